@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommandLine, TRAIN_DEFAULTS, type TrainOptions } from './args.js';
+import { UsageError } from './errors.js';
+
+function trainOptions(...flags: string[]): TrainOptions {
+  const command = parseCommandLine(['train', ...flags]);
+  if (command.kind !== 'train') throw new Error(`expected a train command, got ${command.kind}`);
+  return command.options;
+}
+
+function usageError(argv: string[]): UsageError {
+  try {
+    parseCommandLine(argv);
+  } catch (err) {
+    if (err instanceof UsageError) return err;
+    throw err;
+  }
+  throw new Error(`expected a UsageError for ${argv.join(' ')}`);
+}
+
+describe('commands', () => {
+  it('parses help and version flags', () => {
+    expect(parseCommandLine(['--help'])).toEqual({ kind: 'help', topic: 'main' });
+    expect(parseCommandLine(['-h'])).toEqual({ kind: 'help', topic: 'main' });
+    expect(parseCommandLine(['help'])).toEqual({ kind: 'help', topic: 'main' });
+    expect(parseCommandLine(['help', 'train'])).toEqual({ kind: 'help', topic: 'train' });
+    expect(parseCommandLine(['train', '--help'])).toEqual({ kind: 'help', topic: 'train' });
+    expect(parseCommandLine(['train', '--epochs', '0', '-h'])).toEqual({ kind: 'help', topic: 'train' });
+    expect(parseCommandLine(['--version'])).toEqual({ kind: 'version' });
+    expect(parseCommandLine(['-V'])).toEqual({ kind: 'version' });
+  });
+
+  it('lists the commands for a missing or unknown command', () => {
+    for (const argv of [[], ['trian'], ['help', 'nope']]) {
+      const err = usageError(argv);
+      expect(err.message).toContain('Available commands: train');
+      expect(err.helpCommand).toBe('kerasm --help');
+    }
+    expect(usageError(['trian']).message).toContain("Unknown command 'trian'");
+  });
+
+  it('rejects unknown top-level flags, naming them and the valid ones', () => {
+    const err = usageError(['--epochs', '3']);
+    expect(err.message).toContain("Unknown option '--epochs' for 'kerasm'");
+    expect(err.message).toContain('--help, --version');
+  });
+});
+
+describe('kerasm train options', () => {
+  it('defaults to the reference program', () => {
+    expect(parseCommandLine(['train'])).toEqual({ kind: 'train', options: { ...TRAIN_DEFAULTS }, warnings: [] });
+    expect(TRAIN_DEFAULTS).toEqual({
+      epochs: 5,
+      batchSize: 64,
+      units: 64,
+      learningRate: 0.001,
+      seed: undefined,
+      validationSplit: 0,
+      verbose: 1,
+      json: false,
+      relaxedSimd: true,
+    });
+  });
+
+  it('reads each flag', () => {
+    expect(trainOptions('--epochs', '3').epochs).toBe(3);
+    expect(trainOptions('--epochs=12').epochs).toBe(12);
+    expect(trainOptions('--batch-size', '128').batchSize).toBe(128);
+    expect(trainOptions('--units', '256').units).toBe(256);
+    expect(trainOptions('--learning-rate', '0.01').learningRate).toBe(0.01);
+    expect(trainOptions('--learning-rate', '1e-4').learningRate).toBe(0.0001);
+    expect(trainOptions('--learning-rate', '1').learningRate).toBe(1);
+    expect(trainOptions('--seed', '0').seed).toBe(0);
+    expect(trainOptions('--seed', '4294967295').seed).toBe(4294967295);
+    expect(trainOptions('--validation-split', '0').validationSplit).toBe(0);
+    expect(trainOptions('--validation-split', '.2').validationSplit).toBe(0.2);
+    expect(trainOptions('--verbose', '0').verbose).toBe(0);
+    expect(trainOptions('--verbose', '1').verbose).toBe(1);
+    expect(trainOptions('--json').json).toBe(true);
+    expect(trainOptions('--no-relaxed-simd').relaxedSimd).toBe(false);
+  });
+
+  it('combines flags, the last of a repeated flag winning', () => {
+    expect(trainOptions('--epochs', '2', '--units', '32', '--seed', '7', '--epochs', '4')).toEqual({
+      ...TRAIN_DEFAULTS,
+      epochs: 4,
+      units: 32,
+      seed: 7,
+    });
+  });
+
+  it('turns the progress bar off with --json, warning only when --verbose 1 was asked for', () => {
+    const quiet = parseCommandLine(['train', '--json']);
+    expect(quiet).toMatchObject({ options: { json: true, verbose: 0 }, warnings: [] });
+    const loud = parseCommandLine(['train', '--json', '--verbose', '1']);
+    expect(loud).toMatchObject({ options: { json: true, verbose: 0 } });
+    expect(loud.kind === 'train' && loud.warnings[0]).toContain('--verbose 1 is ignored with --json');
+  });
+
+  const invalid: Array<[string[], string, string]> = [
+    [['--epochs', '0'], "Invalid value for --epochs: received '0'", 'an integer from 1 to 1000'],
+    [['--epochs', '1001'], "received '1001'", 'an integer from 1 to 1000'],
+    [['--epochs', '2.5'], "received '2.5'", 'an integer'],
+    [['--epochs', 'five'], "received 'five'", 'an integer'],
+    [['--epochs', '0x10'], "received '0x10'", 'an integer'],
+    [['--epochs='], "received ''", 'an integer'],
+    [['--batch-size', '0'], "Invalid value for --batch-size: received '0'", 'an integer from 1 to 60000'],
+    [['--batch-size', '64.0'], "received '64.0'", 'an integer from 1 to 60000'],
+    [['--units', '0'], "Invalid value for --units: received '0'", 'an integer from 1 to 4096'],
+    [['--units', '5000'], "received '5000'", 'an integer from 1 to 4096'],
+    [['--learning-rate', '0'], "Invalid value for --learning-rate: received '0'", 'greater than 0 and at most 1'],
+    [['--learning-rate', '1.5'], "received '1.5'", 'greater than 0 and at most 1'],
+    [['--learning-rate', 'fast'], "received 'fast'", 'greater than 0'],
+    [['--learning-rate', 'Infinity'], "received 'Infinity'", 'greater than 0'],
+    [['--learning-rate=-0.1'], "received '-0.1'", 'greater than 0'],
+    [['--seed', '1.5'], "Invalid value for --seed: received '1.5'", 'an integer from 0 to 4294967295'],
+    [['--seed', '4294967296'], "received '4294967296'", 'an integer from 0 to 4294967295'],
+    [['--seed', '-1'], "Invalid value for --seed: received '-1'", 'an integer from 0 to 4294967295'],
+    [['--validation-split', '1'], "Invalid value for --validation-split: received '1'", 'from 0 (inclusive) to 1 (exclusive)'],
+    [['--validation-split', '-0.1'], "received '-0.1'", 'from 0 (inclusive) to 1 (exclusive)'],
+    [['--validation-split', 'half'], "received 'half'", 'from 0 (inclusive) to 1 (exclusive)'],
+    [['--verbose', '2'], "Invalid value for --verbose: received '2'", '0 (no progress bar) or 1'],
+    [['--verbose', 'true'], "received 'true'", '0 (no progress bar) or 1'],
+  ];
+  it.each(invalid)('rejects %j, naming the flag, the value and what is valid', (flags, received, expected) => {
+    const err = usageError(['train', ...flags]);
+    expect(err.message).toContain(received);
+    expect(err.message).toContain(`expected ${expected}`.slice(0, 9));
+    expect(err.message).toContain(expected);
+    expect(err.helpCommand).toBe('kerasm train --help');
+  });
+
+  it('rejects unknown flags, listing the valid ones', () => {
+    const err = usageError(['train', '--epoch', '3']);
+    expect(err.message).toContain("Unknown option '--epoch' for 'kerasm train'");
+    expect(err.message).toContain('--epochs <value>');
+    expect(err.message).toContain('--no-relaxed-simd');
+    expect(err.helpCommand).toBe('kerasm train --help');
+    expect(usageError(['train', '-x']).message).toContain("Unknown option '-x'");
+  });
+
+  it('rejects a flag without its value', () => {
+    expect(usageError(['train', '--epochs']).message).toContain("Option '--epochs' needs a value, but received none");
+    const err = usageError(['train', '--epochs', '--json']);
+    expect(err.message).toContain("Option '--epochs' needs a value, but received the flag-like '--json'");
+  });
+
+  it('rejects a value given to a switch', () => {
+    const err = usageError(['train', '--json=yes']);
+    expect(err.message).toContain("Option '--json' takes no value, but received 'yes'");
+  });
+
+  it('rejects positional arguments', () => {
+    const err = usageError(['train', 'mnist']);
+    expect(err.message).toContain("Unexpected argument 'mnist'");
+    expect(err.message).toContain('Valid options:');
+  });
+});

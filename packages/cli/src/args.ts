@@ -1,0 +1,259 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './errors.js';
+
+/** The commands kerasm knows, in the order help lists them. */
+export const COMMANDS = ['train'] as const;
+
+/** Everything `kerasm train` needs, validated. */
+export interface TrainOptions {
+  epochs: number;
+  batchSize: number;
+  /** Hidden units of the first Dense layer. */
+  units: number;
+  learningRate: number;
+  /** Seeds weight initialization and shuffling; `undefined` leaves runs unseeded. */
+  seed: number | undefined;
+  /** Fraction of the training data held out for validation, in [0, 1). */
+  validationSplit: number;
+  verbose: 0 | 1;
+  json: boolean;
+  /** Whether to enable the V8 flag for relaxed SIMD before the kernels load. */
+  relaxedSimd: boolean;
+}
+
+/** A parsed command line. */
+export type Command =
+  | { kind: 'help'; topic: 'main' | 'train' }
+  | { kind: 'version' }
+  | { kind: 'train'; options: TrainOptions; warnings: string[] };
+
+/** Defaults of `kerasm train`: the reference program. */
+export const TRAIN_DEFAULTS: Readonly<TrainOptions> = Object.freeze({
+  epochs: 5,
+  batchSize: 64,
+  units: 64,
+  learningRate: 0.001,
+  seed: undefined,
+  validationSplit: 0,
+  verbose: 1,
+  json: false,
+  relaxedSimd: true,
+});
+
+/** Inclusive bounds of the integer flags; help quotes them too. */
+export const LIMITS = {
+  epochs: { min: 1, max: 1000 },
+  batchSize: { min: 1, max: 60000 },
+  units: { min: 1, max: 4096 },
+  seed: { min: 0, max: 2 ** 32 - 1 },
+  learningRateMax: 1,
+} as const;
+
+const MAIN_HELP = 'kerasm --help';
+const TRAIN_HELP = 'kerasm train --help';
+
+const MAIN_OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+} as const satisfies ParseArgsConfig['options'];
+
+const TRAIN_OPTIONS = {
+  epochs: { type: 'string' },
+  'batch-size': { type: 'string' },
+  units: { type: 'string' },
+  'learning-rate': { type: 'string' },
+  seed: { type: 'string' },
+  'validation-split': { type: 'string' },
+  verbose: { type: 'string' },
+  json: { type: 'boolean' },
+  'no-relaxed-simd': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
+type ValueParsers = Record<string, (raw: string) => unknown>;
+
+/** How parse errors refer to the command being parsed. */
+interface ParseContext {
+  command: string;
+  helpCommand: string;
+  valueParsers: ValueParsers;
+}
+
+/**
+ * Turns `process.argv.slice(2)` into a {@link Command}. Pure: it reads no environment and prints
+ * nothing. Throws {@link UsageError} for anything it cannot accept.
+ *
+ * @example
+ * ```ts
+ * parseCommandLine(['train', '--epochs', '2']); // { kind: 'train', options: { epochs: 2, ... }, warnings: [] }
+ * ```
+ */
+export function parseCommandLine(argv: readonly string[]): Command {
+  const [first, ...rest] = argv;
+  if (first === undefined) {
+    throw new UsageError(`Missing command. Available commands: ${COMMANDS.join(', ')}.`, MAIN_HELP);
+  }
+  if (first.startsWith('-')) return parseMainFlags(argv);
+  if (first === 'help') return parseHelpCommand(rest);
+  if (first === 'train') return parseTrain(rest);
+  throw new UsageError(
+    `Unknown command '${first}'. Available commands: ${COMMANDS.join(', ')}.`,
+    MAIN_HELP,
+  );
+}
+
+function parseMainFlags(argv: readonly string[]): Command {
+  const { values } = parseStrict(argv, MAIN_OPTIONS, { command: 'kerasm', helpCommand: MAIN_HELP, valueParsers: {} });
+  if (values.help) return { kind: 'help', topic: 'main' };
+  return { kind: 'version' };
+}
+
+function parseHelpCommand(rest: readonly string[]): Command {
+  if (rest.length === 0) return { kind: 'help', topic: 'main' };
+  const [topic] = rest;
+  if (rest.length === 1 && topic === 'train') return { kind: 'help', topic: 'train' };
+  throw new UsageError(
+    `No help for '${rest.join(' ')}'. Available commands: ${COMMANDS.join(', ')}.`,
+    MAIN_HELP,
+  );
+}
+
+function parseTrain(rest: readonly string[]): Command {
+  const { values } = parseStrict(rest, TRAIN_OPTIONS, { command: 'kerasm train', helpCommand: TRAIN_HELP, valueParsers: TRAIN_VALUE_PARSERS });
+  if (values.help) return { kind: 'help', topic: 'train' };
+
+  const d = TRAIN_DEFAULTS;
+  const options: TrainOptions = {
+    epochs: optional(values.epochs, d.epochs, parseEpochs),
+    batchSize: optional(values['batch-size'], d.batchSize, parseBatchSize),
+    units: optional(values.units, d.units, parseUnits),
+    learningRate: optional(values['learning-rate'], d.learningRate, parseLearningRate),
+    seed: optional<number | undefined>(values.seed, d.seed, parseSeed),
+    validationSplit: optional(values['validation-split'], d.validationSplit, parseValidationSplit),
+    verbose: optional(values.verbose, d.verbose, parseVerbose),
+    json: values.json ?? d.json,
+    relaxedSimd: values['no-relaxed-simd'] ? false : d.relaxedSimd,
+  };
+
+  const warnings: string[] = [];
+  if (options.json && values.verbose !== undefined && options.verbose === 1) {
+    warnings.push('--verbose 1 is ignored with --json: stdout carries only the JSON line, so the progress bar is off.');
+  }
+  if (options.json) options.verbose = 0;
+  return { kind: 'train', options, warnings };
+}
+
+function optional<T>(raw: string | undefined, fallback: T, parse: (raw: string) => T): T {
+  return raw === undefined ? fallback : parse(raw);
+}
+
+const INTEGER = /^[+-]?\d+$/;
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+const parseEpochs = (raw: string) => integerIn('--epochs', raw, LIMITS.epochs);
+const parseBatchSize = (raw: string) => integerIn('--batch-size', raw, LIMITS.batchSize);
+const parseUnits = (raw: string) => integerIn('--units', raw, LIMITS.units);
+const parseSeed = (raw: string) => integerIn('--seed', raw, LIMITS.seed);
+
+function integerIn(flag: string, raw: string, range: { min: number; max: number }): number {
+  const expected = `an integer from ${range.min} to ${range.max}`;
+  const value = INTEGER.test(raw.trim()) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < range.min || value > range.max) {
+    throw invalidValue(flag, raw, expected);
+  }
+  return value;
+}
+
+function parseLearningRate(raw: string): number {
+  const value = decimal(raw);
+  if (!(value > 0 && value <= LIMITS.learningRateMax)) {
+    throw invalidValue('--learning-rate', raw, `a number greater than 0 and at most ${LIMITS.learningRateMax}, e.g. 0.001`);
+  }
+  return value;
+}
+
+function parseValidationSplit(raw: string): number {
+  const value = decimal(raw);
+  if (!(value >= 0 && value < 1)) {
+    throw invalidValue('--validation-split', raw, 'a number from 0 (inclusive) to 1 (exclusive), e.g. 0.1');
+  }
+  return value;
+}
+
+function parseVerbose(raw: string): 0 | 1 {
+  const value = raw.trim();
+  if (value === '0') return 0;
+  if (value === '1') return 1;
+  throw invalidValue('--verbose', raw, '0 (no progress bar) or 1 (progress bar per epoch)');
+}
+
+/** A decimal number, or NaN for anything else (hex, `Infinity`, empty), so range checks reject it. */
+function decimal(raw: string): number {
+  return DECIMAL.test(raw.trim()) ? Number(raw) : Number.NaN;
+}
+
+function invalidValue(flag: string, raw: string, expected: string): UsageError {
+  return new UsageError(`Invalid value for ${flag}: received '${raw}', expected ${expected}.`, TRAIN_HELP);
+}
+
+/** Value parsers by long option name, so a value parseArgs calls ambiguous (`--seed -1`) still gets checked. */
+const TRAIN_VALUE_PARSERS: ValueParsers = {
+  epochs: parseEpochs,
+  'batch-size': parseBatchSize,
+  units: parseUnits,
+  'learning-rate': parseLearningRate,
+  seed: parseSeed,
+  'validation-split': parseValidationSplit,
+  verbose: parseVerbose,
+};
+
+/**
+ * `parseArgs` in strict mode, with its errors rewritten into {@link UsageError}s that name the flag,
+ * what was received and what is accepted.
+ */
+function parseStrict<O extends OptionSpecs>(args: readonly string[], options: O, context: ParseContext) {
+  try {
+    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false });
+  } catch (err) {
+    throw explainParseError(err, args, options, context);
+  }
+}
+
+function explainParseError(
+  err: unknown,
+  args: readonly string[],
+  options: OptionSpecs,
+  { command, helpCommand, valueParsers }: ParseContext,
+): UsageError {
+  const valid = Object.entries(options)
+    .map(([name, spec]) => (spec.type === 'string' ? `--${name} <value>` : `--${name}`))
+    .join(', ');
+  // Re-read leniently to find the offending token; parseArgs' own messages do not list what is valid.
+  const { tokens } = parseArgs({ args: [...args], options, strict: false, allowPositionals: true, tokens: true });
+  for (const token of tokens) {
+    if (token.kind === 'positional') {
+      return new UsageError(`Unexpected argument '${token.value}': '${command}' takes only options. Valid options: ${valid}.`, helpCommand);
+    }
+    if (token.kind !== 'option') continue;
+    const spec = options[token.name];
+    if (spec === undefined) {
+      return new UsageError(`Unknown option '${token.rawName}' for '${command}'. Valid options: ${valid}.`, helpCommand);
+    }
+    if (spec.type === 'boolean' && token.value !== undefined) {
+      return new UsageError(`Option '${token.rawName}' takes no value, but received '${token.value}'. Pass it alone, e.g. '${command} ${token.rawName}'.`, helpCommand);
+    }
+    if (spec.type === 'string' && token.value === undefined) {
+      return new UsageError(`Option '${token.rawName}' needs a value, but received none. Pass it as '${token.rawName} <value>'.`, helpCommand);
+    }
+    if (spec.type === 'string' && !token.inlineValue && token.value?.startsWith('-')) {
+      // A negative number (`--seed -1`) was meant as the value: check it, so the message says what is valid.
+      if (DECIMAL.test(token.value)) valueParsers[token.name]?.(token.value);
+      return new UsageError(
+        `Option '${token.rawName}' needs a value, but received the flag-like '${token.value}'. Pass a value as '${token.rawName} <value>', or '${token.rawName}=${token.value}' if it really starts with '-'.`,
+        helpCommand,
+      );
+    }
+  }
+  return new UsageError(err instanceof Error ? err.message : String(err), helpCommand);
+}

@@ -1,0 +1,102 @@
+import * as km from '@kerasm/sdk';
+import type { TrainOptions } from '../args.js';
+import {
+  formatJsonReport,
+  formatPredictionTable,
+  formatTestResult,
+  formatTrainingSummary,
+  type EpochRecord,
+} from '../output.js';
+import { toPredictions } from '../predictions.js';
+
+const CLASSES = 10;
+const PREVIEW_IMAGES = 10;
+
+/**
+ * `kerasm train`: fits the reference MNIST model and reports on the test set. The caller must
+ * have set any V8 flags already, since `km.ready()` compiles the kernels.
+ */
+export async function runTrain(options: TrainOptions): Promise<void> {
+  // stdout must hold only the JSON line, so anything else printed during the run goes to stderr.
+  const restoreConsole = options.json ? routeConsoleToStderr() : () => {};
+  try {
+    await train(options);
+  } finally {
+    restoreConsole();
+  }
+}
+
+async function train(options: TrainOptions): Promise<void> {
+  await km.ready();
+  const backend = km.getBackendInfo().kernels;
+  if (options.seed !== undefined) km.utils.setRandomSeed(options.seed);
+
+  const { train: trainSet, test } = await km.datasets.mnist.load();
+  const model = km.sequential([
+    km.layers.flatten({ inputShape: [28, 28] }),
+    km.layers.dense({ units: options.units, activation: 'relu' }),
+    km.layers.dense({ units: CLASSES, activation: 'softmax' }),
+  ]);
+  model.compile({
+    optimizer: km.optimizers.adam({ learningRate: options.learningRate }),
+    loss: 'sparseCategoricalCrossentropy',
+    metrics: ['accuracy'],
+  });
+
+  // Keras (and TensorFlow.js) train on the first floor(n * (1 - split)) samples.
+  const trainSamples = Math.floor(trainSet.x.shape[0] * (1 - options.validationSplit));
+  if (!options.json) {
+    console.log(
+      `Training Flatten -> Dense(${options.units}, relu) -> Dense(${CLASSES}, softmax) on ${trainSamples} MNIST images ` +
+        `(${options.epochs} epochs, batch ${options.batchSize}, Adam ${options.learningRate}, ${backend})`,
+    );
+  }
+
+  const epochs: EpochRecord[] = [];
+  let epochStart = 0;
+  await model.fit(trainSet.x, trainSet.y, {
+    epochs: options.epochs,
+    batchSize: options.batchSize,
+    validationSplit: options.validationSplit,
+    shuffle: true,
+    verbose: options.verbose,
+    callbacks: {
+      onEpochBegin: () => {
+        epochStart = performance.now();
+      },
+      onEpochEnd: (epoch: number, logs?: Record<string, number>) => {
+        const seconds = (performance.now() - epochStart) / 1000;
+        epochs.push(toEpochRecord(epoch, logs ?? {}, seconds));
+      },
+    },
+  });
+
+  const [testLoss, testAccuracy] = await model.evaluate(test.x, test.y, { batchSize: 64, verbose: 0 });
+  const report = { epochs, test: { loss: testLoss, accuracy: testAccuracy }, trainSamples, backend };
+  if (options.json) {
+    process.stdout.write(`${formatJsonReport(report)}\n`);
+    return;
+  }
+
+  const probabilities = model.predict(test.x.slice(0, PREVIEW_IMAGES)).dataSync();
+  const labels = test.y.slice(0, PREVIEW_IMAGES).dataSync();
+  console.log(formatTrainingSummary(report));
+  console.log(formatTestResult(report.test));
+  console.log(`\nPredictions for the first ${PREVIEW_IMAGES} test images:`);
+  console.log(formatPredictionTable(toPredictions(probabilities, CLASSES, labels)));
+}
+
+function toEpochRecord(epoch: number, logs: Record<string, number>, seconds: number): EpochRecord {
+  const record: EpochRecord = { epoch: epoch + 1, loss: logs.loss, accuracy: logs.accuracy, seconds };
+  if (logs.val_loss !== undefined) record.val_loss = logs.val_loss;
+  if (logs.val_accuracy !== undefined) record.val_accuracy = logs.val_accuracy;
+  return record;
+}
+
+function routeConsoleToStderr(): () => void {
+  const { log, info, debug } = console;
+  console.log = console.info = console.debug = console.error;
+  return () => {
+    Object.assign(console, { log, info, debug });
+  };
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+import { parseCommandLine, type Command } from './args.js';
+import { UsageError } from './errors.js';
+import { mainHelp, trainHelp } from './help.js';
+import { cliVersion } from './version.js';
+import { enableRelaxedSimd } from './wasm_flags.js';
+
+/** Runs one kerasm invocation and returns its exit code: 0 success, 1 runtime error, 2 usage error. */
+async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await run(parseCommandLine(argv));
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`kerasm: ${err.message}\nRun '${err.helpCommand}' for usage.\n`);
+      return 2;
+    }
+    process.stderr.write(`kerasm: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (process.env.KERASM_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    return 1;
+  }
+}
+
+async function run(command: Command): Promise<void> {
+  switch (command.kind) {
+    case 'help':
+      process.stdout.write(command.topic === 'train' ? trainHelp() : mainHelp());
+      return;
+    case 'version':
+      process.stdout.write(`kerasm ${cliVersion()}\n`);
+      return;
+    case 'train': {
+      for (const warning of command.warnings) process.stderr.write(`kerasm: warning: ${warning}\n`);
+      // The flag must be set before the SDK compiles its kernels, so the SDK is imported only afterwards.
+      if (command.options.relaxedSimd) enableRelaxedSimd();
+      const { runTrain } = await import('./commands/train.js');
+      await runTrain(command.options);
+      return;
+    }
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

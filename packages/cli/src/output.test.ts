@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import {
+  formatJsonReport,
+  formatPredictionTable,
+  formatTestResult,
+  formatTrainingSummary,
+  samplesPerSecond,
+  type TrainReport,
+} from './output.js';
+import { toPredictions } from './predictions.js';
+
+const report: TrainReport = {
+  epochs: [
+    { epoch: 1, loss: 0.3, accuracy: 0.91, seconds: 4 },
+    { epoch: 2, loss: 0.15, accuracy: 0.955, seconds: 2.0004 },
+    { epoch: 3, loss: 0.1, accuracy: 0.97, seconds: 1.9996 },
+  ],
+  test: { loss: 0.0871234, accuracy: 0.97412 },
+  trainSamples: 60000,
+  backend: 'wasm-relaxed-simd',
+};
+
+describe('samplesPerSecond', () => {
+  it('leaves out the first epoch when there are two or more', () => {
+    expect(samplesPerSecond(report.epochs, 60000)).toBeCloseTo(30000, 6);
+  });
+
+  it('uses the only epoch when there is one', () => {
+    expect(samplesPerSecond(report.epochs.slice(0, 1), 60000)).toBe(15000);
+  });
+
+  it('is 0 rather than infinite for zero time', () => {
+    expect(samplesPerSecond([{ epoch: 1, loss: 1, accuracy: 0, seconds: 0 }], 10)).toBe(0);
+  });
+});
+
+describe('formatJsonReport', () => {
+  it('prints one line with the documented shape', () => {
+    const line = formatJsonReport(report);
+    expect(line).not.toContain('\n');
+    expect(JSON.parse(line)).toEqual({
+      epochs: [
+        { epoch: 1, loss: 0.3, accuracy: 0.91, seconds: 4 },
+        { epoch: 2, loss: 0.15, accuracy: 0.955, seconds: 2 },
+        { epoch: 3, loss: 0.1, accuracy: 0.97, seconds: 2 },
+      ],
+      test: { loss: 0.0871234, accuracy: 0.97412 },
+      samplesPerSecond: 30000,
+      backend: 'wasm-relaxed-simd',
+    });
+  });
+
+  it('keeps the documented key order', () => {
+    expect(formatJsonReport(report)).toMatch(/^\{"epochs":\[\{"epoch":1,"loss":0\.3,"accuracy":0\.91,"seconds":4\}.*\],"test":\{"loss":.*,"accuracy":.*\},"samplesPerSecond":30000,"backend":"wasm-relaxed-simd"\}$/);
+  });
+
+  it('adds validation metrics when present', () => {
+    const withValidation: TrainReport = {
+      ...report,
+      epochs: [{ epoch: 1, loss: 0.3, accuracy: 0.91, val_loss: 0.2, val_accuracy: 0.94, seconds: 3 }],
+      trainSamples: 54000,
+      backend: 'wasm-simd',
+    };
+    expect(JSON.parse(formatJsonReport(withValidation))).toEqual({
+      epochs: [{ epoch: 1, loss: 0.3, accuracy: 0.91, val_loss: 0.2, val_accuracy: 0.94, seconds: 3 }],
+      test: report.test,
+      samplesPerSecond: 18000,
+      backend: 'wasm-simd',
+    });
+  });
+});
+
+describe('human output', () => {
+  it('formats the test result to four decimals', () => {
+    expect(formatTestResult(report.test)).toBe('Test loss: 0.0871  Test accuracy: 0.9741');
+  });
+
+  it('summarizes training time and throughput', () => {
+    expect(formatTrainingSummary(report)).toBe('Trained 3 epochs in 8.0 s (30,000 samples/s, wasm-relaxed-simd)');
+  });
+
+  it('tabulates predictions with a mark and the confidence', () => {
+    const table = formatPredictionTable([
+      { index: 0, predicted: 7, actual: 7, confidence: 0.9981 },
+      { index: 1, predicted: 3, actual: 2, confidence: 0.512 },
+    ]);
+    expect(table.split('\n')).toEqual([
+      'image  predicted  true     confidence',
+      '    0          7     7  ✓       99.8%',
+      '    1          3     2  ✗       51.2%',
+    ]);
+  });
+});
+
+describe('toPredictions', () => {
+  it('takes the most likely class of each row', () => {
+    const probabilities = new Float32Array([0.1, 0.7, 0.2, 0.6, 0.3, 0.1]);
+    expect(toPredictions(probabilities, 3, new Int32Array([1, 2]))).toEqual([
+      { index: 0, predicted: 1, actual: 1, confidence: expect.closeTo(0.7, 6) },
+      { index: 1, predicted: 0, actual: 2, confidence: expect.closeTo(0.6, 6) },
+    ]);
+  });
+
+  it('rejects probabilities that do not match the labels', () => {
+    expect(() => toPredictions([0.5, 0.5, 1], 2, [0])).toThrow('Expected 1 rows of 2 probabilities (2 values), but received 3');
+  });
+});

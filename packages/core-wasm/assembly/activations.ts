@@ -1,0 +1,130 @@
+// Activation forward/backward. Backward passes take the forward OUTPUT y, which is all any
+// of these need and lets y overwrite x in place.
+import { hmax, hsum } from './simd';
+
+export const LINEAR: i32 = 0;
+export const RELU: i32 = 1;
+export const SIGMOID: i32 = 2;
+export const TANH: i32 = 3;
+export const SOFTMAX: i32 = 4;
+
+/** Logistic function that never overflows: exp is only taken of a non-positive number. */
+// @ts-ignore: decorator
+@inline
+function sigmoid(x: f32): f32 {
+  if (x >= 0) return 1 / (1 + Mathf.exp(-x));
+  const e = Mathf.exp(x);
+  return e / (1 + e);
+}
+
+/** Numerically stable softmax of one row (subtracts the row max); y may alias x. */
+export function softmaxRow(x: usize, y: usize, cols: i32): void {
+  let c = 0;
+  let mx: f32 = -Infinity;
+  if (cols >= 4) {
+    let vm = v128.load(x);
+    for (c = 4; c + 4 <= cols; c += 4) vm = f32x4.max(vm, v128.load(x + (<usize>c << 2)));
+    mx = hmax(vm);
+  }
+  for (; c < cols; c++) mx = max(mx, load<f32>(x + (<usize>c << 2)));
+  let sum: f32 = 0;
+  for (c = 0; c < cols; c++) {
+    const e = Mathf.exp(load<f32>(x + (<usize>c << 2)) - mx);
+    store<f32>(y + (<usize>c << 2), e);
+    sum += e;
+  }
+  const inv = f32x4.splat(1 / sum);
+  c = 0;
+  for (; c + 4 <= cols; c += 4) {
+    const off = <usize>c << 2;
+    v128.store(y + off, f32x4.mul(v128.load(y + off), inv));
+  }
+  for (; c < cols; c++) store<f32>(y + (<usize>c << 2), load<f32>(y + (<usize>c << 2)) / sum);
+}
+
+/** y = f(x) over rows×cols; softmax is taken along each row. y may alias x. */
+export function activationForward(kind: i32, x: usize, y: usize, rows: i32, cols: i32): void {
+  const n = rows * cols;
+  if (kind == SOFTMAX) {
+    const rowBytes = <usize>cols << 2;
+    for (let r = 0; r < rows; r++) softmaxRow(x + <usize>r * rowBytes, y + <usize>r * rowBytes, cols);
+    return;
+  }
+  if (kind == LINEAR) {
+    if (x != y && n > 0) memory.copy(y, x, <usize>n << 2);
+    return;
+  }
+  let i = 0;
+  if (kind == RELU) {
+    const zero = f32x4.splat(0);
+    for (; i + 4 <= n; i += 4) {
+      const off = <usize>i << 2;
+      v128.store(y + off, f32x4.max(v128.load(x + off), zero));
+    }
+    for (; i < n; i++) store<f32>(y + (<usize>i << 2), max(load<f32>(x + (<usize>i << 2)), 0));
+  } else if (kind == SIGMOID) {
+    for (; i < n; i++) store<f32>(y + (<usize>i << 2), sigmoid(load<f32>(x + (<usize>i << 2))));
+  } else if (kind == TANH) {
+    for (; i < n; i++) store<f32>(y + (<usize>i << 2), Mathf.tanh(load<f32>(x + (<usize>i << 2))));
+  }
+}
+
+/** dx = dy · f'(x) expressed through y = f(x). dx may alias dy. */
+export function activationBackward(kind: i32, y: usize, dy: usize, dx: usize, rows: i32, cols: i32): void {
+  const n = rows * cols;
+  if (kind == LINEAR) {
+    if (dx != dy && n > 0) memory.copy(dx, dy, <usize>n << 2);
+    return;
+  }
+  const one = f32x4.splat(1);
+  const zero = f32x4.splat(0);
+  if (kind == SOFTMAX) {
+    // dx = y ⊙ (dy − Σ dy⊙y), row by row.
+    for (let r = 0; r < rows; r++) {
+      const base = <usize>(r * cols) << 2;
+      let c = 0;
+      let acc = zero;
+      for (; c + 4 <= cols; c += 4) {
+        const off = base + (<usize>c << 2);
+        acc = f32x4.add(acc, f32x4.mul(v128.load(dy + off), v128.load(y + off)));
+      }
+      let s = hsum(acc);
+      for (; c < cols; c++) {
+        const off = base + (<usize>c << 2);
+        s += load<f32>(dy + off) * load<f32>(y + off);
+      }
+      const vs = f32x4.splat(s);
+      c = 0;
+      for (; c + 4 <= cols; c += 4) {
+        const off = base + (<usize>c << 2);
+        v128.store(dx + off, f32x4.mul(v128.load(y + off), f32x4.sub(v128.load(dy + off), vs)));
+      }
+      for (; c < cols; c++) {
+        const off = base + (<usize>c << 2);
+        store<f32>(dx + off, load<f32>(y + off) * (load<f32>(dy + off) - s));
+      }
+    }
+    return;
+  }
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    const yv = v128.load(y + off);
+    const g = v128.load(dy + off);
+    let d: v128;
+    if (kind == RELU) d = v128.and(g, f32x4.gt(yv, zero));
+    else if (kind == SIGMOID) d = f32x4.mul(g, f32x4.mul(yv, f32x4.sub(one, yv)));
+    else d = f32x4.mul(g, f32x4.sub(one, f32x4.mul(yv, yv)));
+    v128.store(dx + off, d);
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    const yv = load<f32>(y + off);
+    const g = load<f32>(dy + off);
+    let d: f32;
+    if (kind == RELU) d = yv > 0 ? g : 0;
+    else if (kind == SIGMOID) d = g * yv * (1 - yv);
+    else d = g * (1 - yv * yv);
+    store<f32>(dx + off, d);
+  }
+}

@@ -1,0 +1,11 @@
+// Entry point: every exported function here becomes a wasm export.
+export { heapBase } from './memory';
+export { gemm, gemmScratchBytes } from './gemm';
+export { fill, copy, biasAdd, colSum, gatherRows, hasNonFinite } from './elementwise';
+export { activationForward, activationBackward } from './activations';
+export {
+  softmaxCrossEntropySparse, softmaxCrossEntropyDense, categoricalCrossEntropy,
+  sparseCategoricalCrossEntropy, binaryCrossEntropy, meanSquaredError,
+} from './losses';
+export { countArgmaxMatchesSparse, countArgmaxMatchesDense, countBinaryMatches } from './metrics';
+export { adamUpdate, sgdUpdate } from './optimizers';

@@ -1,0 +1,66 @@
+// Optimizer updates over flat parameter buffers, one SIMD sweep each (Keras formulas).
+
+/** m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²; p −= lrT·m/(√v + ε). lrT carries the bias correction. */
+export function adamUpdate(
+  params: usize, grads: usize, m: usize, v: usize, n: i32,
+  lrT: f32, beta1: f32, beta2: f32, epsilon: f32,
+): void {
+  const b1 = f32x4.splat(beta1), c1 = f32x4.splat(1 - beta1);
+  const b2 = f32x4.splat(beta2), c2 = f32x4.splat(1 - beta2);
+  const lr = f32x4.splat(lrT), eps = f32x4.splat(epsilon);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    const g = v128.load(grads + off);
+    const mv = f32x4.add(f32x4.mul(b1, v128.load(m + off)), f32x4.mul(c1, g));
+    const vv = f32x4.add(f32x4.mul(b2, v128.load(v + off)), f32x4.mul(c2, f32x4.mul(g, g)));
+    v128.store(m + off, mv);
+    v128.store(v + off, vv);
+    const step = f32x4.div(f32x4.mul(lr, mv), f32x4.add(f32x4.sqrt(vv), eps));
+    v128.store(params + off, f32x4.sub(v128.load(params + off), step));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    const g = load<f32>(grads + off);
+    const mv = beta1 * load<f32>(m + off) + (1 - beta1) * g;
+    const vv = beta2 * load<f32>(v + off) + (1 - beta2) * g * g;
+    store<f32>(m + off, mv);
+    store<f32>(v + off, vv);
+    store<f32>(params + off, load<f32>(params + off) - lrT * mv / (Mathf.sqrt(vv) + epsilon));
+  }
+}
+
+/** SGD: p −= lr·g, or with momentum v = μv − lr·g; p += nesterov ? μv − lr·g : v. */
+export function sgdUpdate(
+  params: usize, grads: usize, velocity: usize, n: i32, lr: f32, momentum: f32, nesterov: bool,
+): void {
+  const vlr = f32x4.splat(lr);
+  let i = 0;
+  if (momentum == 0) {
+    for (; i + 4 <= n; i += 4) {
+      const off = <usize>i << 2;
+      v128.store(params + off, f32x4.sub(v128.load(params + off), f32x4.mul(vlr, v128.load(grads + off))));
+    }
+    for (; i < n; i++) {
+      const off = <usize>i << 2;
+      store<f32>(params + off, load<f32>(params + off) - lr * load<f32>(grads + off));
+    }
+    return;
+  }
+  const mu = f32x4.splat(momentum);
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    const lg = f32x4.mul(vlr, v128.load(grads + off));
+    const vel = f32x4.sub(f32x4.mul(mu, v128.load(velocity + off)), lg);
+    v128.store(velocity + off, vel);
+    const step = nesterov ? f32x4.sub(f32x4.mul(mu, vel), lg) : vel;
+    v128.store(params + off, f32x4.add(v128.load(params + off), step));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    const lg = lr * load<f32>(grads + off);
+    const vel = momentum * load<f32>(velocity + off) - lg;
+    store<f32>(velocity + off, vel);
+    store<f32>(params + off, load<f32>(params + off) + (nesterov ? momentum * vel - lg : vel));
+  }
+}

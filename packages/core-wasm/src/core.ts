@@ -1,0 +1,181 @@
+// Typed, allocation-free wrappers over the wasm kernels plus the JS heap that owns buffers.
+import type { Activation } from './activation.js';
+import { Heap } from './heap.js';
+import type { KernelExports } from './wasm_exports.js';
+
+/** Which build of the kernels is running. */
+export type Flavor = 'simd' | 'relaxed-simd';
+
+/**
+ * The loaded kernels over one linear memory. Buffers are byte offsets returned by
+ * {@link Core.malloc}; element counts are in elements; offset 0 means "no buffer".
+ *
+ * @example
+ * ```ts
+ * const core = await loadCore();
+ * const x = core.malloc(4 * 6);
+ * core.f32().set([1, -2, 3, -4, 5, -6], x / 4);
+ * core.activationForward(Activation.Relu, x, x, 2, 3);
+ * ```
+ */
+export class Core {
+  private readonly heap: Heap;
+  private readonly scratch: number;
+  private f32View: Float32Array;
+  private i32View: Int32Array;
+
+  constructor(
+    /** The kernel build in use. */
+    readonly flavor: Flavor,
+    /** The linear memory the kernels and the heap work in. */
+    readonly memory: WebAssembly.Memory,
+    private readonly k: KernelExports,
+  ) {
+    this.heap = new Heap(memory, k.heapBase());
+    // One packing buffer for every gemm call, sized by the kernels' own block sizes.
+    this.scratch = this.heap.malloc(k.gemmScratchBytes());
+    this.f32View = new Float32Array(memory.buffer);
+    this.i32View = new Int32Array(memory.buffer);
+  }
+
+  /** Allocates `bytes` bytes, 16-byte aligned; may grow the memory (then call f32()/i32() again). */
+  malloc(bytes: number): number {
+    return this.heap.malloc(bytes);
+  }
+
+  /** Frees a pointer returned by malloc; throws on a double free or an unknown pointer. */
+  free(ptr: number): void {
+    this.heap.free(ptr);
+  }
+
+  /** A Float32Array over the whole memory (index = ptr / 4), re-created after the memory grew. */
+  f32(): Float32Array {
+    if (this.f32View.buffer !== this.memory.buffer) this.f32View = new Float32Array(this.memory.buffer);
+    return this.f32View;
+  }
+
+  /** An Int32Array over the whole memory (index = ptr / 4), re-created after the memory grew. */
+  i32(): Int32Array {
+    if (this.i32View.buffer !== this.memory.buffer) this.i32View = new Int32Array(this.memory.buffer);
+    return this.i32View;
+  }
+
+  /** Current size of the memory in bytes. */
+  byteLength(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  /** Bytes currently allocated through malloc (including the gemm packing buffer). */
+  allocatedBytes(): number {
+    return this.heap.allocatedBytes;
+  }
+
+  /**
+   * C[m×n] = (accumulate ? C : 0) + op(A)·op(B), row-major. op(A) is m×k (A stored k×m when
+   * transA), op(B) is k×n (B stored n×k when transB); lda/ldb/ldc are row strides in elements.
+   */
+  gemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number,
+    a: number, lda: number, b: number, ldb: number, c: number, ldc: number, accumulate: boolean,
+  ): void {
+    this.k.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, lda, b, ldb, c, ldc, accumulate ? 1 : 0, this.scratch);
+  }
+
+  /** x[r, c] += bias[c], in place. */
+  biasAdd(x: number, bias: number, rows: number, cols: number): void {
+    this.k.biasAdd(x, bias, rows, cols);
+  }
+
+  /** out[c] = (accumulate ? out[c] : 0) + Σ_r x[r, c]. */
+  colSum(x: number, out: number, rows: number, cols: number, accumulate: boolean): void {
+    this.k.colSum(x, out, rows, cols, accumulate ? 1 : 0);
+  }
+
+  /** y = f(x) elementwise (softmax: along each row); y may alias x. */
+  activationForward(kind: Activation, x: number, y: number, rows: number, cols: number): void {
+    this.k.activationForward(kind, x, y, rows, cols);
+  }
+
+  /** dx = dy · f'(x), computed from the forward output y; dx may alias dy. */
+  activationBackward(kind: Activation, y: number, dy: number, dx: number, rows: number, cols: number): void {
+    this.k.activationBackward(kind, y, dy, dx, rows, cols);
+  }
+
+  /**
+   * probs = softmax(logits) (may alias logits); returns Σ_rows −log(clip(p[label])) and, when
+   * dLogits ≠ 0, writes (p − onehot(label))·gradScale. labels is an i32 buffer.
+   */
+  softmaxCrossEntropySparse(logits: number, labels: number, probs: number, dLogits: number, rows: number, cols: number, gradScale: number): number {
+    return this.k.softmaxCrossEntropySparse(logits, labels, probs, dLogits, rows, cols, gradScale);
+  }
+
+  /** As softmaxCrossEntropySparse with dense targets: loss −Σ t·log clip(p), grad (p·Σt − t)·gradScale. */
+  softmaxCrossEntropyDense(logits: number, targets: number, probs: number, dLogits: number, rows: number, cols: number, gradScale: number): number {
+    return this.k.softmaxCrossEntropyDense(logits, targets, probs, dLogits, rows, cols, gradScale);
+  }
+
+  /** On probabilities: returns −Σ t·log clip(p); when dp ≠ 0 writes −t/clip(p)·gradScale. */
+  categoricalCrossEntropy(p: number, targets: number, dp: number, rows: number, cols: number, gradScale: number): number {
+    return this.k.categoricalCrossEntropy(p, targets, dp, rows, cols, gradScale);
+  }
+
+  /** On probabilities with i32 labels: returns Σ −log clip(p[label]); dp is −1/clip(p)·gradScale at the label, 0 elsewhere. */
+  sparseCategoricalCrossEntropy(p: number, labels: number, dp: number, rows: number, cols: number, gradScale: number): number {
+    return this.k.sparseCategoricalCrossEntropy(p, labels, dp, rows, cols, gradScale);
+  }
+
+  /** Returns −Σ (t·log clip p + (1−t)·log(1 − clip p)); dp = (clip p − t)/(clip p·(1 − clip p))·gradScale. */
+  binaryCrossEntropy(p: number, targets: number, dp: number, n: number, gradScale: number): number {
+    return this.k.binaryCrossEntropy(p, targets, dp, n, gradScale);
+  }
+
+  /** Returns Σ (p − t)²; dp = 2(p − t)·gradScale. */
+  meanSquaredError(p: number, targets: number, dp: number, n: number, gradScale: number): number {
+    return this.k.meanSquaredError(p, targets, dp, n, gradScale);
+  }
+
+  /** Rows whose argmax (first on ties) equals the i32 label. */
+  countArgmaxMatchesSparse(p: number, labels: number, rows: number, cols: number): number {
+    return this.k.countArgmaxMatchesSparse(p, labels, rows, cols);
+  }
+
+  /** Rows whose argmax equals the argmax of the target row. */
+  countArgmaxMatchesDense(p: number, targets: number, rows: number, cols: number): number {
+    return this.k.countArgmaxMatchesDense(p, targets, rows, cols);
+  }
+
+  /** Elements where t equals (p > threshold ? 1 : 0). */
+  countBinaryMatches(p: number, targets: number, n: number, threshold: number): number {
+    return this.k.countBinaryMatches(p, targets, n, threshold);
+  }
+
+  /** Keras Adam step; lrT = lr·√(1−β2^t)/(1−β1^t) is computed by the caller. */
+  adamUpdate(params: number, grads: number, m: number, v: number, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void {
+    this.k.adamUpdate(params, grads, m, v, n, lrT, beta1, beta2, epsilon);
+  }
+
+  /** Keras SGD step with optional (Nesterov) momentum; velocity may be 0 when momentum is 0. */
+  sgdUpdate(params: number, grads: number, velocity: number, n: number, lr: number, momentum: number, nesterov: boolean): void {
+    this.k.sgdUpdate(params, grads, velocity, n, lr, momentum, nesterov ? 1 : 0);
+  }
+
+  /** ptr[i] = value for i < n. */
+  fill(ptr: number, n: number, value: number): void {
+    this.k.fill(ptr, n, value);
+  }
+
+  /** dst[i] = src[i] for i < n (ranges may overlap). */
+  copy(dst: number, src: number, n: number): void {
+    this.k.copy(dst, src, n);
+  }
+
+  /** Row i of dst (rowLen floats) = row indices[i] of src; indices is an i32 buffer. */
+  gatherRows(dst: number, src: number, indices: number, count: number, rowLen: number): void {
+    this.k.gatherRows(dst, src, indices, count, rowLen);
+  }
+
+  /** True when any of the n floats at ptr is NaN or ±Infinity. */
+  hasNonFinite(ptr: number, n: number): boolean {
+    return this.k.hasNonFinite(ptr, n) !== 0;
+  }
+}

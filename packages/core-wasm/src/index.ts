@@ -1,0 +1,24 @@
+/**
+ * WebAssembly SIMD kernels for kerasm: GEMM, activations, losses, metrics and optimizers over
+ * raw buffers in one linear memory.
+ *
+ * @example
+ * ```ts
+ * import { loadCore } from '@kerasm/core-wasm';
+ * const core = await loadCore();
+ * const a = core.malloc(4 * 2 * 3), b = core.malloc(4 * 3 * 2), c = core.malloc(4 * 2 * 2);
+ * core.f32().set([1, 2, 3, 4, 5, 6], a / 4);
+ * core.f32().set([1, 0, 0, 1, 1, 1], b / 4);
+ * core.gemm(false, false, 2, 2, 3, a, 3, b, 2, c, 2, false); // c = [[4, 5], [10, 11]]
+ * ```
+ * @packageDocumentation
+ */
+
+/** Kinds for {@link Core.activationForward} / {@link Core.activationBackward}. */
+export { Activation } from './activation.js';
+/** The loaded kernels, their memory and heap; see the class docs. */
+export { Core, type Flavor } from './core.js';
+/** Loads the kernels (`loadCore`), checks relaxed SIMD support, and the loader options. */
+export { loadCore, relaxedSimdSupported, type LoadCoreOptions } from './loader.js';
+/** The first-fit allocator Core uses; exported for tests and custom memories. */
+export { Heap } from './heap.js';

@@ -1,0 +1,135 @@
+// Finds, validates and instantiates the kernel build that suits the runtime.
+import { Core, type Flavor } from './core.js';
+import type { KernelExports } from './wasm_exports.js';
+
+/** Options for {@link loadCore}. */
+export interface LoadCoreOptions {
+  /** Which build to load; 'auto' (default) takes relaxed SIMD when the runtime validates it. */
+  flavor?: 'auto' | Flavor;
+  /**
+   * Where the wasm lives: a URL ending in `.wasm` names the file itself (its flavor is
+   * `flavor`, or with 'auto' inferred from "relaxed" in the name); any other URL is the folder
+   * holding `kernels-simd.wasm` and `kernels-relaxed-simd.wasm`. Default: the package's build/.
+   */
+  wasmUrl?: string | URL;
+  /** Memory to run in (passed as env.memory); default a new 2 MiB memory that grows on demand. */
+  memory?: WebAssembly.Memory;
+}
+
+const SIMD_REQUIRED =
+  'WebAssembly SIMD is required but this runtime does not support it. It is available in ' +
+  'Chrome/Edge 91+, Firefox 89+, Safari 16.4+, Node.js 16.4+, Deno and Bun.';
+
+// (module (func v128.const 0 v128.const 0 v128.const 0 f32x4.relaxed_madd drop))
+const RELAXED_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x03, 0x02,
+  0x01, 0x00, 0x0a, 0x3e, 0x01, 0x3c, 0x00,
+  ...[0, 1, 2].flatMap(() => [0xfd, 0x0c, ...new Array<number>(16).fill(0)]),
+  0xfd, 0x85, 0x02, 0x1a, 0x0b,
+]);
+
+const isNode = (): boolean =>
+  typeof process !== 'undefined' && typeof process.versions === 'object' && !!process.versions.node;
+
+/**
+ * True when the runtime validates relaxed SIMD (`f32x4.relaxed_madd`). In Node 20 this needs
+ * `node --experimental-wasm-relaxed-simd`; Chromium has it without flags.
+ */
+export async function relaxedSimdSupported(): Promise<boolean> {
+  return WebAssembly.validate(RELAXED_PROBE);
+}
+
+function resolveUrl(wasmUrl: string | URL | undefined, flavor: Flavor): URL {
+  if (wasmUrl === undefined) return new URL(`../build/kernels-${flavor}.wasm`, import.meta.url);
+  const base = typeof location !== 'undefined' ? location.href : import.meta.url;
+  const url = new URL(wasmUrl, base);
+  if (namesFile(url)) return url;
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  return new URL(`kernels-${flavor}.wasm`, url);
+}
+
+/** True when wasmUrl names a .wasm file rather than the folder holding both builds. */
+const namesFile = (wasmUrl: string | URL): boolean => new URL(wasmUrl, 'file:///').pathname.endsWith('.wasm');
+
+async function readBytes(url: URL): Promise<BufferSource> {
+  if (url.protocol === 'file:' && isNode()) {
+    const fs = await import('node:fs/promises');
+    return (await fs.readFile(url)) as Uint8Array<ArrayBuffer>;
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`loadCore: could not fetch ${url.href}: HTTP ${response.status}.`);
+  return response.arrayBuffer();
+}
+
+function makeImports(memory: WebAssembly.Memory): WebAssembly.Imports {
+  return {
+    env: {
+      memory,
+      // AssemblyScript's abort(message, fileName, line, column); strings are UTF-16 with the
+      // byte length stored just before the data.
+      abort(message: number, file: number, line: number, column: number): never {
+        const read = (ptr: number): string => {
+          if (ptr === 0) return '';
+          const bytes = new Uint32Array(memory.buffer, ptr - 4, 1)[0];
+          return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, bytes >>> 1));
+        };
+        throw new Error(`core-wasm abort: ${read(message)} at ${read(file)}:${line}:${column}`);
+      },
+    },
+  };
+}
+
+async function instantiate(url: URL, imports: WebAssembly.Imports, bytes?: BufferSource): Promise<WebAssembly.Instance> {
+  if (!bytes && url.protocol !== 'file:' && typeof WebAssembly.instantiateStreaming === 'function') {
+    try {
+      return (await WebAssembly.instantiateStreaming(fetch(url), imports)).instance;
+    } catch {
+      // Wrong MIME type or no SIMD: fall through to the byte path, which says which.
+    }
+  }
+  const source = bytes ?? (await readBytes(url));
+  if (!WebAssembly.validate(source)) throw new Error(`${SIMD_REQUIRED} (could not validate ${url.href})`);
+  return (await WebAssembly.instantiate(source, imports)).instance;
+}
+
+/**
+ * Loads the kernels and returns a {@link Core} over a fresh (or the given) memory.
+ *
+ * @example
+ * ```ts
+ * const core = await loadCore();                      // relaxed SIMD when available
+ * const plain = await loadCore({ flavor: 'simd' });   // force the plain SIMD build
+ * ```
+ */
+export async function loadCore(options: LoadCoreOptions = {}): Promise<Core> {
+  const requested = options.flavor ?? 'auto';
+  if (requested !== 'auto' && requested !== 'simd' && requested !== 'relaxed-simd') {
+    throw new Error(`loadCore: flavor must be 'auto', 'simd' or 'relaxed-simd'; received ${String(requested)}.`);
+  }
+  const memory = options.memory ?? new WebAssembly.Memory({ initial: 32 });
+  const imports = makeImports(memory);
+
+  let flavor: Flavor;
+  let url: URL;
+  let bytes: BufferSource | undefined;
+  if (requested !== 'auto') {
+    flavor = requested;
+    url = resolveUrl(options.wasmUrl, flavor);
+  } else if (options.wasmUrl !== undefined && namesFile(options.wasmUrl)) {
+    url = resolveUrl(options.wasmUrl, 'simd');
+    flavor = /relaxed/.test(url.pathname) ? 'relaxed-simd' : 'simd';
+  } else {
+    const relaxedUrl = resolveUrl(options.wasmUrl, 'relaxed-simd');
+    const relaxed = await readBytes(relaxedUrl);
+    if (WebAssembly.validate(relaxed)) {
+      flavor = 'relaxed-simd';
+      url = relaxedUrl;
+      bytes = relaxed;
+    } else {
+      flavor = 'simd';
+      url = resolveUrl(options.wasmUrl, 'simd');
+    }
+  }
+  const instance = await instantiate(url, imports, bytes);
+  return new Core(flavor, memory, instance.exports as unknown as KernelExports);
+}

@@ -1,0 +1,31 @@
+// The raw wasm exports, typed. Pointers are byte offsets, counts are elements, bools are 0/1.
+
+/** Exports of kernels-*.wasm (see assembly/index.ts). */
+export interface KernelExports {
+  heapBase(): number;
+  gemmScratchBytes(): number;
+  gemm(
+    transA: number, transB: number, m: number, n: number, k: number,
+    a: number, lda: number, b: number, ldb: number, c: number, ldc: number,
+    accumulate: number, scratch: number,
+  ): void;
+  fill(ptr: number, n: number, value: number): void;
+  copy(dst: number, src: number, n: number): void;
+  biasAdd(x: number, bias: number, rows: number, cols: number): void;
+  colSum(x: number, out: number, rows: number, cols: number, accumulate: number): void;
+  gatherRows(dst: number, src: number, indices: number, count: number, rowLen: number): void;
+  hasNonFinite(ptr: number, n: number): number;
+  activationForward(kind: number, x: number, y: number, rows: number, cols: number): void;
+  activationBackward(kind: number, y: number, dy: number, dx: number, rows: number, cols: number): void;
+  softmaxCrossEntropySparse(logits: number, labels: number, probs: number, dLogits: number, rows: number, cols: number, gradScale: number): number;
+  softmaxCrossEntropyDense(logits: number, targets: number, probs: number, dLogits: number, rows: number, cols: number, gradScale: number): number;
+  categoricalCrossEntropy(p: number, targets: number, dp: number, rows: number, cols: number, gradScale: number): number;
+  sparseCategoricalCrossEntropy(p: number, labels: number, dp: number, rows: number, cols: number, gradScale: number): number;
+  binaryCrossEntropy(p: number, targets: number, dp: number, n: number, gradScale: number): number;
+  meanSquaredError(p: number, targets: number, dp: number, n: number, gradScale: number): number;
+  countArgmaxMatchesSparse(p: number, labels: number, rows: number, cols: number): number;
+  countArgmaxMatchesDense(p: number, targets: number, rows: number, cols: number): number;
+  countBinaryMatches(p: number, targets: number, n: number, threshold: number): number;
+  adamUpdate(params: number, grads: number, m: number, v: number, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void;
+  sgdUpdate(params: number, grads: number, velocity: number, n: number, lr: number, momentum: number, nesterov: number): void;
+}

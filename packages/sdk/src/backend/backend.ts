@@ -1,0 +1,80 @@
+/**
+ * The contract between the SDK and a compute backend: storage addressed by opaque ids, plus the
+ * kernel families that layers, losses, metrics and optimizers are built from. The WASM SIMD core is
+ * the first implementation; others (TensorFlow.js) implement the same interface.
+ *
+ * Every kernel writes into buffers the caller owns, so a training step allocates nothing.
+ */
+
+/** An opaque handle to a backend buffer. 0 means "no buffer". */
+export type BufferId = number;
+
+/** Element type of a backend buffer. */
+export type BufferDType = 'float32' | 'int32';
+
+/** Element-wise activations the kernels implement, forward and backward. */
+export type ActivationKind = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax';
+
+/** Storage: allocation, host transfers, and views into a buffer. */
+export interface StorageOps {
+  /** Allocates `length` elements, zero-filled. */
+  alloc(length: number, dtype: BufferDType): BufferId;
+  free(id: BufferId): void;
+  /** An id for elements `[offset, offset + length)` of `id`, sharing its storage. */
+  view(id: BufferId, offset: number, length: number): BufferId;
+  write(id: BufferId, values: Float32Array | Int32Array): void;
+  read(id: BufferId, length: number, dtype: BufferDType): Float32Array | Int32Array;
+  /** Copies rows `indices[start..start+count)` of the host array `src` (rows of `rowLength`) into `dst`. */
+  gatherRows(dst: BufferId, src: Float32Array | Int32Array, indices: Int32Array, start: number, count: number, rowLength: number): void;
+  fill(id: BufferId, length: number, value: number): void;
+  /** Bytes of memory the backend holds now (for leak and growth checks). */
+  memoryBytes(): number;
+}
+
+/** Dense linear algebra and reductions. */
+export interface LinalgOps {
+  /** C[m×n] = (accumulate ? C : 0) + op(A)·op(B), row-major; op transposes when the flag is set. */
+  matMul(a: BufferId, b: BufferId, c: BufferId, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean): void;
+  /** x[r, c] += bias[c], in place. */
+  biasAdd(x: BufferId, bias: BufferId, rows: number, cols: number): void;
+  /** out[c] = (accumulate ? out[c] : 0) + Σ_r x[r, c]. */
+  columnSum(x: BufferId, out: BufferId, rows: number, cols: number, accumulate: boolean): void;
+}
+
+/** Activations; backward passes use the forward output `y`. */
+export interface ActivationOps {
+  activation(kind: ActivationKind, x: BufferId, y: BufferId, rows: number, cols: number): void;
+  activationGrad(kind: ActivationKind, y: BufferId, dy: BufferId, dx: BufferId, rows: number, cols: number): void;
+}
+
+/**
+ * Losses return the sum of per-element (or per-row) losses; when `grad` is not 0 they also write
+ * the gradient scaled by `gradScale`.
+ */
+export interface LossOps {
+  /** Softmax of `logits` into `probs` (may alias), cross-entropy against int labels or one-hot rows, gradient w.r.t. the logits. */
+  softmaxCrossEntropy(logits: BufferId, targets: BufferId, sparse: boolean, probs: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number): number;
+  categoricalCrossEntropy(p: BufferId, targets: BufferId, sparse: boolean, grad: BufferId, rows: number, cols: number, gradScale: number): number;
+  binaryCrossEntropy(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number): number;
+  meanSquaredError(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number): number;
+}
+
+/** Counting metrics. */
+export interface MetricOps {
+  countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number): number;
+  countBinaryMatches(p: BufferId, targets: BufferId, n: number, threshold: number): number;
+}
+
+/** Optimizer updates over flat parameter buffers, one sweep each. */
+export interface OptimizerOps {
+  adamUpdate(params: BufferId, grads: BufferId, m: BufferId, v: BufferId, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void;
+  sgdUpdate(params: BufferId, grads: BufferId, velocity: BufferId, n: number, lr: number, momentum: number, nesterov: boolean): void;
+}
+
+/** A compute backend: storage plus every kernel family. */
+export interface Backend extends StorageOps, LinalgOps, ActivationOps, LossOps, MetricOps, OptimizerOps {
+  /** The backend's name as `km.getBackend()` reports it, e.g. `'wasm'`. */
+  readonly name: string;
+  /** Which kernels run, e.g. `'wasm-simd'` or `'wasm-relaxed-simd'`. */
+  readonly kernels: string;
+}

@@ -1,0 +1,132 @@
+import { Activation, type Core } from '@kerasm/core-wasm';
+import type { ActivationKind, Backend, BufferDType, BufferId } from '../backend.js';
+
+const ACTIVATION_CODES: Record<ActivationKind, Activation> = {
+  linear: Activation.Linear,
+  relu: Activation.Relu,
+  sigmoid: Activation.Sigmoid,
+  tanh: Activation.Tanh,
+  softmax: Activation.Softmax,
+};
+
+/**
+ * The default backend: kernels of the AssemblyScript SIMD core over one linear memory.
+ * A buffer id is the byte address of its first element, so views are pointer arithmetic.
+ */
+export class WasmBackend implements Backend {
+  readonly name = 'wasm';
+  readonly kernels: string;
+  readonly #core: Core;
+  /** Host index buffer for gatherRows, grown on demand and reused. */
+  #indexBuffer: BufferId = 0;
+  #indexCapacity = 0;
+
+  constructor(core: Core) {
+    this.#core = core;
+    this.kernels = `wasm-${core.flavor}`;
+  }
+
+  alloc(length: number, _dtype: BufferDType): BufferId {
+    const ptr = this.#core.malloc(Math.max(1, length) * 4);
+    this.#core.fill(ptr, Math.max(1, length), 0);
+    return ptr;
+  }
+
+  free(id: BufferId): void {
+    this.#core.free(id);
+  }
+
+  view(id: BufferId, offset: number, _length: number): BufferId {
+    return id + offset * 4;
+  }
+
+  write(id: BufferId, values: Float32Array | Int32Array): void {
+    const view = values instanceof Int32Array ? this.#core.i32() : this.#core.f32();
+    view.set(values, id >>> 2);
+  }
+
+  read(id: BufferId, length: number, dtype: BufferDType): Float32Array | Int32Array {
+    const start = id >>> 2;
+    return dtype === 'int32'
+      ? this.#core.i32().slice(start, start + length)
+      : this.#core.f32().slice(start, start + length);
+  }
+
+  gatherRows(dst: BufferId, src: Float32Array | Int32Array, indices: Int32Array, start: number, count: number, rowLength: number): void {
+    const view = src instanceof Int32Array ? this.#core.i32() : this.#core.f32();
+    let at = dst >>> 2;
+    for (let i = 0; i < count; i++) {
+      const row = indices[start + i] * rowLength;
+      view.set(src.subarray(row, row + rowLength), at);
+      at += rowLength;
+    }
+  }
+
+  fill(id: BufferId, length: number, value: number): void {
+    this.#core.fill(id, length, value);
+  }
+
+  memoryBytes(): number {
+    return this.#core.byteLength();
+  }
+
+  matMul(a: BufferId, b: BufferId, c: BufferId, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean): void {
+    const lda = transA ? m : k;
+    const ldb = transB ? k : n;
+    this.#core.gemm(transA, transB, m, n, k, a, lda, b, ldb, c, n, accumulate);
+  }
+
+  biasAdd(x: BufferId, bias: BufferId, rows: number, cols: number): void {
+    this.#core.biasAdd(x, bias, rows, cols);
+  }
+
+  columnSum(x: BufferId, out: BufferId, rows: number, cols: number, accumulate: boolean): void {
+    this.#core.colSum(x, out, rows, cols, accumulate);
+  }
+
+  activation(kind: ActivationKind, x: BufferId, y: BufferId, rows: number, cols: number): void {
+    this.#core.activationForward(ACTIVATION_CODES[kind], x, y, rows, cols);
+  }
+
+  activationGrad(kind: ActivationKind, y: BufferId, dy: BufferId, dx: BufferId, rows: number, cols: number): void {
+    this.#core.activationBackward(ACTIVATION_CODES[kind], y, dy, dx, rows, cols);
+  }
+
+  softmaxCrossEntropy(logits: BufferId, targets: BufferId, sparse: boolean, probs: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number): number {
+    return sparse
+      ? this.#core.softmaxCrossEntropySparse(logits, targets, probs, grad, rows, cols, gradScale)
+      : this.#core.softmaxCrossEntropyDense(logits, targets, probs, grad, rows, cols, gradScale);
+  }
+
+  categoricalCrossEntropy(p: BufferId, targets: BufferId, sparse: boolean, grad: BufferId, rows: number, cols: number, gradScale: number): number {
+    return sparse
+      ? this.#core.sparseCategoricalCrossEntropy(p, targets, grad, rows, cols, gradScale)
+      : this.#core.categoricalCrossEntropy(p, targets, grad, rows, cols, gradScale);
+  }
+
+  binaryCrossEntropy(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number): number {
+    return this.#core.binaryCrossEntropy(p, targets, grad, n, gradScale);
+  }
+
+  meanSquaredError(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number): number {
+    return this.#core.meanSquaredError(p, targets, grad, n, gradScale);
+  }
+
+  countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number): number {
+    return sparse
+      ? this.#core.countArgmaxMatchesSparse(p, targets, rows, cols)
+      : this.#core.countArgmaxMatchesDense(p, targets, rows, cols);
+  }
+
+  countBinaryMatches(p: BufferId, targets: BufferId, n: number, threshold: number): number {
+    return this.#core.countBinaryMatches(p, targets, n, threshold);
+  }
+
+  adamUpdate(params: BufferId, grads: BufferId, m: BufferId, v: BufferId, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void {
+    this.#core.adamUpdate(params, grads, m, v, n, lrT, beta1, beta2, epsilon);
+  }
+
+  sgdUpdate(params: BufferId, grads: BufferId, velocity: BufferId, n: number, lr: number, momentum: number, nesterov: boolean): void {
+    this.#core.sgdUpdate(params, grads, velocity, n, lr, momentum, nesterov);
+  }
+}

@@ -1,0 +1,21 @@
+import type { Logs } from './callbacks.js';
+
+/** What `fit` returns: per-epoch values of the loss and metrics, as Keras' `History`. */
+export class History {
+  /** Epoch indices (0-based) that ran. */
+  readonly epoch: number[] = [];
+  /** Per-key lists of per-epoch values, e.g. `history.history.loss`. */
+  readonly history: Record<string, number[]> = {};
+  /** The fit parameters. */
+  readonly params: { epochs: number; steps: number; samples: number; batchSize: number };
+
+  constructor(params: History['params']) {
+    this.params = params;
+  }
+
+  /** @internal Records one epoch's logs. */
+  record(epoch: number, logs: Logs): void {
+    this.epoch.push(epoch);
+    for (const [key, value] of Object.entries(logs)) (this.history[key] ??= []).push(value);
+  }
+}

@@ -1,0 +1,1 @@
+export { mnist, type MnistData, type MnistLoadOptions, type MnistSplit } from './data/datasets/mnist.js';

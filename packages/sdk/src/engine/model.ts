@@ -1,0 +1,200 @@
+import type { Backend } from '../backend/backend.js';
+import { backend as activeBackend, ready } from '../backend/registry.js';
+import type { History } from '../callbacks/history.js';
+import type { Layer, Shape } from '../layers/layer.js';
+import { getLoss, type Loss, type LossName } from '../losses/losses.js';
+import { getMetric, type Metric, type MetricName } from '../metrics/metrics.js';
+import { getOptimizer, type Optimizer } from '../optimizers/index.js';
+import type { Tensor } from '../tensor.js';
+import { globalGenerator } from '../utils/random.js';
+import { Graph } from './graph.js';
+import { ParamStore } from './params.js';
+import { BatchPlan } from './plan.js';
+import { summaryLines } from './summary.js';
+import { evaluate, fit, predict, type ModelEvaluateArgs, type ModelFitArgs, type ModelPredictArgs, type TrainingTarget } from './training.js';
+import { checkTensor } from './validate_data.js';
+
+/** Options of `model.compile`. */
+export interface ModelCompileArgs {
+  /** `'adam'`, `'sgd'`, or an optimizer instance from `km.optimizers`. */
+  optimizer: string | Optimizer;
+  /** A loss name (camelCase, or Keras snake_case). */
+  loss: LossName | string;
+  /** Metric names, e.g. `['accuracy']`. */
+  metrics?: (MetricName | string)[];
+}
+
+interface Compiled {
+  readonly loss: Loss;
+  readonly optimizer: Optimizer;
+  readonly metricNames: readonly string[];
+}
+
+interface Runtime {
+  readonly backend: Backend;
+  readonly params: ParamStore;
+  readonly plans: Map<number, BatchPlan>;
+}
+
+/**
+ * A model: layers connected as a graph, trained with `compile` then `fit`. {@link Sequential} is
+ * the common case.
+ */
+export class LayersModel {
+  readonly name: string;
+  /** Set to true from a callback to stop `fit` after the current batch. */
+  stopTraining = false;
+  protected graphLayers: Layer[];
+  #graph: Graph | null = null;
+  #compiled: Compiled | null = null;
+  #metrics: Metric[] = [];
+  #runtime: Runtime | null = null;
+
+  constructor(layers: Layer[], name: string) {
+    this.graphLayers = layers;
+    this.name = name;
+  }
+
+  /** The layers in order. */
+  get layers(): readonly Layer[] {
+    return this.graphLayers;
+  }
+
+  /** Configures training. Throws on unknown names, listing the valid ones. */
+  compile(args: ModelCompileArgs): void {
+    const loss = getLoss(args.loss);
+    const optimizer = getOptimizer(args.optimizer);
+    this.#compiled = { loss, optimizer, metricNames: args.metrics ?? [] };
+    if (this.#graph) this.#resolveMetrics();
+    if (this.#runtime) optimizer.attach(this.#runtime.backend, this.#runtime.params.trainableSize);
+  }
+
+  /**
+   * Trains for a number of epochs.
+   *
+   * @example
+   * ```ts
+   * const history = await model.fit(x, y, { epochs: 5, batchSize: 64, validationSplit: 0.1 });
+   * history.history.loss; // one value per epoch
+   * ```
+   */
+  async fit(x: Tensor, y: Tensor, args: ModelFitArgs = {}): Promise<History> {
+    const target = await this.#trainingTarget(x);
+    return fit(target, x, y, args);
+  }
+
+  /** Loss and metrics on the given data, `[loss, ...metrics]`, in compile order. */
+  async evaluate(x: Tensor, y: Tensor, args: ModelEvaluateArgs = {}): Promise<number[]> {
+    const target = await this.#trainingTarget(x);
+    return evaluate(target, x, y, args);
+  }
+
+  /**
+   * The model's outputs for `x` (batch by batch, default 32). Synchronous: `await km.ready()`
+   * or a `fit` must have loaded the backend first.
+   */
+  predict(x: Tensor, args: ModelPredictArgs = {}): Tensor<'float32'> {
+    this.#ensureGraph(checkTensor(x, 'x').shape.slice(1));
+    const runtime = this.#ensureRuntime(activeBackend());
+    return predict({ ...runtime, graph: this.#graph!, plan: (b) => this.#plan(b), loss: this.#compiled?.loss ?? getLoss('meanSquaredError') }, x, args);
+  }
+
+  /** Copies of the weights, layer by layer (kernel, then bias, for Dense). */
+  getWeights(): Tensor<'float32'>[] {
+    return this.#ensureRuntime(activeBackend()).params.getWeights();
+  }
+
+  /** Replaces the weights; the list must match `getWeights()` in length and shapes. */
+  setWeights(weights: readonly Tensor[]): void {
+    this.#ensureRuntime(activeBackend()).params.setWeights(weights);
+  }
+
+  /** Total number of scalar weights. */
+  countParams(): number {
+    return this.graphLayers.reduce((sum, l) => sum + l.countParams(), 0);
+  }
+
+  /** Prints Keras' summary table (layers, output shapes, parameter counts). */
+  summary(lineLength?: number, printFn: (line: string) => void = console.log): void {
+    const graph = this.#graph ?? this.#tryGraph();
+    if (!graph) throw new Error(`Model '${this.name}' is not built yet: give the first layer an inputShape, or call fit/predict first, to see its summary.`);
+    for (const line of summaryLines(this.name, graph, lineLength)) printFn(line);
+  }
+
+  /** Bytes of backend memory in use (for checking that training stops allocating). */
+  memoryBytes(): number {
+    return activeBackend().memoryBytes();
+  }
+
+  /** Drops the graph so layers can change (Sequential.add before the model is built). */
+  protected invalidate(): void {
+    if (this.#runtime) throw new Error(`Model '${this.name}' already has weights; layers cannot be added after it has been built.`);
+    this.#graph = null;
+  }
+
+  #tryGraph(): Graph | null {
+    const declared = this.graphLayers[0]?.declaredInputShape;
+    return declared ? this.#ensureGraph(declared) : null;
+  }
+
+  #ensureGraph(sampleShape: Shape): Graph {
+    if (!this.#graph) {
+      this.#graph = Graph.chain(this.graphLayers, this.graphLayers[0]?.declaredInputShape ?? sampleShape);
+      if (this.#compiled) this.#resolveMetrics();
+    }
+    return this.#graph;
+  }
+
+  #resolveMetrics(): void {
+    const { loss, metricNames } = this.#compiled!;
+    this.#metrics = metricNames.map((name) => getMetric(name, loss, this.#graph!.outputShape));
+  }
+
+  #ensureRuntime(backend: Backend): Runtime {
+    if (!this.#graph) this.#tryGraph();
+    if (!this.#graph) throw new Error(`Model '${this.name}' is not built yet: give the first layer an inputShape, or call fit first.`);
+    if (this.#runtime?.backend !== backend) {
+      const params = new ParamStore(backend, this.graphLayers, globalGenerator());
+      this.#runtime = { backend, params, plans: new Map() };
+      this.#compiled?.optimizer.attach(backend, params.trainableSize);
+    }
+    return this.#runtime;
+  }
+
+  #plan(batch: number): BatchPlan {
+    const runtime = this.#runtime!;
+    let plan = runtime.plans.get(batch);
+    if (!plan) {
+      const loss = this.#compiled?.loss;
+      const targetLength = loss?.sparseTargets ? 1 : this.#graph!.outputShape.reduce((a, b) => a * b, 1);
+      plan = new BatchPlan(runtime.backend, this.#graph!, batch, targetLength, loss?.sparseTargets ?? false);
+      runtime.plans.set(batch, plan);
+    }
+    return plan;
+  }
+
+  async #trainingTarget(x: Tensor): Promise<TrainingTarget> {
+    if (!this.#compiled) {
+      throw new Error(`Model '${this.name}' must be compiled before training or evaluation: call model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] }).`);
+    }
+    await ready();
+    this.#ensureGraph(checkTensor(x, 'x').shape.slice(1));
+    const runtime = this.#ensureRuntime(activeBackend());
+    const model = this;
+    return {
+      backend: runtime.backend,
+      graph: this.#graph!,
+      params: runtime.params,
+      loss: this.#compiled.loss,
+      metrics: this.#metrics,
+      optimizer: this.#compiled.optimizer,
+      plan: (b) => this.#plan(b),
+      get stopTraining() {
+        return model.stopTraining;
+      },
+      set stopTraining(value: boolean) {
+        model.stopTraining = value;
+      },
+    };
+  }
+}

@@ -1,0 +1,97 @@
+import type { Backend, BufferId } from '../backend/backend.js';
+import type { Layer, WeightSpec } from '../layers/layer.js';
+import { Tensor } from '../tensor.js';
+import type { Random } from '../utils/random.js';
+
+interface Slot {
+  readonly layer: Layer;
+  readonly spec: WeightSpec;
+  readonly offset: number;
+  readonly size: number;
+}
+
+/**
+ * Every weight of a model in one flat backend buffer (trainable weights first), with a gradient
+ * buffer of the same layout, so an optimizer updates all of them in one sweep.
+ */
+export class ParamStore {
+  readonly backend: Backend;
+  readonly size: number;
+  readonly trainableSize: number;
+  readonly params: BufferId;
+  readonly grads: BufferId;
+  readonly #slots: Slot[];
+  readonly #weights = new Map<Layer, BufferId[]>();
+  readonly #weightGrads = new Map<Layer, BufferId[]>();
+
+  constructor(backend: Backend, layers: readonly Layer[], random: Random) {
+    this.backend = backend;
+    const entries = layers.flatMap((layer) => layer.weightSpecs.map((spec) => ({ layer, spec })));
+    const ordered = [...entries.filter((e) => e.spec.trainable), ...entries.filter((e) => !e.spec.trainable)];
+    let offset = 0;
+    this.#slots = ordered.map(({ layer, spec }) => {
+      const size = spec.shape.reduce((a, b) => a * b, 1);
+      const slot = { layer, spec, offset, size };
+      offset += size;
+      return slot;
+    });
+    this.size = offset;
+    this.trainableSize = this.#slots.filter((s) => s.spec.trainable).reduce((sum, s) => sum + s.size, 0);
+    this.params = backend.alloc(this.size, 'float32');
+    this.grads = backend.alloc(this.size, 'float32');
+    // Initialise in declaration order so the same seed gives the same weights whatever the layout.
+    for (const { layer, spec } of entries) {
+      const slot = this.#slots.find((s) => s.spec === spec)!;
+      backend.write(backend.view(this.params, slot.offset, slot.size), spec.initializer(spec.shape, random));
+      this.#push(this.#weights, layer, backend.view(this.params, slot.offset, slot.size));
+      this.#push(this.#weightGrads, layer, backend.view(this.grads, slot.offset, slot.size));
+    }
+  }
+
+  #push(map: Map<Layer, BufferId[]>, layer: Layer, id: BufferId): void {
+    const list = map.get(layer) ?? [];
+    list.push(id);
+    map.set(layer, list);
+  }
+
+  /** The layer's weight buffers in `build` order. */
+  weightsOf(layer: Layer): readonly BufferId[] {
+    return this.#weights.get(layer) ?? [];
+  }
+
+  /** The layer's weight-gradient buffers in `build` order. */
+  gradsOf(layer: Layer): readonly BufferId[] {
+    return this.#weightGrads.get(layer) ?? [];
+  }
+
+  /** Copies of all weights, in layer and `build` order (as `model.getWeights()` returns them). */
+  getWeights(): Tensor<'float32'>[] {
+    return this.#declarationOrder().map(
+      (s) => new Tensor(this.backend.read(this.backend.view(this.params, s.offset, s.size), s.size, 'float32') as Float32Array, s.spec.shape, 'float32'),
+    );
+  }
+
+  /** Replaces all weights; shapes must match `getWeights()`. */
+  setWeights(weights: readonly Tensor[]): void {
+    const slots = this.#declarationOrder();
+    if (weights.length !== slots.length) {
+      throw new Error(`setWeights expects ${slots.length} tensors (one per weight), but received ${weights.length}.`);
+    }
+    slots.forEach((s, i) => {
+      const w = weights[i];
+      if (w.shape.length !== s.spec.shape.length || w.shape.some((d, j) => d !== s.spec.shape[j]) || w.dtype !== 'float32') {
+        throw new Error(`Weight '${s.spec.name}' has shape [${s.spec.shape.join(', ')}] (float32), but the tensor given for it has shape [${w.shape.join(', ')}] (${w.dtype}).`);
+      }
+    });
+    slots.forEach((s, i) => this.backend.write(this.backend.view(this.params, s.offset, s.size), weights[i].dataSync() as Float32Array));
+  }
+
+  /** Weight names in `getWeights()` order. */
+  weightNames(): string[] {
+    return this.#declarationOrder().map((s) => s.spec.name);
+  }
+
+  #declarationOrder(): Slot[] {
+    return [...this.#weights.keys()].flatMap((layer) => this.#slots.filter((s) => s.layer === layer).sort((a, b) => layer.weightSpecs.indexOf(a.spec) - layer.weightSpecs.indexOf(b.spec)));
+  }
+}

@@ -1,0 +1,47 @@
+import { Layer } from '../layers/layer.js';
+import { LayersModel } from './model.js';
+
+/** Options of {@link sequential}. */
+export interface SequentialArgs {
+  layers?: Layer[];
+  name?: string;
+}
+
+let sequentialCount = 0;
+
+/** A linear stack of layers, each feeding the next. */
+export class Sequential extends LayersModel {
+  constructor(args: SequentialArgs = {}) {
+    const name = args.name ?? (sequentialCount++ === 0 ? 'sequential' : `sequential_${sequentialCount - 1}`);
+    super([], name);
+    for (const layer of args.layers ?? []) this.add(layer);
+  }
+
+  /** Appends a layer. */
+  add(layer: Layer): void {
+    if (!(layer instanceof Layer)) {
+      throw new Error(`Sequential.add expects a layer such as km.layers.dense({ units: 10 }); received ${layer === null ? 'null' : typeof layer}.`);
+    }
+    if (this.graphLayers.some((l) => l.name === layer.name)) {
+      throw new Error(`Model '${this.name}' already has a layer named '${layer.name}'; layer names must be unique.`);
+    }
+    this.invalidate();
+    this.graphLayers.push(layer);
+  }
+}
+
+/**
+ * Makes a {@link Sequential} model from a list of layers (or `{ layers, name }`).
+ *
+ * @example
+ * ```ts
+ * const model = km.sequential([
+ *   km.layers.flatten({ inputShape: [28, 28] }),
+ *   km.layers.dense({ units: 64, activation: 'relu' }),
+ *   km.layers.dense({ units: 10, activation: 'softmax' }),
+ * ]);
+ * ```
+ */
+export function sequential(layersOrArgs: Layer[] | SequentialArgs = {}): Sequential {
+  return new Sequential(Array.isArray(layersOrArgs) ? { layers: layersOrArgs } : layersOrArgs);
+}

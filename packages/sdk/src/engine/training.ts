@@ -1,0 +1,249 @@
+import type { Backend } from '../backend/backend.js';
+import { CallbackList, type CustomCallbackArgs, type Logs } from '../callbacks/callbacks.js';
+import { History } from '../callbacks/history.js';
+import { ProgressBar } from '../callbacks/progress_bar.js';
+import type { Loss } from '../losses/losses.js';
+import type { Metric } from '../metrics/metrics.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
+import { Tensor } from '../tensor.js';
+import { globalGenerator, Random } from '../utils/random.js';
+import type { Graph } from './graph.js';
+import type { ParamStore } from './params.js';
+import type { BatchPlan } from './plan.js';
+import { backwardPass, forwardPass, type PassContext } from './step.js';
+import { checkFinite, checkPositiveInt, checkSameLength, checkTensor, featureValues } from './validate_data.js';
+
+/** Options of `model.fit`, with Keras' defaults. */
+export interface ModelFitArgs {
+  /** Number of passes over the data (default 1). */
+  epochs?: number;
+  /** Samples per gradient update (default 32). */
+  batchSize?: number;
+  /** 0: silent; 1: a progress bar per epoch (default 1). */
+  verbose?: 0 | 1;
+  /** Shuffle the training samples before each epoch (default true). */
+  shuffle?: boolean;
+  /** Fraction of the samples, taken from the end before shuffling, held out for validation. */
+  validationSplit?: number;
+  /** Validation data `[x, y]`; overrides `validationSplit`. */
+  validationData?: [Tensor, Tensor];
+  /** Seed for the shuffling order; defaults to a draw from the generator `km.utils.setRandomSeed` seeds. */
+  seed?: number;
+  /** Epoch to start counting from (for resuming). */
+  initialEpoch?: number;
+  callbacks?: CustomCallbackArgs | CustomCallbackArgs[];
+}
+
+/** Options of `model.evaluate`. */
+export interface ModelEvaluateArgs {
+  batchSize?: number;
+  verbose?: 0 | 1;
+}
+
+/** Options of `model.predict`. */
+export interface ModelPredictArgs {
+  batchSize?: number;
+}
+
+/** What the training loop needs from a compiled, built model. */
+export interface TrainingTarget {
+  readonly backend: Backend;
+  readonly graph: Graph;
+  readonly params: ParamStore;
+  readonly loss: Loss;
+  readonly metrics: readonly Metric[];
+  readonly optimizer: Optimizer;
+  /** The reusable buffers for one batch size. */
+  plan(batch: number): BatchPlan;
+  /** Set by callbacks to end training after the current batch. */
+  stopTraining: boolean;
+}
+
+interface Dataset {
+  x: Float32Array;
+  y: Float32Array | Int32Array;
+  /** Sample indices in the order they are visited. */
+  order: Int32Array;
+  xRow: number;
+  yRow: number;
+}
+
+/** Validates x and y against the model and loss, and returns host arrays ready for batching. */
+function prepare(target: TrainingTarget, xIn: unknown, yIn: unknown, xName: string, yName: string): Dataset {
+  const x = checkTensor(xIn, xName);
+  const y = checkTensor(yIn, yName);
+  target.graph.checkInput(x.shape, xName);
+  checkSameLength(x, y, xName, yName);
+  target.loss.validateTargets(y, target.graph.outputShape);
+  checkFinite(x, xName);
+  checkFinite(y, yName);
+  const n = x.shape[0];
+  const yValues = target.loss.sparseTargets
+    ? y.dtype === 'int32' ? (y.dataSync() as Int32Array) : Int32Array.from(y.dataSync())
+    : y.dtype === 'float32' ? (y.dataSync() as Float32Array) : Float32Array.from(y.dataSync());
+  return {
+    x: featureValues(x, xName),
+    y: yValues,
+    order: Int32Array.from({ length: n }, (_, i) => i),
+    xRow: x.size / n,
+    yRow: y.size / n,
+  };
+}
+
+function subset(data: Dataset, start: number, end: number): Dataset {
+  return { ...data, order: data.order.slice(start, end) };
+}
+
+function passContext(target: TrainingTarget, plan: BatchPlan, training: boolean): PassContext {
+  const deferSoftmax = target.loss.fusesSoftmax && target.graph.outputNode.layer.outputActivation === 'softmax';
+  return { backend: target.backend, graph: target.graph, params: target.params, plan, training, deferSoftmax };
+}
+
+/** Accumulates a loss and metrics over batches, weighted by samples. */
+class Accumulator {
+  #loss = 0;
+  #samples = 0;
+  readonly #sums: number[];
+  readonly #counts: number[];
+
+  constructor(readonly metrics: readonly Metric[]) {
+    this.#sums = metrics.map(() => 0);
+    this.#counts = metrics.map(() => 0);
+  }
+
+  add(lossSum: number, samples: number, metricUpdates: [number, number][]): void {
+    this.#loss += lossSum;
+    this.#samples += samples;
+    metricUpdates.forEach(([sum, count], i) => {
+      this.#sums[i] += sum;
+      this.#counts[i] += count;
+    });
+  }
+
+  logs(prefix = ''): Logs {
+    const logs: Logs = { [`${prefix}loss`]: this.#loss / this.#samples };
+    this.metrics.forEach((m, i) => (logs[`${prefix}${m.name}`] = this.#sums[i] / this.#counts[i]));
+    return logs;
+  }
+}
+
+/** Loads one batch, runs the forward pass and the loss; returns the loss sum and metric updates. */
+function runBatch(target: TrainingTarget, data: Dataset, start: number, count: number, training: boolean): [number, [number, number][], PassContext] {
+  const plan = target.plan(count);
+  const { backend } = target;
+  backend.gatherRows(plan.input, data.x, data.order, start, count, data.xRow);
+  backend.gatherRows(plan.targets, data.y, data.order, start, count, data.yRow);
+  const ctx = passContext(target, plan, training);
+  forwardPass(ctx);
+  const last = plan.outputs.length - 1;
+  const lossSum = target.loss.compute(backend, plan.outputs[last], plan.targets, training ? plan.grads[last] : 0, count, target.graph.outputShape, ctx.deferSoftmax);
+  const updates = target.metrics.map((m) => m.update(backend, plan.outputs[last], plan.targets, count, target.graph.outputShape));
+  return [lossSum, updates, ctx];
+}
+
+function evaluateData(target: TrainingTarget, data: Dataset, batchSize: number): Accumulator {
+  const acc = new Accumulator(target.metrics);
+  for (let start = 0; start < data.order.length; start += batchSize) {
+    const count = Math.min(batchSize, data.order.length - start);
+    const [lossSum, updates] = runBatch(target, data, start, count, false);
+    acc.add(lossSum, count, updates);
+  }
+  return acc;
+}
+
+/** The `fit` loop: shuffles, batches, steps the optimizer, reports to callbacks. */
+export async function fit(target: TrainingTarget, x: Tensor, y: Tensor, args: ModelFitArgs = {}): Promise<History> {
+  const epochs = args.epochs ?? 1;
+  if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`epochs must be a non-negative integer. Received: epochs=${epochs}.`);
+  const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize');
+  const split = args.validationSplit ?? 0;
+  if (!(split >= 0 && split < 1)) throw new Error(`validationSplit must be in [0, 1). Received: validationSplit=${split}.`);
+  const verbose = args.verbose ?? 1;
+
+  let train = prepare(target, x, y, 'x', 'y');
+  let validation: Dataset | null = null;
+  if (args.validationData) {
+    validation = prepare(target, args.validationData[0], args.validationData[1], 'validationData[0]', 'validationData[1]');
+  } else if (split > 0) {
+    // Keras holds out the last samples, before any shuffling.
+    const n = train.order.length;
+    const cut = Math.floor(n * (1 - split));
+    if (cut === 0 || cut === n) throw new Error(`validationSplit=${split} leaves ${cut} training and ${n - cut} validation samples of ${n}; choose a split that leaves both non-empty.`);
+    validation = subset(train, cut, n);
+    train = subset(train, 0, cut);
+  }
+
+  const random = args.seed !== undefined ? new Random(args.seed) : globalGenerator().fork();
+  const samples = train.order.length;
+  const steps = Math.ceil(samples / batchSize);
+  const callbacks = new CallbackList(args.callbacks);
+  const wantsBatchLogs = callbacks.has('onBatchEnd') || verbose === 1;
+  const history = new History({ epochs, steps, samples, batchSize });
+  const bar = verbose === 1 ? new ProgressBar() : null;
+  target.stopTraining = false;
+
+  await callbacks.call('onTrainBegin');
+  for (let epoch = args.initialEpoch ?? 0; epoch < epochs && !target.stopTraining; epoch++) {
+    await callbacks.call('onEpochBegin', epoch);
+    bar?.epochBegin(epoch, epochs, steps);
+    if (args.shuffle ?? true) random.shuffle(train.order);
+    const acc = new Accumulator(target.metrics);
+    for (let step = 0; step < steps && !target.stopTraining; step++) {
+      const start = step * batchSize;
+      const count = Math.min(batchSize, samples - start);
+      if (callbacks.has('onBatchBegin')) await callbacks.call('onBatchBegin', step, { batch: step, size: count });
+      const [lossSum, updates, ctx] = runBatch(target, train, start, count, true);
+      backwardPass(ctx);
+      target.optimizer.apply(target.params.params, target.params.grads);
+      acc.add(lossSum, count, updates);
+      if (wantsBatchLogs) {
+        const logs = acc.logs();
+        bar?.batchEnd(step + 1, logs);
+        if (callbacks.has('onBatchEnd')) await callbacks.call('onBatchEnd', step, { batch: step, size: count, ...logs });
+      }
+    }
+    const logs = acc.logs();
+    if (validation) Object.assign(logs, evaluateData(target, validation, batchSize).logs('val_'));
+    bar?.epochEnd(logs);
+    history.record(epoch, logs);
+    await callbacks.call('onEpochEnd', epoch, logs);
+  }
+  await callbacks.call('onTrainEnd');
+  return history;
+}
+
+/** `evaluate`: the loss and metrics over all samples, `[loss, ...metrics]`. */
+export function evaluate(target: TrainingTarget, x: Tensor, y: Tensor, args: ModelEvaluateArgs = {}): number[] {
+  const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize');
+  const start = performance.now();
+  const logs = evaluateData(target, prepare(target, x, y, 'x', 'y'), batchSize).logs();
+  if ((args.verbose ?? 1) === 1) {
+    const seconds = ((performance.now() - start) / 1000).toFixed(1);
+    const text = Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ');
+    console.log(`${Math.ceil(x.shape[0] / batchSize)}/${Math.ceil(x.shape[0] / batchSize)} - ${seconds}s - ${text}`);
+  }
+  return Object.values(logs);
+}
+
+/** `predict`: the model's outputs for every sample, batch by batch. */
+export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'params' | 'plan' | 'loss'>, xIn: unknown, args: ModelPredictArgs = {}): Tensor<'float32'> {
+  const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize');
+  const x = checkTensor(xIn, 'x');
+  target.graph.checkInput(x.shape, 'x');
+  checkFinite(x, 'x');
+  const xValues = featureValues(x, 'x');
+  const n = x.shape[0];
+  const xRow = x.size / n;
+  const outSize = target.graph.outputShape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(n * outSize);
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const { backend } = target;
+  for (let start = 0; start < n; start += batchSize) {
+    const count = Math.min(batchSize, n - start);
+    const plan = target.plan(count);
+    backend.gatherRows(plan.input, xValues, order, start, count, xRow);
+    forwardPass({ backend, graph: target.graph, params: target.params, plan, training: false, deferSoftmax: false });
+    out.set(backend.read(plan.outputs[plan.outputs.length - 1], count * outSize, 'float32'), start * outSize);
+  }
+  return new Tensor(out, [n, ...target.graph.outputShape], 'float32');
+}

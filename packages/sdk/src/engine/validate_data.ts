@@ -1,0 +1,48 @@
+import { Tensor } from '../tensor.js';
+
+/** Checks an argument is a live tensor; names the argument when it is not. */
+export function checkTensor(value: unknown, what: string): Tensor {
+  if (!(value instanceof Tensor)) {
+    throw new Error(`${what} must be a km.Tensor; received ${value === null ? 'null' : typeof value}. Make one with km.tensor(values, shape).`);
+  }
+  if (value.isDisposed) throw new Error(`${what} was disposed; pass a tensor that is still alive.`);
+  if (value.rank === 0) throw new Error(`${what} must have a leading sample dimension; received a scalar.`);
+  return value;
+}
+
+/** Throws on NaN or ±Infinity, naming the first bad entry's sample and position. */
+export function checkFinite(t: Tensor, what: string): void {
+  const values = t.dataSync();
+  const perSample = t.size / t.shape[0];
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) {
+      throw new Error(
+        `${what} contains ${values[i]} at sample ${Math.floor(i / perSample)} (flat index ${i}). ` +
+          `Remove or replace non-finite values before training (e.g. impute missing values).`,
+      );
+    }
+  }
+}
+
+/** Checks x and y describe the same number of samples. */
+export function checkSameLength(x: Tensor, y: Tensor, xName: string, yName: string): void {
+  if (x.shape[0] !== y.shape[0]) {
+    throw new Error(
+      `${xName} and ${yName} must have the same number of samples, but ${xName} has ${x.shape[0]} (shape [${x.shape.join(', ')}]) and ${yName} has ${y.shape[0]} (shape [${y.shape.join(', ')}]).`,
+    );
+  }
+}
+
+/** Checks a count option is a positive integer. */
+export function checkPositiveInt(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer. Received: ${name}=${value}.`);
+  return value;
+}
+
+/** The host values of the features, which must be float32. */
+export function featureValues(x: Tensor, what: string): Float32Array {
+  if (x.dtype !== 'float32') {
+    throw new Error(`${what} must be float32 but is ${x.dtype}. Convert it with km.tensor(Float32Array.from(${what}.dataSync()), ${what}.shape).`);
+  }
+  return x.dataSync() as Float32Array;
+}

@@ -1,0 +1,31 @@
+/**
+ * kerasm: the Keras API for TypeScript, training on a WebAssembly SIMD core.
+ *
+ * @example
+ * ```ts
+ * import * as km from '@kerasm/sdk';
+ * const model = km.sequential([
+ *   km.layers.flatten({ inputShape: [28, 28] }),
+ *   km.layers.dense({ units: 64, activation: 'relu' }),
+ *   km.layers.dense({ units: 10, activation: 'softmax' }),
+ * ]);
+ * model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+ * const { train, test } = await km.datasets.mnist.load();
+ * await model.fit(train.x, train.y, { epochs: 5, batchSize: 64 });
+ * ```
+ * @packageDocumentation
+ */
+export { tensor, Tensor, type DType, type TensorLike, type NestedArray } from './tensor.js';
+export { ready, getBackend, getBackendInfo } from './backend/registry.js';
+export type { Backend, BufferId } from './backend/backend.js';
+export { sequential, Sequential, type SequentialArgs } from './engine/sequential.js';
+export { LayersModel, type ModelCompileArgs } from './engine/model.js';
+export type { ModelFitArgs, ModelEvaluateArgs, ModelPredictArgs } from './engine/training.js';
+export type { CustomCallbackArgs, Logs } from './callbacks/callbacks.js';
+export { History } from './callbacks/history.js';
+export type { LossName } from './losses/losses.js';
+export type { MetricName } from './metrics/metrics.js';
+export * as layers from './layers/index.js';
+export * as optimizers from './optimizers/index.js';
+export * as datasets from './datasets.js';
+export * as utils from './utils/index.js';

@@ -1,0 +1,52 @@
+import { appliedActivation, getActivation, type ActivationName } from './activations.js';
+import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+
+/** Options of {@link Activation}. */
+export interface ActivationArgs extends LayerArgs {
+  activation: ActivationName;
+}
+
+/** Applies an activation function to its input (softmax along the last axis). */
+export class Activation extends Layer {
+  readonly className = 'Activation';
+  readonly activation: ActivationName;
+  #cols = 1;
+  #sampleSize = 1;
+
+  constructor(args: ActivationArgs) {
+    super(args, 'Activation');
+    this.activation = getActivation(args.activation, this.name);
+  }
+
+  override get outputActivation(): string {
+    return this.activation;
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    return singleInput(this, inputShapes);
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    const shape = singleInput(this, inputShapes);
+    // Softmax normalises the last axis; element-wise activations do not care how rows are cut.
+    this.#cols = shape[shape.length - 1] ?? 1;
+    this.#sampleSize = shape.reduce((a, b) => a * b, 1);
+  }
+
+  #rows(ctx: ForwardContext): number {
+    return (ctx.batch * this.#sampleSize) / this.#cols;
+  }
+
+  forward(ctx: ForwardContext): void {
+    ctx.backend.activation(appliedActivation(this.activation, ctx.deferSoftmax), ctx.inputs[0], ctx.output, this.#rows(ctx), this.#cols);
+  }
+
+  backward(ctx: BackwardContext): void {
+    if (!ctx.inputGrads[0]) return;
+    ctx.backend.activationGrad(appliedActivation(this.activation, ctx.deferSoftmax), ctx.output, ctx.outputGrad, ctx.inputGrads[0], this.#rows(ctx), this.#cols);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), activation: this.activation };
+  }
+}

@@ -1,0 +1,90 @@
+import { getInitializer, type Initializer, type InitializerName } from '../initializers/initializers.js';
+import { appliedActivation, getActivation, type ActivationName } from './activations.js';
+import { formatShape, Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+
+/** Options of {@link Dense}. */
+export interface DenseArgs extends LayerArgs {
+  /** Number of output units (positive integer). */
+  units: number;
+  /** Activation applied to the output (default linear). */
+  activation?: ActivationName | null;
+  /** Whether to add a bias vector (default true). */
+  useBias?: boolean;
+  /** Kernel initializer (default glorotUniform). */
+  kernelInitializer?: InitializerName | Initializer;
+  /** Bias initializer (default zeros). */
+  biasInitializer?: InitializerName | Initializer;
+}
+
+/**
+ * A densely connected layer: `output = activation(input · kernel + bias)`, the kernel shaped
+ * `[inputUnits, units]` as in Keras and TensorFlow.js.
+ */
+export class Dense extends Layer {
+  readonly className = 'Dense';
+  readonly units: number;
+  readonly activation: ActivationName;
+  readonly useBias: boolean;
+  readonly #kernelInitializer: Initializer;
+  readonly #biasInitializer: Initializer;
+  #inputUnits = 0;
+
+  constructor(args: DenseArgs) {
+    super(args, 'Dense');
+    if (!Number.isInteger(args.units) || args.units < 1) {
+      throw new Error(`Dense layer '${this.name}': units must be a positive integer. Received: units=${args.units}.`);
+    }
+    this.units = args.units;
+    this.activation = getActivation(args.activation, this.name);
+    this.useBias = args.useBias ?? true;
+    this.#kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform');
+    this.#biasInitializer = getInitializer(args.biasInitializer ?? 'zeros');
+  }
+
+  override get outputActivation(): string {
+    return this.activation;
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    const shape = singleInput(this, inputShapes);
+    if (shape.length !== 1) {
+      const flat = shape.reduce((a, b) => a * b, 1);
+      throw new Error(
+        `Dense layer '${this.name}' expects inputs of shape (None, features) but received ${formatShape(shape)}. ` +
+          `Add km.layers.flatten() before it (as km.layers.flatten({ inputShape: [${shape.join(', ')}] }) when it is the first layer), ` +
+          `or reshape the data to [n, ${flat}].`,
+      );
+    }
+    return [this.units];
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    this.#inputUnits = singleInput(this, inputShapes)[0];
+    this.addWeight('kernel', [this.#inputUnits, this.units], this.#kernelInitializer);
+    if (this.useBias) this.addWeight('bias', [this.units], this.#biasInitializer);
+  }
+
+  forward(ctx: ForwardContext): void {
+    const { backend, batch, inputs, output, weights } = ctx;
+    backend.matMul(inputs[0], weights[0], output, batch, this.units, this.#inputUnits, false, false, false);
+    if (this.useBias) backend.biasAdd(output, weights[1], batch, this.units);
+    const activation = appliedActivation(this.activation, ctx.deferSoftmax);
+    if (activation !== 'linear') backend.activation(activation, output, output, batch, this.units);
+  }
+
+  backward(ctx: BackwardContext): void {
+    const { backend, batch, inputs, output, outputGrad, inputGrads, weights, weightGrads } = ctx;
+    const activation = appliedActivation(this.activation, ctx.deferSoftmax);
+    if (activation !== 'linear') backend.activationGrad(activation, output, outputGrad, outputGrad, batch, this.units);
+    // dKernel = inputᵀ · dZ, dBias = column sums of dZ, dInput = dZ · kernelᵀ.
+    backend.matMul(inputs[0], outputGrad, weightGrads[0], this.#inputUnits, this.units, batch, true, false, false);
+    if (this.useBias) backend.columnSum(outputGrad, weightGrads[1], batch, this.units, false);
+    if (inputGrads[0]) {
+      backend.matMul(outputGrad, weights[0], inputGrads[0], batch, this.#inputUnits, this.units, false, true, false);
+    }
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), units: this.units, activation: this.activation, useBias: this.useBias };
+  }
+}

@@ -1,0 +1,161 @@
+import type { Backend, BufferId } from '../backend/backend.js';
+import type { Initializer } from '../initializers/initializers.js';
+
+/** A shape without the batch dimension. */
+export type Shape = readonly number[];
+
+/** Options every layer accepts. */
+export interface LayerArgs {
+  /** A unique name; defaults to the class name in snake case with a counter (`dense_1`). */
+  name?: string;
+  /** Shape of one input sample (no batch dimension); required on the first layer of a model. */
+  inputShape?: readonly number[];
+  /** Shape of the input with a leading batch dimension (`null` for any batch size). */
+  batchInputShape?: readonly (number | null)[];
+  /** Whether the layer's weights are updated by training (default true). */
+  trainable?: boolean;
+}
+
+/** A weight a layer declares in `build`; the model allocates and initialises it. */
+export interface WeightSpec {
+  readonly name: string;
+  readonly shape: Shape;
+  readonly initializer: Initializer;
+  readonly trainable: boolean;
+}
+
+/** What a layer's forward pass reads and writes; buffers are backend ids, rows are batch entries. */
+export interface ForwardContext {
+  readonly backend: Backend;
+  readonly batch: number;
+  readonly inputs: readonly BufferId[];
+  readonly output: BufferId;
+  /** One buffer per weight, in the order `build` added them. */
+  readonly weights: readonly BufferId[];
+  readonly training: boolean;
+  /**
+   * Set on the output layer when the loss fuses softmax with cross-entropy: the layer writes
+   * logits and the loss applies the softmax.
+   */
+  readonly deferSoftmax: boolean;
+}
+
+/** What a layer's backward pass reads and writes. */
+export interface BackwardContext extends ForwardContext {
+  /** Gradient w.r.t. the output; the layer may overwrite it. */
+  readonly outputGrad: BufferId;
+  /** Gradients w.r.t. each input to write, or 0 where nothing upstream needs one. */
+  readonly inputGrads: readonly BufferId[];
+  /** One gradient buffer per weight, overwritten. */
+  readonly weightGrads: readonly BufferId[];
+}
+
+const nameCounters = new Map<string, number>();
+
+function uniqueName(base: string): string {
+  const n = nameCounters.get(base) ?? 0;
+  nameCounters.set(base, n + 1);
+  return n === 0 ? base : `${base}_${n}`;
+}
+
+function snakeCase(className: string): string {
+  return className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/**
+ * The base of every layer. Its lifecycle follows Keras: the constructor validates arguments,
+ * `build(inputShape)` declares weights with `addWeight`, `computeOutputShape` infers shapes without
+ * data, `forward`/`backward` run kernels on the backend, and `getConfig` returns the plain-data
+ * configuration that serialization needs.
+ */
+export abstract class Layer {
+  /** The Keras class name, e.g. `'Dense'`. */
+  abstract readonly className: string;
+  readonly name: string;
+  readonly trainable: boolean;
+  /** Declared input shape (no batch dimension), when given. */
+  readonly declaredInputShape: Shape | undefined;
+  #weights: WeightSpec[] = [];
+  #built = false;
+
+  constructor(args: LayerArgs, className: string) {
+    this.name = args.name ?? uniqueName(snakeCase(className));
+    this.trainable = args.trainable ?? true;
+    if (args.inputShape && args.batchInputShape) {
+      throw new Error(`Layer '${this.name}': give inputShape or batchInputShape, not both.`);
+    }
+    const shape = args.inputShape ?? args.batchInputShape?.slice(1);
+    if (shape) {
+      if (!shape.every((d) => Number.isInteger(d) && (d as number) > 0)) {
+        throw new Error(`Layer '${this.name}': input shape dimensions must be positive integers. Received: inputShape=[${shape.join(', ')}].`);
+      }
+      this.declaredInputShape = shape as Shape;
+    }
+  }
+
+  /** Whether `build` has run. */
+  get built(): boolean {
+    return this.#built;
+  }
+
+  /** The weights this layer declared, in order. */
+  get weightSpecs(): readonly WeightSpec[] {
+    return this.#weights;
+  }
+
+  /** Number of scalar parameters. */
+  countParams(): number {
+    return this.#weights.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1), 0);
+  }
+
+  /** Builds the layer for an input shape once; later calls check the shape matches. */
+  ensureBuilt(inputShapes: readonly Shape[]): void {
+    if (this.#built) return;
+    this.build(inputShapes);
+    this.#built = true;
+  }
+
+  /** Declares a weight; call from `build`. */
+  protected addWeight(name: string, shape: Shape, initializer: Initializer, trainable = true): void {
+    this.#weights.push({ name: `${this.name}/${name}`, shape: [...shape], initializer, trainable: trainable && this.trainable });
+  }
+
+  /** Declares weights for the given input shapes. Layers without weights keep the default. */
+  protected build(_inputShapes: readonly Shape[]): void {}
+
+  /** The output shape for the given input shapes (no batch dimension); throws on bad input shapes. */
+  abstract computeOutputShape(inputShapes: readonly Shape[]): Shape;
+
+  /** Whether the output is the input's storage reinterpreted (Flatten, Reshape): no kernels run. */
+  get aliasesInput(): boolean {
+    return false;
+  }
+
+  /** The activation applied last, where the layer has one (Dense, Activation). */
+  get outputActivation(): string {
+    return 'linear';
+  }
+
+  abstract forward(ctx: ForwardContext): void;
+  abstract backward(ctx: BackwardContext): void;
+
+  /** Plain-data configuration, Keras names in camelCase. */
+  getConfig(): Record<string, unknown> {
+    const config: Record<string, unknown> = { name: this.name, trainable: this.trainable };
+    if (this.declaredInputShape) config.batchInputShape = [null, ...this.declaredInputShape];
+    return config;
+  }
+}
+
+/** Throws unless exactly one input is given; returns its shape. */
+export function singleInput(layer: Layer, inputShapes: readonly Shape[]): Shape {
+  if (inputShapes.length !== 1) {
+    throw new Error(`Layer '${layer.name}' (${layer.className}) takes one input, but received ${inputShapes.length}.`);
+  }
+  return inputShapes[0];
+}
+
+/** Formats a shape with Keras' `None` batch dimension, for messages and summaries. */
+export function formatShape(shape: Shape): string {
+  return `(None, ${shape.join(', ')})`;
+}

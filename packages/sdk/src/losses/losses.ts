@@ -1,0 +1,154 @@
+import type { Backend, BufferId } from '../backend/backend.js';
+import type { Tensor } from '../tensor.js';
+import type { Shape } from '../layers/layer.js';
+
+/** One loss term as the training loop uses it. */
+export interface Loss {
+  /** Canonical camelCase name. */
+  readonly name: LossName;
+  /** Whether targets are integer class labels (one per sample) instead of rows like the output. */
+  readonly sparseTargets: boolean;
+  /** Whether a softmax output layer may hand this loss its logits (cross-entropies). */
+  readonly fusesSoftmax: boolean;
+  /** Checks the targets against the model's output shape; throws an error that says how to fix it. */
+  validateTargets(y: Tensor, outputShape: Shape): void;
+  /**
+   * Sum over the batch of per-sample losses; writes dLoss/dOutput (or dLoss/dLogits when
+   * `fusedSoftmax`, after turning the logits into probabilities in place) for the batch mean.
+   */
+  compute(backend: Backend, output: BufferId, targets: BufferId, grad: BufferId, batch: number, outputShape: Shape, fusedSoftmax: boolean): number;
+}
+
+/** Loss names accepted by `compile` (camelCase; Keras' snake_case names are aliases). */
+export type LossName = 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'binaryCrossentropy' | 'meanSquaredError';
+
+const SNAKE_ALIASES: Record<string, LossName> = {
+  categorical_crossentropy: 'categoricalCrossentropy',
+  sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy',
+  binary_crossentropy: 'binaryCrossentropy',
+  mean_squared_error: 'meanSquaredError',
+  mse: 'meanSquaredError',
+};
+
+function units(shape: Shape): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+function describeTargets(y: Tensor): string {
+  return `targets of shape [${y.shape.join(', ')}] (${y.dtype})`;
+}
+
+/** Targets shaped like the output: [n, ...outputShape]. */
+function validateDense(name: LossName, y: Tensor, outputShape: Shape): void {
+  const expected = [y.shape[0], ...outputShape];
+  const same = y.shape.length === expected.length && y.shape.every((d, i) => d === expected[i]);
+  if (!same) {
+    const labels = y.rank === 1 || (y.rank === 2 && y.shape[1] === 1);
+    const hint =
+      name === 'categoricalCrossentropy' && labels
+        ? ` These look like integer class labels: use loss 'sparseCategoricalCrossentropy', or one-hot encode them with km.utils.toCategorical(y, ${outputShape[outputShape.length - 1]}).`
+        : ` Give targets with one row per sample shaped like the model's output.`;
+    throw new Error(`Loss '${name}' expects targets of shape [${expected.join(', ')}] but received ${describeTargets(y)}.${hint}`);
+  }
+}
+
+const categoricalCrossentropy: Loss = {
+  name: 'categoricalCrossentropy',
+  sparseTargets: false,
+  fusesSoftmax: true,
+  validateTargets(y, outputShape) {
+    validateDense(this.name, y, outputShape);
+  },
+  compute(backend, output, targets, grad, batch, outputShape, fused) {
+    const cols = units(outputShape);
+    return fused
+      ? backend.softmaxCrossEntropy(output, targets, false, output, grad, batch, cols, 1 / batch)
+      : backend.categoricalCrossEntropy(output, targets, false, grad, batch, cols, 1 / batch);
+  },
+};
+
+const sparseCategoricalCrossentropy: Loss = {
+  name: 'sparseCategoricalCrossentropy',
+  sparseTargets: true,
+  fusesSoftmax: true,
+  validateTargets(y, outputShape) {
+    const classes = outputShape[outputShape.length - 1];
+    const labelShape = y.rank === 1 || (y.rank === 2 && y.shape[1] === 1);
+    if (!labelShape || outputShape.length !== 1) {
+      const hint =
+        y.rank === 2 && y.shape[1] === classes
+          ? " These look like one-hot rows: use loss 'categoricalCrossentropy', or pass the class indices instead."
+          : ' Give one integer class index per sample.';
+      throw new Error(
+        `Loss 'sparseCategoricalCrossentropy' expects integer labels of shape [${y.shape[0]}] for an output of shape (None, ${outputShape.join(', ')}), but received ${describeTargets(y)}.${hint}`,
+      );
+    }
+    const labels = y.dataSync();
+    for (let i = 0; i < labels.length; i++) {
+      const label = labels[i];
+      if (!Number.isInteger(label) || label < 0 || label >= classes) {
+        throw new Error(
+          `Label ${label} at index ${i} is out of range for an output of ${classes} classes (valid labels: 0 to ${classes - 1}). ` +
+            `Check the labels, or give the last layer more units.`,
+        );
+      }
+    }
+  },
+  compute(backend, output, targets, grad, batch, outputShape, fused) {
+    const cols = units(outputShape);
+    return fused
+      ? backend.softmaxCrossEntropy(output, targets, true, output, grad, batch, cols, 1 / batch)
+      : backend.categoricalCrossEntropy(output, targets, true, grad, batch, cols, 1 / batch);
+  },
+};
+
+// Keras averages these over the last axis per sample, then over the batch.
+const binaryCrossentropy: Loss = {
+  name: 'binaryCrossentropy',
+  sparseTargets: false,
+  fusesSoftmax: false,
+  validateTargets(y, outputShape) {
+    validateDense(this.name, y, outputShape);
+    const values = y.dataSync();
+    for (let i = 0; i < values.length; i++) {
+      if (!(values[i] >= 0 && values[i] <= 1)) {
+        throw new Error(`Loss 'binaryCrossentropy' expects targets in [0, 1]; value ${values[i]} at index ${i} is not. Rescale the targets.`);
+      }
+    }
+  },
+  compute(backend, output, targets, grad, batch, outputShape) {
+    const cols = outputShape[outputShape.length - 1];
+    return backend.binaryCrossEntropy(output, targets, grad, batch * units(outputShape), 1 / (batch * cols)) / cols;
+  },
+};
+
+const meanSquaredError: Loss = {
+  name: 'meanSquaredError',
+  sparseTargets: false,
+  fusesSoftmax: false,
+  validateTargets(y, outputShape) {
+    validateDense(this.name, y, outputShape);
+  },
+  compute(backend, output, targets, grad, batch, outputShape) {
+    const cols = outputShape[outputShape.length - 1];
+    return backend.meanSquaredError(output, targets, grad, batch * units(outputShape), 1 / (batch * cols)) / cols;
+  },
+};
+
+const LOSSES: Record<LossName, Loss> = {
+  categoricalCrossentropy,
+  sparseCategoricalCrossentropy,
+  binaryCrossentropy,
+  meanSquaredError,
+};
+
+/** Resolves a loss by camelCase or Keras snake_case name, with an error listing the valid names. */
+export function getLoss(name: string): Loss {
+  const loss = LOSSES[(SNAKE_ALIASES[name] ?? name) as LossName];
+  if (!loss) {
+    throw new Error(
+      `Unknown loss '${name}'. Valid losses: ${Object.keys(LOSSES).map((n) => `'${n}'`).join(', ')} (Keras snake_case names such as 'sparse_categorical_crossentropy' work too).`,
+    );
+  }
+  return loss;
+}

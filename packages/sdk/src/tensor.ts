@@ -1,0 +1,219 @@
+/** Element types a {@link Tensor} can hold. */
+export type DType = 'float32' | 'int32';
+
+/** The typed array behind a tensor of each dtype. */
+export type TypedArrayFor<D extends DType> = D extends 'int32' ? Int32Array : Float32Array;
+
+/** Values a tensor can be made from: a number, a nested array of numbers, or a typed array. */
+export type TensorLike = number | NestedArray | Float32Array | Int32Array | Uint8Array;
+/** A nested JavaScript array of numbers, as `arraySync()` returns it. */
+export interface NestedArray extends Array<number | NestedArray> {}
+
+/**
+ * A dense, immutable n-dimensional array of numbers held in host memory, with TensorFlow.js'
+ * names (`shape`, `dtype`, `data()`, `dataSync()`, `arraySync()`, `dispose()`).
+ *
+ * @example
+ * ```ts
+ * const t = km.tensor([[1, 2], [3, 4]]);
+ * t.shape;        // [2, 2]
+ * t.arraySync();  // [[1, 2], [3, 4]]
+ * ```
+ */
+export class Tensor<D extends DType = DType> {
+  readonly shape: readonly number[];
+  readonly dtype: D;
+  readonly size: number;
+  #values: TypedArrayFor<D> | null;
+
+  /** @internal Use {@link tensor} to make tensors. */
+  constructor(values: TypedArrayFor<D>, shape: readonly number[], dtype: D) {
+    const size = shapeSize(shape);
+    if (values.length !== size) {
+      throw new Error(
+        `A tensor of shape [${shape.join(', ')}] needs ${size} values, but received ${values.length}.`,
+      );
+    }
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtype;
+    this.size = size;
+    this.#values = values;
+  }
+
+  /** Number of dimensions. */
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** Whether {@link dispose} was called. */
+  get isDisposed(): boolean {
+    return this.#values === null;
+  }
+
+  /** The values, flattened in row-major order. The returned array is the tensor's own: do not modify it. */
+  dataSync(): TypedArrayFor<D> {
+    if (this.#values === null) {
+      throw new Error('This tensor was disposed; its values are gone. Keep a reference to a copy (tensor.clone()) if you need them after dispose().');
+    }
+    return this.#values;
+  }
+
+  /** The values, flattened in row-major order (async for TensorFlow.js compatibility). */
+  async data(): Promise<TypedArrayFor<D>> {
+    return this.dataSync();
+  }
+
+  /** The values as nested JavaScript arrays of this tensor's shape. */
+  arraySync(): number | NestedArray {
+    const values = this.dataSync();
+    if (this.shape.length === 0) return values[0];
+    return nest(values, this.shape, 0, 0) as NestedArray;
+  }
+
+  /** The values as nested arrays (async for TensorFlow.js compatibility). */
+  async array(): Promise<number | NestedArray> {
+    return this.arraySync();
+  }
+
+  /**
+   * A copy of `size` entries along the first axis starting at `begin` (like `tf.slice` on axis 0).
+   * `size` defaults to the rest of the tensor.
+   */
+  slice(begin: number, size?: number): Tensor<D> {
+    const n = this.shape[0];
+    if (n === undefined) throw new Error('Cannot slice a scalar tensor.');
+    const count = size ?? n - begin;
+    if (!Number.isInteger(begin) || !Number.isInteger(count) || begin < 0 || count < 0 || begin + count > n) {
+      throw new Error(
+        `slice(${begin}, ${size}) is out of range for a tensor with ${n} entries along axis 0; ` +
+          `use 0 <= begin and begin + size <= ${n}.`,
+      );
+    }
+    const row = this.size / n;
+    const values = this.dataSync().slice(begin * row, (begin + count) * row) as TypedArrayFor<D>;
+    return new Tensor(values, [count, ...this.shape.slice(1)], this.dtype);
+  }
+
+  /** The same values with another shape; one dimension may be -1 and is then inferred. */
+  reshape(shape: readonly number[]): Tensor<D> {
+    const resolved = resolveShape(shape, this.size);
+    return new Tensor(this.dataSync().slice() as TypedArrayFor<D>, resolved, this.dtype);
+  }
+
+  /** A copy of this tensor. */
+  clone(): Tensor<D> {
+    return new Tensor(this.dataSync().slice() as TypedArrayFor<D>, this.shape, this.dtype);
+  }
+
+  /** Releases the values. Further reads throw. */
+  dispose(): void {
+    this.#values = null;
+  }
+
+  toString(): string {
+    return `Tensor(shape=[${this.shape.join(', ')}], dtype=${this.dtype})`;
+  }
+}
+
+/**
+ * Makes a tensor from a number, nested arrays or a typed array.
+ *
+ * @param values The values; nested arrays give the shape when `shape` is omitted.
+ * @param shape The shape; required for flat typed arrays of rank > 1.
+ * @param dtype `'float32'` (default for numbers and Float32Array) or `'int32'` (default for Int32Array).
+ * @example
+ * ```ts
+ * const x = km.tensor(new Float32Array(6), [2, 3]);
+ * const labels = km.tensor([3, 1, 4], undefined, 'int32');
+ * ```
+ */
+export function tensor(values: TensorLike, shape?: readonly number[], dtype?: DType): Tensor {
+  const inferredShape: number[] = [];
+  let flat: ArrayLike<number>;
+  if (typeof values === 'number') {
+    flat = [values];
+  } else if (ArrayBuffer.isView(values)) {
+    flat = values;
+    inferredShape.push(values.length);
+  } else if (Array.isArray(values)) {
+    flat = flattenNested(values, inferredShape);
+  } else {
+    throw new Error(`km.tensor() expects a number, nested arrays of numbers or a typed array; received ${describe(values)}.`);
+  }
+  const finalDtype: DType = dtype ?? (values instanceof Int32Array ? 'int32' : 'float32');
+  if (finalDtype !== 'float32' && finalDtype !== 'int32') {
+    throw new Error(`Unknown dtype '${String(dtype)}'. Valid dtypes: 'float32', 'int32'.`);
+  }
+  const finalShape = shape ? resolveShape(shape, flat.length) : inferredShape;
+  if (finalDtype === 'int32') {
+    for (let i = 0; i < flat.length; i++) {
+      if (!Number.isInteger(flat[i])) {
+        throw new Error(`int32 tensors hold integers, but value ${flat[i]} at index ${i} is not one. Round the values or use dtype 'float32'.`);
+      }
+    }
+    return new Tensor(Int32Array.from(flat), finalShape, 'int32');
+  }
+  return new Tensor(Float32Array.from(flat), finalShape, 'float32');
+}
+
+/** Product of the dimensions (1 for a scalar). */
+export function shapeSize(shape: readonly number[]): number {
+  let size = 1;
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0) {
+      throw new Error(`Shape dimensions must be non-negative integers; received [${shape.join(', ')}].`);
+    }
+    size *= d;
+  }
+  return size;
+}
+
+function resolveShape(shape: readonly number[], size: number): number[] {
+  const unknown = shape.filter((d) => d === -1).length;
+  if (unknown > 1) throw new Error(`Only one dimension may be -1; received [${shape.join(', ')}].`);
+  if (unknown === 1) {
+    const known = shape.reduce((p, d) => (d === -1 ? p : p * d), 1);
+    if (known === 0 || size % known !== 0) {
+      throw new Error(`Cannot reshape ${size} values to [${shape.join(', ')}].`);
+    }
+    return shape.map((d) => (d === -1 ? size / known : d));
+  }
+  if (shapeSize(shape) !== size) {
+    throw new Error(`Shape [${shape.join(', ')}] holds ${shapeSize(shape)} values, but ${size} were given.`);
+  }
+  return [...shape];
+}
+
+function flattenNested(values: NestedArray, shape: number[]): number[] {
+  const out: number[] = [];
+  const walk = (v: number | NestedArray, depth: number): void => {
+    if (Array.isArray(v)) {
+      if (shape.length === depth) shape.push(v.length);
+      else if (shape[depth] !== v.length) {
+        throw new Error(`Nested arrays are ragged: expected length ${shape[depth]} at depth ${depth}, found ${v.length}. All rows must have the same length.`);
+      }
+      for (const item of v) walk(item, depth + 1);
+    } else if (typeof v === 'number') {
+      if (depth !== shape.length) throw new Error('Nested arrays are ragged: a number appears where an array was expected.');
+      out.push(v);
+    } else {
+      throw new Error(`Tensor values must be numbers; received ${describe(v)}.`);
+    }
+  };
+  walk(values, 0);
+  return out;
+}
+
+function nest(values: ArrayLike<number>, shape: readonly number[], axis: number, offset: number): number | NestedArray {
+  if (axis === shape.length) return values[offset];
+  const stride = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const out: NestedArray = [];
+  for (let i = 0; i < shape[axis]; i++) out.push(nest(values, shape, axis + 1, offset + i * stride));
+  return out;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? (v as object).constructor?.name ?? 'an object' : `${typeof v} ${String(v)}`;
+}

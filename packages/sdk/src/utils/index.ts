@@ -1,0 +1,2 @@
+export { setRandomSeed } from './random.js';
+export { toCategorical } from './to_categorical.js';

@@ -1,0 +1,68 @@
+/**
+ * A small seeded generator (mulberry32): fast, 32-bit state, deterministic across runtimes.
+ * Used for weight initialisation and shuffling, never for anything security-related.
+ */
+export class Random {
+  #state: number;
+
+  constructor(seed: number) {
+    this.#state = seed >>> 0;
+  }
+
+  /** A float in [0, 1). */
+  next(): number {
+    let t = (this.#state = (this.#state + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  /** A float in [low, high). */
+  uniform(low: number, high: number): number {
+    return low + (high - low) * this.next();
+  }
+
+  /** A standard normal sample (Box–Muller). */
+  normal(): number {
+    const u = 1 - this.next();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
+  }
+
+  /** A fresh seed derived from this generator, for a child generator. */
+  fork(): Random {
+    return new Random(Math.floor(this.next() * 4294967296));
+  }
+
+  /** Shuffles `values` in place (Fisher–Yates). */
+  shuffle(values: Int32Array): void {
+    for (let i = values.length - 1; i > 0; i--) {
+      const j = Math.floor(this.next() * (i + 1));
+      const t = values[i];
+      values[i] = values[j];
+      values[j] = t;
+    }
+  }
+}
+
+let globalRandom = new Random((Math.random() * 4294967296) >>> 0);
+
+/**
+ * Seeds kerasm's global generator, which weight initialisers and `fit`'s shuffling draw from, so
+ * that a program gives the same results bit for bit on every run (Keras' `set_random_seed`).
+ *
+ * @example
+ * ```ts
+ * km.utils.setRandomSeed(42);
+ * ```
+ */
+export function setRandomSeed(seed: number): void {
+  if (!Number.isInteger(seed)) {
+    throw new Error(`setRandomSeed expects an integer; received ${seed}.`);
+  }
+  globalRandom = new Random(seed);
+}
+
+/** The global generator that {@link setRandomSeed} seeds. */
+export function globalGenerator(): Random {
+  return globalRandom;
+}

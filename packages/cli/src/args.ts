@@ -1,5 +1,6 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { UsageError } from './errors.js';
+import { parseStrict, type ValueParsers } from './parse_strict.js';
 
 /** The commands kerasm knows, in the order help lists them. */
 export const COMMANDS = ['train'] as const;
@@ -69,16 +70,6 @@ const TRAIN_OPTIONS = {
   'no-relaxed-simd': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
-
-type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
-type ValueParsers = Record<string, (raw: string) => unknown>;
-
-/** How parse errors refer to the command being parsed. */
-interface ParseContext {
-  command: string;
-  helpCommand: string;
-  valueParsers: ValueParsers;
-}
 
 /**
  * Turns `process.argv.slice(2)` into a {@link Command}. Pure: it reads no environment and prints
@@ -207,53 +198,3 @@ const TRAIN_VALUE_PARSERS: ValueParsers = {
   'validation-split': parseValidationSplit,
   verbose: parseVerbose,
 };
-
-/**
- * `parseArgs` in strict mode, with its errors rewritten into {@link UsageError}s that name the flag,
- * what was received and what is accepted.
- */
-function parseStrict<O extends OptionSpecs>(args: readonly string[], options: O, context: ParseContext) {
-  try {
-    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false });
-  } catch (err) {
-    throw explainParseError(err, args, options, context);
-  }
-}
-
-function explainParseError(
-  err: unknown,
-  args: readonly string[],
-  options: OptionSpecs,
-  { command, helpCommand, valueParsers }: ParseContext,
-): UsageError {
-  const valid = Object.entries(options)
-    .map(([name, spec]) => (spec.type === 'string' ? `--${name} <value>` : `--${name}`))
-    .join(', ');
-  // Re-read leniently to find the offending token; parseArgs' own messages do not list what is valid.
-  const { tokens } = parseArgs({ args: [...args], options, strict: false, allowPositionals: true, tokens: true });
-  for (const token of tokens) {
-    if (token.kind === 'positional') {
-      return new UsageError(`Unexpected argument '${token.value}': '${command}' takes only options. Valid options: ${valid}.`, helpCommand);
-    }
-    if (token.kind !== 'option') continue;
-    const spec = options[token.name];
-    if (spec === undefined) {
-      return new UsageError(`Unknown option '${token.rawName}' for '${command}'. Valid options: ${valid}.`, helpCommand);
-    }
-    if (spec.type === 'boolean' && token.value !== undefined) {
-      return new UsageError(`Option '${token.rawName}' takes no value, but received '${token.value}'. Pass it alone, e.g. '${command} ${token.rawName}'.`, helpCommand);
-    }
-    if (spec.type === 'string' && token.value === undefined) {
-      return new UsageError(`Option '${token.rawName}' needs a value, but received none. Pass it as '${token.rawName} <value>'.`, helpCommand);
-    }
-    if (spec.type === 'string' && !token.inlineValue && token.value?.startsWith('-')) {
-      // A negative number (`--seed -1`) was meant as the value: check it, so the message says what is valid.
-      if (DECIMAL.test(token.value)) valueParsers[token.name]?.(token.value);
-      return new UsageError(
-        `Option '${token.rawName}' needs a value, but received the flag-like '${token.value}'. Pass a value as '${token.rawName} <value>', or '${token.rawName}=${token.value}' if it really starts with '-'.`,
-        helpCommand,
-      );
-    }
-  }
-  return new UsageError(err instanceof Error ? err.message : String(err), helpCommand);
-}

@@ -61,6 +61,21 @@ describe.skipIf(!sdkBuilt)('kerasm binary', () => {
     expect(['wasm-simd', 'wasm-relaxed-simd']).toContain(report.backend);
   });
 
+  it('prints the test result and a prediction table for humans', async () => {
+    const { code, stdout, stderr } = await kerasm('train', '--epochs', '1', '--verbose', '0', '--seed', '1');
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/^Test loss: \d\.\d{4} {2}Test accuracy: 0\.9\d{3}$/m);
+    const table = stdout.slice(stdout.indexOf('image  predicted  true     confidence')).trimEnd().split('\n');
+    expect(table).toHaveLength(11);
+    for (const row of table.slice(1)) expect(row).toMatch(/^ {4}\d {10}\d {5}\d {2}[✓✗] +\d+\.\d%$/);
+  });
+
+  it('exits 1 with the SDK message for a runtime error', async () => {
+    const { code, stderr } = await kerasm('train', '--epochs', '1', '--json', '--validation-split', '0.99999999');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^kerasm: validationSplit=0\.99999999 leaves 0 training/);
+  });
+
   it('exits 2 with a message for --epochs 0', async () => {
     const { code, stdout, stderr } = await kerasm('train', '--epochs', '0');
     expect(code).toBe(2);

@@ -3,6 +3,7 @@ import {
   formatJsonReport,
   formatPredictionTable,
   formatTestResult,
+  formatTrainingHeader,
   formatTrainingSummary,
   samplesPerSecond,
   type TrainReport,
@@ -73,6 +74,13 @@ describe('formatJsonReport', () => {
 describe('human output', () => {
   it('formats the test result to four decimals', () => {
     expect(formatTestResult(report.test)).toBe('Test loss: 0.0871  Test accuracy: 0.9741');
+  });
+
+  it('describes the run before training', () => {
+    const setup = { units: 64, classes: 10, trainSamples: 54000, epochs: 1, batchSize: 64, learningRate: 0.001, backend: 'wasm-simd' };
+    expect(formatTrainingHeader(setup)).toBe(
+      'Training Flatten -> Dense(64, relu) -> Dense(10, softmax) on 54,000 MNIST images (1 epoch, batch 64, Adam 0.001, wasm-simd)',
+    );
   });
 
   it('summarizes training time and throughput', () => {

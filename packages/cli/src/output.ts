@@ -54,6 +54,24 @@ export function formatTestResult(test: { loss: number; accuracy: number }): stri
   return `Test loss: ${test.loss.toFixed(4)}  Test accuracy: ${test.accuracy.toFixed(4)}`;
 }
 
+/** What the header line before training describes. */
+export interface TrainingSetup {
+  units: number;
+  classes: number;
+  trainSamples: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  backend: string;
+}
+
+/** `Training Flatten -> Dense(64, relu) -> Dense(10, softmax) on 60,000 MNIST images (5 epochs, batch 64, Adam 0.001, wasm-simd)` */
+export function formatTrainingHeader(setup: TrainingSetup): string {
+  const model = `Flatten -> Dense(${setup.units}, relu) -> Dense(${setup.classes}, softmax)`;
+  const epochs = `${setup.epochs} ${setup.epochs === 1 ? 'epoch' : 'epochs'}`;
+  return `Training ${model} on ${setup.trainSamples.toLocaleString('en-US')} MNIST images (${epochs}, batch ${setup.batchSize}, Adam ${setup.learningRate}, ${setup.backend})`;
+}
+
 /** `Trained 5 epochs in 12.3 s (48,213 samples/s, wasm-relaxed-simd)` */
 export function formatTrainingSummary(report: Omit<TrainReport, 'test'>): string {
   const total = report.epochs.reduce((sum, e) => sum + e.seconds, 0);

@@ -2,15 +2,16 @@
 //
 // Goto-style blocking: a KC×NC block of op(B) is packed into 8-column panels, an MC×KC
 // block of op(A) into MR-row panels (both zero-padded), and an MR×8 register tile walks
-// the panels. V8 gives wasm 15 vector registers: with mul+add a 5×8 tile (10 accumulators
-// plus a broadcast, two B vectors and a product) is the largest that does not spill; with
-// relaxed_madd the product temporary disappears and a 6×8 tile fits.
+// the panels. V8 gives wasm 15 vector registers, and its scheduler (Node 20) hoists every
+// load of a loop iteration above the arithmetic, so all MR broadcasts, both B vectors and the
+// 2·MR accumulators are live at once: 3·MR + 2 (+1 product without relaxed_madd) ≤ 15 means
+// MR = 4. A 5×8 or 6×8 tile spilled 2-4 accumulators per step and ran at ~60 % of a 4×8.
 import { madd } from './simd';
 
-export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
+const MR: i32 = 4;
 const NR: i32 = 8;
 const KC: i32 = 256;
-// Multiple of both tile heights, so full blocks never need a padded panel.
+// A multiple of MR, so only the last block of rows can need a padded panel.
 const MC: i32 = 120;
 const NC: i32 = 512;
 
@@ -23,12 +24,55 @@ export function gemmScratchBytes(): i32 {
   return <i32>(PACK_A_BYTES + PACK_B_BYTES + TILE_BYTES);
 }
 
+/** Full 4-row panel of op(A) = A^T: each p is one contiguous v128. */
+function packA4Trans(a: usize, lda: i32, i0: i32, p0: i32, kc: i32, panel: usize): void {
+  let src = a + (<usize>(p0 * lda + i0) << 2);
+  const step = <usize>lda << 2;
+  for (let p = 0; p < kc; p++) {
+    v128.store(panel + (<usize>p << 4), v128.load(src));
+    src += step;
+  }
+}
+
+/** Full 4-row panel of op(A) = A: 4×4 register transposes of the row-major rows. */
+function packA4(a: usize, lda: i32, i0: i32, p0: i32, kc: i32, panel: usize): void {
+  const r0 = a + (<usize>(i0 * lda + p0) << 2);
+  const step = <usize>lda << 2;
+  const r1 = r0 + step, r2 = r1 + step, r3 = r2 + step;
+  let p = 0;
+  for (; p + 4 <= kc; p += 4) {
+    const off = <usize>p << 2;
+    const x0 = v128.load(r0 + off), x1 = v128.load(r1 + off);
+    const x2 = v128.load(r2 + off), x3 = v128.load(r3 + off);
+    const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
+    const t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+    const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+    const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+    const out = panel + (<usize>p << 4);
+    v128.store(out, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+    v128.store(out, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 16);
+    v128.store(out, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 32);
+    v128.store(out, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 48);
+  }
+  for (; p < kc; p++) {
+    const off = <usize>p << 2;
+    const out = panel + (<usize>p << 4);
+    store<f32>(out, load<f32>(r0 + off));
+    store<f32>(out, load<f32>(r1 + off), 4);
+    store<f32>(out, load<f32>(r2 + off), 8);
+    store<f32>(out, load<f32>(r3 + off), 12);
+  }
+}
+
 /** Packs rows [i0, i0+mc) × cols [p0, p0+kc) of op(A) into MR-row panels: panel[p*MR + r]. */
 function packA(transA: bool, a: usize, lda: i32, i0: i32, p0: i32, mc: i32, kc: i32, dst: usize): void {
   for (let ir = 0; ir < mc; ir += MR) {
     const mr = min(MR, mc - ir);
     const panel = dst + (<usize>(ir * kc) << 2);
-    if (transA) {
+    if (MR == 4 && mr == 4) {
+      if (transA) packA4Trans(a, lda, i0 + ir, p0, kc, panel);
+      else packA4(a, lda, i0 + ir, p0, kc, panel);
+    } else if (transA) {
       // op(A)[i][p] = A[p][i]: the MR values for one p are contiguous.
       for (let p = 0; p < kc; p++) {
         const src = a + (<usize>((p0 + p) * lda + i0 + ir) << 2);
@@ -109,11 +153,10 @@ function storeRow(c: usize, lo: v128, hi: v128, add: bool): void {
   v128.store(c, hi, 16);
 }
 
-/** 5×8 tile: c (row stride ldcBytes) (+)= packed A panel · packed B panel over kc. */
-function kernel5x8(kc: i32, pa: usize, pb: usize, c: usize, ldcBytes: usize, add: bool): void {
+/** 4×8 tile: c (row stride ldcBytes) (+)= packed A panel · packed B panel over kc. */
+function kernel4x8(kc: i32, pa: usize, pb: usize, c: usize, ldcBytes: usize, add: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
@@ -125,54 +168,19 @@ function kernel5x8(kc: i32, pa: usize, pb: usize, c: usize, ldcBytes: usize, add
     c20 = madd(a, b0, c20); c21 = madd(a, b1, c21);
     a = v128.load32_splat(pa, 12);
     c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
-    a = v128.load32_splat(pa, 16);
-    c40 = madd(a, b0, c40); c41 = madd(a, b1, c41);
-    pa += 20;
+    pa += 16;
     pb += 32;
   }
   storeRow(c, c00, c01, add);
   storeRow(c + ldcBytes, c10, c11, add);
   storeRow(c + 2 * ldcBytes, c20, c21, add);
   storeRow(c + 3 * ldcBytes, c30, c31, add);
-  storeRow(c + 4 * ldcBytes, c40, c41, add);
-}
-
-/** 6×8 tile; only fits the register file with a fused multiply-add (relaxed SIMD). */
-function kernel6x8(kc: i32, pa: usize, pb: usize, c: usize, ldcBytes: usize, add: bool): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let c40 = f32x4.splat(0), c41 = f32x4.splat(0), c50 = f32x4.splat(0), c51 = f32x4.splat(0);
-  for (let p = 0; p < kc; p++) {
-    const b0 = v128.load(pb);
-    const b1 = v128.load(pb, 16);
-    let a = v128.load32_splat(pa);
-    c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
-    a = v128.load32_splat(pa, 4);
-    c10 = madd(a, b0, c10); c11 = madd(a, b1, c11);
-    a = v128.load32_splat(pa, 8);
-    c20 = madd(a, b0, c20); c21 = madd(a, b1, c21);
-    a = v128.load32_splat(pa, 12);
-    c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
-    a = v128.load32_splat(pa, 16);
-    c40 = madd(a, b0, c40); c41 = madd(a, b1, c41);
-    a = v128.load32_splat(pa, 20);
-    c50 = madd(a, b0, c50); c51 = madd(a, b1, c51);
-    pa += 24;
-    pb += 32;
-  }
-  storeRow(c, c00, c01, add);
-  storeRow(c + ldcBytes, c10, c11, add);
-  storeRow(c + 2 * ldcBytes, c20, c21, add);
-  storeRow(c + 3 * ldcBytes, c30, c31, add);
-  storeRow(c + 4 * ldcBytes, c40, c41, add);
-  storeRow(c + 5 * ldcBytes, c50, c51, add);
 }
 
 // @ts-ignore: decorator
 @inline
 function kernel(kc: i32, pa: usize, pb: usize, c: usize, ldcBytes: usize, add: bool): void {
-  if (MR == 6) kernel6x8(kc, pa, pb, c, ldcBytes, add);
-  else kernel5x8(kc, pa, pb, c, ldcBytes, add);
+  kernel4x8(kc, pa, pb, c, ldcBytes, add);
 }
 
 /** Partial tile: run the full kernel on a padded copy, then write back the mr×nr corner. */

@@ -4,6 +4,7 @@ import {
   formatJsonReport,
   formatPredictionTable,
   formatTestResult,
+  formatTrainingHeader,
   formatTrainingSummary,
   type EpochRecord,
 } from '../output.js';
@@ -46,10 +47,7 @@ async function train(options: TrainOptions): Promise<void> {
   // Keras (and TensorFlow.js) train on the first floor(n * (1 - split)) samples.
   const trainSamples = Math.floor(trainSet.x.shape[0] * (1 - options.validationSplit));
   if (!options.json) {
-    console.log(
-      `Training Flatten -> Dense(${options.units}, relu) -> Dense(${CLASSES}, softmax) on ${trainSamples} MNIST images ` +
-        `(${options.epochs} epochs, batch ${options.batchSize}, Adam ${options.learningRate}, ${backend})`,
-    );
+    console.log(formatTrainingHeader({ ...options, classes: CLASSES, trainSamples, backend }));
   }
 
   const epochs: EpochRecord[] = [];

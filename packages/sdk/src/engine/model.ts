@@ -3,7 +3,7 @@ import { backend as activeBackend, ready } from '../backend/registry.js';
 import type { History } from '../callbacks/history.js';
 import type { Layer, Shape } from '../layers/layer.js';
 import { getLoss, type Loss, type LossName } from '../losses/losses.js';
-import { getMetric, type Metric, type MetricName } from '../metrics/metrics.js';
+import { checkMetricName, getMetric, type Metric, type MetricName } from '../metrics/metrics.js';
 import { getOptimizer, type Optimizer } from '../optimizers/index.js';
 import type { Tensor } from '../tensor.js';
 import { globalGenerator } from '../utils/random.js';
@@ -64,9 +64,16 @@ export class LayersModel {
   compile(args: ModelCompileArgs): void {
     const loss = getLoss(args.loss);
     const optimizer = getOptimizer(args.optimizer);
-    this.#compiled = { loss, optimizer, metricNames: args.metrics ?? [] };
-    if (this.#graph) this.#resolveMetrics();
-    if (this.#runtime) optimizer.attach(this.#runtime.backend, this.#runtime.params.trainableSize);
+    const metricNames = args.metrics ?? [];
+    metricNames.forEach(checkMetricName);
+    this.#compiled = { loss, optimizer, metricNames };
+    if (this.#graph ?? this.#tryGraph()) this.#resolveMetrics();
+    if (this.#runtime) {
+      // Target buffers depend on the loss (labels or rows), so plans are remade for the new one.
+      for (const plan of this.#runtime.plans.values()) plan.release(this.#runtime.backend);
+      this.#runtime.plans.clear();
+      optimizer.attach(this.#runtime.backend, this.#runtime.params.trainableSize);
+    }
   }
 
   /**

@@ -27,10 +27,13 @@ const METRIC_NAMES = ['accuracy', 'acc'] as const;
 /** Metric names accepted by `compile`. */
 export type MetricName = (typeof METRIC_NAMES)[number];
 
-/** Resolves metric names for a compiled loss and output shape. */
-export function getMetric(name: string, loss: Loss, outputShape: Shape): Metric {
-  if (name === 'accuracy' || name === 'acc') {
-    return { name, update: accuracyFor(loss, outputShape) };
-  }
+/** Throws for a metric name kerasm does not know, listing the valid ones. */
+export function checkMetricName(name: string): MetricName {
+  if ((METRIC_NAMES as readonly string[]).includes(name)) return name as MetricName;
   throw new Error(`Unknown metric '${name}'. Valid metrics: ${METRIC_NAMES.map((n) => `'${n}'`).join(', ')}.`);
+}
+
+/** Resolves a metric name for a compiled loss and output shape. */
+export function getMetric(name: string, loss: Loss, outputShape: Shape): Metric {
+  return { name: checkMetricName(name), update: accuracyFor(loss, outputShape) };
 }

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { ProgressBar } from './progress_bar.js';
+
+describe('ProgressBar', () => {
+  it('prints one Keras-style line per epoch when not on a terminal', () => {
+    let out = '';
+    const bar = new ProgressBar({ write: (t) => (out += t), isTTY: false });
+    bar.epochBegin(0, 5, 938);
+    for (let s = 1; s <= 938; s++) bar.batchEnd(s, { loss: 1 / s });
+    bar.epochEnd({ loss: 0.29501, accuracy: 0.91654 });
+    const lines = out.split('\n');
+    expect(lines[0]).toBe('Epoch 1/5');
+    expect(lines[1]).toMatch(/^938\/938 \[={30}\] - \d+s \d+(ms|us)\/step - loss: 0\.2950 - accuracy: 0\.9165$/);
+    expect(lines).toHaveLength(3);
+  });
+
+  it('redraws in place with an ETA on a terminal', () => {
+    let out = '';
+    const bar = new ProgressBar({ write: (t) => (out += t), isTTY: true });
+    bar.epochBegin(1, 2, 10);
+    bar.batchEnd(5, { loss: 0.5 });
+    expect(out).toMatch(/Epoch 2\/2\n\r 5\/10 \[={14}>\.{15}\] - ETA: \d+s - loss: 0\.5000/);
+  });
+});

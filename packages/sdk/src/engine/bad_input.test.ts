@@ -1,0 +1,90 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as km from '../index.js';
+
+beforeAll(() => km.ready());
+
+const images = km.tensor(new Float32Array(8 * 28 * 28).fill(0.5), [8, 28, 28]);
+const labels = km.tensor([0, 1, 2, 3, 4, 5, 6, 7], undefined, 'int32');
+
+function model(first = km.layers.flatten({ inputShape: [28, 28] })): km.Sequential {
+  return km.sequential([first, km.layers.dense({ units: 10, activation: 'softmax' })]);
+}
+
+describe('the reference program as written is rejected as Keras rejects it', () => {
+  it('28×28 images into Dense(inputShape [784]) name the mismatch and suggest Flatten or reshape', async () => {
+    const m = km.sequential([km.layers.dense({ units: 64, activation: 'relu', inputShape: [784] }), km.layers.dense({ units: 10, activation: 'softmax' })]);
+    m.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+    await expect(m.fit(images, labels, { verbose: 0 })).rejects.toThrow(/expects shape \(None, 784\), but x has shape \[8, 28, 28\].*km\.layers\.flatten\(\{ inputShape: \[28, 28\] \}\).*reshape\(\[-1, 784\]\)/);
+  });
+
+  it('categorical cross-entropy with integer labels suggests the sparse loss or toCategorical', async () => {
+    const m = model();
+    m.compile({ optimizer: 'adam', loss: 'categorical_crossentropy' });
+    await expect(m.fit(images, labels, { verbose: 0 })).rejects.toThrow(/expects targets of shape \[8, 10\].*sparseCategoricalCrossentropy.*km\.utils\.toCategorical\(y, 10\)/);
+  });
+
+  it('a Dense first layer without Flatten on image-shaped input explains both fixes', async () => {
+    const m = km.sequential([km.layers.dense({ units: 4 })]);
+    m.compile({ optimizer: 'sgd', loss: 'mse' });
+    await expect(m.fit(images, km.tensor(new Float32Array(32), [8, 4]), { verbose: 0 })).rejects.toThrow(/Dense layer 'dense(_\d+)?' expects inputs of shape \(None, features\) but received \(None, 28, 28\)\. Add km\.layers\.flatten/);
+  });
+});
+
+describe('bad data', () => {
+  const compiled = () => {
+    const m = model();
+    m.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    return m;
+  };
+
+  it('x and y of different lengths', async () => {
+    await expect(compiled().fit(images, labels.slice(0, 5), { verbose: 0 })).rejects.toThrow(/same number of samples, but x has 8 .* y has 5/);
+  });
+
+  it('labels out of range for the output', async () => {
+    const bad = km.tensor([0, 1, 2, 3, 4, 5, 6, 10], undefined, 'int32');
+    await expect(compiled().fit(images, bad, { verbose: 0 })).rejects.toThrow(/Label 10 at index 7 is out of range for an output of 10 classes \(valid labels: 0 to 9\)/);
+  });
+
+  it('NaN and Infinity in the inputs', async () => {
+    const values = new Float32Array(8 * 784).fill(0.1);
+    values[3 * 784 + 5] = NaN;
+    await expect(compiled().fit(km.tensor(values, [8, 28, 28]), labels, { verbose: 0 })).rejects.toThrow(/x contains NaN at sample 3/);
+    values[3 * 784 + 5] = Infinity;
+    await expect(compiled().evaluate(km.tensor(values, [8, 28, 28]), labels, { verbose: 0 })).rejects.toThrow(/x contains Infinity at sample 3/);
+  });
+
+  it('batchSize < 1 and other bad fit options', async () => {
+    await expect(compiled().fit(images, labels, { batchSize: 0, verbose: 0 })).rejects.toThrow(/batchSize must be a positive integer. Received: batchSize=0/);
+    await expect(compiled().fit(images, labels, { epochs: 1.5, verbose: 0 })).rejects.toThrow(/epochs must be a non-negative integer/);
+    await expect(compiled().fit(images, labels, { validationSplit: 1, verbose: 0 })).rejects.toThrow(/validationSplit must be in \[0, 1\)/);
+  });
+
+  it('int32 features and one-hot targets for the sparse loss', async () => {
+    await expect(compiled().fit(km.tensor(new Int32Array(8 * 784), [8, 28, 28]), labels, { verbose: 0 })).rejects.toThrow(/x must be float32 but is int32/);
+    await expect(compiled().fit(images, km.utils.toCategorical(labels, 10), { verbose: 0 })).rejects.toThrow(/look like one-hot rows: use loss 'categoricalCrossentropy'/);
+  });
+
+  it('fitting before compile', async () => {
+    await expect(model().fit(images, labels)).rejects.toThrow(/must be compiled before training/);
+  });
+});
+
+describe('unknown names list the valid ones', () => {
+  it('optimizer', () => {
+    expect(() => model().compile({ optimizer: 'adamw', loss: 'mse' })).toThrow("Unknown optimizer 'adamw'. Valid optimizers: 'adam', 'sgd'");
+  });
+  it('loss', () => {
+    expect(() => model().compile({ optimizer: 'adam', loss: 'crossentropy' })).toThrow(/Unknown loss 'crossentropy'. Valid losses: 'categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryCrossentropy', 'meanSquaredError'/);
+  });
+  it('activation', () => {
+    expect(() => km.layers.dense({ units: 3, activation: 'gelu' as never })).toThrow(/Unknown activation 'gelu' in layer 'dense(_\d+)?'. Valid activations: 'linear', 'relu', 'sigmoid', 'tanh', 'softmax'/);
+  });
+  it('metric', () => {
+    expect(() => model().compile({ optimizer: 'adam', loss: 'mse', metrics: ['f1'] })).toThrow(/Unknown metric 'f1'. Valid metrics: 'accuracy'/);
+  });
+  it('layer arguments quote the received value', () => {
+    expect(() => km.layers.dense({ units: 0 })).toThrow(/units must be a positive integer. Received: units=0/);
+    expect(() => km.optimizers.adam({ learningRate: -1 })).toThrow(/Received: learningRate=-1/);
+  });
+});

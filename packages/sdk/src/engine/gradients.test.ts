@@ -1,0 +1,84 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as km from '../index.js';
+import { refForward, refGradients, refLoss, type RefActivation, type RefDense, type RefLoss } from '../testing/reference.js';
+import { Random } from '../utils/random.js';
+
+beforeAll(() => km.ready());
+
+function randomMatrix(rows: number, cols: number, random: Random, scale = 1): number[][] {
+  return Array.from({ length: rows }, () => Array.from({ length: cols }, () => random.uniform(-scale, scale)));
+}
+
+/** Reads a model's Dense weights into the reference's float64 form. */
+function toReference(model: km.LayersModel, activations: RefActivation[]): RefDense[] {
+  const w = model.getWeights();
+  return activations.map((activation, i) => {
+    const kernel = w[2 * i];
+    return { kernel: kernel.arraySync() as number[][], bias: Array.from(w[2 * i + 1].dataSync()), activation };
+  });
+}
+
+/** kerasm's gradient of the mean batch loss, read back as the change of one plain SGD step with lr 1. */
+async function kerasmGradients(model: km.LayersModel, loss: RefLoss, x: km.Tensor, y: km.Tensor): Promise<Float32Array[]> {
+  const before = model.getWeights().map((t) => t.dataSync().slice());
+  model.compile({ optimizer: km.optimizers.sgd({ learningRate: 1 }), loss });
+  await model.fit(x, y, { epochs: 1, batchSize: x.shape[0], shuffle: false, verbose: 0 });
+  const after = model.getWeights();
+  const grads = before.map((b, i) => b.map((v, j) => v - after[i].dataSync()[j]));
+  model.setWeights(before.map((b, i) => km.tensor(b, after[i].shape)));
+  return grads;
+}
+
+function targetsFor(loss: RefLoss, rows: number, cols: number, random: Random): number[][] {
+  return Array.from({ length: rows }, () => {
+    if (loss === 'sparseCategoricalCrossentropy') return [Math.floor(random.next() * cols)];
+    if (loss === 'categoricalCrossentropy') {
+      const hot = Math.floor(random.next() * cols);
+      return Array.from({ length: cols }, (_, j) => (j === hot ? 1 : 0));
+    }
+    return Array.from({ length: cols }, () => random.next());
+  });
+}
+
+const cases: { hidden: RefActivation; out: RefActivation; loss: RefLoss; activationLayer?: boolean }[] = [
+  { hidden: 'relu', out: 'softmax', loss: 'sparseCategoricalCrossentropy' },
+  { hidden: 'tanh', out: 'softmax', loss: 'categoricalCrossentropy' },
+  { hidden: 'sigmoid', out: 'sigmoid', loss: 'binaryCrossentropy' },
+  { hidden: 'linear', out: 'linear', loss: 'meanSquaredError' },
+  { hidden: 'relu', out: 'tanh', loss: 'meanSquaredError' },
+  { hidden: 'sigmoid', out: 'softmax', loss: 'meanSquaredError' },
+  { hidden: 'relu', out: 'softmax', loss: 'sparseCategoricalCrossentropy', activationLayer: true },
+  { hidden: 'tanh', out: 'sigmoid', loss: 'binaryCrossentropy', activationLayer: true },
+];
+
+describe('Dense gradients against float64 finite differences', () => {
+  it.each(cases)('$hidden hidden, $out output, $loss, Activation layer: $activationLayer', async ({ hidden, out, loss, activationLayer }) => {
+    const random = new Random(7);
+    const [n, inputs, units, classes] = [5, 17, 3, 4];
+    km.utils.setRandomSeed(3);
+    const model = km.sequential([
+      km.layers.dense({ units, activation: hidden, inputShape: [inputs], biasInitializer: 'glorotUniform' }),
+      ...(activationLayer
+        ? [km.layers.dense({ units: classes }), km.layers.activation({ activation: out })]
+        : [km.layers.dense({ units: classes, activation: out })]),
+    ]);
+    const xs = randomMatrix(n, inputs, random);
+    const ys = targetsFor(loss, n, classes, random);
+    const x = km.tensor(xs);
+    const y = loss === 'sparseCategoricalCrossentropy' ? km.tensor(ys.map((r) => r[0]), undefined, 'int32') : km.tensor(ys);
+    model.compile({ optimizer: 'sgd', loss });
+
+    const reference = toReference(model, [hidden, out]);
+    const predicted = model.predict(x).arraySync() as number[][];
+    xs.forEach((row, i) => refForward(reference, row).forEach((p, j) => expect(predicted[i][j]).toBeCloseTo(p, 5)));
+    const [lossValue] = await model.evaluate(x, y, { verbose: 0 });
+    expect(lossValue).toBeCloseTo(refLoss(reference, loss, xs, ys), 5);
+
+    const expected = refGradients(reference, loss, xs, ys).flatMap((g) => [g.kernel.flat(), g.bias]);
+    const actual = await kerasmGradients(model, loss, x, y);
+    expected.forEach((g, i) => {
+      const scale = Math.max(1e-3, ...g.map(Math.abs));
+      g.forEach((v, j) => expect(Math.abs(actual[i][j] - v) / scale).toBeLessThan(2e-3));
+    });
+  });
+});

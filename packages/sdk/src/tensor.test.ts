@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { tensor } from './tensor.js';
+
+describe('tensor', () => {
+  it('infers shape and dtype from nested arrays and typed arrays', () => {
+    const t = tensor([[1, 2, 3], [4, 5, 6]]);
+    expect(t.shape).toEqual([2, 3]);
+    expect(t.dtype).toBe('float32');
+    expect(t.arraySync()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    const i = tensor(new Int32Array([1, 2, 3, 4]), [2, 2]);
+    expect(i.dtype).toBe('int32');
+    expect(i.arraySync()).toEqual([[1, 2], [3, 4]]);
+    expect(tensor(3).shape).toEqual([]);
+    expect(tensor(3).arraySync()).toBe(3);
+  });
+
+  it('reads values synchronously and asynchronously', async () => {
+    const t = tensor([1.5, 2.5]);
+    expect(Array.from(await t.data())).toEqual([1.5, 2.5]);
+    expect(await t.array()).toEqual([1.5, 2.5]);
+  });
+
+  it('slices along the first axis and reshapes with an inferred dimension', () => {
+    const t = tensor(Float32Array.from({ length: 24 }, (_, i) => i), [4, 2, 3]);
+    const s = t.slice(1, 2);
+    expect(s.shape).toEqual([2, 2, 3]);
+    expect(s.dataSync()[0]).toBe(6);
+    expect(t.slice(3).shape).toEqual([1, 2, 3]);
+    expect(t.reshape([-1, 6]).shape).toEqual([4, 6]);
+    expect(() => t.slice(3, 2)).toThrow(/out of range for a tensor with 4 entries/);
+    expect(() => t.reshape([5, -1])).toThrow(/Cannot reshape 24 values to \[5, -1\]/);
+  });
+
+  it('rejects bad values with messages that name them', () => {
+    expect(() => tensor([[1, 2], [3]])).toThrow(/ragged: expected length 2 at depth 1, found 1/);
+    expect(() => tensor([1, 2, 3], [2, 2])).toThrow(/Shape \[2, 2\] holds 4 values, but 3 were given/);
+    expect(() => tensor([1.5], undefined, 'int32')).toThrow(/value 1.5 at index 0 is not one/);
+    expect(() => tensor([1], undefined, 'bool' as never)).toThrow(/Unknown dtype 'bool'. Valid dtypes: 'float32', 'int32'/);
+  });
+
+  it('throws after dispose', () => {
+    const t = tensor([1, 2]);
+    t.dispose();
+    expect(t.isDisposed).toBe(true);
+    expect(() => t.dataSync()).toThrow(/disposed/);
+  });
+});

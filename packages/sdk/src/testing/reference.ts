@@ -1,0 +1,81 @@
+/**
+ * A naive float64 reference of the layers and losses, written independently of the kernels,
+ * for gradient checks by finite differences.
+ */
+export type RefActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax';
+export type RefLoss = 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'binaryCrossentropy' | 'meanSquaredError';
+
+export interface RefDense {
+  kernel: number[][]; // [in][units]
+  bias: number[];
+  activation: RefActivation;
+}
+
+const EPS = 1e-7;
+
+function activate(z: number[], kind: RefActivation): number[] {
+  switch (kind) {
+    case 'linear':
+      return z;
+    case 'relu':
+      return z.map((v) => Math.max(0, v));
+    case 'sigmoid':
+      return z.map((v) => 1 / (1 + Math.exp(-v)));
+    case 'tanh':
+      return z.map(Math.tanh);
+    case 'softmax': {
+      const max = Math.max(...z);
+      const e = z.map((v) => Math.exp(v - max));
+      const s = e.reduce((a, b) => a + b, 0);
+      return e.map((v) => v / s);
+    }
+  }
+}
+
+/** Forward pass of a stack of Dense layers for one sample. */
+export function refForward(layers: RefDense[], x: number[]): number[] {
+  let h = x;
+  for (const l of layers) {
+    const z = l.bias.map((b, j) => b + h.reduce((s, hi, i) => s + hi * l.kernel[i][j], 0));
+    h = activate(z, l.activation);
+  }
+  return h;
+}
+
+const clip = (p: number) => Math.min(1 - EPS, Math.max(EPS, p));
+
+/** Keras' per-sample loss. `target` is a row, or `[label]` for the sparse loss. */
+export function refSampleLoss(loss: RefLoss, p: number[], target: number[]): number {
+  switch (loss) {
+    case 'categoricalCrossentropy':
+      return -target.reduce((s, t, i) => s + t * Math.log(clip(p[i])), 0);
+    case 'sparseCategoricalCrossentropy':
+      return -Math.log(clip(p[target[0]]));
+    case 'binaryCrossentropy':
+      return -p.reduce((s, pi, i) => s + target[i] * Math.log(clip(pi)) + (1 - target[i]) * Math.log(1 - clip(pi)), 0) / p.length;
+    case 'meanSquaredError':
+      return p.reduce((s, pi, i) => s + (pi - target[i]) ** 2, 0) / p.length;
+  }
+}
+
+/** Mean loss over a batch. */
+export function refLoss(layers: RefDense[], loss: RefLoss, xs: number[][], ys: number[][]): number {
+  return xs.reduce((s, x, i) => s + refSampleLoss(loss, refForward(layers, x), ys[i]), 0) / xs.length;
+}
+
+/** Central finite differences of the mean loss w.r.t. every kernel and bias entry. */
+export function refGradients(layers: RefDense[], loss: RefLoss, xs: number[][], ys: number[][], h = 1e-6): { kernel: number[][]; bias: number[] }[] {
+  const probe = (get: () => number, set: (v: number) => void): number => {
+    const v = get();
+    set(v + h);
+    const up = refLoss(layers, loss, xs, ys);
+    set(v - h);
+    const down = refLoss(layers, loss, xs, ys);
+    set(v);
+    return (up - down) / (2 * h);
+  };
+  return layers.map((l) => ({
+    kernel: l.kernel.map((row, i) => row.map((_, j) => probe(() => l.kernel[i][j], (v) => (l.kernel[i][j] = v)))),
+    bias: l.bias.map((_, j) => probe(() => l.bias[j], (v) => (l.bias[j] = v))),
+  }));
+}

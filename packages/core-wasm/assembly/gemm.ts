@@ -69,7 +69,7 @@ function packA(transA: bool, a: usize, lda: i32, i0: i32, p0: i32, mc: i32, kc: 
   for (let ir = 0; ir < mc; ir += MR) {
     const mr = min(MR, mc - ir);
     const panel = dst + (<usize>(ir * kc) << 2);
-    if (MR == 4 && mr == 4) {
+    if (mr == MR) {
       if (transA) packA4Trans(a, lda, i0 + ir, p0, kc, panel);
       else packA4(a, lda, i0 + ir, p0, kc, panel);
     } else if (transA) {

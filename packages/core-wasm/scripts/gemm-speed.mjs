@@ -28,10 +28,11 @@ for (const flavor of flavors) {
     const ldb = transB ? k : n;
     const run = () => core.gemm(transA, transB, m, n, k, a, lda, b, ldb, c, n, false);
     const flops = 2 * m * n * k;
-    const reps = Math.max(3, Math.round(2e9 / flops));
+    const reps = Math.max(3, Math.round(3e8 / flops));
     for (let i = 0; i < Math.min(reps, 50); i++) run();
     let best = Infinity;
-    for (let trial = 0; trial < 5; trial++) {
+    // Best of many short trials: this shared 2-core VM is noisy.
+    for (let trial = 0; trial < 20; trial++) {
       const t0 = performance.now();
       for (let i = 0; i < reps; i++) run();
       best = Math.min(best, (performance.now() - t0) / reps);

@@ -53,7 +53,8 @@ const namesFile = (wasmUrl: string | URL): boolean => new URL(wasmUrl, 'file:///
 
 async function readBytes(url: URL): Promise<BufferSource> {
   if (url.protocol === 'file:' && isNode()) {
-    const fs = await import('node:fs/promises');
+    // Imported only here so browser bundles never pull in Node built-ins.
+    const fs = await import(/* @vite-ignore */ /* webpackIgnore: true */ 'node:fs/promises');
     return (await fs.readFile(url)) as Uint8Array<ArrayBuffer>;
   }
   const response = await fetch(url);

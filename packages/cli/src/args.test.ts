@@ -54,7 +54,7 @@ describe('kerasm train options', () => {
       batchSize: 64,
       units: 64,
       learningRate: 0.001,
-      seed: undefined,
+      seed: 1,
       validationSplit: 0,
       verbose: 1,
       json: false,

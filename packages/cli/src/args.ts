@@ -12,8 +12,8 @@ export interface TrainOptions {
   /** Hidden units of the first Dense layer. */
   units: number;
   learningRate: number;
-  /** Seeds weight initialization and shuffling; `undefined` leaves runs unseeded. */
-  seed: number | undefined;
+  /** Seeds weight initialization and shuffling, so a run repeats exactly. */
+  seed: number;
   /** Fraction of the training data held out for validation, in [0, 1). */
   validationSplit: number;
   verbose: 0 | 1;
@@ -34,7 +34,7 @@ export const TRAIN_DEFAULTS: Readonly<TrainOptions> = Object.freeze({
   batchSize: 64,
   units: 64,
   learningRate: 0.001,
-  seed: undefined,
+  seed: 1,
   validationSplit: 0,
   verbose: 1,
   json: false,
@@ -120,7 +120,7 @@ function parseTrain(rest: readonly string[]): Command {
     batchSize: optional(values['batch-size'], d.batchSize, parseBatchSize),
     units: optional(values.units, d.units, parseUnits),
     learningRate: optional(values['learning-rate'], d.learningRate, parseLearningRate),
-    seed: optional<number | undefined>(values.seed, d.seed, parseSeed),
+    seed: optional(values.seed, d.seed, parseSeed),
     validationSplit: optional(values['validation-split'], d.validationSplit, parseValidationSplit),
     verbose: optional(values.verbose, d.verbose, parseVerbose),
     json: values.json ?? d.json,

@@ -46,7 +46,7 @@ Options:
   --units N               Hidden units of the first Dense layer, ${range(LIMITS.units)} (default: ${d.units})
   --learning-rate X       Adam learning rate, 0 < X <= ${LIMITS.learningRateMax} (default: ${d.learningRate})
   --seed N                Seed for weight initialization and shuffling, ${range(LIMITS.seed)}
-                          (default: unseeded, so each run differs)
+                          (default: 1, so a run repeats exactly; pass another for another run)
   --validation-split X    Fraction of the training data held out to report val_loss and
                           val_accuracy per epoch, 0 <= X < 1 (default: ${d.validationSplit}, none)
   --verbose 0|1           1 prints a progress bar per epoch, 0 prints none (default: ${d.verbose})

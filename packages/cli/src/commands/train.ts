@@ -30,7 +30,7 @@ export async function runTrain(options: TrainOptions): Promise<void> {
 async function train(options: TrainOptions): Promise<void> {
   await km.ready();
   const backend = km.getBackendInfo().kernels;
-  if (options.seed !== undefined) km.utils.setRandomSeed(options.seed);
+  km.utils.setRandomSeed(options.seed);
 
   const { train: trainSet, test } = await km.datasets.mnist.load();
   const model = km.sequential([

@@ -1,3 +1,4 @@
+import { registerLayer } from './registry.js';
 import { appliedActivation, getActivation, type ActivationName } from './activations.js';
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 
@@ -50,3 +51,5 @@ export class Activation extends Layer {
     return { ...super.getConfig(), activation: this.activation };
   }
 }
+
+registerLayer('Activation', (config) => new Activation(config as unknown as ActivationArgs));

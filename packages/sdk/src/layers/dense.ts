@@ -1,3 +1,4 @@
+import { registerLayer } from './registry.js';
 import { getInitializer, type Initializer, type InitializerName } from '../initializers/initializers.js';
 import { appliedActivation, getActivation, type ActivationName } from './activations.js';
 import { formatShape, Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
@@ -88,3 +89,5 @@ export class Dense extends Layer {
     return { ...super.getConfig(), units: this.units, activation: this.activation, useBias: this.useBias };
   }
 }
+
+registerLayer('Dense', (config) => new Dense(config as unknown as DenseArgs));

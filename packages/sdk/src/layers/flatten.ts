@@ -1,3 +1,4 @@
+import { registerLayer } from './registry.js';
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 
 /** Options of {@link Flatten}. */
@@ -23,3 +24,5 @@ export class Flatten extends Layer {
   forward(_ctx: ForwardContext): void {}
   backward(_ctx: BackwardContext): void {}
 }
+
+registerLayer('Flatten', (config) => new Flatten(config as FlattenArgs));

@@ -19,3 +19,4 @@ export function activation(args: ActivationArgs): Activation {
 
 export { Activation, Dense, Flatten, type ActivationArgs, type DenseArgs, type FlattenArgs };
 export { Layer, type LayerArgs, type Shape } from './layer.js';
+export { registerLayer, layerFromConfig, registeredLayerClasses, type LayerFactory } from './registry.js';

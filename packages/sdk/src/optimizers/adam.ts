@@ -25,6 +25,10 @@ export class Adam extends Optimizer {
     this.epsilon = checkRange('Adam', 'epsilon', args.epsilon ?? 1e-7, 0, Infinity);
   }
 
+  stateSlots() {
+    return [{ name: 'm', id: this.#m }, { name: 'v', id: this.#v }];
+  }
+
   protected allocateState(backend: Backend, size: number): void {
     this.#m = backend.alloc(size, 'float32');
     this.#v = backend.alloc(size, 'float32');

@@ -37,6 +37,12 @@ export abstract class Optimizer {
     this.update(this.#backend, params, grads, this.#size);
   }
 
+  /**
+   * The optimizer's state as named flat buffers of the parameter buffer's length (Adam: `m`, `v`),
+   * in a fixed order; serialization saves and restores them with `iterations`.
+   */
+  abstract stateSlots(): readonly { readonly name: string; readonly id: BufferId }[];
+
   protected abstract allocateState(backend: Backend, size: number): void;
   protected abstract releaseState(backend: Backend): void;
   protected abstract update(backend: Backend, params: BufferId, grads: BufferId, size: number): void;

@@ -21,6 +21,10 @@ export class SGD extends Optimizer {
     this.nesterov = args.nesterov ?? false;
   }
 
+  stateSlots() {
+    return this.#velocity ? [{ name: 'momentum', id: this.#velocity }] : [];
+  }
+
   protected allocateState(backend: Backend, size: number): void {
     this.#velocity = this.momentum > 0 ? backend.alloc(size, 'float32') : 0;
   }

@@ -1,12 +1,38 @@
+import type * as tfc from '@tensorflow/tfjs-core';
 import type { Backend } from './backend.js';
 
 let active: Backend | null = null;
 let loading: Promise<Backend> | null = null;
 
+/** Names `km.setBackend` accepts. */
+export type BackendName = 'wasm' | 'tfjs-webgl' | 'tfjs-webgpu' | 'tfjs-wasm' | 'tfjs-cpu' | 'tfjs-node' | 'tfjs-node-gpu';
+
+const WASM = 'wasm';
+
+async function loadWasm(): Promise<Backend> {
+  const [{ loadCore }, { WasmBackend }] = await Promise.all([import('@kerasm/core-wasm'), import('./wasm/wasm_backend.js')]);
+  return new WasmBackend(await loadCore());
+}
+
+async function loadBackend(name: string, tf?: typeof tfc): Promise<Backend> {
+  if (name === WASM) return loadWasm();
+  const [{ TFJS_BACKENDS, loadTfjs }, { TfjsBackend }] = await Promise.all([import('./tfjs/load_tfjs.js'), import('./tfjs/tfjs_backend.js')]);
+  const spec = TFJS_BACKENDS.find((b) => b.name === name);
+  if (!spec) {
+    throw new Error(`Unknown backend '${name}'. Valid backends: ${[WASM, ...TFJS_BACKENDS.map((b) => b.name)].map((n) => `'${n}'`).join(', ')}.`);
+  }
+  const lib = await loadTfjs(spec, tf);
+  if (!(await lib.setBackend(spec.tfjsName))) {
+    throw new Error(`TensorFlow.js could not initialise its '${spec.tfjsName}' backend here, so '${name}' is unavailable (${spec.tfjsName === 'webgpu' ? 'this browser has no WebGPU adapter' : spec.tfjsName === 'webgl' ? 'WebGL is not supported in this context' : 'see the console for tfjs\'s reason'}). Use km.backends() to see what runs here.`);
+  }
+  await lib.ready();
+  return new TfjsBackend(lib, name);
+}
+
 /**
- * Loads the default backend (the WASM SIMD core, relaxed SIMD where the runtime validates it).
- * `fit`, `evaluate` and `loadLayersModel` call it for you; call it yourself before the first
- * synchronous `predict`.
+ * Loads the default backend (the WASM SIMD core, relaxed SIMD where the runtime validates it)
+ * unless another was set. `fit`, `evaluate` and `loadLayersModel` call it for you; call it yourself
+ * before the first synchronous `predict`.
  *
  * @example
  * ```ts
@@ -15,12 +41,27 @@ let loading: Promise<Backend> | null = null;
  */
 export async function ready(): Promise<void> {
   if (active) return;
-  loading ??= (async () => {
-    const [{ loadCore }, { WasmBackend }] = await Promise.all([
-      import('@kerasm/core-wasm'),
-      import('./wasm/wasm_backend.js'),
-    ]);
-    return new WasmBackend(await loadCore());
+  await setBackend(WASM);
+}
+
+/**
+ * Switches the backend every model runs on. `'wasm'` is kerasm's own SIMD core (the default);
+ * `'tfjs-*'` run the same kernels as TensorFlow.js ops, loading the optional `@tensorflow/tfjs-*`
+ * packages on demand. Models move their weights to the new backend on their next use.
+ *
+ * @param options.tf A TensorFlow.js module to use instead of importing one (for bundled pages:
+ *   import `@tensorflow/tfjs-core` and the backend package yourself and pass the core module).
+ * @example
+ * ```ts
+ * await km.setBackend('tfjs-webgl');
+ * ```
+ */
+export async function setBackend(name: BackendName | string, options: { tf?: typeof tfc } = {}): Promise<void> {
+  if (active?.name === name) return;
+  const previous = loading;
+  loading = (async () => {
+    await previous?.catch(() => undefined);
+    return loadBackend(name, options.tf);
   })();
   try {
     active = await loading;
@@ -37,13 +78,54 @@ export function backend(): Backend {
   return active;
 }
 
-/** The active backend's name, e.g. `'wasm'`. */
+/** The active backend's name, e.g. `'wasm'` or `'tfjs-webgl'`. */
 export function getBackend(): string {
   return backend().name;
 }
 
-/** The active backend's name and which kernels it runs (`'wasm-simd'` or `'wasm-relaxed-simd'`). */
+/** The active backend's name and which kernels it runs (`'wasm-simd'`, `'wasm-relaxed-simd'`, `'tfjs-webgl'`, ...). */
 export function getBackendInfo(): { name: string; kernels: string } {
   const b = backend();
   return { name: b.name, kernels: b.kernels };
+}
+
+/** One entry of {@link backends}. */
+export interface BackendAvailability {
+  name: BackendName;
+  available: boolean;
+  /** Why it is not available here, when it is not. */
+  reason?: string;
+}
+
+/**
+ * Which backends can run here, and why not where not. Probing a tfjs backend loads its packages.
+ *
+ * @example
+ * ```ts
+ * for (const b of await km.backends()) console.log(b.name, b.available ? 'yes' : b.reason);
+ * ```
+ */
+export async function backends(): Promise<BackendAvailability[]> {
+  const names: BackendName[] = ['wasm', 'tfjs-webgl', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-node', 'tfjs-node-gpu'];
+  const results: BackendAvailability[] = [];
+  for (const name of names) {
+    try {
+      if (name === WASM) {
+        await import('@kerasm/core-wasm').then((m) => m.loadCore());
+      } else {
+        const { TFJS_BACKENDS, loadTfjs } = await import('./tfjs/load_tfjs.js');
+        const spec = TFJS_BACKENDS.find((b) => b.name === name)!;
+        const tf = await loadTfjs(spec);
+        if (!tf.findBackendFactory(spec.tfjsName)) throw new Error(`tfjs has no '${spec.tfjsName}' backend registered.`);
+        const current = tf.getBackend();
+        const ok = await tf.setBackend(spec.tfjsName);
+        if (current && current !== spec.tfjsName) await tf.setBackend(current);
+        if (!ok) throw new Error(`TensorFlow.js could not initialise '${spec.tfjsName}' here.`);
+      }
+      results.push({ name, available: true });
+    } catch (error) {
+      results.push({ name, available: false, reason: (error as Error).message });
+    }
+  }
+  return results;
 }

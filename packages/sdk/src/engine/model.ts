@@ -161,7 +161,14 @@ export class LayersModel {
     if (!this.#graph) this.#tryGraph();
     if (!this.#graph) throw new Error(`Model '${this.name}' is not built yet: give the first layer an inputShape, or call fit first.`);
     if (this.#runtime?.backend !== backend) {
+      const previous = this.#runtime;
       const params = new ParamStore(backend, this.graphLayers, globalGenerator());
+      if (previous) {
+        // The backend changed (km.setBackend): the weights move with the model.
+        params.setWeights(previous.params.getWeights());
+        for (const plan of previous.plans.values()) plan.release(previous.backend);
+        previous.params.release();
+      }
       this.#runtime = { backend, params, plans: new Map() };
       this.#compiled?.optimizer.attach(backend, params.trainableSize);
     }

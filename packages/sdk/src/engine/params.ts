@@ -86,6 +86,12 @@ export class ParamStore {
     slots.forEach((s, i) => this.backend.write(this.backend.view(this.params, s.offset, s.size), weights[i].dataSync() as Float32Array));
   }
 
+  /** Frees the backend buffers. */
+  release(): void {
+    this.backend.free(this.params);
+    this.backend.free(this.grads);
+  }
+
   /** Weight names in `getWeights()` order. */
   weightNames(): string[] {
     return this.#declarationOrder().map((s) => s.spec.name);

@@ -1,0 +1,223 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as km from '../index.js';
+import { backend } from './registry.js';
+import type { ActivationKind, Backend } from './backend.js';
+import { Random } from '../utils/random.js';
+
+// One suite for every backend that runs in Node: each kernel against a naive loop, then training.
+const BACKENDS = ['wasm', 'tfjs-cpu', 'tfjs-wasm'] as const;
+
+const random = new Random(2024);
+const randomArray = (n: number, scale = 1) => Float32Array.from({ length: n }, () => random.uniform(-scale, scale));
+
+function naiveMatMul(a: Float32Array, b: Float32Array, m: number, n: number, k: number, transA: boolean, transB: boolean): Float64Array {
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += (transA ? a[p * m + i] : a[i * k + p]) * (transB ? b[j * k + p] : b[p * n + j]);
+      c[i * n + j] = s;
+    }
+  return c;
+}
+
+function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = 1e-5): void {
+  expect(actual.length).toBe(expected.length);
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]) / Math.max(1, Math.abs(expected[i])));
+  expect(worst).toBeLessThan(tolerance);
+}
+
+describe.each(BACKENDS)('backend %s', (name) => {
+  let b: Backend;
+  const upload = (values: Float32Array | Int32Array) => {
+    const id = b.alloc(values.length, values instanceof Int32Array ? 'int32' : 'float32');
+    b.write(id, values);
+    return id;
+  };
+  const download = (id: number, n: number) => b.read(id, n, 'float32');
+
+  beforeAll(async () => {
+    await km.setBackend(name);
+    b = backend();
+  });
+  afterAll(() => km.setBackend('wasm'));
+
+  it('reports its name', () => {
+    expect(km.getBackend()).toBe(name);
+  });
+
+  it('stores, views and gathers rows', () => {
+    const id = upload(Float32Array.from([1, 2, 3, 4, 5, 6]));
+    const middle = b.view(id, 2, 2);
+    expect(Array.from(download(middle, 2))).toEqual([3, 4]);
+    b.write(middle, Float32Array.from([30, 40]));
+    expect(Array.from(download(id, 6))).toEqual([1, 2, 30, 40, 5, 6]);
+    const dst = b.alloc(4, 'float32');
+    b.gatherRows(dst, Float32Array.from([0, 1, 10, 11, 20, 21]), Int32Array.from([2, 0, 1]), 1, 2, 2);
+    expect(Array.from(download(dst, 4))).toEqual([0, 1, 10, 11]);
+    b.fill(dst, 4, 7);
+    expect(Array.from(download(dst, 4))).toEqual([7, 7, 7, 7]);
+  });
+
+  it.each([
+    [false, false, false], [true, false, false], [false, true, false], [false, false, true], [true, false, true],
+  ])('matMul transA=%s transB=%s accumulate=%s on odd sizes', (transA, transB, accumulate) => {
+    for (const [m, n, k] of [[1, 1, 1], [3, 17, 5], [65, 10, 63]]) {
+      const a = randomArray(m * k);
+      const bb = randomArray(k * n);
+      const c0 = randomArray(m * n);
+      const c = upload(c0);
+      b.matMul(upload(a), upload(bb), c, m, n, k, transA, transB, accumulate);
+      const expected = naiveMatMul(a, bb, m, n, k, transA, transB).map((v, i) => v + (accumulate ? c0[i] : 0));
+      expectClose(download(c, m * n), expected);
+    }
+  });
+
+  it('adds biases and sums columns', () => {
+    const [rows, cols] = [5, 3];
+    const x = randomArray(rows * cols);
+    const bias = randomArray(cols);
+    const xId = upload(x);
+    b.biasAdd(xId, upload(bias), rows, cols);
+    expectClose(download(xId, rows * cols), x.map((v, i) => v + bias[i % cols]));
+    const out = upload(Float32Array.from([1, 1, 1]));
+    b.columnSum(upload(x), out, rows, cols, true);
+    expectClose(download(out, cols), [0, 1, 2].map((c) => 1 + [0, 1, 2, 3, 4].reduce((s, r) => s + x[r * cols + c], 0)));
+  });
+
+  it.each(['linear', 'relu', 'sigmoid', 'tanh', 'softmax'] as ActivationKind[])('%s forward and backward', (kind) => {
+    const [rows, cols] = [4, 6];
+    const x = randomArray(rows * cols, 3);
+    const dy = randomArray(rows * cols);
+    const f = (row: number[]): number[] => {
+      if (kind === 'relu') return row.map((v) => Math.max(0, v));
+      if (kind === 'sigmoid') return row.map((v) => 1 / (1 + Math.exp(-v)));
+      if (kind === 'tanh') return row.map(Math.tanh);
+      if (kind === 'softmax') {
+        const e = row.map((v) => Math.exp(v));
+        const s = e.reduce((a, c) => a + c, 0);
+        return e.map((v) => v / s);
+      }
+      return row;
+    };
+    const y = upload(new Float32Array(rows * cols));
+    b.activation(kind, upload(x), y, rows, cols);
+    const expectedY: number[] = [];
+    const expectedDx: number[] = [];
+    for (let r = 0; r < rows; r++) {
+      const row = Array.from(x.subarray(r * cols, (r + 1) * cols));
+      expectedY.push(...f(row));
+      // Vector-Jacobian product by central differences of Σ dy·f(x).
+      for (let c = 0; c < cols; c++) {
+        const h = 1e-6;
+        const up = row.slice();
+        const down = row.slice();
+        up[c] += h;
+        down[c] -= h;
+        const dot = (v: number[]) => v.reduce((s, yv, j) => s + yv * dy[r * cols + j], 0);
+        expectedDx.push(kind === 'relu' ? (row[c] > 0 ? dy[r * cols + c] : 0) : (dot(f(up)) - dot(f(down))) / (2 * h));
+      }
+    }
+    expectClose(download(y, rows * cols), expectedY);
+    const dx = upload(new Float32Array(rows * cols));
+    b.activationGrad(kind, y, upload(dy), dx, rows, cols);
+    expectClose(download(dx, rows * cols), expectedDx, 1e-4);
+  });
+
+  it('fused softmax cross-entropy: loss, probabilities and gradient', () => {
+    const [rows, cols] = [3, 4];
+    const logits = randomArray(rows * cols, 2);
+    const labels = Int32Array.from([2, 0, 3]);
+    const probs = upload(new Float32Array(rows * cols));
+    const grad = upload(new Float32Array(rows * cols));
+    const loss = b.softmaxCrossEntropy(upload(logits), upload(labels), true, probs, grad, rows, cols, 1 / rows);
+    let expectedLoss = 0;
+    const expectedGrad: number[] = [];
+    for (let r = 0; r < rows; r++) {
+      const row = Array.from(logits.subarray(r * cols, (r + 1) * cols)).map(Math.exp);
+      const s = row.reduce((a, c) => a + c, 0);
+      const p = row.map((v) => v / s);
+      expectedLoss -= Math.log(p[labels[r]]);
+      p.forEach((v, c) => expectedGrad.push((v - (c === labels[r] ? 1 : 0)) / rows));
+    }
+    expect(loss).toBeCloseTo(expectedLoss, 4);
+    expectClose(download(grad, rows * cols), expectedGrad);
+    expect(b.countArgmaxMatches(probs, upload(labels), true, rows, cols)).toBe(
+      [0, 1, 2].filter((r) => {
+        const row = Array.from(logits.subarray(r * cols, (r + 1) * cols));
+        return row.indexOf(Math.max(...row)) === labels[r];
+      }).length,
+    );
+  });
+
+  it('binary cross-entropy and mean squared error', () => {
+    const p = Float32Array.from([0.1, 0.8, 0.5, 0.99]);
+    const t = Float32Array.from([0, 1, 1, 0]);
+    const grad = upload(new Float32Array(4));
+    const bce = b.binaryCrossEntropy(upload(p), upload(t), grad, 4, 0.25);
+    expect(bce).toBeCloseTo(-[0, 1, 2, 3].reduce((s, i) => s + t[i] * Math.log(p[i]) + (1 - t[i]) * Math.log(1 - p[i]), 0), 4);
+    expectClose(download(grad, 4), [0, 1, 2, 3].map((i) => ((p[i] - t[i]) / (p[i] * (1 - p[i]))) * 0.25), 1e-4);
+    const mse = b.meanSquaredError(upload(p), upload(t), grad, 4, 0.5);
+    expect(mse).toBeCloseTo([0, 1, 2, 3].reduce((s, i) => s + (p[i] - t[i]) ** 2, 0), 5);
+    expectClose(download(grad, 4), [0, 1, 2, 3].map((i) => 2 * (p[i] - t[i]) * 0.5));
+    expect(b.countBinaryMatches(upload(p), upload(t), 4, 0.5)).toBe(2);
+  });
+
+  it('Adam and SGD with momentum over a trainable prefix', () => {
+    const n = 5;
+    const params0 = randomArray(n + 2);
+    const g = randomArray(n + 2);
+    const params = upload(params0);
+    const grads = upload(g);
+    const m = upload(new Float32Array(n));
+    const v = upload(new Float32Array(n));
+    b.adamUpdate(params, grads, m, v, n, 0.01, 0.9, 0.999, 1e-7);
+    const expected = Array.from(params0).map((p, i) => (i < n ? p - (0.01 * 0.1 * g[i]) / (Math.sqrt(0.001 * g[i] * g[i]) + 1e-7) : p));
+    expectClose(download(params, n + 2), expected);
+    const velocity = upload(new Float32Array(n));
+    b.sgdUpdate(params, grads, velocity, n, 0.1, 0.9, false);
+    expectClose(download(params, n + 2), expected.map((p, i) => (i < n ? p - 0.1 * g[i] : p)));
+  });
+});
+
+describe('training on every backend', () => {
+  let x: km.Tensor;
+  let y: km.Tensor;
+  beforeAll(async () => {
+    const { train } = await km.datasets.mnist.load();
+    x = train.x.slice(0, 1280);
+    y = train.y.slice(0, 1280);
+  });
+  afterAll(() => km.setBackend('wasm'));
+
+  async function trajectory(name: string): Promise<{ losses: number[]; tensors: number[] }> {
+    await km.setBackend(name);
+    km.utils.setRandomSeed(21);
+    const model = km.sequential([
+      km.layers.flatten({ inputShape: [28, 28] }),
+      km.layers.dense({ units: 32, activation: 'relu' }),
+      km.layers.dense({ units: 10, activation: 'softmax' }),
+    ]);
+    model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    const losses: number[] = [];
+    const tensors: number[] = [];
+    const tf = name === 'wasm' ? null : await import('@tensorflow/tfjs-core');
+    await model.fit(x, y, {
+      epochs: 3, batchSize: 64, seed: 4, verbose: 0,
+      callbacks: {
+        onBatchEnd: (batch, logs) => void (batch < 20 && losses.length < 20 && losses.push(logs.loss)),
+        onEpochEnd: () => void (tf && tensors.push(tf.memory().numTensors)),
+      },
+    });
+    return { losses, tensors };
+  }
+
+  it.each(BACKENDS.filter((n) => n !== 'wasm'))('%s follows the wasm loss trajectory for 20 steps and keeps its tensor count flat', async (name) => {
+    const reference = await trajectory('wasm');
+    const { losses, tensors } = await trajectory(name);
+    expect(losses).toHaveLength(20);
+    losses.forEach((loss, i) => expect(Math.abs(loss - reference.losses[i])).toBeLessThan(1e-4));
+    expect(new Set(tensors).size).toBe(1);
+  });
+});

@@ -1,0 +1,50 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import * as km from '../index.js';
+
+const fixtures = fileURLToPath(new URL('../../test-fixtures/', import.meta.url));
+
+describe('backend selection', () => {
+  afterAll(() => km.setBackend('wasm'));
+
+  it('the default backend path loads no TensorFlow.js module', () => {
+    const out = execFileSync(process.execPath, ['--import', `${fixtures}trace_imports.mjs`, `${fixtures}train_default_backend.mjs`], { encoding: 'utf8' });
+    const { backend, modules } = JSON.parse(out.trim().split('\n').pop()!) as { backend: string; modules: string[] };
+    expect(backend).toBe('wasm');
+    expect(modules.some((url) => url.includes('core-wasm'))).toBe(true);
+    expect(modules.filter((url) => url.includes('@tensorflow') || url.includes('/tfjs/'))).toEqual([]);
+  });
+
+  it('names the package to install for a backend that is not installed, keeping the active one', async () => {
+    await km.ready();
+    await expect(km.setBackend('tfjs-node')).rejects.toThrow(/Backend 'tfjs-node' needs @tensorflow\/tfjs-node, not installed here. Install it \(npm install @tensorflow\/tfjs-node@4.22.0\)/);
+    expect(km.getBackend()).toBe('wasm');
+  });
+
+  it('lists the valid names for an unknown backend', async () => {
+    await expect(km.setBackend('cuda')).rejects.toThrow("Unknown backend 'cuda'. Valid backends: 'wasm', 'tfjs-webgl', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-node', 'tfjs-node-gpu'.");
+  });
+
+  it('reports what runs here and why not', async () => {
+    const list = await km.backends();
+    const byName = Object.fromEntries(list.map((b) => [b.name, b]));
+    expect(byName.wasm.available).toBe(true);
+    expect(byName['tfjs-cpu'].available).toBe(true);
+    expect(byName['tfjs-wasm'].available).toBe(true);
+    expect(byName['tfjs-node'].available).toBe(false);
+    expect(byName['tfjs-node'].reason).toMatch(/npm install @tensorflow\/tfjs-node@4.22.0/);
+    expect(byName['tfjs-webgl'].available).toBe(false);
+  });
+
+  it('moves a model\'s weights when the backend changes', async () => {
+    await km.setBackend('wasm');
+    km.utils.setRandomSeed(5);
+    const model = km.sequential([km.layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })]);
+    const x = km.tensor([[1, 2, 3, 4], [0.5, -1, 2, 0]]);
+    const before = model.predict(x).dataSync();
+    await km.setBackend('tfjs-cpu');
+    const after = model.predict(x).dataSync();
+    Array.from(before).forEach((v, i) => expect(after[i]).toBeCloseTo(v, 6));
+  });
+});

@@ -1,0 +1,65 @@
+import type * as tfc from '@tensorflow/tfjs-core';
+
+/** A TensorFlow.js backend kerasm can run on, with the packages it needs. */
+export interface TfjsBackendSpec {
+  /** kerasm's name, e.g. `'tfjs-webgl'`. */
+  readonly name: string;
+  /** The tfjs backend name, e.g. `'webgl'`. */
+  readonly tfjsName: string;
+  /** Packages to import, in order; the first provides tfjs-core (or all of tfjs, for tfjs-node). */
+  readonly packages: readonly string[];
+}
+
+/** The TensorFlow.js backends, by kerasm name. */
+export const TFJS_BACKENDS: readonly TfjsBackendSpec[] = [
+  { name: 'tfjs-webgl', tfjsName: 'webgl', packages: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgl'] },
+  { name: 'tfjs-webgpu', tfjsName: 'webgpu', packages: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgpu'] },
+  { name: 'tfjs-wasm', tfjsName: 'wasm', packages: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm'] },
+  { name: 'tfjs-cpu', tfjsName: 'cpu', packages: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu'] },
+  { name: 'tfjs-node', tfjsName: 'tensorflow', packages: ['@tensorflow/tfjs-node'] },
+  { name: 'tfjs-node-gpu', tfjsName: 'tensorflow', packages: ['@tensorflow/tfjs-node-gpu'] },
+];
+
+/**
+ * Imports a package by name at run time. The specifier is a variable so bundlers leave it alone:
+ * the default backend's users never download tfjs. In browsers without an import map, pass the
+ * tfjs module to `km.setBackend(name, { tf })` instead.
+ */
+async function importPackage(name: string): Promise<unknown> {
+  return import(/* @vite-ignore */ /* webpackIgnore: true */ name);
+}
+
+/** Loads tfjs and the backend package for `spec`, or explains which packages to install. */
+export async function loadTfjs(spec: TfjsBackendSpec, provided?: typeof tfc): Promise<typeof tfc> {
+  if (provided) {
+    if (!provided.findBackendFactory(spec.tfjsName)) {
+      throw new Error(`The tfjs module given for backend '${spec.name}' has no '${spec.tfjsName}' backend registered: import '${spec.packages[spec.packages.length - 1]}' before calling km.setBackend.`);
+    }
+    return provided;
+  }
+  let tf: typeof tfc | undefined;
+  const missing: string[] = [];
+  for (const pkg of spec.packages) {
+    try {
+      const module = (await importPackage(pkg)) as typeof tfc & { default?: typeof tfc };
+      if (pkg === spec.packages[0]) tf = typeof module.setBackend === 'function' ? module : module.default;
+    } catch (error) {
+      if (!isMissingModule(error)) throw error;
+      missing.push(pkg);
+    }
+  }
+  if (missing.length > 0 || !tf) {
+    const install = missing.map((p) => `${p}@4.22.0`).join(' ');
+    throw new Error(
+      `Backend '${spec.name}' needs ${missing.join(' and ')}, not installed here. Install it (npm install ${install}), ` +
+        `or in a bundled web page import tfjs and the backend yourself and call km.setBackend('${spec.name}', { tf }).`,
+    );
+  }
+  return tf;
+}
+
+function isMissingModule(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  const message = String((error as Error)?.message ?? error);
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /Cannot find (module|package)|Failed to resolve module specifier|Failed to fetch dynamically imported module/.test(message);
+}

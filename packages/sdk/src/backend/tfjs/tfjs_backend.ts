@@ -1,0 +1,248 @@
+import type * as tfc from '@tensorflow/tfjs-core';
+import type { ActivationKind, Backend, BufferDType, BufferId } from '../backend.js';
+import { BufferStore } from './buffer_store.js';
+
+type Tf = typeof tfc;
+
+const EPSILON = 1e-7;
+
+/**
+ * kerasm's Backend on TensorFlow.js: every kernel is a few tfjs ops on whatever tfjs backend is
+ * active (webgl, webgpu, wasm, cpu, node), and buffers stay on that device between steps.
+ */
+export class TfjsBackend implements Backend {
+  readonly name: string;
+  readonly kernels: string;
+  readonly #tf: Tf;
+  readonly #store: BufferStore;
+  /** Views of the first n elements, for optimizers that sweep only the trainable prefix. */
+  readonly #prefixes = new Map<string, BufferId>();
+
+  constructor(tf: Tf, name: string) {
+    this.#tf = tf;
+    this.name = name;
+    this.kernels = `tfjs-${tf.getBackend()}`;
+    this.#store = new BufferStore(tf);
+  }
+
+  /** Runs `fn` in a tidy scope: intermediates are freed, and `set` keeps what it stores. */
+  #run<T>(fn: () => T): T {
+    return this.#tf.tidy(fn as () => never) as T;
+  }
+
+  #prefix(id: BufferId, n: number): BufferId {
+    if (this.#store.length(id) === n) return id;
+    const key = `${id}:${n}`;
+    let view = this.#prefixes.get(key);
+    if (view === undefined) {
+      view = this.#store.view(id, 0, n);
+      this.#prefixes.set(key, view);
+    }
+    return view;
+  }
+
+  #matrix(id: BufferId, rows: number, cols: number): tfc.Tensor2D {
+    return this.#tf.reshape(this.#store.get(id), [rows, cols]);
+  }
+
+  alloc(length: number, dtype: BufferDType): BufferId {
+    return this.#store.alloc(length, dtype);
+  }
+
+  free(id: BufferId): void {
+    for (const key of this.#prefixes.keys()) if (key.startsWith(`${id}:`)) this.#prefixes.delete(key);
+    this.#store.free(id);
+  }
+
+  view(id: BufferId, offset: number, length: number): BufferId {
+    return this.#store.view(id, offset, length);
+  }
+
+  write(id: BufferId, values: Float32Array | Int32Array): void {
+    this.#store.set(id, this.#tf.tensor1d(values, this.#store.dtype(id)));
+  }
+
+  read(id: BufferId, length: number, dtype: BufferDType): Float32Array | Int32Array {
+    const data = this.#run(() => this.#store.get(id).dataSync());
+    const values = data.length === length ? data : data.slice(0, length);
+    return dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values);
+  }
+
+  gatherRows(dst: BufferId, src: Float32Array | Int32Array, indices: Int32Array, start: number, count: number, rowLength: number): void {
+    const host = src instanceof Int32Array ? new Int32Array(count * rowLength) : new Float32Array(count * rowLength);
+    for (let i = 0; i < count; i++) {
+      const row = indices[start + i] * rowLength;
+      host.set(src.subarray(row, row + rowLength), i * rowLength);
+    }
+    this.#store.set(dst, this.#tf.tensor1d(host, this.#store.dtype(dst)));
+  }
+
+  fill(id: BufferId, length: number, value: number): void {
+    this.#store.set(id, this.#tf.fill([length], value, this.#store.dtype(id)));
+  }
+
+  memoryBytes(): number {
+    return this.#tf.memory().numBytes;
+  }
+
+  matMul(a: BufferId, b: BufferId, c: BufferId, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean): void {
+    this.#run(() => {
+      const left = transA ? this.#matrix(a, k, m) : this.#matrix(a, m, k);
+      const right = transB ? this.#matrix(b, n, k) : this.#matrix(b, k, n);
+      const product = this.#tf.matMul(left, right, transA, transB);
+      this.#store.set(c, accumulate ? this.#tf.add(this.#matrix(c, m, n), product) : product);
+    });
+  }
+
+  biasAdd(x: BufferId, bias: BufferId, rows: number, cols: number): void {
+    this.#run(() => this.#store.set(x, this.#tf.add(this.#matrix(x, rows, cols), this.#store.get(bias))));
+  }
+
+  columnSum(x: BufferId, out: BufferId, rows: number, cols: number, accumulate: boolean): void {
+    this.#run(() => {
+      const sum = this.#tf.sum(this.#matrix(x, rows, cols), 0);
+      this.#store.set(out, accumulate ? this.#tf.add(this.#store.get(out), sum) : sum);
+    });
+  }
+
+  activation(kind: ActivationKind, x: BufferId, y: BufferId, rows: number, cols: number): void {
+    const tf = this.#tf;
+    this.#run(() => {
+      const input = this.#matrix(x, rows, cols);
+      const output =
+        kind === 'relu' ? tf.relu(input)
+        : kind === 'sigmoid' ? tf.sigmoid(input)
+        : kind === 'tanh' ? tf.tanh(input)
+        : kind === 'softmax' ? tf.softmax(input)
+        : tf.clone(input);
+      this.#store.set(y, output);
+    });
+  }
+
+  activationGrad(kind: ActivationKind, y: BufferId, dy: BufferId, dx: BufferId, rows: number, cols: number): void {
+    const tf = this.#tf;
+    this.#run(() => {
+      const out = this.#matrix(y, rows, cols);
+      const grad = this.#matrix(dy, rows, cols);
+      let result: tfc.Tensor;
+      switch (kind) {
+        case 'relu':
+          result = tf.mul(grad, tf.cast(tf.greater(out, 0), 'float32'));
+          break;
+        case 'sigmoid':
+          result = tf.mul(grad, tf.mul(out, tf.sub(1, out)));
+          break;
+        case 'tanh':
+          result = tf.mul(grad, tf.sub(1, tf.square(out)));
+          break;
+        case 'softmax':
+          result = tf.mul(out, tf.sub(grad, tf.sum(tf.mul(grad, out), 1, true)));
+          break;
+        default:
+          result = tf.clone(grad);
+      }
+      this.#store.set(dx, result);
+    });
+  }
+
+  /** Targets as dense rows: one-hot of int labels, or the target rows themselves. */
+  #denseTargets(targets: BufferId, sparse: boolean, rows: number, cols: number): tfc.Tensor2D {
+    return sparse ? (this.#tf.cast(this.#tf.oneHot(this.#tf.cast(this.#store.get(targets), "int32"), cols), "float32") as tfc.Tensor2D) : this.#matrix(targets, rows, cols);
+  }
+
+  #scalar(t: tfc.Tensor): number {
+    return t.dataSync()[0];
+  }
+
+  softmaxCrossEntropy(logits: BufferId, targets: BufferId, sparse: boolean, probs: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number): number {
+    const tf = this.#tf;
+    return this.#run(() => {
+      const p = tf.softmax(this.#matrix(logits, rows, cols));
+      const t = this.#denseTargets(targets, sparse, rows, cols);
+      const loss = tf.neg(tf.sum(tf.mul(t, tf.log(tf.clipByValue(p, EPSILON, 1 - EPSILON)))));
+      if (grad) this.#store.set(grad, tf.mul(tf.sub(tf.mul(p, tf.sum(t, 1, true)), t), gradScale));
+      this.#store.set(probs, p);
+      return this.#scalar(loss);
+    });
+  }
+
+  categoricalCrossEntropy(p: BufferId, targets: BufferId, sparse: boolean, grad: BufferId, rows: number, cols: number, gradScale: number): number {
+    const tf = this.#tf;
+    return this.#run(() => {
+      const clipped = tf.clipByValue(this.#matrix(p, rows, cols), EPSILON, 1 - EPSILON);
+      const t = this.#denseTargets(targets, sparse, rows, cols);
+      if (grad) this.#store.set(grad, tf.mul(tf.div(t, clipped), -gradScale));
+      return this.#scalar(tf.neg(tf.sum(tf.mul(t, tf.log(clipped)))));
+    });
+  }
+
+  binaryCrossEntropy(p: BufferId, targets: BufferId, grad: BufferId, _n: number, gradScale: number): number {
+    const tf = this.#tf;
+    return this.#run(() => {
+      const c = tf.clipByValue(this.#store.get(p), EPSILON, 1 - EPSILON);
+      const t = this.#store.get(targets);
+      if (grad) this.#store.set(grad, tf.mul(tf.div(tf.sub(c, t), tf.mul(c, tf.sub(1, c))), gradScale));
+      const terms = tf.add(tf.mul(t, tf.log(c)), tf.mul(tf.sub(1, t), tf.log(tf.sub(1, c))));
+      return this.#scalar(tf.neg(tf.sum(terms)));
+    });
+  }
+
+  meanSquaredError(p: BufferId, targets: BufferId, grad: BufferId, _n: number, gradScale: number): number {
+    const tf = this.#tf;
+    return this.#run(() => {
+      const diff = tf.sub(this.#store.get(p), this.#store.get(targets));
+      if (grad) this.#store.set(grad, tf.mul(diff, 2 * gradScale));
+      return this.#scalar(tf.sum(tf.square(diff)));
+    });
+  }
+
+  countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number): number {
+    const tf = this.#tf;
+    return this.#run(() => {
+      const predicted = tf.argMax(this.#matrix(p, rows, cols), 1);
+      const truth = sparse ? this.#store.get(targets) : tf.argMax(this.#matrix(targets, rows, cols), 1);
+      return this.#scalar(tf.sum(tf.cast(tf.equal(predicted, tf.cast(truth, 'int32')), 'int32')));
+    });
+  }
+
+  countBinaryMatches(p: BufferId, targets: BufferId, _n: number, threshold: number): number {
+    const tf = this.#tf;
+    return this.#run(() => {
+      const predicted = tf.cast(tf.greater(this.#store.get(p), threshold), 'float32');
+      return this.#scalar(tf.sum(tf.cast(tf.equal(this.#store.get(targets), predicted), 'int32')));
+    });
+  }
+
+  adamUpdate(allParams: BufferId, allGrads: BufferId, m: BufferId, v: BufferId, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void {
+    const tf = this.#tf;
+    const params = this.#prefix(allParams, n);
+    const grads = this.#prefix(allGrads, n);
+    this.#run(() => {
+      const g = this.#store.get(grads);
+      const nextM = tf.add(tf.mul(this.#store.get(m), beta1), tf.mul(g, 1 - beta1));
+      const nextV = tf.add(tf.mul(this.#store.get(v), beta2), tf.mul(tf.square(g), 1 - beta2));
+      const step = tf.div(tf.mul(nextM, lrT), tf.add(tf.sqrt(nextV), epsilon));
+      this.#store.set(params, tf.sub(this.#store.get(params), step));
+      this.#store.set(m, nextM);
+      this.#store.set(v, nextV);
+    });
+  }
+
+  sgdUpdate(allParams: BufferId, allGrads: BufferId, velocity: BufferId, n: number, lr: number, momentum: number, nesterov: boolean): void {
+    const tf = this.#tf;
+    const params = this.#prefix(allParams, n);
+    const grads = this.#prefix(allGrads, n);
+    this.#run(() => {
+      const g = this.#store.get(grads);
+      const p = this.#store.get(params);
+      if (momentum === 0) {
+        this.#store.set(params, tf.sub(p, tf.mul(g, lr)));
+        return;
+      }
+      const nextV = tf.sub(tf.mul(this.#store.get(velocity), momentum), tf.mul(g, lr));
+      const delta = nesterov ? tf.sub(tf.mul(nextV, momentum), tf.mul(g, lr)) : nextV;
+      this.#store.set(params, tf.add(p, delta));
+      this.#store.set(velocity, nextV);
+    });
+  }
+}

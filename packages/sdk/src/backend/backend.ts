@@ -12,6 +12,17 @@ export type BufferId = number;
 /** Element type of a backend buffer. */
 export type BufferDType = 'float32' | 'int32';
 
+/**
+ * A scalar a kernel returns: a number where the backend computes on the host's thread (wasm), a
+ * promise where reading it back is asynchronous (GPU backends). Training awaits it.
+ */
+export type Scalar = number | Promise<number>;
+
+/** Applies `f` to a scalar, keeping it synchronous when it is. */
+export function mapScalar(s: Scalar, f: (value: number) => number): Scalar {
+  return typeof s === 'number' ? f(s) : s.then(f);
+}
+
 /** Element-wise activations the kernels implement, forward and backward. */
 export type ActivationKind = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax';
 
@@ -24,6 +35,8 @@ export interface StorageOps {
   view(id: BufferId, offset: number, length: number): BufferId;
   write(id: BufferId, values: Float32Array | Int32Array): void;
   read(id: BufferId, length: number, dtype: BufferDType): Float32Array | Int32Array;
+  /** Like `read`, without blocking on the device (the only reliable read on WebGPU). */
+  readAsync(id: BufferId, length: number, dtype: BufferDType): Promise<Float32Array | Int32Array>;
   /** Copies rows `indices[start..start+count)` of the host array `src` (rows of `rowLength`) into `dst`. */
   gatherRows(dst: BufferId, src: Float32Array | Int32Array, indices: Int32Array, start: number, count: number, rowLength: number): void;
   fill(id: BufferId, length: number, value: number): void;
@@ -53,16 +66,16 @@ export interface ActivationOps {
  */
 export interface LossOps {
   /** Softmax of `logits` into `probs` (may alias), cross-entropy against int labels or one-hot rows, gradient w.r.t. the logits. */
-  softmaxCrossEntropy(logits: BufferId, targets: BufferId, sparse: boolean, probs: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number): number;
-  categoricalCrossEntropy(p: BufferId, targets: BufferId, sparse: boolean, grad: BufferId, rows: number, cols: number, gradScale: number): number;
-  binaryCrossEntropy(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number): number;
-  meanSquaredError(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number): number;
+  softmaxCrossEntropy(logits: BufferId, targets: BufferId, sparse: boolean, probs: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number): Scalar;
+  categoricalCrossEntropy(p: BufferId, targets: BufferId, sparse: boolean, grad: BufferId, rows: number, cols: number, gradScale: number): Scalar;
+  binaryCrossEntropy(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number): Scalar;
+  meanSquaredError(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number): Scalar;
 }
 
 /** Counting metrics. */
 export interface MetricOps {
-  countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number): number;
-  countBinaryMatches(p: BufferId, targets: BufferId, n: number, threshold: number): number;
+  countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number): Scalar;
+  countBinaryMatches(p: BufferId, targets: BufferId, n: number, threshold: number): Scalar;
 }
 
 /** Optimizer updates over flat parameter buffers, one sweep each. */

@@ -3,9 +3,11 @@ import * as km from '../index.js';
 import { backend } from './registry.js';
 import type { ActivationKind, Backend } from './backend.js';
 import { Random } from '../utils/random.js';
+import { BACKENDS_HERE, loadMnist, useBackend } from '../testing/backends_here.js';
 
-// One suite for every backend that runs in Node: each kernel against a naive loop, then training.
-const BACKENDS = ['wasm', 'tfjs-cpu', 'tfjs-wasm'] as const;
+// One suite for every backend that runs here (Node, or Chromium in browser mode): each kernel
+// against a naive loop, then training against the wasm backend's trajectory.
+const BACKENDS = BACKENDS_HERE;
 
 const random = new Random(2024);
 const randomArray = (n: number, scale = 1) => Float32Array.from({ length: n }, () => random.uniform(-scale, scale));
@@ -35,34 +37,38 @@ describe.each(BACKENDS)('backend %s', (name) => {
     b.write(id, values);
     return id;
   };
-  const download = (id: number, n: number) => b.read(id, n, 'float32');
+  // readAsync: the only read that works on every device (WebGPU cannot read synchronously here).
+  const download = (id: number, n: number) => b.readAsync(id, n, 'float32');
 
   beforeAll(async () => {
-    await km.setBackend(name);
+    await useBackend(name);
     b = backend();
   });
-  afterAll(() => km.setBackend('wasm'));
+  afterAll(() => useBackend('wasm'));
 
-  it('reports its name', () => {
+  it('reports its name and reads synchronously where the device allows', async () => {
     expect(km.getBackend()).toBe(name);
+    if (name === 'tfjs-webgpu') return;
+    const id = upload(Float32Array.from([1.5, -2]));
+    expect(Array.from(b.read(id, 2, 'float32'))).toEqual([1.5, -2]);
   });
 
-  it('stores, views and gathers rows', () => {
+  it('stores, views and gathers rows', async () => {
     const id = upload(Float32Array.from([1, 2, 3, 4, 5, 6]));
     const middle = b.view(id, 2, 2);
-    expect(Array.from(download(middle, 2))).toEqual([3, 4]);
+    expect(Array.from(await download(middle, 2))).toEqual([3, 4]);
     b.write(middle, Float32Array.from([30, 40]));
-    expect(Array.from(download(id, 6))).toEqual([1, 2, 30, 40, 5, 6]);
+    expect(Array.from(await download(id, 6))).toEqual([1, 2, 30, 40, 5, 6]);
     const dst = b.alloc(4, 'float32');
     b.gatherRows(dst, Float32Array.from([0, 1, 10, 11, 20, 21]), Int32Array.from([2, 0, 1]), 1, 2, 2);
-    expect(Array.from(download(dst, 4))).toEqual([0, 1, 10, 11]);
+    expect(Array.from(await download(dst, 4))).toEqual([0, 1, 10, 11]);
     b.fill(dst, 4, 7);
-    expect(Array.from(download(dst, 4))).toEqual([7, 7, 7, 7]);
+    expect(Array.from(await download(dst, 4))).toEqual([7, 7, 7, 7]);
   });
 
   it.each([
     [false, false, false], [true, false, false], [false, true, false], [false, false, true], [true, false, true],
-  ])('matMul transA=%s transB=%s accumulate=%s on odd sizes', (transA, transB, accumulate) => {
+  ])('matMul transA=%s transB=%s accumulate=%s on odd sizes', async (transA, transB, accumulate) => {
     for (const [m, n, k] of [[1, 1, 1], [3, 17, 5], [65, 10, 63]]) {
       const a = randomArray(m * k);
       const bb = randomArray(k * n);
@@ -70,23 +76,23 @@ describe.each(BACKENDS)('backend %s', (name) => {
       const c = upload(c0);
       b.matMul(upload(a), upload(bb), c, m, n, k, transA, transB, accumulate);
       const expected = naiveMatMul(a, bb, m, n, k, transA, transB).map((v, i) => v + (accumulate ? c0[i] : 0));
-      expectClose(download(c, m * n), expected);
+      expectClose(await download(c, m * n), expected);
     }
   });
 
-  it('adds biases and sums columns', () => {
+  it('adds biases and sums columns', async () => {
     const [rows, cols] = [5, 3];
     const x = randomArray(rows * cols);
     const bias = randomArray(cols);
     const xId = upload(x);
     b.biasAdd(xId, upload(bias), rows, cols);
-    expectClose(download(xId, rows * cols), x.map((v, i) => v + bias[i % cols]));
+    expectClose(await download(xId, rows * cols), x.map((v, i) => v + bias[i % cols]));
     const out = upload(Float32Array.from([1, 1, 1]));
     b.columnSum(upload(x), out, rows, cols, true);
-    expectClose(download(out, cols), [0, 1, 2].map((c) => 1 + [0, 1, 2, 3, 4].reduce((s, r) => s + x[r * cols + c], 0)));
+    expectClose(await download(out, cols), [0, 1, 2].map((c) => 1 + [0, 1, 2, 3, 4].reduce((s, r) => s + x[r * cols + c], 0)));
   });
 
-  it.each(['linear', 'relu', 'sigmoid', 'tanh', 'softmax'] as ActivationKind[])('%s forward and backward', (kind) => {
+  it.each(['linear', 'relu', 'sigmoid', 'tanh', 'softmax'] as ActivationKind[])('%s forward and backward', async (kind) => {
     const [rows, cols] = [4, 6];
     const x = randomArray(rows * cols, 3);
     const dy = randomArray(rows * cols);
@@ -119,19 +125,19 @@ describe.each(BACKENDS)('backend %s', (name) => {
         expectedDx.push(kind === 'relu' ? (row[c] > 0 ? dy[r * cols + c] : 0) : (dot(f(up)) - dot(f(down))) / (2 * h));
       }
     }
-    expectClose(download(y, rows * cols), expectedY);
+    expectClose(await download(y, rows * cols), expectedY);
     const dx = upload(new Float32Array(rows * cols));
     b.activationGrad(kind, y, upload(dy), dx, rows, cols);
-    expectClose(download(dx, rows * cols), expectedDx, 1e-4);
+    expectClose(await download(dx, rows * cols), expectedDx, 1e-4);
   });
 
-  it('fused softmax cross-entropy: loss, probabilities and gradient', () => {
+  it('fused softmax cross-entropy: loss, probabilities and gradient', async () => {
     const [rows, cols] = [3, 4];
     const logits = randomArray(rows * cols, 2);
     const labels = Int32Array.from([2, 0, 3]);
     const probs = upload(new Float32Array(rows * cols));
     const grad = upload(new Float32Array(rows * cols));
-    const loss = b.softmaxCrossEntropy(upload(logits), upload(labels), true, probs, grad, rows, cols, 1 / rows);
+    const loss = await b.softmaxCrossEntropy(upload(logits), upload(labels), true, probs, grad, rows, cols, 1 / rows);
     let expectedLoss = 0;
     const expectedGrad: number[] = [];
     for (let r = 0; r < rows; r++) {
@@ -142,8 +148,8 @@ describe.each(BACKENDS)('backend %s', (name) => {
       p.forEach((v, c) => expectedGrad.push((v - (c === labels[r] ? 1 : 0)) / rows));
     }
     expect(loss).toBeCloseTo(expectedLoss, 4);
-    expectClose(download(grad, rows * cols), expectedGrad);
-    expect(b.countArgmaxMatches(probs, upload(labels), true, rows, cols)).toBe(
+    expectClose(await download(grad, rows * cols), expectedGrad);
+    expect(await b.countArgmaxMatches(probs, upload(labels), true, rows, cols)).toBe(
       [0, 1, 2].filter((r) => {
         const row = Array.from(logits.subarray(r * cols, (r + 1) * cols));
         return row.indexOf(Math.max(...row)) === labels[r];
@@ -151,20 +157,20 @@ describe.each(BACKENDS)('backend %s', (name) => {
     );
   });
 
-  it('binary cross-entropy and mean squared error', () => {
+  it('binary cross-entropy and mean squared error', async () => {
     const p = Float32Array.from([0.1, 0.8, 0.5, 0.99]);
     const t = Float32Array.from([0, 1, 1, 0]);
     const grad = upload(new Float32Array(4));
-    const bce = b.binaryCrossEntropy(upload(p), upload(t), grad, 4, 0.25);
+    const bce = await b.binaryCrossEntropy(upload(p), upload(t), grad, 4, 0.25);
     expect(bce).toBeCloseTo(-[0, 1, 2, 3].reduce((s, i) => s + t[i] * Math.log(p[i]) + (1 - t[i]) * Math.log(1 - p[i]), 0), 4);
-    expectClose(download(grad, 4), [0, 1, 2, 3].map((i) => ((p[i] - t[i]) / (p[i] * (1 - p[i]))) * 0.25), 1e-4);
-    const mse = b.meanSquaredError(upload(p), upload(t), grad, 4, 0.5);
+    expectClose(await download(grad, 4), [0, 1, 2, 3].map((i) => ((p[i] - t[i]) / (p[i] * (1 - p[i]))) * 0.25), 1e-4);
+    const mse = await b.meanSquaredError(upload(p), upload(t), grad, 4, 0.5);
     expect(mse).toBeCloseTo([0, 1, 2, 3].reduce((s, i) => s + (p[i] - t[i]) ** 2, 0), 5);
-    expectClose(download(grad, 4), [0, 1, 2, 3].map((i) => 2 * (p[i] - t[i]) * 0.5));
-    expect(b.countBinaryMatches(upload(p), upload(t), 4, 0.5)).toBe(2);
+    expectClose(await download(grad, 4), [0, 1, 2, 3].map((i) => 2 * (p[i] - t[i]) * 0.5));
+    expect(await b.countBinaryMatches(upload(p), upload(t), 4, 0.5)).toBe(2);
   });
 
-  it('Adam and SGD with momentum over a trainable prefix', () => {
+  it('Adam and SGD with momentum over a trainable prefix', async () => {
     const n = 5;
     const params0 = randomArray(n + 2);
     const g = randomArray(n + 2);
@@ -174,10 +180,10 @@ describe.each(BACKENDS)('backend %s', (name) => {
     const v = upload(new Float32Array(n));
     b.adamUpdate(params, grads, m, v, n, 0.01, 0.9, 0.999, 1e-7);
     const expected = Array.from(params0).map((p, i) => (i < n ? p - (0.01 * 0.1 * g[i]) / (Math.sqrt(0.001 * g[i] * g[i]) + 1e-7) : p));
-    expectClose(download(params, n + 2), expected);
+    expectClose(await download(params, n + 2), expected);
     const velocity = upload(new Float32Array(n));
     b.sgdUpdate(params, grads, velocity, n, 0.1, 0.9, false);
-    expectClose(download(params, n + 2), expected.map((p, i) => (i < n ? p - 0.1 * g[i] : p)));
+    expectClose(await download(params, n + 2), expected.map((p, i) => (i < n ? p - 0.1 * g[i] : p)));
   });
 });
 
@@ -185,14 +191,14 @@ describe('training on every backend', () => {
   let x: km.Tensor;
   let y: km.Tensor;
   beforeAll(async () => {
-    const { train } = await km.datasets.mnist.load();
+    const { train } = await loadMnist();
     x = train.x.slice(0, 1280);
     y = train.y.slice(0, 1280);
   });
-  afterAll(() => km.setBackend('wasm'));
+  afterAll(() => useBackend('wasm'));
 
   async function trajectory(name: string): Promise<{ losses: number[]; tensors: number[] }> {
-    await km.setBackend(name);
+    await useBackend(name);
     km.utils.setRandomSeed(21);
     const model = km.sequential([
       km.layers.flatten({ inputShape: [28, 28] }),

@@ -1,4 +1,4 @@
-import type { Backend } from '../backend/backend.js';
+import type { Backend, Scalar } from '../backend/backend.js';
 import { CallbackList, type CustomCallbackArgs, type Logs } from '../callbacks/callbacks.js';
 import { History } from '../callbacks/history.js';
 import { ProgressBar } from '../callbacks/progress_bar.js';
@@ -111,13 +111,14 @@ class Accumulator {
     this.#counts = metrics.map(() => 0);
   }
 
-  add(lossSum: number, samples: number, metricUpdates: [number, number][]): void {
-    this.#loss += lossSum;
+  /** Adds one batch; awaits values that GPU backends read back asynchronously. */
+  async add(lossSum: Scalar, samples: number, metricUpdates: [Scalar, number][]): Promise<void> {
+    this.#loss += await lossSum;
     this.#samples += samples;
-    metricUpdates.forEach(([sum, count], i) => {
-      this.#sums[i] += sum;
-      this.#counts[i] += count;
-    });
+    for (let i = 0; i < metricUpdates.length; i++) {
+      this.#sums[i] += await metricUpdates[i][0];
+      this.#counts[i] += metricUpdates[i][1];
+    }
   }
 
   logs(prefix = ''): Logs {
@@ -128,7 +129,7 @@ class Accumulator {
 }
 
 /** Loads one batch, runs the forward pass and the loss; returns the loss sum and metric updates. */
-function runBatch(target: TrainingTarget, data: Dataset, start: number, count: number, training: boolean): [number, [number, number][], PassContext] {
+function runBatch(target: TrainingTarget, data: Dataset, start: number, count: number, training: boolean): [Scalar, [Scalar, number][], PassContext] {
   const plan = target.plan(count);
   const { backend } = target;
   backend.gatherRows(plan.input, data.x, data.order, start, count, data.xRow);
@@ -141,12 +142,12 @@ function runBatch(target: TrainingTarget, data: Dataset, start: number, count: n
   return [lossSum, updates, ctx];
 }
 
-function evaluateData(target: TrainingTarget, data: Dataset, batchSize: number): Accumulator {
+async function evaluateData(target: TrainingTarget, data: Dataset, batchSize: number): Promise<Accumulator> {
   const acc = new Accumulator(target.metrics);
   for (let start = 0; start < data.order.length; start += batchSize) {
     const count = Math.min(batchSize, data.order.length - start);
     const [lossSum, updates] = runBatch(target, data, start, count, false);
-    acc.add(lossSum, count, updates);
+    await acc.add(lossSum, count, updates);
   }
   return acc;
 }
@@ -195,7 +196,7 @@ export async function fit(target: TrainingTarget, x: Tensor, y: Tensor, args: Mo
       const [lossSum, updates, ctx] = runBatch(target, train, start, count, true);
       backwardPass(ctx);
       target.optimizer.apply(target.params.params, target.params.grads);
-      acc.add(lossSum, count, updates);
+      await acc.add(lossSum, count, updates);
       if (wantsBatchLogs) {
         const logs = acc.logs();
         bar?.batchEnd(step + 1, logs);
@@ -203,7 +204,7 @@ export async function fit(target: TrainingTarget, x: Tensor, y: Tensor, args: Mo
       }
     }
     const logs = acc.logs();
-    if (validation) Object.assign(logs, evaluateData(target, validation, batchSize).logs('val_'));
+    if (validation) Object.assign(logs, (await evaluateData(target, validation, batchSize)).logs('val_'));
     bar?.epochEnd(logs);
     history.record(epoch, logs);
     await callbacks.call('onEpochEnd', epoch, logs);
@@ -213,10 +214,10 @@ export async function fit(target: TrainingTarget, x: Tensor, y: Tensor, args: Mo
 }
 
 /** `evaluate`: the loss and metrics over all samples, `[loss, ...metrics]`. */
-export function evaluate(target: TrainingTarget, x: Tensor, y: Tensor, args: ModelEvaluateArgs = {}): number[] {
+export async function evaluate(target: TrainingTarget, x: Tensor, y: Tensor, args: ModelEvaluateArgs = {}): Promise<number[]> {
   const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize');
   const start = performance.now();
-  const logs = evaluateData(target, prepare(target, x, y, 'x', 'y'), batchSize).logs();
+  const logs = (await evaluateData(target, prepare(target, x, y, 'x', 'y'), batchSize)).logs();
   if ((args.verbose ?? 1) === 1) {
     const seconds = ((performance.now() - start) / 1000).toFixed(1);
     const text = Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ');

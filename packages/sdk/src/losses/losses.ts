@@ -1,4 +1,4 @@
-import type { Backend, BufferId } from '../backend/backend.js';
+import { mapScalar, type Backend, type BufferId, type Scalar } from '../backend/backend.js';
 import type { Tensor } from '../tensor.js';
 import type { Shape } from '../layers/layer.js';
 
@@ -16,7 +16,7 @@ export interface Loss {
    * Sum over the batch of per-sample losses; writes dLoss/dOutput (or dLoss/dLogits when
    * `fusedSoftmax`, after turning the logits into probabilities in place) for the batch mean.
    */
-  compute(backend: Backend, output: BufferId, targets: BufferId, grad: BufferId, batch: number, outputShape: Shape, fusedSoftmax: boolean): number;
+  compute(backend: Backend, output: BufferId, targets: BufferId, grad: BufferId, batch: number, outputShape: Shape, fusedSoftmax: boolean): Scalar;
 }
 
 /** Loss names accepted by `compile` (camelCase; Keras' snake_case names are aliases). */
@@ -118,7 +118,7 @@ const binaryCrossentropy: Loss = {
   },
   compute(backend, output, targets, grad, batch, outputShape) {
     const cols = outputShape[outputShape.length - 1];
-    return backend.binaryCrossEntropy(output, targets, grad, batch * units(outputShape), 1 / (batch * cols)) / cols;
+    return mapScalar(backend.binaryCrossEntropy(output, targets, grad, batch * units(outputShape), 1 / (batch * cols)), (sum) => sum / cols);
   },
 };
 
@@ -131,7 +131,7 @@ const meanSquaredError: Loss = {
   },
   compute(backend, output, targets, grad, batch, outputShape) {
     const cols = outputShape[outputShape.length - 1];
-    return backend.meanSquaredError(output, targets, grad, batch * units(outputShape), 1 / (batch * cols)) / cols;
+    return mapScalar(backend.meanSquaredError(output, targets, grad, batch * units(outputShape), 1 / (batch * cols)), (sum) => sum / cols);
   },
 };
 

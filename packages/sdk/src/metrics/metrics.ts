@@ -1,4 +1,4 @@
-import type { Backend, BufferId } from '../backend/backend.js';
+import type { Backend, BufferId, Scalar } from '../backend/backend.js';
 import type { Shape } from '../layers/layer.js';
 import type { Loss } from '../losses/losses.js';
 
@@ -7,7 +7,7 @@ export interface Metric {
   /** The key it is reported under in logs and History (`accuracy`, `val_accuracy`). */
   readonly name: string;
   /** Returns [sum, count] for one batch; the reported value is Σsum / Σcount. */
-  update(backend: Backend, output: BufferId, targets: BufferId, batch: number, outputShape: Shape): [number, number];
+  update(backend: Backend, output: BufferId, targets: BufferId, batch: number, outputShape: Shape): [Scalar, number];
 }
 
 function accuracyFor(loss: Loss, outputShape: Shape): Metric['update'] {

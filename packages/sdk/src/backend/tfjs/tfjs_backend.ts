@@ -68,6 +68,14 @@ export class TfjsBackend implements Backend {
     return dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values);
   }
 
+  async readAsync(id: BufferId, length: number, dtype: BufferDType): Promise<Float32Array | Int32Array> {
+    const tensor = this.#run(() => this.#tf.keep(this.#tf.clone(this.#store.get(id))));
+    const data = await tensor.data();
+    tensor.dispose();
+    const values = data.length === length ? data : data.slice(0, length);
+    return dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values);
+  }
+
   gatherRows(dst: BufferId, src: Float32Array | Int32Array, indices: Int32Array, start: number, count: number, rowLength: number): void {
     const host = src instanceof Int32Array ? new Int32Array(count * rowLength) : new Float32Array(count * rowLength);
     for (let i = 0; i < count; i++) {
@@ -150,66 +158,70 @@ export class TfjsBackend implements Backend {
     return sparse ? (this.#tf.cast(this.#tf.oneHot(this.#tf.cast(this.#store.get(targets), "int32"), cols), "float32") as tfc.Tensor2D) : this.#matrix(targets, rows, cols);
   }
 
-  #scalar(t: tfc.Tensor): number {
-    return t.dataSync()[0];
+  /** Runs `fn` in a tidy scope and reads the scalar it returns without blocking the device queue. */
+  async #scalar(fn: () => tfc.Tensor): Promise<number> {
+    const result = this.#tf.tidy(fn);
+    const [value] = await result.data();
+    result.dispose();
+    return value;
   }
 
-  softmaxCrossEntropy(logits: BufferId, targets: BufferId, sparse: boolean, probs: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number): number {
+  softmaxCrossEntropy(logits: BufferId, targets: BufferId, sparse: boolean, probs: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number): Promise<number> {
     const tf = this.#tf;
-    return this.#run(() => {
+    return this.#scalar(() => {
       const p = tf.softmax(this.#matrix(logits, rows, cols));
       const t = this.#denseTargets(targets, sparse, rows, cols);
       const loss = tf.neg(tf.sum(tf.mul(t, tf.log(tf.clipByValue(p, EPSILON, 1 - EPSILON)))));
       if (grad) this.#store.set(grad, tf.mul(tf.sub(tf.mul(p, tf.sum(t, 1, true)), t), gradScale));
       this.#store.set(probs, p);
-      return this.#scalar(loss);
+      return loss;
     });
   }
 
-  categoricalCrossEntropy(p: BufferId, targets: BufferId, sparse: boolean, grad: BufferId, rows: number, cols: number, gradScale: number): number {
+  categoricalCrossEntropy(p: BufferId, targets: BufferId, sparse: boolean, grad: BufferId, rows: number, cols: number, gradScale: number): Promise<number> {
     const tf = this.#tf;
-    return this.#run(() => {
+    return this.#scalar(() => {
       const clipped = tf.clipByValue(this.#matrix(p, rows, cols), EPSILON, 1 - EPSILON);
       const t = this.#denseTargets(targets, sparse, rows, cols);
       if (grad) this.#store.set(grad, tf.mul(tf.div(t, clipped), -gradScale));
-      return this.#scalar(tf.neg(tf.sum(tf.mul(t, tf.log(clipped)))));
+      return tf.neg(tf.sum(tf.mul(t, tf.log(clipped))));
     });
   }
 
-  binaryCrossEntropy(p: BufferId, targets: BufferId, grad: BufferId, _n: number, gradScale: number): number {
+  binaryCrossEntropy(p: BufferId, targets: BufferId, grad: BufferId, _n: number, gradScale: number): Promise<number> {
     const tf = this.#tf;
-    return this.#run(() => {
+    return this.#scalar(() => {
       const c = tf.clipByValue(this.#store.get(p), EPSILON, 1 - EPSILON);
       const t = this.#store.get(targets);
       if (grad) this.#store.set(grad, tf.mul(tf.div(tf.sub(c, t), tf.mul(c, tf.sub(1, c))), gradScale));
       const terms = tf.add(tf.mul(t, tf.log(c)), tf.mul(tf.sub(1, t), tf.log(tf.sub(1, c))));
-      return this.#scalar(tf.neg(tf.sum(terms)));
+      return tf.neg(tf.sum(terms));
     });
   }
 
-  meanSquaredError(p: BufferId, targets: BufferId, grad: BufferId, _n: number, gradScale: number): number {
+  meanSquaredError(p: BufferId, targets: BufferId, grad: BufferId, _n: number, gradScale: number): Promise<number> {
     const tf = this.#tf;
-    return this.#run(() => {
+    return this.#scalar(() => {
       const diff = tf.sub(this.#store.get(p), this.#store.get(targets));
       if (grad) this.#store.set(grad, tf.mul(diff, 2 * gradScale));
-      return this.#scalar(tf.sum(tf.square(diff)));
+      return tf.sum(tf.square(diff));
     });
   }
 
-  countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number): number {
+  countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number): Promise<number> {
     const tf = this.#tf;
-    return this.#run(() => {
+    return this.#scalar(() => {
       const predicted = tf.argMax(this.#matrix(p, rows, cols), 1);
       const truth = sparse ? this.#store.get(targets) : tf.argMax(this.#matrix(targets, rows, cols), 1);
-      return this.#scalar(tf.sum(tf.cast(tf.equal(predicted, tf.cast(truth, 'int32')), 'int32')));
+      return tf.sum(tf.cast(tf.equal(predicted, tf.cast(truth, 'int32')), 'int32'));
     });
   }
 
-  countBinaryMatches(p: BufferId, targets: BufferId, _n: number, threshold: number): number {
+  countBinaryMatches(p: BufferId, targets: BufferId, _n: number, threshold: number): Promise<number> {
     const tf = this.#tf;
-    return this.#run(() => {
+    return this.#scalar(() => {
       const predicted = tf.cast(tf.greater(this.#store.get(p), threshold), 'float32');
-      return this.#scalar(tf.sum(tf.cast(tf.equal(this.#store.get(targets), predicted), 'int32')));
+      return tf.sum(tf.cast(tf.equal(this.#store.get(targets), predicted), 'int32'));
     });
   }
 

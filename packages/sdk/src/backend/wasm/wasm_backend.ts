@@ -52,6 +52,10 @@ export class WasmBackend implements Backend {
       : this.#core.f32().slice(start, start + length);
   }
 
+  async readAsync(id: BufferId, length: number, dtype: BufferDType): Promise<Float32Array | Int32Array> {
+    return this.read(id, length, dtype);
+  }
+
   gatherRows(dst: BufferId, src: Float32Array | Int32Array, indices: Int32Array, start: number, count: number, rowLength: number): void {
     const view = src instanceof Int32Array ? this.#core.i32() : this.#core.f32();
     let at = dst >>> 2;

@@ -159,6 +159,46 @@ export class Core {
     this.k.sgdUpdate(params, grads, velocity, n, lr, momentum, nesterov ? 1 : 0);
   }
 
+  /** Adam with AMSGrad (v̂ = max(v̂, v) drives the step); lrT as for adamUpdate. */
+  amsgradUpdate(params: number, grads: number, m: number, v: number, vHat: number, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void {
+    this.k.amsgradUpdate(params, grads, m, v, vHat, n, lrT, beta1, beta2, epsilon);
+  }
+
+  /** Keras Nadam step; the caller folds the momentum schedule into mCoef, gCoef and vScale = 1/(1 − β2ᵗ). */
+  nadamUpdate(params: number, grads: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number, mCoef: number, gCoef: number, vScale: number): void {
+    this.k.nadamUpdate(params, grads, m, v, n, lr, beta1, beta2, epsilon, mCoef, gCoef, vScale);
+  }
+
+  /** Keras Adamax step; lrT = lr/(1 − β1ᵗ). */
+  adamaxUpdate(params: number, grads: number, m: number, u: number, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void {
+    this.k.adamaxUpdate(params, grads, m, u, n, lrT, beta1, beta2, epsilon);
+  }
+
+  /** Keras Adagrad step: accum += g²; p −= lr·g/√(accum + ε). */
+  adagradUpdate(params: number, grads: number, accum: number, n: number, lr: number, epsilon: number): void {
+    this.k.adagradUpdate(params, grads, accum, n, lr, epsilon);
+  }
+
+  /** Keras RMSprop step; avgGrad (centered) and mom (momentum) are 0 when unused. */
+  rmspropUpdate(params: number, grads: number, velocity: number, avgGrad: number, mom: number, n: number, lr: number, rho: number, momentum: number, epsilon: number): void {
+    this.k.rmspropUpdate(params, grads, velocity, avgGrad, mom, n, lr, rho, momentum, epsilon);
+  }
+
+  /** Σ x² over n floats (f64 accumulation across blocks). */
+  sumSquares(ptr: number, n: number): number {
+    return this.k.sumSquares(ptr, n);
+  }
+
+  /** Clamps n floats to [lo, hi] in place. */
+  clipByValue(ptr: number, n: number, lo: number, hi: number): void {
+    this.k.clipByValue(ptr, n, lo, hi);
+  }
+
+  /** Multiplies n floats by factor in place. */
+  scale(ptr: number, n: number, factor: number): void {
+    this.k.scale(ptr, n, factor);
+  }
+
   /** ptr[i] = value for i < n. */
   fill(ptr: number, n: number, value: number): void {
     this.k.fill(ptr, n, value);

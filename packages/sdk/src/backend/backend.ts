@@ -69,6 +69,20 @@ export interface MetricOps {
 export interface OptimizerOps {
   adamUpdate(params: BufferId, grads: BufferId, m: BufferId, v: BufferId, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void;
   sgdUpdate(params: BufferId, grads: BufferId, velocity: BufferId, n: number, lr: number, momentum: number, nesterov: boolean): void;
+  /** Adam with AMSGrad: `vHat = max(vHat, v)` drives the step. */
+  amsgradUpdate(params: BufferId, grads: BufferId, m: BufferId, v: BufferId, vHat: BufferId, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void;
+  /** Nadam with the momentum schedule folded into `mCoef`, `gCoef` and `vScale = 1/(1 − β2ᵗ)`. */
+  nadamUpdate(params: BufferId, grads: BufferId, m: BufferId, v: BufferId, n: number, lr: number, beta1: number, beta2: number, epsilon: number, mCoef: number, gCoef: number, vScale: number): void;
+  adamaxUpdate(params: BufferId, grads: BufferId, m: BufferId, u: BufferId, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void;
+  adagradUpdate(params: BufferId, grads: BufferId, accumulator: BufferId, n: number, lr: number, epsilon: number): void;
+  /** `avgGrad` (centered) and `momentum` buffers are 0 when unused. */
+  rmspropUpdate(params: BufferId, grads: BufferId, velocity: BufferId, avgGrad: BufferId, momentumBuffer: BufferId, n: number, lr: number, rho: number, momentum: number, epsilon: number): void;
+  /** Σ x² over `n` values (for gradient norms). */
+  sumSquares(x: BufferId, n: number): number;
+  /** Clamps `n` values to [lo, hi] in place. */
+  clipByValue(x: BufferId, n: number, lo: number, hi: number): void;
+  /** Multiplies `n` values by `factor` in place. */
+  scale(x: BufferId, n: number, factor: number): void;
 }
 
 /** A compute backend: storage plus every kernel family. */

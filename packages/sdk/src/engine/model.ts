@@ -72,7 +72,7 @@ export class LayersModel {
       // Target buffers depend on the loss (labels or rows), so plans are remade for the new one.
       for (const plan of this.#runtime.plans.values()) plan.release(this.#runtime.backend);
       this.#runtime.plans.clear();
-      optimizer.attach(this.#runtime.backend, this.#runtime.params.trainableSize);
+      optimizer.attach(this.#runtime.backend, this.#runtime.params.trainableSize, this.#runtime.params.trainableSegments());
     }
   }
 
@@ -163,7 +163,7 @@ export class LayersModel {
     if (this.#runtime?.backend !== backend) {
       const params = new ParamStore(backend, this.graphLayers, globalGenerator());
       this.#runtime = { backend, params, plans: new Map() };
-      this.#compiled?.optimizer.attach(backend, params.trainableSize);
+      this.#compiled?.optimizer.attach(backend, params.trainableSize, params.trainableSegments());
     }
     return this.#runtime;
   }

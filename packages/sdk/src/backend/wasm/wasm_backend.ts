@@ -129,4 +129,36 @@ export class WasmBackend implements Backend {
   sgdUpdate(params: BufferId, grads: BufferId, velocity: BufferId, n: number, lr: number, momentum: number, nesterov: boolean): void {
     this.#core.sgdUpdate(params, grads, velocity, n, lr, momentum, nesterov);
   }
+
+  amsgradUpdate(params: BufferId, grads: BufferId, m: BufferId, v: BufferId, vHat: BufferId, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void {
+    this.#core.amsgradUpdate(params, grads, m, v, vHat, n, lrT, beta1, beta2, epsilon);
+  }
+
+  nadamUpdate(params: BufferId, grads: BufferId, m: BufferId, v: BufferId, n: number, lr: number, beta1: number, beta2: number, epsilon: number, mCoef: number, gCoef: number, vScale: number): void {
+    this.#core.nadamUpdate(params, grads, m, v, n, lr, beta1, beta2, epsilon, mCoef, gCoef, vScale);
+  }
+
+  adamaxUpdate(params: BufferId, grads: BufferId, m: BufferId, u: BufferId, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void {
+    this.#core.adamaxUpdate(params, grads, m, u, n, lrT, beta1, beta2, epsilon);
+  }
+
+  adagradUpdate(params: BufferId, grads: BufferId, accumulator: BufferId, n: number, lr: number, epsilon: number): void {
+    this.#core.adagradUpdate(params, grads, accumulator, n, lr, epsilon);
+  }
+
+  rmspropUpdate(params: BufferId, grads: BufferId, velocity: BufferId, avgGrad: BufferId, momentumBuffer: BufferId, n: number, lr: number, rho: number, momentum: number, epsilon: number): void {
+    this.#core.rmspropUpdate(params, grads, velocity, avgGrad, momentumBuffer, n, lr, rho, momentum, epsilon);
+  }
+
+  sumSquares(x: BufferId, n: number): number {
+    return this.#core.sumSquares(x, n);
+  }
+
+  clipByValue(x: BufferId, n: number, lo: number, hi: number): void {
+    this.#core.clipByValue(x, n, lo, hi);
+  }
+
+  scale(x: BufferId, n: number, factor: number): void {
+    this.#core.scale(x, n, factor);
+  }
 }

@@ -55,6 +55,12 @@ export class LayersModel {
     this.name = name;
   }
 
+  /** The compiled optimizer (Keras' `model.optimizer`); throws before `compile`. */
+  get optimizer(): Optimizer {
+    if (!this.#compiled) throw new Error(`Model '${this.name}' has no optimizer yet: call model.compile({ optimizer: 'adam', loss: ... }) first.`);
+    return this.#compiled.optimizer;
+  }
+
   /** The layers in order. */
   get layers(): readonly Layer[] {
     return this.graphLayers;
@@ -196,6 +202,7 @@ export class LayersModel {
       metrics: this.#metrics,
       optimizer: this.#compiled.optimizer,
       plan: (b) => this.#plan(b),
+      model: this,
       get stopTraining() {
         return model.stopTraining;
       },

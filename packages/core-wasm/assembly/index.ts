@@ -11,3 +11,4 @@ export { countArgmaxMatchesSparse, countArgmaxMatchesDense, countBinaryMatches }
 export { adamUpdate, sgdUpdate } from './optimizers';
 export { amsgradUpdate, nadamUpdate, adamaxUpdate, adagradUpdate, rmspropUpdate } from './optimizers_adaptive';
 export { sumSquares, clipByValue, scale } from './clipping';
+export { elementwiseLoss } from './elementwise_losses';

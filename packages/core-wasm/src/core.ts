@@ -1,5 +1,6 @@
 // Typed, allocation-free wrappers over the wasm kernels plus the JS heap that owns buffers.
 import type { Activation } from './activation.js';
+import type { LossKind } from './loss_kind.js';
 import { Heap } from './heap.js';
 import type { KernelExports } from './wasm_exports.js';
 
@@ -182,6 +183,14 @@ export class Core {
   /** Keras RMSprop step; avgGrad (centered) and mom (momentum) are 0 when unused. */
   rmspropUpdate(params: number, grads: number, velocity: number, avgGrad: number, mom: number, n: number, lr: number, rho: number, momentum: number, epsilon: number): void {
     this.k.rmspropUpdate(params, grads, velocity, avgGrad, mom, n, lr, rho, momentum, epsilon);
+  }
+
+  /**
+   * A per-element loss (see {@link LossKind}): returns Σ loss(p, t) over n elements and, when
+   * dp ≠ 0, writes dLoss/dp·gradScale. param: Huber's delta, or label smoothing for BCE from logits.
+   */
+  elementwiseLoss(kind: LossKind, p: number, targets: number, dp: number, n: number, gradScale: number, param = 0): number {
+    return this.k.elementwiseLoss(kind, p, targets, dp, n, gradScale, param);
   }
 
   /** Σ x² over n floats (f64 accumulation across blocks). */

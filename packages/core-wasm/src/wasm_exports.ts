@@ -34,6 +34,7 @@ export interface KernelExports {
   adagradUpdate(params: number, grads: number, accum: number, n: number, lr: number, epsilon: number): void;
   rmspropUpdate(params: number, grads: number, velocity: number, avgGrad: number, mom: number, n: number, lr: number, rho: number, momentum: number, epsilon: number): void;
   sumSquares(ptr: number, n: number): number;
+  elementwiseLoss(kind: number, p: number, targets: number, dp: number, n: number, gradScale: number, param: number): number;
   clipByValue(ptr: number, n: number, lo: number, hi: number): void;
   scale(ptr: number, n: number, factor: number): void;
 }

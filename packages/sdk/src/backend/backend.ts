@@ -12,6 +12,11 @@ export type BufferId = number;
 /** Element type of a backend buffer. */
 export type BufferDType = 'float32' | 'int32';
 
+/** Losses that are sums of independent per-element terms, run by one kernel. */
+export type ElementwiseLossKind =
+  | 'meanAbsoluteError' | 'meanAbsolutePercentageError' | 'meanSquaredLogarithmicError' | 'huber' | 'logCosh'
+  | 'poisson' | 'kullbackLeiblerDivergence' | 'hinge' | 'squaredHinge' | 'binaryCrossentropyFromLogits';
+
 /** Element-wise activations the kernels implement, forward and backward. */
 export type ActivationKind = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax';
 
@@ -57,6 +62,8 @@ export interface LossOps {
   categoricalCrossEntropy(p: BufferId, targets: BufferId, sparse: boolean, grad: BufferId, rows: number, cols: number, gradScale: number): number;
   binaryCrossEntropy(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number): number;
   meanSquaredError(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number): number;
+  /** Σ of a per-element loss; `param` is Huber's delta or the label smoothing of BCE from logits. */
+  elementwiseLoss(kind: ElementwiseLossKind, p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, param: number): number;
 }
 
 /** Counting metrics. */

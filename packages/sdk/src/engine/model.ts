@@ -18,8 +18,8 @@ import { checkTensor } from './validate_data.js';
 export interface ModelCompileArgs {
   /** `'adam'`, `'sgd'`, or an optimizer instance from `km.optimizers`. */
   optimizer: string | Optimizer;
-  /** A loss name (camelCase, or Keras snake_case). */
-  loss: LossName | string;
+  /** A loss name (camelCase, or Keras snake_case), or a configured loss from `km.losses`. */
+  loss: LossName | string | Loss;
   /** Metric names, e.g. `['accuracy']`. */
   metrics?: (MetricName | string)[];
 }

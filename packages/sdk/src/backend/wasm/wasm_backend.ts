@@ -1,5 +1,5 @@
-import { Activation, type Core } from '@kerasm/core-wasm';
-import type { ActivationKind, Backend, BufferDType, BufferId } from '../backend.js';
+import { Activation, LossKind, type Core } from '@kerasm/core-wasm';
+import type { ActivationKind, Backend, BufferDType, BufferId, ElementwiseLossKind } from '../backend.js';
 
 const ACTIVATION_CODES: Record<ActivationKind, Activation> = {
   linear: Activation.Linear,
@@ -7,6 +7,19 @@ const ACTIVATION_CODES: Record<ActivationKind, Activation> = {
   sigmoid: Activation.Sigmoid,
   tanh: Activation.Tanh,
   softmax: Activation.Softmax,
+};
+
+const LOSS_CODES: Record<ElementwiseLossKind, LossKind> = {
+  meanAbsoluteError: LossKind.MeanAbsoluteError,
+  meanAbsolutePercentageError: LossKind.MeanAbsolutePercentageError,
+  meanSquaredLogarithmicError: LossKind.MeanSquaredLogarithmicError,
+  huber: LossKind.Huber,
+  logCosh: LossKind.LogCosh,
+  poisson: LossKind.Poisson,
+  kullbackLeiblerDivergence: LossKind.KullbackLeiblerDivergence,
+  hinge: LossKind.Hinge,
+  squaredHinge: LossKind.SquaredHinge,
+  binaryCrossentropyFromLogits: LossKind.BinaryCrossentropyFromLogits,
 };
 
 /**
@@ -110,6 +123,10 @@ export class WasmBackend implements Backend {
 
   meanSquaredError(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number): number {
     return this.#core.meanSquaredError(p, targets, grad, n, gradScale);
+  }
+
+  elementwiseLoss(kind: ElementwiseLossKind, p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, param: number): number {
+    return this.#core.elementwiseLoss(LOSS_CODES[kind], p, targets, grad, n, gradScale, param);
   }
 
   countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number): number {

@@ -9,3 +9,6 @@ export {
 } from './losses';
 export { countArgmaxMatchesSparse, countArgmaxMatchesDense, countBinaryMatches } from './metrics';
 export { adamUpdate, sgdUpdate } from './optimizers';
+export { amsgradUpdate, nadamUpdate, adamaxUpdate, adagradUpdate, rmspropUpdate } from './optimizers_adaptive';
+export { sumSquares, clipByValue, scale } from './clipping';
+export { elementwiseLoss } from './elementwise_losses';

@@ -1,5 +1,6 @@
 // Typed, allocation-free wrappers over the wasm kernels plus the JS heap that owns buffers.
 import type { Activation } from './activation.js';
+import type { LossKind } from './loss_kind.js';
 import { Heap } from './heap.js';
 import type { KernelExports } from './wasm_exports.js';
 
@@ -157,6 +158,54 @@ export class Core {
   /** Keras SGD step with optional (Nesterov) momentum; velocity may be 0 when momentum is 0. */
   sgdUpdate(params: number, grads: number, velocity: number, n: number, lr: number, momentum: number, nesterov: boolean): void {
     this.k.sgdUpdate(params, grads, velocity, n, lr, momentum, nesterov ? 1 : 0);
+  }
+
+  /** Adam with AMSGrad (v̂ = max(v̂, v) drives the step); lrT as for adamUpdate. */
+  amsgradUpdate(params: number, grads: number, m: number, v: number, vHat: number, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void {
+    this.k.amsgradUpdate(params, grads, m, v, vHat, n, lrT, beta1, beta2, epsilon);
+  }
+
+  /** Keras Nadam step; the caller folds the momentum schedule into mCoef, gCoef and vScale = 1/(1 − β2ᵗ). */
+  nadamUpdate(params: number, grads: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number, mCoef: number, gCoef: number, vScale: number): void {
+    this.k.nadamUpdate(params, grads, m, v, n, lr, beta1, beta2, epsilon, mCoef, gCoef, vScale);
+  }
+
+  /** Keras Adamax step; lrT = lr/(1 − β1ᵗ). */
+  adamaxUpdate(params: number, grads: number, m: number, u: number, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void {
+    this.k.adamaxUpdate(params, grads, m, u, n, lrT, beta1, beta2, epsilon);
+  }
+
+  /** Keras Adagrad step: accum += g²; p −= lr·g/√(accum + ε). */
+  adagradUpdate(params: number, grads: number, accum: number, n: number, lr: number, epsilon: number): void {
+    this.k.adagradUpdate(params, grads, accum, n, lr, epsilon);
+  }
+
+  /** Keras RMSprop step; avgGrad (centered) and mom (momentum) are 0 when unused. */
+  rmspropUpdate(params: number, grads: number, velocity: number, avgGrad: number, mom: number, n: number, lr: number, rho: number, momentum: number, epsilon: number): void {
+    this.k.rmspropUpdate(params, grads, velocity, avgGrad, mom, n, lr, rho, momentum, epsilon);
+  }
+
+  /**
+   * A per-element loss (see {@link LossKind}): returns Σ loss(p, t) over n elements and, when
+   * dp ≠ 0, writes dLoss/dp·gradScale. param: Huber's delta, or label smoothing for BCE from logits.
+   */
+  elementwiseLoss(kind: LossKind, p: number, targets: number, dp: number, n: number, gradScale: number, param = 0): number {
+    return this.k.elementwiseLoss(kind, p, targets, dp, n, gradScale, param);
+  }
+
+  /** Σ x² over n floats (f64 accumulation across blocks). */
+  sumSquares(ptr: number, n: number): number {
+    return this.k.sumSquares(ptr, n);
+  }
+
+  /** Clamps n floats to [lo, hi] in place. */
+  clipByValue(ptr: number, n: number, lo: number, hi: number): void {
+    this.k.clipByValue(ptr, n, lo, hi);
+  }
+
+  /** Multiplies n floats by factor in place. */
+  scale(ptr: number, n: number, factor: number): void {
+    this.k.scale(ptr, n, factor);
   }
 
   /** ptr[i] = value for i < n. */

@@ -28,4 +28,13 @@ export interface KernelExports {
   countBinaryMatches(p: number, targets: number, n: number, threshold: number): number;
   adamUpdate(params: number, grads: number, m: number, v: number, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void;
   sgdUpdate(params: number, grads: number, velocity: number, n: number, lr: number, momentum: number, nesterov: number): void;
+  amsgradUpdate(params: number, grads: number, m: number, v: number, vHat: number, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void;
+  nadamUpdate(params: number, grads: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number, mCoef: number, gCoef: number, vScale: number): void;
+  adamaxUpdate(params: number, grads: number, m: number, u: number, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void;
+  adagradUpdate(params: number, grads: number, accum: number, n: number, lr: number, epsilon: number): void;
+  rmspropUpdate(params: number, grads: number, velocity: number, avgGrad: number, mom: number, n: number, lr: number, rho: number, momentum: number, epsilon: number): void;
+  sumSquares(ptr: number, n: number): number;
+  elementwiseLoss(kind: number, p: number, targets: number, dp: number, n: number, gradScale: number, param: number): number;
+  clipByValue(ptr: number, n: number, lo: number, hi: number): void;
+  scale(ptr: number, n: number, factor: number): void;
 }

@@ -27,5 +27,7 @@ export type { LossName } from './losses/losses.js';
 export type { MetricName } from './metrics/metrics.js';
 export * as layers from './layers/index.js';
 export * as optimizers from './optimizers/index.js';
+export * as callbacks from './callbacks/index.js';
+export * as losses from './losses/index.js';
 export * as datasets from './datasets.js';
 export * as utils from './utils/index.js';

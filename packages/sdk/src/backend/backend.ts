@@ -23,6 +23,11 @@ export function mapScalar(s: Scalar, f: (value: number) => number): Scalar {
   return typeof s === 'number' ? f(s) : s.then(f);
 }
 
+/** Losses that are sums of independent per-element terms, run by one kernel. */
+export type ElementwiseLossKind =
+  | 'meanAbsoluteError' | 'meanAbsolutePercentageError' | 'meanSquaredLogarithmicError' | 'huber' | 'logCosh'
+  | 'poisson' | 'kullbackLeiblerDivergence' | 'hinge' | 'squaredHinge' | 'binaryCrossentropyFromLogits';
+
 /** Element-wise activations the kernels implement, forward and backward. */
 export type ActivationKind = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax';
 
@@ -70,6 +75,8 @@ export interface LossOps {
   categoricalCrossEntropy(p: BufferId, targets: BufferId, sparse: boolean, grad: BufferId, rows: number, cols: number, gradScale: number): Scalar;
   binaryCrossEntropy(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number): Scalar;
   meanSquaredError(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number): Scalar;
+  /** Σ of a per-element loss; `param` is Huber's delta or the label smoothing of BCE from logits. */
+  elementwiseLoss(kind: ElementwiseLossKind, p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, param: number): Scalar;
 }
 
 /** Counting metrics. */
@@ -82,6 +89,20 @@ export interface MetricOps {
 export interface OptimizerOps {
   adamUpdate(params: BufferId, grads: BufferId, m: BufferId, v: BufferId, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void;
   sgdUpdate(params: BufferId, grads: BufferId, velocity: BufferId, n: number, lr: number, momentum: number, nesterov: boolean): void;
+  /** Adam with AMSGrad: `vHat = max(vHat, v)` drives the step. */
+  amsgradUpdate(params: BufferId, grads: BufferId, m: BufferId, v: BufferId, vHat: BufferId, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void;
+  /** Nadam with the momentum schedule folded into `mCoef`, `gCoef` and `vScale = 1/(1 − β2ᵗ)`. */
+  nadamUpdate(params: BufferId, grads: BufferId, m: BufferId, v: BufferId, n: number, lr: number, beta1: number, beta2: number, epsilon: number, mCoef: number, gCoef: number, vScale: number): void;
+  adamaxUpdate(params: BufferId, grads: BufferId, m: BufferId, u: BufferId, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void;
+  adagradUpdate(params: BufferId, grads: BufferId, accumulator: BufferId, n: number, lr: number, epsilon: number): void;
+  /** `avgGrad` (centered) and `momentum` buffers are 0 when unused. */
+  rmspropUpdate(params: BufferId, grads: BufferId, velocity: BufferId, avgGrad: BufferId, momentumBuffer: BufferId, n: number, lr: number, rho: number, momentum: number, epsilon: number): void;
+  /** Σ x² over `n` values (for gradient norms). */
+  sumSquares(x: BufferId, n: number): number;
+  /** Clamps `n` values to [lo, hi] in place. */
+  clipByValue(x: BufferId, n: number, lo: number, hi: number): void;
+  /** Multiplies `n` values by `factor` in place. */
+  scale(x: BufferId, n: number, factor: number): void;
 }
 
 /** A compute backend: storage plus every kernel family. */

@@ -227,3 +227,62 @@ describe('training on every backend', () => {
     expect(new Set(tensors).size).toBe(1);
   });
 });
+
+// Every optimizer (with each clipping option) and every loss, a few steps on each backend against
+// the wasm backend's trajectory on the same data and initial weights.
+describe('every optimizer and loss on every backend', () => {
+  const random = new Random(77);
+  const features = km.tensor(Array.from({ length: 32 }, () => Array.from({ length: 6 }, () => random.uniform(-1, 1))));
+  const unitTargets = km.tensor(Array.from({ length: 32 }, () => Array.from({ length: 3 }, () => random.next())));
+  const signTargets = km.tensor(Array.from({ length: 32 }, () => Array.from({ length: 3 }, () => (random.next() > 0.5 ? 1 : -1))));
+  afterAll(() => useBackend('wasm'));
+
+  async function losses(name: string, optimizer: () => km.optimizers.Optimizer, loss: string | km.losses.Loss, activation: 'sigmoid' | 'linear' | 'softmax', y: km.Tensor): Promise<number[]> {
+    await useBackend(name);
+    km.utils.setRandomSeed(8);
+    const model = km.sequential([km.layers.dense({ units: 5, activation: 'tanh', inputShape: [6] }), km.layers.dense({ units: 3, activation })]);
+    model.compile({ optimizer: optimizer(), loss });
+    return (await model.fit(features, y, { epochs: 4, batchSize: 16, shuffle: false, verbose: 0 })).history.loss;
+  }
+
+  const optimizers: [string, () => km.optimizers.Optimizer][] = [
+    ['adam', () => km.optimizers.adam({ learningRate: 0.01 })],
+    ['adam amsgrad', () => km.optimizers.adam({ learningRate: 0.01, amsgrad: true })],
+    ['adamw', () => km.optimizers.adamw({ learningRate: 0.01 })],
+    ['sgd nesterov', () => km.optimizers.sgd({ learningRate: 0.1, momentum: 0.9, nesterov: true })],
+    ['rmsprop centered', () => km.optimizers.rmsprop({ learningRate: 0.01, centered: true, momentum: 0.5 })],
+    ['adagrad', () => km.optimizers.adagrad({ learningRate: 0.1 })],
+    ['adamax', () => km.optimizers.adamax({ learningRate: 0.01 })],
+    ['nadam', () => km.optimizers.nadam({ learningRate: 0.01 })],
+    ['sgd clipnorm', () => km.optimizers.sgd({ learningRate: 0.5, clipnorm: 0.1 })],
+    ['sgd clipvalue', () => km.optimizers.sgd({ learningRate: 0.5, clipvalue: 0.01 })],
+    ['sgd globalClipnorm', () => km.optimizers.sgd({ learningRate: 0.5, globalClipnorm: 0.1 })],
+  ];
+  const lossCases: [string, string | km.losses.Loss, 'sigmoid' | 'linear' | 'softmax', () => km.Tensor][] = [
+    ['meanAbsoluteError', 'mae', 'linear', () => unitTargets],
+    ['meanAbsolutePercentageError', 'mape', 'sigmoid', () => unitTargets],
+    ['meanSquaredLogarithmicError', 'msle', 'sigmoid', () => unitTargets],
+    ['huber', km.losses.huber({ delta: 0.3 }), 'linear', () => unitTargets],
+    ['logCosh', 'logCosh', 'linear', () => unitTargets],
+    ['poisson', 'poisson', 'sigmoid', () => unitTargets],
+    ['kullbackLeiblerDivergence', 'kld', 'softmax', () => unitTargets],
+    ['hinge', 'hinge', 'linear', () => signTargets],
+    ['squaredHinge', 'squaredHinge', 'linear', () => signTargets],
+    ['binaryCrossentropy fromLogits + smoothing', km.losses.binaryCrossentropy({ fromLogits: true, labelSmoothing: 0.1 }), 'linear', () => unitTargets],
+  ];
+
+  for (const name of BACKENDS.filter((n) => n !== 'wasm')) {
+    it.each(optimizers)(`${name}: %s`, async (_label, optimizer) => {
+      const reference = await losses('wasm', optimizer, 'mse', 'linear', unitTargets);
+      const ours = await losses(name, optimizer, 'mse', 'linear', unitTargets);
+      ours.forEach((l, i) => expect(Math.abs(l - reference[i]) / Math.max(1e-3, reference[i])).toBeLessThan(1e-4));
+      expect(reference[3]).toBeLessThan(reference[0]);
+    });
+    it.each(lossCases)(`${name}: loss %s`, async (_label, loss, activation, y) => {
+      const optimizer = () => km.optimizers.sgd({ learningRate: 0.05 });
+      const reference = await losses('wasm', optimizer, loss, activation, y());
+      const ours = await losses(name, optimizer, loss, activation, y());
+      ours.forEach((l, i) => expect(Math.abs(l - reference[i]) / Math.max(1e-3, Math.abs(reference[i]))).toBeLessThan(1e-4));
+    });
+  }
+});

@@ -1,3 +1,5 @@
+import type { CallbackModel, FitParams } from './callback.js';
+
 /** Values reported to callbacks and stored in History: `loss`, metric names, `val_` variants. */
 export type Logs = Record<string, number>;
 
@@ -17,9 +19,13 @@ export interface CustomCallbackArgs {
   onEpochEnd?: (epoch: number, logs: Logs) => void | Promise<void>;
   onBatchBegin?: (batch: number, logs?: Logs) => void | Promise<void>;
   onBatchEnd?: (batch: number, logs: Logs) => void | Promise<void>;
+  /** Receives the model before `onTrainBegin` (the built-in callbacks use it). */
+  setModel?: (model: CallbackModel) => void;
+  /** Receives the fit settings before `onTrainBegin`. */
+  setParams?: (params: FitParams) => void;
 }
 
-type Hook = keyof CustomCallbackArgs;
+type Hook = Exclude<keyof CustomCallbackArgs, 'setModel' | 'setParams'>;
 
 /** Calls each hook of a list of callbacks in order, skipping work when no callback has the hook. */
 export class CallbackList {
@@ -27,6 +33,20 @@ export class CallbackList {
 
   constructor(callbacks: CustomCallbackArgs | readonly CustomCallbackArgs[] | undefined) {
     this.#callbacks = callbacks === undefined ? [] : Array.isArray(callbacks) ? [...callbacks] : [callbacks as CustomCallbackArgs];
+  }
+
+  /** Adds a callback at the end (or the start, for loggers that must print before the others). */
+  add(callback: CustomCallbackArgs, first = false): void {
+    if (first) this.#callbacks.unshift(callback);
+    else this.#callbacks.push(callback);
+  }
+
+  /** Hands every callback the model and the fit settings. */
+  configure(model: CallbackModel, params: FitParams): void {
+    for (const callback of this.#callbacks) {
+      callback.setModel?.(model);
+      callback.setParams?.(params);
+    }
   }
 
   has(hook: Hook): boolean {

@@ -72,7 +72,7 @@ describe('bad data', () => {
 
 describe('unknown names list the valid ones', () => {
   it('optimizer', () => {
-    expect(() => model().compile({ optimizer: 'adamw', loss: 'mse' })).toThrow("Unknown optimizer 'adamw'. Valid optimizers: 'adam', 'sgd'");
+    expect(() => model().compile({ optimizer: 'adadelta', loss: 'mse' })).toThrow("Unknown optimizer 'adadelta'. Valid optimizers: 'adam', 'adamw', 'sgd', 'rmsprop', 'adagrad', 'adamax', 'nadam'");
   });
   it('loss', () => {
     expect(() => model().compile({ optimizer: 'adam', loss: 'crossentropy' })).toThrow(/Unknown loss 'crossentropy'. Valid losses: 'categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryCrossentropy', 'meanSquaredError'/);

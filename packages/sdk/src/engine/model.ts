@@ -18,8 +18,8 @@ import { checkTensor } from './validate_data.js';
 export interface ModelCompileArgs {
   /** `'adam'`, `'sgd'`, or an optimizer instance from `km.optimizers`. */
   optimizer: string | Optimizer;
-  /** A loss name (camelCase, or Keras snake_case). */
-  loss: LossName | string;
+  /** A loss name (camelCase, or Keras snake_case), or a configured loss from `km.losses`. */
+  loss: LossName | string | Loss;
   /** Metric names, e.g. `['accuracy']`. */
   metrics?: (MetricName | string)[];
 }
@@ -55,6 +55,12 @@ export class LayersModel {
     this.name = name;
   }
 
+  /** The compiled optimizer (Keras' `model.optimizer`); throws before `compile`. */
+  get optimizer(): Optimizer {
+    if (!this.#compiled) throw new Error(`Model '${this.name}' has no optimizer yet: call model.compile({ optimizer: 'adam', loss: ... }) first.`);
+    return this.#compiled.optimizer;
+  }
+
   /** The layers in order. */
   get layers(): readonly Layer[] {
     return this.graphLayers;
@@ -72,7 +78,7 @@ export class LayersModel {
       // Target buffers depend on the loss (labels or rows), so plans are remade for the new one.
       for (const plan of this.#runtime.plans.values()) plan.release(this.#runtime.backend);
       this.#runtime.plans.clear();
-      optimizer.attach(this.#runtime.backend, this.#runtime.params.trainableSize);
+      optimizer.attach(this.#runtime.backend, this.#runtime.params.trainableSize, this.#runtime.params.trainableSegments());
     }
   }
 
@@ -170,7 +176,7 @@ export class LayersModel {
         previous.params.release();
       }
       this.#runtime = { backend, params, plans: new Map() };
-      this.#compiled?.optimizer.attach(backend, params.trainableSize);
+      this.#compiled?.optimizer.attach(backend, params.trainableSize, params.trainableSegments());
     }
     return this.#runtime;
   }
@@ -203,6 +209,7 @@ export class LayersModel {
       metrics: this.#metrics,
       optimizer: this.#compiled.optimizer,
       plan: (b) => this.#plan(b),
+      model: this,
       get stopTraining() {
         return model.stopTraining;
       },

@@ -54,6 +54,11 @@ export class ParamStore {
     map.set(layer, list);
   }
 
+  /** Sizes of the trainable weights in buffer order (per-weight gradient clipping walks them). */
+  trainableSegments(): number[] {
+    return this.#slots.filter((s) => s.spec.trainable).map((s) => s.size);
+  }
+
   /** The layer's weight buffers in `build` order. */
   weightsOf(layer: Layer): readonly BufferId[] {
     return this.#weights.get(layer) ?? [];

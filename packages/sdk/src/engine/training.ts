@@ -1,7 +1,8 @@
 import type { Backend, Scalar } from '../backend/backend.js';
 import { CallbackList, type CustomCallbackArgs, type Logs } from '../callbacks/callbacks.js';
 import { History } from '../callbacks/history.js';
-import { ProgressBar } from '../callbacks/progress_bar.js';
+import type { CallbackModel } from '../callbacks/callback.js';
+import { ProgbarLogger } from '../callbacks/progbar_logger.js';
 import type { Loss } from '../losses/losses.js';
 import type { Metric } from '../metrics/metrics.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
@@ -57,6 +58,8 @@ export interface TrainingTarget {
   plan(batch: number): BatchPlan;
   /** Set by callbacks to end training after the current batch. */
   stopTraining: boolean;
+  /** The model as callbacks see it. */
+  readonly model: CallbackModel;
 }
 
 interface Dataset {
@@ -178,15 +181,15 @@ export async function fit(target: TrainingTarget, x: Tensor, y: Tensor, args: Mo
   const samples = train.order.length;
   const steps = Math.ceil(samples / batchSize);
   const callbacks = new CallbackList(args.callbacks);
-  const wantsBatchLogs = callbacks.has('onBatchEnd') || verbose === 1;
+  if (verbose === 1) callbacks.add(new ProgbarLogger(), true);
+  callbacks.configure(target.model, { epochs, steps, samples, batchSize, verbose });
+  const wantsBatchLogs = callbacks.has('onBatchEnd');
   const history = new History({ epochs, steps, samples, batchSize });
-  const bar = verbose === 1 ? new ProgressBar() : null;
   target.stopTraining = false;
 
   await callbacks.call('onTrainBegin');
   for (let epoch = args.initialEpoch ?? 0; epoch < epochs && !target.stopTraining; epoch++) {
     await callbacks.call('onEpochBegin', epoch);
-    bar?.epochBegin(epoch, epochs, steps);
     if (args.shuffle ?? true) random.shuffle(train.order);
     const acc = new Accumulator(target.metrics);
     for (let step = 0; step < steps && !target.stopTraining; step++) {
@@ -197,17 +200,13 @@ export async function fit(target: TrainingTarget, x: Tensor, y: Tensor, args: Mo
       backwardPass(ctx);
       target.optimizer.apply(target.params.params, target.params.grads);
       await acc.add(lossSum, count, updates);
-      if (wantsBatchLogs) {
-        const logs = acc.logs();
-        bar?.batchEnd(step + 1, logs);
-        if (callbacks.has('onBatchEnd')) await callbacks.call('onBatchEnd', step, { batch: step, size: count, ...logs });
-      }
+      if (wantsBatchLogs) await callbacks.call('onBatchEnd', step, { batch: step, size: count, ...acc.logs() });
     }
     const logs = acc.logs();
     if (validation) Object.assign(logs, (await evaluateData(target, validation, batchSize)).logs('val_'));
-    bar?.epochEnd(logs);
-    history.record(epoch, logs);
+    // History records after the callbacks, so values they add (ReduceLROnPlateau's learning_rate) are kept.
     await callbacks.call('onEpochEnd', epoch, logs);
+    history.record(epoch, logs);
   }
   await callbacks.call('onTrainEnd');
   return history;

@@ -1,6 +1,8 @@
 import { mapScalar, type Backend, type BufferId, type Scalar } from '../backend/backend.js';
 import type { Tensor } from '../tensor.js';
 import type { Shape } from '../layers/layer.js';
+import { ELEMENTWISE_LOSSES, type ElementwiseLossName } from './elementwise.js';
+import { describeTargets, units, validateDense } from './targets.js';
 
 /** One loss term as the training loop uses it. */
 export interface Loss {
@@ -20,7 +22,7 @@ export interface Loss {
 }
 
 /** Loss names accepted by `compile` (camelCase; Keras' snake_case names are aliases). */
-export type LossName = 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'binaryCrossentropy' | 'meanSquaredError';
+export type LossName = 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'binaryCrossentropy' | 'meanSquaredError' | ElementwiseLossName;
 
 const SNAKE_ALIASES: Record<string, LossName> = {
   categorical_crossentropy: 'categoricalCrossentropy',
@@ -28,29 +30,18 @@ const SNAKE_ALIASES: Record<string, LossName> = {
   binary_crossentropy: 'binaryCrossentropy',
   mean_squared_error: 'meanSquaredError',
   mse: 'meanSquaredError',
+  mean_absolute_error: 'meanAbsoluteError',
+  mae: 'meanAbsoluteError',
+  mean_absolute_percentage_error: 'meanAbsolutePercentageError',
+  mape: 'meanAbsolutePercentageError',
+  mean_squared_logarithmic_error: 'meanSquaredLogarithmicError',
+  msle: 'meanSquaredLogarithmicError',
+  log_cosh: 'logCosh',
+  kl_divergence: 'kullbackLeiblerDivergence',
+  kullback_leibler_divergence: 'kullbackLeiblerDivergence',
+  kld: 'kullbackLeiblerDivergence',
+  squared_hinge: 'squaredHinge',
 };
-
-function units(shape: Shape): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
-function describeTargets(y: Tensor): string {
-  return `targets of shape [${y.shape.join(', ')}] (${y.dtype})`;
-}
-
-/** Targets shaped like the output: [n, ...outputShape]. */
-function validateDense(name: LossName, y: Tensor, outputShape: Shape): void {
-  const expected = [y.shape[0], ...outputShape];
-  const same = y.shape.length === expected.length && y.shape.every((d, i) => d === expected[i]);
-  if (!same) {
-    const labels = y.rank === 1 || (y.rank === 2 && y.shape[1] === 1);
-    const hint =
-      name === 'categoricalCrossentropy' && labels
-        ? ` These look like integer class labels: use loss 'sparseCategoricalCrossentropy', or one-hot encode them with km.utils.toCategorical(y, ${outputShape[outputShape.length - 1]}).`
-        : ` Give targets with one row per sample shaped like the model's output.`;
-    throw new Error(`Loss '${name}' expects targets of shape [${expected.join(', ')}] but received ${describeTargets(y)}.${hint}`);
-  }
-}
 
 const categoricalCrossentropy: Loss = {
   name: 'categoricalCrossentropy',
@@ -140,10 +131,15 @@ const LOSSES: Record<LossName, Loss> = {
   sparseCategoricalCrossentropy,
   binaryCrossentropy,
   meanSquaredError,
+  ...ELEMENTWISE_LOSSES,
 };
 
-/** Resolves a loss by camelCase or Keras snake_case name, with an error listing the valid names. */
-export function getLoss(name: string): Loss {
+/** The built-in cross-entropies with Keras' defaults, for the configurable variants to build on. */
+export const CROSS_ENTROPIES = { categoricalCrossentropy, sparseCategoricalCrossentropy, binaryCrossentropy };
+
+/** Resolves a loss by camelCase or Keras snake_case name (with an error listing the valid names), or passes a loss object through. */
+export function getLoss(name: string | Loss): Loss {
+  if (typeof name !== 'string') return name;
   const loss = LOSSES[(SNAKE_ALIASES[name] ?? name) as LossName];
   if (!loss) {
     throw new Error(

@@ -1,51 +1,66 @@
 import type { Backend, BufferId } from '../backend/backend.js';
-import { checkRange, Optimizer } from './optimizer.js';
+import { checkRange, Optimizer, type OptimizerArgs } from './optimizer.js';
 
 /** Options of {@link Adam}; defaults are Keras'. */
-export interface AdamArgs {
-  learningRate?: number;
+export interface AdamArgs extends OptimizerArgs {
   beta1?: number;
   beta2?: number;
   epsilon?: number;
+  /** Use the running maximum of v (AMSGrad, default false). */
+  amsgrad?: boolean;
 }
 
-/** Adam with Keras' update: `p -= lr·√(1−β2ᵗ)/(1−β1ᵗ) · m / (√v + ε)`. */
+/** Adam with Keras' update: `p -= lr·√(1−β2ᵗ)/(1−β1ᵗ) · m / (√v + ε)` (AMSGrad: max of v so far). */
 export class Adam extends Optimizer {
-  readonly className = 'Adam';
+  readonly className: string = 'Adam';
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
+  readonly amsgrad: boolean;
   #m: BufferId = 0;
   #v: BufferId = 0;
+  #vHat: BufferId = 0;
 
-  constructor(args: AdamArgs = {}) {
-    super(args.learningRate ?? 0.001, 'Adam');
-    this.beta1 = checkRange('Adam', 'beta1', args.beta1 ?? 0.9, 0, 1);
-    this.beta2 = checkRange('Adam', 'beta2', args.beta2 ?? 0.999, 0, 1);
-    this.epsilon = checkRange('Adam', 'epsilon', args.epsilon ?? 1e-7, 0, Infinity);
+  constructor(args: AdamArgs = {}, className = 'Adam') {
+    super(className, args, 0.001);
+    this.beta1 = checkRange(className, 'beta1', args.beta1 ?? 0.9, 0, 1);
+    this.beta2 = checkRange(className, 'beta2', args.beta2 ?? 0.999, 0, 1);
+    this.epsilon = checkRange(className, 'epsilon', args.epsilon ?? 1e-7, 0, Infinity);
+    this.amsgrad = args.amsgrad ?? false;
   }
 
   stateSlots() {
-    return [{ name: 'm', id: this.#m }, { name: 'v', id: this.#v }];
+    const slots = [{ name: 'm', id: this.#m }, { name: 'v', id: this.#v }];
+    return this.amsgrad ? [...slots, { name: 'vHat', id: this.#vHat }] : slots;
   }
 
   protected allocateState(backend: Backend, size: number): void {
     this.#m = backend.alloc(size, 'float32');
     this.#v = backend.alloc(size, 'float32');
+    if (this.amsgrad) this.#vHat = backend.alloc(size, 'float32');
   }
 
   protected releaseState(backend: Backend): void {
     backend.free(this.#m);
     backend.free(this.#v);
+    if (this.#vHat) backend.free(this.#vHat);
   }
 
-  protected update(backend: Backend, params: BufferId, grads: BufferId, size: number): void {
+  protected update(backend: Backend, params: BufferId, grads: BufferId, size: number, lr: number): void {
     const t = this.iterations;
-    const lrT = (this.learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
-    backend.adamUpdate(params, grads, this.#m, this.#v, size, lrT, this.beta1, this.beta2, this.epsilon);
+    const lrT = (lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
+    if (this.amsgrad) backend.amsgradUpdate(params, grads, this.#m, this.#v, this.#vHat, size, lrT, this.beta1, this.beta2, this.epsilon);
+    else backend.adamUpdate(params, grads, this.#m, this.#v, size, lrT, this.beta1, this.beta2, this.epsilon);
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+    return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };
+  }
+}
+
+/** AdamW: Adam with decoupled weight decay, `weightDecay` defaulting to Keras' 0.004. */
+export class AdamW extends Adam {
+  constructor(args: AdamArgs = {}) {
+    super({ ...args, weightDecay: args.weightDecay ?? 0.004 }, 'AdamW');
   }
 }

@@ -1,27 +1,91 @@
 import type { Backend, BufferId } from '../backend/backend.js';
+import { LearningRateSchedule } from './schedules/schedule.js';
+
+/** Options every optimizer accepts, as in Keras 3. At most one of the clipping options may be set. */
+export interface OptimizerArgs {
+  /** A number, or a schedule from `km.optimizers.schedules` evaluated at each step. */
+  learningRate?: number | LearningRateSchedule;
+  /** Clip each weight's gradient to this L2 norm. */
+  clipnorm?: number;
+  /** Clip every gradient element to [−clipvalue, clipvalue]. */
+  clipvalue?: number;
+  /** Scale all gradients together so their joint L2 norm is at most this. */
+  globalClipnorm?: number;
+  /** Decoupled weight decay: `p −= p·weightDecay·lr` before each update (AdamW defaults it to 0.004). */
+  weightDecay?: number;
+}
 
 /**
  * An optimizer updates the model's flat parameter buffer from its flat gradient buffer in one
  * sweep. State (moments, velocities) lives in backend buffers the optimizer allocates on `attach`.
+ * Each step clips the gradients, applies weight decay, then the subclass's update rule.
  */
 export abstract class Optimizer {
   /** Keras class name, e.g. `'Adam'`. */
   abstract readonly className: string;
-  learningRate: number;
   /** Number of updates applied so far. */
   iterations = 0;
+  readonly clipnorm: number | null;
+  readonly clipvalue: number | null;
+  readonly globalClipnorm: number | null;
+  readonly weightDecay: number;
+  #learningRate: number | LearningRateSchedule;
   #backend: Backend | null = null;
   #size = 0;
+  #segments: readonly number[] = [];
 
-  constructor(learningRate: number, className: string) {
-    if (!(learningRate > 0) || !Number.isFinite(learningRate)) {
-      throw new Error(`${className}: learningRate must be a positive finite number. Received: learningRate=${learningRate}.`);
+  constructor(className: string, args: OptimizerArgs, defaultLearningRate: number) {
+    const lr = args.learningRate ?? defaultLearningRate;
+    if (!(lr instanceof LearningRateSchedule) && (!(typeof lr === 'number' && lr > 0) || !Number.isFinite(lr))) {
+      throw new Error(`${className}: learningRate must be a positive finite number or a schedule from km.optimizers.schedules. Received: learningRate=${String(lr)}.`);
     }
-    this.learningRate = learningRate;
+    this.#learningRate = lr;
+    const positiveOrNull = (name: 'clipnorm' | 'clipvalue' | 'globalClipnorm'): number | null => {
+      const value = args[name];
+      if (value === undefined || value === null) return null;
+      if (!(typeof value === 'number' && value > 0 && Number.isFinite(value))) {
+        throw new Error(`${className}: ${name} must be a positive finite number. Received: ${name}=${String(value)}.`);
+      }
+      return value;
+    };
+    this.clipnorm = positiveOrNull('clipnorm');
+    this.clipvalue = positiveOrNull('clipvalue');
+    this.globalClipnorm = positiveOrNull('globalClipnorm');
+    const set = (['clipnorm', 'clipvalue', 'globalClipnorm'] as const).filter((n) => this[n] !== null);
+    if (set.length > 1) {
+      throw new Error(`${className}: only one of clipnorm, clipvalue and globalClipnorm can be set. Received: ${set.map((n) => `${n}=${this[n]}`).join(', ')}. Keep one.`);
+    }
+    this.weightDecay = checkRange(className, 'weightDecay', args.weightDecay ?? 0, 0, Infinity);
   }
 
-  /** Allocates state for `size` parameters on `backend`; called once by `compile`/`fit`. */
-  attach(backend: Backend, size: number): void {
+  /** The learning rate of the next update (a schedule is evaluated at `iterations`). */
+  get learningRate(): number {
+    const lr = this.#learningRate;
+    return lr instanceof LearningRateSchedule ? lr.at(this.iterations) : lr;
+  }
+
+  /** Sets a constant learning rate (as ReduceLROnPlateau does); not allowed when a schedule drives it. */
+  set learningRate(value: number) {
+    if (this.#learningRate instanceof LearningRateSchedule) {
+      throw new Error(`${this.className}: the learning rate follows a ${this.#learningRate.className} schedule and cannot be set. Received: learningRate=${value}. Create the optimizer with a number to change it during training.`);
+    }
+    if (!(value > 0) || !Number.isFinite(value)) {
+      throw new Error(`${this.className}: learningRate must be a positive finite number. Received: learningRate=${value}.`);
+    }
+    this.#learningRate = value;
+  }
+
+  /** The schedule driving the learning rate, or null for a constant. */
+  get schedule(): LearningRateSchedule | null {
+    return this.#learningRate instanceof LearningRateSchedule ? this.#learningRate : null;
+  }
+
+  /**
+   * Allocates state for `size` parameters on `backend`; called once by `compile`/`fit`.
+   * `segments` are the sizes of the individual weights in the buffer (for per-weight `clipnorm`).
+   */
+  attach(backend: Backend, size: number, segments: readonly number[] = [size]): void {
+    this.#segments = segments;
     if (this.#backend === backend && this.#size === size) return;
     if (this.#backend) this.releaseState(this.#backend);
     this.#backend = backend;
@@ -30,11 +94,32 @@ export abstract class Optimizer {
     this.allocateState(backend, size);
   }
 
-  /** Applies one update. */
+  /** Applies one update: clip the gradients (in place), decay the weights, run the update rule. */
   apply(params: BufferId, grads: BufferId): void {
-    if (!this.#backend) throw new Error(`${this.className} is not attached to a model; compile the model with it first.`);
+    const backend = this.#backend;
+    if (!backend) throw new Error(`${this.className} is not attached to a model; compile the model with it first.`);
+    const lr = this.learningRate;
+    this.#clip(backend, grads);
+    if (this.weightDecay > 0) backend.scale(params, this.#size, 1 - lr * this.weightDecay);
     this.iterations++;
-    this.update(this.#backend, params, grads, this.#size);
+    this.update(backend, params, grads, this.#size, lr);
+  }
+
+  #clip(backend: Backend, grads: BufferId): void {
+    if (this.clipvalue !== null) backend.clipByValue(grads, this.#size, -this.clipvalue, this.clipvalue);
+    if (this.globalClipnorm !== null) {
+      const norm = Math.sqrt(backend.sumSquares(grads, this.#size));
+      if (norm > this.globalClipnorm) backend.scale(grads, this.#size, this.globalClipnorm / norm);
+    }
+    if (this.clipnorm !== null) {
+      let offset = 0;
+      for (const length of this.#segments) {
+        const segment = backend.view(grads, offset, length);
+        const norm = Math.sqrt(backend.sumSquares(segment, length));
+        if (norm > this.clipnorm) backend.scale(segment, length, this.clipnorm / norm);
+        offset += length;
+      }
+    }
   }
 
   /**
@@ -45,11 +130,20 @@ export abstract class Optimizer {
 
   protected abstract allocateState(backend: Backend, size: number): void;
   protected abstract releaseState(backend: Backend): void;
-  protected abstract update(backend: Backend, params: BufferId, grads: BufferId, size: number): void;
+  /** The update rule; `lr` is the step's learning rate and `iterations` already counts this step. */
+  protected abstract update(backend: Backend, params: BufferId, grads: BufferId, size: number, lr: number): void;
 
   /** Plain-data configuration. */
   getConfig(): Record<string, unknown> {
-    return { learningRate: this.learningRate };
+    const lr = this.#learningRate;
+    const config: Record<string, unknown> = {
+      learningRate: lr instanceof LearningRateSchedule ? { className: lr.className, config: lr.getConfig() } : lr,
+    };
+    if (this.clipnorm !== null) config.clipnorm = this.clipnorm;
+    if (this.clipvalue !== null) config.clipvalue = this.clipvalue;
+    if (this.globalClipnorm !== null) config.globalClipnorm = this.globalClipnorm;
+    if (this.weightDecay > 0) config.weightDecay = this.weightDecay;
+    return config;
   }
 }
 

@@ -1,9 +1,8 @@
 import type { Backend, BufferId } from '../backend/backend.js';
-import { checkRange, Optimizer } from './optimizer.js';
+import { checkRange, Optimizer, type OptimizerArgs } from './optimizer.js';
 
 /** Options of {@link SGD}; defaults are Keras'. */
-export interface SGDArgs {
-  learningRate?: number;
+export interface SGDArgs extends OptimizerArgs {
   momentum?: number;
   nesterov?: boolean;
 }
@@ -16,7 +15,7 @@ export class SGD extends Optimizer {
   #velocity: BufferId = 0;
 
   constructor(args: SGDArgs = {}) {
-    super(args.learningRate ?? 0.01, 'SGD');
+    super('SGD', args, 0.01);
     this.momentum = checkRange('SGD', 'momentum', args.momentum ?? 0, 0, 1);
     this.nesterov = args.nesterov ?? false;
   }
@@ -33,8 +32,8 @@ export class SGD extends Optimizer {
     if (this.#velocity) backend.free(this.#velocity);
   }
 
-  protected update(backend: Backend, params: BufferId, grads: BufferId, size: number): void {
-    backend.sgdUpdate(params, grads, this.#velocity, size, this.learningRate, this.momentum, this.nesterov);
+  protected update(backend: Backend, params: BufferId, grads: BufferId, size: number, lr: number): void {
+    backend.sgdUpdate(params, grads, this.#velocity, size, lr, this.momentum, this.nesterov);
   }
 
   override getConfig(): Record<string, unknown> {

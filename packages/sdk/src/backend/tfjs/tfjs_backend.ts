@@ -1,6 +1,7 @@
 import type * as tfc from '@tensorflow/tfjs-core';
-import type { ActivationKind, Backend, BufferDType, BufferId } from '../backend.js';
+import type { ActivationKind, Backend, BufferDType, BufferId, ElementwiseLossKind } from '../backend.js';
 import { BufferStore } from './buffer_store.js';
+import { elementwiseLossTerms } from './elementwise_losses.js';
 
 type Tf = typeof tfc;
 
@@ -208,6 +209,14 @@ export class TfjsBackend implements Backend {
     });
   }
 
+  elementwiseLoss(kind: ElementwiseLossKind, p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, param: number): Promise<number> {
+    return this.#scalar(() => {
+      const [loss, dLoss] = elementwiseLossTerms(this.#tf, kind, this.#store.get(this.#prefix(p, n)), this.#store.get(this.#prefix(targets, n)), param);
+      if (grad) this.#store.set(this.#prefix(grad, n), this.#tf.mul(dLoss, gradScale));
+      return this.#tf.sum(loss);
+    });
+  }
+
   countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number): Promise<number> {
     const tf = this.#tf;
     return this.#scalar(() => {
@@ -256,5 +265,87 @@ export class TfjsBackend implements Backend {
       this.#store.set(params, tf.add(p, delta));
       this.#store.set(velocity, nextV);
     });
+  }
+
+  /** Runs one optimizer update over the trainable prefix: `fn` gets [params, grads, ...state] and returns the new values. */
+  #update(allParams: BufferId, allGrads: BufferId, state: BufferId[], n: number, fn: (p: tfc.Tensor, g: tfc.Tensor, ...s: tfc.Tensor[]) => tfc.Tensor[]): void {
+    const ids = [this.#prefix(allParams, n), ...state];
+    this.#run(() => {
+      const next = fn(this.#store.get(ids[0]), this.#store.get(this.#prefix(allGrads, n)), ...state.map((id) => this.#store.get(id)));
+      next.forEach((t, i) => this.#store.set(ids[i], t));
+    });
+  }
+
+  amsgradUpdate(params: BufferId, grads: BufferId, m: BufferId, v: BufferId, vHat: BufferId, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void {
+    const tf = this.#tf;
+    this.#update(params, grads, [m, v, vHat], n, (p, g, m0, v0, h0) => {
+      const m1 = tf.add(tf.mul(m0, beta1), tf.mul(g, 1 - beta1));
+      const v1 = tf.add(tf.mul(v0, beta2), tf.mul(tf.square(g), 1 - beta2));
+      const h1 = tf.maximum(h0, v1);
+      return [tf.sub(p, tf.div(tf.mul(m1, lrT), tf.add(tf.sqrt(h1), epsilon))), m1, v1, h1];
+    });
+  }
+
+  nadamUpdate(params: BufferId, grads: BufferId, m: BufferId, v: BufferId, n: number, lr: number, beta1: number, beta2: number, epsilon: number, mCoef: number, gCoef: number, vScale: number): void {
+    const tf = this.#tf;
+    this.#update(params, grads, [m, v], n, (p, g, m0, v0) => {
+      const m1 = tf.add(tf.mul(m0, beta1), tf.mul(g, 1 - beta1));
+      const v1 = tf.add(tf.mul(v0, beta2), tf.mul(tf.square(g), 1 - beta2));
+      const mHat = tf.add(tf.mul(m1, mCoef), tf.mul(g, gCoef));
+      return [tf.sub(p, tf.div(tf.mul(mHat, lr), tf.add(tf.sqrt(tf.mul(v1, vScale)), epsilon))), m1, v1];
+    });
+  }
+
+  adamaxUpdate(params: BufferId, grads: BufferId, m: BufferId, u: BufferId, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void {
+    const tf = this.#tf;
+    this.#update(params, grads, [m, u], n, (p, g, m0, u0) => {
+      const m1 = tf.add(tf.mul(m0, beta1), tf.mul(g, 1 - beta1));
+      const u1 = tf.maximum(tf.mul(u0, beta2), tf.abs(g));
+      return [tf.sub(p, tf.div(tf.mul(m1, lrT), tf.add(u1, epsilon))), m1, u1];
+    });
+  }
+
+  adagradUpdate(params: BufferId, grads: BufferId, accumulator: BufferId, n: number, lr: number, epsilon: number): void {
+    const tf = this.#tf;
+    this.#update(params, grads, [accumulator], n, (p, g, a0) => {
+      const a1 = tf.add(a0, tf.square(g));
+      return [tf.sub(p, tf.div(tf.mul(g, lr), tf.sqrt(tf.add(a1, epsilon)))), a1];
+    });
+  }
+
+  rmspropUpdate(params: BufferId, grads: BufferId, velocity: BufferId, avgGrad: BufferId, momentumBuffer: BufferId, n: number, lr: number, rho: number, momentum: number, epsilon: number): void {
+    const tf = this.#tf;
+    const state = [velocity, ...(avgGrad ? [avgGrad] : []), ...(momentumBuffer ? [momentumBuffer] : [])];
+    this.#update(params, grads, state, n, (p, g, s0, ...rest) => {
+      const s1 = tf.add(tf.mul(s0, rho), tf.mul(tf.square(g), 1 - rho));
+      const out: tfc.Tensor[] = [s1];
+      let denominator: tfc.Tensor = tf.add(s1, epsilon);
+      let k = 0;
+      if (avgGrad) {
+        const a1 = tf.add(tf.mul(rest[k++], rho), tf.mul(g, 1 - rho));
+        denominator = tf.sub(denominator, tf.square(a1));
+        out.push(a1);
+      }
+      let increment: tfc.Tensor = tf.div(tf.mul(g, lr), tf.sqrt(denominator));
+      if (momentumBuffer) {
+        increment = tf.add(tf.mul(rest[k], momentum), increment);
+        out.push(increment);
+      }
+      return [tf.sub(p, increment), ...out];
+    });
+  }
+
+  sumSquares(x: BufferId, n: number): number {
+    return this.#run(() => this.#tf.sum(this.#tf.square(this.#store.get(this.#prefix(x, n)))).dataSync()[0]);
+  }
+
+  clipByValue(x: BufferId, n: number, lo: number, hi: number): void {
+    const id = this.#prefix(x, n);
+    this.#run(() => this.#store.set(id, this.#tf.clipByValue(this.#store.get(id), lo, hi)));
+  }
+
+  scale(x: BufferId, n: number, factor: number): void {
+    const id = this.#prefix(x, n);
+    this.#run(() => this.#store.set(id, this.#tf.mul(this.#store.get(id), factor)));
   }
 }

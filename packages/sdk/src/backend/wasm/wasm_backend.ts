@@ -1,5 +1,5 @@
-import { Activation, type Core } from '@kerasm/core-wasm';
-import type { ActivationKind, Backend, BufferDType, BufferId } from '../backend.js';
+import { Activation, LossKind, type Core } from '@kerasm/core-wasm';
+import type { ActivationKind, Backend, BufferDType, BufferId, ElementwiseLossKind } from '../backend.js';
 
 const ACTIVATION_CODES: Record<ActivationKind, Activation> = {
   linear: Activation.Linear,
@@ -7,6 +7,19 @@ const ACTIVATION_CODES: Record<ActivationKind, Activation> = {
   sigmoid: Activation.Sigmoid,
   tanh: Activation.Tanh,
   softmax: Activation.Softmax,
+};
+
+const LOSS_CODES: Record<ElementwiseLossKind, LossKind> = {
+  meanAbsoluteError: LossKind.MeanAbsoluteError,
+  meanAbsolutePercentageError: LossKind.MeanAbsolutePercentageError,
+  meanSquaredLogarithmicError: LossKind.MeanSquaredLogarithmicError,
+  huber: LossKind.Huber,
+  logCosh: LossKind.LogCosh,
+  poisson: LossKind.Poisson,
+  kullbackLeiblerDivergence: LossKind.KullbackLeiblerDivergence,
+  hinge: LossKind.Hinge,
+  squaredHinge: LossKind.SquaredHinge,
+  binaryCrossentropyFromLogits: LossKind.BinaryCrossentropyFromLogits,
 };
 
 /**
@@ -116,6 +129,10 @@ export class WasmBackend implements Backend {
     return this.#core.meanSquaredError(p, targets, grad, n, gradScale);
   }
 
+  elementwiseLoss(kind: ElementwiseLossKind, p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, param: number): number {
+    return this.#core.elementwiseLoss(LOSS_CODES[kind], p, targets, grad, n, gradScale, param);
+  }
+
   countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number): number {
     return sparse
       ? this.#core.countArgmaxMatchesSparse(p, targets, rows, cols)
@@ -132,5 +149,37 @@ export class WasmBackend implements Backend {
 
   sgdUpdate(params: BufferId, grads: BufferId, velocity: BufferId, n: number, lr: number, momentum: number, nesterov: boolean): void {
     this.#core.sgdUpdate(params, grads, velocity, n, lr, momentum, nesterov);
+  }
+
+  amsgradUpdate(params: BufferId, grads: BufferId, m: BufferId, v: BufferId, vHat: BufferId, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void {
+    this.#core.amsgradUpdate(params, grads, m, v, vHat, n, lrT, beta1, beta2, epsilon);
+  }
+
+  nadamUpdate(params: BufferId, grads: BufferId, m: BufferId, v: BufferId, n: number, lr: number, beta1: number, beta2: number, epsilon: number, mCoef: number, gCoef: number, vScale: number): void {
+    this.#core.nadamUpdate(params, grads, m, v, n, lr, beta1, beta2, epsilon, mCoef, gCoef, vScale);
+  }
+
+  adamaxUpdate(params: BufferId, grads: BufferId, m: BufferId, u: BufferId, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void {
+    this.#core.adamaxUpdate(params, grads, m, u, n, lrT, beta1, beta2, epsilon);
+  }
+
+  adagradUpdate(params: BufferId, grads: BufferId, accumulator: BufferId, n: number, lr: number, epsilon: number): void {
+    this.#core.adagradUpdate(params, grads, accumulator, n, lr, epsilon);
+  }
+
+  rmspropUpdate(params: BufferId, grads: BufferId, velocity: BufferId, avgGrad: BufferId, momentumBuffer: BufferId, n: number, lr: number, rho: number, momentum: number, epsilon: number): void {
+    this.#core.rmspropUpdate(params, grads, velocity, avgGrad, momentumBuffer, n, lr, rho, momentum, epsilon);
+  }
+
+  sumSquares(x: BufferId, n: number): number {
+    return this.#core.sumSquares(x, n);
+  }
+
+  clipByValue(x: BufferId, n: number, lo: number, hi: number): void {
+    this.#core.clipByValue(x, n, lo, hi);
+  }
+
+  scale(x: BufferId, n: number, factor: number): void {
+    this.#core.scale(x, n, factor);
   }
 }

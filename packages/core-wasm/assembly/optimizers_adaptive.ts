@@ -1,0 +1,170 @@
+// Adaptive optimizer updates over flat parameter buffers (Keras 3 formulas), one SIMD sweep each.
+// Scalars that depend only on the step (bias corrections) are computed by the caller.
+
+/** Adam with AMSGrad: v̂ = max(v̂, v) and the step uses v̂. lrT carries the bias correction. */
+export function amsgradUpdate(
+  params: usize, grads: usize, m: usize, v: usize, vHat: usize, n: i32,
+  lrT: f32, beta1: f32, beta2: f32, epsilon: f32,
+): void {
+  const b1 = f32x4.splat(beta1), c1 = f32x4.splat(1 - beta1);
+  const b2 = f32x4.splat(beta2), c2 = f32x4.splat(1 - beta2);
+  const lr = f32x4.splat(lrT), eps = f32x4.splat(epsilon);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    const g = v128.load(grads + off);
+    const mv = f32x4.add(f32x4.mul(b1, v128.load(m + off)), f32x4.mul(c1, g));
+    const vv = f32x4.add(f32x4.mul(b2, v128.load(v + off)), f32x4.mul(c2, f32x4.mul(g, g)));
+    const vh = f32x4.max(v128.load(vHat + off), vv);
+    v128.store(m + off, mv);
+    v128.store(v + off, vv);
+    v128.store(vHat + off, vh);
+    const step = f32x4.div(f32x4.mul(lr, mv), f32x4.add(f32x4.sqrt(vh), eps));
+    v128.store(params + off, f32x4.sub(v128.load(params + off), step));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    const g = load<f32>(grads + off);
+    const mv = beta1 * load<f32>(m + off) + (1 - beta1) * g;
+    const vv = beta2 * load<f32>(v + off) + (1 - beta2) * g * g;
+    const vh = max(load<f32>(vHat + off), vv);
+    store<f32>(m + off, mv);
+    store<f32>(v + off, vv);
+    store<f32>(vHat + off, vh);
+    store<f32>(params + off, load<f32>(params + off) - lrT * mv / (Mathf.sqrt(vh) + epsilon));
+  }
+}
+
+/**
+ * Nadam: m and v as Adam; p −= lr·(mCoef·m + gCoef·g)/(√(v·vScale) + ε), where the caller folds
+ * the momentum schedule into mCoef = u_{t+1}/(1 − Πu_{..t+1}), gCoef = (1 − u_t)/(1 − Πu_{..t})
+ * and vScale = 1/(1 − β2ᵗ).
+ */
+export function nadamUpdate(
+  params: usize, grads: usize, m: usize, v: usize, n: i32,
+  lr: f32, beta1: f32, beta2: f32, epsilon: f32, mCoef: f32, gCoef: f32, vScale: f32,
+): void {
+  const b1 = f32x4.splat(beta1), c1 = f32x4.splat(1 - beta1);
+  const b2 = f32x4.splat(beta2), c2 = f32x4.splat(1 - beta2);
+  const vlr = f32x4.splat(lr), eps = f32x4.splat(epsilon);
+  const mc = f32x4.splat(mCoef), gc = f32x4.splat(gCoef), vs = f32x4.splat(vScale);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    const g = v128.load(grads + off);
+    const mv = f32x4.add(f32x4.mul(b1, v128.load(m + off)), f32x4.mul(c1, g));
+    const vv = f32x4.add(f32x4.mul(b2, v128.load(v + off)), f32x4.mul(c2, f32x4.mul(g, g)));
+    v128.store(m + off, mv);
+    v128.store(v + off, vv);
+    const mHat = f32x4.add(f32x4.mul(mc, mv), f32x4.mul(gc, g));
+    const step = f32x4.div(f32x4.mul(vlr, mHat), f32x4.add(f32x4.sqrt(f32x4.mul(vv, vs)), eps));
+    v128.store(params + off, f32x4.sub(v128.load(params + off), step));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    const g = load<f32>(grads + off);
+    const mv = beta1 * load<f32>(m + off) + (1 - beta1) * g;
+    const vv = beta2 * load<f32>(v + off) + (1 - beta2) * g * g;
+    store<f32>(m + off, mv);
+    store<f32>(v + off, vv);
+    const mHat = mCoef * mv + gCoef * g;
+    store<f32>(params + off, load<f32>(params + off) - lr * mHat / (Mathf.sqrt(vv * vScale) + epsilon));
+  }
+}
+
+/** Adamax: m = β1·m + (1−β1)·g; u = max(β2·u, |g|); p −= lrT·m/(u + ε), lrT = lr/(1 − β1ᵗ). */
+export function adamaxUpdate(
+  params: usize, grads: usize, m: usize, u: usize, n: i32, lrT: f32, beta1: f32, beta2: f32, epsilon: f32,
+): void {
+  const b1 = f32x4.splat(beta1), c1 = f32x4.splat(1 - beta1), b2 = f32x4.splat(beta2);
+  const lr = f32x4.splat(lrT), eps = f32x4.splat(epsilon);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    const g = v128.load(grads + off);
+    const mv = f32x4.add(f32x4.mul(b1, v128.load(m + off)), f32x4.mul(c1, g));
+    const uv = f32x4.max(f32x4.mul(b2, v128.load(u + off)), f32x4.abs(g));
+    v128.store(m + off, mv);
+    v128.store(u + off, uv);
+    v128.store(params + off, f32x4.sub(v128.load(params + off), f32x4.div(f32x4.mul(lr, mv), f32x4.add(uv, eps))));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    const g = load<f32>(grads + off);
+    const mv = beta1 * load<f32>(m + off) + (1 - beta1) * g;
+    const uv = max(beta2 * load<f32>(u + off), Mathf.abs(g));
+    store<f32>(m + off, mv);
+    store<f32>(u + off, uv);
+    store<f32>(params + off, load<f32>(params + off) - lrT * mv / (uv + epsilon));
+  }
+}
+
+/** Adagrad: a += g²; p −= lr·g/√(a + ε). */
+export function adagradUpdate(params: usize, grads: usize, accum: usize, n: i32, lr: f32, epsilon: f32): void {
+  const vlr = f32x4.splat(lr), eps = f32x4.splat(epsilon);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    const g = v128.load(grads + off);
+    const a = f32x4.add(v128.load(accum + off), f32x4.mul(g, g));
+    v128.store(accum + off, a);
+    v128.store(params + off, f32x4.sub(v128.load(params + off), f32x4.div(f32x4.mul(vlr, g), f32x4.sqrt(f32x4.add(a, eps)))));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    const g = load<f32>(grads + off);
+    const a = load<f32>(accum + off) + g * g;
+    store<f32>(accum + off, a);
+    store<f32>(params + off, load<f32>(params + off) - lr * g / Mathf.sqrt(a + epsilon));
+  }
+}
+
+/**
+ * RMSprop: s = ρ·s + (1−ρ)·g²; centered: ḡ = ρ·ḡ + (1−ρ)·g and the denominator is √(s − ḡ² + ε),
+ * else √(s + ε); inc = lr·g/denominator; with momentum: b = μ·b + inc, p −= b; else p −= inc.
+ * avgGrad and mom are 0 when unused.
+ */
+export function rmspropUpdate(
+  params: usize, grads: usize, velocity: usize, avgGrad: usize, mom: usize, n: i32,
+  lr: f32, rho: f32, momentum: f32, epsilon: f32,
+): void {
+  const r = f32x4.splat(rho), c = f32x4.splat(1 - rho), vlr = f32x4.splat(lr);
+  const eps = f32x4.splat(epsilon), mu = f32x4.splat(momentum);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    const g = v128.load(grads + off);
+    const s = f32x4.add(f32x4.mul(r, v128.load(velocity + off)), f32x4.mul(c, f32x4.mul(g, g)));
+    v128.store(velocity + off, s);
+    let denom = f32x4.add(s, eps);
+    if (avgGrad != 0) {
+      const a = f32x4.add(f32x4.mul(r, v128.load(avgGrad + off)), f32x4.mul(c, g));
+      v128.store(avgGrad + off, a);
+      denom = f32x4.sub(denom, f32x4.mul(a, a));
+    }
+    let inc = f32x4.div(f32x4.mul(vlr, g), f32x4.sqrt(denom));
+    if (mom != 0) {
+      inc = f32x4.add(f32x4.mul(mu, v128.load(mom + off)), inc);
+      v128.store(mom + off, inc);
+    }
+    v128.store(params + off, f32x4.sub(v128.load(params + off), inc));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    const g = load<f32>(grads + off);
+    const s = rho * load<f32>(velocity + off) + (1 - rho) * g * g;
+    store<f32>(velocity + off, s);
+    let denom = s + epsilon;
+    if (avgGrad != 0) {
+      const a = rho * load<f32>(avgGrad + off) + (1 - rho) * g;
+      store<f32>(avgGrad + off, a);
+      denom -= a * a;
+    }
+    let inc = lr * g / Mathf.sqrt(denom);
+    if (mom != 0) {
+      inc = momentum * load<f32>(mom + off) + inc;
+      store<f32>(mom + off, inc);
+    }
+    store<f32>(params + off, load<f32>(params + off) - inc);
+  }
+}

@@ -1,0 +1,60 @@
+import type { Optimizer } from '../optimizers/optimizer.js';
+import type { Tensor } from '../tensor.js';
+import type { CustomCallbackArgs, Logs } from './callbacks.js';
+
+/** What a callback may use of the model being trained (a `LayersModel` provides all of it). */
+export interface CallbackModel {
+  stopTraining: boolean;
+  readonly optimizer: Optimizer;
+  getWeights(): Tensor<'float32'>[];
+  setWeights(weights: readonly Tensor[]): void;
+}
+
+/** The settings of the running `fit`, as Keras passes them to `set_params`. */
+export interface FitParams {
+  epochs: number;
+  steps: number;
+  samples: number;
+  batchSize: number;
+  verbose: number;
+}
+
+/**
+ * Base of the built-in callbacks: `fit` hands it the model and its parameters before
+ * `onTrainBegin`, then calls the Keras hooks it overrides.
+ *
+ * @example
+ * ```ts
+ * class PrintLoss extends km.callbacks.Callback {
+ *   override onEpochEnd(epoch: number, logs: km.Logs) { console.log(epoch, logs.loss); }
+ * }
+ * await model.fit(x, y, { callbacks: [new PrintLoss()] });
+ * ```
+ */
+export abstract class Callback implements CustomCallbackArgs {
+  #model: CallbackModel | null = null;
+  params: FitParams | null = null;
+
+  /** @internal Called by `fit`. */
+  setModel(model: CallbackModel): void {
+    this.#model = model;
+  }
+
+  /** @internal Called by `fit`. */
+  setParams(params: FitParams): void {
+    this.params = params;
+  }
+
+  /** The model being trained; throws outside `fit`. */
+  get model(): CallbackModel {
+    if (!this.#model) throw new Error(`${this.constructor.name} is not attached to a model: pass it to model.fit({ callbacks: [...] }).`);
+    return this.#model;
+  }
+
+  onTrainBegin?(logs?: Logs): void | Promise<void>;
+  onTrainEnd?(logs?: Logs): void | Promise<void>;
+  onEpochBegin?(epoch: number, logs?: Logs): void | Promise<void>;
+  onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
+  onBatchBegin?(batch: number, logs?: Logs): void | Promise<void>;
+  onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+}

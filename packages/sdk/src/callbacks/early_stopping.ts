@@ -1,0 +1,71 @@
+import type { Tensor } from '../tensor.js';
+import { Callback } from './callback.js';
+import type { Logs } from './callbacks.js';
+import { Monitor, type MonitorMode } from './monitor.js';
+
+/** Options of {@link EarlyStopping}; defaults are Keras'. */
+export interface EarlyStoppingArgs {
+  /** Logged quantity to watch (default `'val_loss'`). */
+  monitor?: string;
+  /** Smallest change that counts as an improvement (default 0). */
+  minDelta?: number;
+  /** Epochs without improvement before stopping (default 0). */
+  patience?: number;
+  mode?: MonitorMode;
+  /** Put back the weights of the best epoch when stopping (default false). */
+  restoreBestWeights?: boolean;
+}
+
+/** Stops training when a monitored quantity has stopped improving (Keras' EarlyStopping). */
+export class EarlyStopping extends Callback {
+  readonly patience: number;
+  readonly restoreBestWeights: boolean;
+  /** Epoch at which training was stopped, or -1. */
+  stoppedEpoch = -1;
+  /** Epoch with the best monitored value. */
+  bestEpoch = -1;
+  readonly #args: EarlyStoppingArgs;
+  #monitor!: Monitor;
+  #wait = 0;
+  #bestWeights: Tensor<'float32'>[] | null = null;
+
+  constructor(args: EarlyStoppingArgs = {}) {
+    super();
+    const patience = args.patience ?? 0;
+    if (!Number.isInteger(patience) || patience < 0) {
+      throw new Error(`EarlyStopping: patience must be a non-negative integer. Received: patience=${patience}.`);
+    }
+    this.patience = patience;
+    this.restoreBestWeights = args.restoreBestWeights ?? false;
+    this.#args = args;
+    this.#reset();
+  }
+
+  #reset(): void {
+    this.#monitor = new Monitor('EarlyStopping', this.#args.monitor ?? 'val_loss', this.#args.mode ?? 'auto', this.#args.minDelta ?? 0);
+    this.#wait = 0;
+    this.#bestWeights = null;
+    this.stoppedEpoch = -1;
+    this.bestEpoch = -1;
+  }
+
+  override onTrainBegin(): void {
+    this.#reset();
+  }
+
+  override onEpochEnd(epoch: number, logs: Logs): void {
+    const value = this.#monitor.read(logs);
+    this.#wait++;
+    if (this.#monitor.improved(value)) {
+      this.bestEpoch = epoch;
+      this.#wait = 0;
+      if (this.restoreBestWeights) this.#bestWeights = this.model.getWeights();
+      return;
+    }
+    if (this.#wait >= this.patience && epoch > 0) {
+      this.stoppedEpoch = epoch;
+      this.model.stopTraining = true;
+      if (this.#bestWeights) this.model.setWeights(this.#bestWeights);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import { CSVLogger, type CSVLoggerArgs } from './csv_logger.js';
+import { EarlyStopping, type EarlyStoppingArgs } from './early_stopping.js';
+import { LearningRateScheduler } from './learning_rate_scheduler.js';
+import { ProgbarLogger } from './progbar_logger.js';
+import { ReduceLROnPlateau, type ReduceLROnPlateauArgs } from './reduce_lr_on_plateau.js';
+import { TerminateOnNaN } from './terminate_on_nan.js';
+
+/** Stops when `monitor` stops improving. @example `km.callbacks.earlyStopping({ monitor: 'val_loss', patience: 3, restoreBestWeights: true })` */
+export function earlyStopping(args?: EarlyStoppingArgs): EarlyStopping {
+  return new EarlyStopping(args);
+}
+
+/** Cuts the learning rate on a plateau. @example `km.callbacks.reduceLROnPlateau({ monitor: 'val_loss', factor: 0.5, patience: 2 })` */
+export function reduceLROnPlateau(args?: ReduceLROnPlateauArgs): ReduceLROnPlateau {
+  return new ReduceLROnPlateau(args);
+}
+
+/** Sets the rate per epoch. @example `km.callbacks.learningRateScheduler((epoch, lr) => (epoch < 10 ? lr : lr * 0.9))` */
+export function learningRateScheduler(schedule: (epoch: number, learningRate: number) => number): LearningRateScheduler {
+  return new LearningRateScheduler(schedule);
+}
+
+/** Halts on a NaN loss, keeping finite weights. @example `km.callbacks.terminateOnNaN()` */
+export function terminateOnNaN(): TerminateOnNaN {
+  return new TerminateOnNaN();
+}
+
+/** Epoch logs to a CSV file (Node). @example `km.callbacks.csvLogger('training.csv', { append: true })` */
+export function csvLogger(filename: string, args?: CSVLoggerArgs): CSVLogger {
+  return new CSVLogger(filename, args);
+}
+
+/** The `verbose: 1` progress bar. @example `km.callbacks.progbarLogger()` */
+export function progbarLogger(): ProgbarLogger {
+  return new ProgbarLogger();
+}
+
+export { Callback, type CallbackModel, type FitParams } from './callback.js';
+export { CSVLogger, EarlyStopping, LearningRateScheduler, ProgbarLogger, ReduceLROnPlateau, TerminateOnNaN };
+export type { CSVLoggerArgs, EarlyStoppingArgs, ReduceLROnPlateauArgs };
+export type { MonitorMode } from './monitor.js';

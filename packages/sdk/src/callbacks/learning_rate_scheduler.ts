@@ -1,0 +1,20 @@
+import { Callback } from './callback.js';
+
+/** Sets the learning rate at the start of each epoch from `schedule(epoch, currentRate)` (Keras' LearningRateScheduler). */
+export class LearningRateScheduler extends Callback {
+  constructor(readonly schedule: (epoch: number, learningRate: number) => number) {
+    super();
+    if (typeof schedule !== 'function') {
+      throw new Error(`LearningRateScheduler expects a function (epoch, learningRate) => newRate. Received: ${typeof schedule}.`);
+    }
+  }
+
+  override onEpochBegin(epoch: number): void {
+    const optimizer = this.model.optimizer;
+    const rate = this.schedule(epoch, optimizer.learningRate);
+    if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0) {
+      throw new Error(`LearningRateScheduler: the schedule must return a positive finite number. Received: ${String(rate)} at epoch ${epoch}.`);
+    }
+    optimizer.learningRate = rate;
+  }
+}

@@ -1,0 +1,45 @@
+import type { Logs } from './callbacks.js';
+
+/** Whether a monitored quantity should go down (`'min'`) or up (`'max'`); `'auto'` infers it from the name. */
+export type MonitorMode = 'auto' | 'min' | 'max';
+
+const MAXIMISED = /acc|auc|precision|recall|accuracy/;
+
+/** Tracks the best value of a logged quantity, as Keras' EarlyStopping and ReduceLROnPlateau do. */
+export class Monitor {
+  readonly direction: 'min' | 'max';
+  best: number;
+
+  constructor(
+    readonly owner: string,
+    readonly key: string,
+    mode: MonitorMode,
+    readonly minDelta: number,
+  ) {
+    if (mode !== 'auto' && mode !== 'min' && mode !== 'max') {
+      throw new Error(`${owner}: mode must be 'auto', 'min' or 'max'. Received: mode=${String(mode)}.`);
+    }
+    if (!(minDelta >= 0)) throw new Error(`${owner}: minDelta must be a non-negative number. Received: minDelta=${minDelta}.`);
+    this.direction = mode === 'auto' ? (MAXIMISED.test(key) ? 'max' : 'min') : mode;
+    this.best = this.direction === 'min' ? Infinity : -Infinity;
+  }
+
+  /** The monitored value in `logs`; throws naming the available keys when it is missing. */
+  read(logs: Logs): number {
+    const value = logs[this.key];
+    if (value === undefined) {
+      throw new Error(
+        `${this.owner} monitors '${this.key}', which is not in the epoch logs. Received logs with keys: ${Object.keys(logs).join(', ')}. ` +
+          `Monitor one of those, or give fit validation data for 'val_' keys.`,
+      );
+    }
+    return value;
+  }
+
+  /** True, and records the new best, when `value` beats the best by more than minDelta. */
+  improved(value: number): boolean {
+    const better = this.direction === 'min' ? value < this.best - this.minDelta : value > this.best + this.minDelta;
+    if (better) this.best = value;
+    return better;
+  }
+}

@@ -1,0 +1,107 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as km from '../index.js';
+import { Random } from '../utils/random.js';
+
+beforeAll(() => km.ready());
+
+const EPS = 1e-7;
+const clip = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
+const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+const softmax = (z: number[]) => {
+  const e = z.map((v) => Math.exp(v - Math.max(...z)));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / s);
+};
+
+// Keras' per-sample losses in float64, written from the documented formulas.
+type SampleLoss = (p: number[], t: number[]) => number;
+const signed = (t: number) => (t === 0 ? -1 : t);
+const cases: { name: string; loss: () => string | km.losses.Loss; ref: SampleLoss; targets: 'real' | 'positive' | 'probability' | 'binary' | 'onehot' | 'label'; activation?: 'linear' | 'sigmoid' | 'softmax' }[] = [
+  { name: 'meanAbsoluteError', loss: () => 'mae', ref: (p, t) => mean(p.map((v, i) => Math.abs(v - t[i]))), targets: 'real' },
+  { name: 'meanAbsolutePercentageError', loss: () => 'mape', ref: (p, t) => mean(p.map((v, i) => (100 * Math.abs(t[i] - v)) / Math.max(Math.abs(t[i]), EPS))), targets: 'real' },
+  { name: 'meanSquaredLogarithmicError', loss: () => 'msle', ref: (p, t) => mean(p.map((v, i) => (Math.log(Math.max(v, EPS) + 1) - Math.log(Math.max(t[i], EPS) + 1)) ** 2)), targets: 'positive', activation: 'sigmoid' },
+  { name: 'huber (delta 0.3)', loss: () => km.losses.huber({ delta: 0.3 }), ref: (p, t) => mean(p.map((v, i) => (Math.abs(v - t[i]) <= 0.3 ? 0.5 * (v - t[i]) ** 2 : 0.3 * Math.abs(v - t[i]) - 0.045))), targets: 'real' },
+  { name: 'logCosh', loss: () => 'logCosh', ref: (p, t) => mean(p.map((v, i) => Math.log(Math.cosh(v - t[i])))), targets: 'real' },
+  { name: 'poisson', loss: () => 'poisson', ref: (p, t) => mean(p.map((v, i) => v - t[i] * Math.log(v + EPS))), targets: 'positive', activation: 'sigmoid' },
+  { name: 'kullbackLeiblerDivergence', loss: () => 'kld', ref: (p, t) => p.reduce((s, v, i) => s + clip(t[i], EPS, 1) * Math.log(clip(t[i], EPS, 1) / clip(v, EPS, 1)), 0), targets: 'probability', activation: 'softmax' },
+  { name: 'hinge', loss: () => 'hinge', ref: (p, t) => mean(p.map((v, i) => Math.max(1 - signed(t[i]) * v, 0))), targets: 'binary' },
+  { name: 'squaredHinge', loss: () => 'squared_hinge', ref: (p, t) => mean(p.map((v, i) => Math.max(1 - signed(t[i]) * v, 0) ** 2)), targets: 'binary' },
+  {
+    name: 'binaryCrossentropy fromLogits + labelSmoothing 0.2',
+    loss: () => km.losses.binaryCrossentropy({ fromLogits: true, labelSmoothing: 0.2 }),
+    ref: (z, t) => mean(z.map((v, i) => {
+      const s = 1 / (1 + Math.exp(-v));
+      const ts = t[i] * 0.8 + 0.1;
+      return -(ts * Math.log(s) + (1 - ts) * Math.log(1 - s));
+    })),
+    targets: 'binary',
+  },
+  { name: 'categoricalCrossentropy fromLogits', loss: () => km.losses.categoricalCrossentropy({ fromLogits: true }), ref: (z, t) => -softmax(z).reduce((s, p, i) => s + t[i] * Math.log(p), 0), targets: 'onehot' },
+  { name: 'sparseCategoricalCrossentropy fromLogits', loss: () => km.losses.sparseCategoricalCrossentropy({ fromLogits: true }), ref: (z, t) => -Math.log(softmax(z)[t[0]]), targets: 'label' },
+];
+
+const [N, IN, OUT] = [6, 4, 3];
+
+function activate(z: number[], activation: 'linear' | 'sigmoid' | 'softmax'): number[] {
+  if (activation === 'sigmoid') return z.map((v) => 1 / (1 + Math.exp(-v)));
+  if (activation === 'softmax') return softmax(z);
+  return z;
+}
+
+describe('losses against float64 references and finite differences', () => {
+  it.each(cases)('$name', async ({ loss, ref, targets, activation = 'linear' }) => {
+    const random = new Random(21);
+    km.utils.setRandomSeed(4);
+    const model = km.sequential([km.layers.dense({ units: OUT, activation, inputShape: [IN], biasInitializer: 'glorotUniform' })]);
+    model.compile({ optimizer: km.optimizers.sgd({ learningRate: 1 }), loss: loss() });
+    const xs = Array.from({ length: N }, () => Array.from({ length: IN }, () => random.uniform(-1, 1)));
+    const ys = Array.from({ length: N }, () => {
+      const hot = Math.floor(random.next() * OUT);
+      switch (targets) {
+        case 'real': return Array.from({ length: OUT }, () => random.uniform(-1.5, 1.5));
+        case 'positive': return Array.from({ length: OUT }, () => random.uniform(0.1, 2));
+        case 'probability': return softmax(Array.from({ length: OUT }, () => random.uniform(-2, 2)));
+        case 'binary': return Array.from({ length: OUT }, () => (random.next() > 0.5 ? 1 : 0));
+        case 'onehot': return Array.from({ length: OUT }, (_, j) => (j === hot ? 1 : 0));
+        case 'label': return [hot];
+      }
+    });
+    const x = km.tensor(xs);
+    const y = targets === 'label' ? km.tensor(ys.map((r) => r[0]), undefined, 'int32') : km.tensor(ys);
+    const [kernel, bias] = model.getWeights().map((w) => Array.from(w.dataSync()));
+    const params = [...kernel, ...bias];
+    const refLoss = (w: number[]) => mean(xs.map((row, s) => {
+      const z = Array.from({ length: OUT }, (_, j) => w[IN * OUT + j] + row.reduce((acc, v, i) => acc + v * w[i * OUT + j], 0));
+      return ref(activate(z, activation), ys[s]);
+    }));
+
+    const [value] = await model.evaluate(x, y, { verbose: 0 });
+    expect(Math.abs(value - refLoss(params)) / Math.max(1, Math.abs(refLoss(params)))).toBeLessThan(1e-5);
+
+    await model.fit(x, y, { epochs: 1, batchSize: N, shuffle: false, verbose: 0 });
+    const after = model.getWeights().flatMap((w) => Array.from(w.dataSync()));
+    const h = 1e-6;
+    const expected = params.map((_, i) => {
+      const up = [...params]; up[i] += h;
+      const down = [...params]; down[i] -= h;
+      return (refLoss(up) - refLoss(down)) / (2 * h);
+    });
+    const scale = Math.max(1e-3, ...expected.map(Math.abs));
+    expect(expected.some((g) => Math.abs(g) > 1e-3)).toBe(true);
+    params.forEach((p, i) => expect(Math.abs(p - after[i] - expected[i]) / scale).toBeLessThan(2e-3));
+  });
+});
+
+describe('loss option errors', () => {
+  it('labelSmoothing out of range or without fromLogits, and a bad Huber delta', () => {
+    expect(() => km.losses.binaryCrossentropy({ labelSmoothing: 2 })).toThrow(/labelSmoothing must be in \[0, 1\]. Received: labelSmoothing=2/);
+    expect(() => km.losses.binaryCrossentropy({ labelSmoothing: 0.1 })).toThrow(/labelSmoothing=0.1 needs fromLogits: true/);
+    expect(() => km.losses.huber({ delta: 0 })).toThrow(/delta must be a positive number. Received: delta=0/);
+  });
+
+  it('binaryCrossentropy from logits still checks targets lie in [0, 1]', async () => {
+    const model = km.sequential([km.layers.dense({ units: 1, inputShape: [1] })]);
+    model.compile({ optimizer: 'sgd', loss: km.losses.binaryCrossentropy({ fromLogits: true }) });
+    await expect(model.fit(km.tensor([[1]]), km.tensor([[3]]), { verbose: 0 })).rejects.toThrow(/expects targets in \[0, 1\]; value 3 at index 0/);
+  });
+});

@@ -1,0 +1,164 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as km from '../index.js';
+import { backend } from '../backend/registry.js';
+import {
+  adagradRule, adamaxRule, adamRule, nadamRule, refStep, rmspropRule, sgdRule, type RefOptions, type RefRule,
+} from '../testing/optimizer_reference.js';
+import type { Optimizer } from './optimizer.js';
+
+beforeAll(async () => {
+  await km.ready();
+  await tf.setBackend('cpu');
+});
+
+// The fixed problem: f(p) = Σ kᵢ(pᵢ − cᵢ)²/2 + sin(3pᵢ)/5 over 37 parameters (odd, to hit the kernels' tails).
+const N = 37;
+const K = Float64Array.from({ length: N }, (_, i) => 0.5 + ((i * 7) % 11) / 4);
+const C = Float64Array.from({ length: N }, (_, i) => Math.cos(i) * 2);
+const P0 = Float32Array.from({ length: N }, (_, i) => 1 + Math.sin(i * 1.3) * 0.5);
+const gradient = (p: ArrayLike<number>) => Float64Array.from({ length: N }, (_, i) => K[i] * (p[i] - C[i]) + 0.6 * Math.cos(3 * p[i]));
+const STEPS = 6;
+
+function runKerasm(optimizer: Optimizer, steps = STEPS, segments?: number[]): Float32Array {
+  const b = backend();
+  const params = b.alloc(N, 'float32');
+  const grads = b.alloc(N, 'float32');
+  b.write(params, P0);
+  optimizer.attach(b, N, segments);
+  for (let t = 0; t < steps; t++) {
+    b.write(grads, Float32Array.from(gradient(b.read(params, N, 'float32'))));
+    optimizer.apply(params, grads);
+  }
+  const out = b.read(params, N, 'float32') as Float32Array;
+  b.free(params);
+  b.free(grads);
+  return out;
+}
+
+function runReference(rule: RefRule, options: RefOptions, steps = STEPS): Float64Array {
+  const p = Float64Array.from(P0);
+  const state = {};
+  for (let t = 1; t <= steps; t++) refStep(rule, options, p, gradient(p), state, t);
+  return p;
+}
+
+function runTfjs(optimizer: tf.Optimizer, steps = STEPS): Float32Array {
+  const p = tf.variable(tf.tensor1d(P0));
+  for (let t = 0; t < steps; t++) optimizer.applyGradients({ [p.name]: tf.tensor1d(Float32Array.from(gradient(p.dataSync()))) });
+  return p.dataSync() as Float32Array;
+}
+
+/** ‖actual − expected‖₂ / ‖expected‖₂: parameters that pass near zero do not inflate it. */
+function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  let diff = 0;
+  let size = 0;
+  for (let i = 0; i < expected.length; i++) {
+    diff += (actual[i] - expected[i]) ** 2;
+    size += expected[i] ** 2;
+  }
+  return Math.sqrt(diff / size);
+}
+
+const constant = (lr: number) => () => lr;
+
+interface Case {
+  name: string;
+  kerasm: () => Optimizer;
+  rule: RefRule;
+  options: RefOptions;
+  tfjs?: () => tf.Optimizer;
+}
+
+const cases: Case[] = [
+  { name: 'sgd', kerasm: () => km.optimizers.sgd({ learningRate: 0.05 }), rule: sgdRule(), options: { lr: constant(0.05) }, tfjs: () => tf.train.sgd(0.05) },
+  { name: 'sgd momentum', kerasm: () => km.optimizers.sgd({ learningRate: 0.05, momentum: 0.9 }), rule: sgdRule(0.9), options: { lr: constant(0.05) }, tfjs: () => tf.train.momentum(0.05, 0.9) },
+  { name: 'sgd nesterov', kerasm: () => km.optimizers.sgd({ learningRate: 0.05, momentum: 0.9, nesterov: true }), rule: sgdRule(0.9, true), options: { lr: constant(0.05) } },
+  // tfjs adds ε to the bias-corrected √v̂ where Keras adds it to √v; a tiny ε makes both the same.
+  { name: 'adam', kerasm: () => km.optimizers.adam({ learningRate: 0.02 }), rule: adamRule(), options: { lr: constant(0.02) } },
+  { name: 'adam (vs tfjs)', kerasm: () => km.optimizers.adam({ learningRate: 0.02, epsilon: 1e-12 }), rule: adamRule(0.9, 0.999, 1e-12), options: { lr: constant(0.02) }, tfjs: () => tf.train.adam(0.02, 0.9, 0.999, 1e-12) },
+  { name: 'adam amsgrad', kerasm: () => km.optimizers.adam({ learningRate: 0.02, amsgrad: true }), rule: adamRule(0.9, 0.999, 1e-7, true), options: { lr: constant(0.02) } },
+  { name: 'adamw', kerasm: () => km.optimizers.adamw({ learningRate: 0.02 }), rule: adamRule(), options: { lr: constant(0.02), weightDecay: 0.004 } },
+  { name: 'adamax', kerasm: () => km.optimizers.adamax({ learningRate: 0.02 }), rule: adamaxRule(), options: { lr: constant(0.02) }, tfjs: () => tf.train.adamax(0.02, 0.9, 0.999, 1e-7) },
+  { name: 'nadam', kerasm: () => km.optimizers.nadam({ learningRate: 0.02 }), rule: nadamRule(), options: { lr: constant(0.02) } },
+  { name: 'adagrad', kerasm: () => km.optimizers.adagrad({ learningRate: 0.05 }), rule: adagradRule(), options: { lr: constant(0.05) }, tfjs: () => tf.train.adagrad(0.05, 0.1) },
+  { name: 'rmsprop', kerasm: () => km.optimizers.rmsprop({ learningRate: 0.01 }), rule: rmspropRule(), options: { lr: constant(0.01) }, tfjs: () => tf.train.rmsprop(0.01, 0.9, 0, 1e-7) },
+  { name: 'rmsprop momentum centered', kerasm: () => km.optimizers.rmsprop({ learningRate: 0.01, momentum: 0.5, centered: true }), rule: rmspropRule(0.9, 0.5, 1e-7, true), options: { lr: constant(0.01) }, tfjs: () => tf.train.rmsprop(0.01, 0.9, 0.5, 1e-7, true) },
+  { name: 'sgd clipvalue', kerasm: () => km.optimizers.sgd({ learningRate: 0.05, clipvalue: 0.5 }), rule: sgdRule(), options: { lr: constant(0.05), clipvalue: 0.5 } },
+  { name: 'adam globalClipnorm', kerasm: () => km.optimizers.adam({ learningRate: 0.02, globalClipnorm: 1 }), rule: adamRule(), options: { lr: constant(0.02), globalClipnorm: 1 } },
+  { name: 'sgd weightDecay', kerasm: () => km.optimizers.sgd({ learningRate: 0.05, weightDecay: 0.1 }), rule: sgdRule(), options: { lr: constant(0.05), weightDecay: 0.1 } },
+  {
+    name: 'sgd momentum with an exponentialDecay schedule',
+    kerasm: () => km.optimizers.sgd({ learningRate: km.optimizers.schedules.exponentialDecay({ initialLearningRate: 0.1, decaySteps: 2, decayRate: 0.5 }), momentum: 0.9 }),
+    rule: sgdRule(0.9),
+    options: { lr: (step) => 0.1 * 0.5 ** (step / 2) },
+  },
+];
+
+describe('optimizers follow the Keras 3 update equations', () => {
+  it.each(cases)('$name: first steps match the float64 reference to 1e-6 relative', ({ kerasm, rule, options }) => {
+    const ours = runKerasm(kerasm());
+    const expected = runReference(rule, options);
+    expect(relativeError(ours, P0)).toBeGreaterThan(1e-3); // the parameters really moved
+    expect(relativeError(ours, expected)).toBeLessThan(1e-6);
+  });
+
+  it.each(cases.filter((c) => c.tfjs))('$name: matches tfjs-core 4.22', ({ kerasm, tfjs }) => {
+    expect(relativeError(runKerasm(kerasm()), runTfjs(tfjs!()))).toBeLessThan(2e-6);
+  });
+
+  it('clipnorm clips each weight separately', () => {
+    const segments = [10, 20, 7];
+    const ours = runKerasm(km.optimizers.sgd({ learningRate: 0.05, clipnorm: 1.5 }), STEPS, segments);
+    const expected = runReference(sgdRule(), { lr: constant(0.05), clipnorm: 1.5, segments });
+    const unclipped = runReference(sgdRule(), { lr: constant(0.05) });
+    expect(relativeError(expected, unclipped)).toBeGreaterThan(1e-3); // the clip was active
+    expect(relativeError(ours, expected)).toBeLessThan(1e-6);
+  });
+
+  it('reports the scheduled learning rate and trains a model with it', async () => {
+    const schedule = km.optimizers.schedules.piecewiseConstantDecay({ boundaries: [1], values: [0.1, 0.01] });
+    const optimizer = km.optimizers.sgd({ learningRate: schedule });
+    const model = km.sequential([km.layers.dense({ units: 1, inputShape: [2] })]);
+    model.compile({ optimizer, loss: 'mse' });
+    expect(optimizer.learningRate).toBe(0.1);
+    await model.fit(km.tensor([[1, 2], [3, 4]]), km.tensor([[1], [2]]), { epochs: 3, batchSize: 1, verbose: 0 });
+    expect(optimizer.iterations).toBe(6);
+    expect(optimizer.learningRate).toBe(0.01);
+    expect(optimizer.getConfig().learningRate).toEqual({ className: 'PiecewiseConstantDecay', config: { boundaries: [1], values: [0.1, 0.01] } });
+  });
+
+  it('compile accepts every optimizer by name', () => {
+    for (const name of ['adam', 'adamw', 'sgd', 'rmsprop', 'adagrad', 'adamax', 'nadam']) {
+      const model = km.sequential([km.layers.dense({ units: 1, inputShape: [2] })]);
+      expect(() => model.compile({ optimizer: name, loss: 'mse' })).not.toThrow();
+    }
+  });
+});
+
+describe('optimizer option errors', () => {
+  it('rejects two clipping options at once', () => {
+    expect(() => km.optimizers.adam({ clipnorm: 1, clipvalue: 0.5 })).toThrow(/only one of clipnorm, clipvalue and globalClipnorm can be set. Received: clipnorm=1, clipvalue=0.5/);
+  });
+
+  it('rejects a non-positive clip and a negative weight decay', () => {
+    expect(() => km.optimizers.sgd({ clipnorm: 0 })).toThrow(/clipnorm must be a positive finite number. Received: clipnorm=0/);
+    expect(() => km.optimizers.rmsprop({ weightDecay: -1 })).toThrow(/weightDecay must be in \[0, Infinity\). Received: weightDecay=-1/);
+  });
+
+  it('rejects a learning rate that is neither a positive number nor a schedule', () => {
+    expect(() => km.optimizers.nadam({ learningRate: 'fast' as unknown as number })).toThrow(/Nadam: learningRate must be a positive finite number or a schedule.*Received: learningRate=fast/);
+  });
+
+  it('refuses to set the learning rate of a scheduled optimizer', () => {
+    const optimizer = km.optimizers.adam({ learningRate: km.optimizers.schedules.cosineDecay({ initialLearningRate: 0.1, decaySteps: 10 }) });
+    expect(() => (optimizer.learningRate = 0.01)).toThrow(/follows a CosineDecay schedule and cannot be set. Received: learningRate=0.01/);
+    const constantOptimizer = km.optimizers.adam();
+    expect(() => (constantOptimizer.learningRate = -1)).toThrow(/learningRate must be a positive finite number. Received: learningRate=-1/);
+  });
+
+  it('lists the valid names for an unknown optimizer', () => {
+    expect(() => km.sequential([km.layers.dense({ units: 1, inputShape: [1] })]).compile({ optimizer: 'adadelta', loss: 'mse' })).toThrow(/Unknown optimizer 'adadelta'. Valid optimizers: 'adam', 'adamw', 'sgd', 'rmsprop', 'adagrad', 'adamax', 'nadam'/);
+  });
+});

@@ -1,0 +1,41 @@
+import { CosineDecay, CosineDecayRestarts, type CosineDecayArgs, type CosineDecayRestartsArgs } from './cosine.js';
+import {
+  ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay, PolynomialDecay,
+  type DecayArgs, type PiecewiseConstantDecayArgs, type PolynomialDecayArgs,
+} from './decay.js';
+
+/** `initial · rate^(step/decaySteps)`. @example `km.optimizers.schedules.exponentialDecay({ initialLearningRate: 0.1, decaySteps: 1000, decayRate: 0.96 })` */
+export function exponentialDecay(args: DecayArgs): ExponentialDecay {
+  return new ExponentialDecay(args);
+}
+
+/** `initial / (1 + rate·step/decaySteps)`. @example `km.optimizers.schedules.inverseTimeDecay({ initialLearningRate: 0.1, decaySteps: 100, decayRate: 0.5 })` */
+export function inverseTimeDecay(args: DecayArgs): InverseTimeDecay {
+  return new InverseTimeDecay(args);
+}
+
+/** Constant between step boundaries. @example `km.optimizers.schedules.piecewiseConstantDecay({ boundaries: [1000, 2000], values: [0.1, 0.01, 0.001] })` */
+export function piecewiseConstantDecay(args: PiecewiseConstantDecayArgs): PiecewiseConstantDecay {
+  return new PiecewiseConstantDecay(args);
+}
+
+/** Polynomial decay to `endLearningRate`. @example `km.optimizers.schedules.polynomialDecay({ initialLearningRate: 0.1, decaySteps: 10000, power: 0.5 })` */
+export function polynomialDecay(args: PolynomialDecayArgs): PolynomialDecay {
+  return new PolynomialDecay(args);
+}
+
+/** Cosine decay with optional warmup. @example `km.optimizers.schedules.cosineDecay({ initialLearningRate: 0, warmupTarget: 1e-3, warmupSteps: 500, decaySteps: 10000 })` */
+export function cosineDecay(args: CosineDecayArgs): CosineDecay {
+  return new CosineDecay(args);
+}
+
+/** Cosine decay with warm restarts. @example `km.optimizers.schedules.cosineDecayRestarts({ initialLearningRate: 0.1, firstDecaySteps: 1000 })` */
+export function cosineDecayRestarts(args: CosineDecayRestartsArgs): CosineDecayRestarts {
+  return new CosineDecayRestarts(args);
+}
+
+export { LearningRateSchedule } from './schedule.js';
+export {
+  CosineDecay, CosineDecayRestarts, ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay, PolynomialDecay,
+  type CosineDecayArgs, type CosineDecayRestartsArgs, type DecayArgs, type PiecewiseConstantDecayArgs, type PolynomialDecayArgs,
+};

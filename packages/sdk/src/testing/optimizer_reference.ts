@@ -1,0 +1,131 @@
+/**
+ * The published Keras 3 update equations in float64, one function per optimizer, written from the
+ * Keras documentation independently of the kernels. Tests step these beside kerasm's optimizers.
+ */
+export interface RefOptions {
+  lr: (step: number) => number;
+  clipnorm?: number;
+  clipvalue?: number;
+  globalClipnorm?: number;
+  weightDecay?: number;
+  /** Weight sizes for per-weight clipnorm. */
+  segments?: number[];
+}
+
+/** One update of `p` (in place) from gradient `g` at 1-based step `t`, with state kept in `s`. */
+export type RefRule = (p: Float64Array, g: Float64Array, s: Record<string, Float64Array>, t: number, lr: number) => void;
+
+const norm = (g: Float64Array, from = 0, to = g.length) => {
+  let sum = 0;
+  for (let i = from; i < to; i++) sum += g[i] * g[i];
+  return Math.sqrt(sum);
+};
+
+/** Keras' clipping, weight decay, then the rule: one full `optimizer.apply`. */
+export function refStep(rule: RefRule, options: RefOptions, p: Float64Array, gIn: Float64Array, s: Record<string, Float64Array>, t: number): void {
+  const g = Float64Array.from(gIn);
+  const lr = options.lr(t - 1);
+  if (options.clipvalue !== undefined) g.forEach((v, i) => (g[i] = Math.min(Math.max(v, -options.clipvalue!), options.clipvalue!)));
+  if (options.globalClipnorm !== undefined) {
+    const n = norm(g);
+    g.forEach((v, i) => (g[i] = (v * options.globalClipnorm!) / Math.max(n, options.globalClipnorm!)));
+  }
+  if (options.clipnorm !== undefined) {
+    let from = 0;
+    for (const size of options.segments ?? [g.length]) {
+      const n = norm(g, from, from + size);
+      for (let i = from; i < from + size; i++) g[i] = (g[i] * options.clipnorm) / Math.max(n, options.clipnorm);
+      from += size;
+    }
+  }
+  if (options.weightDecay) p.forEach((v, i) => (p[i] = v - v * options.weightDecay! * lr));
+  rule(p, g, s, t, lr);
+}
+
+const state = (s: Record<string, Float64Array>, name: string, n: number, init = 0) => (s[name] ??= new Float64Array(n).fill(init));
+
+export function sgdRule(momentum = 0, nesterov = false): RefRule {
+  return (p, g, s, _t, lr) => {
+    const m = state(s, 'm', p.length);
+    for (let i = 0; i < p.length; i++) {
+      if (momentum === 0) {
+        p[i] -= lr * g[i];
+        continue;
+      }
+      m[i] = momentum * m[i] - lr * g[i];
+      p[i] += nesterov ? momentum * m[i] - lr * g[i] : m[i];
+    }
+  };
+}
+
+export function adamRule(b1 = 0.9, b2 = 0.999, eps = 1e-7, amsgrad = false): RefRule {
+  return (p, g, s, t, lr) => {
+    const [m, v, vh] = [state(s, 'm', p.length), state(s, 'v', p.length), state(s, 'vh', p.length)];
+    const alpha = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
+    for (let i = 0; i < p.length; i++) {
+      m[i] += (g[i] - m[i]) * (1 - b1);
+      v[i] += (g[i] * g[i] - v[i]) * (1 - b2);
+      vh[i] = Math.max(vh[i], v[i]);
+      p[i] -= (alpha * m[i]) / (Math.sqrt(amsgrad ? vh[i] : v[i]) + eps);
+    }
+  };
+}
+
+export function adamaxRule(b1 = 0.9, b2 = 0.999, eps = 1e-7): RefRule {
+  return (p, g, s, t, lr) => {
+    const [m, u] = [state(s, 'm', p.length), state(s, 'u', p.length)];
+    for (let i = 0; i < p.length; i++) {
+      m[i] += (g[i] - m[i]) * (1 - b1);
+      u[i] = Math.max(b2 * u[i], Math.abs(g[i]));
+      p[i] -= ((lr / (1 - b1 ** t)) * m[i]) / (u[i] + eps);
+    }
+  };
+}
+
+export function nadamRule(b1 = 0.9, b2 = 0.999, eps = 1e-7): RefRule {
+  let uProduct = 1;
+  return (p, g, s, t, lr) => {
+    const [m, v] = [state(s, 'm', p.length), state(s, 'v', p.length)];
+    const uT = b1 * (1 - 0.5 * 0.96 ** t);
+    const uNext = b1 * (1 - 0.5 * 0.96 ** (t + 1));
+    const productT = uProduct * uT;
+    const productNext = productT * uNext;
+    uProduct = productT;
+    for (let i = 0; i < p.length; i++) {
+      m[i] += (g[i] - m[i]) * (1 - b1);
+      v[i] += (g[i] * g[i] - v[i]) * (1 - b2);
+      const mHat = (uNext * m[i]) / (1 - productNext) + ((1 - uT) * g[i]) / (1 - productT);
+      const vHat = v[i] / (1 - b2 ** t);
+      p[i] -= (mHat * lr) / (Math.sqrt(vHat) + eps);
+    }
+  };
+}
+
+export function adagradRule(initial = 0.1, eps = 1e-7): RefRule {
+  return (p, g, s, _t, lr) => {
+    const a = state(s, 'a', p.length, initial);
+    for (let i = 0; i < p.length; i++) {
+      a[i] += g[i] * g[i];
+      p[i] -= (lr * g[i]) / Math.sqrt(a[i] + eps);
+    }
+  };
+}
+
+export function rmspropRule(rho = 0.9, momentum = 0, eps = 1e-7, centered = false): RefRule {
+  return (p, g, s, _t, lr) => {
+    const [vel, avg, mom] = [state(s, 'vel', p.length), state(s, 'avg', p.length), state(s, 'mom', p.length)];
+    for (let i = 0; i < p.length; i++) {
+      vel[i] = rho * vel[i] + (1 - rho) * g[i] * g[i];
+      let denominator = vel[i] + eps;
+      if (centered) {
+        avg[i] = rho * avg[i] + (1 - rho) * g[i];
+        denominator = vel[i] - avg[i] * avg[i] + eps;
+      }
+      const increment = (lr * g[i]) / Math.sqrt(denominator);
+      if (momentum > 0) {
+        mom[i] = momentum * mom[i] + increment;
+        p[i] -= mom[i];
+      } else p[i] -= increment;
+    }
+  };
+}

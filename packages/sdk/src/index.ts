@@ -29,3 +29,6 @@ export * as layers from './layers/index.js';
 export * as optimizers from './optimizers/index.js';
 export * as datasets from './datasets.js';
 export * as utils from './utils/index.js';
+export * as io from './io/index.js';
+export * as callbacks from './callbacks/index.js';
+export { loadLayersModel } from './io/load_model.js';

@@ -1,3 +1,5 @@
+import type { LayersModel } from '../engine/model.js';
+
 /** Values reported to callbacks and stored in History: `loss`, metric names, `val_` variants. */
 export type Logs = Record<string, number>;
 
@@ -11,6 +13,8 @@ export type Logs = Record<string, number>;
  * ```
  */
 export interface CustomCallbackArgs {
+  /** Called by `fit` before training with the model being trained. */
+  setModel?: (model: LayersModel) => void;
   onTrainBegin?: (logs?: Logs) => void | Promise<void>;
   onTrainEnd?: (logs?: Logs) => void | Promise<void>;
   onEpochBegin?: (epoch: number, logs?: Logs) => void | Promise<void>;
@@ -19,7 +23,7 @@ export interface CustomCallbackArgs {
   onBatchEnd?: (batch: number, logs: Logs) => void | Promise<void>;
 }
 
-type Hook = keyof CustomCallbackArgs;
+type Hook = Exclude<keyof CustomCallbackArgs, 'setModel'>;
 
 /** Calls each hook of a list of callbacks in order, skipping work when no callback has the hook. */
 export class CallbackList {

@@ -38,7 +38,9 @@ export async function handlerFor(destination: string | IOHandler, purpose: Purpo
   return handler;
 }
 
-/** How errors name a load source. */
+/** How errors name a load source: the model.json a folder path or URL stands for. */
 export function describeSource(source: string | IOHandler): string {
-  return typeof source === 'string' ? source : 'the model';
+  if (typeof source !== 'string') return 'the model';
+  const folderLike = !/^(indexeddb|localstorage|downloads):\/\//i.test(source) && !source.endsWith('.json');
+  return folderLike ? `${source.replace(/\/$/, '')}/model.json` : source;
 }

@@ -41,7 +41,13 @@ async function saveToFolder(folder: string, artifacts: ModelArtifacts): Promise<
   const data = new Uint8Array(concatWeightData(artifacts.weightData));
   const weightsFile = `weights-${createHash('sha256').update(data).digest('hex').slice(0, 16)}.bin`;
   await writeFileAtomic(join(folder, weightsFile), data);
-  await writeFileAtomic(modelPath, JSON.stringify(modelJSONFor(artifacts, weightsFile)));
+  try {
+    await writeFileAtomic(modelPath, JSON.stringify(modelJSONFor(artifacts, weightsFile)));
+  } catch (err) {
+    // The save never committed: drop its weights unless the previous model.json still uses them.
+    if (!previous.includes(weightsFile)) await fs.rm(join(folder, weightsFile), { force: true });
+    throw err;
+  }
   for (const old of previous) {
     if (old !== weightsFile) await fs.rm(join(folder, old), { force: true });
   }

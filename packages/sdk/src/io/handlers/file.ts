@@ -70,7 +70,7 @@ async function loadFromPath(path: string): Promise<ModelArtifacts> {
   const fs = await import('node:fs/promises');
   const { dirname, join } = await import('node:path');
   const stat = await fs.stat(path).catch(() => null);
-  const modelPath = stat?.isDirectory() ? join(path, 'model.json') : path;
+  const modelPath = stat?.isDirectory() || (!stat && !path.endsWith('.json')) ? join(path, 'model.json') : path;
   let text: string;
   try {
     text = await fs.readFile(modelPath, 'utf8');

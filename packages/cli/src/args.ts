@@ -1,9 +1,13 @@
 import type { ParseArgsConfig } from 'node:util';
 import { UsageError } from './errors.js';
+import { parseModelCommand, type ModelCommand, type ModelCommandName } from './model_args.js';
 import { parseStrict, type ValueParsers } from './parse_strict.js';
 
 /** The commands kerasm knows, in the order help lists them. */
-export const COMMANDS = ['train'] as const;
+export const COMMANDS = ['train', 'evaluate', 'predict', 'summary'] as const;
+
+/** Topics `kerasm help` knows. */
+export type HelpTopic = 'main' | 'train' | ModelCommandName;
 
 /** Everything `kerasm train` needs, validated. */
 export interface TrainOptions {
@@ -20,13 +24,16 @@ export interface TrainOptions {
   json: boolean;
   /** Whether to enable the V8 flag for relaxed SIMD before the kernels load. */
   relaxedSimd: boolean;
+  /** A folder to save the trained model to (TensorFlow.js LayersModel format), if any. */
+  save?: string;
 }
 
 /** A parsed command line. */
 export type Command =
-  | { kind: 'help'; topic: 'main' | 'train' }
+  | { kind: 'help'; topic: HelpTopic }
   | { kind: 'version' }
-  | { kind: 'train'; options: TrainOptions; warnings: string[] };
+  | { kind: 'train'; options: TrainOptions; warnings: string[] }
+  | Exclude<ModelCommand, { kind: 'help' }>;
 
 /** Defaults of `kerasm train`: the reference program. */
 export const TRAIN_DEFAULTS: Readonly<TrainOptions> = Object.freeze({
@@ -68,6 +75,7 @@ const TRAIN_OPTIONS = {
   verbose: { type: 'string' },
   json: { type: 'boolean' },
   'no-relaxed-simd': { type: 'boolean' },
+  save: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -88,6 +96,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
   if (first.startsWith('-')) return parseMainFlags(argv);
   if (first === 'help') return parseHelpCommand(rest);
   if (first === 'train') return parseTrain(rest);
+  if (first === 'evaluate' || first === 'predict' || first === 'summary') return parseModelCommand(first, rest);
   throw new UsageError(
     `Unknown command '${first}'. Available commands: ${COMMANDS.join(', ')}.`,
     MAIN_HELP,
@@ -103,7 +112,7 @@ function parseMainFlags(argv: readonly string[]): Command {
 function parseHelpCommand(rest: readonly string[]): Command {
   if (rest.length === 0) return { kind: 'help', topic: 'main' };
   const [topic] = rest;
-  if (rest.length === 1 && topic === 'train') return { kind: 'help', topic: 'train' };
+  if (rest.length === 1 && (COMMANDS as readonly string[]).includes(topic)) return { kind: 'help', topic: topic as HelpTopic };
   throw new UsageError(
     `No help for '${rest.join(' ')}'. Available commands: ${COMMANDS.join(', ')}.`,
     MAIN_HELP,
@@ -126,6 +135,10 @@ function parseTrain(rest: readonly string[]): Command {
     json: values.json ?? d.json,
     relaxedSimd: values['no-relaxed-simd'] ? false : d.relaxedSimd,
   };
+  if (values.save !== undefined) {
+    if (values.save.trim() === '') throw invalidValue('--save', values.save, 'a folder to save the model to, e.g. --save models/mnist');
+    options.save = values.save;
+  }
 
   const warnings: string[] = [];
   if (options.json && values.verbose !== undefined && options.verbose === 1) {

@@ -1,4 +1,5 @@
-import { LIMITS, TRAIN_DEFAULTS } from './args.js';
+import { LIMITS, TRAIN_DEFAULTS, type HelpTopic } from './args.js';
+import { EVALUATE_BATCH_SIZE, MODEL_LIMITS, PREDICT_COUNT } from './model_args.js';
 
 /** `kerasm --help` */
 export function mainHelp(): string {
@@ -10,6 +11,9 @@ Usage:
 
 Commands:
   train           Train the reference MNIST classifier and report its test accuracy
+  evaluate DIR    Test loss and accuracy of a saved model on the MNIST test set
+  predict DIR     Predicted digits for test images or your own image (--input)
+  summary DIR     The layers, output shapes and parameter counts of a saved model
 
 Options:
   -h, --help      Show this help; 'kerasm train --help' shows the options of train
@@ -19,6 +23,7 @@ Examples:
   kerasm train
   kerasm train --epochs 10 --units 128 --seed 42
   kerasm train --epochs 1 --json
+  kerasm train --save models/mnist && kerasm evaluate models/mnist --json
 
 Exit codes: 0 success, 1 runtime error, 2 usage error (bad command, flag or value).
 Set KERASM_DEBUG=1 to print the stack trace of a runtime error.
@@ -52,6 +57,10 @@ Options:
   --verbose 0|1           1 prints a progress bar per epoch, 0 prints none (default: ${d.verbose})
   --json                  Print exactly one JSON object on one line of stdout instead of
                           text; the progress bar is off and warnings go to stderr
+  --save DIR              Save the trained model (with its optimizer state) to DIR in the
+                          TensorFlow.js LayersModel format: model.json plus a weights file,
+                          loadable by kerasm evaluate/predict/summary, km.loadLayersModel
+                          and tf.loadLayersModel
   --no-relaxed-simd       Use the plain WebAssembly SIMD kernels. By default kerasm turns on
                           relaxed SIMD (faster fused multiply-add), which Node 20 only
                           validates behind the V8 flag --experimental-wasm-relaxed-simd;
@@ -73,4 +82,69 @@ Examples:
   kerasm train --epochs 1 --seed 1 --json
   kerasm train --no-relaxed-simd --json
 `;
+}
+
+const MODEL_FLAGS = `  --json                  Print exactly one JSON object on one line of stdout
+  --no-relaxed-simd       Use the plain WebAssembly SIMD kernels (see kerasm train --help)
+  -h, --help              Show this help`;
+
+/** `kerasm evaluate --help` */
+export function evaluateHelp(): string {
+  return `Usage: kerasm evaluate DIR [options]
+
+Loads the model saved in DIR (kerasm train --save DIR, or any TensorFlow.js LayersModel
+for 28x28 inputs and 10 classes) and prints its loss and accuracy on the 10,000 MNIST
+test images, exactly as training printed them.
+
+Options:
+  --batch-size N          Samples per evaluation batch, ${MODEL_LIMITS.batchSize.min}-${MODEL_LIMITS.batchSize.max} (default: ${EVALUATE_BATCH_SIZE})
+${MODEL_FLAGS}
+
+JSON output (--json):
+  {"test":{"loss":0.14,"accuracy":0.96},"samples":10000}
+
+Example:
+  kerasm train --save models/mnist && kerasm evaluate models/mnist --json
+`;
+}
+
+/** `kerasm predict --help` */
+export function predictHelp(): string {
+  return `Usage: kerasm predict DIR [--count N | --input FILE] [options]
+
+Loads the model saved in DIR and prints the predicted digit for each image.
+
+Options:
+  --count N               The first N MNIST test images, with their true labels,
+                          ${MODEL_LIMITS.count.min}-${MODEL_LIMITS.count.max} (default: ${PREDICT_COUNT})
+  --input FILE            Your own image instead: a .png (8-bit grayscale or RGB, white
+                          digit on black like MNIST, resized to 28x28), or a .json array of
+                          784 pixel values (or 28 rows of 28, or a list of such images);
+                          values 0-255 are scaled to 0-1
+${MODEL_FLAGS}
+
+JSON output (--json):
+  {"predictions":[{"index":0,"predicted":7,"actual":7,"confidence":0.99,"probabilities":[...]}]}
+  actual is present only for test images.
+`;
+}
+
+/** `kerasm summary --help` */
+export function summaryHelp(): string {
+  return `Usage: kerasm summary DIR [options]
+
+Prints Keras' summary table of the model saved in DIR: layers, output shapes, parameters.
+
+Options:
+${MODEL_FLAGS}
+
+JSON output (--json):
+  {"name":"sequential","inputShape":[null,28,28],"layers":[{"name":"dense","className":"Dense",
+   "outputShape":[null,64],"params":50240}],"totalParams":50890,"trainableParams":50890}
+`;
+}
+
+/** The help text of a topic. */
+export function helpFor(topic: HelpTopic): string {
+  return { main: mainHelp, train: trainHelp, evaluate: evaluateHelp, predict: predictHelp, summary: summaryHelp }[topic]();
 }

@@ -1,8 +1,12 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encodePng } from './png.test.js';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -88,7 +92,7 @@ describe.skipIf(!sdkBuilt)('kerasm binary', () => {
   it('exits 2 and lists the commands for an unknown command', async () => {
     const { code, stderr } = await kerasm('fit');
     expect(code).toBe(2);
-    expect(stderr).toContain("Unknown command 'fit'. Available commands: train.");
+    expect(stderr).toContain("Unknown command 'fit'. Available commands: train, evaluate, predict, summary.");
     expect(stderr).toContain("Run 'kerasm --help' for usage.");
   });
 
@@ -99,5 +103,75 @@ describe.skipIf(!sdkBuilt)('kerasm binary', () => {
     expect(help.stdout).toContain('--experimental-wasm-relaxed-simd');
     const version = await kerasm('--version');
     expect(version.stdout).toMatch(/^kerasm \d+\.\d+\.\d+/);
+  });
+
+  describe('saved models', () => {
+    let dir: string;
+    let trained: { test: { loss: number; accuracy: number } };
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'kerasm-cli-'));
+      const { code, stdout, stderr } = await kerasm('train', '--epochs', '1', '--units', '16', '--json', '--save', join(dir, 'm'));
+      expect(code, stderr).toBe(0);
+      trained = JSON.parse(stdout);
+    });
+    afterAll(() => rm(dir, { recursive: true, force: true }));
+
+    it('evaluate --json reports exactly the test loss and accuracy training printed', async () => {
+      const { code, stdout, stderr } = await kerasm('evaluate', join(dir, 'm'), '--json');
+      expect(code, stderr).toBe(0);
+      expect(JSON.parse(stdout)).toEqual({ test: trained.test, samples: 10000 });
+    });
+
+    it('predict --count N --json gives N test images with labels and probabilities', async () => {
+      const { code, stdout, stderr } = await kerasm('predict', join(dir, 'm'), '--count', '3', '--json');
+      expect(code, stderr).toBe(0);
+      const { predictions } = JSON.parse(stdout);
+      expect(predictions).toHaveLength(3);
+      expect(predictions[0].actual).toBe(7);
+      for (const p of predictions) {
+        expect(p.probabilities).toHaveLength(10);
+        expect(p.probabilities.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 5);
+        expect(p.confidence).toBe(Math.max(...p.probabilities));
+      }
+    });
+
+    it('predict --input reads a PNG (resized) and a JSON array the same way', async () => {
+      // A 56x56 "1": a vertical white bar on black, which resizes to a 28x28 bar.
+      const pixels = new Uint8Array(56 * 56);
+      for (let y = 8; y < 48; y++) for (let x = 26; x < 30; x++) pixels[y * 56 + x] = 255;
+      await writeFile(join(dir, 'one.png'), encodePng(56, 56, 1, pixels));
+      const small = Array.from({ length: 28 }, (_, y) => Array.from({ length: 28 }, (_, x) => (y >= 4 && y < 24 && x >= 13 && x < 15 ? 255 : 0)));
+      await writeFile(join(dir, 'one.json'), JSON.stringify(small));
+      const fromPng = await kerasm('predict', join(dir, 'm'), '--input', join(dir, 'one.png'), '--json');
+      const fromJson = await kerasm('predict', join(dir, 'm'), '--input', join(dir, 'one.json'), '--json');
+      expect(fromPng.code, fromPng.stderr).toBe(0);
+      expect(JSON.parse(fromPng.stdout)).toEqual(JSON.parse(fromJson.stdout));
+      expect(JSON.parse(fromPng.stdout).predictions[0].actual).toBeUndefined();
+    });
+
+    it('summary --json lists the layers', async () => {
+      const { code, stdout } = await kerasm('summary', join(dir, 'm'), '--json');
+      expect(code).toBe(0);
+      const summary = JSON.parse(stdout);
+      expect(summary.layers.map((l: { className: string }) => l.className)).toEqual(['Flatten', 'Dense', 'Dense']);
+      expect(summary.totalParams).toBe(784 * 16 + 16 + 16 * 10 + 10);
+    });
+
+    it('exits 1 naming the folder when there is no model, and 2 for bad flags', async () => {
+      const missing = await kerasm('evaluate', join(dir, 'nope'), '--json');
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toMatch(/^kerasm: Cannot read .*nope\/model\.json \(ENOENT\)/);
+      const both = await kerasm('predict', join(dir, 'm'), '--count', '2', '--input', 'x.png');
+      expect(both.code).toBe(2);
+      expect(both.stderr).toContain('Pass --count (first N test images) or --input FILE (your own image), not both.');
+      const badCount = await kerasm('predict', join(dir, 'm'), '--count', '0');
+      expect(badCount.code).toBe(2);
+      expect(badCount.stderr).toContain("Invalid value for --count: received '0', expected an integer from 1 to 10000.");
+      const badInput = await kerasm('predict', join(dir, 'm'), '--input', 'x.gif');
+      expect(badInput.code).toBe(2);
+      const twoDirs = await kerasm('summary', 'a', 'b');
+      expect(twoDirs.code).toBe(2);
+      expect(twoDirs.stderr).toContain("needs exactly one model folder (as written by 'kerasm train --save DIR'). Received: 'a', 'b'.");
+    });
   });
 });

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { parseCommandLine, type Command } from './args.js';
 import { UsageError } from './errors.js';
-import { mainHelp, trainHelp } from './help.js';
+import { helpFor } from './help.js';
+import { withJsonStdout } from './json_stdout.js';
 import { cliVersion } from './version.js';
 import { enableRelaxedSimd } from './wasm_flags.js';
 
@@ -24,7 +25,7 @@ async function main(argv: readonly string[]): Promise<number> {
 async function run(command: Command): Promise<void> {
   switch (command.kind) {
     case 'help':
-      process.stdout.write(command.topic === 'train' ? trainHelp() : mainHelp());
+      process.stdout.write(helpFor(command.topic));
       return;
     case 'version':
       process.stdout.write(`kerasm ${cliVersion()}\n`);
@@ -35,6 +36,18 @@ async function run(command: Command): Promise<void> {
       if (command.options.relaxedSimd) enableRelaxedSimd();
       const { runTrain } = await import('./commands/train.js');
       await runTrain(command.options);
+      return;
+    }
+    case 'evaluate':
+    case 'predict':
+    case 'summary': {
+      if (command.options.relaxedSimd) enableRelaxedSimd();
+      const commands = await import('./commands/model_commands.js');
+      await withJsonStdout(command.options.json, async () => {
+        if (command.kind === 'evaluate') await commands.runEvaluate(command.options);
+        else if (command.kind === 'predict') await commands.runPredict(command.options);
+        else await commands.runSummary(command.options);
+      });
       return;
     }
   }

@@ -13,6 +13,8 @@ export interface ParseContext {
   /** The command that shows the relevant help, e.g. `kerasm train --help`. */
   helpCommand: string;
   valueParsers: ValueParsers;
+  /** Whether the command takes positional arguments (a model folder). */
+  positionals?: boolean;
 }
 
 const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
@@ -25,9 +27,9 @@ export function parseStrict<O extends OptionSpecs>(
   args: readonly string[],
   options: O,
   context: ParseContext,
-): ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: false }>> {
+): ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: boolean }>> {
   try {
-    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false });
+    return parseArgs({ args: [...args], options, strict: true, allowPositionals: context.positionals ?? false });
   } catch (err) {
     throw explainParseError(err, args, options, context);
   }
@@ -37,7 +39,7 @@ function explainParseError(
   err: unknown,
   args: readonly string[],
   options: OptionSpecs,
-  { command, helpCommand, valueParsers }: ParseContext,
+  { command, helpCommand, valueParsers, positionals }: ParseContext,
 ): UsageError {
   const valid = Object.entries(options)
     .map(([name, spec]) => (spec.type === 'string' ? `--${name} <value>` : `--${name}`))
@@ -45,7 +47,7 @@ function explainParseError(
   // Re-read leniently to find the offending token; parseArgs' own messages do not list what is valid.
   const { tokens } = parseArgs({ args: [...args], options, strict: false, allowPositionals: true, tokens: true });
   for (const token of tokens) {
-    if (token.kind === 'positional') {
+    if (token.kind === 'positional' && !positionals) {
       return new UsageError(`Unexpected argument '${token.value}': '${command}' takes only options. Valid options: ${valid}.`, helpCommand);
     }
     if (token.kind !== 'option') continue;

@@ -31,3 +31,5 @@ export * as callbacks from './callbacks/index.js';
 export * as losses from './losses/index.js';
 export * as datasets from './datasets.js';
 export * as utils from './utils/index.js';
+export * as io from './io/index.js';
+export { loadLayersModel } from './io/load_model.js';

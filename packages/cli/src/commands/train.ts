@@ -9,6 +9,7 @@ import {
   type EpochRecord,
 } from '../output.js';
 import { toPredictions } from '../predictions.js';
+import { withJsonStdout } from '../json_stdout.js';
 
 const CLASSES = 10;
 const PREVIEW_IMAGES = 10;
@@ -18,13 +19,7 @@ const PREVIEW_IMAGES = 10;
  * have set any V8 flags already, since `km.ready()` compiles the kernels.
  */
 export async function runTrain(options: TrainOptions): Promise<void> {
-  // stdout must hold only the JSON line, so anything else printed during the run goes to stderr.
-  const restoreConsole = options.json ? routeConsoleToStderr() : () => {};
-  try {
-    await train(options);
-  } finally {
-    restoreConsole();
-  }
+  await withJsonStdout(options.json, () => train(options));
 }
 
 async function train(options: TrainOptions): Promise<void> {
@@ -70,6 +65,8 @@ async function train(options: TrainOptions): Promise<void> {
   });
 
   const [testLoss, testAccuracy] = await model.evaluate(test.x, test.y, { batchSize: 64, verbose: 0 });
+  // Saved with the optimizer state, so training can resume from it; `kerasm evaluate` reports the same accuracy.
+  if (options.save) await model.save(options.save, { includeOptimizer: true });
   const report = { epochs, test: { loss: testLoss, accuracy: testAccuracy }, trainSamples, backend };
   if (options.json) {
     process.stdout.write(`${formatJsonReport(report)}\n`);
@@ -89,12 +86,4 @@ function toEpochRecord(epoch: number, logs: Record<string, number>, seconds: num
   if (logs.val_loss !== undefined) record.val_loss = logs.val_loss;
   if (logs.val_accuracy !== undefined) record.val_accuracy = logs.val_accuracy;
   return record;
-}
-
-function routeConsoleToStderr(): () => void {
-  const { log, info, debug } = console;
-  console.log = console.info = console.debug = console.error;
-  return () => {
-    Object.assign(console, { log, info, debug });
-  };
 }

@@ -5,9 +5,10 @@ import type { CustomCallbackArgs, Logs } from './callbacks.js';
 /** What a callback may use of the model being trained (a `LayersModel` provides all of it). */
 export interface CallbackModel {
   stopTraining: boolean;
-  readonly optimizer: Optimizer;
+  readonly optimizer: Optimizer | undefined;
   getWeights(): Tensor<'float32'>[];
   setWeights(weights: readonly Tensor[]): void;
+  save(url: string, options?: { includeOptimizer?: boolean }): Promise<unknown>;
 }
 
 /** The settings of the running `fit`, as Keras passes them to `set_params`. */
@@ -49,6 +50,13 @@ export abstract class Callback implements CustomCallbackArgs {
   get model(): CallbackModel {
     if (!this.#model) throw new Error(`${this.constructor.name} is not attached to a model: pass it to model.fit({ callbacks: [...] }).`);
     return this.#model;
+  }
+
+  /** The model's optimizer, for callbacks that adjust it. */
+  protected get optimizer(): Optimizer {
+    const optimizer = this.model.optimizer;
+    if (!optimizer) throw new Error(`${this.constructor.name} needs a compiled model: call model.compile({ optimizer, loss }) before fit.`);
+    return optimizer;
   }
 
   onTrainBegin?(logs?: Logs): void | Promise<void>;

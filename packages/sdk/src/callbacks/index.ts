@@ -39,3 +39,6 @@ export { Callback, type CallbackModel, type FitParams } from './callback.js';
 export { CSVLogger, EarlyStopping, LearningRateScheduler, ProgbarLogger, ReduceLROnPlateau, TerminateOnNaN };
 export type { CSVLoggerArgs, EarlyStoppingArgs, ReduceLROnPlateauArgs };
 export type { MonitorMode } from './monitor.js';
+export { modelCheckpoint, type ModelCheckpointArgs } from './model_checkpoint.js';
+export { History } from './history.js';
+export type { CustomCallbackArgs, Logs } from './callbacks.js';

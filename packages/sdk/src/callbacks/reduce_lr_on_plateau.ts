@@ -49,7 +49,7 @@ export class ReduceLROnPlateau extends Callback {
   }
 
   override onEpochEnd(_epoch: number, logs: Logs): void {
-    const optimizer = this.model.optimizer;
+    const optimizer = this.optimizer;
     logs.learning_rate = optimizer.learningRate;
     const value = this.#monitor.read(logs);
     if (this.#cooldownLeft > 0) {

@@ -13,6 +13,8 @@ import { BatchPlan } from './plan.js';
 import { summaryLines } from './summary.js';
 import { evaluate, fit, predict, type ModelEvaluateArgs, type ModelFitArgs, type ModelPredictArgs, type TrainingTarget } from './training.js';
 import { checkTensor } from './validate_data.js';
+import type { IOHandler, SaveResult } from '../io/types.js';
+import { saveModel, type SaveConfig } from '../io/save_model.js';
 
 /** Options of `model.compile`. */
 export interface ModelCompileArgs {
@@ -55,15 +57,45 @@ export class LayersModel {
     this.name = name;
   }
 
-  /** The compiled optimizer (Keras' `model.optimizer`); throws before `compile`. */
-  get optimizer(): Optimizer {
-    if (!this.#compiled) throw new Error(`Model '${this.name}' has no optimizer yet: call model.compile({ optimizer: 'adam', loss: ... }) first.`);
-    return this.#compiled.optimizer;
-  }
-
   /** The layers in order. */
   get layers(): readonly Layer[] {
     return this.graphLayers;
+  }
+
+  /** The optimizer `compile` set (Keras' `model.optimizer`); undefined before `compile`. */
+  get optimizer(): Optimizer | undefined {
+    return this.#compiled?.optimizer;
+  }
+
+  /** The canonical (camelCase) name of the loss `compile` set, if compiled. */
+  get loss(): LossName | undefined {
+    return this.#compiled?.loss.name;
+  }
+
+  /** Shape of one input sample (no batch dimension), once the model is built. */
+  get inputShape(): Shape | undefined {
+    return (this.#graph ?? this.#tryGraph())?.inputShape;
+  }
+
+  /** The metric names `compile` set. */
+  get metricsNames(): readonly string[] {
+    return this.#compiled?.metricNames ?? [];
+  }
+
+  /**
+   * Saves the model in the TensorFlow.js LayersModel format (`model.json` plus binary weights),
+   * which `km.loadLayersModel` and `tf.loadLayersModel` both read. Saving to disk is atomic.
+   *
+   * @param destination A folder path or URL (`file://`, `indexeddb://`, `localstorage://`,
+   *   `downloads://`, `http(s)://`), or a handler from `km.io`.
+   * @example
+   * ```ts
+   * await model.save('file://out/mnist', { includeOptimizer: true });
+   * const again = await km.loadLayersModel('file://out/mnist/model.json');
+   * ```
+   */
+  async save(destination: string | IOHandler, config: SaveConfig = {}): Promise<SaveResult> {
+    return saveModel(this, destination, config);
   }
 
   /** Configures training. Throws on unknown names, listing the valid ones. */
@@ -93,6 +125,7 @@ export class LayersModel {
    */
   async fit(x: Tensor, y: Tensor, args: ModelFitArgs = {}): Promise<History> {
     const target = await this.#trainingTarget(x);
+    // Keras hands callbacks their model; callbacks such as modelCheckpoint need it to save.
     return fit(target, x, y, args);
   }
 

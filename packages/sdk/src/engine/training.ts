@@ -30,7 +30,7 @@ export interface ModelFitArgs {
   validationData?: [Tensor, Tensor];
   /** Seed for the shuffling order; defaults to a draw from the generator `km.utils.setRandomSeed` seeds. */
   seed?: number;
-  /** Epoch to start counting from (for resuming). */
+  /** Epoch to start from (for resuming): epoch e shuffles as it would have in an uninterrupted run with the same `seed`. */
   initialEpoch?: number;
   callbacks?: CustomCallbackArgs | CustomCallbackArgs[];
 }
@@ -177,7 +177,8 @@ export async function fit(target: TrainingTarget, x: Tensor, y: Tensor, args: Mo
     train = subset(train, 0, cut);
   }
 
-  const random = args.seed !== undefined ? new Random(args.seed) : globalGenerator().fork();
+  const shuffleSeed = args.seed ?? Math.floor(globalGenerator().next() * 4294967296);
+  const unshuffled = train.order.slice();
   const samples = train.order.length;
   const steps = Math.ceil(samples / batchSize);
   const callbacks = new CallbackList(args.callbacks);
@@ -190,7 +191,11 @@ export async function fit(target: TrainingTarget, x: Tensor, y: Tensor, args: Mo
   await callbacks.call('onTrainBegin');
   for (let epoch = args.initialEpoch ?? 0; epoch < epochs && !target.stopTraining; epoch++) {
     await callbacks.call('onEpochBegin', epoch);
-    if (args.shuffle ?? true) random.shuffle(train.order);
+    if (args.shuffle ?? true) {
+      // Epoch e's order depends only on (seed, e), so fit({ seed, initialEpoch }) after loading a checkpoint repeats the uninterrupted run.
+      train.order.set(unshuffled);
+      new Random(epochSeed(shuffleSeed, epoch)).shuffle(train.order);
+    }
     const acc = new Accumulator(target.metrics);
     for (let step = 0; step < steps && !target.stopTraining; step++) {
       const start = step * batchSize;
@@ -210,6 +215,14 @@ export async function fit(target: TrainingTarget, x: Tensor, y: Tensor, args: Mo
   }
   await callbacks.call('onTrainEnd');
   return history;
+}
+
+/** Mixes a run's shuffle seed with an epoch index into an independent 32-bit seed (murmur3's finalizer). */
+export function epochSeed(seed: number, epoch: number): number {
+  let h = (seed ^ Math.imul(epoch + 1, 0x9e3779b9)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** `evaluate`: the loss and metrics over all samples, `[loss, ...metrics]`. */

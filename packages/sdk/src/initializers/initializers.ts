@@ -3,6 +3,18 @@ import type { Random } from '../utils/random.js';
 /** Fills a weight of the given shape; `shape` follows the layer's weight layout. */
 export type Initializer = (shape: readonly number[], random: Random) => Float32Array;
 
+/**
+ * An initializer as plain data, the form saved models hold (Keras' `{class_name, config}` in
+ * camelCase), e.g. `{ className: 'VarianceScaling', config: { scale: 1, mode: 'fan_avg', distribution: 'uniform', seed: null } }`.
+ */
+export interface InitializerConfig {
+  className: string;
+  config: Record<string, unknown>;
+}
+
+/** What layers accept for an initializer: a name, a saved config, or a custom function (which cannot be saved). */
+export type InitializerSpec = InitializerName | InitializerConfig | Initializer;
+
 /** Fan-in and fan-out as Keras computes them (last two dims; leading dims are the receptive field). */
 function fans(shape: readonly number[]): [number, number] {
   if (shape.length === 0) return [1, 1];
@@ -15,35 +27,156 @@ function size(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-const INITIALIZERS = {
-  zeros: (shape) => new Float32Array(size(shape)),
-  ones: (shape) => new Float32Array(size(shape)).fill(1),
-  glorotUniform: (shape, random) => {
+/** A normal sample redrawn until it lies within two standard deviations (Keras' truncated normal). */
+function truncatedNormal(random: Random, mean: number, stddev: number): number {
+  for (;;) {
+    const z = random.normal();
+    if (Math.abs(z) <= 2) return mean + stddev * z;
+  }
+}
+
+type FanMode = 'fan_in' | 'fan_out' | 'fan_avg';
+type Distribution = 'uniform' | 'normal' | 'truncated_normal' | 'untruncated_normal';
+
+/** Keras' VarianceScaling, of which Glorot, He and LeCun initializers are presets. */
+function varianceScaling(scale: number, mode: FanMode, distribution: Distribution): Initializer {
+  return (shape, random) => {
     const [fanIn, fanOut] = fans(shape);
-    const limit = Math.sqrt(6 / (fanIn + fanOut));
-    return Float32Array.from({ length: size(shape) }, () => random.uniform(-limit, limit));
-  },
-  heUniform: (shape, random) => {
-    const limit = Math.sqrt(6 / fans(shape)[0]);
-    return Float32Array.from({ length: size(shape) }, () => random.uniform(-limit, limit));
-  },
-} satisfies Record<string, Initializer>;
+    const n = Math.max(1, mode === 'fan_in' ? fanIn : mode === 'fan_out' ? fanOut : (fanIn + fanOut) / 2);
+    const variance = scale / n;
+    if (distribution === 'uniform') {
+      // (3·scale)/n rather than 3·(scale/n): one rounding, so presets draw exactly what they always drew.
+      const limit = Math.sqrt((3 * scale) / n);
+      return Float32Array.from({ length: size(shape) }, () => random.uniform(-limit, limit));
+    }
+    if (distribution === 'untruncated_normal') {
+      return Float32Array.from({ length: size(shape) }, () => Math.sqrt(variance) * random.normal());
+    }
+    // The constant is the stddev of a unit normal truncated to [-2, 2]; dividing restores the variance.
+    const stddev = Math.sqrt(variance) / 0.8796256610342398;
+    return Float32Array.from({ length: size(shape) }, () => truncatedNormal(random, 0, stddev));
+  };
+}
+
+/** Named initializers and the config each is saved as (what TensorFlow.js writes for it). */
+const PRESETS = {
+  zeros: { className: 'Zeros', config: {} },
+  ones: { className: 'Ones', config: {} },
+  glorotUniform: vsConfig(1, 'fan_avg', 'uniform'),
+  glorotNormal: vsConfig(1, 'fan_avg', 'normal'),
+  heUniform: vsConfig(2, 'fan_in', 'uniform'),
+  heNormal: vsConfig(2, 'fan_in', 'normal'),
+  lecunUniform: vsConfig(1, 'fan_in', 'uniform'),
+  lecunNormal: vsConfig(1, 'fan_in', 'normal'),
+} satisfies Record<string, InitializerConfig>;
+
+function vsConfig(scale: number, mode: FanMode, distribution: Distribution): InitializerConfig {
+  return { className: 'VarianceScaling', config: { scale, mode, distribution, seed: null } };
+}
+
+type PresetName = keyof typeof PRESETS;
 
 /** Names accepted for initialisers (camelCase and Keras snake_case). */
-export type InitializerName = keyof typeof INITIALIZERS | 'glorot_uniform' | 'he_uniform';
+export type InitializerName = PresetName | 'glorot_uniform' | 'glorot_normal' | 'he_uniform' | 'he_normal' | 'lecun_uniform' | 'lecun_normal';
 
-const SNAKE_ALIASES: Record<string, keyof typeof INITIALIZERS> = {
+const SNAKE_ALIASES: Record<string, PresetName> = {
   glorot_uniform: 'glorotUniform',
+  glorot_normal: 'glorotNormal',
   he_uniform: 'heUniform',
+  he_normal: 'heNormal',
+  lecun_uniform: 'lecunUniform',
+  lecun_normal: 'lecunNormal',
 };
 
-/** Resolves an initialiser by name, with an error listing the valid names. */
-export function getInitializer(name: InitializerName | Initializer): Initializer {
-  if (typeof name === 'function') return name;
+/** Keras class names that are VarianceScaling presets (Keras 2/3 files save them by these names). */
+const PRESET_CLASSES: Record<string, PresetName> = {
+  GlorotUniform: 'glorotUniform',
+  GlorotNormal: 'glorotNormal',
+  HeUniform: 'heUniform',
+  HeNormal: 'heNormal',
+  LecunUniform: 'lecunUniform',
+  LecunNormal: 'lecunNormal',
+};
+
+const KNOWN_CLASSES = ['Zeros', 'Ones', 'Constant', 'VarianceScaling', 'RandomUniform', 'RandomNormal', 'TruncatedNormal', ...Object.keys(PRESET_CLASSES)];
+
+function presetName(name: string): PresetName | undefined {
   const key = SNAKE_ALIASES[name] ?? name;
-  const found = (INITIALIZERS as Record<string, Initializer>)[key];
-  if (!found) {
-    throw new Error(`Unknown initializer '${name}'. Valid initializers: ${Object.keys(INITIALIZERS).join(', ')}.`);
+  return key in PRESETS ? (key as PresetName) : undefined;
+}
+
+function numberOr(config: Record<string, unknown>, key: string, fallback: number): number {
+  const value = config[key] ?? fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new Error(`Initializer config field '${key}' must be a finite number. Received: ${key}=${JSON.stringify(value)}.`);
   }
-  return found;
+  return value;
+}
+
+/** Makes the initializer a saved config describes; throws for classes kerasm does not implement. */
+function fromConfig({ className, config }: InitializerConfig): Initializer {
+  const preset = PRESET_CLASSES[className];
+  if (preset) return fromConfig(PRESETS[preset]);
+  switch (className) {
+    case 'Zeros':
+      return (shape) => new Float32Array(size(shape));
+    case 'Ones':
+      return (shape) => new Float32Array(size(shape)).fill(1);
+    case 'Constant': {
+      const value = numberOr(config, 'value', 0);
+      return (shape) => new Float32Array(size(shape)).fill(value);
+    }
+    case 'RandomUniform': {
+      const [low, high] = [numberOr(config, 'minval', -0.05), numberOr(config, 'maxval', 0.05)];
+      return (shape, random) => Float32Array.from({ length: size(shape) }, () => random.uniform(low, high));
+    }
+    case 'RandomNormal':
+    case 'TruncatedNormal': {
+      const [mean, stddev] = [numberOr(config, 'mean', 0), numberOr(config, 'stddev', 0.05)];
+      const draw = className === 'RandomNormal' ? (r: Random) => mean + stddev * r.normal() : (r: Random) => truncatedNormal(r, mean, stddev);
+      return (shape, random) => Float32Array.from({ length: size(shape) }, () => draw(random));
+    }
+    case 'VarianceScaling': {
+      const mode = config.mode ?? 'fan_in';
+      const distribution = config.distribution ?? 'truncated_normal';
+      if (mode !== 'fan_in' && mode !== 'fan_out' && mode !== 'fan_avg') {
+        throw new Error(`VarianceScaling mode must be 'fan_in', 'fan_out' or 'fan_avg'. Received: mode=${JSON.stringify(mode)}.`);
+      }
+      if (!['uniform', 'normal', 'truncated_normal', 'untruncated_normal'].includes(distribution as string)) {
+        throw new Error(`VarianceScaling distribution must be 'uniform', 'normal', 'truncated_normal' or 'untruncated_normal'. Received: distribution=${JSON.stringify(distribution)}.`);
+      }
+      return varianceScaling(numberOr(config, 'scale', 1), mode, distribution as Distribution);
+    }
+    default:
+      throw new Error(`Unknown initializer class '${className}'. Known classes: ${KNOWN_CLASSES.join(', ')}.`);
+  }
+}
+
+function isConfig(spec: unknown): spec is InitializerConfig {
+  return typeof spec === 'object' && spec !== null && typeof (spec as InitializerConfig).className === 'string';
+}
+
+/** Resolves an initialiser by name or saved config, with an error listing the valid names. */
+export function getInitializer(spec: InitializerSpec): Initializer {
+  if (typeof spec === 'function') return spec;
+  if (isConfig(spec)) return fromConfig({ className: spec.className, config: spec.config ?? {} });
+  const preset = typeof spec === 'string' ? presetName(spec) : undefined;
+  if (!preset) {
+    throw new Error(`Unknown initializer ${JSON.stringify(spec)}. Valid initializers: ${Object.keys(PRESETS).join(', ')}, or a config such as { className: 'VarianceScaling', config: { scale: 1, mode: 'fan_avg', distribution: 'uniform' } }.`);
+  }
+  return fromConfig(PRESETS[preset]);
+}
+
+/**
+ * The plain-data config an initializer is saved as; `where` names the layer field in the error
+ * for a custom function, which has no config.
+ */
+export function initializerConfig(spec: InitializerSpec, where: string): InitializerConfig {
+  if (typeof spec === 'function') {
+    throw new Error(`${where} is a custom function, which cannot be saved. Use a named initializer (e.g. 'glorotUniform') or a config ({ className, config }) to save this model.`);
+  }
+  if (isConfig(spec)) return { className: spec.className, config: { ...(spec.config ?? {}) } };
+  getInitializer(spec);
+  const preset = PRESETS[presetName(spec)!];
+  return { className: preset.className, config: { ...preset.config } };
 }

@@ -1,5 +1,5 @@
 import { registerLayer } from './registry.js';
-import { getInitializer, type Initializer, type InitializerName } from '../initializers/initializers.js';
+import { getInitializer, initializerConfig, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
 import { appliedActivation, getActivation, type ActivationName } from './activations.js';
 import { formatShape, Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 
@@ -11,10 +11,10 @@ export interface DenseArgs extends LayerArgs {
   activation?: ActivationName | null;
   /** Whether to add a bias vector (default true). */
   useBias?: boolean;
-  /** Kernel initializer (default glorotUniform). */
-  kernelInitializer?: InitializerName | Initializer;
+  /** Kernel initializer: a name, a saved config, or a function (default glorotUniform). */
+  kernelInitializer?: InitializerSpec;
   /** Bias initializer (default zeros). */
-  biasInitializer?: InitializerName | Initializer;
+  biasInitializer?: InitializerSpec;
 }
 
 /**
@@ -26,6 +26,8 @@ export class Dense extends Layer {
   readonly units: number;
   readonly activation: ActivationName;
   readonly useBias: boolean;
+  readonly #kernelInitializerSpec: InitializerSpec;
+  readonly #biasInitializerSpec: InitializerSpec;
   readonly #kernelInitializer: Initializer;
   readonly #biasInitializer: Initializer;
   #inputUnits = 0;
@@ -38,8 +40,10 @@ export class Dense extends Layer {
     this.units = args.units;
     this.activation = getActivation(args.activation, this.name);
     this.useBias = args.useBias ?? true;
-    this.#kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform');
-    this.#biasInitializer = getInitializer(args.biasInitializer ?? 'zeros');
+    this.#kernelInitializerSpec = args.kernelInitializer ?? 'glorotUniform';
+    this.#biasInitializerSpec = args.biasInitializer ?? 'zeros';
+    this.#kernelInitializer = getInitializer(this.#kernelInitializerSpec);
+    this.#biasInitializer = getInitializer(this.#biasInitializerSpec);
   }
 
   override get outputActivation(): string {
@@ -86,7 +90,20 @@ export class Dense extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), units: this.units, activation: this.activation, useBias: this.useBias };
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: this.activation,
+      useBias: this.useBias,
+      kernelInitializer: initializerConfig(this.#kernelInitializerSpec, `Dense layer '${this.name}' kernelInitializer`),
+      biasInitializer: initializerConfig(this.#biasInitializerSpec, `Dense layer '${this.name}' biasInitializer`),
+      // Keras and TensorFlow.js write these fields; kerasm has none of them.
+      kernelRegularizer: null,
+      biasRegularizer: null,
+      activityRegularizer: null,
+      kernelConstraint: null,
+      biasConstraint: null,
+    };
   }
 }
 

@@ -14,6 +14,8 @@ export interface LayerArgs {
   batchInputShape?: readonly (number | null)[];
   /** Whether the layer's weights are updated by training (default true). */
   trainable?: boolean;
+  /** Element type of the layer's weights and outputs; kerasm computes in `'float32'` only. */
+  dtype?: 'float32';
 }
 
 /** A weight a layer declares in `build`; the model allocates and initialises it. */
@@ -84,6 +86,9 @@ export abstract class Layer {
     if (args.inputShape && args.batchInputShape) {
       throw new Error(`Layer '${this.name}': give inputShape or batchInputShape, not both.`);
     }
+    if (args.dtype !== undefined && args.dtype !== 'float32') {
+      throw new Error(`Layer '${this.name}': kerasm computes in float32 only. Received: dtype=${JSON.stringify(args.dtype)}. Remove dtype or set it to 'float32'.`);
+    }
     const shape = args.inputShape ?? args.batchInputShape?.slice(1);
     if (shape) {
       if (!shape.every((d) => Number.isInteger(d) && (d as number) > 0)) {
@@ -142,7 +147,10 @@ export abstract class Layer {
   /** Plain-data configuration, Keras names in camelCase. */
   getConfig(): Record<string, unknown> {
     const config: Record<string, unknown> = { name: this.name, trainable: this.trainable };
-    if (this.declaredInputShape) config.batchInputShape = [null, ...this.declaredInputShape];
+    if (this.declaredInputShape) {
+      config.batchInputShape = [null, ...this.declaredInputShape];
+      config.dtype = 'float32';
+    }
     return config;
   }
 }

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommandLine } from './args.js';
+import { UsageError } from './errors.js';
+
+describe('evaluate / predict / summary flags', () => {
+  it('parses a folder and the defaults', () => {
+    expect(parseCommandLine(['evaluate', 'm'])).toEqual({ kind: 'evaluate', options: { dir: 'm', batchSize: 64, json: false, relaxedSimd: true } });
+    expect(parseCommandLine(['predict', 'm', '--count', '3', '--json'])).toEqual({ kind: 'predict', options: { dir: 'm', count: 3, json: true, relaxedSimd: true } });
+    expect(parseCommandLine(['predict', '--input', 'a.PNG', 'm'])).toMatchObject({ options: { input: 'a.PNG', count: 10 } });
+    expect(parseCommandLine(['summary', 'm', '--no-relaxed-simd'])).toEqual({ kind: 'summary', options: { dir: 'm', json: false, relaxedSimd: false } });
+    expect(parseCommandLine(['help', 'predict'])).toEqual({ kind: 'help', topic: 'predict' });
+    expect(parseCommandLine(['summary', '-h'])).toEqual({ kind: 'help', topic: 'summary' });
+  });
+
+  it('train --save takes a folder', () => {
+    expect(parseCommandLine(['train', '--save', 'out/m'])).toMatchObject({ kind: 'train', options: { save: 'out/m' } });
+    expect(() => parseCommandLine(['train', '--save', ' '])).toThrow(/Invalid value for --save: received ' ', expected a folder/);
+  });
+
+  it.each([
+    [['evaluate'], /needs exactly one model folder.*Received: none/],
+    [['evaluate', 'm', '--batch-size', 'x'], /Invalid value for --batch-size: received 'x'/],
+    [['predict', 'm', '--count', '-1'], /Invalid value for --count: received '-1', expected an integer from 1 to 10000/],
+    [['summary', 'm', '--count', '2'], /Unknown option '--count' for 'kerasm summary'/],
+  ])('%j is a usage error', (argv, message) => {
+    expect(() => parseCommandLine(argv)).toThrow(UsageError);
+    expect(() => parseCommandLine(argv)).toThrow(message);
+  });
+});

@@ -1,0 +1,108 @@
+import { artifactsFromModelJSON, artifactsInfo, checkGroupBytes, modelJSONFor, parseModelJSON } from '../artifacts_json.js';
+import { writeFileAtomic } from '../atomic_write.js';
+import type { IOHandler, ModelArtifacts, SaveResult } from '../types.js';
+import { concatWeightData } from '../weights.js';
+
+/** The `file://` prefix; what follows is a path (`file:///abs`, `file://relative`), as in tfjs-node. */
+export const FILE_SCHEME = 'file://';
+
+/**
+ * A Node file-system handler: saves a folder holding `model.json` and one weights file, and loads
+ * from a `model.json` path or the folder. Saving is atomic: the weights go to a new file named by
+ * their content hash, then `model.json` is replaced in one rename, which commits the save; the
+ * previous weights file is removed only after that. An interrupted save leaves the previous model
+ * loadable.
+ *
+ * @example
+ * ```ts
+ * await model.save(km.io.fileSystem('out/mnist'));
+ * const again = await km.loadLayersModel(km.io.fileSystem('out/mnist/model.json'));
+ * ```
+ */
+export function fileSystem(path: string): IOHandler {
+  const target = path.startsWith(FILE_SCHEME) ? path.slice(FILE_SCHEME.length) : path;
+  if (target === '') throw new Error(`fileSystem() needs a folder or model.json path. Received: '${path}'.`);
+  return {
+    save: (artifacts) => saveToFolder(target, artifacts),
+    load: () => loadFromPath(target),
+  };
+}
+
+async function saveToFolder(folder: string, artifacts: ModelArtifacts): Promise<SaveResult> {
+  const fs = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { createHash } = await import('node:crypto');
+  if (folder.endsWith('.json')) {
+    throw new Error(`Models are saved to a folder, which then holds model.json and the weights. Received the file path '${folder}'; pass its folder instead.`);
+  }
+  await fs.mkdir(folder, { recursive: true });
+  const modelPath = join(folder, 'model.json');
+  const previous = await previousWeightFiles(modelPath);
+  const data = new Uint8Array(concatWeightData(artifacts.weightData));
+  const weightsFile = `weights-${createHash('sha256').update(data).digest('hex').slice(0, 16)}.bin`;
+  await writeFileAtomic(join(folder, weightsFile), data);
+  try {
+    await writeFileAtomic(modelPath, JSON.stringify(modelJSONFor(artifacts, weightsFile)));
+  } catch (err) {
+    // The save never committed: drop its weights unless the previous model.json still uses them.
+    if (!previous.includes(weightsFile)) await fs.rm(join(folder, weightsFile), { force: true });
+    throw err;
+  }
+  for (const old of previous) {
+    if (old !== weightsFile) await fs.rm(join(folder, old), { force: true });
+  }
+  return { modelArtifactsInfo: artifactsInfo(artifacts) };
+}
+
+/** Weight files the model.json being replaced refers to (none when it is missing or unreadable). */
+async function previousWeightFiles(modelPath: string): Promise<string[]> {
+  const fs = await import('node:fs/promises');
+  try {
+    const json = parseModelJSON(await fs.readFile(modelPath, 'utf8'), modelPath);
+    // Only plain names in the folder: never delete what a hand-edited manifest points elsewhere.
+    return json.weightsManifest.flatMap((g) => g.paths).filter((p) => /^[\w.-]+$/.test(p));
+  } catch {
+    return [];
+  }
+}
+
+async function loadFromPath(path: string): Promise<ModelArtifacts> {
+  const fs = await import('node:fs/promises');
+  const { dirname, join } = await import('node:path');
+  const stat = await fs.stat(path).catch(() => null);
+  const modelPath = stat?.isDirectory() || (!stat && !path.endsWith('.json')) ? join(path, 'model.json') : path;
+  let text: string;
+  try {
+    text = await fs.readFile(modelPath, 'utf8');
+  } catch (err) {
+    throw new Error(`Cannot read ${modelPath} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Pass the folder model.save() wrote, or the path of its model.json.`);
+  }
+  const json = parseModelJSON(text, modelPath);
+  const buffers: Uint8Array[] = [];
+  for (const group of json.weightsManifest) {
+    const files = group.paths.map((p) => join(dirname(modelPath), p));
+    const parts: Uint8Array[] = [];
+    for (const file of files) {
+      try {
+        parts.push(await fs.readFile(file));
+      } catch (err) {
+        const names = group.weights.map((w) => w.name).join(', ');
+        throw new Error(`Cannot read weights file ${file}, listed in ${modelPath} for weights ${names} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Keep the weights files next to model.json, or save the model again.`);
+      }
+    }
+    const bytes = concatBytes(parts);
+    checkGroupBytes(group, bytes.byteLength, files.join(' + '));
+    buffers.push(bytes);
+  }
+  return artifactsFromModelJSON(json, concatBytes(buffers).buffer as ArrayBuffer);
+}
+
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.byteLength, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.byteLength;
+  }
+  return out;
+}

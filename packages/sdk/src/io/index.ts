@@ -1,0 +1,18 @@
+/**
+ * Saving and loading models in the TensorFlow.js LayersModel format, and the places models are
+ * stored (`km.io`). Handlers are interchangeable with tfjs' `IOHandler`s.
+ *
+ * @example
+ * ```ts
+ * await model.save('file://out/mnist', { includeOptimizer: true });
+ * const model = await km.loadLayersModel('file://out/mnist/model.json');
+ * ```
+ */
+export { fileSystem } from './handlers/file.js';
+export { http, type HttpOptions } from './handlers/http.js';
+export { browserIndexedDB } from './handlers/indexeddb.js';
+export { browserLocalStorage } from './handlers/local_storage.js';
+export { browserDownloads } from './handlers/browser_downloads.js';
+export { fromMemory, withSaveHandler } from './handlers/memory.js';
+export { modelArtifacts, type SaveConfig } from './save_model.js';
+export type { IOHandler, ModelArtifacts, ModelArtifactsInfo, ModelJSON, SaveResult, TrainingConfig, WeightSpec, WeightsManifestEntry } from './types.js';

@@ -1,0 +1,92 @@
+import type { Layer } from '../layers/layer.js';
+import { layerFromConfig } from '../layers/registry.js';
+import { renameKeys, toCamelCase, toSnakeCase } from './keras_names.js';
+
+/** What kerasm writes as `keras_version` and `backend` (tfjs writes its own; readers ignore both). */
+export const KERAS_VERSION = 'kerasm 0.0.0';
+
+/** A Sequential model's topology as tfjs-layers writes it: Keras-2 class names and snake_case configs. */
+export function sequentialTopology(name: string, layers: readonly Layer[]): Record<string, unknown> {
+  return {
+    class_name: 'Sequential',
+    config: {
+      name,
+      layers: layers.map((layer) => ({ class_name: layer.className, config: renameKeys(layer.getConfig(), toSnakeCase) })),
+    },
+    keras_version: KERAS_VERSION,
+    backend: 'kerasm',
+  };
+}
+
+/** The layers and model name a saved topology describes. */
+export interface ParsedTopology {
+  name: string;
+  layers: Layer[];
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Rebuilds the layers of a saved Sequential model. Reads what tfjs writes, Keras' converter
+ * wrapper (`model_config`), Keras 2 and 3 `InputLayer`s (`batch_input_shape`, `batch_shape`) and
+ * Keras 3 dtype policies. Every error names `source` and the layer at fault.
+ */
+export function layersFromTopology(topology: unknown, source: string): ParsedTopology {
+  if (!isObject(topology)) throw new Error(`${source}: modelTopology must be an object. Received: ${describe(topology)}.`);
+  const model = isObject(topology.model_config) ? topology.model_config : topology;
+  const className = model.class_name;
+  if (className !== 'Sequential') {
+    throw new Error(`${source}: kerasm loads Sequential models; this model is a '${String(className)}'. Rebuild it as a Sequential model, or load it with TensorFlow.js.`);
+  }
+  // Keras < 2.2.3 wrote the layer list itself as the config.
+  const config = Array.isArray(model.config) ? { layers: model.config } : model.config;
+  if (!isObject(config) || !Array.isArray(config.layers)) {
+    throw new Error(`${source}: a Sequential model's config needs a 'layers' array. Received: config=${describe(config)}.`);
+  }
+  const layers: Layer[] = [];
+  let pendingInputShape: unknown;
+  config.layers.forEach((entry: unknown, i: number) => {
+    const where = `${source}: layer ${i}`;
+    if (!isObject(entry) || typeof entry.class_name !== 'string' || !isObject(entry.config)) {
+      throw new Error(`${where} must be {class_name, config}. Received: ${describe(entry)}.`);
+    }
+    const layerConfig = normalizeConfig(entry.config, `${where} '${String(entry.config.name ?? '?')}' (${entry.class_name})`);
+    if (entry.class_name === 'InputLayer') {
+      pendingInputShape = layerConfig.batchInputShape;
+      return;
+    }
+    if (pendingInputShape !== undefined && layerConfig.batchInputShape === undefined) layerConfig.batchInputShape = pendingInputShape;
+    pendingInputShape = undefined;
+    try {
+      layers.push(layerFromConfig(entry.class_name, layerConfig));
+    } catch (err) {
+      throw new Error(`${where} '${String(layerConfig.name ?? '?')}' (${entry.class_name}): ${(err as Error).message}`);
+    }
+  });
+  if (layers.length === 0) throw new Error(`${source}: the model has no layers.`);
+  return { name: typeof config.name === 'string' ? config.name : 'sequential', layers };
+}
+
+/** camelCase keys, one input-shape field, a plain dtype; rejects features kerasm does not have. */
+function normalizeConfig(snake: Json, where: string): Json {
+  const config = renameKeys(snake, toCamelCase) as Json;
+  if (config.batchShape !== undefined && config.batchInputShape === undefined) config.batchInputShape = config.batchShape;
+  delete config.batchShape;
+  // Keras 3 writes dtype as a policy object: {class_name: 'DTypePolicy', config: {name: 'float32'}}.
+  if (isObject(config.dtype) && isObject(config.dtype.config)) config.dtype = config.dtype.config.name;
+  for (const [key, value] of Object.entries(config)) {
+    if (/(Regularizer|Constraint)$/.test(key) && value !== null && value !== undefined) {
+      throw new Error(`${where} uses ${key}=${JSON.stringify(value)}; kerasm has no regularizers or constraints. Remove it from the model before saving, or set it to null in model.json.`);
+    }
+  }
+  return config;
+}
+
+function describe(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 80)}...` : text;
+}

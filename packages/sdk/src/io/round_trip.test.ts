@@ -1,0 +1,40 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import { describe, it } from 'vitest';
+import * as km from '../index.js';
+import { checkLayersModelRoundTrip } from './testing/round_trip.js';
+
+describe('LayersModel format round trip with tfjs 4.22, both directions', () => {
+  it('Dense (activations, no bias, each initializer preset)', async () => {
+    await checkLayersModelRoundTrip({
+      inputShape: [6],
+      kerasm: () => [
+        km.layers.dense({ inputShape: [6], units: 5, activation: 'tanh', useBias: false, kernelInitializer: 'heNormal' }),
+        km.layers.dense({ units: 4, activation: 'relu', kernelInitializer: 'lecunUniform', biasInitializer: 'ones' }),
+        km.layers.dense({ units: 3, activation: 'sigmoid', kernelInitializer: 'glorotNormal' }),
+        km.layers.dense({ units: 3, activation: 'softmax' }),
+      ],
+      tfjs: () => [
+        tfl.layers.dense({ inputShape: [6], units: 5, activation: 'tanh', useBias: false }),
+        tfl.layers.dense({ units: 4, activation: 'relu', biasInitializer: 'randomNormal' }),
+        tfl.layers.dense({ units: 3, activation: 'sigmoid' }),
+        tfl.layers.dense({ units: 3, activation: 'softmax' }),
+      ],
+    });
+  });
+
+  it('Flatten', async () => {
+    await checkLayersModelRoundTrip({
+      inputShape: [3, 4],
+      kerasm: () => [km.layers.flatten({ inputShape: [3, 4] }), km.layers.dense({ units: 2 })],
+      tfjs: () => [tfl.layers.flatten({ inputShape: [3, 4] }), tfl.layers.dense({ units: 2 })],
+    });
+  });
+
+  it('Activation', async () => {
+    await checkLayersModelRoundTrip({
+      inputShape: [4],
+      kerasm: () => [km.layers.activation({ inputShape: [4], activation: 'relu' }), km.layers.dense({ units: 3 }), km.layers.activation({ activation: 'softmax' })],
+      tfjs: () => [tfl.layers.activation({ inputShape: [4], activation: 'relu' }), tfl.layers.dense({ units: 3 }), tfl.layers.activation({ activation: 'softmax' })],
+    });
+  });
+});

@@ -1,0 +1,59 @@
+import { backend, ready } from '../backend/registry.js';
+import type { LayersModel } from '../engine/model.js';
+import { renameKeys, toSnakeCase } from './keras_names.js';
+import { sequentialTopology } from './layers_model_format.js';
+import { optimizerWeights } from './optimizer_weights.js';
+import { handlerFor } from './router.js';
+import { trainingConfigOf } from './training_config.js';
+import type { IOHandler, ModelArtifacts, SaveResult } from './types.js';
+import { encodeWeights, type NamedWeight } from './weights.js';
+
+/** What `generatedBy` says in saved models. */
+export const GENERATED_BY = 'kerasm v0.0.0';
+
+/** Options of `model.save`. */
+export interface SaveConfig {
+  /**
+   * Also save the optimizer's state (moments, iteration count) so training can resume exactly
+   * (default false, as in tfjs). The model must be compiled.
+   */
+  includeOptimizer?: boolean;
+}
+
+/** The artifacts (topology, training config, weight manifest and bytes) that save a model. */
+export async function modelArtifacts(model: LayersModel, config: SaveConfig = {}): Promise<ModelArtifacts> {
+  await ready();
+  const values = model.getWeights();
+  const names = model.layers.flatMap((l) => l.weightSpecs.map((w) => w.name));
+  const weights: NamedWeight[] = values.map((t, i) => ({ name: names[i], shape: [...t.shape], values: t.dataSync() }));
+  if (config.includeOptimizer) {
+    if (!model.optimizer) {
+      throw new Error(`Model '${model.name}' is not compiled, so it has no optimizer state to save. Compile it first, or save with { includeOptimizer: false }.`);
+    }
+    weights.push(...optimizerWeights(model.optimizer, model.layers, backend()));
+  }
+  const topology = sequentialTopology(model.name, model.layers);
+  const first = (topology.config as { layers: { config: Record<string, unknown> }[] }).layers[0].config;
+  // A model built from data rather than a declared inputShape still saves its input shape.
+  if (first.batch_input_shape === undefined && model.inputShape) {
+    Object.assign(first, renameKeys({ batchInputShape: [null, ...model.inputShape], dtype: 'float32' }, toSnakeCase));
+  }
+  const { specs, data } = encodeWeights(weights);
+  const artifacts: ModelArtifacts = {
+    modelTopology: topology,
+    format: 'layers-model',
+    generatedBy: GENERATED_BY,
+    convertedBy: null,
+    weightSpecs: specs,
+    weightData: data,
+  };
+  const trainingConfig = trainingConfigOf(model);
+  if (trainingConfig) artifacts.trainingConfig = trainingConfig;
+  return artifacts;
+}
+
+/** `model.save`: builds the artifacts and hands them to the handler the destination names. */
+export async function saveModel(model: LayersModel, destination: string | IOHandler, config: SaveConfig = {}): Promise<SaveResult> {
+  const handler = await handlerFor(destination, 'save');
+  return handler.save!(await modelArtifacts(model, config));
+}

@@ -1,0 +1,85 @@
+/**
+ * The TensorFlow.js LayersModel format as plain types, field for field as tfjs-layers 4.22 reads
+ * and writes it, so kerasm handlers and tfjs `IOHandler`s are interchangeable.
+ */
+
+/** Element types a weight can be stored as (before dequantization). */
+export type WeightDType = 'float32' | 'int32';
+
+/** How a quantized weight is stored: `value = stored · scale + min` for uint8/uint16, or half floats. */
+export interface WeightQuantization {
+  dtype: 'uint8' | 'uint16' | 'float16';
+  scale?: number;
+  min?: number;
+  original_dtype?: string;
+}
+
+/** One weight in the manifest; the binary data holds the weights back to back in this order. */
+export interface WeightSpec {
+  name: string;
+  shape: number[];
+  dtype: WeightDType | string;
+  /** `'optimizer'` marks optimizer state (moments, iteration count). */
+  group?: string;
+  quantization?: WeightQuantization;
+}
+
+/** One entry of `model.json`'s `weightsManifest`: binary files (concatenated) and the weights they hold. */
+export interface WeightsManifestEntry {
+  paths: string[];
+  weights: WeightSpec[];
+}
+
+/** `trainingConfig` as tfjs writes it (`optimizer_config.config` keeps tfjs' camelCase keys). */
+export interface TrainingConfig {
+  loss: string | string[] | Record<string, string>;
+  metrics?: string[] | Record<string, unknown>;
+  optimizer_config: { class_name: string; config: Record<string, unknown> };
+  [key: string]: unknown;
+}
+
+/** Everything a saved model consists of, independent of where it is stored. */
+export interface ModelArtifacts {
+  /** Keras topology: `{class_name: 'Sequential', config: {...}}` (or Keras' `{model_config: ...}` wrapper). */
+  modelTopology?: Record<string, unknown> | ArrayBuffer;
+  trainingConfig?: TrainingConfig;
+  weightSpecs?: WeightSpec[];
+  /** The weights' bytes in `weightSpecs` order; tfjs 4.22 may split them over several buffers. */
+  weightData?: ArrayBuffer | ArrayBuffer[];
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string | null;
+  userDefinedMetadata?: Record<string, unknown>;
+}
+
+/** What a save reports (tfjs' `SaveResult`). */
+export interface SaveResult {
+  modelArtifactsInfo: ModelArtifactsInfo;
+  responses?: unknown[];
+}
+
+/** Sizes of what was saved. */
+export interface ModelArtifactsInfo {
+  dateSaved: Date;
+  modelTopologyType: 'JSON';
+  modelTopologyBytes?: number;
+  weightSpecsBytes?: number;
+  weightDataBytes?: number;
+}
+
+/** A place models are saved to or loaded from (tfjs' `IOHandler`): either method may be missing. */
+export interface IOHandler {
+  save?(artifacts: ModelArtifacts): Promise<SaveResult>;
+  load?(): Promise<ModelArtifacts>;
+}
+
+/** `model.json` as stored on disk or served over HTTP. */
+export interface ModelJSON {
+  modelTopology: Record<string, unknown>;
+  weightsManifest: WeightsManifestEntry[];
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string | null;
+  trainingConfig?: TrainingConfig;
+  userDefinedMetadata?: Record<string, unknown>;
+}

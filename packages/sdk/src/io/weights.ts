@@ -1,0 +1,125 @@
+import type { WeightSpec } from './types.js';
+
+/** A weight's values with its name and shape, as saved or loaded. */
+export interface NamedWeight {
+  name: string;
+  shape: number[];
+  values: Float32Array | Int32Array;
+  /** `'optimizer'` for optimizer state. */
+  group?: string;
+}
+
+/** Bytes per stored element, by stored dtype (the quantized dtype where there is one). */
+const BYTES: Record<string, number> = { float32: 4, int32: 4, uint8: 1, uint16: 2, float16: 2 };
+
+function count(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** The manifest entries and the little-endian bytes of `weights`, back to back in order. */
+export function encodeWeights(weights: readonly NamedWeight[]): { specs: WeightSpec[]; data: ArrayBuffer } {
+  const seen = new Set<string>();
+  for (const w of weights) {
+    if (seen.has(w.name)) throw new Error(`Two weights are named '${w.name}'; weight names must be unique to save a model. Give the layers distinct names.`);
+    seen.add(w.name);
+  }
+  const total = weights.reduce((sum, w) => sum + w.values.length * 4, 0);
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  const specs = weights.map((w) => {
+    bytes.set(new Uint8Array(w.values.buffer, w.values.byteOffset, w.values.byteLength), offset);
+    offset += w.values.byteLength;
+    const spec: WeightSpec = { name: w.name, shape: [...w.shape], dtype: w.values instanceof Int32Array ? 'int32' : 'float32' };
+    if (w.group) spec.group = w.group;
+    return spec;
+  });
+  return { specs, data: bytes.buffer };
+}
+
+/** Joins tfjs' weight data, which may come as one buffer or several. */
+export function concatWeightData(data: ArrayBuffer | ArrayBuffer[] | undefined): ArrayBuffer {
+  if (data === undefined) return new ArrayBuffer(0);
+  if (!Array.isArray(data)) return data;
+  const out = new Uint8Array(data.reduce((sum, b) => sum + b.byteLength, 0));
+  let offset = 0;
+  for (const b of data) {
+    out.set(new Uint8Array(b), offset);
+    offset += b.byteLength;
+  }
+  return out.buffer;
+}
+
+/**
+ * Decodes the weights the manifest describes from `data`, dequantizing uint8/uint16/float16 as
+ * tfjs does. `source` (a file or URL) is named in every error, with the weight at fault.
+ */
+export function decodeWeights(specs: readonly WeightSpec[], data: ArrayBuffer, source: string): Map<string, NamedWeight> {
+  const out = new Map<string, NamedWeight>();
+  let offset = 0;
+  for (const spec of specs) {
+    checkSpec(spec, source);
+    const stored = spec.quantization?.dtype ?? spec.dtype;
+    const n = count(spec.shape);
+    const byteLength = n * BYTES[stored];
+    if (offset + byteLength > data.byteLength) {
+      throw new Error(
+        `${source} is truncated: weight '${spec.name}' (shape [${spec.shape.join(', ')}], ${stored}) needs bytes ${offset}..${offset + byteLength}, but the weight data has only ${data.byteLength} bytes. Save the model again or restore the complete file.`,
+      );
+    }
+    const values = decodeOne(spec, stored, data.slice(offset, offset + byteLength), n);
+    out.set(spec.name, { name: spec.name, shape: [...spec.shape], values, ...(spec.group ? { group: spec.group } : {}) });
+    offset += byteLength;
+  }
+  if (offset !== data.byteLength) {
+    throw new Error(`${source} has ${data.byteLength} bytes of weight data, but its manifest describes ${offset}. The binary files and model.json do not belong together: save the model again.`);
+  }
+  return out;
+}
+
+function checkSpec(spec: WeightSpec, source: string): void {
+  const what = `${source}: weight '${spec.name}'`;
+  if (typeof spec.name !== 'string') throw new Error(`${source}: a weight in the manifest has no name. Received: ${JSON.stringify(spec)}.`);
+  if (!Array.isArray(spec.shape) || !spec.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new Error(`${what} has an invalid shape; expected an array of non-negative integers. Received: shape=${JSON.stringify(spec.shape)}.`);
+  }
+  if (spec.dtype !== 'float32' && spec.dtype !== 'int32') {
+    throw new Error(`${what} has dtype '${spec.dtype}'; kerasm reads float32 and int32 weights (optionally quantized). Convert the model with float32 weights.`);
+  }
+  const q = spec.quantization;
+  if (q) {
+    if (q.dtype !== 'uint8' && q.dtype !== 'uint16' && q.dtype !== 'float16') {
+      throw new Error(`${what} has quantization dtype '${q.dtype}'; expected 'uint8', 'uint16' or 'float16'.`);
+    }
+    if (q.dtype !== 'float16' && !(Number.isFinite(q.scale) && Number.isFinite(q.min))) {
+      throw new Error(`${what} is ${q.dtype}-quantized but lacks a finite scale and min. Received: scale=${q.scale}, min=${q.min}.`);
+    }
+  }
+}
+
+function decodeOne(spec: WeightSpec, stored: string, bytes: ArrayBuffer, n: number): Float32Array | Int32Array {
+  const q = spec.quantization;
+  const target = spec.dtype === 'int32' ? new Int32Array(n) : new Float32Array(n);
+  if (!q) return spec.dtype === 'int32' ? new Int32Array(bytes) : new Float32Array(bytes);
+  if (stored === 'float16') {
+    const halves = new Uint16Array(bytes);
+    for (let i = 0; i < n; i++) target[i] = halfToFloat(halves[i]);
+  } else {
+    const ints = stored === 'uint8' ? new Uint8Array(bytes) : new Uint16Array(bytes);
+    // tfjs rounds dequantized int32 weights; float weights keep the affine value.
+    for (let i = 0; i < n; i++) {
+      const v = ints[i] * q.scale! + q.min!;
+      target[i] = spec.dtype === 'int32' ? Math.round(v) : v;
+    }
+  }
+  return target;
+}
+
+/** An IEEE 754 half-precision bit pattern as a number. */
+export function halfToFloat(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >> 10) & 0x1f;
+  const mantissa = bits & 0x3ff;
+  if (exponent === 0) return sign * mantissa * 2 ** -24;
+  if (exponent === 0x1f) return mantissa ? Number.NaN : sign * Infinity;
+  return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
+}

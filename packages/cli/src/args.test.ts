@@ -59,7 +59,14 @@ describe('kerasm train options', () => {
       verbose: 1,
       json: false,
       relaxedSimd: true,
+      backend: 'wasm',
     });
+  });
+
+  it('takes a Node backend and explains the browser-only ones', () => {
+    expect(trainOptions('--backend', 'tfjs-cpu').backend).toBe('tfjs-cpu');
+    expect(() => trainOptions('--backend', 'tfjs-webgl')).toThrow("Invalid value for --backend: received 'tfjs-webgl', expected one of wasm, tfjs-wasm, tfjs-cpu, tfjs-node, tfjs-node-gpu. tfjs-webgl runs only in browsers (see the web demo).");
+    expect(() => trainOptions('--backend', 'gpu')).toThrow("Invalid value for --backend: received 'gpu', expected one of wasm, tfjs-wasm, tfjs-cpu, tfjs-node, tfjs-node-gpu.");
   });
 
   it('reads each flag', () => {

@@ -26,6 +26,8 @@ export interface TrainOptions {
   relaxedSimd: boolean;
   /** A folder to save the trained model to (TensorFlow.js LayersModel format), if any. */
   save?: string;
+  /** The kerasm backend to train on. */
+  backend: string;
 }
 
 /** A parsed command line. */
@@ -46,7 +48,11 @@ export const TRAIN_DEFAULTS: Readonly<TrainOptions> = Object.freeze({
   verbose: 1,
   json: false,
   relaxedSimd: true,
+  backend: 'wasm',
 });
+
+/** Backends `--backend` accepts in Node (tfjs-webgl and tfjs-webgpu need a browser). */
+export const NODE_BACKENDS = ['wasm', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-node', 'tfjs-node-gpu'] as const;
 
 /** Inclusive bounds of the integer flags; help quotes them too. */
 export const LIMITS = {
@@ -76,6 +82,7 @@ const TRAIN_OPTIONS = {
   json: { type: 'boolean' },
   'no-relaxed-simd': { type: 'boolean' },
   save: { type: 'string' },
+  backend: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -134,6 +141,7 @@ function parseTrain(rest: readonly string[]): Command {
     verbose: optional(values.verbose, d.verbose, parseVerbose),
     json: values.json ?? d.json,
     relaxedSimd: values['no-relaxed-simd'] ? false : d.relaxedSimd,
+    backend: optional(values.backend, d.backend, parseBackend),
   };
   if (values.save !== undefined) {
     if (values.save.trim() === '') throw invalidValue('--save', values.save, 'a folder to save the model to, e.g. --save models/mnist');
@@ -154,6 +162,12 @@ function optional<T>(raw: string | undefined, fallback: T, parse: (raw: string) 
 
 const INTEGER = /^[+-]?\d+$/;
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+function parseBackend(raw: string): string {
+  if ((NODE_BACKENDS as readonly string[]).includes(raw)) return raw;
+  const browserOnly = raw === 'tfjs-webgl' || raw === 'tfjs-webgpu' ? ` ${raw} runs only in browsers (see the web demo).` : '';
+  throw invalidValue('--backend', raw, `one of ${NODE_BACKENDS.join(', ')}.${browserOnly}`);
+}
 
 const parseEpochs = (raw: string) => integerIn('--epochs', raw, LIMITS.epochs);
 const parseBatchSize = (raw: string) => integerIn('--batch-size', raw, LIMITS.batchSize);

@@ -61,6 +61,9 @@ Options:
                           TensorFlow.js LayersModel format: model.json plus a weights file,
                           loadable by kerasm evaluate/predict/summary, km.loadLayersModel
                           and tf.loadLayersModel
+  --backend NAME          Where the kernels run: wasm (kerasm's SIMD core, the default),
+                          tfjs-wasm, tfjs-cpu, or tfjs-node / tfjs-node-gpu when installed;
+                          the TensorFlow.js packages load only when asked for
   --no-relaxed-simd       Use the plain WebAssembly SIMD kernels. By default kerasm turns on
                           relaxed SIMD (faster fused multiply-add), which Node 20 only
                           validates behind the V8 flag --experimental-wasm-relaxed-simd;
@@ -73,7 +76,7 @@ JSON output (--json):
   Each epoch also has val_loss and val_accuracy when --validation-split is above 0.
   seconds is the wall time of the epoch. samplesPerSecond counts training samples per
   second over epochs 2..N (the first pays for warm-up), or over the only epoch.
-  backend is the kernel set that ran: wasm-relaxed-simd or wasm-simd.
+  backend is the kernel set that ran: wasm-relaxed-simd, wasm-simd, tfjs-wasm, tfjs-cpu, ...
 
 Examples:
   kerasm train

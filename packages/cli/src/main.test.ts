@@ -74,6 +74,20 @@ describe.skipIf(!sdkBuilt)('kerasm binary', () => {
     for (const row of table.slice(1)) expect(row).toMatch(/^ {4}\d {10}\d {5}\d {2}[✓✗] +\d+\.\d%$/);
   });
 
+  it('trains on a TensorFlow.js backend with --backend and names it in the JSON', async () => {
+    const { code, stdout, stderr } = await kerasm('train', '--epochs', '1', '--json', '--backend', 'tfjs-wasm', '--units', '16');
+    expect(code, stderr).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.backend).toBe('tfjs-wasm');
+    expect(report.test.accuracy).toBeGreaterThan(0.85);
+  });
+
+  it('exits 1 naming the package to install for a backend that is not installed', async () => {
+    const { code, stderr } = await kerasm('train', '--epochs', '1', '--backend', 'tfjs-node');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^kerasm: Backend 'tfjs-node' needs @tensorflow\/tfjs-node, not installed here. Install it \(npm install @tensorflow\/tfjs-node@4.22.0\)/);
+  });
+
   it('exits 1 with the SDK message for a runtime error', async () => {
     const { code, stderr } = await kerasm('train', '--epochs', '1', '--json', '--validation-split', '0.99999999');
     expect(code).toBe(1);

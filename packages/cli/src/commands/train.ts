@@ -23,7 +23,7 @@ export async function runTrain(options: TrainOptions): Promise<void> {
 }
 
 async function train(options: TrainOptions): Promise<void> {
-  await km.ready();
+  await km.setBackend(options.backend);
   const backend = km.getBackendInfo().kernels;
   km.utils.setRandomSeed(options.seed);
 

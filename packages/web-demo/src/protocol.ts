@@ -33,6 +33,8 @@ export interface TestSamples {
   predictions: Int32Array;
 }
 
+// Extension point (issue #3, save/load): 'save' and 'load' messages (IndexedDB, files) join here
+// once the SDK can save models; the worker owns the model, so it does the saving.
 export type ToWorker =
   | { type: 'train'; config: TrainConfig }
   | { type: 'stop' }

@@ -172,9 +172,15 @@ describe('mnist.load of gzip files and subsets', () => {
     expect(gz.test.y.dataSync()).toEqual(plain.test.y.dataSync().subarray(0, 500));
   });
 
-  it('names a file that is not gzip', async () => {
+  it('takes IDX bytes a server already decompressed (Content-Encoding: gzip) as they are', async () => {
     await copyFile(join(DATA_DIR, NAMES[1]), join(dir, `${NAMES[1]}.gz`));
-    await expect(mnist.load({ dir, gzip: true })).rejects.toThrow(/train-labels-idx1-ubyte\.gz is not a gzip file: it starts with bytes 00 00, expected 1f 8b/);
+    const { train } = await mnist.load({ dir, gzip: true, trainSamples: 5 });
+    expect(Array.from(train.y.dataSync())).toEqual([5, 0, 4, 1, 9]);
+  });
+
+  it('names a file that is neither gzip nor IDX', async () => {
+    await writeFile(join(dir, `${NAMES[1]}.gz`), '<html>not found</html>');
+    await expect(mnist.load({ dir, gzip: true })).rejects.toThrow(/train-labels-idx1-ubyte\.gz is not a gzip file: it starts with bytes 3c 68, expected 1f 8b/);
   });
 
   it('names a damaged gzip file', async () => {

@@ -71,7 +71,10 @@ async function load(options: MnistLoadOptions = {}): Promise<MnistData> {
   const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(
     [FILES.trainImages, FILES.trainLabels, FILES.testImages, FILES.testLabels].map(async (name) => {
       const { bytes, where } = await source.read(name + suffix);
-      const raw = options.gzip ? await gunzip(bytes, where) : bytes;
+      // A server that sends .gz files with `Content-Encoding: gzip` (Vite's dev server does) has
+      // fetch decompress them already: IDX bytes (magic 00 00) are taken as they are.
+      const alreadyIdx = bytes[0] === 0 && bytes[1] === 0;
+      const raw = options.gzip && !alreadyIdx ? await gunzip(bytes, where) : bytes;
       return { parsed: parseIdx(raw, where, source.fix), where };
     }),
   );

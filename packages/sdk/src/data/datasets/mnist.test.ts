@@ -1,4 +1,5 @@
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -150,5 +151,46 @@ describe('mnist.load from a url', () => {
     await expect(mnist.load({ url: 'https://example.test/data' })).rejects.toThrow(
       /Could not fetch MNIST file https:\/\/example\.test\/data\/[a-z0-9-]+-ubyte: HTTP 404 Not Found/,
     );
+  });
+});
+
+describe('mnist.load of gzip files and subsets', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'kerasm-mnist-gz-'));
+    await Promise.all(NAMES.map(async (n) => writeFile(join(dir, `${n}.gz`), gzipSync(await readFile(join(DATA_DIR, n))))));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('decompresses .gz files to the same values as the uncompressed ones, keeping the first n', async () => {
+    const [gz, plain] = await Promise.all([mnist.load({ dir, gzip: true, trainSamples: 1000, testSamples: 500 }), mnist.load()]);
+    expect(gz.train.x.shape).toEqual([1000, 28, 28]);
+    expect(gz.test.y.shape).toEqual([500]);
+    expect(gz.train.x.dataSync()).toEqual(plain.train.x.dataSync().subarray(0, 1000 * 784));
+    expect(gz.test.y.dataSync()).toEqual(plain.test.y.dataSync().subarray(0, 500));
+  });
+
+  it('takes IDX bytes a server already decompressed (Content-Encoding: gzip) as they are', async () => {
+    await copyFile(join(DATA_DIR, NAMES[1]), join(dir, `${NAMES[1]}.gz`));
+    const { train } = await mnist.load({ dir, gzip: true, trainSamples: 5 });
+    expect(Array.from(train.y.dataSync())).toEqual([5, 0, 4, 1, 9]);
+  });
+
+  it('names a file that is neither gzip nor IDX', async () => {
+    await writeFile(join(dir, `${NAMES[1]}.gz`), '<html>not found</html>');
+    await expect(mnist.load({ dir, gzip: true })).rejects.toThrow(/train-labels-idx1-ubyte\.gz is not a gzip file: it starts with bytes 3c 68, expected 1f 8b/);
+  });
+
+  it('names a damaged gzip file', async () => {
+    const good = gzipSync(await readFile(join(DATA_DIR, NAMES[1])));
+    await writeFile(join(dir, `${NAMES[1]}.gz`), good.subarray(0, 40));
+    await expect(mnist.load({ dir, gzip: true })).rejects.toThrow(/Cannot decompress .*train-labels-idx1-ubyte\.gz: .*damaged/);
+  });
+
+  it('rejects a sample count that is not a positive integer', async () => {
+    await expect(mnist.load({ trainSamples: 0 })).rejects.toThrow(/trainSamples must be a positive integer .*Received: trainSamples=0/);
+    await expect(mnist.load({ testSamples: 2.5 })).rejects.toThrow(/testSamples must be a positive integer .*Received: testSamples=2.5/);
   });
 });

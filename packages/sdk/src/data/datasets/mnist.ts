@@ -1,4 +1,5 @@
 import { Tensor } from '../../tensor.js';
+import { gunzip } from '../gunzip.js';
 import { parseIdx, type IdxArray } from '../idx.js';
 
 /** Options for {@link mnist}.load. */
@@ -9,6 +10,16 @@ export interface MnistLoadOptions {
   dir?: string;
   /** A base URL the four uncompressed IDX files are fetched from (required in a browser). */
   url?: string;
+  /**
+   * Read gzip-compressed files named `<file>.gz` (as MNIST's original site publishes them) and
+   * decompress them with the platform's `DecompressionStream` (default false). Serving the `.gz`
+   * files cuts a browser's download from 55 MB to 11 MB.
+   */
+  gzip?: boolean;
+  /** Keep only the first `trainSamples` training examples (default all 60,000), saving memory. */
+  trainSamples?: number;
+  /** Keep only the first `testSamples` test examples (default all 10,000). */
+  testSamples?: number;
 }
 
 /** One split of MNIST: images `x` [n, 28, 28] and digit labels `y` [n]. */
@@ -53,17 +64,32 @@ interface Source {
  */
 async function load(options: MnistLoadOptions = {}): Promise<MnistData> {
   const scale = options.scale ?? true;
+  const trainLimit = sampleLimit(options.trainSamples, 'trainSamples');
+  const testLimit = sampleLimit(options.testSamples, 'testSamples');
   const source = await pickSource(options);
+  const suffix = options.gzip ? '.gz' : '';
   const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(
     [FILES.trainImages, FILES.trainLabels, FILES.testImages, FILES.testLabels].map(async (name) => {
-      const { bytes, where } = await source.read(name);
-      return { parsed: parseIdx(bytes, where, source.fix), where };
+      const { bytes, where } = await source.read(name + suffix);
+      // A server that sends .gz files with `Content-Encoding: gzip` (Vite's dev server does) has
+      // fetch decompress them already: IDX bytes (magic 00 00) are taken as they are.
+      const alreadyIdx = bytes[0] === 0 && bytes[1] === 0;
+      const raw = options.gzip && !alreadyIdx ? await gunzip(bytes, where) : bytes;
+      return { parsed: parseIdx(raw, where, source.fix), where };
     }),
   );
   return {
-    train: makeSplit(trainImages, trainLabels, scale, source.fix),
-    test: makeSplit(testImages, testLabels, scale, source.fix),
+    train: makeSplit(trainImages, trainLabels, scale, source.fix, trainLimit),
+    test: makeSplit(testImages, testLabels, scale, source.fix, testLimit),
   };
+}
+
+function sampleLimit(value: number | undefined, name: string): number {
+  if (value === undefined) return Infinity;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`mnist.load: ${name} must be a positive integer (how many examples to keep). Received: ${name}=${value}.`);
+  }
+  return value;
 }
 
 /** The MNIST handwritten digit dataset (Keras: `keras.datasets.mnist`). */
@@ -71,7 +97,7 @@ export const mnist = { load };
 
 type Loaded = { parsed: IdxArray; where: string };
 
-function makeSplit(images: Loaded, labels: Loaded, scale: boolean, fix: string): MnistSplit {
+function makeSplit(images: Loaded, labels: Loaded, scale: boolean, fix: string, limit: number): MnistSplit {
   const img = images.parsed;
   if (img.dtype !== 'uint8' || img.shape.length !== 3 || img.shape[1] !== SIDE || img.shape[2] !== SIDE) {
     throw new Error(
@@ -88,8 +114,9 @@ function makeSplit(images: Loaded, labels: Loaded, scale: boolean, fix: string):
       `MNIST files disagree: ${images.where} has ${n} images but ${labels.where} has ${lab.shape[0]} labels. ${fix}`,
     );
   }
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
+  const kept = Math.min(n, limit);
+  const y = new Int32Array(kept);
+  for (let i = 0; i < kept; i++) {
     const label = lab.data[i];
     if (label > 9) {
       throw new Error(`MNIST labels file ${labels.where} has label ${label} at index ${i}; digit labels lie in 0..9. ${fix}`);
@@ -99,9 +126,9 @@ function makeSplit(images: Loaded, labels: Loaded, scale: boolean, fix: string):
   // A 256-entry table makes the 47 million conversions a lookup, and gives exactly value / 255.
   const table = new Float32Array(256);
   for (let v = 0; v < 256; v++) table[v] = scale ? v / 255 : v;
-  const x = new Float32Array(img.data.length);
+  const x = new Float32Array(kept * SIDE * SIDE);
   for (let i = 0; i < x.length; i++) x[i] = table[img.data[i]];
-  return { x: new Tensor(x, [n, SIDE, SIDE], 'float32'), y: new Tensor(y, [n], 'int32') };
+  return { x: new Tensor(x, [kept, SIDE, SIDE], 'float32'), y: new Tensor(y, [kept], 'int32') };
 }
 
 async function pickSource(options: MnistLoadOptions): Promise<Source> {

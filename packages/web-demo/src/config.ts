@@ -1,0 +1,31 @@
+// Reads and validates the element's attributes into a TrainConfig.
+import { MODEL_KINDS, type ModelKind, type TrainConfig } from './protocol.js';
+
+/** The attributes `<kerasm-mnist-demo>` reads, with their defaults. */
+export const DEFAULTS = { model: 'mlp', epochs: '1', 'batch-size': '32', 'train-samples': '10000' } as const;
+
+type Read = (name: keyof typeof DEFAULTS) => string;
+
+function positiveInt(read: Read, name: keyof typeof DEFAULTS, max: number): number {
+  const text = read(name).trim();
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isInteger(value) || value < 1 || value > max) {
+    throw new Error(`kerasm-mnist-demo: ${name} must be a whole number from 1 to ${max}. Received: ${name}="${text}". Set the attribute (or field) to e.g. ${DEFAULTS[name]}.`);
+  }
+  return value;
+}
+
+/** Builds the run's settings; throws an error naming the bad attribute, its value and the valid range. */
+export function readTrainConfig(read: Read, dataUrl: string): TrainConfig {
+  const model = read('model').trim();
+  if (!(MODEL_KINDS as readonly string[]).includes(model)) {
+    throw new Error(`kerasm-mnist-demo: model must be one of ${MODEL_KINDS.map((m) => `"${m}"`).join(', ')}. Received: model="${model}".`);
+  }
+  return {
+    model: model as ModelKind,
+    epochs: positiveInt(read, 'epochs', 100),
+    batchSize: positiveInt(read, 'batch-size', 4096),
+    trainSamples: positiveInt(read, 'train-samples', 60000),
+    dataUrl,
+  };
+}

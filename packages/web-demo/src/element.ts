@@ -1,0 +1,254 @@
+// <kerasm-mnist-demo>: the UI thread side. It only renders and forwards; the worker trains.
+import { LossAccuracyChart } from './charts.js';
+import { DEFAULTS, readTrainConfig } from './config.js';
+import { DrawPad } from './draw_pad.js';
+import { imageDataToGray, MNIST_SIDE, preprocessDigit } from './preprocess.js';
+import { ProbabilityBars } from './probability_bars.js';
+import type { FromWorker, HistoryData, Logs, ToWorker } from './protocol.js';
+import { template } from './template.js';
+import { renderTestGrid } from './test_grid.js';
+
+// Read through a variable so bundlers leave it alone: the data folder sits beside the built module.
+const moduleUrl = import.meta.url;
+
+type Pending = { resolve: (p: Float32Array) => void; reject: (e: Error) => void };
+
+/**
+ * Trains a model on MNIST in a Web Worker, charts it live, and predicts digits drawn on a pad.
+ *
+ * Attributes: `model` (`"mlp"`), `epochs` (1), `batch-size` (32), `train-samples` (10000),
+ * `data-url` (folder of the gzip'd MNIST IDX files; default `mnist/` beside this module).
+ * Events: `batchend` and `epochend` (detail: the logs, with `epoch`), `trainend` (detail:
+ * `{ history, testLoss, testAccuracy }`), `error` (detail: `{ message }`).
+ *
+ * @example
+ * ```html
+ * <script type="module">import '@kerasm/web-demo';</script>
+ * <kerasm-mnist-demo epochs="2" train-samples="20000"></kerasm-mnist-demo>
+ * <script type="module">
+ *   const demo = document.querySelector('kerasm-mnist-demo');
+ *   const history = await demo.train();
+ *   const probabilities = await demo.predict(new Float32Array(784));
+ * </script>
+ * ```
+ */
+export class KerasmMnistDemo extends HTMLElement {
+  static readonly observedAttributes = Object.keys(DEFAULTS);
+
+  readonly #root: ShadowRoot;
+  #worker: Worker | null = null;
+  #run: { resolve: (h: HistoryData) => void; reject: (e: Error) => void } | null = null;
+  readonly #predictions = new Map<number, Pending>();
+  #nextId = 0;
+  #batchChart: LossAccuracyChart | null = null;
+  #epochChart: LossAccuracyChart | null = null;
+  #pad: DrawPad | null = null;
+  #bars: ProbabilityBars | null = null;
+  #batchesSeen = 0;
+  #trained = false;
+
+  constructor() {
+    super();
+    this.#root = this.attachShadow({ mode: 'open' });
+    this.#root.innerHTML = template;
+  }
+
+  connectedCallback(): void {
+    if (this.#pad) return;
+    const $ = <T extends Element>(selector: string) => this.#root.querySelector<T>(selector)!;
+    for (const name of KerasmMnistDemo.observedAttributes) this.#syncField(name);
+    const width = Math.max(260, $('.charts').clientWidth || 320);
+    this.#batchChart = new LossAccuracyChart($('.chart-batch'), 'Per batch', 'batch', width);
+    this.#epochChart = new LossAccuracyChart($('.chart-epoch'), 'Per epoch', 'epoch', width);
+    new ResizeObserver(([entry]) => {
+      const w = Math.max(260, Math.floor(entry.contentRect.width));
+      this.#batchChart?.resize(w);
+      this.#epochChart?.resize(w);
+    }).observe($('.charts'));
+    this.#bars = new ProbabilityBars($('.probabilities'));
+    this.#pad = new DrawPad($('canvas.pad'), (pixels) => this.#predictInto(pixels));
+    $('.clear-button').addEventListener('click', () => {
+      this.#pad!.clear();
+      this.#bars!.clear();
+      $('.prediction').textContent = 'Prediction: –';
+    });
+    const form = $<HTMLFormElement>('form');
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      this.train().catch(() => {}); // reported through the status line and the error event
+    });
+    form.addEventListener('change', (e) => {
+      const field = e.target as HTMLInputElement | HTMLSelectElement;
+      if (field.name) this.setAttribute(field.name, field.value);
+    });
+    $('.stop-button').addEventListener('click', () => this.stop());
+    $('.isolation').textContent = globalThis.crossOriginIsolated
+      ? 'cross-origin isolated: the threaded core can run here'
+      : 'not cross-origin isolated: one thread (serve with COOP/COEP headers for threads)';
+  }
+
+  attributeChangedCallback(name: string): void {
+    this.#syncField(name);
+  }
+
+  /** True while a training run is in progress. */
+  get training(): boolean {
+    return this.#run !== null;
+  }
+
+  /**
+   * Trains a fresh model with the current attributes, then evaluates it on the 10,000 test images.
+   * @returns The run's History (`epoch`, and `history` with per-epoch `loss` and `accuracy`).
+   */
+  train(): Promise<HistoryData> {
+    if (this.#run) return Promise.reject(this.#fail(new Error('kerasm-mnist-demo: a training run is already in progress; call stop() and wait for it to end first.')));
+    let config;
+    try {
+      config = readTrainConfig((name) => this.getAttribute(name) ?? DEFAULTS[name], this.#dataUrl());
+    } catch (err) {
+      return Promise.reject(this.#fail(err as Error));
+    }
+    this.#batchChart?.reset();
+    this.#epochChart?.reset();
+    this.#batchesSeen = 0;
+    this.#setBusy(true);
+    this.#status('Starting…');
+    const done = new Promise<HistoryData>((resolve, reject) => (this.#run = { resolve, reject }));
+    this.#post({ type: 'train', config });
+    return done;
+  }
+
+  /** Ends the current run after the batch in progress; `train()` then resolves with what ran. */
+  stop(): void {
+    if (this.#run) this.#post({ type: 'stop' });
+  }
+
+  /**
+   * Probabilities of the 10 digits for one image: an `ImageData` of any size (preprocessed like
+   * MNIST: cropped, scaled to 20×20, centred by mass) or 784 values in [0, 1], ink bright.
+   */
+  predict(input: ImageData | Float32Array): Promise<Float32Array> {
+    let pixels: Float32Array;
+    if (input instanceof Float32Array && input.length === MNIST_SIDE * MNIST_SIDE) pixels = input.slice();
+    else if (typeof ImageData !== 'undefined' && input instanceof ImageData) pixels = preprocessDigit(imageDataToGray(input), input.width, input.height);
+    else {
+      const received = input instanceof Float32Array ? `Float32Array(${input.length})` : Object.prototype.toString.call(input);
+      return Promise.reject(this.#fail(new Error(`kerasm-mnist-demo: predict() takes an ImageData or a Float32Array of 784 values (28×28). Received: ${received}.`)));
+    }
+    const id = this.#nextId++;
+    const result = new Promise<Float32Array>((resolve, reject) => this.#predictions.set(id, { resolve, reject }));
+    this.#post({ type: 'predict', id, pixels }, [pixels.buffer]);
+    return result;
+  }
+
+  #dataUrl(): string {
+    const attribute = this.getAttribute('data-url');
+    return attribute ? new URL(attribute, document.baseURI).href : new URL('mnist/', moduleUrl).href;
+  }
+
+  #post(message: ToWorker, transfer: Transferable[] = []): void {
+    if (!this.#worker) {
+      this.#worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'kerasm-mnist-training' });
+      this.#worker.onmessage = (e: MessageEvent<FromWorker>) => this.#receive(e.data);
+      this.#worker.onerror = (e) => this.#receive({ type: 'error', message: `The training worker failed: ${e.message || 'it could not be loaded'}.` });
+    }
+    this.#worker.postMessage(message, transfer);
+  }
+
+  #receive(message: FromWorker): void {
+    const $ = (selector: string) => this.#root.querySelector(selector)!;
+    switch (message.type) {
+      case 'status':
+        this.#status(message.text);
+        break;
+      case 'batchend': {
+        const { logs, epoch, batch, steps } = message;
+        this.#batchChart?.push(this.#batchesSeen++, logs.loss, logs.accuracy);
+        $('.epoch').textContent = `${epoch + 1}, batch ${batch + 1}/${steps}`;
+        $('.samples-per-second').textContent = Math.round(message.samplesPerSecond).toLocaleString('en-US');
+        this.#emit('batchend', { ...logs, epoch });
+        break;
+      }
+      case 'epochend':
+        this.#epochChart?.push(message.epoch + 1, message.logs.loss, message.logs.accuracy);
+        this.#emit('epochend', { ...message.logs, epoch: message.epoch });
+        break;
+      case 'trainend': {
+        this.#trained = true;
+        $('.test-accuracy').textContent = message.testAccuracy.toFixed(4);
+        $('.kernels').textContent = message.kernels;
+        const mistakes = renderTestGrid($('.test-grid') as HTMLElement, message.samples, (pixels) => {
+          this.#pad?.showImage(pixels);
+          this.#predictInto(pixels);
+        });
+        $('.grid-summary').textContent = `${message.samples.labels.length - mistakes} of ${message.samples.labels.length} right; mistakes are outlined in red.`;
+        this.#status(`Done: test accuracy ${(message.testAccuracy * 100).toFixed(2)}% on 10,000 test images. Draw a digit!`);
+        this.#setBusy(false);
+        const run = this.#run;
+        this.#run = null;
+        this.#emit('trainend', { history: message.history, testLoss: message.testLoss, testAccuracy: message.testAccuracy });
+        run?.resolve(message.history);
+        if (this.#pad && !this.#pad.empty) this.#predictInto(this.#pad.digit());
+        break;
+      }
+      case 'prediction':
+        this.#predictions.get(message.id)?.resolve(message.probabilities);
+        this.#predictions.delete(message.id);
+        break;
+      case 'error': {
+        const error = this.#fail(new Error(message.message));
+        if (message.id !== undefined) {
+          this.#predictions.get(message.id)?.reject(error);
+          this.#predictions.delete(message.id);
+        } else {
+          this.#setBusy(false);
+          this.#run?.reject(error);
+          this.#run = null;
+        }
+      }
+    }
+  }
+
+  #predictInto(pixels: Float32Array): void {
+    if (!this.#trained) {
+      this.#status('Train the model first, then the pad predicts what you draw.');
+      return;
+    }
+    this.predict(pixels)
+      .then((probabilities) => {
+        const best = this.#bars!.show(probabilities);
+        this.#root.querySelector('.prediction')!.textContent = `Prediction: ${best}`;
+      })
+      .catch(() => {});
+  }
+
+  #syncField(name: string): void {
+    const field = this.#root.querySelector<HTMLInputElement | HTMLSelectElement>(`[name="${name}"]`);
+    if (field) field.value = this.getAttribute(name) ?? DEFAULTS[name as keyof typeof DEFAULTS];
+  }
+
+  #setBusy(busy: boolean): void {
+    this.#root.querySelector<HTMLButtonElement>('.train-button')!.disabled = busy;
+    this.#root.querySelector<HTMLButtonElement>('.stop-button')!.disabled = !busy;
+    this.toggleAttribute('training', busy);
+  }
+
+  #status(text: string, isError = false): void {
+    const status = this.#root.querySelector('.status')!;
+    status.textContent = text;
+    status.classList.toggle('error', isError);
+  }
+
+  #fail(error: Error): Error {
+    this.#status(error.message, true);
+    this.#emit('error', { message: error.message });
+    return error;
+  }
+
+  #emit(type: string, detail: unknown): void {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}
+
+/** Logs carried by `batchend` / `epochend` events. */
+export type DemoLogs = Logs & { epoch: number };

@@ -1,0 +1,29 @@
+import { defineConfig } from 'vite';
+
+// Cross-origin isolation lets SharedArrayBuffer (and so the threaded core) run.
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  // Relative URLs, so the built page and element work from any folder they are deployed to.
+  base: './',
+  server: { headers: isolation },
+  preview: { headers: isolation },
+  worker: { format: 'es' },
+  build: {
+    target: 'es2022',
+    rollupOptions: {
+      input: { index: 'index.html', 'kerasm-mnist-demo': 'src/index.ts' },
+      // Keep the element module's exports (an app build would drop them).
+      preserveEntrySignatures: 'strict',
+      output: {
+        // JavaScript sits at the top of dist/, beside mnist/, because the element finds its default
+        // data folder relative to its own module.
+        entryFileNames: (chunk) => (chunk.name === 'kerasm-mnist-demo' ? '[name].js' : '[name]-[hash].js'),
+        chunkFileNames: '[name]-[hash].js',
+      },
+    },
+  },
+});

@@ -97,8 +97,8 @@ export interface OptimizerOps {
   adagradUpdate(params: BufferId, grads: BufferId, accumulator: BufferId, n: number, lr: number, epsilon: number): void;
   /** `avgGrad` (centered) and `momentum` buffers are 0 when unused. */
   rmspropUpdate(params: BufferId, grads: BufferId, velocity: BufferId, avgGrad: BufferId, momentumBuffer: BufferId, n: number, lr: number, rho: number, momentum: number, epsilon: number): void;
-  /** Σ x² over `n` values (for gradient norms). */
-  sumSquares(x: BufferId, n: number): number;
+  /** Rescales `n` values in place so their L2 norm is at most `maxNorm` (x · maxNorm / max(‖x‖, maxNorm)), on the device. */
+  clipByNorm(x: BufferId, n: number, maxNorm: number): void;
   /** Clamps `n` values to [lo, hi] in place. */
   clipByValue(x: BufferId, n: number, lo: number, hi: number): void;
   /** Multiplies `n` values by `factor` in place. */

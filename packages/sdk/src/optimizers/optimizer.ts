@@ -31,6 +31,7 @@ export abstract class Optimizer {
   readonly weightDecay: number;
   #learningRate: number | LearningRateSchedule;
   #backend: Backend | null = null;
+  #views: { grads: BufferId; ids: BufferId[] } | null = null;
   #size = 0;
   #segments: readonly number[] = [];
 
@@ -86,6 +87,7 @@ export abstract class Optimizer {
    */
   attach(backend: Backend, size: number, segments: readonly number[] = [size]): void {
     this.#segments = segments;
+    this.#views = null;
     if (this.#backend === backend && this.#size === size) return;
     if (this.#backend) this.releaseState(this.#backend);
     this.#backend = backend;
@@ -107,19 +109,25 @@ export abstract class Optimizer {
 
   #clip(backend: Backend, grads: BufferId): void {
     if (this.clipvalue !== null) backend.clipByValue(grads, this.#size, -this.clipvalue, this.clipvalue);
-    if (this.globalClipnorm !== null) {
-      const norm = Math.sqrt(backend.sumSquares(grads, this.#size));
-      if (norm > this.globalClipnorm) backend.scale(grads, this.#size, this.globalClipnorm / norm);
-    }
+    if (this.globalClipnorm !== null) backend.clipByNorm(grads, this.#size, this.globalClipnorm);
     if (this.clipnorm !== null) {
-      let offset = 0;
-      for (const length of this.#segments) {
-        const segment = backend.view(grads, offset, length);
-        const norm = Math.sqrt(backend.sumSquares(segment, length));
-        if (norm > this.clipnorm) backend.scale(segment, length, this.clipnorm / norm);
-        offset += length;
-      }
+      const views = this.#segmentViews(backend, grads);
+      this.#segments.forEach((length, i) => backend.clipByNorm(views[i], length, this.clipnorm!));
     }
+  }
+
+  /** One view per weight of the gradient buffer, made once (views are not free on every backend). */
+  #segmentViews(backend: Backend, grads: BufferId): BufferId[] {
+    if (this.#views?.grads !== grads) {
+      let offset = 0;
+      const ids = this.#segments.map((length) => {
+        const id = backend.view(grads, offset, length);
+        offset += length;
+        return id;
+      });
+      this.#views = { grads, ids };
+    }
+    return this.#views.ids;
   }
 
   /**

@@ -335,9 +335,16 @@ export class TfjsBackend implements Backend {
     });
   }
 
-  sumSquares(x: BufferId, n: number): number {
-    return this.#run(() => this.#tf.sum(this.#tf.square(this.#store.get(this.#prefix(x, n)))).dataSync()[0]);
+  clipByNorm(x: BufferId, n: number, maxNorm: number): void {
+    const tf = this.#tf;
+    const id = this.#prefix(x, n);
+    this.#run(() => {
+      const values = this.#store.get(id);
+      const norm = tf.sqrt(tf.sum(tf.square(values)));
+      this.#store.set(id, tf.mul(values, tf.div(maxNorm, tf.maximum(norm, maxNorm))));
+    });
   }
+
 
   clipByValue(x: BufferId, n: number, lo: number, hi: number): void {
     const id = this.#prefix(x, n);

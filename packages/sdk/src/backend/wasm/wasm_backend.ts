@@ -171,9 +171,11 @@ export class WasmBackend implements Backend {
     this.#core.rmspropUpdate(params, grads, velocity, avgGrad, momentumBuffer, n, lr, rho, momentum, epsilon);
   }
 
-  sumSquares(x: BufferId, n: number): number {
-    return this.#core.sumSquares(x, n);
+  clipByNorm(x: BufferId, n: number, maxNorm: number): void {
+    const norm = Math.sqrt(this.#core.sumSquares(x, n));
+    if (norm > maxNorm) this.#core.scale(x, n, maxNorm / norm);
   }
+
 
   clipByValue(x: BufferId, n: number, lo: number, hi: number): void {
     this.#core.clipByValue(x, n, lo, hi);

@@ -1,7 +1,7 @@
 // Entry point: every exported function here becomes a wasm export.
 export { heapBase } from './memory';
 export { gemm, gemmScratchBytes } from './gemm';
-export { fill, copy, biasAdd, colSum, gatherRows, hasNonFinite } from './elementwise';
+export { fill, copy, biasAdd, colSum, gatherRows, hasNonFinite, add, mul } from './elementwise';
 export { activationForward, activationBackward } from './activations';
 export {
   softmaxCrossEntropySparse, softmaxCrossEntropyDense, categoricalCrossEntropy,
@@ -9,3 +9,6 @@ export {
 } from './losses';
 export { countArgmaxMatchesSparse, countArgmaxMatchesDense, countBinaryMatches } from './metrics';
 export { adamUpdate, sgdUpdate } from './optimizers';
+export { im2col, col2im } from './conv';
+export { maxPool, maxPoolGrad, avgPool, avgPoolGrad } from './pool';
+export { dropoutMask } from './dropout';

@@ -28,4 +28,13 @@ export interface KernelExports {
   countBinaryMatches(p: number, targets: number, n: number, threshold: number): number;
   adamUpdate(params: number, grads: number, m: number, v: number, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void;
   sgdUpdate(params: number, grads: number, velocity: number, n: number, lr: number, momentum: number, nesterov: number): void;
+  add(a: number, b: number, out: number, n: number): void;
+  mul(a: number, b: number, out: number, n: number): void;
+  im2col(x: number, cols: number, ...geometry: number[]): void;
+  col2im(cols: number, dx: number, ...geometry: number[]): void;
+  maxPool(x: number, y: number, ...geometry: number[]): void;
+  maxPoolGrad(x: number, y: number, dy: number, dx: number, ...geometry: number[]): void;
+  avgPool(x: number, y: number, ...geometry: number[]): void;
+  avgPoolGrad(dy: number, dx: number, ...geometry: number[]): void;
+  dropoutMask(mask: number, n: number, rate: number, seed: number): void;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WindowGeometry } from './geometry.js';
 import { coreFor, expectClose, FLAVORS, get, put, randomArray } from './test_support.js';
-import { at, dilatedSweep, forEachOutput, inputSize, sweep, tap } from './window_test_support.js';
+import { at, dilatedSweep, forEachOutput, inputSize, sweep, tap } from './test_windows.js';
 
 function colsWidth(g: WindowGeometry): number {
   return g.kH * g.kW * g.channels;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WindowGeometry } from './geometry.js';
 import { coreFor, expectClose, FLAVORS, get, put, randomArray } from './test_support.js';
-import { at, forEachOutput, inputSize, outputSize, sweep, tap } from './window_test_support.js';
+import { at, forEachOutput, inputSize, outputSize, sweep, tap } from './test_windows.js';
 
 /** Naive pooling and its gradient: max routes to the first maximum, average spreads over inside taps. */
 function naivePool(g: WindowGeometry, x: Float32Array, dy: Float32Array, kind: 'max' | 'avg') {

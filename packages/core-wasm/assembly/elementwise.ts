@@ -98,3 +98,9 @@ export function mul(a: usize, b: usize, out: usize, n: i32): void {
     store<f32>(out + off, load<f32>(a + off) * load<f32>(b + off));
   }
 }
+
+/** Row r of dst (stride dstStride) = row r of src (stride srcStride), cols floats per row. */
+export function copyRows(src: usize, srcStride: i32, dst: usize, dstStride: i32, rows: i32, cols: i32): void {
+  const bytes = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) memory.copy(dst + (<usize>(r * dstStride) << 2), src + (<usize>(r * srcStride) << 2), bytes);
+}

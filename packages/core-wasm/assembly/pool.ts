@@ -36,7 +36,8 @@ export function maxPool(
 
 /**
  * dx = the output gradient routed to the first position of each window that holds its maximum
- * (TensorFlow's rule), summed where windows overlap; overwrites dx.
+ * (TensorFlow's rule), summed where windows overlap; overwrites dx. SIMD across channels: a lane
+ * mask marks the channels whose maximum is still unclaimed.
  */
 export function maxPoolGrad(
   x: usize, y: usize, dy: usize, dx: usize, n: i32, h: i32, w: i32, c: i32, kh: i32, kw: i32,
@@ -50,7 +51,21 @@ export function maxPoolGrad(
       const y0 = max(0, oy * sh - padTop), y1 = min(h, oy * sh - padTop + kh);
       for (let ox = 0; ox < ow; ox++) {
         const x0 = max(0, ox * sw - padLeft), x1 = min(w, ox * sw - padLeft + kw);
-        for (let ch = 0; ch < c; ch++) {
+        let ch = 0;
+        for (; ch + 4 <= c; ch += 4) {
+          const m = v128.load(y + ((o + <usize>ch) << 2));
+          const g = v128.load(dy + ((o + <usize>ch) << 2));
+          let open = i32x4.splat(-1);
+          for (let iy = y0; iy < y1; iy++) {
+            for (let ix = x0; ix < x1; ix++) {
+              const at = (base + <usize>((iy * w + ix) * c + ch)) << 2;
+              const hit = v128.and(f32x4.eq(v128.load(x + at), m), open);
+              v128.store(dx + at, f32x4.add(v128.load(dx + at), v128.and(g, hit)));
+              open = v128.andnot(open, hit);
+            }
+          }
+        }
+        for (; ch < c; ch++) {
           const m = load<f32>(y + ((o + <usize>ch) << 2));
           let found = false;
           for (let iy = y0; iy < y1 && !found; iy++) {

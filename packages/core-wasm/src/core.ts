@@ -190,6 +190,11 @@ export class Core {
     this.k.mul(a, b, out, n);
   }
 
+  /** Row r of dst (stride dstStride) = row r of src (stride srcStride); strides and cols in floats. */
+  copyRows(src: number, srcStride: number, dst: number, dstStride: number, rows: number, cols: number): void {
+    this.k.copyRows(src, srcStride, dst, dstStride, rows, cols);
+  }
+
   /** Every receptive field of x (NHWC) as one row of cols: [batch·outH·outW, kH·kW·channels]. */
   im2col(x: number, cols: number, g: WindowGeometry): void {
     this.k.im2col(x, cols, ...convArgs(g));

@@ -92,3 +92,19 @@ describe.each(FLAVORS)('elementwise add, mul and dropout masks (%s)', (flavor) =
     core.free(p);
   });
 });
+
+describe.each(FLAVORS)('copyRows (%s)', (flavor) => {
+  it('copies a block of rows between strided layouts and leaves the gaps alone', async () => {
+    const core = await coreFor(flavor);
+    const [rows, cols, srcStride, dstStride] = [5, 3, 7, 4];
+    const src = randomArray(rows * srcStride, 21);
+    const dst = randomArray(rows * dstStride, 22);
+    const ps = put(core, src), pd = put(core, dst);
+    core.copyRows(ps, srcStride, pd, dstStride, rows, cols);
+    const expected = Array.from(dst);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) expected[r * dstStride + c] = src[r * srcStride + c];
+    expect(Array.from(get(core, pd, rows * dstStride))).toEqual(expected);
+    core.free(ps);
+    core.free(pd);
+  });
+});

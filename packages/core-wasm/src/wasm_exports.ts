@@ -30,6 +30,7 @@ export interface KernelExports {
   sgdUpdate(params: number, grads: number, velocity: number, n: number, lr: number, momentum: number, nesterov: number): void;
   add(a: number, b: number, out: number, n: number): void;
   mul(a: number, b: number, out: number, n: number): void;
+  copyRows(src: number, srcStride: number, dst: number, dstStride: number, rows: number, cols: number): void;
   im2col(x: number, cols: number, ...geometry: number[]): void;
   col2im(cols: number, dx: number, ...geometry: number[]): void;
   maxPool(x: number, y: number, ...geometry: number[]): void;

@@ -20,7 +20,13 @@ export interface TrainOptions {
   json: boolean;
   /** Whether to enable the V8 flag for relaxed SIMD before the kernels load. */
   relaxedSimd: boolean;
+  /** Which network to train: the reference MLP, the Keras CNN, or a small residual network. */
+  model: ModelName;
 }
+
+/** Networks `kerasm train --model` builds. */
+export const MODEL_NAMES = ['mlp', 'cnn', 'resnet'] as const;
+export type ModelName = (typeof MODEL_NAMES)[number];
 
 /** A parsed command line. */
 export type Command =
@@ -39,6 +45,7 @@ export const TRAIN_DEFAULTS: Readonly<TrainOptions> = Object.freeze({
   verbose: 1,
   json: false,
   relaxedSimd: true,
+  model: 'mlp',
 });
 
 /** Inclusive bounds of the integer flags; help quotes them too. */
@@ -68,6 +75,7 @@ const TRAIN_OPTIONS = {
   verbose: { type: 'string' },
   json: { type: 'boolean' },
   'no-relaxed-simd': { type: 'boolean' },
+  model: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -125,6 +133,7 @@ function parseTrain(rest: readonly string[]): Command {
     verbose: optional(values.verbose, d.verbose, parseVerbose),
     json: values.json ?? d.json,
     relaxedSimd: values['no-relaxed-simd'] ? false : d.relaxedSimd,
+    model: optional(values.model, d.model, parseModel),
   };
 
   const warnings: string[] = [];
@@ -179,6 +188,12 @@ function parseVerbose(raw: string): 0 | 1 {
   throw invalidValue('--verbose', raw, '0 (no progress bar) or 1 (progress bar per epoch)');
 }
 
+function parseModel(raw: string): ModelName {
+  const value = raw.trim() as ModelName;
+  if ((MODEL_NAMES as readonly string[]).includes(value)) return value;
+  throw invalidValue('--model', raw, `one of ${MODEL_NAMES.join(', ')}`);
+}
+
 /** A decimal number, or NaN for anything else (hex, `Infinity`, empty), so range checks reject it. */
 function decimal(raw: string): number {
   return DECIMAL.test(raw.trim()) ? Number(raw) : Number.NaN;
@@ -197,4 +212,5 @@ const TRAIN_VALUE_PARSERS: ValueParsers = {
   seed: parseSeed,
   'validation-split': parseValidationSplit,
   verbose: parseVerbose,
+  model: parseModel,
 };

@@ -118,6 +118,8 @@ export class LayersModel {
 
   /** Total number of scalar weights. */
   countParams(): number {
+    // Building the graph (possible once the input shape is known) builds the layers' weights.
+    this.#tryGraph();
     return this.graphLayers.reduce((sum, l) => sum + l.countParams(), 0);
   }
 

@@ -113,3 +113,21 @@ describe('functional API errors name the layers involved', () => {
     expect(() => km.input({ shape: [0, 3] })).toThrow(/Received: shape=\[0,3\]/);
   });
 });
+
+describe('summary of a functional model', () => {
+  it('lists the inputs and what each layer is connected to', () => {
+    const x = km.input({ shape: [8, 8, 1], name: 'pixels' });
+    const h = km.layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same', name: 'stem' }).apply(x);
+    const r = km.layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same', name: 'branch' }).apply(h);
+    const sum = km.layers.add({ name: 'residual' }).apply([h, r]);
+    const model = km.model({ inputs: x, outputs: sum, name: 'tiny_resnet' });
+    const lines: string[] = [];
+    model.summary(undefined, (line) => lines.push(line));
+    expect(lines[0]).toBe('Model: "tiny_resnet"');
+    expect(lines[2]).toMatch(/Layer \(type\)\s+Output Shape\s+Param #\s+Connected to/);
+    expect(lines.find((l) => l.includes('pixels (InputLayer)'))).toMatch(/\(None, 8, 8, 1\)\s+0/);
+    expect(lines.find((l) => l.includes('residual (Add)'))).toMatch(/\(None, 8, 8, 2\)\s+0\s+stem, branch$/);
+    expect(lines.find((l) => l.includes('branch (Conv2D)'))).toMatch(/38\s+stem$/);
+    expect(lines).toContain('Total params: 58');
+  });
+});

@@ -71,5 +71,5 @@ export {
   Activation, Add, Average, AveragePooling2D, Concatenate, Conv2D, Dense, Dropout, Flatten, MaxPooling2D, Multiply, Reshape,
   type ActivationArgs, type Conv2DArgs, type DenseArgs, type DropoutArgs, type FlattenArgs, type MergeArgs, type Pooling2DArgs, type ReshapeArgs,
 };
-export { Layer, type LayerArgs, type Shape } from './layer.js';
+export { Layer, type LayerArgs, type Shape, type ForwardContext, type BackwardContext } from './layer.js';
 export { registerLayer, layerFromConfig, registeredLayerClasses, type LayerFactory } from './registry.js';

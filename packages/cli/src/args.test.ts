@@ -60,6 +60,7 @@ describe('kerasm train options', () => {
       json: false,
       relaxedSimd: true,
       backend: 'wasm',
+      model: 'mlp',
     });
   });
 
@@ -161,5 +162,18 @@ describe('kerasm train options', () => {
     const err = usageError(['train', 'mnist']);
     expect(err.message).toContain("Unexpected argument 'mnist'");
     expect(err.message).toContain('Valid options:');
+  });
+});
+
+describe('kerasm train --model', () => {
+  it('defaults to the reference MLP and accepts cnn and resnet', () => {
+    const parsed = (argv: string[]) => parseCommandLine(argv) as { options: { model: string } };
+    expect(parsed(['train']).options.model).toBe('mlp');
+    expect(parsed(['train', '--model', 'cnn']).options.model).toBe('cnn');
+    expect(parsed(['train', '--model', 'resnet']).options.model).toBe('resnet');
+  });
+
+  it('rejects an unknown network, naming the valid ones', () => {
+    expect(() => parseCommandLine(['train', '--model', 'vgg'])).toThrow("Invalid value for --model: received 'vgg', expected one of mlp, cnn, resnet.");
   });
 });

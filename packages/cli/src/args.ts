@@ -28,7 +28,13 @@ export interface TrainOptions {
   save?: string;
   /** The kerasm backend to train on. */
   backend: string;
+  /** Which network to train: the reference MLP, the Keras CNN, or a small residual network. */
+  model: ModelName;
 }
+
+/** Networks `kerasm train --model` builds. */
+export const MODEL_NAMES = ['mlp', 'cnn', 'resnet'] as const;
+export type ModelName = (typeof MODEL_NAMES)[number];
 
 /** A parsed command line. */
 export type Command =
@@ -49,6 +55,7 @@ export const TRAIN_DEFAULTS: Readonly<TrainOptions> = Object.freeze({
   json: false,
   relaxedSimd: true,
   backend: 'wasm',
+  model: 'mlp',
 });
 
 /** Backends `--backend` accepts in Node (tfjs-webgl and tfjs-webgpu need a browser). */
@@ -83,6 +90,7 @@ const TRAIN_OPTIONS = {
   'no-relaxed-simd': { type: 'boolean' },
   save: { type: 'string' },
   backend: { type: 'string' },
+  model: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -142,6 +150,7 @@ function parseTrain(rest: readonly string[]): Command {
     json: values.json ?? d.json,
     relaxedSimd: values['no-relaxed-simd'] ? false : d.relaxedSimd,
     backend: optional(values.backend, d.backend, parseBackend),
+    model: optional(values.model, d.model, parseModel),
   };
   if (values.save !== undefined) {
     if (values.save.trim() === '') throw invalidValue('--save', values.save, 'a folder to save the model to, e.g. --save models/mnist');
@@ -206,6 +215,12 @@ function parseVerbose(raw: string): 0 | 1 {
   throw invalidValue('--verbose', raw, '0 (no progress bar) or 1 (progress bar per epoch)');
 }
 
+function parseModel(raw: string): ModelName {
+  const value = raw.trim() as ModelName;
+  if ((MODEL_NAMES as readonly string[]).includes(value)) return value;
+  throw invalidValue('--model', raw, `one of ${MODEL_NAMES.join(', ')}`);
+}
+
 /** A decimal number, or NaN for anything else (hex, `Infinity`, empty), so range checks reject it. */
 function decimal(raw: string): number {
   return DECIMAL.test(raw.trim()) ? Number(raw) : Number.NaN;
@@ -224,4 +239,5 @@ const TRAIN_VALUE_PARSERS: ValueParsers = {
   seed: parseSeed,
   'validation-split': parseValidationSplit,
   verbose: parseVerbose,
+  model: parseModel,
 };

@@ -46,6 +46,10 @@ It prints a Keras-style progress bar per epoch, the test loss and accuracy, and 
 predicted against the true labels of the first 10 test images.
 
 Options:
+  --model mlp|cnn|resnet  Network to train (default: ${d.model}): mlp is the reference program;
+                          cnn is Conv2D(32,3x3,relu) -> MaxPool(2) -> Conv2D(64,3x3,relu) ->
+                          MaxPool(2) -> Flatten -> Dropout(0.5) -> Dense(10,softmax); resnet is
+                          a small residual network built with the functional API
   --epochs N              Passes over the training data, ${range(LIMITS.epochs)} (default: ${d.epochs})
   --batch-size N          Samples per gradient step, ${range(LIMITS.batchSize)} (default: ${d.batchSize})
   --units N               Hidden units of the first Dense layer, ${range(LIMITS.units)} (default: ${d.units})
@@ -83,6 +87,7 @@ Examples:
   kerasm train --epochs 10 --units 128 --learning-rate 0.0005 --seed 42
   kerasm train --validation-split 0.1 --verbose 0
   kerasm train --epochs 1 --seed 1 --json
+  kerasm train --model cnn --epochs 3 --json
   kerasm train --no-relaxed-simd --json
 `;
 }

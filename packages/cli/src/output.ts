@@ -63,11 +63,13 @@ export interface TrainingSetup {
   batchSize: number;
   learningRate: number;
   backend: string;
+  /** Describes the network instead of the reference MLP (for `--model cnn` and `--model resnet`). */
+  description?: string;
 }
 
 /** `Training Flatten -> Dense(64, relu) -> Dense(10, softmax) on 60,000 MNIST images (5 epochs, batch 64, Adam 0.001, wasm-simd)` */
 export function formatTrainingHeader(setup: TrainingSetup): string {
-  const model = `Flatten -> Dense(${setup.units}, relu) -> Dense(${setup.classes}, softmax)`;
+  const model = setup.description ?? `Flatten -> Dense(${setup.units}, relu) -> Dense(${setup.classes}, softmax)`;
   const epochs = `${setup.epochs} ${setup.epochs === 1 ? 'epoch' : 'epochs'}`;
   return `Training ${model} on ${setup.trainSamples.toLocaleString('en-US')} MNIST images (${epochs}, batch ${setup.batchSize}, Adam ${setup.learningRate}, ${setup.backend})`;
 }

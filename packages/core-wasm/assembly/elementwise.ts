@@ -72,3 +72,35 @@ export function hasNonFinite(ptr: usize, n: i32): bool {
   }
   return false;
 }
+
+/** out[i] = a[i] + b[i]; out may alias a or b. */
+export function add(a: usize, b: usize, out: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    v128.store(out + off, f32x4.add(v128.load(a + off), v128.load(b + off)));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(out + off, load<f32>(a + off) + load<f32>(b + off));
+  }
+}
+
+/** out[i] = a[i] · b[i]; out may alias a or b. */
+export function mul(a: usize, b: usize, out: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    v128.store(out + off, f32x4.mul(v128.load(a + off), v128.load(b + off)));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(out + off, load<f32>(a + off) * load<f32>(b + off));
+  }
+}
+
+/** Row r of dst (stride dstStride) = row r of src (stride srcStride), cols floats per row. */
+export function copyRows(src: usize, srcStride: i32, dst: usize, dstStride: i32, rows: i32, cols: i32): void {
+  const bytes = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) memory.copy(dst + (<usize>(r * dstStride) << 2), src + (<usize>(r * srcStride) << 2), bytes);
+}

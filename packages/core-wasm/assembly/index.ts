@@ -1,7 +1,7 @@
 // Entry point: every exported function here becomes a wasm export.
 export { heapBase } from './memory';
 export { gemm, gemmScratchBytes } from './gemm';
-export { fill, copy, biasAdd, colSum, gatherRows, hasNonFinite } from './elementwise';
+export { fill, copy, biasAdd, colSum, gatherRows, hasNonFinite, add, mul, copyRows } from './elementwise';
 export { activationForward, activationBackward } from './activations';
 export {
   softmaxCrossEntropySparse, softmaxCrossEntropyDense, categoricalCrossEntropy,
@@ -12,3 +12,6 @@ export { adamUpdate, sgdUpdate } from './optimizers';
 export { amsgradUpdate, nadamUpdate, adamaxUpdate, adagradUpdate, rmspropUpdate } from './optimizers_adaptive';
 export { sumSquares, clipByValue, scale } from './clipping';
 export { elementwiseLoss } from './elementwise_losses';
+export { im2col, col2im } from './conv';
+export { maxPool, maxPoolGrad, avgPool, avgPoolGrad } from './pool';
+export { dropoutMask } from './dropout';

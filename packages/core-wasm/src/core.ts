@@ -1,6 +1,7 @@
 // Typed, allocation-free wrappers over the wasm kernels plus the JS heap that owns buffers.
 import type { Activation } from './activation.js';
 import type { LossKind } from './loss_kind.js';
+import type { WindowGeometry } from './geometry.js';
 import { Heap } from './heap.js';
 import type { KernelExports } from './wasm_exports.js';
 
@@ -227,4 +228,63 @@ export class Core {
   hasNonFinite(ptr: number, n: number): boolean {
     return this.k.hasNonFinite(ptr, n) !== 0;
   }
+
+  /** out[i] = a[i] + b[i]; out may alias a or b. */
+  add(a: number, b: number, out: number, n: number): void {
+    this.k.add(a, b, out, n);
+  }
+
+  /** out[i] = a[i] · b[i]; out may alias a or b. */
+  mul(a: number, b: number, out: number, n: number): void {
+    this.k.mul(a, b, out, n);
+  }
+
+  /** Row r of dst (stride dstStride) = row r of src (stride srcStride); strides and cols in floats. */
+  copyRows(src: number, srcStride: number, dst: number, dstStride: number, rows: number, cols: number): void {
+    this.k.copyRows(src, srcStride, dst, dstStride, rows, cols);
+  }
+
+  /** Every receptive field of x (NHWC) as one row of cols: [batch·outH·outW, kH·kW·channels]. */
+  im2col(x: number, cols: number, g: WindowGeometry): void {
+    this.k.im2col(x, cols, ...convArgs(g));
+  }
+
+  /** The adjoint of im2col: sums the rows of cols back into dx (overwritten). */
+  col2im(cols: number, dx: number, g: WindowGeometry): void {
+    this.k.col2im(cols, dx, ...convArgs(g));
+  }
+
+  /** Max pooling over windows of inside positions (dilation must be 1). */
+  maxPool(x: number, y: number, g: WindowGeometry): void {
+    this.k.maxPool(x, y, ...poolArgs(g));
+  }
+
+  /** Routes dy to the first maximum of each window (overwrites dx). */
+  maxPoolGrad(x: number, y: number, dy: number, dx: number, g: WindowGeometry): void {
+    this.k.maxPoolGrad(x, y, dy, dx, ...poolArgs(g));
+  }
+
+  /** Average pooling; each window averages its inside positions only. */
+  avgPool(x: number, y: number, g: WindowGeometry): void {
+    this.k.avgPool(x, y, ...poolArgs(g));
+  }
+
+  /** Spreads dy/count over each window's inside positions (overwrites dx). */
+  avgPoolGrad(dy: number, dx: number, g: WindowGeometry): void {
+    this.k.avgPoolGrad(dy, dx, ...poolArgs(g));
+  }
+
+  /** mask[i] = 0 with probability rate, else 1/(1 − rate), from a hash of (seed, i). */
+  dropoutMask(mask: number, n: number, rate: number, seed: number): void {
+    this.k.dropoutMask(mask, n, rate, seed >>> 0);
+  }
+}
+
+function convArgs(g: WindowGeometry): number[] {
+  return [g.batch, g.inH, g.inW, g.channels, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.outH, g.outW];
+}
+
+function poolArgs(g: WindowGeometry): number[] {
+  if (g.dilationH !== 1 || g.dilationW !== 1) throw new Error(`Pooling supports dilation 1 only. Received: dilation=[${g.dilationH}, ${g.dilationW}].`);
+  return [g.batch, g.inH, g.inW, g.channels, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft, g.outH, g.outW];
 }

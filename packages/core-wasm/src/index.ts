@@ -22,5 +22,7 @@ export { LossKind } from './loss_kind.js';
 export { Core, type Flavor } from './core.js';
 /** Loads the kernels (`loadCore`), checks relaxed SIMD support, and the loader options. */
 export { loadCore, relaxedSimdSupported, type LoadCoreOptions } from './loader.js';
+/** The shape of a convolution or pooling window operation over an NHWC batch. */
+export type { WindowGeometry } from './geometry.js';
 /** The first-fit allocator Core uses; exported for tests and custom memories. */
 export { Heap } from './heap.js';

@@ -37,4 +37,14 @@ export interface KernelExports {
   elementwiseLoss(kind: number, p: number, targets: number, dp: number, n: number, gradScale: number, param: number): number;
   clipByValue(ptr: number, n: number, lo: number, hi: number): void;
   scale(ptr: number, n: number, factor: number): void;
+  add(a: number, b: number, out: number, n: number): void;
+  mul(a: number, b: number, out: number, n: number): void;
+  copyRows(src: number, srcStride: number, dst: number, dstStride: number, rows: number, cols: number): void;
+  im2col(x: number, cols: number, ...geometry: number[]): void;
+  col2im(cols: number, dx: number, ...geometry: number[]): void;
+  maxPool(x: number, y: number, ...geometry: number[]): void;
+  maxPoolGrad(x: number, y: number, dy: number, dx: number, ...geometry: number[]): void;
+  avgPool(x: number, y: number, ...geometry: number[]): void;
+  avgPoolGrad(dy: number, dx: number, ...geometry: number[]): void;
+  dropoutMask(mask: number, n: number, rate: number, seed: number): void;
 }

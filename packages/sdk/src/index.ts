@@ -20,6 +20,8 @@ export { ready, setBackend, getBackend, getBackendInfo, backends, type BackendNa
 export type { Backend, BufferId } from './backend/backend.js';
 export { sequential, Sequential, type SequentialArgs } from './engine/sequential.js';
 export { LayersModel, type ModelCompileArgs } from './engine/model.js';
+export { model, Functional, type FunctionalModelArgs } from './engine/functional.js';
+export { input, SymbolicTensor, type InputArgs } from './engine/symbolic.js';
 export type { ModelFitArgs, ModelEvaluateArgs, ModelPredictArgs } from './engine/training.js';
 export type { CustomCallbackArgs, Logs } from './callbacks/callbacks.js';
 export { History } from './callbacks/history.js';

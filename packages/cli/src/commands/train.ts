@@ -8,6 +8,7 @@ import {
   formatTrainingSummary,
   type EpochRecord,
 } from '../output.js';
+import { buildModel, MODEL_DESCRIPTIONS } from '../models.js';
 import { toPredictions } from '../predictions.js';
 import { withJsonStdout } from '../json_stdout.js';
 
@@ -28,11 +29,7 @@ async function train(options: TrainOptions): Promise<void> {
   km.utils.setRandomSeed(options.seed);
 
   const { train: trainSet, test } = await km.datasets.mnist.load();
-  const model = km.sequential([
-    km.layers.flatten({ inputShape: [28, 28] }),
-    km.layers.dense({ units: options.units, activation: 'relu' }),
-    km.layers.dense({ units: CLASSES, activation: 'softmax' }),
-  ]);
+  const model = buildModel(options.model, options.units);
   model.compile({
     optimizer: km.optimizers.adam({ learningRate: options.learningRate }),
     loss: 'sparseCategoricalCrossentropy',
@@ -42,7 +39,7 @@ async function train(options: TrainOptions): Promise<void> {
   // Keras (and TensorFlow.js) train on the first floor(n * (1 - split)) samples.
   const trainSamples = Math.floor(trainSet.x.shape[0] * (1 - options.validationSplit));
   if (!options.json) {
-    console.log(formatTrainingHeader({ ...options, classes: CLASSES, trainSamples, backend }));
+    console.log(formatTrainingHeader({ ...options, classes: CLASSES, trainSamples, backend, description: MODEL_DESCRIPTIONS[options.model] }));
   }
 
   const epochs: EpochRecord[] = [];

@@ -105,8 +105,59 @@ export interface OptimizerOps {
   scale(x: BufferId, n: number, factor: number): void;
 }
 
+/** Elementwise arithmetic over equal-length buffers; `out` may alias an input. */
+export interface ElementwiseOps {
+  add(a: BufferId, b: BufferId, out: BufferId, n: number): void;
+  mul(a: BufferId, b: BufferId, out: BufferId, n: number): void;
+  copy(src: BufferId, dst: BufferId, n: number): void;
+  /** Row r of dst (stride dstStride) = row r of src (stride srcStride): `cols` floats per row. */
+  copyRows(src: BufferId, srcStride: number, dst: BufferId, dstStride: number, rows: number, cols: number): void;
+}
+
+/**
+ * The shape of one 2-D window operation (convolution or pooling) over an NHWC batch. `padTop` and
+ * `padLeft` are the rows and columns of padding before the input (TensorFlow splits 'same'
+ * padding with the extra one after).
+ */
+export interface WindowGeometry {
+  readonly batch: number;
+  readonly inH: number;
+  readonly inW: number;
+  readonly channels: number;
+  readonly kH: number;
+  readonly kW: number;
+  readonly strideH: number;
+  readonly strideW: number;
+  readonly dilationH: number;
+  readonly dilationW: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+  readonly outH: number;
+  readonly outW: number;
+}
+
+/**
+ * Convolution, pooling and dropout. Conv2D is `im2col` then `matMul` against the kernel (Keras'
+ * `[kH, kW, inC, outC]` layout is already the `[kH·kW·inC, outC]` matrix); its input gradient is
+ * `matMul` by the kernel transposed then `col2im`. Gradient kernels overwrite their output.
+ */
+export interface ConvOps {
+  /** cols[batch·outH·outW, kH·kW·channels]: every receptive field of x as a row, zeros outside. */
+  im2col(x: BufferId, cols: BufferId, g: WindowGeometry): void;
+  /** The adjoint of im2col: dx = sum of the column rows over the positions they read. */
+  col2im(cols: BufferId, dx: BufferId, g: WindowGeometry): void;
+  maxPool(x: BufferId, y: BufferId, g: WindowGeometry): void;
+  /** Routes dy to the first maximum of each window. */
+  maxPoolGrad(x: BufferId, y: BufferId, dy: BufferId, dx: BufferId, g: WindowGeometry): void;
+  /** Averages each window over the positions inside the input. */
+  avgPool(x: BufferId, y: BufferId, g: WindowGeometry): void;
+  avgPoolGrad(dy: BufferId, dx: BufferId, g: WindowGeometry): void;
+  /** mask[i] = 0 with probability `rate`, else 1/(1 − rate); the same seed gives the same mask. */
+  dropoutMask(mask: BufferId, n: number, rate: number, seed: number): void;
+}
+
 /** A compute backend: storage plus every kernel family. */
-export interface Backend extends StorageOps, LinalgOps, ActivationOps, LossOps, MetricOps, OptimizerOps {
+export interface Backend extends StorageOps, LinalgOps, ActivationOps, LossOps, MetricOps, OptimizerOps, ElementwiseOps, ConvOps {
   /** The backend's name as `km.getBackend()` reports it, e.g. `'wasm'`. */
   readonly name: string;
   /** Which kernels run, e.g. `'wasm-simd'` or `'wasm-relaxed-simd'`. */

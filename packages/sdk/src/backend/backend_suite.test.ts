@@ -286,3 +286,97 @@ describe('every optimizer and loss on every backend', () => {
     });
   }
 });
+
+// Convolution, pooling, dropout and merge layers on every backend, against the wasm backend's
+// trajectory (the wasm kernels themselves are checked against naive loops in core-wasm).
+describe('convolutional and functional models on every backend', () => {
+  const random = new Random(31);
+  const images = km.tensor(Float32Array.from({ length: 8 * 9 * 7 * 2 }, () => random.uniform(0, 1)), [8, 9, 7, 2]);
+  const labels = km.tensor(Int32Array.from({ length: 8 }, (_, i) => i % 3), [8], 'int32');
+  afterAll(() => useBackend('wasm'));
+
+  function cnn(): km.LayersModel {
+    return km.sequential([
+      km.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same', strides: 2, activation: 'relu', inputShape: [9, 7, 2] }),
+      km.layers.maxPooling2d({ poolSize: 2, strides: 1 }),
+      km.layers.conv2d({ filters: 4, kernelSize: 2, dilationRate: 1, activation: 'tanh' }),
+      km.layers.averagePooling2d({ poolSize: 2, padding: 'same' }),
+      km.layers.flatten(),
+      km.layers.dropout({ rate: 0.3 }),
+      km.layers.dense({ units: 3, activation: 'softmax' }),
+    ]);
+  }
+
+  function residual(): km.LayersModel {
+    const x = km.input({ shape: [9, 7, 2] });
+    const a = km.layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same', activation: 'relu' }).apply(x);
+    const sum = km.layers.add().apply([a, x]);
+    const both = km.layers.concatenate().apply([sum, km.layers.multiply().apply([a, x])]);
+    const pooled = km.layers.flatten().apply(km.layers.maxPooling2d({ poolSize: 3 }).apply(both));
+    return km.model({ inputs: x, outputs: km.layers.dense({ units: 3, activation: 'softmax' }).apply(pooled) });
+  }
+
+  async function losses(name: string, build: () => km.LayersModel): Promise<number[]> {
+    await useBackend(name);
+    km.utils.setRandomSeed(13);
+    const model = build();
+    model.compile({ optimizer: km.optimizers.adam({ learningRate: 0.01 }), loss: 'sparseCategoricalCrossentropy' });
+    return (await model.fit(images, labels, { epochs: 3, batchSize: 4, seed: 2, verbose: 0 })).history.loss;
+  }
+
+  const geometry = { batch: 2, inH: 5, inW: 6, channels: 3, kH: 3, kW: 2, strideH: 2, strideW: 1, dilationH: 1, dilationW: 2, padTop: 1, padLeft: 1, outH: 3, outW: 5 };
+  // Pooling has no dilation in Keras; the kernels take the same geometry without it.
+  const poolGeometry = { ...geometry, dilationW: 1 };
+  const inputSize = 2 * 5 * 6 * 3;
+  const rowsSize = 2 * 3 * 5;
+  const x = Float32Array.from({ length: inputSize }, () => Math.round(random.uniform(-4, 4) * 2) / 2);
+  const dyPool = Float32Array.from({ length: rowsSize * 3 }, () => random.uniform(-1, 1));
+  const colsIn = Float32Array.from({ length: rowsSize * 18 }, () => random.uniform(-1, 1));
+  const kernels: [string, (b: Backend, up: (v: Float32Array) => number) => [number, number]][] = [
+    ['im2col', (b, up) => { const out = b.alloc(rowsSize * 18, 'float32'); b.im2col(up(x), out, geometry); return [out, rowsSize * 18]; }],
+    ['col2im', (b, up) => { const out = b.alloc(inputSize, 'float32'); b.col2im(up(colsIn), out, geometry); return [out, inputSize]; }],
+    ['maxPool', (b, up) => { const out = b.alloc(rowsSize * 3, 'float32'); b.maxPool(up(x), out, poolGeometry); return [out, rowsSize * 3]; }],
+    ['maxPoolGrad (ties included)', (b, up) => {
+      const y = b.alloc(rowsSize * 3, 'float32');
+      const xs = up(x);
+      b.maxPool(xs, y, poolGeometry);
+      const out = b.alloc(inputSize, 'float32');
+      b.maxPoolGrad(xs, y, up(dyPool), out, poolGeometry);
+      return [out, inputSize];
+    }],
+    ['avgPool', (b, up) => { const out = b.alloc(rowsSize * 3, 'float32'); b.avgPool(up(x), out, poolGeometry); return [out, rowsSize * 3]; }],
+    ['avgPoolGrad', (b, up) => { const out = b.alloc(inputSize, 'float32'); b.avgPoolGrad(up(dyPool), out, poolGeometry); return [out, inputSize]; }],
+    ['copyRows into a strided view', (b, up) => {
+      const out = up(new Float32Array(4 * 7).fill(9));
+      b.copyRows(b.view(up(x), 2, 0), 5, b.view(out, 3, 0), 7, 4, 3);
+      return [out, 28];
+    }],
+    ['dropoutMask', (b) => { const out = b.alloc(50, 'float32'); b.dropoutMask(out, 50, 0.3, 12345); return [out, 50]; }],
+  ];
+
+  async function kernelOutput(name: string, run: (b: Backend, up: (v: Float32Array) => number) => [number, number]): Promise<Float32Array> {
+    await useBackend(name);
+    const b = backend();
+    const up = (v: Float32Array) => {
+      const id = b.alloc(v.length, 'float32');
+      b.write(id, v);
+      return id;
+    };
+    const [id, n] = run(b, up);
+    return (await b.readAsync(id, n, 'float32')) as Float32Array;
+  }
+
+  for (const name of BACKENDS.filter((n) => n !== 'wasm')) {
+    it.each([['cnn', cnn], ['residual', residual]] as const)(`${name}: %s`, async (_label, build) => {
+      const reference = await losses('wasm', build);
+      const ours = await losses(name, build);
+      ours.forEach((l, i) => expect(Math.abs(l - reference[i])).toBeLessThan(1e-4));
+      expect(reference[2]).not.toBe(reference[0]);
+    });
+    it.each(kernels)(`${name}: kernel %s matches wasm`, async (_label, run) => {
+      const reference = await kernelOutput('wasm', run);
+      const ours = await kernelOutput(name, run);
+      expectClose(ours, reference, 1e-5);
+    });
+  }
+});

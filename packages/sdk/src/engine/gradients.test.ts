@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { refForward, refGradients, refLoss, type RefActivation, type RefDense, type RefLoss } from '../testing/reference.js';
 import { Random } from '../utils/random.js';
+import { kerasmGradients } from '../testing/sgd_gradients.js';
 
 beforeAll(() => km.ready());
 
@@ -16,17 +17,6 @@ function toReference(model: km.LayersModel, activations: RefActivation[]): RefDe
     const kernel = w[2 * i];
     return { kernel: kernel.arraySync() as number[][], bias: Array.from(w[2 * i + 1].dataSync()), activation };
   });
-}
-
-/** kerasm's gradient of the mean batch loss, read back as the change of one plain SGD step with lr 1. */
-async function kerasmGradients(model: km.LayersModel, loss: RefLoss, x: km.Tensor, y: km.Tensor): Promise<Float32Array[]> {
-  const before = model.getWeights().map((t) => t.dataSync().slice());
-  model.compile({ optimizer: km.optimizers.sgd({ learningRate: 1 }), loss });
-  await model.fit(x, y, { epochs: 1, batchSize: x.shape[0], shuffle: false, verbose: 0 });
-  const after = model.getWeights();
-  const grads = before.map((b, i) => b.map((v, j) => v - after[i].dataSync()[j]));
-  model.setWeights(before.map((b, i) => km.tensor(b, after[i].shape)));
-  return grads;
 }
 
 function targetsFor(loss: RefLoss, rows: number, cols: number, random: Random): number[][] {

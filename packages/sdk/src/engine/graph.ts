@@ -1,9 +1,19 @@
 import { formatShape, type Layer, type Shape } from '../layers/layer.js';
 
-/** Index of the model input in a node's `inbound` list. */
+/** Index of the (first) model input in a node's `inbound` list; input k is `-(k + 1)`. */
 export const MODEL_INPUT = -1;
 
-/** One application of a layer, reading the outputs of earlier nodes (or the model input). */
+/** The `inbound` index of model input `k`. */
+export function modelInputRef(k: number): number {
+  return -(k + 1);
+}
+
+/** Which model input an `inbound` index names, or -1 when it names a node. */
+export function modelInputIndex(ref: number): number {
+  return ref < 0 ? -ref - 1 : -1;
+}
+
+/** One application of a layer, reading the outputs of earlier nodes (or model inputs). */
 export interface GraphNode {
   readonly layer: Layer;
   readonly inbound: readonly number[];
@@ -12,15 +22,25 @@ export interface GraphNode {
 
 /**
  * A model's layers as a directed acyclic graph in topological order. Sequential models are the
- * chain case; the functional API builds general graphs on the same structure.
+ * chain case; the functional API builds general graphs (several inputs, outputs, fan-out).
  */
 export class Graph {
-  readonly inputShape: Shape;
+  readonly inputShapes: readonly Shape[];
+  /** Names of the model inputs, for messages and summaries. */
+  readonly inputNames: readonly string[];
   readonly nodes: readonly GraphNode[];
+  /** Node indices of the model outputs, in order. */
+  readonly outputs: readonly number[];
+  /** For each node, the nodes that read its output (in topological order). */
+  readonly consumers: readonly number[][];
 
-  private constructor(inputShape: Shape, nodes: GraphNode[]) {
-    this.inputShape = inputShape;
+  private constructor(inputShapes: readonly Shape[], inputNames: readonly string[], nodes: GraphNode[], outputs: number[]) {
+    this.inputShapes = inputShapes;
+    this.inputNames = inputNames;
     this.nodes = nodes;
+    this.outputs = outputs;
+    this.consumers = nodes.map(() => []);
+    nodes.forEach((node, i) => node.inbound.forEach((j) => j >= 0 && this.consumers[j].push(i)));
   }
 
   /** Builds each layer in order, inferring shapes; errors name the layer that rejects its input. */
@@ -38,31 +58,80 @@ export class Graph {
       nodes.push({ layer, inbound: [i === 0 ? MODEL_INPUT : i - 1], outputShape });
       shape = outputShape;
     });
-    return new Graph(inputShape, nodes);
+    return new Graph([inputShape], ['input'], nodes, [nodes.length - 1]);
   }
 
+  /**
+   * A general graph from nodes whose layers are already built. Nodes may come in any order; they
+   * are sorted topologically, and a cycle is an error naming the layers on it.
+   */
+  static fromNodes(inputShapes: readonly Shape[], inputNames: readonly string[], nodes: readonly GraphNode[], outputs: readonly number[]): Graph {
+    const order = topologicalOrder(nodes);
+    const position = new Map(order.map((old, i) => [old, i]));
+    const remap = (ref: number) => (ref < 0 ? ref : position.get(ref)!);
+    const sorted = order.map((old) => ({ ...nodes[old], inbound: nodes[old].inbound.map(remap) }));
+    return new Graph(inputShapes, inputNames, sorted, outputs.map(remap));
+  }
+
+  /** Whether every node reads only the one before it (a Sequential model's shape). */
+  get isChain(): boolean {
+    return this.inputShapes.length === 1 && this.outputs.length === 1 && this.nodes.every((n, i) => n.inbound.length === 1 && n.inbound[0] === (i === 0 ? MODEL_INPUT : i - 1));
+  }
+
+  /** Shape of the first model input. */
+  get inputShape(): Shape {
+    return this.inputShapes[0];
+  }
+
+  /** Shape of the first model output. */
   get outputShape(): Shape {
-    return this.nodes[this.nodes.length - 1].outputShape;
+    return this.outputNode.outputShape;
   }
 
+  /** The node of the first model output. */
   get outputNode(): GraphNode {
-    return this.nodes[this.nodes.length - 1];
+    return this.nodes[this.outputs[0]];
   }
 
-  /** Checks a data tensor's per-sample shape against the model input. */
-  checkInput(shape: readonly number[], what: string): void {
+  /** Checks a data tensor's per-sample shape against model input `k`. */
+  checkInput(shape: readonly number[], what: string, k = 0): void {
+    const expected = this.inputShapes[k];
     const sample = shape.slice(1);
-    const same = sample.length === this.inputShape.length && sample.every((d, i) => d === this.inputShape[i]);
+    const same = sample.length === expected.length && sample.every((d, i) => d === expected[i]);
     if (same) return;
-    const first = this.nodes[0].layer;
+    const firstNode = this.nodes.find((n) => n.inbound.includes(modelInputRef(k)));
+    const first = firstNode?.layer;
     const flat = sample.reduce((a, b) => a * b, 1);
-    const expectedFlat = this.inputShape.reduce((a, b) => a * b, 1);
+    const expectedFlat = expected.reduce((a, b) => a * b, 1);
     const hint =
-      flat === expectedFlat && this.inputShape.length === 1
+      flat === expectedFlat && expected.length === 1
         ? ` Add km.layers.flatten({ inputShape: [${sample.join(', ')}] }) as the first layer, or reshape ${what} with ${what}.reshape([-1, ${expectedFlat}]).`
-        : ` Give ${what} the shape [n, ${this.inputShape.join(', ')}].`;
-    throw new Error(
-      `Input of layer '${first.name}' (${first.className}) expects shape ${formatShape(this.inputShape)}, but ${what} has shape [${shape.join(', ')}].${hint}`,
-    );
+        : flat === expectedFlat
+          ? ` Reshape ${what} with ${what}.reshape([-1, ${expected.join(', ')}]), or start the model with km.layers.reshape({ targetShape: [${expected.join(', ')}], inputShape: [${sample.join(', ')}] }).`
+          : ` Give ${what} the shape [n, ${expected.join(', ')}].`;
+    const who = first ? `layer '${first.name}' (${first.className})` : `model input '${this.inputNames[k]}'`;
+    throw new Error(`Input of ${who} expects shape ${formatShape(expected)}, but ${what} has shape [${shape.join(', ')}].${hint}`);
   }
+}
+
+/** Depth-first topological order of node indices; throws naming the layers of a cycle. */
+function topologicalOrder(nodes: readonly GraphNode[]): number[] {
+  const state = new Uint8Array(nodes.length); // 0 new, 1 on the stack, 2 done
+  const order: number[] = [];
+  const stack: number[] = [];
+  const visit = (i: number): void => {
+    if (state[i] === 2) return;
+    if (state[i] === 1) {
+      const cycle = [...stack.slice(stack.indexOf(i)), i].map((j) => `'${nodes[j].layer.name}'`);
+      throw new Error(`The model graph has a cycle: ${cycle.join(' -> ')}. A layer cannot consume its own output, directly or through other layers; rebuild the graph so every path goes from the inputs to the outputs.`);
+    }
+    state[i] = 1;
+    stack.push(i);
+    for (const j of nodes[i].inbound) if (j >= 0) visit(j);
+    stack.pop();
+    state[i] = 2;
+    order.push(i);
+  };
+  nodes.forEach((_, i) => visit(i));
+  return order;
 }

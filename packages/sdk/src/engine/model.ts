@@ -157,6 +157,8 @@ export class LayersModel {
 
   /** Total number of scalar weights. */
   countParams(): number {
+    // Building the graph (possible once the input shape is known) builds the layers' weights.
+    this.#tryGraph();
     return this.graphLayers.reduce((sum, l) => sum + l.countParams(), 0);
   }
 
@@ -178,14 +180,26 @@ export class LayersModel {
     this.#graph = null;
   }
 
+  /**
+   * The model's graph, given the per-sample shape of the data when known; null when it cannot be
+   * built yet. Sequential models chain their layers; functional models return their traced graph.
+   */
+  protected buildGraph(sampleShape: Shape | null): Graph | null {
+    const shape = this.graphLayers[0]?.declaredInputShape ?? sampleShape;
+    return shape ? Graph.chain(this.graphLayers, shape) : null;
+  }
+
   #tryGraph(): Graph | null {
-    const declared = this.graphLayers[0]?.declaredInputShape;
-    return declared ? this.#ensureGraph(declared) : null;
+    if (!this.#graph) {
+      this.#graph = this.buildGraph(null);
+      if (this.#graph && this.#compiled) this.#resolveMetrics();
+    }
+    return this.#graph;
   }
 
   #ensureGraph(sampleShape: Shape): Graph {
     if (!this.#graph) {
-      this.#graph = Graph.chain(this.graphLayers, this.graphLayers[0]?.declaredInputShape ?? sampleShape);
+      this.#graph = this.buildGraph(sampleShape)!;
       if (this.#compiled) this.#resolveMetrics();
     }
     return this.#graph;
@@ -220,7 +234,7 @@ export class LayersModel {
     if (!plan) {
       const loss = this.#compiled?.loss;
       const targetLength = loss?.sparseTargets ? 1 : this.#graph!.outputShape.reduce((a, b) => a * b, 1);
-      plan = new BatchPlan(runtime.backend, this.#graph!, batch, targetLength, loss?.sparseTargets ?? false);
+      plan = new BatchPlan(runtime.backend, this.#graph!, batch, [targetLength], [loss?.sparseTargets ?? false]);
       runtime.plans.set(batch, plan);
     }
     return plan;

@@ -1,42 +1,93 @@
 import type { Backend, BufferId } from '../backend/backend.js';
-import { MODEL_INPUT, type Graph } from './graph.js';
+import { modelInputIndex, type Graph } from './graph.js';
 
 function size(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
 /**
- * The backend buffers one batch size needs: the input batch, the targets, each node's output and
- * output gradient. Made once per batch size and reused, so a training step allocates nothing.
+ * Where one input slot of a node writes its gradient in the backward pass. Layers overwrite the
+ * gradients they write, so at fan-out only the first writer (in backward order) writes the
+ * producer's gradient directly; every other one writes its own buffer, which the engine adds in.
+ */
+export interface GradRoute {
+  /** The buffer the layer writes (0 when no gradient is needed). */
+  readonly write: BufferId;
+  /** When not 0, the producer's gradient that `write` is added into after the layer ran. */
+  readonly addInto: BufferId;
+}
+
+/**
+ * The backend buffers one batch size needs: the input batches, the targets, each node's output,
+ * output gradient and workspace. Made once per batch size and reused, so a training step
+ * allocates nothing.
  */
 export class BatchPlan {
   readonly batch: number;
-  readonly input: BufferId;
-  readonly targets: BufferId;
+  /** One buffer per model input. */
+  readonly inputs: readonly BufferId[];
+  /** One target buffer per model output. */
+  readonly targetsList: readonly BufferId[];
   /** Output buffer per node; layers that alias their input share their input's buffer. */
   readonly outputs: readonly BufferId[];
-  /** Output-gradient buffer per node; 0 where no gradient flows (the model input). */
+  /** Output-gradient buffer per node; 0 where no gradient flows (aliases of a model input). */
   readonly grads: readonly BufferId[];
+  /** Scratch per node, kept from the forward to the backward pass (0 when the layer needs none). */
+  readonly workspaces: readonly BufferId[];
+  /** Whether the node's layer runs no kernels because it shares its input's buffers. */
+  readonly aliased: readonly boolean[];
+  /** Per node, per input slot: where the backward pass writes that input's gradient. */
+  readonly gradRoutes: readonly (readonly GradRoute[])[];
   readonly #owned: BufferId[] = [];
 
-  constructor(backend: Backend, graph: Graph, batch: number, targetLength: number, sparseTargets: boolean) {
+  constructor(backend: Backend, graph: Graph, batch: number, targetLengths: readonly number[], sparseTargets: readonly boolean[]) {
     this.batch = batch;
-    this.input = this.#alloc(backend, batch * size(graph.inputShape), 'float32');
-    this.targets = this.#alloc(backend, batch * targetLength, sparseTargets ? 'int32' : 'float32');
+    this.inputs = graph.inputShapes.map((shape) => this.#alloc(backend, batch * size(shape), 'float32'));
+    this.targetsList = targetLengths.map((length, k) => this.#alloc(backend, batch * length, sparseTargets[k] ? 'int32' : 'float32'));
+    const isOutput = new Set(graph.outputs);
     const outputs: BufferId[] = [];
     const grads: BufferId[] = [];
-    const source = (i: number, list: BufferId[], modelInput: BufferId): BufferId => (i === MODEL_INPUT ? modelInput : list[i]);
-    for (const node of graph.nodes) {
-      if (node.layer.aliasesInput) {
-        outputs.push(source(node.inbound[0], outputs, this.input));
-        grads.push(source(node.inbound[0], grads, 0));
+    const aliased: boolean[] = [];
+    graph.nodes.forEach((node, i) => {
+      const source = node.inbound[0];
+      const fromInput = modelInputIndex(source) >= 0;
+      // Sharing a producer's gradient is only safe when nothing else writes it.
+      const canAlias = node.layer.aliasesInput && (fromInput || (graph.consumers[source].length === 1 && !isOutput.has(source)));
+      aliased.push(canAlias);
+      if (canAlias) {
+        outputs.push(fromInput ? this.inputs[modelInputIndex(source)] : outputs[source]);
+        grads.push(fromInput ? 0 : grads[source]);
       } else {
         outputs.push(this.#alloc(backend, batch * size(node.outputShape), 'float32'));
         grads.push(this.#alloc(backend, batch * size(node.outputShape), 'float32'));
       }
-    }
+    });
     this.outputs = outputs;
     this.grads = grads;
+    this.aliased = aliased;
+    this.workspaces = graph.nodes.map((node) => {
+      const floats = node.layer.workspaceSize(batch);
+      return floats > 0 ? this.#alloc(backend, floats, 'float32') : 0;
+    });
+    this.gradRoutes = this.#routes(backend, graph, isOutput);
+  }
+
+  #routes(backend: Backend, graph: Graph, isOutput: Set<number>): GradRoute[][] {
+    // Outputs start with the loss gradient, so everything flowing into them accumulates.
+    const written = graph.nodes.map((_, j) => isOutput.has(j));
+    const routes: GradRoute[][] = graph.nodes.map(() => []);
+    for (let i = graph.nodes.length - 1; i >= 0; i--) {
+      const node = graph.nodes[i];
+      routes[i] = node.inbound.map((j) => {
+        if (j < 0 || this.aliased[i] || this.grads[j] === 0) return { write: 0, addInto: 0 };
+        if (!written[j]) {
+          written[j] = true;
+          return { write: this.grads[j], addInto: 0 };
+        }
+        return { write: this.#alloc(backend, this.batch * size(graph.nodes[j].outputShape), 'float32'), addInto: this.grads[j] };
+      });
+    }
+    return routes;
   }
 
   #alloc(backend: Backend, length: number, dtype: 'float32' | 'int32'): BufferId {
@@ -45,14 +96,19 @@ export class BatchPlan {
     return id;
   }
 
-  /** Buffer feeding input `i` of a node. */
-  inputOf(i: number): BufferId {
-    return i === MODEL_INPUT ? this.input : this.outputs[i];
+  /** The first model input's buffer. */
+  get input(): BufferId {
+    return this.inputs[0];
   }
 
-  /** Gradient buffer of input `i` of a node, 0 for the model input. */
-  inputGradOf(i: number): BufferId {
-    return i === MODEL_INPUT ? 0 : this.grads[i];
+  /** The first model output's target buffer. */
+  get targets(): BufferId {
+    return this.targetsList[0];
+  }
+
+  /** Buffer feeding an `inbound` reference (a node or a model input). */
+  inputOf(ref: number): BufferId {
+    return ref < 0 ? this.inputs[modelInputIndex(ref)] : this.outputs[ref];
   }
 
   release(backend: Backend): void {

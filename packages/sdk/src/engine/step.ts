@@ -21,31 +21,42 @@ function nodeContext(ctx: PassContext, index: number) {
     batch: ctx.plan.batch,
     inputs: node.inbound.map((i) => ctx.plan.inputOf(i)),
     output: ctx.plan.outputs[index],
+    workspace: ctx.plan.workspaces[index],
     weights: ctx.params.weightsOf(node.layer),
     training: ctx.training,
-    deferSoftmax: ctx.deferSoftmax && index === ctx.graph.nodes.length - 1,
+    deferSoftmax: ctx.deferSoftmax && index === ctx.graph.outputs[0],
   };
 }
 
 /** Runs every node's forward kernels in topological order. */
 export function forwardPass(ctx: PassContext): void {
   for (let i = 0; i < ctx.graph.nodes.length; i++) {
-    ctx.graph.nodes[i].layer.forward(nodeContext(ctx, i));
+    if (!ctx.plan.aliased[i]) ctx.graph.nodes[i].layer.forward(nodeContext(ctx, i));
   }
 }
 
 /**
- * Runs backward kernels in reverse order, from the output gradient already in the plan.
- * Sequential chains have no fan-out, so each gradient buffer is written once.
+ * Runs backward kernels in reverse order, from the output gradients already in the plan. Where a
+ * node's output feeds several layers, the plan routes all but one of them to a separate buffer
+ * that is added in here, so gradients accumulate over every consumer.
  */
 export function backwardPass(ctx: PassContext): void {
+  const { backend, plan } = ctx;
   for (let i = ctx.graph.nodes.length - 1; i >= 0; i--) {
+    if (plan.aliased[i]) continue;
     const node = ctx.graph.nodes[i];
+    const routes = plan.gradRoutes[i];
     node.layer.backward({
       ...nodeContext(ctx, i),
-      outputGrad: ctx.plan.grads[i],
-      inputGrads: node.inbound.map((j) => ctx.plan.inputGradOf(j)),
+      outputGrad: plan.grads[i],
+      inputGrads: routes.map((r) => r.write),
       weightGrads: ctx.params.gradsOf(node.layer),
+    });
+    routes.forEach((r, slot) => {
+      if (r.addInto) {
+        const n = plan.batch * ctx.graph.nodes[node.inbound[slot]].outputShape.reduce((a, b) => a * b, 1);
+        backend.add(r.addInto, r.write, r.addInto, n);
+      }
     });
   }
 }

@@ -139,7 +139,7 @@ function runBatch(target: TrainingTarget, data: Dataset, start: number, count: n
   backend.gatherRows(plan.targets, data.y, data.order, start, count, data.yRow);
   const ctx = passContext(target, plan, training);
   forwardPass(ctx);
-  const last = plan.outputs.length - 1;
+  const last = target.graph.outputs[0];
   const lossSum = target.loss.compute(backend, plan.outputs[last], plan.targets, training ? plan.grads[last] : 0, count, target.graph.outputShape, ctx.deferSoftmax);
   const updates = target.metrics.map((m) => m.update(backend, plan.outputs[last], plan.targets, count, target.graph.outputShape));
   return [lossSum, updates, ctx];
@@ -256,7 +256,7 @@ export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'para
     const plan = target.plan(count);
     backend.gatherRows(plan.input, xValues, order, start, count, xRow);
     forwardPass({ backend, graph: target.graph, params: target.params, plan, training: false, deferSoftmax: false });
-    out.set(backend.read(plan.outputs[plan.outputs.length - 1], count * outSize, 'float32'), start * outSize);
+    out.set(backend.read(plan.outputs[target.graph.outputs[0]], count * outSize, 'float32'), start * outSize);
   }
   return new Tensor(out, [n, ...target.graph.outputShape], 'float32');
 }

@@ -1,4 +1,5 @@
 import { registerLayer } from './registry.js';
+import { copyBackward, copyForward } from './copy.js';
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 
 /** Options of {@link Flatten}. */
@@ -12,17 +13,28 @@ export class Flatten extends Layer {
     super(args, 'Flatten');
   }
 
+  #size = 0;
+
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
     return [singleInput(this, inputShapes).reduce((a, b) => a * b, 1)];
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    this.#size = this.computeOutputShape(inputShapes)[0];
   }
 
   override get aliasesInput(): boolean {
     return true;
   }
 
-  // Row-major storage is already flat: the plan gives this layer its input's buffers.
-  forward(_ctx: ForwardContext): void {}
-  backward(_ctx: BackwardContext): void {}
+  // Row-major storage is already flat: these copies run only where the plan cannot share buffers.
+  forward(ctx: ForwardContext): void {
+    copyForward(ctx, this.#size);
+  }
+
+  backward(ctx: BackwardContext): void {
+    copyBackward(ctx, this.#size);
+  }
 }
 
 registerLayer('Flatten', (config) => new Flatten(config as FlattenArgs));

@@ -1,6 +1,11 @@
 import { Activation, type ActivationArgs } from './activation.js';
+import { Conv2D, type Conv2DArgs } from './conv2d.js';
 import { Dense, type DenseArgs } from './dense.js';
+import { Dropout, type DropoutArgs } from './dropout.js';
 import { Flatten, type FlattenArgs } from './flatten.js';
+import { Add, Average, Concatenate, Multiply, type MergeArgs } from './merge.js';
+import { AveragePooling2D, MaxPooling2D, type Pooling2DArgs } from './pooling2d.js';
+import { Reshape, type ReshapeArgs } from './reshape.js';
 
 /** A densely connected layer. @example `km.layers.dense({ units: 64, activation: 'relu' })` */
 export function dense(args: DenseArgs): Dense {
@@ -17,6 +22,54 @@ export function activation(args: ActivationArgs): Activation {
   return new Activation(args);
 }
 
-export { Activation, Dense, Flatten, type ActivationArgs, type DenseArgs, type FlattenArgs };
-export { Layer, type LayerArgs, type Shape } from './layer.js';
+/** 2-D convolution over NHWC images. @example `km.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' })` */
+export function conv2d(args: Conv2DArgs): Conv2D {
+  return new Conv2D(args);
+}
+
+/** Max over 2-D windows. @example `km.layers.maxPooling2d({ poolSize: 2 })` */
+export function maxPooling2d(args?: Pooling2DArgs): MaxPooling2D {
+  return new MaxPooling2D(args);
+}
+
+/** Mean over 2-D windows. @example `km.layers.averagePooling2d({ poolSize: 2 })` */
+export function averagePooling2d(args?: Pooling2DArgs): AveragePooling2D {
+  return new AveragePooling2D(args);
+}
+
+/** Randomly zeroes a fraction of its inputs while training. @example `km.layers.dropout({ rate: 0.5 })` */
+export function dropout(args: DropoutArgs): Dropout {
+  return new Dropout(args);
+}
+
+/** Gives each sample a new shape. @example `km.layers.reshape({ targetShape: [28, 28, 1], inputShape: [28, 28] })` */
+export function reshape(args: ReshapeArgs): Reshape {
+  return new Reshape(args);
+}
+
+/** Sums inputs elementwise (residual connections). @example `km.layers.add().apply([a, b])` */
+export function add(args?: MergeArgs): Add {
+  return new Add(args);
+}
+
+/** Averages inputs elementwise. @example `km.layers.average().apply([a, b])` */
+export function average(args?: MergeArgs): Average {
+  return new Average(args);
+}
+
+/** Multiplies inputs elementwise. @example `km.layers.multiply().apply([a, b])` */
+export function multiply(args?: MergeArgs): Multiply {
+  return new Multiply(args);
+}
+
+/** Joins inputs along the last axis. @example `km.layers.concatenate().apply([a, b])` */
+export function concatenate(args?: MergeArgs & { axis?: number }): Concatenate {
+  return new Concatenate(args);
+}
+
+export {
+  Activation, Add, Average, AveragePooling2D, Concatenate, Conv2D, Dense, Dropout, Flatten, MaxPooling2D, Multiply, Reshape,
+  type ActivationArgs, type Conv2DArgs, type DenseArgs, type DropoutArgs, type FlattenArgs, type MergeArgs, type Pooling2DArgs, type ReshapeArgs,
+};
+export { Layer, type LayerArgs, type Shape, type ForwardContext, type BackwardContext } from './layer.js';
 export { registerLayer, layerFromConfig, registeredLayerClasses, type LayerFactory } from './registry.js';

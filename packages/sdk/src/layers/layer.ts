@@ -1,5 +1,6 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import type { Initializer } from '../initializers/initializers.js';
+import { applyLayer, type SymbolicTensor } from '../engine/symbolic.js';
 
 /** A shape without the batch dimension. */
 export type Shape = readonly number[];
@@ -32,6 +33,8 @@ export interface ForwardContext {
   readonly batch: number;
   readonly inputs: readonly BufferId[];
   readonly output: BufferId;
+  /** The layer's scratch buffer of `workspaceSize(batch)` floats, kept from forward to backward; 0 if none. */
+  readonly workspace: BufferId;
   /** One buffer per weight, in the order `build` added them. */
   readonly weights: readonly BufferId[];
   readonly training: boolean;
@@ -61,7 +64,7 @@ function uniqueName(base: string): string {
 }
 
 function snakeCase(className: string): string {
-  return className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  return className.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
 /**
@@ -131,7 +134,34 @@ export abstract class Layer {
   /** The output shape for the given input shapes (no batch dimension); throws on bad input shapes. */
   abstract computeOutputShape(inputShapes: readonly Shape[]): Shape;
 
-  /** Whether the output is the input's storage reinterpreted (Flatten, Reshape): no kernels run. */
+  /**
+   * Floats of scratch this layer needs for a batch (im2col columns, dropout masks), allocated once
+   * per batch size and kept from the forward to the backward pass. Call after `build`.
+   */
+  workspaceSize(_batch: number): number {
+    return 0;
+  }
+
+  /**
+   * Applies the layer to symbolic tensors (the functional API): checks and infers shapes, builds
+   * the layer, and returns the symbolic output.
+   *
+   * @example
+   * ```ts
+   * const x = km.input({ shape: [28, 28, 1] });
+   * const y = km.layers.conv2d({ filters: 8, kernelSize: 3 }).apply(x);
+   * y.shape; // [26, 26, 8]
+   * ```
+   */
+  apply(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
+    return applyLayer(this, Array.isArray(inputs) ? inputs : [inputs as SymbolicTensor]);
+  }
+
+  /**
+   * Whether the output is the input's storage reinterpreted (Flatten, Reshape). The plan then
+   * shares the input's buffers and skips the layer; where sharing is unsafe (fan-out) it runs the
+   * layer, whose forward and backward copy.
+   */
   get aliasesInput(): boolean {
     return false;
   }

@@ -7,6 +7,16 @@ describe('layer registry', () => {
       km.layers.dense({ units: 7, activation: 'tanh', useBias: false, inputShape: [3] }),
       km.layers.flatten({ inputShape: [2, 2] }),
       km.layers.activation({ activation: 'sigmoid' }),
+      km.layers.conv2d({ filters: 4, kernelSize: [3, 2], strides: 2, padding: 'same', activation: 'relu', inputShape: [9, 9, 3] }),
+      km.layers.conv2d({ filters: 2, kernelSize: 3, dilationRate: 2, useBias: false }),
+      km.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same' }),
+      km.layers.averagePooling2d(),
+      km.layers.dropout({ rate: 0.25, seed: 3 }),
+      km.layers.reshape({ targetShape: [-1, 4] }),
+      km.layers.add(),
+      km.layers.average(),
+      km.layers.multiply(),
+      km.layers.concatenate(),
     ];
     for (const layer of layers) {
       const copy = km.layers.layerFromConfig(layer.className, layer.getConfig());
@@ -16,6 +26,6 @@ describe('layer registry', () => {
   });
 
   it('names the known classes for an unknown one', () => {
-    expect(() => km.layers.layerFromConfig('Conv9D', {})).toThrow(/Unknown layer class 'Conv9D'. Known classes: Activation, Dense, Flatten/);
+    expect(() => km.layers.layerFromConfig('Conv9D', {})).toThrow(/Unknown layer class 'Conv9D'. Known classes: Activation, Add, Average, AveragePooling2D, Concatenate, Conv2D, Dense, Dropout, Flatten, MaxPooling2D, Multiply, Reshape/);
   });
 });

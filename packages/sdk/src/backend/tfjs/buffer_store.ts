@@ -31,6 +31,8 @@ interface View {
 export class BufferStore {
   readonly #tf: Tf;
   readonly #entries = new Map<BufferId, Root | View>();
+  /** Views by "root:offset:length", so asking for the same range again returns the same id. */
+  readonly #views = new Map<string, BufferId>();
   #nextId = 1;
 
   constructor(tf: Tf) {
@@ -48,8 +50,12 @@ export class BufferStore {
     const entry = this.#entry(id);
     const root = entry.kind === 'root' ? id : entry.root;
     const base = entry.kind === 'root' ? 0 : entry.offset;
+    const key = `${root}:${base + offset}:${length}`;
+    const existing = this.#views.get(key);
+    if (existing !== undefined) return existing;
     const viewId = this.#nextId++;
     this.#entries.set(viewId, { kind: 'view', root, offset: base + offset, length });
+    this.#views.set(key, viewId);
     return viewId;
   }
 
@@ -59,8 +65,10 @@ export class BufferStore {
       entry.tensor.dispose();
       for (const piece of entry.pending.values()) piece.dispose();
       for (const [other, e] of this.#entries) if (e.kind === 'view' && e.root === id) this.#entries.delete(other);
+      for (const key of this.#views.keys()) if (key.startsWith(`${id}:`)) this.#views.delete(key);
+      this.#entries.delete(id);
     }
-    this.#entries.delete(id);
+    // Freeing a view frees nothing: it is shared by everyone who asked for the same range.
   }
 
   /** The buffer's values as a flat tensor of its length. Call inside `tf.tidy` for views. */
@@ -88,6 +96,12 @@ export class BufferStore {
     if (entry.offset === 0 && entry.length === root.length) return this.set(entry.root, flat);
     root.pending.get(entry.offset)?.dispose();
     root.pending.set(entry.offset, flat);
+  }
+
+  /** The root buffer holding `id` and where `id` starts in it. */
+  locate(id: BufferId): { root: BufferId; offset: number } {
+    const entry = this.#entry(id);
+    return entry.kind === 'root' ? { root: id, offset: 0 } : { root: entry.root, offset: entry.offset };
   }
 
   length(id: BufferId): number {

@@ -1,7 +1,8 @@
 import type * as tfc from '@tensorflow/tfjs-core';
-import type { ActivationKind, Backend, BufferDType, BufferId, ElementwiseLossKind } from '../backend.js';
+import type { ActivationKind, Backend, BufferDType, BufferId, ElementwiseLossKind, WindowGeometry } from '../backend.js';
 import { BufferStore } from './buffer_store.js';
 import { elementwiseLossTerms } from './elementwise_losses.js';
+import { dropoutMaskValues, WindowIndex } from './window_ops.js';
 
 type Tf = typeof tfc;
 
@@ -16,14 +17,14 @@ export class TfjsBackend implements Backend {
   readonly kernels: string;
   readonly #tf: Tf;
   readonly #store: BufferStore;
-  /** Views of the first n elements, for optimizers that sweep only the trainable prefix. */
-  readonly #prefixes = new Map<string, BufferId>();
+  readonly #windows: WindowIndex;
 
   constructor(tf: Tf, name: string) {
     this.#tf = tf;
     this.name = name;
     this.kernels = `tfjs-${tf.getBackend()}`;
     this.#store = new BufferStore(tf);
+    this.#windows = new WindowIndex(tf);
   }
 
   /** Runs `fn` in a tidy scope: intermediates are freed, and `set` keeps what it stores. */
@@ -31,16 +32,11 @@ export class TfjsBackend implements Backend {
     return this.#tf.tidy(fn as () => never) as T;
   }
 
+  /** The first n elements of a buffer (optimizers sweep only the trainable prefix). */
   #prefix(id: BufferId, n: number): BufferId {
-    if (this.#store.length(id) === n) return id;
-    const key = `${id}:${n}`;
-    let view = this.#prefixes.get(key);
-    if (view === undefined) {
-      view = this.#store.view(id, 0, n);
-      this.#prefixes.set(key, view);
-    }
-    return view;
+    return this.#store.length(id) === n ? id : this.#store.view(id, 0, n);
   }
+
 
   #matrix(id: BufferId, rows: number, cols: number): tfc.Tensor2D {
     return this.#tf.reshape(this.#store.get(id), [rows, cols]);
@@ -51,7 +47,6 @@ export class TfjsBackend implements Backend {
   }
 
   free(id: BufferId): void {
-    for (const key of this.#prefixes.keys()) if (key.startsWith(`${id}:`)) this.#prefixes.delete(key);
     this.#store.free(id);
   }
 
@@ -354,5 +349,91 @@ export class TfjsBackend implements Backend {
   scale(x: BufferId, n: number, factor: number): void {
     const id = this.#prefix(x, n);
     this.#run(() => this.#store.set(id, this.#tf.mul(this.#store.get(id), factor)));
+  }
+
+  add(a: BufferId, b: BufferId, out: BufferId, n: number): void {
+    this.#run(() => this.#store.set(this.#prefix(out, n), this.#tf.add(this.#store.get(this.#prefix(a, n)), this.#store.get(this.#prefix(b, n)))));
+  }
+
+  mul(a: BufferId, b: BufferId, out: BufferId, n: number): void {
+    this.#run(() => this.#store.set(this.#prefix(out, n), this.#tf.mul(this.#store.get(this.#prefix(a, n)), this.#store.get(this.#prefix(b, n)))));
+  }
+
+  copy(src: BufferId, dst: BufferId, n: number): void {
+    this.#run(() => this.#store.set(this.#prefix(dst, n), this.#tf.clone(this.#store.get(this.#prefix(src, n)))));
+  }
+
+  copyRows(src: BufferId, srcStride: number, dst: BufferId, dstStride: number, rows: number, cols: number): void {
+    const tf = this.#tf;
+    // Strided ranges may run past a view's length, so address the root buffers directly.
+    const from = this.#store.locate(src);
+    const to = this.#store.locate(dst);
+    const positions = (offset: number, stride: number) => {
+      const index = new Int32Array(rows * cols);
+      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) index[r * cols + c] = offset + r * stride + c;
+      return index;
+    };
+    this.#run(() => {
+      const values = tf.gather(this.#store.get(from.root), tf.tensor1d(positions(from.offset, srcStride), 'int32'));
+      const indices = tf.tensor2d(positions(to.offset, dstStride), [rows * cols, 1], 'int32');
+      this.#store.set(to.root, tf.tensorScatterUpdate(this.#store.get(to.root), indices, values));
+    });
+  }
+
+  im2col(x: BufferId, cols: BufferId, g: WindowGeometry): void {
+    this.#run(() => this.#store.set(cols, this.#windows.windows(this.#store.get(x), g, 0)));
+  }
+
+  col2im(cols: BufferId, dx: BufferId, g: WindowGeometry): void {
+    this.#run(() => this.#store.set(dx, this.#windows.scatterAdd(this.#store.get(cols), g)));
+  }
+
+  maxPool(x: BufferId, y: BufferId, g: WindowGeometry): void {
+    this.#run(() => this.#store.set(y, this.#tf.max(this.#windows.windows(this.#store.get(x), g, -Infinity), 1)));
+  }
+
+  maxPoolGrad(x: BufferId, _y: BufferId, dy: BufferId, dx: BufferId, g: WindowGeometry): void {
+    const tf = this.#tf;
+    this.#run(() => {
+      const windows = this.#windows.windows(this.#store.get(x), g, -Infinity);
+      const [rows, size, channels] = [g.batch * g.outH * g.outW, g.kH * g.kW, g.channels];
+      // The first maximum of each window and channel gets the whole gradient. argMax alone may pick
+      // any of several equal maxima on parallel devices, so rank the maxima by position first.
+      const isMax = tf.cast(tf.equal(windows, tf.max(windows, 1, true)), 'float32');
+      const first = tf.cast(tf.argMax(tf.mul(isMax, tf.reshape(tf.range(size, 0, -1), [1, size, 1])), 1), 'int32');
+      // Entry (row, first, c) of the window index, flattened: (row·size + first)·channels + c.
+      const rowBase = tf.reshape(tf.mul(tf.range(0, rows, 1, 'int32'), size * channels), [rows, 1]);
+      const at = tf.add(tf.add(rowBase, tf.mul(first, channels)), tf.range(0, channels, 1, 'int32'));
+      const chosen = tf.gather(this.#windows.indices(g), tf.cast(tf.reshape(at, [-1]), 'int32'));
+      this.#store.set(dx, this.#windows.scatterAdd(this.#store.get(dy), g, chosen as tfc.Tensor1D));
+    });
+  }
+
+
+  avgPool(x: BufferId, y: BufferId, g: WindowGeometry): void {
+    const tf = this.#tf;
+    this.#run(() => {
+      const sums = tf.sum(this.#windows.windows(this.#store.get(x), g, 0), 1);
+      this.#store.set(y, tf.div(sums, this.#insideCounts(g)));
+    });
+  }
+
+  avgPoolGrad(dy: BufferId, dx: BufferId, g: WindowGeometry): void {
+    const tf = this.#tf;
+    this.#run(() => {
+      const share = tf.div(tf.reshape(this.#store.get(dy), [g.batch * g.outH * g.outW, 1, g.channels]), tf.expandDims(this.#insideCounts(g), 1));
+      this.#store.set(dx, this.#windows.scatterAdd(tf.tile(share, [1, g.kH * g.kW, 1]), g));
+    });
+  }
+
+  /** How many window positions fall inside the input, per output row and channel. */
+  #insideCounts(g: WindowGeometry): tfc.Tensor {
+    const tf = this.#tf;
+    const ones = tf.ones([g.batch * g.inH * g.inW * g.channels]) as tfc.Tensor1D;
+    return tf.sum(this.#windows.windows(ones, g, 0), 1);
+  }
+
+  dropoutMask(mask: BufferId, n: number, rate: number, seed: number): void {
+    this.#store.set(this.#prefix(mask, n), this.#tf.tensor1d(dropoutMaskValues(n, rate, seed)));
   }
 }

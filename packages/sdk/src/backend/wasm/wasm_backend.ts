@@ -1,5 +1,5 @@
 import { Activation, LossKind, type Core } from '@kerasm/core-wasm';
-import type { ActivationKind, Backend, BufferDType, BufferId, ElementwiseLossKind } from '../backend.js';
+import type { ActivationKind, Backend, BufferDType, BufferId, ElementwiseLossKind, WindowGeometry } from '../backend.js';
 
 const ACTIVATION_CODES: Record<ActivationKind, Activation> = {
   linear: Activation.Linear,
@@ -176,12 +176,55 @@ export class WasmBackend implements Backend {
     if (norm > maxNorm) this.#core.scale(x, n, maxNorm / norm);
   }
 
-
   clipByValue(x: BufferId, n: number, lo: number, hi: number): void {
     this.#core.clipByValue(x, n, lo, hi);
   }
 
   scale(x: BufferId, n: number, factor: number): void {
     this.#core.scale(x, n, factor);
+  }
+
+  add(a: BufferId, b: BufferId, out: BufferId, n: number): void {
+    this.#core.add(a, b, out, n);
+  }
+
+  mul(a: BufferId, b: BufferId, out: BufferId, n: number): void {
+    this.#core.mul(a, b, out, n);
+  }
+
+  copy(src: BufferId, dst: BufferId, n: number): void {
+    this.#core.copy(dst, src, n);
+  }
+
+  copyRows(src: BufferId, srcStride: number, dst: BufferId, dstStride: number, rows: number, cols: number): void {
+    this.#core.copyRows(src, srcStride, dst, dstStride, rows, cols);
+  }
+
+  im2col(x: BufferId, cols: BufferId, g: WindowGeometry): void {
+    this.#core.im2col(x, cols, g);
+  }
+
+  col2im(cols: BufferId, dx: BufferId, g: WindowGeometry): void {
+    this.#core.col2im(cols, dx, g);
+  }
+
+  maxPool(x: BufferId, y: BufferId, g: WindowGeometry): void {
+    this.#core.maxPool(x, y, g);
+  }
+
+  maxPoolGrad(x: BufferId, y: BufferId, dy: BufferId, dx: BufferId, g: WindowGeometry): void {
+    this.#core.maxPoolGrad(x, y, dy, dx, g);
+  }
+
+  avgPool(x: BufferId, y: BufferId, g: WindowGeometry): void {
+    this.#core.avgPool(x, y, g);
+  }
+
+  avgPoolGrad(dy: BufferId, dx: BufferId, g: WindowGeometry): void {
+    this.#core.avgPoolGrad(dy, dx, g);
+  }
+
+  dropoutMask(mask: BufferId, n: number, rate: number, seed: number): void {
+    this.#core.dropoutMask(mask, n, rate, seed);
   }
 }

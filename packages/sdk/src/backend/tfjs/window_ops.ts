@@ -1,0 +1,78 @@
+import type * as tfc from '@tensorflow/tfjs-core';
+import type { WindowGeometry } from '../backend.js';
+
+type Tf = typeof tfc;
+
+/**
+ * Sliding-window kernels (im2col, pooling) as gathers over the flattened input with one extra
+ * element in front standing for "outside the input" (padding). The index tensor of each geometry
+ * is built once on the host and cached: entry [row, k] is 1 + the flat input position that window
+ * element k of output row `row` reads, or 0 where it falls in the padding.
+ */
+export class WindowIndex {
+  readonly #tf: Tf;
+  readonly #cache = new Map<string, tfc.Tensor1D>();
+
+  constructor(tf: Tf) {
+    this.#tf = tf;
+  }
+
+  /** Indices for [batch·outH·outW, kH·kW, channels], flattened. */
+  indices(g: WindowGeometry): tfc.Tensor1D {
+    const key = JSON.stringify(g);
+    let index = this.#cache.get(key);
+    if (!index) {
+      index = this.#tf.keep(this.#tf.tensor1d(buildIndex(g), 'int32'));
+      this.#cache.set(key, index);
+    }
+    return index;
+  }
+
+  /** x with the padding element in front, gathered into windows: [rows, kH·kW, channels]. */
+  windows(x: tfc.Tensor1D, g: WindowGeometry, padValue: number): tfc.Tensor3D {
+    const tf = this.#tf;
+    const padded = tf.concat([tf.fill([1], padValue), x]);
+    return tf.reshape(tf.gather(padded, this.indices(g)), [g.batch * g.outH * g.outW, g.kH * g.kW, g.channels]);
+  }
+
+  /** The adjoint of a gather: sums `values` (laid out like the index) into the input positions. */
+  scatterAdd(values: tfc.Tensor, g: WindowGeometry, index: tfc.Tensor1D = this.indices(g)): tfc.Tensor1D {
+    const tf = this.#tf;
+    const size = g.batch * g.inH * g.inW * g.channels;
+    // scatterND sums duplicate indices (and, unlike unsortedSegmentSum, runs on tfjs-wasm).
+    const summed = tf.scatterND(tf.reshape(index, [-1, 1]), tf.reshape(values, [-1]), [size + 1]);
+    return tf.slice(summed, 1, size) as tfc.Tensor1D;
+  }
+}
+
+function buildIndex(g: WindowGeometry): Int32Array {
+  const index = new Int32Array(g.batch * g.outH * g.outW * g.kH * g.kW * g.channels);
+  let at = 0;
+  for (let b = 0; b < g.batch; b++)
+    for (let oy = 0; oy < g.outH; oy++)
+      for (let ox = 0; ox < g.outW; ox++)
+        for (let ky = 0; ky < g.kH; ky++)
+          for (let kx = 0; kx < g.kW; kx++) {
+            const y = oy * g.strideH - g.padTop + ky * g.dilationH;
+            const x = ox * g.strideW - g.padLeft + kx * g.dilationW;
+            const inside = y >= 0 && y < g.inH && x >= 0 && x < g.inW;
+            const base = ((b * g.inH + y) * g.inW + x) * g.channels;
+            for (let c = 0; c < g.channels; c++) index[at++] = inside ? 1 + base + c : 0;
+          }
+  return index;
+}
+
+/** The dropout mask core-wasm draws (mulberry32's output function over seed + i), on the host. */
+export function dropoutMaskValues(n: number, rate: number, seed: number): Float32Array {
+  const mask = new Float32Array(n);
+  const rate32 = Math.fround(rate);
+  const keep = Math.fround(1 / Math.fround(1 - rate32));
+  for (let i = 0; i < n; i++) {
+    let t = (seed + Math.imul(i + 1, 0x6d2b79f5)) >>> 0;
+    t = Math.imul(t ^ (t >>> 15), t | 1) >>> 0;
+    t = (t ^ (t + Math.imul(t ^ (t >>> 7), t | 61))) >>> 0;
+    const u = ((t ^ (t >>> 14)) >>> 8) / 16777216;
+    mask[i] = u < rate32 ? 0 : keep;
+  }
+  return mask;
+}

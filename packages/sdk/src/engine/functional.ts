@@ -1,0 +1,88 @@
+import { Graph, modelInputRef, type GraphNode } from './graph.js';
+import { LayersModel } from './model.js';
+import { SymbolicTensor } from './symbolic.js';
+import type { Layer, Shape } from '../layers/layer.js';
+
+/** Options of {@link model}. */
+export interface FunctionalModelArgs {
+  inputs: SymbolicTensor | SymbolicTensor[];
+  outputs: SymbolicTensor | SymbolicTensor[];
+  name?: string;
+}
+
+let functionalCount = 0;
+
+/** A model built with the functional API: any directed acyclic graph of layers. */
+export class Functional extends LayersModel {
+  readonly #graph: Graph;
+
+  constructor(args: FunctionalModelArgs) {
+    const graph = traceGraph(listOf(args.inputs, 'inputs'), listOf(args.outputs, 'outputs'));
+    super(graph.nodes.map((n) => n.layer), args.name ?? (functionalCount++ === 0 ? 'model' : `model_${functionalCount - 1}`));
+    this.#graph = graph;
+  }
+
+  protected override buildGraph(_sampleShape: Shape | null): Graph {
+    return this.#graph;
+  }
+}
+
+/**
+ * Makes a model from symbolic inputs and outputs (Keras' functional API): residual connections,
+ * branches and merges.
+ *
+ * @example
+ * ```ts
+ * const x = km.input({ shape: [28, 28, 1] });
+ * const h = km.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu' }).apply(x);
+ * const r = km.layers.add().apply([h, km.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same' }).apply(h)]);
+ * const y = km.layers.dense({ units: 10, activation: 'softmax' }).apply(km.layers.flatten().apply(r));
+ * const model = km.model({ inputs: x, outputs: y });
+ * ```
+ */
+export function model(args: FunctionalModelArgs): Functional {
+  return new Functional(args);
+}
+
+function listOf(value: SymbolicTensor | SymbolicTensor[], what: string): SymbolicTensor[] {
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length === 0 || !list.every((t) => t instanceof SymbolicTensor)) {
+    throw new Error(`km.model expects ${what} to be a symbolic tensor or a non-empty list of them (from km.input(...) or layer.apply(...)). Received: ${what}=${Array.isArray(value) ? `a list of ${value.length}` : typeof value}.`);
+  }
+  return list;
+}
+
+/** Walks back from the outputs, numbering each layer application once. */
+function traceGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[]): Graph {
+  inputs.forEach((t) => {
+    if (t.source.kind !== 'input') throw new Error(`km.model inputs must come from km.input(...), but '${t.name}' is the output of layer '${t.name}'. Pass the km.input(...) tensor it was computed from.`);
+  });
+  const index = new Map<SymbolicTensor, number>();
+  inputs.forEach((t, k) => index.set(t, modelInputRef(k)));
+  const nodes: GraphNode[] = [];
+  const reached = new Set<SymbolicTensor>();
+  const visit = (t: SymbolicTensor, consumer: string): number => {
+    const known = index.get(t);
+    if (known !== undefined) {
+      reached.add(t);
+      return known;
+    }
+    if (t.source.kind === 'input') {
+      throw new Error(`Layer '${consumer}' depends on input '${t.name}', which is not in the model's inputs [${inputs.map((x) => `'${x.name}'`).join(', ')}]. Add it to km.model({ inputs }).`);
+    }
+    const { layer, inbound } = t.source;
+    const refs = inbound.map((x) => visit(x, layer.name));
+    nodes.push({ layer: layer as Layer, inbound: refs, outputShape: t.shape });
+    index.set(t, nodes.length - 1);
+    return nodes.length - 1;
+  };
+  const outputRefs = outputs.map((t) => {
+    if (t.source.kind === 'input') throw new Error(`Model output '${t.name}' is a model input; an output must be computed by at least one layer.`);
+    return visit(t, t.name);
+  });
+  const unused = inputs.filter((t) => !reached.has(t));
+  if (unused.length > 0) {
+    throw new Error(`Input${unused.length > 1 ? 's' : ''} ${unused.map((t) => `'${t.name}'`).join(', ')} ${unused.length > 1 ? 'are' : 'is'} not connected to the outputs [${outputs.map((t) => `'${t.name}'`).join(', ')}]. Remove ${unused.length > 1 ? 'them' : 'it'} from inputs, or apply layers to ${unused.length > 1 ? 'them' : 'it'} that lead to an output.`);
+  }
+  return Graph.fromNodes(inputs.map((t) => t.shape), inputs.map((t) => t.name), nodes, outputRefs);
+}

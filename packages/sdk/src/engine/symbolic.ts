@@ -1,0 +1,71 @@
+import type { Layer, Shape } from '../layers/layer.js';
+
+/** Where a symbolic tensor comes from: a model input, or a layer applied to other symbolic tensors. */
+export type SymbolicSource =
+  | { readonly kind: 'input'; readonly name: string }
+  | { readonly kind: 'layer'; readonly layer: Layer; readonly inbound: readonly SymbolicTensor[] };
+
+/**
+ * A placeholder for data in the functional API: it has a shape (no batch dimension) and remembers
+ * how it was computed, so `km.model({ inputs, outputs })` can trace the graph.
+ */
+export class SymbolicTensor {
+  constructor(
+    /** Shape of one sample, without the batch dimension. */
+    readonly shape: Shape,
+    readonly source: SymbolicSource,
+  ) {}
+
+  /** The input's name, or the name of the layer that produced this tensor. */
+  get name(): string {
+    return this.source.kind === 'input' ? this.source.name : this.source.layer.name;
+  }
+}
+
+/** Options of {@link input}. */
+export interface InputArgs {
+  /** Shape of one sample, without the batch dimension, e.g. `[28, 28, 1]`. */
+  shape: readonly number[];
+  /** Name shown in summaries and errors (default `input_1`, `input_2`, ...). */
+  name?: string;
+}
+
+let inputCount = 0;
+
+/**
+ * A model input for the functional API.
+ *
+ * @example
+ * ```ts
+ * const x = km.input({ shape: [784] });
+ * const y = km.layers.dense({ units: 10, activation: 'softmax' }).apply(x);
+ * const model = km.model({ inputs: x, outputs: y });
+ * ```
+ */
+export function input(args: InputArgs): SymbolicTensor {
+  const shape = args?.shape;
+  if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
+    throw new Error(`km.input expects shape to be a non-empty list of positive integers (no batch dimension), e.g. { shape: [28, 28, 1] }. Received: shape=${JSON.stringify(shape)}.`);
+  }
+  return new SymbolicTensor([...shape], { kind: 'input', name: args.name ?? `input_${++inputCount}` });
+}
+
+const applied = new WeakSet<Layer>();
+
+/** `layer.apply(...)`: validates the inputs, infers the output shape, builds the layer. */
+export function applyLayer(layer: Layer, inputs: readonly SymbolicTensor[]): SymbolicTensor {
+  inputs.forEach((x, i) => {
+    if (!(x instanceof SymbolicTensor)) {
+      const received = x === null ? 'null' : typeof x === 'object' ? (x as object).constructor?.name ?? 'object' : typeof x;
+      throw new Error(`Layer '${layer.name}'.apply expects symbolic tensors from km.input(...) or another layer's apply(...), but input ${i} is ${received}. To run a layer on data, build a model with km.model({ inputs, outputs }) and call predict.`);
+    }
+  });
+  if (applied.has(layer)) {
+    throw new Error(`Layer '${layer.name}' is already applied once; sharing one layer between several calls is not supported yet. Create a second layer with the same configuration instead.`);
+  }
+  const shapes = inputs.map((x) => x.shape);
+  const outputShape = layer.computeOutputShape(shapes);
+  layer.ensureBuilt(shapes);
+  applied.add(layer);
+  return new SymbolicTensor(outputShape, { kind: 'layer', layer, inbound: [...inputs] });
+}

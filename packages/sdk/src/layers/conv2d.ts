@@ -1,0 +1,140 @@
+import type { WindowGeometry } from '../backend/backend.js';
+import { getInitializer, type Initializer, type InitializerName } from '../initializers/initializers.js';
+import { appliedActivation, getActivation, type ActivationName } from './activations.js';
+import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { registerLayer } from './registry.js';
+import { checkChannelsLast, imageShape, pairOf, paddingOf, sampleGeometry, type PaddingMode, type SampleGeometry } from './window.js';
+
+/** Options of {@link Conv2D}, with Keras' defaults. */
+export interface Conv2DArgs extends LayerArgs {
+  /** Number of output channels. */
+  filters: number;
+  /** Window height and width (one number for a square window). */
+  kernelSize: number | [number, number];
+  /** Step between windows (default 1). */
+  strides?: number | [number, number];
+  /** 'valid' (no padding, default) or 'same' (output size ⌈input / stride⌉). */
+  padding?: PaddingMode;
+  /** Spacing between kernel taps (default 1); strides must be 1 when it is above 1. */
+  dilationRate?: number | [number, number];
+  /** Only 'channelsLast' (NHWC) is supported. */
+  dataFormat?: 'channelsLast';
+  activation?: ActivationName | null;
+  useBias?: boolean;
+  kernelInitializer?: InitializerName | Initializer;
+  biasInitializer?: InitializerName | Initializer;
+}
+
+/**
+ * 2-D convolution over `[height, width, channels]` inputs: `activation(conv(x, kernel) + bias)`,
+ * the kernel shaped `[kH, kW, inChannels, filters]` as in Keras. Runs as im2col + the packed GEMM.
+ */
+export class Conv2D extends Layer {
+  readonly className = 'Conv2D';
+  readonly filters: number;
+  readonly kernelSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: PaddingMode;
+  readonly dilationRate: [number, number];
+  readonly activation: ActivationName;
+  readonly useBias: boolean;
+  readonly #kernelInitializer: Initializer;
+  readonly #biasInitializer: Initializer;
+  #geometry: SampleGeometry | null = null;
+
+  constructor(args: Conv2DArgs) {
+    super(args, 'Conv2D');
+    if (!Number.isInteger(args.filters) || args.filters < 1) {
+      throw new Error(`Conv2D layer '${this.name}': filters must be a positive integer. Received: filters=${args.filters}.`);
+    }
+    this.filters = args.filters;
+    this.kernelSize = pairOf(args.kernelSize, 0, 'kernelSize', this.name);
+    this.strides = pairOf(args.strides, 1, 'strides', this.name);
+    this.padding = paddingOf(args.padding, this.name);
+    this.dilationRate = pairOf(args.dilationRate, 1, 'dilationRate', this.name);
+    if (this.dilationRate.some((d) => d > 1) && this.strides.some((s) => s > 1)) {
+      throw new Error(`Conv2D layer '${this.name}': strides above 1 cannot be combined with dilationRate above 1 (as in Keras). Received: strides=[${this.strides}], dilationRate=[${this.dilationRate}].`);
+    }
+    checkChannelsLast(args.dataFormat, this.name);
+    this.activation = getActivation(args.activation, this.name);
+    this.useBias = args.useBias ?? true;
+    this.#kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform');
+    this.#biasInitializer = getInitializer(args.biasInitializer ?? 'zeros');
+  }
+
+  override get outputActivation(): string {
+    return this.activation;
+  }
+
+  #sampleGeometry(inputShapes: readonly Shape[]): SampleGeometry {
+    const input = imageShape(singleInput(this, inputShapes), this.name, 'Conv2D');
+    return sampleGeometry(input, this.kernelSize, this.strides, this.dilationRate, this.padding, this.name);
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    const g = this.#sampleGeometry(inputShapes);
+    return [g.outH, g.outW, this.filters];
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    this.#geometry = this.#sampleGeometry(inputShapes);
+    this.addWeight('kernel', [...this.kernelSize, this.#geometry.channels, this.filters], this.#kernelInitializer);
+    if (this.useBias) this.addWeight('bias', [this.filters], this.#biasInitializer);
+  }
+
+  /** A 1×1 kernel with stride 1 reads each position once: the input already is the column matrix. */
+  get #pointwise(): boolean {
+    return this.kernelSize[0] === 1 && this.kernelSize[1] === 1 && this.strides[0] === 1 && this.strides[1] === 1;
+  }
+
+  get #patch(): number {
+    return this.kernelSize[0] * this.kernelSize[1] * this.#geometry!.channels;
+  }
+
+  override workspaceSize(batch: number): number {
+    const g = this.#geometry!;
+    return this.#pointwise ? 0 : batch * g.outH * g.outW * this.#patch;
+  }
+
+  #batchGeometry(batch: number): WindowGeometry {
+    return { ...this.#geometry!, batch };
+  }
+
+  forward(ctx: ForwardContext): void {
+    const { backend, batch, inputs, output, weights, workspace } = ctx;
+    const g = this.#batchGeometry(batch);
+    const rows = batch * g.outH * g.outW;
+    const cols = this.#pointwise ? inputs[0] : workspace;
+    if (!this.#pointwise) backend.im2col(inputs[0], cols, g);
+    backend.matMul(cols, weights[0], output, rows, this.filters, this.#patch, false, false, false);
+    if (this.useBias) backend.biasAdd(output, weights[1], rows, this.filters);
+    const activation = appliedActivation(this.activation, ctx.deferSoftmax);
+    if (activation !== 'linear') backend.activation(activation, output, output, rows, this.filters);
+  }
+
+  backward(ctx: BackwardContext): void {
+    const { backend, batch, inputs, output, outputGrad, inputGrads, weights, weightGrads, workspace } = ctx;
+    const g = this.#batchGeometry(batch);
+    const rows = batch * g.outH * g.outW;
+    const activation = appliedActivation(this.activation, ctx.deferSoftmax);
+    if (activation !== 'linear') backend.activationGrad(activation, output, outputGrad, outputGrad, rows, this.filters);
+    const cols = this.#pointwise ? inputs[0] : workspace;
+    // dKernel = colsᵀ · dY and dBias = Σ dY, then the columns' gradient dY · kernelᵀ, which
+    // reuses the column buffer (its forward contents are no longer needed) before col2im.
+    backend.matMul(cols, outputGrad, weightGrads[0], this.#patch, this.filters, rows, true, false, false);
+    if (this.useBias) backend.columnSum(outputGrad, weightGrads[1], rows, this.filters, false);
+    if (!inputGrads[0]) return;
+    const dCols = this.#pointwise ? inputGrads[0] : workspace;
+    backend.matMul(outputGrad, weights[0], dCols, rows, this.#patch, this.filters, false, true, false);
+    if (!this.#pointwise) backend.col2im(dCols, inputGrads[0], g);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding,
+      dilationRate: this.dilationRate, dataFormat: 'channelsLast', activation: this.activation, useBias: this.useBias,
+    };
+  }
+}
+
+registerLayer('Conv2D', (config) => new Conv2D(config as unknown as Conv2DArgs));

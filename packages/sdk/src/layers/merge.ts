@@ -1,0 +1,166 @@
+import { formatShape, Layer, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { registerLayer } from './registry.js';
+
+/** Options of the merge layers. */
+export type MergeArgs = LayerArgs;
+
+function sameShapes(layer: Layer, inputShapes: readonly Shape[]): Shape {
+  if (inputShapes.length < 2) {
+    throw new Error(`${layer.className} layer '${layer.name}' merges two or more inputs, but received ${inputShapes.length}. Call it as layer.apply([a, b]).`);
+  }
+  const first = inputShapes[0];
+  const bad = inputShapes.findIndex((s) => s.length !== first.length || s.some((d, i) => d !== first[i]));
+  if (bad >= 0) {
+    throw new Error(`${layer.className} layer '${layer.name}' needs inputs of one shape, but received ${inputShapes.map(formatShape).join(' and ')} (input ${bad} differs). Make the branches agree, e.g. with a 1x1 Conv2D or a Dense layer on the shortcut.`);
+  }
+  return first;
+}
+
+/** Elementwise merges of equal-shaped inputs: shape checks and the sample size. */
+abstract class ElementwiseMerge extends Layer {
+  protected size = 0;
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    return sameShapes(this, inputShapes);
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    this.size = sameShapes(this, inputShapes).reduce((a, b) => a * b, 1);
+  }
+}
+
+/** Sums its inputs elementwise (residual connections). */
+export class Add extends ElementwiseMerge {
+  readonly className = 'Add';
+
+  constructor(args: MergeArgs = {}) {
+    super(args, 'Add');
+  }
+
+  forward(ctx: ForwardContext): void {
+    const n = ctx.batch * this.size;
+    ctx.backend.add(ctx.inputs[0], ctx.inputs[1], ctx.output, n);
+    for (let k = 2; k < ctx.inputs.length; k++) ctx.backend.add(ctx.output, ctx.inputs[k], ctx.output, n);
+  }
+
+  backward(ctx: BackwardContext): void {
+    for (const dx of ctx.inputGrads) if (dx) ctx.backend.copy(ctx.outputGrad, dx, ctx.batch * this.size);
+  }
+}
+
+/** Averages its inputs elementwise. */
+export class Average extends ElementwiseMerge {
+  readonly className = 'Average';
+
+  constructor(args: MergeArgs = {}) {
+    super(args, 'Average');
+  }
+
+  override workspaceSize(batch: number): number {
+    return batch * this.size;
+  }
+
+  forward(ctx: ForwardContext): void {
+    const n = ctx.batch * this.size;
+    ctx.backend.add(ctx.inputs[0], ctx.inputs[1], ctx.output, n);
+    for (let k = 2; k < ctx.inputs.length; k++) ctx.backend.add(ctx.output, ctx.inputs[k], ctx.output, n);
+    scaleInPlace(ctx, ctx.output, n, 1 / ctx.inputs.length);
+  }
+
+  backward(ctx: BackwardContext): void {
+    const n = ctx.batch * this.size;
+    scaleInPlace(ctx, ctx.outputGrad, n, 1 / ctx.inputs.length);
+    for (const dx of ctx.inputGrads) if (dx) ctx.backend.copy(ctx.outputGrad, dx, n);
+  }
+}
+
+/** x *= s, with the layer's workspace holding the constant. */
+function scaleInPlace(ctx: ForwardContext, x: number, n: number, s: number): void {
+  ctx.backend.fill(ctx.workspace, n, s);
+  ctx.backend.mul(x, ctx.workspace, x, n);
+}
+
+/** Multiplies its inputs elementwise (gating). */
+export class Multiply extends ElementwiseMerge {
+  readonly className = 'Multiply';
+
+  constructor(args: MergeArgs = {}) {
+    super(args, 'Multiply');
+  }
+
+  override workspaceSize(batch: number): number {
+    return batch * this.size;
+  }
+
+  forward(ctx: ForwardContext): void {
+    const n = ctx.batch * this.size;
+    ctx.backend.mul(ctx.inputs[0], ctx.inputs[1], ctx.output, n);
+    for (let k = 2; k < ctx.inputs.length; k++) ctx.backend.mul(ctx.output, ctx.inputs[k], ctx.output, n);
+  }
+
+  backward(ctx: BackwardContext): void {
+    // d/dx_k = dy · Π_{j≠k} x_j, built in the workspace.
+    const n = ctx.batch * this.size;
+    ctx.inputGrads.forEach((dx, k) => {
+      if (!dx) return;
+      ctx.backend.copy(ctx.outputGrad, ctx.workspace, n);
+      ctx.inputs.forEach((x, j) => j !== k && ctx.backend.mul(ctx.workspace, x, ctx.workspace, n));
+      ctx.backend.copy(ctx.workspace, dx, n);
+    });
+  }
+}
+
+/** Joins its inputs along the last axis (channels); the other dimensions must match. */
+export class Concatenate extends Layer {
+  readonly className = 'Concatenate';
+  #widths: number[] = [];
+  #rows = 0;
+
+  constructor(args: MergeArgs & { axis?: number } = {}) {
+    super(args, 'Concatenate');
+    if (args.axis !== undefined && args.axis !== -1) {
+      throw new Error(`Concatenate layer '${this.name}' joins along the last axis only. Received: axis=${args.axis}. Use axis: -1.`);
+    }
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    if (inputShapes.length < 2) {
+      throw new Error(`Concatenate layer '${this.name}' joins two or more inputs, but received ${inputShapes.length}. Call it as layer.apply([a, b]).`);
+    }
+    const lead = inputShapes[0].slice(0, -1);
+    const bad = inputShapes.findIndex((s) => s.length !== lead.length + 1 || s.slice(0, -1).some((d, i) => d !== lead[i]));
+    if (bad >= 0) {
+      throw new Error(`Concatenate layer '${this.name}' needs inputs that agree on every axis but the last, but received ${inputShapes.map(formatShape).join(' and ')} (input ${bad} differs).`);
+    }
+    return [...lead, inputShapes.reduce((s, shape) => s + shape[shape.length - 1], 0)];
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    this.#widths = inputShapes.map((s) => s[s.length - 1]);
+    this.#rows = inputShapes[0].slice(0, -1).reduce((a, b) => a * b, 1);
+  }
+
+  forward(ctx: ForwardContext): void {
+    const total = this.#widths.reduce((a, b) => a + b, 0);
+    let offset = 0;
+    this.#widths.forEach((w, k) => {
+      ctx.backend.copyRows(ctx.inputs[k], w, ctx.backend.view(ctx.output, offset, 0), total, ctx.batch * this.#rows, w);
+      offset += w;
+    });
+  }
+
+  backward(ctx: BackwardContext): void {
+    const total = this.#widths.reduce((a, b) => a + b, 0);
+    let offset = 0;
+    this.#widths.forEach((w, k) => {
+      const dx = ctx.inputGrads[k];
+      if (dx) ctx.backend.copyRows(ctx.backend.view(ctx.outputGrad, offset, 0), total, dx, w, ctx.batch * this.#rows, w);
+      offset += w;
+    });
+  }
+}
+
+registerLayer('Add', (config) => new Add(config as MergeArgs));
+registerLayer('Average', (config) => new Average(config as MergeArgs));
+registerLayer('Multiply', (config) => new Multiply(config as MergeArgs));
+registerLayer('Concatenate', (config) => new Concatenate(config as MergeArgs));

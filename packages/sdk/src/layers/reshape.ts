@@ -1,0 +1,59 @@
+import { copyBackward, copyForward } from './copy.js';
+import { formatShape, Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { registerLayer } from './registry.js';
+
+/** Options of {@link Reshape}. */
+export interface ReshapeArgs extends LayerArgs {
+  /** Shape of one output sample; one entry may be -1 to infer it. */
+  targetShape: readonly number[];
+}
+
+/** Gives each sample a new shape with the same number of values (`[28, 28]` → `[28, 28, 1]`); no data moves. */
+export class Reshape extends Layer {
+  readonly className = 'Reshape';
+  readonly targetShape: readonly number[];
+  #size = 0;
+
+  constructor(args: ReshapeArgs) {
+    super(args, 'Reshape');
+    const target = args.targetShape;
+    const ok = Array.isArray(target) && target.length > 0 && target.every((d) => Number.isInteger(d) && (d > 0 || d === -1)) && target.filter((d) => d === -1).length <= 1;
+    if (!ok) {
+      throw new Error(`Reshape layer '${this.name}': targetShape must be a list of positive integers with at most one -1. Received: targetShape=${JSON.stringify(target)}.`);
+    }
+    this.targetShape = [...target];
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    const input = singleInput(this, inputShapes);
+    const size = input.reduce((a, b) => a * b, 1);
+    const known = this.targetShape.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+    const inferred = this.targetShape.includes(-1) ? size / known : known;
+    if (!Number.isInteger(inferred) || (!this.targetShape.includes(-1) && known !== size)) {
+      throw new Error(`Reshape layer '${this.name}' cannot reshape ${formatShape(input)} (${size} values per sample) to [${this.targetShape.join(', ')}]. The target must hold the same number of values.`);
+    }
+    return this.targetShape.map((d) => (d === -1 ? inferred : d));
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    this.#size = singleInput(this, inputShapes).reduce((a, b) => a * b, 1);
+  }
+
+  override get aliasesInput(): boolean {
+    return true;
+  }
+
+  forward(ctx: ForwardContext): void {
+    copyForward(ctx, this.#size);
+  }
+
+  backward(ctx: BackwardContext): void {
+    copyBackward(ctx, this.#size);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), targetShape: this.targetShape };
+  }
+}
+
+registerLayer('Reshape', (config) => new Reshape(config as unknown as ReshapeArgs));

@@ -1,0 +1,59 @@
+import type { WindowGeometry } from '../backend/backend.js';
+import { formatShape, type Shape } from './layer.js';
+
+/** Padding modes of convolution and pooling layers. */
+export type PaddingMode = 'valid' | 'same';
+
+/** A window geometry for one sample; the batch size is filled in per pass. */
+export type SampleGeometry = Omit<WindowGeometry, 'batch'>;
+
+/** Reads an int or a pair of positive ints (Keras accepts both for sizes, strides, dilations). */
+export function pairOf(value: number | readonly number[] | undefined, fallback: number, what: string, layer: string): [number, number] {
+  const pair = value === undefined ? [fallback, fallback] : typeof value === 'number' ? [value, value] : [...value];
+  if (pair.length !== 2 || !pair.every((v) => Number.isInteger(v) && v > 0)) {
+    throw new Error(`Layer '${layer}': ${what} must be a positive integer or a pair of them. Received: ${what}=${JSON.stringify(value)}.`);
+  }
+  return pair as [number, number];
+}
+
+/** Validates a padding mode. */
+export function paddingOf(value: string | undefined, layer: string): PaddingMode {
+  const padding = value ?? 'valid';
+  if (padding !== 'valid' && padding !== 'same') {
+    throw new Error(`Layer '${layer}': padding must be 'valid' or 'same'. Received: padding=${JSON.stringify(value)}.`);
+  }
+  return padding;
+}
+
+/** Rejects data formats other than channelsLast, which is all the kernels implement. */
+export function checkChannelsLast(value: string | undefined, layer: string): void {
+  if (value !== undefined && value !== 'channelsLast' && value !== 'channels_last') {
+    throw new Error(`Layer '${layer}': only dataFormat 'channelsLast' (NHWC) is supported. Received: dataFormat=${JSON.stringify(value)}. Transpose the data to [n, height, width, channels].`);
+  }
+}
+
+/** Checks a [height, width, channels] input shape. */
+export function imageShape(shape: Shape, layer: string, className: string): [number, number, number] {
+  if (shape.length !== 3) {
+    throw new Error(`${className} layer '${layer}' expects inputs of shape (None, height, width, channels), but received ${formatShape(shape)}. Add a channels axis, e.g. km.layers.reshape({ targetShape: [${[...shape, 1].join(', ')}] }).`);
+  }
+  return shape as [number, number, number];
+}
+
+/** Output size and padding split as TensorFlow computes them for 'valid' and 'same'. */
+export function sampleGeometry(
+  input: [number, number, number], kernel: [number, number], strides: [number, number], dilation: [number, number],
+  padding: PaddingMode, layer: string,
+): SampleGeometry {
+  const [inH, inW, channels] = input;
+  const eff = [0, 1].map((a) => (kernel[a] - 1) * dilation[a] + 1);
+  const out = [inH, inW].map((size, a) => (padding === 'same' ? Math.ceil(size / strides[a]) : Math.floor((size - eff[a]) / strides[a]) + 1));
+  if (out[0] < 1 || out[1] < 1) {
+    throw new Error(`Layer '${layer}': the input ${formatShape(input)} is smaller than its ${eff[0]}x${eff[1]} window with 'valid' padding, so the output would be empty. Use padding: 'same', a smaller kernel or pool size, or a larger input.`);
+  }
+  const pad = [inH, inW].map((size, a) => (padding === 'same' ? Math.floor(Math.max(0, (out[a] - 1) * strides[a] + eff[a] - size) / 2) : 0));
+  return {
+    inH, inW, channels, kH: kernel[0], kW: kernel[1], strideH: strides[0], strideW: strides[1],
+    dilationH: dilation[0], dilationW: dilation[1], padTop: pad[0], padLeft: pad[1], outH: out[0], outW: out[1],
+  };
+}

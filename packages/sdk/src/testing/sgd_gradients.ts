@@ -1,0 +1,23 @@
+import * as km from '../index.js';
+
+/** kerasm's gradient of the mean batch loss, read back as the change of one plain SGD step with lr 1. */
+export async function kerasmGradients(model: km.LayersModel, loss: string, x: km.Tensor, y: km.Tensor): Promise<Float32Array[]> {
+  const before = model.getWeights().map((t) => t.dataSync().slice());
+  model.compile({ optimizer: km.optimizers.sgd({ learningRate: 1 }), loss });
+  await model.fit(x, y, { epochs: 1, batchSize: x.shape[0], shuffle: false, verbose: 0 });
+  const after = model.getWeights();
+  const grads = before.map((b, i) => b.map((v, j) => v - after[i].dataSync()[j]));
+  model.setWeights(before.map((b, i) => km.tensor(b, after[i].shape)));
+  return grads;
+}
+
+/** Asserts gradients agree relative to the largest entry of each weight's reference gradient. */
+export function expectGradientsClose(actual: Float32Array[], expected: number[][], names: string[], tolerance = 3e-3): void {
+  expected.forEach((g, i) => {
+    const scale = Math.max(1e-3, ...g.map(Math.abs));
+    g.forEach((v, j) => {
+      const err = Math.abs(actual[i][j] - v) / scale;
+      if (!(err < tolerance)) throw new Error(`gradient of ${names[i]}[${j}]: kerasm ${actual[i][j]}, finite differences ${v} (relative error ${err.toExponential(2)})`);
+    });
+  });
+}

@@ -12,3 +12,4 @@ export { adamUpdate, sgdUpdate } from './optimizers';
 export { amsgradUpdate, nadamUpdate, adamaxUpdate, adagradUpdate, rmspropUpdate } from './optimizers_adaptive';
 export { sumSquares, clipByValue, scale } from './clipping';
 export { elementwiseLoss } from './elementwise_losses';
+export { rowwiseLoss } from './rowwise_losses';

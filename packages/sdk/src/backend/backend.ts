@@ -28,6 +28,9 @@ export type ElementwiseLossKind =
   | 'meanAbsoluteError' | 'meanAbsolutePercentageError' | 'meanSquaredLogarithmicError' | 'huber' | 'logCosh'
   | 'poisson' | 'kullbackLeiblerDivergence' | 'hinge' | 'squaredHinge' | 'binaryCrossentropyFromLogits';
 
+/** Losses whose per-sample term couples a row (a max or a norm over the last axis). */
+export type RowwiseLossKind = 'categoricalHinge' | 'cosineSimilarity';
+
 /** Element-wise activations the kernels implement, forward and backward. */
 export type ActivationKind = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax';
 
@@ -77,6 +80,8 @@ export interface LossOps {
   meanSquaredError(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number): Scalar;
   /** Σ of a per-element loss; `param` is Huber's delta or the label smoothing of BCE from logits. */
   elementwiseLoss(kind: ElementwiseLossKind, p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, param: number): Scalar;
+  /** Σ over `rows` of a per-row loss on rows of `cols` values. */
+  rowwiseLoss(kind: RowwiseLossKind, p: BufferId, targets: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number): Scalar;
 }
 
 /** Counting metrics. */

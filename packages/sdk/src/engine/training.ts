@@ -12,6 +12,7 @@ import type { Graph } from './graph.js';
 import type { ParamStore } from './params.js';
 import type { BatchPlan } from './plan.js';
 import { backwardPass, forwardPass, type PassContext } from './step.js';
+import { makeRowViews, resolveSampleWeights, weightedLossSum, type ClassWeight, type RowViews, type SampleWeightInput } from './sample_weights.js';
 import { checkFinite, checkPositiveInt, checkSameLength, checkTensor, featureValues } from './validate_data.js';
 
 /** Options of `model.fit`, with Keras' defaults. */
@@ -26,8 +27,16 @@ export interface ModelFitArgs {
   shuffle?: boolean;
   /** Fraction of the samples, taken from the end before shuffling, held out for validation. */
   validationSplit?: number;
-  /** Validation data `[x, y]`; overrides `validationSplit`. */
-  validationData?: [Tensor, Tensor];
+  /** Validation data `[x, y]` or `[x, y, sampleWeight]`; overrides `validationSplit`. */
+  validationData?: [Tensor, Tensor] | [Tensor, Tensor, SampleWeightInput];
+  /**
+   * A weight per sample: the loss becomes Σ wᵢ·Lᵢ / batch size (Keras' "sum_over_batch_size"),
+   * so a weight of 0 removes a sample and 2 counts it twice. Metrics stay unweighted, as Keras'
+   * `metrics` are.
+   */
+  sampleWeight?: SampleWeightInput;
+  /** A weight per class index (`{ 0: 1, 1: 5 }`), turned into sample weights from the targets; classes left out weigh 1. */
+  classWeight?: ClassWeight;
   /** Seed for the shuffling order; defaults to a draw from the generator `km.utils.setRandomSeed` seeds. */
   seed?: number;
   /** Epoch to start from (for resuming): epoch e shuffles as it would have in an uninterrupted run with the same `seed`. */
@@ -38,6 +47,8 @@ export interface ModelFitArgs {
 /** Options of `model.evaluate`. */
 export interface ModelEvaluateArgs {
   batchSize?: number;
+  /** A weight per sample for the loss, as in `fit`. */
+  sampleWeight?: SampleWeightInput;
   verbose?: 0 | 1;
 }
 
@@ -69,10 +80,12 @@ interface Dataset {
   order: Int32Array;
   xRow: number;
   yRow: number;
+  /** Loss weight per sample (by sample index), when any were given. */
+  weights?: Float32Array;
 }
 
 /** Validates x and y against the model and loss, and returns host arrays ready for batching. */
-function prepare(target: TrainingTarget, xIn: unknown, yIn: unknown, xName: string, yName: string): Dataset {
+function prepare(target: TrainingTarget, xIn: unknown, yIn: unknown, xName: string, yName: string, sampleWeight?: SampleWeightInput, classWeight?: ClassWeight): Dataset {
   const x = checkTensor(xIn, xName);
   const y = checkTensor(yIn, yName);
   target.graph.checkInput(x.shape, xName);
@@ -81,15 +94,17 @@ function prepare(target: TrainingTarget, xIn: unknown, yIn: unknown, xName: stri
   checkFinite(x, xName);
   checkFinite(y, yName);
   const n = x.shape[0];
-  const yValues = target.loss.sparseTargets
+  const raw = target.loss.sparseTargets
     ? y.dtype === 'int32' ? (y.dataSync() as Int32Array) : Int32Array.from(y.dataSync())
     : y.dtype === 'float32' ? (y.dataSync() as Float32Array) : Float32Array.from(y.dataSync());
+  const yValues = target.loss.transformTargets ? target.loss.transformTargets(raw, target.graph.outputShape) : raw;
   return {
     x: featureValues(x, xName),
     y: yValues,
     order: Int32Array.from({ length: n }, (_, i) => i),
     xRow: x.size / n,
-    yRow: y.size / n,
+    yRow: yValues.length / n,
+    weights: resolveSampleWeights(y, sampleWeight, classWeight),
   };
 }
 
@@ -131,6 +146,23 @@ class Accumulator {
   }
 }
 
+const ROW_VIEWS = new WeakMap<BatchPlan, RowViews>();
+
+function rowViews(target: TrainingTarget, plan: BatchPlan, data: Dataset): RowViews {
+  let views = ROW_VIEWS.get(plan);
+  if (!views) {
+    const last = plan.outputs.length - 1;
+    const outputRow = target.graph.outputShape.reduce((a, b) => a * b, 1);
+    views = makeRowViews(target.backend, plan.batch, plan.outputs[last], plan.grads[last], plan.targets, outputRow, data.yRow);
+    ROW_VIEWS.set(plan, views);
+  }
+  return views;
+}
+
+function batchWeights(data: Dataset, start: number, count: number): Float32Array {
+  return Float32Array.from({ length: count }, (_, r) => data.weights![data.order[start + r]]);
+}
+
 /** Loads one batch, runs the forward pass and the loss; returns the loss sum and metric updates. */
 function runBatch(target: TrainingTarget, data: Dataset, start: number, count: number, training: boolean): [Scalar, [Scalar, number][], PassContext] {
   const plan = target.plan(count);
@@ -140,7 +172,9 @@ function runBatch(target: TrainingTarget, data: Dataset, start: number, count: n
   const ctx = passContext(target, plan, training);
   forwardPass(ctx);
   const last = plan.outputs.length - 1;
-  const lossSum = target.loss.compute(backend, plan.outputs[last], plan.targets, training ? plan.grads[last] : 0, count, target.graph.outputShape, ctx.deferSoftmax);
+  const lossSum = data.weights
+    ? weightedLossSum(backend, target.loss, rowViews(target, plan, data), batchWeights(data, start, count), count, target.graph.outputShape, ctx.deferSoftmax, training)
+    : target.loss.compute(backend, plan.outputs[last], plan.targets, training ? plan.grads[last] : 0, count, target.graph.outputShape, ctx.deferSoftmax);
   const updates = target.metrics.map((m) => m.update(backend, plan.outputs[last], plan.targets, count, target.graph.outputShape));
   return [lossSum, updates, ctx];
 }
@@ -164,10 +198,10 @@ export async function fit(target: TrainingTarget, x: Tensor, y: Tensor, args: Mo
   if (!(split >= 0 && split < 1)) throw new Error(`validationSplit must be in [0, 1). Received: validationSplit=${split}.`);
   const verbose = args.verbose ?? 1;
 
-  let train = prepare(target, x, y, 'x', 'y');
+  let train = prepare(target, x, y, 'x', 'y', args.sampleWeight, args.classWeight);
   let validation: Dataset | null = null;
   if (args.validationData) {
-    validation = prepare(target, args.validationData[0], args.validationData[1], 'validationData[0]', 'validationData[1]');
+    validation = prepare(target, args.validationData[0], args.validationData[1], 'validationData[0]', 'validationData[1]', args.validationData[2]);
   } else if (split > 0) {
     // Keras holds out the last samples, before any shuffling.
     const n = train.order.length;
@@ -229,7 +263,7 @@ export function epochSeed(seed: number, epoch: number): number {
 export async function evaluate(target: TrainingTarget, x: Tensor, y: Tensor, args: ModelEvaluateArgs = {}): Promise<number[]> {
   const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize');
   const start = performance.now();
-  const logs = (await evaluateData(target, prepare(target, x, y, 'x', 'y'), batchSize)).logs();
+  const logs = (await evaluateData(target, prepare(target, x, y, 'x', 'y', args.sampleWeight), batchSize)).logs();
   if ((args.verbose ?? 1) === 1) {
     const seconds = ((performance.now() - start) / 1000).toFixed(1);
     const text = Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ');

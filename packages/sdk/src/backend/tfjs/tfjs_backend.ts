@@ -1,7 +1,8 @@
 import type * as tfc from '@tensorflow/tfjs-core';
-import type { ActivationKind, Backend, BufferDType, BufferId, ElementwiseLossKind } from '../backend.js';
+import type { ActivationKind, Backend, BufferDType, BufferId, ElementwiseLossKind, RowwiseLossKind } from '../backend.js';
 import { BufferStore } from './buffer_store.js';
 import { elementwiseLossTerms } from './elementwise_losses.js';
+import { rowwiseLossTerms } from './rowwise_losses.js';
 
 type Tf = typeof tfc;
 
@@ -213,6 +214,14 @@ export class TfjsBackend implements Backend {
     return this.#scalar(() => {
       const [loss, dLoss] = elementwiseLossTerms(this.#tf, kind, this.#store.get(this.#prefix(p, n)), this.#store.get(this.#prefix(targets, n)), param);
       if (grad) this.#store.set(this.#prefix(grad, n), this.#tf.mul(dLoss, gradScale));
+      return this.#tf.sum(loss);
+    });
+  }
+
+  rowwiseLoss(kind: RowwiseLossKind, p: BufferId, targets: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number): Promise<number> {
+    return this.#scalar(() => {
+      const [loss, dLoss] = rowwiseLossTerms(this.#tf, kind, this.#matrix(p, rows, cols), this.#matrix(targets, rows, cols));
+      if (grad) this.#store.set(grad, this.#tf.reshape(this.#tf.mul(dLoss, gradScale), [rows * cols]));
       return this.#tf.sum(loss);
     });
   }

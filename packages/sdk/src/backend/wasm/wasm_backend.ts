@@ -1,5 +1,5 @@
-import { Activation, LossKind, type Core } from '@kerasm/core-wasm';
-import type { ActivationKind, Backend, BufferDType, BufferId, ElementwiseLossKind } from '../backend.js';
+import { Activation, LossKind, RowLossKind, type Core } from '@kerasm/core-wasm';
+import type { ActivationKind, Backend, BufferDType, BufferId, ElementwiseLossKind, RowwiseLossKind } from '../backend.js';
 
 const ACTIVATION_CODES: Record<ActivationKind, Activation> = {
   linear: Activation.Linear,
@@ -20,6 +20,11 @@ const LOSS_CODES: Record<ElementwiseLossKind, LossKind> = {
   hinge: LossKind.Hinge,
   squaredHinge: LossKind.SquaredHinge,
   binaryCrossentropyFromLogits: LossKind.BinaryCrossentropyFromLogits,
+};
+
+const ROW_LOSS_CODES: Record<RowwiseLossKind, RowLossKind> = {
+  categoricalHinge: RowLossKind.CategoricalHinge,
+  cosineSimilarity: RowLossKind.CosineSimilarity,
 };
 
 /**
@@ -131,6 +136,10 @@ export class WasmBackend implements Backend {
 
   elementwiseLoss(kind: ElementwiseLossKind, p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, param: number): number {
     return this.#core.elementwiseLoss(LOSS_CODES[kind], p, targets, grad, n, gradScale, param);
+  }
+
+  rowwiseLoss(kind: RowwiseLossKind, p: BufferId, targets: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number): number {
+    return this.#core.rowwiseLoss(ROW_LOSS_CODES[kind], p, targets, grad, rows, cols, gradScale);
   }
 
   countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number): number {

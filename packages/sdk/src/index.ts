@@ -29,6 +29,7 @@ export * as layers from './layers/index.js';
 export * as optimizers from './optimizers/index.js';
 export * as callbacks from './callbacks/index.js';
 export * as losses from './losses/index.js';
+export * as metrics from './metrics/index.js';
 export * as datasets from './datasets.js';
 export * as utils from './utils/index.js';
 export * as io from './io/index.js';

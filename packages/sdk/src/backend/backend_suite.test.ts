@@ -321,6 +321,20 @@ describe('every optimizer and loss on every backend', () => {
       const ours = await losses(name, optimizer, loss, activation, y());
       ours.forEach((l, i) => expect(Math.abs(l - reference[i]) / Math.max(1e-3, Math.abs(reference[i]))).toBeLessThan(1e-4));
     });
+    it(`${name}: every metric follows the wasm backend's values`, async () => {
+      const run = async (backendName: string) => {
+        await useBackend(backendName);
+        km.utils.setRandomSeed(8);
+        const model = km.sequential([km.layers.dense({ units: 3, activation: 'sigmoid', inputShape: [6] })]);
+        const metrics = ['binaryAccuracy', 'categoricalAccuracy', 'auc', km.metrics.auc({ curve: 'PR', name: 'pr' }), 'precision', 'recall', 'mae', 'mse', 'rmse', km.metrics.topKCategoricalAccuracy({ k: 2 })];
+        model.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.5 }), loss: 'binaryCrossentropy', metrics });
+        return (await model.fit(features, oneHotTargets, { epochs: 2, batchSize: 16, shuffle: false, verbose: 0 })).history;
+      };
+      const reference = await run('wasm');
+      const ours = await run(name);
+      expect(Object.keys(ours)).toEqual(Object.keys(reference));
+      for (const key of Object.keys(reference)) ours[key].forEach((v, i) => expect(Math.abs(v - reference[key][i])).toBeLessThan(1e-4));
+    });
     it.each([
       ['sparseCategoricalCrossentropy', 'softmax', () => labelTargets],
       ['mse', 'linear', () => unitTargets],

@@ -4,7 +4,7 @@ import { History } from '../callbacks/history.js';
 import type { CallbackModel } from '../callbacks/callback.js';
 import { ProgbarLogger } from '../callbacks/progbar_logger.js';
 import type { Loss } from '../losses/losses.js';
-import type { Metric } from '../metrics/metrics.js';
+import type { Metric, MetricBatch } from '../metrics/metric.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { Tensor } from '../tensor.js';
 import { globalGenerator, Random } from '../utils/random.js';
@@ -117,33 +117,49 @@ function passContext(target: TrainingTarget, plan: BatchPlan, training: boolean)
   return { backend: target.backend, graph: target.graph, params: target.params, plan, training, deferSoftmax };
 }
 
-/** Accumulates a loss and metrics over batches, weighted by samples. */
+/** Accumulates the loss over batches, weighted by samples, and resets and updates the stateful metrics. */
 class Accumulator {
   #loss = 0;
   #samples = 0;
-  readonly #sums: number[];
-  readonly #counts: number[];
 
   constructor(readonly metrics: readonly Metric[]) {
-    this.#sums = metrics.map(() => 0);
-    this.#counts = metrics.map(() => 0);
+    for (const m of metrics) m.reset();
   }
 
   /** Adds one batch; awaits values that GPU backends read back asynchronously. */
-  async add(lossSum: Scalar, samples: number, metricUpdates: [Scalar, number][]): Promise<void> {
+  async add(lossSum: Scalar, samples: number, metricUpdates: (void | Promise<void>)[]): Promise<void> {
     this.#loss += await lossSum;
     this.#samples += samples;
-    for (let i = 0; i < metricUpdates.length; i++) {
-      this.#sums[i] += await metricUpdates[i][0];
-      this.#counts[i] += metricUpdates[i][1];
-    }
+    await Promise.all(metricUpdates);
   }
 
   logs(prefix = ''): Logs {
     const logs: Logs = { [`${prefix}loss`]: this.#loss / this.#samples };
-    this.metrics.forEach((m, i) => (logs[`${prefix}${m.name}`] = this.#sums[i] / this.#counts[i]));
+    for (const m of this.metrics) logs[`${prefix}${m.name}`] = m.result();
     return logs;
   }
+}
+
+/** What the metrics see of one batch; the outputs are read back at most once, before the backward pass can touch them. */
+function metricBatch(target: TrainingTarget, data: Dataset, start: number, count: number, output: number, targets: number): MetricBatch {
+  let outputs: Promise<Float32Array> | null = null;
+  const outputLength = count * target.graph.outputShape.reduce((a, b) => a * b, 1);
+  return {
+    backend: target.backend,
+    output,
+    targets,
+    batch: count,
+    outputShape: target.graph.outputShape,
+    labelTargets: target.loss.sparseTargets,
+    hostTargets: gatherHost(data.y, data.order, start, count, data.yRow),
+    hostOutputs: () => (outputs ??= target.backend.readAsync(output, outputLength, 'float32') as Promise<Float32Array>),
+  };
+}
+
+function gatherHost(src: Float32Array | Int32Array, order: Int32Array, start: number, count: number, row: number): Float32Array | Int32Array {
+  const out = src instanceof Int32Array ? new Int32Array(count * row) : new Float32Array(count * row);
+  for (let i = 0; i < count; i++) out.set(src.subarray(order[start + i] * row, (order[start + i] + 1) * row), i * row);
+  return out;
 }
 
 const ROW_VIEWS = new WeakMap<BatchPlan, RowViews>();
@@ -164,7 +180,7 @@ function batchWeights(data: Dataset, start: number, count: number): Float32Array
 }
 
 /** Loads one batch, runs the forward pass and the loss; returns the loss sum and metric updates. */
-function runBatch(target: TrainingTarget, data: Dataset, start: number, count: number, training: boolean): [Scalar, [Scalar, number][], PassContext] {
+function runBatch(target: TrainingTarget, data: Dataset, start: number, count: number, training: boolean): [Scalar, (void | Promise<void>)[], PassContext] {
   const plan = target.plan(count);
   const { backend } = target;
   backend.gatherRows(plan.input, data.x, data.order, start, count, data.xRow);
@@ -175,7 +191,8 @@ function runBatch(target: TrainingTarget, data: Dataset, start: number, count: n
   const lossSum = data.weights
     ? weightedLossSum(backend, target.loss, rowViews(target, plan, data), batchWeights(data, start, count), count, target.graph.outputShape, ctx.deferSoftmax, training)
     : target.loss.compute(backend, plan.outputs[last], plan.targets, training ? plan.grads[last] : 0, count, target.graph.outputShape, ctx.deferSoftmax);
-  const updates = target.metrics.map((m) => m.update(backend, plan.outputs[last], plan.targets, count, target.graph.outputShape));
+  const batch = target.metrics.length > 0 ? metricBatch(target, data, start, count, plan.outputs[last], plan.targets) : null;
+  const updates = target.metrics.map((m) => m.update(batch!));
   return [lossSum, updates, ctx];
 }
 

@@ -13,3 +13,4 @@ export { amsgradUpdate, nadamUpdate, adamaxUpdate, adagradUpdate, rmspropUpdate 
 export { sumSquares, clipByValue, scale } from './clipping';
 export { elementwiseLoss } from './elementwise_losses';
 export { rowwiseLoss } from './rowwise_losses';
+export { regularize } from './regularizers';

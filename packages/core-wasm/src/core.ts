@@ -201,6 +201,11 @@ export class Core {
     return this.k.rowwiseLoss(kind, p, targets, dp, rows, cols, gradScale);
   }
 
+  /** Returns l1·Σ|w| + l2·Σw² over n weights; when grad ≠ 0 adds l1·sign(w) + 2·l2·w into it. */
+  regularize(w: number, grad: number, n: number, l1: number, l2: number): number {
+    return this.k.regularize(w, grad, n, l1, l2);
+  }
+
   /** Σ x² over n floats (f64 accumulation across blocks). */
   sumSquares(ptr: number, n: number): number {
     return this.k.sumSquares(ptr, n);

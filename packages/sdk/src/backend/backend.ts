@@ -102,6 +102,8 @@ export interface OptimizerOps {
   adagradUpdate(params: BufferId, grads: BufferId, accumulator: BufferId, n: number, lr: number, epsilon: number): void;
   /** `avgGrad` (centered) and `momentum` buffers are 0 when unused. */
   rmspropUpdate(params: BufferId, grads: BufferId, velocity: BufferId, avgGrad: BufferId, momentumBuffer: BufferId, n: number, lr: number, rho: number, momentum: number, epsilon: number): void;
+  /** Returns l1·Σ|w| + l2·Σw² over `n` weights; when `grad` is not 0 adds l1·sign(w) + 2·l2·w into it. */
+  regularize(weights: BufferId, grad: BufferId, n: number, l1: number, l2: number): Scalar;
   /** Σ x² over `n` values (for gradient norms). */
   sumSquares(x: BufferId, n: number): number;
   /** Clamps `n` values to [lo, hi] in place. */

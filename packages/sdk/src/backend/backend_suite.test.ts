@@ -200,6 +200,15 @@ describe.each(BACKENDS)('backend %s', (name) => {
     }
   });
 
+  it('regularize: penalty and its gradient added to the existing one', async () => {
+    const w = randomArray(9);
+    const g = randomArray(9);
+    const grad = upload(g);
+    const penalty = await b.regularize(upload(w), grad, 9, 0.03, 0.2);
+    expect(penalty).toBeCloseTo(Array.from(w).reduce((s, x) => s + 0.03 * Math.abs(x) + 0.2 * x * x, 0), 5);
+    expectClose(await download(grad, 9), Array.from(w, (x, i) => g[i] + 0.03 * Math.sign(x) + 0.4 * x));
+  });
+
   it('Adam and SGD with momentum over a trainable prefix', async () => {
     const n = 5;
     const params0 = randomArray(n + 2);
@@ -320,6 +329,21 @@ describe('every optimizer and loss on every backend', () => {
       const reference = await losses('wasm', optimizer, loss, activation, y());
       const ours = await losses(name, optimizer, loss, activation, y());
       ours.forEach((l, i) => expect(Math.abs(l - reference[i]) / Math.max(1e-3, Math.abs(reference[i]))).toBeLessThan(1e-4));
+    });
+    it(`${name}: kernel and bias regularizers follow the wasm backend`, async () => {
+      const run = async (backendName: string) => {
+        await useBackend(backendName);
+        km.utils.setRandomSeed(8);
+        const model = km.sequential([
+          km.layers.dense({ units: 5, activation: 'tanh', inputShape: [6], kernelRegularizer: km.regularizers.l1l2({ l1: 0.01, l2: 0.05 }), biasRegularizer: km.regularizers.l2() }),
+          km.layers.dense({ units: 3, kernelRegularizer: km.regularizers.l1() }),
+        ]);
+        model.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.1 }), loss: 'mse' });
+        return (await model.fit(features, unitTargets, { epochs: 4, batchSize: 16, shuffle: false, verbose: 0 })).history.loss;
+      };
+      const reference = await run('wasm');
+      const ours = await run(name);
+      ours.forEach((l, i) => expect(Math.abs(l - reference[i]) / Math.max(1e-3, reference[i])).toBeLessThan(1e-4));
     });
     it(`${name}: every metric follows the wasm backend's values`, async () => {
       const run = async (backendName: string) => {

@@ -12,6 +12,7 @@ import type { Graph } from './graph.js';
 import type { ParamStore } from './params.js';
 import type { BatchPlan } from './plan.js';
 import { backwardPass, forwardPass, type PassContext } from './step.js';
+import { regularizationPenalty, withPenalty } from './regularization.js';
 import { makeRowViews, resolveSampleWeights, weightedLossSum, type ClassWeight, type RowViews, type SampleWeightInput } from './sample_weights.js';
 import { checkFinite, checkPositiveInt, checkSameLength, checkTensor, featureValues } from './validate_data.js';
 
@@ -201,7 +202,8 @@ async function evaluateData(target: TrainingTarget, data: Dataset, batchSize: nu
   for (let start = 0; start < data.order.length; start += batchSize) {
     const count = Math.min(batchSize, data.order.length - start);
     const [lossSum, updates] = runBatch(target, data, start, count, false);
-    await acc.add(lossSum, count, updates);
+    const penalty = regularizationPenalty(target.backend, target.graph, target.params, false);
+    await acc.add(penalty.length ? withPenalty(lossSum, penalty, count) : lossSum, count, updates);
   }
   return acc;
 }
@@ -254,8 +256,9 @@ export async function fit(target: TrainingTarget, x: Tensor, y: Tensor, args: Mo
       if (callbacks.has('onBatchBegin')) await callbacks.call('onBatchBegin', step, { batch: step, size: count });
       const [lossSum, updates, ctx] = runBatch(target, train, start, count, true);
       backwardPass(ctx);
+      const penalty = regularizationPenalty(target.backend, target.graph, target.params, true);
       target.optimizer.apply(target.params.params, target.params.grads);
-      await acc.add(lossSum, count, updates);
+      await acc.add(penalty.length ? withPenalty(lossSum, penalty, count) : lossSum, count, updates);
       if (wantsBatchLogs) await callbacks.call('onBatchEnd', step, { batch: step, size: count, ...acc.logs() });
     }
     const logs = acc.logs();

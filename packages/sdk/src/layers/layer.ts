@@ -1,3 +1,4 @@
+import type { Regularizer } from '../regularizers/regularizers.js';
 import type { Backend, BufferId } from '../backend/backend.js';
 import type { Initializer } from '../initializers/initializers.js';
 
@@ -134,6 +135,11 @@ export abstract class Layer {
   /** Whether the output is the input's storage reinterpreted (Flatten, Reshape): no kernels run. */
   get aliasesInput(): boolean {
     return false;
+  }
+
+  /** A penalty per weight in `build` order (null: none); layers with kernel/bias regularizers override it. */
+  get weightRegularizers(): readonly (Regularizer | null)[] {
+    return [];
   }
 
   /** The activation applied last, where the layer has one (Dense, Activation). */

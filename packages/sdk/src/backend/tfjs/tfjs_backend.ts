@@ -344,6 +344,15 @@ export class TfjsBackend implements Backend {
     });
   }
 
+  regularize(weights: BufferId, grad: BufferId, _n: number, l1: number, l2: number): Promise<number> {
+    const tf = this.#tf;
+    return this.#scalar(() => {
+      const w = this.#store.get(weights);
+      if (grad) this.#store.set(grad, tf.add(this.#store.get(grad), tf.add(tf.mul(tf.sign(w), l1), tf.mul(w, 2 * l2))));
+      return tf.add(tf.mul(tf.sum(tf.abs(w)), l1), tf.mul(tf.sum(tf.square(w)), l2));
+    });
+  }
+
   sumSquares(x: BufferId, n: number): number {
     return this.#run(() => this.#tf.sum(this.#tf.square(this.#store.get(this.#prefix(x, n)))).dataSync()[0]);
   }

@@ -180,6 +180,10 @@ export class WasmBackend implements Backend {
     this.#core.rmspropUpdate(params, grads, velocity, avgGrad, momentumBuffer, n, lr, rho, momentum, epsilon);
   }
 
+  regularize(weights: BufferId, grad: BufferId, n: number, l1: number, l2: number): number {
+    return this.#core.regularize(weights, grad, n, l1, l2);
+  }
+
   sumSquares(x: BufferId, n: number): number {
     return this.#core.sumSquares(x, n);
   }

@@ -15,3 +15,5 @@ export { elementwiseLoss } from './elementwise_losses';
 export { im2col, col2im } from './conv';
 export { maxPool, maxPoolGrad, avgPool, avgPoolGrad } from './pool';
 export { dropoutMask } from './dropout';
+export { rowwiseLoss } from './rowwise_losses';
+export { regularize } from './regularizers';

@@ -1,6 +1,6 @@
 // Typed, allocation-free wrappers over the wasm kernels plus the JS heap that owns buffers.
 import type { Activation } from './activation.js';
-import type { LossKind } from './loss_kind.js';
+import type { LossKind, RowLossKind } from './loss_kind.js';
 import type { WindowGeometry } from './geometry.js';
 import { Heap } from './heap.js';
 import type { KernelExports } from './wasm_exports.js';
@@ -192,6 +192,19 @@ export class Core {
    */
   elementwiseLoss(kind: LossKind, p: number, targets: number, dp: number, n: number, gradScale: number, param = 0): number {
     return this.k.elementwiseLoss(kind, p, targets, dp, n, gradScale, param);
+  }
+
+  /**
+   * A loss whose per-sample term couples a row (see {@link RowLossKind}): returns Σ_rows loss over
+   * `rows`×`cols` row-major values and, when dp ≠ 0, writes dLoss/dp·gradScale.
+   */
+  rowwiseLoss(kind: RowLossKind, p: number, targets: number, dp: number, rows: number, cols: number, gradScale: number): number {
+    return this.k.rowwiseLoss(kind, p, targets, dp, rows, cols, gradScale);
+  }
+
+  /** Returns l1·Σ|w| + l2·Σw² over n weights; when grad ≠ 0 adds l1·sign(w) + 2·l2·w into it. */
+  regularize(w: number, grad: number, n: number, l1: number, l2: number): number {
+    return this.k.regularize(w, grad, n, l1, l2);
   }
 
   /** Σ x² over n floats (f64 accumulation across blocks). */

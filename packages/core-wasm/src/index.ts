@@ -17,7 +17,7 @@
 /** Kinds for {@link Core.activationForward} / {@link Core.activationBackward}. */
 export { Activation } from './activation.js';
 /** Kinds for {@link Core.elementwiseLoss}. */
-export { LossKind } from './loss_kind.js';
+export { LossKind, RowLossKind } from './loss_kind.js';
 /** The loaded kernels, their memory and heap; see the class docs. */
 export { Core, type Flavor } from './core.js';
 /** Loads the kernels (`loadCore`), checks relaxed SIMD support, and the loader options. */

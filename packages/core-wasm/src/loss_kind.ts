@@ -11,3 +11,9 @@ export enum LossKind {
   SquaredHinge = 8,
   BinaryCrossentropyFromLogits = 9,
 }
+
+/** Kinds of {@link Core.rowwiseLoss}; the numbering matches assembly/rowwise_losses.ts. */
+export enum RowLossKind {
+  CategoricalHinge = 0,
+  CosineSimilarity = 1,
+}

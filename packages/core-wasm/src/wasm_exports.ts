@@ -35,6 +35,8 @@ export interface KernelExports {
   rmspropUpdate(params: number, grads: number, velocity: number, avgGrad: number, mom: number, n: number, lr: number, rho: number, momentum: number, epsilon: number): void;
   sumSquares(ptr: number, n: number): number;
   elementwiseLoss(kind: number, p: number, targets: number, dp: number, n: number, gradScale: number, param: number): number;
+  regularize(w: number, grad: number, n: number, l1: number, l2: number): number;
+  rowwiseLoss(kind: number, p: number, targets: number, dp: number, rows: number, cols: number, gradScale: number): number;
   clipByValue(ptr: number, n: number, lo: number, hi: number): void;
   scale(ptr: number, n: number, factor: number): void;
   add(a: number, b: number, out: number, n: number): void;

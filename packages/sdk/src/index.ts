@@ -31,6 +31,8 @@ export * as layers from './layers/index.js';
 export * as optimizers from './optimizers/index.js';
 export * as callbacks from './callbacks/index.js';
 export * as losses from './losses/index.js';
+export * as metrics from './metrics/index.js';
+export * as regularizers from './regularizers/index.js';
 export * as datasets from './datasets.js';
 export * as utils from './utils/index.js';
 export * as io from './io/index.js';

@@ -28,6 +28,9 @@ export type ElementwiseLossKind =
   | 'meanAbsoluteError' | 'meanAbsolutePercentageError' | 'meanSquaredLogarithmicError' | 'huber' | 'logCosh'
   | 'poisson' | 'kullbackLeiblerDivergence' | 'hinge' | 'squaredHinge' | 'binaryCrossentropyFromLogits';
 
+/** Losses whose per-sample term couples a row (a max or a norm over the last axis). */
+export type RowwiseLossKind = 'categoricalHinge' | 'cosineSimilarity';
+
 /** Element-wise activations the kernels implement, forward and backward. */
 export type ActivationKind = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax';
 
@@ -77,6 +80,8 @@ export interface LossOps {
   meanSquaredError(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number): Scalar;
   /** Σ of a per-element loss; `param` is Huber's delta or the label smoothing of BCE from logits. */
   elementwiseLoss(kind: ElementwiseLossKind, p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, param: number): Scalar;
+  /** Σ over `rows` of a per-row loss on rows of `cols` values. */
+  rowwiseLoss(kind: RowwiseLossKind, p: BufferId, targets: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number): Scalar;
 }
 
 /** Counting metrics. */
@@ -99,6 +104,8 @@ export interface OptimizerOps {
   rmspropUpdate(params: BufferId, grads: BufferId, velocity: BufferId, avgGrad: BufferId, momentumBuffer: BufferId, n: number, lr: number, rho: number, momentum: number, epsilon: number): void;
   /** Rescales `n` values in place so their L2 norm is at most `maxNorm` (x · maxNorm / max(‖x‖, maxNorm)), on the device. */
   clipByNorm(x: BufferId, n: number, maxNorm: number): void;
+  /** Returns l1·Σ|w| + l2·Σw² over `n` weights; when `grad` is not 0 adds l1·sign(w) + 2·l2·w into it. */
+  regularize(weights: BufferId, grad: BufferId, n: number, l1: number, l2: number): Scalar;
   /** Clamps `n` values to [lo, hi] in place. */
   clipByValue(x: BufferId, n: number, lo: number, hi: number): void;
   /** Multiplies `n` values by `factor` in place. */

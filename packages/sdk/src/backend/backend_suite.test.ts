@@ -170,6 +170,45 @@ describe.each(BACKENDS)('backend %s', (name) => {
     expect(await b.countBinaryMatches(upload(p), upload(t), 4, 0.5)).toBe(2);
   });
 
+  it('row-wise losses (categorical hinge, cosine similarity) against naive loops and finite differences', async () => {
+    const [rows, cols] = [4, 5];
+    const p = randomArray(rows * cols, 2);
+    const t = Float32Array.from({ length: rows * cols }, (_, i) => (i % cols === (i / cols) % cols ? 1 : 0.25 * (i % 3)));
+    const norm = (v: number[]) => Math.sqrt(Math.max(v.reduce((a, x) => a + x * x, 0), 1e-12));
+    const refs = {
+      categoricalHinge: (pr: number[], tr: number[]) => Math.max(Math.max(...pr.map((v, j) => (1 - tr[j]) * v)) - pr.reduce((a, v, j) => a + tr[j] * v, 0) + 1, 0),
+      cosineSimilarity: (pr: number[], tr: number[]) => -pr.reduce((a, v, j) => a + (v / norm(pr)) * (tr[j] / norm(tr)), 0),
+    };
+    for (const kind of ['categoricalHinge', 'cosineSimilarity'] as const) {
+      const grad = upload(new Float32Array(rows * cols));
+      const loss = await b.rowwiseLoss(kind, upload(p), upload(t), grad, rows, cols, 0.5);
+      let expected = 0;
+      const fd: number[] = [];
+      for (let r = 0; r < rows; r++) {
+        const pr = Array.from(p.subarray(r * cols, (r + 1) * cols));
+        const tr = Array.from(t.subarray(r * cols, (r + 1) * cols));
+        expected += refs[kind](pr, tr);
+        for (let j = 0; j < cols; j++) {
+          const up = pr.slice(), down = pr.slice();
+          up[j] += 1e-6;
+          down[j] -= 1e-6;
+          fd.push((0.5 * (refs[kind](up, tr) - refs[kind](down, tr))) / 2e-6);
+        }
+      }
+      expect(loss).toBeCloseTo(expected, 4);
+      expectClose(await download(grad, rows * cols), fd, 1e-4);
+    }
+  });
+
+  it('regularize: penalty and its gradient added to the existing one', async () => {
+    const w = randomArray(9);
+    const g = randomArray(9);
+    const grad = upload(g);
+    const penalty = await b.regularize(upload(w), grad, 9, 0.03, 0.2);
+    expect(penalty).toBeCloseTo(Array.from(w).reduce((s, x) => s + 0.03 * Math.abs(x) + 0.2 * x * x, 0), 5);
+    expectClose(await download(grad, 9), Array.from(w, (x, i) => g[i] + 0.03 * Math.sign(x) + 0.4 * x));
+  });
+
   it('Adam and SGD with momentum over a trainable prefix', async () => {
     const n = 5;
     const params0 = randomArray(n + 2);
@@ -234,15 +273,17 @@ describe('every optimizer and loss on every backend', () => {
   const random = new Random(77);
   const features = km.tensor(Array.from({ length: 32 }, () => Array.from({ length: 6 }, () => random.uniform(-1, 1))));
   const unitTargets = km.tensor(Array.from({ length: 32 }, () => Array.from({ length: 3 }, () => random.next())));
+  const oneHotTargets = km.utils.toCategorical(km.tensor(Array.from({ length: 32 }, (_, i) => (i * 7) % 3), undefined, 'int32'), 3);
+  const labelTargets = km.tensor(Array.from({ length: 32 }, (_, i) => (i * 5) % 3), undefined, 'int32');
   const signTargets = km.tensor(Array.from({ length: 32 }, () => Array.from({ length: 3 }, () => (random.next() > 0.5 ? 1 : -1))));
   afterAll(() => useBackend('wasm'));
 
-  async function losses(name: string, optimizer: () => km.optimizers.Optimizer, loss: string | km.losses.Loss, activation: 'sigmoid' | 'linear' | 'softmax', y: km.Tensor): Promise<number[]> {
+  async function losses(name: string, optimizer: () => km.optimizers.Optimizer, loss: string | km.losses.Loss, activation: 'sigmoid' | 'linear' | 'softmax', y: km.Tensor, fitArgs: km.ModelFitArgs = {}): Promise<number[]> {
     await useBackend(name);
     km.utils.setRandomSeed(8);
     const model = km.sequential([km.layers.dense({ units: 5, activation: 'tanh', inputShape: [6] }), km.layers.dense({ units: 3, activation })]);
     model.compile({ optimizer: optimizer(), loss });
-    return (await model.fit(features, y, { epochs: 4, batchSize: 16, shuffle: false, verbose: 0 })).history.loss;
+    return (await model.fit(features, y, { epochs: 4, batchSize: 16, shuffle: false, verbose: 0, ...fitArgs })).history.loss;
   }
 
   const optimizers: [string, () => km.optimizers.Optimizer][] = [
@@ -269,7 +310,12 @@ describe('every optimizer and loss on every backend', () => {
     ['hinge', 'hinge', 'linear', () => signTargets],
     ['squaredHinge', 'squaredHinge', 'linear', () => signTargets],
     ['binaryCrossentropy fromLogits + smoothing', km.losses.binaryCrossentropy({ fromLogits: true, labelSmoothing: 0.1 }), 'linear', () => unitTargets],
+    ['categoricalHinge', 'categoricalHinge', 'linear', () => oneHotTargets],
+    ['cosineSimilarity', 'cosineSimilarity', 'linear', () => unitTargets],
+    ['categoricalCrossentropy + smoothing', km.losses.categoricalCrossentropy({ labelSmoothing: 0.2 }), 'softmax', () => oneHotTargets],
+    ['sparseCategoricalCrossentropy fromLogits + smoothing', km.losses.sparseCategoricalCrossentropy({ fromLogits: true, labelSmoothing: 0.2 }), 'linear', () => labelTargets],
   ];
+  const weights = Array.from({ length: 32 }, (_, i) => (i % 4) * 0.5);
 
   for (const name of BACKENDS.filter((n) => n !== 'wasm')) {
     it.each(optimizers)(`${name}: %s`, async (_label, optimizer) => {
@@ -282,6 +328,44 @@ describe('every optimizer and loss on every backend', () => {
       const optimizer = () => km.optimizers.sgd({ learningRate: 0.05 });
       const reference = await losses('wasm', optimizer, loss, activation, y());
       const ours = await losses(name, optimizer, loss, activation, y());
+      ours.forEach((l, i) => expect(Math.abs(l - reference[i]) / Math.max(1e-3, Math.abs(reference[i]))).toBeLessThan(1e-4));
+    });
+    it(`${name}: kernel and bias regularizers follow the wasm backend`, async () => {
+      const run = async (backendName: string) => {
+        await useBackend(backendName);
+        km.utils.setRandomSeed(8);
+        const model = km.sequential([
+          km.layers.dense({ units: 5, activation: 'tanh', inputShape: [6], kernelRegularizer: km.regularizers.l1l2({ l1: 0.01, l2: 0.05 }), biasRegularizer: km.regularizers.l2() }),
+          km.layers.dense({ units: 3, kernelRegularizer: km.regularizers.l1() }),
+        ]);
+        model.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.1 }), loss: 'mse' });
+        return (await model.fit(features, unitTargets, { epochs: 4, batchSize: 16, shuffle: false, verbose: 0 })).history.loss;
+      };
+      const reference = await run('wasm');
+      const ours = await run(name);
+      ours.forEach((l, i) => expect(Math.abs(l - reference[i]) / Math.max(1e-3, reference[i])).toBeLessThan(1e-4));
+    });
+    it(`${name}: every metric follows the wasm backend's values`, async () => {
+      const run = async (backendName: string) => {
+        await useBackend(backendName);
+        km.utils.setRandomSeed(8);
+        const model = km.sequential([km.layers.dense({ units: 3, activation: 'sigmoid', inputShape: [6] })]);
+        const metrics = ['binaryAccuracy', 'categoricalAccuracy', 'auc', km.metrics.auc({ curve: 'PR', name: 'pr' }), 'precision', 'recall', 'mae', 'mse', 'rmse', km.metrics.topKCategoricalAccuracy({ k: 2 })];
+        model.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.5 }), loss: 'binaryCrossentropy', metrics });
+        return (await model.fit(features, oneHotTargets, { epochs: 2, batchSize: 16, shuffle: false, verbose: 0 })).history;
+      };
+      const reference = await run('wasm');
+      const ours = await run(name);
+      expect(Object.keys(ours)).toEqual(Object.keys(reference));
+      for (const key of Object.keys(reference)) ours[key].forEach((v, i) => expect(Math.abs(v - reference[key][i])).toBeLessThan(1e-4));
+    });
+    it.each([
+      ['sparseCategoricalCrossentropy', 'softmax', () => labelTargets],
+      ['mse', 'linear', () => unitTargets],
+    ] as const)(`${name}: sample weights with %s`, async (loss, activation, y) => {
+      const optimizer = () => km.optimizers.sgd({ learningRate: 0.05 });
+      const reference = await losses('wasm', optimizer, loss, activation, y(), { sampleWeight: weights });
+      const ours = await losses(name, optimizer, loss, activation, y(), { sampleWeight: weights });
       ours.forEach((l, i) => expect(Math.abs(l - reference[i]) / Math.max(1e-3, Math.abs(reference[i]))).toBeLessThan(1e-4));
     });
   }

@@ -22,14 +22,14 @@ export interface ModelCompileArgs {
   optimizer: string | Optimizer;
   /** A loss name (camelCase, or Keras snake_case), or a configured loss from `km.losses`. */
   loss: LossName | string | Loss;
-  /** Metric names, e.g. `['accuracy']`. */
-  metrics?: (MetricName | string)[];
+  /** Metric names (`['accuracy', 'auc']`) or objects from `km.metrics` (`km.metrics.auc({ curve: 'PR' })`). */
+  metrics?: (MetricName | string | Metric)[];
 }
 
 interface Compiled {
   readonly loss: Loss;
   readonly optimizer: Optimizer;
-  readonly metricNames: readonly string[];
+  readonly metricSpecs: readonly (string | Metric)[];
 }
 
 interface Runtime {
@@ -79,7 +79,7 @@ export class LayersModel {
 
   /** The metric names `compile` set. */
   get metricsNames(): readonly string[] {
-    return this.#compiled?.metricNames ?? [];
+    return this.#compiled?.metricSpecs.map((m) => (typeof m === 'string' ? m : m.name)) ?? [];
   }
 
   /**
@@ -102,9 +102,9 @@ export class LayersModel {
   compile(args: ModelCompileArgs): void {
     const loss = getLoss(args.loss);
     const optimizer = getOptimizer(args.optimizer);
-    const metricNames = args.metrics ?? [];
-    metricNames.forEach(checkMetricName);
-    this.#compiled = { loss, optimizer, metricNames };
+    const metricSpecs = args.metrics ?? [];
+    metricSpecs.forEach(checkMetricName);
+    this.#compiled = { loss, optimizer, metricSpecs };
     if (this.#graph ?? this.#tryGraph()) this.#resolveMetrics();
     if (this.#runtime) {
       // Target buffers depend on the loss (labels or rows), so plans are remade for the new one.
@@ -206,8 +206,8 @@ export class LayersModel {
   }
 
   #resolveMetrics(): void {
-    const { loss, metricNames } = this.#compiled!;
-    this.#metrics = metricNames.map((name) => getMetric(name, loss, this.#graph!.outputShape));
+    const { loss, metricSpecs } = this.#compiled!;
+    this.#metrics = metricSpecs.map((spec) => getMetric(spec, loss, this.#graph!.outputShape));
   }
 
   #ensureRuntime(backend: Backend): Runtime {

@@ -4,7 +4,7 @@ import { History } from '../callbacks/history.js';
 import type { CallbackModel } from '../callbacks/callback.js';
 import { ProgbarLogger } from '../callbacks/progbar_logger.js';
 import type { Loss } from '../losses/losses.js';
-import type { Metric } from '../metrics/metrics.js';
+import type { Metric, MetricBatch } from '../metrics/metric.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { Tensor } from '../tensor.js';
 import { globalGenerator, Random } from '../utils/random.js';
@@ -12,6 +12,8 @@ import type { Graph } from './graph.js';
 import type { ParamStore } from './params.js';
 import type { BatchPlan } from './plan.js';
 import { backwardPass, forwardPass, type PassContext } from './step.js';
+import { regularizationPenalty, withPenalty } from './regularization.js';
+import { makeRowViews, resolveSampleWeights, weightedLossSum, type ClassWeight, type RowViews, type SampleWeightInput } from './sample_weights.js';
 import { checkFinite, checkPositiveInt, checkSameLength, checkTensor, featureValues } from './validate_data.js';
 
 /** Options of `model.fit`, with Keras' defaults. */
@@ -26,8 +28,16 @@ export interface ModelFitArgs {
   shuffle?: boolean;
   /** Fraction of the samples, taken from the end before shuffling, held out for validation. */
   validationSplit?: number;
-  /** Validation data `[x, y]`; overrides `validationSplit`. */
-  validationData?: [Tensor, Tensor];
+  /** Validation data `[x, y]` or `[x, y, sampleWeight]`; overrides `validationSplit`. */
+  validationData?: [Tensor, Tensor] | [Tensor, Tensor, SampleWeightInput];
+  /**
+   * A weight per sample: the loss becomes Σ wᵢ·Lᵢ / batch size (Keras' "sum_over_batch_size"),
+   * so a weight of 0 removes a sample and 2 counts it twice. Metrics stay unweighted, as Keras'
+   * `metrics` are.
+   */
+  sampleWeight?: SampleWeightInput;
+  /** A weight per class index (`{ 0: 1, 1: 5 }`), turned into sample weights from the targets; classes left out weigh 1. */
+  classWeight?: ClassWeight;
   /** Seed for the shuffling order; defaults to a draw from the generator `km.utils.setRandomSeed` seeds. */
   seed?: number;
   /** Epoch to start from (for resuming): epoch e shuffles as it would have in an uninterrupted run with the same `seed`. */
@@ -38,6 +48,8 @@ export interface ModelFitArgs {
 /** Options of `model.evaluate`. */
 export interface ModelEvaluateArgs {
   batchSize?: number;
+  /** A weight per sample for the loss, as in `fit`. */
+  sampleWeight?: SampleWeightInput;
   verbose?: 0 | 1;
 }
 
@@ -69,10 +81,12 @@ interface Dataset {
   order: Int32Array;
   xRow: number;
   yRow: number;
+  /** Loss weight per sample (by sample index), when any were given. */
+  weights?: Float32Array;
 }
 
 /** Validates x and y against the model and loss, and returns host arrays ready for batching. */
-function prepare(target: TrainingTarget, xIn: unknown, yIn: unknown, xName: string, yName: string): Dataset {
+function prepare(target: TrainingTarget, xIn: unknown, yIn: unknown, xName: string, yName: string, sampleWeight?: SampleWeightInput, classWeight?: ClassWeight): Dataset {
   const x = checkTensor(xIn, xName);
   const y = checkTensor(yIn, yName);
   target.graph.checkInput(x.shape, xName);
@@ -81,15 +95,17 @@ function prepare(target: TrainingTarget, xIn: unknown, yIn: unknown, xName: stri
   checkFinite(x, xName);
   checkFinite(y, yName);
   const n = x.shape[0];
-  const yValues = target.loss.sparseTargets
+  const raw = target.loss.sparseTargets
     ? y.dtype === 'int32' ? (y.dataSync() as Int32Array) : Int32Array.from(y.dataSync())
     : y.dtype === 'float32' ? (y.dataSync() as Float32Array) : Float32Array.from(y.dataSync());
+  const yValues = target.loss.transformTargets ? target.loss.transformTargets(raw, target.graph.outputShape) : raw;
   return {
     x: featureValues(x, xName),
     y: yValues,
     order: Int32Array.from({ length: n }, (_, i) => i),
     xRow: x.size / n,
-    yRow: y.size / n,
+    yRow: yValues.length / n,
+    weights: resolveSampleWeights(y, sampleWeight, classWeight),
   };
 }
 
@@ -102,37 +118,70 @@ function passContext(target: TrainingTarget, plan: BatchPlan, training: boolean)
   return { backend: target.backend, graph: target.graph, params: target.params, plan, training, deferSoftmax };
 }
 
-/** Accumulates a loss and metrics over batches, weighted by samples. */
+/** Accumulates the loss over batches, weighted by samples, and resets and updates the stateful metrics. */
 class Accumulator {
   #loss = 0;
   #samples = 0;
-  readonly #sums: number[];
-  readonly #counts: number[];
 
   constructor(readonly metrics: readonly Metric[]) {
-    this.#sums = metrics.map(() => 0);
-    this.#counts = metrics.map(() => 0);
+    for (const m of metrics) m.reset();
   }
 
   /** Adds one batch; awaits values that GPU backends read back asynchronously. */
-  async add(lossSum: Scalar, samples: number, metricUpdates: [Scalar, number][]): Promise<void> {
+  async add(lossSum: Scalar, samples: number, metricUpdates: (void | Promise<void>)[]): Promise<void> {
     this.#loss += await lossSum;
     this.#samples += samples;
-    for (let i = 0; i < metricUpdates.length; i++) {
-      this.#sums[i] += await metricUpdates[i][0];
-      this.#counts[i] += metricUpdates[i][1];
-    }
+    await Promise.all(metricUpdates);
   }
 
   logs(prefix = ''): Logs {
     const logs: Logs = { [`${prefix}loss`]: this.#loss / this.#samples };
-    this.metrics.forEach((m, i) => (logs[`${prefix}${m.name}`] = this.#sums[i] / this.#counts[i]));
+    for (const m of this.metrics) logs[`${prefix}${m.name}`] = m.result();
     return logs;
   }
 }
 
+/** What the metrics see of one batch; the outputs are read back at most once, before the backward pass can touch them. */
+function metricBatch(target: TrainingTarget, data: Dataset, start: number, count: number, output: number, targets: number): MetricBatch {
+  let outputs: Promise<Float32Array> | null = null;
+  const outputLength = count * target.graph.outputShape.reduce((a, b) => a * b, 1);
+  return {
+    backend: target.backend,
+    output,
+    targets,
+    batch: count,
+    outputShape: target.graph.outputShape,
+    labelTargets: target.loss.sparseTargets,
+    hostTargets: gatherHost(data.y, data.order, start, count, data.yRow),
+    hostOutputs: () => (outputs ??= target.backend.readAsync(output, outputLength, 'float32') as Promise<Float32Array>),
+  };
+}
+
+function gatherHost(src: Float32Array | Int32Array, order: Int32Array, start: number, count: number, row: number): Float32Array | Int32Array {
+  const out = src instanceof Int32Array ? new Int32Array(count * row) : new Float32Array(count * row);
+  for (let i = 0; i < count; i++) out.set(src.subarray(order[start + i] * row, (order[start + i] + 1) * row), i * row);
+  return out;
+}
+
+const ROW_VIEWS = new WeakMap<BatchPlan, RowViews>();
+
+function rowViews(target: TrainingTarget, plan: BatchPlan, data: Dataset): RowViews {
+  let views = ROW_VIEWS.get(plan);
+  if (!views) {
+    const last = plan.outputs.length - 1;
+    const outputRow = target.graph.outputShape.reduce((a, b) => a * b, 1);
+    views = makeRowViews(target.backend, plan.batch, plan.outputs[last], plan.grads[last], plan.targets, outputRow, data.yRow);
+    ROW_VIEWS.set(plan, views);
+  }
+  return views;
+}
+
+function batchWeights(data: Dataset, start: number, count: number): Float32Array {
+  return Float32Array.from({ length: count }, (_, r) => data.weights![data.order[start + r]]);
+}
+
 /** Loads one batch, runs the forward pass and the loss; returns the loss sum and metric updates. */
-function runBatch(target: TrainingTarget, data: Dataset, start: number, count: number, training: boolean): [Scalar, [Scalar, number][], PassContext] {
+function runBatch(target: TrainingTarget, data: Dataset, start: number, count: number, training: boolean): [Scalar, (void | Promise<void>)[], PassContext] {
   const plan = target.plan(count);
   const { backend } = target;
   backend.gatherRows(plan.input, data.x, data.order, start, count, data.xRow);
@@ -140,8 +189,11 @@ function runBatch(target: TrainingTarget, data: Dataset, start: number, count: n
   const ctx = passContext(target, plan, training);
   forwardPass(ctx);
   const last = target.graph.outputs[0];
-  const lossSum = target.loss.compute(backend, plan.outputs[last], plan.targets, training ? plan.grads[last] : 0, count, target.graph.outputShape, ctx.deferSoftmax);
-  const updates = target.metrics.map((m) => m.update(backend, plan.outputs[last], plan.targets, count, target.graph.outputShape));
+  const lossSum = data.weights
+    ? weightedLossSum(backend, target.loss, rowViews(target, plan, data), batchWeights(data, start, count), count, target.graph.outputShape, ctx.deferSoftmax, training)
+    : target.loss.compute(backend, plan.outputs[last], plan.targets, training ? plan.grads[last] : 0, count, target.graph.outputShape, ctx.deferSoftmax);
+  const batch = target.metrics.length > 0 ? metricBatch(target, data, start, count, plan.outputs[last], plan.targets) : null;
+  const updates = target.metrics.map((m) => m.update(batch!));
   return [lossSum, updates, ctx];
 }
 
@@ -150,7 +202,8 @@ async function evaluateData(target: TrainingTarget, data: Dataset, batchSize: nu
   for (let start = 0; start < data.order.length; start += batchSize) {
     const count = Math.min(batchSize, data.order.length - start);
     const [lossSum, updates] = runBatch(target, data, start, count, false);
-    await acc.add(lossSum, count, updates);
+    const penalty = regularizationPenalty(target.backend, target.graph, target.params, false);
+    await acc.add(penalty.length ? withPenalty(lossSum, penalty, count) : lossSum, count, updates);
   }
   return acc;
 }
@@ -164,10 +217,10 @@ export async function fit(target: TrainingTarget, x: Tensor, y: Tensor, args: Mo
   if (!(split >= 0 && split < 1)) throw new Error(`validationSplit must be in [0, 1). Received: validationSplit=${split}.`);
   const verbose = args.verbose ?? 1;
 
-  let train = prepare(target, x, y, 'x', 'y');
+  let train = prepare(target, x, y, 'x', 'y', args.sampleWeight, args.classWeight);
   let validation: Dataset | null = null;
   if (args.validationData) {
-    validation = prepare(target, args.validationData[0], args.validationData[1], 'validationData[0]', 'validationData[1]');
+    validation = prepare(target, args.validationData[0], args.validationData[1], 'validationData[0]', 'validationData[1]', args.validationData[2]);
   } else if (split > 0) {
     // Keras holds out the last samples, before any shuffling.
     const n = train.order.length;
@@ -203,8 +256,9 @@ export async function fit(target: TrainingTarget, x: Tensor, y: Tensor, args: Mo
       if (callbacks.has('onBatchBegin')) await callbacks.call('onBatchBegin', step, { batch: step, size: count });
       const [lossSum, updates, ctx] = runBatch(target, train, start, count, true);
       backwardPass(ctx);
+      const penalty = regularizationPenalty(target.backend, target.graph, target.params, true);
       target.optimizer.apply(target.params.params, target.params.grads);
-      await acc.add(lossSum, count, updates);
+      await acc.add(penalty.length ? withPenalty(lossSum, penalty, count) : lossSum, count, updates);
       if (wantsBatchLogs) await callbacks.call('onBatchEnd', step, { batch: step, size: count, ...acc.logs() });
     }
     const logs = acc.logs();
@@ -229,7 +283,7 @@ export function epochSeed(seed: number, epoch: number): number {
 export async function evaluate(target: TrainingTarget, x: Tensor, y: Tensor, args: ModelEvaluateArgs = {}): Promise<number[]> {
   const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize');
   const start = performance.now();
-  const logs = (await evaluateData(target, prepare(target, x, y, 'x', 'y'), batchSize)).logs();
+  const logs = (await evaluateData(target, prepare(target, x, y, 'x', 'y', args.sampleWeight), batchSize)).logs();
   if ((args.verbose ?? 1) === 1) {
     const seconds = ((performance.now() - start) / 1000).toFixed(1);
     const text = Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ');

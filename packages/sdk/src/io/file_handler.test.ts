@@ -135,8 +135,8 @@ describe('loading checks everything it reads', () => {
   it('a bad layer config, a regularizer, a functional model and a graph model', async () => {
     const badUnits = await editJson('bad-units', (json) => (json.modelTopology.config.layers[2].config.units = -1));
     await expect(km.loadLayersModel(badUnits)).rejects.toThrow(/layer 2 'dense_\d+' \(Dense\): .*units must be a positive integer\. Received: units=-1/);
-    const regularized = await editJson('regularizer', (json) => (json.modelTopology.config.layers[1].config.kernel_regularizer = { class_name: 'L2', config: { l2: 0.01 } }));
-    await expect(km.loadLayersModel(regularized)).rejects.toThrow(/layer 1 'dense_\d+' \(Dense\) uses kernelRegularizer=.*kerasm has no regularizers/);
+    const regularized = await editJson('regularizer', (json) => (json.modelTopology.config.layers[1].config.activity_regularizer = { class_name: 'L2', config: { l2: 0.01 } }));
+    await expect(km.loadLayersModel(regularized)).rejects.toThrow(/layer 1 'dense_\d+' \(Dense\) uses activityRegularizer=.*kerasm has no activity regularizers or constraints yet/);
     const functional = await editJson('functional', (json) => (json.modelTopology.class_name = 'Model'));
     await expect(km.loadLayersModel(functional)).rejects.toThrow(/kerasm loads Sequential models; this model is a 'Model'/);
     const graph = await editJson('graph', (json) => (json.format = 'graph-model'));

@@ -79,8 +79,8 @@ function normalizeConfig(snake: Json, where: string): Json {
   // Keras 3 writes dtype as a policy object: {class_name: 'DTypePolicy', config: {name: 'float32'}}.
   if (isObject(config.dtype) && isObject(config.dtype.config)) config.dtype = config.dtype.config.name;
   for (const [key, value] of Object.entries(config)) {
-    if (/(Regularizer|Constraint)$/.test(key) && value !== null && value !== undefined) {
-      throw new Error(`${where} uses ${key}=${JSON.stringify(value)}; kerasm has no regularizers or constraints. Remove it from the model before saving, or set it to null in model.json.`);
+    if (/(activityRegularizer|Constraint)$/.test(key) && value !== null && value !== undefined) {
+      throw new Error(`${where} uses ${key}=${JSON.stringify(value)}; kerasm has no activity regularizers or constraints yet. Remove it from the model before saving, or set it to null in model.json.`);
     }
   }
   return config;

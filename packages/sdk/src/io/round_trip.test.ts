@@ -22,6 +22,20 @@ describe('LayersModel format round trip with tfjs 4.22, both directions', () => 
     });
   });
 
+  it('Dense with kernel and bias regularizers (L1L2 in tfjs, L1/L2/L1L2 read back)', async () => {
+    await checkLayersModelRoundTrip({
+      inputShape: [4],
+      kerasm: () => [
+        km.layers.dense({ inputShape: [4], units: 3, kernelRegularizer: km.regularizers.l1l2({ l1: 0.01, l2: 0.02 }), biasRegularizer: km.regularizers.l2({ l2: 0.5 }) }),
+        km.layers.dense({ units: 2, kernelRegularizer: km.regularizers.l1() }),
+      ],
+      tfjs: () => [
+        tfl.layers.dense({ inputShape: [4], units: 3, kernelRegularizer: tfl.regularizers.l1l2({ l1: 0.01, l2: 0.02 }), biasRegularizer: tfl.regularizers.l2({ l2: 0.5 }) }),
+        tfl.layers.dense({ units: 2, kernelRegularizer: tfl.regularizers.l1() }),
+      ],
+    });
+  });
+
   it('Flatten', async () => {
     await checkLayersModelRoundTrip({
       inputShape: [3, 4],

@@ -1,4 +1,5 @@
 import { registerLayer } from './registry.js';
+import { getRegularizer, regularizerConfig, type Regularizer, type RegularizerSpec } from '../regularizers/regularizers.js';
 import { getInitializer, initializerConfig, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
 import { appliedActivation, getActivation, type ActivationName } from './activations.js';
 import { formatShape, Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
@@ -15,6 +16,10 @@ export interface DenseArgs extends LayerArgs {
   kernelInitializer?: InitializerSpec;
   /** Bias initializer (default zeros). */
   biasInitializer?: InitializerSpec;
+  /** Penalty on the kernel, e.g. `km.regularizers.l2({ l2: 1e-4 })`. */
+  kernelRegularizer?: RegularizerSpec;
+  /** Penalty on the bias. */
+  biasRegularizer?: RegularizerSpec;
 }
 
 /**
@@ -30,6 +35,8 @@ export class Dense extends Layer {
   readonly #biasInitializerSpec: InitializerSpec;
   readonly #kernelInitializer: Initializer;
   readonly #biasInitializer: Initializer;
+  readonly kernelRegularizer: Regularizer | null;
+  readonly biasRegularizer: Regularizer | null;
   #inputUnits = 0;
 
   constructor(args: DenseArgs) {
@@ -44,6 +51,12 @@ export class Dense extends Layer {
     this.#biasInitializerSpec = args.biasInitializer ?? 'zeros';
     this.#kernelInitializer = getInitializer(this.#kernelInitializerSpec);
     this.#biasInitializer = getInitializer(this.#biasInitializerSpec);
+    this.kernelRegularizer = getRegularizer(args.kernelRegularizer, `Dense layer '${this.name}' kernelRegularizer`);
+    this.biasRegularizer = getRegularizer(args.biasRegularizer, `Dense layer '${this.name}' biasRegularizer`);
+  }
+
+  override get weightRegularizers(): readonly (Regularizer | null)[] {
+    return this.useBias ? [this.kernelRegularizer, this.biasRegularizer] : [this.kernelRegularizer];
   }
 
   override get outputActivation(): string {
@@ -97,9 +110,9 @@ export class Dense extends Layer {
       useBias: this.useBias,
       kernelInitializer: initializerConfig(this.#kernelInitializerSpec, `Dense layer '${this.name}' kernelInitializer`),
       biasInitializer: initializerConfig(this.#biasInitializerSpec, `Dense layer '${this.name}' biasInitializer`),
-      // Keras and TensorFlow.js write these fields; kerasm has none of them.
-      kernelRegularizer: null,
-      biasRegularizer: null,
+      kernelRegularizer: regularizerConfig(this.kernelRegularizer),
+      biasRegularizer: regularizerConfig(this.biasRegularizer),
+      // Keras and TensorFlow.js write these fields; kerasm has none of them yet.
       activityRegularizer: null,
       kernelConstraint: null,
       biasConstraint: null,

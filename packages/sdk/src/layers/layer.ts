@@ -1,3 +1,4 @@
+import type { Regularizer } from '../regularizers/regularizers.js';
 import type { Backend, BufferId } from '../backend/backend.js';
 import type { Initializer } from '../initializers/initializers.js';
 import { applyLayer, type SymbolicTensor } from '../engine/symbolic.js';
@@ -164,6 +165,11 @@ export abstract class Layer {
    */
   get aliasesInput(): boolean {
     return false;
+  }
+
+  /** A penalty per weight in `build` order (null: none); layers with kernel/bias regularizers override it. */
+  get weightRegularizers(): readonly (Regularizer | null)[] {
+    return [];
   }
 
   /** The activation applied last, where the layer has one (Dense, Activation). */

@@ -1,5 +1,6 @@
 import { elementwiseLoss, huberLoss } from './elementwise.js';
 import { CROSS_ENTROPIES, type Loss } from './losses.js';
+import { ROWWISE_LOSSES } from './rowwise.js';
 
 /** Options of the cross-entropy losses. */
 export interface CrossentropyArgs {
@@ -31,19 +32,70 @@ export function binaryCrossentropy(args: BinaryCrossentropyArgs = {}): Loss {
   return elementwiseLoss('binaryCrossentropy', 'binaryCrossentropyFromLogits', { param: smoothing, validate: CROSS_ENTROPIES.binaryCrossentropy.validateTargets });
 }
 
+/** Options of the softmax cross-entropies. */
+export interface CategoricalCrossentropyArgs extends CrossentropyArgs {
+  /** One-hot targets become t·(1 − s) + s/classes, as in Keras (default 0). */
+  labelSmoothing?: number;
+}
+
 /** Softmax cross-entropy applied to logits (for both target forms) instead of probabilities. */
 function fromLogits(base: Loss): Loss {
   return { ...base, compute: (backend, output, targets, grad, batch, outputShape) => base.compute(backend, output, targets, grad, batch, outputShape, true) };
 }
 
-/** Categorical cross-entropy (one-hot targets). @example `km.losses.categoricalCrossentropy({ fromLogits: true })` */
-export function categoricalCrossentropy(args: CrossentropyArgs = {}): Loss {
-  return args.fromLogits ? fromLogits(CROSS_ENTROPIES.categoricalCrossentropy) : CROSS_ENTROPIES.categoricalCrossentropy;
+function checkSmoothing(loss: string, smoothing: number): number {
+  if (!(smoothing >= 0 && smoothing <= 1)) throw new Error(`${loss}: labelSmoothing must be in [0, 1]. Received: labelSmoothing=${smoothing}.`);
+  return smoothing;
 }
 
-/** Sparse categorical cross-entropy (integer labels). @example `km.losses.sparseCategoricalCrossentropy({ fromLogits: true })` */
-export function sparseCategoricalCrossentropy(args: CrossentropyArgs = {}): Loss {
-  return args.fromLogits ? fromLogits(CROSS_ENTROPIES.sparseCategoricalCrossentropy) : CROSS_ENTROPIES.sparseCategoricalCrossentropy;
+/**
+ * Smooths targets on the host once, before training: the loss stays linear in them, so the fused
+ * softmax kernels need no smoothing of their own. Sparse labels become smoothed one-hot rows.
+ */
+function smoothed(base: Loss, smoothing: number): Loss {
+  return {
+    ...base,
+    sparseTargets: false,
+    transformTargets(values, outputShape) {
+      const classes = outputShape[outputShape.length - 1];
+      const off = smoothing / classes;
+      if (!base.sparseTargets) return Float32Array.from(values, (t) => t * (1 - smoothing) + off);
+      const rows = new Float32Array(values.length * classes).fill(off);
+      values.forEach((label, i) => (rows[i * classes + label] += 1 - smoothing));
+      return rows;
+    },
+    compute: (backend, output, targets, grad, batch, outputShape, fused) => CROSS_ENTROPIES.categoricalCrossentropy.compute(backend, output, targets, grad, batch, outputShape, fused),
+  };
+}
+
+function softmaxCrossentropy(base: Loss, args: CategoricalCrossentropyArgs): Loss {
+  const smoothing = checkSmoothing(base.name, args.labelSmoothing ?? 0);
+  const loss = smoothing > 0 ? smoothed(base, smoothing) : base;
+  return args.fromLogits ? fromLogits(loss) : loss;
+}
+
+/** Categorical cross-entropy (one-hot targets). @example `km.losses.categoricalCrossentropy({ fromLogits: true, labelSmoothing: 0.1 })` */
+export function categoricalCrossentropy(args: CategoricalCrossentropyArgs = {}): Loss {
+  return softmaxCrossentropy(CROSS_ENTROPIES.categoricalCrossentropy, args);
+}
+
+/**
+ * Sparse categorical cross-entropy (integer labels); with `labelSmoothing` the labels are smoothed
+ * as one-hot rows would be.
+ * @example `km.losses.sparseCategoricalCrossentropy({ fromLogits: true, labelSmoothing: 0.1 })`
+ */
+export function sparseCategoricalCrossentropy(args: CategoricalCrossentropyArgs = {}): Loss {
+  return softmaxCrossentropy(CROSS_ENTROPIES.sparseCategoricalCrossentropy, args);
+}
+
+/** Categorical hinge: max(0, 1 + max((1 − t)·p) − Σ t·p) per sample, for one-hot targets. @example `km.losses.categoricalHinge()` */
+export function categoricalHinge(): Loss {
+  return ROWWISE_LOSSES.categoricalHinge;
+}
+
+/** Negative cosine similarity between each output row and its target row (Keras' sign). @example `km.losses.cosineSimilarity()` */
+export function cosineSimilarity(): Loss {
+  return ROWWISE_LOSSES.cosineSimilarity;
 }
 
 /** Huber loss: quadratic within `delta` of the target, linear beyond. @example `km.losses.huber({ delta: 0.5 })` */

@@ -38,6 +38,34 @@ const cases: { name: string; loss: () => string | km.losses.Loss; ref: SampleLos
   },
   { name: 'categoricalCrossentropy fromLogits', loss: () => km.losses.categoricalCrossentropy({ fromLogits: true }), ref: (z, t) => -softmax(z).reduce((s, p, i) => s + t[i] * Math.log(p), 0), targets: 'onehot' },
   { name: 'sparseCategoricalCrossentropy fromLogits', loss: () => km.losses.sparseCategoricalCrossentropy({ fromLogits: true }), ref: (z, t) => -Math.log(softmax(z)[t[0]]), targets: 'label' },
+  {
+    name: 'categoricalCrossentropy labelSmoothing 0.3',
+    loss: () => km.losses.categoricalCrossentropy({ labelSmoothing: 0.3 }),
+    ref: (p, t) => -p.reduce((s, v, i) => s + (t[i] * 0.7 + 0.1) * Math.log(clip(v, EPS, 1 - EPS)), 0),
+    targets: 'onehot',
+    activation: 'softmax',
+  },
+  {
+    name: 'sparseCategoricalCrossentropy fromLogits + labelSmoothing 0.3',
+    loss: () => km.losses.sparseCategoricalCrossentropy({ fromLogits: true, labelSmoothing: 0.3 }),
+    ref: (z, t) => -softmax(z).reduce((s, p, i) => s + ((i === t[0] ? 0.7 : 0) + 0.1) * Math.log(p), 0),
+    targets: 'label',
+  },
+  {
+    name: 'categoricalHinge',
+    loss: () => 'categorical_hinge',
+    ref: (p, t) => Math.max(Math.max(...p.map((v, i) => (1 - t[i]) * v)) - p.reduce((s, v, i) => s + t[i] * v, 0) + 1, 0),
+    targets: 'onehot',
+  },
+  {
+    name: 'cosineSimilarity',
+    loss: () => km.losses.cosineSimilarity(),
+    ref: (p, t) => {
+      const norm = (v: number[]) => Math.sqrt(Math.max(v.reduce((s, x) => s + x * x, 0), 1e-12));
+      return -p.reduce((s, v, i) => s + (v / norm(p)) * (t[i] / norm(t)), 0);
+    },
+    targets: 'real',
+  },
 ];
 
 const [N, IN, OUT] = [6, 4, 3];
@@ -97,6 +125,8 @@ describe('loss option errors', () => {
     expect(() => km.losses.binaryCrossentropy({ labelSmoothing: 2 })).toThrow(/labelSmoothing must be in \[0, 1\]. Received: labelSmoothing=2/);
     expect(() => km.losses.binaryCrossentropy({ labelSmoothing: 0.1 })).toThrow(/labelSmoothing=0.1 needs fromLogits: true/);
     expect(() => km.losses.huber({ delta: 0 })).toThrow(/delta must be a positive number. Received: delta=0/);
+    expect(() => km.losses.categoricalCrossentropy({ labelSmoothing: -0.1 })).toThrow(/categoricalCrossentropy: labelSmoothing must be in \[0, 1\]. Received: labelSmoothing=-0.1/);
+    expect(() => km.losses.sparseCategoricalCrossentropy({ labelSmoothing: 1.5 })).toThrow(/sparseCategoricalCrossentropy: labelSmoothing must be in \[0, 1\]. Received: labelSmoothing=1.5/);
   });
 
   it('binaryCrossentropy from logits still checks targets lie in [0, 1]', async () => {

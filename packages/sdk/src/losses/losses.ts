@@ -1,7 +1,8 @@
-import { mapScalar, type Backend, type BufferId, type Scalar } from '../backend/backend.js';
+import { mapScalar, type Backend, type BufferId, type RowwiseLossKind, type Scalar } from '../backend/backend.js';
 import type { Tensor } from '../tensor.js';
 import type { Shape } from '../layers/layer.js';
 import { ELEMENTWISE_LOSSES, type ElementwiseLossName } from './elementwise.js';
+import { ROWWISE_LOSSES } from './rowwise.js';
 import { describeTargets, units, validateDense } from './targets.js';
 
 /** One loss term as the training loop uses it. */
@@ -19,10 +20,12 @@ export interface Loss {
    * `fusedSoftmax`, after turning the logits into probabilities in place) for the batch mean.
    */
   compute(backend: Backend, output: BufferId, targets: BufferId, grad: BufferId, batch: number, outputShape: Shape, fusedSoftmax: boolean): Scalar;
+  /** Rewrites the host targets once before training (label smoothing); their length may change. */
+  transformTargets?(values: Float32Array | Int32Array, outputShape: Shape): Float32Array | Int32Array;
 }
 
 /** Loss names accepted by `compile` (camelCase; Keras' snake_case names are aliases). */
-export type LossName = 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'binaryCrossentropy' | 'meanSquaredError' | ElementwiseLossName;
+export type LossName = 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'binaryCrossentropy' | 'meanSquaredError' | ElementwiseLossName | RowwiseLossKind;
 
 const SNAKE_ALIASES: Record<string, LossName> = {
   categorical_crossentropy: 'categoricalCrossentropy',
@@ -41,6 +44,8 @@ const SNAKE_ALIASES: Record<string, LossName> = {
   kullback_leibler_divergence: 'kullbackLeiblerDivergence',
   kld: 'kullbackLeiblerDivergence',
   squared_hinge: 'squaredHinge',
+  categorical_hinge: 'categoricalHinge',
+  cosine_similarity: 'cosineSimilarity',
 };
 
 const categoricalCrossentropy: Loss = {
@@ -132,6 +137,7 @@ const LOSSES: Record<LossName, Loss> = {
   binaryCrossentropy,
   meanSquaredError,
   ...ELEMENTWISE_LOSSES,
+  ...ROWWISE_LOSSES,
 };
 
 /** The built-in cross-entropies with Keras' defaults, for the configurable variants to build on. */

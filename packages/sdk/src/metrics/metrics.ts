@@ -1,39 +1,63 @@
-import type { Backend, BufferId, Scalar } from '../backend/backend.js';
 import type { Shape } from '../layers/layer.js';
 import type { Loss } from '../losses/losses.js';
+import { auc } from './auc.js';
+import { binaryAccuracy, categoricalAccuracy, meanAbsoluteError, meanSquaredError, rootMeanSquaredError } from './device_metrics.js';
+import { precision, recall, topKCategoricalAccuracy } from './host_metrics.js';
+import type { Metric } from './metric.js';
 
-/** A metric accumulated over an epoch as a sum of values and a count. */
-export interface Metric {
-  /** The key it is reported under in logs and History (`accuracy`, `val_accuracy`). */
-  readonly name: string;
-  /** Returns [sum, count] for one batch; the reported value is Σsum / Σcount. */
-  update(backend: Backend, output: BufferId, targets: BufferId, batch: number, outputShape: Shape): [Scalar, number];
-}
+export type { Metric } from './metric.js';
 
-function accuracyFor(loss: Loss, outputShape: Shape): Metric['update'] {
+/** 'accuracy' as Keras resolves it: from the loss and the output, sparse/categorical for class outputs, binary otherwise. */
+function accuracyFor(name: string, loss: Loss, outputShape: Shape): Metric {
   const cols = outputShape.reduce((a, b) => a * b, 1);
-  // Keras resolves 'accuracy' from the loss and output: sparse/categorical for class outputs, binary otherwise.
-  if (loss.sparseTargets) {
-    return (b, out, t, batch) => [b.countArgmaxMatches(out, t, true, batch, cols), batch];
-  }
-  if (loss.name === 'categoricalCrossentropy' || (loss.name !== 'binaryCrossentropy' && cols > 1)) {
-    return (b, out, t, batch) => [b.countArgmaxMatches(out, t, false, batch, cols), batch];
-  }
-  return (b, out, t, batch) => [b.countBinaryMatches(out, t, batch * cols, 0.5), batch * cols];
+  const categorical = loss.sparseTargets || loss.name === 'categoricalCrossentropy' || loss.name === 'sparseCategoricalCrossentropy' || (loss.name !== 'binaryCrossentropy' && cols > 1);
+  return categorical ? categoricalAccuracy(name) : binaryAccuracy(name);
 }
 
-const METRIC_NAMES = ['accuracy', 'acc'] as const;
+// Every name compile accepts, camelCase and Keras' snake_case; logs use the name as written.
+const FACTORIES: Record<string, (name: string, loss: Loss, outputShape: Shape) => Metric> = {
+  accuracy: (name, loss, shape) => accuracyFor(name, loss, shape),
+  acc: (name, loss, shape) => accuracyFor(name, loss, shape),
+  binaryAccuracy: (name) => binaryAccuracy(name),
+  binary_accuracy: (name) => binaryAccuracy(name),
+  categoricalAccuracy: (name) => categoricalAccuracy(name),
+  categorical_accuracy: (name) => categoricalAccuracy(name),
+  sparseCategoricalAccuracy: (name) => categoricalAccuracy(name),
+  sparse_categorical_accuracy: (name) => categoricalAccuracy(name),
+  topKCategoricalAccuracy: (name) => topKCategoricalAccuracy(5, name),
+  top_k_categorical_accuracy: (name) => topKCategoricalAccuracy(5, name),
+  sparseTopKCategoricalAccuracy: (name) => topKCategoricalAccuracy(5, name),
+  sparse_top_k_categorical_accuracy: (name) => topKCategoricalAccuracy(5, name),
+  precision: (name) => precision({ name }),
+  recall: (name) => recall({ name }),
+  auc: (name) => auc({ name }),
+  meanAbsoluteError: (name) => meanAbsoluteError(name),
+  mean_absolute_error: (name) => meanAbsoluteError(name),
+  mae: (name) => meanAbsoluteError(name),
+  meanSquaredError: (name) => meanSquaredError(name),
+  mean_squared_error: (name) => meanSquaredError(name),
+  mse: (name) => meanSquaredError(name),
+  rootMeanSquaredError: (name) => rootMeanSquaredError(name),
+  root_mean_squared_error: (name) => rootMeanSquaredError(name),
+  rmse: (name) => rootMeanSquaredError(name),
+};
 
 /** Metric names accepted by `compile`. */
-export type MetricName = (typeof METRIC_NAMES)[number];
+export type MetricName = keyof typeof FACTORIES;
 
-/** Throws for a metric name kerasm does not know, listing the valid ones. */
-export function checkMetricName(name: string): MetricName {
-  if ((METRIC_NAMES as readonly string[]).includes(name)) return name as MetricName;
-  throw new Error(`Unknown metric '${name}'. Valid metrics: ${METRIC_NAMES.map((n) => `'${n}'`).join(', ')}.`);
+/** Throws for a metric kerasm does not know, listing the valid names; passes metric objects through. */
+export function checkMetricName(metric: string | Metric): void {
+  if (typeof metric !== 'string') {
+    if (typeof metric?.update !== 'function' || typeof metric.result !== 'function' || typeof metric.reset !== 'function' || typeof metric.name !== 'string') {
+      throw new Error(`A metric must be a name or an object with name, reset, update and result (e.g. km.metrics.auc()); received ${JSON.stringify(metric)}.`);
+    }
+    return;
+  }
+  if (!(metric in FACTORIES)) throw new Error(`Unknown metric '${metric}'. Valid metrics: ${Object.keys(FACTORIES).map((n) => `'${n}'`).join(', ')}.`);
 }
 
-/** Resolves a metric name for a compiled loss and output shape. */
-export function getMetric(name: string, loss: Loss, outputShape: Shape): Metric {
-  return { name: checkMetricName(name), update: accuracyFor(loss, outputShape) };
+/** Resolves a metric name (or passes a metric object through) for a compiled loss and output shape. */
+export function getMetric(metric: string | Metric, loss: Loss, outputShape: Shape): Metric {
+  checkMetricName(metric);
+  return typeof metric === 'string' ? FACTORIES[metric](metric, loss, outputShape) : metric;
 }

@@ -1,8 +1,9 @@
 import type * as tfc from '@tensorflow/tfjs-core';
-import type { ActivationKind, Backend, BufferDType, BufferId, ElementwiseLossKind, WindowGeometry } from '../backend.js';
+import type { ActivationKind, Backend, BufferDType, BufferId, ElementwiseLossKind, RowwiseLossKind, WindowGeometry } from '../backend.js';
 import { BufferStore } from './buffer_store.js';
 import { elementwiseLossTerms } from './elementwise_losses.js';
 import { dropoutMaskValues, WindowIndex } from './window_ops.js';
+import { rowwiseLossTerms } from './rowwise_losses.js';
 
 type Tf = typeof tfc;
 
@@ -212,6 +213,14 @@ export class TfjsBackend implements Backend {
     });
   }
 
+  rowwiseLoss(kind: RowwiseLossKind, p: BufferId, targets: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number): Promise<number> {
+    return this.#scalar(() => {
+      const [loss, dLoss] = rowwiseLossTerms(this.#tf, kind, this.#matrix(p, rows, cols), this.#matrix(targets, rows, cols));
+      if (grad) this.#store.set(grad, this.#tf.reshape(this.#tf.mul(dLoss, gradScale), [rows * cols]));
+      return this.#tf.sum(loss);
+    });
+  }
+
   countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number): Promise<number> {
     const tf = this.#tf;
     return this.#scalar(() => {
@@ -340,6 +349,14 @@ export class TfjsBackend implements Backend {
     });
   }
 
+  regularize(weights: BufferId, grad: BufferId, _n: number, l1: number, l2: number): Promise<number> {
+    const tf = this.#tf;
+    return this.#scalar(() => {
+      const w = this.#store.get(weights);
+      if (grad) this.#store.set(grad, tf.add(this.#store.get(grad), tf.add(tf.mul(tf.sign(w), l1), tf.mul(w, 2 * l2))));
+      return tf.add(tf.mul(tf.sum(tf.abs(w)), l1), tf.mul(tf.sum(tf.square(w)), l2));
+    });
+  }
 
   clipByValue(x: BufferId, n: number, lo: number, hi: number): void {
     const id = this.#prefix(x, n);

@@ -1,5 +1,5 @@
-import { Activation, LossKind, type Core } from '@kerasm/core-wasm';
-import type { ActivationKind, Backend, BufferDType, BufferId, ElementwiseLossKind, WindowGeometry } from '../backend.js';
+import { Activation, LossKind, RowLossKind, type Core } from '@kerasm/core-wasm';
+import type { ActivationKind, Backend, BufferDType, BufferId, ElementwiseLossKind, RowwiseLossKind, WindowGeometry } from '../backend.js';
 
 const ACTIVATION_CODES: Record<ActivationKind, Activation> = {
   linear: Activation.Linear,
@@ -20,6 +20,11 @@ const LOSS_CODES: Record<ElementwiseLossKind, LossKind> = {
   hinge: LossKind.Hinge,
   squaredHinge: LossKind.SquaredHinge,
   binaryCrossentropyFromLogits: LossKind.BinaryCrossentropyFromLogits,
+};
+
+const ROW_LOSS_CODES: Record<RowwiseLossKind, RowLossKind> = {
+  categoricalHinge: RowLossKind.CategoricalHinge,
+  cosineSimilarity: RowLossKind.CosineSimilarity,
 };
 
 /**
@@ -133,6 +138,10 @@ export class WasmBackend implements Backend {
     return this.#core.elementwiseLoss(LOSS_CODES[kind], p, targets, grad, n, gradScale, param);
   }
 
+  rowwiseLoss(kind: RowwiseLossKind, p: BufferId, targets: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number): number {
+    return this.#core.rowwiseLoss(ROW_LOSS_CODES[kind], p, targets, grad, rows, cols, gradScale);
+  }
+
   countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number): number {
     return sparse
       ? this.#core.countArgmaxMatchesSparse(p, targets, rows, cols)
@@ -174,6 +183,10 @@ export class WasmBackend implements Backend {
   clipByNorm(x: BufferId, n: number, maxNorm: number): void {
     const norm = Math.sqrt(this.#core.sumSquares(x, n));
     if (norm > maxNorm) this.#core.scale(x, n, maxNorm / norm);
+  }
+
+  regularize(weights: BufferId, grad: BufferId, n: number, l1: number, l2: number): number {
+    return this.#core.regularize(weights, grad, n, l1, l2);
   }
 
   clipByValue(x: BufferId, n: number, lo: number, hi: number): void {

@@ -1,0 +1,88 @@
+import { divideNoNan, type Metric } from './metric.js';
+
+/** Options of {@link auc}. */
+export interface AucArgs {
+  /** Thresholds the curve is sampled at (default 200, as Keras). */
+  numThresholds?: number;
+  /** `'ROC'` (default) or `'PR'` (precision-recall). */
+  curve?: 'ROC' | 'PR';
+  name?: string;
+}
+
+const EPSILON = 1e-7;
+
+/** Keras' thresholds: 0 − ε, i/(n − 1) for 0 < i < n − 1, and 1 + ε. */
+export function aucThresholds(n: number): number[] {
+  return [-EPSILON, ...Array.from({ length: n - 2 }, (_, i) => (i + 1) / (n - 1)), 1 + EPSILON];
+}
+
+/** Area under the ROC curve by the trapezoid rule over the thresholds. */
+function rocArea(tp: Float64Array, fp: Float64Array, tn: Float64Array, fn: Float64Array): number {
+  let area = 0;
+  for (let i = 0; i + 1 < tp.length; i++) {
+    const x0 = divideNoNan(fp[i], fp[i] + tn[i]);
+    const x1 = divideNoNan(fp[i + 1], fp[i + 1] + tn[i + 1]);
+    const y0 = divideNoNan(tp[i], tp[i] + fn[i]);
+    const y1 = divideNoNan(tp[i + 1], tp[i + 1] + fn[i + 1]);
+    area += (x0 - x1) * (y0 + y1) / 2;
+  }
+  return area;
+}
+
+/**
+ * Area under the PR curve with Davis & Goadrich's interpolation (as Keras does): between two
+ * thresholds TP and P = TP + FP vary linearly, so precision is integrated in closed form.
+ */
+function prArea(tp: Float64Array, fp: Float64Array, fn: Float64Array): number {
+  let area = 0;
+  for (let i = 0; i + 1 < tp.length; i++) {
+    const pA = tp[i] + fp[i];
+    const pB = tp[i + 1] + fp[i + 1];
+    const dtp = tp[i] - tp[i + 1];
+    const slope = divideNoNan(dtp, Math.max(pA - pB, 0));
+    const intercept = tp[i + 1] - slope * pB;
+    const ratio = pA > 0 && pB > 0 ? divideNoNan(pA, Math.max(pB, 0)) : 1;
+    area += divideNoNan(slope * (dtp + intercept * Math.log(ratio)), Math.max(tp[i + 1] + fn[i + 1], 0));
+  }
+  return area;
+}
+
+/**
+ * Area under the ROC or PR curve, accumulated over the epoch as Keras does: confusion counts at
+ * `numThresholds` evenly spaced thresholds, summed by interpolation. Every output element is one
+ * prediction against its 0/1 target.
+ *
+ * @example
+ * ```ts
+ * model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['auc', km.metrics.auc({ curve: 'PR', name: 'pr_auc' })] });
+ * ```
+ */
+export function auc(args: AucArgs = {}): Metric {
+  const n = args.numThresholds ?? 200;
+  if (!Number.isInteger(n) || n < 2) throw new Error(`auc: numThresholds must be an integer > 1. Received: numThresholds=${n}.`);
+  const curve = args.curve ?? 'ROC';
+  if (curve !== 'ROC' && curve !== 'PR') throw new Error(`auc: curve must be 'ROC' or 'PR'. Received: curve=${String(curve)}.`);
+  const thresholds = aucThresholds(n);
+  const [tp, fp, tn, fn] = [new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+  return {
+    name: args.name ?? 'auc',
+    reset() {
+      for (const a of [tp, fp, tn, fn]) a.fill(0);
+    },
+    async update(b) {
+      if (b.labelTargets) {
+        throw new Error("Metric 'auc' compares each output with a 0/1 target of the same shape, but the loss takes integer labels. Use binary targets (e.g. loss 'binaryCrossentropy').");
+      }
+      const p = await b.hostOutputs();
+      for (let i = 0; i < p.length; i++) {
+        const truth = b.hostTargets[i] !== 0;
+        for (let k = 0; k < n; k++) {
+          const positive = p[i] > thresholds[k];
+          if (positive) (truth ? tp : fp)[k]++;
+          else (truth ? fn : tn)[k]++;
+        }
+      }
+    },
+    result: () => (curve === 'ROC' ? rocArea(tp, fp, tn, fn) : prArea(tp, fp, fn)),
+  };
+}

@@ -1,0 +1,93 @@
+import { classesOf, divideNoNan, type Metric, type MetricBatch } from './metric.js';
+
+// Metrics that need more than a count: they read the batch's outputs back once (shared by all of
+// them) and keep their counts on the host.
+
+/** The class a sample belongs to: its label, or the argmax of its target row. */
+function trueClass(b: MetricBatch, sample: number, classes: number): number {
+  if (b.labelTargets) return b.hostTargets[sample];
+  let best = 0;
+  for (let j = 1; j < classes; j++) if (b.hostTargets[sample * classes + j] > b.hostTargets[sample * classes + best]) best = j;
+  return best;
+}
+
+/**
+ * Whether the true class is among the `k` highest outputs. Like tf.math.in_top_k, classes tied
+ * with the true class's score do not push it out.
+ */
+export function topKCategoricalAccuracy(k = 5, name = 'top_k_categorical_accuracy'): Metric {
+  if (!Number.isInteger(k) || k < 1) throw new Error(`topKCategoricalAccuracy: k must be a positive integer. Received: k=${k}.`);
+  let hits = 0;
+  let count = 0;
+  return {
+    name,
+    reset() {
+      hits = 0;
+      count = 0;
+    },
+    async update(b) {
+      const p = await b.hostOutputs();
+      const classes = classesOf(b);
+      for (let i = 0; i < b.batch; i++) {
+        const score = p[i * classes + trueClass(b, i, classes)];
+        let above = 0;
+        for (let j = 0; j < classes; j++) if (p[i * classes + j] > score) above++;
+        if (above < k) hits++;
+      }
+      count += b.batch;
+    },
+    result: () => divideNoNan(hits, count),
+  };
+}
+
+/** Options of {@link precision} and {@link recall}. */
+export interface ThresholdMetricArgs {
+  /** An output counts as positive when it is > threshold (default 0.5). */
+  thresholds?: number;
+  /** Only this output column counts (one class of a multi-label output). */
+  classId?: number;
+  name?: string;
+}
+
+/** True/false positives and false negatives of `p > threshold`, a target counting as positive when non-zero (Keras casts it to bool). */
+function confusionCounts(args: ThresholdMetricArgs) {
+  const threshold = args.thresholds ?? 0.5;
+  if (!(threshold >= 0 && threshold <= 1)) throw new Error(`thresholds must be in [0, 1]. Received: thresholds=${threshold}.`);
+  const counts = { tp: 0, fp: 0, fn: 0 };
+  return {
+    counts,
+    reset() {
+      counts.tp = counts.fp = counts.fn = 0;
+    },
+    async update(b: MetricBatch) {
+      if (b.labelTargets) {
+        throw new Error('Precision, recall and AUC compare each output with a 0/1 target of the same shape, but the loss takes integer labels. Use binary targets (e.g. binaryCrossentropy), or one-hot rows with classId.');
+      }
+      const p = await b.hostOutputs();
+      const cols = classesOf(b);
+      if (args.classId !== undefined && !(Number.isInteger(args.classId) && args.classId >= 0 && args.classId < cols)) {
+        throw new Error(`classId must be an output column in [0, ${cols - 1}]. Received: classId=${args.classId}.`);
+      }
+      for (let i = 0; i < p.length; i++) {
+        if (args.classId !== undefined && i % cols !== args.classId) continue;
+        const positive = p[i] > threshold;
+        const truth = b.hostTargets[i] !== 0;
+        if (positive && truth) counts.tp++;
+        else if (positive) counts.fp++;
+        else if (truth) counts.fn++;
+      }
+    },
+  };
+}
+
+/** TP / (TP + FP) over the epoch. @example `metrics: [km.metrics.precision({ thresholds: 0.7 })]` */
+export function precision(args: ThresholdMetricArgs = {}): Metric {
+  const c = confusionCounts(args);
+  return { name: args.name ?? 'precision', reset: c.reset, update: c.update, result: () => divideNoNan(c.counts.tp, c.counts.tp + c.counts.fp) };
+}
+
+/** TP / (TP + FN) over the epoch. @example `metrics: [km.metrics.recall()]` */
+export function recall(args: ThresholdMetricArgs = {}): Metric {
+  const c = confusionCounts(args);
+  return { name: args.name ?? 'recall', reset: c.reset, update: c.update, result: () => divideNoNan(c.counts.tp, c.counts.tp + c.counts.fn) };
+}

@@ -1,0 +1,68 @@
+import type { Backend, BufferId } from '../backend/backend.js';
+import type { Shape } from '../layers/layer.js';
+
+/** One batch as a metric sees it. */
+export interface MetricBatch {
+  readonly backend: Backend;
+  /** The model's outputs for the batch (probabilities where the output is softmax). */
+  readonly output: BufferId;
+  /** The targets on the device: class labels or rows shaped like the output. */
+  readonly targets: BufferId;
+  readonly batch: number;
+  readonly outputShape: Shape;
+  /** Whether the targets are one integer label per sample rather than rows. */
+  readonly labelTargets: boolean;
+  /** The batch's targets on the host (labels or rows, as on the device). */
+  readonly hostTargets: Float32Array | Int32Array;
+  /** The batch's outputs read back once, shared by every metric that needs them. */
+  hostOutputs(): Promise<Float32Array>;
+}
+
+/**
+ * A metric with state over an epoch, as in Keras: `reset` at the start of each epoch (and of each
+ * validation pass), `update` per batch, `result` whenever the logs are read.
+ */
+export interface Metric {
+  /** The key it is reported under in logs and History (`auc`, `val_auc`). */
+  readonly name: string;
+  reset(): void;
+  update(batch: MetricBatch): void | Promise<void>;
+  result(): number;
+}
+
+/** Keras' divide_no_nan: 0 where the denominator is 0. */
+export function divideNoNan(a: number, b: number): number {
+  return b === 0 ? 0 : a / b;
+}
+
+/** A metric that is Σ values / Σ counts over the epoch, from one (value, count) per batch. */
+export class MeanMetric implements Metric {
+  #sum = 0;
+  #count = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly batchValue: (batch: MetricBatch) => [number | Promise<number>, number],
+    private readonly finish: (mean: number) => number = (mean) => mean,
+  ) {}
+
+  reset(): void {
+    this.#sum = 0;
+    this.#count = 0;
+  }
+
+  async update(batch: MetricBatch): Promise<void> {
+    const [value, count] = this.batchValue(batch);
+    this.#count += count;
+    this.#sum += await value;
+  }
+
+  result(): number {
+    return this.finish(divideNoNan(this.#sum, this.#count));
+  }
+}
+
+/** The last-axis size of the output: classes per sample. */
+export function classesOf(batch: MetricBatch): number {
+  return batch.outputShape.reduce((a, b) => a * b, 1);
+}

@@ -1,0 +1,63 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as km from '../index.js';
+import { Random } from '../utils/random.js';
+
+beforeAll(() => km.ready());
+
+describe('regularizers', () => {
+  it('add l1·Σ|w| + l2·Σw² to the reported loss, and its gradient to the step (float64 finite differences)', async () => {
+    const random = new Random(12);
+    const [n, inputs, hidden, out] = [5, 3, 4, 2];
+    km.utils.setRandomSeed(6);
+    const kernelReg = { l1: 0.05, l2: 0.1 };
+    const model = km.sequential([
+      km.layers.dense({ units: hidden, activation: 'tanh', inputShape: [inputs], biasInitializer: 'glorotUniform', kernelRegularizer: km.regularizers.l1l2(kernelReg), biasRegularizer: km.regularizers.l2({ l2: 0.3 }) }),
+      km.layers.dense({ units: out, kernelRegularizer: km.regularizers.l1({ l1: 0.02 }) }),
+    ]);
+    model.compile({ optimizer: km.optimizers.sgd({ learningRate: 1 }), loss: 'mse' });
+    const xs = Array.from({ length: n }, () => Array.from({ length: inputs }, () => random.uniform(-1, 1)));
+    const ys = Array.from({ length: n }, () => Array.from({ length: out }, () => random.uniform(-1, 1)));
+    const shapes = model.getWeights().map((w) => w.size);
+    const params = model.getWeights().flatMap((w) => Array.from(w.dataSync()));
+    const split = (w: number[]) => {
+      const parts: number[][] = [];
+      let at = 0;
+      for (const s of shapes) parts.push(w.slice(at, (at += s)));
+      return parts;
+    };
+    const refLoss = (w: number[], withPenalty = true) => {
+      const [k1, b1, k2, b2] = split(w);
+      const data = xs.reduce((s, x, i) => {
+        const h = b1.map((b, j) => Math.tanh(b + x.reduce((a, v, k) => a + v * k1[k * hidden + j], 0)));
+        const o = b2.map((b, j) => b + h.reduce((a, v, k) => a + v * k2[k * out + j], 0));
+        return s + o.reduce((a, v, j) => a + (v - ys[i][j]) ** 2, 0) / out;
+      }, 0) / n;
+      const penalty = k1.reduce((a, v) => a + kernelReg.l1 * Math.abs(v) + kernelReg.l2 * v * v, 0) + b1.reduce((a, v) => a + 0.3 * v * v, 0) + k2.reduce((a, v) => a + 0.02 * Math.abs(v), 0);
+      return withPenalty ? data + penalty : data;
+    };
+    const x = km.tensor(xs);
+    const y = km.tensor(ys);
+    const [value] = await model.evaluate(x, y, { verbose: 0, batchSize: 2 });
+    expect(value).toBeCloseTo(refLoss(params), 5);
+    expect(refLoss(params) - refLoss(params, false)).toBeGreaterThan(0.05);
+
+    const history = await model.fit(x, y, { epochs: 1, batchSize: n, shuffle: false, verbose: 0 });
+    expect(history.history.loss[0]).toBeCloseTo(refLoss(params), 5);
+    const after = model.getWeights().flatMap((w) => Array.from(w.dataSync()));
+    const h = 1e-6;
+    const expected = params.map((_, i) => {
+      const up = [...params]; up[i] += h;
+      const down = [...params]; down[i] -= h;
+      return (refLoss(up) - refLoss(down)) / (2 * h);
+    });
+    const scale = Math.max(1e-3, ...expected.map(Math.abs));
+    params.forEach((p, i) => expect(Math.abs(p - after[i] - expected[i]) / scale).toBeLessThan(2e-3));
+  });
+
+  it('bad factors and unknown saved regularizers say what was received', () => {
+    expect(() => km.regularizers.l2({ l2: -1 })).toThrow(/l2 must be a finite, non-negative number. Received: l2=-1/);
+    expect(() => km.regularizers.l1l2({ l1: Number.NaN })).toThrow(/l1 must be a finite, non-negative number. Received: l1=NaN/);
+    expect(() => km.layers.dense({ units: 2, kernelRegularizer: { className: 'OrthogonalRegularizer', config: {} } })).toThrow(/kernelRegularizer: unknown regularizer 'OrthogonalRegularizer'. Known: 'L1', 'L2', 'L1L2'/);
+    expect(() => km.layers.dense({ units: 2, biasRegularizer: { l1: 'a' } as never })).toThrow(/biasRegularizer must be a regularizer from km.regularizers.*received \{"l1":"a"\}/);
+  });
+});

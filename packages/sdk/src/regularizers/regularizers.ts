@@ -1,0 +1,57 @@
+/** A weight penalty l1·Σ|w| + l2·Σw², added to the loss training reports and to the gradient. */
+export interface Regularizer {
+  readonly l1: number;
+  readonly l2: number;
+}
+
+/** A regularizer as layers take it: an object from `km.regularizers`, or a saved config (`{ className: 'L2', config: { l2: 0.01 } }`). */
+export type RegularizerSpec = Regularizer | { className: string; config: Record<string, unknown> } | null | undefined;
+
+function checkFactor(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new Error(`${what} must be a finite, non-negative number. Received: ${what}=${String(value)}.`);
+  }
+  return value;
+}
+
+/** l1·Σ|w| + l2·Σw². @example `km.layers.dense({ units: 8, kernelRegularizer: km.regularizers.l1l2({ l1: 1e-5, l2: 1e-4 }) })` */
+export function l1l2(args: { l1?: number; l2?: number } = {}): Regularizer {
+  return { l1: checkFactor(args.l1 ?? 0, 'l1'), l2: checkFactor(args.l2 ?? 0, 'l2') };
+}
+
+/** l1·Σ|w| (Keras' default l1 = 0.01). @example `km.regularizers.l1({ l1: 0.001 })` */
+export function l1(args: { l1?: number } = {}): Regularizer {
+  return l1l2({ l1: args.l1 ?? 0.01 });
+}
+
+/** l2·Σw² (Keras' default l2 = 0.01). @example `km.regularizers.l2({ l2: 0.001 })` */
+export function l2(args: { l2?: number } = {}): Regularizer {
+  return l1l2({ l2: args.l2 ?? 0.01 });
+}
+
+/** Resolves a layer's regularizer option, reading Keras' and TensorFlow.js' saved forms (L1, L2, L1L2). */
+export function getRegularizer(spec: RegularizerSpec, where: string): Regularizer | null {
+  if (spec === null || spec === undefined) return null;
+  if ('className' in spec) {
+    const config = spec.config ?? {};
+    switch (spec.className) {
+      case 'L1L2':
+        return l1l2({ l1: config.l1 as number, l2: config.l2 as number });
+      case 'L1':
+        return l1({ l1: config.l1 as number });
+      case 'L2':
+        return l2({ l2: config.l2 as number });
+      default:
+        throw new Error(`${where}: unknown regularizer '${spec.className}'. Known: 'L1', 'L2', 'L1L2' (or use km.regularizers.l1/l2/l1l2).`);
+    }
+  }
+  if (typeof spec.l1 !== 'number' || typeof spec.l2 !== 'number') {
+    throw new Error(`${where} must be a regularizer from km.regularizers (l1, l2, l1l2); received ${JSON.stringify(spec)}.`);
+  }
+  return l1l2(spec);
+}
+
+/** The saved form, as TensorFlow.js writes it (its L1 and L2 are L1L2 instances). */
+export function regularizerConfig(r: Regularizer | null): { className: string; config: { l1: number; l2: number } } | null {
+  return r ? { className: 'L1L2', config: { l1: r.l1, l2: r.l2 } } : null;
+}

@@ -1,3 +1,5 @@
+import type { WindowGeometry } from '@kerasm/core-wasm';
+
 /**
  * The contract between the SDK and a compute backend: storage addressed by opaque ids, plus the
  * kernel families that layers, losses, metrics and optimizers are built from. The WASM SIMD core is
@@ -121,27 +123,8 @@ export interface ElementwiseOps {
   copyRows(src: BufferId, srcStride: number, dst: BufferId, dstStride: number, rows: number, cols: number): void;
 }
 
-/**
- * The shape of one 2-D window operation (convolution or pooling) over an NHWC batch. `padTop` and
- * `padLeft` are the rows and columns of padding before the input (TensorFlow splits 'same'
- * padding with the extra one after).
- */
-export interface WindowGeometry {
-  readonly batch: number;
-  readonly inH: number;
-  readonly inW: number;
-  readonly channels: number;
-  readonly kH: number;
-  readonly kW: number;
-  readonly strideH: number;
-  readonly strideW: number;
-  readonly dilationH: number;
-  readonly dilationW: number;
-  readonly padTop: number;
-  readonly padLeft: number;
-  readonly outH: number;
-  readonly outW: number;
-}
+/** The shape of one 2-D window operation (convolution or pooling) over an NHWC batch, as the core defines it. */
+export type { WindowGeometry };
 
 /**
  * Convolution, pooling and dropout. Conv2D is `im2col` then `matMul` against the kernel (Keras'

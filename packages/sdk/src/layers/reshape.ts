@@ -1,5 +1,5 @@
-import { copyBackward, copyForward } from './copy.js';
-import { formatShape, Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { ReinterpretLayer } from './reinterpret.js';
+import { formatShape, singleInput, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 
 /** Options of {@link Reshape}. */
@@ -9,10 +9,9 @@ export interface ReshapeArgs extends LayerArgs {
 }
 
 /** Gives each sample a new shape with the same number of values (`[28, 28]` → `[28, 28, 1]`); no data moves. */
-export class Reshape extends Layer {
+export class Reshape extends ReinterpretLayer {
   readonly className = 'Reshape';
   readonly targetShape: readonly number[];
-  #size = 0;
 
   constructor(args: ReshapeArgs) {
     super(args, 'Reshape');
@@ -33,22 +32,6 @@ export class Reshape extends Layer {
       throw new Error(`Reshape layer '${this.name}' cannot reshape ${formatShape(input)} (${size} values per sample) to [${this.targetShape.join(', ')}]. The target must hold the same number of values.`);
     }
     return this.targetShape.map((d) => (d === -1 ? inferred : d));
-  }
-
-  protected override build(inputShapes: readonly Shape[]): void {
-    this.#size = singleInput(this, inputShapes).reduce((a, b) => a * b, 1);
-  }
-
-  override get aliasesInput(): boolean {
-    return true;
-  }
-
-  forward(ctx: ForwardContext): void {
-    copyForward(ctx, this.#size);
-  }
-
-  backward(ctx: BackwardContext): void {
-    copyBackward(ctx, this.#size);
   }
 
   override getConfig(): Record<string, unknown> {

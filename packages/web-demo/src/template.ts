@@ -57,9 +57,9 @@ export const template = /* html */ `
       <div class="field"><label for="field-train-samples">Training images</label><input id="field-train-samples" name="train-samples" type="number" min="1" max="60000" step="1" inputmode="numeric"></div>
       <div class="field"><label for="field-backend">Backend</label>
         <select id="field-backend" name="backend">
-          <option value="wasm">WASM SIMD (kerasm)</option>
-          <option value="tfjs-webgl">WebGL (TensorFlow.js)</option>
-          <option value="tfjs-webgpu">WebGPU (TensorFlow.js)</option>
+          <option value="wasm">WASM SIMD</option>
+          <option value="tfjs-webgl">WebGL · tfjs</option>
+          <option value="tfjs-webgpu">WebGPU · tfjs</option>
         </select>
       </div>
       <button type="submit" class="train-button">Train</button>

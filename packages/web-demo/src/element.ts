@@ -169,9 +169,13 @@ export class KerasmMnistDemo extends HTMLElement {
       await this.#request((id) => ({ type: 'save', id, url: destination }));
     } else {
       const artifacts = await this.#request<km.io.ModelArtifacts>((id) => ({ type: 'export', id }));
-      // The SDK's downloads:// handler needs a document, so it runs here, loaded only when used.
-      const { io } = await import('@kerasm/sdk');
-      await io.browserDownloads(match[2]).save!(artifacts);
+      try {
+        // The SDK's downloads:// handler needs a document, so it runs here, loaded only when used.
+        const { io } = await import('@kerasm/sdk');
+        await io.browserDownloads(match[2]).save!(artifacts);
+      } catch (err) {
+        throw this.#fail(err as Error);
+      }
     }
     this.#status(`Saved the model to ${destination}.`);
   }

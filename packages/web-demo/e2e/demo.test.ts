@@ -40,7 +40,7 @@ describe('the standalone page', () => {
   });
 
   it('labels its controls so they can be found by name and used from the keyboard', async () => {
-    for (const label of ['Model', 'Epochs', 'Batch size', 'Training images']) await expect(page.getByLabel(label, { exact: true }).count()).resolves.toBe(1);
+    for (const label of ['Model', 'Backend', 'Epochs', 'Batch size', 'Training images', 'Upload model files (.json and .bin)']) await expect(page.getByLabel(label, { exact: true }).count()).resolves.toBe(1);
     const attribute = (name: string) => page.evaluate((n) => document.querySelector('kerasm-mnist-demo')!.getAttribute(n), name);
     await page.getByLabel('Epochs', { exact: true }).fill('2');
     await page.getByLabel('Epochs', { exact: true }).press('Tab');

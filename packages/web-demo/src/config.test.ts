@@ -5,8 +5,8 @@ const reader = (values: Partial<Record<keyof typeof DEFAULTS, string>>) => (name
 
 describe('readTrainConfig', () => {
   it('reads the defaults and given values', () => {
-    expect(readTrainConfig(reader({}), 'http://x/mnist/')).toEqual({ model: 'mlp', epochs: 1, batchSize: 32, trainSamples: 10000, dataUrl: 'http://x/mnist/' });
-    expect(readTrainConfig(reader({ epochs: ' 3 ', 'batch-size': '64', 'train-samples': '60000' }), 'u')).toMatchObject({ epochs: 3, batchSize: 64, trainSamples: 60000 });
+    expect(readTrainConfig(reader({}), 'http://x/mnist/')).toEqual({ model: 'mlp', backend: 'wasm', epochs: 1, batchSize: 32, trainSamples: 10000, dataUrl: 'http://x/mnist/' });
+    expect(readTrainConfig(reader({ epochs: ' 3 ', 'batch-size': '64', 'train-samples': '60000', backend: 'tfjs-webgl' }), 'u')).toMatchObject({ backend: 'tfjs-webgl', epochs: 3, batchSize: 64, trainSamples: 60000 });
   });
 
   it('names the bad attribute, what it received and the valid range', () => {
@@ -14,5 +14,6 @@ describe('readTrainConfig', () => {
     expect(() => readTrainConfig(reader({ 'batch-size': '0' }), 'u')).toThrow(/batch-size must be a whole number from 1 to 4096\. Received: batch-size="0"/);
     expect(() => readTrainConfig(reader({ 'train-samples': '70000' }), 'u')).toThrow(/train-samples .* Received: train-samples="70000"/);
     expect(() => readTrainConfig(reader({ model: 'cnn' }), 'u')).toThrow(/model must be one of "mlp"\. Received: model="cnn"/);
+    expect(() => readTrainConfig(reader({ backend: 'webgl' }), 'u')).toThrow(/backend must be one of "wasm", "tfjs-webgl", "tfjs-webgpu"\. Received: backend="webgl"/);
   });
 });

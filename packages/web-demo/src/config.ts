@@ -1,8 +1,8 @@
 // Reads and validates the element's attributes into a TrainConfig.
-import { MODEL_KINDS, type ModelKind, type TrainConfig } from './protocol.js';
+import { BACKEND_CHOICES, MODEL_KINDS, type BackendChoice, type ModelKind, type TrainConfig } from './protocol.js';
 
 /** The attributes `<kerasm-mnist-demo>` reads, with their defaults. */
-export const DEFAULTS = { model: 'mlp', epochs: '1', 'batch-size': '32', 'train-samples': '10000' } as const;
+export const DEFAULTS = { model: 'mlp', backend: 'wasm', epochs: '1', 'batch-size': '32', 'train-samples': '10000' } as const;
 
 type Read = (name: keyof typeof DEFAULTS) => string;
 
@@ -21,8 +21,13 @@ export function readTrainConfig(read: Read, dataUrl: string): TrainConfig {
   if (!(MODEL_KINDS as readonly string[]).includes(model)) {
     throw new Error(`kerasm-mnist-demo: model must be one of ${MODEL_KINDS.map((m) => `"${m}"`).join(', ')}. Received: model="${model}".`);
   }
+  const backend = read('backend').trim();
+  if (!(BACKEND_CHOICES as readonly string[]).includes(backend)) {
+    throw new Error(`kerasm-mnist-demo: backend must be one of ${BACKEND_CHOICES.map((b) => `"${b}"`).join(', ')}. Received: backend="${backend}".`);
+  }
   return {
     model: model as ModelKind,
+    backend: backend as BackendChoice,
     epochs: positiveInt(read, 'epochs', 100),
     batchSize: positiveInt(read, 'batch-size', 4096),
     trainSamples: positiveInt(read, 'train-samples', 60000),

@@ -1,23 +1,30 @@
 // <kerasm-mnist-demo>: the UI thread side. It only renders and forwards; the worker trains.
+import type * as km from '@kerasm/sdk';
+import { showBackendSupport } from './backend_picker.js';
 import { LossAccuracyChart } from './charts.js';
 import { DEFAULTS, readTrainConfig } from './config.js';
 import { DrawPad } from './draw_pad.js';
 import { imageDataToGray, MNIST_SIDE, preprocessDigit } from './preprocess.js';
 import { ProbabilityBars } from './probability_bars.js';
-import type { FromWorker, HistoryData, Logs, ToWorker } from './protocol.js';
+import type { FromWorker, HistoryData, Logs, TestReport, ToWorker } from './protocol.js';
 import { template } from './template.js';
 import { renderTestGrid } from './test_grid.js';
 
 // Read through a variable so bundlers leave it alone: the data folder sits beside the built module.
 const moduleUrl = import.meta.url;
 
-type Pending = { resolve: (p: Float32Array) => void; reject: (e: Error) => void };
+type Pending = { resolve: (value: unknown) => void; reject: (e: Error) => void };
+
+/** Where the Save and Load buttons keep the model. */
+export const BROWSER_STORE = 'indexeddb://kerasm-mnist-demo';
+const DOWNLOAD_NAME = 'downloads://kerasm-mnist-demo';
 
 /**
  * Trains a model on MNIST in a Web Worker, charts it live, and predicts digits drawn on a pad.
  *
- * Attributes: `model` (`"mlp"`), `epochs` (1), `batch-size` (32), `train-samples` (10000),
- * `data-url` (folder of the gzip'd MNIST IDX files; default `mnist/` beside this module).
+ * Attributes: `model` (`"mlp"`), `backend` (`"wasm"`, `"tfjs-webgl"`, `"tfjs-webgpu"`), `epochs` (1),
+ * `batch-size` (32), `train-samples` (10000), `data-url` (folder of the gzip'd MNIST IDX files;
+ * default `mnist/` beside this module).
  * Events: `batchend` and `epochend` (detail: the logs, with `epoch`), `trainend` (detail:
  * `{ history, testLoss, testAccuracy }`), `error` (detail: `{ message }`).
  *
@@ -29,6 +36,7 @@ type Pending = { resolve: (p: Float32Array) => void; reject: (e: Error) => void 
  *   const demo = document.querySelector('kerasm-mnist-demo');
  *   const history = await demo.train();
  *   const probabilities = await demo.predict(new Float32Array(784));
+ *   await demo.save('indexeddb://my-mnist');   // later: await demo.load('indexeddb://my-mnist')
  * </script>
  * ```
  */
@@ -38,7 +46,7 @@ export class KerasmMnistDemo extends HTMLElement {
   readonly #root: ShadowRoot;
   #worker: Worker | null = null;
   #run: { resolve: (h: HistoryData) => void; reject: (e: Error) => void } | null = null;
-  readonly #predictions = new Map<number, Pending>();
+  readonly #requests = new Map<number, Pending>();
   #nextId = 0;
   #batchChart: LossAccuracyChart | null = null;
   #epochChart: LossAccuracyChart | null = null;
@@ -82,6 +90,15 @@ export class KerasmMnistDemo extends HTMLElement {
       if (field.name) this.setAttribute(field.name, field.value);
     });
     $('.stop-button').addEventListener('click', () => this.stop());
+    // Failures reach the page through the status line and the error event.
+    $('.save-button').addEventListener('click', () => this.save().catch(() => {}));
+    $('.download-button').addEventListener('click', () => this.save(DOWNLOAD_NAME).catch(() => {}));
+    $('.load-button').addEventListener('click', () => this.load().catch(() => {}));
+    const upload = $<HTMLInputElement>('.upload-input');
+    upload.addEventListener('change', () => {
+      if (upload.files?.length) this.load(upload.files).catch(() => {}).finally(() => (upload.value = ''));
+    });
+    this.#post({ type: 'probe' });
     $('.isolation').textContent = globalThis.crossOriginIsolated
       ? 'cross-origin isolated: the threaded core can run here'
       : 'not cross-origin isolated: one thread (serve with COOP/COEP headers for threads)';
@@ -135,10 +152,66 @@ export class KerasmMnistDemo extends HTMLElement {
       const received = input instanceof Float32Array ? `Float32Array(${input.length})` : Object.prototype.toString.call(input);
       return Promise.reject(this.#fail(new Error(`kerasm-mnist-demo: predict() takes an ImageData or a Float32Array of 784 values (28×28). Received: ${received}.`)));
     }
+    return this.#request<Float32Array>((id) => ({ type: 'predict', id, pixels }), [pixels.buffer]);
+  }
+
+  /**
+   * Saves the trained (or loaded) model: `'indexeddb://name'` keeps it in this browser,
+   * `'downloads://name'` downloads `name.json` and `name.weights.bin` (TensorFlow.js' LayersModel
+   * format). Rejects before the first training run.
+   */
+  async save(destination: string = BROWSER_STORE): Promise<void> {
+    const match = /^(indexeddb|downloads):\/\/(.+)$/.exec(destination);
+    if (!match) {
+      throw this.#fail(new Error(`kerasm-mnist-demo: save() takes 'indexeddb://name' or 'downloads://name'. Received: ${JSON.stringify(destination)}.`));
+    }
+    if (match[1] === 'indexeddb') {
+      await this.#request((id) => ({ type: 'save', id, url: destination }));
+    } else {
+      const artifacts = await this.#request<km.io.ModelArtifacts>((id) => ({ type: 'export', id }));
+      try {
+        // The SDK's downloads:// handler needs a document, so it runs here, loaded only when used.
+        const { io } = await import('@kerasm/sdk');
+        await io.browserDownloads(match[2]).save!(artifacts);
+      } catch (err) {
+        throw this.#fail(err as Error);
+      }
+    }
+    this.#status(`Saved the model to ${destination}.`);
+  }
+
+  /**
+   * Loads a saved model in place of the trained one and evaluates it on the test images: from
+   * `'indexeddb://name'`, a `model.json` URL, or the `.json` and `.bin` files a user picked
+   * (`input.files`). Runs on the backend the `backend` attribute names.
+   * @returns The loaded model's test loss and accuracy.
+   */
+  async load(source: string | FileList | readonly File[] = BROWSER_STORE): Promise<{ testLoss: number; testAccuracy: number }> {
+    if (this.#run) throw this.#fail(new Error('kerasm-mnist-demo: load() cannot run while training; call stop() and wait for train() to settle first.'));
+    let config;
+    try {
+      config = readTrainConfig((name) => this.getAttribute(name) ?? DEFAULTS[name], this.#dataUrl());
+    } catch (err) {
+      throw this.#fail(err as Error);
+    }
+    const resolved = typeof source === 'string' ? (/^indexeddb:\/\//i.test(source) ? source : new URL(source, document.baseURI).href) : Array.from(source);
+    this.#status('Loading the model…');
+    const report = await this.#request<TestReport>((id) => ({ type: 'load', id, source: resolved, config }));
+    const where = typeof resolved === 'string' ? resolved : resolved.map((f) => f.name).join(' + ');
+    this.#status(`Loaded the model from ${where}: test accuracy ${(report.testAccuracy * 100).toFixed(2)}% on 10,000 test images.`);
+    return { testLoss: report.testLoss, testAccuracy: report.testAccuracy };
+  }
+
+  #request<T>(message: (id: number) => ToWorker, transfer: Transferable[] = []): Promise<T> {
     const id = this.#nextId++;
-    const result = new Promise<Float32Array>((resolve, reject) => this.#predictions.set(id, { resolve, reject }));
-    this.#post({ type: 'predict', id, pixels }, [pixels.buffer]);
+    const result = new Promise<T>((resolve, reject) => this.#requests.set(id, { resolve: resolve as (value: unknown) => void, reject }));
+    this.#post(message(id), transfer);
     return result;
+  }
+
+  #settle(id: number, value: unknown): void {
+    this.#requests.get(id)?.resolve(value);
+    this.#requests.delete(id);
   }
 
   #dataUrl(): string {
@@ -174,32 +247,36 @@ export class KerasmMnistDemo extends HTMLElement {
         this.#emit('epochend', { ...message.logs, epoch: message.epoch });
         break;
       case 'trainend': {
-        this.#trained = true;
-        $('.test-accuracy').textContent = message.testAccuracy.toFixed(4);
-        $('.kernels').textContent = message.kernels;
-        const mistakes = renderTestGrid($('.test-grid') as HTMLElement, message.samples, (pixels) => {
-          this.#pad?.showImage(pixels);
-          this.#predictInto(pixels);
-        });
-        $('.grid-summary').textContent = `${message.samples.labels.length - mistakes} of ${message.samples.labels.length} right; mistakes are outlined in red.`;
+        this.#showReport(message);
         this.#status(`Done: test accuracy ${(message.testAccuracy * 100).toFixed(2)}% on 10,000 test images. Draw a digit!`);
         this.#setBusy(false);
         const run = this.#run;
         this.#run = null;
         this.#emit('trainend', { history: message.history, testLoss: message.testLoss, testAccuracy: message.testAccuracy });
         run?.resolve(message.history);
-        if (this.#pad && !this.#pad.empty) this.#predictInto(this.#pad.digit());
         break;
       }
       case 'prediction':
-        this.#predictions.get(message.id)?.resolve(message.probabilities);
-        this.#predictions.delete(message.id);
+        this.#settle(message.id, message.probabilities);
+        break;
+      case 'loaded':
+        this.#showReport(message);
+        this.#settle(message.id, message);
+        break;
+      case 'saved':
+        this.#settle(message.id, undefined);
+        break;
+      case 'exported':
+        this.#settle(message.id, message.artifacts);
+        break;
+      case 'support':
+        showBackendSupport(this.#root.querySelector('select[name="backend"]')!, $('.backend-support') as HTMLElement, message.support);
         break;
       case 'error': {
         const error = this.#fail(new Error(message.message));
         if (message.id !== undefined) {
-          this.#predictions.get(message.id)?.reject(error);
-          this.#predictions.delete(message.id);
+          this.#requests.get(message.id)?.reject(error);
+          this.#requests.delete(message.id);
         } else {
           this.#setBusy(false);
           this.#run?.reject(error);
@@ -207,6 +284,21 @@ export class KerasmMnistDemo extends HTMLElement {
         }
       }
     }
+  }
+
+  /** Shows a trained or loaded model's test results; from now on the pad predicts. */
+  #showReport(report: TestReport): void {
+    const $ = (selector: string) => this.#root.querySelector<HTMLElement>(selector)!;
+    this.#trained = true;
+    $('.test-accuracy').textContent = report.testAccuracy.toFixed(4);
+    $('.kernels').textContent = report.kernels;
+    const mistakes = renderTestGrid($('.test-grid'), report.samples, (pixels) => {
+      this.#pad?.showImage(pixels);
+      this.#predictInto(pixels);
+    });
+    $('.grid-summary').textContent = `${report.samples.labels.length - mistakes} of ${report.samples.labels.length} right; mistakes are outlined in red.`;
+    for (const button of ['.save-button', '.download-button']) this.#root.querySelector<HTMLButtonElement>(button)!.disabled = false;
+    if (this.#pad && !this.#pad.empty) this.#predictInto(this.#pad.digit());
   }
 
   #predictInto(pixels: Float32Array): void {
@@ -230,6 +322,8 @@ export class KerasmMnistDemo extends HTMLElement {
   #setBusy(busy: boolean): void {
     this.#root.querySelector<HTMLButtonElement>('.train-button')!.disabled = busy;
     this.#root.querySelector<HTMLButtonElement>('.stop-button')!.disabled = !busy;
+    this.#root.querySelector<HTMLButtonElement>('.load-button')!.disabled = busy;
+    this.#root.querySelector<HTMLInputElement>('.upload-input')!.disabled = busy;
     this.toggleAttribute('training', busy);
   }
 

@@ -34,6 +34,10 @@ li.best .bar { background: #26a269; } li.best { font-weight: 700; }
 .test-grid button.mistake { border-color: #a51d2d; background: #fbe9eb; color: #a51d2d; font-weight: 700; }
 .test-grid canvas { width: 42px; height: 42px; image-rendering: pixelated; }
 .note { font-size: 0.85rem; color: #4a4a4a; }
+h3 { font-size: 0.95rem; margin: 12px 0 6px; }
+.io-buttons { display: flex; flex-wrap: wrap; gap: 8px; margin-bottom: 8px; }
+input[type=file] { border-style: dashed; }
+option:disabled { color: #6b6b6b; }
 `;
 
 export const template = /* html */ `
@@ -51,8 +55,13 @@ export const template = /* html */ `
       <div class="field"><label for="field-epochs">Epochs</label><input id="field-epochs" name="epochs" type="number" min="1" max="100" step="1" inputmode="numeric"></div>
       <div class="field"><label for="field-batch-size">Batch size</label><input id="field-batch-size" name="batch-size" type="number" min="1" max="4096" step="1" inputmode="numeric"></div>
       <div class="field"><label for="field-train-samples">Training images</label><input id="field-train-samples" name="train-samples" type="number" min="1" max="60000" step="1" inputmode="numeric"></div>
-      <!-- Extension point (issue #5, tfjs backend): a backend selector (WASM, WebGL, WebGPU) that
-           shows what this browser supports goes here, and its value travels in TrainConfig. -->
+      <div class="field"><label for="field-backend">Backend</label>
+        <select id="field-backend" name="backend">
+          <option value="wasm">WASM SIMD</option>
+          <option value="tfjs-webgl">WebGL · tfjs</option>
+          <option value="tfjs-webgpu">WebGPU · tfjs</option>
+        </select>
+      </div>
       <button type="submit" class="train-button">Train</button>
       <button type="button" class="stop-button secondary" disabled>Stop</button>
     </form>
@@ -63,6 +72,7 @@ export const template = /* html */ `
       <dt>Test accuracy</dt><dd class="test-accuracy">–</dd>
       <dt>Kernels</dt><dd class="kernels">–</dd>
       <dt>Threads</dt><dd class="isolation">–</dd>
+      <dt>This browser</dt><dd class="backend-support">checking backends…</dd>
     </dl>
     <div class="charts">
       <div class="chart-batch" role="img" aria-label="Loss and accuracy per batch"></div>
@@ -82,8 +92,16 @@ export const template = /* html */ `
       </div>
     </div>
     <p class="note">Keyboard: pick a test image below to load it into the pad and predict it.</p>
-    <!-- Extension point (issue #3, save/load): buttons to save the model to IndexedDB, load it
-         back, and download/upload its files go here, once the SDK can save models. -->
+    <div class="model-io" role="group" aria-labelledby="model-io-heading">
+      <h3 id="model-io-heading">Keep the model</h3>
+      <div class="io-buttons">
+        <button type="button" class="save-button secondary" disabled>Save in this browser</button>
+        <button type="button" class="load-button secondary">Load from this browser</button>
+        <button type="button" class="download-button secondary" disabled>Download files</button>
+      </div>
+      <div class="field upload"><label for="field-upload">Upload model files (.json and .bin)</label><input id="field-upload" class="upload-input" type="file" accept=".json,.bin" multiple></div>
+      <p class="note">Saved in IndexedDB as “kerasm-mnist-demo”; files are TensorFlow.js' LayersModel format (tf.loadLayersModel reads them).</p>
+    </div>
   </section>
   <section class="grid" aria-labelledby="grid-heading">
     <h2 id="grid-heading">Test images</h2>

@@ -1,7 +1,8 @@
 // Trains and predicts off the UI thread, through the SDK's public API only.
 import * as km from '@kerasm/sdk';
-import type { FromWorker, TestSamples, ToWorker, TrainConfig } from './protocol.js';
+import type { FromWorker, TestReport, TestSamples, ToWorker, TrainConfig } from './protocol.js';
 import { buildModel } from './models.js';
+import { probeBackends, useBackend } from './worker_backends.js';
 
 const GRID_SAMPLES = 24;
 /** Longest stretch of training between two chances for stop/predict messages to run. */
@@ -39,6 +40,8 @@ async function loadData(config: TrainConfig): Promise<km.datasets.MnistData> {
 
 async function train(config: TrainConfig): Promise<void> {
   const { train: trainSplit, test } = await loadData(config);
+  if (config.backend !== 'wasm') post({ type: 'status', text: `Loading TensorFlow.js for ${config.backend}…` });
+  await useBackend(config.backend);
   const n = Math.min(config.trainSamples, trainSplit.x.shape[0]);
   const x = n === trainSplit.x.shape[0] ? trainSplit.x : trainSplit.x.slice(0, n);
   const y = n === trainSplit.y.shape[0] ? trainSplit.y : trainSplit.y.slice(0, n);
@@ -74,20 +77,46 @@ async function train(config: TrainConfig): Promise<void> {
   });
   training = null;
   model = next;
+  const report = await testReport(next, test);
+  post({ type: 'trainend', history: { epoch: history.epoch, history: history.history }, ...report }, transferablesOf(report));
+}
+
+/** Evaluates a model on the 10,000 test images and predicts the grid's images. */
+async function testReport(trained: km.LayersModel, test: km.datasets.MnistSplit): Promise<TestReport> {
   post({ type: 'status', text: 'Evaluating on the 10,000 test images…' });
-  const [testLoss, testAccuracy] = await next.evaluate(test.x, test.y, { verbose: 0, batchSize: 256 });
-  const samples = gridSamples(next, test);
-  post(
-    {
-      type: 'trainend',
-      history: { epoch: history.epoch, history: history.history },
-      testLoss,
-      testAccuracy,
-      kernels: km.getBackendInfo().kernels,
-      samples,
-    },
-    [samples.pixels.buffer, samples.labels.buffer, samples.predictions.buffer],
-  );
+  const [testLoss, testAccuracy] = await trained.evaluate(test.x, test.y, { verbose: 0, batchSize: 256 });
+  return { testLoss, testAccuracy, kernels: km.getBackendInfo().kernels, samples: gridSamples(trained, test) };
+}
+
+const transferablesOf = ({ samples }: TestReport): Transferable[] => [samples.pixels.buffer, samples.labels.buffer, samples.predictions.buffer];
+
+function needModel(what: string): km.LayersModel {
+  if (!model) throw new Error(`${what} needs a trained model: call train() first (or press Train) and wait for it to finish, or load a saved model.`);
+  return model;
+}
+
+/** Saves to a URL the SDK can save to from a worker: indexeddb:// (workers have no localStorage or downloads). */
+async function save(id: number, url: string): Promise<void> {
+  await needModel('save()').save(url);
+  post({ type: 'saved', id });
+}
+
+/** The model's artifacts, for the UI thread to offer as downloads. */
+async function exportArtifacts(id: number): Promise<void> {
+  let artifacts: km.io.ModelArtifacts | undefined;
+  await needModel('save()').save(km.io.withSaveHandler(async (a) => void (artifacts = a)));
+  post({ type: 'exported', id, artifacts: artifacts! });
+}
+
+/** Loads a saved model (a URL, or the files the user picked) and reports how it does on the test set. */
+async function load(id: number, source: string | File[], config: TrainConfig): Promise<void> {
+  const { test } = await loadData(config);
+  await useBackend(config.backend);
+  post({ type: 'status', text: 'Loading the model…' });
+  const loadedModel = await km.loadLayersModel(typeof source === 'string' ? source : km.io.browserFiles(source));
+  model = loadedModel;
+  const report = await testReport(loadedModel, test);
+  post({ type: 'loaded', id, ...report }, transferablesOf(report));
 }
 
 function gridSamples(trained: km.LayersModel, test: km.datasets.MnistSplit): TestSamples {
@@ -106,28 +135,36 @@ function argmax(values: ArrayLike<number>): number {
 }
 
 function predict(id: number, pixels: Float32Array): void {
-  if (!model) {
-    post({ type: 'error', id, message: 'predict() needs a trained model: call train() first (or press Train) and wait for it to finish.' });
-    return;
-  }
-  const probabilities = model.predict(km.tensor(pixels, [1, 28, 28])).dataSync() as Float32Array;
+  const probabilities = needModel('predict()').predict(km.tensor(pixels, [1, 28, 28])).dataSync() as Float32Array;
   post({ type: 'prediction', id, probabilities }, [probabilities.buffer]);
 }
+
+const failed = (id: number | undefined) => (err: unknown) => {
+  post({ type: 'error', id, message: (err as Error).message ?? String(err) });
+};
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;
   try {
-    if (message.type === 'train') {
+    if (message.type === 'probe') {
+      probeBackends().then((support) => post({ type: 'support', support }), failed(undefined));
+    } else if (message.type === 'train') {
       train(message.config).catch((err: unknown) => {
         training = null;
-        post({ type: 'error', message: (err as Error).message ?? String(err) });
+        failed(undefined)(err);
       });
     } else if (message.type === 'stop') {
       if (training) training.stopTraining = true;
     } else if (message.type === 'predict') {
       predict(message.id, message.pixels);
+    } else if (message.type === 'save') {
+      save(message.id, message.url).catch(failed(message.id));
+    } else if (message.type === 'export') {
+      exportArtifacts(message.id).catch(failed(message.id));
+    } else if (message.type === 'load') {
+      load(message.id, message.source, message.config).catch(failed(message.id));
     }
   } catch (err) {
-    post({ type: 'error', id: 'id' in message ? message.id : undefined, message: (err as Error).message ?? String(err) });
+    failed('id' in message ? message.id : undefined)(err);
   }
 };

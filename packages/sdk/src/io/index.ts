@@ -13,6 +13,7 @@ export { http, type HttpOptions } from './handlers/http.js';
 export { browserIndexedDB } from './handlers/indexeddb.js';
 export { browserLocalStorage } from './handlers/local_storage.js';
 export { browserDownloads } from './handlers/browser_downloads.js';
+export { browserFiles, type NamedFile } from './handlers/browser_files.js';
 export { fromMemory, withSaveHandler } from './handlers/memory.js';
 export { modelArtifacts, type SaveConfig } from './save_model.js';
 export type { IOHandler, ModelArtifacts, ModelArtifactsInfo, ModelJSON, SaveResult, TrainingConfig, WeightSpec, WeightsManifestEntry } from './types.js';

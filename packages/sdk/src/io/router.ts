@@ -33,7 +33,7 @@ export async function handlerFor(destination: string | IOHandler, purpose: Purpo
     throw new Error(`Expected a URL, a path or a handler from km.io (an object with save or load). Received: ${destination === null ? 'null' : typeof destination}.`);
   }
   if (!handler[purpose]) {
-    throw new Error(`The handler for ${typeof destination === 'string' ? `'${destination}'` : 'this destination'} cannot ${purpose} models${purpose === 'load' ? ' (downloads:// only saves; load the downloaded files with an http URL or km.io.fromMemory)' : ''}.`);
+    throw new Error(`The handler for ${typeof destination === 'string' ? `'${destination}'` : 'this destination'} cannot ${purpose} models${purpose === 'load' ? ' (downloads:// only saves; load the downloaded files with km.io.browserFiles(files), an http URL or km.io.fromMemory)' : ''}.`);
   }
   return handler;
 }

@@ -4,7 +4,7 @@ import { concatWeightData } from '../weights.js';
 
 /**
  * Saves by having the browser download `name.json` and `name.weights.bin`, as TensorFlow.js'
- * `downloads://name` does. Load the files back with an `http` URL or `fromMemory`.
+ * `downloads://name` does. Load the files back with `browserFiles` (files the user picks), an `http` URL or `fromMemory`.
  *
  * @example
  * ```ts

@@ -46,7 +46,7 @@ describe('the backend selector', () => {
   it('offers WASM, WebGL and WebGPU and says which run here, without loading TensorFlow.js', async () => {
     const select = page.getByLabel('Backend', { exact: true });
     await expect(select.locator('option').allTextContents()).resolves.toEqual([expect.stringMatching(/^WASM/), expect.stringMatching(/^WebGL/), expect.stringMatching(/^WebGPU/)]);
-    await expect.poll(() => demoText('.backend-support')).toMatch(/^WASM yes · WebGL (yes|no \(.+\)) · WebGPU (yes|no \(.+\))$/);
+    await expect.poll(() => demoText('.backend-support'), { timeout: 15_000 }).toMatch(/^WASM yes · WebGL (yes|no \(.+\)) · WebGPU (yes|no \(.+\))$/);
     const summary = (await demoText('.backend-support'))!;
     console.log(`backend support in headless Chromium: ${summary}`);
     // Headless Chromium here has WebGL2 and (with --enable-unsafe-webgpu) WebGPU in workers,
@@ -80,7 +80,7 @@ describe('the backend selector', () => {
     await page.screenshot({ path: join(RESULTS_DIR, 'backend-webgl-trained.png'), fullPage: true });
     // The pad still predicts with the WebGL-trained model.
     await page.locator('kerasm-mnist-demo .test-grid button').first().click();
-    await expect.poll(() => demoText('.prediction')).toMatch(/^Prediction: \d$/);
+    await expect.poll(() => demoText('.prediction'), { timeout: 15_000 }).toMatch(/^Prediction: \d$/);
   });
 
   it('trains on tfjs-webgpu in the worker to a sane accuracy', async () => {

@@ -36,7 +36,7 @@ async function recordEvents(p: Page): Promise<void> {
 
 describe('the standalone page', () => {
   it('says it runs cross-origin isolated when served with COOP/COEP', async () => {
-    await expect.poll(() => page.locator('kerasm-mnist-demo .isolation').textContent()).toMatch(/^cross-origin isolated/);
+    await expect.poll(() => page.locator('kerasm-mnist-demo .isolation').textContent(), { timeout: 15_000 }).toMatch(/^cross-origin isolated/);
   });
 
   it('labels its controls so they can be found by name and used from the keyboard', async () => {
@@ -89,7 +89,7 @@ describe('the standalone page', () => {
     await page.mouse.down();
     for (let i = 1; i <= 20; i++) await page.mouse.move(box.x + box.width * (0.52 - 0.04 * (i / 20)), box.y + box.height * (0.15 + 0.7 * (i / 20)));
     await page.mouse.up();
-    await expect.poll(() => page.locator('kerasm-mnist-demo .prediction').textContent()).toMatch(/^Prediction: \d$/);
+    await expect.poll(() => page.locator('kerasm-mnist-demo .prediction').textContent(), { timeout: 15_000 }).toMatch(/^Prediction: \d$/);
     expect(await page.locator('kerasm-mnist-demo .prediction').textContent()).toBe('Prediction: 1');
     const percents = await page.locator('kerasm-mnist-demo .probabilities .value').allTextContents();
     const total = percents.reduce((sum, p) => sum + Number(p.replace('%', '')), 0);

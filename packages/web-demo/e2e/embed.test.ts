@@ -27,7 +27,7 @@ type DemoWindow = Window & { seen: Record<string, unknown[]> };
 
 describe('<kerasm-mnist-demo> embedded in a bare page', () => {
   it('says it runs on one thread without cross-origin isolation', async () => {
-    await expect.poll(() => page.locator('kerasm-mnist-demo .isolation').textContent()).toMatch(/^not cross-origin isolated: one thread/);
+    await expect.poll(() => page.locator('kerasm-mnist-demo .isolation').textContent(), { timeout: 15_000 }).toMatch(/^not cross-origin isolated: one thread/);
   });
 
   it('rejects predict() before training, and bad input, with errors that say what to do', async () => {

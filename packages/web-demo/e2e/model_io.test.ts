@@ -52,7 +52,7 @@ describe('saving and loading the model in the page', () => {
   it('saves to IndexedDB, and after a reload loads it back and predicts the same probabilities', async () => {
     expect(Number(trained.accuracy)).toBeGreaterThan(0.8);
     await page.getByRole('button', { name: 'Save in this browser' }).click();
-    await expect.poll(status).toBe('Saved the model to indexeddb://kerasm-mnist-demo.');
+    await expect.poll(status, { timeout: 15_000 }).toBe('Saved the model to indexeddb://kerasm-mnist-demo.');
 
     await openPage();
     // A fresh page and worker: no model until one is loaded.
@@ -70,7 +70,7 @@ describe('saving and loading the model in the page', () => {
     const downloads: Download[] = [];
     page.on('download', (d) => downloads.push(d));
     await page.getByRole('button', { name: 'Download files' }).click();
-    await expect.poll(() => downloads.length).toBe(2);
+    await expect.poll(() => downloads.length, { timeout: 15_000 }).toBe(2);
     const names = downloads.map((d) => d.suggestedFilename());
     expect(names).toEqual(['kerasm-mnist-demo.json', 'kerasm-mnist-demo.weights.bin']);
     const paths = names.map((name) => join(RESULTS_DIR, name));
@@ -84,7 +84,7 @@ describe('saving and loading the model in the page', () => {
 
   it('says which file is missing when only the .json is uploaded', async () => {
     await page.getByLabel('Upload model files (.json and .bin)').setInputFiles([join(RESULTS_DIR, 'kerasm-mnist-demo.json')]);
-    await expect.poll(status).toMatch(/kerasm-mnist-demo\.json lists the weights file 'kerasm-mnist-demo\.weights\.bin' .* not among the selected files \('kerasm-mnist-demo\.json'\)/);
+    await expect.poll(status, { timeout: 15_000 }).toMatch(/kerasm-mnist-demo\.json lists the weights file 'kerasm-mnist-demo\.weights\.bin' .* not among the selected files \('kerasm-mnist-demo\.json'\)/);
     await expect(page.locator('kerasm-mnist-demo .status.error').count()).resolves.toBe(1);
   });
 

@@ -13,7 +13,7 @@ describe('readTrainConfig', () => {
     expect(() => readTrainConfig(reader({ epochs: 'two' }), 'u')).toThrow(/epochs must be a whole number from 1 to 100\. Received: epochs="two"/);
     expect(() => readTrainConfig(reader({ 'batch-size': '0' }), 'u')).toThrow(/batch-size must be a whole number from 1 to 4096\. Received: batch-size="0"/);
     expect(() => readTrainConfig(reader({ 'train-samples': '70000' }), 'u')).toThrow(/train-samples .* Received: train-samples="70000"/);
-    expect(() => readTrainConfig(reader({ model: 'cnn' }), 'u')).toThrow(/model must be one of "mlp"\. Received: model="cnn"/);
+    expect(() => readTrainConfig(reader({ model: 'rnn' }), 'u')).toThrow(/model must be one of "mlp", "cnn"\. Received: model="rnn"/);
     expect(() => readTrainConfig(reader({ backend: 'webgl' }), 'u')).toThrow(/backend must be one of "wasm", "tfjs-webgl", "tfjs-webgpu"\. Received: backend="webgl"/);
   });
 });

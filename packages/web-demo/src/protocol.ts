@@ -1,11 +1,11 @@
 // The messages between the element (UI thread) and the training worker.
 import type * as km from '@kerasm/sdk';
 
-/** Models the demo can train. A CNN joins once the SDK has Conv2D. */
-export type ModelKind = 'mlp';
+/** Models the demo can train: a multilayer perceptron or Keras' MNIST convnet. */
+export type ModelKind = 'mlp' | 'cnn';
 
 /** Model kinds the element accepts in its `model` attribute. */
-export const MODEL_KINDS: readonly ModelKind[] = ['mlp'];
+export const MODEL_KINDS: readonly ModelKind[] = ['mlp', 'cnn'];
 
 /** Backends the demo offers: kerasm's WASM core, or TensorFlow.js on the GPU (loaded on demand). */
 export type BackendChoice = 'wasm' | 'tfjs-webgl' | 'tfjs-webgpu';

@@ -49,7 +49,7 @@ export const template = /* html */ `
       <div class="field"><label for="field-model">Model</label>
         <select id="field-model" name="model">
           <option value="mlp">MLP (Dense 128, ReLU)</option>
-          <option value="cnn" disabled>CNN (coming soon)</option>
+          <option value="cnn">CNN (Keras MNIST convnet)</option>
         </select>
       </div>
       <div class="field"><label for="field-epochs">Epochs</label><input id="field-epochs" name="epochs" type="number" min="1" max="100" step="1" inputmode="numeric"></div>

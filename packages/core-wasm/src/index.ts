@@ -22,5 +22,7 @@ export { LossKind } from './loss_kind.js';
 export { Core, type Flavor } from './core.js';
 /** Loads the kernels (`loadCore`), checks relaxed SIMD support, and the loader options. */
 export { loadCore, relaxedSimdSupported, type LoadCoreOptions } from './loader.js';
+/** Whether worker threads can share memory here, and how many logical cores there are. */
+export { threadsSupported, hardwareThreads } from './thread_pool.js';
 /** The first-fit allocator Core uses; exported for tests and custom memories. */
 export { Heap } from './heap.js';

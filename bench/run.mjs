@@ -19,7 +19,7 @@ const log = (...args) => { if (!values.json) console.log(...args); };
 // Each section runs kerasm and tfjs interleaved and returns { title, medians, ratios, ... }.
 // The CNN training section (samples/s against tfjs-cpu) belongs here once the conv layers land.
 const SECTIONS = {
-  mlp: (o) => mlpEpoch({ ...o, cpuSteps: 200 }),
+  mlp: (o) => mlpEpoch({ ...o, cpuSteps: 100 }),
   predict: predictSpeed,
   gemm: gemmSpeed,
 };

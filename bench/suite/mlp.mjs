@@ -25,7 +25,7 @@ async function tfjsEpoch(data, backend, steps) {
   const x = tf.tensor2d(data.x.subarray(0, n * 784), [n, 784]);
   const y = tf.tensor1d(data.y.subarray(0, n), 'float32');
   const model = tfjsMlp();
-  const wx = x.slice(0, WARMUP_STEPS * BATCH), wy = y.slice(0, WARMUP_STEPS * BATCH);
+  const wx = tf.slice(x, 0, WARMUP_STEPS * BATCH), wy = tf.slice(y, 0, WARMUP_STEPS * BATCH);
   await model.fit(wx, wy, { epochs: 1, batchSize: BATCH, verbose: 0 });
   let seconds;
   if (steps) {

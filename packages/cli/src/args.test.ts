@@ -64,6 +64,15 @@ describe('kerasm train options', () => {
     });
   });
 
+  it('takes --threads within its range, and warns that tfjs backends ignore it', () => {
+    expect(trainOptions('--threads', '3').threads).toBe(3);
+    expect(trainOptions().threads).toBeUndefined();
+    expect(() => trainOptions('--threads', '0')).toThrow("Invalid value for --threads: received '0', expected an integer from 1 to 256.");
+    expect(() => trainOptions('--threads', 'all')).toThrow("Invalid value for --threads: received 'all'");
+    const parsed = parseCommandLine(['train', '--threads', '2', '--backend', 'tfjs-cpu']);
+    expect(parsed.kind === 'train' && parsed.warnings).toEqual(['--threads is ignored with --backend tfjs-cpu: it sets the threads of kerasm\'s wasm backend only.']);
+  });
+
   it('takes a Node backend and explains the browser-only ones', () => {
     expect(trainOptions('--backend', 'tfjs-cpu').backend).toBe('tfjs-cpu');
     expect(() => trainOptions('--backend', 'tfjs-webgl')).toThrow("Invalid value for --backend: received 'tfjs-webgl', expected one of wasm, tfjs-wasm, tfjs-cpu, tfjs-node, tfjs-node-gpu. tfjs-webgl runs only in browsers (see the web demo).");

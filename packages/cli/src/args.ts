@@ -30,6 +30,8 @@ export interface TrainOptions {
   backend: string;
   /** Which network to train: the reference MLP, the Keras CNN, or a small residual network. */
   model: ModelName;
+  /** Threads of the wasm backend's kernels; absent means all logical cores. */
+  threads?: number;
 }
 
 /** Networks `kerasm train --model` builds. */
@@ -67,6 +69,7 @@ export const LIMITS = {
   batchSize: { min: 1, max: 60000 },
   units: { min: 1, max: 4096 },
   seed: { min: 0, max: 2 ** 32 - 1 },
+  threads: { min: 1, max: 256 },
   learningRateMax: 1,
 } as const;
 
@@ -91,6 +94,7 @@ const TRAIN_OPTIONS = {
   save: { type: 'string' },
   backend: { type: 'string' },
   model: { type: 'string' },
+  threads: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -156,10 +160,14 @@ function parseTrain(rest: readonly string[]): Command {
     if (values.save.trim() === '') throw invalidValue('--save', values.save, 'a folder to save the model to, e.g. --save models/mnist');
     options.save = values.save;
   }
+  if (values.threads !== undefined) options.threads = parseThreads(values.threads);
 
   const warnings: string[] = [];
   if (options.json && values.verbose !== undefined && options.verbose === 1) {
     warnings.push('--verbose 1 is ignored with --json: stdout carries only the JSON line, so the progress bar is off.');
+  }
+  if (options.threads !== undefined && options.backend !== 'wasm') {
+    warnings.push(`--threads is ignored with --backend ${options.backend}: it sets the threads of kerasm's wasm backend only.`);
   }
   if (options.json) options.verbose = 0;
   return { kind: 'train', options, warnings };
@@ -182,6 +190,7 @@ const parseEpochs = (raw: string) => integerIn('--epochs', raw, LIMITS.epochs);
 const parseBatchSize = (raw: string) => integerIn('--batch-size', raw, LIMITS.batchSize);
 const parseUnits = (raw: string) => integerIn('--units', raw, LIMITS.units);
 const parseSeed = (raw: string) => integerIn('--seed', raw, LIMITS.seed);
+const parseThreads = (raw: string) => integerIn('--threads', raw, LIMITS.threads);
 
 function integerIn(flag: string, raw: string, range: { min: number; max: number }): number {
   const expected = `an integer from ${range.min} to ${range.max}`;
@@ -240,4 +249,5 @@ const TRAIN_VALUE_PARSERS: ValueParsers = {
   'validation-split': parseValidationSplit,
   verbose: parseVerbose,
   model: parseModel,
+  threads: parseThreads,
 };

@@ -68,6 +68,8 @@ Options:
   --backend NAME          Where the kernels run: wasm (kerasm's SIMD core, the default),
                           tfjs-wasm, tfjs-cpu, or tfjs-node / tfjs-node-gpu when installed;
                           the TensorFlow.js packages load only when asked for
+  --threads N             Threads for the wasm backend's kernels, ${range(LIMITS.threads)} (default: all
+                          cores); results are identical for every N
   --no-relaxed-simd       Use the plain WebAssembly SIMD kernels. By default kerasm turns on
                           relaxed SIMD (faster fused multiply-add), which Node 20 only
                           validates behind the V8 flag --experimental-wasm-relaxed-simd;
@@ -76,11 +78,13 @@ Options:
 
 JSON output (--json):
   {"epochs":[{"epoch":1,"loss":0.28,"accuracy":0.92,"seconds":2.4}],
-   "test":{"loss":0.14,"accuracy":0.96},"samplesPerSecond":27500,"backend":"wasm-relaxed-simd"}
+   "test":{"loss":0.14,"accuracy":0.96},"samplesPerSecond":27500,"backend":"wasm-relaxed-simd",
+   "threads":2}
   Each epoch also has val_loss and val_accuracy when --validation-split is above 0.
   seconds is the wall time of the epoch. samplesPerSecond counts training samples per
   second over epochs 2..N (the first pays for warm-up), or over the only epoch.
   backend is the kernel set that ran: wasm-relaxed-simd, wasm-simd, tfjs-wasm, tfjs-cpu, ...
+  threads is how many threads ran its kernels (1 for the tfjs backends).
 
 Examples:
   kerasm train

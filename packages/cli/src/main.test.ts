@@ -46,12 +46,13 @@ describe.skipIf(!sdkBuilt)('kerasm binary', () => {
   });
 
   it('trains one epoch and prints exactly one JSON line', async () => {
-    const { code, stdout, stderr } = await kerasm('train', '--epochs', '1', '--json', '--seed', '1');
+    const { code, stdout, stderr } = await kerasm('train', '--epochs', '1', '--json', '--seed', '1', '--threads', '2');
     expect(code, stderr).toBe(0);
     const lines = stdout.split('\n').filter((line) => line !== '');
     expect(lines).toHaveLength(1);
     const report = JSON.parse(lines[0]);
-    expect(Object.keys(report)).toEqual(['epochs', 'test', 'samplesPerSecond', 'backend']);
+    expect(Object.keys(report)).toEqual(['epochs', 'test', 'samplesPerSecond', 'backend', 'threads']);
+    expect(report.threads).toBe(2);
     expect(report.epochs).toHaveLength(1);
     expect(report.epochs[0]).toEqual({
       epoch: 1,

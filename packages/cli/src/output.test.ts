@@ -85,6 +85,8 @@ describe('human output', () => {
 
   it('summarizes training time and throughput', () => {
     expect(formatTrainingSummary(report)).toBe('Trained 3 epochs in 8.0 s (30,000 samples/s, wasm-relaxed-simd)');
+    expect(formatTrainingSummary({ ...report, threads: 2 })).toBe('Trained 3 epochs in 8.0 s (30,000 samples/s, wasm-relaxed-simd, 2 threads)');
+    expect(JSON.parse(formatJsonReport({ ...report, threads: 2 })).threads).toBe(2);
   });
 
   it('tabulates predictions with a mark and the confidence', () => {

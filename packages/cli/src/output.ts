@@ -20,6 +20,8 @@ export interface TrainReport {
   trainSamples: number;
   /** The kernel set that ran, e.g. `wasm-relaxed-simd`. */
   backend: string;
+  /** Threads the kernels ran on (1 for tfjs backends). */
+  threads?: number;
 }
 
 /**
@@ -46,6 +48,7 @@ export function formatJsonReport(report: TrainReport): string {
     test: { loss: report.test.loss, accuracy: report.test.accuracy },
     samplesPerSecond: Math.round(samplesPerSecond(report.epochs, report.trainSamples)),
     backend: report.backend,
+    ...(report.threads !== undefined ? { threads: report.threads } : {}),
   });
 }
 
@@ -79,7 +82,7 @@ export function formatTrainingSummary(report: Omit<TrainReport, 'test'>): string
   const total = report.epochs.reduce((sum, e) => sum + e.seconds, 0);
   const rate = Math.round(samplesPerSecond(report.epochs, report.trainSamples));
   const noun = report.epochs.length === 1 ? 'epoch' : 'epochs';
-  return `Trained ${report.epochs.length} ${noun} in ${total.toFixed(1)} s (${rate.toLocaleString('en-US')} samples/s, ${report.backend})`;
+  return `Trained ${report.epochs.length} ${noun} in ${total.toFixed(1)} s (${rate.toLocaleString('en-US')} samples/s, ${report.backend}${report.threads && report.threads > 1 ? `, ${report.threads} threads` : ''})`;
 }
 
 /**

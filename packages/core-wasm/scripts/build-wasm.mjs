@@ -13,9 +13,16 @@ const flavors = {
   simd: [],
   'relaxed-simd': ['--enable', 'relaxed-simd'],
 };
+// The same kernels over a shared memory, for worker threads. The module declares the largest
+// wasm32 maximum so that the loader can pick any smaller one when it creates the memory.
+const threaded = ['--enable', 'threads', '--sharedMemory', '--initialMemory', '32', '--maximumMemory', '65536'];
+const builds = Object.entries(flavors).flatMap(([flavor, extra]) => [
+  [flavor, extra],
+  [`${flavor}-threads`, [...extra, ...threaded]],
+]);
 
 await mkdir(new URL('../build', import.meta.url), { recursive: true });
-for (const [flavor, extra] of Object.entries(flavors)) {
+for (const [flavor, extra] of builds) {
   const { error } = await asc.main(
     [...common, ...extra, '-o', `build/kernels-${flavor}.wasm`],
     { stdout: process.stdout, stderr: process.stderr, baseDir: root },

@@ -3,6 +3,7 @@ import type { Activation } from './activation.js';
 import type { LossKind, RowLossKind } from './loss_kind.js';
 import type { WindowGeometry } from './geometry.js';
 import { Heap } from './heap.js';
+import type { ThreadPool } from './thread_pool.js';
 import type { KernelExports } from './wasm_exports.js';
 
 /** Which build of the kernels is running. */
@@ -25,6 +26,7 @@ export class Core {
   private readonly scratch: number;
   private f32View: Float32Array;
   private i32View: Int32Array;
+  private pool: ThreadPool | null = null;
 
   constructor(
     /** The kernel build in use. */
@@ -38,6 +40,25 @@ export class Core {
     this.scratch = this.heap.malloc(k.gemmScratchBytes());
     this.f32View = new Float32Array(memory.buffer);
     this.i32View = new Int32Array(memory.buffer);
+  }
+
+  /**
+   * Threads that run gemm (1 + worker threads). Set with `loadCore({ threads })`; results are
+   * bit-identical for every thread count.
+   */
+  get threads(): number {
+    return this.pool?.threads ?? 1;
+  }
+
+  /** @internal Used by loadCore: routes gemm through worker threads from now on. */
+  attachThreadPool(pool: ThreadPool): void {
+    this.pool = pool;
+  }
+
+  /** Stops the worker threads, if any; the Core keeps working on the calling thread alone. */
+  dispose(): void {
+    this.pool?.dispose();
+    this.pool = null;
   }
 
   /** Allocates `bytes` bytes, 16-byte aligned; may grow the memory (then call f32()/i32() again). */
@@ -80,7 +101,8 @@ export class Core {
     transA: boolean, transB: boolean, m: number, n: number, k: number,
     a: number, lda: number, b: number, ldb: number, c: number, ldc: number, accumulate: boolean,
   ): void {
-    this.k.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, lda, b, ldb, c, ldc, accumulate ? 1 : 0, this.scratch);
+    if (this.pool) this.pool.gemm(this.k.gemm, transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, lda, b, ldb, c, ldc, accumulate ? 1 : 0, this.scratch);
+    else this.k.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, lda, b, ldb, c, ldc, accumulate ? 1 : 0, this.scratch);
   }
 
   /** x[r, c] += bias[c], in place. */

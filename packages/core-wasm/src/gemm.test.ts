@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coreFor, FLAVORS, get, put, randomArray } from './test_support.js';
+import { coreFor, FLAVORS, get, put, randomArray, TEST_THREADS } from './test_support.js';
 
 /** float64 reference of C = (acc ? C : 0) + op(A)·op(B); also returns Σ|a·b| per element. */
 function reference(
@@ -31,12 +31,15 @@ const SHAPES: [number, number, number][] = [
   [5, 9, 784], [64, 64, 784], [784, 64, 64], [64, 10, 64], [64, 64, 10], [125, 17, 300],
 ];
 
-describe.each(FLAVORS)('gemm (%s)', (flavor) => {
+// Every flavor on one thread and split across 2 and 3 (the larger shapes split; see gemm_partition).
+const CONFIGS = FLAVORS.flatMap((flavor) => [...new Set([TEST_THREADS, 2, 3])].map((threads) => [flavor, threads] as const));
+
+describe.each(CONFIGS)('gemm (%s, %i threads)', (flavor, threads) => {
   for (const transA of [false, true]) {
     for (const transB of [false, true]) {
       for (const acc of [false, true]) {
         it(`transA=${transA} transB=${transB} accumulate=${acc}`, async () => {
-          const core = await coreFor(flavor);
+          const core = await coreFor(flavor, threads);
           let seed = 1;
           for (const [m, n, k] of SHAPES) {
             // Padded strides on odd shapes so row strides are not multiples of 4.
@@ -77,7 +80,7 @@ describe.each(FLAVORS)('gemm (%s)', (flavor) => {
   }
 
   it('k = 0 zeroes C, or leaves it when accumulating', async () => {
-    const core = await coreFor(flavor);
+    const core = await coreFor(flavor, threads);
     const c = put(core, [1, 2, 3, 4, 5, 6]);
     core.gemm(false, false, 2, 3, 0, 0, 0, 0, 3, c, 3, true);
     expect(Array.from(get(core, c, 6))).toEqual([1, 2, 3, 4, 5, 6]);
@@ -86,8 +89,32 @@ describe.each(FLAVORS)('gemm (%s)', (flavor) => {
     core.free(c);
   });
 
+  it('gives bit-identical results to one thread', async () => {
+    const single = await coreFor(flavor, 1);
+    const core = await coreFor(flavor, threads);
+    expect(core.threads).toBe(threads);
+    // [transA, transB, m, n, k]: row splits (m ≥ n), column splits, and ragged last parts.
+    const cases: [boolean, boolean, number, number, number][] = [
+      [false, false, 64, 64, 784], [true, false, 784, 64, 64], [false, true, 64, 785, 64], [true, true, 131, 29, 301],
+    ];
+    let seed = 500;
+    for (const [transA, transB, m, n, k] of cases) {
+      const a = randomArray(m * k, seed++), b = randomArray(k * n, seed++);
+      const out: Float32Array[] = [];
+      for (const c of [single, core]) {
+        const pa = put(c, a), pb = put(c, b), pc = put(c, new Float32Array(m * n));
+        c.gemm(transA, transB, m, n, k, pa, transA ? m : k, pb, transB ? k : n, pc, n, false);
+        out.push(get(c, pc, m * n));
+        c.free(pa);
+        c.free(pb);
+        c.free(pc);
+      }
+      expect(out[1]).toEqual(out[0]);
+    }
+  });
+
   it('crosses the NC=512 column block', async () => {
-    const core = await coreFor(flavor);
+    const core = await coreFor(flavor, threads);
     const [m, n, k] = [7, 530, 9];
     const a = randomArray(m * k, 90), b = randomArray(k * n, 91), c0 = new Float32Array(m * n);
     const pa = put(core, a), pb = put(core, b), pc = put(core, c0);

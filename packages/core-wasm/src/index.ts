@@ -24,5 +24,7 @@ export { Core, type Flavor } from './core.js';
 export { loadCore, relaxedSimdSupported, type LoadCoreOptions } from './loader.js';
 /** The shape of a convolution or pooling window operation over an NHWC batch. */
 export type { WindowGeometry } from './geometry.js';
+/** Whether worker threads can share memory here, and how many logical cores there are. */
+export { threadsSupported, hardwareThreads } from './thread_pool.js';
 /** The first-fit allocator Core uses; exported for tests and custom memories. */
 export { Heap } from './heap.js';

@@ -39,3 +39,40 @@ describe('loadCore', () => {
     await expect(loadCore({ flavor: 'sse' as never })).rejects.toThrow(/received sse/);
   });
 });
+
+describe('loadCore with threads', () => {
+  it('runs the shared-memory build with threads − 1 workers', async () => {
+    const core = await loadCore({ flavor: 'simd', threads: 3 });
+    expect(core.threads).toBe(3);
+    expect(core.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+    core.dispose();
+    expect(core.threads).toBe(1);
+    expect((await loadCore({ flavor: 'simd', threads: 1 })).memory.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+  });
+
+  it('keeps working after the shared memory grows', async () => {
+    const core = await loadCore({ flavor: 'simd', threads: 2 });
+    const before = core.byteLength();
+    const [m, n, k] = [256, 64, 300];
+    const a = core.malloc(4 * m * k), b = core.malloc(4 * k * n);
+    core.malloc(64 * 1024 * 1024);
+    const c = core.malloc(4 * m * n);
+    expect(core.byteLength()).toBeGreaterThan(before);
+    core.f32().fill(1, a / 4, a / 4 + m * k);
+    core.f32().fill(0.5, b / 4, b / 4 + k * n);
+    core.gemm(false, false, m, n, k, a, k, b, n, c, n, false);
+    expect(new Set(core.f32().slice(c / 4, c / 4 + m * n))).toEqual(new Set([k * 0.5]));
+    core.dispose();
+  });
+
+  it('rejects a bad thread count, a non-shared memory and a bad maximum, saying what to pass', async () => {
+    await expect(loadCore({ threads: 0 })).rejects.toThrow(/threads must be an integer ≥ 1; received 0/);
+    await expect(loadCore({ threads: 1.5 })).rejects.toThrow(/received 1.5/);
+    await expect(loadCore({ threads: 2, memory: new WebAssembly.Memory({ initial: 32 }) })).rejects.toThrow(/needs a shared memory; received a non-shared/);
+    await expect(loadCore({ threads: 2, maximumMemoryPages: 70000 })).rejects.toThrow(/maximumMemoryPages .* received 70000/);
+  });
+
+  it('explains a build that does not match the memory', async () => {
+    await expect(loadCore({ threads: 2, wasmUrl: new URL('kernels-simd.wasm', buildDir) })).rejects.toThrow(/must name a kernels-\*-threads.wasm build/);
+  });
+});

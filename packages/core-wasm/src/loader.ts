@@ -1,5 +1,6 @@
 // Finds, validates and instantiates the kernel build that suits the runtime.
 import { Core, type Flavor } from './core.js';
+import { ThreadPool, threadsSupported } from './thread_pool.js';
 import type { KernelExports } from './wasm_exports.js';
 
 /** Options for {@link loadCore}. */
@@ -14,7 +15,19 @@ export interface LoadCoreOptions {
   wasmUrl?: string | URL;
   /** Memory to run in (passed as env.memory); default a new 2 MiB memory that grows on demand. */
   memory?: WebAssembly.Memory;
+  /**
+   * Threads that run gemm, the calling one included (default 1). Above 1 the `-threads` builds
+   * run over a shared memory with `threads − 1` workers; where shared memory is unavailable
+   * (a browser page that is not cross-origin isolated) the core runs on one thread instead.
+   * Results are bit-identical for every thread count.
+   */
+  threads?: number;
+  /** With threads > 1: the shared memory's maximum in 64 KiB pages (default 16384, 1 GiB). */
+  maximumMemoryPages?: number;
 }
+
+const DEFAULT_MAXIMUM_PAGES = 16384;
+const INITIAL_PAGES = 32;
 
 const SIMD_REQUIRED =
   'WebAssembly SIMD is required but this runtime does not support it. It is available in ' +
@@ -39,7 +52,10 @@ export async function relaxedSimdSupported(): Promise<boolean> {
   return WebAssembly.validate(RELAXED_PROBE);
 }
 
-function resolveUrl(wasmUrl: string | URL | undefined, flavor: Flavor): URL {
+/** A build's file stem: the flavor, plus `-threads` for the shared-memory build. */
+type BuildName = Flavor | `${Flavor}-threads`;
+
+function resolveUrl(wasmUrl: string | URL | undefined, flavor: BuildName): URL {
   if (wasmUrl === undefined) return new URL(`../build/kernels-${flavor}.wasm`, import.meta.url);
   const base = typeof location !== 'undefined' ? location.href : import.meta.url;
   const url = new URL(wasmUrl, base);
@@ -80,17 +96,41 @@ function makeImports(memory: WebAssembly.Memory): WebAssembly.Imports {
   };
 }
 
-async function instantiate(url: URL, imports: WebAssembly.Imports, bytes?: BufferSource): Promise<WebAssembly.Instance> {
+async function instantiate(url: URL, imports: WebAssembly.Imports, bytes?: BufferSource): Promise<WebAssembly.WebAssemblyInstantiatedSource> {
   if (!bytes && url.protocol !== 'file:' && typeof WebAssembly.instantiateStreaming === 'function') {
     try {
-      return (await WebAssembly.instantiateStreaming(fetch(url), imports)).instance;
+      return await WebAssembly.instantiateStreaming(fetch(url), imports);
     } catch {
       // Wrong MIME type or no SIMD: fall through to the byte path, which says which.
     }
   }
   const source = bytes ?? (await readBytes(url));
   if (!WebAssembly.validate(source)) throw new Error(`${SIMD_REQUIRED} (could not validate ${url.href})`);
-  return (await WebAssembly.instantiate(source, imports)).instance;
+  try {
+    return await WebAssembly.instantiate(source, imports);
+  } catch (error) {
+    if (error instanceof WebAssembly.LinkError && /memory/i.test(error.message)) {
+      throw new Error(`loadCore: ${url.href} does not accept this memory (${error.message}). With threads > 1 wasmUrl must name a kernels-*-threads.wasm build and memory must be shared; with one thread, a plain build and a non-shared memory.`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+function threadCount(threads: unknown): number {
+  if (threads === undefined) return 1;
+  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1) {
+    throw new Error(`loadCore: threads must be an integer ≥ 1; received ${String(threads)}. Pass e.g. { threads: 2 }, or omit it for one thread.`);
+  }
+  return threads;
+}
+
+function createMemory(threaded: boolean, maximumPages: number | undefined): WebAssembly.Memory {
+  if (!threaded) return new WebAssembly.Memory({ initial: INITIAL_PAGES });
+  const maximum = maximumPages ?? DEFAULT_MAXIMUM_PAGES;
+  if (!Number.isInteger(maximum) || maximum < INITIAL_PAGES || maximum > 65536) {
+    throw new Error(`loadCore: maximumMemoryPages must be an integer from ${INITIAL_PAGES} to 65536 (64 KiB pages); received ${String(maximumPages)}.`);
+  }
+  return new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum, shared: true });
 }
 
 /**
@@ -107,20 +147,28 @@ export async function loadCore(options: LoadCoreOptions = {}): Promise<Core> {
   if (requested !== 'auto' && requested !== 'simd' && requested !== 'relaxed-simd') {
     throw new Error(`loadCore: flavor must be 'auto', 'simd' or 'relaxed-simd'; received ${String(requested)}.`);
   }
-  const memory = options.memory ?? new WebAssembly.Memory({ initial: 32 });
+  const asked = threadCount(options.threads);
+  // Without shared memory (a browser page that is not cross-origin isolated) run on one thread.
+  const threads = threadsSupported() ? asked : 1;
+  const threaded = threads > 1;
+  if (threaded && options.memory && !(options.memory.buffer instanceof SharedArrayBuffer)) {
+    throw new Error('loadCore: threads > 1 needs a shared memory; received a non-shared WebAssembly.Memory. Omit `memory`, or pass new WebAssembly.Memory({ initial, maximum, shared: true }).');
+  }
+  const memory = options.memory ?? createMemory(threaded, options.maximumMemoryPages);
   const imports = makeImports(memory);
+  const build = (f: Flavor): BuildName => (threaded ? `${f}-threads` : f);
 
   let flavor: Flavor;
   let url: URL;
   let bytes: BufferSource | undefined;
   if (requested !== 'auto') {
     flavor = requested;
-    url = resolveUrl(options.wasmUrl, flavor);
+    url = resolveUrl(options.wasmUrl, build(flavor));
   } else if (options.wasmUrl !== undefined && namesFile(options.wasmUrl)) {
     url = resolveUrl(options.wasmUrl, 'simd');
     flavor = /relaxed/.test(url.pathname) ? 'relaxed-simd' : 'simd';
   } else {
-    const relaxedUrl = resolveUrl(options.wasmUrl, 'relaxed-simd');
+    const relaxedUrl = resolveUrl(options.wasmUrl, build('relaxed-simd'));
     const relaxed = await readBytes(relaxedUrl);
     if (WebAssembly.validate(relaxed)) {
       flavor = 'relaxed-simd';
@@ -128,9 +176,15 @@ export async function loadCore(options: LoadCoreOptions = {}): Promise<Core> {
       bytes = relaxed;
     } else {
       flavor = 'simd';
-      url = resolveUrl(options.wasmUrl, 'simd');
+      url = resolveUrl(options.wasmUrl, build('simd'));
     }
   }
-  const instance = await instantiate(url, imports, bytes);
-  return new Core(flavor, memory, instance.exports as unknown as KernelExports);
+  const { instance, module } = await instantiate(url, imports, bytes);
+  const exports = instance.exports as unknown as KernelExports;
+  const core = new Core(flavor, memory, exports);
+  if (threaded) {
+    const pool = await ThreadPool.start(module, memory, threads - 1, exports.gemmScratchBytes(), (n) => core.malloc(n));
+    core.attachThreadPool(pool);
+  }
+  return core;
 }

@@ -5,13 +5,20 @@ import { loadCore } from './loader.js';
 
 export const FLAVORS: Flavor[] = ['simd', 'relaxed-simd'];
 
-const cores = new Map<Flavor, Promise<Core>>();
-/** One Core per flavor per test file; tests free what they allocate. */
-export function coreFor(flavor: Flavor): Promise<Core> {
-  let core = cores.get(flavor);
+/**
+ * Threads of the Cores coreFor hands out: vitest.threads.config.ts sets KERASM_CORE_THREADS so
+ * that every kernel test also runs on the shared-memory builds with worker threads.
+ */
+export const TEST_THREADS = Number(process.env.KERASM_CORE_THREADS ?? 1);
+
+const cores = new Map<string, Promise<Core>>();
+/** One Core per flavor and thread count per test file; tests free what they allocate. */
+export function coreFor(flavor: Flavor, threads = TEST_THREADS): Promise<Core> {
+  const key = `${flavor}/${threads}`;
+  let core = cores.get(key);
   if (!core) {
-    core = loadCore({ flavor });
-    cores.set(flavor, core);
+    core = loadCore({ flavor, threads });
+    cores.set(key, core);
   }
   return core;
 }

@@ -16,7 +16,7 @@
  * @packageDocumentation
  */
 export { tensor, Tensor, type DType, type TensorLike, type NestedArray } from './tensor.js';
-export { ready, setBackend, getBackend, getBackendInfo, backends, type BackendName, type BackendAvailability } from './backend/registry.js';
+export { ready, setBackend, setThreads, getBackend, getBackendInfo, backends, type BackendName, type BackendAvailability } from './backend/registry.js';
 export type { Backend, BufferId } from './backend/backend.js';
 export { sequential, Sequential, type SequentialArgs } from './engine/sequential.js';
 export { LayersModel, type ModelCompileArgs } from './engine/model.js';

@@ -24,8 +24,9 @@ export async function runTrain(options: TrainOptions): Promise<void> {
 }
 
 async function train(options: TrainOptions): Promise<void> {
+  if (options.threads !== undefined) await km.setThreads(options.threads);
   await km.setBackend(options.backend);
-  const backend = km.getBackendInfo().kernels;
+  const { kernels: backend, threads } = km.getBackendInfo();
   km.utils.setRandomSeed(options.seed);
 
   const { train: trainSet, test } = await km.datasets.mnist.load();
@@ -64,7 +65,7 @@ async function train(options: TrainOptions): Promise<void> {
   const [testLoss, testAccuracy] = await model.evaluate(test.x, test.y, { batchSize: 64, verbose: 0 });
   // Saved with the optimizer state, so training can resume from it; `kerasm evaluate` reports the same accuracy.
   if (options.save) await model.save(options.save, { includeOptimizer: true });
-  const report = { epochs, test: { loss: testLoss, accuracy: testAccuracy }, trainSamples, backend };
+  const report = { epochs, test: { loss: testLoss, accuracy: testAccuracy }, trainSamples, backend, threads };
   if (options.json) {
     process.stdout.write(`${formatJsonReport(report)}\n`);
     return;

@@ -152,4 +152,8 @@ export interface Backend extends StorageOps, LinalgOps, ActivationOps, LossOps, 
   readonly name: string;
   /** Which kernels run, e.g. `'wasm-simd'` or `'wasm-relaxed-simd'`. */
   readonly kernels: string;
+  /** Threads its kernels run on, when the backend manages its own (the WASM core); else absent. */
+  readonly threads?: number;
+  /** Stops the backend's worker threads; it stays usable on the calling thread (for moving weights off it). */
+  stopThreads?(): void;
 }

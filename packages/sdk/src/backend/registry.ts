@@ -8,10 +8,13 @@ let loading: Promise<Backend> | null = null;
 export type BackendName = 'wasm' | 'tfjs-webgl' | 'tfjs-webgpu' | 'tfjs-wasm' | 'tfjs-cpu' | 'tfjs-node' | 'tfjs-node-gpu';
 
 const WASM = 'wasm';
+/** Threads asked for with setThreads; null means all logical cores. */
+let threadsSetting: number | null = null;
 
 async function loadWasm(): Promise<Backend> {
-  const [{ loadCore }, { WasmBackend }] = await Promise.all([import('@kerasm/core-wasm'), import('./wasm/wasm_backend.js')]);
-  return new WasmBackend(await loadCore());
+  const [{ loadCore, hardwareThreads }, { WasmBackend }] = await Promise.all([import('@kerasm/core-wasm'), import('./wasm/wasm_backend.js')]);
+  // Browsers without cross-origin isolation get one thread from loadCore whatever is asked.
+  return new WasmBackend(await loadCore({ threads: threadsSetting ?? (await hardwareThreads()) }));
 }
 
 async function loadBackend(name: string, tf?: typeof tfc): Promise<Backend> {
@@ -58,16 +61,42 @@ export async function ready(): Promise<void> {
  */
 export async function setBackend(name: BackendName | string, options: { tf?: typeof tfc } = {}): Promise<void> {
   if (active?.name === name) return;
+  await switchTo(name, options.tf);
+}
+
+async function switchTo(name: string, tf: typeof tfc | undefined): Promise<void> {
   const previous = loading;
   loading = (async () => {
     await previous?.catch(() => undefined);
-    return loadBackend(name, options.tf);
+    return loadBackend(name, tf);
   })();
   try {
+    const old = active;
     active = await loading;
+    old?.stopThreads?.();
   } finally {
     loading = null;
   }
+}
+
+/**
+ * Sets how many threads the WASM backend's kernels use (default: all logical cores in Node; in
+ * browsers all cores when the page is cross-origin isolated, else 1). Call it before the first
+ * `fit`/`ready()`, or later to reload the backend with the new count (models move their weights
+ * on their next use). Results are bit-identical for every thread count.
+ *
+ * @example
+ * ```ts
+ * await km.setThreads(1);        // one thread, e.g. to leave the other cores free
+ * await model.fit(x, y, { epochs: 5 });
+ * ```
+ */
+export async function setThreads(threads: number): Promise<void> {
+  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1) {
+    throw new Error(`setThreads: threads must be an integer ≥ 1; received ${String(threads)}. Pass e.g. km.setThreads(2), or km.setThreads(1) for one thread.`);
+  }
+  threadsSetting = threads;
+  if (active?.name === WASM && active.threads !== threads) await switchTo(WASM, undefined);
 }
 
 /** The active backend; throws when {@link ready} has not completed. */
@@ -83,10 +112,13 @@ export function getBackend(): string {
   return backend().name;
 }
 
-/** The active backend's name and which kernels it runs (`'wasm-simd'`, `'wasm-relaxed-simd'`, `'tfjs-webgl'`, ...). */
-export function getBackendInfo(): { name: string; kernels: string } {
+/**
+ * The active backend's name, which kernels it runs (`'wasm-simd'`, `'wasm-relaxed-simd'`,
+ * `'tfjs-webgl'`, ...) and on how many threads (1 for backends that manage no threads of their own).
+ */
+export function getBackendInfo(): { name: string; kernels: string; threads: number } {
   const b = backend();
-  return { name: b.name, kernels: b.kernels };
+  return { name: b.name, kernels: b.kernels, threads: b.threads ?? 1 };
 }
 
 /** One entry of {@link backends}. */

@@ -44,6 +44,14 @@ export class WasmBackend implements Backend {
     this.kernels = `wasm-${core.flavor}`;
   }
 
+  get threads(): number {
+    return this.#core.threads;
+  }
+
+  stopThreads(): void {
+    this.#core.dispose();
+  }
+
   alloc(length: number, _dtype: BufferDType): BufferId {
     const ptr = this.#core.malloc(Math.max(1, length) * 4);
     this.#core.fill(ptr, Math.max(1, length), 0);

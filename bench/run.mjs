@@ -1,0 +1,54 @@
+// `pnpm bench`: kerasm and TensorFlow.js 4.22 side by side in one process tree, interleaved,
+// several repetitions, medians and kerasm/tfjs ratios. `pnpm bench -- --json` prints one JSON
+// object; `--reps N` (default 3) and `--only mlp,predict,gemm` choose what runs.
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { CORES, km } from './suite/setup.mjs';
+import { gemmSpeed } from './suite/gemm.mjs';
+import { mlpEpoch } from './suite/mlp.mjs';
+import { predictSpeed } from './suite/predict.mjs';
+
+const { values } = parseArgs({ options: { json: { type: 'boolean' }, reps: { type: 'string' }, only: { type: 'string' } }, allowPositionals: true });
+const repetitions = Number(values.reps ?? process.env.BENCH_REPS ?? 3);
+if (!Number.isInteger(repetitions) || repetitions < 1) {
+  console.error(`bench: --reps must be a positive integer; received '${values.reps}'.`);
+  process.exit(2);
+}
+const log = (...args) => { if (!values.json) console.log(...args); };
+
+// Each section runs kerasm and tfjs interleaved and returns { title, medians, ratios, ... }.
+// The CNN training section (samples/s against tfjs-cpu) belongs here once the conv layers land.
+const SECTIONS = {
+  mlp: (o) => mlpEpoch({ ...o, cpuSteps: 100 }),
+  predict: predictSpeed,
+  gemm: gemmSpeed,
+};
+const chosen = values.only ? values.only.split(',') : Object.keys(SECTIONS);
+const unknown = chosen.filter((name) => !(name in SECTIONS));
+if (unknown.length) {
+  console.error(`bench: unknown section(s) ${unknown.join(', ')}; expected some of ${Object.keys(SECTIONS).join(', ')}.`);
+  process.exit(2);
+}
+
+await km.ready();
+const report = {
+  date: new Date().toISOString(),
+  machine: { cpu: os.cpus()[0]?.model, cores: CORES, node: process.version, loadAverage: os.loadavg() },
+  kernels: km.getBackendInfo().kernels,
+  repetitions,
+  sections: {},
+};
+log(`kerasm bench: ${report.machine.cpu}, ${CORES} cores, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, ${repetitions} reps, kernels ${report.kernels}`);
+const started = performance.now();
+for (const name of chosen) {
+  log(`\n== ${name}`);
+  const section = await SECTIONS[name]({ repetitions, log });
+  report.sections[name] = section;
+  log(section.title);
+  for (const [k, v] of Object.entries(section.medians)) log(`  median ${k}: ${typeof v === 'number' ? v.toFixed(3) : Object.entries(v).map(([a, b]) => `${a} ${b.toFixed(1)}`).join(', ')}`);
+  for (const [k, v] of Object.entries(section.ratios)) log(`  ratio ${k}: ${typeof v === 'number' ? v.toFixed(3) : Object.entries(v).map(([a, b]) => `${a} ${b.toFixed(2)}`).join(', ')}`);
+}
+report.seconds = (performance.now() - started) / 1000;
+report.machine.loadAverageAfter = os.loadavg();
+if (values.json) console.log(JSON.stringify(report));
+else log(`\ndone in ${report.seconds.toFixed(0)} s; load average now ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);

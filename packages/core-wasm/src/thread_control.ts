@@ -1,0 +1,33 @@
+// The control block shared by the main thread and one kernel worker: a slot of Int32 words in
+// the shared wasm memory. The main thread writes the arguments, bumps SEQ and notifies; the
+// worker runs the call, writes SEQ's value into DONE and notifies back.
+
+export const SLOT_WORDS = 16;
+export const SEQ = 0;
+export const DONE = 1;
+export const OP = 2;
+/** Arguments of the call, in the order of the wasm export's parameters. */
+export const ARGS = 3;
+
+/** Values of OP: what the worker runs next (STOP ends its loop), or FAILED when the call threw. */
+export const OP_STOP = 0;
+export const OP_GEMM = 1;
+export const OP_FAILED = -1;
+
+// How many times a waiting side polls before it sleeps in Atomics.wait. Kernel calls in a
+// training step are tens to hundreds of microseconds apart; polling that long avoids a futex
+// wake-up per call, sleeping after it leaves the core to others.
+export const SPIN_LIMIT = 20_000;
+
+/** Polls, then sleeps until ctl[index] ≠ value (when `canSleep`); returns the new value. */
+export function waitWhileEqual(ctl: Int32Array, index: number, value: number, canSleep: boolean): number {
+  for (let i = 0; i < SPIN_LIMIT; i++) {
+    const now = Atomics.load(ctl, index);
+    if (now !== value) return now;
+  }
+  for (;;) {
+    if (canSleep) Atomics.wait(ctl, index, value);
+    const now = Atomics.load(ctl, index);
+    if (now !== value) return now;
+  }
+}

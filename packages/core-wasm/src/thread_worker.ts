@@ -1,0 +1,56 @@
+// Entry of one kernel worker thread (a Node worker_threads Worker or a browser Web Worker).
+// It instantiates the threaded build over the shared memory and then serves gemm calls that
+// the main thread posts through its control slot (thread_control.ts) until told to stop.
+import { ARGS, DONE, OP, OP_FAILED, OP_GEMM, SEQ, SLOT_WORDS, waitWhileEqual } from './thread_control.js';
+import type { KernelExports } from './wasm_exports.js';
+
+/** The one message a worker receives. */
+export interface ThreadInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  /** Byte offset of this worker's control slot. */
+  control: number;
+  /** Byte offset of this worker's gemm packing scratch. */
+  scratch: number;
+}
+
+interface Port {
+  post(message: unknown): void;
+  onMessage(listener: (message: ThreadInit) => void): void;
+}
+
+async function parentPort(): Promise<Port> {
+  if (typeof process !== 'undefined' && process.versions?.node) {
+    const { parentPort: port } = await import(/* @vite-ignore */ /* webpackIgnore: true */ 'node:worker_threads');
+    return { post: (m) => port!.postMessage(m), onMessage: (l) => port!.once('message', l) };
+  }
+  const scope = globalThis as unknown as { postMessage(m: unknown): void; onmessage: ((e: MessageEvent) => void) | null };
+  return { post: (m) => scope.postMessage(m), onMessage: (l) => { scope.onmessage = (e) => l(e.data as ThreadInit); } };
+}
+
+/** Answers 'ready' once it watches its slot (so no call can be missed), then serves until STOP. */
+function serve(init: ThreadInit, ready: () => void): void {
+  const kernels = new WebAssembly.Instance(init.module, {
+    env: { memory: init.memory, abort: () => { throw new Error('core-wasm abort in a worker thread'); } },
+  }).exports as unknown as KernelExports;
+  // The slot sits below any later growth, so this view stays valid for the thread's life.
+  const ctl = new Int32Array(init.memory.buffer, init.control, SLOT_WORDS);
+  let seq = Atomics.load(ctl, SEQ);
+  ready();
+  for (;;) {
+    seq = waitWhileEqual(ctl, SEQ, seq, true);
+    const op = ctl[OP];
+    if (op !== OP_GEMM) return;
+    try {
+      const a = ARGS;
+      kernels.gemm(ctl[a], ctl[a + 1], ctl[a + 2], ctl[a + 3], ctl[a + 4], ctl[a + 5], ctl[a + 6], ctl[a + 7], ctl[a + 8], ctl[a + 9], ctl[a + 10], ctl[a + 11], init.scratch);
+    } catch {
+      ctl[OP] = OP_FAILED;
+    }
+    Atomics.store(ctl, DONE, seq);
+    Atomics.notify(ctl, DONE);
+  }
+}
+
+const port = await parentPort();
+port.onMessage((init) => serve(init, () => port.post('ready')));

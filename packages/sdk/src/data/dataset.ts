@@ -1,4 +1,5 @@
 import { epochSeed } from '../engine/training.js';
+import type { Tensor } from '../tensor.js';
 import { globalGenerator } from '../utils/random.js';
 import { stackBatch } from './stack.js';
 import { shuffleBuffered } from './shuffle.js';
@@ -140,7 +141,7 @@ export class Dataset<T> implements AsyncIterable<T> {
 
 /** What `batch` turns an element type into: leaves become tensors, objects are batched per key. */
 export type Batched<T> = T extends number | ArrayLike<number> | readonly unknown[] | { readonly shape: readonly number[] }
-  ? import('../tensor.js').Tensor
+  ? Tensor
   : T extends object
     ? { [K in keyof T]: Batched<T[K]> }
-    : import('../tensor.js').Tensor;
+    : Tensor;

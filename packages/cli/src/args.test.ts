@@ -61,6 +61,7 @@ describe('kerasm train options', () => {
       relaxedSimd: true,
       backend: 'wasm',
       model: 'mlp',
+      optimizer: 'adam',
     });
   });
 

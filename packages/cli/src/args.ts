@@ -2,6 +2,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { UsageError } from './errors.js';
 import { parseModelCommand, type ModelCommand, type ModelCommandName } from './model_args.js';
 import { parseStrict, type ValueParsers } from './parse_strict.js';
+import { parseEarlyStopping, parseLrSchedule, parseOptimizer, type OptimizerName, type ScheduleSpec } from './training_flags.js';
 
 /** The commands kerasm knows, in the order help lists them. */
 export const COMMANDS = ['train', 'evaluate', 'predict', 'summary'] as const;
@@ -32,6 +33,14 @@ export interface TrainOptions {
   model: ModelName;
   /** Threads of the wasm backend's kernels; absent means all logical cores. */
   threads?: number;
+  /** The optimizer, by its `km.optimizers` name, at `learningRate`. */
+  optimizer: OptimizerName;
+  /** A learning-rate schedule starting from `learningRate`, if any. */
+  lrSchedule?: ScheduleSpec;
+  /** EarlyStopping's patience in epochs (restoring the best weights), if any. */
+  earlyStopping?: number;
+  /** An experiment file (`--config`) that sets the data, model, compile and fit settings. */
+  config?: string;
 }
 
 /** Networks `kerasm train --model` builds. */
@@ -58,6 +67,7 @@ export const TRAIN_DEFAULTS: Readonly<TrainOptions> = Object.freeze({
   relaxedSimd: true,
   backend: 'wasm',
   model: 'mlp',
+  optimizer: 'adam',
 });
 
 /** Backends `--backend` accepts in Node (tfjs-webgl and tfjs-webgpu need a browser). */
@@ -95,8 +105,15 @@ const TRAIN_OPTIONS = {
   backend: { type: 'string' },
   model: { type: 'string' },
   threads: { type: 'string' },
+  optimizer: { type: 'string' },
+  'lr-schedule': { type: 'string' },
+  'early-stopping': { type: 'string' },
+  config: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
+
+/** Flags an experiment file replaces; giving one with --config is a usage error. */
+const SET_BY_CONFIG = ['epochs', 'batch-size', 'units', 'learning-rate', 'seed', 'validation-split', 'model', 'optimizer', 'lr-schedule', 'early-stopping'] as const;
 
 /**
  * Turns `process.argv.slice(2)` into a {@link Command}. Pure: it reads no environment and prints
@@ -155,7 +172,18 @@ function parseTrain(rest: readonly string[]): Command {
     relaxedSimd: values['no-relaxed-simd'] ? false : d.relaxedSimd,
     backend: optional(values.backend, d.backend, parseBackend),
     model: optional(values.model, d.model, parseModel),
+    optimizer: optional(values.optimizer, d.optimizer, parseOptimizer),
   };
+  if (values['lr-schedule'] !== undefined) options.lrSchedule = parseLrSchedule(values['lr-schedule']);
+  if (values['early-stopping'] !== undefined) options.earlyStopping = parseEarlyStopping(values['early-stopping']);
+  if (values.config !== undefined) {
+    if (values.config.trim() === '') throw invalidValue('--config', values.config, 'the path of an experiment JSON file, e.g. --config examples/blobs.json');
+    const clash = SET_BY_CONFIG.filter((flag) => values[flag] !== undefined);
+    if (clash.length > 0) {
+      throw new UsageError(`--config sets the data, model, compile and fit settings; --${clash.join(', --')} cannot be given with it. Set ${clash.length > 1 ? 'them' : 'it'} in the config file instead.`, TRAIN_HELP);
+    }
+    options.config = values.config;
+  }
   if (values.save !== undefined) {
     if (values.save.trim() === '') throw invalidValue('--save', values.save, 'a folder to save the model to, e.g. --save models/mnist');
     options.save = values.save;
@@ -250,4 +278,7 @@ const TRAIN_VALUE_PARSERS: ValueParsers = {
   verbose: parseVerbose,
   model: parseModel,
   threads: parseThreads,
+  optimizer: parseOptimizer,
+  'lr-schedule': parseLrSchedule,
+  'early-stopping': parseEarlyStopping,
 };

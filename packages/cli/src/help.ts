@@ -40,7 +40,7 @@ Trains the reference program on MNIST (60,000 training and 10,000 test images of
 28x28 handwritten digits):
 
   Flatten -> Dense(units, relu) -> Dense(10, softmax)
-  optimizer Adam, loss sparse categorical cross-entropy, metric accuracy
+  optimizer Adam (see --optimizer), loss sparse categorical cross-entropy, metric accuracy
 
 It prints a Keras-style progress bar per epoch, the test loss and accuracy, and the
 predicted against the true labels of the first 10 test images.
@@ -53,11 +53,26 @@ Options:
   --epochs N              Passes over the training data, ${range(LIMITS.epochs)} (default: ${d.epochs})
   --batch-size N          Samples per gradient step, ${range(LIMITS.batchSize)} (default: ${d.batchSize})
   --units N               Hidden units of the first Dense layer, ${range(LIMITS.units)} (default: ${d.units})
-  --learning-rate X       Adam learning rate, 0 < X <= ${LIMITS.learningRateMax} (default: ${d.learningRate})
+  --learning-rate X       Learning rate, 0 < X <= ${LIMITS.learningRateMax} (default: ${d.learningRate})
   --seed N                Seed for weight initialization and shuffling, ${range(LIMITS.seed)}
                           (default: 1, so a run repeats exactly; pass another for another run)
   --validation-split X    Fraction of the training data held out to report val_loss and
                           val_accuracy per epoch, 0 <= X < 1 (default: ${d.validationSplit}, none)
+  --optimizer NAME        adam, adamw, sgd, rmsprop, adagrad, adamax or nadam, with Keras'
+                          defaults, at --learning-rate (default: ${d.optimizer})
+  --lr-schedule SPEC      A learning-rate schedule starting at --learning-rate:
+                          NAME[:key=value,...], NAME one of exponentialDecay, inverseTimeDecay,
+                          polynomialDecay, piecewiseConstantDecay, cosineDecay,
+                          cosineDecayRestarts; lists separated by '/', e.g.
+                          cosineDecay:decaySteps=4000 or
+                          piecewiseConstantDecay:boundaries=1000/2000,values=1e-3/5e-4/1e-4
+  --early-stopping N      Stop after N epochs without improvement of val_loss (of loss
+                          without --validation-split) and keep the best epoch's weights
+  --config FILE           Run a whole experiment from a JSON file: data (mnist, or a CSV
+                          with a label column, read through km.data.csv), model (a name or a
+                          list of layers), compile (optimizer, loss, metrics) and fit (epochs,
+                          batchSize, validationSplit, callbacks). Replaces the flags above;
+                          see examples/blobs.json and the README
   --verbose 0|1           1 prints a progress bar per epoch, 0 prints none (default: ${d.verbose})
   --json                  Print exactly one JSON object on one line of stdout instead of
                           text; the progress bar is off and warnings go to stderr
@@ -93,6 +108,9 @@ Examples:
   kerasm train --epochs 1 --seed 1 --json
   kerasm train --model cnn --epochs 3 --json
   kerasm train --no-relaxed-simd --json
+  kerasm train --optimizer sgd --learning-rate 0.1 --lr-schedule cosineDecay:decaySteps=4000
+  kerasm train --validation-split 0.1 --early-stopping 2 --epochs 20
+  kerasm train --config examples/blobs.json
 `;
 }
 

@@ -11,6 +11,7 @@ import {
 import { buildModel, MODEL_DESCRIPTIONS } from '../models.js';
 import { toPredictions } from '../predictions.js';
 import { withJsonStdout } from '../json_stdout.js';
+import { makeOptimizer, makeSchedule } from '../training_setup.js';
 
 const CLASSES = 10;
 const PREVIEW_IMAGES = 10;
@@ -20,6 +21,10 @@ const PREVIEW_IMAGES = 10;
  * have set any V8 flags already, since `km.ready()` compiles the kernels.
  */
 export async function runTrain(options: TrainOptions): Promise<void> {
+  if (options.config !== undefined) {
+    const { runExperiment } = await import('./train_config.js');
+    return runExperiment({ ...options, config: options.config });
+  }
   await withJsonStdout(options.json, () => train(options));
 }
 
@@ -32,7 +37,9 @@ async function train(options: TrainOptions): Promise<void> {
   const { train: trainSet, test } = await km.datasets.mnist.load();
   const model = buildModel(options.model, options.units);
   model.compile({
-    optimizer: km.optimizers.adam({ learningRate: options.learningRate }),
+    optimizer: makeOptimizer(options.optimizer, {
+      learningRate: options.lrSchedule ? makeSchedule(options.lrSchedule, options.learningRate, '--lr-schedule') : options.learningRate,
+    }, '--optimizer'),
     loss: 'sparseCategoricalCrossentropy',
     metrics: ['accuracy'],
   });
@@ -51,7 +58,7 @@ async function train(options: TrainOptions): Promise<void> {
     validationSplit: options.validationSplit,
     shuffle: true,
     verbose: options.verbose,
-    callbacks: {
+    callbacks: [...earlyStopping(options), {
       onEpochBegin: () => {
         epochStart = performance.now();
       },
@@ -59,7 +66,7 @@ async function train(options: TrainOptions): Promise<void> {
         const seconds = (performance.now() - epochStart) / 1000;
         epochs.push(toEpochRecord(epoch, logs ?? {}, seconds));
       },
-    },
+    }],
   });
 
   const [testLoss, testAccuracy] = await model.evaluate(test.x, test.y, { batchSize: 64, verbose: 0 });
@@ -77,6 +84,13 @@ async function train(options: TrainOptions): Promise<void> {
   console.log(formatTestResult(report.test));
   console.log(`\nPredictions for the first ${PREVIEW_IMAGES} test images:`);
   console.log(formatPredictionTable(toPredictions(probabilities, CLASSES, labels)));
+}
+
+/** `--early-stopping N`: Keras' EarlyStopping on val_loss when there is validation data (on loss otherwise), restoring the best weights. */
+function earlyStopping(options: TrainOptions): km.callbacks.Callback[] {
+  if (options.earlyStopping === undefined) return [];
+  const monitor = options.validationSplit > 0 ? 'val_loss' : 'loss';
+  return [km.callbacks.earlyStopping({ monitor, patience: options.earlyStopping, restoreBestWeights: true })];
 }
 
 function toEpochRecord(epoch: number, logs: Record<string, number>, seconds: number): EpochRecord {

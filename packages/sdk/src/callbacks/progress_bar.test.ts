@@ -21,4 +21,13 @@ describe('ProgressBar', () => {
     bar.batchEnd(5, { loss: 0.5 });
     expect(out).toMatch(/Epoch 2\/2\n\r 5\/10 \[={14}>\.{15}\] - ETA: \d+s - loss: 0\.5000/);
   });
+
+  it('counts steps as "n/Unknown" when the number of steps is not known yet (datasets)', () => {
+    let out = '';
+    const bar = new ProgressBar({ write: (t) => (out += t), isTTY: false });
+    bar.epochBegin(0, 1, 0);
+    for (let s = 1; s <= 7; s++) bar.batchEnd(s, { loss: 1 });
+    bar.epochEnd({ loss: 0.5 });
+    expect(out.split('\n')[1]).toMatch(/^7\/Unknown - \d+s \d+(ms|us)\/step - loss: 0\.5000$/);
+  });
 });

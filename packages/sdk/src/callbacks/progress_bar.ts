@@ -37,6 +37,7 @@ export class ProgressBar {
   #steps = 0;
   #start = 0;
   #lastDraw = 0;
+  #seen = 0;
 
   constructor(stream: Stream = defaultStream()) {
     this.#stream = stream;
@@ -46,28 +47,32 @@ export class ProgressBar {
     this.#steps = steps;
     this.#start = performance.now();
     this.#lastDraw = 0;
+    this.#seen = 0;
     this.#stream.write(`Epoch ${epoch + 1}/${epochs}\n`);
   }
 
   batchEnd(step: number, logs: Logs): void {
+    this.#seen = step;
     if (!this.#stream.isTTY) return;
     const now = performance.now();
     if (now - this.#lastDraw < 100 && step < this.#steps) return;
     this.#lastDraw = now;
     const elapsed = (now - this.#start) / 1000;
-    const eta = (elapsed / step) * (this.#steps - step);
-    this.#stream.write(`\r${this.#bar(step)} - ETA: ${formatDuration(eta)}${formatLogs(logs)}\x1b[K`);
+    const eta = this.#steps === 0 ? '' : ` - ETA: ${formatDuration((elapsed / step) * (this.#steps - step))}`;
+    this.#stream.write(`\r${this.#bar(step)}${eta}${formatLogs(logs)}\x1b[K`);
   }
 
   epochEnd(logs: Logs): void {
     const elapsed = (performance.now() - this.#start) / 1000;
-    const perStep = (elapsed * 1000) / Math.max(1, this.#steps);
+    const perStep = (elapsed * 1000) / Math.max(1, this.#steps || this.#seen);
     const stepTime = perStep >= 1 ? `${Math.round(perStep)}ms/step` : `${Math.round(perStep * 1000)}us/step`;
     const clear = this.#stream.isTTY ? '\r' : '';
-    this.#stream.write(`${clear}${this.#bar(this.#steps)} - ${formatDuration(elapsed)} ${stepTime}${formatLogs(logs)}${this.#stream.isTTY ? '\x1b[K' : ''}\n`);
+    this.#stream.write(`${clear}${this.#bar(this.#steps || this.#seen)} - ${formatDuration(elapsed)} ${stepTime}${formatLogs(logs)}${this.#stream.isTTY ? '\x1b[K' : ''}\n`);
   }
 
   #bar(step: number): string {
+    // Datasets without batchesPerEpoch: Keras shows the count so far until the first epoch has counted the steps.
+    if (this.#steps === 0) return `${step}/Unknown`;
     const digits = String(this.#steps).length;
     const done = Math.floor((this.#width * step) / this.#steps);
     const arrow = step < this.#steps ? '>' : '=';

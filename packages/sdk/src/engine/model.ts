@@ -13,6 +13,8 @@ import { BatchPlan } from './plan.js';
 import { summaryLines } from './summary.js';
 import { evaluate, fit, predict, type ModelEvaluateArgs, type ModelFitArgs, type ModelPredictArgs, type TrainingTarget } from './training.js';
 import { checkTensor } from './validate_data.js';
+import { Dataset } from '../data/dataset.js';
+import { evaluateDataset, fitDataset, type ModelEvaluateDatasetArgs, type ModelFitDatasetArgs } from './fit_dataset.js';
 import type { IOHandler, SaveResult } from '../io/types.js';
 import { saveModel, type SaveConfig } from '../io/save_model.js';
 
@@ -123,16 +125,33 @@ export class LayersModel {
    * history.history.loss; // one value per epoch
    * ```
    */
-  async fit(x: Tensor, y: Tensor, args: ModelFitArgs = {}): Promise<History> {
-    const target = await this.#trainingTarget(x);
+  async fit(x: Tensor, y: Tensor, args?: ModelFitArgs): Promise<History>;
+  /**
+   * Trains on a dataset of `{ xs, ys }` batches (`km.data`), one full pass per epoch unless
+   * `batchesPerEpoch` is given.
+   *
+   * @example
+   * ```ts
+   * const ds = km.data.csv('examples/blobs.csv', { labelColumn: 'label' }).shuffle(1000, 1).batch(32);
+   * await model.fit(ds, { epochs: 10 });
+   * ```
+   */
+  async fit(dataset: Dataset<unknown>, args?: ModelFitDatasetArgs): Promise<History>;
+  async fit(x: Tensor | Dataset<unknown>, y?: Tensor | ModelFitDatasetArgs, args: ModelFitArgs = {}): Promise<History> {
+    if (x instanceof Dataset) return fitDataset(x, (shape) => this.#trainingTarget(shape), (y ?? {}) as ModelFitDatasetArgs);
+    const target = await this.#trainingTarget(checkTensor(x, 'x').shape.slice(1));
     // Keras hands callbacks their model; callbacks such as modelCheckpoint need it to save.
-    return fit(target, x, y, args);
+    return fit(target, x, y as Tensor, args);
   }
 
   /** Loss and metrics on the given data, `[loss, ...metrics]`, in compile order. */
-  async evaluate(x: Tensor, y: Tensor, args: ModelEvaluateArgs = {}): Promise<number[]> {
-    const target = await this.#trainingTarget(x);
-    return evaluate(target, x, y, args);
+  async evaluate(x: Tensor, y: Tensor, args?: ModelEvaluateArgs): Promise<number[]>;
+  /** Loss and metrics over the `{ xs, ys }` batches of a dataset (`km.data`), `[loss, ...metrics]`. */
+  async evaluate(dataset: Dataset<unknown>, args?: ModelEvaluateDatasetArgs): Promise<number[]>;
+  async evaluate(x: Tensor | Dataset<unknown>, y?: Tensor | ModelEvaluateDatasetArgs, args: ModelEvaluateArgs = {}): Promise<number[]> {
+    if (x instanceof Dataset) return evaluateDataset(x, (shape) => this.#trainingTarget(shape), (y ?? {}) as ModelEvaluateDatasetArgs);
+    const target = await this.#trainingTarget(checkTensor(x, 'x').shape.slice(1));
+    return evaluate(target, x, y as Tensor, args);
   }
 
   /**
@@ -240,12 +259,12 @@ export class LayersModel {
     return plan;
   }
 
-  async #trainingTarget(x: Tensor): Promise<TrainingTarget> {
+  async #trainingTarget(sampleShape: Shape): Promise<TrainingTarget> {
     if (!this.#compiled) {
       throw new Error(`Model '${this.name}' must be compiled before training or evaluation: call model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] }).`);
     }
     await ready();
-    this.#ensureGraph(checkTensor(x, 'x').shape.slice(1));
+    this.#ensureGraph(sampleShape);
     const runtime = this.#ensureRuntime(activeBackend());
     const model = this;
     return {

@@ -74,7 +74,8 @@ export interface TrainingTarget {
   readonly model: CallbackModel;
 }
 
-interface Dataset {
+/** Host arrays ready for batching (also what one streamed batch becomes). */
+export interface Dataset {
   x: Float32Array;
   y: Float32Array | Int32Array;
   /** Sample indices in the order they are visited. */
@@ -86,7 +87,7 @@ interface Dataset {
 }
 
 /** Validates x and y against the model and loss, and returns host arrays ready for batching. */
-function prepare(target: TrainingTarget, xIn: unknown, yIn: unknown, xName: string, yName: string, sampleWeight?: SampleWeightInput, classWeight?: ClassWeight): Dataset {
+export function prepare(target: TrainingTarget, xIn: unknown, yIn: unknown, xName: string, yName: string, sampleWeight?: SampleWeightInput, classWeight?: ClassWeight): Dataset {
   const x = checkTensor(xIn, xName);
   const y = checkTensor(yIn, yName);
   target.graph.checkInput(x.shape, xName);
@@ -119,7 +120,7 @@ function passContext(target: TrainingTarget, plan: BatchPlan, training: boolean)
 }
 
 /** Accumulates the loss over batches, weighted by samples, and resets and updates the stateful metrics. */
-class Accumulator {
+export class Accumulator {
   #loss = 0;
   #samples = 0;
 
@@ -197,13 +198,27 @@ function runBatch(target: TrainingTarget, data: Dataset, start: number, count: n
   return [lossSum, updates, ctx];
 }
 
-async function evaluateData(target: TrainingTarget, data: Dataset, batchSize: number): Promise<Accumulator> {
+/** One optimizer step on samples `[start, start + count)` of `data`, added to the epoch's accumulator. */
+export async function trainBatch(target: TrainingTarget, data: Dataset, start: number, count: number, acc: Accumulator): Promise<void> {
+  const [lossSum, updates, ctx] = runBatch(target, data, start, count, true);
+  backwardPass(ctx);
+  const penalty = regularizationPenalty(target.backend, target.graph, target.params, true);
+  target.optimizer.apply(target.params.params, target.params.grads);
+  await acc.add(penalty.length ? withPenalty(lossSum, penalty, count) : lossSum, count, updates);
+}
+
+/** Adds the loss and metrics of samples `[start, start + count)` of `data` to `acc`, without training. */
+export async function evaluateBatch(target: TrainingTarget, data: Dataset, start: number, count: number, acc: Accumulator): Promise<void> {
+  const [lossSum, updates] = runBatch(target, data, start, count, false);
+  const penalty = regularizationPenalty(target.backend, target.graph, target.params, false);
+  await acc.add(penalty.length ? withPenalty(lossSum, penalty, count) : lossSum, count, updates);
+}
+
+export async function evaluateData(target: TrainingTarget, data: Dataset, batchSize: number): Promise<Accumulator> {
   const acc = new Accumulator(target.metrics);
   for (let start = 0; start < data.order.length; start += batchSize) {
     const count = Math.min(batchSize, data.order.length - start);
-    const [lossSum, updates] = runBatch(target, data, start, count, false);
-    const penalty = regularizationPenalty(target.backend, target.graph, target.params, false);
-    await acc.add(penalty.length ? withPenalty(lossSum, penalty, count) : lossSum, count, updates);
+    await evaluateBatch(target, data, start, count, acc);
   }
   return acc;
 }
@@ -254,11 +269,7 @@ export async function fit(target: TrainingTarget, x: Tensor, y: Tensor, args: Mo
       const start = step * batchSize;
       const count = Math.min(batchSize, samples - start);
       if (callbacks.has('onBatchBegin')) await callbacks.call('onBatchBegin', step, { batch: step, size: count });
-      const [lossSum, updates, ctx] = runBatch(target, train, start, count, true);
-      backwardPass(ctx);
-      const penalty = regularizationPenalty(target.backend, target.graph, target.params, true);
-      target.optimizer.apply(target.params.params, target.params.grads);
-      await acc.add(penalty.length ? withPenalty(lossSum, penalty, count) : lossSum, count, updates);
+      await trainBatch(target, train, start, count, acc);
       if (wantsBatchLogs) await callbacks.call('onBatchEnd', step, { batch: step, size: count, ...acc.logs() });
     }
     const logs = acc.logs();

@@ -1,0 +1,107 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import * as km from '@kerasm/sdk';
+import type { TrainOptions } from '../args.js';
+import { parseExperiment, type ExperimentConfig } from '../experiment_config.js';
+import { buildModel } from '../models.js';
+import { formatJsonReport, formatTestResult, type EpochRecord } from '../output.js';
+import { makeCallbacks, makeOptimizer, makeSchedule, makeSequential } from '../training_setup.js';
+import { withJsonStdout } from '../json_stdout.js';
+
+type FitData = { kind: 'tensors'; x: km.Tensor; y: km.Tensor } | { kind: 'dataset'; train: km.data.Dataset<unknown>; validation?: km.data.Dataset<unknown>; samples: number };
+interface Evaluation {
+  on: 'test' | 'validation' | 'train';
+  run: (model: km.LayersModel) => Promise<number[]>;
+}
+
+/** `kerasm train --config FILE.json`: the whole experiment (data, model, compile, fit) from one file. */
+export async function runExperiment(options: TrainOptions & { config: string }): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(options.config, 'utf8');
+  } catch (err) {
+    throw new Error(`Could not read the config file ${options.config}: ${(err as Error).message}. Check the path.`, { cause: err });
+  }
+  const config = parseExperiment(text, options.config, (p) => resolve(dirname(options.config), p));
+  await withJsonStdout(options.json, () => train(config, options));
+}
+
+function compileModel(config: ExperimentConfig): km.LayersModel {
+  const model = 'named' in config.model ? buildModel(config.model.named, config.model.units) : makeSequential(config.model.layers);
+  const { optimizer, optimizerArgs, schedule } = config.compile;
+  const args = { ...optimizerArgs };
+  if (schedule) args.learningRate = makeSchedule(schedule, 0.001, 'compile.optimizer.learningRate');
+  model.compile({ optimizer: makeOptimizer(optimizer, args, 'compile.optimizer'), loss: config.compile.loss, metrics: config.compile.metrics });
+  return model;
+}
+
+async function countElements(ds: km.data.Dataset<unknown>): Promise<number> {
+  let n = 0;
+  for await (const _ of ds) n++;
+  return n;
+}
+
+/** The training data and what the final evaluation runs on: the test set, else the validation split, else the training data. */
+async function loadData(config: ExperimentConfig): Promise<[FitData, Evaluation]> {
+  const { batchSize, validationSplit } = config.fit;
+  if (config.data.source === 'mnist') {
+    const { train, test } = await km.datasets.mnist.load();
+    return [{ kind: 'tensors', x: train.x, y: train.y }, { on: 'test', run: (m) => m.evaluate(test.x, test.y, { batchSize: 64, verbose: 0 }) }];
+  }
+  const { path, labelColumn, delimiter, shuffleBuffer, testPath } = config.data;
+  const rows = km.data.csv(path, { labelColumn, delimiter });
+  // Keras holds out the last samples before shuffling; a dataset has to be counted to find them.
+  const n = await countElements(rows);
+  const cut = Math.floor(n * (1 - validationSplit));
+  if (cut === 0) throw new Error(`data.path ${path} has ${n} rows: too few to train on with fit.validationSplit=${validationSplit}.`);
+  const train = rows.take(cut).shuffle(shuffleBuffer, config.seed).batch(batchSize).prefetch(2);
+  const validation = cut < n ? rows.skip(cut).batch(batchSize) : undefined;
+  const evaluation: Evaluation = testPath
+    ? { on: 'test', run: (m) => m.evaluate(km.data.csv(testPath, { labelColumn, delimiter }).batch(batchSize), { verbose: 0 }) }
+    : validation
+      ? { on: 'validation', run: (m) => m.evaluate(validation, { verbose: 0 }) }
+      : { on: 'train', run: (m) => m.evaluate(rows.batch(batchSize), { verbose: 0 }) };
+  return [{ kind: 'dataset', train, validation, samples: cut }, evaluation];
+}
+
+async function train(config: ExperimentConfig, options: TrainOptions): Promise<void> {
+  await km.setBackend(options.backend);
+  const backend = km.getBackendInfo().kernels;
+  km.utils.setRandomSeed(config.seed);
+  const model = compileModel(config);
+  const [data, evaluation] = await loadData(config);
+
+  const epochs: EpochRecord[] = [];
+  let epochStart = 0;
+  const callbacks: km.CustomCallbackArgs[] = [
+    ...makeCallbacks(config.fit.callbacks),
+    {
+      onEpochBegin: () => void (epochStart = performance.now()),
+      onEpochEnd: (epoch, logs) => {
+        const record: EpochRecord = { epoch: epoch + 1, loss: logs.loss, accuracy: logs.accuracy, seconds: (performance.now() - epochStart) / 1000 };
+        if (logs.val_loss !== undefined) record.val_loss = logs.val_loss;
+        if (logs.val_accuracy !== undefined) record.val_accuracy = logs.val_accuracy;
+        epochs.push(record);
+      },
+    },
+  ];
+  const { epochs: epochCount, batchSize, validationSplit } = config.fit;
+  let trainSamples: number;
+  if (data.kind === 'tensors') {
+    trainSamples = Math.floor(data.x.shape[0] * (1 - validationSplit));
+    await model.fit(data.x, data.y, { epochs: epochCount, batchSize, validationSplit, verbose: options.verbose, seed: config.seed, callbacks });
+  } else {
+    trainSamples = data.samples;
+    await model.fit(data.train, { epochs: epochCount, validationData: data.validation, verbose: options.verbose, callbacks });
+  }
+
+  const [loss, accuracy] = await evaluation.run(model);
+  if (options.save) await model.save(options.save, { includeOptimizer: true });
+  const report = { epochs, test: { loss, accuracy }, trainSamples, backend };
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ ...JSON.parse(formatJsonReport(report)), evaluatedOn: evaluation.on })}\n`);
+    return;
+  }
+  console.log(`Evaluated on the ${evaluation.on} data:`);
+  console.log(formatTestResult(report.test).replace(/Test /g, ''));
+}

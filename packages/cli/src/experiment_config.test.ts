@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { parseExperiment } from './experiment_config.js';
+
+const parse = (json: unknown) => parseExperiment(JSON.stringify(json), 'exp.json', (p) => `/base/${p}`);
+const base = { data: { source: 'csv', path: 'd.csv', labelColumn: 'y' }, model: [{ type: 'dense', units: 3, inputShape: [4] }] };
+
+describe('parseExperiment', () => {
+  it('fills Keras-like defaults and resolves data paths against the config folder', () => {
+    const config = parse(base);
+    expect(config.data).toEqual({ source: 'csv', path: '/base/d.csv', labelColumn: 'y', delimiter: ',', shuffleBuffer: 10000 });
+    expect(config.model).toEqual({ layers: [{ type: 'dense', args: { units: 3, inputShape: [4] }, path: 'model[0]' }] });
+    expect(config.compile).toEqual({ optimizer: 'adam', optimizerArgs: {}, schedule: undefined, loss: 'sparseCategoricalCrossentropy', metrics: [] });
+    expect(config.fit).toEqual({ epochs: 5, batchSize: 32, validationSplit: 0, callbacks: [] });
+    expect(parse({ data: { source: 'mnist' }, model: 'cnn' }).model).toEqual({ named: 'cnn', units: 64 });
+  });
+
+  it('reads an optimizer object with a learning rate or a schedule, and callbacks', () => {
+    const config = parse({ ...base, compile: { optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.9 } }, fit: { callbacks: [{ type: 'earlyStopping', patience: 2 }] } });
+    expect(config.compile.optimizerArgs).toEqual({ learningRate: 0.1, momentum: 0.9 });
+    expect(config.fit.callbacks).toEqual([{ type: 'earlyStopping', args: { patience: 2 }, path: 'fit.callbacks[0]' }]);
+    const scheduled = parse({ ...base, compile: { optimizer: { type: 'adam', learningRate: 'cosineDecay:decaySteps=100' } } });
+    expect(scheduled.compile.schedule).toEqual({ name: 'cosineDecay', args: { decaySteps: 100 } });
+  });
+
+  it('names the JSON path at fault, what it holds and what is expected', () => {
+    expect(() => parseExperiment('{ "data": ', 'exp.json', (p) => p)).toThrow(/exp.json is not valid JSON/);
+    expect(() => parse([])).toThrow("exp.json: (top level) is []; expected an object.");
+    expect(() => parse({ ...base, fit: { epochs: 0 } })).toThrow('exp.json: fit.epochs is 0; expected an integer from 1 to 1000.');
+    expect(() => parse({ ...base, fit: { validationSplit: 1 } })).toThrow(/fit.validationSplit is 1; expected a number from 0/);
+    expect(() => parse({ ...base, fit: { callbacks: [{ type: 'tensorBoard' }] } })).toThrow(/fit.callbacks\[0\].type is "tensorBoard"; expected one of "earlyStopping"/);
+    expect(() => parse({ ...base, compile: { optimizer: 'adamm' } })).toThrow(/compile.optimizer is "adamm"; expected one of "adam"/);
+    expect(() => parse({ ...base, compile: { optimizer: { type: 'adam', learningRate: -1 } } })).toThrow(/compile.optimizer.learningRate is -1; expected a number > 0/);
+    expect(() => parse({ ...base, compile: { optimizer: { type: 'adam', learningRate: 'warp:x=1' } } })).toThrow(/exp.json: Invalid value for compile.optimizer.learningRate/);
+    expect(() => parse({ ...base, compile: { metrics: 'accuracy' } })).toThrow(/compile.metrics is "accuracy"; expected a list of metric names/);
+    expect(() => parse({ ...base, model: [{ units: 3 }] })).toThrow(/model\[0\].type is undefined; expected the name of the thing to make/);
+    expect(() => parse({ ...base, model: 'vgg' })).toThrow(/model is "vgg"; expected one of "mlp", "cnn", "resnet"/);
+    expect(() => parse({ model: 'mlp' })).toThrow(/data is undefined; expected \{ "source": "mnist" \}/);
+    expect(() => parse({ ...base, data: { source: 'csv', path: 'd.csv' } })).toThrow('exp.json: data.labelColumn is undefined; expected a non-empty string.');
+    expect(() => parse({ ...base, data: { source: 'parquet' } })).toThrow(/data.source is "parquet"; expected one of "mnist", "csv"/);
+    expect(() => parse({ ...base, fit: { epoch: 3 } })).toThrow('exp.json: fit.epoch is not a setting here; expected one of epochs, batchSize, validationSplit, callbacks.');
+  });
+});

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommandLine, type TrainOptions } from './args.js';
+import { UsageError } from './errors.js';
+
+function trainOptions(...flags: string[]): TrainOptions {
+  const command = parseCommandLine(['train', ...flags]);
+  if (command.kind !== 'train') throw new Error(`expected a train command, got ${command.kind}`);
+  return command.options;
+}
+
+function usage(...flags: string[]): string {
+  try {
+    parseCommandLine(['train', ...flags]);
+  } catch (err) {
+    if (err instanceof UsageError) return err.message;
+    throw err;
+  }
+  throw new Error(`expected a UsageError for ${flags.join(' ')}`);
+}
+
+describe('kerasm train --optimizer, --lr-schedule, --early-stopping, --config', () => {
+  it('parses the optimizer (default adam), a schedule with numbers, booleans and lists, and a patience', () => {
+    expect(trainOptions().optimizer).toBe('adam');
+    expect(trainOptions('--optimizer', 'RMSprop').optimizer).toBe('rmsprop');
+    expect(trainOptions('--lr-schedule', 'cosineDecay:decaySteps=2000,alpha=0.1').lrSchedule).toEqual({ name: 'cosineDecay', args: { decaySteps: 2000, alpha: 0.1 } });
+    expect(trainOptions('--lr-schedule', 'piecewiseConstantDecay:boundaries=100/200,values=0.1/0.01/1e-3').lrSchedule).toEqual({
+      name: 'piecewiseConstantDecay', args: { boundaries: [100, 200], values: [0.1, 0.01, 0.001] },
+    });
+    expect(trainOptions('--lr-schedule', 'exponentialDecay:decaySteps=10,decayRate=0.5,staircase=true').lrSchedule?.args.staircase).toBe(true);
+    expect(trainOptions('--early-stopping', '3').earlyStopping).toBe(3);
+    expect(trainOptions('--config', 'exp.json', '--json').config).toBe('exp.json');
+  });
+
+  it('rejects bad values with what was received and what is expected', () => {
+    expect(usage('--optimizer', 'adamm')).toBe("Invalid value for --optimizer: received 'adamm', expected one of adam, adamw, sgd, rmsprop, adagrad, adamax, nadam.");
+    expect(usage('--lr-schedule', 'linear')).toMatch(/--lr-schedule: received 'linear', expected NAME\[:key=value,...\] with NAME one of exponentialDecay/);
+    expect(usage('--lr-schedule', 'cosineDecay:decaySteps')).toMatch(/'decaySteps' is not one/);
+    expect(usage('--lr-schedule', 'cosineDecay:decaySteps=ten')).toMatch(/'ten' is none of these/);
+    expect(usage('--early-stopping', '-1')).toMatch(/--early-stopping: received '-1', expected a patience in epochs/);
+    expect(usage('--early-stopping', 'two')).toMatch(/received 'two'/);
+    expect(usage('--config', 'exp.json', '--epochs', '3', '--optimizer', 'sgd')).toBe(
+      '--config sets the data, model, compile and fit settings; --epochs, --optimizer cannot be given with it. Set them in the config file instead.',
+    );
+    expect(usage('--config', ' ')).toMatch(/--config: received ' ', expected the path of an experiment JSON file/);
+  });
+});

@@ -1,0 +1,59 @@
+import { UsageError } from './errors.js';
+
+/** Optimizers `--optimizer` and a config's `compile.optimizer` accept (the SDK's names). */
+export const OPTIMIZER_NAMES = ['adam', 'adamw', 'sgd', 'rmsprop', 'adagrad', 'adamax', 'nadam'] as const;
+export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
+
+/** Learning-rate schedules `--lr-schedule` accepts: `km.optimizers.schedules` by name. */
+export const SCHEDULE_NAMES = ['exponentialDecay', 'inverseTimeDecay', 'polynomialDecay', 'piecewiseConstantDecay', 'cosineDecay', 'cosineDecayRestarts'] as const;
+export type ScheduleName = (typeof SCHEDULE_NAMES)[number];
+
+/** A schedule and its arguments; `initialLearningRate` defaults to the run's learning rate. */
+export interface ScheduleSpec {
+  name: ScheduleName;
+  args: Record<string, number | boolean | number[]>;
+}
+
+const TRAIN_HELP = 'kerasm train --help';
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+function invalid(flag: string, raw: string, expected: string): UsageError {
+  return new UsageError(`Invalid value for ${flag}: received '${raw}', expected ${expected}.`, TRAIN_HELP);
+}
+
+export function parseOptimizer(raw: string): OptimizerName {
+  const value = raw.trim().toLowerCase();
+  if ((OPTIMIZER_NAMES as readonly string[]).includes(value)) return value as OptimizerName;
+  throw invalid('--optimizer', raw, `one of ${OPTIMIZER_NAMES.join(', ')}`);
+}
+
+function scheduleValue(flag: string, raw: string, key: string, text: string): number | boolean | number[] {
+  if (text === 'true' || text === 'false') return text === 'true';
+  const parts = text.split('/');
+  if (parts.every((p) => NUMBER.test(p))) return parts.length === 1 ? Number(parts[0]) : parts.map(Number);
+  throw invalid(flag, raw, `${key}=<number>, true/false, or a list like 1000/2000; '${text}' is none of these`);
+}
+
+/**
+ * Parses `NAME[:key=value,...]`, e.g. `cosineDecay:decaySteps=2000,alpha=0.1` or
+ * `piecewiseConstantDecay:boundaries=1000/2000,values=0.01/0.005/0.001`.
+ */
+export function parseLrSchedule(raw: string, flag = '--lr-schedule'): ScheduleSpec {
+  const [name, rest = ''] = raw.trim().split(/:(.*)/s);
+  if (!(SCHEDULE_NAMES as readonly string[]).includes(name)) {
+    throw invalid(flag, raw, `NAME[:key=value,...] with NAME one of ${SCHEDULE_NAMES.join(', ')}, e.g. exponentialDecay:decaySteps=1000,decayRate=0.9`);
+  }
+  const args: ScheduleSpec['args'] = {};
+  for (const pair of rest.split(',').filter((p) => p.trim() !== '')) {
+    const match = /^\s*([A-Za-z]+)\s*=\s*(\S+)\s*$/.exec(pair);
+    if (!match) throw invalid(flag, raw, `key=value pairs after '${name}:', separated by commas; '${pair}' is not one`);
+    args[match[1]] = scheduleValue(flag, raw, match[1], match[2]);
+  }
+  return { name: name as ScheduleName, args };
+}
+
+export function parseEarlyStopping(raw: string): number {
+  const value = /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value > 1000) throw invalid('--early-stopping', raw, 'a patience in epochs, an integer from 0 to 1000, e.g. --early-stopping 3');
+  return value;
+}

@@ -1,0 +1,147 @@
+import { epochSeed } from '../engine/training.js';
+import type { Tensor } from '../tensor.js';
+import { globalGenerator } from '../utils/random.js';
+import { stackBatch } from './stack.js';
+import { shuffleBuffered } from './shuffle.js';
+import { prefetched } from './prefetch.js';
+
+function checkCount(value: number, what: string, min: number, fix: string): void {
+  if (!Number.isInteger(value) || value < min) throw new Error(`${what} must be an integer ≥ ${min}. Received: ${value}. ${fix}`);
+}
+
+/**
+ * A stream of elements read lazily, the way `tf.data` does it: every pass over the data calls
+ * `iterator()` again, so a dataset can be larger than memory and can be iterated once per epoch.
+ * Make one with `km.data.array`, `km.data.generator`, `km.data.zip` or `km.data.csv`, then chain
+ * transformations; each returns a new dataset and leaves this one unchanged.
+ *
+ * @example
+ * ```ts
+ * const ds = km.data.zip({ xs: km.data.array(features), ys: km.data.array(labels) })
+ *   .shuffle(1000, 42).batch(32).prefetch(2);
+ * await model.fit(ds, { epochs: 5 });
+ * ```
+ */
+export class Dataset<T> implements AsyncIterable<T> {
+  readonly #open: () => AsyncIterator<T>;
+
+  /** @internal Use the `km.data` factories. */
+  constructor(open: () => AsyncIterator<T>) {
+    this.#open = open;
+  }
+
+  /** A fresh iterator from the start of the data. */
+  iterator(): AsyncIterator<T> {
+    return this.#open();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return this.#open();
+  }
+
+  /** All elements in an array (only for data that fits in memory). */
+  async toArray(): Promise<T[]> {
+    const out: T[] = [];
+    for await (const element of this) out.push(element);
+    return out;
+  }
+
+  /** The first `count` elements. */
+  take(count: number): Dataset<T> {
+    checkCount(count, 'take(count)', 0, 'Pass how many elements to keep.');
+    const source = this;
+    return new Dataset(async function* () {
+      if (count === 0) return;
+      let taken = 0;
+      for await (const element of source) {
+        yield element;
+        if (++taken >= count) return;
+      }
+    });
+  }
+
+  /** Every element after the first `count`. */
+  skip(count: number): Dataset<T> {
+    checkCount(count, 'skip(count)', 0, 'Pass how many elements to drop.');
+    const source = this;
+    return new Dataset(async function* () {
+      let seen = 0;
+      for await (const element of source) if (seen++ >= count) yield element;
+    });
+  }
+
+  /** Each element passed through `fn` (which may be async). */
+  map<U>(fn: (element: T) => U | Promise<U>): Dataset<U> {
+    if (typeof fn !== 'function') throw new Error(`map(fn) needs a function. Received: ${typeof fn}. Pass (element) => newElement.`);
+    const source = this;
+    return new Dataset(async function* () {
+      for await (const element of source) yield await fn(element);
+    });
+  }
+
+  /** The data `count` times over (forever when `count` is omitted), restarting the source each time. */
+  repeat(count?: number): Dataset<T> {
+    if (count !== undefined) checkCount(count, 'repeat(count)', 0, 'Pass how many passes to make, or nothing to repeat forever.');
+    const source = this;
+    return new Dataset(async function* () {
+      for (let pass = 0; count === undefined || pass < count; pass++) {
+        let any = false;
+        for await (const element of source) {
+          any = true;
+          yield element;
+        }
+        // An empty source repeated forever would spin without yielding.
+        if (!any) return;
+      }
+    });
+  }
+
+  /**
+   * Groups `size` consecutive elements into one, stacking numbers, arrays and tensors into a
+   * tensor with a leading batch dimension; objects (`{ xs, ys }`) are batched key by key.
+   * The last batch may be smaller unless `smallLastBatch` is false.
+   */
+  batch(size: number, smallLastBatch = true): Dataset<Batched<T>> {
+    checkCount(size, 'batch(size)', 1, 'Pass the number of elements per batch, e.g. batch(32).');
+    const source = this;
+    return new Dataset(async function* () {
+      let group: T[] = [];
+      for await (const element of source) {
+        group.push(element);
+        if (group.length === size) {
+          yield stackBatch(group) as Batched<T>;
+          group = [];
+        }
+      }
+      if (group.length > 0 && smallLastBatch) yield stackBatch(group) as Batched<T>;
+    });
+  }
+
+  /**
+   * Shuffles with a buffer of `bufferSize` elements, as `tf.data` does: each output is drawn at
+   * random from the buffer and replaced by the next input. A buffer at least as large as the
+   * dataset gives a uniform shuffle. The same `seed` gives the same order; by default each new
+   * iteration (each epoch) draws a different order from it.
+   */
+  shuffle(bufferSize: number, seed?: number, reshuffleEachIteration = true): Dataset<T> {
+    checkCount(bufferSize, 'shuffle(bufferSize)', 1, 'Pass how many elements to shuffle among, e.g. the dataset size.');
+    if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`shuffle(bufferSize, seed): seed must be an integer. Received: seed=${seed}.`);
+    const base = seed ?? Math.floor(globalGenerator().next() * 4294967296);
+    const source = this;
+    let iteration = 0;
+    return new Dataset(() => shuffleBuffered(source.iterator(), bufferSize, reshuffleEachIteration ? epochSeed(base, iteration++) : base));
+  }
+
+  /** Reads up to `bufferSize` elements ahead while the consumer works on the current one. */
+  prefetch(bufferSize: number): Dataset<T> {
+    checkCount(bufferSize, 'prefetch(bufferSize)', 1, 'Pass how many elements to read ahead, e.g. prefetch(2).');
+    return new Dataset(() => prefetched(this.iterator(), bufferSize));
+  }
+}
+
+/** What `batch` turns an element type into: leaves become tensors, objects are batched per key. */
+export type Batched<T> = T extends number | ArrayLike<number> | readonly unknown[] | { readonly shape: readonly number[] }
+  ? Tensor
+  : T extends object
+    ? { [K in keyof T]: Batched<T[K]> }
+    : Tensor;

@@ -1,0 +1,7 @@
+/**
+ * `km.data`: datasets that stream, shuffle and batch the way `tf.data` does, for `fit` and
+ * `evaluate` on data that does not fit in memory.
+ */
+export { Dataset, type Batched } from './dataset.js';
+export { array, generator, zip } from './sources.js';
+export { csv, type CsvOptions, type CsvColumnConfig, type CsvElement } from './csv.js';

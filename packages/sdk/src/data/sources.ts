@@ -1,0 +1,77 @@
+import { Dataset } from './dataset.js';
+
+/**
+ * A dataset over the elements of an array (read each time it is iterated).
+ *
+ * @example
+ * ```ts
+ * const ds = km.data.array([{ xs: [0, 1], ys: 1 }, { xs: [1, 0], ys: 0 }]).batch(2);
+ * ```
+ */
+export function array<T>(items: readonly T[]): Dataset<T> {
+  if (!Array.isArray(items)) throw new Error(`km.data.array(items) needs an array. Received: ${items === null ? 'null' : typeof items}. Wrap the elements in [...].`);
+  return new Dataset(async function* () {
+    yield* items;
+  });
+}
+
+type Source<T> = Iterator<T> | AsyncIterator<T> | Iterable<T> | AsyncIterable<T>;
+
+function toIterator<T>(made: Source<T>): Iterator<T> | AsyncIterator<T> {
+  if (made && typeof (made as AsyncIterable<T>)[Symbol.asyncIterator] === 'function') return (made as AsyncIterable<T>)[Symbol.asyncIterator]();
+  if (made && typeof (made as Iterable<T>)[Symbol.iterator] === 'function') return (made as Iterable<T>)[Symbol.iterator]();
+  if (made && typeof (made as Iterator<T>).next === 'function') return made as Iterator<T>;
+  throw new Error(
+    `km.data.generator(fn): fn returned ${made === null ? 'null' : typeof made}; expected an iterator or iterable. ` +
+      'Pass a generator function (function* () { yield ... }) or an async one.',
+  );
+}
+
+/**
+ * A dataset whose elements come from a (sync or async) generator function, called again for
+ * each pass over the data, so the data never has to be in memory at once.
+ *
+ * @example
+ * ```ts
+ * const ds = km.data.generator(function* () {
+ *   for (let i = 0; i < 1000; i++) yield { xs: [i / 1000], ys: [2 * i / 1000] };
+ * }).batch(32);
+ * ```
+ */
+export function generator<T>(fn: () => Source<T>): Dataset<T> {
+  if (typeof fn !== 'function') throw new Error(`km.data.generator(fn) needs a function. Received: ${typeof fn}. Pass a generator function, e.g. function* () { yield { xs, ys }; }.`);
+  return new Dataset(async function* () {
+    const it = toIterator(fn());
+    for (;;) {
+      const next = await it.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  });
+}
+
+/**
+ * Pairs up datasets element by element into objects (`{ xs, ys }`); ends with the shortest.
+ *
+ * @example
+ * ```ts
+ * const ds = km.data.zip({ xs: km.data.array(features), ys: km.data.array(labels) }).batch(32);
+ * ```
+ */
+export function zip<S extends Record<string, Dataset<unknown>>>(datasets: S): Dataset<{ [K in keyof S]: S[K] extends Dataset<infer E> ? E : never }> {
+  if (typeof datasets !== 'object' || datasets === null || Array.isArray(datasets)) {
+    throw new Error(`km.data.zip(datasets) needs an object of datasets, e.g. { xs, ys }. Received: ${Array.isArray(datasets) ? 'an array' : datasets === null ? 'null' : typeof datasets}.`);
+  }
+  const entries = Object.entries(datasets);
+  for (const [key, ds] of entries) {
+    if (!(ds instanceof Dataset)) throw new Error(`km.data.zip: '${key}' is not a km.data dataset (received ${typeof ds}). Make one with km.data.array or km.data.generator.`);
+  }
+  return new Dataset(async function* () {
+    const iterators = entries.map(([, ds]) => ds.iterator());
+    for (;;) {
+      const nexts = await Promise.all(iterators.map((it) => it.next()));
+      if (nexts.some((n) => n.done)) return;
+      yield Object.fromEntries(entries.map(([key], i) => [key, nexts[i].value])) as never;
+    }
+  });
+}

@@ -1,0 +1,170 @@
+import { CallbackList, type CustomCallbackArgs } from '../callbacks/callbacks.js';
+import type { FitParams } from '../callbacks/callback.js';
+import { History } from '../callbacks/history.js';
+import { ProgbarLogger } from '../callbacks/progbar_logger.js';
+import { Dataset } from '../data/dataset.js';
+import type { Shape } from '../layers/layer.js';
+import { Tensor } from '../tensor.js';
+import { Accumulator, evaluateBatch, evaluateData, prepare, trainBatch, type Dataset as HostData, type TrainingTarget } from './training.js';
+
+/** Options of `model.fit(dataset, args)`. */
+export interface ModelFitDatasetArgs {
+  /** Number of epochs (default 1). */
+  epochs?: number;
+  /**
+   * Batches per epoch. Without it every epoch is one full pass over the dataset (restarted each
+   * epoch); with it the dataset is read on across epochs, as in `tf.data`, and training stops
+   * early if it runs out.
+   */
+  batchesPerEpoch?: number;
+  /** 0: silent; 1: a progress bar per epoch (default 1). */
+  verbose?: 0 | 1;
+  /** A dataset of `{ xs, ys }` batches, or `[x, y]` tensors, evaluated after each epoch. */
+  validationData?: Dataset<unknown> | [Tensor, Tensor];
+  /** Epoch to start counting from (for resuming). */
+  initialEpoch?: number;
+  callbacks?: CustomCallbackArgs | CustomCallbackArgs[];
+}
+
+/** Options of `model.evaluate(dataset, args)`. */
+export interface ModelEvaluateDatasetArgs {
+  /** Evaluate only the first `batches` batches. */
+  batches?: number;
+  verbose?: 0 | 1;
+}
+
+/** Gets the compiled model ready for batches whose samples have this shape. */
+export type TargetFor = (sampleShape: Shape) => Promise<TrainingTarget>;
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value instanceof Tensor) return `a tensor of shape [${value.shape.join(', ')}]`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  return typeof value;
+}
+
+/** The `{ xs, ys }` tensors of one batch, with errors that say how to build a dataset fit can read. */
+function batchTensors(element: unknown, index: number, what: string): { xs: Tensor; ys: Tensor } {
+  const fix = 'Build it as km.data.zip({ xs, ys }).batch(batchSize) (or map elements to { xs, ys } before .batch).';
+  if (typeof element !== 'object' || element === null || !('xs' in element) || !('ys' in element)) {
+    const keys = typeof element === 'object' && element !== null ? `an object with keys [${Object.keys(element).join(', ')}]` : describe(element);
+    throw new Error(`${what}: batch ${index} is ${keys}; expected { xs, ys }. ${fix}`);
+  }
+  const { xs, ys } = element as { xs: unknown; ys: unknown };
+  for (const [name, value] of [['xs', xs], ['ys', ys]] as const) {
+    if (!(value instanceof Tensor)) {
+      throw new Error(`${what}: batch ${index} has ${name} = ${describe(value)}, not a batch tensor. Call .batch(batchSize) on the dataset so elements are stacked into tensors.`);
+    }
+  }
+  return { xs: xs as Tensor, ys: ys as Tensor };
+}
+
+function hostBatch(target: TrainingTarget, element: unknown, index: number, what: string): HostData {
+  const { xs, ys } = batchTensors(element, index, what);
+  return prepare(target, xs, ys, `${what} batch ${index} xs`, `${what} batch ${index} ys`);
+}
+
+async function firstBatch(iterator: AsyncIterator<unknown>, what: string): Promise<IteratorResult<unknown>> {
+  const first = await iterator.next();
+  if (first.done) throw new Error(`${what}: the dataset is empty. Check its source, and that take()/skip()/batch(n, false) leave at least one batch.`);
+  return first;
+}
+
+/** Evaluates every batch of a dataset (or the first `batches`) into a fresh accumulator. */
+async function evaluateStream(target: TrainingTarget, iterator: AsyncIterator<unknown>, pending: IteratorResult<unknown> | null, batches: number | undefined, what: string): Promise<Accumulator> {
+  const acc = new Accumulator(target.metrics);
+  for (let index = 0; batches === undefined || index < batches; index++) {
+    const next = pending ?? (await iterator.next());
+    pending = null;
+    if (next.done) break;
+    const data = hostBatch(target, next.value, index, what);
+    await evaluateBatch(target, data, 0, data.order.length, acc);
+  }
+  return acc;
+}
+
+function checkDataset(dataset: unknown, what: string): asserts dataset is Dataset<unknown> {
+  if (!(dataset instanceof Dataset)) throw new Error(`${what} needs a km.data dataset. Received: ${describe(dataset)}. Make one with km.data.array, km.data.generator, km.data.zip or km.data.csv.`);
+}
+
+/** `fit` on a dataset of `{ xs, ys }` batches: streams each batch through the model's batch plans. */
+export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor, args: ModelFitDatasetArgs = {}): Promise<History> {
+  checkDataset(dataset, 'fit(dataset)');
+  const epochs = args.epochs ?? 1;
+  if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`epochs must be a non-negative integer. Received: epochs=${epochs}.`);
+  const perEpoch = args.batchesPerEpoch;
+  if (perEpoch !== undefined && (!Number.isInteger(perEpoch) || perEpoch < 1)) throw new Error(`batchesPerEpoch must be a positive integer. Received: batchesPerEpoch=${perEpoch}. Omit it to use one full pass over the dataset per epoch.`);
+  if (args.validationData !== undefined && !Array.isArray(args.validationData)) checkDataset(args.validationData, 'fit(dataset, { validationData })');
+  const verbose = args.verbose ?? 1;
+
+  let iterator = dataset.iterator();
+  let pending: IteratorResult<unknown> | null = await firstBatch(iterator, 'fit(dataset)');
+  const first = batchTensors(pending.value, 0, 'fit(dataset)');
+  const target = await targetFor(first.xs.shape.slice(1));
+  const batchSize = first.xs.shape[0];
+  // Keras reports unknown steps until the first pass has counted them.
+  const params: FitParams = { epochs, steps: perEpoch ?? 0, samples: 0, batchSize, verbose };
+  const callbacks = new CallbackList(args.callbacks);
+  if (verbose === 1) callbacks.add(new ProgbarLogger(), true);
+  callbacks.configure(target.model, params);
+  const history = new History(params);
+  target.stopTraining = false;
+
+  await callbacks.call('onTrainBegin');
+  for (let epoch = args.initialEpoch ?? 0; epoch < epochs && !target.stopTraining; epoch++) {
+    if (perEpoch === undefined && !pending) iterator = dataset.iterator();
+    await callbacks.call('onEpochBegin', epoch);
+    const acc = new Accumulator(target.metrics);
+    let step = 0;
+    let samples = 0;
+    while ((perEpoch === undefined || step < perEpoch) && !target.stopTraining) {
+      const next = pending ?? (await iterator.next());
+      pending = null;
+      if (next.done) {
+        if (perEpoch !== undefined) {
+          console.warn(`fit(dataset): batchesPerEpoch is ${perEpoch}, but the dataset ran out after ${step} batches of epoch ${epoch + 1}; training stops here. Give the dataset at least batchesPerEpoch × epochs batches (e.g. with .repeat()).`);
+          target.stopTraining = true;
+        }
+        break;
+      }
+      const data = hostBatch(target, next.value, step, 'fit(dataset)');
+      const count = data.order.length;
+      if (callbacks.has('onBatchBegin')) await callbacks.call('onBatchBegin', step, { batch: step, size: count });
+      await trainBatch(target, data, 0, count, acc);
+      if (callbacks.has('onBatchEnd')) await callbacks.call('onBatchEnd', step, { batch: step, size: count, ...acc.logs() });
+      step++;
+      samples += count;
+    }
+    if (step === 0) break;
+    if (params.steps === 0) params.steps = step;
+    if (params.samples === 0) params.samples = samples;
+    const logs = acc.logs();
+    const validation = args.validationData;
+    if (Array.isArray(validation)) {
+      Object.assign(logs, (await evaluateData(target, prepare(target, validation[0], validation[1], 'validationData[0]', 'validationData[1]'), batchSize)).logs('val_'));
+    } else if (validation) {
+      Object.assign(logs, (await evaluateStream(target, validation.iterator(), null, undefined, 'validationData')).logs('val_'));
+    }
+    await callbacks.call('onEpochEnd', epoch, logs);
+    history.record(epoch, logs);
+  }
+  await callbacks.call('onTrainEnd');
+  return history;
+}
+
+/** `evaluate` on a dataset of `{ xs, ys }` batches: `[loss, ...metrics]` over all of them (or the first `batches`). */
+export async function evaluateDataset(dataset: Dataset<unknown>, targetFor: TargetFor, args: ModelEvaluateDatasetArgs = {}): Promise<number[]> {
+  checkDataset(dataset, 'evaluate(dataset)');
+  if (args.batches !== undefined && (!Number.isInteger(args.batches) || args.batches < 1)) throw new Error(`batches must be a positive integer. Received: batches=${args.batches}.`);
+  const iterator = dataset.iterator();
+  const first = await firstBatch(iterator, 'evaluate(dataset)');
+  const target = await targetFor(batchTensors(first.value, 0, 'evaluate(dataset)').xs.shape.slice(1));
+  const start = performance.now();
+  const logs = (await evaluateStream(target, iterator, first, args.batches, 'evaluate(dataset)')).logs();
+  if ((args.verbose ?? 1) === 1) {
+    const text = Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ');
+    console.log(`${((performance.now() - start) / 1000).toFixed(1)}s - ${text}`);
+  }
+  return Object.values(logs);
+}

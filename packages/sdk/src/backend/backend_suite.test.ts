@@ -400,6 +400,17 @@ describe('convolutional and functional models on every backend', () => {
     return km.model({ inputs: x, outputs: km.layers.dense({ units: 3, activation: 'softmax' }).apply(pooled) });
   }
 
+  function spatial(pool: 'max' | 'avg'): km.LayersModel {
+    return km.sequential([
+      km.layers.zeroPadding2d({ padding: [[1, 0], [0, 2]], inputShape: [9, 7, 2] }),
+      km.layers.conv2d({ filters: 3, kernelSize: 3, strides: 2, activation: 'relu' }),
+      km.layers.upSampling2d({ size: [2, 3] }),
+      km.layers.conv2d({ filters: 4, kernelSize: 2, activation: 'tanh' }),
+      pool === 'max' ? km.layers.globalMaxPooling2d() : km.layers.globalAveragePooling2d(),
+      km.layers.dense({ units: 3, activation: 'softmax' }),
+    ]);
+  }
+
   async function losses(name: string, build: () => km.LayersModel): Promise<number[]> {
     await useBackend(name);
     km.utils.setRandomSeed(13);
@@ -451,7 +462,7 @@ describe('convolutional and functional models on every backend', () => {
   }
 
   for (const name of BACKENDS.filter((n) => n !== 'wasm')) {
-    it.each([['cnn', cnn], ['residual', residual]] as const)(`${name}: %s`, async (_label, build) => {
+    it.each([['cnn', cnn], ['residual', residual], ['padding, upsampling, global max', () => spatial('max')], ['padding, upsampling, global average', () => spatial('avg')]] as const)(`${name}: %s`, async (_label, build) => {
       const reference = await losses('wasm', build);
       const ours = await losses(name, build);
       ours.forEach((l, i) => expect(Math.abs(l - reference[i])).toBeLessThan(1e-4));

@@ -3,9 +3,12 @@ import { Conv2D, type Conv2DArgs } from './conv2d.js';
 import { Dense, type DenseArgs } from './dense.js';
 import { Dropout, type DropoutArgs } from './dropout.js';
 import { Flatten, type FlattenArgs } from './flatten.js';
+import { GlobalAveragePooling2D, GlobalMaxPooling2D, type GlobalPooling2DArgs } from './global_pooling2d.js';
 import { Add, Average, Concatenate, Multiply, type MergeArgs } from './merge.js';
 import { AveragePooling2D, MaxPooling2D, type Pooling2DArgs } from './pooling2d.js';
 import { Reshape, type ReshapeArgs } from './reshape.js';
+import { UpSampling2D, type UpSampling2DArgs } from './up_sampling2d.js';
+import { ZeroPadding2D, type ZeroPadding2DArgs } from './zero_padding2d.js';
 
 /** A densely connected layer. @example `km.layers.dense({ units: 64, activation: 'relu' })` */
 export function dense(args: DenseArgs): Dense {
@@ -35,6 +38,26 @@ export function maxPooling2d(args?: Pooling2DArgs): MaxPooling2D {
 /** Mean over 2-D windows. @example `km.layers.averagePooling2d({ poolSize: 2 })` */
 export function averagePooling2d(args?: Pooling2DArgs): AveragePooling2D {
   return new AveragePooling2D(args);
+}
+
+/** Mean of each channel over the image, [h, w, c] to [c]. @example `km.layers.globalAveragePooling2d()` */
+export function globalAveragePooling2d(args?: GlobalPooling2DArgs): GlobalAveragePooling2D {
+  return new GlobalAveragePooling2D(args);
+}
+
+/** Maximum of each channel over the image, [h, w, c] to [c]. @example `km.layers.globalMaxPooling2d()` */
+export function globalMaxPooling2d(args?: GlobalPooling2DArgs): GlobalMaxPooling2D {
+  return new GlobalMaxPooling2D(args);
+}
+
+/** Zeros around each image. @example `km.layers.zeroPadding2d({ padding: [[1, 1], [2, 2]] })` */
+export function zeroPadding2d(args?: ZeroPadding2DArgs): ZeroPadding2D {
+  return new ZeroPadding2D(args);
+}
+
+/** Repeats rows and columns (nearest neighbour). @example `km.layers.upSampling2d({ size: 2 })` */
+export function upSampling2d(args?: UpSampling2DArgs): UpSampling2D {
+  return new UpSampling2D(args);
 }
 
 /** Randomly zeroes a fraction of its inputs while training. @example `km.layers.dropout({ rate: 0.5 })` */
@@ -68,8 +91,10 @@ export function concatenate(args?: MergeArgs & { axis?: number }): Concatenate {
 }
 
 export {
-  Activation, Add, Average, AveragePooling2D, Concatenate, Conv2D, Dense, Dropout, Flatten, MaxPooling2D, Multiply, Reshape,
-  type ActivationArgs, type Conv2DArgs, type DenseArgs, type DropoutArgs, type FlattenArgs, type MergeArgs, type Pooling2DArgs, type ReshapeArgs,
+  Activation, Add, Average, AveragePooling2D, Concatenate, Conv2D, Dense, Dropout, Flatten, GlobalAveragePooling2D, GlobalMaxPooling2D,
+  MaxPooling2D, Multiply, Reshape, UpSampling2D, ZeroPadding2D,
+  type ActivationArgs, type Conv2DArgs, type DenseArgs, type DropoutArgs, type FlattenArgs, type GlobalPooling2DArgs, type MergeArgs,
+  type Pooling2DArgs, type ReshapeArgs, type UpSampling2DArgs, type ZeroPadding2DArgs,
 };
 export { Layer, type LayerArgs, type Shape, type ForwardContext, type BackwardContext } from './layer.js';
 export { registerLayer, layerFromConfig, registeredLayerClasses, type LayerFactory } from './registry.js';

@@ -17,6 +17,11 @@ describe('layer registry', () => {
       km.layers.average(),
       km.layers.multiply(),
       km.layers.concatenate(),
+      km.layers.globalAveragePooling2d(),
+      km.layers.globalMaxPooling2d(),
+      km.layers.zeroPadding2d({ padding: [[1, 2], [0, 3]] }),
+      km.layers.zeroPadding2d({ padding: [2, 1] }),
+      km.layers.upSampling2d({ size: [3, 2] }),
     ];
     for (const layer of layers) {
       const copy = km.layers.layerFromConfig(layer.className, layer.getConfig());
@@ -26,6 +31,6 @@ describe('layer registry', () => {
   });
 
   it('names the known classes for an unknown one', () => {
-    expect(() => km.layers.layerFromConfig('Conv9D', {})).toThrow(/Unknown layer class 'Conv9D'. Known classes: Activation, Add, Average, AveragePooling2D, Concatenate, Conv2D, Dense, Dropout, Flatten, MaxPooling2D, Multiply, Reshape/);
+    expect(() => km.layers.layerFromConfig('Conv9D', {})).toThrow(/Unknown layer class 'Conv9D'. Known classes: Activation, Add, Average, AveragePooling2D, Concatenate, Conv2D, Dense, Dropout, Flatten, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, Multiply, Reshape, UpSampling2D, ZeroPadding2D/);
   });
 });

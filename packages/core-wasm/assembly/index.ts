@@ -17,3 +17,4 @@ export { maxPool, maxPoolGrad, avgPool, avgPoolGrad } from './pool';
 export { dropoutMask } from './dropout';
 export { rowwiseLoss } from './rowwise_losses';
 export { regularize } from './regularizers';
+export { batchNormTrain, batchNormInfer, batchNormGrad } from './batch_norm';

@@ -291,6 +291,25 @@ export class Core {
   dropoutMask(mask: number, n: number, rate: number, seed: number): void {
     this.k.dropoutMask(mask, n, rate, seed >>> 0);
   }
+
+  /**
+   * Batch normalization in training, per column of [rows, cols]: writes y, the batch mean and
+   * 1/√(var + ε) (for batchNormGrad), and moves the moving statistics by `momentum`. gamma and
+   * beta may be 0 (no scale, no offset).
+   */
+  batchNormTrain(x: number, y: number, gamma: number, beta: number, movingMean: number, movingVar: number, mean: number, invStd: number, rows: number, cols: number, epsilon: number, momentum: number): void {
+    this.k.batchNormTrain(x, y, gamma, beta, movingMean, movingVar, mean, invStd, rows, cols, epsilon, momentum);
+  }
+
+  /** Batch normalization with the moving statistics; `invStd` is `cols` floats of scratch. */
+  batchNormInfer(x: number, y: number, gamma: number, beta: number, movingMean: number, movingVar: number, invStd: number, rows: number, cols: number, epsilon: number): void {
+    this.k.batchNormInfer(x, y, gamma, beta, movingMean, movingVar, invStd, rows, cols, epsilon);
+  }
+
+  /** Gradients of batchNormTrain; dx, dGamma and dBeta may be 0 when not wanted. */
+  batchNormGrad(x: number, dy: number, dx: number, gamma: number, mean: number, invStd: number, dGamma: number, dBeta: number, rows: number, cols: number): void {
+    this.k.batchNormGrad(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, rows, cols);
+  }
 }
 
 function convArgs(g: WindowGeometry): number[] {

@@ -1,4 +1,5 @@
 import { Activation, type ActivationArgs } from './activation.js';
+import { BatchNormalization, type BatchNormalizationArgs } from './batch_normalization.js';
 import { Conv2D, type Conv2DArgs } from './conv2d.js';
 import { Dense, type DenseArgs } from './dense.js';
 import { Dropout, type DropoutArgs } from './dropout.js';
@@ -38,6 +39,11 @@ export function maxPooling2d(args?: Pooling2DArgs): MaxPooling2D {
 /** Mean over 2-D windows. @example `km.layers.averagePooling2d({ poolSize: 2 })` */
 export function averagePooling2d(args?: Pooling2DArgs): AveragePooling2D {
   return new AveragePooling2D(args);
+}
+
+/** Normalizes features with batch statistics in training and moving statistics in inference. @example `km.layers.batchNormalization()` */
+export function batchNormalization(args?: BatchNormalizationArgs): BatchNormalization {
+  return new BatchNormalization(args);
 }
 
 /** Mean of each channel over the image, [h, w, c] to [c]. @example `km.layers.globalAveragePooling2d()` */
@@ -91,9 +97,9 @@ export function concatenate(args?: MergeArgs & { axis?: number }): Concatenate {
 }
 
 export {
-  Activation, Add, Average, AveragePooling2D, Concatenate, Conv2D, Dense, Dropout, Flatten, GlobalAveragePooling2D, GlobalMaxPooling2D,
+  Activation, Add, Average, AveragePooling2D, BatchNormalization, Concatenate, Conv2D, Dense, Dropout, Flatten, GlobalAveragePooling2D, GlobalMaxPooling2D,
   MaxPooling2D, Multiply, Reshape, UpSampling2D, ZeroPadding2D,
-  type ActivationArgs, type Conv2DArgs, type DenseArgs, type DropoutArgs, type FlattenArgs, type GlobalPooling2DArgs, type MergeArgs,
+  type ActivationArgs, type BatchNormalizationArgs, type Conv2DArgs, type DenseArgs, type DropoutArgs, type FlattenArgs, type GlobalPooling2DArgs, type MergeArgs,
   type Pooling2DArgs, type ReshapeArgs, type UpSampling2DArgs, type ZeroPadding2DArgs,
 };
 export { Layer, type LayerArgs, type Shape, type ForwardContext, type BackwardContext } from './layer.js';

@@ -18,3 +18,4 @@ export { dropoutMask } from './dropout';
 export { rowwiseLoss } from './rowwise_losses';
 export { regularize } from './regularizers';
 export { batchNormTrain, batchNormInfer, batchNormGrad } from './batch_norm';
+export { depthwiseForward, depthwiseBackward } from './depthwise';

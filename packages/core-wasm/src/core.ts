@@ -292,6 +292,16 @@ export class Core {
     this.k.dropoutMask(mask, n, rate, seed >>> 0);
   }
 
+  /** Depthwise product of im2col columns [rows, taps·channels] with a [taps, channels, multiplier] kernel. */
+  depthwiseForward(cols: number, kernel: number, out: number, rows: number, taps: number, channels: number, multiplier: number): void {
+    this.k.depthwiseForward(cols, kernel, out, rows, taps, channels, multiplier);
+  }
+
+  /** Kernel gradient (overwritten) and, when dCols is not 0, the columns' gradient (may alias cols). */
+  depthwiseBackward(cols: number, kernel: number, dy: number, dCols: number, dKernel: number, rows: number, taps: number, channels: number, multiplier: number): void {
+    this.k.depthwiseBackward(cols, kernel, dy, dCols, dKernel, rows, taps, channels, multiplier);
+  }
+
   /**
    * Batch normalization in training, per column of [rows, cols]: writes y, the batch mean and
    * 1/√(var + ε) (for batchNormGrad), and moves the moving statistics by `momentum`. gamma and

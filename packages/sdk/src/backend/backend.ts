@@ -159,6 +159,13 @@ export interface ConvOps {
   /** Averages each window over the positions inside the input. */
   avgPool(x: BufferId, y: BufferId, g: WindowGeometry): void;
   avgPoolGrad(dy: BufferId, dx: BufferId, g: WindowGeometry): void;
+  /**
+   * Depthwise convolution on im2col columns `[rows, taps·channels]` with a kernel
+   * `[taps, channels, multiplier]`: out[r, c·m + j] = Σ_t cols[r, t·C + c]·kernel[t, c, j].
+   */
+  depthwiseForward(cols: BufferId, kernel: BufferId, out: BufferId, rows: number, taps: number, channels: number, multiplier: number): void;
+  /** Its kernel gradient and, when `dCols` is not 0, the columns' gradient; `dCols` may be `cols` itself. */
+  depthwiseBackward(cols: BufferId, kernel: BufferId, dy: BufferId, dCols: BufferId, dKernel: BufferId, rows: number, taps: number, channels: number, multiplier: number): void;
   /** mask[i] = 0 with probability `rate`, else 1/(1 − rate); the same seed gives the same mask. */
   dropoutMask(mask: BufferId, n: number, rate: number, seed: number): void;
 }

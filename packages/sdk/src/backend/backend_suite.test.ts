@@ -411,6 +411,15 @@ describe('convolutional and functional models on every backend', () => {
     ]);
   }
 
+  function depthwise(): km.LayersModel {
+    return km.sequential([
+      km.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, strides: 2, padding: 'same', activation: 'relu', inputShape: [9, 7, 2] }),
+      km.layers.depthwiseConv2d({ kernelSize: 2, dilationRate: 2, activation: 'tanh' }),
+      km.layers.flatten(),
+      km.layers.dense({ units: 3, activation: 'softmax' }),
+    ]);
+  }
+
   function normalized(): km.LayersModel {
     return km.sequential([
       km.layers.conv2d({ filters: 3, kernelSize: 3, inputShape: [9, 7, 2] }),
@@ -473,6 +482,12 @@ describe('convolutional and functional models on every backend', () => {
       b.batchNormGrad(xs, up(colsIn.slice(0, rowsSize * 3)), outs[0], gamma, mean, invStd, outs[1], outs[2], rowsSize, 3);
       return [outs[k], k === 0 ? rowsSize * 3 : 3];
     }]),
+    ['depthwiseForward', (b, up) => { const out = b.alloc(rowsSize * 6, 'float32'); b.depthwiseForward(up(colsIn), up(dyPool.slice(0, 36)), out, rowsSize, 6, 3, 2); return [out, rowsSize * 6]; }],
+    ...(['dKernel', 'dCols in place'] as const).map((part, k): [string, (b: Backend, up: (v: Float32Array) => number) => [number, number]] => [`depthwiseBackward ${part}`, (b, up) => {
+      const [cols, dKernel] = [up(colsIn), b.alloc(36, 'float32')];
+      b.depthwiseBackward(cols, up(dyPool.slice(0, 36)), up(colsIn.slice(0, rowsSize * 6)), cols, dKernel, rowsSize, 6, 3, 2);
+      return k === 0 ? [dKernel, 36] : [cols, rowsSize * 18];
+    }]),
     ['dropoutMask', (b) => { const out = b.alloc(50, 'float32'); b.dropoutMask(out, 50, 0.3, 12345); return [out, 50]; }],
   ];
 
@@ -489,7 +504,7 @@ describe('convolutional and functional models on every backend', () => {
   }
 
   for (const name of BACKENDS.filter((n) => n !== 'wasm')) {
-    it.each([['cnn', cnn], ['residual', residual], ['padding, upsampling, global max', () => spatial('max')], ['padding, upsampling, global average', () => spatial('avg')], ['batch normalization', normalized]] as const)(`${name}: %s`, async (_label, build) => {
+    it.each([['cnn', cnn], ['residual', residual], ['padding, upsampling, global max', () => spatial('max')], ['padding, upsampling, global average', () => spatial('avg')], ['batch normalization', normalized], ['depthwise convolution', depthwise]] as const)(`${name}: %s`, async (_label, build) => {
       const reference = await losses('wasm', build);
       const ours = await losses(name, build);
       ours.forEach((l, i) => expect(Math.abs(l - reference[i])).toBeLessThan(1e-4));

@@ -2,6 +2,7 @@ import { Activation, type ActivationArgs } from './activation.js';
 import { BatchNormalization, type BatchNormalizationArgs } from './batch_normalization.js';
 import { Conv2D, type Conv2DArgs } from './conv2d.js';
 import { Dense, type DenseArgs } from './dense.js';
+import { DepthwiseConv2D, type DepthwiseConv2DArgs } from './depthwise_conv2d.js';
 import { Dropout, type DropoutArgs } from './dropout.js';
 import { Flatten, type FlattenArgs } from './flatten.js';
 import { GlobalAveragePooling2D, GlobalMaxPooling2D, type GlobalPooling2DArgs } from './global_pooling2d.js';
@@ -29,6 +30,11 @@ export function activation(args: ActivationArgs): Activation {
 /** 2-D convolution over NHWC images. @example `km.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' })` */
 export function conv2d(args: Conv2DArgs): Conv2D {
   return new Conv2D(args);
+}
+
+/** Convolves each channel with its own filters. @example `km.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2 })` */
+export function depthwiseConv2d(args: DepthwiseConv2DArgs): DepthwiseConv2D {
+  return new DepthwiseConv2D(args);
 }
 
 /** Max over 2-D windows. @example `km.layers.maxPooling2d({ poolSize: 2 })` */
@@ -97,9 +103,9 @@ export function concatenate(args?: MergeArgs & { axis?: number }): Concatenate {
 }
 
 export {
-  Activation, Add, Average, AveragePooling2D, BatchNormalization, Concatenate, Conv2D, Dense, Dropout, Flatten, GlobalAveragePooling2D, GlobalMaxPooling2D,
+  Activation, Add, Average, AveragePooling2D, BatchNormalization, Concatenate, Conv2D, Dense, DepthwiseConv2D, Dropout, Flatten, GlobalAveragePooling2D, GlobalMaxPooling2D,
   MaxPooling2D, Multiply, Reshape, UpSampling2D, ZeroPadding2D,
-  type ActivationArgs, type BatchNormalizationArgs, type Conv2DArgs, type DenseArgs, type DropoutArgs, type FlattenArgs, type GlobalPooling2DArgs, type MergeArgs,
+  type ActivationArgs, type BatchNormalizationArgs, type Conv2DArgs, type DenseArgs, type DepthwiseConv2DArgs, type DropoutArgs, type FlattenArgs, type GlobalPooling2DArgs, type MergeArgs,
   type Pooling2DArgs, type ReshapeArgs, type UpSampling2DArgs, type ZeroPadding2DArgs,
 };
 export { Layer, type LayerArgs, type Shape, type ForwardContext, type BackwardContext } from './layer.js';

@@ -123,3 +123,17 @@ export function globalPool(x: Image, kind: 'max' | 'avg'): number[] {
     return kind === 'max' ? Math.max(...v) : v.reduce((a, b) => a + b, 0) / v.length;
   });
 }
+
+/** DepthwiseConv2D with a [kh, kw, inC, multiplier] kernel (flat) and a bias of inC·multiplier. */
+export function depthwiseConv2d(x: Image, kernel: number[], bias: number[], spec: WindowSpec): Image {
+  const m = bias.length / x.c;
+  const out: number[] = [];
+  const [h, w] = windowTaps(x, spec, (_oy, _ox, taps) => {
+    for (let c = 0; c < x.c; c++) for (let j = 0; j < m; j++) {
+      let s = bias[c * m + j];
+      for (const [iy, ix, t] of taps) s += x.data[(iy * x.w + ix) * x.c + c] * kernel[(t * x.c + c) * m + j];
+      out.push(s);
+    }
+  });
+  return { h, w, c: x.c * m, data: out };
+}

@@ -455,6 +455,25 @@ export class TfjsBackend implements Backend {
     this.#store.set(this.#prefix(mask, n), this.#tf.tensor1d(dropoutMaskValues(n, rate, seed)));
   }
 
+  depthwiseForward(cols: BufferId, kernel: BufferId, out: BufferId, rows: number, taps: number, channels: number, multiplier: number): void {
+    const tf = this.#tf;
+    this.#run(() => {
+      const windows = tf.reshape(this.#store.get(cols), [rows, taps, channels, 1]);
+      this.#store.set(out, tf.sum(tf.mul(windows, tf.reshape(this.#store.get(kernel), [taps, channels, multiplier])), 1));
+    });
+  }
+
+  depthwiseBackward(cols: BufferId, kernel: BufferId, dy: BufferId, dCols: BufferId, dKernel: BufferId, rows: number, taps: number, channels: number, multiplier: number): void {
+    const tf = this.#tf;
+    this.#run(() => {
+      const windows = tf.reshape(this.#store.get(cols), [rows, taps, channels, 1]);
+      const grad = tf.reshape(this.#store.get(dy), [rows, 1, channels, multiplier]);
+      const columnGrad = dCols ? tf.sum(tf.mul(grad, tf.reshape(this.#store.get(kernel), [taps, channels, multiplier])), 3) : null;
+      this.#store.set(dKernel, tf.sum(tf.mul(windows, grad), 0));
+      if (columnGrad) this.#store.set(dCols, columnGrad);
+    });
+  }
+
   batchNormTrain(x: BufferId, y: BufferId, gamma: BufferId, beta: BufferId, movingMean: BufferId, movingVar: BufferId, mean: BufferId, invStd: BufferId, rows: number, cols: number, epsilon: number, momentum: number): void {
     this.#run(() => {
       const out = batchNormTrainTensors(this.#tf, this.#matrix(x, rows, cols), this.#optional(gamma), this.#optional(beta), this.#store.get(movingMean), this.#store.get(movingVar), epsilon, momentum);

@@ -241,6 +241,14 @@ export class WasmBackend implements Backend {
     this.#core.dropoutMask(mask, n, rate, seed);
   }
 
+  depthwiseForward(cols: BufferId, kernel: BufferId, out: BufferId, rows: number, taps: number, channels: number, multiplier: number): void {
+    this.#core.depthwiseForward(cols, kernel, out, rows, taps, channels, multiplier);
+  }
+
+  depthwiseBackward(cols: BufferId, kernel: BufferId, dy: BufferId, dCols: BufferId, dKernel: BufferId, rows: number, taps: number, channels: number, multiplier: number): void {
+    this.#core.depthwiseBackward(cols, kernel, dy, dCols, dKernel, rows, taps, channels, multiplier);
+  }
+
   batchNormTrain(x: BufferId, y: BufferId, gamma: BufferId, beta: BufferId, movingMean: BufferId, movingVar: BufferId, mean: BufferId, invStd: BufferId, rows: number, cols: number, epsilon: number, momentum: number): void {
     this.#core.batchNormTrain(x, y, gamma, beta, movingMean, movingVar, mean, invStd, rows, cols, epsilon, momentum);
   }

@@ -17,3 +17,5 @@ export { maxPool, maxPoolGrad, avgPool, avgPoolGrad } from './pool';
 export { dropoutMask } from './dropout';
 export { rowwiseLoss } from './rowwise_losses';
 export { regularize } from './regularizers';
+export { batchNormTrain, batchNormInfer, batchNormGrad } from './batch_norm';
+export { depthwiseForward, depthwiseBackward } from './depthwise';

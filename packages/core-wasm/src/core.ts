@@ -313,6 +313,35 @@ export class Core {
   dropoutMask(mask: number, n: number, rate: number, seed: number): void {
     this.k.dropoutMask(mask, n, rate, seed >>> 0);
   }
+
+  /** Depthwise product of im2col columns [rows, taps·channels] with a [taps, channels, multiplier] kernel. */
+  depthwiseForward(cols: number, kernel: number, out: number, rows: number, taps: number, channels: number, multiplier: number): void {
+    this.k.depthwiseForward(cols, kernel, out, rows, taps, channels, multiplier);
+  }
+
+  /** Kernel gradient (overwritten) and, when dCols is not 0, the columns' gradient (may alias cols). */
+  depthwiseBackward(cols: number, kernel: number, dy: number, dCols: number, dKernel: number, rows: number, taps: number, channels: number, multiplier: number): void {
+    this.k.depthwiseBackward(cols, kernel, dy, dCols, dKernel, rows, taps, channels, multiplier);
+  }
+
+  /**
+   * Batch normalization in training, per column of [rows, cols]: writes y, the batch mean and
+   * 1/√(var + ε) (for batchNormGrad), and moves the moving statistics by `momentum`. gamma and
+   * beta may be 0 (no scale, no offset).
+   */
+  batchNormTrain(x: number, y: number, gamma: number, beta: number, movingMean: number, movingVar: number, mean: number, invStd: number, rows: number, cols: number, epsilon: number, momentum: number): void {
+    this.k.batchNormTrain(x, y, gamma, beta, movingMean, movingVar, mean, invStd, rows, cols, epsilon, momentum);
+  }
+
+  /** Batch normalization with the moving statistics; `invStd` is `cols` floats of scratch. */
+  batchNormInfer(x: number, y: number, gamma: number, beta: number, movingMean: number, movingVar: number, invStd: number, rows: number, cols: number, epsilon: number): void {
+    this.k.batchNormInfer(x, y, gamma, beta, movingMean, movingVar, invStd, rows, cols, epsilon);
+  }
+
+  /** Gradients of batchNormTrain; dx, dGamma and dBeta may be 0 when not wanted. */
+  batchNormGrad(x: number, dy: number, dx: number, gamma: number, mean: number, invStd: number, dGamma: number, dBeta: number, rows: number, cols: number): void {
+    this.k.batchNormGrad(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, rows, cols);
+  }
 }
 
 function convArgs(g: WindowGeometry): number[] {

@@ -49,4 +49,9 @@ export interface KernelExports {
   avgPool(x: number, y: number, ...geometry: number[]): void;
   avgPoolGrad(dy: number, dx: number, ...geometry: number[]): void;
   dropoutMask(mask: number, n: number, rate: number, seed: number): void;
+  depthwiseForward(cols: number, kernel: number, out: number, rows: number, taps: number, channels: number, multiplier: number): void;
+  depthwiseBackward(cols: number, kernel: number, dy: number, dCols: number, dKernel: number, rows: number, taps: number, channels: number, multiplier: number): void;
+  batchNormTrain(x: number, y: number, gamma: number, beta: number, movingMean: number, movingVar: number, mean: number, invStd: number, rows: number, cols: number, epsilon: number, momentum: number): void;
+  batchNormInfer(x: number, y: number, gamma: number, beta: number, movingMean: number, movingVar: number, invStd: number, rows: number, cols: number, epsilon: number): void;
+  batchNormGrad(x: number, dy: number, dx: number, gamma: number, mean: number, invStd: number, dGamma: number, dBeta: number, rows: number, cols: number): void;
 }

@@ -142,12 +142,36 @@ export interface ConvOps {
   /** Averages each window over the positions inside the input. */
   avgPool(x: BufferId, y: BufferId, g: WindowGeometry): void;
   avgPoolGrad(dy: BufferId, dx: BufferId, g: WindowGeometry): void;
+  /**
+   * Depthwise convolution on im2col columns `[rows, taps·channels]` with a kernel
+   * `[taps, channels, multiplier]`: out[r, c·m + j] = Σ_t cols[r, t·C + c]·kernel[t, c, j].
+   */
+  depthwiseForward(cols: BufferId, kernel: BufferId, out: BufferId, rows: number, taps: number, channels: number, multiplier: number): void;
+  /** Its kernel gradient and, when `dCols` is not 0, the columns' gradient; `dCols` may be `cols` itself. */
+  depthwiseBackward(cols: BufferId, kernel: BufferId, dy: BufferId, dCols: BufferId, dKernel: BufferId, rows: number, taps: number, channels: number, multiplier: number): void;
   /** mask[i] = 0 with probability `rate`, else 1/(1 − rate); the same seed gives the same mask. */
   dropoutMask(mask: BufferId, n: number, rate: number, seed: number): void;
 }
 
+/**
+ * Batch normalization per column of a [rows, cols] matrix (rows: every axis but the channels).
+ * `gamma` and `beta` may be 0 (no scale, no offset); so may `dx`, `dGamma` and `dBeta` when unwanted.
+ */
+export interface NormalizationOps {
+  /**
+   * Training: normalizes with the batch mean and biased variance, keeps the mean and
+   * 1/√(var + ε) in `mean` and `invStd` for the backward pass, and updates the moving statistics
+   * in place as moving·momentum + batch·(1 − momentum).
+   */
+  batchNormTrain(x: BufferId, y: BufferId, gamma: BufferId, beta: BufferId, movingMean: BufferId, movingVar: BufferId, mean: BufferId, invStd: BufferId, rows: number, cols: number, epsilon: number, momentum: number): void;
+  /** Inference: normalizes with the moving statistics; `invStd` is `cols` floats of scratch. */
+  batchNormInfer(x: BufferId, y: BufferId, gamma: BufferId, beta: BufferId, movingMean: BufferId, movingVar: BufferId, invStd: BufferId, rows: number, cols: number, epsilon: number): void;
+  /** Gradients of batchNormTrain's output (the batch statistics depend on x); overwrites dx, dGamma, dBeta. */
+  batchNormGrad(x: BufferId, dy: BufferId, dx: BufferId, gamma: BufferId, mean: BufferId, invStd: BufferId, dGamma: BufferId, dBeta: BufferId, rows: number, cols: number): void;
+}
+
 /** A compute backend: storage plus every kernel family. */
-export interface Backend extends StorageOps, LinalgOps, ActivationOps, LossOps, MetricOps, OptimizerOps, ElementwiseOps, ConvOps {
+export interface Backend extends StorageOps, LinalgOps, ActivationOps, LossOps, MetricOps, OptimizerOps, ElementwiseOps, ConvOps, NormalizationOps {
   /** The backend's name as `km.getBackend()` reports it, e.g. `'wasm'`. */
   readonly name: string;
   /** Which kernels run, e.g. `'wasm-simd'` or `'wasm-relaxed-simd'`. */

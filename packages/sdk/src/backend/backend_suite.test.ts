@@ -400,6 +400,36 @@ describe('convolutional and functional models on every backend', () => {
     return km.model({ inputs: x, outputs: km.layers.dense({ units: 3, activation: 'softmax' }).apply(pooled) });
   }
 
+  function spatial(pool: 'max' | 'avg'): km.LayersModel {
+    return km.sequential([
+      km.layers.zeroPadding2d({ padding: [[1, 0], [0, 2]], inputShape: [9, 7, 2] }),
+      km.layers.conv2d({ filters: 3, kernelSize: 3, strides: 2, activation: 'relu' }),
+      km.layers.upSampling2d({ size: [2, 3] }),
+      km.layers.conv2d({ filters: 4, kernelSize: 2, activation: 'tanh' }),
+      pool === 'max' ? km.layers.globalMaxPooling2d() : km.layers.globalAveragePooling2d(),
+      km.layers.dense({ units: 3, activation: 'softmax' }),
+    ]);
+  }
+
+  function depthwise(): km.LayersModel {
+    return km.sequential([
+      km.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, strides: 2, padding: 'same', activation: 'relu', inputShape: [9, 7, 2] }),
+      km.layers.depthwiseConv2d({ kernelSize: 2, dilationRate: 2, activation: 'tanh' }),
+      km.layers.flatten(),
+      km.layers.dense({ units: 3, activation: 'softmax' }),
+    ]);
+  }
+
+  function normalized(): km.LayersModel {
+    return km.sequential([
+      km.layers.conv2d({ filters: 3, kernelSize: 3, inputShape: [9, 7, 2] }),
+      km.layers.batchNormalization({ momentum: 0.5 }),
+      km.layers.activation({ activation: 'relu' }),
+      km.layers.flatten(),
+      km.layers.dense({ units: 3, activation: 'softmax' }),
+    ]);
+  }
+
   async function losses(name: string, build: () => km.LayersModel): Promise<number[]> {
     await useBackend(name);
     km.utils.setRandomSeed(13);
@@ -435,6 +465,29 @@ describe('convolutional and functional models on every backend', () => {
       b.copyRows(b.view(up(x), 2, 0), 5, b.view(out, 3, 0), 7, 4, 3);
       return [out, 28];
     }],
+    ...(['y', 'mean', 'invStd', 'movingMean', 'movingVar'] as const).map((part, k): [string, (b: Backend, up: (v: Float32Array) => number) => [number, number]] => [`batchNormTrain ${part}`, (b, up) => {
+      const outs = [b.alloc(rowsSize * 3, 'float32'), b.alloc(3, 'float32'), b.alloc(3, 'float32'), up(dyPool.slice(0, 3)), up(Float32Array.of(0.5, 1, 2))];
+      b.batchNormTrain(up(dyPool), outs[0], up(colsIn.slice(0, 3)), up(colsIn.slice(3, 6)), outs[3], outs[4], outs[1], outs[2], rowsSize, 3, 1e-3, 0.9);
+      return [outs[k], k === 0 ? rowsSize * 3 : 3];
+    }]),
+    ['batchNormInfer (no beta)', (b, up) => {
+      const out = b.alloc(rowsSize * 3, 'float32');
+      b.batchNormInfer(up(dyPool), out, up(colsIn.slice(0, 3)), 0, up(colsIn.slice(3, 6)), up(Float32Array.of(0.5, 1, 2)), b.alloc(3, 'float32'), rowsSize, 3, 1e-3);
+      return [out, rowsSize * 3];
+    }],
+    ...(['dx', 'dGamma', 'dBeta'] as const).map((part, k): [string, (b: Backend, up: (v: Float32Array) => number) => [number, number]] => [`batchNormGrad ${part}`, (b, up) => {
+      const [xs, gamma, mean, invStd] = [up(dyPool), up(colsIn.slice(0, 3)), b.alloc(3, 'float32'), b.alloc(3, 'float32')];
+      b.batchNormTrain(xs, b.alloc(rowsSize * 3, 'float32'), gamma, 0, b.alloc(3, 'float32'), b.alloc(3, 'float32'), mean, invStd, rowsSize, 3, 1e-3, 0.9);
+      const outs = [b.alloc(rowsSize * 3, 'float32'), b.alloc(3, 'float32'), b.alloc(3, 'float32')];
+      b.batchNormGrad(xs, up(colsIn.slice(0, rowsSize * 3)), outs[0], gamma, mean, invStd, outs[1], outs[2], rowsSize, 3);
+      return [outs[k], k === 0 ? rowsSize * 3 : 3];
+    }]),
+    ['depthwiseForward', (b, up) => { const out = b.alloc(rowsSize * 6, 'float32'); b.depthwiseForward(up(colsIn), up(dyPool.slice(0, 36)), out, rowsSize, 6, 3, 2); return [out, rowsSize * 6]; }],
+    ...(['dKernel', 'dCols in place'] as const).map((part, k): [string, (b: Backend, up: (v: Float32Array) => number) => [number, number]] => [`depthwiseBackward ${part}`, (b, up) => {
+      const [cols, dKernel] = [up(colsIn), b.alloc(36, 'float32')];
+      b.depthwiseBackward(cols, up(dyPool.slice(0, 36)), up(colsIn.slice(0, rowsSize * 6)), cols, dKernel, rowsSize, 6, 3, 2);
+      return k === 0 ? [dKernel, 36] : [cols, rowsSize * 18];
+    }]),
     ['dropoutMask', (b) => { const out = b.alloc(50, 'float32'); b.dropoutMask(out, 50, 0.3, 12345); return [out, 50]; }],
   ];
 
@@ -451,7 +504,7 @@ describe('convolutional and functional models on every backend', () => {
   }
 
   for (const name of BACKENDS.filter((n) => n !== 'wasm')) {
-    it.each([['cnn', cnn], ['residual', residual]] as const)(`${name}: %s`, async (_label, build) => {
+    it.each([['cnn', cnn], ['residual', residual], ['padding, upsampling, global max', () => spatial('max')], ['padding, upsampling, global average', () => spatial('avg')], ['batch normalization', normalized], ['depthwise convolution', depthwise]] as const)(`${name}: %s`, async (_label, build) => {
       const reference = await losses('wasm', build);
       const ours = await losses(name, build);
       ours.forEach((l, i) => expect(Math.abs(l - reference[i])).toBeLessThan(1e-4));

@@ -11,6 +11,16 @@ interface Slot {
 }
 
 /**
+ * The order of `model.getWeights()` and `setWeights`, as in TensorFlow.js and Keras: trainable
+ * weights, then non-trainable ones (BatchNormalization's moving statistics), each in layer and
+ * `build` order.
+ */
+export function weightOrder(layers: readonly Layer[]): { layer: Layer; spec: WeightSpec }[] {
+  const entries = layers.flatMap((layer) => layer.weightSpecs.map((spec) => ({ layer, spec })));
+  return [...entries.filter((e) => e.spec.trainable), ...entries.filter((e) => !e.spec.trainable)];
+}
+
+/**
  * Every weight of a model in one flat backend buffer (trainable weights first), with a gradient
  * buffer of the same layout, so an optimizer updates all of them in one sweep.
  */
@@ -27,9 +37,8 @@ export class ParamStore {
   constructor(backend: Backend, layers: readonly Layer[], random: Random) {
     this.backend = backend;
     const entries = layers.flatMap((layer) => layer.weightSpecs.map((spec) => ({ layer, spec })));
-    const ordered = [...entries.filter((e) => e.spec.trainable), ...entries.filter((e) => !e.spec.trainable)];
     let offset = 0;
-    this.#slots = ordered.map(({ layer, spec }) => {
+    this.#slots = weightOrder(layers).map(({ layer, spec }) => {
       const size = spec.shape.reduce((a, b) => a * b, 1);
       const slot = { layer, spec, offset, size };
       offset += size;
@@ -69,16 +78,16 @@ export class ParamStore {
     return this.#weightGrads.get(layer) ?? [];
   }
 
-  /** Copies of all weights, in layer and `build` order (as `model.getWeights()` returns them). */
+  /** Copies of all weights, in {@link weightOrder} (as `model.getWeights()` returns them). */
   getWeights(): Tensor<'float32'>[] {
-    return this.#declarationOrder().map(
+    return this.#slots.map(
       (s) => new Tensor(this.backend.read(this.backend.view(this.params, s.offset, s.size), s.size, 'float32') as Float32Array, s.spec.shape, 'float32'),
     );
   }
 
   /** Replaces all weights; shapes must match `getWeights()`. */
   setWeights(weights: readonly Tensor[]): void {
-    const slots = this.#declarationOrder();
+    const slots = this.#slots;
     if (weights.length !== slots.length) {
       throw new Error(`setWeights expects ${slots.length} tensors (one per weight), but received ${weights.length}.`);
     }
@@ -99,10 +108,6 @@ export class ParamStore {
 
   /** Weight names in `getWeights()` order. */
   weightNames(): string[] {
-    return this.#declarationOrder().map((s) => s.spec.name);
-  }
-
-  #declarationOrder(): Slot[] {
-    return [...this.#weights.keys()].flatMap((layer) => this.#slots.filter((s) => s.layer === layer).sort((a, b) => layer.weightSpecs.indexOf(a.spec) - layer.weightSpecs.indexOf(b.spec)));
+    return this.#slots.map((s) => s.spec.name);
   }
 }

@@ -1,5 +1,6 @@
 import { backend, ready } from '../backend/registry.js';
 import { Sequential } from '../engine/sequential.js';
+import { weightOrder } from '../engine/params.js';
 import type { Layer } from '../layers/layer.js';
 import { Tensor } from '../tensor.js';
 import { layersFromTopology } from './layers_model_format.js';
@@ -56,8 +57,7 @@ export async function modelFromArtifacts(artifacts: ModelArtifacts, where: strin
 /** Pairs each layer weight with its saved tensor by name, checking shapes; every saved weight must be used. */
 function matchWeights(layers: readonly Layer[], saved: readonly NamedWeight[], where: string): Tensor[] {
   const unused = new Set(saved.map((w) => w.name));
-  const tensors = layers.flatMap((layer) =>
-    layer.weightSpecs.map((spec) => {
+  const tensors = weightOrder(layers).map(({ layer, spec }) => {
       // Keras' converter may prefix names with the model's (`sequential/dense/kernel`).
       const found = saved.find((w) => w.name === spec.name) ?? onlyOne(saved.filter((w) => w.name.endsWith(`/${spec.name}`)));
       if (!found) {
@@ -72,8 +72,7 @@ function matchWeights(layers: readonly Layer[], saved: readonly NamedWeight[], w
       }
       unused.delete(found.name);
       return new Tensor(found.values, spec.shape, 'float32');
-    }),
-  );
+  });
   if (unused.size > 0) {
     throw new Error(`${where}: the weights manifest has weights no layer uses: ${[...unused].join(', ')}. The weights do not belong to this topology.`);
   }

@@ -1,5 +1,6 @@
 import { backend, ready } from '../backend/registry.js';
 import type { LayersModel } from '../engine/model.js';
+import { weightOrder } from '../engine/params.js';
 import { renameKeys, toSnakeCase } from './keras_names.js';
 import { sequentialTopology } from './layers_model_format.js';
 import { optimizerWeights } from './optimizer_weights.js';
@@ -24,7 +25,7 @@ export interface SaveConfig {
 export async function modelArtifacts(model: LayersModel, config: SaveConfig = {}): Promise<ModelArtifacts> {
   await ready();
   const values = model.getWeights();
-  const names = model.layers.flatMap((l) => l.weightSpecs.map((w) => w.name));
+  const names = weightOrder(model.layers).map(({ spec }) => spec.name);
   const weights: NamedWeight[] = values.map((t, i) => ({ name: names[i], shape: [...t.shape], values: t.dataSync() }));
   if (config.includeOptimizer) {
     if (!model.optimizer) {

@@ -1,11 +1,16 @@
 import { Activation, type ActivationArgs } from './activation.js';
+import { BatchNormalization, type BatchNormalizationArgs } from './batch_normalization.js';
 import { Conv2D, type Conv2DArgs } from './conv2d.js';
 import { Dense, type DenseArgs } from './dense.js';
+import { DepthwiseConv2D, type DepthwiseConv2DArgs } from './depthwise_conv2d.js';
 import { Dropout, type DropoutArgs } from './dropout.js';
 import { Flatten, type FlattenArgs } from './flatten.js';
+import { GlobalAveragePooling2D, GlobalMaxPooling2D, type GlobalPooling2DArgs } from './global_pooling2d.js';
 import { Add, Average, Concatenate, Multiply, type MergeArgs } from './merge.js';
 import { AveragePooling2D, MaxPooling2D, type Pooling2DArgs } from './pooling2d.js';
 import { Reshape, type ReshapeArgs } from './reshape.js';
+import { UpSampling2D, type UpSampling2DArgs } from './up_sampling2d.js';
+import { ZeroPadding2D, type ZeroPadding2DArgs } from './zero_padding2d.js';
 
 /** A densely connected layer. @example `km.layers.dense({ units: 64, activation: 'relu' })` */
 export function dense(args: DenseArgs): Dense {
@@ -27,6 +32,11 @@ export function conv2d(args: Conv2DArgs): Conv2D {
   return new Conv2D(args);
 }
 
+/** Convolves each channel with its own filters. @example `km.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2 })` */
+export function depthwiseConv2d(args: DepthwiseConv2DArgs): DepthwiseConv2D {
+  return new DepthwiseConv2D(args);
+}
+
 /** Max over 2-D windows. @example `km.layers.maxPooling2d({ poolSize: 2 })` */
 export function maxPooling2d(args?: Pooling2DArgs): MaxPooling2D {
   return new MaxPooling2D(args);
@@ -35,6 +45,31 @@ export function maxPooling2d(args?: Pooling2DArgs): MaxPooling2D {
 /** Mean over 2-D windows. @example `km.layers.averagePooling2d({ poolSize: 2 })` */
 export function averagePooling2d(args?: Pooling2DArgs): AveragePooling2D {
   return new AveragePooling2D(args);
+}
+
+/** Normalizes features with batch statistics in training and moving statistics in inference. @example `km.layers.batchNormalization()` */
+export function batchNormalization(args?: BatchNormalizationArgs): BatchNormalization {
+  return new BatchNormalization(args);
+}
+
+/** Mean of each channel over the image, [h, w, c] to [c]. @example `km.layers.globalAveragePooling2d()` */
+export function globalAveragePooling2d(args?: GlobalPooling2DArgs): GlobalAveragePooling2D {
+  return new GlobalAveragePooling2D(args);
+}
+
+/** Maximum of each channel over the image, [h, w, c] to [c]. @example `km.layers.globalMaxPooling2d()` */
+export function globalMaxPooling2d(args?: GlobalPooling2DArgs): GlobalMaxPooling2D {
+  return new GlobalMaxPooling2D(args);
+}
+
+/** Zeros around each image. @example `km.layers.zeroPadding2d({ padding: [[1, 1], [2, 2]] })` */
+export function zeroPadding2d(args?: ZeroPadding2DArgs): ZeroPadding2D {
+  return new ZeroPadding2D(args);
+}
+
+/** Repeats rows and columns (nearest neighbour). @example `km.layers.upSampling2d({ size: 2 })` */
+export function upSampling2d(args?: UpSampling2DArgs): UpSampling2D {
+  return new UpSampling2D(args);
 }
 
 /** Randomly zeroes a fraction of its inputs while training. @example `km.layers.dropout({ rate: 0.5 })` */
@@ -68,8 +103,10 @@ export function concatenate(args?: MergeArgs & { axis?: number }): Concatenate {
 }
 
 export {
-  Activation, Add, Average, AveragePooling2D, Concatenate, Conv2D, Dense, Dropout, Flatten, MaxPooling2D, Multiply, Reshape,
-  type ActivationArgs, type Conv2DArgs, type DenseArgs, type DropoutArgs, type FlattenArgs, type MergeArgs, type Pooling2DArgs, type ReshapeArgs,
+  Activation, Add, Average, AveragePooling2D, BatchNormalization, Concatenate, Conv2D, Dense, DepthwiseConv2D, Dropout, Flatten, GlobalAveragePooling2D, GlobalMaxPooling2D,
+  MaxPooling2D, Multiply, Reshape, UpSampling2D, ZeroPadding2D,
+  type ActivationArgs, type BatchNormalizationArgs, type Conv2DArgs, type DenseArgs, type DepthwiseConv2DArgs, type DropoutArgs, type FlattenArgs, type GlobalPooling2DArgs, type MergeArgs,
+  type Pooling2DArgs, type ReshapeArgs, type UpSampling2DArgs, type ZeroPadding2DArgs,
 };
 export { Layer, type LayerArgs, type Shape, type ForwardContext, type BackwardContext } from './layer.js';
 export { registerLayer, layerFromConfig, registeredLayerClasses, type LayerFactory } from './registry.js';

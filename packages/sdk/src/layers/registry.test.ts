@@ -17,6 +17,13 @@ describe('layer registry', () => {
       km.layers.average(),
       km.layers.multiply(),
       km.layers.concatenate(),
+      km.layers.globalAveragePooling2d(),
+      km.layers.globalMaxPooling2d(),
+      km.layers.zeroPadding2d({ padding: [[1, 2], [0, 3]] }),
+      km.layers.zeroPadding2d({ padding: [2, 1] }),
+      km.layers.upSampling2d({ size: [3, 2] }),
+      km.layers.depthwiseConv2d({ kernelSize: [3, 1], depthMultiplier: 2, padding: 'same', dilationRate: 2, useBias: false }),
+      km.layers.batchNormalization({ momentum: 0.9, epsilon: 0.01, center: false, gammaInitializer: 'heUniform' }),
     ];
     for (const layer of layers) {
       const copy = km.layers.layerFromConfig(layer.className, layer.getConfig());
@@ -26,6 +33,6 @@ describe('layer registry', () => {
   });
 
   it('names the known classes for an unknown one', () => {
-    expect(() => km.layers.layerFromConfig('Conv9D', {})).toThrow(/Unknown layer class 'Conv9D'. Known classes: Activation, Add, Average, AveragePooling2D, Concatenate, Conv2D, Dense, Dropout, Flatten, MaxPooling2D, Multiply, Reshape/);
+    expect(() => km.layers.layerFromConfig('Conv9D', {})).toThrow(/Unknown layer class 'Conv9D'. Known classes: Activation, Add, Average, AveragePooling2D, BatchNormalization, Concatenate, Conv2D, Dense, DepthwiseConv2D, Dropout, Flatten, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, Multiply, Reshape, UpSampling2D, ZeroPadding2D/);
   });
 });

@@ -97,3 +97,43 @@ export function finiteDifferences(weights: number[][], loss: () => number, step 
     }),
   );
 }
+
+/** Zeros around the image: [[top, bottom], [left, right]]. */
+export function zeroPad(x: Image, [[top, bottom], [left, right]]: [[number, number], [number, number]]): Image {
+  const h = x.h + top + bottom;
+  const w = x.w + left + right;
+  const data = new Array<number>(h * w * x.c).fill(0);
+  for (let y = 0; y < x.h; y++) for (let z = 0; z < x.w; z++) for (let c = 0; c < x.c; c++) data[((y + top) * w + z + left) * x.c + c] = x.data[(y * x.w + z) * x.c + c];
+  return { h, w, c: x.c, data };
+}
+
+/** Nearest-neighbour upsampling: output pixel (y, z) is input pixel (⌊y/sh⌋, ⌊z/sw⌋). */
+export function upSample(x: Image, [sh, sw]: [number, number]): Image {
+  const h = x.h * sh;
+  const w = x.w * sw;
+  const data: number[] = [];
+  for (let y = 0; y < h; y++) for (let z = 0; z < w; z++) for (let c = 0; c < x.c; c++) data.push(x.data[(Math.floor(y / sh) * x.w + Math.floor(z / sw)) * x.c + c]);
+  return { h, w, c: x.c, data };
+}
+
+/** Mean or max of each channel over the whole image. */
+export function globalPool(x: Image, kind: 'max' | 'avg'): number[] {
+  return Array.from({ length: x.c }, (_, c) => {
+    const v = Array.from({ length: x.h * x.w }, (_, p) => x.data[p * x.c + c]);
+    return kind === 'max' ? Math.max(...v) : v.reduce((a, b) => a + b, 0) / v.length;
+  });
+}
+
+/** DepthwiseConv2D with a [kh, kw, inC, multiplier] kernel (flat) and a bias of inC·multiplier. */
+export function depthwiseConv2d(x: Image, kernel: number[], bias: number[], spec: WindowSpec): Image {
+  const m = bias.length / x.c;
+  const out: number[] = [];
+  const [h, w] = windowTaps(x, spec, (_oy, _ox, taps) => {
+    for (let c = 0; c < x.c; c++) for (let j = 0; j < m; j++) {
+      let s = bias[c * m + j];
+      for (const [iy, ix, t] of taps) s += x.data[(iy * x.w + ix) * x.c + c] * kernel[(t * x.c + c) * m + j];
+      out.push(s);
+    }
+  });
+  return { h, w, c: x.c * m, data: out };
+}

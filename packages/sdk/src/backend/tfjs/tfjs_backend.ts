@@ -2,6 +2,7 @@ import type * as tfc from '@tensorflow/tfjs-core';
 import type { ActivationKind, Backend, BufferDType, BufferId, ElementwiseLossKind, RowwiseLossKind, WindowGeometry } from '../backend.js';
 import { BufferStore } from './buffer_store.js';
 import { elementwiseLossTerms } from './elementwise_losses.js';
+import { batchNormGradTensors, batchNormInferTensor, batchNormTrainTensors } from './batch_norm_ops.js';
 import { dropoutMaskValues, WindowIndex } from './window_ops.js';
 import { rowwiseLossTerms } from './rowwise_losses.js';
 
@@ -452,5 +453,53 @@ export class TfjsBackend implements Backend {
 
   dropoutMask(mask: BufferId, n: number, rate: number, seed: number): void {
     this.#store.set(this.#prefix(mask, n), this.#tf.tensor1d(dropoutMaskValues(n, rate, seed)));
+  }
+
+  depthwiseForward(cols: BufferId, kernel: BufferId, out: BufferId, rows: number, taps: number, channels: number, multiplier: number): void {
+    const tf = this.#tf;
+    this.#run(() => {
+      const windows = tf.reshape(this.#store.get(cols), [rows, taps, channels, 1]);
+      this.#store.set(out, tf.sum(tf.mul(windows, tf.reshape(this.#store.get(kernel), [taps, channels, multiplier])), 1));
+    });
+  }
+
+  depthwiseBackward(cols: BufferId, kernel: BufferId, dy: BufferId, dCols: BufferId, dKernel: BufferId, rows: number, taps: number, channels: number, multiplier: number): void {
+    const tf = this.#tf;
+    this.#run(() => {
+      const windows = tf.reshape(this.#store.get(cols), [rows, taps, channels, 1]);
+      const grad = tf.reshape(this.#store.get(dy), [rows, 1, channels, multiplier]);
+      const columnGrad = dCols ? tf.sum(tf.mul(grad, tf.reshape(this.#store.get(kernel), [taps, channels, multiplier])), 3) : null;
+      this.#store.set(dKernel, tf.sum(tf.mul(windows, grad), 0));
+      if (columnGrad) this.#store.set(dCols, columnGrad);
+    });
+  }
+
+  batchNormTrain(x: BufferId, y: BufferId, gamma: BufferId, beta: BufferId, movingMean: BufferId, movingVar: BufferId, mean: BufferId, invStd: BufferId, rows: number, cols: number, epsilon: number, momentum: number): void {
+    this.#run(() => {
+      const out = batchNormTrainTensors(this.#tf, this.#matrix(x, rows, cols), this.#optional(gamma), this.#optional(beta), this.#store.get(movingMean), this.#store.get(movingVar), epsilon, momentum);
+      this.#store.set(y, out.y);
+      this.#store.set(mean, out.mean);
+      this.#store.set(invStd, out.invStd);
+      this.#store.set(movingMean, out.movingMean);
+      this.#store.set(movingVar, out.movingVar);
+    });
+  }
+
+  batchNormInfer(x: BufferId, y: BufferId, gamma: BufferId, beta: BufferId, movingMean: BufferId, movingVar: BufferId, _invStd: BufferId, rows: number, cols: number, epsilon: number): void {
+    this.#run(() => this.#store.set(y, batchNormInferTensor(this.#tf, this.#matrix(x, rows, cols), this.#optional(gamma), this.#optional(beta), this.#store.get(movingMean), this.#store.get(movingVar), epsilon)));
+  }
+
+  batchNormGrad(x: BufferId, dy: BufferId, dx: BufferId, gamma: BufferId, mean: BufferId, invStd: BufferId, dGamma: BufferId, dBeta: BufferId, rows: number, cols: number): void {
+    this.#run(() => {
+      const grads = batchNormGradTensors(this.#tf, this.#matrix(x, rows, cols), this.#matrix(dy, rows, cols), this.#optional(gamma), this.#store.get(mean), this.#store.get(invStd));
+      if (dx) this.#store.set(dx, grads.dx);
+      if (dGamma) this.#store.set(dGamma, grads.dGamma);
+      if (dBeta) this.#store.set(dBeta, grads.dBeta);
+    });
+  }
+
+  /** The buffer's tensor, or null for the id 0 ("absent"). */
+  #optional(id: BufferId): tfc.Tensor | null {
+    return id ? this.#store.get(id) : null;
   }
 }

@@ -248,4 +248,24 @@ export class WasmBackend implements Backend {
   dropoutMask(mask: BufferId, n: number, rate: number, seed: number): void {
     this.#core.dropoutMask(mask, n, rate, seed);
   }
+
+  depthwiseForward(cols: BufferId, kernel: BufferId, out: BufferId, rows: number, taps: number, channels: number, multiplier: number): void {
+    this.#core.depthwiseForward(cols, kernel, out, rows, taps, channels, multiplier);
+  }
+
+  depthwiseBackward(cols: BufferId, kernel: BufferId, dy: BufferId, dCols: BufferId, dKernel: BufferId, rows: number, taps: number, channels: number, multiplier: number): void {
+    this.#core.depthwiseBackward(cols, kernel, dy, dCols, dKernel, rows, taps, channels, multiplier);
+  }
+
+  batchNormTrain(x: BufferId, y: BufferId, gamma: BufferId, beta: BufferId, movingMean: BufferId, movingVar: BufferId, mean: BufferId, invStd: BufferId, rows: number, cols: number, epsilon: number, momentum: number): void {
+    this.#core.batchNormTrain(x, y, gamma, beta, movingMean, movingVar, mean, invStd, rows, cols, epsilon, momentum);
+  }
+
+  batchNormInfer(x: BufferId, y: BufferId, gamma: BufferId, beta: BufferId, movingMean: BufferId, movingVar: BufferId, invStd: BufferId, rows: number, cols: number, epsilon: number): void {
+    this.#core.batchNormInfer(x, y, gamma, beta, movingMean, movingVar, invStd, rows, cols, epsilon);
+  }
+
+  batchNormGrad(x: BufferId, dy: BufferId, dx: BufferId, gamma: BufferId, mean: BufferId, invStd: BufferId, dGamma: BufferId, dBeta: BufferId, rows: number, cols: number): void {
+    this.#core.batchNormGrad(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, rows, cols);
+  }
 }

@@ -1,0 +1,52 @@
+// Depthwise convolution on im2col columns: each input channel has its own taps, so the product is
+// per channel rather than a GEMM. cols is [rows, taps·channels] (tap-major, as im2col lays it
+// out) and the kernel [taps, channels, multiplier] (Keras' [kh, kw, inC, depthMultiplier]).
+
+/** out[r, c·m + j] = Σ_t cols[r, t·C + c] · kernel[t, c, j]. */
+export function depthwiseForward(cols: usize, kernel: usize, out: usize, rows: i32, taps: i32, channels: i32, multiplier: i32): void {
+  const outCols = channels * multiplier;
+  for (let r = 0; r < rows; r++) {
+    const row = cols + (<usize>(r * taps * channels) << 2);
+    const dst = out + (<usize>(r * outCols) << 2);
+    for (let o = 0; o < outCols; o++) store<f32>(dst + (<usize>o << 2), 0);
+    for (let t = 0; t < taps; t++) {
+      for (let c = 0; c < channels; c++) {
+        const v = load<f32>(row + (<usize>(t * channels + c) << 2));
+        const k = kernel + (<usize>((t * channels + c) * multiplier) << 2);
+        const d = dst + (<usize>(c * multiplier) << 2);
+        for (let j = 0; j < multiplier; j++) store<f32>(d + (<usize>j << 2), load<f32>(d + (<usize>j << 2)) + v * load<f32>(k + (<usize>j << 2)));
+      }
+    }
+  }
+}
+
+/**
+ * dKernel[t, c, j] = Σ_r cols[r, t·C + c] · dy[r, c·m + j] (overwritten), then, when dCols is not 0,
+ * dCols[r, t·C + c] = Σ_j dy[r, c·m + j] · kernel[t, c, j]. Row by row, each row's columns are read
+ * before its gradient is written, so dCols may be the cols buffer itself.
+ */
+export function depthwiseBackward(cols: usize, kernel: usize, dy: usize, dCols: usize, dKernel: usize, rows: i32, taps: i32, channels: i32, multiplier: i32): void {
+  const outCols = channels * multiplier;
+  const kernelSize = taps * channels * multiplier;
+  for (let i = 0; i < kernelSize; i++) store<f32>(dKernel + (<usize>i << 2), 0);
+  for (let r = 0; r < rows; r++) {
+    const row = cols + (<usize>(r * taps * channels) << 2);
+    const g = dy + (<usize>(r * outCols) << 2);
+    for (let t = 0; t < taps; t++) {
+      for (let c = 0; c < channels; c++) {
+        const at = <usize>(t * channels + c);
+        const v = load<f32>(row + (at << 2));
+        const dk = dKernel + (<usize>((t * channels + c) * multiplier) << 2);
+        const k = kernel + (<usize>((t * channels + c) * multiplier) << 2);
+        const gc = g + (<usize>(c * multiplier) << 2);
+        let back: f32 = 0;
+        for (let j = 0; j < multiplier; j++) {
+          const gj = load<f32>(gc + (<usize>j << 2));
+          store<f32>(dk + (<usize>j << 2), load<f32>(dk + (<usize>j << 2)) + v * gj);
+          back += gj * load<f32>(k + (<usize>j << 2));
+        }
+        if (dCols) store<f32>(dCols + (<usize>(r * taps * channels) << 2) + (at << 2), back);
+      }
+    }
+  }
+}

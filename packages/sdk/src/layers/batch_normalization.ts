@@ -1,0 +1,131 @@
+import { getInitializer, initializerConfig, type InitializerSpec } from '../initializers/initializers.js';
+import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { registerLayer } from './registry.js';
+
+/** Options of {@link BatchNormalization}, with Keras' defaults. */
+export interface BatchNormalizationArgs extends LayerArgs {
+  /** The features axis; only the last (-1, the default) is supported. */
+  axis?: number;
+  /** Weight of the old value in the moving statistics' update (default 0.99). */
+  momentum?: number;
+  /** Added to the variance before the square root (default 1e-3). */
+  epsilon?: number;
+  /** Learn an offset `beta` (default true). */
+  center?: boolean;
+  /** Learn a scale `gamma` (default true). */
+  scale?: boolean;
+  betaInitializer?: InitializerSpec;
+  gammaInitializer?: InitializerSpec;
+  movingMeanInitializer?: InitializerSpec;
+  movingVarianceInitializer?: InitializerSpec;
+}
+
+type InitializerKey = 'beta' | 'gamma' | 'movingMean' | 'movingVariance';
+
+function checkNumber(value: number, name: string, layer: string, ok: (v: number) => boolean, expected: string): number {
+  if (typeof value !== 'number' || !ok(value)) {
+    throw new Error(`BatchNormalization layer '${layer}': ${name} must be ${expected}. Received: ${name}=${JSON.stringify(value)}.`);
+  }
+  return value;
+}
+
+/**
+ * Normalizes each feature (the last axis) to zero mean and unit variance, then scales by `gamma`
+ * and shifts by `beta`. While training it uses the batch's statistics and moves the non-trainable
+ * `movingMean` and `movingVariance` towards them (`moving·momentum + batch·(1 − momentum)`);
+ * in inference (`predict`, `evaluate`) it uses the moving statistics.
+ *
+ * @example
+ * ```ts
+ * const x = km.input({ shape: [28, 28, 1] });
+ * const y = km.layers.batchNormalization().apply(km.layers.conv2d({ filters: 8, kernelSize: 3 }).apply(x));
+ * ```
+ */
+export class BatchNormalization extends Layer {
+  readonly className = 'BatchNormalization';
+  readonly momentum: number;
+  readonly epsilon: number;
+  readonly center: boolean;
+  readonly scale: boolean;
+  readonly #initializers: Record<InitializerKey, InitializerSpec>;
+  #features = 0;
+  #size = 0;
+
+  constructor(args: BatchNormalizationArgs = {}) {
+    super(args, 'BatchNormalization');
+    const axis = args.axis ?? -1;
+    if (axis !== -1) {
+      throw new Error(`BatchNormalization layer '${this.name}': only axis -1 (the last, channelsLast features) is supported. Received: axis=${JSON.stringify(args.axis)}. Move the features to the last axis.`);
+    }
+    this.momentum = checkNumber(args.momentum ?? 0.99, 'momentum', this.name, (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
+    this.epsilon = checkNumber(args.epsilon ?? 1e-3, 'epsilon', this.name, (v) => v > 0, 'a positive number');
+    this.center = args.center ?? true;
+    this.scale = args.scale ?? true;
+    this.#initializers = {
+      beta: args.betaInitializer ?? 'zeros',
+      gamma: args.gammaInitializer ?? 'ones',
+      movingMean: args.movingMeanInitializer ?? 'zeros',
+      movingVariance: args.movingVarianceInitializer ?? 'ones',
+    };
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    return singleInput(this, inputShapes);
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    const shape = singleInput(this, inputShapes);
+    this.#features = shape[shape.length - 1];
+    this.#size = shape.reduce((a, b) => a * b, 1);
+    const features = [this.#features];
+    if (this.scale) this.addWeight('gamma', features, getInitializer(this.#initializers.gamma));
+    if (this.center) this.addWeight('beta', features, getInitializer(this.#initializers.beta));
+    this.addWeight('moving_mean', features, getInitializer(this.#initializers.movingMean), false);
+    this.addWeight('moving_variance', features, getInitializer(this.#initializers.movingVariance), false);
+  }
+
+  /** The batch mean and 1/√(var + ε), kept from the forward to the backward pass. */
+  override workspaceSize(_batch: number): number {
+    return 2 * this.#features;
+  }
+
+  /** gamma, beta (0 when absent), moving mean, moving variance. */
+  #weights(weights: readonly number[]): [number, number, number, number] {
+    let i = 0;
+    const gamma = this.scale ? weights[i++] : 0;
+    const beta = this.center ? weights[i++] : 0;
+    return [gamma, beta, weights[i], weights[i + 1]];
+  }
+
+  forward(ctx: ForwardContext): void {
+    const { backend, workspace } = ctx;
+    const cols = this.#features;
+    const rows = (ctx.batch * this.#size) / cols;
+    const [gamma, beta, movingMean, movingVar] = this.#weights(ctx.weights);
+    const mean = backend.view(workspace, 0, cols);
+    const invStd = backend.view(workspace, cols, cols);
+    if (ctx.training) backend.batchNormTrain(ctx.inputs[0], ctx.output, gamma, beta, movingMean, movingVar, mean, invStd, rows, cols, this.epsilon, this.momentum);
+    else backend.batchNormInfer(ctx.inputs[0], ctx.output, gamma, beta, movingMean, movingVar, invStd, rows, cols, this.epsilon);
+  }
+
+  backward(ctx: BackwardContext): void {
+    const { backend, workspace } = ctx;
+    const cols = this.#features;
+    const rows = (ctx.batch * this.#size) / cols;
+    const [gamma] = this.#weights(ctx.weights);
+    const [dGamma, dBeta] = this.#weights(ctx.weightGrads);
+    backend.batchNormGrad(ctx.inputs[0], ctx.outputGrad, ctx.inputGrads[0], gamma, backend.view(workspace, 0, cols), backend.view(workspace, cols, cols), dGamma, dBeta, rows, cols);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const init = (key: InitializerKey) => initializerConfig(this.#initializers[key], `BatchNormalization layer '${this.name}' ${key}Initializer`);
+    return {
+      ...super.getConfig(), axis: -1, momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale,
+      betaInitializer: init('beta'), gammaInitializer: init('gamma'), movingMeanInitializer: init('movingMean'), movingVarianceInitializer: init('movingVariance'),
+      // Keras and TensorFlow.js write these fields; kerasm has none of them yet.
+      betaRegularizer: null, gammaRegularizer: null, betaConstraint: null, gammaConstraint: null,
+    };
+  }
+}
+
+registerLayer('BatchNormalization', (config) => new BatchNormalization(config as BatchNormalizationArgs));

@@ -1,0 +1,141 @@
+import type { WindowGeometry } from '../backend/backend.js';
+import { getInitializer, initializerConfig, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
+import { appliedActivation, getActivation, type ActivationName } from './activations.js';
+import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { registerLayer } from './registry.js';
+import { checkChannelsLast, imageShape, pairOf, paddingOf, sampleGeometry, type PaddingMode, type SampleGeometry } from './window.js';
+
+/** Options of {@link DepthwiseConv2D}, with Keras' defaults. */
+export interface DepthwiseConv2DArgs extends LayerArgs {
+  /** Window height and width (one number for a square window). */
+  kernelSize: number | [number, number];
+  /** Output channels per input channel (default 1). */
+  depthMultiplier?: number;
+  strides?: number | [number, number];
+  padding?: PaddingMode;
+  dilationRate?: number | [number, number];
+  dataFormat?: 'channelsLast';
+  activation?: ActivationName | null;
+  useBias?: boolean;
+  depthwiseInitializer?: InitializerSpec;
+  biasInitializer?: InitializerSpec;
+}
+
+/**
+ * Convolves each input channel with its own `depthMultiplier` filters (no mixing across
+ * channels); output channel `c·depthMultiplier + j` is filter j of input channel c, as in Keras.
+ * The kernel is `[kH, kW, inChannels, depthMultiplier]`. Runs as im2col plus a per-channel product.
+ *
+ * @example
+ * ```ts
+ * const x = km.input({ shape: [28, 28, 8] });
+ * km.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: 'same' }).apply(x).shape; // [28, 28, 16]
+ * ```
+ */
+export class DepthwiseConv2D extends Layer {
+  readonly className = 'DepthwiseConv2D';
+  readonly kernelSize: [number, number];
+  readonly depthMultiplier: number;
+  readonly strides: [number, number];
+  readonly padding: PaddingMode;
+  readonly dilationRate: [number, number];
+  readonly activation: ActivationName;
+  readonly useBias: boolean;
+  readonly #depthwiseInitializer: InitializerSpec;
+  readonly #biasInitializer: InitializerSpec;
+  #geometry: SampleGeometry | null = null;
+
+  constructor(args: DepthwiseConv2DArgs) {
+    super(args, 'DepthwiseConv2D');
+    this.kernelSize = pairOf(args.kernelSize, 0, 'kernelSize', this.name);
+    const multiplier = args.depthMultiplier ?? 1;
+    if (!Number.isInteger(multiplier) || multiplier < 1) {
+      throw new Error(`DepthwiseConv2D layer '${this.name}': depthMultiplier must be a positive integer. Received: depthMultiplier=${JSON.stringify(args.depthMultiplier)}.`);
+    }
+    this.depthMultiplier = multiplier;
+    this.strides = pairOf(args.strides, 1, 'strides', this.name);
+    this.padding = paddingOf(args.padding, this.name);
+    this.dilationRate = pairOf(args.dilationRate, 1, 'dilationRate', this.name);
+    if (this.dilationRate.some((d) => d > 1) && this.strides.some((s) => s > 1)) {
+      throw new Error(`DepthwiseConv2D layer '${this.name}': strides above 1 cannot be combined with dilationRate above 1 (as in Keras). Received: strides=[${this.strides}], dilationRate=[${this.dilationRate}].`);
+    }
+    checkChannelsLast(args.dataFormat, this.name);
+    this.activation = getActivation(args.activation, this.name);
+    this.useBias = args.useBias ?? true;
+    this.#depthwiseInitializer = args.depthwiseInitializer ?? 'glorotUniform';
+    this.#biasInitializer = args.biasInitializer ?? 'zeros';
+  }
+
+  override get outputActivation(): string {
+    return this.activation;
+  }
+
+  #sampleGeometry(inputShapes: readonly Shape[]): SampleGeometry {
+    const input = imageShape(singleInput(this, inputShapes), this.name, 'DepthwiseConv2D');
+    return sampleGeometry(input, this.kernelSize, this.strides, this.dilationRate, this.padding, this.name);
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    const g = this.#sampleGeometry(inputShapes);
+    return [g.outH, g.outW, g.channels * this.depthMultiplier];
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    this.#geometry = this.#sampleGeometry(inputShapes);
+    const initializer: Initializer = getInitializer(this.#depthwiseInitializer);
+    this.addWeight('depthwise_kernel', [...this.kernelSize, this.#geometry.channels, this.depthMultiplier], initializer);
+    if (this.useBias) this.addWeight('bias', [this.#geometry.channels * this.depthMultiplier], getInitializer(this.#biasInitializer));
+  }
+
+  get #taps(): number {
+    return this.kernelSize[0] * this.kernelSize[1];
+  }
+
+  override workspaceSize(batch: number): number {
+    const g = this.#geometry!;
+    return batch * g.outH * g.outW * this.#taps * g.channels;
+  }
+
+  #batchGeometry(batch: number): WindowGeometry {
+    return { ...this.#geometry!, batch };
+  }
+
+  forward(ctx: ForwardContext): void {
+    const { backend, batch, inputs, output, weights, workspace } = ctx;
+    const g = this.#batchGeometry(batch);
+    const rows = batch * g.outH * g.outW;
+    const outChannels = g.channels * this.depthMultiplier;
+    backend.im2col(inputs[0], workspace, g);
+    backend.depthwiseForward(workspace, weights[0], output, rows, this.#taps, g.channels, this.depthMultiplier);
+    if (this.useBias) backend.biasAdd(output, weights[1], rows, outChannels);
+    const activation = appliedActivation(this.activation, ctx.deferSoftmax);
+    if (activation !== 'linear') backend.activation(activation, output, output, rows, outChannels);
+  }
+
+  backward(ctx: BackwardContext): void {
+    const { backend, batch, output, outputGrad, inputGrads, weights, weightGrads, workspace } = ctx;
+    const g = this.#batchGeometry(batch);
+    const rows = batch * g.outH * g.outW;
+    const outChannels = g.channels * this.depthMultiplier;
+    const activation = appliedActivation(this.activation, ctx.deferSoftmax);
+    if (activation !== 'linear') backend.activationGrad(activation, output, outputGrad, outputGrad, rows, outChannels);
+    if (this.useBias) backend.columnSum(outputGrad, weightGrads[1], rows, outChannels, false);
+    // The columns' gradient overwrites the columns (read first, row by row), then col2im.
+    const dCols = inputGrads[0] ? workspace : 0;
+    backend.depthwiseBackward(workspace, weights[0], outputGrad, dCols, weightGrads[0], rows, this.#taps, g.channels, this.depthMultiplier);
+    if (inputGrads[0]) backend.col2im(workspace, inputGrads[0], g);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const where = `DepthwiseConv2D layer '${this.name}'`;
+    return {
+      ...super.getConfig(), kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dataFormat: 'channelsLast',
+      dilationRate: this.dilationRate, activation: this.activation, useBias: this.useBias,
+      biasInitializer: initializerConfig(this.#biasInitializer, `${where} biasInitializer`), biasConstraint: null, biasRegularizer: null, activityRegularizer: null,
+      depthMultiplier: this.depthMultiplier, depthwiseInitializer: initializerConfig(this.#depthwiseInitializer, `${where} depthwiseInitializer`),
+      depthwiseConstraint: null, depthwiseRegularizer: null,
+    };
+  }
+}
+
+registerLayer('DepthwiseConv2D', (config) => new DepthwiseConv2D(config as unknown as DepthwiseConv2DArgs));

@@ -1,0 +1,77 @@
+import type { WindowGeometry } from '../backend/backend.js';
+import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { registerLayer } from './registry.js';
+import { checkChannelsLast, imageShape, pairOf } from './window.js';
+
+/** Options of {@link UpSampling2D}. */
+export interface UpSampling2DArgs extends LayerArgs {
+  /** How many times to repeat each row and column (default 2). */
+  size?: number | [number, number];
+  /** Only 'nearest' (repeat) is implemented. */
+  interpolation?: 'nearest';
+  dataFormat?: 'channelsLast';
+}
+
+/**
+ * Repeats each row `size[0]` times and each column `size[1]` times (nearest neighbour).
+ *
+ * Nearest upsampling is the adjoint of sum pooling over `size` windows, which is average pooling
+ * times the window area; so the forward pass is the average-pooling gradient kernel and the
+ * backward pass the average-pooling kernel, each scaled by the area.
+ *
+ * @example
+ * ```ts
+ * const x = km.input({ shape: [7, 7, 16] });
+ * km.layers.upSampling2d({ size: 2 }).apply(x).shape; // [14, 14, 16]
+ * ```
+ */
+export class UpSampling2D extends Layer {
+  readonly className = 'UpSampling2D';
+  readonly size: [number, number];
+  /** Pooling geometry over the upsampled image: one size[0]×size[1] window per input pixel. */
+  #geometry: Omit<WindowGeometry, 'batch'> | null = null;
+  #outSize = 0;
+
+  constructor(args: UpSampling2DArgs = {}) {
+    super(args, 'UpSampling2D');
+    this.size = pairOf(args.size, 2, 'size', this.name);
+    if (args.interpolation !== undefined && args.interpolation !== 'nearest') {
+      throw new Error(`UpSampling2D layer '${this.name}': only interpolation 'nearest' is implemented. Received: interpolation=${JSON.stringify(args.interpolation)}.`);
+    }
+    checkChannelsLast(args.dataFormat, this.name);
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    const [h, w, c] = imageShape(singleInput(this, inputShapes), this.name, 'UpSampling2D');
+    return [h * this.size[0], w * this.size[1], c];
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    const [h, w, channels] = imageShape(singleInput(this, inputShapes), this.name, 'UpSampling2D');
+    const [sh, sw] = this.size;
+    this.#geometry = { inH: h * sh, inW: w * sw, channels, kH: sh, kW: sw, strideH: sh, strideW: sw, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0, outH: h, outW: w };
+    this.#outSize = h * sh * w * sw * channels;
+  }
+
+  get #area(): number {
+    return this.size[0] * this.size[1];
+  }
+
+  forward(ctx: ForwardContext): void {
+    ctx.backend.avgPoolGrad(ctx.inputs[0], ctx.output, { ...this.#geometry!, batch: ctx.batch });
+    if (this.#area !== 1) ctx.backend.scale(ctx.output, ctx.batch * this.#outSize, this.#area);
+  }
+
+  backward(ctx: BackwardContext): void {
+    const dx = ctx.inputGrads[0];
+    if (!dx) return;
+    ctx.backend.avgPool(ctx.outputGrad, dx, { ...this.#geometry!, batch: ctx.batch });
+    if (this.#area !== 1) ctx.backend.scale(dx, (ctx.batch * this.#outSize) / this.#area, this.#area);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), size: this.size, dataFormat: 'channelsLast', interpolation: 'nearest' };
+  }
+}
+
+registerLayer('UpSampling2D', (config) => new UpSampling2D(config as UpSampling2DArgs));

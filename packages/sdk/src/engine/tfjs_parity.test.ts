@@ -97,3 +97,24 @@ describe('training parity with tfjs-layers 4.22 (cpu backend)', () => {
     expect(worst).toBeLessThan(1e-6);
   });
 });
+
+describe('losses over outputs with more than one axis, against tfjs-layers', () => {
+  it.each(['meanSquaredError', 'meanAbsoluteError', 'binaryCrossentropy', 'kullbackLeiblerDivergence'])('%s on a [2, 3] output per sample', async (loss) => {
+    km.utils.setRandomSeed(3);
+    const model = km.sequential([
+      km.layers.dense({ units: 6, activation: 'sigmoid', inputShape: [4] }),
+      km.layers.reshape({ targetShape: [2, 3] }),
+    ]);
+    model.compile({ optimizer: 'sgd', loss });
+    const reference = tfl.sequential({
+      layers: [tfl.layers.dense({ units: 6, activation: 'sigmoid', inputShape: [4] }), tfl.layers.reshape({ targetShape: [2, 3] })],
+    });
+    reference.setWeights(model.getWeights().map((w) => tf.tensor(w.dataSync(), [...w.shape])));
+    reference.compile({ optimizer: 'sgd', loss });
+    const xs = Float32Array.from({ length: 20 }, (_, i) => Math.sin(i));
+    const ys = Float32Array.from({ length: 30 }, (_, i) => (Math.cos(i) + 1) / 2);
+    const [ours] = await model.evaluate(km.tensor(xs, [5, 4]), km.tensor(ys, [5, 2, 3]), { verbose: 0 });
+    const theirs = (reference.evaluate(tf.tensor(xs, [5, 4]), tf.tensor(ys, [5, 2, 3])) as tf.Scalar).dataSync()[0];
+    expect(ours).toBeCloseTo(theirs, 5);
+  });
+});

@@ -19,7 +19,8 @@ export function elementwiseLoss(name: Loss['name'], kind: ElementwiseLossKind, o
       options.validate?.(y, outputShape);
     },
     compute(backend, output, targets, grad, batch, outputShape) {
-      const perSample = options.sumLastAxis ? 1 : outputShape[outputShape.length - 1];
+      // Keras reduces the last axis (mean, or sum for KLD), then averages every other position.
+      const perSample = options.sumLastAxis ? units(outputShape) / outputShape[outputShape.length - 1] : units(outputShape);
       return mapScalar(backend.elementwiseLoss(kind, output, targets, grad, batch * units(outputShape), 1 / (batch * perSample), options.param ?? 0), (sum) => sum / perSample);
     },
   };

@@ -113,8 +113,9 @@ const binaryCrossentropy: Loss = {
     }
   },
   compute(backend, output, targets, grad, batch, outputShape) {
-    const cols = outputShape[outputShape.length - 1];
-    return mapScalar(backend.binaryCrossEntropy(output, targets, grad, batch * units(outputShape), 1 / (batch * cols)), (sum) => sum / cols);
+    // Keras averages over the last axis, then over every other position: the mean of all values.
+    const perSample = units(outputShape);
+    return mapScalar(backend.binaryCrossEntropy(output, targets, grad, batch * perSample, 1 / (batch * perSample)), (sum) => sum / perSample);
   },
 };
 
@@ -126,8 +127,8 @@ const meanSquaredError: Loss = {
     validateDense(this.name, y, outputShape);
   },
   compute(backend, output, targets, grad, batch, outputShape) {
-    const cols = outputShape[outputShape.length - 1];
-    return mapScalar(backend.meanSquaredError(output, targets, grad, batch * units(outputShape), 1 / (batch * cols)), (sum) => sum / cols);
+    const perSample = units(outputShape);
+    return mapScalar(backend.meanSquaredError(output, targets, grad, batch * perSample, 1 / (batch * perSample)), (sum) => sum / perSample);
   },
 };
 

@@ -11,11 +11,16 @@ export function sequentialTopology(name: string, layers: readonly Layer[]): Reco
     class_name: 'Sequential',
     config: {
       name,
-      layers: layers.map((layer) => ({ class_name: layer.className, config: renameKeys(layer.getConfig(), toSnakeCase) })),
+      layers: layers.map((layer) => ({ class_name: layer.className, config: pythonicValues(renameKeys(layer.getConfig(), toSnakeCase) as Json) })),
     },
     keras_version: KERAS_VERSION,
     backend: 'kerasm',
   };
+}
+
+/** Keras and tfjs write enum-like values in snake_case too (`data_format: 'channels_last'`); layers read both. */
+function pythonicValues(config: Json): Json {
+  return config.data_format === 'channelsLast' ? { ...config, data_format: 'channels_last' } : config;
 }
 
 /** The layers and model name a saved topology describes. */

@@ -41,8 +41,12 @@ async function kerasmArtifacts(model: km.LayersModel): Promise<km.io.ModelArtifa
 
 function layerConfigs(artifacts: km.io.ModelArtifacts): unknown[] {
   const topology = artifacts.modelTopology as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } };
-  // Layer names are generated differently by the two libraries; everything else must agree.
-  return topology.config.layers.map(({ class_name, config }) => ({ class_name, config: { ...config, name: undefined } }));
+  // Layer names are generated differently by the two libraries; everything else must agree,
+  // except that tfjs writes Reshape's inferred dimension as null where kerasm and Keras write -1.
+  return topology.config.layers.map(({ class_name, config }) => {
+    const targetShape = Array.isArray(config.target_shape) ? config.target_shape.map((d: unknown) => d ?? -1) : undefined;
+    return { class_name, config: { ...config, name: undefined, ...(targetShape ? { target_shape: targetShape } : {}) } };
+  });
 }
 
 /**

@@ -172,6 +172,19 @@ describe.skipIf(!sdkBuilt)('kerasm binary', () => {
       expect(summary.totalParams).toBe(784 * 16 + 16 + 16 * 10 + 10);
     });
 
+    // One epoch on 3,000 images (--validation-split 0.95) keeps each run near 15 s here.
+    it.each(['cnn', 'resnet'])('train --model %s --save, then evaluate --json reports the same test accuracy', async (name) => {
+      const saved = join(dir, name);
+      const training = await kerasm('train', '--model', name, '--epochs', '1', '--validation-split', '0.95', '--json', '--save', saved);
+      expect(training.code, training.stderr).toBe(0);
+      const { test } = JSON.parse(training.stdout);
+      const evaluated = await kerasm('evaluate', saved, '--json');
+      expect(evaluated.code, evaluated.stderr).toBe(0);
+      expect(JSON.parse(evaluated.stdout)).toEqual({ test, samples: 10000 });
+      const summary = JSON.parse((await kerasm('summary', saved, '--json')).stdout);
+      expect(summary.layers.map((l: { className: string }) => l.className)).toContain(name === 'cnn' ? 'Conv2D' : 'Add');
+    }, 120_000);
+
     it('exits 1 naming the folder when there is no model, and 2 for bad flags', async () => {
       const missing = await kerasm('evaluate', join(dir, 'nope'), '--json');
       expect(missing.code).toBe(1);

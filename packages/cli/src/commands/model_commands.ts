@@ -6,7 +6,7 @@ import { toPredictions } from '../predictions.js';
 
 const CLASSES = 10;
 
-async function loadModel(dir: string): Promise<km.Sequential> {
+async function loadModel(dir: string): Promise<km.LayersModel> {
   await km.ready();
   return km.loadLayersModel(dir);
 }
@@ -59,9 +59,11 @@ export async function runSummary(options: SummaryOptions): Promise<void> {
     model.summary();
     return;
   }
+  // A functional model's layers do not form a chain: their output shapes come from its graph.
+  const graphShapes = model instanceof km.Functional ? new Map(model.graph.nodes.map((n) => [n.layer, n.outputShape])) : null;
   let shape = model.inputShape ?? [];
   const layers = model.layers.map((layer) => {
-    shape = layer.computeOutputShape([shape]);
+    shape = graphShapes?.get(layer) ?? layer.computeOutputShape([shape]);
     return { name: layer.name, className: layer.className, outputShape: [null, ...shape], params: layer.countParams() };
   });
   const trainable = model.layers.flatMap((l) => l.weightSpecs).filter((w) => w.trainable).reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0);

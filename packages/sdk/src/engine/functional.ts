@@ -22,6 +22,11 @@ export class Functional extends LayersModel {
     this.#graph = graph;
   }
 
+  /** The traced graph: layers in topological order with the nodes each reads (what saving writes). */
+  get graph(): Graph {
+    return this.#graph;
+  }
+
   protected override buildGraph(_sampleShape: Shape | null): Graph {
     return this.#graph;
   }

@@ -132,13 +132,15 @@ describe('loading checks everything it reads', () => {
     await expect(km.loadLayersModel(path)).rejects.toThrow(/model\.json: layer 1 'dense_\d+' \(Conv9D\): Unknown layer class 'Conv9D'\. Known classes: .*Dense/);
   });
 
-  it('a bad layer config, a regularizer, a functional model and a graph model', async () => {
+  it('a bad layer config, a regularizer, an unknown model class, a functional model without its graph and a graph model', async () => {
     const badUnits = await editJson('bad-units', (json) => (json.modelTopology.config.layers[2].config.units = -1));
     await expect(km.loadLayersModel(badUnits)).rejects.toThrow(/layer 2 'dense_\d+' \(Dense\): .*units must be a positive integer\. Received: units=-1/);
     const regularized = await editJson('regularizer', (json) => (json.modelTopology.config.layers[1].config.activity_regularizer = { class_name: 'L2', config: { l2: 0.01 } }));
     await expect(km.loadLayersModel(regularized)).rejects.toThrow(/layer 1 'dense_\d+' \(Dense\) uses activityRegularizer=.*kerasm has no activity regularizers or constraints yet/);
+    const subclassed = await editJson('subclassed', (json) => (json.modelTopology.class_name = 'MyModel'));
+    await expect(km.loadLayersModel(subclassed)).rejects.toThrow(/kerasm loads Sequential and functional \('Model', 'Functional'\) models; this model is a 'MyModel'/);
     const functional = await editJson('functional', (json) => (json.modelTopology.class_name = 'Model'));
-    await expect(km.loadLayersModel(functional)).rejects.toThrow(/kerasm loads Sequential models; this model is a 'Model'/);
+    await expect(km.loadLayersModel(functional)).rejects.toThrow(/model\.json: a functional model's config needs 'layers', 'input_layers' and 'output_layers' arrays/);
     const graph = await editJson('graph', (json) => (json.format = 'graph-model'));
     await expect(km.loadLayersModel(graph)).rejects.toThrow(/is a 'graph-model', not a 'layers-model'.*tf\.loadGraphModel/);
   });

@@ -23,15 +23,20 @@ function pythonicValues(config: Json): Json {
   return config.data_format === 'channelsLast' ? { ...config, data_format: 'channels_last' } : config;
 }
 
+/** One layer's config as saved: snake_case keys and Keras' value spellings. */
+export function savedLayerConfig(layer: Layer): Json {
+  return pythonicValues(renameKeys(layer.getConfig(), toSnakeCase) as Json);
+}
+
 /** The layers and model name a saved topology describes. */
 export interface ParsedTopology {
   name: string;
   layers: Layer[];
 }
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
+export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -41,11 +46,10 @@ function isObject(value: unknown): value is Json {
  * Keras 3 dtype policies. Every error names `source` and the layer at fault.
  */
 export function layersFromTopology(topology: unknown, source: string): ParsedTopology {
-  if (!isObject(topology)) throw new Error(`${source}: modelTopology must be an object. Received: ${describe(topology)}.`);
-  const model = isObject(topology.model_config) ? topology.model_config : topology;
+  const model = modelConfigOf(topology, source);
   const className = model.class_name;
   if (className !== 'Sequential') {
-    throw new Error(`${source}: kerasm loads Sequential models; this model is a '${String(className)}'. Rebuild it as a Sequential model, or load it with TensorFlow.js.`);
+    throw new Error(`${source}: kerasm loads Sequential and functional ('Model', 'Functional') models; this model is a '${String(className)}'. Rebuild it with km.sequential or km.model, or load it with TensorFlow.js.`);
   }
   // Keras < 2.2.3 wrote the layer list itself as the config.
   const config = Array.isArray(model.config) ? { layers: model.config } : model.config;
@@ -76,8 +80,14 @@ export function layersFromTopology(topology: unknown, source: string): ParsedTop
   return { name: typeof config.name === 'string' ? config.name : 'sequential', layers };
 }
 
+/** The model part of a saved topology: `{class_name, config}`, unwrapping Keras' converter's `model_config`. */
+export function modelConfigOf(topology: unknown, source: string): Json {
+  if (!isObject(topology)) throw new Error(`${source}: modelTopology must be an object. Received: ${describe(topology)}.`);
+  return isObject(topology.model_config) ? topology.model_config : topology;
+}
+
 /** camelCase keys, one input-shape field, a plain dtype; rejects features kerasm does not have. */
-function normalizeConfig(snake: Json, where: string): Json {
+export function normalizeConfig(snake: Json, where: string): Json {
   const config = renameKeys(snake, toCamelCase) as Json;
   if (config.batchShape !== undefined && config.batchInputShape === undefined) config.batchInputShape = config.batchShape;
   delete config.batchShape;
@@ -91,7 +101,8 @@ function normalizeConfig(snake: Json, where: string): Json {
   return config;
 }
 
-function describe(value: unknown): string {
+/** A value, shortened for an error message. */
+export function describe(value: unknown): string {
   const text = JSON.stringify(value);
   return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 80)}...` : text;
 }

@@ -1,9 +1,12 @@
 import { backend, ready } from '../backend/registry.js';
+import { Functional } from '../engine/functional.js';
+import type { LayersModel } from '../engine/model.js';
 import { Sequential } from '../engine/sequential.js';
 import { weightOrder } from '../engine/params.js';
 import type { Layer } from '../layers/layer.js';
 import { Tensor } from '../tensor.js';
-import { layersFromTopology } from './layers_model_format.js';
+import { FUNCTIONAL_CLASS_NAMES, functionalFromTopology } from './functional_topology.js';
+import { layersFromTopology, modelConfigOf } from './layers_model_format.js';
 import { restoreOptimizerWeights } from './optimizer_weights.js';
 import { describeSource, handlerFor } from './router.js';
 import { compileArgsOf } from './training_config.js';
@@ -22,22 +25,21 @@ import { concatWeightData, decodeWeights, type NamedWeight } from './weights.js'
  * model.predict(x);
  * ```
  */
-export async function loadLayersModel(source: string | IOHandler): Promise<Sequential> {
+export async function loadLayersModel(source: string | IOHandler): Promise<LayersModel> {
   const handler = await handlerFor(source, 'load');
   return modelFromArtifacts(await handler.load!(), describeSource(source));
 }
 
 /** Builds, compiles and fills a model from loaded artifacts; `where` names the source in errors. */
-export async function modelFromArtifacts(artifacts: ModelArtifacts, where: string): Promise<Sequential> {
+export async function modelFromArtifacts(artifacts: ModelArtifacts, where: string): Promise<LayersModel> {
   if (artifacts.format !== undefined && artifacts.format !== 'layers-model') {
     throw new Error(`${where} is a '${artifacts.format}', not a 'layers-model'. kerasm loads LayersModels; load graph models with tf.loadGraphModel from TensorFlow.js.`);
   }
   if (artifacts.modelTopology === undefined || artifacts.modelTopology instanceof ArrayBuffer) {
     throw new Error(`${where} has no JSON modelTopology. A LayersModel's model.json needs one; was this file saved by model.save()?`);
   }
-  const { name, layers } = layersFromTopology(artifacts.modelTopology, where);
-  const model = new Sequential({ layers, name });
-  if (!model.inputShape) throw new Error(`${where}: the first layer '${layers[0].name}' has no batch_input_shape, so the model cannot be built. Add batch_input_shape to its config.`);
+  const model = modelFromTopology(artifacts.modelTopology, where);
+  const layers = model.layers;
   await ready();
   if (artifacts.trainingConfig) {
     const args = compileArgsOf(artifacts.trainingConfig);
@@ -51,6 +53,22 @@ export async function modelFromArtifacts(artifacts: ModelArtifacts, where: strin
   if (optimizerWeights.length > 0 && model.optimizer) {
     restoreOptimizerWeights(model.optimizer, layers, backend(), new Map(optimizerWeights.map((w) => [w.name, w])), where);
   }
+  return model;
+}
+
+/** A Sequential or functional model, built from its saved topology. */
+function modelFromTopology(topology: unknown, where: string): LayersModel {
+  if (FUNCTIONAL_CLASS_NAMES.includes(String(modelConfigOf(topology, where).class_name))) {
+    const { name, inputs, outputs } = functionalFromTopology(modelConfigOf(topology, where), where);
+    try {
+      return new Functional({ inputs, outputs, name });
+    } catch (err) {
+      throw new Error(`${where}: ${(err as Error).message}`);
+    }
+  }
+  const { name, layers } = layersFromTopology(topology, where);
+  const model = new Sequential({ layers, name });
+  if (!model.inputShape) throw new Error(`${where}: the first layer '${layers[0].name}' has no batch_input_shape, so the model cannot be built. Add batch_input_shape to its config.`);
   return model;
 }
 

@@ -1,6 +1,8 @@
 import { backend, ready } from '../backend/registry.js';
+import type { Functional } from '../engine/functional.js';
 import type { LayersModel } from '../engine/model.js';
 import { weightOrder } from '../engine/params.js';
+import { functionalTopology } from './functional_topology.js';
 import { renameKeys, toSnakeCase } from './keras_names.js';
 import { sequentialTopology } from './layers_model_format.js';
 import { optimizerWeights } from './optimizer_weights.js';
@@ -33,7 +35,7 @@ export async function modelArtifacts(model: LayersModel, config: SaveConfig = {}
     }
     weights.push(...optimizerWeights(model.optimizer, model.layers, backend()));
   }
-  const topology = sequentialTopology(model.name, model.layers);
+  const topology = isFunctional(model) ? functionalTopology(model.name, model.graph) : sequentialTopology(model.name, model.layers);
   const first = (topology.config as { layers: { config: Record<string, unknown> }[] }).layers[0].config;
   // A model built from data rather than a declared inputShape still saves its input shape.
   if (first.batch_input_shape === undefined && model.inputShape) {
@@ -51,6 +53,14 @@ export async function modelArtifacts(model: LayersModel, config: SaveConfig = {}
   const trainingConfig = trainingConfigOf(model);
   if (trainingConfig) artifacts.trainingConfig = trainingConfig;
   return artifacts;
+}
+
+/**
+ * Functional models carry their traced graph. Checked by shape, not `instanceof`: importing
+ * Functional here would close the import cycle engine/model -> io/save_model -> engine/functional.
+ */
+function isFunctional(model: LayersModel): model is Functional {
+  return 'graph' in model;
 }
 
 /** `model.save`: builds the artifacts and hands them to the handler the destination names. */

@@ -1,5 +1,6 @@
 import type { WindowGeometry } from '../backend/backend.js';
-import { getInitializer, type Initializer, type InitializerName } from '../initializers/initializers.js';
+import { getInitializer, initializerConfig, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
+import { getRegularizer, regularizerConfig, type Regularizer, type RegularizerSpec } from '../regularizers/regularizers.js';
 import { appliedActivation, getActivation, type ActivationName } from './activations.js';
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
@@ -21,8 +22,14 @@ export interface Conv2DArgs extends LayerArgs {
   dataFormat?: 'channelsLast';
   activation?: ActivationName | null;
   useBias?: boolean;
-  kernelInitializer?: InitializerName | Initializer;
-  biasInitializer?: InitializerName | Initializer;
+  /** Kernel initializer: a name, a saved config, or a function (default glorotUniform). */
+  kernelInitializer?: InitializerSpec;
+  /** Bias initializer (default zeros). */
+  biasInitializer?: InitializerSpec;
+  /** Penalty on the kernel, e.g. `km.regularizers.l2({ l2: 1e-4 })`. */
+  kernelRegularizer?: RegularizerSpec;
+  /** Penalty on the bias. */
+  biasRegularizer?: RegularizerSpec;
 }
 
 /**
@@ -38,6 +45,10 @@ export class Conv2D extends Layer {
   readonly dilationRate: [number, number];
   readonly activation: ActivationName;
   readonly useBias: boolean;
+  readonly kernelRegularizer: Regularizer | null;
+  readonly biasRegularizer: Regularizer | null;
+  readonly #kernelInitializerSpec: InitializerSpec;
+  readonly #biasInitializerSpec: InitializerSpec;
   readonly #kernelInitializer: Initializer;
   readonly #biasInitializer: Initializer;
   #geometry: SampleGeometry | null = null;
@@ -58,8 +69,16 @@ export class Conv2D extends Layer {
     checkChannelsLast(args.dataFormat, this.name);
     this.activation = getActivation(args.activation, this.name);
     this.useBias = args.useBias ?? true;
-    this.#kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform');
-    this.#biasInitializer = getInitializer(args.biasInitializer ?? 'zeros');
+    this.#kernelInitializerSpec = args.kernelInitializer ?? 'glorotUniform';
+    this.#biasInitializerSpec = args.biasInitializer ?? 'zeros';
+    this.#kernelInitializer = getInitializer(this.#kernelInitializerSpec);
+    this.#biasInitializer = getInitializer(this.#biasInitializerSpec);
+    this.kernelRegularizer = getRegularizer(args.kernelRegularizer, `Conv2D layer '${this.name}' kernelRegularizer`);
+    this.biasRegularizer = getRegularizer(args.biasRegularizer, `Conv2D layer '${this.name}' biasRegularizer`);
+  }
+
+  override get weightRegularizers(): readonly (Regularizer | null)[] {
+    return this.useBias ? [this.kernelRegularizer, this.biasRegularizer] : [this.kernelRegularizer];
   }
 
   override get outputActivation(): string {
@@ -133,6 +152,14 @@ export class Conv2D extends Layer {
     return {
       ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding,
       dilationRate: this.dilationRate, dataFormat: 'channelsLast', activation: this.activation, useBias: this.useBias,
+      kernelInitializer: initializerConfig(this.#kernelInitializerSpec, `Conv2D layer '${this.name}' kernelInitializer`),
+      biasInitializer: initializerConfig(this.#biasInitializerSpec, `Conv2D layer '${this.name}' biasInitializer`),
+      kernelRegularizer: regularizerConfig(this.kernelRegularizer),
+      biasRegularizer: regularizerConfig(this.biasRegularizer),
+      // Keras and TensorFlow.js write these fields; kerasm has none of them yet.
+      activityRegularizer: null,
+      kernelConstraint: null,
+      biasConstraint: null,
     };
   }
 }

@@ -64,4 +64,8 @@ describe('convolution and pooling layers reject bad arguments with the received 
     expect(() => km.sequential([km.layers.reshape({ targetShape: [5, 5], inputShape: [28, 28], name: 'r' })]).summary(65, () => {})).toThrow(/Reshape layer 'r' cannot reshape \(None, 28, 28\) \(784 values per sample\) to \[5, 5\]/);
     expect(() => km.layers.reshape({ targetShape: [-1, -1] })).toThrow(/at most one -1\. Received: targetShape=\[-1,-1\]/);
   });
+
+  it('Dropout with a noiseShape (kerasm drops each input independently)', () => {
+    expect(() => km.layers.dropout({ rate: 0.5, noiseShape: [1, 4] as unknown as null, name: 'd' })).toThrow(/Dropout layer 'd': noiseShape is not supported.*Received: noiseShape=\[1,4\]\. Remove noiseShape/);
+  });
 });

@@ -7,7 +7,9 @@ export interface DropoutArgs extends LayerArgs {
   /** Fraction of the inputs to drop while training, in [0, 1). */
   rate: number;
   /** Seed for this layer's masks; by default they draw from the generator `km.utils.setRandomSeed` seeds. */
-  seed?: number;
+  seed?: number | null;
+  /** Keras' per-axis mask sharing; kerasm draws one mask value per input, so only null is accepted. */
+  noiseShape?: null;
 }
 
 /**
@@ -26,9 +28,12 @@ export class Dropout extends Layer {
     if (typeof args.rate !== 'number' || !(args.rate >= 0 && args.rate < 1)) {
       throw new Error(`Dropout layer '${this.name}': rate must be a number in [0, 1). Received: rate=${args.rate}.`);
     }
+    if (args.noiseShape !== undefined && args.noiseShape !== null) {
+      throw new Error(`Dropout layer '${this.name}': noiseShape is not supported; kerasm drops each input independently. Received: noiseShape=${JSON.stringify(args.noiseShape)}. Remove noiseShape (or set it to null).`);
+    }
     this.rate = args.rate;
-    this.seed = args.seed;
-    this.#random = args.seed === undefined ? null : new Random(args.seed);
+    this.seed = args.seed ?? undefined;
+    this.#random = this.seed === undefined ? null : new Random(this.seed);
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
@@ -62,7 +67,7 @@ export class Dropout extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), rate: this.rate, ...(this.seed === undefined ? {} : { seed: this.seed }) };
+    return { ...super.getConfig(), rate: this.rate, noiseShape: null, seed: this.seed ?? null };
   }
 }
 

@@ -135,6 +135,10 @@ export class Concatenate extends Layer {
     return [...lead, inputShapes.reduce((s, shape) => s + shape[shape.length - 1], 0)];
   }
 
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), axis: -1 };
+  }
+
   protected override build(inputShapes: readonly Shape[]): void {
     this.#widths = inputShapes.map((s) => s[s.length - 1]);
     this.#rows = inputShapes[0].slice(0, -1).reduce((a, b) => a * b, 1);

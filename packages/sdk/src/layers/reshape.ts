@@ -4,8 +4,8 @@ import { registerLayer } from './registry.js';
 
 /** Options of {@link Reshape}. */
 export interface ReshapeArgs extends LayerArgs {
-  /** Shape of one output sample; one entry may be -1 to infer it. */
-  targetShape: readonly number[];
+  /** Shape of one output sample; one entry may be -1 (or null, as tfjs saves it) to infer it. */
+  targetShape: readonly (number | null)[];
 }
 
 /** Gives each sample a new shape with the same number of values (`[28, 28]` → `[28, 28, 1]`); no data moves. */
@@ -15,7 +15,7 @@ export class Reshape extends ReinterpretLayer {
 
   constructor(args: ReshapeArgs) {
     super(args, 'Reshape');
-    const target = args.targetShape;
+    const target = Array.isArray(args.targetShape) ? args.targetShape.map((d) => (d === null ? -1 : d)) : args.targetShape;
     const ok = Array.isArray(target) && target.length > 0 && target.every((d) => Number.isInteger(d) && (d > 0 || d === -1)) && target.filter((d) => d === -1).length <= 1;
     if (!ok) {
       throw new Error(`Reshape layer '${this.name}': targetShape must be a list of positive integers with at most one -1. Received: targetShape=${JSON.stringify(target)}.`);
@@ -35,6 +35,7 @@ export class Reshape extends ReinterpretLayer {
   }
 
   override getConfig(): Record<string, unknown> {
+    // -1, as Keras writes it: tfjs 4.22 saves null there but cannot load its own null back.
     return { ...super.getConfig(), targetShape: this.targetShape };
   }
 }

@@ -54,6 +54,34 @@ describe('regularizers', () => {
     params.forEach((p, i) => expect(Math.abs(p - after[i] - expected[i]) / scale).toBeLessThan(2e-3));
   });
 
+  it('on Conv2D: the penalty joins the loss, and its gradient the step, as on Dense', async () => {
+    const random = new Random(5);
+    const build = (regularized: boolean) => {
+      const model = km.sequential([
+        km.layers.conv2d({ inputShape: [4, 4, 2], filters: 3, kernelSize: 3, biasInitializer: 'glorotUniform', ...(regularized ? { kernelRegularizer: km.regularizers.l1l2({ l1: 0.03, l2: 0.2 }), biasRegularizer: km.regularizers.l2({ l2: 0.4 }) } : {}) }),
+        km.layers.flatten(),
+      ]);
+      model.compile({ optimizer: km.optimizers.sgd({ learningRate: 1 }), loss: 'mse' });
+      return model;
+    };
+    const [plain, regularized] = [build(false), build(true)];
+    const x = km.tensor(Array.from({ length: 3 * 32 }, () => random.uniform(-1, 1)), [3, 4, 4, 2]);
+    const y = km.tensor(Array.from({ length: 3 * 12 }, () => random.uniform(-1, 1)), [3, 12]);
+    plain.setWeights(regularized.getWeights());
+    const [kernel, bias] = regularized.getWeights().map((w) => Array.from(w.dataSync()));
+    const penalty = kernel.reduce((a, v) => a + 0.03 * Math.abs(v) + 0.2 * v * v, 0) + bias.reduce((a, v) => a + 0.4 * v * v, 0);
+    const [withPenalty] = await regularized.evaluate(x, y, { verbose: 0 });
+    const [without] = await plain.evaluate(x, y, { verbose: 0 });
+    expect(withPenalty - without).toBeCloseTo(penalty, 5);
+
+    await plain.fit(x, y, { epochs: 1, batchSize: 3, shuffle: false, verbose: 0 });
+    await regularized.fit(x, y, { epochs: 1, batchSize: 3, shuffle: false, verbose: 0 });
+    const [kPlain, bPlain] = plain.getWeights().map((w) => w.dataSync());
+    const [kReg, bReg] = regularized.getWeights().map((w) => w.dataSync());
+    kernel.forEach((v, i) => expect(kPlain[i] - kReg[i]).toBeCloseTo(0.03 * Math.sign(v) + 0.4 * v, 5));
+    bias.forEach((v, i) => expect(bPlain[i] - bReg[i]).toBeCloseTo(0.8 * v, 5));
+  });
+
   it('bad factors and unknown saved regularizers say what was received', () => {
     expect(() => km.regularizers.l2({ l2: -1 })).toThrow(/l2 must be a finite, non-negative number. Received: l2=-1/);
     expect(() => km.regularizers.l1l2({ l1: Number.NaN })).toThrow(/l1 must be a finite, non-negative number. Received: l1=NaN/);

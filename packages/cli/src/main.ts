@@ -53,4 +53,10 @@ async function run(command: Command): Promise<void> {
   }
 }
 
+// A reader that stops early (`kerasm summary m | head`) closes the pipe: that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 process.exitCode = await main(process.argv.slice(2));

@@ -73,7 +73,7 @@ async function firstBatch(iterator: AsyncIterator<unknown>, what: string): Promi
 
 /** Evaluates every batch of a dataset (or the first `batches`) into a fresh accumulator. */
 async function evaluateStream(target: TrainingTarget, iterator: AsyncIterator<unknown>, pending: IteratorResult<unknown> | null, batches: number | undefined, what: string): Promise<Accumulator> {
-  const acc = new Accumulator(target.metrics);
+  const acc = new Accumulator(target.outputs);
   for (let index = 0; batches === undefined || index < batches; index++) {
     const next = pending ?? (await iterator.next());
     pending = null;
@@ -115,7 +115,7 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
   for (let epoch = args.initialEpoch ?? 0; epoch < epochs && !target.stopTraining; epoch++) {
     if (perEpoch === undefined && !pending) iterator = dataset.iterator();
     await callbacks.call('onEpochBegin', epoch);
-    const acc = new Accumulator(target.metrics);
+    const acc = new Accumulator(target.outputs);
     let step = 0;
     let samples = 0;
     while ((perEpoch === undefined || step < perEpoch) && !target.stopTraining) {

@@ -35,6 +35,14 @@ describe('several inputs and outputs: errors name the input or output', () => {
     expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', metrics: { values: ['mae'] } })).toThrow(/metrics names 'values', which is not an output/);
     expect(() => model.compile({ optimizer: 'sgd', loss: ['mse', 'nope'] })).toThrow(/nope/);
     expect(() => model.compile({ optimizer: 'sgd', loss: [] })).toThrow(/loss=\[\]/);
+    expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', metrics: [km.metrics.auc()] })).toThrow(/metric object 'auc', which a list would share between the outputs \['class', 'value'\]/);
+  });
+
+  it('compile: the same output listed twice', () => {
+    const x = km.input({ shape: [2] });
+    const out = km.layers.dense({ units: 1, name: 'twice' }).apply(x);
+    const model = km.model({ inputs: x, outputs: [out, out] });
+    expect(() => model.compile({ optimizer: 'sgd', loss: 'mse' })).toThrow(/lists output 'twice' more than once among its outputs \['twice', 'twice'\]/);
   });
 
   it('fit: one tensor, a short list or wrong keys for two inputs', async () => {

@@ -83,11 +83,19 @@ function perOutput<T>(spec: readonly T[] | Readonly<Record<string, T>>, names: r
 /** Resolves compile's loss, lossWeights and metrics into one spec per model output, with errors that name the outputs. */
 export function resolveOutputs(graph: Graph, loss: LossSpec, lossWeights: LossWeightsSpec | undefined, metrics: MetricsSpec): OutputSpec[] {
   const names = outputNames(graph);
+  const repeated = names.find((n, k) => names.indexOf(n) !== k);
+  // Each output's loss writes its node's gradient and logs under the layer's name, so both must be unique.
+  if (repeated) throw new Error(`The model lists output '${repeated}' more than once among its outputs [${names.map((n) => `'${n}'`).join(', ')}], so its losses and logs cannot be told apart. List each output once; for a second loss on it, add a layer (e.g. km.layers.activation({ activation: 'linear' })) and output that.`);
   const losses = Array.isArray(loss) || isRecord(loss) ? perOutput<string | Loss>(loss as readonly (string | Loss)[], names, 'loss', undefined) : names.map(() => loss as string | Loss);
   const weights = lossWeights === undefined ? names.map(() => 1) : perOutput(lossWeights, names, 'lossWeights', 1);
   weights.forEach((w, k) => {
     if (!Number.isFinite(w) || w < 0) throw new Error(`compile lossWeights for output '${names[k]}' must be a finite number ≥ 0. Received: ${w}.`);
   });
+  if (Array.isArray(metrics) && names.length > 1) {
+    const shared = (metrics as readonly (string | Metric)[]).find((m) => typeof m !== 'string');
+    // One stateful metric object cannot keep two outputs' running results apart.
+    if (shared) throw new Error(`compile metrics list holds the metric object '${(shared as Metric).name}', which a list would share between the outputs [${names.map((n) => `'${n}'`).join(', ')}]. Use names in the list, or an object keyed by output name with a separate metric object per output.`);
+  }
   const metricLists = Array.isArray(metrics) ? names.map(() => metrics as readonly (string | Metric)[]) : perOutput(metrics as Readonly<Record<string, readonly (string | Metric)[]>>, names, 'metrics', []);
   return names.map((name, k) => {
     const node = graph.outputs[k];

@@ -194,7 +194,7 @@ export class LayersModel {
    * const [classes, values] = twoOutputModel.predict<km.Tensor[]>({ image, extra });
    * ```
    */
-  predict<T extends Tensor<'float32'> | Tensor<'float32'>[] = Tensor<'float32'>>(x: ModelInputs, args: ModelPredictArgs = {}): T {
+  predict<T extends Tensor | Tensor[] = Tensor<'float32'>>(x: ModelInputs, args: ModelPredictArgs = {}): T {
     this.#ensureGraph(this.#sampleShape(x));
     const runtime = this.#ensureRuntime(activeBackend());
     const outputs = predict({ ...runtime, graph: this.#graph!, plan: (b) => this.#plan(b) }, x, args);

@@ -106,7 +106,7 @@ describe('two-input, two-output functional models', () => {
     km.utils.setRandomSeed(2);
     const { train, test } = await km.datasets.mnist.load();
     const inkOf = (x: km.Tensor) => {
-      const v = x.dataSync();
+      const v = x.dataSync() as Float32Array;
       const n = x.shape[0];
       return km.tensor(Float32Array.from({ length: n }, (_, i) => v.subarray(i * 784, (i + 1) * 784).reduce((a, b) => a + b, 0) / 784), [n, 1]);
     };

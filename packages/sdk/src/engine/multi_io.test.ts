@@ -144,3 +144,27 @@ describe('two-input, two-output functional models', () => {
     expect(model.predict(km.tensor([[1, 2, 3]]))).toBeInstanceOf(km.Tensor);
   });
 });
+
+describe('several inputs and outputs from a km.data dataset', () => {
+  it('batches of { xs: { ... }, ys: { ... } } train and evaluate exactly like the same tensors', async () => {
+    const d = sampleData(8, new Random(13));
+    const run = async (useDataset: boolean) => {
+      km.utils.setRandomSeed(7);
+      const model = twoHeaded();
+      model.compile({ optimizer: 'sgd', loss: ['sparseCategoricalCrossentropy', 'mse'], metrics: { class: ['accuracy'] } });
+      const elements = d.images.map((image, i) => ({
+        xs: { image: km.tensor(image, [4, 3, 1]), extra: d.extras[i] },
+        ys: { class: km.tensor([d.labels[i]], [], 'int32'), value: [d.values[i]] },
+      }));
+      if (useDataset) {
+        const history = await model.fit(km.data.array(elements).batch(4), { epochs: 2, verbose: 0 });
+        return [...history.history.loss, ...(await model.evaluate(km.data.array(elements).batch(4), { verbose: 0 }))];
+      }
+      const history = await model.fit({ image: d.x[0], extra: d.x[1] }, { class: d.y[0], value: d.y[1] }, { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
+      return [...history.history.loss, ...(await model.evaluate(d.x, d.y, { batchSize: 4, verbose: 0 }))];
+    };
+    const [fromDataset, fromTensors] = [await run(true), await run(false)];
+    expect(fromDataset).toHaveLength(2 + 4);
+    fromDataset.forEach((v, i) => expect(v).toBeCloseTo(fromTensors[i], 6));
+  });
+});

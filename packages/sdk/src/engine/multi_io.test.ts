@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { conv2d, dense, finiteDifferences, map, type WindowSpec } from '../testing/reference_ops.js';
 import { expectGradientsClose, kerasmGradients } from '../testing/sgd_gradients.js';
+import { useBackend } from '../testing/backends_here.js';
 import { Random } from '../utils/random.js';
 
 beforeAll(() => km.ready());
@@ -49,7 +50,9 @@ function sampleData(n: number, random: Random) {
 }
 
 describe('two-input, two-output functional models', () => {
-  it('gradients of the weighted total loss match float64 finite differences', async () => {
+  // The engine routes per-output losses through the Backend interface only, so the tfjs backend is checked too.
+  it.each(['wasm', 'tfjs-cpu'])('gradients of the weighted total loss match float64 finite differences (%s)', async (backend) => {
+    await useBackend(backend);
     km.utils.setRandomSeed(5);
     const model = twoHeaded();
     const d = sampleData(4, new Random(11));
@@ -63,6 +66,7 @@ describe('two-input, two-output functional models', () => {
     const names = model.layers.filter((l) => l.countParams() > 0).flatMap((l) => [`${l.name}/kernel`, `${l.name}/bias`]);
     const actual = await kerasmGradients(model, ['sparseCategoricalCrossentropy', 'meanSquaredError'], d.x, d.y, { value: 0.5 });
     expectGradientsClose(actual, finiteDifferences(w, loss), names);
+    await useBackend('wasm');
   });
 
   it('predict returns one tensor per output; evaluate gives the weighted total, each output loss and the metrics', async () => {

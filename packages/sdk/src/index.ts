@@ -19,7 +19,7 @@ export { tensor, Tensor, type DType, type TensorLike, type NestedArray } from '.
 export { ready, setBackend, setThreads, getBackend, getBackendInfo, backends, type BackendName, type BackendAvailability } from './backend/registry.js';
 export type { Backend, BufferId } from './backend/backend.js';
 export { sequential, Sequential, type SequentialArgs } from './engine/sequential.js';
-export { LayersModel, type ModelCompileArgs } from './engine/model.js';
+export { LayersModel, type ModelCompileArgs, type ModelInputs, type ModelTargets } from './engine/model.js';
 export { model, Functional, type FunctionalModelArgs } from './engine/functional.js';
 export { input, SymbolicTensor, type InputArgs } from './engine/symbolic.js';
 export type { ModelFitArgs, ModelEvaluateArgs, ModelPredictArgs } from './engine/training.js';

@@ -6,6 +6,7 @@ import { Dataset } from '../data/dataset.js';
 import type { Shape } from '../layers/layer.js';
 import { Tensor } from '../tensor.js';
 import { Accumulator, evaluateBatch, evaluateData, prepare, trainBatch, type Dataset as HostData, type TrainingTarget } from './training.js';
+import type { TensorsSpec } from './outputs.js';
 
 /** Options of `model.fit(dataset, args)`. */
 export interface ModelFitDatasetArgs {
@@ -19,8 +20,8 @@ export interface ModelFitDatasetArgs {
   batchesPerEpoch?: number;
   /** 0: silent; 1: a progress bar per epoch (default 1). */
   verbose?: 0 | 1;
-  /** A dataset of `{ xs, ys }` batches, or `[x, y]` tensors, evaluated after each epoch. */
-  validationData?: Dataset<unknown> | [Tensor, Tensor];
+  /** A dataset of `{ xs, ys }` batches, or `[x, y]` tensors (lists or objects by name for several inputs/outputs), evaluated after each epoch. */
+  validationData?: Dataset<unknown> | [TensorsSpec, TensorsSpec];
   /** Epoch to start counting from (for resuming). */
   initialEpoch?: number;
   callbacks?: CustomCallbackArgs | CustomCallbackArgs[];
@@ -44,8 +45,16 @@ function describe(value: unknown): string {
   return typeof value;
 }
 
+/** The tensors of a batch's xs or ys: one tensor, or (several inputs/outputs) an object of them keyed by name. */
+function batchParts(value: unknown): Tensor[] | null {
+  if (value instanceof Tensor) return [value];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const parts = Object.values(value);
+  return parts.length > 0 && parts.every((t) => t instanceof Tensor) ? parts : null;
+}
+
 /** The `{ xs, ys }` tensors of one batch, with errors that say how to build a dataset fit can read. */
-function batchTensors(element: unknown, index: number, what: string): { xs: Tensor; ys: Tensor } {
+function batchTensors(element: unknown, index: number, what: string): { xs: TensorsSpec; ys: TensorsSpec; first: Tensor } {
   const fix = 'Build it as km.data.zip({ xs, ys }).batch(batchSize) (or map elements to { xs, ys } before .batch).';
   if (typeof element !== 'object' || element === null || !('xs' in element) || !('ys' in element)) {
     const keys = typeof element === 'object' && element !== null ? `an object with keys [${Object.keys(element).join(', ')}]` : describe(element);
@@ -53,11 +62,11 @@ function batchTensors(element: unknown, index: number, what: string): { xs: Tens
   }
   const { xs, ys } = element as { xs: unknown; ys: unknown };
   for (const [name, value] of [['xs', xs], ['ys', ys]] as const) {
-    if (!(value instanceof Tensor)) {
-      throw new Error(`${what}: batch ${index} has ${name} = ${describe(value)}, not a batch tensor. Call .batch(batchSize) on the dataset so elements are stacked into tensors.`);
+    if (!batchParts(value)) {
+      throw new Error(`${what}: batch ${index} has ${name} = ${describe(value)}, not a batch tensor. Call .batch(batchSize) on the dataset so elements are stacked into tensors (for several inputs or outputs, objects of them keyed by name).`);
     }
   }
-  return { xs: xs as Tensor, ys: ys as Tensor };
+  return { xs: xs as TensorsSpec, ys: ys as TensorsSpec, first: batchParts(xs)![0] };
 }
 
 function hostBatch(target: TrainingTarget, element: unknown, index: number, what: string): HostData {
@@ -73,7 +82,7 @@ async function firstBatch(iterator: AsyncIterator<unknown>, what: string): Promi
 
 /** Evaluates every batch of a dataset (or the first `batches`) into a fresh accumulator. */
 async function evaluateStream(target: TrainingTarget, iterator: AsyncIterator<unknown>, pending: IteratorResult<unknown> | null, batches: number | undefined, what: string): Promise<Accumulator> {
-  const acc = new Accumulator(target.metrics);
+  const acc = new Accumulator(target.outputs);
   for (let index = 0; batches === undefined || index < batches; index++) {
     const next = pending ?? (await iterator.next());
     pending = null;
@@ -101,8 +110,8 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
   let iterator = dataset.iterator();
   let pending: IteratorResult<unknown> | null = await firstBatch(iterator, 'fit(dataset)');
   const first = batchTensors(pending.value, 0, 'fit(dataset)');
-  const target = await targetFor(first.xs.shape.slice(1));
-  const batchSize = first.xs.shape[0];
+  const target = await targetFor(first.first.shape.slice(1));
+  const batchSize = first.first.shape[0];
   // Keras reports unknown steps until the first pass has counted them.
   const params: FitParams = { epochs, steps: perEpoch ?? 0, samples: 0, batchSize, verbose };
   const callbacks = new CallbackList(args.callbacks);
@@ -115,7 +124,7 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
   for (let epoch = args.initialEpoch ?? 0; epoch < epochs && !target.stopTraining; epoch++) {
     if (perEpoch === undefined && !pending) iterator = dataset.iterator();
     await callbacks.call('onEpochBegin', epoch);
-    const acc = new Accumulator(target.metrics);
+    const acc = new Accumulator(target.outputs);
     let step = 0;
     let samples = 0;
     while ((perEpoch === undefined || step < perEpoch) && !target.stopTraining) {
@@ -159,7 +168,7 @@ export async function evaluateDataset(dataset: Dataset<unknown>, targetFor: Targ
   if (args.batches !== undefined && (!Number.isInteger(args.batches) || args.batches < 1)) throw new Error(`batches must be a positive integer. Received: batches=${args.batches}.`);
   const iterator = dataset.iterator();
   const first = await firstBatch(iterator, 'evaluate(dataset)');
-  const target = await targetFor(batchTensors(first.value, 0, 'evaluate(dataset)').xs.shape.slice(1));
+  const target = await targetFor(batchTensors(first.value, 0, 'evaluate(dataset)').first.shape.slice(1));
   const start = performance.now();
   const logs = (await evaluateStream(target, iterator, first, args.batches, 'evaluate(dataset)')).logs();
   if ((args.verbose ?? 1) === 1) {

@@ -2,10 +2,9 @@ import type { Backend } from '../backend/backend.js';
 import { backend as activeBackend, ready } from '../backend/registry.js';
 import type { History } from '../callbacks/history.js';
 import type { Layer, Shape } from '../layers/layer.js';
-import { getLoss, type Loss, type LossName } from '../losses/losses.js';
-import { checkMetricName, getMetric, type Metric, type MetricName } from '../metrics/metrics.js';
+import type { Loss, LossName } from '../losses/losses.js';
 import { getOptimizer, type Optimizer } from '../optimizers/index.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { globalGenerator } from '../utils/random.js';
 import { Graph } from './graph.js';
 import { ParamStore } from './params.js';
@@ -13,6 +12,7 @@ import { BatchPlan } from './plan.js';
 import { summaryLines } from './summary.js';
 import { evaluate, fit, predict, type ModelEvaluateArgs, type ModelFitArgs, type ModelPredictArgs, type TrainingTarget } from './training.js';
 import { checkTensor } from './validate_data.js';
+import { checkLossSpec, checkMetricsSpec, resolveOutputs, type LossSpec, type LossWeightsSpec, type MetricsSpec, type OutputSpec, type TensorsSpec } from './outputs.js';
 import { Dataset } from '../data/dataset.js';
 import { evaluateDataset, fitDataset, type ModelEvaluateDatasetArgs, type ModelFitDatasetArgs } from './fit_dataset.js';
 import type { IOHandler, SaveResult } from '../io/types.js';
@@ -22,17 +22,34 @@ import { saveModel, type SaveConfig } from '../io/save_model.js';
 export interface ModelCompileArgs {
   /** `'adam'`, `'sgd'`, or an optimizer instance from `km.optimizers`. */
   optimizer: string | Optimizer;
-  /** A loss name (camelCase, or Keras snake_case), or a configured loss from `km.losses`. */
-  loss: LossName | string | Loss;
-  /** Metric names (`['accuracy', 'auc']`) or objects from `km.metrics` (`km.metrics.auc({ curve: 'PR' })`). */
-  metrics?: (MetricName | string | Metric)[];
+  /**
+   * A loss name (camelCase, or Keras snake_case), or a configured loss from `km.losses`. A model
+   * with several outputs takes one loss for all of them, a list in output order, or an object
+   * keyed by output layer name (`{ class: 'sparseCategoricalCrossentropy', value: 'mse' }`).
+   */
+  loss: LossSpec;
+  /** Weights of the output losses in the total loss (default 1 each): a list in output order or an object keyed by output name. */
+  lossWeights?: LossWeightsSpec;
+  /**
+   * Metric names (`['accuracy', 'auc']`) or objects from `km.metrics` (`km.metrics.auc({ curve: 'PR' })`).
+   * With several outputs a list applies to every output; an object keyed by output name gives each its own.
+   */
+  metrics?: MetricsSpec;
 }
 
 interface Compiled {
+  /** The first output's loss (the only one of a single-output model). */
   readonly loss: Loss;
+  readonly lossSpec: LossSpec;
+  readonly lossWeights?: LossWeightsSpec;
   readonly optimizer: Optimizer;
-  readonly metricSpecs: readonly (string | Metric)[];
+  readonly metricsSpec: MetricsSpec;
 }
+
+/** Inputs of `fit`, `evaluate` and `predict`: one tensor, a list in input order, or an object keyed by input name. */
+export type ModelInputs = TensorsSpec;
+/** Targets of `fit` and `evaluate`: one tensor, a list in output order, or an object keyed by output layer name. */
+export type ModelTargets = TensorsSpec;
 
 interface Runtime {
   readonly backend: Backend;
@@ -51,7 +68,7 @@ export class LayersModel {
   protected graphLayers: Layer[];
   #graph: Graph | null = null;
   #compiled: Compiled | null = null;
-  #metrics: Metric[] = [];
+  #outputs: OutputSpec[] = [];
   #runtime: Runtime | null = null;
 
   constructor(layers: Layer[], name: string) {
@@ -69,9 +86,9 @@ export class LayersModel {
     return this.#compiled?.optimizer;
   }
 
-  /** The canonical (camelCase) name of the loss `compile` set, if compiled. */
+  /** The canonical (camelCase) name of the loss `compile` set (the first output's, with several), if compiled. */
   get loss(): LossName | undefined {
-    return this.#compiled?.loss.name;
+    return this.#outputs[0]?.loss.name ?? this.#compiled?.loss.name;
   }
 
   /** Shape of one input sample (no batch dimension), once the model is built. */
@@ -81,7 +98,8 @@ export class LayersModel {
 
   /** The metric names `compile` set. */
   get metricsNames(): readonly string[] {
-    return this.#compiled?.metricSpecs.map((m) => (typeof m === 'string' ? m : m.name)) ?? [];
+    const spec = this.#compiled?.metricsSpec ?? [];
+    return (Array.isArray(spec) ? spec : Object.values(spec).flat()).map((m) => (typeof m === 'string' ? m : m.name));
   }
 
   /**
@@ -102,12 +120,12 @@ export class LayersModel {
 
   /** Configures training. Throws on unknown names, listing the valid ones. */
   compile(args: ModelCompileArgs): void {
-    const loss = getLoss(args.loss);
+    const loss = checkLossSpec(args.loss);
     const optimizer = getOptimizer(args.optimizer);
-    const metricSpecs = args.metrics ?? [];
-    metricSpecs.forEach(checkMetricName);
-    this.#compiled = { loss, optimizer, metricSpecs };
-    if (this.#graph ?? this.#tryGraph()) this.#resolveMetrics();
+    const metricsSpec = args.metrics ?? [];
+    checkMetricsSpec(metricsSpec);
+    this.#compiled = { loss, lossSpec: args.loss, lossWeights: args.lossWeights, optimizer, metricsSpec };
+    if (this.#graph ?? this.#tryGraph()) this.#resolveOutputs();
     if (this.#runtime) {
       // Target buffers depend on the loss (labels or rows), so plans are remade for the new one.
       for (const plan of this.#runtime.plans.values()) plan.release(this.#runtime.backend);
@@ -123,9 +141,12 @@ export class LayersModel {
    * ```ts
    * const history = await model.fit(x, y, { epochs: 5, batchSize: 64, validationSplit: 0.1 });
    * history.history.loss; // one value per epoch
+   * // Several inputs and outputs: lists in order, or objects keyed by input / output layer name.
+   * await model.fit({ image, extra }, { class: labels, value: targets }, { epochs: 5 });
+   * history.history.class_loss;
    * ```
    */
-  async fit(x: Tensor, y: Tensor, args?: ModelFitArgs): Promise<History>;
+  async fit(x: ModelInputs, y: ModelTargets, args?: ModelFitArgs): Promise<History>;
   /**
    * Trains on a dataset of `{ xs, ys }` batches (`km.data`), one full pass per epoch unless
    * `batchesPerEpoch` is given.
@@ -137,31 +158,47 @@ export class LayersModel {
    * ```
    */
   async fit(dataset: Dataset<unknown>, args?: ModelFitDatasetArgs): Promise<History>;
-  async fit(x: Tensor | Dataset<unknown>, y?: Tensor | ModelFitDatasetArgs, args: ModelFitArgs = {}): Promise<History> {
+  async fit(x: ModelInputs | Dataset<unknown>, y?: ModelTargets | ModelFitDatasetArgs, args: ModelFitArgs = {}): Promise<History> {
     if (x instanceof Dataset) return fitDataset(x, (shape) => this.#trainingTarget(shape), (y ?? {}) as ModelFitDatasetArgs);
-    const target = await this.#trainingTarget(checkTensor(x, 'x').shape.slice(1));
+    const target = await this.#trainingTarget(this.#sampleShape(x));
     // Keras hands callbacks their model; callbacks such as modelCheckpoint need it to save.
-    return fit(target, x, y as Tensor, args);
-  }
-
-  /** Loss and metrics on the given data, `[loss, ...metrics]`, in compile order. */
-  async evaluate(x: Tensor, y: Tensor, args?: ModelEvaluateArgs): Promise<number[]>;
-  /** Loss and metrics over the `{ xs, ys }` batches of a dataset (`km.data`), `[loss, ...metrics]`. */
-  async evaluate(dataset: Dataset<unknown>, args?: ModelEvaluateDatasetArgs): Promise<number[]>;
-  async evaluate(x: Tensor | Dataset<unknown>, y?: Tensor | ModelEvaluateDatasetArgs, args: ModelEvaluateArgs = {}): Promise<number[]> {
-    if (x instanceof Dataset) return evaluateDataset(x, (shape) => this.#trainingTarget(shape), (y ?? {}) as ModelEvaluateDatasetArgs);
-    const target = await this.#trainingTarget(checkTensor(x, 'x').shape.slice(1));
-    return evaluate(target, x, y as Tensor, args);
+    return fit(target, x, y as ModelTargets, args);
   }
 
   /**
-   * The model's outputs for `x` (batch by batch, default 32). Synchronous: `await km.ready()`
-   * or a `fit` must have loaded the backend first.
+   * Loss and metrics on the given data, `[loss, ...metrics]`, in compile order. With several
+   * outputs: `[total loss, ...each output's loss, ...each output's metrics]`, as Keras orders them.
+   *
+   * @example
+   * ```ts
+   * const [loss, classLoss, valueLoss, classAccuracy] = await model.evaluate([image, extra], [labels, targets]);
+   * ```
    */
-  predict(x: Tensor, args: ModelPredictArgs = {}): Tensor<'float32'> {
-    this.#ensureGraph(checkTensor(x, 'x').shape.slice(1));
+  async evaluate(x: ModelInputs, y: ModelTargets, args?: ModelEvaluateArgs): Promise<number[]>;
+  /** Loss and metrics over the `{ xs, ys }` batches of a dataset (`km.data`), `[loss, ...metrics]`. */
+  async evaluate(dataset: Dataset<unknown>, args?: ModelEvaluateDatasetArgs): Promise<number[]>;
+  async evaluate(x: ModelInputs | Dataset<unknown>, y?: ModelTargets | ModelEvaluateDatasetArgs, args: ModelEvaluateArgs = {}): Promise<number[]> {
+    if (x instanceof Dataset) return evaluateDataset(x, (shape) => this.#trainingTarget(shape), (y ?? {}) as ModelEvaluateDatasetArgs);
+    const target = await this.#trainingTarget(this.#sampleShape(x));
+    return evaluate(target, x, y as ModelTargets, args);
+  }
+
+  /**
+   * The model's outputs for `x` (batch by batch, default 32): one tensor, or with several outputs a
+   * list of them in output order (type it with `predict<km.Tensor[]>`). Synchronous:
+   * `await km.ready()` or a `fit` must have loaded the backend first.
+   *
+   * @example
+   * ```ts
+   * const probabilities = model.predict(x);
+   * const [classes, values] = twoOutputModel.predict<km.Tensor[]>({ image, extra });
+   * ```
+   */
+  predict<T extends Tensor | Tensor[] = Tensor<'float32'>>(x: ModelInputs, args: ModelPredictArgs = {}): T {
+    this.#ensureGraph(this.#sampleShape(x));
     const runtime = this.#ensureRuntime(activeBackend());
-    return predict({ ...runtime, graph: this.#graph!, plan: (b) => this.#plan(b), loss: this.#compiled?.loss ?? getLoss('meanSquaredError') }, x, args);
+    const outputs = predict({ ...runtime, graph: this.#graph!, plan: (b) => this.#plan(b) }, x, args);
+    return (outputs.length === 1 ? outputs[0] : outputs) as T;
   }
 
   /** Copies of the weights, layer by layer (kernel, then bias, for Dense). */
@@ -211,7 +248,7 @@ export class LayersModel {
   #tryGraph(): Graph | null {
     if (!this.#graph) {
       this.#graph = this.buildGraph(null);
-      if (this.#graph && this.#compiled) this.#resolveMetrics();
+      if (this.#graph && this.#compiled) this.#resolveOutputs();
     }
     return this.#graph;
   }
@@ -219,14 +256,20 @@ export class LayersModel {
   #ensureGraph(sampleShape: Shape): Graph {
     if (!this.#graph) {
       this.#graph = this.buildGraph(sampleShape)!;
-      if (this.#compiled) this.#resolveMetrics();
+      if (this.#compiled) this.#resolveOutputs();
     }
     return this.#graph;
   }
 
-  #resolveMetrics(): void {
-    const { loss, metricSpecs } = this.#compiled!;
-    this.#metrics = metricSpecs.map((spec) => getMetric(spec, loss, this.#graph!.outputShape));
+  #resolveOutputs(): void {
+    const { lossSpec, lossWeights, metricsSpec } = this.#compiled!;
+    this.#outputs = resolveOutputs(this.#graph!, lossSpec, lossWeights, metricsSpec);
+  }
+
+  /** Per-sample shape of the first input, which builds a Sequential model's graph. */
+  #sampleShape(x: unknown): Shape {
+    const first = x instanceof Tensor ? x : Array.isArray(x) ? x[0] : typeof x === 'object' && x !== null ? Object.values(x)[0] : x;
+    return checkTensor(first, 'x').shape.slice(1);
   }
 
   #ensureRuntime(backend: Backend): Runtime {
@@ -251,9 +294,10 @@ export class LayersModel {
     const runtime = this.#runtime!;
     let plan = runtime.plans.get(batch);
     if (!plan) {
-      const loss = this.#compiled?.loss;
-      const targetLength = loss?.sparseTargets ? 1 : this.#graph!.outputShape.reduce((a, b) => a * b, 1);
-      plan = new BatchPlan(runtime.backend, this.#graph!, batch, [targetLength], [loss?.sparseTargets ?? false]);
+      // Before compile (predict only) the targets are never read, so each output gets a placeholder row.
+      const outputs = this.#outputs.length > 0 ? this.#outputs : this.#graph!.outputs.map((node) => ({ loss: undefined, shape: this.#graph!.nodes[node].outputShape }));
+      const targetLengths = outputs.map((o) => (o.loss?.sparseTargets ? 1 : o.shape.reduce((a, b) => a * b, 1)));
+      plan = new BatchPlan(runtime.backend, this.#graph!, batch, targetLengths, outputs.map((o) => o.loss?.sparseTargets ?? false));
       runtime.plans.set(batch, plan);
     }
     return plan;
@@ -271,8 +315,7 @@ export class LayersModel {
       backend: runtime.backend,
       graph: this.#graph!,
       params: runtime.params,
-      loss: this.#compiled.loss,
-      metrics: this.#metrics,
+      outputs: this.#outputs,
       optimizer: this.#compiled.optimizer,
       plan: (b) => this.#plan(b),
       model: this,

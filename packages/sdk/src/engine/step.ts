@@ -10,8 +10,8 @@ export interface PassContext {
   readonly params: ParamStore;
   readonly plan: BatchPlan;
   readonly training: boolean;
-  /** Whether the output layer leaves its softmax to a fused softmax-cross-entropy loss. */
-  readonly deferSoftmax: boolean;
+  /** Per model output: whether its layer leaves its softmax to a fused softmax-cross-entropy loss. */
+  readonly deferSoftmax: readonly boolean[];
 }
 
 function nodeContext(ctx: PassContext, index: number) {
@@ -24,7 +24,7 @@ function nodeContext(ctx: PassContext, index: number) {
     workspace: ctx.plan.workspaces[index],
     weights: ctx.params.weightsOf(node.layer),
     training: ctx.training,
-    deferSoftmax: ctx.deferSoftmax && index === ctx.graph.outputs[0],
+    deferSoftmax: ctx.graph.outputs.some((node, k) => node === index && ctx.deferSoftmax[k]),
   };
 }
 

@@ -3,8 +3,7 @@ import { CallbackList, type CustomCallbackArgs, type Logs } from '../callbacks/c
 import { History } from '../callbacks/history.js';
 import type { CallbackModel } from '../callbacks/callback.js';
 import { ProgbarLogger } from '../callbacks/progbar_logger.js';
-import type { Loss } from '../losses/losses.js';
-import type { Metric, MetricBatch } from '../metrics/metric.js';
+import type { MetricBatch } from '../metrics/metric.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { Tensor } from '../tensor.js';
 import { globalGenerator, Random } from '../utils/random.js';
@@ -15,6 +14,7 @@ import { backwardPass, forwardPass, type PassContext } from './step.js';
 import { regularizationPenalty, withPenalty } from './regularization.js';
 import { makeRowViews, resolveSampleWeights, weightedLossSum, type ClassWeight, type RowViews, type SampleWeightInput } from './sample_weights.js';
 import { checkFinite, checkPositiveInt, checkSameLength, checkTensor, featureValues } from './validate_data.js';
+import { tensorsFor, type OutputSpec, type TensorsSpec } from './outputs.js';
 
 /** Options of `model.fit`, with Keras' defaults. */
 export interface ModelFitArgs {
@@ -29,7 +29,7 @@ export interface ModelFitArgs {
   /** Fraction of the samples, taken from the end before shuffling, held out for validation. */
   validationSplit?: number;
   /** Validation data `[x, y]` or `[x, y, sampleWeight]`; overrides `validationSplit`. */
-  validationData?: [Tensor, Tensor] | [Tensor, Tensor, SampleWeightInput];
+  validationData?: [TensorsSpec, TensorsSpec] | [TensorsSpec, TensorsSpec, SampleWeightInput];
   /**
    * A weight per sample: the loss becomes Σ wᵢ·Lᵢ / batch size (Keras' "sum_over_batch_size"),
    * so a weight of 0 removes a sample and 2 counts it twice. Metrics stay unweighted, as Keras'
@@ -63,8 +63,8 @@ export interface TrainingTarget {
   readonly backend: Backend;
   readonly graph: Graph;
   readonly params: ParamStore;
-  readonly loss: Loss;
-  readonly metrics: readonly Metric[];
+  /** Loss, loss weight and metrics of each model output, in order. */
+  readonly outputs: readonly OutputSpec[];
   readonly optimizer: Optimizer;
   /** The reusable buffers for one batch size. */
   plan(batch: number): BatchPlan;
@@ -76,37 +76,62 @@ export interface TrainingTarget {
 
 /** Host arrays ready for batching (also what one streamed batch becomes). */
 export interface Dataset {
-  x: Float32Array;
-  y: Float32Array | Int32Array;
+  /** Features per model input. */
+  xs: Float32Array[];
+  /** Targets per model output. */
+  ys: (Float32Array | Int32Array)[];
   /** Sample indices in the order they are visited. */
   order: Int32Array;
-  xRow: number;
-  yRow: number;
+  /** Values per sample of each input and of each output's targets. */
+  xRows: number[];
+  yRows: number[];
   /** Loss weight per sample (by sample index), when any were given. */
   weights?: Float32Array;
 }
 
-/** Validates x and y against the model and loss, and returns host arrays ready for batching. */
+/**
+ * Validates x and y against the model's inputs and outputs (one tensor, a list, or an object keyed by
+ * name each) and returns host arrays ready for batching.
+ */
 export function prepare(target: TrainingTarget, xIn: unknown, yIn: unknown, xName: string, yName: string, sampleWeight?: SampleWeightInput, classWeight?: ClassWeight): Dataset {
-  const x = checkTensor(xIn, xName);
-  const y = checkTensor(yIn, yName);
-  target.graph.checkInput(x.shape, xName);
-  checkSameLength(x, y, xName, yName);
-  target.loss.validateTargets(y, target.graph.outputShape);
-  checkFinite(x, xName);
-  checkFinite(y, yName);
-  const n = x.shape[0];
-  const raw = target.loss.sparseTargets
-    ? y.dtype === 'int32' ? (y.dataSync() as Int32Array) : Int32Array.from(y.dataSync())
-    : y.dtype === 'float32' ? (y.dataSync() as Float32Array) : Float32Array.from(y.dataSync());
-  const yValues = target.loss.transformTargets ? target.loss.transformTargets(raw, target.graph.outputShape) : raw;
+  const { graph, outputs } = target;
+  const xsIn = tensorsFor(xIn, graph.inputNames, xName, 'inputs');
+  const ysIn = tensorsFor(yIn, outputs.map((o) => o.name), yName, 'outputs');
+  const xs = xsIn.tensors.map((t, k) => checkTensor(t, xsIn.labels[k]));
+  const ys = ysIn.tensors.map((t, k) => checkTensor(t, ysIn.labels[k]));
+  xs.forEach((x, k) => {
+    graph.checkInput(x.shape, xsIn.labels[k], k);
+    checkSameLength(xs[0], x, xsIn.labels[0], xsIn.labels[k]);
+  });
+  ys.forEach((y, k) => {
+    checkSameLength(xs[0], y, xsIn.labels[0], ysIn.labels[k]);
+    try {
+      outputs[k].loss.validateTargets(y, outputs[k].shape);
+    } catch (e) {
+      if (outputs.length === 1) throw e;
+      throw new Error(`${ysIn.labels[k]}, the targets of output '${outputs[k].name}': ${(e as Error).message}`);
+    }
+  });
+  xs.forEach((x, k) => checkFinite(x, xsIn.labels[k]));
+  ys.forEach((y, k) => checkFinite(y, ysIn.labels[k]));
+  if (classWeight !== undefined && outputs.length > 1) {
+    throw new Error(`classWeight is for models with one output, but this model has ${outputs.length} [${outputs.map((o) => `'${o.name}'`).join(', ')}]. Pass sampleWeight instead, with the class weights multiplied in.`);
+  }
+  const n = xs[0].shape[0];
+  const yValues = ys.map((y, k) => {
+    const { loss, shape } = outputs[k];
+    const raw = loss.sparseTargets
+      ? y.dtype === 'int32' ? (y.dataSync() as Int32Array) : Int32Array.from(y.dataSync())
+      : y.dtype === 'float32' ? (y.dataSync() as Float32Array) : Float32Array.from(y.dataSync());
+    return loss.transformTargets ? loss.transformTargets(raw, shape) : raw;
+  });
   return {
-    x: featureValues(x, xName),
-    y: yValues,
+    xs: xs.map((x, k) => featureValues(x, xsIn.labels[k])),
+    ys: yValues,
     order: Int32Array.from({ length: n }, (_, i) => i),
-    xRow: x.size / n,
-    yRow: yValues.length / n,
-    weights: resolveSampleWeights(y, sampleWeight, classWeight),
+    xRows: xs.map((x) => x.size / n),
+    yRows: yValues.map((v) => v.length / n),
+    weights: resolveSampleWeights(ys[0], sampleWeight, classWeight),
   };
 }
 
@@ -114,47 +139,66 @@ function subset(data: Dataset, start: number, end: number): Dataset {
   return { ...data, order: data.order.slice(start, end) };
 }
 
+function size(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
 function passContext(target: TrainingTarget, plan: BatchPlan, training: boolean): PassContext {
-  const deferSoftmax = target.loss.fusesSoftmax && target.graph.outputNode.layer.outputActivation === 'softmax';
+  // A softmax is left to the loss only where nothing but the loss reads the output.
+  const deferSoftmax = target.outputs.map((o) => o.loss.fusesSoftmax && target.graph.nodes[o.node].layer.outputActivation === 'softmax' && target.graph.consumers[o.node].length === 0);
   return { backend: target.backend, graph: target.graph, params: target.params, plan, training, deferSoftmax };
 }
 
-/** Accumulates the loss over batches, weighted by samples, and resets and updates the stateful metrics. */
+/**
+ * Accumulates the loss over batches, weighted by samples, and resets and updates the stateful
+ * metrics. With several outputs it also keeps each output's loss, logged as `<output>_loss`, and
+ * prefixes metrics with their output's name, as Keras does.
+ */
 export class Accumulator {
   #loss = 0;
+  #outputLosses: number[];
   #samples = 0;
 
-  constructor(readonly metrics: readonly Metric[]) {
-    for (const m of metrics) m.reset();
+  constructor(readonly outputs: readonly OutputSpec[]) {
+    this.#outputLosses = outputs.map(() => 0);
+    for (const o of outputs) for (const m of o.metrics) m.reset();
   }
 
-  /** Adds one batch; awaits values that GPU backends read back asynchronously. */
-  async add(lossSum: Scalar, samples: number, metricUpdates: (void | Promise<void>)[]): Promise<void> {
-    this.#loss += await lossSum;
+  /** Adds one batch; awaits values that GPU backends read back asynchronously. `penalty` is the regularization part of the total. */
+  async add(outputLossSums: readonly Scalar[], penalty: Scalar, samples: number, metricUpdates: (void | Promise<void>)[]): Promise<void> {
+    for (let k = 0; k < this.outputs.length; k++) {
+      const sum = await outputLossSums[k];
+      this.#outputLosses[k] += sum;
+      this.#loss += this.outputs[k].weight * sum;
+    }
+    this.#loss += await penalty;
     this.#samples += samples;
     await Promise.all(metricUpdates);
   }
 
   logs(prefix = ''): Logs {
     const logs: Logs = { [`${prefix}loss`]: this.#loss / this.#samples };
-    for (const m of this.metrics) logs[`${prefix}${m.name}`] = m.result();
+    const several = this.outputs.length > 1;
+    if (several) this.outputs.forEach((o, k) => (logs[`${prefix}${o.name}_loss`] = this.#outputLosses[k] / this.#samples));
+    for (const o of this.outputs) for (const m of o.metrics) logs[`${prefix}${several ? `${o.name}_` : ''}${m.name}`] = m.result();
     return logs;
   }
 }
 
-/** What the metrics see of one batch; the outputs are read back at most once, before the backward pass can touch them. */
-function metricBatch(target: TrainingTarget, data: Dataset, start: number, count: number, output: number, targets: number): MetricBatch {
+/** What the metrics of output k see of one batch; the outputs are read back at most once, before the backward pass can touch them. */
+function metricBatch(target: TrainingTarget, data: Dataset, start: number, count: number, plan: BatchPlan, k: number): MetricBatch {
   let outputs: Promise<Float32Array> | null = null;
-  const outputLength = count * target.graph.outputShape.reduce((a, b) => a * b, 1);
+  const { shape, node, loss } = target.outputs[k];
+  const output = plan.outputs[node];
   return {
     backend: target.backend,
     output,
-    targets,
+    targets: plan.targetsList[k],
     batch: count,
-    outputShape: target.graph.outputShape,
-    labelTargets: target.loss.sparseTargets,
-    hostTargets: gatherHost(data.y, data.order, start, count, data.yRow),
-    hostOutputs: () => (outputs ??= target.backend.readAsync(output, outputLength, 'float32') as Promise<Float32Array>),
+    outputShape: shape,
+    labelTargets: loss.sparseTargets,
+    hostTargets: gatherHost(data.ys[k], data.order, start, count, data.yRows[k]),
+    hostOutputs: () => (outputs ??= target.backend.readAsync(output, count * size(shape), 'float32') as Promise<Float32Array>),
   };
 }
 
@@ -164,58 +208,64 @@ function gatherHost(src: Float32Array | Int32Array, order: Int32Array, start: nu
   return out;
 }
 
-const ROW_VIEWS = new WeakMap<BatchPlan, RowViews>();
+const ROW_VIEWS = new WeakMap<BatchPlan, RowViews[]>();
 
-function rowViews(target: TrainingTarget, plan: BatchPlan, data: Dataset): RowViews {
+function rowViews(target: TrainingTarget, plan: BatchPlan, data: Dataset, k: number): RowViews {
   let views = ROW_VIEWS.get(plan);
   if (!views) {
-    const last = plan.outputs.length - 1;
-    const outputRow = target.graph.outputShape.reduce((a, b) => a * b, 1);
-    views = makeRowViews(target.backend, plan.batch, plan.outputs[last], plan.grads[last], plan.targets, outputRow, data.yRow);
+    views = target.outputs.map((o, j) => makeRowViews(target.backend, plan.batch, plan.outputs[o.node], plan.grads[o.node], plan.targetsList[j], size(o.shape), data.yRows[j]));
     ROW_VIEWS.set(plan, views);
   }
-  return views;
+  return views[k];
 }
 
 function batchWeights(data: Dataset, start: number, count: number): Float32Array {
   return Float32Array.from({ length: count }, (_, r) => data.weights![data.order[start + r]]);
 }
 
-/** Loads one batch, runs the forward pass and the loss; returns the loss sum and metric updates. */
-function runBatch(target: TrainingTarget, data: Dataset, start: number, count: number, training: boolean): [Scalar, (void | Promise<void>)[], PassContext] {
+/** Loads one batch, runs the forward pass and each output's loss; returns the loss sums per output and the metric updates. */
+function runBatch(target: TrainingTarget, data: Dataset, start: number, count: number, training: boolean): [Scalar[], (void | Promise<void>)[], PassContext] {
   const plan = target.plan(count);
   const { backend } = target;
-  backend.gatherRows(plan.input, data.x, data.order, start, count, data.xRow);
-  backend.gatherRows(plan.targets, data.y, data.order, start, count, data.yRow);
+  data.xs.forEach((x, k) => backend.gatherRows(plan.inputs[k], x, data.order, start, count, data.xRows[k]));
+  data.ys.forEach((y, k) => backend.gatherRows(plan.targetsList[k], y, data.order, start, count, data.yRows[k]));
   const ctx = passContext(target, plan, training);
   forwardPass(ctx);
-  const last = target.graph.outputs[0];
-  const lossSum = data.weights
-    ? weightedLossSum(backend, target.loss, rowViews(target, plan, data), batchWeights(data, start, count), count, target.graph.outputShape, ctx.deferSoftmax, training)
-    : target.loss.compute(backend, plan.outputs[last], plan.targets, training ? plan.grads[last] : 0, count, target.graph.outputShape, ctx.deferSoftmax);
-  const batch = target.metrics.length > 0 ? metricBatch(target, data, start, count, plan.outputs[last], plan.targets) : null;
-  const updates = target.metrics.map((m) => m.update(batch!));
-  return [lossSum, updates, ctx];
+  const lossSums = target.outputs.map((o, k) => {
+    const grad = training ? plan.grads[o.node] : 0;
+    const sum = data.weights
+      ? weightedLossSum(backend, o.loss, rowViews(target, plan, data, k), batchWeights(data, start, count), count, o.shape, ctx.deferSoftmax[k], training)
+      : o.loss.compute(backend, plan.outputs[o.node], plan.targetsList[k], grad, count, o.shape, ctx.deferSoftmax[k]);
+    // The total loss is Σ weight·loss, so each output's gradient scales by its weight.
+    if (grad && o.weight !== 1) backend.scale(grad, count * size(o.shape), o.weight);
+    return sum;
+  });
+  const updates = target.outputs.flatMap((o, k) => {
+    if (o.metrics.length === 0) return [];
+    const batch = metricBatch(target, data, start, count, plan, k);
+    return o.metrics.map((m) => m.update(batch));
+  });
+  return [lossSums, updates, ctx];
 }
 
 /** One optimizer step on samples `[start, start + count)` of `data`, added to the epoch's accumulator. */
 export async function trainBatch(target: TrainingTarget, data: Dataset, start: number, count: number, acc: Accumulator): Promise<void> {
-  const [lossSum, updates, ctx] = runBatch(target, data, start, count, true);
+  const [lossSums, updates, ctx] = runBatch(target, data, start, count, true);
   backwardPass(ctx);
   const penalty = regularizationPenalty(target.backend, target.graph, target.params, true);
   target.optimizer.apply(target.params.params, target.params.grads);
-  await acc.add(penalty.length ? withPenalty(lossSum, penalty, count) : lossSum, count, updates);
+  await acc.add(lossSums, withPenalty(0, penalty, count), count, updates);
 }
 
 /** Adds the loss and metrics of samples `[start, start + count)` of `data` to `acc`, without training. */
 export async function evaluateBatch(target: TrainingTarget, data: Dataset, start: number, count: number, acc: Accumulator): Promise<void> {
-  const [lossSum, updates] = runBatch(target, data, start, count, false);
+  const [lossSums, updates] = runBatch(target, data, start, count, false);
   const penalty = regularizationPenalty(target.backend, target.graph, target.params, false);
-  await acc.add(penalty.length ? withPenalty(lossSum, penalty, count) : lossSum, count, updates);
+  await acc.add(lossSums, withPenalty(0, penalty, count), count, updates);
 }
 
 export async function evaluateData(target: TrainingTarget, data: Dataset, batchSize: number): Promise<Accumulator> {
-  const acc = new Accumulator(target.metrics);
+  const acc = new Accumulator(target.outputs);
   for (let start = 0; start < data.order.length; start += batchSize) {
     const count = Math.min(batchSize, data.order.length - start);
     await evaluateBatch(target, data, start, count, acc);
@@ -224,7 +274,7 @@ export async function evaluateData(target: TrainingTarget, data: Dataset, batchS
 }
 
 /** The `fit` loop: shuffles, batches, steps the optimizer, reports to callbacks. */
-export async function fit(target: TrainingTarget, x: Tensor, y: Tensor, args: ModelFitArgs = {}): Promise<History> {
+export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec, args: ModelFitArgs = {}): Promise<History> {
   const epochs = args.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`epochs must be a non-negative integer. Received: epochs=${epochs}.`);
   const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize');
@@ -264,7 +314,7 @@ export async function fit(target: TrainingTarget, x: Tensor, y: Tensor, args: Mo
       train.order.set(unshuffled);
       new Random(epochSeed(shuffleSeed, epoch)).shuffle(train.order);
     }
-    const acc = new Accumulator(target.metrics);
+    const acc = new Accumulator(target.outputs);
     for (let step = 0; step < steps && !target.stopTraining; step++) {
       const start = step * batchSize;
       const count = Math.min(batchSize, samples - start);
@@ -290,38 +340,47 @@ export function epochSeed(seed: number, epoch: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** `evaluate`: the loss and metrics over all samples, `[loss, ...metrics]`. */
-export async function evaluate(target: TrainingTarget, x: Tensor, y: Tensor, args: ModelEvaluateArgs = {}): Promise<number[]> {
+/**
+ * `evaluate`: the loss and metrics over all samples, `[loss, ...metrics]`; with several outputs
+ * `[total loss, ...each output's loss, ...each output's metrics]`, in the order of the logs.
+ */
+export async function evaluate(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec, args: ModelEvaluateArgs = {}): Promise<number[]> {
   const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize');
   const start = performance.now();
-  const logs = (await evaluateData(target, prepare(target, x, y, 'x', 'y', args.sampleWeight), batchSize)).logs();
+  const data = prepare(target, x, y, 'x', 'y', args.sampleWeight);
+  const logs = (await evaluateData(target, data, batchSize)).logs();
   if ((args.verbose ?? 1) === 1) {
     const seconds = ((performance.now() - start) / 1000).toFixed(1);
     const text = Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ');
-    console.log(`${Math.ceil(x.shape[0] / batchSize)}/${Math.ceil(x.shape[0] / batchSize)} - ${seconds}s - ${text}`);
+    const steps = Math.ceil(data.order.length / batchSize);
+    console.log(`${steps}/${steps} - ${seconds}s - ${text}`);
   }
   return Object.values(logs);
 }
 
-/** `predict`: the model's outputs for every sample, batch by batch. */
-export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'params' | 'plan' | 'loss'>, xIn: unknown, args: ModelPredictArgs = {}): Tensor<'float32'> {
+/** `predict`: each model output for every sample, batch by batch (one tensor per output). */
+export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'params' | 'plan'>, xIn: unknown, args: ModelPredictArgs = {}): Tensor<'float32'>[] {
   const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize');
-  const x = checkTensor(xIn, 'x');
-  target.graph.checkInput(x.shape, 'x');
-  checkFinite(x, 'x');
-  const xValues = featureValues(x, 'x');
-  const n = x.shape[0];
-  const xRow = x.size / n;
-  const outSize = target.graph.outputShape.reduce((a, b) => a * b, 1);
-  const out = new Float32Array(n * outSize);
+  const { graph, backend } = target;
+  const xsIn = tensorsFor(xIn, graph.inputNames, 'x', 'inputs');
+  const xs = xsIn.tensors.map((t, k) => checkTensor(t, xsIn.labels[k]));
+  xs.forEach((x, k) => {
+    graph.checkInput(x.shape, xsIn.labels[k], k);
+    checkSameLength(xs[0], x, xsIn.labels[0], xsIn.labels[k]);
+    checkFinite(x, xsIn.labels[k]);
+  });
+  const xValues = xs.map((x, k) => featureValues(x, xsIn.labels[k]));
+  const n = xs[0].shape[0];
+  const xRows = xs.map((x) => x.size / n);
+  const outSizes = graph.outputs.map((node) => size(graph.nodes[node].outputShape));
+  const outs = outSizes.map((s) => new Float32Array(n * s));
   const order = Int32Array.from({ length: n }, (_, i) => i);
-  const { backend } = target;
   for (let start = 0; start < n; start += batchSize) {
     const count = Math.min(batchSize, n - start);
     const plan = target.plan(count);
-    backend.gatherRows(plan.input, xValues, order, start, count, xRow);
-    forwardPass({ backend, graph: target.graph, params: target.params, plan, training: false, deferSoftmax: false });
-    out.set(backend.read(plan.outputs[target.graph.outputs[0]], count * outSize, 'float32'), start * outSize);
+    xValues.forEach((x, k) => backend.gatherRows(plan.inputs[k], x, order, start, count, xRows[k]));
+    forwardPass({ backend, graph, params: target.params, plan, training: false, deferSoftmax: [] });
+    graph.outputs.forEach((node, k) => outs[k].set(backend.read(plan.outputs[node], count * outSizes[k], 'float32'), start * outSizes[k]));
   }
-  return new Tensor(out, [n, ...target.graph.outputShape], 'float32');
+  return outs.map((out, k) => new Tensor(out, [n, ...graph.nodes[graph.outputs[k]].outputShape], 'float32'));
 }

@@ -1,10 +1,16 @@
 import * as km from '../index.js';
 
-/** kerasm's gradient of the mean batch loss, read back as the change of one plain SGD step with lr 1. */
-export async function kerasmGradients(model: km.LayersModel, loss: string, x: km.Tensor, y: km.Tensor): Promise<Float32Array[]> {
+/**
+ * kerasm's gradient of the mean batch loss, read back as the change of one plain SGD step with lr 1.
+ * `x` and `y` may be lists for models with several inputs or outputs; `lossWeights` goes to compile.
+ */
+export async function kerasmGradients(
+  model: km.LayersModel, loss: km.ModelCompileArgs['loss'], x: km.ModelInputs, y: km.ModelTargets, lossWeights?: km.ModelCompileArgs['lossWeights'],
+): Promise<Float32Array[]> {
   const before = model.getWeights().map((t) => t.dataSync().slice());
-  model.compile({ optimizer: km.optimizers.sgd({ learningRate: 1 }), loss });
-  await model.fit(x, y, { epochs: 1, batchSize: x.shape[0], shuffle: false, verbose: 0 });
+  model.compile({ optimizer: km.optimizers.sgd({ learningRate: 1 }), loss, lossWeights });
+  const samples = (x instanceof km.Tensor ? x : Object.values(x)[0]).shape[0];
+  await model.fit(x, y, { epochs: 1, batchSize: samples, shuffle: false, verbose: 0 });
   const after = model.getWeights();
   const grads = before.map((b, i) => b.map((v, j) => v - after[i].dataSync()[j]));
   model.setWeights(before.map((b, i) => km.tensor(b, after[i].shape)));

@@ -1,0 +1,138 @@
+import type { Shape } from '../layers/layer.js';
+import { getLoss, type Loss, type LossName } from '../losses/losses.js';
+import { checkMetricName, getMetric, type Metric, type MetricName } from '../metrics/metrics.js';
+import { Tensor } from '../tensor.js';
+import type { Graph } from './graph.js';
+
+/** One loss for every output, a list in output order, or an object keyed by output layer name. */
+export type LossSpec = LossName | string | Loss | readonly (LossName | string | Loss)[] | Readonly<Record<string, LossName | string | Loss>>;
+/** A list applied to every output, or an object keyed by output layer name. */
+export type MetricsSpec = readonly (MetricName | string | Metric)[] | Readonly<Record<string, readonly (MetricName | string | Metric)[]>>;
+/** Scalar weights of the output losses in the total loss: a list in output order or an object keyed by output name. */
+export type LossWeightsSpec = readonly number[] | Readonly<Record<string, number>>;
+/** Data for the model's inputs (or targets for its outputs): one tensor, a list in order, or an object keyed by name. */
+export type TensorsSpec = Tensor | readonly Tensor[] | Readonly<Record<string, Tensor>>;
+
+/** What training needs of one model output. */
+export interface OutputSpec {
+  /** The output layer's name: the prefix of its logs (`<name>_loss`) when the model has several outputs. */
+  readonly name: string;
+  /** The graph node that computes it. */
+  readonly node: number;
+  readonly shape: Shape;
+  readonly loss: Loss;
+  /** Its weight in the total loss (1 unless `lossWeights` says otherwise). */
+  readonly weight: number;
+  readonly metrics: readonly Metric[];
+}
+
+function isLossObject(value: unknown): value is Loss {
+  return typeof value === 'object' && value !== null && typeof (value as Loss).compute === 'function';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Tensor) && !isLossObject(value);
+}
+
+/** Checks the loss names in a compile spec before the graph is known; returns the first loss (the model's `loss`). */
+export function checkLossSpec(spec: LossSpec): Loss {
+  if (Array.isArray(spec)) {
+    if (spec.length === 0) throw new Error('compile received loss=[]; give one loss per output, e.g. loss: [\'sparseCategoricalCrossentropy\', \'meanSquaredError\'].');
+    return spec.map((l) => getLoss(l))[0];
+  }
+  if (isRecord(spec)) {
+    const losses = Object.values(spec).map((l) => getLoss(l as string | Loss));
+    if (losses.length === 0) throw new Error('compile received loss={}; give a loss per output name, e.g. loss: { class: \'sparseCategoricalCrossentropy\', value: \'mse\' }.');
+    return losses[0];
+  }
+  return getLoss(spec as string | Loss);
+}
+
+/** Checks the metric names in a compile spec before the graph is known. */
+export function checkMetricsSpec(spec: MetricsSpec): void {
+  if (Array.isArray(spec)) spec.forEach(checkMetricName);
+  else if (isRecord(spec)) {
+    for (const [key, list] of Object.entries(spec)) {
+      if (!Array.isArray(list)) throw new Error(`compile metrics['${key}'] must be a list of metrics, e.g. ['accuracy']. Received: ${JSON.stringify(list)}.`);
+      list.forEach(checkMetricName);
+    }
+  } else throw new Error(`compile metrics must be a list (['accuracy']) or an object keyed by output name ({ class: ['accuracy'] }). Received: ${JSON.stringify(spec)}.`);
+}
+
+function outputNames(graph: Graph): string[] {
+  return graph.outputs.map((node) => graph.nodes[node].layer.name);
+}
+
+/** A per-output value from a list (in output order) or an object keyed by output name; `fallback` where an object leaves one out. */
+function perOutput<T>(spec: readonly T[] | Readonly<Record<string, T>>, names: readonly string[], what: string, fallback: T | undefined): T[] {
+  const list = names.map((n) => `'${n}'`).join(', ');
+  if (Array.isArray(spec)) {
+    if (spec.length !== names.length) throw new Error(`compile ${what} has ${spec.length} entries, but the model has ${names.length} outputs [${list}]. Give one per output, in that order, or an object keyed by output name.`);
+    return [...spec];
+  }
+  const record = spec as Readonly<Record<string, T>>;
+  const unknown = Object.keys(record).filter((k) => !names.includes(k));
+  if (unknown.length > 0) throw new Error(`compile ${what} names ${unknown.map((k) => `'${k}'`).join(', ')}, which ${unknown.length > 1 ? 'are not outputs' : 'is not an output'} of the model; its outputs are [${list}]. Key ${what} by those names.`);
+  return names.map((n) => {
+    if (n in record) return record[n];
+    if (fallback === undefined) throw new Error(`compile ${what} gives nothing for output '${n}'; the model's outputs are [${list}]. Add an entry for every output.`);
+    return fallback;
+  });
+}
+
+/** Resolves compile's loss, lossWeights and metrics into one spec per model output, with errors that name the outputs. */
+export function resolveOutputs(graph: Graph, loss: LossSpec, lossWeights: LossWeightsSpec | undefined, metrics: MetricsSpec): OutputSpec[] {
+  const names = outputNames(graph);
+  const repeated = names.find((n, k) => names.indexOf(n) !== k);
+  // Each output's loss writes its node's gradient and logs under the layer's name, so both must be unique.
+  if (repeated) throw new Error(`The model lists output '${repeated}' more than once among its outputs [${names.map((n) => `'${n}'`).join(', ')}], so its losses and logs cannot be told apart. List each output once; for a second loss on it, add a layer (e.g. km.layers.activation({ activation: 'linear' })) and output that.`);
+  const losses = Array.isArray(loss) || isRecord(loss) ? perOutput<string | Loss>(loss as readonly (string | Loss)[], names, 'loss', undefined) : names.map(() => loss as string | Loss);
+  const weights = lossWeights === undefined ? names.map(() => 1) : perOutput(lossWeights, names, 'lossWeights', 1);
+  weights.forEach((w, k) => {
+    if (!Number.isFinite(w) || w < 0) throw new Error(`compile lossWeights for output '${names[k]}' must be a finite number ≥ 0. Received: ${w}.`);
+  });
+  if (Array.isArray(metrics) && names.length > 1) {
+    const shared = (metrics as readonly (string | Metric)[]).find((m) => typeof m !== 'string');
+    // One stateful metric object cannot keep two outputs' running results apart.
+    if (shared) throw new Error(`compile metrics list holds the metric object '${(shared as Metric).name}', which a list would share between the outputs [${names.map((n) => `'${n}'`).join(', ')}]. Use names in the list, or an object keyed by output name with a separate metric object per output.`);
+  }
+  const metricLists = Array.isArray(metrics) ? names.map(() => metrics as readonly (string | Metric)[]) : perOutput(metrics as Readonly<Record<string, readonly (string | Metric)[]>>, names, 'metrics', []);
+  return names.map((name, k) => {
+    const node = graph.outputs[k];
+    const shape = graph.nodes[node].outputShape;
+    const resolved = getLoss(losses[k]);
+    return { name, node, shape, loss: resolved, weight: weights[k], metrics: metricLists[k].map((m) => getMetric(m, resolved, shape)) };
+  });
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value instanceof Tensor) return `a tensor of shape [${value.shape.join(', ')}]`;
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (typeof value === 'object') return `an object with keys [${Object.keys(value).join(', ')}]`;
+  return typeof value;
+}
+
+/**
+ * The tensors for each of `names` (the model's inputs or outputs) from one tensor, a list or an
+ * object keyed by name; what each one is called in messages comes back beside it.
+ */
+export function tensorsFor(value: unknown, names: readonly string[], what: string, kind: 'inputs' | 'outputs'): { tensors: unknown[]; labels: string[] } {
+  const list = names.map((n) => `'${n}'`).join(', ');
+  const fix = `Pass ${names.length === 1 ? 'one tensor' : `a list of ${names.length} tensors in that order, or an object keyed by those names`}.`;
+  if (Array.isArray(value)) {
+    if (value.length !== names.length) throw new Error(`${what} is ${describe(value)}, but the model has ${names.length} ${kind} [${list}]. ${fix}`);
+    return { tensors: value, labels: names.length === 1 ? [what] : names.map((_, k) => `${what}[${k}] ('${names[k]}')`) };
+  }
+  if (isRecord(value)) {
+    const unknown = Object.keys(value).filter((k) => !names.includes(k));
+    const missing = names.filter((n) => !(n in value));
+    if (unknown.length > 0 || missing.length > 0) {
+      const parts = [unknown.length ? `unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}` : '', missing.length ? `no entry for ${missing.map((k) => `'${k}'`).join(', ')}` : ''].filter(Boolean);
+      throw new Error(`${what} has ${parts.join(' and ')}; the model's ${kind} are [${list}]. ${fix}`);
+    }
+    return { tensors: names.map((n) => value[n]), labels: names.map((n) => (names.length === 1 ? what : `${what}['${n}']`)) };
+  }
+  if (names.length !== 1) throw new Error(`${what} is ${describe(value)}, but the model has ${names.length} ${kind} [${list}]. ${fix}`);
+  return { tensors: [value], labels: [what] };
+}

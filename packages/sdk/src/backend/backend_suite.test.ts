@@ -209,6 +209,23 @@ describe.each(BACKENDS)('backend %s', (name) => {
     expectClose(await download(grad, 9), Array.from(w, (x, i) => g[i] + 0.03 * Math.sign(x) + 0.4 * x));
   });
 
+  it('normConstraint: each norm over the middle axis rescaled as Keras MinMaxNorm does', async () => {
+    const [outer, reduce, inner] = [2, 3, 4];
+    const w = randomArray(outer * reduce * inner);
+    const id = upload(w);
+    b.normConstraint(id, outer, reduce, inner, 0.6, 0.9, 0.7);
+    const expected = Array.from(w);
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < inner; j++) {
+        const at = (r: number) => (o * reduce + r) * inner + j;
+        const norm = Math.hypot(...Array.from({ length: reduce }, (_, r) => w[at(r)]));
+        const desired = 0.7 * Math.min(Math.max(norm, 0.6), 0.9) + 0.3 * norm;
+        for (let r = 0; r < reduce; r++) expected[at(r)] = (w[at(r)] * desired) / (norm + 1e-7);
+      }
+    }
+    expectClose(await download(id, w.length), expected);
+  });
+
   it('Adam and SGD with momentum over a trainable prefix', async () => {
     const n = 5;
     const params0 = randomArray(n + 2);

@@ -12,7 +12,7 @@ import type { Graph } from './graph.js';
 import type { ParamStore } from './params.js';
 import type { BatchPlan } from './plan.js';
 import { backwardPass, forwardPass, type PassContext } from './step.js';
-import { regularizationPenalty, withPenalty } from './regularization.js';
+import { activityPenalties, applyConstraints, regularizationPenalty, withPenalty } from './regularization.js';
 import { makeRowViews, resolveSampleWeights, weightedLossSum, type ClassWeight, type RowViews, type SampleWeightInput } from './sample_weights.js';
 import { checkFinite, checkPositiveInt, checkSameLength, checkTensor, featureValues } from './validate_data.js';
 
@@ -115,7 +115,9 @@ function subset(data: Dataset, start: number, end: number): Dataset {
 }
 
 function passContext(target: TrainingTarget, plan: BatchPlan, training: boolean): PassContext {
-  const deferSoftmax = target.loss.fusesSoftmax && target.graph.outputNode.layer.outputActivation === 'softmax';
+  const output = target.graph.outputNode.layer;
+  // An activity penalty must see the softmax output, so the loss cannot take logits instead.
+  const deferSoftmax = target.loss.fusesSoftmax && output.outputActivation === 'softmax' && !output.activityRegularizer;
   return { backend: target.backend, graph: target.graph, params: target.params, plan, training, deferSoftmax };
 }
 
@@ -201,16 +203,17 @@ function runBatch(target: TrainingTarget, data: Dataset, start: number, count: n
 /** One optimizer step on samples `[start, start + count)` of `data`, added to the epoch's accumulator. */
 export async function trainBatch(target: TrainingTarget, data: Dataset, start: number, count: number, acc: Accumulator): Promise<void> {
   const [lossSum, updates, ctx] = runBatch(target, data, start, count, true);
-  backwardPass(ctx);
-  const penalty = regularizationPenalty(target.backend, target.graph, target.params, true);
+  const activity = backwardPass(ctx);
+  const penalty = [...activity, ...regularizationPenalty(target.backend, target.graph, target.params, true)];
   target.optimizer.apply(target.params.params, target.params.grads);
+  applyConstraints(target.backend, target.graph, target.params);
   await acc.add(penalty.length ? withPenalty(lossSum, penalty, count) : lossSum, count, updates);
 }
 
 /** Adds the loss and metrics of samples `[start, start + count)` of `data` to `acc`, without training. */
 export async function evaluateBatch(target: TrainingTarget, data: Dataset, start: number, count: number, acc: Accumulator): Promise<void> {
-  const [lossSum, updates] = runBatch(target, data, start, count, false);
-  const penalty = regularizationPenalty(target.backend, target.graph, target.params, false);
+  const [lossSum, updates, ctx] = runBatch(target, data, start, count, false);
+  const penalty = [...activityPenalties(target.backend, target.graph, ctx.plan), ...regularizationPenalty(target.backend, target.graph, target.params, false)];
   await acc.add(penalty.length ? withPenalty(lossSum, penalty, count) : lossSum, count, updates);
 }
 

@@ -1,14 +1,10 @@
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { Random } from '../utils/random.js';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  await km.ready();
-});
+// tfjs-layers 4.22 is no reference here: it applies constraints in LayerVariable.write (setWeights)
+// but its optimizers update the variables directly, so training never applies them.
+beforeAll(() => km.ready());
 
 /** Keras' constraint formulas in float64 on a [rows, cols] kernel, norms per column (axis 0). */
 function constrainColumns(w: number[], rows: number, cols: number, lo: number, hi: number, rate: number): number[] {
@@ -70,7 +66,7 @@ describe('constraints', () => {
     }
   });
 
-  it('keep weights within bounds over MNIST training, and follow tfjs-layers step for step', async () => {
+  it('keep weights within bounds over MNIST training, while the loss still falls', async () => {
     const { train } = await km.datasets.mnist.load();
     const x = train.x.slice(0, 256);
     const y = train.y.slice(0, 256);
@@ -81,17 +77,7 @@ describe('constraints', () => {
       km.layers.dense({ units: 10, activation: 'softmax', kernelConstraint: km.constraints.minMaxNorm({ minValue: 0.8, maxValue: 1, rate: 0.5 }) }),
     ]);
     model.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.1 }), loss: 'sparseCategoricalCrossentropy' });
-    const theirs = tfl.sequential({
-      layers: [
-        tfl.layers.flatten({ inputShape: [28, 28] }),
-        tfl.layers.dense({ units: 16, activation: 'relu', kernelConstraint: tfl.constraints.maxNorm({ maxValue: 0.5, axis: 0 }), biasConstraint: tfl.constraints.nonNeg() }),
-        tfl.layers.dense({ units: 10, activation: 'softmax', kernelConstraint: tfl.constraints.minMaxNorm({ minValue: 0.8, maxValue: 1, rate: 0.5, axis: 0 }) }),
-      ],
-    });
-    theirs.setWeights(model.getWeights().map((w) => tf.tensor(w.dataSync(), w.shape)));
-    theirs.compile({ optimizer: tf.train.sgd(0.1), loss: 'sparseCategoricalCrossentropy' });
     const history = await model.fit(x, y, { epochs: 2, batchSize: 64, shuffle: false, verbose: 0 });
-    await theirs.fit(tf.tensor(x.dataSync(), x.shape), tf.tensor(Float32Array.from(y.dataSync()), y.shape), { epochs: 2, batchSize: 64, shuffle: false, verbose: 0 });
     expect(history.history.loss[1]).toBeLessThan(history.history.loss[0]);
 
     const [k1, b1, k2] = model.getWeights().map((w) => Array.from(w.dataSync()));
@@ -99,9 +85,6 @@ describe('constraints', () => {
     columnNorms(k1, 784, 16).forEach((norm) => expect(norm).toBeLessThanOrEqual(0.5 + 1e-5));
     b1.forEach((v) => expect(v).toBeGreaterThanOrEqual(0));
     expect(columnNorms(k2, 16, 10).some((norm) => norm > 0.8 - 1e-3)).toBe(true);
-    // float32 sums in a different order drift apart by ~1e-4 over 8 steps; a missed or wrong constraint moves weights by far more.
-    const reference = theirs.getWeights().map((w) => Array.from(w.dataSync()));
-    [k1, b1, k2].forEach((w, i) => w.forEach((v, j) => expect(Math.abs(v - reference[i][j])).toBeLessThan(5e-4)));
   });
 
   it('bad arguments, unknown saved constraints and axes that do not fit the weight say what was received', async () => {

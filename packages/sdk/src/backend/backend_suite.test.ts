@@ -362,6 +362,22 @@ describe('every optimizer and loss on every backend', () => {
       const ours = await run(name);
       ours.forEach((l, i) => expect(Math.abs(l - reference[i]) / Math.max(1e-3, reference[i])).toBeLessThan(1e-4));
     });
+    it(`${name}: constraints and activity regularizers follow the wasm backend`, async () => {
+      const run = async (backendName: string) => {
+        await useBackend(backendName);
+        km.utils.setRandomSeed(8);
+        const model = km.sequential([
+          km.layers.dense({ units: 5, activation: 'tanh', inputShape: [6], kernelConstraint: km.constraints.maxNorm({ maxValue: 0.5 }), biasConstraint: km.constraints.nonNeg(), activityRegularizer: km.regularizers.l1l2({ l1: 0.01, l2: 0.02 }) }),
+          km.layers.dense({ units: 3, kernelConstraint: km.constraints.minMaxNorm({ minValue: 0.3, maxValue: 0.6, rate: 0.5 }) }),
+        ]);
+        model.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.1 }), loss: 'mse' });
+        const loss = (await model.fit(features, unitTargets, { epochs: 3, batchSize: 16, shuffle: false, verbose: 0 })).history.loss;
+        return [...loss, ...model.getWeights().flatMap((w) => Array.from(w.dataSync()))];
+      };
+      const reference = await run('wasm');
+      const ours = await run(name);
+      ours.forEach((v, i) => expect(Math.abs(v - reference[i])).toBeLessThan(1e-4));
+    });
     it(`${name}: every metric follows the wasm backend's values`, async () => {
       const run = async (backendName: string) => {
         await useBackend(backendName);

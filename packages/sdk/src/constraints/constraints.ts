@@ -114,7 +114,8 @@ export function normGeometry(shape: readonly number[], axis: Axis, where: string
 /** Applies one constraint in place to a weight of the given shape, on the device. */
 export function applyConstraint(backend: Backend, c: Constraint, weight: BufferId, shape: readonly number[], where: string): void {
   if (c.className === 'NonNeg') {
-    backend.clipByValue(weight, shape.reduce((a, b) => a * b, 1), 0, Infinity);
+    // relu, as Keras and TensorFlow.js write NonNeg; a clamp to [0, Infinity] breaks tfjs' WebGPU shaders.
+    backend.activation('relu', weight, weight, 1, shape.reduce((a, b) => a * b, 1));
     return;
   }
   const [outer, reduce, inner] = normGeometry(shape, c.config.axis, where);

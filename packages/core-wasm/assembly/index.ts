@@ -17,5 +17,6 @@ export { maxPool, maxPoolGrad, avgPool, avgPoolGrad } from './pool';
 export { dropoutMask } from './dropout';
 export { rowwiseLoss } from './rowwise_losses';
 export { regularize } from './regularizers';
+export { normConstraint } from './constraints';
 export { batchNormTrain, batchNormInfer, batchNormGrad } from './batch_norm';
 export { depthwiseForward, depthwiseBackward } from './depthwise';

@@ -229,6 +229,14 @@ export class Core {
     return this.k.regularize(w, grad, n, l1, l2);
   }
 
+  /**
+   * Rescales w, viewed as [outer, reduce, inner], so each norm over `reduce` becomes
+   * rate·clamp(norm, lo, hi) + (1 − rate)·norm (Keras' MaxNorm, UnitNorm and MinMaxNorm), in place.
+   */
+  normConstraint(w: number, outer: number, reduce: number, inner: number, lo: number, hi: number, rate: number): void {
+    this.k.normConstraint(w, outer, reduce, inner, lo, hi, rate);
+  }
+
   /** Σ x² over n floats (f64 accumulation across blocks). */
   sumSquares(ptr: number, n: number): number {
     return this.k.sumSquares(ptr, n);

@@ -36,6 +36,7 @@ export interface KernelExports {
   sumSquares(ptr: number, n: number): number;
   elementwiseLoss(kind: number, p: number, targets: number, dp: number, n: number, gradScale: number, param: number): number;
   regularize(w: number, grad: number, n: number, l1: number, l2: number): number;
+  normConstraint(w: number, outer: number, reduce: number, inner: number, lo: number, hi: number, rate: number): void;
   rowwiseLoss(kind: number, p: number, targets: number, dp: number, rows: number, cols: number, gradScale: number): number;
   clipByValue(ptr: number, n: number, lo: number, hi: number): void;
   scale(ptr: number, n: number, factor: number): void;

@@ -108,6 +108,11 @@ export interface OptimizerOps {
   clipByNorm(x: BufferId, n: number, maxNorm: number): void;
   /** Returns l1·Σ|w| + l2·Σw² over `n` weights; when `grad` is not 0 adds l1·sign(w) + 2·l2·w into it. */
   regularize(weights: BufferId, grad: BufferId, n: number, l1: number, l2: number): Scalar;
+  /**
+   * Weight constraint: views `weights` as [outer, reduce, inner] and rescales each norm over
+   * `reduce` to rate·clamp(norm, lo, hi) + (1 − rate)·norm, dividing by norm + 1e-7 as Keras does.
+   */
+  normConstraint(weights: BufferId, outer: number, reduce: number, inner: number, lo: number, hi: number, rate: number): void;
   /** Clamps `n` values to [lo, hi] in place. */
   clipByValue(x: BufferId, n: number, lo: number, hi: number): void;
   /** Multiplies `n` values by `factor` in place. */

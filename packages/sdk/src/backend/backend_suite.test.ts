@@ -209,6 +209,23 @@ describe.each(BACKENDS)('backend %s', (name) => {
     expectClose(await download(grad, 9), Array.from(w, (x, i) => g[i] + 0.03 * Math.sign(x) + 0.4 * x));
   });
 
+  it('normConstraint: each norm over the middle axis rescaled as Keras MinMaxNorm does', async () => {
+    const [outer, reduce, inner] = [2, 3, 4];
+    const w = randomArray(outer * reduce * inner);
+    const id = upload(w);
+    b.normConstraint(id, outer, reduce, inner, 0.6, 0.9, 0.7);
+    const expected = Array.from(w);
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < inner; j++) {
+        const at = (r: number) => (o * reduce + r) * inner + j;
+        const norm = Math.hypot(...Array.from({ length: reduce }, (_, r) => w[at(r)]));
+        const desired = 0.7 * Math.min(Math.max(norm, 0.6), 0.9) + 0.3 * norm;
+        for (let r = 0; r < reduce; r++) expected[at(r)] = (w[at(r)] * desired) / (norm + 1e-7);
+      }
+    }
+    expectClose(await download(id, w.length), expected);
+  });
+
   it('Adam and SGD with momentum over a trainable prefix', async () => {
     const n = 5;
     const params0 = randomArray(n + 2);
@@ -339,6 +356,22 @@ describe('every optimizer and loss on every backend', () => {
           km.layers.dense({ units: 3, kernelRegularizer: km.regularizers.l1() }),
         ]);
         model.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.1 }), loss: 'mse' });
+        return (await model.fit(features, unitTargets, { epochs: 4, batchSize: 16, shuffle: false, verbose: 0 })).history.loss;
+      };
+      const reference = await run('wasm');
+      const ours = await run(name);
+      ours.forEach((l, i) => expect(Math.abs(l - reference[i]) / Math.max(1e-3, reference[i])).toBeLessThan(1e-4));
+    });
+    it(`${name}: constraints and activity regularizers follow the wasm backend`, async () => {
+      const run = async (backendName: string) => {
+        await useBackend(backendName);
+        km.utils.setRandomSeed(8);
+        const model = km.sequential([
+          km.layers.dense({ units: 5, activation: 'tanh', inputShape: [6], kernelConstraint: km.constraints.maxNorm({ maxValue: 0.5 }), biasConstraint: km.constraints.nonNeg(), activityRegularizer: km.regularizers.l1l2({ l1: 0.01, l2: 0.02 }) }),
+          km.layers.dense({ units: 3, kernelConstraint: km.constraints.minMaxNorm({ minValue: 0.3, maxValue: 0.6, rate: 0.5 }) }),
+        ]);
+        model.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.1 }), loss: 'mse' });
+        // Losses after the first epoch depend on the constrained weights (which WebGPU cannot hand back synchronously).
         return (await model.fit(features, unitTargets, { epochs: 4, batchSize: 16, shuffle: false, verbose: 0 })).history.loss;
       };
       const reference = await run('wasm');

@@ -1,5 +1,6 @@
-import type { Scalar } from '../backend/backend.js';
-import type { Backend } from '../backend/backend.js';
+import type { Backend, BufferId, Scalar } from '../backend/backend.js';
+import { applyConstraint } from '../constraints/constraints.js';
+import type { BatchPlan } from './plan.js';
 import type { Graph } from './graph.js';
 import type { ParamStore } from './params.js';
 
@@ -29,4 +30,34 @@ export async function withPenalty(lossSum: Scalar, penalty: Scalar[], samples: n
   let total = await lossSum;
   for (const term of penalty) total += (await term) * samples;
   return total;
+}
+
+/**
+ * The activity penalty of node `index` (l1·Σ|y| + l2·Σy² over the batch's outputs, added to the
+ * batch's mean loss as Keras 3 does), or null when the layer has none. With `grad` (the node's
+ * output gradient, complete once every consumer's backward has run) also adds its gradient there.
+ */
+export function activityPenalty(backend: Backend, graph: Graph, plan: BatchPlan, index: number, grad: BufferId): Scalar | null {
+  const r = graph.nodes[index].layer.activityRegularizer;
+  if (!r || (r.l1 === 0 && r.l2 === 0) || plan.aliased[index]) return null;
+  const n = plan.batch * graph.nodes[index].outputShape.reduce((a, b) => a * b, 1);
+  return backend.regularize(plan.outputs[index], grad, n, r.l1, r.l2);
+}
+
+/** Every layer's activity penalty on the outputs of the last forward pass, without gradients. */
+export function activityPenalties(backend: Backend, graph: Graph, plan: BatchPlan): Scalar[] {
+  return graph.nodes.map((_, i) => activityPenalty(backend, graph, plan, i, 0)).filter((p): p is Scalar => p !== null);
+}
+
+/** Applies every trainable weight's constraint in place, after the optimizer step. */
+export function applyConstraints(backend: Backend, graph: Graph, params: ParamStore): void {
+  for (const node of graph.nodes) {
+    const constraints = node.layer.weightConstraints;
+    if (constraints.length === 0) continue;
+    const weights = params.weightsOf(node.layer);
+    constraints.forEach((c, i) => {
+      const spec = node.layer.weightSpecs[i];
+      if (c && spec.trainable) applyConstraint(backend, c, weights[i], spec.shape, `Layer '${node.layer.name}' constraint on ${spec.name}`);
+    });
+  }
 }

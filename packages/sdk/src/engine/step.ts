@@ -1,4 +1,5 @@
-import type { Backend } from '../backend/backend.js';
+import type { Backend, Scalar } from '../backend/backend.js';
+import { activityPenalty } from './regularization.js';
 import type { Graph } from './graph.js';
 import type { ParamStore } from './params.js';
 import type { BatchPlan } from './plan.js';
@@ -38,14 +39,19 @@ export function forwardPass(ctx: PassContext): void {
 /**
  * Runs backward kernels in reverse order, from the output gradients already in the plan. Where a
  * node's output feeds several layers, the plan routes all but one of them to a separate buffer
- * that is added in here, so gradients accumulate over every consumer.
+ * that is added in here, so gradients accumulate over every consumer. Returns the activity
+ * penalties, whose gradients it adds to each regularized layer's output gradient before that
+ * layer's backward runs.
  */
-export function backwardPass(ctx: PassContext): void {
+export function backwardPass(ctx: PassContext): Scalar[] {
   const { backend, plan } = ctx;
+  const penalties: Scalar[] = [];
   for (let i = ctx.graph.nodes.length - 1; i >= 0; i--) {
     if (plan.aliased[i]) continue;
     const node = ctx.graph.nodes[i];
     const routes = plan.gradRoutes[i];
+    const penalty = activityPenalty(backend, ctx.graph, plan, i, plan.grads[i]);
+    if (penalty !== null) penalties.push(penalty);
     node.layer.backward({
       ...nodeContext(ctx, i),
       outputGrad: plan.grads[i],
@@ -59,4 +65,5 @@ export function backwardPass(ctx: PassContext): void {
       }
     });
   }
+  return penalties;
 }

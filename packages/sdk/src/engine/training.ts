@@ -11,7 +11,7 @@ import type { Graph } from './graph.js';
 import type { ParamStore } from './params.js';
 import type { BatchPlan } from './plan.js';
 import { backwardPass, forwardPass, type PassContext } from './step.js';
-import { regularizationPenalty, withPenalty } from './regularization.js';
+import { activityPenalties, applyConstraints, regularizationPenalty, withPenalty } from './regularization.js';
 import { makeRowViews, resolveSampleWeights, weightedLossSum, type ClassWeight, type RowViews, type SampleWeightInput } from './sample_weights.js';
 import { checkFinite, checkPositiveInt, checkSameLength, checkTensor, featureValues } from './validate_data.js';
 import { tensorsFor, type OutputSpec, type TensorsSpec } from './outputs.js';
@@ -144,8 +144,12 @@ function size(shape: readonly number[]): number {
 }
 
 function passContext(target: TrainingTarget, plan: BatchPlan, training: boolean): PassContext {
-  // A softmax is left to the loss only where nothing but the loss reads the output.
-  const deferSoftmax = target.outputs.map((o) => o.loss.fusesSoftmax && target.graph.nodes[o.node].layer.outputActivation === 'softmax' && target.graph.consumers[o.node].length === 0);
+  // A softmax is left to the loss only where nothing but the loss reads the output, and no activity
+  // penalty needs to see the probabilities.
+  const deferSoftmax = target.outputs.map((o) => {
+    const layer = target.graph.nodes[o.node].layer;
+    return o.loss.fusesSoftmax && layer.outputActivation === 'softmax' && target.graph.consumers[o.node].length === 0 && !layer.activityRegularizer;
+  });
   return { backend: target.backend, graph: target.graph, params: target.params, plan, training, deferSoftmax };
 }
 
@@ -251,16 +255,17 @@ function runBatch(target: TrainingTarget, data: Dataset, start: number, count: n
 /** One optimizer step on samples `[start, start + count)` of `data`, added to the epoch's accumulator. */
 export async function trainBatch(target: TrainingTarget, data: Dataset, start: number, count: number, acc: Accumulator): Promise<void> {
   const [lossSums, updates, ctx] = runBatch(target, data, start, count, true);
-  backwardPass(ctx);
-  const penalty = regularizationPenalty(target.backend, target.graph, target.params, true);
+  const activity = backwardPass(ctx);
+  const penalty = [...activity, ...regularizationPenalty(target.backend, target.graph, target.params, true)];
   target.optimizer.apply(target.params.params, target.params.grads);
+  applyConstraints(target.backend, target.graph, target.params);
   await acc.add(lossSums, withPenalty(0, penalty, count), count, updates);
 }
 
 /** Adds the loss and metrics of samples `[start, start + count)` of `data` to `acc`, without training. */
 export async function evaluateBatch(target: TrainingTarget, data: Dataset, start: number, count: number, acc: Accumulator): Promise<void> {
-  const [lossSums, updates] = runBatch(target, data, start, count, false);
-  const penalty = regularizationPenalty(target.backend, target.graph, target.params, false);
+  const [lossSums, updates, ctx] = runBatch(target, data, start, count, false);
+  const penalty = [...activityPenalties(target.backend, target.graph, ctx.plan), ...regularizationPenalty(target.backend, target.graph, target.params, false)];
   await acc.add(lossSums, withPenalty(0, penalty, count), count, updates);
 }
 

@@ -135,8 +135,8 @@ describe('loading checks everything it reads', () => {
   it('a bad layer config, a regularizer, an unknown model class, a functional model without its graph and a graph model', async () => {
     const badUnits = await editJson('bad-units', (json) => (json.modelTopology.config.layers[2].config.units = -1));
     await expect(km.loadLayersModel(badUnits)).rejects.toThrow(/layer 2 'dense_\d+' \(Dense\): .*units must be a positive integer\. Received: units=-1/);
-    const regularized = await editJson('regularizer', (json) => (json.modelTopology.config.layers[1].config.activity_regularizer = { class_name: 'L2', config: { l2: 0.01 } }));
-    await expect(km.loadLayersModel(regularized)).rejects.toThrow(/layer 1 'dense_\d+' \(Dense\) uses activityRegularizer=.*kerasm has no activity regularizers or constraints yet/);
+    const constrained = await editJson('constraint', (json) => (json.modelTopology.config.layers[1].config.kernel_constraint = { class_name: 'RadialConstraint', config: {} }));
+    await expect(km.loadLayersModel(constrained)).rejects.toThrow(/layer 1 'dense_\d+' \(Dense\): Dense layer 'dense_\d+' kernelConstraint: unknown constraint 'RadialConstraint'\. Known: 'MaxNorm', 'NonNeg', 'UnitNorm', 'MinMaxNorm'/);
     const subclassed = await editJson('subclassed', (json) => (json.modelTopology.class_name = 'MyModel'));
     await expect(km.loadLayersModel(subclassed)).rejects.toThrow(/kerasm loads Sequential and functional \('Model', 'Functional'\) models; this model is a 'MyModel'/);
     const functional = await editJson('functional', (json) => (json.modelTopology.class_name = 'Model'));

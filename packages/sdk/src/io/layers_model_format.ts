@@ -71,7 +71,9 @@ export function layersFromTopology(topology: unknown, source: string): ParsedTop
     if (pendingInputShape !== undefined && layerConfig.batchInputShape === undefined) layerConfig.batchInputShape = pendingInputShape;
     pendingInputShape = undefined;
     try {
-      layers.push(layerFromConfig(entry.class_name, layerConfig));
+      const layer = layerFromConfig(entry.class_name, layerConfig);
+      rejectDroppedFields(layerConfig, layer.getConfig());
+      layers.push(layer);
     } catch (err) {
       throw new Error(`${where} '${String(layerConfig.name ?? '?')}' (${entry.class_name}): ${(err as Error).message}`);
     }
@@ -86,19 +88,23 @@ export function modelConfigOf(topology: unknown, source: string): Json {
   return isObject(topology.model_config) ? topology.model_config : topology;
 }
 
-/** camelCase keys, one input-shape field, a plain dtype; rejects features kerasm does not have. */
+/** camelCase keys, one input-shape field, a plain dtype. */
 export function normalizeConfig(snake: Json, where: string): Json {
   const config = renameKeys(snake, toCamelCase) as Json;
   if (config.batchShape !== undefined && config.batchInputShape === undefined) config.batchInputShape = config.batchShape;
   delete config.batchShape;
   // Keras 3 writes dtype as a policy object: {class_name: 'DTypePolicy', config: {name: 'float32'}}.
   if (isObject(config.dtype) && isObject(config.dtype.config)) config.dtype = config.dtype.config.name;
-  for (const [key, value] of Object.entries(config)) {
-    if (/(activityRegularizer|Constraint)$/.test(key) && value !== null && value !== undefined) {
-      throw new Error(`${where} uses ${key}=${JSON.stringify(value)}; kerasm has no activity regularizers or constraints yet. Remove it from the model before saving, or set it to null in model.json.`);
+  return config;
+}
+
+/** A constraint or activity regularizer the layer class does not keep would be lost silently. */
+function rejectDroppedFields(saved: Json, kept: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(saved)) {
+    if (/(activityRegularizer|Constraint)$/.test(key) && value !== null && value !== undefined && (kept[key] === null || kept[key] === undefined)) {
+      throw new Error(`uses ${key}=${JSON.stringify(value)}, which kerasm does not support on this layer yet (Dense and Conv2D take constraints and activity regularizers). Set it to null in model.json.`);
     }
   }
-  return config;
 }
 
 /** A value, shortened for an error message. */

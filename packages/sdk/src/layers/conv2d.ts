@@ -1,13 +1,15 @@
 import type { WindowGeometry } from '../backend/backend.js';
 import { getInitializer, initializerConfig, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
-import { getRegularizer, regularizerConfig, type Regularizer, type RegularizerSpec } from '../regularizers/regularizers.js';
 import { appliedActivation, getActivation, type ActivationName } from './activations.js';
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
+import type { Constraint } from '../constraints/constraints.js';
+import type { Regularizer } from '../regularizers/regularizers.js';
+import { kernelBiasConfig, kernelBiasOptions, type KernelBiasArgs, type KernelBiasOptions } from './weight_options.js';
 import { checkChannelsLast, imageShape, pairOf, paddingOf, sampleGeometry, type PaddingMode, type SampleGeometry } from './window.js';
 
 /** Options of {@link Conv2D}, with Keras' defaults. */
-export interface Conv2DArgs extends LayerArgs {
+export interface Conv2DArgs extends LayerArgs, KernelBiasArgs {
   /** Number of output channels. */
   filters: number;
   /** Window height and width (one number for a square window). */
@@ -26,10 +28,6 @@ export interface Conv2DArgs extends LayerArgs {
   kernelInitializer?: InitializerSpec;
   /** Bias initializer (default zeros). */
   biasInitializer?: InitializerSpec;
-  /** Penalty on the kernel, e.g. `km.regularizers.l2({ l2: 1e-4 })`. */
-  kernelRegularizer?: RegularizerSpec;
-  /** Penalty on the bias. */
-  biasRegularizer?: RegularizerSpec;
 }
 
 /**
@@ -45,12 +43,12 @@ export class Conv2D extends Layer {
   readonly dilationRate: [number, number];
   readonly activation: ActivationName;
   readonly useBias: boolean;
-  readonly kernelRegularizer: Regularizer | null;
-  readonly biasRegularizer: Regularizer | null;
   readonly #kernelInitializerSpec: InitializerSpec;
   readonly #biasInitializerSpec: InitializerSpec;
   readonly #kernelInitializer: Initializer;
   readonly #biasInitializer: Initializer;
+  /** Regularizers and constraints on the kernel, bias and output. */
+  readonly options: KernelBiasOptions;
   #geometry: SampleGeometry | null = null;
 
   constructor(args: Conv2DArgs) {
@@ -73,12 +71,19 @@ export class Conv2D extends Layer {
     this.#biasInitializerSpec = args.biasInitializer ?? 'zeros';
     this.#kernelInitializer = getInitializer(this.#kernelInitializerSpec);
     this.#biasInitializer = getInitializer(this.#biasInitializerSpec);
-    this.kernelRegularizer = getRegularizer(args.kernelRegularizer, `Conv2D layer '${this.name}' kernelRegularizer`);
-    this.biasRegularizer = getRegularizer(args.biasRegularizer, `Conv2D layer '${this.name}' biasRegularizer`);
+    this.options = kernelBiasOptions(args, `Conv2D layer '${this.name}'`);
   }
 
   override get weightRegularizers(): readonly (Regularizer | null)[] {
-    return this.useBias ? [this.kernelRegularizer, this.biasRegularizer] : [this.kernelRegularizer];
+    return this.useBias ? [this.options.kernelRegularizer, this.options.biasRegularizer] : [this.options.kernelRegularizer];
+  }
+
+  override get weightConstraints(): readonly (Constraint | null)[] {
+    return this.useBias ? [this.options.kernelConstraint, this.options.biasConstraint] : [this.options.kernelConstraint];
+  }
+
+  override get activityRegularizer(): Regularizer | null {
+    return this.options.activityRegularizer;
   }
 
   override get outputActivation(): string {
@@ -154,12 +159,7 @@ export class Conv2D extends Layer {
       dilationRate: this.dilationRate, dataFormat: 'channelsLast', activation: this.activation, useBias: this.useBias,
       kernelInitializer: initializerConfig(this.#kernelInitializerSpec, `Conv2D layer '${this.name}' kernelInitializer`),
       biasInitializer: initializerConfig(this.#biasInitializerSpec, `Conv2D layer '${this.name}' biasInitializer`),
-      kernelRegularizer: regularizerConfig(this.kernelRegularizer),
-      biasRegularizer: regularizerConfig(this.biasRegularizer),
-      // Keras and TensorFlow.js write these fields; kerasm has none of them yet.
-      activityRegularizer: null,
-      kernelConstraint: null,
-      biasConstraint: null,
+      ...kernelBiasConfig(this.options),
     };
   }
 }

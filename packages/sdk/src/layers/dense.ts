@@ -1,11 +1,13 @@
 import { registerLayer } from './registry.js';
-import { getRegularizer, regularizerConfig, type Regularizer, type RegularizerSpec } from '../regularizers/regularizers.js';
+import type { Constraint } from '../constraints/constraints.js';
+import type { Regularizer } from '../regularizers/regularizers.js';
+import { kernelBiasConfig, kernelBiasOptions, type KernelBiasArgs, type KernelBiasOptions } from './weight_options.js';
 import { getInitializer, initializerConfig, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
 import { appliedActivation, getActivation, type ActivationName } from './activations.js';
 import { formatShape, Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 
 /** Options of {@link Dense}. */
-export interface DenseArgs extends LayerArgs {
+export interface DenseArgs extends LayerArgs, KernelBiasArgs {
   /** Number of output units (positive integer). */
   units: number;
   /** Activation applied to the output (default linear). */
@@ -16,10 +18,6 @@ export interface DenseArgs extends LayerArgs {
   kernelInitializer?: InitializerSpec;
   /** Bias initializer (default zeros). */
   biasInitializer?: InitializerSpec;
-  /** Penalty on the kernel, e.g. `km.regularizers.l2({ l2: 1e-4 })`. */
-  kernelRegularizer?: RegularizerSpec;
-  /** Penalty on the bias. */
-  biasRegularizer?: RegularizerSpec;
 }
 
 /**
@@ -35,8 +33,8 @@ export class Dense extends Layer {
   readonly #biasInitializerSpec: InitializerSpec;
   readonly #kernelInitializer: Initializer;
   readonly #biasInitializer: Initializer;
-  readonly kernelRegularizer: Regularizer | null;
-  readonly biasRegularizer: Regularizer | null;
+  /** Regularizers and constraints on the kernel, bias and output. */
+  readonly options: KernelBiasOptions;
   #inputUnits = 0;
 
   constructor(args: DenseArgs) {
@@ -51,12 +49,19 @@ export class Dense extends Layer {
     this.#biasInitializerSpec = args.biasInitializer ?? 'zeros';
     this.#kernelInitializer = getInitializer(this.#kernelInitializerSpec);
     this.#biasInitializer = getInitializer(this.#biasInitializerSpec);
-    this.kernelRegularizer = getRegularizer(args.kernelRegularizer, `Dense layer '${this.name}' kernelRegularizer`);
-    this.biasRegularizer = getRegularizer(args.biasRegularizer, `Dense layer '${this.name}' biasRegularizer`);
+    this.options = kernelBiasOptions(args, `Dense layer '${this.name}'`);
   }
 
   override get weightRegularizers(): readonly (Regularizer | null)[] {
-    return this.useBias ? [this.kernelRegularizer, this.biasRegularizer] : [this.kernelRegularizer];
+    return this.useBias ? [this.options.kernelRegularizer, this.options.biasRegularizer] : [this.options.kernelRegularizer];
+  }
+
+  override get weightConstraints(): readonly (Constraint | null)[] {
+    return this.useBias ? [this.options.kernelConstraint, this.options.biasConstraint] : [this.options.kernelConstraint];
+  }
+
+  override get activityRegularizer(): Regularizer | null {
+    return this.options.activityRegularizer;
   }
 
   override get outputActivation(): string {
@@ -110,12 +115,7 @@ export class Dense extends Layer {
       useBias: this.useBias,
       kernelInitializer: initializerConfig(this.#kernelInitializerSpec, `Dense layer '${this.name}' kernelInitializer`),
       biasInitializer: initializerConfig(this.#biasInitializerSpec, `Dense layer '${this.name}' biasInitializer`),
-      kernelRegularizer: regularizerConfig(this.kernelRegularizer),
-      biasRegularizer: regularizerConfig(this.biasRegularizer),
-      // Keras and TensorFlow.js write these fields; kerasm has none of them yet.
-      activityRegularizer: null,
-      kernelConstraint: null,
-      biasConstraint: null,
+      ...kernelBiasConfig(this.options),
     };
   }
 }

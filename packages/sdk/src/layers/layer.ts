@@ -1,4 +1,5 @@
 import type { Regularizer } from '../regularizers/regularizers.js';
+import type { Constraint } from '../constraints/constraints.js';
 import type { Backend, BufferId } from '../backend/backend.js';
 import type { Initializer } from '../initializers/initializers.js';
 import { applyLayer, type SymbolicTensor } from '../engine/symbolic.js';
@@ -170,6 +171,16 @@ export abstract class Layer {
   /** A penalty per weight in `build` order (null: none); layers with kernel/bias regularizers override it. */
   get weightRegularizers(): readonly (Regularizer | null)[] {
     return [];
+  }
+
+  /** A constraint per weight in `build` order (null: none), applied after each optimizer step. */
+  get weightConstraints(): readonly (Constraint | null)[] {
+    return [];
+  }
+
+  /** A penalty on the layer's output (Keras' activity regularizer), or null. */
+  get activityRegularizer(): Regularizer | null {
+    return null;
   }
 
   /** The activation applied last, where the layer has one (Dense, Activation). */

@@ -359,6 +359,16 @@ export class TfjsBackend implements Backend {
     });
   }
 
+  normConstraint(weights: BufferId, outer: number, reduce: number, inner: number, lo: number, hi: number, rate: number): void {
+    const tf = this.#tf;
+    this.#run(() => {
+      const w = tf.reshape(this.#store.get(weights), [outer, reduce, inner]);
+      const norms = tf.sqrt(tf.sum(tf.square(w), 1, true));
+      const desired = tf.add(tf.mul(tf.clipByValue(norms, lo, hi), rate), tf.mul(norms, 1 - rate));
+      this.#store.set(weights, tf.reshape(tf.mul(w, tf.div(desired, tf.add(norms, 1e-7))), [outer * reduce * inner]));
+    });
+  }
+
   clipByValue(x: BufferId, n: number, lo: number, hi: number): void {
     const id = this.#prefix(x, n);
     this.#run(() => this.#store.set(id, this.#tf.clipByValue(this.#store.get(id), lo, hi)));

@@ -197,6 +197,10 @@ export class WasmBackend implements Backend {
     return this.#core.regularize(weights, grad, n, l1, l2);
   }
 
+  normConstraint(weights: BufferId, outer: number, reduce: number, inner: number, lo: number, hi: number, rate: number): void {
+    this.#core.normConstraint(weights, outer, reduce, inner, lo, hi, rate);
+  }
+
   clipByValue(x: BufferId, n: number, lo: number, hi: number): void {
     this.#core.clipByValue(x, n, lo, hi);
   }

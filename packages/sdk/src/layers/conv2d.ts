@@ -1,15 +1,12 @@
 import type { WindowGeometry } from '../backend/backend.js';
-import { getInitializer, initializerConfig, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
-import { appliedActivation, getActivation, type ActivationName } from './activations.js';
-import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { appliedActivation } from './activations.js';
+import { KernelBiasLayer, type KernelBiasLayerArgs } from './kernel_bias_layer.js';
+import { singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import type { Constraint } from '../constraints/constraints.js';
-import type { Regularizer } from '../regularizers/regularizers.js';
-import { kernelBiasConfig, kernelBiasOptions, type KernelBiasArgs, type KernelBiasOptions } from './weight_options.js';
 import { checkChannelsLast, imageShape, pairOf, paddingOf, sampleGeometry, type PaddingMode, type SampleGeometry } from './window.js';
 
 /** Options of {@link Conv2D}, with Keras' defaults. */
-export interface Conv2DArgs extends LayerArgs, KernelBiasArgs {
+export interface Conv2DArgs extends KernelBiasLayerArgs {
   /** Number of output channels. */
   filters: number;
   /** Window height and width (one number for a square window). */
@@ -22,33 +19,19 @@ export interface Conv2DArgs extends LayerArgs, KernelBiasArgs {
   dilationRate?: number | [number, number];
   /** Only 'channelsLast' (NHWC) is supported. */
   dataFormat?: 'channelsLast';
-  activation?: ActivationName | null;
-  useBias?: boolean;
-  /** Kernel initializer: a name, a saved config, or a function (default glorotUniform). */
-  kernelInitializer?: InitializerSpec;
-  /** Bias initializer (default zeros). */
-  biasInitializer?: InitializerSpec;
 }
 
 /**
  * 2-D convolution over `[height, width, channels]` inputs: `activation(conv(x, kernel) + bias)`,
  * the kernel shaped `[kH, kW, inChannels, filters]` as in Keras. Runs as im2col + the packed GEMM.
  */
-export class Conv2D extends Layer {
+export class Conv2D extends KernelBiasLayer {
   readonly className = 'Conv2D';
   readonly filters: number;
   readonly kernelSize: [number, number];
   readonly strides: [number, number];
   readonly padding: PaddingMode;
   readonly dilationRate: [number, number];
-  readonly activation: ActivationName;
-  readonly useBias: boolean;
-  readonly #kernelInitializerSpec: InitializerSpec;
-  readonly #biasInitializerSpec: InitializerSpec;
-  readonly #kernelInitializer: Initializer;
-  readonly #biasInitializer: Initializer;
-  /** Regularizers and constraints on the kernel, bias and output. */
-  readonly options: KernelBiasOptions;
   #geometry: SampleGeometry | null = null;
 
   constructor(args: Conv2DArgs) {
@@ -65,29 +48,6 @@ export class Conv2D extends Layer {
       throw new Error(`Conv2D layer '${this.name}': strides above 1 cannot be combined with dilationRate above 1 (as in Keras). Received: strides=[${this.strides}], dilationRate=[${this.dilationRate}].`);
     }
     checkChannelsLast(args.dataFormat, this.name);
-    this.activation = getActivation(args.activation, this.name);
-    this.useBias = args.useBias ?? true;
-    this.#kernelInitializerSpec = args.kernelInitializer ?? 'glorotUniform';
-    this.#biasInitializerSpec = args.biasInitializer ?? 'zeros';
-    this.#kernelInitializer = getInitializer(this.#kernelInitializerSpec);
-    this.#biasInitializer = getInitializer(this.#biasInitializerSpec);
-    this.options = kernelBiasOptions(args, `Conv2D layer '${this.name}'`);
-  }
-
-  override get weightRegularizers(): readonly (Regularizer | null)[] {
-    return this.useBias ? [this.options.kernelRegularizer, this.options.biasRegularizer] : [this.options.kernelRegularizer];
-  }
-
-  override get weightConstraints(): readonly (Constraint | null)[] {
-    return this.useBias ? [this.options.kernelConstraint, this.options.biasConstraint] : [this.options.kernelConstraint];
-  }
-
-  override get activityRegularizer(): Regularizer | null {
-    return this.options.activityRegularizer;
-  }
-
-  override get outputActivation(): string {
-    return this.activation;
   }
 
   #sampleGeometry(inputShapes: readonly Shape[]): SampleGeometry {
@@ -102,8 +62,8 @@ export class Conv2D extends Layer {
 
   protected override build(inputShapes: readonly Shape[]): void {
     this.#geometry = this.#sampleGeometry(inputShapes);
-    this.addWeight('kernel', [...this.kernelSize, this.#geometry.channels, this.filters], this.#kernelInitializer);
-    if (this.useBias) this.addWeight('bias', [this.filters], this.#biasInitializer);
+    this.addWeight('kernel', [...this.kernelSize, this.#geometry.channels, this.filters], this.kernelInitializer);
+    if (this.useBias) this.addWeight('bias', [this.filters], this.biasInitializer);
   }
 
   /** A 1×1 kernel with stride 1 reads each position once: the input already is the column matrix. */
@@ -156,10 +116,8 @@ export class Conv2D extends Layer {
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding,
-      dilationRate: this.dilationRate, dataFormat: 'channelsLast', activation: this.activation, useBias: this.useBias,
-      kernelInitializer: initializerConfig(this.#kernelInitializerSpec, `Conv2D layer '${this.name}' kernelInitializer`),
-      biasInitializer: initializerConfig(this.#biasInitializerSpec, `Conv2D layer '${this.name}' biasInitializer`),
-      ...kernelBiasConfig(this.options),
+      dilationRate: this.dilationRate, dataFormat: 'channelsLast',
+      ...this.kernelBiasLayerConfig(),
     };
   }
 }

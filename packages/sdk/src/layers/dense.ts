@@ -1,40 +1,21 @@
 import { registerLayer } from './registry.js';
-import type { Constraint } from '../constraints/constraints.js';
-import type { Regularizer } from '../regularizers/regularizers.js';
-import { kernelBiasConfig, kernelBiasOptions, type KernelBiasArgs, type KernelBiasOptions } from './weight_options.js';
-import { getInitializer, initializerConfig, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
-import { appliedActivation, getActivation, type ActivationName } from './activations.js';
-import { formatShape, Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { appliedActivation } from './activations.js';
+import { KernelBiasLayer, type KernelBiasLayerArgs } from './kernel_bias_layer.js';
+import { formatShape, singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 
 /** Options of {@link Dense}. */
-export interface DenseArgs extends LayerArgs, KernelBiasArgs {
+export interface DenseArgs extends KernelBiasLayerArgs {
   /** Number of output units (positive integer). */
   units: number;
-  /** Activation applied to the output (default linear). */
-  activation?: ActivationName | null;
-  /** Whether to add a bias vector (default true). */
-  useBias?: boolean;
-  /** Kernel initializer: a name, a saved config, or a function (default glorotUniform). */
-  kernelInitializer?: InitializerSpec;
-  /** Bias initializer (default zeros). */
-  biasInitializer?: InitializerSpec;
 }
 
 /**
  * A densely connected layer: `output = activation(input · kernel + bias)`, the kernel shaped
  * `[inputUnits, units]` as in Keras and TensorFlow.js.
  */
-export class Dense extends Layer {
+export class Dense extends KernelBiasLayer {
   readonly className = 'Dense';
   readonly units: number;
-  readonly activation: ActivationName;
-  readonly useBias: boolean;
-  readonly #kernelInitializerSpec: InitializerSpec;
-  readonly #biasInitializerSpec: InitializerSpec;
-  readonly #kernelInitializer: Initializer;
-  readonly #biasInitializer: Initializer;
-  /** Regularizers and constraints on the kernel, bias and output. */
-  readonly options: KernelBiasOptions;
   #inputUnits = 0;
 
   constructor(args: DenseArgs) {
@@ -43,29 +24,6 @@ export class Dense extends Layer {
       throw new Error(`Dense layer '${this.name}': units must be a positive integer. Received: units=${args.units}.`);
     }
     this.units = args.units;
-    this.activation = getActivation(args.activation, this.name);
-    this.useBias = args.useBias ?? true;
-    this.#kernelInitializerSpec = args.kernelInitializer ?? 'glorotUniform';
-    this.#biasInitializerSpec = args.biasInitializer ?? 'zeros';
-    this.#kernelInitializer = getInitializer(this.#kernelInitializerSpec);
-    this.#biasInitializer = getInitializer(this.#biasInitializerSpec);
-    this.options = kernelBiasOptions(args, `Dense layer '${this.name}'`);
-  }
-
-  override get weightRegularizers(): readonly (Regularizer | null)[] {
-    return this.useBias ? [this.options.kernelRegularizer, this.options.biasRegularizer] : [this.options.kernelRegularizer];
-  }
-
-  override get weightConstraints(): readonly (Constraint | null)[] {
-    return this.useBias ? [this.options.kernelConstraint, this.options.biasConstraint] : [this.options.kernelConstraint];
-  }
-
-  override get activityRegularizer(): Regularizer | null {
-    return this.options.activityRegularizer;
-  }
-
-  override get outputActivation(): string {
-    return this.activation;
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
@@ -83,8 +41,8 @@ export class Dense extends Layer {
 
   protected override build(inputShapes: readonly Shape[]): void {
     this.#inputUnits = singleInput(this, inputShapes)[0];
-    this.addWeight('kernel', [this.#inputUnits, this.units], this.#kernelInitializer);
-    if (this.useBias) this.addWeight('bias', [this.units], this.#biasInitializer);
+    this.addWeight('kernel', [this.#inputUnits, this.units], this.kernelInitializer);
+    if (this.useBias) this.addWeight('bias', [this.units], this.biasInitializer);
   }
 
   forward(ctx: ForwardContext): void {
@@ -111,11 +69,7 @@ export class Dense extends Layer {
     return {
       ...super.getConfig(),
       units: this.units,
-      activation: this.activation,
-      useBias: this.useBias,
-      kernelInitializer: initializerConfig(this.#kernelInitializerSpec, `Dense layer '${this.name}' kernelInitializer`),
-      biasInitializer: initializerConfig(this.#biasInitializerSpec, `Dense layer '${this.name}' biasInitializer`),
-      ...kernelBiasConfig(this.options),
+      ...this.kernelBiasLayerConfig(),
     };
   }
 }

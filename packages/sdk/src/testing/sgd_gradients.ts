@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import * as km from '../index.js';
 
 /**
@@ -26,4 +27,26 @@ export function expectGradientsClose(actual: Float32Array[], expected: number[][
       if (!(err < tolerance)) throw new Error(`gradient of ${names[i]}[${j}]: kerasm ${actual[i][j]}, finite differences ${v} (relative error ${err.toExponential(2)})`);
     });
   });
+}
+
+/** Central finite differences of a float64 loss over a flat parameter list. */
+export function finiteDifferenceGradient(params: readonly number[], loss: (params: number[]) => number, h = 1e-6): number[] {
+  return params.map((_, i) => {
+    const up = [...params];
+    up[i] += h;
+    const down = [...params];
+    down[i] -= h;
+    return (loss(up) - loss(down)) / (2 * h);
+  });
+}
+
+/**
+ * Asserts that one plain SGD step with lr 1 moved each parameter by the finite-difference gradient
+ * of `loss` (relative to the largest gradient entry); returns that reference gradient.
+ */
+export function expectSgdStepMatchesLoss(before: readonly number[], after: ArrayLike<number>, loss: (params: number[]) => number, tolerance = 2e-3): number[] {
+  const expected = finiteDifferenceGradient(before, loss);
+  const scale = Math.max(1e-3, ...expected.map(Math.abs));
+  before.forEach((p, i) => expect(Math.abs(p - after[i] - expected[i]) / scale).toBeLessThan(tolerance));
+  return expected;
 }

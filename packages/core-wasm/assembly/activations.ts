@@ -1,6 +1,7 @@
 // Activation forward/backward. Backward passes take the forward OUTPUT y, which is all any
 // of these need and lets y overwrite x in place.
 import { hmax, hsum } from './simd';
+import { colSum, fill } from './elementwise';
 
 export const LINEAR: i32 = 0;
 export const RELU: i32 = 1;
@@ -44,12 +45,16 @@ export function softmaxRow(x: usize, y: usize, cols: i32): void {
 
 /** y = f(x) over rows×cols; softmax is taken along each row. y may alias x. */
 export function activationForward(kind: i32, x: usize, y: usize, rows: i32, cols: i32): void {
-  const n = rows * cols;
   if (kind == SOFTMAX) {
     const rowBytes = <usize>cols << 2;
     for (let r = 0; r < rows; r++) softmaxRow(x + <usize>r * rowBytes, y + <usize>r * rowBytes, cols);
     return;
   }
+  activateRange(kind, x, y, rows * cols);
+}
+
+/** y = f(x) over n contiguous values for the element-wise kinds (not softmax); y may alias x. */
+export function activateRange(kind: i32, x: usize, y: usize, n: i32): void {
   if (kind == LINEAR) {
     if (x != y && n > 0) memory.copy(y, x, <usize>n << 2);
     return;
@@ -76,9 +81,8 @@ export function activationBackward(kind: i32, y: usize, dy: usize, dx: usize, ro
     if (dx != dy && n > 0) memory.copy(dx, dy, <usize>n << 2);
     return;
   }
-  const one = f32x4.splat(1);
-  const zero = f32x4.splat(0);
   if (kind == SOFTMAX) {
+    const zero = f32x4.splat(0);
     // dx = y ⊙ (dy − Σ dy⊙y), row by row.
     for (let r = 0; r < rows; r++) {
       const base = <usize>(r * cols) << 2;
@@ -106,25 +110,55 @@ export function activationBackward(kind: i32, y: usize, dy: usize, dx: usize, ro
     }
     return;
   }
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const off = <usize>i << 2;
+  derivativeRow(kind, y, dy, dx, 0, rows * cols);
+}
+
+/**
+ * activationBackward, and dBias = (accumulate ? dBias : 0) + Σ_rows dx in the same pass over
+ * the rows (what a layer with a bias needs, with the same additions in the same order as colSum).
+ */
+export function activationBackwardBias(kind: i32, y: usize, dy: usize, dx: usize, dBias: usize, rows: i32, cols: i32, accumulate: bool): void {
+  if (kind == SOFTMAX) {
+    activationBackward(kind, y, dy, dx, rows, cols);
+    colSum(dx, dBias, rows, cols, accumulate);
+    return;
+  }
+  if (!accumulate) fill(dBias, cols, 0);
+  for (let r = 0; r < rows; r++) {
+    const off = <usize>(r * cols) << 2;
+    derivativeRow(kind, y + off, dy + off, dx + off, dBias, cols);
+  }
+}
+
+/** dx = dy · f'(y) over `cols` values of an element-wise kind; when sum ≠ 0, also sum[c] += dx[c]. */
+// @ts-ignore: decorator
+@inline
+function derivativeRow(kind: i32, y: usize, dy: usize, dx: usize, sum: usize, cols: i32): void {
+  const one = f32x4.splat(1);
+  const zero = f32x4.splat(0);
+  let c = 0;
+  for (; c + 4 <= cols; c += 4) {
+    const off = <usize>c << 2;
     const yv = v128.load(y + off);
     const g = v128.load(dy + off);
     let d: v128;
-    if (kind == RELU) d = v128.and(g, f32x4.gt(yv, zero));
+    if (kind == LINEAR) d = g;
+    else if (kind == RELU) d = v128.and(g, f32x4.gt(yv, zero));
     else if (kind == SIGMOID) d = f32x4.mul(g, f32x4.mul(yv, f32x4.sub(one, yv)));
     else d = f32x4.mul(g, f32x4.sub(one, f32x4.mul(yv, yv)));
     v128.store(dx + off, d);
+    if (sum) v128.store(sum + off, f32x4.add(v128.load(sum + off), d));
   }
-  for (; i < n; i++) {
-    const off = <usize>i << 2;
+  for (; c < cols; c++) {
+    const off = <usize>c << 2;
     const yv = load<f32>(y + off);
     const g = load<f32>(dy + off);
     let d: f32;
-    if (kind == RELU) d = yv > 0 ? g : 0;
-    else if (kind == SIGMOID) d = g * yv * (1 - yv);
+    if (kind == LINEAR) d = g;
+    else if (kind == RELU) d = yv > 0 ? g : 0;
+    else if (kind == SIGMOID) d = g * (yv * (1 - yv));
     else d = g * (1 - yv * yv);
     store<f32>(dx + off, d);
+    if (sum) store<f32>(sum + off, load<f32>(sum + off) + d);
   }
 }

@@ -7,6 +7,8 @@
 // 2·MR accumulators are live at once: 3·MR + 2 (+1 product without relaxed_madd) ≤ 15 means
 // MR = 4. A 5×8 or 6×8 tile spilled 2-4 accumulators per step and ran at ~60 % of a 4×8.
 import { madd } from './simd';
+import { activateRange, LINEAR } from './activations';
+import { biasAdd } from './elementwise';
 
 const MR: i32 = 4;
 const NR: i32 = 8;
@@ -198,22 +200,36 @@ function edgeTile(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr
   }
 }
 
+/** Rows of C's block: += bias[c] (when bias ≠ 0), then the element-wise activation, in place. */
+function epilogue(c: usize, ldc: i32, rows: i32, cols: i32, bias: usize, activation: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const row = c + (<usize>(r * ldc) << 2);
+    if (bias) biasAdd(row, bias, 1, cols);
+    activateRange(activation, row, row, cols);
+  }
+}
+
 /**
- * C[m×n] = (accumulate ? C : 0) + op(A)·op(B). op(A) is m×k (A stored k×m when transA),
- * op(B) is k×n (B stored n×k when transB). `scratch` holds gemmScratchBytes() bytes.
+ * C[m×n] = f((accumulate ? C : 0) + op(A)·op(B) + bias). op(A) is m×k (A stored k×m when
+ * transA), op(B) is k×n (B stored n×k when transB); bias is n floats or 0 for none; f is an
+ * element-wise activation kind (LINEAR for none; not SOFTMAX). The bias and f are applied to each
+ * block of C right after its last k block, while it is still in cache, with the same float
+ * operations as biasAdd and activationForward. `scratch` holds gemmScratchBytes() bytes.
  */
 export function gemm(
   transA: bool, transB: bool, m: i32, n: i32, k: i32,
   a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
-  accumulate: bool, scratch: usize,
+  accumulate: bool, scratch: usize, bias: usize, activation: i32,
 ): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     if (!accumulate) {
       for (let i = 0; i < m; i++) memory.fill(c + (<usize>(i * ldc) << 2), 0, <usize>n << 2);
     }
+    if (bias || activation != LINEAR) epilogue(c, ldc, m, n, bias, activation);
     return;
   }
+  const fused = bias != 0 || activation != LINEAR;
   const packedA = scratch;
   const packedB = scratch + PACK_A_BYTES;
   const tile = packedB + PACK_B_BYTES;
@@ -241,6 +257,9 @@ export function gemm(
             if (mr == MR && nr == NR) kernel(kc, pa, pb, cp, ldcBytes, add);
             else edgeTile(kc, pa, pb, cp, ldc, mr, nr, add, tile);
           }
+        }
+        if (fused && pc + kc >= k) {
+          epilogue(c + (<usize>(ic * ldc + jc) << 2), ldc, mc, nc, bias ? bias + (<usize>jc << 2) : 0, activation);
         }
       }
     }

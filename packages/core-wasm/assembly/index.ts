@@ -2,7 +2,7 @@
 export { heapBase } from './memory';
 export { gemm, gemmScratchBytes } from './gemm';
 export { fill, copy, biasAdd, colSum, gatherRows, hasNonFinite, add, mul, copyRows } from './elementwise';
-export { activationForward, activationBackward } from './activations';
+export { activationForward, activationBackward, activationBackwardBias } from './activations';
 export {
   softmaxCrossEntropySparse, softmaxCrossEntropyDense, categoricalCrossEntropy,
   sparseCategoricalCrossEntropy, binaryCrossEntropy, meanSquaredError,

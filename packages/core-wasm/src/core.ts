@@ -1,5 +1,5 @@
 // Typed, allocation-free wrappers over the wasm kernels plus the JS heap that owns buffers.
-import type { Activation } from './activation.js';
+import { Activation } from './activation.js';
 import type { LossKind, RowLossKind } from './loss_kind.js';
 import type { WindowGeometry } from './geometry.js';
 import { Heap } from './heap.js';
@@ -8,6 +8,13 @@ import type { KernelExports } from './wasm_exports.js';
 
 /** Which build of the kernels is running. */
 export type Flavor = 'simd' | 'relaxed-simd';
+
+/** What {@link Core.gemm} applies to C in the same call: a bias row (pointer to n floats) and an element-wise activation. */
+export interface GemmEpilogue {
+  bias?: number;
+  /** Any kind but Softmax; Linear (the default) applies none. */
+  activation?: Activation;
+}
 
 /**
  * The loaded kernels over one linear memory. Buffers are byte offsets returned by
@@ -96,13 +103,34 @@ export class Core {
   /**
    * C[m×n] = (accumulate ? C : 0) + op(A)·op(B), row-major. op(A) is m×k (A stored k×m when
    * transA), op(B) is k×n (B stored n×k when transB); lda/ldb/ldc are row strides in elements.
+   * With an `epilogue`, C = f(… + bias) in the same call: each block of C gets the bias and the
+   * activation while it is still in cache, bit-identical to biasAdd then activationForward.
+   *
+   * @example
+   * // A Dense layer's forward pass: out = relu(x · W + b).
+   * core.gemm(false, false, batch, units, inputs, x, inputs, w, units, out, units, false, { bias: b, activation: Activation.Relu });
    */
   gemm(
     transA: boolean, transB: boolean, m: number, n: number, k: number,
     a: number, lda: number, b: number, ldb: number, c: number, ldc: number, accumulate: boolean,
+    epilogue: GemmEpilogue = {},
   ): void {
-    if (this.pool) this.pool.gemm(this.k.gemm, transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, lda, b, ldb, c, ldc, accumulate ? 1 : 0, this.scratch);
-    else this.k.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, lda, b, ldb, c, ldc, accumulate ? 1 : 0, this.scratch);
+    const bias = epilogue.bias ?? 0;
+    const activation = epilogue.activation ?? Activation.Linear;
+    if (activation === Activation.Softmax) {
+      throw new Error('core-wasm: gemm cannot fuse softmax (it needs whole rows); call activationForward(Activation.Softmax, …) after it.');
+    }
+    const args = [transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, lda, b, ldb, c, ldc, accumulate ? 1 : 0] as const;
+    if (this.pool) this.pool.gemm(this.k.gemm, ...args, this.scratch, bias, activation);
+    else this.k.gemm(...args, this.scratch, bias, activation);
+  }
+
+  /**
+   * dx = dy · f'(x) from the forward output y (dx may alias dy), and in the same pass
+   * dBias = (accumulate ? dBias : 0) + Σ_rows dx: a layer's bias gradient.
+   */
+  activationBackwardBias(kind: Activation, y: number, dy: number, dx: number, dBias: number, rows: number, cols: number, accumulate: boolean): void {
+    this.k.activationBackwardBias(kind, y, dy, dx, dBias, rows, cols, accumulate ? 1 : 0);
   }
 
   /** x[r, c] += bias[c], in place. */

@@ -19,7 +19,7 @@ export { Activation } from './activation.js';
 /** Kinds for {@link Core.elementwiseLoss}. */
 export { LossKind, RowLossKind } from './loss_kind.js';
 /** The loaded kernels, their memory and heap; see the class docs. */
-export { Core, type Flavor } from './core.js';
+export { Core, type Flavor, type GemmEpilogue } from './core.js';
 /** Loads the kernels (`loadCore`), checks relaxed SIMD support, and the loader options. */
 export { loadCore, relaxedSimdSupported, type LoadCoreOptions } from './loader.js';
 /** The shape of a convolution or pooling window operation over an NHWC batch. */

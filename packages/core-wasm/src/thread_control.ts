@@ -2,7 +2,7 @@
 // the shared wasm memory. The main thread writes the arguments, bumps SEQ and notifies; the
 // worker runs the call, writes SEQ's value into DONE and notifies back.
 
-export const SLOT_WORDS = 16;
+export const SLOT_WORDS = 32;
 export const SEQ = 0;
 export const DONE = 1;
 export const OP = 2;

@@ -101,10 +101,10 @@ export class ThreadPool {
   }
 
   /** gemm over the pool: the same arguments as the wasm export, split by partitionGemm. */
-  gemm(run: GemmFn, transA: number, transB: number, m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, acc: number, scratch: number): void {
+  gemm(run: GemmFn, transA: number, transB: number, m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, acc: number, scratch: number, bias: number, activation: number): void {
     const { byRows, parts } = partitionGemm(m, n, k, this.threads);
     if (parts.length === 1) {
-      run(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, acc, scratch);
+      run(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, acc, scratch, bias, activation);
       return;
     }
     const seq = (this.seq = (this.seq + 1) | 0);
@@ -117,7 +117,8 @@ export class ThreadPool {
       const aPart = byRows ? a + 4 * start * (transA ? 1 : lda) : a;
       const bPart = byRows ? b : b + 4 * start * (transB ? ldb : 1);
       const cPart = c + 4 * (byRows ? start * ldc : start);
-      ctl.set([transA, transB, byRows ? end - start : m, byRows ? n : end - start, k, aPart, lda, bPart, ldb, cPart, ldc, acc], slot + ARGS);
+      const biasPart = bias && !byRows ? bias + 4 * start : bias;
+      ctl.set([transA, transB, byRows ? end - start : m, byRows ? n : end - start, k, aPart, lda, bPart, ldb, cPart, ldc, acc, biasPart, activation], slot + ARGS);
       ctl[slot + OP] = OP_GEMM;
       // The worker is idle, so DONE is stable until it finishes this call.
       previousDone[t] = ctl[slot + DONE];
@@ -125,7 +126,7 @@ export class ThreadPool {
       Atomics.notify(ctl, slot + SEQ);
     }
     const first = parts[0].end;
-    run(transA, transB, byRows ? first : m, byRows ? n : first, k, a, lda, b, ldb, c, ldc, acc, scratch);
+    run(transA, transB, byRows ? first : m, byRows ? n : first, k, a, lda, b, ldb, c, ldc, acc, scratch, bias, activation);
     let failed = false;
     for (let t = 1; t < parts.length; t++) {
       const slot = (t - 1) * SLOT_WORDS;

@@ -43,7 +43,7 @@ function serve(init: ThreadInit, ready: () => void): void {
     if (op !== OP_GEMM) return;
     try {
       const a = ARGS;
-      kernels.gemm(ctl[a], ctl[a + 1], ctl[a + 2], ctl[a + 3], ctl[a + 4], ctl[a + 5], ctl[a + 6], ctl[a + 7], ctl[a + 8], ctl[a + 9], ctl[a + 10], ctl[a + 11], init.scratch);
+      kernels.gemm(ctl[a], ctl[a + 1], ctl[a + 2], ctl[a + 3], ctl[a + 4], ctl[a + 5], ctl[a + 6], ctl[a + 7], ctl[a + 8], ctl[a + 9], ctl[a + 10], ctl[a + 11], init.scratch, ctl[a + 12], ctl[a + 13]);
     } catch {
       ctl[OP] = OP_FAILED;
     }

@@ -36,6 +36,9 @@ export type RowwiseLossKind = 'categoricalHinge' | 'cosineSimilarity';
 /** Element-wise activations the kernels implement, forward and backward. */
 export type ActivationKind = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax';
 
+/** The activations a matMul can apply as it writes its output: all but softmax, which needs whole rows. */
+export type FusableActivation = Exclude<ActivationKind, 'softmax'>;
+
 /** Storage: allocation, host transfers, and views into a buffer. */
 export interface StorageOps {
   /** Allocates `length` elements, zero-filled. */
@@ -58,6 +61,11 @@ export interface StorageOps {
 export interface LinalgOps {
   /** C[m×n] = (accumulate ? C : 0) + op(A)·op(B), row-major; op transposes when the flag is set. */
   matMul(a: BufferId, b: BufferId, c: BufferId, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean): void;
+  /**
+   * C[m×n] = f(A·B + bias), row-major, in one kernel: a Dense or Conv2D forward pass. `bias` is n
+   * values, or 0 for none; the result equals matMul, biasAdd and activation run one after another.
+   */
+  matMulBiasActivation(a: BufferId, b: BufferId, bias: BufferId, c: BufferId, m: number, n: number, k: number, activation: FusableActivation): void;
   /** x[r, c] += bias[c], in place. */
   biasAdd(x: BufferId, bias: BufferId, rows: number, cols: number): void;
   /** out[c] = (accumulate ? out[c] : 0) + Σ_r x[r, c]. */
@@ -68,6 +76,8 @@ export interface LinalgOps {
 export interface ActivationOps {
   activation(kind: ActivationKind, x: BufferId, y: BufferId, rows: number, cols: number): void;
   activationGrad(kind: ActivationKind, y: BufferId, dy: BufferId, dx: BufferId, rows: number, cols: number): void;
+  /** activationGrad, and dBias = (accumulate ? dBias : 0) + Σ_rows dx in the same pass: a layer's bias gradient. */
+  activationGradBias(kind: ActivationKind, y: BufferId, dy: BufferId, dx: BufferId, dBias: BufferId, rows: number, cols: number, accumulate: boolean): void;
 }
 
 /**

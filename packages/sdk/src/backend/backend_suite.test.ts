@@ -92,7 +92,7 @@ describe.each(BACKENDS)('backend %s', (name) => {
     expectClose(await download(out, cols), [0, 1, 2].map((c) => 1 + [0, 1, 2, 3, 4].reduce((s, r) => s + x[r * cols + c], 0)));
   });
 
-  it.each(['linear', 'relu', 'sigmoid', 'tanh', 'softmax'] as ActivationKind[])('%s forward and backward', async (kind) => {
+  it.each(['linear', 'relu', 'sigmoid', 'tanh', 'softmax'] as ActivationKind[])('%s forward and backward, fused with a matMul and bias and with the bias gradient', async (kind) => {
     const [rows, cols] = [4, 6];
     const x = randomArray(rows * cols, 3);
     const dy = randomArray(rows * cols);
@@ -129,6 +129,25 @@ describe.each(BACKENDS)('backend %s', (name) => {
     const dx = upload(new Float32Array(rows * cols));
     b.activationGrad(kind, y, upload(dy), dx, rows, cols);
     expectClose(await download(dx, rows * cols), expectedDx, 1e-4);
+    // The same gradient with the bias gradient (its column sums) added to what dBias held.
+    const dBias0 = randomArray(cols, 4);
+    const dx2 = upload(new Float32Array(rows * cols)), dBias = upload(dBias0);
+    b.activationGradBias(kind, y, upload(dy), dx2, dBias, rows, cols, true);
+    expectClose(await download(dx2, rows * cols), expectedDx, 1e-4);
+    const expectedDBias = Array.from(dBias0, (v, c) => v + expectedDx.filter((_, i) => i % cols === c).reduce((s, d) => s + d, 0));
+    expectClose(await download(dBias, cols), expectedDBias, 1e-4, 1e-5);
+    if (kind === 'softmax') return;
+    // The fused forward pass: f(A·B + bias), against a naive loop.
+    const k = 5;
+    const a = randomArray(rows * k, 5), w = randomArray(k * cols, 6), bias = randomArray(cols, 7);
+    const z = upload(new Float32Array(rows * cols));
+    b.matMulBiasActivation(upload(a), upload(w), upload(bias), z, rows, cols, k, kind);
+    const expectedZ: number[] = [];
+    for (let r = 0; r < rows; r++) {
+      const row = Array.from({ length: cols }, (_, c) => bias[c] + Array.from({ length: k }, (_, p) => a[r * k + p] * w[p * cols + c]).reduce((s, v) => s + v, 0));
+      expectedZ.push(...f(row));
+    }
+    expectClose(await download(z, rows * cols), expectedZ, 1e-5, 1e-6);
   });
 
   it('fused softmax cross-entropy: loss, probabilities and gradient', async () => {

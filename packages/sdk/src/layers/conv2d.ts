@@ -1,6 +1,5 @@
 import type { WindowGeometry } from '../backend/backend.js';
-import { appliedActivation } from './activations.js';
-import { KernelBiasLayer, type KernelBiasLayerArgs } from './kernel_bias_layer.js';
+import { activationBiasBackward, KernelBiasLayer, type KernelBiasLayerArgs } from './kernel_bias_layer.js';
 import { singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { checkChannelsLast, imageShape, pairOf, paddingOf, sampleGeometry, type PaddingMode, type SampleGeometry } from './window.js';
@@ -90,23 +89,18 @@ export class Conv2D extends KernelBiasLayer {
     const rows = batch * g.outH * g.outW;
     const cols = this.#pointwise ? inputs[0] : workspace;
     if (!this.#pointwise) backend.im2col(inputs[0], cols, g);
-    backend.matMul(cols, weights[0], output, rows, this.filters, this.#patch, false, false, false);
-    if (this.useBias) backend.biasAdd(output, weights[1], rows, this.filters);
-    const activation = appliedActivation(this.activation, ctx.deferSoftmax);
-    if (activation !== 'linear') backend.activation(activation, output, output, rows, this.filters);
+    this.kernelBiasForward(ctx, cols, rows, this.#patch, this.filters);
   }
 
   backward(ctx: BackwardContext): void {
-    const { backend, batch, inputs, output, outputGrad, inputGrads, weights, weightGrads, workspace } = ctx;
+    const { backend, batch, inputs, outputGrad, inputGrads, weights, weightGrads, workspace } = ctx;
     const g = this.#batchGeometry(batch);
     const rows = batch * g.outH * g.outW;
-    const activation = appliedActivation(this.activation, ctx.deferSoftmax);
-    if (activation !== 'linear') backend.activationGrad(activation, output, outputGrad, outputGrad, rows, this.filters);
+    activationBiasBackward(ctx, this.activation, this.useBias, rows, this.filters);
     const cols = this.#pointwise ? inputs[0] : workspace;
-    // dKernel = colsᵀ · dY and dBias = Σ dY, then the columns' gradient dY · kernelᵀ, which
-    // reuses the column buffer (its forward contents are no longer needed) before col2im.
+    // dKernel = colsᵀ · dZ, then the columns' gradient dZ · kernelᵀ, which reuses the column
+    // buffer (its forward contents are no longer needed) before col2im.
     backend.matMul(cols, outputGrad, weightGrads[0], this.#patch, this.filters, rows, true, false, false);
-    if (this.useBias) backend.columnSum(outputGrad, weightGrads[1], rows, this.filters, false);
     if (!inputGrads[0]) return;
     const dCols = this.#pointwise ? inputGrads[0] : workspace;
     backend.matMul(outputGrad, weights[0], dCols, rows, this.#patch, this.filters, false, true, false);

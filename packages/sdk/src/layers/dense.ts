@@ -1,6 +1,5 @@
 import { registerLayer } from './registry.js';
-import { appliedActivation } from './activations.js';
-import { KernelBiasLayer, type KernelBiasLayerArgs } from './kernel_bias_layer.js';
+import { activationBiasBackward, KernelBiasLayer, type KernelBiasLayerArgs } from './kernel_bias_layer.js';
 import { formatShape, singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 
 /** Options of {@link Dense}. */
@@ -46,20 +45,14 @@ export class Dense extends KernelBiasLayer {
   }
 
   forward(ctx: ForwardContext): void {
-    const { backend, batch, inputs, output, weights } = ctx;
-    backend.matMul(inputs[0], weights[0], output, batch, this.units, this.#inputUnits, false, false, false);
-    if (this.useBias) backend.biasAdd(output, weights[1], batch, this.units);
-    const activation = appliedActivation(this.activation, ctx.deferSoftmax);
-    if (activation !== 'linear') backend.activation(activation, output, output, batch, this.units);
+    this.kernelBiasForward(ctx, ctx.inputs[0], ctx.batch, this.#inputUnits, this.units);
   }
 
   backward(ctx: BackwardContext): void {
-    const { backend, batch, inputs, output, outputGrad, inputGrads, weights, weightGrads } = ctx;
-    const activation = appliedActivation(this.activation, ctx.deferSoftmax);
-    if (activation !== 'linear') backend.activationGrad(activation, output, outputGrad, outputGrad, batch, this.units);
-    // dKernel = inputᵀ · dZ, dBias = column sums of dZ, dInput = dZ · kernelᵀ.
+    const { backend, batch, inputs, outputGrad, inputGrads, weights, weightGrads } = ctx;
+    // dZ and dBias (column sums of dZ), then dKernel = inputᵀ · dZ and dInput = dZ · kernelᵀ.
+    activationBiasBackward(ctx, this.activation, this.useBias, batch, this.units);
     backend.matMul(inputs[0], outputGrad, weightGrads[0], this.#inputUnits, this.units, batch, true, false, false);
-    if (this.useBias) backend.columnSum(outputGrad, weightGrads[1], batch, this.units, false);
     if (inputGrads[0]) {
       backend.matMul(outputGrad, weights[0], inputGrads[0], batch, this.#inputUnits, this.units, false, true, false);
     }

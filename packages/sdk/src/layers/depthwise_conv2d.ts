@@ -1,6 +1,7 @@
 import type { WindowGeometry } from '../backend/backend.js';
 import { getInitializer, initializerConfig, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
 import { appliedActivation, getActivation, type ActivationName } from './activations.js';
+import { activationBiasBackward } from './kernel_bias_layer.js';
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { checkChannelsLast, imageShape, pairOf, paddingOf, sampleGeometry, type PaddingMode, type SampleGeometry } from './window.js';
@@ -117,9 +118,7 @@ export class DepthwiseConv2D extends Layer {
     const g = this.#batchGeometry(batch);
     const rows = batch * g.outH * g.outW;
     const outChannels = g.channels * this.depthMultiplier;
-    const activation = appliedActivation(this.activation, ctx.deferSoftmax);
-    if (activation !== 'linear') backend.activationGrad(activation, output, outputGrad, outputGrad, rows, outChannels);
-    if (this.useBias) backend.columnSum(outputGrad, weightGrads[1], rows, outChannels, false);
+    activationBiasBackward(ctx, this.activation, this.useBias, rows, outChannels);
     // The columns' gradient overwrites the columns (read first, row by row), then col2im.
     const dCols = inputGrads[0] ? workspace : 0;
     backend.depthwiseBackward(workspace, weights[0], outputGrad, dCols, weightGrads[0], rows, this.#taps, g.channels, this.depthMultiplier);

@@ -1,8 +1,9 @@
 import type { Constraint } from '../constraints/constraints.js';
 import { getInitializer, initializerConfig, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
 import type { Regularizer } from '../regularizers/regularizers.js';
-import { getActivation, type ActivationName } from './activations.js';
-import { Layer, type LayerArgs } from './layer.js';
+import type { BufferId } from '../backend/backend.js';
+import { appliedActivation, getActivation, type ActivationName } from './activations.js';
+import { Layer, type BackwardContext, type ForwardContext, type LayerArgs } from './layer.js';
 import { kernelBiasConfig, kernelBiasOptions, type KernelBiasArgs, type KernelBiasOptions } from './weight_options.js';
 
 /** Options shared by layers with a kernel, an optional bias and an activation (Dense, Conv2D). */
@@ -61,6 +62,18 @@ export abstract class KernelBiasLayer extends Layer {
     return this.activation;
   }
 
+  /**
+   * output[rows×cols] = activation(lhs[rows×depth] · kernel + bias) in one fused kernel (softmax,
+   * which needs whole rows, runs after it): the forward pass once the input is a matrix.
+   */
+  protected kernelBiasForward(ctx: ForwardContext, lhs: BufferId, rows: number, depth: number, cols: number): void {
+    const { backend, output, weights } = ctx;
+    const activation = appliedActivation(this.activation, ctx.deferSoftmax);
+    const fused = activation === 'softmax' ? 'linear' : activation;
+    backend.matMulBiasActivation(lhs, weights[0], this.useBias ? weights[1] : 0, output, rows, cols, depth, fused);
+    if (activation === 'softmax') backend.activation('softmax', output, output, rows, cols);
+  }
+
   /** The shared fields of the layer's config, as Keras and TensorFlow.js write them. */
   protected kernelBiasLayerConfig(): Record<string, unknown> {
     return {
@@ -71,4 +84,15 @@ export abstract class KernelBiasLayer extends Layer {
       ...kernelBiasConfig(this.options),
     };
   }
+}
+
+/**
+ * Turns a layer's output gradient into dZ in place (through its activation, from the forward
+ * output) and, when it has a bias, writes the bias gradient Σ_rows dZ in the same pass.
+ */
+export function activationBiasBackward(ctx: BackwardContext, activation: ActivationName, useBias: boolean, rows: number, cols: number): void {
+  const { backend, output, outputGrad, weightGrads } = ctx;
+  const applied = appliedActivation(activation, ctx.deferSoftmax);
+  if (useBias) backend.activationGradBias(applied, output, outputGrad, outputGrad, weightGrads[1], rows, cols, false);
+  else if (applied !== 'linear') backend.activationGrad(applied, output, outputGrad, outputGrad, rows, cols);
 }

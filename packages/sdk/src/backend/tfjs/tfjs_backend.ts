@@ -1,5 +1,5 @@
 import type * as tfc from '@tensorflow/tfjs-core';
-import type { ActivationKind, Backend, BufferDType, BufferId, ElementwiseLossKind, RowwiseLossKind, WindowGeometry } from '../backend.js';
+import type { ActivationKind, Backend, FusableActivation, BufferDType, BufferId, ElementwiseLossKind, RowwiseLossKind, WindowGeometry } from '../backend.js';
 import { BufferStore } from './buffer_store.js';
 import { elementwiseLossTerms } from './elementwise_losses.js';
 import { batchNormGradTensors, batchNormInferTensor, batchNormTrainTensors } from './batch_norm_ops.js';
@@ -100,6 +100,18 @@ export class TfjsBackend implements Backend {
     });
   }
 
+  matMulBiasActivation(a: BufferId, b: BufferId, bias: BufferId, c: BufferId, m: number, n: number, k: number, activation: FusableActivation): void {
+    const tf = this.#tf;
+    this.#run(() => {
+      // tfjs fuses linear, relu and sigmoid into its matMul kernel; tanh runs after it.
+      const product = tf.fused.matMul({
+        a: this.#matrix(a, m, k), b: this.#matrix(b, k, n), bias: bias ? this.#store.get(bias) : undefined,
+        activation: activation === 'tanh' ? 'linear' : activation,
+      });
+      this.#store.set(c, activation === 'tanh' ? tf.tanh(product) : product);
+    });
+  }
+
   biasAdd(x: BufferId, bias: BufferId, rows: number, cols: number): void {
     this.#run(() => this.#store.set(x, this.#tf.add(this.#matrix(x, rows, cols), this.#store.get(bias))));
   }
@@ -126,29 +138,36 @@ export class TfjsBackend implements Backend {
   }
 
   activationGrad(kind: ActivationKind, y: BufferId, dy: BufferId, dx: BufferId, rows: number, cols: number): void {
+    this.#run(() => this.#store.set(dx, this.#activationGradTensor(kind, y, dy, rows, cols)));
+  }
+
+  activationGradBias(kind: ActivationKind, y: BufferId, dy: BufferId, dx: BufferId, dBias: BufferId, rows: number, cols: number, accumulate: boolean): void {
     const tf = this.#tf;
     this.#run(() => {
-      const out = this.#matrix(y, rows, cols);
-      const grad = this.#matrix(dy, rows, cols);
-      let result: tfc.Tensor;
-      switch (kind) {
-        case 'relu':
-          result = tf.mul(grad, tf.cast(tf.greater(out, 0), 'float32'));
-          break;
-        case 'sigmoid':
-          result = tf.mul(grad, tf.mul(out, tf.sub(1, out)));
-          break;
-        case 'tanh':
-          result = tf.mul(grad, tf.sub(1, tf.square(out)));
-          break;
-        case 'softmax':
-          result = tf.mul(out, tf.sub(grad, tf.sum(tf.mul(grad, out), 1, true)));
-          break;
-        default:
-          result = tf.clone(grad);
-      }
-      this.#store.set(dx, result);
+      const grad = this.#activationGradTensor(kind, y, dy, rows, cols);
+      const sum = tf.sum(grad, 0);
+      this.#store.set(dBias, accumulate ? tf.add(this.#store.get(dBias), sum) : sum);
+      this.#store.set(dx, grad);
     });
+  }
+
+  /** dy · f'(x) from the forward output y, as a [rows, cols] tensor. */
+  #activationGradTensor(kind: ActivationKind, y: BufferId, dy: BufferId, rows: number, cols: number): tfc.Tensor {
+    const tf = this.#tf;
+    const out = this.#matrix(y, rows, cols);
+    const grad = this.#matrix(dy, rows, cols);
+    switch (kind) {
+      case 'relu':
+        return tf.mul(grad, tf.cast(tf.greater(out, 0), 'float32'));
+      case 'sigmoid':
+        return tf.mul(grad, tf.mul(out, tf.sub(1, out)));
+      case 'tanh':
+        return tf.mul(grad, tf.sub(1, tf.square(out)));
+      case 'softmax':
+        return tf.mul(out, tf.sub(grad, tf.sum(tf.mul(grad, out), 1, true)));
+      default:
+        return tf.clone(grad);
+    }
   }
 
   /** Targets as dense rows: one-hot of int labels, or the target rows themselves. */

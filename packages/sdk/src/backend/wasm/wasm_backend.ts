@@ -1,5 +1,5 @@
 import { Activation, LossKind, RowLossKind, type Core } from '@kerasm/core-wasm';
-import type { ActivationKind, Backend, BufferDType, BufferId, ElementwiseLossKind, RowwiseLossKind, WindowGeometry } from '../backend.js';
+import type { ActivationKind, Backend, FusableActivation, BufferDType, BufferId, ElementwiseLossKind, RowwiseLossKind, WindowGeometry } from '../backend.js';
 
 const ACTIVATION_CODES: Record<ActivationKind, Activation> = {
   linear: Activation.Linear,
@@ -106,6 +106,10 @@ export class WasmBackend implements Backend {
     this.#core.gemm(transA, transB, m, n, k, a, lda, b, ldb, c, n, accumulate);
   }
 
+  matMulBiasActivation(a: BufferId, b: BufferId, bias: BufferId, c: BufferId, m: number, n: number, k: number, activation: FusableActivation): void {
+    this.#core.gemm(false, false, m, n, k, a, k, b, n, c, n, false, { bias, activation: ACTIVATION_CODES[activation] });
+  }
+
   biasAdd(x: BufferId, bias: BufferId, rows: number, cols: number): void {
     this.#core.biasAdd(x, bias, rows, cols);
   }
@@ -120,6 +124,10 @@ export class WasmBackend implements Backend {
 
   activationGrad(kind: ActivationKind, y: BufferId, dy: BufferId, dx: BufferId, rows: number, cols: number): void {
     this.#core.activationBackward(ACTIVATION_CODES[kind], y, dy, dx, rows, cols);
+  }
+
+  activationGradBias(kind: ActivationKind, y: BufferId, dy: BufferId, dx: BufferId, dBias: BufferId, rows: number, cols: number, accumulate: boolean): void {
+    this.#core.activationBackwardBias(ACTIVATION_CODES[kind], y, dy, dx, dBias, rows, cols, accumulate);
   }
 
   softmaxCrossEntropy(logits: BufferId, targets: BufferId, sparse: boolean, probs: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number): number {

@@ -482,6 +482,17 @@ describe('convolutional and functional models on every backend', () => {
     ]);
   }
 
+  /** A frozen BatchNormalization runs the inference kernel in fit and the same kernel on dy backward. */
+  function frozenNormalized(): km.LayersModel {
+    return km.sequential([
+      km.layers.conv2d({ filters: 3, kernelSize: 3, inputShape: [9, 7, 2] }),
+      km.layers.batchNormalization({ trainable: false, gammaInitializer: 'glorotUniform', betaInitializer: 'glorotUniform', movingMeanInitializer: 'glorotUniform' }),
+      km.layers.activation({ activation: 'relu' }),
+      km.layers.flatten(),
+      km.layers.dense({ units: 3, activation: 'softmax' }),
+    ]);
+  }
+
   async function losses(name: string, build: () => km.LayersModel): Promise<number[]> {
     await useBackend(name);
     km.utils.setRandomSeed(13);
@@ -556,7 +567,7 @@ describe('convolutional and functional models on every backend', () => {
   }
 
   for (const name of BACKENDS.filter((n) => n !== 'wasm')) {
-    it.each([['cnn', cnn], ['residual', residual], ['padding, upsampling, global max', () => spatial('max')], ['padding, upsampling, global average', () => spatial('avg')], ['batch normalization', normalized], ['depthwise convolution', depthwise]] as const)(`${name}: %s`, async (_label, build) => {
+    it.each([['cnn', cnn], ['residual', residual], ['padding, upsampling, global max', () => spatial('max')], ['padding, upsampling, global average', () => spatial('avg')], ['batch normalization', normalized], ['frozen batch normalization', frozenNormalized], ['depthwise convolution', depthwise]] as const)(`${name}: %s`, async (_label, build) => {
       const reference = await losses('wasm', build);
       const ours = await losses(name, build);
       ours.forEach((l, i) => expect(Math.abs(l - reference[i])).toBeLessThan(1e-4));

@@ -275,17 +275,16 @@ export class LayersModel {
   #ensureRuntime(backend: Backend): Runtime {
     if (!this.#graph) this.#tryGraph();
     if (!this.#graph) throw new Error(`Model '${this.name}' is not built yet: give the first layer an inputShape, or call fit first.`);
-    if (this.#runtime?.backend !== backend) {
+    // A new backend (km.setBackend), or a layer's `trainable` changed: the weights move to a new layout.
+    if (this.#runtime?.backend !== backend || this.#runtime.params.isStale()) {
       const previous = this.#runtime;
-      const params = new ParamStore(backend, this.graphLayers, globalGenerator());
+      const params = new ParamStore(backend, this.graphLayers, previous?.params ?? globalGenerator());
       if (previous) {
-        // The backend changed (km.setBackend): the weights move with the model.
-        params.setWeights(previous.params.getWeights());
         for (const plan of previous.plans.values()) plan.release(previous.backend);
         previous.params.release();
       }
       this.#runtime = { backend, params, plans: new Map() };
-      this.#compiled?.optimizer.attach(backend, params.trainableSize, params.trainableSegments());
+      this.#compiled?.optimizer.attach(backend, params.trainableSize, params.trainableSegments(), previous !== null);
     }
     return this.#runtime;
   }

@@ -8,6 +8,8 @@ interface Slot {
   readonly spec: WeightSpec;
   readonly offset: number;
   readonly size: number;
+  /** The spec's trainability when the layout was made (a layer's `trainable` may change since). */
+  readonly trainable: boolean;
 }
 
 /**
@@ -22,7 +24,8 @@ export function weightOrder(layers: readonly Layer[]): { layer: Layer; spec: Wei
 
 /**
  * Every weight of a model in one flat backend buffer (trainable weights first), with a gradient
- * buffer of the same layout, so an optimizer updates all of them in one sweep.
+ * buffer of the same layout, so an optimizer updates all of them in one sweep. The layout follows
+ * the layers' `trainable` flags when it is made; {@link ParamStore.isStale} tells when they changed.
  */
 export class ParamStore {
   readonly backend: Backend;
@@ -34,27 +37,43 @@ export class ParamStore {
   readonly #weights = new Map<Layer, BufferId[]>();
   readonly #weightGrads = new Map<Layer, BufferId[]>();
 
-  constructor(backend: Backend, layers: readonly Layer[], random: Random) {
+  /**
+   * @param initial A generator to initialise the weights with, or an existing store (of the same
+   *   layers, on any backend) whose values to copy into this layout.
+   */
+  constructor(backend: Backend, layers: readonly Layer[], initial: Random | ParamStore) {
     this.backend = backend;
     const entries = layers.flatMap((layer) => layer.weightSpecs.map((spec) => ({ layer, spec })));
     let offset = 0;
     this.#slots = weightOrder(layers).map(({ layer, spec }) => {
       const size = spec.shape.reduce((a, b) => a * b, 1);
-      const slot = { layer, spec, offset, size };
+      const slot = { layer, spec, offset, size, trainable: spec.trainable };
       offset += size;
       return slot;
     });
     this.size = offset;
-    this.trainableSize = this.#slots.filter((s) => s.spec.trainable).reduce((sum, s) => sum + s.size, 0);
+    this.trainableSize = this.#slots.filter((s) => s.trainable).reduce((sum, s) => sum + s.size, 0);
     this.params = backend.alloc(this.size, 'float32');
     this.grads = backend.alloc(this.size, 'float32');
     // Initialise in declaration order so the same seed gives the same weights whatever the layout.
     for (const { layer, spec } of entries) {
       const slot = this.#slots.find((s) => s.spec === spec)!;
-      backend.write(backend.view(this.params, slot.offset, slot.size), spec.initializer(spec.shape, random));
+      const values = initial instanceof ParamStore ? initial.#valuesOf(spec) : spec.initializer(spec.shape, initial);
+      backend.write(backend.view(this.params, slot.offset, slot.size), values);
       this.#push(this.#weights, layer, backend.view(this.params, slot.offset, slot.size));
       this.#push(this.#weightGrads, layer, backend.view(this.grads, slot.offset, slot.size));
     }
+  }
+
+  /** Whether a layer's `trainable` changed since this layout was made (the model then makes a new one). */
+  isStale(): boolean {
+    return this.#slots.some((s) => s.trainable !== s.spec.trainable);
+  }
+
+  #valuesOf(spec: WeightSpec): Float32Array {
+    const slot = this.#slots.find((s) => s.spec === spec);
+    if (!slot) throw new Error(`Weight '${spec.name}' is not in this model's parameters; a store can only be copied into one for the same layers.`);
+    return this.backend.read(this.backend.view(this.params, slot.offset, slot.size), slot.size, 'float32') as Float32Array;
   }
 
   #push(map: Map<Layer, BufferId[]>, layer: Layer, id: BufferId): void {
@@ -65,7 +84,7 @@ export class ParamStore {
 
   /** Sizes of the trainable weights in buffer order (per-weight gradient clipping walks them). */
   trainableSegments(): number[] {
-    return this.#slots.filter((s) => s.spec.trainable).map((s) => s.size);
+    return this.#slots.filter((s) => s.trainable).map((s) => s.size);
   }
 
   /** The layer's weight buffers in `build` order. */

@@ -122,10 +122,12 @@ describe('BatchNormalization', () => {
         km.layers.batchNormalization({ inputShape: [3, 4], momentum: 0.8, epsilon: 0.01, gammaInitializer: 'glorotUniform', movingMeanInitializer: 'glorotUniform' }),
         km.layers.batchNormalization({ center: false }),
         km.layers.batchNormalization({ scale: false }),
+        km.layers.batchNormalization({ trainable: false, movingMeanInitializer: 'glorotUniform' }),
       ],
       tfjs: () => [
         tfl.layers.batchNormalization({ inputShape: [3, 4], betaInitializer: 'randomNormal', movingMeanInitializer: 'randomUniform', movingVarianceInitializer: 'ones' }),
         tfl.layers.batchNormalization({ center: false, gammaInitializer: 'randomUniform' }),
+        tfl.layers.batchNormalization({ trainable: false, betaInitializer: 'randomUniform' }),
       ],
     });
   });

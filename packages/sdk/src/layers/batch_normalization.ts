@@ -35,10 +35,20 @@ function checkNumber(value: number, name: string, layer: string, ok: (v: number)
  * `movingMean` and `movingVariance` towards them (`moving·momentum + batch·(1 − momentum)`);
  * in inference (`predict`, `evaluate`) it uses the moving statistics.
  *
+ * A frozen layer (`trainable: false`, or `layer.trainable = false` set later, which takes effect
+ * on the next `fit`) runs in inference mode even inside `fit`, as in Keras (TF 2 and Keras 3):
+ * it normalizes with the moving statistics, leaves them unchanged, and `gamma` and `beta` are not
+ * updated; the gradient it passes back is `dy·gamma/√(movingVariance + ε)` per feature. This is
+ * what fine-tuning a pretrained model relies on. TensorFlow.js 4.22 differs (its frozen layer still
+ * normalizes with, and moves towards, the batch statistics in `fit`); kerasm follows Keras, so a
+ * model behaves the same after moving between Keras and kerasm.
+ *
  * @example
  * ```ts
  * const x = km.input({ shape: [28, 28, 1] });
  * const y = km.layers.batchNormalization().apply(km.layers.conv2d({ filters: 8, kernelSize: 3 }).apply(x));
+ * // Fine-tuning: keep the pretrained statistics and scale.
+ * const frozen = km.layers.batchNormalization({ trainable: false });
  * ```
  */
 export class BatchNormalization extends Layer {
@@ -104,7 +114,7 @@ export class BatchNormalization extends Layer {
     const [gamma, beta, movingMean, movingVar] = this.#weights(ctx.weights);
     const mean = backend.view(workspace, 0, cols);
     const invStd = backend.view(workspace, cols, cols);
-    if (ctx.training) backend.batchNormTrain(ctx.inputs[0], ctx.output, gamma, beta, movingMean, movingVar, mean, invStd, rows, cols, this.epsilon, this.momentum);
+    if (ctx.training && this.trainable) backend.batchNormTrain(ctx.inputs[0], ctx.output, gamma, beta, movingMean, movingVar, mean, invStd, rows, cols, this.epsilon, this.momentum);
     else backend.batchNormInfer(ctx.inputs[0], ctx.output, gamma, beta, movingMean, movingVar, invStd, rows, cols, this.epsilon);
   }
 
@@ -112,9 +122,22 @@ export class BatchNormalization extends Layer {
     const { backend, workspace } = ctx;
     const cols = this.#features;
     const rows = (ctx.batch * this.#size) / cols;
-    const [gamma] = this.#weights(ctx.weights);
+    const [gamma, , , movingVar] = this.#weights(ctx.weights);
     const [dGamma, dBeta] = this.#weights(ctx.weightGrads);
-    backend.batchNormGrad(ctx.inputs[0], ctx.outputGrad, ctx.inputGrads[0], gamma, backend.view(workspace, 0, cols), backend.view(workspace, cols, cols), dGamma, dBeta, rows, cols);
+    const mean = backend.view(workspace, 0, cols);
+    const invStd = backend.view(workspace, cols, cols);
+    if (this.trainable) {
+      backend.batchNormGrad(ctx.inputs[0], ctx.outputGrad, ctx.inputGrads[0], gamma, mean, invStd, dGamma, dBeta, rows, cols);
+      return;
+    }
+    // Frozen: the moving statistics are constants, so dx = dy·gamma/√(movingVar + ε) per column,
+    // which is the inference kernel applied to dy about a zero mean.
+    if (ctx.inputGrads[0]) {
+      backend.fill(mean, cols, 0);
+      backend.batchNormInfer(ctx.outputGrad, ctx.inputGrads[0], gamma, 0, mean, movingVar, invStd, rows, cols, this.epsilon);
+    }
+    if (dGamma) backend.fill(dGamma, cols, 0);
+    if (dBeta) backend.fill(dBeta, cols, 0);
   }
 
   override getConfig(): Record<string, unknown> {

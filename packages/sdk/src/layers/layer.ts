@@ -26,6 +26,7 @@ export interface WeightSpec {
   readonly name: string;
   readonly shape: Shape;
   readonly initializer: Initializer;
+  /** Whether the optimizer updates it: declared trainable and its layer's `trainable` is true now. */
   readonly trainable: boolean;
 }
 
@@ -79,11 +80,11 @@ export abstract class Layer {
   /** The Keras class name, e.g. `'Dense'`. */
   abstract readonly className: string;
   readonly name: string;
-  readonly trainable: boolean;
   /** Declared input shape (no batch dimension), when given. */
   readonly declaredInputShape: Shape | undefined;
   #weights: WeightSpec[] = [];
   #built = false;
+  #trainable = true;
 
   constructor(args: LayerArgs, className: string) {
     this.name = args.name ?? uniqueName(snakeCase(className));
@@ -101,6 +102,30 @@ export abstract class Layer {
       }
       this.declaredInputShape = shape as Shape;
     }
+  }
+
+  /**
+   * Whether training updates the layer's weights (Keras' `layer.trainable`). It may be changed at
+   * any time, before or after `compile`: the model moves the weights between its trainable and
+   * non-trainable lists (the order `getWeights()` uses) at the start of its next `fit`,
+   * `evaluate`, `predict` or `getWeights`, and then restarts the optimizer's state (moments,
+   * velocities), as recompiling would. Change it between calls to `fit`, not from a callback.
+   *
+   * @example
+   * ```ts
+   * base.trainable = false; // fine-tune only the layers after it
+   * await model.fit(x, y, { epochs: 2 });
+   * ```
+   */
+  get trainable(): boolean {
+    return this.#trainable;
+  }
+
+  set trainable(value: boolean) {
+    if (typeof value !== 'boolean') {
+      throw new Error(`Layer '${this.name}': trainable must be true or false. Received: trainable=${JSON.stringify(value)}.`);
+    }
+    this.#trainable = value;
   }
 
   /** Whether `build` has run. */
@@ -127,7 +152,14 @@ export abstract class Layer {
 
   /** Declares a weight; call from `build`. */
   protected addWeight(name: string, shape: Shape, initializer: Initializer, trainable = true): void {
-    this.#weights.push({ name: `${this.name}/${name}`, shape: [...shape], initializer, trainable: trainable && this.trainable });
+    // A getter, so that changing `layer.trainable` later reaches every reader of the spec.
+    const isTrainable = () => trainable && this.trainable;
+    this.#weights.push({
+      name: `${this.name}/${name}`, shape: [...shape], initializer,
+      get trainable() {
+        return isTrainable();
+      },
+    });
   }
 
   /** Declares weights for the given input shapes. Layers without weights keep the default. */

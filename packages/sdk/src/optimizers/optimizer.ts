@@ -84,11 +84,13 @@ export abstract class Optimizer {
   /**
    * Allocates state for `size` parameters on `backend`; called once by `compile`/`fit`.
    * `segments` are the sizes of the individual weights in the buffer (for per-weight `clipnorm`).
+   * The state is kept when the backend and size are unchanged, unless `restart` is set (the
+   * parameters were laid out anew, so the old state belongs to other weights).
    */
-  attach(backend: Backend, size: number, segments: readonly number[] = [size]): void {
+  attach(backend: Backend, size: number, segments: readonly number[] = [size], restart = false): void {
     this.#segments = segments;
     this.#views = null;
-    if (this.#backend === backend && this.#size === size) return;
+    if (!restart && this.#backend === backend && this.#size === size) return;
     if (this.#backend) this.releaseState(this.#backend);
     this.#backend = backend;
     this.#size = size;

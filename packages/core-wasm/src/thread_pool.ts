@@ -53,7 +53,7 @@ async function spawn(init: ThreadInit): Promise<KernelWorker> {
       terminate: () => worker.terminate(),
       onDeath: (listener) => {
         worker.once('exit', (code) => listener(`exited with code ${code}`));
-        worker.once('error', (error) => listener(`failed: ${error.message}`));
+        worker.once('error', (error) => listener(`failed: ${(error as Error)?.message ?? String(error)}`));
       },
     };
   }

@@ -51,21 +51,35 @@ export class Core {
 
   /**
    * Threads that run gemm (1 + worker threads). Set with `loadCore({ threads })`; results are
-   * bit-identical for every thread count.
+   * bit-identical for every thread count. Drops to 1 when a worker thread dies between calls
+   * (see {@link Core.gemm}).
    */
   get threads(): number {
     return this.pool?.threads ?? 1;
   }
 
+  /** @internal For tests: the worker threads, or null when gemm runs on the calling thread alone. */
+  get threadPool(): ThreadPool | null {
+    return this.pool;
+  }
+
   /** @internal Used by loadCore: routes gemm through worker threads from now on. */
   attachThreadPool(pool: ThreadPool): void {
     this.pool = pool;
+    pool.whenWorkerDies((reason) => {
+      this.pool = null;
+      console.warn(`core-wasm: ${reason}; gemm runs on the calling thread alone from now on, with the same results. To use threads again load a new core (km.setThreads(n) in @kerasm/sdk, or loadCore({ threads: n })), and check that the process has memory to spare.`);
+    });
   }
 
-  /** Stops the worker threads, if any; the Core keeps working on the calling thread alone. */
+  /**
+   * Stops the worker threads, if any; the Core keeps working on the calling thread alone,
+   * except after a gemm timed out (see {@link Core.gemm}).
+   */
   dispose(): void {
     this.pool?.dispose();
-    this.pool = null;
+    // A pool that timed out stays attached so that gemm keeps refusing: its worker may still write.
+    if (!this.pool?.timedOut) this.pool = null;
   }
 
   /** Allocates `bytes` bytes, 16-byte aligned; may grow the memory (then call f32()/i32() again). */
@@ -105,6 +119,13 @@ export class Core {
    * transA), op(B) is k×n (B stored n×k when transB); lda/ldb/ldc are row strides in elements.
    * With an `epilogue`, C = f(… + bias) in the same call: each block of C gets the bias and the
    * activation while it is still in cache, bit-identical to biasAdd then activationForward.
+   *
+   * With worker threads, a worker that dies between calls (Node: its 'exit' or 'error' event;
+   * browsers: 'error') makes the Core stop the others, warn once, and run every later gemm on
+   * the calling thread, with the same results. A worker that does not answer within
+   * max(10 s, 2mnk / 0.5 GFLOP/s) (it died while the caller was blocked, or it hangs) makes the
+   * call throw, and every later gemm on this Core throws too: the worker might still write its
+   * part of C into memory that has been reused. Load a new core then (`loadCore({ threads: 1 })`).
    *
    * @example
    * // A Dense layer's forward pass: out = relu(x · W + b).

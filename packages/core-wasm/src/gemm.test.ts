@@ -1,29 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coreFor, FLAVORS, get, put, randomArray, TEST_THREADS } from './test_support.js';
-
-/** float64 reference of C = (acc ? C : 0) + op(A)·op(B); also returns Σ|a·b| per element. */
-function reference(
-  transA: boolean, transB: boolean, m: number, n: number, k: number,
-  a: Float32Array, lda: number, b: Float32Array, ldb: number, c0: Float32Array, ldc: number, acc: boolean,
-): { c: Float64Array; mag: Float64Array } {
-  const c = new Float64Array(m * n);
-  const mag = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = acc ? c0[i * ldc + j] : 0;
-      let g = Math.abs(s);
-      for (let p = 0; p < k; p++) {
-        const x = transA ? a[p * lda + i] : a[i * lda + p];
-        const y = transB ? b[j * ldb + p] : b[p * ldb + j];
-        s += x * y;
-        g += Math.abs(x * y);
-      }
-      c[i * n + j] = s;
-      mag[i * n + j] = g;
-    }
-  }
-  return { c, mag };
-}
+import { coreFor, FLAVORS, get, put, randomArray, referenceGemm, TEST_THREADS } from './test_support.js';
 
 // [m, n, k]: odd sizes, the MNIST training shapes, and blocks crossing MC=120, NC=512, KC=256.
 const SHAPES: [number, number, number][] = [
@@ -55,7 +31,7 @@ describe.each(CONFIGS)('gemm (%s, %i threads)', (flavor, threads) => {
             const pa = put(core, a), pb = put(core, b), pc = put(core, c0);
             core.gemm(transA, transB, m, n, k, pa, lda, pb, ldb, pc, ldc, acc);
             const got = get(core, pc, m * ldc);
-            const { c, mag } = reference(transA, transB, m, n, k, a, lda, b, ldb, c0, ldc, acc);
+            const { c, mag } = referenceGemm(transA, transB, m, n, k, a, lda, b, ldb, c0, ldc, acc);
             for (let i = 0; i < m; i++) {
               for (let j = 0; j < ldc; j++) {
                 const actual = got[i * ldc + j];
@@ -120,7 +96,7 @@ describe.each(CONFIGS)('gemm (%s, %i threads)', (flavor, threads) => {
     const pa = put(core, a), pb = put(core, b), pc = put(core, c0);
     core.gemm(false, false, m, n, k, pa, k, pb, n, pc, n, false);
     const got = get(core, pc, m * n);
-    const { c, mag } = reference(false, false, m, n, k, a, k, b, n, c0, n, false);
+    const { c, mag } = referenceGemm(false, false, m, n, k, a, k, b, n, c0, n, false);
     for (let i = 0; i < m * n; i++) expect(Math.abs(got[i] - c[i])).toBeLessThanOrEqual(1e-6 + 2e-6 * mag[i]);
     core.free(pa);
     core.free(pb);

@@ -57,6 +57,30 @@ export function get(core: Core, ptr: number, n: number): Float32Array {
   return core.f32().slice(ptr / 4, ptr / 4 + n);
 }
 
+/** float64 reference of C = (acc ? C : 0) + op(A)·op(B); also returns Σ|a·b| per element. */
+export function referenceGemm(
+  transA: boolean, transB: boolean, m: number, n: number, k: number,
+  a: Float32Array, lda: number, b: Float32Array, ldb: number, c0: Float32Array, ldc: number, acc: boolean,
+): { c: Float64Array; mag: Float64Array } {
+  const c = new Float64Array(m * n);
+  const mag = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = acc ? c0[i * ldc + j] : 0;
+      let g = Math.abs(s);
+      for (let p = 0; p < k; p++) {
+        const x = transA ? a[p * lda + i] : a[i * lda + p];
+        const y = transB ? b[j * ldb + p] : b[p * ldb + j];
+        s += x * y;
+        g += Math.abs(x * y);
+      }
+      c[i * n + j] = s;
+      mag[i * n + j] = g;
+    }
+  }
+  return { c, mag };
+}
+
 /** Element-wise |actual − expected| ≤ atol + rtol·|expected| with the first failure reported. */
 export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol = 1e-5, atol = 1e-6): void {
   expect(actual.length).toBe(expected.length);

@@ -19,15 +19,23 @@ export const OP_FAILED = -1;
 // wake-up per call, sleeping after it leaves the core to others.
 export const SPIN_LIMIT = 20_000;
 
-/** Polls, then sleeps until ctl[index] ≠ value (when `canSleep`); returns the new value. */
-export function waitWhileEqual(ctl: Int32Array, index: number, value: number, canSleep: boolean): number {
+// Between reads of the clock while polling without sleep: a clock read costs far more than a load.
+const POLLS_PER_CLOCK_READ = 4096;
+
+/**
+ * Polls, then sleeps (when `canSleep`) until ctl[index] ≠ value or `performance.now()` passes
+ * `deadline` (ms; Infinity waits for ever). Returns the new value, or `value` itself when the
+ * deadline passed first.
+ */
+export function waitWhileEqual(ctl: Int32Array, index: number, value: number, canSleep: boolean, deadline: number): number {
   for (let i = 0; i < SPIN_LIMIT; i++) {
     const now = Atomics.load(ctl, index);
     if (now !== value) return now;
   }
-  for (;;) {
-    if (canSleep) Atomics.wait(ctl, index, value);
+  for (let i = 1; ; i++) {
+    if (canSleep) Atomics.wait(ctl, index, value, deadline - performance.now());
     const now = Atomics.load(ctl, index);
     if (now !== value) return now;
+    if ((canSleep || i % POLLS_PER_CLOCK_READ === 0) && performance.now() >= deadline) return value;
   }
 }

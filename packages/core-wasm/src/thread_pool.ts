@@ -7,8 +7,15 @@ import type { KernelExports } from './wasm_exports.js';
 
 type GemmFn = KernelExports['gemm'];
 
-interface WorkerHandle {
-  terminate(): unknown;
+/** One kernel worker thread, Node's or the browser's, behind the two things the pool needs. */
+interface KernelWorker {
+  /** Stops the thread. Node: resolves once it has exited; browsers: at once. */
+  terminate(): Promise<unknown>;
+  /**
+   * Calls `listener` when the thread dies on its own (Node: 'exit' or 'error'; browsers: 'error',
+   * after which our worker's serving loop has unwound). Either way it can write no more memory.
+   */
+  onDeath(listener: (reason: string) => void): void;
 }
 
 const isNode = (): boolean => typeof process !== 'undefined' && !!process.versions?.node;
@@ -29,7 +36,7 @@ export async function hardwareThreads(): Promise<number> {
   return Math.max(1, (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1);
 }
 
-async function spawn(init: ThreadInit): Promise<WorkerHandle> {
+async function spawn(init: ThreadInit): Promise<KernelWorker> {
   if (isNode()) {
     const { Worker } = await import(/* @vite-ignore */ /* webpackIgnore: true */ 'node:worker_threads');
     // Under vitest this module runs from src/*.ts, which a Node worker cannot load: use the build.
@@ -42,7 +49,13 @@ async function spawn(init: ThreadInit): Promise<WorkerHandle> {
       worker.once('error', reject);
       worker.postMessage(init);
     });
-    return worker;
+    return {
+      terminate: () => worker.terminate(),
+      onDeath: (listener) => {
+        worker.once('exit', (code) => listener(`exited with code ${code}`));
+        worker.once('error', (error) => listener(`failed: ${(error as Error)?.message ?? String(error)}`));
+      },
+    };
   }
   const worker = new Worker(new URL('./thread_worker.js', import.meta.url), { type: 'module' });
   await new Promise<void>((resolve, reject) => {
@@ -50,27 +63,53 @@ async function spawn(init: ThreadInit): Promise<WorkerHandle> {
     worker.onerror = (e) => reject(new Error(`core-wasm: a kernel worker failed to start: ${e.message}`));
     worker.postMessage(init);
   });
-  return worker;
+  return {
+    terminate: async () => worker.terminate(),
+    onDeath: (listener) => worker.addEventListener('error', (e) => listener(`failed: ${e.message}`)),
+  };
 }
+
+// How long a call waits for its workers before it gives up: WAIT_FLOOR_MS, or longer for a big
+// call at SLOWEST_FLOP_PER_MS. The kernels run at about 55 GFLOP/s per core on a desktop and
+// 5-10 on a slow phone; 0.5 GFLOP/s for the whole call (a worker's part is smaller) is 100×
+// below the desktop and leaves a phone sharing each core with ten busy threads room to finish.
+// The floor covers stalls that do no arithmetic at all: a thread descheduled on a loaded
+// machine, page faults on a swapping one, a GC pause. 64×784·784×64 (6.4 MFLOP) gets the 10 s
+// floor; 4096³ gets 275 s.
+const WAIT_FLOOR_MS = 10_000;
+const SLOWEST_FLOP_PER_MS = 5e5;
 
 /**
  * `count` worker threads, each with its own wasm instance, control slot and packing scratch
  * in the shared memory. The calling thread takes the first part of every split call itself.
+ *
+ * A worker that dies on its own between calls (its 'exit' or 'error' event) stops the pool and
+ * is reported to {@link ThreadPool.whenWorkerDies}: it can write no more memory, so the owner
+ * may carry on without threads. A worker that does not answer a call in time (dead, but its
+ * event cannot arrive while the caller blocks, or stuck) may still write its part of C later:
+ * the call throws, and the pool refuses every later call.
  */
 export class ThreadPool {
+  /** @internal For tests: the least time a call waits for its workers before it gives up, in ms. */
+  waitFloorMs = WAIT_FLOOR_MS;
   private readonly ctl: Int32Array;
   private seq = 0;
   private readonly previousDone: Int32Array;
   // A browser window's main thread may not block in Atomics.wait; it polls instead.
   private readonly canSleep = isNode() || typeof (globalThis as { document?: unknown }).document === 'undefined';
+  private stopped = false;
+  /** What timed out, once a call has: every later call refuses to run. */
+  private timeout: string | null = null;
+  private onWorkerDeath: (reason: string) => void = () => {};
 
   private constructor(
     memory: WebAssembly.Memory,
     private readonly controlBase: number,
-    private readonly workers: WorkerHandle[],
+    private readonly workers: KernelWorker[],
   ) {
     this.ctl = new Int32Array(memory.buffer, controlBase, SLOT_WORDS * workers.length);
     this.previousDone = new Int32Array(workers.length + 1);
+    workers.forEach((worker, i) => worker.onDeath((reason) => this.workerDied(i + 1, reason)));
   }
 
   /** Starts `count` workers; `malloc` hands out the control block and the scratch buffers. */
@@ -100,13 +139,35 @@ export class ThreadPool {
     return this.controlBase;
   }
 
+  /** True once a call gave up waiting for a worker: the pool then refuses every call. */
+  get timedOut(): boolean {
+    return this.timeout !== null;
+  }
+
+  /**
+   * Calls `listener` with e.g. "kernel worker thread 1 exited with code 1" if a worker dies on
+   * its own while the pool runs. The pool has then stopped its other workers and runs no call.
+   */
+  whenWorkerDies(listener: (reason: string) => void): void {
+    this.onWorkerDeath = listener;
+  }
+
+  /** @internal For tests: terminates worker `t` (1-based, as errors count them) as a crash would. */
+  terminateWorker(t: number): Promise<unknown> {
+    return this.workers[t - 1].terminate();
+  }
+
   /** gemm over the pool: the same arguments as the wasm export, split by partitionGemm. */
   gemm(run: GemmFn, transA: number, transB: number, m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, acc: number, scratch: number, bias: number, activation: number): void {
+    const call = `gemm(m=${m}, n=${n}, k=${k})`;
+    if (this.stopped) throw this.refusal(call);
     const { byRows, parts } = partitionGemm(m, n, k, this.threads);
     if (parts.length === 1) {
       run(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, acc, scratch, bias, activation);
       return;
     }
+    const waitMs = Math.max(this.waitFloorMs, (2 * m * n * k) / SLOWEST_FLOP_PER_MS);
+    const deadline = performance.now() + waitMs;
     const seq = (this.seq = (this.seq + 1) | 0);
     const previousDone = this.previousDone;
     for (let t = 1; t < parts.length; t++) {
@@ -127,17 +188,12 @@ export class ThreadPool {
     }
     const first = parts[0].end;
     run(transA, transB, byRows ? first : m, byRows ? n : first, k, a, lda, b, ldb, c, ldc, acc, scratch, bias, activation);
-    let failed = false;
-    for (let t = 1; t < parts.length; t++) {
-      const slot = (t - 1) * SLOT_WORDS;
-      waitWhileEqual(this.ctl, slot + DONE, previousDone[t], this.canSleep);
-      if (this.ctl[slot + OP] === OP_FAILED) failed = true;
-    }
-    if (failed) throw new Error(`core-wasm: a kernel worker thread failed in gemm(m=${m}, n=${n}, k=${k}); its part of C is undefined.`);
+    this.awaitParts(parts.length, deadline, waitMs, call);
   }
 
   /** Stops and terminates the workers. */
   dispose(): void {
+    this.stopped = true;
     for (let t = 0; t < this.workers.length; t++) {
       const slot = t * SLOT_WORDS;
       this.ctl[slot + OP] = OP_STOP;
@@ -145,5 +201,33 @@ export class ThreadPool {
       Atomics.notify(this.ctl, slot + SEQ);
       void this.workers[t].terminate();
     }
+  }
+
+  /** Waits for workers 1..parts−1 to finish the posted call; throws if one failed or is not done by `deadline`. */
+  private awaitParts(parts: number, deadline: number, waitMs: number, call: string): void {
+    let failed = false;
+    for (let t = 1; t < parts; t++) {
+      const slot = (t - 1) * SLOT_WORDS;
+      const previous = this.previousDone[t];
+      if (waitWhileEqual(this.ctl, slot + DONE, previous, this.canSleep, deadline) === previous) {
+        this.timeout = `${call} timed out waiting for kernel worker thread ${t}`;
+        this.dispose();
+        throw new Error(`core-wasm: ${call}: kernel worker thread ${t} did not answer within ${+(waitMs / 1000).toFixed(1)} s and has probably crashed (killed, out of memory) or hung. C is undefined and this core runs no more gemm calls; load a new one on one thread with km.setThreads(1) (@kerasm/sdk) or loadCore({ threads: 1 }), and check that the process has memory to spare.`);
+      }
+      if (this.ctl[slot + OP] === OP_FAILED) failed = true;
+    }
+    if (failed) throw new Error(`core-wasm: a kernel worker thread failed in ${call}; its part of C is undefined.`);
+  }
+
+  private workerDied(t: number, reason: string): void {
+    // After dispose or a timeout the pool is already out of use; the first death reports.
+    if (this.stopped) return;
+    this.dispose();
+    this.onWorkerDeath(`kernel worker thread ${t} ${reason}`);
+  }
+
+  private refusal(call: string): Error {
+    if (this.timeout === null) return new Error(`core-wasm: ${call} was sent to a stopped thread pool; run it on the calling thread instead.`);
+    return new Error(`core-wasm: ${call} refused: an earlier ${this.timeout}, which may still write into this core's memory, so this core runs no more gemm calls. Load a new one on one thread with km.setThreads(1) (@kerasm/sdk) or loadCore({ threads: 1 }).`);
   }
 }

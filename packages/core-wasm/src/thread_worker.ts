@@ -38,7 +38,7 @@ function serve(init: ThreadInit, ready: () => void): void {
   let seq = Atomics.load(ctl, SEQ);
   ready();
   for (;;) {
-    seq = waitWhileEqual(ctl, SEQ, seq, true);
+    seq = waitWhileEqual(ctl, SEQ, seq, true, Infinity);
     const op = ctl[OP];
     if (op !== OP_GEMM) return;
     try {

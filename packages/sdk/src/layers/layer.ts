@@ -83,7 +83,7 @@ export abstract class Layer {
   /** Declared input shape (no batch dimension), when given. */
   readonly declaredInputShape: Shape | undefined;
   #weights: WeightSpec[] = [];
-  #built = false;
+  #builtFor: readonly Shape[] | null = null;
 
   constructor(args: LayerArgs, className: string) {
     this.name = args.name ?? uniqueName(snakeCase(className));
@@ -105,7 +105,7 @@ export abstract class Layer {
 
   /** Whether `build` has run. */
   get built(): boolean {
-    return this.#built;
+    return this.#builtFor !== null;
   }
 
   /** The weights this layer declared, in order. */
@@ -118,11 +118,27 @@ export abstract class Layer {
     return this.#weights.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1), 0);
   }
 
-  /** Builds the layer for an input shape once; later calls check the shape matches. */
+  /**
+   * Builds the layer for its input shapes once; later calls (a layer shared by several nodes)
+   * throw unless they bring the same shapes, because the weights and whatever `build` derived from
+   * the shapes serve every call.
+   */
   ensureBuilt(inputShapes: readonly Shape[]): void {
-    if (this.#built) return;
-    this.build(inputShapes);
-    this.#built = true;
+    const builtFor = this.#builtFor;
+    if (builtFor === null) {
+      this.build(inputShapes);
+      this.#builtFor = inputShapes.map((s) => [...s]);
+      return;
+    }
+    const same = builtFor.length === inputShapes.length && builtFor.every((s, k) => s.length === inputShapes[k].length && s.every((d, i) => d === inputShapes[k][i]));
+    if (!same) {
+      const list = (shapes: readonly Shape[]) => shapes.map(formatShape).join(' and ');
+      throw new Error(
+        `Layer '${this.name}' (${this.className}) was built for input shape ${list(builtFor)}, but this call gives it ${list(inputShapes)}. ` +
+          `A layer applied several times (a shared layer) keeps one set of weights, so every call must receive the shape it was built for. ` +
+          `Give this input its own ${this.className} layer, or bring it to ${list(builtFor)} first.`,
+      );
+    }
   }
 
   /** Declares a weight; call from `build`. */

@@ -138,8 +138,27 @@ describe('summary of a functional model', () => {
     expect(lines[0]).toBe('Model: "tiny_resnet"');
     expect(lines[2]).toMatch(/Layer \(type\)\s+Output Shape\s+Param #\s+Connected to/);
     expect(lines.find((l) => l.includes('pixels (InputLayer)'))).toMatch(/\(None, 8, 8, 1\)\s+0/);
-    expect(lines.find((l) => l.includes('residual (Add)'))).toMatch(/\(None, 8, 8, 2\)\s+0\s+stem, branch$/);
-    expect(lines.find((l) => l.includes('branch (Conv2D)'))).toMatch(/38\s+stem$/);
+    expect(lines.find((l) => l.includes('residual (Add)'))).toMatch(/\(None, 8, 8, 2\)\s+0\s+stem\[0\]\[0\], branch\[0\]\[0\]$/);
+    expect(lines.find((l) => l.includes('branch (Conv2D)'))).toMatch(/38\s+stem\[0\]\[0\]$/);
     expect(lines).toContain('Total params: 58');
+  });
+
+  it('lists a shared layer once, with its parameters counted once and one connection per call', () => {
+    const left = km.input({ shape: [4], name: 'left' });
+    const right = km.input({ shape: [4], name: 'right' });
+    const embed = km.layers.dense({ units: 4, name: 'embed' });
+    const twice = embed.apply(embed.apply(km.layers.dense({ units: 4, name: 'pre' }).apply(left)));
+    const joined = km.layers.concatenate({ name: 'joined' }).apply([twice, embed.apply(right)]);
+    const model = km.model({ inputs: [left, right], outputs: joined, name: 'siamese' });
+    const lines: string[] = [];
+    model.summary(undefined, (line) => lines.push(line));
+    const at = lines.findIndex((l) => l.includes('embed (Dense)'));
+    expect(lines.filter((l) => l.includes('embed (Dense)'))).toHaveLength(1);
+    expect(lines[at]).toMatch(/\(None, 4\)\s+20\s+(pre\[0\]\[0\]|right\[0\]\[0\])$/);
+    const calls = [lines[at], lines[at + 1], lines[at + 2]].map((l) => l.trim().split(/\s+/).pop());
+    expect(calls.sort()).toEqual(['embed[0][0]', 'pre[0][0]', 'right[0][0]'].sort());
+    expect(lines.find((l) => l.includes('joined (Concatenate)'))).toMatch(/embed\[\d\]\[0\], embed\[\d\]\[0\]$/);
+    expect(lines).toContain('Total params: 40');
+    expect(model.countParams()).toBe(40);
   });
 });

@@ -162,13 +162,19 @@ export abstract class Layer {
 
   /**
    * Applies the layer to symbolic tensors (the functional API): checks and infers shapes, builds
-   * the layer, and returns the symbolic output.
+   * the layer at its first call, and returns the symbolic output. Applying the same layer again
+   * shares it: every call uses its one set of weights (and must receive the input shape it was
+   * built for), and training sums the weights' gradients over the calls.
    *
    * @example
    * ```ts
    * const x = km.input({ shape: [28, 28, 1] });
    * const y = km.layers.conv2d({ filters: 8, kernelSize: 3 }).apply(x);
    * y.shape; // [26, 26, 8]
+   * // A siamese network: one Dense embeds both inputs.
+   * const embed = km.layers.dense({ units: 8, activation: 'relu' });
+   * const [left, right] = [km.input({ shape: [16] }), km.input({ shape: [16] })];
+   * const joined = km.layers.concatenate().apply([embed.apply(left), embed.apply(right)]);
    * ```
    */
   apply(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {

@@ -101,12 +101,24 @@ describe('functional API errors name the layers involved', () => {
     expect(() => Graph.fromNodes([[2]], ['x'], nodes, [1])).toThrow(/cycle: 'loop_b' -> 'loop_a' -> 'loop_b'|cycle: 'loop_a' -> 'loop_b' -> 'loop_a'/);
   });
 
-  it('applying a layer to something that is not a symbolic tensor, or applying it twice', () => {
+  it('applying a layer to something that is not a symbolic tensor', () => {
     const layer = km.layers.dense({ units: 2, name: 'once' });
     expect(() => layer.apply(km.tensor([[1, 2]]) as unknown as km.SymbolicTensor)).toThrow(/Layer 'once'\.apply expects symbolic tensors .* but input 0 is Tensor/);
-    const x = km.input({ shape: [2] });
-    layer.apply(x);
-    expect(() => layer.apply(x)).toThrow(/Layer 'once' is already applied once/);
+  });
+
+  it('a shared layer applied to an input of another shape', () => {
+    const embed = km.layers.dense({ units: 2, name: 'embed' });
+    embed.apply(km.input({ shape: [4] }));
+    expect(() => embed.apply(km.input({ shape: [5] }))).toThrow(
+      /Layer 'embed' \(Dense\) was built for input shape \(None, 4\), but this call gives it \(None, 5\)\. A layer applied several times \(a shared layer\) keeps one set of weights.*Give this input its own Dense layer, or bring it to \(None, 4\) first\./,
+    );
+    const conv = km.layers.conv2d({ filters: 2, kernelSize: 3, name: 'tower' });
+    conv.apply(km.input({ shape: [8, 8, 1] }));
+    expect(() => conv.apply(km.input({ shape: [6, 6, 1] }))).toThrow(/Layer 'tower' \(Conv2D\) was built for input shape \(None, 8, 8, 1\), but this call gives it \(None, 6, 6, 1\)/);
+    const join = km.layers.add({ name: 'join' });
+    const [p, q] = [km.input({ shape: [3] }), km.input({ shape: [3] })];
+    join.apply([p, q]);
+    expect(() => join.apply([p, q, q])).toThrow(/Layer 'join' \(Add\) was built for input shape \(None, 3\) and \(None, 3\), but this call gives it \(None, 3\) and \(None, 3\) and \(None, 3\)/);
   });
 
   it('bad input shapes for km.input', () => {
@@ -126,8 +138,27 @@ describe('summary of a functional model', () => {
     expect(lines[0]).toBe('Model: "tiny_resnet"');
     expect(lines[2]).toMatch(/Layer \(type\)\s+Output Shape\s+Param #\s+Connected to/);
     expect(lines.find((l) => l.includes('pixels (InputLayer)'))).toMatch(/\(None, 8, 8, 1\)\s+0/);
-    expect(lines.find((l) => l.includes('residual (Add)'))).toMatch(/\(None, 8, 8, 2\)\s+0\s+stem, branch$/);
-    expect(lines.find((l) => l.includes('branch (Conv2D)'))).toMatch(/38\s+stem$/);
+    expect(lines.find((l) => l.includes('residual (Add)'))).toMatch(/\(None, 8, 8, 2\)\s+0\s+stem\[0\]\[0\], branch\[0\]\[0\]$/);
+    expect(lines.find((l) => l.includes('branch (Conv2D)'))).toMatch(/38\s+stem\[0\]\[0\]$/);
     expect(lines).toContain('Total params: 58');
+  });
+
+  it('lists a shared layer once, with its parameters counted once and one connection per call', () => {
+    const left = km.input({ shape: [4], name: 'left' });
+    const right = km.input({ shape: [4], name: 'right' });
+    const embed = km.layers.dense({ units: 4, name: 'embed' });
+    const twice = embed.apply(embed.apply(km.layers.dense({ units: 4, name: 'pre' }).apply(left)));
+    const joined = km.layers.concatenate({ name: 'joined' }).apply([twice, embed.apply(right)]);
+    const model = km.model({ inputs: [left, right], outputs: joined, name: 'siamese' });
+    const lines: string[] = [];
+    model.summary(undefined, (line) => lines.push(line));
+    const at = lines.findIndex((l) => l.includes('embed (Dense)'));
+    expect(lines.filter((l) => l.includes('embed (Dense)'))).toHaveLength(1);
+    expect(lines[at]).toMatch(/\(None, 4\)\s+20\s+(pre\[0\]\[0\]|right\[0\]\[0\])$/);
+    const calls = [lines[at], lines[at + 1], lines[at + 2]].map((l) => l.trim().split(/\s+/).pop());
+    expect(calls.sort()).toEqual(['embed[0][0]', 'pre[0][0]', 'right[0][0]'].sort());
+    expect(lines.find((l) => l.includes('joined (Concatenate)'))).toMatch(/embed\[\d\]\[0\], embed\[\d\]\[0\]$/);
+    expect(lines).toContain('Total params: 40');
+    expect(model.countParams()).toBe(40);
   });
 });

@@ -18,7 +18,7 @@ export class Functional extends LayersModel {
 
   constructor(args: FunctionalModelArgs) {
     const graph = traceGraph(listOf(args.inputs, 'inputs'), listOf(args.outputs, 'outputs'));
-    super(graph.nodes.map((n) => n.layer), args.name ?? (functionalCount++ === 0 ? 'model' : `model_${functionalCount - 1}`));
+    super([...graph.layers], args.name ?? (functionalCount++ === 0 ? 'model' : `model_${functionalCount - 1}`));
     this.#graph = graph;
   }
 

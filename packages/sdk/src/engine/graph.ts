@@ -13,7 +13,10 @@ export function modelInputIndex(ref: number): number {
   return ref < 0 ? -ref - 1 : -1;
 }
 
-/** One application of a layer, reading the outputs of earlier nodes (or model inputs). */
+/**
+ * One application of a layer, reading the outputs of earlier nodes (or model inputs). A layer
+ * applied several times (a shared layer) has one node per call, all using its one set of weights.
+ */
 export interface GraphNode {
   readonly layer: Layer;
   readonly inbound: readonly number[];
@@ -33,6 +36,10 @@ export class Graph {
   readonly outputs: readonly number[];
   /** For each node, the nodes that read its output (in topological order). */
   readonly consumers: readonly number[][];
+  /** The distinct layers, in the order of their first node (a shared layer appears once). */
+  readonly layers: readonly Layer[];
+  /** For each node, which call of its layer it is, counting in node order (Keras' node index). */
+  readonly callIndex: readonly number[];
 
   private constructor(inputShapes: readonly Shape[], inputNames: readonly string[], nodes: GraphNode[], outputs: number[]) {
     this.inputShapes = inputShapes;
@@ -41,6 +48,18 @@ export class Graph {
     this.outputs = outputs;
     this.consumers = nodes.map(() => []);
     nodes.forEach((node, i) => node.inbound.forEach((j) => j >= 0 && this.consumers[j].push(i)));
+    const calls = new Map<Layer, number>();
+    this.callIndex = nodes.map((node) => {
+      const k = calls.get(node.layer) ?? 0;
+      calls.set(node.layer, k + 1);
+      return k;
+    });
+    this.layers = [...calls.keys()];
+  }
+
+  /** The node indices where `layer` is applied, in node order. */
+  nodesOf(layer: Layer): number[] {
+    return this.nodes.flatMap((node, i) => (node.layer === layer ? [i] : []));
   }
 
   /** Builds each layer in order, inferring shapes; errors name the layer that rejects its input. */

@@ -38,6 +38,13 @@ export class BatchPlan {
   readonly aliased: readonly boolean[];
   /** Per node, per input slot: where the backward pass writes that input's gradient. */
   readonly gradRoutes: readonly (readonly GradRoute[])[];
+  /**
+   * Per node: where its layer writes its weight gradients instead of the model's gradient buffers
+   * (empty: it writes them directly). A shared layer's last node, the first to run backward,
+   * writes directly; its other nodes write these buffers, which the engine adds in, so the weights
+   * get the sum over every call while layers keep overwriting what they write.
+   */
+  readonly weightGradScratch: readonly (readonly BufferId[])[];
   readonly #owned: BufferId[] = [];
 
   constructor(backend: Backend, graph: Graph, batch: number, targetLengths: readonly number[], sparseTargets: readonly boolean[]) {
@@ -70,6 +77,19 @@ export class BatchPlan {
       return floats > 0 ? this.#alloc(backend, floats, 'float32') : 0;
     });
     this.gradRoutes = this.#routes(backend, graph, isOutput);
+    this.weightGradScratch = this.#weightGradScratch(backend, graph);
+  }
+
+  #weightGradScratch(backend: Backend, graph: Graph): BufferId[][] {
+    const scratch = graph.nodes.map((): BufferId[] => []);
+    for (const layer of graph.layers) {
+      const nodes = graph.nodesOf(layer);
+      if (nodes.length < 2 || layer.weightSpecs.length === 0) continue;
+      // One set serves all of the layer's other nodes: each is added in right after its backward.
+      const buffers = layer.weightSpecs.map((spec) => this.#alloc(backend, size(spec.shape), 'float32'));
+      for (const i of nodes.slice(0, -1)) scratch[i] = buffers;
+    }
+    return scratch;
   }
 
   #routes(backend: Backend, graph: Graph, isOutput: Set<number>): GradRoute[][] {

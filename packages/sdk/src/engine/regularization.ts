@@ -11,14 +11,15 @@ import type { ParamStore } from './params.js';
  */
 export function regularizationPenalty(backend: Backend, graph: Graph, params: ParamStore, withGradients: boolean): Scalar[] {
   const terms: Scalar[] = [];
-  for (const node of graph.nodes) {
-    const regularizers = node.layer.weightRegularizers;
+  // Per layer, not per node: a shared layer's weights are penalized once.
+  for (const layer of graph.layers) {
+    const regularizers = layer.weightRegularizers;
     if (regularizers.length === 0) continue;
-    const weights = params.weightsOf(node.layer);
-    const grads = params.gradsOf(node.layer);
+    const weights = params.weightsOf(layer);
+    const grads = params.gradsOf(layer);
     regularizers.forEach((r, i) => {
       if (!r || (r.l1 === 0 && r.l2 === 0)) return;
-      const size = node.layer.weightSpecs[i].shape.reduce((a, b) => a * b, 1);
+      const size = layer.weightSpecs[i].shape.reduce((a, b) => a * b, 1);
       terms.push(backend.regularize(weights[i], withGradients ? grads[i] : 0, size, r.l1, r.l2));
     });
   }
@@ -51,13 +52,13 @@ export function activityPenalties(backend: Backend, graph: Graph, plan: BatchPla
 
 /** Applies every trainable weight's constraint in place, after the optimizer step. */
 export function applyConstraints(backend: Backend, graph: Graph, params: ParamStore): void {
-  for (const node of graph.nodes) {
-    const constraints = node.layer.weightConstraints;
+  for (const layer of graph.layers) {
+    const constraints = layer.weightConstraints;
     if (constraints.length === 0) continue;
-    const weights = params.weightsOf(node.layer);
+    const weights = params.weightsOf(layer);
     constraints.forEach((c, i) => {
-      const spec = node.layer.weightSpecs[i];
-      if (c && spec.trainable) applyConstraint(backend, c, weights[i], spec.shape, `Layer '${node.layer.name}' constraint on ${spec.name}`);
+      const spec = layer.weightSpecs[i];
+      if (c && spec.trainable) applyConstraint(backend, c, weights[i], spec.shape, `Layer '${layer.name}' constraint on ${spec.name}`);
     });
   }
 }

@@ -39,7 +39,8 @@ export function forwardPass(ctx: PassContext): void {
 /**
  * Runs backward kernels in reverse order, from the output gradients already in the plan. Where a
  * node's output feeds several layers, the plan routes all but one of them to a separate buffer
- * that is added in here, so gradients accumulate over every consumer. Returns the activity
+ * that is added in here, so gradients accumulate over every consumer; a shared layer's weight
+ * gradients accumulate over its nodes the same way. Returns the activity
  * penalties, whose gradients it adds to each regularized layer's output gradient before that
  * layer's backward runs.
  */
@@ -52,11 +53,18 @@ export function backwardPass(ctx: PassContext): Scalar[] {
     const routes = plan.gradRoutes[i];
     const penalty = activityPenalty(backend, ctx.graph, plan, i, plan.grads[i]);
     if (penalty !== null) penalties.push(penalty);
+    const weightGrads = ctx.params.gradsOf(node.layer);
+    const scratch = plan.weightGradScratch[i];
     node.layer.backward({
       ...nodeContext(ctx, i),
       outputGrad: plan.grads[i],
       inputGrads: routes.map((r) => r.write),
-      weightGrads: ctx.params.gradsOf(node.layer),
+      weightGrads: scratch.length > 0 ? scratch : weightGrads,
+    });
+    scratch.forEach((id, w) => {
+      const spec = node.layer.weightSpecs[w];
+      // Only trainable gradients are read; a frozen weight's scratch may hold anything.
+      if (spec.trainable) backend.add(weightGrads[w], id, weightGrads[w], spec.shape.reduce((a, b) => a * b, 1));
     });
     routes.forEach((r, slot) => {
       if (r.addInto) {

@@ -50,9 +50,10 @@ export function input(args: InputArgs): SymbolicTensor {
   return new SymbolicTensor([...shape], { kind: 'input', name: args.name ?? `input_${++inputCount}` });
 }
 
-const applied = new WeakSet<Layer>();
-
-/** `layer.apply(...)`: validates the inputs, infers the output shape, builds the layer. */
+/**
+ * `layer.apply(...)`: validates the inputs, infers the output shape, builds the layer at its first
+ * call. Calling one layer again makes it shared: a new node with the same weights.
+ */
 export function applyLayer(layer: Layer, inputs: readonly SymbolicTensor[]): SymbolicTensor {
   inputs.forEach((x, i) => {
     if (!(x instanceof SymbolicTensor)) {
@@ -60,12 +61,11 @@ export function applyLayer(layer: Layer, inputs: readonly SymbolicTensor[]): Sym
       throw new Error(`Layer '${layer.name}'.apply expects symbolic tensors from km.input(...) or another layer's apply(...), but input ${i} is ${received}. To run a layer on data, build a model with km.model({ inputs, outputs }) and call predict.`);
     }
   });
-  if (applied.has(layer)) {
-    throw new Error(`Layer '${layer.name}' is already applied once; sharing one layer between several calls is not supported yet. Create a second layer with the same configuration instead.`);
-  }
   const shapes = inputs.map((x) => x.shape);
+  // A built layer first checks the call against the shapes it was built for, so a shared layer's
+  // mismatch is reported as such rather than as one of the layer's own shape rules.
+  if (layer.built) layer.ensureBuilt(shapes);
   const outputShape = layer.computeOutputShape(shapes);
   layer.ensureBuilt(shapes);
-  applied.add(layer);
   return new SymbolicTensor(outputShape, { kind: 'layer', layer, inbound: [...inputs] });
 }

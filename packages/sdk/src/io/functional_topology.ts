@@ -9,22 +9,23 @@ export const FUNCTIONAL_CLASS_NAMES: readonly string[] = ['Model', 'Functional']
 
 /**
  * A functional model's topology as tfjs-layers 4.22 writes it: an `InputLayer` entry per model
- * input, each layer with its `inbound_nodes` (`[[[source, 0, 0, {}], ...]]`), and the model's
- * `input_layers` and `output_layers`.
+ * input, each layer once with one `inbound_nodes` entry per call (`[[[source, call, 0, {}], ...],
+ * ...]`, where `call` numbers the source layer's calls, so a shared layer's outputs are told
+ * apart), and the model's `input_layers` and `output_layers`.
  */
 export function functionalTopology(name: string, graph: Graph): Json {
-  const source = (ref: number): string => (ref < 0 ? graph.inputNames[modelInputIndex(ref)] : graph.nodes[ref].layer.name);
+  const source = (ref: number) => (ref < 0 ? [graph.inputNames[modelInputIndex(ref)], 0, 0, {}] : [graph.nodes[ref].layer.name, graph.callIndex[ref], 0, {}]);
   const inputLayers = graph.inputNames.map((inputName, k) => ({
     name: inputName,
     class_name: 'InputLayer',
     config: { batch_input_shape: [null, ...graph.inputShapes[k]], dtype: 'float32', sparse: false, name: inputName },
     inbound_nodes: [],
   }));
-  const layers = graph.nodes.map((node) => ({
-    name: node.layer.name,
-    class_name: node.layer.className,
-    config: savedLayerConfig(node.layer),
-    inbound_nodes: [node.inbound.map((ref) => [source(ref), 0, 0, {}])],
+  const layers = graph.layers.map((layer) => ({
+    name: layer.name,
+    class_name: layer.className,
+    config: savedLayerConfig(layer),
+    inbound_nodes: graph.nodesOf(layer).map((i) => graph.nodes[i].inbound.map(source)),
   }));
   return {
     class_name: 'Model',
@@ -32,7 +33,7 @@ export function functionalTopology(name: string, graph: Graph): Json {
       name,
       layers: [...inputLayers, ...layers],
       input_layers: graph.inputNames.map((inputName) => [inputName, 0, 0]),
-      output_layers: graph.outputs.map((i) => [graph.nodes[i].layer.name, 0, 0]),
+      output_layers: graph.outputs.map((i) => [graph.nodes[i].layer.name, graph.callIndex[i], 0]),
     },
     keras_version: KERAS_VERSION,
     backend: 'kerasm',
@@ -46,10 +47,17 @@ export interface ParsedFunctional {
   outputs: SymbolicTensor[];
 }
 
-interface PendingLayer {
+/** One saved call of a layer: which call it is and the tensors (`name[call]` keys) it reads. */
+interface PendingCall {
   layer: Layer;
+  call: number;
   inbound: string[];
   where: string;
+}
+
+/** How a loaded tensor is looked up: the output of call `call` of layer `name`. */
+function tensorKey(name: string, call: number): string {
+  return `${name}[${call}]`;
 }
 
 /**
@@ -63,7 +71,7 @@ export function functionalFromTopology(model: Json, source: string): ParsedFunct
     throw new Error(`${source}: a functional model's config needs 'layers', 'input_layers' and 'output_layers' arrays. Received: config=${describe(config)}.`);
   }
   const tensors = new Map<string, SymbolicTensor>();
-  let pending: PendingLayer[] = [];
+  let pending: PendingCall[] = [];
   config.layers.forEach((entry: unknown, i: number) => {
     if (!isObject(entry) || typeof entry.class_name !== 'string' || !isObject(entry.config)) {
       throw new Error(`${source}: layer ${i} must be {class_name, config, inbound_nodes}. Received: ${describe(entry)}.`);
@@ -73,26 +81,31 @@ export function functionalFromTopology(model: Json, source: string): ParsedFunct
     const layerConfig = normalizeConfig(entry.config, where);
     layerConfig.name = name;
     if (entry.class_name === 'InputLayer') {
-      tensors.set(name, inputTensor(layerConfig, name, where));
+      tensors.set(tensorKey(name, 0), inputTensor(layerConfig, name, where));
       return;
     }
-    const inbound = inboundNames(entry.inbound_nodes, where);
+    const calls = inboundCalls(entry.inbound_nodes, where);
+    let layer: Layer;
     try {
-      pending.push({ layer: layerFromConfig(entry.class_name, layerConfig), inbound, where });
+      layer = layerFromConfig(entry.class_name, layerConfig);
     } catch (err) {
       throw new Error(`${where}: ${(err as Error).message}`);
     }
+    calls.forEach((inbound, call) => pending.push({ layer, call, inbound, where: calls.length > 1 ? `${where}, call ${call}` : where }));
   });
-  // Keras lists layers in creation order, which need not be an order their inputs exist in.
+  // Keras lists layers in creation order, which need not be an order their inputs exist in. A
+  // shared layer's calls run in their saved order, so the call numbers inbound references use hold.
+  const isReady = (p: PendingCall) => p.inbound.every((key) => tensors.has(key)) && (p.call === 0 || tensors.has(tensorKey(p.layer.name, p.call - 1)));
   while (pending.length > 0) {
-    const ready = pending.filter((p) => p.inbound.every((n) => tensors.has(n)));
+    const ready = pending.filter(isReady);
     if (ready.length === 0) {
       const stuck = pending[0];
-      throw new Error(`${stuck.where} reads '${stuck.inbound.find((n) => !tensors.has(n))}', which no layer of the model produces (or which depends on the layer itself). Check its inbound_nodes.`);
+      const missing = stuck.inbound.find((key) => !tensors.has(key)) ?? tensorKey(stuck.layer.name, stuck.call - 1);
+      throw new Error(`${stuck.where} reads '${missing}', which no layer call of the model produces (or which depends on the layer itself). Check its inbound_nodes; references are [layer_name, call, 0].`);
     }
     for (const p of ready) {
       try {
-        tensors.set(p.layer.name, p.layer.apply(p.inbound.map((n) => tensors.get(n)!)));
+        tensors.set(tensorKey(p.layer.name, p.call), p.layer.apply(p.inbound.map((key) => tensors.get(key)!)));
       } catch (err) {
         throw new Error(`${p.where}: ${(err as Error).message}`);
       }
@@ -100,9 +113,8 @@ export function functionalFromTopology(model: Json, source: string): ParsedFunct
     pending = pending.filter((p) => !ready.includes(p));
   }
   const endpoint = (what: string) => (ref: unknown): SymbolicTensor => {
-    const name = Array.isArray(ref) ? ref[0] : undefined;
-    const tensor = typeof name === 'string' ? tensors.get(name) : undefined;
-    if (!tensor) throw new Error(`${source}: ${what} lists ${describe(ref)}, which is not a layer of the model. Expected [layer_name, 0, 0] naming one of: ${[...tensors.keys()].join(', ')}.`);
+    const tensor = Array.isArray(ref) && typeof ref[0] === 'string' && ref[2] === 0 ? tensors.get(tensorKey(ref[0], Number(ref[1] ?? 0))) : undefined;
+    if (!tensor) throw new Error(`${source}: ${what} lists ${describe(ref)}, which is not a layer call of the model. Expected [layer_name, call, 0] naming one of: ${[...tensors.keys()].join(', ')}.`);
     return tensor;
   };
   return {
@@ -124,23 +136,24 @@ function inputTensor(config: Json, name: string, where: string): SymbolicTensor 
   }
 }
 
-/** The names of the layers one application reads: `[[[name, 0, 0, {}], ...]]` or Keras 3's `[{args, kwargs}]`. */
-function inboundNames(nodes: unknown, where: string): string[] {
+/**
+ * Per call of a layer, the `name[call]` keys of the tensors it reads: `[[[name, call, 0, {}], ...],
+ * ...]` (tfjs, Keras 2) or Keras 3's `[{args, kwargs}, ...]`.
+ */
+function inboundCalls(nodes: unknown, where: string): string[][] {
   if (!Array.isArray(nodes) || nodes.length === 0) {
     throw new Error(`${where} has no inbound_nodes, so nothing feeds it. Received: inbound_nodes=${describe(nodes)}. Connect it, or remove the layer from the model.`);
   }
-  if (nodes.length > 1) {
-    throw new Error(`${where} is applied ${nodes.length} times (a shared layer); kerasm applies each layer once. Build the model with one layer per call.`);
-  }
-  const node = nodes[0];
-  const refs = Array.isArray(node) ? node : isObject(node) ? kerasHistories(node.args) : [];
-  if (refs.length === 0) throw new Error(`${where}: its inbound node names no input. Received: ${describe(node)}.`);
-  return refs.map((ref) => {
-    if (!Array.isArray(ref) || typeof ref[0] !== 'string') throw new Error(`${where}: an inbound tensor must be [layer_name, node_index, tensor_index]. Received: ${describe(ref)}.`);
-    if (ref[1] !== 0 || ref[2] !== 0) {
-      throw new Error(`${where} reads output ${ref[2]} of call ${ref[1]} of '${ref[0]}'; kerasm layers have one call and one output, so only [name, 0, 0] is supported.`);
-    }
-    return ref[0];
+  return nodes.map((node) => {
+    const refs = Array.isArray(node) ? node : isObject(node) ? kerasHistories(node.args) : [];
+    if (refs.length === 0) throw new Error(`${where}: its inbound node names no input. Received: ${describe(node)}.`);
+    return refs.map((ref) => {
+      if (!Array.isArray(ref) || typeof ref[0] !== 'string' || !Number.isInteger(ref[1]) || ref[1] < 0) {
+        throw new Error(`${where}: an inbound tensor must be [layer_name, call, tensor_index]. Received: ${describe(ref)}.`);
+      }
+      if (ref[2] !== 0) throw new Error(`${where} reads output ${ref[2]} of '${ref[0]}'; kerasm layers have one output, so the tensor index must be 0.`);
+      return tensorKey(ref[0], ref[1]);
+    });
   });
 }
 

@@ -83,7 +83,7 @@ export abstract class Layer {
   /** Declared input shape (no batch dimension), when given. */
   readonly declaredInputShape: Shape | undefined;
   #weights: WeightSpec[] = [];
-  #built = false;
+  #builtFor: readonly Shape[] | null = null;
   #trainable = true;
 
   constructor(args: LayerArgs, className: string) {
@@ -130,7 +130,7 @@ export abstract class Layer {
 
   /** Whether `build` has run. */
   get built(): boolean {
-    return this.#built;
+    return this.#builtFor !== null;
   }
 
   /** The weights this layer declared, in order. */
@@ -143,11 +143,27 @@ export abstract class Layer {
     return this.#weights.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1), 0);
   }
 
-  /** Builds the layer for an input shape once; later calls check the shape matches. */
+  /**
+   * Builds the layer for its input shapes once; later calls (a layer shared by several nodes)
+   * throw unless they bring the same shapes, because the weights and whatever `build` derived from
+   * the shapes serve every call.
+   */
   ensureBuilt(inputShapes: readonly Shape[]): void {
-    if (this.#built) return;
-    this.build(inputShapes);
-    this.#built = true;
+    const builtFor = this.#builtFor;
+    if (builtFor === null) {
+      this.build(inputShapes);
+      this.#builtFor = inputShapes.map((s) => [...s]);
+      return;
+    }
+    const same = builtFor.length === inputShapes.length && builtFor.every((s, k) => s.length === inputShapes[k].length && s.every((d, i) => d === inputShapes[k][i]));
+    if (!same) {
+      const list = (shapes: readonly Shape[]) => shapes.map(formatShape).join(' and ');
+      throw new Error(
+        `Layer '${this.name}' (${this.className}) was built for input shape ${list(builtFor)}, but this call gives it ${list(inputShapes)}. ` +
+          `A layer applied several times (a shared layer) keeps one set of weights, so every call must receive the shape it was built for. ` +
+          `Give this input its own ${this.className} layer, or bring it to ${list(builtFor)} first.`,
+      );
+    }
   }
 
   /** Declares a weight; call from `build`. */
@@ -178,13 +194,19 @@ export abstract class Layer {
 
   /**
    * Applies the layer to symbolic tensors (the functional API): checks and infers shapes, builds
-   * the layer, and returns the symbolic output.
+   * the layer at its first call, and returns the symbolic output. Applying the same layer again
+   * shares it: every call uses its one set of weights (and must receive the input shape it was
+   * built for), and training sums the weights' gradients over the calls.
    *
    * @example
    * ```ts
    * const x = km.input({ shape: [28, 28, 1] });
    * const y = km.layers.conv2d({ filters: 8, kernelSize: 3 }).apply(x);
    * y.shape; // [26, 26, 8]
+   * // A siamese network: one Dense embeds both inputs.
+   * const embed = km.layers.dense({ units: 8, activation: 'relu' });
+   * const [left, right] = [km.input({ shape: [16] }), km.input({ shape: [16] })];
+   * const joined = km.layers.concatenate().apply([embed.apply(left), embed.apply(right)]);
    * ```
    */
   apply(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {

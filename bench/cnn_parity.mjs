@@ -2,17 +2,12 @@
 // same function) from the same initial weights on the same batches in kerasm and in tfjs-layers 4.22
 // on tfjs-backend-cpu, and prints both losses per step and the relative weight distance at the end.
 // PARITY_STEPS (default 30) steps of PARITY_BATCH (default 16). tfjs-cpu is slow: seconds per step.
-import v8 from 'node:v8';
+import { convnetLayers, km, tf, tfl } from './suite/setup.mjs';
 
-v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 const steps = Number(process.env.PARITY_STEPS ?? 30);
 const batch = Number(process.env.PARITY_BATCH ?? 16);
 const epsilon = Number(process.env.PARITY_EPSILON ?? 1e-7);
 
-const km = await import('@kerasm/sdk');
-const tf = await import('@tensorflow/tfjs-core');
-const tfl = await import('@tensorflow/tfjs-layers');
-await import('@tensorflow/tfjs-backend-cpu');
 await tf.setBackend('cpu');
 await km.ready();
 
@@ -21,23 +16,11 @@ const n = steps * batch;
 const x = train.x.slice(0, n);
 const y = train.y.slice(0, n);
 
-function layers(api) {
-  return [
-    api.layers.reshape({ targetShape: [28, 28, 1], inputShape: [28, 28] }),
-    api.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
-    api.layers.maxPooling2d({ poolSize: 2 }),
-    api.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
-    api.layers.maxPooling2d({ poolSize: 2 }),
-    api.layers.flatten(),
-    api.layers.dense({ units: 10, activation: 'softmax' }),
-  ];
-}
-
 km.utils.setRandomSeed(1);
-const ours = km.sequential(layers(km));
+const ours = km.sequential(convnetLayers(km, { dropout: 0 }));
 ours.compile({ optimizer: km.optimizers.adam({ epsilon }), loss: 'sparseCategoricalCrossentropy' });
 const initial = ours.getWeights();
-const theirs = tfl.sequential({ layers: layers(tfl) });
+const theirs = tfl.sequential({ layers: convnetLayers(tfl, { dropout: 0 }) });
 theirs.setWeights(initial.map((w) => tf.tensor(w.dataSync(), [...w.shape])));
 theirs.compile({ optimizer: tf.train.adam(0.001, 0.9, 0.999, epsilon), loss: 'sparseCategoricalCrossentropy' });
 

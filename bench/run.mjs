@@ -1,9 +1,10 @@
 // `pnpm bench`: kerasm and TensorFlow.js 4.22 side by side in one process tree, interleaved,
 // several repetitions, medians and kerasm/tfjs ratios. `pnpm bench -- --json` prints one JSON
-// object; `--reps N` (default 3) and `--only mlp,predict,gemm` choose what runs.
+// object; `--reps N` (default 3) and `--only mlp,cnn,predict,gemm` choose what runs.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { CORES, km } from './suite/setup.mjs';
+import { cnnTraining } from './suite/cnn.mjs';
 import { gemmSpeed } from './suite/gemm.mjs';
 import { mlpEpoch } from './suite/mlp.mjs';
 import { predictSpeed } from './suite/predict.mjs';
@@ -17,9 +18,9 @@ if (!Number.isInteger(repetitions) || repetitions < 1) {
 const log = (...args) => { if (!values.json) console.log(...args); };
 
 // Each section runs kerasm and tfjs interleaved and returns { title, medians, ratios, ... }.
-// The CNN training section (samples/s against tfjs-cpu) belongs here once the conv layers land.
 const SECTIONS = {
   mlp: (o) => mlpEpoch({ ...o, cpuSteps: 100 }),
+  cnn: cnnTraining,
   predict: predictSpeed,
   gemm: gemmSpeed,
 };

@@ -37,6 +37,24 @@ export function tfjsMlp() {
   return model;
 }
 
+/**
+ * The layers of the Keras MNIST convnet (`kerasm train --model cnn`) from `api` (kerasm or
+ * tfjs-layers): Conv2D 32 3x3 relu, MaxPool 2, Conv2D 64 3x3 relu, MaxPool 2, Flatten,
+ * Dropout (0.5 unless `dropout` says otherwise; 0 leaves it out), Dense 10 softmax.
+ */
+export function convnetLayers(api, { dropout = 0.5 } = {}) {
+  return [
+    api.layers.reshape({ targetShape: [28, 28, 1], inputShape: [28, 28] }),
+    api.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
+    api.layers.maxPooling2d({ poolSize: 2 }),
+    api.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
+    api.layers.maxPooling2d({ poolSize: 2 }),
+    api.layers.flatten(),
+    ...(dropout > 0 ? [api.layers.dropout({ rate: dropout })] : []),
+    api.layers.dense({ units: 10, activation: 'softmax' }),
+  ];
+}
+
 /** Switches tfjs to 'wasm' or 'cpu' and waits until it is ready. */
 export async function useTfjs(backend) {
   await tf.setBackend(backend);

@@ -76,7 +76,7 @@ async function train(config: TrainConfig): Promise<void> {
     },
   });
   training = null;
-  model = next;
+  replaceModel(next);
   const report = await testReport(next, test);
   post({ type: 'trainend', history: { epoch: history.epoch, history: history.history }, ...report }, transferablesOf(report));
 }
@@ -89,6 +89,12 @@ async function testReport(trained: km.LayersModel, test: km.datasets.MnistSplit)
 }
 
 const transferablesOf = ({ samples }: TestReport): Transferable[] => [samples.pixels.buffer, samples.labels.buffer, samples.predictions.buffer];
+
+/** Makes `next` the model the page works with, freeing the previous one's memory. */
+function replaceModel(next: km.LayersModel): void {
+  if (model !== next) model?.dispose();
+  model = next;
+}
 
 function needModel(what: string): km.LayersModel {
   if (!model) throw new Error(`${what} needs a trained model: call train() first (or press Train) and wait for it to finish, or load a saved model.`);
@@ -114,7 +120,7 @@ async function load(id: number, source: string | File[], config: TrainConfig): P
   await useBackend(config.backend);
   post({ type: 'status', text: 'Loading the model…' });
   const loadedModel = await km.loadLayersModel(typeof source === 'string' ? source : km.io.browserFiles(source));
-  model = loadedModel;
+  replaceModel(loadedModel);
   const report = await testReport(loadedModel, test);
   post({ type: 'loaded', id, ...report }, transferablesOf(report));
 }

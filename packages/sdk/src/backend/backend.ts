@@ -53,7 +53,7 @@ export interface StorageOps {
   /** Copies rows `indices[start..start+count)` of the host array `src` (rows of `rowLength`) into `dst`. */
   gatherRows(dst: BufferId, src: Float32Array | Int32Array, indices: Int32Array, start: number, count: number, rowLength: number): void;
   fill(id: BufferId, length: number, value: number): void;
-  /** Bytes of memory the backend holds now (for leak and growth checks). */
+  /** Bytes of memory allocated on the backend now (wasm: heap allocations; tfjs: `tf.memory().numBytes`), for leak and growth checks. */
   memoryBytes(): number;
 }
 

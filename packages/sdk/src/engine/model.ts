@@ -70,6 +70,7 @@ export class LayersModel {
   #compiled: Compiled | null = null;
   #outputs: OutputSpec[] = [];
   #runtime: Runtime | null = null;
+  #disposed = false;
 
   constructor(layers: Layer[], name: string) {
     this.graphLayers = layers;
@@ -120,6 +121,7 @@ export class LayersModel {
 
   /** Configures training. Throws on unknown names, listing the valid ones. */
   compile(args: ModelCompileArgs): void {
+    this.#checkNotDisposed();
     const loss = checkLossSpec(args.loss);
     const optimizer = getOptimizer(args.optimizer);
     const metricsSpec = args.metrics ?? [];
@@ -225,6 +227,35 @@ export class LayersModel {
     for (const line of summaryLines(this.name, graph, lineLength)) printFn(line);
   }
 
+  /**
+   * Frees the backend memory the model holds (weights, gradients, batch buffers and optimizer
+   * state), as tfjs' `model.dispose()` does; without it that memory lives as long as the model.
+   * The model cannot be used afterwards: every later call throws.
+   *
+   * @example
+   * ```ts
+   * const weights = model.getWeights(); // copies, still valid after dispose
+   * model.dispose();
+   * ```
+   */
+  dispose(): void {
+    this.#releaseRuntime();
+    this.#compiled?.optimizer.detach();
+    this.#disposed = true;
+  }
+
+  #releaseRuntime(): void {
+    const runtime = this.#runtime;
+    if (!runtime) return;
+    for (const plan of runtime.plans.values()) plan.release(runtime.backend);
+    runtime.params.release();
+    this.#runtime = null;
+  }
+
+  #checkNotDisposed(): void {
+    if (this.#disposed) throw new Error(`Model '${this.name}' was disposed: its weights are freed. Build or load the model again (keep getWeights() copies made before dispose to restore them).`);
+  }
+
   /** Bytes of backend memory in use (for checking that training stops allocating). */
   memoryBytes(): number {
     return activeBackend().memoryBytes();
@@ -273,16 +304,14 @@ export class LayersModel {
   }
 
   #ensureRuntime(backend: Backend): Runtime {
+    this.#checkNotDisposed();
     if (!this.#graph) this.#tryGraph();
     if (!this.#graph) throw new Error(`Model '${this.name}' is not built yet: give the first layer an inputShape, or call fit first.`);
     // A new backend (km.setBackend), or a layer's `trainable` changed: the weights move to a new layout.
     if (this.#runtime?.backend !== backend || this.#runtime.params.isStale()) {
       const previous = this.#runtime;
       const params = new ParamStore(backend, this.graphLayers, previous?.params ?? globalGenerator());
-      if (previous) {
-        for (const plan of previous.plans.values()) plan.release(previous.backend);
-        previous.params.release();
-      }
+      this.#releaseRuntime();
       this.#runtime = { backend, params, plans: new Map() };
       this.#compiled?.optimizer.attach(backend, params.trainableSize, params.trainableSegments(), previous !== null);
     }

@@ -98,6 +98,14 @@ export abstract class Optimizer {
     this.allocateState(backend, size);
   }
 
+  /** Frees the optimizer's state buffers; a later `attach` (compile) starts it afresh. */
+  detach(): void {
+    if (this.#backend) this.releaseState(this.#backend);
+    this.#backend = null;
+    this.#size = 0;
+    this.#views = null;
+  }
+
   /** Applies one update: clip the gradients (in place), decay the weights, run the update rule. */
   apply(params: BufferId, grads: BufferId): void {
     const backend = this.#backend;

@@ -97,7 +97,7 @@ export class WasmBackend implements Backend {
   }
 
   memoryBytes(): number {
-    return this.#core.byteLength();
+    return this.#core.allocatedBytes();
   }
 
   matMul(a: BufferId, b: BufferId, c: BufferId, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean): void {

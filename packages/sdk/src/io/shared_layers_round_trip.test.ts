@@ -4,38 +4,16 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { Random } from '../utils/random.js';
-import { checkFunctionalRoundTrip } from './testing/round_trip.js';
+import { checkFunctionalRoundTrip, kerasmArtifacts, maxAbsDiff, tfjsArtifacts } from './testing/round_trip.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
   await km.ready();
 });
 
-async function tfjsArtifacts(model: tfl.LayersModel): Promise<km.io.ModelArtifacts> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    saved = artifacts;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
-  return saved as km.io.ModelArtifacts;
-}
-
-async function kerasmArtifacts(model: km.LayersModel): Promise<km.io.ModelArtifacts> {
-  let saved: km.io.ModelArtifacts | undefined;
-  await model.save(km.io.withSaveHandler(async (artifacts) => void (saved = artifacts)));
-  return saved!;
-}
-
 type Entry = { name: string; inbound_nodes: unknown[] };
 const entry = (artifacts: km.io.ModelArtifacts, name: string) =>
   (artifacts.modelTopology as { config: { layers: Entry[] } }).config.layers.filter((e) => e.name === name);
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  return worst;
-}
 
 describe('shared layers in the LayersModel format, with tfjs-layers 4.22', () => {
   // One Dense called three times: twice in series and once more on the same tensor as its first

@@ -18,14 +18,16 @@ export interface RoundTripCase {
 
 const TOLERANCE = 1e-5;
 
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+/** Largest |a[i] − b[i]|, after checking the lengths agree. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
   let worst = 0;
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
   return worst;
 }
 
-async function tfjsArtifacts(model: tfl.LayersModel): Promise<km.io.ModelArtifacts> {
+/** What tfjs-layers saves for `model`, captured in memory. */
+export async function tfjsArtifacts(model: tfl.LayersModel): Promise<km.io.ModelArtifacts> {
   let saved: tf.io.ModelArtifacts | undefined;
   await model.save(tf.io.withSaveHandler(async (artifacts) => {
     saved = artifacts;
@@ -34,7 +36,8 @@ async function tfjsArtifacts(model: tfl.LayersModel): Promise<km.io.ModelArtifac
   return saved as km.io.ModelArtifacts;
 }
 
-async function kerasmArtifacts(model: km.LayersModel): Promise<km.io.ModelArtifacts> {
+/** What kerasm saves for `model`, captured in memory. */
+export async function kerasmArtifacts(model: km.LayersModel): Promise<km.io.ModelArtifacts> {
   let saved: km.io.ModelArtifacts | undefined;
   await model.save(km.io.withSaveHandler(async (artifacts) => void (saved = artifacts)));
   return saved!;

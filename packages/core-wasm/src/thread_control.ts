@@ -6,13 +6,22 @@ export const SLOT_WORDS = 32;
 export const SEQ = 0;
 export const DONE = 1;
 export const OP = 2;
+/** Who runs the posted part: OPEN until the worker or the caller takes it with compareExchange. */
+export const CLAIM = 3;
 /** Arguments of the call, in the order of the wasm export's parameters. */
-export const ARGS = 3;
+export const ARGS = 4;
+
+/** Values of CLAIM. */
+export const OPEN = 0;
+export const BY_WORKER = 1;
+export const BY_CALLER = 2;
 
 /** Values of OP: what the worker runs next (STOP ends its loop), or FAILED when the call threw. */
 export const OP_STOP = 0;
 export const OP_GEMM = 1;
 export const OP_FAILED = -1;
+/** @internal For tests: posted already claimed for the worker, which blocks, as a thread stuck mid-part would. */
+export const OP_HANG = 2;
 
 // How many times a waiting side polls before it sleeps in Atomics.wait. Kernel calls in a
 // training step are tens to hundreds of microseconds apart; polling that long avoids a futex

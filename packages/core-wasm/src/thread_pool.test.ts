@@ -53,19 +53,36 @@ describe('ThreadPool when a kernel worker thread dies', () => {
     expectProduct(c());
   });
 
-  it('throws a clear error when a worker does not answer in time, then refuses every gemm', async () => {
-    const { core, run } = await twoThreadCore();
+  it('runs the part of a worker that has not started it on the calling thread, and leaves that worker out until it answers', async () => {
+    const { core, run, c } = await twoThreadCore();
     const pool = core.threadPool!;
     pool.waitFloorMs = 100;
     const warn = vi.spyOn(console, 'warn');
     // Not awaited: the thread is gone but its 'exit' event cannot arrive while gemm blocks the
-    // event loop, as when a worker dies mid-call. To the caller this is a worker that hangs.
-    // (vitest's timeout cannot fire while gemm blocks either: a wait without deadline hangs the run.)
+    // event loop, as when the OS never schedules a worker. The caller claims its part.
     const exited = pool.terminateWorker(1);
+    run();
+    expectProduct(c());
+    expect(pool.timedOut).toBe(false);
+    // The worker never acknowledged that post, so the next call runs without it.
+    run();
+    expectProduct(c());
+    await exited;
+    expect(core.threads).toBe(1);
+    expect(warn).toHaveBeenCalledTimes(1);
+  });
+
+  it('throws a clear error when a worker that took its part does not finish in time, then refuses every gemm', async () => {
+    const { core, run } = await twoThreadCore();
+    const pool = core.threadPool!;
+    pool.waitFloorMs = 100;
+    const warn = vi.spyOn(console, 'warn');
+    pool.hangNextPart = true;
+    // (vitest's timeout cannot fire while gemm blocks: a wait without deadline would hang the run.)
     expect(run).toThrow(/^core-wasm: gemm\(m=256, n=64, k=300\): kernel worker thread 1 did not answer within 0.1 s and has probably crashed .* or hung\. .*km\.setThreads\(1\) .* loadCore\(\{ threads: 1 \}\)/);
     expect(pool.timedOut).toBe(true);
-    await exited;
-    // The late 'exit' must not bring the pool back, nor let dispose() hand gemm to one thread.
+    // The stopped worker's late 'exit' must not bring the pool back, nor let dispose() hand gemm to one thread.
+    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(warn).not.toHaveBeenCalled();
     const refused = /^core-wasm: gemm\(m=256, n=64, k=300\) refused: an earlier gemm\(m=256, n=64, k=300\) timed out waiting for kernel worker thread 1, .*loadCore\(\{ threads: 1 \}\)/;
     expect(run).toThrow(refused);

@@ -1,7 +1,7 @@
 // Starts kernel worker threads over a shared memory and runs gemm calls split across them
 // and the calling thread.
 import { partitionGemm } from './gemm_partition.js';
-import { ARGS, DONE, OP, OP_FAILED, OP_GEMM, OP_STOP, SEQ, SLOT_WORDS, waitWhileEqual } from './thread_control.js';
+import { ARGS, BY_CALLER, BY_WORKER, CLAIM, DONE, OP, OP_FAILED, OP_GEMM, OP_HANG, OP_STOP, OPEN, SEQ, SLOT_WORDS, waitWhileEqual } from './thread_control.js';
 import type { ThreadInit } from './thread_worker.js';
 import type { KernelExports } from './wasm_exports.js';
 
@@ -81,7 +81,12 @@ const SLOWEST_FLOP_PER_MS = 5e5;
 
 /**
  * `count` worker threads, each with its own wasm instance, control slot and packing scratch
- * in the shared memory. The calling thread takes the first part of every split call itself.
+ * in the shared memory. The calling thread takes the first part of every split call itself,
+ * then claims every posted part that no worker has started yet: a worker the OS has not
+ * scheduled (a loaded machine) costs the call the time of its part, not a wait for the thread
+ * to wake. A worker that has not acknowledged its last post sits out the next calls until it
+ * has, so a slot is never rewritten under a thread that may still read it. Every part computes
+ * whole elements of C with the same k blocking, so whoever runs it the result is bit-identical.
  *
  * A worker that dies on its own between calls (its 'exit' or 'error' event) stops the pool and
  * is reported to {@link ThreadPool.whenWorkerDies}: it can write no more memory, so the owner
@@ -94,7 +99,12 @@ export class ThreadPool {
   waitFloorMs = WAIT_FLOOR_MS;
   private readonly ctl: Int32Array;
   private seq = 0;
-  private readonly previousDone: Int32Array;
+  /** The sequence number last posted to each worker (index t − 1); DONE equal to it means acknowledged. */
+  private readonly posted: Int32Array;
+  /** Each worker's DONE before its current post, which awaitWorker waits to see change. */
+  private readonly acknowledged: Int32Array;
+  /** @internal For tests: the next posted part is claimed for its worker, which blocks on it. */
+  hangNextPart = false;
   // A browser window's main thread may not block in Atomics.wait; it polls instead.
   private readonly canSleep = isNode() || typeof (globalThis as { document?: unknown }).document === 'undefined';
   private stopped = false;
@@ -108,7 +118,8 @@ export class ThreadPool {
     private readonly workers: KernelWorker[],
   ) {
     this.ctl = new Int32Array(memory.buffer, controlBase, SLOT_WORDS * workers.length);
-    this.previousDone = new Int32Array(workers.length + 1);
+    this.posted = new Int32Array(workers.length);
+    this.acknowledged = new Int32Array(workers.length);
     workers.forEach((worker, i) => worker.onDeath((reason) => this.workerDied(i + 1, reason)));
   }
 
@@ -161,34 +172,60 @@ export class ThreadPool {
   gemm(run: GemmFn, transA: number, transB: number, m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, acc: number, scratch: number, bias: number, activation: number): void {
     const call = `gemm(m=${m}, n=${n}, k=${k})`;
     if (this.stopped) throw this.refusal(call);
-    const { byRows, parts } = partitionGemm(m, n, k, this.threads);
+    const ready = this.readyWorkers();
+    const { byRows, parts } = partitionGemm(m, n, k, 1 + ready.length);
     if (parts.length === 1) {
       run(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, acc, scratch, bias, activation);
       return;
     }
     const waitMs = Math.max(this.waitFloorMs, (2 * m * n * k) / SLOWEST_FLOP_PER_MS);
     const deadline = performance.now() + waitMs;
-    const seq = (this.seq = (this.seq + 1) | 0);
-    const previousDone = this.previousDone;
-    for (let t = 1; t < parts.length; t++) {
-      const { start, end } = parts[t];
-      const slot = (t - 1) * SLOT_WORDS;
-      const ctl = this.ctl;
-      // Row part: op(A) rows start.. (column offset in stored A when transA); column part: op(B) columns.
+    // Arguments of part p (the wasm export's, scratch and epilogue aside): a row part offsets
+    // op(A)'s rows (a column offset in stored A when transA), a column part op(B)'s columns and the bias.
+    const partArgs = (p: number) => {
+      const { start, end } = parts[p];
       const aPart = byRows ? a + 4 * start * (transA ? 1 : lda) : a;
       const bPart = byRows ? b : b + 4 * start * (transB ? ldb : 1);
       const cPart = c + 4 * (byRows ? start * ldc : start);
       const biasPart = bias && !byRows ? bias + 4 * start : bias;
-      ctl.set([transA, transB, byRows ? end - start : m, byRows ? n : end - start, k, aPart, lda, bPart, ldb, cPart, ldc, acc, biasPart, activation], slot + ARGS);
-      ctl[slot + OP] = OP_GEMM;
-      // The worker is idle, so DONE is stable until it finishes this call.
-      previousDone[t] = ctl[slot + DONE];
+      return [transA, transB, byRows ? end - start : m, byRows ? n : end - start, k, aPart, lda, bPart, ldb, cPart, ldc, acc, biasPart, activation] as const;
+    };
+    const ctl = this.ctl;
+    for (let p = 1; p < parts.length; p++) {
+      const t = ready[p - 1];
+      const slot = (t - 1) * SLOT_WORDS;
+      const seq = (this.seq = (this.seq + 1) | 0);
+      ctl.set(partArgs(p), slot + ARGS);
+      ctl[slot + OP] = this.hangNextPart ? OP_HANG : OP_GEMM;
+      ctl[slot + CLAIM] = this.hangNextPart ? BY_WORKER : OPEN;
+      this.hangNextPart = false;
+      this.acknowledged[t - 1] = this.posted[t - 1];
+      this.posted[t - 1] = seq;
       Atomics.store(ctl, slot + SEQ, seq);
       Atomics.notify(ctl, slot + SEQ);
     }
-    const first = parts[0].end;
-    run(transA, transB, byRows ? first : m, byRows ? n : first, k, a, lda, b, ldb, c, ldc, acc, scratch, bias, activation);
-    this.awaitParts(parts.length, deadline, waitMs, call);
+    const runPart = (p: number) => {
+      const [tA, tB, mm, nn, kk, aa, la, bb, lb, cc, lc, ac, bi, act] = partArgs(p);
+      run(tA, tB, mm, nn, kk, aa, la, bb, lb, cc, lc, ac, scratch, bi, act);
+    };
+    runPart(0);
+    let failed = false;
+    for (let p = 1; p < parts.length; p++) {
+      const t = ready[p - 1];
+      const slot = (t - 1) * SLOT_WORDS;
+      if (Atomics.compareExchange(ctl, slot + CLAIM, OPEN, BY_CALLER) === OPEN) runPart(p);
+      else if (this.awaitWorker(t, deadline, waitMs, call)) failed = true;
+    }
+    if (failed) throw new Error(`core-wasm: a kernel worker thread failed in ${call}; its part of C is undefined.`);
+  }
+
+  /** Workers (1-based) that have acknowledged their last post, so their slots may be rewritten. */
+  private readyWorkers(): number[] {
+    const ready: number[] = [];
+    for (let t = 1; t <= this.workers.length; t++) {
+      if (Atomics.load(this.ctl, (t - 1) * SLOT_WORDS + DONE) === this.posted[t - 1]) ready.push(t);
+    }
+    return ready;
   }
 
   /** Stops and terminates the workers. */
@@ -203,20 +240,19 @@ export class ThreadPool {
     }
   }
 
-  /** Waits for workers 1..parts−1 to finish the posted call; throws if one failed or is not done by `deadline`. */
-  private awaitParts(parts: number, deadline: number, waitMs: number, call: string): void {
-    let failed = false;
-    for (let t = 1; t < parts; t++) {
-      const slot = (t - 1) * SLOT_WORDS;
-      const previous = this.previousDone[t];
-      if (waitWhileEqual(this.ctl, slot + DONE, previous, this.canSleep, deadline) === previous) {
-        this.timeout = `${call} timed out waiting for kernel worker thread ${t}`;
-        this.dispose();
-        throw new Error(`core-wasm: ${call}: kernel worker thread ${t} did not answer within ${+(waitMs / 1000).toFixed(1)} s and has probably crashed (killed, out of memory) or hung. C is undefined and this core runs no more gemm calls; load a new one on one thread with km.setThreads(1) (@kerasm/sdk) or loadCore({ threads: 1 }), and check that the process has memory to spare.`);
-      }
-      if (this.ctl[slot + OP] === OP_FAILED) failed = true;
+  /**
+   * Waits for worker t to finish the part it claimed; returns whether its kernel threw. Throws if
+   * it is not done by `deadline`.
+   */
+  private awaitWorker(t: number, deadline: number, waitMs: number, call: string): boolean {
+    const slot = (t - 1) * SLOT_WORDS;
+    const before = this.acknowledged[t - 1];
+    if (waitWhileEqual(this.ctl, slot + DONE, before, this.canSleep, deadline) === before) {
+      this.timeout = `${call} timed out waiting for kernel worker thread ${t}`;
+      this.dispose();
+      throw new Error(`core-wasm: ${call}: kernel worker thread ${t} did not answer within ${+(waitMs / 1000).toFixed(1)} s and has probably crashed (killed, out of memory) or hung. C is undefined and this core runs no more gemm calls; load a new one on one thread with km.setThreads(1) (@kerasm/sdk) or loadCore({ threads: 1 }), and check that the process has memory to spare.`);
     }
-    if (failed) throw new Error(`core-wasm: a kernel worker thread failed in ${call}; its part of C is undefined.`);
+    return this.ctl[slot + OP] === OP_FAILED;
   }
 
   private workerDied(t: number, reason: string): void {

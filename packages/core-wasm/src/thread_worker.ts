@@ -1,7 +1,8 @@
 // Entry of one kernel worker thread (a Node worker_threads Worker or a browser Web Worker).
 // It instantiates the threaded build over the shared memory and then serves gemm calls that
-// the main thread posts through its control slot (thread_control.ts) until told to stop.
-import { ARGS, DONE, OP, OP_FAILED, OP_GEMM, SEQ, SLOT_WORDS, waitWhileEqual } from './thread_control.js';
+// the main thread posts through its control slot (thread_control.ts) until told to stop;
+// each post is a part that this thread or the caller claims, whichever gets there first.
+import { ARGS, BY_WORKER, CLAIM, DONE, OP, OP_FAILED, OP_GEMM, OP_HANG, OPEN, SEQ, SLOT_WORDS, waitWhileEqual } from './thread_control.js';
 import type { KernelExports } from './wasm_exports.js';
 
 /** The one message a worker receives. */
@@ -40,12 +41,19 @@ function serve(init: ThreadInit, ready: () => void): void {
   for (;;) {
     seq = waitWhileEqual(ctl, SEQ, seq, true, Infinity);
     const op = ctl[OP];
-    if (op !== OP_GEMM) return;
-    try {
-      const a = ARGS;
-      kernels.gemm(ctl[a], ctl[a + 1], ctl[a + 2], ctl[a + 3], ctl[a + 4], ctl[a + 5], ctl[a + 6], ctl[a + 7], ctl[a + 8], ctl[a + 9], ctl[a + 10], ctl[a + 11], init.scratch, ctl[a + 12], ctl[a + 13]);
-    } catch {
-      ctl[OP] = OP_FAILED;
+    if (op !== OP_GEMM && op !== OP_HANG) return;
+    if (op === OP_HANG) {
+      Atomics.wait(ctl, OP, OP_HANG);
+      continue;
+    }
+    // The caller takes the part itself when it gets there first (this thread woke late).
+    if (Atomics.compareExchange(ctl, CLAIM, OPEN, BY_WORKER) === OPEN) {
+      try {
+        const a = ARGS;
+        kernels.gemm(ctl[a], ctl[a + 1], ctl[a + 2], ctl[a + 3], ctl[a + 4], ctl[a + 5], ctl[a + 6], ctl[a + 7], ctl[a + 8], ctl[a + 9], ctl[a + 10], ctl[a + 11], init.scratch, ctl[a + 12], ctl[a + 13]);
+      } catch {
+        ctl[OP] = OP_FAILED;
+      }
     }
     Atomics.store(ctl, DONE, seq);
     Atomics.notify(ctl, DONE);

@@ -183,6 +183,16 @@ describe('kerasm train --model', () => {
     expect(parsed(['train', '--model', 'resnet']).options.model).toBe('resnet');
   });
 
+  it("takes the batch size, learning rate and schedule from the model's recipe unless flags set them", () => {
+    const options = (...argv: string[]) => (parseCommandLine(['train', ...argv]) as { options: TrainOptions }).options;
+    expect(options()).toMatchObject({ batchSize: 64, learningRate: 0.001 });
+    expect(options().lrSchedule).toBeUndefined();
+    expect(options('--model', 'cnn')).toMatchObject({ batchSize: 32, learningRate: 0.003, lrSchedule: { name: 'cosineDecay', args: {}, overRun: true } });
+    expect(options('--model', 'cnn', '--batch-size', '64', '--learning-rate', '0.001')).toMatchObject({ batchSize: 64, learningRate: 0.001 });
+    expect(options('--model', 'cnn', '--lr-schedule', 'constant').lrSchedule).toBeUndefined();
+    expect(options('--model', 'cnn', '--lr-schedule', 'exponentialDecay:decaySteps=100,decayRate=0.5').lrSchedule).toEqual({ name: 'exponentialDecay', args: { decaySteps: 100, decayRate: 0.5 } });
+  });
+
   it('rejects an unknown network, naming the valid ones', () => {
     expect(() => parseCommandLine(['train', '--model', 'vgg'])).toThrow("Invalid value for --model: received 'vgg', expected one of mlp, cnn, resnet.");
   });

@@ -2,6 +2,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { UsageError } from './errors.js';
 import { parseModelCommand, type ModelCommand, type ModelCommandName } from './model_args.js';
 import { parseStrict, type ValueParsers } from './parse_strict.js';
+import { RECIPES } from './recipes.js';
 import { parseEarlyStopping, parseLrSchedule, parseOptimizer, type OptimizerName, type ScheduleSpec } from './training_flags.js';
 
 /** The commands kerasm knows, in the order help lists them. */
@@ -35,7 +36,7 @@ export interface TrainOptions {
   threads?: number;
   /** The optimizer, by its `km.optimizers` name, at `learningRate`. */
   optimizer: OptimizerName;
-  /** A learning-rate schedule starting from `learningRate`, if any. */
+  /** A learning-rate schedule starting from `learningRate`, if any (the model's recipe may set one). */
   lrSchedule?: ScheduleSpec;
   /** EarlyStopping's patience in epochs (restoring the best weights), if any. */
   earlyStopping?: number;
@@ -54,12 +55,12 @@ export type Command =
   | { kind: 'train'; options: TrainOptions; warnings: string[] }
   | Exclude<ModelCommand, { kind: 'help' }>;
 
-/** Defaults of `kerasm train`: the reference program. */
+/** Defaults of `kerasm train`: the reference program (other models take their batch size, rate and schedule from their recipe). */
 export const TRAIN_DEFAULTS: Readonly<TrainOptions> = Object.freeze({
   epochs: 5,
-  batchSize: 64,
+  batchSize: RECIPES.mlp.batchSize,
   units: 64,
-  learningRate: 0.001,
+  learningRate: RECIPES.mlp.learningRate,
   seed: 1,
   validationSplit: 0,
   verbose: 1,
@@ -160,21 +161,28 @@ function parseTrain(rest: readonly string[]): Command {
   if (values.help) return { kind: 'help', topic: 'train' };
 
   const d = TRAIN_DEFAULTS;
+  const model = optional(values.model, d.model, parseModel);
+  const recipe = RECIPES[model];
   const options: TrainOptions = {
     epochs: optional(values.epochs, d.epochs, parseEpochs),
-    batchSize: optional(values['batch-size'], d.batchSize, parseBatchSize),
+    batchSize: optional(values['batch-size'], recipe.batchSize, parseBatchSize),
     units: optional(values.units, d.units, parseUnits),
-    learningRate: optional(values['learning-rate'], d.learningRate, parseLearningRate),
+    learningRate: optional(values['learning-rate'], recipe.learningRate, parseLearningRate),
     seed: optional(values.seed, d.seed, parseSeed),
     validationSplit: optional(values['validation-split'], d.validationSplit, parseValidationSplit),
     verbose: optional(values.verbose, d.verbose, parseVerbose),
     json: values.json ?? d.json,
     relaxedSimd: values['no-relaxed-simd'] ? false : d.relaxedSimd,
     backend: optional(values.backend, d.backend, parseBackend),
-    model: optional(values.model, d.model, parseModel),
+    model,
     optimizer: optional(values.optimizer, d.optimizer, parseOptimizer),
   };
-  if (values['lr-schedule'] !== undefined) options.lrSchedule = parseLrSchedule(values['lr-schedule']);
+  const schedule = values['lr-schedule'];
+  if (schedule === undefined) {
+    if (recipe.cosineDecay) options.lrSchedule = { name: 'cosineDecay', args: {}, overRun: true };
+  } else if (schedule.trim() !== 'constant') {
+    options.lrSchedule = parseLrSchedule(schedule);
+  }
   if (values['early-stopping'] !== undefined) options.earlyStopping = parseEarlyStopping(values['early-stopping']);
   if (values.config !== undefined) {
     if (values.config.trim() === '') throw invalidValue('--config', values.config, 'the path of an experiment JSON file, e.g. --config examples/blobs.json');

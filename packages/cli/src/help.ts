@@ -1,4 +1,5 @@
 import { LIMITS, TRAIN_DEFAULTS, type HelpTopic } from './args.js';
+import { RECIPES } from './recipes.js';
 import { EVALUATE_BATCH_SIZE, MODEL_LIMITS, PREDICT_COUNT } from './model_args.js';
 
 /** `kerasm --help` */
@@ -48,12 +49,16 @@ predicted against the true labels of the first 10 test images.
 Options:
   --model mlp|cnn|resnet  Network to train (default: ${d.model}): mlp is the reference program;
                           cnn is Conv2D(32,3x3,relu) -> MaxPool(2) -> Conv2D(64,3x3,relu) ->
-                          MaxPool(2) -> Flatten -> Dropout(0.5) -> Dense(10,softmax); resnet is
-                          a small residual network built with the functional API
+                          MaxPool(2) -> Flatten -> Dropout(0.5) -> Dense(10,softmax), trained
+                          by default at batch ${RECIPES.cnn.batchSize}, learning rate ${RECIPES.cnn.learningRate} and a cosine decay of it
+                          to 0 over the run; resnet is a small residual network built with
+                          the functional API
   --epochs N              Passes over the training data, ${range(LIMITS.epochs)} (default: ${d.epochs})
-  --batch-size N          Samples per gradient step, ${range(LIMITS.batchSize)} (default: ${d.batchSize})
+  --batch-size N          Samples per gradient step, ${range(LIMITS.batchSize)} (default: ${d.batchSize};
+                          ${RECIPES.cnn.batchSize} with --model cnn)
   --units N               Hidden units of the first Dense layer, ${range(LIMITS.units)} (default: ${d.units})
-  --learning-rate X       Learning rate, 0 < X <= ${LIMITS.learningRateMax} (default: ${d.learningRate})
+  --learning-rate X       Learning rate, 0 < X <= ${LIMITS.learningRateMax} (default: ${d.learningRate};
+                          ${RECIPES.cnn.learningRate} with --model cnn)
   --seed N                Seed for weight initialization and shuffling, ${range(LIMITS.seed)}
                           (default: 1, so a run repeats exactly; pass another for another run)
   --validation-split X    Fraction of the training data held out to report val_loss and
@@ -65,7 +70,9 @@ Options:
                           polynomialDecay, piecewiseConstantDecay, cosineDecay,
                           cosineDecayRestarts; lists separated by '/', e.g.
                           cosineDecay:decaySteps=4000 or
-                          piecewiseConstantDecay:boundaries=1000/2000,values=1e-3/5e-4/1e-4
+                          piecewiseConstantDecay:boundaries=1000/2000,values=1e-3/5e-4/1e-4;
+                          constant for none (default: none; cosineDecay over the whole run
+                          with --model cnn)
   --early-stopping N      Stop after N epochs without improvement of val_loss (of loss
                           without --validation-split) and keep the best epoch's weights
   --config FILE           Run a whole experiment from a JSON file: data (mnist, or a CSV

@@ -77,9 +77,12 @@ describe('human output', () => {
   });
 
   it('describes the run before training', () => {
-    const setup = { units: 64, classes: 10, trainSamples: 54000, epochs: 1, batchSize: 64, learningRate: 0.001, backend: 'wasm-simd' };
+    const setup = { units: 64, classes: 10, trainSamples: 54000, epochs: 1, batchSize: 64, learningRate: 0.001, optimizer: 'adam', backend: 'wasm-simd' };
     expect(formatTrainingHeader(setup)).toBe(
-      'Training Flatten -> Dense(64, relu) -> Dense(10, softmax) on 54,000 MNIST images (1 epoch, batch 64, Adam 0.001, wasm-simd)',
+      'Training Flatten -> Dense(64, relu) -> Dense(10, softmax) on 54,000 MNIST images (1 epoch, batch 64, adam 0.001, wasm-simd)',
+    );
+    expect(formatTrainingHeader({ ...setup, optimizer: 'sgd', learningRate: 0.003, lrSchedule: { name: 'cosineDecay', overRun: true } })).toContain(
+      '(1 epoch, batch 64, sgd 0.003 with cosineDecay over the run, wasm-simd)',
     );
   });
 

@@ -65,16 +65,21 @@ export interface TrainingSetup {
   epochs: number;
   batchSize: number;
   learningRate: number;
+  /** The optimizer's name as `--optimizer` takes it, e.g. 'adam'. */
+  optimizer: string;
+  /** The learning-rate schedule's name, if any, and whether it spans the whole run. */
+  lrSchedule?: { name: string; overRun?: true };
   backend: string;
   /** Describes the network instead of the reference MLP (for `--model cnn` and `--model resnet`). */
   description?: string;
 }
 
-/** `Training Flatten -> Dense(64, relu) -> Dense(10, softmax) on 60,000 MNIST images (5 epochs, batch 64, Adam 0.001, wasm-simd)` */
+/** `Training Flatten -> Dense(64, relu) -> Dense(10, softmax) on 60,000 MNIST images (5 epochs, batch 64, adam 0.001, wasm-simd)` */
 export function formatTrainingHeader(setup: TrainingSetup): string {
   const model = setup.description ?? `Flatten -> Dense(${setup.units}, relu) -> Dense(${setup.classes}, softmax)`;
   const epochs = `${setup.epochs} ${setup.epochs === 1 ? 'epoch' : 'epochs'}`;
-  return `Training ${model} on ${setup.trainSamples.toLocaleString('en-US')} MNIST images (${epochs}, batch ${setup.batchSize}, Adam ${setup.learningRate}, ${setup.backend})`;
+  const schedule = setup.lrSchedule ? ` with ${setup.lrSchedule.name}${setup.lrSchedule.overRun ? ' over the run' : ''}` : '';
+  return `Training ${model} on ${setup.trainSamples.toLocaleString('en-US')} MNIST images (${epochs}, batch ${setup.batchSize}, ${setup.optimizer} ${setup.learningRate}${schedule}, ${setup.backend})`;
 }
 
 /** `Trained 5 epochs in 12.3 s (48,213 samples/s, wasm-relaxed-simd)` */

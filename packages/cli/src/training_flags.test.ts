@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine, type TrainOptions } from './args.js';
 import { UsageError } from './errors.js';
+import { makeSchedule } from './training_setup.js';
 
 function trainOptions(...flags: string[]): TrainOptions {
   const command = parseCommandLine(['train', ...flags]);
@@ -42,5 +43,14 @@ describe('kerasm train --optimizer, --lr-schedule, --early-stopping, --config', 
       '--config sets the data, model, compile and fit settings; --epochs, --optimizer cannot be given with it. Set them in the config file instead.',
     );
     expect(usage('--config', ' ')).toMatch(/--config: received ' ', expected the path of an experiment JSON file/);
+  });
+});
+
+describe('makeSchedule', () => {
+  it('decays a schedule marked overRun over every step of the run: cosine from the rate to 0', () => {
+    const schedule = makeSchedule({ name: 'cosineDecay', args: {}, overRun: true }, 0.003, '--lr-schedule', 5625);
+    for (const step of [0, 1000, 2812, 5000, 5625]) {
+      expect(schedule.at(step)).toBeCloseTo(0.003 * 0.5 * (1 + Math.cos((Math.PI * step) / 5625)), 10);
+    }
   });
 });

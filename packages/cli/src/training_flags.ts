@@ -12,6 +12,8 @@ export type ScheduleName = (typeof SCHEDULE_NAMES)[number];
 export interface ScheduleSpec {
   name: ScheduleName;
   args: Record<string, number | boolean | number[]>;
+  /** decaySteps is every step of the run (known once the data and batch size are). */
+  overRun?: true;
 }
 
 const TRAIN_HELP = 'kerasm train --help';

@@ -11,9 +11,13 @@ function at<T>(where: string, make: () => T): T {
   }
 }
 
-/** A schedule from `km.optimizers.schedules`; `initialLearningRate` defaults to the run's learning rate. */
-export function makeSchedule(spec: ScheduleSpec, learningRate: number, where: string): km.optimizers.schedules.LearningRateSchedule {
-  const args = spec.name === 'piecewiseConstantDecay' ? spec.args : { initialLearningRate: learningRate, ...spec.args };
+/**
+ * A schedule from `km.optimizers.schedules`; `initialLearningRate` defaults to the run's learning
+ * rate, and a schedule `overRun` decays over all `runSteps` steps.
+ */
+export function makeSchedule(spec: ScheduleSpec, learningRate: number, where: string, runSteps?: number): km.optimizers.schedules.LearningRateSchedule {
+  const own = spec.overRun ? { ...spec.args, decaySteps: runSteps } : spec.args;
+  const args = spec.name === 'piecewiseConstantDecay' ? own : { initialLearningRate: learningRate, ...own };
   return at(where, () => (km.optimizers.schedules[spec.name] as (a: unknown) => km.optimizers.schedules.LearningRateSchedule)(args));
 }
 

@@ -36,16 +36,17 @@ async function train(options: TrainOptions): Promise<void> {
 
   const { train: trainSet, test } = await km.datasets.mnist.load();
   const model = buildModel(options.model, options.units);
+  // Keras (and TensorFlow.js) train on the first floor(n * (1 - split)) samples.
+  const trainSamples = Math.floor(trainSet.x.shape[0] * (1 - options.validationSplit));
+  const runSteps = options.epochs * Math.ceil(trainSamples / options.batchSize);
   model.compile({
     optimizer: makeOptimizer(options.optimizer, {
-      learningRate: options.lrSchedule ? makeSchedule(options.lrSchedule, options.learningRate, '--lr-schedule') : options.learningRate,
+      learningRate: options.lrSchedule ? makeSchedule(options.lrSchedule, options.learningRate, '--lr-schedule', runSteps) : options.learningRate,
     }, '--optimizer'),
     loss: 'sparseCategoricalCrossentropy',
     metrics: ['accuracy'],
   });
 
-  // Keras (and TensorFlow.js) train on the first floor(n * (1 - split)) samples.
-  const trainSamples = Math.floor(trainSet.x.shape[0] * (1 - options.validationSplit));
   if (!options.json) {
     console.log(formatTrainingHeader({ ...options, classes: CLASSES, trainSamples, backend, description: MODEL_DESCRIPTIONS[options.model] }));
   }

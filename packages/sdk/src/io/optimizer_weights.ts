@@ -32,6 +32,9 @@ function slotsOf(optimizer: Optimizer): Slot[] {
   if (optimizer instanceof SGD) {
     if (optimizer.momentum === 0) return [];
     const lr = optimizer.learningRate;
+    if (!(lr > 0)) {
+      throw new Error(`Cannot save SGD's momentum state while its learning rate is ${lr} (a schedule that reached 0): tfjs' Momentum format stores velocity / learningRate. Save with { includeOptimizer: false }, or end the schedule above 0 (e.g. cosineDecay's alpha).`);
+    }
     return [{ suffix: 'momentum', toSaved: (v) => -v / lr, fromSaved: (a) => -a * lr }];
   }
   throw new Error(`Saving the state of optimizer ${optimizer.className} is not supported; save with { includeOptimizer: false }.`);
@@ -70,6 +73,8 @@ export function restoreOptimizerWeights(optimizer: Optimizer, layers: readonly L
     throw new Error(`${source}: the optimizer weights lack the scalar '${ITERATIONS}' (the number of updates applied). Save the model again with { includeOptimizer: true }.`);
   }
   const iterations = iter.values[0];
+  // First: a schedule's rate depends on it, and SGD's momentum is saved divided by that rate.
+  optimizer.iterations = iterations;
   const weights = trainableWeights(layers);
   const buffers = new Map(optimizer.stateSlots().map((s) => [s.name, s.id]));
   slotsOf(optimizer).forEach((slot) => {
@@ -91,5 +96,4 @@ export function restoreOptimizerWeights(optimizer: Optimizer, layers: readonly L
       offset += size;
     }
   });
-  optimizer.iterations = iterations;
 }

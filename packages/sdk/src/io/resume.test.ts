@@ -34,6 +34,9 @@ const optimizers = [
   { name: 'adam', make: () => km.optimizers.adam({ learningRate: 0.003 }), exact: true },
   { name: 'sgd', make: () => km.optimizers.sgd({ learningRate: 0.05 }), exact: true },
   { name: 'sgd momentum', make: () => km.optimizers.sgd({ learningRate: 0.05, momentum: 0.9 }), exact: false },
+  // 64 steps in all: the schedule decays the rate to 0 by the end of the uninterrupted run.
+  { name: 'adam with cosineDecay', make: () => km.optimizers.adam({ learningRate: km.optimizers.schedules.cosineDecay({ initialLearningRate: 0.003, decaySteps: 64 }) }), exact: true },
+  { name: 'sgd momentum with exponentialDecay', make: () => km.optimizers.sgd({ momentum: 0.9, learningRate: km.optimizers.schedules.exponentialDecay({ initialLearningRate: 0.05, decaySteps: 10, decayRate: 0.5 }) }), exact: false },
 ];
 
 describe('resuming from a checkpoint', () => {
@@ -45,6 +48,7 @@ describe('resuming from a checkpoint', () => {
     await mlp(make()).fit(x, y, { ...fitArgs, epochs: 2, callbacks: [km.callbacks.modelCheckpoint({ filepath: path })] });
     const resumed = await km.loadLayersModel(path.replace('{epoch}', '2'));
     expect(resumed.optimizer?.iterations).toBe(2 * 16);
+    expect(resumed.optimizer?.schedule?.getConfig()).toEqual(make().schedule?.getConfig());
     const rest = await resumed.fit(x, y, { ...fitArgs, epochs: 4, initialEpoch: 2 });
 
     expect(rest.epoch).toEqual([2, 3]);
@@ -137,5 +141,40 @@ describe('optimizer state is interchangeable with tfjs', () => {
     };
     expect(relativeGap(resumed)).toBeLessThan(1e-3);
     expect(relativeGap(restarted)).toBeGreaterThan(0.1);
+  });
+});
+
+describe('saved learning-rate schedules', () => {
+  it('are written beside the current rate, which tfjs-layers reads as a number', async () => {
+    const schedule = km.optimizers.schedules.cosineDecay({ initialLearningRate: 0.003, decaySteps: 40 });
+    const model = mlp(km.optimizers.adam({ learningRate: schedule }));
+    await model.fit(x.slice(0, 400), y.slice(0, 400), { epochs: 1, batchSize: 20, verbose: 0 });
+    let saved: km.io.ModelArtifacts | undefined;
+    await model.save(km.io.withSaveHandler(async (a) => void (saved = a)), { includeOptimizer: true });
+    const config = saved!.trainingConfig!.optimizer_config.config;
+    // 20 of 40 steps done: half way down the cosine.
+    expect(config.learningRate).toBeCloseTo(0.0015, 9);
+    expect(config.learningRateSchedule).toEqual({ class_name: 'CosineDecay', config: schedule.getConfig() });
+    const theirs = await tfl.loadLayersModel(tf.io.fromMemory(saved as tf.io.ModelArtifacts));
+    expect((theirs.optimizer.getConfig() as { learningRate: number }).learningRate).toBeCloseTo(0.0015, 9);
+  });
+
+  it("refuse to save SGD's momentum once a schedule has brought the rate to 0, naming the way out", async () => {
+    const model = mlp(km.optimizers.sgd({ momentum: 0.9, learningRate: km.optimizers.schedules.cosineDecay({ initialLearningRate: 0.05, decaySteps: 5 }) }));
+    await model.fit(x.slice(0, 100), y.slice(0, 100), { epochs: 1, batchSize: 20, verbose: 0 });
+    await expect(model.save(km.io.withSaveHandler(async () => undefined), { includeOptimizer: true })).rejects.toThrow(
+      "Cannot save SGD's momentum state while its learning rate is 0 (a schedule that reached 0): tfjs' Momentum format stores velocity / learningRate. Save with { includeOptimizer: false }",
+    );
+  });
+
+  it("load from a Keras file's learning_rate object with snake_case keys", async () => {
+    const model = mlp(km.optimizers.adam());
+    let saved: km.io.ModelArtifacts | undefined;
+    await model.save(km.io.withSaveHandler(async (a) => void (saved = a)), { includeOptimizer: false });
+    const keras = { module: 'keras.optimizers.schedules', class_name: 'ExponentialDecay', config: { initial_learning_rate: 0.01, decay_steps: 100, decay_rate: 0.5, staircase: true, name: 'ExponentialDecay' } };
+    saved!.trainingConfig = { loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'], optimizer_config: { class_name: 'Adam', config: { learning_rate: keras, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7 } } };
+    const loaded = await km.loadLayersModel(km.io.fromMemory(saved!));
+    expect(loaded.optimizer?.schedule?.className).toBe('ExponentialDecay');
+    expect(loaded.optimizer?.schedule?.at(250)).toBeCloseTo(0.01 * 0.25, 12);
   });
 });

@@ -2,7 +2,8 @@ import type { LayersModel, ModelCompileArgs } from '../engine/model.js';
 import { Adam } from '../optimizers/adam.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { SGD } from '../optimizers/sgd.js';
-import { toSnakeCase } from './keras_names.js';
+import { renameKeys, toCamelCase, toSnakeCase } from './keras_names.js';
+import { scheduleFromConfig, type LearningRateSchedule } from '../optimizers/schedules/index.js';
 import type { TrainingConfig } from './types.js';
 
 /**
@@ -15,15 +16,20 @@ export function trainingConfigOf(model: LayersModel): TrainingConfig | undefined
   return { loss: toSnakeCase(loss), metrics: [...model.metricsNames], optimizer_config: optimizerConfig(optimizer) };
 }
 
+/**
+ * tfjs reads `learningRate` as a number: it gets the rate of the next update. A schedule is kept
+ * beside it under `learningRateSchedule` (which tfjs ignores), so kerasm resumes along it.
+ */
 function optimizerConfig(optimizer: Optimizer): TrainingConfig['optimizer_config'] {
+  const schedule = optimizer.schedule ? { learningRateSchedule: { class_name: optimizer.schedule.className, config: optimizer.schedule.getConfig() } } : {};
   if (optimizer instanceof Adam) {
     const { learningRate, beta1, beta2, epsilon } = optimizer;
-    return { class_name: 'Adam', config: { learningRate, beta1, beta2, epsilon } };
+    return { class_name: 'Adam', config: { learningRate, beta1, beta2, epsilon, ...schedule } };
   }
   if (optimizer instanceof SGD) {
     const { learningRate, momentum, nesterov } = optimizer;
-    if (momentum > 0) return { class_name: 'Momentum', config: { learningRate, momentum, useNesterov: nesterov } };
-    return { class_name: 'SGD', config: { learningRate } };
+    if (momentum > 0) return { class_name: 'Momentum', config: { learningRate, momentum, useNesterov: nesterov, ...schedule } };
+    return { class_name: 'SGD', config: { learningRate, ...schedule } };
   }
   throw new Error(`Optimizer ${optimizer.className} cannot be saved in the LayersModel format yet. Save with { includeOptimizer: false }.`);
 }
@@ -35,6 +41,19 @@ function pick(config: Record<string, unknown>, ...keys: string[]): number | unde
 }
 
 /**
+ * The learning rate a saved optimizer config describes: kerasm's `learningRateSchedule`, a Keras
+ * schedule object in `learning_rate` (snake_case config), or a number.
+ */
+function learningRateOf(config: Record<string, unknown>): number | LearningRateSchedule | undefined {
+  const saved = (config.learningRateSchedule ?? config.learning_rate) as { class_name?: unknown; config?: unknown } | undefined;
+  if (saved && typeof saved === 'object' && typeof saved.class_name === 'string') {
+    const { name: _, ...args } = renameKeys(saved.config ?? {}, toCamelCase) as Record<string, unknown>;
+    return scheduleFromConfig(saved.class_name, args);
+  }
+  return pick(config, 'learningRate', 'learning_rate', 'lr');
+}
+
+/**
  * The compile arguments a saved `trainingConfig` describes, or a reason it cannot be used
  * (an optimizer or loss kerasm does not have): the model then loads uncompiled.
  */
@@ -42,9 +61,9 @@ export function compileArgsOf(config: TrainingConfig): ModelCompileArgs | string
   const { class_name: className, config: c = {} } = config.optimizer_config ?? {};
   let optimizer: Optimizer;
   if (className === 'Adam') {
-    optimizer = new Adam({ learningRate: pick(c, 'learningRate', 'learning_rate', 'lr'), beta1: pick(c, 'beta1', 'beta_1'), beta2: pick(c, 'beta2', 'beta_2'), epsilon: pick(c, 'epsilon') });
+    optimizer = new Adam({ learningRate: learningRateOf(c), beta1: pick(c, 'beta1', 'beta_1'), beta2: pick(c, 'beta2', 'beta_2'), epsilon: pick(c, 'epsilon') });
   } else if (className === 'SGD' || className === 'Momentum') {
-    optimizer = new SGD({ learningRate: pick(c, 'learningRate', 'learning_rate', 'lr'), momentum: pick(c, 'momentum'), nesterov: Boolean(c.useNesterov ?? c.nesterov ?? false) });
+    optimizer = new SGD({ learningRate: learningRateOf(c), momentum: pick(c, 'momentum'), nesterov: Boolean(c.useNesterov ?? c.nesterov ?? false) });
   } else {
     return `its optimizer '${String(className)}' is not one kerasm has (Adam, SGD, Momentum)`;
   }

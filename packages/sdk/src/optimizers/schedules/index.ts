@@ -1,3 +1,4 @@
+import { LearningRateSchedule } from './schedule.js';
 import { CosineDecay, CosineDecayRestarts, type CosineDecayArgs, type CosineDecayRestartsArgs } from './cosine.js';
 import {
   ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay, PolynomialDecay,
@@ -32,6 +33,21 @@ export function cosineDecay(args: CosineDecayArgs): CosineDecay {
 /** Cosine decay with warm restarts. @example `km.optimizers.schedules.cosineDecayRestarts({ initialLearningRate: 0.1, firstDecaySteps: 1000 })` */
 export function cosineDecayRestarts(args: CosineDecayRestartsArgs): CosineDecayRestarts {
   return new CosineDecayRestarts(args);
+}
+
+const SCHEDULES: Record<string, (args: never) => LearningRateSchedule> = {
+  ExponentialDecay: exponentialDecay, InverseTimeDecay: inverseTimeDecay, PiecewiseConstantDecay: piecewiseConstantDecay,
+  PolynomialDecay: polynomialDecay, CosineDecay: cosineDecay, CosineDecayRestarts: cosineDecayRestarts,
+};
+
+/**
+ * A schedule from its saved form, `{ class_name, config }` with the config in camelCase (as
+ * `getConfig` writes it); throws naming the class when it is not one kerasm has.
+ */
+export function scheduleFromConfig(className: string, config: Record<string, unknown>): LearningRateSchedule {
+  const make = SCHEDULES[className];
+  if (!make) throw new Error(`Unknown learning-rate schedule '${className}'. Known: ${Object.keys(SCHEDULES).join(', ')}.`);
+  return make(config as never);
 }
 
 export { LearningRateSchedule } from './schedule.js';

@@ -50,8 +50,12 @@ export interface StorageOps {
   read(id: BufferId, length: number, dtype: BufferDType): Float32Array | Int32Array;
   /** Like `read`, without blocking on the device (the only reliable read on WebGPU). */
   readAsync(id: BufferId, length: number, dtype: BufferDType): Promise<Float32Array | Int32Array>;
-  /** Copies rows `indices[start..start+count)` of the host array `src` (rows of `rowLength`) into `dst`. */
-  gatherRows(dst: BufferId, src: Float32Array | Int32Array, indices: Int32Array, start: number, count: number, rowLength: number): void;
+  /**
+   * Copies rows `indices[start..start+count)` of the host array `src` (rows of `rowLength`) into
+   * `dst`. With `checkFinite`, returns the position in the batch of the first row holding NaN or
+   * ±Infinity (checked where it is cheapest: the wasm core scans the copy with SIMD), else −1.
+   */
+  gatherRows(dst: BufferId, src: Float32Array | Int32Array, indices: Int32Array, start: number, count: number, rowLength: number, checkFinite?: boolean): number;
   fill(id: BufferId, length: number, value: number): void;
   /** Bytes of memory allocated on the backend now (wasm: heap allocations; tfjs: `tf.memory().numBytes`), for leak and growth checks. */
   memoryBytes(): number;

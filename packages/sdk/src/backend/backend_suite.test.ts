@@ -80,6 +80,20 @@ describe.each(BACKENDS)('backend %s', (name) => {
     }
   });
 
+  it('gathers rows and reports the first one holding NaN or Infinity when asked', async () => {
+    const src = Float32Array.from({ length: 5 * 3 }, (_, i) => i);
+    const dst = b.alloc(3 * 3, 'float32');
+    const order = Int32Array.from([4, 0, 2, 1, 3]);
+    expect(b.gatherRows(dst, src, order, 1, 3, 3, true)).toBe(-1);
+    expectClose(await download(dst, 9), [0, 1, 2, 6, 7, 8, 3, 4, 5]);
+    src[3 * 3 + 1] = NaN;
+    src[1 * 3 + 2] = Infinity;
+    // Rows 0, 2, 1, 3 of src in that order: row 1 (third in the batch) is the first bad one.
+    expect(b.gatherRows(b.alloc(4 * 3, 'float32'), src, order, 1, 4, 3, true)).toBe(2);
+    expect(b.gatherRows(dst, src, order, 1, 2, 3, true)).toBe(-1);
+    expect(b.gatherRows(dst, src, order, 1, 4, 3, false)).toBe(-1);
+  });
+
   it('adds biases and sums columns', async () => {
     const [rows, cols] = [5, 3];
     const x = randomArray(rows * cols);

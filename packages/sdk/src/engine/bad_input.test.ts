@@ -54,6 +54,12 @@ describe('bad data', () => {
     await expect(compiled().evaluate(km.tensor(values, [8, 28, 28]), labels, { verbose: 0 })).rejects.toThrow(/x contains Infinity at sample 3/);
   });
 
+  it('NaN or Infinity in a later batch of predict, found as that batch is copied in', () => {
+    const values = new Float32Array(80 * 784).fill(0.1);
+    values[70 * 784 + 9] = -Infinity;
+    expect(() => compiled().predict(km.tensor(values, [80, 28, 28]), { batchSize: 32 })).toThrow(`x contains -Infinity at sample 70 (flat index ${70 * 784 + 9}).`);
+  });
+
   it('batchSize < 1 and other bad fit options', async () => {
     await expect(compiled().fit(images, labels, { batchSize: 0, verbose: 0 })).rejects.toThrow(/batchSize must be a positive integer. Received: batchSize=0/);
     await expect(compiled().fit(images, labels, { epochs: 1.5, verbose: 0 })).rejects.toThrow(/epochs must be a non-negative integer/);

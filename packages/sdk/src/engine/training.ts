@@ -13,7 +13,8 @@ import type { BatchPlan } from './plan.js';
 import { backwardPass, forwardPass, type PassContext } from './step.js';
 import { activityPenalties, applyConstraints, regularizationPenalty, withPenalty } from './regularization.js';
 import { makeRowViews, resolveSampleWeights, weightedLossSum, type ClassWeight, type RowViews, type SampleWeightInput } from './sample_weights.js';
-import { checkFinite, checkPositiveInt, checkSameLength, checkTensor, featureValues } from './validate_data.js';
+import { firstNonFinite } from '../backend/non_finite.js';
+import { checkFinite, checkPositiveInt, checkSameLength, checkTensor, featureValues, nonFiniteError } from './validate_data.js';
 import { tensorsFor, type OutputSpec, type TensorsSpec } from './outputs.js';
 
 /** Options of `model.fit`, with Keras' defaults. */
@@ -372,7 +373,6 @@ export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'para
   xs.forEach((x, k) => {
     graph.checkInput(x.shape, xsIn.labels[k], k);
     checkSameLength(xs[0], x, xsIn.labels[0], xsIn.labels[k]);
-    checkFinite(x, xsIn.labels[k]);
   });
   const xValues = xs.map((x, k) => featureValues(x, xsIn.labels[k]));
   const n = xs[0].shape[0];
@@ -383,7 +383,15 @@ export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'para
   for (let start = 0; start < n; start += batchSize) {
     const count = Math.min(batchSize, n - start);
     const plan = target.plan(count);
-    xValues.forEach((x, k) => backend.gatherRows(plan.inputs[k], x, order, start, count, xRows[k]));
+    // Each batch is checked for NaN and ±Infinity as it is copied in (predict changes nothing, so
+    // failing at a later batch loses nothing), which on the wasm core costs a SIMD scan of the copy.
+    xValues.forEach((x, k) => {
+      const bad = backend.gatherRows(plan.inputs[k], x, order, start, count, xRows[k], true);
+      if (bad >= 0) {
+        const row = (start + bad) * xRows[k];
+        throw nonFiniteError(xsIn.labels[k], x, firstNonFinite(x, row, row + xRows[k]), xRows[k]);
+      }
+    });
     forwardPass({ backend, graph, params: target.params, plan, training: false, deferSoftmax: [] });
     graph.outputs.forEach((node, k) => outs[k].set(backend.read(plan.outputs[node], count * outSizes[k], 'float32'), start * outSizes[k]));
   }

@@ -1,3 +1,4 @@
+import { firstNonFinite } from '../backend/non_finite.js';
 import { Tensor } from '../tensor.js';
 
 /** Checks an argument is a live tensor; names the argument when it is not. */
@@ -13,15 +14,16 @@ export function checkTensor(value: unknown, what: string): Tensor {
 /** Throws on NaN or ±Infinity, naming the first bad entry's sample and position. */
 export function checkFinite(t: Tensor, what: string): void {
   const values = t.dataSync();
-  const perSample = t.size / t.shape[0];
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) {
-      throw new Error(
-        `${what} contains ${values[i]} at sample ${Math.floor(i / perSample)} (flat index ${i}). ` +
-          `Remove or replace non-finite values before training (e.g. impute missing values).`,
-      );
-    }
-  }
+  const i = firstNonFinite(values);
+  if (i >= 0) throw nonFiniteError(what, values, i, t.size / t.shape[0]);
+}
+
+/** The error for the non-finite value at flat index `i` of `values` (samples of `perSample` values). */
+export function nonFiniteError(what: string, values: ArrayLike<number>, i: number, perSample: number): Error {
+  return new Error(
+    `${what} contains ${values[i]} at sample ${Math.floor(i / perSample)} (flat index ${i}). ` +
+      `Remove or replace non-finite values before training (e.g. impute missing values).`,
+  );
 }
 
 /** Checks x and y describe the same number of samples. */

@@ -1,5 +1,6 @@
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { ActivationKind, Backend, FusableActivation, BufferDType, BufferId, ElementwiseLossKind, RowwiseLossKind, WindowGeometry } from '../backend.js';
+import { firstNonFiniteRow } from '../non_finite.js';
 import { BufferStore } from './buffer_store.js';
 import { elementwiseLossTerms } from './elementwise_losses.js';
 import { batchNormGradTensors, batchNormInferTensor, batchNormTrainTensors } from './batch_norm_ops.js';
@@ -74,13 +75,14 @@ export class TfjsBackend implements Backend {
     return dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values);
   }
 
-  gatherRows(dst: BufferId, src: Float32Array | Int32Array, indices: Int32Array, start: number, count: number, rowLength: number): void {
+  gatherRows(dst: BufferId, src: Float32Array | Int32Array, indices: Int32Array, start: number, count: number, rowLength: number, checkFinite = false): number {
     const host = src instanceof Int32Array ? new Int32Array(count * rowLength) : new Float32Array(count * rowLength);
     for (let i = 0; i < count; i++) {
       const row = indices[start + i] * rowLength;
       host.set(src.subarray(row, row + rowLength), i * rowLength);
     }
     this.#store.set(dst, this.#tf.tensor1d(host, this.#store.dtype(dst)));
+    return checkFinite ? firstNonFiniteRow(src, indices, start, count, rowLength) : -1;
   }
 
   fill(id: BufferId, length: number, value: number): void {

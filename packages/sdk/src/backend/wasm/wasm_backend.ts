@@ -1,4 +1,5 @@
 import { Activation, LossKind, RowLossKind, type Core } from '@kerasm/core-wasm';
+import { firstNonFiniteRow } from '../non_finite.js';
 import type { ActivationKind, Backend, FusableActivation, BufferDType, BufferId, ElementwiseLossKind, RowwiseLossKind, WindowGeometry } from '../backend.js';
 
 const ACTIVATION_CODES: Record<ActivationKind, Activation> = {
@@ -82,7 +83,7 @@ export class WasmBackend implements Backend {
     return this.read(id, length, dtype);
   }
 
-  gatherRows(dst: BufferId, src: Float32Array | Int32Array, indices: Int32Array, start: number, count: number, rowLength: number): void {
+  gatherRows(dst: BufferId, src: Float32Array | Int32Array, indices: Int32Array, start: number, count: number, rowLength: number, checkFinite = false): number {
     const view = src instanceof Int32Array ? this.#core.i32() : this.#core.f32();
     let at = dst >>> 2;
     for (let i = 0; i < count; i++) {
@@ -90,6 +91,8 @@ export class WasmBackend implements Backend {
       view.set(src.subarray(row, row + rowLength), at);
       at += rowLength;
     }
+    if (!checkFinite || !this.#core.hasNonFinite(dst, count * rowLength)) return -1;
+    return firstNonFiniteRow(src, indices, start, count, rowLength);
   }
 
   fill(id: BufferId, length: number, value: number): void {

@@ -1,13 +1,15 @@
 import type { WindowGeometry } from '../backend/backend.js';
-import { getInitializer, initializerConfig, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
-import { appliedActivation, getActivation, type ActivationName } from './activations.js';
-import { activationBiasBackward } from './kernel_bias_layer.js';
-import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import type { ConstraintSpec } from '../constraints/constraints.js';
+import type { InitializerSpec } from '../initializers/initializers.js';
+import type { RegularizerSpec } from '../regularizers/regularizers.js';
+import { appliedActivation } from './activations.js';
+import { activationBiasBackward, KernelBiasLayer, type BiasLayerArgs } from './kernel_bias_layer.js';
+import { singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { checkChannelsLast, imageShape, pairOf, paddingOf, sampleGeometry, type PaddingMode, type SampleGeometry } from './window.js';
 
 /** Options of {@link DepthwiseConv2D}, with Keras' defaults. */
-export interface DepthwiseConv2DArgs extends LayerArgs {
+export interface DepthwiseConv2DArgs extends BiasLayerArgs {
   /** Window height and width (one number for a square window). */
   kernelSize: number | [number, number];
   /** Output channels per input channel (default 1). */
@@ -16,10 +18,16 @@ export interface DepthwiseConv2DArgs extends LayerArgs {
   padding?: PaddingMode;
   dilationRate?: number | [number, number];
   dataFormat?: 'channelsLast';
-  activation?: ActivationName | null;
-  useBias?: boolean;
+  /** Initializer of the depthwise kernel (default glorotUniform). */
   depthwiseInitializer?: InitializerSpec;
-  biasInitializer?: InitializerSpec;
+  /** Penalty on the depthwise kernel, e.g. `km.regularizers.l2({ l2: 1e-4 })`. */
+  depthwiseRegularizer?: RegularizerSpec;
+  /**
+   * Applied to the depthwise kernel, shaped `[kH, kW, inChannels, depthMultiplier]`, after each
+   * optimizer step. Norm constraints take their norm over `axis` (default 0, as in Keras); for one
+   * norm per filter give the window axes, e.g. `km.constraints.maxNorm({ maxValue: 2, axis: [0, 1] })`.
+   */
+  depthwiseConstraint?: ConstraintSpec;
 }
 
 /**
@@ -31,23 +39,21 @@ export interface DepthwiseConv2DArgs extends LayerArgs {
  * ```ts
  * const x = km.input({ shape: [28, 28, 8] });
  * km.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: 'same' }).apply(x).shape; // [28, 28, 16]
+ * // Weight decay and a norm cap per filter:
+ * km.layers.depthwiseConv2d({ kernelSize: 3, depthwiseRegularizer: km.regularizers.l2({ l2: 1e-4 }), depthwiseConstraint: km.constraints.maxNorm({ axis: [0, 1] }) });
  * ```
  */
-export class DepthwiseConv2D extends Layer {
+export class DepthwiseConv2D extends KernelBiasLayer {
   readonly className = 'DepthwiseConv2D';
   readonly kernelSize: [number, number];
   readonly depthMultiplier: number;
   readonly strides: [number, number];
   readonly padding: PaddingMode;
   readonly dilationRate: [number, number];
-  readonly activation: ActivationName;
-  readonly useBias: boolean;
-  readonly #depthwiseInitializer: InitializerSpec;
-  readonly #biasInitializer: InitializerSpec;
   #geometry: SampleGeometry | null = null;
 
   constructor(args: DepthwiseConv2DArgs) {
-    super(args, 'DepthwiseConv2D');
+    super(args, 'DepthwiseConv2D', 'depthwise');
     this.kernelSize = pairOf(args.kernelSize, 0, 'kernelSize', this.name);
     const multiplier = args.depthMultiplier ?? 1;
     if (!Number.isInteger(multiplier) || multiplier < 1) {
@@ -61,14 +67,6 @@ export class DepthwiseConv2D extends Layer {
       throw new Error(`DepthwiseConv2D layer '${this.name}': strides above 1 cannot be combined with dilationRate above 1 (as in Keras). Received: strides=[${this.strides}], dilationRate=[${this.dilationRate}].`);
     }
     checkChannelsLast(args.dataFormat, this.name);
-    this.activation = getActivation(args.activation, this.name);
-    this.useBias = args.useBias ?? true;
-    this.#depthwiseInitializer = args.depthwiseInitializer ?? 'glorotUniform';
-    this.#biasInitializer = args.biasInitializer ?? 'zeros';
-  }
-
-  override get outputActivation(): string {
-    return this.activation;
   }
 
   #sampleGeometry(inputShapes: readonly Shape[]): SampleGeometry {
@@ -83,9 +81,8 @@ export class DepthwiseConv2D extends Layer {
 
   protected override build(inputShapes: readonly Shape[]): void {
     this.#geometry = this.#sampleGeometry(inputShapes);
-    const initializer: Initializer = getInitializer(this.#depthwiseInitializer);
-    this.addWeight('depthwise_kernel', [...this.kernelSize, this.#geometry.channels, this.depthMultiplier], initializer);
-    if (this.useBias) this.addWeight('bias', [this.#geometry.channels * this.depthMultiplier], getInitializer(this.#biasInitializer));
+    this.addWeight('depthwise_kernel', [...this.kernelSize, this.#geometry.channels, this.depthMultiplier], this.kernelInitializer);
+    if (this.useBias) this.addWeight('bias', [this.#geometry.channels * this.depthMultiplier], this.biasInitializer);
   }
 
   get #taps(): number {
@@ -126,13 +123,10 @@ export class DepthwiseConv2D extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    const where = `DepthwiseConv2D layer '${this.name}'`;
     return {
-      ...super.getConfig(), kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dataFormat: 'channelsLast',
-      dilationRate: this.dilationRate, activation: this.activation, useBias: this.useBias,
-      biasInitializer: initializerConfig(this.#biasInitializer, `${where} biasInitializer`), biasConstraint: null, biasRegularizer: null, activityRegularizer: null,
-      depthMultiplier: this.depthMultiplier, depthwiseInitializer: initializerConfig(this.#depthwiseInitializer, `${where} depthwiseInitializer`),
-      depthwiseConstraint: null, depthwiseRegularizer: null,
+      ...super.getConfig(), kernelSize: this.kernelSize, depthMultiplier: this.depthMultiplier, strides: this.strides, padding: this.padding,
+      dataFormat: 'channelsLast', dilationRate: this.dilationRate,
+      ...this.kernelBiasLayerConfig(),
     };
   }
 }

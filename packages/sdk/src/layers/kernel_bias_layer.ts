@@ -4,23 +4,29 @@ import type { Regularizer } from '../regularizers/regularizers.js';
 import type { BufferId } from '../backend/backend.js';
 import { appliedActivation, getActivation, type ActivationName } from './activations.js';
 import { Layer, type BackwardContext, type ForwardContext, type LayerArgs } from './layer.js';
-import { kernelBiasConfig, kernelBiasOptions, type KernelBiasArgs, type KernelBiasOptions } from './weight_options.js';
+import { kernelBiasConfig, kernelBiasOptions, type BiasActivityArgs, type KernelBiasArgs, type KernelBiasOptions, type KernelName } from './weight_options.js';
 
-/** Options shared by layers with a kernel, an optional bias and an activation (Dense, Conv2D). */
-export interface KernelBiasLayerArgs extends LayerArgs, KernelBiasArgs {
+/** Options shared by layers with a kernel, an optional bias and an activation, whatever Keras calls their kernel. */
+export interface BiasLayerArgs extends LayerArgs, BiasActivityArgs {
   /** Activation applied to the output (default linear). */
   activation?: ActivationName | null;
   /** Whether to add a bias vector (default true). */
   useBias?: boolean;
-  /** Kernel initializer: a name, a saved config, or a function (default glorotUniform). */
-  kernelInitializer?: InitializerSpec;
   /** Bias initializer (default zeros). */
   biasInitializer?: InitializerSpec;
 }
 
+/** Options shared by Dense and Conv2D. */
+export interface KernelBiasLayerArgs extends BiasLayerArgs, KernelBiasArgs {
+  /** Kernel initializer: a name, a saved config, or a function (default glorotUniform). */
+  kernelInitializer?: InitializerSpec;
+}
+
 /**
- * The part Dense and Conv2D share: activation, bias, initializers, regularizers and constraints,
- * validated in the constructor and written back by {@link KernelBiasLayer.kernelBiasLayerConfig}.
+ * The part Dense, Conv2D and DepthwiseConv2D share: activation, bias, initializers, regularizers
+ * and constraints, validated in the constructor and written back by
+ * {@link KernelBiasLayer.kernelBiasLayerConfig}. The kernel's options and config fields carry its
+ * Keras name (`kernelInitializer`, or `depthwiseInitializer` on DepthwiseConv2D).
  */
 export abstract class KernelBiasLayer extends Layer {
   readonly activation: ActivationName;
@@ -29,29 +35,34 @@ export abstract class KernelBiasLayer extends Layer {
   readonly options: KernelBiasOptions;
   protected readonly kernelInitializer: Initializer;
   protected readonly biasInitializer: Initializer;
+  readonly #kernelName: KernelName;
   readonly #kernelInitializerSpec: InitializerSpec;
   readonly #biasInitializerSpec: InitializerSpec;
   /** How errors name the layer, e.g. "Dense layer 'dense_1'". */
   readonly #where: string;
 
-  constructor(args: KernelBiasLayerArgs, className: string) {
+  constructor(args: BiasLayerArgs, className: string, kernelName: KernelName = 'kernel') {
     super(args, className);
     this.#where = `${className} layer '${this.name}'`;
+    this.#kernelName = kernelName;
     this.activation = getActivation(args.activation, this.name);
     this.useBias = args.useBias ?? true;
-    this.#kernelInitializerSpec = args.kernelInitializer ?? 'glorotUniform';
+    const kernelInitializer = (args as Record<string, unknown>)[`${kernelName}Initializer`] as InitializerSpec | undefined;
+    this.#kernelInitializerSpec = kernelInitializer ?? 'glorotUniform';
     this.#biasInitializerSpec = args.biasInitializer ?? 'zeros';
     this.kernelInitializer = getInitializer(this.#kernelInitializerSpec);
     this.biasInitializer = getInitializer(this.#biasInitializerSpec);
-    this.options = kernelBiasOptions(args, this.#where);
+    this.options = kernelBiasOptions(args, kernelName, this.#where);
   }
 
   override get weightRegularizers(): readonly (Regularizer | null)[] {
-    return this.useBias ? [this.options.kernelRegularizer, this.options.biasRegularizer] : [this.options.kernelRegularizer];
+    const { kernel, bias } = this.options;
+    return this.useBias ? [kernel.regularizer, bias.regularizer] : [kernel.regularizer];
   }
 
   override get weightConstraints(): readonly (Constraint | null)[] {
-    return this.useBias ? [this.options.kernelConstraint, this.options.biasConstraint] : [this.options.kernelConstraint];
+    const { kernel, bias } = this.options;
+    return this.useBias ? [kernel.constraint, bias.constraint] : [kernel.constraint];
   }
 
   override get activityRegularizer(): Regularizer | null {
@@ -79,9 +90,9 @@ export abstract class KernelBiasLayer extends Layer {
     return {
       activation: this.activation,
       useBias: this.useBias,
-      kernelInitializer: initializerConfig(this.#kernelInitializerSpec, `${this.#where} kernelInitializer`),
+      [`${this.#kernelName}Initializer`]: initializerConfig(this.#kernelInitializerSpec, `${this.#where} ${this.#kernelName}Initializer`),
       biasInitializer: initializerConfig(this.#biasInitializerSpec, `${this.#where} biasInitializer`),
-      ...kernelBiasConfig(this.options),
+      ...kernelBiasConfig(this.#kernelName, this.options),
     };
   }
 }

@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import * as km from '../index.js';
+import { kerasmArtifacts, maxAbsDiff, tfjsArtifacts } from './testing/round_trip.js';
 
 describe('constraints and activity regularizers in the LayersModel format (tfjs 4.22)', () => {
   // checkLayersModelRoundTrip compares weights exactly, but tfjs-layers applies constraints when
@@ -76,13 +77,63 @@ describe('constraints and activity regularizers in the LayersModel format (tfjs 
     expect(reloaded.layers[0].activityRegularizer).toEqual({ l1: 0, l2: 0.5 });
   });
 
-  it('a constraint on a layer that would drop it is refused when loading', async () => {
+  it('DepthwiseConv2D and BatchNormalization regularizers and constraints round-trip both ways, and the loaded layers apply them', async () => {
+    await tf.setBackend('cpu');
+    await km.ready();
+    // tfjs-layers 4.22 writes DepthwiseConv2D's depthwise_constraint from its regularizer (a getConfig
+    // bug), so that field is compared on its own.
+    const fields = ['depthwise_regularizer', 'bias_regularizer', 'bias_constraint', 'gamma_regularizer', 'beta_regularizer', 'gamma_constraint', 'beta_constraint'];
+    const layerConfigs = (topology: unknown) =>
+      (topology as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } }).config.layers.filter((l) => l.class_name !== 'InputLayer').map((l) => l.config);
+    const optionsOf = (topology: unknown) => layerConfigs(topology).map((config) => fields.map((f) => config[f]));
+    const optionsIn = (model: km.LayersModel) => model.layers.map((l) => [l.weightRegularizers, l.weightConstraints]);
+    const ours = km.sequential([
+      km.layers.depthwiseConv2d({
+        inputShape: [4, 4, 2], kernelSize: 2, depthMultiplier: 2, depthwiseRegularizer: km.regularizers.l2({ l2: 0.01 }), depthwiseConstraint: km.constraints.maxNorm({ maxValue: 1.5, axis: [0, 1] }),
+        biasRegularizer: km.regularizers.l1({ l1: 0.02 }), biasConstraint: km.constraints.nonNeg(),
+      }),
+      km.layers.batchNormalization({ gammaRegularizer: km.regularizers.l2({ l2: 0.1 }), betaRegularizer: km.regularizers.l1l2({ l1: 0.05, l2: 0.01 }), gammaConstraint: km.constraints.nonNeg(), betaConstraint: km.constraints.minMaxNorm({ minValue: 0.1, maxValue: 2, rate: 0.5 }) }),
+    ]);
+    const saved = await kerasmArtifacts(ours);
+    expect(JSON.stringify(saved.modelTopology)).toContain('"depthwise_constraint":{"class_name":"MaxNorm","config":{"max_value":1.5,"axis":[0,1]}}');
+    expect(JSON.stringify(saved.modelTopology)).toContain('"gamma_constraint":{"class_name":"NonNeg","config":{}}');
+    const reloaded = await km.loadLayersModel(km.io.fromMemory(saved));
+    expect(reloaded.layers.map((l) => l.getConfig())).toEqual(ours.layers.map((l) => l.getConfig()));
+    expect(optionsIn(reloaded)).toEqual(optionsIn(ours));
+    const inTfjs = await tfl.loadLayersModel(tf.io.fromMemory(saved as tf.io.ModelArtifacts));
+    expect(optionsOf((await tfjsArtifacts(inTfjs)).modelTopology)).toEqual(optionsOf(saved.modelTopology));
+    // tfjs reads the depthwise constraint right; only its getConfig misplaces it.
+    expect((inTfjs.layers[0] as unknown as { depthwiseConstraint: tfl.constraints.Constraint }).depthwiseConstraint.getConfig()).toEqual({ maxValue: 1.5, axis: [0, 1] });
+
+    const theirs = tfl.sequential({
+      layers: [
+        tfl.layers.depthwiseConv2d({
+          inputShape: [4, 4, 2], kernelSize: 2, depthMultiplier: 2, depthwiseRegularizer: tfl.regularizers.l2({ l2: 0.01 }), depthwiseConstraint: tfl.constraints.maxNorm({ maxValue: 1.5, axis: [0, 1] }),
+          biasRegularizer: tfl.regularizers.l1({ l1: 0.02 }), biasConstraint: tfl.constraints.nonNeg(),
+        }),
+        tfl.layers.batchNormalization({ gammaRegularizer: tfl.regularizers.l2({ l2: 0.1 }), betaRegularizer: tfl.regularizers.l1l2({ l1: 0.05, l2: 0.01 }), gammaConstraint: tfl.constraints.nonNeg(), betaConstraint: tfl.constraints.minMaxNorm({ minValue: 0.1, maxValue: 2, rate: 0.5, axis: 0 }) }),
+      ],
+    });
+    const fromTfjs = await tfjsArtifacts(theirs);
+    expect(optionsOf(fromTfjs.modelTopology)).toEqual(optionsOf(saved.modelTopology));
+    const [tfjsDepthwiseConfig] = layerConfigs(fromTfjs.modelTopology);
+    expect(tfjsDepthwiseConfig.depthwise_constraint).toEqual(tfjsDepthwiseConfig.depthwise_regularizer);
+    // So the file holds no depthwise constraint, and kerasm reads none rather than refusing it.
+    const loaded = await km.loadLayersModel(km.io.fromMemory(fromTfjs));
+    expect(optionsIn(loaded)).toEqual([[ours.layers[0].weightRegularizers, [null, km.constraints.nonNeg()]], optionsIn(ours)[1]]);
+    const x = Float32Array.from({ length: 3 * 32 }, (_, i) => Math.sin(i));
+    const theirPrediction = (theirs.predict(tf.tensor(x, [3, 4, 4, 2])) as tf.Tensor).dataSync();
+    expect(maxAbsDiff(loaded.predict(km.tensor(x, [3, 4, 4, 2])).dataSync(), theirPrediction)).toBeLessThan(1e-5);
+    const tfjsDepthwise = tfl.layers.depthwiseConv2d({ kernelSize: 1, activityRegularizer: tfl.regularizers.l1l2({ l1: 0.01, l2: 0.02 }) });
+    expect(km.layers.depthwiseConv2d({ kernelSize: 1, activityRegularizer: km.regularizers.l1l2({ l1: 0.01, l2: 0.02 }) }).getConfig().activityRegularizer).toEqual(tfjsDepthwise.getConfig().activityRegularizer);
+  });
+
+  it('a regularizer or constraint on a layer that would drop it is refused when loading', async () => {
     await km.ready();
     const model = km.sequential([km.layers.batchNormalization({ inputShape: [3] })]);
-    let saved: km.io.ModelArtifacts | undefined;
-    await model.save(km.io.withSaveHandler(async (artifacts) => void (saved = artifacts)));
-    const topology = saved!.modelTopology as { config: { layers: { config: Record<string, unknown> }[] } };
-    topology.config.layers.at(-1)!.config.gamma_constraint = { class_name: 'NonNeg', config: {} };
-    await expect(km.loadLayersModel(km.io.fromMemory(saved!))).rejects.toThrow(/\(BatchNormalization\): uses gammaConstraint=\{"className":"NonNeg","config":\{\}\}, which kerasm does not support on this layer yet .*Set it to null in model.json/);
+    const saved = await kerasmArtifacts(model);
+    const topology = saved.modelTopology as { config: { layers: { config: Record<string, unknown> }[] } };
+    topology.config.layers.at(-1)!.config.activity_regularizer = { class_name: 'L1L2', config: { l1: 0, l2: 0.01 } };
+    await expect(km.loadLayersModel(km.io.fromMemory(saved))).rejects.toThrow(/\(BatchNormalization\): uses activityRegularizer=\{"className":"L1L2","config":\{"l1":0,"l2":0.01\}\}, which kerasm does not support on this layer yet .*Set it to null in model.json/);
   });
 });

@@ -95,14 +95,17 @@ export function normalizeConfig(snake: Json, where: string): Json {
   delete config.batchShape;
   // Keras 3 writes dtype as a policy object: {class_name: 'DTypePolicy', config: {name: 'float32'}}.
   if (isObject(config.dtype) && isObject(config.dtype.config)) config.dtype = config.dtype.config.name;
+  // tfjs-layers 4.22's DepthwiseConv2D saves its depthwise regularizer as depthwise_constraint (its
+  // getConfig reads the wrong field): a regularizer there means the file kept no constraint.
+  if (isObject(config.depthwiseConstraint) && ['L1L2', 'L1', 'L2'].includes(String(config.depthwiseConstraint.className))) config.depthwiseConstraint = null;
   return config;
 }
 
-/** A constraint or activity regularizer the layer class does not keep would be lost silently. */
+/** A regularizer or constraint the layer class does not keep would be lost silently. */
 function rejectDroppedFields(saved: Json, kept: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(saved)) {
-    if (/(activityRegularizer|Constraint)$/.test(key) && value !== null && value !== undefined && (kept[key] === null || kept[key] === undefined)) {
-      throw new Error(`uses ${key}=${JSON.stringify(value)}, which kerasm does not support on this layer yet (Dense and Conv2D take constraints and activity regularizers). Set it to null in model.json.`);
+    if (/(Regularizer|Constraint)$/.test(key) && value !== null && value !== undefined && (kept[key] === null || kept[key] === undefined)) {
+      throw new Error(`uses ${key}=${JSON.stringify(value)}, which kerasm does not support on this layer yet (Dense, Conv2D and DepthwiseConv2D take regularizers, constraints and activity regularizers; BatchNormalization takes them on gamma and beta). Set it to null in model.json.`);
     }
   }
 }

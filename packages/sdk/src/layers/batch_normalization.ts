@@ -1,4 +1,7 @@
+import type { Constraint, ConstraintSpec } from '../constraints/constraints.js';
 import { getInitializer, initializerConfig, type InitializerSpec } from '../initializers/initializers.js';
+import type { Regularizer, RegularizerSpec } from '../regularizers/regularizers.js';
+import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 
@@ -18,6 +21,14 @@ export interface BatchNormalizationArgs extends LayerArgs {
   gammaInitializer?: InitializerSpec;
   movingMeanInitializer?: InitializerSpec;
   movingVarianceInitializer?: InitializerSpec;
+  /** Penalty on `beta`, e.g. `km.regularizers.l2({ l2: 1e-4 })`. */
+  betaRegularizer?: RegularizerSpec;
+  /** Penalty on `gamma`. */
+  gammaRegularizer?: RegularizerSpec;
+  /** Applied to `beta` after each optimizer step. */
+  betaConstraint?: ConstraintSpec;
+  /** Applied to `gamma` after each optimizer step, e.g. `km.constraints.nonNeg()`. */
+  gammaConstraint?: ConstraintSpec;
 }
 
 type InitializerKey = 'beta' | 'gamma' | 'movingMean' | 'movingVariance';
@@ -49,6 +60,8 @@ function checkNumber(value: number, name: string, layer: string, ok: (v: number)
  * const y = km.layers.batchNormalization().apply(km.layers.conv2d({ filters: 8, kernelSize: 3 }).apply(x));
  * // Fine-tuning: keep the pretrained statistics and scale.
  * const frozen = km.layers.batchNormalization({ trainable: false });
+ * // A scale that stays non-negative, with weight decay:
+ * km.layers.batchNormalization({ gammaConstraint: km.constraints.nonNeg(), gammaRegularizer: km.regularizers.l2({ l2: 1e-4 }) });
  * ```
  */
 export class BatchNormalization extends Layer {
@@ -58,6 +71,8 @@ export class BatchNormalization extends Layer {
   readonly center: boolean;
   readonly scale: boolean;
   readonly #initializers: Record<InitializerKey, InitializerSpec>;
+  readonly #gamma: WeightOptions;
+  readonly #beta: WeightOptions;
   #features = 0;
   #size = 0;
 
@@ -77,6 +92,22 @@ export class BatchNormalization extends Layer {
       movingMean: args.movingMeanInitializer ?? 'zeros',
       movingVariance: args.movingVarianceInitializer ?? 'ones',
     };
+    const where = `BatchNormalization layer '${this.name}'`;
+    this.#gamma = weightOptions(args, 'gamma', where);
+    this.#beta = weightOptions(args, 'beta', where);
+  }
+
+  /** gamma's and beta's, in `build` order (the moving statistics have none). */
+  get #trainableWeightOptions(): WeightOptions[] {
+    return [...(this.scale ? [this.#gamma] : []), ...(this.center ? [this.#beta] : [])];
+  }
+
+  override get weightRegularizers(): readonly (Regularizer | null)[] {
+    return this.#trainableWeightOptions.map((o) => o.regularizer);
+  }
+
+  override get weightConstraints(): readonly (Constraint | null)[] {
+    return this.#trainableWeightOptions.map((o) => o.constraint);
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
@@ -145,8 +176,7 @@ export class BatchNormalization extends Layer {
     return {
       ...super.getConfig(), axis: -1, momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale,
       betaInitializer: init('beta'), gammaInitializer: init('gamma'), movingMeanInitializer: init('movingMean'), movingVarianceInitializer: init('movingVariance'),
-      // Keras and TensorFlow.js write these fields; kerasm has none of them yet.
-      betaRegularizer: null, gammaRegularizer: null, betaConstraint: null, gammaConstraint: null,
+      ...weightOptionsConfig('beta', this.#beta), ...weightOptionsConfig('gamma', this.#gamma),
     };
   }
 }

@@ -32,6 +32,10 @@ export function l2(args: { l2?: number } = {}): Regularizer {
 /** Resolves a layer's regularizer option, reading Keras' and TensorFlow.js' saved forms (L1, L2, L1L2). */
 export function getRegularizer(spec: RegularizerSpec, where: string): Regularizer | null {
   if (spec === null || spec === undefined) return null;
+  const notARegularizer = () =>
+    new Error(`${where} must be a regularizer from km.regularizers (l1, l2, l1l2), e.g. km.regularizers.l2({ l2: 0.01 }); received ${JSON.stringify(spec)}.`);
+  // A name is refused rather than guessed: TensorFlow.js reads 'l1l2' as 0.01 of each, Keras' L1L2 defaults to 0.
+  if (typeof spec !== 'object') throw notARegularizer();
   if ('className' in spec) {
     const config = spec.config ?? {};
     switch (spec.className) {
@@ -45,9 +49,7 @@ export function getRegularizer(spec: RegularizerSpec, where: string): Regularize
         throw new Error(`${where}: unknown regularizer '${spec.className}'. Known: 'L1', 'L2', 'L1L2' (or use km.regularizers.l1/l2/l1l2).`);
     }
   }
-  if (typeof spec.l1 !== 'number' || typeof spec.l2 !== 'number') {
-    throw new Error(`${where} must be a regularizer from km.regularizers (l1, l2, l1l2); received ${JSON.stringify(spec)}.`);
-  }
+  if (typeof spec.l1 !== 'number' || typeof spec.l2 !== 'number') throw notARegularizer();
   return l1l2(spec);
 }
 

@@ -2,7 +2,7 @@ import type { WindowGeometry } from '../backend/backend.js';
 import { activationBiasBackward, KernelBiasLayer, type KernelBiasLayerArgs } from './kernel_bias_layer.js';
 import { singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { checkChannelsLast, imageShape, pairOf, paddingOf, sampleGeometry, type PaddingMode, type SampleGeometry } from './window.js';
+import { convWindowOf, imageShape, type PaddingMode, sampleGeometry, type SampleGeometry } from './window.js';
 
 /** Options of {@link Conv2D}, with Keras' defaults. */
 export interface Conv2DArgs extends KernelBiasLayerArgs {
@@ -39,14 +39,7 @@ export class Conv2D extends KernelBiasLayer {
       throw new Error(`Conv2D layer '${this.name}': filters must be a positive integer. Received: filters=${args.filters}.`);
     }
     this.filters = args.filters;
-    this.kernelSize = pairOf(args.kernelSize, 0, 'kernelSize', this.name);
-    this.strides = pairOf(args.strides, 1, 'strides', this.name);
-    this.padding = paddingOf(args.padding, this.name);
-    this.dilationRate = pairOf(args.dilationRate, 1, 'dilationRate', this.name);
-    if (this.dilationRate.some((d) => d > 1) && this.strides.some((s) => s > 1)) {
-      throw new Error(`Conv2D layer '${this.name}': strides above 1 cannot be combined with dilationRate above 1 (as in Keras). Received: strides=[${this.strides}], dilationRate=[${this.dilationRate}].`);
-    }
-    checkChannelsLast(args.dataFormat, this.name);
+    ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate } = convWindowOf(args, 'Conv2D', this.name));
   }
 
   #sampleGeometry(inputShapes: readonly Shape[]): SampleGeometry {

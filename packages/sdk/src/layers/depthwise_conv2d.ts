@@ -6,7 +6,7 @@ import { appliedActivation } from './activations.js';
 import { activationBiasBackward, KernelBiasLayer, type BiasLayerArgs } from './kernel_bias_layer.js';
 import { singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { checkChannelsLast, imageShape, pairOf, paddingOf, sampleGeometry, type PaddingMode, type SampleGeometry } from './window.js';
+import { convWindowOf, imageShape, type PaddingMode, sampleGeometry, type SampleGeometry } from './window.js';
 
 /** Options of {@link DepthwiseConv2D}, with Keras' defaults. */
 export interface DepthwiseConv2DArgs extends BiasLayerArgs {
@@ -54,19 +54,12 @@ export class DepthwiseConv2D extends KernelBiasLayer {
 
   constructor(args: DepthwiseConv2DArgs) {
     super(args, 'DepthwiseConv2D', 'depthwise');
-    this.kernelSize = pairOf(args.kernelSize, 0, 'kernelSize', this.name);
     const multiplier = args.depthMultiplier ?? 1;
     if (!Number.isInteger(multiplier) || multiplier < 1) {
       throw new Error(`DepthwiseConv2D layer '${this.name}': depthMultiplier must be a positive integer. Received: depthMultiplier=${JSON.stringify(args.depthMultiplier)}.`);
     }
     this.depthMultiplier = multiplier;
-    this.strides = pairOf(args.strides, 1, 'strides', this.name);
-    this.padding = paddingOf(args.padding, this.name);
-    this.dilationRate = pairOf(args.dilationRate, 1, 'dilationRate', this.name);
-    if (this.dilationRate.some((d) => d > 1) && this.strides.some((s) => s > 1)) {
-      throw new Error(`DepthwiseConv2D layer '${this.name}': strides above 1 cannot be combined with dilationRate above 1 (as in Keras). Received: strides=[${this.strides}], dilationRate=[${this.dilationRate}].`);
-    }
-    checkChannelsLast(args.dataFormat, this.name);
+    ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate } = convWindowOf(args, 'DepthwiseConv2D', this.name));
   }
 
   #sampleGeometry(inputShapes: readonly Shape[]): SampleGeometry {

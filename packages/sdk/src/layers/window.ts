@@ -32,6 +32,38 @@ export function checkChannelsLast(value: string | undefined, layer: string): voi
   }
 }
 
+/** The window options a convolution takes, as Keras spells them. */
+export interface ConvWindowArgs {
+  kernelSize: number | [number, number];
+  strides?: number | [number, number];
+  padding?: PaddingMode;
+  dilationRate?: number | [number, number];
+  dataFormat?: 'channelsLast';
+}
+
+/** A convolution's validated window: sizes as pairs, the padding mode. */
+export interface ConvWindow {
+  kernelSize: [number, number];
+  strides: [number, number];
+  padding: PaddingMode;
+  dilationRate: [number, number];
+}
+
+/** Validates a convolution's window options; `className` names the layer type in errors (e.g. 'Conv2D'). */
+export function convWindowOf(args: ConvWindowArgs, className: string, layer: string): ConvWindow {
+  const window: ConvWindow = {
+    kernelSize: pairOf(args.kernelSize, 0, 'kernelSize', layer),
+    strides: pairOf(args.strides, 1, 'strides', layer),
+    padding: paddingOf(args.padding, layer),
+    dilationRate: pairOf(args.dilationRate, 1, 'dilationRate', layer),
+  };
+  if (window.dilationRate.some((d) => d > 1) && window.strides.some((s) => s > 1)) {
+    throw new Error(`${className} layer '${layer}': strides above 1 cannot be combined with dilationRate above 1 (as in Keras). Received: strides=[${window.strides}], dilationRate=[${window.dilationRate}].`);
+  }
+  checkChannelsLast(args.dataFormat, layer);
+  return window;
+}
+
 /** Checks a [height, width, channels] input shape. */
 export function imageShape(shape: Shape, layer: string, className: string): [number, number, number] {
   if (shape.length !== 3) {

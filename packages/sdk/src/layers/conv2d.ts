@@ -77,7 +77,7 @@ export class Conv2D extends KernelBiasLayer {
   }
 
   forward(ctx: ForwardContext): void {
-    const { backend, batch, inputs, output, weights, workspace } = ctx;
+    const { backend, batch, inputs, workspace } = ctx;
     const g = this.#batchGeometry(batch);
     const rows = batch * g.outH * g.outW;
     const cols = this.#pointwise ? inputs[0] : workspace;

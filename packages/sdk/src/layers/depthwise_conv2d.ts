@@ -104,7 +104,7 @@ export class DepthwiseConv2D extends KernelBiasLayer {
   }
 
   backward(ctx: BackwardContext): void {
-    const { backend, batch, output, outputGrad, inputGrads, weights, weightGrads, workspace } = ctx;
+    const { backend, batch, outputGrad, inputGrads, weights, weightGrads, workspace } = ctx;
     const g = this.#batchGeometry(batch);
     const rows = batch * g.outH * g.outW;
     const outChannels = g.channels * this.depthMultiplier;

@@ -36,9 +36,6 @@ export class WasmBackend implements Backend {
   readonly name = 'wasm';
   readonly kernels: string;
   readonly #core: Core;
-  /** Host index buffer for gatherRows, grown on demand and reused. */
-  #indexBuffer: BufferId = 0;
-  #indexCapacity = 0;
 
   constructor(core: Core) {
     this.#core = core;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tensor } from './tensor.js';
+import { Tensor, tensor } from './tensor.js';
 
 describe('tensor', () => {
   it('infers shape and dtype from nested arrays and typed arrays', () => {
@@ -43,5 +43,56 @@ describe('tensor', () => {
     t.dispose();
     expect(t.isDisposed).toBe(true);
     expect(() => t.dataSync()).toThrow(/disposed/);
+  });
+});
+
+describe('a tensor whose values are still on a device', () => {
+  /** Device values that count how they were read and released. */
+  function deviceValues(values: number[]) {
+    const calls = { read: 0, readAsync: 0, release: 0 };
+    const device = {
+      read: () => (calls.read++, Float32Array.from(values)),
+      readAsync: async () => (calls.readAsync++, Float32Array.from(values)),
+      release: () => void calls.release++,
+    };
+    return { calls, device };
+  }
+
+  it('reads them once, asynchronously when asked with data(), and frees the device copy after', async () => {
+    const { calls, device } = deviceValues([1, 2, 3, 4]);
+    const t = new Tensor<'float32'>(device, [2, 2], 'float32');
+    const [a, b] = await Promise.all([t.data(), t.array()]);
+    expect(Array.from(a)).toEqual([1, 2, 3, 4]);
+    expect(b).toEqual([[1, 2], [3, 4]]);
+    expect(t.arraySync()).toEqual([[1, 2], [3, 4]]);
+    expect(calls).toEqual({ read: 0, readAsync: 1, release: 1 });
+  });
+
+  it('blocks on dataSync when the caller reads synchronously', () => {
+    const { calls, device } = deviceValues([5, 6]);
+    const t = new Tensor<'float32'>(device, [2], 'float32');
+    expect(Array.from(t.dataSync())).toEqual([5, 6]);
+    expect(Array.from(t.clone().dataSync())).toEqual([5, 6]);
+    expect(calls).toEqual({ read: 1, readAsync: 0, release: 1 });
+  });
+
+  it('frees the device copy unread on dispose, and refuses reads after', async () => {
+    const { calls, device } = deviceValues([7]);
+    const t = new Tensor<'float32'>(device, [1], 'float32');
+    t.dispose();
+    t.dispose();
+    expect(calls).toEqual({ read: 0, readAsync: 0, release: 1 });
+    expect(t.isDisposed).toBe(true);
+    await expect(t.data()).rejects.toThrow(/This tensor was disposed/);
+    expect(() => t.dataSync()).toThrow(/This tensor was disposed/);
+  });
+
+  it('does not hand out values read after it was disposed mid-read', async () => {
+    const { calls, device } = deviceValues([8]);
+    const t = new Tensor<'float32'>(device, [1], 'float32');
+    const reading = t.data();
+    t.dispose();
+    await expect(reading).rejects.toThrow(/This tensor was disposed/);
+    expect(calls.release).toBe(1);
   });
 });

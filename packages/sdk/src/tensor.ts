@@ -10,8 +10,22 @@ export type TensorLike = number | NestedArray | Float32Array | Int32Array | Uint
 export interface NestedArray extends Array<number | NestedArray> {}
 
 /**
- * A dense, immutable n-dimensional array of numbers held in host memory, with TensorFlow.js'
- * names (`shape`, `dtype`, `data()`, `dataSync()`, `arraySync()`, `dispose()`).
+ * Values that still live on a backend's device (a GPU, a tfjs tensor), read into host memory the
+ * first time a tensor's values are asked for. @internal
+ */
+export interface DeviceValues<D extends DType> {
+  /** Blocks until the values are on the host (throws where the device cannot read synchronously). */
+  read(): TypedArrayFor<D>;
+  readAsync(): Promise<TypedArrayFor<D>>;
+  /** Frees the device copy; called once, after a read or on dispose. */
+  release(): void;
+}
+
+/**
+ * A dense, immutable n-dimensional array of numbers, with TensorFlow.js' names (`shape`, `dtype`,
+ * `data()`, `dataSync()`, `arraySync()`, `dispose()`). Its values are in host memory, except for
+ * results a tfjs backend computed (e.g. `model.predict` on `'tfjs-webgl'`): those stay on the
+ * device until first read, and `await t.data()` reads them without blocking, as in TensorFlow.js.
  *
  * @example
  * ```ts
@@ -25,11 +39,14 @@ export class Tensor<D extends DType = DType> {
   readonly dtype: D;
   readonly size: number;
   #values: TypedArrayFor<D> | null;
+  #device: DeviceValues<D> | null = null;
+  #reading: Promise<TypedArrayFor<D>> | null = null;
+  #disposed = false;
 
   /** @internal Use {@link tensor} to make tensors. */
-  constructor(values: TypedArrayFor<D>, shape: readonly number[], dtype: D) {
+  constructor(values: TypedArrayFor<D> | DeviceValues<D>, shape: readonly number[], dtype: D) {
     const size = shapeSize(shape);
-    if (values.length !== size) {
+    if (ArrayBuffer.isView(values) && values.length !== size) {
       throw new Error(
         `A tensor of shape [${shape.join(', ')}] needs ${size} values, but received ${values.length}.`,
       );
@@ -37,7 +54,11 @@ export class Tensor<D extends DType = DType> {
     this.shape = Object.freeze([...shape]);
     this.dtype = dtype;
     this.size = size;
-    this.#values = values;
+    if (ArrayBuffer.isView(values)) this.#values = values;
+    else {
+      this.#values = null;
+      this.#device = values;
+    }
   }
 
   /** Number of dimensions. */
@@ -47,32 +68,56 @@ export class Tensor<D extends DType = DType> {
 
   /** Whether {@link dispose} was called. */
   get isDisposed(): boolean {
-    return this.#values === null;
+    return this.#disposed;
   }
 
-  /** The values, flattened in row-major order. The returned array is the tensor's own: do not modify it. */
+  /**
+   * The values, flattened in row-major order. The returned array is the tensor's own: do not
+   * modify it. Values still on a device are read back, blocking until it finishes; WebGPU cannot
+   * do that in Node or headless browsers, so use {@link data} there.
+   */
   dataSync(): TypedArrayFor<D> {
-    if (this.#values === null) {
+    this.#checkNotDisposed();
+    if (this.#device) this.#settle(this.#device.read());
+    return this.#values!;
+  }
+
+  /** The values, flattened in row-major order, read from the device without blocking where they are still there. */
+  async data(): Promise<TypedArrayFor<D>> {
+    this.#checkNotDisposed();
+    if (this.#device) {
+      this.#reading ??= this.#device.readAsync();
+      const values = await this.#reading;
+      if (this.#device) this.#settle(values);
+      this.#checkNotDisposed();
+    }
+    return this.#values!;
+  }
+
+  #settle(values: TypedArrayFor<D>): void {
+    this.#values = values;
+    this.#device!.release();
+    this.#device = null;
+  }
+
+  #checkNotDisposed(): void {
+    if (this.#disposed) {
       throw new Error('This tensor was disposed; its values are gone. Keep a reference to a copy (tensor.clone()) if you need them after dispose().');
     }
-    return this.#values;
-  }
-
-  /** The values, flattened in row-major order (async for TensorFlow.js compatibility). */
-  async data(): Promise<TypedArrayFor<D>> {
-    return this.dataSync();
   }
 
   /** The values as nested JavaScript arrays of this tensor's shape. */
   arraySync(): number | NestedArray {
-    const values = this.dataSync();
-    if (this.shape.length === 0) return values[0];
-    return nest(values, this.shape, 0, 0) as NestedArray;
+    return this.#nested(this.dataSync());
   }
 
-  /** The values as nested arrays (async for TensorFlow.js compatibility). */
+  /** The values as nested arrays, read from the device without blocking where they are still there. */
   async array(): Promise<number | NestedArray> {
-    return this.arraySync();
+    return this.#nested(await this.data());
+  }
+
+  #nested(values: TypedArrayFor<D>): number | NestedArray {
+    return this.shape.length === 0 ? values[0] : (nest(values, this.shape, 0, 0) as NestedArray);
   }
 
   /**
@@ -105,9 +150,13 @@ export class Tensor<D extends DType = DType> {
     return new Tensor(this.dataSync().slice() as TypedArrayFor<D>, this.shape, this.dtype);
   }
 
-  /** Releases the values. Further reads throw. */
+  /** Releases the values (and their device copy, if still there). Further reads throw. */
   dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
     this.#values = null;
+    this.#device?.release();
+    this.#device = null;
   }
 
   toString(): string {

@@ -85,7 +85,7 @@ async function train(config: TrainConfig): Promise<void> {
 async function testReport(trained: km.LayersModel, test: km.datasets.MnistSplit): Promise<TestReport> {
   post({ type: 'status', text: 'Evaluating on the 10,000 test images…' });
   const [testLoss, testAccuracy] = await trained.evaluate(test.x, test.y, { verbose: 0, batchSize: 256 });
-  return { testLoss, testAccuracy, kernels: km.getBackendInfo().kernels, samples: gridSamples(trained, test) };
+  return { testLoss, testAccuracy, kernels: km.getBackendInfo().kernels, samples: await gridSamples(trained, test) };
 }
 
 const transferablesOf = ({ samples }: TestReport): Transferable[] => [samples.pixels.buffer, samples.labels.buffer, samples.predictions.buffer];
@@ -125,9 +125,10 @@ async function load(id: number, source: string | File[], config: TrainConfig): P
   post({ type: 'loaded', id, ...report }, transferablesOf(report));
 }
 
-function gridSamples(trained: km.LayersModel, test: km.datasets.MnistSplit): TestSamples {
+/** The grid's images with their predicted labels, read back without blocking (WebGPU has no synchronous read in a worker). */
+async function gridSamples(trained: km.LayersModel, test: km.datasets.MnistSplit): Promise<TestSamples> {
   const x = test.x.slice(0, GRID_SAMPLES);
-  const probabilities = trained.predict(x).dataSync();
+  const probabilities = await trained.predict(x).data();
   const predictions = new Int32Array(GRID_SAMPLES);
   for (let i = 0; i < GRID_SAMPLES; i++) predictions[i] = argmax(probabilities.subarray(i * 10, i * 10 + 10));
   const pixels = Uint8Array.from(x.dataSync(), (v) => Math.round(v * 255));
@@ -140,8 +141,8 @@ function argmax(values: ArrayLike<number>): number {
   return best;
 }
 
-function predict(id: number, pixels: Float32Array): void {
-  const probabilities = needModel('predict()').predict(km.tensor(pixels, [1, 28, 28])).dataSync() as Float32Array;
+async function predict(id: number, pixels: Float32Array): Promise<void> {
+  const probabilities = (await needModel('predict()').predict(km.tensor(pixels, [1, 28, 28])).data()) as Float32Array;
   post({ type: 'prediction', id, probabilities }, [probabilities.buffer]);
 }
 
@@ -162,7 +163,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
     } else if (message.type === 'stop') {
       if (training) training.stopTraining = true;
     } else if (message.type === 'predict') {
-      predict(message.id, message.pixels);
+      predict(message.id, message.pixels).catch(failed(message.id));
     } else if (message.type === 'save') {
       save(message.id, message.url).catch(failed(message.id));
     } else if (message.type === 'export') {

@@ -34,7 +34,7 @@ export async function runPredict(options: PredictOptions): Promise<void> {
     x = test.x.slice(0, options.count);
     labels = test.y.slice(0, options.count).dataSync();
   }
-  const probabilities = model.predict(x.reshape([x.shape[0], ...(model.inputShape ?? [28, 28])])).dataSync();
+  const probabilities = await model.predict(x.reshape([x.shape[0], ...(model.inputShape ?? [28, 28])])).data();
   const predictions = toPredictions(probabilities, CLASSES, labels ?? new Array(x.shape[0]).fill(-1));
   if (options.json) {
     const rows = predictions.map((p) => ({

@@ -79,7 +79,7 @@ async function train(options: TrainOptions): Promise<void> {
     return;
   }
 
-  const probabilities = model.predict(test.x.slice(0, PREVIEW_IMAGES)).dataSync();
+  const probabilities = await model.predict(test.x.slice(0, PREVIEW_IMAGES)).data();
   const labels = test.y.slice(0, PREVIEW_IMAGES).dataSync();
   console.log(formatTrainingSummary(report));
   console.log(formatTestResult(report.test));

@@ -195,6 +195,11 @@ export interface Backend extends StorageOps, LinalgOps, ActivationOps, LossOps, 
   readonly name: string;
   /** Which kernels run, e.g. `'wasm-simd'` or `'wasm-relaxed-simd'`. */
   readonly kernels: string;
+  /**
+   * Whether buffers live in the calling thread's memory (the wasm heap), so that a synchronous read
+   * is only a copy. Where false (tfjs), results such as `predict`'s stay on the device until read.
+   */
+  readonly hostResident: boolean;
   /** Threads its kernels run on, when the backend manages its own (the WASM core); else absent. */
   readonly threads?: number;
   /** Stops the backend's worker threads; it stays usable on the calling thread (for moving weights off it). */

@@ -316,6 +316,42 @@ describe('training on every backend', () => {
     expect(new Set(tensors).size).toBe(1);
   });
 
+  it.each(BACKENDS)('%s: predict and getWeights results stay on the device until read, and reading or disposing them frees it', async (name) => {
+    await useBackend(name);
+    const model = km.sequential([km.layers.dense({ units: 4, activation: 'tanh', inputShape: [3] })]);
+    const kernel = randomArray(12);
+    const bias = randomArray(4);
+    model.setWeights([km.tensor(kernel, [3, 4]), km.tensor(bias, [4])]);
+    const inputs = km.tensor(randomArray(15), [5, 3]);
+    const x = inputs.dataSync();
+    const expected = Float64Array.from({ length: 20 }, (_, i) => {
+      const [row, col] = [Math.floor(i / 4), i % 4];
+      let z = bias[col];
+      for (let p = 0; p < 3; p++) z += x[row * 3 + p] * kernel[p * 4 + col];
+      return Math.tanh(z);
+    });
+    // Batches of 2: two full batches and a partial one, each plan made before memory is counted.
+    await model.predict(inputs, { batchSize: 2 }).data();
+    await model.predict(inputs.slice(0, 1), { batchSize: 2 }).data();
+    const before = backend().memoryBytes();
+    const out = model.predict(inputs, { batchSize: 2 });
+    const weights = model.getWeights();
+    // Off the wasm heap the result and the weight copies are device buffers until read.
+    if (!backend().hostResident) expect(backend().memoryBytes()).toBeGreaterThan(before);
+    expect(out.shape).toEqual([5, 4]);
+    expectClose(await out.data(), expected);
+    expectClose(await weights[0].data(), kernel);
+    expectClose(await weights[1].data(), bias);
+    expect((await out.array()) as number[][]).toHaveLength(5);
+    expect(backend().memoryBytes()).toBe(before);
+    const unread = model.predict(inputs, { batchSize: 2 });
+    model.getWeights().forEach((w) => w.dispose());
+    unread.dispose();
+    expect(backend().memoryBytes()).toBe(before);
+    await expect(unread.data()).rejects.toThrow(/This tensor was disposed/);
+    model.dispose();
+  });
+
   it.each(BACKENDS)('%s: model.dispose() frees everything the model allocated, and the model then refuses to run', async (name) => {
     await useBackend(name);
     const trainAndDispose = async () => {

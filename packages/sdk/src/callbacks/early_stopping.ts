@@ -2,6 +2,7 @@ import type { Tensor } from '../tensor.js';
 import { Callback } from './callback.js';
 import type { Logs } from './callbacks.js';
 import { Monitor, type MonitorMode } from './monitor.js';
+import { weightSnapshot } from './weight_snapshot.js';
 
 /** Options of {@link EarlyStopping}; defaults are Keras'. */
 export interface EarlyStoppingArgs {
@@ -53,13 +54,13 @@ export class EarlyStopping extends Callback {
     this.#reset();
   }
 
-  override onEpochEnd(epoch: number, logs: Logs): void {
+  override async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
     const value = this.#monitor.read(logs);
     this.#wait++;
     if (this.#monitor.improved(value)) {
       this.bestEpoch = epoch;
       this.#wait = 0;
-      if (this.restoreBestWeights) this.#bestWeights = this.model.getWeights();
+      if (this.restoreBestWeights) this.#bestWeights = await weightSnapshot(this.model);
       return;
     }
     if (this.#wait >= this.patience && epoch > 0) {

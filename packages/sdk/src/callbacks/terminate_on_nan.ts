@@ -1,6 +1,7 @@
 import type { Tensor } from '../tensor.js';
 import { Callback } from './callback.js';
 import type { Logs } from './callbacks.js';
+import { weightSnapshot } from './weight_snapshot.js';
 
 function allFinite(weights: readonly Tensor[]): boolean {
   return weights.every((w) => w.dataSync().every(Number.isFinite));
@@ -20,8 +21,8 @@ export class TerminateOnNaN extends Callback {
     this.#lastFinite = null;
   }
 
-  override onEpochBegin(): void {
-    const weights = this.model.getWeights();
+  override async onEpochBegin(): Promise<void> {
+    const weights = await weightSnapshot(this.model);
     if (allFinite(weights)) this.#lastFinite = weights;
   }
 

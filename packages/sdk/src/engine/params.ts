@@ -1,6 +1,7 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import type { Layer, WeightSpec } from '../layers/layer.js';
 import { Tensor } from '../tensor.js';
+import { deviceTensor } from './device_tensor.js';
 import type { Random } from '../utils/random.js';
 
 interface Slot {
@@ -97,11 +98,19 @@ export class ParamStore {
     return this.#weightGrads.get(layer) ?? [];
   }
 
-  /** Copies of all weights, in {@link weightOrder} (as `model.getWeights()` returns them). */
+  /**
+   * Copies of all weights, in {@link weightOrder} (as `model.getWeights()` returns them). Off the
+   * wasm heap the copies are made on the device and read back when first asked for.
+   */
   getWeights(): Tensor<'float32'>[] {
-    return this.#slots.map(
-      (s) => new Tensor(this.backend.read(this.backend.view(this.params, s.offset, s.size), s.size, 'float32') as Float32Array, s.spec.shape, 'float32'),
-    );
+    const { backend } = this;
+    return this.#slots.map((s) => {
+      const weight = backend.view(this.params, s.offset, s.size);
+      if (backend.hostResident) return new Tensor(backend.read(weight, s.size, 'float32') as Float32Array, s.spec.shape, 'float32');
+      const copy = backend.alloc(s.size, 'float32');
+      backend.copy(weight, copy, s.size);
+      return deviceTensor(backend, copy, s.spec.shape);
+    });
   }
 
   /** Replaces all weights; shapes must match `getWeights()`. */

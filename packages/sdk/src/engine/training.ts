@@ -9,6 +9,7 @@ import { Tensor } from '../tensor.js';
 import { globalGenerator, Random } from '../utils/random.js';
 import type { Graph } from './graph.js';
 import type { ParamStore } from './params.js';
+import { deviceTensor } from './device_tensor.js';
 import type { BatchPlan } from './plan.js';
 import { backwardPass, forwardPass, type PassContext } from './step.js';
 import { activityPenalties, applyConstraints, regularizationPenalty, withPenalty } from './regularization.js';
@@ -377,23 +378,36 @@ export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'para
   const xValues = xs.map((x, k) => featureValues(x, xsIn.labels[k]));
   const n = xs[0].shape[0];
   const xRows = xs.map((x) => x.size / n);
+  const shapes = graph.outputs.map((node) => [n, ...graph.nodes[node].outputShape]);
   const outSizes = graph.outputs.map((node) => size(graph.nodes[node].outputShape));
-  const outs = outSizes.map((s) => new Float32Array(n * s));
+  // Off the wasm heap, outputs are gathered on the device and read back only when the caller asks.
+  const onDevice = !backend.hostResident;
+  const hostOuts = onDevice ? [] : outSizes.map((s) => new Float32Array(n * s));
+  const deviceOuts = onDevice ? outSizes.map((s) => backend.alloc(n * s, 'float32')) : [];
   const order = Int32Array.from({ length: n }, (_, i) => i);
-  for (let start = 0; start < n; start += batchSize) {
-    const count = Math.min(batchSize, n - start);
-    const plan = target.plan(count);
-    // Each batch is checked for NaN and ±Infinity as it is copied in (predict changes nothing, so
-    // failing at a later batch loses nothing), which on the wasm core costs a SIMD scan of the copy.
-    xValues.forEach((x, k) => {
-      const bad = backend.gatherRows(plan.inputs[k], x, order, start, count, xRows[k], true);
-      if (bad >= 0) {
-        const row = (start + bad) * xRows[k];
-        throw nonFiniteError(xsIn.labels[k], x, firstNonFinite(x, row, row + xRows[k]), xRows[k]);
-      }
-    });
-    forwardPass({ backend, graph, params: target.params, plan, training: false, deferSoftmax: [] });
-    graph.outputs.forEach((node, k) => outs[k].set(backend.read(plan.outputs[node], count * outSizes[k], 'float32'), start * outSizes[k]));
+  try {
+    for (let start = 0; start < n; start += batchSize) {
+      const count = Math.min(batchSize, n - start);
+      const plan = target.plan(count);
+      // Each batch is checked for NaN and ±Infinity as it is copied in (predict changes nothing, so
+      // failing at a later batch loses nothing), which on the wasm core costs a SIMD scan of the copy.
+      xValues.forEach((x, k) => {
+        const bad = backend.gatherRows(plan.inputs[k], x, order, start, count, xRows[k], true);
+        if (bad >= 0) {
+          const row = (start + bad) * xRows[k];
+          throw nonFiniteError(xsIn.labels[k], x, firstNonFinite(x, row, row + xRows[k]), xRows[k]);
+        }
+      });
+      forwardPass({ backend, graph, params: target.params, plan, training: false, deferSoftmax: [] });
+      graph.outputs.forEach((node, k) => {
+        const length = count * outSizes[k];
+        if (onDevice) backend.copy(plan.outputs[node], backend.view(deviceOuts[k], start * outSizes[k], length), length);
+        else hostOuts[k].set(backend.read(plan.outputs[node], length, 'float32'), start * outSizes[k]);
+      });
+    }
+  } catch (error) {
+    deviceOuts.forEach((id) => backend.free(id));
+    throw error;
   }
-  return outs.map((out, k) => new Tensor(out, [n, ...graph.nodes[graph.outputs[k]].outputShape], 'float32'));
+  return onDevice ? deviceOuts.map((id, k) => deviceTensor(backend, id, shapes[k])) : hostOuts.map((out, k) => new Tensor(out, shapes[k], 'float32'));
 }

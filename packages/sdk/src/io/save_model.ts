@@ -28,7 +28,7 @@ export async function modelArtifacts(model: LayersModel, config: SaveConfig = {}
   await ready();
   const values = model.getWeights();
   const names = weightOrder(model.layers).map(({ spec }) => spec.name);
-  const weights: NamedWeight[] = values.map((t, i) => ({ name: names[i], shape: [...t.shape], values: t.dataSync() }));
+  const weights: NamedWeight[] = await Promise.all(values.map(async (t, i) => ({ name: names[i], shape: [...t.shape], values: await t.data() })));
   if (config.includeOptimizer) {
     if (!model.optimizer) {
       throw new Error(`Model '${model.name}' is not compiled, so it has no optimizer state to save. Compile it first, or save with { includeOptimizer: false }.`);

@@ -18,6 +18,7 @@ const EPSILON = 1e-7;
 export class TfjsBackend implements Backend {
   readonly name: string;
   readonly kernels: string;
+  readonly hostResident = false;
   readonly #tf: Tf;
   readonly #store: BufferStore;
   readonly #windows: WindowIndex;
@@ -62,7 +63,15 @@ export class TfjsBackend implements Backend {
   }
 
   read(id: BufferId, length: number, dtype: BufferDType): Float32Array | Int32Array {
-    const data = this.#run(() => this.#store.get(id).dataSync());
+    let data: Float32Array | Int32Array | Uint8Array;
+    try {
+      data = this.#run(() => this.#store.get(id).dataSync());
+    } catch (error) {
+      throw new Error(
+        `Backend '${this.name}' could not read values back synchronously (${(error as Error).message}). ` +
+          `WebGPU has no synchronous read in Node or headless browsers: use the async forms, e.g. \`await tensor.data()\` or \`await tensor.array()\` on what predict or getWeights returns.`,
+      );
+    }
     const values = data.length === length ? data : data.slice(0, length);
     return dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values);
   }

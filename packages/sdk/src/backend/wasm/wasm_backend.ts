@@ -34,6 +34,7 @@ const ROW_LOSS_CODES: Record<RowwiseLossKind, RowLossKind> = {
  */
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
+  readonly hostResident = true;
   readonly kernels: string;
   readonly #core: Core;
 

@@ -1,0 +1,190 @@
+// kerasm's `tfjs-webgpu` backend on a real GPU, from Node: WebGPU comes from Dawn through the npm
+// package `webgpu` (not a dependency of this repo: `npm install webgpu@0.6.2` somewhere Node
+// resolves it, and a Vulkan driver). Beside it, kerasm's own wasm backend on 1 and all threads and
+// tfjs-layers on the same WebGPU device, for:
+//   parity    the reference MLP's first 20 losses on tfjs-webgpu against wasm (same seed, same batches)
+//   mlp       seconds per steady-state epoch of the reference MLP (batch 64)
+//   accuracy  the whole reference program (5 epochs, seed 1) on tfjs-webgpu: test accuracy
+//   cnn       the MNIST convnet's training samples/s (batch 64)
+// Prints one JSON line per section as it ends, then the whole report; `--only a,b` picks sections.
+// DAWN_FLAGS (comma-separated, e.g. `backend=vulkan`) passes flags to Dawn's create().
+import { parseArgs } from 'node:util';
+
+const SECTIONS = ['parity', 'mlp', 'accuracy', 'cnn'];
+const { values } = parseArgs({ options: { only: { type: 'string' } } });
+const chosen = values.only ? values.only.split(',') : SECTIONS;
+
+let dawn;
+try {
+  dawn = await import('webgpu');
+} catch (error) {
+  console.error(`webgpu_node: this check needs the npm package 'webgpu' (Dawn for Node): npm install webgpu@0.6.2. (${error.message})`);
+  process.exit(2);
+}
+// tfjs-backend-webgpu registers itself only where navigator.gpu exists, so this comes first.
+Object.assign(globalThis, dawn.globals);
+Object.defineProperty(globalThis, 'navigator', { value: { gpu: dawn.create(process.env.DAWN_FLAGS ? process.env.DAWN_FLAGS.split(',') : []) }, configurable: true });
+const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+if (!adapter) {
+  console.error('webgpu_node: Dawn found no WebGPU adapter here (no Vulkan driver, or one too old for WebGPU).');
+  process.exit(2);
+}
+
+const { CORES, convnetLayers, kerasmMlp, km, tf, tfjsMlp, tfl } = await import('./suite/setup.mjs');
+await import('@tensorflow/tfjs-backend-webgpu');
+
+const BATCH = 64;
+const { train, test } = await km.datasets.mnist.load();
+const report = {
+  date: new Date().toISOString(),
+  adapter: { vendor: adapter.info?.vendor, architecture: adapter.info?.architecture, device: adapter.info?.device, description: adapter.info?.description },
+  cores: CORES,
+  sections: {},
+};
+console.log(JSON.stringify({ adapter: report.adapter, cores: CORES }));
+
+/** Selects a kerasm backend; `threads` applies to 'wasm'. */
+async function use(name, threads) {
+  if (name === 'wasm') await km.setThreads(threads);
+  await km.setBackend(name);
+  await km.ready();
+}
+
+/**
+ * Losses of the reference MLP's first `steps` batches (no shuffling) on backend `name`, then its
+ * loss and accuracy on the first 1,000 test images. (It reads nothing synchronously: Dawn in Node,
+ * like headless Chromium, has no synchronous WebGPU read.)
+ */
+async function firstLosses(name, steps) {
+  await use(name, 1);
+  const model = kerasmMlp(1);
+  const losses = [];
+  const n = steps * BATCH;
+  await model.fit(train.x.slice(0, n), train.y.slice(0, n), { epochs: 1, batchSize: BATCH, shuffle: false, verbose: 0, callbacks: { onBatchEnd: (_, logs) => losses.push(logs.loss) } });
+  const evaluation = await model.evaluate(test.x.slice(0, 1000), test.y.slice(0, 1000), { verbose: 0 });
+  model.dispose();
+  return { losses, evaluation };
+}
+
+async function parity() {
+  const steps = 20;
+  const wasm = await firstLosses('wasm', steps);
+  const gpu = await firstLosses('tfjs-webgpu', steps);
+  const relative = (a, b) => Math.abs(a - b) / Math.abs(b);
+  return {
+    steps,
+    wasm,
+    webgpu: gpu,
+    maxRelativeLossDiff: Math.max(...wasm.losses.map((l, i) => relative(gpu.losses[i], l))),
+    relativeTestLossDiff: relative(gpu.evaluation[0], wasm.evaluation[0]),
+  };
+}
+
+/** Seconds of the second of two epochs (the first warms kernels and plans up). */
+async function kerasmEpochSeconds(name, threads) {
+  await use(name, threads);
+  const model = kerasmMlp(1);
+  const ends = [];
+  const t0 = performance.now();
+  await model.fit(train.x, train.y, { epochs: 2, batchSize: BATCH, verbose: 0, callbacks: { onEpochEnd: () => ends.push(performance.now()) } });
+  model.dispose();
+  return { firstEpoch: (ends[0] - t0) / 1000, secondEpoch: (ends[1] - ends[0]) / 1000 };
+}
+
+async function tfjsLayersEpochSeconds() {
+  await tf.setBackend('webgpu');
+  await tf.ready();
+  const x = tf.tensor2d(train.x.dataSync(), [train.x.shape[0], 784]);
+  const y = tf.tensor1d(new Float32Array(train.y.dataSync()), 'float32');
+  const model = tfjsMlp();
+  const ends = [];
+  const t0 = performance.now();
+  await model.fit(x, y, { epochs: 2, batchSize: BATCH, verbose: 0, callbacks: { onEpochEnd: async () => { ends.push(performance.now()); } } });
+  tf.dispose([x, y]);
+  model.dispose();
+  return { firstEpoch: (ends[0] - t0) / 1000, secondEpoch: (ends[1] - ends[0]) / 1000 };
+}
+
+async function mlp() {
+  const seconds = {
+    'kerasm tfjs-webgpu': await kerasmEpochSeconds('tfjs-webgpu'),
+    'kerasm wasm 1 thread': await kerasmEpochSeconds('wasm', 1),
+    [`kerasm wasm ${CORES} threads`]: await kerasmEpochSeconds('wasm', CORES),
+    'tfjs-layers webgpu': await tfjsLayersEpochSeconds(),
+  };
+  const base = seconds['kerasm tfjs-webgpu'].secondEpoch;
+  const relative = Object.fromEntries(Object.entries(seconds).map(([k, v]) => [k, v.secondEpoch / base]));
+  return { unit: 'seconds per epoch (60,000 samples, batch 64)', seconds, secondEpochRelativeToKerasmWebgpu: relative };
+}
+
+async function accuracy() {
+  const result = {};
+  for (const [name, threads] of [['tfjs-webgpu'], ['wasm', CORES]]) {
+    await use(name, threads);
+    const model = kerasmMlp(1);
+    const history = await model.fit(train.x, train.y, { epochs: 5, batchSize: BATCH, verbose: 0 });
+    const [loss, acc] = await model.evaluate(test.x, test.y, { verbose: 0 });
+    result[name] = { epochLosses: history.history.loss, testLoss: loss, testAccuracy: acc };
+    model.dispose();
+  }
+  return result;
+}
+
+async function kerasmCnnRate(name, threads, steps) {
+  await use(name, threads);
+  km.utils.setRandomSeed(1);
+  const model = km.sequential(convnetLayers(km));
+  model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+  await model.fit(train.x.slice(0, 10 * BATCH), train.y.slice(0, 10 * BATCH), { epochs: 1, batchSize: BATCH, verbose: 0 });
+  const n = steps * BATCH;
+  const t0 = performance.now();
+  await model.fit(train.x.slice(0, n), train.y.slice(0, n), { epochs: 1, batchSize: BATCH, verbose: 0 });
+  const rate = n / ((performance.now() - t0) / 1000);
+  model.dispose();
+  return rate;
+}
+
+async function tfjsLayersCnnRate(steps) {
+  await tf.setBackend('webgpu');
+  await tf.ready();
+  const n = steps * BATCH;
+  const x = tf.tensor3d(train.x.dataSync().subarray(0, n * 784), [n, 28, 28]);
+  const y = tf.tensor1d(new Float32Array(train.y.dataSync().subarray(0, n)), 'float32');
+  const model = tfl.sequential({ layers: convnetLayers(tfl) });
+  model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+  await model.fit(tf.slice(x, 0, 10 * BATCH), tf.slice(y, 0, 10 * BATCH), { epochs: 1, batchSize: BATCH, verbose: 0 });
+  const t0 = performance.now();
+  await model.fit(x, y, { epochs: 1, batchSize: BATCH, verbose: 0 });
+  const rate = n / ((performance.now() - t0) / 1000);
+  tf.dispose([x, y]);
+  model.dispose();
+  return rate;
+}
+
+async function cnn() {
+  const steps = 200;
+  return {
+    unit: `samples/s over ${steps} steps of batch ${BATCH} after 10 warm-up steps`,
+    samplesPerSecond: {
+      'kerasm tfjs-webgpu': await kerasmCnnRate('tfjs-webgpu', undefined, steps),
+      'kerasm wasm 1 thread': await kerasmCnnRate('wasm', 1, steps),
+      [`kerasm wasm ${CORES} threads`]: await kerasmCnnRate('wasm', CORES, steps),
+      'tfjs-layers webgpu': await tfjsLayersCnnRate(steps),
+    },
+  };
+}
+
+const RUN = { parity, mlp, accuracy, cnn };
+for (const name of chosen) {
+  const t0 = performance.now();
+  try {
+    report.sections[name] = await RUN[name]();
+  } catch (error) {
+    report.sections[name] = { error: String(error?.stack ?? error) };
+  }
+  report.sections[name].sectionSeconds = (performance.now() - t0) / 1000;
+  console.log(JSON.stringify({ [name]: report.sections[name] }));
+}
+console.log(JSON.stringify(report));
+// Dawn keeps the event loop alive while its device exists.
+process.exit(0);

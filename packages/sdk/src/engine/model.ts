@@ -97,6 +97,12 @@ export class LayersModel {
     return (this.#graph ?? this.#tryGraph())?.inputShape;
   }
 
+  /** The loss, loss weights and metrics as `compile` received them (a saved training config writes them back); undefined before `compile`. */
+  get compileSpec(): { readonly loss: LossSpec; readonly lossWeights?: LossWeightsSpec; readonly metrics: MetricsSpec } | undefined {
+    const compiled = this.#compiled;
+    return compiled ? { loss: compiled.lossSpec, lossWeights: compiled.lossWeights, metrics: compiled.metricsSpec } : undefined;
+  }
+
   /** The metric names `compile` set. */
   get metricsNames(): readonly string[] {
     const spec = this.#compiled?.metricsSpec ?? [];

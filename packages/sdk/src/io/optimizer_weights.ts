@@ -1,17 +1,27 @@
 import type { Backend } from '../backend/backend.js';
 import type { Layer, WeightSpec as LayerWeight } from '../layers/layer.js';
+import { Adagrad } from '../optimizers/adagrad.js';
 import { Adam } from '../optimizers/adam.js';
+import { Adamax } from '../optimizers/adamax.js';
+import { Nadam } from '../optimizers/nadam.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
+import { RMSprop } from '../optimizers/rmsprop.js';
 import { SGD } from '../optimizers/sgd.js';
 import type { NamedWeight } from './weights.js';
 
 /*
- * Optimizer state in tfjs' layout, so either library resumes the other's training:
- *   iter                      int32 scalar: updates applied so far (kerasm `optimizer.iterations`)
- *   <weight>/m, then <weight>/v   Adam's first and second moments, one tensor per trainable weight
- *                                 (identical definitions in Keras, tfjs and kerasm)
- *   <weight>/momentum         tfjs Momentum's accumulator a (a = μa + g, p −= lr·a). kerasm keeps
- *                             Keras' velocity v (v = μv − lr·g, p += v), so a = −v / lr.
+ * Optimizer state in tfjs' layout, so either library resumes the other's training: `iter` (int32,
+ * updates applied so far), then for each state, one tensor per trainable weight, named
+ * `<weight>/<suffix>`, in the order tfjs' getWeights writes them:
+ *   Adam, Nadam   m, v (Keras' moments; Nadam is kerasm-only). Adam with amsgrad adds vhat
+ *                 (tfjs has no AMSGrad).
+ *   Momentum      momentum: tfjs' accumulator a (a = μa + g, p −= lr·a). kerasm keeps Keras'
+ *                 velocity v (v = μv − lr·g, p += v), so a = −v / lr.
+ *   RMSProp       rms (mean square), momentum (μ·m + lr·g/√(rms+ε), what tfjs subtracts; zeros
+ *                 when momentum is 0, as kerasm then keeps none), mg (mean gradient, centered)
+ *   Adagrad       accumulator
+ *   Adamax        m, v (tfjs' names; v is the infinity norm u). tfjs-layers 4.22 can neither
+ *                 save nor load Adamax state (its getWeights/setWeights throw).
  * kerasm holds each state in one flat buffer laid out like the trainable parameters (trainable
  * weights in layer order), which is cut into per-weight tensors here.
  */
@@ -19,23 +29,33 @@ import type { NamedWeight } from './weights.js';
 const ITERATIONS = 'iter';
 
 interface Slot {
-  /** The tfjs suffix of the state tensors: `m`, `v`, `momentum`. */
+  /** The tfjs suffix of the state tensors. */
   suffix: string;
-  /** kerasm value → tfjs value, and back. */
-  toSaved: (x: number) => number;
-  fromSaved: (x: number) => number;
+  /** kerasm's state buffer (`stateSlots()` name), or null where kerasm keeps none and the saved state is all zeros. */
+  buffer: string | null;
+  /** kerasm value → saved value, and back. */
+  toSaved?: (x: number) => number;
+  fromSaved?: (x: number) => number;
 }
 
+const slot = (suffix: string, buffer: string | null = suffix): Slot => ({ suffix, buffer });
+
 function slotsOf(optimizer: Optimizer): Slot[] {
-  const same = (x: number) => x;
-  if (optimizer instanceof Adam) return ['m', 'v'].map((suffix) => ({ suffix, toSaved: same, fromSaved: same }));
+  if (optimizer instanceof Adam) return optimizer.amsgrad ? [slot('m'), slot('v'), slot('vhat', 'vHat')] : [slot('m'), slot('v')];
+  if (optimizer instanceof Nadam) return [slot('m'), slot('v')];
+  if (optimizer instanceof Adamax) return [slot('m'), slot('v', 'u')];
+  if (optimizer instanceof Adagrad) return [slot('accumulator')];
+  if (optimizer instanceof RMSprop) {
+    const slots = [slot('rms', 'velocity'), slot('momentum', optimizer.momentum > 0 ? 'momentum' : null)];
+    return optimizer.centered ? [...slots, slot('mg', 'averageGradient')] : slots;
+  }
   if (optimizer instanceof SGD) {
     if (optimizer.momentum === 0) return [];
     const lr = optimizer.learningRate;
     if (!(lr > 0)) {
       throw new Error(`Cannot save SGD's momentum state while its learning rate is ${lr} (a schedule that reached 0): tfjs' Momentum format stores velocity / learningRate. Save with { includeOptimizer: false }, or end the schedule above 0 (e.g. cosineDecay's alpha).`);
     }
-    return [{ suffix: 'momentum', toSaved: (v) => -v / lr, fromSaved: (a) => -a * lr }];
+    return [{ suffix: 'momentum', buffer: 'momentum', toSaved: (v) => -v / lr, fromSaved: (a) => -a * lr }];
   }
   throw new Error(`Saving the state of optimizer ${optimizer.className} is not supported; save with { includeOptimizer: false }.`);
 }
@@ -44,28 +64,35 @@ function trainableWeights(layers: readonly Layer[]): LayerWeight[] {
   return layers.flatMap((l) => l.weightSpecs).filter((w) => w.trainable);
 }
 
-/** The optimizer's state buffers as named tensors in tfjs' order (`iter`, all `m`, all `v`). */
+const sizeOf = (w: LayerWeight) => w.shape.reduce((a, b) => a * b, 1);
+
+function bufferOf(optimizer: Optimizer, name: string): number {
+  const id = optimizer.stateSlots().find((s) => s.name === name)?.id;
+  if (!id) throw new Error(`${optimizer.className} has no state buffer '${name}'; compile and build the model before saving or restoring its optimizer.`);
+  return id;
+}
+
+/** The optimizer's state as named tensors in tfjs' order (`iter`, then each state for every trainable weight). */
 export function optimizerWeights(optimizer: Optimizer, layers: readonly Layer[], backend: Backend): NamedWeight[] {
   const weights = trainableWeights(layers);
-  const buffers = new Map(optimizer.stateSlots().map((s) => [s.name, s.id]));
   const out: NamedWeight[] = [{ name: ITERATIONS, shape: [], values: Int32Array.of(optimizer.iterations), group: 'optimizer' }];
-  slotsOf(optimizer).forEach((slot) => {
-    const id = buffers.get(slot.suffix);
-    if (!id) throw new Error(`${optimizer.className} has no state buffer '${slot.suffix}'; compile and build the model before saving its optimizer.`);
+  for (const s of slotsOf(optimizer)) {
+    const id = s.buffer === null ? 0 : bufferOf(optimizer, s.buffer);
     let offset = 0;
     for (const w of weights) {
-      const size = w.shape.reduce((a, b) => a * b, 1);
-      const values = backend.read(backend.view(id, offset, size), size, 'float32') as Float32Array;
-      out.push({ name: `${w.name}/${slot.suffix}`, shape: [...w.shape], values: values.map(slot.toSaved), group: 'optimizer' });
+      const size = sizeOf(w);
+      const values = id ? (backend.read(backend.view(id, offset, size), size, 'float32') as Float32Array) : new Float32Array(size);
+      out.push({ name: `${w.name}/${s.suffix}`, shape: [...w.shape], values: s.toSaved ? values.map(s.toSaved) : values, group: 'optimizer' });
       offset += size;
     }
-  });
+  }
   return out;
 }
 
 /**
  * Restores optimizer state saved by kerasm or tfjs. State tensors may be missing only when no
- * update was applied yet (tfjs creates them lazily); anything else missing is an error naming it.
+ * update was applied yet (tfjs creates them lazily); anything else missing, misshapen or left
+ * over is an error naming it.
  */
 export function restoreOptimizerWeights(optimizer: Optimizer, layers: readonly Layer[], backend: Backend, saved: Map<string, NamedWeight>, source: string): void {
   const iter = saved.get(ITERATIONS);
@@ -73,27 +100,38 @@ export function restoreOptimizerWeights(optimizer: Optimizer, layers: readonly L
     throw new Error(`${source}: the optimizer weights lack the scalar '${ITERATIONS}' (the number of updates applied). Save the model again with { includeOptimizer: true }.`);
   }
   const iterations = iter.values[0];
+  if (!Number.isInteger(iterations) || iterations < 0) {
+    throw new Error(`${source}: the optimizer weight '${ITERATIONS}' is ${iterations}, but it counts updates: a whole number ≥ 0. The file is corrupt; save the model again.`);
+  }
   // First: a schedule's rate depends on it, and SGD's momentum is saved divided by that rate.
   optimizer.iterations = iterations;
   const weights = trainableWeights(layers);
-  const buffers = new Map(optimizer.stateSlots().map((s) => [s.name, s.id]));
-  slotsOf(optimizer).forEach((slot) => {
-    const id = buffers.get(slot.suffix);
-    if (!id) throw new Error(`${optimizer.className} has no state buffer '${slot.suffix}'; compile the model before restoring its optimizer.`);
+  const unused = new Set([...saved.keys()].filter((name) => name !== ITERATIONS));
+  for (const s of slotsOf(optimizer)) {
+    const id = s.buffer === null ? 0 : bufferOf(optimizer, s.buffer);
     let offset = 0;
     for (const w of weights) {
-      const size = w.shape.reduce((a, b) => a * b, 1);
-      const name = `${w.name}/${slot.suffix}`;
+      const size = sizeOf(w);
+      const name = `${w.name}/${s.suffix}`;
       const tensor = saved.get(name);
-      if (!tensor) {
-        if (iterations === 0) continue;
-        throw new Error(`${source}: optimizer weight '${name}' is missing (the optimizer has applied ${iterations} updates). Found: ${[...saved.keys()].join(', ')}.`);
-      }
-      if (tensor.values.length !== size) {
-        throw new Error(`${source}: optimizer weight '${name}' has shape [${tensor.shape.join(', ')}], but weight '${w.name}' has shape [${w.shape.join(', ')}].`);
-      }
-      backend.write(backend.view(id, offset, size), Float32Array.from(tensor.values, slot.fromSaved));
+      unused.delete(name);
       offset += size;
+      if (!tensor) {
+        if (iterations === 0 || !id) continue;
+        throw new Error(`${source}: optimizer weight '${name}' is missing (the ${optimizer.className} optimizer has applied ${iterations} updates and keeps '${s.suffix}' for every trainable weight). Found: ${[...saved.keys()].join(', ')}. Save the model again with { includeOptimizer: true }, or load it and compile afresh.`);
+      }
+      if (tensor.values.length !== size || !(tensor.values instanceof Float32Array)) {
+        throw new Error(`${source}: optimizer weight '${name}' is ${tensor.values instanceof Float32Array ? '' : 'int32 '}of shape [${tensor.shape.join(', ')}], but weight '${w.name}' is float32 of shape [${w.shape.join(', ')}]. The optimizer state does not belong to this model.`);
+      }
+      if (id) backend.write(backend.view(id, offset - size, size), s.fromSaved ? Float32Array.from(tensor.values, s.fromSaved) : tensor.values);
     }
-  });
+  }
+  if (unused.size > 0) {
+    throw new Error(`${source}: optimizer weights ${[...unused].map((n) => `'${n}'`).join(', ')} belong to no state of ${optimizer.className} (${describeSlots(optimizer)}) for this model's trainable weights. The file's optimizer differs from its training config; save the model again with { includeOptimizer: true }.`);
+  }
+}
+
+function describeSlots(optimizer: Optimizer): string {
+  const suffixes = slotsOf(optimizer).map((s) => `'<weight>/${s.suffix}'`);
+  return suffixes.length > 0 ? `expected ${suffixes.join(', ')}` : 'it keeps no state besides iter';
 }

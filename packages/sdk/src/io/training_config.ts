@@ -1,56 +1,42 @@
 import type { LayersModel, ModelCompileArgs } from '../engine/model.js';
-import { Adam } from '../optimizers/adam.js';
-import type { Optimizer } from '../optimizers/optimizer.js';
-import { SGD } from '../optimizers/sgd.js';
-import { renameKeys, toCamelCase, toSnakeCase } from './keras_names.js';
-import { scheduleFromConfig, type LearningRateSchedule } from '../optimizers/schedules/index.js';
+import type { LossSpec, MetricsSpec } from '../engine/outputs.js';
+import type { Loss } from '../losses/losses.js';
+import type { Metric } from '../metrics/metric.js';
+import { isObject } from './layers_model_format.js';
+import { lossFromSaved, savedLoss, type SavedLoss } from './loss_config.js';
+import { optimizerConfig, optimizerFromConfig } from './optimizer_config.js';
 import type { TrainingConfig } from './types.js';
 
-/**
- * tfjs' `trainingConfig` for a compiled model. SGD with momentum is saved as tfjs' `Momentum`
- * optimizer, the only tfjs optimizer with that update.
+/*
+ * `trainingConfig` as tfjs-layers 4.22 writes it: `loss` a name, a list in output order or an
+ * object keyed by output name, as compile received it; `metrics` likewise (an object's values are
+ * single names, the only form tfjs reads; an output with several metrics gets a list, as Keras
+ * writes). `loss_weights` is Keras' key, written only when compile set lossWeights: tfjs-layers
+ * 4.22 refuses to load any file with it ("Loading loss_weights is not supported yet").
  */
+
+/** tfjs' `trainingConfig` for a compiled model; throws naming a loss or optimizer that has no saved form. */
 export function trainingConfigOf(model: LayersModel): TrainingConfig | undefined {
-  const { optimizer, loss } = model;
-  if (!optimizer || !loss) return undefined;
-  return { loss: toSnakeCase(loss), metrics: [...model.metricsNames], optimizer_config: optimizerConfig(optimizer) };
+  const { optimizer, compileSpec: spec } = model;
+  if (!optimizer || !spec) return undefined;
+  const config: TrainingConfig = { loss: savedLosses(spec.loss), metrics: savedMetrics(spec.metrics), optimizer_config: optimizerConfig(optimizer) };
+  const weights = spec.lossWeights;
+  if (weights !== undefined) config.loss_weights = Array.isArray(weights) ? [...(weights as readonly number[])] : { ...(weights as Record<string, number>) };
+  return config;
 }
 
-/**
- * tfjs reads `learningRate` as a number: it gets the rate of the next update. A schedule is kept
- * beside it under `learningRateSchedule` (which tfjs ignores), so kerasm resumes along it.
- */
-function optimizerConfig(optimizer: Optimizer): TrainingConfig['optimizer_config'] {
-  const schedule = optimizer.schedule ? { learningRateSchedule: { class_name: optimizer.schedule.className, config: optimizer.schedule.getConfig() } } : {};
-  if (optimizer instanceof Adam) {
-    const { learningRate, beta1, beta2, epsilon } = optimizer;
-    return { class_name: 'Adam', config: { learningRate, beta1, beta2, epsilon, ...schedule } };
-  }
-  if (optimizer instanceof SGD) {
-    const { learningRate, momentum, nesterov } = optimizer;
-    if (momentum > 0) return { class_name: 'Momentum', config: { learningRate, momentum, useNesterov: nesterov, ...schedule } };
-    return { class_name: 'SGD', config: { learningRate, ...schedule } };
-  }
-  throw new Error(`Optimizer ${optimizer.className} cannot be saved in the LayersModel format yet. Save with { includeOptimizer: false }.`);
+function savedLosses(spec: LossSpec): TrainingConfig['loss'] {
+  if (Array.isArray(spec)) return spec.map((loss, k) => savedLoss(loss, `output ${k}`));
+  if (typeof spec === 'string' || typeof (spec as Loss).compute === 'function') return savedLoss(spec as string | Loss, 'the model');
+  return Object.fromEntries(Object.entries(spec as Record<string, string | Loss>).map(([name, loss]) => [name, savedLoss(loss, `output '${name}'`)]));
 }
 
-/** Reads the first of `keys` present (tfjs camelCase or Keras snake_case names). */
-function pick(config: Record<string, unknown>, ...keys: string[]): number | undefined {
-  for (const key of keys) if (typeof config[key] === 'number') return config[key] as number;
-  return undefined;
-}
+const metricName = (m: string | Metric) => (typeof m === 'string' ? m : m.name);
 
-/**
- * The learning rate a saved optimizer config describes: kerasm's `learningRateSchedule`, a Keras
- * schedule object in `learning_rate` (snake_case config), or a number.
- */
-function learningRateOf(config: Record<string, unknown>): number | LearningRateSchedule | undefined {
-  const saved = (config.learningRateSchedule ?? config.learning_rate) as { class_name?: unknown; config?: unknown } | undefined;
-  if (saved && typeof saved === 'object' && typeof saved.class_name === 'string') {
-    const { name: _, ...args } = renameKeys(saved.config ?? {}, toCamelCase) as Record<string, unknown>;
-    return scheduleFromConfig(saved.class_name, args);
-  }
-  return pick(config, 'learningRate', 'learning_rate', 'lr');
+function savedMetrics(spec: MetricsSpec): TrainingConfig['metrics'] {
+  if (Array.isArray(spec)) return spec.map(metricName);
+  const entries = Object.entries(spec as Record<string, readonly (string | Metric)[]>).filter(([, list]) => list.length > 0);
+  return Object.fromEntries(entries.map(([name, list]) => [name, list.length === 1 ? metricName(list[0]) : list.map(metricName)]));
 }
 
 /**
@@ -58,16 +44,36 @@ function learningRateOf(config: Record<string, unknown>): number | LearningRateS
  * (an optimizer or loss kerasm does not have): the model then loads uncompiled.
  */
 export function compileArgsOf(config: TrainingConfig): ModelCompileArgs | string {
-  const { class_name: className, config: c = {} } = config.optimizer_config ?? {};
-  let optimizer: Optimizer;
-  if (className === 'Adam') {
-    optimizer = new Adam({ learningRate: learningRateOf(c), beta1: pick(c, 'beta1', 'beta_1'), beta2: pick(c, 'beta2', 'beta_2'), epsilon: pick(c, 'epsilon') });
-  } else if (className === 'SGD' || className === 'Momentum') {
-    optimizer = new SGD({ learningRate: learningRateOf(c), momentum: pick(c, 'momentum'), nesterov: Boolean(c.useNesterov ?? c.nesterov ?? false) });
-  } else {
-    return `its optimizer '${String(className)}' is not one kerasm has (Adam, SGD, Momentum)`;
+  const optimizer = optimizerFromConfig(config.optimizer_config);
+  if (typeof optimizer === 'string') return optimizer;
+  let loss: LossSpec;
+  try {
+    loss = lossesFromSaved(config.loss);
+  } catch (err) {
+    return (err as Error).message;
   }
-  if (typeof config.loss !== 'string') return `its loss ${JSON.stringify(config.loss)} is not a single named loss`;
-  const metrics = Array.isArray(config.metrics) ? config.metrics.map((m) => (m === 'acc' ? 'accuracy' : m)) : [];
-  return { optimizer, loss: config.loss, metrics };
+  const args: ModelCompileArgs = { optimizer, loss, metrics: metricsFromSaved(config.metrics) };
+  const weights = config.loss_weights;
+  if (weights !== undefined && weights !== null) {
+    const numbers = Array.isArray(weights) ? weights : isObject(weights) ? Object.values(weights) : [weights];
+    if (!numbers.every((w) => typeof w === 'number')) return `its loss_weights ${JSON.stringify(weights)} are not a list or object of numbers`;
+    args.lossWeights = weights as number[] | Record<string, number>;
+  }
+  return args;
+}
+
+function lossesFromSaved(saved: unknown): LossSpec {
+  if (Array.isArray(saved)) return saved.map(lossFromSaved);
+  // Keras' {class_name, config} is one loss; any other object is keyed by output name.
+  if (isObject(saved) && typeof saved.class_name !== 'string') return Object.fromEntries(Object.entries(saved).map(([name, loss]) => [name, lossFromSaved(loss)]));
+  return lossFromSaved(saved as SavedLoss);
+}
+
+const metricFromSaved = (m: unknown) => (m === 'acc' ? 'accuracy' : String(m));
+
+function metricsFromSaved(saved: unknown): MetricsSpec {
+  if (Array.isArray(saved)) return saved.map(metricFromSaved);
+  if (!isObject(saved)) return [];
+  // tfjs writes `{}` for a model compiled without metrics.
+  return Object.fromEntries(Object.entries(saved).map(([name, list]) => [name, (Array.isArray(list) ? list : [list]).map(metricFromSaved)]));
 }

@@ -29,7 +29,8 @@ export function binaryCrossentropy(args: BinaryCrossentropyArgs = {}): Loss {
     }
     return CROSS_ENTROPIES.binaryCrossentropy;
   }
-  return elementwiseLoss('binaryCrossentropy', 'binaryCrossentropyFromLogits', { param: smoothing, validate: CROSS_ENTROPIES.binaryCrossentropy.validateTargets });
+  const loss = elementwiseLoss('binaryCrossentropy', 'binaryCrossentropyFromLogits', { param: smoothing, validate: CROSS_ENTROPIES.binaryCrossentropy.validateTargets });
+  return { ...loss, savedAs: { className: 'BinaryCrossentropy', config: { fromLogits: true, labelSmoothing: smoothing } } };
 }
 
 /** Options of the softmax cross-entropies. */
@@ -68,15 +69,16 @@ function smoothed(base: Loss, smoothing: number): Loss {
   };
 }
 
-function softmaxCrossentropy(base: Loss, args: CategoricalCrossentropyArgs): Loss {
+function softmaxCrossentropy(base: Loss, className: string, args: CategoricalCrossentropyArgs): Loss {
   const smoothing = checkSmoothing(base.name, args.labelSmoothing ?? 0);
   const loss = smoothing > 0 ? smoothed(base, smoothing) : base;
-  return args.fromLogits ? fromLogits(loss) : loss;
+  const configured = args.fromLogits ? fromLogits(loss) : loss;
+  return configured === base ? base : { ...configured, savedAs: { className, config: { fromLogits: Boolean(args.fromLogits), labelSmoothing: smoothing } } };
 }
 
 /** Categorical cross-entropy (one-hot targets). @example `km.losses.categoricalCrossentropy({ fromLogits: true, labelSmoothing: 0.1 })` */
 export function categoricalCrossentropy(args: CategoricalCrossentropyArgs = {}): Loss {
-  return softmaxCrossentropy(CROSS_ENTROPIES.categoricalCrossentropy, args);
+  return softmaxCrossentropy(CROSS_ENTROPIES.categoricalCrossentropy, 'CategoricalCrossentropy', args);
 }
 
 /**
@@ -85,7 +87,7 @@ export function categoricalCrossentropy(args: CategoricalCrossentropyArgs = {}):
  * @example `km.losses.sparseCategoricalCrossentropy({ fromLogits: true, labelSmoothing: 0.1 })`
  */
 export function sparseCategoricalCrossentropy(args: CategoricalCrossentropyArgs = {}): Loss {
-  return softmaxCrossentropy(CROSS_ENTROPIES.sparseCategoricalCrossentropy, args);
+  return softmaxCrossentropy(CROSS_ENTROPIES.sparseCategoricalCrossentropy, 'SparseCategoricalCrossentropy', args);
 }
 
 /** Categorical hinge: max(0, 1 + max((1 − t)·p) − Σ t·p) per sample, for one-hot targets. @example `km.losses.categoricalHinge()` */
@@ -100,7 +102,8 @@ export function cosineSimilarity(): Loss {
 
 /** Huber loss: quadratic within `delta` of the target, linear beyond. @example `km.losses.huber({ delta: 0.5 })` */
 export function huber(args: { delta?: number } = {}): Loss {
-  return huberLoss(args.delta ?? 1);
+  const delta = args.delta ?? 1;
+  return { ...huberLoss(delta), savedAs: { className: 'Huber', config: { delta } } };
 }
 
 export type { Loss, LossName } from './losses.js';

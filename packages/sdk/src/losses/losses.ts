@@ -22,6 +22,11 @@ export interface Loss {
   compute(backend: Backend, output: BufferId, targets: BufferId, grad: BufferId, batch: number, outputShape: Shape, fusedSoftmax: boolean): Scalar;
   /** Rewrites the host targets once before training (label smoothing); their length may change. */
   transformTargets?(values: Float32Array | Int32Array, outputShape: Shape): Float32Array | Int32Array;
+  /**
+   * How a loss configured by `km.losses` is saved: Keras' class name and its options (camelCase).
+   * Absent on the plain named losses, which are saved by name.
+   */
+  readonly savedAs?: { readonly className: string; readonly config: Readonly<Record<string, number | boolean>> };
 }
 
 /** Loss names accepted by `compile` (camelCase; Keras' snake_case names are aliases). */

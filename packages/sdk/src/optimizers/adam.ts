@@ -12,7 +12,7 @@ export interface AdamArgs extends OptimizerArgs {
 
 /** Adam with Keras' update: `p -= lr·√(1−β2ᵗ)/(1−β1ᵗ) · m / (√v + ε)` (AMSGrad: max of v so far). */
 export class Adam extends Optimizer {
-  readonly className: string = 'Adam';
+  readonly className: string;
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
@@ -23,6 +23,7 @@ export class Adam extends Optimizer {
 
   constructor(args: AdamArgs = {}, className = 'Adam') {
     super(className, args, 0.001);
+    this.className = className;
     this.beta1 = checkRange(className, 'beta1', args.beta1 ?? 0.9, 0, 1);
     this.beta2 = checkRange(className, 'beta2', args.beta2 ?? 0.999, 0, 1);
     this.epsilon = checkRange(className, 'epsilon', args.epsilon ?? 1e-7, 0, Infinity);

@@ -1,0 +1,42 @@
+import * as losses from '../losses/index.js';
+import { getLoss, type Loss } from '../losses/losses.js';
+import { renameKeys, toCamelCase, toSnakeCase } from './keras_names.js';
+import { isObject } from './layers_model_format.js';
+
+import type { SavedLossEntry } from './types.js';
+
+/** A loss as a training config holds it: a snake_case name (what tfjs reads) or Keras' `{class_name, config}`. */
+export type SavedLoss = SavedLossEntry;
+
+const CONFIGURED: Record<string, (config: Record<string, unknown>) => Loss> = {
+  BinaryCrossentropy: (c) => losses.binaryCrossentropy(c),
+  CategoricalCrossentropy: (c) => losses.categoricalCrossentropy(c),
+  SparseCategoricalCrossentropy: (c) => losses.sparseCategoricalCrossentropy(c),
+  Huber: (c) => losses.huber(c),
+};
+
+/**
+ * The saved form of one output's loss. Named losses are saved by name; a loss configured by
+ * `km.losses` as Keras' `{class_name, config}` (which tfjs-layers cannot read); anything else
+ * cannot be saved, and the error says which output's loss it is.
+ */
+export function savedLoss(loss: string | Loss, output: string): SavedLoss {
+  if (typeof loss === 'string') return toSnakeCase(getLoss(loss).name);
+  if (loss.savedAs) return { class_name: loss.savedAs.className, config: renameKeys(loss.savedAs.config, toSnakeCase) as Record<string, unknown> };
+  if (getLoss(loss.name) === loss) return toSnakeCase(loss.name);
+  throw new Error(`Cannot save the training config: the loss of ${output} is a custom loss object ('${loss.name}') that kerasm has no saved form for. Compile with a loss name or a loss from km.losses before saving.`);
+}
+
+/** The loss a saved entry describes (a name in either case, or a Keras class with its config). */
+export function lossFromSaved(saved: unknown): string | Loss {
+  if (typeof saved === 'string') return toCamelCase(saved);
+  if (isObject(saved) && typeof saved.class_name === 'string' && CONFIGURED[saved.class_name]) {
+    const { name: _, reduction, axis, ...config } = renameKeys(saved.config ?? {}, toCamelCase) as Record<string, unknown>;
+    // kerasm's losses average over the batch along the last axis, Keras' defaults.
+    if ((reduction ?? 'sum_over_batch_size') !== 'sum_over_batch_size' || (axis ?? -1) !== -1) {
+      throw new Error(`the loss ${saved.class_name} has reduction=${JSON.stringify(reduction)}, axis=${JSON.stringify(axis)}; kerasm has only reduction 'sum_over_batch_size' along axis -1`);
+    }
+    return CONFIGURED[saved.class_name](config);
+  }
+  throw new Error(`a loss ${JSON.stringify(saved)} is neither a loss name nor one of ${Object.keys(CONFIGURED).join(', ')}`);
+}

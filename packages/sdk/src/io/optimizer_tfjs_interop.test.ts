@@ -1,0 +1,135 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as km from '../index.js';
+
+// One batch of 100 MNIST images, trained full-batch so both libraries see the same gradients.
+let x: km.Tensor;
+let y: km.Tensor;
+let tfX: tf.Tensor;
+let tfY: tf.Tensor;
+const fitArgs = { epochs: 3, batchSize: 100, shuffle: false, verbose: 0 as const };
+
+beforeAll(async () => {
+  await km.ready();
+  await tf.setBackend('cpu');
+  const { train } = await km.datasets.mnist.load();
+  // Offset so no pixel is always 0: tfjs' centered RMSProp turns a weight whose gradient is always 0 into NaN.
+  const images = train.x.slice(0, 100);
+  x = km.tensor(Float32Array.from(images.dataSync(), (v) => v + 0.05), [...images.shape]);
+  y = train.y.slice(0, 100);
+  tfX = tf.tensor(x.dataSync(), [...x.shape]);
+  tfY = tf.tensor(y.dataSync(), [100], 'float32');
+});
+
+function tfjsModel(optimizer: tf.Optimizer): tfl.LayersModel {
+  const model = tfl.sequential({ layers: [tfl.layers.flatten({ inputShape: [28, 28] }), tfl.layers.dense({ units: 8, activation: 'tanh' }), tfl.layers.dense({ units: 10, activation: 'softmax' })] });
+  model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy' });
+  return model;
+}
+
+function kerasmModel(optimizer: km.optimizers.Optimizer): km.Sequential {
+  km.utils.setRandomSeed(9);
+  const model = km.sequential([km.layers.flatten({ inputShape: [28, 28] }), km.layers.dense({ units: 8, activation: 'tanh' }), km.layers.dense({ units: 10, activation: 'softmax' })]);
+  model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy' });
+  return model;
+}
+
+async function tfjsArtifacts(model: tfl.LayersModel): Promise<tf.io.ModelArtifacts> {
+  let artifacts: tf.io.ModelArtifacts | undefined;
+  await model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })), { includeOptimizer: true });
+  return artifacts!;
+}
+
+async function kerasmArtifacts(model: km.LayersModel): Promise<km.io.ModelArtifacts> {
+  let artifacts: km.io.ModelArtifacts | undefined;
+  await model.save(km.io.withSaveHandler(async (a) => void (artifacts = a)), { includeOptimizer: true });
+  return artifacts!;
+}
+
+/** The model weights of `artifacts` without the optimizer's: a load that starts the optimizer afresh. */
+function withoutOptimizerState<A extends km.io.ModelArtifacts | tf.io.ModelArtifacts>(artifacts: A, modelBytes: number): A {
+  return { ...artifacts, weightSpecs: artifacts.weightSpecs!.filter((w) => w.group !== 'optimizer'), weightData: (artifacts.weightData as ArrayBuffer).slice(0, modelBytes) };
+}
+
+const weights = (model: { getWeights(): { dataSync(): ArrayLike<number> }[] }) => model.getWeights().map((w) => Float32Array.from(w.dataSync()));
+
+/** ‖a − b‖ / ‖step taken from `before`‖: compares where two continuations went, relative to how far they went. */
+function relativeGap(a: Float32Array[], b: Float32Array[], before: Float32Array[]): number {
+  let gap = 0;
+  let step = 0;
+  a.forEach((w, i) => w.forEach((v, j) => ((gap += (v - b[i][j]) ** 2), (step += (v - before[i][j]) ** 2))));
+  return Math.sqrt(gap / step);
+}
+
+// tfjs' centered RMSProp divides by √(rms − mg² − ε) where Keras (and kerasm) take √(rms − mg² + ε):
+// tfjs gives NaN wherever the gradient's variance is below ε, so that case compares with ε = 0.
+const cases = [
+  { name: 'RMSProp', tfjs: () => tf.train.rmsprop(0.003, 0.9, 0, 1e-7), kerasm: () => km.optimizers.rmsprop({ learningRate: 0.003, rho: 0.9, epsilon: 1e-7 }) },
+  { name: 'RMSProp centered with momentum', tfjs: () => tf.train.rmsprop(0.003, 0.8, 0.5, 0, true), kerasm: () => km.optimizers.rmsprop({ learningRate: 0.003, rho: 0.8, momentum: 0.5, epsilon: 0, centered: true }) },
+  { name: 'Adagrad', tfjs: () => tf.train.adagrad(0.05, 0.001), kerasm: () => km.optimizers.adagrad({ learningRate: 0.05, initialAccumulatorValue: 0.001 }) },
+];
+
+describe('optimizer state moves between tfjs-layers 4.22 and kerasm', () => {
+  it.each(cases)('$name: tfjs trains and saves, kerasm loads it compiled and continues as tfjs does', async ({ tfjs, kerasm }) => {
+    const theirs = tfjsModel(tfjs());
+    await theirs.fit(tfX, tfY, fitArgs);
+    const artifacts = await tfjsArtifacts(theirs);
+    const ours = await km.loadLayersModel(km.io.fromMemory(artifacts as km.io.ModelArtifacts));
+    expect(ours.optimizer?.getConfig()).toEqual(kerasm().getConfig());
+    expect(ours.optimizer?.iterations).toBe(3);
+    const restarted = await km.loadLayersModel(km.io.fromMemory(withoutOptimizerState(artifacts as km.io.ModelArtifacts, 4 * ours.countParams())));
+
+    const before = weights(theirs);
+    await theirs.fit(tfX, tfY, fitArgs);
+    await ours.fit(x, y, fitArgs);
+    await restarted.fit(x, y, fitArgs);
+    expect(relativeGap(weights(ours), weights(theirs), before)).toBeLessThan(1e-3);
+    expect(relativeGap(weights(restarted), weights(theirs), before)).toBeGreaterThan(0.05);
+  });
+
+  it.each(cases)('$name: kerasm trains and saves, tfjs loads it with its optimizer state and continues as kerasm does', async ({ kerasm }) => {
+    const ours = kerasmModel(kerasm());
+    await ours.fit(x, y, fitArgs);
+    const artifacts = await kerasmArtifacts(ours);
+    const theirs = await tfl.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
+    const restarted = await tfl.loadLayersModel(tf.io.fromMemory(withoutOptimizerState(artifacts as tf.io.ModelArtifacts, 4 * ours.countParams())));
+
+    const before = weights(ours);
+    await ours.fit(x, y, fitArgs);
+    for (const m of [theirs, restarted]) await m.fit(tfX, tfY, fitArgs);
+    expect(relativeGap(weights(theirs), weights(ours), before)).toBeLessThan(1e-3);
+    expect(relativeGap(weights(restarted), weights(ours), before)).toBeGreaterThan(0.05);
+  });
+
+  it("Adamax: tfjs' decay loads as an inverse-time schedule and trains as tfjs does; tfjs-layers 4.22 itself cannot save or load Adamax state", async () => {
+    const theirs = tfjsModel(tf.train.adamax(0.01, 0.9, 0.999, 1e-7, 0.2));
+    await theirs.fit(tfX, tfY, { ...fitArgs, epochs: 1 });
+    await expect(tfjsArtifacts(theirs)).rejects.toThrow('getWeights() is not implemented for Adamax yet.');
+
+    // Without optimizer state, a tfjs Adamax restarts at step 0, and so does kerasm's.
+    const fresh = tfjsModel(tf.train.adamax(0.01, 0.9, 0.999, 1e-7, 0.2));
+    fresh.setWeights(theirs.getWeights());
+    let artifacts: tf.io.ModelArtifacts | undefined;
+    await fresh.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
+    const ours = await km.loadLayersModel(km.io.fromMemory({ ...(artifacts as km.io.ModelArtifacts), trainingConfig: fresh.getTrainingConfig() as km.io.TrainingConfig }));
+    expect(ours.optimizer?.schedule?.getConfig()).toEqual({ initialLearningRate: 0.01, decaySteps: 1, decayRate: 0.2, staircase: false });
+    const before = weights(fresh);
+    await fresh.fit(tfX, tfY, fitArgs);
+    await ours.fit(x, y, fitArgs);
+    expect(relativeGap(weights(ours), weights(fresh), before)).toBeLessThan(1e-3);
+
+    // kerasm saves Adamax state in tfjs' names; tfjs-layers 4.22 refuses it on load.
+    const saved = await kerasmArtifacts(ours);
+    await expect(tfl.loadLayersModel(tf.io.fromMemory(saved as tf.io.ModelArtifacts))).rejects.toThrow('setWeights() is not implemented for Adamax yet.');
+  });
+
+  it('Nadam: kerasm-only, so tfjs-layers 4.22 refuses the whole file ("Unknown layer: Nadam")', async () => {
+    const ours = kerasmModel(km.optimizers.nadam());
+    await ours.fit(x, y, { ...fitArgs, epochs: 1 });
+    const saved = await kerasmArtifacts(ours);
+    expect(saved.trainingConfig?.optimizer_config).toEqual({ class_name: 'Nadam', config: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } });
+    await expect(tfl.loadLayersModel(tf.io.fromMemory(saved as tf.io.ModelArtifacts))).rejects.toThrow(/Unknown layer: Nadam/);
+  });
+});

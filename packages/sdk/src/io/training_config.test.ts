@@ -1,0 +1,112 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as km from '../index.js';
+import { Random } from '../utils/random.js';
+
+beforeAll(async () => {
+  await km.ready();
+  await tf.setBackend('cpu');
+});
+
+/** features [3] -> hidden -> class (3, softmax) and value (1). */
+function twoHeaded(): km.Functional {
+  km.utils.setRandomSeed(4);
+  const features = km.input({ shape: [3], name: 'features' });
+  const hidden = km.layers.dense({ units: 5, activation: 'tanh', name: 'hidden' }).apply(features);
+  const cls = km.layers.dense({ units: 3, activation: 'softmax', name: 'class' }).apply(hidden);
+  const value = km.layers.dense({ units: 1, name: 'value' }).apply(hidden);
+  return km.model({ inputs: features, outputs: [cls, value] });
+}
+
+const random = new Random(8);
+const x = km.tensor(Array.from({ length: 12 }, () => [random.uniform(-1, 1), random.uniform(-1, 1), random.uniform(-1, 1)]));
+const labels = km.tensor(Array.from({ length: 12 }, (_, i) => i % 3), [12], 'int32');
+const values = km.tensor(Array.from({ length: 12 }, () => [random.uniform(-1, 1)]));
+
+async function artifactsOf(model: km.LayersModel, includeOptimizer = true): Promise<km.io.ModelArtifacts> {
+  let saved: km.io.ModelArtifacts | undefined;
+  await model.save(km.io.withSaveHandler(async (a) => void (saved = a)), { includeOptimizer });
+  return saved!;
+}
+
+const compiles: { name: string; args: () => km.ModelCompileArgs; saved: Partial<km.io.TrainingConfig> }[] = [
+  {
+    name: 'a loss list, lossWeights and per-output metrics',
+    args: () => ({ optimizer: km.optimizers.rmsprop({ learningRate: 0.01 }), loss: ['sparseCategoricalCrossentropy', 'meanSquaredError'], lossWeights: [1, 0.25], metrics: { class: ['accuracy'], value: ['meanAbsoluteError', 'meanSquaredError'] } }),
+    saved: { loss: ['sparse_categorical_crossentropy', 'mean_squared_error'], loss_weights: [1, 0.25], metrics: { class: 'accuracy', value: ['meanAbsoluteError', 'meanSquaredError'] } },
+  },
+  {
+    name: 'a loss object keyed by output with a configured km.losses loss',
+    args: () => ({ optimizer: 'adagrad', loss: { value: km.losses.huber({ delta: 0.3 }), class: 'sparse_categorical_crossentropy' }, lossWeights: { value: 2 }, metrics: ['accuracy'] }),
+    saved: { loss: { value: { class_name: 'Huber', config: { delta: 0.3 } }, class: 'sparse_categorical_crossentropy' }, loss_weights: { value: 2 }, metrics: ['accuracy'] },
+  },
+];
+
+describe('a multi-output model saves its losses, loss weights and metrics', () => {
+  it.each(compiles)('$name: evaluate after load = evaluate before save, and training resumes exactly', async ({ args, saved }) => {
+    const model = twoHeaded();
+    model.compile(args());
+    await model.fit(x, [labels, values], { epochs: 2, batchSize: 6, shuffle: false, verbose: 0 });
+    const before = await model.evaluate(x, [labels, values], { verbose: 0 });
+    const artifacts = await artifactsOf(model);
+    expect(artifacts.trainingConfig).toMatchObject(saved);
+
+    const loaded = await km.loadLayersModel(km.io.fromMemory(artifacts));
+    expect(await loaded.evaluate(x, [labels, values], { verbose: 0 })).toEqual(before);
+    // Per-output losses are weighted in the total: a wrong weight would change it.
+    expect(before.length).toBeGreaterThanOrEqual(4);
+    await model.fit(x, [labels, values], { epochs: 1, batchSize: 6, shuffle: false, verbose: 0 });
+    await loaded.fit(x, [labels, values], { epochs: 1, batchSize: 6, shuffle: false, verbose: 0 });
+    expect(loaded.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(model.getWeights().map((w) => Array.from(w.dataSync())));
+  });
+
+  it('tfjs-layers 4.22 loads a loss list compiled, and refuses loss_weights, as its loadTrainingConfig does', async () => {
+    const model = twoHeaded();
+    model.compile({ optimizer: km.optimizers.adam(), loss: ['sparseCategoricalCrossentropy', 'mse'], metrics: { class: ['accuracy'] } });
+    const theirs = await tfl.loadLayersModel(tf.io.fromMemory((await artifactsOf(model)) as tf.io.ModelArtifacts));
+    expect(theirs.loss).toEqual(['sparseCategoricalCrossentropy', 'meanSquaredError']);
+    model.compile({ optimizer: km.optimizers.adam(), loss: ['sparseCategoricalCrossentropy', 'mse'], lossWeights: [1, 0.5] });
+    await expect(tfl.loadLayersModel(tf.io.fromMemory((await artifactsOf(model)) as tf.io.ModelArtifacts))).rejects.toThrow('Loading loss_weights is not supported yet.');
+  });
+});
+
+describe('configured losses from km.losses', () => {
+  it('binaryCrossentropy with fromLogits and labelSmoothing round-trips (not as the plain name it would reload wrong as)', async () => {
+    km.utils.setRandomSeed(2);
+    const model = km.sequential([km.layers.dense({ units: 2, inputShape: [3] })]);
+    model.compile({ optimizer: 'sgd', loss: km.losses.binaryCrossentropy({ fromLogits: true, labelSmoothing: 0.2 }) });
+    const targets = km.tensor(Array.from({ length: 12 }, (_, i) => [i % 2, (i + 1) % 2]));
+    const before = await model.evaluate(x, targets, { verbose: 0 });
+    const artifacts = await artifactsOf(model, false);
+    expect(artifacts.trainingConfig?.loss).toEqual({ class_name: 'BinaryCrossentropy', config: { from_logits: true, label_smoothing: 0.2 } });
+    const loaded = await km.loadLayersModel(km.io.fromMemory(artifacts));
+    expect(await loaded.evaluate(x, targets, { verbose: 0 })).toEqual(before);
+    const plain = await km.loadLayersModel(km.io.fromMemory({ ...artifacts, trainingConfig: { ...artifacts.trainingConfig!, loss: 'binary_crossentropy' } }));
+    expect(await plain.evaluate(x, targets, { verbose: 0 })).not.toEqual(before);
+  });
+
+  it('a Keras loss config kerasm cannot honour loads uncompiled, saying why', async () => {
+    const model = km.sequential([km.layers.dense({ units: 2, inputShape: [3] })]);
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const artifacts = await artifactsOf(model, false);
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (message: string) => void warnings.push(message);
+    try {
+      const loaded = await km.loadLayersModel(km.io.fromMemory({ ...artifacts, trainingConfig: { ...artifacts.trainingConfig!, loss: { class_name: 'Huber', config: { delta: 1, reduction: 'sum' } } } }));
+      expect(loaded.optimizer).toBeUndefined();
+    } finally {
+      console.warn = warn;
+    }
+    expect(warnings.join('\n')).toMatch(/loads uncompiled because the loss Huber has reduction="sum", axis=undefined; kerasm has only reduction 'sum_over_batch_size'/);
+  });
+
+  it('a custom loss object cannot be saved, and the error names it and the fix', async () => {
+    const model = km.sequential([km.layers.dense({ units: 1, inputShape: [3] })]);
+    const custom: km.losses.Loss = { ...km.losses.huber(), name: 'huber', savedAs: undefined };
+    model.compile({ optimizer: 'sgd', loss: custom });
+    await expect(artifactsOf(model, false)).rejects.toThrow("Cannot save the training config: the loss of the model is a custom loss object ('huber') that kerasm has no saved form for. Compile with a loss name or a loss from km.losses before saving.");
+  });
+});

@@ -82,7 +82,7 @@ export class ParamStore implements StoreHome {
       const home = homeOf(layer);
       if (home) this.#pull(layer, home);
       else layer.weightSpecs.forEach((spec, i) => backend.write(this.#weights.get(layer)![i], spec.initializer(spec.shape, random)));
-      addStoreUser(layer);
+      addStoreUser(layer, this);
       moveHome(layer, this);
     }
     this.#claimedAt = homeMoves();
@@ -94,13 +94,14 @@ export class ParamStore implements StoreHome {
    */
   claim(): void {
     if (this.#claimedAt === homeMoves()) return;
-    for (const layer of this.#layers) {
-      const home = homeOf(layer);
-      if (home === this) continue;
-      this.#pull(layer, home!);
-      moveHome(layer, this);
-    }
+    for (const layer of this.#layers) if (homeOf(layer) !== this) this.takeLayer(layer);
     this.#claimedAt = homeMoves();
+  }
+
+  /** Copies the layer's latest values in from its home and becomes its home. */
+  takeLayer(layer: Layer): void {
+    this.#pull(layer, homeOf(layer)!);
+    moveHome(layer, this);
   }
 
   /** Copies the layer's values from its home: on the device when both stores share a backend. */
@@ -166,8 +167,8 @@ export class ParamStore implements StoreHome {
   }
 
   /**
-   * Frees the backend buffers. The latest values of layers it holds that other models still
-   * contain move to the host first, where those models pull them from.
+   * Frees the backend buffers. Layers it holds the latest values of that other models still
+   * contain move to one of those models' stores first.
    */
   release(): void {
     for (const layer of this.#layers) removeStoreUser(layer, this, this.#owner);

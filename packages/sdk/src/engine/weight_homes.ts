@@ -12,9 +12,11 @@ export interface StoreHome {
   readLayer(layer: Layer): Float32Array[];
   /** Replaces the layer's weights, given in `build` order. */
   writeLayer(layer: Layer, values: readonly Float32Array[]): void;
+  /** Copies the layer's latest values in from its home and becomes its home. */
+  takeLayer(layer: Layer): void;
 }
 
-/** Values on the host: set before any model used the layer, or kept when the store holding them was released. */
+/** Values on the host: given by `layer.setWeights` or `layer.getWeights` before any model used the layer. */
 interface HostHome {
   readonly kind: 'host';
   values: Float32Array[];
@@ -34,8 +36,8 @@ export type WeightHome = StoreHome | HostHome | FreedHome;
 // sweeps them at once. So the latest values of a layer live in exactly one place, its home; a
 // model about to use its store pulls the layers whose home is elsewhere and becomes their home.
 const homes = new WeakMap<Layer, WeightHome>();
-/** Live stores that contain each layer (a store released with a home it alone used frees it). */
-const stores = new WeakMap<Layer, number>();
+/** Live stores that contain each layer, oldest first. */
+const stores = new WeakMap<Layer, Set<StoreHome>>();
 /** Bumped on every move of a home, so a store whose last claim is as recent holds all its layers. */
 let moves = 0;
 
@@ -55,20 +57,24 @@ export function homeMoves(): number {
   return moves;
 }
 
-/** Counts a new store that contains the layer. */
-export function addStoreUser(layer: Layer): void {
-  stores.set(layer, (stores.get(layer) ?? 0) + 1);
+/** Records a new store that contains the layer. */
+export function addStoreUser(layer: Layer, store: StoreHome): void {
+  const set = stores.get(layer) ?? new Set();
+  set.add(store);
+  stores.set(layer, set);
 }
 
 /**
- * Uncounts a released store. Where it was the layer's home, the values move to the host when
- * another store still contains the layer (which pulls them on its next use), and are freed otherwise.
+ * Forgets a released store. Where it was the layer's home, the newest other store containing the
+ * layer takes the values over (a device copy on the same backend), or they are freed with it.
  */
 export function removeStoreUser(layer: Layer, store: StoreHome, model: string): void {
-  const left = (stores.get(layer) ?? 1) - 1;
-  stores.set(layer, left);
+  const set = stores.get(layer);
+  set?.delete(store);
   if (homes.get(layer) !== store) return;
-  moveHome(layer, left > 0 ? { kind: 'host', values: store.readLayer(layer) } : { kind: 'freed', model });
+  const heir = set && [...set].pop();
+  if (heir) heir.takeLayer(layer);
+  else moveHome(layer, { kind: 'freed', model });
 }
 
 /** The error for a layer whose weights were freed with the last model that held them. */

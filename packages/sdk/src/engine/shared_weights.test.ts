@@ -137,6 +137,18 @@ describe('a layer shared between two models has one set of weights', () => {
     expect(values(a.getWeights()).slice(-2)).not.toEqual(stats);
   });
 
+  it('saving A after B trained saves the values B left in the shared layer', async () => {
+    const { a, d1 } = await trainedBase(10);
+    const b = km.sequential([d1, km.layers.dense({ units: 2 })]);
+    b.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    await b.fit(x, y, { epochs: 2, verbose: 0 });
+    let saved: km.io.ModelArtifacts | undefined;
+    await a.save(km.io.withSaveHandler(async (artifacts) => void (saved = artifacts)));
+    const reloaded = await km.loadLayersModel(km.io.fromMemory(saved!));
+    expect(values(reloaded.getWeights())).toEqual(values(a.getWeights()));
+    expect(values(reloaded.getWeights()).slice(0, 2)).toEqual(values(b.getWeights()).slice(0, 2));
+  });
+
   it('a callback that runs the other model between batches does not lose the fitting model’s updates', async () => {
     const run = async (withCallback: boolean) => {
       const { a, d1 } = await trainedBase(6);

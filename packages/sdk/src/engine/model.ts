@@ -209,12 +209,19 @@ export class LayersModel {
     return (outputs.length === 1 ? outputs[0] : outputs) as T;
   }
 
-  /** Copies of the weights, layer by layer (kernel, then bias, for Dense). */
+  /**
+   * Copies of the weights: trainable ones first, then non-trainable ones, each layer by layer
+   * (kernel, then bias, for Dense). A layer this model shares with another model (built from the
+   * same layer objects) has one set of weights, so this returns its latest values from either model.
+   */
   getWeights(): Tensor<'float32'>[] {
     return this.#ensureRuntime(activeBackend()).params.getWeights();
   }
 
-  /** Replaces the weights; the list must match `getWeights()` in length and shapes. */
+  /**
+   * Replaces the weights; the list must match `getWeights()` in length and shapes. Every model
+   * sharing one of these layers sees the new values.
+   */
   setWeights(weights: readonly Tensor[]): void {
     this.#ensureRuntime(activeBackend()).params.setWeights(weights);
   }
@@ -316,11 +323,14 @@ export class LayersModel {
     // A new backend (km.setBackend), or a layer's `trainable` changed: the weights move to a new layout.
     if (this.#runtime?.backend !== backend || this.#runtime.params.isStale()) {
       const previous = this.#runtime;
-      const params = new ParamStore(backend, this.graphLayers, previous?.params ?? globalGenerator());
+      // The new store takes the latest values of layers that have some (this model's previous
+      // layout, another model sharing them), so it is made before the previous one is released.
+      const params = new ParamStore(backend, this.graphLayers, globalGenerator(), this.name);
       this.#releaseRuntime();
       this.#runtime = { backend, params, plans: new Map() };
       this.#compiled?.optimizer.attach(backend, params.trainableSize, params.trainableSegments(), previous !== null);
     }
+    this.#runtime.params.claim();
     return this.#runtime;
   }
 

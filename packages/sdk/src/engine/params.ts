@@ -3,6 +3,7 @@ import type { Layer, WeightSpec } from '../layers/layer.js';
 import { Tensor } from '../tensor.js';
 import { deviceTensor } from './device_tensor.js';
 import type { Random } from '../utils/random.js';
+import { addStoreUser, checkWeightList, freedError, homeMoves, homeOf, moveHome, removeStoreUser, type StoreHome, type WeightHome } from './weight_homes.js';
 
 interface Slot {
   readonly layer: Layer;
@@ -27,23 +28,39 @@ export function weightOrder(layers: readonly Layer[]): { layer: Layer; spec: Wei
  * Every weight of a model in one flat backend buffer (trainable weights first), with a gradient
  * buffer of the same layout, so an optimizer updates all of them in one sweep. The layout follows
  * the layers' `trainable` flags when it is made; {@link ParamStore.isStale} tells when they changed.
+ *
+ * A layer shared with other models has one set of weights: its latest values live in one store at
+ * a time (its home, see `weight_homes.ts`); {@link ParamStore.claim} pulls them into this store
+ * before the model uses it.
  */
-export class ParamStore {
+export class ParamStore implements StoreHome {
+  readonly kind = 'store';
   readonly backend: Backend;
   readonly size: number;
   readonly trainableSize: number;
   readonly params: BufferId;
   readonly grads: BufferId;
+  readonly #owner: string;
   readonly #slots: Slot[];
+  readonly #layers: Layer[];
   readonly #weights = new Map<Layer, BufferId[]>();
   readonly #weightGrads = new Map<Layer, BufferId[]>();
+  /** `homeMoves()` when this store last held all its layers. */
+  #claimedAt = -1;
 
   /**
-   * @param initial A generator to initialise the weights with, or an existing store (of the same
-   *   layers, on any backend) whose values to copy into this layout.
+   * @param random Initialises the weights of layers that have no values yet; layers that have
+   *   some (another model's, this model's previous layout's, or `layer.setWeights`') keep them.
+   * @param owner The model's name, for messages.
    */
-  constructor(backend: Backend, layers: readonly Layer[], initial: Random | ParamStore) {
+  constructor(backend: Backend, layers: readonly Layer[], random: Random, owner: string) {
     this.backend = backend;
+    this.#owner = owner;
+    this.#layers = layers.filter((l) => l.weightSpecs.length > 0);
+    for (const layer of this.#layers) {
+      const home = homeOf(layer);
+      if (home?.kind === 'freed') throw freedError(layer, home);
+    }
     const entries = layers.flatMap((layer) => layer.weightSpecs.map((spec) => ({ layer, spec })));
     let offset = 0;
     this.#slots = weightOrder(layers).map(({ layer, spec }) => {
@@ -56,25 +73,64 @@ export class ParamStore {
     this.trainableSize = this.#slots.filter((s) => s.trainable).reduce((sum, s) => sum + s.size, 0);
     this.params = backend.alloc(this.size, 'float32');
     this.grads = backend.alloc(this.size, 'float32');
-    // Initialise in declaration order so the same seed gives the same weights whatever the layout.
     for (const { layer, spec } of entries) {
       const slot = this.#slots.find((s) => s.spec === spec)!;
-      const values = initial instanceof ParamStore ? initial.#valuesOf(spec) : spec.initializer(spec.shape, initial);
-      backend.write(backend.view(this.params, slot.offset, slot.size), values);
       this.#push(this.#weights, layer, backend.view(this.params, slot.offset, slot.size));
       this.#push(this.#weightGrads, layer, backend.view(this.grads, slot.offset, slot.size));
     }
+    // Initialise in declaration order so the same seed gives the same weights whatever the layout.
+    for (const layer of this.#layers) {
+      const home = homeOf(layer);
+      if (home) this.#pull(layer, home);
+      else layer.weightSpecs.forEach((spec, i) => backend.write(this.#weights.get(layer)![i], spec.initializer(spec.shape, random)));
+      addStoreUser(layer, this);
+      moveHome(layer, this);
+    }
+    this.#claimedAt = homeMoves();
+  }
+
+  /**
+   * Makes this store the home of all its layers, first copying in the latest values of those whose
+   * home is elsewhere (another model used them since). Costs one comparison when no home moved.
+   */
+  claim(): void {
+    if (this.#claimedAt === homeMoves()) return;
+    for (const layer of this.#layers) if (homeOf(layer) !== this) this.takeLayer(layer);
+    this.#claimedAt = homeMoves();
+  }
+
+  /** Copies the layer's latest values in from its home and becomes its home. */
+  takeLayer(layer: Layer): void {
+    this.#pull(layer, homeOf(layer)!);
+    moveHome(layer, this);
+  }
+
+  /** Copies the layer's values from its home: on the device when both stores share a backend. */
+  #pull(layer: Layer, home: WeightHome): void {
+    const mine = this.#weights.get(layer)!;
+    if (home instanceof ParamStore && home.backend === this.backend) {
+      const theirs = home.#weights.get(layer)!;
+      layer.weightSpecs.forEach((spec, i) => this.backend.copy(theirs[i], mine[i], spec.shape.reduce((a, b) => a * b, 1)));
+      return;
+    }
+    if (home.kind === 'freed') throw freedError(layer, home);
+    const values = home.kind === 'store' ? home.readLayer(layer) : home.values;
+    values.forEach((v, i) => this.backend.write(mine[i], v));
+  }
+
+  /** The layer's weights in `build` order, read to the host. */
+  readLayer(layer: Layer): Float32Array[] {
+    return layer.weightSpecs.map((spec, i) => this.backend.read(this.#weights.get(layer)![i], spec.shape.reduce((a, b) => a * b, 1), 'float32') as Float32Array);
+  }
+
+  /** Replaces the layer's weights, given in `build` order. */
+  writeLayer(layer: Layer, values: readonly Float32Array[]): void {
+    values.forEach((v, i) => this.backend.write(this.#weights.get(layer)![i], v));
   }
 
   /** Whether a layer's `trainable` changed since this layout was made (the model then makes a new one). */
   isStale(): boolean {
     return this.#slots.some((s) => s.trainable !== s.spec.trainable);
-  }
-
-  #valuesOf(spec: WeightSpec): Float32Array {
-    const slot = this.#slots.find((s) => s.spec === spec);
-    if (!slot) throw new Error(`Weight '${spec.name}' is not in this model's parameters; a store can only be copied into one for the same layers.`);
-    return this.backend.read(this.backend.view(this.params, slot.offset, slot.size), slot.size, 'float32') as Float32Array;
   }
 
   #push(map: Map<Layer, BufferId[]>, layer: Layer, id: BufferId): void {
@@ -98,38 +154,38 @@ export class ParamStore {
     return this.#weightGrads.get(layer) ?? [];
   }
 
-  /**
-   * Copies of all weights, in {@link weightOrder} (as `model.getWeights()` returns them). Off the
-   * wasm heap the copies are made on the device and read back when first asked for.
-   */
+  /** Copies of all weights, in {@link weightOrder} (as `model.getWeights()` returns them). */
   getWeights(): Tensor<'float32'>[] {
+    return this.#slots.map((s) => this.#copyOf(this.backend.view(this.params, s.offset, s.size), s.spec.shape));
+  }
+
+  /** Copies of the layer's weights in `build` order. */
+  layerWeights(layer: Layer): Tensor<'float32'>[] {
+    return layer.weightSpecs.map((spec, i) => this.#copyOf(this.#weights.get(layer)![i], spec.shape));
+  }
+
+  /** A weight's copy: read at once from the wasm heap, else copied on the device and read back when first asked for. */
+  #copyOf(weight: BufferId, shape: readonly number[]): Tensor<'float32'> {
     const { backend } = this;
-    return this.#slots.map((s) => {
-      const weight = backend.view(this.params, s.offset, s.size);
-      if (backend.hostResident) return new Tensor(backend.read(weight, s.size, 'float32') as Float32Array, s.spec.shape, 'float32');
-      const copy = backend.alloc(s.size, 'float32');
-      backend.copy(weight, copy, s.size);
-      return deviceTensor(backend, copy, s.spec.shape);
-    });
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (backend.hostResident) return new Tensor(backend.read(weight, size, 'float32') as Float32Array, shape, 'float32');
+    const copy = backend.alloc(size, 'float32');
+    backend.copy(weight, copy, size);
+    return deviceTensor(backend, copy, shape);
   }
 
-  /** Replaces all weights; shapes must match `getWeights()`. */
+  /** Replaces all weights; the list must match `getWeights()` in length and shapes. */
   setWeights(weights: readonly Tensor[]): void {
-    const slots = this.#slots;
-    if (weights.length !== slots.length) {
-      throw new Error(`setWeights expects ${slots.length} tensors (one per weight), but received ${weights.length}.`);
-    }
-    slots.forEach((s, i) => {
-      const w = weights[i];
-      if (w.shape.length !== s.spec.shape.length || w.shape.some((d, j) => d !== s.spec.shape[j]) || w.dtype !== 'float32') {
-        throw new Error(`Weight '${s.spec.name}' has shape [${s.spec.shape.join(', ')}] (float32), but the tensor given for it has shape [${w.shape.join(', ')}] (${w.dtype}).`);
-      }
-    });
-    slots.forEach((s, i) => this.backend.write(this.backend.view(this.params, s.offset, s.size), weights[i].dataSync() as Float32Array));
+    checkWeightList(this.#slots.map((s) => s.spec), weights, `Model '${this.#owner}'`);
+    this.#slots.forEach((s, i) => this.backend.write(this.backend.view(this.params, s.offset, s.size), weights[i].dataSync() as Float32Array));
   }
 
-  /** Frees the backend buffers. */
+  /**
+   * Frees the backend buffers. Layers it holds the latest values of that other models still
+   * contain move to one of those models' stores first.
+   */
   release(): void {
+    for (const layer of this.#layers) removeStoreUser(layer, this, this.#owner);
     this.backend.free(this.params);
     this.backend.free(this.grads);
   }

@@ -231,6 +231,8 @@ function batchWeights(data: Dataset, start: number, count: number): Float32Array
 
 /** Loads one batch, runs the forward pass and each output's loss; returns the loss sums per output and the metric updates. */
 function runBatch(target: TrainingTarget, data: Dataset, start: number, count: number, training: boolean): [Scalar[], (void | Promise<void>)[], PassContext] {
+  // A callback may have run another model sharing layers with this one since the last batch.
+  target.params.claim();
   const plan = target.plan(count);
   const { backend } = target;
   data.xs.forEach((x, k) => backend.gatherRows(plan.inputs[k], x, data.order, start, count, data.xRows[k]));
@@ -380,6 +382,7 @@ export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'para
   const xRows = xs.map((x) => x.size / n);
   const shapes = graph.outputs.map((node) => [n, ...graph.nodes[node].outputShape]);
   const outSizes = graph.outputs.map((node) => size(graph.nodes[node].outputShape));
+  target.params.claim();
   // Off the wasm heap, outputs are gathered on the device and read back only when the caller asks.
   const onDevice = !backend.hostResident;
   const hostOuts = onDevice ? [] : outSizes.map((s) => new Float32Array(n * s));

@@ -3,6 +3,9 @@ import type { Constraint } from '../constraints/constraints.js';
 import type { Backend, BufferId } from '../backend/backend.js';
 import type { Initializer } from '../initializers/initializers.js';
 import { applyLayer, type SymbolicTensor } from '../engine/symbolic.js';
+import { checkWeightList, readLayerWeights, writeLayerWeights } from '../engine/weight_homes.js';
+import { weightOrder } from '../engine/params.js';
+import type { Tensor } from '../tensor.js';
 
 /** A shape without the batch dimension. */
 export type Shape = readonly number[];
@@ -136,6 +139,45 @@ export abstract class Layer {
   /** The weights this layer declared, in order. */
   get weightSpecs(): readonly WeightSpec[] {
     return this.#weights;
+  }
+
+  /**
+   * Copies of the layer's weights, trainable ones first (Dense: kernel, then bias), as
+   * TensorFlow.js' `layer.getWeights()` returns them; empty before the layer is built. A layer
+   * used by several models has one set of weights, so this is what each of them computes with.
+   *
+   * @example
+   * ```ts
+   * const [kernel, bias] = model.layers[0].getWeights();
+   * ```
+   */
+  getWeights(): Tensor<'float32'>[] {
+    const weights = readLayerWeights(this);
+    const specs = this.weightSpecs;
+    return weightOrder([this]).map(({ spec }) => weights[specs.indexOf(spec)]);
+  }
+
+  /**
+   * Replaces the layer's weights, in the order and shapes `getWeights()` returns, for every model
+   * that holds the layer.
+   *
+   * @example
+   * ```ts
+   * const dense = model.layers[1];
+   * dense.setWeights(dense.getWeights().map((w) => km.tensor(new Float32Array(w.size), w.shape)));
+   * ```
+   */
+  setWeights(weights: readonly Tensor[]): void {
+    const order = weightOrder([this]);
+    if (!this.built && Array.isArray(weights) && weights.length > 0) {
+      throw new Error(
+        `Layer '${this.name}' (${this.className}) is not built yet, so it has no weights to set (received ${weights.length} tensor${weights.length === 1 ? '' : 's'}). ` +
+          `Build it first: put it in a model whose input shape is known (or call layer.apply(km.input({ shape }))), then call setWeights.`,
+      );
+    }
+    checkWeightList(order.map((e) => e.spec), weights, `Layer '${this.name}'`);
+    const values = this.weightSpecs.map((spec) => weights[order.findIndex((e) => e.spec === spec)].dataSync() as Float32Array);
+    writeLayerWeights(this, values);
   }
 
   /** Number of scalar parameters. */

@@ -1,0 +1,134 @@
+import type { Layer, WeightSpec } from '../layers/layer.js';
+import { Tensor } from '../tensor.js';
+import { globalGenerator } from '../utils/random.js';
+
+/**
+ * A model's parameter store as a home for a layer's weights (implemented by `ParamStore`, which
+ * copies between stores on the device and uses these host transfers only across backends).
+ */
+export interface StoreHome {
+  readonly kind: 'store';
+  /** The layer's weights in `build` order, read to the host. */
+  readLayer(layer: Layer): Float32Array[];
+  /** Copies of the layer's weights in `build` order (on a device backend, read when first asked for). */
+  layerWeights(layer: Layer): Tensor<'float32'>[];
+  /** Replaces the layer's weights, given in `build` order. */
+  writeLayer(layer: Layer, values: readonly Float32Array[]): void;
+  /** Copies the layer's latest values in from its home and becomes its home. */
+  takeLayer(layer: Layer): void;
+}
+
+/** Values on the host: given by `layer.setWeights` or `layer.getWeights` before any model used the layer. */
+interface HostHome {
+  readonly kind: 'host';
+  values: Float32Array[];
+}
+
+/** The values were freed with the last model that held them (`model.dispose()`). */
+interface FreedHome {
+  readonly kind: 'freed';
+  readonly model: string;
+}
+
+/** Where the latest values of a layer's weights are. */
+export type WeightHome = StoreHome | HostHome | FreedHome;
+
+// A layer used by several models (transfer learning, an encoder inside an autoencoder) has one set
+// of weights, as in Keras, but each model keeps all its weights in one flat buffer so its optimizer
+// sweeps them at once. So the latest values of a layer live in exactly one place, its home; a
+// model about to use its store pulls the layers whose home is elsewhere and becomes their home.
+const homes = new WeakMap<Layer, WeightHome>();
+/** Live stores that contain each layer, oldest first. */
+const stores = new WeakMap<Layer, Set<StoreHome>>();
+/** Bumped on every move of a home, so a store whose last claim is as recent holds all its layers. */
+let moves = 0;
+
+/** Where the layer's latest weight values are, or undefined when no model and no `setWeights` gave it any yet. */
+export function homeOf(layer: Layer): WeightHome | undefined {
+  return homes.get(layer);
+}
+
+/** Records that `home` now holds the layer's latest values. */
+export function moveHome(layer: Layer, home: WeightHome): void {
+  homes.set(layer, home);
+  moves++;
+}
+
+/** A counter that changes whenever any layer's home moves. */
+export function homeMoves(): number {
+  return moves;
+}
+
+/** Records a new store that contains the layer. */
+export function addStoreUser(layer: Layer, store: StoreHome): void {
+  const set = stores.get(layer) ?? new Set();
+  set.add(store);
+  stores.set(layer, set);
+}
+
+/**
+ * Forgets a released store. Where it was the layer's home, the newest other store containing the
+ * layer takes the values over (a device copy on the same backend), or they are freed with it.
+ */
+export function removeStoreUser(layer: Layer, store: StoreHome, model: string): void {
+  const set = stores.get(layer);
+  set?.delete(store);
+  if (homes.get(layer) !== store) return;
+  const heir = set && [...set].pop();
+  if (heir) heir.takeLayer(layer);
+  else moveHome(layer, { kind: 'freed', model });
+}
+
+/** The error for a layer whose weights were freed with the last model that held them. */
+export function freedError(layer: Layer, home: FreedHome): Error {
+  return new Error(
+    `Layer '${layer.name}' has no weights any more: they were freed when model '${home.model}', the last model holding them, was disposed. ` +
+      `Keep that model alive until the models that reuse the layer are built and used, or give the layer values first with layer.setWeights(...).`,
+  );
+}
+
+/**
+ * The layer's weights in `build` order. A built layer that no model has used yet is initialised
+ * here, from the generator `km.utils.setRandomSeed` seeds, and later models take these values.
+ */
+export function readLayerWeights(layer: Layer): Tensor<'float32'>[] {
+  const home = homes.get(layer);
+  if (home?.kind === 'store') return home.layerWeights(layer);
+  if (home?.kind === 'freed') throw freedError(layer, home);
+  if (!layer.built) return [];
+  if (!home) moveHome(layer, { kind: 'host', values: layer.weightSpecs.map((spec) => spec.initializer(spec.shape, globalGenerator())) });
+  const { values } = homes.get(layer) as HostHome;
+  return values.map((v, i) => new Tensor(v.slice(), layer.weightSpecs[i].shape, 'float32'));
+}
+
+/** Replaces the layer's weights (in `build` order) wherever they live, for every model holding the layer. */
+export function writeLayerWeights(layer: Layer, values: readonly Float32Array[]): void {
+  if (layer.weightSpecs.length === 0) return;
+  const home = homes.get(layer);
+  if (home?.kind === 'store') home.writeLayer(layer, values);
+  else moveHome(layer, { kind: 'host', values: values.map((v) => v.slice()) });
+}
+
+/**
+ * Checks a `setWeights` list against the weights it replaces: one float32 tensor per weight, each of
+ * the weight's shape. `owner` names what is set ("Model 'm'", "Layer 'dense'").
+ */
+export function checkWeightList(specs: readonly WeightSpec[], weights: readonly Tensor[], owner: string): void {
+  const expected = specs.map((s) => `${s.name} [${s.shape.join(', ')}]`).join(', ');
+  if (!Array.isArray(weights) || weights.length !== specs.length) {
+    const received = Array.isArray(weights) ? `${weights.length} tensor${weights.length === 1 ? '' : 's'}` : typeof weights;
+    throw new Error(
+      `${owner} has ${specs.length} weight${specs.length === 1 ? '' : 's'} (${expected || 'none'}), but setWeights received ${received}. ` +
+        `Pass one tensor per weight, in the order getWeights() returns them.`,
+    );
+  }
+  specs.forEach((s, i) => {
+    const w: Tensor = weights[i];
+    if (w.shape.length !== s.shape.length || w.shape.some((d, j) => d !== s.shape[j]) || w.dtype !== 'float32') {
+      throw new Error(
+        `${owner}: weight '${s.name}' has shape [${s.shape.join(', ')}] (float32), but the tensor given for it (position ${i}) has shape [${w.shape.join(', ')}] (${w.dtype}). ` +
+          `Pass tensors in the order and shapes getWeights() returns (${expected}).`,
+      );
+    }
+  });
+}

@@ -349,6 +349,16 @@ describe('training on every backend', () => {
     unread.dispose();
     expect(backend().memoryBytes()).toBe(before);
     await expect(unread.data()).rejects.toThrow(/This tensor was disposed/);
+    // Saving reads the weights and the optimizer's state without blocking, too.
+    model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+    await model.fit(inputs, km.tensor(randomArray(20), [5, 4]), { epochs: 1, batchSize: 5, verbose: 0 });
+    let saved: km.io.ModelArtifacts | undefined;
+    await model.save(km.io.withSaveHandler(async (a) => void (saved = a)), { includeOptimizer: true });
+    const names = saved!.weightSpecs!.map((w) => w.name);
+    expect(names).toHaveLength(2 + 1 + 2 * 2);
+    const trained = await Promise.all(model.getWeights().map((w) => w.data()));
+    const kernelBytes = new Float32Array(saved!.weightData as ArrayBuffer, 0, 12);
+    expectClose(kernelBytes, trained[0]);
     model.dispose();
   });
 

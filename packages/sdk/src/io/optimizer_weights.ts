@@ -73,15 +73,18 @@ function bufferOf(optimizer: Optimizer, name: string): number {
 }
 
 /** The optimizer's state as named tensors in tfjs' order (`iter`, then each state for every trainable weight). */
-export function optimizerWeights(optimizer: Optimizer, layers: readonly Layer[], backend: Backend): NamedWeight[] {
+export async function optimizerWeights(optimizer: Optimizer, layers: readonly Layer[], backend: Backend): Promise<NamedWeight[]> {
   const weights = trainableWeights(layers);
+  const total = weights.reduce((n, w) => n + sizeOf(w), 0);
   const out: NamedWeight[] = [{ name: ITERATIONS, shape: [], values: Int32Array.of(optimizer.iterations), group: 'optimizer' }];
   for (const s of slotsOf(optimizer)) {
     const id = s.buffer === null ? 0 : bufferOf(optimizer, s.buffer);
+    // One read per state buffer, without blocking: GPU backends cannot always read synchronously.
+    const state = id ? ((await backend.readAsync(id, total, 'float32')) as Float32Array) : new Float32Array(total);
     let offset = 0;
     for (const w of weights) {
       const size = sizeOf(w);
-      const values = id ? (backend.read(backend.view(id, offset, size), size, 'float32') as Float32Array) : new Float32Array(size);
+      const values = state.slice(offset, offset + size);
       out.push({ name: `${w.name}/${s.suffix}`, shape: [...w.shape], values: s.toSaved ? values.map(s.toSaved) : values, group: 'optimizer' });
       offset += size;
     }

@@ -8,7 +8,7 @@ import { sequentialTopology } from './layers_model_format.js';
 import { optimizerWeights } from './optimizer_weights.js';
 import { handlerFor } from './router.js';
 import { trainingConfigOf } from './training_config.js';
-import type { IOHandler, ModelArtifacts, SaveResult } from './types.js';
+import type { IOHandler, ModelArtifacts, SaveResult, TrainingConfig } from './types.js';
 import { encodeWeights, type NamedWeight } from './weights.js';
 
 /** What `generatedBy` says in saved models. */
@@ -42,7 +42,7 @@ export async function modelArtifacts(model: LayersModel, config: SaveConfig = {}
     if (!model.optimizer) {
       throw new Error(`Model '${model.name}' is not compiled, so it has no optimizer state to save. Compile it first, or save with { includeOptimizer: false }.`);
     }
-    weights.push(...optimizerWeights(model.optimizer, model.layers, backend()));
+    weights.push(...(await optimizerWeights(model.optimizer, model.layers, backend())));
   }
   const topology = isFunctional(model) ? functionalTopology(model.name, model.graph) : sequentialTopology(model.name, model.layers);
   const first = (topology.config as { layers: { config: Record<string, unknown> }[] }).layers[0].config;
@@ -59,9 +59,24 @@ export async function modelArtifacts(model: LayersModel, config: SaveConfig = {}
     weightSpecs: specs,
     weightData: data,
   };
-  const trainingConfig = trainingConfigOf(model);
+  const trainingConfig = savableTrainingConfig(model, config);
   if (trainingConfig) artifacts.trainingConfig = trainingConfig;
   return artifacts;
+}
+
+/**
+ * The training config, or none with a warning when it has no saved form (a custom loss object):
+ * the weights and topology still save, and the model loads uncompiled. Optimizer state is useless
+ * without it, so with `includeOptimizer` the error stands.
+ */
+function savableTrainingConfig(model: LayersModel, config: SaveConfig): TrainingConfig | undefined {
+  try {
+    return trainingConfigOf(model);
+  } catch (error) {
+    if (config.includeOptimizer) throw error;
+    console.warn(`Model '${model.name}' is saved without its training config, so it loads uncompiled: ${(error as Error).message}`);
+    return undefined;
+  }
 }
 
 /**

@@ -6,11 +6,13 @@
 //   mlp       seconds per steady-state epoch of the reference MLP (batch 64)
 //   accuracy  the whole reference program (5 epochs, seed 1) on tfjs-webgpu: test accuracy
 //   cnn       the MNIST convnet's training samples/s (batch 64)
+//   predict   the trained MLP's predictions for the 10,000 test images on tfjs-webgpu against wasm,
+//             read back with `await t.data()`, and its weights saved with the optimizer's state
 // Prints one JSON line per section as it ends, then the whole report; `--only a,b` picks sections.
 // DAWN_FLAGS (comma-separated, e.g. `backend=vulkan`) passes flags to Dawn's create().
 import { parseArgs } from 'node:util';
 
-const SECTIONS = ['parity', 'mlp', 'accuracy', 'cnn'];
+const SECTIONS = ['parity', 'mlp', 'accuracy', 'cnn', 'predict'];
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
 const chosen = values.only ? values.only.split(',') : SECTIONS;
 
@@ -174,7 +176,45 @@ async function cnn() {
   };
 }
 
-const RUN = { parity, mlp, accuracy, cnn };
+/** Predictions of an MLP trained for one epoch on wasm, then run on `name`; seconds of the call and the read. */
+async function predictions(model, name) {
+  await use(name, CORES);
+  await model.predict(test.x.slice(0, 64), { batchSize: 256 }).data();
+  const t0 = performance.now();
+  const out = model.predict(test.x, { batchSize: 256 });
+  const probabilities = await out.data();
+  return { probabilities, seconds: (performance.now() - t0) / 1000 };
+}
+
+async function predict() {
+  await use('wasm', CORES);
+  const model = kerasmMlp(1);
+  await model.fit(train.x, train.y, { epochs: 1, batchSize: BATCH, verbose: 0 });
+  const wasm = await predictions(model, 'wasm');
+  const gpu = await predictions(model, 'tfjs-webgpu');
+  let maxAbsDiff = 0;
+  let sameClass = 0;
+  for (let i = 0; i < wasm.probabilities.length; i++) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(wasm.probabilities[i] - gpu.probabilities[i]));
+  const argmax = (p, row) => p.subarray(row * 10, row * 10 + 10).reduce((best, v, j, a) => (v > a[best] ? j : best), 0);
+  for (let row = 0; row < test.x.shape[0]; row++) if (argmax(wasm.probabilities, row) === argmax(gpu.probabilities, row)) sameClass++;
+  // A few steps on the GPU give the optimizer state there, which the save reads back too.
+  await model.fit(train.x.slice(0, 10 * BATCH), train.y.slice(0, 10 * BATCH), { epochs: 1, batchSize: BATCH, verbose: 0 });
+  let saved;
+  await model.save(km.io.withSaveHandler(async (artifacts) => void (saved = artifacts)), { includeOptimizer: true });
+  const weights = await Promise.all(model.getWeights().map((w) => w.data()));
+  model.dispose();
+  return {
+    images: test.x.shape[0],
+    maxAbsProbabilityDiff: maxAbsDiff,
+    sameTopClass: sameClass,
+    seconds: { wasm: wasm.seconds, 'tfjs-webgpu': gpu.seconds },
+    savedWeights: saved.weightSpecs.length,
+    savedBytes: saved.weightData.byteLength,
+    firstKernelValue: weights[0][0],
+  };
+}
+
+const RUN = { parity, mlp, accuracy, cnn, predict };
 for (const name of chosen) {
   const t0 = performance.now();
   try {

@@ -64,6 +64,18 @@ export async function setBackend(name: BackendName | string, options: { tf?: typ
   await switchTo(name, options.tf);
 }
 
+/** Work to finish on a backend before it stops being the active one. */
+type LeavingHook = (leaving: Backend) => Promise<void>;
+const leavingHooks: LeavingHook[] = [];
+
+/**
+ * @internal Runs `hook` with the active backend each time another replaces it, before it does:
+ * models move the weights they keep on it to the host there, reading without blocking.
+ */
+export function beforeLeavingBackend(hook: LeavingHook): void {
+  leavingHooks.push(hook);
+}
+
 async function switchTo(name: string, tf: typeof tfc | undefined): Promise<void> {
   const previous = loading;
   loading = (async () => {
@@ -72,7 +84,9 @@ async function switchTo(name: string, tf: typeof tfc | undefined): Promise<void>
   })();
   try {
     const old = active;
-    active = await loading;
+    const next = await loading;
+    if (old && old !== next) for (const hook of leavingHooks) await hook(old);
+    active = next;
     old?.stopThreads?.();
   } finally {
     loading = null;

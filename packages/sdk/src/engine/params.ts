@@ -123,6 +123,11 @@ export class ParamStore implements StoreHome {
     return layer.weightSpecs.map((spec, i) => this.backend.read(this.#weights.get(layer)![i], spec.shape.reduce((a, b) => a * b, 1), 'float32') as Float32Array);
   }
 
+  async readLayerAsync(layer: Layer): Promise<Float32Array[]> {
+    const weights = this.#weights.get(layer)!;
+    return Promise.all(layer.weightSpecs.map(async (spec, i) => (await this.backend.readAsync(weights[i], spec.shape.reduce((a, b) => a * b, 1), 'float32')) as Float32Array));
+  }
+
   /** Replaces the layer's weights, given in `build` order. */
   writeLayer(layer: Layer, values: readonly Float32Array[]): void {
     values.forEach((v, i) => this.backend.write(this.#weights.get(layer)![i], v));

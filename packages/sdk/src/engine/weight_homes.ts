@@ -1,3 +1,5 @@
+import type { Backend } from '../backend/backend.js';
+import { beforeLeavingBackend } from '../backend/registry.js';
 import type { Layer, WeightSpec } from '../layers/layer.js';
 import { Tensor } from '../tensor.js';
 import { globalGenerator } from '../utils/random.js';
@@ -8,8 +10,11 @@ import { globalGenerator } from '../utils/random.js';
  */
 export interface StoreHome {
   readonly kind: 'store';
+  readonly backend: Backend;
   /** The layer's weights in `build` order, read to the host. */
   readLayer(layer: Layer): Float32Array[];
+  /** Like {@link readLayer}, without blocking on the device. */
+  readLayerAsync(layer: Layer): Promise<Float32Array[]>;
   /** Copies of the layer's weights in `build` order (on a device backend, read when first asked for). */
   layerWeights(layer: Layer): Tensor<'float32'>[];
   /** Replaces the layer's weights, given in `build` order. */
@@ -40,6 +45,9 @@ export type WeightHome = StoreHome | HostHome | FreedHome;
 const homes = new WeakMap<Layer, WeightHome>();
 /** Live stores that contain each layer, oldest first. */
 const stores = new WeakMap<Layer, Set<StoreHome>>();
+/** Every layer that has lived in a store, held weakly, so models dropped without dispose() can go. */
+const storedLayers = new Set<WeakRef<Layer>>();
+const tracked = new WeakSet<Layer>();
 /** Bumped on every move of a home, so a store whose last claim is as recent holds all its layers. */
 let moves = 0;
 
@@ -64,7 +72,32 @@ export function addStoreUser(layer: Layer, store: StoreHome): void {
   const set = stores.get(layer) ?? new Set();
   set.add(store);
   stores.set(layer, set);
+  if (!tracked.has(layer)) {
+    tracked.add(layer);
+    storedLayers.add(new WeakRef(layer));
+  }
 }
+
+/**
+ * Moves to the host the latest values of every layer whose home is a store on `backend`, read
+ * without blocking: after a backend switch the next store pulls them from there, which works even
+ * where the old device cannot be read synchronously (WebGPU).
+ */
+async function moveHomesToHost(backend: Backend): Promise<void> {
+  for (const ref of storedLayers) {
+    const layer = ref.deref();
+    if (!layer) {
+      storedLayers.delete(ref);
+      continue;
+    }
+    const home = homes.get(layer);
+    if (home?.kind !== 'store' || home.backend !== backend) continue;
+    const values = await home.readLayerAsync(layer);
+    if (homes.get(layer) === home) moveHome(layer, { kind: 'host', values });
+  }
+}
+
+beforeLeavingBackend(moveHomesToHost);
 
 /**
  * Forgets a released store. Where it was the layer's home, the newest other store containing the

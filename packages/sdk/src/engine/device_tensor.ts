@@ -1,6 +1,9 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import { shapeSize, Tensor } from '../tensor.js';
 
+/** The buffers behind tensors made by {@link deviceTensor}, until they are read or disposed. */
+const unread = new WeakMap<Tensor, { backend: Backend; id: BufferId }>();
+
 /**
  * A float32 tensor over a backend buffer, which it takes over: the values are read back when first
  * asked for (`await t.data()` without blocking), and the buffer is freed then or on dispose.
@@ -10,7 +13,21 @@ export function deviceTensor(backend: Backend, id: BufferId, shape: readonly num
   const values = {
     read: () => backend.read(id, length, 'float32') as Float32Array,
     readAsync: async () => (await backend.readAsync(id, length, 'float32')) as Float32Array,
-    release: () => backend.free(id),
+    release: () => {
+      unread.delete(tensor);
+      backend.free(id);
+    },
   };
-  return new Tensor<'float32'>(values, shape, 'float32');
+  const tensor = new Tensor<'float32'>(values, shape, 'float32');
+  unread.set(tensor, { backend, id });
+  return tensor;
+}
+
+/**
+ * The buffer on `backend` that still holds the tensor's values (one {@link deviceTensor} made and
+ * nobody read yet), so they can be copied on the device rather than read back; else undefined.
+ */
+export function unreadBufferOn(backend: Backend, tensor: Tensor): BufferId | undefined {
+  const entry = unread.get(tensor);
+  return entry?.backend === backend ? entry.id : undefined;
 }

@@ -1,7 +1,7 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import type { Layer, WeightSpec } from '../layers/layer.js';
 import { Tensor } from '../tensor.js';
-import { deviceTensor } from './device_tensor.js';
+import { deviceTensor, unreadBufferOn } from './device_tensor.js';
 import type { Random } from '../utils/random.js';
 import { addStoreUser, checkWeightList, freedError, homeMoves, homeOf, moveHome, removeStoreUser, type StoreHome, type WeightHome } from './weight_homes.js';
 
@@ -182,7 +182,13 @@ export class ParamStore implements StoreHome {
   /** Replaces all weights; the list must match `getWeights()` in length and shapes. */
   setWeights(weights: readonly Tensor[]): void {
     checkWeightList(this.#slots.map((s) => s.spec), weights, `Model '${this.#owner}'`);
-    this.#slots.forEach((s, i) => this.backend.write(this.backend.view(this.params, s.offset, s.size), weights[i].dataSync() as Float32Array));
+    this.#slots.forEach((s, i) => {
+      const weight = this.backend.view(this.params, s.offset, s.size);
+      // Another model's getWeights() on this backend (a target network's update): copied on the device.
+      const unread = unreadBufferOn(this.backend, weights[i]);
+      if (unread !== undefined) this.backend.copy(unread, weight, s.size);
+      else this.backend.write(weight, weights[i].dataSync() as Float32Array);
+    });
   }
 
   /**

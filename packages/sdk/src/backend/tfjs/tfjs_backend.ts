@@ -22,6 +22,12 @@ export class TfjsBackend implements Backend {
   readonly #tf: Tf;
   readonly #store: BufferStore;
   readonly #windows: WindowIndex;
+  /**
+   * tfjs-webgpu's synchronous read is refused: it throws in Node (Dawn has no OffscreenCanvas), and
+   * in headless Chromium it returned zeros for weights trained there and left later buffer maps
+   * failing ("A valid external Instance reference no longer exists"). An error beats wrong numbers.
+   */
+  readonly #readsSynchronously: boolean;
 
   constructor(tf: Tf, name: string) {
     this.#tf = tf;
@@ -29,6 +35,7 @@ export class TfjsBackend implements Backend {
     this.kernels = `tfjs-${tf.getBackend()}`;
     this.#store = new BufferStore(tf);
     this.#windows = new WindowIndex(tf);
+    this.#readsSynchronously = tf.getBackend() !== 'webgpu';
   }
 
   /** Runs `fn` in a tidy scope: intermediates are freed, and `set` keeps what it stores. */
@@ -63,15 +70,13 @@ export class TfjsBackend implements Backend {
   }
 
   read(id: BufferId, length: number, dtype: BufferDType): Float32Array | Int32Array {
-    let data: Float32Array | Int32Array | Uint8Array;
-    try {
-      data = this.#run(() => this.#store.get(id).dataSync());
-    } catch (error) {
+    if (!this.#readsSynchronously) {
       throw new Error(
-        `Backend '${this.name}' could not read values back synchronously (${(error as Error).message}). ` +
-          `WebGPU has no synchronous read in Node or headless browsers: use the async forms, e.g. \`await tensor.data()\` or \`await tensor.array()\` on what predict or getWeights returns.`,
+        `Backend '${this.name}' does not read values back synchronously: tfjs' WebGPU read throws in Node and gives wrong values in headless browsers. ` +
+          `Use the async forms, e.g. \`await tensor.data()\` or \`await tensor.array()\` on what predict or getWeights returns.`,
       );
     }
+    const data = this.#run(() => this.#store.get(id).dataSync());
     const values = data.length === length ? data : data.slice(0, length);
     return dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values);
   }

@@ -5,9 +5,10 @@ import type { Graph } from './graph.js';
 import type { ParamStore } from './params.js';
 
 /**
- * Σ of every layer's weight penalties; with `withGradients` also adds each penalty's gradient to
- * the weight gradients (call after the backward pass has written them). Returns 0 when no layer
- * has a regularizer, so unregularized models pay nothing.
+ * Σ of the weight penalties of every trainable weight (Keras 3 leaves frozen layers' out); with
+ * `withGradients` also adds each penalty's gradient to the weight gradients (call after the
+ * backward pass has written them). Empty when no layer has a regularizer, so unregularized models
+ * pay nothing.
  */
 export function regularizationPenalty(backend: Backend, graph: Graph, params: ParamStore, withGradients: boolean): Scalar[] {
   const terms: Scalar[] = [];
@@ -18,7 +19,7 @@ export function regularizationPenalty(backend: Backend, graph: Graph, params: Pa
     const weights = params.weightsOf(layer);
     const grads = params.gradsOf(layer);
     regularizers.forEach((r, i) => {
-      if (!r || (r.l1 === 0 && r.l2 === 0)) return;
+      if (!r || (r.l1 === 0 && r.l2 === 0) || !layer.weightSpecs[i].trainable) return;
       const size = layer.weightSpecs[i].shape.reduce((a, b) => a * b, 1);
       terms.push(backend.regularize(weights[i], withGradients ? grads[i] : 0, size, r.l1, r.l2));
     });

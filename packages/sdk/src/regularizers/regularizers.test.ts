@@ -76,6 +76,30 @@ describe('regularizers', () => {
     bias.forEach((v, i) => expect(bPlain[i] - bReg[i]).toBeCloseTo(0.8 * v, 5));
   });
 
+  it('a frozen layer adds no penalty, as in Keras 3 (which sums regularizers over trainable weights only)', async () => {
+    const random = new Random(8);
+    const frozen = km.layers.dense({ units: 3, inputShape: [4], kernelRegularizer: km.regularizers.l2({ l2: 0.5 }) });
+    const model = km.sequential([frozen, km.layers.dense({ units: 2, kernelRegularizer: km.regularizers.l1({ l1: 0.1 }) })]);
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const x = km.tensor(Array.from({ length: 20 }, () => random.uniform(-1, 1)), [5, 4]);
+    const y = km.tensor(Array.from({ length: 10 }, () => random.uniform(-1, 1)), [5, 2]);
+    const [kernel1, , kernel2] = model.getWeights().map((w) => Array.from(w.dataSync()));
+    const l2Term = kernel1.reduce((a, v) => a + 0.5 * v * v, 0);
+    const l1Term = kernel2.reduce((a, v) => a + 0.1 * Math.abs(v), 0);
+    const [trainable] = await model.evaluate(x, y, { verbose: 0 });
+    frozen.trainable = false;
+    const [withFrozen] = await model.evaluate(x, y, { verbose: 0 });
+    expect(trainable - withFrozen).toBeCloseTo(l2Term, 5);
+    expect(l2Term).toBeGreaterThan(0.05);
+    // The head's penalty still counts: the loss less both terms is the plain data loss of either.
+    frozen.trainable = true;
+    const plain = km.sequential([km.layers.dense({ units: 3, inputShape: [4] }), km.layers.dense({ units: 2 })]);
+    plain.compile({ optimizer: 'sgd', loss: 'mse' });
+    plain.setWeights(model.getWeights());
+    const [data] = await plain.evaluate(x, y, { verbose: 0 });
+    expect(withFrozen - data).toBeCloseTo(l1Term, 5);
+  });
+
   it('bad factors and unknown saved regularizers say what was received', () => {
     expect(() => km.regularizers.l2({ l2: -1 })).toThrow(/l2 must be a finite, non-negative number. Received: l2=-1/);
     expect(() => km.regularizers.l1l2({ l1: Number.NaN })).toThrow(/l1 must be a finite, non-negative number. Received: l1=NaN/);

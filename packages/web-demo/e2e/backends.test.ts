@@ -98,5 +98,11 @@ describe('the backend selector', () => {
     await expect(demoText('.kernels')).resolves.toBe('tfjs-webgpu');
     console.log(`tfjs-webgpu, 2,000 images, batch 50, 1 epoch: test accuracy ${accuracy}`);
     expect(accuracy).toBeGreaterThan(0.75);
+    // The grid's predictions are read back from the GPU without blocking (a synchronous WebGPU read
+    // gave zeros here, i.e. class 0 for every image): most of the 24 must be right.
+    await expect(page.locator('kerasm-mnist-demo .test-grid button').count()).resolves.toBe(24);
+    await expect(page.locator('kerasm-mnist-demo .test-grid button.mistake').count()).resolves.toBeLessThan(8);
+    await page.locator('kerasm-mnist-demo .test-grid button').first().click();
+    await expect.poll(() => demoText('.prediction'), { timeout: 15_000 }).toMatch(/^Prediction: \d$/);
   });
 });

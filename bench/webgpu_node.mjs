@@ -1,7 +1,7 @@
-// kerasm's `tfjs-webgpu` backend on a real GPU, from Node: WebGPU comes from Dawn through the npm
-// package `webgpu` (not a dependency of this repo: `npm install webgpu@0.6.2` somewhere Node
-// resolves it, and a Vulkan driver). Beside it, kerasm's own wasm backend on 1 and all threads and
-// tfjs-layers on the same WebGPU device, for:
+// kerasm's `tfjs-webgpu` backend on a real GPU, from Node: the SDK takes WebGPU from Dawn through
+// the npm package `webgpu` (`npm install webgpu@0.6.2` somewhere Node resolves it; a Vulkan driver).
+// Beside it, kerasm's own wasm backend on 1 and all threads and tfjs-layers on the same WebGPU
+// device, for:
 //   parity    the reference MLP's first 20 losses on tfjs-webgpu against wasm (same seed, same batches)
 //   mlp       seconds per steady-state epoch of the reference MLP (batch 64)
 //   accuracy  the whole reference program (5 epochs, seed 1) on tfjs-webgpu: test accuracy
@@ -9,31 +9,20 @@
 //   predict   the trained MLP's predictions for the 10,000 test images on tfjs-webgpu against wasm,
 //             read back with `await t.data()`, and its weights saved with the optimizer's state
 // Prints one JSON line per section as it ends, then the whole report; `--only a,b` picks sections.
-// DAWN_FLAGS (comma-separated, e.g. `backend=vulkan`) passes flags to Dawn's create().
 import { parseArgs } from 'node:util';
 
 const SECTIONS = ['parity', 'mlp', 'accuracy', 'cnn', 'predict'];
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
 const chosen = values.only ? values.only.split(',') : SECTIONS;
 
-let dawn;
-try {
-  dawn = await import('webgpu');
-} catch (error) {
-  console.error(`webgpu_node: this check needs the npm package 'webgpu' (Dawn for Node): npm install webgpu@0.6.2. (${error.message})`);
-  process.exit(2);
-}
-// tfjs-backend-webgpu registers itself only where navigator.gpu exists, so this comes first.
-Object.assign(globalThis, dawn.globals);
-Object.defineProperty(globalThis, 'navigator', { value: { gpu: dawn.create(process.env.DAWN_FLAGS ? process.env.DAWN_FLAGS.split(',') : []) }, configurable: true });
-const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
-if (!adapter) {
-  console.error('webgpu_node: Dawn found no WebGPU adapter here (no Vulkan driver, or one too old for WebGPU).');
-  process.exit(2);
-}
-
 const { CORES, convnetLayers, kerasmMlp, km, tf, tfjsMlp, tfl } = await import('./suite/setup.mjs');
-await import('@tensorflow/tfjs-backend-webgpu');
+try {
+  await km.setBackend('tfjs-webgpu');
+} catch (error) {
+  console.error(`webgpu_node: ${error.message}`);
+  process.exit(2);
+}
+const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
 
 const BATCH = 64;
 const { train, test } = await km.datasets.mnist.load();

@@ -22,6 +22,12 @@ describe('backend selection', () => {
     expect(km.getBackend()).toBe('wasm');
   });
 
+  it('in Node, tfjs-webgpu names the package that provides WebGPU (Dawn) when it is not installed', async () => {
+    await km.ready();
+    await expect(km.setBackend('tfjs-webgpu')).rejects.toThrow(/Backend 'tfjs-webgpu' in Node needs WebGPU from Dawn, which the npm package 'webgpu' provides, not installed here\. Install it \(npm install webgpu@0\.6\.2\)/);
+    expect(km.getBackend()).toBe('wasm');
+  });
+
   it('lists the valid names for an unknown backend', async () => {
     await expect(km.setBackend('cuda')).rejects.toThrow("Unknown backend 'cuda'. Valid backends: 'wasm', 'tfjs-webgl', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-node', 'tfjs-node-gpu'.");
   });

@@ -26,7 +26,7 @@ async function loadBackend(name: string, tf?: typeof tfc): Promise<Backend> {
   }
   const lib = await loadTfjs(spec, tf);
   if (!(await lib.setBackend(spec.tfjsName))) {
-    throw new Error(`TensorFlow.js could not initialise its '${spec.tfjsName}' backend here, so '${name}' is unavailable (${spec.tfjsName === 'webgpu' ? 'this browser has no WebGPU adapter' : spec.tfjsName === 'webgl' ? 'WebGL is not supported in this context' : 'see the console for tfjs\'s reason'}). Use km.backends() to see what runs here.`);
+    throw new Error(`TensorFlow.js could not initialise its '${spec.tfjsName}' backend here, so '${name}' is unavailable (${spec.tfjsName === 'webgpu' ? 'no WebGPU adapter here' : spec.tfjsName === 'webgl' ? 'WebGL is not supported in this context' : 'see the console for tfjs\'s reason'}). Use km.backends() to see what runs here.`);
   }
   await lib.ready();
   return new TfjsBackend(lib, name);

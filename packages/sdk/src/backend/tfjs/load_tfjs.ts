@@ -29,8 +29,32 @@ async function importPackage(name: string): Promise<unknown> {
   return import(/* @vite-ignore */ /* webpackIgnore: true */ name);
 }
 
+/** The npm package that gives Node WebGPU (Dawn), and the version known to work with tfjs 4.22. */
+export const NODE_WEBGPU = 'webgpu@0.6.2';
+
+/**
+ * Node has no `navigator.gpu`; the npm package `webgpu` (Dawn) provides it, if installed. It must
+ * be there before tfjs-backend-webgpu is imported, which registers itself only where it exists.
+ */
+async function provideNodeWebGPU(): Promise<void> {
+  const scope = globalThis as { navigator?: { gpu?: unknown }; process?: { versions?: { node?: string } } };
+  if (scope.navigator?.gpu || !scope.process?.versions?.node) return;
+  let dawn: { create(flags: string[]): unknown; globals: Record<string, unknown> };
+  try {
+    dawn = (await importPackage('webgpu')) as typeof dawn;
+  } catch (error) {
+    if (!isMissingModule(error)) throw error;
+    throw new Error(`Backend 'tfjs-webgpu' in Node needs WebGPU from Dawn, which the npm package 'webgpu' provides, not installed here. Install it (npm install ${NODE_WEBGPU}); it also needs a Vulkan, Metal or Direct3D 12 GPU driver.`);
+  }
+  Object.assign(globalThis, dawn.globals);
+  const gpu = dawn.create([]);
+  if (scope.navigator) Object.defineProperty(scope.navigator, 'gpu', { value: gpu, configurable: true });
+  else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
+}
+
 /** Loads tfjs and the backend package for `spec`, or explains which packages to install. */
 export async function loadTfjs(spec: TfjsBackendSpec, provided?: typeof tfc): Promise<typeof tfc> {
+  if (spec.tfjsName === 'webgpu') await provideNodeWebGPU();
   if (provided) {
     if (!provided.findBackendFactory(spec.tfjsName)) {
       throw new Error(`The tfjs module given for backend '${spec.name}' has no '${spec.tfjsName}' backend registered: import '${spec.packages[spec.packages.length - 1]}' before calling km.setBackend.`);

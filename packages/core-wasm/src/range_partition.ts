@@ -1,0 +1,22 @@
+// How a kernel call that is not gemm is split between threads: contiguous ranges of one
+// dimension (images of a batch, columns, elements), each computed by exactly one thread with
+// the arithmetic of a one-thread call, so the result is bit-identical for every split.
+import type { GemmPart } from './gemm_partition.js';
+
+// Below this much work per part (in floats read or written), waking a thread costs more than
+// it saves. Measured with bench/parallel_threshold.mjs on the convnet's kernels: see BENCHMARKS.md.
+export const MIN_WORK_PER_PART = 32_768;
+
+/**
+ * Splits [0, length) into at most `threads` contiguous parts of whole `align` units (the last
+ * takes the rest), none with less than MIN_WORK_PER_PART of work at `unitWork` per index.
+ * Depends only on its arguments, never on timing.
+ */
+export function partitionRange(length: number, threads: number, unitWork: number, align = 1): GemmPart[] {
+  const byWork = Math.floor((length * unitWork) / MIN_WORK_PER_PART);
+  const count = Math.max(1, Math.min(threads, byWork, Math.ceil(length / align)));
+  const step = Math.ceil(length / count / align) * align;
+  const parts: GemmPart[] = [];
+  for (let start = 0; start < length; start += step) parts.push({ start, end: Math.min(length, start + step) });
+  return parts;
+}

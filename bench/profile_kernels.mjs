@@ -16,8 +16,8 @@ const MODELS = (values.only ?? 'mlp,cnn').split(',');
 const BATCH = 64;
 const WARMUP_STEPS = 10;
 
-// Not kernels: buffer management and views, which are cheap and called constantly.
-const NOT_KERNELS = new Set(['constructor', 'malloc', 'free', 'f32', 'i32', 'byteLength', 'allocatedBytes', 'attachThreadPool', 'dispose']);
+// Not kernels: buffer management and views (cheap, called constantly), and split, which wraps the kernels.
+const NOT_KERNELS = new Set(['constructor', 'split', 'malloc', 'free', 'f32', 'i32', 'byteLength', 'allocatedBytes', 'attachThreadPool', 'dispose']);
 const kernelNames = Object.getOwnPropertyNames(Core.prototype).filter((name) => !NOT_KERNELS.has(name) && typeof Object.getOwnPropertyDescriptor(Core.prototype, name).value === 'function');
 
 /** Wraps Core's kernel methods; returns the per-kernel totals (ms, calls) and an unwrap function. */

@@ -166,7 +166,7 @@ export class Core {
   /**
    * Runs kernel `id` over [0, length) of one dimension: on the calling thread alone, or split
    * into contiguous ranges of whole `align` units where the pool's threads pay (at least
-   * MIN_WORK_PER_PART floats of work each, at `unitWork` per index). `partArgs(start, end)` gives
+   * rangeSplit.minWorkPerPart floats of work each, at `unitWork` per index). `partArgs(start, end)` gives
    * the export's arguments for a range; each range must write outputs no other range writes.
    */
   private split(id: KernelId, name: string, length: number, unitWork: number, align: number, partArgs: (start: number, end: number) => number[]): void {

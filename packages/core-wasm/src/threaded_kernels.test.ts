@@ -5,7 +5,7 @@ import { Activation } from './activation.js';
 import type { Core } from './core.js';
 import type { WindowGeometry } from './geometry.js';
 import { MAX_CALL_WORDS } from './parallel_kernels.js';
-import { MIN_WORK_PER_PART, partitionRange } from './range_partition.js';
+import { partitionRange, rangeSplit } from './range_partition.js';
 import { ARGS, SLOT_WORDS } from './thread_control.js';
 import { coreFor, get, put, randomArray } from './test_support.js';
 import { geometry, inputSize, outputSize } from './test_windows.js';
@@ -120,7 +120,7 @@ describe('partitionRange', () => {
         for (let i = 0; i < parts.length; i++) {
           if (i > 0) expect(parts[i].start).toBe(parts[i - 1].end);
           if (i < parts.length - 1) expect(parts[i].end % align).toBe(0);
-          if (i < parts.length - 1) expect((parts[i].end - parts[i].start) * unitWork).toBeGreaterThanOrEqual(MIN_WORK_PER_PART);
+          if (i < parts.length - 1) expect((parts[i].end - parts[i].start) * unitWork).toBeGreaterThanOrEqual(rangeSplit.minWorkPerPart);
         }
       }
     }

@@ -1,11 +1,11 @@
 // Where splitting a memory-bound kernel over 2 threads starts to pay: times im2col,
-// maxPoolGrad, activationBackwardBias, dropoutMask and adamUpdate per call on a 1-thread core and
+// maxPoolGrad, dropoutMask and adamUpdate per call on a 1-thread core and
 // on a 2-thread core forced to split every call (rangeSplit.minWorkPerPart = 0), interleaved, at
 // growing sizes, and prints the work (floats, as Core.split counts it) and the 2-thread speed-up.
 // The crossover sets rangeSplit.minWorkPerPart (work per part = half the call's work here).
 //
 //   node bench/parallel_threshold.mjs
-import { Activation, loadCore } from '@kerasm/core-wasm';
+import { loadCore } from '@kerasm/core-wasm';
 import { rangeSplit } from '../packages/core-wasm/dist/range_partition.js';
 import { secondsPerCall } from './suite/stats.mjs';
 
@@ -20,7 +20,6 @@ const pool = (batch) => ({ batch, inH: 26, inW: 26, channels: 32, kH: 2, kW: 2, 
 const CASES = {
   'im2col (conv1, per image)': { sizes: [1, 2, 4, 8, 16, 64], work: (b) => b * 26 * 26 * 9, floats: (b) => [b * 784, b * 26 * 26 * 9], call: (c, [x, cols], b) => c.im2col(x, cols, conv(b)) },
   'maxPoolGrad (pool1, per image)': { sizes: [1, 2, 4, 8, 16, 64], work: (b) => b * 2 * 13 * 13 * 32 * 4, floats: (b) => [b * 26 * 26 * 32, b * 13 * 13 * 32, b * 13 * 13 * 32, b * 26 * 26 * 32], call: (c, [x, y, dy, dx], b) => c.maxPoolGrad(x, y, dy, dx, pool(b)) },
-  'activationBackwardBias (rows × 32)': { sizes: [64, 256, 1024, 4096, 43264], work: (r) => 3 * r * 32, floats: (r) => [r * 32, r * 32, r * 32, 32], call: (c, [y, dy, dx, db], r) => c.activationBackwardBias(Activation.Relu, y, dy, dx, db, r, 32, false) },
   'dropoutMask (n)': { sizes: [1024, 4096, 16384, 102400], work: (n) => 8 * n, floats: (n) => [n], call: (c, [m], n) => c.dropoutMask(m, n, 0.5, 7) },
   'adamUpdate (n)': { sizes: [4096, 16384, 50890, 262144, 1048576], work: (n) => 7 * n, floats: (n) => [n, n, n, n], call: (c, [p, g, m, v], n) => c.adamUpdate(p, g, m, v, n, 1e-3, 0.9, 0.999, 1e-7) },
 };

@@ -116,9 +116,8 @@ export function activationBackward(kind: i32, y: usize, dy: usize, dx: usize, ro
 /**
  * activationBackward, and dBias = (accumulate ? dBias : 0) + Σ_rows dx in the same pass over
  * the rows (what a layer with a bias needs, with the same additions in the same order as colSum).
- * Rows are `ld` floats apart, so a thread can take a range of columns; softmax needs ld == cols.
  */
-export function activationBackwardBias(kind: i32, y: usize, dy: usize, dx: usize, dBias: usize, rows: i32, cols: i32, ld: i32, accumulate: bool): void {
+export function activationBackwardBias(kind: i32, y: usize, dy: usize, dx: usize, dBias: usize, rows: i32, cols: i32, accumulate: bool): void {
   if (kind == SOFTMAX) {
     activationBackward(kind, y, dy, dx, rows, cols);
     colSum(dx, dBias, rows, cols, accumulate);
@@ -126,7 +125,7 @@ export function activationBackwardBias(kind: i32, y: usize, dy: usize, dx: usize
   }
   if (!accumulate) fill(dBias, cols, 0);
   for (let r = 0; r < rows; r++) {
-    const off = <usize>(r * ld) << 2;
+    const off = <usize>(r * cols) << 2;
     derivativeRow(kind, y + off, dy + off, dx + off, dBias, cols);
   }
 }

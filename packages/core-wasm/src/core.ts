@@ -54,7 +54,7 @@ export class Core {
 
   /**
    * Threads that run gemm and the other big kernels of a training step (im2col/col2im, pooling,
-   * the bias gradient, dropout masks, Adam): 1 + worker threads. Set with `loadCore({ threads })`;
+   * dropout masks, Adam): 1 + worker threads. Set with `loadCore({ threads })`;
    * results are bit-identical for every thread count. Drops to 1 when a worker thread dies
    * between calls (see {@link Core.gemm}).
    */
@@ -133,9 +133,9 @@ export class Core {
    * browsers: 'error') makes the Core stop the others, warn once, and run every later kernel on
    * the calling thread, with the same results. A worker that does not answer within
    * max(10 s, 2mnk / 0.5 GFLOP/s) (it died while the caller was blocked, or it hangs) makes the
-   * call throw, and every later threaded kernel call on this Core throws too (the same holds for
-   * the other threaded kernels): the worker might still write its part into memory that has been
-   * reused. Load a new core then (`loadCore({ threads: 1 })`).
+   * call throw, and every later threaded kernel call on this Core throws too: the worker might
+   * still write its part into memory that has been reused. Load a new core then
+   * (`loadCore({ threads: 1 })`). The other threaded kernels handle dead workers the same way.
    *
    * @example
    * // A Dense layer's forward pass: out = relu(x · W + b).
@@ -166,8 +166,9 @@ export class Core {
   /**
    * Runs kernel `id` over [0, length) of one dimension: on the calling thread alone, or split
    * into contiguous ranges of whole `align` units where the pool's threads pay (at least
-   * rangeSplit.minWorkPerPart floats of work each, at `unitWork` per index). `partArgs(start, end)` gives
-   * the export's arguments for a range; each range must write outputs no other range writes.
+   * rangeSplit.minWorkPerPart floats of work each, at `unitWork` per index). `partArgs(start,
+   * end)` gives the export's arguments for a range; each range must write outputs no other
+   * range writes.
    */
   private split(id: KernelId, name: string, length: number, unitWork: number, align: number, partArgs: (start: number, end: number) => number[]): void {
     if (!this.pool) {
@@ -183,13 +184,7 @@ export class Core {
    * dBias = (accumulate ? dBias : 0) + Σ_rows dx: a layer's bias gradient.
    */
   activationBackwardBias(kind: Activation, y: number, dy: number, dx: number, dBias: number, rows: number, cols: number, accumulate: boolean): void {
-    const acc = accumulate ? 1 : 0;
-    // Threads take ranges of columns, so each bias sum still adds its rows in order; softmax needs whole rows.
-    const columns = kind === Activation.Softmax ? 1 : cols;
-    this.split(KernelId.ActivationBackwardBias, 'activationBackwardBias', columns, 3 * rows, 4, (s, e) =>
-      kind === Activation.Softmax
-        ? [kind, y, dy, dx, dBias, rows, cols, cols, acc]
-        : [kind, y + 4 * s, dy + 4 * s, dx + 4 * s, dBias + 4 * s, rows, e - s, cols, acc]);
+    this.k.activationBackwardBias(kind, y, dy, dx, dBias, rows, cols, accumulate ? 1 : 0);
   }
 
   /** x[r, c] += bias[c], in place. */

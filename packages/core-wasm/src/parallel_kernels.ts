@@ -24,14 +24,13 @@ const PARALLEL_KERNELS: readonly ParallelKernel[] = [
   kernel('maxPoolGrad', 16),
   kernel('avgPool', 14),
   kernel('avgPoolGrad', 14),
-  kernel('activationBackwardBias', 9),
   kernel('dropoutMask', 4, [2]),
   kernel('adamUpdate', 9, [5, 6, 7, 8]),
 ];
 
 /** Ids of the kernels in PARALLEL_KERNELS. */
 export const KernelId = {
-  Gemm: 0, Im2col: 1, Col2im: 2, MaxPool: 3, MaxPoolGrad: 4, AvgPool: 5, AvgPoolGrad: 6, ActivationBackwardBias: 7, DropoutMask: 8, AdamUpdate: 9,
+  Gemm: 0, Im2col: 1, Col2im: 2, MaxPool: 3, MaxPoolGrad: 4, AvgPool: 5, AvgPoolGrad: 6, DropoutMask: 7, AdamUpdate: 8,
 } as const;
 export type KernelId = (typeof KernelId)[keyof typeof KernelId];
 

@@ -21,5 +21,7 @@ export function partitionRange(length: number, threads: number, unitWork: number
   const step = Math.ceil(length / count / align) * align;
   const parts: GemmPart[] = [];
   for (let start = 0; start < length; start += step) parts.push({ start, end: Math.min(length, start + step) });
+  // An empty call is still one call (the kernel may write a zero-length output or fill a bias).
+  if (parts.length === 0) parts.push({ start: 0, end: length });
   return parts;
 }

@@ -2,8 +2,11 @@
 import { Activation } from './activation.js';
 import type { LossKind, RowLossKind } from './loss_kind.js';
 import type { WindowGeometry } from './geometry.js';
+import { gemmPartArgs, partitionGemm } from './gemm_partition.js';
 import { Heap } from './heap.js';
-import type { ThreadPool } from './thread_pool.js';
+import { invokeKernel, KernelId } from './parallel_kernels.js';
+import { partitionRange } from './range_partition.js';
+import { SLOWEST_FLOATS_PER_MS, SLOWEST_FLOP_PER_MS, type ThreadPool } from './thread_pool.js';
 import type { KernelExports } from './wasm_exports.js';
 
 /** Which build of the kernels is running. */
@@ -50,9 +53,10 @@ export class Core {
   }
 
   /**
-   * Threads that run gemm (1 + worker threads). Set with `loadCore({ threads })`; results are
-   * bit-identical for every thread count. Drops to 1 when a worker thread dies between calls
-   * (see {@link Core.gemm}).
+   * Threads that run gemm and the other big kernels of a training step (im2col/col2im, pooling,
+   * dropout masks, Adam): 1 + worker threads. Set with `loadCore({ threads })`;
+   * results are bit-identical for every thread count. Drops to 1 when a worker thread dies
+   * between calls (see {@link Core.gemm}).
    */
   get threads(): number {
     return this.pool?.threads ?? 1;
@@ -63,12 +67,12 @@ export class Core {
     return this.pool;
   }
 
-  /** @internal Used by loadCore: routes gemm through worker threads from now on. */
+  /** @internal Used by loadCore: routes the splittable kernels through worker threads from now on. */
   attachThreadPool(pool: ThreadPool): void {
     this.pool = pool;
     pool.whenWorkerDies((reason) => {
       this.pool = null;
-      console.warn(`core-wasm: ${reason}; gemm runs on the calling thread alone from now on, with the same results. To use threads again load a new core (km.setThreads(n) in @kerasm/sdk, or loadCore({ threads: n })), and check that the process has memory to spare.`);
+      console.warn(`core-wasm: ${reason}; kernels run on the calling thread alone from now on, with the same results. To use threads again load a new core (km.setThreads(n) in @kerasm/sdk, or loadCore({ threads: n })), and check that the process has memory to spare.`);
     });
   }
 
@@ -109,6 +113,11 @@ export class Core {
     return this.memory.buffer.byteLength;
   }
 
+  /** @internal Used by loadCore: the calling thread's gemm packing buffer. */
+  get scratchOffset(): number {
+    return this.scratch;
+  }
+
   /** Bytes currently allocated through malloc (including the gemm packing buffer). */
   allocatedBytes(): number {
     return this.heap.allocatedBytes;
@@ -121,11 +130,12 @@ export class Core {
    * activation while it is still in cache, bit-identical to biasAdd then activationForward.
    *
    * With worker threads, a worker that dies between calls (Node: its 'exit' or 'error' event;
-   * browsers: 'error') makes the Core stop the others, warn once, and run every later gemm on
+   * browsers: 'error') makes the Core stop the others, warn once, and run every later kernel on
    * the calling thread, with the same results. A worker that does not answer within
    * max(10 s, 2mnk / 0.5 GFLOP/s) (it died while the caller was blocked, or it hangs) makes the
-   * call throw, and every later gemm on this Core throws too: the worker might still write its
-   * part of C into memory that has been reused. Load a new core then (`loadCore({ threads: 1 })`).
+   * call throw, and every later threaded kernel call on this Core throws too: the worker might
+   * still write its part into memory that has been reused. Load a new core then
+   * (`loadCore({ threads: 1 })`). The other threaded kernels handle dead workers the same way.
    *
    * @example
    * // A Dense layer's forward pass: out = relu(x · W + b).
@@ -141,9 +151,32 @@ export class Core {
     if (activation === Activation.Softmax) {
       throw new Error('core-wasm: gemm cannot fuse softmax (it needs whole rows); call activationForward(Activation.Softmax, …) after it.');
     }
-    const args = [transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, lda, b, ldb, c, ldc, accumulate ? 1 : 0] as const;
-    if (this.pool) this.pool.gemm(this.k.gemm, ...args, this.scratch, bias, activation);
-    else this.k.gemm(...args, this.scratch, bias, activation);
+    const [tA, tB, acc] = [transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0];
+    if (!this.pool) {
+      this.k.gemm(tA, tB, m, n, k, a, lda, b, ldb, c, ldc, acc, this.scratch, bias, activation);
+      return;
+    }
+    const args = [tA, tB, m, n, k, a, lda, b, ldb, c, ldc, acc, 0, bias, activation];
+    this.pool.run(KernelId.Gemm, () => `gemm(m=${m}, n=${n}, k=${k})`, (2 * m * n * k) / SLOWEST_FLOP_PER_MS, (threads) => {
+      const { byRows, parts } = partitionGemm(m, n, k, threads);
+      return parts.map((part) => gemmPartArgs(args, byRows, part));
+    });
+  }
+
+  /**
+   * Runs kernel `id` over [0, length) of one dimension: on the calling thread alone, or split
+   * into contiguous ranges of whole `align` units where the pool's threads pay (at least
+   * rangeSplit.minWorkPerPart floats of work each, at `unitWork` per index). `partArgs(start,
+   * end)` gives the export's arguments for a range; each range must write outputs no other
+   * range writes.
+   */
+  private split(id: KernelId, name: string, length: number, unitWork: number, align: number, partArgs: (start: number, end: number) => number[]): void {
+    if (!this.pool) {
+      invokeKernel(this.k, id, partArgs(0, length), this.scratch);
+      return;
+    }
+    this.pool.run(id, () => `${name}(${length} × ${unitWork})`, (length * unitWork) / SLOWEST_FLOATS_PER_MS, (threads) =>
+      partitionRange(length, threads, unitWork, align).map(({ start, end }) => partArgs(start, end)));
   }
 
   /**
@@ -224,7 +257,9 @@ export class Core {
 
   /** Keras Adam step; lrT = lr·√(1−β2^t)/(1−β1^t) is computed by the caller. */
   adamUpdate(params: number, grads: number, m: number, v: number, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void {
-    this.k.adamUpdate(params, grads, m, v, n, lrT, beta1, beta2, epsilon);
+    // Ranges of whole 4-float vectors: each element keeps the SIMD or scalar arithmetic it has on one thread.
+    this.split(KernelId.AdamUpdate, 'adamUpdate', n, 7, 4, (s, e) =>
+      [params + 4 * s, grads + 4 * s, m + 4 * s, v + 4 * s, e - s, lrT, beta1, beta2, epsilon]);
   }
 
   /** Keras SGD step with optional (Nesterov) momentum; velocity may be 0 when momentum is 0. */
@@ -338,37 +373,47 @@ export class Core {
 
   /** Every receptive field of x (NHWC) as one row of cols: [batch·outH·outW, kH·kW·channels]. */
   im2col(x: number, cols: number, g: WindowGeometry): void {
-    this.k.im2col(x, cols, ...convArgs(g));
+    const [inImage, colsImage] = [g.inH * g.inW * g.channels, g.outH * g.outW * g.kH * g.kW * g.channels];
+    this.split(KernelId.Im2col, 'im2col', g.batch, colsImage, 1, (s, e) => [x + 4 * s * inImage, cols + 4 * s * colsImage, ...convArgs(g, e - s)]);
   }
 
   /** The adjoint of im2col: sums the rows of cols back into dx (overwritten). */
   col2im(cols: number, dx: number, g: WindowGeometry): void {
-    this.k.col2im(cols, dx, ...convArgs(g));
+    // Each image's dx gets only its own rows of cols, in the same order whoever runs it.
+    const [inImage, colsImage] = [g.inH * g.inW * g.channels, g.outH * g.outW * g.kH * g.kW * g.channels];
+    this.split(KernelId.Col2im, 'col2im', g.batch, colsImage, 1, (s, e) => [cols + 4 * s * colsImage, dx + 4 * s * inImage, ...convArgs(g, e - s)]);
   }
 
   /** Max pooling over windows of inside positions (dilation must be 1). */
   maxPool(x: number, y: number, g: WindowGeometry): void {
-    this.k.maxPool(x, y, ...poolArgs(g));
+    const [inImage, outImage] = imageSizes(g);
+    this.split(KernelId.MaxPool, 'maxPool', g.batch, outImage * g.kH * g.kW, 1, (s, e) => [x + 4 * s * inImage, y + 4 * s * outImage, ...poolArgs(g, e - s)]);
   }
 
   /** Routes dy to the first maximum of each window (overwrites dx). */
   maxPoolGrad(x: number, y: number, dy: number, dx: number, g: WindowGeometry): void {
-    this.k.maxPoolGrad(x, y, dy, dx, ...poolArgs(g));
+    const [inImage, outImage] = imageSizes(g);
+    this.split(KernelId.MaxPoolGrad, 'maxPoolGrad', g.batch, 2 * outImage * g.kH * g.kW, 1, (s, e) =>
+      [x + 4 * s * inImage, y + 4 * s * outImage, dy + 4 * s * outImage, dx + 4 * s * inImage, ...poolArgs(g, e - s)]);
   }
 
   /** Average pooling; each window averages its inside positions only. */
   avgPool(x: number, y: number, g: WindowGeometry): void {
-    this.k.avgPool(x, y, ...poolArgs(g));
+    const [inImage, outImage] = imageSizes(g);
+    this.split(KernelId.AvgPool, 'avgPool', g.batch, outImage * g.kH * g.kW, 1, (s, e) => [x + 4 * s * inImage, y + 4 * s * outImage, ...poolArgs(g, e - s)]);
   }
 
   /** Spreads dy/count over each window's inside positions (overwrites dx). */
   avgPoolGrad(dy: number, dx: number, g: WindowGeometry): void {
-    this.k.avgPoolGrad(dy, dx, ...poolArgs(g));
+    const [inImage, outImage] = imageSizes(g);
+    this.split(KernelId.AvgPoolGrad, 'avgPoolGrad', g.batch, 2 * outImage * g.kH * g.kW, 1, (s, e) => [dy + 4 * s * outImage, dx + 4 * s * inImage, ...poolArgs(g, e - s)]);
   }
 
   /** mask[i] = 0 with probability rate, else 1/(1 − rate), from a hash of (seed, i). */
   dropoutMask(mask: number, n: number, rate: number, seed: number): void {
-    this.k.dropoutMask(mask, n, rate, seed >>> 0);
+    // The hash takes seed + (i + 1)·0x6d2b79f5 (mod 2³²): a range from s keeps its global index
+    // by starting from seed + s·0x6d2b79f5. The hash is about 8 float moves' worth of work.
+    this.split(KernelId.DropoutMask, 'dropoutMask', n, 8, 4, (s, e) => [mask + 4 * s, e - s, rate, (seed + Math.imul(s, 0x6d2b79f5)) >>> 0]);
   }
 
   /** Depthwise product of im2col columns [rows, taps·channels] with a [taps, channels, multiplier] kernel. */
@@ -401,11 +446,16 @@ export class Core {
   }
 }
 
-function convArgs(g: WindowGeometry): number[] {
-  return [g.batch, g.inH, g.inW, g.channels, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.outH, g.outW];
+/** Floats in one image of the input and of the pooled output. */
+function imageSizes(g: WindowGeometry): [number, number] {
+  return [g.inH * g.inW * g.channels, g.outH * g.outW * g.channels];
 }
 
-function poolArgs(g: WindowGeometry): number[] {
+function convArgs(g: WindowGeometry, batch = g.batch): number[] {
+  return [batch, g.inH, g.inW, g.channels, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.outH, g.outW];
+}
+
+function poolArgs(g: WindowGeometry, batch = g.batch): number[] {
   if (g.dilationH !== 1 || g.dilationW !== 1) throw new Error(`Pooling supports dilation 1 only. Received: dilation=[${g.dilationH}, ${g.dilationW}].`);
-  return [g.batch, g.inH, g.inW, g.channels, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft, g.outH, g.outW];
+  return [batch, g.inH, g.inW, g.channels, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft, g.outH, g.outW];
 }

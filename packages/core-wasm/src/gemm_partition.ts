@@ -36,3 +36,17 @@ export function partitionGemm(m: number, n: number, k: number, threads: number):
   for (let start = 0; start < length; start += step) parts.push({ start, end: Math.min(length, start + step) });
   return { byRows, parts };
 }
+
+/**
+ * The wasm export's arguments for one part, given the whole call's (scratch left 0: each thread
+ * fills in its own). A row part offsets op(A)'s rows (a column offset in stored A when transA),
+ * a column part op(B)'s columns and the bias.
+ */
+export function gemmPartArgs(args: readonly number[], byRows: boolean, { start, end }: GemmPart): number[] {
+  const [transA, transB, m, n, k, a, lda, b, ldb, c, ldc, acc, , bias, activation] = args;
+  const aPart = byRows ? a + 4 * start * (transA ? 1 : lda) : a;
+  const bPart = byRows ? b : b + 4 * start * (transB ? ldb : 1);
+  const cPart = c + 4 * (byRows ? start * ldc : start);
+  const biasPart = bias && !byRows ? bias + 4 * start : bias;
+  return [transA, transB, byRows ? end - start : m, byRows ? n : end - start, k, aPart, lda, bPart, ldb, cPart, ldc, acc, 0, biasPart, activation];
+}

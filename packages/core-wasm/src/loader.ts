@@ -16,9 +16,10 @@ export interface LoadCoreOptions {
   /** Memory to run in (passed as env.memory); default a new 2 MiB memory that grows on demand. */
   memory?: WebAssembly.Memory;
   /**
-   * Threads that run gemm, the calling one included (default 1). Above 1 the `-threads` builds
-   * run over a shared memory with `threads − 1` workers; where shared memory is unavailable
-   * (a browser page that is not cross-origin isolated) the core runs on one thread instead.
+   * Threads that run gemm and the other big kernels, the calling one included (default 1).
+   * Above 1 the `-threads` builds run over a shared memory with `threads − 1` workers; where
+   * shared memory is unavailable (a browser page that is not cross-origin isolated) the core
+   * runs on one thread instead.
    * Results are bit-identical for every thread count.
    */
   threads?: number;
@@ -183,7 +184,7 @@ export async function loadCore(options: LoadCoreOptions = {}): Promise<Core> {
   const exports = instance.exports as unknown as KernelExports;
   const core = new Core(flavor, memory, exports);
   if (threaded) {
-    const pool = await ThreadPool.start(module, memory, threads - 1, exports.gemmScratchBytes(), (n) => core.malloc(n));
+    const pool = await ThreadPool.start(module, memory, threads - 1, exports, core.scratchOffset, (n) => core.malloc(n));
     core.attachThreadPool(pool);
   }
   return core;

@@ -8,7 +8,7 @@ export const DONE = 1;
 export const OP = 2;
 /** Who runs the posted part: OPEN until the worker or the caller takes it with compareExchange. */
 export const CLAIM = 3;
-/** Arguments of the call, in the order of the wasm export's parameters. */
+/** The call: its kernel id, then the wasm export's arguments (parallel_kernels.ts writeCall). */
 export const ARGS = 4;
 
 /** Values of CLAIM. */
@@ -18,7 +18,7 @@ export const BY_CALLER = 2;
 
 /** Values of OP: what the worker runs next (STOP ends its loop), or FAILED when the call threw. */
 export const OP_STOP = 0;
-export const OP_GEMM = 1;
+export const OP_RUN = 1;
 export const OP_FAILED = -1;
 /** @internal For tests: posted already claimed for the worker, which blocks, as a thread stuck mid-part would. */
 export const OP_HANG = 2;

@@ -48,7 +48,7 @@ describe('ThreadPool when a kernel worker thread dies', () => {
     expect(core.threads).toBe(1);
     expect(core.threadPool).toBeNull();
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(warn.mock.calls[0][0]).toMatch(/kernel worker thread 1 exited with code \d+; gemm runs on the calling thread alone from now on.*loadCore\(\{ threads: n \}\)/);
+    expect(warn.mock.calls[0][0]).toMatch(/kernel worker thread 1 exited with code \d+; kernels run on the calling thread alone from now on.*loadCore\(\{ threads: n \}\)/);
     run();
     expectProduct(c());
   });
@@ -88,5 +88,19 @@ describe('ThreadPool when a kernel worker thread dies', () => {
     expect(run).toThrow(refused);
     core.dispose();
     expect(run).toThrow(refused);
+  });
+});
+
+describe('ThreadPool with a kernel other than gemm', () => {
+  it('times out on a hung worker with the kernel named, then refuses gemm too', async () => {
+    const { core, run } = await twoThreadCore();
+    const pool = core.threadPool!;
+    pool.waitFloorMs = 100;
+    // 40 images of 12×12×4 under a 3×3 'same' window: 40 × 5,184 floats of columns, split in two.
+    const g = { batch: 40, inH: 12, inW: 12, channels: 4, kH: 3, kW: 3, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 1, padLeft: 1, outH: 12, outW: 12 };
+    const x = core.malloc(4 * 40 * 12 * 12 * 4), cols = core.malloc(4 * 40 * 12 * 12 * 36);
+    pool.hangNextPart = true;
+    expect(() => core.im2col(x, cols, g)).toThrow(/^core-wasm: im2col\(40 × 5184\): kernel worker thread 1 did not answer within 0.1 s .*no more threaded kernel calls/);
+    expect(run).toThrow(/^core-wasm: gemm\(m=256, n=64, k=300\) refused: an earlier im2col\(40 × 5184\) timed out waiting for kernel worker thread 1/);
   });
 });

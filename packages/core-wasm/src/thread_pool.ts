@@ -1,11 +1,9 @@
-// Starts kernel worker threads over a shared memory and runs gemm calls split across them
-// and the calling thread.
-import { partitionGemm } from './gemm_partition.js';
-import { ARGS, BY_CALLER, BY_WORKER, CLAIM, DONE, OP, OP_FAILED, OP_GEMM, OP_HANG, OP_STOP, OPEN, SEQ, SLOT_WORDS, waitWhileEqual } from './thread_control.js';
+// Starts kernel worker threads over a shared memory and runs kernel calls (gemm, im2col,
+// pooling, ...) split across them and the calling thread.
+import { invokeKernel, type KernelId, writeCall } from './parallel_kernels.js';
+import { ARGS, BY_CALLER, BY_WORKER, CLAIM, DONE, OP, OP_FAILED, OP_HANG, OP_RUN, OP_STOP, OPEN, SEQ, SLOT_WORDS, waitWhileEqual } from './thread_control.js';
 import type { ThreadInit } from './thread_worker.js';
 import type { KernelExports } from './wasm_exports.js';
-
-type GemmFn = KernelExports['gemm'];
 
 /** One kernel worker thread, Node's or the browser's, behind the two things the pool needs. */
 interface KernelWorker {
@@ -70,34 +68,42 @@ async function spawn(init: ThreadInit): Promise<KernelWorker> {
 }
 
 // How long a call waits for its workers before it gives up: WAIT_FLOOR_MS, or longer for a big
-// call at SLOWEST_FLOP_PER_MS. The kernels run at about 55 GFLOP/s per core on a desktop and
-// 5-10 on a slow phone; 0.5 GFLOP/s for the whole call (a worker's part is smaller) is 100×
-// below the desktop and leaves a phone sharing each core with ten busy threads room to finish.
+// call (the caller's estimate: for gemm, its flops at SLOWEST_FLOP_PER_MS). The kernels run at
+// about 55 GFLOP/s per core on a desktop and 5-10 on a slow phone; 0.5 GFLOP/s for the whole
+// call (a worker's part is smaller) is 100× below the desktop and leaves a phone sharing each
+// core with ten busy threads room to finish.
 // The floor covers stalls that do no arithmetic at all: a thread descheduled on a loaded
 // machine, page faults on a swapping one, a GC pause. 64×784·784×64 (6.4 MFLOP) gets the 10 s
 // floor; 4096³ gets 275 s.
 const WAIT_FLOOR_MS = 10_000;
-const SLOWEST_FLOP_PER_MS = 5e5;
+export const SLOWEST_FLOP_PER_MS = 5e5;
+// The same margin for the memory-bound kernels (im2col, pooling, optimizers): a desktop core
+// moves about 1e6 floats per ms through them; 100× below that.
+export const SLOWEST_FLOATS_PER_MS = 1e4;
 
 /**
  * `count` worker threads, each with its own wasm instance, control slot and packing scratch
- * in the shared memory. The calling thread takes the first part of every split call itself,
+ * in the shared memory. A call is one of the kernels in parallel_kernels.ts, split by its
+ * caller into parts over disjoint output ranges. The calling thread takes the first part itself,
  * then claims every posted part that no worker has started yet: a worker the OS has not
  * scheduled (a loaded machine) costs the call the time of its part, not a wait for the thread
  * to wake. A worker that has not acknowledged its last post sits out the next calls until it
  * has, so a slot is never rewritten under a thread that may still read it. Every part computes
- * whole elements of C with the same k blocking, so whoever runs it the result is bit-identical.
+ * whole output elements with the arithmetic of a one-thread call, so whoever runs it the result
+ * is bit-identical.
  *
  * A worker that dies on its own between calls (its 'exit' or 'error' event) stops the pool and
  * is reported to {@link ThreadPool.whenWorkerDies}: it can write no more memory, so the owner
  * may carry on without threads. A worker that does not answer a call in time (dead, but its
- * event cannot arrive while the caller blocks, or stuck) may still write its part of C later:
+ * event cannot arrive while the caller blocks, or stuck) may still write its part later:
  * the call throws, and the pool refuses every later call.
  */
 export class ThreadPool {
   /** @internal For tests: the least time a call waits for its workers before it gives up, in ms. */
   waitFloorMs = WAIT_FLOOR_MS;
   private readonly ctl: Int32Array;
+  /** The same words as ctl, for f32 arguments. */
+  private readonly ctlFloats: Float32Array;
   private seq = 0;
   /** The sequence number last posted to each worker (index t − 1); DONE equal to it means acknowledged. */
   private readonly posted: Int32Array;
@@ -116,15 +122,22 @@ export class ThreadPool {
     memory: WebAssembly.Memory,
     private readonly controlBase: number,
     private readonly workers: KernelWorker[],
+    private readonly exports: KernelExports,
+    private readonly scratch: number,
   ) {
     this.ctl = new Int32Array(memory.buffer, controlBase, SLOT_WORDS * workers.length);
+    this.ctlFloats = new Float32Array(memory.buffer, controlBase, SLOT_WORDS * workers.length);
     this.posted = new Int32Array(workers.length);
     this.acknowledged = new Int32Array(workers.length);
     workers.forEach((worker, i) => worker.onDeath((reason) => this.workerDied(i + 1, reason)));
   }
 
-  /** Starts `count` workers; `malloc` hands out the control block and the scratch buffers. */
-  static async start(module: WebAssembly.Module, memory: WebAssembly.Memory, count: number, scratchBytes: number, malloc: (bytes: number) => number): Promise<ThreadPool> {
+  /**
+   * Starts `count` workers; `malloc` hands out the control block and their scratch buffers. The
+   * calling thread runs its parts with `exports` and its own `scratch`.
+   */
+  static async start(module: WebAssembly.Module, memory: WebAssembly.Memory, count: number, exports: KernelExports, scratch: number, malloc: (bytes: number) => number): Promise<ThreadPool> {
+    const scratchBytes = exports.gemmScratchBytes();
     const controlBase = malloc(count * SLOT_WORDS * 4);
     new Int32Array(memory.buffer, controlBase, count * SLOT_WORDS).fill(0);
     const inits = Array.from({ length: count }, (_, i): ThreadInit => ({
@@ -137,7 +150,7 @@ export class ThreadPool {
       for (const w of workers) void w.terminate();
       throw new Error(`core-wasm: could not start ${count} kernel worker thread(s): ${(failed.reason as Error)?.message ?? failed.reason}`, { cause: failed.reason });
     }
-    return new ThreadPool(memory, controlBase, workers);
+    return new ThreadPool(memory, controlBase, workers, exports, scratch);
   }
 
   /** Threads that run kernels, the calling one included. */
@@ -168,35 +181,30 @@ export class ThreadPool {
     return this.workers[t - 1].terminate();
   }
 
-  /** gemm over the pool: the same arguments as the wasm export, split by partitionGemm. */
-  gemm(run: GemmFn, transA: number, transB: number, m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, acc: number, scratch: number, bias: number, activation: number): void {
-    const call = `gemm(m=${m}, n=${n}, k=${k})`;
-    if (this.stopped) throw this.refusal(call);
+  /**
+   * Runs kernel `id` split over the pool: `partition(threads)` returns the argument lists of at
+   * most `threads` parts (the export's own arguments over disjoint sub-ranges); the caller runs
+   * the first and claims every other that its worker has not started. `describe` names the call
+   * in errors; `slowestMs` is how long the whole call may take on the slowest device we allow
+   * for (the wait is never shorter than waitFloorMs).
+   */
+  run(id: KernelId, describe: () => string, slowestMs: number, partition: (threads: number) => number[][]): void {
+    if (this.stopped) throw this.refusal(describe());
     const ready = this.readyWorkers();
-    const { byRows, parts } = partitionGemm(m, n, k, 1 + ready.length);
+    const parts = partition(1 + ready.length);
     if (parts.length === 1) {
-      run(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, acc, scratch, bias, activation);
+      invokeKernel(this.exports, id, parts[0], this.scratch);
       return;
     }
-    const waitMs = Math.max(this.waitFloorMs, (2 * m * n * k) / SLOWEST_FLOP_PER_MS);
+    const waitMs = Math.max(this.waitFloorMs, slowestMs);
     const deadline = performance.now() + waitMs;
-    // Arguments of part p (the wasm export's, scratch and epilogue aside): a row part offsets
-    // op(A)'s rows (a column offset in stored A when transA), a column part op(B)'s columns and the bias.
-    const partArgs = (p: number) => {
-      const { start, end } = parts[p];
-      const aPart = byRows ? a + 4 * start * (transA ? 1 : lda) : a;
-      const bPart = byRows ? b : b + 4 * start * (transB ? ldb : 1);
-      const cPart = c + 4 * (byRows ? start * ldc : start);
-      const biasPart = bias && !byRows ? bias + 4 * start : bias;
-      return [transA, transB, byRows ? end - start : m, byRows ? n : end - start, k, aPart, lda, bPart, ldb, cPart, ldc, acc, biasPart, activation] as const;
-    };
     const ctl = this.ctl;
     for (let p = 1; p < parts.length; p++) {
       const t = ready[p - 1];
       const slot = (t - 1) * SLOT_WORDS;
       const seq = (this.seq = (this.seq + 1) | 0);
-      ctl.set(partArgs(p), slot + ARGS);
-      ctl[slot + OP] = this.hangNextPart ? OP_HANG : OP_GEMM;
+      writeCall(ctl, this.ctlFloats, slot + ARGS, id, parts[p]);
+      ctl[slot + OP] = this.hangNextPart ? OP_HANG : OP_RUN;
       ctl[slot + CLAIM] = this.hangNextPart ? BY_WORKER : OPEN;
       this.hangNextPart = false;
       this.acknowledged[t - 1] = this.posted[t - 1];
@@ -204,19 +212,15 @@ export class ThreadPool {
       Atomics.store(ctl, slot + SEQ, seq);
       Atomics.notify(ctl, slot + SEQ);
     }
-    const runPart = (p: number) => {
-      const [tA, tB, mm, nn, kk, aa, la, bb, lb, cc, lc, ac, bi, act] = partArgs(p);
-      run(tA, tB, mm, nn, kk, aa, la, bb, lb, cc, lc, ac, scratch, bi, act);
-    };
-    runPart(0);
+    invokeKernel(this.exports, id, parts[0], this.scratch);
     let failed = false;
     for (let p = 1; p < parts.length; p++) {
       const t = ready[p - 1];
       const slot = (t - 1) * SLOT_WORDS;
-      if (Atomics.compareExchange(ctl, slot + CLAIM, OPEN, BY_CALLER) === OPEN) runPart(p);
-      else if (this.awaitWorker(t, deadline, waitMs, call)) failed = true;
+      if (Atomics.compareExchange(ctl, slot + CLAIM, OPEN, BY_CALLER) === OPEN) invokeKernel(this.exports, id, parts[p], this.scratch);
+      else if (this.awaitWorker(t, deadline, waitMs, describe)) failed = true;
     }
-    if (failed) throw new Error(`core-wasm: a kernel worker thread failed in ${call}; its part of C is undefined.`);
+    if (failed) throw new Error(`core-wasm: a kernel worker thread failed in ${describe()}; its part of the output is undefined.`);
   }
 
   /** Workers (1-based) that have acknowledged their last post, so their slots may be rewritten. */
@@ -244,13 +248,14 @@ export class ThreadPool {
    * Waits for worker t to finish the part it claimed; returns whether its kernel threw. Throws if
    * it is not done by `deadline`.
    */
-  private awaitWorker(t: number, deadline: number, waitMs: number, call: string): boolean {
+  private awaitWorker(t: number, deadline: number, waitMs: number, describe: () => string): boolean {
     const slot = (t - 1) * SLOT_WORDS;
     const before = this.acknowledged[t - 1];
     if (waitWhileEqual(this.ctl, slot + DONE, before, this.canSleep, deadline) === before) {
+      const call = describe();
       this.timeout = `${call} timed out waiting for kernel worker thread ${t}`;
       this.dispose();
-      throw new Error(`core-wasm: ${call}: kernel worker thread ${t} did not answer within ${+(waitMs / 1000).toFixed(1)} s and has probably crashed (killed, out of memory) or hung. C is undefined and this core runs no more gemm calls; load a new one on one thread with km.setThreads(1) (@kerasm/sdk) or loadCore({ threads: 1 }), and check that the process has memory to spare.`);
+      throw new Error(`core-wasm: ${call}: kernel worker thread ${t} did not answer within ${+(waitMs / 1000).toFixed(1)} s and has probably crashed (killed, out of memory) or hung. The output is undefined and this core runs no more threaded kernel calls (gemm, im2col, pooling, …); load a new one on one thread with km.setThreads(1) (@kerasm/sdk) or loadCore({ threads: 1 }), and check that the process has memory to spare.`);
     }
     return this.ctl[slot + OP] === OP_FAILED;
   }
@@ -264,6 +269,6 @@ export class ThreadPool {
 
   private refusal(call: string): Error {
     if (this.timeout === null) return new Error(`core-wasm: ${call} was sent to a stopped thread pool; run it on the calling thread instead.`);
-    return new Error(`core-wasm: ${call} refused: an earlier ${this.timeout}, which may still write into this core's memory, so this core runs no more gemm calls. Load a new one on one thread with km.setThreads(1) (@kerasm/sdk) or loadCore({ threads: 1 }).`);
+    return new Error(`core-wasm: ${call} refused: an earlier ${this.timeout}, which may still write into this core's memory, so this core runs no more threaded kernel calls (gemm, im2col, pooling, …). Load a new one on one thread with km.setThreads(1) (@kerasm/sdk) or loadCore({ threads: 1 }).`);
   }
 }

@@ -1,8 +1,9 @@
 // Entry of one kernel worker thread (a Node worker_threads Worker or a browser Web Worker).
-// It instantiates the threaded build over the shared memory and then serves gemm calls that
+// It instantiates the threaded build over the shared memory and then serves kernel calls that
 // the main thread posts through its control slot (thread_control.ts) until told to stop;
 // each post is a part that this thread or the caller claims, whichever gets there first.
-import { ARGS, BY_WORKER, CLAIM, DONE, OP, OP_FAILED, OP_GEMM, OP_HANG, OPEN, SEQ, SLOT_WORDS, waitWhileEqual } from './thread_control.js';
+import { runWrittenCall } from './parallel_kernels.js';
+import { ARGS, BY_WORKER, CLAIM, DONE, OP, OP_FAILED, OP_HANG, OP_RUN, OPEN, SEQ, SLOT_WORDS, waitWhileEqual } from './thread_control.js';
 import type { KernelExports } from './wasm_exports.js';
 
 /** The one message a worker receives. */
@@ -11,7 +12,7 @@ export interface ThreadInit {
   memory: WebAssembly.Memory;
   /** Byte offset of this worker's control slot. */
   control: number;
-  /** Byte offset of this worker's gemm packing scratch. */
+  /** Byte offset of this worker's packing scratch (gemm's). */
   scratch: number;
 }
 
@@ -36,12 +37,13 @@ function serve(init: ThreadInit, ready: () => void): void {
   }).exports as unknown as KernelExports;
   // The slot sits below any later growth, so this view stays valid for the thread's life.
   const ctl = new Int32Array(init.memory.buffer, init.control, SLOT_WORDS);
+  const ctlFloats = new Float32Array(init.memory.buffer, init.control, SLOT_WORDS);
   let seq = Atomics.load(ctl, SEQ);
   ready();
   for (;;) {
     seq = waitWhileEqual(ctl, SEQ, seq, true, Infinity);
     const op = ctl[OP];
-    if (op !== OP_GEMM && op !== OP_HANG) return;
+    if (op !== OP_RUN && op !== OP_HANG) return;
     if (op === OP_HANG) {
       Atomics.wait(ctl, OP, OP_HANG);
       continue;
@@ -49,8 +51,7 @@ function serve(init: ThreadInit, ready: () => void): void {
     // The caller takes the part itself when it gets there first (this thread woke late).
     if (Atomics.compareExchange(ctl, CLAIM, OPEN, BY_WORKER) === OPEN) {
       try {
-        const a = ARGS;
-        kernels.gemm(ctl[a], ctl[a + 1], ctl[a + 2], ctl[a + 3], ctl[a + 4], ctl[a + 5], ctl[a + 6], ctl[a + 7], ctl[a + 8], ctl[a + 9], ctl[a + 10], ctl[a + 11], init.scratch, ctl[a + 12], ctl[a + 13]);
+        runWrittenCall(kernels, ctl, ctlFloats, ARGS, init.scratch);
       } catch {
         ctl[OP] = OP_FAILED;
       }

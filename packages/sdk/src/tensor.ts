@@ -73,8 +73,8 @@ export class Tensor<D extends DType = DType> {
 
   /**
    * The values, flattened in row-major order. The returned array is the tensor's own: do not
-   * modify it. Values still on a device are read back, blocking until it finishes; WebGPU cannot
-   * do that in Node or headless browsers, so use {@link data} there.
+   * modify it. Values still on a device are read back, blocking until it finishes; `tfjs-webgpu`
+   * refuses to (tfjs' synchronous WebGPU read is unreliable), so use {@link data} there.
    */
   dataSync(): TypedArrayFor<D> {
     this.#checkNotDisposed();

@@ -373,14 +373,14 @@ export class Core {
 
   /** Every receptive field of x (NHWC) as one row of cols: [batch·outH·outW, kH·kW·channels]. */
   im2col(x: number, cols: number, g: WindowGeometry): void {
-    const [inImage, colsImage] = [g.inH * g.inW * g.channels, g.outH * g.outW * g.kH * g.kW * g.channels];
+    const [inImage, colsImage] = convImageSizes(g);
     this.split(KernelId.Im2col, 'im2col', g.batch, colsImage, 1, (s, e) => [x + 4 * s * inImage, cols + 4 * s * colsImage, ...convArgs(g, e - s)]);
   }
 
   /** The adjoint of im2col: sums the rows of cols back into dx (overwritten). */
   col2im(cols: number, dx: number, g: WindowGeometry): void {
     // Each image's dx gets only its own rows of cols, in the same order whoever runs it.
-    const [inImage, colsImage] = [g.inH * g.inW * g.channels, g.outH * g.outW * g.kH * g.kW * g.channels];
+    const [inImage, colsImage] = convImageSizes(g);
     this.split(KernelId.Col2im, 'col2im', g.batch, colsImage, 1, (s, e) => [cols + 4 * s * colsImage, dx + 4 * s * inImage, ...convArgs(g, e - s)]);
   }
 
@@ -444,6 +444,11 @@ export class Core {
   batchNormGrad(x: number, dy: number, dx: number, gamma: number, mean: number, invStd: number, dGamma: number, dBeta: number, rows: number, cols: number): void {
     this.k.batchNormGrad(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, rows, cols);
   }
+}
+
+/** Floats in one image of the input and in its rows of im2col's columns. */
+function convImageSizes(g: WindowGeometry): [number, number] {
+  return [g.inH * g.inW * g.channels, g.outH * g.outW * g.kH * g.kW * g.channels];
 }
 
 /** Floats in one image of the input and of the pooled output. */

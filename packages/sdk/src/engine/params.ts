@@ -1,6 +1,6 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import type { Layer, WeightSpec } from '../layers/layer.js';
-import { Tensor } from '../tensor.js';
+import { shapeSize, Tensor } from '../tensor.js';
 import { deviceTensor, unreadBufferOn } from './device_tensor.js';
 import type { Random } from '../utils/random.js';
 import { addStoreUser, checkWeightList, freedError, homeMoves, homeOf, moveHome, removeStoreUser, type StoreHome, type WeightHome } from './weight_homes.js';
@@ -64,7 +64,7 @@ export class ParamStore implements StoreHome {
     const entries = layers.flatMap((layer) => layer.weightSpecs.map((spec) => ({ layer, spec })));
     let offset = 0;
     this.#slots = weightOrder(layers).map(({ layer, spec }) => {
-      const size = spec.shape.reduce((a, b) => a * b, 1);
+      const size = shapeSize(spec.shape);
       const slot = { layer, spec, offset, size, trainable: spec.trainable };
       offset += size;
       return slot;
@@ -110,7 +110,7 @@ export class ParamStore implements StoreHome {
     const mine = this.#weights.get(layer)!;
     if (home instanceof ParamStore && home.backend === this.backend) {
       const theirs = home.#weights.get(layer)!;
-      layer.weightSpecs.forEach((spec, i) => this.backend.copy(theirs[i], mine[i], spec.shape.reduce((a, b) => a * b, 1)));
+      layer.weightSpecs.forEach((spec, i) => this.backend.copy(theirs[i], mine[i], shapeSize(spec.shape)));
       return;
     }
     if (home.kind === 'freed') throw freedError(layer, home);
@@ -120,12 +120,12 @@ export class ParamStore implements StoreHome {
 
   /** The layer's weights in `build` order, read to the host. */
   readLayer(layer: Layer): Float32Array[] {
-    return layer.weightSpecs.map((spec, i) => this.backend.read(this.#weights.get(layer)![i], spec.shape.reduce((a, b) => a * b, 1), 'float32') as Float32Array);
+    return layer.weightSpecs.map((spec, i) => this.backend.read(this.#weights.get(layer)![i], shapeSize(spec.shape), 'float32') as Float32Array);
   }
 
   async readLayerAsync(layer: Layer): Promise<Float32Array[]> {
     const weights = this.#weights.get(layer)!;
-    return Promise.all(layer.weightSpecs.map(async (spec, i) => (await this.backend.readAsync(weights[i], spec.shape.reduce((a, b) => a * b, 1), 'float32')) as Float32Array));
+    return Promise.all(layer.weightSpecs.map(async (spec, i) => (await this.backend.readAsync(weights[i], shapeSize(spec.shape), 'float32')) as Float32Array));
   }
 
   /** Replaces the layer's weights, given in `build` order. */
@@ -172,7 +172,7 @@ export class ParamStore implements StoreHome {
   /** A weight's copy: read at once from the wasm heap, else copied on the device and read back when first asked for. */
   #copyOf(weight: BufferId, shape: readonly number[]): Tensor<'float32'> {
     const { backend } = this;
-    const size = shape.reduce((a, b) => a * b, 1);
+    const size = shapeSize(shape);
     if (backend.hostResident) return new Tensor(backend.read(weight, size, 'float32') as Float32Array, shape, 'float32');
     const copy = backend.alloc(size, 'float32');
     backend.copy(weight, copy, size);

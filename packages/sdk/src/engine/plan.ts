@@ -1,9 +1,7 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import { modelInputIndex, type Graph } from './graph.js';
+import { shapeSize } from '../tensor.js';
 
-function size(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
 
 /**
  * Where one input slot of a node writes its gradient in the backward pass. Layers overwrite the
@@ -49,7 +47,7 @@ export class BatchPlan {
 
   constructor(backend: Backend, graph: Graph, batch: number, targetLengths: readonly number[], sparseTargets: readonly boolean[]) {
     this.batch = batch;
-    this.inputs = graph.inputShapes.map((shape) => this.#alloc(backend, batch * size(shape), 'float32'));
+    this.inputs = graph.inputShapes.map((shape) => this.#alloc(backend, batch * shapeSize(shape), 'float32'));
     this.targetsList = targetLengths.map((length, k) => this.#alloc(backend, batch * length, sparseTargets[k] ? 'int32' : 'float32'));
     const isOutput = new Set(graph.outputs);
     const outputs: BufferId[] = [];
@@ -65,8 +63,8 @@ export class BatchPlan {
         outputs.push(fromInput ? this.inputs[modelInputIndex(source)] : outputs[source]);
         grads.push(fromInput ? 0 : grads[source]);
       } else {
-        outputs.push(this.#alloc(backend, batch * size(node.outputShape), 'float32'));
-        grads.push(this.#alloc(backend, batch * size(node.outputShape), 'float32'));
+        outputs.push(this.#alloc(backend, batch * shapeSize(node.outputShape), 'float32'));
+        grads.push(this.#alloc(backend, batch * shapeSize(node.outputShape), 'float32'));
       }
     });
     this.outputs = outputs;
@@ -86,7 +84,7 @@ export class BatchPlan {
       const nodes = graph.nodesOf(layer);
       if (nodes.length < 2 || layer.weightSpecs.length === 0) continue;
       // One set serves all of the layer's other nodes: each is added in right after its backward.
-      const buffers = layer.weightSpecs.map((spec) => this.#alloc(backend, size(spec.shape), 'float32'));
+      const buffers = layer.weightSpecs.map((spec) => this.#alloc(backend, shapeSize(spec.shape), 'float32'));
       for (const i of nodes.slice(0, -1)) scratch[i] = buffers;
     }
     return scratch;
@@ -104,7 +102,7 @@ export class BatchPlan {
           written[j] = true;
           return { write: this.grads[j], addInto: 0 };
         }
-        return { write: this.#alloc(backend, this.batch * size(graph.nodes[j].outputShape), 'float32'), addInto: this.grads[j] };
+        return { write: this.#alloc(backend, this.batch * shapeSize(graph.nodes[j].outputShape), 'float32'), addInto: this.grads[j] };
       });
     }
     return routes;

@@ -5,7 +5,7 @@ import type { CallbackModel } from '../callbacks/callback.js';
 import { ProgbarLogger } from '../callbacks/progbar_logger.js';
 import type { MetricBatch } from '../metrics/metric.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
-import { Tensor } from '../tensor.js';
+import { shapeSize, Tensor } from '../tensor.js';
 import { globalGenerator, Random } from '../utils/random.js';
 import type { Graph } from './graph.js';
 import type { ParamStore } from './params.js';
@@ -141,9 +141,6 @@ function subset(data: Dataset, start: number, end: number): Dataset {
   return { ...data, order: data.order.slice(start, end) };
 }
 
-function size(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
 
 function passContext(target: TrainingTarget, plan: BatchPlan, training: boolean): PassContext {
   // A softmax is left to the loss only where nothing but the loss reads the output, and no activity
@@ -204,7 +201,7 @@ function metricBatch(target: TrainingTarget, data: Dataset, start: number, count
     outputShape: shape,
     labelTargets: loss.sparseTargets,
     hostTargets: gatherHost(data.ys[k], data.order, start, count, data.yRows[k]),
-    hostOutputs: () => (outputs ??= target.backend.readAsync(output, count * size(shape), 'float32') as Promise<Float32Array>),
+    hostOutputs: () => (outputs ??= target.backend.readAsync(output, count * shapeSize(shape), 'float32') as Promise<Float32Array>),
   };
 }
 
@@ -219,7 +216,7 @@ const ROW_VIEWS = new WeakMap<BatchPlan, RowViews[]>();
 function rowViews(target: TrainingTarget, plan: BatchPlan, data: Dataset, k: number): RowViews {
   let views = ROW_VIEWS.get(plan);
   if (!views) {
-    views = target.outputs.map((o, j) => makeRowViews(target.backend, plan.batch, plan.outputs[o.node], plan.grads[o.node], plan.targetsList[j], size(o.shape), data.yRows[j]));
+    views = target.outputs.map((o, j) => makeRowViews(target.backend, plan.batch, plan.outputs[o.node], plan.grads[o.node], plan.targetsList[j], shapeSize(o.shape), data.yRows[j]));
     ROW_VIEWS.set(plan, views);
   }
   return views[k];
@@ -245,7 +242,7 @@ function runBatch(target: TrainingTarget, data: Dataset, start: number, count: n
       ? weightedLossSum(backend, o.loss, rowViews(target, plan, data, k), batchWeights(data, start, count), count, o.shape, ctx.deferSoftmax[k], training)
       : o.loss.compute(backend, plan.outputs[o.node], plan.targetsList[k], grad, count, o.shape, ctx.deferSoftmax[k]);
     // The total loss is Σ weight·loss, so each output's gradient scales by its weight.
-    if (grad && o.weight !== 1) backend.scale(grad, count * size(o.shape), o.weight);
+    if (grad && o.weight !== 1) backend.scale(grad, count * shapeSize(o.shape), o.weight);
     return sum;
   });
   const updates = target.outputs.flatMap((o, k) => {
@@ -381,8 +378,7 @@ export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'para
   const n = xs[0].shape[0];
   const xRows = xs.map((x) => x.size / n);
   const shapes = graph.outputs.map((node) => [n, ...graph.nodes[node].outputShape]);
-  const outSizes = graph.outputs.map((node) => size(graph.nodes[node].outputShape));
-  target.params.claim();
+  const outSizes = graph.outputs.map((node) => shapeSize(graph.nodes[node].outputShape));
   // Off the wasm heap, outputs are gathered on the device and read back only when the caller asks.
   const onDevice = !backend.hostResident;
   const hostOuts = onDevice ? [] : outSizes.map((s) => new Float32Array(n * s));

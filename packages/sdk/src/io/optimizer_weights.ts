@@ -7,6 +7,7 @@ import { Nadam } from '../optimizers/nadam.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { RMSprop } from '../optimizers/rmsprop.js';
 import { SGD } from '../optimizers/sgd.js';
+import { shapeSize } from '../tensor.js';
 import type { NamedWeight } from './weights.js';
 
 /*
@@ -64,8 +65,6 @@ function trainableWeights(layers: readonly Layer[]): LayerWeight[] {
   return layers.flatMap((l) => l.weightSpecs).filter((w) => w.trainable);
 }
 
-const sizeOf = (w: LayerWeight) => w.shape.reduce((a, b) => a * b, 1);
-
 function bufferOf(optimizer: Optimizer, name: string): number {
   const id = optimizer.stateSlots().find((s) => s.name === name)?.id;
   if (!id) throw new Error(`${optimizer.className} has no state buffer '${name}'; compile and build the model before saving or restoring its optimizer.`);
@@ -75,7 +74,7 @@ function bufferOf(optimizer: Optimizer, name: string): number {
 /** The optimizer's state as named tensors in tfjs' order (`iter`, then each state for every trainable weight). */
 export async function optimizerWeights(optimizer: Optimizer, layers: readonly Layer[], backend: Backend): Promise<NamedWeight[]> {
   const weights = trainableWeights(layers);
-  const total = weights.reduce((n, w) => n + sizeOf(w), 0);
+  const total = weights.reduce((n, w) => n + shapeSize(w.shape), 0);
   const out: NamedWeight[] = [{ name: ITERATIONS, shape: [], values: Int32Array.of(optimizer.iterations), group: 'optimizer' }];
   for (const s of slotsOf(optimizer)) {
     const id = s.buffer === null ? 0 : bufferOf(optimizer, s.buffer);
@@ -83,7 +82,7 @@ export async function optimizerWeights(optimizer: Optimizer, layers: readonly La
     const state = id ? ((await backend.readAsync(id, total, 'float32')) as Float32Array) : new Float32Array(total);
     let offset = 0;
     for (const w of weights) {
-      const size = sizeOf(w);
+      const size = shapeSize(w.shape);
       const values = state.slice(offset, offset + size);
       out.push({ name: `${w.name}/${s.suffix}`, shape: [...w.shape], values: s.toSaved ? values.map(s.toSaved) : values, group: 'optimizer' });
       offset += size;
@@ -114,7 +113,7 @@ export function restoreOptimizerWeights(optimizer: Optimizer, layers: readonly L
     const id = s.buffer === null ? 0 : bufferOf(optimizer, s.buffer);
     let offset = 0;
     for (const w of weights) {
-      const size = sizeOf(w);
+      const size = shapeSize(w.shape);
       const name = `${w.name}/${s.suffix}`;
       const tensor = saved.get(name);
       unused.delete(name);

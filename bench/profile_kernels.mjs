@@ -7,7 +7,7 @@
 //   node bench/profile_kernels.mjs [--steps 200] [--threads 1,2] [--only mlp,cnn]
 import { parseArgs } from 'node:util';
 import { Core } from '@kerasm/core-wasm';
-import { convnetLayers, kerasmMlp, km, useKerasmThreads } from './suite/setup.mjs';
+import { convnetLayers, kerasmMlp, km, useKerasm } from './suite/setup.mjs';
 
 const { values } = parseArgs({ options: { steps: { type: 'string' }, threads: { type: 'string' }, only: { type: 'string' } } });
 const STEPS = Number(values.steps ?? 200);
@@ -51,7 +51,7 @@ function buildModel(name) {
 }
 
 async function profile(name, threads, train) {
-  await useKerasmThreads(threads);
+  await useKerasm(threads);
   const model = buildModel(name);
   const warm = WARMUP_STEPS * BATCH;
   await model.fit(train.x.slice(0, warm), train.y.slice(0, warm), { epochs: 1, batchSize: BATCH, verbose: 0 });

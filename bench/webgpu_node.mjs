@@ -3,9 +3,9 @@
 // Beside it, kerasm's own wasm backend on 1 and all threads and tfjs-layers on the same WebGPU
 // device, for:
 //   parity    the reference MLP's first 20 losses on tfjs-webgpu against wasm (same seed, same batches)
-//   mlp       seconds per steady-state epoch of the reference MLP (batch 64)
+//   mlp       seconds per steady-state epoch of the reference MLP (batch 64), as `pnpm bench` times it
 //   accuracy  the whole reference program (5 epochs, seed 1) on tfjs-webgpu: test accuracy
-//   cnn       the MNIST convnet's training samples/s (batch 64)
+//   cnn       the MNIST convnet's training samples/s (batch 64), as `pnpm bench` times it
 //   predict   the trained MLP's predictions for the 10,000 test images on tfjs-webgpu against wasm,
 //             read back with `await t.data()`, and its weights saved with the optimizer's state
 // Prints one JSON line per section as it ends, then the whole report; `--only a,b` picks sections.
@@ -15,7 +15,9 @@ const SECTIONS = ['parity', 'mlp', 'accuracy', 'cnn', 'predict'];
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
 const chosen = values.only ? values.only.split(',') : SECTIONS;
 
-const { CORES, convnetLayers, kerasmMlp, km, tf, tfjsMlp, tfl } = await import('./suite/setup.mjs');
+const { CORES, kerasmMlp, km, useKerasm } = await import('./suite/setup.mjs');
+const { kerasmEpoch, tfjsEpoch } = await import('./suite/mlp.mjs');
+const { kerasmRate, tfjsRate } = await import('./suite/cnn.mjs');
 try {
   await km.setBackend('tfjs-webgpu');
 } catch (error) {
@@ -34,20 +36,13 @@ const report = {
 };
 console.log(JSON.stringify({ adapter: report.adapter, cores: CORES }));
 
-/** Selects a kerasm backend; `threads` applies to 'wasm'. */
-async function use(name, threads) {
-  if (name === 'wasm') await km.setThreads(threads);
-  await km.setBackend(name);
-  await km.ready();
-}
-
 /**
  * Losses of the reference MLP's first `steps` batches (no shuffling) on backend `name`, then its
  * loss and accuracy on the first 1,000 test images. (It reads nothing synchronously: Dawn in Node,
  * like headless Chromium, has no synchronous WebGPU read.)
  */
 async function firstLosses(name, steps) {
-  await use(name, 1);
+  await useKerasm(1, name);
   const model = kerasmMlp(1);
   const losses = [];
   const n = steps * BATCH;
@@ -71,47 +66,23 @@ async function parity() {
   };
 }
 
-/** Seconds of the second of two epochs (the first warms kernels and plans up). */
-async function kerasmEpochSeconds(name, threads) {
-  await use(name, threads);
-  const model = kerasmMlp(1);
-  const ends = [];
-  const t0 = performance.now();
-  await model.fit(train.x, train.y, { epochs: 2, batchSize: BATCH, verbose: 0, callbacks: { onEpochEnd: () => ends.push(performance.now()) } });
-  model.dispose();
-  return { firstEpoch: (ends[0] - t0) / 1000, secondEpoch: (ends[1] - ends[0]) / 1000 };
-}
-
-async function tfjsLayersEpochSeconds() {
-  await tf.setBackend('webgpu');
-  await tf.ready();
-  const x = tf.tensor2d(train.x.dataSync(), [train.x.shape[0], 784]);
-  const y = tf.tensor1d(new Float32Array(train.y.dataSync()), 'float32');
-  const model = tfjsMlp();
-  const ends = [];
-  const t0 = performance.now();
-  await model.fit(x, y, { epochs: 2, batchSize: BATCH, verbose: 0, callbacks: { onEpochEnd: async () => { ends.push(performance.now()); } } });
-  tf.dispose([x, y]);
-  model.dispose();
-  return { firstEpoch: (ends[0] - t0) / 1000, secondEpoch: (ends[1] - ends[0]) / 1000 };
-}
-
 async function mlp() {
+  const data = { n: train.x.shape[0], x: train.x.dataSync(), y: new Float32Array(train.y.dataSync()) };
   const seconds = {
-    'kerasm tfjs-webgpu': await kerasmEpochSeconds('tfjs-webgpu'),
-    'kerasm wasm 1 thread': await kerasmEpochSeconds('wasm', 1),
-    [`kerasm wasm ${CORES} threads`]: await kerasmEpochSeconds('wasm', CORES),
-    'tfjs-layers webgpu': await tfjsLayersEpochSeconds(),
+    'kerasm tfjs-webgpu': await kerasmEpoch(train, 1, 'tfjs-webgpu'),
+    'kerasm wasm 1 thread': await kerasmEpoch(train, 1),
+    [`kerasm wasm ${CORES} threads`]: await kerasmEpoch(train, CORES),
+    'tfjs-layers webgpu': await tfjsEpoch(data, 'webgpu'),
   };
-  const base = seconds['kerasm tfjs-webgpu'].secondEpoch;
-  const relative = Object.fromEntries(Object.entries(seconds).map(([k, v]) => [k, v.secondEpoch / base]));
-  return { unit: 'seconds per epoch (60,000 samples, batch 64)', seconds, secondEpochRelativeToKerasmWebgpu: relative };
+  const base = seconds['kerasm tfjs-webgpu'];
+  const relative = Object.fromEntries(Object.entries(seconds).map(([k, v]) => [k, v / base]));
+  return { unit: 'seconds per steady-state epoch (60,000 samples, batch 64)', seconds, relativeToKerasmWebgpu: relative };
 }
 
 async function accuracy() {
   const result = {};
   for (const [name, threads] of [['tfjs-webgpu'], ['wasm', CORES]]) {
-    await use(name, threads);
+    await useKerasm(threads, name);
     const model = kerasmMlp(1);
     const history = await model.fit(train.x, train.y, { epochs: 5, batchSize: BATCH, verbose: 0 });
     const [loss, acc] = await model.evaluate(test.x, test.y, { verbose: 0 });
@@ -121,53 +92,23 @@ async function accuracy() {
   return result;
 }
 
-async function kerasmCnnRate(name, threads, steps) {
-  await use(name, threads);
-  km.utils.setRandomSeed(1);
-  const model = km.sequential(convnetLayers(km));
-  model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
-  await model.fit(train.x.slice(0, 10 * BATCH), train.y.slice(0, 10 * BATCH), { epochs: 1, batchSize: BATCH, verbose: 0 });
-  const n = steps * BATCH;
-  const t0 = performance.now();
-  await model.fit(train.x.slice(0, n), train.y.slice(0, n), { epochs: 1, batchSize: BATCH, verbose: 0 });
-  const rate = n / ((performance.now() - t0) / 1000);
-  model.dispose();
-  return rate;
-}
-
-async function tfjsLayersCnnRate(steps) {
-  await tf.setBackend('webgpu');
-  await tf.ready();
-  const n = steps * BATCH;
-  const x = tf.tensor3d(train.x.dataSync().subarray(0, n * 784), [n, 28, 28]);
-  const y = tf.tensor1d(new Float32Array(train.y.dataSync().subarray(0, n)), 'float32');
-  const model = tfl.sequential({ layers: convnetLayers(tfl) });
-  model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
-  await model.fit(tf.slice(x, 0, 10 * BATCH), tf.slice(y, 0, 10 * BATCH), { epochs: 1, batchSize: BATCH, verbose: 0 });
-  const t0 = performance.now();
-  await model.fit(x, y, { epochs: 1, batchSize: BATCH, verbose: 0 });
-  const rate = n / ((performance.now() - t0) / 1000);
-  tf.dispose([x, y]);
-  model.dispose();
-  return rate;
-}
-
 async function cnn() {
   const steps = 200;
+  const data = { x: train.x.dataSync(), y: new Float32Array(train.y.dataSync()) };
   return {
-    unit: `samples/s over ${steps} steps of batch ${BATCH} after 10 warm-up steps`,
+    unit: `samples/s (batch ${BATCH}): kerasm over ${steps} steps, tfjs-layers over ${steps / 10} steps of one batch, each after warming up`,
     samplesPerSecond: {
-      'kerasm tfjs-webgpu': await kerasmCnnRate('tfjs-webgpu', undefined, steps),
-      'kerasm wasm 1 thread': await kerasmCnnRate('wasm', 1, steps),
-      [`kerasm wasm ${CORES} threads`]: await kerasmCnnRate('wasm', CORES, steps),
-      'tfjs-layers webgpu': await tfjsLayersCnnRate(steps),
+      'kerasm tfjs-webgpu': await kerasmRate(train, 1, steps, BATCH, 'tfjs-webgpu'),
+      'kerasm wasm 1 thread': await kerasmRate(train, 1, steps),
+      [`kerasm wasm ${CORES} threads`]: await kerasmRate(train, CORES, steps),
+      'tfjs-layers webgpu': await tfjsRate(data, steps / 10, 'webgpu'),
     },
   };
 }
 
 /** Predictions of an MLP trained for one epoch on wasm, then run on `name`; seconds of the call and the read. */
 async function predictions(model, name) {
-  await use(name, CORES);
+  await useKerasm(CORES, name);
   await model.predict(test.x.slice(0, 64), { batchSize: 256 }).data();
   const t0 = performance.now();
   const out = model.predict(test.x, { batchSize: 256 });
@@ -176,7 +117,7 @@ async function predictions(model, name) {
 }
 
 async function predict() {
-  await use('wasm', CORES);
+  await useKerasm(CORES);
   const model = kerasmMlp(1);
   await model.fit(train.x, train.y, { epochs: 1, batchSize: BATCH, verbose: 0 });
   const wasm = await predictions(model, 'wasm');

@@ -4,13 +4,14 @@
 // backend 'wasm'"), and tfjs-cpu takes seconds per step, so it times a few trainOnBatch steps
 // after one warm-up step.
 import { interleave, median } from './stats.mjs';
-import { CORES, convnetLayers, km, tf, tfl, useKerasmThreads, useTfjs } from './setup.mjs';
+import { CORES, convnetLayers, km, tf, tfl, useKerasm, useTfjs } from './setup.mjs';
 
 const BATCH = 64;
 const WARMUP_STEPS = 10;
 
-async function kerasmRate(train, threads, steps, batch = BATCH) {
-  await useKerasmThreads(threads);
+/** Convnet training samples/s on a kerasm backend (wasm: on `threads` threads). */
+export async function kerasmRate(train, threads, steps, batch = BATCH, backend = 'wasm') {
+  await useKerasm(threads, backend);
   km.utils.setRandomSeed(1);
   const model = km.sequential(convnetLayers(km));
   model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
@@ -25,8 +26,9 @@ async function kerasmRate(train, threads, steps, batch = BATCH) {
   return n / seconds;
 }
 
-async function tfjsCpuRate(data, steps) {
-  await useTfjs('cpu');
+/** tfjs-layers' convnet training samples/s on tfjs backend `backend`. */
+export async function tfjsRate(data, steps, backend = 'cpu') {
+  await useTfjs(backend);
   const model = tfl.sequential({ layers: convnetLayers(tfl) });
   model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
   const x = tf.tensor(data.x.subarray(0, BATCH * 784), [BATCH, 28, 28]);
@@ -48,7 +50,7 @@ export async function cnnTraining({ repetitions, kerasmSteps = 100, tfjsSteps = 
     'kerasm 1 thread': () => kerasmRate(train, 1, kerasmSteps),
     [`kerasm ${CORES} threads`]: () => kerasmRate(train, CORES, kerasmSteps),
     'kerasm 1 thread, batch 32': () => kerasmRate(train, 1, 2 * kerasmSteps, 32),
-    'tfjs-cpu': () => tfjsCpuRate(data, tfjsSteps),
+    'tfjs-cpu': () => tfjsRate(data, tfjsSteps),
   };
   const runs = await interleave(contenders, repetitions, (r, res) => log(`  rep ${r + 1}: ${Object.entries(res).map(([k, v]) => `${k} ${v[r].toFixed(1)} samples/s`).join(', ')}`));
   const medians = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v)]));

@@ -3,13 +3,14 @@
 // warm-up fit; tfjs-cpu is too slow for that, so it times a few hundred steps and the figure is
 // scaled to an epoch (938 steps).
 import { interleave, median } from './stats.mjs';
-import { CORES, kerasmMlp, km, tf, tfjsMlp, useKerasmThreads, useTfjs } from './setup.mjs';
+import { CORES, kerasmMlp, km, tf, tfjsMlp, useKerasm, useTfjs } from './setup.mjs';
 
 const BATCH = 64;
 const WARMUP_STEPS = 10;
 
-async function kerasmEpoch(train, threads) {
-  await useKerasmThreads(threads);
+/** Seconds per steady-state epoch of the reference MLP on a kerasm backend (wasm: on `threads` threads). */
+export async function kerasmEpoch(train, threads, backend = 'wasm') {
+  await useKerasm(threads, backend);
   const model = kerasmMlp();
   const warm = WARMUP_STEPS * BATCH;
   await model.fit(train.x.slice(0, warm), train.y.slice(0, warm), { epochs: 1, batchSize: BATCH, verbose: 0 });
@@ -19,7 +20,7 @@ async function kerasmEpoch(train, threads) {
 }
 
 /** Seconds per epoch on tfjs `backend`; with `steps`, times that many steps and scales up. */
-async function tfjsEpoch(data, backend, steps) {
+export async function tfjsEpoch(data, backend, steps) {
   await useTfjs(backend);
   const n = steps ? (WARMUP_STEPS + steps) * BATCH : data.n;
   const x = tf.tensor2d(data.x.subarray(0, n * 784), [n, 784]);

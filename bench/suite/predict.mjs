@@ -2,12 +2,12 @@
 // 10,000 MNIST test images at batch 64 and 256 (the whole tensor handed to predict, as users do).
 // kerasm runs on 1 thread (as tfjs-wasm does in Node) and on all cores.
 import { interleave, median, secondsPerCall } from './stats.mjs';
-import { CORES, kerasmMlp, km, tf, tfjsMlp, useKerasmThreads, useTfjs } from './setup.mjs';
+import { CORES, kerasmMlp, km, tf, tfjsMlp, useKerasm, useTfjs } from './setup.mjs';
 
 export async function predictSpeed({ repetitions, log }) {
   const { test } = await km.datasets.mnist.load();
   const n = test.x.shape[0];
-  await useKerasmThreads(CORES);
+  await useKerasm(CORES);
   const ours = kerasmMlp();
   await useTfjs('wasm');
   const theirs = tfjsMlp();
@@ -18,7 +18,7 @@ export async function predictSpeed({ repetitions, log }) {
 
   // The model moves to the new core when km.setThreads replaces it; its weights stay the same.
   const kerasmOn = (threads, measure) => async () => {
-    await useKerasmThreads(threads);
+    await useKerasm(threads);
     return measure();
   };
   const THREADS = [...new Set([1, CORES])];

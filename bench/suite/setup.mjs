@@ -61,8 +61,9 @@ export async function useTfjs(backend) {
   await tf.ready();
 }
 
-/** Switches kerasm's wasm backend to `threads` threads. */
-export async function useKerasmThreads(threads) {
-  await km.setThreads(threads);
+/** Switches kerasm to `backend` ('wasm' by default, then on `threads` threads) and waits until it is ready. */
+export async function useKerasm(threads, backend = 'wasm') {
+  if (backend === 'wasm') await km.setThreads(threads);
+  await km.setBackend(backend);
   await km.ready();
 }

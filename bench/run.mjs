@@ -9,7 +9,11 @@ import { gemmSpeed } from './suite/gemm.mjs';
 import { mlpEpoch } from './suite/mlp.mjs';
 import { predictSpeed } from './suite/predict.mjs';
 
-const { values } = parseArgs({ options: { json: { type: 'boolean' }, reps: { type: 'string' }, only: { type: 'string' } }, allowPositionals: true });
+// `pnpm bench -- --only cnn` hands the script a literal `--` first, after which parseArgs would
+// read every flag as a positional argument.
+const args = process.argv.slice(2);
+if (args[0] === '--') args.shift();
+const { values } = parseArgs({ args, options: { json: { type: 'boolean' }, reps: { type: 'string' }, only: { type: 'string' } }, allowPositionals: true });
 const repetitions = Number(values.reps ?? process.env.BENCH_REPS ?? 3);
 if (!Number.isInteger(repetitions) || repetitions < 1) {
   console.error(`bench: --reps must be a positive integer; received '${values.reps}'.`);

@@ -372,6 +372,33 @@ describe('training on every backend', () => {
     model.dispose();
   });
 
+  it.each(BACKENDS)('%s: another model\'s predictions and layer weights feed fit, evaluate and layer.setWeights where they are', async (name) => {
+    await useBackend(name);
+    const teacher = km.sequential([km.layers.dense({ units: 4, activation: 'tanh', inputShape: [3] })]);
+    const inputs = km.tensor(randomArray(15), [5, 3]);
+    const start = [randomArray(12), randomArray(4)];
+    const student = () => {
+      const model = km.sequential([km.layers.dense({ units: 4, activation: 'tanh', inputShape: [3] })]);
+      model.setWeights([km.tensor(start[0], [3, 4]), km.tensor(start[1], [4])]);
+      model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+      return model;
+    };
+    const [fromDevice, fromHost] = [student(), student()];
+    const onHost = km.tensor(await teacher.predict(inputs).data(), [5, 4]);
+    // Distillation: the teacher's predictions, still unread, are the student's targets (WebGPU reads them without blocking).
+    const deviceLosses = (await fromDevice.fit(inputs, teacher.predict(inputs), { epochs: 3, batchSize: 2, seed: 8, verbose: 0 })).history.loss;
+    const hostLosses = (await fromHost.fit(inputs, onHost, { epochs: 3, batchSize: 2, seed: 8, verbose: 0 })).history.loss;
+    expect(deviceLosses).toEqual(hostLosses);
+    expect(deviceLosses[2]).toBeLessThan(deviceLosses[0]);
+    expect(await fromDevice.evaluate(inputs, teacher.predict(inputs), { verbose: 0 })).toEqual(await fromHost.evaluate(inputs, onHost, { verbose: 0 }));
+    // A layer takes another layer's weights copy on the device.
+    const copies = teacher.layers[0].getWeights();
+    fromDevice.layers[0].setWeights(copies);
+    copies.forEach((w) => w.dispose());
+    expectClose(await fromDevice.predict(inputs).data(), onHost.dataSync());
+    [teacher, fromDevice, fromHost].forEach((m) => m.dispose());
+  });
+
   it.each(BACKENDS)('%s: model.dispose() frees everything the model allocated, and the model then refuses to run', async (name) => {
     await useBackend(name);
     const trainAndDispose = async () => {

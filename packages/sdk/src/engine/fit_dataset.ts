@@ -69,7 +69,7 @@ function batchTensors(element: unknown, index: number, what: string): { xs: Tens
   return { xs: xs as TensorsSpec, ys: ys as TensorsSpec, first: batchParts(xs)![0] };
 }
 
-function hostBatch(target: TrainingTarget, element: unknown, index: number, what: string): HostData {
+async function hostBatch(target: TrainingTarget, element: unknown, index: number, what: string): Promise<HostData> {
   const { xs, ys } = batchTensors(element, index, what);
   return prepare(target, xs, ys, `${what} batch ${index} xs`, `${what} batch ${index} ys`);
 }
@@ -87,7 +87,7 @@ async function evaluateStream(target: TrainingTarget, iterator: AsyncIterator<un
     const next = pending ?? (await iterator.next());
     pending = null;
     if (next.done) break;
-    const data = hostBatch(target, next.value, index, what);
+    const data = await hostBatch(target, next.value, index, what);
     await evaluateBatch(target, data, 0, data.order.length, acc);
   }
   return acc;
@@ -137,7 +137,7 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
         }
         break;
       }
-      const data = hostBatch(target, next.value, step, 'fit(dataset)');
+      const data = await hostBatch(target, next.value, step, 'fit(dataset)');
       const count = data.order.length;
       if (callbacks.has('onBatchBegin')) await callbacks.call('onBatchBegin', step, { batch: step, size: count });
       await trainBatch(target, data, 0, count, acc);
@@ -151,7 +151,7 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
     const logs = acc.logs();
     const validation = args.validationData;
     if (Array.isArray(validation)) {
-      Object.assign(logs, (await evaluateData(target, prepare(target, validation[0], validation[1], 'validationData[0]', 'validationData[1]'), batchSize)).logs('val_'));
+      Object.assign(logs, (await evaluateData(target, await prepare(target, validation[0], validation[1], 'validationData[0]', 'validationData[1]'), batchSize)).logs('val_'));
     } else if (validation) {
       Object.assign(logs, (await evaluateStream(target, validation.iterator(), null, undefined, 'validationData')).logs('val_'));
     }

@@ -129,8 +129,15 @@ export class ParamStore implements StoreHome {
   }
 
   /** Replaces the layer's weights, given in `build` order. */
-  writeLayer(layer: Layer, values: readonly Float32Array[]): void {
-    values.forEach((v, i) => this.backend.write(this.#weights.get(layer)![i], v));
+  writeLayer(layer: Layer, weights: readonly Tensor[]): void {
+    weights.forEach((w, i) => this.#write(this.#weights.get(layer)![i], w));
+  }
+
+  /** Writes a tensor's values into a weight: another model's or layer's unread getWeights() copy on this backend is copied on the device. */
+  #write(weight: BufferId, tensor: Tensor): void {
+    const unread = unreadBufferOn(this.backend, tensor);
+    if (unread !== undefined) this.backend.copy(unread, weight, tensor.size);
+    else this.backend.write(weight, tensor.dataSync() as Float32Array);
   }
 
   /** Whether a layer's `trainable` changed since this layout was made (the model then makes a new one). */
@@ -182,13 +189,7 @@ export class ParamStore implements StoreHome {
   /** Replaces all weights; the list must match `getWeights()` in length and shapes. */
   setWeights(weights: readonly Tensor[]): void {
     checkWeightList(this.#slots.map((s) => s.spec), weights, `Model '${this.#owner}'`);
-    this.#slots.forEach((s, i) => {
-      const weight = this.backend.view(this.params, s.offset, s.size);
-      // Another model's getWeights() on this backend (a target network's update): copied on the device.
-      const unread = unreadBufferOn(this.backend, weights[i]);
-      if (unread !== undefined) this.backend.copy(unread, weight, s.size);
-      else this.backend.write(weight, weights[i].dataSync() as Float32Array);
-    });
+    this.#slots.forEach((s, i) => this.#write(this.backend.view(this.params, s.offset, s.size), weights[i]));
   }
 
   /**

@@ -15,7 +15,7 @@ import { backwardPass, forwardPass, type PassContext } from './step.js';
 import { activityPenalties, applyConstraints, regularizationPenalty, withPenalty } from './regularization.js';
 import { makeRowViews, resolveSampleWeights, weightedLossSum, type ClassWeight, type RowViews, type SampleWeightInput } from './sample_weights.js';
 import { firstNonFinite } from '../backend/non_finite.js';
-import { checkFinite, checkPositiveInt, checkSameLength, checkTensor, featureValues, nonFiniteError } from './validate_data.js';
+import { checkFinite, checkPositiveInt, checkSameLength, checkTensor, featureValues, nonFiniteError, readTensors } from './validate_data.js';
 import { tensorsFor, type OutputSpec, type TensorsSpec } from './outputs.js';
 
 /** Options of `model.fit`, with Keras' defaults. */
@@ -93,9 +93,11 @@ export interface Dataset {
 
 /**
  * Validates x and y against the model's inputs and outputs (one tensor, a list, or an object keyed by
- * name each) and returns host arrays ready for batching.
+ * name each) and returns host arrays ready for batching. Tensors still on a device (another model's
+ * predictions) are read without blocking first, which WebGPU requires.
  */
-export function prepare(target: TrainingTarget, xIn: unknown, yIn: unknown, xName: string, yName: string, sampleWeight?: SampleWeightInput, classWeight?: ClassWeight): Dataset {
+export async function prepare(target: TrainingTarget, xIn: unknown, yIn: unknown, xName: string, yName: string, sampleWeight?: SampleWeightInput, classWeight?: ClassWeight): Promise<Dataset> {
+  await readTensors([xIn, yIn, sampleWeight]);
   const { graph, outputs } = target;
   const xsIn = tensorsFor(xIn, graph.inputNames, xName, 'inputs');
   const ysIn = tensorsFor(yIn, outputs.map((o) => o.name), yName, 'outputs');
@@ -288,10 +290,10 @@ export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec
   if (!(split >= 0 && split < 1)) throw new Error(`validationSplit must be in [0, 1). Received: validationSplit=${split}.`);
   const verbose = args.verbose ?? 1;
 
-  let train = prepare(target, x, y, 'x', 'y', args.sampleWeight, args.classWeight);
+  let train = await prepare(target, x, y, 'x', 'y', args.sampleWeight, args.classWeight);
   let validation: Dataset | null = null;
   if (args.validationData) {
-    validation = prepare(target, args.validationData[0], args.validationData[1], 'validationData[0]', 'validationData[1]', args.validationData[2]);
+    validation = await prepare(target, args.validationData[0], args.validationData[1], 'validationData[0]', 'validationData[1]', args.validationData[2]);
   } else if (split > 0) {
     // Keras holds out the last samples, before any shuffling.
     const n = train.order.length;
@@ -353,7 +355,7 @@ export function epochSeed(seed: number, epoch: number): number {
 export async function evaluate(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec, args: ModelEvaluateArgs = {}): Promise<number[]> {
   const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize');
   const start = performance.now();
-  const data = prepare(target, x, y, 'x', 'y', args.sampleWeight);
+  const data = await prepare(target, x, y, 'x', 'y', args.sampleWeight);
   const logs = (await evaluateData(target, data, batchSize)).logs();
   if ((args.verbose ?? 1) === 1) {
     const seconds = ((performance.now() - start) / 1000).toFixed(1);

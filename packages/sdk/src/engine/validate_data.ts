@@ -11,6 +11,22 @@ export function checkTensor(value: unknown, what: string): Tensor {
   return value;
 }
 
+/**
+ * Reads the values of every live tensor in `specs` (tensors, lists or objects of them) without
+ * blocking, so the synchronous checks and batching that follow find them on the host.
+ */
+export async function readTensors(specs: readonly unknown[]): Promise<void> {
+  const tensors: Tensor[] = [];
+  const collect = (value: unknown): void => {
+    if (value instanceof Tensor) {
+      if (!value.isDisposed) tensors.push(value);
+    } else if (Array.isArray(value)) value.forEach(collect);
+    else if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) Object.values(value).forEach(collect);
+  };
+  specs.forEach(collect);
+  await Promise.all(tensors.map((t) => t.data()));
+}
+
 /** Throws on NaN or ±Infinity, naming the first bad entry's sample and position. */
 export function checkFinite(t: Tensor, what: string): void {
   const values = t.dataSync();

@@ -17,8 +17,8 @@ export interface StoreHome {
   readLayerAsync(layer: Layer): Promise<Float32Array[]>;
   /** Copies of the layer's weights in `build` order (on a device backend, read when first asked for). */
   layerWeights(layer: Layer): Tensor<'float32'>[];
-  /** Replaces the layer's weights, given in `build` order. */
-  writeLayer(layer: Layer, values: readonly Float32Array[]): void;
+  /** Replaces the layer's weights, given in `build` order (a device copy where they are unread on its backend). */
+  writeLayer(layer: Layer, weights: readonly Tensor[]): void;
   /** Copies the layer's latest values in from its home and becomes its home. */
   takeLayer(layer: Layer): void;
 }
@@ -135,11 +135,11 @@ export function readLayerWeights(layer: Layer): Tensor<'float32'>[] {
 }
 
 /** Replaces the layer's weights (in `build` order) wherever they live, for every model holding the layer. */
-export function writeLayerWeights(layer: Layer, values: readonly Float32Array[]): void {
+export function writeLayerWeights(layer: Layer, weights: readonly Tensor[]): void {
   if (layer.weightSpecs.length === 0) return;
   const home = homes.get(layer);
-  if (home?.kind === 'store') home.writeLayer(layer, values);
-  else moveHome(layer, { kind: 'host', values: values.map((v) => v.slice()) });
+  if (home?.kind === 'store') home.writeLayer(layer, weights);
+  else moveHome(layer, { kind: 'host', values: weights.map((w) => (w.dataSync() as Float32Array).slice()) });
 }
 
 /**

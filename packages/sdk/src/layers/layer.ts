@@ -176,8 +176,7 @@ export abstract class Layer {
       );
     }
     checkWeightList(order.map((e) => e.spec), weights, `Layer '${this.name}'`);
-    const values = this.weightSpecs.map((spec) => weights[order.findIndex((e) => e.spec === spec)].dataSync() as Float32Array);
-    writeLayerWeights(this, values);
+    writeLayerWeights(this, this.weightSpecs.map((spec) => weights[order.findIndex((e) => e.spec === spec)]));
   }
 
   /** Number of scalar parameters. */

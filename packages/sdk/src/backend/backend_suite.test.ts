@@ -372,7 +372,7 @@ describe('training on every backend', () => {
     model.dispose();
   });
 
-  it.each(BACKENDS)('%s: another model\'s predictions and layer weights feed fit, evaluate and layer.setWeights where they are', async (name) => {
+  it.each(BACKENDS)('%s: another model\'s predictions and layer weights feed predict, fit, evaluate and layer.setWeights where they are', async (name) => {
     await useBackend(name);
     const teacher = km.sequential([km.layers.dense({ units: 4, activation: 'tanh', inputShape: [3] })]);
     const inputs = km.tensor(randomArray(15), [5, 3]);
@@ -396,7 +396,11 @@ describe('training on every backend', () => {
     fromDevice.layers[0].setWeights(copies);
     copies.forEach((w) => w.dispose());
     expectClose(await fromDevice.predict(inputs).data(), onHost.dataSync());
-    [teacher, fromDevice, fromHost].forEach((m) => m.dispose());
+    // A second model predicts from the first one's unread predictions (an encoder's codes into a decoder).
+    const head = km.sequential([km.layers.dense({ units: 2, activation: 'sigmoid', inputShape: [4] })]);
+    const chained = head.predict(teacher.predict(inputs), { batchSize: 2 });
+    expect(Array.from(await chained.data())).toEqual(Array.from(await head.predict(onHost, { batchSize: 2 }).data()));
+    [teacher, fromDevice, fromHost, head].forEach((m) => m.dispose());
   });
 
   it.each(BACKENDS)('%s: model.dispose() frees everything the model allocated, and the model then refuses to run', async (name) => {

@@ -9,7 +9,7 @@ import { shapeSize, Tensor } from '../tensor.js';
 import { globalGenerator, Random } from '../utils/random.js';
 import type { Graph } from './graph.js';
 import type { ParamStore } from './params.js';
-import { deviceTensor } from './device_tensor.js';
+import { deviceTensor, unreadBufferOn } from './device_tensor.js';
 import type { BatchPlan } from './plan.js';
 import { backwardPass, forwardPass, type PassContext } from './step.js';
 import { activityPenalties, applyConstraints, regularizationPenalty, withPenalty } from './regularization.js';
@@ -376,7 +376,9 @@ export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'para
     graph.checkInput(x.shape, xsIn.labels[k], k);
     checkSameLength(xs[0], x, xsIn.labels[0], xsIn.labels[k]);
   });
-  const xValues = xs.map((x, k) => featureValues(x, xsIn.labels[k]));
+  // Another model's unread predictions on this backend (an encoder's codes) are copied on the device.
+  const xOnDevice = xs.map((x) => unreadBufferOn(backend, x));
+  const xValues = xs.map((x, k) => (xOnDevice[k] === undefined ? featureValues(x, xsIn.labels[k]) : null));
   const n = xs[0].shape[0];
   const xRows = xs.map((x) => x.size / n);
   const shapes = graph.outputs.map((node) => [n, ...graph.nodes[node].outputShape]);
@@ -392,7 +394,10 @@ export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'para
       const plan = target.plan(count);
       // Each batch is checked for NaN and ±Infinity as it is copied in (predict changes nothing, so
       // failing at a later batch loses nothing), which on the wasm core costs a SIMD scan of the copy.
+      // Values already on the device are not: checking them would mean reading them back.
       xValues.forEach((x, k) => {
+        const length = count * xRows[k];
+        if (x === null) return backend.copy(backend.view(xOnDevice[k]!, start * xRows[k], length), plan.inputs[k], length);
         const bad = backend.gatherRows(plan.inputs[k], x, order, start, count, xRows[k], true);
         if (bad >= 0) {
           const row = (start + bad) * xRows[k];

@@ -8,10 +8,14 @@
 //   cnn       the MNIST convnet's training samples/s (batch 64), as `pnpm bench` times it
 //   predict   the trained MLP's predictions for the 10,000 test images on tfjs-webgpu against wasm,
 //             read back with `await t.data()`, and its weights saved with the optimizer's state
+//   chain     on tfjs-webgpu, one model's unread results used by another without a read back:
+//             predictions as a student's fit targets and as a second model's predict input, a
+//             layer's getWeights() into another layer's setWeights(); each against the same
+//             values read to the host first
 // Prints one JSON line per section as it ends, then the whole report; `--only a,b` picks sections.
 import { parseArgs } from 'node:util';
 
-const SECTIONS = ['parity', 'mlp', 'accuracy', 'cnn', 'predict'];
+const SECTIONS = ['parity', 'mlp', 'accuracy', 'cnn', 'predict', 'chain'];
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
 const chosen = values.only ? values.only.split(',') : SECTIONS;
 
@@ -144,7 +148,37 @@ async function predict() {
   };
 }
 
-const RUN = { parity, mlp, accuracy, cnn, predict };
+async function chain() {
+  await useKerasm(1, 'tfjs-webgpu');
+  const teacher = kerasmMlp(1);
+  const n = 20 * BATCH;
+  const [x, y] = [train.x.slice(0, n), train.y.slice(0, n)];
+  await teacher.fit(x, y, { epochs: 1, batchSize: BATCH, verbose: 0 });
+  const soft = km.tensor(await teacher.predict(x).data(), [n, 10]);
+  const distil = async (targets) => {
+    const student = kerasmMlp(2);
+    student.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+    const losses = (await student.fit(x, targets, { epochs: 2, batchSize: BATCH, seed: 3, verbose: 0 })).history.loss;
+    return { student, losses };
+  };
+  const fromDevice = await distil(teacher.predict(x));
+  const fromHost = await distil(soft);
+  const head = km.sequential([km.layers.dense({ units: 3, activation: 'softmax', inputShape: [10] })]);
+  const chained = await head.predict(teacher.predict(x)).data();
+  const direct = await head.predict(soft).data();
+  fromDevice.student.layers[1].setWeights(teacher.layers[1].getWeights());
+  fromDevice.student.layers[2].setWeights(teacher.layers[2].getWeights());
+  const copied = await fromDevice.student.predict(x).data();
+  const maxAbsDiff = (a, b) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+  [teacher, fromDevice.student, fromHost.student, head].forEach((m) => m.dispose());
+  return {
+    distillationLosses: { fromDevice: fromDevice.losses, fromHost: fromHost.losses },
+    chainedPredictMaxAbsDiff: maxAbsDiff(chained, direct),
+    layerCopyMaxAbsDiff: maxAbsDiff(copied, soft.dataSync()),
+  };
+}
+
+const RUN = { parity, mlp, accuracy, cnn, predict, chain };
 for (const name of chosen) {
   const t0 = performance.now();
   try {

@@ -372,7 +372,7 @@ describe('training on every backend', () => {
     model.dispose();
   });
 
-  it.each(BACKENDS)('%s: another model\'s predictions and layer weights feed predict, fit, evaluate and layer.setWeights where they are', async (name) => {
+  it.each(BACKENDS)('%s: another model\'s predictions and layer weights feed predict, fit, evaluate and layer.setWeights (of a model run or not yet) where they are', async (name) => {
     await useBackend(name);
     const teacher = km.sequential([km.layers.dense({ units: 4, activation: 'tanh', inputShape: [3] })]);
     const inputs = km.tensor(randomArray(15), [5, 3]);
@@ -396,6 +396,17 @@ describe('training on every backend', () => {
     fromDevice.layers[0].setWeights(copies);
     copies.forEach((w) => w.dispose());
     expectClose(await fromDevice.predict(inputs).data(), onHost.dataSync());
+    // So does a layer no model has run yet (its copies wait on the device for the model's first use).
+    const before = backend().memoryBytes();
+    const fresh = km.sequential([km.layers.dense({ units: 4, activation: 'tanh', inputShape: [3] })]);
+    const teacherWeights = teacher.layers[0].getWeights();
+    fresh.layers[0].setWeights(teacherWeights);
+    const expectedWeights = await Promise.all(teacherWeights.map((w) => w.data()));
+    const freshWeights = await Promise.all(fresh.layers[0].getWeights().map((w) => w.data()));
+    freshWeights.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(expectedWeights[i])));
+    expectClose(await fresh.predict(inputs).data(), onHost.dataSync());
+    fresh.dispose();
+    expect(backend().memoryBytes()).toBe(before);
     // A second model predicts from the first one's unread predictions (an encoder's codes into a decoder).
     const head = km.sequential([km.layers.dense({ units: 2, activation: 'sigmoid', inputShape: [4] })]);
     const chained = head.predict(teacher.predict(inputs), { batchSize: 2 });

@@ -31,3 +31,19 @@ export function unreadBufferOn(backend: Backend, tensor: Tensor): BufferId | und
   const entry = unread.get(tensor);
   return entry?.backend === backend ? entry.id : undefined;
 }
+
+/** A copy of a buffer's values: read at once from the wasm heap, else copied on the device and read when first asked for. */
+export function bufferCopy(backend: Backend, id: BufferId, shape: readonly number[]): Tensor<'float32'> {
+  const size = shapeSize(shape);
+  if (backend.hostResident) return new Tensor(backend.read(id, size, 'float32') as Float32Array, shape, 'float32');
+  const copy = backend.alloc(size, 'float32');
+  backend.copy(id, copy, size);
+  return deviceTensor(backend, copy, shape);
+}
+
+/** A float32 copy of a tensor: on the device while the tensor's values are unread there, else on the host. */
+export function tensorCopy(tensor: Tensor): Tensor<'float32'> {
+  const entry = unread.get(tensor);
+  if (entry) return bufferCopy(entry.backend, entry.id, tensor.shape);
+  return new Tensor(Float32Array.from(tensor.dataSync()), tensor.shape, 'float32');
+}

@@ -274,6 +274,11 @@ export class LayersModel {
     return activeBackend().memoryBytes();
   }
 
+  /** Builds the graph, and with it the layers' weights, if the input shape is known; else waits for the data. */
+  protected buildIfShapeKnown(): void {
+    this.#graph ?? this.#tryGraph();
+  }
+
   /** Drops the graph so layers can change (Sequential.add before the model is built). */
   protected invalidate(): void {
     if (this.#runtime) throw new Error(`Model '${this.name}' already has weights; layers cannot be added after it has been built.`);

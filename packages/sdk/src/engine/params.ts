@@ -1,7 +1,7 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import type { Layer, WeightSpec } from '../layers/layer.js';
 import { shapeSize, Tensor } from '../tensor.js';
-import { deviceTensor, unreadBufferOn } from './device_tensor.js';
+import { bufferCopy, unreadBufferOn } from './device_tensor.js';
 import type { Random } from '../utils/random.js';
 import { addStoreUser, checkWeightList, freedError, homeMoves, homeOf, moveHome, removeStoreUser, type StoreHome, type WeightHome } from './weight_homes.js';
 
@@ -114,8 +114,8 @@ export class ParamStore implements StoreHome {
       return;
     }
     if (home.kind === 'freed') throw freedError(layer, home);
-    const values = home.kind === 'store' ? home.readLayer(layer) : home.values;
-    values.forEach((v, i) => this.backend.write(mine[i], v));
+    if (home.kind === 'copies') home.values.forEach((v, i) => this.#write(mine[i], v));
+    else home.readLayer(layer).forEach((v, i) => this.backend.write(mine[i], v));
   }
 
   /** The layer's weights in `build` order, read to the host. */
@@ -133,7 +133,7 @@ export class ParamStore implements StoreHome {
     weights.forEach((w, i) => this.#write(this.#weights.get(layer)![i], w));
   }
 
-  /** Writes a tensor's values into a weight: another model's or layer's unread getWeights() copy on this backend is copied on the device. */
+  /** Writes a tensor's values into a weight: one still unread on this backend (another model's getWeights()) is copied on the device. */
   #write(weight: BufferId, tensor: Tensor): void {
     const unread = unreadBufferOn(this.backend, tensor);
     if (unread !== undefined) this.backend.copy(unread, weight, tensor.size);
@@ -168,23 +168,14 @@ export class ParamStore implements StoreHome {
 
   /** Copies of all weights, in {@link weightOrder} (as `model.getWeights()` returns them). */
   getWeights(): Tensor<'float32'>[] {
-    return this.#slots.map((s) => this.#copyOf(this.backend.view(this.params, s.offset, s.size), s.spec.shape));
+    return this.#slots.map((s) => bufferCopy(this.backend, this.backend.view(this.params, s.offset, s.size), s.spec.shape));
   }
 
   /** Copies of the layer's weights in `build` order. */
   layerWeights(layer: Layer): Tensor<'float32'>[] {
-    return layer.weightSpecs.map((spec, i) => this.#copyOf(this.#weights.get(layer)![i], spec.shape));
+    return layer.weightSpecs.map((spec, i) => bufferCopy(this.backend, this.#weights.get(layer)![i], spec.shape));
   }
 
-  /** A weight's copy: read at once from the wasm heap, else copied on the device and read back when first asked for. */
-  #copyOf(weight: BufferId, shape: readonly number[]): Tensor<'float32'> {
-    const { backend } = this;
-    const size = shapeSize(shape);
-    if (backend.hostResident) return new Tensor(backend.read(weight, size, 'float32') as Float32Array, shape, 'float32');
-    const copy = backend.alloc(size, 'float32');
-    backend.copy(weight, copy, size);
-    return deviceTensor(backend, copy, shape);
-  }
 
   /** Replaces all weights; the list must match `getWeights()` in length and shapes. */
   setWeights(weights: readonly Tensor[]): void {

@@ -27,6 +27,9 @@ export class Sequential extends LayersModel {
     }
     this.invalidate();
     this.graphLayers.push(layer);
+    // As in Keras, a model whose input shape is known builds each layer as it is added, so
+    // `model.layers[i].setWeights(...)` and `countParams()` work before the first fit or predict.
+    this.buildIfShapeKnown();
   }
 }
 

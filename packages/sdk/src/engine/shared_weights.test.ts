@@ -197,7 +197,17 @@ describe('dispose with shared layers', () => {
 
 describe('layer.setWeights errors', () => {
   const layer = km.layers.dense({ units: 3, inputShape: [4], name: 'checked' });
-  km.sequential([layer]).countParams();
+  km.sequential([layer]);
+
+  it('a Sequential whose input shape is known builds each layer as it is added, as Keras does', () => {
+    const model = km.sequential([km.layers.dense({ units: 3, inputShape: [2] })]);
+    model.add(km.layers.dense({ units: 1 }));
+    expect(model.layers.map((l) => l.built)).toEqual([true, true]);
+    expect(model.countParams()).toBe(2 * 3 + 3 + 3 * 1 + 1);
+    expect(model.layers[1].getWeights().map((w) => w.shape)).toEqual([[3, 1], [1]]);
+    // Without an input shape the data of the first fit or predict builds it.
+    expect(km.sequential([km.layers.dense({ units: 3 })]).layers[0].built).toBe(false);
+  });
 
   it('rejects a wrong number of tensors, naming the weights', () => {
     expect(() => layer.setWeights([km.tensor(new Float32Array(12), [4, 3])])).toThrow(

@@ -2,6 +2,7 @@ import type { Backend } from '../backend/backend.js';
 import { beforeLeavingBackend } from '../backend/registry.js';
 import type { Layer, WeightSpec } from '../layers/layer.js';
 import { Tensor } from '../tensor.js';
+import { tensorCopy } from './device_tensor.js';
 import { globalGenerator } from '../utils/random.js';
 
 /**
@@ -23,10 +24,14 @@ export interface StoreHome {
   takeLayer(layer: Layer): void;
 }
 
-/** Values on the host: given by `layer.setWeights` or `layer.getWeights` before any model used the layer. */
-interface HostHome {
-  readonly kind: 'host';
-  values: Float32Array[];
+/**
+ * Copies outside any store, made by `layer.setWeights` or `layer.getWeights` before any model used
+ * the layer: on the host, or on the device where the values given were (WebGPU cannot read them
+ * synchronously), until a store pulls them.
+ */
+interface CopiesHome {
+  readonly kind: 'copies';
+  readonly values: Tensor<'float32'>[];
 }
 
 /** The values were freed with the last model that held them (`model.dispose()`). */
@@ -36,7 +41,7 @@ interface FreedHome {
 }
 
 /** Where the latest values of a layer's weights are. */
-export type WeightHome = StoreHome | HostHome | FreedHome;
+export type WeightHome = StoreHome | CopiesHome | FreedHome;
 
 // A layer used by several models (transfer learning, an encoder inside an autoencoder) has one set
 // of weights, as in Keras, but each model keeps all its weights in one flat buffer so its optimizer
@@ -45,8 +50,8 @@ export type WeightHome = StoreHome | HostHome | FreedHome;
 const homes = new WeakMap<Layer, WeightHome>();
 /** Live stores that contain each layer, oldest first. */
 const stores = new WeakMap<Layer, Set<StoreHome>>();
-/** Every layer that has lived in a store, held weakly, so models dropped without dispose() can go. */
-const storedLayers = new Set<WeakRef<Layer>>();
+/** Every layer that has had a home, held weakly, so models dropped without dispose() can go. */
+const trackedLayers = new Set<WeakRef<Layer>>();
 const tracked = new WeakSet<Layer>();
 /** Bumped on every move of a home, so a store whose last claim is as recent holds all its layers. */
 let moves = 0;
@@ -56,8 +61,10 @@ export function homeOf(layer: Layer): WeightHome | undefined {
   return homes.get(layer);
 }
 
-/** Records that `home` now holds the layer's latest values. */
+/** Records that `home` now holds the layer's latest values (copies it replaces are freed). */
 export function moveHome(layer: Layer, home: WeightHome): void {
+  const previous = homes.get(layer);
+  if (previous?.kind === 'copies' && previous !== home) previous.values.forEach((v) => v.dispose());
   homes.set(layer, home);
   moves++;
 }
@@ -72,28 +79,33 @@ export function addStoreUser(layer: Layer, store: StoreHome): void {
   const set = stores.get(layer) ?? new Set();
   set.add(store);
   stores.set(layer, set);
-  if (!tracked.has(layer)) {
-    tracked.add(layer);
-    storedLayers.add(new WeakRef(layer));
-  }
+  track(layer);
+}
+
+/** Lets a backend switch find the layer's home. */
+function track(layer: Layer): void {
+  if (tracked.has(layer)) return;
+  tracked.add(layer);
+  trackedLayers.add(new WeakRef(layer));
 }
 
 /**
- * Moves to the host the latest values of every layer whose home is a store on `backend`, read
- * without blocking: after a backend switch the next store pulls them from there, which works even
- * where the old device cannot be read synchronously (WebGPU).
+ * Moves to the host the latest values of every layer whose home is a store on `backend`, and reads
+ * copies still on its device, without blocking: after a backend switch the next store pulls them
+ * from the host, which works even where the old device cannot be read synchronously (WebGPU).
  */
 async function moveHomesToHost(backend: Backend): Promise<void> {
-  for (const ref of storedLayers) {
+  for (const ref of trackedLayers) {
     const layer = ref.deref();
     if (!layer) {
-      storedLayers.delete(ref);
+      trackedLayers.delete(ref);
       continue;
     }
     const home = homes.get(layer);
+    if (home?.kind === 'copies') await Promise.all(home.values.map((v) => v.data()));
     if (home?.kind !== 'store' || home.backend !== backend) continue;
     const values = await home.readLayerAsync(layer);
-    if (homes.get(layer) === home) moveHome(layer, { kind: 'host', values });
+    if (homes.get(layer) === home) moveHome(layer, { kind: 'copies', values: values.map((v, i) => new Tensor(v, layer.weightSpecs[i].shape, 'float32')) });
   }
 }
 
@@ -129,9 +141,11 @@ export function readLayerWeights(layer: Layer): Tensor<'float32'>[] {
   if (home?.kind === 'store') return home.layerWeights(layer);
   if (home?.kind === 'freed') throw freedError(layer, home);
   if (!layer.built) return [];
-  if (!home) moveHome(layer, { kind: 'host', values: layer.weightSpecs.map((spec) => spec.initializer(spec.shape, globalGenerator())) });
-  const { values } = homes.get(layer) as HostHome;
-  return values.map((v, i) => new Tensor(v.slice(), layer.weightSpecs[i].shape, 'float32'));
+  if (!home) {
+    track(layer);
+    moveHome(layer, { kind: 'copies', values: layer.weightSpecs.map((spec) => new Tensor(spec.initializer(spec.shape, globalGenerator()), spec.shape, 'float32')) });
+  }
+  return (homes.get(layer) as CopiesHome).values.map(tensorCopy);
 }
 
 /** Replaces the layer's weights (in `build` order) wherever they live, for every model holding the layer. */
@@ -139,7 +153,10 @@ export function writeLayerWeights(layer: Layer, weights: readonly Tensor[]): voi
   if (layer.weightSpecs.length === 0) return;
   const home = homes.get(layer);
   if (home?.kind === 'store') home.writeLayer(layer, weights);
-  else moveHome(layer, { kind: 'host', values: weights.map((w) => (w.dataSync() as Float32Array).slice()) });
+  else {
+    track(layer);
+    moveHome(layer, { kind: 'copies', values: weights.map(tensorCopy) });
+  }
 }
 
 /**

@@ -15,6 +15,7 @@ import { checkTensor } from './validate_data.js';
 import { checkLossSpec, checkMetricsSpec, resolveOutputs, type LossSpec, type LossWeightsSpec, type MetricsSpec, type OutputSpec, type TensorsSpec } from './outputs.js';
 import { Dataset } from '../data/dataset.js';
 import { evaluateDataset, fitDataset, type ModelEvaluateDatasetArgs, type ModelFitDatasetArgs } from './fit_dataset.js';
+import { testOnBatch, trainOnBatch, type TestOnBatchArgs, type TrainOnBatchArgs } from './on_batch.js';
 import type { IOHandler, SaveResult } from '../io/types.js';
 import { saveModel, type SaveConfig } from '../io/save_model.js';
 
@@ -192,6 +193,69 @@ export class LayersModel {
   }
 
   /**
+   * One optimizer step on all of `x` and `y` as a single batch (Keras' `train_on_batch`), without
+   * shuffling or callbacks: for training loops `fit` does not fit, such as a GAN's alternating
+   * steps. Returns the loss, or `[loss, ...metrics]` (in the order of `evaluate`) when the model
+   * has metrics or several outputs, as TensorFlow.js does.
+   *
+   * @example
+   * ```ts
+   * const [loss, accuracy] = (await model.trainOnBatch(xBatch, yBatch)) as number[];
+   * ```
+   */
+  async trainOnBatch(x: ModelInputs, y: ModelTargets, args?: TrainOnBatchArgs): Promise<number | number[]> {
+    return trainOnBatch(await this.#trainingTarget(this.#sampleShape(x)), x, y, args);
+  }
+
+  /**
+   * The loss and metrics of all of `x` and `y` as a single batch, without training (Keras'
+   * `test_on_batch`): the loss alone, or `[loss, ...metrics]`, as {@link trainOnBatch} returns them.
+   *
+   * @example
+   * ```ts
+   * const loss = (await model.testOnBatch(xBatch, yBatch)) as number;
+   * ```
+   */
+  async testOnBatch(x: ModelInputs, y: ModelTargets, args?: TestOnBatchArgs): Promise<number | number[]> {
+    return testOnBatch(await this.#trainingTarget(this.#sampleShape(x)), x, y, args);
+  }
+
+  /**
+   * `predict` on all of `x` as a single batch (Keras' `predict_on_batch`).
+   *
+   * @example
+   * ```ts
+   * const probabilities = model.predictOnBatch(xBatch);
+   * ```
+   */
+  predictOnBatch<T extends Tensor | Tensor[] = Tensor<'float32'>>(x: ModelInputs): T {
+    return this.predict<T>(x, { batchSize: Math.max(1, this.#sampleCount(x)) });
+  }
+
+  /**
+   * A layer of the model by name, or by its position in `model.layers` (Keras' `get_layer`).
+   *
+   * @example
+   * ```ts
+   * const hidden = model.getLayer('dense');
+   * const last = model.getLayer(undefined, model.layers.length - 1);
+   * ```
+   */
+  getLayer(name?: string, index?: number): Layer {
+    const { layers } = this;
+    if (name !== undefined) {
+      const found = layers.find((l) => l.name === name);
+      if (!found) throw new Error(`Model '${this.name}' has no layer named '${name}'. Its layers are: ${layers.map((l) => `'${l.name}'`).join(', ')}.`);
+      return found;
+    }
+    if (index === undefined) throw new Error(`getLayer needs a layer name or an index, e.g. model.getLayer('dense') or model.getLayer(undefined, 0).`);
+    if (!Number.isInteger(index) || index < 0 || index >= layers.length) {
+      throw new Error(`getLayer index ${index} is out of range: model '${this.name}' has ${layers.length} layers (indices 0 to ${layers.length - 1}).`);
+    }
+    return layers[index];
+  }
+
+  /**
    * The model's outputs for `x` (batch by batch, default 32): one tensor, or with several outputs a
    * list of them in output order (type it with `predict<km.Tensor[]>`). Synchronous:
    * `await km.ready()` or a `fit` must have loaded the backend first.
@@ -315,10 +379,20 @@ export class LayersModel {
     this.#outputs = resolveOutputs(this.#graph!, lossSpec, lossWeights, metricsSpec);
   }
 
+  /** The first input tensor of `x` (one tensor, a list or an object of them). */
+  #firstInput(x: unknown): Tensor {
+    const first = x instanceof Tensor ? x : Array.isArray(x) ? x[0] : typeof x === 'object' && x !== null ? Object.values(x)[0] : x;
+    return checkTensor(first, 'x');
+  }
+
+  /** Number of samples in the first input. */
+  #sampleCount(x: unknown): number {
+    return this.#firstInput(x).shape[0];
+  }
+
   /** Per-sample shape of the first input, which builds a Sequential model's graph. */
   #sampleShape(x: unknown): Shape {
-    const first = x instanceof Tensor ? x : Array.isArray(x) ? x[0] : typeof x === 'object' && x !== null ? Object.values(x)[0] : x;
-    return checkTensor(first, 'x').shape.slice(1);
+    return this.#firstInput(x).shape.slice(1);
   }
 
   #ensureRuntime(backend: Backend): Runtime {

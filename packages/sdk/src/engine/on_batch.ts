@@ -1,0 +1,40 @@
+import type { Logs } from '../callbacks/callbacks.js';
+import type { ClassWeight, SampleWeightInput } from './sample_weights.js';
+import type { TensorsSpec } from './outputs.js';
+import { Accumulator, evaluateBatch, prepare, trainBatch, type TrainingTarget } from './training.js';
+
+/** Options of `model.trainOnBatch`. */
+export interface TrainOnBatchArgs {
+  /** A loss weight per sample (Keras' `sample_weight`). */
+  sampleWeight?: SampleWeightInput;
+  /** A loss weight per class index, for one-output models (Keras' `class_weight`). */
+  classWeight?: ClassWeight;
+}
+
+/** Options of `model.testOnBatch`. */
+export interface TestOnBatchArgs {
+  /** A loss weight per sample (Keras' `sample_weight`). */
+  sampleWeight?: SampleWeightInput;
+}
+
+/** The loss alone when it is the only log (one output, no metrics), else every log in order, as Keras and tfjs return them. */
+function lossOrList(logs: Logs): number | number[] {
+  const values = Object.values(logs);
+  return values.length === 1 ? values[0] : values;
+}
+
+/** One optimizer step on all of x and y as a single batch, without shuffling or callbacks; returns its loss and metrics. */
+export async function trainOnBatch(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec, args: TrainOnBatchArgs = {}): Promise<number | number[]> {
+  const data = await prepare(target, x, y, 'x', 'y', args.sampleWeight, args.classWeight);
+  const acc = new Accumulator(target.outputs);
+  await trainBatch(target, data, 0, data.order.length, acc);
+  return lossOrList(acc.logs());
+}
+
+/** The loss and metrics of all of x and y as a single batch, without training. */
+export async function testOnBatch(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec, args: TestOnBatchArgs = {}): Promise<number | number[]> {
+  const data = await prepare(target, x, y, 'x', 'y', args.sampleWeight);
+  const acc = new Accumulator(target.outputs);
+  await evaluateBatch(target, data, 0, data.order.length, acc);
+  return lossOrList(acc.logs());
+}

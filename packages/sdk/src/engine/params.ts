@@ -176,7 +176,6 @@ export class ParamStore implements StoreHome {
     return layer.weightSpecs.map((spec, i) => bufferCopy(this.backend, this.#weights.get(layer)![i], spec.shape));
   }
 
-
   /** Replaces all weights; the list must match `getWeights()` in length and shapes. */
   setWeights(weights: readonly Tensor[]): void {
     checkWeightList(this.#slots.map((s) => s.spec), weights, `Model '${this.#owner}'`);

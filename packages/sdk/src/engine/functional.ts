@@ -15,11 +15,18 @@ let functionalCount = 0;
 /** A model built with the functional API: any directed acyclic graph of layers. */
 export class Functional extends LayersModel {
   readonly #graph: Graph;
+  readonly #ends: { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] };
 
   constructor(args: FunctionalModelArgs) {
-    const graph = traceGraph(listOf(args.inputs, 'inputs'), listOf(args.outputs, 'outputs'));
+    const ends = { inputs: listOf(args.inputs, 'inputs'), outputs: listOf(args.outputs, 'outputs') };
+    const graph = traceGraph(ends.inputs, ends.outputs);
     super([...graph.layers], args.name ?? (functionalCount++ === 0 ? 'model' : `model_${functionalCount - 1}`));
     this.#graph = graph;
+    this.#ends = ends;
+  }
+
+  protected override symbolicEnds(): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } {
+    return this.#ends;
   }
 
   /** The traced graph: layers in topological order with the nodes each reads (what saving writes). */

@@ -12,6 +12,7 @@ import { BatchPlan } from './plan.js';
 import { summaryLines } from './summary.js';
 import { evaluate, fit, predict, type ModelEvaluateArgs, type ModelFitArgs, type ModelPredictArgs, type TrainingTarget } from './training.js';
 import { checkTensor } from './validate_data.js';
+import type { SymbolicTensor } from './symbolic.js';
 import { checkLossSpec, checkMetricsSpec, resolveOutputs, type LossSpec, type LossWeightsSpec, type MetricsSpec, type OutputSpec, type TensorsSpec } from './outputs.js';
 import { Dataset } from '../data/dataset.js';
 import { evaluateDataset, fitDataset, type ModelEvaluateDatasetArgs, type ModelFitDatasetArgs } from './fit_dataset.js';
@@ -81,6 +82,36 @@ export class LayersModel {
   /** The layers in order. */
   get layers(): readonly Layer[] {
     return this.graphLayers;
+  }
+
+  /**
+   * The model's symbolic inputs, as in TensorFlow.js: with a layer's `output`, they make a new model
+   * over this one's layers (sharing their weights), such as a feature extractor for transfer learning.
+   *
+   * @example
+   * ```ts
+   * const features = km.model({ inputs: trained.inputs, outputs: trained.getLayer('hidden').output });
+   * ```
+   */
+  get inputs(): SymbolicTensor[] {
+    return [...this.#ends().inputs];
+  }
+
+  /** The model's symbolic outputs, in order (see {@link inputs}). */
+  get outputs(): SymbolicTensor[] {
+    return [...this.#ends().outputs];
+  }
+
+  /** The symbolic inputs and outputs, or null while the input shape is unknown. */
+  protected symbolicEnds(): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } | null {
+    return null;
+  }
+
+  #ends(): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } {
+    this.#graph ?? this.#tryGraph();
+    const ends = this.symbolicEnds();
+    if (!ends) throw new Error(`Model '${this.name}' is not built yet, so it has no symbolic inputs or outputs: give the first layer an inputShape, or call fit/predict first.`);
+    return ends;
   }
 
   /** The optimizer `compile` set (Keras' `model.optimizer`); undefined before `compile`. */

@@ -1,5 +1,7 @@
-import { Layer } from '../layers/layer.js';
+import { Layer, type Shape } from '../layers/layer.js';
+import type { Graph } from './graph.js';
 import { LayersModel } from './model.js';
+import { input, layerOutput, type SymbolicTensor } from './symbolic.js';
 
 /** Options of {@link sequential}. */
 export interface SequentialArgs {
@@ -11,6 +13,9 @@ let sequentialCount = 0;
 
 /** A linear stack of layers, each feeding the next. */
 export class Sequential extends LayersModel {
+  /** The symbolic input, then each layer's output, once the input shape is known (what `inputs`/`outputs` and `layer.output` give). */
+  readonly #symbolic: SymbolicTensor[] = [];
+
   constructor(args: SequentialArgs = {}) {
     const name = args.name ?? (sequentialCount++ === 0 ? 'sequential' : `sequential_${sequentialCount - 1}`);
     super([], name);
@@ -30,6 +35,24 @@ export class Sequential extends LayersModel {
     // As in Keras, a model whose input shape is known builds each layer as it is added, so
     // `model.layers[i].setWeights(...)` and `countParams()` work before the first fit or predict.
     this.buildIfShapeKnown();
+  }
+
+  protected override buildGraph(sampleShape: Shape | null): Graph | null {
+    const graph = super.buildGraph(sampleShape);
+    if (graph) this.#traceSymbolic(graph);
+    return graph;
+  }
+
+  protected override symbolicEnds(): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } | null {
+    const symbolic = this.#symbolic;
+    return symbolic.length > 1 ? { inputs: [symbolic[0]], outputs: [symbolic[symbolic.length - 1]] } : null;
+  }
+
+  /** Extends the symbolic chain over layers added since it was last traced; each layer records the call. */
+  #traceSymbolic(graph: Graph): void {
+    const symbolic = this.#symbolic;
+    if (symbolic.length === 0) symbolic.push(input({ shape: graph.inputShape, name: `${this.graphLayers[0].name}_input` }));
+    for (let i = symbolic.length - 1; i < graph.nodes.length; i++) symbolic.push(layerOutput(graph.nodes[i].layer, [symbolic[i]], graph.nodes[i].outputShape));
   }
 }
 

@@ -67,5 +67,20 @@ export function applyLayer(layer: Layer, inputs: readonly SymbolicTensor[]): Sym
   if (layer.built) layer.ensureBuilt(shapes);
   const outputShape = layer.computeOutputShape(shapes);
   layer.ensureBuilt(shapes);
-  return new SymbolicTensor(outputShape, { kind: 'layer', layer, inbound: [...inputs] });
+  return layerOutput(layer, inputs, outputShape);
+}
+
+/** Each layer's outputs, one per call (Keras' inbound nodes), in call order. */
+const calls = new WeakMap<Layer, SymbolicTensor[]>();
+
+/** The output of one more call of a built layer, on `inbound`, recorded as the layer's latest call. */
+export function layerOutput(layer: Layer, inbound: readonly SymbolicTensor[], shape: Shape): SymbolicTensor {
+  const output = new SymbolicTensor(shape, { kind: 'layer', layer, inbound: [...inbound] });
+  calls.set(layer, [...(calls.get(layer) ?? []), output]);
+  return output;
+}
+
+/** The layer's outputs, one per call (through `apply` or in a Sequential model). */
+export function layerCalls(layer: Layer): readonly SymbolicTensor[] {
+  return calls.get(layer) ?? [];
 }

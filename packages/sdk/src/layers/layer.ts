@@ -2,7 +2,7 @@ import type { Regularizer } from '../regularizers/regularizers.js';
 import type { Constraint } from '../constraints/constraints.js';
 import type { Backend, BufferId } from '../backend/backend.js';
 import type { Initializer } from '../initializers/initializers.js';
-import { applyLayer, type SymbolicTensor } from '../engine/symbolic.js';
+import { applyLayer, layerCalls, type SymbolicTensor } from '../engine/symbolic.js';
 import { checkWeightList, readLayerWeights, writeLayerWeights } from '../engine/weight_homes.js';
 import { weightOrder } from '../engine/params.js';
 import type { Tensor } from '../tensor.js';
@@ -252,6 +252,54 @@ export abstract class Layer {
    */
   apply(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
     return applyLayer(this, Array.isArray(inputs) ? inputs : [inputs as SymbolicTensor]);
+  }
+
+  /**
+   * The symbolic output of the layer's one call (in a model or through `apply`), as in TensorFlow.js:
+   * a model can end there, e.g. a feature extractor over a trained model's layers, which it shares.
+   * A layer called several times has one output per call: use {@link getOutputAt}.
+   *
+   * @example
+   * ```ts
+   * const features = km.model({ inputs: trained.inputs, outputs: trained.getLayer('hidden').output });
+   * ```
+   */
+  get output(): SymbolicTensor {
+    return this.getOutputAt(this.#onlyCall('output'));
+  }
+
+  /** The symbolic input of the layer's one call: one tensor, or a list for a layer called on several (a merge). */
+  get input(): SymbolicTensor | SymbolicTensor[] {
+    return this.getInputAt(this.#onlyCall('input'));
+  }
+
+  /** The symbolic input of the layer's call number `nodeIndex`, for a layer called several times. */
+  getInputAt(nodeIndex: number): SymbolicTensor | SymbolicTensor[] {
+    const { source } = this.getOutputAt(nodeIndex);
+    const inbound = source.kind === 'layer' ? [...source.inbound] : [];
+    return inbound.length === 1 ? inbound[0] : inbound;
+  }
+
+  /** The symbolic output of the layer's call number `nodeIndex` (0 for the first), for a layer called several times. */
+  getOutputAt(nodeIndex: number): SymbolicTensor {
+    const outputs = layerCalls(this);
+    if (!Number.isInteger(nodeIndex) || nodeIndex < 0 || nodeIndex >= outputs.length) {
+      throw new Error(`Layer '${this.name}' has ${outputs.length} output${outputs.length === 1 ? '' : 's'} (one per call), so getOutputAt(${nodeIndex}) is out of range.`);
+    }
+    return outputs[nodeIndex];
+  }
+
+  /** The index of the layer's only call; throws naming the fix when it has none or several. */
+  #onlyCall(what: 'input' | 'output'): number {
+    const count = layerCalls(this).length;
+    if (count === 0) {
+      throw new Error(`Layer '${this.name}' has not been called yet, so it has no ${what}. Put it in a model whose input shape is known, or apply it: layer.apply(km.input({ shape })).`);
+    }
+    if (count > 1) {
+      const getter = what === 'output' ? 'getOutputAt' : 'getInputAt';
+      throw new Error(`Layer '${this.name}' is called ${count} times (a shared layer), so it has ${count} ${what}s, one per call. Pick one with layer.${getter}(i), i from 0 to ${count - 1}.`);
+    }
+    return 0;
   }
 
   /**

@@ -97,6 +97,20 @@ describe.each(BACKENDS)('backend %s', (name) => {
     expect(b.gatherRows(dst, src, order, 1, 4, 3, false)).toBe(-1);
   });
 
+  it('gathers integer label rows and rows longer than 16 values in any order, as a naive copy does', async () => {
+    const order = Int32Array.from([5, 2, 7, 0, 3, 6, 1, 4]);
+    const labels = Int32Array.from([3, 1, 4, 1, 5, 9, 2, 6]);
+    const dstLabels = b.alloc(5, 'int32');
+    b.gatherRows(dstLabels, labels, order, 2, 5, 1);
+    expect(Array.from(await b.readAsync(dstLabels, 5, 'int32'))).toEqual([6, 3, 1, 2, 1]);
+    const row = 37;
+    const src = randomArray(8 * row);
+    const dst = b.alloc(5 * row, 'float32');
+    b.gatherRows(dst, src, order, 2, 5, row);
+    const expected = [...order.subarray(2, 7)].flatMap((r) => Array.from(src.subarray(r * row, (r + 1) * row)));
+    expect(Array.from(await download(dst, 5 * row))).toEqual(expected);
+  });
+
   it('adds biases and sums columns', async () => {
     const [rows, cols] = [5, 3];
     const x = randomArray(rows * cols);

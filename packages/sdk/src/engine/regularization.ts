@@ -27,8 +27,18 @@ export function regularizationPenalty(backend: Backend, graph: Graph, params: Pa
   return terms;
 }
 
-/** The batch's loss sum plus the penalty once per sample (Keras adds it to each batch's mean loss). */
-export async function withPenalty(lossSum: Scalar, penalty: Scalar[], samples: number): Promise<number> {
+/**
+ * The batch's loss sum plus the penalty once per sample (Keras adds it to each batch's mean loss);
+ * a number when every term is one, so a step on the wasm backend awaits nothing.
+ */
+export function withPenalty(lossSum: Scalar, penalty: readonly Scalar[], samples: number): Scalar {
+  if (typeof lossSum !== 'number' || penalty.some((term) => typeof term !== 'number')) return withPenaltyAsync(lossSum, penalty, samples);
+  let total = lossSum;
+  for (const term of penalty) total += (term as number) * samples;
+  return total;
+}
+
+async function withPenaltyAsync(lossSum: Scalar, penalty: readonly Scalar[], samples: number): Promise<number> {
   let total = await lossSum;
   for (const term of penalty) total += (await term) * samples;
   return total;

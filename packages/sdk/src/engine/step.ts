@@ -3,6 +3,7 @@ import { activityPenalty } from './regularization.js';
 import type { Graph } from './graph.js';
 import type { ParamStore } from './params.js';
 import type { BatchPlan } from './plan.js';
+import type { BackwardContext, ForwardContext } from '../layers/layer.js';
 
 /** Everything one forward or backward pass needs. */
 export interface PassContext {
@@ -15,7 +16,7 @@ export interface PassContext {
   readonly deferSoftmax: readonly boolean[];
 }
 
-function nodeContext(ctx: PassContext, index: number) {
+function nodeContext(ctx: PassContext, index: number): ForwardContext {
   const node = ctx.graph.nodes[index];
   return {
     backend: ctx.backend,
@@ -29,10 +30,39 @@ function nodeContext(ctx: PassContext, index: number) {
   };
 }
 
+function backwardContext(ctx: PassContext, index: number): BackwardContext {
+  const { plan } = ctx;
+  const scratch = plan.weightGradScratch[index];
+  return {
+    ...nodeContext(ctx, index),
+    outputGrad: plan.grads[index],
+    inputGrads: plan.gradRoutes[index].map((r) => r.write),
+    weightGrads: scratch.length > 0 ? scratch : ctx.params.gradsOf(ctx.graph.nodes[index].layer),
+  };
+}
+
+/** Each node's contexts, made on first use: they depend only on the pass context, which training reuses across steps. */
+interface NodeContexts {
+  readonly forward: (ForwardContext | undefined)[];
+  readonly backward: (BackwardContext | undefined)[];
+}
+
+const NODE_CONTEXTS = new WeakMap<PassContext, NodeContexts>();
+
+function nodeContexts(ctx: PassContext): NodeContexts {
+  let contexts = NODE_CONTEXTS.get(ctx);
+  if (!contexts) {
+    contexts = { forward: [], backward: [] };
+    NODE_CONTEXTS.set(ctx, contexts);
+  }
+  return contexts;
+}
+
 /** Runs every node's forward kernels in topological order. */
 export function forwardPass(ctx: PassContext): void {
+  const { forward } = nodeContexts(ctx);
   for (let i = 0; i < ctx.graph.nodes.length; i++) {
-    if (!ctx.plan.aliased[i]) ctx.graph.nodes[i].layer.forward(nodeContext(ctx, i));
+    if (!ctx.plan.aliased[i]) ctx.graph.nodes[i].layer.forward((forward[i] ??= nodeContext(ctx, i)));
   }
 }
 
@@ -47,31 +77,30 @@ export function forwardPass(ctx: PassContext): void {
 export function backwardPass(ctx: PassContext): Scalar[] {
   const { backend, plan } = ctx;
   const penalties: Scalar[] = [];
+  const { backward } = nodeContexts(ctx);
   for (let i = ctx.graph.nodes.length - 1; i >= 0; i--) {
     if (plan.aliased[i]) continue;
     const node = ctx.graph.nodes[i];
     const routes = plan.gradRoutes[i];
     const penalty = activityPenalty(backend, ctx.graph, plan, i, plan.grads[i]);
     if (penalty !== null) penalties.push(penalty);
-    const weightGrads = ctx.params.gradsOf(node.layer);
+    node.layer.backward((backward[i] ??= backwardContext(ctx, i)));
     const scratch = plan.weightGradScratch[i];
-    node.layer.backward({
-      ...nodeContext(ctx, i),
-      outputGrad: plan.grads[i],
-      inputGrads: routes.map((r) => r.write),
-      weightGrads: scratch.length > 0 ? scratch : weightGrads,
-    });
-    scratch.forEach((id, w) => {
-      const spec = node.layer.weightSpecs[w];
-      // Only trainable gradients are read; a frozen weight's scratch may hold anything.
-      if (spec.trainable) backend.add(weightGrads[w], id, weightGrads[w], spec.shape.reduce((a, b) => a * b, 1));
-    });
-    routes.forEach((r, slot) => {
+    if (scratch.length > 0) {
+      const weightGrads = ctx.params.gradsOf(node.layer);
+      scratch.forEach((id, w) => {
+        const spec = node.layer.weightSpecs[w];
+        // Only trainable gradients are read; a frozen weight's scratch may hold anything.
+        if (spec.trainable) backend.add(weightGrads[w], id, weightGrads[w], spec.shape.reduce((a, b) => a * b, 1));
+      });
+    }
+    for (let slot = 0; slot < routes.length; slot++) {
+      const r = routes[slot];
       if (r.addInto) {
         const n = plan.batch * ctx.graph.nodes[node.inbound[slot]].outputShape.reduce((a, b) => a * b, 1);
         backend.add(r.addInto, r.write, r.addInto, n);
       }
-    });
+    }
   }
   return penalties;
 }

@@ -1,4 +1,5 @@
-import type { Backend, Scalar } from '../backend/backend.js';
+import type { Backend, BufferId, Scalar } from '../backend/backend.js';
+import type { Shape } from '../layers/layer.js';
 import { CallbackList, type CustomCallbackArgs, type Logs } from '../callbacks/callbacks.js';
 import { History } from '../callbacks/history.js';
 import type { CallbackModel } from '../callbacks/callback.js';
@@ -144,7 +145,19 @@ function subset(data: Dataset, start: number, end: number): Dataset {
 }
 
 
+/**
+ * Each plan's pass contexts (training, inference), made on its first batch: nothing in them changes
+ * from step to step, since a model remakes its plans on compile and on a new parameter layout.
+ */
+const PASS_CONTEXTS = new WeakMap<BatchPlan, [PassContext | null, PassContext | null]>();
+
 function passContext(target: TrainingTarget, plan: BatchPlan, training: boolean): PassContext {
+  let contexts = PASS_CONTEXTS.get(plan);
+  if (!contexts) PASS_CONTEXTS.set(plan, (contexts = [null, null]));
+  return (contexts[training ? 1 : 0] ??= newPassContext(target, plan, training));
+}
+
+function newPassContext(target: TrainingTarget, plan: BatchPlan, training: boolean): PassContext {
   // A softmax is left to the loss only where nothing but the loss reads the output, and no activity
   // penalty needs to see the probabilities.
   const deferSoftmax = target.outputs.map((o) => {
@@ -169,16 +182,30 @@ export class Accumulator {
     for (const o of outputs) for (const m of o.metrics) m.reset();
   }
 
-  /** Adds one batch; awaits values that GPU backends read back asynchronously. `penalty` is the regularization part of the total. */
-  async add(outputLossSums: readonly Scalar[], penalty: Scalar, samples: number, metricUpdates: (void | Promise<void>)[]): Promise<void> {
-    for (let k = 0; k < this.outputs.length; k++) {
-      const sum = await outputLossSums[k];
-      this.#outputLosses[k] += sum;
-      this.#loss += this.outputs[k].weight * sum;
+  /**
+   * Adds one batch. `penalty` is the regularization part of the total. Synchronous when every value
+   * is (the wasm backend, device-counted metrics); otherwise a promise that awaits the values GPU
+   * backends read back asynchronously and the metrics that read outputs to the host.
+   */
+  add(outputLossSums: readonly Scalar[], penalty: Scalar, samples: number, metricUpdates: readonly (void | Promise<void>)[]): void | Promise<void> {
+    if (typeof penalty !== 'number' || outputLossSums.some((s) => typeof s !== 'number') || metricUpdates.some((u) => u !== undefined)) {
+      return this.#addAsync(outputLossSums, penalty, samples, metricUpdates);
     }
+    for (let k = 0; k < this.outputs.length; k++) this.#addLoss(k, outputLossSums[k] as number);
+    this.#loss += penalty;
+    this.#samples += samples;
+  }
+
+  async #addAsync(outputLossSums: readonly Scalar[], penalty: Scalar, samples: number, metricUpdates: readonly (void | Promise<void>)[]): Promise<void> {
+    for (let k = 0; k < this.outputs.length; k++) this.#addLoss(k, await outputLossSums[k]);
     this.#loss += await penalty;
     this.#samples += samples;
     await Promise.all(metricUpdates);
+  }
+
+  #addLoss(k: number, sum: number): void {
+    this.#outputLosses[k] += sum;
+    this.#loss += this.outputs[k].weight * sum;
   }
 
   logs(prefix = ''): Logs {
@@ -190,21 +217,36 @@ export class Accumulator {
   }
 }
 
-/** What the metrics of output k see of one batch; the outputs are read back at most once, before the backward pass can touch them. */
-function metricBatch(target: TrainingTarget, data: Dataset, start: number, count: number, plan: BatchPlan, k: number): MetricBatch {
-  let outputs: Promise<Float32Array> | null = null;
-  const { shape, node, loss } = target.outputs[k];
-  const output = plan.outputs[node];
-  return {
-    backend: target.backend,
-    output,
-    targets: plan.targetsList[k],
-    batch: count,
-    outputShape: shape,
-    labelTargets: loss.sparseTargets,
-    hostTargets: gatherHost(data.ys[k], data.order, start, count, data.yRows[k]),
-    hostOutputs: () => (outputs ??= target.backend.readAsync(output, count * shapeSize(shape), 'float32') as Promise<Float32Array>),
-  };
+/**
+ * What the metrics of output k see of one batch; the outputs are read back at most once, before the
+ * backward pass can touch them, and the host targets are gathered only for a metric that reads them.
+ */
+class StepMetricBatch implements MetricBatch {
+  readonly backend: Backend;
+  readonly output: BufferId;
+  readonly targets: BufferId;
+  readonly outputShape: Shape;
+  readonly labelTargets: boolean;
+  #outputs: Promise<Float32Array> | null = null;
+  #hostTargets: Float32Array | Int32Array | null = null;
+
+  constructor(target: TrainingTarget, private readonly data: Dataset, private readonly start: number, readonly batch: number, plan: BatchPlan, private readonly k: number) {
+    const { shape, node, loss } = target.outputs[k];
+    this.backend = target.backend;
+    this.output = plan.outputs[node];
+    this.targets = plan.targetsList[k];
+    this.outputShape = shape;
+    this.labelTargets = loss.sparseTargets;
+  }
+
+  get hostTargets(): Float32Array | Int32Array {
+    const { data, k } = this;
+    return (this.#hostTargets ??= gatherHost(data.ys[k], data.order, this.start, this.batch, data.yRows[k]));
+  }
+
+  hostOutputs(): Promise<Float32Array> {
+    return (this.#outputs ??= this.backend.readAsync(this.output, this.batch * shapeSize(this.outputShape), 'float32') as Promise<Float32Array>);
+  }
 }
 
 function gatherHost(src: Float32Array | Int32Array, order: Int32Array, start: number, count: number, row: number): Float32Array | Int32Array {
@@ -233,50 +275,57 @@ function runBatch(target: TrainingTarget, data: Dataset, start: number, count: n
   // A callback may have run another model sharing layers with this one since the last batch.
   target.params.claim();
   const plan = target.plan(count);
-  const { backend } = target;
-  data.xs.forEach((x, k) => backend.gatherRows(plan.inputs[k], x, data.order, start, count, data.xRows[k]));
-  data.ys.forEach((y, k) => backend.gatherRows(plan.targetsList[k], y, data.order, start, count, data.yRows[k]));
+  const { backend, outputs } = target;
+  for (let k = 0; k < data.xs.length; k++) backend.gatherRows(plan.inputs[k], data.xs[k], data.order, start, count, data.xRows[k]);
+  for (let k = 0; k < data.ys.length; k++) backend.gatherRows(plan.targetsList[k], data.ys[k], data.order, start, count, data.yRows[k]);
   const ctx = passContext(target, plan, training);
   forwardPass(ctx);
-  const lossSums = target.outputs.map((o, k) => {
+  const lossSums: Scalar[] = [];
+  const updates: (void | Promise<void>)[] = [];
+  for (let k = 0; k < outputs.length; k++) {
+    const o = outputs[k];
     const grad = training ? plan.grads[o.node] : 0;
-    const sum = data.weights
+    lossSums.push(data.weights
       ? weightedLossSum(backend, o.loss, rowViews(target, plan, data, k), batchWeights(data, start, count), count, o.shape, ctx.deferSoftmax[k], training)
-      : o.loss.compute(backend, plan.outputs[o.node], plan.targetsList[k], grad, count, o.shape, ctx.deferSoftmax[k]);
+      : o.loss.compute(backend, plan.outputs[o.node], plan.targetsList[k], grad, count, o.shape, ctx.deferSoftmax[k]));
     // The total loss is Σ weight·loss, so each output's gradient scales by its weight.
     if (grad && o.weight !== 1) backend.scale(grad, count * shapeSize(o.shape), o.weight);
-    return sum;
-  });
-  const updates = target.outputs.flatMap((o, k) => {
-    if (o.metrics.length === 0) return [];
-    const batch = metricBatch(target, data, start, count, plan, k);
-    return o.metrics.map((m) => m.update(batch));
-  });
+  }
+  for (let k = 0; k < outputs.length; k++) {
+    if (outputs[k].metrics.length === 0) continue;
+    const batch = new StepMetricBatch(target, data, start, count, plan, k);
+    for (const m of outputs[k].metrics) updates.push(m.update(batch));
+  }
   return [lossSums, updates, ctx];
 }
 
-/** One optimizer step on samples `[start, start + count)` of `data`, added to the epoch's accumulator. */
-export async function trainBatch(target: TrainingTarget, data: Dataset, start: number, count: number, acc: Accumulator): Promise<void> {
+/**
+ * One optimizer step on samples `[start, start + count)` of `data`, added to the epoch's
+ * accumulator. Returns a promise only when something must be awaited (see {@link Accumulator.add}),
+ * so a step on the wasm backend makes no promise.
+ */
+export function trainBatch(target: TrainingTarget, data: Dataset, start: number, count: number, acc: Accumulator): void | Promise<void> {
   const [lossSums, updates, ctx] = runBatch(target, data, start, count, true);
   const activity = backwardPass(ctx);
-  const penalty = [...activity, ...regularizationPenalty(target.backend, target.graph, target.params, true)];
+  const weightPenalties = regularizationPenalty(target.backend, target.graph, target.params, true);
   target.optimizer.apply(target.params.params, target.params.grads);
   applyConstraints(target.backend, target.graph, target.params);
-  await acc.add(lossSums, withPenalty(0, penalty, count), count, updates);
+  return acc.add(lossSums, withPenalty(0, activity.length === 0 ? weightPenalties : [...activity, ...weightPenalties], count), count, updates);
 }
 
 /** Adds the loss and metrics of samples `[start, start + count)` of `data` to `acc`, without training. */
-export async function evaluateBatch(target: TrainingTarget, data: Dataset, start: number, count: number, acc: Accumulator): Promise<void> {
+export function evaluateBatch(target: TrainingTarget, data: Dataset, start: number, count: number, acc: Accumulator): void | Promise<void> {
   const [lossSums, updates, ctx] = runBatch(target, data, start, count, false);
   const penalty = [...activityPenalties(target.backend, target.graph, ctx.plan), ...regularizationPenalty(target.backend, target.graph, target.params, false)];
-  await acc.add(lossSums, withPenalty(0, penalty, count), count, updates);
+  return acc.add(lossSums, withPenalty(0, penalty, count), count, updates);
 }
 
 export async function evaluateData(target: TrainingTarget, data: Dataset, batchSize: number): Promise<Accumulator> {
   const acc = new Accumulator(target.outputs);
   for (let start = 0; start < data.order.length; start += batchSize) {
     const count = Math.min(batchSize, data.order.length - start);
-    await evaluateBatch(target, data, start, count, acc);
+    const pending = evaluateBatch(target, data, start, count, acc);
+    if (pending) await pending;
   }
   return acc;
 }
@@ -311,6 +360,7 @@ export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec
   if (verbose === 1) callbacks.add(new ProgbarLogger(), true);
   callbacks.configure(target.model, { epochs, steps, samples, batchSize, verbose });
   const wantsBatchLogs = callbacks.has('onBatchEnd');
+  const wantsBatchBegin = callbacks.has('onBatchBegin');
   const history = new History({ epochs, steps, samples, batchSize });
   target.stopTraining = false;
 
@@ -326,8 +376,9 @@ export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec
     for (let step = 0; step < steps && !target.stopTraining; step++) {
       const start = step * batchSize;
       const count = Math.min(batchSize, samples - start);
-      if (callbacks.has('onBatchBegin')) await callbacks.call('onBatchBegin', step, { batch: step, size: count });
-      await trainBatch(target, train, start, count, acc);
+      if (wantsBatchBegin) await callbacks.call('onBatchBegin', step, { batch: step, size: count });
+      const pending = trainBatch(target, train, start, count, acc);
+      if (pending) await pending;
       if (wantsBatchLogs) await callbacks.call('onBatchEnd', step, { batch: step, size: count, ...acc.logs() });
     }
     const logs = acc.logs();

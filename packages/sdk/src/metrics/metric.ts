@@ -51,10 +51,12 @@ export class MeanMetric implements Metric {
     this.#count = 0;
   }
 
-  async update(batch: MetricBatch): Promise<void> {
+  /** Synchronous when the backend counted on the calling thread (wasm), so a training step need not await it. */
+  update(batch: MetricBatch): void | Promise<void> {
     const [value, count] = this.batchValue(batch);
     this.#count += count;
-    this.#sum += await value;
+    if (typeof value === 'number') this.#sum += value;
+    else return value.then((v) => void (this.#sum += v));
   }
 
   result(): number {

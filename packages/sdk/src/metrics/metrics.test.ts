@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { Random } from '../utils/random.js';
+import { MeanMetric, type MetricBatch } from './metric.js';
 
 beforeAll(() => km.ready());
 
@@ -120,6 +121,22 @@ describe('metrics during fit', () => {
     const [, fullAuc] = await model.evaluate(xv, yv, { verbose: 0, batchSize: 10 });
     expect(fullAuc).toBeCloseTo(valAuc, 6);
     expect(model.metricsNames).toEqual(['auc', 'pr_auc', 'precision']);
+  });
+});
+
+describe('MeanMetric', () => {
+  it('adds a batch at once when the backend returned a number, and after the read when it returned a promise', async () => {
+    const values: (number | Promise<number>)[] = [3, Promise.resolve(5), 1];
+    const metric = new MeanMetric('m', () => [values.shift()!, 4]);
+    const batch = {} as MetricBatch;
+    expect(metric.update(batch)).toBeUndefined();
+    expect(metric.result()).toBe(3 / 4);
+    const pending = metric.update(batch);
+    expect(pending).toBeInstanceOf(Promise);
+    await pending;
+    expect(metric.result()).toBe(8 / 8);
+    metric.update(batch);
+    expect(metric.result()).toBe(9 / 12);
   });
 });
 

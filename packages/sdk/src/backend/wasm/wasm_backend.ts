@@ -28,6 +28,9 @@ const ROW_LOSS_CODES: Record<RowwiseLossKind, RowLossKind> = {
   cosineSimilarity: RowLossKind.CosineSimilarity,
 };
 
+/** Rows up to this length are gathered element by element (measured: 10× faster for 1-value label rows; set() wins for 784-float images). */
+const SHORT_ROW = 16;
+
 /**
  * The default backend: kernels of the AssemblyScript SIMD core over one linear memory.
  * A buffer id is the byte address of its first element, so views are pointer arithmetic.
@@ -84,10 +87,18 @@ export class WasmBackend implements Backend {
   gatherRows(dst: BufferId, src: Float32Array | Int32Array, indices: Int32Array, start: number, count: number, rowLength: number, checkFinite = false): number {
     const view = src instanceof Int32Array ? this.#core.i32() : this.#core.f32();
     let at = dst >>> 2;
-    for (let i = 0; i < count; i++) {
-      const row = indices[start + i] * rowLength;
-      view.set(src.subarray(row, row + rowLength), at);
-      at += rowLength;
+    if (rowLength <= SHORT_ROW) {
+      // Labels and other short rows: a subarray and a set() per row cost ten times the copy.
+      for (let i = 0; i < count; i++) {
+        const row = indices[start + i] * rowLength;
+        for (let j = 0; j < rowLength; j++) view[at++] = src[row + j];
+      }
+    } else {
+      for (let i = 0; i < count; i++) {
+        const row = indices[start + i] * rowLength;
+        view.set(src.subarray(row, row + rowLength), at);
+        at += rowLength;
+      }
     }
     if (!checkFinite || !this.#core.hasNonFinite(dst, count * rowLength)) return -1;
     return firstNonFiniteRow(src, indices, start, count, rowLength);

@@ -1,4 +1,6 @@
-// Optimizer updates over flat parameter buffers, one SIMD sweep each (Keras formulas).
+// Optimizer updates over flat parameter buffers, one SIMD sweep each (Keras formulas). Decaying
+// state is flushed to zero below float32's normal range (see simd.ts' flushSubnormal).
+import { flushSubnormal, flushSubnormalScalar } from './simd';
 
 /** m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²; p −= lrT·m/(√v + ε). lrT carries the bias correction. */
 export function adamUpdate(
@@ -12,8 +14,8 @@ export function adamUpdate(
   for (; i + 4 <= n; i += 4) {
     const off = <usize>i << 2;
     const g = v128.load(grads + off);
-    const mv = f32x4.add(f32x4.mul(b1, v128.load(m + off)), f32x4.mul(c1, g));
-    const vv = f32x4.add(f32x4.mul(b2, v128.load(v + off)), f32x4.mul(c2, f32x4.mul(g, g)));
+    const mv = flushSubnormal(f32x4.add(f32x4.mul(b1, v128.load(m + off)), f32x4.mul(c1, g)));
+    const vv = flushSubnormal(f32x4.add(f32x4.mul(b2, v128.load(v + off)), f32x4.mul(c2, f32x4.mul(g, g))));
     v128.store(m + off, mv);
     v128.store(v + off, vv);
     const step = f32x4.div(f32x4.mul(lr, mv), f32x4.add(f32x4.sqrt(vv), eps));
@@ -22,8 +24,8 @@ export function adamUpdate(
   for (; i < n; i++) {
     const off = <usize>i << 2;
     const g = load<f32>(grads + off);
-    const mv = beta1 * load<f32>(m + off) + (1 - beta1) * g;
-    const vv = beta2 * load<f32>(v + off) + (1 - beta2) * g * g;
+    const mv = flushSubnormalScalar(beta1 * load<f32>(m + off) + (1 - beta1) * g);
+    const vv = flushSubnormalScalar(beta2 * load<f32>(v + off) + (1 - beta2) * g * g);
     store<f32>(m + off, mv);
     store<f32>(v + off, vv);
     store<f32>(params + off, load<f32>(params + off) - lrT * mv / (Mathf.sqrt(vv) + epsilon));
@@ -51,7 +53,7 @@ export function sgdUpdate(
   for (; i + 4 <= n; i += 4) {
     const off = <usize>i << 2;
     const lg = f32x4.mul(vlr, v128.load(grads + off));
-    const vel = f32x4.sub(f32x4.mul(mu, v128.load(velocity + off)), lg);
+    const vel = flushSubnormal(f32x4.sub(f32x4.mul(mu, v128.load(velocity + off)), lg));
     v128.store(velocity + off, vel);
     const step = nesterov ? f32x4.sub(f32x4.mul(mu, vel), lg) : vel;
     v128.store(params + off, f32x4.add(v128.load(params + off), step));
@@ -59,7 +61,7 @@ export function sgdUpdate(
   for (; i < n; i++) {
     const off = <usize>i << 2;
     const lg = lr * load<f32>(grads + off);
-    const vel = momentum * load<f32>(velocity + off) - lg;
+    const vel = flushSubnormalScalar(momentum * load<f32>(velocity + off) - lg);
     store<f32>(velocity + off, vel);
     store<f32>(params + off, load<f32>(params + off) + (nesterov ? momentum * vel - lg : vel));
   }

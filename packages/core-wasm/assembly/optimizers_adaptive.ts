@@ -1,5 +1,7 @@
 // Adaptive optimizer updates over flat parameter buffers (Keras 3 formulas), one SIMD sweep each.
-// Scalars that depend only on the step (bias corrections) are computed by the caller.
+// Scalars that depend only on the step (bias corrections) are computed by the caller. Decaying
+// state is flushed to zero below float32's normal range (see simd.ts' flushSubnormal).
+import { flushSubnormal, flushSubnormalScalar } from './simd';
 
 /** Adam with AMSGrad: v̂ = max(v̂, v) and the step uses v̂. lrT carries the bias correction. */
 export function amsgradUpdate(
@@ -13,8 +15,8 @@ export function amsgradUpdate(
   for (; i + 4 <= n; i += 4) {
     const off = <usize>i << 2;
     const g = v128.load(grads + off);
-    const mv = f32x4.add(f32x4.mul(b1, v128.load(m + off)), f32x4.mul(c1, g));
-    const vv = f32x4.add(f32x4.mul(b2, v128.load(v + off)), f32x4.mul(c2, f32x4.mul(g, g)));
+    const mv = flushSubnormal(f32x4.add(f32x4.mul(b1, v128.load(m + off)), f32x4.mul(c1, g)));
+    const vv = flushSubnormal(f32x4.add(f32x4.mul(b2, v128.load(v + off)), f32x4.mul(c2, f32x4.mul(g, g))));
     const vh = f32x4.max(v128.load(vHat + off), vv);
     v128.store(m + off, mv);
     v128.store(v + off, vv);
@@ -25,8 +27,8 @@ export function amsgradUpdate(
   for (; i < n; i++) {
     const off = <usize>i << 2;
     const g = load<f32>(grads + off);
-    const mv = beta1 * load<f32>(m + off) + (1 - beta1) * g;
-    const vv = beta2 * load<f32>(v + off) + (1 - beta2) * g * g;
+    const mv = flushSubnormalScalar(beta1 * load<f32>(m + off) + (1 - beta1) * g);
+    const vv = flushSubnormalScalar(beta2 * load<f32>(v + off) + (1 - beta2) * g * g);
     const vh = max(load<f32>(vHat + off), vv);
     store<f32>(m + off, mv);
     store<f32>(v + off, vv);
@@ -52,8 +54,8 @@ export function nadamUpdate(
   for (; i + 4 <= n; i += 4) {
     const off = <usize>i << 2;
     const g = v128.load(grads + off);
-    const mv = f32x4.add(f32x4.mul(b1, v128.load(m + off)), f32x4.mul(c1, g));
-    const vv = f32x4.add(f32x4.mul(b2, v128.load(v + off)), f32x4.mul(c2, f32x4.mul(g, g)));
+    const mv = flushSubnormal(f32x4.add(f32x4.mul(b1, v128.load(m + off)), f32x4.mul(c1, g)));
+    const vv = flushSubnormal(f32x4.add(f32x4.mul(b2, v128.load(v + off)), f32x4.mul(c2, f32x4.mul(g, g))));
     v128.store(m + off, mv);
     v128.store(v + off, vv);
     const mHat = f32x4.add(f32x4.mul(mc, mv), f32x4.mul(gc, g));
@@ -63,8 +65,8 @@ export function nadamUpdate(
   for (; i < n; i++) {
     const off = <usize>i << 2;
     const g = load<f32>(grads + off);
-    const mv = beta1 * load<f32>(m + off) + (1 - beta1) * g;
-    const vv = beta2 * load<f32>(v + off) + (1 - beta2) * g * g;
+    const mv = flushSubnormalScalar(beta1 * load<f32>(m + off) + (1 - beta1) * g);
+    const vv = flushSubnormalScalar(beta2 * load<f32>(v + off) + (1 - beta2) * g * g);
     store<f32>(m + off, mv);
     store<f32>(v + off, vv);
     const mHat = mCoef * mv + gCoef * g;
@@ -82,8 +84,8 @@ export function adamaxUpdate(
   for (; i + 4 <= n; i += 4) {
     const off = <usize>i << 2;
     const g = v128.load(grads + off);
-    const mv = f32x4.add(f32x4.mul(b1, v128.load(m + off)), f32x4.mul(c1, g));
-    const uv = f32x4.max(f32x4.mul(b2, v128.load(u + off)), f32x4.abs(g));
+    const mv = flushSubnormal(f32x4.add(f32x4.mul(b1, v128.load(m + off)), f32x4.mul(c1, g)));
+    const uv = flushSubnormal(f32x4.max(f32x4.mul(b2, v128.load(u + off)), f32x4.abs(g)));
     v128.store(m + off, mv);
     v128.store(u + off, uv);
     v128.store(params + off, f32x4.sub(v128.load(params + off), f32x4.div(f32x4.mul(lr, mv), f32x4.add(uv, eps))));
@@ -91,8 +93,8 @@ export function adamaxUpdate(
   for (; i < n; i++) {
     const off = <usize>i << 2;
     const g = load<f32>(grads + off);
-    const mv = beta1 * load<f32>(m + off) + (1 - beta1) * g;
-    const uv = max(beta2 * load<f32>(u + off), Mathf.abs(g));
+    const mv = flushSubnormalScalar(beta1 * load<f32>(m + off) + (1 - beta1) * g);
+    const uv = flushSubnormalScalar(max(beta2 * load<f32>(u + off), Mathf.abs(g)));
     store<f32>(m + off, mv);
     store<f32>(u + off, uv);
     store<f32>(params + off, load<f32>(params + off) - lrT * mv / (uv + epsilon));
@@ -134,17 +136,17 @@ export function rmspropUpdate(
   for (; i + 4 <= n; i += 4) {
     const off = <usize>i << 2;
     const g = v128.load(grads + off);
-    const s = f32x4.add(f32x4.mul(r, v128.load(velocity + off)), f32x4.mul(c, f32x4.mul(g, g)));
+    const s = flushSubnormal(f32x4.add(f32x4.mul(r, v128.load(velocity + off)), f32x4.mul(c, f32x4.mul(g, g))));
     v128.store(velocity + off, s);
     let denom = f32x4.add(s, eps);
     if (avgGrad != 0) {
-      const a = f32x4.add(f32x4.mul(r, v128.load(avgGrad + off)), f32x4.mul(c, g));
+      const a = flushSubnormal(f32x4.add(f32x4.mul(r, v128.load(avgGrad + off)), f32x4.mul(c, g)));
       v128.store(avgGrad + off, a);
       denom = f32x4.sub(denom, f32x4.mul(a, a));
     }
     let inc = f32x4.div(f32x4.mul(vlr, g), f32x4.sqrt(denom));
     if (mom != 0) {
-      inc = f32x4.add(f32x4.mul(mu, v128.load(mom + off)), inc);
+      inc = flushSubnormal(f32x4.add(f32x4.mul(mu, v128.load(mom + off)), inc));
       v128.store(mom + off, inc);
     }
     v128.store(params + off, f32x4.sub(v128.load(params + off), inc));
@@ -152,17 +154,17 @@ export function rmspropUpdate(
   for (; i < n; i++) {
     const off = <usize>i << 2;
     const g = load<f32>(grads + off);
-    const s = rho * load<f32>(velocity + off) + (1 - rho) * g * g;
+    const s = flushSubnormalScalar(rho * load<f32>(velocity + off) + (1 - rho) * g * g);
     store<f32>(velocity + off, s);
     let denom = s + epsilon;
     if (avgGrad != 0) {
-      const a = rho * load<f32>(avgGrad + off) + (1 - rho) * g;
+      const a = flushSubnormalScalar(rho * load<f32>(avgGrad + off) + (1 - rho) * g);
       store<f32>(avgGrad + off, a);
       denom -= a * a;
     }
     let inc = lr * g / Mathf.sqrt(denom);
     if (mom != 0) {
-      inc = momentum * load<f32>(mom + off) + inc;
+      inc = flushSubnormalScalar(momentum * load<f32>(mom + off) + inc);
       store<f32>(mom + off, inc);
     }
     store<f32>(params + off, load<f32>(params + off) - inc);

@@ -144,7 +144,6 @@ function subset(data: Dataset, start: number, end: number): Dataset {
   return { ...data, order: data.order.slice(start, end) };
 }
 
-
 /**
  * Each plan's pass contexts (training, inference), made on its first batch: nothing in them changes
  * from step to step, since a model remakes its plans on compile and on a new parameter layout.

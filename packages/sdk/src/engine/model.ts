@@ -56,8 +56,16 @@ export type ModelTargets = TensorsSpec;
 interface Runtime {
   readonly backend: Backend;
   readonly params: ParamStore;
+  /** Batch plans by batch size, least recently used first. */
   readonly plans: Map<number, BatchPlan>;
 }
+
+/**
+ * Plans kept per model. `fit` with validation uses at most four (the batch size and the remainders
+ * of the training and validation sets); predicting on inputs of many sizes would otherwise keep a
+ * plan, with activations for that many rows, per size.
+ */
+const MAX_PLANS = 8;
 
 /**
  * A model: layers connected as a graph, trained with `compile` then `fit`. {@link Sequential} is
@@ -444,15 +452,25 @@ export class LayersModel {
     return this.#runtime;
   }
 
+  /** The plan for a batch size, kept for the next batch of that size; only the most recently used few are kept. */
   #plan(batch: number): BatchPlan {
-    const runtime = this.#runtime!;
-    let plan = runtime.plans.get(batch);
-    if (!plan) {
-      // Before compile (predict only) the targets are never read, so each output gets a placeholder row.
-      const outputs = this.#outputs.length > 0 ? this.#outputs : this.#graph!.outputs.map((node) => ({ loss: undefined, shape: this.#graph!.nodes[node].outputShape }));
-      const targetLengths = outputs.map((o) => (o.loss?.sparseTargets ? 1 : o.shape.reduce((a, b) => a * b, 1)));
-      plan = new BatchPlan(runtime.backend, this.#graph!, batch, targetLengths, outputs.map((o) => o.loss?.sparseTargets ?? false));
-      runtime.plans.set(batch, plan);
+    const { plans, backend } = this.#runtime!;
+    let plan = plans.get(batch);
+    if (plan) {
+      // Map order is use order, so the eviction below drops the least recently used plan.
+      plans.delete(batch);
+      plans.set(batch, plan);
+      return plan;
+    }
+    // Before compile (predict only) the targets are never read, so each output gets a placeholder row.
+    const outputs = this.#outputs.length > 0 ? this.#outputs : this.#graph!.outputs.map((node) => ({ loss: undefined, shape: this.#graph!.nodes[node].outputShape }));
+    const targetLengths = outputs.map((o) => (o.loss?.sparseTargets ? 1 : o.shape.reduce((a, b) => a * b, 1)));
+    plan = new BatchPlan(backend, this.#graph!, batch, targetLengths, outputs.map((o) => o.loss?.sparseTargets ?? false));
+    plans.set(batch, plan);
+    if (plans.size > MAX_PLANS) {
+      const [oldest, evicted] = plans.entries().next().value!;
+      plans.delete(oldest);
+      evicted.release(backend);
     }
     return plan;
   }

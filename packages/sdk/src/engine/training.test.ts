@@ -114,4 +114,18 @@ describe('fit on MNIST', () => {
     expect(correct / 1000).toBe(accuracy);
     expect(model.predict(test.x.slice(0, 5), { batchSize: 64 }).dataSync()).toEqual(p.slice(0, 50));
   });
+
+  it('keeps the plans of the most recent batch sizes only, so predicting on inputs of many sizes stops allocating', () => {
+    const model = mlp(4);
+    const x = test.x.slice(0, 64);
+    model.getWeights(); // the weights, no plan yet
+    const base = model.memoryBytes();
+    const first = model.predict(x, { batchSize: 64 }).dataSync();
+    const largestPlan = model.memoryBytes() - base;
+    for (let n = 1; n < 64; n++) model.predict(x.slice(0, n), { batchSize: n });
+    // Without a limit this keeps 64 plans, about 32 times the largest; with it, eight at most.
+    expect(largestPlan).toBeGreaterThan(0);
+    expect(model.memoryBytes() - base).toBeLessThanOrEqual(8 * largestPlan);
+    expect(model.predict(x, { batchSize: 64 }).dataSync()).toEqual(first);
+  });
 });

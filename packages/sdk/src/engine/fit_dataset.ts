@@ -7,6 +7,7 @@ import type { Shape } from '../layers/layer.js';
 import { Tensor } from '../tensor.js';
 import { Accumulator, evaluateBatch, evaluateData, prepare, trainBatch, type Dataset as HostData, type TrainingTarget } from './training.js';
 import type { TensorsSpec } from './outputs.js';
+import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of `model.fit(dataset, args)`. */
 export interface ModelFitDatasetArgs {
@@ -26,6 +27,8 @@ export interface ModelFitDatasetArgs {
   initialEpoch?: number;
   callbacks?: CustomCallbackArgs | CustomCallbackArgs[];
 }
+
+const FIT_DATASET_OPTIONS = optionNames<ModelFitDatasetArgs>({ epochs: true, batchesPerEpoch: true, verbose: true, validationData: true, initialEpoch: true, callbacks: true });
 
 /** Options of `model.evaluate(dataset, args)`. */
 export interface ModelEvaluateDatasetArgs {
@@ -100,6 +103,7 @@ function checkDataset(dataset: unknown, what: string): asserts dataset is Datase
 /** `fit` on a dataset of `{ xs, ys }` batches: streams each batch through the model's batch plans. */
 export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor, args: ModelFitDatasetArgs = {}): Promise<History> {
   checkDataset(dataset, 'fit(dataset)');
+  checkOptions(args, FIT_DATASET_OPTIONS, 'fit(dataset)');
   const epochs = args.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`epochs must be a non-negative integer. Received: epochs=${epochs}.`);
   const perEpoch = args.batchesPerEpoch;
@@ -165,6 +169,7 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
 /** `evaluate` on a dataset of `{ xs, ys }` batches: `[loss, ...metrics]` over all of them (or the first `batches`). */
 export async function evaluateDataset(dataset: Dataset<unknown>, targetFor: TargetFor, args: ModelEvaluateDatasetArgs = {}): Promise<number[]> {
   checkDataset(dataset, 'evaluate(dataset)');
+  checkOptions(args, optionNames<ModelEvaluateDatasetArgs>({ batches: true, verbose: true }), 'evaluate(dataset)');
   if (args.batches !== undefined && (!Number.isInteger(args.batches) || args.batches < 1)) throw new Error(`batches must be a positive integer. Received: batches=${args.batches}.`);
   const iterator = dataset.iterator();
   const first = await firstBatch(iterator, 'evaluate(dataset)');

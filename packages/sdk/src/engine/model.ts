@@ -13,6 +13,7 @@ import { summaryLines } from './summary.js';
 import { evaluate, fit, predict, type ModelEvaluateArgs, type ModelFitArgs, type ModelPredictArgs, type TrainingTarget } from './training.js';
 import { checkTensor } from './validate_data.js';
 import type { SymbolicTensor } from './symbolic.js';
+import { checkOptions, optionNames } from '../utils/options.js';
 import { checkLossSpec, checkMetricsSpec, resolveOutputs, type LossSpec, type LossWeightsSpec, type MetricsSpec, type OutputSpec, type TensorsSpec } from './outputs.js';
 import { Dataset } from '../data/dataset.js';
 import { evaluateDataset, fitDataset, type ModelEvaluateDatasetArgs, type ModelFitDatasetArgs } from './fit_dataset.js';
@@ -66,6 +67,8 @@ interface Runtime {
  * plan, with activations for that many rows, per size.
  */
 const MAX_PLANS = 8;
+
+const COMPILE_OPTIONS = optionNames<ModelCompileArgs>({ optimizer: true, loss: true, lossWeights: true, metrics: true });
 
 /**
  * A model: layers connected as a graph, trained with `compile` then `fit`. {@link Sequential} is
@@ -168,6 +171,7 @@ export class LayersModel {
   /** Configures training. Throws on unknown names, listing the valid ones. */
   compile(args: ModelCompileArgs): void {
     this.#checkNotDisposed();
+    checkOptions(args, COMPILE_OPTIONS, 'compile');
     const loss = checkLossSpec(args.loss);
     const optimizer = getOptimizer(args.optimizer);
     const metricsSpec = args.metrics ?? [];

@@ -2,6 +2,7 @@ import type { Logs } from '../callbacks/callbacks.js';
 import type { ClassWeight, SampleWeightInput } from './sample_weights.js';
 import type { TensorsSpec } from './outputs.js';
 import { Accumulator, evaluateBatch, prepare, trainBatch, type TrainingTarget } from './training.js';
+import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of `model.trainOnBatch`. */
 export interface TrainOnBatchArgs {
@@ -17,6 +18,9 @@ export interface TestOnBatchArgs {
   sampleWeight?: SampleWeightInput;
 }
 
+const TRAIN_ON_BATCH_OPTIONS = optionNames<TrainOnBatchArgs>({ sampleWeight: true, classWeight: true });
+const TEST_ON_BATCH_OPTIONS = optionNames<TestOnBatchArgs>({ sampleWeight: true });
+
 /** The loss alone when it is the only log (one output, no metrics), else every log in order, as Keras and tfjs return them. */
 function lossOrList(logs: Logs): number | number[] {
   const values = Object.values(logs);
@@ -25,6 +29,7 @@ function lossOrList(logs: Logs): number | number[] {
 
 /** One optimizer step on all of x and y as a single batch, without shuffling or callbacks; returns its loss and metrics. */
 export async function trainOnBatch(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec, args: TrainOnBatchArgs = {}): Promise<number | number[]> {
+  checkOptions(args, TRAIN_ON_BATCH_OPTIONS, 'trainOnBatch');
   const data = await prepare(target, x, y, 'x', 'y', args.sampleWeight, args.classWeight);
   const acc = new Accumulator(target.outputs);
   await trainBatch(target, data, 0, data.order.length, acc);
@@ -33,6 +38,7 @@ export async function trainOnBatch(target: TrainingTarget, x: TensorsSpec, y: Te
 
 /** The loss and metrics of all of x and y as a single batch, without training. */
 export async function testOnBatch(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec, args: TestOnBatchArgs = {}): Promise<number | number[]> {
+  checkOptions(args, TEST_ON_BATCH_OPTIONS, 'testOnBatch');
   const data = await prepare(target, x, y, 'x', 'y', args.sampleWeight);
   const acc = new Accumulator(target.outputs);
   await evaluateBatch(target, data, 0, data.order.length, acc);

@@ -18,6 +18,7 @@ import { makeRowViews, resolveSampleWeights, weightedLossSum, type ClassWeight, 
 import { firstNonFinite } from '../backend/non_finite.js';
 import { checkFinite, checkPositiveInt, checkSameLength, checkTensor, featureValues, nonFiniteError, readTensors } from './validate_data.js';
 import { tensorsFor, type OutputSpec, type TensorsSpec } from './outputs.js';
+import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of `model.fit`, with Keras' defaults. */
 export interface ModelFitArgs {
@@ -60,6 +61,13 @@ export interface ModelEvaluateArgs {
 export interface ModelPredictArgs {
   batchSize?: number;
 }
+
+const FIT_OPTIONS = optionNames<ModelFitArgs>({
+  epochs: true, batchSize: true, verbose: true, shuffle: true, validationSplit: true, validationData: true,
+  sampleWeight: true, classWeight: true, seed: true, initialEpoch: true, callbacks: true,
+});
+const EVALUATE_OPTIONS = optionNames<ModelEvaluateArgs>({ batchSize: true, sampleWeight: true, verbose: true });
+const PREDICT_OPTIONS = optionNames<ModelPredictArgs>({ batchSize: true });
 
 /** What the training loop needs from a compiled, built model. */
 export interface TrainingTarget {
@@ -331,6 +339,7 @@ export async function evaluateData(target: TrainingTarget, data: Dataset, batchS
 
 /** The `fit` loop: shuffles, batches, steps the optimizer, reports to callbacks. */
 export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec, args: ModelFitArgs = {}): Promise<History> {
+  checkOptions(args, FIT_OPTIONS, 'fit');
   const epochs = args.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`epochs must be a non-negative integer. Received: epochs=${epochs}.`);
   const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize');
@@ -403,6 +412,7 @@ export function epochSeed(seed: number, epoch: number): number {
  * `[total loss, ...each output's loss, ...each output's metrics]`, in the order of the logs.
  */
 export async function evaluate(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec, args: ModelEvaluateArgs = {}): Promise<number[]> {
+  checkOptions(args, EVALUATE_OPTIONS, 'evaluate');
   const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize');
   const start = performance.now();
   const data = await prepare(target, x, y, 'x', 'y', args.sampleWeight);
@@ -418,6 +428,7 @@ export async function evaluate(target: TrainingTarget, x: TensorsSpec, y: Tensor
 
 /** `predict`: each model output for every sample, batch by batch (one tensor per output). */
 export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'params' | 'plan'>, xIn: unknown, args: ModelPredictArgs = {}): Tensor<'float32'>[] {
+  checkOptions(args, PREDICT_OPTIONS, 'predict');
   const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize');
   const { graph, backend } = target;
   const xsIn = tensorsFor(xIn, graph.inputNames, 'x', 'inputs');

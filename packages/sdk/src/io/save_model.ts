@@ -10,6 +10,7 @@ import { handlerFor } from './router.js';
 import { trainingConfigOf } from './training_config.js';
 import type { IOHandler, ModelArtifacts, SaveResult, TrainingConfig } from './types.js';
 import { encodeWeights, type NamedWeight } from './weights.js';
+import { checkOptions, optionNames } from '../utils/options.js';
 
 /** What `generatedBy` says in saved models. */
 export const GENERATED_BY = 'kerasm v0.0.0';
@@ -89,6 +90,7 @@ function isFunctional(model: LayersModel): model is Functional {
 
 /** `model.save`: builds the artifacts and hands them to the handler the destination names. */
 export async function saveModel(model: LayersModel, destination: string | IOHandler, config: SaveConfig = {}): Promise<SaveResult> {
+  checkOptions(config, optionNames<SaveConfig>({ includeOptimizer: true }), 'save');
   const handler = await handlerFor(destination, 'save');
   return handler.save!(await modelArtifacts(model, config));
 }

@@ -1,0 +1,43 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as km from '../index.js';
+
+// Unknown option names fail before anything runs, naming the option probably meant; silently
+// ignoring them trained `fit(x, y, { batch_size: 64 })` at the default batch size.
+const x = km.tensor([[1, 2], [3, 4], [5, 6]]);
+const y = km.tensor([[1], [0], [1]]);
+
+function model(): km.LayersModel {
+  const m = km.sequential([km.layers.dense({ units: 1, inputShape: [2] })]);
+  m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+  return m;
+}
+
+beforeAll(() => km.ready());
+
+describe('option names', () => {
+  it("fit names Keras' snake_case and misspelt options, lists its options, and trains nothing", async () => {
+    const m = model();
+    const before = Array.from(m.getWeights()[0].dataSync());
+    await expect(m.fit(x, y, { batch_size: 2, verbose: 0 } as km.ModelFitArgs)).rejects.toThrow(
+      /^fit has no option 'batch_size'; did you mean 'batchSize'\? Its options are: epochs, batchSize, verbose, shuffle, validationSplit, validationData, sampleWeight, classWeight, seed, initialEpoch, callbacks\.$/,
+    );
+    await expect(m.fit(x, y, { epoch: 3, verbose: 0 } as km.ModelFitArgs)).rejects.toThrow(/^fit has no option 'epoch'; did you mean 'epochs'\?/);
+    await expect(m.fit(x, y, { validation_split: 0.5 } as km.ModelFitArgs)).rejects.toThrow(/did you mean 'validationSplit'\?/);
+    expect(Array.from(m.getWeights()[0].dataSync())).toEqual(before);
+  });
+
+  it('evaluate, predict, compile, save, trainOnBatch and fit(dataset) check theirs', async () => {
+    const m = model();
+    await expect(m.evaluate(x, y, { batchsize: 2 } as km.ModelEvaluateArgs)).rejects.toThrow(/^evaluate has no option 'batchsize'; did you mean 'batchSize'\?/);
+    expect(() => m.predict(x, { batch: 2 } as km.ModelPredictArgs)).toThrow(/^predict has no option 'batch'\. Its options are: batchSize\.$/);
+    expect(() => m.compile({ optimizer: 'sgd', loss: 'mse', metric: ['mae'] } as km.ModelCompileArgs)).toThrow(/^compile has no option 'metric'; did you mean 'metrics'\?/);
+    await expect(m.save(km.io.withSaveHandler(async () => undefined), { include_optimizer: true } as km.io.SaveConfig)).rejects.toThrow(/^save has no option 'include_optimizer'; did you mean 'includeOptimizer'\?/);
+    await expect(m.trainOnBatch(x, y, { sample_weight: [1, 1, 1] } as km.TrainOnBatchArgs)).rejects.toThrow(/^trainOnBatch has no option 'sample_weight'; did you mean 'sampleWeight'\?/);
+    const dataset = km.data.zip({ xs: km.data.array([[1, 2]]), ys: km.data.array([[1]]) }).batch(1);
+    await expect(m.fit(dataset, { epochs: 1, steps_per_epoch: 1 } as km.ModelFitDatasetArgs)).rejects.toThrow(/^fit\(dataset\) has no option 'steps_per_epoch'; did you mean 'batchesPerEpoch'\? Its options are: epochs, batchesPerEpoch,/);
+  });
+
+  it('rejects options that are not an object', async () => {
+    await expect(model().fit(x, y, 5 as unknown as km.ModelFitArgs)).rejects.toThrow(/^fit takes an options object such as \{ epochs: \.\.\. \}\. Received: number\.$/);
+  });
+});

@@ -11,94 +11,114 @@ import { AveragePooling2D, MaxPooling2D, type Pooling2DArgs } from './pooling2d.
 import { Reshape, type ReshapeArgs } from './reshape.js';
 import { UpSampling2D, type UpSampling2DArgs } from './up_sampling2d.js';
 import { ZeroPadding2D, type ZeroPadding2DArgs } from './zero_padding2d.js';
+import { checkOptions } from '../utils/options.js';
+import { ACTIVATION_OPTIONS, BATCH_NORMALIZATION_OPTIONS, CONCATENATE_OPTIONS, CONV2D_OPTIONS, DENSE_OPTIONS, DEPTHWISE_CONV2D_OPTIONS, DROPOUT_OPTIONS, GLOBAL_POOLING2D_OPTIONS, LAYER_OPTIONS, POOLING2D_OPTIONS, RESHAPE_OPTIONS, UP_SAMPLING2D_OPTIONS, ZERO_PADDING2D_OPTIONS } from './layer_options.js';
 
 /** A densely connected layer. @example `km.layers.dense({ units: 64, activation: 'relu' })` */
 export function dense(args: DenseArgs): Dense {
+  checkOptions(args, DENSE_OPTIONS, 'km.layers.dense');
   return new Dense(args);
 }
 
 /** Flattens each sample to one dimension. @example `km.layers.flatten({ inputShape: [28, 28] })` */
 export function flatten(args?: FlattenArgs): Flatten {
+  checkOptions(args, LAYER_OPTIONS, 'km.layers.flatten');
   return new Flatten(args);
 }
 
 /** Applies an activation. @example `km.layers.activation({ activation: 'softmax' })` */
 export function activation(args: ActivationArgs): Activation {
+  checkOptions(args, ACTIVATION_OPTIONS, 'km.layers.activation');
   return new Activation(args);
 }
 
 /** 2-D convolution over NHWC images. @example `km.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' })` */
 export function conv2d(args: Conv2DArgs): Conv2D {
+  checkOptions(args, CONV2D_OPTIONS, 'km.layers.conv2d');
   return new Conv2D(args);
 }
 
 /** Convolves each channel with its own filters. @example `km.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2 })` */
 export function depthwiseConv2d(args: DepthwiseConv2DArgs): DepthwiseConv2D {
+  checkOptions(args, DEPTHWISE_CONV2D_OPTIONS, 'km.layers.depthwiseConv2d');
   return new DepthwiseConv2D(args);
 }
 
 /** Max over 2-D windows. @example `km.layers.maxPooling2d({ poolSize: 2 })` */
 export function maxPooling2d(args?: Pooling2DArgs): MaxPooling2D {
+  checkOptions(args, POOLING2D_OPTIONS, 'km.layers.maxPooling2d');
   return new MaxPooling2D(args);
 }
 
 /** Mean over 2-D windows. @example `km.layers.averagePooling2d({ poolSize: 2 })` */
 export function averagePooling2d(args?: Pooling2DArgs): AveragePooling2D {
+  checkOptions(args, POOLING2D_OPTIONS, 'km.layers.averagePooling2d');
   return new AveragePooling2D(args);
 }
 
 /** Normalizes features with batch statistics in training and moving statistics in inference. @example `km.layers.batchNormalization()` */
 export function batchNormalization(args?: BatchNormalizationArgs): BatchNormalization {
+  checkOptions(args, BATCH_NORMALIZATION_OPTIONS, 'km.layers.batchNormalization');
   return new BatchNormalization(args);
 }
 
 /** Mean of each channel over the image, [h, w, c] to [c]. @example `km.layers.globalAveragePooling2d()` */
 export function globalAveragePooling2d(args?: GlobalPooling2DArgs): GlobalAveragePooling2D {
+  checkOptions(args, GLOBAL_POOLING2D_OPTIONS, 'km.layers.globalAveragePooling2d');
   return new GlobalAveragePooling2D(args);
 }
 
 /** Maximum of each channel over the image, [h, w, c] to [c]. @example `km.layers.globalMaxPooling2d()` */
 export function globalMaxPooling2d(args?: GlobalPooling2DArgs): GlobalMaxPooling2D {
+  checkOptions(args, GLOBAL_POOLING2D_OPTIONS, 'km.layers.globalMaxPooling2d');
   return new GlobalMaxPooling2D(args);
 }
 
 /** Zeros around each image. @example `km.layers.zeroPadding2d({ padding: [[1, 1], [2, 2]] })` */
 export function zeroPadding2d(args?: ZeroPadding2DArgs): ZeroPadding2D {
+  checkOptions(args, ZERO_PADDING2D_OPTIONS, 'km.layers.zeroPadding2d');
   return new ZeroPadding2D(args);
 }
 
 /** Repeats rows and columns (nearest neighbour). @example `km.layers.upSampling2d({ size: 2 })` */
 export function upSampling2d(args?: UpSampling2DArgs): UpSampling2D {
+  checkOptions(args, UP_SAMPLING2D_OPTIONS, 'km.layers.upSampling2d');
   return new UpSampling2D(args);
 }
 
 /** Randomly zeroes a fraction of its inputs while training. @example `km.layers.dropout({ rate: 0.5 })` */
 export function dropout(args: DropoutArgs): Dropout {
+  checkOptions(args, DROPOUT_OPTIONS, 'km.layers.dropout');
   return new Dropout(args);
 }
 
 /** Gives each sample a new shape. @example `km.layers.reshape({ targetShape: [28, 28, 1], inputShape: [28, 28] })` */
 export function reshape(args: ReshapeArgs): Reshape {
+  checkOptions(args, RESHAPE_OPTIONS, 'km.layers.reshape');
   return new Reshape(args);
 }
 
 /** Sums inputs elementwise (residual connections). @example `km.layers.add().apply([a, b])` */
 export function add(args?: MergeArgs): Add {
+  checkOptions(args, LAYER_OPTIONS, 'km.layers.add');
   return new Add(args);
 }
 
 /** Averages inputs elementwise. @example `km.layers.average().apply([a, b])` */
 export function average(args?: MergeArgs): Average {
+  checkOptions(args, LAYER_OPTIONS, 'km.layers.average');
   return new Average(args);
 }
 
 /** Multiplies inputs elementwise. @example `km.layers.multiply().apply([a, b])` */
 export function multiply(args?: MergeArgs): Multiply {
+  checkOptions(args, LAYER_OPTIONS, 'km.layers.multiply');
   return new Multiply(args);
 }
 
 /** Joins inputs along the last axis. @example `km.layers.concatenate().apply([a, b])` */
 export function concatenate(args?: MergeArgs & { axis?: number }): Concatenate {
+  checkOptions(args, CONCATENATE_OPTIONS, 'km.layers.concatenate');
   return new Concatenate(args);
 }
 

@@ -37,6 +37,13 @@ describe('option names', () => {
     await expect(m.fit(dataset, { epochs: 1, steps_per_epoch: 1 } as km.ModelFitDatasetArgs)).rejects.toThrow(/^fit\(dataset\) has no option 'steps_per_epoch'; did you mean 'batchesPerEpoch'\? Its options are: epochs, batchesPerEpoch,/);
   });
 
+  it('the km.layers factories check theirs: a misspelt activation is an error, not a linear layer', () => {
+    expect(() => km.layers.dense({ units: 3, activaton: 'relu' } as km.layers.DenseArgs)).toThrow(/^km\.layers\.dense has no option 'activaton'; did you mean 'activation'\?/);
+    expect(() => km.layers.conv2d({ filters: 8, kernel_size: 3 } as unknown as km.layers.Conv2DArgs)).toThrow(/^km\.layers\.conv2d has no option 'kernel_size'; did you mean 'kernelSize'\?/);
+    expect(() => km.layers.concatenate({ axes: -1 } as km.layers.MergeArgs)).toThrow(/^km\.layers\.concatenate has no option 'axes'; did you mean 'axis'\?/);
+    expect(km.layers.dense({ units: 3, activation: 'relu', kernelInitializer: 'heNormal', name: 'ok' }).name).toBe('ok');
+  });
+
   it('rejects options that are not an object', async () => {
     await expect(model().fit(x, y, 5 as unknown as km.ModelFitArgs)).rejects.toThrow(/^fit takes an options object such as \{ epochs: \.\.\. \}\. Received: number\.$/);
   });

@@ -1,0 +1,42 @@
+import { optionNames } from '../utils/options.js';
+import type { ActivationArgs } from './activation.js';
+import type { BatchNormalizationArgs } from './batch_normalization.js';
+import type { Conv2DArgs } from './conv2d.js';
+import type { DenseArgs } from './dense.js';
+import type { DepthwiseConv2DArgs } from './depthwise_conv2d.js';
+import type { DropoutArgs } from './dropout.js';
+import type { GlobalPooling2DArgs } from './global_pooling2d.js';
+import type { LayerArgs } from './layer.js';
+import type { Pooling2DArgs } from './pooling2d.js';
+import type { ReshapeArgs } from './reshape.js';
+import type { UpSampling2DArgs } from './up_sampling2d.js';
+import type { ZeroPadding2DArgs } from './zero_padding2d.js';
+
+// The options each km.layers factory takes, checked by name so a misspelt one (`activaton`) is an
+// error rather than a silently linear layer. Each list is typed against its Args interface, so
+// TypeScript rejects a list that misses one.
+const LAYER = { name: true, inputShape: true, batchInputShape: true, trainable: true, dtype: true } as const;
+const BIAS_LAYER = { ...LAYER, activation: true, useBias: true, biasInitializer: true, biasRegularizer: true, activityRegularizer: true, biasConstraint: true } as const;
+const KERNEL_BIAS_LAYER = { ...BIAS_LAYER, kernelInitializer: true, kernelRegularizer: true, kernelConstraint: true } as const;
+const WINDOW = { strides: true, padding: true, dataFormat: true } as const;
+
+export const LAYER_OPTIONS = optionNames<LayerArgs>(LAYER);
+export const DENSE_OPTIONS = optionNames<DenseArgs>({ ...KERNEL_BIAS_LAYER, units: true });
+export const ACTIVATION_OPTIONS = optionNames<ActivationArgs>({ ...LAYER, activation: true });
+export const CONV2D_OPTIONS = optionNames<Conv2DArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, dilationRate: true });
+export const DEPTHWISE_CONV2D_OPTIONS = optionNames<DepthwiseConv2DArgs>({
+  ...BIAS_LAYER, ...WINDOW, kernelSize: true, depthMultiplier: true, dilationRate: true,
+  depthwiseInitializer: true, depthwiseRegularizer: true, depthwiseConstraint: true,
+});
+export const POOLING2D_OPTIONS = optionNames<Pooling2DArgs>({ ...LAYER, ...WINDOW, poolSize: true });
+export const BATCH_NORMALIZATION_OPTIONS = optionNames<BatchNormalizationArgs>({
+  ...LAYER, axis: true, momentum: true, epsilon: true, center: true, scale: true,
+  betaInitializer: true, gammaInitializer: true, movingMeanInitializer: true, movingVarianceInitializer: true,
+  betaRegularizer: true, gammaRegularizer: true, betaConstraint: true, gammaConstraint: true,
+});
+export const GLOBAL_POOLING2D_OPTIONS = optionNames<GlobalPooling2DArgs>({ ...LAYER, dataFormat: true });
+export const ZERO_PADDING2D_OPTIONS = optionNames<ZeroPadding2DArgs>({ ...LAYER, padding: true, dataFormat: true });
+export const UP_SAMPLING2D_OPTIONS = optionNames<UpSampling2DArgs>({ ...LAYER, size: true, interpolation: true, dataFormat: true });
+export const DROPOUT_OPTIONS = optionNames<DropoutArgs>({ ...LAYER, rate: true, seed: true, noiseShape: true });
+export const RESHAPE_OPTIONS = optionNames<ReshapeArgs>({ ...LAYER, targetShape: true });
+export const CONCATENATE_OPTIONS = [...LAYER_OPTIONS, 'axis'];

@@ -4,14 +4,17 @@ import { LearningRateScheduler } from './learning_rate_scheduler.js';
 import { ProgbarLogger } from './progbar_logger.js';
 import { ReduceLROnPlateau, type ReduceLROnPlateauArgs } from './reduce_lr_on_plateau.js';
 import { TerminateOnNaN } from './terminate_on_nan.js';
+import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Stops when `monitor` stops improving. @example `km.callbacks.earlyStopping({ monitor: 'val_loss', patience: 3, restoreBestWeights: true })` */
 export function earlyStopping(args?: EarlyStoppingArgs): EarlyStopping {
+  checkOptions(args, optionNames<EarlyStoppingArgs>({ monitor: true, minDelta: true, patience: true, mode: true, restoreBestWeights: true }), 'km.callbacks.earlyStopping');
   return new EarlyStopping(args);
 }
 
 /** Cuts the learning rate on a plateau. @example `km.callbacks.reduceLROnPlateau({ monitor: 'val_loss', factor: 0.5, patience: 2 })` */
 export function reduceLROnPlateau(args?: ReduceLROnPlateauArgs): ReduceLROnPlateau {
+  checkOptions(args, optionNames<ReduceLROnPlateauArgs>({ monitor: true, factor: true, patience: true, mode: true, minDelta: true, cooldown: true, minLr: true }), 'km.callbacks.reduceLROnPlateau');
   return new ReduceLROnPlateau(args);
 }
 
@@ -27,6 +30,7 @@ export function terminateOnNaN(): TerminateOnNaN {
 
 /** Epoch logs to a CSV file (Node). @example `km.callbacks.csvLogger('training.csv', { append: true })` */
 export function csvLogger(filename: string, args?: CSVLoggerArgs): CSVLogger {
+  checkOptions(args, optionNames<CSVLoggerArgs>({ separator: true, append: true }), 'km.callbacks.csvLogger');
   return new CSVLogger(filename, args);
 }
 

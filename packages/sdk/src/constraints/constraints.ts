@@ -1,4 +1,5 @@
 import type { Backend, BufferId } from '../backend/backend.js';
+import { checkOptions } from '../utils/options.js';
 
 /** The axes a norm is taken over: one axis or several, negative counting from the end. */
 export type Axis = number | readonly number[];
@@ -38,6 +39,7 @@ function checkAxis(axis: unknown): Axis {
  * @example `km.layers.dense({ units: 64, kernelConstraint: km.constraints.maxNorm({ maxValue: 3 }) })`
  */
 export function maxNorm(args: { maxValue?: number; axis?: Axis } = {}): Constraint {
+  checkOptions(args, ['maxValue', 'axis'], 'km.constraints.maxNorm');
   return { className: 'MaxNorm', config: { maxValue: checkNonNegative(args.maxValue ?? 2, 'maxValue'), axis: checkAxis(args.axis ?? 0) } };
 }
 
@@ -48,6 +50,7 @@ export function nonNeg(): Constraint {
 
 /** Rescales the weights to unit L2 norm over `axis` (default 0). @example `km.constraints.unitNorm({ axis: [0, 1, 2] })` for a Conv2D kernel */
 export function unitNorm(args: { axis?: Axis } = {}): Constraint {
+  checkOptions(args, ['axis'], 'km.constraints.unitNorm');
   return { className: 'UnitNorm', config: { axis: checkAxis(args.axis ?? 0) } };
 }
 
@@ -58,6 +61,7 @@ export function unitNorm(args: { axis?: Axis } = {}): Constraint {
  * @example `km.constraints.minMaxNorm({ minValue: 0.5, maxValue: 1, rate: 0.5 })`
  */
 export function minMaxNorm(args: { minValue?: number; maxValue?: number; rate?: number; axis?: Axis } = {}): Constraint {
+  checkOptions(args, ['minValue', 'maxValue', 'rate', 'axis'], 'km.constraints.minMaxNorm');
   const minValue = checkNonNegative(args.minValue ?? 0, 'minValue');
   const maxValue = checkNonNegative(args.maxValue ?? 1, 'maxValue');
   if (minValue > maxValue) throw new Error(`minValue must not exceed maxValue. Received: minValue=${minValue}, maxValue=${maxValue}.`);

@@ -1,6 +1,7 @@
 import { CsvParser, type CsvRecord } from './csv_parser.js';
 import { Dataset } from './dataset.js';
 import { textChunks } from './text_source.js';
+import { checkOptions, optionNames } from '../utils/options.js';
 
 /** How one column is read. */
 export interface CsvColumnConfig {
@@ -107,6 +108,7 @@ function toElement(record: CsvRecord, layout: Layout, where: string): CsvElement
  */
 export function csv(pathOrUrl: string, options: CsvOptions = {}): Dataset<CsvElement> {
   if (typeof pathOrUrl !== 'string' || pathOrUrl === '') throw new Error(`km.data.csv(pathOrUrl) needs a file path or URL. Received: ${JSON.stringify(pathOrUrl)}.`);
+  checkOptions(options, optionNames<CsvOptions>({ labelColumn: true, columnConfigs: true, delimiter: true, hasHeader: true, columnNames: true }), 'km.data.csv');
   const delimiter = options.delimiter ?? ',';
   const hasHeader = options.hasHeader ?? true;
   if (!hasHeader && !options.columnNames) {

@@ -1,6 +1,7 @@
 import { elementwiseLoss, huberLoss } from './elementwise.js';
 import { CROSS_ENTROPIES, type Loss } from './losses.js';
 import { ROWWISE_LOSSES } from './rowwise.js';
+import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of the cross-entropy losses. */
 export interface CrossentropyArgs {
@@ -19,6 +20,7 @@ export interface BinaryCrossentropyArgs extends CrossentropyArgs {
  * @example `model.compile({ optimizer: 'adam', loss: km.losses.binaryCrossentropy({ fromLogits: true, labelSmoothing: 0.1 }) })`
  */
 export function binaryCrossentropy(args: BinaryCrossentropyArgs = {}): Loss {
+  checkOptions(args, optionNames<BinaryCrossentropyArgs>({ fromLogits: true, labelSmoothing: true }), 'km.losses.binaryCrossentropy');
   const smoothing = args.labelSmoothing ?? 0;
   if (!(smoothing >= 0 && smoothing <= 1)) {
     throw new Error(`binaryCrossentropy: labelSmoothing must be in [0, 1]. Received: labelSmoothing=${smoothing}.`);
@@ -78,6 +80,7 @@ function softmaxCrossentropy(base: Loss, className: string, args: CategoricalCro
 
 /** Categorical cross-entropy (one-hot targets). @example `km.losses.categoricalCrossentropy({ fromLogits: true, labelSmoothing: 0.1 })` */
 export function categoricalCrossentropy(args: CategoricalCrossentropyArgs = {}): Loss {
+  checkOptions(args, optionNames<CategoricalCrossentropyArgs>({ fromLogits: true, labelSmoothing: true }), 'km.losses.categoricalCrossentropy');
   return softmaxCrossentropy(CROSS_ENTROPIES.categoricalCrossentropy, 'CategoricalCrossentropy', args);
 }
 
@@ -87,6 +90,7 @@ export function categoricalCrossentropy(args: CategoricalCrossentropyArgs = {}):
  * @example `km.losses.sparseCategoricalCrossentropy({ fromLogits: true, labelSmoothing: 0.1 })`
  */
 export function sparseCategoricalCrossentropy(args: CategoricalCrossentropyArgs = {}): Loss {
+  checkOptions(args, optionNames<CategoricalCrossentropyArgs>({ fromLogits: true, labelSmoothing: true }), 'km.losses.sparseCategoricalCrossentropy');
   return softmaxCrossentropy(CROSS_ENTROPIES.sparseCategoricalCrossentropy, 'SparseCategoricalCrossentropy', args);
 }
 
@@ -102,6 +106,7 @@ export function cosineSimilarity(): Loss {
 
 /** Huber loss: quadratic within `delta` of the target, linear beyond. @example `km.losses.huber({ delta: 0.5 })` */
 export function huber(args: { delta?: number } = {}): Loss {
+  checkOptions(args, ['delta'], 'km.losses.huber');
   const delta = args.delta ?? 1;
   return { ...huberLoss(delta), savedAs: { className: 'Huber', config: { delta } } };
 }

@@ -1,4 +1,5 @@
 import { divideNoNan, type Metric } from './metric.js';
+import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of {@link auc}. */
 export interface AucArgs {
@@ -58,6 +59,7 @@ function prArea(tp: Float64Array, fp: Float64Array, fn: Float64Array): number {
  * ```
  */
 export function auc(args: AucArgs = {}): Metric {
+  checkOptions(args, optionNames<AucArgs>({ numThresholds: true, curve: true, name: true }), 'km.metrics.auc');
   const n = args.numThresholds ?? 200;
   if (!Number.isInteger(n) || n < 2) throw new Error(`auc: numThresholds must be an integer > 1. Received: numThresholds=${n}.`);
   const curve = args.curve ?? 'ROC';

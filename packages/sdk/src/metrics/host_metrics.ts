@@ -1,4 +1,5 @@
 import { classesOf, divideNoNan, type Metric, type MetricBatch } from './metric.js';
+import { checkOptions, optionNames } from '../utils/options.js';
 
 // Metrics that need more than a count: they read the batch's outputs back once (shared by all of
 // them) and keep their counts on the host.
@@ -80,14 +81,18 @@ function confusionCounts(args: ThresholdMetricArgs) {
   };
 }
 
+const THRESHOLD_METRIC_OPTIONS = optionNames<ThresholdMetricArgs>({ thresholds: true, classId: true, name: true });
+
 /** TP / (TP + FP) over the epoch. @example `metrics: [km.metrics.precision({ thresholds: 0.7 })]` */
 export function precision(args: ThresholdMetricArgs = {}): Metric {
+  checkOptions(args, THRESHOLD_METRIC_OPTIONS, 'km.metrics.precision');
   const c = confusionCounts(args);
   return { name: args.name ?? 'precision', reset: c.reset, update: c.update, result: () => divideNoNan(c.counts.tp, c.counts.tp + c.counts.fp) };
 }
 
 /** TP / (TP + FN) over the epoch. @example `metrics: [km.metrics.recall()]` */
 export function recall(args: ThresholdMetricArgs = {}): Metric {
+  checkOptions(args, THRESHOLD_METRIC_OPTIONS, 'km.metrics.recall');
   const c = confusionCounts(args);
   return { name: args.name ?? 'recall', reset: c.reset, update: c.update, result: () => divideNoNan(c.counts.tp, c.counts.tp + c.counts.fn) };
 }

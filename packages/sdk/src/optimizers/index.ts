@@ -5,39 +5,55 @@ import { Nadam, type NadamArgs } from './nadam.js';
 import type { Optimizer } from './optimizer.js';
 import { RMSprop, type RMSpropArgs } from './rmsprop.js';
 import { SGD, type SGDArgs } from './sgd.js';
+import { checkOptions, optionNames } from '../utils/options.js';
+
+const OPTIMIZER = { learningRate: true, clipnorm: true, clipvalue: true, globalClipnorm: true, weightDecay: true } as const;
+const ADAM_OPTIONS = optionNames<AdamArgs>({ ...OPTIMIZER, beta1: true, beta2: true, epsilon: true, amsgrad: true });
+const SGD_OPTIONS = optionNames<SGDArgs>({ ...OPTIMIZER, momentum: true, nesterov: true });
+const RMSPROP_OPTIONS = optionNames<RMSpropArgs>({ ...OPTIMIZER, rho: true, momentum: true, epsilon: true, centered: true });
+const ADAGRAD_OPTIONS = optionNames<AdagradArgs>({ ...OPTIMIZER, initialAccumulatorValue: true, epsilon: true });
+const ADAMAX_OPTIONS = optionNames<AdamaxArgs>({ ...OPTIMIZER, beta1: true, beta2: true, epsilon: true });
+const NADAM_OPTIONS = optionNames<NadamArgs>({ ...OPTIMIZER, beta1: true, beta2: true, epsilon: true });
 
 /** Adam with Keras defaults (learningRate 0.001, β1 0.9, β2 0.999, ε 1e-7). @example `km.optimizers.adam({ learningRate: 3e-4, amsgrad: true })` */
 export function adam(args?: AdamArgs): Adam {
+  checkOptions(args, ADAM_OPTIONS, 'km.optimizers.adam');
   return new Adam(args);
 }
 
 /** AdamW: Adam with decoupled weight decay (default 0.004). @example `km.optimizers.adamw({ learningRate: 1e-3, weightDecay: 0.01 })` */
 export function adamw(args?: AdamArgs): AdamW {
+  checkOptions(args, ADAM_OPTIONS, 'km.optimizers.adamw');
   return new AdamW(args);
 }
 
 /** SGD with optional (Nesterov) momentum; learningRate defaults to 0.01. @example `km.optimizers.sgd({ learningRate: 0.1, momentum: 0.9 })` */
 export function sgd(args?: SGDArgs): SGD {
+  checkOptions(args, SGD_OPTIONS, 'km.optimizers.sgd');
   return new SGD(args);
 }
 
 /** RMSprop (ρ 0.9, ε 1e-7, optional momentum and centering). @example `km.optimizers.rmsprop({ learningRate: 1e-3, centered: true })` */
 export function rmsprop(args?: RMSpropArgs): RMSprop {
+  checkOptions(args, RMSPROP_OPTIONS, 'km.optimizers.rmsprop');
   return new RMSprop(args);
 }
 
 /** Adagrad (accumulators start at 0.1). @example `km.optimizers.adagrad({ learningRate: 0.01 })` */
 export function adagrad(args?: AdagradArgs): Adagrad {
+  checkOptions(args, ADAGRAD_OPTIONS, 'km.optimizers.adagrad');
   return new Adagrad(args);
 }
 
 /** Adamax (Adam with the infinity norm). @example `km.optimizers.adamax({ learningRate: 2e-3 })` */
 export function adamax(args?: AdamaxArgs): Adamax {
+  checkOptions(args, ADAMAX_OPTIONS, 'km.optimizers.adamax');
   return new Adamax(args);
 }
 
 /** Nadam (Adam with Nesterov momentum). @example `km.optimizers.nadam({ learningRate: 2e-3 })` */
 export function nadam(args?: NadamArgs): Nadam {
+  checkOptions(args, NADAM_OPTIONS, 'km.optimizers.nadam');
   return new Nadam(args);
 }
 

@@ -1,4 +1,5 @@
 /** A weight penalty l1·Σ|w| + l2·Σw², added to the loss training reports and to the gradient. */
+import { checkOptions } from '../utils/options.js';
 export interface Regularizer {
   readonly l1: number;
   readonly l2: number;
@@ -16,16 +17,19 @@ function checkFactor(value: unknown, what: string): number {
 
 /** l1·Σ|w| + l2·Σw². @example `km.layers.dense({ units: 8, kernelRegularizer: km.regularizers.l1l2({ l1: 1e-5, l2: 1e-4 }) })` */
 export function l1l2(args: { l1?: number; l2?: number } = {}): Regularizer {
+  checkOptions(args, ['l1', 'l2'], 'km.regularizers.l1l2');
   return { l1: checkFactor(args.l1 ?? 0, 'l1'), l2: checkFactor(args.l2 ?? 0, 'l2') };
 }
 
 /** l1·Σ|w| (Keras' default l1 = 0.01). @example `km.regularizers.l1({ l1: 0.001 })` */
 export function l1(args: { l1?: number } = {}): Regularizer {
+  checkOptions(args, ['l1'], 'km.regularizers.l1');
   return l1l2({ l1: args.l1 ?? 0.01 });
 }
 
 /** l2·Σw² (Keras' default l2 = 0.01). @example `km.regularizers.l2({ l2: 0.001 })` */
 export function l2(args: { l2?: number } = {}): Regularizer {
+  checkOptions(args, ['l2'], 'km.regularizers.l2');
   return l1l2({ l2: args.l2 ?? 0.01 });
 }
 

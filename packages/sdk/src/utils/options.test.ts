@@ -44,6 +44,21 @@ describe('option names', () => {
     expect(km.layers.dense({ units: 3, activation: 'relu', kernelInitializer: 'heNormal', name: 'ok' }).name).toBe('ok');
   });
 
+  it('so do optimizers, schedules, callbacks, losses, metrics, regularizers, constraints and km.data.csv', () => {
+    const cases: [() => unknown, RegExp][] = [
+      [() => km.optimizers.adam({ learning_rate: 0.01 } as km.optimizers.AdamArgs), /^km\.optimizers\.adam has no option 'learning_rate'; did you mean 'learningRate'\?/],
+      [() => km.optimizers.sgd({ lr: 0.1 } as km.optimizers.SGDArgs), /^km\.optimizers\.sgd has no option 'lr'\. Its options are: learningRate,/],
+      [() => km.optimizers.schedules.exponentialDecay({ initialLearningRate: 0.1, decaySteps: 10, decay_rate: 0.9 } as unknown as km.optimizers.schedules.DecayArgs), /did you mean 'decayRate'\?/],
+      [() => km.callbacks.earlyStopping({ patient: 3 } as km.callbacks.EarlyStoppingArgs), /^km\.callbacks\.earlyStopping has no option 'patient'; did you mean 'patience'\?/],
+      [() => km.losses.categoricalCrossentropy({ from_logits: true } as km.losses.CategoricalCrossentropyArgs), /did you mean 'fromLogits'\?/],
+      [() => km.metrics.auc({ curves: 'PR' } as km.metrics.AucArgs), /^km\.metrics\.auc has no option 'curves'; did you mean 'curve'\?/],
+      [() => km.regularizers.l2({ l: 0.1 } as { l2?: number }), /^km\.regularizers\.l2 has no option 'l'; did you mean 'l2'\?/],
+      [() => km.constraints.maxNorm({ max_value: 2 } as { maxValue?: number }), /did you mean 'maxValue'\?/],
+      [() => km.data.csv('examples/blobs.csv', { label_column: 'label' } as km.data.CsvOptions), /^km\.data\.csv has no option 'label_column'; did you mean 'labelColumn'\?/],
+    ];
+    for (const [make, error] of cases) expect(make).toThrow(error);
+  });
+
   it('rejects options that are not an object', async () => {
     await expect(model().fit(x, y, 5 as unknown as km.ModelFitArgs)).rejects.toThrow(/^fit takes an options object such as \{ epochs: \.\.\. \}\. Received: number\.$/);
   });

@@ -1,5 +1,6 @@
 import type { CallbackModel } from './callback.js';
 import type { CustomCallbackArgs, Logs } from './callbacks.js';
+import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of {@link modelCheckpoint}, with Keras' defaults. */
 export interface ModelCheckpointArgs {
@@ -47,6 +48,7 @@ export function formatCheckpointPath(template: string, epoch: number, logs: Logs
  * ```
  */
 export function modelCheckpoint(args: ModelCheckpointArgs): CustomCallbackArgs {
+  checkOptions(args, optionNames<ModelCheckpointArgs>({ filepath: true, monitor: true, saveBestOnly: true, mode: true, includeOptimizer: true }), 'km.callbacks.modelCheckpoint');
   if (typeof args?.filepath !== 'string' || args.filepath === '') {
     throw new Error(`modelCheckpoint needs a filepath to save to, e.g. { filepath: 'file://checkpoints/epoch-{epoch}' }. Received: filepath=${JSON.stringify(args?.filepath)}.`);
   }

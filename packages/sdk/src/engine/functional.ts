@@ -2,6 +2,7 @@ import { Graph, modelInputRef, type GraphNode } from './graph.js';
 import { LayersModel } from './model.js';
 import { SymbolicTensor } from './symbolic.js';
 import type { Layer, Shape } from '../layers/layer.js';
+import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of {@link model}. */
 export interface FunctionalModelArgs {
@@ -18,6 +19,7 @@ export class Functional extends LayersModel {
   readonly #ends: { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] };
 
   constructor(args: FunctionalModelArgs) {
+    checkOptions(args, optionNames<FunctionalModelArgs>({ inputs: true, outputs: true, name: true }), 'km.model');
     const ends = { inputs: listOf(args.inputs, 'inputs'), outputs: listOf(args.outputs, 'outputs') };
     const graph = traceGraph(ends.inputs, ends.outputs);
     super([...graph.layers], args.name ?? (functionalCount++ === 0 ? 'model' : `model_${functionalCount - 1}`));

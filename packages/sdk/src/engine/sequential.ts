@@ -2,6 +2,7 @@ import { Layer, type Shape } from '../layers/layer.js';
 import type { Graph } from './graph.js';
 import { LayersModel } from './model.js';
 import { input, layerOutput, type SymbolicTensor } from './symbolic.js';
+import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of {@link sequential}. */
 export interface SequentialArgs {
@@ -69,5 +70,6 @@ export class Sequential extends LayersModel {
  * ```
  */
 export function sequential(layersOrArgs: Layer[] | SequentialArgs = {}): Sequential {
+  if (!Array.isArray(layersOrArgs)) checkOptions(layersOrArgs, optionNames<SequentialArgs>({ layers: true, name: true }), 'km.sequential');
   return new Sequential(Array.isArray(layersOrArgs) ? { layers: layersOrArgs } : layersOrArgs);
 }

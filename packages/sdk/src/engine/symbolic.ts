@@ -1,4 +1,5 @@
 import type { Layer, Shape } from '../layers/layer.js';
+import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Where a symbolic tensor comes from: a model input, or a layer applied to other symbolic tensors. */
 export type SymbolicSource =
@@ -43,6 +44,7 @@ let inputCount = 0;
  * ```
  */
 export function input(args: InputArgs): SymbolicTensor {
+  checkOptions(args, optionNames<InputArgs>({ shape: true, name: true }), 'km.input');
   const shape = args?.shape;
   if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
     throw new Error(`km.input expects shape to be a non-empty list of positive integers (no batch dimension), e.g. { shape: [28, 28, 1] }. Received: shape=${JSON.stringify(shape)}.`);

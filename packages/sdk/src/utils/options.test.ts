@@ -55,8 +55,17 @@ describe('option names', () => {
       [() => km.regularizers.l2({ l: 0.1 } as { l2?: number }), /^km\.regularizers\.l2 has no option 'l'; did you mean 'l2'\?/],
       [() => km.constraints.maxNorm({ max_value: 2 } as { maxValue?: number }), /did you mean 'maxValue'\?/],
       [() => km.data.csv('examples/blobs.csv', { label_column: 'label' } as km.data.CsvOptions), /^km\.data\.csv has no option 'label_column'; did you mean 'labelColumn'\?/],
+      [() => km.callbacks.modelCheckpoint({ file_path: 'file://ckpt' } as unknown as km.callbacks.ModelCheckpointArgs), /did you mean 'filepath'\?/],
+      [() => km.input({ shape: [3], nam: 'x' } as km.InputArgs), /^km\.input has no option 'nam'; did you mean 'name'\?/],
+      [() => km.sequential({ layer: [] } as km.SequentialArgs), /^km\.sequential has no option 'layer'; did you mean 'layers'\?/],
     ];
     for (const [make, error] of cases) expect(make).toThrow(error);
+  });
+
+  it('km.datasets.mnist.load and km.model check theirs', async () => {
+    await expect(km.datasets.mnist.load({ scaled: false } as km.datasets.MnistLoadOptions)).rejects.toThrow(/^km\.datasets\.mnist\.load has no option 'scaled'; did you mean 'scale'\?/);
+    const input = km.input({ shape: [2] });
+    expect(() => km.model({ inputs: input, output: km.layers.dense({ units: 1 }).apply(input) } as unknown as km.FunctionalModelArgs)).toThrow(/^km\.model has no option 'output'; did you mean 'outputs'\?/);
   });
 
   it('rejects options that are not an object', async () => {

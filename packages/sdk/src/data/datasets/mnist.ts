@@ -1,6 +1,7 @@
 import { Tensor } from '../../tensor.js';
 import { gunzip } from '../gunzip.js';
 import { parseIdx, type IdxArray } from '../idx.js';
+import { checkOptions, optionNames } from '../../utils/options.js';
 
 /** Options for {@link mnist}.load. */
 export interface MnistLoadOptions {
@@ -63,6 +64,7 @@ interface Source {
  * ```
  */
 async function load(options: MnistLoadOptions = {}): Promise<MnistData> {
+  checkOptions(options, optionNames<MnistLoadOptions>({ scale: true, dir: true, url: true, gzip: true, trainSamples: true, testSamples: true }), 'km.datasets.mnist.load');
   const scale = options.scale ?? true;
   const trainLimit = sampleLimit(options.trainSamples, 'trainSamples');
   const testLimit = sampleLimit(options.testSamples, 'testSamples');

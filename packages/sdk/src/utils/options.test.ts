@@ -58,6 +58,7 @@ describe('option names', () => {
       [() => km.callbacks.modelCheckpoint({ file_path: 'file://ckpt' } as unknown as km.callbacks.ModelCheckpointArgs), /did you mean 'filepath'\?/],
       [() => km.input({ shape: [3], nam: 'x' } as km.InputArgs), /^km\.input has no option 'nam'; did you mean 'name'\?/],
       [() => km.sequential({ layer: [] } as km.SequentialArgs), /^km\.sequential has no option 'layer'; did you mean 'layers'\?/],
+      [() => km.io.http('https://example.com/m/model.json', { request_init: {} } as km.io.HttpOptions), /did you mean 'requestInit'\?/],
     ];
     for (const [make, error] of cases) expect(make).toThrow(error);
   });

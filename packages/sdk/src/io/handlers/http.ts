@@ -1,6 +1,7 @@
 import { artifactsFromModelJSON, artifactsInfo, checkGroupBytes, modelJSONFor, parseModelJSON } from '../artifacts_json.js';
 import type { IOHandler, ModelArtifacts, SaveResult } from '../types.js';
 import { concatWeightData } from '../weights.js';
+import { checkOptions, optionNames } from '../../utils/options.js';
 
 /** Options of {@link http}. */
 export interface HttpOptions {
@@ -21,6 +22,7 @@ export interface HttpOptions {
  * ```
  */
 export function http(url: string, options: HttpOptions = {}): IOHandler {
+  checkOptions(options, optionNames<HttpOptions>({ requestInit: true, fetchFunc: true }), 'km.io.http');
   const fetchFunc = options.fetchFunc ?? globalThis.fetch;
   return {
     load: () => load(url.endsWith('.json') ? url : `${url.replace(/\/$/, '')}/model.json`, fetchFunc, options.requestInit),

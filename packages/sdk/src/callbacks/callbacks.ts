@@ -1,4 +1,5 @@
 import type { CallbackModel, FitParams } from './callback.js';
+import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Values reported to callbacks and stored in History: `loss`, metric names, `val_` variants. */
 export type Logs = Record<string, number>;
@@ -27,12 +28,25 @@ export interface CustomCallbackArgs {
 
 type Hook = Exclude<keyof CustomCallbackArgs, 'setModel' | 'setParams'>;
 
+const HOOKS = optionNames<Record<Hook, unknown>>({ onTrainBegin: true, onTrainEnd: true, onEpochBegin: true, onEpochEnd: true, onBatchBegin: true, onBatchEnd: true });
+
+/**
+ * In a plain-object callback, a key that looks like a hook but is none (Keras' `on_epoch_end`, a
+ * typo) would never be called; other keys may hold the callback's own state and are left alone.
+ */
+function checkHookNames(callback: CustomCallbackArgs, index: number): void {
+  if (typeof callback !== 'object' || callback === null || Object.getPrototypeOf(callback) !== Object.prototype) return;
+  const hookLike = Object.fromEntries(Object.entries(callback).filter(([key]) => /^on[A-Z_]/.test(key)));
+  checkOptions(hookLike, HOOKS, `callbacks[${index}]`);
+}
+
 /** Calls each hook of a list of callbacks in order, skipping work when no callback has the hook. */
 export class CallbackList {
   readonly #callbacks: CustomCallbackArgs[];
 
   constructor(callbacks: CustomCallbackArgs | readonly CustomCallbackArgs[] | undefined) {
     this.#callbacks = callbacks === undefined ? [] : Array.isArray(callbacks) ? [...callbacks] : [callbacks as CustomCallbackArgs];
+    this.#callbacks.forEach(checkHookNames);
   }
 
   /** Adds a callback at the end (or the start, for loggers that must print before the others). */

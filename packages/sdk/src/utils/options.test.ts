@@ -69,6 +69,15 @@ describe('option names', () => {
     expect(() => km.model({ inputs: input, output: km.layers.dense({ units: 1 }).apply(input) } as unknown as km.FunctionalModelArgs)).toThrow(/^km\.model has no option 'output'; did you mean 'outputs'\?/);
   });
 
+  it("fit names a plain-object callback's hook that is none, and leaves its other keys alone", async () => {
+    const m = model();
+    await expect(m.fit(x, y, { verbose: 0, callbacks: { on_epoch_end: () => undefined } as km.CustomCallbackArgs })).rejects.toThrow(/^callbacks\[0\] has no option 'on_epoch_end'; did you mean 'onEpochEnd'\?/);
+    await expect(m.fit(x, y, { verbose: 0, callbacks: [{ onEpochEnd: () => undefined }, { onEpochEnds: () => undefined } as km.CustomCallbackArgs] })).rejects.toThrow(/^callbacks\[1\] has no option 'onEpochEnds'; did you mean 'onEpochEnd'\?/);
+    const counter = { epochs: 0, onEpochEnd() { this.epochs++; } };
+    await m.fit(x, y, { epochs: 2, verbose: 0, callbacks: counter });
+    expect(counter.epochs).toBe(2);
+  });
+
   it('rejects options that are not an object', async () => {
     await expect(model().fit(x, y, 5 as unknown as km.ModelFitArgs)).rejects.toThrow(/^fit takes an options object such as \{ epochs: \.\.\. \}\. Received: number\.$/);
   });

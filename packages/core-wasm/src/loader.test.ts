@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadCore, relaxedSimdSupported } from './loader.js';
+import { loadCore, relaxedSimdSupported, type LoadCoreOptions } from './loader.js';
 
 const buildDir = new URL('../build/', import.meta.url);
 
@@ -33,6 +33,10 @@ describe('loadCore', () => {
     const path = join(dir, 'kernels-simd.wasm');
     await writeFile(path, new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 0xff]));
     await expect(loadCore({ wasmUrl: pathToFileURL(path), flavor: 'simd' })).rejects.toThrow(/WebAssembly SIMD is required/);
+  });
+
+  it('rejects an option it does not take, listing the ones it does', async () => {
+    await expect(loadCore({ thread: 2 } as LoadCoreOptions)).rejects.toThrow("loadCore has no option 'thread'. Its options are: flavor, wasmUrl, memory, threads, maximumMemoryPages.");
   });
 
   it('rejects an unknown flavor with the value received', async () => {

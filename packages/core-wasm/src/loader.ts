@@ -143,7 +143,12 @@ function createMemory(threaded: boolean, maximumPages: number | undefined): WebA
  * const plain = await loadCore({ flavor: 'simd' });   // force the plain SIMD build
  * ```
  */
+const OPTIONS: readonly (keyof LoadCoreOptions)[] = ['flavor', 'wasmUrl', 'memory', 'threads', 'maximumMemoryPages'];
+
 export async function loadCore(options: LoadCoreOptions = {}): Promise<Core> {
+  // An option misspelt (`thread: 2`) would otherwise be ignored silently.
+  const unknown = Object.keys(options).filter((key) => !(OPTIONS as readonly string[]).includes(key));
+  if (unknown.length > 0) throw new Error(`loadCore has no option ${unknown.map((k) => `'${k}'`).join(', ')}. Its options are: ${OPTIONS.join(', ')}.`);
   const requested = options.flavor ?? 'auto';
   if (requested !== 'auto' && requested !== 'simd' && requested !== 'relaxed-simd') {
     throw new Error(`loadCore: flavor must be 'auto', 'simd' or 'relaxed-simd'; received ${String(requested)}.`);

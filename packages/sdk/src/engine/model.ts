@@ -4,7 +4,7 @@ import type { History } from '../callbacks/history.js';
 import type { Layer, Shape } from '../layers/layer.js';
 import type { Loss, LossName } from '../losses/losses.js';
 import { getOptimizer, type Optimizer } from '../optimizers/index.js';
-import { Tensor } from '../tensor.js';
+import { shapeSize, Tensor } from '../tensor.js';
 import { globalGenerator } from '../utils/random.js';
 import { Graph } from './graph.js';
 import { ParamStore } from './params.js';
@@ -119,7 +119,7 @@ export class LayersModel {
   }
 
   #ends(): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } {
-    this.#graph ?? this.#tryGraph();
+    this.#tryGraph();
     const ends = this.symbolicEnds();
     if (!ends) throw new Error(`Model '${this.name}' is not built yet, so it has no symbolic inputs or outputs: give the first layer an inputShape, or call fit/predict first.`);
     return ends;
@@ -137,7 +137,7 @@ export class LayersModel {
 
   /** Shape of one input sample (no batch dimension), once the model is built. */
   get inputShape(): Shape | undefined {
-    return (this.#graph ?? this.#tryGraph())?.inputShape;
+    return this.#tryGraph()?.inputShape;
   }
 
   /** The loss, loss weights and metrics as `compile` received them (a saved training config writes them back); undefined before `compile`. */
@@ -177,7 +177,7 @@ export class LayersModel {
     const metricsSpec = args.metrics ?? [];
     checkMetricsSpec(metricsSpec);
     this.#compiled = { loss, lossSpec: args.loss, lossWeights: args.lossWeights, optimizer, metricsSpec };
-    if (this.#graph ?? this.#tryGraph()) this.#resolveOutputs();
+    if (this.#tryGraph()) this.#resolveOutputs();
     if (this.#runtime) {
       // Target buffers depend on the loss (labels or rows), so plans are remade for the new one.
       for (const plan of this.#runtime.plans.values()) plan.release(this.#runtime.backend);
@@ -342,7 +342,7 @@ export class LayersModel {
 
   /** Prints Keras' summary table (layers, output shapes, parameter counts). */
   summary(lineLength?: number, printFn: (line: string) => void = console.log): void {
-    const graph = this.#graph ?? this.#tryGraph();
+    const graph = this.#tryGraph();
     if (!graph) throw new Error(`Model '${this.name}' is not built yet: give the first layer an inputShape, or call fit/predict first, to see its summary.`);
     for (const line of summaryLines(this.name, graph, lineLength)) printFn(line);
   }
@@ -383,7 +383,7 @@ export class LayersModel {
 
   /** Builds the graph, and with it the layers' weights, if the input shape is known; else waits for the data. */
   protected buildIfShapeKnown(): void {
-    this.#graph ?? this.#tryGraph();
+    this.#tryGraph();
   }
 
   /** Drops the graph so layers can change (Sequential.add before the model is built). */
@@ -440,7 +440,7 @@ export class LayersModel {
 
   #ensureRuntime(backend: Backend): Runtime {
     this.#checkNotDisposed();
-    if (!this.#graph) this.#tryGraph();
+    this.#tryGraph();
     if (!this.#graph) throw new Error(`Model '${this.name}' is not built yet: give the first layer an inputShape, or call fit first.`);
     // A new backend (km.setBackend), or a layer's `trainable` changed: the weights move to a new layout.
     if (this.#runtime?.backend !== backend || this.#runtime.params.isStale()) {
@@ -468,7 +468,7 @@ export class LayersModel {
     }
     // Before compile (predict only) the targets are never read, so each output gets a placeholder row.
     const outputs = this.#outputs.length > 0 ? this.#outputs : this.#graph!.outputs.map((node) => ({ loss: undefined, shape: this.#graph!.nodes[node].outputShape }));
-    const targetLengths = outputs.map((o) => (o.loss?.sparseTargets ? 1 : o.shape.reduce((a, b) => a * b, 1)));
+    const targetLengths = outputs.map((o) => (o.loss?.sparseTargets ? 1 : shapeSize(o.shape)));
     plan = new BatchPlan(backend, this.#graph!, batch, targetLengths, outputs.map((o) => o.loss?.sparseTargets ?? false));
     plans.set(batch, plan);
     if (plans.size > MAX_PLANS) {

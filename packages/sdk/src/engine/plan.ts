@@ -2,7 +2,6 @@ import type { Backend, BufferId } from '../backend/backend.js';
 import { modelInputIndex, type Graph } from './graph.js';
 import { shapeSize } from '../tensor.js';
 
-
 /**
  * Where one input slot of a node writes its gradient in the backward pass. Layers overwrite the
  * gradients they write, so at fan-out only the first writer (in backward order) writes the

@@ -3,6 +3,7 @@ import { applyConstraint } from '../constraints/constraints.js';
 import type { BatchPlan } from './plan.js';
 import type { Graph } from './graph.js';
 import type { ParamStore } from './params.js';
+import { shapeSize } from '../tensor.js';
 
 /**
  * Σ of the weight penalties of every trainable weight (Keras 3 leaves frozen layers' out); with
@@ -20,7 +21,7 @@ export function regularizationPenalty(backend: Backend, graph: Graph, params: Pa
     const grads = params.gradsOf(layer);
     regularizers.forEach((r, i) => {
       if (!r || (r.l1 === 0 && r.l2 === 0) || !layer.weightSpecs[i].trainable) return;
-      const size = layer.weightSpecs[i].shape.reduce((a, b) => a * b, 1);
+      const size = shapeSize(layer.weightSpecs[i].shape);
       terms.push(backend.regularize(weights[i], withGradients ? grads[i] : 0, size, r.l1, r.l2));
     });
   }
@@ -52,7 +53,7 @@ async function withPenaltyAsync(lossSum: Scalar, penalty: readonly Scalar[], sam
 export function activityPenalty(backend: Backend, graph: Graph, plan: BatchPlan, index: number, grad: BufferId): Scalar | null {
   const r = graph.nodes[index].layer.activityRegularizer;
   if (!r || (r.l1 === 0 && r.l2 === 0) || plan.aliased[index]) return null;
-  const n = plan.batch * graph.nodes[index].outputShape.reduce((a, b) => a * b, 1);
+  const n = plan.batch * shapeSize(graph.nodes[index].outputShape);
   return backend.regularize(plan.outputs[index], grad, n, r.l1, r.l2);
 }
 

@@ -4,6 +4,7 @@ import type { Graph } from './graph.js';
 import type { ParamStore } from './params.js';
 import type { BatchPlan } from './plan.js';
 import type { BackwardContext, ForwardContext } from '../layers/layer.js';
+import { shapeSize } from '../tensor.js';
 
 /** Everything one forward or backward pass needs. */
 export interface PassContext {
@@ -91,13 +92,13 @@ export function backwardPass(ctx: PassContext): Scalar[] {
       scratch.forEach((id, w) => {
         const spec = node.layer.weightSpecs[w];
         // Only trainable gradients are read; a frozen weight's scratch may hold anything.
-        if (spec.trainable) backend.add(weightGrads[w], id, weightGrads[w], spec.shape.reduce((a, b) => a * b, 1));
+        if (spec.trainable) backend.add(weightGrads[w], id, weightGrads[w], shapeSize(spec.shape));
       });
     }
     for (let slot = 0; slot < routes.length; slot++) {
       const r = routes[slot];
       if (r.addInto) {
-        const n = plan.batch * ctx.graph.nodes[node.inbound[slot]].outputShape.reduce((a, b) => a * b, 1);
+        const n = plan.batch * shapeSize(ctx.graph.nodes[node.inbound[slot]].outputShape);
         backend.add(r.addInto, r.write, r.addInto, n);
       }
     }

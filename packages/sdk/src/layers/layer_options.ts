@@ -39,4 +39,4 @@ export const ZERO_PADDING2D_OPTIONS = optionNames<ZeroPadding2DArgs>({ ...LAYER,
 export const UP_SAMPLING2D_OPTIONS = optionNames<UpSampling2DArgs>({ ...LAYER, size: true, interpolation: true, dataFormat: true });
 export const DROPOUT_OPTIONS = optionNames<DropoutArgs>({ ...LAYER, rate: true, seed: true, noiseShape: true });
 export const RESHAPE_OPTIONS = optionNames<ReshapeArgs>({ ...LAYER, targetShape: true });
-export const CONCATENATE_OPTIONS = [...LAYER_OPTIONS, 'axis'];
+export const CONCATENATE_OPTIONS = optionNames<LayerArgs & { axis?: number }>({ ...LAYER, axis: true });

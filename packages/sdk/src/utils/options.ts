@@ -43,7 +43,7 @@ function editDistance(a: string, b: string): number {
   return previous[b.length];
 }
 
-/** The option names of an options interface; the Record type makes TypeScript reject a missing or an extra name. */
+/** The option names of an options interface; the Record type makes TypeScript reject a list that misses one, or names one the interface lacks outside a spread. */
 export function optionNames<T>(names: Record<keyof Required<T>, true>): readonly string[] {
   return Object.keys(names);
 }

@@ -1,3 +1,6 @@
+import { formatTensor } from './tensor_format.js';
+import { sliceBox, sliceValues } from './tensor_slice.js';
+
 /** Element types a {@link Tensor} can hold. */
 export type DType = 'float32' | 'int32';
 
@@ -121,22 +124,18 @@ export class Tensor<D extends DType = DType> {
   }
 
   /**
-   * A copy of `size` entries along the first axis starting at `begin` (like `tf.slice` on axis 0).
-   * `size` defaults to the rest of the tensor.
+   * A copy of a box of the tensor, as `tf.slice` takes it: `begin` and `size` per axis, or numbers
+   * for the first axis alone. A size of -1, or none, runs to the end of its axis.
+   *
+   * @example
+   * ```ts
+   * x.slice(0, 10);                // the first 10 samples
+   * x.slice([0, 5, 5], [-1, 8, 8]); // an 8×8 crop of every image
+   * ```
    */
-  slice(begin: number, size?: number): Tensor<D> {
-    const n = this.shape[0];
-    if (n === undefined) throw new Error('Cannot slice a scalar tensor.');
-    const count = size ?? n - begin;
-    if (!Number.isInteger(begin) || !Number.isInteger(count) || begin < 0 || count < 0 || begin + count > n) {
-      throw new Error(
-        `slice(${begin}, ${size}) is out of range for a tensor with ${n} entries along axis 0; ` +
-          `use 0 <= begin and begin + size <= ${n}.`,
-      );
-    }
-    const row = this.size / n;
-    const values = this.dataSync().slice(begin * row, (begin + count) * row) as TypedArrayFor<D>;
-    return new Tensor(values, [count, ...this.shape.slice(1)], this.dtype);
+  slice(begin: number | readonly number[], size?: number | readonly number[]): Tensor<D> {
+    const box = sliceBox(this.shape, begin, size);
+    return new Tensor(sliceValues(this.dataSync(), this.shape, box), box.size, this.dtype);
   }
 
   /** The same values with another shape; one dimension may be -1 and is then inferred. */
@@ -159,8 +158,23 @@ export class Tensor<D extends DType = DType> {
     this.#device = null;
   }
 
-  toString(): string {
-    return `Tensor(shape=[${this.shape.join(', ')}], dtype=${this.dtype})`;
+  /**
+   * The values laid out as TensorFlow.js prints them (long axes elided); `verbose` adds the dtype,
+   * rank and shape. Reads the values as `dataSync()` does.
+   *
+   * @example
+   * ```ts
+   * km.tensor([[1, 2], [3, 4]]).toString(); // 'Tensor\n    [[1, 2],\n     [3, 4]]'
+   * ```
+   */
+  toString(verbose = false): string {
+    if (this.#disposed) return `Tensor (disposed; shape [${this.shape.join(', ')}], ${this.dtype})`;
+    return formatTensor(this.dataSync(), this.shape, this.dtype, verbose);
+  }
+
+  /** Logs {@link toString} to the console, as TensorFlow.js' `tensor.print()` does. */
+  print(verbose = false): void {
+    console.log(this.toString(verbose));
   }
 }
 

@@ -23,6 +23,15 @@ describe('the reference program as written is rejected as Keras rejects it', () 
     await expect(m.fit(images, labels, { verbose: 0 })).rejects.toThrow(/expects targets of shape \[8, 10\].*sparseCategoricalCrossentropy.*km\.utils\.toCategorical\(y, 10\)/);
   });
 
+  it('a vector of scalars and a sample without its batch axis each get the reshape that fixes them', () => {
+    const regression = km.sequential([km.layers.dense({ units: 1, inputShape: [1] })]);
+    expect(() => regression.predict(km.tensor([0.5, 1.5]))).toThrow(/expects shape \(None, 1\), but x has shape \[2\]\. Reshape x with x\.reshape\(\[-1, 1\]\): one sample per row\.$/);
+    const mlp = km.sequential([km.layers.dense({ units: 4, inputShape: [784] })]);
+    expect(() => mlp.predict(km.tensor(new Float32Array(784)))).toThrow(/expects shape \(None, 784\), but x has shape \[784\]\. It looks like one sample without the batch axis: reshape it with x\.reshape\(\[1, 784\]\)\.$/);
+    const images = km.sequential([km.layers.flatten({ inputShape: [28, 28] })]);
+    expect(() => images.predict(km.tensor(new Float32Array(784), [28, 28]))).toThrow(/x\.reshape\(\[1, 28, 28\]\)/);
+  });
+
   it('a Dense first layer without Flatten on image-shaped input explains both fixes', async () => {
     const m = km.sequential([km.layers.dense({ units: 4 })]);
     m.compile({ optimizer: 'sgd', loss: 'mse' });

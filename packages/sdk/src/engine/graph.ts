@@ -1,4 +1,5 @@
 import { formatShape, type Layer, type Shape } from '../layers/layer.js';
+import { shapeSize } from '../tensor.js';
 
 /** Index of the (first) model input in a node's `inbound` list; input k is `-(k + 1)`. */
 export const MODEL_INPUT = -1;
@@ -120,14 +121,20 @@ export class Graph {
     if (same) return;
     const firstNode = this.nodes.find((n) => n.inbound.includes(modelInputRef(k)));
     const first = firstNode?.layer;
-    const flat = sample.reduce((a, b) => a * b, 1);
-    const expectedFlat = expected.reduce((a, b) => a * b, 1);
+    const flat = shapeSize(sample);
+    const expectedFlat = shapeSize(expected);
+    const reshape = `${what}.reshape([-1, ${expected.join(', ')}])`;
+    // A layer that changes the sample shape only makes sense for samples with axes of their own.
     const hint =
-      flat === expectedFlat && expected.length === 1
-        ? ` Add km.layers.flatten({ inputShape: [${sample.join(', ')}] }) as the first layer, or reshape ${what} with ${what}.reshape([-1, ${expectedFlat}]).`
-        : flat === expectedFlat
-          ? ` Reshape ${what} with ${what}.reshape([-1, ${expected.join(', ')}]), or start the model with km.layers.reshape({ targetShape: [${expected.join(', ')}], inputShape: [${sample.join(', ')}] }).`
-          : ` Give ${what} the shape [n, ${expected.join(', ')}].`;
+      flat !== expectedFlat
+        ? shape.length === expected.length && shapeSize(shape) === expectedFlat
+          ? ` It looks like one sample without the batch axis: reshape it with ${what}.reshape([1, ${expected.join(', ')}]).`
+          : ` Give ${what} the shape [n, ${expected.join(', ')}].`
+        : sample.length === 0
+          ? ` Reshape ${what} with ${reshape}: one sample per row.`
+          : expected.length === 1
+            ? ` Add km.layers.flatten({ inputShape: [${sample.join(', ')}] }) as the first layer, or reshape ${what} with ${reshape}.`
+            : ` Reshape ${what} with ${reshape}, or start the model with km.layers.reshape({ targetShape: [${expected.join(', ')}], inputShape: [${sample.join(', ')}] }).`;
     const who = first ? `layer '${first.name}' (${first.className})` : `model input '${this.inputNames[k]}'`;
     throw new Error(`Input of ${who} expects shape ${formatShape(expected)}, but ${what} has shape [${shape.join(', ')}].${hint}`);
   }

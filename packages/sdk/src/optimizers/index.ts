@@ -6,6 +6,7 @@ import type { Optimizer } from './optimizer.js';
 import { RMSprop, type RMSpropArgs } from './rmsprop.js';
 import { SGD, type SGDArgs } from './sgd.js';
 import { checkOptions, optionNames } from '../utils/options.js';
+import { LearningRateSchedule } from './schedules/schedule.js';
 
 const OPTIMIZER = { learningRate: true, clipnorm: true, clipvalue: true, globalClipnorm: true, weightDecay: true } as const;
 const ADAM_OPTIONS = optionNames<AdamArgs>({ ...OPTIMIZER, beta1: true, beta2: true, epsilon: true, amsgrad: true });
@@ -15,46 +16,55 @@ const ADAGRAD_OPTIONS = optionNames<AdagradArgs>({ ...OPTIMIZER, initialAccumula
 const ADAMAX_OPTIONS = optionNames<AdamaxArgs>({ ...OPTIMIZER, beta1: true, beta2: true, epsilon: true });
 const NADAM_OPTIONS = optionNames<NadamArgs>({ ...OPTIMIZER, beta1: true, beta2: true, epsilon: true });
 
-/** Adam with Keras defaults (learningRate 0.001, β1 0.9, β2 0.999, ε 1e-7). @example `km.optimizers.adam({ learningRate: 3e-4, amsgrad: true })` */
-export function adam(args?: AdamArgs): Adam {
-  checkOptions(args, ADAM_OPTIONS, 'km.optimizers.adam');
-  return new Adam(args);
+/** A factory's argument: options, or only the learning rate, as Keras (`Adam(0.01)`) and TensorFlow.js (`tf.train.adam(0.01)`) take it. */
+type LearningRate = number | LearningRateSchedule;
+
+/**
+ * A factory's options: a bare learning rate becomes `{ learningRate }`. TensorFlow.js' further
+ * positional arguments (`tf.train.adam(0.01, 0.9)`) are rejected, since JavaScript would drop them.
+ */
+function optimizerArgs<A>(args: A | LearningRate | undefined, argCount: number, allowed: readonly string[], call: string): A | undefined {
+  if (argCount > 1) {
+    throw new Error(`${call} takes one argument: the learning rate or an options object. Received ${argCount} arguments. Pass the others by name, e.g. ${call}({ learningRate: 0.01, ${allowed.find((name) => !(name in OPTIMIZER))}: ... }).`);
+  }
+  if (typeof args === 'number' || args instanceof LearningRateSchedule) return { learningRate: args } as A;
+  checkOptions(args, allowed, call);
+  return args;
+}
+
+/** Adam with Keras defaults (learningRate 0.001, β1 0.9, β2 0.999, ε 1e-7). @example `km.optimizers.adam({ learningRate: 3e-4, amsgrad: true })`, or `km.optimizers.adam(3e-4)` for the learning rate alone */
+export function adam(args?: AdamArgs | LearningRate): Adam {
+  return new Adam(optimizerArgs<AdamArgs>(args, arguments.length, ADAM_OPTIONS, 'km.optimizers.adam'));
 }
 
 /** AdamW: Adam with decoupled weight decay (default 0.004). @example `km.optimizers.adamw({ learningRate: 1e-3, weightDecay: 0.01 })` */
-export function adamw(args?: AdamArgs): AdamW {
-  checkOptions(args, ADAM_OPTIONS, 'km.optimizers.adamw');
-  return new AdamW(args);
+export function adamw(args?: AdamArgs | LearningRate): AdamW {
+  return new AdamW(optimizerArgs<AdamArgs>(args, arguments.length, ADAM_OPTIONS, 'km.optimizers.adamw'));
 }
 
 /** SGD with optional (Nesterov) momentum; learningRate defaults to 0.01. @example `km.optimizers.sgd({ learningRate: 0.1, momentum: 0.9 })` */
-export function sgd(args?: SGDArgs): SGD {
-  checkOptions(args, SGD_OPTIONS, 'km.optimizers.sgd');
-  return new SGD(args);
+export function sgd(args?: SGDArgs | LearningRate): SGD {
+  return new SGD(optimizerArgs<SGDArgs>(args, arguments.length, SGD_OPTIONS, 'km.optimizers.sgd'));
 }
 
 /** RMSprop (ρ 0.9, ε 1e-7, optional momentum and centering). @example `km.optimizers.rmsprop({ learningRate: 1e-3, centered: true })` */
-export function rmsprop(args?: RMSpropArgs): RMSprop {
-  checkOptions(args, RMSPROP_OPTIONS, 'km.optimizers.rmsprop');
-  return new RMSprop(args);
+export function rmsprop(args?: RMSpropArgs | LearningRate): RMSprop {
+  return new RMSprop(optimizerArgs<RMSpropArgs>(args, arguments.length, RMSPROP_OPTIONS, 'km.optimizers.rmsprop'));
 }
 
 /** Adagrad (accumulators start at 0.1). @example `km.optimizers.adagrad({ learningRate: 0.01 })` */
-export function adagrad(args?: AdagradArgs): Adagrad {
-  checkOptions(args, ADAGRAD_OPTIONS, 'km.optimizers.adagrad');
-  return new Adagrad(args);
+export function adagrad(args?: AdagradArgs | LearningRate): Adagrad {
+  return new Adagrad(optimizerArgs<AdagradArgs>(args, arguments.length, ADAGRAD_OPTIONS, 'km.optimizers.adagrad'));
 }
 
 /** Adamax (Adam with the infinity norm). @example `km.optimizers.adamax({ learningRate: 2e-3 })` */
-export function adamax(args?: AdamaxArgs): Adamax {
-  checkOptions(args, ADAMAX_OPTIONS, 'km.optimizers.adamax');
-  return new Adamax(args);
+export function adamax(args?: AdamaxArgs | LearningRate): Adamax {
+  return new Adamax(optimizerArgs<AdamaxArgs>(args, arguments.length, ADAMAX_OPTIONS, 'km.optimizers.adamax'));
 }
 
 /** Nadam (Adam with Nesterov momentum). @example `km.optimizers.nadam({ learningRate: 2e-3 })` */
-export function nadam(args?: NadamArgs): Nadam {
-  checkOptions(args, NADAM_OPTIONS, 'km.optimizers.nadam');
-  return new Nadam(args);
+export function nadam(args?: NadamArgs | LearningRate): Nadam {
+  return new Nadam(optimizerArgs<NadamArgs>(args, arguments.length, NADAM_OPTIONS, 'km.optimizers.nadam'));
 }
 
 const BY_NAME: Record<string, () => Optimizer> = {

@@ -73,6 +73,7 @@ interface Case {
 
 const cases: Case[] = [
   { name: 'sgd', kerasm: () => km.optimizers.sgd({ learningRate: 0.05 }), rule: sgdRule(), options: { lr: constant(0.05) }, tfjs: () => tf.train.sgd(0.05) },
+  { name: 'sgd with the learning rate alone, as tfjs writes it', kerasm: () => km.optimizers.sgd(0.05), rule: sgdRule(), options: { lr: constant(0.05) }, tfjs: () => tf.train.sgd(0.05) },
   { name: 'sgd momentum', kerasm: () => km.optimizers.sgd({ learningRate: 0.05, momentum: 0.9 }), rule: sgdRule(0.9), options: { lr: constant(0.05) }, tfjs: () => tf.train.momentum(0.05, 0.9) },
   { name: 'sgd nesterov', kerasm: () => km.optimizers.sgd({ learningRate: 0.05, momentum: 0.9, nesterov: true }), rule: sgdRule(0.9, true), options: { lr: constant(0.05) } },
   // tfjs adds ε to the bias-corrected √v̂ where Keras adds it to √v; a tiny ε makes both the same.
@@ -129,6 +130,17 @@ describe('optimizers follow the Keras 3 update equations', () => {
     expect(optimizer.getConfig().learningRate).toEqual({ className: 'PiecewiseConstantDecay', config: { boundaries: [1], values: [0.1, 0.01] } });
   });
 
+  it('every factory takes the learning rate, or a schedule, alone', () => {
+    const factories = [km.optimizers.adam, km.optimizers.adamw, km.optimizers.sgd, km.optimizers.rmsprop, km.optimizers.adagrad, km.optimizers.adamax, km.optimizers.nadam];
+    for (const factory of factories) {
+      const byValue = runKerasm(factory(0.05));
+      expect(byValue).toEqual(runKerasm(factory({ learningRate: 0.05 })));
+      expect(relativeError(byValue, runKerasm(factory()))).toBeGreaterThan(1e-3); // not the default rate
+      const schedule = () => km.optimizers.schedules.exponentialDecay({ initialLearningRate: 0.1, decaySteps: 2, decayRate: 0.5 });
+      expect(runKerasm(factory(schedule()))).toEqual(runKerasm(factory({ learningRate: schedule() })));
+    }
+  });
+
   it('compile accepts every optimizer by name', () => {
     for (const name of ['adam', 'adamw', 'sgd', 'rmsprop', 'adagrad', 'adamax', 'nadam']) {
       const model = km.sequential([km.layers.dense({ units: 1, inputShape: [2] })]);
@@ -149,6 +161,14 @@ describe('optimizer option errors', () => {
 
   it('rejects a learning rate that is neither a positive number nor a schedule', () => {
     expect(() => km.optimizers.nadam({ learningRate: 'fast' as unknown as number })).toThrow(/Nadam: learningRate must be a positive finite number or a schedule.*Received: learningRate=fast/);
+  });
+
+  it("rejects TensorFlow.js' further positional arguments, naming the option to use", () => {
+    const adam = km.optimizers.adam as (...args: unknown[]) => unknown;
+    const sgd = km.optimizers.sgd as (...args: unknown[]) => unknown;
+    expect(() => adam(0.01, 0.9)).toThrow(/^km\.optimizers\.adam takes one argument: the learning rate or an options object\. Received 2 arguments\. Pass the others by name, e\.g\. km\.optimizers\.adam\(\{ learningRate: 0\.01, beta1: \.\.\. \}\)\.$/);
+    expect(() => sgd(0.01, 0.9)).toThrow(/km\.optimizers\.sgd\(\{ learningRate: 0\.01, momentum: \.\.\. \}\)/);
+    expect(() => km.optimizers.rmsprop(0)).toThrow(/RMSprop: learningRate must be a positive finite number or a schedule.*Received: learningRate=0/);
   });
 
   it('refuses to set the learning rate of a scheduled optimizer', () => {

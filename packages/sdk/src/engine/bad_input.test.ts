@@ -55,6 +55,22 @@ describe('bad data', () => {
     await expect(compiled().fit(images, bad, { verbose: 0 })).rejects.toThrow(/Label 10 at index 7 is out of range for an output of 10 classes \(valid labels: 0 to 9\)/);
   });
 
+  it('fractional labels for the sparse loss point to the categorical one', async () => {
+    const soft = km.tensor([0, 1, 2, 3, 4, 5, 6.5, 7]);
+    await expect(compiled().fit(images, soft, { verbose: 0 })).rejects.toThrow(/^Label 6\.5 at index 6 is not a class index: loss 'sparseCategoricalCrossentropy' takes integer labels 0 to 9\. For fractional \(soft\) targets, give one row of 10 probabilities per sample and use loss 'categoricalCrossentropy'\.$/);
+  });
+
+  it('a second fit while the first runs is refused, and the model trains again once it ends', async () => {
+    const m = compiled();
+    const first = m.fit(images, labels, { epochs: 2, batchSize: 2, verbose: 0 });
+    await expect(m.fit(images, labels, { verbose: 0 })).rejects.toThrow(/^Model 'sequential(_\d+)?' is already training: an earlier fit\(\) has not finished\. Await it/);
+    expect((await first).history.loss).toHaveLength(2);
+    expect((await m.fit(images, labels, { verbose: 0 })).history.loss).toHaveLength(1);
+    const failing = m.fit(images, km.tensor([0, 1, 2, 3, 4, 5, 6, 99], undefined, 'int32'), { verbose: 0 });
+    await expect(failing).rejects.toThrow(/Label 99/);
+    expect((await m.fit(images, labels, { verbose: 0 })).history.loss).toHaveLength(1); // a failed fit does not leave the model locked
+  });
+
   it('NaN and Infinity in the inputs', async () => {
     const values = new Float32Array(8 * 784).fill(0.1);
     values[3 * 784 + 5] = NaN;

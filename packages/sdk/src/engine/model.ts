@@ -78,6 +78,7 @@ export class LayersModel {
   readonly name: string;
   /** Set to true from a callback to stop `fit` after the current batch. */
   stopTraining = false;
+  #fitting = false;
   protected graphLayers: Layer[];
   #graph: Graph | null = null;
   #compiled: Compiled | null = null;
@@ -211,10 +212,18 @@ export class LayersModel {
    */
   async fit(dataset: Dataset<unknown>, args?: ModelFitDatasetArgs): Promise<History>;
   async fit(x: ModelInputs | Dataset<unknown>, y?: ModelTargets | ModelFitDatasetArgs, args: ModelFitArgs = {}): Promise<History> {
-    if (x instanceof Dataset) return fitDataset(x, (shape) => this.#trainingTarget(shape), (y ?? {}) as ModelFitDatasetArgs);
-    const target = await this.#trainingTarget(this.#sampleShape(x));
-    // Keras hands callbacks their model; callbacks such as modelCheckpoint need it to save.
-    return fit(target, x, y as ModelTargets, args);
+    // Two fits would interleave their steps on one set of weights, optimizer state and batch buffers.
+    if (this.#fitting) {
+      throw new Error(`Model '${this.name}' is already training: an earlier fit() has not finished. Await it, or end it with model.stopTraining = true, before calling fit() again.`);
+    }
+    this.#fitting = true;
+    try {
+      if (x instanceof Dataset) return await fitDataset(x, (shape) => this.#trainingTarget(shape), (y ?? {}) as ModelFitDatasetArgs);
+      const target = await this.#trainingTarget(this.#sampleShape(x));
+      return await fit(target, x, y as ModelTargets, args);
+    } finally {
+      this.#fitting = false;
+    }
   }
 
   /**

@@ -87,7 +87,13 @@ const sparseCategoricalCrossentropy: Loss = {
     const labels = y.dataSync();
     for (let i = 0; i < labels.length; i++) {
       const label = labels[i];
-      if (!Number.isInteger(label) || label < 0 || label >= classes) {
+      if (!Number.isInteger(label)) {
+        throw new Error(
+          `Label ${label} at index ${i} is not a class index: loss 'sparseCategoricalCrossentropy' takes integer labels 0 to ${classes - 1}. ` +
+            `For fractional (soft) targets, give one row of ${classes} probabilities per sample and use loss 'categoricalCrossentropy'.`,
+        );
+      }
+      if (label < 0 || label >= classes) {
         throw new Error(
           `Label ${label} at index ${i} is out of range for an output of ${classes} classes (valid labels: 0 to ${classes - 1}). ` +
             `Check the labels, or give the last layer more units.`,

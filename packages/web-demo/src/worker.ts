@@ -20,16 +20,6 @@ let training: km.LayersModel | null = null;
 
 const post = (message: FromWorker, transfer: Transferable[] = []): void => self.postMessage(message, { transfer });
 
-// A MessageChannel round trip gives the event loop a turn without setTimeout's 4 ms clamp.
-const channel = new MessageChannel();
-const waiting: (() => void)[] = [];
-channel.port1.onmessage = () => waiting.shift()?.();
-const yieldToEventLoop = (): Promise<void> =>
-  new Promise((resolve) => {
-    waiting.push(resolve);
-    channel.port2.postMessage(null);
-  });
-
 async function loadData(config: TrainConfig): Promise<km.datasets.MnistData> {
   if (loaded && loaded.url === config.dataUrl && loaded.trainSamples >= config.trainSamples) return loaded.data;
   post({ type: 'status', text: 'Loading MNIST…' });
@@ -51,26 +41,22 @@ async function train(config: TrainConfig): Promise<void> {
 
   const steps = Math.ceil(n / config.batchSize);
   let epochStart = 0;
-  let lastYield = 0;
   let epochIndex = 0;
   const history = await next.fit(x, y, {
     epochs: config.epochs,
     batchSize: config.batchSize,
     verbose: 0,
+    yieldEvery: YIELD_EVERY_MS,
     callbacks: {
       onEpochBegin: (epoch) => {
         epochIndex = epoch;
-        epochStart = lastYield = performance.now();
+        epochStart = performance.now();
       },
-      onBatchEnd: async (batch, logs) => {
+      onBatchEnd: (batch, logs) => {
         const now = performance.now();
         const seen = batch * config.batchSize + logs.size;
         const samplesPerSecond = seen / Math.max(1e-3, (now - epochStart) / 1000);
         post({ type: 'batchend', epoch: epochIndex, batch, steps, logs, samplesPerSecond });
-        if (now - lastYield > YIELD_EVERY_MS) {
-          await yieldToEventLoop();
-          lastYield = performance.now();
-        }
       },
       onEpochEnd: (epoch, logs) => post({ type: 'epochend', epoch, logs }),
     },

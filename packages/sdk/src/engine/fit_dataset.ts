@@ -7,6 +7,7 @@ import type { Shape } from '../layers/layer.js';
 import { Tensor } from '../tensor.js';
 import { Accumulator, evaluateBatch, evaluateData, prepare, trainBatch, type Dataset as HostData, type TrainingTarget } from './training.js';
 import type { TensorsSpec } from './outputs.js';
+import { Yielder, type YieldEvery } from './yield_every.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of `model.fit(dataset, args)`. */
@@ -26,9 +27,11 @@ export interface ModelFitDatasetArgs {
   /** Epoch to start counting from (for resuming). */
   initialEpoch?: number;
   callbacks?: CustomCallbackArgs | CustomCallbackArgs[];
+  /** How often to give the event loop a turn, as in `fit(x, y)` (default `'auto'`: every 125 ms). */
+  yieldEvery?: YieldEvery;
 }
 
-const FIT_DATASET_OPTIONS = optionNames<ModelFitDatasetArgs>({ epochs: true, batchesPerEpoch: true, verbose: true, validationData: true, initialEpoch: true, callbacks: true });
+const FIT_DATASET_OPTIONS = optionNames<ModelFitDatasetArgs>({ epochs: true, batchesPerEpoch: true, verbose: true, validationData: true, initialEpoch: true, callbacks: true, yieldEvery: true });
 
 /** Options of `model.evaluate(dataset, args)`. */
 export interface ModelEvaluateDatasetArgs {
@@ -122,6 +125,7 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
   if (verbose === 1) callbacks.add(new ProgbarLogger(), true);
   callbacks.configure(target.model, params);
   const history = new History(params);
+  const yielder = new Yielder(args.yieldEvery);
   target.stopTraining = false;
 
   await callbacks.call('onTrainBegin');
@@ -148,6 +152,7 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
       if (callbacks.has('onBatchEnd')) await callbacks.call('onBatchEnd', step, { batch: step, size: count, ...acc.logs() });
       step++;
       samples += count;
+      await yielder.afterBatch();
     }
     if (step === 0) break;
     if (params.steps === 0) params.steps = step;
@@ -161,6 +166,7 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
     }
     await callbacks.call('onEpochEnd', epoch, logs);
     history.record(epoch, logs);
+    await yielder.afterEpoch();
   }
   await callbacks.call('onTrainEnd');
   return history;

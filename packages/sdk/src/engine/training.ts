@@ -19,6 +19,7 @@ import { firstNonFinite } from '../backend/non_finite.js';
 import { checkFinite, checkPositiveInt, checkSameLength, checkTensor, featureValues, nonFiniteError, readTensors } from './validate_data.js';
 import { tensorsFor, type OutputSpec, type TensorsSpec } from './outputs.js';
 import { checkOptions, optionNames } from '../utils/options.js';
+import { Yielder, type YieldEvery } from './yield_every.js';
 
 /** Options of `model.fit`, with Keras' defaults. */
 export interface ModelFitArgs {
@@ -47,6 +48,12 @@ export interface ModelFitArgs {
   /** Epoch to start from (for resuming): epoch e shuffles as it would have in an uninterrupted run with the same `seed`. */
   initialEpoch?: number;
   callbacks?: CustomCallbackArgs | CustomCallbackArgs[];
+  /**
+   * How often to give the event loop a turn, so that a page training on its main thread stays
+   * responsive and its callbacks' drawing shows: `'auto'` (every 125 ms, default), `'batch'`,
+   * `'epoch'`, `'never'`, or a number of milliseconds, as in TensorFlow.js.
+   */
+  yieldEvery?: YieldEvery;
 }
 
 /** Options of `model.evaluate`. */
@@ -64,7 +71,7 @@ export interface ModelPredictArgs {
 
 const FIT_OPTIONS = optionNames<ModelFitArgs>({
   epochs: true, batchSize: true, verbose: true, shuffle: true, validationSplit: true, validationData: true,
-  sampleWeight: true, classWeight: true, seed: true, initialEpoch: true, callbacks: true,
+  sampleWeight: true, classWeight: true, seed: true, initialEpoch: true, callbacks: true, yieldEvery: true,
 });
 const EVALUATE_OPTIONS = optionNames<ModelEvaluateArgs>({ batchSize: true, sampleWeight: true, verbose: true });
 const PREDICT_OPTIONS = optionNames<ModelPredictArgs>({ batchSize: true });
@@ -346,6 +353,7 @@ export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec
   const split = args.validationSplit ?? 0;
   if (!(split >= 0 && split < 1)) throw new Error(`validationSplit must be in [0, 1). Received: validationSplit=${split}.`);
   const verbose = args.verbose ?? 1;
+  const yielder = new Yielder(args.yieldEvery);
 
   let train = await prepare(target, x, y, 'x', 'y', args.sampleWeight, args.classWeight);
   let validation: Dataset | null = null;
@@ -388,12 +396,15 @@ export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec
       const pending = trainBatch(target, train, start, count, acc);
       if (pending) await pending;
       if (wantsBatchLogs) await callbacks.call('onBatchEnd', step, { batch: step, size: count, ...acc.logs() });
+      const turn = yielder.afterBatch();
+      if (turn) await turn;
     }
     const logs = acc.logs();
     if (validation) Object.assign(logs, (await evaluateData(target, validation, batchSize)).logs('val_'));
     // History records after the callbacks, so values they add (ReduceLROnPlateau's learning_rate) are kept.
     await callbacks.call('onEpochEnd', epoch, logs);
     history.record(epoch, logs);
+    await yielder.afterEpoch();
   }
   await callbacks.call('onTrainEnd');
   return history;

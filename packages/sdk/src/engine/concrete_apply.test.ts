@@ -94,6 +94,14 @@ describe('layer.apply on concrete tensors shares the layer with its models', () 
     expect(bn.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(weights);
   });
 
+  it('Flatten and Reshape, which share their input\'s buffer in a model, return the input\'s values', () => {
+    const images = km.tensor(Float32Array.from({ length: 24 }, (_, i) => i), [2, 3, 2, 2]);
+    const flat = km.layers.flatten().apply(images);
+    expect(flat.shape).toEqual([2, 12]);
+    expect(Array.from(flat.dataSync())).toEqual(Array.from(images.dataSync()));
+    expect(km.layers.reshape({ targetShape: [4, 3] }).apply(images).shape).toEqual([2, 4, 3]);
+  });
+
   it('a loop of applies stops allocating after the first call of each batch size', () => {
     const layer = km.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same' });
     const images = km.tensor(new Float32Array(2 * 6 * 6 * 2).fill(0.5), [2, 6, 6, 2]);
@@ -144,7 +152,8 @@ describe('layer.apply on concrete tensors rejects bad input with errors that nam
     expect(() => dense.apply([gone, km.tensor([[1, 2, 3]])] as never)).toThrow(/input 0 was disposed/);
     expect(() => dense.apply(km.tensor([[1, 2, 3]]), { trainng: true } as never)).toThrow(/no option 'trainng'; did you mean 'training'/);
     expect(() => dense.apply(km.tensor([[1, 2, 3]]), { training: 'yes' } as never)).toThrow(/training must be true or false. Received: training="yes"/);
-    expect(() => km.layers.dense({ units: 1 }).apply(km.input({ shape: [3] }), { training: true } as never)).toThrow(/on symbolic tensors takes no options/);
+    expect(() => km.layers.dense({ units: 1 }).apply(km.input({ shape: [3] }), { training: true } as never)).toThrow(/on symbolic tensors takes no training flag. Received: training=true/);
+    expect(km.layers.dense({ units: 1 }).apply(km.input({ shape: [3] }), {} as never).shape).toEqual([1]);
     expect(() => km.layers.dense({ units: 1 }).apply(null as never)).toThrow(/or km\.Tensor data to compute now, but input 0 is null/);
   });
 });

@@ -50,12 +50,13 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? ((value as object).constructor?.name ?? 'object') : typeof value;
 }
 
-/** Throws unless `options` fits symbolic `apply`, which takes none: a model's fit and predict pick the mode of its calls. */
-export function checkSymbolicApplyArgs(layer: Layer, options: unknown): void {
-  if (options === undefined) return;
+/** Throws unless `options` fits symbolic `apply`, whose mode a model's fit (training) and predict (inference) choose. */
+export function checkSymbolicApplyArgs(layer: Layer, options: LayerApplyArgs | undefined): void {
+  checkOptions(options, APPLY_OPTIONS, `Layer '${layer.name}'.apply`);
+  if (options?.training === undefined) return;
   throw new Error(
-    `Layer '${layer.name}'.apply on symbolic tensors takes no options. Received: ${JSON.stringify(options)}. ` +
-      `A model's fit runs its layers in training mode and predict in inference mode; pass { training } only with concrete tensors (layer.apply(km.tensor(...), { training: true })).`,
+    `Layer '${layer.name}'.apply on symbolic tensors takes no training flag. Received: training=${JSON.stringify(options.training)}. ` +
+      `A model's fit runs its layers in training mode and predict in inference mode; pass { training } only with km.Tensor data (layer.apply(km.tensor(...), { training: true })).`,
   );
 }
 

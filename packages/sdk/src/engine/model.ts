@@ -8,7 +8,7 @@ import { shapeSize, Tensor } from '../tensor.js';
 import { globalGenerator } from '../utils/random.js';
 import { Graph } from './graph.js';
 import { ParamStore } from './params.js';
-import { BatchPlan } from './plan.js';
+import { BatchPlan, cachedPlan } from './plan.js';
 import { summaryLines } from './summary.js';
 import { evaluate, fit, predict, type ModelEvaluateArgs, type ModelFitArgs, type ModelPredictArgs, type TrainingTarget } from './training.js';
 import { checkTensor } from './validate_data.js';
@@ -468,24 +468,12 @@ export class LayersModel {
   /** The plan for a batch size, kept for the next batch of that size; only the most recently used few are kept. */
   #plan(batch: number): BatchPlan {
     const { plans, backend } = this.#runtime!;
-    let plan = plans.get(batch);
-    if (plan) {
-      // Map order is use order, so the eviction below drops the least recently used plan.
-      plans.delete(batch);
-      plans.set(batch, plan);
-      return plan;
-    }
-    // Before compile (predict only) the targets are never read, so each output gets a placeholder row.
-    const outputs = this.#outputs.length > 0 ? this.#outputs : this.#graph!.outputs.map((node) => ({ loss: undefined, shape: this.#graph!.nodes[node].outputShape }));
-    const targetLengths = outputs.map((o) => (o.loss?.sparseTargets ? 1 : shapeSize(o.shape)));
-    plan = new BatchPlan(backend, this.#graph!, batch, targetLengths, outputs.map((o) => o.loss?.sparseTargets ?? false));
-    plans.set(batch, plan);
-    if (plans.size > MAX_PLANS) {
-      const [oldest, evicted] = plans.entries().next().value!;
-      plans.delete(oldest);
-      evicted.release(backend);
-    }
-    return plan;
+    return cachedPlan(plans, batch, backend, MAX_PLANS, () => {
+      // Before compile (predict only) the targets are never read, so each output gets a placeholder row.
+      const outputs = this.#outputs.length > 0 ? this.#outputs : this.#graph!.outputs.map((node) => ({ loss: undefined, shape: this.#graph!.nodes[node].outputShape }));
+      const targetLengths = outputs.map((o) => (o.loss?.sparseTargets ? 1 : shapeSize(o.shape)));
+      return new BatchPlan(backend, this.#graph!, batch, targetLengths, outputs.map((o) => o.loss?.sparseTargets ?? false));
+    });
   }
 
   async #trainingTarget(sampleShape: Shape): Promise<TrainingTarget> {

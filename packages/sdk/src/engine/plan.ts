@@ -132,3 +132,25 @@ export class BatchPlan {
     for (const id of this.#owned) backend.free(id);
   }
 }
+
+/**
+ * The plan for `batch` from `plans` (batch size to plan, least recently used first), made with
+ * `make` when missing; only the `max` most recently used are kept, the others released.
+ */
+export function cachedPlan(plans: Map<number, BatchPlan>, batch: number, backend: Backend, max: number, make: () => BatchPlan): BatchPlan {
+  let plan = plans.get(batch);
+  if (plan) {
+    // Map order is use order, so the eviction below drops the least recently used plan.
+    plans.delete(batch);
+    plans.set(batch, plan);
+    return plan;
+  }
+  plan = make();
+  plans.set(batch, plan);
+  if (plans.size > max) {
+    const [oldest, evicted] = plans.entries().next().value!;
+    plans.delete(oldest);
+    evicted.release(backend);
+  }
+  return plan;
+}

@@ -60,16 +60,23 @@ export function applyLayer(layer: Layer, inputs: readonly SymbolicTensor[]): Sym
   inputs.forEach((x, i) => {
     if (!(x instanceof SymbolicTensor)) {
       const received = x === null ? 'null' : typeof x === 'object' ? (x as object).constructor?.name ?? 'object' : typeof x;
-      throw new Error(`Layer '${layer.name}'.apply expects symbolic tensors from km.input(...) or another layer's apply(...), but input ${i} is ${received}. To run a layer on data, build a model with km.model({ inputs, outputs }) and call predict.`);
+      throw new Error(`Layer '${layer.name}'.apply expects symbolic tensors from km.input(...) or another layer's apply(...), or km.Tensor data to compute now, but input ${i} is ${received}. Pass km.input({ shape }) to build a model, or km.tensor(values, shape) to run the layer on data.`);
     }
   });
-  const shapes = inputs.map((x) => x.shape);
+  return layerOutput(layer, inputs, buildForCall(layer, inputs.map((x) => x.shape)));
+}
+
+/**
+ * Checks one call's input shapes (no batch dimension) and builds the layer at its first call;
+ * returns the output shape. Symbolic and concrete `apply` both go through here.
+ */
+export function buildForCall(layer: Layer, shapes: readonly Shape[]): Shape {
   // A built layer first checks the call against the shapes it was built for, so a shared layer's
   // mismatch is reported as such rather than as one of the layer's own shape rules.
   if (layer.built) layer.ensureBuilt(shapes);
   const outputShape = layer.computeOutputShape(shapes);
   layer.ensureBuilt(shapes);
-  return layerOutput(layer, inputs, outputShape);
+  return outputShape;
 }
 
 /** Each layer's outputs, one per call (Keras' inbound nodes), in call order. */

@@ -437,8 +437,12 @@ export async function evaluate(target: TrainingTarget, x: TensorsSpec, y: Tensor
   return Object.values(logs);
 }
 
-/** `predict`: each model output for every sample, batch by batch (one tensor per output). */
-export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'params' | 'plan'>, xIn: unknown, args: ModelPredictArgs = {}): Tensor<'float32'>[] {
+/**
+ * `predict`: each model output for every sample, batch by batch (one tensor per output).
+ * `training` runs the layers as `fit` does (Dropout drops, BatchNormalization uses and moves
+ * towards the batch statistics), for `layer.apply(x, { training: true })`.
+ */
+export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'params' | 'plan'>, xIn: unknown, args: ModelPredictArgs = {}, training = false): Tensor<'float32'>[] {
   checkOptions(args, PREDICT_OPTIONS, 'predict');
   const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize');
   const { graph, backend } = target;
@@ -476,7 +480,7 @@ export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'para
           throw nonFiniteError(xsIn.labels[k], x, firstNonFinite(x, row, row + xRows[k]), xRows[k]);
         }
       });
-      forwardPass({ backend, graph, params: target.params, plan, training: false, deferSoftmax: [] });
+      forwardPass({ backend, graph, params: target.params, plan, training, deferSoftmax: [] });
       graph.outputs.forEach((node, k) => {
         const length = count * outSizes[k];
         if (onDevice) backend.copy(plan.outputs[node], backend.view(deviceOuts[k], start * outSizes[k], length), length);

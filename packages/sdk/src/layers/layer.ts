@@ -5,7 +5,8 @@ import type { Initializer } from '../initializers/initializers.js';
 import { applyLayer, layerCalls, type SymbolicTensor } from '../engine/symbolic.js';
 import { checkWeightList, readLayerWeights, writeLayerWeights } from '../engine/weight_homes.js';
 import { weightOrder } from '../engine/params.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
+import { applyConcrete, checkSymbolicApplyArgs, type LayerApplyArgs } from '../engine/concrete_apply.js';
 
 /** A shape without the batch dimension. */
 export type Shape = readonly number[];
@@ -234,10 +235,21 @@ export abstract class Layer {
   }
 
   /**
-   * Applies the layer to symbolic tensors (the functional API): checks and infers shapes, builds
-   * the layer at its first call, and returns the symbolic output. Applying the same layer again
-   * shares it: every call uses its one set of weights (and must receive the input shape it was
-   * built for), and training sums the weights' gradients over the calls.
+   * Applies the layer, as TensorFlow.js' `layer.apply` and Keras' `layer(x)` do.
+   *
+   * On symbolic tensors (the functional API) it checks and infers shapes, builds the layer at its
+   * first call, and returns the symbolic output. Applying the same layer again shares it: every
+   * call uses its one set of weights (and must receive the input shape it was built for), and
+   * training sums the weights' gradients over the calls.
+   *
+   * On `km.Tensor` data (a list of them for a merge layer) it computes now, on the active backend,
+   * and returns a float32 tensor: the first dimension is the batch, a layer not built yet is built
+   * from the rest of the shape (its weights drawn as a model would draw them), and it runs in
+   * inference mode (Dropout passes through, BatchNormalization uses its moving statistics) unless
+   * `{ training: true }` is given. It uses the weights the layer has in every model that holds it
+   * (those `fit` trained, those `setWeights` wrote) and records no call: `layer.output` and the
+   * models the layer is in are unchanged. Synchronous: `await km.ready()` (or a `fit`) must have
+   * loaded the backend first.
    *
    * @example
    * ```ts
@@ -248,10 +260,19 @@ export abstract class Layer {
    * const embed = km.layers.dense({ units: 8, activation: 'relu' });
    * const [left, right] = [km.input({ shape: [16] }), km.input({ shape: [16] })];
    * const joined = km.layers.concatenate().apply([embed.apply(left), embed.apply(right)]);
+   * // On data, computed now (a batch of 2 samples of 16 values):
+   * const codes = embed.apply(km.tensor(new Float32Array(32), [2, 16]));
+   * codes.shape; // [2, 8]
+   * const summed = km.layers.add().apply([codes, codes]);
    * ```
    */
-  apply(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
-    return applyLayer(this, Array.isArray(inputs) ? inputs : [inputs as SymbolicTensor]);
+  apply(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor;
+  apply(inputs: Tensor | readonly Tensor[], options?: LayerApplyArgs): Tensor<'float32'>;
+  apply(inputs: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[], options?: LayerApplyArgs): SymbolicTensor | Tensor<'float32'> {
+    const list: readonly unknown[] = Array.isArray(inputs) ? inputs : [inputs];
+    if (list.some((x) => x instanceof Tensor)) return applyConcrete(this, list, options);
+    checkSymbolicApplyArgs(this, options);
+    return applyLayer(this, list as readonly SymbolicTensor[]);
   }
 
   /**

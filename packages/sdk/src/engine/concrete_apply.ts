@@ -1,0 +1,158 @@
+import type { Backend } from '../backend/backend.js';
+import { backend as activeBackend } from '../backend/registry.js';
+import type { Layer, Shape } from '../layers/layer.js';
+import { Tensor } from '../tensor.js';
+import { checkOptions, optionNames } from '../utils/options.js';
+import { globalGenerator } from '../utils/random.js';
+import { Graph, modelInputRef } from './graph.js';
+import { ParamStore } from './params.js';
+import { BatchPlan, cachedPlan } from './plan.js';
+import { buildForCall, SymbolicTensor } from './symbolic.js';
+import { predict } from './training.js';
+import { checkSameLength, checkTensor } from './validate_data.js';
+import { homeOf } from './weight_homes.js';
+
+/** Options of `layer.apply` on concrete tensors. */
+export interface LayerApplyArgs {
+  /**
+   * Run the layer as `fit` does (default false, as in TensorFlow.js): Dropout drops, and
+   * BatchNormalization normalizes with the batch's statistics and moves its moving statistics
+   * towards them, as tfjs-layers' `apply(x, { training: true })` does.
+   */
+  training?: boolean;
+}
+
+const APPLY_OPTIONS = optionNames<LayerApplyArgs>({ training: true });
+
+/**
+ * What a layer needs to run on concrete tensors on one backend: a one-node graph over the layer,
+ * batch plans per batch size, and a weight store of its own for when no model on this backend
+ * holds the layer's latest weights.
+ */
+interface ApplyRuntime {
+  readonly backend: Backend;
+  readonly graph: Graph;
+  readonly plans: Map<number, BatchPlan>;
+  own: ParamStore | null;
+}
+
+/**
+ * Plans kept per layer; fewer than a model keeps (8), since a loop of applies usually repeats one
+ * batch size, and every layer applied on its own keeps its own.
+ */
+const MAX_APPLY_PLANS = 4;
+
+const runtimes = new WeakMap<Layer, ApplyRuntime>();
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  return typeof value === 'object' ? ((value as object).constructor?.name ?? 'object') : typeof value;
+}
+
+/** Throws unless `options` fits symbolic `apply`, whose mode a model's fit (training) and predict (inference) choose. */
+export function checkSymbolicApplyArgs(layer: Layer, options: LayerApplyArgs | undefined): void {
+  checkOptions(options, APPLY_OPTIONS, `Layer '${layer.name}'.apply`);
+  if (options?.training === undefined) return;
+  throw new Error(
+    `Layer '${layer.name}'.apply on symbolic tensors takes no training flag. Received: training=${JSON.stringify(options.training)}. ` +
+      `A model's fit runs its layers in training mode and predict in inference mode; pass { training } only with km.Tensor data (layer.apply(km.tensor(...), { training: true })).`,
+  );
+}
+
+/**
+ * `layer.apply` on concrete tensors: builds the layer from the input shapes at its first call (the
+ * first dimension is the batch) and runs it as a one-layer model's `predict` on the whole input as
+ * one batch, with the layer's weights wherever they live, on the active backend. No symbolic call
+ * is recorded.
+ */
+export function applyConcrete(layer: Layer, inputs: readonly unknown[], options: LayerApplyArgs = {}): Tensor<'float32'> {
+  const where = `Layer '${layer.name}' (${layer.className}).apply`;
+  checkOptions(options, APPLY_OPTIONS, `Layer '${layer.name}'.apply`);
+  const training = options.training ?? false;
+  if (typeof training !== 'boolean') throw new Error(`${where}: training must be true or false. Received: training=${JSON.stringify(training)}.`);
+  const tensors = inputs.map((x, i) => checkConcreteInput(where, x, i, inputs.length));
+  tensors.forEach((t, i) => {
+    try {
+      checkSameLength(tensors[0], t, 'input 0', `input ${i}`);
+    } catch (error) {
+      throw new Error(`${where}: ${(error as Error).message} The first dimension is the batch, which every input of a call shares.`);
+    }
+  });
+  const shapes = tensors.map((t) => t.shape.slice(1));
+  const outputShape = buildForCall(layer, shapes);
+  const runtime = runtimeFor(layer, activeBackend(), shapes, outputShape);
+  const target = { backend: runtime.backend, graph: runtime.graph, params: weightStore(layer, runtime), plan: (batch: number) => planFor(runtime, batch) };
+  try {
+    return predict(target, tensors, { batchSize: tensors[0].shape[0] }, training)[0];
+  } catch (error) {
+    throw new Error(`${where}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Checks input `i` is a live float32 tensor with a batch dimension; names what was received and the fix. */
+function checkConcreteInput(where: string, x: unknown, i: number, count: number): Tensor {
+  const which = count === 1 ? 'its input' : `input ${i}`;
+  if (x instanceof SymbolicTensor) {
+    throw new Error(
+      `${where} received concrete tensors (km.tensor) and symbolic ones (km.input, layer.apply on km.input) together: ${which} is symbolic tensor '${x.name}'. ` +
+        `Pass all symbolic tensors (to build a model with km.model) or all km.Tensor data (to compute now), as TensorFlow.js requires too.`,
+    );
+  }
+  if (!(x instanceof Tensor)) throw new Error(`${where} expects km.Tensor data or symbolic tensors from km.input(...), but ${which} is ${describe(x)}. Make a tensor with km.tensor(values, shape).`);
+  const t = checkTensor(x, `${where} input ${i}`);
+  if (t.rank < 2) {
+    throw new Error(
+      `${where} treats the first dimension of a tensor as the batch, so ${which} needs at least 2 dimensions, but it has shape [${t.shape.join(', ')}]. ` +
+        `Add a batch dimension, e.g. x.reshape([1, ${t.shape.join(', ')}]) for one sample.`,
+    );
+  }
+  if (t.dtype !== 'float32') {
+    throw new Error(
+      `${where} computes in float32, but ${which} is an ${t.dtype} tensor of shape [${t.shape.join(', ')}]. ` +
+        `TensorFlow.js casts int32 for some layers (Dense), rejects it for others (Conv2D) and keeps it for others (pooling, merges); kerasm asks for float32 everywhere. ` +
+        `Convert it: km.tensor(Float32Array.from(x.dataSync()), x.shape).`,
+    );
+  }
+  return t;
+}
+
+/** The layer's runtime on `backend`, made on first use there; one left on an earlier backend is released. */
+function runtimeFor(layer: Layer, backend: Backend, shapes: readonly Shape[], outputShape: Shape): ApplyRuntime {
+  const existing = runtimes.get(layer);
+  if (existing?.backend === backend) return existing;
+  if (existing) release(existing);
+  const node = { layer, inbound: shapes.map((_, k) => modelInputRef(k)), outputShape };
+  const names = shapes.map((_, k) => (shapes.length === 1 ? `${layer.name}_input` : `${layer.name}_input_${k}`));
+  const runtime: ApplyRuntime = { backend, graph: Graph.fromNodes(shapes, names, [node], [0]), plans: new Map(), own: null };
+  runtimes.set(layer, runtime);
+  return runtime;
+}
+
+/**
+ * Where the layer's weights are read: the store of the model on this backend that holds their
+ * latest values (no copy), or else the runtime's own store, which takes them over (from a model on
+ * another backend, `setWeights`, or drawn from the seeded generator as a model would draw them).
+ */
+function weightStore(layer: Layer, runtime: ApplyRuntime): ParamStore {
+  const home = homeOf(layer);
+  if (home instanceof ParamStore && home.backend === runtime.backend) return home;
+  runtime.own ??= new ParamStore(runtime.backend, [layer], globalGenerator(), `${layer.name}.apply`);
+  runtime.own.claim();
+  return runtime.own;
+}
+
+function planFor(runtime: ApplyRuntime, batch: number): BatchPlan {
+  // One placeholder target value per sample: predict never reads targets.
+  return cachedPlan(runtime.plans, batch, runtime.backend, MAX_APPLY_PLANS, () => new BatchPlan(runtime.backend, runtime.graph, batch, [1], [false]));
+}
+
+/**
+ * Frees a runtime left on a backend that is no longer active. Leaving that backend moved the
+ * weights its store held to the host first (`beforeLeavingBackend`), so nothing is lost.
+ */
+function release(runtime: ApplyRuntime): void {
+  for (const plan of runtime.plans.values()) plan.release(runtime.backend);
+  runtime.plans.clear();
+  runtime.own?.release();
+}

@@ -32,10 +32,15 @@ describe('the reference program as written is rejected as Keras rejects it', () 
     expect(() => images.predict(km.tensor(new Float32Array(784), [28, 28]))).toThrow(/x\.reshape\(\[1, 28, 28\]\)/);
   });
 
-  it('a Dense first layer without Flatten on image-shaped input explains both fixes', async () => {
+  it('a Dense layer on unflattened images acts on the last axis, and per-sample targets then get the Flatten hint', async () => {
     const m = km.sequential([km.layers.dense({ units: 4 })]);
     m.compile({ optimizer: 'sgd', loss: 'mse' });
-    await expect(m.fit(images, km.tensor(new Float32Array(32), [8, 4]), { verbose: 0 })).rejects.toThrow(/Dense layer 'dense(_\d+)?' expects inputs of shape \(None, features\) but received \(None, 28, 28\)\. Add km\.layers\.flatten/);
+    await expect(m.fit(images, km.tensor(new Float32Array(32), [8, 4]), { verbose: 0 })).rejects.toThrow(
+      /^Loss 'meanSquaredError' expects targets of shape \[8, 28, 4\] but received targets of shape \[8, 4\] \(float32\)\. The model's output \(None, 28, 4\) has values at each of 28 positions per sample, .*put km\.layers\.flatten\(\) or a global pooling layer before the last Dense layer\.$/,
+    );
+    const classifier = km.sequential([km.layers.dense({ units: 10, activation: 'softmax' })]);
+    classifier.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+    await expect(classifier.fit(images, labels, { verbose: 0 })).rejects.toThrow(/expects integer labels of shape \[8, 28\] for an output of shape \(None, 28, 10\).*at each of 28 positions per sample/);
   });
 });
 

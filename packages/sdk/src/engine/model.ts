@@ -3,6 +3,7 @@ import { backend as activeBackend, ready } from '../backend/registry.js';
 import type { History } from '../callbacks/history.js';
 import type { Layer, Shape } from '../layers/layer.js';
 import type { Loss, LossName } from '../losses/losses.js';
+import { positions } from '../losses/targets.js';
 import { getOptimizer, type Optimizer } from '../optimizers/index.js';
 import { shapeSize, Tensor } from '../tensor.js';
 import { globalGenerator } from '../utils/random.js';
@@ -471,7 +472,8 @@ export class LayersModel {
     return cachedPlan(plans, batch, backend, MAX_PLANS, () => {
       // Before compile (predict only) the targets are never read, so each output gets a placeholder row.
       const outputs = this.#outputs.length > 0 ? this.#outputs : this.#graph!.outputs.map((node) => ({ loss: undefined, shape: this.#graph!.nodes[node].outputShape }));
-      const targetLengths = outputs.map((o) => (o.loss?.sparseTargets ? 1 : shapeSize(o.shape)));
+      // Sparse targets hold one label per position (per sample for a [classes] output).
+      const targetLengths = outputs.map((o) => (o.loss?.sparseTargets ? positions(o.shape) : shapeSize(o.shape)));
       return new BatchPlan(backend, this.#graph!, batch, targetLengths, outputs.map((o) => o.loss?.sparseTargets ?? false));
     });
   }

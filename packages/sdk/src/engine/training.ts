@@ -20,6 +20,7 @@ import { checkFinite, checkPositiveInt, checkSameLength, checkTensor, featureVal
 import { tensorsFor, type OutputSpec, type TensorsSpec } from './outputs.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import { Yielder, type YieldEvery } from './yield_every.js';
+import { positions } from '../losses/targets.js';
 
 /** Options of `model.fit`, with Keras' defaults. */
 export interface ModelFitArgs {
@@ -136,6 +137,9 @@ export async function prepare(target: TrainingTarget, xIn: unknown, yIn: unknown
   ys.forEach((y, k) => checkFinite(y, ysIn.labels[k]));
   if (classWeight !== undefined && outputs.length > 1) {
     throw new Error(`classWeight is for models with one output, but this model has ${outputs.length} [${outputs.map((o) => `'${o.name}'`).join(', ')}]. Pass sampleWeight instead, with the class weights multiplied in.`);
+  }
+  if (classWeight !== undefined && positions(outputs[0].shape) > 1) {
+    throw new Error(`classWeight weighs each sample by its one class, but this model's output (None, ${outputs[0].shape.join(', ')}) has a class at each of ${positions(outputs[0].shape)} positions per sample; Keras rejects class_weight here too. Pass sampleWeight, one weight per sample, instead.`);
   }
   const n = xs[0].shape[0];
   const yValues = ys.map((y, k) => {

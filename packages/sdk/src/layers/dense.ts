@@ -1,6 +1,7 @@
 import { registerLayer } from './registry.js';
 import { activationBiasBackward, KernelBiasLayer, type KernelBiasLayerArgs } from './kernel_bias_layer.js';
 import { formatShape, singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import { shapeSize } from '../tensor.js';
 
 /** Options of {@link Dense}. */
 export interface DenseArgs extends KernelBiasLayerArgs {
@@ -10,12 +11,15 @@ export interface DenseArgs extends KernelBiasLayerArgs {
 
 /**
  * A densely connected layer: `output = activation(input · kernel + bias)`, the kernel shaped
- * `[inputUnits, units]` as in Keras and TensorFlow.js.
+ * `[inputUnits, units]` as in Keras and TensorFlow.js. On inputs of higher rank it acts on the last
+ * axis, at every position: `[steps, features]` becomes `[steps, units]`, as in Keras.
  */
 export class Dense extends KernelBiasLayer {
   readonly className = 'Dense';
   readonly units: number;
   #inputUnits = 0;
+  /** Positions per sample the kernel is applied at: the product of every input axis but the last. */
+  #positions = 1;
 
   constructor(args: DenseArgs) {
     super(args, 'Dense');
@@ -27,34 +31,32 @@ export class Dense extends KernelBiasLayer {
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
     const shape = singleInput(this, inputShapes);
-    if (shape.length !== 1) {
-      const flat = shape.reduce((a, b) => a * b, 1);
-      throw new Error(
-        `Dense layer '${this.name}' expects inputs of shape (None, features) but received ${formatShape(shape)}. ` +
-          `Add km.layers.flatten() before it (as km.layers.flatten({ inputShape: [${shape.join(', ')}] }) when it is the first layer), ` +
-          `or reshape the data to [n, ${flat}].`,
-      );
+    if (shape.length === 0) {
+      throw new Error(`Dense layer '${this.name}' needs a features axis, but received inputs of shape ${formatShape(shape)} (one number per sample). Reshape the data to [n, 1].`);
     }
-    return [this.units];
+    return [...shape.slice(0, -1), this.units];
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
-    this.#inputUnits = singleInput(this, inputShapes)[0];
+    const shape = singleInput(this, inputShapes);
+    this.#inputUnits = shape[shape.length - 1];
+    this.#positions = shapeSize(shape) / this.#inputUnits;
     this.addWeight('kernel', [this.#inputUnits, this.units], this.kernelInitializer);
     if (this.useBias) this.addWeight('bias', [this.units], this.biasInitializer);
   }
 
   forward(ctx: ForwardContext): void {
-    this.kernelBiasForward(ctx, ctx.inputs[0], ctx.batch, this.#inputUnits, this.units);
+    this.kernelBiasForward(ctx, ctx.inputs[0], ctx.batch * this.#positions, this.#inputUnits, this.units);
   }
 
   backward(ctx: BackwardContext): void {
-    const { backend, batch, inputs, outputGrad, inputGrads, weights, weightGrads } = ctx;
+    const { backend, inputs, outputGrad, inputGrads, weights, weightGrads } = ctx;
+    const rows = ctx.batch * this.#positions;
     // dZ and dBias (column sums of dZ), then dKernel = inputᵀ · dZ and dInput = dZ · kernelᵀ.
-    activationBiasBackward(ctx, this.activation, this.useBias, batch, this.units);
-    backend.matMul(inputs[0], outputGrad, weightGrads[0], this.#inputUnits, this.units, batch, true, false, false);
+    activationBiasBackward(ctx, this.activation, this.useBias, rows, this.units);
+    backend.matMul(inputs[0], outputGrad, weightGrads[0], this.#inputUnits, this.units, rows, true, false, false);
     if (inputGrads[0]) {
-      backend.matMul(outputGrad, weights[0], inputGrads[0], batch, this.#inputUnits, this.units, false, true, false);
+      backend.matMul(outputGrad, weights[0], inputGrads[0], rows, this.#inputUnits, this.units, false, true, false);
     }
   }
 

@@ -3,7 +3,7 @@ import type { Tensor } from '../tensor.js';
 import type { Shape } from '../layers/layer.js';
 import { ELEMENTWISE_LOSSES, type ElementwiseLossName } from './elementwise.js';
 import { ROWWISE_LOSSES } from './rowwise.js';
-import { describeTargets, units, validateDense } from './targets.js';
+import { describeTargets, lastAxis, perPositionHint, positions, units, validateDense } from './targets.js';
 
 /** One loss term as the training loop uses it. */
 export interface Loss {
@@ -53,6 +53,18 @@ const SNAKE_ALIASES: Record<string, LossName> = {
   cosine_similarity: 'cosineSimilarity',
 };
 
+/**
+ * A softmax cross-entropy over the last axis at every position of each sample, averaged over the
+ * positions (Keras' reduction for outputs such as [steps, classes] or [height, width, classes]).
+ */
+function crossEntropy(backend: Backend, output: BufferId, targets: BufferId, sparse: boolean, grad: BufferId, batch: number, outputShape: Shape, fused: boolean): Scalar {
+  const rows = batch * positions(outputShape);
+  const sum = fused
+    ? backend.softmaxCrossEntropy(output, targets, sparse, output, grad, rows, lastAxis(outputShape), 1 / rows)
+    : backend.categoricalCrossEntropy(output, targets, sparse, grad, rows, lastAxis(outputShape), 1 / rows);
+  return mapScalar(sum, (s) => s / positions(outputShape));
+}
+
 const categoricalCrossentropy: Loss = {
   name: 'categoricalCrossentropy',
   sparseTargets: false,
@@ -61,10 +73,7 @@ const categoricalCrossentropy: Loss = {
     validateDense(this.name, y, outputShape);
   },
   compute(backend, output, targets, grad, batch, outputShape, fused) {
-    const cols = units(outputShape);
-    return fused
-      ? backend.softmaxCrossEntropy(output, targets, false, output, grad, batch, cols, 1 / batch)
-      : backend.categoricalCrossEntropy(output, targets, false, grad, batch, cols, 1 / batch);
+    return crossEntropy(backend, output, targets, false, grad, batch, outputShape, fused);
   },
 };
 
@@ -73,15 +82,17 @@ const sparseCategoricalCrossentropy: Loss = {
   sparseTargets: true,
   fusesSoftmax: true,
   validateTargets(y, outputShape) {
-    const classes = outputShape[outputShape.length - 1];
-    const labelShape = y.rank === 1 || (y.rank === 2 && y.shape[1] === 1);
-    if (!labelShape || outputShape.length !== 1) {
-      const hint =
-        y.rank === 2 && y.shape[1] === classes
-          ? " These look like one-hot rows: use loss 'categoricalCrossentropy', or pass the class indices instead."
-          : ' Give one integer class index per sample.';
+    const classes = lastAxis(outputShape);
+    // One label per position: [n] for a [classes] output, [n, steps] for [steps, classes]; a trailing 1 is allowed.
+    const labelAxes = outputShape.slice(0, -1);
+    const sample = y.shape.slice(1);
+    const sameAs = (shape: readonly number[], expected: readonly number[]) => shape.length === expected.length && shape.every((d, i) => d === expected[i]);
+    if (!sameAs(sample, labelAxes) && !sameAs(sample, [...labelAxes, 1])) {
+      const hint = sameAs(sample, outputShape)
+        ? " These look like one-hot rows: use loss 'categoricalCrossentropy', or pass the class indices instead."
+        : (perPositionHint(y, outputShape) ?? ` Give one integer class index per ${labelAxes.length === 0 ? 'sample' : 'position'}.`);
       throw new Error(
-        `Loss 'sparseCategoricalCrossentropy' expects integer labels of shape [${y.shape[0]}] for an output of shape (None, ${outputShape.join(', ')}), but received ${describeTargets(y)}.${hint}`,
+        `Loss 'sparseCategoricalCrossentropy' expects integer labels of shape [${[y.shape[0], ...labelAxes].join(', ')}] for an output of shape (None, ${outputShape.join(', ')}), but received ${describeTargets(y)}.${hint}`,
       );
     }
     const labels = y.dataSync();
@@ -102,10 +113,7 @@ const sparseCategoricalCrossentropy: Loss = {
     }
   },
   compute(backend, output, targets, grad, batch, outputShape, fused) {
-    const cols = units(outputShape);
-    return fused
-      ? backend.softmaxCrossEntropy(output, targets, true, output, grad, batch, cols, 1 / batch)
-      : backend.categoricalCrossEntropy(output, targets, true, grad, batch, cols, 1 / batch);
+    return crossEntropy(backend, output, targets, true, grad, batch, outputShape, fused);
   },
 };
 

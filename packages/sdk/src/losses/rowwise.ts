@@ -1,8 +1,8 @@
-import type { RowwiseLossKind } from '../backend/backend.js';
 import type { Loss } from './losses.js';
-import { units, validateDense } from './targets.js';
+import { mapScalar, type RowwiseLossKind } from '../backend/backend.js';
+import { lastAxis, positions, validateDense } from './targets.js';
 
-/** A loss whose per-sample term couples the output row (a max or a norm over the last axis). */
+/** A loss whose term couples the last axis (a max or a norm), at every position, averaged over the positions as Keras does. */
 function rowwiseLoss(kind: RowwiseLossKind): Loss {
   return {
     name: kind,
@@ -12,7 +12,8 @@ function rowwiseLoss(kind: RowwiseLossKind): Loss {
       validateDense(kind, y, outputShape);
     },
     compute(backend, output, targets, grad, batch, outputShape) {
-      return backend.rowwiseLoss(kind, output, targets, grad, batch, units(outputShape), 1 / batch);
+      const rows = batch * positions(outputShape);
+      return mapScalar(backend.rowwiseLoss(kind, output, targets, grad, rows, lastAxis(outputShape), 1 / rows), (sum) => sum / positions(outputShape));
     },
   };
 }

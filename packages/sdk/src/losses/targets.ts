@@ -7,6 +7,19 @@ export function units(shape: Shape): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
+/** The size of the last axis: the classes (or features) that a cross-entropy or a rowwise loss reduces per position. */
+export function lastAxis(shape: Shape): number {
+  return shape[shape.length - 1];
+}
+
+/**
+ * Positions per sample that a last-axis loss is taken at, and averaged over as Keras does: 1 for a
+ * [classes] output, steps for [steps, classes], pixels for [height, width, classes].
+ */
+export function positions(shape: Shape): number {
+  return units(shape) / lastAxis(shape);
+}
+
 export function describeTargets(y: Tensor): string {
   return `targets of shape [${y.shape.join(', ')}] (${y.dtype})`;
 }
@@ -18,10 +31,22 @@ export function validateDense(name: string, y: Tensor, outputShape: Shape): void
   if (!same) {
     const labels = y.rank === 1 || (y.rank === 2 && y.shape[1] === 1);
     const hint =
-      name === 'categoricalCrossentropy' && labels
+      perPositionHint(y, outputShape) ??
+      (name === 'categoricalCrossentropy' && labels
         ? ` These look like integer class labels: use loss 'sparseCategoricalCrossentropy', or one-hot encode them with km.utils.toCategorical(y, ${outputShape[outputShape.length - 1]}).`
-        : ` Give targets with one row per sample shaped like the model's output.`;
+        : ` Give targets with one row per sample shaped like the model's output.`);
     throw new Error(`Loss '${name}' expects targets of shape [${expected.join(', ')}] but received ${describeTargets(y)}.${hint}`);
   }
 }
 
+
+/**
+ * The usual cause of per-sample targets meeting an output with several positions per sample: a
+ * Dense layer on an unflattened input, which acts on the last axis as in Keras.
+ */
+export function perPositionHint(y: Tensor, outputShape: Shape): string | undefined {
+  const perSample = y.rank === 0 ? 0 : y.size / y.shape[0];
+  if (outputShape.length < 2 || y.rank > 2 || (perSample !== 1 && perSample !== lastAxis(outputShape))) return undefined;
+  return ` The model's output (None, ${outputShape.join(', ')}) has values at each of ${positions(outputShape)} positions per sample, as a Dense layer on an input of higher rank gives (it acts on the last axis). ` +
+    `For one prediction per sample, put km.layers.flatten() or a global pooling layer before the last Dense layer.`;
+}

@@ -1,9 +1,11 @@
-import { MeanMetric, classesOf, type Metric, type MetricBatch } from './metric.js';
+import { MeanMetric, classesOf, elementsOf, positionsOf, type Metric, type MetricBatch } from './metric.js';
 
 // Metrics computed by counting/summing kernels on the device: one scalar read back per batch.
 
+// Each position's argmax counts once, so a [steps, classes] output is scored per step, as in Keras.
 function argmaxMatches(b: MetricBatch): [number | Promise<number>, number] {
-  return [b.backend.countArgmaxMatches(b.output, b.targets, b.labelTargets, b.batch, classesOf(b)), b.batch];
+  const rows = b.batch * positionsOf(b);
+  return [b.backend.countArgmaxMatches(b.output, b.targets, b.labelTargets, rows, classesOf(b)), rows];
 }
 
 function checkRows(name: string, b: MetricBatch): void {
@@ -12,7 +14,7 @@ function checkRows(name: string, b: MetricBatch): void {
   }
 }
 
-/** Fraction of samples whose argmax matches the label (integer labels) or the target row's argmax. */
+/** Fraction of positions (samples, or each step or pixel of one) whose argmax matches the label or the target row's argmax. */
 export function categoricalAccuracy(name = 'categorical_accuracy'): Metric {
   return new MeanMetric(name, argmaxMatches);
 }
@@ -21,7 +23,7 @@ export function categoricalAccuracy(name = 'categorical_accuracy'): Metric {
 export function binaryAccuracy(name = 'binary_accuracy', threshold = 0.5): Metric {
   return new MeanMetric(name, (b) => {
     checkRows(name, b);
-    const n = b.batch * classesOf(b);
+    const n = b.batch * elementsOf(b);
     return [b.backend.countBinaryMatches(b.output, b.targets, n, threshold), n];
   });
 }
@@ -30,7 +32,7 @@ export function binaryAccuracy(name = 'binary_accuracy', threshold = 0.5): Metri
 export function meanAbsoluteError(name = 'mean_absolute_error'): Metric {
   return new MeanMetric(name, (b) => {
     checkRows(name, b);
-    const n = b.batch * classesOf(b);
+    const n = b.batch * elementsOf(b);
     return [b.backend.elementwiseLoss('meanAbsoluteError', b.output, b.targets, 0, n, 0, 0), n];
   });
 }
@@ -38,7 +40,7 @@ export function meanAbsoluteError(name = 'mean_absolute_error'): Metric {
 function squaredErrors(name: string) {
   return (b: MetricBatch): [number | Promise<number>, number] => {
     checkRows(name, b);
-    const n = b.batch * classesOf(b);
+    const n = b.batch * elementsOf(b);
     return [b.backend.meanSquaredError(b.output, b.targets, 0, n, 0), n];
   };
 }

@@ -1,14 +1,14 @@
-import { classesOf, divideNoNan, type Metric, type MetricBatch } from './metric.js';
+import { classesOf, divideNoNan, positionsOf, type Metric, type MetricBatch } from './metric.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 // Metrics that need more than a count: they read the batch's outputs back once (shared by all of
 // them) and keep their counts on the host.
 
-/** The class a sample belongs to: its label, or the argmax of its target row. */
-function trueClass(b: MetricBatch, sample: number, classes: number): number {
-  if (b.labelTargets) return b.hostTargets[sample];
+/** The class at a position (a sample, or one step or pixel of it): its label, or the argmax of its target row. */
+function trueClass(b: MetricBatch, position: number, classes: number): number {
+  if (b.labelTargets) return b.hostTargets[position];
   let best = 0;
-  for (let j = 1; j < classes; j++) if (b.hostTargets[sample * classes + j] > b.hostTargets[sample * classes + best]) best = j;
+  for (let j = 1; j < classes; j++) if (b.hostTargets[position * classes + j] > b.hostTargets[position * classes + best]) best = j;
   return best;
 }
 
@@ -29,13 +29,14 @@ export function topKCategoricalAccuracy(k = 5, name = 'top_k_categorical_accurac
     async update(b) {
       const p = await b.hostOutputs();
       const classes = classesOf(b);
-      for (let i = 0; i < b.batch; i++) {
+      const rows = b.batch * positionsOf(b);
+      for (let i = 0; i < rows; i++) {
         const score = p[i * classes + trueClass(b, i, classes)];
         let above = 0;
         for (let j = 0; j < classes; j++) if (p[i * classes + j] > score) above++;
         if (above < k) hits++;
       }
-      count += b.batch;
+      count += rows;
     },
     result: () => divideNoNan(hits, count),
   };

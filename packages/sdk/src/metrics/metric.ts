@@ -64,7 +64,17 @@ export class MeanMetric implements Metric {
   }
 }
 
-/** The last-axis size of the output: classes per sample. */
+/** The last-axis size of the output: the classes at each position. */
 export function classesOf(batch: MetricBatch): number {
+  return batch.outputShape[batch.outputShape.length - 1];
+}
+
+/** Positions per sample that a class is predicted at: 1 for a [classes] output, steps for [steps, classes]. */
+export function positionsOf(batch: MetricBatch): number {
+  return elementsOf(batch) / classesOf(batch);
+}
+
+/** Output values per sample. */
+export function elementsOf(batch: MetricBatch): number {
   return batch.outputShape.reduce((a, b) => a * b, 1);
 }

@@ -9,7 +9,7 @@ export type { Metric } from './metric.js';
 
 /** 'accuracy' as Keras resolves it: from the loss and the output, sparse/categorical for class outputs, binary otherwise. */
 function accuracyFor(name: string, loss: Loss, outputShape: Shape): Metric {
-  const cols = outputShape.reduce((a, b) => a * b, 1);
+  const cols = outputShape[outputShape.length - 1];
   const categorical = loss.sparseTargets || loss.name === 'categoricalCrossentropy' || loss.name === 'sparseCategoricalCrossentropy' || (loss.name !== 'binaryCrossentropy' && cols > 1);
   return categorical ? categoricalAccuracy(name) : binaryAccuracy(name);
 }

@@ -35,7 +35,7 @@ export type RowwiseLossKind = 'categoricalHinge' | 'cosineSimilarity';
 
 /**
  * Activations the kernels implement, forward and backward (every backward pass works from the
- * forward output y). Named as TensorFlow.js names them in saved models; all but softmax are element-wise.
+ * forward output y), named as in TensorFlow.js' API; all but softmax are element-wise.
  */
 export type ActivationKind =
   | 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax'

@@ -19,10 +19,10 @@ const NOT_SUPPORTED: Record<string, string | undefined> = {
 };
 
 /**
- * Activation names a layer accepts, as TensorFlow.js names them (and saves them in model.json):
+ * Activation names a layer accepts, as TensorFlow.js names them:
  * `'linear'`, `'relu'`, `'sigmoid'`, `'tanh'`, `'softmax'` (along the last axis), `'elu'` (α = 1),
  * `'selu'`, `'softplus'`, `'softsign'`, `'relu6'`, `'exponential'` and `'hardSigmoid'`.
- * `'hard_sigmoid'`, Keras' spelling, is accepted too.
+ * `'hard_sigmoid'`, Keras' spelling and the one tfjs and kerasm write into model.json, is accepted too.
  *
  * `'hardSigmoid'` is TensorFlow.js' and Keras 2's clip(0.2·x + 0.5, 0, 1); Keras 3 changed
  * `hard_sigmoid` to relu6(x + 3) / 6, so a Keras 3 model using it computes slightly differently.
@@ -32,7 +32,7 @@ const NOT_SUPPORTED: Record<string, string | undefined> = {
  * @example
  * ```ts
  * km.layers.dense({ units: 32, activation: 'selu', kernelInitializer: 'lecunNormal' });
- * km.layers.activation({ activation: 'hard_sigmoid' }); // saved as 'hardSigmoid'
+ * km.layers.activation({ activation: 'hard_sigmoid' }); // the same as 'hardSigmoid'
  * ```
  */
 export type ActivationName = ActivationKind | 'hard_sigmoid';

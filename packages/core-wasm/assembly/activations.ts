@@ -8,6 +8,18 @@ export const RELU: i32 = 1;
 export const SIGMOID: i32 = 2;
 export const TANH: i32 = 3;
 export const SOFTMAX: i32 = 4;
+export const ELU: i32 = 5;
+export const SELU: i32 = 6;
+export const SOFTPLUS: i32 = 7;
+export const SOFTSIGN: i32 = 8;
+export const RELU6: i32 = 9;
+export const EXPONENTIAL: i32 = 10;
+export const HARD_SIGMOID: i32 = 11;
+
+// SELU's constants from Klambauer et al. (2017), as Keras and TensorFlow.js use them.
+const SELU_SCALE: f32 = 1.0507009873554804934193349852946;
+const SELU_ALPHA: f32 = 1.6732632423543772848170429916717;
+const SELU_SCALE_ALPHA: f32 = SELU_SCALE * SELU_ALPHA;
 
 /** Logistic function that never overflows: exp is only taken of a non-positive number. */
 // @ts-ignore: decorator
@@ -71,7 +83,49 @@ export function activateRange(kind: i32, x: usize, y: usize, n: i32): void {
     for (; i < n; i++) store<f32>(y + (<usize>i << 2), sigmoid(load<f32>(x + (<usize>i << 2))));
   } else if (kind == TANH) {
     for (; i < n; i++) store<f32>(y + (<usize>i << 2), Mathf.tanh(load<f32>(x + (<usize>i << 2))));
+  } else {
+    if (hasVectorForward(kind)) {
+      for (; i + 4 <= n; i += 4) {
+        const off = <usize>i << 2;
+        v128.store(y + off, forwardVector(kind, v128.load(x + off)));
+      }
+    }
+    for (; i < n; i++) store<f32>(y + (<usize>i << 2), forwardScalar(kind, load<f32>(x + (<usize>i << 2))));
   }
+}
+
+/** Whether {@link forwardVector} covers the kind; the exp-based kinds run lane by lane. */
+// @ts-ignore: decorator
+@inline
+function hasVectorForward(kind: i32): bool {
+  return kind == SOFTSIGN || kind == RELU6 || kind == HARD_SIGMOID;
+}
+
+/** f(x) of the kinds added after tanh, four lanes at a time (those with hasVectorForward). */
+// @ts-ignore: decorator
+@inline
+function forwardVector(kind: i32, v: v128): v128 {
+  const zero = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  if (kind == SOFTSIGN) return f32x4.div(v, f32x4.add(one, f32x4.abs(v)));
+  if (kind == RELU6) return f32x4.min(f32x4.max(v, zero), f32x4.splat(6));
+  // HARD_SIGMOID, mul then add (not madd) so both SIMD builds give the same bits.
+  return f32x4.min(f32x4.max(f32x4.add(f32x4.mul(v, f32x4.splat(0.2)), f32x4.splat(0.5)), zero), one);
+}
+
+/** f(x) of the kinds added after tanh, one value. */
+// @ts-ignore: decorator
+@inline
+function forwardScalar(kind: i32, v: f32): f32 {
+  // expm1 keeps ELU/SELU accurate near 0 and exactly -1 (·scale·alpha) for very negative x.
+  if (kind == ELU) return v > 0 ? v : Mathf.expm1(v);
+  if (kind == SELU) return v > 0 ? SELU_SCALE * v : SELU_SCALE_ALPHA * Mathf.expm1(v);
+  // Stable softplus: exp is only taken of -|x|, so neither branch overflows.
+  if (kind == SOFTPLUS) return max(v, 0) + Mathf.log1p(Mathf.exp(-Mathf.abs(v)));
+  if (kind == EXPONENTIAL) return Mathf.exp(v);
+  if (kind == SOFTSIGN) return v / (1 + Mathf.abs(v));
+  if (kind == RELU6) return min(max(v, 0), 6);
+  return min(max(v * 0.2 + 0.5, 0), 1);
 }
 
 /** dx = dy · f'(x) expressed through y = f(x). dx may alias dy. */
@@ -137,7 +191,9 @@ function derivativeRow(kind: i32, y: usize, dy: usize, dx: usize, sum: usize, co
   const one = f32x4.splat(1);
   const zero = f32x4.splat(0);
   let c = 0;
-  for (; c + 4 <= cols; c += 4) {
+  // Softplus' derivative needs exp: its rows go lane by lane.
+  const vectorCols = kind == SOFTPLUS ? 0 : cols;
+  for (; c + 4 <= vectorCols; c += 4) {
     const off = <usize>c << 2;
     const yv = v128.load(y + off);
     const g = v128.load(dy + off);
@@ -145,7 +201,8 @@ function derivativeRow(kind: i32, y: usize, dy: usize, dx: usize, sum: usize, co
     if (kind == LINEAR) d = g;
     else if (kind == RELU) d = v128.and(g, f32x4.gt(yv, zero));
     else if (kind == SIGMOID) d = f32x4.mul(g, f32x4.mul(yv, f32x4.sub(one, yv)));
-    else d = f32x4.mul(g, f32x4.sub(one, f32x4.mul(yv, yv)));
+    else if (kind == TANH) d = f32x4.mul(g, f32x4.sub(one, f32x4.mul(yv, yv)));
+    else d = f32x4.mul(g, derivativeVector(kind, yv));
     v128.store(dx + off, d);
     if (sum) v128.store(sum + off, f32x4.add(v128.load(sum + off), d));
   }
@@ -157,8 +214,47 @@ function derivativeRow(kind: i32, y: usize, dy: usize, dx: usize, sum: usize, co
     if (kind == LINEAR) d = g;
     else if (kind == RELU) d = yv > 0 ? g : 0;
     else if (kind == SIGMOID) d = g * (yv * (1 - yv));
-    else d = g * (1 - yv * yv);
+    else if (kind == TANH) d = g * (1 - yv * yv);
+    else d = g * derivativeScalar(kind, yv);
     store<f32>(dx + off, d);
     if (sum) store<f32>(sum + off, load<f32>(sum + off) + d);
   }
+}
+
+// f'(x) written through y = f(x), for the kinds added after tanh:
+//   elu: 1 (y > 0) or y + 1;  selu: scale (y > 0) or y + scale·alpha;  softplus: 1 − e^(−y);
+//   softsign: (1 − |y|)²;  relu6: 1 inside (0, 6);  exponential: y;  hardSigmoid: 0.2 inside (0, 1).
+
+/** f'(x) from y, four lanes at a time (every kind here but softplus). */
+// @ts-ignore: decorator
+@inline
+function derivativeVector(kind: i32, yv: v128): v128 {
+  const zero = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  if (kind == ELU) return v128.bitselect(one, f32x4.add(yv, one), f32x4.gt(yv, zero));
+  if (kind == SELU) return v128.bitselect(f32x4.splat(SELU_SCALE), f32x4.add(yv, f32x4.splat(SELU_SCALE_ALPHA)), f32x4.gt(yv, zero));
+  if (kind == SOFTSIGN) {
+    const t = f32x4.sub(one, f32x4.abs(yv));
+    return f32x4.mul(t, t);
+  }
+  if (kind == RELU6) return v128.and(one, v128.and(f32x4.gt(yv, zero), f32x4.lt(yv, f32x4.splat(6))));
+  if (kind == EXPONENTIAL) return yv;
+  return v128.and(f32x4.splat(0.2), v128.and(f32x4.gt(yv, zero), f32x4.lt(yv, one)));
+}
+
+/** f'(x) from y, one value. */
+// @ts-ignore: decorator
+@inline
+function derivativeScalar(kind: i32, yv: f32): f32 {
+  if (kind == ELU) return yv > 0 ? 1 : yv + 1;
+  if (kind == SELU) return yv > 0 ? SELU_SCALE : yv + SELU_SCALE_ALPHA;
+  // −expm1(−y) rather than 1 − e^(−y): for very negative x, y ≈ e^x is tiny and the subtraction would lose it.
+  if (kind == SOFTPLUS) return -Mathf.expm1(-yv);
+  if (kind == SOFTSIGN) {
+    const t: f32 = <f32>1 - Mathf.abs(yv);
+    return t * t;
+  }
+  if (kind == RELU6) return yv > 0 && yv < 6 ? 1 : 0;
+  if (kind == EXPONENTIAL) return yv;
+  return yv > 0 && yv < 1 ? 0.2 : 0;
 }

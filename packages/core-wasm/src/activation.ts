@@ -1,4 +1,8 @@
-/** Activation kinds understood by {@link Core.activationForward} and {@link Core.activationBackward}. */
+/**
+ * Activation kinds understood by {@link Core.activationForward}, {@link Core.activationBackward},
+ * {@link Core.activationBackwardBias} and (all but softmax) the {@link Core.gemm} epilogue.
+ * Every backward pass works from the forward output y, so y may overwrite x.
+ */
 export enum Activation {
   Linear = 0,
   Relu = 1,
@@ -6,4 +10,18 @@ export enum Activation {
   Tanh = 3,
   /** Softmax along each row. */
   Softmax = 4,
+  /** x for x > 0, eˣ − 1 otherwise (α = 1). */
+  Elu = 5,
+  /** scale·x for x > 0, scale·α·(eˣ − 1) otherwise, with Klambauer et al.'s scale ≈ 1.0507 and α ≈ 1.6733. */
+  Selu = 6,
+  /** log(1 + eˣ), computed as max(x, 0) + log1p(e^−|x|) so that it never overflows. */
+  Softplus = 7,
+  /** x / (1 + |x|). */
+  Softsign = 8,
+  /** min(max(x, 0), 6). */
+  Relu6 = 9,
+  /** eˣ (overflows to Infinity above about 88.7, as in TensorFlow.js). */
+  Exponential = 10,
+  /** clip(0.2·x + 0.5, 0, 1): TensorFlow.js' and Keras 2's definition. */
+  HardSigmoid = 11,
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Activation } from './activation.js';
 import { coreFor, expectClose, FLAVORS, get, put, randomArray } from './test_support.js';
+import { activationDerivativeRef, activationRef, ELEMENTWISE_ACTIVATIONS } from './test_activations.js';
 
 const SHAPES: [number, number][] = [[1, 1], [3, 17], [17, 3], [2, 63], [2, 65], [4, 784]];
 
@@ -16,21 +17,7 @@ function softmaxRef(x: ArrayLike<number>, rows: number, cols: number): number[] 
   return y;
 }
 
-const forwardRef: Record<number, (v: number) => number> = {
-  [Activation.Linear]: (v) => v,
-  [Activation.Relu]: (v) => Math.max(v, 0),
-  [Activation.Sigmoid]: (v) => 1 / (1 + Math.exp(-v)),
-  [Activation.Tanh]: (v) => Math.tanh(v),
-};
-
-const backwardRef: Record<number, (y: number, dy: number) => number> = {
-  [Activation.Linear]: (_y, dy) => dy,
-  [Activation.Relu]: (y, dy) => (y > 0 ? dy : 0),
-  [Activation.Sigmoid]: (y, dy) => dy * y * (1 - y),
-  [Activation.Tanh]: (y, dy) => dy * (1 - y * y),
-};
-
-const KINDS = [Activation.Linear, Activation.Relu, Activation.Sigmoid, Activation.Tanh, Activation.Softmax];
+const KINDS = [...ELEMENTWISE_ACTIVATIONS, Activation.Softmax];
 
 describe.each(FLAVORS)('activations (%s)', (flavor) => {
   for (const kind of KINDS) {
@@ -38,7 +25,7 @@ describe.each(FLAVORS)('activations (%s)', (flavor) => {
       const core = await coreFor(flavor);
       for (const [rows, cols] of SHAPES) {
         const x = randomArray(rows * cols, rows * 100 + cols, -6, 6);
-        const expected = kind === Activation.Softmax ? softmaxRef(x, rows, cols) : Array.from(x, forwardRef[kind]);
+        const expected = kind === Activation.Softmax ? softmaxRef(x, rows, cols) : Array.from(x, activationRef[kind]);
         const px = put(core, x), py = core.malloc(4 * rows * cols);
         core.activationForward(kind, px, py, rows, cols);
         expectClose(get(core, py, rows * cols), expected, 1e-5, 1e-6);
@@ -53,7 +40,8 @@ describe.each(FLAVORS)('activations (%s)', (flavor) => {
     it(`${Activation[kind]} backward from the forward output, dx aliasing dy or not`, async () => {
       const core = await coreFor(flavor);
       for (const [rows, cols] of SHAPES) {
-        const x = randomArray(rows * cols, rows * 7 + cols, -3, 3);
+        // ±7 reaches relu6's and hardSigmoid's flat parts.
+        const x = randomArray(rows * cols, rows * 7 + cols, -7, 7);
         const dy = randomArray(rows * cols, rows * 11 + cols);
         const px = put(core, x), pdy = put(core, dy), pdx = core.malloc(4 * rows * cols);
         core.activationForward(kind, px, px, rows, cols);
@@ -67,7 +55,7 @@ describe.each(FLAVORS)('activations (%s)', (flavor) => {
             for (let c = 0; c < cols; c++) expected.push(y[r * cols + c] * (dy[r * cols + c] - s));
           }
         } else {
-          expected = Array.from(y, (v, i) => backwardRef[kind](v, dy[i]));
+          expected = Array.from(x, (v, i) => dy[i] * activationDerivativeRef[kind](v));
         }
         core.activationBackward(kind, px, pdy, pdx, rows, cols);
         expectClose(get(core, pdx, rows * cols), expected, 1e-5, 1e-6);
@@ -104,9 +92,43 @@ describe.each(FLAVORS)('activations (%s)', (flavor) => {
       const px = put(core, x), py = core.malloc(4 * x.length);
       core.activationForward(kind, px, py, 1, x.length);
       expect(core.hasNonFinite(py, x.length)).toBe(false);
-      expectClose(get(core, py, x.length), Array.from(x, forwardRef[kind]), 1e-6, 1e-30);
+      expectClose(get(core, py, x.length), Array.from(x, activationRef[kind]), 1e-6, 1e-30);
       core.free(px);
       core.free(py);
     }
+  });
+
+  it('elu, selu and softplus stay finite and exact for large |x|; softplus keeps its tiny gradient', async () => {
+    const core = await coreFor(flavor);
+    const x = Float32Array.from([-1e30, -1e4, -100, -88.8, -20, -1e-6, 0, 1e-6, 20, 88.8, 100, 1e4, 1e30]);
+    for (const kind of [Activation.Elu, Activation.Selu, Activation.Softplus]) {
+      const px = put(core, x), py = core.malloc(4 * x.length);
+      core.activationForward(kind, px, py, 1, x.length);
+      expect(core.hasNonFinite(py, x.length)).toBe(false);
+      // rtol 1e-6 checks -1·(scale·α) at the far left and log(1 + e^x) ≈ e^x to 6 digits, 1e-30 absolute.
+      expectClose(get(core, py, x.length), Array.from(x, activationRef[kind]), 1e-6, 1e-30);
+      const pdy = put(core, new Float32Array(x.length).fill(1));
+      core.activationBackward(kind, py, pdy, pdy, 1, x.length);
+      expect(core.hasNonFinite(pdy, x.length)).toBe(false);
+      // Softplus' gradient at x = -20 is e^-20 ≈ 2e-9, which 1 - e^(-y) in float32 would round to 0.
+      // ELU's and SELU's, y + 1 and y + scale·α, are only known to y's float32 spacing near -1 and -1.76.
+      const atol = kind === Activation.Softplus ? 1e-30 : 2.4e-7;
+      expectClose(get(core, pdy, x.length), Array.from(x, activationDerivativeRef[kind]), 1e-5, atol);
+      for (const p of [px, py, pdy]) core.free(p);
+    }
+  });
+
+  it('exponential overflows to Infinity, not NaN, and its gradient follows (as in TensorFlow.js)', async () => {
+    const core = await coreFor(flavor);
+    const x = Float32Array.from([-1e30, -200, 0, 88, 89, 200, 1e30]);
+    const px = put(core, x);
+    core.activationForward(Activation.Exponential, px, px, 1, x.length);
+    const y = Array.from(get(core, px, x.length));
+    expect(y).toEqual([0, 0, 1, Math.fround(Math.exp(88)), Infinity, Infinity, Infinity]);
+    const pdy = put(core, new Float32Array(x.length).fill(0.5));
+    core.activationBackward(Activation.Exponential, px, pdy, pdy, 1, x.length);
+    expect(Array.from(get(core, pdy, x.length))).toEqual(y.map((v) => Math.fround(v * 0.5)));
+    core.free(px);
+    core.free(pdy);
   });
 });

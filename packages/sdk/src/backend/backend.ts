@@ -33,8 +33,13 @@ export type ElementwiseLossKind =
 /** Losses whose per-sample term couples a row (a max or a norm over the last axis). */
 export type RowwiseLossKind = 'categoricalHinge' | 'cosineSimilarity';
 
-/** Element-wise activations the kernels implement, forward and backward. */
-export type ActivationKind = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax';
+/**
+ * Activations the kernels implement, forward and backward (every backward pass works from the
+ * forward output y), named as in TensorFlow.js' API; all but softmax are element-wise.
+ */
+export type ActivationKind =
+  | 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax'
+  | 'elu' | 'selu' | 'softplus' | 'softsign' | 'relu6' | 'exponential' | 'hardSigmoid';
 
 /** The activations a matMul can apply as it writes its output: all but softmax, which needs whole rows. */
 export type FusableActivation = Exclude<ActivationKind, 'softmax'>;

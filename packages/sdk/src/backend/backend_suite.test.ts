@@ -4,10 +4,14 @@ import { backend } from './registry.js';
 import type { ActivationKind, Backend } from './backend.js';
 import { Random } from '../utils/random.js';
 import { BACKENDS_HERE, loadMnist, useBackend } from '../testing/backends_here.js';
+import { refActivate } from '../testing/reference.js';
 
 // One suite for every backend that runs here (Node, or Chromium in browser mode): each kernel
 // against a naive loop, then training against the wasm backend's trajectory.
 const BACKENDS = BACKENDS_HERE;
+const ACTIVATION_KINDS: ActivationKind[] = [
+  'linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'softplus', 'softsign', 'relu6', 'exponential', 'hardSigmoid',
+];
 
 const random = new Random(2024);
 const randomArray = (n: number, scale = 1) => Float32Array.from({ length: n }, () => random.uniform(-scale, scale));
@@ -123,21 +127,11 @@ describe.each(BACKENDS)('backend %s', (name) => {
     expectClose(await download(out, cols), [0, 1, 2].map((c) => 1 + [0, 1, 2, 3, 4].reduce((s, r) => s + x[r * cols + c], 0)));
   });
 
-  it.each(['linear', 'relu', 'sigmoid', 'tanh', 'softmax'] as ActivationKind[])('%s forward and backward, fused with a matMul and bias and with the bias gradient', async (kind) => {
+  it.each(ACTIVATION_KINDS)('%s forward and backward, fused with a matMul and bias and with the bias gradient', async (kind) => {
     const [rows, cols] = [4, 6];
     const x = randomArray(rows * cols, 3);
     const dy = randomArray(rows * cols);
-    const f = (row: number[]): number[] => {
-      if (kind === 'relu') return row.map((v) => Math.max(0, v));
-      if (kind === 'sigmoid') return row.map((v) => 1 / (1 + Math.exp(-v)));
-      if (kind === 'tanh') return row.map(Math.tanh);
-      if (kind === 'softmax') {
-        const e = row.map((v) => Math.exp(v));
-        const s = e.reduce((a, c) => a + c, 0);
-        return e.map((v) => v / s);
-      }
-      return row;
-    };
+    const f = (row: number[]): number[] => refActivate(row, kind);
     const y = upload(new Float32Array(rows * cols));
     b.activation(kind, upload(x), y, rows, cols);
     const expectedY: number[] = [];

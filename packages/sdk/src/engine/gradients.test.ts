@@ -30,7 +30,7 @@ function targetsFor(loss: RefLoss, rows: number, cols: number, random: Random): 
   });
 }
 
-const cases: { hidden: RefActivation; out: RefActivation; loss: RefLoss; activationLayer?: boolean }[] = [
+const cases: { hidden: RefActivation; out: RefActivation; loss: RefLoss; activationLayer?: boolean; inputScale?: number }[] = [
   { hidden: 'relu', out: 'softmax', loss: 'sparseCategoricalCrossentropy' },
   { hidden: 'tanh', out: 'softmax', loss: 'categoricalCrossentropy' },
   { hidden: 'sigmoid', out: 'sigmoid', loss: 'binaryCrossentropy' },
@@ -39,10 +39,17 @@ const cases: { hidden: RefActivation; out: RefActivation; loss: RefLoss; activat
   { hidden: 'sigmoid', out: 'softmax', loss: 'meanSquaredError' },
   { hidden: 'relu', out: 'softmax', loss: 'sparseCategoricalCrossentropy', activationLayer: true },
   { hidden: 'tanh', out: 'sigmoid', loss: 'binaryCrossentropy', activationLayer: true },
+  // Each activation added after the first five, hidden and as the output; inputs scaled by 6 so
+  // that relu6's and hardSigmoid's flat parts and the exp-based kinds' far sides are reached.
+  ...(['elu', 'selu', 'softplus', 'softsign', 'relu6', 'exponential', 'hardSigmoid'] as const).flatMap((kind) => [
+    { hidden: kind, out: 'linear' as const, loss: 'meanSquaredError' as const, inputScale: 6 },
+    { hidden: 'tanh' as const, out: kind, loss: 'meanSquaredError' as const, activationLayer: kind === 'elu' || kind === 'softplus' },
+  ]),
+  { hidden: 'selu', out: 'hardSigmoid', loss: 'binaryCrossentropy', inputScale: 3 },
 ];
 
 describe('Dense gradients against float64 finite differences', () => {
-  it.each(cases)('$hidden hidden, $out output, $loss, Activation layer: $activationLayer', async ({ hidden, out, loss, activationLayer }) => {
+  it.each(cases)('$hidden hidden, $out output, $loss, Activation layer: $activationLayer', async ({ hidden, out, loss, activationLayer, inputScale = 1 }) => {
     const random = new Random(7);
     const [n, inputs, units, classes] = [5, 17, 3, 4];
     km.utils.setRandomSeed(3);
@@ -52,7 +59,7 @@ describe('Dense gradients against float64 finite differences', () => {
         ? [km.layers.dense({ units: classes }), km.layers.activation({ activation: out })]
         : [km.layers.dense({ units: classes, activation: out })]),
     ]);
-    const xs = randomMatrix(n, inputs, random);
+    const xs = randomMatrix(n, inputs, random, inputScale);
     const ys = targetsFor(loss, n, classes, random);
     const x = km.tensor(xs);
     const y = loss === 'sparseCategoricalCrossentropy' ? km.tensor(ys.map((r) => r[0]), undefined, 'int32') : km.tensor(ys);
@@ -60,9 +67,11 @@ describe('Dense gradients against float64 finite differences', () => {
 
     const reference = toReference(model, [hidden, out]);
     const predicted = model.predict(x).arraySync() as number[][];
-    xs.forEach((row, i) => refForward(reference, row).forEach((p, j) => expect(predicted[i][j]).toBeCloseTo(p, 5)));
+    // Relative beyond 1: exponential's outputs and loss reach the hundreds and more.
+    xs.forEach((row, i) => refForward(reference, row).forEach((p, j) => expect(Math.abs(predicted[i][j] - p)).toBeLessThan(5e-6 * Math.max(1, Math.abs(p)))));
     const [lossValue] = await model.evaluate(x, y, { verbose: 0 });
-    expect(lossValue).toBeCloseTo(refLoss(reference, loss, xs, ys), 5);
+    const refLossValue = refLoss(reference, loss, xs, ys);
+    expect(Math.abs(lossValue - refLossValue)).toBeLessThan(5e-6 * Math.max(1, Math.abs(refLossValue)));
 
     const expected = refGradients(reference, loss, xs, ys).flatMap((g) => [g.kernel.flat(), g.bias]);
     const actual = await kerasmGradients(model, loss, x, y);

@@ -18,9 +18,13 @@ export function sequentialTopology(name: string, layers: readonly Layer[]): Reco
   };
 }
 
-/** Keras and tfjs write enum-like values in snake_case too (`data_format: 'channels_last'`); layers read both. */
+/**
+ * Keras and tfjs write enum-like values in snake_case too (`data_format: 'channels_last'`,
+ * `activation: 'hard_sigmoid'`); layers read both.
+ */
 function pythonicValues(config: Json): Json {
-  return config.data_format === 'channelsLast' ? { ...config, data_format: 'channels_last' } : config;
+  const saved = config.data_format === 'channelsLast' ? { ...config, data_format: 'channels_last' } : config;
+  return typeof saved.activation === 'string' ? { ...saved, activation: toSnakeCase(saved.activation) } : saved;
 }
 
 /** One layer's config as saved: snake_case keys and Keras' value spellings. */

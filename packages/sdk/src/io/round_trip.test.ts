@@ -1,7 +1,8 @@
+import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as km from '../index.js';
-import { checkLayersModelRoundTrip } from './testing/round_trip.js';
+import { checkLayersModelRoundTrip, kerasmArtifacts } from './testing/round_trip.js';
 
 describe('LayersModel format round trip with tfjs 4.22, both directions', () => {
   it('Dense (activations, no bias, each initializer preset)', async () => {
@@ -50,5 +51,52 @@ describe('LayersModel format round trip with tfjs 4.22, both directions', () => 
       kerasm: () => [km.layers.activation({ inputShape: [4], activation: 'relu' }), km.layers.dense({ units: 3 }), km.layers.activation({ activation: 'softmax' })],
       tfjs: () => [tfl.layers.activation({ inputShape: [4], activation: 'relu' }), tfl.layers.dense({ units: 3 }), tfl.layers.activation({ activation: 'softmax' })],
     });
+  });
+
+  it('Dense and Activation with every activation tfjs-layers 4.22 names (elu ... hardSigmoid)', async () => {
+    await checkLayersModelRoundTrip({
+      inputShape: [4],
+      kerasm: () => [
+        km.layers.dense({ inputShape: [4], units: 5, activation: 'elu' }),
+        km.layers.dense({ units: 5, activation: 'selu' }),
+        km.layers.activation({ activation: 'softplus' }),
+        km.layers.dense({ units: 4, activation: 'softsign' }),
+        km.layers.dense({ units: 4, activation: 'relu6' }),
+        // Keras' spelling of tfjs' 'hardSigmoid'.
+        km.layers.activation({ activation: 'hard_sigmoid' }),
+      ],
+      tfjs: () => [
+        tfl.layers.dense({ inputShape: [4], units: 5, activation: 'elu' }),
+        tfl.layers.dense({ units: 5, activation: 'selu' }),
+        tfl.layers.activation({ activation: 'softplus' }),
+        tfl.layers.dense({ units: 4, activation: 'softsign' }),
+        tfl.layers.dense({ units: 4, activation: 'relu6' }),
+        tfl.layers.activation({ activation: 'hardSigmoid' }),
+      ],
+    });
+  });
+
+  it('exponential, which tfjs-layers 4.22 lacks: kerasm saves and reloads it, and tfjs refuses the file naming it', async () => {
+    km.utils.setRandomSeed(4);
+    const model = km.sequential([km.layers.dense({ inputShape: [3], units: 2, activation: 'exponential' })]);
+    const artifacts = await kerasmArtifacts(model);
+    const layers = (artifacts.modelTopology as { config: { layers: { config: { activation: string } }[] } }).config.layers;
+    expect(layers[0].config.activation).toBe('exponential');
+    const reloaded = await km.loadLayersModel(km.io.fromMemory(artifacts));
+    const x = km.tensor([[0.5, -1, 2], [3, 0, -2]]);
+    expect(Array.from(reloaded.predict(x).dataSync())).toEqual(Array.from(model.predict(x).dataSync()));
+    await expect(tfl.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts))).rejects.toThrow(/exponential/);
+  });
+
+  it("hardSigmoid is written 'hard_sigmoid', as tfjs-layers writes it, and reads back as hardSigmoid", async () => {
+    km.utils.setRandomSeed(4);
+    const model = km.sequential([km.layers.dense({ inputShape: [3], units: 2, activation: 'hardSigmoid' })]);
+    const artifacts = await kerasmArtifacts(model);
+    const layers = (artifacts.modelTopology as { config: { layers: { config: { activation: string } }[] } }).config.layers;
+    expect(layers[0].config.activation).toBe('hard_sigmoid');
+    const reloaded = await km.loadLayersModel(km.io.fromMemory(artifacts));
+    expect((reloaded.layers[0] as km.layers.Dense).activation).toBe('hardSigmoid');
+    const x = km.tensor([[0.5, -1, 2], [3, 0, -2]]);
+    expect(Array.from(reloaded.predict(x).dataSync())).toEqual(Array.from(model.predict(x).dataSync()));
   });
 });

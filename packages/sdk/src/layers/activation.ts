@@ -1,4 +1,5 @@
 import { registerLayer } from './registry.js';
+import type { ActivationKind } from '../backend/backend.js';
 import { appliedActivation, getActivation, type ActivationName } from './activations.js';
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 
@@ -10,7 +11,7 @@ export interface ActivationArgs extends LayerArgs {
 /** Applies an activation function to its input (softmax along the last axis). */
 export class Activation extends Layer {
   readonly className = 'Activation';
-  readonly activation: ActivationName;
+  readonly activation: ActivationKind;
   #cols = 1;
   #sampleSize = 1;
 

@@ -26,7 +26,11 @@ export function flatten(args?: FlattenArgs): Flatten {
   return new Flatten(args);
 }
 
-/** Applies an activation. @example `km.layers.activation({ activation: 'softmax' })` */
+/**
+ * Applies an activation to its input: any name the `ActivationName` type lists (softmax along
+ * the last axis, the others element by element).
+ * @example `km.layers.activation({ activation: 'elu' })`
+ */
 export function activation(args: ActivationArgs): Activation {
   checkOptions(args, ACTIVATION_OPTIONS, 'km.layers.activation');
   return new Activation(args);

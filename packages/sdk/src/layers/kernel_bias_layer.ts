@@ -1,7 +1,7 @@
 import type { Constraint } from '../constraints/constraints.js';
 import { getInitializer, initializerConfig, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
 import type { Regularizer } from '../regularizers/regularizers.js';
-import type { BufferId } from '../backend/backend.js';
+import type { ActivationKind, BufferId } from '../backend/backend.js';
 import { appliedActivation, getActivation, type ActivationName } from './activations.js';
 import { Layer, type BackwardContext, type ForwardContext, type LayerArgs } from './layer.js';
 import { kernelBiasConfig, kernelBiasOptions, type BiasActivityArgs, type KernelBiasArgs, type KernelBiasOptions, type KernelName } from './weight_options.js';
@@ -29,7 +29,7 @@ export interface KernelBiasLayerArgs extends BiasLayerArgs, KernelBiasArgs {
  * Keras name (`kernelInitializer`, or `depthwiseInitializer` on DepthwiseConv2D).
  */
 export abstract class KernelBiasLayer extends Layer {
-  readonly activation: ActivationName;
+  readonly activation: ActivationKind;
   readonly useBias: boolean;
   /** Regularizers and constraints on the kernel, bias and output. */
   readonly options: KernelBiasOptions;
@@ -101,7 +101,7 @@ export abstract class KernelBiasLayer extends Layer {
  * Turns a layer's output gradient into dZ in place (through its activation, from the forward
  * output) and, when it has a bias, writes the bias gradient Σ_rows dZ in the same pass.
  */
-export function activationBiasBackward(ctx: BackwardContext, activation: ActivationName, useBias: boolean, rows: number, cols: number): void {
+export function activationBiasBackward(ctx: BackwardContext, activation: ActivationKind, useBias: boolean, rows: number, cols: number): void {
   const { backend, output, outputGrad, weightGrads } = ctx;
   const applied = appliedActivation(activation, ctx.deferSoftmax);
   if (useBias) backend.activationGradBias(applied, output, outputGrad, outputGrad, weightGrads[1], rows, cols, false);

@@ -1,8 +1,10 @@
+import type { ActivationKind } from '../backend/backend.js';
+
 /**
  * A naive float64 reference of the layers and losses, written independently of the kernels,
  * for gradient checks by finite differences.
  */
-export type RefActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax';
+export type RefActivation = ActivationKind;
 export type RefLoss = 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'binaryCrossentropy' | 'meanSquaredError';
 
 export interface RefDense {
@@ -13,23 +15,31 @@ export interface RefDense {
 
 const EPS = 1e-7;
 
-function activate(z: number[], kind: RefActivation): number[] {
-  switch (kind) {
-    case 'linear':
-      return z;
-    case 'relu':
-      return z.map((v) => Math.max(0, v));
-    case 'sigmoid':
-      return z.map((v) => 1 / (1 + Math.exp(-v)));
-    case 'tanh':
-      return z.map(Math.tanh);
-    case 'softmax': {
-      const max = Math.max(...z);
-      const e = z.map((v) => Math.exp(v - max));
-      const s = e.reduce((a, b) => a + b, 0);
-      return e.map((v) => v / s);
-    }
-  }
+const SELU_SCALE = 1.0507009873554805;
+const SELU_ALPHA = 1.6732632423543772;
+
+/** Each element-wise activation's definition, f(x). */
+export const REF_ELEMENTWISE: Record<Exclude<RefActivation, 'softmax'>, (v: number) => number> = {
+  linear: (v) => v,
+  relu: (v) => Math.max(0, v),
+  sigmoid: (v) => 1 / (1 + Math.exp(-v)),
+  tanh: Math.tanh,
+  elu: (v) => (v > 0 ? v : Math.exp(v) - 1),
+  selu: (v) => SELU_SCALE * (v > 0 ? v : SELU_ALPHA * (Math.exp(v) - 1)),
+  softplus: (v) => Math.log(1 + Math.exp(v)),
+  softsign: (v) => v / (1 + Math.abs(v)),
+  relu6: (v) => Math.min(Math.max(v, 0), 6),
+  exponential: Math.exp,
+  hardSigmoid: (v) => Math.min(Math.max(0.2 * v + 0.5, 0), 1),
+};
+
+/** f applied to one row (softmax over the whole row). */
+export function refActivate(z: number[], kind: RefActivation): number[] {
+  if (kind !== 'softmax') return z.map(REF_ELEMENTWISE[kind]);
+  const max = Math.max(...z);
+  const e = z.map((v) => Math.exp(v - max));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / s);
 }
 
 /** Forward pass of a stack of Dense layers for one sample. */
@@ -37,7 +47,7 @@ export function refForward(layers: RefDense[], x: number[]): number[] {
   let h = x;
   for (const l of layers) {
     const z = l.bias.map((b, j) => b + h.reduce((s, hi, i) => s + hi * l.kernel[i][j], 0));
-    h = activate(z, l.activation);
+    h = refActivate(z, l.activation);
   }
   return h;
 }

@@ -1,6 +1,7 @@
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { ActivationKind, Backend, FusableActivation, BufferDType, BufferId, ElementwiseLossKind, RowwiseLossKind, WindowGeometry } from '../backend.js';
 import { firstNonFiniteRow } from '../non_finite.js';
+import { activate, activationGradFromOutput, fusedMatMulActivation } from './activation_ops.js';
 import { BufferStore } from './buffer_store.js';
 import { elementwiseLossTerms } from './elementwise_losses.js';
 import { batchNormGradTensors, batchNormInferTensor, batchNormTrainTensors } from './batch_norm_ops.js';
@@ -119,12 +120,11 @@ export class TfjsBackend implements Backend {
   matMulBiasActivation(a: BufferId, b: BufferId, bias: BufferId, c: BufferId, m: number, n: number, k: number, activation: FusableActivation): void {
     const tf = this.#tf;
     this.#run(() => {
-      // tfjs fuses linear, relu and sigmoid into its matMul kernel; tanh runs after it.
+      const fused = fusedMatMulActivation(activation);
       const product = tf.fused.matMul({
-        a: this.#matrix(a, m, k), b: this.#matrix(b, k, n), bias: bias ? this.#store.get(bias) : undefined,
-        activation: activation === 'tanh' ? 'linear' : activation,
+        a: this.#matrix(a, m, k), b: this.#matrix(b, k, n), bias: bias ? this.#store.get(bias) : undefined, activation: fused,
       });
-      this.#store.set(c, activation === 'tanh' ? tf.tanh(product) : product);
+      this.#store.set(c, fused === activation ? product : activate(tf, activation, product));
     });
   }
 
@@ -140,17 +140,7 @@ export class TfjsBackend implements Backend {
   }
 
   activation(kind: ActivationKind, x: BufferId, y: BufferId, rows: number, cols: number): void {
-    const tf = this.#tf;
-    this.#run(() => {
-      const input = this.#matrix(x, rows, cols);
-      const output =
-        kind === 'relu' ? tf.relu(input)
-        : kind === 'sigmoid' ? tf.sigmoid(input)
-        : kind === 'tanh' ? tf.tanh(input)
-        : kind === 'softmax' ? tf.softmax(input)
-        : tf.clone(input);
-      this.#store.set(y, output);
-    });
+    this.#run(() => this.#store.set(y, activate(this.#tf, kind, this.#matrix(x, rows, cols))));
   }
 
   activationGrad(kind: ActivationKind, y: BufferId, dy: BufferId, dx: BufferId, rows: number, cols: number): void {
@@ -169,21 +159,7 @@ export class TfjsBackend implements Backend {
 
   /** dy · f'(x) from the forward output y, as a [rows, cols] tensor. */
   #activationGradTensor(kind: ActivationKind, y: BufferId, dy: BufferId, rows: number, cols: number): tfc.Tensor {
-    const tf = this.#tf;
-    const out = this.#matrix(y, rows, cols);
-    const grad = this.#matrix(dy, rows, cols);
-    switch (kind) {
-      case 'relu':
-        return tf.mul(grad, tf.cast(tf.greater(out, 0), 'float32'));
-      case 'sigmoid':
-        return tf.mul(grad, tf.mul(out, tf.sub(1, out)));
-      case 'tanh':
-        return tf.mul(grad, tf.sub(1, tf.square(out)));
-      case 'softmax':
-        return tf.mul(out, tf.sub(grad, tf.sum(tf.mul(grad, out), 1, true)));
-      default:
-        return tf.clone(grad);
-    }
+    return activationGradFromOutput(this.#tf, kind, this.#matrix(y, rows, cols), this.#matrix(dy, rows, cols));
   }
 
   /** Targets as dense rows: one-hot of int labels, or the target rows themselves. */

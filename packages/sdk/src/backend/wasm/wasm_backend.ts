@@ -8,6 +8,13 @@ const ACTIVATION_CODES: Record<ActivationKind, Activation> = {
   sigmoid: Activation.Sigmoid,
   tanh: Activation.Tanh,
   softmax: Activation.Softmax,
+  elu: Activation.Elu,
+  selu: Activation.Selu,
+  softplus: Activation.Softplus,
+  softsign: Activation.Softsign,
+  relu6: Activation.Relu6,
+  exponential: Activation.Exponential,
+  hardSigmoid: Activation.HardSigmoid,
 };
 
 const LOSS_CODES: Record<ElementwiseLossKind, LossKind> = {

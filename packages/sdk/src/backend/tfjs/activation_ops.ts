@@ -1,0 +1,54 @@
+import type * as tfc from '@tensorflow/tfjs-core';
+import type { ActivationKind, FusableActivation } from '../backend.js';
+
+type Tf = typeof tfc;
+
+// Klambauer et al.'s SELU constants, as tfjs-core's selu uses them.
+const SELU_SCALE = 1.0507009873554804934193349852946;
+const SELU_SCALE_ALPHA = SELU_SCALE * 1.6732632423543772848170429916717;
+
+/** The activations tf.fused.matMul applies itself; the others run on its output. */
+const TFJS_FUSED: ReadonlySet<FusableActivation> = new Set(['linear', 'relu', 'sigmoid', 'elu', 'relu6']);
+
+/** The activation tf.fused.matMul is given for `kind` ('linear' when it must run afterwards). */
+export function fusedMatMulActivation(kind: FusableActivation): 'linear' | 'relu' | 'sigmoid' | 'elu' | 'relu6' {
+  return TFJS_FUSED.has(kind) ? (kind as 'linear' | 'relu' | 'sigmoid' | 'elu' | 'relu6') : 'linear';
+}
+
+/** f(x) as tfjs ops, the same formulas as core-wasm's kernels; softmax along the last axis. */
+export function activate(tf: Tf, kind: ActivationKind, x: tfc.Tensor): tfc.Tensor {
+  switch (kind) {
+    case 'relu': return tf.relu(x);
+    case 'sigmoid': return tf.sigmoid(x);
+    case 'tanh': return tf.tanh(x);
+    case 'softmax': return tf.softmax(x);
+    case 'elu': return tf.elu(x);
+    case 'selu': return tf.selu(x);
+    case 'softplus': return tf.softplus(x);
+    case 'softsign': return tf.div(x, tf.add(1, tf.abs(x)));
+    case 'relu6': return tf.relu6(x);
+    case 'exponential': return tf.exp(x);
+    case 'hardSigmoid': return tf.clipByValue(tf.add(tf.mul(x, 0.2), 0.5), 0, 1);
+    case 'linear': return tf.clone(x);
+  }
+}
+
+/** dy · f'(x) from the forward output y (softmax along the last axis of a matrix). */
+export function activationGradFromOutput(tf: Tf, kind: ActivationKind, y: tfc.Tensor, dy: tfc.Tensor): tfc.Tensor {
+  const inside = (lo: number, hi: number): tfc.Tensor => tf.cast(tf.logicalAnd(tf.greater(y, lo), tf.less(y, hi)), 'float32');
+  switch (kind) {
+    case 'relu': return tf.mul(dy, tf.cast(tf.greater(y, 0), 'float32'));
+    case 'sigmoid': return tf.mul(dy, tf.mul(y, tf.sub(1, y)));
+    case 'tanh': return tf.mul(dy, tf.sub(1, tf.square(y)));
+    case 'softmax': return tf.mul(y, tf.sub(dy, tf.sum(tf.mul(dy, y), -1, true)));
+    case 'elu': return tf.where(tf.greater(y, 0), dy, tf.mul(dy, tf.add(y, 1)));
+    case 'selu': return tf.where(tf.greater(y, 0), tf.mul(dy, SELU_SCALE), tf.mul(dy, tf.add(y, SELU_SCALE_ALPHA)));
+    // σ(x) = 1 − e^(−y), as −expm1(−y) so that a tiny y (very negative x) keeps its value.
+    case 'softplus': return tf.mul(dy, tf.neg(tf.expm1(tf.neg(y))));
+    case 'softsign': return tf.mul(dy, tf.square(tf.sub(1, tf.abs(y))));
+    case 'relu6': return tf.mul(dy, inside(0, 6));
+    case 'exponential': return tf.mul(dy, y);
+    case 'hardSigmoid': return tf.mul(dy, tf.mul(inside(0, 1), 0.2));
+    case 'linear': return tf.clone(dy);
+  }
+}

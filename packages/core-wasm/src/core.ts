@@ -2,6 +2,7 @@
 import { Activation } from './activation.js';
 import type { LossKind, RowLossKind } from './loss_kind.js';
 import type { WindowGeometry } from './geometry.js';
+import type { PiecewiseLinear, PreluGeometry } from './parametric_activation.js';
 import { gemmPartArgs, partitionGemm } from './gemm_partition.js';
 import { Heap } from './heap.js';
 import { invokeKernel, KernelId } from './parallel_kernels.js';
@@ -443,6 +444,37 @@ export class Core {
   /** Gradients of batchNormTrain; dx, dGamma and dBeta may be 0 when not wanted. */
   batchNormGrad(x: number, dy: number, dx: number, gamma: number, mean: number, invStd: number, dGamma: number, dBeta: number, rows: number, cols: number): void {
     this.k.batchNormGrad(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, rows, cols);
+  }
+  // The activation layers' kernels: their backward passes read the forward input x (dx may alias dy).
+
+  /** y = clamp(x > t ? x : 0, lo, hi) − slope·max(t − x, 0) over n values (see {@link PiecewiseLinear}); y may alias x. */
+  piecewiseLinearForward(x: number, y: number, n: number, p: PiecewiseLinear): void {
+    this.k.piecewiseLinearForward(x, y, n, p.threshold, p.negativeSlope, p.lo, p.hi);
+  }
+
+  /** dx = dy·f'(x): 1 where x > t and lo ≤ x ≤ hi, plus the slope where x ≤ t. */
+  piecewiseLinearBackward(x: number, dy: number, dx: number, n: number, p: PiecewiseLinear): void {
+    this.k.piecewiseLinearBackward(x, dy, dx, n, p.threshold, p.negativeSlope, p.lo, p.hi);
+  }
+
+  /** y = x > 0 ? x : alpha·(eˣ − 1); y may alias x. */
+  eluForward(x: number, y: number, n: number, alpha: number): void {
+    this.k.eluForward(x, y, n, alpha);
+  }
+
+  /** dx = dy·(x > 0 ? 1 : alpha·eˣ). */
+  eluBackward(x: number, dy: number, dx: number, n: number, alpha: number): void {
+    this.k.eluBackward(x, dy, dx, n, alpha);
+  }
+
+  /** y = x < 0 ? alpha·x : x, alpha spread over the batch as {@link PreluGeometry} says; y may alias x. */
+  preluForward(x: number, alpha: number, y: number, g: PreluGeometry): void {
+    this.k.preluForward(x, alpha, y, g.batch, g.outer, g.shared, g.inner);
+  }
+
+  /** dx = x > 0 ? dy : alpha·dy (skipped when dx is 0) and dAlpha = Σ of dy·x where x ≤ 0 (overwritten). */
+  preluBackward(x: number, alpha: number, dy: number, dx: number, dAlpha: number, g: PreluGeometry): void {
+    this.k.preluBackward(x, alpha, dy, dx, dAlpha, g.batch, g.outer, g.shared, g.inner);
   }
 }
 

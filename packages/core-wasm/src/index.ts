@@ -22,6 +22,8 @@ export { LossKind, RowLossKind } from './loss_kind.js';
 export { Core, type Flavor, type GemmEpilogue } from './core.js';
 /** Loads the kernels (`loadCore`), checks relaxed SIMD support, and the loader options. */
 export { loadCore, relaxedSimdSupported, type LoadCoreOptions } from './loader.js';
+/** Parameters of the activation layers' kernels (Core.piecewiseLinearForward, Core.preluForward). */
+export type { PiecewiseLinear, PreluGeometry } from './parametric_activation.js';
 /** The shape of a convolution or pooling window operation over an NHWC batch. */
 export type { WindowGeometry } from './geometry.js';
 /** Whether worker threads can share memory here, and how many logical cores there are. */

@@ -55,5 +55,11 @@ export interface KernelExports {
   depthwiseBackward(cols: number, kernel: number, dy: number, dCols: number, dKernel: number, rows: number, taps: number, channels: number, multiplier: number): void;
   batchNormTrain(x: number, y: number, gamma: number, beta: number, movingMean: number, movingVar: number, mean: number, invStd: number, rows: number, cols: number, epsilon: number, momentum: number): void;
   batchNormInfer(x: number, y: number, gamma: number, beta: number, movingMean: number, movingVar: number, invStd: number, rows: number, cols: number, epsilon: number): void;
+  piecewiseLinearForward(x: number, y: number, n: number, threshold: number, slope: number, lo: number, hi: number): void;
+  piecewiseLinearBackward(x: number, dy: number, dx: number, n: number, threshold: number, slope: number, lo: number, hi: number): void;
+  eluForward(x: number, y: number, n: number, alpha: number): void;
+  eluBackward(x: number, dy: number, dx: number, n: number, alpha: number): void;
+  preluForward(x: number, alpha: number, y: number, batch: number, outer: number, shared: number, inner: number): void;
+  preluBackward(x: number, alpha: number, dy: number, dx: number, dAlpha: number, batch: number, outer: number, shared: number, inner: number): void;
   batchNormGrad(x: number, dy: number, dx: number, gamma: number, mean: number, invStd: number, dGamma: number, dBeta: number, rows: number, cols: number): void;
 }

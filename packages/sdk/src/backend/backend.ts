@@ -1,4 +1,4 @@
-import type { WindowGeometry } from '@kerasm/core-wasm';
+import type { PiecewiseLinear, PreluGeometry, WindowGeometry } from '@kerasm/core-wasm';
 
 /**
  * The contract between the SDK and a compute backend: storage addressed by opaque ids, plus the
@@ -87,6 +87,28 @@ export interface ActivationOps {
   activationGrad(kind: ActivationKind, y: BufferId, dy: BufferId, dx: BufferId, rows: number, cols: number): void;
   /** activationGrad, and dBias = (accumulate ? dBias : 0) + Σ_rows dx in the same pass: a layer's bias gradient. */
   activationGradBias(kind: ActivationKind, y: BufferId, dy: BufferId, dx: BufferId, dBias: BufferId, rows: number, cols: number, accumulate: boolean): void;
+}
+
+/**
+ * An activation layer's element-wise function with its parameters: Keras' ReLU family as one
+ * piecewise-linear function (see {@link PiecewiseLinear}), or ELU with its alpha.
+ */
+export type ParametricActivation = ({ readonly kind: 'piecewiseLinear' } & PiecewiseLinear) | { readonly kind: 'elu'; readonly alpha: number };
+
+/** How PReLU's alpha spreads over a batch, and the piecewise-linear parameters, as the core defines them. */
+export type { PiecewiseLinear, PreluGeometry };
+
+/**
+ * The activation layers' kernels over `n` values. Unlike {@link ActivationOps}, the backward passes
+ * read the forward input x (a standalone layer keeps it); dx may alias dy.
+ */
+export interface ParametricActivationOps {
+  parametricActivation(f: ParametricActivation, x: BufferId, y: BufferId, n: number): void;
+  parametricActivationGrad(f: ParametricActivation, x: BufferId, dy: BufferId, dx: BufferId, n: number): void;
+  /** y = x < 0 ? alpha·x : x, with alpha `[outer, inner]` repeated over the batch and the shared axis. */
+  prelu(x: BufferId, alpha: BufferId, y: BufferId, g: PreluGeometry): void;
+  /** dx = x > 0 ? dy : alpha·dy (skipped when dx is 0) and dAlpha = Σ over batch and shared of dy·x where x ≤ 0 (overwritten). */
+  preluGrad(x: BufferId, alpha: BufferId, dy: BufferId, dx: BufferId, dAlpha: BufferId, g: PreluGeometry): void;
 }
 
 /**
@@ -195,7 +217,7 @@ export interface NormalizationOps {
 }
 
 /** A compute backend: storage plus every kernel family. */
-export interface Backend extends StorageOps, LinalgOps, ActivationOps, LossOps, MetricOps, OptimizerOps, ElementwiseOps, ConvOps, NormalizationOps {
+export interface Backend extends StorageOps, LinalgOps, ActivationOps, ParametricActivationOps, LossOps, MetricOps, OptimizerOps, ElementwiseOps, ConvOps, NormalizationOps {
   /** The backend's name as `km.getBackend()` reports it, e.g. `'wasm'`. */
   readonly name: string;
   /** Which kernels run, e.g. `'wasm-simd'` or `'wasm-relaxed-simd'`. */

@@ -1,8 +1,9 @@
 import type * as tfc from '@tensorflow/tfjs-core';
-import type { ActivationKind, Backend, FusableActivation, BufferDType, BufferId, ElementwiseLossKind, RowwiseLossKind, WindowGeometry } from '../backend.js';
+import type { ActivationKind, Backend, FusableActivation, BufferDType, BufferId, ElementwiseLossKind, ParametricActivation, PreluGeometry, RowwiseLossKind, WindowGeometry } from '../backend.js';
 import { firstNonFiniteRow } from '../non_finite.js';
 import { activate, activationGradFromOutput, fusedMatMulActivation } from './activation_ops.js';
 import { BufferStore } from './buffer_store.js';
+import { parametricActivate, parametricActivationGrad, preluGradTensors, preluTensor } from './parametric_activation_ops.js';
 import { elementwiseLossTerms } from './elementwise_losses.js';
 import { batchNormGradTensors, batchNormInferTensor, batchNormTrainTensors } from './batch_norm_ops.js';
 import { dropoutMaskValues, WindowIndex } from './window_ops.js';
@@ -154,6 +155,26 @@ export class TfjsBackend implements Backend {
       const sum = tf.sum(grad, 0);
       this.#store.set(dBias, accumulate ? tf.add(this.#store.get(dBias), sum) : sum);
       this.#store.set(dx, grad);
+    });
+  }
+
+  parametricActivation(f: ParametricActivation, x: BufferId, y: BufferId, n: number): void {
+    this.#run(() => this.#store.set(y, parametricActivate(this.#tf, f, this.#matrix(x, 1, n))));
+  }
+
+  parametricActivationGrad(f: ParametricActivation, x: BufferId, dy: BufferId, dx: BufferId, n: number): void {
+    this.#run(() => this.#store.set(dx, parametricActivationGrad(this.#tf, f, this.#matrix(x, 1, n), this.#matrix(dy, 1, n))));
+  }
+
+  prelu(x: BufferId, alpha: BufferId, y: BufferId, g: PreluGeometry): void {
+    this.#run(() => this.#store.set(y, preluTensor(this.#tf, this.#store.get(x), this.#store.get(alpha), g)));
+  }
+
+  preluGrad(x: BufferId, alpha: BufferId, dy: BufferId, dx: BufferId, dAlpha: BufferId, g: PreluGeometry): void {
+    this.#run(() => {
+      const { dx: inputGrad, dAlpha: alphaGrad } = preluGradTensors(this.#tf, this.#store.get(x), this.#store.get(alpha), this.#store.get(dy), g);
+      this.#store.set(dAlpha, alphaGrad);
+      if (dx) this.#store.set(dx, inputGrad);
     });
   }
 

@@ -1,6 +1,6 @@
 import { Activation, LossKind, RowLossKind, type Core } from '@kerasm/core-wasm';
 import { firstNonFiniteRow } from '../non_finite.js';
-import type { ActivationKind, Backend, FusableActivation, BufferDType, BufferId, ElementwiseLossKind, RowwiseLossKind, WindowGeometry } from '../backend.js';
+import type { ActivationKind, Backend, FusableActivation, BufferDType, BufferId, ElementwiseLossKind, ParametricActivation, PreluGeometry, RowwiseLossKind, WindowGeometry } from '../backend.js';
 
 const ACTIVATION_CODES: Record<ActivationKind, Activation> = {
   linear: Activation.Linear,
@@ -148,6 +148,24 @@ export class WasmBackend implements Backend {
   activationGradBias(kind: ActivationKind, y: BufferId, dy: BufferId, dx: BufferId, dBias: BufferId, rows: number, cols: number, accumulate: boolean): void {
     this.#core.activationBackwardBias(ACTIVATION_CODES[kind], y, dy, dx, dBias, rows, cols, accumulate);
   }
+  parametricActivation(f: ParametricActivation, x: BufferId, y: BufferId, n: number): void {
+    if (f.kind === 'elu') this.#core.eluForward(x, y, n, f.alpha);
+    else this.#core.piecewiseLinearForward(x, y, n, f);
+  }
+
+  parametricActivationGrad(f: ParametricActivation, x: BufferId, dy: BufferId, dx: BufferId, n: number): void {
+    if (f.kind === 'elu') this.#core.eluBackward(x, dy, dx, n, f.alpha);
+    else this.#core.piecewiseLinearBackward(x, dy, dx, n, f);
+  }
+
+  prelu(x: BufferId, alpha: BufferId, y: BufferId, g: PreluGeometry): void {
+    this.#core.preluForward(x, alpha, y, g);
+  }
+
+  preluGrad(x: BufferId, alpha: BufferId, dy: BufferId, dx: BufferId, dAlpha: BufferId, g: PreluGeometry): void {
+    this.#core.preluBackward(x, alpha, dy, dx, dAlpha, g);
+  }
+
 
   softmaxCrossEntropy(logits: BufferId, targets: BufferId, sparse: boolean, probs: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number): number {
     return sparse

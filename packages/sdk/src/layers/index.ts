@@ -132,5 +132,6 @@ export {
   type ActivationArgs, type BatchNormalizationArgs, type Conv2DArgs, type DenseArgs, type DepthwiseConv2DArgs, type DropoutArgs, type FlattenArgs, type GlobalPooling2DArgs, type MergeArgs,
   type Pooling2DArgs, type ReshapeArgs, type UpSampling2DArgs, type ZeroPadding2DArgs,
 };
+export * from './activation_layers.js';
 export { Layer, type LayerArgs, type Shape, type ForwardContext, type BackwardContext } from './layer.js';
 export { registerLayer, layerFromConfig, registeredLayerClasses, type LayerFactory } from './registry.js';

@@ -47,3 +47,14 @@ function editDistance(a: string, b: string): number {
 export function optionNames<T>(names: Record<keyof Required<T>, true>): readonly string[] {
   return Object.keys(names);
 }
+
+/**
+ * Returns `value` when it is a number that `ok` accepts, else throws naming the option, what was
+ * received and what is expected; `where` names the layer ("LeakyReLU layer 'leaky_re_lu'").
+ */
+export function checkNumberOption(value: unknown, name: string, where: string, ok: (v: number) => boolean, expected: string): number {
+  if (typeof value !== 'number' || !ok(value)) {
+    throw new Error(`${where}: ${name} must be ${expected}. Received: ${name}=${JSON.stringify(value)}.`);
+  }
+  return value;
+}

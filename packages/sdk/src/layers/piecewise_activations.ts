@@ -70,7 +70,7 @@ abstract class ParametricActivationLayer extends Layer {
  * Keras' ReLU layer: f(x) = x·[x > threshold], clipped to [0, maxValue] when maxValue is given,
  * minus negativeSlope·max(threshold − x, 0). At x == threshold the gradient is negativeSlope.
  * tfjs-layers 4.22's ReLU only knows maxValue: it loads a model saved with a non-zero
- * negativeSlope or threshold but ignores them.
+ * negativeSlope or threshold but ignores them (kerasm writes them into the config only when set).
  *
  * @example
  * ```ts
@@ -95,7 +95,10 @@ export class ReLU extends ParametricActivationLayer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), maxValue: this.maxValue, negativeSlope: this.negativeSlope, threshold: this.threshold };
+    // negativeSlope and threshold only when set, so that the config is the one tfjs-layers (which
+    // lacks both) writes for the same layer.
+    const extras = { ...(this.negativeSlope !== 0 && { negativeSlope: this.negativeSlope }), ...(this.threshold !== 0 && { threshold: this.threshold }) };
+    return { ...super.getConfig(), maxValue: this.maxValue, ...extras };
   }
 }
 

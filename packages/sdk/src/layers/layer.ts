@@ -70,8 +70,9 @@ function uniqueName(base: string): string {
   return n === 0 ? base : `${base}_${n}`;
 }
 
+// Keras' two passes, so that a leading acronym splits as Keras splits it (PReLU → p_re_lu).
 function snakeCase(className: string): string {
-  return className.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  return className.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
 /**

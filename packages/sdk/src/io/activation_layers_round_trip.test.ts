@@ -70,4 +70,15 @@ describe('activation layers: LayersModel format round trip with tfjs 4.22, both 
     // tfjs refuses ELU's alpha itself, rather than computing something else.
     await expect(tfl.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts))).rejects.toThrow(/Non-default alpha value \(0.5\) is not supported/);
   });
+
+  it("Keras 3's LeakyReLU config, which names alpha negative_slope, loads with that slope", async () => {
+    const artifacts = await kerasmArtifacts(km.sequential([km.layers.leakyReLU({ inputShape: [3], alpha: 0.3 })]));
+    const entries = (artifacts.modelTopology as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } }).config.layers;
+    const layer = entries.find((e) => e.class_name === 'LeakyReLU')!;
+    delete layer.config.alpha;
+    layer.config.negative_slope = 0.1;
+    const reloaded = await km.loadLayersModel(km.io.fromMemory(artifacts));
+    expect((reloaded.layers[0] as km.layers.LeakyReLU).alpha).toBe(0.1);
+    expect(Array.from(reloaded.predict(km.tensor([-2, 0, 3], [1, 3])).dataSync())).toEqual([Math.fround(-0.2), 0, 3]);
+  });
 });

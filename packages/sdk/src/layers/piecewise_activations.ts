@@ -177,6 +177,7 @@ export class ThresholdedReLU extends ParametricActivationLayer {
 }
 
 registerLayer('ReLU', (config) => new ReLU(config as ReLUArgs));
-registerLayer('LeakyReLU', (config) => new LeakyReLU(config as LeakyReLUArgs));
+// Keras 3 saves LeakyReLU's alpha as negative_slope.
+registerLayer('LeakyReLU', ({ negativeSlope, ...config }) => new LeakyReLU({ ...config, alpha: config.alpha ?? negativeSlope } as LeakyReLUArgs));
 registerLayer('ELU', (config) => new ELU(config as ELUArgs));
 registerLayer('ThresholdedReLU', (config) => new ThresholdedReLU(config as ThresholdedReLUArgs));

@@ -33,6 +33,6 @@ describe('layer registry', () => {
   });
 
   it('names the known classes for an unknown one', () => {
-    expect(() => km.layers.layerFromConfig('Conv9D', {})).toThrow(/Unknown layer class 'Conv9D'. Known classes: Activation, Add, Average, AveragePooling2D, BatchNormalization, Concatenate, Conv2D, Dense, DepthwiseConv2D, Dropout, Flatten, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, Multiply, Reshape, UpSampling2D, ZeroPadding2D/);
+    expect(() => km.layers.layerFromConfig('Conv9D', {})).toThrow(/Unknown layer class 'Conv9D'. Known classes: Activation, Add, Average, AveragePooling2D, BatchNormalization, Concatenate, Conv2D, Dense, DepthwiseConv2D, Dropout, ELU, Flatten, GlobalAveragePooling2D, GlobalMaxPooling2D, LeakyReLU, MaxPooling2D, Multiply, PReLU, ReLU, Reshape, Softmax, ThresholdedReLU, UpSampling2D, ZeroPadding2D/);
   });
 });

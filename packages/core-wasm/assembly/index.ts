@@ -20,3 +20,4 @@ export { regularize } from './regularizers';
 export { normConstraint } from './constraints';
 export { batchNormTrain, batchNormInfer, batchNormGrad } from './batch_norm';
 export { depthwiseForward, depthwiseBackward } from './depthwise';
+export { embeddingForward, embeddingBackward } from './embedding';

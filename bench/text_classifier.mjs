@@ -2,7 +2,8 @@
 // model (Embedding → Conv1D → Conv1D → GlobalMaxPooling1D → Dense), scaled to vocabulary 2000,
 // sequences of 100 tokens, 32-wide embeddings and filters, batch 32, Adam: kerasm on its wasm core
 // against tfjs-layers 4.22 on tfjs-backend-wasm and tfjs-backend-cpu, interleaved, medians of
-// TEXT_REPS (default 3) passes over TEXT_SAMPLES (default 2048; tfjs-cpu gets a quarter) samples.
+// TEXT_REPS (default 3) passes over TEXT_SAMPLES (default 2048; tfjs-cpu gets a sixteenth) samples.
+// Each pass prints as it ends.
 import { km, tf, tfl } from './suite/setup.mjs';
 
 const reps = Number(process.env.TEXT_REPS ?? 3);
@@ -37,7 +38,7 @@ async function kerasmPass() {
 
 async function tfjsPass(backend) {
   await tf.setBackend(backend);
-  const n = backend === 'cpu' ? samples / 4 : samples;
+  const n = backend === 'cpu' ? samples / 16 : samples;
   const model = tfl.sequential({ layers: layers(tfl) });
   model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
   const [x, y] = [tf.tensor(tokens.subarray(0, n * length), [n, length], 'int32'), tf.tensor(labels.subarray(0, n), [n, 1])];
@@ -54,13 +55,15 @@ async function tfjsPass(backend) {
 const median = (v) => (typeof v[0] === 'string' ? v[0] : [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]);
 const results = { kerasm: [], 'tfjs-wasm': [], 'tfjs-cpu': [] };
 for (let r = 0; r < reps; r++) {
-  results.kerasm.push(await kerasmPass());
-  results['tfjs-wasm'].push(await tfjsPass('wasm'));
-  results['tfjs-cpu'].push(await tfjsPass('cpu'));
+  for (const [name, pass] of [['kerasm', kerasmPass], ['tfjs-wasm', () => tfjsPass('wasm')], ['tfjs-cpu', () => tfjsPass('cpu')]]) {
+    results[name].push(await pass());
+    const last = results[name][r];
+    console.log(`rep ${r + 1} ${name}: ${typeof last === 'string' ? last : `${last.toPrecision(3)} samples/s`}`);
+  }
 }
 const ours = median(results.kerasm);
 console.log(`kerasm wasm (threads ${km.getBackendInfo().threads ?? 1}): ${ours.toFixed(0)} samples/s (reps ${results.kerasm.map((v) => v.toFixed(0)).join(', ')})`);
 for (const name of ['tfjs-wasm', 'tfjs-cpu']) {
   const m = median(results[name]);
-  console.log(typeof m === 'string' ? `${name}: ${m}` : `${name}: ${m.toFixed(0)} samples/s, kerasm ${(ours / m).toFixed(1)}× (reps ${results[name].map((v) => v.toFixed(0)).join(', ')})`);
+  console.log(typeof m === 'string' ? `${name}: ${m}` : `${name}: ${m.toPrecision(3)} samples/s, kerasm ${(ours / m).toFixed(0)}× (reps ${results[name].map((v) => v.toPrecision(3)).join(', ')})`);
 }

@@ -21,3 +21,4 @@ export { normConstraint } from './constraints';
 export { batchNormTrain, batchNormInfer, batchNormGrad } from './batch_norm';
 export { depthwiseForward, depthwiseBackward } from './depthwise';
 export { piecewiseLinearForward, piecewiseLinearBackward, eluForward, eluBackward, preluForward, preluBackward } from './parametric_activations';
+export { embeddingForward, embeddingBackward } from './embedding';

@@ -428,6 +428,20 @@ export class Core {
   }
 
   /**
+   * Embedding lookup: out[i, :] = table[indices[i], :] for `n` indices stored as floats, rows of
+   * `dim` floats. An index outside [0, inputDim) (or NaN) is clamped into it, so a bad index never
+   * reads outside the table.
+   */
+  embeddingForward(indices: number, table: number, out: number, n: number, dim: number, inputDim: number): void {
+    this.k.embeddingForward(indices, table, out, n, dim, inputDim);
+  }
+
+  /** The table's gradient: dTable (inputDim·dim floats) = 0, then dTable[indices[i], :] += dy[i, :]; indices are clamped as in embeddingForward. */
+  embeddingBackward(indices: number, dy: number, dTable: number, n: number, dim: number, inputDim: number): void {
+    this.k.embeddingBackward(indices, dy, dTable, n, dim, inputDim);
+  }
+
+  /**
    * Batch normalization in training, per column of [rows, cols]: writes y, the batch mean and
    * 1/√(var + ε) (for batchNormGrad), and moves the moving statistics by `momentum`. gamma and
    * beta may be 0 (no scale, no offset).

@@ -53,6 +53,8 @@ export interface KernelExports {
   dropoutMask(mask: number, n: number, rate: number, seed: number): void;
   depthwiseForward(cols: number, kernel: number, out: number, rows: number, taps: number, channels: number, multiplier: number): void;
   depthwiseBackward(cols: number, kernel: number, dy: number, dCols: number, dKernel: number, rows: number, taps: number, channels: number, multiplier: number): void;
+  embeddingForward(indices: number, table: number, out: number, n: number, dim: number, inputDim: number): void;
+  embeddingBackward(indices: number, dy: number, dTable: number, n: number, dim: number, inputDim: number): void;
   batchNormTrain(x: number, y: number, gamma: number, beta: number, movingMean: number, movingVar: number, mean: number, invStd: number, rows: number, cols: number, epsilon: number, momentum: number): void;
   batchNormInfer(x: number, y: number, gamma: number, beta: number, movingMean: number, movingVar: number, invStd: number, rows: number, cols: number, epsilon: number): void;
   piecewiseLinearForward(x: number, y: number, n: number, threshold: number, slope: number, lo: number, hi: number): void;

@@ -200,6 +200,18 @@ export interface ConvOps {
 }
 
 /**
+ * Embedding lookups over a table `[inputDim, dim]`, with indices held as floats (model inputs are
+ * float32 buffers). An index outside [0, inputDim) or not a number is clamped into the table, so
+ * kernels never touch memory outside it; the engine rejects such indices before any kernel runs.
+ */
+export interface EmbeddingOps {
+  /** out[i, :] = table[indices[i], :] for `n` indices. */
+  embeddingForward(indices: BufferId, table: BufferId, out: BufferId, n: number, dim: number, inputDim: number): void;
+  /** dTable = Σ over i of dy[i, :] added into row indices[i] (repeated indices add up); overwrites dTable. */
+  embeddingBackward(indices: BufferId, dy: BufferId, dTable: BufferId, n: number, dim: number, inputDim: number): void;
+}
+
+/**
  * Batch normalization per column of a [rows, cols] matrix (rows: every axis but the channels).
  * `gamma` and `beta` may be 0 (no scale, no offset); so may `dx`, `dGamma` and `dBeta` when unwanted.
  */
@@ -217,7 +229,7 @@ export interface NormalizationOps {
 }
 
 /** A compute backend: storage plus every kernel family. */
-export interface Backend extends StorageOps, LinalgOps, ActivationOps, ParametricActivationOps, LossOps, MetricOps, OptimizerOps, ElementwiseOps, ConvOps, NormalizationOps {
+export interface Backend extends StorageOps, LinalgOps, ActivationOps, ParametricActivationOps, LossOps, MetricOps, OptimizerOps, ElementwiseOps, ConvOps, NormalizationOps, EmbeddingOps {
   /** The backend's name as `km.getBackend()` reports it, e.g. `'wasm'`. */
   readonly name: string;
   /** Which kernels run, e.g. `'wasm-simd'` or `'wasm-relaxed-simd'`. */

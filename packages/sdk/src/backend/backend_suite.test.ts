@@ -633,12 +633,26 @@ describe('convolutional and functional models on every backend', () => {
     ]);
   }
 
+  /** A text classifier: int32 token ids through Embedding, Conv1D (causal) and the 1-D poolings. */
+  const tokens = km.tensor(Int32Array.from({ length: 8 * 9 * 7 * 2 }, (_, i) => (i * 7) % 11), [8, 9 * 7 * 2], 'int32');
+  function text(): km.LayersModel {
+    return km.sequential([
+      km.layers.embedding({ inputDim: 11, outputDim: 4, inputShape: [9 * 7 * 2] }),
+      km.layers.conv1d({ filters: 3, kernelSize: 3, padding: 'causal', dilationRate: 2, activation: 'relu' }),
+      km.layers.maxPooling1d({ poolSize: 3 }),
+      km.layers.conv1d({ filters: 4, kernelSize: 2, strides: 2, padding: 'same', activation: 'tanh' }),
+      km.layers.averagePooling1d({ poolSize: 2 }),
+      km.layers.globalMaxPooling1d(),
+      km.layers.dense({ units: 3, activation: 'softmax' }),
+    ]);
+  }
+
   async function losses(name: string, build: () => km.LayersModel): Promise<number[]> {
     await useBackend(name);
     km.utils.setRandomSeed(13);
     const model = build();
     model.compile({ optimizer: km.optimizers.adam({ learningRate: 0.01 }), loss: 'sparseCategoricalCrossentropy' });
-    return (await model.fit(images, labels, { epochs: 3, batchSize: 4, seed: 2, verbose: 0 })).history.loss;
+    return (await model.fit(build === text ? tokens : images, labels, { epochs: 3, batchSize: 4, seed: 2, verbose: 0 })).history.loss;
   }
 
   const geometry = { batch: 2, inH: 5, inW: 6, channels: 3, kH: 3, kW: 2, strideH: 2, strideW: 1, dilationH: 1, dilationW: 2, padTop: 1, padLeft: 1, outH: 3, outW: 5 };
@@ -649,6 +663,7 @@ describe('convolutional and functional models on every backend', () => {
   const x = Float32Array.from({ length: inputSize }, () => Math.round(random.uniform(-4, 4) * 2) / 2);
   const dyPool = Float32Array.from({ length: rowsSize * 3 }, () => random.uniform(-1, 1));
   const colsIn = Float32Array.from({ length: rowsSize * 18 }, () => random.uniform(-1, 1));
+  const tokenIds = Float32Array.of(3, 0, 3, 4, -2, 7, 1.6, 3);
   const kernels: [string, (b: Backend, up: (v: Float32Array) => number) => [number, number]][] = [
     ['im2col', (b, up) => { const out = b.alloc(rowsSize * 18, 'float32'); b.im2col(up(x), out, geometry); return [out, rowsSize * 18]; }],
     ['col2im', (b, up) => { const out = b.alloc(inputSize, 'float32'); b.col2im(up(colsIn), out, geometry); return [out, inputSize]; }],
@@ -691,6 +706,9 @@ describe('convolutional and functional models on every backend', () => {
       b.depthwiseBackward(cols, up(dyPool.slice(0, 36)), up(colsIn.slice(0, rowsSize * 6)), cols, dKernel, rowsSize, 6, 3, 2);
       return k === 0 ? [dKernel, 36] : [cols, rowsSize * 18];
     }]),
+    // Repeated indices add up; indices outside [0, 5) and fractions are clamped and floored alike everywhere.
+    ['embeddingForward', (b, up) => { const out = b.alloc(8 * 7, 'float32'); b.embeddingForward(up(tokenIds), up(colsIn.slice(0, 35)), out, 8, 7, 5); return [out, 56]; }],
+    ['embeddingBackward (repeated indices)', (b, up) => { const out = up(colsIn.slice(0, 35)); b.embeddingBackward(up(tokenIds), up(colsIn.slice(0, 56)), out, 8, 7, 5); return [out, 35]; }],
     ['dropoutMask', (b) => { const out = b.alloc(50, 'float32'); b.dropoutMask(out, 50, 0.3, 12345); return [out, 50]; }],
   ];
 
@@ -707,7 +725,7 @@ describe('convolutional and functional models on every backend', () => {
   }
 
   for (const name of BACKENDS.filter((n) => n !== 'wasm')) {
-    it.each([['cnn', cnn], ['residual', residual], ['padding, upsampling, global max', () => spatial('max')], ['padding, upsampling, global average', () => spatial('avg')], ['batch normalization', normalized], ['frozen batch normalization', frozenNormalized], ['depthwise convolution', depthwise]] as const)(`${name}: %s`, async (_label, build) => {
+    it.each([['cnn', cnn], ['residual', residual], ['padding, upsampling, global max', () => spatial('max')], ['padding, upsampling, global average', () => spatial('avg')], ['batch normalization', normalized], ['frozen batch normalization', frozenNormalized], ['depthwise convolution', depthwise], ['embedding and 1-D convolutions', text]] as const)(`${name}: %s`, async (_label, build) => {
       const reference = await losses('wasm', build);
       const ours = await losses(name, build);
       ours.forEach((l, i) => expect(Math.abs(l - reference[i])).toBeLessThan(1e-4));

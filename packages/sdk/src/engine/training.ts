@@ -16,7 +16,8 @@ import { backwardPass, forwardPass, type PassContext } from './step.js';
 import { activityPenalties, applyConstraints, regularizationPenalty, withPenalty } from './regularization.js';
 import { makeRowViews, resolveSampleWeights, weightedLossSum, type ClassWeight, type RowViews, type SampleWeightInput } from './sample_weights.js';
 import { firstNonFinite } from '../backend/non_finite.js';
-import { checkFinite, checkPositiveInt, checkSameLength, checkTensor, featureValues, nonFiniteError, readTensors } from './validate_data.js';
+import { checkFinite, checkPositiveInt, checkSameLength, checkTensor, nonFiniteError, readTensors } from './validate_data.js';
+import { modelInputValues } from './model_input_values.js';
 import { tensorsFor, type OutputSpec, type TensorsSpec } from './outputs.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import { Yielder, type YieldEvery } from './yield_every.js';
@@ -150,7 +151,7 @@ export async function prepare(target: TrainingTarget, xIn: unknown, yIn: unknown
     return loss.transformTargets ? loss.transformTargets(raw, shape) : raw;
   });
   return {
-    xs: xs.map((x, k) => featureValues(x, xsIn.labels[k])),
+    xs: xs.map((x, k) => modelInputValues(graph, x, k, xsIn.labels[k])),
     ys: yValues,
     order: Int32Array.from({ length: n }, (_, i) => i),
     xRows: xs.map((x) => x.size / n),
@@ -458,7 +459,7 @@ export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'para
   });
   // Another model's unread predictions on this backend (an encoder's codes) are copied on the device.
   const xOnDevice = xs.map((x) => unreadBufferOn(backend, x));
-  const xValues = xs.map((x, k) => (xOnDevice[k] === undefined ? featureValues(x, xsIn.labels[k]) : null));
+  const xValues = xs.map((x, k) => (xOnDevice[k] === undefined ? modelInputValues(graph, x, k, xsIn.labels[k]) : null));
   const n = xs[0].shape[0];
   const xRows = xs.map((x) => x.size / n);
   const shapes = graph.outputs.map((node) => [n, ...graph.nodes[node].outputShape]);

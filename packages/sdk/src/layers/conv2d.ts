@@ -25,7 +25,7 @@ export interface Conv2DArgs extends KernelBiasLayerArgs {
  * the kernel shaped `[kH, kW, inChannels, filters]` as in Keras. Runs as im2col + the packed GEMM.
  */
 export class Conv2D extends KernelBiasLayer {
-  readonly className = 'Conv2D';
+  readonly className: string = 'Conv2D';
   readonly filters: number;
   readonly kernelSize: [number, number];
   readonly strides: [number, number];
@@ -33,28 +33,38 @@ export class Conv2D extends KernelBiasLayer {
   readonly dilationRate: [number, number];
   #geometry: SampleGeometry | null = null;
 
-  constructor(args: Conv2DArgs) {
-    super(args, 'Conv2D');
+  /** `className` is the subclass' (Conv1D runs as a Conv2D over images of height 1). */
+  constructor(args: Conv2DArgs, className = 'Conv2D') {
+    super(args, className);
     if (!Number.isInteger(args.filters) || args.filters < 1) {
-      throw new Error(`Conv2D layer '${this.name}': filters must be a positive integer. Received: filters=${args.filters}.`);
+      throw new Error(`${className} layer '${this.name}': filters must be a positive integer. Received: filters=${args.filters}.`);
     }
     this.filters = args.filters;
-    ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate } = convWindowOf(args, 'Conv2D', this.name));
+    ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate } = convWindowOf(args, className, this.name));
   }
 
-  #sampleGeometry(inputShapes: readonly Shape[]): SampleGeometry {
-    const input = imageShape(singleInput(this, inputShapes), this.name, 'Conv2D');
-    return sampleGeometry(input, this.kernelSize, this.strides, this.dilationRate, this.padding, this.name);
+  /** The window over one sample of the given input shape; Conv1D overrides it to see a sequence as an image of height 1. */
+  protected sampleGeometry(input: Shape): SampleGeometry {
+    return sampleGeometry(imageShape(input, this.name, 'Conv2D'), this.kernelSize, this.strides, this.dilationRate, this.padding, this.name);
   }
 
-  computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    const g = this.#sampleGeometry(inputShapes);
+  /** The output shape for a window geometry: [outH, outW, filters]. */
+  protected outputShapeOf(g: SampleGeometry): Shape {
     return [g.outH, g.outW, this.filters];
   }
 
+  /** The kernel's shape as Keras stores it: [kH, kW, in, filters]. */
+  protected kernelShape(channels: number): Shape {
+    return [...this.kernelSize, channels, this.filters];
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    return this.outputShapeOf(this.sampleGeometry(singleInput(this, inputShapes)));
+  }
+
   protected override build(inputShapes: readonly Shape[]): void {
-    this.#geometry = this.#sampleGeometry(inputShapes);
-    this.addWeight('kernel', [...this.kernelSize, this.#geometry.channels, this.filters], this.kernelInitializer);
+    this.#geometry = this.sampleGeometry(singleInput(this, inputShapes));
+    this.addWeight('kernel', this.kernelShape(this.#geometry.channels), this.kernelInitializer);
     if (this.useBias) this.addWeight('bias', [this.filters], this.biasInitializer);
   }
 

@@ -20,12 +20,17 @@ abstract class GlobalPooling2D extends Layer {
     checkChannelsLast(args.dataFormat, this.name);
   }
 
+  /** The input as an image [h, w, c]; the 1-D layers see a sequence [steps, c] as an image of height 1. */
+  protected imageOf(input: Shape): [number, number, number] {
+    return imageShape(input, this.name, this.className);
+  }
+
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    return [imageShape(singleInput(this, inputShapes), this.name, this.className)[2]];
+    return [this.imageOf(singleInput(this, inputShapes))[2]];
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
-    const [inH, inW, channels] = imageShape(singleInput(this, inputShapes), this.name, this.className);
+    const [inH, inW, channels] = this.imageOf(singleInput(this, inputShapes));
     this.#geometry = {
       inH, inW, channels, kH: inH, kW: inW, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0, outH: 1, outW: 1,
     };
@@ -50,10 +55,10 @@ abstract class GlobalPooling2D extends Layer {
  * ```
  */
 export class GlobalAveragePooling2D extends GlobalPooling2D {
-  readonly className = 'GlobalAveragePooling2D';
+  readonly className: string = 'GlobalAveragePooling2D';
 
-  constructor(args: GlobalPooling2DArgs = {}) {
-    super(args, 'GlobalAveragePooling2D');
+  constructor(args: GlobalPooling2DArgs = {}, className = 'GlobalAveragePooling2D') {
+    super(args, className);
   }
 
   forward(ctx: ForwardContext): void {
@@ -75,10 +80,10 @@ export class GlobalAveragePooling2D extends GlobalPooling2D {
  * ```
  */
 export class GlobalMaxPooling2D extends GlobalPooling2D {
-  readonly className = 'GlobalMaxPooling2D';
+  readonly className: string = 'GlobalMaxPooling2D';
 
-  constructor(args: GlobalPooling2DArgs = {}) {
-    super(args, 'GlobalMaxPooling2D');
+  constructor(args: GlobalPooling2DArgs = {}, className = 'GlobalMaxPooling2D') {
+    super(args, className);
   }
 
   forward(ctx: ForwardContext): void {

@@ -1,18 +1,22 @@
 import { Activation, type ActivationArgs } from './activation.js';
 import { BatchNormalization, type BatchNormalizationArgs } from './batch_normalization.js';
+import { Conv1D, type Conv1DArgs } from './conv1d.js';
 import { Conv2D, type Conv2DArgs } from './conv2d.js';
 import { Dense, type DenseArgs } from './dense.js';
 import { DepthwiseConv2D, type DepthwiseConv2DArgs } from './depthwise_conv2d.js';
 import { Dropout, type DropoutArgs } from './dropout.js';
+import { Embedding, type EmbeddingArgs } from './embedding.js';
 import { Flatten, type FlattenArgs } from './flatten.js';
+import { GlobalAveragePooling1D, GlobalMaxPooling1D, type GlobalPooling1DArgs } from './global_pooling1d.js';
 import { GlobalAveragePooling2D, GlobalMaxPooling2D, type GlobalPooling2DArgs } from './global_pooling2d.js';
 import { Add, Average, Concatenate, Multiply, type MergeArgs } from './merge.js';
+import { AveragePooling1D, MaxPooling1D, type Pooling1DArgs } from './pooling1d.js';
 import { AveragePooling2D, MaxPooling2D, type Pooling2DArgs } from './pooling2d.js';
 import { Reshape, type ReshapeArgs } from './reshape.js';
 import { UpSampling2D, type UpSampling2DArgs } from './up_sampling2d.js';
 import { ZeroPadding2D, type ZeroPadding2DArgs } from './zero_padding2d.js';
 import { checkOptions } from '../utils/options.js';
-import { ACTIVATION_OPTIONS, BATCH_NORMALIZATION_OPTIONS, CONCATENATE_OPTIONS, CONV2D_OPTIONS, DENSE_OPTIONS, DEPTHWISE_CONV2D_OPTIONS, DROPOUT_OPTIONS, GLOBAL_POOLING2D_OPTIONS, LAYER_OPTIONS, POOLING2D_OPTIONS, RESHAPE_OPTIONS, UP_SAMPLING2D_OPTIONS, ZERO_PADDING2D_OPTIONS } from './layer_options.js';
+import { ACTIVATION_OPTIONS, BATCH_NORMALIZATION_OPTIONS, CONCATENATE_OPTIONS, CONV1D_OPTIONS, CONV2D_OPTIONS, DENSE_OPTIONS, DEPTHWISE_CONV2D_OPTIONS, DROPOUT_OPTIONS, EMBEDDING_OPTIONS, GLOBAL_POOLING2D_OPTIONS, LAYER_OPTIONS, POOLING1D_OPTIONS, POOLING2D_OPTIONS, RESHAPE_OPTIONS, UP_SAMPLING2D_OPTIONS, ZERO_PADDING2D_OPTIONS } from './layer_options.js';
 
 /** A densely connected layer. @example `km.layers.dense({ units: 64, activation: 'relu' })` */
 export function dense(args: DenseArgs): Dense {
@@ -40,6 +44,45 @@ export function activation(args: ActivationArgs): Activation {
 export function conv2d(args: Conv2DArgs): Conv2D {
   checkOptions(args, CONV2D_OPTIONS, 'km.layers.conv2d');
   return new Conv2D(args);
+}
+
+/**
+ * Token ids to dense vectors: `[batch, length]` indices in `[0, inputDim)` become `[batch, length, outputDim]`.
+ * @example `km.layers.embedding({ inputDim: 10000, outputDim: 16, inputShape: [200] })`
+ */
+export function embedding(args: EmbeddingArgs): Embedding {
+  checkOptions(args, EMBEDDING_OPTIONS, 'km.layers.embedding');
+  return new Embedding(args);
+}
+
+/** 1-D convolution over [steps, channels] sequences. @example `km.layers.conv1d({ filters: 128, kernelSize: 7, activation: 'relu' })` */
+export function conv1d(args: Conv1DArgs): Conv1D {
+  checkOptions(args, CONV1D_OPTIONS, 'km.layers.conv1d');
+  return new Conv1D(args);
+}
+
+/** Max over windows of a sequence. @example `km.layers.maxPooling1d({ poolSize: 2 })` */
+export function maxPooling1d(args?: Pooling1DArgs): MaxPooling1D {
+  checkOptions(args, POOLING1D_OPTIONS, 'km.layers.maxPooling1d');
+  return new MaxPooling1D(args);
+}
+
+/** Mean over windows of a sequence. @example `km.layers.averagePooling1d({ poolSize: 2 })` */
+export function averagePooling1d(args?: Pooling1DArgs): AveragePooling1D {
+  checkOptions(args, POOLING1D_OPTIONS, 'km.layers.averagePooling1d');
+  return new AveragePooling1D(args);
+}
+
+/** Mean of each channel over the sequence, [steps, c] to [c]. @example `km.layers.globalAveragePooling1d()` */
+export function globalAveragePooling1d(args?: GlobalPooling1DArgs): GlobalAveragePooling1D {
+  checkOptions(args, GLOBAL_POOLING2D_OPTIONS, 'km.layers.globalAveragePooling1d');
+  return new GlobalAveragePooling1D(args);
+}
+
+/** Maximum of each channel over the sequence, [steps, c] to [c]. @example `km.layers.globalMaxPooling1d()` */
+export function globalMaxPooling1d(args?: GlobalPooling1DArgs): GlobalMaxPooling1D {
+  checkOptions(args, GLOBAL_POOLING2D_OPTIONS, 'km.layers.globalMaxPooling1d');
+  return new GlobalMaxPooling1D(args);
 }
 
 /** Convolves each channel with its own filters. @example `km.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2 })` */
@@ -126,6 +169,10 @@ export function concatenate(args?: MergeArgs & { axis?: number }): Concatenate {
   return new Concatenate(args);
 }
 
+export {
+  AveragePooling1D, Conv1D, Embedding, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D,
+  type Conv1DArgs, type EmbeddingArgs, type GlobalPooling1DArgs, type Pooling1DArgs,
+};
 export {
   Activation, Add, Average, AveragePooling2D, BatchNormalization, Concatenate, Conv2D, Dense, DepthwiseConv2D, Dropout, Flatten, GlobalAveragePooling2D, GlobalMaxPooling2D,
   MaxPooling2D, Multiply, Reshape, UpSampling2D, ZeroPadding2D,

@@ -348,6 +348,18 @@ export abstract class Layer {
     return null;
   }
 
+  /** Whether the layer reads its input as integer indices (Embedding), so an int32 model input may feed it directly. */
+  get readsIndices(): boolean {
+    return false;
+  }
+
+  /**
+   * Checks the host values of a model input that this layer reads directly, in fit, evaluate and
+   * predict before any batch runs (`values` holds samples of `perSample` values; `what` names the
+   * input, e.g. 'x'). Throws naming the sample, the value and the fix; Embedding checks its indices.
+   */
+  checkModelInput(_values: Float32Array | Int32Array, _perSample: number, _what: string): void {}
+
   /** The activation applied last, where the layer has one (Dense, Activation). */
   get outputActivation(): string {
     return 'linear';

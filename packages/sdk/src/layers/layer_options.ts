@@ -1,6 +1,7 @@
 import { optionNames } from '../utils/options.js';
 import type { ActivationArgs } from './activation.js';
 import type { BatchNormalizationArgs } from './batch_normalization.js';
+import type { Conv1DArgs } from './conv1d.js';
 import type { Conv2DArgs } from './conv2d.js';
 import type { DenseArgs } from './dense.js';
 import type { DepthwiseConv2DArgs } from './depthwise_conv2d.js';
@@ -8,8 +9,10 @@ import type { DropoutArgs } from './dropout.js';
 import type { ELUArgs, LeakyReLUArgs, ReLUArgs, ThresholdedReLUArgs } from './piecewise_activations.js';
 import type { PReLUArgs } from './prelu.js';
 import type { SoftmaxArgs } from './softmax.js';
+import type { EmbeddingArgs } from './embedding.js';
 import type { GlobalPooling2DArgs } from './global_pooling2d.js';
 import type { LayerArgs } from './layer.js';
+import type { Pooling1DArgs } from './pooling1d.js';
 import type { Pooling2DArgs } from './pooling2d.js';
 import type { ReshapeArgs } from './reshape.js';
 import type { UpSampling2DArgs } from './up_sampling2d.js';
@@ -49,3 +52,9 @@ export const ELU_OPTIONS = optionNames<ELUArgs>({ ...LAYER, alpha: true });
 export const THRESHOLDED_RELU_OPTIONS = optionNames<ThresholdedReLUArgs>({ ...LAYER, theta: true });
 export const SOFTMAX_OPTIONS = optionNames<SoftmaxArgs>({ ...LAYER, axis: true });
 export const PRELU_OPTIONS = optionNames<PReLUArgs>({ ...LAYER, alphaInitializer: true, alphaRegularizer: true, alphaConstraint: true, sharedAxes: true });
+export const EMBEDDING_OPTIONS = optionNames<EmbeddingArgs>({
+  ...LAYER, inputDim: true, outputDim: true, embeddingsInitializer: true, embeddingsRegularizer: true, activityRegularizer: true,
+  embeddingsConstraint: true, inputLength: true, maskZero: true,
+});
+export const CONV1D_OPTIONS = optionNames<Conv1DArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, dilationRate: true });
+export const POOLING1D_OPTIONS = optionNames<Pooling1DArgs>({ ...LAYER, ...WINDOW, poolSize: true });

@@ -14,8 +14,8 @@ export interface Pooling2DArgs extends LayerArgs {
   dataFormat?: 'channelsLast';
 }
 
-/** The shared part of 2-D pooling layers: argument checks, shapes and geometry. */
-abstract class Pooling2D extends Layer {
+/** The shared part of 2-D pooling layers (and of the 1-D ones, which run over images of height 1): argument checks, shapes and geometry. */
+export abstract class Pooling2D extends Layer {
   readonly poolSize: [number, number];
   readonly strides: [number, number];
   readonly padding: PaddingMode;
@@ -29,18 +29,22 @@ abstract class Pooling2D extends Layer {
     checkChannelsLast(args.dataFormat, this.name);
   }
 
-  #sampleGeometry(inputShapes: readonly Shape[]): SampleGeometry {
-    const input = imageShape(singleInput(this, inputShapes), this.name, this.className);
-    return sampleGeometry(input, this.poolSize, this.strides, [1, 1], this.padding, this.name);
+  /** The window over one sample of the given input shape; the 1-D layers see a sequence as an image of height 1. */
+  protected sampleGeometry(input: Shape): SampleGeometry {
+    return sampleGeometry(imageShape(input, this.name, this.className), this.poolSize, this.strides, [1, 1], this.padding, this.name);
   }
 
-  computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    const g = this.#sampleGeometry(inputShapes);
+  /** The output shape for a window geometry: [outH, outW, channels]. */
+  protected outputShapeOf(g: SampleGeometry): Shape {
     return [g.outH, g.outW, g.channels];
   }
 
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    return this.outputShapeOf(this.sampleGeometry(singleInput(this, inputShapes)));
+  }
+
   protected override build(inputShapes: readonly Shape[]): void {
-    this.#geometry = this.#sampleGeometry(inputShapes);
+    this.#geometry = this.sampleGeometry(singleInput(this, inputShapes));
   }
 
   protected geometry(batch: number): WindowGeometry {
@@ -54,10 +58,10 @@ abstract class Pooling2D extends Layer {
 
 /** Max over each window; the gradient goes to the window's first maximum, as in TensorFlow. */
 export class MaxPooling2D extends Pooling2D {
-  readonly className = 'MaxPooling2D';
+  readonly className: string = 'MaxPooling2D';
 
-  constructor(args: Pooling2DArgs = {}) {
-    super(args, 'MaxPooling2D');
+  constructor(args: Pooling2DArgs = {}, className = 'MaxPooling2D') {
+    super(args, className);
   }
 
   forward(ctx: ForwardContext): void {
@@ -71,10 +75,10 @@ export class MaxPooling2D extends Pooling2D {
 
 /** Mean over each window's positions inside the input. */
 export class AveragePooling2D extends Pooling2D {
-  readonly className = 'AveragePooling2D';
+  readonly className: string = 'AveragePooling2D';
 
-  constructor(args: Pooling2DArgs = {}) {
-    super(args, 'AveragePooling2D');
+  constructor(args: Pooling2DArgs = {}, className = 'AveragePooling2D') {
+    super(args, className);
   }
 
   forward(ctx: ForwardContext): void {

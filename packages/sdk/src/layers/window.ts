@@ -89,3 +89,46 @@ export function sampleGeometry(
     dilationH: dilation[0], dilationW: dilation[1], padTop: pad[0], padLeft: pad[1], outH: out[0], outW: out[1],
   };
 }
+
+// 1-D layers run as the 2-D ones over images of height 1: a sequence [steps, channels] is laid out
+// exactly like an image [1, steps, channels], and Keras' Conv1D kernel [k, in, out] like [1, k, in, out].
+
+/** Padding modes of 1-D convolutions: 'causal' pads only on the left, so output t sees inputs up to t. */
+export type PaddingMode1D = PaddingMode | 'causal';
+
+/** Reads an int or a list of one positive int (Keras and tfjs accept both for 1-D sizes). */
+export function singleOf(value: number | readonly number[] | undefined, fallback: number, what: string, where: string): number {
+  const single = value === undefined ? fallback : typeof value === 'number' ? value : value.length === 1 ? value[0] : NaN;
+  if (!Number.isInteger(single) || single < 1) {
+    throw new Error(`${where}: ${what} must be a positive integer or a list of one. Received: ${what}=${JSON.stringify(value)}.`);
+  }
+  return single;
+}
+
+/** Validates a 1-D padding mode; 'causal' only where the layer supports it (Conv1D). */
+export function padding1DOf(value: string | undefined, where: string, causal: boolean): PaddingMode1D {
+  const padding = value ?? 'valid';
+  const modes = causal ? ['valid', 'same', 'causal'] : ['valid', 'same'];
+  if (!modes.includes(padding)) {
+    throw new Error(`${where}: padding must be ${modes.map((m) => `'${m}'`).join(', ').replace(/, ([^,]*)$/, ' or $1')}. Received: padding=${JSON.stringify(value)}.`);
+  }
+  return padding as PaddingMode1D;
+}
+
+/** Checks a [steps, channels] input shape. */
+export function sequenceShape(shape: Shape, layer: string, className: string): [number, number] {
+  if (shape.length !== 2) {
+    const fix = shape.length === 1 ? ` Add a channels axis, e.g. km.layers.reshape({ targetShape: [${shape[0]}, 1] }), or put a km.layers.embedding first for token ids.` : '';
+    throw new Error(`${className} layer '${layer}' expects inputs of shape (None, steps, channels), but received ${formatShape(shape)}.${fix}`);
+  }
+  return shape as [number, number];
+}
+
+/** A 1-D window over [steps, channels] as the 2-D geometry of an image of height 1. */
+export function sequenceGeometry(input: [number, number], kernel: number, stride: number, dilation: number, padding: PaddingMode1D, layer: string): SampleGeometry {
+  const [steps, channels] = input;
+  if (padding !== 'causal') return sampleGeometry([1, steps, channels], [1, kernel], [1, stride], [1, dilation], padding, layer);
+  // Causal: 'valid' over the sequence with (k − 1)·dilation zeros in front, which im2col reads as padding.
+  const left = (kernel - 1) * dilation;
+  return { ...sampleGeometry([1, steps + left, channels], [1, kernel], [1, stride], [1, dilation], 'valid', layer), inW: steps, padLeft: left };
+}

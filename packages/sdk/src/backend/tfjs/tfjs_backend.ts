@@ -8,6 +8,7 @@ import { elementwiseLossTerms } from './elementwise_losses.js';
 import { batchNormGradTensors, batchNormInferTensor, batchNormTrainTensors } from './batch_norm_ops.js';
 import { dropoutMaskValues, WindowIndex } from './window_ops.js';
 import { rowwiseLossTerms } from './rowwise_losses.js';
+import { scatterRows, tableRows } from './embedding_ops.js';
 
 type Tf = typeof tfc;
 
@@ -514,6 +515,14 @@ export class TfjsBackend implements Backend {
       this.#store.set(dKernel, tf.sum(tf.mul(windows, grad), 0));
       if (columnGrad) this.#store.set(dCols, columnGrad);
     });
+  }
+
+  embeddingForward(indices: BufferId, table: BufferId, out: BufferId, n: number, dim: number, inputDim: number): void {
+    this.#run(() => this.#store.set(out, this.#tf.gather(this.#matrix(table, inputDim, dim), tableRows(this.#tf, this.#store.get(this.#prefix(indices, n)), inputDim))));
+  }
+
+  embeddingBackward(indices: BufferId, dy: BufferId, dTable: BufferId, n: number, dim: number, inputDim: number): void {
+    this.#run(() => this.#store.set(dTable, scatterRows(this.#tf, this.#store.get(this.#prefix(indices, n)), this.#matrix(dy, n, dim), inputDim)));
   }
 
   batchNormTrain(x: BufferId, y: BufferId, gamma: BufferId, beta: BufferId, movingMean: BufferId, movingVar: BufferId, mean: BufferId, invStd: BufferId, rows: number, cols: number, epsilon: number, momentum: number): void {

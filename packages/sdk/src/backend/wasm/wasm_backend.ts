@@ -306,6 +306,14 @@ export class WasmBackend implements Backend {
     this.#core.depthwiseBackward(cols, kernel, dy, dCols, dKernel, rows, taps, channels, multiplier);
   }
 
+  embeddingForward(indices: BufferId, table: BufferId, out: BufferId, n: number, dim: number, inputDim: number): void {
+    this.#core.embeddingForward(indices, table, out, n, dim, inputDim);
+  }
+
+  embeddingBackward(indices: BufferId, dy: BufferId, dTable: BufferId, n: number, dim: number, inputDim: number): void {
+    this.#core.embeddingBackward(indices, dy, dTable, n, dim, inputDim);
+  }
+
   batchNormTrain(x: BufferId, y: BufferId, gamma: BufferId, beta: BufferId, movingMean: BufferId, movingVar: BufferId, mean: BufferId, invStd: BufferId, rows: number, cols: number, epsilon: number, momentum: number): void {
     this.#core.batchNormTrain(x, y, gamma, beta, movingMean, movingVar, mean, invStd, rows, cols, epsilon, momentum);
   }

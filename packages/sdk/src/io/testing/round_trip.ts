@@ -14,6 +14,8 @@ export interface RoundTripCase {
   tfjs: () => tfl.layers.Layer[];
   /** Shape of one input sample. */
   inputShape: number[];
+  /** Draws one input value (default uniform in [-1, 1]); token ids for an Embedding. */
+  inputValue?: (random: Random) => number;
 }
 
 const TOLERANCE = 1e-5;
@@ -58,7 +60,8 @@ async function checkBothDirections(c: FunctionalRoundTripCase, seed: number, sam
   await km.ready();
   const random = new Random(seed);
   const batch = 5;
-  const xValues = Float32Array.from({ length: batch * c.inputShape.reduce((a, b) => a * b, 1) }, () => random.uniform(-1, 1));
+  const draw = c.inputValue ?? ((r: Random) => r.uniform(-1, 1));
+  const xValues = Float32Array.from({ length: batch * c.inputShape.reduce((a, b) => a * b, 1) }, () => draw(random));
   const x = km.tensor(xValues, [batch, ...c.inputShape]);
   const tfX = tf.tensor(xValues, [batch, ...c.inputShape]);
 
@@ -94,7 +97,7 @@ async function checkBothDirections(c: FunctionalRoundTripCase, seed: number, sam
  */
 export async function checkLayersModelRoundTrip(c: RoundTripCase, seed = 1): Promise<void> {
   await checkBothDirections(
-    { kerasm: () => km.sequential(c.kerasm()), tfjs: () => tfl.sequential({ layers: c.tfjs() }), inputShape: c.inputShape },
+    { kerasm: () => km.sequential(c.kerasm()), tfjs: () => tfl.sequential({ layers: c.tfjs() }), inputShape: c.inputShape, inputValue: c.inputValue },
     seed,
     // Layer names are generated differently by the two libraries; everything else must agree.
     (tfjsSaved, ours) => {
@@ -112,6 +115,8 @@ export interface FunctionalRoundTripCase {
   tfjs: () => tfl.LayersModel;
   /** Shape of one input sample. */
   inputShape: number[];
+  /** Draws one input value (default uniform in [-1, 1]). */
+  inputValue?: (random: Random) => number;
 }
 
 /**

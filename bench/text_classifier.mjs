@@ -1,0 +1,69 @@
+// `node bench/text_classifier.mjs`: training speed of Keras' "text classification from scratch"
+// model (Embedding → Conv1D → Conv1D → GlobalMaxPooling1D → Dense), scaled to vocabulary 2000,
+// sequences of 100 tokens, 32-wide embeddings and filters, batch 32, Adam: kerasm on its wasm core
+// against tfjs-layers 4.22 on tfjs-backend-wasm and tfjs-backend-cpu, interleaved, medians of
+// TEXT_REPS (default 3) passes over TEXT_SAMPLES (default 2048; tfjs-cpu gets a sixteenth) samples.
+// Each pass prints as it ends.
+import { km, tf, tfl } from './suite/setup.mjs';
+
+const reps = Number(process.env.TEXT_REPS ?? 3);
+const samples = Number(process.env.TEXT_SAMPLES ?? 2048);
+const [vocabulary, length, width, batchSize] = [2000, 100, 32, 32];
+
+function layers(lib) {
+  return [
+    lib.layers.embedding({ inputDim: vocabulary, outputDim: width, inputShape: [length] }),
+    lib.layers.conv1d({ filters: width, kernelSize: 7, strides: 3, activation: 'relu' }),
+    lib.layers.conv1d({ filters: width, kernelSize: 7, strides: 3, activation: 'relu' }),
+    lib.layers.globalMaxPooling1d(),
+    lib.layers.dense({ units: 1, activation: 'sigmoid' }),
+  ];
+}
+
+// Random token ids; the label is whether the first token is in the upper half of the vocabulary.
+const tokens = Int32Array.from({ length: samples * length }, (_, i) => (Math.imul(i + 1, 2654435761) >>> 0) % vocabulary);
+const labels = Float32Array.from({ length: samples }, (_, s) => (tokens[s * length] >= vocabulary / 2 ? 1 : 0));
+
+async function kerasmPass() {
+  await km.setBackend('wasm');
+  km.utils.setRandomSeed(1);
+  const model = km.sequential(layers(km));
+  model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+  const [x, y] = [km.tensor(tokens, [samples, length], 'int32'), km.tensor(labels, [samples, 1])];
+  await model.fit(x, y, { epochs: 1, batchSize, verbose: 0 }); // warm-up: plans, first compile
+  const start = performance.now();
+  await model.fit(x, y, { epochs: 1, batchSize, verbose: 0 });
+  return samples / ((performance.now() - start) / 1000);
+}
+
+async function tfjsPass(backend) {
+  await tf.setBackend(backend);
+  const n = backend === 'cpu' ? samples / 16 : samples;
+  const model = tfl.sequential({ layers: layers(tfl) });
+  model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+  const [x, y] = [tf.tensor(tokens.subarray(0, n * length), [n, length], 'int32'), tf.tensor(labels.subarray(0, n), [n, 1])];
+  try {
+    await model.fit(tf.slice(x, 0, batchSize), tf.slice(y, 0, batchSize), { epochs: 1, batchSize, verbose: 0 });
+    const start = performance.now();
+    await model.fit(x, y, { epochs: 1, batchSize, verbose: 0 });
+    return n / ((performance.now() - start) / 1000);
+  } catch (e) {
+    return `fails: ${e.message.split('\n')[0]}`;
+  }
+}
+
+const median = (v) => (typeof v[0] === 'string' ? v[0] : [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]);
+const results = { kerasm: [], 'tfjs-wasm': [], 'tfjs-cpu': [] };
+for (let r = 0; r < reps; r++) {
+  for (const [name, pass] of [['kerasm', kerasmPass], ['tfjs-wasm', () => tfjsPass('wasm')], ['tfjs-cpu', () => tfjsPass('cpu')]]) {
+    results[name].push(await pass());
+    const last = results[name][r];
+    console.log(`rep ${r + 1} ${name}: ${typeof last === 'string' ? last : `${last.toPrecision(3)} samples/s`}`);
+  }
+}
+const ours = median(results.kerasm);
+console.log(`kerasm wasm (threads ${km.getBackendInfo().threads ?? 1}): ${ours.toFixed(0)} samples/s (reps ${results.kerasm.map((v) => v.toFixed(0)).join(', ')})`);
+for (const name of ['tfjs-wasm', 'tfjs-cpu']) {
+  const m = median(results[name]);
+  console.log(typeof m === 'string' ? `${name}: ${m}` : `${name}: ${m.toPrecision(3)} samples/s, kerasm ${(ours / m).toFixed(0)}× (reps ${results[name].map((v) => v.toPrecision(3)).join(', ')})`);
+}

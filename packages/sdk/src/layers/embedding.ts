@@ -1,0 +1,166 @@
+import type { Constraint, ConstraintSpec } from '../constraints/constraints.js';
+import { getInitializer, initializerConfig, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
+import { getRegularizer, regularizerConfig, type Regularizer, type RegularizerSpec } from '../regularizers/regularizers.js';
+import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { registerLayer } from './registry.js';
+import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
+import { shapeSize } from '../tensor.js';
+
+/** Options of {@link Embedding}, with Keras' defaults. */
+export interface EmbeddingArgs extends LayerArgs {
+  /** Size of the vocabulary: indices run from 0 to inputDim − 1. */
+  inputDim: number;
+  /** Length of each embedding vector. */
+  outputDim: number;
+  /** Initializer of the `[inputDim, outputDim]` table (default uniform in [-0.05, 0.05], as Keras). */
+  embeddingsInitializer?: InitializerSpec;
+  /** Penalty on the table, e.g. `km.regularizers.l2({ l2: 1e-4 })`. */
+  embeddingsRegularizer?: RegularizerSpec;
+  /** Penalty on the layer's output, added to the loss. */
+  activityRegularizer?: RegularizerSpec;
+  /** Applied to the table after each optimizer step. */
+  embeddingsConstraint?: ConstraintSpec;
+  /** Length of each input sequence, as TensorFlow.js configs give it; sets the input shape `[inputLength]` on a first layer. */
+  inputLength?: number | readonly number[] | null;
+  /** Masking of index 0 is not supported: only `false` (or null, as tfjs writes it) is accepted. */
+  maskZero?: boolean | null;
+}
+
+const DEFAULT_INITIALIZER: InitializerSpec = { className: 'RandomUniform', config: { minval: -0.05, maxval: 0.05, seed: null } };
+
+/** A positive integer option, or the error that names it. */
+function positiveInt(value: unknown, what: string, where: string): number {
+  if (!Number.isInteger(value) || (value as number) < 1) throw new Error(`${where}: ${what} must be a positive integer. Received: ${what}=${JSON.stringify(value)}.`);
+  return value as number;
+}
+
+/** inputLength as TensorFlow.js writes it (a number, a list or null), as a list of dimensions. */
+function inputLengthOf(value: EmbeddingArgs['inputLength'], where: string): number[] | null {
+  if (value === undefined || value === null) return null;
+  const dims = typeof value === 'number' ? [value] : [...value];
+  if (dims.length === 0 || !dims.every((d) => Number.isInteger(d) && d > 0)) {
+    throw new Error(`${where}: inputLength must be a positive integer or a list of them. Received: inputLength=${JSON.stringify(value)}.`);
+  }
+  return dims;
+}
+
+/**
+ * Turns integer indices (token ids) into dense vectors: row `i` of a trainable `[inputDim,
+ * outputDim]` table for each index `i`, so `[batch, length]` becomes `[batch, length, outputDim]`.
+ * Indices may be int32 or whole float32 values; fit, evaluate and predict reject an index outside
+ * `[0, inputDim)` or a fraction before anything runs. The gradient sums into the table's rows
+ * (repeated indices add up); indices get none.
+ *
+ * @example
+ * ```ts
+ * const model = km.sequential([
+ *   km.layers.embedding({ inputDim: 10000, outputDim: 16, inputShape: [200] }),
+ *   km.layers.globalAveragePooling1d(),
+ *   km.layers.dense({ units: 1, activation: 'sigmoid' }),
+ * ]);
+ * ```
+ */
+export class Embedding extends Layer {
+  readonly className = 'Embedding';
+  readonly inputDim: number;
+  readonly outputDim: number;
+  readonly inputLength: number[] | null;
+  readonly #initializerSpec: InitializerSpec;
+  readonly #initializer: Initializer;
+  readonly #embeddings: WeightOptions;
+  readonly #activityRegularizer: Regularizer | null;
+  readonly #where: string;
+  /** Indices per sample, set by build. */
+  #perSample = 0;
+
+  constructor(args: EmbeddingArgs) {
+    const inputLength = inputLengthOf(args.inputLength, `Embedding layer${args.name ? ` '${args.name}'` : ''}`);
+    // tfjs' Embedding takes its input shape from inputLength when none is given.
+    const shaped = args.inputShape === undefined && args.batchInputShape === undefined && inputLength ? { ...args, inputShape: inputLength } : args;
+    super(shaped, 'Embedding');
+    this.#where = `Embedding layer '${this.name}'`;
+    this.inputDim = positiveInt(args.inputDim, 'inputDim', this.#where);
+    this.outputDim = positiveInt(args.outputDim, 'outputDim', this.#where);
+    this.inputLength = inputLength;
+    if (args.maskZero !== undefined && args.maskZero !== null && args.maskZero !== false) {
+      throw new Error(
+        `${this.#where}: maskZero is not supported (kerasm layers do not propagate masks). Received: maskZero=${JSON.stringify(args.maskZero)}. ` +
+          `Remove it or set maskZero: false; with padded sequences, a pooling layer then averages over the padding too, which models usually learn to tolerate.`,
+      );
+    }
+    this.#initializerSpec = args.embeddingsInitializer ?? DEFAULT_INITIALIZER;
+    this.#initializer = getInitializer(this.#initializerSpec);
+    this.#embeddings = weightOptions(args, 'embeddings', this.#where);
+    this.#activityRegularizer = getRegularizer(args.activityRegularizer, `${this.#where} activityRegularizer`);
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    const shape = singleInput(this, inputShapes);
+    const expected = this.inputLength;
+    if (expected && (expected.length !== shape.length || expected.some((d, i) => d !== shape[i]))) {
+      throw new Error(`${this.#where} was given inputLength=${JSON.stringify(expected.length === 1 ? expected[0] : expected)}, but its input has shape (None, ${shape.join(', ')}). Make inputLength match the sequence length, or remove it.`);
+    }
+    return [...shape, this.outputDim];
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    this.#perSample = shapeSize(singleInput(this, inputShapes));
+    this.addWeight('embeddings', [this.inputDim, this.outputDim], this.#initializer);
+  }
+
+  override get readsIndices(): boolean {
+    return true;
+  }
+
+  override checkModelInput(values: Float32Array | Int32Array, perSample: number, what: string): void {
+    const limit = this.inputDim;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (Number.isInteger(v) && v >= 0 && v < limit) continue;
+      const at = `${what} holds ${v} at sample ${Math.floor(i / perSample)} (position ${i % perSample} of the sample)`;
+      const fix = Number.isInteger(v) && v >= limit
+        ? `Raise inputDim to at least ${v + 1}, or re-index the vocabulary so that every token id is below ${limit} (e.g. map rare tokens to one out-of-vocabulary id).`
+        : `Re-index the vocabulary so that every token id is a whole number from 0 to ${limit - 1}.`;
+      throw new Error(`${this.#where} reads ${what} as indices into its table of inputDim=${limit} rows, which must be whole numbers in [0, ${limit}), but ${at}. ${fix}`);
+    }
+  }
+
+  override get weightRegularizers(): readonly (Regularizer | null)[] {
+    return [this.#embeddings.regularizer];
+  }
+
+  override get weightConstraints(): readonly (Constraint | null)[] {
+    return [this.#embeddings.constraint];
+  }
+
+  override get activityRegularizer(): Regularizer | null {
+    return this.#activityRegularizer;
+  }
+
+  forward(ctx: ForwardContext): void {
+    const n = ctx.batch * this.#perSample;
+    ctx.backend.embeddingForward(ctx.inputs[0], ctx.weights[0], ctx.output, n, this.outputDim, this.inputDim);
+  }
+
+  backward(ctx: BackwardContext): void {
+    const n = ctx.batch * this.#perSample;
+    ctx.backend.embeddingBackward(ctx.inputs[0], ctx.outputGrad, ctx.weightGrads[0], n, this.outputDim, this.inputDim);
+    // Indices have no gradient; a layer upstream that asks for one gets zeros.
+    if (ctx.inputGrads[0]) ctx.backend.fill(ctx.inputGrads[0], n, 0);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      inputDim: this.inputDim,
+      outputDim: this.outputDim,
+      embeddingsInitializer: initializerConfig(this.#initializerSpec, `${this.#where} embeddingsInitializer`),
+      ...weightOptionsConfig('embeddings', this.#embeddings),
+      activityRegularizer: regularizerConfig(this.#activityRegularizer),
+      maskZero: false,
+      inputLength: this.inputLength === null ? null : this.inputLength.length === 1 ? this.inputLength[0] : this.inputLength,
+    };
+  }
+}
+
+registerLayer('Embedding', (config) => new Embedding(config as unknown as EmbeddingArgs));

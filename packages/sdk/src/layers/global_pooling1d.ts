@@ -1,0 +1,64 @@
+import type { Shape } from './layer.js';
+import { GlobalAveragePooling2D, GlobalMaxPooling2D, type GlobalPooling2DArgs } from './global_pooling2d.js';
+import { registerLayer } from './registry.js';
+import { sequenceShape } from './window.js';
+
+/** Options of {@link GlobalAveragePooling1D} and {@link GlobalMaxPooling1D}. */
+export type GlobalPooling1DArgs = GlobalPooling2DArgs;
+
+/**
+ * The mean of each channel over the sequence, `[steps, c]` to `[c]`: the 2-D layer over a sequence
+ * seen as an image of height 1.
+ *
+ * @example
+ * ```ts
+ * const x = km.input({ shape: [200, 16] });
+ * km.layers.globalAveragePooling1d().apply(x).shape; // [16]
+ * ```
+ */
+export class GlobalAveragePooling1D extends GlobalAveragePooling2D {
+  override readonly className: string = 'GlobalAveragePooling1D';
+
+  constructor(args: GlobalPooling1DArgs = {}) {
+    super(args, 'GlobalAveragePooling1D');
+  }
+
+  protected override imageOf(input: Shape): [number, number, number] {
+    return [1, ...sequenceShape(input, this.name, this.className)];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    // TensorFlow.js writes no dataFormat for the 1-D global poolings.
+    const { dataFormat: _, ...config } = super.getConfig();
+    return config;
+  }
+}
+
+/**
+ * The maximum of each channel over the sequence, `[steps, c]` to `[c]`; the gradient goes to its first maximum.
+ *
+ * @example
+ * ```ts
+ * const x = km.input({ shape: [200, 16] });
+ * km.layers.globalMaxPooling1d().apply(x).shape; // [16]
+ * ```
+ */
+export class GlobalMaxPooling1D extends GlobalMaxPooling2D {
+  override readonly className: string = 'GlobalMaxPooling1D';
+
+  constructor(args: GlobalPooling1DArgs = {}) {
+    super(args, 'GlobalMaxPooling1D');
+  }
+
+  protected override imageOf(input: Shape): [number, number, number] {
+    return [1, ...sequenceShape(input, this.name, this.className)];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const { dataFormat: _, ...config } = super.getConfig();
+    return config;
+  }
+}
+
+registerLayer('GlobalAveragePooling1D', (config) => new GlobalAveragePooling1D(config as GlobalPooling1DArgs));
+registerLayer('GlobalMaxPooling1D', (config) => new GlobalMaxPooling1D(config as GlobalPooling1DArgs));

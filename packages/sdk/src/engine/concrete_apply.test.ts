@@ -132,6 +132,15 @@ describe('layer.apply on concrete tensors rejects bad input with errors that nam
     expect(() => dense.apply(km.tensor([[1, 2, 3]], undefined, 'int32'))).toThrow(/computes in float32, but its input is an int32 tensor of shape \[1, 3\].*Float32Array\.from/);
   });
 
+  it('int32 token ids into an Embedding, which reads indices: the rows of its table, and a bad id named', () => {
+    const embedding = km.layers.embedding({ inputDim: 6, outputDim: 3 });
+    const out = embedding.apply(km.tensor([[5, 0], [2, 5]], undefined, 'int32'));
+    const table = embedding.getWeights()[0].arraySync() as number[][];
+    expect(out.arraySync()).toEqual([[table[5], table[0]], [table[2], table[5]]]);
+    expect(embedding.apply(km.tensor([[5, 0], [2, 5]])).arraySync()).toEqual(out.arraySync());
+    expect(() => embedding.apply(km.tensor([[1, 6]], undefined, 'int32'))).toThrow(/\.apply: Embedding layer 'embedding\w*' reads x as indices .* but x holds 6 at sample 0 \(position 1 of the sample\)/);
+  });
+
   it('NaN and Infinity, with predict’s error naming the sample', () => {
     expect(() => dense.apply(km.tensor([[1, 2, 3], [4, NaN, 6]]))).toThrow(/Layer 'dense\w*' \(Dense\)\.apply: x contains NaN at sample 1/);
     expect(() => dense.apply(km.tensor([[Infinity, 2, 3]]))).toThrow(/contains Infinity at sample 0/);

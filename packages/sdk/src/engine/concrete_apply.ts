@@ -71,7 +71,7 @@ export function applyConcrete(layer: Layer, inputs: readonly unknown[], options:
   checkOptions(options, APPLY_OPTIONS, `Layer '${layer.name}'.apply`);
   const training = options.training ?? false;
   if (typeof training !== 'boolean') throw new Error(`${where}: training must be true or false. Received: training=${JSON.stringify(training)}.`);
-  const tensors = inputs.map((x, i) => checkConcreteInput(where, x, i, inputs.length));
+  const tensors = inputs.map((x, i) => checkConcreteInput(layer, where, x, i, inputs.length));
   tensors.forEach((t, i) => {
     try {
       checkSameLength(tensors[0], t, 'input 0', `input ${i}`);
@@ -90,8 +90,8 @@ export function applyConcrete(layer: Layer, inputs: readonly unknown[], options:
   }
 }
 
-/** Checks input `i` is a live float32 tensor with a batch dimension; names what was received and the fix. */
-function checkConcreteInput(where: string, x: unknown, i: number, count: number): Tensor {
+/** Checks input `i` is a live tensor with a batch dimension, float32 unless the layer reads indices; names what was received and the fix. */
+function checkConcreteInput(layer: Layer, where: string, x: unknown, i: number, count: number): Tensor {
   const which = count === 1 ? 'its input' : `input ${i}`;
   if (x instanceof SymbolicTensor) {
     throw new Error(
@@ -107,7 +107,7 @@ function checkConcreteInput(where: string, x: unknown, i: number, count: number)
         `Add a batch dimension, e.g. x.reshape([1, ${t.shape.join(', ')}]) for one sample.`,
     );
   }
-  if (t.dtype !== 'float32') {
+  if (t.dtype !== 'float32' && !layer.readsIndices) {
     throw new Error(
       `${where} computes in float32, but ${which} is an ${t.dtype} tensor of shape [${t.shape.join(', ')}]. ` +
         `TensorFlow.js casts int32 for some layers (Dense), rejects it for others (Conv2D) and keeps it for others (pooling, merges); kerasm asks for float32 everywhere. ` +

@@ -5,6 +5,7 @@ import type { ActivationKind, Backend } from './backend.js';
 import { Random } from '../utils/random.js';
 import { BACKENDS_HERE, loadMnist, useBackend } from '../testing/backends_here.js';
 import { refActivate } from '../testing/reference.js';
+import { expectClose } from '../testing/expect_close.js';
 
 // One suite for every backend that runs here (Node, or Chromium in browser mode): each kernel
 // against a naive loop, then training against the wasm backend's trajectory.
@@ -25,13 +26,6 @@ function naiveMatMul(a: Float32Array, b: Float32Array, m: number, n: number, k: 
       c[i * n + j] = s;
     }
   return c;
-}
-
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = 1e-5): void {
-  expect(actual.length).toBe(expected.length);
-  let worst = 0;
-  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]) / Math.max(1, Math.abs(expected[i])));
-  expect(worst).toBeLessThan(tolerance);
 }
 
 describe.each(BACKENDS)('backend %s', (name) => {

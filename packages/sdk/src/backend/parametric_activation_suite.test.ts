@@ -3,6 +3,7 @@ import { backend } from './registry.js';
 import type { Backend, ParametricActivation, PreluGeometry } from './backend.js';
 import { Random } from '../utils/random.js';
 import { BACKENDS_HERE, useBackend } from '../testing/backends_here.js';
+import { expectClose } from '../testing/expect_close.js';
 
 // The activation layers' kernels on every backend that runs here (Node, or Chromium in browser
 // mode), each against a naive loop written from Keras' definitions, breakpoints included.
@@ -30,11 +31,6 @@ const FUNCTIONS: [string, ParametricActivation][] = [
   ['thresholdedReLU 1', { kind: 'piecewiseLinear', threshold: 1, negativeSlope: 0, lo: -Infinity, hi: Infinity }],
   ['elu 0.7', { kind: 'elu', alpha: 0.7 }],
 ];
-
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = 1e-5): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) expect(Math.abs(actual[i] - expected[i]) / Math.max(1, Math.abs(expected[i]))).toBeLessThan(tolerance);
-}
 
 describe.each(BACKENDS_HERE)('activation layer kernels on backend %s', (name) => {
   let b: Backend;

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { kerasmArtifacts } from '../io/testing/round_trip.js';
 import { Random } from '../utils/random.js';
+import { expectClose } from '../testing/expect_close.js';
 
 // model.inputs / layer.output: models built over another model's layers (TensorFlow.js' and Keras'
 // feature-extractor pattern), checked against naive loops over the trained weights.
@@ -21,11 +22,6 @@ function naiveDense(xs: Float32Array, kernel: Float32Array, bias: Float32Array, 
     for (let p = 0; p < inputs; p++) z += xs[r * inputs + p] * kernel[p * units + u];
     return relu ? Math.max(0, z) : z;
   });
-}
-
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) expect(Math.abs(actual[i] - expected[i])).toBeLessThan(1e-5);
 }
 
 function trainedBase(): km.LayersModel {

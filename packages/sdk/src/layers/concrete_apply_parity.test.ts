@@ -4,6 +4,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { dense as refDense } from '../testing/reference_ops.js';
+import { expectClose } from '../testing/expect_close.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -12,11 +13,6 @@ beforeAll(async () => {
 
 function values(length: number, phase: number): Float32Array {
   return Float32Array.from({ length }, (_, i) => Math.sin(i * 0.37 + phase) * 1.5);
-}
-
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = 1e-5): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < actual.length; i++) expect(Math.abs(actual[i] - expected[i])).toBeLessThanOrEqual(tolerance * Math.max(1, Math.abs(expected[i])));
 }
 
 /**

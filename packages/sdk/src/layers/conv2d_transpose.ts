@@ -36,7 +36,7 @@ export interface Conv2DTransposeArgs extends KernelBiasLayerArgs {
  *   km.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', inputShape: [28, 28, 1] }),
  *   km.layers.conv2dTranspose({ filters: 1, kernelSize: 3, strides: 2, padding: 'same', activation: 'sigmoid' }),
  * ]);
- * decoder.outputShape; // [null, 28, 28, 1]
+ * decoder.outputs[0].shape; // [28, 28, 1]
  * ```
  */
 export class Conv2DTranspose extends KernelBiasLayer {

@@ -606,6 +606,16 @@ describe('convolutional and functional models on every backend', () => {
     ]);
   }
 
+  /** A separable convolution (depthwise, then pointwise) down, a transposed convolution up. */
+  function transposedSeparable(): km.LayersModel {
+    return km.sequential([
+      km.layers.separableConv2d({ filters: 4, kernelSize: 3, depthMultiplier: 2, strides: 2, padding: 'same', activation: 'relu', inputShape: [9, 7, 2] }),
+      km.layers.conv2dTranspose({ filters: 3, kernelSize: 3, strides: 2, activation: 'tanh' }),
+      km.layers.flatten(),
+      km.layers.dense({ units: 3, activation: 'softmax' }),
+    ]);
+  }
+
   function normalized(): km.LayersModel {
     return km.sequential([
       km.layers.conv2d({ filters: 3, kernelSize: 3, inputShape: [9, 7, 2] }),
@@ -719,7 +729,7 @@ describe('convolutional and functional models on every backend', () => {
   }
 
   for (const name of BACKENDS.filter((n) => n !== 'wasm')) {
-    it.each([['cnn', cnn], ['residual', residual], ['padding, upsampling, global max', () => spatial('max')], ['padding, upsampling, global average', () => spatial('avg')], ['batch normalization', normalized], ['frozen batch normalization', frozenNormalized], ['depthwise convolution', depthwise], ['embedding and 1-D convolutions', text]] as const)(`${name}: %s`, async (_label, build) => {
+    it.each([['cnn', cnn], ['residual', residual], ['padding, upsampling, global max', () => spatial('max')], ['padding, upsampling, global average', () => spatial('avg')], ['batch normalization', normalized], ['frozen batch normalization', frozenNormalized], ['depthwise convolution', depthwise], ['separable and transposed convolutions', transposedSeparable], ['embedding and 1-D convolutions', text]] as const)(`${name}: %s`, async (_label, build) => {
       const reference = await losses('wasm', build);
       const ours = await losses(name, build);
       ours.forEach((l, i) => expect(Math.abs(l - reference[i])).toBeLessThan(1e-4));

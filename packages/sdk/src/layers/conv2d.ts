@@ -2,7 +2,7 @@ import type { WindowGeometry } from '../backend/backend.js';
 import { activationBiasBackward, KernelBiasLayer, type KernelBiasLayerArgs } from './kernel_bias_layer.js';
 import { singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { convWindowOf, imageShape, type PaddingMode, sampleGeometry, type SampleGeometry } from './window.js';
+import { convWindowOf, filtersOf, imageShape, type PaddingMode, sampleGeometry, type SampleGeometry } from './window.js';
 
 /** Options of {@link Conv2D}, with Keras' defaults. */
 export interface Conv2DArgs extends KernelBiasLayerArgs {
@@ -36,10 +36,7 @@ export class Conv2D extends KernelBiasLayer {
   /** `className` is the subclass' (Conv1D runs as a Conv2D over images of height 1). */
   constructor(args: Conv2DArgs, className = 'Conv2D') {
     super(args, className);
-    if (!Number.isInteger(args.filters) || args.filters < 1) {
-      throw new Error(`${className} layer '${this.name}': filters must be a positive integer. Received: filters=${args.filters}.`);
-    }
-    this.filters = args.filters;
+    this.filters = filtersOf(args.filters, `${className} layer '${this.name}'`);
     ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate } = convWindowOf(args, className, this.name));
   }
 

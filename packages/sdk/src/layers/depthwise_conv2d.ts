@@ -2,8 +2,7 @@ import type { WindowGeometry } from '../backend/backend.js';
 import type { ConstraintSpec } from '../constraints/constraints.js';
 import type { InitializerSpec } from '../initializers/initializers.js';
 import type { RegularizerSpec } from '../regularizers/regularizers.js';
-import { appliedActivation } from './activations.js';
-import { activationBiasBackward, KernelBiasLayer, type BiasLayerArgs } from './kernel_bias_layer.js';
+import { activationBiasBackward, biasActivationForward, KernelBiasLayer, type BiasLayerArgs } from './kernel_bias_layer.js';
 import { singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { convWindowOf, imageShape, type PaddingMode, sampleGeometry, type SampleGeometry } from './window.js';
@@ -54,11 +53,7 @@ export class DepthwiseConv2D extends KernelBiasLayer {
 
   constructor(args: DepthwiseConv2DArgs) {
     super(args, 'DepthwiseConv2D', 'depthwise');
-    const multiplier = args.depthMultiplier ?? 1;
-    if (!Number.isInteger(multiplier) || multiplier < 1) {
-      throw new Error(`DepthwiseConv2D layer '${this.name}': depthMultiplier must be a positive integer. Received: depthMultiplier=${JSON.stringify(args.depthMultiplier)}.`);
-    }
-    this.depthMultiplier = multiplier;
+    this.depthMultiplier = depthMultiplierOf(args.depthMultiplier, `DepthwiseConv2D layer '${this.name}'`);
     ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate } = convWindowOf(args, 'DepthwiseConv2D', this.name));
   }
 
@@ -95,12 +90,9 @@ export class DepthwiseConv2D extends KernelBiasLayer {
     const { backend, batch, inputs, output, weights, workspace } = ctx;
     const g = this.#batchGeometry(batch);
     const rows = batch * g.outH * g.outW;
-    const outChannels = g.channels * this.depthMultiplier;
     backend.im2col(inputs[0], workspace, g);
     backend.depthwiseForward(workspace, weights[0], output, rows, this.#taps, g.channels, this.depthMultiplier);
-    if (this.useBias) backend.biasAdd(output, weights[1], rows, outChannels);
-    const activation = appliedActivation(this.activation, ctx.deferSoftmax);
-    if (activation !== 'linear') backend.activation(activation, output, output, rows, outChannels);
+    biasActivationForward(ctx, this.activation, this.useBias, rows, g.channels * this.depthMultiplier);
   }
 
   backward(ctx: BackwardContext): void {
@@ -122,6 +114,15 @@ export class DepthwiseConv2D extends KernelBiasLayer {
       ...this.kernelBiasLayerConfig(),
     };
   }
+}
+
+/** Validates a depthwise multiplier (DepthwiseConv2D, SeparableConv2D); `where` names the layer. */
+export function depthMultiplierOf(value: number | undefined, where: string): number {
+  const multiplier = value ?? 1;
+  if (!Number.isInteger(multiplier) || multiplier < 1) {
+    throw new Error(`${where}: depthMultiplier must be a positive integer. Received: depthMultiplier=${JSON.stringify(value)}.`);
+  }
+  return multiplier;
 }
 
 registerLayer('DepthwiseConv2D', (config) => new DepthwiseConv2D(config as unknown as DepthwiseConv2DArgs));

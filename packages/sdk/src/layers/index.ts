@@ -15,6 +15,9 @@ import { AveragePooling2D, MaxPooling2D, type Pooling2DArgs } from './pooling2d.
 import { Reshape, type ReshapeArgs } from './reshape.js';
 import { UpSampling2D, type UpSampling2DArgs } from './up_sampling2d.js';
 import { ZeroPadding2D, type ZeroPadding2DArgs } from './zero_padding2d.js';
+import { Conv2DTranspose, type Conv2DTransposeArgs } from './conv2d_transpose.js';
+import { SeparableConv2D, type SeparableConv2DArgs } from './separable_conv2d.js';
+import { CONV2D_TRANSPOSE_OPTIONS, SEPARABLE_CONV2D_OPTIONS } from './layer_options.js';
 import { checkOptions } from '../utils/options.js';
 import { ACTIVATION_OPTIONS, BATCH_NORMALIZATION_OPTIONS, CONCATENATE_OPTIONS, CONV1D_OPTIONS, CONV2D_OPTIONS, DENSE_OPTIONS, DEPTHWISE_CONV2D_OPTIONS, DROPOUT_OPTIONS, EMBEDDING_OPTIONS, GLOBAL_POOLING2D_OPTIONS, LAYER_OPTIONS, POOLING1D_OPTIONS, POOLING2D_OPTIONS, RESHAPE_OPTIONS, UP_SAMPLING2D_OPTIONS, ZERO_PADDING2D_OPTIONS } from './layer_options.js';
 
@@ -169,6 +172,25 @@ export function concatenate(args?: MergeArgs & { axis?: number }): Concatenate {
   return new Concatenate(args);
 }
 
+/**
+ * Transposed 2-D convolution, the upsampling layer of decoders and GANs; the kernel is `[kH, kW, filters, inChannels]`.
+ * @example `km.layers.conv2dTranspose({ filters: 16, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' })`
+ */
+export function conv2dTranspose(args: Conv2DTransposeArgs): Conv2DTranspose {
+  checkOptions(args, CONV2D_TRANSPOSE_OPTIONS, 'km.layers.conv2dTranspose');
+  return new Conv2DTranspose(args);
+}
+
+/**
+ * Depthwise separable 2-D convolution: a depthwise convolution, then a 1×1 convolution across channels.
+ * @example `km.layers.separableConv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu' })`
+ */
+export function separableConv2d(args: SeparableConv2DArgs): SeparableConv2D {
+  checkOptions(args, SEPARABLE_CONV2D_OPTIONS, 'km.layers.separableConv2d');
+  return new SeparableConv2D(args);
+}
+
+export { Conv2DTranspose, SeparableConv2D, type Conv2DTransposeArgs, type SeparableConv2DArgs };
 export {
   AveragePooling1D, Conv1D, Embedding, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D,
   type Conv1DArgs, type EmbeddingArgs, type GlobalPooling1DArgs, type Pooling1DArgs,

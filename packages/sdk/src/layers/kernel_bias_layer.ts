@@ -98,6 +98,17 @@ export abstract class KernelBiasLayer extends Layer {
 }
 
 /**
+ * output += bias, then the activation, in place: the forward pass of a layer whose product cannot
+ * fuse them (DepthwiseConv2D, Conv2DTranspose); softmax is left to the loss when it is deferred.
+ */
+export function biasActivationForward(ctx: ForwardContext, activation: ActivationKind, useBias: boolean, rows: number, cols: number): void {
+  const { backend, output, weights } = ctx;
+  if (useBias) backend.biasAdd(output, weights[1], rows, cols);
+  const applied = appliedActivation(activation, ctx.deferSoftmax);
+  if (applied !== 'linear') backend.activation(applied, output, output, rows, cols);
+}
+
+/**
  * Turns a layer's output gradient into dZ in place (through its activation, from the forward
  * output) and, when it has a bias, writes the bias gradient Σ_rows dZ in the same pass.
  */

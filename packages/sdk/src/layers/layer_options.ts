@@ -3,6 +3,8 @@ import type { ActivationArgs } from './activation.js';
 import type { BatchNormalizationArgs } from './batch_normalization.js';
 import type { Conv1DArgs } from './conv1d.js';
 import type { Conv2DArgs } from './conv2d.js';
+import type { Conv2DTransposeArgs } from './conv2d_transpose.js';
+import type { SeparableConv2DArgs } from './separable_conv2d.js';
 import type { DenseArgs } from './dense.js';
 import type { DepthwiseConv2DArgs } from './depthwise_conv2d.js';
 import type { DropoutArgs } from './dropout.js';
@@ -58,3 +60,8 @@ export const EMBEDDING_OPTIONS = optionNames<EmbeddingArgs>({
 });
 export const CONV1D_OPTIONS = optionNames<Conv1DArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, dilationRate: true });
 export const POOLING1D_OPTIONS = optionNames<Pooling1DArgs>({ ...LAYER, ...WINDOW, poolSize: true });
+export const CONV2D_TRANSPOSE_OPTIONS = optionNames<Conv2DTransposeArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, dilationRate: true, outputPadding: true });
+export const SEPARABLE_CONV2D_OPTIONS = optionNames<SeparableConv2DArgs>({
+  ...BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, depthMultiplier: true, dilationRate: true,
+  depthwiseInitializer: true, pointwiseInitializer: true, depthwiseRegularizer: true, pointwiseRegularizer: true, depthwiseConstraint: true, pointwiseConstraint: true,
+});

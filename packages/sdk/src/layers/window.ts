@@ -64,6 +64,14 @@ export function convWindowOf(args: ConvWindowArgs, className: string, layer: str
   return window;
 }
 
+/** Validates a convolution's number of output channels; `where` names the layer ("Conv2D layer 'conv2d'"). */
+export function filtersOf(value: unknown, where: string): number {
+  if (!Number.isInteger(value) || (value as number) < 1) {
+    throw new Error(`${where}: filters must be a positive integer. Received: filters=${JSON.stringify(value)}.`);
+  }
+  return value as number;
+}
+
 /** Checks a [height, width, channels] input shape. */
 export function imageShape(shape: Shape, layer: string, className: string): [number, number, number] {
   if (shape.length !== 3) {

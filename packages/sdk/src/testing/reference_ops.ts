@@ -137,3 +137,25 @@ export function depthwiseConv2d(x: Image, kernel: number[], bias: number[], spec
   });
   return { h, w, c: x.c * m, data: out };
 }
+
+/**
+ * Transposed convolution as TensorFlow defines it, by scattering: input pixel (iy, ix) adds
+ * x·kernel[ky, kx, f, c] into output (iy·stride − pad + ky, ix·stride − pad + kx). The kernel is
+ * [kh, kw, outC, inC] (flat); the output size is Keras' deconv_output_length, no dilation.
+ */
+export function conv2dTranspose(x: Image, kernel: number[], bias: number[], spec: WindowSpec): Image {
+  const outC = bias.length;
+  const [kh, kw] = spec.kernel;
+  const [sh, sw] = spec.strides;
+  const size = (n: number, k: number, s: number) => (spec.padding === 'same' ? n * s : n * s + Math.max(k - s, 0));
+  const [h, w] = [size(x.h, kh, sh), size(x.w, kw, sw)];
+  const lead = (n: number, out: number, k: number, s: number) => (spec.padding === 'same' ? Math.floor(Math.max(0, (n - 1) * s + k - out) / 2) : 0);
+  const [pt, pl] = [lead(x.h, h, kh, sh), lead(x.w, w, kw, sw)];
+  const data = Array.from({ length: h * w * outC }, (_, i) => bias[i % outC]);
+  for (let iy = 0; iy < x.h; iy++) for (let ix = 0; ix < x.w; ix++) for (let ky = 0; ky < kh; ky++) for (let kx = 0; kx < kw; kx++) {
+    const [oy, ox] = [iy * sh - pt + ky, ix * sw - pl + kx];
+    if (oy < 0 || oy >= h || ox < 0 || ox >= w) continue;
+    for (let f = 0; f < outC; f++) for (let c = 0; c < x.c; c++) data[(oy * w + ox) * outC + f] += x.data[(iy * x.w + ix) * x.c + c] * kernel[((ky * kw + kx) * outC + f) * x.c + c];
+  }
+  return { h, w, c: outC, data };
+}

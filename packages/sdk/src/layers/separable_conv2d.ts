@@ -1,0 +1,155 @@
+import type { BufferId } from '../backend/backend.js';
+import type { Constraint, ConstraintSpec } from '../constraints/constraints.js';
+import { getInitializer, initializerConfig, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
+import type { Regularizer, RegularizerSpec } from '../regularizers/regularizers.js';
+import { Conv2D } from './conv2d.js';
+import { DepthwiseConv2D, depthMultiplierOf } from './depthwise_conv2d.js';
+import { KernelBiasLayer, type BiasLayerArgs } from './kernel_bias_layer.js';
+import { singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import { registerLayer } from './registry.js';
+import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
+import { convWindowOf, filtersOf, imageShape, type PaddingMode } from './window.js';
+
+/** Options of {@link SeparableConv2D}, with Keras' defaults and TensorFlow.js' names. */
+export interface SeparableConv2DArgs extends BiasLayerArgs {
+  /** Number of output channels (of the pointwise convolution). */
+  filters: number;
+  /** Depthwise window height and width (one number for a square window). */
+  kernelSize: number | [number, number];
+  /** Depthwise output channels per input channel (default 1). */
+  depthMultiplier?: number;
+  strides?: number | [number, number];
+  padding?: PaddingMode;
+  /** Spacing between depthwise kernel taps (default 1); strides must be 1 when it is above 1. */
+  dilationRate?: number | [number, number];
+  dataFormat?: 'channelsLast';
+  /** Initializer of the depthwise kernel (default glorotUniform). */
+  depthwiseInitializer?: InitializerSpec;
+  /** Initializer of the pointwise kernel (default glorotUniform). */
+  pointwiseInitializer?: InitializerSpec;
+  depthwiseRegularizer?: RegularizerSpec;
+  pointwiseRegularizer?: RegularizerSpec;
+  /** Applied to the depthwise kernel `[kH, kW, inChannels, depthMultiplier]` after each optimizer step. */
+  depthwiseConstraint?: ConstraintSpec;
+  /** Applied to the pointwise kernel `[1, 1, inChannels·depthMultiplier, filters]` after each optimizer step. */
+  pointwiseConstraint?: ConstraintSpec;
+}
+
+/**
+ * Depthwise separable 2-D convolution, the building block of mobile-style networks: a
+ * DepthwiseConv2D (each input channel convolved with its own `depthMultiplier` filters) followed by
+ * a 1×1 Conv2D that mixes the channels, then the bias and activation, in one layer with Keras'
+ * weights `depthwise_kernel` `[kH, kW, in, depthMultiplier]`, `pointwise_kernel`
+ * `[1, 1, in·depthMultiplier, filters]` and `bias` `[filters]`. It runs the two layers' own kernels
+ * on an intermediate buffer it keeps from the forward to the backward pass.
+ *
+ * @example
+ * ```ts
+ * const x = km.input({ shape: [32, 32, 16] });
+ * km.layers.separableConv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu' }).apply(x).shape; // [32, 32, 32]
+ * ```
+ */
+export class SeparableConv2D extends KernelBiasLayer {
+  readonly className = 'SeparableConv2D';
+  readonly filters: number;
+  readonly kernelSize: [number, number];
+  readonly depthMultiplier: number;
+  readonly strides: [number, number];
+  readonly padding: PaddingMode;
+  readonly dilationRate: [number, number];
+  /** Regularizer and constraint of the pointwise kernel (the depthwise one's are `options.kernel`). */
+  readonly pointwiseOptions: WeightOptions;
+  readonly #pointwiseInitializerSpec: InitializerSpec;
+  readonly #pointwiseInitializer: Initializer;
+  readonly #depthwise: DepthwiseConv2D;
+  readonly #pointwise: Conv2D;
+  /** Floats per sample of the depthwise output (and of its gradient). */
+  #middle = 0;
+
+  constructor(args: SeparableConv2DArgs) {
+    super(args, 'SeparableConv2D', 'depthwise');
+    const where = `SeparableConv2D layer '${this.name}'`;
+    this.filters = filtersOf(args.filters, where);
+    this.depthMultiplier = depthMultiplierOf(args.depthMultiplier, where);
+    ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate } = convWindowOf(args, 'SeparableConv2D', this.name));
+    this.pointwiseOptions = weightOptions(args, 'pointwise', where);
+    this.#pointwiseInitializerSpec = args.pointwiseInitializer ?? 'glorotUniform';
+    this.#pointwiseInitializer = getInitializer(this.#pointwiseInitializerSpec);
+    // The two halves compute; this layer owns the weights and hands each half its own.
+    const window = { kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate };
+    this.#depthwise = new DepthwiseConv2D({ name: `${this.name}/depthwise`, ...window, depthMultiplier: this.depthMultiplier, useBias: false });
+    this.#pointwise = new Conv2D({ name: `${this.name}/pointwise`, filters: this.filters, kernelSize: 1, useBias: this.useBias, activation: this.activation });
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    const input = imageShape(singleInput(this, inputShapes), this.name, 'SeparableConv2D');
+    return this.#pointwise.computeOutputShape([this.#depthwise.computeOutputShape([input])]);
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    const input = imageShape(singleInput(this, inputShapes), this.name, 'SeparableConv2D');
+    const middle = this.#depthwise.computeOutputShape([input]);
+    this.#depthwise.ensureBuilt([input]);
+    this.#pointwise.ensureBuilt([middle]);
+    this.#middle = middle.reduce((a, b) => a * b, 1);
+    const channels = input[2] * this.depthMultiplier;
+    this.addWeight('depthwise_kernel', [...this.kernelSize, input[2], this.depthMultiplier], this.kernelInitializer);
+    this.addWeight('pointwise_kernel', [1, 1, channels, this.filters], this.#pointwiseInitializer);
+    if (this.useBias) this.addWeight('bias', [this.filters], this.biasInitializer);
+  }
+
+  override get weightRegularizers(): readonly (Regularizer | null)[] {
+    const [depthwise, ...bias] = super.weightRegularizers;
+    return [depthwise, this.pointwiseOptions.regularizer, ...bias];
+  }
+
+  override get weightConstraints(): readonly (Constraint | null)[] {
+    const [depthwise, ...bias] = super.weightConstraints;
+    return [depthwise, this.pointwiseOptions.constraint, ...bias];
+  }
+
+  /** The depthwise layer's im2col columns, then the depthwise output and its gradient. */
+  override workspaceSize(batch: number): number {
+    return this.#depthwise.workspaceSize(batch) + 2 * batch * this.#middle;
+  }
+
+  #buffers(ctx: ForwardContext): { columns: BufferId; middle: BufferId; middleGrad: BufferId } {
+    const { backend, batch, workspace } = ctx;
+    const columns = this.#depthwise.workspaceSize(batch);
+    const middle = batch * this.#middle;
+    return {
+      columns: backend.view(workspace, 0, columns),
+      middle: backend.view(workspace, columns, middle),
+      middleGrad: backend.view(workspace, columns + middle, middle),
+    };
+  }
+
+  forward(ctx: ForwardContext): void {
+    const { columns, middle } = this.#buffers(ctx);
+    const [depthwiseKernel, ...pointwiseWeights] = ctx.weights;
+    this.#depthwise.forward({ ...ctx, output: middle, workspace: columns, weights: [depthwiseKernel], deferSoftmax: false });
+    this.#pointwise.forward({ ...ctx, inputs: [middle], workspace: 0, weights: pointwiseWeights });
+  }
+
+  backward(ctx: BackwardContext): void {
+    const { columns, middle, middleGrad } = this.#buffers(ctx);
+    const [depthwiseKernel, ...pointwiseWeights] = ctx.weights;
+    const [depthwiseGrad, ...pointwiseGrads] = ctx.weightGrads;
+    this.#pointwise.backward({ ...ctx, inputs: [middle], workspace: 0, weights: pointwiseWeights, weightGrads: pointwiseGrads, inputGrads: [middleGrad] });
+    this.#depthwise.backward({
+      ...ctx, output: middle, outputGrad: middleGrad, workspace: columns, weights: [depthwiseKernel], weightGrads: [depthwiseGrad], deferSoftmax: false,
+    });
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding,
+      dataFormat: 'channelsLast', dilationRate: this.dilationRate, depthMultiplier: this.depthMultiplier,
+      ...this.kernelBiasLayerConfig(),
+      pointwiseInitializer: initializerConfig(this.#pointwiseInitializerSpec, `SeparableConv2D layer '${this.name}' pointwiseInitializer`),
+      ...weightOptionsConfig('pointwise', this.pointwiseOptions),
+    };
+  }
+}
+
+registerLayer('SeparableConv2D', (config) => new SeparableConv2D(config as unknown as SeparableConv2DArgs));

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import * as km from '../index.js';
+
+describe('Conv2DTranspose options: each bad one is an error naming what was received and the fix', () => {
+  it.each([
+    [{ filters: 0, kernelSize: 3 }, /Conv2DTranspose layer 't': filters must be a positive integer\. Received: filters=0\./],
+    [{ filters: 2, kernelSize: [3, 0] }, /Layer 't': kernelSize must be a positive integer or a pair of them\. Received: kernelSize=\[3,0\]\./],
+    [{ filters: 2, kernelSize: 3, dilationRate: 2 }, /Conv2DTranspose layer 't': dilationRate above 1 is not supported \(TensorFlow\.js 4\.22 ignores it\)\. Received: dilationRate=2\. Remove dilationRate/],
+    [{ filters: 2, kernelSize: 3, outputPadding: [1, 1] }, /Conv2DTranspose layer 't': outputPadding is not supported .*Received: outputPadding=\[1,1\]\. Remove it; for a larger output, follow the layer with km\.layers\.zeroPadding2d/],
+    [{ filters: 2, kernelSize: 3, padding: 'causal' }, /Layer 't': padding must be 'valid' or 'same'\. Received: padding="causal"\./],
+    [{ filters: 2, kernelSize: 3, dataFormat: 'channelsFirst' }, /only dataFormat 'channelsLast' \(NHWC\) is supported\. Received: dataFormat="channelsFirst"/],
+    [{ filters: 2, kernelSize: 3, activation: 'gelu' }, /Activation 'gelu' in layer 't' is not supported by kerasm yet/],
+    [{ filters: 2, kernelSize: 3, kernel_size: 3 }, /km\.layers\.conv2dTranspose has no option 'kernel_size'; did you mean 'kernelSize'\?/],
+    [{ filters: 2, kernelSize: 3, output_padding: 1 }, /km\.layers\.conv2dTranspose has no option 'output_padding'; did you mean 'outputPadding'\?/],
+  ])('%j', (args, message) => {
+    expect(() => km.layers.conv2dTranspose({ name: 't', ...(args as km.layers.Conv2DTransposeArgs) })).toThrow(message);
+  });
+
+  it('accepts outputPadding null (what Keras writes) and dilationRate 1', () => {
+    expect(km.layers.conv2dTranspose({ filters: 2, kernelSize: 3, outputPadding: null, dilationRate: [1, 1] }).getConfig()).not.toHaveProperty('dilationRate');
+  });
+
+  it('rejects an input without a channels axis, naming the fix', () => {
+    expect(() => km.sequential([km.layers.conv2dTranspose({ filters: 2, kernelSize: 3, inputShape: [8, 8], name: 't' })]).summary(80, () => {}))
+      .toThrow(/Conv2DTranspose layer 't' expects inputs of shape \(None, height, width, channels\), but received \(None, 8, 8\)\. Add a channels axis/);
+  });
+});
+
+describe('SeparableConv2D options: each bad one is an error naming what was received and the fix', () => {
+  it.each([
+    [{ kernelSize: 3 }, /SeparableConv2D layer 's': filters must be a positive integer\. Received: filters=undefined\./],
+    [{ filters: 2, kernelSize: 3, depthMultiplier: 1.5 }, /SeparableConv2D layer 's': depthMultiplier must be a positive integer\. Received: depthMultiplier=1\.5\./],
+    [{ filters: 2, kernelSize: 3, strides: 2, dilationRate: 2 }, /SeparableConv2D layer 's': strides above 1 cannot be combined with dilationRate above 1/],
+    [{ filters: 2, kernelSize: 3, kernelInitializer: 'ones' }, /km\.layers\.separableConv2d has no option 'kernelInitializer'.*Its options are: .*depthwiseInitializer, pointwiseInitializer/],
+    [{ filters: 2, kernelSize: 3, pointwiseRegularizer: 'l3' }, /SeparableConv2D layer 's' pointwiseRegularizer/],
+    [{ filters: 2, kernelSize: 3, pointwiseConstraint: 'tight' }, /SeparableConv2D layer 's' pointwiseConstraint/],
+    [{ filters: 2, kernelSize: 3, pointwiseInitializer: 'nonsense' }, /nonsense/],
+  ])('%j', (args, message) => {
+    expect(() => km.layers.separableConv2d({ name: 's', ...(args as km.layers.SeparableConv2DArgs) })).toThrow(message);
+  });
+});
+
+describe('summary', () => {
+  it('lists both layers with their output shapes and parameter counts', () => {
+    const model = km.sequential([
+      km.layers.separableConv2d({ filters: 8, kernelSize: 3, depthMultiplier: 2, strides: 2, padding: 'same', inputShape: [28, 28, 1], name: 'sep' }),
+      km.layers.conv2dTranspose({ filters: 1, kernelSize: 3, strides: 2, padding: 'same', name: 'up' }),
+      km.layers.conv2dTranspose({ filters: 2, kernelSize: [3, 2], strides: [1, 3], name: 'valid_up' }),
+    ]);
+    const lines: string[] = [];
+    model.summary(undefined, (line) => lines.push(line));
+    // depthwise 3·3·1·2 + pointwise 1·1·2·8 + bias 8; kernel 3·3·1·8 + bias 1; kernel 3·2·2·1 + bias 2.
+    expect(lines.find((l) => l.includes('sep (SeparableConv2D)'))).toMatch(/\(None, 14, 14, 8\)\s+42$/);
+    expect(lines.find((l) => l.includes('up (Conv2DTranspose)'))).toMatch(/\(None, 28, 28, 1\)\s+73$/);
+    // 'valid': 28·1 + max(3 − 1, 0) = 30 rows, 28·3 + max(2 − 3, 0) = 84 columns.
+    expect(lines.find((l) => l.includes('valid_up (Conv2DTranspose)'))).toMatch(/\(None, 30, 84, 2\)\s+14$/);
+    expect(lines).toContain('Total params: 129');
+  });
+});

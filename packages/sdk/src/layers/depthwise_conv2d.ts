@@ -2,8 +2,8 @@ import type { WindowGeometry } from '../backend/backend.js';
 import type { ConstraintSpec } from '../constraints/constraints.js';
 import type { InitializerSpec } from '../initializers/initializers.js';
 import type { RegularizerSpec } from '../regularizers/regularizers.js';
-import { appliedActivation } from './activations.js';
-import { activationBiasBackward, KernelBiasLayer, type BiasLayerArgs } from './kernel_bias_layer.js';
+import { appliedActivation, needsInput } from './activations.js';
+import { activationBiasBackward, KernelBiasLayer, preActivation, type BiasLayerArgs } from './kernel_bias_layer.js';
 import { singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { convWindowOf, imageShape, type PaddingMode, sampleGeometry, type SampleGeometry } from './window.js';
@@ -82,9 +82,15 @@ export class DepthwiseConv2D extends KernelBiasLayer {
     return this.kernelSize[0] * this.kernelSize[1];
   }
 
-  override workspaceSize(batch: number): number {
+  /** Floats of im2col columns for a batch, at the start of the workspace (the pre-activation, when kept, follows). */
+  #columnFloats(batch: number): number {
     const g = this.#geometry!;
     return batch * g.outH * g.outW * this.#taps * g.channels;
+  }
+
+  override workspaceSize(batch: number): number {
+    const g = this.#geometry!;
+    return this.#columnFloats(batch) + this.preActivationFloats(batch * g.outH * g.outW * g.channels * this.depthMultiplier);
   }
 
   #batchGeometry(batch: number): WindowGeometry {
@@ -96,11 +102,14 @@ export class DepthwiseConv2D extends KernelBiasLayer {
     const g = this.#batchGeometry(batch);
     const rows = batch * g.outH * g.outW;
     const outChannels = g.channels * this.depthMultiplier;
-    backend.im2col(inputs[0], workspace, g);
-    backend.depthwiseForward(workspace, weights[0], output, rows, this.#taps, g.channels, this.depthMultiplier);
-    if (this.useBias) backend.biasAdd(output, weights[1], rows, outChannels);
     const activation = appliedActivation(this.activation, ctx.deferSoftmax);
-    if (activation !== 'linear') backend.activation(activation, output, output, rows, outChannels);
+    // An activation that needs its input gets z kept in the workspace, after the columns.
+    const z = needsInput(activation) ? preActivation(ctx, this.#columnFloats(batch), rows * outChannels) : output;
+    backend.im2col(inputs[0], workspace, g);
+    backend.depthwiseForward(workspace, weights[0], z, rows, this.#taps, g.channels, this.depthMultiplier);
+    if (this.useBias) backend.biasAdd(z, weights[1], rows, outChannels);
+    if (needsInput(activation)) backend.inputActivation(activation, z, output, rows * outChannels);
+    else if (activation !== 'linear') backend.activation(activation, output, output, rows, outChannels);
   }
 
   backward(ctx: BackwardContext): void {
@@ -108,7 +117,7 @@ export class DepthwiseConv2D extends KernelBiasLayer {
     const g = this.#batchGeometry(batch);
     const rows = batch * g.outH * g.outW;
     const outChannels = g.channels * this.depthMultiplier;
-    activationBiasBackward(ctx, this.activation, this.useBias, rows, outChannels);
+    activationBiasBackward(ctx, this.activation, this.useBias, rows, outChannels, this.#columnFloats(batch));
     // The columns' gradient overwrites the columns (read first, row by row), then col2im.
     const dCols = inputGrads[0] ? workspace : 0;
     backend.depthwiseBackward(workspace, weights[0], outputGrad, dCols, weightGrads[0], rows, this.#taps, g.channels, this.depthMultiplier);

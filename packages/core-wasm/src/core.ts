@@ -1,5 +1,6 @@
 // Typed, allocation-free wrappers over the wasm kernels plus the JS heap that owns buffers.
 import { Activation } from './activation.js';
+import type { InputActivation } from './input_activation.js';
 import type { LossKind, RowLossKind } from './loss_kind.js';
 import type { WindowGeometry } from './geometry.js';
 import type { PiecewiseLinear, PreluGeometry } from './parametric_activation.js';
@@ -206,6 +207,27 @@ export class Core {
   /** dx = dy · f'(x), computed from the forward output y; dx may alias dy. */
   activationBackward(kind: Activation, y: number, dy: number, dx: number, rows: number, cols: number): void {
     this.k.activationBackward(kind, y, dy, dx, rows, cols);
+  }
+
+  /**
+   * y = f(x) over n values for an activation whose derivative needs x (y may alias x).
+   *
+   * @example
+   * ```ts
+   * core.inputActivationForward(InputActivation.Gelu, z, y, rows * cols);
+   * core.inputActivationBackward(InputActivation.Gelu, z, dy, dy, dBias, rows, cols);
+   * ```
+   */
+  inputActivationForward(kind: InputActivation, x: number, y: number, n: number): void {
+    this.k.inputActivationForward(kind, x, y, n);
+  }
+
+  /**
+   * dx = dy · f'(x) over rows×cols from the forward input x (dx may alias dy) and, when dBias is
+   * not 0, the bias gradient dBias = Σ_rows dx (overwritten) in the same pass.
+   */
+  inputActivationBackward(kind: InputActivation, x: number, dy: number, dx: number, dBias: number, rows: number, cols: number): void {
+    this.k.inputActivationBackward(kind, x, dy, dx, dBias, rows, cols);
   }
 
   /**

@@ -16,6 +16,8 @@
 
 /** Kinds for {@link Core.activationForward} / {@link Core.activationBackward}. */
 export { Activation } from './activation.js';
+/** Kinds for {@link Core.inputActivationForward} / {@link Core.inputActivationBackward}. */
+export { InputActivation } from './input_activation.js';
 /** Kinds for {@link Core.elementwiseLoss}. */
 export { LossKind, RowLossKind } from './loss_kind.js';
 /** The loaded kernels, their memory and heap; see the class docs. */

@@ -90,6 +90,21 @@ export interface ActivationOps {
 }
 
 /**
+ * Activations whose derivative is not a function of their output, named as TensorFlow.js writes
+ * them ('gelu' is the exact x·Φ(x), 'gelu_new' the tanh approximation). A layer keeps their
+ * input z from forward to backward.
+ */
+export type InputActivationKind = 'swish' | 'gelu' | 'gelu_new' | 'mish';
+
+/** The kernels of {@link InputActivationKind}: the backward pass reads the forward input x. */
+export interface InputActivationOps {
+  /** y = f(x) over n values; y may alias x. */
+  inputActivation(kind: InputActivationKind, x: BufferId, y: BufferId, n: number): void;
+  /** dx = dy · f'(x) over rows×cols (dx may alias dy) and, when dBias ≠ 0, dBias = Σ_rows dx (overwritten) in the same pass. */
+  inputActivationGrad(kind: InputActivationKind, x: BufferId, dy: BufferId, dx: BufferId, dBias: BufferId, rows: number, cols: number): void;
+}
+
+/**
  * An activation layer's element-wise function with its parameters: Keras' ReLU family as one
  * piecewise-linear function (see {@link PiecewiseLinear}), or ELU with its alpha.
  */
@@ -229,7 +244,7 @@ export interface NormalizationOps {
 }
 
 /** A compute backend: storage plus every kernel family. */
-export interface Backend extends StorageOps, LinalgOps, ActivationOps, ParametricActivationOps, LossOps, MetricOps, OptimizerOps, ElementwiseOps, ConvOps, NormalizationOps, EmbeddingOps {
+export interface Backend extends StorageOps, LinalgOps, ActivationOps, InputActivationOps, ParametricActivationOps, LossOps, MetricOps, OptimizerOps, ElementwiseOps, ConvOps, NormalizationOps, EmbeddingOps {
   /** The backend's name as `km.getBackend()` reports it, e.g. `'wasm'`. */
   readonly name: string;
   /** Which kernels run, e.g. `'wasm-simd'` or `'wasm-relaxed-simd'`. */

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { backend } from './registry.js';
-import type { ActivationKind, Backend } from './backend.js';
+import type { ActivationKind, Backend, InputActivationKind } from './backend.js';
 import { Random } from '../utils/random.js';
 import { BACKENDS_HERE, loadMnist, useBackend } from '../testing/backends_here.js';
-import { refActivate } from '../testing/reference.js';
+import { REF_ELEMENTWISE, refActivate } from '../testing/reference.js';
 import { expectClose } from '../testing/expect_close.js';
 
 // One suite for every backend that runs here (Node, or Chromium in browser mode): each kernel
@@ -167,6 +167,28 @@ describe.each(BACKENDS)('backend %s', (name) => {
       expectedZ.push(...f(row));
     }
     expectClose(await download(z, rows * cols), expectedZ);
+  });
+
+  it.each(['swish', 'gelu', 'gelu_new', 'mish'] satisfies InputActivationKind[])('%s from the input: forward, backward and the bias gradient against float64', async (kind) => {
+    const [rows, cols] = [3, 7];
+    // ±6 and two far values, where tails and saturation show.
+    const x = Float32Array.from([...randomArray(rows * cols - 2, 6), -12, 12]);
+    const dy = randomArray(rows * cols);
+    const f = REF_ELEMENTWISE[kind];
+    const y = upload(new Float32Array(rows * cols));
+    b.inputActivation(kind, upload(x), y, rows * cols);
+    expectClose(await download(y, rows * cols), Array.from(x, f));
+    const h = 1e-6;
+    const expectedDx = Array.from(x, (v, i) => (dy[i] * (f(v + h) - f(v - h))) / (2 * h));
+    const dx = upload(new Float32Array(rows * cols));
+    b.inputActivationGrad(kind, upload(x), upload(dy), dx, 0, rows, cols);
+    expectClose(await download(dx, rows * cols), expectedDx, 1e-5);
+    // In place (dx = dy) with the bias gradient, which overwrites what dBias held.
+    const dyInPlace = upload(dy), dBias = upload(randomArray(cols, 4));
+    b.inputActivationGrad(kind, upload(x), dyInPlace, dyInPlace, dBias, rows, cols);
+    expectClose(await download(dyInPlace, rows * cols), expectedDx, 1e-5);
+    const expectedDBias = Array.from({ length: cols }, (_, c) => expectedDx.filter((_, i) => i % cols === c).reduce((s, d) => s + d, 0));
+    expectClose(await download(dBias, cols), expectedDBias, 1e-5);
   });
 
   it('fused softmax cross-entropy: loss, probabilities and gradient', async () => {

@@ -46,6 +46,13 @@ const cases: { hidden: RefActivation; out: RefActivation; loss: RefLoss; activat
     { hidden: 'tanh' as const, out: kind, loss: 'meanSquaredError' as const, activationLayer: kind === 'elu' || kind === 'softplus' },
   ]),
   { hidden: 'selu', out: 'hardSigmoid', loss: 'binaryCrossentropy', inputScale: 3 },
+  // The activations whose gradient needs the kept pre-activation z: hidden (the bias gradient
+  // fused into the pass from z), as the output, and as an Activation layer reading its input.
+  ...(['swish', 'gelu', 'gelu_new', 'mish'] as const).flatMap((kind) => [
+    { hidden: kind, out: 'linear' as const, loss: 'meanSquaredError' as const, inputScale: 3 },
+    { hidden: 'tanh' as const, out: kind, loss: 'meanSquaredError' as const },
+    { hidden: kind, out: kind, loss: 'meanSquaredError' as const, activationLayer: true, inputScale: 3 },
+  ]),
 ];
 
 describe('Dense gradients against float64 finite differences', () => {

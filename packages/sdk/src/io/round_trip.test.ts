@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import * as km from '../index.js';
-import { checkLayersModelRoundTrip, kerasmArtifacts } from './testing/round_trip.js';
+import { checkLayersModelRoundTrip, kerasmArtifacts, tfjsArtifacts } from './testing/round_trip.js';
 
 describe('LayersModel format round trip with tfjs 4.22, both directions', () => {
   it('Dense (activations, no bias, each initializer preset)', async () => {
@@ -74,6 +74,53 @@ describe('LayersModel format round trip with tfjs 4.22, both directions', () => 
         tfl.layers.activation({ activation: 'hardSigmoid' }),
       ],
     });
+  });
+
+  it('the activations that need their input (swish, gelu, mish) in Dense, Conv2D and Activation', async () => {
+    await checkLayersModelRoundTrip({
+      inputShape: [5, 4, 2],
+      kerasm: () => [
+        km.layers.conv2d({ inputShape: [5, 4, 2], filters: 3, kernelSize: 2, activation: 'gelu' }),
+        km.layers.flatten(),
+        km.layers.dense({ units: 5, activation: 'swish' }),
+        km.layers.activation({ activation: 'gelu' }),
+        km.layers.dense({ units: 3, activation: 'mish' }),
+      ],
+      tfjs: () => [
+        tfl.layers.conv2d({ inputShape: [5, 4, 2], filters: 3, kernelSize: 2, activation: 'gelu' }),
+        tfl.layers.flatten(),
+        tfl.layers.dense({ units: 5, activation: 'swish' }),
+        tfl.layers.activation({ activation: 'gelu' }),
+        tfl.layers.dense({ units: 3, activation: 'mish' }),
+      ],
+    });
+  });
+
+  it("gelu_new: kerasm reads what tfjs writes and writes the same, though tfjs-layers 4.22 cannot read its own 'gelu_new' back", async () => {
+    const theirs = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [3], units: 2, activation: 'gelu_new' })] });
+    const saved = await tfjsArtifacts(theirs);
+    // tfjs renames the value to 'geluNew' when it loads, a name it has not registered.
+    await expect(tfl.loadLayersModel(tf.io.fromMemory(saved as tf.io.ModelArtifacts))).rejects.toThrow(/Unknown activation: geluNew/);
+    const ours = await km.loadLayersModel(km.io.fromMemory(saved));
+    expect((ours.layers[0] as km.layers.Dense).activation).toBe('gelu_new');
+    const x = [[0.5, -1, 2], [3, 0, -2]];
+    const expected = Array.from((theirs.predict(tf.tensor(x)) as tf.Tensor).dataSync());
+    Array.from(ours.predict(km.tensor(x)).dataSync()).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 6));
+    const rewritten = (await kerasmArtifacts(ours)).modelTopology as { config: { layers: { config: { activation: string } }[] } };
+    expect(rewritten.config.layers[0].config.activation).toBe('gelu_new');
+  });
+
+  it("Keras' 'silu' is written 'swish', the name tfjs-layers reads, and tfjs loads the file", async () => {
+    km.utils.setRandomSeed(4);
+    const model = km.sequential([km.layers.dense({ inputShape: [3], units: 2, activation: 'silu' })]);
+    expect((model.layers[0] as km.layers.Dense).activation).toBe('swish');
+    const artifacts = await kerasmArtifacts(model);
+    const layers = (artifacts.modelTopology as { config: { layers: { config: { activation: string } }[] } }).config.layers;
+    expect(layers[0].config.activation).toBe('swish');
+    const theirs = await tfl.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
+    const x = [[0.5, -1, 2], [3, 0, -2]];
+    const ours = Array.from(model.predict(km.tensor(x)).dataSync());
+    Array.from((theirs.predict(tf.tensor(x)) as tf.Tensor).dataSync()).forEach((v, i) => expect(v).toBeCloseTo(ours[i], 6));
   });
 
   it('exponential, which tfjs-layers 4.22 lacks: kerasm saves and reloads it, and tfjs refuses the file naming it', async () => {

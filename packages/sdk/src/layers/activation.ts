@@ -1,6 +1,5 @@
 import { registerLayer } from './registry.js';
-import type { ActivationKind } from '../backend/backend.js';
-import { appliedActivation, getActivation, type ActivationName } from './activations.js';
+import { appliedActivation, getActivation, needsInput, type ActivationName, type LayerActivation } from './activations.js';
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 
 /** Options of {@link Activation}. */
@@ -11,7 +10,7 @@ export interface ActivationArgs extends LayerArgs {
 /** Applies an activation function to its input (softmax along the last axis). */
 export class Activation extends Layer {
   readonly className = 'Activation';
-  readonly activation: ActivationKind;
+  readonly activation: LayerActivation;
   #cols = 1;
   #sampleSize = 1;
 
@@ -40,12 +39,19 @@ export class Activation extends Layer {
   }
 
   forward(ctx: ForwardContext): void {
-    ctx.backend.activation(appliedActivation(this.activation, ctx.deferSoftmax), ctx.inputs[0], ctx.output, this.#rows(ctx), this.#cols);
+    const activation = appliedActivation(this.activation, ctx.deferSoftmax);
+    const rows = this.#rows(ctx);
+    if (needsInput(activation)) ctx.backend.inputActivation(activation, ctx.inputs[0], ctx.output, rows * this.#cols);
+    else ctx.backend.activation(activation, ctx.inputs[0], ctx.output, rows, this.#cols);
   }
 
   backward(ctx: BackwardContext): void {
     if (!ctx.inputGrads[0]) return;
-    ctx.backend.activationGrad(appliedActivation(this.activation, ctx.deferSoftmax), ctx.output, ctx.outputGrad, ctx.inputGrads[0], this.#rows(ctx), this.#cols);
+    const activation = appliedActivation(this.activation, ctx.deferSoftmax);
+    const rows = this.#rows(ctx);
+    // The layer's input is its pre-activation: still there in backward, so nothing needs keeping.
+    if (needsInput(activation)) ctx.backend.inputActivationGrad(activation, ctx.inputs[0], ctx.outputGrad, ctx.inputGrads[0], 0, rows, this.#cols);
+    else ctx.backend.activationGrad(activation, ctx.output, ctx.outputGrad, ctx.inputGrads[0], rows, this.#cols);
   }
 
   override getConfig(): Record<string, unknown> {

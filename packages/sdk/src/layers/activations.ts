@@ -1,19 +1,23 @@
-import type { ActivationKind } from '../backend/backend.js';
+import type { ActivationKind, InputActivationKind } from '../backend/backend.js';
 
-const ACTIVATIONS: readonly ActivationKind[] = [
+/** An activation a layer runs: one whose gradient comes from its output, or one that needs its input. */
+export type LayerActivation = ActivationKind | InputActivationKind;
+
+/** The activations whose derivative needs the input z: layers keep z for them (see {@link needsInput}). */
+const INPUT_ACTIVATIONS: readonly InputActivationKind[] = ['swish', 'gelu', 'gelu_new', 'mish'];
+
+const ACTIVATIONS: readonly LayerActivation[] = [
   'linear', 'relu', 'sigmoid', 'tanh', 'softmax',
   'elu', 'selu', 'softplus', 'softsign', 'relu6', 'exponential', 'hardSigmoid',
+  ...INPUT_ACTIVATIONS,
 ];
 
-/** Keras' snake_case spellings of the names TensorFlow.js writes in camelCase. */
-const SNAKE_ALIASES: Record<string, ActivationKind> = { hard_sigmoid: 'hardSigmoid' };
+/** Keras' spellings of the names TensorFlow.js writes otherwise. */
+const KERAS_ALIASES: Record<string, LayerActivation> = { hard_sigmoid: 'hardSigmoid', silu: 'swish' };
 
-// Keras and TensorFlow.js activations kerasm does not run, with why where the reason is structural:
-// Dense and Conv2D fuse the activation into their matMul and keep only its output y.
-const NEEDS_INPUT = 'its gradient needs the layer\'s input, and kerasm layers keep only their output';
+// Keras and TensorFlow.js activations kerasm does not run, with why where the reason is structural.
 const NOT_SUPPORTED: Record<string, string | undefined> = {
-  swish: NEEDS_INPUT, silu: NEEDS_INPUT, gelu: NEEDS_INPUT, gelu_new: NEEDS_INPUT, mish: NEEDS_INPUT,
-  hard_silu: NEEDS_INPUT, hard_swish: NEEDS_INPUT, glu: NEEDS_INPUT,
+  hard_silu: undefined, hard_swish: undefined, glu: 'it halves the last axis, which a layer\'s activation cannot change in kerasm',
   logSoftmax: undefined, log_softmax: undefined, leaky_relu: undefined, leakyRelu: undefined,
   hard_tanh: undefined, log_sigmoid: undefined, celu: undefined,
 };
@@ -21,8 +25,11 @@ const NOT_SUPPORTED: Record<string, string | undefined> = {
 /**
  * Activation names a layer accepts, as TensorFlow.js names them:
  * `'linear'`, `'relu'`, `'sigmoid'`, `'tanh'`, `'softmax'` (along the last axis), `'elu'` (α = 1),
- * `'selu'`, `'softplus'`, `'softsign'`, `'relu6'`, `'exponential'` and `'hardSigmoid'`.
- * `'hard_sigmoid'`, Keras' spelling and the one tfjs and kerasm write into model.json, is accepted too.
+ * `'selu'`, `'softplus'`, `'softsign'`, `'relu6'`, `'exponential'`, `'hardSigmoid'`, `'swish'`
+ * (x·σ(x)), `'gelu'` (the exact x·Φ(x) = ½x(1 + erf(x/√2)), Keras 3's default), `'gelu_new'`
+ * (the tanh approximation ½x(1 + tanh(√(2/π)(x + 0.044715x³)))) and `'mish'` (x·tanh(softplus(x))).
+ * `'hard_sigmoid'`, Keras' spelling and the one tfjs and kerasm write into model.json, is accepted
+ * too, and so is Keras' `'silu'`, saved as `'swish'`.
  *
  * `'hardSigmoid'` is TensorFlow.js' and Keras 2's clip(0.2·x + 0.5, 0, 1); Keras 3 changed
  * `hard_sigmoid` to relu6(x + 3) / 6, so a Keras 3 model using it computes slightly differently.
@@ -33,16 +40,17 @@ const NOT_SUPPORTED: Record<string, string | undefined> = {
  * ```ts
  * km.layers.dense({ units: 32, activation: 'selu', kernelInitializer: 'lecunNormal' });
  * km.layers.activation({ activation: 'hard_sigmoid' }); // the same as 'hardSigmoid'
+ * km.layers.dense({ units: 64, activation: 'gelu' });
  * ```
  */
-export type ActivationName = ActivationKind | 'hard_sigmoid';
+export type ActivationName = LayerActivation | 'hard_sigmoid' | 'silu';
 
-/** Resolves an activation name (Keras' snake_case aliases too); `undefined` and `null` mean linear, as in Keras. */
-export function getActivation(name: string | null | undefined, layerName: string): ActivationKind {
+/** Resolves an activation name (Keras' aliases too); `undefined` and `null` mean linear, as in Keras. */
+export function getActivation(name: string | null | undefined, layerName: string): LayerActivation {
   if (name === undefined || name === null) return 'linear';
-  const kind = SNAKE_ALIASES[name] ?? name;
-  if ((ACTIVATIONS as readonly string[]).includes(kind)) return kind as ActivationKind;
-  const valid = `Valid activations: ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')} ('hard_sigmoid' works too).`;
+  const kind = KERAS_ALIASES[name] ?? name;
+  if ((ACTIVATIONS as readonly string[]).includes(kind)) return kind as LayerActivation;
+  const valid = `Valid activations: ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')} ('hard_sigmoid' and 'silu' work too).`;
   if (Object.hasOwn(NOT_SUPPORTED, name)) {
     const why = NOT_SUPPORTED[name];
     throw new Error(`Activation '${name}' in layer '${layerName}' is not supported by kerasm yet${why ? ` (${why})` : ''}. ${valid}`);
@@ -50,7 +58,15 @@ export function getActivation(name: string | null | undefined, layerName: string
   throw new Error(`Unknown activation '${name}' in layer '${layerName}'. ${valid}`);
 }
 
+/**
+ * Whether the activation's derivative needs its input z, so that a layer keeps z from forward to
+ * backward and runs the backend's inputActivation kernels instead of the fused from-y path.
+ */
+export function needsInput(activation: LayerActivation): activation is InputActivationKind {
+  return (INPUT_ACTIVATIONS as readonly string[]).includes(activation);
+}
+
 /** The activation a layer runs: a softmax deferred to a fused softmax-cross-entropy loss becomes linear. */
-export function appliedActivation(activation: ActivationKind, deferSoftmax: boolean): ActivationKind {
+export function appliedActivation<K extends LayerActivation>(activation: K, deferSoftmax: boolean): K | 'linear' {
   return deferSoftmax && activation === 'softmax' ? 'linear' : activation;
 }

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
-import type { ActivationKind } from '../backend/backend.js';
+import type { LayerActivation } from './activations.js';
 import { Random } from '../utils/random.js';
 
 // The activations added after the first five, against TensorFlow.js 4.22 on its cpu backend: the
@@ -20,7 +20,7 @@ const random = new Random(5);
 const xValues = Float32Array.from({ length: BATCH * 5 }, () => random.uniform(-4, 4));
 const yValues = Float32Array.from({ length: BATCH * 2 }, () => random.uniform(-1, 1));
 
-function kerasmModel(kind: ActivationKind): km.LayersModel {
+function kerasmModel(kind: LayerActivation): km.LayersModel {
   return km.sequential([
     km.layers.dense({ units: 6, activation: kind, inputShape: [5] }),
     km.layers.dense({ units: 4 }),
@@ -38,7 +38,7 @@ function worstRelative(actual: ArrayLike<number>, expected: ArrayLike<number>): 
 }
 
 /** Predictions, then the weights after one SGD step with lr 0.1 on mean squared error. */
-async function kerasmRun(kind: ActivationKind, initial: km.Tensor[], xs = xValues): Promise<{ predicted: Float32Array; after: Float32Array[] }> {
+async function kerasmRun(kind: LayerActivation, initial: km.Tensor[], xs = xValues): Promise<{ predicted: Float32Array; after: Float32Array[] }> {
   const model = kerasmModel(kind);
   model.setWeights(initial);
   const predicted = model.predict(km.tensor(xs, [BATCH, 5])).dataSync() as Float32Array;
@@ -61,7 +61,7 @@ function expectSameStep(ours: { predicted: Float32Array; after: Float32Array[] }
 }
 
 describe('activations against tfjs-layers 4.22: Dense and Activation layer, forward and one training step', () => {
-  it.each(['elu', 'selu', 'softplus', 'softsign', 'relu6', 'hardSigmoid'] as const)('%s', async (kind) => {
+  it.each(['elu', 'selu', 'softplus', 'softsign', 'relu6', 'hardSigmoid', 'swish', 'gelu', 'gelu_new', 'mish'] as const)('%s', async (kind) => {
     km.utils.setRandomSeed(8);
     const initial = kerasmModel(kind).getWeights();
     const ours = await kerasmRun(kind, initial);

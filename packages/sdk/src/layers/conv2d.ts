@@ -74,9 +74,15 @@ export class Conv2D extends KernelBiasLayer {
     return this.kernelSize[0] * this.kernelSize[1] * this.#geometry!.channels;
   }
 
-  override workspaceSize(batch: number): number {
+  /** Floats of im2col columns for a batch, at the start of the workspace (the pre-activation, when kept, follows). */
+  #columnFloats(batch: number): number {
     const g = this.#geometry!;
     return this.#pointwise ? 0 : batch * g.outH * g.outW * this.#patch;
+  }
+
+  override workspaceSize(batch: number): number {
+    const g = this.#geometry!;
+    return this.#columnFloats(batch) + this.preActivationFloats(batch * g.outH * g.outW * this.filters);
   }
 
   #batchGeometry(batch: number): WindowGeometry {
@@ -89,14 +95,14 @@ export class Conv2D extends KernelBiasLayer {
     const rows = batch * g.outH * g.outW;
     const cols = this.#pointwise ? inputs[0] : workspace;
     if (!this.#pointwise) backend.im2col(inputs[0], cols, g);
-    this.kernelBiasForward(ctx, cols, rows, this.#patch, this.filters);
+    this.kernelBiasForward(ctx, cols, rows, this.#patch, this.filters, this.#columnFloats(batch));
   }
 
   backward(ctx: BackwardContext): void {
     const { backend, batch, inputs, outputGrad, inputGrads, weights, weightGrads, workspace } = ctx;
     const g = this.#batchGeometry(batch);
     const rows = batch * g.outH * g.outW;
-    activationBiasBackward(ctx, this.activation, this.useBias, rows, this.filters);
+    activationBiasBackward(ctx, this.activation, this.useBias, rows, this.filters, this.#columnFloats(batch));
     const cols = this.#pointwise ? inputs[0] : workspace;
     // dKernel = colsᵀ · dZ, then the columns' gradient dZ · kernelᵀ, which reuses the column
     // buffer (its forward contents are no longer needed) before col2im.

@@ -1,5 +1,5 @@
 import type { WindowGeometry } from '../backend/backend.js';
-import { activationBiasBackward, biasActivationForward, KernelBiasLayer, type KernelBiasLayerArgs } from './kernel_bias_layer.js';
+import { activationBiasBackward, biasActivationForward, KernelBiasLayer, productBuffer, type KernelBiasLayerArgs } from './kernel_bias_layer.js';
 import { singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { convWindowOf, filtersOf, imageShape, type PaddingMode, sampleGeometry, type SampleGeometry } from './window.js';
@@ -92,9 +92,15 @@ export class Conv2DTranspose extends KernelBiasLayer {
     return this.kernelSize[0] * this.kernelSize[1] * this.filters;
   }
 
-  override workspaceSize(batch: number): number {
+  #columnFloats(batch: number): number {
     const g = this.#adjoint!;
     return batch * g.outH * g.outW * this.#patch;
+  }
+
+  /** The columns, then the pre-activation z for an activation that needs its input. */
+  override workspaceSize(batch: number): number {
+    const g = this.#adjoint!;
+    return this.#columnFloats(batch) + this.preActivationFloats(batch * g.inH * g.inW * this.filters);
   }
 
   #batchGeometry(batch: number): WindowGeometry {
@@ -102,20 +108,22 @@ export class Conv2DTranspose extends KernelBiasLayer {
   }
 
   forward(ctx: ForwardContext): void {
-    const { backend, batch, inputs, output, weights, workspace } = ctx;
+    const { backend, batch, inputs, weights, workspace } = ctx;
     const g = this.#batchGeometry(batch);
     const rows = batch * g.outH * g.outW;
     // The kernel [kH, kW, filters, in] is the [patch, in] matrix of the adjoint convolution.
     backend.matMul(inputs[0], weights[0], workspace, rows, this.#patch, this.#inChannels, false, true, false);
-    backend.col2im(workspace, output, g);
-    biasActivationForward(ctx, this.activation, this.useBias, batch * g.inH * g.inW, this.filters);
+    const positions = batch * g.inH * g.inW;
+    const product = productBuffer(ctx, this.activation, this.#columnFloats(batch), positions * this.filters);
+    backend.col2im(workspace, product, g);
+    biasActivationForward(ctx, this.activation, this.useBias, positions, this.filters, product);
   }
 
   backward(ctx: BackwardContext): void {
     const { backend, batch, inputs, outputGrad, inputGrads, weights, weightGrads, workspace } = ctx;
     const g = this.#batchGeometry(batch);
     const rows = batch * g.outH * g.outW;
-    activationBiasBackward(ctx, this.activation, this.useBias, batch * g.inH * g.inW, this.filters);
+    activationBiasBackward(ctx, this.activation, this.useBias, batch * g.inH * g.inW, this.filters, this.#columnFloats(batch));
     backend.im2col(outputGrad, workspace, g);
     // dKernel[patch, in] = dColsᵀ · x; dx = dCols · kernel.
     backend.matMul(workspace, inputs[0], weightGrads[0], this.#patch, this.#inChannels, rows, true, false, false);

@@ -45,6 +45,10 @@ export class Dense extends KernelBiasLayer {
     if (this.useBias) this.addWeight('bias', [this.units], this.biasInitializer);
   }
 
+  override workspaceSize(batch: number): number {
+    return this.preActivationFloats(batch * this.#positions * this.units);
+  }
+
   forward(ctx: ForwardContext): void {
     this.kernelBiasForward(ctx, ctx.inputs[0], ctx.batch * this.#positions, this.#inputUnits, this.units);
   }

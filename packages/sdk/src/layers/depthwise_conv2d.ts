@@ -2,7 +2,7 @@ import type { WindowGeometry } from '../backend/backend.js';
 import type { ConstraintSpec } from '../constraints/constraints.js';
 import type { InitializerSpec } from '../initializers/initializers.js';
 import type { RegularizerSpec } from '../regularizers/regularizers.js';
-import { activationBiasBackward, biasActivationForward, KernelBiasLayer, type BiasLayerArgs } from './kernel_bias_layer.js';
+import { activationBiasBackward, biasActivationForward, KernelBiasLayer, productBuffer, type BiasLayerArgs } from './kernel_bias_layer.js';
 import { singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { convWindowOf, imageShape, type PaddingMode, sampleGeometry, type SampleGeometry } from './window.js';
@@ -77,9 +77,15 @@ export class DepthwiseConv2D extends KernelBiasLayer {
     return this.kernelSize[0] * this.kernelSize[1];
   }
 
-  override workspaceSize(batch: number): number {
+  /** Floats of im2col columns for a batch, at the start of the workspace (the pre-activation, when kept, follows). */
+  #columnFloats(batch: number): number {
     const g = this.#geometry!;
     return batch * g.outH * g.outW * this.#taps * g.channels;
+  }
+
+  override workspaceSize(batch: number): number {
+    const g = this.#geometry!;
+    return this.#columnFloats(batch) + this.preActivationFloats(batch * g.outH * g.outW * g.channels * this.depthMultiplier);
   }
 
   #batchGeometry(batch: number): WindowGeometry {
@@ -87,12 +93,15 @@ export class DepthwiseConv2D extends KernelBiasLayer {
   }
 
   forward(ctx: ForwardContext): void {
-    const { backend, batch, inputs, output, weights, workspace } = ctx;
+    const { backend, batch, inputs, weights, workspace } = ctx;
     const g = this.#batchGeometry(batch);
     const rows = batch * g.outH * g.outW;
+    const outChannels = g.channels * this.depthMultiplier;
+    // An activation that needs its input gets z kept in the workspace, after the columns.
+    const product = productBuffer(ctx, this.activation, this.#columnFloats(batch), rows * outChannels);
     backend.im2col(inputs[0], workspace, g);
-    backend.depthwiseForward(workspace, weights[0], output, rows, this.#taps, g.channels, this.depthMultiplier);
-    biasActivationForward(ctx, this.activation, this.useBias, rows, g.channels * this.depthMultiplier);
+    backend.depthwiseForward(workspace, weights[0], product, rows, this.#taps, g.channels, this.depthMultiplier);
+    biasActivationForward(ctx, this.activation, this.useBias, rows, outChannels, product);
   }
 
   backward(ctx: BackwardContext): void {
@@ -100,7 +109,7 @@ export class DepthwiseConv2D extends KernelBiasLayer {
     const g = this.#batchGeometry(batch);
     const rows = batch * g.outH * g.outW;
     const outChannels = g.channels * this.depthMultiplier;
-    activationBiasBackward(ctx, this.activation, this.useBias, rows, outChannels);
+    activationBiasBackward(ctx, this.activation, this.useBias, rows, outChannels, this.#columnFloats(batch));
     // The columns' gradient overwrites the columns (read first, row by row), then col2im.
     const dCols = inputGrads[0] ? workspace : 0;
     backend.depthwiseBackward(workspace, weights[0], outputGrad, dCols, weightGrads[0], rows, this.#taps, g.channels, this.depthMultiplier);

@@ -1,8 +1,8 @@
 import type { Constraint } from '../constraints/constraints.js';
 import { getInitializer, initializerConfig, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
 import type { Regularizer } from '../regularizers/regularizers.js';
-import type { ActivationKind, BufferId } from '../backend/backend.js';
-import { appliedActivation, getActivation, type ActivationName } from './activations.js';
+import type { BufferId } from '../backend/backend.js';
+import { appliedActivation, getActivation, needsInput, type ActivationName, type LayerActivation } from './activations.js';
 import { Layer, type BackwardContext, type ForwardContext, type LayerArgs } from './layer.js';
 import { kernelBiasConfig, kernelBiasOptions, type BiasActivityArgs, type KernelBiasArgs, type KernelBiasOptions, type KernelName } from './weight_options.js';
 
@@ -29,7 +29,7 @@ export interface KernelBiasLayerArgs extends BiasLayerArgs, KernelBiasArgs {
  * Keras name (`kernelInitializer`, or `depthwiseInitializer` on DepthwiseConv2D).
  */
 export abstract class KernelBiasLayer extends Layer {
-  readonly activation: ActivationKind;
+  readonly activation: LayerActivation;
   readonly useBias: boolean;
   /** Regularizers and constraints on the kernel, bias and output. */
   readonly options: KernelBiasOptions;
@@ -74,14 +74,31 @@ export abstract class KernelBiasLayer extends Layer {
   }
 
   /**
-   * output[rows×cols] = activation(lhs[rows×depth] · kernel + bias) in one fused kernel (softmax,
-   * which needs whole rows, runs after it): the forward pass once the input is a matrix.
+   * Floats of workspace the layer needs to keep its pre-activation z (`n` values per batch) from
+   * forward to backward: `n` when the activation's gradient needs its input, else 0.
    */
-  protected kernelBiasForward(ctx: ForwardContext, lhs: BufferId, rows: number, depth: number, cols: number): void {
+  protected preActivationFloats(n: number): number {
+    return needsInput(this.activation) ? n : 0;
+  }
+
+  /**
+   * output[rows×cols] = activation(lhs[rows×depth] · kernel + bias) in one fused kernel (softmax,
+   * which needs whole rows, runs after it): the forward pass once the input is a matrix. An
+   * activation that needs its input gets z = lhs · kernel + bias kept in the workspace from
+   * `zOffset` (see {@link preActivationFloats}), and output = f(z) after it.
+   */
+  protected kernelBiasForward(ctx: ForwardContext, lhs: BufferId, rows: number, depth: number, cols: number, zOffset = 0): void {
     const { backend, output, weights } = ctx;
     const activation = appliedActivation(this.activation, ctx.deferSoftmax);
+    const bias = this.useBias ? weights[1] : 0;
+    if (needsInput(activation)) {
+      const z = preActivation(ctx, zOffset, rows * cols);
+      backend.matMulBiasActivation(lhs, weights[0], bias, z, rows, cols, depth, 'linear');
+      backend.inputActivation(activation, z, output, rows * cols);
+      return;
+    }
     const fused = activation === 'softmax' ? 'linear' : activation;
-    backend.matMulBiasActivation(lhs, weights[0], this.useBias ? weights[1] : 0, output, rows, cols, depth, fused);
+    backend.matMulBiasActivation(lhs, weights[0], bias, output, rows, cols, depth, fused);
     if (activation === 'softmax') backend.activation('softmax', output, output, rows, cols);
   }
 
@@ -98,23 +115,48 @@ export abstract class KernelBiasLayer extends Layer {
 }
 
 /**
- * output += bias, then the activation, in place: the forward pass of a layer whose product cannot
- * fuse them (DepthwiseConv2D, Conv2DTranspose); softmax is left to the loss when it is deferred.
+ * Where a layer whose product cannot fuse its bias and activation (DepthwiseConv2D,
+ * Conv2DTranspose) writes that product: its output, or the kept pre-activation z at `zOffset` in
+ * its workspace when the activation needs its input.
  */
-export function biasActivationForward(ctx: ForwardContext, activation: ActivationKind, useBias: boolean, rows: number, cols: number): void {
-  const { backend, output, weights } = ctx;
-  if (useBias) backend.biasAdd(output, weights[1], rows, cols);
-  const applied = appliedActivation(activation, ctx.deferSoftmax);
-  if (applied !== 'linear') backend.activation(applied, output, output, rows, cols);
+export function productBuffer(ctx: ForwardContext, activation: LayerActivation, zOffset: number, length: number): BufferId {
+  return needsInput(appliedActivation(activation, ctx.deferSoftmax)) ? preActivation(ctx, zOffset, length) : ctx.output;
 }
 
 /**
- * Turns a layer's output gradient into dZ in place (through its activation, from the forward
- * output) and, when it has a bias, writes the bias gradient Σ_rows dZ in the same pass.
+ * `product` (from {@link productBuffer}) += bias, then the activation into the output; softmax is
+ * left to the loss when it is deferred.
  */
-export function activationBiasBackward(ctx: BackwardContext, activation: ActivationKind, useBias: boolean, rows: number, cols: number): void {
+export function biasActivationForward(ctx: ForwardContext, activation: LayerActivation, useBias: boolean, rows: number, cols: number, product: BufferId = ctx.output): void {
+  const { backend, output, weights } = ctx;
+  if (useBias) backend.biasAdd(product, weights[1], rows, cols);
+  const applied = appliedActivation(activation, ctx.deferSoftmax);
+  if (needsInput(applied)) backend.inputActivation(applied, product, output, rows * cols);
+  else if (applied !== 'linear') backend.activation(applied, output, output, rows, cols);
+}
+
+/**
+ * The layer's kept pre-activation z: `length` floats of its workspace from `offset`. Throws when the
+ * layer reserved no workspace for it (its workspaceSize must add preActivationFloats).
+ */
+export function preActivation(ctx: ForwardContext, offset: number, length: number): BufferId {
+  if (!ctx.workspace) {
+    throw new Error(`kerasm internal error: a layer with an activation that needs its input reserved no workspace for its pre-activation (${length} floats); its workspaceSize must add preActivationFloats.`);
+  }
+  return ctx.backend.view(ctx.workspace, offset, length);
+}
+
+/**
+ * Turns a layer's output gradient into dZ in place (through its activation: from the forward
+ * output, or from the kept pre-activation z at `zOffset` in the workspace for an activation that
+ * needs its input) and, when it has a bias, writes the bias gradient Σ_rows dZ in the same pass.
+ */
+export function activationBiasBackward(ctx: BackwardContext, activation: LayerActivation, useBias: boolean, rows: number, cols: number, zOffset = 0): void {
   const { backend, output, outputGrad, weightGrads } = ctx;
   const applied = appliedActivation(activation, ctx.deferSoftmax);
-  if (useBias) backend.activationGradBias(applied, output, outputGrad, outputGrad, weightGrads[1], rows, cols, false);
+  if (needsInput(applied)) {
+    const z = preActivation(ctx, zOffset, rows * cols);
+    backend.inputActivationGrad(applied, z, outputGrad, outputGrad, useBias ? weightGrads[1] : 0, rows, cols);
+  } else if (useBias) backend.activationGradBias(applied, output, outputGrad, outputGrad, weightGrads[1], rows, cols, false);
   else if (applied !== 'linear') backend.activationGrad(applied, output, outputGrad, outputGrad, rows, cols);
 }

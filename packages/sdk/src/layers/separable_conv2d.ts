@@ -108,34 +108,36 @@ export class SeparableConv2D extends KernelBiasLayer {
     return [depthwise, this.pointwiseOptions.constraint, ...bias];
   }
 
-  /** The depthwise layer's im2col columns, then the depthwise output and its gradient. */
+  /** The depthwise layer's im2col columns, the depthwise output and its gradient, then the pointwise layer's own (its pre-activation, if any). */
   override workspaceSize(batch: number): number {
-    return this.#depthwise.workspaceSize(batch) + 2 * batch * this.#middle;
+    return this.#depthwise.workspaceSize(batch) + 2 * batch * this.#middle + this.#pointwise.workspaceSize(batch);
   }
 
-  #buffers(ctx: ForwardContext): { columns: BufferId; middle: BufferId; middleGrad: BufferId } {
+  #buffers(ctx: ForwardContext): { columns: BufferId; middle: BufferId; middleGrad: BufferId; pointwise: BufferId } {
     const { backend, batch, workspace } = ctx;
     const columns = this.#depthwise.workspaceSize(batch);
     const middle = batch * this.#middle;
+    const pointwise = this.#pointwise.workspaceSize(batch);
     return {
       columns: backend.view(workspace, 0, columns),
       middle: backend.view(workspace, columns, middle),
       middleGrad: backend.view(workspace, columns + middle, middle),
+      pointwise: pointwise > 0 ? backend.view(workspace, columns + 2 * middle, pointwise) : 0,
     };
   }
 
   forward(ctx: ForwardContext): void {
-    const { columns, middle } = this.#buffers(ctx);
+    const { columns, middle, pointwise } = this.#buffers(ctx);
     const [depthwiseKernel, ...pointwiseWeights] = ctx.weights;
     this.#depthwise.forward({ ...ctx, output: middle, workspace: columns, weights: [depthwiseKernel], deferSoftmax: false });
-    this.#pointwise.forward({ ...ctx, inputs: [middle], workspace: 0, weights: pointwiseWeights });
+    this.#pointwise.forward({ ...ctx, inputs: [middle], workspace: pointwise, weights: pointwiseWeights });
   }
 
   backward(ctx: BackwardContext): void {
-    const { columns, middle, middleGrad } = this.#buffers(ctx);
+    const { columns, middle, middleGrad, pointwise } = this.#buffers(ctx);
     const [depthwiseKernel, ...pointwiseWeights] = ctx.weights;
     const [depthwiseGrad, ...pointwiseGrads] = ctx.weightGrads;
-    this.#pointwise.backward({ ...ctx, inputs: [middle], workspace: 0, weights: pointwiseWeights, weightGrads: pointwiseGrads, inputGrads: [middleGrad] });
+    this.#pointwise.backward({ ...ctx, inputs: [middle], workspace: pointwise, weights: pointwiseWeights, weightGrads: pointwiseGrads, inputGrads: [middleGrad] });
     this.#depthwise.backward({
       ...ctx, output: middle, outputGrad: middleGrad, workspace: columns, weights: [depthwiseKernel], weightGrads: [depthwiseGrad], deferSoftmax: false,
     });

@@ -10,6 +10,7 @@ function mse(outputs: number[][], targets: number[][]): number {
   return outputs.reduce((s, p, i) => s + p.reduce((t, v, j) => t + (v - targets[i][j]) ** 2, 0) / p.length, 0) / outputs.length;
 }
 
+const swish = (v: number) => v / (1 + Math.exp(-v));
 const window = (kernel: [number, number], strides: [number, number], padding: 'valid' | 'same', dilation: [number, number] = [1, 1]): WindowSpec => ({ kernel, strides, dilation, padding });
 // A 2×2 'same' Conv2D with tanh goes first, so that the layer's input gradient reaches checked weights.
 const FIRST = window([2, 2], [1, 1], 'same');
@@ -58,6 +59,12 @@ describe('Conv2DTranspose forward and gradients against a float64 scatter and fi
     await checkGradients(c.input, c.batch, layer, (h, w) => map(conv2dTranspose(h, w[2], w[3], c.spec), Math.tanh), ['transpose kernel', 'transpose bias']);
   });
 
+  it('with swish, whose gradient reads the kept pre-activation', async () => {
+    const spec = window([3, 3], [2, 2], 'same');
+    const layer = km.layers.conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2, padding: 'same', activation: 'swish', biasInitializer: 'glorotUniform' });
+    await checkGradients([3, 4, 2], 2, layer, (h, w) => map(conv2dTranspose(h, w[2], w[3], spec), swish), ['transpose kernel', 'transpose bias']);
+  });
+
   it('without a bias', async () => {
     const spec = window([3, 3], [2, 2], 'same');
     const layer = km.layers.conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2, padding: 'same', useBias: false });
@@ -84,5 +91,12 @@ describe('SeparableConv2D forward and gradients against float64 depthwise then p
       return map(conv2d(depthwise, w[3], w[4], pointwise), Math.tanh);
     };
     await checkGradients(c.input, c.batch, layer, reference, ['depthwise kernel', 'pointwise kernel', 'bias']);
+  });
+
+  it('with swish, whose gradient reads the kept pre-activation', async () => {
+    const spec = window([3, 3], [2, 2], 'same');
+    const layer = km.layers.separableConv2d({ filters: 3, kernelSize: 3, strides: 2, padding: 'same', depthMultiplier: 2, activation: 'swish', biasInitializer: 'glorotUniform' });
+    const reference = (h: Image, w: number[][]) => map(conv2d(depthwiseConv2d(h, w[2], new Array<number>(h.c * 2).fill(0), spec), w[3], w[4], window([1, 1], [1, 1], 'valid')), swish);
+    await checkGradients([5, 5, 2], 2, layer, reference, ['depthwise kernel', 'pointwise kernel', 'bias']);
   });
 });

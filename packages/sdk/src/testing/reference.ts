@@ -1,10 +1,10 @@
-import type { ActivationKind } from '../backend/backend.js';
+import type { LayerActivation } from '../layers/activations.js';
 
 /**
  * A naive float64 reference of the layers and losses, written independently of the kernels,
  * for gradient checks by finite differences.
  */
-export type RefActivation = ActivationKind;
+export type RefActivation = LayerActivation;
 export type RefLoss = 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'binaryCrossentropy' | 'meanSquaredError';
 
 export interface RefDense {
@@ -17,6 +17,27 @@ const EPS = 1e-7;
 
 const SELU_SCALE = 1.0507009873554805;
 const SELU_ALPHA = 1.6732632423543772;
+
+/**
+ * erfc(z) in float64: 1 − the Taylor series of erf below |z| = 3 (it loses under 1e-9 there),
+ * its continued fraction beyond, where erfc is too small for 1 − erf.
+ */
+export function refErfc(z: number): number {
+  if (z < 0) return 2 - refErfc(-z);
+  if (z < 3) {
+    let term = z, sum = z;
+    for (let n = 1; n < 80; n++) {
+      term *= (-z * z) / n;
+      sum += term / (2 * n + 1);
+    }
+    return 1 - (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  let fraction = z;
+  for (let k = 60; k >= 1; k--) fraction = z + k / 2 / fraction;
+  return Math.exp(-z * z) / Math.sqrt(Math.PI) / fraction;
+}
+
+const softplus = (v: number): number => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
 
 /** Each element-wise activation's definition, f(x). */
 export const REF_ELEMENTWISE: Record<Exclude<RefActivation, 'softmax'>, (v: number) => number> = {
@@ -31,6 +52,10 @@ export const REF_ELEMENTWISE: Record<Exclude<RefActivation, 'softmax'>, (v: numb
   relu6: (v) => Math.min(Math.max(v, 0), 6),
   exponential: Math.exp,
   hardSigmoid: (v) => Math.min(Math.max(0.2 * v + 0.5, 0), 1),
+  swish: (v) => v / (1 + Math.exp(-v)),
+  gelu: (v) => 0.5 * v * refErfc(-v / Math.SQRT2),
+  gelu_new: (v) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))),
+  mish: (v) => v * Math.tanh(softplus(v)),
 };
 
 /** f applied to one row (softmax over the whole row). */

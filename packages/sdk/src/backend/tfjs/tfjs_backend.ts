@@ -1,7 +1,8 @@
 import type * as tfc from '@tensorflow/tfjs-core';
-import type { ActivationKind, Backend, FusableActivation, BufferDType, BufferId, ElementwiseLossKind, ParametricActivation, PreluGeometry, RowwiseLossKind, WindowGeometry } from '../backend.js';
+import type { ActivationKind, InputActivationKind, Backend, FusableActivation, BufferDType, BufferId, ElementwiseLossKind, ParametricActivation, PreluGeometry, RowwiseLossKind, WindowGeometry } from '../backend.js';
 import { firstNonFiniteRow } from '../non_finite.js';
 import { activate, activationGradFromOutput, fusedMatMulActivation } from './activation_ops.js';
+import { activateFromInput, activationGradFromInput } from './input_activation_ops.js';
 import { BufferStore } from './buffer_store.js';
 import { parametricActivate, parametricActivationGrad, preluGradTensors, preluTensor } from './parametric_activation_ops.js';
 import { elementwiseLossTerms } from './elementwise_losses.js';
@@ -155,6 +156,18 @@ export class TfjsBackend implements Backend {
       const grad = this.#activationGradTensor(kind, y, dy, rows, cols);
       const sum = tf.sum(grad, 0);
       this.#store.set(dBias, accumulate ? tf.add(this.#store.get(dBias), sum) : sum);
+      this.#store.set(dx, grad);
+    });
+  }
+
+  inputActivation(kind: InputActivationKind, x: BufferId, y: BufferId, n: number): void {
+    this.#run(() => this.#store.set(y, activateFromInput(this.#tf, kind, this.#matrix(x, 1, n))));
+  }
+
+  inputActivationGrad(kind: InputActivationKind, x: BufferId, dy: BufferId, dx: BufferId, dBias: BufferId, rows: number, cols: number): void {
+    this.#run(() => {
+      const grad = activationGradFromInput(this.#tf, kind, this.#matrix(x, rows, cols), this.#matrix(dy, rows, cols));
+      if (dBias) this.#store.set(dBias, this.#tf.sum(grad, 0));
       this.#store.set(dx, grad);
     });
   }

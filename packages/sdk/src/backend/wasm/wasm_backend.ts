@@ -1,6 +1,6 @@
-import { Activation, LossKind, RowLossKind, type Core } from '@kerasm/core-wasm';
+import { Activation, InputActivation, LossKind, RowLossKind, type Core } from '@kerasm/core-wasm';
 import { firstNonFiniteRow } from '../non_finite.js';
-import type { ActivationKind, Backend, FusableActivation, BufferDType, BufferId, ElementwiseLossKind, ParametricActivation, PreluGeometry, RowwiseLossKind, WindowGeometry } from '../backend.js';
+import type { ActivationKind, InputActivationKind, Backend, FusableActivation, BufferDType, BufferId, ElementwiseLossKind, ParametricActivation, PreluGeometry, RowwiseLossKind, WindowGeometry } from '../backend.js';
 
 const ACTIVATION_CODES: Record<ActivationKind, Activation> = {
   linear: Activation.Linear,
@@ -15,6 +15,13 @@ const ACTIVATION_CODES: Record<ActivationKind, Activation> = {
   relu6: Activation.Relu6,
   exponential: Activation.Exponential,
   hardSigmoid: Activation.HardSigmoid,
+};
+
+const INPUT_ACTIVATION_CODES: Record<InputActivationKind, InputActivation> = {
+  swish: InputActivation.Swish,
+  gelu: InputActivation.Gelu,
+  gelu_new: InputActivation.GeluTanh,
+  mish: InputActivation.Mish,
 };
 
 const LOSS_CODES: Record<ElementwiseLossKind, LossKind> = {
@@ -148,6 +155,14 @@ export class WasmBackend implements Backend {
   activationGradBias(kind: ActivationKind, y: BufferId, dy: BufferId, dx: BufferId, dBias: BufferId, rows: number, cols: number, accumulate: boolean): void {
     this.#core.activationBackwardBias(ACTIVATION_CODES[kind], y, dy, dx, dBias, rows, cols, accumulate);
   }
+  inputActivation(kind: InputActivationKind, x: BufferId, y: BufferId, n: number): void {
+    this.#core.inputActivationForward(INPUT_ACTIVATION_CODES[kind], x, y, n);
+  }
+
+  inputActivationGrad(kind: InputActivationKind, x: BufferId, dy: BufferId, dx: BufferId, dBias: BufferId, rows: number, cols: number): void {
+    this.#core.inputActivationBackward(INPUT_ACTIVATION_CODES[kind], x, dy, dx, dBias, rows, cols);
+  }
+
   parametricActivation(f: ParametricActivation, x: BufferId, y: BufferId, n: number): void {
     if (f.kind === 'elu') this.#core.eluForward(x, y, n, f.alpha);
     else this.#core.piecewiseLinearForward(x, y, n, f);

@@ -1,0 +1,113 @@
+// Activations whose derivative is not a function of the output y (swish, gelu, mish): a layer
+// keeps their input z, and the backward pass reads it. Evaluated lane by lane in f64 (each needs
+// exp or tanh, which have no SIMD form here), then rounded once to f32.
+import { fill } from './elementwise';
+
+export const SWISH: i32 = 0;
+export const GELU: i32 = 1;
+export const GELU_TANH: i32 = 2;
+export const MISH: i32 = 3;
+
+const SQRT_HALF: f64 = 0.70710678118654752440;
+const INV_SQRT_2PI: f64 = 0.39894228040143267794;
+const SQRT_2_OVER_PI: f64 = 0.79788456080286535588;
+const GELU_CUBIC: f64 = 0.044715;
+
+/** Logistic function that never overflows: exp is only taken of a non-positive number. */
+// @ts-ignore: decorator
+@inline
+function sigmoid(x: f64): f64 {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+/**
+ * erfc(z) for z ≥ 0 from the Chebyshev fit in Numerical Recipes (§6.2), whose relative error is
+ * under 1.2e-7 for every z: unlike 1 − erf(z) it keeps its precision in the tail, where
+ * gelu(x) = x·Φ(x) of a very negative x is tiny.
+ */
+// @ts-ignore: decorator
+@inline
+function erfcNonNegative(z: f64): f64 {
+  const t = 1 / (1 + 0.5 * z);
+  const p = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
+    + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  return t * Math.exp(-z * z + p);
+}
+
+/** The standard normal CDF Φ(x) = erfc(−x/√2)/2, with the small tail always the one computed. */
+// @ts-ignore: decorator
+@inline
+function normalCdf(x: f64): f64 {
+  const tail = 0.5 * erfcNonNegative(Math.abs(x) * SQRT_HALF);
+  return x >= 0 ? 1 - tail : tail;
+}
+
+/**
+ * tanh(softplus(x)), written as n / (n + 2) with n = eˣ(eˣ + 2) so that no log is needed; above
+ * x = 20 it is 1 to well below f32 precision (and n would overflow further up).
+ */
+// @ts-ignore: decorator
+@inline
+function tanhSoftplus(x: f64): f64 {
+  if (x > 20) return 1;
+  const e = Math.exp(x);
+  const n = e * (e + 2);
+  return n / (n + 2);
+}
+
+// @ts-ignore: decorator
+@inline
+function forwardValue(kind: i32, x: f64): f64 {
+  if (kind == SWISH) return x * sigmoid(x);
+  if (kind == GELU) return x * normalCdf(x);
+  if (kind == GELU_TANH) return 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + GELU_CUBIC * x * x * x)));
+  return x * tanhSoftplus(x);
+}
+
+// f'(x): swish σ(1 + x(1 − σ)); gelu Φ + x·φ; gelu_tanh ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²);
+// mish t + x(1 − t²)·σ(x) with t = tanh(softplus(x)).
+// @ts-ignore: decorator
+@inline
+function derivativeValue(kind: i32, x: f64): f64 {
+  if (kind == SWISH) {
+    const s = sigmoid(x);
+    return s * (1 + x * (1 - s));
+  }
+  if (kind == GELU) return normalCdf(x) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x);
+  if (kind == GELU_TANH) {
+    const t = Math.tanh(SQRT_2_OVER_PI * (x + GELU_CUBIC * x * x * x));
+    return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * GELU_CUBIC * x * x);
+  }
+  const t = tanhSoftplus(x);
+  return t + x * (1 - t * t) * sigmoid(x);
+}
+
+/** y = f(x) over n values; y may alias x. */
+export function inputActivationForward(kind: i32, x: usize, y: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(y + off, <f32>forwardValue(kind, <f64>load<f32>(x + off)));
+  }
+}
+
+/**
+ * dx = dy · f'(x) over rows×cols (dx may alias dy) and, when dBias ≠ 0, dBias = Σ_rows dx
+ * (overwritten) in the same pass, adding row after row as colSum does.
+ */
+export function inputActivationBackward(kind: i32, x: usize, dy: usize, dx: usize, dBias: usize, rows: i32, cols: i32): void {
+  if (dBias) fill(dBias, cols, 0);
+  for (let r = 0; r < rows; r++) {
+    const row = <usize>(r * cols) << 2;
+    for (let c = 0; c < cols; c++) {
+      const off = row + (<usize>c << 2);
+      const d = load<f32>(dy + off) * <f32>derivativeValue(kind, <f64>load<f32>(x + off));
+      store<f32>(dx + off, d);
+      if (dBias) {
+        const b = dBias + (<usize>c << 2);
+        store<f32>(b, load<f32>(b) + d);
+      }
+    }
+  }
+}

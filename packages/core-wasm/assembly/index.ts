@@ -22,3 +22,4 @@ export { batchNormTrain, batchNormInfer, batchNormGrad } from './batch_norm';
 export { depthwiseForward, depthwiseBackward } from './depthwise';
 export { piecewiseLinearForward, piecewiseLinearBackward, eluForward, eluBackward, preluForward, preluBackward } from './parametric_activations';
 export { embeddingForward, embeddingBackward } from './embedding';
+export { lstmCellForward, lstmCellBackward } from './recurrent';

@@ -442,6 +442,23 @@ export class Core {
   }
 
   /**
+   * One LSTM step over `rows` samples: z [rows, 4·units] (gate order i, f, c̃, o) holds the gates'
+   * pre-activations and is replaced by the gates; writes c = f·cPrev + i·c̃, ac = activation(c) and
+   * h = o·ac. cPrev 0 is a zero state. Activations are element-wise kinds (not Softmax).
+   */
+  lstmCellForward(z: number, cPrev: number, c: number, ac: number, h: number, rows: number, units: number, activation: Activation, recurrentActivation: Activation): void {
+    this.k.lstmCellForward(z, cPrev, c, ac, h, rows, units, activation, recurrentActivation);
+  }
+
+  /**
+   * Backward through one LSTM step: overwrites the gates in z with the gradient of their
+   * pre-activations and dc (the gradient of c) with the gradient of cPrev, given dh.
+   */
+  lstmCellBackward(z: number, cPrev: number, ac: number, dh: number, dc: number, rows: number, units: number, activation: Activation, recurrentActivation: Activation): void {
+    this.k.lstmCellBackward(z, cPrev, ac, dh, dc, rows, units, activation, recurrentActivation);
+  }
+
+  /**
    * Batch normalization in training, per column of [rows, cols]: writes y, the batch mean and
    * 1/√(var + ε) (for batchNormGrad), and moves the moving statistics by `momentum`. gamma and
    * beta may be 0 (no scale, no offset).

@@ -228,8 +228,26 @@ export interface NormalizationOps {
   batchNormGrad(x: BufferId, dy: BufferId, dx: BufferId, gamma: BufferId, mean: BufferId, invStd: BufferId, dGamma: BufferId, dBeta: BufferId, rows: number, cols: number): void;
 }
 
+/**
+ * The gate arithmetic of one recurrent step over `rows` samples (the matrix products run on
+ * `matMul`). LSTM gates are laid out as Keras stores them: each row of `z` is `[i | f | c̃ | o]`,
+ * `units` values each. Activations are element-wise kinds (not softmax); `cPrev` 0 is a zero state.
+ */
+export interface RecurrentOps {
+  /**
+   * Replaces the pre-activations in z `[rows, 4·units]` by the gates (recurrentActivation on i, f, o;
+   * activation on c̃) and writes c = f·cPrev + i·c̃, ac = activation(c) and h = o·ac, each `[rows, units]`.
+   */
+  lstmCellForward(z: BufferId, cPrev: BufferId, c: BufferId, ac: BufferId, h: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void;
+  /**
+   * Backward through that step: overwrites the gates in z with the gradient of their
+   * pre-activations, and dc (the gradient of c) with the gradient of cPrev, given dh (read only).
+   */
+  lstmCellBackward(z: BufferId, cPrev: BufferId, ac: BufferId, dh: BufferId, dc: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void;
+}
+
 /** A compute backend: storage plus every kernel family. */
-export interface Backend extends StorageOps, LinalgOps, ActivationOps, ParametricActivationOps, LossOps, MetricOps, OptimizerOps, ElementwiseOps, ConvOps, NormalizationOps, EmbeddingOps {
+export interface Backend extends StorageOps, LinalgOps, ActivationOps, ParametricActivationOps, LossOps, MetricOps, OptimizerOps, ElementwiseOps, ConvOps, NormalizationOps, EmbeddingOps, RecurrentOps {
   /** The backend's name as `km.getBackend()` reports it, e.g. `'wasm'`. */
   readonly name: string;
   /** Which kernels run, e.g. `'wasm-simd'` or `'wasm-relaxed-simd'`. */

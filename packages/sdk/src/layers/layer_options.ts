@@ -12,6 +12,8 @@ import type { SoftmaxArgs } from './softmax.js';
 import type { EmbeddingArgs } from './embedding.js';
 import type { GlobalPooling2DArgs } from './global_pooling2d.js';
 import type { LayerArgs } from './layer.js';
+import type { LSTMArgs } from './lstm.js';
+import type { RecurrentArgs } from './recurrent.js';
 import type { Pooling1DArgs } from './pooling1d.js';
 import type { Pooling2DArgs } from './pooling2d.js';
 import type { ReshapeArgs } from './reshape.js';
@@ -58,3 +60,10 @@ export const EMBEDDING_OPTIONS = optionNames<EmbeddingArgs>({
 });
 export const CONV1D_OPTIONS = optionNames<Conv1DArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, dilationRate: true });
 export const POOLING1D_OPTIONS = optionNames<Pooling1DArgs>({ ...LAYER, ...WINDOW, poolSize: true });
+const RECURRENT = {
+  ...LAYER, units: true, activation: true, useBias: true, kernelInitializer: true, recurrentInitializer: true, biasInitializer: true,
+  kernelRegularizer: true, recurrentRegularizer: true, biasRegularizer: true, activityRegularizer: true,
+  kernelConstraint: true, recurrentConstraint: true, biasConstraint: true, returnSequences: true, goBackwards: true,
+  returnState: true, stateful: true, unroll: true, dropout: true, recurrentDropout: true, implementation: true,
+} as const satisfies Record<keyof RecurrentArgs, true>;
+export const LSTM_OPTIONS = optionNames<LSTMArgs>({ ...RECURRENT, recurrentActivation: true, unitForgetBias: true });

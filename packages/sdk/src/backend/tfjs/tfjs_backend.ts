@@ -9,6 +9,7 @@ import { batchNormGradTensors, batchNormInferTensor, batchNormTrainTensors } fro
 import { dropoutMaskValues, WindowIndex } from './window_ops.js';
 import { rowwiseLossTerms } from './rowwise_losses.js';
 import { scatterRows, tableRows } from './embedding_ops.js';
+import { lstmCellBackwardTensors, lstmCellForwardTensors } from './recurrent_ops.js';
 
 type Tf = typeof tfc;
 
@@ -546,6 +547,25 @@ export class TfjsBackend implements Backend {
       if (dx) this.#store.set(dx, grads.dx);
       if (dGamma) this.#store.set(dGamma, grads.dGamma);
       if (dBeta) this.#store.set(dBeta, grads.dBeta);
+    });
+  }
+
+  lstmCellForward(z: BufferId, cPrev: BufferId, c: BufferId, ac: BufferId, h: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void {
+    this.#run(() => {
+      const out = lstmCellForwardTensors(this.#tf, this.#matrix(z, rows, 4 * units), cPrev ? this.#matrix(cPrev, rows, units) : null, activation, recurrentActivation);
+      this.#store.set(z, out.gates);
+      this.#store.set(c, out.c);
+      this.#store.set(ac, out.ac);
+      this.#store.set(h, out.h);
+    });
+  }
+
+  lstmCellBackward(z: BufferId, cPrev: BufferId, ac: BufferId, dh: BufferId, dc: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void {
+    this.#run(() => {
+      const m = (id: BufferId) => this.#matrix(id, rows, units);
+      const out = lstmCellBackwardTensors(this.#tf, this.#matrix(z, rows, 4 * units), cPrev ? m(cPrev) : null, m(ac), m(dh), m(dc), activation, recurrentActivation);
+      this.#store.set(z, out.dz);
+      this.#store.set(dc, out.dcPrev);
     });
   }
 

@@ -325,4 +325,12 @@ export class WasmBackend implements Backend {
   batchNormGrad(x: BufferId, dy: BufferId, dx: BufferId, gamma: BufferId, mean: BufferId, invStd: BufferId, dGamma: BufferId, dBeta: BufferId, rows: number, cols: number): void {
     this.#core.batchNormGrad(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, rows, cols);
   }
+
+  lstmCellForward(z: BufferId, cPrev: BufferId, c: BufferId, ac: BufferId, h: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void {
+    this.#core.lstmCellForward(z, cPrev, c, ac, h, rows, units, ACTIVATION_CODES[activation], ACTIVATION_CODES[recurrentActivation]);
+  }
+
+  lstmCellBackward(z: BufferId, cPrev: BufferId, ac: BufferId, dh: BufferId, dc: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void {
+    this.#core.lstmCellBackward(z, cPrev, ac, dh, dc, rows, units, ACTIVATION_CODES[activation], ACTIVATION_CODES[recurrentActivation]);
+  }
 }

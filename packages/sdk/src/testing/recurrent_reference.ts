@@ -1,0 +1,44 @@
+// Float64 recurrent layers written from Keras' equations, for the gradient and parity tests.
+
+const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+
+/** The element-wise activations the tests use, by kerasm name. */
+export const ACTIVATION_REF: Record<string, (v: number) => number> = {
+  tanh: Math.tanh,
+  sigmoid,
+  hardSigmoid: (v) => Math.min(Math.max(0.2 * v + 0.5, 0), 1),
+  relu: (v) => Math.max(v, 0),
+  linear: (v) => v,
+};
+
+export interface LstmReferenceOptions {
+  units: number;
+  activation: string;
+  recurrentActivation: string;
+  returnSequences: boolean;
+  goBackwards: boolean;
+}
+
+/** One sample `[steps][features]` through an LSTM with kernel [F, 4U], recurrent [U, 4U], bias [4U] (flat, row-major). */
+export function lstmReference(x: number[][], kernel: number[], recurrent: number[], bias: number[] | null, o: LstmReferenceOptions): number[][] {
+  const u = o.units;
+  const [act, rec] = [ACTIVATION_REF[o.activation], ACTIVATION_REF[o.recurrentActivation]];
+  const steps = o.goBackwards ? [...x].reverse() : x;
+  let h = new Array<number>(u).fill(0);
+  let c = new Array<number>(u).fill(0);
+  const outputs: number[][] = [];
+  for (const xt of steps) {
+    const z = Array.from({ length: 4 * u }, (_, j) =>
+      (bias ? bias[j] : 0) + xt.reduce((s, v, f) => s + v * kernel[f * 4 * u + j], 0) + h.reduce((s, v, k) => s + v * recurrent[k * 4 * u + j], 0));
+    const gate = (g: number, j: number) => z[g * u + j];
+    c = c.map((cj, j) => rec(gate(1, j)) * cj + rec(gate(0, j)) * act(gate(2, j)));
+    h = c.map((cj, j) => rec(gate(3, j)) * act(cj));
+    outputs.push(h);
+  }
+  return o.returnSequences ? outputs : [outputs[outputs.length - 1]];
+}
+
+/** x·kernel + bias on the last axis of a `[rows][in]` array. */
+export function denseReference(x: number[][], kernel: number[], bias: number[]): number[][] {
+  return x.map((row) => bias.map((b, j) => row.reduce((s, v, i) => s + v * kernel[i * bias.length + j], b)));
+}

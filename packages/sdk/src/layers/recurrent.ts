@@ -272,7 +272,10 @@ export abstract class Recurrent extends Layer {
     }
     // w.z now holds dz for every step, time-major.
     backend.matMul(w.xs, w.z, weightGrads[0], this.#features, width, t * batch, true, false, false);
-    if (t > 1) backend.matMul(w.h, backend.view(w.z, batch * width, (t - 1) * batch * width), weightGrads[1], u, width, (t - 1) * batch, true, false, false);
+    if (t > 1) {
+      const rows = (t - 1) * batch;
+      backend.matMul(backend.view(w.h, 0, rows * u), backend.view(w.z, batch * width, rows * width), weightGrads[1], u, width, rows, true, false, false);
+    }
     else backend.fill(weightGrads[1], u * width, 0);
     if (this.useBias) backend.columnSum(w.z, weightGrads[2], t * batch, width, false);
     if (ctx.inputGrads[0]) {

@@ -67,3 +67,4 @@ const RECURRENT = {
   returnState: true, stateful: true, unroll: true, dropout: true, recurrentDropout: true, implementation: true,
 } as const satisfies Record<keyof RecurrentArgs, true>;
 export const LSTM_OPTIONS = optionNames<LSTMArgs>({ ...RECURRENT, recurrentActivation: true, unitForgetBias: true });
+export const SIMPLE_RNN_OPTIONS = optionNames<RecurrentArgs>(RECURRENT);

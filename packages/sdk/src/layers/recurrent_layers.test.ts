@@ -96,6 +96,9 @@ describe('LSTM options', () => {
       "LSTM layer 'lstm_rank' expects sequences of shape [steps, features], but received inputs of shape (None, 4, 3, 2).",
     );
     expect(() => km.sequential([km.layers.lstm({ name: 'lstm_flat', units: 2, inputShape: [4] })])).toThrow('km.layers.reshape({ targetShape: [steps, 1] })');
+    // SimpleRNN has one activation and no gates.
+    expect(() => km.layers.simpleRNN({ units: 2, recurrentActivation: 'sigmoid' } as unknown as km.layers.SimpleRNNArgs)).toThrow("km.layers.simpleRNN has no option 'recurrentActivation'");
+    expect(() => km.layers.simpleRNN({ name: 'rnn_bad', units: 2, returnState: true })).toThrow("SimpleRNN layer 'rnn_bad': returnState is not supported by kerasm yet");
   });
 });
 

@@ -1,7 +1,8 @@
 // The km.layers factories of the recurrent layers (TensorFlow.js' names), each checking its options.
 import { checkOptions } from '../utils/options.js';
-import { LSTM_OPTIONS } from './layer_options.js';
+import { LSTM_OPTIONS, SIMPLE_RNN_OPTIONS } from './layer_options.js';
 import { LSTM, type LSTMArgs } from './lstm.js';
+import { SimpleRNN, type SimpleRNNArgs } from './simple_rnn.js';
 
 /**
  * Long short-term memory over `[steps, features]` sequences: the last hidden state `[units]`, or
@@ -13,5 +14,14 @@ export function lstm(args: LSTMArgs): LSTM {
   return new LSTM(args);
 }
 
-export { LSTM, type LSTMArgs };
+/**
+ * A fully connected recurrent layer, h = activation(x·W + h·U + b), over `[steps, features]` sequences.
+ * @example `km.layers.simpleRNN({ units: 16, inputShape: [10, 1] })`
+ */
+export function simpleRNN(args: SimpleRNNArgs): SimpleRNN {
+  checkOptions(args, SIMPLE_RNN_OPTIONS, 'km.layers.simpleRNN');
+  return new SimpleRNN(args);
+}
+
+export { LSTM, SimpleRNN, type LSTMArgs, type SimpleRNNArgs };
 export { Recurrent, type RecurrentArgs } from './recurrent.js';

@@ -9,7 +9,7 @@ beforeAll(() => registerTfjsChainedOpsForOrthogonal());
 
 const token = (vocabulary: number) => (random: Random) => Math.floor(random.uniform(0, vocabulary));
 
-describe('LSTM: LayersModel round trip with tfjs 4.22, both directions', () => {
+describe('LSTM and SimpleRNN: LayersModel round trip with tfjs 4.22, both directions', () => {
   it('LSTM → Dense with the default initializers (glorotNormal, orthogonal) and activations, and unitForgetBias as each library defaults it', async () => {
     await checkLayersModelRoundTrip({
       inputShape: [6, 3],
@@ -49,6 +49,14 @@ describe('LSTM: LayersModel round trip with tfjs 4.22, both directions', () => {
       kerasm: () => [km.layers.lstm({ units: 3, returnSequences: true, useBias: false, inputShape: [4, 2] }), km.layers.lstm({ units: 2, recurrentActivation: 'hard_sigmoid' })],
       // The second tfjs LSTM leaves unitForgetBias unset, which tfjs saves as null.
       tfjs: () => [tfl.layers.lstm({ units: 3, returnSequences: true, useBias: false, inputShape: [4, 2], unitForgetBias: true }), tfl.layers.lstm({ units: 2 })],
+    });
+  });
+
+  it('SimpleRNN(returnSequences, sigmoid) → SimpleRNN(goBackwards, no bias) → Dense', async () => {
+    await checkLayersModelRoundTrip({
+      inputShape: [5, 2],
+      kerasm: () => [km.layers.simpleRNN({ units: 4, returnSequences: true, activation: 'sigmoid', inputShape: [5, 2] }), km.layers.simpleRNN({ units: 3, goBackwards: true, useBias: false }), km.layers.dense({ units: 1 })],
+      tfjs: () => [tfl.layers.simpleRNN({ units: 4, returnSequences: true, activation: 'sigmoid', inputShape: [5, 2] }), tfl.layers.simpleRNN({ units: 3, goBackwards: true, useBias: false }), tfl.layers.dense({ units: 1 })],
     });
   });
 });

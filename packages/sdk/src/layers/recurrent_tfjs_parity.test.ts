@@ -51,6 +51,12 @@ const cases = [
     tfjs: () => [tfl.layers.lstm({ units: 4, returnSequences: true, goBackwards: true, useBias: false, inputShape: [steps, 1] }), tfl.layers.lstm({ units: 3 }), tfl.layers.dense({ units: 1 })],
     loss: 'meanSquaredError', x: () => [windows, [n, steps, 1]] as const, y: () => [nextValues, [n, 1], [n, 1]] as const,
   },
+  {
+    name: 'SimpleRNN(returnSequences) → SimpleRNN(goBackwards, relu) → Dense',
+    kerasm: () => [km.layers.simpleRNN({ units: 5, returnSequences: true, inputShape: [steps, 1] }), km.layers.simpleRNN({ units: 3, goBackwards: true, activation: 'relu' }), km.layers.dense({ units: 1 })],
+    tfjs: () => [tfl.layers.simpleRNN({ units: 5, returnSequences: true, inputShape: [steps, 1] }), tfl.layers.simpleRNN({ units: 3, goBackwards: true, activation: 'relu' }), tfl.layers.dense({ units: 1 })],
+    loss: 'meanSquaredError', x: () => [windows, [n, steps, 1]] as const, y: () => [nextValues, [n, 1], [n, 1]] as const,
+  },
 ];
 
 describe('recurrent models: parity with tfjs-layers 4.22 (cpu backend)', () => {

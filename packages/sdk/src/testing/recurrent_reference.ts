@@ -42,3 +42,17 @@ export function lstmReference(x: number[][], kernel: number[], recurrent: number
 export function denseReference(x: number[][], kernel: number[], bias: number[]): number[][] {
   return x.map((row) => bias.map((b, j) => row.reduce((s, v, i) => s + v * kernel[i * bias.length + j], b)));
 }
+
+/** One sample through a SimpleRNN: h = activation(x·W + h·U + b). */
+export function simpleRnnReference(x: number[][], kernel: number[], recurrent: number[], bias: number[] | null, o: Omit<LstmReferenceOptions, 'recurrentActivation'>): number[][] {
+  const u = o.units;
+  const act = ACTIVATION_REF[o.activation];
+  let h = new Array<number>(u).fill(0);
+  const outputs: number[][] = [];
+  for (const xt of o.goBackwards ? [...x].reverse() : x) {
+    const prev = h;
+    h = Array.from({ length: u }, (_, j) => act((bias ? bias[j] : 0) + xt.reduce((s, v, f) => s + v * kernel[f * u + j], 0) + prev.reduce((s, v, k) => s + v * recurrent[k * u + j], 0)));
+    outputs.push(h);
+  }
+  return o.returnSequences ? outputs : [outputs[outputs.length - 1]];
+}

@@ -267,3 +267,15 @@ export function slopeFromOutput(kind: i32, y: f32): f32 {
   if (kind == TANH) return 1 - y * y;
   return derivativeScalar(kind, y);
 }
+
+/** {@link slopeFromOutput}, four lanes at a time, for every element-wise kind but softplus (whose slope needs exp). */
+// @ts-ignore: decorator
+@inline
+export function slopeVector(kind: i32, y: v128): v128 {
+  const one = f32x4.splat(1);
+  if (kind == LINEAR) return one;
+  if (kind == RELU) return v128.and(one, f32x4.gt(y, f32x4.splat(0)));
+  if (kind == SIGMOID) return f32x4.mul(y, f32x4.sub(one, y));
+  if (kind == TANH) return f32x4.sub(one, f32x4.mul(y, y));
+  return derivativeVector(kind, y);
+}

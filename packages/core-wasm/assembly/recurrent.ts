@@ -1,7 +1,7 @@
 // LSTM cell arithmetic for one time step over a batch. The matrix products (x·W for every step at
 // once, h·U per step) run on the GEMM; these kernels do the gate math between them. Gates are laid
 // out as Keras and TensorFlow.js store them: each row of z is [i | f | c̃ | o], `units` values each.
-import { activateRange, slopeFromOutput } from './activations';
+import { activateRange, slopeFromOutput, slopeVector, SOFTPLUS } from './activations';
 
 /**
  * Forward: z [rows, 4·units] holds the gates' pre-activations and is replaced by the gates
@@ -44,10 +44,29 @@ export function lstmCellForward(z: usize, cPrev: usize, c: usize, ac: usize, h: 
  */
 export function lstmCellBackward(z: usize, cPrev: usize, ac: usize, dh: usize, dc: usize, rows: i32, units: i32, activation: i32, recurrentActivation: i32): void {
   const u = <usize>units << 2;
+  // Softplus' slope needs exp: rows with it go lane by lane. Vector and scalar lanes multiply in the same order.
+  const vecEnd: usize = activation == SOFTPLUS || recurrentActivation == SOFTPLUS ? 0 : <usize>(units & ~3) << 2;
+  const zero = f32x4.splat(0);
   for (let r = 0; r < rows; r++) {
     const zr = z + <usize>r * 4 * u;
     const off = <usize>r * u;
-    for (let b: usize = 0; b < u; b += 4) {
+    let b: usize = 0;
+    for (; b < vecEnd; b += 16) {
+      const i = v128.load(zr + b);
+      const f = v128.load(zr + u + b);
+      const g = v128.load(zr + 2 * u + b);
+      const o = v128.load(zr + 3 * u + b);
+      const a = v128.load(ac + off + b);
+      const d = v128.load(dh + off + b);
+      const cp = cPrev ? v128.load(cPrev + off + b) : zero;
+      const dcTotal = f32x4.add(v128.load(dc + off + b), f32x4.mul(f32x4.mul(d, o), slopeVector(activation, a)));
+      v128.store(zr + b, f32x4.mul(f32x4.mul(dcTotal, g), slopeVector(recurrentActivation, i)));
+      v128.store(zr + u + b, f32x4.mul(f32x4.mul(dcTotal, cp), slopeVector(recurrentActivation, f)));
+      v128.store(zr + 2 * u + b, f32x4.mul(f32x4.mul(dcTotal, i), slopeVector(activation, g)));
+      v128.store(zr + 3 * u + b, f32x4.mul(f32x4.mul(d, a), slopeVector(recurrentActivation, o)));
+      v128.store(dc + off + b, f32x4.mul(dcTotal, f));
+    }
+    for (; b < u; b += 4) {
       const i = load<f32>(zr + b);
       const f = load<f32>(zr + u + b);
       const g = load<f32>(zr + 2 * u + b);

@@ -205,25 +205,26 @@ export abstract class Recurrent extends Layer {
     return batch * this.#regions().reduce((a, b) => a + b, 0);
   }
 
-  /** Views of the workspace: each region, and a step's slice of a time-major region. */
+  /** Views of the workspace: whole regions, and one step's slice of a time-major region. */
   #layout(backend: Backend, workspace: BufferId, batch: number) {
     const sizes = this.#regions().map((s) => s * batch);
     const starts = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
-    const [xs, z, h, states, dh, carry] = starts.map((start, i) => backend.view(workspace, start, sizes[i]));
-    const u = batch * this.units;
-    const stepOf = (region: number, perStep: number) => (s: number) => backend.view(workspace, starts[region] + s * perStep, perStep);
-    const stateOf = (k: number, s: number) => backend.view(workspace, starts[3] + (k * this.#steps + s) * u, u);
+    const [xs, z, h, , dh, carry] = starts.map((start, i) => backend.view(workspace, start, sizes[i]));
+    const [u, zSize] = [batch * this.units, batch * this.gates * this.units];
+    const at = (region: number, perStep: number, s: number) => backend.view(workspace, starts[region] + s * perStep, perStep);
+    const stateAt = (k: number, s: number) => (s < 0 ? 0 : at(3, u, k * this.#steps + s));
+    const hAt = (s: number) => at(2, u, s);
     return {
-      xs, z, h, states, dh, carry,
-      zAt: stepOf(1, batch * this.gates * this.units), hAt: stepOf(2, u), dhAt: stepOf(4, u),
-      carryAt: (k: number) => backend.view(workspace, starts[5] + k * u, u),
+      xs, z, h, dh, carry, hAt,
+      dhAt: (s: number) => at(4, u, s),
+      carryAt: (k: number) => at(5, u, k),
       step: (s: number): RecurrentStep => ({
         rows: batch,
-        z: stepOf(1, batch * this.gates * this.units)(s),
-        hPrev: s > 0 ? stepOf(2, u)(s - 1) : 0,
-        h: stepOf(2, u)(s),
-        state: Array.from({ length: this.stateCount }, (_, k) => stateOf(k, s)),
-        statePrev: Array.from({ length: this.stateCount }, (_, k) => (s > 0 ? stateOf(k, s - 1) : 0)),
+        z: at(1, zSize, s),
+        hPrev: s > 0 ? hAt(s - 1) : 0,
+        h: hAt(s),
+        state: Array.from({ length: this.stateCount }, (_, k) => stateAt(k, s)),
+        statePrev: Array.from({ length: this.stateCount }, (_, k) => stateAt(k, s - 1)),
       }),
     };
   }

@@ -23,3 +23,4 @@ export { depthwiseForward, depthwiseBackward } from './depthwise';
 export { piecewiseLinearForward, piecewiseLinearBackward, eluForward, eluBackward, preluForward, preluBackward } from './parametric_activations';
 export { embeddingForward, embeddingBackward } from './embedding';
 export { lstmCellForward, lstmCellBackward } from './recurrent';
+export { gruGatesForward, gruOutputForward, gruOutputBackward, gruGatesBackward } from './gru';

@@ -244,6 +244,18 @@ export interface RecurrentOps {
    * pre-activations, and dc (the gradient of c) with the gradient of cPrev, given dh (read only).
    */
   lstmCellBackward(z: BufferId, cPrev: BufferId, ac: BufferId, dh: BufferId, dc: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void;
+  /**
+   * GRU (reset_after false), around its two GEMMs: rows of z `[rows, 3·units]` are blocks [z | r | h̃]
+   * holding x·W + b. The z and r blocks become recurrentActivation(z + p), p = hPrev·U_zr `[rows, 2·units]`
+   * (0: none); rh = r⊙hPrev.
+   */
+  gruGatesForward(z: BufferId, p: BufferId, hPrev: BufferId, rh: BufferId, rows: number, units: number, recurrentActivation: FusableActivation): void;
+  /** h̃ = activation(z_h + q) in place, q = rh·U_h `[rows, units]` (0: none); h = z⊙hPrev + (1 − z)⊙h̃. */
+  gruOutputForward(z: BufferId, q: BufferId, hPrev: BufferId, h: BufferId, rows: number, units: number, activation: FusableActivation): void;
+  /** Overwrites the z and h̃ blocks with their pre-activation gradients (h̃'s also into dHh); dhPrev += dh⊙z when not 0. */
+  gruOutputBackward(z: BufferId, hPrev: BufferId, dh: BufferId, dhPrev: BufferId, dHh: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void;
+  /** Given dRh, the gradient of r⊙hPrev (0: none), overwrites the r block with its gradient, copies the z and r blocks into s `[rows, 2·units]`, and adds dRh⊙r into dhPrev when not 0. */
+  gruGatesBackward(z: BufferId, hPrev: BufferId, dRh: BufferId, dhPrev: BufferId, s: BufferId, rows: number, units: number, recurrentActivation: FusableActivation): void;
 }
 
 /** A compute backend: storage plus every kernel family. */

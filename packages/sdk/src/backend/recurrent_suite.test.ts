@@ -7,7 +7,7 @@ import { Random } from '../utils/random.js';
 import { BACKENDS_HERE, useBackend } from '../testing/backends_here.js';
 
 // The recurrent layers' kernels on every backend that runs here (Node, or Chromium in browser
-// mode), against a float64 loop written from Keras' LSTM equations; then small LSTM and SimpleRNN models
+// mode), against a float64 loop written from Keras' LSTM equations; then small LSTM, GRU and SimpleRNN models
 // trained on each backend against the wasm backend's loss trajectory.
 const random = new Random(41);
 
@@ -97,6 +97,10 @@ describe.each(BACKENDS_HERE)('recurrent kernels and models on backend %s', (name
     'Embedding → LSTM(returnSequences) → Dense(softmax) per step': () => ({
       model: km.sequential([km.layers.embedding({ inputDim: 9, outputDim: 3, inputShape: [6] }), km.layers.lstm({ units: 4, returnSequences: true, recurrentActivation: 'sigmoid' }), km.layers.dense({ units: 4, activation: 'softmax' })]),
       x: tokens, y: tags,
+    }),
+    'Embedding → GRU(returnSequences) → GRU(goBackwards) → Dense(softmax)': () => ({
+      model: km.sequential([km.layers.embedding({ inputDim: 9, outputDim: 3, inputShape: [6] }), km.layers.gru({ units: 4, returnSequences: true }), km.layers.gru({ units: 3, goBackwards: true, recurrentActivation: 'sigmoid' }), km.layers.dense({ units: 3, activation: 'softmax' })]),
+      x: tokens, y: labels,
     }),
     'SimpleRNN(returnSequences) → SimpleRNN → Dense(softmax)': () => ({
       model: km.sequential([km.layers.simpleRNN({ units: 4, returnSequences: true, inputShape: [6, 2] }), km.layers.simpleRNN({ units: 3, goBackwards: true }), km.layers.dense({ units: 3, activation: 'softmax' })]),

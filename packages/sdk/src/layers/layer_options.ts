@@ -12,6 +12,7 @@ import type { SoftmaxArgs } from './softmax.js';
 import type { EmbeddingArgs } from './embedding.js';
 import type { GlobalPooling2DArgs } from './global_pooling2d.js';
 import type { LayerArgs } from './layer.js';
+import type { GRUArgs } from './gru.js';
 import type { LSTMArgs } from './lstm.js';
 import type { RecurrentArgs } from './recurrent.js';
 import type { Pooling1DArgs } from './pooling1d.js';
@@ -68,3 +69,4 @@ const RECURRENT = {
 } as const satisfies Record<keyof RecurrentArgs, true>;
 export const LSTM_OPTIONS = optionNames<LSTMArgs>({ ...RECURRENT, recurrentActivation: true, unitForgetBias: true });
 export const SIMPLE_RNN_OPTIONS = optionNames<RecurrentArgs>(RECURRENT);
+export const GRU_OPTIONS = optionNames<GRUArgs>({ ...RECURRENT, recurrentActivation: true, resetAfter: true });

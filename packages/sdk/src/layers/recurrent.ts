@@ -58,6 +58,8 @@ export interface RecurrentStep {
   readonly state: readonly BufferId[];
   /** The same buffers of the previous step, or 0s at the first step. */
   readonly statePrev: readonly BufferId[];
+  /** The cell's scratch of `cellScratchSize(rows)` floats, shared by every step (0 if none). */
+  readonly scratch: BufferId;
 }
 
 /** What one step's backward pass reads and writes. */
@@ -202,7 +204,12 @@ export abstract class Recurrent extends Layer {
   }
 
   override workspaceSize(batch: number): number {
-    return batch * this.#regions().reduce((a, b) => a + b, 0);
+    return batch * this.#regions().reduce((a, b) => a + b, 0) + this.cellScratchSize(batch);
+  }
+
+  /** Floats of scratch the cell keeps from forward to backward besides its per-step state (GRU: U's column blocks, partial products). */
+  protected cellScratchSize(_batch: number): number {
+    return 0;
   }
 
   /** Views of the workspace: whole regions, and one step's slice of a time-major region. */
@@ -210,12 +217,14 @@ export abstract class Recurrent extends Layer {
     const sizes = this.#regions().map((s) => s * batch);
     const starts = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
     const [xs, z, h, , dh, carry] = starts.map((start, i) => backend.view(workspace, start, sizes[i]));
+    const scratchSize = this.cellScratchSize(batch);
+    const scratch = scratchSize ? backend.view(workspace, sizes.reduce((a, b) => a + b, 0), scratchSize) : 0;
     const [u, zSize] = [batch * this.units, batch * this.gates * this.units];
     const at = (region: number, perStep: number, s: number) => backend.view(workspace, starts[region] + s * perStep, perStep);
     const stateAt = (k: number, s: number) => (s < 0 ? 0 : at(3, u, k * this.#steps + s));
     const hAt = (s: number) => at(2, u, s);
     return {
-      xs, z, h, dh, carry, hAt,
+      xs, z, h, dh, carry, hAt, scratch,
       dhAt: (s: number) => at(4, u, s),
       carryAt: (k: number) => at(5, u, k),
       step: (s: number): RecurrentStep => ({
@@ -225,6 +234,7 @@ export abstract class Recurrent extends Layer {
         h: hAt(s),
         state: Array.from({ length: this.stateCount }, (_, k) => stateAt(k, s)),
         statePrev: Array.from({ length: this.stateCount }, (_, k) => stateAt(k, s - 1)),
+        scratch,
       }),
     };
   }
@@ -252,6 +262,7 @@ export abstract class Recurrent extends Layer {
     // goBackwards reverses the input here, so the steps always run 0, 1, ... in the workspace.
     this.#transpose(backend, ctx.inputs[0], w.xs, batch, this.#features, true, this.goBackwards);
     backend.matMulBiasActivation(w.xs, weights[0], this.useBias ? weights[2] : 0, w.z, t * batch, width, this.#features, 'linear');
+    this.beginForward(backend, weights[1], w.scratch, batch);
     for (let s = 0; s < t; s++) this.stepForward(backend, weights[1], w.step(s));
     if (this.returnSequences) this.#transpose(backend, ctx.output, w.h, batch, u, false, false);
     else backend.copy(w.hAt(t - 1), ctx.output, batch * u);
@@ -268,21 +279,36 @@ export abstract class Recurrent extends Layer {
     }
     if (this.carryCount > 0) backend.fill(w.carry, this.carryCount * batch * u, 0);
     const carry = Array.from({ length: this.carryCount }, (_, k) => w.carryAt(k));
+    this.beginBackward(backend, w.scratch, batch);
     for (let s = t - 1; s >= 0; s--) {
       this.stepBackward(backend, weights[1], { ...w.step(s), dh: w.dhAt(s), dhPrev: s > 0 ? w.dhAt(s - 1) : 0, carry });
     }
     // w.z now holds dz for every step, time-major.
     backend.matMul(w.xs, w.z, weightGrads[0], this.#features, width, t * batch, true, false, false);
-    if (t > 1) {
-      const rows = (t - 1) * batch;
-      backend.matMul(backend.view(w.h, 0, rows * u), backend.view(w.z, batch * width, rows * width), weightGrads[1], u, width, rows, true, false, false);
-    }
-    else backend.fill(weightGrads[1], u * width, 0);
+    this.recurrentKernelGrad(backend, w.h, w.z, weightGrads[1], batch, w.scratch);
     if (this.useBias) backend.columnSum(w.z, weightGrads[2], t * batch, width, false);
     if (ctx.inputGrads[0]) {
       backend.matMul(w.z, weights[0], w.xs, t * batch, this.#features, width, false, true, false);
       this.#transpose(backend, ctx.inputGrads[0], w.xs, batch, this.#features, false, this.goBackwards);
     }
+  }
+
+  /** Called before the first step forward (GRU splits U into its column blocks here). */
+  protected beginForward(_backend: Backend, _recurrentKernel: BufferId, _scratch: BufferId, _batch: number): void {}
+
+  /** Called before the last step backward (GRU zeroes its gradient accumulators here). */
+  protected beginBackward(_backend: Backend, _scratch: BufferId, _batch: number): void {}
+
+  /**
+   * dU once every step's dz is in `dz` (time-major, like the hidden states `h`): Σ h₍ₜ₋₁₎ᵀ·dz₍ₜ₎ as one
+   * GEMM over steps 1..T−1 (the first step's hPrev is zero). A cell whose recurrent product is not
+   * h·U for every gate (GRU) overrides it.
+   */
+  protected recurrentKernelGrad(backend: Backend, h: BufferId, dz: BufferId, dU: BufferId, batch: number, _scratch: BufferId): void {
+    const [t, u, width] = [this.#steps, this.units, this.gates * this.units];
+    if (t === 1) return backend.fill(dU, u * width, 0);
+    const rows = (t - 1) * batch;
+    backend.matMul(backend.view(h, 0, rows * u), backend.view(dz, batch * width, rows * width), dU, u, width, rows, true, false, false);
   }
 
   /** One step forward: add hPrev·U into z (x·W + b on entry) and apply the cell, writing h and the cell's state. */

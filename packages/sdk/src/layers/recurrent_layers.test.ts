@@ -99,6 +99,20 @@ describe('LSTM options', () => {
     // SimpleRNN has one activation and no gates.
     expect(() => km.layers.simpleRNN({ units: 2, recurrentActivation: 'sigmoid' } as unknown as km.layers.SimpleRNNArgs)).toThrow("km.layers.simpleRNN has no option 'recurrentActivation'");
     expect(() => km.layers.simpleRNN({ name: 'rnn_bad', units: 2, returnState: true })).toThrow("SimpleRNN layer 'rnn_bad': returnState is not supported by kerasm yet");
+    expect(() => km.layers.gru({ name: 'gru_bad', units: 2, resetAfter: true })).toThrow(
+      "GRU layer 'gru_bad': resetAfter is not supported by kerasm yet (only the reset-before form that TensorFlow.js 4.22 runs). Received: resetAfter=true. Set resetAfter: false",
+    );
+    expect(() => km.layers.gru({ name: 'gru_bad2', units: 2, recurrentDropout: 0.1 })).toThrow("GRU layer 'gru_bad2': recurrentDropout is not supported by kerasm yet");
+  });
+});
+
+describe('GRU options', () => {
+  it('defaults as tfjs-layers 4.22, weights [features, 3·units], [units, 3·units], [3·units]; resetAfter null or false loads', () => {
+    for (const resetAfter of [undefined, null, false]) {
+      const model = km.sequential([km.layers.gru({ units: 3, inputShape: [4, 2], resetAfter })]);
+      expect(model.layers[0].getConfig()).toMatchObject({ activation: 'tanh', recurrentActivation: 'hardSigmoid', resetAfter: false, recurrentInitializer: { className: 'Orthogonal' } });
+      expect(model.getWeights().map((w) => w.shape)).toEqual([[2, 9], [3, 9], [9]]);
+    }
   });
 });
 

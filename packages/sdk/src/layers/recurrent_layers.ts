@@ -1,6 +1,7 @@
 // The km.layers factories of the recurrent layers (TensorFlow.js' names), each checking its options.
 import { checkOptions } from '../utils/options.js';
-import { LSTM_OPTIONS, SIMPLE_RNN_OPTIONS } from './layer_options.js';
+import { GRU_OPTIONS, LSTM_OPTIONS, SIMPLE_RNN_OPTIONS } from './layer_options.js';
+import { GRU, type GRUArgs } from './gru.js';
 import { LSTM, type LSTMArgs } from './lstm.js';
 import { SimpleRNN, type SimpleRNNArgs } from './simple_rnn.js';
 
@@ -15,6 +16,15 @@ export function lstm(args: LSTMArgs): LSTM {
 }
 
 /**
+ * Gated recurrent unit over `[steps, features]` sequences (the reset-before form tfjs-layers 4.22 runs).
+ * @example `km.layers.gru({ units: 32, inputShape: [20, 1] })`
+ */
+export function gru(args: GRUArgs): GRU {
+  checkOptions(args, GRU_OPTIONS, 'km.layers.gru');
+  return new GRU(args);
+}
+
+/**
  * A fully connected recurrent layer, h = activation(x·W + h·U + b), over `[steps, features]` sequences.
  * @example `km.layers.simpleRNN({ units: 16, inputShape: [10, 1] })`
  */
@@ -23,5 +33,5 @@ export function simpleRNN(args: SimpleRNNArgs): SimpleRNN {
   return new SimpleRNN(args);
 }
 
-export { LSTM, SimpleRNN, type LSTMArgs, type SimpleRNNArgs };
+export { GRU, LSTM, SimpleRNN, type GRUArgs, type LSTMArgs, type SimpleRNNArgs };
 export { Recurrent, type RecurrentArgs } from './recurrent.js';

@@ -9,7 +9,7 @@ beforeAll(() => registerTfjsChainedOpsForOrthogonal());
 
 const token = (vocabulary: number) => (random: Random) => Math.floor(random.uniform(0, vocabulary));
 
-describe('LSTM and SimpleRNN: LayersModel round trip with tfjs 4.22, both directions', () => {
+describe('LSTM, GRU and SimpleRNN: LayersModel round trip with tfjs 4.22, both directions', () => {
   it('LSTM → Dense with the default initializers (glorotNormal, orthogonal) and activations, and unitForgetBias as each library defaults it', async () => {
     await checkLayersModelRoundTrip({
       inputShape: [6, 3],
@@ -57,6 +57,22 @@ describe('LSTM and SimpleRNN: LayersModel round trip with tfjs 4.22, both direct
       inputShape: [5, 2],
       kerasm: () => [km.layers.simpleRNN({ units: 4, returnSequences: true, activation: 'sigmoid', inputShape: [5, 2] }), km.layers.simpleRNN({ units: 3, goBackwards: true, useBias: false }), km.layers.dense({ units: 1 })],
       tfjs: () => [tfl.layers.simpleRNN({ units: 4, returnSequences: true, activation: 'sigmoid', inputShape: [5, 2] }), tfl.layers.simpleRNN({ units: 3, goBackwards: true, useBias: false }), tfl.layers.dense({ units: 1 })],
+    });
+  });
+
+  it('GRU(returnSequences, relu/sigmoid, regularized) → GRU(goBackwards, no bias) → Dense', async () => {
+    await checkLayersModelRoundTrip({
+      inputShape: [5, 2],
+      kerasm: () => [
+        km.layers.gru({ units: 4, returnSequences: true, activation: 'relu', recurrentActivation: 'sigmoid', recurrentRegularizer: km.regularizers.l2({ l2: 0.01 }), biasInitializer: 'glorotUniform', inputShape: [5, 2] }),
+        km.layers.gru({ units: 3, goBackwards: true, useBias: false }),
+        km.layers.dense({ units: 1 }),
+      ],
+      tfjs: () => [
+        tfl.layers.gru({ units: 4, returnSequences: true, activation: 'relu', recurrentActivation: 'sigmoid', recurrentRegularizer: tfl.regularizers.l2({ l2: 0.01 }), biasInitializer: 'randomNormal', inputShape: [5, 2] }),
+        tfl.layers.gru({ units: 3, goBackwards: true, useBias: false }),
+        tfl.layers.dense({ units: 1 }),
+      ],
     });
   });
 });

@@ -57,6 +57,22 @@ const cases = [
     tfjs: () => [tfl.layers.simpleRNN({ units: 5, returnSequences: true, inputShape: [steps, 1] }), tfl.layers.simpleRNN({ units: 3, goBackwards: true, activation: 'relu' }), tfl.layers.dense({ units: 1 })],
     loss: 'meanSquaredError', x: () => [windows, [n, steps, 1]] as const, y: () => [nextValues, [n, 1], [n, 1]] as const,
   },
+  {
+    name: 'Embedding → GRU(returnSequences, default activations) → GRU(goBackwards, sigmoid) → Dense(softmax)',
+    kerasm: () => [
+      km.layers.embedding({ inputDim: vocabulary, outputDim: 4, inputShape: [steps] }),
+      km.layers.gru({ units: 5, returnSequences: true }),
+      km.layers.gru({ units: 4, goBackwards: true, recurrentActivation: 'sigmoid', returnSequences: true }),
+      km.layers.dense({ units: 4, activation: 'softmax' }),
+    ],
+    tfjs: () => [
+      tfl.layers.embedding({ inputDim: vocabulary, outputDim: 4, inputShape: [steps] }),
+      tfl.layers.gru({ units: 5, returnSequences: true }),
+      tfl.layers.gru({ units: 4, goBackwards: true, recurrentActivation: 'sigmoid', returnSequences: true }),
+      tfl.layers.dense({ units: 4, activation: 'softmax' }),
+    ],
+    loss: 'sparseCategoricalCrossentropy', x: () => [tokens, [n, steps]] as const, y: () => [tags, [n, steps], [n, steps, 1]] as const,
+  },
 ];
 
 describe('recurrent models: parity with tfjs-layers 4.22 (cpu backend)', () => {

@@ -56,3 +56,22 @@ export function simpleRnnReference(x: number[][], kernel: number[], recurrent: n
   }
   return o.returnSequences ? outputs : [outputs[outputs.length - 1]];
 }
+
+/** One sample through a GRU (reset before the recurrent product, tfjs 4.22's form); gates z, r, h. */
+export function gruReference(x: number[][], kernel: number[], recurrent: number[], bias: number[] | null, o: LstmReferenceOptions): number[][] {
+  const u = o.units;
+  const [act, rec] = [ACTIVATION_REF[o.activation], ACTIVATION_REF[o.recurrentActivation]];
+  let h = new Array<number>(u).fill(0);
+  const outputs: number[][] = [];
+  for (const xt of o.goBackwards ? [...x].reverse() : x) {
+    const xw = (j: number) => (bias ? bias[j] : 0) + xt.reduce((s, v, f) => s + v * kernel[f * 3 * u + j], 0);
+    const hu = (v: number[], j: number) => v.reduce((s, hk, k) => s + hk * recurrent[k * 3 * u + j], 0);
+    const z = Array.from({ length: u }, (_, j) => rec(xw(j) + hu(h, j)));
+    const r = Array.from({ length: u }, (_, j) => rec(xw(u + j) + hu(h, u + j)));
+    const rh = h.map((v, k) => v * r[k]);
+    const hh = Array.from({ length: u }, (_, j) => act(xw(2 * u + j) + hu(rh, 2 * u + j)));
+    h = z.map((g, j) => g * h[j] + (1 - g) * hh[j]);
+    outputs.push(h);
+  }
+  return o.returnSequences ? outputs : [outputs[outputs.length - 1]];
+}

@@ -1,5 +1,5 @@
-// `node bench/lstm.mjs`: LSTM training speed, a time-series forecaster (LSTM(64) over 50 steps of
-// 8 features → Dense(1), MSE, Adam, batch 32): kerasm on its wasm core against tfjs-layers 4.22 on
+// `node bench/lstm.mjs`: recurrent training speed, a time-series forecaster (LSTM(64) over 50 steps
+// of 8 features → Dense(1), MSE, Adam, batch 32; `RNN_LAYER=gru` or `simpleRNN` for the others): kerasm on its wasm core against tfjs-layers 4.22 on
 // tfjs-backend-wasm and tfjs-backend-cpu, interleaved, medians of LSTM_REPS (default 3) steady-state
 // epochs over LSTM_SAMPLES (default 2048) samples, each after a warm-up. tfjs-layers gets
 // `recurrentInitializer: 'glorotUniform'`: its default Orthogonal needs tfjs' chained ops, which
@@ -10,7 +10,8 @@ const reps = Number(process.env.LSTM_REPS ?? 3);
 const samples = Number(process.env.LSTM_SAMPLES ?? 2048);
 const [steps, features, units, batchSize] = [50, 8, 64, 32];
 
-const layers = (lib, extra = {}) => [lib.layers.lstm({ units, inputShape: [steps, features], ...extra }), lib.layers.dense({ units: 1 })];
+const layer = process.env.RNN_LAYER ?? 'lstm';
+const layers = (lib, extra = {}) => [lib.layers[layer]({ units, inputShape: [steps, features], ...extra }), lib.layers.dense({ units: 1 })];
 
 // Sums of sines: the target is the mean of the next step's features.
 const x = Float32Array.from({ length: samples * steps * features }, (_, i) => Math.sin(i * 0.013 + (i % features)));
@@ -57,7 +58,7 @@ for (let r = 0; r < reps; r++) {
   }
 }
 const ours = median(results.kerasm);
-console.log(`kerasm wasm (threads ${km.getBackendInfo().threads ?? 1}): ${ours.toFixed(0)} samples/s (reps ${results.kerasm.map((v) => v.toFixed(0)).join(', ')})`);
+console.log(`${layer}: kerasm wasm (threads ${km.getBackendInfo().threads ?? 1}): ${ours.toFixed(0)} samples/s (reps ${results.kerasm.map((v) => v.toFixed(0)).join(', ')})`);
 for (const name of ['tfjs-wasm', 'tfjs-cpu']) {
   const m = median(results[name]);
   console.log(typeof m === 'string' ? `${name}: ${m}` : `${name}: ${m.toPrecision(3)} samples/s, kerasm ${(ours / m).toFixed(1)}× (reps ${results[name].map((v) => v.toPrecision(3)).join(', ')})`);

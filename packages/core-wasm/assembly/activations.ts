@@ -258,3 +258,24 @@ function derivativeScalar(kind: i32, yv: f32): f32 {
   if (kind == EXPONENTIAL) return yv;
   return yv > 0 && yv < 1 ? 0.2 : 0;
 }
+
+/** f'(x) written through y = f(x), one value, for every element-wise kind (not softmax): what the recurrent cells' backward passes need per gate. */
+export function slopeFromOutput(kind: i32, y: f32): f32 {
+  if (kind == LINEAR) return 1;
+  if (kind == RELU) return y > 0 ? 1 : 0;
+  if (kind == SIGMOID) return y * (1 - y);
+  if (kind == TANH) return 1 - y * y;
+  return derivativeScalar(kind, y);
+}
+
+/** {@link slopeFromOutput}, four lanes at a time, for every element-wise kind but softplus (whose slope needs exp). */
+// @ts-ignore: decorator
+@inline
+export function slopeVector(kind: i32, y: v128): v128 {
+  const one = f32x4.splat(1);
+  if (kind == LINEAR) return one;
+  if (kind == RELU) return v128.and(one, f32x4.gt(y, f32x4.splat(0)));
+  if (kind == SIGMOID) return f32x4.mul(y, f32x4.sub(one, y));
+  if (kind == TANH) return f32x4.sub(one, f32x4.mul(y, y));
+  return derivativeVector(kind, y);
+}

@@ -23,3 +23,5 @@ export { depthwiseForward, depthwiseBackward } from './depthwise';
 export { piecewiseLinearForward, piecewiseLinearBackward, eluForward, eluBackward, preluForward, preluBackward } from './parametric_activations';
 export { embeddingForward, embeddingBackward } from './embedding';
 export { inputActivationForward, inputActivationBackward } from './input_activations';
+export { lstmCellForward, lstmCellBackward } from './recurrent';
+export { gruGatesForward, gruOutputForward, gruOutputBackward, gruGatesBackward } from './gru';

@@ -464,6 +464,47 @@ export class Core {
   }
 
   /**
+   * One LSTM step over `rows` samples: z [rows, 4·units] (gate order i, f, c̃, o) holds the gates'
+   * pre-activations and is replaced by the gates; writes c = f·cPrev + i·c̃, ac = activation(c) and
+   * h = o·ac. cPrev 0 is a zero state. Activations are element-wise kinds (not Softmax).
+   */
+  lstmCellForward(z: number, cPrev: number, c: number, ac: number, h: number, rows: number, units: number, activation: Activation, recurrentActivation: Activation): void {
+    this.k.lstmCellForward(z, cPrev, c, ac, h, rows, units, activation, recurrentActivation);
+  }
+
+  /**
+   * Backward through one LSTM step: overwrites the gates in z with the gradient of their
+   * pre-activations and dc (the gradient of c) with the gradient of cPrev, given dh.
+   */
+  lstmCellBackward(z: number, cPrev: number, ac: number, dh: number, dc: number, rows: number, units: number, activation: Activation, recurrentActivation: Activation): void {
+    this.k.lstmCellBackward(z, cPrev, ac, dh, dc, rows, units, activation, recurrentActivation);
+  }
+
+  /**
+   * GRU step (reset_after false), first half: z [rows, 3·units] holds x·W + b with blocks z, r, h̃;
+   * the z and r blocks become recurrentActivation(z + p) (p = hPrev·U_zr [rows, 2·units], 0: none)
+   * and rh = r⊙hPrev. hPrev 0 is a zero state.
+   */
+  gruGatesForward(z: number, p: number, hPrev: number, rh: number, rows: number, units: number, recurrentActivation: Activation): void {
+    this.k.gruGatesForward(z, p, hPrev, rh, rows, units, recurrentActivation);
+  }
+
+  /** Second half: h̃ = activation(z_h + q) in place (q = rh·U_h [rows, units], 0: none), h = z⊙hPrev + (1 − z)⊙h̃. */
+  gruOutputForward(z: number, q: number, hPrev: number, h: number, rows: number, units: number, activation: Activation): void {
+    this.k.gruOutputForward(z, q, hPrev, h, rows, units, activation);
+  }
+
+  /** Backward through h: the z and h̃ blocks' pre-activation gradients (h̃'s also into dHh); dhPrev += dh⊙z when not 0. */
+  gruOutputBackward(z: number, hPrev: number, dh: number, dhPrev: number, dHh: number, rows: number, units: number, activation: Activation, recurrentActivation: Activation): void {
+    this.k.gruOutputBackward(z, hPrev, dh, dhPrev, dHh, rows, units, activation, recurrentActivation);
+  }
+
+  /** Backward through the gates given dRh (0: none): r's pre-activation gradient, both gate gradients into s [rows, 2·units], dhPrev += dRh⊙r. */
+  gruGatesBackward(z: number, hPrev: number, dRh: number, dhPrev: number, s: number, rows: number, units: number, recurrentActivation: Activation): void {
+    this.k.gruGatesBackward(z, hPrev, dRh, dhPrev, s, rows, units, recurrentActivation);
+  }
+
+  /**
    * Batch normalization in training, per column of [rows, cols]: writes y, the batch mean and
    * 1/√(var + ε) (for batchNormGrad), and moves the moving statistics by `momentum`. gamma and
    * beta may be 0 (no scale, no offset).

@@ -66,4 +66,10 @@ export interface KernelExports {
   preluForward(x: number, alpha: number, y: number, batch: number, outer: number, shared: number, inner: number): void;
   preluBackward(x: number, alpha: number, dy: number, dx: number, dAlpha: number, batch: number, outer: number, shared: number, inner: number): void;
   batchNormGrad(x: number, dy: number, dx: number, gamma: number, mean: number, invStd: number, dGamma: number, dBeta: number, rows: number, cols: number): void;
+  lstmCellForward(z: number, cPrev: number, c: number, ac: number, h: number, rows: number, units: number, activation: number, recurrentActivation: number): void;
+  lstmCellBackward(z: number, cPrev: number, ac: number, dh: number, dc: number, rows: number, units: number, activation: number, recurrentActivation: number): void;
+  gruGatesForward(z: number, p: number, hPrev: number, rh: number, rows: number, units: number, recurrentActivation: number): void;
+  gruOutputForward(z: number, q: number, hPrev: number, h: number, rows: number, units: number, activation: number): void;
+  gruOutputBackward(z: number, hPrev: number, dh: number, dhPrev: number, dHh: number, rows: number, units: number, activation: number, recurrentActivation: number): void;
+  gruGatesBackward(z: number, hPrev: number, dRh: number, dhPrev: number, s: number, rows: number, units: number, recurrentActivation: number): void;
 }

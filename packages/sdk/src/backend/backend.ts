@@ -243,8 +243,38 @@ export interface NormalizationOps {
   batchNormGrad(x: BufferId, dy: BufferId, dx: BufferId, gamma: BufferId, mean: BufferId, invStd: BufferId, dGamma: BufferId, dBeta: BufferId, rows: number, cols: number): void;
 }
 
+/**
+ * The gate arithmetic of one recurrent step over `rows` samples (the matrix products run on
+ * `matMul`). LSTM gates are laid out as Keras stores them: each row of `z` is `[i | f | c̃ | o]`,
+ * `units` values each. Activations are element-wise kinds (not softmax); `cPrev` 0 is a zero state.
+ */
+export interface RecurrentOps {
+  /**
+   * Replaces the pre-activations in z `[rows, 4·units]` by the gates (recurrentActivation on i, f, o;
+   * activation on c̃) and writes c = f·cPrev + i·c̃, ac = activation(c) and h = o·ac, each `[rows, units]`.
+   */
+  lstmCellForward(z: BufferId, cPrev: BufferId, c: BufferId, ac: BufferId, h: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void;
+  /**
+   * Backward through that step: overwrites the gates in z with the gradient of their
+   * pre-activations, and dc (the gradient of c) with the gradient of cPrev, given dh (read only).
+   */
+  lstmCellBackward(z: BufferId, cPrev: BufferId, ac: BufferId, dh: BufferId, dc: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void;
+  /**
+   * GRU (reset_after false), around its two GEMMs: rows of z `[rows, 3·units]` are blocks [z | r | h̃]
+   * holding x·W + b. The z and r blocks become recurrentActivation(z + p), p = hPrev·U_zr `[rows, 2·units]`
+   * (0: none); rh = r⊙hPrev.
+   */
+  gruGatesForward(z: BufferId, p: BufferId, hPrev: BufferId, rh: BufferId, rows: number, units: number, recurrentActivation: FusableActivation): void;
+  /** h̃ = activation(z_h + q) in place, q = rh·U_h `[rows, units]` (0: none); h = z⊙hPrev + (1 − z)⊙h̃. */
+  gruOutputForward(z: BufferId, q: BufferId, hPrev: BufferId, h: BufferId, rows: number, units: number, activation: FusableActivation): void;
+  /** Overwrites the z and h̃ blocks with their pre-activation gradients (h̃'s also into dHh); dhPrev += dh⊙z when not 0. */
+  gruOutputBackward(z: BufferId, hPrev: BufferId, dh: BufferId, dhPrev: BufferId, dHh: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void;
+  /** Given dRh, the gradient of r⊙hPrev (0: none), overwrites the r block with its gradient, copies the z and r blocks into s `[rows, 2·units]`, and adds dRh⊙r into dhPrev when not 0. */
+  gruGatesBackward(z: BufferId, hPrev: BufferId, dRh: BufferId, dhPrev: BufferId, s: BufferId, rows: number, units: number, recurrentActivation: FusableActivation): void;
+}
+
 /** A compute backend: storage plus every kernel family. */
-export interface Backend extends StorageOps, LinalgOps, ActivationOps, InputActivationOps, ParametricActivationOps, LossOps, MetricOps, OptimizerOps, ElementwiseOps, ConvOps, NormalizationOps, EmbeddingOps {
+export interface Backend extends StorageOps, LinalgOps, ActivationOps, InputActivationOps, ParametricActivationOps, LossOps, MetricOps, OptimizerOps, ElementwiseOps, ConvOps, NormalizationOps, EmbeddingOps, RecurrentOps {
   /** The backend's name as `km.getBackend()` reports it, e.g. `'wasm'`. */
   readonly name: string;
   /** Which kernels run, e.g. `'wasm-simd'` or `'wasm-relaxed-simd'`. */

@@ -1,4 +1,5 @@
 import type { Random } from '../utils/random.js';
+import { orthogonal } from './orthogonal.js';
 
 /** Fills a weight of the given shape; `shape` follows the layer's weight layout. */
 export type Initializer = (shape: readonly number[], random: Random) => Float32Array;
@@ -68,6 +69,7 @@ const PRESETS = {
   heNormal: vsConfig(2, 'fan_in', 'normal'),
   lecunUniform: vsConfig(1, 'fan_in', 'uniform'),
   lecunNormal: vsConfig(1, 'fan_in', 'normal'),
+  orthogonal: { className: 'Orthogonal', config: { gain: 1, seed: null } },
 } satisfies Record<string, InitializerConfig>;
 
 function vsConfig(scale: number, mode: FanMode, distribution: Distribution): InitializerConfig {
@@ -98,7 +100,7 @@ const PRESET_CLASSES: Record<string, PresetName> = {
   LecunNormal: 'lecunNormal',
 };
 
-const KNOWN_CLASSES = ['Zeros', 'Ones', 'Constant', 'VarianceScaling', 'RandomUniform', 'RandomNormal', 'TruncatedNormal', ...Object.keys(PRESET_CLASSES)];
+const KNOWN_CLASSES = ['Zeros', 'Ones', 'Constant', 'VarianceScaling', 'RandomUniform', 'RandomNormal', 'TruncatedNormal', 'Orthogonal', ...Object.keys(PRESET_CLASSES)];
 
 function presetName(name: string): PresetName | undefined {
   const key = SNAKE_ALIASES[name] ?? name;
@@ -135,6 +137,10 @@ function fromConfig({ className, config }: InitializerConfig): Initializer {
       const [mean, stddev] = [numberOr(config, 'mean', 0), numberOr(config, 'stddev', 0.05)];
       const draw = className === 'RandomNormal' ? (r: Random) => mean + stddev * r.normal() : (r: Random) => truncatedNormal(r, mean, stddev);
       return (shape, random) => Float32Array.from({ length: size(shape) }, () => draw(random));
+    }
+    case 'Orthogonal': {
+      const gain = numberOr(config, 'gain', 1);
+      return (shape, random) => orthogonal(shape, random, gain);
     }
     case 'VarianceScaling': {
       const mode = config.mode ?? 'fan_in';

@@ -20,11 +20,13 @@ export function sequentialTopology(name: string, layers: readonly Layer[]): Reco
 
 /**
  * Keras and tfjs write enum-like values in snake_case too (`data_format: 'channels_last'`,
- * `activation: 'hard_sigmoid'`); layers read both.
+ * `activation: 'hard_sigmoid'`, `recurrent_activation`); layers read both.
  */
 function pythonicValues(config: Json): Json {
-  const saved = config.data_format === 'channelsLast' ? { ...config, data_format: 'channels_last' } : config;
-  return typeof saved.activation === 'string' ? { ...saved, activation: toSnakeCase(saved.activation) } : saved;
+  const saved: Json = config.data_format === 'channelsLast' ? { ...config, data_format: 'channels_last' } : { ...config };
+  // Recurrent layers name a second activation (tfjs writes recurrent_activation: 'hard_sigmoid').
+  for (const key of ['activation', 'recurrent_activation']) if (typeof saved[key] === 'string') saved[key] = toSnakeCase(saved[key]);
+  return saved;
 }
 
 /** One layer's config as saved: snake_case keys and Keras' value spellings. */

@@ -202,5 +202,6 @@ export {
   type Pooling2DArgs, type ReshapeArgs, type UpSampling2DArgs, type ZeroPadding2DArgs,
 };
 export * from './activation_layers.js';
+export * from './recurrent_layers.js';
 export { Layer, type LayerArgs, type Shape, type ForwardContext, type BackwardContext } from './layer.js';
 export { registerLayer, layerFromConfig, registeredLayerClasses, type LayerFactory } from './registry.js';

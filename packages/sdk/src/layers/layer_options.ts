@@ -14,6 +14,9 @@ import type { SoftmaxArgs } from './softmax.js';
 import type { EmbeddingArgs } from './embedding.js';
 import type { GlobalPooling2DArgs } from './global_pooling2d.js';
 import type { LayerArgs } from './layer.js';
+import type { GRUArgs } from './gru.js';
+import type { LSTMArgs } from './lstm.js';
+import type { RecurrentArgs } from './recurrent.js';
 import type { Pooling1DArgs } from './pooling1d.js';
 import type { Pooling2DArgs } from './pooling2d.js';
 import type { ReshapeArgs } from './reshape.js';
@@ -65,3 +68,12 @@ export const SEPARABLE_CONV2D_OPTIONS = optionNames<SeparableConv2DArgs>({
   ...BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, depthMultiplier: true, dilationRate: true,
   depthwiseInitializer: true, pointwiseInitializer: true, depthwiseRegularizer: true, pointwiseRegularizer: true, depthwiseConstraint: true, pointwiseConstraint: true,
 });
+const RECURRENT = {
+  ...LAYER, units: true, activation: true, useBias: true, kernelInitializer: true, recurrentInitializer: true, biasInitializer: true,
+  kernelRegularizer: true, recurrentRegularizer: true, biasRegularizer: true, activityRegularizer: true,
+  kernelConstraint: true, recurrentConstraint: true, biasConstraint: true, returnSequences: true, goBackwards: true,
+  returnState: true, stateful: true, unroll: true, dropout: true, recurrentDropout: true, implementation: true,
+} as const satisfies Record<keyof RecurrentArgs, true>;
+export const LSTM_OPTIONS = optionNames<LSTMArgs>({ ...RECURRENT, recurrentActivation: true, unitForgetBias: true });
+export const SIMPLE_RNN_OPTIONS = optionNames<RecurrentArgs>(RECURRENT);
+export const GRU_OPTIONS = optionNames<GRUArgs>({ ...RECURRENT, recurrentActivation: true, resetAfter: true });

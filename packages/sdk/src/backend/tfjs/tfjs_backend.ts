@@ -10,6 +10,7 @@ import { batchNormGradTensors, batchNormInferTensor, batchNormTrainTensors } fro
 import { dropoutMaskValues, WindowIndex } from './window_ops.js';
 import { rowwiseLossTerms } from './rowwise_losses.js';
 import { scatterRows, tableRows } from './embedding_ops.js';
+import { gruGatesBackwardTensors, gruGatesForwardTensors, gruOutputBackwardTensors, gruOutputForwardTensors, lstmCellBackwardTensors, lstmCellForwardTensors } from './recurrent_ops.js';
 
 type Tf = typeof tfc;
 
@@ -559,6 +560,62 @@ export class TfjsBackend implements Backend {
       if (dx) this.#store.set(dx, grads.dx);
       if (dGamma) this.#store.set(dGamma, grads.dGamma);
       if (dBeta) this.#store.set(dBeta, grads.dBeta);
+    });
+  }
+
+  lstmCellForward(z: BufferId, cPrev: BufferId, c: BufferId, ac: BufferId, h: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void {
+    this.#run(() => {
+      const out = lstmCellForwardTensors(this.#tf, this.#matrix(z, rows, 4 * units), cPrev ? this.#matrix(cPrev, rows, units) : null, activation, recurrentActivation);
+      this.#store.set(z, out.gates);
+      this.#store.set(c, out.c);
+      this.#store.set(ac, out.ac);
+      this.#store.set(h, out.h);
+    });
+  }
+
+  lstmCellBackward(z: BufferId, cPrev: BufferId, ac: BufferId, dh: BufferId, dc: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void {
+    this.#run(() => {
+      const m = (id: BufferId) => this.#matrix(id, rows, units);
+      const out = lstmCellBackwardTensors(this.#tf, this.#matrix(z, rows, 4 * units), cPrev ? m(cPrev) : null, m(ac), m(dh), m(dc), activation, recurrentActivation);
+      this.#store.set(z, out.dz);
+      this.#store.set(dc, out.dcPrev);
+    });
+  }
+
+  gruGatesForward(z: BufferId, p: BufferId, hPrev: BufferId, rh: BufferId, rows: number, units: number, recurrentActivation: FusableActivation): void {
+    this.#run(() => {
+      const out = gruGatesForwardTensors(this.#tf, this.#matrix(z, rows, 3 * units), p ? this.#matrix(p, rows, 2 * units) : null, hPrev ? this.#matrix(hPrev, rows, units) : null, recurrentActivation);
+      this.#store.set(z, out.z);
+      this.#store.set(rh, out.rh);
+    });
+  }
+
+  gruOutputForward(z: BufferId, q: BufferId, hPrev: BufferId, h: BufferId, rows: number, units: number, activation: FusableActivation): void {
+    this.#run(() => {
+      const m = (id: BufferId) => (id ? this.#matrix(id, rows, units) : null);
+      const out = gruOutputForwardTensors(this.#tf, this.#matrix(z, rows, 3 * units), m(q), m(hPrev), activation);
+      this.#store.set(z, out.z);
+      this.#store.set(h, out.h);
+    });
+  }
+
+  gruOutputBackward(z: BufferId, hPrev: BufferId, dh: BufferId, dhPrev: BufferId, dHh: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void {
+    this.#run(() => {
+      const m = (id: BufferId) => this.#matrix(id, rows, units);
+      const out = gruOutputBackwardTensors(this.#tf, this.#matrix(z, rows, 3 * units), hPrev ? m(hPrev) : null, m(dh), activation, recurrentActivation);
+      this.#store.set(z, out.z);
+      this.#store.set(dHh, out.dHh);
+      if (dhPrev) this.#store.set(dhPrev, this.#tf.add(m(dhPrev), out.dhPrevPart));
+    });
+  }
+
+  gruGatesBackward(z: BufferId, hPrev: BufferId, dRh: BufferId, dhPrev: BufferId, s: BufferId, rows: number, units: number, recurrentActivation: FusableActivation): void {
+    this.#run(() => {
+      const m = (id: BufferId) => (id ? this.#matrix(id, rows, units) : null);
+      const out = gruGatesBackwardTensors(this.#tf, this.#matrix(z, rows, 3 * units), m(hPrev), m(dRh), recurrentActivation);
+      this.#store.set(z, out.z);
+      this.#store.set(s, out.s);
+      if (dhPrev && out.dhPrevPart) this.#store.set(dhPrev, this.#tf.add(this.#matrix(dhPrev, rows, units), out.dhPrevPart));
     });
   }
 

@@ -340,4 +340,28 @@ export class WasmBackend implements Backend {
   batchNormGrad(x: BufferId, dy: BufferId, dx: BufferId, gamma: BufferId, mean: BufferId, invStd: BufferId, dGamma: BufferId, dBeta: BufferId, rows: number, cols: number): void {
     this.#core.batchNormGrad(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, rows, cols);
   }
+
+  lstmCellForward(z: BufferId, cPrev: BufferId, c: BufferId, ac: BufferId, h: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void {
+    this.#core.lstmCellForward(z, cPrev, c, ac, h, rows, units, ACTIVATION_CODES[activation], ACTIVATION_CODES[recurrentActivation]);
+  }
+
+  lstmCellBackward(z: BufferId, cPrev: BufferId, ac: BufferId, dh: BufferId, dc: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void {
+    this.#core.lstmCellBackward(z, cPrev, ac, dh, dc, rows, units, ACTIVATION_CODES[activation], ACTIVATION_CODES[recurrentActivation]);
+  }
+
+  gruGatesForward(z: BufferId, p: BufferId, hPrev: BufferId, rh: BufferId, rows: number, units: number, recurrentActivation: FusableActivation): void {
+    this.#core.gruGatesForward(z, p, hPrev, rh, rows, units, ACTIVATION_CODES[recurrentActivation]);
+  }
+
+  gruOutputForward(z: BufferId, q: BufferId, hPrev: BufferId, h: BufferId, rows: number, units: number, activation: FusableActivation): void {
+    this.#core.gruOutputForward(z, q, hPrev, h, rows, units, ACTIVATION_CODES[activation]);
+  }
+
+  gruOutputBackward(z: BufferId, hPrev: BufferId, dh: BufferId, dhPrev: BufferId, dHh: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void {
+    this.#core.gruOutputBackward(z, hPrev, dh, dhPrev, dHh, rows, units, ACTIVATION_CODES[activation], ACTIVATION_CODES[recurrentActivation]);
+  }
+
+  gruGatesBackward(z: BufferId, hPrev: BufferId, dRh: BufferId, dhPrev: BufferId, s: BufferId, rows: number, units: number, recurrentActivation: FusableActivation): void {
+    this.#core.gruGatesBackward(z, hPrev, dRh, dhPrev, s, rows, units, ACTIVATION_CODES[recurrentActivation]);
+  }
 }

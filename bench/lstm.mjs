@@ -1,0 +1,65 @@
+// `node bench/lstm.mjs`: recurrent training speed, a time-series forecaster (LSTM(64) over 50 steps
+// of 8 features → Dense(1), MSE, Adam, batch 32; `RNN_LAYER=gru` or `simpleRNN` for the others): kerasm on its wasm core against tfjs-layers 4.22 on
+// tfjs-backend-wasm and tfjs-backend-cpu, interleaved, medians of LSTM_REPS (default 3) steady-state
+// epochs over LSTM_SAMPLES (default 2048) samples, each after a warm-up. tfjs-layers gets
+// `recurrentInitializer: 'glorotUniform'`: its default Orthogonal needs tfjs' chained ops, which
+// tfjs-core alone does not register (the initializer does not change the speed).
+import { km, tf, tfl } from './suite/setup.mjs';
+
+const reps = Number(process.env.LSTM_REPS ?? 3);
+const samples = Number(process.env.LSTM_SAMPLES ?? 2048);
+const [steps, features, units, batchSize] = [50, 8, 64, 32];
+
+const layer = process.env.RNN_LAYER ?? 'lstm';
+const layers = (lib, extra = {}) => [lib.layers[layer]({ units, inputShape: [steps, features], ...extra }), lib.layers.dense({ units: 1 })];
+
+// Sums of sines: the target is the mean of the next step's features.
+const x = Float32Array.from({ length: samples * steps * features }, (_, i) => Math.sin(i * 0.013 + (i % features)));
+const y = Float32Array.from({ length: samples }, (_, s) => Math.sin((s + 1) * steps * features * 0.013));
+
+async function kerasmPass() {
+  await km.setBackend('wasm');
+  km.utils.setRandomSeed(1);
+  const model = km.sequential(layers(km));
+  model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+  const [xs, ys] = [km.tensor(x, [samples, steps, features]), km.tensor(y, [samples, 1])];
+  await model.fit(xs, ys, { epochs: 1, batchSize, verbose: 0 });
+  const start = performance.now();
+  await model.fit(xs, ys, { epochs: 1, batchSize, verbose: 0 });
+  return samples / ((performance.now() - start) / 1000);
+}
+
+async function tfjsPass(backend) {
+  await tf.setBackend(backend);
+  const n = backend === 'cpu' ? samples / 8 : samples;
+  const model = tfl.sequential({ layers: layers(tfl, { recurrentInitializer: 'glorotUniform' }) });
+  model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+  const [xs, ys] = [tf.tensor(x.subarray(0, n * steps * features), [n, steps, features]), tf.tensor(y.subarray(0, n), [n, 1])];
+  try {
+    await model.fit(tf.slice(xs, 0, batchSize), tf.slice(ys, 0, batchSize), { epochs: 1, batchSize, verbose: 0 });
+    const start = performance.now();
+    await model.fit(xs, ys, { epochs: 1, batchSize, verbose: 0 });
+    return n / ((performance.now() - start) / 1000);
+  } catch (e) {
+    return `fails: ${e.message.split('\n')[0]}`;
+  } finally {
+    tf.dispose([xs, ys]);
+    model.dispose();
+  }
+}
+
+const median = (v) => (typeof v[0] === 'string' ? v[0] : [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]);
+const results = { kerasm: [], 'tfjs-wasm': [], 'tfjs-cpu': [] };
+for (let r = 0; r < reps; r++) {
+  for (const [name, pass] of [['kerasm', kerasmPass], ['tfjs-wasm', () => tfjsPass('wasm')], ['tfjs-cpu', () => tfjsPass('cpu')]]) {
+    results[name].push(await pass());
+    const last = results[name][r];
+    console.log(`rep ${r + 1} ${name}: ${typeof last === 'string' ? last : `${last.toPrecision(3)} samples/s`}`);
+  }
+}
+const ours = median(results.kerasm);
+console.log(`${layer}: kerasm wasm (threads ${km.getBackendInfo().threads ?? 1}): ${ours.toFixed(0)} samples/s (reps ${results.kerasm.map((v) => v.toFixed(0)).join(', ')})`);
+for (const name of ['tfjs-wasm', 'tfjs-cpu']) {
+  const m = median(results[name]);
+  console.log(typeof m === 'string' ? `${name}: ${m}` : `${name}: ${m.toPrecision(3)} samples/s, kerasm ${(ours / m).toFixed(1)}× (reps ${results[name].map((v) => v.toPrecision(3)).join(', ')})`);
+}

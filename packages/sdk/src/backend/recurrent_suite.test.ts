@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as km from '../index.js';
+import { backend } from './registry.js';
+import type { Backend, FusableActivation } from './backend.js';
+import { ACTIVATION_REF } from '../testing/recurrent_reference.js';
+import { Random } from '../utils/random.js';
+import { BACKENDS_HERE, useBackend } from '../testing/backends_here.js';
+
+// The recurrent layers' kernels on every backend that runs here (Node, or Chromium in browser
+// mode), against a float64 loop written from Keras' LSTM equations; then small LSTM, GRU and SimpleRNN models
+// trained on each backend against the wasm backend's loss trajectory.
+const random = new Random(41);
+
+const DERIVATIVE: Record<string, (v: number) => number> = {
+  tanh: (v) => 1 - Math.tanh(v) ** 2,
+  sigmoid: (v) => ACTIVATION_REF.sigmoid(v) * (1 - ACTIVATION_REF.sigmoid(v)),
+  hardSigmoid: (v) => (v > -2.5 && v < 2.5 ? 0.2 : 0),
+  relu: (v) => (v > 0 ? 1 : 0),
+};
+
+/** One LSTM step and its backward pass in float64: gates [i | f | c̃ | o] per row. */
+function lstmCellReference(z: Float32Array, cPrev: Float32Array | null, dh: Float32Array, dc: Float32Array, rows: number, units: number, act: string, rec: string) {
+  const out = { gates: [] as number[], c: [] as number[], ac: [] as number[], h: [] as number[], dz: new Array<number>(rows * 4 * units), dcPrev: [] as number[] };
+  for (let r = 0; r < rows; r++) {
+    const pre = (k: number, j: number) => z[r * 4 * units + k * units + j];
+    const fn = (k: number) => (k === 2 ? ACTIVATION_REF[act] : ACTIVATION_REF[rec]);
+    const slope = (k: number) => (k === 2 ? DERIVATIVE[act] : DERIVATIVE[rec]);
+    for (let k = 0; k < 4; k++) for (let j = 0; j < units; j++) out.gates.push(fn(k)(pre(k, j)));
+    for (let j = 0; j < units; j++) {
+      const q = r * units + j;
+      const g = (k: number) => fn(k)(pre(k, j));
+      const cp = cPrev ? cPrev[q] : 0;
+      const c = g(1) * cp + g(0) * g(2);
+      out.c.push(c);
+      out.ac.push(ACTIVATION_REF[act](c));
+      out.h.push(g(3) * ACTIVATION_REF[act](c));
+      const dcTotal = dc[q] + dh[q] * g(3) * DERIVATIVE[act](c);
+      out.dz[r * 4 * units + j] = dcTotal * g(2) * slope(0)(pre(0, j));
+      out.dz[r * 4 * units + units + j] = dcTotal * cp * slope(1)(pre(1, j));
+      out.dz[r * 4 * units + 2 * units + j] = dcTotal * g(0) * slope(2)(pre(2, j));
+      out.dz[r * 4 * units + 3 * units + j] = dh[q] * ACTIVATION_REF[act](c) * slope(3)(pre(3, j));
+      out.dcPrev.push(dcTotal * g(1));
+    }
+  }
+  return out;
+}
+
+function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = 1e-5): void {
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) expect(Math.abs(actual[i] - expected[i]) / Math.max(1, Math.abs(expected[i]))).toBeLessThan(tolerance);
+}
+
+const draw = (n: number, lo: number, hi: number) => Float32Array.from({ length: n }, () => random.uniform(lo, hi));
+
+describe.each(BACKENDS_HERE)('recurrent kernels and models on backend %s', (name) => {
+  let b: Backend;
+  const upload = (values: Float32Array) => {
+    const id = b.alloc(values.length, 'float32');
+    b.write(id, values);
+    return id;
+  };
+  const download = (id: number, n: number) => b.readAsync(id, n, 'float32');
+
+  beforeAll(async () => {
+    await useBackend(name);
+    b = backend();
+  });
+  afterAll(() => useBackend('wasm'));
+
+  it.each<[number, number, FusableActivation, FusableActivation, boolean]>([
+    [3, 5, 'tanh', 'hardSigmoid', true],
+    [2, 4, 'relu', 'sigmoid', false],
+  ])('lstmCellForward and lstmCellBackward: rows %i, units %i, %s / %s, previous state %s', async (rows, units, act, rec, withState) => {
+    const n = rows * units;
+    const [z, cPrev, dh, dc] = [draw(4 * n, -3, 3), draw(n, -2, 2), draw(n, -1, 1), draw(n, -1, 1)];
+    const ref = lstmCellReference(z, withState ? cPrev : null, dh, dc, rows, units, act, rec);
+    const [zId, cId, acId, hId, dcId] = [upload(z), b.alloc(n, 'float32'), b.alloc(n, 'float32'), b.alloc(n, 'float32'), upload(dc)];
+    const cPrevId = withState ? upload(cPrev) : 0;
+    b.lstmCellForward(zId, cPrevId, cId, acId, hId, rows, units, act, rec);
+    expectClose(await download(zId, 4 * n), ref.gates);
+    expectClose(await download(cId, n), ref.c);
+    expectClose(await download(acId, n), ref.ac);
+    expectClose(await download(hId, n), ref.h);
+    b.lstmCellBackward(zId, cPrevId, acId, upload(dh), dcId, rows, units, act, rec);
+    expectClose(await download(zId, 4 * n), ref.dz, 1e-4);
+    expectClose(await download(dcId, n), ref.dcPrev, 1e-4);
+  });
+
+  const sequences = km.tensor(draw(8 * 6 * 2, -1, 1), [8, 6, 2]);
+  const tokens = km.tensor(Int32Array.from({ length: 8 * 6 }, (_, i) => (i * 5) % 9), [8, 6], 'int32');
+  const labels = km.tensor(Int32Array.from({ length: 8 }, (_, i) => i % 3), [8], 'int32');
+  const tags = km.tensor(Int32Array.from({ length: 8 * 6 }, (_, i) => (i * 3) % 4), [8, 6], 'int32');
+  const models = {
+    'LSTM(goBackwards) → Dense(softmax)': () => ({
+      model: km.sequential([km.layers.lstm({ units: 5, goBackwards: true, inputShape: [6, 2] }), km.layers.dense({ units: 3, activation: 'softmax' })]), x: sequences, y: labels,
+    }),
+    'Embedding → LSTM(returnSequences) → Dense(softmax) per step': () => ({
+      model: km.sequential([km.layers.embedding({ inputDim: 9, outputDim: 3, inputShape: [6] }), km.layers.lstm({ units: 4, returnSequences: true, recurrentActivation: 'sigmoid' }), km.layers.dense({ units: 4, activation: 'softmax' })]),
+      x: tokens, y: tags,
+    }),
+    'Embedding → GRU(returnSequences) → GRU(goBackwards) → Dense(softmax)': () => ({
+      model: km.sequential([km.layers.embedding({ inputDim: 9, outputDim: 3, inputShape: [6] }), km.layers.gru({ units: 4, returnSequences: true }), km.layers.gru({ units: 3, goBackwards: true, recurrentActivation: 'sigmoid' }), km.layers.dense({ units: 3, activation: 'softmax' })]),
+      x: tokens, y: labels,
+    }),
+    'SimpleRNN(returnSequences) → SimpleRNN → Dense(softmax)': () => ({
+      model: km.sequential([km.layers.simpleRNN({ units: 4, returnSequences: true, inputShape: [6, 2] }), km.layers.simpleRNN({ units: 3, goBackwards: true }), km.layers.dense({ units: 3, activation: 'softmax' })]),
+      x: sequences, y: labels,
+    }),
+  };
+
+  async function losses(on: string, build: () => { model: km.LayersModel; x: km.Tensor; y: km.Tensor }): Promise<number[]> {
+    await useBackend(on);
+    km.utils.setRandomSeed(13);
+    const { model, x, y } = build();
+    model.compile({ optimizer: km.optimizers.adam({ learningRate: 0.02 }), loss: 'sparseCategoricalCrossentropy' });
+    return (await model.fit(x, y, { epochs: 3, batchSize: 4, seed: 2, verbose: 0 })).history.loss;
+  }
+
+  it.each(Object.entries(models))('%s follows the wasm loss trajectory', async (_label, build) => {
+    const reference = await losses('wasm', build);
+    const ours = await losses(name, build);
+    ours.forEach((l, i) => expect(Math.abs(l - reference[i])).toBeLessThan(1e-4));
+    expect(reference[2]).not.toBe(reference[0]);
+    await useBackend(name);
+    b = backend();
+  });
+});

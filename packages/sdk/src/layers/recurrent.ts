@@ -1,0 +1,343 @@
+import type { Constraint, ConstraintSpec } from '../constraints/constraints.js';
+import type { Backend, BufferId, FusableActivation } from '../backend/backend.js';
+import { getInitializer, initializerConfig, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
+import { getRegularizer, regularizerConfig, type Regularizer, type RegularizerSpec } from '../regularizers/regularizers.js';
+import { getActivation, type ActivationName } from './activations.js';
+import { formatShape, Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
+
+/** Options every recurrent layer (LSTM, GRU, SimpleRNN) takes, with TensorFlow.js' defaults. */
+export interface RecurrentArgs extends LayerArgs {
+  /** Size of the hidden state (positive integer). */
+  units: number;
+  /** Activation of the candidate state and the output (default 'tanh'); any element-wise activation. */
+  activation?: ActivationName | null;
+  /** Whether the cell adds a bias (default true). */
+  useBias?: boolean;
+  /** Initializer of the input kernel `[features, gates·units]` (default glorotNormal, as tfjs-layers 4.22; Keras uses glorotUniform). */
+  kernelInitializer?: InitializerSpec;
+  /** Initializer of the recurrent kernel `[units, gates·units]` (default orthogonal). */
+  recurrentInitializer?: InitializerSpec;
+  /** Initializer of the bias (default zeros). */
+  biasInitializer?: InitializerSpec;
+  kernelRegularizer?: RegularizerSpec;
+  recurrentRegularizer?: RegularizerSpec;
+  biasRegularizer?: RegularizerSpec;
+  /** Penalty on the layer's output, added to the loss. */
+  activityRegularizer?: RegularizerSpec;
+  kernelConstraint?: ConstraintSpec;
+  recurrentConstraint?: ConstraintSpec;
+  biasConstraint?: ConstraintSpec;
+  /** Whether to output the hidden state at every step `[steps, units]` (true) or only the last `[units]` (default false). */
+  returnSequences?: boolean;
+  /** Whether to run over the steps last to first; the output sequence is then in that (reversed) order, as in Keras. */
+  goBackwards?: boolean;
+  /** Not supported: only false (the layer has one output). */
+  returnState?: boolean;
+  /** Not supported: only false (every batch starts from a zero state). */
+  stateful?: boolean;
+  /** Accepted for compatibility; kerasm always runs the steps in a loop (the results are the same). */
+  unroll?: boolean;
+  /** Not supported: only 0. */
+  dropout?: number;
+  /** Not supported: only 0. */
+  recurrentDropout?: number;
+  /** Accepted for compatibility (Keras' implementation mode 1 or 2); it does not change the results. */
+  implementation?: number | null;
+}
+
+/** The buffers of one time step, views into the layer's workspace. */
+export interface RecurrentStep {
+  readonly rows: number;
+  /** `[rows, gates·units]`: x·W + b on entry to the forward step; the cell keeps what its backward pass needs here. */
+  readonly z: BufferId;
+  /** The previous hidden state `[rows, units]`, or 0 at the first step (a zero state). */
+  readonly hPrev: BufferId;
+  readonly h: BufferId;
+  /** The cell's own per-step buffers (`stateCount` of `[rows, units]`; LSTM: c and activation(c)). */
+  readonly state: readonly BufferId[];
+  /** The same buffers of the previous step, or 0s at the first step. */
+  readonly statePrev: readonly BufferId[];
+  /** The cell's scratch of `cellScratchSize(rows)` floats, shared by every step (0 if none). */
+  readonly scratch: BufferId;
+}
+
+/** What one step's backward pass reads and writes. */
+export interface RecurrentStepGrad extends RecurrentStep {
+  /** The gradient of h, complete (read only). */
+  readonly dh: BufferId;
+  /** The gradient of hPrev, to add into (it holds the output's gradient at that step); 0 at the first step. */
+  readonly dhPrev: BufferId;
+  /** `carryCount` buffers of `[rows, units]` the cell carries back through time (LSTM: the gradient of c), zeroed before the last step. */
+  readonly carry: readonly BufferId[];
+}
+
+/**
+ * The recurrence every recurrent layer shares, as Keras' RNN layer around a cell: input `[steps,
+ * features]`, weights `kernel [features, gates·units]`, `recurrent_kernel [units, gates·units]`
+ * and `bias [gates·units]` (TensorFlow.js' names and layouts), a zero initial state.
+ *
+ * The forward pass turns the input time-major, computes x·W + b for every step in one GEMM, then
+ * runs the cell step by step (`stepForward`: the recurrent product and the gate math). Backward
+ * runs the steps in reverse (`stepBackward` leaves each step's pre-activation gradient dz in its
+ * z), then the weight gradients are one GEMM each over all steps: dW = xᵀ·dz, dU = h₍ₜ₋₁₎ᵀ·dz,
+ * dBias = Σ dz, dx = dz·Wᵀ. Everything a step keeps lives in the layer's workspace.
+ */
+export abstract class Recurrent extends Layer {
+  readonly units: number;
+  readonly activation: FusableActivation;
+  readonly useBias: boolean;
+  readonly returnSequences: boolean;
+  readonly goBackwards: boolean;
+  readonly unroll: boolean;
+  readonly implementation: number | null;
+  /** Gate blocks of `units` columns in the kernels (LSTM 4, GRU 3, SimpleRNN 1). */
+  abstract readonly gates: number;
+  /** Per-step buffers of `[batch, units]` the cell keeps for its backward pass. */
+  protected abstract readonly stateCount: number;
+  /** Buffers of `[batch, units]` the cell carries backward through time. */
+  protected abstract readonly carryCount: number;
+  protected readonly where: string;
+  readonly #kernelInitializerSpec: InitializerSpec;
+  readonly #recurrentInitializerSpec: InitializerSpec;
+  readonly #biasInitializerSpec: InitializerSpec;
+  readonly #kernel: WeightOptions;
+  readonly #recurrent: WeightOptions;
+  readonly #bias: WeightOptions;
+  readonly #activityRegularizer: Regularizer | null;
+  #steps = 0;
+  #features = 0;
+
+  constructor(args: RecurrentArgs, className: string) {
+    super(args, className);
+    this.where = `${className} layer '${this.name}'`;
+    if (!Number.isInteger(args.units) || args.units < 1) {
+      throw new Error(`${this.where}: units must be a positive integer. Received: units=${JSON.stringify(args.units)}.`);
+    }
+    this.units = args.units;
+    this.activation = this.cellActivation(args.activation === undefined ? 'tanh' : args.activation, 'activation');
+    this.useBias = args.useBias ?? true;
+    this.returnSequences = this.#flag(args.returnSequences, 'returnSequences');
+    this.goBackwards = this.#flag(args.goBackwards, 'goBackwards');
+    this.unroll = this.#flag(args.unroll, 'unroll');
+    this.implementation = args.implementation ?? null;
+    this.#rejectUnsupported(args);
+    this.#kernelInitializerSpec = args.kernelInitializer ?? 'glorotNormal';
+    this.#recurrentInitializerSpec = args.recurrentInitializer ?? 'orthogonal';
+    this.#biasInitializerSpec = args.biasInitializer ?? 'zeros';
+    this.#kernel = weightOptions(args, 'kernel', this.where);
+    this.#recurrent = weightOptions(args, 'recurrent', this.where);
+    this.#bias = weightOptions(args, 'bias', this.where);
+    this.#activityRegularizer = getRegularizer(args.activityRegularizer, `${this.where} activityRegularizer`);
+  }
+
+  /** An activation the cell applies element by element; softmax is refused. */
+  protected cellActivation(name: string | null, option: string): FusableActivation {
+    const kind = getActivation(name, this.name);
+    if (kind === 'softmax') {
+      throw new Error(`${this.where}: ${option} must be an element-wise activation such as 'tanh' or 'sigmoid'; softmax normalizes over a whole row, which a recurrent cell cannot apply per gate. Received: ${option}='softmax'. Put a Dense layer with activation 'softmax' after the ${this.className} instead.`);
+    }
+    return kind;
+  }
+
+  #flag(value: unknown, option: string): boolean {
+    if (value === undefined || value === null) return false;
+    if (typeof value !== 'boolean') throw new Error(`${this.where}: ${option} must be true or false. Received: ${option}=${JSON.stringify(value)}.`);
+    return value;
+  }
+
+  #rejectUnsupported(args: RecurrentArgs): void {
+    const refuse = (option: string, value: unknown, why: string) => {
+      throw new Error(`${this.where}: ${option} is not supported by kerasm yet (${why}). Received: ${option}=${JSON.stringify(value)}. Remove it or set ${option}: ${typeof value === 'number' ? 0 : false}.`);
+    };
+    if (this.#flag(args.returnState, 'returnState')) refuse('returnState', args.returnState, 'a kerasm layer has one output; use returnSequences: true and take the last step if you need the final state');
+    if (this.#flag(args.stateful, 'stateful')) refuse('stateful', args.stateful, 'every batch starts from a zero state');
+    for (const option of ['dropout', 'recurrentDropout'] as const) {
+      const rate = args[option];
+      if (rate === undefined || rate === null || rate === 0) continue;
+      if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) throw new Error(`${this.where}: ${option} must be a number in [0, 1). Received: ${option}=${JSON.stringify(rate)}.`);
+      refuse(option, rate, 'no dropout masks inside the cell; a Dropout layer before or after the recurrent layer regularizes too');
+    }
+  }
+
+  /** The bias initializer the layer builds with (LSTM adds its unit forget bias). */
+  protected biasInitializerFor(spec: InitializerSpec): Initializer {
+    return getInitializer(spec);
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    const shape = singleInput(this, inputShapes);
+    if (shape.length !== 2) {
+      throw new Error(`${this.where} expects sequences of shape [steps, features], but received inputs of shape ${formatShape(shape)}. ` +
+        `Reshape each sample to [steps, features] (e.g. km.layers.reshape({ targetShape: [steps, 1] }) for a sequence of single numbers).`);
+    }
+    return this.returnSequences ? [shape[0], this.units] : [this.units];
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    this.computeOutputShape(inputShapes);
+    [this.#steps, this.#features] = singleInput(this, inputShapes);
+    const width = this.gates * this.units;
+    this.addWeight('kernel', [this.#features, width], getInitializer(this.#kernelInitializerSpec));
+    this.addWeight('recurrent_kernel', [this.units, width], getInitializer(this.#recurrentInitializerSpec));
+    if (this.useBias) this.addWeight('bias', [width], this.biasInitializerFor(this.#biasInitializerSpec));
+  }
+
+  override get weightRegularizers(): readonly (Regularizer | null)[] {
+    const list = [this.#kernel.regularizer, this.#recurrent.regularizer];
+    return this.useBias ? [...list, this.#bias.regularizer] : list;
+  }
+
+  override get weightConstraints(): readonly (Constraint | null)[] {
+    const list = [this.#kernel.constraint, this.#recurrent.constraint];
+    return this.useBias ? [...list, this.#bias.constraint] : list;
+  }
+
+  override get activityRegularizer(): Regularizer | null {
+    return this.#activityRegularizer;
+  }
+
+  /** Floats per batch row of each workspace region, in order: xs, z, h, the cell's states, dh, carry. */
+  #regions(): number[] {
+    const [t, u] = [this.#steps, this.units];
+    return [t * this.#features, t * this.gates * u, t * u, this.stateCount * t * u, t * u, this.carryCount * u];
+  }
+
+  override workspaceSize(batch: number): number {
+    return batch * this.#regions().reduce((a, b) => a + b, 0) + this.cellScratchSize(batch);
+  }
+
+  /** Floats of scratch the cell keeps from forward to backward besides its per-step state (GRU: U's column blocks, partial products). */
+  protected cellScratchSize(_batch: number): number {
+    return 0;
+  }
+
+  /** Views of the workspace: whole regions, and one step's slice of a time-major region. */
+  #layout(backend: Backend, workspace: BufferId, batch: number) {
+    const sizes = this.#regions().map((s) => s * batch);
+    const starts = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
+    const [xs, z, h, , dh, carry] = starts.map((start, i) => backend.view(workspace, start, sizes[i]));
+    const scratchSize = this.cellScratchSize(batch);
+    const scratch = scratchSize ? backend.view(workspace, sizes.reduce((a, b) => a + b, 0), scratchSize) : 0;
+    const [u, zSize] = [batch * this.units, batch * this.gates * this.units];
+    const at = (region: number, perStep: number, s: number) => backend.view(workspace, starts[region] + s * perStep, perStep);
+    const stateAt = (k: number, s: number) => (s < 0 ? 0 : at(3, u, k * this.#steps + s));
+    const hAt = (s: number) => at(2, u, s);
+    return {
+      xs, z, h, dh, carry, hAt, scratch,
+      dhAt: (s: number) => at(4, u, s),
+      carryAt: (k: number) => at(5, u, k),
+      step: (s: number): RecurrentStep => ({
+        rows: batch,
+        z: at(1, zSize, s),
+        hPrev: s > 0 ? hAt(s - 1) : 0,
+        h: hAt(s),
+        state: Array.from({ length: this.stateCount }, (_, k) => stateAt(k, s)),
+        statePrev: Array.from({ length: this.stateCount }, (_, k) => stateAt(k, s - 1)),
+        scratch,
+      }),
+    };
+  }
+
+  /**
+   * Copies a batch-major `[batch, steps, width]` sequence to or from time-major `[steps, batch,
+   * width]`; `reverse` maps step s to step steps − 1 − s (goBackwards' input and its gradient; the
+   * output sequence stays in processing order, as Keras returns it).
+   */
+  #transpose(backend: Backend, batchMajor: BufferId, timeMajor: BufferId, batch: number, width: number, toTimeMajor: boolean, reverse: boolean): void {
+    const t = this.#steps;
+    for (let s = 0; s < t; s++) {
+      const step = reverse ? t - 1 - s : s;
+      const sequenceRows = backend.view(batchMajor, step * width, (batch - 1) * t * width + width);
+      const stepRows = backend.view(timeMajor, s * batch * width, batch * width);
+      if (toTimeMajor) backend.copyRows(sequenceRows, t * width, stepRows, width, batch, width);
+      else backend.copyRows(stepRows, width, sequenceRows, t * width, batch, width);
+    }
+  }
+
+  forward(ctx: ForwardContext): void {
+    const { backend, batch, weights } = ctx;
+    const [t, u, width] = [this.#steps, this.units, this.gates * this.units];
+    const w = this.#layout(backend, ctx.workspace, batch);
+    // goBackwards reverses the input here, so the steps always run 0, 1, ... in the workspace.
+    this.#transpose(backend, ctx.inputs[0], w.xs, batch, this.#features, true, this.goBackwards);
+    backend.matMulBiasActivation(w.xs, weights[0], this.useBias ? weights[2] : 0, w.z, t * batch, width, this.#features, 'linear');
+    this.beginForward(backend, weights[1], w.scratch, batch);
+    for (let s = 0; s < t; s++) this.stepForward(backend, weights[1], w.step(s));
+    if (this.returnSequences) this.#transpose(backend, ctx.output, w.h, batch, u, false, false);
+    else backend.copy(w.hAt(t - 1), ctx.output, batch * u);
+  }
+
+  backward(ctx: BackwardContext): void {
+    const { backend, batch, weights, weightGrads } = ctx;
+    const [t, u, width] = [this.#steps, this.units, this.gates * this.units];
+    const w = this.#layout(backend, ctx.workspace, batch);
+    if (this.returnSequences) this.#transpose(backend, ctx.outputGrad, w.dh, batch, u, true, false);
+    else {
+      if (t > 1) backend.fill(backend.view(w.dh, 0, (t - 1) * batch * u), (t - 1) * batch * u, 0);
+      backend.copy(ctx.outputGrad, w.dhAt(t - 1), batch * u);
+    }
+    if (this.carryCount > 0) backend.fill(w.carry, this.carryCount * batch * u, 0);
+    const carry = Array.from({ length: this.carryCount }, (_, k) => w.carryAt(k));
+    this.beginBackward(backend, w.scratch, batch);
+    for (let s = t - 1; s >= 0; s--) {
+      this.stepBackward(backend, weights[1], { ...w.step(s), dh: w.dhAt(s), dhPrev: s > 0 ? w.dhAt(s - 1) : 0, carry });
+    }
+    // w.z now holds dz for every step, time-major.
+    backend.matMul(w.xs, w.z, weightGrads[0], this.#features, width, t * batch, true, false, false);
+    this.recurrentKernelGrad(backend, w.h, w.z, weightGrads[1], batch, w.scratch);
+    if (this.useBias) backend.columnSum(w.z, weightGrads[2], t * batch, width, false);
+    if (ctx.inputGrads[0]) {
+      backend.matMul(w.z, weights[0], w.xs, t * batch, this.#features, width, false, true, false);
+      this.#transpose(backend, ctx.inputGrads[0], w.xs, batch, this.#features, false, this.goBackwards);
+    }
+  }
+
+  /** Called before the first step forward (GRU splits U into its column blocks here). */
+  protected beginForward(_backend: Backend, _recurrentKernel: BufferId, _scratch: BufferId, _batch: number): void {}
+
+  /** Called before the last step backward (GRU zeroes its gradient accumulators here). */
+  protected beginBackward(_backend: Backend, _scratch: BufferId, _batch: number): void {}
+
+  /**
+   * dU once every step's dz is in `dz` (time-major, like the hidden states `h`): Σ h₍ₜ₋₁₎ᵀ·dz₍ₜ₎ as one
+   * GEMM over steps 1..T−1 (the first step's hPrev is zero). A cell whose recurrent product is not
+   * h·U for every gate (GRU) overrides it.
+   */
+  protected recurrentKernelGrad(backend: Backend, h: BufferId, dz: BufferId, dU: BufferId, batch: number, _scratch: BufferId): void {
+    const [t, u, width] = [this.#steps, this.units, this.gates * this.units];
+    if (t === 1) return backend.fill(dU, u * width, 0);
+    const rows = (t - 1) * batch;
+    backend.matMul(backend.view(h, 0, rows * u), backend.view(dz, batch * width, rows * width), dU, u, width, rows, true, false, false);
+  }
+
+  /** One step forward: add hPrev·U into z (x·W + b on entry) and apply the cell, writing h and the cell's state. */
+  protected abstract stepForward(backend: Backend, recurrentKernel: BufferId, step: RecurrentStep): void;
+
+  /** One step backward: leave dz (the gradient of z's pre-activations) in z, and add the gradient of hPrev into dhPrev. */
+  protected abstract stepBackward(backend: Backend, recurrentKernel: BufferId, step: RecurrentStepGrad): void;
+
+  /** The fields of every recurrent layer's config, as TensorFlow.js writes them. */
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: this.activation,
+      useBias: this.useBias,
+      kernelInitializer: initializerConfig(this.#kernelInitializerSpec, `${this.where} kernelInitializer`),
+      recurrentInitializer: initializerConfig(this.#recurrentInitializerSpec, `${this.where} recurrentInitializer`),
+      biasInitializer: initializerConfig(this.#biasInitializerSpec, `${this.where} biasInitializer`),
+      ...weightOptionsConfig('kernel', this.#kernel),
+      ...weightOptionsConfig('recurrent', this.#recurrent),
+      ...weightOptionsConfig('bias', this.#bias),
+      activityRegularizer: regularizerConfig(this.#activityRegularizer),
+      dropout: 0,
+      recurrentDropout: 0,
+      returnSequences: this.returnSequences,
+      returnState: false,
+      goBackwards: this.goBackwards,
+      stateful: false,
+      unroll: this.unroll,
+    };
+  }
+}

@@ -1,0 +1,44 @@
+import type { Backend, BufferId } from '../backend/backend.js';
+import { Recurrent, type RecurrentArgs, type RecurrentStep, type RecurrentStepGrad } from './recurrent.js';
+import { registerLayer } from './registry.js';
+
+/** Options of {@link SimpleRNN}, with TensorFlow.js' defaults. */
+export type SimpleRNNArgs = RecurrentArgs;
+
+/**
+ * A fully connected recurrent layer over `[steps, features]` sequences:
+ * h = activation(x·W + h·U + b), with TensorFlow.js' weight layout (`kernel [features, units]`,
+ * `recurrent_kernel [units, units]`, `bias [units]`). The state starts at zero for every sample.
+ *
+ * @example
+ * ```ts
+ * const model = km.sequential([
+ *   km.layers.simpleRNN({ units: 16, inputShape: [10, 1] }),
+ *   km.layers.dense({ units: 1 }),
+ * ]);
+ * ```
+ */
+export class SimpleRNN extends Recurrent {
+  readonly className = 'SimpleRNN';
+  readonly gates = 1;
+  protected readonly stateCount = 0;
+  protected readonly carryCount = 0;
+
+  constructor(args: SimpleRNNArgs) {
+    super(args, 'SimpleRNN');
+  }
+
+  protected stepForward(backend: Backend, recurrentKernel: BufferId, step: RecurrentStep): void {
+    const { rows, z, hPrev, h } = step;
+    if (hPrev) backend.matMul(hPrev, recurrentKernel, z, rows, this.units, this.units, false, false, true);
+    backend.activation(this.activation, z, h, rows, this.units);
+  }
+
+  protected stepBackward(backend: Backend, recurrentKernel: BufferId, step: RecurrentStepGrad): void {
+    const { rows, z, h, dh, dhPrev } = step;
+    backend.activationGrad(this.activation, h, dh, z, rows, this.units);
+    if (dhPrev) backend.matMul(z, recurrentKernel, dhPrev, rows, this.units, this.units, false, true, true);
+  }
+}
+
+registerLayer('SimpleRNN', (config) => new SimpleRNN(config as unknown as SimpleRNNArgs));

@@ -1,0 +1,77 @@
+// Float64 recurrent layers written from Keras' equations, for the gradient and parity tests.
+
+const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+
+/** The element-wise activations the tests use, by kerasm name. */
+export const ACTIVATION_REF: Record<string, (v: number) => number> = {
+  tanh: Math.tanh,
+  sigmoid,
+  hardSigmoid: (v) => Math.min(Math.max(0.2 * v + 0.5, 0), 1),
+  relu: (v) => Math.max(v, 0),
+  linear: (v) => v,
+};
+
+export interface LstmReferenceOptions {
+  units: number;
+  activation: string;
+  recurrentActivation: string;
+  returnSequences: boolean;
+  goBackwards: boolean;
+}
+
+/** One sample `[steps][features]` through an LSTM with kernel [F, 4U], recurrent [U, 4U], bias [4U] (flat, row-major). */
+export function lstmReference(x: number[][], kernel: number[], recurrent: number[], bias: number[] | null, o: LstmReferenceOptions): number[][] {
+  const u = o.units;
+  const [act, rec] = [ACTIVATION_REF[o.activation], ACTIVATION_REF[o.recurrentActivation]];
+  const steps = o.goBackwards ? [...x].reverse() : x;
+  let h = new Array<number>(u).fill(0);
+  let c = new Array<number>(u).fill(0);
+  const outputs: number[][] = [];
+  for (const xt of steps) {
+    const z = Array.from({ length: 4 * u }, (_, j) =>
+      (bias ? bias[j] : 0) + xt.reduce((s, v, f) => s + v * kernel[f * 4 * u + j], 0) + h.reduce((s, v, k) => s + v * recurrent[k * 4 * u + j], 0));
+    const gate = (g: number, j: number) => z[g * u + j];
+    c = c.map((cj, j) => rec(gate(1, j)) * cj + rec(gate(0, j)) * act(gate(2, j)));
+    h = c.map((cj, j) => rec(gate(3, j)) * act(cj));
+    outputs.push(h);
+  }
+  return o.returnSequences ? outputs : [outputs[outputs.length - 1]];
+}
+
+/** x·kernel + bias on the last axis of a `[rows][in]` array. */
+export function denseReference(x: number[][], kernel: number[], bias: number[]): number[][] {
+  return x.map((row) => bias.map((b, j) => row.reduce((s, v, i) => s + v * kernel[i * bias.length + j], b)));
+}
+
+/** One sample through a SimpleRNN: h = activation(x·W + h·U + b). */
+export function simpleRnnReference(x: number[][], kernel: number[], recurrent: number[], bias: number[] | null, o: Omit<LstmReferenceOptions, 'recurrentActivation'>): number[][] {
+  const u = o.units;
+  const act = ACTIVATION_REF[o.activation];
+  let h = new Array<number>(u).fill(0);
+  const outputs: number[][] = [];
+  for (const xt of o.goBackwards ? [...x].reverse() : x) {
+    const prev = h;
+    h = Array.from({ length: u }, (_, j) => act((bias ? bias[j] : 0) + xt.reduce((s, v, f) => s + v * kernel[f * u + j], 0) + prev.reduce((s, v, k) => s + v * recurrent[k * u + j], 0)));
+    outputs.push(h);
+  }
+  return o.returnSequences ? outputs : [outputs[outputs.length - 1]];
+}
+
+/** One sample through a GRU (reset before the recurrent product, tfjs 4.22's form); gates z, r, h. */
+export function gruReference(x: number[][], kernel: number[], recurrent: number[], bias: number[] | null, o: LstmReferenceOptions): number[][] {
+  const u = o.units;
+  const [act, rec] = [ACTIVATION_REF[o.activation], ACTIVATION_REF[o.recurrentActivation]];
+  let h = new Array<number>(u).fill(0);
+  const outputs: number[][] = [];
+  for (const xt of o.goBackwards ? [...x].reverse() : x) {
+    const xw = (j: number) => (bias ? bias[j] : 0) + xt.reduce((s, v, f) => s + v * kernel[f * 3 * u + j], 0);
+    const hu = (v: number[], j: number) => v.reduce((s, hk, k) => s + hk * recurrent[k * 3 * u + j], 0);
+    const z = Array.from({ length: u }, (_, j) => rec(xw(j) + hu(h, j)));
+    const r = Array.from({ length: u }, (_, j) => rec(xw(u + j) + hu(h, u + j)));
+    const rh = h.map((v, k) => v * r[k]);
+    const hh = Array.from({ length: u }, (_, j) => act(xw(2 * u + j) + hu(rh, 2 * u + j)));
+    h = z.map((g, j) => g * h[j] + (1 - g) * hh[j]);
+    outputs.push(h);
+  }
+  return o.returnSequences ? outputs : [outputs[outputs.length - 1]];
+}

@@ -5,6 +5,7 @@
 // `recurrentInitializer: 'glorotUniform'`: its default Orthogonal needs tfjs' chained ops, which
 // tfjs-core alone does not register (the initializer does not change the speed).
 import { km, tf, tfl } from './suite/setup.mjs';
+import { sideBySide } from './suite/side_by_side.mjs';
 
 const reps = Number(process.env.LSTM_REPS ?? 3);
 const samples = Number(process.env.LSTM_SAMPLES ?? 2048);
@@ -48,18 +49,6 @@ async function tfjsPass(backend) {
   }
 }
 
-const median = (v) => (typeof v[0] === 'string' ? v[0] : [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]);
-const results = { kerasm: [], 'tfjs-wasm': [], 'tfjs-cpu': [] };
-for (let r = 0; r < reps; r++) {
-  for (const [name, pass] of [['kerasm', kerasmPass], ['tfjs-wasm', () => tfjsPass('wasm')], ['tfjs-cpu', () => tfjsPass('cpu')]]) {
-    results[name].push(await pass());
-    const last = results[name][r];
-    console.log(`rep ${r + 1} ${name}: ${typeof last === 'string' ? last : `${last.toPrecision(3)} samples/s`}`);
-  }
-}
-const ours = median(results.kerasm);
-console.log(`${layer}: kerasm wasm (threads ${km.getBackendInfo().threads ?? 1}): ${ours.toFixed(0)} samples/s (reps ${results.kerasm.map((v) => v.toFixed(0)).join(', ')})`);
-for (const name of ['tfjs-wasm', 'tfjs-cpu']) {
-  const m = median(results[name]);
-  console.log(typeof m === 'string' ? `${name}: ${m}` : `${name}: ${m.toPrecision(3)} samples/s, kerasm ${(ours / m).toFixed(1)}× (reps ${results[name].map((v) => v.toPrecision(3)).join(', ')})`);
-}
+await sideBySide({ 'kerasm wasm': kerasmPass, 'tfjs-wasm': () => tfjsPass('wasm'), 'tfjs-cpu': () => tfjsPass('cpu') }, reps, {
+  label: layer, threads: () => km.getBackendInfo().threads ?? 1, ratioDigits: 1,
+});

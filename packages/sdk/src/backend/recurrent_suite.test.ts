@@ -5,6 +5,7 @@ import type { Backend, FusableActivation } from './backend.js';
 import { ACTIVATION_REF } from '../testing/recurrent_reference.js';
 import { Random } from '../utils/random.js';
 import { BACKENDS_HERE, useBackend } from '../testing/backends_here.js';
+import { expectClose } from '../testing/expect_close.js';
 
 // The recurrent layers' kernels on every backend that runs here (Node, or Chromium in browser
 // mode), against a float64 loop written from Keras' LSTM equations; then small LSTM, GRU and SimpleRNN models
@@ -43,11 +44,6 @@ function lstmCellReference(z: Float32Array, cPrev: Float32Array | null, dh: Floa
     }
   }
   return out;
-}
-
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = 1e-5): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) expect(Math.abs(actual[i] - expected[i]) / Math.max(1, Math.abs(expected[i]))).toBeLessThan(tolerance);
 }
 
 const draw = (n: number, lo: number, hi: number) => Float32Array.from({ length: n }, () => random.uniform(lo, hi));

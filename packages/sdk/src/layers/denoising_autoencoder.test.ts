@@ -34,7 +34,6 @@ describe('denoising autoencoder on real MNIST (a small convolutional autoencoder
     clean.train.forEach((v, i) => (mean[i % pixels] += v / trainCount));
     const meanImageLoss = clean.test.reduce((s, v, i) => s + (v - mean[i % pixels]) ** 2, 0) / clean.test.length;
     const [testLoss] = await model.evaluate(km.tensor(noisy(clean.test, 2), shape(testCount)), km.tensor(clean.test, shape(testCount)), { verbose: 0 });
-    console.log(`denoising autoencoder: train losses ${history.history.loss.map((l) => l.toFixed(4)).join(', ')}; held-out ${testLoss.toFixed(4)} vs mean image ${meanImageLoss.toFixed(4)}`);
     expect(history.history.loss[3]).toBeLessThan(history.history.loss[0]);
     expect(testLoss).toBeLessThan(0.3 * meanImageLoss);
   });

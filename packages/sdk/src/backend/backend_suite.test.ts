@@ -3,7 +3,7 @@ import * as km from '../index.js';
 import { backend } from './registry.js';
 import type { ActivationKind, Backend, InputActivationKind } from './backend.js';
 import { Random } from '../utils/random.js';
-import { BACKENDS_HERE, loadMnist, useBackend } from '../testing/backends_here.js';
+import { BACKENDS_HERE, loadMnist, useBackend, deviceIO } from '../testing/backends_here.js';
 import { REF_ELEMENTWISE, refActivate } from '../testing/reference.js';
 import { expectClose } from '../testing/expect_close.js';
 
@@ -30,13 +30,7 @@ function naiveMatMul(a: Float32Array, b: Float32Array, m: number, n: number, k: 
 
 describe.each(BACKENDS)('backend %s', (name) => {
   let b: Backend;
-  const upload = (values: Float32Array | Int32Array) => {
-    const id = b.alloc(values.length, values instanceof Int32Array ? 'int32' : 'float32');
-    b.write(id, values);
-    return id;
-  };
-  // readAsync: the only read that works on every device (WebGPU cannot read synchronously here).
-  const download = (id: number, n: number) => b.readAsync(id, n, 'float32');
+  const { upload, download } = deviceIO(() => b);
 
   beforeAll(async () => {
     await useBackend(name);

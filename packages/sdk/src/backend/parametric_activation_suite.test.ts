@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backend } from './registry.js';
 import type { Backend, ParametricActivation, PreluGeometry } from './backend.js';
 import { Random } from '../utils/random.js';
-import { BACKENDS_HERE, useBackend } from '../testing/backends_here.js';
+import { BACKENDS_HERE, useBackend, deviceIO } from '../testing/backends_here.js';
 import { expectClose } from '../testing/expect_close.js';
 
 // The activation layers' kernels on every backend that runs here (Node, or Chromium in browser
@@ -34,12 +34,7 @@ const FUNCTIONS: [string, ParametricActivation][] = [
 
 describe.each(BACKENDS_HERE)('activation layer kernels on backend %s', (name) => {
   let b: Backend;
-  const upload = (values: Float32Array) => {
-    const id = b.alloc(values.length, 'float32');
-    b.write(id, values);
-    return id;
-  };
-  const download = (id: number, n: number) => b.readAsync(id, n, 'float32');
+  const { upload, download } = deviceIO(() => b);
 
   beforeAll(async () => {
     await useBackend(name);

@@ -4,7 +4,7 @@ import { backend } from './registry.js';
 import type { Backend, FusableActivation } from './backend.js';
 import { ACTIVATION_REF } from '../testing/recurrent_reference.js';
 import { Random } from '../utils/random.js';
-import { BACKENDS_HERE, useBackend } from '../testing/backends_here.js';
+import { BACKENDS_HERE, useBackend, deviceIO } from '../testing/backends_here.js';
 import { expectClose } from '../testing/expect_close.js';
 
 // The recurrent layers' kernels on every backend that runs here (Node, or Chromium in browser
@@ -50,12 +50,7 @@ const draw = (n: number, lo: number, hi: number) => Float32Array.from({ length: 
 
 describe.each(BACKENDS_HERE)('recurrent kernels and models on backend %s', (name) => {
   let b: Backend;
-  const upload = (values: Float32Array) => {
-    const id = b.alloc(values.length, 'float32');
-    b.write(id, values);
-    return id;
-  };
-  const download = (id: number, n: number) => b.readAsync(id, n, 'float32');
+  const { upload, download } = deviceIO(() => b);
 
   beforeAll(async () => {
     await useBackend(name);

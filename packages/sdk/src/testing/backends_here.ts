@@ -1,4 +1,5 @@
 import { inject } from 'vitest';
+import type { Backend, BufferId } from '../backend/backend.js';
 import * as km from '../index.js';
 
 /** Whether the suite runs in a browser (vitest browser mode) rather than Node. */
@@ -31,4 +32,21 @@ declare module 'vitest' {
   export interface ProvidedContext {
     mnistUrl: string;
   }
+}
+
+/**
+ * A suite's way on and off its backend (`current()`, set in its beforeAll): `upload` puts host
+ * values in a new buffer, `download` reads one back without blocking, the only read that works
+ * on every device (WebGPU cannot read synchronously here).
+ */
+export function deviceIO(current: () => Backend): { upload(values: Float32Array | Int32Array): BufferId; download(id: BufferId, n: number): Promise<Float32Array | Int32Array> } {
+  return {
+    upload(values) {
+      const b = current();
+      const id = b.alloc(values.length, values instanceof Int32Array ? 'int32' : 'float32');
+      b.write(id, values);
+      return id;
+    },
+    download: (id, n) => current().readAsync(id, n, 'float32'),
+  };
 }

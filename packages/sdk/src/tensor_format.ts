@@ -1,4 +1,5 @@
 import type { DType } from './tensor.js';
+import { rowMajorStrides } from './tensor_slice.js';
 
 /** Axes longer than this show their first and last EDGE entries around an ellipsis, as NumPy and TensorFlow.js do. */
 const LIMIT = 20;
@@ -11,7 +12,7 @@ const INDENT = '    ';
  * (TensorFlow.js left-aligns them). `verbose` adds the dtype, rank and shape.
  */
 export function formatTensor(values: ArrayLike<number>, shape: readonly number[], dtype: DType, verbose: boolean): string {
-  const strides = shape.map((_, axis) => shape.slice(axis + 1).reduce((a, b) => a * b, 1));
+  const strides = rowMajorStrides(shape);
   const shown = (axis: number): number[] => {
     const n = shape[axis];
     const all = Array.from({ length: n }, (_, i) => i);

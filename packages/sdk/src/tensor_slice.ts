@@ -34,7 +34,7 @@ export function sliceBox(shape: readonly number[], begin: number | readonly numb
 /** Copies the box out of row-major `values` of `shape`, in runs along the last axis. */
 export function sliceValues<T extends Float32Array | Int32Array>(values: T, shape: readonly number[], box: SliceBox): T {
   const rank = shape.length;
-  const strides = shape.map((_, axis) => shape.slice(axis + 1).reduce((a, b) => a * b, 1));
+  const strides = rowMajorStrides(shape);
   const out = new (values.constructor as new (n: number) => T)(box.size.reduce((a, b) => a * b, 1));
   let at = 0;
   const run = box.size[rank - 1];
@@ -49,4 +49,9 @@ export function sliceValues<T extends Float32Array | Int32Array>(values: T, shap
   };
   if (out.length > 0) copy(0, 0);
   return out;
+}
+
+/** Elements between neighbours along each axis of a row-major array of `shape`. */
+export function rowMajorStrides(shape: readonly number[]): number[] {
+  return shape.map((_, axis) => shape.slice(axis + 1).reduce((a, b) => a * b, 1));
 }

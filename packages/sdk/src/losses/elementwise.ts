@@ -1,6 +1,6 @@
 import { mapScalar, type ElementwiseLossKind } from '../backend/backend.js';
 import type { Loss } from './losses.js';
-import { units, validateDense } from './targets.js';
+import { positions, units, validateDense } from './targets.js';
 
 /** Names of the losses that run on the per-element loss kernel. */
 export type ElementwiseLossName = Exclude<ElementwiseLossKind, 'binaryCrossentropyFromLogits'>;
@@ -20,7 +20,7 @@ export function elementwiseLoss(name: Loss['name'], kind: ElementwiseLossKind, o
     },
     compute(backend, output, targets, grad, batch, outputShape) {
       // Keras reduces the last axis (mean, or sum for KLD), then averages every other position.
-      const perSample = options.sumLastAxis ? units(outputShape) / outputShape[outputShape.length - 1] : units(outputShape);
+      const perSample = options.sumLastAxis ? positions(outputShape) : units(outputShape);
       return mapScalar(backend.elementwiseLoss(kind, output, targets, grad, batch * units(outputShape), 1 / (batch * perSample), options.param ?? 0), (sum) => sum / perSample);
     },
   };

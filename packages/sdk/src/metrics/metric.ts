@@ -1,5 +1,6 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import type { Shape } from '../layers/layer.js';
+import { lastAxis, positions, units } from '../losses/targets.js';
 
 /** One batch as a metric sees it. */
 export interface MetricBatch {
@@ -66,15 +67,15 @@ export class MeanMetric implements Metric {
 
 /** The last-axis size of the output: the classes at each position. */
 export function classesOf(batch: MetricBatch): number {
-  return batch.outputShape[batch.outputShape.length - 1];
+  return lastAxis(batch.outputShape);
 }
 
 /** Positions per sample that a class is predicted at: 1 for a [classes] output, steps for [steps, classes]. */
 export function positionsOf(batch: MetricBatch): number {
-  return elementsOf(batch) / classesOf(batch);
+  return positions(batch.outputShape);
 }
 
 /** Output values per sample. */
 export function elementsOf(batch: MetricBatch): number {
-  return batch.outputShape.reduce((a, b) => a * b, 1);
+  return units(batch.outputShape);
 }

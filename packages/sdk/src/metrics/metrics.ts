@@ -1,4 +1,5 @@
 import type { Shape } from '../layers/layer.js';
+import { lastAxis } from '../losses/targets.js';
 import type { Loss } from '../losses/losses.js';
 import { auc } from './auc.js';
 import { binaryAccuracy, categoricalAccuracy, meanAbsoluteError, meanSquaredError, rootMeanSquaredError } from './device_metrics.js';
@@ -9,7 +10,7 @@ export type { Metric } from './metric.js';
 
 /** 'accuracy' as Keras resolves it: from the loss and the output, sparse/categorical for class outputs, binary otherwise. */
 function accuracyFor(name: string, loss: Loss, outputShape: Shape): Metric {
-  const cols = outputShape[outputShape.length - 1];
+  const cols = lastAxis(outputShape);
   const categorical = loss.sparseTargets || loss.name === 'categoricalCrossentropy' || loss.name === 'sparseCategoricalCrossentropy' || (loss.name !== 'binaryCrossentropy' && cols > 1);
   return categorical ? categoricalAccuracy(name) : binaryAccuracy(name);
 }

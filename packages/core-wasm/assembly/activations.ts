@@ -1,6 +1,7 @@
 // Activation forward/backward. Backward passes take the forward OUTPUT y, which is all any
 // of these need and lets y overwrite x in place.
 import { hmax, hsum } from './simd';
+import { sigmoidScalar, sigmoidVector, tanhScalar, tanhVector } from './simd_math';
 import { colSum, fill } from './elementwise';
 
 export const LINEAR: i32 = 0;
@@ -20,15 +21,6 @@ export const HARD_SIGMOID: i32 = 11;
 const SELU_SCALE: f32 = 1.0507009873554804934193349852946;
 const SELU_ALPHA: f32 = 1.6732632423543772848170429916717;
 const SELU_SCALE_ALPHA: f32 = SELU_SCALE * SELU_ALPHA;
-
-/** Logistic function that never overflows: exp is only taken of a non-positive number. */
-// @ts-ignore: decorator
-@inline
-function sigmoid(x: f32): f32 {
-  if (x >= 0) return 1 / (1 + Mathf.exp(-x));
-  const e = Mathf.exp(x);
-  return e / (1 + e);
-}
 
 /** Numerically stable softmax of one row (subtracts the row max); y may alias x. */
 export function softmaxRow(x: usize, y: usize, cols: i32): void {
@@ -80,9 +72,17 @@ export function activateRange(kind: i32, x: usize, y: usize, n: i32): void {
     }
     for (; i < n; i++) store<f32>(y + (<usize>i << 2), max(load<f32>(x + (<usize>i << 2)), 0));
   } else if (kind == SIGMOID) {
-    for (; i < n; i++) store<f32>(y + (<usize>i << 2), sigmoid(load<f32>(x + (<usize>i << 2))));
+    for (; i + 4 <= n; i += 4) {
+      const off = <usize>i << 2;
+      v128.store(y + off, sigmoidVector(v128.load(x + off)));
+    }
+    for (; i < n; i++) store<f32>(y + (<usize>i << 2), sigmoidScalar(load<f32>(x + (<usize>i << 2))));
   } else if (kind == TANH) {
-    for (; i < n; i++) store<f32>(y + (<usize>i << 2), Mathf.tanh(load<f32>(x + (<usize>i << 2))));
+    for (; i + 4 <= n; i += 4) {
+      const off = <usize>i << 2;
+      v128.store(y + off, tanhVector(v128.load(x + off)));
+    }
+    for (; i < n; i++) store<f32>(y + (<usize>i << 2), tanhScalar(load<f32>(x + (<usize>i << 2))));
   } else {
     if (hasVectorForward(kind)) {
       for (; i + 4 <= n; i += 4) {

@@ -25,3 +25,4 @@ export { embeddingForward, embeddingBackward } from './embedding';
 export { inputActivationForward, inputActivationBackward } from './input_activations';
 export { lstmCellForward, lstmCellBackward } from './recurrent';
 export { gruGatesForward, gruOutputForward, gruOutputBackward, gruGatesBackward } from './gru';
+export { gruResetAfterForward, gruResetAfterBackward } from './gru_reset_after';

@@ -505,6 +505,24 @@ export class Core {
   }
 
   /**
+   * GRU step in Keras' reset_after=True form: z [rows, 3·units] holds x·W + b_input (blocks z, r, h̃),
+   * inner holds hPrev·U [rows, 3·units] (zeros at the first step); recurrentBias [3·units] (0: none)
+   * is added to inner. z's blocks become the gates z, r, h̃ with h̃ = activation(z_h + r⊙(inner_h +
+   * b_rh)), and h = z⊙hPrev + (1 − z)⊙h̃. hPrev 0 is a zero state.
+   */
+  gruResetAfterForward(z: number, inner: number, recurrentBias: number, hPrev: number, h: number, rows: number, units: number, activation: Activation, recurrentActivation: Activation): void {
+    this.k.gruResetAfterForward(z, inner, recurrentBias, hPrev, h, rows, units, activation, recurrentActivation);
+  }
+
+  /**
+   * Its backward pass from dh: z gets the gradient of x·W + b_input, inner the gradient of hPrev·U +
+   * b_recurrent (in place), and dhPrev (when not 0) gets dh⊙z added; the caller adds inner·Uᵀ to it.
+   */
+  gruResetAfterBackward(z: number, inner: number, recurrentBias: number, hPrev: number, dh: number, dhPrev: number, rows: number, units: number, activation: Activation, recurrentActivation: Activation): void {
+    this.k.gruResetAfterBackward(z, inner, recurrentBias, hPrev, dh, dhPrev, rows, units, activation, recurrentActivation);
+  }
+
+  /**
    * Batch normalization in training, per column of [rows, cols]: writes y, the batch mean and
    * 1/√(var + ε) (for batchNormGrad), and moves the moving statistics by `momentum`. gamma and
    * beta may be 0 (no scale, no offset).

@@ -72,4 +72,6 @@ export interface KernelExports {
   gruOutputForward(z: number, q: number, hPrev: number, h: number, rows: number, units: number, activation: number): void;
   gruOutputBackward(z: number, hPrev: number, dh: number, dhPrev: number, dHh: number, rows: number, units: number, activation: number, recurrentActivation: number): void;
   gruGatesBackward(z: number, hPrev: number, dRh: number, dhPrev: number, s: number, rows: number, units: number, recurrentActivation: number): void;
+  gruResetAfterForward(z: number, inner: number, recurrentBias: number, hPrev: number, h: number, rows: number, units: number, activation: number, recurrentActivation: number): void;
+  gruResetAfterBackward(z: number, inner: number, recurrentBias: number, hPrev: number, dh: number, dhPrev: number, rows: number, units: number, activation: number, recurrentActivation: number): void;
 }

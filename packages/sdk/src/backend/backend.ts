@@ -271,6 +271,14 @@ export interface RecurrentOps {
   gruOutputBackward(z: BufferId, hPrev: BufferId, dh: BufferId, dhPrev: BufferId, dHh: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void;
   /** Given dRh, the gradient of r⊙hPrev (0: none), overwrites the r block with its gradient, copies the z and r blocks into s `[rows, 2·units]`, and adds dRh⊙r into dhPrev when not 0. */
   gruGatesBackward(z: BufferId, hPrev: BufferId, dRh: BufferId, dhPrev: BufferId, s: BufferId, rows: number, units: number, recurrentActivation: FusableActivation): void;
+  /**
+   * GRU in Keras' reset_after=True form, after the GEMM inner = hPrev·U `[rows, 3·units]` (zeros at the
+   * first step): rows of z hold x·W + b_input and become the gates [z | r | h̃], with the recurrent bias
+   * `[3·units]` (0: none) added to inner and h̃ = activation(z_h + r⊙(inner_h + b_rh)); h = z⊙hPrev + (1 − z)⊙h̃.
+   */
+  gruResetAfterForward(z: BufferId, inner: BufferId, recurrentBias: BufferId, hPrev: BufferId, h: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void;
+  /** Its backward pass from dh: z gets the gradient of x·W + b_input, inner (in place) that of hPrev·U + b_recurrent, dhPrev += dh⊙z when not 0. */
+  gruResetAfterBackward(z: BufferId, inner: BufferId, recurrentBias: BufferId, hPrev: BufferId, dh: BufferId, dhPrev: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void;
 }
 
 /** A compute backend: storage plus every kernel family. */

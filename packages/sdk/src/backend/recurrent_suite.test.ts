@@ -93,6 +93,10 @@ describe.each(BACKENDS_HERE)('recurrent kernels and models on backend %s', (name
       model: km.sequential([km.layers.embedding({ inputDim: 9, outputDim: 3, inputShape: [6] }), km.layers.gru({ units: 4, returnSequences: true }), km.layers.gru({ units: 3, goBackwards: true, recurrentActivation: 'sigmoid' }), km.layers.dense({ units: 3, activation: 'softmax' })]),
       x: tokens, y: labels,
     }),
+    'GRU(resetAfter, returnSequences) → GRU(resetAfter, goBackwards, no bias) → Dense(softmax)': () => ({
+      model: km.sequential([km.layers.gru({ units: 4, returnSequences: true, resetAfter: true, recurrentActivation: 'sigmoid', biasInitializer: 'glorotUniform', inputShape: [6, 2] }), km.layers.gru({ units: 3, goBackwards: true, resetAfter: true, useBias: false }), km.layers.dense({ units: 3, activation: 'softmax' })]),
+      x: sequences, y: labels,
+    }),
     'SimpleRNN(returnSequences) → SimpleRNN → Dense(softmax)': () => ({
       model: km.sequential([km.layers.simpleRNN({ units: 4, returnSequences: true, inputShape: [6, 2] }), km.layers.simpleRNN({ units: 3, goBackwards: true }), km.layers.dense({ units: 3, activation: 'softmax' })]),
       x: sequences, y: labels,

@@ -7,16 +7,23 @@ import { registerLayer } from './registry.js';
 export interface GRUArgs extends RecurrentArgs {
   /** Activation of the update and reset gates (default 'hardSigmoid' as in tfjs-layers 4.22; Keras 3 uses 'sigmoid'). */
   recurrentActivation?: ActivationName | null;
-  /** Only false, the form TensorFlow.js 4.22 runs (Keras 3 defaults to true, with a bias of shape [2, 3·units]). */
+  /**
+   * Whether the reset gate scales the recurrent product (true: Keras' default since TF 2, with a bias of
+   * shape [2, 3·units], input and recurrent rows) or multiplies the state before it (default false, the
+   * only form TensorFlow.js 4.22 runs, so a model with resetAfter true trains and loads in kerasm but not in tfjs).
+   */
   resetAfter?: boolean | null;
 }
 
 /**
- * Gated recurrent unit (Cho et al., 2014) over `[steps, features]` sequences, in the form
- * TensorFlow.js 4.22 and Keras 2 use by default (reset gate applied before the recurrent product):
+ * Gated recurrent unit (Cho et al., 2014) over `[steps, features]` sequences. By default in the form
+ * TensorFlow.js 4.22 runs (reset gate applied before the recurrent product):
  * z = σ(x·Wz + h·Uz + bz), r = σ(x·Wr + h·Ur + br), h̃ = tanh(x·Wh + (r⊙h)·Uh + bh),
  * h = z⊙h + (1 − z)⊙h̃, with TensorFlow.js' weight layout `kernel [features, 3·units]`,
- * `recurrent_kernel [units, 3·units]`, `bias [3·units]` (gate order z, r, h). The state starts at zero.
+ * `recurrent_kernel [units, 3·units]`, `bias [3·units]` (gate order z, r, h). With `resetAfter: true`
+ * (Keras' default since TF 2) h̃ = tanh(x·Wh + bh + r⊙(h·Uh + b'h)), the gates add a recurrent bias
+ * b' too, and `bias` is `[2, 3·units]` (input row, recurrent row), so Keras GRU weights load as they are.
+ * The state starts at zero.
  *
  * @example
  * ```ts
@@ -29,19 +36,35 @@ export interface GRUArgs extends RecurrentArgs {
 export class GRU extends Recurrent {
   readonly className = 'GRU';
   readonly gates = 3;
-  protected readonly stateCount = 1;
   protected readonly carryCount = 0;
   readonly recurrentActivation: FusableActivation;
+  readonly resetAfter: boolean;
 
   constructor(args: GRUArgs) {
     super(args, 'GRU');
     this.recurrentActivation = this.cellActivation(args.recurrentActivation === undefined ? 'hardSigmoid' : args.recurrentActivation, 'recurrentActivation');
-    if (args.resetAfter !== undefined && args.resetAfter !== null && args.resetAfter !== false) {
-      throw new Error(
-        `${this.where}: resetAfter is not supported by kerasm yet (only the reset-before form that TensorFlow.js 4.22 runs). Received: resetAfter=${JSON.stringify(args.resetAfter)}. ` +
-          `Set resetAfter: false (Keras 3 defaults to true: pass reset_after=False there to make a model TensorFlow.js and kerasm can load).`,
-      );
-    }
+    const resetAfter = args.resetAfter ?? false;
+    if (typeof resetAfter !== 'boolean') throw new Error(`${this.where}: resetAfter must be true or false. Received: resetAfter=${JSON.stringify(args.resetAfter)}.`);
+    this.resetAfter = resetAfter;
+  }
+
+  // The reset-before form keeps r⊙hPrev per step; the reset-after form keeps hPrev·U in its scratch.
+  protected get stateCount(): number {
+    return this.resetAfter ? 0 : 1;
+  }
+
+  protected override biasShape(width: number): number[] {
+    return this.resetAfter ? [2, width] : [width];
+  }
+
+  // Reset-after scratch: every step's hPrev·U [batch, 3u], time-major; each becomes its gradient on the way back.
+  #inner(backend: Backend, scratch: BufferId, batch: number, step: number): BufferId {
+    const size = 3 * batch * this.units;
+    return backend.view(scratch, step * size, size);
+  }
+
+  #recurrentBias(backend: Backend, bias: BufferId): BufferId {
+    return bias ? backend.view(bias, 3 * this.units, 3 * this.units) : 0;
   }
 
   // Scratch, in floats: U_zr [u, 2u] and U_h [u, u] (U's column blocks as matrices of their own), their
@@ -55,10 +78,12 @@ export class GRU extends Recurrent {
   }
 
   protected override cellScratchSize(batch: number): number {
+    if (this.resetAfter) return this.steps * 3 * batch * this.units;
     return 6 * this.units * this.units + 4 * batch * this.units;
   }
 
   protected override beginForward(backend: Backend, recurrentKernel: BufferId, scratch: BufferId, batch: number): void {
+    if (this.resetAfter) return;
     const u = this.units;
     const { uzr, uh } = this.#scratch(backend, scratch, batch);
     backend.copyRows(recurrentKernel, 3 * u, uzr, 2 * u, u, 2 * u);
@@ -66,12 +91,14 @@ export class GRU extends Recurrent {
   }
 
   protected override beginBackward(backend: Backend, scratch: BufferId, batch: number): void {
+    if (this.resetAfter) return;
     const { dUzr, dUh } = this.#scratch(backend, scratch, batch);
     backend.fill(dUzr, 2 * this.units * this.units, 0);
     backend.fill(dUh, this.units * this.units, 0);
   }
 
-  protected stepForward(backend: Backend, _recurrentKernel: BufferId, step: RecurrentStep): void {
+  protected stepForward(backend: Backend, recurrentKernel: BufferId, step: RecurrentStep): void {
+    if (this.resetAfter) return this.#stepForwardResetAfter(backend, recurrentKernel, step);
     const { rows, z, hPrev, h, state: [rh], scratch } = step;
     const u = this.units;
     const { uzr, uh, p, q } = this.#scratch(backend, scratch, rows);
@@ -81,7 +108,8 @@ export class GRU extends Recurrent {
     backend.gruOutputForward(z, hPrev ? q : 0, hPrev, h, rows, u, this.activation);
   }
 
-  protected stepBackward(backend: Backend, _recurrentKernel: BufferId, step: RecurrentStepGrad): void {
+  protected stepBackward(backend: Backend, recurrentKernel: BufferId, step: RecurrentStepGrad): void {
+    if (this.resetAfter) return this.#stepBackwardResetAfter(backend, recurrentKernel, step);
     const { rows, z, hPrev, dh, dhPrev, state: [rh], scratch } = step;
     const u = this.units;
     const { uzr, uh, dUzr, dUh, p, q, dRh } = this.#scratch(backend, scratch, rows);
@@ -98,7 +126,31 @@ export class GRU extends Recurrent {
     }
   }
 
-  protected override recurrentKernelGrad(backend: Backend, _h: BufferId, _dz: BufferId, dU: BufferId, batch: number, scratch: BufferId): void {
+  #stepForwardResetAfter(backend: Backend, recurrentKernel: BufferId, step: RecurrentStep): void {
+    const { index, rows, z, hPrev, h, scratch, bias } = step;
+    const u = this.units;
+    const inner = this.#inner(backend, scratch, rows, index);
+    if (hPrev) backend.matMul(hPrev, recurrentKernel, inner, rows, 3 * u, u, false, false, false);
+    else backend.fill(inner, 3 * rows * u, 0);
+    backend.gruResetAfterForward(z, inner, this.#recurrentBias(backend, bias), hPrev, h, rows, u, this.activation, this.recurrentActivation);
+  }
+
+  #stepBackwardResetAfter(backend: Backend, recurrentKernel: BufferId, step: RecurrentStepGrad): void {
+    const { index, rows, z, hPrev, dh, dhPrev, scratch, bias } = step;
+    const u = this.units;
+    const inner = this.#inner(backend, scratch, rows, index);
+    backend.gruResetAfterBackward(z, inner, this.#recurrentBias(backend, bias), hPrev, dh, dhPrev, rows, u, this.activation, this.recurrentActivation);
+    if (hPrev) backend.matMul(inner, recurrentKernel, dhPrev, rows, u, 3 * u, false, true, true);
+  }
+
+  protected override recurrentKernelGrad(backend: Backend, h: BufferId, dz: BufferId, dU: BufferId, batch: number, scratch: BufferId, dBias: BufferId): void {
+    if (this.resetAfter) {
+      // Every step's gradient of hPrev·U + b' is in the scratch: dU as the plain cells get theirs, b' as its column sums.
+      const dInner = backend.view(scratch, 0, this.steps * 3 * batch * this.units);
+      super.recurrentKernelGrad(backend, h, dInner, dU, batch, scratch, 0);
+      if (dBias) backend.columnSum(dInner, this.#recurrentBias(backend, dBias), this.steps * batch, 3 * this.units, false);
+      return;
+    }
     const u = this.units;
     const { dUzr, dUh } = this.#scratch(backend, scratch, batch);
     backend.copyRows(dUzr, 2 * u, dU, 3 * u, u, 2 * u);
@@ -106,7 +158,7 @@ export class GRU extends Recurrent {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), recurrentActivation: this.recurrentActivation, implementation: this.implementation, resetAfter: false };
+    return { ...super.getConfig(), recurrentActivation: this.recurrentActivation, implementation: this.implementation, resetAfter: this.resetAfter };
   }
 }
 

@@ -48,6 +48,8 @@ export interface RecurrentArgs extends LayerArgs {
 
 /** The buffers of one time step, views into the layer's workspace. */
 export interface RecurrentStep {
+  /** The step's position in processing order (0 first). */
+  readonly index: number;
   readonly rows: number;
   /** `[rows, gates·units]`: x·W + b on entry to the forward step; the cell keeps what its backward pass needs here. */
   readonly z: BufferId;
@@ -60,6 +62,8 @@ export interface RecurrentStep {
   readonly statePrev: readonly BufferId[];
   /** The cell's scratch of `cellScratchSize(rows)` floats, shared by every step (0 if none). */
   readonly scratch: BufferId;
+  /** The layer's bias weight, `biasShape(gates·units)` (0: useBias false). */
+  readonly bias: BufferId;
 }
 
 /** What one step's backward pass reads and writes. */
@@ -183,7 +187,17 @@ export abstract class Recurrent extends Layer {
     const width = this.gates * this.units;
     this.addWeight('kernel', [this.#features, width], getInitializer(this.#kernelInitializerSpec));
     this.addWeight('recurrent_kernel', [this.units, width], getInitializer(this.#recurrentInitializerSpec));
-    if (this.useBias) this.addWeight('bias', [width], this.biasInitializerFor(this.#biasInitializerSpec));
+    if (this.useBias) this.addWeight('bias', this.biasShape(width), this.biasInitializerFor(this.#biasInitializerSpec));
+  }
+
+  /** The bias' shape; its first `width` values are the input bias added to x·W (GRU's reset-after form adds a row). */
+  protected biasShape(width: number): number[] {
+    return [width];
+  }
+
+  /** Time steps of the input the layer was built for. */
+  protected get steps(): number {
+    return this.#steps;
   }
 
   override get weightRegularizers(): readonly (Regularizer | null)[] {
@@ -216,7 +230,7 @@ export abstract class Recurrent extends Layer {
   }
 
   /** Views of the workspace: whole regions, and one step's slice of a time-major region. */
-  #layout(backend: Backend, workspace: BufferId, batch: number) {
+  #layout(backend: Backend, workspace: BufferId, batch: number, bias: BufferId) {
     const sizes = this.#regions().map((s) => s * batch);
     const starts = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
     const [xs, z, h, , dh, carry] = starts.map((start, i) => backend.view(workspace, start, sizes[i]));
@@ -231,6 +245,7 @@ export abstract class Recurrent extends Layer {
       dhAt: (s: number) => at(4, u, s),
       carryAt: (k: number) => at(5, u, k),
       step: (s: number): RecurrentStep => ({
+        index: s,
         rows: batch,
         z: at(1, zSize, s),
         hPrev: s > 0 ? hAt(s - 1) : 0,
@@ -238,6 +253,7 @@ export abstract class Recurrent extends Layer {
         state: Array.from({ length: this.stateCount }, (_, k) => stateAt(k, s)),
         statePrev: Array.from({ length: this.stateCount }, (_, k) => stateAt(k, s - 1)),
         scratch,
+        bias,
       }),
     };
   }
@@ -261,10 +277,12 @@ export abstract class Recurrent extends Layer {
   forward(ctx: ForwardContext): void {
     const { backend, batch, weights } = ctx;
     const [t, u, width] = [this.#steps, this.units, this.gates * this.units];
-    const w = this.#layout(backend, ctx.workspace, batch);
+    const w = this.#layout(backend, ctx.workspace, batch, this.useBias ? weights[2] : 0);
     // goBackwards reverses the input here, so the steps always run 0, 1, ... in the workspace.
     this.#transpose(backend, ctx.inputs[0], w.xs, batch, this.#features, true, this.goBackwards);
-    backend.matMulBiasActivation(w.xs, weights[0], this.useBias ? weights[2] : 0, w.z, t * batch, width, this.#features, 'linear');
+    // The input bias is the first `width` values of the bias (all of it but in GRU's reset-after form).
+    const inputBias = this.useBias ? backend.view(weights[2], 0, width) : 0;
+    backend.matMulBiasActivation(w.xs, weights[0], inputBias, w.z, t * batch, width, this.#features, 'linear');
     this.beginForward(backend, weights[1], w.scratch, batch);
     for (let s = 0; s < t; s++) this.stepForward(backend, weights[1], w.step(s));
     if (this.returnSequences) this.#transpose(backend, ctx.output, w.h, batch, u, false, false);
@@ -274,7 +292,7 @@ export abstract class Recurrent extends Layer {
   backward(ctx: BackwardContext): void {
     const { backend, batch, weights, weightGrads } = ctx;
     const [t, u, width] = [this.#steps, this.units, this.gates * this.units];
-    const w = this.#layout(backend, ctx.workspace, batch);
+    const w = this.#layout(backend, ctx.workspace, batch, this.useBias ? weights[2] : 0);
     if (this.returnSequences) this.#transpose(backend, ctx.outputGrad, w.dh, batch, u, true, false);
     else {
       if (t > 1) backend.fill(backend.view(w.dh, 0, (t - 1) * batch * u), (t - 1) * batch * u, 0);
@@ -288,8 +306,8 @@ export abstract class Recurrent extends Layer {
     }
     // w.z now holds dz for every step, time-major.
     backend.matMul(w.xs, w.z, weightGrads[0], this.#features, width, t * batch, true, false, false);
-    this.recurrentKernelGrad(backend, w.h, w.z, weightGrads[1], batch, w.scratch);
-    if (this.useBias) backend.columnSum(w.z, weightGrads[2], t * batch, width, false);
+    this.recurrentKernelGrad(backend, w.h, w.z, weightGrads[1], batch, w.scratch, this.useBias ? weightGrads[2] : 0);
+    if (this.useBias) backend.columnSum(w.z, backend.view(weightGrads[2], 0, width), t * batch, width, false);
     if (ctx.inputGrads[0]) {
       backend.matMul(w.z, weights[0], w.xs, t * batch, this.#features, width, false, true, false);
       this.#transpose(backend, ctx.inputGrads[0], w.xs, batch, this.#features, false, this.goBackwards);
@@ -305,9 +323,9 @@ export abstract class Recurrent extends Layer {
   /**
    * dU once every step's dz is in `dz` (time-major, like the hidden states `h`): Σ h₍ₜ₋₁₎ᵀ·dz₍ₜ₎ as one
    * GEMM over steps 1..T−1 (the first step's hPrev is zero). A cell whose recurrent product is not
-   * h·U for every gate (GRU) overrides it.
+   * h·U for every gate (GRU) overrides it; dBias (0: no bias) is there for a cell with a recurrent bias.
    */
-  protected recurrentKernelGrad(backend: Backend, h: BufferId, dz: BufferId, dU: BufferId, batch: number, _scratch: BufferId): void {
+  protected recurrentKernelGrad(backend: Backend, h: BufferId, dz: BufferId, dU: BufferId, batch: number, _scratch: BufferId, _dBias: BufferId): void {
     const [t, u, width] = [this.#steps, this.units, this.gates * this.units];
     if (t === 1) return backend.fill(dU, u * width, 0);
     const rows = (t - 1) * batch;

@@ -75,12 +75,15 @@ describe('SimpleRNN gradients against float64 finite differences (input through 
 
 describe('GRU gradients against float64 finite differences (input through a Dense before it, every weight)', () => {
   it.each([
-    { returnSequences: true, goBackwards: false, recurrentActivation: 'sigmoid' as const },
-    { returnSequences: false, goBackwards: true, recurrentActivation: 'hardSigmoid' as const },
-  ])('returnSequences $returnSequences, goBackwards $goBackwards, recurrentActivation $recurrentActivation', async (c) => {
-    const options = { units: 4, returnSequences: c.returnSequences, goBackwards: c.goBackwards, recurrentActivation: c.recurrentActivation };
-    const layer = km.layers.gru({ ...options, biasInitializer: 'glorotUniform' });
-    const cell = (x: number[][], [kernel, recurrent, bias]: number[][]) => gruReference(x, kernel, recurrent, bias, { ...options, activation: 'tanh' });
-    await checkGradients({ data: 37, weights: 8 }, 5, layer, cell, ['kernel', 'recurrent_kernel', 'bias']);
+    { returnSequences: true, goBackwards: false, recurrentActivation: 'sigmoid' as const, resetAfter: false, useBias: true },
+    { returnSequences: false, goBackwards: true, recurrentActivation: 'hardSigmoid' as const, resetAfter: false, useBias: true },
+    { returnSequences: true, goBackwards: false, recurrentActivation: 'sigmoid' as const, resetAfter: true, useBias: true },
+    { returnSequences: false, goBackwards: true, recurrentActivation: 'sigmoid' as const, resetAfter: true, useBias: true },
+    { returnSequences: true, goBackwards: true, recurrentActivation: 'hardSigmoid' as const, resetAfter: true, useBias: false },
+  ])('returnSequences $returnSequences, goBackwards $goBackwards, recurrentActivation $recurrentActivation, resetAfter $resetAfter, useBias $useBias', async (c) => {
+    const options = { units: 4, returnSequences: c.returnSequences, goBackwards: c.goBackwards, recurrentActivation: c.recurrentActivation, resetAfter: c.resetAfter };
+    const layer = km.layers.gru({ ...options, useBias: c.useBias, biasInitializer: 'glorotUniform' });
+    const cell = (x: number[][], [kernel, recurrent, bias]: number[][]) => gruReference(x, kernel, recurrent, c.useBias ? bias : null, { ...options, activation: 'tanh' });
+    await checkGradients({ data: 37, weights: 8 }, 5, layer, cell, ['kernel', 'recurrent_kernel', ...(c.useBias ? ['bias'] : [])]);
   });
 });

@@ -100,8 +100,8 @@ describe('LSTM options', () => {
     // SimpleRNN has one activation and no gates.
     expect(() => km.layers.simpleRNN({ units: 2, recurrentActivation: 'sigmoid' } as unknown as km.layers.SimpleRNNArgs)).toThrow("km.layers.simpleRNN has no option 'recurrentActivation'");
     expect(() => km.layers.simpleRNN({ name: 'rnn_bad', units: 2, returnState: true })).toThrow("SimpleRNN layer 'rnn_bad': returnState is not supported by kerasm yet");
-    expect(() => km.layers.gru({ name: 'gru_bad', units: 2, resetAfter: true })).toThrow(
-      "GRU layer 'gru_bad': resetAfter is not supported by kerasm yet (only the reset-before form that TensorFlow.js 4.22 runs). Received: resetAfter=true. Set resetAfter: false",
+    expect(() => km.layers.gru({ name: 'gru_bad', units: 2, resetAfter: 'yes' } as unknown as km.layers.GRUArgs)).toThrow(
+      "GRU layer 'gru_bad': resetAfter must be true or false. Received: resetAfter=\"yes\".",
     );
     expect(() => km.layers.gru({ name: 'gru_bad2', units: 2, recurrentDropout: 0.1 })).toThrow("GRU layer 'gru_bad2': recurrentDropout is not supported by kerasm yet");
   });
@@ -114,6 +114,19 @@ describe('GRU options', () => {
       expect(model.layers[0].getConfig()).toMatchObject({ activation: 'tanh', recurrentActivation: 'hardSigmoid', resetAfter: false, recurrentInitializer: { className: 'Orthogonal' } });
       expect(model.getWeights().map((w) => w.shape)).toEqual([[2, 9], [3, 9], [9]]);
     }
+  });
+
+  it('resetAfter true has Keras\' bias [2, 3·units] (input row, recurrent row) and survives a save and load', async () => {
+    km.utils.setRandomSeed(3);
+    const model = km.sequential([km.layers.gru({ units: 3, inputShape: [4, 2], resetAfter: true, recurrentActivation: 'sigmoid', biasInitializer: 'glorotUniform' }), km.layers.dense({ units: 1 })]);
+    expect(model.getWeights().map((w) => w.shape)).toEqual([[2, 9], [3, 9], [2, 9], [3, 1], [1]]);
+    let saved: km.io.ModelArtifacts | undefined;
+    await model.save(km.io.withSaveHandler(async (artifacts) => void (saved = artifacts)));
+    const layerConfig = (saved!.modelTopology as { config: { layers: { config: Record<string, unknown> }[] } }).config.layers[0].config;
+    expect(layerConfig.reset_after).toBe(true);
+    const reloaded = await km.loadLayersModel(km.io.fromMemory(saved!));
+    const x = km.tensor(Float32Array.from({ length: 5 * 8 }, (_, i) => Math.sin(i)), [5, 4, 2]);
+    expect(Array.from(reloaded.predict(x).dataSync())).toEqual(Array.from(model.predict(x).dataSync()));
   });
 });
 

@@ -57,8 +57,8 @@ export function simpleRnnReference(x: number[][], kernel: number[], recurrent: n
   return o.returnSequences ? outputs : [outputs[outputs.length - 1]];
 }
 
-/** One sample through a GRU (reset before the recurrent product, tfjs 4.22's form); gates z, r, h. */
-export function gruReference(x: number[][], kernel: number[], recurrent: number[], bias: number[] | null, o: LstmReferenceOptions): number[][] {
+/** One sample through a GRU, gates z, r, h: reset before the recurrent product (tfjs 4.22's form) or, with resetAfter, after it (Keras' default, bias [2, 3U]). */
+export function gruReference(x: number[][], kernel: number[], recurrent: number[], bias: number[] | null, o: LstmReferenceOptions & { resetAfter?: boolean }): number[][] {
   const u = o.units;
   const [act, rec] = [ACTIVATION_REF[o.activation], ACTIVATION_REF[o.recurrentActivation]];
   let h = new Array<number>(u).fill(0);
@@ -66,10 +66,12 @@ export function gruReference(x: number[][], kernel: number[], recurrent: number[
   for (const xt of o.goBackwards ? [...x].reverse() : x) {
     const xw = (j: number) => (bias ? bias[j] : 0) + xt.reduce((s, v, f) => s + v * kernel[f * 3 * u + j], 0);
     const hu = (v: number[], j: number) => v.reduce((s, hk, k) => s + hk * recurrent[k * 3 * u + j], 0);
-    const z = Array.from({ length: u }, (_, j) => rec(xw(j) + hu(h, j)));
-    const r = Array.from({ length: u }, (_, j) => rec(xw(u + j) + hu(h, u + j)));
+    // Reset-after: bias is [2, 3U], and its second row adds to h·U.
+    const inner = (j: number) => hu(h, j) + (o.resetAfter && bias ? bias[3 * u + j] : 0);
+    const z = Array.from({ length: u }, (_, j) => rec(xw(j) + inner(j)));
+    const r = Array.from({ length: u }, (_, j) => rec(xw(u + j) + inner(u + j)));
     const rh = h.map((v, k) => v * r[k]);
-    const hh = Array.from({ length: u }, (_, j) => act(xw(2 * u + j) + hu(rh, 2 * u + j)));
+    const hh = Array.from({ length: u }, (_, j) => act(xw(2 * u + j) + (o.resetAfter ? r[j] * inner(2 * u + j) : hu(rh, 2 * u + j))));
     h = z.map((g, j) => g * h[j] + (1 - g) * hh[j]);
     outputs.push(h);
   }

@@ -56,3 +56,29 @@ export function gruGatesBackwardTensors(tf: Tf, z: tfc.Tensor2D, hPrev: tfc.Tens
   const dr = dRh && hPrev ? activationGradFromOutput(tf, recurrentActivation, r, tf.mul(dRh, hPrev)) : tf.zerosLike(r);
   return { z: tf.concat([dz, dr, dHh], 1), s: tf.concat([dz, dr], 1), dhPrevPart: dRh ? tf.mul(dRh, r) : null };
 }
+
+/** GRU's reset-after step: gates from x·W + b_input (z) and hPrev·U (inner) plus the recurrent bias (null: none). */
+export function gruResetAfterForwardTensors(tf: Tf, z: tfc.Tensor2D, inner: tfc.Tensor2D, recurrentBias: tfc.Tensor | null, hPrev: tfc.Tensor2D | null, activation: FusableActivation, recurrentActivation: FusableActivation) {
+  const recurrent = recurrentBias ? tf.add(inner, recurrentBias) : inner;
+  const [xzr, xh] = tf.split(z, [2 * (z.shape[1] / 3), z.shape[1] / 3], 1);
+  const [izr, ih] = tf.split(recurrent, [2 * (z.shape[1] / 3), z.shape[1] / 3], 1);
+  const gates = activate(tf, recurrentActivation, tf.add(xzr, izr));
+  const [g, r] = tf.split(gates, 2, 1);
+  const hh = activate(tf, activation, tf.add(xh, tf.mul(r, ih)));
+  const h = tf.add(hPrev ? tf.mul(g, hPrev) : tf.zerosLike(g), tf.mul(tf.sub(1, g), hh));
+  return { z: tf.concat([gates, hh], 1), h };
+}
+
+/** Its backward pass: the gradients of x·W + b_input and of hPrev·U + b_recurrent, and dh⊙z for hPrev. */
+export function gruResetAfterBackwardTensors(tf: Tf, z: tfc.Tensor2D, inner: tfc.Tensor2D, recurrentBias: tfc.Tensor | null, hPrev: tfc.Tensor2D | null, dh: tfc.Tensor2D, activation: FusableActivation, recurrentActivation: FusableActivation) {
+  const [g, r, hh] = tf.split(z, 3, 1);
+  const ih = tf.split(recurrentBias ? tf.add(inner, recurrentBias) : inner, 3, 1)[2];
+  const dUpdate = activationGradFromOutput(tf, recurrentActivation, g, tf.mul(dh, hPrev ? tf.sub(hPrev, hh) : tf.neg(hh)));
+  const dCandidate = activationGradFromOutput(tf, activation, hh, tf.mul(dh, tf.sub(1, g)));
+  const dReset = activationGradFromOutput(tf, recurrentActivation, r, tf.mul(dCandidate, ih));
+  return {
+    dz: tf.concat([dUpdate, dReset, dCandidate], 1),
+    dInner: tf.concat([dUpdate, dReset, tf.mul(dCandidate, r)], 1),
+    dhPrevPart: tf.mul(dh, g),
+  };
+}

@@ -10,7 +10,7 @@ import { batchNormGradTensors, batchNormInferTensor, batchNormTrainTensors } fro
 import { dropoutMaskValues, WindowIndex } from './window_ops.js';
 import { rowwiseLossTerms } from './rowwise_losses.js';
 import { scatterRows, tableRows } from './embedding_ops.js';
-import { gruGatesBackwardTensors, gruGatesForwardTensors, gruOutputBackwardTensors, gruOutputForwardTensors, lstmCellBackwardTensors, lstmCellForwardTensors } from './recurrent_ops.js';
+import { gruGatesBackwardTensors, gruGatesForwardTensors, gruOutputBackwardTensors, gruOutputForwardTensors, gruResetAfterBackwardTensors, gruResetAfterForwardTensors, lstmCellBackwardTensors, lstmCellForwardTensors } from './recurrent_ops.js';
 
 type Tf = typeof tfc;
 
@@ -616,6 +616,24 @@ export class TfjsBackend implements Backend {
       this.#store.set(z, out.z);
       this.#store.set(s, out.s);
       if (dhPrev && out.dhPrevPart) this.#store.set(dhPrev, this.#tf.add(this.#matrix(dhPrev, rows, units), out.dhPrevPart));
+    });
+  }
+
+  gruResetAfterForward(z: BufferId, inner: BufferId, recurrentBias: BufferId, hPrev: BufferId, h: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void {
+    this.#run(() => {
+      const out = gruResetAfterForwardTensors(this.#tf, this.#matrix(z, rows, 3 * units), this.#matrix(inner, rows, 3 * units), this.#optional(recurrentBias), hPrev ? this.#matrix(hPrev, rows, units) : null, activation, recurrentActivation);
+      this.#store.set(z, out.z);
+      this.#store.set(h, out.h);
+    });
+  }
+
+  gruResetAfterBackward(z: BufferId, inner: BufferId, recurrentBias: BufferId, hPrev: BufferId, dh: BufferId, dhPrev: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void {
+    this.#run(() => {
+      const m = (id: BufferId) => this.#matrix(id, rows, units);
+      const out = gruResetAfterBackwardTensors(this.#tf, this.#matrix(z, rows, 3 * units), this.#matrix(inner, rows, 3 * units), this.#optional(recurrentBias), hPrev ? m(hPrev) : null, m(dh), activation, recurrentActivation);
+      this.#store.set(z, out.dz);
+      this.#store.set(inner, out.dInner);
+      if (dhPrev) this.#store.set(dhPrev, this.#tf.add(m(dhPrev), out.dhPrevPart));
     });
   }
 

@@ -364,4 +364,12 @@ export class WasmBackend implements Backend {
   gruGatesBackward(z: BufferId, hPrev: BufferId, dRh: BufferId, dhPrev: BufferId, s: BufferId, rows: number, units: number, recurrentActivation: FusableActivation): void {
     this.#core.gruGatesBackward(z, hPrev, dRh, dhPrev, s, rows, units, ACTIVATION_CODES[recurrentActivation]);
   }
+
+  gruResetAfterForward(z: BufferId, inner: BufferId, recurrentBias: BufferId, hPrev: BufferId, h: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void {
+    this.#core.gruResetAfterForward(z, inner, recurrentBias, hPrev, h, rows, units, ACTIVATION_CODES[activation], ACTIVATION_CODES[recurrentActivation]);
+  }
+
+  gruResetAfterBackward(z: BufferId, inner: BufferId, recurrentBias: BufferId, hPrev: BufferId, dh: BufferId, dhPrev: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void {
+    this.#core.gruResetAfterBackward(z, inner, recurrentBias, hPrev, dh, dhPrev, rows, units, ACTIVATION_CODES[activation], ACTIVATION_CODES[recurrentActivation]);
+  }
 }

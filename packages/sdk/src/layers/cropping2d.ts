@@ -22,7 +22,7 @@ export interface Cropping2DArgs extends LayerArgs {
  * @example
  * ```ts
  * const x = km.input({ shape: [28, 28, 1] });
- * km.layers.cropping2d({ cropping: [[2, 2], [4, 0]] }).apply(x).shape; // [24, 24, 1]
+ * km.layers.cropping2D({ cropping: [[2, 2], [4, 0]] }).apply(x).shape; // [24, 24, 1]
  * ```
  */
 export class Cropping2D extends Layer {

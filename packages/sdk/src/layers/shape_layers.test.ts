@@ -29,7 +29,7 @@ const cases: GradientCase[] = [
   { name: 'RepeatVector n=3', shapes: [[4]], layer: () => km.layers.repeatVector({ n: 3 }), reference: ([v]) => refRepeat(v, 3) },
   { name: 'Permute [2, 1]', shapes: [[3, 4]], layer: () => km.layers.permute({ dims: [2, 1] }), reference: ([v]) => refPermute(v, [3, 4], [2, 1]) },
   { name: 'Permute [3, 1, 2]', shapes: [[2, 3, 2]], layer: () => km.layers.permute({ dims: [3, 1, 2] }), reference: ([v]) => refPermute(v, [2, 3, 2], [3, 1, 2]) },
-  { name: 'Cropping2D [[1, 0], [2, 1]]', shapes: [[4, 5, 2]], layer: () => km.layers.cropping2d({ cropping: crop }), reference: ([v]) => refCrop(v, [4, 5, 2], crop) },
+  { name: 'Cropping2D [[1, 0], [2, 1]]', shapes: [[4, 5, 2]], layer: () => km.layers.cropping2D({ cropping: crop }), reference: ([v]) => refCrop(v, [4, 5, 2], crop) },
   { name: 'Maximum', shapes: [[6], [6]], layer: () => km.layers.maximum(), reference: ([a, b]) => a.map((v, i) => Math.max(v, b[i])) },
   { name: 'Minimum', shapes: [[6], [6]], layer: () => km.layers.minimum(), reference: ([a, b]) => a.map((v, i) => Math.min(v, b[i])) },
   { name: 'Dot axes 1', shapes: [[5], [5]], layer: () => km.layers.dot({ axes: 1 }), reference: ([a, b]) => [a.reduce((s, v, i) => s + v * b[i], 0)] },
@@ -92,8 +92,8 @@ describe('shape and merge layers: forward and gradients against a float64 refere
     const single: [() => km.layers.Layer, () => tfl.layers.Layer, number[]][] = [
       [() => km.layers.repeatVector({ n: 4 }), () => tfl.layers.repeatVector({ n: 4 }), [3, 5]],
       [() => km.layers.permute({ dims: [2, 3, 1] }), () => tfl.layers.permute({ dims: [2, 3, 1] }), [2, 3, 4, 2]],
-      [() => km.layers.cropping2d({ cropping: 1 }), () => tfl.layers.cropping2D({ cropping: 1 }), [2, 5, 4, 3]],
-      [() => km.layers.cropping2d({ cropping: [2, 0] }), () => tfl.layers.cropping2D({ cropping: [2, 0] }), [2, 5, 4, 3]],
+      [() => km.layers.cropping2D({ cropping: 1 }), () => tfl.layers.cropping2D({ cropping: 1 }), [2, 5, 4, 3]],
+      [() => km.layers.cropping2D({ cropping: [2, 0] }), () => tfl.layers.cropping2D({ cropping: [2, 0] }), [2, 5, 4, 3]],
       [() => km.layers.rescaling({ scale: 1 / 255, offset: 0.5 }), () => tfl.layers.rescaling({ scale: 1 / 255, offset: 0.5 }), [3, 7]],
     ];
     for (const [ours, theirs, shape] of single) {
@@ -117,9 +117,9 @@ describe('shape and merge layers: forward and gradients against a float64 refere
     expect(() => km.layers.permute({ dims: [0, 1] })).toThrow(/Received: dims=\[0,1\]/);
     expect(() => km.layers.permute({ dims: [2, 1] }).apply(km.input({ shape: [2, 3, 4] }))).toThrow(/expects samples of 2 axes, but received \(None, 2, 3, 4\)/);
     expect(() => km.layers.permute({ dims: [1, 2, 3, 4, 5] })).toThrow(/permutes up to 4 sample axes/);
-    expect(() => km.layers.cropping2d({ cropping: [[3, 3], [0, 0]], name: 'crop' }).apply(km.input({ shape: [6, 4, 1] }))).toThrow(/Cropping2D layer 'crop' crops \[\[3,3\],\[0,0\]\] from \(None, 6, 4, 1\), which leaves 0x4 pixels/);
-    expect(() => km.layers.cropping2d({ cropping: -1 })).toThrow(/cropping must be a non-negative integer, \[rows, cols\], or \[\[top, bottom\], \[left, right\]\]\. Received: cropping=-1/);
-    expect(() => km.layers.cropping2d({ cropping: 1, dataFormat: 'channelsFirst' as 'channelsLast' })).toThrow(/only dataFormat 'channelsLast'.*Received: dataFormat="channelsFirst"/);
+    expect(() => km.layers.cropping2D({ cropping: [[3, 3], [0, 0]], name: 'crop' }).apply(km.input({ shape: [6, 4, 1] }))).toThrow(/Cropping2D layer 'crop' crops \[\[3,3\],\[0,0\]\] from \(None, 6, 4, 1\), which leaves 0x4 pixels/);
+    expect(() => km.layers.cropping2D({ cropping: -1 })).toThrow(/cropping must be a non-negative integer, \[rows, cols\], or \[\[top, bottom\], \[left, right\]\]\. Received: cropping=-1/);
+    expect(() => km.layers.cropping2D({ cropping: 1, dataFormat: 'channelsFirst' as 'channelsLast' })).toThrow(/only dataFormat 'channelsLast'.*Received: dataFormat="channelsFirst"/);
     expect(() => km.layers.maximum().apply([km.input({ shape: [3] }), km.input({ shape: [4] })])).toThrow(/needs inputs of one shape, but received \(None, 3\) and \(None, 4\)/);
     expect(() => km.layers.dot({ axes: 2 })).toThrow(/axes must be 1, -1 or a pair of them\. Received: axes=2/);
     expect(() => km.layers.dot({ axes: 1, normalize: true })).toThrow(/normalize: true .* is not implemented in kerasm\. Received: normalize=true/);

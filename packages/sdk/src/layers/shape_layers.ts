@@ -23,9 +23,9 @@ export function permute(args: PermuteArgs): Permute {
   return new Permute(args);
 }
 
-/** Removes rows and columns at the sides of each image. @example `km.layers.cropping2d({ cropping: [[1, 1], [2, 2]] })` */
-export function cropping2d(args: Cropping2DArgs): Cropping2D {
-  checkOptions(args, CROPPING2D_OPTIONS, 'km.layers.cropping2d');
+/** Removes rows and columns at the sides of each image. @example `km.layers.cropping2D({ cropping: [[1, 1], [2, 2]] })` */
+export function cropping2D(args: Cropping2DArgs): Cropping2D {
+  checkOptions(args, CROPPING2D_OPTIONS, 'km.layers.cropping2D');
   return new Cropping2D(args);
 }
 

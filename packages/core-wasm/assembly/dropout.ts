@@ -5,11 +5,16 @@
 export function dropoutMask(mask: usize, n: i32, rate: f32, seed: u32): void {
   const keep: f32 = <f32>1 / (<f32>1 - rate);
   for (let i = 0; i < n; i++) {
-    // mulberry32's output function over seed + golden-ratio steps, as the JS generator uses.
-    let t: u32 = seed + <u32>(i + 1) * 0x6d2b79f5;
-    t = (t ^ (t >>> 15)) * (t | 1);
-    t ^= t + (t ^ (t >>> 7)) * (t | 61);
-    const u = <f32>((t ^ (t >>> 14)) >>> 8) * (<f32>1 / <f32>16777216);
+    const u = <f32>hash24(seed, <u32>i) * (<f32>1 / <f32>16777216);
     store<f32>(mask + (<usize>i << 2), u < rate ? 0 : keep);
   }
+}
+
+/** 24 random bits for counter i: mulberry32's output function over seed + golden-ratio steps, as the JS generator uses. */
+// @ts-ignore: decorator
+@inline export function hash24(seed: u32, i: u32): u32 {
+  let t: u32 = seed + (i + 1) * 0x6d2b79f5;
+  t = (t ^ (t >>> 15)) * (t | 1);
+  t ^= t + (t ^ (t >>> 7)) * (t | 61);
+  return (t ^ (t >>> 14)) >>> 8;
 }

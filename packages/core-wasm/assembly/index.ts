@@ -15,6 +15,8 @@ export { elementwiseLoss } from './elementwise_losses';
 export { im2col, col2im } from './conv';
 export { maxPool, maxPoolGrad, avgPool, avgPoolGrad } from './pool';
 export { dropoutMask } from './dropout';
+export { normalNoise } from './noise';
+export { transpose, minMax, routeToFirstMatch } from './shape';
 export { rowwiseLoss } from './rowwise_losses';
 export { regularize } from './regularizers';
 export { normConstraint } from './constraints';

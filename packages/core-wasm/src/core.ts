@@ -439,6 +439,34 @@ export class Core {
     this.split(KernelId.DropoutMask, 'dropoutMask', n, 8, 4, (s, e) => [mask + 4 * s, e - s, rate, (seed + Math.imul(s, 0x6d2b79f5)) >>> 0]);
   }
 
+  /** out[i] = mean + stddev·z, z standard normal from the dropout hash of (seed, 2i) and (seed, 2i + 1). */
+  normalNoise(out: number, n: number, mean: number, stddev: number, seed: number): void {
+    this.k.normalNoise(out, n, mean, stddev, seed >>> 0);
+  }
+
+  /**
+   * y = x with its axes permuted: `dims` is x's shape (at most 5 axes) and output axis k is input
+   * axis perm[k], as tf.transpose takes it.
+   */
+  transpose(x: number, y: number, dims: readonly number[], perm: readonly number[]): void {
+    if (dims.length > 5 || perm.length !== dims.length) throw new Error(`transpose takes up to 5 axes and a permutation of them. Received: dims=[${dims}], perm=[${perm}].`);
+    const strides = dims.map((_, k) => dims.slice(k + 1).reduce((a, b) => a * b, 1));
+    const pad = 5 - dims.length;
+    const outDims = [...Array<number>(pad).fill(1), ...perm.map((p) => dims[p])];
+    const outStrides = [...Array<number>(pad).fill(0), ...perm.map((p) => strides[p])];
+    this.k.transpose(x, y, outDims[0], outDims[1], outDims[2], outDims[3], outDims[4], outStrides[0], outStrides[1], outStrides[2], outStrides[3], outStrides[4]);
+  }
+
+  /** out[i] = max(a[i], b[i]) (takeMax) or min(a[i], b[i]); out may alias a or b. */
+  minMax(takeMax: boolean, a: number, b: number, out: number, n: number): void {
+    this.k.minMax(takeMax, a, b, out, n);
+  }
+
+  /** dx = x == y ? pending : 0, then pending = 0 where x == y: in input order, a max's gradient goes to the first input equal to it. */
+  routeToFirstMatch(x: number, y: number, pending: number, dx: number, n: number): void {
+    this.k.routeToFirstMatch(x, y, pending, dx, n);
+  }
+
   /** Depthwise product of im2col columns [rows, taps·channels] with a [taps, channels, multiplier] kernel. */
   depthwiseForward(cols: number, kernel: number, out: number, rows: number, taps: number, channels: number, multiplier: number): void {
     this.k.depthwiseForward(cols, kernel, out, rows, taps, channels, multiplier);

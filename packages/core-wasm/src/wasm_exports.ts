@@ -53,6 +53,10 @@ export interface KernelExports {
   avgPool(x: number, y: number, ...geometry: number[]): void;
   avgPoolGrad(dy: number, dx: number, ...geometry: number[]): void;
   dropoutMask(mask: number, n: number, rate: number, seed: number): void;
+  normalNoise(out: number, n: number, mean: number, stddev: number, seed: number): void;
+  transpose(x: number, y: number, d0: number, d1: number, d2: number, d3: number, d4: number, s0: number, s1: number, s2: number, s3: number, s4: number): void;
+  minMax(takeMax: boolean, a: number, b: number, out: number, n: number): void;
+  routeToFirstMatch(x: number, y: number, pending: number, dx: number, n: number): void;
   depthwiseForward(cols: number, kernel: number, out: number, rows: number, taps: number, channels: number, multiplier: number): void;
   depthwiseBackward(cols: number, kernel: number, dy: number, dCols: number, dKernel: number, rows: number, taps: number, channels: number, multiplier: number): void;
   embeddingForward(indices: number, table: number, out: number, n: number, dim: number, inputDim: number): void;

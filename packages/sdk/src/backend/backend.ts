@@ -281,8 +281,24 @@ export interface RecurrentOps {
   gruResetAfterBackward(z: BufferId, inner: BufferId, recurrentBias: BufferId, hPrev: BufferId, dh: BufferId, dhPrev: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void;
 }
 
+/** Layout, selection and noise kernels of the shape, merge and noise layers. */
+export interface ShapeOps {
+  /** y = x with its axes permuted: `dims` is x's shape (at most 5 axes, batch included); output axis k is input axis perm[k]. */
+  transpose(x: BufferId, y: BufferId, dims: readonly number[], perm: readonly number[]): void;
+  /** out = max(a, b) (takeMax) or min(a, b) elementwise over n values; out may alias a or b. */
+  minMax(takeMax: boolean, a: BufferId, b: BufferId, out: BufferId, n: number): void;
+  /**
+   * dx = x == y ? pending : 0, then pending = 0 where x == y. Called on a max's (or min's) inputs in
+   * order, it routes the output gradient to the first input equal to the output, as tf.maximum's
+   * gradient does for a chain of maxima (ties go to the earlier input).
+   */
+  routeToFirstMatch(x: BufferId, y: BufferId, pending: BufferId, dx: BufferId, n: number): void;
+  /** out[i] = mean + stddev·z, z standard normal from a hash of (seed, i): the same seed gives the same noise. */
+  normalNoise(out: BufferId, n: number, mean: number, stddev: number, seed: number): void;
+}
+
 /** A compute backend: storage plus every kernel family. */
-export interface Backend extends StorageOps, LinalgOps, ActivationOps, InputActivationOps, ParametricActivationOps, LossOps, MetricOps, OptimizerOps, ElementwiseOps, ConvOps, NormalizationOps, EmbeddingOps, RecurrentOps {
+export interface Backend extends ShapeOps, StorageOps, LinalgOps, ActivationOps, InputActivationOps, ParametricActivationOps, LossOps, MetricOps, OptimizerOps, ElementwiseOps, ConvOps, NormalizationOps, EmbeddingOps, RecurrentOps {
   /** The backend's name as `km.getBackend()` reports it, e.g. `'wasm'`. */
   readonly name: string;
   /** Which kernels run, e.g. `'wasm-simd'` or `'wasm-relaxed-simd'`. */

@@ -22,6 +22,13 @@ import type { Pooling2DArgs } from './pooling2d.js';
 import type { ReshapeArgs } from './reshape.js';
 import type { UpSampling2DArgs } from './up_sampling2d.js';
 import type { ZeroPadding2DArgs } from './zero_padding2d.js';
+import type { Cropping2DArgs } from './cropping2d.js';
+import type { DotArgs } from './dot.js';
+import type { AlphaDropoutArgs, GaussianNoiseArgs, NoiseRateArgs } from './noise.js';
+import type { PermuteArgs } from './permute.js';
+import type { RepeatVectorArgs } from './repeat_vector.js';
+import type { RescalingArgs } from './rescaling.js';
+import type { SpatialDropout1DArgs } from './spatial_dropout1d.js';
 
 // The options each km.layers factory takes, checked by name so a misspelt one (`activaton`) is an
 // error rather than a silently linear layer. Each list is typed against its Args interface, so
@@ -77,3 +84,12 @@ const RECURRENT = {
 export const LSTM_OPTIONS = optionNames<LSTMArgs>({ ...RECURRENT, recurrentActivation: true, unitForgetBias: true });
 export const SIMPLE_RNN_OPTIONS = optionNames<RecurrentArgs>(RECURRENT);
 export const GRU_OPTIONS = optionNames<GRUArgs>({ ...RECURRENT, recurrentActivation: true, resetAfter: true });
+export const REPEAT_VECTOR_OPTIONS = optionNames<RepeatVectorArgs>({ ...LAYER, n: true });
+export const PERMUTE_OPTIONS = optionNames<PermuteArgs>({ ...LAYER, dims: true });
+export const CROPPING2D_OPTIONS = optionNames<Cropping2DArgs>({ ...LAYER, cropping: true, dataFormat: true });
+export const DOT_OPTIONS = optionNames<DotArgs>({ ...LAYER, axes: true, normalize: true });
+export const RESCALING_OPTIONS = optionNames<RescalingArgs>({ ...LAYER, scale: true, offset: true });
+export const GAUSSIAN_NOISE_OPTIONS = optionNames<GaussianNoiseArgs>({ ...LAYER, stddev: true });
+export const GAUSSIAN_DROPOUT_OPTIONS = optionNames<NoiseRateArgs>({ ...LAYER, rate: true });
+export const ALPHA_DROPOUT_OPTIONS = optionNames<AlphaDropoutArgs>({ ...LAYER, rate: true, noiseShape: true });
+export const SPATIAL_DROPOUT1D_OPTIONS = optionNames<SpatialDropout1DArgs>({ ...LAYER, rate: true, noiseShape: true, seed: true });

@@ -17,7 +17,7 @@ function sameShapes(layer: Layer, inputShapes: readonly Shape[]): Shape {
 }
 
 /** Elementwise merges of equal-shaped inputs: shape checks and the sample size. */
-abstract class ElementwiseMerge extends Layer {
+export abstract class ElementwiseMerge extends Layer {
   protected size = 0;
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {

@@ -17,9 +17,15 @@ function isCount(v: unknown): v is number {
   return Number.isInteger(v) && (v as number) >= 0;
 }
 
-/** Reads Keras' three spellings of 2-D padding into [[top, bottom], [left, right]]. */
-function paddingPairs(value: ZeroPadding2DArgs['padding'], layer: string): [[number, number], [number, number]] {
-  const p = value ?? 1;
+/** Rows and columns at each side of an image: [[top, bottom], [left, right]]. */
+export type SidePairs = [[number, number], [number, number]];
+
+/**
+ * Reads Keras' three spellings of 2-D padding (or cropping) into [[top, bottom], [left, right]];
+ * `what` names the layer and option in the error ("ZeroPadding2D layer 'z': padding").
+ */
+export function sidePairs(value: number | readonly unknown[] | undefined, fallback: number, className: string, layer: string, option: string): SidePairs {
+  const p = value ?? fallback;
   if (isCount(p)) return [[p, p], [p, p]];
   if (Array.isArray(p) && p.length === 2) {
     if (isCount(p[0]) && isCount(p[1])) return [[p[0], p[0]], [p[1], p[1]]];
@@ -27,7 +33,18 @@ function paddingPairs(value: ZeroPadding2DArgs['padding'], layer: string): [[num
     const isPair = (q: unknown): q is [number, number] => Array.isArray(q) && q.length === 2 && q.every(isCount);
     if (isPair(rows) && isPair(cols)) return [[rows[0], rows[1]], [cols[0], cols[1]]];
   }
-  throw new Error(`ZeroPadding2D layer '${layer}': padding must be a non-negative integer, [rows, cols], or [[top, bottom], [left, right]]. Received: padding=${JSON.stringify(value)}.`);
+  throw new Error(`${className} layer '${layer}': ${option} must be a non-negative integer, [rows, cols], or [[top, bottom], [left, right]]. Received: ${option}=${JSON.stringify(value)}.`);
+}
+
+/**
+ * The 1×1-window geometry that pads an h×w image by `pads`: im2col with it zero-pads, and col2im,
+ * its adjoint, crops the padded image back to h×w (ZeroPadding2D and Cropping2D share it).
+ */
+export function paddingGeometry(h: number, w: number, channels: number, [[top, bottom], [left, right]]: SidePairs): Omit<WindowGeometry, 'batch'> {
+  return {
+    inH: h, inW: w, channels, kH: 1, kW: 1, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1,
+    padTop: top, padLeft: left, outH: h + top + bottom, outW: w + left + right,
+  };
 }
 
 /**
@@ -42,12 +59,12 @@ function paddingPairs(value: ZeroPadding2DArgs['padding'], layer: string): [[num
  */
 export class ZeroPadding2D extends Layer {
   readonly className = 'ZeroPadding2D';
-  readonly padding: [[number, number], [number, number]];
+  readonly padding: SidePairs;
   #geometry: Omit<WindowGeometry, 'batch'> | null = null;
 
   constructor(args: ZeroPadding2DArgs = {}) {
     super(args, 'ZeroPadding2D');
-    this.padding = paddingPairs(args.padding, this.name);
+    this.padding = sidePairs(args.padding, 1, 'ZeroPadding2D', this.name, 'padding');
     checkChannelsLast(args.dataFormat, this.name);
   }
 
@@ -59,11 +76,7 @@ export class ZeroPadding2D extends Layer {
 
   protected override build(inputShapes: readonly Shape[]): void {
     const [inH, inW, channels] = imageShape(singleInput(this, inputShapes), this.name, 'ZeroPadding2D');
-    const [outH, outW] = this.computeOutputShape(inputShapes);
-    this.#geometry = {
-      inH, inW, channels, kH: 1, kW: 1, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1,
-      padTop: this.padding[0][0], padLeft: this.padding[1][0], outH, outW,
-    };
+    this.#geometry = paddingGeometry(inH, inW, channels, this.padding);
   }
 
   forward(ctx: ForwardContext): void {

@@ -8,6 +8,7 @@ import { parametricActivate, parametricActivationGrad, preluGradTensors, preluTe
 import { elementwiseLossTerms } from './elementwise_losses.js';
 import { batchNormGradTensors, batchNormInferTensor, batchNormTrainTensors } from './batch_norm_ops.js';
 import { dropoutMaskValues, WindowIndex } from './window_ops.js';
+import { normalNoiseValues, routeToFirstMatchTensors } from './shape_ops.js';
 import { rowwiseLossTerms } from './rowwise_losses.js';
 import { scatterRows, tableRows } from './embedding_ops.js';
 import { gruGatesBackwardTensors, gruGatesForwardTensors, gruOutputBackwardTensors, gruOutputForwardTensors, gruResetAfterBackwardTensors, gruResetAfterForwardTensors, lstmCellBackwardTensors, lstmCellForwardTensors } from './recurrent_ops.js';
@@ -506,6 +507,31 @@ export class TfjsBackend implements Backend {
     const tf = this.#tf;
     const ones = tf.ones([g.batch * g.inH * g.inW * g.channels]) as tfc.Tensor1D;
     return tf.sum(this.#windows.windows(ones, g, 0), 1);
+  }
+
+  transpose(x: BufferId, y: BufferId, dims: readonly number[], perm: readonly number[]): void {
+    const n = dims.reduce((a, b) => a * b, 1);
+    this.#run(() => this.#store.set(this.#prefix(y, n), this.#tf.reshape(this.#tf.transpose(this.#tf.reshape(this.#store.get(this.#prefix(x, n)), [...dims]), [...perm]), [n])));
+  }
+
+  minMax(takeMax: boolean, a: BufferId, b: BufferId, out: BufferId, n: number): void {
+    this.#run(() => {
+      const [ta, tb] = [this.#store.get(this.#prefix(a, n)), this.#store.get(this.#prefix(b, n))];
+      this.#store.set(this.#prefix(out, n), takeMax ? this.#tf.maximum(ta, tb) : this.#tf.minimum(ta, tb));
+    });
+  }
+
+  routeToFirstMatch(x: BufferId, y: BufferId, pending: BufferId, dx: BufferId, n: number): void {
+    const [pid, dxid] = [this.#prefix(pending, n), this.#prefix(dx, n)];
+    this.#run(() => {
+      const routed = routeToFirstMatchTensors(this.#tf, this.#store.get(this.#prefix(x, n)), this.#store.get(this.#prefix(y, n)), this.#store.get(pid));
+      this.#store.set(dxid, routed.dx);
+      this.#store.set(pid, routed.pending);
+    });
+  }
+
+  normalNoise(out: BufferId, n: number, mean: number, stddev: number, seed: number): void {
+    this.#store.set(this.#prefix(out, n), this.#tf.tensor1d(normalNoiseValues(n, mean, stddev, seed)));
   }
 
   dropoutMask(mask: BufferId, n: number, rate: number, seed: number): void {

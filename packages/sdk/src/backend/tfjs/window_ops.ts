@@ -67,12 +67,14 @@ export function dropoutMaskValues(n: number, rate: number, seed: number): Float3
   const mask = new Float32Array(n);
   const rate32 = Math.fround(rate);
   const keep = Math.fround(1 / Math.fround(1 - rate32));
-  for (let i = 0; i < n; i++) {
-    let t = (seed + Math.imul(i + 1, 0x6d2b79f5)) >>> 0;
-    t = Math.imul(t ^ (t >>> 15), t | 1) >>> 0;
-    t = (t ^ (t + Math.imul(t ^ (t >>> 7), t | 61))) >>> 0;
-    const u = ((t ^ (t >>> 14)) >>> 8) / 16777216;
-    mask[i] = u < rate32 ? 0 : keep;
-  }
+  for (let i = 0; i < n; i++) mask[i] = hash24(seed, i) / 16777216 < rate32 ? 0 : keep;
   return mask;
+}
+
+/** core-wasm's 24 random bits for counter i: mulberry32's output function over seed + (i + 1) golden-ratio steps. */
+export function hash24(seed: number, i: number): number {
+  let t = (seed + Math.imul(i + 1, 0x6d2b79f5)) >>> 0;
+  t = Math.imul(t ^ (t >>> 15), t | 1) >>> 0;
+  t = (t ^ (t + Math.imul(t ^ (t >>> 7), t | 61))) >>> 0;
+  return (t ^ (t >>> 14)) >>> 8;
 }

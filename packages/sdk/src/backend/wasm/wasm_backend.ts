@@ -309,6 +309,22 @@ export class WasmBackend implements Backend {
     this.#core.avgPoolGrad(dy, dx, g);
   }
 
+  transpose(x: BufferId, y: BufferId, dims: readonly number[], perm: readonly number[]): void {
+    this.#core.transpose(x, y, dims, perm);
+  }
+
+  minMax(takeMax: boolean, a: BufferId, b: BufferId, out: BufferId, n: number): void {
+    this.#core.minMax(takeMax, a, b, out, n);
+  }
+
+  routeToFirstMatch(x: BufferId, y: BufferId, pending: BufferId, dx: BufferId, n: number): void {
+    this.#core.routeToFirstMatch(x, y, pending, dx, n);
+  }
+
+  normalNoise(out: BufferId, n: number, mean: number, stddev: number, seed: number): void {
+    this.#core.normalNoise(out, n, mean, stddev, seed);
+  }
+
   dropoutMask(mask: BufferId, n: number, rate: number, seed: number): void {
     this.#core.dropoutMask(mask, n, rate, seed);
   }

@@ -1,0 +1,68 @@
+import type { WindowGeometry } from '../backend/backend.js';
+import { formatShape, Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { registerLayer } from './registry.js';
+import { checkChannelsLast, imageShape } from './window.js';
+import { paddingGeometry, sidePairs, type SidePairs } from './zero_padding2d.js';
+
+/** Options of {@link Cropping2D}. */
+export interface Cropping2DArgs extends LayerArgs {
+  /**
+   * Rows and columns to remove: `c` (all four sides), `[rows, cols]` (symmetric), or
+   * `[[top, bottom], [left, right]]`, as tfjs takes them.
+   */
+  cropping: number | [number, number] | [[number, number], [number, number]];
+  dataFormat?: 'channelsLast';
+}
+
+/**
+ * Removes rows and columns at the sides of each image. It is ZeroPadding2D's adjoint: it runs as
+ * col2im over the 1×1-window geometry that would pad the cropped image back, and its gradient
+ * as im2col, which pads with zeros.
+ *
+ * @example
+ * ```ts
+ * const x = km.input({ shape: [28, 28, 1] });
+ * km.layers.cropping2D({ cropping: [[2, 2], [4, 0]] }).apply(x).shape; // [24, 24, 1]
+ * ```
+ */
+export class Cropping2D extends Layer {
+  readonly className = 'Cropping2D';
+  readonly cropping: SidePairs;
+  #geometry: Omit<WindowGeometry, 'batch'> | null = null;
+
+  constructor(args: Cropping2DArgs) {
+    super(args, 'Cropping2D');
+    this.cropping = sidePairs(args.cropping, 0, 'Cropping2D', this.name, 'cropping');
+    checkChannelsLast(args.dataFormat, this.name);
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    const input = singleInput(this, inputShapes);
+    const [h, w, c] = imageShape(input, this.name, 'Cropping2D');
+    const [[top, bottom], [left, right]] = this.cropping;
+    const [outH, outW] = [h - top - bottom, w - left - right];
+    if (outH < 1 || outW < 1) {
+      throw new Error(`Cropping2D layer '${this.name}' crops ${JSON.stringify(this.cropping)} from ${formatShape(input)}, which leaves ${outH}x${outW} pixels. Crop less than the image: at most ${h - 1} rows and ${w - 1} columns in all.`);
+    }
+    return [outH, outW, c];
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    const [outH, outW, channels] = this.computeOutputShape(inputShapes);
+    this.#geometry = paddingGeometry(outH, outW, channels, this.cropping);
+  }
+
+  forward(ctx: ForwardContext): void {
+    ctx.backend.col2im(ctx.inputs[0], ctx.output, { ...this.#geometry!, batch: ctx.batch });
+  }
+
+  backward(ctx: BackwardContext): void {
+    if (ctx.inputGrads[0]) ctx.backend.im2col(ctx.outputGrad, ctx.inputGrads[0], { ...this.#geometry!, batch: ctx.batch });
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), cropping: this.cropping, dataFormat: 'channelsLast' };
+  }
+}
+
+registerLayer('Cropping2D', (config) => new Cropping2D(config as unknown as Cropping2DArgs));

@@ -1,0 +1,83 @@
+// The km.layers factories of the shape, merge and noise layers (TensorFlow.js' names), each checking its options.
+import { checkOptions } from '../utils/options.js';
+import { Cropping2D, type Cropping2DArgs } from './cropping2d.js';
+import { Dot, type DotArgs } from './dot.js';
+import { ALPHA_DROPOUT_OPTIONS, CROPPING2D_OPTIONS, DOT_OPTIONS, GAUSSIAN_DROPOUT_OPTIONS, GAUSSIAN_NOISE_OPTIONS, LAYER_OPTIONS, PERMUTE_OPTIONS, REPEAT_VECTOR_OPTIONS, RESCALING_OPTIONS, SPATIAL_DROPOUT1D_OPTIONS } from './layer_options.js';
+import type { MergeArgs } from './merge.js';
+import { Maximum, Minimum } from './min_max_merge.js';
+import { AlphaDropout, GaussianDropout, GaussianNoise, type AlphaDropoutArgs, type GaussianNoiseArgs, type NoiseRateArgs } from './noise.js';
+import { Permute, type PermuteArgs } from './permute.js';
+import { RepeatVector, type RepeatVectorArgs } from './repeat_vector.js';
+import { Rescaling, type RescalingArgs } from './rescaling.js';
+import { SpatialDropout1D, type SpatialDropout1DArgs } from './spatial_dropout1d.js';
+
+/** `[batch, f]` to `[batch, n, f]`. @example `km.layers.repeatVector({ n: 10 })` */
+export function repeatVector(args: RepeatVectorArgs): RepeatVector {
+  checkOptions(args, REPEAT_VECTOR_OPTIONS, 'km.layers.repeatVector');
+  return new RepeatVector(args);
+}
+
+/** Reorders the sample's axes (numbered from 1). @example `km.layers.permute({ dims: [2, 1] })` */
+export function permute(args: PermuteArgs): Permute {
+  checkOptions(args, PERMUTE_OPTIONS, 'km.layers.permute');
+  return new Permute(args);
+}
+
+/** Removes rows and columns at the sides of each image. @example `km.layers.cropping2D({ cropping: [[1, 1], [2, 2]] })` */
+export function cropping2D(args: Cropping2DArgs): Cropping2D {
+  checkOptions(args, CROPPING2D_OPTIONS, 'km.layers.cropping2D');
+  return new Cropping2D(args);
+}
+
+/** Elementwise maximum of its inputs. @example `km.layers.maximum().apply([a, b])` */
+export function maximum(args?: MergeArgs): Maximum {
+  checkOptions(args, LAYER_OPTIONS, 'km.layers.maximum');
+  return new Maximum(args);
+}
+
+/** Elementwise minimum of its inputs. @example `km.layers.minimum().apply([a, b])` */
+export function minimum(args?: MergeArgs): Minimum {
+  checkOptions(args, LAYER_OPTIONS, 'km.layers.minimum');
+  return new Minimum(args);
+}
+
+/** Dot product of two `[batch, f]` inputs. @example `km.layers.dot({ axes: 1 }).apply([a, b])` */
+export function dot(args: DotArgs): Dot {
+  checkOptions(args, DOT_OPTIONS, 'km.layers.dot');
+  return new Dot(args);
+}
+
+/** y = x·scale + offset. @example `km.layers.rescaling({ scale: 1 / 255 })` */
+export function rescaling(args: RescalingArgs): Rescaling {
+  checkOptions(args, RESCALING_OPTIONS, 'km.layers.rescaling');
+  return new Rescaling(args);
+}
+
+/** Adds Gaussian noise while training. @example `km.layers.gaussianNoise({ stddev: 0.1 })` */
+export function gaussianNoise(args: GaussianNoiseArgs): GaussianNoise {
+  checkOptions(args, GAUSSIAN_NOISE_OPTIONS, 'km.layers.gaussianNoise');
+  return new GaussianNoise(args);
+}
+
+/** Multiplies by Gaussian noise of mean 1 while training. @example `km.layers.gaussianDropout({ rate: 0.2 })` */
+export function gaussianDropout(args: NoiseRateArgs): GaussianDropout {
+  checkOptions(args, GAUSSIAN_DROPOUT_OPTIONS, 'km.layers.gaussianDropout');
+  return new GaussianDropout(args);
+}
+
+/** Dropout that keeps SELU's self-normalization. @example `km.layers.alphaDropout({ rate: 0.1 })` */
+export function alphaDropout(args: AlphaDropoutArgs): AlphaDropout {
+  checkOptions(args, ALPHA_DROPOUT_OPTIONS, 'km.layers.alphaDropout');
+  return new AlphaDropout(args);
+}
+
+/** Drops whole channels of `[steps, channels]` samples while training. @example `km.layers.spatialDropout1d({ rate: 0.2 })` */
+export function spatialDropout1d(args: SpatialDropout1DArgs): SpatialDropout1D {
+  checkOptions(args, SPATIAL_DROPOUT1D_OPTIONS, 'km.layers.spatialDropout1d');
+  return new SpatialDropout1D(args);
+}
+
+export {
+  AlphaDropout, Cropping2D, Dot, GaussianDropout, GaussianNoise, Maximum, Minimum, Permute, RepeatVector, Rescaling, SpatialDropout1D,
+  type AlphaDropoutArgs, type Cropping2DArgs, type DotArgs, type GaussianNoiseArgs, type NoiseRateArgs, type PermuteArgs, type RepeatVectorArgs, type RescalingArgs, type SpatialDropout1DArgs,
+};

@@ -2,17 +2,19 @@
 // (Flatten → [Dense(128) → LayerNormalization → relu] × 2 → Dense(10, softmax), Adam, batch 64):
 // kerasm on its wasm core against tfjs-layers 4.22 on tfjs-backend-wasm and tfjs-backend-cpu,
 // interleaved, medians of LN_REPS (default 3) steady-state epochs over LN_SAMPLES (default 8192)
-// images, each after a warm-up (tfjs-cpu gets an eighth of the samples).
+// images, each after a warm-up (tfjs-cpu gets an eighth of the samples). `LN_OFF=1` leaves the
+// LayerNormalization layers out, to see what they cost in each library.
 import { km, tf, tfl, useKerasm, useTfjs } from './suite/setup.mjs';
 import { sideBySide } from './suite/side_by_side.mjs';
 
 const reps = Number(process.env.LN_REPS ?? 3);
 const samples = Number(process.env.LN_SAMPLES ?? 8192);
 const batchSize = 64;
+const normalize = process.env.LN_OFF !== '1';
 
 const layers = (lib) => [
   lib.layers.flatten({ inputShape: [28, 28] }),
-  ...[0, 1].flatMap(() => [lib.layers.dense({ units: 128 }), lib.layers.layerNormalization(), lib.layers.activation({ activation: 'relu' })]),
+  ...[0, 1].flatMap(() => [lib.layers.dense({ units: 128 }), ...(normalize ? [lib.layers.layerNormalization()] : []), lib.layers.activation({ activation: 'relu' })]),
   lib.layers.dense({ units: 10, activation: 'softmax' }),
 ];
 
@@ -52,5 +54,5 @@ async function tfjsPass(backend) {
 }
 
 await sideBySide({ 'kerasm wasm': kerasmPass, 'tfjs-wasm': () => tfjsPass('wasm'), 'tfjs-cpu': () => tfjsPass('cpu') }, reps, {
-  label: 'MLP with LayerNormalization', threads: () => km.getBackendInfo().threads ?? 1, ratioDigits: 1,
+  label: normalize ? 'MLP with LayerNormalization' : 'the same MLP without LayerNormalization', threads: () => km.getBackendInfo().threads ?? 1, ratioDigits: 1,
 });

@@ -21,6 +21,7 @@ export { rowwiseLoss } from './rowwise_losses';
 export { regularize } from './regularizers';
 export { normConstraint } from './constraints';
 export { batchNormTrain, batchNormInfer, batchNormGrad } from './batch_norm';
+export { layerNormForward, layerNormBackward } from './layer_norm';
 export { depthwiseForward, depthwiseBackward } from './depthwise';
 export { piecewiseLinearForward, piecewiseLinearBackward, eluForward, eluBackward, preluForward, preluBackward } from './parametric_activations';
 export { embeddingForward, embeddingBackward } from './embedding';

@@ -568,6 +568,20 @@ export class Core {
   batchNormGrad(x: number, dy: number, dx: number, gamma: number, mean: number, invStd: number, dGamma: number, dBeta: number, rows: number, cols: number): void {
     this.k.batchNormGrad(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, rows, cols);
   }
+
+  /**
+   * Layer normalization of each row of [rows, cols] (a sample's normalised axes): writes y, and the
+   * row's mean and 1/√(var + ε) (`rows` floats each, for layerNormBackward). gamma and beta (`cols`
+   * floats) may be 0 (no scale, no offset).
+   */
+  layerNormForward(x: number, y: number, gamma: number, beta: number, mean: number, invStd: number, rows: number, cols: number, epsilon: number): void {
+    this.k.layerNormForward(x, y, gamma, beta, mean, invStd, rows, cols, epsilon);
+  }
+
+  /** Gradients of layerNormForward; dx (which may alias dy), dGamma and dBeta may be 0 when not wanted. */
+  layerNormBackward(x: number, dy: number, dx: number, gamma: number, mean: number, invStd: number, dGamma: number, dBeta: number, rows: number, cols: number): void {
+    this.k.layerNormBackward(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, rows, cols);
+  }
   // The activation layers' kernels: their backward passes read the forward input x (dx may alias dy).
 
   /** y = clamp(x > t ? x : 0, lo, hi) − slope·max(t − x, 0) over n values (see {@link PiecewiseLinear}); y may alias x. */

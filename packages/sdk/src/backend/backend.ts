@@ -244,6 +244,18 @@ export interface NormalizationOps {
 }
 
 /**
+ * Layer normalization of each row of a [rows, cols] matrix, a row being one sample's (or one
+ * position's) normalised axes. `gamma` and `beta` (`cols` values) may be 0 (no scale, no offset);
+ * so may `dx`, `dGamma` and `dBeta` when unwanted.
+ */
+export interface LayerNormalizationOps {
+  /** y = gamma·(x − mean)·invStd + beta with each row's mean and biased variance; keeps the mean and 1/√(var + ε) (`rows` values each) for the backward pass. */
+  layerNormForward(x: BufferId, y: BufferId, gamma: BufferId, beta: BufferId, mean: BufferId, invStd: BufferId, rows: number, cols: number, epsilon: number): void;
+  /** Gradients of layerNormForward's output from the kept mean and invStd; overwrites dx, dGamma, dBeta. */
+  layerNormBackward(x: BufferId, dy: BufferId, dx: BufferId, gamma: BufferId, mean: BufferId, invStd: BufferId, dGamma: BufferId, dBeta: BufferId, rows: number, cols: number): void;
+}
+
+/**
  * The gate arithmetic of one recurrent step over `rows` samples (the matrix products run on
  * `matMul`). LSTM gates are laid out as Keras stores them: each row of `z` is `[i | f | c̃ | o]`,
  * `units` values each. Activations are element-wise kinds (not softmax); `cPrev` 0 is a zero state.
@@ -298,7 +310,7 @@ export interface ShapeOps {
 }
 
 /** A compute backend: storage plus every kernel family. */
-export interface Backend extends ShapeOps, StorageOps, LinalgOps, ActivationOps, InputActivationOps, ParametricActivationOps, LossOps, MetricOps, OptimizerOps, ElementwiseOps, ConvOps, NormalizationOps, EmbeddingOps, RecurrentOps {
+export interface Backend extends ShapeOps, StorageOps, LinalgOps, ActivationOps, InputActivationOps, ParametricActivationOps, LossOps, MetricOps, OptimizerOps, ElementwiseOps, ConvOps, NormalizationOps, LayerNormalizationOps, EmbeddingOps, RecurrentOps {
   /** The backend's name as `km.getBackend()` reports it, e.g. `'wasm'`. */
   readonly name: string;
   /** Which kernels run, e.g. `'wasm-simd'` or `'wasm-relaxed-simd'`. */

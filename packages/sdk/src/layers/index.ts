@@ -19,6 +19,8 @@ import { Conv2DTranspose, type Conv2DTransposeArgs } from './conv2d_transpose.js
 import { SeparableConv2D, type SeparableConv2DArgs } from './separable_conv2d.js';
 import { CONV2D_TRANSPOSE_OPTIONS, SEPARABLE_CONV2D_OPTIONS } from './layer_options.js';
 import { checkOptions } from '../utils/options.js';
+import { LayerNormalization, type LayerNormalizationArgs } from './layer_normalization.js';
+import { LAYER_NORMALIZATION_OPTIONS } from './layer_options.js';
 import { ACTIVATION_OPTIONS, BATCH_NORMALIZATION_OPTIONS, CONCATENATE_OPTIONS, CONV1D_OPTIONS, CONV2D_OPTIONS, DENSE_OPTIONS, DEPTHWISE_CONV2D_OPTIONS, DROPOUT_OPTIONS, EMBEDDING_OPTIONS, GLOBAL_POOLING2D_OPTIONS, LAYER_OPTIONS, POOLING1D_OPTIONS, POOLING2D_OPTIONS, RESHAPE_OPTIONS, UP_SAMPLING2D_OPTIONS, ZERO_PADDING2D_OPTIONS } from './layer_options.js';
 
 /** A densely connected layer. @example `km.layers.dense({ units: 64, activation: 'relu' })` */
@@ -112,6 +114,15 @@ export function batchNormalization(args?: BatchNormalizationArgs): BatchNormaliz
   return new BatchNormalization(args);
 }
 
+/**
+ * Normalises each sample over its last axis (or trailing axes) with its own mean and variance, the same in training and inference.
+ * @example `km.layers.layerNormalization({ axis: -1, epsilon: 1e-3 })`
+ */
+export function layerNormalization(args?: LayerNormalizationArgs): LayerNormalization {
+  checkOptions(args, LAYER_NORMALIZATION_OPTIONS, 'km.layers.layerNormalization');
+  return new LayerNormalization(args);
+}
+
 /** Mean of each channel over the image, [h, w, c] to [c]. @example `km.layers.globalAveragePooling2d()` */
 export function globalAveragePooling2d(args?: GlobalPooling2DArgs): GlobalAveragePooling2D {
   checkOptions(args, GLOBAL_POOLING2D_OPTIONS, 'km.layers.globalAveragePooling2d');
@@ -191,6 +202,7 @@ export function separableConv2d(args: SeparableConv2DArgs): SeparableConv2D {
 }
 
 export { Conv2DTranspose, SeparableConv2D, type Conv2DTransposeArgs, type SeparableConv2DArgs };
+export { LayerNormalization, type LayerNormalizationArgs };
 export {
   AveragePooling1D, Conv1D, Embedding, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D,
   type Conv1DArgs, type EmbeddingArgs, type GlobalPooling1DArgs, type Pooling1DArgs,

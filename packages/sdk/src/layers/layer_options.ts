@@ -1,6 +1,7 @@
 import { optionNames } from '../utils/options.js';
 import type { ActivationArgs } from './activation.js';
 import type { BatchNormalizationArgs } from './batch_normalization.js';
+import type { LayerNormalizationArgs } from './layer_normalization.js';
 import type { Conv1DArgs } from './conv1d.js';
 import type { Conv2DArgs } from './conv2d.js';
 import type { Conv2DTransposeArgs } from './conv2d_transpose.js';
@@ -50,6 +51,10 @@ export const POOLING2D_OPTIONS = optionNames<Pooling2DArgs>({ ...LAYER, ...WINDO
 export const BATCH_NORMALIZATION_OPTIONS = optionNames<BatchNormalizationArgs>({
   ...LAYER, axis: true, momentum: true, epsilon: true, center: true, scale: true,
   betaInitializer: true, gammaInitializer: true, movingMeanInitializer: true, movingVarianceInitializer: true,
+  betaRegularizer: true, gammaRegularizer: true, betaConstraint: true, gammaConstraint: true,
+});
+export const LAYER_NORMALIZATION_OPTIONS = optionNames<LayerNormalizationArgs>({
+  ...LAYER, axis: true, epsilon: true, center: true, scale: true, betaInitializer: true, gammaInitializer: true,
   betaRegularizer: true, gammaRegularizer: true, betaConstraint: true, gammaConstraint: true,
 });
 export const GLOBAL_POOLING2D_OPTIONS = optionNames<GlobalPooling2DArgs>({ ...LAYER, dataFormat: true });

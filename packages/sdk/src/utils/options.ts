@@ -58,3 +58,9 @@ export function checkNumberOption(value: unknown, name: string, where: string, o
   }
   return value;
 }
+
+/** Returns `value` when it is a boolean, else throws naming the option and what was received; `where` names the layer. */
+export function checkBooleanOption(value: unknown, name: string, where: string): boolean {
+  if (typeof value !== 'boolean') throw new Error(`${where}: ${name} must be true or false. Received: ${name}=${JSON.stringify(value)}.`);
+  return value;
+}

@@ -7,6 +7,7 @@ import { BufferStore } from './buffer_store.js';
 import { parametricActivate, parametricActivationGrad, preluGradTensors, preluTensor } from './parametric_activation_ops.js';
 import { elementwiseLossTerms } from './elementwise_losses.js';
 import { batchNormGradTensors, batchNormInferTensor, batchNormTrainTensors } from './batch_norm_ops.js';
+import { layerNormBackwardTensors, layerNormForwardTensors } from './layer_norm_ops.js';
 import { dropoutMaskValues, WindowIndex } from './window_ops.js';
 import { normalNoiseValues, routeToFirstMatchTensors } from './shape_ops.js';
 import { rowwiseLossTerms } from './rowwise_losses.js';
@@ -583,6 +584,24 @@ export class TfjsBackend implements Backend {
   batchNormGrad(x: BufferId, dy: BufferId, dx: BufferId, gamma: BufferId, mean: BufferId, invStd: BufferId, dGamma: BufferId, dBeta: BufferId, rows: number, cols: number): void {
     this.#run(() => {
       const grads = batchNormGradTensors(this.#tf, this.#matrix(x, rows, cols), this.#matrix(dy, rows, cols), this.#optional(gamma), this.#store.get(mean), this.#store.get(invStd));
+      if (dx) this.#store.set(dx, grads.dx);
+      if (dGamma) this.#store.set(dGamma, grads.dGamma);
+      if (dBeta) this.#store.set(dBeta, grads.dBeta);
+    });
+  }
+
+  layerNormForward(x: BufferId, y: BufferId, gamma: BufferId, beta: BufferId, mean: BufferId, invStd: BufferId, rows: number, cols: number, epsilon: number): void {
+    this.#run(() => {
+      const out = layerNormForwardTensors(this.#tf, this.#matrix(x, rows, cols), this.#optional(gamma), this.#optional(beta), epsilon);
+      this.#store.set(y, out.y);
+      this.#store.set(mean, out.mean);
+      this.#store.set(invStd, out.invStd);
+    });
+  }
+
+  layerNormBackward(x: BufferId, dy: BufferId, dx: BufferId, gamma: BufferId, mean: BufferId, invStd: BufferId, dGamma: BufferId, dBeta: BufferId, rows: number, cols: number): void {
+    this.#run(() => {
+      const grads = layerNormBackwardTensors(this.#tf, this.#matrix(x, rows, cols), this.#matrix(dy, rows, cols), this.#optional(gamma), this.#matrix(mean, rows, 1), this.#matrix(invStd, rows, 1));
       if (dx) this.#store.set(dx, grads.dx);
       if (dGamma) this.#store.set(dGamma, grads.dGamma);
       if (dBeta) this.#store.set(dBeta, grads.dBeta);

@@ -357,6 +357,14 @@ export class WasmBackend implements Backend {
     this.#core.batchNormGrad(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, rows, cols);
   }
 
+  layerNormForward(x: BufferId, y: BufferId, gamma: BufferId, beta: BufferId, mean: BufferId, invStd: BufferId, rows: number, cols: number, epsilon: number): void {
+    this.#core.layerNormForward(x, y, gamma, beta, mean, invStd, rows, cols, epsilon);
+  }
+
+  layerNormBackward(x: BufferId, dy: BufferId, dx: BufferId, gamma: BufferId, mean: BufferId, invStd: BufferId, dGamma: BufferId, dBeta: BufferId, rows: number, cols: number): void {
+    this.#core.layerNormBackward(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, rows, cols);
+  }
+
   lstmCellForward(z: BufferId, cPrev: BufferId, c: BufferId, ac: BufferId, h: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void {
     this.#core.lstmCellForward(z, cPrev, c, ac, h, rows, units, ACTIVATION_CODES[activation], ACTIVATION_CODES[recurrentActivation]);
   }

@@ -1,0 +1,93 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as km from '../index.js';
+import { finiteDifferences } from '../testing/reference_ops.js';
+import { expectGradientsClose, kerasmGradients } from '../testing/sgd_gradients.js';
+import { Random } from '../utils/random.js';
+
+// LayerNormalization between two Dense layers: kerasm's gradients of every weight (gamma and beta,
+// and the first Dense's, which pass through the layer's input gradient) against float64 finite
+// differences of a naive forward pass written from the definition, per position and per sample.
+beforeAll(() => km.ready());
+
+const [POSITIONS, FEATURES, UNITS, OUT, BATCH, EPSILON] = [3, 4, 5, 2, 4, 1e-3];
+const GAMMA_INIT = { className: 'RandomUniform', config: { minval: 0.5, maxval: 1.5, seed: null } };
+const BETA_INIT = { className: 'RandomUniform', config: { minval: -0.5, maxval: 0.5, seed: null } };
+
+/** Normalises each group of `group` consecutive values of h, then scales and shifts (gamma/beta null: absent). */
+function layerNorm(h: number[], group: number, gamma: number[] | null, beta: number[] | null): number[] {
+  const out: number[] = [];
+  for (let start = 0; start < h.length; start += group) {
+    const row = h.slice(start, start + group);
+    const mean = row.reduce((a, b) => a + b, 0) / group;
+    const variance = row.reduce((a, b) => a + (b - mean) ** 2, 0) / group;
+    row.forEach((v, i) => out.push(((v - mean) / Math.sqrt(variance + EPSILON)) * (gamma ? gamma[i] : 1) + (beta ? beta[i] : 0)));
+  }
+  return out;
+}
+
+interface Case {
+  name: string;
+  /** Input shape of a sample: [POSITIONS, FEATURES] (rank 3 with the batch) or [FEATURES]. */
+  inputShape: number[];
+  axis: number | number[];
+  center: boolean;
+  scale: boolean;
+}
+
+const cases: Case[] = [
+  { name: 'rank 2, axis -1', inputShape: [FEATURES], axis: -1, center: true, scale: true },
+  { name: 'rank 3, axis -1 (per position)', inputShape: [POSITIONS, FEATURES], axis: -1, center: true, scale: true },
+  { name: 'rank 3, axis [-2, -1] (per sample)', inputShape: [POSITIONS, FEATURES], axis: [-2, -1], center: true, scale: true },
+  { name: 'rank 3, axis [1, 2] written from the batch', inputShape: [POSITIONS, FEATURES], axis: [1, 2], center: true, scale: true },
+  { name: 'center false', inputShape: [POSITIONS, FEATURES], axis: -1, center: false, scale: true },
+  { name: 'scale false', inputShape: [POSITIONS, FEATURES], axis: -1, center: true, scale: false },
+  { name: 'neither scale nor center', inputShape: [FEATURES], axis: -1, center: false, scale: false },
+];
+
+describe('LayerNormalization: gradients against float64 finite differences', () => {
+  it.each(cases)('$name', async (c) => {
+    km.utils.setRandomSeed(5);
+    const random = new Random(17);
+    const positions = c.inputShape.length === 2 ? POSITIONS : 1;
+    const perSample = c.axis === -1 ? UNITS : positions * UNITS;
+    const model = km.sequential([
+      km.layers.dense({ units: UNITS, inputShape: c.inputShape, biasInitializer: 'glorotUniform' }),
+      km.layers.layerNormalization({ axis: c.axis, center: c.center, scale: c.scale, gammaInitializer: GAMMA_INIT, betaInitializer: BETA_INIT }),
+      ...(positions > 1 ? [km.layers.flatten()] : []),
+      km.layers.dense({ units: OUT, biasInitializer: 'glorotUniform' }),
+    ]);
+    const xs = Array.from({ length: BATCH * positions * FEATURES }, () => random.uniform(-1.5, 1.5));
+    const ys = Array.from({ length: BATCH * OUT }, () => random.uniform(-1, 1));
+    const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
+    const [w1, b1] = weights;
+    let next = 2;
+    const gamma = c.scale ? weights[next++] : null;
+    const beta = c.center ? weights[next++] : null;
+    const [w2, b2] = weights.slice(next);
+    expect(gamma?.length ?? perSample).toBe(perSample);
+
+    const forward = (sample: number): number[] => {
+      const h: number[] = [];
+      for (let p = 0; p < positions; p++)
+        for (let u = 0; u < UNITS; u++) {
+          let s = b1[u];
+          for (let k = 0; k < FEATURES; k++) s += xs[(sample * positions + p) * FEATURES + k] * w1[k * UNITS + u];
+          h.push(s);
+        }
+      const a = layerNorm(h, perSample, gamma, beta);
+      return Array.from({ length: OUT }, (_, o) => a.reduce((s, v, i) => s + v * w2[i * OUT + o], b2[o]));
+    };
+    const loss = () => {
+      let total = 0;
+      for (let s = 0; s < BATCH; s++) forward(s).forEach((v, o) => (total += (v - ys[s * OUT + o]) ** 2 / OUT));
+      return total / BATCH;
+    };
+    const x = km.tensor(xs, [BATCH, ...c.inputShape]);
+    const predicted = model.predict(x).dataSync();
+    Array.from({ length: BATCH }, (_, s) => forward(s)).flat().forEach((v, i) => expect(predicted[i]).toBeCloseTo(v, 4));
+
+    const expected = finiteDifferences(weights, loss);
+    const names = ['kernel1', 'bias1', ...(c.scale ? ['gamma'] : []), ...(c.center ? ['beta'] : []), 'kernel2', 'bias2'];
+    expectGradientsClose(await kerasmGradients(model, 'meanSquaredError', x, km.tensor(ys, [BATCH, OUT])), expected, names);
+  });
+});

@@ -3,7 +3,7 @@ import * as km from '../index.js';
 import { backend } from './registry.js';
 import type { ActivationKind, Backend, InputActivationKind } from './backend.js';
 import { Random } from '../utils/random.js';
-import { BACKENDS_HERE, loadMnist, useBackend, deviceIO } from '../testing/backends_here.js';
+import { BACKENDS_HERE, loadMnist, useBackend, deviceIO, runsOn } from '../testing/backends_here.js';
 import { REF_ELEMENTWISE, refActivate } from '../testing/reference.js';
 import { expectClose } from '../testing/expect_close.js';
 
@@ -32,11 +32,7 @@ describe.each(BACKENDS)('backend %s', (name) => {
   let b: Backend;
   const { upload, download } = deviceIO(() => b);
 
-  beforeAll(async () => {
-    await useBackend(name);
-    b = backend();
-  });
-  afterAll(() => useBackend('wasm'));
+  runsOn(name, (current) => (b = current));
 
   it('reports its name, and reads synchronously (WebGPU refuses to, naming the async read)', async () => {
     expect(km.getBackend()).toBe(name);

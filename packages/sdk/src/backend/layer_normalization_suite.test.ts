@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { backend } from './registry.js';
+import { describe, it } from 'vitest';
 import type { Backend } from './backend.js';
 import { Random } from '../utils/random.js';
-import { BACKENDS_HERE, useBackend, deviceIO } from '../testing/backends_here.js';
+import { BACKENDS_HERE, deviceIO, runsOn } from '../testing/backends_here.js';
 import { expectClose } from '../testing/expect_close.js';
 
 // The layer normalization kernels on every backend that runs here (Node, or Chromium in browser
@@ -39,11 +38,7 @@ describe.each(BACKENDS_HERE)('layer normalization kernels on backend %s', (name)
   let b: Backend;
   const { upload, download } = deviceIO(() => b);
 
-  beforeAll(async () => {
-    await useBackend(name);
-    b = backend();
-  });
-  afterAll(() => useBackend('wasm'));
+  runsOn(name, (current) => (b = current));
 
   it.each([
     { rows: 6, cols: 7, affine: true },

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backend } from './registry.js';
+import { describe, it } from 'vitest';
 import type { Backend, ParametricActivation, PreluGeometry } from './backend.js';
 import { Random } from '../utils/random.js';
-import { BACKENDS_HERE, useBackend, deviceIO } from '../testing/backends_here.js';
+import { BACKENDS_HERE, deviceIO, runsOn } from '../testing/backends_here.js';
 import { expectClose } from '../testing/expect_close.js';
 
 // The activation layers' kernels on every backend that runs here (Node, or Chromium in browser
@@ -36,11 +35,7 @@ describe.each(BACKENDS_HERE)('activation layer kernels on backend %s', (name) =>
   let b: Backend;
   const { upload, download } = deviceIO(() => b);
 
-  beforeAll(async () => {
-    await useBackend(name);
-    b = backend();
-  });
-  afterAll(() => useBackend('wasm'));
+  runsOn(name, (current) => (b = current));
 
   it.each(FUNCTIONS)('%s: forward, and backward from the input', async (_, f) => {
     const n = 37;

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { backend } from './registry.js';
 import type { Backend, FusableActivation } from './backend.js';
 import { ACTIVATION_REF } from '../testing/recurrent_reference.js';
 import { Random } from '../utils/random.js';
-import { BACKENDS_HERE, useBackend, deviceIO } from '../testing/backends_here.js';
+import { BACKENDS_HERE, useBackend, deviceIO, runsOn } from '../testing/backends_here.js';
 import { expectClose } from '../testing/expect_close.js';
 
 // The recurrent layers' kernels on every backend that runs here (Node, or Chromium in browser
@@ -52,11 +52,7 @@ describe.each(BACKENDS_HERE)('recurrent kernels and models on backend %s', (name
   let b: Backend;
   const { upload, download } = deviceIO(() => b);
 
-  beforeAll(async () => {
-    await useBackend(name);
-    b = backend();
-  });
-  afterAll(() => useBackend('wasm'));
+  runsOn(name, (current) => (b = current));
 
   it.each<[number, number, FusableActivation, FusableActivation, boolean]>([
     [3, 5, 'tanh', 'hardSigmoid', true],

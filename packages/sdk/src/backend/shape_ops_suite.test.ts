@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backend } from './registry.js';
 import type { Backend } from './backend.js';
 import { Random } from '../utils/random.js';
-import { BACKENDS_HERE, useBackend, deviceIO } from '../testing/backends_here.js';
+import { BACKENDS_HERE, useBackend, deviceIO, runsOn } from '../testing/backends_here.js';
 import { expectClose } from '../testing/expect_close.js';
 import { refPermute } from '../testing/shape_reference.js';
 
@@ -15,11 +15,7 @@ describe.each(BACKENDS_HERE)('shape, merge and noise kernels on backend %s', (na
   let b: Backend;
   const { upload, download } = deviceIO(() => b);
 
-  beforeAll(async () => {
-    await useBackend(name);
-    b = backend();
-  });
-  afterAll(() => useBackend('wasm'));
+  runsOn(name, (current) => (b = current));
 
   it.each([[[3, 4, 5], [0, 2, 1]], [[2, 3, 2, 4], [0, 3, 1, 2]], [[2, 2, 3, 2, 2], [0, 4, 3, 2, 1]]])('transpose %j by %j', async (dims, perm) => {
     const n = dims.reduce((a, c) => a * c, 1);

@@ -1,5 +1,6 @@
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import type { Backend, BufferId } from '../backend/backend.js';
+import { backend } from '../backend/registry.js';
 import * as km from '../index.js';
 
 /** Whether the suite runs in a browser (vitest browser mode) rather than Node. */
@@ -21,6 +22,15 @@ export async function useBackend(name: string): Promise<void> {
   if (name === 'tfjs-webgl') await import('@tensorflow/tfjs-backend-webgl');
   if (name === 'tfjs-webgpu') await import('@tensorflow/tfjs-backend-webgpu');
   return km.setBackend(name, { tf });
+}
+
+/** A suite's hooks: switches to `name` before its tests (handing that backend to `set`), back to wasm after them. */
+export function runsOn(name: string, set: (b: Backend) => void): void {
+  beforeAll(async () => {
+    await useBackend(name);
+    set(backend());
+  });
+  afterAll(() => useBackend('wasm'));
 }
 
 /** Loads MNIST from the installed package (Node) or from the test server (browser). */

@@ -22,6 +22,8 @@ import type { Pooling2DArgs } from './pooling2d.js';
 import type { ReshapeArgs } from './reshape.js';
 import type { UpSampling2DArgs } from './up_sampling2d.js';
 import type { ZeroPadding2DArgs } from './zero_padding2d.js';
+import type { BidirectionalArgs } from './bidirectional.js';
+import type { TimeDistributedArgs } from './time_distributed.js';
 
 // The options each km.layers factory takes, checked by name so a misspelt one (`activaton`) is an
 // error rather than a silently linear layer. Each list is typed against its Args interface, so
@@ -77,3 +79,5 @@ const RECURRENT = {
 export const LSTM_OPTIONS = optionNames<LSTMArgs>({ ...RECURRENT, recurrentActivation: true, unitForgetBias: true });
 export const SIMPLE_RNN_OPTIONS = optionNames<RecurrentArgs>(RECURRENT);
 export const GRU_OPTIONS = optionNames<GRUArgs>({ ...RECURRENT, recurrentActivation: true, resetAfter: true });
+export const BIDIRECTIONAL_OPTIONS = optionNames<BidirectionalArgs>({ ...LAYER, layer: true, mergeMode: true, backwardLayer: true });
+export const TIME_DISTRIBUTED_OPTIONS = optionNames<TimeDistributedArgs>({ ...LAYER, layer: true });

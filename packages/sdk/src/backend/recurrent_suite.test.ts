@@ -97,6 +97,18 @@ describe.each(BACKENDS_HERE)('recurrent kernels and models on backend %s', (name
       model: km.sequential([km.layers.simpleRNN({ units: 4, returnSequences: true, inputShape: [6, 2] }), km.layers.simpleRNN({ units: 3, goBackwards: true }), km.layers.dense({ units: 3, activation: 'softmax' })]),
       x: sequences, y: labels,
     }),
+    'Embedding → Bidirectional(LSTM, returnSequences) → TimeDistributed(Dense(softmax))': () => ({
+      model: km.sequential([
+        km.layers.embedding({ inputDim: 9, outputDim: 3, inputShape: [6] }),
+        km.layers.bidirectional({ layer: km.layers.lstm({ units: 3, returnSequences: true }) }),
+        km.layers.timeDistributed({ layer: km.layers.dense({ units: 4, activation: 'softmax' }) }),
+      ]),
+      x: tokens, y: tags,
+    }),
+    'Bidirectional(GRU, mergeMode mul) → Dense(softmax)': () => ({
+      model: km.sequential([km.layers.bidirectional({ layer: km.layers.gru({ units: 4 }), mergeMode: 'mul', inputShape: [6, 2] }), km.layers.dense({ units: 3, activation: 'softmax' })]),
+      x: sequences, y: labels,
+    }),
   };
 
   async function losses(on: string, build: () => { model: km.LayersModel; x: km.Tensor; y: km.Tensor }): Promise<number[]> {

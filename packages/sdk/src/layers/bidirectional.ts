@@ -143,7 +143,7 @@ export class Bidirectional extends Wrapper {
       return view;
     });
     // Without returnSequences there is one step, so running order is time order.
-    return { yF, yRun, yB: this.returnSequences ? yTime : yRun, dF, dB: this.returnSequences ? dTime : dRun, dRun, dx, wsF, wsB };
+    return { yF, yRun, yB: this.returnSequences ? yTime : yRun, dF, dB: dTime, dRun: this.returnSequences ? dRun : dTime, dx, wsF, wsB };
   }
 
   /** Copies `[batch, steps, units]` with step s to step steps − 1 − s. */

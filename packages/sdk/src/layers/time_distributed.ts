@@ -58,7 +58,7 @@ export class TimeDistributed extends Wrapper {
     return this.layer.workspaceSize(batch * this.#steps);
   }
 
-  // Per-step views of the same memory, so whatever the inner layer does to its rows holds for the whole.
+  // The wrapper's rows are the inner layer's rows, so an inner layer that only reinterprets its input (Flatten) lets the plan skip the wrapper too.
   override get aliasesInput(): boolean {
     return this.layer.aliasesInput;
   }

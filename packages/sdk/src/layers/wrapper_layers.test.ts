@@ -47,6 +47,14 @@ describe('Bidirectional: lifecycle', () => {
     expect(Array.from(explicit.predict(x).dataSync())).toEqual(Array.from(byDefault.predict(x).dataSync()));
   });
 
+  it('apply on data computes with the weights the model holds, in the functional API too', () => {
+    const layer = km.layers.bidirectional({ layer: km.layers.gru({ units: 3, returnSequences: true }), mergeMode: 'sum' });
+    const input = km.input({ shape: [4, 2] });
+    const model = km.model({ inputs: input, outputs: layer.apply(input) as km.SymbolicTensor });
+    const x = km.tensor(Float32Array.from({ length: 3 * 4 * 2 }, (_, i) => Math.sin(i * 0.7)), [3, 4, 2]);
+    expect(Array.from(layer.apply(x).dataSync())).toEqual(Array.from(model.predict(x).dataSync()));
+  });
+
   it('trainable false on the wrapper freezes both directions', () => {
     const layer = km.layers.bidirectional({ layer: km.layers.lstm({ units: 2 }), inputShape: [3, 1] });
     const model = km.sequential([layer]);

@@ -1,7 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, it } from 'vitest';
 import * as km from '../index.js';
-import { checkLayersModelRoundTrip } from '../io/testing/round_trip.js';
+import { checkFunctionalRoundTrip, checkLayersModelRoundTrip } from '../io/testing/round_trip.js';
 import { registerTfjsChainedOpsForOrthogonal } from '../testing/tfjs_chained_ops.js';
 import type { Random } from '../utils/random.js';
 
@@ -30,6 +30,22 @@ describe('Bidirectional and TimeDistributed: LayersModel round trip with tfjs 4.
         tfl.layers.bidirectional({ layer: tfl.layers.gru({ units: 4, returnSequences: true, recurrentActivation: 'sigmoid' }), mergeMode: 'ave', inputShape: [5, 3] }),
         tfl.layers.bidirectional({ layer: tfl.layers.simpleRNN({ units: 2, goBackwards: true }), mergeMode: 'mul' }),
       ],
+    });
+  });
+
+  it('a functional model: Bidirectional(LSTM, returnSequences, mergeMode sum) → TimeDistributed(Dense(tanh))', async () => {
+    await checkFunctionalRoundTrip({
+      inputShape: [5, 3],
+      kerasm: () => {
+        const input = km.input({ shape: [5, 3] });
+        const both = km.layers.bidirectional({ layer: km.layers.lstm({ units: 4, returnSequences: true, unitForgetBias: true }), mergeMode: 'sum' }).apply(input) as km.SymbolicTensor;
+        return km.model({ inputs: input, outputs: km.layers.timeDistributed({ layer: km.layers.dense({ units: 2, activation: 'tanh' }) }).apply(both) as km.SymbolicTensor });
+      },
+      tfjs: () => {
+        const input = tfl.input({ shape: [5, 3] });
+        const both = tfl.layers.bidirectional({ layer: tfl.layers.lstm({ units: 4, returnSequences: true, unitForgetBias: true }), mergeMode: 'sum' }).apply(input) as tfl.SymbolicTensor;
+        return tfl.model({ inputs: input, outputs: tfl.layers.timeDistributed({ layer: tfl.layers.dense({ units: 2, activation: 'tanh' }) }).apply(both) as tfl.SymbolicTensor });
+      },
     });
   });
 

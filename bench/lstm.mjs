@@ -1,5 +1,6 @@
 // `node bench/lstm.mjs`: recurrent training speed, a time-series forecaster (LSTM(64) over 50 steps
-// of 8 features → Dense(1), MSE, Adam, batch 32; `RNN_LAYER=gru` or `simpleRNN` for the others): kerasm on its wasm core against tfjs-layers 4.22 on
+// of 8 features → Dense(1), MSE, Adam, batch 32; `RNN_LAYER=gru` or `simpleRNN` for the others,
+// `RNN_BIDIRECTIONAL=1` for Bidirectional around it): kerasm on its wasm core against tfjs-layers 4.22 on
 // tfjs-backend-wasm and tfjs-backend-cpu, interleaved, medians of LSTM_REPS (default 3) steady-state
 // epochs over LSTM_SAMPLES (default 2048) samples, each after a warm-up. tfjs-layers gets
 // `recurrentInitializer: 'glorotUniform'`: its default Orthogonal needs tfjs' chained ops, which
@@ -12,7 +13,11 @@ const samples = Number(process.env.LSTM_SAMPLES ?? 2048);
 const [steps, features, units, batchSize] = [50, 8, 64, 32];
 
 const layer = process.env.RNN_LAYER ?? 'lstm';
-const layers = (lib, extra = {}) => [lib.layers[layer]({ units, inputShape: [steps, features], ...extra }), lib.layers.dense({ units: 1 })];
+// `RNN_BIDIRECTIONAL=1` wraps the layer in Bidirectional (concat): twice the recurrent work per sample.
+const bidirectional = process.env.RNN_BIDIRECTIONAL === '1';
+const recurrent = (lib, extra) =>
+  bidirectional ? lib.layers.bidirectional({ layer: lib.layers[layer]({ units, ...extra }), inputShape: [steps, features] }) : lib.layers[layer]({ units, inputShape: [steps, features], ...extra });
+const layers = (lib, extra = {}) => [recurrent(lib, extra), lib.layers.dense({ units: 1 })];
 
 // Sums of sines: the target is the mean of the next step's features.
 const x = Float32Array.from({ length: samples * steps * features }, (_, i) => Math.sin(i * 0.013 + (i % features)));
@@ -50,5 +55,5 @@ async function tfjsPass(backend) {
 }
 
 await sideBySide({ 'kerasm wasm': kerasmPass, 'tfjs-wasm': () => tfjsPass('wasm'), 'tfjs-cpu': () => tfjsPass('cpu') }, reps, {
-  label: layer, threads: () => km.getBackendInfo().threads ?? 1, ratioDigits: 1,
+  label: bidirectional ? `bidirectional(${layer})` : layer, threads: () => km.getBackendInfo().threads ?? 1, ratioDigits: 1,
 });

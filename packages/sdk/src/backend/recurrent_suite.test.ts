@@ -97,6 +97,15 @@ describe.each(BACKENDS_HERE)('recurrent kernels and models on backend %s', (name
       model: km.sequential([km.layers.simpleRNN({ units: 4, returnSequences: true, inputShape: [6, 2] }), km.layers.simpleRNN({ units: 3, goBackwards: true }), km.layers.dense({ units: 3, activation: 'softmax' })]),
       x: sequences, y: labels,
     }),
+    // One wrapper model, to keep the browser run short: the time reversal, the product merge and TimeDistributed.
+    'Embedding → Bidirectional(LSTM, returnSequences, mergeMode mul) → TimeDistributed(Dense(softmax))': () => ({
+      model: km.sequential([
+        km.layers.embedding({ inputDim: 9, outputDim: 3, inputShape: [6] }),
+        km.layers.bidirectional({ layer: km.layers.lstm({ units: 3, returnSequences: true }), mergeMode: 'mul' }),
+        km.layers.timeDistributed({ layer: km.layers.dense({ units: 4, activation: 'softmax' }) }),
+      ]),
+      x: tokens, y: tags,
+    }),
   };
 
   async function losses(on: string, build: () => { model: km.LayersModel; x: km.Tensor; y: km.Tensor }): Promise<number[]> {

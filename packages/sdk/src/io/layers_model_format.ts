@@ -26,6 +26,11 @@ function pythonicValues(config: Json): Json {
   const saved: Json = config.data_format === 'channelsLast' ? { ...config, data_format: 'channels_last' } : { ...config };
   // Recurrent layers name a second activation (tfjs writes recurrent_activation: 'hard_sigmoid').
   for (const key of ['activation', 'recurrent_activation']) if (typeof saved[key] === 'string') saved[key] = toSnakeCase(saved[key]);
+  // Wrappers (Bidirectional, TimeDistributed) nest their layers' configs, saved the same way.
+  for (const key of ['layer', 'backward_layer']) {
+    const nested = saved[key];
+    if (isObject(nested) && isObject(nested.config)) saved[key] = { ...nested, config: pythonicValues(nested.config) };
+  }
   return saved;
 }
 

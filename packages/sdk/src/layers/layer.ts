@@ -221,6 +221,25 @@ export abstract class Layer {
     });
   }
 
+  /**
+   * Declares the weights of `inner`, a layer this one runs (built already), as its own: a wrapper
+   * (Bidirectional, TimeDistributed) owns its sub-layers' weights, so the model stores, trains and
+   * saves them under the wrapper, named `<this name>/<scope>/<weight>` as tfjs names them (no
+   * scope: `<this name>/<weight>`). Each stays trainable only while both layers are.
+   */
+  protected addInnerWeights(inner: Layer, scope: string): void {
+    for (const spec of inner.weightSpecs) {
+      const own = spec.name.slice(inner.name.length + 1);
+      const isTrainable = () => spec.trainable && this.trainable;
+      this.#weights.push({
+        name: [this.name, scope, own].filter((part) => part !== '').join('/'), shape: spec.shape, initializer: spec.initializer,
+        get trainable() {
+          return isTrainable();
+        },
+      });
+    }
+  }
+
   /** Declares weights for the given input shapes. Layers without weights keep the default. */
   protected build(_inputShapes: readonly Shape[]): void {}
 

@@ -30,6 +30,8 @@ import type { PermuteArgs } from './permute.js';
 import type { RepeatVectorArgs } from './repeat_vector.js';
 import type { RescalingArgs } from './rescaling.js';
 import type { SpatialDropout1DArgs } from './spatial_dropout1d.js';
+import type { BidirectionalArgs } from './bidirectional.js';
+import type { TimeDistributedArgs } from './time_distributed.js';
 
 // The options each km.layers factory takes, checked by name so a misspelt one (`activaton`) is an
 // error rather than a silently linear layer. Each list is typed against its Args interface, so
@@ -98,3 +100,5 @@ export const GAUSSIAN_NOISE_OPTIONS = optionNames<GaussianNoiseArgs>({ ...LAYER,
 export const GAUSSIAN_DROPOUT_OPTIONS = optionNames<NoiseRateArgs>({ ...LAYER, rate: true });
 export const ALPHA_DROPOUT_OPTIONS = optionNames<AlphaDropoutArgs>({ ...LAYER, rate: true, noiseShape: true });
 export const SPATIAL_DROPOUT1D_OPTIONS = optionNames<SpatialDropout1DArgs>({ ...LAYER, rate: true, noiseShape: true, seed: true });
+export const BIDIRECTIONAL_OPTIONS = optionNames<BidirectionalArgs>({ ...LAYER, layer: true, mergeMode: true, backwardLayer: true });
+export const TIME_DISTRIBUTED_OPTIONS = optionNames<TimeDistributedArgs>({ ...LAYER, layer: true });

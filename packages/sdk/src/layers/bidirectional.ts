@@ -1,0 +1,231 @@
+import type { Backend, BufferId } from '../backend/backend.js';
+import { shapeSize } from '../tensor.js';
+import { singleInput, type BackwardContext, type ForwardContext, type Layer, type Shape } from './layer.js';
+import { Recurrent } from './recurrent.js';
+import { layerFromConfig, registerLayer } from './registry.js';
+import { innerLayerFromConfig, Wrapper, type WrapperArgs } from './wrapper.js';
+
+/** How {@link Bidirectional} combines the two directions' outputs. */
+export type BidirectionalMergeMode = 'concat' | 'sum' | 'mul' | 'ave';
+
+const MERGE_MODES: readonly string[] = ['concat', 'sum', 'mul', 'ave'];
+
+/** Options of {@link Bidirectional}, as TensorFlow.js takes them. */
+export interface BidirectionalArgs extends WrapperArgs {
+  /** The recurrent layer to run in both directions (LSTM, GRU or SimpleRNN). */
+  layer: Layer;
+  /** How the two outputs combine (default 'concat', which doubles the last dimension). */
+  mergeMode?: BidirectionalMergeMode;
+  /**
+   * The layer to run backwards (Keras' `backward_layer`); by default a copy of `layer` with
+   * `goBackwards` flipped. It must be the same class as `layer`, with the opposite `goBackwards`
+   * and the same `returnSequences`. TensorFlow.js 4.22 cannot load a model saved with it.
+   */
+  backwardLayer?: Layer;
+}
+
+/**
+ * Runs a recurrent layer over the sequence in both directions and merges the two outputs (Keras'
+ * Bidirectional): a forward copy of `layer` (named `forward_<name>`) and a backward copy with
+ * `goBackwards` flipped (`backward_<name>`), each with its own weights, saved as TensorFlow.js
+ * names them (`bidirectional/forward_lstm/kernel`, ...). With `returnSequences` the backward
+ * copy's output is put back in time order before merging, so step t of the output sees the whole
+ * sequence.
+ *
+ * @example
+ * ```ts
+ * const model = km.sequential([
+ *   km.layers.embedding({ inputDim: 10000, outputDim: 64, inputShape: [100] }),
+ *   km.layers.bidirectional({ layer: km.layers.lstm({ units: 64 }) }), // → [128]
+ *   km.layers.dense({ units: 1, activation: 'sigmoid' }),
+ * ]);
+ * ```
+ */
+export class Bidirectional extends Wrapper {
+  readonly className = 'Bidirectional';
+  readonly mergeMode: BidirectionalMergeMode;
+  readonly forwardLayer: Recurrent;
+  readonly backwardLayer: Recurrent;
+  readonly returnSequences: boolean;
+  readonly #givenBackwardLayer: Recurrent | undefined;
+  /** Steps, and floats per sample of one direction's output and of the input. */
+  #steps = 0;
+  #outSize = 0;
+  #inSize = 0;
+
+  constructor(args: BidirectionalArgs) {
+    super(args, 'Bidirectional');
+    const layer = this.#recurrent(args.layer, 'layer');
+    this.mergeMode = this.#mergeMode(args.mergeMode);
+    this.returnSequences = layer.returnSequences;
+    const config = layer.getConfig();
+    this.forwardLayer = layerFromConfig(layer.className, { ...config, name: `forward_${layer.name}` }) as Recurrent;
+    if (args.backwardLayer === undefined) {
+      this.backwardLayer = layerFromConfig(layer.className, { ...config, name: `backward_${layer.name}`, goBackwards: !layer.goBackwards }) as Recurrent;
+    } else {
+      const given = this.#recurrent(args.backwardLayer, 'backwardLayer');
+      this.#checkBackwardLayer(layer, given);
+      this.#givenBackwardLayer = given;
+      this.backwardLayer = layerFromConfig(given.className, given.getConfig()) as Recurrent;
+    }
+  }
+
+  #recurrent(layer: Layer, option: string): Recurrent {
+    if (!(layer instanceof Recurrent)) {
+      throw new Error(`${this.where}: ${option} must be a recurrent layer (km.layers.lstm, gru or simpleRNN), which can run backwards over the steps. Received: ${option}=${layer.className} layer '${layer.name}'. ` +
+        `To apply a ${layer.className} to every step of a sequence, use km.layers.timeDistributed({ layer }).`);
+    }
+    if (layer.activityRegularizer) {
+      throw new Error(`${this.where}: the wrapped layer's activityRegularizer is not supported (the Bidirectional output is the merge of two layers' outputs, not the wrapped layer's). Received: ${option} '${layer.name}' with an activityRegularizer. Remove it from the wrapped layer.`);
+    }
+    return layer;
+  }
+
+  #mergeMode(mode: unknown): BidirectionalMergeMode {
+    if (mode === undefined) return 'concat';
+    if (mode === null) {
+      throw new Error(`${this.where}: mergeMode null returns the two directions as two outputs, but a kerasm layer has one output. Received: mergeMode=null. ` +
+        `Use 'concat' (the default), 'sum', 'mul' or 'ave', or build both directions in a functional model: two recurrent layers, one with goBackwards: true.`);
+    }
+    if (typeof mode !== 'string' || !MERGE_MODES.includes(mode)) {
+      throw new Error(`${this.where}: mergeMode must be one of 'concat', 'sum', 'mul', 'ave'. Received: mergeMode=${JSON.stringify(mode)}.`);
+    }
+    return mode as BidirectionalMergeMode;
+  }
+
+  #checkBackwardLayer(layer: Recurrent, backward: Recurrent): void {
+    const mismatch = backward.className !== layer.className ? `it is a ${backward.className} and layer a ${layer.className}; they must be the same class`
+      : backward.goBackwards === layer.goBackwards ? `both have goBackwards: ${layer.goBackwards}; backwardLayer needs goBackwards: ${!layer.goBackwards}`
+      : backward.returnSequences !== layer.returnSequences ? `returnSequences is ${backward.returnSequences} on it and ${layer.returnSequences} on layer; they must agree`
+      : '';
+    if (mismatch) throw new Error(`${this.where}: backwardLayer '${backward.name}' does not match layer '${layer.name}': ${mismatch}. Received: backwardLayer=${backward.className} layer '${backward.name}'.`);
+  }
+
+  protected get innerLayers(): readonly Layer[] {
+    return [this.forwardLayer, this.backwardLayer];
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    const shape = this.forwardLayer.computeOutputShape(inputShapes);
+    return this.mergeMode === 'concat' ? [...shape.slice(0, -1), 2 * shape[shape.length - 1]] : shape;
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    const outputShape = this.forwardLayer.computeOutputShape(inputShapes);
+    const input = singleInput(this, inputShapes);
+    [this.#steps, this.#outSize, this.#inSize] = [input[0], shapeSize(outputShape), shapeSize(input)];
+    for (const inner of this.innerLayers) {
+      inner.ensureBuilt(inputShapes);
+      this.addInnerWeights(inner, inner.name);
+    }
+  }
+
+  /**
+   * Floats per batch row of each workspace region, in order: the forward output, the backward
+   * output as it runs (reversed with returnSequences), the same in time order, the two output
+   * gradients in time order, the backward one as it runs, and the backward layer's input gradient.
+   */
+  #regions(): number[] {
+    const reversed = this.returnSequences ? this.#outSize : 0;
+    return [this.#outSize, this.#outSize, reversed, this.#outSize, this.#outSize, reversed, this.#inSize];
+  }
+
+  override workspaceSize(batch: number): number {
+    return batch * this.#regions().reduce((a, b) => a + b, 0) + this.innerLayers.reduce((sum, l) => sum + l.workspaceSize(batch), 0);
+  }
+
+  #layout(backend: Backend, workspace: BufferId, batch: number) {
+    const sizes = [...this.#regions().map((s) => s * batch), ...this.innerLayers.map((l) => l.workspaceSize(batch))];
+    let start = 0;
+    const [yF, yRun, yTime, dF, dTime, dRun, dx, wsF, wsB] = sizes.map((size) => {
+      const view = size > 0 ? backend.view(workspace, start, size) : 0;
+      start += size;
+      return view;
+    });
+    // Without returnSequences there is one step, so running order is time order.
+    return { yF, yRun, yB: this.returnSequences ? yTime : yRun, dF, dB: dTime, dRun: this.returnSequences ? dRun : dTime, dx, wsF, wsB };
+  }
+
+  /** Copies `[batch, steps, units]` with step s to step steps − 1 − s. */
+  #reverseSteps(backend: Backend, src: BufferId, dst: BufferId, batch: number): void {
+    const [t, u] = [this.#steps, this.#outSize / this.#steps];
+    const span = (batch - 1) * t * u + u;
+    for (let s = 0; s < t; s++) backend.copyRows(backend.view(src, s * u, span), t * u, backend.view(dst, (t - 1 - s) * u, span), t * u, batch, u);
+  }
+
+  forward(ctx: ForwardContext): void {
+    const { backend, batch, weights } = ctx;
+    const w = this.#layout(backend, ctx.workspace, batch);
+    this.forwardLayer.forward({ ...ctx, output: w.yF, workspace: w.wsF, weights: this.slice(weights, 0) });
+    this.backwardLayer.forward({ ...ctx, output: w.yRun, workspace: w.wsB, weights: this.slice(weights, 1) });
+    if (this.returnSequences) this.#reverseSteps(backend, w.yRun, w.yB, batch);
+    const n = batch * this.#outSize;
+    switch (this.mergeMode) {
+      case 'concat': {
+        const u = this.#outSize / (this.returnSequences ? this.#steps : 1);
+        const rows = n / u;
+        backend.copyRows(w.yF, u, ctx.output, 2 * u, rows, u);
+        backend.copyRows(w.yB, u, backend.view(ctx.output, u, 2 * n - u), 2 * u, rows, u);
+        break;
+      }
+      case 'sum':
+        backend.add(w.yF, w.yB, ctx.output, n);
+        break;
+      case 'ave':
+        backend.add(w.yF, w.yB, ctx.output, n);
+        backend.scale(ctx.output, n, 0.5);
+        break;
+      case 'mul':
+        backend.mul(w.yF, w.yB, ctx.output, n);
+        break;
+    }
+  }
+
+  backward(ctx: BackwardContext): void {
+    const { backend, batch, weights, weightGrads, outputGrad } = ctx;
+    const w = this.#layout(backend, ctx.workspace, batch);
+    const n = batch * this.#outSize;
+    switch (this.mergeMode) {
+      case 'concat': {
+        const u = this.#outSize / (this.returnSequences ? this.#steps : 1);
+        const rows = n / u;
+        backend.copyRows(outputGrad, 2 * u, w.dF, u, rows, u);
+        backend.copyRows(backend.view(outputGrad, u, 2 * n - u), 2 * u, w.dB, u, rows, u);
+        break;
+      }
+      case 'sum':
+      case 'ave':
+        backend.copy(outputGrad, w.dF, n);
+        if (this.mergeMode === 'ave') backend.scale(w.dF, n, 0.5);
+        backend.copy(w.dF, w.dB, n);
+        break;
+      case 'mul':
+        backend.mul(outputGrad, w.yB, w.dF, n);
+        backend.mul(outputGrad, w.yF, w.dB, n);
+        break;
+    }
+    if (this.returnSequences) this.#reverseSteps(backend, w.dB, w.dRun, batch);
+    const inputGrad = ctx.inputGrads[0];
+    this.forwardLayer.backward({ ...ctx, output: w.yF, outputGrad: w.dF, workspace: w.wsF, weights: this.slice(weights, 0), weightGrads: this.slice(weightGrads, 0) });
+    this.backwardLayer.backward({
+      ...ctx, output: w.yRun, outputGrad: w.dRun, workspace: w.wsB, weights: this.slice(weights, 1), weightGrads: this.slice(weightGrads, 1), inputGrads: [inputGrad ? w.dx : 0],
+    });
+    if (inputGrad) backend.add(inputGrad, w.dx, inputGrad, batch * this.#inSize);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const config: Record<string, unknown> = { ...super.getConfig(), mergeMode: this.mergeMode };
+    if (this.#givenBackwardLayer) config.backwardLayer = { className: this.#givenBackwardLayer.className, config: this.#givenBackwardLayer.getConfig() };
+    return config;
+  }
+}
+
+registerLayer('Bidirectional', (config) => {
+  const { layer, backwardLayer, ...rest } = config;
+  const where = `Bidirectional layer '${String(rest.name ?? '?')}'`;
+  return new Bidirectional({
+    ...rest,
+    layer: innerLayerFromConfig(layer, where),
+    ...(backwardLayer === undefined || backwardLayer === null ? {} : { backwardLayer: innerLayerFromConfig(backwardLayer, where) }),
+  } as BidirectionalArgs);
+});

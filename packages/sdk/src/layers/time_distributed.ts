@@ -1,0 +1,86 @@
+import type { Regularizer } from '../regularizers/regularizers.js';
+import { formatShape, singleInput, type BackwardContext, type ForwardContext, type Layer, type Shape } from './layer.js';
+import { registerLayer } from './registry.js';
+import { innerLayerFromConfig, Wrapper, type WrapperArgs } from './wrapper.js';
+
+/** Options of {@link TimeDistributed}. */
+export type TimeDistributedArgs = WrapperArgs;
+
+/**
+ * Applies one layer, with one set of weights, to every step of `[steps, ...]` inputs (Keras'
+ * TimeDistributed): `[steps, ...rest]` → `[steps, ...layer output of rest]`. A batch of
+ * `[batch, steps, ...rest]` is, in row-major memory, already `[batch·steps, ...rest]`, so the inner
+ * layer simply runs (and is planned) for `batch·steps` rows; its weights are the wrapper's, saved
+ * as `time_distributed/kernel` as TensorFlow.js names them.
+ *
+ * @example
+ * ```ts
+ * // A small CNN on each of 8 frames, then an LSTM over the frame features.
+ * const model = km.sequential([
+ *   km.layers.timeDistributed({ layer: km.layers.conv2d({ filters: 8, kernelSize: 3, activation: 'relu' }), inputShape: [8, 28, 28, 1] }),
+ *   km.layers.timeDistributed({ layer: km.layers.maxPooling2d({ poolSize: 2 }) }),
+ *   km.layers.timeDistributed({ layer: km.layers.flatten() }),
+ *   km.layers.lstm({ units: 32 }),
+ *   km.layers.dense({ units: 10, activation: 'softmax' }),
+ * ]);
+ * ```
+ */
+export class TimeDistributed extends Wrapper {
+  readonly className = 'TimeDistributed';
+  #steps = 0;
+
+  constructor(args: TimeDistributedArgs) {
+    super(args, 'TimeDistributed');
+  }
+
+  protected get innerLayers(): readonly Layer[] {
+    return [this.layer];
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    const shape = singleInput(this, inputShapes);
+    if (shape.length < 2) {
+      throw new Error(`${this.where} applies its layer to each step of [steps, ...] inputs, so each sample needs at least 2 dimensions, but received inputs of shape ${formatShape(shape)}. ` +
+        `Give it sequences, e.g. [steps, features] for a Dense or [steps, height, width, channels] for a Conv2D.`);
+    }
+    return [shape[0], ...this.layer.computeOutputShape([shape.slice(1)])];
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    const shape = singleInput(this, inputShapes);
+    this.computeOutputShape(inputShapes);
+    this.#steps = shape[0];
+    this.layer.ensureBuilt([shape.slice(1)]);
+    this.addInnerWeights(this.layer, '');
+  }
+
+  override workspaceSize(batch: number): number {
+    return this.layer.workspaceSize(batch * this.#steps);
+  }
+
+  // The wrapper's rows are the inner layer's rows, so an inner layer that only reinterprets its input (Flatten) lets the plan skip the wrapper too.
+  override get aliasesInput(): boolean {
+    return this.layer.aliasesInput;
+  }
+
+  override get outputActivation(): string {
+    return this.layer.outputActivation;
+  }
+
+  override get activityRegularizer(): Regularizer | null {
+    return this.layer.activityRegularizer;
+  }
+
+  forward(ctx: ForwardContext): void {
+    this.layer.forward({ ...ctx, batch: ctx.batch * this.#steps });
+  }
+
+  backward(ctx: BackwardContext): void {
+    this.layer.backward({ ...ctx, batch: ctx.batch * this.#steps });
+  }
+}
+
+registerLayer('TimeDistributed', (config) => {
+  const { layer, ...rest } = config;
+  return new TimeDistributed({ ...rest, layer: innerLayerFromConfig(layer, `TimeDistributed layer '${String(rest.name ?? '?')}'`) } as TimeDistributedArgs);
+});

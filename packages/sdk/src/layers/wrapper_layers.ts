@@ -1,0 +1,27 @@
+// The km.layers factories of the wrapper layers (TensorFlow.js' names), each checking its options.
+import { checkOptions } from '../utils/options.js';
+import { Bidirectional, type BidirectionalArgs, type BidirectionalMergeMode } from './bidirectional.js';
+import { BIDIRECTIONAL_OPTIONS, TIME_DISTRIBUTED_OPTIONS } from './layer_options.js';
+import { TimeDistributed, type TimeDistributedArgs } from './time_distributed.js';
+
+/**
+ * Runs a recurrent layer over the sequence forwards and backwards and merges the two outputs
+ * (mergeMode 'concat' by default, or 'sum', 'mul', 'ave').
+ * @example `km.layers.bidirectional({ layer: km.layers.lstm({ units: 64 }) })`
+ */
+export function bidirectional(args: BidirectionalArgs): Bidirectional {
+  checkOptions(args, BIDIRECTIONAL_OPTIONS, 'km.layers.bidirectional');
+  return new Bidirectional(args);
+}
+
+/**
+ * Applies one layer (one set of weights) to every step of `[steps, ...]` inputs.
+ * @example `km.layers.timeDistributed({ layer: km.layers.dense({ units: 8 }), inputShape: [10, 16] })`
+ */
+export function timeDistributed(args: TimeDistributedArgs): TimeDistributed {
+  checkOptions(args, TIME_DISTRIBUTED_OPTIONS, 'km.layers.timeDistributed');
+  return new TimeDistributed(args);
+}
+
+export { Bidirectional, TimeDistributed, type BidirectionalArgs, type BidirectionalMergeMode, type TimeDistributedArgs };
+export { Wrapper, type WrapperArgs } from './wrapper.js';

@@ -32,13 +32,14 @@ describe('Bidirectional gradients against float64 finite differences (input thro
     { cell: 'gru', returnSequences: true, mergeMode: 'sum' },
     { cell: 'gru', returnSequences: true, mergeMode: 'mul' },
     { cell: 'gru', returnSequences: false, mergeMode: 'ave' },
+    { cell: 'gru', returnSequences: true, mergeMode: 'concat', resetAfter: true },
     { cell: 'simpleRNN', returnSequences: true, mergeMode: 'mul' },
-  ] as const)('$cell, returnSequences $returnSequences, mergeMode $mergeMode', async (c) => {
+  ] as { cell: string; returnSequences: boolean; mergeMode: 'concat' | 'sum' | 'mul' | 'ave'; resetAfter?: boolean }[])('$cell, returnSequences $returnSequences, mergeMode $mergeMode, resetAfter $resetAfter', async (c) => {
     const options = { units: 3, returnSequences: c.returnSequences, biasInitializer: 'glorotUniform' as const };
     const recurrentActivation = c.cell === 'gru' ? 'sigmoid' : 'hardSigmoid';
-    const layer = c.cell === 'lstm' ? km.layers.lstm(options) : c.cell === 'gru' ? km.layers.gru({ ...options, recurrentActivation }) : km.layers.simpleRNN(options);
+    const layer = c.cell === 'lstm' ? km.layers.lstm(options) : c.cell === 'gru' ? km.layers.gru({ ...options, recurrentActivation, resetAfter: c.resetAfter }) : km.layers.simpleRNN(options);
     const reference: Reference = c.cell === 'lstm' ? lstmReference : c.cell === 'gru' ? gruReference : simpleRnnReference;
-    const o = { units: 3, activation: 'tanh', recurrentActivation, returnSequences: c.returnSequences, goBackwards: false };
+    const o = { units: 3, activation: 'tanh', recurrentActivation, returnSequences: c.returnSequences, goBackwards: false, resetAfter: c.resetAfter };
     await checkRecurrentGradients({ data: 41, weights: 9 }, 4, km.layers.bidirectional({ layer, mergeMode: c.mergeMode }), bidirectionalReference(reference, o, c.mergeMode), names);
   });
 });

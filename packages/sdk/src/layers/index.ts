@@ -203,5 +203,6 @@ export {
 };
 export * from './activation_layers.js';
 export * from './recurrent_layers.js';
+export { masking, Masking, type MaskingArgs } from './masking.js';
 export { Layer, type LayerArgs, type Shape, type ForwardContext, type BackwardContext } from './layer.js';
 export { registerLayer, layerFromConfig, registeredLayerClasses, type LayerFactory } from './registry.js';

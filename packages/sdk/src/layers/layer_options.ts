@@ -8,6 +8,7 @@ import type { SeparableConv2DArgs } from './separable_conv2d.js';
 import type { DenseArgs } from './dense.js';
 import type { DepthwiseConv2DArgs } from './depthwise_conv2d.js';
 import type { DropoutArgs } from './dropout.js';
+import type { MaskingArgs } from './masking.js';
 import type { ELUArgs, LeakyReLUArgs, ReLUArgs, ThresholdedReLUArgs } from './piecewise_activations.js';
 import type { PReLUArgs } from './prelu.js';
 import type { SoftmaxArgs } from './softmax.js';
@@ -77,3 +78,4 @@ const RECURRENT = {
 export const LSTM_OPTIONS = optionNames<LSTMArgs>({ ...RECURRENT, recurrentActivation: true, unitForgetBias: true });
 export const SIMPLE_RNN_OPTIONS = optionNames<RecurrentArgs>(RECURRENT);
 export const GRU_OPTIONS = optionNames<GRUArgs>({ ...RECURRENT, recurrentActivation: true, resetAfter: true });
+export const MASKING_OPTIONS = optionNames<MaskingArgs>({ ...LAYER, maskValue: true });

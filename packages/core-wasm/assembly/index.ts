@@ -29,3 +29,4 @@ export { inputActivationForward, inputActivationBackward } from './input_activat
 export { lstmCellForward, lstmCellBackward } from './recurrent';
 export { gruGatesForward, gruOutputForward, gruOutputBackward, gruGatesBackward } from './gru';
 export { gruResetAfterForward, gruResetAfterBackward } from './gru_reset_after';
+export { maskFromValues, maskSelectRows, maskSelectRowsGrad, maskedMeanSteps, maskedMeanStepsGrad } from './masking';

@@ -491,6 +491,31 @@ export class Core {
     this.k.embeddingBackward(indices, dy, dTable, n, dim, inputDim);
   }
 
+  /** mask[r] = 1 when any of x[r, 0..width) differs from `value`, else 0: one float per step of a padded sequence. */
+  maskFromValues(x: number, mask: number, rows: number, width: number, value: number): void {
+    this.k.maskFromValues(x, mask, rows, width, value);
+  }
+
+  /** In place: rows r of x [rows, width] whose mask[r] is 0 become row r of prev (zeros when prev is 0). */
+  maskSelectRows(mask: number, x: number, prev: number, rows: number, width: number): void {
+    this.k.maskSelectRows(mask, x, prev, rows, width);
+  }
+
+  /** maskSelectRows' backward pass: rows whose mask is 0 add dx's row into dPrev (when not 0), then dx's row becomes 0. */
+  maskSelectRowsGrad(mask: number, dx: number, dPrev: number, rows: number, width: number): void {
+    this.k.maskSelectRowsGrad(mask, dx, dPrev, rows, width);
+  }
+
+  /** out [batch, channels] = the mean of x [batch, steps, channels] over each sequence's unmasked steps (mask [batch, steps]; 0 when all are masked). */
+  maskedMeanSteps(x: number, mask: number, out: number, batch: number, steps: number, channels: number): void {
+    this.k.maskedMeanSteps(x, mask, out, batch, steps, channels);
+  }
+
+  /** Its gradient: dx[b, s, :] = mask[b, s]·dy[b, :] / max(1, unmasked steps of b); overwrites dx. */
+  maskedMeanStepsGrad(dy: number, mask: number, dx: number, batch: number, steps: number, channels: number): void {
+    this.k.maskedMeanStepsGrad(dy, mask, dx, batch, steps, channels);
+  }
+
   /**
    * One LSTM step over `rows` samples: z [rows, 4·units] (gate order i, f, c̃, o) holds the gates'
    * pre-activations and is replaced by the gates; writes c = f·cPrev + i·c̃, ac = activation(c) and

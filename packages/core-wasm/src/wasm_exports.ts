@@ -61,6 +61,11 @@ export interface KernelExports {
   depthwiseBackward(cols: number, kernel: number, dy: number, dCols: number, dKernel: number, rows: number, taps: number, channels: number, multiplier: number): void;
   embeddingForward(indices: number, table: number, out: number, n: number, dim: number, inputDim: number): void;
   embeddingBackward(indices: number, dy: number, dTable: number, n: number, dim: number, inputDim: number): void;
+  maskFromValues(x: number, mask: number, rows: number, width: number, value: number): void;
+  maskSelectRows(mask: number, x: number, prev: number, rows: number, width: number): void;
+  maskSelectRowsGrad(mask: number, dx: number, dPrev: number, rows: number, width: number): void;
+  maskedMeanSteps(x: number, mask: number, out: number, batch: number, steps: number, channels: number): void;
+  maskedMeanStepsGrad(dy: number, mask: number, dx: number, batch: number, steps: number, channels: number): void;
   batchNormTrain(x: number, y: number, gamma: number, beta: number, movingMean: number, movingVar: number, mean: number, invStd: number, rows: number, cols: number, epsilon: number, momentum: number): void;
   batchNormInfer(x: number, y: number, gamma: number, beta: number, movingMean: number, movingVar: number, invStd: number, rows: number, cols: number, epsilon: number): void;
   piecewiseLinearForward(x: number, y: number, n: number, threshold: number, slope: number, lo: number, hi: number): void;

@@ -309,8 +309,26 @@ export interface ShapeOps {
   normalNoise(out: BufferId, n: number, mean: number, stddev: number, seed: number): void;
 }
 
+/**
+ * Masks of padded sequences: one float per step, 1 to keep it and 0 to mask it (Keras' boolean
+ * masks), `[batch, steps]` batch-major as the layers after a mask source read them. A masked row is
+ * taken whole from elsewhere, never blended, so a non-finite value in the unused row cannot leak.
+ */
+export interface MaskOps {
+  /** mask[r] = 1 when any of x[r, 0..width) differs from `value`, else 0 (Masking; Embedding's maskZero with width 1). */
+  maskFromValues(x: BufferId, mask: BufferId, rows: number, width: number, value: number): void;
+  /** In place: rows r of x `[rows, width]` whose mask[r] is 0 become row r of prev (zeros when prev is 0). */
+  maskSelectRows(mask: BufferId, x: BufferId, prev: BufferId, rows: number, width: number): void;
+  /** maskSelectRows' backward pass: rows whose mask is 0 add dx's row into dPrev (when not 0), then dx's row becomes 0. */
+  maskSelectRowsGrad(mask: BufferId, dx: BufferId, dPrev: BufferId, rows: number, width: number): void;
+  /** out `[batch, channels]` = the mean of x `[batch, steps, channels]` over each sequence's unmasked steps (0 when every step is masked). */
+  maskedMeanSteps(x: BufferId, mask: BufferId, out: BufferId, batch: number, steps: number, channels: number): void;
+  /** Its gradient: dx[b, s, :] = mask[b, s]·dy[b, :] / max(1, unmasked steps of b); overwrites dx. */
+  maskedMeanStepsGrad(dy: BufferId, mask: BufferId, dx: BufferId, batch: number, steps: number, channels: number): void;
+}
+
 /** A compute backend: storage plus every kernel family. */
-export interface Backend extends ShapeOps, StorageOps, LinalgOps, ActivationOps, InputActivationOps, ParametricActivationOps, LossOps, MetricOps, OptimizerOps, ElementwiseOps, ConvOps, NormalizationOps, LayerNormalizationOps, EmbeddingOps, RecurrentOps {
+export interface Backend extends ShapeOps, StorageOps, LinalgOps, ActivationOps, InputActivationOps, ParametricActivationOps, LossOps, MetricOps, OptimizerOps, ElementwiseOps, ConvOps, NormalizationOps, LayerNormalizationOps, EmbeddingOps, RecurrentOps, MaskOps {
   /** The backend's name as `km.getBackend()` reports it, e.g. `'wasm'`. */
   readonly name: string;
   /** Which kernels run, e.g. `'wasm-simd'` or `'wasm-relaxed-simd'`. */

@@ -77,6 +77,38 @@ describe.each(BACKENDS_HERE)('recurrent kernels and models on backend %s', (name
   const tokens = km.tensor(Int32Array.from({ length: 8 * 6 }, (_, i) => (i * 5) % 9), [8, 6], 'int32');
   const labels = km.tensor(Int32Array.from({ length: 8 }, (_, i) => i % 3), [8], 'int32');
   const tags = km.tensor(Int32Array.from({ length: 8 * 6 }, (_, i) => (i * 3) % 4), [8, 6], 'int32');
+  // Sample k padded with (k mod 4) zero steps at the end.
+  const padded = km.tensor(draw(8 * 6 * 2, 0.1, 1).map((v, i) => (Math.floor(i / 2) % 6 >= 6 - (Math.floor(i / 12) % 4) ? 0 : v)), [8, 6, 2]);
+
+  it('the masking kernels: a mask from values, masked rows selected and their gradient routed, the mean over unmasked steps (naive loops)', async () => {
+    const [rows, width] = [6, 3];
+    const x = draw(rows * width, -1, 1);
+    x.fill(0.25, 0, width);
+    x.fill(0.25, 3 * width, 4 * width);
+    const mask = upload(new Float32Array(rows));
+    b.maskFromValues(upload(x), mask, rows, width, 0.25);
+    const expectedMask = [0, 1, 1, 0, 1, 1];
+    expectClose(await download(mask, rows), expectedMask);
+    const [h, prev, dh, dPrev] = [1, 2, 3, 4].map(() => draw(rows * width, -1, 1));
+    const [hId, dhId, dPrevId] = [upload(h), upload(dh), upload(dPrev)];
+    b.maskSelectRows(mask, hId, upload(prev), rows, width);
+    b.maskSelectRowsGrad(mask, dhId, dPrevId, rows, width);
+    const kept = (i: number) => expectedMask[Math.floor(i / width)] === 1;
+    expectClose(await download(hId, rows * width), Array.from(h, (v, i) => (kept(i) ? v : prev[i])));
+    expectClose(await download(dhId, rows * width), Array.from(dh, (v, i) => (kept(i) ? v : 0)));
+    expectClose(await download(dPrevId, rows * width), Array.from(dPrev, (v, i) => (kept(i) ? v : v + dh[i])));
+    // Two sequences of 3 steps, each [drop, keep, keep]: the mean of their last two steps.
+    const out = upload(new Float32Array(2 * width));
+    b.maskedMeanSteps(upload(x), mask, out, 2, 3, width);
+    expectClose(await download(out, 2 * width), Array.from({ length: 2 * width }, (_, i) => {
+      const [n, c] = [Math.floor(i / width), i % width];
+      return (x[(3 * n + 1) * width + c] + x[(3 * n + 2) * width + c]) / 2;
+    }));
+    const dy = draw(2 * width, -1, 1);
+    const dx = upload(new Float32Array(rows * width));
+    b.maskedMeanStepsGrad(upload(dy), mask, dx, 2, 3, width);
+    expectClose(await download(dx, rows * width), Array.from({ length: rows * width }, (_, i) => (kept(i) ? dy[Math.floor(i / (3 * width)) * width + (i % width)] / 2 : 0)));
+  });
   const models = {
     'LSTM(goBackwards) → Dense(softmax)': () => ({
       model: km.sequential([km.layers.lstm({ units: 5, goBackwards: true, inputShape: [6, 2] }), km.layers.dense({ units: 3, activation: 'softmax' })]), x: sequences, y: labels,
@@ -105,6 +137,14 @@ describe.each(BACKENDS_HERE)('recurrent kernels and models on backend %s', (name
         km.layers.timeDistributed({ layer: km.layers.dense({ units: 4, activation: 'softmax' }) }),
       ]),
       x: tokens, y: tags,
+    }),
+    'Embedding(maskZero) → LSTM(returnSequences) → GRU(goBackwards) → Dense(softmax), 0s masked': () => ({
+      model: km.sequential([km.layers.embedding({ inputDim: 9, outputDim: 3, inputShape: [6], maskZero: true }), km.layers.lstm({ units: 4, returnSequences: true }), km.layers.gru({ units: 3, goBackwards: true }), km.layers.dense({ units: 3, activation: 'softmax' })]),
+      x: tokens, y: labels,
+    }),
+    'Masking → SimpleRNN(returnSequences) → GlobalAveragePooling1D → Dense(softmax), padded at the end': () => ({
+      model: km.sequential([km.layers.masking({ inputShape: [6, 2] }), km.layers.simpleRNN({ units: 4, returnSequences: true }), km.layers.globalAveragePooling1d(), km.layers.dense({ units: 3, activation: 'softmax' })]),
+      x: padded, y: labels,
     }),
   };
 

@@ -1,5 +1,6 @@
 import { formatShape, type Layer, type Shape } from '../layers/layer.js';
 import { shapeSize } from '../tensor.js';
+import { maskSources } from './masks.js';
 
 /** Index of the (first) model input in a node's `inbound` list; input k is `-(k + 1)`. */
 export const MODEL_INPUT = -1;
@@ -41,6 +42,8 @@ export class Graph {
   readonly layers: readonly Layer[];
   /** For each node, which call of its layer it is, counting in node order (Keras' node index). */
   readonly callIndex: readonly number[];
+  /** For each node, the node whose mask its output carries (itself for a mask source), or -1. */
+  readonly maskSources: readonly number[];
 
   private constructor(inputShapes: readonly Shape[], inputNames: readonly string[], nodes: GraphNode[], outputs: number[]) {
     this.inputShapes = inputShapes;
@@ -56,6 +59,7 @@ export class Graph {
       return k;
     });
     this.layers = [...calls.keys()];
+    this.maskSources = maskSources(nodes);
   }
 
   /** The node indices where `layer` is applied, in node order. */

@@ -31,6 +31,8 @@ export class BatchPlan {
   readonly grads: readonly BufferId[];
   /** Scratch per node, kept from the forward to the backward pass (0 when the layer needs none). */
   readonly workspaces: readonly BufferId[];
+  /** Per node: the mask its output carries, `[batch, steps]` (made by its source, shared along the layers that pass it on), or 0. */
+  readonly masks: readonly BufferId[];
   /** Whether the node's layer runs no kernels because it shares its input's buffers. */
   readonly aliased: readonly boolean[];
   /** Per node, per input slot: where the backward pass writes that input's gradient. */
@@ -73,6 +75,12 @@ export class BatchPlan {
       const floats = node.layer.workspaceSize(batch);
       return floats > 0 ? this.#alloc(backend, floats, 'float32') : 0;
     });
+    const masks: BufferId[] = [];
+    graph.maskSources.forEach((source, i) => {
+      const steps = shapeSize(graph.nodes[i].outputShape.slice(0, -1));
+      masks.push(source === i ? this.#alloc(backend, batch * steps, 'float32') : source >= 0 ? masks[source] : 0);
+    });
+    this.masks = masks;
     this.gradRoutes = this.#routes(backend, graph, isOutput);
     this.weightGradScratch = this.#weightGradScratch(backend, graph);
   }

@@ -25,6 +25,8 @@ function nodeContext(ctx: PassContext, index: number): ForwardContext {
     inputs: node.inbound.map((i) => ctx.plan.inputOf(i)),
     output: ctx.plan.outputs[index],
     workspace: ctx.plan.workspaces[index],
+    inputMask: node.inbound[0] >= 0 ? ctx.plan.masks[node.inbound[0]] : 0,
+    outputMask: node.layer.producesMask ? ctx.plan.masks[index] : 0,
     weights: ctx.params.weightsOf(node.layer),
     training: ctx.training,
     deferSoftmax: ctx.graph.outputs.some((node, k) => node === index && ctx.deferSoftmax[k]),

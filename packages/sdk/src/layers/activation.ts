@@ -9,6 +9,11 @@ export interface ActivationArgs extends LayerArgs {
 
 /** Applies an activation function to its input (softmax along the last axis). */
 export class Activation extends Layer {
+  // Acts on each step alone, so a padded sequence's mask passes through it unchanged.
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
   readonly className = 'Activation';
   readonly activation: LayerActivation;
   #cols = 1;

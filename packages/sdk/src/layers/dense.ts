@@ -15,6 +15,11 @@ export interface DenseArgs extends KernelBiasLayerArgs {
  * axis, at every position: `[steps, features]` becomes `[steps, units]`, as in Keras.
  */
 export class Dense extends KernelBiasLayer {
+  // Acts on each step alone, so a padded sequence's mask passes through it unchanged.
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
   readonly className = 'Dense';
   readonly units: number;
   #inputUnits = 0;

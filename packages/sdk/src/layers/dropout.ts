@@ -17,6 +17,11 @@ export interface DropoutArgs extends LayerArgs {
  * 1/(1 − rate), so inference (where it passes inputs through) sees the same expected values.
  */
 export class Dropout extends Layer {
+  // Acts on each step alone, so a padded sequence's mask passes through it unchanged.
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
   readonly className = 'Dropout';
   readonly rate: number;
   readonly seed: number | undefined;

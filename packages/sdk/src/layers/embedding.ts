@@ -22,7 +22,11 @@ export interface EmbeddingArgs extends LayerArgs {
   embeddingsConstraint?: ConstraintSpec;
   /** Length of each input sequence, as TensorFlow.js configs give it; sets the input shape `[inputLength]` on a first layer. */
   inputLength?: number | readonly number[] | null;
-  /** Masking of index 0 is not supported: only `false` (or null, as tfjs writes it) is accepted. */
+  /**
+   * Whether index 0 is padding (default false): the layer then makes a mask (steps whose id is not 0)
+   * that the layers after it honour, as Keras' mask_zero. The vocabulary's real ids then start at 1,
+   * so inputDim must count the 0 too (vocabulary size + 1).
+   */
   maskZero?: boolean | null;
 }
 
@@ -49,13 +53,21 @@ function inputLengthOf(value: EmbeddingArgs['inputLength'], where: string): numb
  * outputDim]` table for each index `i`, so `[batch, length]` becomes `[batch, length, outputDim]`.
  * Indices may be int32 or whole float32 values; fit, evaluate and predict reject an index outside
  * `[0, inputDim)` or a fraction before anything runs. The gradient sums into the table's rows
- * (repeated indices add up); indices get none.
+ * (repeated indices add up); indices get none. With `maskZero: true`, index 0 marks padding: the
+ * layers after it skip those steps (recurrent layers carry their state over them,
+ * GlobalAveragePooling1D averages the others).
  *
  * @example
  * ```ts
  * const model = km.sequential([
  *   km.layers.embedding({ inputDim: 10000, outputDim: 16, inputShape: [200] }),
  *   km.layers.globalAveragePooling1d(),
+ *   km.layers.dense({ units: 1, activation: 'sigmoid' }),
+ * ]);
+ * // Sequences padded with 0 at the end, the padding masked:
+ * const tagger = km.sequential([
+ *   km.layers.embedding({ inputDim: 10001, outputDim: 16, inputShape: [200], maskZero: true }),
+ *   km.layers.lstm({ units: 32 }),
  *   km.layers.dense({ units: 1, activation: 'sigmoid' }),
  * ]);
  * ```
@@ -65,6 +77,7 @@ export class Embedding extends Layer {
   readonly inputDim: number;
   readonly outputDim: number;
   readonly inputLength: number[] | null;
+  readonly maskZero: boolean;
   readonly #initializerSpec: InitializerSpec;
   readonly #initializer: Initializer;
   readonly #embeddings: WeightOptions;
@@ -82,12 +95,11 @@ export class Embedding extends Layer {
     this.inputDim = positiveInt(args.inputDim, 'inputDim', this.#where);
     this.outputDim = positiveInt(args.outputDim, 'outputDim', this.#where);
     this.inputLength = inputLength;
-    if (args.maskZero !== undefined && args.maskZero !== null && args.maskZero !== false) {
-      throw new Error(
-        `${this.#where}: maskZero is not supported (kerasm layers do not propagate masks). Received: maskZero=${JSON.stringify(args.maskZero)}. ` +
-          `Remove it or set maskZero: false; with padded sequences, a pooling layer then averages over the padding too, which models usually learn to tolerate.`,
-      );
+    const maskZero = args.maskZero ?? false;
+    if (typeof maskZero !== 'boolean') {
+      throw new Error(`${this.#where}: maskZero must be true or false. Received: maskZero=${JSON.stringify(args.maskZero)}. Set maskZero: true to treat index 0 as padding.`);
     }
+    this.maskZero = maskZero;
     this.#initializerSpec = args.embeddingsInitializer ?? DEFAULT_INITIALIZER;
     this.#initializer = getInitializer(this.#initializerSpec);
     this.#embeddings = weightOptions(args, 'embeddings', this.#where);
@@ -106,6 +118,10 @@ export class Embedding extends Layer {
   protected override build(inputShapes: readonly Shape[]): void {
     this.#perSample = shapeSize(singleInput(this, inputShapes));
     this.addWeight('embeddings', [this.inputDim, this.outputDim], this.#initializer);
+  }
+
+  override get producesMask(): boolean {
+    return this.maskZero;
   }
 
   override get readsIndices(): boolean {
@@ -140,6 +156,7 @@ export class Embedding extends Layer {
   forward(ctx: ForwardContext): void {
     const n = ctx.batch * this.#perSample;
     ctx.backend.embeddingForward(ctx.inputs[0], ctx.weights[0], ctx.output, n, this.outputDim, this.inputDim);
+    if (ctx.outputMask) ctx.backend.maskFromValues(ctx.inputs[0], ctx.outputMask, n, 1, 0);
   }
 
   backward(ctx: BackwardContext): void {
@@ -157,7 +174,7 @@ export class Embedding extends Layer {
       embeddingsInitializer: initializerConfig(this.#initializerSpec, `${this.#where} embeddingsInitializer`),
       ...weightOptionsConfig('embeddings', this.#embeddings),
       activityRegularizer: regularizerConfig(this.#activityRegularizer),
-      maskZero: false,
+      maskZero: this.maskZero,
       inputLength: this.inputLength === null ? null : this.inputLength.length === 1 ? this.inputLength[0] : this.inputLength,
     };
   }

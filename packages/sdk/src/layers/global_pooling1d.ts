@@ -1,4 +1,4 @@
-import type { Shape } from './layer.js';
+import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import { GlobalAveragePooling2D, GlobalMaxPooling2D, type GlobalPooling2DArgs } from './global_pooling2d.js';
 import { registerLayer } from './registry.js';
 import { sequenceShape } from './window.js';
@@ -8,7 +8,9 @@ export type GlobalPooling1DArgs = GlobalPooling2DArgs;
 
 /**
  * The mean of each channel over the sequence, `[steps, c]` to `[c]`: the 2-D layer over a sequence
- * seen as an image of height 1.
+ * seen as an image of height 1. After a mask (`embedding({ maskZero: true })`, `masking()`) it
+ * averages over the unmasked steps only, as Keras does (tfjs-layers 4.22 ignores the mask there and
+ * averages the padding too); a sequence with every step masked gives zeros.
  *
  * @example
  * ```ts
@@ -25,6 +27,27 @@ export class GlobalAveragePooling1D extends GlobalAveragePooling2D {
 
   protected override imageOf(input: Shape): [number, number, number] {
     return [1, ...sequenceShape(input, this.name, this.className)];
+  }
+
+  // Reads a padded sequence's mask and passes none on: its output has no steps.
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
+  override get passesMask(): boolean {
+    return false;
+  }
+
+  override forward(ctx: ForwardContext): void {
+    if (!ctx.inputMask) return super.forward(ctx);
+    const { inW, channels } = this.geometry(ctx.batch);
+    ctx.backend.maskedMeanSteps(ctx.inputs[0], ctx.inputMask, ctx.output, ctx.batch, inW, channels);
+  }
+
+  override backward(ctx: BackwardContext): void {
+    if (!ctx.inputMask) return super.backward(ctx);
+    const { inW, channels } = this.geometry(ctx.batch);
+    if (ctx.inputGrads[0]) ctx.backend.maskedMeanStepsGrad(ctx.outputGrad, ctx.inputMask, ctx.inputGrads[0], ctx.batch, inW, channels);
   }
 
   override getConfig(): Record<string, unknown> {

@@ -217,5 +217,6 @@ export * from './activation_layers.js';
 export * from './recurrent_layers.js';
 export * from './shape_layers.js';
 export * from './wrapper_layers.js';
+export { masking, Masking, type MaskingArgs } from './masking.js';
 export { Layer, type LayerArgs, type Shape, type ForwardContext, type BackwardContext } from './layer.js';
 export { registerLayer, layerFromConfig, registeredLayerClasses, type LayerFactory } from './registry.js';

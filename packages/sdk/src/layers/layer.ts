@@ -40,6 +40,13 @@ export interface ForwardContext {
   readonly batch: number;
   readonly inputs: readonly BufferId[];
   readonly output: BufferId;
+  /**
+   * The mask of the first input, `[batch, steps]` floats (1: a real step, 0: padding), or 0 when the
+   * input carries none; see {@link Layer.supportsMasking}.
+   */
+  readonly inputMask: BufferId;
+  /** Where a layer that makes a mask ({@link Layer.producesMask}) writes it, `[batch, steps]`; 0 for other layers. */
+  readonly outputMask: BufferId;
   /** The layer's scratch buffer of `workspaceSize(batch)` floats, kept from forward to backward; 0 if none. */
   readonly workspace: BufferId;
   /** One buffer per weight, in the order `build` added them. */
@@ -365,6 +372,26 @@ export abstract class Layer {
   /** A penalty on the layer's output (Keras' activity regularizer), or null. */
   get activityRegularizer(): Regularizer | null {
     return null;
+  }
+
+  /**
+   * Keras' `supports_masking`: whether the layer accepts an input that carries a mask (padded
+   * sequences after `embedding({ maskZero: true })` or `masking()`). A model whose mask reaches a layer
+   * without it is refused when it is built, naming the layer. Per-step layers (Dense, Dropout,
+   * activations) pass the mask on; recurrent layers and GlobalAveragePooling1D read it.
+   */
+  get supportsMasking(): boolean {
+    return false;
+  }
+
+  /** Whether the layer makes a new mask in its forward pass, into `ctx.outputMask` (Embedding with maskZero, Masking). */
+  get producesMask(): boolean {
+    return false;
+  }
+
+  /** Whether its output carries its input's mask on (Keras' compute_mask returning it): by default, when it supports masking. */
+  get passesMask(): boolean {
+    return this.supportsMasking;
   }
 
   /** Whether the layer reads its input as integer indices (Embedding), so an int32 model input may feed it directly. */

@@ -9,6 +9,7 @@ import type { SeparableConv2DArgs } from './separable_conv2d.js';
 import type { DenseArgs } from './dense.js';
 import type { DepthwiseConv2DArgs } from './depthwise_conv2d.js';
 import type { DropoutArgs } from './dropout.js';
+import type { MaskingArgs } from './masking.js';
 import type { ELUArgs, LeakyReLUArgs, ReLUArgs, ThresholdedReLUArgs } from './piecewise_activations.js';
 import type { PReLUArgs } from './prelu.js';
 import type { SoftmaxArgs } from './softmax.js';
@@ -102,3 +103,4 @@ export const ALPHA_DROPOUT_OPTIONS = optionNames<AlphaDropoutArgs>({ ...LAYER, r
 export const SPATIAL_DROPOUT1D_OPTIONS = optionNames<SpatialDropout1DArgs>({ ...LAYER, rate: true, noiseShape: true, seed: true });
 export const BIDIRECTIONAL_OPTIONS = optionNames<BidirectionalArgs>({ ...LAYER, layer: true, mergeMode: true, backwardLayer: true });
 export const TIME_DISTRIBUTED_OPTIONS = optionNames<TimeDistributedArgs>({ ...LAYER, layer: true });
+export const MASKING_OPTIONS = optionNames<MaskingArgs>({ ...LAYER, maskValue: true });

@@ -39,6 +39,11 @@ const nonNegative = (v: number): boolean => Number.isFinite(v) && v >= 0;
  * gradient at each breakpoint is the one Keras and TensorFlow.js give.
  */
 abstract class ParametricActivationLayer extends Layer {
+  // Acts on each step alone, so a padded sequence's mask passes through it unchanged.
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
   /** The function and its parameters, as the backend's kernels take them. */
   protected abstract readonly fn: ParametricActivation;
   #sampleSize = 1;

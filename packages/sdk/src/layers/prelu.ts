@@ -33,6 +33,11 @@ export interface PReLUArgs extends LayerArgs {
  * ```
  */
 export class PReLU extends Layer {
+  // Acts on each step alone, so a padded sequence's mask passes through it unchanged.
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
   readonly className = 'PReLU';
   readonly sharedAxes: readonly number[] | null;
   readonly alphaOptions: WeightOptions;

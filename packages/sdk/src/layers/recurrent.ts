@@ -214,10 +214,10 @@ export abstract class Recurrent extends Layer {
     return this.#activityRegularizer;
   }
 
-  /** Floats per batch row of each workspace region, in order: xs, z, h, the cell's states, dh, carry. */
+  /** Floats per batch row of each workspace region, in order: xs, z, h, the cell's states, dh, carry, the mask time-major, the carry's copy at a masked step. */
   #regions(): number[] {
     const [t, u] = [this.#steps, this.units];
-    return [t * this.#features, t * this.gates * u, t * u, this.stateCount * t * u, t * u, this.carryCount * u];
+    return [t * this.#features, t * this.gates * u, t * u, this.stateCount * t * u, t * u, this.carryCount * u, t, this.carryCount * u];
   }
 
   override workspaceSize(batch: number): number {
@@ -233,7 +233,7 @@ export abstract class Recurrent extends Layer {
   #layout(backend: Backend, workspace: BufferId, batch: number, bias: BufferId) {
     const sizes = this.#regions().map((s) => s * batch);
     const starts = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
-    const [xs, z, h, , dh, carry] = starts.map((start, i) => backend.view(workspace, start, sizes[i]));
+    const [xs, z, h, , dh, carry, mask] = starts.map((start, i) => backend.view(workspace, start, sizes[i]));
     const scratchSize = this.cellScratchSize(batch);
     const scratch = scratchSize ? backend.view(workspace, sizes.reduce((a, b) => a + b, 0), scratchSize) : 0;
     const [u, zSize] = [batch * this.units, batch * this.gates * this.units];
@@ -241,9 +241,11 @@ export abstract class Recurrent extends Layer {
     const stateAt = (k: number, s: number) => (s < 0 ? 0 : at(3, u, k * this.#steps + s));
     const hAt = (s: number) => at(2, u, s);
     return {
-      xs, z, h, dh, carry, hAt, scratch,
+      xs, z, h, dh, carry, hAt, scratch, mask,
       dhAt: (s: number) => at(4, u, s),
       carryAt: (k: number) => at(5, u, k),
+      maskAt: (s: number) => at(6, batch, s),
+      carrySavedAt: (k: number) => at(7, u, k),
       step: (s: number): RecurrentStep => ({
         index: s,
         rows: batch,
@@ -284,7 +286,13 @@ export abstract class Recurrent extends Layer {
     const inputBias = this.useBias ? backend.view(weights[2], 0, width) : 0;
     backend.matMulBiasActivation(w.xs, weights[0], inputBias, w.z, t * batch, width, this.#features, 'linear');
     this.beginForward(backend, weights[1], w.scratch, batch);
-    for (let s = 0; s < t; s++) this.stepForward(backend, weights[1], w.step(s));
+    // The mask goes time-major (and reversed with goBackwards) like the input, one value per row of a step.
+    if (ctx.inputMask) this.#transpose(backend, ctx.inputMask, w.mask, batch, 1, true, this.goBackwards);
+    for (let s = 0; s < t; s++) {
+      const step = w.step(s);
+      this.stepForward(backend, weights[1], step);
+      if (ctx.inputMask) this.#carryOverMasked(backend, w.maskAt(s), step);
+    }
     if (this.returnSequences) this.#transpose(backend, ctx.output, w.h, batch, u, false, false);
     else backend.copy(w.hAt(t - 1), ctx.output, batch * u);
   }
@@ -301,8 +309,13 @@ export abstract class Recurrent extends Layer {
     if (this.carryCount > 0) backend.fill(w.carry, this.carryCount * batch * u, 0);
     const carry = Array.from({ length: this.carryCount }, (_, k) => w.carryAt(k));
     this.beginBackward(backend, w.scratch, batch);
+    const saved = Array.from({ length: this.carryCount }, (_, k) => w.carrySavedAt(k));
     for (let s = t - 1; s >= 0; s--) {
-      this.stepBackward(backend, weights[1], { ...w.step(s), dh: w.dhAt(s), dhPrev: s > 0 ? w.dhAt(s - 1) : 0, carry });
+      const step = { ...w.step(s), dh: w.dhAt(s), dhPrev: s > 0 ? w.dhAt(s - 1) : 0, carry };
+      if (ctx.inputMask) this.#routeMaskedGrads(backend, w.maskAt(s), step, saved);
+      this.stepBackward(backend, weights[1], step);
+      // At a masked row the carried state was the previous one, so its gradient passes back untouched.
+      if (ctx.inputMask) for (let k = 0; k < this.carryCount; k++) backend.maskSelectRows(w.maskAt(s), carry[k], saved[k], batch, u);
     }
     // w.z now holds dz for every step, time-major.
     backend.matMul(w.xs, w.z, weightGrads[0], this.#features, width, t * batch, true, false, false);
@@ -312,6 +325,39 @@ export abstract class Recurrent extends Layer {
       backend.matMul(w.z, weights[0], w.xs, t * batch, this.#features, width, false, true, false);
       this.#transpose(backend, ctx.inputGrads[0], w.xs, batch, this.#features, false, this.goBackwards);
     }
+  }
+
+  /**
+   * tfjs' rnn() with a mask: at a masked row the step's output and states are the previous step's
+   * (zeros before the first), so the state runs over padding unchanged.
+   */
+  #carryOverMasked(backend: Backend, mask: BufferId, step: RecurrentStep): void {
+    const u = this.units;
+    backend.maskSelectRows(mask, step.h, step.hPrev, step.rows, u);
+    step.state.forEach((state, k) => backend.maskSelectRows(mask, state, step.statePrev[k], step.rows, u));
+  }
+
+  /**
+   * The backward pass of that selection, before the cell's: a masked row's dh goes to dhPrev, and its
+   * carried gradients are set aside (restored after the cell), so the cell sees zeros there and its
+   * gradients at padding are zero.
+   */
+  #routeMaskedGrads(backend: Backend, mask: BufferId, step: RecurrentStepGrad, saved: readonly BufferId[]): void {
+    const [rows, u] = [step.rows, this.units];
+    backend.maskSelectRowsGrad(mask, step.dh, step.dhPrev, rows, u);
+    step.carry.forEach((carry, k) => {
+      backend.copy(carry, saved[k], rows * u);
+      backend.maskSelectRowsGrad(mask, carry, 0, rows, u);
+    });
+  }
+
+  // Reads the mask of a padded sequence, and passes it on with the sequence it returns.
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
+  override get passesMask(): boolean {
+    return this.returnSequences;
   }
 
   /** Called before the first step forward (GRU splits U into its column blocks here). */

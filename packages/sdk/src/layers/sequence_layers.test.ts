@@ -40,7 +40,7 @@ describe('Embedding and the 1-D layers: shapes, options and errors', () => {
   it.each([
     ['Embedding inputDim', () => km.layers.embedding({ inputDim: 0, outputDim: 4 }), /Embedding layer 'embedding\w*': inputDim must be a positive integer\. Received: inputDim=0\./],
     ['Embedding outputDim', () => km.layers.embedding({ inputDim: 10, outputDim: 1.5 }), /outputDim must be a positive integer\. Received: outputDim=1\.5\./],
-    ['Embedding maskZero', () => km.layers.embedding({ inputDim: 10, outputDim: 4, maskZero: true }), /maskZero is not supported .* Received: maskZero=true\. Remove it or set maskZero: false/],
+    ['Embedding maskZero', () => km.layers.embedding({ inputDim: 10, outputDim: 4, maskZero: 'yes' as never }), /maskZero must be true or false\. Received: maskZero="yes"\./],
     ['Embedding inputLength', () => km.layers.embedding({ inputDim: 10, outputDim: 4, inputLength: 0 }), /inputLength must be a positive integer or a list of them\. Received: inputLength=0\./],
     ['Embedding inputLength against the input', () => km.sequential([km.layers.embedding({ inputDim: 10, outputDim: 4, inputLength: 5, inputShape: [6] })]), /was given inputLength=5, but its input has shape \(None, 6\)\. Make inputLength match/],
     ['an unknown Embedding option', () => km.layers.embedding({ inputDim: 10, outputDim: 4, input_dim: 3 } as never), /km\.layers\.embedding has no option 'input_dim'; did you mean 'inputDim'\?/],

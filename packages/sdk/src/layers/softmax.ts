@@ -22,6 +22,11 @@ export interface SoftmaxArgs extends LayerArgs {
  * ```
  */
 export class Softmax extends Layer {
+  // Acts on each step alone, so a padded sequence's mask passes through it unchanged.
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
   readonly className = 'Softmax';
   readonly axis: number;
   #cols = 1;

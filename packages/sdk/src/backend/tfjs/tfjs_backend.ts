@@ -12,6 +12,7 @@ import { dropoutMaskValues, WindowIndex } from './window_ops.js';
 import { normalNoiseValues, routeToFirstMatchTensors } from './shape_ops.js';
 import { rowwiseLossTerms } from './rowwise_losses.js';
 import { scatterRows, tableRows } from './embedding_ops.js';
+import { maskFromValuesTensor, maskedMeanStepsGradTensor, maskedMeanStepsTensor, maskSelectRowsGradTensors, maskSelectRowsTensor } from './mask_ops.js';
 import { gruGatesBackwardTensors, gruGatesForwardTensors, gruOutputBackwardTensors, gruOutputForwardTensors, gruResetAfterBackwardTensors, gruResetAfterForwardTensors, lstmCellBackwardTensors, lstmCellForwardTensors } from './recurrent_ops.js';
 
 type Tf = typeof tfc;
@@ -606,6 +607,30 @@ export class TfjsBackend implements Backend {
       if (dGamma) this.#store.set(dGamma, grads.dGamma);
       if (dBeta) this.#store.set(dBeta, grads.dBeta);
     });
+  }
+
+  maskFromValues(x: BufferId, mask: BufferId, rows: number, width: number, value: number): void {
+    this.#run(() => this.#store.set(mask, maskFromValuesTensor(this.#tf, this.#matrix(x, rows, width), value)));
+  }
+
+  maskSelectRows(mask: BufferId, x: BufferId, prev: BufferId, rows: number, width: number): void {
+    this.#run(() => this.#store.set(x, maskSelectRowsTensor(this.#tf, this.#matrix(mask, rows, 1), this.#matrix(x, rows, width), prev ? this.#matrix(prev, rows, width) : null)));
+  }
+
+  maskSelectRowsGrad(mask: BufferId, dx: BufferId, dPrev: BufferId, rows: number, width: number): void {
+    this.#run(() => {
+      const out = maskSelectRowsGradTensors(this.#tf, this.#matrix(mask, rows, 1), this.#matrix(dx, rows, width), dPrev ? this.#matrix(dPrev, rows, width) : null);
+      this.#store.set(dx, out.dx);
+      if (out.dPrev) this.#store.set(dPrev, out.dPrev);
+    });
+  }
+
+  maskedMeanSteps(x: BufferId, mask: BufferId, out: BufferId, batch: number, steps: number, channels: number): void {
+    this.#run(() => this.#store.set(out, maskedMeanStepsTensor(this.#tf, this.#tf.reshape(this.#store.get(x), [batch, steps, channels]), this.#matrix(mask, batch, steps))));
+  }
+
+  maskedMeanStepsGrad(dy: BufferId, mask: BufferId, dx: BufferId, batch: number, steps: number, channels: number): void {
+    this.#run(() => this.#store.set(dx, maskedMeanStepsGradTensor(this.#tf, this.#matrix(dy, batch, channels), this.#matrix(mask, batch, steps))));
   }
 
   lstmCellForward(z: BufferId, cPrev: BufferId, c: BufferId, ac: BufferId, h: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void {

@@ -365,6 +365,26 @@ export class WasmBackend implements Backend {
     this.#core.layerNormBackward(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, rows, cols);
   }
 
+  maskFromValues(x: BufferId, mask: BufferId, rows: number, width: number, value: number): void {
+    this.#core.maskFromValues(x, mask, rows, width, value);
+  }
+
+  maskSelectRows(mask: BufferId, x: BufferId, prev: BufferId, rows: number, width: number): void {
+    this.#core.maskSelectRows(mask, x, prev, rows, width);
+  }
+
+  maskSelectRowsGrad(mask: BufferId, dx: BufferId, dPrev: BufferId, rows: number, width: number): void {
+    this.#core.maskSelectRowsGrad(mask, dx, dPrev, rows, width);
+  }
+
+  maskedMeanSteps(x: BufferId, mask: BufferId, out: BufferId, batch: number, steps: number, channels: number): void {
+    this.#core.maskedMeanSteps(x, mask, out, batch, steps, channels);
+  }
+
+  maskedMeanStepsGrad(dy: BufferId, mask: BufferId, dx: BufferId, batch: number, steps: number, channels: number): void {
+    this.#core.maskedMeanStepsGrad(dy, mask, dx, batch, steps, channels);
+  }
+
   lstmCellForward(z: BufferId, cPrev: BufferId, c: BufferId, ac: BufferId, h: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void {
     this.#core.lstmCellForward(z, cPrev, c, ac, h, rows, units, ACTIVATION_CODES[activation], ACTIVATION_CODES[recurrentActivation]);
   }

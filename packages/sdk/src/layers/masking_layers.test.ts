@@ -1,0 +1,110 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as km from '../index.js';
+import { checkLayersModelRoundTrip } from '../io/testing/round_trip.js';
+import { registerTfjsChainedOpsForOrthogonal } from '../testing/tfjs_chained_ops.js';
+import type { Random } from '../utils/random.js';
+
+beforeAll(async () => {
+  registerTfjsChainedOpsForOrthogonal();
+  await km.ready();
+});
+
+// Token ids with many 0s (padding anywhere), and features that are often all 0 on a step.
+const tokens = (random: Random) => (random.uniform(0, 1) < 0.4 ? 0 : 1 + Math.floor(random.uniform(0, 7)));
+const sparse = (random: Random) => (random.uniform(0, 1) < 0.6 ? 0 : random.uniform(-1, 1));
+
+describe('masking layers: LayersModel round trip with tfjs 4.22 (mask_zero, mask_value), both directions', () => {
+  it('Embedding(maskZero) → LSTM(returnSequences) → Dense → GRU', async () => {
+    await checkLayersModelRoundTrip({
+      inputShape: [6],
+      inputValue: tokens,
+      kerasm: () => [
+        km.layers.embedding({ inputDim: 8, outputDim: 3, inputShape: [6], maskZero: true }),
+        km.layers.lstm({ units: 4, returnSequences: true }),
+        km.layers.dense({ units: 3, activation: 'relu' }),
+        km.layers.gru({ units: 2 }),
+      ],
+      tfjs: () => [
+        tfl.layers.embedding({ inputDim: 8, outputDim: 3, inputShape: [6], maskZero: true }),
+        tfl.layers.lstm({ units: 4, returnSequences: true, unitForgetBias: true }),
+        tfl.layers.dense({ units: 3, activation: 'relu' }),
+        tfl.layers.gru({ units: 2 }),
+      ],
+    });
+  });
+
+  it('Masking(maskValue 0) → SimpleRNN(goBackwards) → Dense', async () => {
+    await checkLayersModelRoundTrip({
+      inputShape: [5, 2],
+      inputValue: sparse,
+      kerasm: () => [km.layers.masking({ maskValue: 0, inputShape: [5, 2] }), km.layers.simpleRNN({ units: 3, goBackwards: true }), km.layers.dense({ units: 2 })],
+      tfjs: () => [tfl.layers.masking({ maskValue: 0, inputShape: [5, 2] }), tfl.layers.simpleRNN({ units: 3, goBackwards: true }), tfl.layers.dense({ units: 2 })],
+    });
+  });
+
+  it('the saved configs carry mask_zero and mask_value', async () => {
+    const model = km.sequential([km.layers.masking({ maskValue: -1, inputShape: [4, 2] }), km.layers.lstm({ units: 2 })]);
+    const text = km.sequential([km.layers.embedding({ inputDim: 5, outputDim: 2, inputShape: [4], maskZero: true }), km.layers.lstm({ units: 2 })]);
+    let saved: km.io.ModelArtifacts | undefined;
+    const capture = km.io.withSaveHandler(async (a) => {
+      saved = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    });
+    await model.save(capture);
+    expect(JSON.stringify(saved!.modelTopology)).toContain('"mask_value":-1');
+    await text.save(capture);
+    expect(JSON.stringify(saved!.modelTopology)).toContain('"mask_zero":true');
+  });
+});
+
+describe('GlobalAveragePooling1D after a mask', () => {
+  it('averages over the unmasked steps only, as Keras (a naive loop), and trains', async () => {
+    const model = km.sequential([km.layers.masking({ inputShape: [4, 2] }), km.layers.globalAveragePooling1d()]);
+    // Sample 0: steps 0 and 2 real; sample 1: only step 3; sample 2: none.
+    const x = [[1, 2], [0, 0], [3, -4], [0, 0], [0, 0], [0, 0], [0, 0], [5, 6], [0, 0], [0, 0], [0, 0], [0, 0]].flat();
+    const out = Array.from(model.predict(km.tensor(x, [3, 4, 2])).dataSync());
+    const expected = [2, -1, 5, 6, 0, 0];
+    out.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 6));
+
+    const classifier = km.sequential([
+      km.layers.embedding({ inputDim: 6, outputDim: 4, inputShape: [5], maskZero: true }),
+      km.layers.globalAveragePooling1d(),
+      km.layers.dense({ units: 1, activation: 'sigmoid' }),
+    ]);
+    classifier.compile({ optimizer: km.optimizers.adam({ learningRate: 0.05 }), loss: 'binaryCrossentropy' });
+    // Label: whether token 5 occurs; the padding length varies and would otherwise dilute the average.
+    const ids = [[5, 0, 0, 0, 0], [1, 2, 3, 4, 1], [2, 5, 1, 0, 0], [3, 3, 0, 0, 0], [4, 1, 2, 3, 5], [1, 0, 0, 0, 0]];
+    const history = await classifier.fit(km.tensor(ids.flat(), [6, 5], 'int32'), km.tensor([1, 0, 1, 0, 1, 0], [6, 1]), { epochs: 40, batchSize: 6, verbose: 0 });
+    expect(history.history.loss.at(-1)!).toBeLessThan(history.history.loss[0] / 3);
+  });
+});
+
+describe('masking: bad input gets a clear error', () => {
+  it('a mask into Flatten, Conv1D, GlobalMaxPooling1D or a merge is refused at build time, naming the layers and the fix', () => {
+    const embedding = () => km.layers.embedding({ inputDim: 5, outputDim: 3, inputShape: [6], maskZero: true, name: 'tokens' });
+    expect(() => km.sequential([embedding(), km.layers.flatten({ name: 'flat' })]).summary(() => undefined)).toThrow(
+      /Layer 'flat' \(Flatten\) does not support masking, but its input carries the mask of layer 'tokens' \(Embedding\).*maskZero: false/,
+    );
+    expect(() => km.sequential([embedding(), km.layers.conv1d({ filters: 2, kernelSize: 2 })]).summary(() => undefined)).toThrow(/\(Conv1D\) does not support masking/);
+    expect(() => km.sequential([km.layers.masking({ inputShape: [6, 2] }), km.layers.globalMaxPooling1d()]).summary(() => undefined)).toThrow(/\(GlobalMaxPooling1D\) does not support masking.*globalAveragePooling1d/);
+    const input = km.input({ shape: [6] });
+    const a = km.layers.embedding({ inputDim: 5, outputDim: 3, maskZero: true }).apply(input);
+    const b = km.layers.embedding({ inputDim: 5, outputDim: 3, maskZero: true }).apply(input);
+    expect(() => km.model({ inputs: input, outputs: km.layers.add().apply([a, b]) })).toThrow(/\(Add\) does not support masking/);
+  });
+
+  it('a mask consumed first is fine: LSTM without returnSequences, then Flatten-free heads build', () => {
+    const model = km.sequential([km.layers.embedding({ inputDim: 5, outputDim: 3, inputShape: [6], maskZero: true }), km.layers.lstm({ units: 2 }), km.layers.dense({ units: 1 })]);
+    expect(model.predict(km.tensor(new Int32Array([1, 2, 0, 0, 0, 0]), [1, 6], 'int32')).shape).toEqual([1, 1]);
+  });
+
+  it('maskZero and maskValue of the wrong type, Masking on samples without a steps axis, and token ids that are not whole numbers', async () => {
+    expect(() => km.layers.embedding({ inputDim: 5, outputDim: 3, maskZero: 1 as unknown as boolean })).toThrow(/maskZero must be true or false. Received: maskZero=1/);
+    expect(() => km.layers.masking({ maskValue: 'x' as unknown as number })).toThrow(/maskValue must be a finite number. Received: maskValue="x"/);
+    expect(() => km.layers.masking({ maskValue: 0, padding: 1 } as never)).toThrow(/padding/);
+    expect(() => km.sequential([km.layers.masking({ inputShape: [6] })])).toThrow(/expects sequences of shape \[steps, features\].*Received|received inputs of shape \(None, 6\)/);
+    const model = km.sequential([km.layers.embedding({ inputDim: 5, outputDim: 3, inputShape: [2], maskZero: true }), km.layers.lstm({ units: 2 })]);
+    expect(() => model.predict(km.tensor([1, 0.5], [1, 2]))).toThrow(/holds 0.5 at sample 0 \(position 1 of the sample\)/);
+  });
+});

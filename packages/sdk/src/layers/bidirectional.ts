@@ -213,6 +213,15 @@ export class Bidirectional extends Wrapper {
     if (inputGrad) backend.add(inputGrad, w.dx, inputGrad, batch * this.#inSize);
   }
 
+  // Both directions read a padded sequence's mask; the merged sequence carries it on.
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
+  override get passesMask(): boolean {
+    return this.returnSequences;
+  }
+
   override getConfig(): Record<string, unknown> {
     const config: Record<string, unknown> = { ...super.getConfig(), mergeMode: this.mergeMode };
     if (this.#givenBackwardLayer) config.backwardLayer = { className: this.#givenBackwardLayer.className, config: this.#givenBackwardLayer.getConfig() };

@@ -378,7 +378,8 @@ export abstract class Layer {
    * Keras' `supports_masking`: whether the layer accepts an input that carries a mask (padded
    * sequences after `embedding({ maskZero: true })` or `masking()`). A model whose mask reaches a layer
    * without it is refused when it is built, naming the layer. Per-step layers (Dense, Dropout,
-   * activations) pass the mask on; recurrent layers and GlobalAveragePooling1D read it.
+   * activations, LayerNormalization, noise, TimeDistributed) pass the mask on; recurrent layers,
+   * Bidirectional and GlobalAveragePooling1D read it.
    */
   get supportsMasking(): boolean {
     return false;

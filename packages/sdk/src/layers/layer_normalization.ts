@@ -50,6 +50,11 @@ export interface LayerNormalizationArgs extends LayerArgs {
  * ```
  */
 export class LayerNormalization extends Layer {
+  // Acts on each step alone, so a padded sequence's mask passes through it unchanged.
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
   readonly className = 'LayerNormalization';
   readonly epsilon: number;
   readonly center: boolean;

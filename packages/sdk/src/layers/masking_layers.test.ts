@@ -80,6 +80,30 @@ describe('GlobalAveragePooling1D after a mask', () => {
   });
 });
 
+describe('per-step layers pass a mask on', () => {
+  it.each([
+    ['LayerNormalization', () => km.layers.layerNormalization()],
+    ['GaussianNoise', () => km.layers.gaussianNoise({ stddev: 0.2 })],
+    ['GaussianDropout', () => km.layers.gaussianDropout({ rate: 0.2 })],
+    ['AlphaDropout', () => km.layers.alphaDropout({ rate: 0.2 })],
+    ['SpatialDropout1D', () => km.layers.spatialDropout1d({ rate: 0.2 })],
+    ['TimeDistributed(Dense)', () => km.layers.timeDistributed({ layer: km.layers.dense({ units: 3 }) })],
+    ['Bidirectional(GRU, returnSequences)', () => km.layers.bidirectional({ layer: km.layers.gru({ units: 2, returnSequences: true }) })],
+  ] as const)('Masking → %s → LSTM → Dense predicts the same with 4 more padding steps', (_name, middle) => {
+    const features = 3;
+    const build = (steps: number) => km.sequential([km.layers.masking({ inputShape: [steps, features] }), middle(), km.layers.lstm({ units: 3 }), km.layers.dense({ units: 1 })]);
+    km.utils.setRandomSeed(5);
+    const [short, long] = [build(5), build(9)];
+    long.setWeights(short.getWeights());
+    const values = Float32Array.from({ length: 4 * 5 * features }, (_, i) => 0.5 + Math.sin(i));
+    const padded = new Float32Array(4 * 9 * features);
+    for (let b = 0; b < 4; b++) padded.set(values.subarray(b * 5 * features, (b + 1) * 5 * features), b * 9 * features);
+    const a = short.predict(km.tensor(values, [4, 5, features])).dataSync();
+    const c = long.predict(km.tensor(padded, [4, 9, features])).dataSync();
+    a.forEach((v, i) => expect(c[i]).toBeCloseTo(v, 5));
+  });
+});
+
 describe('masking: bad input gets a clear error', () => {
   it('a mask into Flatten, Conv1D, GlobalMaxPooling1D or a merge is refused at build time, naming the layers and the fix', () => {
     const embedding = () => km.layers.embedding({ inputDim: 5, outputDim: 3, inputShape: [6], maskZero: true, name: 'tokens' });

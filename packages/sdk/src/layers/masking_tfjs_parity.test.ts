@@ -60,6 +60,34 @@ const cases = [
     ],
     x: [atEnd.series, [n, steps, features]] as const,
   },
+  {
+    name: 'Embedding(maskZero) → Bidirectional(LSTM, returnSequences) → Bidirectional(GRU) → Dense, padded at the end',
+    kerasm: () => [
+      km.layers.embedding({ inputDim: vocabulary, outputDim: 4, inputShape: [steps], maskZero: true }),
+      km.layers.bidirectional({ layer: km.layers.lstm({ units: 3, returnSequences: true }) }),
+      km.layers.bidirectional({ layer: km.layers.gru({ units: 2 }), mergeMode: 'sum' }),
+      km.layers.dense({ units: 1 }),
+    ],
+    tfjs: () => [
+      tfl.layers.embedding({ inputDim: vocabulary, outputDim: 4, inputShape: [steps], maskZero: true }),
+      tfl.layers.bidirectional({ layer: tfl.layers.lstm({ units: 3, returnSequences: true, unitForgetBias: true }) as tfl.RNN }),
+      tfl.layers.bidirectional({ layer: tfl.layers.gru({ units: 2 }) as tfl.RNN, mergeMode: 'sum' }),
+      tfl.layers.dense({ units: 1 }),
+    ],
+    x: [atEnd.tokens, [n, steps]] as const,
+  },
+  {
+    name: 'Masking → LayerNormalization → TimeDistributed(Dense) → LSTM → Dense, padded at the start',
+    kerasm: () => [
+      km.layers.masking({ inputShape: [steps, features] }), km.layers.layerNormalization(),
+      km.layers.timeDistributed({ layer: km.layers.dense({ units: 4, activation: 'tanh' }) }), km.layers.lstm({ units: 3 }), km.layers.dense({ units: 1 }),
+    ],
+    tfjs: () => [
+      tfl.layers.masking({ inputShape: [steps, features] }), tfl.layers.layerNormalization(),
+      tfl.layers.timeDistributed({ layer: tfl.layers.dense({ units: 4, activation: 'tanh' }) }), tfl.layers.lstm({ units: 3, unitForgetBias: true }), tfl.layers.dense({ units: 1 }),
+    ],
+    x: [atStart.series, [n, steps, features]] as const,
+  },
 ];
 
 describe('masked recurrent models: parity with tfjs-layers 4.22 (cpu backend)', () => {

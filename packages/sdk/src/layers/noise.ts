@@ -36,6 +36,11 @@ export function checkRate(rate: unknown, where: string): number {
  * the shape checks, the sample size and the inference path.
  */
 abstract class TrainingNoise extends Layer {
+  // Acts on each step alone, so a padded sequence's mask passes through it unchanged.
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
   protected size = 0;
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {

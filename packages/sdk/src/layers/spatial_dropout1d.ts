@@ -25,6 +25,11 @@ export interface SpatialDropout1DArgs extends LayerArgs {
  * ```
  */
 export class SpatialDropout1D extends Layer {
+  // Acts on each step alone, so a padded sequence's mask passes through it unchanged.
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
   readonly className = 'SpatialDropout1D';
   readonly rate: number;
   #steps = 0;

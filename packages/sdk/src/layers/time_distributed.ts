@@ -71,12 +71,18 @@ export class TimeDistributed extends Wrapper {
     return this.layer.activityRegularizer;
   }
 
+  // Each step runs alone, so a padded sequence's mask passes through; the inner layer, which sees
+  // batch·steps rows of its own, never reads it.
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
   forward(ctx: ForwardContext): void {
-    this.layer.forward({ ...ctx, batch: ctx.batch * this.#steps });
+    this.layer.forward({ ...ctx, batch: ctx.batch * this.#steps, inputMask: 0 });
   }
 
   backward(ctx: BackwardContext): void {
-    this.layer.backward({ ...ctx, batch: ctx.batch * this.#steps });
+    this.layer.backward({ ...ctx, batch: ctx.batch * this.#steps, inputMask: 0 });
   }
 }
 

@@ -216,5 +216,6 @@ export {
 export * from './activation_layers.js';
 export * from './recurrent_layers.js';
 export * from './shape_layers.js';
+export * from './attention_layers.js';
 export { Layer, type LayerArgs, type Shape, type ForwardContext, type BackwardContext } from './layer.js';
 export { registerLayer, layerFromConfig, registeredLayerClasses, type LayerFactory } from './registry.js';

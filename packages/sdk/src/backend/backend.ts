@@ -75,6 +75,11 @@ export interface LinalgOps {
    * values, or 0 for none; the result equals matMul, biasAdd and activation run one after another.
    */
   matMulBiasActivation(a: BufferId, b: BufferId, bias: BufferId, c: BufferId, m: number, n: number, k: number, activation: FusableActivation): void;
+  /**
+   * matMul over `batch` pairs of matrices stored one after another in each buffer (A_i at
+   * i·m·k, B_i at i·k·n, C_i at i·m·n): attention's score and context products, one per sample and head.
+   */
+  batchMatMul(a: BufferId, b: BufferId, c: BufferId, batch: number, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean): void;
   /** x[r, c] += bias[c], in place. */
   biasAdd(x: BufferId, bias: BufferId, rows: number, cols: number): void;
   /** out[c] = (accumulate ? out[c] : 0) + Σ_r x[r, c]. */

@@ -218,5 +218,6 @@ export * from './recurrent_layers.js';
 export * from './shape_layers.js';
 export * from './wrapper_layers.js';
 export { masking, Masking, type MaskingArgs } from './masking.js';
+export * from './attention_layers.js';
 export { Layer, type LayerArgs, type Shape, type ForwardContext, type BackwardContext } from './layer.js';
 export { registerLayer, layerFromConfig, registeredLayerClasses, type LayerFactory } from './registry.js';

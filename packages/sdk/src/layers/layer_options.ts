@@ -2,6 +2,8 @@ import { optionNames } from '../utils/options.js';
 import type { ActivationArgs } from './activation.js';
 import type { BatchNormalizationArgs } from './batch_normalization.js';
 import type { LayerNormalizationArgs } from './layer_normalization.js';
+import type { MultiHeadAttentionArgs } from './multi_head_attention.js';
+import type { PositionEmbeddingArgs } from './position_embedding.js';
 import type { Conv1DArgs } from './conv1d.js';
 import type { Conv2DArgs } from './conv2d.js';
 import type { Conv2DTransposeArgs } from './conv2d_transpose.js';
@@ -56,6 +58,12 @@ export const BATCH_NORMALIZATION_OPTIONS = optionNames<BatchNormalizationArgs>({
   betaInitializer: true, gammaInitializer: true, movingMeanInitializer: true, movingVarianceInitializer: true,
   betaRegularizer: true, gammaRegularizer: true, betaConstraint: true, gammaConstraint: true,
 });
+export const MULTI_HEAD_ATTENTION_OPTIONS = optionNames<MultiHeadAttentionArgs>({
+  ...LAYER, numHeads: true, keyDim: true, valueDim: true, dropout: true, useBias: true, outputShape: true, attentionAxes: true,
+  kernelInitializer: true, biasInitializer: true, kernelRegularizer: true, biasRegularizer: true, activityRegularizer: true,
+  kernelConstraint: true, biasConstraint: true, useCausalMask: true, seed: true,
+});
+export const POSITION_EMBEDDING_OPTIONS = optionNames<PositionEmbeddingArgs>({ ...LAYER, sequenceLength: true, initializer: true });
 export const LAYER_NORMALIZATION_OPTIONS = optionNames<LayerNormalizationArgs>({
   ...LAYER, axis: true, epsilon: true, center: true, scale: true, betaInitializer: true, gammaInitializer: true,
   betaRegularizer: true, gammaRegularizer: true, betaConstraint: true, gammaConstraint: true,

@@ -7,6 +7,7 @@ import { BufferStore } from './buffer_store.js';
 import { parametricActivate, parametricActivationGrad, preluGradTensors, preluTensor } from './parametric_activation_ops.js';
 import { elementwiseLossTerms } from './elementwise_losses.js';
 import { batchNormGradTensors, batchNormInferTensor, batchNormTrainTensors } from './batch_norm_ops.js';
+import { batchMatMulTensor } from './batch_matmul_ops.js';
 import { layerNormBackwardTensors, layerNormForwardTensors } from './layer_norm_ops.js';
 import { dropoutMaskValues, WindowIndex } from './window_ops.js';
 import { normalNoiseValues, routeToFirstMatchTensors } from './shape_ops.js';
@@ -121,6 +122,13 @@ export class TfjsBackend implements Backend {
       const right = transB ? this.#matrix(b, n, k) : this.#matrix(b, k, n);
       const product = this.#tf.matMul(left, right, transA, transB);
       this.#store.set(c, accumulate ? this.#tf.add(this.#matrix(c, m, n), product) : product);
+    });
+  }
+
+  batchMatMul(a: BufferId, b: BufferId, c: BufferId, batch: number, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean): void {
+    this.#run(() => {
+      const product = batchMatMulTensor(this.#tf, this.#store.get(a), this.#store.get(b), batch, m, n, k, transA, transB);
+      this.#store.set(c, accumulate ? this.#tf.add(this.#store.get(c), product) : product);
     });
   }
 

@@ -132,6 +132,11 @@ export class WasmBackend implements Backend {
     this.#core.gemm(transA, transB, m, n, k, a, lda, b, ldb, c, n, accumulate);
   }
 
+  batchMatMul(a: BufferId, b: BufferId, c: BufferId, batch: number, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean): void {
+    // A buffer id is a byte address, so each pair is the plain GEMM at an offset.
+    for (let i = 0; i < batch; i++) this.matMul(a + i * m * k * 4, b + i * k * n * 4, c + i * m * n * 4, m, n, k, transA, transB, accumulate);
+  }
+
   matMulBiasActivation(a: BufferId, b: BufferId, bias: BufferId, c: BufferId, m: number, n: number, k: number, activation: FusableActivation): void {
     this.#core.gemm(false, false, m, n, k, a, k, b, n, c, n, false, { bias, activation: ACTIVATION_CODES[activation] });
   }

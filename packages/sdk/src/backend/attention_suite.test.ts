@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import * as km from '../index.js';
+import type { Backend } from './backend.js';
+import { backend } from './registry.js';
+import { Random } from '../utils/random.js';
+import { BACKENDS_HERE, deviceIO, runsOn, useBackend } from '../testing/backends_here.js';
+import { expectClose } from '../testing/expect_close.js';
+import { duplicateTokenTask, transformerClassifier } from '../testing/transformer_task.js';
+
+// batchMatMul (attention's per-head products) on every backend against a naive loop, then a
+// transformer block (causal attention with dropout, and the Keras block) trained on each backend
+// against the wasm backend's loss trajectory.
+const random = new Random(37);
+const draw = (n: number) => Float32Array.from({ length: n }, () => random.uniform(-1, 1));
+
+function naiveBatchMatMul(a: Float32Array, b: Float32Array, batch: number, m: number, n: number, k: number, transA: boolean, transB: boolean): number[] {
+  const c: number[] = [];
+  for (let p = 0; p < batch; p++)
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let q = 0; q < k; q++) s += a[p * m * k + (transA ? q * m + i : i * k + q)] * b[p * k * n + (transB ? j * k + q : q * n + j)];
+        c.push(s);
+      }
+  return c;
+}
+
+describe.each(BACKENDS_HERE)('attention on backend %s', (name) => {
+  let b: Backend;
+  const { upload, download } = deviceIO(() => b);
+
+  runsOn(name, (current) => (b = current));
+
+  it.each([
+    [false, false, false], [false, true, false], [true, false, false], [false, true, true],
+  ])('batchMatMul transA=%s transB=%s accumulate=%s on odd sizes, through views', async (transA, transB, accumulate) => {
+    for (const [batch, m, n, k] of [[1, 1, 1, 1], [6, 3, 5, 7], [4, 17, 9, 4]]) {
+      const [a, bb, c0] = [draw(batch * m * k), draw(batch * k * n), draw(batch * m * n)];
+      // Inside larger buffers, as the layer's workspace regions are.
+      const room = b.alloc(batch * m * n + 3, 'float32');
+      const c = b.view(room, 3, batch * m * n);
+      b.write(c, c0);
+      b.batchMatMul(upload(a), upload(bb), c, batch, m, n, k, transA, transB, accumulate);
+      const expected = naiveBatchMatMul(a, bb, batch, m, n, k, transA, transB).map((v, i) => v + (accumulate ? c0[i] : 0));
+      expectClose(await download(c, batch * m * n), expected);
+      b.free(room);
+    }
+  });
+
+  const sequences = km.tensor(draw(16 * 5 * 3), [16, 5, 3]);
+  const labels = km.tensor(Float32Array.from({ length: 16 }, (_, i) => i % 2), [16, 1]);
+  const models = {
+    'causal self-attention with dropout → GlobalAveragePooling1D → Dense': () => {
+      const x = km.input({ shape: [5, 3] });
+      const attended = km.layers.multiHeadAttention({ numHeads: 2, keyDim: 3, valueDim: 2, dropout: 0.2, useCausalMask: true, biasInitializer: 'glorotUniform' }).apply([x, x]);
+      const model = km.model({ inputs: x, outputs: km.layers.dense({ units: 1, activation: 'sigmoid' }).apply(km.layers.globalAveragePooling1d().apply(attended)) });
+      return { model, x: sequences, y: labels };
+    },
+    'the Keras transformer block on token ids': () => {
+      const { x, y } = duplicateTokenTask(16, 6, 10, 4);
+      return { model: transformerClassifier({ length: 6, vocabulary: 10, embedDim: 8, heads: 2, feedForward: 8 }), x, y };
+    },
+  };
+
+  async function losses(on: string, build: () => { model: km.LayersModel; x: km.Tensor; y: km.Tensor }): Promise<number[]> {
+    await useBackend(on);
+    km.utils.setRandomSeed(13);
+    const { model, x, y } = build();
+    model.compile({ optimizer: km.optimizers.adam({ learningRate: 0.02 }), loss: 'binaryCrossentropy' });
+    return (await model.fit(x, y, { epochs: 3, batchSize: 8, seed: 2, verbose: 0 })).history.loss;
+  }
+
+  it.each(Object.entries(models))('%s follows the wasm loss trajectory', async (_label, build) => {
+    const reference = await losses('wasm', build);
+    const ours = await losses(name, build);
+    ours.forEach((l, i) => expect(Math.abs(l - reference[i])).toBeLessThan(1e-4));
+    expect(reference[2]).not.toBe(reference[0]);
+    await useBackend(name);
+    b = backend();
+  });
+});

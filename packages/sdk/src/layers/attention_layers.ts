@@ -1,0 +1,26 @@
+import { checkOptions } from '../utils/options.js';
+import { MULTI_HEAD_ATTENTION_OPTIONS, POSITION_EMBEDDING_OPTIONS } from './layer_options.js';
+import { MultiHeadAttention, type MultiHeadAttentionArgs } from './multi_head_attention.js';
+import { PositionEmbedding, type PositionEmbeddingArgs } from './position_embedding.js';
+
+/**
+ * Multi-head attention (Keras 3's `MultiHeadAttention`) over `[query, value]` or `[query, value, key]`
+ * sequences; `apply([x, x])` is self-attention.
+ * @example `km.layers.multiHeadAttention({ numHeads: 2, keyDim: 16 }).apply([x, x])`
+ */
+export function multiHeadAttention(args: MultiHeadAttentionArgs): MultiHeadAttention {
+  checkOptions(args, MULTI_HEAD_ATTENTION_OPTIONS, 'km.layers.multiHeadAttention');
+  return new MultiHeadAttention(args);
+}
+
+/**
+ * keras_nlp's learned position embedding: the first `steps` rows of a trainable `[sequenceLength, features]`
+ * table for every sample; add it to the token embeddings.
+ * @example `km.layers.add().apply([x, km.layers.positionEmbedding({ sequenceLength: 64 }).apply(x)])`
+ */
+export function positionEmbedding(args: PositionEmbeddingArgs): PositionEmbedding {
+  checkOptions(args, POSITION_EMBEDDING_OPTIONS, 'km.layers.positionEmbedding');
+  return new PositionEmbedding(args);
+}
+
+export { MultiHeadAttention, PositionEmbedding, type MultiHeadAttentionArgs, type PositionEmbeddingArgs };

@@ -1,0 +1,173 @@
+import type { Backend, BufferId } from '../backend/backend.js';
+
+/** The sizes of one attention call: steps, features, heads and projection widths. */
+export interface AttentionDims {
+  readonly querySteps: number;
+  readonly valueSteps: number;
+  readonly queryFeatures: number;
+  readonly keyFeatures: number;
+  readonly valueFeatures: number;
+  readonly heads: number;
+  readonly keyDim: number;
+  readonly valueDim: number;
+  readonly outputDim: number;
+}
+
+/** What a pass reads besides the dimensions: the call's buffers and the layer's choices. */
+export interface AttentionBuffers {
+  readonly query: BufferId;
+  readonly key: BufferId;
+  readonly value: BufferId;
+  /** query, key, value and output kernels, then their biases (0 when the layer has none). */
+  readonly kernels: readonly [BufferId, BufferId, BufferId, BufferId];
+  readonly biases: readonly [BufferId, BufferId, BufferId, BufferId];
+}
+
+/**
+ * The layer's workspace split into named regions (floats per batch below). Everything the backward
+ * pass reads (head-major projections, attention weights, dropout mask, context) is kept from the
+ * forward pass; the scratch regions hold what one step of either pass needs next.
+ */
+export class AttentionWorkspace {
+  /** Scaled queries, keys and values, head-major `[batch, heads, steps, dim]`. */
+  readonly qh: BufferId;
+  readonly kh: BufferId;
+  readonly vh: BufferId;
+  /** Attention weights (softmax of the scores) `[batch, heads, querySteps, valueSteps]`. */
+  readonly probs: BufferId;
+  /** Dropout mask and the dropped weights (0 without dropout). */
+  readonly mask: BufferId;
+  readonly dropped: BufferId;
+  /** The heads' outputs token-major `[batch, querySteps, heads·valueDim]`: the output projection's input. */
+  readonly context: BufferId;
+  readonly dScores: BufferId;
+  /** Token-major scratch: one projection or its gradient. */
+  readonly token: BufferId;
+  /** Head-major scratch: the context before its transpose (forward), its gradient (backward). */
+  readonly headA: BufferId;
+  /** Head-major scratch for dq, dk and dv. */
+  readonly headB: BufferId;
+  /** The causal mask's additive term `[querySteps, valueSteps]` (0 without it). */
+  readonly causal: BufferId;
+
+  /** Floats the regions take for `batch` samples. */
+  static size(d: AttentionDims, batch: number, dropout: boolean, causal: boolean): number {
+    return AttentionWorkspace.#layout(d, batch, dropout, causal).reduce((s, [, n]) => s + n, 0);
+  }
+
+  static #layout(d: AttentionDims, batch: number, dropout: boolean, causal: boolean): [string, number][] {
+    const { querySteps: tq, valueSteps: tv, heads: h, keyDim: dk, valueDim: dv } = d;
+    const scores = batch * h * tq * tv;
+    return [
+      ['qh', batch * h * tq * dk], ['kh', batch * h * tv * dk], ['vh', batch * h * tv * dv], ['probs', scores],
+      ['mask', dropout ? scores : 0], ['dropped', dropout ? scores : 0], ['context', batch * tq * h * dv], ['dScores', scores],
+      ['token', batch * h * Math.max(tq * dk, tv * dk, tv * dv, tq * dv)], ['headA', batch * h * tq * dv],
+      ['headB', batch * h * Math.max(tq * dk, tv * dk, tv * dv)], ['causal', causal ? tq * tv : 0],
+    ];
+  }
+
+  constructor(backend: Backend, workspace: BufferId, d: AttentionDims, batch: number, dropout: boolean, causal: boolean) {
+    const regions: Record<string, BufferId> = {};
+    let offset = 0;
+    for (const [name, n] of AttentionWorkspace.#layout(d, batch, dropout, causal)) {
+      regions[name] = n > 0 ? backend.view(workspace, offset, n) : 0;
+      offset += n;
+    }
+    ({
+      qh: this.qh, kh: this.kh, vh: this.vh, probs: this.probs, mask: this.mask, dropped: this.dropped, context: this.context,
+      dScores: this.dScores, token: this.token, headA: this.headA, headB: this.headB, causal: this.causal,
+    } = regions as Record<keyof AttentionWorkspace, BufferId>);
+  }
+}
+
+const SWAP_STEPS_AND_HEADS = [0, 2, 1, 3];
+
+/** The first `n` floats of a scratch region: TensorFlow.js reads a buffer as a matrix of exactly its length. */
+function part(b: Backend, region: BufferId, n: number): BufferId {
+  return b.view(region, 0, n);
+}
+
+/** x `[rows, features]` · kernel `[features, cols]` + bias, written token-major into `tokenRegion`, then head-major into `heads`. */
+function projectToHeads(b: Backend, x: BufferId, kernel: BufferId, bias: BufferId, tokenRegion: BufferId, heads: BufferId, batch: number, steps: number, features: number, h: number, dim: number): void {
+  const token = part(b, tokenRegion, batch * steps * h * dim);
+  b.matMulBiasActivation(x, kernel, bias, token, batch * steps, h * dim, features, 'linear');
+  b.transpose(token, heads, [batch, steps, h, dim], SWAP_STEPS_AND_HEADS);
+}
+
+/**
+ * The gradients of a projection from its head-major output gradient `dHeads`: dKernel = xᵀ·d,
+ * dBias = Σ_rows d, and dx = d·kernelᵀ (added into dx with `accumulate`; skipped when dx is 0).
+ */
+function projectionBackward(b: Backend, x: BufferId, kernel: BufferId, dHeadsRegion: BufferId, tokenRegion: BufferId, dKernel: BufferId, dBias: BufferId, dx: BufferId, accumulate: boolean, batch: number, steps: number, features: number, h: number, dim: number): void {
+  const n = batch * steps * h * dim;
+  const [dHeads, token] = [part(b, dHeadsRegion, n), part(b, tokenRegion, n)];
+  b.transpose(dHeads, token, [batch, h, steps, dim], SWAP_STEPS_AND_HEADS);
+  const rows = batch * steps;
+  b.matMul(x, token, dKernel, features, h * dim, rows, true, false, false);
+  if (dBias) b.columnSum(token, dBias, rows, h * dim, false);
+  if (dx) b.matMul(token, kernel, dx, rows, features, h * dim, false, true, accumulate);
+}
+
+/**
+ * Multi-head attention forward, as Keras computes it: q, k, v projections, softmax(q·kᵀ/√keyDim
+ * + causal term) over the value steps, optional dropout of those weights, their product with v,
+ * and the output projection of the concatenated heads.
+ */
+export function attentionForward(b: Backend, d: AttentionDims, batch: number, io: AttentionBuffers, w: AttentionWorkspace, output: BufferId, dropoutSeed: number | null, rate: number): void {
+  const { querySteps: tq, valueSteps: tv, heads: h, keyDim: dk, valueDim: dv } = d;
+  projectToHeads(b, io.query, io.kernels[0], io.biases[0], w.token, w.qh, batch, tq, d.queryFeatures, h, dk);
+  b.scale(w.qh, batch * h * tq * dk, 1 / Math.sqrt(dk));
+  projectToHeads(b, io.key, io.kernels[1], io.biases[1], w.token, w.kh, batch, tv, d.keyFeatures, h, dk);
+  projectToHeads(b, io.value, io.kernels[2], io.biases[2], w.token, w.vh, batch, tv, d.valueFeatures, h, dv);
+  b.batchMatMul(w.qh, w.kh, w.probs, batch * h, tq, tv, dk, false, true, false);
+  if (w.causal) b.biasAdd(w.probs, w.causal, batch * h, tq * tv);
+  b.activation('softmax', w.probs, w.probs, batch * h * tq, tv);
+  let weights = w.probs;
+  if (dropoutSeed !== null) {
+    const n = batch * h * tq * tv;
+    b.dropoutMask(w.mask, n, rate, dropoutSeed);
+    b.mul(w.probs, w.mask, w.dropped, n);
+    weights = w.dropped;
+  }
+  b.batchMatMul(weights, w.vh, w.headA, batch * h, tq, dv, tv, false, false, false);
+  b.transpose(w.headA, w.context, [batch, h, tq, dv], SWAP_STEPS_AND_HEADS);
+  b.matMulBiasActivation(w.context, io.kernels[3], io.biases[3], output, batch * tq, d.outputDim, h * dv, 'linear');
+}
+
+/** Gradients to write: one per weight (biases 0 when none) and per input (0 when not needed). */
+export interface AttentionGrads {
+  readonly kernels: readonly [BufferId, BufferId, BufferId, BufferId];
+  readonly biases: readonly [BufferId, BufferId, BufferId, BufferId];
+  readonly query: BufferId;
+  readonly key: BufferId;
+  readonly value: BufferId;
+  /** Whether key and value are one input (no key given), whose gradient then sums both paths. */
+  readonly keyIsValue: boolean;
+}
+
+/** The backward pass of {@link attentionForward} from the output gradient, with the workspace it left. */
+export function attentionBackward(b: Backend, d: AttentionDims, batch: number, io: AttentionBuffers, w: AttentionWorkspace, outputGrad: BufferId, g: AttentionGrads, dropout: boolean): void {
+  const { querySteps: tq, valueSteps: tv, heads: h, keyDim: dk, valueDim: dv } = d;
+  const rows = batch * tq;
+  const pairs = batch * h;
+  b.matMul(w.context, outputGrad, g.kernels[3], h * dv, d.outputDim, rows, true, false, false);
+  if (g.biases[3]) b.columnSum(outputGrad, g.biases[3], rows, d.outputDim, false);
+  const dContext = part(b, w.token, rows * h * dv);
+  b.matMul(outputGrad, io.kernels[3], dContext, rows, h * dv, d.outputDim, false, true, false);
+  b.transpose(dContext, w.headA, [batch, tq, h, dv], SWAP_STEPS_AND_HEADS);
+  // dWeights = dContext·vᵀ and dv = weightsᵀ·dContext, per sample and head.
+  b.batchMatMul(w.headA, w.vh, w.dScores, pairs, tq, tv, dv, false, true, false);
+  b.batchMatMul(dropout ? w.dropped : w.probs, w.headA, part(b, w.headB, pairs * tv * dv), pairs, tv, dv, tq, true, false, false);
+  projectionBackward(b, io.value, io.kernels[2], w.headB, w.token, g.kernels[2], g.biases[2], g.value, false, batch, tv, d.valueFeatures, h, dv);
+  const n = pairs * tq * tv;
+  if (dropout) b.mul(w.dScores, w.mask, w.dScores, n);
+  // Masked positions have weight 0, so the softmax gradient gives their scores none.
+  b.activationGrad('softmax', w.probs, w.dScores, w.dScores, pairs * tq, tv);
+  // q was scaled before the product: dq = s·(dScores·k); k's gradient uses the scaled q.
+  const dq = part(b, w.headB, pairs * tq * dk);
+  b.batchMatMul(w.dScores, w.kh, dq, pairs, tq, dk, tv, false, false, false);
+  b.scale(dq, pairs * tq * dk, 1 / Math.sqrt(dk));
+  projectionBackward(b, io.query, io.kernels[0], w.headB, w.token, g.kernels[0], g.biases[0], g.query, false, batch, tq, d.queryFeatures, h, dk);
+  b.batchMatMul(w.dScores, w.qh, part(b, w.headB, pairs * tv * dk), pairs, tv, dk, tq, true, false, false);
+  projectionBackward(b, io.key, io.kernels[1], w.headB, w.token, g.kernels[1], g.biases[1], g.key, g.keyIsValue, batch, tv, d.keyFeatures, h, dk);
+}

@@ -1,0 +1,249 @@
+import type { Constraint } from '../constraints/constraints.js';
+import { getInitializer, initializerConfig, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
+import type { Regularizer } from '../regularizers/regularizers.js';
+import { globalGenerator, Random } from '../utils/random.js';
+import { checkBooleanOption } from '../utils/options.js';
+import { formatShape, Layer, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { registerLayer } from './registry.js';
+import { kernelBiasConfig, kernelBiasOptions, type KernelBiasArgs, type KernelBiasOptions } from './weight_options.js';
+import { attentionBackward, attentionForward, AttentionWorkspace, type AttentionBuffers, type AttentionDims } from './attention_pass.js';
+
+/** Options of {@link MultiHeadAttention}, with Keras 3's names and defaults. */
+export interface MultiHeadAttentionArgs extends LayerArgs, KernelBiasArgs {
+  /** Number of attention heads (positive integer). */
+  numHeads: number;
+  /** Size of each head's query and key projection. */
+  keyDim: number;
+  /** Size of each head's value projection (default keyDim). */
+  valueDim?: number | null;
+  /** Dropout rate on the attention weights while training, in [0, 1) (default 0). */
+  dropout?: number;
+  /** Whether the projections add biases (default true). */
+  useBias?: boolean;
+  /** Features of the output at each query step (default: the query's last dimension); a number or a one-element list. */
+  outputShape?: number | readonly number[] | null;
+  /** Axes attention runs over; only Keras' default (the steps axis) is supported. */
+  attentionAxes?: number | readonly number[] | null;
+  /** Default glorotUniform. */
+  kernelInitializer?: InitializerSpec;
+  /** Default zeros. */
+  biasInitializer?: InitializerSpec;
+  /**
+   * Each query step attends only to value steps at or before it (a decoder's causal mask). Keras
+   * takes `use_causal_mask` at call time; kerasm takes it here, so every call of the layer uses it.
+   */
+  useCausalMask?: boolean;
+  /** Seed of the attention dropout's masks; by default they draw from `km.utils.setRandomSeed`'s generator. */
+  seed?: number | null;
+}
+
+/** The float32 additive term of Keras' masked softmax. */
+const LARGE_NEGATIVE = -1e9;
+
+/**
+ * Multi-head attention as Keras 3's `MultiHeadAttention`: for each of `numHeads` heads, queries and
+ * keys projected to `keyDim` and values to `valueDim`, the weights softmax(q·kᵀ/√keyDim) over the
+ * value steps, and the heads' weighted values projected back to `outputShape` features. Apply it to
+ * `[query, value]` or `[query, value, key]` (key defaults to value), each `[steps, features]`; the
+ * output is `[querySteps, outputShape]`. Self-attention is `apply([x, x])`.
+ *
+ * @example
+ * ```ts
+ * const tokens = km.input({ shape: [32] });
+ * const x = km.layers.embedding({ inputDim: 1000, outputDim: 64 }).apply(tokens);
+ * const attended = km.layers.multiHeadAttention({ numHeads: 4, keyDim: 16 }).apply([x, x]);
+ * const block = km.layers.layerNormalization().apply(km.layers.add().apply([x, attended]));
+ * ```
+ */
+export class MultiHeadAttention extends Layer {
+  readonly className = 'MultiHeadAttention';
+  readonly numHeads: number;
+  readonly keyDim: number;
+  readonly valueDim: number;
+  readonly dropout: number;
+  readonly useBias: boolean;
+  readonly useCausalMask: boolean;
+  readonly seed: number | undefined;
+  readonly options: KernelBiasOptions;
+  readonly #outputShape: number | null;
+  readonly #kernelInitializerSpec: InitializerSpec;
+  readonly #biasInitializerSpec: InitializerSpec;
+  readonly #kernelInitializer: Initializer;
+  readonly #biasInitializer: Initializer;
+  readonly #random: Random | null;
+  readonly #where: string;
+  #dims: AttentionDims | null = null;
+  #keyGiven = false;
+  #causalTerm: Float32Array | null = null;
+
+  constructor(args: MultiHeadAttentionArgs) {
+    super(args, 'MultiHeadAttention');
+    const where = (this.#where = `MultiHeadAttention layer '${this.name}'`);
+    const positive = (value: unknown, name: string) => {
+      if (!Number.isInteger(value) || (value as number) < 1) {
+        throw new Error(`${where}: ${name} must be a positive integer. Received: ${name}=${JSON.stringify(value)}. For example km.layers.multiHeadAttention({ numHeads: 4, keyDim: 16 }).`);
+      }
+      return value as number;
+    };
+    this.numHeads = positive(args.numHeads, 'numHeads');
+    this.keyDim = positive(args.keyDim, 'keyDim');
+    this.valueDim = args.valueDim == null ? this.keyDim : positive(args.valueDim, 'valueDim');
+    const rate = args.dropout ?? 0;
+    if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
+      throw new Error(`${where}: dropout must be a number in [0, 1). Received: dropout=${JSON.stringify(args.dropout)}.`);
+    }
+    this.dropout = rate;
+    this.useBias = checkBooleanOption(args.useBias ?? true, 'useBias', where);
+    this.useCausalMask = checkBooleanOption(args.useCausalMask ?? false, 'useCausalMask', where);
+    this.#outputShape = outputFeatures(args.outputShape, where);
+    checkAttentionAxes(args.attentionAxes, where);
+    this.seed = args.seed ?? undefined;
+    this.#random = this.seed === undefined ? null : new Random(this.seed);
+    this.#kernelInitializerSpec = args.kernelInitializer ?? 'glorotUniform';
+    this.#biasInitializerSpec = args.biasInitializer ?? 'zeros';
+    this.#kernelInitializer = getInitializer(this.#kernelInitializerSpec);
+    this.#biasInitializer = getInitializer(this.#biasInitializerSpec);
+    this.options = kernelBiasOptions(args, 'kernel', where);
+  }
+
+  override get weightRegularizers(): readonly (Regularizer | null)[] {
+    const { kernel, bias } = this.options;
+    return PROJECTIONS.flatMap(() => (this.useBias ? [kernel.regularizer, bias.regularizer] : [kernel.regularizer]));
+  }
+
+  override get weightConstraints(): readonly (Constraint | null)[] {
+    const { kernel, bias } = this.options;
+    return PROJECTIONS.flatMap(() => (this.useBias ? [kernel.constraint, bias.constraint] : [kernel.constraint]));
+  }
+
+  override get activityRegularizer(): Regularizer | null {
+    return this.options.activityRegularizer;
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    const d = this.#dimsFor(inputShapes);
+    return [d.querySteps, d.outputDim];
+  }
+
+  /** The call's sizes from `[query, value]` or `[query, value, key]`, with the checks Keras makes. */
+  #dimsFor(inputShapes: readonly Shape[]): AttentionDims {
+    if (inputShapes.length !== 2 && inputShapes.length !== 3) {
+      throw new Error(
+        `${this.#where} takes [query, value] or [query, value, key], but received ${inputShapes.length} input${inputShapes.length === 1 ? '' : 's'}. ` +
+          `Call it as layer.apply([query, value]); for self-attention, layer.apply([x, x]).`,
+      );
+    }
+    const names = ['query', 'value', 'key'];
+    inputShapes.forEach((shape, k) => {
+      if (shape.length !== 2) {
+        throw new Error(
+          `${this.#where}: ${names[k]} must have rank 3, [batch, steps, features], but received shape ${formatShape(shape)} (rank ${shape.length + 1}). ` +
+            `Attention over other axes (Keras' attentionAxes) is not supported; reshape sequences to [steps, features].`,
+        );
+      }
+    });
+    const [query, value] = inputShapes;
+    const key = inputShapes[2] ?? value;
+    if (key[0] !== value[0]) {
+      throw new Error(`${this.#where}: key and value must have the same number of steps (each key step scores one value step), but received key ${formatShape(key)} and value ${formatShape(value)}. Give them the same sequence length.`);
+    }
+    return {
+      querySteps: query[0], valueSteps: value[0], queryFeatures: query[1], keyFeatures: key[1], valueFeatures: value[1],
+      heads: this.numHeads, keyDim: this.keyDim, valueDim: this.valueDim, outputDim: this.#outputShape ?? query[1],
+    };
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    const d = (this.#dims = this.#dimsFor(inputShapes));
+    this.#keyGiven = inputShapes.length === 3;
+    const shapes: [string, Shape, Shape][] = [
+      ['query', [d.queryFeatures, d.heads, d.keyDim], [d.heads, d.keyDim]],
+      ['key', [d.keyFeatures, d.heads, d.keyDim], [d.heads, d.keyDim]],
+      ['value', [d.valueFeatures, d.heads, d.valueDim], [d.heads, d.valueDim]],
+      ['attention_output', [d.heads, d.valueDim, d.outputDim], [d.outputDim]],
+    ];
+    for (const [name, kernel, bias] of shapes) {
+      this.addWeight(`${name}/kernel`, kernel, this.#kernelInitializer);
+      if (this.useBias) this.addWeight(`${name}/bias`, bias, this.#biasInitializer);
+    }
+    if (this.useCausalMask) {
+      const { querySteps: tq, valueSteps: tv } = d;
+      this.#causalTerm = Float32Array.from({ length: tq * tv }, (_, i) => (i % tv > Math.floor(i / tv) ? LARGE_NEGATIVE : 0));
+    }
+  }
+
+  override workspaceSize(batch: number): number {
+    return AttentionWorkspace.size(this.#built(), batch, this.dropout > 0, this.useCausalMask);
+  }
+
+  #built(): AttentionDims {
+    if (!this.#dims) throw new Error(`${this.#where} is not built yet.`);
+    return this.#dims;
+  }
+
+  #workspace(ctx: ForwardContext): AttentionWorkspace {
+    return new AttentionWorkspace(ctx.backend, ctx.workspace, this.#built(), ctx.batch, this.dropout > 0, this.useCausalMask);
+  }
+
+  /** Kernels and biases in the order `build` added them, biases 0 without `useBias`. */
+  #split(buffers: readonly number[]): { kernels: [number, number, number, number]; biases: [number, number, number, number] } {
+    const step = this.useBias ? 2 : 1;
+    const at = (p: number, k: number) => (k < step ? buffers[p * step + k] : 0);
+    return {
+      kernels: [at(0, 0), at(1, 0), at(2, 0), at(3, 0)],
+      biases: [at(0, 1), at(1, 1), at(2, 1), at(3, 1)],
+    };
+  }
+
+  #buffers(ctx: ForwardContext): AttentionBuffers {
+    const [query, value] = ctx.inputs;
+    return { query, value, key: this.#keyGiven ? ctx.inputs[2] : value, ...this.#split(ctx.weights) };
+  }
+
+  forward(ctx: ForwardContext): void {
+    const w = this.#workspace(ctx);
+    if (this.#causalTerm) ctx.backend.write(w.causal, this.#causalTerm);
+    const dropping = ctx.training && this.dropout > 0;
+    const seed = dropping ? Math.floor((this.#random ?? globalGenerator()).next() * 4294967296) : null;
+    attentionForward(ctx.backend, this.#built(), ctx.batch, this.#buffers(ctx), w, ctx.output, seed, this.dropout);
+  }
+
+  backward(ctx: BackwardContext): void {
+    const [query, value] = ctx.inputGrads;
+    const grads = { ...this.#split(ctx.weightGrads), query, value, key: this.#keyGiven ? ctx.inputGrads[2] : value, keyIsValue: !this.#keyGiven };
+    attentionBackward(ctx.backend, this.#built(), ctx.batch, this.#buffers(ctx), this.#workspace(ctx), ctx.outputGrad, grads, ctx.training && this.dropout > 0);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const init = (spec: InitializerSpec, key: string) => initializerConfig(spec, `${this.#where} ${key}`);
+    return {
+      ...super.getConfig(),
+      numHeads: this.numHeads, keyDim: this.keyDim, valueDim: this.valueDim, dropout: this.dropout, useBias: this.useBias,
+      outputShape: this.#outputShape, attentionAxes: null, useCausalMask: this.useCausalMask, seed: this.seed ?? null,
+      kernelInitializer: init(this.#kernelInitializerSpec, 'kernelInitializer'), biasInitializer: init(this.#biasInitializerSpec, 'biasInitializer'),
+      ...kernelBiasConfig('kernel', this.options),
+    };
+  }
+}
+
+const PROJECTIONS = ['query', 'key', 'value', 'attention_output'] as const;
+
+/** outputShape as a feature count: a positive integer or a one-element list of one (Keras' tuple), null for the query's. */
+function outputFeatures(value: unknown, where: string): number | null {
+  if (value === undefined || value === null) return null;
+  const n = Array.isArray(value) && value.length === 1 ? value[0] : value;
+  if (!Number.isInteger(n) || (n as number) < 1) {
+    throw new Error(`${where}: outputShape must be a positive integer (features per query step) or a one-element list of one; kerasm does not project to several output axes. Received: outputShape=${JSON.stringify(value)}. Use e.g. outputShape: 64, or reshape the output.`);
+  }
+  return n as number;
+}
+
+/** Keras' default attention axes for [batch, steps, features] inputs is the steps axis; anything else is refused. */
+function checkAttentionAxes(value: unknown, where: string): void {
+  if (value === undefined || value === null) return;
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length === 1 && (list[0] === 1 || list[0] === -2)) return;
+  throw new Error(`${where}: kerasm attends over the steps axis of [batch, steps, features] inputs only (Keras' default). Received: attentionAxes=${JSON.stringify(value)}. Remove attentionAxes (or pass null), and reshape higher-rank inputs to [steps, features].`);
+}
+
+registerLayer('MultiHeadAttention', (config) => new MultiHeadAttention(config as unknown as MultiHeadAttentionArgs));

@@ -6,6 +6,7 @@
 // sixteenth) samples. Each pass prints as it ends.
 import { km, tf, tfl } from './suite/setup.mjs';
 import { sideBySide } from './suite/side_by_side.mjs';
+import { tfjsEpoch } from './suite/tfjs_epoch.mjs';
 
 const reps = Number(process.env.AE_REPS ?? 3);
 const samples = Number(process.env.AE_SAMPLES ?? 1024);
@@ -41,14 +42,7 @@ async function tfjsPass(backend) {
   const model = tfl.sequential({ layers: layers(tfl) });
   model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
   const x = tf.tensor(images.subarray(0, n * 784), [n, 28, 28, 1]);
-  try {
-    await model.fit(tf.slice(x, 0, batchSize), tf.slice(x, 0, batchSize), { epochs: 1, batchSize, verbose: 0 });
-    const start = performance.now();
-    await model.fit(x, x, { epochs: 1, batchSize, verbose: 0 });
-    return n / ((performance.now() - start) / 1000);
-  } catch (e) {
-    return `fails: ${e.message.split('\n')[0]}`;
-  }
+  return tfjsEpoch(model, x, x, batchSize);
 }
 
 await sideBySide({ 'kerasm wasm': kerasmPass, 'tfjs-wasm': () => tfjsPass('wasm'), 'tfjs-cpu': () => tfjsPass('cpu') }, reps, {

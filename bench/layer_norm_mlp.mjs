@@ -6,6 +6,7 @@
 // LayerNormalization layers out, to see what they cost in each library.
 import { km, tf, tfl, useKerasm, useTfjs } from './suite/setup.mjs';
 import { sideBySide } from './suite/side_by_side.mjs';
+import { tfjsEpoch } from './suite/tfjs_epoch.mjs';
 
 const reps = Number(process.env.LN_REPS ?? 3);
 const samples = Number(process.env.LN_SAMPLES ?? 8192);
@@ -40,17 +41,7 @@ async function tfjsPass(backend) {
   const model = tfl.sequential({ layers: layers(tfl) });
   model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
   const [xs, ys] = [tf.tensor(x.subarray(0, n * 784), [n, 28, 28]), tf.tensor(Float32Array.from(y.subarray(0, n)), [n])];
-  try {
-    await model.fit(tf.slice(xs, 0, batchSize), tf.slice(ys, 0, batchSize), { epochs: 1, batchSize, verbose: 0 });
-    const start = performance.now();
-    await model.fit(xs, ys, { epochs: 1, batchSize, verbose: 0 });
-    return n / ((performance.now() - start) / 1000);
-  } catch (e) {
-    return `fails: ${e.message.split('\n')[0]}`;
-  } finally {
-    tf.dispose([xs, ys]);
-    model.dispose();
-  }
+  return tfjsEpoch(model, xs, ys, batchSize);
 }
 
 await sideBySide({ 'kerasm wasm': kerasmPass, 'tfjs-wasm': () => tfjsPass('wasm'), 'tfjs-cpu': () => tfjsPass('cpu') }, reps, {

@@ -7,6 +7,7 @@
 // tfjs-core alone does not register (the initializer does not change the speed).
 import { km, tf, tfl } from './suite/setup.mjs';
 import { sideBySide } from './suite/side_by_side.mjs';
+import { tfjsEpoch } from './suite/tfjs_epoch.mjs';
 
 const reps = Number(process.env.LSTM_REPS ?? 3);
 const samples = Number(process.env.LSTM_SAMPLES ?? 2048);
@@ -41,17 +42,7 @@ async function tfjsPass(backend) {
   const model = tfl.sequential({ layers: layers(tfl, { recurrentInitializer: 'glorotUniform' }) });
   model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
   const [xs, ys] = [tf.tensor(x.subarray(0, n * steps * features), [n, steps, features]), tf.tensor(y.subarray(0, n), [n, 1])];
-  try {
-    await model.fit(tf.slice(xs, 0, batchSize), tf.slice(ys, 0, batchSize), { epochs: 1, batchSize, verbose: 0 });
-    const start = performance.now();
-    await model.fit(xs, ys, { epochs: 1, batchSize, verbose: 0 });
-    return n / ((performance.now() - start) / 1000);
-  } catch (e) {
-    return `fails: ${e.message.split('\n')[0]}`;
-  } finally {
-    tf.dispose([xs, ys]);
-    model.dispose();
-  }
+  return tfjsEpoch(model, xs, ys, batchSize);
 }
 
 await sideBySide({ 'kerasm wasm': kerasmPass, 'tfjs-wasm': () => tfjsPass('wasm'), 'tfjs-cpu': () => tfjsPass('cpu') }, reps, {

@@ -6,6 +6,7 @@
 // Each pass prints as it ends.
 import { km, tf, tfl } from './suite/setup.mjs';
 import { sideBySide } from './suite/side_by_side.mjs';
+import { tfjsEpoch } from './suite/tfjs_epoch.mjs';
 
 const reps = Number(process.env.TEXT_REPS ?? 3);
 const samples = Number(process.env.TEXT_SAMPLES ?? 2048);
@@ -43,14 +44,7 @@ async function tfjsPass(backend) {
   const model = tfl.sequential({ layers: layers(tfl) });
   model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
   const [x, y] = [tf.tensor(tokens.subarray(0, n * length), [n, length], 'int32'), tf.tensor(labels.subarray(0, n), [n, 1])];
-  try {
-    await model.fit(tf.slice(x, 0, batchSize), tf.slice(y, 0, batchSize), { epochs: 1, batchSize, verbose: 0 });
-    const start = performance.now();
-    await model.fit(x, y, { epochs: 1, batchSize, verbose: 0 });
-    return n / ((performance.now() - start) / 1000);
-  } catch (e) {
-    return `fails: ${e.message.split('\n')[0]}`;
-  }
+  return tfjsEpoch(model, x, y, batchSize);
 }
 
 await sideBySide({ 'kerasm wasm': kerasmPass, 'tfjs-wasm': () => tfjsPass('wasm'), 'tfjs-cpu': () => tfjsPass('cpu') }, reps, {

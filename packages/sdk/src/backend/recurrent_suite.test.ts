@@ -1,11 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import * as km from '../index.js';
 import { backend } from './registry.js';
 import type { Backend, FusableActivation } from './backend.js';
 import { ACTIVATION_REF } from '../testing/recurrent_reference.js';
 import { Random } from '../utils/random.js';
-import { BACKENDS_HERE, useBackend, deviceIO, runsOn } from '../testing/backends_here.js';
+import { BACKENDS_HERE, deviceIO, runsOn } from '../testing/backends_here.js';
 import { expectClose } from '../testing/expect_close.js';
+import { expectWasmTrajectory } from '../testing/wasm_trajectory.js';
 
 // The recurrent layers' kernels on every backend that runs here (Node, or Chromium in browser
 // mode), against a float64 loop written from Keras' LSTM equations; then small LSTM, GRU and SimpleRNN models
@@ -148,20 +149,8 @@ describe.each(BACKENDS_HERE)('recurrent kernels and models on backend %s', (name
     }),
   };
 
-  async function losses(on: string, build: () => { model: km.LayersModel; x: km.Tensor; y: km.Tensor }): Promise<number[]> {
-    await useBackend(on);
-    km.utils.setRandomSeed(13);
-    const { model, x, y } = build();
-    model.compile({ optimizer: km.optimizers.adam({ learningRate: 0.02 }), loss: 'sparseCategoricalCrossentropy' });
-    return (await model.fit(x, y, { epochs: 3, batchSize: 4, seed: 2, verbose: 0 })).history.loss;
-  }
-
   it.each(Object.entries(models))('%s follows the wasm loss trajectory', async (_label, build) => {
-    const reference = await losses('wasm', build);
-    const ours = await losses(name, build);
-    ours.forEach((l, i) => expect(Math.abs(l - reference[i])).toBeLessThan(1e-4));
-    expect(reference[2]).not.toBe(reference[0]);
-    await useBackend(name);
+    await expectWasmTrajectory(name, build, 'sparseCategoricalCrossentropy', 4);
     b = backend();
   });
 });

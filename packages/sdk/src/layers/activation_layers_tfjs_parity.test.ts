@@ -4,6 +4,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { Random } from '../utils/random.js';
+import { expectSameTrainingSteps } from '../testing/tfjs_step_parity.js';
 
 // Each activation layer in a small model against tfjs-layers 4.22 on its cpu backend: the same
 // weights give the same predictions, and the same losses over a few SGD steps on the same batches.
@@ -56,19 +57,6 @@ describe('activation layers against tfjs-layers 4.22: predictions and losses ove
     theirs.compile({ optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy' });
     const y = km.tensor(labels, [BATCH, CLASSES]);
     const tfY = tf.tensor(labels, [BATCH, CLASSES]);
-    const ourLosses: number[] = [];
-    const theirLosses: number[] = [];
-    for (let step = 0; step < STEPS; step++) {
-      ourLosses.push(Number(await ours.trainOnBatch(x, y)));
-      theirLosses.push(Number(await theirs.trainOnBatch(tfX, tfY)));
-    }
-    ourLosses.forEach((v, i) => expect(Math.abs(v - theirLosses[i])).toBeLessThan(1e-4));
-    // Training moved: a loss that stayed put would make the comparison say nothing about gradients.
-    expect(Math.abs(theirLosses[STEPS - 1] - theirLosses[0])).toBeGreaterThan(1e-3);
-    const ourWeights = ours.getWeights();
-    theirs.getWeights().forEach((w, i) => {
-      const ref = w.dataSync();
-      ourWeights[i].dataSync().forEach((v, j) => expect(Math.abs(v - ref[j])).toBeLessThan(1e-4));
-    });
+    await expectSameTrainingSteps(ours, theirs, [x, y], [tfX, tfY], STEPS, { minMove: 1e-3, weightTolerance: 1e-4 });
   });
 });

@@ -6,6 +6,7 @@ import * as km from '../index.js';
 import { registerTfjsChainedOpsForOrthogonal } from '../testing/tfjs_chained_ops.js';
 import { paddedSequences } from '../testing/padded_sequences.js';
 import { Random } from '../utils/random.js';
+import { expectSameFit } from '../testing/tfjs_fit_parity.js';
 
 beforeAll(async () => {
   registerTfjsChainedOpsForOrthogonal();
@@ -25,6 +26,7 @@ const cases = [
     kerasm: () => [km.layers.embedding({ inputDim: vocabulary, outputDim: 4, inputShape: [steps], maskZero: true }), km.layers.lstm({ units: 5 }), km.layers.dense({ units: 1 })],
     tfjs: () => [tfl.layers.embedding({ inputDim: vocabulary, outputDim: 4, inputShape: [steps], maskZero: true }), tfl.layers.lstm({ units: 5, unitForgetBias: true }), tfl.layers.dense({ units: 1 })],
     x: [atEnd.tokens, [n, steps]] as const,
+    loss: 'meanSquaredError', y: [labels, [n, 1]] as const,
   },
   {
     name: 'Embedding(maskZero) → GRU(returnSequences) → SimpleRNN → Dense, padded at the end',
@@ -41,12 +43,14 @@ const cases = [
       tfl.layers.dense({ units: 1 }),
     ],
     x: [atEnd.tokens, [n, steps]] as const,
+    loss: 'meanSquaredError', y: [labels, [n, 1]] as const,
   },
   {
     name: 'Masking → LSTM(goBackwards) → Dense, padded at the start',
     kerasm: () => [km.layers.masking({ maskValue: 0, inputShape: [steps, features] }), km.layers.lstm({ units: 4, goBackwards: true }), km.layers.dense({ units: 1 })],
     tfjs: () => [tfl.layers.masking({ maskValue: 0, inputShape: [steps, features] }), tfl.layers.lstm({ units: 4, goBackwards: true, unitForgetBias: true }), tfl.layers.dense({ units: 1 })],
     x: [atStart.series, [n, steps, features]] as const,
+    loss: 'meanSquaredError', y: [labels, [n, 1]] as const,
   },
   {
     name: 'Masking → LSTM(returnSequences) → Dropout → LSTM → Dense, padded at the end',
@@ -59,6 +63,7 @@ const cases = [
       tfl.layers.dropout({ rate: 0 }), tfl.layers.lstm({ units: 3, unitForgetBias: true }), tfl.layers.dense({ units: 1 }),
     ],
     x: [atEnd.series, [n, steps, features]] as const,
+    loss: 'meanSquaredError', y: [labels, [n, 1]] as const,
   },
   {
     name: 'Embedding(maskZero) → Bidirectional(LSTM, returnSequences) → Bidirectional(GRU) → Dense, padded at the end',
@@ -75,6 +80,7 @@ const cases = [
       tfl.layers.dense({ units: 1 }),
     ],
     x: [atEnd.tokens, [n, steps]] as const,
+    loss: 'meanSquaredError', y: [labels, [n, 1]] as const,
   },
   {
     name: 'Masking → LayerNormalization → TimeDistributed(Dense) → LSTM → Dense, padded at the start',
@@ -87,36 +93,13 @@ const cases = [
       tfl.layers.timeDistributed({ layer: tfl.layers.dense({ units: 4, activation: 'tanh' }) }), tfl.layers.lstm({ units: 3, unitForgetBias: true }), tfl.layers.dense({ units: 1 }),
     ],
     x: [atStart.series, [n, steps, features]] as const,
+    loss: 'meanSquaredError', y: [labels, [n, 1]] as const,
   },
 ];
 
 describe('masked recurrent models: parity with tfjs-layers 4.22 (cpu backend)', () => {
   it.each(cases)('$name: same predictions, and the same losses and weights over 6 SGD steps', async (c) => {
-    km.utils.setRandomSeed(3);
-    const model = km.sequential(c.kerasm());
-    model.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.1 }), loss: 'meanSquaredError' });
-    const reference = tfl.sequential({ layers: c.tfjs() });
-    reference.setWeights(model.getWeights().map((w) => tf.tensor(w.dataSync(), [...w.shape])));
-    reference.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
-
-    const [xValues, xShape] = c.x;
-    const dtype = xValues instanceof Int32Array ? 'int32' : 'float32';
-    const x = km.tensor(xValues, [...xShape], dtype);
-    const tfX = tf.tensor(xValues, [...xShape], dtype);
-    const ours = model.predict(x).dataSync();
-    const theirs = (reference.predict(tfX) as tf.Tensor).dataSync();
-    ours.forEach((v, i) => expect(Math.abs(v - theirs[i])).toBeLessThan(1e-5));
-
-    const args = { epochs: 3, batchSize: 16, shuffle: false, verbose: 0 as const };
-    const ourHistory = await model.fit(x, km.tensor(labels, [n, 1]), args);
-    const theirHistory = await reference.fit(tfX, tf.tensor(labels, [n, 1]), args);
-    ourHistory.history.loss.forEach((loss, i) => expect(Math.abs(loss - (theirHistory.history.loss[i] as number))).toBeLessThan(1e-5));
-    expect(ourHistory.history.loss[2]).not.toBeCloseTo(ourHistory.history.loss[0], 3);
-    const theirWeights = reference.getWeights();
-    model.getWeights().forEach((w, i) => {
-      const expected = theirWeights[i].dataSync();
-      w.dataSync().forEach((v, j) => expect(Math.abs(v - expected[j])).toBeLessThan(1e-5));
-    });
+    await expectSameFit(c, { seed: 3, learningRate: 0.1, tolerance: 1e-5 });
   });
 
   it('the mask matters: without it, tfjs and kerasm predict differently on the same padded batch', () => {

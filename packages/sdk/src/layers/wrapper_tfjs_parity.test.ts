@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import * as km from '../index.js';
 import { registerTfjsChainedOpsForOrthogonal } from '../testing/tfjs_chained_ops.js';
 import { Random } from '../utils/random.js';
+import { expectSameFit, type FitParityCase } from '../testing/tfjs_fit_parity.js';
 
 beforeAll(async () => {
   registerTfjsChainedOpsForOrthogonal();
@@ -28,14 +29,7 @@ const [frameSide, channels] = [5, 2];
 const frames = Float32Array.from({ length: n * steps * frameSide * frameSide * channels }, () => random.uniform(-1, 1));
 const targets = Float32Array.from({ length: n }, () => random.uniform(-1, 1));
 
-interface Case {
-  name: string;
-  kerasm: () => km.layers.Layer[];
-  tfjs: () => tfl.layers.Layer[];
-  loss: string;
-  x: readonly [Float32Array | Int32Array, number[]];
-  y: readonly [Float32Array, number[], number[]];
-}
+type Case = FitParityCase & { name: string };
 
 const mergeModes = ['concat', 'sum', 'mul', 'ave'] as const;
 const cases: Case[] = [
@@ -77,29 +71,6 @@ const cases: Case[] = [
 
 describe('Bidirectional and TimeDistributed models: parity with tfjs-layers 4.22 (cpu backend)', () => {
   it.each(cases)('$name: same weights give the same predictions, and the same losses and weights over 6 SGD steps', async (c) => {
-    km.utils.setRandomSeed(17);
-    const model = km.sequential(c.kerasm());
-    model.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.3, momentum: 0.9 }), loss: c.loss });
-    const reference = tfl.sequential({ layers: c.tfjs() });
-    reference.setWeights(model.getWeights().map((w) => tf.tensor(w.dataSync(), [...w.shape])));
-    reference.compile({ optimizer: tf.train.momentum(0.3, 0.9), loss: c.loss });
-
-    const [xValues, xShape] = c.x;
-    const [yValues, yShape, tfYShape] = c.y;
-    const dtype = xValues instanceof Int32Array ? 'int32' : 'float32';
-    const [x, tfX] = [km.tensor(xValues, xShape, dtype), tf.tensor(xValues, xShape, dtype)];
-    const theirPredictions = (reference.predict(tfX) as tf.Tensor).dataSync();
-    model.predict(x).dataSync().forEach((v, i) => expect(Math.abs(v - theirPredictions[i])).toBeLessThan(1e-5));
-
-    const args = { epochs: 3, batchSize: 16, shuffle: false, verbose: 0 as const };
-    const ours = await model.fit(x, km.tensor(yValues, yShape), args);
-    const theirs = await reference.fit(tfX, tf.tensor(yValues, tfYShape), args);
-    ours.history.loss.forEach((loss, i) => expect(Math.abs(loss - (theirs.history.loss[i] as number))).toBeLessThan(1e-4));
-    expect(ours.history.loss[2]).not.toBeCloseTo(ours.history.loss[0], 3);
-    const theirWeights = reference.getWeights();
-    model.getWeights().forEach((w, i) => {
-      const expected = theirWeights[i].dataSync();
-      w.dataSync().forEach((v, j) => expect(Math.abs(v - expected[j])).toBeLessThan(1e-4));
-    });
+    await expectSameFit(c, { seed: 17, learningRate: 0.3, momentum: 0.9 });
   });
 });

@@ -26,30 +26,42 @@ export interface Cropping2DArgs extends LayerArgs {
  * ```
  */
 export class Cropping2D extends Layer {
-  readonly className = 'Cropping2D';
+  readonly className: string = 'Cropping2D';
   readonly cropping: SidePairs;
   #geometry: Omit<WindowGeometry, 'batch'> | null = null;
 
-  constructor(args: Cropping2DArgs) {
-    super(args, 'Cropping2D');
-    this.cropping = sidePairs(args.cropping, 0, 'Cropping2D', this.name, 'cropping');
+  constructor(args: Cropping2DArgs, className = 'Cropping2D', cropping?: SidePairs) {
+    super(args, className);
+    this.cropping = cropping ?? sidePairs(args.cropping, 0, className, this.name, 'cropping');
     checkChannelsLast(args.dataFormat, this.name);
+  }
+
+  /** The input as an image [height, width, channels]; the 1-D subclass reads a sequence as height 1. */
+  protected imageOf(input: Shape): [number, number, number] {
+    return imageShape(input, this.name, this.className);
+  }
+
+  /** The output shape of an image of this size (the 1-D subclass drops the height). */
+  protected shapeOf(h: number, w: number, c: number): Shape {
+    return [h, w, c];
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
     const input = singleInput(this, inputShapes);
-    const [h, w, c] = imageShape(input, this.name, 'Cropping2D');
+    const [h, w, c] = this.imageOf(input);
     const [[top, bottom], [left, right]] = this.cropping;
     const [outH, outW] = [h - top - bottom, w - left - right];
     if (outH < 1 || outW < 1) {
-      throw new Error(`Cropping2D layer '${this.name}' crops ${JSON.stringify(this.cropping)} from ${formatShape(input)}, which leaves ${outH}x${outW} pixels. Crop less than the image: at most ${h - 1} rows and ${w - 1} columns in all.`);
+      throw new Error(`${this.className} layer '${this.name}' crops ${JSON.stringify(this.cropping)} from ${formatShape(input)}, which leaves ${outH}x${outW} pixels. Crop less than the input: at most ${h - 1} rows and ${w - 1} columns in all.`);
     }
-    return [outH, outW, c];
+    return this.shapeOf(outH, outW, c);
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
-    const [outH, outW, channels] = this.computeOutputShape(inputShapes);
-    this.#geometry = paddingGeometry(outH, outW, channels, this.cropping);
+    const [h, w, channels] = this.imageOf(singleInput(this, inputShapes));
+    const [[top, bottom], [left, right]] = this.cropping;
+    this.computeOutputShape(inputShapes);
+    this.#geometry = paddingGeometry(h - top - bottom, w - left - right, channels, this.cropping);
   }
 
   forward(ctx: ForwardContext): void {

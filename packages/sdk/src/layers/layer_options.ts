@@ -27,6 +27,7 @@ import type { ReshapeArgs } from './reshape.js';
 import type { UpSampling2DArgs } from './up_sampling2d.js';
 import type { ZeroPadding2DArgs } from './zero_padding2d.js';
 import type { Cropping2DArgs } from './cropping2d.js';
+import type { Cropping1DArgs, UpSampling1DArgs, ZeroPadding1DArgs } from './spatial1d.js';
 import type { DotArgs } from './dot.js';
 import type { AlphaDropoutArgs, GaussianNoiseArgs, NoiseRateArgs } from './noise.js';
 import type { PermuteArgs } from './permute.js';
@@ -103,6 +104,9 @@ export const GRU_OPTIONS = optionNames<GRUArgs>({ ...RECURRENT, recurrentActivat
 export const REPEAT_VECTOR_OPTIONS = optionNames<RepeatVectorArgs>({ ...LAYER, n: true });
 export const PERMUTE_OPTIONS = optionNames<PermuteArgs>({ ...LAYER, dims: true });
 export const CROPPING2D_OPTIONS = optionNames<Cropping2DArgs>({ ...LAYER, cropping: true, dataFormat: true });
+export const ZERO_PADDING1D_OPTIONS = optionNames<ZeroPadding1DArgs>({ ...LAYER, padding: true });
+export const CROPPING1D_OPTIONS = optionNames<Cropping1DArgs>({ ...LAYER, cropping: true });
+export const UP_SAMPLING1D_OPTIONS = optionNames<UpSampling1DArgs>({ ...LAYER, size: true });
 export const DOT_OPTIONS = optionNames<DotArgs>({ ...LAYER, axes: true, normalize: true });
 export const RESCALING_OPTIONS = optionNames<RescalingArgs>({ ...LAYER, scale: true, offset: true });
 export const GAUSSIAN_NOISE_OPTIONS = optionNames<GaussianNoiseArgs>({ ...LAYER, stddev: true });

@@ -1,8 +1,8 @@
-// The km.layers factories of the shape, merge and noise layers (TensorFlow.js' names), each checking its options.
+// The km.layers factories of the shape, merge and noise layers (TensorFlow.js' names; Keras' for the 1-D ones tfjs lacks), each checking its options.
 import { checkOptions } from '../utils/options.js';
 import { Cropping2D, type Cropping2DArgs } from './cropping2d.js';
 import { Dot, type DotArgs } from './dot.js';
-import { ALPHA_DROPOUT_OPTIONS, CROPPING2D_OPTIONS, DOT_OPTIONS, GAUSSIAN_DROPOUT_OPTIONS, GAUSSIAN_NOISE_OPTIONS, LAYER_OPTIONS, PERMUTE_OPTIONS, REPEAT_VECTOR_OPTIONS, RESCALING_OPTIONS, SPATIAL_DROPOUT1D_OPTIONS } from './layer_options.js';
+import { ALPHA_DROPOUT_OPTIONS, CROPPING1D_OPTIONS, CROPPING2D_OPTIONS, DOT_OPTIONS, GAUSSIAN_DROPOUT_OPTIONS, GAUSSIAN_NOISE_OPTIONS, LAYER_OPTIONS, PERMUTE_OPTIONS, REPEAT_VECTOR_OPTIONS, RESCALING_OPTIONS, SPATIAL_DROPOUT1D_OPTIONS, UP_SAMPLING1D_OPTIONS, ZERO_PADDING1D_OPTIONS } from './layer_options.js';
 import type { MergeArgs } from './merge.js';
 import { Maximum, Minimum } from './min_max_merge.js';
 import { AlphaDropout, GaussianDropout, GaussianNoise, type AlphaDropoutArgs, type GaussianNoiseArgs, type NoiseRateArgs } from './noise.js';
@@ -10,6 +10,7 @@ import { Permute, type PermuteArgs } from './permute.js';
 import { RepeatVector, type RepeatVectorArgs } from './repeat_vector.js';
 import { Rescaling, type RescalingArgs } from './rescaling.js';
 import { SpatialDropout1D, type SpatialDropout1DArgs } from './spatial_dropout1d.js';
+import { Cropping1D, UpSampling1D, ZeroPadding1D, type Cropping1DArgs, type UpSampling1DArgs, type ZeroPadding1DArgs } from './spatial1d.js';
 
 /** `[batch, f]` to `[batch, n, f]`. @example `km.layers.repeatVector({ n: 10 })` */
 export function repeatVector(args: RepeatVectorArgs): RepeatVector {
@@ -27,6 +28,24 @@ export function permute(args: PermuteArgs): Permute {
 export function cropping2D(args: Cropping2DArgs): Cropping2D {
   checkOptions(args, CROPPING2D_OPTIONS, 'km.layers.cropping2D');
   return new Cropping2D(args);
+}
+
+/** Zero steps at the start and end of each sequence (Keras' ZeroPadding1D). @example `km.layers.zeroPadding1d({ padding: [2, 0] })` */
+export function zeroPadding1d(args?: ZeroPadding1DArgs): ZeroPadding1D {
+  checkOptions(args, ZERO_PADDING1D_OPTIONS, 'km.layers.zeroPadding1d');
+  return new ZeroPadding1D(args);
+}
+
+/** Removes steps at the start and end of each sequence (Keras' Cropping1D). @example `km.layers.cropping1D({ cropping: [1, 2] })` */
+export function cropping1D(args?: Cropping1DArgs): Cropping1D {
+  checkOptions(args, CROPPING1D_OPTIONS, 'km.layers.cropping1D');
+  return new Cropping1D(args);
+}
+
+/** Repeats each step of a sequence (Keras' UpSampling1D). @example `km.layers.upSampling1d({ size: 2 })` */
+export function upSampling1d(args?: UpSampling1DArgs): UpSampling1D {
+  checkOptions(args, UP_SAMPLING1D_OPTIONS, 'km.layers.upSampling1d');
+  return new UpSampling1D(args);
 }
 
 /** Elementwise maximum of its inputs. @example `km.layers.maximum().apply([a, b])` */
@@ -78,6 +97,7 @@ export function spatialDropout1d(args: SpatialDropout1DArgs): SpatialDropout1D {
 }
 
 export {
-  AlphaDropout, Cropping2D, Dot, GaussianDropout, GaussianNoise, Maximum, Minimum, Permute, RepeatVector, Rescaling, SpatialDropout1D,
-  type AlphaDropoutArgs, type Cropping2DArgs, type DotArgs, type GaussianNoiseArgs, type NoiseRateArgs, type PermuteArgs, type RepeatVectorArgs, type RescalingArgs, type SpatialDropout1DArgs,
+  AlphaDropout, Cropping1D, Cropping2D, Dot, GaussianDropout, GaussianNoise, Maximum, Minimum, Permute, RepeatVector, Rescaling, SpatialDropout1D, UpSampling1D, ZeroPadding1D,
+  type AlphaDropoutArgs, type Cropping1DArgs, type Cropping2DArgs, type DotArgs, type GaussianNoiseArgs, type NoiseRateArgs, type PermuteArgs, type RepeatVectorArgs, type RescalingArgs,
+  type SpatialDropout1DArgs, type UpSampling1DArgs, type ZeroPadding1DArgs,
 };

@@ -26,28 +26,38 @@ export interface UpSampling2DArgs extends LayerArgs {
  * ```
  */
 export class UpSampling2D extends Layer {
-  readonly className = 'UpSampling2D';
+  readonly className: string = 'UpSampling2D';
   readonly size: [number, number];
   /** Pooling geometry over the upsampled image: one size[0]×size[1] window per input pixel. */
   #geometry: Omit<WindowGeometry, 'batch'> | null = null;
   #outSize = 0;
 
-  constructor(args: UpSampling2DArgs = {}) {
-    super(args, 'UpSampling2D');
-    this.size = pairOf(args.size, 2, 'size', this.name);
+  constructor(args: UpSampling2DArgs = {}, className = 'UpSampling2D', size?: [number, number]) {
+    super(args, className);
+    this.size = size ?? pairOf(args.size, 2, 'size', this.name);
     if (args.interpolation !== undefined && args.interpolation !== 'nearest') {
-      throw new Error(`UpSampling2D layer '${this.name}': only interpolation 'nearest' is implemented. Received: interpolation=${JSON.stringify(args.interpolation)}.`);
+      throw new Error(`${className} layer '${this.name}': only interpolation 'nearest' is implemented. Received: interpolation=${JSON.stringify(args.interpolation)}.`);
     }
     checkChannelsLast(args.dataFormat, this.name);
   }
 
+  /** The input as an image [height, width, channels]; the 1-D subclass reads a sequence as height 1. */
+  protected imageOf(input: Shape): [number, number, number] {
+    return imageShape(input, this.name, this.className);
+  }
+
+  /** The output shape of an image of this size (the 1-D subclass drops the height). */
+  protected shapeOf(h: number, w: number, c: number): Shape {
+    return [h, w, c];
+  }
+
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    const [h, w, c] = imageShape(singleInput(this, inputShapes), this.name, 'UpSampling2D');
-    return [h * this.size[0], w * this.size[1], c];
+    const [h, w, c] = this.imageOf(singleInput(this, inputShapes));
+    return this.shapeOf(h * this.size[0], w * this.size[1], c);
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
-    const [h, w, channels] = imageShape(singleInput(this, inputShapes), this.name, 'UpSampling2D');
+    const [h, w, channels] = this.imageOf(singleInput(this, inputShapes));
     const [sh, sw] = this.size;
     this.#geometry = { inH: h * sh, inW: w * sw, channels, kH: sh, kW: sw, strideH: sh, strideW: sw, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0, outH: h, outW: w };
     this.#outSize = h * sh * w * sw * channels;

@@ -58,24 +58,34 @@ export function paddingGeometry(h: number, w: number, channels: number, [[top, b
  * ```
  */
 export class ZeroPadding2D extends Layer {
-  readonly className = 'ZeroPadding2D';
+  readonly className: string = 'ZeroPadding2D';
   readonly padding: SidePairs;
   #geometry: Omit<WindowGeometry, 'batch'> | null = null;
 
-  constructor(args: ZeroPadding2DArgs = {}) {
-    super(args, 'ZeroPadding2D');
-    this.padding = sidePairs(args.padding, 1, 'ZeroPadding2D', this.name, 'padding');
+  constructor(args: ZeroPadding2DArgs = {}, className = 'ZeroPadding2D', padding?: SidePairs) {
+    super(args, className);
+    this.padding = padding ?? sidePairs(args.padding, 1, className, this.name, 'padding');
     checkChannelsLast(args.dataFormat, this.name);
   }
 
+  /** The input as an image [height, width, channels]; the 1-D subclass reads a sequence as height 1. */
+  protected imageOf(input: Shape): [number, number, number] {
+    return imageShape(input, this.name, this.className);
+  }
+
+  /** The output shape of an image of this size (the 1-D subclass drops the height). */
+  protected shapeOf(h: number, w: number, c: number): Shape {
+    return [h, w, c];
+  }
+
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    const [h, w, c] = imageShape(singleInput(this, inputShapes), this.name, 'ZeroPadding2D');
+    const [h, w, c] = this.imageOf(singleInput(this, inputShapes));
     const [[top, bottom], [left, right]] = this.padding;
-    return [h + top + bottom, w + left + right, c];
+    return this.shapeOf(h + top + bottom, w + left + right, c);
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
-    const [inH, inW, channels] = imageShape(singleInput(this, inputShapes), this.name, 'ZeroPadding2D');
+    const [inH, inW, channels] = this.imageOf(singleInput(this, inputShapes));
     this.#geometry = paddingGeometry(inH, inW, channels, this.padding);
   }
 

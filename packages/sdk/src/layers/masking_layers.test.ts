@@ -104,6 +104,26 @@ describe('per-step layers pass a mask on', () => {
   });
 });
 
+describe('a residual Add keeps the mask its inputs share', () => {
+  it('Masking → Add(x, Dense(x)) → LSTM → Dense predicts the same with 4 more padding steps', () => {
+    const features = 3;
+    const build = (steps: number) => {
+      const input = km.input({ shape: [steps, features] });
+      const x = km.layers.masking().apply(input) as km.SymbolicTensor;
+      const mixed = km.layers.add().apply([x, km.layers.dense({ units: features, activation: 'tanh' }).apply(x) as km.SymbolicTensor]) as km.SymbolicTensor;
+      return km.model({ inputs: input, outputs: km.layers.dense({ units: 1 }).apply(km.layers.lstm({ units: 3 }).apply(mixed) as km.SymbolicTensor) as km.SymbolicTensor });
+    };
+    km.utils.setRandomSeed(6);
+    const [short, long] = [build(5), build(9)];
+    long.setWeights(short.getWeights());
+    const values = Float32Array.from({ length: 4 * 5 * features }, (_, i) => 0.5 + Math.sin(i));
+    const padded = new Float32Array(4 * 9 * features);
+    for (let b = 0; b < 4; b++) padded.set(values.subarray(b * 5 * features, (b + 1) * 5 * features), b * 9 * features);
+    const a = short.predict(km.tensor(values, [4, 5, features])).dataSync();
+    long.predict(km.tensor(padded, [4, 9, features])).dataSync().forEach((v, i) => expect(v).toBeCloseTo(a[i], 5));
+  });
+});
+
 describe('masking: bad input gets a clear error', () => {
   it('a mask into Flatten, Conv1D, GlobalMaxPooling1D or a merge is refused at build time, naming the layers and the fix', () => {
     const embedding = () => km.layers.embedding({ inputDim: 5, outputDim: 3, inputShape: [6], maskZero: true, name: 'tokens' });
@@ -115,7 +135,10 @@ describe('masking: bad input gets a clear error', () => {
     const input = km.input({ shape: [6] });
     const a = km.layers.embedding({ inputDim: 5, outputDim: 3, maskZero: true }).apply(input);
     const b = km.layers.embedding({ inputDim: 5, outputDim: 3, maskZero: true }).apply(input);
-    expect(() => km.model({ inputs: input, outputs: km.layers.add().apply([a, b]) })).toThrow(/\(Add\) does not support masking/);
+    // Two different mask sources into one merge: kerasm does not compute their AND.
+    expect(() => km.model({ inputs: input, outputs: km.layers.add().apply([a, b]) })).toThrow(/\(Add\) receives inputs masked by different layers.*mask both branches from one source/);
+    // One source on both sides (a residual) is fine, and the mask passes on to the Flatten, which refuses it.
+    expect(() => km.model({ inputs: input, outputs: km.layers.flatten().apply(km.layers.add().apply([a, km.layers.dense({ units: 3 }).apply(a)])) })).toThrow(/\(Flatten\) does not support masking/);
   });
 
   it('a mask consumed first is fine: LSTM without returnSequences, then Flatten-free heads build', () => {

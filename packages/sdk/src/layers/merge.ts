@@ -18,6 +18,11 @@ function sameShapes(layer: Layer, inputShapes: readonly Shape[]): Shape {
 
 /** Elementwise merges of equal-shaped inputs: shape checks and the sample size. */
 export abstract class ElementwiseMerge extends Layer {
+  // Acts position by position, so inputs masked by one mask source (a residual around a per-step block) keep it.
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
   protected size = 0;
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {

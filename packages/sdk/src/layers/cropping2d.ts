@@ -1,7 +1,8 @@
 import type { WindowGeometry } from '../backend/backend.js';
-import { formatShape, Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { formatShape, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { checkChannelsLast, imageShape } from './window.js';
+import { ImageLayer } from './image_layer.js';
+import { checkChannelsLast } from './window.js';
 import { paddingGeometry, sidePairs, type SidePairs } from './zero_padding2d.js';
 
 /** Options of {@link Cropping2D}. */
@@ -25,7 +26,7 @@ export interface Cropping2DArgs extends LayerArgs {
  * km.layers.cropping2D({ cropping: [[2, 2], [4, 0]] }).apply(x).shape; // [24, 24, 1]
  * ```
  */
-export class Cropping2D extends Layer {
+export class Cropping2D extends ImageLayer {
   readonly className: string = 'Cropping2D';
   readonly cropping: SidePairs;
   #geometry: Omit<WindowGeometry, 'batch'> | null = null;
@@ -34,16 +35,6 @@ export class Cropping2D extends Layer {
     super(args, className);
     this.cropping = cropping ?? sidePairs(args.cropping, 0, className, this.name, 'cropping');
     checkChannelsLast(args.dataFormat, this.name);
-  }
-
-  /** The input as an image [height, width, channels]; the 1-D subclass reads a sequence as height 1. */
-  protected imageOf(input: Shape): [number, number, number] {
-    return imageShape(input, this.name, this.className);
-  }
-
-  /** The output shape of an image of this size (the 1-D subclass drops the height). */
-  protected shapeOf(h: number, w: number, c: number): Shape {
-    return [h, w, c];
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {

@@ -1,18 +1,12 @@
 import type { LayerArgs, Shape } from './layer.js';
+import { sequenceAsImage } from './image_layer.js';
 import { Cropping2D } from './cropping2d.js';
 import { registerLayer } from './registry.js';
 import { UpSampling2D } from './up_sampling2d.js';
-import { sequenceShape } from './window.js';
 import { ZeroPadding2D, type SidePairs } from './zero_padding2d.js';
 
 // Keras' 1-D padding, cropping and upsampling are the 2-D layers over a sequence seen as an image of
-// height 1; these helpers are the whole difference.
-
-/** `[steps, channels]` as an image of height 1. */
-function sequenceAsImage(input: Shape, layer: string, className: string): [number, number, number] {
-  const [steps, channels] = sequenceShape(input, layer, className);
-  return [1, steps, channels];
-}
+// height 1 (ImageLayer's two hooks); the option spellings and configs are the rest of the difference.
 
 /** [start, end] from Keras' `n` or `[start, end]` spellings, as the 2-D layers' side pairs. */
 function ends(value: unknown, fallback: number, className: string, layer: string, option: string): SidePairs {

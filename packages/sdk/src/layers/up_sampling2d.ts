@@ -1,7 +1,8 @@
 import type { WindowGeometry } from '../backend/backend.js';
-import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { checkChannelsLast, imageShape, pairOf } from './window.js';
+import { ImageLayer } from './image_layer.js';
+import { checkChannelsLast, pairOf } from './window.js';
 
 /** Options of {@link UpSampling2D}. */
 export interface UpSampling2DArgs extends LayerArgs {
@@ -25,7 +26,7 @@ export interface UpSampling2DArgs extends LayerArgs {
  * km.layers.upSampling2d({ size: 2 }).apply(x).shape; // [14, 14, 16]
  * ```
  */
-export class UpSampling2D extends Layer {
+export class UpSampling2D extends ImageLayer {
   readonly className: string = 'UpSampling2D';
   readonly size: [number, number];
   /** Pooling geometry over the upsampled image: one size[0]×size[1] window per input pixel. */
@@ -39,16 +40,6 @@ export class UpSampling2D extends Layer {
       throw new Error(`${className} layer '${this.name}': only interpolation 'nearest' is implemented. Received: interpolation=${JSON.stringify(args.interpolation)}.`);
     }
     checkChannelsLast(args.dataFormat, this.name);
-  }
-
-  /** The input as an image [height, width, channels]; the 1-D subclass reads a sequence as height 1. */
-  protected imageOf(input: Shape): [number, number, number] {
-    return imageShape(input, this.name, this.className);
-  }
-
-  /** The output shape of an image of this size (the 1-D subclass drops the height). */
-  protected shapeOf(h: number, w: number, c: number): Shape {
-    return [h, w, c];
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {

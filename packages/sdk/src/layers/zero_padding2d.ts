@@ -1,7 +1,8 @@
 import type { WindowGeometry } from '../backend/backend.js';
-import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { checkChannelsLast, imageShape } from './window.js';
+import { ImageLayer } from './image_layer.js';
+import { checkChannelsLast } from './window.js';
 
 /** Options of {@link ZeroPadding2D}. */
 export interface ZeroPadding2DArgs extends LayerArgs {
@@ -57,7 +58,7 @@ export function paddingGeometry(h: number, w: number, channels: number, [[top, b
  * km.layers.zeroPadding2d({ padding: [[1, 2], [0, 3]] }).apply(x).shape; // [31, 31, 1]
  * ```
  */
-export class ZeroPadding2D extends Layer {
+export class ZeroPadding2D extends ImageLayer {
   readonly className: string = 'ZeroPadding2D';
   readonly padding: SidePairs;
   #geometry: Omit<WindowGeometry, 'batch'> | null = null;
@@ -66,16 +67,6 @@ export class ZeroPadding2D extends Layer {
     super(args, className);
     this.padding = padding ?? sidePairs(args.padding, 1, className, this.name, 'padding');
     checkChannelsLast(args.dataFormat, this.name);
-  }
-
-  /** The input as an image [height, width, channels]; the 1-D subclass reads a sequence as height 1. */
-  protected imageOf(input: Shape): [number, number, number] {
-    return imageShape(input, this.name, this.className);
-  }
-
-  /** The output shape of an image of this size (the 1-D subclass drops the height). */
-  protected shapeOf(h: number, w: number, c: number): Shape {
-    return [h, w, c];
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {

@@ -80,6 +80,22 @@ describe('GlobalAveragePooling1D after a mask', () => {
   });
 });
 
+/**
+ * Builds the model for 5 and for 9 steps of 3 features with the same weights, and checks that
+ * 4 more steps of padding (zeros at the end) change no prediction.
+ */
+function expectPaddingInvariant(build: (steps: number) => km.LayersModel, seed: number): void {
+  const features = 3;
+  km.utils.setRandomSeed(seed);
+  const [short, long] = [build(5), build(9)];
+  long.setWeights(short.getWeights());
+  const values = Float32Array.from({ length: 4 * 5 * features }, (_, i) => 0.5 + Math.sin(i));
+  const padded = new Float32Array(4 * 9 * features);
+  for (let b = 0; b < 4; b++) padded.set(values.subarray(b * 5 * features, (b + 1) * 5 * features), b * 9 * features);
+  const a = short.predict(km.tensor(values, [4, 5, features])).dataSync();
+  long.predict(km.tensor(padded, [4, 9, features])).dataSync().forEach((v, i) => expect(v).toBeCloseTo(a[i], 5));
+}
+
 describe('per-step layers pass a mask on', () => {
   it.each([
     ['LayerNormalization', () => km.layers.layerNormalization()],
@@ -90,37 +106,18 @@ describe('per-step layers pass a mask on', () => {
     ['TimeDistributed(Dense)', () => km.layers.timeDistributed({ layer: km.layers.dense({ units: 3 }) })],
     ['Bidirectional(GRU, returnSequences)', () => km.layers.bidirectional({ layer: km.layers.gru({ units: 2, returnSequences: true }) })],
   ] as const)('Masking → %s → LSTM → Dense predicts the same with 4 more padding steps', (_name, middle) => {
-    const features = 3;
-    const build = (steps: number) => km.sequential([km.layers.masking({ inputShape: [steps, features] }), middle(), km.layers.lstm({ units: 3 }), km.layers.dense({ units: 1 })]);
-    km.utils.setRandomSeed(5);
-    const [short, long] = [build(5), build(9)];
-    long.setWeights(short.getWeights());
-    const values = Float32Array.from({ length: 4 * 5 * features }, (_, i) => 0.5 + Math.sin(i));
-    const padded = new Float32Array(4 * 9 * features);
-    for (let b = 0; b < 4; b++) padded.set(values.subarray(b * 5 * features, (b + 1) * 5 * features), b * 9 * features);
-    const a = short.predict(km.tensor(values, [4, 5, features])).dataSync();
-    const c = long.predict(km.tensor(padded, [4, 9, features])).dataSync();
-    a.forEach((v, i) => expect(c[i]).toBeCloseTo(v, 5));
+    expectPaddingInvariant((steps) => km.sequential([km.layers.masking({ inputShape: [steps, 3] }), middle(), km.layers.lstm({ units: 3 }), km.layers.dense({ units: 1 })]), 5);
   });
 });
 
 describe('a residual Add keeps the mask its inputs share', () => {
   it('Masking → Add(x, Dense(x)) → LSTM → Dense predicts the same with 4 more padding steps', () => {
-    const features = 3;
-    const build = (steps: number) => {
-      const input = km.input({ shape: [steps, features] });
+    expectPaddingInvariant((steps) => {
+      const input = km.input({ shape: [steps, 3] });
       const x = km.layers.masking().apply(input) as km.SymbolicTensor;
-      const mixed = km.layers.add().apply([x, km.layers.dense({ units: features, activation: 'tanh' }).apply(x) as km.SymbolicTensor]) as km.SymbolicTensor;
+      const mixed = km.layers.add().apply([x, km.layers.dense({ units: 3, activation: 'tanh' }).apply(x) as km.SymbolicTensor]) as km.SymbolicTensor;
       return km.model({ inputs: input, outputs: km.layers.dense({ units: 1 }).apply(km.layers.lstm({ units: 3 }).apply(mixed) as km.SymbolicTensor) as km.SymbolicTensor });
-    };
-    km.utils.setRandomSeed(6);
-    const [short, long] = [build(5), build(9)];
-    long.setWeights(short.getWeights());
-    const values = Float32Array.from({ length: 4 * 5 * features }, (_, i) => 0.5 + Math.sin(i));
-    const padded = new Float32Array(4 * 9 * features);
-    for (let b = 0; b < 4; b++) padded.set(values.subarray(b * 5 * features, (b + 1) * 5 * features), b * 9 * features);
-    const a = short.predict(km.tensor(values, [4, 5, features])).dataSync();
-    long.predict(km.tensor(padded, [4, 9, features])).dataSync().forEach((v, i) => expect(v).toBeCloseTo(a[i], 5));
+    }, 6);
   });
 });
 

@@ -25,7 +25,7 @@ interface View {
  * one concat when the whole buffer is next read, so a training step that writes each weight's
  * gradient into the flat gradient buffer costs one concat, not one per weight.
  *
- * Tensors returned by {@link get} belong to the store (or to the caller's `tidy` when sliced);
+ * Tensors returned by {@link get} belong to the caller's `tidy` (a clone or a slice) for views, to the store for whole buffers;
  * tensors passed to {@link set} are kept and the previous ones disposed.
  */
 export class BufferStore {
@@ -77,7 +77,9 @@ export class BufferStore {
     if (entry.kind === 'root') return this.#assembled(entry);
     const root = this.#entry(entry.root) as Root;
     const piece = root.pending.get(entry.offset);
-    if (piece && piece.size === entry.length) return piece;
+    // A handle of its own (tfjs clones share the data): reading another view of this buffer in the
+    // same kernel may fold the pending segments, which disposes them.
+    if (piece && piece.size === entry.length) return this.#tf.clone(piece);
     return this.#tf.slice(this.#assembled(root), entry.offset, entry.length);
   }
 

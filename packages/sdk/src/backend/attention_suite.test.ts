@@ -7,6 +7,7 @@ import { BACKENDS_HERE, deviceIO, runsOn } from '../testing/backends_here.js';
 import { expectClose } from '../testing/expect_close.js';
 import { expectWasmTrajectory } from '../testing/wasm_trajectory.js';
 import { duplicateTokenTask, transformerClassifier } from '../testing/transformer_task.js';
+import { paddedSequences } from '../testing/padded_sequences.js';
 
 // batchMatMul (attention's per-head products) on every backend against a naive loop, then a
 // transformer block (causal attention with dropout, and the Keras block) trained on each backend
@@ -56,6 +57,13 @@ describe.each(BACKENDS_HERE)('attention on backend %s', (name) => {
       const attended = km.layers.multiHeadAttention({ numHeads: 2, keyDim: 3, valueDim: 2, dropout: 0.2, useCausalMask: true, biasInitializer: 'glorotUniform' }).apply([x, x]);
       const model = km.model({ inputs: x, outputs: km.layers.dense({ units: 1, activation: 'sigmoid' }).apply(km.layers.globalAveragePooling1d().apply(attended)) });
       return { model, x: sequences, y: labels };
+    },
+    'padded token ids: Embedding(maskZero) → self-attention + residual → masked GlobalAveragePooling1D → Dense': () => {
+      const ids = km.input({ shape: [6] });
+      const x = km.layers.embedding({ inputDim: 9, outputDim: 4, maskZero: true }).apply(ids);
+      const mixed = km.layers.add().apply([x, km.layers.multiHeadAttention({ numHeads: 2, keyDim: 2 }).apply([x, x])]);
+      const model = km.model({ inputs: ids, outputs: km.layers.dense({ units: 1, activation: 'sigmoid' }).apply(km.layers.globalAveragePooling1d().apply(mixed)) });
+      return { model, x: km.tensor(paddedSequences(16, 6, 9, 1, 5, 'end').tokens, [16, 6], 'int32'), y: labels };
     },
     'the Keras transformer block on token ids': () => {
       const { x, y } = duplicateTokenTask(16, 6, 10, 4);

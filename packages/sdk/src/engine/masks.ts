@@ -21,10 +21,11 @@ export function maskSources(nodes: readonly GraphNode[]): number[] {
       );
     }
     // Inputs masked from one source carry the same mask, which is its own logical AND, as Keras merges masks.
-    if (new Set(incoming.filter((s) => s >= 0)).size > 1) {
+    if (!layer.readsInputMasks && new Set(incoming.filter((s) => s >= 0)).size > 1) {
       throw new Error(`Layer '${layer.name}' (${layer.className}) receives inputs masked by different layers; kerasm does not merge different masks yet. Consume each mask first (a recurrent layer or globalAveragePooling1d on each branch), or mask both branches from one source.`);
     }
-    sources.push(layer.producesMask ? i : masked >= 0 && layer.passesMask ? masked : -1);
+    const passed = layer.readsInputMasks ? incoming[0] : masked;
+    sources.push(layer.producesMask ? i : passed >= 0 && layer.passesMask ? passed : -1);
   });
   return sources;
 }

@@ -26,6 +26,7 @@ function nodeContext(ctx: PassContext, index: number): ForwardContext {
     output: ctx.plan.outputs[index],
     workspace: ctx.plan.workspaces[index],
     inputMask: node.inbound[0] >= 0 ? ctx.plan.masks[node.inbound[0]] : 0,
+    inputMasks: node.inbound.map((i) => (i >= 0 ? ctx.plan.masks[i] : 0)),
     outputMask: node.layer.producesMask ? ctx.plan.masks[index] : 0,
     weights: ctx.params.weightsOf(node.layer),
     training: ctx.training,

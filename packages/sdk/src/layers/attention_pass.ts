@@ -21,6 +21,8 @@ export interface AttentionBuffers {
   /** query, key, value and output kernels, then their biases (0 when the layer has none). */
   readonly kernels: readonly [BufferId, BufferId, BufferId, BufferId];
   readonly biases: readonly [BufferId, BufferId, BufferId, BufferId];
+  /** Padding masks `[batch, valueSteps]` of the value and key inputs (1: a real step, 0: padding), 0 where none. */
+  readonly keyMasks: readonly BufferId[];
 }
 
 /**
@@ -49,6 +51,8 @@ export class AttentionWorkspace {
   readonly headB: BufferId;
   /** The causal mask's additive term `[querySteps, valueSteps]` (0 without it). */
   readonly causal: BufferId;
+  /** A padding mask's additive term `[batch, valueSteps]`. */
+  readonly padding: BufferId;
 
   /** Floats the regions take for `batch` samples. */
   static size(d: AttentionDims, batch: number, dropout: boolean, causal: boolean): number {
@@ -63,6 +67,7 @@ export class AttentionWorkspace {
       ['mask', dropout ? scores : 0], ['dropped', dropout ? scores : 0], ['context', batch * tq * h * dv], ['dScores', scores],
       ['token', batch * h * Math.max(tq * dk, tv * dk, tv * dv, tq * dv)], ['headA', batch * h * tq * dv],
       ['headB', batch * h * Math.max(tq * dk, tv * dk, tv * dv)], ['causal', causal ? tq * tv : 0],
+      ['padding', batch * tv],
     ];
   }
 
@@ -75,7 +80,7 @@ export class AttentionWorkspace {
     }
     ({
       qh: this.qh, kh: this.kh, vh: this.vh, probs: this.probs, mask: this.mask, dropped: this.dropped, context: this.context,
-      dScores: this.dScores, token: this.token, headA: this.headA, headB: this.headB, causal: this.causal,
+      dScores: this.dScores, token: this.token, headA: this.headA, headB: this.headB, causal: this.causal, padding: this.padding,
     } = regions as Record<keyof AttentionWorkspace, BufferId>);
   }
 }
@@ -108,9 +113,26 @@ function projectionBackward(b: Backend, x: BufferId, kernel: BufferId, dHeadsReg
   if (dx) b.matMul(token, kernel, dx, rows, features, h * dim, false, true, accumulate);
 }
 
+/** The float32 additive term of Keras' masked softmax. */
+export const LARGE_NEGATIVE = -1e9;
+
+/**
+ * Adds LARGE_NEGATIVE to the scores `[batch, rows, valueSteps]` of padded value steps, so softmax gives
+ * them no weight; a constant offset, so the backward pass is unchanged. `spread` is scratch of the
+ * scores' size.
+ */
+function maskPaddedKeys(b: Backend, mask: BufferId, term: BufferId, spread: BufferId, scores: BufferId, batch: number, rows: number, tv: number): void {
+  // term = (mask − 1)·1e9: 0 at real steps, LARGE_NEGATIVE at padding; then each sample's row repeated over its score rows.
+  b.fill(term, batch * tv, -1);
+  b.add(mask, term, term, batch * tv);
+  b.scale(term, batch * tv, -LARGE_NEGATIVE);
+  for (let s = 0; s < batch; s++) b.copyRows(b.view(term, s * tv, tv), 0, b.view(spread, s * rows * tv, rows * tv), tv, rows, tv);
+  b.add(scores, spread, scores, batch * rows * tv);
+}
+
 /**
  * Multi-head attention forward, as Keras computes it: q, k, v projections, softmax(q·kᵀ/√keyDim
- * + causal term) over the value steps, optional dropout of those weights, their product with v,
+ * + causal term, padded value steps masked) over the value steps, optional dropout of those weights, their product with v,
  * and the output projection of the concatenated heads.
  */
 export function attentionForward(b: Backend, d: AttentionDims, batch: number, io: AttentionBuffers, w: AttentionWorkspace, output: BufferId, dropoutSeed: number | null, rate: number): void {
@@ -121,6 +143,8 @@ export function attentionForward(b: Backend, d: AttentionDims, batch: number, io
   projectToHeads(b, io.value, io.kernels[2], io.biases[2], w.token, w.vh, batch, tv, d.valueFeatures, h, dv);
   b.batchMatMul(w.qh, w.kh, w.probs, batch * h, tq, tv, dk, false, true, false);
   if (w.causal) b.biasAdd(w.probs, w.causal, batch * h, tq * tv);
+  // dScores is free until the backward pass.
+  for (const mask of io.keyMasks) if (mask) maskPaddedKeys(b, mask, w.padding, w.dScores, w.probs, batch, h * tq, tv);
   b.activation('softmax', w.probs, w.probs, batch * h * tq, tv);
   let weights = w.probs;
   if (dropoutSeed !== null) {

@@ -45,6 +45,8 @@ export interface ForwardContext {
    * input carries none; see {@link Layer.supportsMasking}.
    */
   readonly inputMask: BufferId;
+  /** Every input's mask, in input order (0 where none); only a layer that {@link Layer.readsInputMasks} gets more than the first. */
+  readonly inputMasks: readonly BufferId[];
   /** Where a layer that makes a mask ({@link Layer.producesMask}) writes it, `[batch, steps]`; 0 for other layers. */
   readonly outputMask: BufferId;
   /** The layer's scratch buffer of `workspaceSize(batch)` floats, kept from forward to backward; 0 if none. */
@@ -382,6 +384,14 @@ export abstract class Layer {
    * Bidirectional and GlobalAveragePooling1D read it.
    */
   get supportsMasking(): boolean {
+    return false;
+  }
+
+  /**
+   * Whether the layer reads the masks of several inputs itself (MultiHeadAttention: the value's and
+   * key's), so they need no merging; what it passes on is its first input's mask.
+   */
+  get readsInputMasks(): boolean {
     return false;
   }
 

@@ -6,7 +6,7 @@ import { checkBooleanOption } from '../utils/options.js';
 import { formatShape, Layer, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { kernelBiasConfig, kernelBiasOptions, type KernelBiasArgs, type KernelBiasOptions } from './weight_options.js';
-import { attentionBackward, attentionForward, AttentionWorkspace, type AttentionBuffers, type AttentionDims } from './attention_pass.js';
+import { attentionBackward, attentionForward, AttentionWorkspace, LARGE_NEGATIVE, type AttentionBuffers, type AttentionDims } from './attention_pass.js';
 
 /** Options of {@link MultiHeadAttention}, with Keras 3's names and defaults. */
 export interface MultiHeadAttentionArgs extends LayerArgs, KernelBiasArgs {
@@ -37,8 +37,6 @@ export interface MultiHeadAttentionArgs extends LayerArgs, KernelBiasArgs {
   seed?: number | null;
 }
 
-/** The float32 additive term of Keras' masked softmax. */
-const LARGE_NEGATIVE = -1e9;
 
 /**
  * Multi-head attention as Keras 3's `MultiHeadAttention`: for each of `numHeads` heads, queries and
@@ -114,6 +112,15 @@ export class MultiHeadAttention extends Layer {
   override get weightConstraints(): readonly (Constraint | null)[] {
     const { kernel, bias } = this.options;
     return PROJECTIONS.flatMap(() => (this.useBias ? [kernel.constraint, bias.constraint] : [kernel.constraint]));
+  }
+
+  // Padded value (and key) steps get no attention, as Keras' masks give; the query's mask passes on.
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
+  override get readsInputMasks(): boolean {
+    return true;
   }
 
   override get activityRegularizer(): Regularizer | null {
@@ -197,7 +204,8 @@ export class MultiHeadAttention extends Layer {
 
   #buffers(ctx: ForwardContext): AttentionBuffers {
     const [query, value] = ctx.inputs;
-    return { query, value, key: this.#keyGiven ? ctx.inputs[2] : value, ...this.#split(ctx.weights) };
+    const [, valueMask, keyMask] = ctx.inputMasks;
+    return { query, value, key: this.#keyGiven ? ctx.inputs[2] : value, keyMasks: [valueMask, this.#keyGiven ? keyMask : 0], ...this.#split(ctx.weights) };
   }
 
   forward(ctx: ForwardContext): void {

@@ -78,11 +78,11 @@ export class TimeDistributed extends Wrapper {
   }
 
   forward(ctx: ForwardContext): void {
-    this.layer.forward({ ...ctx, batch: ctx.batch * this.#steps, inputMask: 0 });
+    this.layer.forward({ ...ctx, batch: ctx.batch * this.#steps, inputMask: 0, inputMasks: [] });
   }
 
   backward(ctx: BackwardContext): void {
-    this.layer.backward({ ...ctx, batch: ctx.batch * this.#steps, inputMask: 0 });
+    this.layer.backward({ ...ctx, batch: ctx.batch * this.#steps, inputMask: 0, inputMasks: [] });
   }
 }
 

@@ -23,7 +23,9 @@ interface View {
  * Backend buffers as TensorFlow.js tensors that stay on the device. A buffer is a flat tensor;
  * a view is a range of one. Writes through views are kept as pending segments and assembled with
  * one concat when the whole buffer is next read, so a training step that writes each weight's
- * gradient into the flat gradient buffer costs one concat, not one per weight.
+ * gradient into the flat gradient buffer costs one concat, not one per weight. A write through a
+ * view replaces the pending segment at the same offset only, so writes through views of different
+ * extent must not partly overlap (kernels write a region whole, or its rows through `copyRows`).
  *
  * Tensors returned by {@link get} belong to the caller's `tidy` (a clone or a slice) for views, to the store for whole buffers;
  * tensors passed to {@link set} are kept and the previous ones disposed.

@@ -25,3 +25,22 @@ export function refCrop(v: number[], [h, w, c]: number[], [[top, bottom], [left,
   for (let y = top; y < h - bottom; y++) for (let x = left; x < w - right; x++) for (let k = 0; k < c; k++) out.push(v[(y * w + x) * c + k]);
   return out;
 }
+
+/**
+ * Keras' Dot of one sample's two matrices `a` [rows, cols] and `b`, summing over axis `axisA` of a and
+ * `axisB` of b (1: rows, 2: cols): the remaining axis of a by the remaining axis of b, row-major.
+ */
+export function refDot(a: number[], [ra, ca]: number[], axisA: number, b: number[], [rb, cb]: number[], axisB: number): number[] {
+  const at = (m: number[], cols: number, r: number, c: number) => m[r * cols + c];
+  const [m, k] = axisA === 2 ? [ra, ca] : [ca, ra];
+  const n = axisB === 2 ? rb : cb;
+  const out: number[] = [];
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let t = 0; t < k; t++) s += (axisA === 2 ? at(a, ca, i, t) : at(a, ca, t, i)) * (axisB === 2 ? at(b, cb, j, t) : at(b, cb, t, j));
+      out.push(s);
+    }
+  }
+  return out;
+}

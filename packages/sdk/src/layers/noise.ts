@@ -101,6 +101,35 @@ export class GaussianNoise extends TrainingNoise {
 }
 
 /**
+ * A dropout that multiplies each input by a factor drawn while training (rate 0: none), keeping the
+ * factors in the workspace's first n floats: its gradient is dy times them.
+ */
+abstract class MultiplicativeDropout extends TrainingNoise {
+  readonly rate: number;
+
+  constructor(args: NoiseRateArgs, className: string) {
+    super(args, className);
+    this.rate = checkRate(args.rate, `${className} layer '${this.name}'`);
+  }
+
+  protected get active(): boolean {
+    return this.rate > 0;
+  }
+
+  backward(ctx: BackwardContext): void {
+    const dx = ctx.inputGrads[0];
+    if (!dx) return;
+    const n = ctx.batch * this.size;
+    if (this.rate > 0) ctx.backend.mul(ctx.outputGrad, ctx.backend.view(ctx.workspace, 0, n), dx, n);
+    else ctx.backend.copy(ctx.outputGrad, dx, n);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), rate: this.rate };
+  }
+}
+
+/**
  * Multiplies its inputs by Gaussian noise of mean 1 and standard deviation √(rate / (1 − rate))
  * while training; passes them through at inference.
  *
@@ -109,17 +138,11 @@ export class GaussianNoise extends TrainingNoise {
  * km.layers.gaussianDropout({ rate: 0.2 });
  * ```
  */
-export class GaussianDropout extends TrainingNoise {
+export class GaussianDropout extends MultiplicativeDropout {
   readonly className = 'GaussianDropout';
-  readonly rate: number;
 
   constructor(args: NoiseRateArgs) {
     super(args, 'GaussianDropout');
-    this.rate = checkRate(args.rate, `GaussianDropout layer '${this.name}'`);
-  }
-
-  protected get active(): boolean {
-    return this.rate > 0;
   }
 
   override workspaceSize(batch: number): number {
@@ -129,18 +152,6 @@ export class GaussianDropout extends TrainingNoise {
   protected perturb(ctx: ForwardContext, n: number, seed: number): void {
     ctx.backend.normalNoise(ctx.workspace, n, 1, Math.sqrt(this.rate / (1 - this.rate)), seed);
     ctx.backend.mul(ctx.inputs[0], ctx.workspace, ctx.output, n);
-  }
-
-  backward(ctx: BackwardContext): void {
-    const dx = ctx.inputGrads[0];
-    if (!dx) return;
-    const n = ctx.batch * this.size;
-    if (this.rate > 0) ctx.backend.mul(ctx.outputGrad, ctx.workspace, dx, n);
-    else ctx.backend.copy(ctx.outputGrad, dx, n);
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), rate: this.rate };
   }
 }
 
@@ -157,22 +168,17 @@ const SELU_SCALE = 1.0507009873554805;
  * km.layers.alphaDropout({ rate: 0.1 });
  * ```
  */
-export class AlphaDropout extends TrainingNoise {
+export class AlphaDropout extends MultiplicativeDropout {
   readonly className = 'AlphaDropout';
-  readonly rate: number;
 
   constructor(args: AlphaDropoutArgs) {
     super(args, 'AlphaDropout');
-    this.rate = checkRate(args.rate, `AlphaDropout layer '${this.name}'`);
     if (args.noiseShape !== undefined && args.noiseShape !== null) {
       throw new Error(`AlphaDropout layer '${this.name}': noiseShape is not supported; kerasm drops each input independently. Received: noiseShape=${JSON.stringify(args.noiseShape)}. Remove noiseShape (or set it to null).`);
     }
   }
 
-  protected get active(): boolean {
-    return this.rate > 0;
-  }
-
+  // The factors a·keep (the gradient's), then scratch.
   override workspaceSize(batch: number): number {
     return 2 * batch * this.size;
   }
@@ -193,18 +199,6 @@ export class AlphaDropout extends TrainingNoise {
     backend.add(ctx.output, term, ctx.output, n);
     backend.mul(ctx.inputs[0], mask, term, n);
     backend.add(ctx.output, term, ctx.output, n);
-  }
-
-  backward(ctx: BackwardContext): void {
-    const dx = ctx.inputGrads[0];
-    if (!dx) return;
-    const n = ctx.batch * this.size;
-    if (this.rate > 0) ctx.backend.mul(ctx.outputGrad, ctx.backend.view(ctx.workspace, 0, n), dx, n);
-    else ctx.backend.copy(ctx.outputGrad, dx, n);
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), rate: this.rate };
   }
 }
 

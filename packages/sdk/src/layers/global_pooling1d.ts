@@ -1,7 +1,7 @@
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import { GlobalAveragePooling2D, GlobalMaxPooling2D, type GlobalPooling2DArgs } from './global_pooling2d.js';
 import { registerLayer } from './registry.js';
-import { sequenceShape } from './window.js';
+import { sequenceAsImage } from './image_layer.js';
 
 /** Options of {@link GlobalAveragePooling1D} and {@link GlobalMaxPooling1D}. */
 export type GlobalPooling1DArgs = GlobalPooling2DArgs;
@@ -26,7 +26,7 @@ export class GlobalAveragePooling1D extends GlobalAveragePooling2D {
   }
 
   protected override imageOf(input: Shape): [number, number, number] {
-    return [1, ...sequenceShape(input, this.name, this.className)];
+    return sequenceAsImage(input, this.name, this.className);
   }
 
   // Reads a padded sequence's mask and passes none on: its output has no steps.
@@ -74,7 +74,7 @@ export class GlobalMaxPooling1D extends GlobalMaxPooling2D {
   }
 
   protected override imageOf(input: Shape): [number, number, number] {
-    return [1, ...sequenceShape(input, this.name, this.className)];
+    return sequenceAsImage(input, this.name, this.className);
   }
 
   override getConfig(): Record<string, unknown> {

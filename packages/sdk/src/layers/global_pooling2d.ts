@@ -1,7 +1,8 @@
 import type { WindowGeometry } from '../backend/backend.js';
-import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { checkChannelsLast, imageShape } from './window.js';
+import { ImageLayer } from './image_layer.js';
+import { checkChannelsLast } from './window.js';
 
 /** Options of {@link GlobalAveragePooling2D} and {@link GlobalMaxPooling2D}. */
 export interface GlobalPooling2DArgs extends LayerArgs {
@@ -12,17 +13,12 @@ export interface GlobalPooling2DArgs extends LayerArgs {
  * Pooling over the whole image, `[h, w, c]` to `[c]`. It is the pooling kernel with one window the
  * size of the image: a `[1, 1, c]` output is laid out exactly like `[c]`, so no new kernel is needed.
  */
-abstract class GlobalPooling2D extends Layer {
+abstract class GlobalPooling2D extends ImageLayer {
   #geometry: Omit<WindowGeometry, 'batch'> | null = null;
 
   constructor(args: GlobalPooling2DArgs, className: string) {
     super(args, className);
     checkChannelsLast(args.dataFormat, this.name);
-  }
-
-  /** The input as an image [h, w, c]; the 1-D layers see a sequence [steps, c] as an image of height 1. */
-  protected imageOf(input: Shape): [number, number, number] {
-    return imageShape(input, this.name, this.className);
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {

@@ -19,14 +19,15 @@ export interface PassContext {
 
 function nodeContext(ctx: PassContext, index: number): ForwardContext {
   const node = ctx.graph.nodes[index];
+  const inputMasks = node.inbound.map((i) => (i >= 0 ? ctx.plan.masks[i] : 0));
   return {
     backend: ctx.backend,
     batch: ctx.plan.batch,
     inputs: node.inbound.map((i) => ctx.plan.inputOf(i)),
     output: ctx.plan.outputs[index],
     workspace: ctx.plan.workspaces[index],
-    inputMask: node.inbound[0] >= 0 ? ctx.plan.masks[node.inbound[0]] : 0,
-    inputMasks: node.inbound.map((i) => (i >= 0 ? ctx.plan.masks[i] : 0)),
+    inputMask: inputMasks[0] ?? 0,
+    inputMasks,
     outputMask: node.layer.producesMask ? ctx.plan.masks[index] : 0,
     weights: ctx.params.weightsOf(node.layer),
     training: ctx.training,

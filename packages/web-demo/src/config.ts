@@ -2,7 +2,7 @@
 import { BACKEND_CHOICES, MODEL_KINDS, type BackendChoice, type ModelKind, type TrainConfig } from './protocol.js';
 
 /** The attributes `<kerasm-mnist-demo>` reads, with their defaults. */
-export const DEFAULTS = { model: 'mlp', backend: 'wasm', epochs: '1', 'batch-size': '32', 'train-samples': '10000' } as const;
+export const DEFAULTS = { model: 'mlp', backend: 'wasm', epochs: '1', 'batch-size': '32', 'train-samples': '10000', seed: '' } as const;
 
 type Read = (name: keyof typeof DEFAULTS) => string;
 
@@ -11,6 +11,17 @@ function positiveInt(read: Read, name: keyof typeof DEFAULTS, max: number): numb
   const value = Number(text);
   if (!/^\d+$/.test(text) || !Number.isInteger(value) || value < 1 || value > max) {
     throw new Error(`kerasm-mnist-demo: ${name} must be a whole number from 1 to ${max}. Received: ${name}="${text}". Set the attribute (or field) to e.g. ${DEFAULTS[name]}.`);
+  }
+  return value;
+}
+
+/** The `seed` attribute: empty for a fresh random run, or a whole number that makes runs repeat exactly. */
+function optionalSeed(read: Read): number | undefined {
+  const text = read('seed').trim();
+  if (text === '') return undefined;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value > 0xffffffff) {
+    throw new Error(`kerasm-mnist-demo: seed must be empty (a different run each time) or a whole number from 0 to 4294967295. Received: seed="${text}". Remove the attribute or set it to e.g. 1.`);
   }
   return value;
 }
@@ -31,6 +42,7 @@ export function readTrainConfig(read: Read, dataUrl: string): TrainConfig {
     epochs: positiveInt(read, 'epochs', 100),
     batchSize: positiveInt(read, 'batch-size', 4096),
     trainSamples: positiveInt(read, 'train-samples', 60000),
+    seed: optionalSeed(read),
     dataUrl,
   };
 }

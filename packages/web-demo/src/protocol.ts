@@ -23,6 +23,8 @@ export interface TrainConfig {
   epochs: number;
   batchSize: number;
   trainSamples: number;
+  /** Seeds the initial weights, the shuffling and dropout, so a run repeats exactly; undefined for a fresh random run. */
+  seed?: number;
   /** Absolute URL of the folder holding the four gzip'd MNIST IDX files. */
   dataUrl: string;
 }

@@ -35,6 +35,7 @@ async function train(config: TrainConfig): Promise<void> {
   const n = Math.min(config.trainSamples, trainSplit.x.shape[0]);
   const x = n === trainSplit.x.shape[0] ? trainSplit.x : trainSplit.x.slice(0, n);
   const y = n === trainSplit.y.shape[0] ? trainSplit.y : trainSplit.y.slice(0, n);
+  if (config.seed !== undefined) km.utils.setRandomSeed(config.seed);
   const next = buildModel(config.model);
   training = next;
   post({ type: 'status', text: 'Training…' });
@@ -45,6 +46,7 @@ async function train(config: TrainConfig): Promise<void> {
   const history = await next.fit(x, y, {
     epochs: config.epochs,
     batchSize: config.batchSize,
+    seed: config.seed,
     verbose: 0,
     yieldEvery: YIELD_EVERY_MS,
     callbacks: {

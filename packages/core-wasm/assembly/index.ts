@@ -22,6 +22,7 @@ export { regularize } from './regularizers';
 export { normConstraint } from './constraints';
 export { batchNormTrain, batchNormInfer, batchNormGrad } from './batch_norm';
 export { layerNormForward, layerNormBackward } from './layer_norm';
+export { l2NormalizeForward, l2NormalizeBackward } from './l2_normalize';
 export { depthwiseForward, depthwiseBackward } from './depthwise';
 export { piecewiseLinearForward, piecewiseLinearBackward, eluForward, eluBackward, preluForward, preluBackward } from './parametric_activations';
 export { embeddingForward, embeddingBackward } from './embedding';

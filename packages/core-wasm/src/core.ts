@@ -607,6 +607,19 @@ export class Core {
   layerNormBackward(x: number, dy: number, dx: number, gamma: number, mean: number, invStd: number, dGamma: number, dBeta: number, rows: number, cols: number): void {
     this.k.layerNormBackward(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, rows, cols);
   }
+  /**
+   * L2 normalization along the middle axis of [outer, reduce, inner]: y = x / √max(Σx², ε), one norm
+   * per (outer, inner) pair. y may alias x.
+   */
+  l2NormalizeForward(x: number, y: number, outer: number, reduce: number, inner: number, epsilon: number): void {
+    this.k.l2NormalizeForward(x, y, outer, reduce, inner, epsilon);
+  }
+
+  /** dx of l2NormalizeForward, from its input x; dx may alias dy. */
+  l2NormalizeBackward(x: number, dy: number, dx: number, outer: number, reduce: number, inner: number, epsilon: number): void {
+    this.k.l2NormalizeBackward(x, dy, dx, outer, reduce, inner, epsilon);
+  }
+
   // The activation layers' kernels: their backward passes read the forward input x (dx may alias dy).
 
   /** y = clamp(x > t ? x : 0, lo, hi) − slope·max(t − x, 0) over n values (see {@link PiecewiseLinear}); y may alias x. */

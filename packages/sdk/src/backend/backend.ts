@@ -249,7 +249,7 @@ export interface NormalizationOps {
 }
 
 /**
- * Layer normalization of each row of a [rows, cols] matrix, a row being one sample's (or one
+ * Normalization. Layer normalization of each row of a [rows, cols] matrix, a row being one sample's (or one
  * position's) normalised axes. `gamma` and `beta` (`cols` values) may be 0 (no scale, no offset);
  * so may `dx`, `dGamma` and `dBeta` when unwanted.
  */
@@ -258,6 +258,13 @@ export interface LayerNormalizationOps {
   layerNormForward(x: BufferId, y: BufferId, gamma: BufferId, beta: BufferId, mean: BufferId, invStd: BufferId, rows: number, cols: number, epsilon: number): void;
   /** Gradients of layerNormForward's output from the kept mean and invStd; overwrites dx, dGamma, dBeta. */
   layerNormBackward(x: BufferId, dy: BufferId, dx: BufferId, gamma: BufferId, mean: BufferId, invStd: BufferId, dGamma: BufferId, dBeta: BufferId, rows: number, cols: number): void;
+  /**
+   * L2 normalization along the middle axis of [outer, reduce, inner], as tfjs' l2Normalize:
+   * y = x / √max(Σx², epsilon), one norm per (outer, inner) pair. y may alias x.
+   */
+  l2Normalize(x: BufferId, y: BufferId, outer: number, reduce: number, inner: number, epsilon: number): void;
+  /** dx of l2Normalize from its input x (overwrites dx, which may alias dy). */
+  l2NormalizeGrad(x: BufferId, dy: BufferId, dx: BufferId, outer: number, reduce: number, inner: number, epsilon: number): void;
 }
 
 /**

@@ -4,7 +4,8 @@ import type { Backend } from './backend.js';
 import { Random } from '../utils/random.js';
 import { BACKENDS_HERE, useBackend, deviceIO, runsOn } from '../testing/backends_here.js';
 import { expectClose } from '../testing/expect_close.js';
-import { refPermute } from '../testing/shape_reference.js';
+import { finiteDifferences } from '../testing/reference_ops.js';
+import { refL2Normalize, refPermute } from '../testing/shape_reference.js';
 
 // The shape, merge and noise kernels on every backend that runs here (Node, or Chromium in browser
 // mode), against naive loops; the noise against its statistics and the wasm backend's draw.
@@ -41,6 +42,20 @@ describe.each(BACKENDS_HERE)('shape, merge and noise kernels on backend %s', (na
       expect(Array.from(await download(da, n))).toEqual(Array.from(dy, (g, i) => (a[i] === expected[i] ? g : 0)));
       expect(Array.from(await download(dc, n))).toEqual(Array.from(dy, (g, i) => (a[i] === expected[i] ? 0 : g)));
     }
+  });
+
+  // [outer, reduce, inner]: the last axis, a middle axis, and a column small enough for ε to clamp.
+  it.each([[3, 5, 1], [2, 4, 3]])('l2Normalize over [%i, %i, %i] and its gradient, against float64 and finite differences', async (outer, reduce, inner) => {
+    const n = outer * reduce * inner;
+    const x = Array.from(draw(n), (v, i) => v + 0.1 * i);
+    for (let r = 0; r < reduce; r++) x[r * inner] = 1e-5 * (r + 1);
+    const dy = Array.from(draw(n));
+    const [ix, y, idy, dx] = [upload(Float32Array.from(x)), b.alloc(n, 'float32'), upload(Float32Array.from(dy)), b.alloc(n, 'float32')];
+    b.l2Normalize(ix, y, outer, reduce, inner, 1e-7);
+    expectClose(Array.from(await download(y, n)), refL2Normalize(x, outer, reduce, inner), 1e-5);
+    b.l2NormalizeGrad(ix, idy, dx, outer, reduce, inner, 1e-7);
+    const [expected] = finiteDifferences([x], () => refL2Normalize(x, outer, reduce, inner).reduce((s, v, i) => s + v * dy[i], 0), 1e-9);
+    expectClose(Array.from(await download(dx, n)), expected, 1e-3);
   });
 
   it('normalNoise: the statistics of a normal, and the wasm core\'s values for the same seed', async () => {

@@ -1,11 +1,23 @@
+import type { BufferId } from '../backend/backend.js';
 import { formatShape, Layer, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
+import { checkBooleanOption } from '../utils/options.js';
+
+/** tfjs' backend epsilon, which its l2Normalize clamps the squared norm to (Keras 2 used 1e-12). */
+const NORM_EPSILON = 1e-7;
+
+/** An input as [outer, reduce, inner] around its summed axis, which is how l2Normalize takes it. */
+interface SummedAxisLayout {
+  outer: number;
+  reduce: number;
+  inner: number;
+}
 
 /** Options of {@link Dot}. */
 export interface DotArgs extends LayerArgs {
   /** The axis the dot product sums over, one for both inputs or a pair (counted with the batch axis, -1 the last). */
   axes: number | [number, number];
-  /** L2-normalize the inputs first (cosine similarity); kerasm implements false only, the default. */
+  /** L2-normalize each input along its summed axis first, so `[batch, features]` pairs give their cosine similarity (default false). */
   normalize?: boolean;
 }
 
@@ -13,7 +25,8 @@ export interface DotArgs extends LayerArgs {
  * The dot product of two inputs along one axis each, per sample, as Keras' Dot: `[batch, features]`
  * pairs give `[batch, 1]` (a two-tower recommender's score); `[batch, steps, features]` pairs give a
  * matrix per sample, e.g. `axes: 2` on `[t1, d]` and `[t2, d]` gives the `[t1, t2]` similarities.
- * Each sample's product is one matrix product, so the batch runs as one batched GEMM.
+ * Each sample's product is one matrix product, so the batch runs as one batched GEMM. With
+ * `normalize: true` each input is first L2-normalized along its summed axis (as tfjs: x / √max(Σx², 1e-7)).
  *
  * @example
  * ```ts
@@ -21,13 +34,17 @@ export interface DotArgs extends LayerArgs {
  * km.layers.dot({ axes: 1 }).apply([user, item]).shape; // [1]
  * const [q, k] = [km.input({ shape: [5, 8] }), km.input({ shape: [7, 8] })];
  * km.layers.dot({ axes: 2 }).apply([q, k]).shape; // [5, 7]
+ * const cosine = km.layers.dot({ axes: 1, normalize: true }).apply([user, item]); // in [-1, 1]
  * ```
  */
 export class Dot extends Layer {
   readonly className = 'Dot';
   readonly axes: number | [number, number];
+  readonly normalize: boolean;
   /** Each sample as the product op(a)·op(b) of [m, k] and [k, n] matrices, and whether a or b is stored transposed. */
   #product = { m: 0, n: 0, k: 0, transA: false, transB: false };
+  /** Per sample, each input around its summed axis (outer counts one sample's rows). */
+  #layouts: [SummedAxisLayout, SummedAxisLayout] = [{ outer: 0, reduce: 0, inner: 0 }, { outer: 0, reduce: 0, inner: 0 }];
 
   constructor(args: DotArgs) {
     super(args, 'Dot');
@@ -36,9 +53,7 @@ export class Dot extends Layer {
     if (!(isAxis(axes) || (Array.isArray(axes) && axes.length === 2 && axes.every(isAxis)))) {
       throw new Error(`Dot layer '${this.name}': axes must be a non-batch axis (1, 2 or -1, ...) or a pair of them. Received: axes=${JSON.stringify(axes)}.`);
     }
-    if (args.normalize !== undefined && args.normalize !== false) {
-      throw new Error(`Dot layer '${this.name}': normalize: true (cosine similarity) is not implemented in kerasm. Received: normalize=${JSON.stringify(args.normalize)}. Remove it, and normalize the inputs before the Dot layer.`);
-    }
+    this.normalize = checkBooleanOption(args.normalize ?? false, 'normalize', `Dot layer '${this.name}'`);
     this.axes = Array.isArray(axes) ? [axes[0], axes[1]] : axes;
   }
 
@@ -66,16 +81,42 @@ export class Dot extends Layer {
 
   protected override build(inputShapes: readonly Shape[]): void {
     this.#product = this.#plan(inputShapes);
+    const rank = inputShapes[0].length + 1;
+    const axes = (Array.isArray(this.axes) ? this.axes : [this.axes, this.axes]).map((a) => (a < 0 ? a + rank : a));
+    const layout = (shape: Shape, axis: number): SummedAxisLayout => {
+      const size = (dims: Shape) => dims.reduce((p, d) => p * d, 1);
+      return { outer: size(shape.slice(0, axis - 1)), reduce: shape[axis - 1], inner: size(shape.slice(axis)) };
+    };
+    this.#layouts = [layout(inputShapes[0], axes[0]), layout(inputShapes[1], axes[1])];
+  }
+
+  /** Room for both normalized inputs, which the backward pass multiplies by again. */
+  override workspaceSize(batch: number): number {
+    return this.normalize ? batch * this.#layouts.reduce((sum, l) => sum + l.outer * l.reduce * l.inner, 0) : 0;
+  }
+
+  /** The inputs the product multiplies: the layer's inputs, or their normalized copies in the workspace. */
+  #factors(ctx: ForwardContext | BackwardContext, normalizeNow: boolean): readonly BufferId[] {
+    if (!this.normalize) return ctx.inputs;
+    let offset = 0;
+    return this.#layouts.map(({ outer, reduce, inner }, i) => {
+      const size = ctx.batch * outer * reduce * inner;
+      const normalized = ctx.backend.view(ctx.workspace, offset, size);
+      offset += size;
+      if (normalizeNow) ctx.backend.l2Normalize(ctx.inputs[i], normalized, ctx.batch * outer, reduce, inner, NORM_EPSILON);
+      return normalized;
+    });
   }
 
   forward(ctx: ForwardContext): void {
     const { m, n, k, transA, transB } = this.#product;
-    ctx.backend.batchMatMul(ctx.inputs[0], ctx.inputs[1], ctx.output, ctx.batch, m, n, k, transA, transB, false);
+    const [a, b] = this.#factors(ctx, true);
+    ctx.backend.batchMatMul(a, b, ctx.output, ctx.batch, m, n, k, transA, transB, false);
   }
 
   backward(ctx: BackwardContext): void {
     const { m, n, k, transA, transB } = this.#product;
-    const [a, b] = ctx.inputs;
+    const [a, b] = this.#factors(ctx, false);
     const [dA, dB] = ctx.inputGrads;
     const dC = ctx.outputGrad;
     // C = op(A)·op(B): d op(A) = dC·op(B)ᵀ and d op(B) = op(A)ᵀ·dC, transposed back where A or B is stored transposed.
@@ -87,10 +128,17 @@ export class Dot extends Layer {
       if (transB) ctx.backend.batchMatMul(dC, a, dB, ctx.batch, n, k, m, true, transA, false);
       else ctx.backend.batchMatMul(a, dC, dB, ctx.batch, k, n, m, !transA, false, false);
     }
+    // The products gave the gradients of the normalized inputs; carry them back through the normalization.
+    if (this.normalize) {
+      [dA, dB].forEach((grad, i) => {
+        const { outer, reduce, inner } = this.#layouts[i];
+        if (grad) ctx.backend.l2NormalizeGrad(ctx.inputs[i], grad, grad, ctx.batch * outer, reduce, inner, NORM_EPSILON);
+      });
+    }
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), axes: this.axes, normalize: false };
+    return { ...super.getConfig(), axes: this.axes, normalize: this.normalize };
   }
 }
 

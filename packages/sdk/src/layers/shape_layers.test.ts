@@ -4,7 +4,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { dense, finiteDifferences } from '../testing/reference_ops.js';
-import { refCrop, refDot, refPermute, refRepeat } from '../testing/shape_reference.js';
+import { refCrop, refDot, refL2Normalize, refPermute, refRepeat } from '../testing/shape_reference.js';
 import { expectGradientsClose, kerasmGradients } from '../testing/sgd_gradients.js';
 import { Random } from '../utils/random.js';
 
@@ -37,6 +37,8 @@ const cases: GradientCase[] = [
   { name: 'Dot axes [1, 1] on [4, 3] and [4, 2]', shapes: [[4, 3], [4, 2]], layer: () => km.layers.dot({ axes: [1, 1] }), reference: ([a, b]) => refDot(a, [4, 3], 1, b, [4, 2], 1) },
   { name: 'Dot axes [2, 1] on [3, 4] and [4, 2]', shapes: [[3, 4], [4, 2]], layer: () => km.layers.dot({ axes: [2, 1] }), reference: ([a, b]) => refDot(a, [3, 4], 2, b, [4, 2], 1) },
   { name: 'Dot axes [1, -1] on [4, 3] and [2, 4]', shapes: [[4, 3], [2, 4]], layer: () => km.layers.dot({ axes: [1, -1] }), reference: ([a, b]) => refDot(a, [4, 3], 1, b, [2, 4], 2) },
+  { name: 'Dot axes 1, normalize', shapes: [[5], [5]], layer: () => km.layers.dot({ axes: 1, normalize: true }), reference: ([a, b]) => [refL2Normalize(a, 1, 5, 1).reduce((s, v, i) => s + v * refL2Normalize(b, 1, 5, 1)[i], 0)] },
+  { name: 'Dot axes [1, 2] on [4, 3] and [2, 4], normalize', shapes: [[4, 3], [2, 4]], layer: () => km.layers.dot({ axes: [1, 2], normalize: true }), reference: ([a, b]) => refDot(refL2Normalize(a, 1, 4, 3), [4, 3], 1, refL2Normalize(b, 2, 4, 1), [2, 4], 2) },
   { name: 'Rescaling 0.5, offset -1', shapes: [[5]], layer: () => km.layers.rescaling({ scale: 0.5, offset: -1 }), reference: ([v]) => v.map((x) => x * 0.5 - 1) },
 ];
 
@@ -108,10 +110,10 @@ describe('shape and merge layers: forward and gradients against a float64 refere
       got.dataSync().forEach((v, i) => expect(v).toBeCloseTo(expected.dataSync()[i], 6));
     }
     const dots: [number | [number, number], number[], number[]][] = [[-1, [4, 6], [4, 6]], [2, [4, 3, 5], [4, 2, 5]], [[1, 2], [4, 5, 3], [4, 2, 5]], [[1, 1], [4, 5, 3], [4, 5, 2]]];
-    for (const [axes, shapeA, shapeB] of dots) {
+    for (const [[axes, shapeA, shapeB], normalize] of dots.flatMap((d) => [[d, false], [d, true]] as const)) {
       const [a, b] = [draw(shapeA), draw(shapeB)];
-      const got = km.layers.dot({ axes }).apply([km.tensor(a, shapeA), km.tensor(b, shapeB)]);
-      const expected = tfl.layers.dot({ axes }).apply([tf.tensor(a, shapeA), tf.tensor(b, shapeB)]) as tf.Tensor;
+      const got = km.layers.dot({ axes, normalize }).apply([km.tensor(a, shapeA), km.tensor(b, shapeB)]);
+      const expected = tfl.layers.dot({ axes, normalize }).apply([tf.tensor(a, shapeA), tf.tensor(b, shapeB)]) as tf.Tensor;
       expect(got.shape).toEqual(expected.shape);
       got.dataSync().forEach((v, i) => expect(v).toBeCloseTo(expected.dataSync()[i], 5));
     }
@@ -131,7 +133,7 @@ describe('shape and merge layers: forward and gradients against a float64 refere
     expect(() => km.layers.dot({ axes: 0 })).toThrow(/axes must be a non-batch axis \(1, 2 or -1, \.\.\.\) or a pair of them\. Received: axes=0/);
     expect(() => km.layers.dot({ axes: 2 }).apply([km.input({ shape: [3] }), km.input({ shape: [3] })])).toThrow(/sums over axis 2 of \(None, 3\) and axis 2 of \(None, 3\), which must be non-batch axes of one size/);
     expect(() => km.layers.dot({ axes: 1 }).apply([km.input({ shape: [3] }), km.input({ shape: [2, 3] })])).toThrow(/takes two inputs of one rank/);
-    expect(() => km.layers.dot({ axes: 1, normalize: true })).toThrow(/normalize: true .* is not implemented in kerasm\. Received: normalize=true/);
+    expect(() => km.layers.dot({ axes: 1, normalize: 'yes' as never, name: 'cos' })).toThrow(/Dot layer 'cos': normalize must be true or false\. Received: normalize="yes"/);
     expect(() => km.layers.dot({ axes: 1 }).apply([km.input({ shape: [3] }), km.input({ shape: [4] })])).toThrow(/sums over axis 1 of \(None, 3\) and axis 1 of \(None, 4\)/);
     expect(() => km.layers.rescaling({ scale: NaN })).toThrow(/scale must be a finite number.*Received: scale=null/);
     expect(() => km.layers.rescaling({ scale: 1, ofset: 1 } as never)).toThrow(/no option 'ofset'; did you mean 'offset'\?/);

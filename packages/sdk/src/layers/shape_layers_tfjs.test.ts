@@ -26,7 +26,7 @@ const stack = (api: Api) => [
   api.layers.dense({ units: 2 }),
 ];
 
-/** Two towers joined by Maximum, Minimum and Dot. */
+/** Two towers joined by Maximum, Minimum, Dot and Dot's cosine similarity. */
 function towers(api: Api): km.LayersModel | tfl.LayersModel {
   const x = (api === km ? km.input({ shape: [5] }) : tfl.input({ shape: [5] })) as never;
   const a = api.layers.dense({ units: 4, activation: 'tanh', name: 'tower_a' }).apply(x) as never;
@@ -34,7 +34,9 @@ function towers(api: Api): km.LayersModel | tfl.LayersModel {
   const hi = api.layers.maximum({ name: 'hi' }).apply([a, b]) as never;
   const lo = api.layers.minimum({ name: 'lo' }).apply([a, b]) as never;
   const score = api.layers.dot({ axes: 1, name: 'score' }).apply([hi, lo]) as never;
-  const outputs = api.layers.dense({ units: 1, name: 'head' }).apply(score) as never;
+  const cosine = api.layers.dot({ axes: 1, normalize: true, name: 'cosine' }).apply([a, b]) as never;
+  const joined = api.layers.concatenate({ name: 'joined' }).apply([score, cosine]) as never;
+  const outputs = api.layers.dense({ units: 1, name: 'head' }).apply(joined) as never;
   return api === km ? km.model({ inputs: x, outputs, name: 'towers' }) : tfl.model({ inputs: x, outputs, name: 'towers' });
 }
 
@@ -43,7 +45,7 @@ describe('shape and merge layers with tfjs-layers 4.22', () => {
     await checkLayersModelRoundTrip({ inputShape: [6, 5, 2], kerasm: () => stack(km) as km.layers.Layer[], tfjs: () => stack(tfl) as tfl.layers.Layer[] });
   });
 
-  it('functional round trip, both directions: Maximum, Minimum, Dot', async () => {
+  it('functional round trip, both directions: Maximum, Minimum, Dot (plain and normalized)', async () => {
     await checkFunctionalRoundTrip({ inputShape: [5], kerasm: () => towers(km) as km.LayersModel, tfjs: () => towers(tfl) as tfl.LayersModel });
   });
 

@@ -44,3 +44,17 @@ export function refDot(a: number[], [ra, ca]: number[], axisA: number, b: number
   }
   return out;
 }
+
+/** Float64 L2 normalization of [outer, reduce, inner] over the middle axis, as tfjs' l2Normalize: x / √max(Σx², 1e-7). */
+export function refL2Normalize(x: ArrayLike<number>, outer: number, reduce: number, inner: number): number[] {
+  const y = new Array<number>(x.length);
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < inner; j++) {
+      const at = (r: number) => (o * reduce + r) * inner + j;
+      let squares = 0;
+      for (let r = 0; r < reduce; r++) squares += x[at(r)] ** 2;
+      for (let r = 0; r < reduce; r++) y[at(r)] = x[at(r)] / Math.sqrt(Math.max(squares, 1e-7));
+    }
+  }
+  return y;
+}

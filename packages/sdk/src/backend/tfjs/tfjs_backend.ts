@@ -111,6 +111,27 @@ export class TfjsBackend extends TfjsCoreKernels implements Backend {
     });
   }
 
+  l2Normalize(x: BufferId, y: BufferId, outer: number, reduce: number, inner: number, epsilon: number): void {
+    this.run(() => {
+      const { tf } = this;
+      const x3 = tf.reshape(this.store.get(x), [outer, reduce, inner]);
+      this.store.set(y, tf.reshape(tf.mul(x3, tf.rsqrt(tf.maximum(tf.sum(tf.square(x3), 1, true), epsilon))), [outer * reduce * inner]));
+    });
+  }
+
+  l2NormalizeGrad(x: BufferId, dy: BufferId, dx: BufferId, outer: number, reduce: number, inner: number, epsilon: number): void {
+    this.run(() => {
+      const { tf } = this;
+      const x3 = tf.reshape(this.store.get(x), [outer, reduce, inner]);
+      const dy3 = tf.reshape(this.store.get(dy), [outer, reduce, inner]);
+      const squares = tf.sum(tf.square(x3), 1, true);
+      const s = tf.rsqrt(tf.maximum(squares, epsilon));
+      // Where epsilon clamps the norm, the scale is a constant and only s·dy remains.
+      const along = tf.where(tf.greater(squares, epsilon), tf.mul(tf.pow(s, 3), tf.sum(tf.mul(x3, dy3), 1, true)), tf.zerosLike(squares));
+      this.store.set(dx, tf.reshape(tf.sub(tf.mul(s, dy3), tf.mul(along, x3)), [outer * reduce * inner]));
+    });
+  }
+
   maskFromValues(x: BufferId, mask: BufferId, rows: number, width: number, value: number): void {
     this.run(() => this.store.set(mask, maskFromValuesTensor(this.tf, this.matrix(x, rows, width), value)));
   }

@@ -362,6 +362,14 @@ export class WasmBackend implements Backend {
     this.#core.batchNormGrad(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, rows, cols);
   }
 
+  l2Normalize(x: BufferId, y: BufferId, outer: number, reduce: number, inner: number, epsilon: number): void {
+    this.#core.l2NormalizeForward(x, y, outer, reduce, inner, epsilon);
+  }
+
+  l2NormalizeGrad(x: BufferId, dy: BufferId, dx: BufferId, outer: number, reduce: number, inner: number, epsilon: number): void {
+    this.#core.l2NormalizeBackward(x, dy, dx, outer, reduce, inner, epsilon);
+  }
+
   layerNormForward(x: BufferId, y: BufferId, gamma: BufferId, beta: BufferId, mean: BufferId, invStd: BufferId, rows: number, cols: number, epsilon: number): void {
     this.#core.layerNormForward(x, y, gamma, beta, mean, invStd, rows, cols, epsilon);
   }

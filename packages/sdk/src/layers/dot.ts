@@ -24,7 +24,8 @@ export interface DotArgs extends LayerArgs {
 /**
  * The dot product of two inputs along one axis each, per sample, as Keras' Dot: `[batch, features]`
  * pairs give `[batch, 1]` (a two-tower recommender's score); `[batch, steps, features]` pairs give a
- * matrix per sample, e.g. `axes: 2` on `[t1, d]` and `[t2, d]` gives the `[t1, t2]` similarities.
+ * matrix per sample, e.g. `axes: 2` on `[t1, d]` and `[t2, d]` gives the `[t1, t2]` similarities;
+ * a sequence and a vector give one score per step (`axes: [2, 1]` on `[t, d]` and `[d]` gives `[t]`).
  * Each sample's product is one matrix product, so the batch runs as one batched GEMM. With
  * `normalize: true` each input is first L2-normalized along its summed axis (as tfjs: x / √max(Σx², 1e-7)).
  *
@@ -34,6 +35,8 @@ export interface DotArgs extends LayerArgs {
  * km.layers.dot({ axes: 1 }).apply([user, item]).shape; // [1]
  * const [q, k] = [km.input({ shape: [5, 8] }), km.input({ shape: [7, 8] })];
  * km.layers.dot({ axes: 2 }).apply([q, k]).shape; // [5, 7]
+ * const query = km.input({ shape: [8] });
+ * km.layers.dot({ axes: [2, 1] }).apply([k, query]).shape; // [7]: one score per step
  * const cosine = km.layers.dot({ axes: 1, normalize: true }).apply([user, item]); // in [-1, 1]
  * ```
  */
@@ -57,37 +60,44 @@ export class Dot extends Layer {
     this.axes = Array.isArray(axes) ? [axes[0], axes[1]] : axes;
   }
 
-  /** The per-sample product, from the sample shapes (each [features] or [rows, cols]). */
+  /** Each input's summed axis, counted with the batch axis, negative axes read against that input's own rank. */
+  #summedAxes(inputShapes: readonly Shape[]): [number, number] {
+    const [axisA, axisB] = Array.isArray(this.axes) ? this.axes : [this.axes, this.axes];
+    const own = (axis: number, shape: Shape) => (axis < 0 ? axis + shape.length + 1 : axis);
+    return [own(axisA, inputShapes[0]), own(axisB, inputShapes[1])];
+  }
+
+  /**
+   * The per-sample product, from the sample shapes (each [features] or [rows, cols]): a vector is a
+   * [1, k] row on the left and a [k, 1] column on the right; a matrix's summed axis is k, the other m (or n).
+   */
   #plan(inputShapes: readonly Shape[]) {
-    const ranks = inputShapes.map((s) => s.length);
-    if (inputShapes.length !== 2 || ranks[0] !== ranks[1] || ranks[0] < 1 || ranks[0] > 2) {
-      throw new Error(`Dot layer '${this.name}' takes two inputs of one rank, each (None, features) or (None, steps, features), but received ${inputShapes.map(formatShape).join(' and ') || 'none'}. Call it as layer.apply([a, b]).`);
+    if (inputShapes.length !== 2 || !inputShapes.every((s) => s.length === 1 || s.length === 2)) {
+      throw new Error(`Dot layer '${this.name}' takes two inputs, each (None, features) or (None, steps, features), but received ${inputShapes.map(formatShape).join(' and ') || 'none'}. Call it as layer.apply([a, b]).`);
     }
-    const rank = ranks[0] + 1;
-    const [axisA, axisB] = (Array.isArray(this.axes) ? this.axes : [this.axes, this.axes]).map((a) => (a < 0 ? a + rank : a));
     const [a, b] = inputShapes;
-    if (axisA < 1 || axisA >= rank || axisB < 1 || axisB >= rank || a[axisA - 1] !== b[axisB - 1]) {
+    const [axisA, axisB] = this.#summedAxes(inputShapes);
+    if (axisA < 1 || axisA > a.length || axisB < 1 || axisB > b.length || a[axisA - 1] !== b[axisB - 1]) {
       throw new Error(`Dot layer '${this.name}' sums over axis ${axisA} of ${formatShape(a)} and axis ${axisB} of ${formatShape(b)}, which must be non-batch axes of one size. Received: axes=${JSON.stringify(this.axes)}.`);
     }
-    // Rank 2: each sample is a [1, k] row times a [k, 1] column. Rank 3: the summed axis is k, the other m (or n).
-    if (rank === 2) return { m: 1, n: 1, k: a[0], transA: false, transB: true };
-    return { m: a[2 - axisA], n: b[2 - axisB], k: a[axisA - 1], transA: axisA === 1, transB: axisB === 2 };
+    const k = a[axisA - 1];
+    const [m, transA] = a.length === 1 ? [1, false] : [a[2 - axisA], axisA === 1];
+    const [n, transB] = b.length === 1 ? [1, false] : [b[2 - axisB], axisB === 2];
+    // Keras' output: each input's shape without its summed axis, side by side; [1] when nothing is left.
+    const kept = [...(a.length === 2 ? [m] : []), ...(b.length === 2 ? [n] : [])];
+    return { product: { m, n, k, transA, transB }, outputShape: kept.length ? kept : [1] };
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    const { m, n } = this.#plan(inputShapes);
-    return inputShapes[0].length === 1 ? [1] : [m, n];
+    return this.#plan(inputShapes).outputShape;
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
-    this.#product = this.#plan(inputShapes);
-    const rank = inputShapes[0].length + 1;
-    const axes = (Array.isArray(this.axes) ? this.axes : [this.axes, this.axes]).map((a) => (a < 0 ? a + rank : a));
-    const layout = (shape: Shape, axis: number): SummedAxisLayout => {
-      const size = (dims: Shape) => dims.reduce((p, d) => p * d, 1);
-      return { outer: size(shape.slice(0, axis - 1)), reduce: shape[axis - 1], inner: size(shape.slice(axis)) };
-    };
-    this.#layouts = [layout(inputShapes[0], axes[0]), layout(inputShapes[1], axes[1])];
+    this.#product = this.#plan(inputShapes).product;
+    const size = (dims: Shape) => dims.reduce((p, d) => p * d, 1);
+    const layout = (shape: Shape, axis: number): SummedAxisLayout => ({ outer: size(shape.slice(0, axis - 1)), reduce: shape[axis - 1], inner: size(shape.slice(axis)) });
+    const [axisA, axisB] = this.#summedAxes(inputShapes);
+    this.#layouts = [layout(inputShapes[0], axisA), layout(inputShapes[1], axisB)];
   }
 
   /** Room for both normalized inputs, which the backward pass multiplies by again. */

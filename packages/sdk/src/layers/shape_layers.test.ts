@@ -39,6 +39,8 @@ const cases: GradientCase[] = [
   { name: 'Dot axes [1, -1] on [4, 3] and [2, 4]', shapes: [[4, 3], [2, 4]], layer: () => km.layers.dot({ axes: [1, -1] }), reference: ([a, b]) => refDot(a, [4, 3], 1, b, [2, 4], 2) },
   { name: 'Dot axes 1, normalize', shapes: [[5], [5]], layer: () => km.layers.dot({ axes: 1, normalize: true }), reference: ([a, b]) => [refL2Normalize(a, 1, 5, 1).reduce((s, v, i) => s + v * refL2Normalize(b, 1, 5, 1)[i], 0)] },
   { name: 'Dot axes [1, 2] on [4, 3] and [2, 4], normalize', shapes: [[4, 3], [2, 4]], layer: () => km.layers.dot({ axes: [1, 2], normalize: true }), reference: ([a, b]) => refDot(refL2Normalize(a, 1, 4, 3), [4, 3], 1, refL2Normalize(b, 2, 4, 1), [2, 4], 2) },
+  { name: 'Dot axes [2, 1] on [3, 4] and [4]', shapes: [[3, 4], [4]], layer: () => km.layers.dot({ axes: [2, 1] }), reference: ([a, b]) => refDot(a, [3, 4], 2, b, [4, 1], 1) },
+  { name: 'Dot axes [1, 1] on [5] and [5, 2], normalize', shapes: [[5], [5, 2]], layer: () => km.layers.dot({ axes: [1, 1], normalize: true }), reference: ([a, b]) => refDot(refL2Normalize(a, 1, 5, 1), [5, 1], 1, refL2Normalize(b, 1, 5, 2), [5, 2], 1) },
   { name: 'Rescaling 0.5, offset -1', shapes: [[5]], layer: () => km.layers.rescaling({ scale: 0.5, offset: -1 }), reference: ([v]) => v.map((x) => x * 0.5 - 1) },
 ];
 
@@ -109,7 +111,7 @@ describe('shape and merge layers: forward and gradients against a float64 refere
       expect(got.shape).toEqual(expected.shape);
       got.dataSync().forEach((v, i) => expect(v).toBeCloseTo(expected.dataSync()[i], 6));
     }
-    const dots: [number | [number, number], number[], number[]][] = [[-1, [4, 6], [4, 6]], [2, [4, 3, 5], [4, 2, 5]], [[1, 2], [4, 5, 3], [4, 2, 5]], [[1, 1], [4, 5, 3], [4, 5, 2]]];
+    const dots: [number | [number, number], number[], number[]][] = [[-1, [4, 6], [4, 6]], [2, [4, 3, 5], [4, 2, 5]], [[1, 2], [4, 5, 3], [4, 2, 5]], [[1, 1], [4, 5, 3], [4, 5, 2]], [[2, 1], [4, 5, 3], [4, 3]], [-1, [4, 3], [4, 2, 3]], [[1, 1], [4, 5], [4, 5, 2]]];
     for (const [[axes, shapeA, shapeB], normalize] of dots.flatMap((d) => [[d, false], [d, true]] as const)) {
       const [a, b] = [draw(shapeA), draw(shapeB)];
       const got = km.layers.dot({ axes, normalize }).apply([km.tensor(a, shapeA), km.tensor(b, shapeB)]);
@@ -132,7 +134,8 @@ describe('shape and merge layers: forward and gradients against a float64 refere
     expect(() => km.layers.maximum().apply([km.input({ shape: [3] }), km.input({ shape: [4] })])).toThrow(/needs inputs of one shape, but received \(None, 3\) and \(None, 4\)/);
     expect(() => km.layers.dot({ axes: 0 })).toThrow(/axes must be a non-batch axis \(1, 2 or -1, \.\.\.\) or a pair of them\. Received: axes=0/);
     expect(() => km.layers.dot({ axes: 2 }).apply([km.input({ shape: [3] }), km.input({ shape: [3] })])).toThrow(/sums over axis 2 of \(None, 3\) and axis 2 of \(None, 3\), which must be non-batch axes of one size/);
-    expect(() => km.layers.dot({ axes: 1 }).apply([km.input({ shape: [3] }), km.input({ shape: [2, 3] })])).toThrow(/takes two inputs of one rank/);
+    expect(() => km.layers.dot({ axes: 1 }).apply([km.input({ shape: [3] }), km.input({ shape: [2, 3] })])).toThrow(/sums over axis 1 of \(None, 3\) and axis 1 of \(None, 2, 3\)/);
+    expect(() => km.layers.dot({ axes: 1 }).apply([km.input({ shape: [3] }), km.input({ shape: [2, 3, 1] })])).toThrow(/takes two inputs, each \(None, features\) or \(None, steps, features\), but received \(None, 3\) and \(None, 2, 3, 1\)/);
     expect(() => km.layers.dot({ axes: 1, normalize: 'yes' as never, name: 'cos' })).toThrow(/Dot layer 'cos': normalize must be true or false\. Received: normalize="yes"/);
     expect(() => km.layers.dot({ axes: 1 }).apply([km.input({ shape: [3] }), km.input({ shape: [4] })])).toThrow(/sums over axis 1 of \(None, 3\) and axis 1 of \(None, 4\)/);
     expect(() => km.layers.rescaling({ scale: NaN })).toThrow(/scale must be a finite number.*Received: scale=null/);

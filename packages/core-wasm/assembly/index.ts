@@ -31,3 +31,4 @@ export { lstmCellForward, lstmCellBackward } from './recurrent';
 export { gruGatesForward, gruOutputForward, gruOutputBackward, gruGatesBackward } from './gru';
 export { gruResetAfterForward, gruResetAfterBackward } from './gru_reset_after';
 export { maskFromValues, maskSelectRows, maskSelectRowsGrad, maskedMeanSteps, maskedMeanStepsGrad } from './masking';
+export { resizeBilinear, resizeBilinearBackward, resizeNearest, resizeNearestBackward, flipImages } from './resize';

@@ -2,7 +2,7 @@
 import { Activation } from './activation.js';
 import type { InputActivation } from './input_activation.js';
 import type { LossKind, RowLossKind } from './loss_kind.js';
-import type { WindowGeometry } from './geometry.js';
+import type { ResizeGeometry, ResizeInterpolation, WindowGeometry } from './geometry.js';
 import type { PiecewiseLinear, PreluGeometry } from './parametric_activation.js';
 import { gemmPartArgs, partitionGemm } from './gemm_partition.js';
 import { Heap } from './heap.js';
@@ -620,6 +620,29 @@ export class Core {
     this.k.l2NormalizeBackward(x, dy, dx, outer, reduce, inner, epsilon);
   }
 
+  /**
+   * Resizes each image's crop window (see {@link ResizeGeometry}) with half-pixel centres, as
+   * TensorFlow's resize ops (and so Keras' Resizing layer) do. y must not alias x.
+   */
+  resize(interpolation: ResizeInterpolation, x: number, y: number, g: ResizeGeometry): void {
+    const kernel = interpolation === 'bilinear' ? this.k.resizeBilinear : this.k.resizeNearest;
+    kernel(x, y, ...resizeArgs(g));
+  }
+
+  /** dx of {@link resize} (overwritten): each output gradient added into the pixels it read, by their weights. */
+  resizeBackward(interpolation: ResizeInterpolation, dy: number, dx: number, g: ResizeGeometry): void {
+    const kernel = interpolation === 'bilinear' ? this.k.resizeBilinearBackward : this.k.resizeNearestBackward;
+    kernel(dy, dx, ...resizeArgs(g));
+  }
+
+  /**
+   * Mirrors image b of an NHWC batch left-right where bit 0 of the float flags[b] is set and
+   * top-bottom where bit 1 is; its own backward pass. y must not alias x.
+   */
+  flipImages(x: number, y: number, flags: number, batch: number, h: number, w: number, c: number): void {
+    this.k.flipImages(x, y, flags, batch, h, w, c);
+  }
+
   // The activation layers' kernels: their backward passes read the forward input x (dx may alias dy).
 
   /** y = clamp(x > t ? x : 0, lo, hi) − slope·max(t − x, 0) over n values (see {@link PiecewiseLinear}); y may alias x. */
@@ -654,6 +677,10 @@ export class Core {
 }
 
 /** Floats in one image of the input and in its rows of im2col's columns. */
+function resizeArgs(g: ResizeGeometry): number[] {
+  return [g.batch, g.inH, g.inW, g.channels, g.cropTop, g.cropLeft, g.cropH, g.cropW, g.outH, g.outW];
+}
+
 function convImageSizes(g: WindowGeometry): [number, number] {
   return [g.inH * g.inW * g.channels, g.outH * g.outW * g.kH * g.kW * g.channels];
 }

@@ -19,3 +19,24 @@ export interface WindowGeometry {
   readonly outH: number;
   readonly outW: number;
 }
+
+/**
+ * The shape of a resize over an NHWC batch: each image `[inH, inW, channels]` has its crop window
+ * `[cropTop, cropTop + cropH) × [cropLeft, cropLeft + cropW)` resized to `[outH, outW]` (the window
+ * is the whole image unless Keras' crop_to_aspect_ratio asks for less).
+ */
+export interface ResizeGeometry {
+  readonly batch: number;
+  readonly inH: number;
+  readonly inW: number;
+  readonly channels: number;
+  readonly cropTop: number;
+  readonly cropLeft: number;
+  readonly cropH: number;
+  readonly cropW: number;
+  readonly outH: number;
+  readonly outW: number;
+}
+
+/** How a resize samples its source: the linear blend of the four nearest pixels, or the nearest one. */
+export type ResizeInterpolation = 'bilinear' | 'nearest';

@@ -87,4 +87,9 @@ export interface KernelExports {
   gruGatesBackward(z: number, hPrev: number, dRh: number, dhPrev: number, s: number, rows: number, units: number, recurrentActivation: number): void;
   gruResetAfterForward(z: number, inner: number, recurrentBias: number, hPrev: number, h: number, rows: number, units: number, activation: number, recurrentActivation: number): void;
   gruResetAfterBackward(z: number, inner: number, recurrentBias: number, hPrev: number, dh: number, dhPrev: number, rows: number, units: number, activation: number, recurrentActivation: number): void;
+  resizeBilinear(x: number, y: number, ...geometry: number[]): void;
+  resizeBilinearBackward(dy: number, dx: number, ...geometry: number[]): void;
+  resizeNearest(x: number, y: number, ...geometry: number[]): void;
+  resizeNearestBackward(dy: number, dx: number, ...geometry: number[]): void;
+  flipImages(x: number, y: number, flags: number, n: number, h: number, w: number, c: number): void;
 }

@@ -1,4 +1,4 @@
-import type { PiecewiseLinear, PreluGeometry, WindowGeometry } from '@kerasm/core-wasm';
+import type { PiecewiseLinear, PreluGeometry, ResizeGeometry, ResizeInterpolation, WindowGeometry } from '@kerasm/core-wasm';
 
 /**
  * The contract between the SDK and a compute backend: storage addressed by opaque ids, plus the
@@ -339,8 +339,28 @@ export interface MaskOps {
   maskedMeanStepsGrad(dy: BufferId, mask: BufferId, dx: BufferId, batch: number, steps: number, channels: number): void;
 }
 
+/** The shape of an image resize over an NHWC batch (each image's crop window to the output size), as the core defines it. */
+export type { ResizeGeometry, ResizeInterpolation };
+
+/** The kernels of the image preprocessing layers (Resizing, CenterCrop, RandomFlip). */
+export interface ImageOps {
+  /**
+   * Resizes each image's crop window to `[outH, outW]` with half-pixel centres, as TensorFlow's
+   * tf.image.resize and so Keras' Resizing layer: output index i samples (i + 0.5)·crop/out − 0.5
+   * (bilinear) or floor((i + 0.5)·crop/out) (nearest). y must not alias x.
+   */
+  resize(interpolation: ResizeInterpolation, x: BufferId, y: BufferId, g: ResizeGeometry): void;
+  /** Its input gradient: each output gradient added into the pixels it read, by their weights; overwrites dx. */
+  resizeGrad(interpolation: ResizeInterpolation, dy: BufferId, dx: BufferId, g: ResizeGeometry): void;
+  /**
+   * Mirrors image b of an NHWC batch left-right where bit 0 of `flags[b]` (a float) is set and
+   * top-bottom where bit 1 is. A flip is its own inverse, so this is also its backward pass. y must not alias x.
+   */
+  flipImages(x: BufferId, y: BufferId, flags: BufferId, batch: number, height: number, width: number, channels: number): void;
+}
+
 /** A compute backend: storage plus every kernel family. */
-export interface Backend extends ShapeOps, StorageOps, LinalgOps, ActivationOps, InputActivationOps, ParametricActivationOps, LossOps, MetricOps, OptimizerOps, ElementwiseOps, ConvOps, NormalizationOps, LayerNormalizationOps, EmbeddingOps, RecurrentOps, MaskOps {
+export interface Backend extends ShapeOps, StorageOps, LinalgOps, ActivationOps, InputActivationOps, ParametricActivationOps, LossOps, MetricOps, OptimizerOps, ElementwiseOps, ConvOps, NormalizationOps, LayerNormalizationOps, EmbeddingOps, RecurrentOps, MaskOps, ImageOps {
   /** The backend's name as `km.getBackend()` reports it, e.g. `'wasm'`. */
   readonly name: string;
   /** Which kernels run, e.g. `'wasm-simd'` or `'wasm-relaxed-simd'`. */

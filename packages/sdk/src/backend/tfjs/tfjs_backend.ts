@@ -1,4 +1,5 @@
-import type { Backend, BufferId, FusableActivation } from '../backend.js';
+import type { Backend, BufferId, FusableActivation, ResizeGeometry, ResizeInterpolation } from '../backend.js';
+import { flipImagesTensor, resizeGradTensor, resizeTensor } from './image_ops.js';
 import { batchNormGradTensors, batchNormInferTensor, batchNormTrainTensors } from './batch_norm_ops.js';
 import { layerNormBackwardTensors, layerNormForwardTensors } from './layer_norm_ops.js';
 import { dropoutMaskValues } from './window_ops.js';
@@ -109,6 +110,21 @@ export class TfjsBackend extends TfjsCoreKernels implements Backend {
       if (dGamma) this.store.set(dGamma, grads.dGamma);
       if (dBeta) this.store.set(dBeta, grads.dBeta);
     });
+  }
+
+  resize(interpolation: ResizeInterpolation, x: BufferId, y: BufferId, g: ResizeGeometry): void {
+    const n = g.batch * g.inH * g.inW * g.channels;
+    this.run(() => this.store.set(this.prefix(y, g.batch * g.outH * g.outW * g.channels), resizeTensor(this.tf, interpolation, this.store.get(this.prefix(x, n)), g)));
+  }
+
+  resizeGrad(interpolation: ResizeInterpolation, dy: BufferId, dx: BufferId, g: ResizeGeometry): void {
+    const n = g.batch * g.outH * g.outW * g.channels;
+    this.run(() => this.store.set(this.prefix(dx, g.batch * g.inH * g.inW * g.channels), resizeGradTensor(this.tf, interpolation, this.store.get(this.prefix(dy, n)), g)));
+  }
+
+  flipImages(x: BufferId, y: BufferId, flags: BufferId, batch: number, height: number, width: number, channels: number): void {
+    const n = batch * height * width * channels;
+    this.run(() => this.store.set(this.prefix(y, n), flipImagesTensor(this.tf, this.store.get(this.prefix(x, n)), this.store.get(this.prefix(flags, batch)), [batch, height, width, channels])));
   }
 
   l2Normalize(x: BufferId, y: BufferId, outer: number, reduce: number, inner: number, epsilon: number): void {

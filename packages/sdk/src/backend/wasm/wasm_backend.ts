@@ -1,6 +1,6 @@
 import { Activation, InputActivation, LossKind, RowLossKind, type Core } from '@kerasm/core-wasm';
 import { firstNonFiniteRow } from '../non_finite.js';
-import type { ActivationKind, InputActivationKind, Backend, FusableActivation, BufferDType, BufferId, ElementwiseLossKind, ParametricActivation, PreluGeometry, RowwiseLossKind, WindowGeometry } from '../backend.js';
+import type { ActivationKind, InputActivationKind, Backend, FusableActivation, BufferDType, BufferId, ElementwiseLossKind, ParametricActivation, PreluGeometry, ResizeGeometry, ResizeInterpolation, RowwiseLossKind, WindowGeometry } from '../backend.js';
 
 const ACTIVATION_CODES: Record<ActivationKind, Activation> = {
   linear: Activation.Linear,
@@ -360,6 +360,18 @@ export class WasmBackend implements Backend {
 
   batchNormGrad(x: BufferId, dy: BufferId, dx: BufferId, gamma: BufferId, mean: BufferId, invStd: BufferId, dGamma: BufferId, dBeta: BufferId, rows: number, cols: number): void {
     this.#core.batchNormGrad(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, rows, cols);
+  }
+
+  resize(interpolation: ResizeInterpolation, x: BufferId, y: BufferId, g: ResizeGeometry): void {
+    this.#core.resize(interpolation, x, y, g);
+  }
+
+  resizeGrad(interpolation: ResizeInterpolation, dy: BufferId, dx: BufferId, g: ResizeGeometry): void {
+    this.#core.resizeBackward(interpolation, dy, dx, g);
+  }
+
+  flipImages(x: BufferId, y: BufferId, flags: BufferId, batch: number, height: number, width: number, channels: number): void {
+    this.#core.flipImages(x, y, flags, batch, height, width, channels);
   }
 
   l2Normalize(x: BufferId, y: BufferId, outer: number, reduce: number, inner: number, epsilon: number): void {

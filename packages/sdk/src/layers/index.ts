@@ -219,5 +219,6 @@ export * from './shape_layers.js';
 export * from './wrapper_layers.js';
 export { masking, Masking, type MaskingArgs } from './masking.js';
 export * from './attention_layers.js';
+export * from './preprocessing_layers.js';
 export { Layer, type LayerArgs, type Shape, type ForwardContext, type BackwardContext } from './layer.js';
 export { registerLayer, layerFromConfig, registeredLayerClasses, type LayerFactory } from './registry.js';

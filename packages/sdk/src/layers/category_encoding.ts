@@ -1,0 +1,116 @@
+import { formatShape, Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { registerLayer } from './registry.js';
+import { outputSize } from './resizing.js';
+
+/** How {@link CategoryEncoding} encodes tokens, by tfjs' names. */
+export type CategoryOutputMode = 'oneHot' | 'multiHot' | 'count';
+
+/** Options of {@link CategoryEncoding}, with Keras' defaults. */
+export interface CategoryEncodingArgs extends LayerArgs {
+  /** Size of the vocabulary: tokens run from 0 to numTokens − 1. */
+  numTokens: number;
+  /**
+   * 'multiHot' (default): one row per sample, 1 where a token occurs; 'count': how many times it
+   * occurs; 'oneHot': one row per token (a sample of one token gives `[numTokens]`).
+   */
+  outputMode?: CategoryOutputMode;
+}
+
+const MODES: readonly CategoryOutputMode[] = ['oneHot', 'multiHot', 'count'];
+
+/**
+ * Keras' preprocessing layer that turns integer token ids into one-hot, multi-hot or count
+ * vectors over a vocabulary of `numTokens`. Its input is a model input of int32 tokens (or whole
+ * float32 values) of shape `[length]`; fit, evaluate and predict reject a token outside
+ * `[0, numTokens)` before anything runs. It has no weights and passes no gradient to its input.
+ *
+ * It runs on the Embedding kernels: each token, shifted by its row's offset, adds 1 into that
+ * row of the output, which is embeddingBackward with vectors of width 1.
+ *
+ * @example
+ * ```ts
+ * const model = km.sequential([
+ *   km.layers.categoryEncoding({ numTokens: 100, outputMode: 'count', inputShape: [20] }),
+ *   km.layers.dense({ units: 1, activation: 'sigmoid' }),
+ * ]);
+ * ```
+ */
+export class CategoryEncoding extends Layer {
+  readonly className = 'CategoryEncoding';
+  readonly numTokens: number;
+  readonly outputMode: CategoryOutputMode;
+  readonly #where: string;
+  #length = 0;
+
+  constructor(args: CategoryEncodingArgs) {
+    super(args, 'CategoryEncoding');
+    this.#where = `CategoryEncoding layer '${this.name}'`;
+    this.numTokens = outputSize(args.numTokens, 'numTokens', this.#where);
+    this.outputMode = args.outputMode ?? 'multiHot';
+    if (!MODES.includes(this.outputMode)) {
+      throw new Error(`${this.#where}: outputMode must be 'oneHot', 'multiHot' or 'count'. Received: outputMode=${JSON.stringify(args.outputMode)}.`);
+    }
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    const input = singleInput(this, inputShapes);
+    if (input.length !== 1) {
+      throw new Error(`${this.#where} takes a batch of token lists, shape (None, length), but received ${formatShape(input)}. Flatten the tokens of each sample first, e.g. km.layers.flatten().`);
+    }
+    return this.outputMode === 'oneHot' && input[0] !== 1 ? [input[0], this.numTokens] : [this.numTokens];
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    this.computeOutputShape(inputShapes);
+    this.#length = singleInput(this, inputShapes)[0];
+  }
+
+  override get readsIndices(): boolean {
+    return true;
+  }
+
+  override checkModelInput(values: Float32Array | Int32Array, perSample: number, what: string): void {
+    const limit = this.numTokens;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (Number.isInteger(v) && v >= 0 && v < limit) continue;
+      const at = `${what} holds ${v} at sample ${Math.floor(i / perSample)} (position ${i % perSample} of the sample)`;
+      const fix = Number.isInteger(v) && v >= limit
+        ? `Raise numTokens to at least ${v + 1}, or map tokens at or above ${limit} to one out-of-vocabulary id below it.`
+        : `Pass whole token ids from 0 to ${limit - 1} (an int32 tensor), not ${Number.isInteger(v) ? 'negative numbers' : 'fractions'}.`;
+      throw new Error(`${this.#where} reads ${what} as token ids below numTokens=${limit}, but ${at}. ${fix}`);
+    }
+  }
+
+  // Row offsets, ones, then the shifted tokens: three floats per token.
+  override workspaceSize(batch: number): number {
+    return 3 * batch * this.#length;
+  }
+
+  forward(ctx: ForwardContext): void {
+    const b = ctx.backend;
+    const n = ctx.batch * this.#length;
+    // Each token lands in row (its position) for oneHot, row (its sample) otherwise.
+    const perRow = this.outputMode === 'oneHot' ? 1 : this.#length;
+    const rows = n / perRow;
+    const offsets = b.view(ctx.workspace, 0, n);
+    const ones = b.view(ctx.workspace, n, n);
+    const shifted = b.view(ctx.workspace, 2 * n, n);
+    b.write(offsets, Float32Array.from({ length: n }, (_, i) => Math.floor(i / perRow) * this.numTokens));
+    b.fill(ones, n, 1);
+    b.add(ctx.inputs[0], offsets, shifted, n);
+    b.embeddingBackward(shifted, ones, ctx.output, n, 1, rows * this.numTokens);
+    if (this.outputMode === 'multiHot') b.clipByValue(ctx.output, rows * this.numTokens, 0, 1);
+  }
+
+  backward(ctx: BackwardContext): void {
+    // Token ids have no gradient; a layer upstream that asks for one gets zeros.
+    if (ctx.inputGrads[0]) ctx.backend.fill(ctx.inputGrads[0], ctx.batch * this.#length, 0);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), numTokens: this.numTokens, outputMode: this.outputMode };
+  }
+}
+
+registerLayer('CategoryEncoding', (config) => new CategoryEncoding(config as unknown as CategoryEncodingArgs));

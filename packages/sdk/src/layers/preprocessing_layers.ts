@@ -1,0 +1,49 @@
+// The km.layers factories of Keras' preprocessing and augmentation layers, each checking its options.
+import { checkOptions, optionNames } from '../utils/options.js';
+import { CategoryEncoding, type CategoryEncodingArgs, type CategoryOutputMode } from './category_encoding.js';
+import { CenterCrop, type CenterCropArgs } from './center_crop.js';
+import { Normalization, type NormalizationArgs } from './normalization.js';
+import { RandomFlip, type RandomFlipArgs, type RandomFlipMode } from './random_flip.js';
+import { Resizing, type ResizingArgs } from './resizing.js';
+
+const LAYER = { name: true, inputShape: true, batchInputShape: true, trainable: true, dtype: true } as const;
+const RESIZING_OPTIONS = optionNames<ResizingArgs>({ ...LAYER, height: true, width: true, interpolation: true, cropToAspectRatio: true, dataFormat: true });
+const CENTER_CROP_OPTIONS = optionNames<CenterCropArgs>({ ...LAYER, height: true, width: true });
+const CATEGORY_ENCODING_OPTIONS = optionNames<CategoryEncodingArgs>({ ...LAYER, numTokens: true, outputMode: true });
+const NORMALIZATION_OPTIONS = optionNames<NormalizationArgs>({ ...LAYER, axis: true, mean: true, variance: true, invert: true });
+const RANDOM_FLIP_OPTIONS = optionNames<RandomFlipArgs>({ ...LAYER, mode: true, seed: true });
+
+/** Resizes images to `height`×`width` (bilinear or nearest, Keras' half-pixel centres). @example `km.layers.resizing({ height: 64, width: 64 })` */
+export function resizing(args: ResizingArgs): Resizing {
+  checkOptions(args, RESIZING_OPTIONS, 'km.layers.resizing');
+  return new Resizing(args);
+}
+
+/** Keeps the central `height`×`width` window of each image. @example `km.layers.centerCrop({ height: 24, width: 24 })` */
+export function centerCrop(args: CenterCropArgs): CenterCrop {
+  checkOptions(args, CENTER_CROP_OPTIONS, 'km.layers.centerCrop');
+  return new CenterCrop(args);
+}
+
+/** Token ids to one-hot, multi-hot or count vectors. @example `km.layers.categoryEncoding({ numTokens: 10, outputMode: 'multiHot' })` */
+export function categoryEncoding(args: CategoryEncodingArgs): CategoryEncoding {
+  checkOptions(args, CATEGORY_ENCODING_OPTIONS, 'km.layers.categoryEncoding');
+  return new CategoryEncoding(args);
+}
+
+/** Standardizes each feature with a mean and variance given or adapted from data. @example `await km.layers.normalization().adapt(x)` */
+export function normalization(args?: NormalizationArgs): Normalization {
+  checkOptions(args, NORMALIZATION_OPTIONS, 'km.layers.normalization');
+  return new Normalization(args);
+}
+
+/** Mirrors images at random while training. @example `km.layers.randomFlip({ mode: 'horizontal' })` */
+export function randomFlip(args?: RandomFlipArgs): RandomFlip {
+  checkOptions(args, RANDOM_FLIP_OPTIONS, 'km.layers.randomFlip');
+  return new RandomFlip(args);
+}
+
+export {
+  CategoryEncoding, CenterCrop, Normalization, RandomFlip, Resizing,
+  type CategoryEncodingArgs, type CategoryOutputMode, type CenterCropArgs, type NormalizationArgs, type RandomFlipArgs, type RandomFlipMode, type ResizingArgs,
+};

@@ -60,6 +60,16 @@ describe('CenterCrop', () => {
     expectClose(values(y), refResize('bilinear', x, { batch: 1, inH: 4, inW: 6, channels: 1, cropTop: 0, cropLeft: 1, cropH: 4, cropW: 4, outH: 8, outW: 8 }));
   });
 
+  // tfjs crops with cropAndResize over a normalized box, which lands on Keras' pixels for these
+  // sizes; docs/FROM_TFJS.md lists where it does not (a width margin of 1).
+  it.each([[9, 8, 5, 6], [10, 10, 4, 4]])('%ix%i -> %ix%i matches tfjs-layers 4.22 CenterCrop', async (h, w, outH, outW) => {
+    const tfl = await import('@tensorflow/tfjs-layers');
+    const x = draw(3 * h * w * 2);
+    const ours = km.layers.centerCrop({ height: outH, width: outW }).apply(km.tensor(x, [3, h, w, 2]));
+    const theirs = tfl.layers.centerCrop({ height: outH, width: outW }).apply(tf.tensor4d(x, [3, h, w, 2])) as tf.Tensor;
+    expect(values(ours)).toEqual(Array.from(theirs.dataSync()));
+  });
+
   it('refuses a size that is not a positive integer', () => {
     expect(() => km.layers.centerCrop({ height: 3, width: 2.5 })).toThrow(/width must be a positive integer. Received: width=2.5/);
   });

@@ -28,6 +28,7 @@ export { loadCore, relaxedSimdSupported, type LoadCoreOptions } from './loader.j
 export type { PiecewiseLinear, PreluGeometry } from './parametric_activation.js';
 /** The shape of a convolution or pooling window operation over an NHWC batch. */
 export type { WindowGeometry } from './geometry.js';
+export { depthAxis } from './geometry.js';
 /** Whether worker threads can share memory here, and how many logical cores there are. */
 export { threadsSupported, hardwareThreads } from './thread_pool.js';
 /** The first-fit allocator Core uses; exported for tests and custom memories. */

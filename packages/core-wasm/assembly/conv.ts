@@ -1,9 +1,10 @@
-// Convolution as GEMM: im2col lays out every receptive field of an NHWC batch as one row, so a
-// Conv2D forward pass is one packed GEMM against the [kh·kw·inC, outC] kernel (Keras' layout
-// flattened), and col2im scatters the column gradients back to the input gradient.
+// Convolution as GEMM: im2col lays out every receptive field of an NDHWC batch as one row, so a
+// Conv2D/Conv3D forward pass is one packed GEMM against the [kd·kh·kw·inC, outC] kernel (Keras'
+// layout flattened), and col2im scatters the column gradients back to the input gradient.
 //
 // Geometry arguments, in this order everywhere: n, h, w, c (input), kh, kw, sh, sw (strides),
-// dh, dw (dilations), padTop, padLeft, oh, ow (output). Positions outside the input read as 0.
+// dh, dw (dilations), padTop, padLeft, oh, ow (output), then the depth axis of volumes: d, kd, sd,
+// dd, padFront, od (all 1 and padFront 0 for images). Positions outside the input read as 0.
 
 // memory.copy and memory.fill call into the runtime, which costs more than these short runs.
 
@@ -41,34 +42,43 @@ function addRun(dst: usize, src: usize, n: i32): void {
 }
 
 /**
- * cols[(b·oh + oy)·ow + ox, (ky·kw + kx)·c + ch] = x[b, oy·sh − padTop + ky·dh, ox·sw − padLeft + kx·dw, ch].
+ * cols[((b·od + oz)·oh + oy)·ow + ox, ((kz·kh + ky)·kw + kx)·c + ch]
+ *   = x[b, oz·sd − padFront + kz·dd, oy·sh − padTop + ky·dh, ox·sw − padLeft + kx·dw, ch].
  */
 export function im2col(
   x: usize, cols: usize, n: i32, h: i32, w: i32, c: i32, kh: i32, kw: i32,
   sh: i32, sw: i32, dh: i32, dw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32,
+  d: i32, kd: i32, sd: i32, dd: i32, padFront: i32, od: i32,
 ): void {
   const runBytes = <usize>c << 2;
   let out = cols;
   for (let b = 0; b < n; b++) {
-    const image = x + <usize>(b * h * w) * runBytes;
-    for (let oy = 0; oy < oh; oy++) {
-      for (let ox = 0; ox < ow; ox++) {
-        const ix0 = ox * sw - padLeft;
-        // With dilation 1 and the whole window row inside, its kw taps are one contiguous run.
-        const rowContiguous = dw == 1 && ix0 >= 0 && ix0 + kw <= w;
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh - padTop + ky * dh;
-          const rowInside = iy >= 0 && iy < h;
-          if (rowInside && rowContiguous) {
-            copyFloats(out, image + <usize>(iy * w + ix0) * runBytes, kw * c);
-            out += <usize>kw * runBytes;
-            continue;
-          }
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ix0 + kx * dw;
-            if (rowInside && ix >= 0 && ix < w) copyFloats(out, image + <usize>(iy * w + ix) * runBytes, c);
-            else zeroFloats(out, c);
-            out += runBytes;
+    const volume = x + <usize>(b * d * h * w) * runBytes;
+    for (let oz = 0; oz < od; oz++) {
+      for (let oy = 0; oy < oh; oy++) {
+        for (let ox = 0; ox < ow; ox++) {
+          const ix0 = ox * sw - padLeft;
+          // With dilation 1 and the whole window row inside, its kw taps are one contiguous run.
+          const rowContiguous = dw == 1 && ix0 >= 0 && ix0 + kw <= w;
+          for (let kz = 0; kz < kd; kz++) {
+            const iz = oz * sd - padFront + kz * dd;
+            const planeInside = iz >= 0 && iz < d;
+            const plane = volume + <usize>(max(iz, 0) * h * w) * runBytes;
+            for (let ky = 0; ky < kh; ky++) {
+              const iy = oy * sh - padTop + ky * dh;
+              const rowInside = planeInside && iy >= 0 && iy < h;
+              if (rowInside && rowContiguous) {
+                copyFloats(out, plane + <usize>(iy * w + ix0) * runBytes, kw * c);
+                out += <usize>kw * runBytes;
+                continue;
+              }
+              for (let kx = 0; kx < kw; kx++) {
+                const ix = ix0 + kx * dw;
+                if (rowInside && ix >= 0 && ix < w) copyFloats(out, plane + <usize>(iy * w + ix) * runBytes, c);
+                else zeroFloats(out, c);
+                out += runBytes;
+              }
+            }
           }
         }
       }
@@ -80,21 +90,29 @@ export function im2col(
 export function col2im(
   cols: usize, dx: usize, n: i32, h: i32, w: i32, c: i32, kh: i32, kw: i32,
   sh: i32, sw: i32, dh: i32, dw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32,
+  d: i32, kd: i32, sd: i32, dd: i32, padFront: i32, od: i32,
 ): void {
   const runBytes = <usize>c << 2;
-  memory.fill(dx, 0, <usize>(n * h * w) * runBytes);
+  memory.fill(dx, 0, <usize>(n * d * h * w) * runBytes);
   let src = cols;
   for (let b = 0; b < n; b++) {
-    const image = dx + <usize>(b * h * w) * runBytes;
-    for (let oy = 0; oy < oh; oy++) {
-      for (let ox = 0; ox < ow; ox++) {
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh - padTop + ky * dh;
-          const rowInside = iy >= 0 && iy < h;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sw - padLeft + kx * dw;
-            if (rowInside && ix >= 0 && ix < w) addRun(image + <usize>(iy * w + ix) * runBytes, src, c);
-            src += runBytes;
+    const volume = dx + <usize>(b * d * h * w) * runBytes;
+    for (let oz = 0; oz < od; oz++) {
+      for (let oy = 0; oy < oh; oy++) {
+        for (let ox = 0; ox < ow; ox++) {
+          for (let kz = 0; kz < kd; kz++) {
+            const iz = oz * sd - padFront + kz * dd;
+            const planeInside = iz >= 0 && iz < d;
+            const plane = volume + <usize>(max(iz, 0) * h * w) * runBytes;
+            for (let ky = 0; ky < kh; ky++) {
+              const iy = oy * sh - padTop + ky * dh;
+              const rowInside = planeInside && iy >= 0 && iy < h;
+              for (let kx = 0; kx < kw; kx++) {
+                const ix = ox * sw - padLeft + kx * dw;
+                if (rowInside && ix >= 0 && ix < w) addRun(plane + <usize>(iy * w + ix) * runBytes, src, c);
+                src += runBytes;
+              }
+            }
           }
         }
       }

@@ -2,7 +2,7 @@
 import { Activation } from './activation.js';
 import type { InputActivation } from './input_activation.js';
 import type { LossKind, RowLossKind } from './loss_kind.js';
-import type { ResizeGeometry, ResizeInterpolation, WindowGeometry } from './geometry.js';
+import { depthAxis, type ResizeGeometry, type ResizeInterpolation, type WindowGeometry } from './geometry.js';
 import type { PiecewiseLinear, PreluGeometry } from './parametric_activation.js';
 import { gemmPartArgs, partitionGemm } from './gemm_partition.js';
 import { Heap } from './heap.js';
@@ -394,7 +394,7 @@ export class Core {
     this.k.copyRows(src, srcStride, dst, dstStride, rows, cols);
   }
 
-  /** Every receptive field of x (NHWC) as one row of cols: [batch·outH·outW, kH·kW·channels]. */
+  /** Every receptive field of x (NHWC or NDHWC) as one row of cols: [batch·outD·outH·outW, kD·kH·kW·channels]. */
   im2col(x: number, cols: number, g: WindowGeometry): void {
     const [inImage, colsImage] = convImageSizes(g);
     this.split(KernelId.Im2col, 'im2col', g.batch, colsImage, 1, (s, e) => [x + 4 * s * inImage, cols + 4 * s * colsImage, ...convArgs(g, e - s)]);
@@ -410,26 +410,26 @@ export class Core {
   /** Max pooling over windows of inside positions (dilation must be 1). */
   maxPool(x: number, y: number, g: WindowGeometry): void {
     const [inImage, outImage] = imageSizes(g);
-    this.split(KernelId.MaxPool, 'maxPool', g.batch, outImage * g.kH * g.kW, 1, (s, e) => [x + 4 * s * inImage, y + 4 * s * outImage, ...poolArgs(g, e - s)]);
+    this.split(KernelId.MaxPool, 'maxPool', g.batch, outImage * windowSize(g), 1, (s, e) => [x + 4 * s * inImage, y + 4 * s * outImage, ...poolArgs(g, e - s)]);
   }
 
   /** Routes dy to the first maximum of each window (overwrites dx). */
   maxPoolGrad(x: number, y: number, dy: number, dx: number, g: WindowGeometry): void {
     const [inImage, outImage] = imageSizes(g);
-    this.split(KernelId.MaxPoolGrad, 'maxPoolGrad', g.batch, 2 * outImage * g.kH * g.kW, 1, (s, e) =>
+    this.split(KernelId.MaxPoolGrad, 'maxPoolGrad', g.batch, 2 * outImage * windowSize(g), 1, (s, e) =>
       [x + 4 * s * inImage, y + 4 * s * outImage, dy + 4 * s * outImage, dx + 4 * s * inImage, ...poolArgs(g, e - s)]);
   }
 
   /** Average pooling; each window averages its inside positions only. */
   avgPool(x: number, y: number, g: WindowGeometry): void {
     const [inImage, outImage] = imageSizes(g);
-    this.split(KernelId.AvgPool, 'avgPool', g.batch, outImage * g.kH * g.kW, 1, (s, e) => [x + 4 * s * inImage, y + 4 * s * outImage, ...poolArgs(g, e - s)]);
+    this.split(KernelId.AvgPool, 'avgPool', g.batch, outImage * windowSize(g), 1, (s, e) => [x + 4 * s * inImage, y + 4 * s * outImage, ...poolArgs(g, e - s)]);
   }
 
   /** Spreads dy/count over each window's inside positions (overwrites dx). */
   avgPoolGrad(dy: number, dx: number, g: WindowGeometry): void {
     const [inImage, outImage] = imageSizes(g);
-    this.split(KernelId.AvgPoolGrad, 'avgPoolGrad', g.batch, 2 * outImage * g.kH * g.kW, 1, (s, e) => [dy + 4 * s * outImage, dx + 4 * s * inImage, ...poolArgs(g, e - s)]);
+    this.split(KernelId.AvgPoolGrad, 'avgPoolGrad', g.batch, 2 * outImage * windowSize(g), 1, (s, e) => [dy + 4 * s * outImage, dx + 4 * s * inImage, ...poolArgs(g, e - s)]);
   }
 
   /** mask[i] = 0 with probability rate, else 1/(1 − rate), from a hash of (seed, i). */
@@ -676,25 +676,36 @@ export class Core {
   }
 }
 
-/** Floats in one image of the input and in its rows of im2col's columns. */
+/** The resize kernels' geometry arguments, in their order. */
 function resizeArgs(g: ResizeGeometry): number[] {
   return [g.batch, g.inH, g.inW, g.channels, g.cropTop, g.cropLeft, g.cropH, g.cropW, g.outH, g.outW];
 }
 
+/** Floats in one image (or volume) of the input and in its rows of im2col's columns. */
 function convImageSizes(g: WindowGeometry): [number, number] {
-  return [g.inH * g.inW * g.channels, g.outH * g.outW * g.kH * g.kW * g.channels];
+  const [inD, kD, , , , outD] = depthAxis(g);
+  return [inD * g.inH * g.inW * g.channels, outD * g.outH * g.outW * kD * g.kH * g.kW * g.channels];
 }
 
-/** Floats in one image of the input and of the pooled output. */
+/** Floats in one image (or volume) of the input and of the pooled output. */
 function imageSizes(g: WindowGeometry): [number, number] {
-  return [g.inH * g.inW * g.channels, g.outH * g.outW * g.channels];
+  const [inD, , , , , outD] = depthAxis(g);
+  return [inD * g.inH * g.inW * g.channels, outD * g.outH * g.outW * g.channels];
+}
+
+/** Taps in one pooling window. */
+function windowSize(g: WindowGeometry): number {
+  return (g.kD ?? 1) * g.kH * g.kW;
 }
 
 function convArgs(g: WindowGeometry, batch = g.batch): number[] {
-  return [batch, g.inH, g.inW, g.channels, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.outH, g.outW];
+  return [batch, g.inH, g.inW, g.channels, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.outH, g.outW, ...depthAxis(g)];
 }
 
 function poolArgs(g: WindowGeometry, batch = g.batch): number[] {
-  if (g.dilationH !== 1 || g.dilationW !== 1) throw new Error(`Pooling supports dilation 1 only. Received: dilation=[${g.dilationH}, ${g.dilationW}].`);
-  return [batch, g.inH, g.inW, g.channels, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft, g.outH, g.outW];
+  const [inD, kD, strideD, dilationD, padFront, outD] = depthAxis(g);
+  if (g.dilationH !== 1 || g.dilationW !== 1 || dilationD !== 1) {
+    throw new Error(`Pooling supports dilation 1 only. Received: dilation=[${g.dilationH}, ${g.dilationW}]${g.inD === undefined ? '' : `, dilationD=${dilationD}`}.`);
+  }
+  return [batch, g.inH, g.inW, g.channels, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft, g.outH, g.outW, inD, kD, strideD, padFront, outD];
 }

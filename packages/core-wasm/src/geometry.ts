@@ -1,7 +1,8 @@
 /**
- * The shape of one 2-D window operation (convolution or pooling) over an NHWC batch. Padding is
- * given as the rows above and columns left of the input that windows may start in; positions
- * outside the input read as zero (convolution) or are skipped (pooling).
+ * The shape of one 2-D or 3-D window operation (convolution or pooling) over an NHWC or NDHWC
+ * batch. Padding is given as the planes in front of, rows above and columns left of the input that
+ * windows may start in; positions outside the input read as zero (convolution) or are skipped
+ * (pooling). The depth fields are absent for images: an image is a volume of depth 1.
  */
 export interface WindowGeometry {
   readonly batch: number;
@@ -18,6 +19,19 @@ export interface WindowGeometry {
   readonly padLeft: number;
   readonly outH: number;
   readonly outW: number;
+  /** Depth of a volume (default 1). */
+  readonly inD?: number;
+  readonly kD?: number;
+  readonly strideD?: number;
+  readonly dilationD?: number;
+  /** Planes of padding in front of the volume (default 0). */
+  readonly padFront?: number;
+  readonly outD?: number;
+}
+
+/** The depth axis of a geometry, with an image's defaults: [inD, kD, strideD, dilationD, padFront, outD]. */
+export function depthAxis(g: WindowGeometry): [number, number, number, number, number, number] {
+  return [g.inD ?? 1, g.kD ?? 1, g.strideD ?? 1, g.dilationD ?? 1, g.padFront ?? 0, g.outD ?? 1];
 }
 
 /**

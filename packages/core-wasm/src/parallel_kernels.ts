@@ -18,12 +18,12 @@ const kernel = (name: keyof KernelExports, arity: number, floats: readonly numbe
 /** Indexed by {@link KernelId}. */
 const PARALLEL_KERNELS: readonly ParallelKernel[] = [
   kernel('gemm', 15, [], 12),
-  kernel('im2col', 16),
-  kernel('col2im', 16),
-  kernel('maxPool', 14),
-  kernel('maxPoolGrad', 16),
-  kernel('avgPool', 14),
-  kernel('avgPoolGrad', 14),
+  kernel('im2col', 22),
+  kernel('col2im', 22),
+  kernel('maxPool', 19),
+  kernel('maxPoolGrad', 21),
+  kernel('avgPool', 19),
+  kernel('avgPoolGrad', 19),
   kernel('dropoutMask', 4, [2]),
   kernel('adamUpdate', 9, [5, 6, 7, 8]),
 ];

@@ -8,6 +8,7 @@ import { partitionRange, rangeSplit } from './range_partition.js';
 import { ARGS, SLOT_WORDS } from './thread_control.js';
 import { coreFor, get, put, randomArray } from './test_support.js';
 import { geometry, inputSize, outputSize } from './test_windows.js';
+import { volumeGeometry, volumeInputSize, volumeOutputSize } from './test_volumes.js';
 
 const THREADS = [1, 2, 3];
 const cores: Core[] = [];
@@ -83,6 +84,18 @@ describe('kernels split over threads', () => {
     const g = poolShape;
     expectSameOnEveryThreadCount([randomArray(inputSize(g), 5)], [outputSize(g)], (core, [x, y]) => core.avgPool(x, y, g));
     expectSameOnEveryThreadCount([randomArray(outputSize(g), 6)], [inputSize(g)], (core, [dy, dx]) => core.avgPoolGrad(dy, dx, g));
+  });
+
+  it('volumes: im2col, col2im and max pooling with a depth axis', () => {
+    const g = volumeGeometry(13, [5, 7, 6], 3, [3, 3, 3], [1, 2, 1], [1, 1, 1], 'same');
+    const cols = g.batch * g.outD! * g.outH * g.outW * 27 * g.channels;
+    expectSameOnEveryThreadCount([randomArray(volumeInputSize(g), 1)], [cols], (core, [x, c]) => core.im2col(x, c, g));
+    expectSameOnEveryThreadCount([randomArray(cols, 2)], [volumeInputSize(g)], (core, [c, dx]) => core.col2im(c, dx, g));
+    const x = randomArray(volumeInputSize(g), 3), dy = randomArray(volumeOutputSize(g), 4);
+    expectSameOnEveryThreadCount([x, dy], [volumeOutputSize(g), volumeInputSize(g)], (core, [px, pdy, py, pdx]) => {
+      core.maxPool(px, py, g);
+      core.maxPoolGrad(px, py, pdy, pdx, g);
+    });
   });
 
   it('dropoutMask keeps each element\'s global index in its hash', () => {

@@ -189,8 +189,9 @@ export interface ElementwiseOps {
   copyRows(src: BufferId, srcStride: number, dst: BufferId, dstStride: number, rows: number, cols: number): void;
 }
 
-/** The shape of one 2-D window operation (convolution or pooling) over an NHWC batch, as the core defines it. */
+/** The shape of one 2-D or 3-D window operation (convolution or pooling) over an NHWC or NDHWC batch, as the core defines it. */
 export type { WindowGeometry };
+export { depthAxis } from '@kerasm/core-wasm';
 
 /**
  * Convolution, pooling and dropout. Conv2D is `im2col` then `matMul` against the kernel (Keras'

@@ -216,6 +216,7 @@ export {
 export * from './activation_layers.js';
 export * from './recurrent_layers.js';
 export * from './shape_layers.js';
+export * from './volume_layers.js';
 export * from './wrapper_layers.js';
 export { masking, Masking, type MaskingArgs } from './masking.js';
 export * from './attention_layers.js';

@@ -36,6 +36,12 @@ import type { RescalingArgs } from './rescaling.js';
 import type { SpatialDropout1DArgs } from './spatial_dropout1d.js';
 import type { BidirectionalArgs } from './bidirectional.js';
 import type { TimeDistributedArgs } from './time_distributed.js';
+import type { Conv3DArgs } from './conv3d.js';
+import type { Cropping3DArgs } from './cropping3d.js';
+import type { GlobalPooling3DArgs } from './global_pooling3d.js';
+import type { Pooling3DArgs } from './pooling3d.js';
+import type { UpSampling3DArgs } from './up_sampling3d.js';
+import type { ZeroPadding3DArgs } from './zero_padding3d.js';
 
 // The options each km.layers factory takes, checked by name so a misspelt one (`activaton`) is an
 // error rather than a silently linear layer. Each list is typed against its Args interface, so
@@ -116,3 +122,9 @@ export const SPATIAL_DROPOUT1D_OPTIONS = optionNames<SpatialDropout1DArgs>({ ...
 export const BIDIRECTIONAL_OPTIONS = optionNames<BidirectionalArgs>({ ...LAYER, layer: true, mergeMode: true, backwardLayer: true });
 export const TIME_DISTRIBUTED_OPTIONS = optionNames<TimeDistributedArgs>({ ...LAYER, layer: true });
 export const MASKING_OPTIONS = optionNames<MaskingArgs>({ ...LAYER, maskValue: true });
+export const CONV3D_OPTIONS = optionNames<Conv3DArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, dilationRate: true });
+export const POOLING3D_OPTIONS = optionNames<Pooling3DArgs>({ ...LAYER, ...WINDOW, poolSize: true });
+export const GLOBAL_POOLING3D_OPTIONS = optionNames<GlobalPooling3DArgs>({ ...LAYER, dataFormat: true });
+export const ZERO_PADDING3D_OPTIONS = optionNames<ZeroPadding3DArgs>({ ...LAYER, padding: true, dataFormat: true });
+export const CROPPING3D_OPTIONS = optionNames<Cropping3DArgs>({ ...LAYER, cropping: true, dataFormat: true });
+export const UP_SAMPLING3D_OPTIONS = optionNames<UpSampling3DArgs>({ ...LAYER, size: true, dataFormat: true });

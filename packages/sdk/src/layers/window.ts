@@ -26,9 +26,10 @@ export function paddingOf(value: string | undefined, layer: string): PaddingMode
 }
 
 /** Rejects data formats other than channelsLast, which is all the kernels implement. */
-export function checkChannelsLast(value: string | undefined, layer: string): void {
+export function checkChannelsLast(value: string | undefined, layer: string, layout: 'NHWC' | 'NDHWC' = 'NHWC'): void {
   if (value !== undefined && value !== 'channelsLast' && value !== 'channels_last') {
-    throw new Error(`Layer '${layer}': only dataFormat 'channelsLast' (NHWC) is supported. Received: dataFormat=${JSON.stringify(value)}. Transpose the data to [n, height, width, channels].`);
+    const axes = layout === 'NHWC' ? 'height, width' : 'depth, height, width';
+    throw new Error(`Layer '${layer}': only dataFormat 'channelsLast' (${layout}) is supported. Received: dataFormat=${JSON.stringify(value)}. Transpose the data to [n, ${axes}, channels].`);
   }
 }
 
@@ -80,18 +81,31 @@ export function imageShape(shape: Shape, layer: string, className: string): [num
   return shape as [number, number, number];
 }
 
+/**
+ * Output sizes and padding (before the first window) per axis, as TensorFlow computes them for
+ * 'valid' and 'same'; throws when a 'valid' window does not fit. `input` is the sample's shape, for
+ * the error.
+ */
+export function axisWindows(
+  sizes: readonly number[], kernel: readonly number[], strides: readonly number[], dilation: readonly number[],
+  padding: PaddingMode, input: Shape, layer: string,
+): { out: number[]; pad: number[] } {
+  const eff = sizes.map((_, a) => (kernel[a] - 1) * dilation[a] + 1);
+  const out = sizes.map((size, a) => (padding === 'same' ? Math.ceil(size / strides[a]) : Math.floor((size - eff[a]) / strides[a]) + 1));
+  if (out.some((o) => o < 1)) {
+    throw new Error(`Layer '${layer}': the input ${formatShape(input)} is smaller than its ${eff.join('x')} window with 'valid' padding, so the output would be empty. Use padding: 'same', a smaller kernel or pool size, or a larger input.`);
+  }
+  const pad = sizes.map((size, a) => (padding === 'same' ? Math.floor(Math.max(0, (out[a] - 1) * strides[a] + eff[a] - size) / 2) : 0));
+  return { out, pad };
+}
+
 /** Output size and padding split as TensorFlow computes them for 'valid' and 'same'. */
 export function sampleGeometry(
   input: [number, number, number], kernel: [number, number], strides: [number, number], dilation: [number, number],
   padding: PaddingMode, layer: string,
 ): SampleGeometry {
   const [inH, inW, channels] = input;
-  const eff = [0, 1].map((a) => (kernel[a] - 1) * dilation[a] + 1);
-  const out = [inH, inW].map((size, a) => (padding === 'same' ? Math.ceil(size / strides[a]) : Math.floor((size - eff[a]) / strides[a]) + 1));
-  if (out[0] < 1 || out[1] < 1) {
-    throw new Error(`Layer '${layer}': the input ${formatShape(input)} is smaller than its ${eff[0]}x${eff[1]} window with 'valid' padding, so the output would be empty. Use padding: 'same', a smaller kernel or pool size, or a larger input.`);
-  }
-  const pad = [inH, inW].map((size, a) => (padding === 'same' ? Math.floor(Math.max(0, (out[a] - 1) * strides[a] + eff[a] - size) / 2) : 0));
+  const { out, pad } = axisWindows([inH, inW], kernel, strides, dilation, padding, input, layer);
   return {
     inH, inW, channels, kH: kernel[0], kW: kernel[1], strideH: strides[0], strideW: strides[1],
     dilationH: dilation[0], dilationW: dilation[1], padTop: pad[0], padLeft: pad[1], outH: out[0], outW: out[1],

@@ -1,5 +1,5 @@
 import type * as tfc from '@tensorflow/tfjs-core';
-import type { ActivationKind, InputActivationKind, FusableActivation, BufferDType, BufferId, ElementwiseLossKind, ParametricActivation, PreluGeometry, RowwiseLossKind, WindowGeometry } from '../backend.js';
+import { depthAxis, type ActivationKind, type InputActivationKind, type FusableActivation, type BufferDType, type BufferId, type ElementwiseLossKind, type ParametricActivation, type PreluGeometry, type RowwiseLossKind, type WindowGeometry } from '../backend.js';
 import { firstNonFiniteRow } from '../non_finite.js';
 import { activate, activationGradFromOutput, fusedMatMulActivation } from './activation_ops.js';
 import { activateFromInput, activationGradFromInput } from './input_activation_ops.js';
@@ -7,7 +7,7 @@ import { BufferStore } from './buffer_store.js';
 import { parametricActivate, parametricActivationGrad, preluGradTensors, preluTensor } from './parametric_activation_ops.js';
 import { elementwiseLossTerms } from './elementwise_losses.js';
 import { batchMatMulTensor } from './batch_matmul_ops.js';
-import { WindowIndex } from './window_ops.js';
+import { WindowIndex, windowRows } from './window_ops.js';
 import { rowwiseLossTerms } from './rowwise_losses.js';
 
 type Tf = typeof tfc;
@@ -477,7 +477,7 @@ export abstract class TfjsCoreKernels {
     const tf = this.tf;
     this.run(() => {
       const windows = this.windows.windows(this.store.get(x), g, -Infinity);
-      const [rows, size, channels] = [g.batch * g.outH * g.outW, g.kH * g.kW, g.channels];
+      const [[rows, size], channels] = [windowRows(g), g.channels];
       // The first maximum of each window and channel gets the whole gradient. argMax alone may pick
       // any of several equal maxima on parallel devices, so rank the maxima by position first.
       const isMax = tf.cast(tf.equal(windows, tf.max(windows, 1, true)), 'float32');
@@ -501,15 +501,16 @@ export abstract class TfjsCoreKernels {
   avgPoolGrad(dy: BufferId, dx: BufferId, g: WindowGeometry): void {
     const tf = this.tf;
     this.run(() => {
-      const share = tf.div(tf.reshape(this.store.get(dy), [g.batch * g.outH * g.outW, 1, g.channels]), tf.expandDims(this.#insideCounts(g), 1));
-      this.store.set(dx, this.windows.scatterAdd(tf.tile(share, [1, g.kH * g.kW, 1]), g));
+      const [rows, taps] = windowRows(g);
+      const share = tf.div(tf.reshape(this.store.get(dy), [rows, 1, g.channels]), tf.expandDims(this.#insideCounts(g), 1));
+      this.store.set(dx, this.windows.scatterAdd(tf.tile(share, [1, taps, 1]), g));
     });
   }
 
   /** How many window positions fall inside the input, per output row and channel. */
   #insideCounts(g: WindowGeometry): tfc.Tensor {
     const tf = this.tf;
-    const ones = tf.ones([g.batch * g.inH * g.inW * g.channels]) as tfc.Tensor1D;
+    const ones = tf.ones([g.batch * depthAxis(g)[0] * g.inH * g.inW * g.channels]) as tfc.Tensor1D;
     return tf.sum(this.windows.windows(ones, g, 0), 1);
   }
 

@@ -1,5 +1,5 @@
 import type * as tfc from '@tensorflow/tfjs-core';
-import type { WindowGeometry } from '../backend.js';
+import { depthAxis, type WindowGeometry } from '../backend.js';
 
 type Tf = typeof tfc;
 
@@ -17,7 +17,7 @@ export class WindowIndex {
     this.#tf = tf;
   }
 
-  /** Indices for [batch·outH·outW, kH·kW, channels], flattened. */
+  /** Indices for [batch·outD·outH·outW, kD·kH·kW, channels], flattened (depth 1 for images). */
   indices(g: WindowGeometry): tfc.Tensor1D {
     const key = JSON.stringify(g);
     let index = this.#cache.get(key);
@@ -28,37 +28,48 @@ export class WindowIndex {
     return index;
   }
 
-  /** x with the padding element in front, gathered into windows: [rows, kH·kW, channels]. */
+  /** x with the padding element in front, gathered into windows: [rows, taps, channels] (see {@link windowRows}). */
   windows(x: tfc.Tensor1D, g: WindowGeometry, padValue: number): tfc.Tensor3D {
     const tf = this.#tf;
     const padded = tf.concat([tf.fill([1], padValue), x]);
-    return tf.reshape(tf.gather(padded, this.indices(g)), [g.batch * g.outH * g.outW, g.kH * g.kW, g.channels]);
+    return tf.reshape(tf.gather(padded, this.indices(g)), [...windowRows(g), g.channels]);
   }
 
   /** The adjoint of a gather: sums `values` (laid out like the index) into the input positions. */
   scatterAdd(values: tfc.Tensor, g: WindowGeometry, index: tfc.Tensor1D = this.indices(g)): tfc.Tensor1D {
     const tf = this.#tf;
-    const size = g.batch * g.inH * g.inW * g.channels;
+    const size = g.batch * depthAxis(g)[0] * g.inH * g.inW * g.channels;
     // scatterND sums duplicate indices (and, unlike unsortedSegmentSum, runs on tfjs-wasm).
     const summed = tf.scatterND(tf.reshape(index, [-1, 1]), tf.reshape(values, [-1]), [size + 1]);
     return tf.slice(summed, 1, size) as tfc.Tensor1D;
   }
 }
 
+/** [output rows, taps per window] of a geometry: [batch·outD·outH·outW, kD·kH·kW]. */
+export function windowRows(g: WindowGeometry): [number, number] {
+  const [, kD, , , , outD] = depthAxis(g);
+  return [g.batch * outD * g.outH * g.outW, kD * g.kH * g.kW];
+}
+
 function buildIndex(g: WindowGeometry): Int32Array {
-  const index = new Int32Array(g.batch * g.outH * g.outW * g.kH * g.kW * g.channels);
+  const [inD, kD, strideD, dilationD, padFront, outD] = depthAxis(g);
+  const [rows, taps] = windowRows(g);
+  const index = new Int32Array(rows * taps * g.channels);
   let at = 0;
   for (let b = 0; b < g.batch; b++)
-    for (let oy = 0; oy < g.outH; oy++)
-      for (let ox = 0; ox < g.outW; ox++)
-        for (let ky = 0; ky < g.kH; ky++)
-          for (let kx = 0; kx < g.kW; kx++) {
-            const y = oy * g.strideH - g.padTop + ky * g.dilationH;
-            const x = ox * g.strideW - g.padLeft + kx * g.dilationW;
-            const inside = y >= 0 && y < g.inH && x >= 0 && x < g.inW;
-            const base = ((b * g.inH + y) * g.inW + x) * g.channels;
-            for (let c = 0; c < g.channels; c++) index[at++] = inside ? 1 + base + c : 0;
-          }
+    for (let oz = 0; oz < outD; oz++)
+      for (let oy = 0; oy < g.outH; oy++)
+        for (let ox = 0; ox < g.outW; ox++)
+          for (let kz = 0; kz < kD; kz++)
+            for (let ky = 0; ky < g.kH; ky++)
+              for (let kx = 0; kx < g.kW; kx++) {
+                const z = oz * strideD - padFront + kz * dilationD;
+                const y = oy * g.strideH - g.padTop + ky * g.dilationH;
+                const x = ox * g.strideW - g.padLeft + kx * g.dilationW;
+                const inside = z >= 0 && z < inD && y >= 0 && y < g.inH && x >= 0 && x < g.inW;
+                const base = (((b * inD + z) * g.inH + y) * g.inW + x) * g.channels;
+                for (let c = 0; c < g.channels; c++) index[at++] = inside ? 1 + base + c : 0;
+              }
   return index;
 }
 

@@ -1,0 +1,99 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import * as km from '../index.js';
+import { backend } from './registry.js';
+import type { Backend, WindowGeometry } from './backend.js';
+import { Random } from '../utils/random.js';
+import { BACKENDS_HERE, useBackend } from '../testing/backends_here.js';
+import { expectClose } from '../testing/expect_close.js';
+
+// The 3-D layers (Conv3D, the 3-D poolings, padding, cropping, upsampling) on every backend that
+// runs here, against the wasm backend's training trajectory; and the window kernels with a depth
+// axis against the wasm kernels (which core-wasm checks against naive loops).
+describe('3-D layers and volume kernels on every backend', () => {
+  const random = new Random(41);
+  const clips = km.tensor(Float32Array.from({ length: 8 * 4 * 5 * 6 * 2 }, () => random.uniform(0, 1)), [8, 4, 5, 6, 2]);
+  const labels = km.tensor(Int32Array.from({ length: 8 }, (_, i) => i % 3), [8], 'int32');
+  afterAll(() => useBackend('wasm'));
+
+  function conv3dNet(): km.LayersModel {
+    return km.sequential([
+      km.layers.conv3d({ filters: 3, kernelSize: 3, padding: 'same', strides: [1, 2, 2], activation: 'relu', inputShape: [4, 5, 6, 2] }),
+      km.layers.maxPooling3d({ poolSize: 2, strides: 1 }),
+      km.layers.conv3d({ filters: 4, kernelSize: [1, 2, 2], dilationRate: [1, 1, 2], activation: 'tanh', padding: 'same' }),
+      km.layers.averagePooling3d({ poolSize: 2, padding: 'same' }),
+      km.layers.globalAveragePooling3d(),
+      km.layers.dense({ units: 3, activation: 'softmax' }),
+    ]);
+  }
+
+  function volumeShapes(): km.LayersModel {
+    return km.sequential([
+      km.layers.zeroPadding3d({ padding: [[1, 0], [0, 2], [1, 1]], inputShape: [4, 5, 6, 2] }),
+      km.layers.conv3d({ filters: 3, kernelSize: 2, strides: 2, activation: 'relu' }),
+      km.layers.upSampling3d({ size: [2, 1, 2] }),
+      km.layers.cropping3D({ cropping: [[1, 0], [0, 1], [1, 1]] }),
+      km.layers.conv3d({ filters: 4, kernelSize: 1, activation: 'tanh' }),
+      km.layers.globalMaxPooling3d(),
+      km.layers.dense({ units: 3, activation: 'softmax' }),
+    ]);
+  }
+
+  async function losses(name: string, build: () => km.LayersModel): Promise<number[]> {
+    await useBackend(name);
+    km.utils.setRandomSeed(13);
+    const model = build();
+    model.compile({ optimizer: km.optimizers.adam({ learningRate: 0.01 }), loss: 'sparseCategoricalCrossentropy' });
+    return (await model.fit(clips, labels, { epochs: 3, batchSize: 4, seed: 2, verbose: 0 })).history.loss;
+  }
+
+  const geometry: WindowGeometry = {
+    batch: 2, inD: 4, inH: 5, inW: 3, channels: 3, kD: 3, kH: 2, kW: 3, strideD: 1, strideH: 2, strideW: 1,
+    dilationD: 2, dilationH: 1, dilationW: 1, padFront: 2, padTop: 0, padLeft: 1, outD: 4, outH: 2, outW: 3,
+  };
+  const poolGeometry: WindowGeometry = { ...geometry, dilationD: 1, padFront: 1 };
+  const inputSize = 2 * 4 * 5 * 3 * 3;
+  const rows = 2 * 4 * 2 * 3;
+  const colsSize = rows * 18 * 3;
+  const x = Float32Array.from({ length: inputSize }, () => Math.round(random.uniform(-4, 4) * 2) / 2);
+  const dy = Float32Array.from({ length: rows * 3 }, () => random.uniform(-1, 1));
+  const cols = Float32Array.from({ length: colsSize }, () => random.uniform(-1, 1));
+  const kernels: [string, (b: Backend, up: (v: Float32Array) => number) => [number, number]][] = [
+    ['im2col', (b, up) => { const out = b.alloc(colsSize, 'float32'); b.im2col(up(x), out, geometry); return [out, colsSize]; }],
+    ['col2im', (b, up) => { const out = b.alloc(inputSize, 'float32'); b.col2im(up(cols), out, geometry); return [out, inputSize]; }],
+    ['maxPool', (b, up) => { const out = b.alloc(rows * 3, 'float32'); b.maxPool(up(x), out, poolGeometry); return [out, rows * 3]; }],
+    ['maxPoolGrad (ties included)', (b, up) => {
+      const [xs, y, out] = [up(x), b.alloc(rows * 3, 'float32'), b.alloc(inputSize, 'float32')];
+      b.maxPool(xs, y, poolGeometry);
+      b.maxPoolGrad(xs, y, up(dy), out, poolGeometry);
+      return [out, inputSize];
+    }],
+    ['avgPool', (b, up) => { const out = b.alloc(rows * 3, 'float32'); b.avgPool(up(x), out, poolGeometry); return [out, rows * 3]; }],
+    ['avgPoolGrad', (b, up) => { const out = b.alloc(inputSize, 'float32'); b.avgPoolGrad(up(dy), out, poolGeometry); return [out, inputSize]; }],
+  ];
+
+  async function kernelOutput(name: string, run: (b: Backend, up: (v: Float32Array) => number) => [number, number]): Promise<Float32Array> {
+    await useBackend(name);
+    const b = backend();
+    const up = (v: Float32Array) => {
+      const id = b.alloc(v.length, 'float32');
+      b.write(id, v);
+      return id;
+    };
+    const [id, n] = run(b, up);
+    return (await b.readAsync(id, n, 'float32')) as Float32Array;
+  }
+
+  for (const name of BACKENDS_HERE.filter((n) => n !== 'wasm')) {
+    it.each([['Conv3D and the 3-D poolings', conv3dNet], ['ZeroPadding3D, UpSampling3D, Cropping3D, GlobalMaxPooling3D', volumeShapes]] as const)(`${name}: %s follow the wasm trajectory`, async (_label, build) => {
+      const reference = await losses('wasm', build);
+      const ours = await losses(name, build);
+      ours.forEach((l, i) => expect(Math.abs(l - reference[i])).toBeLessThan(1e-4));
+      expect(reference[2]).not.toBe(reference[0]);
+    });
+    it.each(kernels)(`${name}: volume kernel %s matches wasm`, async (_label, run) => {
+      const reference = await kernelOutput('wasm', run);
+      const ours = await kernelOutput(name, run);
+      expectClose(ours, reference, 1e-5);
+    });
+  }
+});

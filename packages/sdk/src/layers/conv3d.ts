@@ -1,0 +1,80 @@
+import { ConvGemmLayer } from './conv_gemm.js';
+import type { KernelBiasLayerArgs } from './kernel_bias_layer.js';
+import type { Shape } from './layer.js';
+import { registerLayer } from './registry.js';
+import { filtersOf, type PaddingMode, type SampleGeometry } from './window.js';
+import { tripleOf, volumeGeometry, volumeShape, volumeWindowOf, type Triple } from './volume.js';
+
+/** Options of {@link Conv3D}, with Keras' defaults. */
+export interface Conv3DArgs extends KernelBiasLayerArgs {
+  /** Number of output channels. */
+  filters: number;
+  /** Window depth, height and width (one number for a cube). */
+  kernelSize: number | Triple;
+  /** Step between windows (default 1). */
+  strides?: number | Triple;
+  /** 'valid' (no padding, default) or 'same' (output size ⌈input / stride⌉ on each axis). */
+  padding?: PaddingMode;
+  /** Spacing between kernel taps (default 1); strides must be 1 when it is above 1. */
+  dilationRate?: number | Triple;
+  /** Only 'channelsLast' (NDHWC) is supported. */
+  dataFormat?: 'channelsLast';
+}
+
+/**
+ * 3-D convolution over `[depth, height, width, channels]` inputs (video clips, medical scans):
+ * `activation(conv(x, kernel) + bias)`, the kernel shaped `[kD, kH, kW, inChannels, filters]` as in
+ * Keras. Runs as im2col over the volume + the packed GEMM, like Conv2D.
+ *
+ * @example
+ * ```ts
+ * const model = km.sequential([
+ *   km.layers.conv3d({ filters: 8, kernelSize: 3, activation: 'relu', inputShape: [8, 16, 16, 1] }),
+ *   km.layers.maxPooling3d({ poolSize: 2 }),
+ *   km.layers.globalAveragePooling3d(),
+ *   km.layers.dense({ units: 2, activation: 'softmax' }),
+ * ]);
+ * ```
+ */
+export class Conv3D extends ConvGemmLayer {
+  readonly className: string = 'Conv3D';
+  readonly filters: number;
+  readonly kernelSize: Triple;
+  readonly strides: Triple;
+  readonly padding: PaddingMode;
+  readonly dilationRate: Triple;
+
+  constructor(args: Conv3DArgs) {
+    super(args, 'Conv3D');
+    const where = `Conv3D layer '${this.name}'`;
+    this.filters = filtersOf(args.filters, where);
+    this.kernelSize = tripleOf(args.kernelSize, 0, 'kernelSize', where);
+    ({ strides: this.strides, padding: this.padding } = volumeWindowOf(args, [1, 1, 1], where, this.name));
+    this.dilationRate = tripleOf(args.dilationRate, 1, 'dilationRate', where);
+    if (this.dilationRate.some((d) => d > 1) && this.strides.some((s) => s > 1)) {
+      throw new Error(`${where}: strides above 1 cannot be combined with dilationRate above 1 (as in Keras). Received: strides=[${this.strides}], dilationRate=[${this.dilationRate}].`);
+    }
+  }
+
+  protected override sampleGeometry(input: Shape): SampleGeometry {
+    return volumeGeometry(volumeShape(input, this.name, 'Conv3D'), this.kernelSize, this.strides, this.dilationRate, this.padding, this.name);
+  }
+
+  protected override outputShapeOf(g: SampleGeometry): Shape {
+    return [g.outD!, g.outH, g.outW, this.filters];
+  }
+
+  protected override kernelShape(channels: number): Shape {
+    return [...this.kernelSize, channels, this.filters];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding,
+      dilationRate: this.dilationRate, dataFormat: 'channelsLast',
+      ...this.kernelBiasLayerConfig(),
+    };
+  }
+}
+
+registerLayer('Conv3D', (config) => new Conv3D(config as unknown as Conv3DArgs));

@@ -1,0 +1,88 @@
+import type { WindowGeometry } from '../backend/backend.js';
+import { activationBiasBackward, KernelBiasLayer } from './kernel_bias_layer.js';
+import { singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import type { SampleGeometry } from './window.js';
+
+/**
+ * A convolution run as im2col + the packed GEMM against its kernel (Keras' `[k…, in, filters]`
+ * layout is already the `[taps·in, filters]` matrix), over images or, with the geometry's depth
+ * axis, volumes. Subclasses (Conv2D, Conv1D, Conv3D) validate their options and say how an input
+ * shape maps to a window geometry, an output shape and a kernel shape.
+ */
+export abstract class ConvGemmLayer extends KernelBiasLayer {
+  /** Number of output channels. */
+  abstract readonly filters: number;
+  #geometry: SampleGeometry | null = null;
+
+  /** The window over one sample of the given input shape. */
+  protected abstract sampleGeometry(input: Shape): SampleGeometry;
+
+  /** The output shape for a window geometry. */
+  protected abstract outputShapeOf(g: SampleGeometry): Shape;
+
+  /** The kernel's shape as Keras stores it: [k…, in, filters]. */
+  protected abstract kernelShape(channels: number): Shape;
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    return this.outputShapeOf(this.sampleGeometry(singleInput(this, inputShapes)));
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    this.#geometry = this.sampleGeometry(singleInput(this, inputShapes));
+    this.addWeight('kernel', this.kernelShape(this.#geometry.channels), this.kernelInitializer);
+    if (this.useBias) this.addWeight('bias', [this.filters], this.biasInitializer);
+  }
+
+  /** A 1×1(×1) kernel with stride 1 reads each position once: the input already is the column matrix. */
+  get #pointwise(): boolean {
+    const g = this.#geometry!;
+    return (g.kD ?? 1) * g.kH * g.kW === 1 && (g.strideD ?? 1) === 1 && g.strideH === 1 && g.strideW === 1;
+  }
+
+  /** Columns of im2col's matrix: taps · input channels. */
+  get #patch(): number {
+    const g = this.#geometry!;
+    return (g.kD ?? 1) * g.kH * g.kW * g.channels;
+  }
+
+  /** Output positions of one sample. */
+  get #positions(): number {
+    const g = this.#geometry!;
+    return (g.outD ?? 1) * g.outH * g.outW;
+  }
+
+  /** Floats of im2col columns for a batch, at the start of the workspace (the pre-activation, when kept, follows). */
+  #columnFloats(batch: number): number {
+    return this.#pointwise ? 0 : batch * this.#positions * this.#patch;
+  }
+
+  override workspaceSize(batch: number): number {
+    return this.#columnFloats(batch) + this.preActivationFloats(batch * this.#positions * this.filters);
+  }
+
+  #batchGeometry(batch: number): WindowGeometry {
+    return { ...this.#geometry!, batch };
+  }
+
+  forward(ctx: ForwardContext): void {
+    const { backend, batch, inputs, workspace } = ctx;
+    const rows = batch * this.#positions;
+    const cols = this.#pointwise ? inputs[0] : workspace;
+    if (!this.#pointwise) backend.im2col(inputs[0], cols, this.#batchGeometry(batch));
+    this.kernelBiasForward(ctx, cols, rows, this.#patch, this.filters, this.#columnFloats(batch));
+  }
+
+  backward(ctx: BackwardContext): void {
+    const { backend, batch, inputs, outputGrad, inputGrads, weights, weightGrads, workspace } = ctx;
+    const rows = batch * this.#positions;
+    activationBiasBackward(ctx, this.activation, this.useBias, rows, this.filters, this.#columnFloats(batch));
+    const cols = this.#pointwise ? inputs[0] : workspace;
+    // dKernel = colsᵀ · dZ, then the columns' gradient dZ · kernelᵀ, which reuses the column
+    // buffer (its forward contents are no longer needed) before col2im.
+    backend.matMul(cols, outputGrad, weightGrads[0], this.#patch, this.filters, rows, true, false, false);
+    if (!inputGrads[0]) return;
+    const dCols = this.#pointwise ? inputGrads[0] : workspace;
+    backend.matMul(outputGrad, weights[0], dCols, rows, this.#patch, this.filters, false, true, false);
+    if (!this.#pointwise) backend.col2im(dCols, inputGrads[0], this.#batchGeometry(batch));
+  }
+}

@@ -1,0 +1,64 @@
+import type { WindowGeometry } from '../backend/backend.js';
+import { formatShape, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { registerLayer } from './registry.js';
+import { checkChannelsLast } from './window.js';
+import { VolumeLayer } from './volume.js';
+import { sideTriples, volumePaddingGeometry, type SideTriples, type SideTriplesSpec } from './zero_padding3d.js';
+
+/** Options of {@link Cropping3D}. */
+export interface Cropping3DArgs extends LayerArgs {
+  /** What to remove on each side: `c` (all six sides), `[d, h, w]` (symmetric per axis), or `[[front, back], [top, bottom], [left, right]]`. Default 1, as in Keras. */
+  cropping?: SideTriplesSpec;
+  dataFormat?: 'channelsLast';
+}
+
+/**
+ * Removes planes, rows and columns at the sides of each volume. It is ZeroPadding3D's adjoint: it
+ * runs as col2im over the geometry that would pad the cropped volume back, its gradient as im2col.
+ *
+ * @example
+ * ```ts
+ * const x = km.input({ shape: [8, 16, 16, 1] });
+ * km.layers.cropping3d({ cropping: [[1, 1], [2, 0], [0, 0]] }).apply(x).shape; // [6, 14, 16, 1]
+ * ```
+ */
+export class Cropping3D extends VolumeLayer {
+  readonly className: string = 'Cropping3D';
+  readonly cropping: SideTriples;
+  #geometry: Omit<WindowGeometry, 'batch'> | null = null;
+
+  constructor(args: Cropping3DArgs = {}) {
+    super(args, 'Cropping3D');
+    this.cropping = sideTriples(args.cropping, 1, 'Cropping3D', this.name, 'cropping');
+    checkChannelsLast(args.dataFormat, this.name, 'NDHWC');
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    const input = singleInput(this, inputShapes);
+    const [d, h, w, c] = this.volumeOf(input);
+    const out = [d, h, w].map((size, a) => size - this.cropping[a][0] - this.cropping[a][1]);
+    if (out.some((size) => size < 1)) {
+      throw new Error(`Cropping3D layer '${this.name}' crops ${JSON.stringify(this.cropping)} from ${formatShape(input)}, which leaves ${out.join('x')} voxels. Crop less than the input: at most ${d - 1} planes, ${h - 1} rows and ${w - 1} columns in all.`);
+    }
+    return [...out, c];
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    const [d, h, w, c] = this.computeOutputShape(inputShapes);
+    this.#geometry = volumePaddingGeometry(d, h, w, c, this.cropping);
+  }
+
+  forward(ctx: ForwardContext): void {
+    ctx.backend.col2im(ctx.inputs[0], ctx.output, { ...this.#geometry!, batch: ctx.batch });
+  }
+
+  backward(ctx: BackwardContext): void {
+    if (ctx.inputGrads[0]) ctx.backend.im2col(ctx.outputGrad, ctx.inputGrads[0], { ...this.#geometry!, batch: ctx.batch });
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), cropping: this.cropping, dataFormat: 'channelsLast' };
+  }
+}
+
+registerLayer('Cropping3D', (config) => new Cropping3D(config as Cropping3DArgs));

@@ -1,0 +1,87 @@
+import type { WindowGeometry } from '../backend/backend.js';
+import { singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { registerLayer } from './registry.js';
+import { checkChannelsLast, type SampleGeometry } from './window.js';
+import { VolumeLayer, wholeVolumeGeometry } from './volume.js';
+
+/** Options of {@link GlobalAveragePooling3D} and {@link GlobalMaxPooling3D}. */
+export interface GlobalPooling3DArgs extends LayerArgs {
+  dataFormat?: 'channelsLast';
+}
+
+/** Pooling over the whole volume, `[d, h, w, c]` to `[c]`: the pooling kernel with one window the size of the volume. */
+abstract class GlobalPooling3D extends VolumeLayer {
+  #geometry: SampleGeometry | null = null;
+
+  constructor(args: GlobalPooling3DArgs, className: string) {
+    super(args, className);
+    checkChannelsLast(args.dataFormat, this.name, 'NDHWC');
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    return [this.volumeOf(singleInput(this, inputShapes))[3]];
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    this.#geometry = wholeVolumeGeometry(this.volumeOf(singleInput(this, inputShapes)));
+  }
+
+  protected geometry(batch: number): WindowGeometry {
+    return { ...this.#geometry!, batch };
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), dataFormat: 'channelsLast' };
+  }
+}
+
+/**
+ * The mean of each channel over the volume.
+ *
+ * @example
+ * ```ts
+ * km.layers.globalAveragePooling3d().apply(km.input({ shape: [4, 7, 7, 32] })).shape; // [32]
+ * ```
+ */
+export class GlobalAveragePooling3D extends GlobalPooling3D {
+  readonly className: string = 'GlobalAveragePooling3D';
+
+  constructor(args: GlobalPooling3DArgs = {}) {
+    super(args, 'GlobalAveragePooling3D');
+  }
+
+  forward(ctx: ForwardContext): void {
+    ctx.backend.avgPool(ctx.inputs[0], ctx.output, this.geometry(ctx.batch));
+  }
+
+  backward(ctx: BackwardContext): void {
+    if (ctx.inputGrads[0]) ctx.backend.avgPoolGrad(ctx.outputGrad, ctx.inputGrads[0], this.geometry(ctx.batch));
+  }
+}
+
+/**
+ * The maximum of each channel over the volume; the gradient goes to its first maximum.
+ *
+ * @example
+ * ```ts
+ * km.layers.globalMaxPooling3d().apply(km.input({ shape: [4, 7, 7, 32] })).shape; // [32]
+ * ```
+ */
+export class GlobalMaxPooling3D extends GlobalPooling3D {
+  readonly className: string = 'GlobalMaxPooling3D';
+
+  constructor(args: GlobalPooling3DArgs = {}) {
+    super(args, 'GlobalMaxPooling3D');
+  }
+
+  forward(ctx: ForwardContext): void {
+    ctx.backend.maxPool(ctx.inputs[0], ctx.output, this.geometry(ctx.batch));
+  }
+
+  backward(ctx: BackwardContext): void {
+    if (ctx.inputGrads[0]) ctx.backend.maxPoolGrad(ctx.inputs[0], ctx.output, ctx.outputGrad, ctx.inputGrads[0], this.geometry(ctx.batch));
+  }
+}
+
+registerLayer('GlobalAveragePooling3D', (config) => new GlobalAveragePooling3D(config as GlobalPooling3DArgs));
+registerLayer('GlobalMaxPooling3D', (config) => new GlobalMaxPooling3D(config as GlobalPooling3DArgs));

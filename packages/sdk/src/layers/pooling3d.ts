@@ -1,0 +1,103 @@
+import type { WindowGeometry } from '../backend/backend.js';
+import { singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { registerLayer } from './registry.js';
+import type { PaddingMode, SampleGeometry } from './window.js';
+import { tripleOf, volumeGeometry, VolumeLayer, volumeWindowOf, type Triple } from './volume.js';
+
+/** Options of {@link MaxPooling3D} and {@link AveragePooling3D}, with Keras' defaults. */
+export interface Pooling3DArgs extends LayerArgs {
+  /** Window depth, height and width (default 2). */
+  poolSize?: number | Triple;
+  /** Step between windows (default: the pool size). */
+  strides?: number | Triple;
+  /** 'valid' (default) or 'same'; windows only count positions inside the input. */
+  padding?: PaddingMode;
+  dataFormat?: 'channelsLast';
+}
+
+/** The shared part of 3-D pooling layers: argument checks, shapes and geometry. */
+abstract class Pooling3D extends VolumeLayer {
+  readonly poolSize: Triple;
+  readonly strides: Triple;
+  readonly padding: PaddingMode;
+  #geometry: SampleGeometry | null = null;
+
+  constructor(args: Pooling3DArgs, className: string) {
+    super(args, className);
+    const where = `${className} layer '${this.name}'`;
+    this.poolSize = tripleOf(args.poolSize, 2, 'poolSize', where);
+    ({ strides: this.strides, padding: this.padding } = volumeWindowOf(args, this.poolSize, where, this.name));
+  }
+
+  #sampleGeometry(input: Shape): SampleGeometry {
+    return volumeGeometry(this.volumeOf(input), this.poolSize, this.strides, [1, 1, 1], this.padding, this.name);
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    const g = this.#sampleGeometry(singleInput(this, inputShapes));
+    return [g.outD!, g.outH, g.outW, g.channels];
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    this.#geometry = this.#sampleGeometry(singleInput(this, inputShapes));
+  }
+
+  protected geometry(batch: number): WindowGeometry {
+    return { ...this.#geometry!, batch };
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), poolSize: this.poolSize, strides: this.strides, padding: this.padding, dataFormat: 'channelsLast' };
+  }
+}
+
+/**
+ * Max over each 3-D window; the gradient goes to the window's first maximum, as in TensorFlow.
+ *
+ * @example
+ * ```ts
+ * km.layers.maxPooling3d({ poolSize: 2 }).apply(km.input({ shape: [8, 16, 16, 4] })).shape; // [4, 8, 8, 4]
+ * ```
+ */
+export class MaxPooling3D extends Pooling3D {
+  readonly className: string = 'MaxPooling3D';
+
+  constructor(args: Pooling3DArgs = {}) {
+    super(args, 'MaxPooling3D');
+  }
+
+  forward(ctx: ForwardContext): void {
+    ctx.backend.maxPool(ctx.inputs[0], ctx.output, this.geometry(ctx.batch));
+  }
+
+  backward(ctx: BackwardContext): void {
+    if (ctx.inputGrads[0]) ctx.backend.maxPoolGrad(ctx.inputs[0], ctx.output, ctx.outputGrad, ctx.inputGrads[0], this.geometry(ctx.batch));
+  }
+}
+
+/**
+ * Mean over each 3-D window's positions inside the input.
+ *
+ * @example
+ * ```ts
+ * km.layers.averagePooling3d({ poolSize: [1, 2, 2] }).apply(km.input({ shape: [8, 16, 16, 4] })).shape; // [8, 8, 8, 4]
+ * ```
+ */
+export class AveragePooling3D extends Pooling3D {
+  readonly className: string = 'AveragePooling3D';
+
+  constructor(args: Pooling3DArgs = {}) {
+    super(args, 'AveragePooling3D');
+  }
+
+  forward(ctx: ForwardContext): void {
+    ctx.backend.avgPool(ctx.inputs[0], ctx.output, this.geometry(ctx.batch));
+  }
+
+  backward(ctx: BackwardContext): void {
+    if (ctx.inputGrads[0]) ctx.backend.avgPoolGrad(ctx.outputGrad, ctx.inputGrads[0], this.geometry(ctx.batch));
+  }
+}
+
+registerLayer('MaxPooling3D', (config) => new MaxPooling3D(config as Pooling3DArgs));
+registerLayer('AveragePooling3D', (config) => new AveragePooling3D(config as Pooling3DArgs));

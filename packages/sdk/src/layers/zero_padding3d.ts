@@ -1,0 +1,92 @@
+import type { WindowGeometry } from '../backend/backend.js';
+import { singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { registerLayer } from './registry.js';
+import { checkChannelsLast } from './window.js';
+import { VolumeLayer } from './volume.js';
+
+/** Planes, rows and columns at each side of a volume: [[front, back], [top, bottom], [left, right]]. */
+export type SideTriples = [[number, number], [number, number], [number, number]];
+
+/** How Keras spells 3-D padding or cropping: one count, one per axis, or a pair per axis. */
+export type SideTriplesSpec = number | [number, number, number] | SideTriples;
+
+function isCount(v: unknown): v is number {
+  return Number.isInteger(v) && (v as number) >= 0;
+}
+
+/** Reads Keras' three spellings of 3-D padding (or cropping) into [[front, back], [top, bottom], [left, right]]. */
+export function sideTriples(value: SideTriplesSpec | undefined, fallback: number, className: string, layer: string, option: string): SideTriples {
+  const p: unknown = value ?? fallback;
+  if (isCount(p)) return [[p, p], [p, p], [p, p]];
+  if (Array.isArray(p) && p.length === 3) {
+    if (p.every(isCount)) return p.map((v: number) => [v, v]) as SideTriples;
+    const isPair = (q: unknown): q is [number, number] => Array.isArray(q) && q.length === 2 && q.every(isCount);
+    if (p.every(isPair)) return p.map(([a, b]: [number, number]) => [a, b]) as SideTriples;
+  }
+  throw new Error(`${className} layer '${layer}': ${option} must be a non-negative integer, [depth, rows, cols], or [[front, back], [top, bottom], [left, right]]. Received: ${option}=${JSON.stringify(value)}.`);
+}
+
+/**
+ * The 1×1×1-window geometry that pads a d×h×w volume by `pads`: im2col with it zero-pads, and
+ * col2im, its adjoint, crops the padded volume back (ZeroPadding3D and Cropping3D share it).
+ */
+export function volumePaddingGeometry(d: number, h: number, w: number, channels: number, [[front, back], [top, bottom], [left, right]]: SideTriples): Omit<WindowGeometry, 'batch'> {
+  return {
+    inD: d, inH: h, inW: w, channels, kD: 1, kH: 1, kW: 1, strideD: 1, strideH: 1, strideW: 1, dilationD: 1, dilationH: 1, dilationW: 1,
+    padFront: front, padTop: top, padLeft: left, outD: d + front + back, outH: h + top + bottom, outW: w + left + right,
+  };
+}
+
+/** Options of {@link ZeroPadding3D}. */
+export interface ZeroPadding3DArgs extends LayerArgs {
+  /** Zeros on each side: `p` (all six sides), `[d, h, w]` (symmetric per axis), or `[[front, back], [top, bottom], [left, right]]`. Default 1. */
+  padding?: SideTriplesSpec;
+  dataFormat?: 'channelsLast';
+}
+
+/**
+ * Adds planes, rows and columns of zeros around each volume. It runs as im2col with a 1×1×1
+ * window, whose padded positions read as zero, and its gradient as col2im, which crops them away.
+ *
+ * @example
+ * ```ts
+ * const x = km.input({ shape: [8, 16, 16, 1] });
+ * km.layers.zeroPadding3d({ padding: [1, 2, 0] }).apply(x).shape; // [10, 20, 16, 1]
+ * ```
+ */
+export class ZeroPadding3D extends VolumeLayer {
+  readonly className: string = 'ZeroPadding3D';
+  readonly padding: SideTriples;
+  #geometry: Omit<WindowGeometry, 'batch'> | null = null;
+
+  constructor(args: ZeroPadding3DArgs = {}) {
+    super(args, 'ZeroPadding3D');
+    this.padding = sideTriples(args.padding, 1, 'ZeroPadding3D', this.name, 'padding');
+    checkChannelsLast(args.dataFormat, this.name, 'NDHWC');
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    const [d, h, w, c] = this.volumeOf(singleInput(this, inputShapes));
+    const [[front, back], [top, bottom], [left, right]] = this.padding;
+    return [d + front + back, h + top + bottom, w + left + right, c];
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    const [d, h, w, c] = this.volumeOf(singleInput(this, inputShapes));
+    this.#geometry = volumePaddingGeometry(d, h, w, c, this.padding);
+  }
+
+  forward(ctx: ForwardContext): void {
+    ctx.backend.im2col(ctx.inputs[0], ctx.output, { ...this.#geometry!, batch: ctx.batch });
+  }
+
+  backward(ctx: BackwardContext): void {
+    if (ctx.inputGrads[0]) ctx.backend.col2im(ctx.outputGrad, ctx.inputGrads[0], { ...this.#geometry!, batch: ctx.batch });
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), padding: this.padding, dataFormat: 'channelsLast' };
+  }
+}
+
+registerLayer('ZeroPadding3D', (config) => new ZeroPadding3D(config as ZeroPadding3DArgs));

@@ -61,7 +61,12 @@ export function positionWeights(target: TrainingTarget, plan: BatchPlan, data: D
   const weightRow = data.weightRow ?? 1;
   let buffers = BUFFERS.get(plan);
   if (!buffers) BUFFERS.set(plan, (buffers = []));
-  const own = (buffers[k] ??= { positionWeights: plan.own(backend, plan.batch * perSample), sampleWeights: new Map() });
+  let own = buffers[k];
+  if (!own) {
+    // Checked here, once per plan, so that every path into a step (arrays, datasets, on-batch) is.
+    checkOutputMask(target.graph, o);
+    own = buffers[k] = { positionWeights: plan.own(backend, plan.batch * perSample), sampleWeights: new Map() };
+  }
   let sampleWeights = 0;
   if (data.weights) {
     sampleWeights = own.sampleWeights.get(weightRow) ?? plan.own(backend, plan.batch * weightRow);

@@ -15,7 +15,7 @@ import type { BatchPlan } from './plan.js';
 import { backwardPass, forwardPass, type PassContext } from './step.js';
 import { activityPenalties, applyConstraints, regularizationPenalty, withPenalty } from './regularization.js';
 import { resolveSampleWeights, type ClassWeight, type SampleWeightInput } from './sample_weights.js';
-import { checkOutputMask, outputMask, positionWeights } from './loss_weights.js';
+import { outputMask, positionWeights } from './loss_weights.js';
 import { firstNonFinite } from '../backend/non_finite.js';
 import { checkFinite, checkPositiveInt, checkSameLength, checkTensor, nonFiniteError, readTensors } from './validate_data.js';
 import { modelInputValues } from './model_input_values.js';
@@ -41,7 +41,14 @@ export interface ModelFitArgs {
   /**
    * A weight per sample: the loss becomes Σ wᵢ·Lᵢ / batch size (Keras' "sum_over_batch_size"),
    * so a weight of 0 removes a sample and 2 counts it twice. Metrics stay unweighted, as Keras'
-   * `metrics` are.
+   * `metrics` are. For an output with a value per step (`[steps, classes]`), one weight per step,
+   * `[n, steps]`, as Keras' temporal sample weights. A masked output's loss divides by its
+   * unmasked positions instead of all of them.
+   *
+   * @example
+   * ```ts
+   * await tagger.fit(tokens, tags, { sampleWeight: km.tensor(stepWeights, [n, steps]) });
+   * ```
    */
   sampleWeight?: SampleWeightInput;
   /** A weight per class index (`{ 0: 1, 1: 5 }`), turned into sample weights from the targets; classes left out weigh 1. */
@@ -144,7 +151,6 @@ export async function prepare(target: TrainingTarget, xIn: unknown, yIn: unknown
   if (classWeight !== undefined && positions(outputs[0].shape) > 1) {
     throw new Error(`classWeight weighs each sample by its one class, but this model's output (None, ${outputs[0].shape.join(', ')}) has a class at each of ${positions(outputs[0].shape)} positions per sample; Keras rejects class_weight here too. Pass sampleWeight, one weight per sample, instead.`);
   }
-  outputs.forEach((o) => checkOutputMask(graph, o));
   const weights = resolveSampleWeights(ys[0], sampleWeight, classWeight, outputs[0].shape.slice(0, -1));
   const mismatched = weights && weights.row > 1 ? outputs.find((o) => positions(o.shape) !== weights.row) : undefined;
   if (mismatched) {

@@ -30,5 +30,5 @@ export { inputActivationForward, inputActivationBackward } from './input_activat
 export { lstmCellForward, lstmCellBackward } from './recurrent';
 export { gruGatesForward, gruOutputForward, gruOutputBackward, gruGatesBackward } from './gru';
 export { gruResetAfterForward, gruResetAfterBackward } from './gru_reset_after';
-export { maskFromValues, maskSelectRows, maskSelectRowsGrad, maskedMeanSteps, maskedMeanStepsGrad } from './masking';
+export { maskFromValues, maskSelectRows, maskSelectRowsGrad, maskedMeanSteps, maskedMeanStepsGrad, maskSum, lossWeights } from './masking';
 export { resizeBilinear, resizeBilinearBackward, resizeNearest, resizeNearestBackward, flipImages } from './resize';

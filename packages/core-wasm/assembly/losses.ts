@@ -1,7 +1,10 @@
 // Losses. Each returns the SUM over elements/rows (f64) and, when the gradient pointer is
 // non-zero, writes the gradient times gradScale. Probabilities are clipped to [EPS, 1-EPS]
-// as Keras does before taking logs.
+// as Keras does before taking logs. A non-zero `weights` holds one f32 per row (the row kernels)
+// or per `repeat` consecutive elements (the element kernels) that multiplies both the loss and its
+// gradient there: masked positions (weight 0) and per-position sample weights, in one pass.
 import { softmaxRow } from './activations';
+import { rowWeight } from './weights';
 
 const EPS: f64 = 1e-7;
 
@@ -13,7 +16,7 @@ function clip(p: f64): f64 {
 
 /** Fused softmax + cross-entropy against i32 labels. probs may alias logits. */
 export function softmaxCrossEntropySparse(
-  logits: usize, labels: usize, probs: usize, dLogits: usize, rows: i32, cols: i32, gradScale: f32,
+  logits: usize, labels: usize, probs: usize, dLogits: usize, rows: i32, cols: i32, gradScale: f32, weights: usize,
 ): f64 {
   let loss: f64 = 0;
   const rowBytes = <usize>cols << 2;
@@ -22,14 +25,16 @@ export function softmaxCrossEntropySparse(
     softmaxRow(logits + <usize>r * rowBytes, p, cols);
     const label = load<i32>(labels + (<usize>r << 2));
     const inRange = label >= 0 && label < cols;
+    const w = rowWeight(weights, r);
     // An out-of-range label counts as probability 0 (the clipped maximum loss).
-    loss -= Math.log(clip(inRange ? <f64>load<f32>(p + (<usize>label << 2)) : 0));
+    loss -= w * Math.log(clip(inRange ? <f64>load<f32>(p + (<usize>label << 2)) : 0));
     if (dLogits != 0) {
       const d = dLogits + <usize>r * rowBytes;
-      for (let c = 0; c < cols; c++) store<f32>(d + (<usize>c << 2), load<f32>(p + (<usize>c << 2)) * gradScale);
+      const scale = gradScale * <f32>w;
+      for (let c = 0; c < cols; c++) store<f32>(d + (<usize>c << 2), load<f32>(p + (<usize>c << 2)) * scale);
       if (inRange) {
         const at = d + (<usize>label << 2);
-        store<f32>(at, load<f32>(at) - gradScale);
+        store<f32>(at, load<f32>(at) - scale);
       }
     }
   }
@@ -38,7 +43,7 @@ export function softmaxCrossEntropySparse(
 
 /** Fused softmax + cross-entropy against dense target rows. probs may alias logits. */
 export function softmaxCrossEntropyDense(
-  logits: usize, targets: usize, probs: usize, dLogits: usize, rows: i32, cols: i32, gradScale: f32,
+  logits: usize, targets: usize, probs: usize, dLogits: usize, rows: i32, cols: i32, gradScale: f32, weights: usize,
 ): f64 {
   let loss: f64 = 0;
   const rowBytes = <usize>cols << 2;
@@ -47,16 +52,20 @@ export function softmaxCrossEntropyDense(
     const t = targets + <usize>r * rowBytes;
     softmaxRow(logits + <usize>r * rowBytes, p, cols);
     let tSum: f32 = 0;
+    let rowLoss: f64 = 0;
     for (let c = 0; c < cols; c++) {
       const tc = load<f32>(t + (<usize>c << 2));
       tSum += tc;
-      if (tc != 0) loss -= <f64>tc * Math.log(clip(<f64>load<f32>(p + (<usize>c << 2))));
+      if (tc != 0) rowLoss -= <f64>tc * Math.log(clip(<f64>load<f32>(p + (<usize>c << 2))));
     }
+    const w = rowWeight(weights, r);
+    loss += w * rowLoss;
     if (dLogits != 0) {
       const d = dLogits + <usize>r * rowBytes;
+      const scale = gradScale * <f32>w;
       for (let c = 0; c < cols; c++) {
         const off = <usize>c << 2;
-        store<f32>(d + off, (load<f32>(p + off) * tSum - load<f32>(t + off)) * gradScale);
+        store<f32>(d + off, (load<f32>(p + off) * tSum - load<f32>(t + off)) * scale);
       }
     }
   }
@@ -64,60 +73,81 @@ export function softmaxCrossEntropyDense(
 }
 
 /** Cross-entropy on probabilities against dense targets: −Σ t·log(clip p). */
-export function categoricalCrossEntropy(p: usize, targets: usize, dp: usize, rows: i32, cols: i32, gradScale: f32): f64 {
+export function categoricalCrossEntropy(p: usize, targets: usize, dp: usize, rows: i32, cols: i32, gradScale: f32, weights: usize): f64 {
   let loss: f64 = 0;
-  const n = rows * cols;
-  for (let i = 0; i < n; i++) {
-    const off = <usize>i << 2;
-    const t = <f64>load<f32>(targets + off);
-    const pc = clip(<f64>load<f32>(p + off));
-    if (t != 0) loss -= t * Math.log(pc);
-    if (dp != 0) store<f32>(dp + off, <f32>(-t / pc) * gradScale);
+  for (let r = 0; r < rows; r++) {
+    const w = rowWeight(weights, r);
+    const scale = gradScale * <f32>w;
+    let rowLoss: f64 = 0;
+    for (let i = r * cols; i < (r + 1) * cols; i++) {
+      const off = <usize>i << 2;
+      const t = <f64>load<f32>(targets + off);
+      const pc = clip(<f64>load<f32>(p + off));
+      if (t != 0) rowLoss -= t * Math.log(pc);
+      if (dp != 0) store<f32>(dp + off, <f32>(-t / pc) * scale);
+    }
+    loss += w * rowLoss;
   }
   return loss;
 }
 
 /** Cross-entropy on probabilities against i32 labels: −log(clip p[label]). */
-export function sparseCategoricalCrossEntropy(p: usize, labels: usize, dp: usize, rows: i32, cols: i32, gradScale: f32): f64 {
+export function sparseCategoricalCrossEntropy(p: usize, labels: usize, dp: usize, rows: i32, cols: i32, gradScale: f32, weights: usize): f64 {
   let loss: f64 = 0;
   const rowBytes = <usize>cols << 2;
   if (dp != 0 && rows * cols > 0) memory.fill(dp, 0, <usize>(rows * cols) << 2);
   for (let r = 0; r < rows; r++) {
     const label = load<i32>(labels + (<usize>r << 2));
+    const w = rowWeight(weights, r);
     if (label < 0 || label >= cols) {
-      loss -= Math.log(EPS);
+      loss -= w * Math.log(EPS);
       continue;
     }
     const off = <usize>r * rowBytes + (<usize>label << 2);
     const pc = clip(<f64>load<f32>(p + off));
-    loss -= Math.log(pc);
-    if (dp != 0) store<f32>(dp + off, <f32>(-1 / pc) * gradScale);
+    loss -= w * Math.log(pc);
+    if (dp != 0) store<f32>(dp + off, <f32>(-1 / pc) * gradScale * <f32>w);
   }
   return loss;
 }
 
 /** −(t·log(clip p) + (1−t)·log(1 − clip p)) summed over n elements. */
-export function binaryCrossEntropy(p: usize, targets: usize, dp: usize, n: i32, gradScale: f32): f64 {
+export function binaryCrossEntropy(p: usize, targets: usize, dp: usize, n: i32, gradScale: f32, weights: usize, repeat: i32): f64 {
   let loss: f64 = 0;
-  for (let i = 0; i < n; i++) {
-    const off = <usize>i << 2;
-    const t = <f64>load<f32>(targets + off);
-    const pc = clip(<f64>load<f32>(p + off));
-    loss -= t * Math.log(pc) + (1 - t) * Math.log(1 - pc);
-    if (dp != 0) store<f32>(dp + off, <f32>((pc - t) / (pc * (1 - pc))) * gradScale);
+  const groups = weights == 0 ? 1 : n / repeat;
+  const len = weights == 0 ? n : repeat;
+  for (let g = 0; g < groups; g++) {
+    const w = rowWeight(weights, g);
+    const scale = gradScale * <f32>w;
+    let groupLoss: f64 = 0;
+    for (let i = g * len; i < (g + 1) * len; i++) {
+      const off = <usize>i << 2;
+      const t = <f64>load<f32>(targets + off);
+      const pc = clip(<f64>load<f32>(p + off));
+      groupLoss -= t * Math.log(pc) + (1 - t) * Math.log(1 - pc);
+      if (dp != 0) store<f32>(dp + off, <f32>((pc - t) / (pc * (1 - pc))) * scale);
+    }
+    loss += w * groupLoss;
   }
   return loss;
 }
 
 /** Σ (p − t)² over n elements; gradient 2(p − t). */
-export function meanSquaredError(p: usize, targets: usize, dp: usize, n: i32, gradScale: f32): f64 {
+export function meanSquaredError(p: usize, targets: usize, dp: usize, n: i32, gradScale: f32, weights: usize, repeat: i32): f64 {
   let loss: f64 = 0;
-  const scale2: f32 = 2 * gradScale;
-  for (let i = 0; i < n; i++) {
-    const off = <usize>i << 2;
-    const d = load<f32>(p + off) - load<f32>(targets + off);
-    loss += <f64>d * <f64>d;
-    if (dp != 0) store<f32>(dp + off, d * scale2);
+  const groups = weights == 0 ? 1 : n / repeat;
+  const len = weights == 0 ? n : repeat;
+  for (let g = 0; g < groups; g++) {
+    const w = rowWeight(weights, g);
+    const scale2: f32 = 2 * gradScale * <f32>w;
+    let groupLoss: f64 = 0;
+    for (let i = g * len; i < (g + 1) * len; i++) {
+      const off = <usize>i << 2;
+      const d = load<f32>(p + off) - load<f32>(targets + off);
+      groupLoss += <f64>d * <f64>d;
+      if (dp != 0) store<f32>(dp + off, d * scale2);
+    }
+    loss += w * groupLoss;
   }
   return loss;
 }

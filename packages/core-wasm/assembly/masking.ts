@@ -114,3 +114,26 @@ export function maskedMeanStepsGrad(dy: usize, mask: usize, dx: usize, batch: i3
     }
   }
 }
+
+/** Σ mask over n steps: the positions a masked loss or metric averages over. */
+export function maskSum(mask: usize, n: i32): f64 {
+  let sum: f64 = 0;
+  for (let i = 0; i < n; i++) sum += <f64>load<f32>(mask + (<usize>i << 2));
+  return sum;
+}
+
+/**
+ * The weights of a weighted, masked "sum over batch size" loss (Keras' apply_mask), for n positions:
+ * out[i] = m[i]·w[i / repeat] / D, with m the mask (1 where mask is 0: none), w the sample weights
+ * (1 where weights is 0: none) and D = Σ m (n without a mask), so Σ out[i]·loss[i] is the mean over
+ * the unmasked positions. Every out[i] is 0 when every position is masked.
+ */
+export function lossWeights(mask: usize, weights: usize, repeat: i32, out: usize, n: i32): void {
+  const total = mask != 0 ? maskSum(mask, n) : <f64>n;
+  const inv: f32 = total > 0 ? <f32>(1 / total) : 0;
+  for (let i = 0; i < n; i++) {
+    const m: f32 = mask != 0 ? load<f32>(mask + (<usize>i << 2)) : 1;
+    const w: f32 = weights != 0 ? load<f32>(weights + (<usize>(i / repeat) << 2)) : 1;
+    store<f32>(out + (<usize>i << 2), m * w * inv);
+  }
+}

@@ -2,6 +2,8 @@
 // they cannot run on the per-element kernel. Returns Σ_rows loss in f64; writes dLoss/dp·gradScale
 // when dp ≠ 0.
 
+import { rowWeight } from './weights';
+
 export const enum RowLossKind {
   CategoricalHinge = 0,
   CosineSimilarity = 1,
@@ -66,18 +68,19 @@ function cosineSimilarityRow(p: usize, t: usize, dp: usize, cols: i32, gradScale
   return -cosine;
 }
 
-export function rowwiseLoss(kind: i32, p: usize, targets: usize, dp: usize, rows: i32, cols: i32, gradScale: f32): f64 {
+export function rowwiseLoss(kind: i32, p: usize, targets: usize, dp: usize, rows: i32, cols: i32, gradScale: f32, weights: usize): f64 {
   let total: f64 = 0;
   const stride = <usize>cols << 2;
   for (let r = 0; r < rows; r++) {
     const off = <usize>r * stride;
     const rowGrad = dp != 0 ? dp + off : 0;
+    const w = rowWeight(weights, r);
     switch (kind) {
       case RowLossKind.CategoricalHinge:
-        total += categoricalHingeRow(p + off, targets + off, rowGrad, cols, <f64>gradScale);
+        total += w * categoricalHingeRow(p + off, targets + off, rowGrad, cols, <f64>gradScale * w);
         break;
       case RowLossKind.CosineSimilarity:
-        total += cosineSimilarityRow(p + off, targets + off, rowGrad, cols, <f64>gradScale);
+        total += w * cosineSimilarityRow(p + off, targets + off, rowGrad, cols, <f64>gradScale * w);
         break;
       default:
         unreachable();

@@ -234,48 +234,48 @@ export class Core {
    * probs = softmax(logits) (may alias logits); returns Σ_rows −log(clip(p[label])) and, when
    * dLogits ≠ 0, writes (p − onehot(label))·gradScale. labels is an i32 buffer.
    */
-  softmaxCrossEntropySparse(logits: number, labels: number, probs: number, dLogits: number, rows: number, cols: number, gradScale: number): number {
-    return this.k.softmaxCrossEntropySparse(logits, labels, probs, dLogits, rows, cols, gradScale);
+  softmaxCrossEntropySparse(logits: number, labels: number, probs: number, dLogits: number, rows: number, cols: number, gradScale: number, weights = 0): number {
+    return this.k.softmaxCrossEntropySparse(logits, labels, probs, dLogits, rows, cols, gradScale, weights);
   }
 
   /** As softmaxCrossEntropySparse with dense targets: loss −Σ t·log clip(p), grad (p·Σt − t)·gradScale. */
-  softmaxCrossEntropyDense(logits: number, targets: number, probs: number, dLogits: number, rows: number, cols: number, gradScale: number): number {
-    return this.k.softmaxCrossEntropyDense(logits, targets, probs, dLogits, rows, cols, gradScale);
+  softmaxCrossEntropyDense(logits: number, targets: number, probs: number, dLogits: number, rows: number, cols: number, gradScale: number, weights = 0): number {
+    return this.k.softmaxCrossEntropyDense(logits, targets, probs, dLogits, rows, cols, gradScale, weights);
   }
 
   /** On probabilities: returns −Σ t·log clip(p); when dp ≠ 0 writes −t/clip(p)·gradScale. */
-  categoricalCrossEntropy(p: number, targets: number, dp: number, rows: number, cols: number, gradScale: number): number {
-    return this.k.categoricalCrossEntropy(p, targets, dp, rows, cols, gradScale);
+  categoricalCrossEntropy(p: number, targets: number, dp: number, rows: number, cols: number, gradScale: number, weights = 0): number {
+    return this.k.categoricalCrossEntropy(p, targets, dp, rows, cols, gradScale, weights);
   }
 
   /** On probabilities with i32 labels: returns Σ −log clip(p[label]); dp is −1/clip(p)·gradScale at the label, 0 elsewhere. */
-  sparseCategoricalCrossEntropy(p: number, labels: number, dp: number, rows: number, cols: number, gradScale: number): number {
-    return this.k.sparseCategoricalCrossEntropy(p, labels, dp, rows, cols, gradScale);
+  sparseCategoricalCrossEntropy(p: number, labels: number, dp: number, rows: number, cols: number, gradScale: number, weights = 0): number {
+    return this.k.sparseCategoricalCrossEntropy(p, labels, dp, rows, cols, gradScale, weights);
   }
 
   /** Returns −Σ (t·log clip p + (1−t)·log(1 − clip p)); dp = (clip p − t)/(clip p·(1 − clip p))·gradScale. */
-  binaryCrossEntropy(p: number, targets: number, dp: number, n: number, gradScale: number): number {
-    return this.k.binaryCrossEntropy(p, targets, dp, n, gradScale);
+  binaryCrossEntropy(p: number, targets: number, dp: number, n: number, gradScale: number, weights = 0, repeat = 1): number {
+    return this.k.binaryCrossEntropy(p, targets, dp, n, gradScale, weights, repeat);
   }
 
-  /** Returns Σ (p − t)²; dp = 2(p − t)·gradScale. */
-  meanSquaredError(p: number, targets: number, dp: number, n: number, gradScale: number): number {
-    return this.k.meanSquaredError(p, targets, dp, n, gradScale);
+  /** Returns Σ (p − t)²; dp = 2(p − t)·gradScale. A non-zero `weights` holds one weight per `repeat` elements, multiplying their loss and gradient (so in every loss kernel: one per row). */
+  meanSquaredError(p: number, targets: number, dp: number, n: number, gradScale: number, weights = 0, repeat = 1): number {
+    return this.k.meanSquaredError(p, targets, dp, n, gradScale, weights, repeat);
   }
 
-  /** Rows whose argmax (first on ties) equals the i32 label. */
-  countArgmaxMatchesSparse(p: number, labels: number, rows: number, cols: number): number {
-    return this.k.countArgmaxMatchesSparse(p, labels, rows, cols);
+  /** Rows whose argmax (first on ties) equals the i32 label; with a `mask` (one float per row), only rows where it is not 0. */
+  countArgmaxMatchesSparse(p: number, labels: number, rows: number, cols: number, mask = 0): number {
+    return this.k.countArgmaxMatchesSparse(p, labels, rows, cols, mask);
   }
 
   /** Rows whose argmax equals the argmax of the target row. */
-  countArgmaxMatchesDense(p: number, targets: number, rows: number, cols: number): number {
-    return this.k.countArgmaxMatchesDense(p, targets, rows, cols);
+  countArgmaxMatchesDense(p: number, targets: number, rows: number, cols: number, mask = 0): number {
+    return this.k.countArgmaxMatchesDense(p, targets, rows, cols, mask);
   }
 
-  /** Elements where t equals (p > threshold ? 1 : 0). */
-  countBinaryMatches(p: number, targets: number, n: number, threshold: number): number {
-    return this.k.countBinaryMatches(p, targets, n, threshold);
+  /** Elements where t equals (p > threshold ? 1 : 0); with a `mask` (one float per `repeat` elements), only where it is not 0. */
+  countBinaryMatches(p: number, targets: number, n: number, threshold: number, mask = 0, repeat = 1): number {
+    return this.k.countBinaryMatches(p, targets, n, threshold, mask, repeat);
   }
 
   /** Keras Adam step; lrT = lr·√(1−β2^t)/(1−β1^t) is computed by the caller. */
@@ -319,16 +319,16 @@ export class Core {
    * A per-element loss (see {@link LossKind}): returns Σ loss(p, t) over n elements and, when
    * dp ≠ 0, writes dLoss/dp·gradScale. param: Huber's delta, or label smoothing for BCE from logits.
    */
-  elementwiseLoss(kind: LossKind, p: number, targets: number, dp: number, n: number, gradScale: number, param = 0): number {
-    return this.k.elementwiseLoss(kind, p, targets, dp, n, gradScale, param);
+  elementwiseLoss(kind: LossKind, p: number, targets: number, dp: number, n: number, gradScale: number, param = 0, weights = 0, repeat = 1): number {
+    return this.k.elementwiseLoss(kind, p, targets, dp, n, gradScale, param, weights, repeat);
   }
 
   /**
    * A loss whose per-sample term couples a row (see {@link RowLossKind}): returns Σ_rows loss over
    * `rows`×`cols` row-major values and, when dp ≠ 0, writes dLoss/dp·gradScale.
    */
-  rowwiseLoss(kind: RowLossKind, p: number, targets: number, dp: number, rows: number, cols: number, gradScale: number): number {
-    return this.k.rowwiseLoss(kind, p, targets, dp, rows, cols, gradScale);
+  rowwiseLoss(kind: RowLossKind, p: number, targets: number, dp: number, rows: number, cols: number, gradScale: number, weights = 0): number {
+    return this.k.rowwiseLoss(kind, p, targets, dp, rows, cols, gradScale, weights);
   }
 
   /** Returns l1·Σ|w| + l2·Σw² over n weights; when grad ≠ 0 adds l1·sign(w) + 2·l2·w into it. */
@@ -514,6 +514,20 @@ export class Core {
   /** Its gradient: dx[b, s, :] = mask[b, s]·dy[b, :] / max(1, unmasked steps of b); overwrites dx. */
   maskedMeanStepsGrad(dy: number, mask: number, dx: number, batch: number, steps: number, channels: number): void {
     this.k.maskedMeanStepsGrad(dy, mask, dx, batch, steps, channels);
+  }
+
+  /** Σ mask over n steps: how many positions a masked loss or metric averages over. */
+  maskSum(mask: number, n: number): number {
+    return this.k.maskSum(mask, n);
+  }
+
+  /**
+   * Weights of a masked, weighted mean loss over n positions (Keras' apply_mask): out[i] =
+   * m[i]·w[i / repeat] / Σm (n without a mask), m and w 1 where mask or weights is 0; all 0 when
+   * every position is masked.
+   */
+  lossWeights(mask: number, weights: number, repeat: number, out: number, n: number): void {
+    this.k.lossWeights(mask, weights, repeat, out, n);
   }
 
   /**

@@ -133,24 +133,26 @@ export interface ParametricActivationOps {
 
 /**
  * Losses return the sum of per-element (or per-row) losses; when `grad` is not 0 they also write
- * the gradient scaled by `gradScale`.
+ * the gradient scaled by `gradScale`. `weights` (0 or absent: none) multiplies the loss and the
+ * gradient of each row by its weight (the row kernels: one float per row; the element kernels: one
+ * per `repeat` consecutive elements): masked positions and sample weights, in the same pass.
  */
 export interface LossOps {
   /** Softmax of `logits` into `probs` (may alias), cross-entropy against int labels or one-hot rows, gradient w.r.t. the logits. */
-  softmaxCrossEntropy(logits: BufferId, targets: BufferId, sparse: boolean, probs: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number): Scalar;
-  categoricalCrossEntropy(p: BufferId, targets: BufferId, sparse: boolean, grad: BufferId, rows: number, cols: number, gradScale: number): Scalar;
-  binaryCrossEntropy(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number): Scalar;
-  meanSquaredError(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number): Scalar;
+  softmaxCrossEntropy(logits: BufferId, targets: BufferId, sparse: boolean, probs: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number, weights?: BufferId): Scalar;
+  categoricalCrossEntropy(p: BufferId, targets: BufferId, sparse: boolean, grad: BufferId, rows: number, cols: number, gradScale: number, weights?: BufferId): Scalar;
+  binaryCrossEntropy(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, weights?: BufferId, repeat?: number): Scalar;
+  meanSquaredError(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, weights?: BufferId, repeat?: number): Scalar;
   /** Σ of a per-element loss; `param` is Huber's delta or the label smoothing of BCE from logits. */
-  elementwiseLoss(kind: ElementwiseLossKind, p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, param: number): Scalar;
+  elementwiseLoss(kind: ElementwiseLossKind, p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, param: number, weights?: BufferId, repeat?: number): Scalar;
   /** Σ over `rows` of a per-row loss on rows of `cols` values. */
-  rowwiseLoss(kind: RowwiseLossKind, p: BufferId, targets: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number): Scalar;
+  rowwiseLoss(kind: RowwiseLossKind, p: BufferId, targets: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number, weights?: BufferId): Scalar;
 }
 
-/** Counting metrics. */
+/** Counting metrics; with a `mask` (one float per row, or per `repeat` elements) only where it is not 0. */
 export interface MetricOps {
-  countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number): Scalar;
-  countBinaryMatches(p: BufferId, targets: BufferId, n: number, threshold: number): Scalar;
+  countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number, mask?: BufferId): Scalar;
+  countBinaryMatches(p: BufferId, targets: BufferId, n: number, threshold: number, mask?: BufferId, repeat?: number): Scalar;
 }
 
 /** Optimizer updates over flat parameter buffers, one sweep each. */
@@ -338,6 +340,15 @@ export interface MaskOps {
   maskedMeanSteps(x: BufferId, mask: BufferId, out: BufferId, batch: number, steps: number, channels: number): void;
   /** Its gradient: dx[b, s, :] = mask[b, s]·dy[b, :] / max(1, unmasked steps of b); overwrites dx. */
   maskedMeanStepsGrad(dy: BufferId, mask: BufferId, dx: BufferId, batch: number, steps: number, channels: number): void;
+  /** Σ of `n` mask values: the positions a masked loss or metric averages over. */
+  maskSum(mask: BufferId, n: number): Scalar;
+  /**
+   * The per-position weights of a masked, weighted mean loss (Keras' apply_mask with
+   * "sum_over_batch_size"): out[i] = m[i]·w[⌊i / repeat⌋] / Σm over `n` positions, with m 1 when
+   * `mask` is 0 (Σm is then n) and w 1 when `weights` is 0; all 0 when every position is masked.
+   * Σ out[i]·loss[i] is then the mean loss over the unmasked positions, computed on the device.
+   */
+  lossWeights(mask: BufferId, weights: BufferId, repeat: number, out: BufferId, n: number): void;
 }
 
 /** The shape of an image resize over an NHWC batch (each image's crop window to the output size), as the core defines it. */

@@ -121,6 +121,14 @@ export class BatchPlan {
     return id;
   }
 
+  /**
+   * A buffer released with the plan, for per-batch-size buffers kept outside it (the loss
+   * weights of masked or weighted outputs), so that they too are made once per batch size.
+   */
+  own(backend: Backend, length: number, dtype: 'float32' | 'int32' = 'float32'): BufferId {
+    return this.#alloc(backend, length, dtype);
+  }
+
   /** The first model input's buffer. */
   get input(): BufferId {
     return this.inputs[0];

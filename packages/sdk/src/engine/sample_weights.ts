@@ -1,9 +1,11 @@
-import { mapScalar, type Backend, type BufferId, type Scalar } from '../backend/backend.js';
 import type { Shape } from '../layers/layer.js';
-import type { Loss } from '../losses/losses.js';
-import { Tensor } from '../tensor.js';
+import { shapeSize, Tensor } from '../tensor.js';
 
-/** Per-sample weights as `fit` and `evaluate` take them: a tensor of shape [n] (or [n, 1]) or a plain array. */
+/**
+ * Sample weights as `fit` and `evaluate` take them: a tensor of shape [n] (or [n, 1]) or a plain
+ * array, one weight per sample; or, for an output with several positions per sample ([steps,
+ * classes]), a tensor [n, steps] with one weight per position (Keras' temporal sample weights).
+ */
 export type SampleWeightInput = Tensor | Float32Array | readonly number[];
 
 /** Keras' `class_weight`: a weight per class index; classes left out weigh 1. */
@@ -23,11 +25,21 @@ function classOf(y: ArrayLike<number>, sample: number, row: number): number {
   return best;
 }
 
+/** Loss weights as the training loop gathers them: `row` values per sample (1, or one per position). */
+export interface ResolvedWeights {
+  readonly weights: Float32Array;
+  readonly row: number;
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
 /**
- * Resolves `sampleWeight` and `classWeight` into one weight per sample (undefined when neither is
- * given), with errors that name the argument and the expected form.
+ * Resolves `sampleWeight` and `classWeight` into loss weights (undefined when neither is given),
+ * with errors that name the argument and the expected form. `positionShape` is the output's shape
+ * without its last axis ([] for one prediction per sample, [steps] for a per-step output), which a
+ * temporal weight takes after the sample axis.
  */
-export function resolveSampleWeights(y: Tensor, sampleWeight: SampleWeightInput | undefined, classWeight: ClassWeight | undefined): Float32Array | undefined {
+export function resolveSampleWeights(y: Tensor, sampleWeight: SampleWeightInput | undefined, classWeight: ClassWeight | undefined, positionShape: Shape = []): ResolvedWeights | undefined {
   const n = y.shape[0];
   if (sampleWeight !== undefined && classWeight !== undefined) {
     throw new Error('fit received both sampleWeight and classWeight; Keras does not combine them. Multiply the class weights into sampleWeight yourself and pass only sampleWeight.');
@@ -35,12 +47,19 @@ export function resolveSampleWeights(y: Tensor, sampleWeight: SampleWeightInput 
   if (sampleWeight !== undefined) {
     const isTensor = sampleWeight instanceof Tensor;
     const shape = isTensor ? sampleWeight.shape : [sampleWeight.length];
-    if (!(shape[0] === n && (shape.length === 1 || (shape.length === 2 && shape[1] === 1)))) {
-      throw new Error(`sampleWeight must hold one weight per sample, shape [${n}]; received shape [${shape.join(', ')}]. Pass a 1-D tensor or array of length ${n}.`);
+    const perPosition = shapeSize(positionShape);
+    const perSample = shape[0] === n && (shape.length === 1 || (shape.length === 2 && shape[1] === 1));
+    const temporal = perPosition > 1 && shape[0] === n && (sameShape(shape.slice(1), positionShape) || sameShape(shape.slice(1), [perPosition]));
+    if (!perSample && !temporal) {
+      const temporalForm = perPosition > 1 ? `, or one per position of the output, shape [${[n, ...positionShape].join(', ')}]` : '';
+      throw new Error(
+        `sampleWeight must hold one weight per sample, shape [${n}]${temporalForm}; received shape [${shape.join(', ')}]. ` +
+          `Pass a 1-D tensor or array of length ${n}${perPosition > 1 ? `, or a tensor of shape [${[n, ...positionShape].join(', ')}]` : ''}.`,
+      );
     }
     const weights = Float32Array.from(isTensor ? sampleWeight.dataSync() : sampleWeight);
     weights.forEach((w, i) => checkWeight(w, `sampleWeight[${i}]`));
-    return weights;
+    return { weights, row: temporal ? perPosition : 1 };
   }
   if (classWeight !== undefined) {
     if (typeof classWeight !== 'object' || classWeight === null) {
@@ -52,40 +71,7 @@ export function resolveSampleWeights(y: Tensor, sampleWeight: SampleWeightInput 
     }
     const values = y.dataSync();
     const row = y.size / n;
-    return Float32Array.from({ length: n }, (_, i) => classWeight[classOf(values, i, row)] ?? 1);
+    return { weights: Float32Array.from({ length: n }, (_, i) => classWeight[classOf(values, i, row)] ?? 1), row: 1 };
   }
   return undefined;
-}
-
-/** Per-row views of a plan's output, gradient and target buffers, made once per plan. */
-export interface RowViews {
-  readonly outputs: readonly BufferId[];
-  readonly grads: readonly BufferId[];
-  readonly targets: readonly BufferId[];
-}
-
-export function makeRowViews(backend: Backend, batch: number, output: BufferId, grad: BufferId, targets: BufferId, outputRow: number, targetRow: number): RowViews {
-  const rows = (id: BufferId, row: number) => Array.from({ length: batch }, (_, r) => (id ? backend.view(id, r * row, row) : 0));
-  return { outputs: rows(output, outputRow), grads: rows(grad, outputRow), targets: rows(targets, targetRow) };
-}
-
-/**
- * Keras' weighted "sum over batch size" reduction: Σ wᵢ·Lᵢ, with the gradient of Σ wᵢ·Lᵢ / batch.
- * Runs the loss kernel once per row on views of the batch, so every loss (fused softmax included)
- * gets weights without a weighted variant of each kernel.
- */
-export async function weightedLossSum(
-  backend: Backend, loss: Loss, views: RowViews, weights: ArrayLike<number>, batch: number, outputShape: Shape, fusedSoftmax: boolean, training: boolean,
-): Promise<number> {
-  const outputRow = outputShape.reduce((a, b) => a * b, 1);
-  const terms: Scalar[] = [];
-  for (let r = 0; r < batch; r++) {
-    const grad = training ? views.grads[r] : 0;
-    const w = weights[r];
-    terms.push(mapScalar(loss.compute(backend, views.outputs[r], views.targets[r], grad, 1, outputShape, fusedSoftmax), (l) => l * w));
-    if (grad) backend.scale(grad, outputRow, w / batch);
-  }
-  let sum = 0;
-  for (const term of terms) sum += await term;
-  return sum;
 }

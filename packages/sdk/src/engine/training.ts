@@ -14,7 +14,8 @@ import { deviceTensor, unreadBufferOn } from './device_tensor.js';
 import type { BatchPlan } from './plan.js';
 import { backwardPass, forwardPass, type PassContext } from './step.js';
 import { activityPenalties, applyConstraints, regularizationPenalty, withPenalty } from './regularization.js';
-import { makeRowViews, resolveSampleWeights, weightedLossSum, type ClassWeight, type RowViews, type SampleWeightInput } from './sample_weights.js';
+import { resolveSampleWeights, type ClassWeight, type SampleWeightInput } from './sample_weights.js';
+import { outputMask, positionWeights } from './loss_weights.js';
 import { firstNonFinite } from '../backend/non_finite.js';
 import { checkFinite, checkPositiveInt, checkSameLength, checkTensor, nonFiniteError, readTensors } from './validate_data.js';
 import { modelInputValues } from './model_input_values.js';
@@ -40,7 +41,14 @@ export interface ModelFitArgs {
   /**
    * A weight per sample: the loss becomes Σ wᵢ·Lᵢ / batch size (Keras' "sum_over_batch_size"),
    * so a weight of 0 removes a sample and 2 counts it twice. Metrics stay unweighted, as Keras'
-   * `metrics` are.
+   * `metrics` are. For an output with a value per step (`[steps, classes]`), one weight per step,
+   * `[n, steps]`, as Keras' temporal sample weights. A masked output's loss divides by its
+   * unmasked positions instead of all of them.
+   *
+   * @example
+   * ```ts
+   * await tagger.fit(tokens, tags, { sampleWeight: km.tensor(stepWeights, [n, steps]) });
+   * ```
    */
   sampleWeight?: SampleWeightInput;
   /** A weight per class index (`{ 0: 1, 1: 5 }`), turned into sample weights from the targets; classes left out weigh 1. */
@@ -105,8 +113,9 @@ export interface Dataset {
   /** Values per sample of each input and of each output's targets. */
   xRows: number[];
   yRows: number[];
-  /** Loss weight per sample (by sample index), when any were given. */
+  /** Loss weights by sample index, `weightRow` per sample (1, or one per position: temporal), when any were given. */
   weights?: Float32Array;
+  weightRow?: number;
 }
 
 /**
@@ -142,6 +151,11 @@ export async function prepare(target: TrainingTarget, xIn: unknown, yIn: unknown
   if (classWeight !== undefined && positions(outputs[0].shape) > 1) {
     throw new Error(`classWeight weighs each sample by its one class, but this model's output (None, ${outputs[0].shape.join(', ')}) has a class at each of ${positions(outputs[0].shape)} positions per sample; Keras rejects class_weight here too. Pass sampleWeight, one weight per sample, instead.`);
   }
+  const weights = resolveSampleWeights(ys[0], sampleWeight, classWeight, outputs[0].shape.slice(0, -1));
+  const mismatched = weights && weights.row > 1 ? outputs.find((o) => positions(o.shape) !== weights.row) : undefined;
+  if (mismatched) {
+    throw new Error(`sampleWeight gives ${weights!.row} weights per sample (one per position), but output '${mismatched.name}' (None, ${mismatched.shape.join(', ')}) has ${positions(mismatched.shape)} positions per sample. Pass one weight per sample, shape [${xs[0].shape[0]}], for a model whose outputs differ in positions.`);
+  }
   const n = xs[0].shape[0];
   const yValues = ys.map((y, k) => {
     const { loss, shape } = outputs[k];
@@ -156,7 +170,8 @@ export async function prepare(target: TrainingTarget, xIn: unknown, yIn: unknown
     order: Int32Array.from({ length: n }, (_, i) => i),
     xRows: xs.map((x) => x.size / n),
     yRows: yValues.map((v) => v.length / n),
-    weights: resolveSampleWeights(ys[0], sampleWeight, classWeight),
+    weights: weights?.weights,
+    weightRow: weights?.row,
   };
 }
 
@@ -246,8 +261,11 @@ class StepMetricBatch implements MetricBatch {
   readonly targets: BufferId;
   readonly outputShape: Shape;
   readonly labelTargets: boolean;
+  readonly mask: BufferId;
   #outputs: Promise<Float32Array> | null = null;
   #hostTargets: Float32Array | Int32Array | null = null;
+  #unmasked: Scalar | null = null;
+  #mask: Promise<Float32Array> | null = null;
 
   constructor(target: TrainingTarget, private readonly data: Dataset, private readonly start: number, readonly batch: number, plan: BatchPlan, private readonly k: number) {
     const { shape, node, loss } = target.outputs[k];
@@ -256,6 +274,16 @@ class StepMetricBatch implements MetricBatch {
     this.targets = plan.targetsList[k];
     this.outputShape = shape;
     this.labelTargets = loss.sparseTargets;
+    this.mask = outputMask(plan, target.outputs[k]);
+  }
+
+  unmaskedPositions(): Scalar {
+    return (this.#unmasked ??= this.mask ? this.backend.maskSum(this.mask, this.batch * positions(this.outputShape)) : this.batch * positions(this.outputShape));
+  }
+
+  hostMask(): Promise<Float32Array> | null {
+    if (!this.mask) return null;
+    return (this.#mask ??= this.backend.readAsync(this.mask, this.batch * positions(this.outputShape), 'float32') as Promise<Float32Array>);
   }
 
   get hostTargets(): Float32Array | Int32Array {
@@ -274,21 +302,6 @@ function gatherHost(src: Float32Array | Int32Array, order: Int32Array, start: nu
   return out;
 }
 
-const ROW_VIEWS = new WeakMap<BatchPlan, RowViews[]>();
-
-function rowViews(target: TrainingTarget, plan: BatchPlan, data: Dataset, k: number): RowViews {
-  let views = ROW_VIEWS.get(plan);
-  if (!views) {
-    views = target.outputs.map((o, j) => makeRowViews(target.backend, plan.batch, plan.outputs[o.node], plan.grads[o.node], plan.targetsList[j], shapeSize(o.shape), data.yRows[j]));
-    ROW_VIEWS.set(plan, views);
-  }
-  return views[k];
-}
-
-function batchWeights(data: Dataset, start: number, count: number): Float32Array {
-  return Float32Array.from({ length: count }, (_, r) => data.weights![data.order[start + r]]);
-}
-
 /** Loads one batch, runs the forward pass and each output's loss; returns the loss sums per output and the metric updates. */
 function runBatch(target: TrainingTarget, data: Dataset, start: number, count: number, training: boolean): [Scalar[], (void | Promise<void>)[], PassContext] {
   // A callback may have run another model sharing layers with this one since the last batch.
@@ -304,9 +317,9 @@ function runBatch(target: TrainingTarget, data: Dataset, start: number, count: n
   for (let k = 0; k < outputs.length; k++) {
     const o = outputs[k];
     const grad = training ? plan.grads[o.node] : 0;
-    lossSums.push(data.weights
-      ? weightedLossSum(backend, o.loss, rowViews(target, plan, data, k), batchWeights(data, start, count), count, o.shape, ctx.deferSoftmax[k], training)
-      : o.loss.compute(backend, plan.outputs[o.node], plan.targetsList[k], grad, count, o.shape, ctx.deferSoftmax[k]));
+    // A masked output, or sample weights: Keras' masked, weighted mean over the positions (loss_weights.ts).
+    const weights = positionWeights(target, plan, data, k, start, count);
+    lossSums.push(o.loss.compute(backend, plan.outputs[o.node], plan.targetsList[k], grad, count, o.shape, ctx.deferSoftmax[k], weights));
     // The total loss is Σ weight·loss, so each output's gradient scales by its weight.
     if (grad && o.weight !== 1) backend.scale(grad, count * shapeSize(o.shape), o.weight);
   }

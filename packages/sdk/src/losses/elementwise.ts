@@ -1,6 +1,7 @@
-import { mapScalar, type ElementwiseLossKind } from '../backend/backend.js';
+import type { ElementwiseLossKind } from '../backend/backend.js';
 import type { Loss } from './losses.js';
-import { positions, units, validateDense } from './targets.js';
+import { positionMeanLoss } from './position_mean.js';
+import { lastAxis, validateDense } from './targets.js';
 
 /** Names of the losses that run on the per-element loss kernel. */
 export type ElementwiseLossName = Exclude<ElementwiseLossKind, 'binaryCrossentropyFromLogits'>;
@@ -18,10 +19,10 @@ export function elementwiseLoss(name: Loss['name'], kind: ElementwiseLossKind, o
       validateDense(name, y, outputShape);
       options.validate?.(y, outputShape);
     },
-    compute(backend, output, targets, grad, batch, outputShape) {
+    compute(backend, output, targets, grad, batch, outputShape, _fused, weights) {
       // Keras reduces the last axis (mean, or sum for KLD), then averages every other position.
-      const perSample = options.sumLastAxis ? positions(outputShape) : units(outputShape);
-      return mapScalar(backend.elementwiseLoss(kind, output, targets, grad, batch * units(outputShape), 1 / (batch * perSample), options.param ?? 0), (sum) => sum / perSample);
+      const perPosition = options.sumLastAxis ? 1 : lastAxis(outputShape);
+      return positionMeanLoss((scale, n, w, repeat) => backend.elementwiseLoss(kind, output, targets, grad, n, scale, options.param ?? 0, w, repeat), batch, outputShape, perPosition, weights);
     },
   };
 }

@@ -43,7 +43,7 @@ export interface CategoricalCrossentropyArgs extends CrossentropyArgs {
 
 /** Softmax cross-entropy applied to logits (for both target forms) instead of probabilities. */
 function fromLogits(base: Loss): Loss {
-  return { ...base, compute: (backend, output, targets, grad, batch, outputShape) => base.compute(backend, output, targets, grad, batch, outputShape, true) };
+  return { ...base, compute: (backend, output, targets, grad, batch, outputShape, _fused, weights) => base.compute(backend, output, targets, grad, batch, outputShape, true, weights) };
 }
 
 function checkSmoothing(loss: string, smoothing: number): number {
@@ -67,7 +67,7 @@ function smoothed(base: Loss, smoothing: number): Loss {
       values.forEach((label, i) => (rows[i * classes + label] += 1 - smoothing));
       return rows;
     },
-    compute: (backend, output, targets, grad, batch, outputShape, fused) => CROSS_ENTROPIES.categoricalCrossentropy.compute(backend, output, targets, grad, batch, outputShape, fused),
+    compute: (backend, output, targets, grad, batch, outputShape, fused, weights) => CROSS_ENTROPIES.categoricalCrossentropy.compute(backend, output, targets, grad, batch, outputShape, fused, weights),
   };
 }
 

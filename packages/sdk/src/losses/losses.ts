@@ -3,7 +3,8 @@ import type { Tensor } from '../tensor.js';
 import type { Shape } from '../layers/layer.js';
 import { ELEMENTWISE_LOSSES, type ElementwiseLossName } from './elementwise.js';
 import { ROWWISE_LOSSES } from './rowwise.js';
-import { describeTargets, lastAxis, perPositionHint, positions, units, validateDense } from './targets.js';
+import { describeTargets, lastAxis, perPositionHint, positions, validateDense } from './targets.js';
+import { positionMeanLoss } from './position_mean.js';
 
 /** One loss term as the training loop uses it. */
 export interface Loss {
@@ -18,8 +19,11 @@ export interface Loss {
   /**
    * Sum over the batch of per-sample losses; writes dLoss/dOutput (or dLoss/dLogits when
    * `fusedSoftmax`, after turning the logits into probabilities in place) for the batch mean.
+   * With `weights` (one per position, batch × positions, from `backend.lossWeights`: masks and
+   * sample weights, normalised so that they sum the batch mean), the batch mean is Σ weight·loss
+   * over the positions; the result is that mean times `batch`, and the gradient is the mean's.
    */
-  compute(backend: Backend, output: BufferId, targets: BufferId, grad: BufferId, batch: number, outputShape: Shape, fusedSoftmax: boolean): Scalar;
+  compute(backend: Backend, output: BufferId, targets: BufferId, grad: BufferId, batch: number, outputShape: Shape, fusedSoftmax: boolean, weights?: BufferId): Scalar;
   /** Rewrites the host targets once before training (label smoothing); their length may change. */
   transformTargets?(values: Float32Array | Int32Array, outputShape: Shape): Float32Array | Int32Array;
   /**
@@ -57,12 +61,13 @@ const SNAKE_ALIASES: Record<string, LossName> = {
  * A softmax cross-entropy over the last axis at every position of each sample, averaged over the
  * positions (Keras' reduction for outputs such as [steps, classes] or [height, width, classes]).
  */
-function crossEntropy(backend: Backend, output: BufferId, targets: BufferId, sparse: boolean, grad: BufferId, batch: number, outputShape: Shape, fused: boolean): Scalar {
+function crossEntropy(backend: Backend, output: BufferId, targets: BufferId, sparse: boolean, grad: BufferId, batch: number, outputShape: Shape, fused: boolean, weights?: BufferId): Scalar {
   const rows = batch * positions(outputShape);
+  const gradScale = weights ? 1 : 1 / rows;
   const sum = fused
-    ? backend.softmaxCrossEntropy(output, targets, sparse, output, grad, rows, lastAxis(outputShape), 1 / rows)
-    : backend.categoricalCrossEntropy(output, targets, sparse, grad, rows, lastAxis(outputShape), 1 / rows);
-  return mapScalar(sum, (s) => s / positions(outputShape));
+    ? backend.softmaxCrossEntropy(output, targets, sparse, output, grad, rows, lastAxis(outputShape), gradScale, weights)
+    : backend.categoricalCrossEntropy(output, targets, sparse, grad, rows, lastAxis(outputShape), gradScale, weights);
+  return mapScalar(sum, (s) => (weights ? s * batch : s / positions(outputShape)));
 }
 
 const categoricalCrossentropy: Loss = {
@@ -72,8 +77,8 @@ const categoricalCrossentropy: Loss = {
   validateTargets(y, outputShape) {
     validateDense(this.name, y, outputShape);
   },
-  compute(backend, output, targets, grad, batch, outputShape, fused) {
-    return crossEntropy(backend, output, targets, false, grad, batch, outputShape, fused);
+  compute(backend, output, targets, grad, batch, outputShape, fused, weights) {
+    return crossEntropy(backend, output, targets, false, grad, batch, outputShape, fused, weights);
   },
 };
 
@@ -112,8 +117,8 @@ const sparseCategoricalCrossentropy: Loss = {
       }
     }
   },
-  compute(backend, output, targets, grad, batch, outputShape, fused) {
-    return crossEntropy(backend, output, targets, true, grad, batch, outputShape, fused);
+  compute(backend, output, targets, grad, batch, outputShape, fused, weights) {
+    return crossEntropy(backend, output, targets, true, grad, batch, outputShape, fused, weights);
   },
 };
 
@@ -131,10 +136,9 @@ const binaryCrossentropy: Loss = {
       }
     }
   },
-  compute(backend, output, targets, grad, batch, outputShape) {
+  compute(backend, output, targets, grad, batch, outputShape, _fused, weights) {
     // Keras averages over the last axis, then over every other position: the mean of all values.
-    const perSample = units(outputShape);
-    return mapScalar(backend.binaryCrossEntropy(output, targets, grad, batch * perSample, 1 / (batch * perSample)), (sum) => sum / perSample);
+    return positionMeanLoss((scale, n, w, repeat) => backend.binaryCrossEntropy(output, targets, grad, n, scale, w, repeat), batch, outputShape, lastAxis(outputShape), weights);
   },
 };
 
@@ -145,9 +149,8 @@ const meanSquaredError: Loss = {
   validateTargets(y, outputShape) {
     validateDense(this.name, y, outputShape);
   },
-  compute(backend, output, targets, grad, batch, outputShape) {
-    const perSample = units(outputShape);
-    return mapScalar(backend.meanSquaredError(output, targets, grad, batch * perSample, 1 / (batch * perSample)), (sum) => sum / perSample);
+  compute(backend, output, targets, grad, batch, outputShape, _fused, weights) {
+    return positionMeanLoss((scale, n, w, repeat) => backend.meanSquaredError(output, targets, grad, n, scale, w, repeat), batch, outputShape, lastAxis(outputShape), weights);
   },
 };
 

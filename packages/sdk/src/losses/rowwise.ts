@@ -11,9 +11,10 @@ function rowwiseLoss(kind: RowwiseLossKind): Loss {
     validateTargets(y, outputShape) {
       validateDense(kind, y, outputShape);
     },
-    compute(backend, output, targets, grad, batch, outputShape) {
+    compute(backend, output, targets, grad, batch, outputShape, _fused, weights) {
       const rows = batch * positions(outputShape);
-      return mapScalar(backend.rowwiseLoss(kind, output, targets, grad, rows, lastAxis(outputShape), 1 / rows), (sum) => sum / positions(outputShape));
+      const sum = backend.rowwiseLoss(kind, output, targets, grad, rows, lastAxis(outputShape), weights ? 1 : 1 / rows, weights);
+      return mapScalar(sum, (s) => (weights ? s * batch : s / positions(outputShape)));
     },
   };
 }

@@ -1,4 +1,4 @@
-import { divideNoNan, type Metric } from './metric.js';
+import { classesOf, divideNoNan, type Metric } from './metric.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of {@link auc}. */
@@ -75,8 +75,10 @@ export function auc(args: AucArgs = {}): Metric {
       if (b.labelTargets) {
         throw new Error("Metric 'auc' compares each output with a 0/1 target of the same shape, but the loss takes integer labels. Use binary targets (e.g. loss 'binaryCrossentropy').");
       }
-      const p = await b.hostOutputs();
+      const [p, mask] = await Promise.all([b.hostOutputs(), b.hostMask()]);
+      const cols = classesOf(b);
       for (let i = 0; i < p.length; i++) {
+        if (mask && mask[Math.floor(i / cols)] === 0) continue;
         const truth = b.hostTargets[i] !== 0;
         for (let k = 0; k < n; k++) {
           const positive = p[i] > thresholds[k];

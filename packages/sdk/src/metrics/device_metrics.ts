@@ -1,11 +1,13 @@
-import { MeanMetric, classesOf, elementsOf, positionsOf, type Metric, type MetricBatch } from './metric.js';
+import type { Scalar } from '../backend/backend.js';
+import { MeanMetric, classesOf, countedElements, elementsOf, positionsOf, type Metric, type MetricBatch } from './metric.js';
 
 // Metrics computed by counting/summing kernels on the device: one scalar read back per batch.
 
-// Each position's argmax counts once, so a [steps, classes] output is scored per step, as in Keras.
-function argmaxMatches(b: MetricBatch): [number | Promise<number>, number] {
+// Each position's argmax counts once, so a [steps, classes] output is scored per step, as in Keras;
+// masked positions (padding) do not count.
+function argmaxMatches(b: MetricBatch): [Scalar, Scalar] {
   const rows = b.batch * positionsOf(b);
-  return [b.backend.countArgmaxMatches(b.output, b.targets, b.labelTargets, rows, classesOf(b)), rows];
+  return [b.backend.countArgmaxMatches(b.output, b.targets, b.labelTargets, rows, classesOf(b), b.mask), b.mask ? b.unmaskedPositions() : rows];
 }
 
 function checkRows(name: string, b: MetricBatch): void {
@@ -24,7 +26,7 @@ export function binaryAccuracy(name = 'binary_accuracy', threshold = 0.5): Metri
   return new MeanMetric(name, (b) => {
     checkRows(name, b);
     const n = b.batch * elementsOf(b);
-    return [b.backend.countBinaryMatches(b.output, b.targets, n, threshold), n];
+    return [b.backend.countBinaryMatches(b.output, b.targets, n, threshold, b.mask, classesOf(b)), countedElements(b)];
   });
 }
 
@@ -33,15 +35,15 @@ export function meanAbsoluteError(name = 'mean_absolute_error'): Metric {
   return new MeanMetric(name, (b) => {
     checkRows(name, b);
     const n = b.batch * elementsOf(b);
-    return [b.backend.elementwiseLoss('meanAbsoluteError', b.output, b.targets, 0, n, 0, 0), n];
+    return [b.backend.elementwiseLoss('meanAbsoluteError', b.output, b.targets, 0, n, 0, 0, b.mask, classesOf(b)), countedElements(b)];
   });
 }
 
 function squaredErrors(name: string) {
-  return (b: MetricBatch): [number | Promise<number>, number] => {
+  return (b: MetricBatch): [Scalar, Scalar] => {
     checkRows(name, b);
     const n = b.batch * elementsOf(b);
-    return [b.backend.meanSquaredError(b.output, b.targets, 0, n, 0), n];
+    return [b.backend.meanSquaredError(b.output, b.targets, 0, n, 0, b.mask, classesOf(b)), countedElements(b)];
   };
 }
 

@@ -27,16 +27,17 @@ export function topKCategoricalAccuracy(k = 5, name = 'top_k_categorical_accurac
       count = 0;
     },
     async update(b) {
-      const p = await b.hostOutputs();
+      const [p, mask] = await Promise.all([b.hostOutputs(), b.hostMask()]);
       const classes = classesOf(b);
       const rows = b.batch * positionsOf(b);
       for (let i = 0; i < rows; i++) {
+        if (mask && mask[i] === 0) continue;
+        count++;
         const score = p[i * classes + trueClass(b, i, classes)];
         let above = 0;
         for (let j = 0; j < classes; j++) if (p[i * classes + j] > score) above++;
         if (above < k) hits++;
       }
-      count += rows;
     },
     result: () => divideNoNan(hits, count),
   };
@@ -65,13 +66,13 @@ function confusionCounts(args: ThresholdMetricArgs) {
       if (b.labelTargets) {
         throw new Error('Precision, recall and AUC compare each output with a 0/1 target of the same shape, but the loss takes integer labels. Use binary targets (e.g. binaryCrossentropy), or one-hot rows with classId.');
       }
-      const p = await b.hostOutputs();
+      const [p, mask] = await Promise.all([b.hostOutputs(), b.hostMask()]);
       const cols = classesOf(b);
       if (args.classId !== undefined && !(Number.isInteger(args.classId) && args.classId >= 0 && args.classId < cols)) {
         throw new Error(`classId must be an output column in [0, ${cols - 1}]. Received: classId=${args.classId}.`);
       }
       for (let i = 0; i < p.length; i++) {
-        if (args.classId !== undefined && i % cols !== args.classId) continue;
+        if ((args.classId !== undefined && i % cols !== args.classId) || (mask && mask[Math.floor(i / cols)] === 0)) continue;
         const positive = p[i] > threshold;
         const truth = b.hostTargets[i] !== 0;
         if (positive && truth) counts.tp++;

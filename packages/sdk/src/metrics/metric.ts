@@ -1,4 +1,4 @@
-import type { Backend, BufferId } from '../backend/backend.js';
+import { mapScalar, type Backend, type BufferId, type Scalar } from '../backend/backend.js';
 import type { Shape } from '../layers/layer.js';
 import { lastAxis, positions, units } from '../losses/targets.js';
 
@@ -17,6 +17,15 @@ export interface MetricBatch {
   readonly hostTargets: Float32Array | Int32Array;
   /** The batch's outputs read back once, shared by every metric that needs them. */
   hostOutputs(): Promise<Float32Array>;
+  /**
+   * The mask the output carries (`batch × positions` values, 1 to keep a position, 0 for padding),
+   * or 0 without one: metrics that average over positions leave the masked ones out, as Keras does.
+   */
+  readonly mask: BufferId;
+  /** Positions of the batch that count: the unmasked ones (batch × positions without a mask), counted once. */
+  unmaskedPositions(): Scalar;
+  /** The mask read back once (null without one), for metrics that count on the host. */
+  hostMask(): Promise<Float32Array> | null;
 }
 
 /**
@@ -43,7 +52,7 @@ export class MeanMetric implements Metric {
 
   constructor(
     readonly name: string,
-    private readonly batchValue: (batch: MetricBatch) => [number | Promise<number>, number],
+    private readonly batchValue: (batch: MetricBatch) => [Scalar, Scalar],
     private readonly finish: (mean: number) => number = (mean) => mean,
   ) {}
 
@@ -55,9 +64,15 @@ export class MeanMetric implements Metric {
   /** Synchronous when the backend counted on the calling thread (wasm), so a training step need not await it. */
   update(batch: MetricBatch): void | Promise<void> {
     const [value, count] = this.batchValue(batch);
-    this.#count += count;
-    if (typeof value === 'number') this.#sum += value;
-    else return value.then((v) => void (this.#sum += v));
+    if (typeof value === 'number' && typeof count === 'number') {
+      this.#sum += value;
+      this.#count += count;
+      return;
+    }
+    return Promise.all([value, count]).then(([v, c]) => {
+      this.#sum += v;
+      this.#count += c;
+    });
   }
 
   result(): number {
@@ -73,6 +88,12 @@ export function classesOf(batch: MetricBatch): number {
 /** Positions per sample that a class is predicted at: 1 for a [classes] output, steps for [steps, classes]. */
 export function positionsOf(batch: MetricBatch): number {
   return positions(batch.outputShape);
+}
+
+/** Values per sample a metric over elements averages: the output's, or only the unmasked positions' (see {@link MetricBatch.mask}). */
+export function countedElements(batch: MetricBatch): Scalar {
+  const perPosition = lastAxis(batch.outputShape);
+  return batch.mask ? mapScalar(batch.unmaskedPositions(), (n) => n * perPosition) : batch.batch * units(batch.outputShape);
 }
 
 /** Output values per sample. */

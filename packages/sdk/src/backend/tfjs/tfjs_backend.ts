@@ -5,6 +5,7 @@ import { layerNormBackwardTensors, layerNormForwardTensors } from './layer_norm_
 import { dropoutMaskValues } from './window_ops.js';
 import { normalNoiseValues, routeToFirstMatchTensors } from './shape_ops.js';
 import { scatterRows, tableRows } from './embedding_ops.js';
+import { lossWeightsTensor } from './loss_weight_ops.js';
 import { maskFromValuesTensor, maskedMeanStepsGradTensor, maskedMeanStepsTensor, maskSelectRowsGradTensors, maskSelectRowsTensor } from './mask_ops.js';
 import { gruGatesBackwardTensors, gruGatesForwardTensors, gruOutputBackwardTensors, gruOutputForwardTensors, gruResetAfterBackwardTensors, gruResetAfterForwardTensors, lstmCellBackwardTensors, lstmCellForwardTensors } from './recurrent_ops.js';
 import { TfjsCoreKernels } from './tfjs_core_kernels.js';
@@ -170,6 +171,14 @@ export class TfjsBackend extends TfjsCoreKernels implements Backend {
 
   maskedMeanStepsGrad(dy: BufferId, mask: BufferId, dx: BufferId, batch: number, steps: number, channels: number): void {
     this.run(() => this.store.set(dx, maskedMeanStepsGradTensor(this.tf, this.matrix(dy, batch, channels), this.matrix(mask, batch, steps))));
+  }
+
+  maskSum(mask: BufferId, n: number): Promise<number> {
+    return this.readScalar(() => this.tf.sum(this.store.get(this.prefix(mask, n))));
+  }
+
+  lossWeights(mask: BufferId, weights: BufferId, repeat: number, out: BufferId, n: number): void {
+    this.run(() => this.store.set(out, lossWeightsTensor(this.tf, mask ? this.store.get(this.prefix(mask, n)) : null, weights ? this.store.get(weights) : null, repeat, n)));
   }
 
   lstmCellForward(z: BufferId, cPrev: BufferId, c: BufferId, ac: BufferId, h: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void {

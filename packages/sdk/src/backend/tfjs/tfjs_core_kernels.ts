@@ -9,6 +9,7 @@ import { elementwiseLossTerms } from './elementwise_losses.js';
 import { batchMatMulTensor } from './batch_matmul_ops.js';
 import { WindowIndex, windowRows } from './window_ops.js';
 import { rowwiseLossTerms } from './rowwise_losses.js';
+import { weighted, weightedSum } from './loss_weight_ops.js';
 
 type Tf = typeof tfc;
 
@@ -217,78 +218,94 @@ export abstract class TfjsCoreKernels {
     return value;
   }
 
-  softmaxCrossEntropy(logits: BufferId, targets: BufferId, sparse: boolean, probs: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number): Promise<number> {
+  /** {@link #scalar} for the kernels TfjsBackend adds. */
+  protected readScalar(fn: () => tfc.Tensor): Promise<number> {
+    return this.#scalar(fn);
+  }
+
+  /** A weight or mask buffer as a tensor, or null for none (0). */
+  #weights(id: BufferId | undefined): tfc.Tensor | null {
+    return id ? this.store.get(id) : null;
+  }
+
+  softmaxCrossEntropy(logits: BufferId, targets: BufferId, sparse: boolean, probs: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number, weights?: BufferId): Promise<number> {
     const tf = this.tf;
     return this.#scalar(() => {
+      const w = this.#weights(weights);
       const p = tf.softmax(this.matrix(logits, rows, cols));
       const t = this.#denseTargets(targets, sparse, rows, cols);
-      const loss = tf.neg(tf.sum(tf.mul(t, tf.log(tf.clipByValue(p, EPSILON, 1 - EPSILON)))));
-      if (grad) this.store.set(grad, tf.mul(tf.sub(tf.mul(p, tf.sum(t, 1, true)), t), gradScale));
+      const loss = tf.neg(weightedSum(tf, tf.mul(t, tf.log(tf.clipByValue(p, EPSILON, 1 - EPSILON))), w, cols));
+      if (grad) this.store.set(grad, weighted(tf, tf.mul(tf.sub(tf.mul(p, tf.sum(t, 1, true)), t), gradScale), w, cols));
       this.store.set(probs, p);
       return loss;
     });
   }
 
-  categoricalCrossEntropy(p: BufferId, targets: BufferId, sparse: boolean, grad: BufferId, rows: number, cols: number, gradScale: number): Promise<number> {
+  categoricalCrossEntropy(p: BufferId, targets: BufferId, sparse: boolean, grad: BufferId, rows: number, cols: number, gradScale: number, weights?: BufferId): Promise<number> {
     const tf = this.tf;
     return this.#scalar(() => {
+      const w = this.#weights(weights);
       const clipped = tf.clipByValue(this.matrix(p, rows, cols), EPSILON, 1 - EPSILON);
       const t = this.#denseTargets(targets, sparse, rows, cols);
-      if (grad) this.store.set(grad, tf.mul(tf.div(t, clipped), -gradScale));
-      return tf.neg(tf.sum(tf.mul(t, tf.log(clipped))));
+      if (grad) this.store.set(grad, weighted(tf, tf.mul(tf.div(t, clipped), -gradScale), w, cols));
+      return tf.neg(weightedSum(tf, tf.mul(t, tf.log(clipped)), w, cols));
     });
   }
 
-  binaryCrossEntropy(p: BufferId, targets: BufferId, grad: BufferId, _n: number, gradScale: number): Promise<number> {
+  binaryCrossEntropy(p: BufferId, targets: BufferId, grad: BufferId, _n: number, gradScale: number, weights?: BufferId, repeat = 1): Promise<number> {
     const tf = this.tf;
     return this.#scalar(() => {
+      const w = this.#weights(weights);
       const c = tf.clipByValue(this.store.get(p), EPSILON, 1 - EPSILON);
       const t = this.store.get(targets);
-      if (grad) this.store.set(grad, tf.mul(tf.div(tf.sub(c, t), tf.mul(c, tf.sub(1, c))), gradScale));
+      if (grad) this.store.set(grad, weighted(tf, tf.mul(tf.div(tf.sub(c, t), tf.mul(c, tf.sub(1, c))), gradScale), w, repeat));
       const terms = tf.add(tf.mul(t, tf.log(c)), tf.mul(tf.sub(1, t), tf.log(tf.sub(1, c))));
-      return tf.neg(tf.sum(terms));
+      return tf.neg(weightedSum(tf, terms, w, repeat));
     });
   }
 
-  meanSquaredError(p: BufferId, targets: BufferId, grad: BufferId, _n: number, gradScale: number): Promise<number> {
+  meanSquaredError(p: BufferId, targets: BufferId, grad: BufferId, _n: number, gradScale: number, weights?: BufferId, repeat = 1): Promise<number> {
     const tf = this.tf;
     return this.#scalar(() => {
+      const w = this.#weights(weights);
       const diff = tf.sub(this.store.get(p), this.store.get(targets));
-      if (grad) this.store.set(grad, tf.mul(diff, 2 * gradScale));
-      return tf.sum(tf.square(diff));
+      if (grad) this.store.set(grad, weighted(tf, tf.mul(diff, 2 * gradScale), w, repeat));
+      return weightedSum(tf, tf.square(diff), w, repeat);
     });
   }
 
-  elementwiseLoss(kind: ElementwiseLossKind, p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, param: number): Promise<number> {
+  elementwiseLoss(kind: ElementwiseLossKind, p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, param: number, weights?: BufferId, repeat = 1): Promise<number> {
     return this.#scalar(() => {
+      const w = this.#weights(weights);
       const [loss, dLoss] = elementwiseLossTerms(this.tf, kind, this.store.get(this.prefix(p, n)), this.store.get(this.prefix(targets, n)), param);
-      if (grad) this.store.set(this.prefix(grad, n), this.tf.mul(dLoss, gradScale));
-      return this.tf.sum(loss);
+      if (grad) this.store.set(this.prefix(grad, n), weighted(this.tf, this.tf.mul(dLoss, gradScale), w, repeat));
+      return weightedSum(this.tf, loss, w, repeat);
     });
   }
 
-  rowwiseLoss(kind: RowwiseLossKind, p: BufferId, targets: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number): Promise<number> {
+  rowwiseLoss(kind: RowwiseLossKind, p: BufferId, targets: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number, weights?: BufferId): Promise<number> {
     return this.#scalar(() => {
+      const w = this.#weights(weights);
       const [loss, dLoss] = rowwiseLossTerms(this.tf, kind, this.matrix(p, rows, cols), this.matrix(targets, rows, cols));
-      if (grad) this.store.set(grad, this.tf.reshape(this.tf.mul(dLoss, gradScale), [rows * cols]));
-      return this.tf.sum(loss);
+      if (grad) this.store.set(grad, this.tf.reshape(weighted(this.tf, this.tf.mul(dLoss, gradScale), w, cols), [rows * cols]));
+      return weightedSum(this.tf, loss, w, 1);
     });
   }
 
-  countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number): Promise<number> {
+  countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number, mask?: BufferId): Promise<number> {
     const tf = this.tf;
     return this.#scalar(() => {
       const predicted = tf.argMax(this.matrix(p, rows, cols), 1);
       const truth = sparse ? this.store.get(targets) : tf.argMax(this.matrix(targets, rows, cols), 1);
-      return tf.sum(tf.cast(tf.equal(predicted, tf.cast(truth, 'int32')), 'int32'));
+      return weightedSum(tf, tf.cast(tf.equal(predicted, tf.cast(truth, 'int32')), 'float32'), this.#weights(mask), 1);
     });
   }
 
-  countBinaryMatches(p: BufferId, targets: BufferId, _n: number, threshold: number): Promise<number> {
+  countBinaryMatches(p: BufferId, targets: BufferId, _n: number, threshold: number, mask?: BufferId, repeat = 1): Promise<number> {
     const tf = this.tf;
     return this.#scalar(() => {
       const predicted = tf.cast(tf.greater(this.store.get(p), threshold), 'float32');
-      return tf.sum(tf.cast(tf.equal(this.store.get(targets), predicted), 'int32'));
+      return weightedSum(tf, tf.cast(tf.equal(this.store.get(targets), predicted), 'float32'), this.#weights(mask), repeat);
     });
   }
 

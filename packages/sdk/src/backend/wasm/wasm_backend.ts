@@ -187,42 +187,42 @@ export class WasmBackend implements Backend {
   }
 
 
-  softmaxCrossEntropy(logits: BufferId, targets: BufferId, sparse: boolean, probs: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number): number {
+  softmaxCrossEntropy(logits: BufferId, targets: BufferId, sparse: boolean, probs: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number, weights: BufferId = 0): number {
     return sparse
-      ? this.#core.softmaxCrossEntropySparse(logits, targets, probs, grad, rows, cols, gradScale)
-      : this.#core.softmaxCrossEntropyDense(logits, targets, probs, grad, rows, cols, gradScale);
+      ? this.#core.softmaxCrossEntropySparse(logits, targets, probs, grad, rows, cols, gradScale, weights)
+      : this.#core.softmaxCrossEntropyDense(logits, targets, probs, grad, rows, cols, gradScale, weights);
   }
 
-  categoricalCrossEntropy(p: BufferId, targets: BufferId, sparse: boolean, grad: BufferId, rows: number, cols: number, gradScale: number): number {
+  categoricalCrossEntropy(p: BufferId, targets: BufferId, sparse: boolean, grad: BufferId, rows: number, cols: number, gradScale: number, weights: BufferId = 0): number {
     return sparse
-      ? this.#core.sparseCategoricalCrossEntropy(p, targets, grad, rows, cols, gradScale)
-      : this.#core.categoricalCrossEntropy(p, targets, grad, rows, cols, gradScale);
+      ? this.#core.sparseCategoricalCrossEntropy(p, targets, grad, rows, cols, gradScale, weights)
+      : this.#core.categoricalCrossEntropy(p, targets, grad, rows, cols, gradScale, weights);
   }
 
-  binaryCrossEntropy(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number): number {
-    return this.#core.binaryCrossEntropy(p, targets, grad, n, gradScale);
+  binaryCrossEntropy(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, weights: BufferId = 0, repeat = 1): number {
+    return this.#core.binaryCrossEntropy(p, targets, grad, n, gradScale, weights, repeat);
   }
 
-  meanSquaredError(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number): number {
-    return this.#core.meanSquaredError(p, targets, grad, n, gradScale);
+  meanSquaredError(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, weights: BufferId = 0, repeat = 1): number {
+    return this.#core.meanSquaredError(p, targets, grad, n, gradScale, weights, repeat);
   }
 
-  elementwiseLoss(kind: ElementwiseLossKind, p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, param: number): number {
-    return this.#core.elementwiseLoss(LOSS_CODES[kind], p, targets, grad, n, gradScale, param);
+  elementwiseLoss(kind: ElementwiseLossKind, p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, param: number, weights: BufferId = 0, repeat = 1): number {
+    return this.#core.elementwiseLoss(LOSS_CODES[kind], p, targets, grad, n, gradScale, param, weights, repeat);
   }
 
-  rowwiseLoss(kind: RowwiseLossKind, p: BufferId, targets: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number): number {
-    return this.#core.rowwiseLoss(ROW_LOSS_CODES[kind], p, targets, grad, rows, cols, gradScale);
+  rowwiseLoss(kind: RowwiseLossKind, p: BufferId, targets: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number, weights: BufferId = 0): number {
+    return this.#core.rowwiseLoss(ROW_LOSS_CODES[kind], p, targets, grad, rows, cols, gradScale, weights);
   }
 
-  countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number): number {
+  countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number, mask: BufferId = 0): number {
     return sparse
-      ? this.#core.countArgmaxMatchesSparse(p, targets, rows, cols)
-      : this.#core.countArgmaxMatchesDense(p, targets, rows, cols);
+      ? this.#core.countArgmaxMatchesSparse(p, targets, rows, cols, mask)
+      : this.#core.countArgmaxMatchesDense(p, targets, rows, cols, mask);
   }
 
-  countBinaryMatches(p: BufferId, targets: BufferId, n: number, threshold: number): number {
-    return this.#core.countBinaryMatches(p, targets, n, threshold);
+  countBinaryMatches(p: BufferId, targets: BufferId, n: number, threshold: number, mask: BufferId = 0, repeat = 1): number {
+    return this.#core.countBinaryMatches(p, targets, n, threshold, mask, repeat);
   }
 
   adamUpdate(params: BufferId, grads: BufferId, m: BufferId, v: BufferId, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void {
@@ -408,6 +408,14 @@ export class WasmBackend implements Backend {
 
   maskedMeanStepsGrad(dy: BufferId, mask: BufferId, dx: BufferId, batch: number, steps: number, channels: number): void {
     this.#core.maskedMeanStepsGrad(dy, mask, dx, batch, steps, channels);
+  }
+
+  maskSum(mask: BufferId, n: number): number {
+    return this.#core.maskSum(mask, n);
+  }
+
+  lossWeights(mask: BufferId, weights: BufferId, repeat: number, out: BufferId, n: number): void {
+    this.#core.lossWeights(mask, weights, repeat, out, n);
   }
 
   lstmCellForward(z: BufferId, cPrev: BufferId, c: BufferId, ac: BufferId, h: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void {

@@ -1,0 +1,78 @@
+import type { BufferId } from '../backend/backend.js';
+import { positions } from '../losses/targets.js';
+import { shapeSize } from '../tensor.js';
+import type { Graph } from './graph.js';
+import type { OutputSpec } from './outputs.js';
+import type { BatchPlan } from './plan.js';
+import type { Dataset, TrainingTarget } from './training.js';
+
+/**
+ * Keras' masked, weighted "sum over batch size" loss (losses/loss.py apply_mask): when an output
+ * carries a mask (a per-step tagger after `embedding({ maskZero: true })`) or sample weights were
+ * given, its loss is Σ loss·w·m / Σm over the batch's positions (Σ loss·w / positions without a
+ * mask), w the sample weight (per sample, or per position for temporal weights) and m the mask.
+ * The weights are computed on the device from the mask the forward pass wrote and the weights
+ * gathered with the batch, into buffers made once per plan, so a step reads nothing back.
+ */
+
+interface OutputBuffers {
+  /** batch × positions weights the loss kernels multiply each position's loss and gradient by. */
+  readonly positionWeights: BufferId;
+  /** The batch's sample weights, by values per sample (1, or one per position), gathered from the host. */
+  readonly sampleWeights: Map<number, BufferId>;
+}
+
+const BUFFERS = new WeakMap<BatchPlan, (OutputBuffers | undefined)[]>();
+
+/** The mask the output node's values carry, `[batch, positions]`, or 0. */
+export function outputMask(plan: BatchPlan, o: OutputSpec): BufferId {
+  return plan.masks[o.node];
+}
+
+/**
+ * Checks that a masked output's mask has one value per position of the output, which is how Keras
+ * applies it to the loss; throws naming the layers otherwise.
+ */
+export function checkOutputMask(graph: Graph, o: OutputSpec): void {
+  const source = graph.maskSources[o.node];
+  if (source < 0) return;
+  const maskSteps = shapeSize(graph.nodes[source].outputShape.slice(0, -1));
+  if (maskSteps !== positions(o.shape)) {
+    const sourceLayer = graph.nodes[source].layer;
+    throw new Error(
+      `Output '${o.name}' (None, ${o.shape.join(', ')}) carries the mask of layer '${sourceLayer.name}' (${sourceLayer.className}), which has ${maskSteps} steps per sample, ` +
+        `but the loss is taken at ${positions(o.shape)} positions per sample; kerasm applies a mask to the loss only when each position has one mask value. ` +
+        `Consume the mask before the output (a recurrent layer without returnSequences, or globalAveragePooling1d), or drop it (maskZero: false, no Masking layer).`,
+    );
+  }
+}
+
+/**
+ * The per-position loss weights of output k for the samples `[start, start + count)` of `data`, on
+ * the device; undefined when the output has no mask and no sample weights were given (the
+ * unweighted kernels then run as before, at the same speed).
+ */
+export function positionWeights(target: TrainingTarget, plan: BatchPlan, data: Dataset, k: number, start: number, count: number): BufferId | undefined {
+  const o = target.outputs[k];
+  const mask = outputMask(plan, o);
+  if (!mask && !data.weights) return undefined;
+  const { backend } = target;
+  const perSample = positions(o.shape);
+  const weightRow = data.weightRow ?? 1;
+  let buffers = BUFFERS.get(plan);
+  if (!buffers) BUFFERS.set(plan, (buffers = []));
+  let own = buffers[k];
+  if (!own) {
+    // Checked here, once per plan, so that every path into a step (arrays, datasets, on-batch) is.
+    checkOutputMask(target.graph, o);
+    own = buffers[k] = { positionWeights: plan.own(backend, plan.batch * perSample), sampleWeights: new Map() };
+  }
+  let sampleWeights = 0;
+  if (data.weights) {
+    sampleWeights = own.sampleWeights.get(weightRow) ?? plan.own(backend, plan.batch * weightRow);
+    own.sampleWeights.set(weightRow, sampleWeights);
+    backend.gatherRows(sampleWeights, data.weights, data.order, start, count, weightRow);
+  }
+  backend.lossWeights(mask, sampleWeights, perSample / weightRow, own.positionWeights, count * perSample);
+  return own.positionWeights;
+}

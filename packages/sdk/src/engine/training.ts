@@ -250,9 +250,9 @@ class StepMetricBatch implements MetricBatch {
   #hostTargets: Float32Array | Int32Array | null = null;
 
   constructor(target: TrainingTarget, private readonly data: Dataset, private readonly start: number, readonly batch: number, plan: BatchPlan, private readonly k: number) {
-    const { shape, node, loss } = target.outputs[k];
+    const { shape, loss } = target.outputs[k];
     this.backend = target.backend;
-    this.output = plan.outputs[node];
+    this.output = plan.modelOutput(target.graph, k).output;
     this.targets = plan.targetsList[k];
     this.outputShape = shape;
     this.labelTargets = loss.sparseTargets;
@@ -279,7 +279,7 @@ const ROW_VIEWS = new WeakMap<BatchPlan, RowViews[]>();
 function rowViews(target: TrainingTarget, plan: BatchPlan, data: Dataset, k: number): RowViews {
   let views = ROW_VIEWS.get(plan);
   if (!views) {
-    views = target.outputs.map((o, j) => makeRowViews(target.backend, plan.batch, plan.outputs[o.node], plan.grads[o.node], plan.targetsList[j], shapeSize(o.shape), data.yRows[j]));
+    views = target.outputs.map((o, j) => makeRowViews(target.backend, plan.batch, plan.modelOutput(target.graph, j).output, plan.modelOutput(target.graph, j).grad, plan.targetsList[j], shapeSize(o.shape), data.yRows[j]));
     ROW_VIEWS.set(plan, views);
   }
   return views[k];
@@ -303,10 +303,11 @@ function runBatch(target: TrainingTarget, data: Dataset, start: number, count: n
   const updates: (void | Promise<void>)[] = [];
   for (let k = 0; k < outputs.length; k++) {
     const o = outputs[k];
-    const grad = training ? plan.grads[o.node] : 0;
+    const modelOutput = plan.modelOutput(target.graph, k);
+    const grad = training ? modelOutput.grad : 0;
     lossSums.push(data.weights
       ? weightedLossSum(backend, o.loss, rowViews(target, plan, data, k), batchWeights(data, start, count), count, o.shape, ctx.deferSoftmax[k], training)
-      : o.loss.compute(backend, plan.outputs[o.node], plan.targetsList[k], grad, count, o.shape, ctx.deferSoftmax[k]));
+      : o.loss.compute(backend, modelOutput.output, plan.targetsList[k], grad, count, o.shape, ctx.deferSoftmax[k]));
     // The total loss is Σ weight·loss, so each output's gradient scales by its weight.
     if (grad && o.weight !== 1) backend.scale(grad, count * shapeSize(o.shape), o.weight);
   }
@@ -462,8 +463,8 @@ export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'para
   const xValues = xs.map((x, k) => (xOnDevice[k] === undefined ? modelInputValues(graph, x, k, xsIn.labels[k]) : null));
   const n = xs[0].shape[0];
   const xRows = xs.map((x) => x.size / n);
-  const shapes = graph.outputs.map((node) => [n, ...graph.nodes[node].outputShape]);
-  const outSizes = graph.outputs.map((node) => shapeSize(graph.nodes[node].outputShape));
+  const shapes = graph.outputs.map((_, k) => [n, ...graph.modelOutputShape(k)]);
+  const outSizes = graph.outputs.map((_, k) => shapeSize(graph.modelOutputShape(k)));
   // Off the wasm heap, outputs are gathered on the device and read back only when the caller asks.
   const onDevice = !backend.hostResident;
   const hostOuts = onDevice ? [] : outSizes.map((s) => new Float32Array(n * s));
@@ -486,10 +487,11 @@ export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'para
         }
       });
       forwardPass({ backend, graph, params: target.params, plan, training, deferSoftmax: [] });
-      graph.outputs.forEach((node, k) => {
+      graph.outputs.forEach((_, k) => {
         const length = count * outSizes[k];
-        if (onDevice) backend.copy(plan.outputs[node], backend.view(deviceOuts[k], start * outSizes[k], length), length);
-        else hostOuts[k].set(backend.read(plan.outputs[node], length, 'float32'), start * outSizes[k]);
+        const { output } = plan.modelOutput(graph, k);
+        if (onDevice) backend.copy(output, backend.view(deviceOuts[k], start * outSizes[k], length), length);
+        else hostOuts[k].set(backend.read(output, length, 'float32'), start * outSizes[k]);
       });
     }
   } catch (error) {

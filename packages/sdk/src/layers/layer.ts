@@ -208,7 +208,8 @@ export abstract class Layer {
    * throw unless they bring the same shapes, because the weights and whatever `build` derived from
    * the shapes serve every call.
    */
-  ensureBuilt(inputShapes: readonly Shape[]): void {
+  ensureBuilt(callShapes: readonly Shape[]): void {
+    const inputShapes = this.weightInputShapes(callShapes);
     const builtFor = this.#builtFor;
     if (builtFor === null) {
       this.build(inputShapes);
@@ -224,6 +225,15 @@ export abstract class Layer {
           `Give this input its own ${this.className} layer, or bring it to ${list(builtFor)} first.`,
       );
     }
+  }
+
+  /**
+   * The input shapes a call's weights depend on, which `build` receives and every call of a shared
+   * layer must repeat: all of them by default; an RNN's keyword inputs (its initial states) are left
+   * out, so one RNN may be called with and without them, as in Keras.
+   */
+  protected weightInputShapes(callShapes: readonly Shape[]): readonly Shape[] {
+    return callShapes;
   }
 
   /** Declares a weight; call from `build`. */

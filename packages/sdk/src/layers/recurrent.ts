@@ -214,6 +214,10 @@ export abstract class Recurrent extends Layer {
     return shape;
   }
 
+  protected override weightInputShapes(callShapes: readonly Shape[]): readonly Shape[] {
+    return callShapes.slice(0, 1);
+  }
+
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
     const shape = this.#sequenceShape(inputShapes);
     return this.returnSequences ? [shape[0], this.units] : [this.units];

@@ -306,7 +306,9 @@ export abstract class Layer {
    * On symbolic tensors (the functional API) it checks and infers shapes, builds the layer at its
    * first call, and returns the symbolic output. Applying the same layer again shares it: every
    * call uses its one set of weights (and must receive the input shape it was built for), and
-   * training sums the weights' gradients over the calls.
+   * training sums the weights' gradients over the calls. A layer with several outputs (an RNN with
+   * returnState) returns a list, `[output, ...states]`. The second argument carries the layer's
+   * keyword inputs ({@link keywordInputs}: an RNN's `initialState`), which join the call's inputs.
    *
    * On `km.Tensor` data (a list of them for a merge layer) it computes now, on the active backend,
    * and returns a float32 tensor: the first dimension is the batch, a layer not built yet is built
@@ -330,6 +332,9 @@ export abstract class Layer {
    * const codes = embed.apply(km.tensor(new Float32Array(32), [2, 16]));
    * codes.shape; // [2, 8]
    * const summed = km.layers.add().apply([codes, codes]);
+   * // Several outputs and a keyword input: a seq2seq encoder's states start the decoder.
+   * const [, h, c] = km.layers.lstm({ units: 16, returnState: true }).apply(km.input({ shape: [10, 4] }));
+   * const decoded = km.layers.lstm({ units: 16 }).apply(km.input({ shape: [5, 4] }), { initialState: [h, c] });
    * ```
    */
   apply(inputs: SymbolicTensor | readonly SymbolicTensor[], kwargs?: LayerApplyArgs): SymbolicTensor;

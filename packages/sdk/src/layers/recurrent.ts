@@ -82,7 +82,9 @@ export interface RecurrentStepGrad extends RecurrentStep {
 /**
  * The recurrence every recurrent layer shares, as Keras' RNN layer around a cell: input `[steps,
  * features]`, weights `kernel [features, gates·units]`, `recurrent_kernel [units, gates·units]`
- * and `bias [gates·units]` (TensorFlow.js' names and layouts), a zero initial state.
+ * and `bias [gates·units]` (TensorFlow.js' names and layouts), a zero initial state unless the call
+ * brings its states after the sequence (`apply(x, { initialState })`); with returnState the call's
+ * outputs are `[output, h, ...carried states]`.
  *
  * The forward pass turns the input time-major, computes x·W + b for every step in one GEMM, then
  * runs the cell step by step (`stepForward`: the recurrent product and the gate math). Backward

@@ -58,4 +58,15 @@ describe('returnState and initialState: bad input gets errors that name it and t
     eager.dataSync().forEach((v, i) => expect(v).toBeCloseTo(expected[i], 6));
     expect(Math.max(...fromZero.dataSync().map((v, i) => Math.abs(v - expected[i])))).toBeGreaterThan(1e-3);
   });
+
+  it('summary lists every output of the layer and which one each connection reads, as Keras does', () => {
+    const encIn = km.input({ shape: [5, 3], name: 'enc_in' });
+    const [, h, c] = km.layers.lstm({ units: 4, returnState: true, name: 'enc' }).apply(encIn);
+    const decIn = km.input({ shape: [2, 3], name: 'dec_in' });
+    const model = km.model({ inputs: [encIn, decIn], outputs: [km.layers.lstm({ units: 4, name: 'dec' }).apply(decIn, { initialState: [h, c] }), c] });
+    const lines: string[] = [];
+    model.summary(undefined, (line) => lines.push(line));
+    expect(lines.find((l) => l.includes('enc (LSTM)'))).toContain('(None, 4), (None, 4), (None, 4)');
+    expect(lines.find((l) => l.includes('dec (LSTM)'))).toContain('dec_in[0][0], enc[0][1], enc[0][2]');
+  });
 });

@@ -146,7 +146,7 @@ function inputTensor(config: Json, name: string, where: string): SymbolicTensor 
 }
 
 /**
- * Per call of a layer, the `name[call]` keys of the tensors it reads: `[[[name, call, 0, {}], ...],
+ * Per call of a layer, the `name[call]` keys of the tensors it reads: `[[[name, call, tensor, {}], ...],
  * ...]` (tfjs, Keras 2) or Keras 3's `[{args, kwargs}, ...]`.
  */
 function inboundCalls(nodes: unknown, where: string): string[][] {
@@ -154,7 +154,8 @@ function inboundCalls(nodes: unknown, where: string): string[][] {
     throw new Error(`${where} has no inbound_nodes, so nothing feeds it. Received: inbound_nodes=${describe(nodes)}. Connect it, or remove the layer from the model.`);
   }
   return nodes.map((node) => {
-    const refs = Array.isArray(node) ? node : isObject(node) ? kerasHistories(node.args) : [];
+    // Keras 3 puts keyword inputs (an RNN's initial_state) in kwargs; they follow the positional ones, as in a layer's flat input list.
+    const refs = Array.isArray(node) ? node : isObject(node) ? [...kerasHistories(node.args), ...(isObject(node.kwargs) ? Object.values(node.kwargs).flatMap(kerasHistories) : [])] : [];
     if (refs.length === 0) throw new Error(`${where}: its inbound node names no input. Received: ${describe(node)}.`);
     return refs.map((ref) => {
       if (!Array.isArray(ref) || typeof ref[0] !== 'string' || !Number.isInteger(ref[1]) || ref[1] < 0) {

@@ -63,6 +63,18 @@ describe('a seq2seq model (returnState, initialState) in the TensorFlow.js Layer
     (reloaded.predict(ourX()) as km.Tensor[]).forEach((t, k) => expect(Array.from(t.dataSync())).toEqual(Array.from(expected[k])));
   });
 
+  it('reads Keras 3 inbound nodes, whose initial_state is a keyword argument of keras tensors', async () => {
+    km.utils.setRandomSeed(9);
+    const ours = kerasmSeq2seq();
+    const expected = (ours.predict(ourX()) as km.Tensor[]).map((t) => t.dataSync());
+    const artifacts = await kerasmArtifacts(ours);
+    const keras3 = JSON.parse(JSON.stringify(artifacts.modelTopology)) as Topology;
+    const tensor = (history: unknown[]) => ({ class_name: '__keras_tensor__', config: { shape: null, dtype: 'float32', keras_history: history } });
+    keras3.config.layers.find((l) => l.name === 'decoder')!.inbound_nodes = [{ args: [tensor(['decoder_input', 0, 0])], kwargs: { initial_state: [tensor(['encoder', 0, 1]), tensor(['encoder', 0, 2])], training: false } }];
+    const loaded = await km.loadLayersModel(km.io.fromMemory({ ...artifacts, modelTopology: keras3 }));
+    (loaded.predict(ourX()) as km.Tensor[]).forEach((t, k) => expect(Array.from(t.dataSync())).toEqual(Array.from(expected[k])));
+  });
+
   it('built and saved by tfjs-layers 4.22, loads in kerasm with the same predictions and trains on', async () => {
     const theirs = tfjsSeq2seq();
     const expected = (theirs.predict(theirX()) as tf.Tensor[]).map((t) => t.dataSync());

@@ -147,6 +147,15 @@ describe.each(BACKENDS_HERE)('recurrent kernels and models on backend %s', (name
       model: km.sequential([km.layers.masking({ inputShape: [6, 2] }), km.layers.simpleRNN({ units: 4, returnSequences: true }), km.layers.globalAveragePooling1d(), km.layers.dense({ units: 3, activation: 'softmax' })]),
       x: padded, y: labels,
     }),
+    // Encoder states into two decoders (h read twice, so its gradients add up), over padded sequences.
+    'seq2seq: Masking → LSTM(returnState, goBackwards) → [LSTM(initialState [h, c]), GRU(resetAfter, initialState [h])] → Dense(softmax)': () => {
+      const [encIn, decIn] = [km.input({ shape: [6, 2] }), km.input({ shape: [6, 2] })];
+      const [, h, c] = km.layers.lstm({ units: 4, returnState: true, goBackwards: true }).apply(km.layers.masking().apply(encIn));
+      const lstmOut = km.layers.lstm({ units: 4 }).apply(decIn, { initialState: [h, c] });
+      const gruOut = km.layers.gru({ units: 4, resetAfter: true, recurrentActivation: 'sigmoid' }).apply(decIn, { initialState: [h] });
+      const y = km.layers.dense({ units: 3, activation: 'softmax' }).apply(km.layers.concatenate().apply([lstmOut, gruOut]));
+      return { model: km.model({ inputs: [encIn, decIn], outputs: y }), x: [padded, sequences], y: labels };
+    },
   };
 
   it.each(Object.entries(models))('%s follows the wasm loss trajectory', async (_label, build) => {

@@ -20,19 +20,32 @@ export interface LayerApplyArgs {
    * towards them, as tfjs-layers' `apply(x, { training: true })` does.
    */
   training?: boolean;
+  /**
+   * A recurrent layer's initial states (`[h, c]` for an LSTM, `[h]` for a GRU or SimpleRNN, each
+   * `[units]` per sample), instead of zeros: on symbolic tensors they become further inputs of the
+   * call, so a seq2seq decoder starts from its encoder's returned states and training reaches the
+   * encoder through them. A layer that takes no such keyword input refuses it.
+   */
+  initialState?: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[];
 }
 
-const APPLY_OPTIONS = optionNames<LayerApplyArgs>({ training: true });
+// Keyword inputs (initialState) are split off before these are checked.
+const APPLY_OPTIONS = optionNames<Pick<LayerApplyArgs, 'training'>>({ training: true });
 
 /**
  * What a layer needs to run on concrete tensors on one backend: a one-node graph over the layer,
  * batch plans per batch size, and a weight store of its own for when no model on this backend
  * holds the layer's latest weights.
  */
-interface ApplyRuntime {
-  readonly backend: Backend;
+interface ApplyCall {
   readonly graph: Graph;
   readonly plans: Map<number, BatchPlan>;
+}
+
+interface ApplyRuntime {
+  readonly backend: Backend;
+  /** Per number of inputs (an RNN with or without initial states): the one-node graph and its plans. */
+  readonly calls: Map<number, ApplyCall>;
   own: ParamStore | null;
 }
 
@@ -66,7 +79,7 @@ export function checkSymbolicApplyArgs(layer: Layer, options: LayerApplyArgs | u
  * one batch, with the layer's weights wherever they live, on the active backend. No symbolic call
  * is recorded.
  */
-export function applyConcrete(layer: Layer, inputs: readonly unknown[], options: LayerApplyArgs = {}): Tensor<'float32'> {
+export function applyConcrete(layer: Layer, inputs: readonly unknown[], options: LayerApplyArgs = {}): Tensor<'float32'> | Tensor<'float32'>[] {
   const where = `Layer '${layer.name}' (${layer.className}).apply`;
   checkOptions(options, APPLY_OPTIONS, `Layer '${layer.name}'.apply`);
   const training = options.training ?? false;
@@ -80,11 +93,13 @@ export function applyConcrete(layer: Layer, inputs: readonly unknown[], options:
     }
   });
   const shapes = tensors.map((t) => t.shape.slice(1));
-  const outputShape = buildForCall(layer, shapes);
-  const runtime = runtimeFor(layer, activeBackend(), shapes, outputShape);
-  const target = { backend: runtime.backend, graph: runtime.graph, params: weightStore(layer, runtime), plan: (batch: number) => planFor(runtime, batch) };
+  const outputShapes = buildForCall(layer, shapes);
+  const runtime = runtimeFor(layer, activeBackend());
+  const call = callFor(layer, runtime, shapes, outputShapes);
+  const target = { backend: runtime.backend, graph: call.graph, params: weightStore(layer, runtime), plan: (batch: number) => planFor(runtime, call, batch) };
   try {
-    return predict(target, tensors, { batchSize: tensors[0].shape[0] }, training)[0];
+    const outputs = predict(target, tensors, { batchSize: tensors[0].shape[0] }, training);
+    return outputs.length === 1 ? outputs[0] : outputs;
   } catch (error) {
     throw new Error(`${where}: ${(error as Error).message}`, { cause: error });
   }
@@ -118,15 +133,25 @@ function checkConcreteInput(layer: Layer, where: string, x: unknown, i: number, 
 }
 
 /** The layer's runtime on `backend`, made on first use there; one left on an earlier backend is released. */
-function runtimeFor(layer: Layer, backend: Backend, shapes: readonly Shape[], outputShape: Shape): ApplyRuntime {
+function runtimeFor(layer: Layer, backend: Backend): ApplyRuntime {
   const existing = runtimes.get(layer);
   if (existing?.backend === backend) return existing;
   if (existing) release(existing);
-  const node = { layer, inbound: shapes.map((_, k) => modelInputRef(k)), outputShape };
-  const names = shapes.map((_, k) => (shapes.length === 1 ? `${layer.name}_input` : `${layer.name}_input_${k}`));
-  const runtime: ApplyRuntime = { backend, graph: Graph.fromNodes(shapes, names, [node], [0]), plans: new Map(), own: null };
+  const runtime: ApplyRuntime = { backend, calls: new Map(), own: null };
   runtimes.set(layer, runtime);
   return runtime;
+}
+
+/** The one-node graph of a call with these input shapes, made on first use (the layer is built, so their count tells calls apart). */
+function callFor(layer: Layer, runtime: ApplyRuntime, shapes: readonly Shape[], outputShapes: readonly Shape[]): ApplyCall {
+  const existing = runtime.calls.get(shapes.length);
+  if (existing) return existing;
+  const node = { layer, inbound: shapes.map((_, k) => modelInputRef(k)), outputShape: outputShapes[0], outputShapes };
+  const names = shapes.map((_, k) => (shapes.length === 1 ? `${layer.name}_input` : `${layer.name}_input_${k}`));
+  const graph = Graph.fromNodes(shapes, names, [node], outputShapes.map(() => 0), outputShapes.map((_, t) => t));
+  const call: ApplyCall = { graph, plans: new Map() };
+  runtime.calls.set(shapes.length, call);
+  return call;
 }
 
 /**
@@ -142,9 +167,10 @@ function weightStore(layer: Layer, runtime: ApplyRuntime): ParamStore {
   return runtime.own;
 }
 
-function planFor(runtime: ApplyRuntime, batch: number): BatchPlan {
+function planFor(runtime: ApplyRuntime, call: ApplyCall, batch: number): BatchPlan {
   // One placeholder target value per sample: predict never reads targets.
-  return cachedPlan(runtime.plans, batch, runtime.backend, MAX_APPLY_PLANS, () => new BatchPlan(runtime.backend, runtime.graph, batch, [1], [false]));
+  const targets = call.graph.outputs.map(() => 1);
+  return cachedPlan(call.plans, batch, runtime.backend, MAX_APPLY_PLANS, () => new BatchPlan(runtime.backend, call.graph, batch, targets, targets.map(() => false)));
 }
 
 /**
@@ -152,7 +178,7 @@ function planFor(runtime: ApplyRuntime, batch: number): BatchPlan {
  * weights its store held to the host first (`beforeLeavingBackend`), so nothing is lost.
  */
 function release(runtime: ApplyRuntime): void {
-  for (const plan of runtime.plans.values()) plan.release(runtime.backend);
-  runtime.plans.clear();
+  for (const call of runtime.calls.values()) for (const plan of call.plans.values()) plan.release(runtime.backend);
+  runtime.calls.clear();
   runtime.own?.release();
 }

@@ -1,7 +1,7 @@
 import { Graph, modelInputRef, type GraphNode } from './graph.js';
 import { LayersModel } from './model.js';
-import { SymbolicTensor } from './symbolic.js';
-import type { Layer, Shape } from '../layers/layer.js';
+import { SymbolicTensor, type SymbolicCall } from './symbolic.js';
+import type { Shape } from '../layers/layer.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of {@link model}. */
@@ -71,12 +71,14 @@ function traceGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[]): Graph 
   inputs.forEach((t) => {
     if (t.source.kind !== 'input') throw new Error(`km.model inputs must come from km.input(...), but '${t.name}' is the output of layer '${t.name}'. Pass the km.input(...) tensor it was computed from.`);
   });
-  const index = new Map<SymbolicTensor, number>();
-  inputs.forEach((t, k) => index.set(t, modelInputRef(k)));
+  const inputIndex = new Map<SymbolicTensor, number>();
+  inputs.forEach((t, k) => inputIndex.set(t, modelInputRef(k)));
+  // A node per layer call: the outputs of a layer with several (an RNN's states) share theirs.
+  const callIndex = new Map<SymbolicCall, number>();
   const nodes: GraphNode[] = [];
   const reached = new Set<SymbolicTensor>();
   const visit = (t: SymbolicTensor, consumer: string): number => {
-    const known = index.get(t);
+    const known = inputIndex.get(t);
     if (known !== undefined) {
       reached.add(t);
       return known;
@@ -84,10 +86,18 @@ function traceGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[]): Graph 
     if (t.source.kind === 'input') {
       throw new Error(`Layer '${consumer}' depends on input '${t.name}', which is not in the model's inputs [${inputs.map((x) => `'${x.name}'`).join(', ')}]. Add it to km.model({ inputs }).`);
     }
-    const { layer, inbound } = t.source;
-    const refs = inbound.map((x) => visit(x, layer.name));
-    nodes.push({ layer: layer as Layer, inbound: refs, outputShape: t.shape });
-    index.set(t, nodes.length - 1);
+    const { call } = t.source;
+    const seen = callIndex.get(call);
+    if (seen !== undefined) return seen;
+    const refs = call.inbound.map((x) => visit(x, call.layer.name));
+    const tensors = call.inbound.map(tensorIndex);
+    const outputShapes = call.outputs.map((o) => o.shape);
+    nodes.push({
+      layer: call.layer, inbound: refs, outputShape: outputShapes[0],
+      ...(outputShapes.length > 1 ? { outputShapes } : {}),
+      ...(tensors.some((k) => k > 0) ? { inboundTensors: tensors } : {}),
+    });
+    callIndex.set(call, nodes.length - 1);
     return nodes.length - 1;
   };
   const outputRefs = outputs.map((t) => {
@@ -98,5 +108,10 @@ function traceGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[]): Graph 
   if (unused.length > 0) {
     throw new Error(`Input${unused.length > 1 ? 's' : ''} ${unused.map((t) => `'${t.name}'`).join(', ')} ${unused.length > 1 ? 'are' : 'is'} not connected to the outputs [${outputs.map((t) => `'${t.name}'`).join(', ')}]. Remove ${unused.length > 1 ? 'them' : 'it'} from inputs, or apply layers to ${unused.length > 1 ? 'them' : 'it'} that lead to an output.`);
   }
-  return Graph.fromNodes(inputs.map((t) => t.shape), inputs.map((t) => t.name), nodes, outputRefs);
+  return Graph.fromNodes(inputs.map((t) => t.shape), inputs.map((t) => t.name), nodes, outputRefs, outputs.map(tensorIndex));
+}
+
+/** Which output of its layer call a tensor is (Keras' tensor index; 0 for a model input). */
+function tensorIndex(t: SymbolicTensor): number {
+  return t.source.kind === 'layer' ? t.source.outputIndex : 0;
 }

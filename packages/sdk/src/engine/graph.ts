@@ -22,7 +22,22 @@ export function modelInputIndex(ref: number): number {
 export interface GraphNode {
   readonly layer: Layer;
   readonly inbound: readonly number[];
+  /** The shape of the node's first (usually only) output. */
   readonly outputShape: Shape;
+  /** Every output's shape, for a layer with several outputs (an RNN with returnState); absent: `[outputShape]`. */
+  readonly outputShapes?: readonly Shape[];
+  /** Per inbound slot, which output of that node it reads (Keras' tensor index); absent: output 0 everywhere. */
+  readonly inboundTensors?: readonly number[];
+}
+
+/** Every output shape of a node. */
+export function outputShapesOf(node: GraphNode): readonly Shape[] {
+  return node.outputShapes ?? [node.outputShape];
+}
+
+/** Which output of its producer the node's inbound slot reads. */
+export function inboundTensor(node: GraphNode, slot: number): number {
+  return node.inboundTensors?.[slot] ?? 0;
 }
 
 /**
@@ -36,6 +51,8 @@ export class Graph {
   readonly nodes: readonly GraphNode[];
   /** Node indices of the model outputs, in order. */
   readonly outputs: readonly number[];
+  /** Per model output, which output of its node it is (0 but for a layer with several outputs). */
+  readonly outputTensors: readonly number[];
   /** For each node, the nodes that read its output (in topological order). */
   readonly consumers: readonly number[][];
   /** The distinct layers, in the order of their first node (a shared layer appears once). */
@@ -45,11 +62,12 @@ export class Graph {
   /** For each node, the node whose mask its output carries (itself for a mask source), or -1. */
   readonly maskSources: readonly number[];
 
-  private constructor(inputShapes: readonly Shape[], inputNames: readonly string[], nodes: GraphNode[], outputs: number[]) {
+  private constructor(inputShapes: readonly Shape[], inputNames: readonly string[], nodes: GraphNode[], outputs: number[], outputTensors: readonly number[] = outputs.map(() => 0)) {
     this.inputShapes = inputShapes;
     this.inputNames = inputNames;
     this.nodes = nodes;
     this.outputs = outputs;
+    this.outputTensors = outputTensors;
     this.consumers = nodes.map(() => []);
     nodes.forEach((node, i) => node.inbound.forEach((j) => j >= 0 && this.consumers[j].push(i)));
     const calls = new Map<Layer, number>();
@@ -77,7 +95,11 @@ export class Graph {
       if (i > 0 && declared) {
         throw new Error(`Layer '${layer.name}' declares an inputShape, but only the first layer of a sequential model may. Remove inputShape from it.`);
       }
-      const outputShape = layer.computeOutputShape([shape]);
+      const outputShapes = layer.computeOutputShapes([shape]);
+      if (outputShapes.length > 1) {
+        throw new Error(`Layer '${layer.name}' (${layer.className}) has ${outputShapes.length} outputs (e.g. an RNN with returnState), but every layer of a sequential model must have one, as in TensorFlow.js. Build the model with the functional API (const [output, ...states] = layer.apply(x); km.model({ inputs, outputs })), or drop returnState.`);
+      }
+      const outputShape = outputShapes[0];
       layer.ensureBuilt([shape]);
       nodes.push({ layer, inbound: [i === 0 ? MODEL_INPUT : i - 1], outputShape });
       shape = outputShape;
@@ -89,17 +111,22 @@ export class Graph {
    * A general graph from nodes whose layers are already built. Nodes may come in any order; they
    * are sorted topologically, and a cycle is an error naming the layers on it.
    */
-  static fromNodes(inputShapes: readonly Shape[], inputNames: readonly string[], nodes: readonly GraphNode[], outputs: readonly number[]): Graph {
+  static fromNodes(inputShapes: readonly Shape[], inputNames: readonly string[], nodes: readonly GraphNode[], outputs: readonly number[], outputTensors?: readonly number[]): Graph {
     const order = topologicalOrder(nodes);
     const position = new Map(order.map((old, i) => [old, i]));
     const remap = (ref: number) => (ref < 0 ? ref : position.get(ref)!);
     const sorted = order.map((old) => ({ ...nodes[old], inbound: nodes[old].inbound.map(remap) }));
-    return new Graph(inputShapes, inputNames, sorted, outputs.map(remap));
+    return new Graph(inputShapes, inputNames, sorted, outputs.map(remap), outputTensors);
+  }
+
+  /** Shape of model output `k` (one sample). */
+  modelOutputShape(k: number): Shape {
+    return outputShapesOf(this.nodes[this.outputs[k]])[this.outputTensors[k]];
   }
 
   /** Whether every node reads only the one before it (a Sequential model's shape). */
   get isChain(): boolean {
-    return this.inputShapes.length === 1 && this.outputs.length === 1 && this.nodes.every((n, i) => n.inbound.length === 1 && n.inbound[0] === (i === 0 ? MODEL_INPUT : i - 1));
+    return this.inputShapes.length === 1 && this.outputs.length === 1 && this.outputTensors[0] === 0 && this.nodes.every((n) => outputShapesOf(n).length === 1) && this.nodes.every((n, i) => n.inbound.length === 1 && n.inbound[0] === (i === 0 ? MODEL_INPUT : i - 1));
   }
 
   /** Shape of the first model input. */
@@ -109,7 +136,7 @@ export class Graph {
 
   /** Shape of the first model output. */
   get outputShape(): Shape {
-    return this.outputNode.outputShape;
+    return this.modelOutputShape(0);
   }
 
   /** The node of the first model output. */

@@ -24,9 +24,9 @@ interface OutputBuffers {
 
 const BUFFERS = new WeakMap<BatchPlan, (OutputBuffers | undefined)[]>();
 
-/** The mask the output node's values carry, `[batch, positions]`, or 0. */
+/** The mask the output's values carry, `[batch, positions]`, or 0; a node's mask travels with its first output only (a returned state has none). */
 export function outputMask(plan: BatchPlan, o: OutputSpec): BufferId {
-  return plan.masks[o.node];
+  return o.tensor === 0 ? plan.masks[o.node] : 0;
 }
 
 /**
@@ -34,7 +34,7 @@ export function outputMask(plan: BatchPlan, o: OutputSpec): BufferId {
  * applies it to the loss; throws naming the layers otherwise.
  */
 export function checkOutputMask(graph: Graph, o: OutputSpec): void {
-  const source = graph.maskSources[o.node];
+  const source = o.tensor === 0 ? graph.maskSources[o.node] : -1;
   if (source < 0) return;
   const maskSteps = shapeSize(graph.nodes[source].outputShape.slice(0, -1));
   if (maskSteps !== positions(o.shape)) {

@@ -1,4 +1,4 @@
-import type { GraphNode } from './graph.js';
+import { inboundTensor, type GraphNode } from './graph.js';
 
 /**
  * Follows masks through the nodes (in topological order), as Keras' compute_mask does at build time:
@@ -9,7 +9,8 @@ import type { GraphNode } from './graph.js';
 export function maskSources(nodes: readonly GraphNode[]): number[] {
   const sources: number[] = [];
   nodes.forEach((node, i) => {
-    const incoming = node.inbound.map((j) => (j >= 0 ? sources[j] : -1));
+    // Only a node's first output carries its mask: the extra outputs (a recurrent layer's states) have no steps.
+    const incoming = node.inbound.map((j, slot) => (j >= 0 && inboundTensor(node, slot) === 0 ? sources[j] : -1));
     const masked = incoming.find((s) => s >= 0) ?? -1;
     const { layer } = node;
     if (masked >= 0 && !layer.supportsMasking) {

@@ -471,7 +471,7 @@ export class LayersModel {
     const { plans, backend } = this.#runtime!;
     return cachedPlan(plans, batch, backend, MAX_PLANS, () => {
       // Before compile (predict only) the targets are never read, so each output gets a placeholder row.
-      const outputs = this.#outputs.length > 0 ? this.#outputs : this.#graph!.outputs.map((node) => ({ loss: undefined, shape: this.#graph!.nodes[node].outputShape }));
+      const outputs = this.#outputs.length > 0 ? this.#outputs : this.#graph!.outputs.map((_, k) => ({ loss: undefined, shape: this.#graph!.modelOutputShape(k) }));
       // Sparse targets hold one label per position (per sample for a [classes] output).
       const targetLengths = outputs.map((o) => (o.loss?.sparseTargets ? positions(o.shape) : shapeSize(o.shape)));
       return new BatchPlan(backend, this.#graph!, batch, targetLengths, outputs.map((o) => o.loss?.sparseTargets ?? false));

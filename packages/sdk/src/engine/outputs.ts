@@ -19,6 +19,8 @@ export interface OutputSpec {
   readonly name: string;
   /** The graph node that computes it. */
   readonly node: number;
+  /** Which of the node's outputs it is (0 but for a layer with several, e.g. a returned state). */
+  readonly tensor: number;
   readonly shape: Shape;
   readonly loss: Loss;
   /** Its weight in the total loss (1 unless `lossWeights` says otherwise). */
@@ -60,7 +62,8 @@ export function checkMetricsSpec(spec: MetricsSpec): void {
 }
 
 function outputNames(graph: Graph): string[] {
-  return graph.outputs.map((node) => graph.nodes[node].layer.name);
+  // A layer's extra outputs (an RNN's states) are named by their index, as 'lstm:1'.
+  return graph.outputs.map((node, k) => graph.nodes[node].layer.name + (graph.outputTensors[k] > 0 ? `:${graph.outputTensors[k]}` : ''));
 }
 
 /** A per-output value from a list (in output order) or an object keyed by output name; `fallback` where an object leaves one out. */
@@ -99,9 +102,9 @@ export function resolveOutputs(graph: Graph, loss: LossSpec, lossWeights: LossWe
   const metricLists = Array.isArray(metrics) ? names.map(() => metrics as readonly (string | Metric)[]) : perOutput(metrics as Readonly<Record<string, readonly (string | Metric)[]>>, names, 'metrics', []);
   return names.map((name, k) => {
     const node = graph.outputs[k];
-    const shape = graph.nodes[node].outputShape;
+    const shape = graph.modelOutputShape(k);
     const resolved = getLoss(losses[k]);
-    return { name, node, shape, loss: resolved, weight: weights[k], metrics: metricLists[k].map((m) => getMetric(m, resolved, shape)) };
+    return { name, node, tensor: graph.outputTensors[k], shape, loss: resolved, weight: weights[k], metrics: metricLists[k].map((m) => getMetric(m, resolved, shape)) };
   });
 }
 

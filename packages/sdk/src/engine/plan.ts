@@ -1,5 +1,5 @@
 import type { Backend, BufferId } from '../backend/backend.js';
-import { modelInputIndex, type Graph } from './graph.js';
+import { inboundTensor, modelInputIndex, outputShapesOf, type Graph } from './graph.js';
 import { shapeSize } from '../tensor.js';
 
 /**
@@ -25,10 +25,16 @@ export class BatchPlan {
   readonly inputs: readonly BufferId[];
   /** One target buffer per model output. */
   readonly targetsList: readonly BufferId[];
-  /** Output buffer per node; layers that alias their input share their input's buffer. */
+  /** Output buffer per node (its first output); layers that alias their input share their input's buffer. */
   readonly outputs: readonly BufferId[];
-  /** Output-gradient buffer per node; 0 where no gradient flows (aliases of a model input). */
+  /** Output-gradient buffer per node (its first output); 0 where no gradient flows (aliases of a model input). */
   readonly grads: readonly BufferId[];
+  /** Per node, one buffer per output (a layer with several outputs, e.g. an RNN's states); `outputs[i]` is the first. */
+  readonly nodeOutputs: readonly (readonly BufferId[])[];
+  /** Per node, one gradient buffer per output; `grads[i]` is the first. */
+  readonly nodeGrads: readonly (readonly BufferId[])[];
+  /** Output gradients nothing writes (an output of a multi-output layer that nothing reads): zeroed before each backward pass. */
+  readonly unreadGrads: readonly { readonly id: BufferId; readonly length: number }[];
   /** Scratch per node, kept from the forward to the backward pass (0 when the layer needs none). */
   readonly workspaces: readonly BufferId[];
   /** Per node: the mask its output carries, `[batch, steps]` (made by its source, shared along the layers that pass it on), or 0. */
@@ -51,25 +57,29 @@ export class BatchPlan {
     this.inputs = graph.inputShapes.map((shape) => this.#alloc(backend, batch * shapeSize(shape), 'float32'));
     this.targetsList = targetLengths.map((length, k) => this.#alloc(backend, batch * length, sparseTargets[k] ? 'int32' : 'float32'));
     const isOutput = new Set(graph.outputs);
-    const outputs: BufferId[] = [];
-    const grads: BufferId[] = [];
+    const outputs: BufferId[][] = [];
+    const grads: BufferId[][] = [];
     const aliased: boolean[] = [];
     graph.nodes.forEach((node, i) => {
       const source = node.inbound[0];
       const fromInput = modelInputIndex(source) >= 0;
+      const tensor = inboundTensor(node, 0);
       // Sharing a producer's gradient is only safe when nothing else writes it.
       const canAlias = node.layer.aliasesInput && (fromInput || (graph.consumers[source].length === 1 && !isOutput.has(source)));
       aliased.push(canAlias);
       if (canAlias) {
-        outputs.push(fromInput ? this.inputs[modelInputIndex(source)] : outputs[source]);
-        grads.push(fromInput ? 0 : grads[source]);
+        outputs.push([fromInput ? this.inputs[modelInputIndex(source)] : outputs[source][tensor]]);
+        grads.push([fromInput ? 0 : grads[source][tensor]]);
       } else {
-        outputs.push(this.#alloc(backend, batch * shapeSize(node.outputShape), 'float32'));
-        grads.push(this.#alloc(backend, batch * shapeSize(node.outputShape), 'float32'));
+        const sizes = outputShapesOf(node).map((shape) => batch * shapeSize(shape));
+        outputs.push(sizes.map((size) => this.#alloc(backend, size, 'float32')));
+        grads.push(sizes.map((size) => this.#alloc(backend, size, 'float32')));
       }
     });
-    this.outputs = outputs;
-    this.grads = grads;
+    this.nodeOutputs = outputs;
+    this.nodeGrads = grads;
+    this.outputs = outputs.map((list) => list[0]);
+    this.grads = grads.map((list) => list[0]);
     this.aliased = aliased;
     this.workspaces = graph.nodes.map((node) => {
       const floats = node.layer.workspaceSize(batch);
@@ -81,7 +91,9 @@ export class BatchPlan {
       masks.push(source === i ? this.#alloc(backend, batch * steps, 'float32') : source >= 0 ? masks[source] : 0);
     });
     this.masks = masks;
-    this.gradRoutes = this.#routes(backend, graph, isOutput);
+    const unread: { id: BufferId; length: number }[] = [];
+    this.gradRoutes = this.#routes(backend, graph, unread);
+    this.unreadGrads = unread;
     this.weightGradScratch = this.#weightGradScratch(backend, graph);
   }
 
@@ -97,21 +109,34 @@ export class BatchPlan {
     return scratch;
   }
 
-  #routes(backend: Backend, graph: Graph, isOutput: Set<number>): GradRoute[][] {
-    // Outputs start with the loss gradient, so everything flowing into them accumulates.
-    const written = graph.nodes.map((_, j) => isOutput.has(j));
+  #routes(backend: Backend, graph: Graph, unread: { id: BufferId; length: number }[]): GradRoute[][] {
+    // Per node and output: whether a gradient is written there. Outputs start with the loss
+    // gradient, so everything flowing into them accumulates.
+    const written = graph.nodes.map((node) => outputShapesOf(node).map(() => false));
+    graph.outputs.forEach((j, k) => (written[j][graph.outputTensors[k]] = true));
     const routes: GradRoute[][] = graph.nodes.map(() => []);
     for (let i = graph.nodes.length - 1; i >= 0; i--) {
       const node = graph.nodes[i];
-      routes[i] = node.inbound.map((j) => {
-        if (j < 0 || this.aliased[i] || this.grads[j] === 0) return { write: 0, addInto: 0 };
-        if (!written[j]) {
-          written[j] = true;
-          return { write: this.grads[j], addInto: 0 };
+      routes[i] = node.inbound.map((j, slot) => {
+        if (j < 0) return { write: 0, addInto: 0 };
+        const t = inboundTensor(node, slot);
+        const grad = this.nodeGrads[j][t];
+        // An alias shares its producer's gradient buffer, which its consumers write.
+        if (this.aliased[i] || grad === 0) {
+          written[j][t] = true;
+          return { write: 0, addInto: 0 };
         }
-        return { write: this.#alloc(backend, this.batch * shapeSize(graph.nodes[j].outputShape), 'float32'), addInto: this.grads[j] };
+        if (!written[j][t]) {
+          written[j][t] = true;
+          return { write: grad, addInto: 0 };
+        }
+        return { write: this.#alloc(backend, this.batch * shapeSize(outputShapesOf(graph.nodes[j])[t]), 'float32'), addInto: grad };
       });
     }
+    written.forEach((list, j) => list.forEach((done, t) => {
+      const id = this.nodeGrads[j][t];
+      if (!done && id !== 0 && !this.aliased[j]) unread.push({ id, length: this.batch * shapeSize(outputShapesOf(graph.nodes[j])[t]) });
+    }));
     return routes;
   }
 
@@ -139,9 +164,15 @@ export class BatchPlan {
     return this.targetsList[0];
   }
 
-  /** Buffer feeding an `inbound` reference (a node or a model input). */
-  inputOf(ref: number): BufferId {
-    return ref < 0 ? this.inputs[modelInputIndex(ref)] : this.outputs[ref];
+  /** Buffer feeding an `inbound` reference (a node's output `tensor`, or a model input). */
+  inputOf(ref: number, tensor = 0): BufferId {
+    return ref < 0 ? this.inputs[modelInputIndex(ref)] : this.nodeOutputs[ref][tensor];
+  }
+
+  /** The buffer and gradient buffer of model output `k`. */
+  modelOutput(graph: Graph, k: number): { output: BufferId; grad: BufferId } {
+    const [node, tensor] = [graph.outputs[k], graph.outputTensors[k]];
+    return { output: this.nodeOutputs[node][tensor], grad: this.nodeGrads[node][tensor] };
   }
 
   release(backend: Backend): void {

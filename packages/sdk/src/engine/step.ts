@@ -1,6 +1,6 @@
 import type { Backend, Scalar } from '../backend/backend.js';
 import { activityPenalty } from './regularization.js';
-import type { Graph } from './graph.js';
+import { inboundTensor, outputShapesOf, type Graph } from './graph.js';
 import type { ParamStore } from './params.js';
 import type { BatchPlan } from './plan.js';
 import type { BackwardContext, ForwardContext } from '../layers/layer.js';
@@ -19,19 +19,21 @@ export interface PassContext {
 
 function nodeContext(ctx: PassContext, index: number): ForwardContext {
   const node = ctx.graph.nodes[index];
-  const inputMasks = node.inbound.map((i) => (i >= 0 ? ctx.plan.masks[i] : 0));
+  // A node's extra outputs (an RNN's states) carry no mask.
+  const inputMasks = node.inbound.map((i, slot) => (i >= 0 && inboundTensor(node, slot) === 0 ? ctx.plan.masks[i] : 0));
   return {
     backend: ctx.backend,
     batch: ctx.plan.batch,
-    inputs: node.inbound.map((i) => ctx.plan.inputOf(i)),
+    inputs: node.inbound.map((i, slot) => ctx.plan.inputOf(i, inboundTensor(node, slot))),
     output: ctx.plan.outputs[index],
+    outputs: ctx.plan.nodeOutputs[index],
     workspace: ctx.plan.workspaces[index],
     inputMask: inputMasks[0] ?? 0,
     inputMasks,
     outputMask: node.layer.producesMask ? ctx.plan.masks[index] : 0,
     weights: ctx.params.weightsOf(node.layer),
     training: ctx.training,
-    deferSoftmax: ctx.graph.outputs.some((node, k) => node === index && ctx.deferSoftmax[k]),
+    deferSoftmax: ctx.graph.outputs.some((node, k) => node === index && ctx.graph.outputTensors[k] === 0 && ctx.deferSoftmax[k]),
   };
 }
 
@@ -41,6 +43,7 @@ function backwardContext(ctx: PassContext, index: number): BackwardContext {
   return {
     ...nodeContext(ctx, index),
     outputGrad: plan.grads[index],
+    outputGrads: plan.nodeGrads[index],
     inputGrads: plan.gradRoutes[index].map((r) => r.write),
     weightGrads: scratch.length > 0 ? scratch : ctx.params.gradsOf(ctx.graph.nodes[index].layer),
   };
@@ -83,6 +86,7 @@ export function backwardPass(ctx: PassContext): Scalar[] {
   const { backend, plan } = ctx;
   const penalties: Scalar[] = [];
   const { backward } = nodeContexts(ctx);
+  for (const { id, length } of plan.unreadGrads) backend.fill(id, length, 0);
   for (let i = ctx.graph.nodes.length - 1; i >= 0; i--) {
     if (plan.aliased[i]) continue;
     const node = ctx.graph.nodes[i];
@@ -102,7 +106,7 @@ export function backwardPass(ctx: PassContext): Scalar[] {
     for (let slot = 0; slot < routes.length; slot++) {
       const r = routes[slot];
       if (r.addInto) {
-        const n = plan.batch * shapeSize(ctx.graph.nodes[node.inbound[slot]].outputShape);
+        const n = plan.batch * shapeSize(outputShapesOf(ctx.graph.nodes[node.inbound[slot]])[inboundTensor(node, slot)]);
         backend.add(r.addInto, r.write, r.addInto, n);
       }
     }

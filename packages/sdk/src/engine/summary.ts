@@ -1,5 +1,5 @@
 import { formatShape } from '../layers/layer.js';
-import { modelInputIndex, type Graph } from './graph.js';
+import { inboundTensor, modelInputIndex, outputShapesOf, type Graph } from './graph.js';
 
 /**
  * Keras' `model.summary()` table: layer (type), output shape, parameter count, totals. Functional
@@ -15,7 +15,7 @@ export function summaryLines(name: string, graph: Graph, lineLength?: number): s
   const row = (...cells: string[]) => cells.map((c, i) => (i === 0 ? ` ${c}` : c).padEnd(i < cols.length ? cols[i] - (cols[i - 1] ?? 0) : 0)).join('');
   const header = functional ? row('Layer (type)', 'Output Shape', 'Param #', 'Connected to') : row('Layer (type)', 'Output Shape', 'Param #');
   const lines = [`Model: "${name}"`, '_'.repeat(width), header, '='.repeat(width)];
-  const source = (ref: number) => (ref < 0 ? `${graph.inputNames[modelInputIndex(ref)]}[0][0]` : `${graph.nodes[ref].layer.name}[${graph.callIndex[ref]}][0]`);
+  const source = (ref: number, tensor: number) => (ref < 0 ? `${graph.inputNames[modelInputIndex(ref)]}[0][0]` : `${graph.nodes[ref].layer.name}[${graph.callIndex[ref]}][${tensor}]`);
   if (functional) {
     graph.inputShapes.forEach((shape, k) => {
       lines.push(row(`${graph.inputNames[k]} (InputLayer)`, formatShape(shape), '0', ''));
@@ -30,11 +30,12 @@ export function summaryLines(name: string, graph: Graph, lineLength?: number): s
     trainable += layer.weightSpecs.filter((w) => w.trainable).reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0);
     const nodes = graph.nodesOf(layer).map((j) => graph.nodes[j]);
     // Every call of a layer receives the shape it was built for, so all share one output shape.
-    const cells = [`${layer.name} (${layer.className})`, formatShape(nodes[0].outputShape), String(params)];
+    // A layer with several outputs (an RNN's states) lists each, as Keras does.
+    const cells = [`${layer.name} (${layer.className})`, outputShapesOf(nodes[0]).map(formatShape).join(', '), String(params)];
     if (!functional) {
       lines.push(row(...cells));
     } else {
-      const connections = nodes.map((n) => n.inbound.map(source).join(', '));
+      const connections = nodes.map((n) => n.inbound.map((ref, slot) => source(ref, inboundTensor(n, slot))).join(', '));
       lines.push(row(...cells, connections[0]));
       for (const more of connections.slice(1)) lines.push(row('', '', '', more));
     }

@@ -1,10 +1,23 @@
 import type { Layer, Shape } from '../layers/layer.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
-/** Where a symbolic tensor comes from: a model input, or a layer applied to other symbolic tensors. */
+/**
+ * One call of a layer on symbolic tensors (Keras' node): what it read, positional inputs first and
+ * then keyword inputs (an RNN's initialState), and every output it made.
+ */
+export interface SymbolicCall {
+  readonly layer: Layer;
+  readonly inbound: readonly SymbolicTensor[];
+  readonly outputs: readonly SymbolicTensor[];
+}
+
+/**
+ * Where a symbolic tensor comes from: a model input, or output `outputIndex` of a layer's call
+ * (Keras' tensor index; 0 but for a layer with several outputs).
+ */
 export type SymbolicSource =
   | { readonly kind: 'input'; readonly name: string }
-  | { readonly kind: 'layer'; readonly layer: Layer; readonly inbound: readonly SymbolicTensor[] };
+  | { readonly kind: 'layer'; readonly layer: Layer; readonly inbound: readonly SymbolicTensor[]; readonly call: SymbolicCall; readonly outputIndex: number };
 
 /**
  * A placeholder for data in the functional API: it has a shape (no batch dimension) and remembers
@@ -56,40 +69,48 @@ export function input(args: InputArgs): SymbolicTensor {
  * `layer.apply(...)`: validates the inputs, infers the output shape, builds the layer at its first
  * call. Calling one layer again makes it shared: a new node with the same weights.
  */
-export function applyLayer(layer: Layer, inputs: readonly SymbolicTensor[]): SymbolicTensor {
+export function applyLayer(layer: Layer, inputs: readonly SymbolicTensor[]): SymbolicTensor | SymbolicTensor[] {
   inputs.forEach((x, i) => {
     if (!(x instanceof SymbolicTensor)) {
       const received = x === null ? 'null' : typeof x === 'object' ? (x as object).constructor?.name ?? 'object' : typeof x;
       throw new Error(`Layer '${layer.name}'.apply expects symbolic tensors from km.input(...) or another layer's apply(...), or km.Tensor data to compute now, but input ${i} is ${received}. Pass km.input({ shape }) to build a model, or km.tensor(values, shape) to run the layer on data.`);
     }
   });
-  return layerOutput(layer, inputs, buildForCall(layer, inputs.map((x) => x.shape)));
+  const outputs = layerOutputs(layer, inputs, buildForCall(layer, inputs.map((x) => x.shape)));
+  return outputs.length === 1 ? outputs[0] : outputs;
 }
 
 /**
  * Checks one call's input shapes (no batch dimension) and builds the layer at its first call;
  * returns the output shape. Symbolic and concrete `apply` both go through here.
  */
-export function buildForCall(layer: Layer, shapes: readonly Shape[]): Shape {
+export function buildForCall(layer: Layer, shapes: readonly Shape[]): Shape[] {
   // A built layer first checks the call against the shapes it was built for, so a shared layer's
   // mismatch is reported as such rather than as one of the layer's own shape rules.
   if (layer.built) layer.ensureBuilt(shapes);
-  const outputShape = layer.computeOutputShape(shapes);
+  const outputShapes = layer.computeOutputShapes(shapes);
   layer.ensureBuilt(shapes);
-  return outputShape;
+  return outputShapes;
 }
 
-/** Each layer's outputs, one per call (Keras' inbound nodes), in call order. */
-const calls = new WeakMap<Layer, SymbolicTensor[]>();
+/** Each layer's calls (Keras' inbound nodes), in call order. */
+const calls = new WeakMap<Layer, SymbolicCall[]>();
 
-/** The output of one more call of a built layer, on `inbound`, recorded as the layer's latest call. */
+/** The outputs of one more call of a built layer, on `inbound`, recorded as the layer's latest call. */
+export function layerOutputs(layer: Layer, inbound: readonly SymbolicTensor[], shapes: readonly Shape[]): SymbolicTensor[] {
+  const outputs: SymbolicTensor[] = [];
+  const call: SymbolicCall = { layer, inbound: [...inbound], outputs };
+  shapes.forEach((shape, outputIndex) => outputs.push(new SymbolicTensor(shape, { kind: 'layer', layer, inbound: call.inbound, call, outputIndex })));
+  calls.set(layer, [...(calls.get(layer) ?? []), call]);
+  return outputs;
+}
+
+/** The one output of one more call of a built single-output layer (a Sequential model's chain). */
 export function layerOutput(layer: Layer, inbound: readonly SymbolicTensor[], shape: Shape): SymbolicTensor {
-  const output = new SymbolicTensor(shape, { kind: 'layer', layer, inbound: [...inbound] });
-  calls.set(layer, [...(calls.get(layer) ?? []), output]);
-  return output;
+  return layerOutputs(layer, inbound, [shape])[0];
 }
 
-/** The layer's outputs, one per call (through `apply` or in a Sequential model). */
-export function layerCalls(layer: Layer): readonly SymbolicTensor[] {
+/** The layer's calls (through `apply` or in a Sequential model). */
+export function layerCalls(layer: Layer): readonly SymbolicCall[] {
   return calls.get(layer) ?? [];
 }

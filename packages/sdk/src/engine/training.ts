@@ -268,9 +268,9 @@ class StepMetricBatch implements MetricBatch {
   #mask: Promise<Float32Array> | null = null;
 
   constructor(target: TrainingTarget, private readonly data: Dataset, private readonly start: number, readonly batch: number, plan: BatchPlan, private readonly k: number) {
-    const { shape, node, loss } = target.outputs[k];
+    const { shape, loss } = target.outputs[k];
     this.backend = target.backend;
-    this.output = plan.outputs[node];
+    this.output = plan.modelOutput(target.graph, k).output;
     this.targets = plan.targetsList[k];
     this.outputShape = shape;
     this.labelTargets = loss.sparseTargets;
@@ -316,10 +316,11 @@ function runBatch(target: TrainingTarget, data: Dataset, start: number, count: n
   const updates: (void | Promise<void>)[] = [];
   for (let k = 0; k < outputs.length; k++) {
     const o = outputs[k];
-    const grad = training ? plan.grads[o.node] : 0;
+    const modelOutput = plan.modelOutput(target.graph, k);
+    const grad = training ? modelOutput.grad : 0;
     // A masked output, or sample weights: Keras' masked, weighted mean over the positions (loss_weights.ts).
     const weights = positionWeights(target, plan, data, k, start, count);
-    lossSums.push(o.loss.compute(backend, plan.outputs[o.node], plan.targetsList[k], grad, count, o.shape, ctx.deferSoftmax[k], weights));
+    lossSums.push(o.loss.compute(backend, modelOutput.output, plan.targetsList[k], grad, count, o.shape, ctx.deferSoftmax[k], weights));
     // The total loss is Σ weight·loss, so each output's gradient scales by its weight.
     if (grad && o.weight !== 1) backend.scale(grad, count * shapeSize(o.shape), o.weight);
   }
@@ -475,8 +476,8 @@ export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'para
   const xValues = xs.map((x, k) => (xOnDevice[k] === undefined ? modelInputValues(graph, x, k, xsIn.labels[k]) : null));
   const n = xs[0].shape[0];
   const xRows = xs.map((x) => x.size / n);
-  const shapes = graph.outputs.map((node) => [n, ...graph.nodes[node].outputShape]);
-  const outSizes = graph.outputs.map((node) => shapeSize(graph.nodes[node].outputShape));
+  const shapes = graph.outputs.map((_, k) => [n, ...graph.modelOutputShape(k)]);
+  const outSizes = graph.outputs.map((_, k) => shapeSize(graph.modelOutputShape(k)));
   // Off the wasm heap, outputs are gathered on the device and read back only when the caller asks.
   const onDevice = !backend.hostResident;
   const hostOuts = onDevice ? [] : outSizes.map((s) => new Float32Array(n * s));
@@ -499,10 +500,11 @@ export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'para
         }
       });
       forwardPass({ backend, graph, params: target.params, plan, training, deferSoftmax: [] });
-      graph.outputs.forEach((node, k) => {
+      graph.outputs.forEach((_, k) => {
         const length = count * outSizes[k];
-        if (onDevice) backend.copy(plan.outputs[node], backend.view(deviceOuts[k], start * outSizes[k], length), length);
-        else hostOuts[k].set(backend.read(plan.outputs[node], length, 'float32'), start * outSizes[k]);
+        const { output } = plan.modelOutput(graph, k);
+        if (onDevice) backend.copy(output, backend.view(deviceOuts[k], start * outSizes[k], length), length);
+        else hostOuts[k].set(backend.read(output, length, 'float32'), start * outSizes[k]);
       });
     }
   } catch (error) {

@@ -48,13 +48,13 @@ describe('loading functional topologies', () => {
 
   it('names the file and the layer for what kerasm cannot load', async () => {
     await expect(loadEdited((layers) => (layers[2].inbound_nodes = [[['hidden', 1, 0, {}]]]))).rejects.toThrow(/layer 2 'head' \(Dense\) reads 'hidden\[1\]', which no layer call of the model produces/);
-    await expect(loadEdited((layers) => (layers[2].inbound_nodes = [[['hidden', 0, 1, {}]]]))).rejects.toThrow(/layer 2 'head' \(Dense\) reads output 1 of 'hidden'; kerasm layers have one output, so the tensor index must be 0/);
+    await expect(loadEdited((layers) => (layers[2].inbound_nodes = [[['hidden', 0, 1, {}]]]))).rejects.toThrow(/layer 2 'head' \(Dense\) reads output 1 of 'hidden\[0\]', which has 1 output \(tensor index 0\)/);
     await expect(loadEdited((layers) => (layers[2].inbound_nodes = [[['nowhere', 0, 0, {}]]]))).rejects.toThrow(/layer 2 'head' \(Dense\) reads 'nowhere\[0\]', which no layer call of the model produces/);
     await expect(loadEdited((layers) => (layers[2].inbound_nodes = [[['hidden', 0, 0, {}]], [['features', 0, 0, {}]]]))).rejects.toThrow(
       /layer 2 'head' \(Dense\), call 1: Layer 'head' \(Dense\) was built for input shape \(None, 2\), but this call gives it \(None, 3\)/,
     );
     await expect(loadEdited((layers) => (layers[1].inbound_nodes = []))).rejects.toThrow(/layer 1 'hidden' \(Dense\) has no inbound_nodes, so nothing feeds it/);
-    await expect(loadEdited((_, config) => (config.output_layers = [['tail', 0, 0]]))).rejects.toThrow(/output_layers lists \["tail",0,0\], which is not a layer call of the model\. Expected \[layer_name, call, 0\] naming one of: features\[0\], hidden\[0\], head\[0\]/);
+    await expect(loadEdited((_, config) => (config.output_layers = [['tail', 0, 0]]))).rejects.toThrow(/output_layers lists \["tail",0,0\], which is not an output of a layer call of the model\. Expected \[layer_name, call, tensor\] naming one of: features\[0\], hidden\[0\], head\[0\]/);
     await expect(loadEdited((layers) => (layers[0].config.batch_input_shape = [null, null]))).rejects.toThrow(/layer 0 'features' \(InputLayer\): km\.input expects shape .*Received: shape=\[null\]\. kerasm needs every dimension but the batch to be known/);
     await expect(loadEdited((layers) => (layers[1].config.units = 0))).rejects.toThrow(/layer 1 'hidden' \(Dense\): .*units must be a positive integer\. Received: units=0/);
   });

@@ -1,4 +1,4 @@
-import { modelInputIndex, type Graph } from '../engine/graph.js';
+import { inboundTensor, modelInputIndex, type Graph } from '../engine/graph.js';
 import { input, type SymbolicTensor } from '../engine/symbolic.js';
 import type { Layer } from '../layers/layer.js';
 import { layerFromConfig } from '../layers/registry.js';
@@ -9,12 +9,14 @@ export const FUNCTIONAL_CLASS_NAMES: readonly string[] = ['Model', 'Functional']
 
 /**
  * A functional model's topology as tfjs-layers 4.22 writes it: an `InputLayer` entry per model
- * input, each layer once with one `inbound_nodes` entry per call (`[[[source, call, 0, {}], ...],
- * ...]`, where `call` numbers the source layer's calls, so a shared layer's outputs are told
- * apart), and the model's `input_layers` and `output_layers`.
+ * input, each layer once with one `inbound_nodes` entry per call (`[[[source, call, tensor, {}],
+ * ...], ...]`, where `call` numbers the source layer's calls, so a shared layer's outputs are told
+ * apart, and `tensor` picks one output of a layer with several), and the model's `input_layers` and
+ * `output_layers`. Keyword inputs (an RNN's initialState) follow the positional ones in a call's
+ * list with empty kwargs, as tfjs and Keras 2 write them.
  */
 export function functionalTopology(name: string, graph: Graph): Json {
-  const source = (ref: number) => (ref < 0 ? [graph.inputNames[modelInputIndex(ref)], 0, 0, {}] : [graph.nodes[ref].layer.name, graph.callIndex[ref], 0, {}]);
+  const source = (ref: number, tensor: number) => (ref < 0 ? [graph.inputNames[modelInputIndex(ref)], 0, 0, {}] : [graph.nodes[ref].layer.name, graph.callIndex[ref], tensor, {}]);
   const inputLayers = graph.inputNames.map((inputName, k) => ({
     name: inputName,
     class_name: 'InputLayer',
@@ -25,7 +27,7 @@ export function functionalTopology(name: string, graph: Graph): Json {
     name: layer.name,
     class_name: layer.className,
     config: savedLayerConfig(layer),
-    inbound_nodes: graph.nodesOf(layer).map((i) => graph.nodes[i].inbound.map(source)),
+    inbound_nodes: graph.nodesOf(layer).map((i) => graph.nodes[i].inbound.map((ref, slot) => source(ref, inboundTensor(graph.nodes[i], slot)))),
   }));
   return {
     class_name: 'Model',
@@ -33,7 +35,7 @@ export function functionalTopology(name: string, graph: Graph): Json {
       name,
       layers: [...inputLayers, ...layers],
       input_layers: graph.inputNames.map((inputName) => [inputName, 0, 0]),
-      output_layers: graph.outputs.map((i) => [graph.nodes[i].layer.name, graph.callIndex[i], 0]),
+      output_layers: graph.outputs.map((i, k) => [graph.nodes[i].layer.name, graph.callIndex[i], graph.outputTensors[k]]),
     },
     keras_version: KERAS_VERSION,
     backend: 'kerasm',
@@ -55,9 +57,9 @@ interface PendingCall {
   where: string;
 }
 
-/** How a loaded tensor is looked up: the output of call `call` of layer `name`. */
-function tensorKey(name: string, call: number): string {
-  return `${name}[${call}]`;
+/** How a loaded tensor is looked up: output `tensor` of call `call` of layer `name`. */
+function tensorKey(name: string, call: number, tensor = 0): string {
+  return tensor === 0 ? `${name}[${call}]` : `${name}[${call}]:${tensor}`;
 }
 
 /**
@@ -101,11 +103,18 @@ export function functionalFromTopology(model: Json, source: string): ParsedFunct
     if (ready.length === 0) {
       const stuck = pending[0];
       const missing = stuck.inbound.find((key) => !tensors.has(key)) ?? tensorKey(stuck.layer.name, stuck.call - 1);
+      const [base, tensor] = missing.split(':');
+      if (tensor !== undefined && tensors.has(base)) {
+        const count = [...tensors.keys()].filter((key) => key === base || key.startsWith(`${base}:`)).length;
+        throw new Error(`${stuck.where} reads output ${tensor} of '${base}', which has ${count} output${count === 1 ? '' : 's'} (tensor index 0${count > 1 ? `..${count - 1}` : ''}). Check its inbound_nodes: only a layer with several outputs (an RNN with return_state) has tensor indices above 0.`);
+      }
       throw new Error(`${stuck.where} reads '${missing}', which no layer call of the model produces (or which depends on the layer itself). Check its inbound_nodes; references are [layer_name, call, 0].`);
     }
     for (const p of ready) {
       try {
-        tensors.set(tensorKey(p.layer.name, p.call), p.layer.apply(p.inbound.map((key) => tensors.get(key)!)));
+        // Keyword inputs were saved after the positional ones, which is how a layer reads a flat list.
+        const outputs: SymbolicTensor | SymbolicTensor[] = p.layer.apply(p.inbound.map((key) => tensors.get(key)!));
+        (Array.isArray(outputs) ? outputs : [outputs]).forEach((t, k) => tensors.set(tensorKey(p.layer.name, p.call, k), t));
       } catch (err) {
         throw new Error(`${p.where}: ${(err as Error).message}`);
       }
@@ -113,8 +122,8 @@ export function functionalFromTopology(model: Json, source: string): ParsedFunct
     pending = pending.filter((p) => !ready.includes(p));
   }
   const endpoint = (what: string) => (ref: unknown): SymbolicTensor => {
-    const tensor = Array.isArray(ref) && typeof ref[0] === 'string' && ref[2] === 0 ? tensors.get(tensorKey(ref[0], Number(ref[1] ?? 0))) : undefined;
-    if (!tensor) throw new Error(`${source}: ${what} lists ${describe(ref)}, which is not a layer call of the model. Expected [layer_name, call, 0] naming one of: ${[...tensors.keys()].join(', ')}.`);
+    const tensor = Array.isArray(ref) && typeof ref[0] === 'string' ? tensors.get(tensorKey(ref[0], Number(ref[1] ?? 0), Number(ref[2] ?? 0))) : undefined;
+    if (!tensor) throw new Error(`${source}: ${what} lists ${describe(ref)}, which is not an output of a layer call of the model. Expected [layer_name, call, tensor] naming one of: ${[...tensors.keys()].join(', ')} (name[call]:k is output k of a layer with several).`);
     return tensor;
   };
   return {
@@ -137,7 +146,7 @@ function inputTensor(config: Json, name: string, where: string): SymbolicTensor 
 }
 
 /**
- * Per call of a layer, the `name[call]` keys of the tensors it reads: `[[[name, call, 0, {}], ...],
+ * Per call of a layer, the `name[call]` keys of the tensors it reads: `[[[name, call, tensor, {}], ...],
  * ...]` (tfjs, Keras 2) or Keras 3's `[{args, kwargs}, ...]`.
  */
 function inboundCalls(nodes: unknown, where: string): string[][] {
@@ -145,14 +154,16 @@ function inboundCalls(nodes: unknown, where: string): string[][] {
     throw new Error(`${where} has no inbound_nodes, so nothing feeds it. Received: inbound_nodes=${describe(nodes)}. Connect it, or remove the layer from the model.`);
   }
   return nodes.map((node) => {
-    const refs = Array.isArray(node) ? node : isObject(node) ? kerasHistories(node.args) : [];
+    // Keras 3 puts keyword inputs (an RNN's initial_state) in kwargs; they follow the positional ones, as in a layer's flat input list.
+    const refs = Array.isArray(node) ? node : isObject(node) ? [...kerasHistories(node.args), ...(isObject(node.kwargs) ? Object.values(node.kwargs).flatMap(kerasHistories) : [])] : [];
     if (refs.length === 0) throw new Error(`${where}: its inbound node names no input. Received: ${describe(node)}.`);
     return refs.map((ref) => {
       if (!Array.isArray(ref) || typeof ref[0] !== 'string' || !Number.isInteger(ref[1]) || ref[1] < 0) {
         throw new Error(`${where}: an inbound tensor must be [layer_name, call, tensor_index]. Received: ${describe(ref)}.`);
       }
-      if (ref[2] !== 0) throw new Error(`${where} reads output ${ref[2]} of '${ref[0]}'; kerasm layers have one output, so the tensor index must be 0.`);
-      return tensorKey(ref[0], ref[1]);
+      const tensor = ref[2] ?? 0;
+      if (!Number.isInteger(tensor) || tensor < 0) throw new Error(`${where}: the tensor index of an inbound tensor must be an integer ≥ 0. Received: ${describe(ref)}.`);
+      return tensorKey(ref[0], ref[1], tensor);
     });
   });
 }

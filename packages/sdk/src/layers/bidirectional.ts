@@ -75,6 +75,10 @@ export class Bidirectional extends Wrapper {
       throw new Error(`${this.where}: ${option} must be a recurrent layer (km.layers.lstm, gru or simpleRNN), which can run backwards over the steps. Received: ${option}=${layer.className} layer '${layer.name}'. ` +
         `To apply a ${layer.className} to every step of a sequence, use km.layers.timeDistributed({ layer }).`);
     }
+    if (layer.returnState) {
+      throw new Error(`${this.where}: a wrapped layer with returnState is not supported yet (Bidirectional would return the output and both directions' states). Received: ${option} '${layer.name}' with returnState: true. ` +
+        `Remove returnState, or run a forward and a goBackwards: true layer with returnState side by side and merge their outputs with km.layers.concatenate().`);
+    }
     if (layer.activityRegularizer) {
       throw new Error(`${this.where}: the wrapped layer's activityRegularizer is not supported (the Bidirectional output is the merge of two layers' outputs, not the wrapped layer's). Received: ${option} '${layer.name}' with an activityRegularizer. Remove it from the wrapped layer.`);
     }

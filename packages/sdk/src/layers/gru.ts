@@ -143,11 +143,11 @@ export class GRU extends Recurrent {
     if (hPrev) backend.matMul(inner, recurrentKernel, dhPrev, rows, u, 3 * u, false, true, true);
   }
 
-  protected override recurrentKernelGrad(backend: Backend, h: BufferId, dz: BufferId, dU: BufferId, batch: number, scratch: BufferId, dBias: BufferId): void {
+  protected override recurrentKernelGrad(backend: Backend, h: BufferId, dz: BufferId, dU: BufferId, batch: number, scratch: BufferId, dBias: BufferId, h0: BufferId): void {
     if (this.resetAfter) {
       // Every step's gradient of hPrev·U + b' is in the scratch: dU as the plain cells get theirs, b' as its column sums.
       const dInner = backend.view(scratch, 0, this.steps * 3 * batch * this.units);
-      super.recurrentKernelGrad(backend, h, dInner, dU, batch, scratch, 0);
+      super.recurrentKernelGrad(backend, h, dInner, dU, batch, scratch, 0, h0);
       if (dBias) backend.columnSum(dInner, this.#recurrentBias(backend, dBias), this.steps * batch, 3 * this.units, false);
       return;
     }

@@ -2,11 +2,12 @@ import type { Regularizer } from '../regularizers/regularizers.js';
 import type { Constraint } from '../constraints/constraints.js';
 import type { Backend, BufferId } from '../backend/backend.js';
 import type { Initializer } from '../initializers/initializers.js';
-import { applyLayer, layerCalls, type SymbolicTensor } from '../engine/symbolic.js';
+import { applyLayer, layerCalls, type SymbolicCall, type SymbolicTensor } from '../engine/symbolic.js';
 import { checkWeightList, readLayerWeights, writeLayerWeights } from '../engine/weight_homes.js';
 import { weightOrder } from '../engine/params.js';
 import { Tensor } from '../tensor.js';
 import { applyConcrete, checkSymbolicApplyArgs, type LayerApplyArgs } from '../engine/concrete_apply.js';
+import { keywordTensors } from '../engine/keyword_inputs.js';
 
 /** A shape without the batch dimension. */
 export type Shape = readonly number[];
@@ -41,6 +42,11 @@ export interface ForwardContext {
   readonly inputs: readonly BufferId[];
   readonly output: BufferId;
   /**
+   * Every output's buffer, `output` first: more than one only for a layer with several outputs
+   * ({@link Layer.computeOutputShapes}, e.g. an RNN with returnState). Single-output layers use `output`.
+   */
+  readonly outputs: readonly BufferId[];
+  /**
    * The mask of the first input, `[batch, steps]` floats (1: a real step, 0: padding), or 0 when the
    * input carries none; see {@link Layer.supportsMasking}.
    */
@@ -65,6 +71,8 @@ export interface ForwardContext {
 export interface BackwardContext extends ForwardContext {
   /** Gradient w.r.t. the output; the layer may overwrite it. */
   readonly outputGrad: BufferId;
+  /** The gradient w.r.t. each output, `outputGrad` first (zeros for an output nothing reads). */
+  readonly outputGrads: readonly BufferId[];
   /** Gradients w.r.t. each input to write, or 0 where nothing upstream needs one. */
   readonly inputGrads: readonly BufferId[];
   /** One gradient buffer per weight, overwritten. */
@@ -200,7 +208,8 @@ export abstract class Layer {
    * throw unless they bring the same shapes, because the weights and whatever `build` derived from
    * the shapes serve every call.
    */
-  ensureBuilt(inputShapes: readonly Shape[]): void {
+  ensureBuilt(callShapes: readonly Shape[]): void {
+    const inputShapes = this.weightInputShapes(callShapes);
     const builtFor = this.#builtFor;
     if (builtFor === null) {
       this.build(inputShapes);
@@ -216,6 +225,15 @@ export abstract class Layer {
           `Give this input its own ${this.className} layer, or bring it to ${list(builtFor)} first.`,
       );
     }
+  }
+
+  /**
+   * The input shapes a call's weights depend on, which `build` receives and every call of a shared
+   * layer must repeat: all of them by default; an RNN's keyword inputs (its initial states) are left
+   * out, so one RNN may be called with and without them, as in Keras.
+   */
+  protected weightInputShapes(callShapes: readonly Shape[]): readonly Shape[] {
+    return callShapes;
   }
 
   /** Declares a weight; call from `build`. */
@@ -256,6 +274,25 @@ export abstract class Layer {
   abstract computeOutputShape(inputShapes: readonly Shape[]): Shape;
 
   /**
+   * Every output's shape, for a layer with several outputs (Keras' multi-output layers: an RNN with
+   * returnState gives `[output, ...states]`). The engine plans a buffer and a gradient buffer per
+   * output, passes them as `ctx.outputs` and `ctx.outputGrads`, and symbolic `apply` returns a list.
+   * By default the one shape of `computeOutputShape`.
+   */
+  computeOutputShapes(inputShapes: readonly Shape[]): Shape[] {
+    return [this.computeOutputShape(inputShapes)];
+  }
+
+  /**
+   * The keyword inputs `apply` takes besides its positional inputs (an RNN's `initialState`), as
+   * tensors that become further inputs of the call: their tensors follow the positional ones in
+   * `ctx.inputs`, and the layer's shape methods receive their shapes in that order. Empty by default.
+   */
+  get keywordInputs(): readonly string[] {
+    return [];
+  }
+
+  /**
    * Floats of scratch this layer needs for a batch (im2col columns, dropout masks), allocated once
    * per batch size and kept from the forward to the backward pass. Call after `build`.
    */
@@ -269,7 +306,9 @@ export abstract class Layer {
    * On symbolic tensors (the functional API) it checks and infers shapes, builds the layer at its
    * first call, and returns the symbolic output. Applying the same layer again shares it: every
    * call uses its one set of weights (and must receive the input shape it was built for), and
-   * training sums the weights' gradients over the calls.
+   * training sums the weights' gradients over the calls. A layer with several outputs (an RNN with
+   * returnState) returns a list, `[output, ...states]`. The second argument carries the layer's
+   * keyword inputs ({@link keywordInputs}: an RNN's `initialState`), which join the call's inputs.
    *
    * On `km.Tensor` data (a list of them for a merge layer) it computes now, on the active backend,
    * and returns a float32 tensor: the first dimension is the batch, a layer not built yet is built
@@ -293,15 +332,21 @@ export abstract class Layer {
    * const codes = embed.apply(km.tensor(new Float32Array(32), [2, 16]));
    * codes.shape; // [2, 8]
    * const summed = km.layers.add().apply([codes, codes]);
+   * // Several outputs and a keyword input: a seq2seq encoder's states start the decoder.
+   * const [, h, c] = km.layers.lstm({ units: 16, returnState: true }).apply(km.input({ shape: [10, 4] }));
+   * const decoded = km.layers.lstm({ units: 16 }).apply(km.input({ shape: [5, 4] }), { initialState: [h, c] });
    * ```
    */
-  apply(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor;
+  apply(inputs: SymbolicTensor | readonly SymbolicTensor[], kwargs?: LayerApplyArgs): SymbolicTensor;
   apply(inputs: Tensor | readonly Tensor[], options?: LayerApplyArgs): Tensor<'float32'>;
   apply(inputs: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[], options?: LayerApplyArgs): SymbolicTensor | Tensor<'float32'> {
-    const list: readonly unknown[] = Array.isArray(inputs) ? inputs : [inputs];
-    if (list.some((x) => x instanceof Tensor)) return applyConcrete(this, list, options);
-    checkSymbolicApplyArgs(this, options);
-    return applyLayer(this, list as readonly SymbolicTensor[]);
+    const { tensors: keywordInputs, rest } = keywordTensors(this, options);
+    const list: readonly unknown[] = [...(Array.isArray(inputs) ? inputs : [inputs]), ...keywordInputs];
+    // A layer with several outputs gives a list (the overloads of the subclasses that have them say so).
+    type One = SymbolicTensor & Tensor<'float32'>;
+    if (list.some((x) => x instanceof Tensor)) return applyConcrete(this, list, rest) as One;
+    checkSymbolicApplyArgs(this, rest);
+    return applyLayer(this, list as readonly SymbolicTensor[]) as One;
   }
 
   /**
@@ -325,18 +370,33 @@ export abstract class Layer {
 
   /** The symbolic input of the layer's call number `nodeIndex`, for a layer called several times. */
   getInputAt(nodeIndex: number): SymbolicTensor | SymbolicTensor[] {
-    const { source } = this.getOutputAt(nodeIndex);
-    const inbound = source.kind === 'layer' ? [...source.inbound] : [];
+    const inbound = [...this.#call(nodeIndex).inbound];
     return inbound.length === 1 ? inbound[0] : inbound;
   }
 
-  /** The symbolic output of the layer's call number `nodeIndex` (0 for the first), for a layer called several times. */
+  /**
+   * The symbolic output of the layer's call number `nodeIndex` (0 for the first), for a layer called
+   * several times; a layer with several outputs (an RNN with returnState) has {@link getOutputsAt}.
+   */
   getOutputAt(nodeIndex: number): SymbolicTensor {
-    const outputs = layerCalls(this);
-    if (!Number.isInteger(nodeIndex) || nodeIndex < 0 || nodeIndex >= outputs.length) {
-      throw new Error(`Layer '${this.name}' has ${outputs.length} output${outputs.length === 1 ? '' : 's'} (one per call), so getOutputAt(${nodeIndex}) is out of range.`);
+    const { outputs } = this.#call(nodeIndex);
+    if (outputs.length > 1) {
+      throw new Error(`Layer '${this.name}' (${this.className}) has ${outputs.length} outputs per call, so it has no single output. Use layer.getOutputsAt(${nodeIndex}), or the list its apply returned (const [output, ...states] = layer.apply(x)).`);
     }
-    return outputs[nodeIndex];
+    return outputs[0];
+  }
+
+  /** Every symbolic output of the layer's call number `nodeIndex`: one for most layers, `[output, ...states]` for an RNN with returnState. */
+  getOutputsAt(nodeIndex: number): SymbolicTensor[] {
+    return [...this.#call(nodeIndex).outputs];
+  }
+
+  #call(nodeIndex: number): SymbolicCall {
+    const list = layerCalls(this);
+    if (!Number.isInteger(nodeIndex) || nodeIndex < 0 || nodeIndex >= list.length) {
+      throw new Error(`Layer '${this.name}' has ${list.length} output${list.length === 1 ? '' : 's'} (one per call), so getOutputAt(${nodeIndex}) is out of range.`);
+    }
+    return list[nodeIndex];
   }
 
   /** The index of the layer's only call; throws naming the fix when it has none or several. */

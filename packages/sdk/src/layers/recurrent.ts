@@ -3,7 +3,7 @@ import type { Backend, BufferId, FusableActivation } from '../backend/backend.js
 import { getInitializer, initializerConfig, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
 import { getRegularizer, regularizerConfig, type Regularizer, type RegularizerSpec } from '../regularizers/regularizers.js';
 import { getActivation, needsInput, type ActivationName } from './activations.js';
-import { formatShape, Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { formatShape, Layer, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
 
 /** Options every recurrent layer (LSTM, GRU, SimpleRNN) takes, with TensorFlow.js' defaults. */
@@ -32,7 +32,10 @@ export interface RecurrentArgs extends LayerArgs {
   returnSequences?: boolean;
   /** Whether to run over the steps last to first; the output sequence is then in that (reversed) order, as in Keras. */
   goBackwards?: boolean;
-  /** Not supported: only false (the layer has one output). */
+  /**
+   * Whether to return the final states too: `apply` then gives `[output, ...states]`, the states being
+   * `[h, c]` for an LSTM and `[h]` for a GRU or SimpleRNN, each `[units]` per sample (default false).
+   */
   returnState?: boolean;
   /** Not supported: only false (every batch starts from a zero state). */
   stateful?: boolean;
@@ -79,7 +82,9 @@ export interface RecurrentStepGrad extends RecurrentStep {
 /**
  * The recurrence every recurrent layer shares, as Keras' RNN layer around a cell: input `[steps,
  * features]`, weights `kernel [features, gates·units]`, `recurrent_kernel [units, gates·units]`
- * and `bias [gates·units]` (TensorFlow.js' names and layouts), a zero initial state.
+ * and `bias [gates·units]` (TensorFlow.js' names and layouts), a zero initial state unless the call
+ * brings its states after the sequence (`apply(x, { initialState })`); with returnState the call's
+ * outputs are `[output, h, ...carried states]`.
  *
  * The forward pass turns the input time-major, computes x·W + b for every step in one GEMM, then
  * runs the cell step by step (`stepForward`: the recurrent product and the gate math). Backward
@@ -93,13 +98,18 @@ export abstract class Recurrent extends Layer {
   readonly useBias: boolean;
   readonly returnSequences: boolean;
   readonly goBackwards: boolean;
+  readonly returnState: boolean;
   readonly unroll: boolean;
   readonly implementation: number | null;
   /** Gate blocks of `units` columns in the kernels (LSTM 4, GRU 3, SimpleRNN 1). */
   abstract readonly gates: number;
   /** Per-step buffers of `[batch, units]` the cell keeps for its backward pass. */
   protected abstract readonly stateCount: number;
-  /** Buffers of `[batch, units]` the cell carries backward through time. */
+  /**
+   * Buffers of `[batch, units]` the cell carries backward through time. Each is the gradient of a
+   * state the cell carries forward besides h (LSTM: c), kept as the cell's state buffer of the same
+   * index; these are the Keras states after h, which returnState returns and initialState sets.
+   */
   protected abstract readonly carryCount: number;
   protected readonly where: string;
   readonly #kernelInitializerSpec: InitializerSpec;
@@ -123,6 +133,7 @@ export abstract class Recurrent extends Layer {
     this.useBias = args.useBias ?? true;
     this.returnSequences = this.#flag(args.returnSequences, 'returnSequences');
     this.goBackwards = this.#flag(args.goBackwards, 'goBackwards');
+    this.returnState = this.#flag(args.returnState, 'returnState');
     this.unroll = this.#flag(args.unroll, 'unroll');
     this.implementation = args.implementation ?? null;
     this.#rejectUnsupported(args);
@@ -157,7 +168,6 @@ export abstract class Recurrent extends Layer {
     const refuse = (option: string, value: unknown, why: string) => {
       throw new Error(`${this.where}: ${option} is not supported by kerasm yet (${why}). Received: ${option}=${JSON.stringify(value)}. Remove it or set ${option}: ${typeof value === 'number' ? 0 : false}.`);
     };
-    if (this.#flag(args.returnState, 'returnState')) refuse('returnState', args.returnState, 'a kerasm layer has one output; use returnSequences: true and take the last step if you need the final state');
     if (this.#flag(args.stateful, 'stateful')) refuse('stateful', args.stateful, 'every batch starts from a zero state');
     for (const option of ['dropout', 'recurrentDropout'] as const) {
       const rate = args[option];
@@ -172,18 +182,57 @@ export abstract class Recurrent extends Layer {
     return getInitializer(spec);
   }
 
-  computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    const shape = singleInput(this, inputShapes);
+  /** Keras' states of the cell, h first: LSTM [h, c], GRU and SimpleRNN [h]. */
+  get stateCountKeras(): number {
+    return 1 + this.carryCount;
+  }
+
+  // tfjs and Keras take the initial states as a keyword input, which joins the call's inputs.
+  override get keywordInputs(): readonly string[] {
+    return ['initialState'];
+  }
+
+  /** Checks the sequence and any initial states (`[sequence, ...states]`); returns the sequence's shape. */
+  #sequenceShape(inputShapes: readonly Shape[]): Shape {
+    const shape = inputShapes[0];
+    if (shape === undefined) throw new Error(`${this.where} takes one input, a sequence [steps, features], but received none.`);
     if (shape.length !== 2) {
       throw new Error(`${this.where} expects sequences of shape [steps, features], but received inputs of shape ${formatShape(shape)}. ` +
         `Reshape each sample to [steps, features] (e.g. km.layers.reshape({ targetShape: [steps, 1] }) for a sequence of single numbers).`);
     }
+    const states = inputShapes.slice(1);
+    const count = this.stateCountKeras;
+    const names = this.carryCount > 0 ? '[h, c]' : '[h]';
+    if (states.length > 0 && states.length !== count) {
+      throw new Error(`${this.where} has ${count} state${count > 1 ? 's' : ''} ${names}, but received ${states.length} initial state${states.length === 1 ? '' : 's'} (inputs after the sequence). ` +
+        `Pass initialState: ${names}, each of shape (None, ${this.units}), e.g. the states an encoder with returnState: true returned.`);
+    }
+    states.forEach((state, k) => {
+      if (state.length !== 1 || state[0] !== this.units) {
+        throw new Error(`${this.where}: initial state ${k} must have shape (None, ${this.units}) (units=${this.units}), but received ${formatShape(state)}. ` +
+          `Give the encoder and decoder the same units, or project the state with a Dense layer of ${this.units} units.`);
+      }
+    });
+    return shape;
+  }
+
+  protected override weightInputShapes(callShapes: readonly Shape[]): readonly Shape[] {
+    return callShapes.slice(0, 1);
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    const shape = this.#sequenceShape(inputShapes);
     return this.returnSequences ? [shape[0], this.units] : [this.units];
   }
 
+  /** The output, then with returnState each final state (`[units]`). */
+  override computeOutputShapes(inputShapes: readonly Shape[]): Shape[] {
+    const output = this.computeOutputShape(inputShapes);
+    return this.returnState ? [output, ...Array.from({ length: this.stateCountKeras }, () => [this.units])] : [output];
+  }
+
   protected override build(inputShapes: readonly Shape[]): void {
-    this.computeOutputShape(inputShapes);
-    [this.#steps, this.#features] = singleInput(this, inputShapes);
+    [this.#steps, this.#features] = this.#sequenceShape(inputShapes);
     const width = this.gates * this.units;
     this.addWeight('kernel', [this.#features, width], getInitializer(this.#kernelInitializerSpec));
     this.addWeight('recurrent_kernel', [this.units, width], getInitializer(this.#recurrentInitializerSpec));
@@ -214,10 +263,10 @@ export abstract class Recurrent extends Layer {
     return this.#activityRegularizer;
   }
 
-  /** Floats per batch row of each workspace region, in order: xs, z, h, the cell's states, dh, carry, the mask time-major, the carry's copy at a masked step. */
+  /** Floats per batch row of each workspace region, in order: xs, z, h, the cell's states, dh, carry, the mask time-major, the carry's copy at a masked step, the initial h's gradient. */
   #regions(): number[] {
     const [t, u] = [this.#steps, this.units];
-    return [t * this.#features, t * this.gates * u, t * u, this.stateCount * t * u, t * u, this.carryCount * u, t, this.carryCount * u];
+    return [t * this.#features, t * this.gates * u, t * u, this.stateCount * t * u, t * u, this.carryCount * u, t, this.carryCount * u, u];
   }
 
   override workspaceSize(batch: number): number {
@@ -230,7 +279,7 @@ export abstract class Recurrent extends Layer {
   }
 
   /** Views of the workspace: whole regions, and one step's slice of a time-major region. */
-  #layout(backend: Backend, workspace: BufferId, batch: number, bias: BufferId) {
+  #layout(backend: Backend, workspace: BufferId, batch: number, bias: BufferId, initial: readonly BufferId[]) {
     const sizes = this.#regions().map((s) => s * batch);
     const starts = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
     const [xs, z, h, , dh, carry, mask] = starts.map((start, i) => backend.view(workspace, start, sizes[i]));
@@ -238,19 +287,21 @@ export abstract class Recurrent extends Layer {
     const scratch = scratchSize ? backend.view(workspace, sizes.reduce((a, b) => a + b, 0), scratchSize) : 0;
     const [u, zSize] = [batch * this.units, batch * this.gates * this.units];
     const at = (region: number, perStep: number, s: number) => backend.view(workspace, starts[region] + s * perStep, perStep);
-    const stateAt = (k: number, s: number) => (s < 0 ? 0 : at(3, u, k * this.#steps + s));
+    // Before the first step: the initial states given (h, then the carried states), else zeros (0).
+    const stateAt = (k: number, s: number) => (s >= 0 ? at(3, u, k * this.#steps + s) : k < this.carryCount ? (initial[k + 1] ?? 0) : 0);
     const hAt = (s: number) => at(2, u, s);
     return {
-      xs, z, h, dh, carry, hAt, scratch, mask,
+      xs, z, h, dh, carry, hAt, stateAt, scratch, mask,
       dhAt: (s: number) => at(4, u, s),
       carryAt: (k: number) => at(5, u, k),
       maskAt: (s: number) => at(6, batch, s),
       carrySavedAt: (k: number) => at(7, u, k),
+      dh0: at(8, u, 0),
       step: (s: number): RecurrentStep => ({
         index: s,
         rows: batch,
         z: at(1, zSize, s),
-        hPrev: s > 0 ? hAt(s - 1) : 0,
+        hPrev: s > 0 ? hAt(s - 1) : (initial[0] ?? 0),
         h: hAt(s),
         state: Array.from({ length: this.stateCount }, (_, k) => stateAt(k, s)),
         statePrev: Array.from({ length: this.stateCount }, (_, k) => stateAt(k, s - 1)),
@@ -279,7 +330,7 @@ export abstract class Recurrent extends Layer {
   forward(ctx: ForwardContext): void {
     const { backend, batch, weights } = ctx;
     const [t, u, width] = [this.#steps, this.units, this.gates * this.units];
-    const w = this.#layout(backend, ctx.workspace, batch, this.useBias ? weights[2] : 0);
+    const w = this.#layout(backend, ctx.workspace, batch, this.useBias ? weights[2] : 0, ctx.inputs.slice(1));
     // goBackwards reverses the input here, so the steps always run 0, 1, ... in the workspace.
     this.#transpose(backend, ctx.inputs[0], w.xs, batch, this.#features, true, this.goBackwards);
     // The input bias is the first `width` values of the bias (all of it but in GRU's reset-after form).
@@ -295,23 +346,35 @@ export abstract class Recurrent extends Layer {
     }
     if (this.returnSequences) this.#transpose(backend, ctx.output, w.h, batch, u, false, false);
     else backend.copy(w.hAt(t - 1), ctx.output, batch * u);
+    if (this.returnState) {
+      backend.copy(w.hAt(t - 1), ctx.outputs[1], batch * u);
+      for (let k = 0; k < this.carryCount; k++) backend.copy(w.stateAt(k, t - 1), ctx.outputs[2 + k], batch * u);
+    }
   }
 
   backward(ctx: BackwardContext): void {
     const { backend, batch, weights, weightGrads } = ctx;
     const [t, u, width] = [this.#steps, this.units, this.gates * this.units];
-    const w = this.#layout(backend, ctx.workspace, batch, this.useBias ? weights[2] : 0);
+    const initial = ctx.inputs.slice(1);
+    const w = this.#layout(backend, ctx.workspace, batch, this.useBias ? weights[2] : 0, initial);
     if (this.returnSequences) this.#transpose(backend, ctx.outputGrad, w.dh, batch, u, true, false);
     else {
       if (t > 1) backend.fill(backend.view(w.dh, 0, (t - 1) * batch * u), (t - 1) * batch * u, 0);
       backend.copy(ctx.outputGrad, w.dhAt(t - 1), batch * u);
     }
-    if (this.carryCount > 0) backend.fill(w.carry, this.carryCount * batch * u, 0);
     const carry = Array.from({ length: this.carryCount }, (_, k) => w.carryAt(k));
+    // The returned final states' gradients join the last step's: h's into dh, the carried ones start the carry.
+    if (this.returnState) {
+      backend.add(w.dhAt(t - 1), ctx.outputGrads[1], w.dhAt(t - 1), batch * u);
+      carry.forEach((c, k) => backend.copy(ctx.outputGrads[2 + k], c, batch * u));
+    } else if (this.carryCount > 0) backend.fill(w.carry, this.carryCount * batch * u, 0);
+    // With an initial state the first step has an hPrev, whose gradient the cells add into (GRU's even when nothing reads it).
+    const dh0 = initial.length > 0 ? w.dh0 : 0;
+    if (dh0) backend.fill(dh0, batch * u, 0);
     this.beginBackward(backend, w.scratch, batch);
     const saved = Array.from({ length: this.carryCount }, (_, k) => w.carrySavedAt(k));
     for (let s = t - 1; s >= 0; s--) {
-      const step = { ...w.step(s), dh: w.dhAt(s), dhPrev: s > 0 ? w.dhAt(s - 1) : 0, carry };
+      const step = { ...w.step(s), dh: w.dhAt(s), dhPrev: s > 0 ? w.dhAt(s - 1) : dh0, carry };
       if (ctx.inputMask) this.#routeMaskedGrads(backend, w.maskAt(s), step, saved);
       this.stepBackward(backend, weights[1], step);
       // At a masked row the carried state was the previous one, so its gradient passes back untouched.
@@ -319,7 +382,12 @@ export abstract class Recurrent extends Layer {
     }
     // w.z now holds dz for every step, time-major.
     backend.matMul(w.xs, w.z, weightGrads[0], this.#features, width, t * batch, true, false, false);
-    this.recurrentKernelGrad(backend, w.h, w.z, weightGrads[1], batch, w.scratch, this.useBias ? weightGrads[2] : 0);
+    // The carry now holds the gradients of the states before the first step.
+    if (initial.length > 0) {
+      if (ctx.inputGrads[1]) backend.copy(dh0, ctx.inputGrads[1], batch * u);
+      carry.forEach((c, k) => ctx.inputGrads[2 + k] && backend.copy(c, ctx.inputGrads[2 + k], batch * u));
+    }
+    this.recurrentKernelGrad(backend, w.h, w.z, weightGrads[1], batch, w.scratch, this.useBias ? weightGrads[2] : 0, initial[0] ?? 0);
     if (this.useBias) backend.columnSum(w.z, backend.view(weightGrads[2], 0, width), t * batch, width, false);
     if (ctx.inputGrads[0]) {
       backend.matMul(w.z, weights[0], w.xs, t * batch, this.#features, width, false, true, false);
@@ -368,14 +436,17 @@ export abstract class Recurrent extends Layer {
 
   /**
    * dU once every step's dz is in `dz` (time-major, like the hidden states `h`): Σ h₍ₜ₋₁₎ᵀ·dz₍ₜ₎ as one
-   * GEMM over steps 1..T−1 (the first step's hPrev is zero). A cell whose recurrent product is not
-   * h·U for every gate (GRU) overrides it; dBias (0: no bias) is there for a cell with a recurrent bias.
+   * GEMM over steps 1..T−1, plus h0ᵀ·dz₍₀₎ when an initial state `h0` was given (0: a zero state,
+   * which adds nothing). A cell whose recurrent product is not h·U for every gate (GRU) overrides it;
+   * dBias (0: no bias) is there for a cell with a recurrent bias.
    */
-  protected recurrentKernelGrad(backend: Backend, h: BufferId, dz: BufferId, dU: BufferId, batch: number, _scratch: BufferId, _dBias: BufferId): void {
+  protected recurrentKernelGrad(backend: Backend, h: BufferId, dz: BufferId, dU: BufferId, batch: number, _scratch: BufferId, _dBias: BufferId, h0: BufferId): void {
     const [t, u, width] = [this.#steps, this.units, this.gates * this.units];
-    if (t === 1) return backend.fill(dU, u * width, 0);
-    const rows = (t - 1) * batch;
-    backend.matMul(backend.view(h, 0, rows * u), backend.view(dz, batch * width, rows * width), dU, u, width, rows, true, false, false);
+    if (t > 1) {
+      const rows = (t - 1) * batch;
+      backend.matMul(backend.view(h, 0, rows * u), backend.view(dz, batch * width, rows * width), dU, u, width, rows, true, false, false);
+    } else backend.fill(dU, u * width, 0);
+    if (h0) backend.matMul(h0, backend.view(dz, 0, batch * width), dU, u, width, batch, true, false, true);
   }
 
   /** One step forward: add hPrev·U into z (x·W + b on entry) and apply the cell, writing h and the cell's state. */
@@ -401,7 +472,7 @@ export abstract class Recurrent extends Layer {
       dropout: 0,
       recurrentDropout: 0,
       returnSequences: this.returnSequences,
-      returnState: false,
+      returnState: this.returnState,
       goBackwards: this.goBackwards,
       stateful: false,
       unroll: this.unroll,

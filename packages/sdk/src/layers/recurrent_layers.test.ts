@@ -77,7 +77,7 @@ describe('LSTM options', () => {
   it.each([
     [{ units: 0 }, `${where}: units must be a positive integer. Received: units=0.`],
     [{ units: 2.5 }, 'Received: units=2.5'],
-    [{ units: 2, returnState: true }, `${where}: returnState is not supported by kerasm yet (a kerasm layer has one output; use returnSequences: true and take the last step if you need the final state). Received: returnState=true. Remove it or set returnState: false.`],
+    [{ units: 2, returnState: 'yes' }, `${where}: returnState must be true or false. Received: returnState="yes".`],
     [{ units: 2, stateful: true }, 'stateful is not supported by kerasm yet (every batch starts from a zero state). Received: stateful=true. Remove it or set stateful: false.'],
     [{ units: 2, dropout: 0.2 }, 'dropout is not supported by kerasm yet (no dropout masks inside the cell; a Dropout layer before or after the recurrent layer regularizes too). Received: dropout=0.2. Remove it or set dropout: 0.'],
     [{ units: 2, recurrentDropout: 0.5 }, 'recurrentDropout is not supported by kerasm yet'],
@@ -99,7 +99,7 @@ describe('LSTM options', () => {
     expect(() => km.sequential([km.layers.lstm({ name: 'lstm_flat', units: 2, inputShape: [4] })])).toThrow('km.layers.reshape({ targetShape: [steps, 1] })');
     // SimpleRNN has one activation and no gates.
     expect(() => km.layers.simpleRNN({ units: 2, recurrentActivation: 'sigmoid' } as unknown as km.layers.SimpleRNNArgs)).toThrow("km.layers.simpleRNN has no option 'recurrentActivation'");
-    expect(() => km.layers.simpleRNN({ name: 'rnn_bad', units: 2, returnState: true })).toThrow("SimpleRNN layer 'rnn_bad': returnState is not supported by kerasm yet");
+    expect(() => km.layers.simpleRNN({ name: 'rnn_bad', units: 2, returnState: 1 } as unknown as km.layers.SimpleRNNArgs)).toThrow("SimpleRNN layer 'rnn_bad': returnState must be true or false. Received: returnState=1.");
     expect(() => km.layers.gru({ name: 'gru_bad', units: 2, resetAfter: 'yes' } as unknown as km.layers.GRUArgs)).toThrow(
       "GRU layer 'gru_bad': resetAfter must be true or false. Received: resetAfter=\"yes\".",
     );

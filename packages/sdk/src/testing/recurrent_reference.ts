@@ -17,17 +17,37 @@ export interface LstmReferenceOptions {
   recurrentActivation: string;
   returnSequences: boolean;
   goBackwards: boolean;
+  /** The states before the first step ([h] or [h, c]); zeros when absent. */
+  initial?: number[][];
+  /** 1 for a real step, 0 for padding, in input order: a padded step keeps the states (tfjs' rnn()). */
+  mask?: number[];
+  /** Append the final states ([h] or [h, c]) to the returned rows. */
+  returnState?: boolean;
+}
+
+/** The steps in processing order with their mask values. */
+function ordered(x: number[][], o: Pick<LstmReferenceOptions, 'goBackwards' | 'mask'>): [number[], number][] {
+  const steps = x.map((xt, t): [number[], number] => [xt, o.mask ? o.mask[t] : 1]);
+  return o.goBackwards ? steps.reverse() : steps;
+}
+
+/** The rows a reference returns: the outputs (all, or the last), then with returnState the final states. */
+function finish(outputs: number[][], states: number[][], o: Pick<LstmReferenceOptions, 'returnSequences' | 'returnState'>): number[][] {
+  return [...(o.returnSequences ? outputs : [outputs[outputs.length - 1]]), ...(o.returnState ? states : [])];
 }
 
 /** One sample `[steps][features]` through an LSTM with kernel [F, 4U], recurrent [U, 4U], bias [4U] (flat, row-major). */
 export function lstmReference(x: number[][], kernel: number[], recurrent: number[], bias: number[] | null, o: LstmReferenceOptions): number[][] {
   const u = o.units;
   const [act, rec] = [ACTIVATION_REF[o.activation], ACTIVATION_REF[o.recurrentActivation]];
-  const steps = o.goBackwards ? [...x].reverse() : x;
-  let h = new Array<number>(u).fill(0);
-  let c = new Array<number>(u).fill(0);
+  let h = o.initial?.[0] ?? new Array<number>(u).fill(0);
+  let c = o.initial?.[1] ?? new Array<number>(u).fill(0);
   const outputs: number[][] = [];
-  for (const xt of steps) {
+  for (const [xt, real] of ordered(x, o)) {
+    if (!real) {
+      outputs.push(h);
+      continue;
+    }
     const z = Array.from({ length: 4 * u }, (_, j) =>
       (bias ? bias[j] : 0) + xt.reduce((s, v, f) => s + v * kernel[f * 4 * u + j], 0) + h.reduce((s, v, k) => s + v * recurrent[k * 4 * u + j], 0));
     const gate = (g: number, j: number) => z[g * u + j];
@@ -35,7 +55,7 @@ export function lstmReference(x: number[][], kernel: number[], recurrent: number
     h = c.map((cj, j) => rec(gate(3, j)) * act(cj));
     outputs.push(h);
   }
-  return o.returnSequences ? outputs : [outputs[outputs.length - 1]];
+  return finish(outputs, [h, c], o);
 }
 
 /** x·kernel + bias on the last axis of a `[rows][in]` array. */
@@ -47,23 +67,31 @@ export function denseReference(x: number[][], kernel: number[], bias: number[]):
 export function simpleRnnReference(x: number[][], kernel: number[], recurrent: number[], bias: number[] | null, o: Omit<LstmReferenceOptions, 'recurrentActivation'>): number[][] {
   const u = o.units;
   const act = ACTIVATION_REF[o.activation];
-  let h = new Array<number>(u).fill(0);
+  let h = o.initial?.[0] ?? new Array<number>(u).fill(0);
   const outputs: number[][] = [];
-  for (const xt of o.goBackwards ? [...x].reverse() : x) {
+  for (const [xt, real] of ordered(x, o)) {
+    if (!real) {
+      outputs.push(h);
+      continue;
+    }
     const prev = h;
     h = Array.from({ length: u }, (_, j) => act((bias ? bias[j] : 0) + xt.reduce((s, v, f) => s + v * kernel[f * u + j], 0) + prev.reduce((s, v, k) => s + v * recurrent[k * u + j], 0)));
     outputs.push(h);
   }
-  return o.returnSequences ? outputs : [outputs[outputs.length - 1]];
+  return finish(outputs, [h], o);
 }
 
 /** One sample through a GRU, gates z, r, h: reset before the recurrent product (tfjs 4.22's form) or, with resetAfter, after it (Keras' default, bias [2, 3U]). */
 export function gruReference(x: number[][], kernel: number[], recurrent: number[], bias: number[] | null, o: LstmReferenceOptions & { resetAfter?: boolean }): number[][] {
   const u = o.units;
   const [act, rec] = [ACTIVATION_REF[o.activation], ACTIVATION_REF[o.recurrentActivation]];
-  let h = new Array<number>(u).fill(0);
+  let h = o.initial?.[0] ?? new Array<number>(u).fill(0);
   const outputs: number[][] = [];
-  for (const xt of o.goBackwards ? [...x].reverse() : x) {
+  for (const [xt, real] of ordered(x, o)) {
+    if (!real) {
+      outputs.push(h);
+      continue;
+    }
     const xw = (j: number) => (bias ? bias[j] : 0) + xt.reduce((s, v, f) => s + v * kernel[f * 3 * u + j], 0);
     const hu = (v: number[], j: number) => v.reduce((s, hk, k) => s + hk * recurrent[k * 3 * u + j], 0);
     // Reset-after: bias is [2, 3U], and its second row adds to h·U.
@@ -75,5 +103,5 @@ export function gruReference(x: number[][], kernel: number[], recurrent: number[
     h = z.map((g, j) => g * h[j] + (1 - g) * hh[j]);
     outputs.push(h);
   }
-  return o.returnSequences ? outputs : [outputs[outputs.length - 1]];
+  return finish(outputs, [h], o);
 }

@@ -6,8 +6,8 @@ import { useBackend } from './backends_here.js';
 /** A small model and its data, built afresh for each backend. */
 export interface TrainingCase {
   model: km.LayersModel;
-  x: km.Tensor;
-  y: km.Tensor;
+  x: km.ModelInputs;
+  y: km.ModelTargets;
 }
 
 async function lossTrajectory(on: string, build: () => TrainingCase, loss: LossName, batchSize: number): Promise<number[]> {

@@ -174,19 +174,38 @@ export abstract class Recurrent extends Layer {
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
     const shape = singleInput(this, inputShapes);
+    this.sequenceOf(shape);
+    return this.returnSequences ? [shape[0], this.units] : [this.units];
+  }
+
+  /** [steps, floats per step] of an input shape; the layer's own check of it (ConvLSTM2D's steps are images). */
+  protected sequenceOf(shape: Shape): [number, number] {
     if (shape.length !== 2) {
       throw new Error(`${this.where} expects sequences of shape [steps, features], but received inputs of shape ${formatShape(shape)}. ` +
         `Reshape each sample to [steps, features] (e.g. km.layers.reshape({ targetShape: [steps, 1] }) for a sequence of single numbers).`);
     }
-    return this.returnSequences ? [shape[0], this.units] : [this.units];
+    return [shape[0], shape[1]];
+  }
+
+  /** The shapes of `kernel` and `recurrent_kernel` for an input shape: `[features, gates·units]` and `[units, gates·units]`. */
+  protected kernelShapes(input: Shape): [Shape, Shape] {
+    const width = this.gates * this.units;
+    return [[input[1], width], [this.units, width]];
+  }
+
+  /** Cell rows per sample, each holding `units` state values (ConvLSTM2D: one per output pixel). */
+  protected get positions(): number {
+    return 1;
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
     this.computeOutputShape(inputShapes);
-    [this.#steps, this.#features] = singleInput(this, inputShapes);
+    const input = singleInput(this, inputShapes);
+    [this.#steps, this.#features] = this.sequenceOf(input);
     const width = this.gates * this.units;
-    this.addWeight('kernel', [this.#features, width], getInitializer(this.#kernelInitializerSpec));
-    this.addWeight('recurrent_kernel', [this.units, width], getInitializer(this.#recurrentInitializerSpec));
+    const [kernelShape, recurrentShape] = this.kernelShapes(input);
+    this.addWeight('kernel', kernelShape, getInitializer(this.#kernelInitializerSpec));
+    this.addWeight('recurrent_kernel', recurrentShape, getInitializer(this.#recurrentInitializerSpec));
     if (this.useBias) this.addWeight('bias', this.biasShape(width), this.biasInitializerFor(this.#biasInitializerSpec));
   }
 
@@ -216,7 +235,7 @@ export abstract class Recurrent extends Layer {
 
   /** Floats per batch row of each workspace region, in order: xs, z, h, the cell's states, dh, carry, the mask time-major, the carry's copy at a masked step. */
   #regions(): number[] {
-    const [t, u] = [this.#steps, this.units];
+    const [t, u] = [this.#steps, this.#stateWidth];
     return [t * this.#features, t * this.gates * u, t * u, this.stateCount * t * u, t * u, this.carryCount * u, t, this.carryCount * u];
   }
 
@@ -236,7 +255,7 @@ export abstract class Recurrent extends Layer {
     const [xs, z, h, , dh, carry, mask] = starts.map((start, i) => backend.view(workspace, start, sizes[i]));
     const scratchSize = this.cellScratchSize(batch);
     const scratch = scratchSize ? backend.view(workspace, sizes.reduce((a, b) => a + b, 0), scratchSize) : 0;
-    const [u, zSize] = [batch * this.units, batch * this.gates * this.units];
+    const [u, zSize] = [batch * this.#stateWidth, batch * this.gates * this.#stateWidth];
     const at = (region: number, perStep: number, s: number) => backend.view(workspace, starts[region] + s * perStep, perStep);
     const stateAt = (k: number, s: number) => (s < 0 ? 0 : at(3, u, k * this.#steps + s));
     const hAt = (s: number) => at(2, u, s);
@@ -248,7 +267,7 @@ export abstract class Recurrent extends Layer {
       carrySavedAt: (k: number) => at(7, u, k),
       step: (s: number): RecurrentStep => ({
         index: s,
-        rows: batch,
+        rows: batch * this.positions,
         z: at(1, zSize, s),
         hPrev: s > 0 ? hAt(s - 1) : 0,
         h: hAt(s),
@@ -278,13 +297,13 @@ export abstract class Recurrent extends Layer {
 
   forward(ctx: ForwardContext): void {
     const { backend, batch, weights } = ctx;
-    const [t, u, width] = [this.#steps, this.units, this.gates * this.units];
+    const [t, u, width] = [this.#steps, this.#stateWidth, this.gates * this.units];
     const w = this.#layout(backend, ctx.workspace, batch, this.useBias ? weights[2] : 0);
     // goBackwards reverses the input here, so the steps always run 0, 1, ... in the workspace.
     this.#transpose(backend, ctx.inputs[0], w.xs, batch, this.#features, true, this.goBackwards);
     // The input bias is the first `width` values of the bias (all of it but in GRU's reset-after form).
     const inputBias = this.useBias ? backend.view(weights[2], 0, width) : 0;
-    backend.matMulBiasActivation(w.xs, weights[0], inputBias, w.z, t * batch, width, this.#features, 'linear');
+    this.inputProduct(backend, w.xs, weights[0], inputBias, w.z, t * batch, w.scratch);
     this.beginForward(backend, weights[1], w.scratch, batch);
     // The mask goes time-major (and reversed with goBackwards) like the input, one value per row of a step.
     if (ctx.inputMask) this.#transpose(backend, ctx.inputMask, w.mask, batch, 1, true, this.goBackwards);
@@ -299,7 +318,7 @@ export abstract class Recurrent extends Layer {
 
   backward(ctx: BackwardContext): void {
     const { backend, batch, weights, weightGrads } = ctx;
-    const [t, u, width] = [this.#steps, this.units, this.gates * this.units];
+    const [t, u, width] = [this.#steps, this.#stateWidth, this.gates * this.units];
     const w = this.#layout(backend, ctx.workspace, batch, this.useBias ? weights[2] : 0);
     if (this.returnSequences) this.#transpose(backend, ctx.outputGrad, w.dh, batch, u, true, false);
     else {
@@ -318,13 +337,10 @@ export abstract class Recurrent extends Layer {
       if (ctx.inputMask) for (let k = 0; k < this.carryCount; k++) backend.maskSelectRows(w.maskAt(s), carry[k], saved[k], batch, u);
     }
     // w.z now holds dz for every step, time-major.
-    backend.matMul(w.xs, w.z, weightGrads[0], this.#features, width, t * batch, true, false, false);
     this.recurrentKernelGrad(backend, w.h, w.z, weightGrads[1], batch, w.scratch, this.useBias ? weightGrads[2] : 0);
-    if (this.useBias) backend.columnSum(w.z, backend.view(weightGrads[2], 0, width), t * batch, width, false);
-    if (ctx.inputGrads[0]) {
-      backend.matMul(w.z, weights[0], w.xs, t * batch, this.#features, width, false, true, false);
-      this.#transpose(backend, ctx.inputGrads[0], w.xs, batch, this.#features, false, this.goBackwards);
-    }
+    if (this.useBias) backend.columnSum(w.z, backend.view(weightGrads[2], 0, width), t * batch * this.positions, width, false);
+    this.inputProductGrad(backend, w.xs, w.z, weights[0], weightGrads[0], ctx.inputGrads[0] ? w.xs : 0, t * batch, w.scratch);
+    if (ctx.inputGrads[0]) this.#transpose(backend, ctx.inputGrads[0], w.xs, batch, this.#features, false, this.goBackwards);
   }
 
   /**
@@ -332,9 +348,9 @@ export abstract class Recurrent extends Layer {
    * (zeros before the first), so the state runs over padding unchanged.
    */
   #carryOverMasked(backend: Backend, mask: BufferId, step: RecurrentStep): void {
-    const u = this.units;
-    backend.maskSelectRows(mask, step.h, step.hPrev, step.rows, u);
-    step.state.forEach((state, k) => backend.maskSelectRows(mask, state, step.statePrev[k], step.rows, u));
+    const [rows, u] = [step.rows / this.positions, this.#stateWidth];
+    backend.maskSelectRows(mask, step.h, step.hPrev, rows, u);
+    step.state.forEach((state, k) => backend.maskSelectRows(mask, state, step.statePrev[k], rows, u));
   }
 
   /**
@@ -343,7 +359,7 @@ export abstract class Recurrent extends Layer {
    * gradients at padding are zero.
    */
   #routeMaskedGrads(backend: Backend, mask: BufferId, step: RecurrentStepGrad, saved: readonly BufferId[]): void {
-    const [rows, u] = [step.rows, this.units];
+    const [rows, u] = [step.rows / this.positions, this.#stateWidth];
     backend.maskSelectRowsGrad(mask, step.dh, step.dhPrev, rows, u);
     step.carry.forEach((carry, k) => {
       backend.copy(carry, saved[k], rows * u);
@@ -358,6 +374,26 @@ export abstract class Recurrent extends Layer {
 
   override get passesMask(): boolean {
     return this.returnSequences;
+  }
+
+  /** Floats of one sample's hidden state. */
+  get #stateWidth(): number {
+    return this.positions * this.units;
+  }
+
+  /**
+   * z = x·W + b for every step at once, `samples` (steps·batch) rows of `xs` time-major: one GEMM.
+   * ConvLSTM2D convolves each step's image instead.
+   */
+  protected inputProduct(backend: Backend, xs: BufferId, kernel: BufferId, inputBias: BufferId, z: BufferId, samples: number, _scratch: BufferId): void {
+    backend.matMulBiasActivation(xs, kernel, inputBias, z, samples, this.gates * this.units, this.#features, 'linear');
+  }
+
+  /** The adjoint of inputProduct from every step's dz: dW = xᵀ·dz, and dx = dz·Wᵀ into `dxs` (0: not needed; it may be `xs`). */
+  protected inputProductGrad(backend: Backend, xs: BufferId, dz: BufferId, kernel: BufferId, dKernel: BufferId, dxs: BufferId, samples: number, _scratch: BufferId): void {
+    const width = this.gates * this.units;
+    backend.matMul(xs, dz, dKernel, this.#features, width, samples, true, false, false);
+    if (dxs) backend.matMul(dz, kernel, dxs, samples, this.#features, width, false, true, false);
   }
 
   /** Called before the first step forward (GRU splits U into its column blocks here). */

@@ -2,8 +2,8 @@
 // (ConvLSTM2D(16 filters, 3×3, 'same') over 8 frames of 16×16×1 → GlobalAveragePooling2D →
 // Dense(4, softmax), Adam, batch 16): kerasm on its wasm core against tfjs-layers 4.22 on
 // tfjs-backend-wasm and tfjs-backend-cpu, interleaved, medians of CONV_LSTM_REPS (default 3)
-// steady-state epochs over CONV_LSTM_SAMPLES (default 256) samples, each after a warm-up (tfjs-cpu
-// gets an eighth of them). tfjs-layers gets `recurrentInitializer: 'glorotUniform'`: its default
+// steady-state epochs over CONV_LSTM_SAMPLES (default 256) samples, each after a warm-up (tfjs-cpu,
+// which takes minutes a batch here, gets one batch). tfjs-layers gets `recurrentInitializer: 'glorotUniform'`: its default
 // Orthogonal needs tfjs' chained ops, which tfjs-core alone does not register.
 import { km, tf, tfl } from './suite/setup.mjs';
 import { sideBySide } from './suite/side_by_side.mjs';
@@ -38,7 +38,7 @@ async function kerasmPass() {
 
 async function tfjsPass(backend) {
   await tf.setBackend(backend);
-  const n = backend === 'cpu' ? samples / 8 : samples;
+  const n = backend === 'cpu' ? batchSize : samples;
   const model = tfl.sequential({ layers: layers(tfl, { recurrentInitializer: 'glorotUniform' }) });
   model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
   const [xs, ys] = [tf.tensor(x.subarray(0, n * frames * size * size), [n, ...inputShape]), tf.tensor(y.subarray(0, n * 4), [n, 4])];

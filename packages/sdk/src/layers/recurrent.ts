@@ -50,6 +50,7 @@ export interface RecurrentArgs extends LayerArgs {
 export interface RecurrentStep {
   /** The step's position in processing order (0 first). */
   readonly index: number;
+  /** Rows of the cell's matrices: the batch, times the positions per sample (ConvLSTM2D's pixels). */
   readonly rows: number;
   /** `[rows, gates·units]`: x·W + b on entry to the forward step; the cell keeps what its backward pass needs here. */
   readonly z: BufferId;
@@ -348,9 +349,9 @@ export abstract class Recurrent extends Layer {
    * (zeros before the first), so the state runs over padding unchanged.
    */
   #carryOverMasked(backend: Backend, mask: BufferId, step: RecurrentStep): void {
-    const [rows, u] = [step.rows / this.positions, this.#stateWidth];
-    backend.maskSelectRows(mask, step.h, step.hPrev, rows, u);
-    step.state.forEach((state, k) => backend.maskSelectRows(mask, state, step.statePrev[k], rows, u));
+    const u = this.units;
+    backend.maskSelectRows(mask, step.h, step.hPrev, step.rows, u);
+    step.state.forEach((state, k) => backend.maskSelectRows(mask, state, step.statePrev[k], step.rows, u));
   }
 
   /**
@@ -359,7 +360,7 @@ export abstract class Recurrent extends Layer {
    * gradients at padding are zero.
    */
   #routeMaskedGrads(backend: Backend, mask: BufferId, step: RecurrentStepGrad, saved: readonly BufferId[]): void {
-    const [rows, u] = [step.rows / this.positions, this.#stateWidth];
+    const [rows, u] = [step.rows, this.units];
     backend.maskSelectRowsGrad(mask, step.dh, step.dhPrev, rows, u);
     step.carry.forEach((carry, k) => {
       backend.copy(carry, saved[k], rows * u);
@@ -367,7 +368,8 @@ export abstract class Recurrent extends Layer {
     });
   }
 
-  // Reads the mask of a padded sequence, and passes it on with the sequence it returns.
+  // Reads the mask of a padded sequence, and passes it on with the sequence it returns (a layer with
+  // several positions per sample, whose cell rows are not the mask's, refuses masks).
   override get supportsMasking(): boolean {
     return true;
   }

@@ -649,7 +649,7 @@ describe('convolutional and functional models on every backend', () => {
     ]);
   }
 
-  /** A text classifier: int32 token ids through Embedding, Conv1D (causal) and the 1-D poolings. */
+  /** A text classifier: int32 token ids through Embedding, Conv1D (causal), SeparableConv1D and the 1-D poolings. */
   const tokens = km.tensor(Int32Array.from({ length: 8 * 9 * 7 * 2 }, (_, i) => (i * 7) % 11), [8, 9 * 7 * 2], 'int32');
   function text(): km.LayersModel {
     return km.sequential([
@@ -658,6 +658,7 @@ describe('convolutional and functional models on every backend', () => {
       km.layers.maxPooling1d({ poolSize: 3 }),
       km.layers.conv1d({ filters: 4, kernelSize: 2, strides: 2, padding: 'same', activation: 'tanh' }),
       km.layers.averagePooling1d({ poolSize: 2 }),
+      km.layers.separableConv1d({ filters: 4, kernelSize: 3, depthMultiplier: 2, padding: 'same', activation: 'relu' }),
       km.layers.globalMaxPooling1d(),
       km.layers.dense({ units: 3, activation: 'softmax' }),
     ]);

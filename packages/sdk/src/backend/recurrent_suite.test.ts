@@ -110,7 +110,17 @@ describe.each(BACKENDS_HERE)('recurrent kernels and models on backend %s', (name
     b.maskedMeanStepsGrad(upload(dy), mask, dx, 2, 3, width);
     expectClose(await download(dx, rows * width), Array.from({ length: rows * width }, (_, i) => (kept(i) ? dy[Math.floor(i / (3 * width)) * width + (i % width)] / 2 : 0)));
   });
+  const frames = km.tensor(draw(8 * 3 * 5 * 4 * 1, 0, 1), [8, 3, 5, 4, 1]);
   const models = {
+    'ConvLSTM2D(returnSequences, same) → ConvLSTM2D(goBackwards, strides 2) → Flatten → Dense(softmax)': () => ({
+      model: km.sequential([
+        km.layers.convLstm2d({ filters: 3, kernelSize: 3, padding: 'same', returnSequences: true, inputShape: [3, 5, 4, 1] }),
+        km.layers.convLstm2d({ filters: 2, kernelSize: 2, strides: 2, goBackwards: true, recurrentActivation: 'sigmoid' }),
+        km.layers.flatten(),
+        km.layers.dense({ units: 3, activation: 'softmax' }),
+      ]),
+      x: frames, y: labels,
+    }),
     'LSTM(goBackwards) → Dense(softmax)': () => ({
       model: km.sequential([km.layers.lstm({ units: 5, goBackwards: true, inputShape: [6, 2] }), km.layers.dense({ units: 3, activation: 'softmax' })]), x: sequences, y: labels,
     }),

@@ -1,6 +1,7 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import { shapeSize } from '../tensor.js';
 import { singleInput, type BackwardContext, type ForwardContext, type Layer, type Shape } from './layer.js';
+import { ConvLSTM2D } from './conv_lstm2d.js';
 import { Recurrent } from './recurrent.js';
 import { layerFromConfig, registerLayer } from './registry.js';
 import { innerLayerFromConfig, Wrapper, type WrapperArgs } from './wrapper.js';
@@ -78,6 +79,11 @@ export class Bidirectional extends Wrapper {
     if (layer.returnState) {
       throw new Error(`${this.where}: a wrapped layer with returnState is not supported yet (Bidirectional would return the output and both directions' states). Received: ${option} '${layer.name}' with returnState: true. ` +
         `Remove returnState, or run a forward and a goBackwards: true layer with returnState side by side and merge their outputs with km.layers.concatenate().`);
+    }
+    if (layer instanceof ConvLSTM2D) {
+      // Its merge would have to interleave the two states per pixel; Bidirectional merges whole steps.
+      throw new Error(`${this.where}: ${option} must be a recurrent layer over [steps, features] (km.layers.lstm, gru or simpleRNN); a bidirectional ConvLSTM2D is not supported yet. Received: ${option}=ConvLSTM2D layer '${layer.name}'. ` +
+        `Run two ConvLSTM2D layers in a functional model, one with goBackwards: true, and concatenate their outputs.`);
     }
     if (layer.activityRegularizer) {
       throw new Error(`${this.where}: the wrapped layer's activityRegularizer is not supported (the Bidirectional output is the merge of two layers' outputs, not the wrapped layer's). Received: ${option} '${layer.name}' with an activityRegularizer. Remove it from the wrapped layer.`);

@@ -215,6 +215,7 @@ export {
 };
 export * from './activation_layers.js';
 export * from './recurrent_layers.js';
+export * from './convolutional_sequence_layers.js';
 export * from './shape_layers.js';
 export * from './volume_layers.js';
 export * from './wrapper_layers.js';

@@ -8,6 +8,8 @@ import type { Conv1DArgs } from './conv1d.js';
 import type { Conv2DArgs } from './conv2d.js';
 import type { Conv2DTransposeArgs } from './conv2d_transpose.js';
 import type { SeparableConv2DArgs } from './separable_conv2d.js';
+import type { SeparableConv1DArgs } from './separable_conv1d.js';
+import type { ConvLSTM2DArgs } from './conv_lstm2d.js';
 import type { DenseArgs } from './dense.js';
 import type { DepthwiseConv2DArgs } from './depthwise_conv2d.js';
 import type { DropoutArgs } from './dropout.js';
@@ -94,10 +96,12 @@ export const EMBEDDING_OPTIONS = optionNames<EmbeddingArgs>({
 export const CONV1D_OPTIONS = optionNames<Conv1DArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, dilationRate: true });
 export const POOLING1D_OPTIONS = optionNames<Pooling1DArgs>({ ...LAYER, ...WINDOW, poolSize: true });
 export const CONV2D_TRANSPOSE_OPTIONS = optionNames<Conv2DTransposeArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, dilationRate: true, outputPadding: true });
-export const SEPARABLE_CONV2D_OPTIONS = optionNames<SeparableConv2DArgs>({
+const SEPARABLE_CONV = {
   ...BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, depthMultiplier: true, dilationRate: true,
   depthwiseInitializer: true, pointwiseInitializer: true, depthwiseRegularizer: true, pointwiseRegularizer: true, depthwiseConstraint: true, pointwiseConstraint: true,
-});
+} as const;
+export const SEPARABLE_CONV2D_OPTIONS = optionNames<SeparableConv2DArgs>(SEPARABLE_CONV);
+export const SEPARABLE_CONV1D_OPTIONS = optionNames<SeparableConv1DArgs>(SEPARABLE_CONV);
 const RECURRENT = {
   ...LAYER, units: true, activation: true, useBias: true, kernelInitializer: true, recurrentInitializer: true, biasInitializer: true,
   kernelRegularizer: true, recurrentRegularizer: true, biasRegularizer: true, activityRegularizer: true,
@@ -105,6 +109,10 @@ const RECURRENT = {
   returnState: true, stateful: true, unroll: true, dropout: true, recurrentDropout: true, implementation: true,
 } as const satisfies Record<keyof RecurrentArgs, true>;
 export const LSTM_OPTIONS = optionNames<LSTMArgs>({ ...RECURRENT, recurrentActivation: true, unitForgetBias: true });
+const { units: _, ...RECURRENT_BUT_UNITS } = RECURRENT;
+export const CONV_LSTM2D_OPTIONS = optionNames<ConvLSTM2DArgs>({
+  ...RECURRENT_BUT_UNITS, ...WINDOW, recurrentActivation: true, unitForgetBias: true, filters: true, kernelSize: true, dilationRate: true,
+});
 export const SIMPLE_RNN_OPTIONS = optionNames<RecurrentArgs>(RECURRENT);
 export const GRU_OPTIONS = optionNames<GRUArgs>({ ...RECURRENT, recurrentActivation: true, resetAfter: true });
 export const REPEAT_VECTOR_OPTIONS = optionNames<RepeatVectorArgs>({ ...LAYER, n: true });

@@ -38,15 +38,16 @@ export interface LSTMArgs extends RecurrentArgs {
  * ```
  */
 export class LSTM extends Recurrent {
-  readonly className = 'LSTM';
+  readonly className: string = 'LSTM';
   readonly gates = 4;
   protected readonly stateCount = 2;
   protected readonly carryCount = 1;
   readonly recurrentActivation: FusableActivation;
   readonly unitForgetBias: boolean;
 
-  constructor(args: LSTMArgs) {
-    super(args, 'LSTM');
+  /** `className` is the subclass' (ConvLSTM2D runs this cell over the pixels of its state). */
+  constructor(args: LSTMArgs, className = 'LSTM') {
+    super(args, className);
     this.recurrentActivation = this.cellActivation(args.recurrentActivation === undefined ? 'hardSigmoid' : args.recurrentActivation, 'recurrentActivation');
     if (args.unitForgetBias !== undefined && args.unitForgetBias !== null && typeof args.unitForgetBias !== 'boolean') {
       throw new Error(`${this.where}: unitForgetBias must be true or false. Received: unitForgetBias=${JSON.stringify(args.unitForgetBias)}.`);

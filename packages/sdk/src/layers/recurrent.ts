@@ -53,6 +53,7 @@ export interface RecurrentArgs extends LayerArgs {
 export interface RecurrentStep {
   /** The step's position in processing order (0 first). */
   readonly index: number;
+  /** Rows of the cell's matrices: the batch, times the positions per sample (ConvLSTM2D's pixels). */
   readonly rows: number;
   /** `[rows, gates·units]`: x·W + b on entry to the forward step; the cell keeps what its backward pass needs here. */
   readonly z: BufferId;
@@ -196,10 +197,7 @@ export abstract class Recurrent extends Layer {
   #sequenceShape(inputShapes: readonly Shape[]): Shape {
     const shape = inputShapes[0];
     if (shape === undefined) throw new Error(`${this.where} takes one input, a sequence [steps, features], but received none.`);
-    if (shape.length !== 2) {
-      throw new Error(`${this.where} expects sequences of shape [steps, features], but received inputs of shape ${formatShape(shape)}. ` +
-        `Reshape each sample to [steps, features] (e.g. km.layers.reshape({ targetShape: [steps, 1] }) for a sequence of single numbers).`);
-    }
+    this.sequenceOf(shape);
     const states = inputShapes.slice(1);
     const count = this.stateCountKeras;
     const names = this.carryCount > 0 ? '[h, c]' : '[h]';
@@ -214,6 +212,26 @@ export abstract class Recurrent extends Layer {
       }
     });
     return shape;
+  }
+
+  /** [steps, floats per step] of an input shape; the layer's own check of it (ConvLSTM2D's steps are images). */
+  protected sequenceOf(shape: Shape): [number, number] {
+    if (shape.length !== 2) {
+      throw new Error(`${this.where} expects sequences of shape [steps, features], but received inputs of shape ${formatShape(shape)}. ` +
+        `Reshape each sample to [steps, features] (e.g. km.layers.reshape({ targetShape: [steps, 1] }) for a sequence of single numbers).`);
+    }
+    return [shape[0], shape[1]];
+  }
+
+  /** The shapes of `kernel` and `recurrent_kernel` for an input shape: `[features, gates·units]` and `[units, gates·units]`. */
+  protected kernelShapes(input: Shape): [Shape, Shape] {
+    const width = this.gates * this.units;
+    return [[input[1], width], [this.units, width]];
+  }
+
+  /** Cell rows per sample, each holding `units` state values (ConvLSTM2D: one per output pixel). */
+  protected get positions(): number {
+    return 1;
   }
 
   protected override weightInputShapes(callShapes: readonly Shape[]): readonly Shape[] {
@@ -232,10 +250,12 @@ export abstract class Recurrent extends Layer {
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
-    [this.#steps, this.#features] = this.#sequenceShape(inputShapes);
+    const input = this.#sequenceShape(inputShapes);
+    [this.#steps, this.#features] = this.sequenceOf(input);
     const width = this.gates * this.units;
-    this.addWeight('kernel', [this.#features, width], getInitializer(this.#kernelInitializerSpec));
-    this.addWeight('recurrent_kernel', [this.units, width], getInitializer(this.#recurrentInitializerSpec));
+    const [kernelShape, recurrentShape] = this.kernelShapes(input);
+    this.addWeight('kernel', kernelShape, getInitializer(this.#kernelInitializerSpec));
+    this.addWeight('recurrent_kernel', recurrentShape, getInitializer(this.#recurrentInitializerSpec));
     if (this.useBias) this.addWeight('bias', this.biasShape(width), this.biasInitializerFor(this.#biasInitializerSpec));
   }
 
@@ -265,7 +285,7 @@ export abstract class Recurrent extends Layer {
 
   /** Floats per batch row of each workspace region, in order: xs, z, h, the cell's states, dh, carry, the mask time-major, the carry's copy at a masked step, the initial h's gradient. */
   #regions(): number[] {
-    const [t, u] = [this.#steps, this.units];
+    const [t, u] = [this.#steps, this.#stateWidth];
     return [t * this.#features, t * this.gates * u, t * u, this.stateCount * t * u, t * u, this.carryCount * u, t, this.carryCount * u, u];
   }
 
@@ -285,7 +305,7 @@ export abstract class Recurrent extends Layer {
     const [xs, z, h, , dh, carry, mask] = starts.map((start, i) => backend.view(workspace, start, sizes[i]));
     const scratchSize = this.cellScratchSize(batch);
     const scratch = scratchSize ? backend.view(workspace, sizes.reduce((a, b) => a + b, 0), scratchSize) : 0;
-    const [u, zSize] = [batch * this.units, batch * this.gates * this.units];
+    const [u, zSize] = [batch * this.#stateWidth, batch * this.gates * this.#stateWidth];
     const at = (region: number, perStep: number, s: number) => backend.view(workspace, starts[region] + s * perStep, perStep);
     // Before the first step: the initial states given (h, then the carried states), else zeros (0).
     const stateAt = (k: number, s: number) => (s >= 0 ? at(3, u, k * this.#steps + s) : k < this.carryCount ? (initial[k + 1] ?? 0) : 0);
@@ -299,7 +319,7 @@ export abstract class Recurrent extends Layer {
       dh0: at(8, u, 0),
       step: (s: number): RecurrentStep => ({
         index: s,
-        rows: batch,
+        rows: batch * this.positions,
         z: at(1, zSize, s),
         hPrev: s > 0 ? hAt(s - 1) : (initial[0] ?? 0),
         h: hAt(s),
@@ -329,13 +349,13 @@ export abstract class Recurrent extends Layer {
 
   forward(ctx: ForwardContext): void {
     const { backend, batch, weights } = ctx;
-    const [t, u, width] = [this.#steps, this.units, this.gates * this.units];
+    const [t, u, width] = [this.#steps, this.#stateWidth, this.gates * this.units];
     const w = this.#layout(backend, ctx.workspace, batch, this.useBias ? weights[2] : 0, ctx.inputs.slice(1));
     // goBackwards reverses the input here, so the steps always run 0, 1, ... in the workspace.
     this.#transpose(backend, ctx.inputs[0], w.xs, batch, this.#features, true, this.goBackwards);
     // The input bias is the first `width` values of the bias (all of it but in GRU's reset-after form).
     const inputBias = this.useBias ? backend.view(weights[2], 0, width) : 0;
-    backend.matMulBiasActivation(w.xs, weights[0], inputBias, w.z, t * batch, width, this.#features, 'linear');
+    this.inputProduct(backend, w.xs, weights[0], inputBias, w.z, t * batch, w.scratch);
     this.beginForward(backend, weights[1], w.scratch, batch);
     // The mask goes time-major (and reversed with goBackwards) like the input, one value per row of a step.
     if (ctx.inputMask) this.#transpose(backend, ctx.inputMask, w.mask, batch, 1, true, this.goBackwards);
@@ -354,7 +374,7 @@ export abstract class Recurrent extends Layer {
 
   backward(ctx: BackwardContext): void {
     const { backend, batch, weights, weightGrads } = ctx;
-    const [t, u, width] = [this.#steps, this.units, this.gates * this.units];
+    const [t, u, width] = [this.#steps, this.#stateWidth, this.gates * this.units];
     const initial = ctx.inputs.slice(1);
     const w = this.#layout(backend, ctx.workspace, batch, this.useBias ? weights[2] : 0, initial);
     if (this.returnSequences) this.#transpose(backend, ctx.outputGrad, w.dh, batch, u, true, false);
@@ -381,18 +401,15 @@ export abstract class Recurrent extends Layer {
       if (ctx.inputMask) for (let k = 0; k < this.carryCount; k++) backend.maskSelectRows(w.maskAt(s), carry[k], saved[k], batch, u);
     }
     // w.z now holds dz for every step, time-major.
-    backend.matMul(w.xs, w.z, weightGrads[0], this.#features, width, t * batch, true, false, false);
     // The carry now holds the gradients of the states before the first step.
     if (initial.length > 0) {
       if (ctx.inputGrads[1]) backend.copy(dh0, ctx.inputGrads[1], batch * u);
       carry.forEach((c, k) => ctx.inputGrads[2 + k] && backend.copy(c, ctx.inputGrads[2 + k], batch * u));
     }
     this.recurrentKernelGrad(backend, w.h, w.z, weightGrads[1], batch, w.scratch, this.useBias ? weightGrads[2] : 0, initial[0] ?? 0);
-    if (this.useBias) backend.columnSum(w.z, backend.view(weightGrads[2], 0, width), t * batch, width, false);
-    if (ctx.inputGrads[0]) {
-      backend.matMul(w.z, weights[0], w.xs, t * batch, this.#features, width, false, true, false);
-      this.#transpose(backend, ctx.inputGrads[0], w.xs, batch, this.#features, false, this.goBackwards);
-    }
+    if (this.useBias) backend.columnSum(w.z, backend.view(weightGrads[2], 0, width), t * batch * this.positions, width, false);
+    this.inputProductGrad(backend, w.xs, w.z, weights[0], weightGrads[0], ctx.inputGrads[0] ? w.xs : 0, t * batch, w.scratch);
+    if (ctx.inputGrads[0]) this.#transpose(backend, ctx.inputGrads[0], w.xs, batch, this.#features, false, this.goBackwards);
   }
 
   /**
@@ -419,13 +436,34 @@ export abstract class Recurrent extends Layer {
     });
   }
 
-  // Reads the mask of a padded sequence, and passes it on with the sequence it returns.
+  // Reads the mask of a padded sequence, and passes it on with the sequence it returns (a layer with
+  // several positions per sample, whose cell rows are not the mask's, refuses masks).
   override get supportsMasking(): boolean {
     return true;
   }
 
   override get passesMask(): boolean {
     return this.returnSequences;
+  }
+
+  /** Floats of one sample's hidden state. */
+  get #stateWidth(): number {
+    return this.positions * this.units;
+  }
+
+  /**
+   * z = x·W + b for every step at once, `samples` (steps·batch) rows of `xs` time-major: one GEMM.
+   * ConvLSTM2D convolves each step's image instead.
+   */
+  protected inputProduct(backend: Backend, xs: BufferId, kernel: BufferId, inputBias: BufferId, z: BufferId, samples: number, _scratch: BufferId): void {
+    backend.matMulBiasActivation(xs, kernel, inputBias, z, samples, this.gates * this.units, this.#features, 'linear');
+  }
+
+  /** The adjoint of inputProduct from every step's dz: dW = xᵀ·dz, and dx = dz·Wᵀ into `dxs` (0: not needed; it may be `xs`). */
+  protected inputProductGrad(backend: Backend, xs: BufferId, dz: BufferId, kernel: BufferId, dKernel: BufferId, dxs: BufferId, samples: number, _scratch: BufferId): void {
+    const width = this.gates * this.units;
+    backend.matMul(xs, dz, dKernel, this.#features, width, samples, true, false, false);
+    if (dxs) backend.matMul(dz, kernel, dxs, samples, this.#features, width, false, true, false);
   }
 
   /** Called before the first step forward (GRU splits U into its column blocks here). */

@@ -50,7 +50,7 @@ export interface SeparableConv2DArgs extends BiasLayerArgs {
  * ```
  */
 export class SeparableConv2D extends KernelBiasLayer {
-  readonly className = 'SeparableConv2D';
+  readonly className: string = 'SeparableConv2D';
   readonly filters: number;
   readonly kernelSize: [number, number];
   readonly depthMultiplier: number;
@@ -66,12 +66,13 @@ export class SeparableConv2D extends KernelBiasLayer {
   /** Floats per sample of the depthwise output (and of its gradient). */
   #middle = 0;
 
-  constructor(args: SeparableConv2DArgs) {
-    super(args, 'SeparableConv2D', 'depthwise');
-    const where = `SeparableConv2D layer '${this.name}'`;
+  /** `className` is the subclass' (SeparableConv1D runs as this layer over images of height 1). */
+  constructor(args: SeparableConv2DArgs, className = 'SeparableConv2D') {
+    super(args, className, 'depthwise');
+    const where = `${className} layer '${this.name}'`;
     this.filters = filtersOf(args.filters, where);
     this.depthMultiplier = depthMultiplierOf(args.depthMultiplier, where);
-    ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate } = convWindowOf(args, 'SeparableConv2D', this.name));
+    ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate } = convWindowOf(args, className, this.name));
     this.pointwiseOptions = weightOptions(args, 'pointwise', where);
     this.#pointwiseInitializerSpec = args.pointwiseInitializer ?? 'glorotUniform';
     this.#pointwiseInitializer = getInitializer(this.#pointwiseInitializerSpec);
@@ -81,20 +82,36 @@ export class SeparableConv2D extends KernelBiasLayer {
     this.#pointwise = new Conv2D({ name: `${this.name}/pointwise`, filters: this.filters, kernelSize: 1, useBias: this.useBias, activation: this.activation });
   }
 
+  /** The input as an image [height, width, channels] (SeparableConv1D: a sequence as an image of height 1). */
+  protected imageOf(input: Shape): [number, number, number] {
+    return imageShape(input, this.name, this.className);
+  }
+
+  /** The output shape of an image of this size. */
+  protected shapeOf(h: number, w: number, c: number): Shape {
+    return [h, w, c];
+  }
+
+  /** The depthwise and pointwise kernels' shapes as Keras stores them, for `channels` input channels. */
+  protected kernelShapes(channels: number): [Shape, Shape] {
+    return [[...this.kernelSize, channels, this.depthMultiplier], [1, 1, channels * this.depthMultiplier, this.filters]];
+  }
+
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    const input = imageShape(singleInput(this, inputShapes), this.name, 'SeparableConv2D');
-    return this.#pointwise.computeOutputShape([this.#depthwise.computeOutputShape([input])]);
+    const input = this.imageOf(singleInput(this, inputShapes));
+    const [h, w, c] = this.#pointwise.computeOutputShape([this.#depthwise.computeOutputShape([input])]);
+    return this.shapeOf(h, w, c);
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
-    const input = imageShape(singleInput(this, inputShapes), this.name, 'SeparableConv2D');
+    const input = this.imageOf(singleInput(this, inputShapes));
     const middle = this.#depthwise.computeOutputShape([input]);
     this.#depthwise.ensureBuilt([input]);
     this.#pointwise.ensureBuilt([middle]);
     this.#middle = middle.reduce((a, b) => a * b, 1);
-    const channels = input[2] * this.depthMultiplier;
-    this.addWeight('depthwise_kernel', [...this.kernelSize, input[2], this.depthMultiplier], this.kernelInitializer);
-    this.addWeight('pointwise_kernel', [1, 1, channels, this.filters], this.#pointwiseInitializer);
+    const [depthwiseShape, pointwiseShape] = this.kernelShapes(input[2]);
+    this.addWeight('depthwise_kernel', depthwiseShape, this.kernelInitializer);
+    this.addWeight('pointwise_kernel', pointwiseShape, this.#pointwiseInitializer);
     if (this.useBias) this.addWeight('bias', [this.filters], this.biasInitializer);
   }
 
@@ -148,7 +165,7 @@ export class SeparableConv2D extends KernelBiasLayer {
       ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding,
       dataFormat: 'channelsLast', dilationRate: this.dilationRate, depthMultiplier: this.depthMultiplier,
       ...this.kernelBiasLayerConfig(),
-      pointwiseInitializer: initializerConfig(this.#pointwiseInitializerSpec, `SeparableConv2D layer '${this.name}' pointwiseInitializer`),
+      pointwiseInitializer: initializerConfig(this.#pointwiseInitializerSpec, `${this.className} layer '${this.name}' pointwiseInitializer`),
       ...weightOptionsConfig('pointwise', this.pointwiseOptions),
     };
   }

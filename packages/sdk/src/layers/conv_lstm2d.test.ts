@@ -1,0 +1,83 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as km from '../index.js';
+import { movingDotTask } from '../testing/moving_dot.js';
+
+beforeAll(() => km.ready());
+
+describe('ConvLSTM2D shapes and weights', () => {
+  it('outputs the last state [outRows, outCols, filters], or every step with returnSequences, and builds tfjs-shaped weights', () => {
+    const input = km.input({ shape: [5, 9, 8, 3] });
+    expect(km.layers.convLstm2d({ filters: 4, kernelSize: 3 }).apply(input).shape).toEqual([7, 6, 4]);
+    expect(km.layers.convLstm2d({ filters: 4, kernelSize: [3, 2], strides: 2, padding: 'same', returnSequences: true }).apply(input).shape).toEqual([5, 5, 4, 4]);
+    const model = km.sequential([km.layers.convLstm2d({ filters: 4, kernelSize: [3, 2], inputShape: [5, 9, 8, 3] })]);
+    expect(model.getWeights().map((w) => w.shape)).toEqual([[3, 2, 3, 16], [3, 2, 4, 16], [16]]);
+    // The unit forget bias: ones for the forget gate's block, zeros elsewhere.
+    expect(Array.from(model.getWeights()[2].dataSync())).toEqual([...Array(4).fill(0), ...Array(4).fill(1), ...Array(8).fill(0)]);
+  });
+});
+
+describe('ConvLSTM2D learns which way a dot moves across frames', () => {
+  it('reaches over 90% accuracy on held-out sequences', async () => {
+    const [frames, size] = [5, 8];
+    const train = movingDotTask(384, frames, size, 1);
+    const test = movingDotTask(128, frames, size, 2);
+    km.utils.setRandomSeed(3);
+    const model = km.sequential([
+      km.layers.convLstm2d({ filters: 6, kernelSize: 3, padding: 'same', inputShape: [frames, size, size, 1] }),
+      km.layers.globalMaxPooling2d(),
+      km.layers.dense({ units: 4, activation: 'softmax' }),
+    ]);
+    model.compile({ optimizer: km.optimizers.adam({ learningRate: 0.02 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    const shape = (n: number) => [n, frames, size, size, 1];
+    await model.fit(km.tensor(train.frames, shape(384)), km.tensor(train.oneHot, [384, 4]), { epochs: 12, batchSize: 32, seed: 4, verbose: 0 });
+    const predicted = model.predict(km.tensor(test.frames, shape(128))).arraySync() as number[][];
+    const correct = predicted.filter((p, i) => p.indexOf(Math.max(...p)) === test.directions[i]).length;
+    expect(correct / 128).toBeGreaterThan(0.9);
+  });
+});
+
+describe('ConvLSTM2D bad input', () => {
+  it.each([
+    [{ filters: 0, kernelSize: 3 }, /ConvLSTM2D layer: filters must be a positive integer\. Received: filters=0\./],
+    [{ filters: 2 }, /kernelSize must be a positive integer or a pair of them\. Received: kernelSize=undefined/],
+    [{ filters: 2, kernelSize: 3, padding: 'causal' }, /padding must be 'valid' or 'same'\. Received: padding="causal"/],
+    [{ filters: 2, kernelSize: 3, dropout: 0.2 }, /ConvLSTM2D layer '.*': dropout is not supported by kerasm yet .*Received: dropout=0\.2\. Remove it or set dropout: 0/],
+    [{ filters: 2, kernelSize: 3, recurrentDropout: 0.1 }, /recurrentDropout is not supported by kerasm yet .*Received: recurrentDropout=0\.1/],
+    [{ filters: 2, kernelSize: 3, returnState: true }, /returnState is not supported by kerasm yet .*Received: returnState=true/],
+    [{ filters: 2, kernelSize: 3, activation: 'softmax' }, /activation must be an element-wise activation .*Received: activation='softmax'/],
+    [{ filters: 2, kernelSize: 3, units: 4 }, /km\.layers\.convLstm2d has no option 'units'\. Its options are: .*filters/],
+    [{ filters: 2, kernelSize: 3, dataFormat: 'channelsFirst' }, /only dataFormat 'channelsLast' \(NHWC\) is supported\. Received: dataFormat="channelsFirst"/],
+  ])('%j', (args, message) => {
+    expect(() => km.layers.convLstm2d(args as unknown as km.layers.ConvLSTM2DArgs)).toThrow(message);
+  });
+
+  it('refuses a sequence of vectors, naming the 5-D shape it expects and the reshape that fixes a missing channel', () => {
+    expect(() => km.sequential([km.layers.convLstm2d({ filters: 2, kernelSize: 3, inputShape: [4, 8, 8] })])).toThrow(
+      /ConvLSTM2D layer '.*' expects sequences of images of shape \(None, time, rows, cols, channels\), but received inputs of shape \(None, 4, 8, 8\)\. Add a channels axis, e.g\. km\.layers\.reshape\(\{ targetShape: \[4, 8, 8, 1\] \}\)/,
+    );
+  });
+
+  it("refuses frames smaller than the window with 'valid' padding", () => {
+    expect(() => km.sequential([km.layers.convLstm2d({ filters: 2, kernelSize: 3, inputShape: [3, 2, 5, 1] })])).toThrow(/is smaller than its 3x3 window with 'valid' padding.*Use padding: 'same'/);
+  });
+
+  it('refuses a mask, which over images marks pixels and not only steps', () => {
+    expect(() => km.sequential([km.layers.masking({ inputShape: [3, 5, 5, 1] }), km.layers.convLstm2d({ filters: 2, kernelSize: 3 })])).toThrow(
+      /\(ConvLSTM2D\) does not support masking, but its input carries the mask of layer 'masking.*' \(Masking\)/,
+    );
+  });
+
+  it('refuses to run inside Bidirectional, pointing to two layers and a concatenation', () => {
+    expect(() => km.layers.bidirectional({ layer: km.layers.convLstm2d({ filters: 2, kernelSize: 3 }) })).toThrow(
+      /a bidirectional ConvLSTM2D is not supported yet\. Received: layer=ConvLSTM2D layer '.*'\. Run two ConvLSTM2D layers in a functional model/,
+    );
+  });
+
+  it('refuses initial states, whose images the vector layers\' state passing does not carry', () => {
+    const frames = km.input({ shape: [3, 5, 5, 1] });
+    const state = km.input({ shape: [5, 5, 2] });
+    expect(() => km.layers.convLstm2d({ filters: 2, kernelSize: 3, padding: 'same', name: 'clstm' }).apply(frames, { initialState: [state, state] } as never)).toThrow(
+      /Layer 'clstm' \(ConvLSTM2D\)\.apply received the keyword input 'initialState' .*which this layer does not take/,
+    );
+  });
+});

@@ -1,0 +1,197 @@
+import type { Backend, BufferId, WindowGeometry } from '../backend/backend.js';
+import { formatShape, singleInput, type Shape } from './layer.js';
+import { LSTM, type LSTMArgs } from './lstm.js';
+import type { RecurrentStep, RecurrentStepGrad } from './recurrent.js';
+import { registerLayer } from './registry.js';
+import { convWindowOf, filtersOf, sampleGeometry, type PaddingMode, type SampleGeometry } from './window.js';
+
+/** Options of {@link ConvLSTM2D}: LSTM's (but `units`) and Conv2D's window, with TensorFlow.js' defaults. */
+export interface ConvLSTM2DArgs extends Omit<LSTMArgs, 'units'> {
+  /** Channels of the hidden state and output (positive integer). */
+  filters: number;
+  /** Window height and width of both convolutions (one number for a square window). */
+  kernelSize: number | [number, number];
+  /** Step between windows of the input convolution (default 1); the recurrent one always steps by 1. */
+  strides?: number | [number, number];
+  /** Padding of the input convolution: 'valid' (default) or 'same'; the recurrent one is always 'same'. */
+  padding?: PaddingMode;
+  /** Spacing between the input kernel's taps (default 1); strides must be 1 when it is above 1. */
+  dilationRate?: number | [number, number];
+  /** Only 'channelsLast' (`[time, rows, cols, channels]`) is supported. */
+  dataFormat?: 'channelsLast';
+}
+
+/**
+ * Convolutional LSTM (Shi et al., 2015) over sequences of images `[time, rows, cols, channels]`:
+ * an LSTM whose input and recurrent transforms are 2-D convolutions, so its state is an image
+ * `[outRows, outCols, filters]`. Keras' equations and TensorFlow.js' weights: `kernel [kH, kW,
+ * channels, 4·filters]`, `recurrent_kernel [kH, kW, filters, 4·filters]`, `bias [4·filters]`, gates
+ * i, f, c, o. The input convolution takes `strides`, `padding` and `dilationRate`; the recurrent one
+ * is 'same' with stride 1. The output is the last state `[outRows, outCols, filters]`, or every
+ * step's with `returnSequences: true`.
+ *
+ * It runs on the shared recurrence driver: each step's convolutions are im2col and a GEMM on the
+ * backend, and the LSTM cell sees one row per output pixel.
+ *
+ * @example
+ * ```ts
+ * // Which way a dot moves across 6 frames of 12×12 pixels.
+ * const model = km.sequential([
+ *   km.layers.convLstm2d({ filters: 8, kernelSize: 3, padding: 'same', inputShape: [6, 12, 12, 1] }),
+ *   km.layers.globalAveragePooling2d(),
+ *   km.layers.dense({ units: 4, activation: 'softmax' }),
+ * ]);
+ * ```
+ */
+export class ConvLSTM2D extends LSTM {
+  override readonly className: string = 'ConvLSTM2D';
+  readonly filters: number;
+  readonly kernelSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: PaddingMode;
+  readonly dilationRate: [number, number];
+  /** The input convolution over one frame, and the recurrent one over one state image; set by build. */
+  #input: SampleGeometry | null = null;
+  #state: SampleGeometry | null = null;
+
+  constructor(args: ConvLSTM2DArgs) {
+    const filters = filtersOf(args.filters, `ConvLSTM2D layer${args.name ? ` '${args.name}'` : ''}`);
+    super({ ...args, units: filters }, 'ConvLSTM2D');
+    if (this.returnState) {
+      throw new Error(`${this.where}: returnState is not supported by kerasm yet (its states are images, which the vector recurrent layers' state outputs do not carry). Received: returnState=true. Remove it, or use returnSequences: true and take the last step.`);
+    }
+    this.filters = filters;
+    ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate } = convWindowOf(args, 'ConvLSTM2D', this.name));
+  }
+
+  /** Every frame [rows, cols, channels] through the input convolution's window. */
+  #inputGeometry(shape: Shape): SampleGeometry {
+    this.sequenceOf(shape);
+    return sampleGeometry([shape[1], shape[2], shape[3]], this.kernelSize, this.strides, this.dilationRate, this.padding, this.name);
+  }
+
+  protected override sequenceOf(shape: Shape): [number, number] {
+    if (shape.length !== 4) {
+      throw new Error(`${this.where} expects sequences of images of shape (None, time, rows, cols, channels), but received inputs of shape ${formatShape(shape)}. ` +
+        (shape.length === 3 ? `Add a channels axis, e.g. km.layers.reshape({ targetShape: [${[...shape, 1].join(', ')}] }).` : 'Reshape each sample to [time, rows, cols, channels].'));
+    }
+    return [shape[0], shape[1] * shape[2] * shape[3]];
+  }
+
+  override computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    const shape = singleInput(this, inputShapes);
+    const g = this.#inputGeometry(shape);
+    const image = [g.outH, g.outW, this.filters];
+    return this.returnSequences ? [shape[0], ...image] : image;
+  }
+
+  protected override kernelShapes(input: Shape): [Shape, Shape] {
+    return [[...this.kernelSize, input[3], 4 * this.filters], [...this.kernelSize, this.filters, 4 * this.filters]];
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    const g = this.#inputGeometry(singleInput(this, inputShapes));
+    this.#input = g;
+    this.#state = sampleGeometry([g.outH, g.outW, this.filters], this.kernelSize, [1, 1], [1, 1], 'same', this.name);
+    super.build(inputShapes);
+  }
+
+  // Its states are images, which the state-passing of the vector recurrent layers does not carry.
+  override get keywordInputs(): readonly string[] {
+    return [];
+  }
+
+  protected override get positions(): number {
+    return this.#input!.outH * this.#input!.outW;
+  }
+
+  get #inputPatch(): number {
+    return this.kernelSize[0] * this.kernelSize[1] * this.#input!.channels;
+  }
+
+  get #statePatch(): number {
+    return this.kernelSize[0] * this.kernelSize[1] * this.filters;
+  }
+
+  /** Scratch: every step's input columns, one step's recurrent columns, and one step's hPrev gradient. */
+  #scratch(backend: Backend, scratch: BufferId, batch: number) {
+    const rows = batch * this.positions;
+    const sizes = [this.steps * rows * this.#inputPatch, rows * this.#statePatch, rows * this.filters];
+    const [inputColumns, stateColumns, hPrevGrad] = sizes.map((size, i) => backend.view(scratch, sizes.slice(0, i).reduce((a, b) => a + b, 0), size));
+    return { inputColumns, stateColumns, hPrevGrad };
+  }
+
+  protected override cellScratchSize(batch: number): number {
+    const rows = batch * this.positions;
+    return rows * (this.steps * this.#inputPatch + this.#statePatch + this.filters);
+  }
+
+  #geometry(g: SampleGeometry, batch: number): WindowGeometry {
+    return { ...g, batch };
+  }
+
+  // `samples` frames (steps·batch) at once: im2col then one GEMM with the bias, as Conv2D runs.
+  protected override inputProduct(backend: Backend, xs: BufferId, kernel: BufferId, inputBias: BufferId, z: BufferId, samples: number, scratch: BufferId): void {
+    const { inputColumns } = this.#scratch(backend, scratch, samples / this.steps);
+    backend.im2col(xs, inputColumns, this.#geometry(this.#input!, samples));
+    backend.matMulBiasActivation(inputColumns, kernel, inputBias, z, samples * this.positions, 4 * this.filters, this.#inputPatch, 'linear');
+  }
+
+  protected override inputProductGrad(backend: Backend, _xs: BufferId, dz: BufferId, kernel: BufferId, dKernel: BufferId, dxs: BufferId, samples: number, scratch: BufferId): void {
+    const { inputColumns } = this.#scratch(backend, scratch, samples / this.steps);
+    const [rows, width, patch] = [samples * this.positions, 4 * this.filters, this.#inputPatch];
+    backend.matMul(inputColumns, dz, dKernel, patch, width, rows, true, false, false);
+    if (!dxs) return;
+    // The columns are no longer needed: they take their own gradient, then col2im sums it onto the frames.
+    backend.matMul(dz, kernel, inputColumns, rows, patch, width, false, true, false);
+    backend.col2im(inputColumns, dxs, this.#geometry(this.#input!, samples));
+  }
+
+  protected override stepForward(backend: Backend, recurrentKernel: BufferId, step: RecurrentStep): void {
+    const { rows, z, hPrev, h, state: [c, ac], statePrev: [cPrev] } = step;
+    if (hPrev) {
+      const batch = rows / this.positions;
+      const { stateColumns } = this.#scratch(backend, step.scratch, batch);
+      backend.im2col(hPrev, stateColumns, this.#geometry(this.#state!, batch));
+      backend.matMul(stateColumns, recurrentKernel, z, rows, 4 * this.filters, this.#statePatch, false, false, true);
+    }
+    backend.lstmCellForward(z, cPrev, c, ac, h, rows, this.filters, this.activation, this.recurrentActivation);
+  }
+
+  protected override stepBackward(backend: Backend, recurrentKernel: BufferId, step: RecurrentStepGrad): void {
+    const { rows, z, dh, dhPrev, state: [, ac], statePrev: [cPrev], carry: [dc] } = step;
+    backend.lstmCellBackward(z, cPrev, ac, dh, dc, rows, this.filters, this.activation, this.recurrentActivation);
+    if (!dhPrev) return;
+    const batch = rows / this.positions;
+    const { stateColumns, hPrevGrad } = this.#scratch(backend, step.scratch, batch);
+    backend.matMul(z, recurrentKernel, stateColumns, rows, this.#statePatch, 4 * this.filters, false, true, false);
+    backend.col2im(stateColumns, hPrevGrad, this.#geometry(this.#state!, batch));
+    backend.add(dhPrev, hPrevGrad, dhPrev, rows * this.filters);
+  }
+
+  // dU = Σ im2col(h₍ₜ₋₁₎)ᵀ·dz₍ₜ₎, one GEMM per step on the recurrent columns (the first step's hPrev is zero).
+  protected override recurrentKernelGrad(backend: Backend, h: BufferId, dz: BufferId, dU: BufferId, batch: number, scratch: BufferId): void {
+    const [rows, width, patch] = [batch * this.positions, 4 * this.filters, this.#statePatch];
+    if (this.steps === 1) return backend.fill(dU, patch * width, 0);
+    const { stateColumns } = this.#scratch(backend, scratch, batch);
+    for (let s = 1; s < this.steps; s++) {
+      backend.im2col(backend.view(h, (s - 1) * rows * this.filters, rows * this.filters), stateColumns, this.#geometry(this.#state!, batch));
+      backend.matMul(stateColumns, backend.view(dz, s * rows * width, rows * width), dU, patch, width, rows, true, false, s > 1);
+    }
+  }
+
+  // A mask reaching here would mark pixels as well as steps (Masking over images), which the driver's time mask is not.
+  override get supportsMasking(): boolean {
+    return false;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const { units: _, ...config } = super.getConfig();
+    return {
+      ...config, filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding,
+      dataFormat: 'channelsLast', dilationRate: this.dilationRate,
+    };
+  }
+}
+
+registerLayer('ConvLSTM2D', (config) => new ConvLSTM2D(config as unknown as ConvLSTM2DArgs));

@@ -1,0 +1,72 @@
+import { sequenceAsImage } from './image_layer.js';
+import type { Shape } from './layer.js';
+import { registerLayer } from './registry.js';
+import { SeparableConv2D, type SeparableConv2DArgs } from './separable_conv2d.js';
+import { padding1DOf, singleOf, type PaddingMode } from './window.js';
+
+/** Options of {@link SeparableConv1D}, with Keras' defaults and TensorFlow.js-style names. */
+export interface SeparableConv1DArgs extends Omit<SeparableConv2DArgs, 'kernelSize' | 'strides' | 'dilationRate'> {
+  /** Depthwise window length. */
+  kernelSize: number | [number];
+  /** Step between windows (default 1). */
+  strides?: number | [number];
+  /** Spacing between depthwise kernel taps (default 1); strides must be 1 when it is above 1. */
+  dilationRate?: number | [number];
+}
+
+/** The SeparableConv2D options of the same convolution over an image of height 1. */
+function asSeparableConv2D(args: SeparableConv1DArgs): SeparableConv2DArgs {
+  const where = `SeparableConv1D layer${args.name ? ` '${args.name}'` : ''}`;
+  return {
+    ...args,
+    kernelSize: [1, singleOf(args.kernelSize, 0, 'kernelSize', where)],
+    strides: [1, singleOf(args.strides, 1, 'strides', where)],
+    dilationRate: [1, singleOf(args.dilationRate, 1, 'dilationRate', where)],
+    padding: padding1DOf(args.padding, where, false) as PaddingMode,
+  };
+}
+
+/**
+ * Depthwise separable 1-D convolution over `[steps, channels]` sequences (Keras' SeparableConv1D;
+ * TensorFlow.js 4.22 has none): each channel convolved along the steps with its own
+ * `depthMultiplier` filters, then a pointwise convolution mixing the channels, the bias and the
+ * activation. Keras' weights: `depthwise_kernel [kernelSize, in, depthMultiplier]`,
+ * `pointwise_kernel [1, in·depthMultiplier, filters]`, `bias [filters]`. It runs as SeparableConv2D
+ * over the sequence seen as an image of height 1, whose kernels have the same memory layout.
+ *
+ * @example
+ * ```ts
+ * const model = km.sequential([
+ *   km.layers.embedding({ inputDim: 5000, outputDim: 64, inputShape: [200] }),
+ *   km.layers.separableConv1d({ filters: 64, kernelSize: 5, activation: 'relu' }),
+ *   km.layers.globalMaxPooling1d(),
+ *   km.layers.dense({ units: 1, activation: 'sigmoid' }),
+ * ]);
+ * ```
+ */
+export class SeparableConv1D extends SeparableConv2D {
+  override readonly className: string = 'SeparableConv1D';
+
+  constructor(args: SeparableConv1DArgs) {
+    super(asSeparableConv2D(args), 'SeparableConv1D');
+  }
+
+  protected override imageOf(input: Shape): [number, number, number] {
+    return sequenceAsImage(input, this.name, this.className);
+  }
+
+  protected override shapeOf(_h: number, w: number, c: number): Shape {
+    return [w, c];
+  }
+
+  protected override kernelShapes(channels: number): [Shape, Shape] {
+    return [[this.kernelSize[1], channels, this.depthMultiplier], [1, channels * this.depthMultiplier, this.filters]];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    // Keras writes 1-D sizes as lists of one.
+    return { ...super.getConfig(), kernelSize: [this.kernelSize[1]], strides: [this.strides[1]], dilationRate: [this.dilationRate[1]] };
+  }
+}
+
+registerLayer('SeparableConv1D', (config) => new SeparableConv1D(config as unknown as SeparableConv1DArgs));

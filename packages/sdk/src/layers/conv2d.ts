@@ -48,19 +48,6 @@ export class Conv2D extends ConvGemmLayer {
   protected override outputShapeOf(g: SampleGeometry): Shape {
     return [g.outH, g.outW, this.filters];
   }
-
-  /** The kernel's shape as Keras stores it: [kH, kW, in, filters]. */
-  protected override kernelShape(channels: number): Shape {
-    return [...this.kernelSize, channels, this.filters];
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return {
-      ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding,
-      dilationRate: this.dilationRate, dataFormat: 'channelsLast',
-      ...this.kernelBiasLayerConfig(),
-    };
-  }
 }
 
 registerLayer('Conv2D', (config) => new Conv2D(config as unknown as Conv2DArgs));

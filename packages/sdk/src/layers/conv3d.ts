@@ -63,18 +63,6 @@ export class Conv3D extends ConvGemmLayer {
   protected override outputShapeOf(g: SampleGeometry): Shape {
     return [g.outD!, g.outH, g.outW, this.filters];
   }
-
-  protected override kernelShape(channels: number): Shape {
-    return [...this.kernelSize, channels, this.filters];
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return {
-      ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding,
-      dilationRate: this.dilationRate, dataFormat: 'channelsLast',
-      ...this.kernelBiasLayerConfig(),
-    };
-  }
 }
 
 registerLayer('Conv3D', (config) => new Conv3D(config as unknown as Conv3DArgs));

@@ -1,7 +1,7 @@
 import type { WindowGeometry } from '../backend/backend.js';
 import { activationBiasBackward, KernelBiasLayer } from './kernel_bias_layer.js';
 import { singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
-import type { SampleGeometry } from './window.js';
+import type { PaddingMode, SampleGeometry } from './window.js';
 
 /**
  * A convolution run as im2col + the packed GEMM against its kernel (Keras' `[k…, in, filters]`
@@ -12,6 +12,11 @@ import type { SampleGeometry } from './window.js';
 export abstract class ConvGemmLayer extends KernelBiasLayer {
   /** Number of output channels. */
   abstract readonly filters: number;
+  /** The window, its steps and its dilation, one value per spatial axis. */
+  abstract readonly kernelSize: readonly number[];
+  abstract readonly strides: readonly number[];
+  abstract readonly dilationRate: readonly number[];
+  abstract readonly padding: PaddingMode;
   #geometry: SampleGeometry | null = null;
 
   /** The window over one sample of the given input shape. */
@@ -21,7 +26,9 @@ export abstract class ConvGemmLayer extends KernelBiasLayer {
   protected abstract outputShapeOf(g: SampleGeometry): Shape;
 
   /** The kernel's shape as Keras stores it: [k…, in, filters]. */
-  protected abstract kernelShape(channels: number): Shape;
+  protected kernelShape(channels: number): Shape {
+    return [...this.kernelSize, channels, this.filters];
+  }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
     return this.outputShapeOf(this.sampleGeometry(singleInput(this, inputShapes)));
@@ -84,5 +91,13 @@ export abstract class ConvGemmLayer extends KernelBiasLayer {
     const dCols = this.#pointwise ? inputGrads[0] : workspace;
     backend.matMul(outputGrad, weights[0], dCols, rows, this.#patch, this.filters, false, true, false);
     if (!this.#pointwise) backend.col2im(dCols, inputGrads[0], this.#batchGeometry(batch));
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding,
+      dilationRate: this.dilationRate, dataFormat: 'channelsLast',
+      ...this.kernelBiasLayerConfig(),
+    };
   }
 }

@@ -153,6 +153,11 @@ export class MultiHeadAttention extends Layer {
     return ['attentionMask'];
   }
 
+  // Keras writes the mask in the call's kwargs; a key made explicit for it stays positional.
+  override savedKeyword(slot: number, count: number): string | null {
+    return slot === 3 && count === 4 ? 'attention_mask' : null;
+  }
+
   /**
    * As {@link Layer.apply}; `{ attentionMask }` passes Keras' attention mask. With
    * `returnAttentionScores` it gives `[output, scores]`.

@@ -10,7 +10,8 @@ import { duplicateTokenTask, transformerClassifier } from '../testing/transforme
 import { paddedSequences } from '../testing/padded_sequences.js';
 
 // batchMatMul (attention's per-head products) on every backend against a naive loop, then a
-// transformer block (causal attention with dropout, and the Keras block) trained on each backend
+// transformer block (causal attention with dropout, an explicit mask with the scores as an output,
+// and the Keras block) trained on each backend
 // against the wasm backend's loss trajectory.
 const random = new Random(37);
 const draw = (n: number) => Float32Array.from({ length: n }, () => random.uniform(-1, 1));
@@ -64,6 +65,15 @@ describe.each(BACKENDS_HERE)('attention on backend %s', (name) => {
       const mixed = km.layers.add().apply([x, km.layers.multiHeadAttention({ numHeads: 2, keyDim: 2 }).apply([x, x])]);
       const model = km.model({ inputs: ids, outputs: km.layers.dense({ units: 1, activation: 'sigmoid' }).apply(km.layers.globalAveragePooling1d().apply(mixed)) });
       return { model, x: km.tensor(paddedSequences(16, 6, 9, 1, 5, 'end').tokens, [16, 6], 'int32'), y: labels };
+    },
+    'an explicit attention mask with causal attention, the scores a second output': () => {
+      const [x, m] = [km.input({ shape: [5, 3] }), km.input({ shape: [5, 5] })];
+      const mha = km.layers.multiHeadAttention({ numHeads: 2, keyDim: 2, useCausalMask: true, returnAttentionScores: true });
+      const [attended, scores] = mha.apply([x, x], { attentionMask: m }) as unknown as km.SymbolicTensor[];
+      const model = km.model({ inputs: [x, m], outputs: [km.layers.dense({ units: 1, activation: 'sigmoid' }).apply(km.layers.globalAveragePooling1d().apply(attended)), scores] });
+      const mask = km.tensor(Float32Array.from({ length: 16 * 25 }, (_, i) => (i % 5 === 0 || (i * 7) % 3 !== 0 ? 1 : 0)), [16, 5, 5]);
+      const scoreTargets = km.tensor(Float32Array.from({ length: 16 * 2 * 25 }, (_, i) => (i % 5 === 0 ? 1 : 0)), [16, 2, 5, 5]);
+      return { model, x: [sequences, mask], y: [labels, scoreTargets] };
     },
     'the Keras transformer block on token ids': () => {
       const { x, y } = duplicateTokenTask(16, 6, 10, 4);

@@ -166,6 +166,15 @@ describe.each(BACKENDS_HERE)('recurrent kernels and models on backend %s', (name
       const y = km.layers.dense({ units: 3, activation: 'softmax' }).apply(km.layers.concatenate().apply([lstmOut, gruOut]));
       return { model: km.model({ inputs: [encIn, decIn], outputs: y }), x: [padded, sequences], y: labels };
     },
+    // Both directions' sequences as two outputs and their states into a second Bidirectional, half each.
+    'Bidirectional(GRU, mergeMode null, returnState) → Bidirectional(GRU, initialState [hF, hB]) → Dense(softmax)': () => {
+      const x = km.input({ shape: [6, 2] });
+      const [forward, backward, hF, hB] = km.layers.bidirectional({ layer: km.layers.gru({ units: 3, returnSequences: true, returnState: true }), mergeMode: null }).apply(x) as unknown as km.SymbolicTensor[];
+      const decoded = km.layers.bidirectional({ layer: km.layers.gru({ units: 3 }) }).apply(x, { initialState: [hF, hB] });
+      const pooled = [forward, backward].map((t) => km.layers.globalAveragePooling1d().apply(t));
+      const y = km.layers.dense({ units: 3, activation: 'softmax' }).apply(km.layers.concatenate().apply([...pooled, decoded]));
+      return { model: km.model({ inputs: x, outputs: y }), x: sequences, y: labels };
+    },
   };
 
   it.each(Object.entries(models))('%s follows the wasm loss trajectory', async (_label, build) => {

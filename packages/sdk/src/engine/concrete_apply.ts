@@ -27,6 +27,11 @@ export interface LayerApplyArgs {
    * encoder through them. A layer that takes no such keyword input refuses it.
    */
   initialState?: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[];
+  /**
+   * MultiHeadAttention's attention mask (Keras' `attention_mask`), `[querySteps, valueSteps]` per
+   * sample: 1 where a query step may attend to a value step, 0 where not.
+   */
+  attentionMask?: SymbolicTensor | Tensor;
 }
 
 // Keyword inputs (initialState) are split off before these are checked.

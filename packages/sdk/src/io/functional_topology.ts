@@ -3,6 +3,7 @@ import { input, type SymbolicTensor } from '../engine/symbolic.js';
 import type { Layer } from '../layers/layer.js';
 import { layerFromConfig } from '../layers/registry.js';
 import { describe, isObject, KERAS_VERSION, normalizeConfig, savedLayerConfig, type Json } from './layers_model_format.js';
+import { toCamelCase } from './keras_names.js';
 
 /** Class names Keras and tfjs give functional models ('Functional' since TF 2.4, 'Model' in tfjs). */
 export const FUNCTIONAL_CLASS_NAMES: readonly string[] = ['Model', 'Functional'];
@@ -13,7 +14,10 @@ export const FUNCTIONAL_CLASS_NAMES: readonly string[] = ['Model', 'Functional']
  * ...], ...]`, where `call` numbers the source layer's calls, so a shared layer's outputs are told
  * apart, and `tensor` picks one output of a layer with several), and the model's `input_layers` and
  * `output_layers`. Keyword inputs (an RNN's initialState) follow the positional ones in a call's
- * list with empty kwargs, as tfjs and Keras 2 write them.
+ * list with empty kwargs, as tfjs and Keras 2 write them, except those a layer names
+ * ({@link Layer.savedKeyword}: MultiHeadAttention's `attention_mask`), which go in the kwargs of
+ * every positional entry as `{attention_mask: [source, call, tensor]}`, as Keras 2 writes tensors
+ * passed by keyword.
  */
 export function functionalTopology(name: string, graph: Graph): Json {
   const source = (ref: number, tensor: number) => (ref < 0 ? [graph.inputNames[modelInputIndex(ref)], 0, 0, {}] : [graph.nodes[ref].layer.name, graph.callIndex[ref], tensor, {}]);
@@ -27,7 +31,7 @@ export function functionalTopology(name: string, graph: Graph): Json {
     name: layer.name,
     class_name: layer.className,
     config: savedLayerConfig(layer),
-    inbound_nodes: graph.nodesOf(layer).map((i) => graph.nodes[i].inbound.map((ref, slot) => source(ref, inboundTensor(graph.nodes[i], slot)))),
+    inbound_nodes: graph.nodesOf(layer).map((i) => inboundNode(graph.nodes[i].inbound.map((ref, slot) => source(ref, inboundTensor(graph.nodes[i], slot))), layer)),
   }));
   return {
     class_name: 'Model',
@@ -42,6 +46,17 @@ export function functionalTopology(name: string, graph: Graph): Json {
   };
 }
 
+/** One call's inbound entries, the inputs the layer names moved into the others' kwargs. */
+function inboundNode(entries: Json[][], layer: Layer): Json[][] {
+  const kwargs: Json = {};
+  const listed = entries.filter((entry, slot) => {
+    const keyword = layer.savedKeyword(slot, entries.length);
+    if (keyword !== null) kwargs[keyword] = entry.slice(0, 3);
+    return keyword === null;
+  });
+  return listed.map((entry) => [...entry.slice(0, 3), { ...kwargs }]);
+}
+
 /** The symbolic inputs and outputs a saved functional topology describes, ready for `km.model`. */
 export interface ParsedFunctional {
   name: string;
@@ -53,7 +68,12 @@ export interface ParsedFunctional {
 interface PendingCall {
   layer: Layer;
   call: number;
+  /** Every tensor the call reads, positional and keyword. */
   inbound: string[];
+  /** The positional ones. */
+  args: string[];
+  /** The tensors passed by keyword (Keras' names, e.g. attention_mask). */
+  kwargs: Record<string, string[]>;
   where: string;
 }
 
@@ -93,7 +113,7 @@ export function functionalFromTopology(model: Json, source: string): ParsedFunct
     } catch (err) {
       throw new Error(`${where}: ${(err as Error).message}`);
     }
-    calls.forEach((inbound, call) => pending.push({ layer, call, inbound, where: calls.length > 1 ? `${where}, call ${call}` : where }));
+    calls.forEach(({ args, kwargs }, call) => pending.push({ layer, call, inbound: [...args, ...Object.values(kwargs).flat()], args, kwargs, where: calls.length > 1 ? `${where}, call ${call}` : where }));
   });
   // Keras lists layers in creation order, which need not be an order their inputs exist in. A
   // shared layer's calls run in their saved order, so the call numbers inbound references use hold.
@@ -112,8 +132,7 @@ export function functionalFromTopology(model: Json, source: string): ParsedFunct
     }
     for (const p of ready) {
       try {
-        // Keyword inputs were saved after the positional ones, which is how a layer reads a flat list.
-        const outputs: SymbolicTensor | SymbolicTensor[] = p.layer.apply(p.inbound.map((key) => tensors.get(key)!));
+        const outputs: SymbolicTensor | SymbolicTensor[] = applySaved(p, (key) => tensors.get(key)!);
         (Array.isArray(outputs) ? outputs : [outputs]).forEach((t, k) => tensors.set(tensorKey(p.layer.name, p.call, k), t));
       } catch (err) {
         throw new Error(`${p.where}: ${(err as Error).message}`);
@@ -146,26 +165,60 @@ function inputTensor(config: Json, name: string, where: string): SymbolicTensor 
 }
 
 /**
- * Per call of a layer, the `name[call]` keys of the tensors it reads: `[[[name, call, tensor, {}], ...],
- * ...]` (tfjs, Keras 2) or Keras 3's `[{args, kwargs}, ...]`.
+ * Applies a saved call: its kwargs that are keyword inputs of the layer (Keras' attention_mask,
+ * initial_state) as the layer's keyword options; any other tensor after the positional ones, which
+ * is how a layer reads a flat list (tfjs' initial states).
  */
-function inboundCalls(nodes: unknown, where: string): string[][] {
+function applySaved(p: PendingCall, tensorOf: (key: string) => SymbolicTensor): SymbolicTensor | SymbolicTensor[] {
+  const keywords = p.layer.keywordInputs;
+  const options: Record<string, SymbolicTensor[]> = {};
+  const flat = [...p.args];
+  for (const [name, keys] of Object.entries(p.kwargs)) {
+    const keyword = toCamelCase(name);
+    if (keywords.includes(keyword)) options[keyword] = keys.map(tensorOf);
+    else flat.push(...keys);
+  }
+  return p.layer.apply(flat.map(tensorOf), Object.keys(options).length > 0 ? options : undefined);
+}
+
+/**
+ * Per call of a layer, the `name[call]` keys of the tensors it reads, positional and by keyword:
+ * `[[[name, call, tensor, kwargs], ...], ...]` (tfjs, Keras 2: tensors in kwargs as `[name, call,
+ * tensor]`) or Keras 3's `[{args, kwargs}, ...]`.
+ */
+function inboundCalls(nodes: unknown, where: string): { args: string[]; kwargs: Record<string, string[]> }[] {
   if (!Array.isArray(nodes) || nodes.length === 0) {
     throw new Error(`${where} has no inbound_nodes, so nothing feeds it. Received: inbound_nodes=${describe(nodes)}. Connect it, or remove the layer from the model.`);
   }
+  const keyOf = (ref: unknown) => {
+    if (!Array.isArray(ref) || typeof ref[0] !== 'string' || !Number.isInteger(ref[1]) || ref[1] < 0) {
+      throw new Error(`${where}: an inbound tensor must be [layer_name, call, tensor_index]. Received: ${describe(ref)}.`);
+    }
+    const tensor = ref[2] ?? 0;
+    if (!Number.isInteger(tensor) || tensor < 0) throw new Error(`${where}: the tensor index of an inbound tensor must be an integer ≥ 0. Received: ${describe(ref)}.`);
+    return tensorKey(ref[0], ref[1], tensor);
+  };
   return nodes.map((node) => {
-    // Keras 3 puts keyword inputs (an RNN's initial_state) in kwargs; they follow the positional ones, as in a layer's flat input list.
-    const refs = Array.isArray(node) ? node : isObject(node) ? [...kerasHistories(node.args), ...(isObject(node.kwargs) ? Object.values(node.kwargs).flatMap(kerasHistories) : [])] : [];
-    if (refs.length === 0) throw new Error(`${where}: its inbound node names no input. Received: ${describe(node)}.`);
-    return refs.map((ref) => {
-      if (!Array.isArray(ref) || typeof ref[0] !== 'string' || !Number.isInteger(ref[1]) || ref[1] < 0) {
-        throw new Error(`${where}: an inbound tensor must be [layer_name, call, tensor_index]. Received: ${describe(ref)}.`);
+    const refs = Array.isArray(node) ? node : isObject(node) ? kerasHistories(node.args) : [];
+    // Keras 2 repeats the call's kwargs on each entry; Keras 3 gives them once.
+    const savedKwargs = Array.isArray(node) ? node.map((entry) => (Array.isArray(entry) && isObject(entry[3]) ? entry[3] : {})).find((k) => Object.keys(k).length > 0) : isObject(node) ? node.kwargs : undefined;
+    const kwargs: Record<string, string[]> = {};
+    if (isObject(savedKwargs)) {
+      for (const [name, value] of Object.entries(savedKwargs)) {
+        const tensors = Array.isArray(node) ? tensorRefs(value) : kerasHistories(value);
+        if (tensors.length > 0) kwargs[name] = tensors.map(keyOf);
       }
-      const tensor = ref[2] ?? 0;
-      if (!Number.isInteger(tensor) || tensor < 0) throw new Error(`${where}: the tensor index of an inbound tensor must be an integer ≥ 0. Received: ${describe(ref)}.`);
-      return tensorKey(ref[0], ref[1], tensor);
-    });
+    }
+    if (refs.length === 0) throw new Error(`${where}: its inbound node names no input. Received: ${describe(node)}.`);
+    return { args: refs.map(keyOf), kwargs };
   });
+}
+
+/** Keras 2's tensors in kwargs: one `[name, call, tensor]` or a list of them; anything else (a flag) is none. */
+function tensorRefs(value: unknown): unknown[] {
+  const isRef = (v: unknown) => Array.isArray(v) && typeof v[0] === 'string' && Number.isInteger(v[1]) && v.length <= 4;
+  if (isRef(value)) return [value];
+  return Array.isArray(value) && value.length > 0 && value.every(isRef) ? value : [];
 }
 
 /** Keras 3 writes each inbound tensor as `{class_name: '__keras_tensor__', config: {keras_history: [name, node, tensor]}}`. */

@@ -31,7 +31,7 @@ describe('MultiHeadAttention: bad input', () => {
 
   it('refuses a wrong number of inputs', () => {
     const mha = km.layers.multiHeadAttention({ numHeads: 2, keyDim: 4 });
-    expect(() => mha.apply(seq(3, 4))).toThrow(/takes \[query, value\] or \[query, value, key\], but received 1 input\. .*layer\.apply\(\[x, x\]\)/);
+    expect(() => mha.apply(seq(3, 4))).toThrow(/takes \[query, value\] or \[query, value, key\] \(and the keyword input attentionMask\), but received 1 input\. .*layer\.apply\(\[x, x\]\)/);
     expect(() => mha.apply([seq(3, 4), seq(3, 4), seq(3, 4), seq(3, 4)])).toThrow(/received 4 inputs/);
   });
 

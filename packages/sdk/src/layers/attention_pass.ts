@@ -23,6 +23,10 @@ export interface AttentionBuffers {
   readonly biases: readonly [BufferId, BufferId, BufferId, BufferId];
   /** Padding masks `[batch, valueSteps]` of the value and key inputs (1: a real step, 0: padding), 0 where none. */
   readonly keyMasks: readonly BufferId[];
+  /** The query's padding mask `[batch, querySteps]`, or 0: a padded query step attends to nothing (its row is uniform, as in Keras). */
+  readonly queryMask: BufferId;
+  /** Keras' `attention_mask` `[batch, querySteps, valueSteps]` (1: attend, 0: not), or 0. */
+  readonly attentionMask: BufferId;
 }
 
 /**
@@ -49,10 +53,12 @@ export class AttentionWorkspace {
   readonly headA: BufferId;
   /** Head-major scratch for dq, dk and dv. */
   readonly headB: BufferId;
-  /** The causal mask's additive term `[querySteps, valueSteps]` (0 without it). */
+  /** The causal mask as a term of {@link combineMasks}' sum, `[querySteps, valueSteps]`: 0 where a step may attend, −1 where not (0 without it). */
   readonly causal: BufferId;
-  /** A padding mask's additive term `[batch, valueSteps]`. */
+  /** A padding mask's term `[batch, steps]` (steps: the larger of querySteps and valueSteps). */
   readonly padding: BufferId;
+  /** Every mask combined, `[batch, querySteps, valueSteps]`, then the scores' additive term. */
+  readonly allowed: BufferId;
 
   /** Floats the regions take for `batch` samples. */
   static size(d: AttentionDims, batch: number, dropout: boolean, causal: boolean): number {
@@ -67,7 +73,7 @@ export class AttentionWorkspace {
       ['mask', dropout ? scores : 0], ['dropped', dropout ? scores : 0], ['context', batch * tq * h * dv], ['dScores', scores],
       ['token', batch * h * Math.max(tq * dk, tv * dk, tv * dv, tq * dv)], ['headA', batch * h * tq * dv],
       ['headB', batch * h * Math.max(tq * dk, tv * dk, tv * dv)], ['causal', causal ? tq * tv : 0],
-      ['padding', batch * tv],
+      ['padding', batch * Math.max(tq, tv)], ['allowed', batch * tq * tv],
     ];
   }
 
@@ -80,7 +86,7 @@ export class AttentionWorkspace {
     }
     ({
       qh: this.qh, kh: this.kh, vh: this.vh, probs: this.probs, mask: this.mask, dropped: this.dropped, context: this.context,
-      dScores: this.dScores, token: this.token, headA: this.headA, headB: this.headB, causal: this.causal, padding: this.padding,
+      dScores: this.dScores, token: this.token, headA: this.headA, headB: this.headB, causal: this.causal, padding: this.padding, allowed: this.allowed,
     } = regions as Record<keyof AttentionWorkspace, BufferId>);
   }
 }
@@ -116,36 +122,70 @@ function projectionBackward(b: Backend, x: BufferId, kernel: BufferId, dHeadsReg
 /** The float32 additive term of Keras' masked softmax. */
 export const LARGE_NEGATIVE = -1e9;
 
+/** The causal term of {@link combineMasks}: 0 where query step i may attend to value step j (j ≤ i), −1 where not. */
+export function causalTerm(querySteps: number, valueSteps: number): Float32Array {
+  return Float32Array.from({ length: querySteps * valueSteps }, (_, i) => (i % valueSteps > Math.floor(i / valueSteps) ? -1 : 0));
+}
+
+/** Adds mask − 1 (0 at real steps, −1 at padding) of a `[batch, steps]` padding mask into `term`. */
+function paddingTerm(b: Backend, mask: BufferId, term: BufferId, n: number): void {
+  b.fill(term, n, -1);
+  b.add(mask, term, term, n);
+}
+
 /**
- * Adds LARGE_NEGATIVE to the scores `[batch, rows, valueSteps]` of padded value steps, so softmax gives
- * them no weight; a constant offset, so the backward pass is unchanged. `spread` is scratch of the
- * scores' size.
+ * Keras' `_compute_attention_mask`: the logical AND of the attention mask, the query's padding
+ * (`[B, T, 1]`), the value's and key's (`[B, 1, S]`) and the causal mask (`[1, T, S]`), then its
+ * masked-softmax term `(1 − mask)·LARGE_NEGATIVE`, left in `w.allowed`. The AND of 0/1 masks is
+ * relu(1 + Σ(mᵢ − 1)), which needs only sums; the broadcasts go through `spread` (scratch of
+ * `[batch, tq, tv]`). Returns false when no mask applies.
  */
-function maskPaddedKeys(b: Backend, mask: BufferId, term: BufferId, spread: BufferId, scores: BufferId, batch: number, rows: number, tv: number): void {
-  // term = (mask − 1)·1e9: 0 at real steps, LARGE_NEGATIVE at padding; then each sample's row repeated over its score rows.
-  b.fill(term, batch * tv, -1);
-  b.add(mask, term, term, batch * tv);
-  b.scale(term, batch * tv, -LARGE_NEGATIVE);
-  for (let s = 0; s < batch; s++) b.copyRows(b.view(term, s * tv, tv), 0, b.view(spread, s * rows * tv, rows * tv), tv, rows, tv);
-  b.add(scores, spread, scores, batch * rows * tv);
+function combineMasks(b: Backend, d: AttentionDims, batch: number, io: AttentionBuffers, w: AttentionWorkspace, spread: BufferId): boolean {
+  const { querySteps: tq, valueSteps: tv } = d;
+  const keyMasks = io.keyMasks.filter((m) => m !== 0);
+  if (!io.attentionMask && !w.causal && !io.queryMask && keyMasks.length === 0) return false;
+  const n = batch * tq * tv;
+  if (io.attentionMask) b.copy(io.attentionMask, w.allowed, n);
+  else b.fill(w.allowed, n, 1);
+  if (w.causal) b.biasAdd(w.allowed, w.causal, batch, tq * tv);
+  for (const mask of keyMasks) {
+    paddingTerm(b, mask, w.padding, batch * tv);
+    // Each sample's value-step row repeated over its query rows.
+    for (let s = 0; s < batch; s++) b.copyRows(b.view(w.padding, s * tv, tv), 0, b.view(spread, s * tq * tv, tq * tv), tv, tq, tv);
+    b.add(w.allowed, spread, w.allowed, n);
+  }
+  if (io.queryMask) {
+    paddingTerm(b, io.queryMask, w.padding, batch * tq);
+    // Each query step's value repeated along its row: one strided column copy per value step.
+    for (let j = 0; j < tv; j++) b.copyRows(b.view(w.padding, 0, batch * tq), 1, b.view(spread, j, n - j), tv, batch * tq, 1);
+    b.add(w.allowed, spread, w.allowed, n);
+  }
+  b.activation('relu', w.allowed, w.allowed, batch * tq, tv);
+  b.fill(spread, n, -1);
+  b.add(w.allowed, spread, w.allowed, n);
+  b.scale(w.allowed, n, -LARGE_NEGATIVE);
+  return true;
 }
 
 /**
  * Multi-head attention forward, as Keras computes it: q, k, v projections, softmax(q·kᵀ/√keyDim
- * + causal term, padded value steps masked) over the value steps, optional dropout of those weights, their product with v,
- * and the output projection of the concatenated heads.
+ * + the combined mask's term) over the value steps, optional dropout of those weights, their product with v,
+ * and the output projection of the concatenated heads. `scores` (0: not wanted) receives the weights
+ * before dropout, `[batch, heads, querySteps, valueSteps]`, which Keras returns as its attention scores.
  */
-export function attentionForward(b: Backend, d: AttentionDims, batch: number, io: AttentionBuffers, w: AttentionWorkspace, output: BufferId, dropoutSeed: number | null, rate: number): void {
+export function attentionForward(b: Backend, d: AttentionDims, batch: number, io: AttentionBuffers, w: AttentionWorkspace, output: BufferId, scores: BufferId, dropoutSeed: number | null, rate: number): void {
   const { querySteps: tq, valueSteps: tv, heads: h, keyDim: dk, valueDim: dv } = d;
   projectToHeads(b, io.query, io.kernels[0], io.biases[0], w.token, w.qh, batch, tq, d.queryFeatures, h, dk);
   b.scale(w.qh, batch * h * tq * dk, 1 / Math.sqrt(dk));
   projectToHeads(b, io.key, io.kernels[1], io.biases[1], w.token, w.kh, batch, tv, d.keyFeatures, h, dk);
   projectToHeads(b, io.value, io.kernels[2], io.biases[2], w.token, w.vh, batch, tv, d.valueFeatures, h, dv);
   b.batchMatMul(w.qh, w.kh, w.probs, batch * h, tq, tv, dk, false, true, false);
-  if (w.causal) b.biasAdd(w.probs, w.causal, batch * h, tq * tv);
-  // dScores is free until the backward pass.
-  for (const mask of io.keyMasks) if (mask) maskPaddedKeys(b, mask, w.padding, w.dScores, w.probs, batch, h * tq, tv);
+  // dScores is free until the backward pass. One term per sample serves all its heads.
+  if (combineMasks(b, d, batch, io, w, part(b, w.dScores, batch * tq * tv))) {
+    for (let s = 0; s < batch; s++) b.biasAdd(b.view(w.probs, s * h * tq * tv, h * tq * tv), b.view(w.allowed, s * tq * tv, tq * tv), h, tq * tv);
+  }
   b.activation('softmax', w.probs, w.probs, batch * h * tq, tv);
+  if (scores) b.copy(w.probs, scores, batch * h * tq * tv);
   let weights = w.probs;
   if (dropoutSeed !== null) {
     const n = batch * h * tq * tv;
@@ -169,8 +209,8 @@ export interface AttentionGrads {
   readonly keyIsValue: boolean;
 }
 
-/** The backward pass of {@link attentionForward} from the output gradient, with the workspace it left. */
-export function attentionBackward(b: Backend, d: AttentionDims, batch: number, io: AttentionBuffers, w: AttentionWorkspace, outputGrad: BufferId, g: AttentionGrads, dropout: boolean): void {
+/** The backward pass of {@link attentionForward} from the output gradient (and the returned scores', or 0), with the workspace it left. */
+export function attentionBackward(b: Backend, d: AttentionDims, batch: number, io: AttentionBuffers, w: AttentionWorkspace, outputGrad: BufferId, scoresGrad: BufferId, g: AttentionGrads, dropout: boolean): void {
   const { querySteps: tq, valueSteps: tv, heads: h, keyDim: dk, valueDim: dv } = d;
   const rows = batch * tq;
   const pairs = batch * h;
@@ -185,6 +225,8 @@ export function attentionBackward(b: Backend, d: AttentionDims, batch: number, i
   projectionBackward(b, io.value, io.kernels[2], w.headB, w.token, g.kernels[2], g.biases[2], g.value, false, batch, tv, d.valueFeatures, h, dv);
   const n = pairs * tq * tv;
   if (dropout) b.mul(w.dScores, w.mask, w.dScores, n);
+  // The returned scores are the weights before dropout, so their gradient joins here.
+  if (scoresGrad) b.add(w.dScores, scoresGrad, w.dScores, n);
   // Masked positions have weight 0, so the softmax gradient gives their scores none.
   b.activationGrad('softmax', w.probs, w.dScores, w.dScores, pairs * tq, tv);
   // q was scaled before the product: dq = s·(dScores·k); k's gradient uses the scaled q.

@@ -15,8 +15,11 @@ const MERGE_MODES: readonly string[] = ['concat', 'sum', 'mul', 'ave'];
 export interface BidirectionalArgs extends WrapperArgs {
   /** The recurrent layer to run in both directions (LSTM, GRU or SimpleRNN). */
   layer: Layer;
-  /** How the two outputs combine (default 'concat', which doubles the last dimension). */
-  mergeMode?: BidirectionalMergeMode;
+  /**
+   * How the two outputs combine (default 'concat', which doubles the last dimension); null returns
+   * both, `[forward, backward]` (the backward sequence in time order), as tfjs and Keras do.
+   */
+  mergeMode?: BidirectionalMergeMode | null;
   /**
    * The layer to run backwards (Keras' `backward_layer`); by default a copy of `layer` with
    * `goBackwards` flipped. It must be the same class as `layer`, with the opposite `goBackwards`
@@ -33,6 +36,10 @@ export interface BidirectionalArgs extends WrapperArgs {
  * copy's output is put back in time order before merging, so step t of the output sees the whole
  * sequence.
  *
+ * With `returnState` on the wrapped layer the outputs are `[merged, ...forwardStates,
+ * ...backwardStates]` (Keras' order; `[forward, backward, ...states]` with mergeMode null), and
+ * `apply(x, { initialState })` takes the forward layer's states then the backward one's.
+ *
  * @example
  * ```ts
  * const model = km.sequential([
@@ -40,14 +47,18 @@ export interface BidirectionalArgs extends WrapperArgs {
  *   km.layers.bidirectional({ layer: km.layers.lstm({ units: 64 }) }), // → [128]
  *   km.layers.dense({ units: 1, activation: 'sigmoid' }),
  * ]);
+ * // Both directions' final states, e.g. to start a decoder:
+ * const [merged, hF, cF, hB, cB] = km.layers.bidirectional({ layer: km.layers.lstm({ units: 16, returnState: true }) })
+ *   .apply(km.input({ shape: [10, 4] })) as km.SymbolicTensor[];
  * ```
  */
 export class Bidirectional extends Wrapper {
   readonly className = 'Bidirectional';
-  readonly mergeMode: BidirectionalMergeMode;
+  readonly mergeMode: BidirectionalMergeMode | null;
   readonly forwardLayer: Recurrent;
   readonly backwardLayer: Recurrent;
   readonly returnSequences: boolean;
+  readonly returnState: boolean;
   readonly #givenBackwardLayer: Recurrent | undefined;
   /** Steps, and floats per sample of one direction's output and of the input. */
   #steps = 0;
@@ -59,6 +70,7 @@ export class Bidirectional extends Wrapper {
     const layer = this.#recurrent(args.layer, 'layer');
     this.mergeMode = this.#mergeMode(args.mergeMode);
     this.returnSequences = layer.returnSequences;
+    this.returnState = layer.returnState;
     const config = layer.getConfig();
     this.forwardLayer = layerFromConfig(layer.className, { ...config, name: `forward_${layer.name}` }) as Recurrent;
     if (args.backwardLayer === undefined) {
@@ -76,10 +88,6 @@ export class Bidirectional extends Wrapper {
       throw new Error(`${this.where}: ${option} must be a recurrent layer (km.layers.lstm, gru or simpleRNN), which can run backwards over the steps. Received: ${option}=${layer.className} layer '${layer.name}'. ` +
         `To apply a ${layer.className} to every step of a sequence, use km.layers.timeDistributed({ layer }).`);
     }
-    if (layer.returnState) {
-      throw new Error(`${this.where}: a wrapped layer with returnState is not supported yet (Bidirectional would return the output and both directions' states). Received: ${option} '${layer.name}' with returnState: true. ` +
-        `Remove returnState, or run a forward and a goBackwards: true layer with returnState side by side and merge their outputs with km.layers.concatenate().`);
-    }
     if (layer instanceof ConvLSTM2D) {
       // Its merge would have to interleave the two states per pixel; Bidirectional merges whole steps.
       throw new Error(`${this.where}: ${option} must be a recurrent layer over [steps, features] (km.layers.lstm, gru or simpleRNN); a bidirectional ConvLSTM2D is not supported yet. Received: ${option}=ConvLSTM2D layer '${layer.name}'. ` +
@@ -91,14 +99,11 @@ export class Bidirectional extends Wrapper {
     return layer;
   }
 
-  #mergeMode(mode: unknown): BidirectionalMergeMode {
+  #mergeMode(mode: unknown): BidirectionalMergeMode | null {
     if (mode === undefined) return 'concat';
-    if (mode === null) {
-      throw new Error(`${this.where}: mergeMode null returns the two directions as two outputs, but a kerasm layer has one output. Received: mergeMode=null. ` +
-        `Use 'concat' (the default), 'sum', 'mul' or 'ave', or build both directions in a functional model: two recurrent layers, one with goBackwards: true.`);
-    }
+    if (mode === null) return null;
     if (typeof mode !== 'string' || !MERGE_MODES.includes(mode)) {
-      throw new Error(`${this.where}: mergeMode must be one of 'concat', 'sum', 'mul', 'ave'. Received: mergeMode=${JSON.stringify(mode)}.`);
+      throw new Error(`${this.where}: mergeMode must be one of 'concat', 'sum', 'mul', 'ave', or null for both directions as two outputs. Received: mergeMode=${JSON.stringify(mode)}.`);
     }
     return mode as BidirectionalMergeMode;
   }
@@ -107,6 +112,7 @@ export class Bidirectional extends Wrapper {
     const mismatch = backward.className !== layer.className ? `it is a ${backward.className} and layer a ${layer.className}; they must be the same class`
       : backward.goBackwards === layer.goBackwards ? `both have goBackwards: ${layer.goBackwards}; backwardLayer needs goBackwards: ${!layer.goBackwards}`
       : backward.returnSequences !== layer.returnSequences ? `returnSequences is ${backward.returnSequences} on it and ${layer.returnSequences} on layer; they must agree`
+      : backward.returnState !== layer.returnState ? `returnState is ${backward.returnState} on it and ${layer.returnState} on layer; they must agree`
       : '';
     if (mismatch) throw new Error(`${this.where}: backwardLayer '${backward.name}' does not match layer '${layer.name}': ${mismatch}. Received: backwardLayer=${backward.className} layer '${backward.name}'.`);
   }
@@ -115,9 +121,43 @@ export class Bidirectional extends Wrapper {
     return [this.forwardLayer, this.backwardLayer];
   }
 
+  // tfjs and Keras take the two directions' initial states as one keyword input, forward ones first.
+  override get keywordInputs(): readonly string[] {
+    return ['initialState'];
+  }
+
+  /** The forward layer's states count, then the call's inputs split: the sequence, each direction's initial states. */
+  #split<T>(inputs: readonly T[]): { sequence: T[]; forward: T[]; backward: T[] } {
+    const states = inputs.slice(1);
+    const half = this.forwardLayer.stateCountKeras;
+    if (states.length > 0 && states.length !== 2 * half) {
+      const names = half > 1 ? '[h, c]' : '[h]';
+      throw new Error(`${this.where} takes the initial states of both directions, ${2 * half} in all (the forward layer's ${names}, then the backward layer's), but received ${states.length}. ` +
+        `Pass initialState: [...forwardStates, ...backwardStates], e.g. the states another Bidirectional with returnState returned.`);
+    }
+    return { sequence: inputs.slice(0, 1), forward: states.slice(0, states.length / 2), backward: states.slice(states.length / 2) };
+  }
+
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    const shape = this.forwardLayer.computeOutputShape(inputShapes);
-    return this.mergeMode === 'concat' ? [...shape.slice(0, -1), 2 * shape[shape.length - 1]] : shape;
+    return this.computeOutputShapes(inputShapes)[0];
+  }
+
+  /** The merged output (both directions with mergeMode null), then with returnState the forward states and the backward ones. */
+  override computeOutputShapes(inputShapes: readonly Shape[]): Shape[] {
+    const { sequence, forward, backward } = this.#split(inputShapes);
+    const [shape, ...states] = this.forwardLayer.computeOutputShapes([...sequence, ...forward]);
+    this.backwardLayer.computeOutputShapes([...sequence, ...backward]);
+    const outputs = this.mergeMode === 'concat' ? [[...shape.slice(0, -1), 2 * shape[shape.length - 1]]] : this.mergeMode === null ? [shape, shape] : [shape];
+    return [...outputs, ...states, ...states];
+  }
+
+  protected override weightInputShapes(callShapes: readonly Shape[]): readonly Shape[] {
+    return callShapes.slice(0, 1);
+  }
+
+  /** Outputs before the states: 2 with mergeMode null, else 1. */
+  get #merged(): number {
+    return this.mergeMode === null ? 2 : 1;
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
@@ -163,14 +203,30 @@ export class Bidirectional extends Wrapper {
     for (let s = 0; s < t; s++) backend.copyRows(backend.view(src, s * u, span), t * u, backend.view(dst, (t - 1 - s) * u, span), t * u, batch, u);
   }
 
+  /** Each direction's slice of the call's inputs and state outputs (and their gradients). */
+  #directions<T>(inputs: readonly T[], outputs: readonly T[]): { inputs: T[]; states: T[] }[] {
+    const { sequence, forward, backward } = this.#split(inputs);
+    const states = outputs.slice(this.#merged);
+    const half = states.length / 2;
+    return [
+      { inputs: [...sequence, ...forward], states: states.slice(0, half) },
+      { inputs: [...sequence, ...backward], states: states.slice(half) },
+    ];
+  }
+
   forward(ctx: ForwardContext): void {
     const { backend, batch, weights } = ctx;
     const w = this.#layout(backend, ctx.workspace, batch);
-    this.forwardLayer.forward({ ...ctx, output: w.yF, workspace: w.wsF, weights: this.slice(weights, 0) });
-    this.backwardLayer.forward({ ...ctx, output: w.yRun, workspace: w.wsB, weights: this.slice(weights, 1) });
+    const [f, b] = this.#directions(ctx.inputs, ctx.outputs);
+    this.forwardLayer.forward({ ...ctx, inputs: f.inputs, output: w.yF, outputs: [w.yF, ...f.states], workspace: w.wsF, weights: this.slice(weights, 0) });
+    this.backwardLayer.forward({ ...ctx, inputs: b.inputs, output: w.yRun, outputs: [w.yRun, ...b.states], workspace: w.wsB, weights: this.slice(weights, 1) });
     if (this.returnSequences) this.#reverseSteps(backend, w.yRun, w.yB, batch);
     const n = batch * this.#outSize;
     switch (this.mergeMode) {
+      case null:
+        backend.copy(w.yF, ctx.outputs[0], n);
+        backend.copy(w.yB, ctx.outputs[1], n);
+        break;
       case 'concat': {
         const u = this.#outSize / (this.returnSequences ? this.#steps : 1);
         const rows = n / u;
@@ -196,6 +252,10 @@ export class Bidirectional extends Wrapper {
     const w = this.#layout(backend, ctx.workspace, batch);
     const n = batch * this.#outSize;
     switch (this.mergeMode) {
+      case null:
+        backend.copy(ctx.outputGrads[0], w.dF, n);
+        backend.copy(ctx.outputGrads[1], w.dB, n);
+        break;
       case 'concat': {
         const u = this.#outSize / (this.returnSequences ? this.#steps : 1);
         const rows = n / u;
@@ -216,9 +276,15 @@ export class Bidirectional extends Wrapper {
     }
     if (this.returnSequences) this.#reverseSteps(backend, w.dB, w.dRun, batch);
     const inputGrad = ctx.inputGrads[0];
-    this.forwardLayer.backward({ ...ctx, output: w.yF, outputGrad: w.dF, workspace: w.wsF, weights: this.slice(weights, 0), weightGrads: this.slice(weightGrads, 0) });
+    const [f, b] = this.#directions(ctx.inputs, ctx.outputs);
+    const [df, db] = this.#directions(ctx.inputGrads, ctx.outputGrads);
+    this.forwardLayer.backward({
+      ...ctx, inputs: f.inputs, output: w.yF, outputs: [w.yF, ...f.states], outputGrad: w.dF, outputGrads: [w.dF, ...df.states],
+      workspace: w.wsF, weights: this.slice(weights, 0), weightGrads: this.slice(weightGrads, 0), inputGrads: df.inputs,
+    });
     this.backwardLayer.backward({
-      ...ctx, output: w.yRun, outputGrad: w.dRun, workspace: w.wsB, weights: this.slice(weights, 1), weightGrads: this.slice(weightGrads, 1), inputGrads: [inputGrad ? w.dx : 0],
+      ...ctx, inputs: b.inputs, output: w.yRun, outputs: [w.yRun, ...b.states], outputGrad: w.dRun, outputGrads: [w.dRun, ...db.states],
+      workspace: w.wsB, weights: this.slice(weights, 1), weightGrads: this.slice(weightGrads, 1), inputGrads: [inputGrad ? w.dx : 0, ...db.inputs.slice(1)],
     });
     if (inputGrad) backend.add(inputGrad, w.dx, inputGrad, batch * this.#inSize);
   }

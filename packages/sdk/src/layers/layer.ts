@@ -293,6 +293,15 @@ export abstract class Layer {
   }
 
   /**
+   * The Keras keyword by which a saved topology names input `slot` of a call with `count` inputs in
+   * the call's kwargs (MultiHeadAttention's mask: `attention_mask`), or null for an input listed in
+   * order: positional inputs, and keyword inputs tfjs lists after them (an RNN's initial states).
+   */
+  savedKeyword(_slot: number, _count: number): string | null {
+    return null;
+  }
+
+  /**
    * Floats of scratch this layer needs for a batch (im2col columns, dropout masks), allocated once
    * per batch size and kept from the forward to the backward pass. Call after `build`.
    */

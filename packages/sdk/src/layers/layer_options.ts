@@ -70,7 +70,7 @@ export const BATCH_NORMALIZATION_OPTIONS = optionNames<BatchNormalizationArgs>({
 export const MULTI_HEAD_ATTENTION_OPTIONS = optionNames<MultiHeadAttentionArgs>({
   ...LAYER, numHeads: true, keyDim: true, valueDim: true, dropout: true, useBias: true, outputShape: true, attentionAxes: true,
   kernelInitializer: true, biasInitializer: true, kernelRegularizer: true, biasRegularizer: true, activityRegularizer: true,
-  kernelConstraint: true, biasConstraint: true, useCausalMask: true, seed: true,
+  kernelConstraint: true, biasConstraint: true, useCausalMask: true, returnAttentionScores: true, seed: true,
 });
 export const POSITION_EMBEDDING_OPTIONS = optionNames<PositionEmbeddingArgs>({ ...LAYER, sequenceLength: true, initializer: true });
 export const LAYER_NORMALIZATION_OPTIONS = optionNames<LayerNormalizationArgs>({

@@ -6,7 +6,10 @@ import { checkBooleanOption } from '../utils/options.js';
 import { formatShape, Layer, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { kernelBiasConfig, kernelBiasOptions, type KernelBiasArgs, type KernelBiasOptions } from './weight_options.js';
-import { attentionBackward, attentionForward, AttentionWorkspace, LARGE_NEGATIVE, type AttentionBuffers, type AttentionDims } from './attention_pass.js';
+import { attentionBackward, attentionForward, AttentionWorkspace, causalTerm, type AttentionBuffers, type AttentionDims } from './attention_pass.js';
+import type { LayerApplyArgs } from '../engine/concrete_apply.js';
+import type { SymbolicTensor } from '../engine/symbolic.js';
+import { shapeSize, type Tensor } from '../tensor.js';
 
 /** Options of {@link MultiHeadAttention}, with Keras 3's names and defaults. */
 export interface MultiHeadAttentionArgs extends LayerArgs, KernelBiasArgs {
@@ -35,6 +38,13 @@ export interface MultiHeadAttentionArgs extends LayerArgs, KernelBiasArgs {
   useCausalMask?: boolean;
   /** Seed of the attention dropout's masks; by default they draw from `km.utils.setRandomSeed`'s generator. */
   seed?: number | null;
+  /**
+   * Whether `apply` also returns the attention weights: `[output, scores]`, scores
+   * `[numHeads, querySteps, valueSteps]` per sample (the softmax weights before dropout, as Keras
+   * returns them). Keras takes `return_attention_scores` at call time; kerasm takes it here, as
+   * `useCausalMask` (default false).
+   */
+  returnAttentionScores?: boolean;
 }
 
 
@@ -45,12 +55,22 @@ export interface MultiHeadAttentionArgs extends LayerArgs, KernelBiasArgs {
  * `[query, value]` or `[query, value, key]` (key defaults to value), each `[steps, features]`; the
  * output is `[querySteps, outputShape]`. Self-attention is `apply([x, x])`.
  *
+ * Keras' `attention_mask` is the keyword input `attentionMask`, `[querySteps, valueSteps]` per
+ * sample (1: query step i may attend to value step j, 0: not), combined with the inputs' padding
+ * masks and the causal mask by a logical AND, as Keras does; a query step that may attend to
+ * nothing gets uniform weights, as in Keras. Given without a key, the value serves as the key and
+ * the call records it as `[query, value, value]`.
+ *
  * @example
  * ```ts
  * const tokens = km.input({ shape: [32] });
  * const x = km.layers.embedding({ inputDim: 1000, outputDim: 64 }).apply(tokens);
  * const attended = km.layers.multiHeadAttention({ numHeads: 4, keyDim: 16 }).apply([x, x]);
  * const block = km.layers.layerNormalization().apply(km.layers.add().apply([x, attended]));
+ * // An explicit mask, and the attention weights as a second output:
+ * const mask = km.input({ shape: [32, 32] });
+ * const [out, scores] = km.layers.multiHeadAttention({ numHeads: 4, keyDim: 16, returnAttentionScores: true })
+ *   .apply([x, x], { attentionMask: mask }) as km.SymbolicTensor[]; // scores: [4, 32, 32]
  * ```
  */
 export class MultiHeadAttention extends Layer {
@@ -61,6 +81,7 @@ export class MultiHeadAttention extends Layer {
   readonly dropout: number;
   readonly useBias: boolean;
   readonly useCausalMask: boolean;
+  readonly returnAttentionScores: boolean;
   readonly seed: number | undefined;
   readonly options: KernelBiasOptions;
   readonly #outputShape: number | null;
@@ -71,7 +92,6 @@ export class MultiHeadAttention extends Layer {
   readonly #random: Random | null;
   readonly #where: string;
   #dims: AttentionDims | null = null;
-  #keyGiven = false;
   #causalTerm: Float32Array | null = null;
 
   constructor(args: MultiHeadAttentionArgs) {
@@ -93,6 +113,7 @@ export class MultiHeadAttention extends Layer {
     this.dropout = rate;
     this.useBias = checkBooleanOption(args.useBias ?? true, 'useBias', where);
     this.useCausalMask = checkBooleanOption(args.useCausalMask ?? false, 'useCausalMask', where);
+    this.returnAttentionScores = checkBooleanOption(args.returnAttentionScores ?? false, 'returnAttentionScores', where);
     this.#outputShape = outputFeatures(args.outputShape, where);
     checkAttentionAxes(args.attentionAxes, where);
     this.seed = args.seed ?? undefined;
@@ -127,21 +148,63 @@ export class MultiHeadAttention extends Layer {
     return this.options.activityRegularizer;
   }
 
+  // Keras' attention_mask, a keyword input: it follows [query, value, key] in the call's inputs.
+  override get keywordInputs(): readonly string[] {
+    return ['attentionMask'];
+  }
+
+  // Keras writes the mask in the call's kwargs; a key made explicit for it stays positional.
+  override savedKeyword(slot: number, count: number): string | null {
+    return slot === 3 && count === 4 ? 'attention_mask' : null;
+  }
+
+  /**
+   * As {@link Layer.apply}; `{ attentionMask }` passes Keras' attention mask. With
+   * `returnAttentionScores` it gives `[output, scores]`.
+   */
+  override apply(inputs: SymbolicTensor | readonly SymbolicTensor[], kwargs?: LayerApplyArgs): SymbolicTensor;
+  override apply(inputs: Tensor | readonly Tensor[], options?: LayerApplyArgs): Tensor<'float32'>;
+  override apply(inputs: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[], options?: LayerApplyArgs): SymbolicTensor | Tensor<'float32'> {
+    // A mask follows the positional inputs, so with one the key is made explicit: the inputs
+    // are then [query, value, key, mask], never ambiguous between a key and a mask.
+    if (Array.isArray(inputs) && inputs.length > 3) this.#refuseInputCount(inputs.length);
+    const masked = options?.attentionMask !== undefined && options.attentionMask !== null;
+    const list = Array.isArray(inputs) && masked && inputs.length === 2 ? [inputs[0], inputs[1], inputs[1]] : inputs;
+    return super.apply(list as readonly SymbolicTensor[], options) as SymbolicTensor & Tensor<'float32'>;
+  }
+
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
     const d = this.#dimsFor(inputShapes);
     return [d.querySteps, d.outputDim];
   }
 
-  /** The call's sizes from `[query, value]` or `[query, value, key]`, with the checks Keras makes. */
+  /** The output, then with returnAttentionScores the weights `[heads, querySteps, valueSteps]`. */
+  override computeOutputShapes(inputShapes: readonly Shape[]): Shape[] {
+    const d = this.#dimsFor(inputShapes);
+    const output = [d.querySteps, d.outputDim];
+    return this.returnAttentionScores ? [output, [d.heads, d.querySteps, d.valueSteps]] : [output];
+  }
+
+  // The weights depend on query, value and a key of its own shape, not on the mask, so one layer
+  // serves calls with and without a mask (whose key is the value made explicit).
+  protected override weightInputShapes(callShapes: readonly Shape[]): readonly Shape[] {
+    const [query, value, key] = callShapes;
+    const ownKey = key !== undefined && (key.length !== value.length || key.some((d, i) => d !== value[i]));
+    return ownKey ? [query, value, key] : [query, value];
+  }
+
+  #refuseInputCount(count: number): never {
+    throw new Error(
+      `${this.#where} takes [query, value] or [query, value, key] (and the keyword input attentionMask), but received ${count} input${count === 1 ? '' : 's'}. ` +
+        `Call it as layer.apply([query, value]); for self-attention, layer.apply([x, x]); with a mask, layer.apply([query, value], { attentionMask }).`,
+    );
+  }
+
+  /** The call's sizes from `[query, value]`, `[query, value, key]` or `[query, value, key, attentionMask]`, with the checks Keras makes. */
   #dimsFor(inputShapes: readonly Shape[]): AttentionDims {
-    if (inputShapes.length !== 2 && inputShapes.length !== 3) {
-      throw new Error(
-        `${this.#where} takes [query, value] or [query, value, key], but received ${inputShapes.length} input${inputShapes.length === 1 ? '' : 's'}. ` +
-          `Call it as layer.apply([query, value]); for self-attention, layer.apply([x, x]).`,
-      );
-    }
+    if (inputShapes.length < 2 || inputShapes.length > 4) this.#refuseInputCount(inputShapes.length);
     const names = ['query', 'value', 'key'];
-    inputShapes.forEach((shape, k) => {
+    inputShapes.slice(0, 3).forEach((shape, k) => {
       if (shape.length !== 2) {
         throw new Error(
           `${this.#where}: ${names[k]} must have rank 3, [batch, steps, features], but received shape ${formatShape(shape)} (rank ${shape.length + 1}). ` +
@@ -154,6 +217,13 @@ export class MultiHeadAttention extends Layer {
     if (key[0] !== value[0]) {
       throw new Error(`${this.#where}: key and value must have the same number of steps (each key step scores one value step), but received key ${formatShape(key)} and value ${formatShape(value)}. Give them the same sequence length.`);
     }
+    const mask = inputShapes[3];
+    if (mask !== undefined && (mask.length !== 2 || mask[0] !== query[0] || mask[1] !== value[0])) {
+      throw new Error(
+        `${this.#where}: attentionMask must have shape (None, ${query[0]}, ${value[0]}), [batch, querySteps, valueSteps] (1: attend, 0: not), but received ${formatShape(mask)}. ` +
+          `Give one row per query step (${query[0]}) and one column per value step (${value[0]}).`,
+      );
+    }
     return {
       querySteps: query[0], valueSteps: value[0], queryFeatures: query[1], keyFeatures: key[1], valueFeatures: value[1],
       heads: this.numHeads, keyDim: this.keyDim, valueDim: this.valueDim, outputDim: this.#outputShape ?? query[1],
@@ -162,7 +232,6 @@ export class MultiHeadAttention extends Layer {
 
   protected override build(inputShapes: readonly Shape[]): void {
     const d = (this.#dims = this.#dimsFor(inputShapes));
-    this.#keyGiven = inputShapes.length === 3;
     const shapes: [string, Shape, Shape][] = [
       ['query', [d.queryFeatures, d.heads, d.keyDim], [d.heads, d.keyDim]],
       ['key', [d.keyFeatures, d.heads, d.keyDim], [d.heads, d.keyDim]],
@@ -174,8 +243,7 @@ export class MultiHeadAttention extends Layer {
       if (this.useBias) this.addWeight(`${name}/bias`, bias, this.#biasInitializer);
     }
     if (this.useCausalMask) {
-      const { querySteps: tq, valueSteps: tv } = d;
-      this.#causalTerm = Float32Array.from({ length: tq * tv }, (_, i) => (i % tv > Math.floor(i / tv) ? LARGE_NEGATIVE : 0));
+      this.#causalTerm = causalTerm(d.querySteps, d.valueSteps);
     }
   }
 
@@ -202,24 +270,40 @@ export class MultiHeadAttention extends Layer {
     };
   }
 
+  /** The call's inputs, `[query, value, key?, attentionMask?]` (a call with a mask always has its key), and their masks. */
   #buffers(ctx: ForwardContext): AttentionBuffers {
     const [query, value] = ctx.inputs;
-    const [, valueMask, keyMask] = ctx.inputMasks;
-    return { query, value, key: this.#keyGiven ? ctx.inputs[2] : value, keyMasks: [valueMask, this.#keyGiven ? keyMask : 0], ...this.#split(ctx.weights) };
+    const [queryMask, valueMask, keyMask] = ctx.inputMasks;
+    const keyGiven = ctx.inputs.length >= 3;
+    return {
+      query, value, key: keyGiven ? ctx.inputs[2] : value, keyMasks: [valueMask, keyGiven ? keyMask : 0], queryMask, attentionMask: ctx.inputs[3] ?? 0,
+      ...this.#split(ctx.weights),
+    };
   }
 
   forward(ctx: ForwardContext): void {
     const w = this.#workspace(ctx);
+    // The workspace belongs to the batch plan, which the layer does not see being made, so the
+    // causal term is written each pass (querySteps·valueSteps floats).
     if (this.#causalTerm) ctx.backend.write(w.causal, this.#causalTerm);
     const dropping = ctx.training && this.dropout > 0;
     const seed = dropping ? Math.floor((this.#random ?? globalGenerator()).next() * 4294967296) : null;
-    attentionForward(ctx.backend, this.#built(), ctx.batch, this.#buffers(ctx), w, ctx.output, seed, this.dropout);
+    attentionForward(ctx.backend, this.#built(), ctx.batch, this.#buffers(ctx), w, ctx.output, ctx.outputs[1] ?? 0, seed, this.dropout);
   }
 
   backward(ctx: BackwardContext): void {
     const [query, value] = ctx.inputGrads;
-    const grads = { ...this.#split(ctx.weightGrads), query, value, key: this.#keyGiven ? ctx.inputGrads[2] : value, keyIsValue: !this.#keyGiven };
-    attentionBackward(ctx.backend, this.#built(), ctx.batch, this.#buffers(ctx), this.#workspace(ctx), ctx.outputGrad, grads, ctx.training && this.dropout > 0);
+    const keyGiven = ctx.inputs.length >= 3;
+    const grads = { ...this.#split(ctx.weightGrads), query, value, key: keyGiven ? ctx.inputGrads[2] : value, keyIsValue: !keyGiven };
+    // The mask is cast to booleans in Keras: no gradient reaches it.
+    const maskGrad = ctx.inputGrads[3] ?? 0;
+    if (maskGrad) ctx.backend.fill(maskGrad, ctx.batch * shapeSize(this.#maskShape()), 0);
+    attentionBackward(ctx.backend, this.#built(), ctx.batch, this.#buffers(ctx), this.#workspace(ctx), ctx.outputGrad, ctx.outputGrads[1] ?? 0, grads, ctx.training && this.dropout > 0);
+  }
+
+  #maskShape(): Shape {
+    const d = this.#built();
+    return [d.querySteps, d.valueSteps];
   }
 
   override getConfig(): Record<string, unknown> {
@@ -227,7 +311,7 @@ export class MultiHeadAttention extends Layer {
     return {
       ...super.getConfig(),
       numHeads: this.numHeads, keyDim: this.keyDim, valueDim: this.valueDim, dropout: this.dropout, useBias: this.useBias,
-      outputShape: this.#outputShape, attentionAxes: null, useCausalMask: this.useCausalMask, seed: this.seed ?? null,
+      outputShape: this.#outputShape, attentionAxes: null, useCausalMask: this.useCausalMask, returnAttentionScores: this.returnAttentionScores, seed: this.seed ?? null,
       kernelInitializer: init(this.#kernelInitializerSpec, 'kernelInitializer'), biasInitializer: init(this.#biasInitializerSpec, 'biasInitializer'),
       ...kernelBiasConfig('kernel', this.options),
     };

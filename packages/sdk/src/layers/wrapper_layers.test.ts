@@ -101,14 +101,26 @@ describe('wrappers: bad input', () => {
     expect(() => km.layers.bidirectional({ name: 'bi_obj', layer: { units: 3 } } as unknown as km.layers.BidirectionalArgs)).toThrow('Received: layer={"units":3}.');
   });
 
-  it('mergeMode null (two outputs) and unknown merge modes are refused with the choices', () => {
+  it('unknown merge modes are refused with the choices, null among them', () => {
     const lstm = () => km.layers.lstm({ units: 2 });
-    expect(() => km.layers.bidirectional({ name: 'bi_null', layer: lstm(), mergeMode: null as unknown as 'sum' })).toThrow(
-      "Bidirectional layer 'bi_null': mergeMode null returns the two directions as two outputs, but a kerasm layer has one output. Received: mergeMode=null.",
-    );
     expect(() => km.layers.bidirectional({ name: 'bi_max', layer: lstm(), mergeMode: 'max' as 'sum' })).toThrow(
-      "Bidirectional layer 'bi_max': mergeMode must be one of 'concat', 'sum', 'mul', 'ave'. Received: mergeMode=\"max\".",
+      "Bidirectional layer 'bi_max': mergeMode must be one of 'concat', 'sum', 'mul', 'ave', or null for both directions as two outputs. Received: mergeMode=\"max\".",
     );
+  });
+
+  it('refuses initial states that are not both directions\' states, and a backwardLayer whose returnState differs', () => {
+    const bi = km.layers.bidirectional({ name: 'bi_states', layer: km.layers.lstm({ units: 2, returnState: true }) });
+    const h = km.input({ shape: [2] });
+    expect(() => bi.apply(km.input({ shape: [3, 4] }), { initialState: [h, h] })).toThrow(
+      "Bidirectional layer 'bi_states' takes the initial states of both directions, 4 in all (the forward layer's [h, c], then the backward layer's), but received 2.",
+    );
+    expect(() => km.layers.bidirectional({ layer: km.layers.gru({ units: 2, returnState: true }), backwardLayer: km.layers.gru({ units: 2, goBackwards: true }) })).toThrow(
+      /returnState is false on it and true on layer; they must agree/,
+    );
+  });
+
+  it('refuses returnState on a layer that is not recurrent', () => {
+    expect(() => km.layers.bidirectional({ name: 'bi_dense', layer: km.layers.dense({ units: 2 }) })).toThrow(/bi_dense': layer must be a recurrent layer \(km\.layers\.lstm, gru or simpleRNN\)/);
   });
 
   it('a backwardLayer that does not mirror the layer is refused, saying which property differs', () => {

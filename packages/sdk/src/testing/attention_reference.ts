@@ -6,6 +6,14 @@ export interface AttentionReferenceOptions {
   outputDim: number;
   useBias: boolean;
   causal: boolean;
+  /**
+   * Keras' combined attention mask of this sample (true: query step i may attend to value step j),
+   * applied as Keras' masked softmax does in float32: a masked score becomes fround(s − 1e9), so a
+   * row with every step masked comes out uniform, as it does in Keras.
+   */
+  allowed?: (i: number, j: number) => boolean;
+  /** When given, receives the attention weights (softmax, before dropout) as `[heads][tq][tv]`. */
+  scores?: number[][][];
 }
 
 /**
@@ -31,11 +39,13 @@ export function attentionReference(query: number[][], value: number[][], key: nu
         if (o.causal && j > i) return -Infinity;
         let s = 0;
         for (let d = 0; d < o.keyDim; d++) s += q[i][h * o.keyDim + d] * k[j][h * o.keyDim + d];
-        return s / Math.sqrt(o.keyDim);
+        s /= Math.sqrt(o.keyDim);
+        return o.allowed && !o.allowed(i, j) ? Math.fround(Math.fround(s) - 1e9) : s;
       });
       const max = Math.max(...scores);
       const e = scores.map((s) => Math.exp(s - max));
       const total = e.reduce((a, b) => a + b, 0);
+      if (o.scores) ((o.scores[h] ??= [])[i] = e.map((w) => w / total));
       e.forEach((w, j) => {
         for (let d = 0; d < o.valueDim; d++) context[i][h * o.valueDim + d] += (w / total) * v[j][h * o.valueDim + d];
       });

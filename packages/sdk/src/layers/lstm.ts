@@ -45,8 +45,9 @@ export class LSTM extends Recurrent {
   readonly recurrentActivation: FusableActivation;
   readonly unitForgetBias: boolean;
 
-  constructor(args: LSTMArgs) {
-    super(args, 'LSTM');
+  /** `displayName` names the object in error messages: a LSTMCell builds its layer with 'LSTMCell'. */
+  constructor(args: LSTMArgs, displayName = 'LSTM') {
+    super(args, displayName);
     this.recurrentActivation = this.cellActivation(args.recurrentActivation === undefined ? 'hardSigmoid' : args.recurrentActivation, 'recurrentActivation');
     if (args.unitForgetBias !== undefined && args.unitForgetBias !== null && typeof args.unitForgetBias !== 'boolean') {
       throw new Error(`${this.where}: unitForgetBias must be true or false. Received: unitForgetBias=${JSON.stringify(args.unitForgetBias)}.`);

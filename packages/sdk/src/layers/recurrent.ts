@@ -3,11 +3,12 @@ import type { Backend, BufferId, FusableActivation } from '../backend/backend.js
 import { getInitializer, initializerConfig, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
 import { getRegularizer, regularizerConfig, type Regularizer, type RegularizerSpec } from '../regularizers/regularizers.js';
 import { getActivation, needsInput, type ActivationName } from './activations.js';
-import { formatShape, Layer, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { formatShape, Layer, type BackwardContext, type FixedBatchArgs, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
+import { KeptStates } from './recurrent_states.js';
 
 /** Options every recurrent layer (LSTM, GRU, SimpleRNN) takes, with TensorFlow.js' defaults. */
-export interface RecurrentArgs extends LayerArgs {
+export interface RecurrentArgs extends LayerArgs, FixedBatchArgs {
   /** Size of the hidden state (positive integer). */
   units: number;
   /** Activation of the candidate state and the output (default 'tanh'); any element-wise activation. */
@@ -37,7 +38,12 @@ export interface RecurrentArgs extends LayerArgs {
    * `[h, c]` for an LSTM and `[h]` for a GRU or SimpleRNN, each `[units]` per sample (default false).
    */
   returnState?: boolean;
-  /** Not supported: only false (every batch starts from a zero state). */
+  /**
+   * Whether each sample's final states start the same sample's next batch (default false: every
+   * batch starts from zero states). It needs a fixed batch size (`batchSize` or `batchInputShape`
+   * on the model's first layer) and `fit` with `shuffle: false`; `layer.resetStates()` or
+   * `model.resetStates()` starts again from zeros. The states are not saved with the model (as in Keras).
+   */
   stateful?: boolean;
   /** Accepted for compatibility; kerasm always runs the steps in a loop (the results are the same). */
   unroll?: boolean;
@@ -99,6 +105,7 @@ export abstract class Recurrent extends Layer {
   readonly returnSequences: boolean;
   readonly goBackwards: boolean;
   readonly returnState: boolean;
+  readonly stateful: boolean;
   readonly unroll: boolean;
   readonly implementation: number | null;
   /** Gate blocks of `units` columns in the kernels (LSTM 4, GRU 3, SimpleRNN 1). */
@@ -121,6 +128,7 @@ export abstract class Recurrent extends Layer {
   readonly #activityRegularizer: Regularizer | null;
   #steps = 0;
   #features = 0;
+  #kept: KeptStates | null = null;
 
   constructor(args: RecurrentArgs, className: string) {
     super(args, className);
@@ -134,6 +142,7 @@ export abstract class Recurrent extends Layer {
     this.returnSequences = this.#flag(args.returnSequences, 'returnSequences');
     this.goBackwards = this.#flag(args.goBackwards, 'goBackwards');
     this.returnState = this.#flag(args.returnState, 'returnState');
+    this.stateful = this.#flag(args.stateful, 'stateful');
     this.unroll = this.#flag(args.unroll, 'unroll');
     this.implementation = args.implementation ?? null;
     this.#rejectUnsupported(args);
@@ -168,7 +177,6 @@ export abstract class Recurrent extends Layer {
     const refuse = (option: string, value: unknown, why: string) => {
       throw new Error(`${this.where}: ${option} is not supported by kerasm yet (${why}). Received: ${option}=${JSON.stringify(value)}. Remove it or set ${option}: ${typeof value === 'number' ? 0 : false}.`);
     };
-    if (this.#flag(args.stateful, 'stateful')) refuse('stateful', args.stateful, 'every batch starts from a zero state');
     for (const option of ['dropout', 'recurrentDropout'] as const) {
       const rate = args[option];
       if (rate === undefined || rate === null || rate === 0) continue;
@@ -263,10 +271,51 @@ export abstract class Recurrent extends Layer {
     return this.#activityRegularizer;
   }
 
-  /** Floats per batch row of each workspace region, in order: xs, z, h, the cell's states, dh, carry, the mask time-major, the carry's copy at a masked step, the initial h's gradient. */
+  /**
+   * Floats per batch row of each workspace region, in order: xs, z, h, the cell's states, dh, carry,
+   * the mask time-major, the carry's copy at a masked step, the initial h's gradient, and when
+   * stateful the kept states this batch started from (backward needs them after forward moved on).
+   */
   #regions(): number[] {
     const [t, u] = [this.#steps, this.units];
-    return [t * this.#features, t * this.gates * u, t * u, this.stateCount * t * u, t * u, this.carryCount * u, t, this.carryCount * u, u];
+    const started = this.stateful ? this.stateCountKeras * u : 0;
+    return [t * this.#features, t * this.gates * u, t * u, this.stateCount * t * u, t * u, this.carryCount * u, t, this.carryCount * u, u, started];
+  }
+
+  /**
+   * The states the batch starts from: the call's initial states when it brings them, else when
+   * stateful the kept ones (copied into the workspace by forward, `keep`), else none (zeros).
+   */
+  #initialStates(ctx: ForwardContext, keep: boolean): readonly BufferId[] {
+    const given = ctx.inputs.slice(1);
+    if (!this.stateful || given.length > 0) return given;
+    const { backend, batch } = ctx;
+    const u = batch * this.units;
+    const start = batch * this.#regions().slice(0, -1).reduce((a, b) => a + b, 0);
+    const started = Array.from({ length: this.stateCountKeras }, (_, k) => backend.view(ctx.workspace, start + k * u, u));
+    if (keep) {
+      this.#kept ??= new KeptStates(this.stateCountKeras, this.units, this.where, this.declaredBatchSize);
+      this.#kept.buffers(backend, batch).forEach((kept, k) => backend.copy(kept, started[k], u));
+    }
+    return started;
+  }
+
+  /**
+   * Sets a stateful layer's kept states back to zero, so the next batch starts a new sequence
+   * (Keras' `reset_states`); tfjs-layers' `resetStates()`.
+   *
+   * @example
+   * ```ts
+   * const model = km.sequential([km.layers.lstm({ units: 8, stateful: true, batchInputShape: [4, 10, 1] }), km.layers.dense({ units: 1 })]);
+   * for (const song of songs) { model.predict(song); } // chunks of one long sequence
+   * model.layers[0].resetStates();                    // the next sequence starts from zeros
+   * ```
+   */
+  resetStates(): void {
+    if (!this.stateful) {
+      throw new Error(`${this.where} is not stateful, so it keeps no states to reset (every batch starts from zeros). Build it with stateful: true to carry states from batch to batch.`);
+    }
+    this.#kept?.reset();
   }
 
   override workspaceSize(batch: number): number {
@@ -330,7 +379,7 @@ export abstract class Recurrent extends Layer {
   forward(ctx: ForwardContext): void {
     const { backend, batch, weights } = ctx;
     const [t, u, width] = [this.#steps, this.units, this.gates * this.units];
-    const w = this.#layout(backend, ctx.workspace, batch, this.useBias ? weights[2] : 0, ctx.inputs.slice(1));
+    const w = this.#layout(backend, ctx.workspace, batch, this.useBias ? weights[2] : 0, this.#initialStates(ctx, true));
     // goBackwards reverses the input here, so the steps always run 0, 1, ... in the workspace.
     this.#transpose(backend, ctx.inputs[0], w.xs, batch, this.#features, true, this.goBackwards);
     // The input bias is the first `width` values of the bias (all of it but in GRU's reset-after form).
@@ -350,12 +399,17 @@ export abstract class Recurrent extends Layer {
       backend.copy(w.hAt(t - 1), ctx.outputs[1], batch * u);
       for (let k = 0; k < this.carryCount; k++) backend.copy(w.stateAt(k, t - 1), ctx.outputs[2 + k], batch * u);
     }
+    if (this.#kept && this.stateful && ctx.inputs.length === 1) {
+      const kept = this.#kept.buffers(backend, batch);
+      backend.copy(w.hAt(t - 1), kept[0], batch * u);
+      for (let k = 0; k < this.carryCount; k++) backend.copy(w.stateAt(k, t - 1), kept[1 + k], batch * u);
+    }
   }
 
   backward(ctx: BackwardContext): void {
     const { backend, batch, weights, weightGrads } = ctx;
     const [t, u, width] = [this.#steps, this.units, this.gates * this.units];
-    const initial = ctx.inputs.slice(1);
+    const initial = this.#initialStates(ctx, false);
     const w = this.#layout(backend, ctx.workspace, batch, this.useBias ? weights[2] : 0, initial);
     if (this.returnSequences) this.#transpose(backend, ctx.outputGrad, w.dh, batch, u, true, false);
     else {
@@ -474,7 +528,7 @@ export abstract class Recurrent extends Layer {
       returnSequences: this.returnSequences,
       returnState: this.returnState,
       goBackwards: this.goBackwards,
-      stateful: false,
+      stateful: this.stateful,
       unroll: this.unroll,
     };
   }

@@ -24,8 +24,9 @@ export class SimpleRNN extends Recurrent {
   protected readonly stateCount = 0;
   protected readonly carryCount = 0;
 
-  constructor(args: SimpleRNNArgs) {
-    super(args, 'SimpleRNN');
+  /** `displayName` names the object in error messages: a SimpleRNNCell builds its layer with 'SimpleRNNCell'. */
+  constructor(args: SimpleRNNArgs, displayName = 'SimpleRNN') {
+    super(args, displayName);
   }
 
   protected stepForward(backend: Backend, recurrentKernel: BufferId, step: RecurrentStep): void {

@@ -55,7 +55,7 @@ export class RNN extends Wrapper {
   constructor(args: RNNArgs) {
     const where = `RNN layer '${args.name ?? 'rnn'}'`;
     const cell = Array.isArray(args.cell) ? new StackedRNNCells({ cells: args.cell }) : args.cell;
-    if (!(cell instanceof StackedRNNCells)) checkCell(cell, where, 'cell');
+    if (!(cell instanceof StackedRNNCells)) checkCell(cell, `${where}: cell`, 'cell');
     const cells = cell instanceof StackedRNNCells ? cell.cells : [cell];
     const flag = (option: keyof RNNArgs) => {
       const value = args[option];

@@ -5,6 +5,8 @@ import { getRegularizer, regularizerConfig, type Regularizer, type RegularizerSp
 import { getActivation, needsInput, type ActivationName } from './activations.js';
 import { formatShape, Layer, type BackwardContext, type FixedBatchArgs, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
+import { carryOverMasked, routeMaskedGrads } from './recurrent_masks.js';
+import { transposeSteps } from './time_major.js';
 import { KeptStates } from './recurrent_states.js';
 
 /** Options every recurrent layer (LSTM, GRU, SimpleRNN) takes, with TensorFlow.js' defaults. */
@@ -293,23 +295,13 @@ export abstract class Recurrent extends Layer {
     const u = batch * this.units;
     const start = batch * this.#regions().slice(0, -1).reduce((a, b) => a + b, 0);
     const started = Array.from({ length: this.stateCountKeras }, (_, k) => backend.view(ctx.workspace, start + k * u, u));
-    if (keep) {
-      this.#kept ??= new KeptStates(this.stateCountKeras, this.units, this.where, this.declaredBatchSize);
-      this.#kept.buffers(backend, batch).forEach((kept, k) => backend.copy(kept, started[k], u));
-    }
+    if (keep) (this.#kept ??= new KeptStates(this.stateCountKeras, this.units, this.where, this.declaredBatchSize)).load(backend, batch, started);
     return started;
   }
 
   /**
-   * Sets a stateful layer's kept states back to zero, so the next batch starts a new sequence
-   * (Keras' `reset_states`); tfjs-layers' `resetStates()`.
-   *
-   * @example
-   * ```ts
-   * const model = km.sequential([km.layers.lstm({ units: 8, stateful: true, batchInputShape: [4, 10, 1] }), km.layers.dense({ units: 1 })]);
-   * for (const song of songs) { model.predict(song); } // chunks of one long sequence
-   * model.layers[0].resetStates();                    // the next sequence starts from zeros
-   * ```
+   * Sets a stateful layer's kept states back to zero, so the next batch starts new sequences (Keras'
+   * `reset_states`). @example `lstm.resetStates()` after feeding one long sequence in chunks
    */
   resetStates(): void {
     if (!this.stateful) {
@@ -360,50 +352,30 @@ export abstract class Recurrent extends Layer {
     };
   }
 
-  /**
-   * Copies a batch-major `[batch, steps, width]` sequence to or from time-major `[steps, batch,
-   * width]`; `reverse` maps step s to step steps − 1 − s (goBackwards' input and its gradient; the
-   * output sequence stays in processing order, as Keras returns it).
-   */
-  #transpose(backend: Backend, batchMajor: BufferId, timeMajor: BufferId, batch: number, width: number, toTimeMajor: boolean, reverse: boolean): void {
-    const t = this.#steps;
-    for (let s = 0; s < t; s++) {
-      const step = reverse ? t - 1 - s : s;
-      const sequenceRows = backend.view(batchMajor, step * width, (batch - 1) * t * width + width);
-      const stepRows = backend.view(timeMajor, s * batch * width, batch * width);
-      if (toTimeMajor) backend.copyRows(sequenceRows, t * width, stepRows, width, batch, width);
-      else backend.copyRows(stepRows, width, sequenceRows, t * width, batch, width);
-    }
-  }
-
   forward(ctx: ForwardContext): void {
     const { backend, batch, weights } = ctx;
     const [t, u, width] = [this.#steps, this.units, this.gates * this.units];
     const w = this.#layout(backend, ctx.workspace, batch, this.useBias ? weights[2] : 0, this.#initialStates(ctx, true));
     // goBackwards reverses the input here, so the steps always run 0, 1, ... in the workspace.
-    this.#transpose(backend, ctx.inputs[0], w.xs, batch, this.#features, true, this.goBackwards);
+    transposeSteps(backend, this.#steps, ctx.inputs[0], w.xs, batch, this.#features, true, this.goBackwards);
     // The input bias is the first `width` values of the bias (all of it but in GRU's reset-after form).
     const inputBias = this.useBias ? backend.view(weights[2], 0, width) : 0;
     backend.matMulBiasActivation(w.xs, weights[0], inputBias, w.z, t * batch, width, this.#features, 'linear');
     this.beginForward(backend, weights[1], w.scratch, batch);
     // The mask goes time-major (and reversed with goBackwards) like the input, one value per row of a step.
-    if (ctx.inputMask) this.#transpose(backend, ctx.inputMask, w.mask, batch, 1, true, this.goBackwards);
+    if (ctx.inputMask) transposeSteps(backend, this.#steps, ctx.inputMask, w.mask, batch, 1, true, this.goBackwards);
     for (let s = 0; s < t; s++) {
       const step = w.step(s);
       this.stepForward(backend, weights[1], step);
-      if (ctx.inputMask) this.#carryOverMasked(backend, w.maskAt(s), step);
+      if (ctx.inputMask) carryOverMasked(backend, w.maskAt(s), step, u);
     }
-    if (this.returnSequences) this.#transpose(backend, ctx.output, w.h, batch, u, false, false);
+    if (this.returnSequences) transposeSteps(backend, this.#steps, ctx.output, w.h, batch, u, false, false);
     else backend.copy(w.hAt(t - 1), ctx.output, batch * u);
     if (this.returnState) {
       backend.copy(w.hAt(t - 1), ctx.outputs[1], batch * u);
       for (let k = 0; k < this.carryCount; k++) backend.copy(w.stateAt(k, t - 1), ctx.outputs[2 + k], batch * u);
     }
-    if (this.#kept && this.stateful && ctx.inputs.length === 1) {
-      const kept = this.#kept.buffers(backend, batch);
-      backend.copy(w.hAt(t - 1), kept[0], batch * u);
-      for (let k = 0; k < this.carryCount; k++) backend.copy(w.stateAt(k, t - 1), kept[1 + k], batch * u);
-    }
+    if (this.#kept && ctx.inputs.length === 1) this.#kept.store(backend, batch, [w.hAt(t - 1), ...Array.from({ length: this.carryCount }, (_, k) => w.stateAt(k, t - 1))]);
   }
 
   backward(ctx: BackwardContext): void {
@@ -411,7 +383,7 @@ export abstract class Recurrent extends Layer {
     const [t, u, width] = [this.#steps, this.units, this.gates * this.units];
     const initial = this.#initialStates(ctx, false);
     const w = this.#layout(backend, ctx.workspace, batch, this.useBias ? weights[2] : 0, initial);
-    if (this.returnSequences) this.#transpose(backend, ctx.outputGrad, w.dh, batch, u, true, false);
+    if (this.returnSequences) transposeSteps(backend, this.#steps, ctx.outputGrad, w.dh, batch, u, true, false);
     else {
       if (t > 1) backend.fill(backend.view(w.dh, 0, (t - 1) * batch * u), (t - 1) * batch * u, 0);
       backend.copy(ctx.outputGrad, w.dhAt(t - 1), batch * u);
@@ -429,7 +401,7 @@ export abstract class Recurrent extends Layer {
     const saved = Array.from({ length: this.carryCount }, (_, k) => w.carrySavedAt(k));
     for (let s = t - 1; s >= 0; s--) {
       const step = { ...w.step(s), dh: w.dhAt(s), dhPrev: s > 0 ? w.dhAt(s - 1) : dh0, carry };
-      if (ctx.inputMask) this.#routeMaskedGrads(backend, w.maskAt(s), step, saved);
+      if (ctx.inputMask) routeMaskedGrads(backend, w.maskAt(s), step, saved, u);
       this.stepBackward(backend, weights[1], step);
       // At a masked row the carried state was the previous one, so its gradient passes back untouched.
       if (ctx.inputMask) for (let k = 0; k < this.carryCount; k++) backend.maskSelectRows(w.maskAt(s), carry[k], saved[k], batch, u);
@@ -445,32 +417,8 @@ export abstract class Recurrent extends Layer {
     if (this.useBias) backend.columnSum(w.z, backend.view(weightGrads[2], 0, width), t * batch, width, false);
     if (ctx.inputGrads[0]) {
       backend.matMul(w.z, weights[0], w.xs, t * batch, this.#features, width, false, true, false);
-      this.#transpose(backend, ctx.inputGrads[0], w.xs, batch, this.#features, false, this.goBackwards);
+      transposeSteps(backend, this.#steps, ctx.inputGrads[0], w.xs, batch, this.#features, false, this.goBackwards);
     }
-  }
-
-  /**
-   * tfjs' rnn() with a mask: at a masked row the step's output and states are the previous step's
-   * (zeros before the first), so the state runs over padding unchanged.
-   */
-  #carryOverMasked(backend: Backend, mask: BufferId, step: RecurrentStep): void {
-    const u = this.units;
-    backend.maskSelectRows(mask, step.h, step.hPrev, step.rows, u);
-    step.state.forEach((state, k) => backend.maskSelectRows(mask, state, step.statePrev[k], step.rows, u));
-  }
-
-  /**
-   * The backward pass of that selection, before the cell's: a masked row's dh goes to dhPrev, and its
-   * carried gradients are set aside (restored after the cell), so the cell sees zeros there and its
-   * gradients at padding are zero.
-   */
-  #routeMaskedGrads(backend: Backend, mask: BufferId, step: RecurrentStepGrad, saved: readonly BufferId[]): void {
-    const [rows, u] = [step.rows, this.units];
-    backend.maskSelectRowsGrad(mask, step.dh, step.dhPrev, rows, u);
-    step.carry.forEach((carry, k) => {
-      backend.copy(carry, saved[k], rows * u);
-      backend.maskSelectRowsGrad(mask, carry, 0, rows, u);
-    });
   }
 
   // Reads the mask of a padded sequence, and passes it on with the sequence it returns.

@@ -36,6 +36,16 @@ export class KeptStates {
     return this.#buffers;
   }
 
+  /** Copies the kept states (zeros at first) into `into`, the batch's initial states. */
+  load(backend: Backend, batch: number, into: readonly BufferId[]): void {
+    this.buffers(backend, batch).forEach((kept, k) => backend.copy(kept, into[k], batch * this.units));
+  }
+
+  /** Keeps the batch's final states `from` (h, then the carried ones) for the next batch. */
+  store(backend: Backend, batch: number, from: readonly BufferId[]): void {
+    this.buffers(backend, batch).forEach((kept, k) => backend.copy(from[k], kept, batch * this.units));
+  }
+
   /** Sets every kept state back to zero. */
   reset(): void {
     const backend = this.#backend;

@@ -1,5 +1,5 @@
 // `node bench/lstm.mjs`: recurrent training speed, a time-series forecaster (LSTM(64) over 50 steps
-// of 8 features → Dense(1), MSE, Adam, batch 32; `RNN_LAYER=gru` or `simpleRNN` for the others,
+// of 8 features → Dense(1), MSE, Adam, batch 32; `RNN_LAYER=gru`, `simpleRNN` or `rnn` (over an lstmCell) for the others,
 // `RNN_BIDIRECTIONAL=1` for Bidirectional around it): kerasm on its wasm core against tfjs-layers 4.22 on
 // tfjs-backend-wasm and tfjs-backend-cpu, interleaved, medians of LSTM_REPS (default 3) steady-state
 // epochs over LSTM_SAMPLES (default 2048) samples, each after a warm-up. tfjs-layers gets
@@ -16,8 +16,10 @@ const [steps, features, units, batchSize] = [50, 8, 64, 32];
 const layer = process.env.RNN_LAYER ?? 'lstm';
 // `RNN_BIDIRECTIONAL=1` wraps the layer in Bidirectional (concat): twice the recurrent work per sample.
 const bidirectional = process.env.RNN_BIDIRECTIONAL === '1';
+// `RNN_LAYER=rnn` runs the generic RNN layer over an LSTM cell (the same math as `lstm`).
+const make = (lib, args) => (layer === 'rnn' ? lib.layers.rnn({ cell: lib.layers.lstmCell({ units, ...args.cell }), ...args.layer }) : lib.layers[layer]({ units, ...args.cell, ...args.layer }));
 const recurrent = (lib, extra) =>
-  bidirectional ? lib.layers.bidirectional({ layer: lib.layers[layer]({ units, ...extra }), inputShape: [steps, features] }) : lib.layers[layer]({ units, inputShape: [steps, features], ...extra });
+  bidirectional ? lib.layers.bidirectional({ layer: make(lib, { cell: extra, layer: {} }), inputShape: [steps, features] }) : make(lib, { cell: extra, layer: { inputShape: [steps, features] } });
 const layers = (lib, extra = {}) => [recurrent(lib, extra), lib.layers.dense({ units: 1 })];
 
 // Sums of sines: the target is the mean of the next step's features.

@@ -1,4 +1,4 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { backend } from './registry.js';
 import type { Backend, FusableActivation } from './backend.js';
@@ -175,7 +175,38 @@ describe.each(BACKENDS_HERE)('recurrent kernels and models on backend %s', (name
       const y = km.layers.dense({ units: 3, activation: 'softmax' }).apply(km.layers.concatenate().apply([...pooled, decoded]));
       return { model: km.model({ inputs: x, outputs: y }), x: sequences, y: labels };
     },
+    'Masking → RNN([LSTMCell, GRUCell], goBackwards, returnSequences) → GlobalAveragePooling1D → Dense(softmax): stacked cells over padded sequences': () => ({
+      model: km.sequential([
+        km.layers.masking({ inputShape: [6, 2] }),
+        km.layers.rnn({ cell: [km.layers.lstmCell({ units: 4 }), km.layers.gruCell({ units: 3 })], goBackwards: true, returnSequences: true }),
+        km.layers.globalAveragePooling1d(),
+        km.layers.dense({ units: 3, activation: 'softmax' }),
+      ]),
+      x: padded, y: labels,
+    }),
   };
+
+  it('a stateful RNN([LSTMCell, GRUCell]) fed a sequence in two chunks gives the unchunked outputs, its states kept on this backend', async () => {
+    km.utils.setRandomSeed(9);
+    const [batch, half, features] = [2, 3, 2];
+    const cells = () => [km.layers.lstmCell({ units: 3 }), km.layers.gruCell({ units: 2 })];
+    const stateful = km.sequential([km.layers.rnn({ cell: cells(), stateful: true, returnSequences: true, batchInputShape: [batch, half, features] })]);
+    const whole = km.sequential([km.layers.rnn({ cell: cells(), returnSequences: true, inputShape: [2 * half, features] })]);
+    whole.setWeights(stateful.getWeights());
+    const values = Float32Array.from({ length: batch * 2 * half * features }, (_, i) => Math.cos(0.7 * i));
+    const chunk = (c: number) => Float32Array.from({ length: batch * half * features }, (_, i) => {
+      const [b, rest] = [Math.floor(i / (half * features)), i % (half * features)];
+      return values[b * 2 * half * features + c * half * features + rest];
+    });
+    const expected = await whole.predict(km.tensor(values, [batch, 2 * half, features])).data();
+    for (let c = 0; c < 2; c++) {
+      const got = await stateful.predict(km.tensor(chunk(c), [batch, half, features]), { batchSize: batch }).data();
+      got.forEach((v, i) => {
+        const [b, rest] = [Math.floor(i / (half * 2)), i % (half * 2)];
+        expect(Math.abs(v - expected[b * 2 * half * 2 + c * half * 2 + rest])).toBeLessThan(1e-5);
+      });
+    }
+  });
 
   it.each(Object.entries(models))('%s follows the wasm loss trajectory', async (_label, build) => {
     await expectWasmTrajectory(name, build, 'sparseCategoricalCrossentropy', 4);

@@ -21,6 +21,7 @@ import { evaluateDataset, fitDataset, type ModelEvaluateDatasetArgs, type ModelF
 import { testOnBatch, trainOnBatch, type TestOnBatchArgs, type TrainOnBatchArgs } from './on_batch.js';
 import type { IOHandler, SaveResult } from '../io/types.js';
 import { saveModel, type SaveConfig } from '../io/save_model.js';
+import { resetStatefulLayers } from './stateful.js';
 
 /** Options of `model.compile`. */
 export interface ModelCompileArgs {
@@ -283,6 +284,20 @@ export class LayersModel {
    */
   predictOnBatch<T extends Tensor | Tensor[] = Tensor<'float32'>>(x: ModelInputs): T {
     return this.predict<T>(x, { batchSize: Math.max(1, this.#sampleCount(x)) });
+  }
+
+  /**
+   * Sets the kept states of every stateful recurrent layer back to zero (Keras' and tfjs'
+   * `reset_states`), so the next batch starts new sequences; layers that are not stateful are left alone.
+   *
+   * @example
+   * ```ts
+   * for (const chunk of chunks) model.predict(chunk, { batchSize: 4 }); // one long sequence, in chunks
+   * model.resetStates(); // the next chunk starts a new sequence
+   * ```
+   */
+  resetStates(): void {
+    resetStatefulLayers(this.layers);
   }
 
   /**

@@ -23,6 +23,7 @@ import { tensorsFor, type OutputSpec, type TensorsSpec } from './outputs.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import { Yielder, type YieldEvery } from './yield_every.js';
 import { positions } from '../losses/targets.js';
+import { checkStatefulBatches } from './stateful.js';
 
 /** Options of `model.fit`, with Keras' defaults. */
 export interface ModelFitArgs {
@@ -387,6 +388,8 @@ export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec
     train = subset(train, 0, cut);
   }
 
+  checkStatefulBatches(target.graph.layers, 'fit', batchSize, train.order.length, args.shuffle ?? true);
+  if (validation) checkStatefulBatches(target.graph.layers, 'fit (its validation data)', batchSize, validation.order.length);
   const shuffleSeed = args.seed ?? Math.floor(globalGenerator().next() * 4294967296);
   const unshuffled = train.order.slice();
   const samples = train.order.length;
@@ -446,6 +449,7 @@ export async function evaluate(target: TrainingTarget, x: TensorsSpec, y: Tensor
   const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize');
   const start = performance.now();
   const data = await prepare(target, x, y, 'x', 'y', args.sampleWeight);
+  checkStatefulBatches(target.graph.layers, 'evaluate', batchSize, data.order.length);
   const logs = (await evaluateData(target, data, batchSize)).logs();
   if ((args.verbose ?? 1) === 1) {
     const seconds = ((performance.now() - start) / 1000).toFixed(1);
@@ -475,6 +479,7 @@ export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'para
   const xOnDevice = xs.map((x) => unreadBufferOn(backend, x));
   const xValues = xs.map((x, k) => (xOnDevice[k] === undefined ? modelInputValues(graph, x, k, xsIn.labels[k]) : null));
   const n = xs[0].shape[0];
+  if (!training) checkStatefulBatches(graph.layers, 'predict', batchSize, n);
   const xRows = xs.map((x) => x.size / n);
   const shapes = graph.outputs.map((_, k) => [n, ...graph.modelOutputShape(k)]);
   const outSizes = graph.outputs.map((_, k) => shapeSize(graph.modelOutputShape(k)));

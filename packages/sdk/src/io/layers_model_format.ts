@@ -27,10 +27,12 @@ function pythonicValues(config: Json): Json {
   // Recurrent layers name a second activation (tfjs writes recurrent_activation: 'hard_sigmoid').
   for (const key of ['activation', 'recurrent_activation']) if (typeof saved[key] === 'string') saved[key] = toSnakeCase(saved[key]);
   // Wrappers (Bidirectional, TimeDistributed) nest their layers' configs, saved the same way.
-  for (const key of ['layer', 'backward_layer']) {
+  // The RNN layer nests its cell (`cell`), and stacked cells their cells (`cells`), as tfjs writes them.
+  for (const key of ['layer', 'backward_layer', 'cell']) {
     const nested = saved[key];
     if (isObject(nested) && isObject(nested.config)) saved[key] = { ...nested, config: pythonicValues(nested.config) };
   }
+  if (Array.isArray(saved.cells)) saved.cells = saved.cells.map((cell: unknown) => (isObject(cell) && isObject(cell.config) ? { ...cell, config: pythonicValues(cell.config) } : cell));
   return saved;
 }
 

@@ -44,6 +44,7 @@ describe('ConvLSTM2D bad input', () => {
     [{ filters: 2, kernelSize: 3, dropout: 0.2 }, /ConvLSTM2D layer '.*': dropout is not supported by kerasm yet .*Received: dropout=0\.2\. Remove it or set dropout: 0/],
     [{ filters: 2, kernelSize: 3, recurrentDropout: 0.1 }, /recurrentDropout is not supported by kerasm yet .*Received: recurrentDropout=0\.1/],
     [{ filters: 2, kernelSize: 3, returnState: true }, /returnState is not supported by kerasm yet .*Received: returnState=true/],
+    [{ filters: 2, kernelSize: 3, stateful: true, batchInputShape: [2, 3, 5, 5, 1] }, /stateful is not supported by kerasm yet .*Received: stateful=true/],
     [{ filters: 2, kernelSize: 3, activation: 'softmax' }, /activation must be an element-wise activation .*Received: activation='softmax'/],
     [{ filters: 2, kernelSize: 3, units: 4 }, /km\.layers\.convLstm2d has no option 'units'\. Its options are: .*filters/],
     [{ filters: 2, kernelSize: 3, dataFormat: 'channelsFirst' }, /only dataFormat 'channelsLast' \(NHWC\) is supported\. Received: dataFormat="channelsFirst"/],

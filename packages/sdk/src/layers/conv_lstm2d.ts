@@ -1,7 +1,7 @@
 import type { Backend, BufferId, WindowGeometry } from '../backend/backend.js';
 import { formatShape, singleInput, type Shape } from './layer.js';
 import { LSTM, type LSTMArgs } from './lstm.js';
-import type { RecurrentStep, RecurrentStepGrad } from './recurrent.js';
+import type { RecurrentStep, RecurrentStepGrad } from './recurrent_step.js';
 import { registerLayer } from './registry.js';
 import { convWindowOf, filtersOf, sampleGeometry, type PaddingMode, type SampleGeometry } from './window.js';
 
@@ -57,8 +57,12 @@ export class ConvLSTM2D extends LSTM {
   constructor(args: ConvLSTM2DArgs) {
     const filters = filtersOf(args.filters, `ConvLSTM2D layer${args.name ? ` '${args.name}'` : ''}`);
     super({ ...args, units: filters }, 'ConvLSTM2D');
+    // Its states are images, which the vector layers' state outputs and kept states do not carry.
     if (this.returnState) {
-      throw new Error(`${this.where}: returnState is not supported by kerasm yet (its states are images, which the vector recurrent layers' state outputs do not carry). Received: returnState=true. Remove it, or use returnSequences: true and take the last step.`);
+      throw new Error(`${this.where}: returnState is not supported by kerasm yet (its states are images). Received: returnState=true. Remove it, or use returnSequences: true and take the last step.`);
+    }
+    if (this.stateful) {
+      throw new Error(`${this.where}: stateful is not supported by kerasm yet (its states are images). Received: stateful=true. Remove it, and feed each sequence whole.`);
     }
     this.filters = filters;
     ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate } = convWindowOf(args, 'ConvLSTM2D', this.name));
@@ -96,7 +100,7 @@ export class ConvLSTM2D extends LSTM {
     super.build(inputShapes);
   }
 
-  // Its states are images, which the state-passing of the vector recurrent layers does not carry.
+  // No initialState either, for the same reason as returnState.
   override get keywordInputs(): readonly string[] {
     return [];
   }

@@ -1,6 +1,7 @@
 import type { Backend, BufferId, FusableActivation } from '../backend/backend.js';
 import type { ActivationName } from './activations.js';
-import { Recurrent, type RecurrentArgs, type RecurrentStep, type RecurrentStepGrad } from './recurrent.js';
+import { Recurrent, type RecurrentArgs } from './recurrent.js';
+import type { RecurrentStep, RecurrentStepGrad } from './recurrent_step.js';
 import { registerLayer } from './registry.js';
 
 /** Options of {@link GRU}, with TensorFlow.js' defaults. */
@@ -40,8 +41,9 @@ export class GRU extends Recurrent {
   readonly recurrentActivation: FusableActivation;
   readonly resetAfter: boolean;
 
-  constructor(args: GRUArgs) {
-    super(args, 'GRU');
+  /** `displayName` names the object in error messages: a GRUCell builds its layer with 'GRUCell'. */
+  constructor(args: GRUArgs, displayName = 'GRU') {
+    super(args, displayName);
     this.recurrentActivation = this.cellActivation(args.recurrentActivation === undefined ? 'hardSigmoid' : args.recurrentActivation, 'recurrentActivation');
     const resetAfter = args.resetAfter ?? false;
     if (typeof resetAfter !== 'boolean') throw new Error(`${this.where}: resetAfter must be true or false. Received: resetAfter=${JSON.stringify(args.resetAfter)}.`);

@@ -26,6 +26,15 @@ export interface LayerArgs {
   dtype?: 'float32';
 }
 
+/** The fixed batch size option of the layers that need one (stateful recurrent layers), as tfjs' `batchSize`. */
+export interface FixedBatchArgs {
+  /**
+   * The batch size, with `inputShape` (or give it as `batchInputShape[0]`). A stateful recurrent layer
+   * keeps each sample's states from batch to batch, so every batch must have this many samples.
+   */
+  batchSize?: number;
+}
+
 /** A weight a layer declares in `build`; the model allocates and initialises it. */
 export interface WeightSpec {
   readonly name: string;
@@ -81,6 +90,11 @@ export interface BackwardContext extends ForwardContext {
 
 const nameCounters = new Map<string, number>();
 
+/** A fresh default name for an object of `className` (`lstm_cell`, `lstm_cell_1`), counted with the layers' names. */
+export function uniqueLayerName(className: string): string {
+  return uniqueName(snakeCase(className));
+}
+
 function uniqueName(base: string): string {
   const n = nameCounters.get(base) ?? 0;
   nameCounters.set(base, n + 1);
@@ -104,11 +118,13 @@ export abstract class Layer {
   readonly name: string;
   /** Declared input shape (no batch dimension), when given. */
   readonly declaredInputShape: Shape | undefined;
+  /** Declared batch size (`batchSize`, or a number as `batchInputShape[0]`), when given. */
+  readonly declaredBatchSize: number | undefined;
   #weights: WeightSpec[] = [];
   #builtFor: readonly Shape[] | null = null;
   #trainable = true;
 
-  constructor(args: LayerArgs, className: string) {
+  constructor(args: LayerArgs & FixedBatchArgs, className: string) {
     this.name = args.name ?? uniqueName(snakeCase(className));
     this.trainable = args.trainable ?? true;
     if (args.inputShape && args.batchInputShape) {
@@ -116,6 +132,16 @@ export abstract class Layer {
     }
     if (args.dtype !== undefined && args.dtype !== 'float32') {
       throw new Error(`Layer '${this.name}': kerasm computes in float32 only. Received: dtype=${JSON.stringify(args.dtype)}. Remove dtype or set it to 'float32'.`);
+    }
+    const batchSize = args.batchSize ?? args.batchInputShape?.[0] ?? undefined;
+    if (batchSize !== undefined) {
+      if (!Number.isInteger(batchSize) || (batchSize as number) < 1) {
+        throw new Error(`Layer '${this.name}': the batch size must be a positive integer. Received: batchSize=${JSON.stringify(batchSize)}. Give batchSize: 32, or batchInputShape: [32, ...inputShape].`);
+      }
+      if (args.batchSize !== undefined && args.batchInputShape?.[0] != null && args.batchInputShape[0] !== args.batchSize) {
+        throw new Error(`Layer '${this.name}': batchSize ${args.batchSize} and batchInputShape[0] ${args.batchInputShape[0]} disagree. Give one of them.`);
+      }
+      this.declaredBatchSize = batchSize as number;
     }
     const shape = args.inputShape ?? args.batchInputShape?.slice(1);
     if (shape) {
@@ -498,7 +524,7 @@ export abstract class Layer {
   getConfig(): Record<string, unknown> {
     const config: Record<string, unknown> = { name: this.name, trainable: this.trainable };
     if (this.declaredInputShape) {
-      config.batchInputShape = [null, ...this.declaredInputShape];
+      config.batchInputShape = [this.declaredBatchSize ?? null, ...this.declaredInputShape];
       config.dtype = 'float32';
     }
     return config;

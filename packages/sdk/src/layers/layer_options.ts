@@ -23,6 +23,8 @@ import type { LayerArgs } from './layer.js';
 import type { GRUArgs } from './gru.js';
 import type { LSTMArgs } from './lstm.js';
 import type { RecurrentArgs } from './recurrent.js';
+import type { RNNArgs } from './rnn.js';
+import type { GRUCellArgs, LSTMCellArgs, SimpleRNNCellArgs, StackedRNNCellsArgs } from './rnn_cells.js';
 import type { Pooling1DArgs } from './pooling1d.js';
 import type { Pooling2DArgs } from './pooling2d.js';
 import type { ReshapeArgs } from './reshape.js';
@@ -106,7 +108,7 @@ const RECURRENT = {
   ...LAYER, units: true, activation: true, useBias: true, kernelInitializer: true, recurrentInitializer: true, biasInitializer: true,
   kernelRegularizer: true, recurrentRegularizer: true, biasRegularizer: true, activityRegularizer: true,
   kernelConstraint: true, recurrentConstraint: true, biasConstraint: true, returnSequences: true, goBackwards: true,
-  returnState: true, stateful: true, unroll: true, dropout: true, recurrentDropout: true, implementation: true,
+  returnState: true, stateful: true, unroll: true, dropout: true, recurrentDropout: true, implementation: true, batchSize: true,
 } as const satisfies Record<keyof RecurrentArgs, true>;
 export const LSTM_OPTIONS = optionNames<LSTMArgs>({ ...RECURRENT, recurrentActivation: true, unitForgetBias: true });
 const { units: _, ...RECURRENT_BUT_UNITS } = RECURRENT;
@@ -115,6 +117,16 @@ export const CONV_LSTM2D_OPTIONS = optionNames<ConvLSTM2DArgs>({
 });
 export const SIMPLE_RNN_OPTIONS = optionNames<RecurrentArgs>(RECURRENT);
 export const GRU_OPTIONS = optionNames<GRUArgs>({ ...RECURRENT, recurrentActivation: true, resetAfter: true });
+const CELL = {
+  name: true, trainable: true, units: true, activation: true, useBias: true, kernelInitializer: true, recurrentInitializer: true, biasInitializer: true,
+  kernelRegularizer: true, recurrentRegularizer: true, biasRegularizer: true, activityRegularizer: true,
+  kernelConstraint: true, recurrentConstraint: true, biasConstraint: true, dropout: true, recurrentDropout: true, implementation: true,
+} as const satisfies Record<keyof SimpleRNNCellArgs, true>;
+export const SIMPLE_RNN_CELL_OPTIONS = optionNames<SimpleRNNCellArgs>(CELL);
+export const LSTM_CELL_OPTIONS = optionNames<LSTMCellArgs>({ ...CELL, recurrentActivation: true, unitForgetBias: true });
+export const GRU_CELL_OPTIONS = optionNames<GRUCellArgs>({ ...CELL, recurrentActivation: true, resetAfter: true });
+export const STACKED_RNN_CELLS_OPTIONS = optionNames<StackedRNNCellsArgs>({ name: true, trainable: true, cells: true });
+export const RNN_OPTIONS = optionNames<RNNArgs>({ ...LAYER, cell: true, returnSequences: true, returnState: true, goBackwards: true, stateful: true, unroll: true, batchSize: true });
 export const REPEAT_VECTOR_OPTIONS = optionNames<RepeatVectorArgs>({ ...LAYER, n: true });
 export const PERMUTE_OPTIONS = optionNames<PermuteArgs>({ ...LAYER, dims: true });
 export const CROPPING2D_OPTIONS = optionNames<Cropping2DArgs>({ ...LAYER, cropping: true, dataFormat: true });

@@ -1,7 +1,8 @@
 import type { Backend, BufferId, FusableActivation } from '../backend/backend.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
 import type { ActivationName } from './activations.js';
-import { Recurrent, type RecurrentArgs, type RecurrentStep, type RecurrentStepGrad } from './recurrent.js';
+import { Recurrent, type RecurrentArgs } from './recurrent.js';
+import type { RecurrentStep, RecurrentStepGrad } from './recurrent_step.js';
 import { registerLayer } from './registry.js';
 
 /** Options of {@link LSTM}, with TensorFlow.js' defaults. */
@@ -45,9 +46,9 @@ export class LSTM extends Recurrent {
   readonly recurrentActivation: FusableActivation;
   readonly unitForgetBias: boolean;
 
-  /** `className` is the subclass' (ConvLSTM2D runs this cell over the pixels of its state). */
-  constructor(args: LSTMArgs, className = 'LSTM') {
-    super(args, className);
+  /** `displayName` names the object in error messages: ConvLSTM2D's, or 'LSTMCell' for the layer an LSTMCell builds. */
+  constructor(args: LSTMArgs, displayName = 'LSTM') {
+    super(args, displayName);
     this.recurrentActivation = this.cellActivation(args.recurrentActivation === undefined ? 'hardSigmoid' : args.recurrentActivation, 'recurrentActivation');
     if (args.unitForgetBias !== undefined && args.unitForgetBias !== null && typeof args.unitForgetBias !== 'boolean') {
       throw new Error(`${this.where}: unitForgetBias must be true or false. Received: unitForgetBias=${JSON.stringify(args.unitForgetBias)}.`);

@@ -3,11 +3,15 @@ import type { Backend, BufferId, FusableActivation } from '../backend/backend.js
 import { getInitializer, initializerConfig, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
 import { getRegularizer, regularizerConfig, type Regularizer, type RegularizerSpec } from '../regularizers/regularizers.js';
 import { getActivation, needsInput, type ActivationName } from './activations.js';
-import { formatShape, Layer, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { formatShape, Layer, type BackwardContext, type FixedBatchArgs, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
+import { carryOverMasked, routeMaskedGrads } from './recurrent_masks.js';
+import { transposeSteps } from './time_major.js';
+import { KeptStates } from './recurrent_states.js';
+import type { RecurrentStep, RecurrentStepGrad } from './recurrent_step.js';
 
 /** Options every recurrent layer (LSTM, GRU, SimpleRNN) takes, with TensorFlow.js' defaults. */
-export interface RecurrentArgs extends LayerArgs {
+export interface RecurrentArgs extends LayerArgs, FixedBatchArgs {
   /** Size of the hidden state (positive integer). */
   units: number;
   /** Activation of the candidate state and the output (default 'tanh'); any element-wise activation. */
@@ -37,7 +41,12 @@ export interface RecurrentArgs extends LayerArgs {
    * `[h, c]` for an LSTM and `[h]` for a GRU or SimpleRNN, each `[units]` per sample (default false).
    */
   returnState?: boolean;
-  /** Not supported: only false (every batch starts from a zero state). */
+  /**
+   * Whether each sample's final states start the same sample's next batch (default false: every
+   * batch starts from zero states). It needs a fixed batch size (`batchSize` or `batchInputShape`
+   * on the model's first layer) and `fit` with `shuffle: false`; `layer.resetStates()` or
+   * `model.resetStates()` starts again from zeros. The states are not saved with the model (as in Keras).
+   */
   stateful?: boolean;
   /** Accepted for compatibility; kerasm always runs the steps in a loop (the results are the same). */
   unroll?: boolean;
@@ -47,37 +56,6 @@ export interface RecurrentArgs extends LayerArgs {
   recurrentDropout?: number;
   /** Accepted for compatibility (Keras' implementation mode 1 or 2); it does not change the results. */
   implementation?: number | null;
-}
-
-/** The buffers of one time step, views into the layer's workspace. */
-export interface RecurrentStep {
-  /** The step's position in processing order (0 first). */
-  readonly index: number;
-  /** Rows of the cell's matrices: the batch, times the positions per sample (ConvLSTM2D's pixels). */
-  readonly rows: number;
-  /** `[rows, gates·units]`: x·W + b on entry to the forward step; the cell keeps what its backward pass needs here. */
-  readonly z: BufferId;
-  /** The previous hidden state `[rows, units]`, or 0 at the first step (a zero state). */
-  readonly hPrev: BufferId;
-  readonly h: BufferId;
-  /** The cell's own per-step buffers (`stateCount` of `[rows, units]`; LSTM: c and activation(c)). */
-  readonly state: readonly BufferId[];
-  /** The same buffers of the previous step, or 0s at the first step. */
-  readonly statePrev: readonly BufferId[];
-  /** The cell's scratch of `cellScratchSize(rows)` floats, shared by every step (0 if none). */
-  readonly scratch: BufferId;
-  /** The layer's bias weight, `biasShape(gates·units)` (0: useBias false). */
-  readonly bias: BufferId;
-}
-
-/** What one step's backward pass reads and writes. */
-export interface RecurrentStepGrad extends RecurrentStep {
-  /** The gradient of h, complete (read only). */
-  readonly dh: BufferId;
-  /** The gradient of hPrev, to add into (it holds the output's gradient at that step); 0 at the first step. */
-  readonly dhPrev: BufferId;
-  /** `carryCount` buffers of `[rows, units]` the cell carries back through time (LSTM: the gradient of c), zeroed before the last step. */
-  readonly carry: readonly BufferId[];
 }
 
 /**
@@ -100,6 +78,7 @@ export abstract class Recurrent extends Layer {
   readonly returnSequences: boolean;
   readonly goBackwards: boolean;
   readonly returnState: boolean;
+  readonly stateful: boolean;
   readonly unroll: boolean;
   readonly implementation: number | null;
   /** Gate blocks of `units` columns in the kernels (LSTM 4, GRU 3, SimpleRNN 1). */
@@ -122,6 +101,7 @@ export abstract class Recurrent extends Layer {
   readonly #activityRegularizer: Regularizer | null;
   #steps = 0;
   #features = 0;
+  #kept: KeptStates | null = null;
 
   constructor(args: RecurrentArgs, className: string) {
     super(args, className);
@@ -135,6 +115,7 @@ export abstract class Recurrent extends Layer {
     this.returnSequences = this.#flag(args.returnSequences, 'returnSequences');
     this.goBackwards = this.#flag(args.goBackwards, 'goBackwards');
     this.returnState = this.#flag(args.returnState, 'returnState');
+    this.stateful = this.#flag(args.stateful, 'stateful');
     this.unroll = this.#flag(args.unroll, 'unroll');
     this.implementation = args.implementation ?? null;
     this.#rejectUnsupported(args);
@@ -169,7 +150,6 @@ export abstract class Recurrent extends Layer {
     const refuse = (option: string, value: unknown, why: string) => {
       throw new Error(`${this.where}: ${option} is not supported by kerasm yet (${why}). Received: ${option}=${JSON.stringify(value)}. Remove it or set ${option}: ${typeof value === 'number' ? 0 : false}.`);
     };
-    if (this.#flag(args.stateful, 'stateful')) refuse('stateful', args.stateful, 'every batch starts from a zero state');
     for (const option of ['dropout', 'recurrentDropout'] as const) {
       const rate = args[option];
       if (rate === undefined || rate === null || rate === 0) continue;
@@ -283,10 +263,41 @@ export abstract class Recurrent extends Layer {
     return this.#activityRegularizer;
   }
 
-  /** Floats per batch row of each workspace region, in order: xs, z, h, the cell's states, dh, carry, the mask time-major, the carry's copy at a masked step, the initial h's gradient. */
+  /**
+   * Floats per batch row of each workspace region, in order: xs, z, h, the cell's states, dh, carry,
+   * the mask time-major, the carry's copy at a masked step, the initial h's gradient, and when
+   * stateful the kept states this batch started from (backward needs them after forward moved on).
+   */
   #regions(): number[] {
     const [t, u] = [this.#steps, this.#stateWidth];
-    return [t * this.#features, t * this.gates * u, t * u, this.stateCount * t * u, t * u, this.carryCount * u, t, this.carryCount * u, u];
+    const started = this.stateful ? this.stateCountKeras * u : 0;
+    return [t * this.#features, t * this.gates * u, t * u, this.stateCount * t * u, t * u, this.carryCount * u, t, this.carryCount * u, u, started];
+  }
+
+  /**
+   * The states the batch starts from: the call's initial states when it brings them, else when
+   * stateful the kept ones (copied into the workspace by forward, `keep`), else none (zeros).
+   */
+  #initialStates(ctx: ForwardContext, keep: boolean): readonly BufferId[] {
+    const given = ctx.inputs.slice(1);
+    if (!this.stateful || given.length > 0) return given;
+    const { backend, batch } = ctx;
+    const u = batch * this.#stateWidth;
+    const start = batch * this.#regions().slice(0, -1).reduce((a, b) => a + b, 0);
+    const started = Array.from({ length: this.stateCountKeras }, (_, k) => backend.view(ctx.workspace, start + k * u, u));
+    if (keep) (this.#kept ??= new KeptStates(this.stateCountKeras, this.#stateWidth, this.where, this.declaredBatchSize)).load(backend, batch, started);
+    return started;
+  }
+
+  /**
+   * Sets a stateful layer's kept states back to zero, so the next batch starts new sequences (Keras'
+   * `reset_states`). @example `lstm.resetStates()` after feeding one long sequence in chunks
+   */
+  resetStates(): void {
+    if (!this.stateful) {
+      throw new Error(`${this.where} is not stateful, so it keeps no states to reset (every batch starts from zeros). Build it with stateful: true to carry states from batch to batch.`);
+    }
+    this.#kept?.reset();
   }
 
   override workspaceSize(batch: number): number {
@@ -331,53 +342,38 @@ export abstract class Recurrent extends Layer {
     };
   }
 
-  /**
-   * Copies a batch-major `[batch, steps, width]` sequence to or from time-major `[steps, batch,
-   * width]`; `reverse` maps step s to step steps − 1 − s (goBackwards' input and its gradient; the
-   * output sequence stays in processing order, as Keras returns it).
-   */
-  #transpose(backend: Backend, batchMajor: BufferId, timeMajor: BufferId, batch: number, width: number, toTimeMajor: boolean, reverse: boolean): void {
-    const t = this.#steps;
-    for (let s = 0; s < t; s++) {
-      const step = reverse ? t - 1 - s : s;
-      const sequenceRows = backend.view(batchMajor, step * width, (batch - 1) * t * width + width);
-      const stepRows = backend.view(timeMajor, s * batch * width, batch * width);
-      if (toTimeMajor) backend.copyRows(sequenceRows, t * width, stepRows, width, batch, width);
-      else backend.copyRows(stepRows, width, sequenceRows, t * width, batch, width);
-    }
-  }
-
   forward(ctx: ForwardContext): void {
     const { backend, batch, weights } = ctx;
     const [t, u, width] = [this.#steps, this.#stateWidth, this.gates * this.units];
-    const w = this.#layout(backend, ctx.workspace, batch, this.useBias ? weights[2] : 0, ctx.inputs.slice(1));
+    const w = this.#layout(backend, ctx.workspace, batch, this.useBias ? weights[2] : 0, this.#initialStates(ctx, true));
     // goBackwards reverses the input here, so the steps always run 0, 1, ... in the workspace.
-    this.#transpose(backend, ctx.inputs[0], w.xs, batch, this.#features, true, this.goBackwards);
+    transposeSteps(backend, this.#steps, ctx.inputs[0], w.xs, batch, this.#features, true, this.goBackwards);
     // The input bias is the first `width` values of the bias (all of it but in GRU's reset-after form).
     const inputBias = this.useBias ? backend.view(weights[2], 0, width) : 0;
     this.inputProduct(backend, w.xs, weights[0], inputBias, w.z, t * batch, w.scratch);
     this.beginForward(backend, weights[1], w.scratch, batch);
     // The mask goes time-major (and reversed with goBackwards) like the input, one value per row of a step.
-    if (ctx.inputMask) this.#transpose(backend, ctx.inputMask, w.mask, batch, 1, true, this.goBackwards);
+    if (ctx.inputMask) transposeSteps(backend, this.#steps, ctx.inputMask, w.mask, batch, 1, true, this.goBackwards);
     for (let s = 0; s < t; s++) {
       const step = w.step(s);
       this.stepForward(backend, weights[1], step);
-      if (ctx.inputMask) this.#carryOverMasked(backend, w.maskAt(s), step);
+      if (ctx.inputMask) carryOverMasked(backend, w.maskAt(s), step, u);
     }
-    if (this.returnSequences) this.#transpose(backend, ctx.output, w.h, batch, u, false, false);
+    if (this.returnSequences) transposeSteps(backend, this.#steps, ctx.output, w.h, batch, u, false, false);
     else backend.copy(w.hAt(t - 1), ctx.output, batch * u);
     if (this.returnState) {
       backend.copy(w.hAt(t - 1), ctx.outputs[1], batch * u);
       for (let k = 0; k < this.carryCount; k++) backend.copy(w.stateAt(k, t - 1), ctx.outputs[2 + k], batch * u);
     }
+    if (this.#kept && ctx.inputs.length === 1) this.#kept.store(backend, batch, [w.hAt(t - 1), ...Array.from({ length: this.carryCount }, (_, k) => w.stateAt(k, t - 1))]);
   }
 
   backward(ctx: BackwardContext): void {
     const { backend, batch, weights, weightGrads } = ctx;
     const [t, u, width] = [this.#steps, this.#stateWidth, this.gates * this.units];
-    const initial = ctx.inputs.slice(1);
+    const initial = this.#initialStates(ctx, false);
     const w = this.#layout(backend, ctx.workspace, batch, this.useBias ? weights[2] : 0, initial);
-    if (this.returnSequences) this.#transpose(backend, ctx.outputGrad, w.dh, batch, u, true, false);
+    if (this.returnSequences) transposeSteps(backend, this.#steps, ctx.outputGrad, w.dh, batch, u, true, false);
     else {
       if (t > 1) backend.fill(backend.view(w.dh, 0, (t - 1) * batch * u), (t - 1) * batch * u, 0);
       backend.copy(ctx.outputGrad, w.dhAt(t - 1), batch * u);
@@ -395,7 +391,7 @@ export abstract class Recurrent extends Layer {
     const saved = Array.from({ length: this.carryCount }, (_, k) => w.carrySavedAt(k));
     for (let s = t - 1; s >= 0; s--) {
       const step = { ...w.step(s), dh: w.dhAt(s), dhPrev: s > 0 ? w.dhAt(s - 1) : dh0, carry };
-      if (ctx.inputMask) this.#routeMaskedGrads(backend, w.maskAt(s), step, saved);
+      if (ctx.inputMask) routeMaskedGrads(backend, w.maskAt(s), step, saved, u);
       this.stepBackward(backend, weights[1], step);
       // At a masked row the carried state was the previous one, so its gradient passes back untouched.
       if (ctx.inputMask) for (let k = 0; k < this.carryCount; k++) backend.maskSelectRows(w.maskAt(s), carry[k], saved[k], batch, u);
@@ -409,31 +405,7 @@ export abstract class Recurrent extends Layer {
     this.recurrentKernelGrad(backend, w.h, w.z, weightGrads[1], batch, w.scratch, this.useBias ? weightGrads[2] : 0, initial[0] ?? 0);
     if (this.useBias) backend.columnSum(w.z, backend.view(weightGrads[2], 0, width), t * batch * this.positions, width, false);
     this.inputProductGrad(backend, w.xs, w.z, weights[0], weightGrads[0], ctx.inputGrads[0] ? w.xs : 0, t * batch, w.scratch);
-    if (ctx.inputGrads[0]) this.#transpose(backend, ctx.inputGrads[0], w.xs, batch, this.#features, false, this.goBackwards);
-  }
-
-  /**
-   * tfjs' rnn() with a mask: at a masked row the step's output and states are the previous step's
-   * (zeros before the first), so the state runs over padding unchanged.
-   */
-  #carryOverMasked(backend: Backend, mask: BufferId, step: RecurrentStep): void {
-    const u = this.units;
-    backend.maskSelectRows(mask, step.h, step.hPrev, step.rows, u);
-    step.state.forEach((state, k) => backend.maskSelectRows(mask, state, step.statePrev[k], step.rows, u));
-  }
-
-  /**
-   * The backward pass of that selection, before the cell's: a masked row's dh goes to dhPrev, and its
-   * carried gradients are set aside (restored after the cell), so the cell sees zeros there and its
-   * gradients at padding are zero.
-   */
-  #routeMaskedGrads(backend: Backend, mask: BufferId, step: RecurrentStepGrad, saved: readonly BufferId[]): void {
-    const [rows, u] = [step.rows, this.units];
-    backend.maskSelectRowsGrad(mask, step.dh, step.dhPrev, rows, u);
-    step.carry.forEach((carry, k) => {
-      backend.copy(carry, saved[k], rows * u);
-      backend.maskSelectRowsGrad(mask, carry, 0, rows, u);
-    });
+    if (ctx.inputGrads[0]) transposeSteps(backend, this.#steps, ctx.inputGrads[0], w.xs, batch, this.#features, false, this.goBackwards);
   }
 
   // Reads the mask of a padded sequence, and passes it on with the sequence it returns (a layer with
@@ -512,7 +484,7 @@ export abstract class Recurrent extends Layer {
       returnSequences: this.returnSequences,
       returnState: this.returnState,
       goBackwards: this.goBackwards,
-      stateful: false,
+      stateful: this.stateful,
       unroll: this.unroll,
     };
   }

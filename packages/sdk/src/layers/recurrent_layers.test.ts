@@ -78,7 +78,7 @@ describe('LSTM options', () => {
     [{ units: 0 }, `${where}: units must be a positive integer. Received: units=0.`],
     [{ units: 2.5 }, 'Received: units=2.5'],
     [{ units: 2, returnState: 'yes' }, `${where}: returnState must be true or false. Received: returnState="yes".`],
-    [{ units: 2, stateful: true }, 'stateful is not supported by kerasm yet (every batch starts from a zero state). Received: stateful=true. Remove it or set stateful: false.'],
+    [{ units: 2, stateful: 'yes' }, `${where}: stateful must be true or false. Received: stateful="yes".`],
     [{ units: 2, dropout: 0.2 }, 'dropout is not supported by kerasm yet (no dropout masks inside the cell; a Dropout layer before or after the recurrent layer regularizes too). Received: dropout=0.2. Remove it or set dropout: 0.'],
     [{ units: 2, recurrentDropout: 0.5 }, 'recurrentDropout is not supported by kerasm yet'],
     [{ units: 2, dropout: 1.5 }, 'dropout must be a number in [0, 1). Received: dropout=1.5.'],

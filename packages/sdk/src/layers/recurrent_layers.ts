@@ -3,7 +3,13 @@ import { checkOptions } from '../utils/options.js';
 import type { LayerApplyArgs } from '../engine/concrete_apply.js';
 import type { SymbolicTensor } from '../engine/symbolic.js';
 import type { Tensor } from '../tensor.js';
-import { GRU_OPTIONS, LSTM_OPTIONS, SIMPLE_RNN_OPTIONS } from './layer_options.js';
+import {
+  GRU_CELL_OPTIONS, GRU_OPTIONS, LSTM_CELL_OPTIONS, LSTM_OPTIONS, RNN_OPTIONS, SIMPLE_RNN_CELL_OPTIONS, SIMPLE_RNN_OPTIONS, STACKED_RNN_CELLS_OPTIONS,
+} from './layer_options.js';
+import { RNN, type RNNArgs } from './rnn.js';
+import {
+  GRUCell, LSTMCell, RNNCell, SimpleRNNCell, StackedRNNCells, type GRUCellArgs, type LSTMCellArgs, type SimpleRNNCellArgs, type StackedRNNCellsArgs,
+} from './rnn_cells.js';
 import { GRU, type GRUArgs } from './gru.js';
 import { LSTM, type LSTMArgs } from './lstm.js';
 import { SimpleRNN, type SimpleRNNArgs } from './simple_rnn.js';
@@ -62,5 +68,62 @@ export function simpleRNN(args: SimpleRNNArgs): SimpleRNN | WithReturnedStates<S
   return new SimpleRNN(args);
 }
 
+/**
+ * Keras' generic recurrent layer: runs a cell, or a list of cells stacked (each one's output the next
+ * one's input), over `[steps, features]` sequences; the same options as `lstm` (returnSequences,
+ * returnState, goBackwards, stateful, initialState), and tfjs' format when saved.
+ *
+ * @example
+ * ```ts
+ * const model = km.sequential([
+ *   km.layers.rnn({ cell: [km.layers.lstmCell({ units: 16 }), km.layers.gruCell({ units: 8 })], inputShape: [20, 4] }),
+ *   km.layers.dense({ units: 1 }),
+ * ]);
+ * ```
+ */
+export function rnn(args: RNNArgs & { returnState: true }): WithReturnedStates<RNN>;
+export function rnn(args: RNNArgs): RNN;
+export function rnn(args: RNNArgs): RNN | WithReturnedStates<RNN> {
+  checkOptions(args, RNN_OPTIONS, 'km.layers.rnn');
+  return new RNN(args);
+}
+
+/**
+ * The LSTM step, for `km.layers.rnn` (tfjs' `lstmCell`): the options of `lstm` that belong to the cell.
+ * @example `km.layers.rnn({ cell: km.layers.lstmCell({ units: 32 }), returnSequences: true, inputShape: [20, 4] })`
+ */
+export function lstmCell(args: LSTMCellArgs): LSTMCell {
+  checkOptions(args, LSTM_CELL_OPTIONS, 'km.layers.lstmCell');
+  return new LSTMCell(args);
+}
+
+/**
+ * The GRU step, for `km.layers.rnn` (tfjs' `gruCell`).
+ * @example `km.layers.rnn({ cell: km.layers.gruCell({ units: 32 }), inputShape: [20, 4] })`
+ */
+export function gruCell(args: GRUCellArgs): GRUCell {
+  checkOptions(args, GRU_CELL_OPTIONS, 'km.layers.gruCell');
+  return new GRUCell(args);
+}
+
+/**
+ * The fully connected recurrent step, for `km.layers.rnn` (tfjs' `simpleRNNCell`).
+ * @example `km.layers.rnn({ cell: km.layers.simpleRNNCell({ units: 16 }), inputShape: [10, 1] })`
+ */
+export function simpleRNNCell(args: SimpleRNNCellArgs): SimpleRNNCell {
+  checkOptions(args, SIMPLE_RNN_CELL_OPTIONS, 'km.layers.simpleRNNCell');
+  return new SimpleRNNCell(args);
+}
+
+/**
+ * Cells run in order at every step, for `km.layers.rnn` (tfjs' `stackedRNNCells`); `rnn({ cell: [a, b] })` is the same.
+ * @example `km.layers.rnn({ cell: km.layers.stackedRNNCells({ cells: [km.layers.lstmCell({ units: 16 }), km.layers.lstmCell({ units: 8 })] }), inputShape: [20, 4] })`
+ */
+export function stackedRNNCells(args: StackedRNNCellsArgs): StackedRNNCells {
+  checkOptions(args, STACKED_RNN_CELLS_OPTIONS, 'km.layers.stackedRNNCells');
+  return new StackedRNNCells(args);
+}
+
 export { GRU, LSTM, SimpleRNN, type GRUArgs, type LSTMArgs, type SimpleRNNArgs };
+export { RNN, RNNCell, LSTMCell, GRUCell, SimpleRNNCell, StackedRNNCells, type RNNArgs, type LSTMCellArgs, type GRUCellArgs, type SimpleRNNCellArgs, type StackedRNNCellsArgs };
 export { Recurrent, type RecurrentArgs } from './recurrent.js';

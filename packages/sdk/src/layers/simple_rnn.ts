@@ -1,5 +1,6 @@
 import type { Backend, BufferId } from '../backend/backend.js';
-import { Recurrent, type RecurrentArgs, type RecurrentStep, type RecurrentStepGrad } from './recurrent.js';
+import { Recurrent, type RecurrentArgs } from './recurrent.js';
+import type { RecurrentStep, RecurrentStepGrad } from './recurrent_step.js';
 import { registerLayer } from './registry.js';
 
 /** Options of {@link SimpleRNN}, with TensorFlow.js' defaults. */
@@ -24,8 +25,9 @@ export class SimpleRNN extends Recurrent {
   protected readonly stateCount = 0;
   protected readonly carryCount = 0;
 
-  constructor(args: SimpleRNNArgs) {
-    super(args, 'SimpleRNN');
+  /** `displayName` names the object in error messages: a SimpleRNNCell builds its layer with 'SimpleRNNCell'. */
+  constructor(args: SimpleRNNArgs, displayName = 'SimpleRNN') {
+    super(args, displayName);
   }
 
   protected stepForward(backend: Backend, recurrentKernel: BufferId, step: RecurrentStep): void {

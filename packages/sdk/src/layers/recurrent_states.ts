@@ -1,0 +1,54 @@
+import type { Backend, BufferId } from '../backend/backend.js';
+
+/**
+ * The states a stateful recurrent layer keeps from one batch to the next (Keras' `stateful=True`):
+ * one `[batch, units]` buffer per state (h, then the carried ones), on the backend the layer runs
+ * on, so nothing is read back between batches. They start at zero, and again after `reset()`; they
+ * are not saved with the model, as in Keras.
+ */
+export class KeptStates {
+  #backend: Backend | null = null;
+  #buffers: BufferId[] = [];
+  #batch = 0;
+
+  constructor(
+    private readonly count: number,
+    private readonly units: number,
+    private readonly where: string,
+    /** The batch size the layer declares (`batchSize` / `batchInputShape[0]`), if any. */
+    private readonly declaredBatch: number | undefined,
+  ) {}
+
+  /** The state buffers for a batch of `batch` rows on `backend`, zeros when first used; throws on a batch of another size. */
+  buffers(backend: Backend, batch: number): readonly BufferId[] {
+    const expected = this.#backend === backend ? this.#batch : this.declaredBatch;
+    if (expected !== undefined && batch !== expected) {
+      throw new Error(`${this.where} is stateful: it keeps the states of ${expected} samples (its batch size) from batch to batch, but received a batch of ${batch}. ` +
+        `Feed batches of exactly ${expected} samples (fit/evaluate/predict with batchSize: ${expected} and a sample count divisible by it), or build the model with batchSize: ${batch}.`);
+    }
+    if (this.#backend !== backend) {
+      // A new backend (km.setBackend) starts from zero states, as after resetStates().
+      this.#backend = backend;
+      this.#batch = batch;
+      this.#buffers = Array.from({ length: this.count }, () => backend.alloc(batch * this.units, 'float32'));
+      this.reset();
+    }
+    return this.#buffers;
+  }
+
+  /** Copies the kept states (zeros at first) into `into`, the batch's initial states. */
+  load(backend: Backend, batch: number, into: readonly BufferId[]): void {
+    this.buffers(backend, batch).forEach((kept, k) => backend.copy(kept, into[k], batch * this.units));
+  }
+
+  /** Keeps the batch's final states `from` (h, then the carried ones) for the next batch. */
+  store(backend: Backend, batch: number, from: readonly BufferId[]): void {
+    this.buffers(backend, batch).forEach((kept, k) => backend.copy(from[k], kept, batch * this.units));
+  }
+
+  /** Sets every kept state back to zero. */
+  reset(): void {
+    const backend = this.#backend;
+    if (backend) for (const id of this.#buffers) backend.fill(id, this.#batch * this.units, 0);
+  }
+}

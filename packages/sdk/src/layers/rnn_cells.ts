@@ -1,0 +1,193 @@
+import { GRU, type GRUArgs } from './gru.js';
+import { uniqueLayerName } from './layer.js';
+import { LSTM, type LSTMArgs } from './lstm.js';
+import type { Recurrent, RecurrentArgs } from './recurrent.js';
+import { SimpleRNN } from './simple_rnn.js';
+
+/** The options a recurrent layer takes that belong to the RNN around a cell, not to the cell. */
+const LAYER_ONLY_KEYS = ['returnSequences', 'returnState', 'goBackwards', 'stateful', 'unroll', 'batchInputShape', 'inputShape', 'batchSize', 'dtype'] as const;
+
+/** Options of a cell: a recurrent layer's, less those of the RNN that runs it. */
+export type CellArgs<A extends RecurrentArgs> = Omit<A, (typeof LAYER_ONLY_KEYS)[number]>;
+export type LSTMCellArgs = CellArgs<LSTMArgs>;
+export type GRUCellArgs = CellArgs<GRUArgs>;
+export type SimpleRNNCellArgs = CellArgs<RecurrentArgs>;
+
+/** Options of the RNN layer that runs a cell: these set how the cell's layer runs over the steps. */
+export interface CellRunArgs {
+  name: string;
+  returnSequences: boolean;
+  returnState: boolean;
+  goBackwards: boolean;
+  stateful: boolean;
+  batchSize?: number;
+}
+
+/**
+ * One step of a recurrence (Keras' RNN cell): what `km.layers.rnn({ cell })` runs at every step. A
+ * cell holds its options (validated when made) and, for each RNN that runs it, makes the recurrent
+ * layer of its kind (an LSTMCell an LSTM) that computes it over the steps with its weights.
+ */
+export abstract class RNNCell {
+  abstract readonly className: string;
+  readonly name: string;
+  readonly units: number;
+  /** Keras' states of the cell, h first: an LSTMCell's [h, c], a GRUCell's and SimpleRNNCell's [h]. */
+  readonly stateCount: number;
+  readonly #config: Record<string, unknown>;
+
+  protected constructor(args: RecurrentArgs, className: string) {
+    const name = args.name ?? uniqueLayerName(className);
+    for (const key of LAYER_ONLY_KEYS) {
+      if ((args as unknown as Record<string, unknown>)[key] !== undefined) {
+        throw new Error(`${className} '${name}': ${key} belongs to the RNN layer that runs the cell, not to the cell. Received: ${key}=${JSON.stringify((args as unknown as Record<string, unknown>)[key])}. ` +
+          `Give it to the layer: km.layers.rnn({ cell, ${key}: ... }).`);
+      }
+    }
+    const layer = this.makeLayer({ ...args, name }, className);
+    this.name = name;
+    this.units = layer.units;
+    this.stateCount = layer.stateCountKeras;
+    // The layer's config less the RNN's options is the cell's, in tfjs' fields and order.
+    const config = layer.getConfig();
+    for (const key of LAYER_ONLY_KEYS) delete config[key];
+    this.#config = config;
+  }
+
+  /** Makes this kind of cell's recurrent layer from its options; `displayName` names it in errors. */
+  protected abstract makeLayer(args: RecurrentArgs, displayName: string): Recurrent;
+
+  /** The recurrent layer that runs this cell over the steps, with the RNN's options. */
+  layerFor(run: CellRunArgs): Recurrent {
+    return this.makeLayer({ ...this.getConfig(), ...run } as RecurrentArgs, this.className);
+  }
+
+  /** Plain-data configuration, as tfjs-layers writes a cell's (camelCase keys). */
+  getConfig(): Record<string, unknown> {
+    return structuredClone(this.#config);
+  }
+}
+
+/**
+ * The LSTM step (tfjs' `LSTMCell`): the equations and weights of {@link LSTM}, for `km.layers.rnn`.
+ * @example `km.layers.rnn({ cell: km.layers.lstmCell({ units: 32 }), returnSequences: true })`
+ */
+export class LSTMCell extends RNNCell {
+  readonly className = 'LSTMCell';
+  constructor(args: LSTMCellArgs) {
+    super(args as RecurrentArgs, 'LSTMCell');
+  }
+  protected makeLayer(args: RecurrentArgs, displayName: string): Recurrent {
+    return new LSTM(args as LSTMArgs, displayName);
+  }
+}
+
+/**
+ * The GRU step (tfjs' `GRUCell`): the equations and weights of {@link GRU}, for `km.layers.rnn`.
+ * @example `km.layers.rnn({ cell: km.layers.gruCell({ units: 32 }) })`
+ */
+export class GRUCell extends RNNCell {
+  readonly className = 'GRUCell';
+  constructor(args: GRUCellArgs) {
+    super(args as RecurrentArgs, 'GRUCell');
+  }
+  protected makeLayer(args: RecurrentArgs, displayName: string): Recurrent {
+    return new GRU(args as GRUArgs, displayName);
+  }
+}
+
+/**
+ * The fully connected step (tfjs' `SimpleRNNCell`), h = activation(x·W + h·U + b), for `km.layers.rnn`.
+ * @example `km.layers.rnn({ cell: km.layers.simpleRNNCell({ units: 16 }) })`
+ */
+export class SimpleRNNCell extends RNNCell {
+  readonly className = 'SimpleRNNCell';
+  constructor(args: SimpleRNNCellArgs) {
+    super(args, 'SimpleRNNCell');
+  }
+  protected makeLayer(args: RecurrentArgs, displayName: string): Recurrent {
+    return new SimpleRNN(args, displayName);
+  }
+}
+
+/** Options of {@link StackedRNNCells}. */
+export interface StackedRNNCellsArgs {
+  /** The cells, run in order at every step: each one's h is the next one's input. */
+  cells: RNNCell[];
+  name?: string;
+  trainable?: boolean;
+}
+
+/**
+ * Cells run in order at every step (tfjs' `StackedRNNCells`): each one's output is the next one's
+ * input, and the states are listed last cell first (`[h2, c2, h1, c1]` for two LSTM cells), as tfjs
+ * and Keras 2 list them. `km.layers.rnn({ cell: [a, b] })` stacks the cells the same way.
+ *
+ * @example
+ * ```ts
+ * const cells = km.layers.stackedRNNCells({ cells: [km.layers.lstmCell({ units: 16 }), km.layers.gruCell({ units: 8 })] });
+ * const model = km.sequential([km.layers.rnn({ cell: cells, inputShape: [20, 4] }), km.layers.dense({ units: 1 })]);
+ * ```
+ */
+export class StackedRNNCells {
+  readonly className = 'StackedRNNCells';
+  readonly name: string;
+  readonly trainable: boolean;
+  readonly cells: readonly RNNCell[];
+
+  constructor(args: StackedRNNCellsArgs) {
+    this.name = args.name ?? uniqueLayerName('StackedRNNCells');
+    this.trainable = args.trainable ?? true;
+    const where = `StackedRNNCells '${this.name}'`;
+    if (!Array.isArray(args.cells) || args.cells.length === 0) {
+      throw new Error(`${where}: cells must be a non-empty list of cells. Received: cells=${describeCell(args.cells)}. Give e.g. cells: [km.layers.lstmCell({ units: 8 }), km.layers.gruCell({ units: 4 })].`);
+    }
+    args.cells.forEach((cell, i) => checkCell(cell, `${where}: cells[${i}]`, `cells[${i}]`));
+    this.cells = [...args.cells];
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, trainable: this.trainable, cells: this.cells.map((cell) => ({ className: cell.className, config: cell.getConfig() })) };
+  }
+}
+
+/** Throws unless `cell` is an RNN cell, naming `option` and what it received. */
+export function checkCell(cell: unknown, where: string, option: string): asserts cell is RNNCell {
+  if (!(cell instanceof RNNCell)) {
+    throw new Error(`${where} must be a recurrent cell: km.layers.lstmCell, gruCell or simpleRNNCell (or a list of them). Received: ${option}=${describeCell(cell)}. ` +
+      `A recurrent layer such as km.layers.lstm({ units }) is used on its own, without km.layers.rnn.`);
+  }
+}
+
+function describeCell(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'object') {
+    const named = value as { className?: unknown; name?: unknown };
+    if (typeof named.className === 'string') return `${named.className} '${String(named.name)}'`;
+    return Array.isArray(value) ? `[${value.length} items]` : String(value.constructor?.name ?? 'object');
+  }
+  return JSON.stringify(value);
+}
+
+/** Rebuilds a cell from tfjs' `{ className, config }` (camelCase keys). */
+export function cellFromConfig(saved: unknown, where: string): RNNCell | StackedRNNCells {
+  const entry = saved as { className?: unknown; config?: unknown } | null;
+  if (typeof entry !== 'object' || entry === null || typeof entry.className !== 'string' || typeof entry.config !== 'object' || entry.config === null) {
+    throw new Error(`${where}: the config's cell must be { class_name, config } naming the cell. Received: cell=${describeCell(saved)}.`);
+  }
+  const config = entry.config as Record<string, unknown>;
+  switch (entry.className) {
+    case 'LSTMCell':
+      return new LSTMCell(config as LSTMCellArgs);
+    case 'GRUCell':
+      return new GRUCell(config as GRUCellArgs);
+    case 'SimpleRNNCell':
+      return new SimpleRNNCell(config as SimpleRNNCellArgs);
+    case 'StackedRNNCells': {
+      const cells = Array.isArray(config.cells) ? config.cells.map((c, i) => cellFromConfig(c, `${where}: cells[${i}]`)) : config.cells;
+      return new StackedRNNCells({ ...(config as object), cells } as StackedRNNCellsArgs);
+    }
+    default:
+      throw new Error(`${where}: unknown cell class '${entry.className}'. Known cells: LSTMCell, GRUCell, SimpleRNNCell, StackedRNNCells.`);
+  }
+}

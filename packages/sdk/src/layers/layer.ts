@@ -1,6 +1,5 @@
 import type { Regularizer } from '../regularizers/regularizers.js';
 import type { Constraint } from '../constraints/constraints.js';
-import type { Backend, BufferId } from '../backend/backend.js';
 import type { Initializer } from '../initializers/initializers.js';
 import { applyLayer, layerCalls, type SymbolicCall, type SymbolicTensor } from '../engine/symbolic.js';
 import { checkWeightList, readLayerWeights, writeLayerWeights } from '../engine/weight_homes.js';
@@ -8,6 +7,7 @@ import { weightOrder } from '../engine/params.js';
 import { Tensor } from '../tensor.js';
 import { applyConcrete, checkSymbolicApplyArgs, type LayerApplyArgs } from '../engine/concrete_apply.js';
 import { keywordTensors } from '../engine/keyword_inputs.js';
+import type { BackwardContext, ForwardContext, WeightSpec } from './layer_context.js';
 
 /** A shape without the batch dimension. */
 export type Shape = readonly number[];
@@ -35,58 +35,7 @@ export interface FixedBatchArgs {
   batchSize?: number;
 }
 
-/** A weight a layer declares in `build`; the model allocates and initialises it. */
-export interface WeightSpec {
-  readonly name: string;
-  readonly shape: Shape;
-  readonly initializer: Initializer;
-  /** Whether the optimizer updates it: declared trainable and its layer's `trainable` is true now. */
-  readonly trainable: boolean;
-}
-
-/** What a layer's forward pass reads and writes; buffers are backend ids, rows are batch entries. */
-export interface ForwardContext {
-  readonly backend: Backend;
-  readonly batch: number;
-  readonly inputs: readonly BufferId[];
-  readonly output: BufferId;
-  /**
-   * Every output's buffer, `output` first: more than one only for a layer with several outputs
-   * ({@link Layer.computeOutputShapes}, e.g. an RNN with returnState). Single-output layers use `output`.
-   */
-  readonly outputs: readonly BufferId[];
-  /**
-   * The mask of the first input, `[batch, steps]` floats (1: a real step, 0: padding), or 0 when the
-   * input carries none; see {@link Layer.supportsMasking}.
-   */
-  readonly inputMask: BufferId;
-  /** Every input's mask, in input order (0 where none); only a layer that {@link Layer.readsInputMasks} gets more than the first. */
-  readonly inputMasks: readonly BufferId[];
-  /** Where a layer that makes a mask ({@link Layer.producesMask}) writes it, `[batch, steps]`; 0 for other layers. */
-  readonly outputMask: BufferId;
-  /** The layer's scratch buffer of `workspaceSize(batch)` floats, kept from forward to backward; 0 if none. */
-  readonly workspace: BufferId;
-  /** One buffer per weight, in the order `build` added them. */
-  readonly weights: readonly BufferId[];
-  readonly training: boolean;
-  /**
-   * Set on the output layer when the loss fuses softmax with cross-entropy: the layer writes
-   * logits and the loss applies the softmax.
-   */
-  readonly deferSoftmax: boolean;
-}
-
-/** What a layer's backward pass reads and writes. */
-export interface BackwardContext extends ForwardContext {
-  /** Gradient w.r.t. the output; the layer may overwrite it. */
-  readonly outputGrad: BufferId;
-  /** The gradient w.r.t. each output, `outputGrad` first (zeros for an output nothing reads). */
-  readonly outputGrads: readonly BufferId[];
-  /** Gradients w.r.t. each input to write, or 0 where nothing upstream needs one. */
-  readonly inputGrads: readonly BufferId[];
-  /** One gradient buffer per weight, overwritten. */
-  readonly weightGrads: readonly BufferId[];
-}
+export type { BackwardContext, ForwardContext, WeightSpec } from './layer_context.js';
 
 const nameCounters = new Map<string, number>();
 

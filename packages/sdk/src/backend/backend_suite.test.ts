@@ -3,7 +3,7 @@ import * as km from '../index.js';
 import { backend } from './registry.js';
 import type { ActivationKind, Backend, InputActivationKind } from './backend.js';
 import { Random } from '../utils/random.js';
-import { BACKENDS_HERE, loadMnist, useBackend, deviceIO, runsOn } from '../testing/backends_here.js';
+import { BACKENDS_HERE, loadMnist, useBackend, deviceIO, runsOn, kernelOutput, type KernelRun } from '../testing/backends_here.js';
 import { REF_ELEMENTWISE, refActivate } from '../testing/reference.js';
 import { expectClose } from '../testing/expect_close.js';
 
@@ -681,7 +681,7 @@ describe('convolutional and functional models on every backend', () => {
   const dyPool = Float32Array.from({ length: rowsSize * 3 }, () => random.uniform(-1, 1));
   const colsIn = Float32Array.from({ length: rowsSize * 18 }, () => random.uniform(-1, 1));
   const tokenIds = Float32Array.of(3, 0, 3, 4, -2, 7, 1.6, 3);
-  const kernels: [string, (b: Backend, up: (v: Float32Array) => number) => [number, number]][] = [
+  const kernels: [string, KernelRun][] = [
     ['im2col', (b, up) => { const out = b.alloc(rowsSize * 18, 'float32'); b.im2col(up(x), out, geometry); return [out, rowsSize * 18]; }],
     ['col2im', (b, up) => { const out = b.alloc(inputSize, 'float32'); b.col2im(up(colsIn), out, geometry); return [out, inputSize]; }],
     ['maxPool', (b, up) => { const out = b.alloc(rowsSize * 3, 'float32'); b.maxPool(up(x), out, poolGeometry); return [out, rowsSize * 3]; }],
@@ -700,7 +700,7 @@ describe('convolutional and functional models on every backend', () => {
       b.copyRows(b.view(up(x), 2, 0), 5, b.view(out, 3, 0), 7, 4, 3);
       return [out, 28];
     }],
-    ...(['y', 'mean', 'invStd', 'movingMean', 'movingVar'] as const).map((part, k): [string, (b: Backend, up: (v: Float32Array) => number) => [number, number]] => [`batchNormTrain ${part}`, (b, up) => {
+    ...(['y', 'mean', 'invStd', 'movingMean', 'movingVar'] as const).map((part, k): [string, KernelRun] => [`batchNormTrain ${part}`, (b, up) => {
       const outs = [b.alloc(rowsSize * 3, 'float32'), b.alloc(3, 'float32'), b.alloc(3, 'float32'), up(dyPool.slice(0, 3)), up(Float32Array.of(0.5, 1, 2))];
       b.batchNormTrain(up(dyPool), outs[0], up(colsIn.slice(0, 3)), up(colsIn.slice(3, 6)), outs[3], outs[4], outs[1], outs[2], rowsSize, 3, 1e-3, 0.9);
       return [outs[k], k === 0 ? rowsSize * 3 : 3];
@@ -710,7 +710,7 @@ describe('convolutional and functional models on every backend', () => {
       b.batchNormInfer(up(dyPool), out, up(colsIn.slice(0, 3)), 0, up(colsIn.slice(3, 6)), up(Float32Array.of(0.5, 1, 2)), b.alloc(3, 'float32'), rowsSize, 3, 1e-3);
       return [out, rowsSize * 3];
     }],
-    ...(['dx', 'dGamma', 'dBeta'] as const).map((part, k): [string, (b: Backend, up: (v: Float32Array) => number) => [number, number]] => [`batchNormGrad ${part}`, (b, up) => {
+    ...(['dx', 'dGamma', 'dBeta'] as const).map((part, k): [string, KernelRun] => [`batchNormGrad ${part}`, (b, up) => {
       const [xs, gamma, mean, invStd] = [up(dyPool), up(colsIn.slice(0, 3)), b.alloc(3, 'float32'), b.alloc(3, 'float32')];
       b.batchNormTrain(xs, b.alloc(rowsSize * 3, 'float32'), gamma, 0, b.alloc(3, 'float32'), b.alloc(3, 'float32'), mean, invStd, rowsSize, 3, 1e-3, 0.9);
       const outs = [b.alloc(rowsSize * 3, 'float32'), b.alloc(3, 'float32'), b.alloc(3, 'float32')];
@@ -718,7 +718,7 @@ describe('convolutional and functional models on every backend', () => {
       return [outs[k], k === 0 ? rowsSize * 3 : 3];
     }]),
     ['depthwiseForward', (b, up) => { const out = b.alloc(rowsSize * 6, 'float32'); b.depthwiseForward(up(colsIn), up(dyPool.slice(0, 36)), out, rowsSize, 6, 3, 2); return [out, rowsSize * 6]; }],
-    ...(['dKernel', 'dCols in place'] as const).map((part, k): [string, (b: Backend, up: (v: Float32Array) => number) => [number, number]] => [`depthwiseBackward ${part}`, (b, up) => {
+    ...(['dKernel', 'dCols in place'] as const).map((part, k): [string, KernelRun] => [`depthwiseBackward ${part}`, (b, up) => {
       const [cols, dKernel] = [up(colsIn), b.alloc(36, 'float32')];
       b.depthwiseBackward(cols, up(dyPool.slice(0, 36)), up(colsIn.slice(0, rowsSize * 6)), cols, dKernel, rowsSize, 6, 3, 2);
       return k === 0 ? [dKernel, 36] : [cols, rowsSize * 18];
@@ -728,18 +728,6 @@ describe('convolutional and functional models on every backend', () => {
     ['embeddingBackward (repeated indices)', (b, up) => { const out = up(colsIn.slice(0, 35)); b.embeddingBackward(up(tokenIds), up(colsIn.slice(0, 56)), out, 8, 7, 5); return [out, 35]; }],
     ['dropoutMask', (b) => { const out = b.alloc(50, 'float32'); b.dropoutMask(out, 50, 0.3, 12345); return [out, 50]; }],
   ];
-
-  async function kernelOutput(name: string, run: (b: Backend, up: (v: Float32Array) => number) => [number, number]): Promise<Float32Array> {
-    await useBackend(name);
-    const b = backend();
-    const up = (v: Float32Array) => {
-      const id = b.alloc(v.length, 'float32');
-      b.write(id, v);
-      return id;
-    };
-    const [id, n] = run(b, up);
-    return (await b.readAsync(id, n, 'float32')) as Float32Array;
-  }
 
   for (const name of BACKENDS.filter((n) => n !== 'wasm')) {
     it.each([['cnn', cnn], ['residual', residual], ['padding, upsampling, global max', () => spatial('max')], ['padding, upsampling, global average', () => spatial('avg')], ['batch normalization', normalized], ['frozen batch normalization', frozenNormalized], ['depthwise convolution', depthwise], ['separable and transposed convolutions', transposedSeparable], ['embedding and 1-D convolutions', text]] as const)(`${name}: %s`, async (_label, build) => {

@@ -60,3 +60,14 @@ export function deviceIO(current: () => Backend): { upload(values: Float32Array 
     download: (id, n) => current().readAsync(id, n, 'float32'),
   };
 }
+
+/** A kernel run for {@link kernelOutput}: allocates its output, fills it (`up` uploads host values), and returns it with its length. */
+export type KernelRun = (b: Backend, up: (values: Float32Array) => BufferId) => [BufferId, number];
+
+/** Runs a kernel on the named backend (switching to it) and reads its output back without blocking. */
+export async function kernelOutput(name: string, run: KernelRun): Promise<Float32Array> {
+  await useBackend(name);
+  const { upload, download } = deviceIO(backend);
+  const [id, n] = run(backend(), upload);
+  return (await download(id, n)) as Float32Array;
+}

@@ -1,56 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { WindowGeometry } from './geometry.js';
-import { coreFor, expectClose, FLAVORS, get, put, randomArray } from './test_support.js';
-import { at, forEachOutput, inputSize, outputSize, sweep, tap } from './test_windows.js';
-
-/** Naive pooling and its gradient: max routes to the first maximum, average spreads over inside taps. */
-function naivePool(g: WindowGeometry, x: Float32Array, dy: Float32Array, kind: 'max' | 'avg') {
-  const y = new Float64Array(outputSize(g));
-  const dx = new Float64Array(inputSize(g));
-  forEachOutput(g, (b, oy, ox, row) => {
-    for (let c = 0; c < g.channels; c++) {
-      const taps: number[] = [];
-      for (let ky = 0; ky < g.kH; ky++) for (let kx = 0; kx < g.kW; kx++) {
-        const p = tap(g, oy, ox, ky, kx);
-        if (p) taps.push(at(g, b, p[0], p[1], c));
-      }
-      const o = row * g.channels + c;
-      if (kind === 'max') {
-        let best = taps[0];
-        for (const t of taps) if (x[t] > x[best]) best = t;
-        y[o] = x[best];
-        dx[best] += dy[o];
-      } else {
-        y[o] = taps.reduce((s, t) => s + x[t], 0) / taps.length;
-        for (const t of taps) dx[t] += dy[o] / taps.length;
-      }
-    }
-  });
-  return { y, dx };
-}
+import { coreFor, FLAVORS, get, put, randomArray } from './test_support.js';
+import { sweep } from './test_windows.js';
+import { expectPoolingMatchesNaive } from './test_volumes.js';
 
 const label = (g: WindowGeometry) => `n${g.batch} ${g.inH}x${g.inW}x${g.channels} k${g.kH}x${g.kW} s${g.strideH},${g.strideW} pad${g.padTop},${g.padLeft}`;
 
 describe.each(FLAVORS)('pooling (%s)', (flavor) => {
   for (const kind of ['max', 'avg'] as const) {
     it.each(sweep().map((g) => [label(g), g] as const))(`${kind} pool forward and gradient match naive loops: %s`, async (_, g) => {
-      const core = await coreFor(flavor);
-      // Coarse values so windows hold ties: the gradient must go to the first maximum only.
-      const x = randomArray(inputSize(g), 7).map((v) => Math.round(v * 3) / 3);
-      const dy = randomArray(outputSize(g), 8);
-      const expected = naivePool(g, x, dy, kind);
-      const px = put(core, x), py = put(core, new Float32Array(outputSize(g)));
-      const pdy = put(core, dy), pdx = put(core, randomArray(inputSize(g), 9));
-      if (kind === 'max') {
-        core.maxPool(px, py, g);
-        core.maxPoolGrad(px, py, pdy, pdx, g);
-      } else {
-        core.avgPool(px, py, g);
-        core.avgPoolGrad(pdy, pdx, g);
-      }
-      expectClose(get(core, py, outputSize(g)), expected.y, 1e-6, 1e-6);
-      expectClose(get(core, pdx, inputSize(g)), expected.dx, 1e-5, 1e-6);
-      for (const p of [px, py, pdy, pdx]) core.free(p);
+      expectPoolingMatchesNaive(await coreFor(flavor), g, kind);
     });
   }
 

@@ -1,5 +1,8 @@
-// Test helpers for 3-D window kernels: TensorFlow's padding arithmetic per axis and naive NDHWC loops.
-import type { WindowGeometry } from './geometry.js';
+// Test helpers for window kernels with a depth axis: TensorFlow's padding arithmetic per axis and
+// naive NDHWC loops. An image geometry (no depth fields) is a volume of depth 1 here.
+import { depthAxis, type WindowGeometry } from './geometry.js';
+import type { Core } from './core.js';
+import { expectClose, get, put, randomArray } from './test_support.js';
 
 type Triple = [number, number, number];
 
@@ -34,7 +37,7 @@ export function volumeSweep(): WindowGeometry[] {
 /** Flat input positions of each tap of every output position, per channel 0 (null outside); row-major over (b, oz, oy, ox). */
 export function volumeTaps(g: WindowGeometry): (number | null)[][] {
   const rows: (number | null)[][] = [];
-  const [D, kD, sD, dD, pF, oD] = [g.inD!, g.kD!, g.strideD!, g.dilationD!, g.padFront!, g.outD!];
+  const [D, kD, sD, dD, pF, oD] = depthAxis(g);
   for (let b = 0; b < g.batch; b++)
     for (let oz = 0; oz < oD; oz++)
       for (let oy = 0; oy < g.outH; oy++)
@@ -53,11 +56,53 @@ export function volumeTaps(g: WindowGeometry): (number | null)[][] {
 }
 
 export function volumeInputSize(g: WindowGeometry): number {
-  return g.batch * g.inD! * g.inH * g.inW * g.channels;
+  return g.batch * depthAxis(g)[0] * g.inH * g.inW * g.channels;
 }
 
 export function volumeOutputSize(g: WindowGeometry): number {
-  return g.batch * g.outD! * g.outH * g.outW * g.channels;
+  return g.batch * depthAxis(g)[5] * g.outH * g.outW * g.channels;
+}
+
+/** Naive pooling and its gradient: max routes to the first maximum, average spreads over inside taps. */
+export function naivePool(g: WindowGeometry, x: Float32Array, dy: Float32Array, kind: 'max' | 'avg') {
+  const y = new Float64Array(volumeOutputSize(g));
+  const dx = new Float64Array(volumeInputSize(g));
+  volumeTaps(g).forEach((taps, row) => {
+    const inside = taps.filter((t): t is number => t !== null);
+    for (let ch = 0; ch < g.channels; ch++) {
+      const o = row * g.channels + ch;
+      if (kind === 'max') {
+        let best = inside[0] + ch;
+        for (const t of inside) if (x[t + ch] > x[best]) best = t + ch;
+        y[o] = x[best];
+        dx[best] += dy[o];
+      } else {
+        y[o] = inside.reduce((s, t) => s + x[t + ch], 0) / inside.length;
+        for (const t of inside) dx[t + ch] += dy[o] / inside.length;
+      }
+    }
+  });
+  return { y, dx };
+}
+
+/** Runs the core's max or average pooling and its gradient on g and checks both against {@link naivePool}. */
+export function expectPoolingMatchesNaive(core: Core, g: WindowGeometry, kind: 'max' | 'avg'): void {
+  // Coarse values so windows hold ties: the gradient must go to the first maximum only.
+  const x = randomArray(volumeInputSize(g), 7).map((v) => Math.round(v * 3) / 3);
+  const dy = randomArray(volumeOutputSize(g), 8);
+  const expected = naivePool(g, x, dy, kind);
+  const px = put(core, x), py = put(core, new Float32Array(volumeOutputSize(g)));
+  const pdy = put(core, dy), pdx = put(core, randomArray(volumeInputSize(g), 9));
+  if (kind === 'max') {
+    core.maxPool(px, py, g);
+    core.maxPoolGrad(px, py, pdy, pdx, g);
+  } else {
+    core.avgPool(px, py, g);
+    core.avgPoolGrad(pdy, pdx, g);
+  }
+  expectClose(get(core, py, volumeOutputSize(g)), expected.y, 1e-6, 1e-6);
+  expectClose(get(core, pdx, volumeInputSize(g)), expected.dx, 1e-5, 1e-6);
+  for (const p of [px, py, pdy, pdx]) core.free(p);
 }
 
 export const volumeLabel = (g: WindowGeometry) =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WindowGeometry } from './geometry.js';
 import { coreFor, expectClose, FLAVORS, get, put, randomArray } from './test_support.js';
-import { volumeInputSize, volumeLabel, volumeOutputSize, volumeSweep, volumeTaps } from './test_volumes.js';
+import { expectPoolingMatchesNaive, volumeInputSize, volumeLabel, volumeSweep, volumeTaps } from './test_volumes.js';
 
 // The 3-D forms of im2col, col2im and pooling (the same kernels with a depth axis) against naive loops.
 
@@ -17,27 +17,6 @@ function naiveCol2vol(g: WindowGeometry, cols: Float32Array): Float64Array {
     for (const t of taps) for (let ch = 0; ch < g.channels; ch++, at++) if (t !== null) dx[t + ch] += cols[at];
   }
   return dx;
-}
-
-function naivePool(g: WindowGeometry, x: Float32Array, dy: Float32Array, kind: 'max' | 'avg') {
-  const y = new Float64Array(volumeOutputSize(g));
-  const dx = new Float64Array(volumeInputSize(g));
-  volumeTaps(g).forEach((taps, row) => {
-    const inside = taps.filter((t): t is number => t !== null);
-    for (let ch = 0; ch < g.channels; ch++) {
-      const o = row * g.channels + ch;
-      if (kind === 'max') {
-        let best = inside[0] + ch;
-        for (const t of inside) if (x[t + ch] > x[best]) best = t + ch;
-        y[o] = x[best];
-        dx[best] += dy[o];
-      } else {
-        y[o] = inside.reduce((s, t) => s + x[t + ch], 0) / inside.length;
-        for (const t of inside) dx[t + ch] += dy[o] / inside.length;
-      }
-    }
-  });
-  return { y, dx };
 }
 
 const colsSize = (g: WindowGeometry) => g.batch * g.outD! * g.outH * g.outW * g.kD! * g.kH * g.kW * g.channels;
@@ -70,23 +49,7 @@ describe.each(FLAVORS)('volumes: pooling with a depth axis (%s)', (flavor) => {
   const undilated = volumeSweep().filter((g) => g.dilationD === 1 && g.dilationH === 1 && g.dilationW === 1);
   for (const kind of ['max', 'avg'] as const) {
     it.each(undilated.map((g) => [volumeLabel(g), g] as const))(`${kind} pool forward and gradient match naive loops: %s`, async (_, g) => {
-      const core = await coreFor(flavor);
-      // Coarse values so windows hold ties: the gradient must go to the first maximum only.
-      const x = randomArray(volumeInputSize(g), 7).map((v) => Math.round(v * 3) / 3);
-      const dy = randomArray(volumeOutputSize(g), 8);
-      const expected = naivePool(g, x, dy, kind);
-      const px = put(core, x), py = put(core, new Float32Array(volumeOutputSize(g)));
-      const pdy = put(core, dy), pdx = put(core, randomArray(volumeInputSize(g), 9));
-      if (kind === 'max') {
-        core.maxPool(px, py, g);
-        core.maxPoolGrad(px, py, pdy, pdx, g);
-      } else {
-        core.avgPool(px, py, g);
-        core.avgPoolGrad(pdy, pdx, g);
-      }
-      expectClose(get(core, py, volumeOutputSize(g)), expected.y, 1e-6, 1e-6);
-      expectClose(get(core, pdx, volumeInputSize(g)), expected.dx, 1e-5, 1e-6);
-      for (const p of [px, py, pdy, pdx]) core.free(p);
+      expectPoolingMatchesNaive(await coreFor(flavor), g, kind);
     });
   }
 

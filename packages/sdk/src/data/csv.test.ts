@@ -58,6 +58,13 @@ describe('km.data.csv', () => {
     expect(unlabeled[1]).toEqual({ xs: Float32Array.of(2, 3, 1) });
   });
 
+  it('reports its column names from the header (quoted, trimmed) or from columnNames, and names an empty file', async () => {
+    const path = file('named.csv', ' x1 ,"y,2",label\n1,2,0\n');
+    expect(await km.data.csv(path, { labelColumn: 'label' }).columnNames()).toEqual(['x1', 'y,2', 'label']);
+    expect(await km.data.csv(path, { columnNames: ['p', 'q', 'r'] }).columnNames()).toEqual(['p', 'q', 'r']);
+    await expect(km.data.csv(file('empty.csv', '')).columnNames()).rejects.toThrow(/empty\.csv: the file is empty, so it has no header line/);
+  });
+
   it('names the line and column of a missing value and how to fix it', async () => {
     const path = file('missing.csv', 'a,b,label\n1,2,0\n3,,1\n');
     await expect(km.data.csv(path, { labelColumn: 'label' }).toArray()).rejects.toThrow(

@@ -29,6 +29,30 @@ export interface CsvElement {
   ys?: number;
 }
 
+/** A {@link Dataset} of CSV rows that also reports the file's column names, as tfjs' CSVDataset does. */
+export class CsvDataset extends Dataset<CsvElement> {
+  readonly #columnNames: () => Promise<string[]>;
+
+  /** @internal Use {@link csv}. */
+  constructor(open: () => AsyncIterator<CsvElement>, columnNames: () => Promise<string[]>) {
+    super(open);
+    this.#columnNames = columnNames;
+  }
+
+  /**
+   * The column names in file order, label column included: `columnNames` when it was given, else
+   * the header line (the only line read).
+   *
+   * @example
+   * ```ts
+   * const names = await km.data.csv('examples/blobs-test.csv').columnNames(); // ['sepal', ..., 'label']
+   * ```
+   */
+  columnNames(): Promise<string[]> {
+    return this.#columnNames();
+  }
+}
+
 async function* records(pathOrUrl: string, delimiter: string): AsyncGenerator<CsvRecord> {
   const parser = new CsvParser(delimiter, pathOrUrl);
   for await (const chunk of textChunks(pathOrUrl)) yield* parser.push(chunk);
@@ -106,7 +130,7 @@ function toElement(record: CsvRecord, layout: Layout, where: string): CsvElement
  * await model.fit(ds, { epochs: 10 });
  * ```
  */
-export function csv(pathOrUrl: string, options: CsvOptions = {}): Dataset<CsvElement> {
+export function csv(pathOrUrl: string, options: CsvOptions = {}): CsvDataset {
   if (typeof pathOrUrl !== 'string' || pathOrUrl === '') throw new Error(`km.data.csv(pathOrUrl) needs a file path or URL. Received: ${JSON.stringify(pathOrUrl)}.`);
   checkOptions(options, optionNames<CsvOptions>({ labelColumn: true, columnConfigs: true, delimiter: true, hasHeader: true, columnNames: true }), 'km.data.csv');
   const delimiter = options.delimiter ?? ',';
@@ -115,7 +139,12 @@ export function csv(pathOrUrl: string, options: CsvOptions = {}): Dataset<CsvEle
     throw new Error(`csv ${pathOrUrl}: hasHeader is false, so the columns need names: pass columnNames: ['x1', 'x2', ..., 'label'].`);
   }
   new CsvParser(delimiter, pathOrUrl); // validates the delimiter now rather than at the first read
-  return new Dataset(async function* () {
+  const header = async (): Promise<string[]> => {
+    if (options.columnNames) return [...options.columnNames];
+    for await (const record of records(pathOrUrl, delimiter)) return record.fields.map((f) => f.trim());
+    throw new Error(`csv ${pathOrUrl}: the file is empty, so it has no header line naming the columns.`);
+  };
+  const rows = async function* () {
     let layout = options.columnNames ? layoutOf(options.columnNames, options, pathOrUrl) : null;
     let first = true;
     for await (const record of records(pathOrUrl, delimiter)) {
@@ -127,5 +156,6 @@ export function csv(pathOrUrl: string, options: CsvOptions = {}): Dataset<CsvEle
       first = false;
       yield toElement(record, layout!, pathOrUrl);
     }
-  });
+  };
+  return new CsvDataset(rows, header);
 }

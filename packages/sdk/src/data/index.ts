@@ -4,4 +4,4 @@
  */
 export { Dataset, type Batched } from './dataset.js';
 export { array, generator, zip } from './sources.js';
-export { csv, type CsvOptions, type CsvColumnConfig, type CsvElement } from './csv.js';
+export { csv, CsvDataset, type CsvOptions, type CsvColumnConfig, type CsvElement } from './csv.js';

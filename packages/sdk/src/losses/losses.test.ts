@@ -129,3 +129,27 @@ describe('loss option errors', () => {
     await expect(model.fit(km.tensor([[1]]), km.tensor([[3]]), { verbose: 0 })).rejects.toThrow(/expects targets in \[0, 1\]; value 3 at index 0/);
   });
 });
+
+describe('targets one axis short of an output ending in 1', () => {
+  // Keras expands [n] targets to [n, 1]; the run must equal the one given [n, 1] targets.
+  it.each(['meanSquaredError', 'binaryCrossentropy', 'meanAbsoluteError'])('%s trains on [n] targets exactly as on [n, 1]', async (loss) => {
+    const x = km.tensor(Array.from({ length: 12 }, (_, i) => [Math.sin(i), Math.cos(3 * i)]));
+    const values = Array.from({ length: 12 }, (_, i) => (i % 3 === 0 ? 1 : 0));
+    const histories = [];
+    for (const y of [km.tensor(values), km.tensor(values.map((v) => [v]))]) {
+      km.utils.setRandomSeed(7);
+      const model = km.sequential([km.layers.dense({ units: 1, activation: loss === 'binaryCrossentropy' ? 'sigmoid' : 'linear', inputShape: [2] })]);
+      model.compile({ optimizer: 'adam', loss, metrics: ['mae'] });
+      histories.push((await model.fit(x, y, { epochs: 3, batchSize: 4, seed: 1, verbose: 0 })).history);
+    }
+    expect(histories[0].loss.every((v) => Number.isFinite(v))).toBe(true);
+    expect(histories[0].loss[2]).not.toBe(histories[0].loss[0]);
+    expect(histories[0]).toEqual(histories[1]);
+  });
+
+  it('other shapes are still refused', async () => {
+    const model = km.sequential([km.layers.dense({ units: 2, inputShape: [2] })]);
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    await expect(model.fit(km.tensor([[1, 2]]), km.tensor([3]), { verbose: 0 })).rejects.toThrow(/expects targets of shape \[1, 2\] but received targets of shape \[1\]/);
+  });
+});

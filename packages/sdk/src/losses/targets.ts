@@ -24,10 +24,15 @@ export function describeTargets(y: Tensor): string {
   return `targets of shape [${y.shape.join(', ')}] (${y.dtype})`;
 }
 
-/** Targets shaped like the output: [n, ...outputShape]. */
+/**
+ * Targets shaped like the output: [n, ...outputShape], or without the output's last axis where that
+ * axis is 1 (`[n]` for a `[n, 1]` regression or sigmoid output), which Keras expands to match. The
+ * values line up either way; tfjs instead broadcasts `[n]` against `[n, 1]` into an `[n, n]` loss.
+ */
 export function validateDense(name: string, y: Tensor, outputShape: Shape): void {
   const expected = [y.shape[0], ...outputShape];
-  const same = y.shape.length === expected.length && y.shape.every((d, i) => d === expected[i]);
+  const matches = (shape: Shape): boolean => y.shape.length === shape.length && y.shape.every((d, i) => d === shape[i]);
+  const same = matches(expected) || (lastAxis(outputShape) === 1 && matches(expected.slice(0, -1)));
   if (!same) {
     const labels = y.rank === 1 || (y.rank === 2 && y.shape[1] === 1);
     const hint =

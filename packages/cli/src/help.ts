@@ -1,6 +1,6 @@
 import { LIMITS, TRAIN_DEFAULTS, type HelpTopic } from './args.js';
 import { RECIPES } from './recipes.js';
-import { EVALUATE_BATCH_SIZE, MODEL_LIMITS, PREDICT_COUNT } from './model_args.js';
+import { EVALUATE_BATCH_SIZE, LABEL_COLUMN, MODEL_LIMITS, PREDICT_COUNT } from './model_args.js';
 
 /** `kerasm --help` */
 export function mainHelp(): string {
@@ -12,8 +12,8 @@ Usage:
 
 Commands:
   train           Train the reference MNIST classifier and report its test accuracy
-  evaluate DIR    Test loss and accuracy of a saved model on the MNIST test set
-  predict DIR     Predicted digits for test images or your own image (--input)
+  evaluate DIR    Test loss and metrics of a saved model on MNIST or a CSV file (--data)
+  predict DIR     Predictions for MNIST test images, your images, or CSV rows (--input)
   summary DIR     The layers, output shapes and parameter counts of a saved model
 
 Options:
@@ -25,6 +25,8 @@ Examples:
   kerasm train --epochs 10 --units 128 --seed 42
   kerasm train --epochs 1 --json
   kerasm train --save models/mnist && kerasm evaluate models/mnist --json
+  kerasm train --config examples/blobs.json --save models/blobs
+  kerasm predict models/blobs --input examples/blobs-test.csv
 
 Exit codes: 0 success, 1 runtime error, 2 usage error (bad command, flag or value).
 Set KERASM_DEBUG=1 to print the stack trace of a runtime error.
@@ -130,18 +132,27 @@ export function evaluateHelp(): string {
   return `Usage: kerasm evaluate DIR [options]
 
 Loads the model saved in DIR (kerasm train --save DIR, or any TensorFlow.js LayersModel
-for 28x28 inputs and 10 classes) and prints its loss and accuracy on the 10,000 MNIST
-test images, exactly as training printed them.
+with one input and one output) and prints its loss and the metrics it was compiled with,
+exactly as training printed them: on the 10,000 MNIST test images, or on the rows of a CSV
+file (--data). A model saved without its loss and metrics is evaluated as a classifier
+(sparse categorical cross-entropy and accuracy) when it outputs one probability per class.
 
 Options:
+  --data FILE             A .csv file instead, one sample per row: a header line naming the
+                          columns, the target in the label column, every other column a
+                          feature (as many as the model takes); read in batches, not whole
+  --label-column NAME     The column holding the targets (default: ${LABEL_COLUMN})
+  --delimiter C           The field separator of the CSV file (default: ,)
   --batch-size N          Samples per evaluation batch, ${MODEL_LIMITS.batchSize.min}-${MODEL_LIMITS.batchSize.max} (default: ${EVALUATE_BATCH_SIZE})
 ${MODEL_FLAGS}
 
 JSON output (--json):
   {"test":{"loss":0.14,"accuracy":0.96},"samples":10000}
+  test holds the loss, then each compiled metric by name (e.g. "mae" for a regressor).
 
-Example:
+Examples:
   kerasm train --save models/mnist && kerasm evaluate models/mnist --json
+  kerasm evaluate models/blobs --data examples/blobs-test.csv
 `;
 }
 
@@ -149,20 +160,32 @@ Example:
 export function predictHelp(): string {
   return `Usage: kerasm predict DIR [--count N | --input FILE] [options]
 
-Loads the model saved in DIR and prints the predicted digit for each image.
+Loads the model saved in DIR and prints its prediction for each sample: the predicted class
+and its probability for a classifier (a categorical or binary cross-entropy loss, or more
+than one output value when the model was saved without its loss; logits get a softmax or
+sigmoid), the output values for any other model (a regressor).
 
 Options:
   --count N               The first N MNIST test images, with their true labels,
                           ${MODEL_LIMITS.count.min}-${MODEL_LIMITS.count.max} (default: ${PREDICT_COUNT})
-  --input FILE            Your own image instead: a .png (8-bit grayscale or RGB, white
-                          digit on black like MNIST, resized to 28x28), or a .json array of
-                          784 pixel values (or 28 rows of 28, or a list of such images);
-                          values 0-255 are scaled to 0-1
+  --input FILE            Your own data instead: a .png (8-bit grayscale or RGB, white
+                          digit on black like MNIST, resized to 28x28), a .json array of
+                          784 pixel values (or 28 rows of 28, or a list of such images),
+                          values 0-255 scaled to 0-1; or a .csv file of samples, one per row
+                          after a header line naming the columns
+  --label-column NAME     The CSV column holding the true targets, shown beside the
+                          predictions (default: ${LABEL_COLUMN}, used when the file has it)
+  --delimiter C           The field separator of the CSV file (default: ,)
 ${MODEL_FLAGS}
 
 JSON output (--json):
   {"predictions":[{"index":0,"predicted":7,"actual":7,"confidence":0.99,"probabilities":[...]}]}
-  actual is present only for test images.
+  actual is present for test images and CSV files with a label column. For a model that
+  is not a classifier: {"predictions":[{"index":0,"output":[2.31],"actual":2.4}]}.
+
+Examples:
+  kerasm predict models/mnist --count 5
+  kerasm predict models/blobs --input examples/blobs-test.csv --json
 `;
 }
 

@@ -1,15 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodePng } from './png.test.js';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, kerasm } from './testing/cli_binary.js';
 
-const run = promisify(execFile);
-const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 const sdkBuilt = isResolvable('@kerasm/sdk');
 
 function isResolvable(specifier: string): boolean {
@@ -21,29 +17,9 @@ function isResolvable(specifier: string): boolean {
   }
 }
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function kerasm(...args: string[]): Promise<Result> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['dist/main.js', ...args], { cwd: packageRoot, timeout: 110_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const { code, stdout, stderr } = err as { code: number; stdout: string; stderr: string };
-    return { code, stdout, stderr };
-  }
-}
-
 // End to end through the built binary; it needs the SDK built first (`pnpm turbo run build --filter @kerasm/cli`).
 describe.skipIf(!sdkBuilt)('kerasm binary', () => {
-  beforeAll(async () => {
-    // Build so the binary under test matches the sources.
-    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-    await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: packageRoot });
-  });
+  beforeAll(buildCli);
 
   it('trains one epoch and prints exactly one JSON line', async () => {
     const { code, stdout, stderr } = await kerasm('train', '--epochs', '1', '--json', '--seed', '1', '--threads', '2');

@@ -42,11 +42,10 @@ async function run(command: Command): Promise<void> {
     case 'predict':
     case 'summary': {
       if (command.options.relaxedSimd) enableRelaxedSimd();
-      const commands = await import('./commands/model_commands.js');
       await withJsonStdout(command.options.json, async () => {
-        if (command.kind === 'evaluate') await commands.runEvaluate(command.options);
-        else if (command.kind === 'predict') await commands.runPredict(command.options);
-        else await commands.runSummary(command.options);
+        if (command.kind === 'evaluate') await (await import('./commands/evaluate.js')).runEvaluate(command.options);
+        else if (command.kind === 'predict') await (await import('./commands/predict.js')).runPredict(command.options);
+        else await (await import('./commands/summary.js')).runSummary(command.options);
       });
       return;
     }

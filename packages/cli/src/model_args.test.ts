@@ -12,6 +12,15 @@ describe('evaluate / predict / summary flags', () => {
     expect(parseCommandLine(['summary', '-h'])).toEqual({ kind: 'help', topic: 'summary' });
   });
 
+  it('reads CSV samples from evaluate --data and predict --input, with the label column and delimiter', () => {
+    const csv = (path: string, labelColumn = 'label', labelColumnGiven = false, delimiter = ',') => ({ path, labelColumn, labelColumnGiven, delimiter });
+    expect(parseCommandLine(['evaluate', 'm', '--data', 'd.csv'])).toMatchObject({ options: { data: csv('d.csv') } });
+    expect(parseCommandLine(['evaluate', 'm', '--data', 'd.CSV', '--label-column', 'y', '--delimiter', ';'])).toMatchObject({ options: { data: csv('d.CSV', 'y', true, ';') } });
+    const predict = parseCommandLine(['predict', 'm', '--input', 'rows.csv', '--delimiter', '\t']);
+    expect(predict).toMatchObject({ options: { csv: csv('rows.csv', 'label', false, '\t') } });
+    expect(predict.kind === 'predict' && predict.options.input).toBeUndefined();
+  });
+
   it('train --save takes a folder', () => {
     expect(parseCommandLine(['train', '--save', 'out/m'])).toMatchObject({ kind: 'train', options: { save: 'out/m' } });
     expect(() => parseCommandLine(['train', '--save', ' '])).toThrow(/Invalid value for --save: received ' ', expected a folder/);
@@ -22,6 +31,12 @@ describe('evaluate / predict / summary flags', () => {
     [['evaluate', 'm', '--batch-size', 'x'], /Invalid value for --batch-size: received 'x'/],
     [['predict', 'm', '--count', '-1'], /Invalid value for --count: received '-1', expected an integer from 1 to 10000/],
     [['summary', 'm', '--count', '2'], /Unknown option '--count' for 'kerasm summary'/],
+    [['evaluate', 'm', '--data', 'd.json'], /Invalid value for --data: received 'd.json', expected a .csv file/],
+    [['evaluate', 'm', '--label-column', 'y'], /--label-column describes a CSV file, but no CSV file was given. Pass --data FILE.csv too./],
+    [['predict', 'm', '--input', 'a.png', '--delimiter', ';'], /--delimiter describes a CSV file, but no CSV file was given. Pass --input FILE.csv too./],
+    [['evaluate', 'm', '--data', 'd.csv', '--delimiter', ';;'], /Invalid value for --delimiter: received ';;', expected one character/],
+    [['predict', 'm', '--input', 'r.csv', '--label-column', ' '], /Invalid value for --label-column: received ' ', expected the name of the column/],
+    [['predict', 'm', '--input', 'r.txt'], /expected a .png image, a .json array of pixel values or a .csv file of samples/],
   ])('%j is a usage error', (argv, message) => {
     expect(() => parseCommandLine(argv)).toThrow(UsageError);
     expect(() => parseCommandLine(argv)).toThrow(message);

@@ -5,19 +5,31 @@ import { parseStrict } from './parse_strict.js';
 /** Commands that work on a saved model folder. */
 export type ModelCommandName = 'evaluate' | 'predict' | 'summary';
 
-/** `kerasm evaluate DIR`. */
+/** How a CSV file of samples is read: every column but the label column is a feature. */
+export interface CsvInput {
+  path: string;
+  /** The column holding the targets. */
+  labelColumn: string;
+  /** Whether `labelColumn` was passed, rather than the default: then the column must exist. */
+  labelColumnGiven: boolean;
+  delimiter: string;
+}
+
+/** `kerasm evaluate DIR`: on the MNIST test set, or on the CSV file in `data`. */
 export interface EvaluateOptions {
   dir: string;
   batchSize: number;
+  data?: CsvInput;
   json: boolean;
   relaxedSimd: boolean;
 }
 
-/** `kerasm predict DIR`: the first `count` test images, or the image(s) in `input`. */
+/** `kerasm predict DIR`: the first `count` test images, the image(s) in `input`, or the rows of the CSV file in `csv`. */
 export interface PredictOptions {
   dir: string;
   count: number;
   input?: string;
+  csv?: CsvInput;
   json: boolean;
   relaxedSimd: boolean;
 }
@@ -38,6 +50,7 @@ export type ModelCommand =
 export const MODEL_LIMITS = { count: { min: 1, max: 10000 }, batchSize: { min: 1, max: 10000 } } as const;
 export const EVALUATE_BATCH_SIZE = 64;
 export const PREDICT_COUNT = 10;
+export const LABEL_COLUMN = 'label';
 
 const COMMON = {
   json: { type: 'boolean' },
@@ -45,9 +58,14 @@ const COMMON = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
+const CSV = {
+  'label-column': { type: 'string' },
+  delimiter: { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
 const OPTIONS = {
-  evaluate: { ...COMMON, 'batch-size': { type: 'string' } },
-  predict: { ...COMMON, count: { type: 'string' }, input: { type: 'string' } },
+  evaluate: { ...COMMON, ...CSV, 'batch-size': { type: 'string' }, data: { type: 'string' } },
+  predict: { ...COMMON, ...CSV, count: { type: 'string' }, input: { type: 'string' } },
   summary: COMMON,
 } as const;
 
@@ -57,6 +75,14 @@ export function parseModelCommand(name: ModelCommandName, rest: readonly string[
   const parsers = {
     'batch-size': (raw: string) => integerIn('--batch-size', raw, MODEL_LIMITS.batchSize, helpCommand),
     count: (raw: string) => integerIn('--count', raw, MODEL_LIMITS.count, helpCommand),
+    delimiter: (raw: string) => {
+      if ([...raw].length !== 1) throw new UsageError(`Invalid value for --delimiter: received '${raw}', expected one character, e.g. ';' (or $'\\t' for tabs in bash).`, helpCommand);
+      return raw;
+    },
+    'label-column': (raw: string) => {
+      if (raw.trim() === '') throw new UsageError(`Invalid value for --label-column: received '${raw}', expected the name of the column holding the targets.`, helpCommand);
+      return raw;
+    },
   };
   const { values, positionals } = parseStrict(rest, OPTIONS[name], { command: `kerasm ${name}`, helpCommand, valueParsers: parsers, positionals: true });
   const flags = values as Record<string, string | boolean | undefined>;
@@ -66,9 +92,28 @@ export function parseModelCommand(name: ModelCommandName, rest: readonly string[
     throw new UsageError(`'kerasm ${name}' needs exactly one model folder (as written by 'kerasm train --save DIR'). Received: ${received}.`, helpCommand);
   }
   const base = { dir: positionals[0], json: Boolean(flags.json), relaxedSimd: !flags['no-relaxed-simd'] };
+  const csvFlags = (path: string | undefined, flag: string): CsvInput | undefined => {
+    const [labelColumn, delimiter] = [flags['label-column'] as string | undefined, flags.delimiter as string | undefined];
+    if (path === undefined) {
+      const stray = labelColumn !== undefined ? '--label-column' : delimiter !== undefined ? '--delimiter' : undefined;
+      if (stray) throw new UsageError(`${stray} describes a CSV file, but no CSV file was given. Pass ${flag} FILE.csv too.`, helpCommand);
+      return undefined;
+    }
+    return {
+      path,
+      labelColumn: labelColumn === undefined ? LABEL_COLUMN : parsers['label-column'](labelColumn),
+      labelColumnGiven: labelColumn !== undefined,
+      delimiter: delimiter === undefined ? ',' : parsers.delimiter(delimiter),
+    };
+  };
   if (name === 'evaluate') {
     const raw = flags['batch-size'] as string | undefined;
-    return { kind: 'evaluate', options: { ...base, batchSize: raw === undefined ? EVALUATE_BATCH_SIZE : parsers['batch-size'](raw) } };
+    const data = flags.data as string | undefined;
+    if (data !== undefined && !/\.csv$/i.test(data)) throw new UsageError(`Invalid value for --data: received '${data}', expected a .csv file with one sample per row and a label column.`, helpCommand);
+    const options: EvaluateOptions = { ...base, batchSize: raw === undefined ? EVALUATE_BATCH_SIZE : parsers['batch-size'](raw) };
+    const csv = csvFlags(data, '--data');
+    if (csv) options.data = csv;
+    return { kind: 'evaluate', options };
   }
   if (name === 'predict') {
     const [count, input] = [flags.count as string | undefined, flags.input as string | undefined];
@@ -76,10 +121,12 @@ export function parseModelCommand(name: ModelCommandName, rest: readonly string[
       throw new UsageError(`Pass --count (first N test images) or --input FILE (your own image), not both. Received: --count ${count} --input ${input}.`, helpCommand);
     }
     const options: PredictOptions = { ...base, count: count === undefined ? PREDICT_COUNT : parsers.count(count) };
-    if (input !== undefined) {
-      if (!/\.(png|json)$/i.test(input)) throw new UsageError(`Invalid value for --input: received '${input}', expected a .png image or a .json array of pixel values.`, helpCommand);
-      options.input = input;
+    if (input !== undefined && !/\.(png|json|csv)$/i.test(input)) {
+      throw new UsageError(`Invalid value for --input: received '${input}', expected a .png image, a .json array of pixel values or a .csv file of samples.`, helpCommand);
     }
+    const csv = csvFlags(input !== undefined && /\.csv$/i.test(input) ? input : undefined, '--input');
+    if (csv) options.csv = csv;
+    else if (input !== undefined) options.input = input;
     return { kind: 'predict', options };
   }
   return { kind: 'summary', options: base };

@@ -5,10 +5,11 @@ import {
   formatTestResult,
   formatTrainingHeader,
   formatTrainingSummary,
+  namedResults,
   samplesPerSecond,
   type TrainReport,
 } from './output.js';
-import { toPredictions } from './predictions.js';
+import { classProbabilities, outputKind, toPredictions } from './predictions.js';
 
 const report: TrainReport = {
   epochs: [
@@ -116,5 +117,48 @@ describe('toPredictions', () => {
 
   it('rejects probabilities that do not match the labels', () => {
     expect(() => toPredictions([0.5, 0.5, 1], 2, [0])).toThrow('Expected 1 rows of 2 probabilities (2 values), but received 3');
+  });
+});
+
+describe('output of any model', () => {
+  it('names every compiled metric, in order, and tabulates rows', () => {
+    const test = namedResults(['mae', 'mse'], [0.5, 0.25, 0.125]);
+    expect(test).toEqual({ loss: 0.5, mae: 0.25, mse: 0.125 });
+    expect(formatTestResult(test)).toBe('Test loss: 0.5000  Test mae: 0.2500  Test mse: 0.1250');
+    const rows = Array.from({ length: 12 }, (_, i) => ({ index: i, predicted: 1, actual: i % 2, confidence: 0.5 }));
+    const table = formatPredictionTable(rows, 'row').split('\n');
+    expect(table[0]).toBe('row  predicted  true     confidence');
+    expect(table[11]).toBe(' 10          1     0  ✗       50.0%');
+  });
+});
+
+describe('reading a model output', () => {
+  it('takes the meaning from the loss, and from the output size without one', () => {
+    expect(outputKind('sparseCategoricalCrossentropy', 3)).toBe('classes');
+    expect(outputKind('categoricalCrossentropy', 3)).toBe('classes');
+    expect(outputKind('binaryCrossentropy', 1)).toBe('binary');
+    expect(outputKind('binaryCrossentropy', 4)).toBe('values');
+    expect(outputKind('meanSquaredError', 3)).toBe('values');
+    expect(outputKind(undefined, 10)).toBe('classes');
+    expect(outputKind(undefined, 1)).toBe('values');
+  });
+
+  it('keeps rows that are distributions, and takes the softmax of logits', () => {
+    const probabilities = Float32Array.of(0.2, 0.8, 1, 0);
+    expect(classProbabilities(probabilities, 'classes', 2)).toBe(probabilities);
+    const logits = [2, -1, 0.5, 0, 0, 0];
+    const out = classProbabilities(Float32Array.from(logits), 'classes', 3);
+    for (let r = 0; r < 2; r++) {
+      const row = logits.slice(3 * r, 3 * r + 3);
+      const sum = row.reduce((s, v) => s + Math.exp(v), 0);
+      row.forEach((v, c) => expect(out[3 * r + c]).toBeCloseTo(Math.exp(v) / sum, 6));
+    }
+  });
+
+  it('spreads a binary probability over two classes, through the sigmoid when they are logits', () => {
+    expect(Array.from(classProbabilities(Float32Array.of(0.25, 1), 'binary', 1))).toEqual([0.75, 0.25, 0, 1]);
+    const fromLogits = classProbabilities(Float32Array.of(-2, 3), 'binary', 1);
+    expect(fromLogits[1]).toBeCloseTo(1 / (1 + Math.exp(2)), 6);
+    expect(fromLogits[3]).toBeCloseTo(1 / (1 + Math.exp(-3)), 6);
   });
 });

@@ -12,10 +12,19 @@ export interface EpochRecord {
   seconds: number;
 }
 
+/** An evaluation: the loss, then each metric `compile` named (`accuracy`, `mae`, ...). */
+export type TestResult = { readonly loss: number } & Readonly<Record<string, number>>;
+
+/** `evaluate`'s values named as Keras logs them: the loss, then each metric `compile` named. */
+export function namedResults(metricsNames: readonly string[], values: readonly number[]): TestResult {
+  return { loss: values[0], ...Object.fromEntries(metricsNames.map((name, i) => [name, values[i + 1]])) };
+}
+
 /** What a training run measured, before formatting. */
 export interface TrainReport {
   epochs: EpochRecord[];
-  test: { loss: number; accuracy: number };
+  /** The loss, then each compiled metric by name, on the held-out data. */
+  test: TestResult;
   /** Samples the model trained on per epoch (the training set minus any validation split). */
   trainSamples: number;
   /** The kernel set that ran, e.g. `wasm-relaxed-simd`. */
@@ -45,16 +54,18 @@ export function formatJsonReport(report: TrainReport): string {
       ...(e.val_accuracy !== undefined ? { val_accuracy: e.val_accuracy } : {}),
       seconds: round(e.seconds, 3),
     })),
-    test: { loss: report.test.loss, accuracy: report.test.accuracy },
+    test: { ...report.test },
     samplesPerSecond: Math.round(samplesPerSecond(report.epochs, report.trainSamples)),
     backend: report.backend,
     ...(report.threads !== undefined ? { threads: report.threads } : {}),
   });
 }
 
-/** `Test loss: 0.0871  Test accuracy: 0.9741` */
-export function formatTestResult(test: { loss: number; accuracy: number }): string {
-  return `Test loss: ${test.loss.toFixed(4)}  Test accuracy: ${test.accuracy.toFixed(4)}`;
+/** `Test loss: 0.0871  Test accuracy: 0.9741`, one entry per metric. */
+export function formatTestResult(test: TestResult): string {
+  return Object.entries(test)
+    .map(([name, value]) => `Test ${name}: ${value.toFixed(4)}`)
+    .join('  ');
 }
 
 /** What the header line before training describes. */
@@ -91,17 +102,18 @@ export function formatTrainingSummary(report: Omit<TrainReport, 'test'>): string
 }
 
 /**
- * A small table of predicted against true labels:
+ * A small table of predicted against true labels, with `noun` naming what was predicted:
  * ```
  * image  predicted  true     confidence
  *     0          7     7  ✓       99.8%
  * ```
  */
-export function formatPredictionTable(predictions: readonly Prediction[]): string {
-  const header = 'image  predicted  true     confidence';
+export function formatPredictionTable(predictions: readonly Prediction[], noun: 'image' | 'row' = 'image'): string {
+  const width = Math.max(noun.length, String(predictions.length - 1).length);
+  const header = `${noun.padStart(width)}  predicted  true     confidence`;
   const rows = predictions.map((p) =>
     [
-      String(p.index).padStart(5),
+      String(p.index).padStart(width),
       String(p.predicted).padStart(9),
       String(p.actual).padStart(4),
       p.predicted === p.actual ? '✓' : '✗',

@@ -1,31 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, kerasm } from './testing/cli_binary.js';
 
-const run = promisify(execFile);
-const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 const examples = fileURLToPath(new URL('../../../examples/', import.meta.url));
 
-async function kerasm(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['dist/main.js', ...args], { cwd: packageRoot, timeout: 110_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const { code, stdout, stderr } = err as { code: number; stdout: string; stderr: string };
-    return { code, stdout, stderr };
-  }
-}
-
 describe('kerasm train --config (through the built binary)', () => {
-  beforeAll(async () => {
-    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-    await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: packageRoot });
-  });
+  beforeAll(buildCli);
 
   it('trains the tabular example through km.data.csv to a sane test accuracy', async () => {
     const { code, stdout, stderr } = await kerasm('train', '--config', join(examples, 'blobs.json'), '--json');

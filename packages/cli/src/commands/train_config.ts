@@ -4,7 +4,7 @@ import * as km from '@kerasm/sdk';
 import type { TrainOptions } from '../args.js';
 import { parseExperiment, type ExperimentConfig } from '../experiment_config.js';
 import { buildModel } from '../models.js';
-import { formatJsonReport, formatTestResult, type EpochRecord } from '../output.js';
+import { formatJsonReport, formatTestResult, namedResults, type EpochRecord } from '../output.js';
 import { makeCallbacks, makeOptimizer, makeSchedule, makeSequential } from '../training_setup.js';
 import { withJsonStdout } from '../json_stdout.js';
 
@@ -35,7 +35,7 @@ function compileModel(config: ExperimentConfig): km.LayersModel {
   return model;
 }
 
-async function countElements(ds: km.data.Dataset<unknown>): Promise<number> {
+async function countElements<T>(ds: km.data.Dataset<T>): Promise<number> {
   let n = 0;
   for await (const _ of ds) n++;
   return n;
@@ -95,9 +95,9 @@ async function train(config: ExperimentConfig, options: TrainOptions): Promise<v
     await model.fit(data.train, { epochs: epochCount, validationData: data.validation, verbose: options.verbose, callbacks });
   }
 
-  const [loss, accuracy] = await evaluation.run(model);
+  const test = namedResults(model.metricsNames, await evaluation.run(model));
   if (options.save) await model.save(options.save, { includeOptimizer: true });
-  const report = { epochs, test: { loss, accuracy }, trainSamples, backend };
+  const report = { epochs, test, trainSamples, backend };
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ ...JSON.parse(formatJsonReport(report)), evaluatedOn: evaluation.on })}\n`);
     return;

@@ -1,0 +1,62 @@
+import * as km from '@kerasm/sdk';
+import { readCsvSamples } from '../csv_samples.js';
+import type { PredictOptions } from '../model_args.js';
+import { readInputImages } from '../model_input.js';
+import { formatPredictionTable } from '../output.js';
+import { classProbabilities, outputKind, toPredictions } from '../predictions.js';
+import { loadSavedModel, notMnistError, takesMnistImages } from './saved_model.js';
+
+interface Samples {
+  x: km.Tensor;
+  /** True labels (targets of a regressor), when the input has them. */
+  labels: ArrayLike<number> | null;
+  noun: 'image' | 'row';
+}
+
+async function readSamples(options: PredictOptions, sampleShape: number[]): Promise<Samples> {
+  if (options.csv) return { ...(await readCsvSamples(options.csv, sampleShape)), noun: 'row' };
+  const fix = `Predict on your data: kerasm predict ${options.dir} --input FILE.csv.`;
+  if (!takesMnistImages(sampleShape)) throw notMnistError(options.dir, sampleShape, fix);
+  if (options.input) {
+    const pixels = await readInputImages(options.input);
+    return { x: km.tensor(pixels, [pixels.length / 784, ...sampleShape]), labels: null, noun: 'image' };
+  }
+  const { test } = await km.datasets.mnist.load();
+  return { x: test.x.slice(0, options.count).reshape([options.count, ...sampleShape]), labels: test.y.slice(0, options.count).dataSync(), noun: 'image' };
+}
+
+/** `kerasm predict DIR`: predicted classes (or values, for a regressor) of MNIST test images, your images, or the rows of a CSV file. */
+export async function runPredict(options: PredictOptions): Promise<void> {
+  const { model, sampleShape, outputSize } = await loadSavedModel(options.dir);
+  const { x, labels, noun } = await readSamples(options, sampleShape);
+  const outputs = (await model.predict(x).data()) as Float32Array;
+  const count = x.shape[0];
+  const kind = outputKind(model.loss, outputSize);
+  if (kind === 'values') {
+    const rows = Array.from({ length: count }, (_, i) => ({
+      index: i,
+      output: Array.from(outputs.subarray(i * outputSize, (i + 1) * outputSize)),
+      ...(labels ? { actual: labels[i] } : {}),
+    }));
+    if (options.json) process.stdout.write(`${JSON.stringify({ predictions: rows })}\n`);
+    else for (const r of rows) console.log(`${noun} ${r.index}: ${r.output.map((v) => v.toPrecision(6)).join(', ')}${labels ? ` (true ${r.actual})` : ''}`);
+    return;
+  }
+  const classes = kind === 'binary' ? 2 : outputSize;
+  const probabilities = classProbabilities(outputs, kind, outputSize);
+  const predictions = toPredictions(probabilities, classes, labels ?? new Array(count).fill(-1));
+  if (options.json) {
+    const rows = predictions.map((p) => ({
+      index: p.index,
+      predicted: p.predicted,
+      ...(labels ? { actual: p.actual } : {}),
+      confidence: p.confidence,
+      probabilities: Array.from(probabilities.subarray(p.index * classes, (p.index + 1) * classes)),
+    }));
+    process.stdout.write(`${JSON.stringify({ predictions: rows })}\n`);
+  } else if (labels) {
+    console.log(formatPredictionTable(predictions, noun));
+  } else {
+    for (const p of predictions) console.log(`${noun} ${p.index}: ${p.predicted} (${(p.confidence * 100).toFixed(1)}%)`);
+  }
+}

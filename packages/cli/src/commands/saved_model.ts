@@ -1,0 +1,49 @@
+import * as km from '@kerasm/sdk';
+
+/** A loaded model with the one input and one output that `evaluate` and `predict` feed and read. */
+export interface SavedModel {
+  model: km.LayersModel;
+  /** One input sample's shape, without the batch axis. */
+  sampleShape: number[];
+  /** Values per sample in the output: the class count of a classifier. */
+  outputSize: number;
+}
+
+/** Loads the model saved in `dir`, refusing one with several inputs or outputs (the CLI has one set of samples to feed). */
+export async function loadSavedModel(dir: string): Promise<SavedModel> {
+  await km.ready();
+  const model = await km.loadLayersModel(dir);
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+    throw new Error(
+      `The model in ${dir} has ${model.inputs.length} inputs and ${model.outputs.length} outputs; kerasm evaluate and predict take a model with one of each. ` +
+        'Load it with km.loadLayersModel and call evaluate or predict from code.',
+    );
+  }
+  return { model, sampleShape: [...model.inputShape!], outputSize: model.outputs[0].shape.reduce((a, b) => a * b, 1) };
+}
+
+/**
+ * Compiles a model saved without its training config the way MNIST classifiers are (sparse
+ * categorical cross-entropy and accuracy) when its output has one probability per class; a model
+ * with a single output value could be a regressor or a binary classifier, so it is refused.
+ */
+export function compileForEvaluation({ model, outputSize }: SavedModel, dir: string): void {
+  if (model.compileSpec) return;
+  if (outputSize < 2) {
+    throw new Error(
+      `The model in ${dir} was saved without its training config, so its loss is unknown, and its single output value could be a regression or a binary class. ` +
+        "Save it after compile (kerasm train --save does), or evaluate it from code with model.compile({ loss, metrics }).",
+    );
+  }
+  model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+}
+
+/** The error for MNIST's images fed to a model that takes other samples. */
+export function notMnistError(dir: string, sampleShape: readonly number[], fix: string): Error {
+  return new Error(`The model in ${dir} takes samples of shape [${sampleShape.join(', ')}], not MNIST's 28x28 images. ${fix}`);
+}
+
+/** Whether `sampleShape` holds one 28x28 image (as [28, 28], [784] or [28, 28, 1]). */
+export function takesMnistImages(sampleShape: readonly number[]): boolean {
+  return sampleShape.reduce((a, b) => a * b, 1) === 28 * 28;
+}

@@ -1,0 +1,123 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as km from '@kerasm/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, kerasm } from './testing/cli_binary.js';
+
+const examples = fileURLToPath(new URL('../../../examples/', import.meta.url));
+const blobsTest = join(examples, 'blobs-test.csv');
+
+interface ClassRow {
+  predicted: number;
+  actual?: number;
+  confidence: number;
+  probabilities: number[];
+}
+
+async function json(...args: string[]): Promise<any> {
+  const { code, stdout, stderr } = await kerasm(...args, '--json');
+  expect(code, stderr).toBe(0);
+  return JSON.parse(stdout);
+}
+
+describe('evaluate and predict on CSV data (through the built binary)', () => {
+  let dir: string;
+  let blobs: string;
+  let trained: { test: { loss: number; accuracy: number } };
+  let rows: string[];
+  beforeAll(async () => {
+    await buildCli();
+    dir = await mkdtemp(join(tmpdir(), 'kerasm-csv-cli-'));
+    blobs = join(dir, 'blobs');
+    trained = await json('train', '--config', join(examples, 'blobs.json'), '--save', blobs);
+    rows = (await readFile(blobsTest, 'utf8')).trim().split('\n');
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('evaluate --data reports exactly what training reported on the same test file', async () => {
+    // Training evaluated in batches of the config's 32; the same batches sum the loss in the same order.
+    expect(await json('evaluate', blobs, '--data', blobsTest, '--batch-size', '32')).toEqual({ test: trained.test, samples: rows.length - 1 });
+    const human = await kerasm('evaluate', blobs, '--data', blobsTest, '--batch-size', '7');
+    expect(human.stdout.trim()).toMatch(/^Test loss: \d\.\d{4} {2}Test accuracy: \d\.\d{4}$/);
+    expect(Number(human.stdout.match(/accuracy: (\S+)/)![1])).toBeCloseTo(trained.test.accuracy, 4);
+  });
+
+  it("predict --input FILE.csv classifies each row, as often right as evaluate's accuracy, with or without the label column", async () => {
+    const { predictions } = (await json('predict', blobs, '--input', blobsTest)) as { predictions: ClassRow[] };
+    expect(predictions).toHaveLength(rows.length - 1);
+    const right = predictions.filter((p) => p.predicted === p.actual).length;
+    expect(right / predictions.length).toBeCloseTo(trained.test.accuracy, 10);
+    for (const p of predictions) {
+      expect(p.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      expect(p.confidence).toBe(Math.max(...p.probabilities));
+    }
+    const unlabeled = join(dir, 'unlabeled.csv');
+    await writeFile(unlabeled, rows.slice(0, 6).map((r) => r.split(',').slice(0, 4).join(';')).join('\n'));
+    const bare = (await json('predict', blobs, '--input', unlabeled, '--delimiter', ';')).predictions as ClassRow[];
+    expect(bare.map((p) => p.predicted)).toEqual(predictions.slice(0, 5).map((p) => p.predicted));
+    expect(bare[0].actual).toBeUndefined();
+    const text = await kerasm('predict', blobs, '--input', unlabeled, '--delimiter', ';');
+    expect(text.stdout.split('\n')[0]).toMatch(/^row 0: \d \(\d+\.\d%\)$/);
+  });
+
+  it('a regressor from a config trains on [n] targets, then evaluates and predicts values', async () => {
+    let seed = 1;
+    const uniform = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+    const samples = Array.from({ length: 300 }, () => [uniform(), uniform()]);
+    const csv = join(dir, 'linear.csv');
+    await writeFile(csv, ['a,b,y', ...samples.map(([a, b]) => `${a},${b},${2 * a - b + 0.5}`)].join('\n'));
+    const config = join(dir, 'linear.json');
+    await writeFile(config, JSON.stringify({
+      seed: 1,
+      data: { source: 'csv', path: 'linear.csv', labelColumn: 'y' },
+      model: [{ type: 'dense', units: 1, inputShape: [2] }],
+      compile: { optimizer: { type: 'adam', learningRate: 0.05 }, loss: 'meanSquaredError', metrics: ['mae'] },
+      fit: { epochs: 30, batchSize: 16, validationSplit: 0.25 },
+    }));
+    const saved = join(dir, 'linear');
+    const report = await json('train', '--config', config, '--save', saved);
+    expect(Object.keys(report.test)).toEqual(['loss', 'mae']);
+    expect(report.test.mae).toBeLessThan(0.02);
+    const evaluated = await json('evaluate', saved, '--data', csv, '--label-column', 'y');
+    expect(evaluated.samples).toBe(300);
+    expect(evaluated.test.mae).toBeLessThan(0.02);
+    const { predictions } = await json('predict', saved, '--input', csv, '--label-column', 'y');
+    predictions.slice(0, 5).forEach((p: { output: number[]; actual: number }, i: number) => {
+      expect(p.actual).toBe(2 * samples[i][0] - samples[i][1] + 0.5);
+      expect(p.output[0]).toBeCloseTo(p.actual, 1);
+    });
+  });
+
+  it('errors name the mismatch and the fix', async () => {
+    const mnist = await kerasm('evaluate', blobs);
+    expect(mnist.code).toBe(1);
+    expect(mnist.stderr).toContain("takes samples of shape [4], not MNIST's 28x28 images. Evaluate it on your data: kerasm evaluate");
+    const noLabels = join(dir, 'features.csv');
+    await writeFile(noLabels, rows.map((r) => r.split(',').slice(0, 4).join(',')).join('\n'));
+    expect((await kerasm('evaluate', blobs, '--data', noLabels)).stderr).toContain("has no column 'label' holding the targets. Its columns are: sepal, petal, stem, leaf. Name the target column with --label-column NAME.");
+    expect((await kerasm('predict', blobs, '--input', noLabels, '--label-column', 'kind')).stderr).toContain("has no column 'kind'");
+    const extra = join(dir, 'extra.csv');
+    await writeFile(extra, rows.map((r) => `${r},1`).join('\n').replace(/label,1/, 'label,extra'));
+    const wide = await kerasm('predict', blobs, '--input', extra);
+    expect(wide.code).toBe(1);
+    expect(wide.stderr).toContain('takes samples of shape [4] (4 values), but --input');
+    expect(wide.stderr).toContain('has 5 feature columns (sepal, petal, stem, leaf, extra)');
+  });
+
+  it('refuses a model without its loss when its one output value is ambiguous, and a model with two outputs', async () => {
+    await km.ready();
+    const single = km.sequential([km.layers.dense({ units: 1, inputShape: [4] })]);
+    await single.save(join(dir, 'uncompiled'));
+    const unknown = await kerasm('evaluate', join(dir, 'uncompiled'), '--data', blobsTest);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('was saved without its training config, so its loss is unknown');
+    const input = km.input({ shape: [4] });
+    const twoHeads = km.model({ inputs: input, outputs: [km.layers.dense({ units: 3 }).apply(input), km.layers.dense({ units: 1 }).apply(input)] as km.SymbolicTensor[] });
+    await twoHeads.save(join(dir, 'two'));
+    const two = await kerasm('predict', join(dir, 'two'), '--input', blobsTest);
+    expect(two.code).toBe(1);
+    expect(two.stderr).toContain('has 1 inputs and 2 outputs; kerasm evaluate and predict take a model with one of each');
+  });
+});

@@ -1,0 +1,49 @@
+import * as km from '@kerasm/sdk';
+import type { CsvInput } from './model_args.js';
+
+/**
+ * Opens a CSV file of samples for a model whose samples have `sampleShape`, after checking its
+ * columns against the model, so that a mismatch names both rather than failing inside a batch.
+ */
+async function openCsv(csv: CsvInput, sampleShape: readonly number[], flag: string, labels: 'required' | 'optional'): Promise<km.data.CsvDataset> {
+  const columns = await km.data.csv(csv.path, { delimiter: csv.delimiter }).columnNames();
+  const labeled = columns.includes(csv.labelColumn);
+  if (!labeled && (labels === 'required' || csv.labelColumnGiven)) {
+    throw new Error(`${flag} ${csv.path} has no column '${csv.labelColumn}' holding the targets. Its columns are: ${columns.join(', ')}. Name the target column with --label-column NAME.`);
+  }
+  const features = columns.length - (labeled ? 1 : 0);
+  const size = sampleShape.reduce((a, b) => a * b, 1);
+  if (features !== size) {
+    const unlabeledHint = labeled ? '' : ` If one of them is the target, name it with --label-column NAME.`;
+    throw new Error(
+      `The model takes samples of shape [${sampleShape.join(', ')}] (${size} values), but ${flag} ${csv.path} has ${features} feature columns ` +
+        `(${columns.filter((c) => !labeled || c !== csv.labelColumn).join(', ')}).${unlabeledHint}`,
+    );
+  }
+  return km.data.csv(csv.path, { delimiter: csv.delimiter, ...(labeled ? { labelColumn: csv.labelColumn } : {}) });
+}
+
+/** Evaluates `model` on a labeled CSV file, streamed in batches; returns evaluate's values and the row count. */
+export async function evaluateCsv(model: km.LayersModel, sampleShape: readonly number[], csv: CsvInput, batchSize: number): Promise<{ values: number[]; samples: number }> {
+  const rows = await openCsv(csv, sampleShape, '--data', 'required');
+  let samples = 0;
+  const batches = rows.batch(batchSize).map(({ xs, ys }) => {
+    samples += xs.shape[0];
+    return { xs: xs.reshape([xs.shape[0], ...sampleShape]), ys };
+  });
+  const values = await model.evaluate(batches, { verbose: 0 });
+  if (samples === 0) throw new Error(`--data ${csv.path} has a header but no rows: there is nothing to evaluate.`);
+  return { values, samples };
+}
+
+/** Reads every row of a CSV file as one sample, with its label when the file has the label column. */
+export async function readCsvSamples(csv: CsvInput, sampleShape: readonly number[]): Promise<{ x: km.Tensor; labels: number[] | null }> {
+  const rows = await (await openCsv(csv, sampleShape, '--input', 'optional')).toArray();
+  if (rows.length === 0) throw new Error(`--input ${csv.path} has a header but no rows: there is nothing to predict.`);
+  const size = rows[0].xs.length;
+  const x = new Float32Array(rows.length * size);
+  rows.forEach((row, i) => x.set(row.xs, i * size));
+  // As written in the file, not rounded to float32: a regressor's targets print as they were given.
+  const labels = rows[0].ys === undefined ? null : rows.map((row) => row.ys!);
+  return { x: km.tensor(x, [rows.length, ...sampleShape]), labels };
+}

@@ -1,0 +1,31 @@
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const packageRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** What one run of the binary printed, and its exit code. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Compiles the CLI, so that the binary under test matches the sources. */
+export async function buildCli(): Promise<void> {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: packageRoot });
+}
+
+/** Runs the built `kerasm` binary with `args`; a failing exit code is returned, not thrown. */
+export async function kerasm(...args: string[]): Promise<CliResult> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['dist/main.js', ...args], { cwd: packageRoot, timeout: 110_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const { code, stdout, stderr } = err as CliResult;
+    return { code, stdout, stderr };
+  }
+}

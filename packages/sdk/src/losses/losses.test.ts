@@ -131,7 +131,7 @@ describe('loss option errors', () => {
 });
 
 describe('targets one axis short of an output ending in 1', () => {
-  // Keras expands [n] targets to [n, 1]; the run must equal the one given [n, 1] targets.
+  // Keras and tfjs expand [n] targets to [n, 1]; the run must equal the one given [n, 1] targets.
   it.each(['meanSquaredError', 'binaryCrossentropy', 'meanAbsoluteError'])('%s trains on [n] targets exactly as on [n, 1]', async (loss) => {
     const x = km.tensor(Array.from({ length: 12 }, (_, i) => [Math.sin(i), Math.cos(3 * i)]));
     const values = Array.from({ length: 12 }, (_, i) => (i % 3 === 0 ? 1 : 0));

@@ -26,8 +26,8 @@ export function describeTargets(y: Tensor): string {
 
 /**
  * Targets shaped like the output: [n, ...outputShape], or without the output's last axis where that
- * axis is 1 (`[n]` for a `[n, 1]` regression or sigmoid output), which Keras expands to match. The
- * values line up either way; tfjs instead broadcasts `[n]` against `[n, 1]` into an `[n, n]` loss.
+ * axis is 1 (`[n]` for a `[n, 1]` regression or sigmoid output), which Keras and tfjs expand to
+ * match. The values line up either way.
  */
 export function validateDense(name: string, y: Tensor, outputShape: Shape): void {
   const expected = [y.shape[0], ...outputShape];

@@ -82,4 +82,23 @@ describe.each(BACKENDS_HERE)('masked and weighted losses on backend %s', (name) 
     }), 'sparseCategoricalCrossentropy', 4);
     b = backend();
   });
+
+  it('two inputs padded apart, their masks merged by an Add (their AND), follow the wasm loss trajectory', async () => {
+    const n = 8;
+    const steps = 5;
+    const [first, second] = [paddedSequences(n, steps, 6, 1, 5, 'end'), paddedSequences(n, steps, 6, 1, 6, 'start')];
+    const tags = Int32Array.from(first.tokens, (t, i) => (t + second.tokens[i]) % 3);
+    await expectWasmTrajectory(name, () => {
+      const [a, c] = [km.input({ shape: [steps] }), km.input({ shape: [steps] })];
+      const embed = (x: km.SymbolicTensor) => km.layers.embedding({ inputDim: 6, outputDim: 3, maskZero: true }).apply(x) as km.SymbolicTensor;
+      const merged = km.layers.add().apply([embed(a), embed(c)]) as km.SymbolicTensor;
+      const tagged = km.layers.dense({ units: 3, activation: 'softmax' }).apply(km.layers.lstm({ units: 4, returnSequences: true }).apply(merged) as km.SymbolicTensor) as km.SymbolicTensor;
+      return {
+        model: km.model({ inputs: [a, c], outputs: tagged }),
+        x: [km.tensor(first.tokens, [n, steps], 'int32'), km.tensor(second.tokens, [n, steps], 'int32')],
+        y: km.tensor(tags, [n, steps], 'int32'),
+      };
+    }, 'sparseCategoricalCrossentropy', 4);
+    b = backend();
+  });
 });

@@ -1,6 +1,6 @@
 import { formatShape, type Layer, type Shape } from '../layers/layer.js';
 import { shapeSize } from '../tensor.js';
-import { maskSources } from './masks.js';
+import { maskFlow } from './masks.js';
 
 /** Index of the (first) model input in a node's `inbound` list; input k is `-(k + 1)`. */
 export const MODEL_INPUT = -1;
@@ -61,6 +61,8 @@ export class Graph {
   readonly callIndex: readonly number[];
   /** For each node, the node whose mask its output carries (itself for a mask source), or -1. */
   readonly maskSources: readonly number[];
+  /** The nodes whose mask is the logical AND of their inputs' different masks, with those masks' source nodes. */
+  readonly maskMerges: ReadonlyMap<number, readonly number[]>;
 
   private constructor(inputShapes: readonly Shape[], inputNames: readonly string[], nodes: GraphNode[], outputs: number[], outputTensors: readonly number[] = outputs.map(() => 0)) {
     this.inputShapes = inputShapes;
@@ -77,7 +79,9 @@ export class Graph {
       return k;
     });
     this.layers = [...calls.keys()];
-    this.maskSources = maskSources(nodes);
+    const masks = maskFlow(nodes);
+    this.maskSources = masks.sources;
+    this.maskMerges = masks.merges;
   }
 
   /** The node indices where `layer` is applied, in node order. */

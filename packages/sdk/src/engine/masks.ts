@@ -1,13 +1,27 @@
 import { inboundTensor, type GraphNode } from './graph.js';
 
+/** How masks flow through a graph's nodes. */
+export interface MaskFlow {
+  /** For each node, the node whose mask its output carries (itself when it makes or merges one), or -1. */
+  readonly sources: readonly number[];
+  /** The nodes whose inputs carry masks from different sources, each with those sources: its mask is their logical AND. */
+  readonly merges: ReadonlyMap<number, readonly number[]>;
+}
+
+function steps(node: GraphNode): string {
+  return node.outputShape.slice(0, -1).join(',');
+}
+
 /**
- * Follows masks through the nodes (in topological order), as Keras' compute_mask does at build time:
- * for each node, the node whose mask its output carries (itself when its layer makes one), or -1.
+ * Follows masks through the nodes (in topological order), as Keras' compute_mask does at build time.
  * A mask reaching a layer that cannot honour it is an error naming both layers and the fix, rather
- * than padding silently counted as data.
+ * than padding silently counted as data. A layer whose inputs carry masks from different sources
+ * (an Add or Concatenate of two padded sequences) gets their logical AND, as Keras 2 and tfjs
+ * merge masks: a step is kept where every input keeps it.
  */
-export function maskSources(nodes: readonly GraphNode[]): number[] {
+export function maskFlow(nodes: readonly GraphNode[]): MaskFlow {
   const sources: number[] = [];
+  const merges = new Map<number, number[]>();
   nodes.forEach((node, i) => {
     // Only a node's first output carries its mask: the extra outputs (a recurrent layer's states) have no steps.
     const incoming = node.inbound.map((j, slot) => (j >= 0 && inboundTensor(node, slot) === 0 ? sources[j] : -1));
@@ -21,12 +35,21 @@ export function maskSources(nodes: readonly GraphNode[]): number[] {
           `Or drop the mask: maskZero: false on the Embedding, or no Masking layer.`,
       );
     }
-    // Inputs masked from one source carry the same mask, which is its own logical AND, as Keras merges masks.
-    if (!layer.readsInputMasks && new Set(incoming.filter((s) => s >= 0)).size > 1) {
-      throw new Error(`Layer '${layer.name}' (${layer.className}) receives inputs masked by different layers; kerasm does not merge different masks yet. Consume each mask first (a recurrent layer or globalAveragePooling1d on each branch), or mask both branches from one source.`);
+    const distinct = [...new Set(incoming.filter((s) => s >= 0))];
+    // A layer that reads its inputs' masks itself (attention), makes its own, or consumes its input's mask needs no merge.
+    if (layer.readsInputMasks || layer.producesMask || !layer.passesMask || distinct.length < 2) {
+      const passed = layer.readsInputMasks ? incoming[0] : masked;
+      sources.push(layer.producesMask ? i : passed >= 0 && layer.passesMask ? passed : -1);
+      return;
     }
-    const passed = layer.readsInputMasks ? incoming[0] : masked;
-    sources.push(layer.producesMask ? i : passed >= 0 && layer.passesMask ? passed : -1);
+    if (distinct.some((s) => steps(nodes[s]) !== steps(node))) {
+      throw new Error(
+        `Layer '${layer.name}' (${layer.className}) receives inputs masked by different layers (${distinct.map((s) => `'${nodes[s].layer.name}'`).join(', ')}), whose masks it cannot combine into its output's steps. ` +
+          'Consume each mask first (a recurrent layer or globalAveragePooling1d on each branch), or mask both branches from one source.',
+      );
+    }
+    merges.set(i, distinct);
+    sources.push(i);
   });
-  return sources;
+  return { sources, merges };
 }

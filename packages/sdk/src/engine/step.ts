@@ -66,11 +66,21 @@ function nodeContexts(ctx: PassContext): NodeContexts {
   return contexts;
 }
 
+/** Writes the logical AND of the 0/1 masks of `sources` into node `index`'s mask. */
+function mergeMasks(ctx: PassContext, index: number, sources: readonly number[]): void {
+  const { masks, batch } = ctx.plan;
+  const n = batch * shapeSize(ctx.graph.nodes[index].outputShape.slice(0, -1));
+  ctx.backend.mul(masks[sources[0]], masks[sources[1]], masks[index], n);
+  for (const source of sources.slice(2)) ctx.backend.mul(masks[index], masks[source], masks[index], n);
+}
+
 /** Runs every node's forward kernels in topological order. */
 export function forwardPass(ctx: PassContext): void {
   const { forward } = nodeContexts(ctx);
   for (let i = 0; i < ctx.graph.nodes.length; i++) {
     if (!ctx.plan.aliased[i]) ctx.graph.nodes[i].layer.forward((forward[i] ??= nodeContext(ctx, i)));
+    const merged = ctx.graph.maskMerges.get(i);
+    if (merged) mergeMasks(ctx, i, merged);
   }
 }
 

@@ -121,8 +121,36 @@ describe('a residual Add keeps the mask its inputs share', () => {
   });
 });
 
+/** A per-step custom layer of two sequences that returns the first: it passes masks on, but the second's steps are not its output's. */
+class FirstOfTwo extends km.layers.Layer {
+  readonly className = 'FirstOfTwo';
+  #size = 0;
+
+  constructor() {
+    super({ name: 'first_of_two' }, 'FirstOfTwo');
+  }
+
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
+  computeOutputShape(inputShapes: readonly km.layers.Shape[]): km.layers.Shape {
+    return inputShapes[0];
+  }
+
+  protected override build(inputShapes: readonly km.layers.Shape[]): void {
+    this.#size = inputShapes[0].reduce((a, b) => a * b, 1);
+  }
+
+  forward(ctx: km.layers.ForwardContext): void {
+    ctx.backend.copy(ctx.inputs[0], ctx.output, ctx.batch * this.#size);
+  }
+
+  backward(): void {}
+}
+
 describe('masking: bad input gets a clear error', () => {
-  it('a mask into Flatten, Conv1D, GlobalMaxPooling1D or a merge is refused at build time, naming the layers and the fix', () => {
+  it('a mask into Flatten, Conv1D, GlobalMaxPooling1D or a layer that cannot combine two masks is refused at build time, naming the layers and the fix', () => {
     const embedding = () => km.layers.embedding({ inputDim: 5, outputDim: 3, inputShape: [6], maskZero: true, name: 'tokens' });
     expect(() => km.sequential([embedding(), km.layers.flatten({ name: 'flat' })]).summary(() => undefined)).toThrow(
       /Layer 'flat' \(Flatten\) does not support masking, but its input carries the mask of layer 'tokens' \(Embedding\).*maskZero: false/,
@@ -132,8 +160,15 @@ describe('masking: bad input gets a clear error', () => {
     const input = km.input({ shape: [6] });
     const a = km.layers.embedding({ inputDim: 5, outputDim: 3, maskZero: true }).apply(input);
     const b = km.layers.embedding({ inputDim: 5, outputDim: 3, maskZero: true }).apply(input);
-    // Two different mask sources into one merge: kerasm does not compute their AND.
-    expect(() => km.model({ inputs: input, outputs: km.layers.add().apply([a, b]) })).toThrow(/\(Add\) receives inputs masked by different layers.*mask both branches from one source/);
+    // Two different mask sources into one merge: their AND passes on, here to a Flatten, which refuses it naming the merge.
+    expect(() => km.model({ inputs: input, outputs: km.layers.flatten().apply(km.layers.add({ name: 'both' }).apply([a, b])) })).toThrow(/\(Flatten\) does not support masking, but its input carries the mask of layer 'both' \(Add\)/);
+    // A layer that passes masks on but whose inputs' steps differ from its output's cannot combine them.
+    const [long, short] = [km.input({ shape: [6] }), km.input({ shape: [4] })];
+    const maskedLong = km.layers.embedding({ inputDim: 5, outputDim: 3, maskZero: true, name: 'long' }).apply(long);
+    const maskedShort = km.layers.embedding({ inputDim: 5, outputDim: 3, maskZero: true, name: 'short' }).apply(short);
+    expect(() => km.model({ inputs: [long, short], outputs: new FirstOfTwo().apply([maskedLong, maskedShort] as km.SymbolicTensor[]) })).toThrow(
+      /Layer 'first_of_two' \(FirstOfTwo\) receives inputs masked by different layers \('long', 'short'\), whose masks it cannot combine into its output's steps\. Consume each mask first/,
+    );
     // One source on both sides (a residual) is fine, and the mask passes on to the Flatten, which refuses it.
     expect(() => km.model({ inputs: input, outputs: km.layers.flatten().apply(km.layers.add().apply([a, km.layers.dense({ units: 3 }).apply(a)])) })).toThrow(/\(Flatten\) does not support masking/);
   });

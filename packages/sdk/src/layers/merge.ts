@@ -18,7 +18,7 @@ function sameShapes(layer: Layer, inputShapes: readonly Shape[]): Shape {
 
 /** Elementwise merges of equal-shaped inputs: shape checks and the sample size. */
 export abstract class ElementwiseMerge extends Layer {
-  // Acts position by position, so inputs masked by one mask source (a residual around a per-step block) keep it.
+  // Acts position by position, so the output keeps its inputs' mask (the AND of different ones).
   override get supportsMasking(): boolean {
     return true;
   }
@@ -120,6 +120,11 @@ export class Concatenate extends Layer {
   readonly className = 'Concatenate';
   #widths: number[] = [];
   #rows = 0;
+
+  // Joins the last axis, so every step stays where it was: the inputs' masks (their AND) still apply.
+  override get supportsMasking(): boolean {
+    return true;
+  }
 
   constructor(args: MergeArgs & { axis?: number } = {}) {
     super(args, 'Concatenate');

@@ -16,6 +16,13 @@ export const SOFTSIGN: i32 = 8;
 export const RELU6: i32 = 9;
 export const EXPONENTIAL: i32 = 10;
 export const HARD_SIGMOID: i32 = 11;
+export const LEAKY_RELU: i32 = 12;
+export const HARD_TANH: i32 = 13;
+export const LOG_SIGMOID: i32 = 14;
+export const LOG_SOFTMAX: i32 = 15;
+
+// Keras 3's `leaky_relu` activation: its default negative slope (the LeakyReLU layer's is 0.3).
+const LEAKY_SLOPE: f32 = 0.2;
 
 // SELU's constants from Klambauer et al. (2017), as Keras and TensorFlow.js use them.
 const SELU_SCALE: f32 = 1.0507009873554804934193349852946;
@@ -47,11 +54,31 @@ export function softmaxRow(x: usize, y: usize, cols: i32): void {
   for (; c < cols; c++) store<f32>(y + (<usize>c << 2), load<f32>(y + (<usize>c << 2)) / sum);
 }
 
-/** y = f(x) over rows×cols; softmax is taken along each row. y may alias x. */
+/** Log-softmax of one row: x − max − log Σ e^(x − max); y may alias x. */
+function logSoftmaxRow(x: usize, y: usize, cols: i32): void {
+  let mx: f32 = -Infinity;
+  for (let c = 0; c < cols; c++) mx = max(mx, load<f32>(x + (<usize>c << 2)));
+  let sum: f32 = 0;
+  for (let c = 0; c < cols; c++) sum += Mathf.exp(load<f32>(x + (<usize>c << 2)) - mx);
+  const shift = mx + Mathf.log(sum);
+  for (let c = 0; c < cols; c++) store<f32>(y + (<usize>c << 2), load<f32>(x + (<usize>c << 2)) - shift);
+}
+
+/** Whether the kind normalizes whole rows (softmax, log-softmax) rather than acting element by element. */
+// @ts-ignore: decorator
+@inline
+function isRowwise(kind: i32): bool {
+  return kind == SOFTMAX || kind == LOG_SOFTMAX;
+}
+
+/** y = f(x) over rows×cols; softmax and log-softmax are taken along each row. y may alias x. */
 export function activationForward(kind: i32, x: usize, y: usize, rows: i32, cols: i32): void {
-  if (kind == SOFTMAX) {
+  if (isRowwise(kind)) {
     const rowBytes = <usize>cols << 2;
-    for (let r = 0; r < rows; r++) softmaxRow(x + <usize>r * rowBytes, y + <usize>r * rowBytes, cols);
+    for (let r = 0; r < rows; r++) {
+      if (kind == SOFTMAX) softmaxRow(x + <usize>r * rowBytes, y + <usize>r * rowBytes, cols);
+      else logSoftmaxRow(x + <usize>r * rowBytes, y + <usize>r * rowBytes, cols);
+    }
     return;
   }
   activateRange(kind, x, y, rows * cols);
@@ -98,7 +125,7 @@ export function activateRange(kind: i32, x: usize, y: usize, n: i32): void {
 // @ts-ignore: decorator
 @inline
 function hasVectorForward(kind: i32): bool {
-  return kind == SOFTSIGN || kind == RELU6 || kind == HARD_SIGMOID;
+  return kind == SOFTSIGN || kind == RELU6 || kind == HARD_SIGMOID || kind == LEAKY_RELU || kind == HARD_TANH;
 }
 
 /** f(x) of the kinds added after tanh, four lanes at a time (those with hasVectorForward). */
@@ -109,6 +136,9 @@ function forwardVector(kind: i32, v: v128): v128 {
   const one = f32x4.splat(1);
   if (kind == SOFTSIGN) return f32x4.div(v, f32x4.add(one, f32x4.abs(v)));
   if (kind == RELU6) return f32x4.min(f32x4.max(v, zero), f32x4.splat(6));
+  // max(x, slope·x) is x above 0 and slope·x below, for a slope under 1.
+  if (kind == LEAKY_RELU) return f32x4.max(v, f32x4.mul(v, f32x4.splat(LEAKY_SLOPE)));
+  if (kind == HARD_TANH) return f32x4.min(f32x4.max(v, f32x4.splat(-1)), one);
   // HARD_SIGMOID, mul then add (not madd) so both SIMD builds give the same bits.
   return f32x4.min(f32x4.max(f32x4.add(f32x4.mul(v, f32x4.splat(0.2)), f32x4.splat(0.5)), zero), one);
 }
@@ -125,6 +155,10 @@ function forwardScalar(kind: i32, v: f32): f32 {
   if (kind == EXPONENTIAL) return Mathf.exp(v);
   if (kind == SOFTSIGN) return v / (1 + Mathf.abs(v));
   if (kind == RELU6) return min(max(v, 0), 6);
+  if (kind == LEAKY_RELU) return max(v, v * LEAKY_SLOPE);
+  if (kind == HARD_TANH) return min(max(v, -1), 1);
+  // log σ(x) = −softplus(−x), in the same overflow-free form.
+  if (kind == LOG_SIGMOID) return min(v, 0) - Mathf.log1p(Mathf.exp(-Mathf.abs(v)));
   return min(max(v * 0.2 + 0.5, 0), 1);
 }
 
@@ -133,6 +167,19 @@ export function activationBackward(kind: i32, y: usize, dy: usize, dx: usize, ro
   const n = rows * cols;
   if (kind == LINEAR) {
     if (dx != dy && n > 0) memory.copy(dx, dy, <usize>n << 2);
+    return;
+  }
+  if (kind == LOG_SOFTMAX) {
+    // dx = dy − e^y·Σ dy, row by row (e^y is the softmax).
+    for (let r = 0; r < rows; r++) {
+      const base = <usize>(r * cols) << 2;
+      let total: f32 = 0;
+      for (let c = 0; c < cols; c++) total += load<f32>(dy + base + (<usize>c << 2));
+      for (let c = 0; c < cols; c++) {
+        const off = base + (<usize>c << 2);
+        store<f32>(dx + off, load<f32>(dy + off) - Mathf.exp(load<f32>(y + off)) * total);
+      }
+    }
     return;
   }
   if (kind == SOFTMAX) {
@@ -172,7 +219,7 @@ export function activationBackward(kind: i32, y: usize, dy: usize, dx: usize, ro
  * the rows (what a layer with a bias needs, with the same additions in the same order as colSum).
  */
 export function activationBackwardBias(kind: i32, y: usize, dy: usize, dx: usize, dBias: usize, rows: i32, cols: i32, accumulate: bool): void {
-  if (kind == SOFTMAX) {
+  if (isRowwise(kind)) {
     activationBackward(kind, y, dy, dx, rows, cols);
     colSum(dx, dBias, rows, cols, accumulate);
     return;
@@ -191,8 +238,8 @@ function derivativeRow(kind: i32, y: usize, dy: usize, dx: usize, sum: usize, co
   const one = f32x4.splat(1);
   const zero = f32x4.splat(0);
   let c = 0;
-  // Softplus' derivative needs exp: its rows go lane by lane.
-  const vectorCols = kind == SOFTPLUS ? 0 : cols;
+  // Softplus' and log-sigmoid's derivatives need exp: their rows go lane by lane.
+  const vectorCols = hasVectorSlope(kind) ? cols : 0;
   for (; c + 4 <= vectorCols; c += 4) {
     const off = <usize>c << 2;
     const yv = v128.load(y + off);
@@ -223,7 +270,15 @@ function derivativeRow(kind: i32, y: usize, dy: usize, dx: usize, sum: usize, co
 
 // f'(x) written through y = f(x), for the kinds added after tanh:
 //   elu: 1 (y > 0) or y + 1;  selu: scale (y > 0) or y + scale·alpha;  softplus: 1 − e^(−y);
-//   softsign: (1 − |y|)²;  relu6: 1 inside (0, 6);  exponential: y;  hardSigmoid: 0.2 inside (0, 1).
+//   softsign: (1 − |y|)²;  relu6: 1 inside (0, 6);  exponential: y;  hardSigmoid: 0.2 inside (0, 1);
+//   leakyRelu: 1 (y > 0) or the slope;  hardTanh: 1 inside (−1, 1);  logSigmoid: 1 − σ(x) = 1 − e^y.
+
+/** Whether {@link slopeVector} covers the kind: all element-wise kinds but those whose slope needs exp. */
+// @ts-ignore: decorator
+@inline
+export function hasVectorSlope(kind: i32): bool {
+  return kind != SOFTPLUS && kind != LOG_SIGMOID;
+}
 
 /** f'(x) from y, four lanes at a time (every kind here but softplus). */
 // @ts-ignore: decorator
@@ -239,6 +294,8 @@ function derivativeVector(kind: i32, yv: v128): v128 {
   }
   if (kind == RELU6) return v128.and(one, v128.and(f32x4.gt(yv, zero), f32x4.lt(yv, f32x4.splat(6))));
   if (kind == EXPONENTIAL) return yv;
+  if (kind == LEAKY_RELU) return v128.bitselect(one, f32x4.splat(LEAKY_SLOPE), f32x4.gt(yv, zero));
+  if (kind == HARD_TANH) return v128.and(one, v128.and(f32x4.gt(yv, f32x4.splat(-1)), f32x4.lt(yv, one)));
   return v128.and(f32x4.splat(0.2), v128.and(f32x4.gt(yv, zero), f32x4.lt(yv, one)));
 }
 
@@ -256,6 +313,10 @@ function derivativeScalar(kind: i32, yv: f32): f32 {
   }
   if (kind == RELU6) return yv > 0 && yv < 6 ? 1 : 0;
   if (kind == EXPONENTIAL) return yv;
+  if (kind == LEAKY_RELU) return yv > 0 ? 1 : LEAKY_SLOPE;
+  if (kind == HARD_TANH) return yv > -1 && yv < 1 ? 1 : 0;
+  // −expm1(y) rather than 1 − e^y: for large x, y ≈ −e^(−x) is tiny and the subtraction would lose it.
+  if (kind == LOG_SIGMOID) return -Mathf.expm1(yv);
   return yv > 0 && yv < 1 ? 0.2 : 0;
 }
 
@@ -268,7 +329,7 @@ export function slopeFromOutput(kind: i32, y: f32): f32 {
   return derivativeScalar(kind, y);
 }
 
-/** {@link slopeFromOutput}, four lanes at a time, for every element-wise kind but softplus (whose slope needs exp). */
+/** {@link slopeFromOutput}, four lanes at a time, for the kinds {@link hasVectorSlope} covers. */
 // @ts-ignore: decorator
 @inline
 export function slopeVector(kind: i32, y: v128): v128 {

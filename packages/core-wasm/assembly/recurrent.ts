@@ -1,7 +1,7 @@
 // LSTM cell arithmetic for one time step over a batch. The matrix products (x·W for every step at
 // once, h·U per step) run on the GEMM; these kernels do the gate math between them. Gates are laid
 // out as Keras and TensorFlow.js store them: each row of z is [i | f | c̃ | o], `units` values each.
-import { activateRange, slopeFromOutput, slopeVector, SOFTPLUS } from './activations';
+import { activateRange, hasVectorSlope, slopeFromOutput, slopeVector } from './activations';
 
 /**
  * Forward: z [rows, 4·units] holds the gates' pre-activations and is replaced by the gates
@@ -45,7 +45,7 @@ export function lstmCellForward(z: usize, cPrev: usize, c: usize, ac: usize, h: 
 export function lstmCellBackward(z: usize, cPrev: usize, ac: usize, dh: usize, dc: usize, rows: i32, units: i32, activation: i32, recurrentActivation: i32): void {
   const u = <usize>units << 2;
   // Softplus' slope needs exp: rows with it go lane by lane. Vector and scalar lanes multiply in the same order.
-  const vecEnd: usize = activation == SOFTPLUS || recurrentActivation == SOFTPLUS ? 0 : <usize>(units & ~3) << 2;
+  const vecEnd: usize = hasVectorSlope(activation) && hasVectorSlope(recurrentActivation) ? <usize>(units & ~3) << 2 : 0;
   const zero = f32x4.splat(0);
   for (let r = 0; r < rows; r++) {
     const zr = z + <usize>r * 4 * u;

@@ -24,4 +24,12 @@ export enum Activation {
   Exponential = 10,
   /** clip(0.2·x + 0.5, 0, 1): TensorFlow.js' and Keras 2's definition. */
   HardSigmoid = 11,
+  /** x for x > 0, 0.2·x otherwise: Keras 3's `leaky_relu` activation. */
+  LeakyRelu = 12,
+  /** clip(x, −1, 1). */
+  HardTanh = 13,
+  /** log σ(x) = −softplus(−x). */
+  LogSigmoid = 14,
+  /** Log-softmax along each row: x − log Σ eˣ. */
+  LogSoftmax = 15,
 }

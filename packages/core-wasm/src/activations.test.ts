@@ -17,7 +17,16 @@ function softmaxRef(x: ArrayLike<number>, rows: number, cols: number): number[] 
   return y;
 }
 
-const KINDS = [...ELEMENTWISE_ACTIVATIONS, Activation.Softmax];
+const logSoftmaxRef = (x: ArrayLike<number>, rows: number, cols: number): number[] => softmaxRef(x, rows, cols).map(Math.log);
+
+const KINDS = [...ELEMENTWISE_ACTIVATIONS, Activation.Softmax, Activation.LogSoftmax];
+
+/** f(x) of any kind, the row-wise ones taken along each row. */
+function forwardRef(kind: (typeof KINDS)[number], x: ArrayLike<number>, rows: number, cols: number): number[] {
+  if (kind === Activation.Softmax) return softmaxRef(x, rows, cols);
+  if (kind === Activation.LogSoftmax) return logSoftmaxRef(x, rows, cols);
+  return Array.from(x, activationRef[kind]);
+}
 
 describe.each(FLAVORS)('activations (%s)', (flavor) => {
   for (const kind of KINDS) {
@@ -25,7 +34,7 @@ describe.each(FLAVORS)('activations (%s)', (flavor) => {
       const core = await coreFor(flavor);
       for (const [rows, cols] of SHAPES) {
         const x = randomArray(rows * cols, rows * 100 + cols, -6, 6);
-        const expected = kind === Activation.Softmax ? softmaxRef(x, rows, cols) : Array.from(x, activationRef[kind]);
+        const expected = forwardRef(kind, x, rows, cols);
         const px = put(core, x), py = core.malloc(4 * rows * cols);
         core.activationForward(kind, px, py, rows, cols);
         expectClose(get(core, py, rows * cols), expected, 1e-5, 1e-6);
@@ -54,6 +63,15 @@ describe.each(FLAVORS)('activations (%s)', (flavor) => {
             for (let c = 0; c < cols; c++) s += dy[r * cols + c] * y[r * cols + c];
             for (let c = 0; c < cols; c++) expected.push(y[r * cols + c] * (dy[r * cols + c] - s));
           }
+        } else if (kind === Activation.LogSoftmax) {
+          // d/dx of x − log Σ eˣ: dy − softmax(x)·Σ dy, from the float64 softmax of x.
+          const p = softmaxRef(x, rows, cols);
+          expected = [];
+          for (let r = 0; r < rows; r++) {
+            let s = 0;
+            for (let c = 0; c < cols; c++) s += dy[r * cols + c];
+            for (let c = 0; c < cols; c++) expected.push(dy[r * cols + c] - p[r * cols + c] * s);
+          }
         } else {
           expected = Array.from(x, (v, i) => dy[i] * activationDerivativeRef[kind](v));
         }
@@ -67,6 +85,16 @@ describe.each(FLAVORS)('activations (%s)', (flavor) => {
       }
     });
   }
+
+  it('log-softmax stays finite and exact for huge logits, where log(softmax) would give -Infinity', async () => {
+    const core = await coreFor(flavor);
+    const x = Float32Array.from([1e4, 0, -1e4, 3, 2, 1]);
+    const px = put(core, x);
+    core.activationForward(Activation.LogSoftmax, px, px, 2, 3);
+    expect(core.hasNonFinite(px, 6)).toBe(false);
+    expectClose(get(core, px, 6), [0, -1e4, -2e4, ...logSoftmaxRef([3, 2, 1], 1, 3)], 1e-6, 1e-6);
+    core.free(px);
+  });
 
   it('softmax rows sum to 1 and stay finite for huge logits', async () => {
     const core = await coreFor(flavor);

@@ -11,6 +11,7 @@ const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 export const ELEMENTWISE_ACTIVATIONS = [
   Activation.Linear, Activation.Relu, Activation.Sigmoid, Activation.Tanh, Activation.Elu, Activation.Selu,
   Activation.Softplus, Activation.Softsign, Activation.Relu6, Activation.Exponential, Activation.HardSigmoid,
+  Activation.LeakyRelu, Activation.HardTanh, Activation.LogSigmoid,
 ] as const;
 
 /** f(x). */
@@ -26,6 +27,9 @@ export const activationRef: Record<(typeof ELEMENTWISE_ACTIVATIONS)[number], (x:
   [Activation.Relu6]: (x) => Math.min(Math.max(x, 0), 6),
   [Activation.Exponential]: (x) => Math.exp(x),
   [Activation.HardSigmoid]: (x) => Math.min(Math.max(0.2 * x + 0.5, 0), 1),
+  [Activation.LeakyRelu]: (x) => (x > 0 ? x : 0.2 * x),
+  [Activation.HardTanh]: (x) => Math.min(Math.max(x, -1), 1),
+  [Activation.LogSigmoid]: (x) => Math.log(sigmoid(x)),
 };
 
 /** f'(x). */
@@ -41,4 +45,7 @@ export const activationDerivativeRef: Record<(typeof ELEMENTWISE_ACTIVATIONS)[nu
   [Activation.Relu6]: (x) => (x > 0 && x < 6 ? 1 : 0),
   [Activation.Exponential]: (x) => Math.exp(x),
   [Activation.HardSigmoid]: (x) => (x > -2.5 && x < 2.5 ? 0.2 : 0),
+  [Activation.LeakyRelu]: (x) => (x > 0 ? 1 : 0.2),
+  [Activation.HardTanh]: (x) => (x > -1 && x < 1 ? 1 : 0),
+  [Activation.LogSigmoid]: (x) => 1 - sigmoid(x),
 };

@@ -39,10 +39,14 @@ export type RowwiseLossKind = 'categoricalHinge' | 'cosineSimilarity';
  */
 export type ActivationKind =
   | 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax'
-  | 'elu' | 'selu' | 'softplus' | 'softsign' | 'relu6' | 'exponential' | 'hardSigmoid';
+  | 'elu' | 'selu' | 'softplus' | 'softsign' | 'relu6' | 'exponential' | 'hardSigmoid'
+  | 'leaky_relu' | 'hard_tanh' | 'log_sigmoid' | 'logSoftmax';
 
-/** The activations a matMul can apply as it writes its output: all but softmax, which needs whole rows. */
-export type FusableActivation = Exclude<ActivationKind, 'softmax'>;
+/** The activations taken along whole rows (the last axis) rather than element by element. */
+export type RowwiseActivation = 'softmax' | 'logSoftmax';
+
+/** The activations a matMul can apply as it writes its output: all but the row-wise ones. */
+export type FusableActivation = Exclude<ActivationKind, RowwiseActivation>;
 
 /** Storage: allocation, host transfers, and views into a buffer. */
 export interface StorageOps {

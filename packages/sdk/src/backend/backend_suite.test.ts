@@ -12,6 +12,7 @@ import { expectClose } from '../testing/expect_close.js';
 const BACKENDS = BACKENDS_HERE;
 const ACTIVATION_KINDS: ActivationKind[] = [
   'linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'softplus', 'softsign', 'relu6', 'exponential', 'hardSigmoid',
+  'leaky_relu', 'hard_tanh', 'log_sigmoid', 'logSoftmax',
 ];
 
 const random = new Random(2024);
@@ -145,7 +146,7 @@ describe.each(BACKENDS)('backend %s', (name) => {
     expectClose(await download(dx2, rows * cols), expectedDx, 1e-4);
     const expectedDBias = Array.from(dBias0, (v, c) => v + expectedDx.filter((_, i) => i % cols === c).reduce((s, d) => s + d, 0));
     expectClose(await download(dBias, cols), expectedDBias, 1e-4);
-    if (kind === 'softmax') return;
+    if (kind === 'softmax' || kind === 'logSoftmax') return;
     // The fused forward pass: f(A·B + bias), against a naive loop.
     const k = 5;
     const a = randomArray(rows * k, 5), w = randomArray(k * cols, 6), bias = randomArray(cols, 7);

@@ -115,7 +115,7 @@ describe('unknown names list the valid ones', () => {
   });
   it('activation', () => {
     expect(() => km.layers.dense({ units: 3, activation: 'relu7' as never })).toThrow(
-      /Unknown activation 'relu7' in layer 'dense(_\d+)?'. Valid activations: 'linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'softplus', 'softsign', 'relu6', 'exponential', 'hardSigmoid', 'swish', 'gelu', 'gelu_new', 'mish' \('hard_sigmoid' and 'silu' work too\)/,
+      /Unknown activation 'relu7' in layer 'dense(_\d+)?'. Valid activations: 'linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'logSoftmax', 'elu', 'selu', 'softplus', 'softsign', 'relu6', 'exponential', 'hardSigmoid', 'leaky_relu', 'hard_tanh', 'log_sigmoid', 'swish', 'gelu', 'gelu_new', 'mish' \('hard_sigmoid', 'silu', 'log_softmax', 'celu' work too\)/,
     );
   });
   it.each(['hard_silu', 'hard_swish'])('activation %s: not supported yet', (name) => {
@@ -128,8 +128,8 @@ describe('unknown names list the valid ones', () => {
       /Activation 'glu' in layer 'dense(_\d+)?' is not supported by kerasm yet \(it halves the last axis, which a layer's activation cannot change in kerasm\). Valid activations: 'linear'/,
     );
   });
-  it('activation logSoftmax: not supported yet, without an invented reason', () => {
-    expect(() => km.layers.dense({ units: 3, activation: 'logSoftmax' as never })).toThrow(/Activation 'logSoftmax' in layer 'dense(_\d+)?' is not supported by kerasm yet. Valid activations:/);
+  it("activation leakyRelu (tfjs' layer, not an activation there): names the layer and Keras' activation", () => {
+    expect(() => km.layers.dense({ units: 3, activation: 'leakyRelu' as never })).toThrow(/Activation 'leakyRelu' in layer 'dense(_\d+)?' is not supported by kerasm yet \(tfjs has it as a layer, km.layers.leakyReLU\(\{ alpha \}\); Keras 3's activation is 'leaky_relu'\)/);
   });
   it('metric', () => {
     expect(() => model().compile({ optimizer: 'adam', loss: 'mse', metrics: ['f1'] })).toThrow(/Unknown metric 'f1'. Valid metrics: 'accuracy'/);

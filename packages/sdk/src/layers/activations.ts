@@ -1,4 +1,4 @@
-import type { ActivationKind, InputActivationKind } from '../backend/backend.js';
+import type { ActivationKind, InputActivationKind, RowwiseActivation } from '../backend/backend.js';
 
 /** An activation a layer runs: one whose gradient comes from its output, or one that needs its input. */
 export type LayerActivation = ActivationKind | InputActivationKind;
@@ -7,29 +7,36 @@ export type LayerActivation = ActivationKind | InputActivationKind;
 const INPUT_ACTIVATIONS: readonly InputActivationKind[] = ['swish', 'gelu', 'gelu_new', 'mish'];
 
 const ACTIVATIONS: readonly LayerActivation[] = [
-  'linear', 'relu', 'sigmoid', 'tanh', 'softmax',
+  'linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'logSoftmax',
   'elu', 'selu', 'softplus', 'softsign', 'relu6', 'exponential', 'hardSigmoid',
+  'leaky_relu', 'hard_tanh', 'log_sigmoid',
   ...INPUT_ACTIVATIONS,
 ];
 
-/** Keras' spellings of the names TensorFlow.js writes otherwise. */
-const KERAS_ALIASES: Record<string, LayerActivation> = { hard_sigmoid: 'hardSigmoid', silu: 'swish' };
+/** Keras' spellings of the names TensorFlow.js writes otherwise; Keras 3's celu at its default α = 1 is elu. */
+const KERAS_ALIASES: Record<string, LayerActivation> = { hard_sigmoid: 'hardSigmoid', silu: 'swish', log_softmax: 'logSoftmax', celu: 'elu' };
 
 // Keras and TensorFlow.js activations kerasm does not run, with why where the reason is structural.
 const NOT_SUPPORTED: Record<string, string | undefined> = {
   hard_silu: undefined, hard_swish: undefined, glu: 'it halves the last axis, which a layer\'s activation cannot change in kerasm',
-  logSoftmax: undefined, log_softmax: undefined, leaky_relu: undefined, leakyRelu: undefined,
-  hard_tanh: undefined, log_sigmoid: undefined, celu: undefined,
+  leakyRelu: "tfjs has it as a layer, km.layers.leakyReLU({ alpha }); Keras 3's activation is 'leaky_relu'",
 };
+
+/** Whether the activation normalizes whole rows along the last axis (softmax, log-softmax) rather than each value alone. */
+export function isRowwise(activation: LayerActivation): activation is RowwiseActivation {
+  return activation === 'softmax' || activation === 'logSoftmax';
+}
 
 /**
  * Activation names a layer accepts, as TensorFlow.js names them:
  * `'linear'`, `'relu'`, `'sigmoid'`, `'tanh'`, `'softmax'` (along the last axis), `'elu'` (α = 1),
  * `'selu'`, `'softplus'`, `'softsign'`, `'relu6'`, `'exponential'`, `'hardSigmoid'`, `'swish'`
  * (x·σ(x)), `'gelu'` (the exact x·Φ(x) = ½x(1 + erf(x/√2)), Keras 3's default), `'gelu_new'`
- * (the tanh approximation ½x(1 + tanh(√(2/π)(x + 0.044715x³)))) and `'mish'` (x·tanh(softplus(x))).
+ * (the tanh approximation ½x(1 + tanh(√(2/π)(x + 0.044715x³)))) and `'mish'` (x·tanh(softplus(x))),
+ * `'logSoftmax'` (x − log Σ eˣ along the last axis; Keras' `'log_softmax'` too), and Keras 3's
+ * `'leaky_relu'` (slope 0.2 below 0), `'hard_tanh'` (clip(x, −1, 1)) and `'log_sigmoid'` (log σ(x)).
  * `'hard_sigmoid'`, Keras' spelling and the one tfjs and kerasm write into model.json, is accepted
- * too, and so is Keras' `'silu'`, saved as `'swish'`.
+ * too, and so is Keras' `'silu'`, saved as `'swish'`, and Keras 3's `'celu'` (α = 1), saved as `'elu'`.
  *
  * `'hardSigmoid'` is TensorFlow.js' and Keras 2's clip(0.2·x + 0.5, 0, 1); Keras 3 changed
  * `hard_sigmoid` to relu6(x + 3) / 6, so a Keras 3 model using it computes slightly differently.
@@ -43,14 +50,14 @@ const NOT_SUPPORTED: Record<string, string | undefined> = {
  * km.layers.dense({ units: 64, activation: 'gelu' });
  * ```
  */
-export type ActivationName = LayerActivation | 'hard_sigmoid' | 'silu';
+export type ActivationName = LayerActivation | 'hard_sigmoid' | 'silu' | 'log_softmax' | 'celu';
 
 /** Resolves an activation name (Keras' aliases too); `undefined` and `null` mean linear, as in Keras. */
 export function getActivation(name: string | null | undefined, layerName: string): LayerActivation {
   if (name === undefined || name === null) return 'linear';
   const kind = KERAS_ALIASES[name] ?? name;
   if ((ACTIVATIONS as readonly string[]).includes(kind)) return kind as LayerActivation;
-  const valid = `Valid activations: ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')} ('hard_sigmoid' and 'silu' work too).`;
+  const valid = `Valid activations: ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')} (${Object.keys(KERAS_ALIASES).map((a) => `'${a}'`).join(', ')} work too).`;
   if (Object.hasOwn(NOT_SUPPORTED, name)) {
     const why = NOT_SUPPORTED[name];
     throw new Error(`Activation '${name}' in layer '${layerName}' is not supported by kerasm yet${why ? ` (${why})` : ''}. ${valid}`);

@@ -61,7 +61,7 @@ function expectSameStep(ours: { predicted: Float32Array; after: Float32Array[] }
 }
 
 describe('activations against tfjs-layers 4.22: Dense and Activation layer, forward and one training step', () => {
-  it.each(['elu', 'selu', 'softplus', 'softsign', 'relu6', 'hardSigmoid', 'swish', 'gelu', 'gelu_new', 'mish'] as const)('%s', async (kind) => {
+  it.each(['elu', 'selu', 'softplus', 'softsign', 'relu6', 'hardSigmoid', 'swish', 'gelu', 'gelu_new', 'mish', 'logSoftmax'] as const)('%s', async (kind) => {
     km.utils.setRandomSeed(8);
     const initial = kerasmModel(kind).getWeights();
     const ours = await kerasmRun(kind, initial);
@@ -81,20 +81,26 @@ describe('activations against tfjs-layers 4.22: Dense and Activation layer, forw
     expectSameStep(ours, predicted, reference.getWeights().map((w) => w.dataSync()), initial);
   });
 
-  // tfjs-layers 4.22 has no activation named 'exponential' (Keras has): the reference is the same
-  // network written with tfjs-core ops, and its gradients from tf.grads.
-  it('exponential (against tfjs-core ops and tf.grads)', async () => {
+  // tfjs-layers 4.22 has no activation named 'exponential' or Keras 3's 'leaky_relu', 'hard_tanh' and
+  // 'log_sigmoid': the reference is the same network written with tfjs-core ops, and its gradients from tf.grads.
+  it.each([
+    ['exponential', (z: tf.Tensor) => tf.exp(z)],
+    ['leaky_relu', (z: tf.Tensor) => tf.leakyRelu(z, 0.2)],
+    ['hard_tanh', (z: tf.Tensor) => tf.clipByValue(z, -1, 1)],
+    // −softplus(−z): tf.logSigmoid's own custom gradient fails inside tf.grads in tfjs-core 4.22.
+    ['log_sigmoid', (z: tf.Tensor) => tf.neg(tf.softplus(tf.neg(z)))],
+  ] as const)('%s (against tfjs-core ops and tf.grads)', async (kind, activate) => {
     km.utils.setRandomSeed(8);
-    const initial = kerasmModel('exponential').getWeights();
+    const initial = kerasmModel(kind).getWeights();
     // e^(e^z) overflows float32 for the other tests' ±4 inputs.
-    const xs = xValues.map((v) => v / 4);
-    const ours = await kerasmRun('exponential', initial, xs);
+    const xs = kind === 'exponential' ? xValues.map((v) => v / 4) : xValues;
+    const ours = await kerasmRun(kind, initial, xs);
 
     const x = tf.tensor2d(xs, [BATCH, 5]);
     const forward = (params: tf.Tensor[]): tf.Tensor => {
       const [w1, b1, w2, b2, w3, b3] = params;
-      const h1 = tf.exp(tf.add(tf.matMul(x, w1 as tf.Tensor2D), b1));
-      const h2 = tf.exp(tf.add(tf.matMul(h1 as tf.Tensor2D, w2 as tf.Tensor2D), b2));
+      const h1 = activate(tf.add(tf.matMul(x, w1 as tf.Tensor2D), b1));
+      const h2 = activate(tf.add(tf.matMul(h1 as tf.Tensor2D, w2 as tf.Tensor2D), b2));
       return tf.add(tf.matMul(h2 as tf.Tensor2D, w3 as tf.Tensor2D), b3);
     };
     const params = initial.map((w) => tf.tensor(w.dataSync(), [...w.shape]));

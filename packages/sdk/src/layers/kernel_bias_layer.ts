@@ -2,7 +2,7 @@ import type { Constraint } from '../constraints/constraints.js';
 import { getInitializer, initializerConfig, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
 import type { Regularizer } from '../regularizers/regularizers.js';
 import type { BufferId } from '../backend/backend.js';
-import { appliedActivation, getActivation, needsInput, type ActivationName, type LayerActivation } from './activations.js';
+import { appliedActivation, getActivation, isRowwise, needsInput, type ActivationName, type LayerActivation } from './activations.js';
 import { Layer, type BackwardContext, type ForwardContext, type LayerArgs } from './layer.js';
 import { kernelBiasConfig, kernelBiasOptions, type BiasActivityArgs, type KernelBiasArgs, type KernelBiasOptions, type KernelName } from './weight_options.js';
 
@@ -97,9 +97,8 @@ export abstract class KernelBiasLayer extends Layer {
       backend.inputActivation(activation, z, output, rows * cols);
       return;
     }
-    const fused = activation === 'softmax' ? 'linear' : activation;
-    backend.matMulBiasActivation(lhs, weights[0], bias, output, rows, cols, depth, fused);
-    if (activation === 'softmax') backend.activation('softmax', output, output, rows, cols);
+    backend.matMulBiasActivation(lhs, weights[0], bias, output, rows, cols, depth, isRowwise(activation) ? 'linear' : activation);
+    if (isRowwise(activation)) backend.activation(activation, output, output, rows, cols);
   }
 
   /** The shared fields of the layer's config, as Keras and TensorFlow.js write them. */

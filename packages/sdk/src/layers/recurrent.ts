@@ -2,7 +2,7 @@ import type { Constraint, ConstraintSpec } from '../constraints/constraints.js';
 import type { Backend, BufferId, FusableActivation } from '../backend/backend.js';
 import { getInitializer, initializerConfig, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
 import { getRegularizer, regularizerConfig, type Regularizer, type RegularizerSpec } from '../regularizers/regularizers.js';
-import { getActivation, needsInput, type ActivationName } from './activations.js';
+import { getActivation, isRowwise, needsInput, type ActivationName } from './activations.js';
 import { formatShape, Layer, type BackwardContext, type FixedBatchArgs, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
 import { carryOverMasked, routeMaskedGrads } from './recurrent_masks.js';
@@ -131,8 +131,8 @@ export abstract class Recurrent extends Layer {
   /** An activation the cell applies element by element; softmax is refused. */
   protected cellActivation(name: string | null, option: string): FusableActivation {
     const kind = getActivation(name, this.name);
-    if (kind === 'softmax') {
-      throw new Error(`${this.where}: ${option} must be an element-wise activation such as 'tanh' or 'sigmoid'; softmax normalizes over a whole row, which a recurrent cell cannot apply per gate. Received: ${option}='softmax'. Put a Dense layer with activation 'softmax' after the ${this.className} instead.`);
+    if (isRowwise(kind)) {
+      throw new Error(`${this.where}: ${option} must be an element-wise activation such as 'tanh' or 'sigmoid'; ${kind} normalizes over a whole row, which a recurrent cell cannot apply per gate. Received: ${option}='${kind}'. Put a Dense layer with activation '${kind}' after the ${this.className} instead.`);
     }
     if (needsInput(kind)) {
       throw new Error(`${this.where}: ${option} '${kind}' is not supported in recurrent cells yet: the cell computes its gradients from the gate outputs, and ${kind}'s needs the gate inputs. Received: ${option}='${kind}'. Use 'tanh', 'sigmoid', 'hardSigmoid' or 'relu'.`);

@@ -40,7 +40,7 @@ export function refErfc(z: number): number {
 const softplus = (v: number): number => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
 
 /** Each element-wise activation's definition, f(x). */
-export const REF_ELEMENTWISE: Record<Exclude<RefActivation, 'softmax'>, (v: number) => number> = {
+export const REF_ELEMENTWISE: Record<Exclude<RefActivation, 'softmax' | 'logSoftmax'>, (v: number) => number> = {
   linear: (v) => v,
   relu: (v) => Math.max(0, v),
   sigmoid: (v) => 1 / (1 + Math.exp(-v)),
@@ -52,19 +52,22 @@ export const REF_ELEMENTWISE: Record<Exclude<RefActivation, 'softmax'>, (v: numb
   relu6: (v) => Math.min(Math.max(v, 0), 6),
   exponential: Math.exp,
   hardSigmoid: (v) => Math.min(Math.max(0.2 * v + 0.5, 0), 1),
+  leaky_relu: (v) => (v > 0 ? v : 0.2 * v),
+  hard_tanh: (v) => Math.min(Math.max(v, -1), 1),
+  log_sigmoid: (v) => -softplus(-v),
   swish: (v) => v / (1 + Math.exp(-v)),
   gelu: (v) => 0.5 * v * refErfc(-v / Math.SQRT2),
   gelu_new: (v) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))),
   mish: (v) => v * Math.tanh(softplus(v)),
 };
 
-/** f applied to one row (softmax over the whole row). */
+/** f applied to one row (softmax and log-softmax over the whole row). */
 export function refActivate(z: number[], kind: RefActivation): number[] {
-  if (kind !== 'softmax') return z.map(REF_ELEMENTWISE[kind]);
+  if (kind !== 'softmax' && kind !== 'logSoftmax') return z.map(REF_ELEMENTWISE[kind]);
   const max = Math.max(...z);
   const e = z.map((v) => Math.exp(v - max));
   const s = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / s);
+  return kind === 'softmax' ? e.map((v) => v / s) : z.map((v) => v - max - Math.log(s));
 }
 
 /** Forward pass of a stack of Dense layers for one sample. */

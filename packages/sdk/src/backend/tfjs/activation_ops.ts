@@ -7,6 +7,9 @@ type Tf = typeof tfc;
 const SELU_SCALE = 1.0507009873554804934193349852946;
 const SELU_SCALE_ALPHA = SELU_SCALE * 1.6732632423543772848170429916717;
 
+// Keras 3's `leaky_relu` activation slope (the LeakyReLU layer's default is 0.3).
+const LEAKY_SLOPE = 0.2;
+
 /** The activations tf.fused.matMul applies itself; the others run on its output. */
 const TFJS_FUSED: ReadonlySet<FusableActivation> = new Set(['linear', 'relu', 'sigmoid', 'elu', 'relu6']);
 
@@ -15,7 +18,7 @@ export function fusedMatMulActivation(kind: FusableActivation): 'linear' | 'relu
   return TFJS_FUSED.has(kind) ? (kind as 'linear' | 'relu' | 'sigmoid' | 'elu' | 'relu6') : 'linear';
 }
 
-/** f(x) as tfjs ops, the same formulas as core-wasm's kernels; softmax along the last axis. */
+/** f(x) as tfjs ops, the same formulas as core-wasm's kernels; softmax and log-softmax along the last axis. */
 export function activate(tf: Tf, kind: ActivationKind, x: tfc.Tensor): tfc.Tensor {
   switch (kind) {
     case 'relu': return tf.relu(x);
@@ -29,11 +32,15 @@ export function activate(tf: Tf, kind: ActivationKind, x: tfc.Tensor): tfc.Tenso
     case 'relu6': return tf.relu6(x);
     case 'exponential': return tf.exp(x);
     case 'hardSigmoid': return tf.clipByValue(tf.add(tf.mul(x, 0.2), 0.5), 0, 1);
+    case 'leaky_relu': return tf.leakyRelu(x, LEAKY_SLOPE);
+    case 'hard_tanh': return tf.clipByValue(x, -1, 1);
+    case 'log_sigmoid': return tf.logSigmoid(x);
+    case 'logSoftmax': return tf.logSoftmax(x);
     case 'linear': return tf.clone(x);
   }
 }
 
-/** dy · f'(x) from the forward output y (softmax along the last axis of a matrix). */
+/** dy · f'(x) from the forward output y (softmax and log-softmax along the last axis of a matrix). */
 export function activationGradFromOutput(tf: Tf, kind: ActivationKind, y: tfc.Tensor, dy: tfc.Tensor): tfc.Tensor {
   const inside = (lo: number, hi: number): tfc.Tensor => tf.cast(tf.logicalAnd(tf.greater(y, lo), tf.less(y, hi)), 'float32');
   switch (kind) {
@@ -49,6 +56,11 @@ export function activationGradFromOutput(tf: Tf, kind: ActivationKind, y: tfc.Te
     case 'relu6': return tf.mul(dy, inside(0, 6));
     case 'exponential': return tf.mul(dy, y);
     case 'hardSigmoid': return tf.mul(dy, tf.mul(inside(0, 1), 0.2));
+    case 'leaky_relu': return tf.where(tf.greater(y, 0), dy, tf.mul(dy, LEAKY_SLOPE));
+    case 'hard_tanh': return tf.mul(dy, inside(-1, 1));
+    // 1 − σ(x) = −expm1(y), exact for the tiny y of a large x.
+    case 'log_sigmoid': return tf.mul(dy, tf.neg(tf.expm1(y)));
+    case 'logSoftmax': return tf.sub(dy, tf.mul(tf.exp(y), tf.sum(dy, -1, true)));
     case 'linear': return tf.clone(dy);
   }
 }

@@ -15,6 +15,10 @@ const ACTIVATION_CODES: Record<ActivationKind, Activation> = {
   relu6: Activation.Relu6,
   exponential: Activation.Exponential,
   hardSigmoid: Activation.HardSigmoid,
+  leaky_relu: Activation.LeakyRelu,
+  hard_tanh: Activation.HardTanh,
+  log_sigmoid: Activation.LogSigmoid,
+  logSoftmax: Activation.LogSoftmax,
 };
 
 const INPUT_ACTIVATION_CODES: Record<InputActivationKind, InputActivation> = {

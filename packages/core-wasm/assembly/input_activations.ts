@@ -7,6 +7,7 @@ export const SWISH: i32 = 0;
 export const GELU: i32 = 1;
 export const GELU_TANH: i32 = 2;
 export const MISH: i32 = 3;
+export const HARD_SILU: i32 = 4;
 
 const SQRT_HALF: f64 = 0.70710678118654752440;
 const INV_SQRT_2PI: f64 = 0.39894228040143267794;
@@ -63,11 +64,12 @@ function forwardValue(kind: i32, x: f64): f64 {
   if (kind == SWISH) return x * sigmoid(x);
   if (kind == GELU) return x * normalCdf(x);
   if (kind == GELU_TANH) return 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + GELU_CUBIC * x * x * x)));
+  if (kind == HARD_SILU) return (x * min(max(x + 3, 0), 6)) / 6;
   return x * tanhSoftplus(x);
 }
 
 // f'(x): swish σ(1 + x(1 − σ)); gelu Φ + x·φ; gelu_tanh ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²);
-// mish t + x(1 − t²)·σ(x) with t = tanh(softplus(x)).
+// mish t + x(1 − t²)·σ(x) with t = tanh(softplus(x)); hard_silu 0 below −3, 1 above 3, (2x + 3)/6 between.
 // @ts-ignore: decorator
 @inline
 function derivativeValue(kind: i32, x: f64): f64 {
@@ -80,6 +82,7 @@ function derivativeValue(kind: i32, x: f64): f64 {
     const t = Math.tanh(SQRT_2_OVER_PI * (x + GELU_CUBIC * x * x * x));
     return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * GELU_CUBIC * x * x);
   }
+  if (kind == HARD_SILU) return x <= -3 ? 0 : x >= 3 ? 1 : (2 * x + 3) / 6;
   const t = tanhSoftplus(x);
   return t + x * (1 - t * t) * sigmoid(x);
 }

@@ -12,4 +12,6 @@ export enum InputActivation {
   GeluTanh = 2,
   /** x·tanh(softplus(x)). */
   Mish = 3,
+  /** x·relu6(x + 3)/6: Keras 3's hard_silu (hard_swish), x times its hard sigmoid. */
+  HardSilu = 4,
 }

@@ -103,7 +103,7 @@ export interface ActivationOps {
  * them ('gelu' is the exact x·Φ(x), 'gelu_new' the tanh approximation). A layer keeps their
  * input z from forward to backward.
  */
-export type InputActivationKind = 'swish' | 'gelu' | 'gelu_new' | 'mish';
+export type InputActivationKind = 'swish' | 'gelu' | 'gelu_new' | 'mish' | 'hard_silu';
 
 /** The kernels of {@link InputActivationKind}: the backward pass reads the forward input x. */
 export interface InputActivationOps {

@@ -160,7 +160,7 @@ describe.each(BACKENDS)('backend %s', (name) => {
     expectClose(await download(z, rows * cols), expectedZ);
   });
 
-  it.each(['swish', 'gelu', 'gelu_new', 'mish'] satisfies InputActivationKind[])('%s from the input: forward, backward and the bias gradient against float64', async (kind) => {
+  it.each(['swish', 'gelu', 'gelu_new', 'mish', 'hard_silu'] satisfies InputActivationKind[])('%s from the input: forward, backward and the bias gradient against float64', async (kind) => {
     const [rows, cols] = [3, 7];
     // ±6 and two far values, where tails and saturation show.
     const x = Float32Array.from([...randomArray(rows * cols - 2, 6), -12, 12]);

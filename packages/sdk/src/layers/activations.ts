@@ -4,7 +4,7 @@ import type { ActivationKind, InputActivationKind, RowwiseActivation } from '../
 export type LayerActivation = ActivationKind | InputActivationKind;
 
 /** The activations whose derivative needs the input z: layers keep z for them (see {@link needsInput}). */
-const INPUT_ACTIVATIONS: readonly InputActivationKind[] = ['swish', 'gelu', 'gelu_new', 'mish'];
+const INPUT_ACTIVATIONS: readonly InputActivationKind[] = ['swish', 'gelu', 'gelu_new', 'mish', 'hard_silu'];
 
 const ACTIVATIONS: readonly LayerActivation[] = [
   'linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'logSoftmax',
@@ -14,11 +14,11 @@ const ACTIVATIONS: readonly LayerActivation[] = [
 ];
 
 /** Keras' spellings of the names TensorFlow.js writes otherwise; Keras 3's celu at its default α = 1 is elu. */
-const KERAS_ALIASES: Record<string, LayerActivation> = { hard_sigmoid: 'hardSigmoid', silu: 'swish', log_softmax: 'logSoftmax', celu: 'elu' };
+const KERAS_ALIASES: Record<string, LayerActivation> = { hard_sigmoid: 'hardSigmoid', silu: 'swish', log_softmax: 'logSoftmax', celu: 'elu', hard_swish: 'hard_silu' };
 
 // Keras and TensorFlow.js activations kerasm does not run, with why where the reason is structural.
 const NOT_SUPPORTED: Record<string, string | undefined> = {
-  hard_silu: undefined, hard_swish: undefined, glu: 'it halves the last axis, which a layer\'s activation cannot change in kerasm',
+  glu: 'it halves the last axis, which a layer\'s activation cannot change in kerasm',
   leakyRelu: "tfjs has it as a layer, km.layers.leakyReLU({ alpha }); Keras 3's activation is 'leaky_relu'",
 };
 
@@ -34,7 +34,8 @@ export function isRowwise(activation: LayerActivation): activation is RowwiseAct
  * (x·σ(x)), `'gelu'` (the exact x·Φ(x) = ½x(1 + erf(x/√2)), Keras 3's default), `'gelu_new'`
  * (the tanh approximation ½x(1 + tanh(√(2/π)(x + 0.044715x³)))) and `'mish'` (x·tanh(softplus(x))),
  * `'logSoftmax'` (x − log Σ eˣ along the last axis; Keras' `'log_softmax'` too), and Keras 3's
- * `'leaky_relu'` (slope 0.2 below 0), `'hard_tanh'` (clip(x, −1, 1)) and `'log_sigmoid'` (log σ(x)).
+ * `'leaky_relu'` (slope 0.2 below 0), `'hard_tanh'` (clip(x, −1, 1)), `'log_sigmoid'` (log σ(x)) and
+ * `'hard_silu'` (x·relu6(x + 3)/6; `'hard_swish'` too).
  * `'hard_sigmoid'`, Keras' spelling and the one tfjs and kerasm write into model.json, is accepted
  * too, and so is Keras' `'silu'`, saved as `'swish'`, and Keras 3's `'celu'` (α = 1), saved as `'elu'`.
  *
@@ -50,7 +51,7 @@ export function isRowwise(activation: LayerActivation): activation is RowwiseAct
  * km.layers.dense({ units: 64, activation: 'gelu' });
  * ```
  */
-export type ActivationName = LayerActivation | 'hard_sigmoid' | 'silu' | 'log_softmax' | 'celu';
+export type ActivationName = LayerActivation | 'hard_sigmoid' | 'silu' | 'log_softmax' | 'celu' | 'hard_swish';
 
 /** Resolves an activation name (Keras' aliases too); `undefined` and `null` mean linear, as in Keras. */
 export function getActivation(name: string | null | undefined, layerName: string): LayerActivation {

@@ -81,12 +81,13 @@ describe('activations against tfjs-layers 4.22: Dense and Activation layer, forw
     expectSameStep(ours, predicted, reference.getWeights().map((w) => w.dataSync()), initial);
   });
 
-  // tfjs-layers 4.22 has no activation named 'exponential' or Keras 3's 'leaky_relu', 'hard_tanh' and
-  // 'log_sigmoid': the reference is the same network written with tfjs-core ops, and its gradients from tf.grads.
+  // tfjs-layers 4.22 has no activation named 'exponential' or Keras 3's 'leaky_relu', 'hard_tanh',
+  // 'hard_silu' and 'log_sigmoid': the reference is the same network written with tfjs-core ops, and its gradients from tf.grads.
   it.each([
     ['exponential', (z: tf.Tensor) => tf.exp(z)],
     ['leaky_relu', (z: tf.Tensor) => tf.leakyRelu(z, 0.2)],
     ['hard_tanh', (z: tf.Tensor) => tf.clipByValue(z, -1, 1)],
+    ['hard_silu', (z: tf.Tensor) => tf.mul(z, tf.div(tf.relu6(tf.add(z, 3)), 6))],
     // −softplus(−z): tf.logSigmoid's own custom gradient fails inside tf.grads in tfjs-core 4.22.
     ['log_sigmoid', (z: tf.Tensor) => tf.neg(tf.softplus(tf.neg(z)))],
   ] as const)('%s (against tfjs-core ops and tf.grads)', async (kind, activate) => {

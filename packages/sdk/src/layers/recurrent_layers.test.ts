@@ -84,7 +84,7 @@ describe('LSTM options', () => {
     [{ units: 2, dropout: 1.5 }, 'dropout must be a number in [0, 1). Received: dropout=1.5.'],
     [{ units: 2, activation: 'softmax' }, "activation must be an element-wise activation such as 'tanh' or 'sigmoid'; softmax normalizes over a whole row, which a recurrent cell cannot apply per gate. Received: activation='softmax'."],
     [{ units: 2, recurrentActivation: 'swish' }, "recurrentActivation 'swish' is not supported in recurrent cells yet: the cell computes its gradients from the gate outputs, and swish's needs the gate inputs. Received: recurrentActivation='swish'. Use 'tanh', 'sigmoid', 'hardSigmoid' or 'relu'."],
-    [{ units: 2, activation: 'hard_swish' }, "Activation 'hard_swish' in layer 'lstm_bad' is not supported by kerasm yet"],
+    [{ units: 2, activation: 'hard_swish' }, "LSTM layer 'lstm_bad': activation 'hard_silu' is not supported in recurrent cells yet"],
     [{ units: 2, unitForgetBias: 'yes' }, 'unitForgetBias must be true or false. Received: unitForgetBias="yes".'],
     [{ units: 2, goBackwards: 1 }, 'goBackwards must be true or false. Received: goBackwards=1.'],
   ])('rejects %j with a message naming it', (args, message) => {

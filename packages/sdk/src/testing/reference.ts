@@ -59,6 +59,7 @@ export const REF_ELEMENTWISE: Record<Exclude<RefActivation, 'softmax' | 'logSoft
   gelu: (v) => 0.5 * v * refErfc(-v / Math.SQRT2),
   gelu_new: (v) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))),
   mish: (v) => v * Math.tanh(softplus(v)),
+  hard_silu: (v) => (v * Math.min(Math.max(v + 3, 0), 6)) / 6,
 };
 
 /** f applied to one row (softmax and log-softmax over the whole row). */

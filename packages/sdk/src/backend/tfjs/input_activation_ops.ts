@@ -16,13 +16,14 @@ function geluTanhInner(tf: Tf, x: tfc.Tensor): tfc.Tensor {
   return tf.tanh(tf.mul(SQRT_2_OVER_PI, tf.add(x, tf.mul(GELU_CUBIC, tf.mul(x, tf.square(x))))));
 }
 
-/** f(x) as tfjs-layers 4.22 computes each of these activations. */
+/** f(x) as tfjs-layers 4.22 computes each of these activations (hard_silu, which it lacks, as Keras 3 does). */
 export function activateFromInput(tf: Tf, kind: InputActivationKind, x: tfc.Tensor): tfc.Tensor {
   switch (kind) {
     case 'swish': return tf.mul(x, tf.sigmoid(x));
     case 'gelu': return tf.mul(x, normalCdf(tf, x));
     case 'gelu_new': return tf.mul(tf.mul(0.5, x), tf.add(1, geluTanhInner(tf, x)));
     case 'mish': return tf.mul(x, tf.tanh(tf.softplus(x)));
+    case 'hard_silu': return tf.mul(x, tf.div(tf.relu6(tf.add(x, 3)), 6));
   }
 }
 
@@ -45,6 +46,11 @@ export function activationGradFromInput(tf: Tf, kind: InputActivationKind, x: tf
     case 'mish': {
       const t = tf.tanh(tf.softplus(x));
       return tf.mul(dy, tf.add(t, tf.mul(x, tf.mul(tf.sub(1, tf.square(t)), tf.sigmoid(x)))));
+    }
+    case 'hard_silu': {
+      const between = tf.cast(tf.logicalAnd(tf.greater(x, -3), tf.less(x, 3)), 'float32');
+      const slope = tf.add(tf.mul(between, tf.div(tf.add(tf.mul(x, 2), 3), 6)), tf.cast(tf.greaterEqual(x, 3), 'float32'));
+      return tf.mul(dy, slope);
     }
   }
 }

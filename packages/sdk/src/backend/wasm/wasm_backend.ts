@@ -26,6 +26,7 @@ const INPUT_ACTIVATION_CODES: Record<InputActivationKind, InputActivation> = {
   gelu: InputActivation.Gelu,
   gelu_new: InputActivation.GeluTanh,
   mish: InputActivation.Mish,
+  hard_silu: InputActivation.HardSilu,
 };
 
 const LOSS_CODES: Record<ElementwiseLossKind, LossKind> = {

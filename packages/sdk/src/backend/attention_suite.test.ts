@@ -11,7 +11,7 @@ import { paddedSequences } from '../testing/padded_sequences.js';
 
 // batchMatMul (attention's per-head products) on every backend against a naive loop, then a
 // transformer block (causal attention with dropout, an explicit mask with the scores as an output,
-// and the Keras block) trained on each backend
+// the Keras block, and the single-head Attention and AdditiveAttention) trained on each backend
 // against the wasm backend's loss trajectory.
 const random = new Random(37);
 const draw = (n: number) => Float32Array.from({ length: n }, () => random.uniform(-1, 1));
@@ -74,6 +74,18 @@ describe.each(BACKENDS_HERE)('attention on backend %s', (name) => {
       const mask = km.tensor(Float32Array.from({ length: 16 * 25 }, (_, i) => (i % 5 === 0 || (i * 7) % 3 !== 0 ? 1 : 0)), [16, 5, 5]);
       const scoreTargets = km.tensor(Float32Array.from({ length: 16 * 2 * 25 }, (_, i) => (i % 5 === 0 ? 1 : 0)), [16, 2, 5, 5]);
       return { model, x: [sequences, mask], y: [labels, scoreTargets] };
+    },
+    'Luong and Bahdanau attention (Attention concat, AdditiveAttention causal with dropout) over padded tokens, the scores a second output': () => {
+      const [q, v] = [km.input({ shape: [6] }), km.input({ shape: [6] })];
+      const embed = (x: km.SymbolicTensor) => km.layers.embedding({ inputDim: 9, outputDim: 4, maskZero: true }).apply(x);
+      const [query, value] = [embed(q), embed(v)];
+      const luong = km.layers.attention({ useScale: true }).apply([query, value]);
+      const concat = km.layers.attention({ scoreMode: 'concat', useScale: true }).apply([luong, value, query]);
+      const [bahdanau, scores] = km.layers.additiveAttention({ useCausalMask: true, dropout: 0.2, returnAttentionScores: true }).apply([concat, value]) as unknown as km.SymbolicTensor[];
+      const model = km.model({ inputs: [q, v], outputs: [km.layers.dense({ units: 1, activation: 'sigmoid' }).apply(km.layers.globalAveragePooling1d().apply(bahdanau)), scores] });
+      const ids = (seed: number) => km.tensor(paddedSequences(16, 6, 9, 1, seed, 'end').tokens, [16, 6], 'int32');
+      const scoreTargets = km.tensor(Float32Array.from({ length: 16 * 36 }, (_, i) => (i % 6 === 0 ? 1 : 0)), [16, 6, 6]);
+      return { model, x: [ids(5), ids(6)], y: [labels, scoreTargets] };
     },
     'the Keras transformer block on token ids': () => {
       const { x, y } = duplicateTokenTask(16, 6, 10, 4);

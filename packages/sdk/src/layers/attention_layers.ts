@@ -1,5 +1,7 @@
 import { checkOptions } from '../utils/options.js';
-import { MULTI_HEAD_ATTENTION_OPTIONS, POSITION_EMBEDDING_OPTIONS } from './layer_options.js';
+import { ADDITIVE_ATTENTION_OPTIONS, ATTENTION_OPTIONS, MULTI_HEAD_ATTENTION_OPTIONS, POSITION_EMBEDDING_OPTIONS } from './layer_options.js';
+import { Attention, type AttentionArgs } from './attention.js';
+import { AdditiveAttention, type AdditiveAttentionArgs } from './additive_attention.js';
 import { MultiHeadAttention, type MultiHeadAttentionArgs } from './multi_head_attention.js';
 import { PositionEmbedding, type PositionEmbeddingArgs } from './position_embedding.js';
 
@@ -23,4 +25,24 @@ export function positionEmbedding(args: PositionEmbeddingArgs): PositionEmbeddin
   return new PositionEmbedding(args);
 }
 
+/**
+ * Dot-product (Luong-style) attention, Keras 3's `Attention`, over `[query, value]` or
+ * `[query, value, key]`; `scoreMode: 'concat'` scores with tanh(q + k) instead.
+ * @example `km.layers.attention({ useScale: true }).apply([decoderStates, encoderStates])`
+ */
+export function attention(args: AttentionArgs = {}): Attention {
+  checkOptions(args, ATTENTION_OPTIONS, 'km.layers.attention');
+  return new Attention(args);
+}
+
+/**
+ * Additive (Bahdanau-style) attention, Keras 3's `AdditiveAttention`, over `[query, value]` or `[query, value, key]`.
+ * @example `km.layers.additiveAttention().apply([decoderStates, encoderStates])`
+ */
+export function additiveAttention(args: AdditiveAttentionArgs = {}): AdditiveAttention {
+  checkOptions(args, ADDITIVE_ATTENTION_OPTIONS, 'km.layers.additiveAttention');
+  return new AdditiveAttention(args);
+}
+
+export { Attention, AdditiveAttention, type AttentionArgs, type AdditiveAttentionArgs };
 export { MultiHeadAttention, PositionEmbedding, type MultiHeadAttentionArgs, type PositionEmbeddingArgs };

@@ -138,9 +138,17 @@ function paddingTerm(b: Backend, mask: BufferId, term: BufferId, n: number): voi
  * (`[B, T, 1]`), the value's and key's (`[B, 1, S]`) and the causal mask (`[1, T, S]`), then its
  * masked-softmax term `(1 − mask)·LARGE_NEGATIVE`, left in `w.allowed`. The AND of 0/1 masks is
  * relu(1 + Σ(mᵢ − 1)), which needs only sums; the broadcasts go through `spread` (scratch of
- * `[batch, tq, tv]`). Returns false when no mask applies.
+ * `[batch, tq, tv]`). Returns false when no mask applies. Attention and AdditiveAttention use it
+ * too, with their value's padding and the causal mask only.
  */
-function combineMasks(b: Backend, d: AttentionDims, batch: number, io: AttentionBuffers, w: AttentionWorkspace, spread: BufferId): boolean {
+export function combineMasks(
+  b: Backend,
+  d: Pick<AttentionDims, 'querySteps' | 'valueSteps'>,
+  batch: number,
+  io: Pick<AttentionBuffers, 'attentionMask' | 'queryMask' | 'keyMasks'>,
+  w: Pick<AttentionWorkspace, 'allowed' | 'causal' | 'padding'>,
+  spread: BufferId,
+): boolean {
   const { querySteps: tq, valueSteps: tv } = d;
   const keyMasks = io.keyMasks.filter((m) => m !== 0);
   if (!io.attentionMask && !w.causal && !io.queryMask && keyMasks.length === 0) return false;

@@ -3,6 +3,8 @@ import type { ActivationArgs } from './activation.js';
 import type { BatchNormalizationArgs } from './batch_normalization.js';
 import type { LayerNormalizationArgs } from './layer_normalization.js';
 import type { MultiHeadAttentionArgs } from './multi_head_attention.js';
+import type { AttentionArgs } from './attention.js';
+import type { AdditiveAttentionArgs } from './additive_attention.js';
 import type { PositionEmbeddingArgs } from './position_embedding.js';
 import type { Conv1DArgs } from './conv1d.js';
 import type { Conv2DArgs } from './conv2d.js';
@@ -73,6 +75,12 @@ export const MULTI_HEAD_ATTENTION_OPTIONS = optionNames<MultiHeadAttentionArgs>(
   ...LAYER, numHeads: true, keyDim: true, valueDim: true, dropout: true, useBias: true, outputShape: true, attentionAxes: true,
   kernelInitializer: true, biasInitializer: true, kernelRegularizer: true, biasRegularizer: true, activityRegularizer: true,
   kernelConstraint: true, biasConstraint: true, useCausalMask: true, returnAttentionScores: true, seed: true,
+});
+export const ATTENTION_OPTIONS = optionNames<AttentionArgs>({
+  ...LAYER, useScale: true, scoreMode: true, dropout: true, seed: true, useCausalMask: true, returnAttentionScores: true,
+});
+export const ADDITIVE_ATTENTION_OPTIONS = optionNames<AdditiveAttentionArgs>({
+  ...LAYER, useScale: true, dropout: true, seed: true, useCausalMask: true, returnAttentionScores: true,
 });
 export const POSITION_EMBEDDING_OPTIONS = optionNames<PositionEmbeddingArgs>({ ...LAYER, sequenceLength: true, initializer: true });
 export const LAYER_NORMALIZATION_OPTIONS = optionNames<LayerNormalizationArgs>({

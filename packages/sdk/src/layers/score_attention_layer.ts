@@ -1,0 +1,195 @@
+import { globalGenerator, Random } from '../utils/random.js';
+import { checkBooleanOption } from '../utils/options.js';
+import { formatShape, Layer, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { causalTerm } from './attention_pass.js';
+import {
+  scoreAttentionBackward, scoreAttentionForward, ScoreAttentionWorkspace,
+  type ScoreAttentionBuffers, type ScoreAttentionDims, type ScoreFunction,
+} from './score_attention_pass.js';
+import type { LayerApplyArgs } from '../engine/concrete_apply.js';
+import type { SymbolicTensor } from '../engine/symbolic.js';
+import type { Tensor } from '../tensor.js';
+
+/** Options shared by {@link Attention} and {@link AdditiveAttention}, with Keras 3's names. */
+export interface ScoreAttentionArgs extends LayerArgs {
+  /** Dropout rate on the attention weights while training, in [0, 1) (default 0). */
+  dropout?: number;
+  /** Seed of the dropout's masks; by default they draw from `km.utils.setRandomSeed`'s generator. */
+  seed?: number | null;
+  /**
+   * Each query step attends only to value steps at or before it (a decoder's causal mask). Keras
+   * takes `use_causal_mask` at call time; kerasm takes it here, so every call of the layer uses it.
+   */
+  useCausalMask?: boolean;
+  /**
+   * Whether `apply` also returns the attention weights: `[output, scores]`, scores
+   * `[querySteps, valueSteps]` per sample (the softmax weights after dropout, as Keras returns
+   * them). Keras takes `return_attention_scores` at call time; kerasm takes it here (default false).
+   */
+  returnAttentionScores?: boolean;
+}
+
+/** What a weight of the layer is in the score function (see {@link ScoreFunction}), in `build` order. */
+export type ScoreWeightRole = 'outer' | 'inner' | 'vector';
+
+/**
+ * The lifecycle shared by Keras' Attention and AdditiveAttention, which differ only in their score
+ * function and its weights: inputs `[query, value]` or `[query, value, key]` (key defaults to
+ * value), `[steps, features]` each, query and key of equal features; the output is
+ * `[querySteps, valueFeatures]`. The value's padding mask keeps its padded steps out of the
+ * softmax; the query's multiplies the output and passes on.
+ */
+export abstract class ScoreAttentionLayer extends Layer {
+  readonly dropout: number;
+  readonly seed: number | undefined;
+  readonly useCausalMask: boolean;
+  readonly returnAttentionScores: boolean;
+  protected readonly where: string;
+  readonly #random: Random | null;
+  #dims: ScoreAttentionDims | null = null;
+  #causalTerm: Float32Array | null = null;
+
+  constructor(args: ScoreAttentionArgs, className: string) {
+    super(args, className);
+    const where = (this.where = `${className} layer '${this.name}'`);
+    const rate = args.dropout ?? 0;
+    if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
+      throw new Error(`${where}: dropout must be a number in [0, 1). Received: dropout=${JSON.stringify(args.dropout)}. Use e.g. dropout: 0.1, or 0 for none.`);
+    }
+    this.dropout = rate;
+    if (args.seed != null && !Number.isInteger(args.seed)) {
+      throw new Error(`${where}: seed must be an integer or null. Received: seed=${JSON.stringify(args.seed)}.`);
+    }
+    this.seed = args.seed ?? undefined;
+    this.#random = this.seed === undefined ? null : new Random(this.seed);
+    this.useCausalMask = checkBooleanOption(args.useCausalMask ?? false, 'useCausalMask', where);
+    this.returnAttentionScores = checkBooleanOption(args.returnAttentionScores ?? false, 'returnAttentionScores', where);
+  }
+
+  /** The score function this layer computes. */
+  protected abstract get scoreFunction(): ScoreFunction;
+
+  /** The role of each weight `build` adds, in order. */
+  protected abstract get weightRoles(): readonly ScoreWeightRole[];
+
+  /** Adds the score function's weights for query (and key) vectors of `features` values. */
+  protected abstract addScoreWeights(features: number): void;
+
+  // The value's padding keeps its steps out of the softmax; the query's passes on, as Keras' compute_mask.
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
+  override get readsInputMasks(): boolean {
+    return true;
+  }
+
+  /** As {@link Layer.apply}; with `returnAttentionScores` it gives `[output, scores]`. */
+  override apply(inputs: SymbolicTensor | readonly SymbolicTensor[], kwargs?: LayerApplyArgs): SymbolicTensor;
+  override apply(inputs: Tensor | readonly Tensor[], options?: LayerApplyArgs): Tensor<'float32'>;
+  override apply(inputs: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[], options?: LayerApplyArgs): SymbolicTensor | Tensor<'float32'> {
+    if (!Array.isArray(inputs)) this.#refuseInputs('one tensor, not a list');
+    return super.apply(inputs as readonly SymbolicTensor[], options) as SymbolicTensor & Tensor<'float32'>;
+  }
+
+  #refuseInputs(received: string): never {
+    throw new Error(
+      `${this.where} takes a list [query, value] or [query, value, key], but received ${received}. ` +
+        `Call it as layer.apply([query, value]); for self-attention, layer.apply([x, x]).`,
+    );
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    const d = this.#dimsFor(inputShapes);
+    return [d.querySteps, d.valueFeatures];
+  }
+
+  /** The output, then with returnAttentionScores the weights `[querySteps, valueSteps]`. */
+  override computeOutputShapes(inputShapes: readonly Shape[]): Shape[] {
+    const d = this.#dimsFor(inputShapes);
+    const output = [d.querySteps, d.valueFeatures];
+    return this.returnAttentionScores ? [output, [d.querySteps, d.valueSteps]] : [output];
+  }
+
+  #dimsFor(inputShapes: readonly Shape[]): ScoreAttentionDims {
+    if (inputShapes.length < 2 || inputShapes.length > 3) this.#refuseInputs(`${inputShapes.length} input${inputShapes.length === 1 ? '' : 's'}`);
+    const names = ['query', 'value', 'key'];
+    inputShapes.forEach((shape, k) => {
+      if (shape.length !== 2) {
+        throw new Error(
+          `${this.where}: ${names[k]} must have rank 3, [batch, steps, features], but received shape ${formatShape(shape)} (rank ${shape.length + 1}). ` +
+            `Reshape it to [batch, steps, features] (a single vector is one step: km.layers.reshape({ targetShape: [1, features] })).`,
+        );
+      }
+    });
+    const [query, value] = inputShapes;
+    const key = inputShapes[2] ?? value;
+    if (key[0] !== value[0]) {
+      throw new Error(`${this.where}: key and value must have the same number of steps (each key step scores one value step), but received key ${formatShape(key)} and value ${formatShape(value)}. Give them the same sequence length.`);
+    }
+    if (key[1] !== query[1]) {
+      const keyName = inputShapes.length === 3 ? 'key' : 'value (the key, as no key is given)';
+      throw new Error(
+        `${this.where}: the ${this.scoreFunction.kind === 'dot' ? 'dot-product' : 'additive'} score needs query and key of the same features, but received query ${formatShape(query)} and ${keyName} ${formatShape(key)}. ` +
+          `Project one of them first, e.g. km.layers.dense({ units: ${key[1]} }) on the query.`,
+      );
+    }
+    return { querySteps: query[0], valueSteps: value[0], features: query[1], valueFeatures: value[1] };
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    const d = (this.#dims = this.#dimsFor(inputShapes));
+    this.addScoreWeights(d.features);
+    if (this.useCausalMask) this.#causalTerm = causalTerm(d.querySteps, d.valueSteps);
+  }
+
+  override workspaceSize(batch: number): number {
+    return ScoreAttentionWorkspace.size(this.#built(), batch, this.scoreFunction, this.dropout > 0, this.useCausalMask);
+  }
+
+  #built(): ScoreAttentionDims {
+    if (!this.#dims) throw new Error(`${this.where} is not built yet.`);
+    return this.#dims;
+  }
+
+  #workspace(ctx: ForwardContext): ScoreAttentionWorkspace {
+    return new ScoreAttentionWorkspace(ctx.backend, ctx.workspace, this.#built(), ctx.batch, this.scoreFunction, this.dropout > 0, this.useCausalMask);
+  }
+
+  /** The weight (or its gradient) of each role in `buffers`, 0 where the layer has none. */
+  #byRole(buffers: readonly number[]): Record<ScoreWeightRole, number> {
+    const roles = this.weightRoles;
+    const at = (role: ScoreWeightRole) => (roles.includes(role) ? buffers[roles.indexOf(role)] : 0);
+    return { outer: at('outer'), inner: at('inner'), vector: at('vector') };
+  }
+
+  #buffers(ctx: ForwardContext): ScoreAttentionBuffers {
+    const [query, value, key] = ctx.inputs;
+    const [queryMask, valueMask] = ctx.inputMasks;
+    return { query, value, key: key ?? value, queryMask: queryMask ?? 0, valueMask: valueMask ?? 0, ...this.#byRole(ctx.weights) };
+  }
+
+  forward(ctx: ForwardContext): void {
+    const w = this.#workspace(ctx);
+    // The workspace belongs to the batch plan, which the layer does not see being made, so the
+    // causal term is written each pass (querySteps·valueSteps floats).
+    if (this.#causalTerm) ctx.backend.write(w.causal, this.#causalTerm);
+    const dropping = ctx.training && this.dropout > 0;
+    const seed = dropping ? Math.floor((this.#random ?? globalGenerator()).next() * 4294967296) : null;
+    scoreAttentionForward(ctx.backend, this.#built(), ctx.batch, this.scoreFunction, this.#buffers(ctx), w, ctx.output, ctx.outputs[1] ?? 0, seed, this.dropout);
+  }
+
+  backward(ctx: BackwardContext): void {
+    const [query, value] = ctx.inputGrads;
+    const keyGiven = ctx.inputs.length === 3;
+    const grads = { ...this.#byRole(ctx.weightGrads), query, value, key: keyGiven ? ctx.inputGrads[2] : value, keyIsValue: !keyGiven };
+    scoreAttentionBackward(ctx.backend, this.#built(), ctx.batch, this.scoreFunction, this.#buffers(ctx), this.#workspace(ctx), ctx.outputGrad, ctx.outputGrads[1] ?? 0, grads, ctx.training && this.dropout > 0);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      dropout: this.dropout, seed: this.seed ?? null, useCausalMask: this.useCausalMask, returnAttentionScores: this.returnAttentionScores,
+    };
+  }
+}

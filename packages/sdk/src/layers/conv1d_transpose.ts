@@ -2,7 +2,7 @@ import { ConvTransposeLayer, type ConvTransposeArgs } from './conv_transpose.js'
 import type { Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { outputPaddingOf } from './transpose_window.js';
-import { checkChannelsLast, filtersOf, padding1DOf, sequenceShape, singleOf, type PaddingMode } from './window.js';
+import { checkChannelsLast, checkStridesWithDilation, filtersOf, padding1DOf, sequenceShape, singleOf, type PaddingMode } from './window.js';
 
 /** Options of {@link Conv1DTranspose}, with Keras' names and defaults. */
 export interface Conv1DTransposeArgs extends ConvTransposeArgs {
@@ -52,9 +52,7 @@ export class Conv1DTranspose extends ConvTransposeLayer {
     this.kernelSize = [singleOf(args.kernelSize, 0, 'kernelSize', where)];
     this.strides = [singleOf(args.strides, 1, 'strides', where)];
     this.dilationRate = [singleOf(args.dilationRate, 1, 'dilationRate', where)];
-    if (this.dilationRate[0] > 1 && this.strides[0] > 1) {
-      throw new Error(`${where}: strides above 1 cannot be combined with dilationRate above 1 (as in Keras). Received: strides=${this.strides[0]}, dilationRate=${this.dilationRate[0]}.`);
-    }
+    checkStridesWithDilation(this.strides, this.dilationRate, where);
     this.padding = padding1DOf(args.padding, where, false) as PaddingMode;
     checkChannelsLast(args.dataFormat, this.name);
     this.outputPadding = outputPaddingOf(args.outputPadding, this.strides, where);

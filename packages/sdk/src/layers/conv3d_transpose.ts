@@ -3,7 +3,7 @@ import type { Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { outputPaddingOf } from './transpose_window.js';
 import { tripleOf, volumeShape, volumeWindowOf, type Triple } from './volume.js';
-import { filtersOf, type PaddingMode } from './window.js';
+import { checkStridesWithDilation, filtersOf, type PaddingMode } from './window.js';
 
 /** Options of {@link Conv3DTranspose}, with Keras' defaults and TensorFlow.js' names. */
 export interface Conv3DTransposeArgs extends ConvTransposeArgs {
@@ -55,9 +55,7 @@ export class Conv3DTranspose extends ConvTransposeLayer {
     this.kernelSize = tripleOf(args.kernelSize, 0, 'kernelSize', where);
     ({ strides: this.strides, padding: this.padding } = volumeWindowOf(args, [1, 1, 1], where, this.name));
     this.dilationRate = tripleOf(args.dilationRate, 1, 'dilationRate', where);
-    if (this.dilationRate.some((d) => d > 1) && this.strides.some((s) => s > 1)) {
-      throw new Error(`${where}: strides above 1 cannot be combined with dilationRate above 1 (as in Keras). Received: strides=[${this.strides}], dilationRate=[${this.dilationRate}].`);
-    }
+    checkStridesWithDilation(this.strides, this.dilationRate, where);
     this.outputPadding = outputPaddingOf(args.outputPadding, this.strides, where);
   }
 

@@ -6,7 +6,7 @@ import { BACKENDS_HERE, kernelOutput, useBackend, type KernelRun } from '../test
 import { expectWasmTrajectory } from '../testing/wasm_trajectory.js';
 import { expectClose } from '../testing/expect_close.js';
 
-// The 3-D layers (Conv3D, the 3-D poolings, padding, cropping, upsampling) on every backend that
+// The 3-D layers (Conv3D, Conv3DTranspose, the 3-D poolings, padding, cropping, upsampling) on every backend that
 // runs here, against the wasm backend's training trajectory; and the window kernels with a depth
 // axis against the wasm kernels (which core-wasm checks against naive loops).
 describe('3-D layers and volume kernels on every backend', () => {
@@ -38,6 +38,16 @@ describe('3-D layers and volume kernels on every backend', () => {
     ]);
   }
 
+  /** Transposed 3-D convolutions with outputPadding and dilation, the adjoint geometry run backwards. */
+  function conv3dTransposeNet(): km.LayersModel {
+    return km.sequential([
+      km.layers.conv3d({ filters: 3, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', inputShape: [4, 5, 6, 2] }),
+      km.layers.conv3dTranspose({ filters: 2, kernelSize: 3, strides: 2, padding: 'same', outputPadding: [1, 0, 1], activation: 'tanh' }),
+      km.layers.conv3dTranspose({ filters: 2, kernelSize: [1, 2, 2], dilationRate: [1, 2, 1] }),
+      km.layers.globalAveragePooling3d(),
+      km.layers.dense({ units: 3, activation: 'softmax' }),
+    ]);
+  }
 
   const geometry: WindowGeometry = {
     batch: 2, inD: 4, inH: 5, inW: 3, channels: 3, kD: 3, kH: 2, kW: 3, strideD: 1, strideH: 2, strideW: 1,
@@ -65,7 +75,7 @@ describe('3-D layers and volume kernels on every backend', () => {
   ];
 
   for (const name of BACKENDS_HERE.filter((n) => n !== 'wasm')) {
-    it.each([['Conv3D and the 3-D poolings', conv3dNet], ['ZeroPadding3D, UpSampling3D, Cropping3D, GlobalMaxPooling3D', volumeShapes]] as const)(`${name}: %s follow the wasm trajectory`, async (_label, build) => {
+    it.each([['Conv3D and the 3-D poolings', conv3dNet], ['ZeroPadding3D, UpSampling3D, Cropping3D, GlobalMaxPooling3D', volumeShapes], ['Conv3DTranspose (outputPadding, dilation)', conv3dTransposeNet]] as const)(`${name}: %s follow the wasm trajectory`, async (_label, build) => {
       await expectWasmTrajectory(name, () => ({ model: build(), x: clips, y: labels }), 'sparseCategoricalCrossentropy', 4);
     });
     it.each(kernels)(`${name}: volume kernel %s matches wasm`, async (_label, run) => {

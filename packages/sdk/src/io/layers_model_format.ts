@@ -118,7 +118,7 @@ export function normalizeConfig(snake: Json, where: string): Json {
 function rejectDroppedFields(saved: Json, kept: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(saved)) {
     if (/(Regularizer|Constraint)$/.test(key) && value !== null && value !== undefined && (kept[key] === null || kept[key] === undefined)) {
-      throw new Error(`uses ${key}=${JSON.stringify(value)}, which kerasm does not support on this layer yet (Dense, Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D and SeparableConv2D take regularizers, constraints and activity regularizers; BatchNormalization takes them on gamma and beta, PReLU on alpha). Set it to null in model.json.`);
+      throw new Error(`uses ${key}=${JSON.stringify(value)}, which kerasm does not support on this layer yet (Dense, Conv1D, Conv2D, Conv3D, the transposed convolutions, DepthwiseConv2D and SeparableConv2D take regularizers, constraints and activity regularizers; BatchNormalization takes them on gamma and beta, PReLU on alpha). Set it to null in model.json.`);
     }
   }
 }

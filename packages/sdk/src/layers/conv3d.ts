@@ -2,7 +2,7 @@ import { ConvGemmLayer } from './conv_gemm.js';
 import type { KernelBiasLayerArgs } from './kernel_bias_layer.js';
 import type { Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { filtersOf, type PaddingMode, type SampleGeometry } from './window.js';
+import { checkStridesWithDilation, filtersOf, type PaddingMode, type SampleGeometry } from './window.js';
 import { tripleOf, volumeGeometry, volumeShape, volumeWindowOf, type Triple } from './volume.js';
 
 /** Options of {@link Conv3D}, with Keras' defaults. */
@@ -51,9 +51,7 @@ export class Conv3D extends ConvGemmLayer {
     this.kernelSize = tripleOf(args.kernelSize, 0, 'kernelSize', where);
     ({ strides: this.strides, padding: this.padding } = volumeWindowOf(args, [1, 1, 1], where, this.name));
     this.dilationRate = tripleOf(args.dilationRate, 1, 'dilationRate', where);
-    if (this.dilationRate.some((d) => d > 1) && this.strides.some((s) => s > 1)) {
-      throw new Error(`${where}: strides above 1 cannot be combined with dilationRate above 1 (as in Keras). Received: strides=[${this.strides}], dilationRate=[${this.dilationRate}].`);
-    }
+    checkStridesWithDilation(this.strides, this.dilationRate, where);
   }
 
   protected override sampleGeometry(input: Shape): SampleGeometry {

@@ -1,7 +1,8 @@
 // The km.layers factories of the convolutions over sequences, each checking its options.
 import { checkOptions } from '../utils/options.js';
+import { Conv1DTranspose, type Conv1DTransposeArgs } from './conv1d_transpose.js';
 import { ConvLSTM2D, type ConvLSTM2DArgs } from './conv_lstm2d.js';
-import { CONV_LSTM2D_OPTIONS, SEPARABLE_CONV1D_OPTIONS } from './layer_options.js';
+import { CONV1D_TRANSPOSE_OPTIONS, CONV_LSTM2D_OPTIONS, SEPARABLE_CONV1D_OPTIONS } from './layer_options.js';
 import { SeparableConv1D, type SeparableConv1DArgs } from './separable_conv1d.js';
 
 /**
@@ -23,4 +24,14 @@ export function separableConv1d(args: SeparableConv1DArgs): SeparableConv1D {
   return new SeparableConv1D(args);
 }
 
-export { ConvLSTM2D, SeparableConv1D, type ConvLSTM2DArgs, type SeparableConv1DArgs };
+/**
+ * Keras' transposed 1-D convolution over `[steps, channels]` sequences, the upsampling layer of
+ * sequence decoders; the kernel is `[kernelSize, filters, inChannels]`.
+ * @example `km.layers.conv1dTranspose({ filters: 16, kernelSize: 5, strides: 2, padding: 'same', activation: 'relu' })`
+ */
+export function conv1dTranspose(args: Conv1DTransposeArgs): Conv1DTranspose {
+  checkOptions(args, CONV1D_TRANSPOSE_OPTIONS, 'km.layers.conv1dTranspose');
+  return new Conv1DTranspose(args);
+}
+
+export { Conv1DTranspose, ConvLSTM2D, SeparableConv1D, type Conv1DTransposeArgs, type ConvLSTM2DArgs, type SeparableConv1DArgs };

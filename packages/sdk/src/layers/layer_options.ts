@@ -43,6 +43,8 @@ import type { SpatialDropout1DArgs } from './spatial_dropout1d.js';
 import type { BidirectionalArgs } from './bidirectional.js';
 import type { TimeDistributedArgs } from './time_distributed.js';
 import type { Conv3DArgs } from './conv3d.js';
+import type { Conv3DTransposeArgs } from './conv3d_transpose.js';
+import type { Conv1DTransposeArgs } from './conv1d_transpose.js';
 import type { Cropping3DArgs } from './cropping3d.js';
 import type { GlobalPooling3DArgs } from './global_pooling3d.js';
 import type { Pooling3DArgs } from './pooling3d.js';
@@ -151,6 +153,8 @@ export const BIDIRECTIONAL_OPTIONS = optionNames<BidirectionalArgs>({ ...LAYER, 
 export const TIME_DISTRIBUTED_OPTIONS = optionNames<TimeDistributedArgs>({ ...LAYER, layer: true });
 export const MASKING_OPTIONS = optionNames<MaskingArgs>({ ...LAYER, maskValue: true });
 export const CONV3D_OPTIONS = optionNames<Conv3DArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, dilationRate: true });
+export const CONV3D_TRANSPOSE_OPTIONS = optionNames<Conv3DTransposeArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, dilationRate: true, outputPadding: true });
+export const CONV1D_TRANSPOSE_OPTIONS = optionNames<Conv1DTransposeArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, dilationRate: true, outputPadding: true });
 export const POOLING3D_OPTIONS = optionNames<Pooling3DArgs>({ ...LAYER, ...WINDOW, poolSize: true });
 export const GLOBAL_POOLING3D_OPTIONS = optionNames<GlobalPooling3DArgs>({ ...LAYER, dataFormat: true });
 export const ZERO_PADDING3D_OPTIONS = optionNames<ZeroPadding3DArgs>({ ...LAYER, padding: true, dataFormat: true });

@@ -5,8 +5,10 @@ describe('Conv2DTranspose options: each bad one is an error naming what was rece
   it.each([
     [{ filters: 0, kernelSize: 3 }, /Conv2DTranspose layer 't': filters must be a positive integer\. Received: filters=0\./],
     [{ filters: 2, kernelSize: [3, 0] }, /Layer 't': kernelSize must be a positive integer or a pair of them\. Received: kernelSize=\[3,0\]\./],
-    [{ filters: 2, kernelSize: 3, dilationRate: 2 }, /Conv2DTranspose layer 't': dilationRate above 1 is not supported \(TensorFlow\.js 4\.22 ignores it\)\. Received: dilationRate=2\. Remove dilationRate/],
-    [{ filters: 2, kernelSize: 3, outputPadding: [1, 1] }, /Conv2DTranspose layer 't': outputPadding is not supported .*Received: outputPadding=\[1,1\]\. Remove it; for a larger output, follow the layer with km\.layers\.zeroPadding2d/],
+    [{ filters: 2, kernelSize: 3, strides: 2, dilationRate: 2 }, /Conv2DTranspose layer 't': strides above 1 cannot be combined with dilationRate above 1 \(as in Keras\)\. Received: strides=\[2,2\], dilationRate=\[2,2\]\./],
+    [{ filters: 2, kernelSize: 3, outputPadding: [1, 1] }, /Conv2DTranspose layer 't': each outputPadding must be smaller than its stride \(as in Keras\)\. Received: outputPadding=\[1,1\], strides=\[1,1\]\. Lower outputPadding below the stride, or raise strides\./],
+    [{ filters: 2, kernelSize: 3, strides: 2, outputPadding: [1, -1] }, /Conv2DTranspose layer 't': outputPadding must be null, a non-negative integer or a list of 2 of them\. Received: outputPadding=\[1,-1\]\./],
+    [{ filters: 2, kernelSize: 3, strides: 2, outputPadding: [1] }, /outputPadding must be null, a non-negative integer or a list of 2 of them\. Received: outputPadding=\[1\]\./],
     [{ filters: 2, kernelSize: 3, padding: 'causal' }, /Layer 't': padding must be 'valid' or 'same'\. Received: padding="causal"\./],
     [{ filters: 2, kernelSize: 3, dataFormat: 'channelsFirst' }, /only dataFormat 'channelsLast' \(NHWC\) is supported\. Received: dataFormat="channelsFirst"/],
     [{ filters: 2, kernelSize: 3, activation: 'glu' }, /Activation 'glu' in layer 't' is not supported by kerasm yet/],

@@ -2,9 +2,10 @@
 // names where it has the layer (conv3d, maxPooling3d, averagePooling3d), Keras' otherwise.
 import { checkOptions } from '../utils/options.js';
 import { Conv3D, type Conv3DArgs } from './conv3d.js';
+import { Conv3DTranspose, type Conv3DTransposeArgs } from './conv3d_transpose.js';
 import { Cropping3D, type Cropping3DArgs } from './cropping3d.js';
 import { GlobalAveragePooling3D, GlobalMaxPooling3D, type GlobalPooling3DArgs } from './global_pooling3d.js';
-import { CONV3D_OPTIONS, CROPPING3D_OPTIONS, GLOBAL_POOLING3D_OPTIONS, POOLING3D_OPTIONS, UP_SAMPLING3D_OPTIONS, ZERO_PADDING3D_OPTIONS } from './layer_options.js';
+import { CONV3D_OPTIONS, CONV3D_TRANSPOSE_OPTIONS, CROPPING3D_OPTIONS, GLOBAL_POOLING3D_OPTIONS, POOLING3D_OPTIONS, UP_SAMPLING3D_OPTIONS, ZERO_PADDING3D_OPTIONS } from './layer_options.js';
 import { AveragePooling3D, MaxPooling3D, type Pooling3DArgs } from './pooling3d.js';
 import { UpSampling3D, type UpSampling3DArgs } from './up_sampling3d.js';
 import { ZeroPadding3D, type ZeroPadding3DArgs } from './zero_padding3d.js';
@@ -13,6 +14,15 @@ import { ZeroPadding3D, type ZeroPadding3DArgs } from './zero_padding3d.js';
 export function conv3d(args: Conv3DArgs): Conv3D {
   checkOptions(args, CONV3D_OPTIONS, 'km.layers.conv3d');
   return new Conv3D(args);
+}
+
+/**
+ * Transposed 3-D convolution, the upsampling layer of volume decoders; the kernel is `[kD, kH, kW, filters, inChannels]`.
+ * @example `km.layers.conv3dTranspose({ filters: 8, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' })`
+ */
+export function conv3dTranspose(args: Conv3DTransposeArgs): Conv3DTranspose {
+  checkOptions(args, CONV3D_TRANSPOSE_OPTIONS, 'km.layers.conv3dTranspose');
+  return new Conv3DTranspose(args);
 }
 
 /** Max over 3-D windows. @example `km.layers.maxPooling3d({ poolSize: 2 })` */
@@ -58,6 +68,6 @@ export function upSampling3d(args?: UpSampling3DArgs): UpSampling3D {
 }
 
 export {
-  AveragePooling3D, Conv3D, Cropping3D, GlobalAveragePooling3D, GlobalMaxPooling3D, MaxPooling3D, UpSampling3D, ZeroPadding3D,
-  type Conv3DArgs, type Cropping3DArgs, type GlobalPooling3DArgs, type Pooling3DArgs, type UpSampling3DArgs, type ZeroPadding3DArgs,
+  AveragePooling3D, Conv3D, Conv3DTranspose, Cropping3D, GlobalAveragePooling3D, GlobalMaxPooling3D, MaxPooling3D, UpSampling3D, ZeroPadding3D,
+  type Conv3DArgs, type Conv3DTransposeArgs, type Cropping3DArgs, type GlobalPooling3DArgs, type Pooling3DArgs, type UpSampling3DArgs, type ZeroPadding3DArgs,
 };

@@ -58,11 +58,16 @@ export function convWindowOf(args: ConvWindowArgs, className: string, layer: str
     padding: paddingOf(args.padding, layer),
     dilationRate: pairOf(args.dilationRate, 1, 'dilationRate', layer),
   };
-  if (window.dilationRate.some((d) => d > 1) && window.strides.some((s) => s > 1)) {
-    throw new Error(`${className} layer '${layer}': strides above 1 cannot be combined with dilationRate above 1 (as in Keras). Received: strides=[${window.strides}], dilationRate=[${window.dilationRate}].`);
-  }
+  checkStridesWithDilation(window.strides, window.dilationRate, `${className} layer '${layer}'`);
   checkChannelsLast(args.dataFormat, layer);
   return window;
+}
+
+/** Keras' rule for convolutions: a window either steps by more than 1 or spreads its taps, not both. */
+export function checkStridesWithDilation(strides: readonly number[], dilation: readonly number[], where: string): void {
+  if (dilation.some((d) => d > 1) && strides.some((s) => s > 1)) {
+    throw new Error(`${where}: strides above 1 cannot be combined with dilationRate above 1 (as in Keras). Received: strides=[${strides}], dilationRate=[${dilation}].`);
+  }
 }
 
 /** Validates a convolution's number of output channels; `where` names the layer ("Conv2D layer 'conv2d'"). */

@@ -107,3 +107,53 @@ export function upSample3d(x: Volume, size: Triple): Volume {
         for (let ch = 0; ch < x.c; ch++) out.data.push(x.data[idx(x, Math.floor(z / size[0]), Math.floor(y / size[1]), Math.floor(xx / size[2]), ch)]);
   return out;
 }
+
+/** A transposed 3-D window: a VolumeSpec and Keras' output padding per axis (null: the default output size). */
+export interface TransposeSpec extends VolumeSpec {
+  outputPadding: Triple | null;
+}
+
+/** The zeros Keras' JAX backend pads the spread-out input with on one axis: [before, after]. */
+function transposePads(k: number, s: number, dil: number, padding: 'valid' | 'same', outputPadding: number | null): [number, number] {
+  const eff = (k - 1) * dil + 1;
+  if (padding === 'valid') return [eff - 1, eff - 1 + (outputPadding ?? Math.max(eff, s) - eff)];
+  const total = outputPadding === null ? s + eff - 2 : eff + (eff % 2) - 2 + outputPadding;
+  const before = Math.min(Math.ceil(total / 2), eff - 1);
+  return [before, total - before];
+}
+
+/**
+ * Keras' Conv3DTranspose as its JAX backend computes it, a formulation unlike kerasm's scatter: the
+ * input spread out by the strides (stride − 1 zeros between positions), padded per axis, then a
+ * 'valid' correlation with the kernel flipped and dilated. Kernel [kD, kH, kW, filters, in]
+ * flattened, bias [filters]. 1-D and 2-D transposed convolutions are volumes of depth (and height) 1.
+ */
+export function conv3dTranspose(x: Volume, kernel: number[], bias: number[], spec: TransposeSpec): Volume {
+  const filters = bias.length;
+  const sizes: Triple = [x.d, x.h, x.w];
+  const pads = sizes.map((_, a) => transposePads(spec.kernel[a], spec.strides[a], spec.dilation[a], spec.padding, spec.outputPadding?.[a] ?? null));
+  const [d, h, w] = sizes.map((n, a) => (n - 1) * spec.strides[a] + 1 + pads[a][0] + pads[a][1] - (spec.kernel[a] - 1) * spec.dilation[a]);
+  // The input position a spread-out, padded position holds, or -1 for a zero.
+  const source = (a: number, p: number): number => {
+    const q = p - pads[a][0];
+    return q >= 0 && q % spec.strides[a] === 0 && q / spec.strides[a] < sizes[a] ? q / spec.strides[a] : -1;
+  };
+  const [kd, kh, kw] = spec.kernel;
+  const out: Volume = { d, h, w, c: filters, data: [] };
+  for (let oz = 0; oz < d; oz++)
+    for (let oy = 0; oy < h; oy++)
+      for (let ox = 0; ox < w; ox++)
+        for (let f = 0; f < filters; f++) {
+          let sum = bias[f];
+          for (let kz = 0; kz < kd; kz++)
+            for (let ky = 0; ky < kh; ky++)
+              for (let kx = 0; kx < kw; kx++) {
+                const [iz, iy, ix] = [source(0, oz + kz * spec.dilation[0]), source(1, oy + ky * spec.dilation[1]), source(2, ox + kx * spec.dilation[2])];
+                if (iz < 0 || iy < 0 || ix < 0) continue;
+                const tap = ((kd - 1 - kz) * kh + (kh - 1 - ky)) * kw + (kw - 1 - kx);
+                for (let ch = 0; ch < x.c; ch++) sum += x.data[idx(x, iz, iy, ix, ch)] * kernel[(tap * filters + f) * x.c + ch];
+              }
+          out.data.push(sum);
+        }
+  return out;
+}

@@ -1,0 +1,71 @@
+import { ConvTransposeLayer, type ConvTransposeArgs } from './conv_transpose.js';
+import type { Shape } from './layer.js';
+import { registerLayer } from './registry.js';
+import { outputPaddingOf } from './transpose_window.js';
+import { checkChannelsLast, checkStridesWithDilation, filtersOf, padding1DOf, sequenceShape, singleOf, type PaddingMode } from './window.js';
+
+/** Options of {@link Conv1DTranspose}, with Keras' names and defaults. */
+export interface Conv1DTransposeArgs extends ConvTransposeArgs {
+  /** Window length. */
+  kernelSize: number | [number];
+  /** Upsampling factor: the output is about `strides` times the input (default 1). */
+  strides?: number | [number];
+  /** Spacing between kernel taps (default 1); strides must be 1 when it is above 1. */
+  dilationRate?: number | [number];
+  /**
+   * Extra output steps at the end, below the stride (default null). With it the output length is
+   * `(steps − 1)·stride + kernel − 2·pad + outputPadding`, pad being ⌊kernel / 2⌋ for 'same' and 0
+   * for 'valid'.
+   */
+  outputPadding?: number | [number] | null;
+}
+
+/**
+ * Keras' transposed 1-D convolution, the upsampling layer of sequence and audio decoders:
+ * `activation(convᵀ(x, kernel) + bias)` over `[steps, channels]` inputs, the kernel shaped
+ * `[kernelSize, filters, inChannels]` as Keras stores it. TensorFlow.js 4.22 has no such layer; a
+ * saved model carries Keras 3's config. It runs as Conv2DTranspose over a sequence seen as an image
+ * of height 1.
+ *
+ * @example
+ * ```ts
+ * const decoder = km.sequential([
+ *   km.layers.conv1d({ filters: 16, kernelSize: 5, strides: 2, padding: 'same', activation: 'relu', inputShape: [64, 1] }),
+ *   km.layers.conv1dTranspose({ filters: 1, kernelSize: 5, strides: 2, padding: 'same' }),
+ * ]);
+ * decoder.outputs[0].shape; // [64, 1]
+ * ```
+ */
+export class Conv1DTranspose extends ConvTransposeLayer {
+  readonly className = 'Conv1DTranspose';
+  readonly filters: number;
+  readonly kernelSize: [number];
+  readonly strides: [number];
+  readonly dilationRate: [number];
+  readonly padding: PaddingMode;
+  readonly outputPadding: number[] | null;
+
+  constructor(args: Conv1DTransposeArgs) {
+    super(args, 'Conv1DTranspose');
+    const where = `Conv1DTranspose layer '${this.name}'`;
+    this.filters = filtersOf(args.filters, where);
+    this.kernelSize = [singleOf(args.kernelSize, 0, 'kernelSize', where)];
+    this.strides = [singleOf(args.strides, 1, 'strides', where)];
+    this.dilationRate = [singleOf(args.dilationRate, 1, 'dilationRate', where)];
+    checkStridesWithDilation(this.strides, this.dilationRate, where);
+    this.padding = padding1DOf(args.padding, where, false) as PaddingMode;
+    checkChannelsLast(args.dataFormat, this.name);
+    this.outputPadding = outputPaddingOf(args.outputPadding, this.strides, where);
+  }
+
+  protected override spatialSizes(input: Shape): number[] {
+    return sequenceShape(input, this.name, 'Conv1DTranspose').slice(0, 1);
+  }
+
+  /** As Keras 3 writes it: every field, dilationRate and outputPadding included. */
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), dilationRate: this.dilationRate, outputPadding: this.outputPadding };
+  }
+}
+
+registerLayer('Conv1DTranspose', (config) => new Conv1DTranspose(config as unknown as Conv1DTransposeArgs));

@@ -36,6 +36,8 @@ export interface LSTMArgs extends RecurrentArgs {
  *   km.layers.lstm({ units: 64, returnSequences: true }),
  *   km.layers.dense({ units: 12, activation: 'softmax' }),
  * ]);
+ * // Regularize while training: drop 20 % of the inputs and of the recurrent state (same masks at every step).
+ * km.layers.lstm({ units: 64, dropout: 0.2, recurrentDropout: 0.2 });
  * ```
  */
 export class LSTM extends Recurrent {

@@ -155,6 +155,12 @@ describe('dropout and recurrentDropout with the other recurrent options', () => 
   });
 
   it('rnn over stacked lstmCell and gruCell with their own rates, stateful, and padding masks', async () => {
+    km.utils.setRandomSeed(6);
+    const stacked = km.layers.rnn({ cell: [km.layers.lstmCell({ units: 3 }), km.layers.gruCell({ units: 2, recurrentDropout: 0.5 })] });
+    const inference = (stacked.apply(x) as km.Tensor).arraySync();
+    // Only the second cell drops, and only in training.
+    expect((stacked.apply(x, { training: true }) as km.Tensor).arraySync()).not.toEqual(inference);
+    expect((stacked.apply(x) as km.Tensor).arraySync()).toEqual(inference);
     await trains([km.layers.rnn({ cell: [km.layers.lstmCell({ units: 3, ...rates }), km.layers.gruCell({ units: 2, dropout: 0.5 }), km.layers.simpleRNNCell({ units: 2, recurrentDropout: 0.5 })], inputShape: [5, 3] })], [2]);
     await trains([km.layers.gru({ units: 3, ...rates, stateful: true, batchInputShape: [4, 5, 3] })], [3]);
     await trains([km.layers.masking({ maskValue: 0, inputShape: [5, 3] }), km.layers.simpleRNN({ units: 3, ...rates, returnSequences: true })], [5, 3]);

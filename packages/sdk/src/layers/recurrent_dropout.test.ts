@@ -66,6 +66,37 @@ describe('gradients with both dropouts on against float64 finite differences wit
   });
 });
 
+describe('gradients with both dropouts and initial states (Dense-projected, so their gradients reach checked weights)', () => {
+  it.each(RECURRENT_KINDS.map((kind) => ({ kind, label: kind.name })))('$label', async ({ kind }) => {
+    const random = new Random(19);
+    km.utils.setRandomSeed(29);
+    const stateCount = kind.name === 'LSTM' ? 2 : 1;
+    const [seqIn, stateIn] = [km.input({ shape: [steps, features] }), km.input({ shape: [2] })];
+    const stateDenses = Array.from({ length: stateCount }, () => km.layers.dense({ units, biasInitializer: 'glorotUniform' }));
+    const layer = kind.make({ units, dropout: 0.25, recurrentDropout: 0.35, biasInitializer: 'glorotUniform' });
+    const head = km.layers.dense({ units: 2 });
+    const out = layer.apply(seqIn, { initialState: stateDenses.map((d) => d.apply(stateIn)) }) as km.SymbolicTensor;
+    const model = km.model({ inputs: [seqIn, stateIn], outputs: head.apply(out) });
+    const owners = [...stateDenses, layer, head];
+    const order = model.layers.filter((l) => l.getWeights().length > 0).map((l) => owners.indexOf(l));
+    const weights = owners.map(weightsOf);
+    const xs = Array.from({ length: batch }, () => Array.from({ length: steps }, () => Array.from({ length: features }, () => random.uniform(-1.5, 1.5))));
+    const ss = Array.from({ length: batch }, () => [random.uniform(-1, 1), random.uniform(-1, 1)]);
+    const targets = Array.from({ length: batch }, () => [random.uniform(-1, 1), random.uniform(-1, 1)]);
+    const masks = masksAfterSeed(37, batch, features, units, 0.25, 0.35, 1);
+    const forward = (b: number) => {
+      const initial = weights.slice(0, stateCount).map(([k, bias]) => denseReference([ss[b]], k, bias)[0]);
+      const h = kind.reference(xs[b], weights[stateCount], { units, returnSequences: false, goBackwards: false, initial, inputMask: masks.input![b], recurrentMask: masks.recurrent![b] });
+      return denseReference(h, weights[stateCount + 1][0], weights[stateCount + 1][1])[0];
+    };
+    const loss = () => xs.reduce((s, _, b) => s + forward(b).reduce((t, v, j) => t + (v - targets[b][j]) ** 2, 0) / 2, 0) / batch;
+    const expected = finiteDifferences(order.flatMap((k) => weights[k]), loss);
+    const x = [km.tensor(xs.flat(2), [batch, steps, features]), km.tensor(ss.flat(), [batch, 2])];
+    const grads = await kerasmGradients(model, 'meanSquaredError', x, km.tensor(targets.flat(), [batch, 2]));
+    expectGradientsClose(grads, expected, order.flatMap((k) => owners[k].getWeights().map((_, j) => `${owners[k].name} weight ${j}`)));
+  });
+});
+
 describe('the masks: one per sample, shared by every step, a fraction rate dropped and the rest scaled by 1/(1 − rate)', () => {
   // A linear SimpleRNN with identity kernels shows the masks in its output.
   const identity = (n: number) => km.tensor(Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? 1 : 0)), [n, n]);

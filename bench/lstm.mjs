@@ -1,6 +1,6 @@
 // `node bench/lstm.mjs`: recurrent training speed, a time-series forecaster (LSTM(64) over 50 steps
 // of 8 features → Dense(1), MSE, Adam, batch 32; `RNN_LAYER=gru`, `simpleRNN` or `rnn` (over an lstmCell) for the others,
-// `RNN_BIDIRECTIONAL=1` for Bidirectional around it): kerasm on its wasm core against tfjs-layers 4.22 on
+// `RNN_BIDIRECTIONAL=1` for Bidirectional around it, `RNN_DROPOUT=0.2` for that dropout and recurrentDropout in both libraries): kerasm on its wasm core against tfjs-layers 4.22 on
 // tfjs-backend-wasm and tfjs-backend-cpu, interleaved, medians of LSTM_REPS (default 3) steady-state
 // epochs over LSTM_SAMPLES (default 2048) samples, each after a warm-up. tfjs-layers gets
 // `recurrentInitializer: 'glorotUniform'`: its default Orthogonal needs tfjs' chained ops, which
@@ -20,7 +20,9 @@ const bidirectional = process.env.RNN_BIDIRECTIONAL === '1';
 const make = (lib, args) => (layer === 'rnn' ? lib.layers.rnn({ cell: lib.layers.lstmCell({ units, ...args.cell }), ...args.layer }) : lib.layers[layer]({ units, ...args.cell, ...args.layer }));
 const recurrent = (lib, extra) =>
   bidirectional ? lib.layers.bidirectional({ layer: make(lib, { cell: extra, layer: {} }), inputShape: [steps, features] }) : make(lib, { cell: extra, layer: { inputShape: [steps, features] } });
-const layers = (lib, extra = {}) => [recurrent(lib, extra), lib.layers.dense({ units: 1 })];
+const rate = Number(process.env.RNN_DROPOUT ?? 0);
+const rates = rate > 0 ? { dropout: rate, recurrentDropout: rate } : {};
+const layers = (lib, extra = {}) => [recurrent(lib, { ...rates, ...extra }), lib.layers.dense({ units: 1 })];
 
 // Sums of sines: the target is the mean of the next step's features.
 const x = Float32Array.from({ length: samples * steps * features }, (_, i) => Math.sin(i * 0.013 + (i % features)));
@@ -48,5 +50,5 @@ async function tfjsPass(backend) {
 }
 
 await sideBySide({ 'kerasm wasm': kerasmPass, 'tfjs-wasm': () => tfjsPass('wasm'), 'tfjs-cpu': () => tfjsPass('cpu') }, reps, {
-  label: bidirectional ? `bidirectional(${layer})` : layer, threads: () => km.getBackendInfo().threads ?? 1, ratioDigits: 1,
+  label: `${bidirectional ? `bidirectional(${layer})` : layer}${rate > 0 ? `, dropout ${rate}` : ''}`, threads: () => km.getBackendInfo().threads ?? 1, ratioDigits: 1,
 });

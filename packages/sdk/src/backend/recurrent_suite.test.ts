@@ -175,6 +175,15 @@ describe.each(BACKENDS_HERE)('recurrent kernels and models on backend %s', (name
       const y = km.layers.dense({ units: 3, activation: 'softmax' }).apply(km.layers.concatenate().apply([...pooled, decoded]));
       return { model: km.model({ inputs: x, outputs: y }), x: sequences, y: labels };
     },
+    // The masks come from the seeded generator and every backend draws core-wasm's, so the runs agree.
+    'Bidirectional(LSTM(dropout, recurrentDropout, returnSequences)) → GRU(resetAfter, dropout, recurrentDropout) → Dense(softmax)': () => ({
+      model: km.sequential([
+        km.layers.bidirectional({ layer: km.layers.lstm({ units: 3, returnSequences: true, dropout: 0.3, recurrentDropout: 0.3 }), inputShape: [6, 2] }),
+        km.layers.gru({ units: 3, resetAfter: true, recurrentActivation: 'sigmoid', dropout: 0.2, recurrentDropout: 0.4 }),
+        km.layers.dense({ units: 3, activation: 'softmax' }),
+      ]),
+      x: sequences, y: labels,
+    }),
     'Masking → RNN([LSTMCell, GRUCell], goBackwards, returnSequences) → GlobalAveragePooling1D → Dense(softmax): stacked cells over padded sequences': () => ({
       model: km.sequential([
         km.layers.masking({ inputShape: [6, 2] }),

@@ -152,25 +152,25 @@ export class ConvLSTM2D extends LSTM {
   }
 
   protected override stepForward(backend: Backend, recurrentKernel: BufferId, step: RecurrentStep): void {
-    const { rows, z, hPrev, h, state: [c, ac], statePrev: [cPrev] } = step;
-    if (hPrev) {
+    const { rows, z, hPrevRecurrent, h, state: [c, ac], statePrev: [cPrev] } = step;
+    if (hPrevRecurrent) {
       const batch = rows / this.positions;
       const { stateColumns } = this.#scratch(backend, step.scratch, batch);
-      backend.im2col(hPrev, stateColumns, this.#geometry(this.#state!, batch));
+      backend.im2col(hPrevRecurrent, stateColumns, this.#geometry(this.#state!, batch));
       backend.matMul(stateColumns, recurrentKernel, z, rows, 4 * this.filters, this.#statePatch, false, false, true);
     }
     backend.lstmCellForward(z, cPrev, c, ac, h, rows, this.filters, this.activation, this.recurrentActivation);
   }
 
   protected override stepBackward(backend: Backend, recurrentKernel: BufferId, step: RecurrentStepGrad): void {
-    const { rows, z, dh, dhPrev, state: [, ac], statePrev: [cPrev], carry: [dc] } = step;
+    const { rows, z, dh, dhPrevRecurrent, state: [, ac], statePrev: [cPrev], carry: [dc] } = step;
     backend.lstmCellBackward(z, cPrev, ac, dh, dc, rows, this.filters, this.activation, this.recurrentActivation);
-    if (!dhPrev) return;
+    if (!dhPrevRecurrent) return;
     const batch = rows / this.positions;
     const { stateColumns, hPrevGrad } = this.#scratch(backend, step.scratch, batch);
     backend.matMul(z, recurrentKernel, stateColumns, rows, this.#statePatch, 4 * this.filters, false, true, false);
     backend.col2im(stateColumns, hPrevGrad, this.#geometry(this.#state!, batch));
-    backend.add(dhPrev, hPrevGrad, dhPrev, rows * this.filters);
+    backend.add(dhPrevRecurrent, hPrevGrad, dhPrevRecurrent, rows * this.filters);
   }
 
   // dU = Σ im2col(h₍ₜ₋₁₎)ᵀ·dz₍ₜ₎, one GEMM per step on the recurrent columns (the first step's hPrev is zero).

@@ -101,18 +101,19 @@ export class GRU extends Recurrent {
 
   protected stepForward(backend: Backend, recurrentKernel: BufferId, step: RecurrentStep): void {
     if (this.resetAfter) return this.#stepForwardResetAfter(backend, recurrentKernel, step);
-    const { rows, z, hPrev, h, state: [rh], scratch } = step;
+    // hPrev reaches the recurrent products through hr (with recurrentDropout, hPrev·mask); the update z⊙hPrev reads it whole.
+    const { rows, z, hPrev, hPrevRecurrent: hr, h, state: [rh], scratch } = step;
     const u = this.units;
     const { uzr, uh, p, q } = this.#scratch(backend, scratch, rows);
-    if (hPrev) backend.matMul(hPrev, uzr, p, rows, 2 * u, u, false, false, false);
-    backend.gruGatesForward(z, hPrev ? p : 0, hPrev, rh, rows, u, this.recurrentActivation);
+    if (hPrev) backend.matMul(hr, uzr, p, rows, 2 * u, u, false, false, false);
+    backend.gruGatesForward(z, hPrev ? p : 0, hr, rh, rows, u, this.recurrentActivation);
     if (hPrev) backend.matMul(rh, uh, q, rows, u, u, false, false, false);
     backend.gruOutputForward(z, hPrev ? q : 0, hPrev, h, rows, u, this.activation);
   }
 
   protected stepBackward(backend: Backend, recurrentKernel: BufferId, step: RecurrentStepGrad): void {
     if (this.resetAfter) return this.#stepBackwardResetAfter(backend, recurrentKernel, step);
-    const { rows, z, hPrev, dh, dhPrev, state: [rh], scratch } = step;
+    const { rows, z, hPrev, hPrevRecurrent: hr, dh, dhPrev, dhPrevRecurrent: dhr, state: [rh], scratch } = step;
     const u = this.units;
     const { uzr, uh, dUzr, dUh, p, q, dRh } = this.#scratch(backend, scratch, rows);
     // q holds h̃'s pre-activation gradient, p both gates' (as s): contiguous for the GEMMs.
@@ -121,28 +122,28 @@ export class GRU extends Recurrent {
       backend.matMul(rh, q, dUh, u, u, rows, true, false, true);
       backend.matMul(q, uh, dRh, rows, u, u, false, true, false);
     }
-    backend.gruGatesBackward(z, hPrev, hPrev ? dRh : 0, dhPrev, p, rows, u, this.recurrentActivation);
+    backend.gruGatesBackward(z, hr, hPrev ? dRh : 0, dhr, p, rows, u, this.recurrentActivation);
     if (hPrev) {
-      backend.matMul(hPrev, p, dUzr, u, 2 * u, rows, true, false, true);
-      backend.matMul(p, uzr, dhPrev, rows, u, 2 * u, false, true, true);
+      backend.matMul(hr, p, dUzr, u, 2 * u, rows, true, false, true);
+      backend.matMul(p, uzr, dhr, rows, u, 2 * u, false, true, true);
     }
   }
 
   #stepForwardResetAfter(backend: Backend, recurrentKernel: BufferId, step: RecurrentStep): void {
-    const { index, rows, z, hPrev, h, scratch, bias } = step;
+    const { index, rows, z, hPrev, hPrevRecurrent, h, scratch, bias } = step;
     const u = this.units;
     const inner = this.#inner(backend, scratch, rows, index);
-    if (hPrev) backend.matMul(hPrev, recurrentKernel, inner, rows, 3 * u, u, false, false, false);
+    if (hPrev) backend.matMul(hPrevRecurrent, recurrentKernel, inner, rows, 3 * u, u, false, false, false);
     else backend.fill(inner, 3 * rows * u, 0);
     backend.gruResetAfterForward(z, inner, this.#recurrentBias(backend, bias), hPrev, h, rows, u, this.activation, this.recurrentActivation);
   }
 
   #stepBackwardResetAfter(backend: Backend, recurrentKernel: BufferId, step: RecurrentStepGrad): void {
-    const { index, rows, z, hPrev, dh, dhPrev, scratch, bias } = step;
+    const { index, rows, z, hPrev, dh, dhPrev, dhPrevRecurrent, scratch, bias } = step;
     const u = this.units;
     const inner = this.#inner(backend, scratch, rows, index);
     backend.gruResetAfterBackward(z, inner, this.#recurrentBias(backend, bias), hPrev, dh, dhPrev, rows, u, this.activation, this.recurrentActivation);
-    if (hPrev) backend.matMul(inner, recurrentKernel, dhPrev, rows, u, 3 * u, false, true, true);
+    if (hPrev) backend.matMul(inner, recurrentKernel, dhPrevRecurrent, rows, u, 3 * u, false, true, true);
   }
 
   protected override recurrentKernelGrad(backend: Backend, h: BufferId, dz: BufferId, dU: BufferId, batch: number, scratch: BufferId, dBias: BufferId, h0: BufferId): void {

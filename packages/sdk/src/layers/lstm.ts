@@ -36,6 +36,8 @@ export interface LSTMArgs extends RecurrentArgs {
  *   km.layers.lstm({ units: 64, returnSequences: true }),
  *   km.layers.dense({ units: 12, activation: 'softmax' }),
  * ]);
+ * // Regularize while training: drop 20 % of the inputs and of the recurrent state (same masks at every step).
+ * km.layers.lstm({ units: 64, dropout: 0.2, recurrentDropout: 0.2 });
  * ```
  */
 export class LSTM extends Recurrent {
@@ -71,15 +73,15 @@ export class LSTM extends Recurrent {
   }
 
   protected stepForward(backend: Backend, recurrentKernel: BufferId, step: RecurrentStep): void {
-    const { rows, z, hPrev, h, state: [c, ac], statePrev: [cPrev] } = step;
-    if (hPrev) backend.matMul(hPrev, recurrentKernel, z, rows, 4 * this.units, this.units, false, false, true);
+    const { rows, z, hPrevRecurrent, h, state: [c, ac], statePrev: [cPrev] } = step;
+    if (hPrevRecurrent) backend.matMul(hPrevRecurrent, recurrentKernel, z, rows, 4 * this.units, this.units, false, false, true);
     backend.lstmCellForward(z, cPrev, c, ac, h, rows, this.units, this.activation, this.recurrentActivation);
   }
 
   protected stepBackward(backend: Backend, recurrentKernel: BufferId, step: RecurrentStepGrad): void {
-    const { rows, z, dh, dhPrev, state: [, ac], statePrev: [cPrev], carry: [dc] } = step;
+    const { rows, z, dh, dhPrevRecurrent, state: [, ac], statePrev: [cPrev], carry: [dc] } = step;
     backend.lstmCellBackward(z, cPrev, ac, dh, dc, rows, this.units, this.activation, this.recurrentActivation);
-    if (dhPrev) backend.matMul(z, recurrentKernel, dhPrev, rows, this.units, 4 * this.units, false, true, true);
+    if (dhPrevRecurrent) backend.matMul(z, recurrentKernel, dhPrevRecurrent, rows, this.units, 4 * this.units, false, true, true);
   }
 
   override getConfig(): Record<string, unknown> {

@@ -9,6 +9,7 @@ import { carryOverMasked, routeMaskedGrads } from './recurrent_masks.js';
 import { transposeSteps } from './time_major.js';
 import { KeptStates } from './recurrent_states.js';
 import type { RecurrentStep, RecurrentStepGrad } from './recurrent_step.js';
+import { RecurrentDropout, type DropoutShape } from './recurrent_dropout.js';
 
 /** Options every recurrent layer (LSTM, GRU, SimpleRNN) takes, with TensorFlow.js' defaults. */
 export interface RecurrentArgs extends LayerArgs, FixedBatchArgs {
@@ -50,9 +51,9 @@ export interface RecurrentArgs extends LayerArgs, FixedBatchArgs {
   stateful?: boolean;
   /** Accepted for compatibility; kerasm always runs the steps in a loop (the results are the same). */
   unroll?: boolean;
-  /** Not supported: only 0. */
+  /** Fraction of each step's input to drop while training, in [0, 1) (default 0): one mask per sample, shared by every step and gate, scaled by 1/(1 − rate). */
   dropout?: number;
-  /** Not supported: only 0. */
+  /** Fraction of the previous hidden state to drop where it enters the recurrent product while training, in [0, 1) (default 0); one mask per sample, as `dropout`'s. */
   recurrentDropout?: number;
   /** Accepted for compatibility (Keras' implementation mode 1 or 2); it does not change the results. */
   implementation?: number | null;
@@ -81,6 +82,9 @@ export abstract class Recurrent extends Layer {
   readonly stateful: boolean;
   readonly unroll: boolean;
   readonly implementation: number | null;
+  readonly dropout: number;
+  readonly recurrentDropout: number;
+  readonly #dropout: RecurrentDropout;
   /** Gate blocks of `units` columns in the kernels (LSTM 4, GRU 3, SimpleRNN 1). */
   abstract readonly gates: number;
   /** Per-step buffers of `[batch, units]` the cell keeps for its backward pass. */
@@ -118,7 +122,8 @@ export abstract class Recurrent extends Layer {
     this.stateful = this.#flag(args.stateful, 'stateful');
     this.unroll = this.#flag(args.unroll, 'unroll');
     this.implementation = args.implementation ?? null;
-    this.#rejectUnsupported(args);
+    this.#dropout = new RecurrentDropout(args, this.where);
+    [this.dropout, this.recurrentDropout] = [this.#dropout.rate, this.#dropout.recurrentRate];
     this.#kernelInitializerSpec = args.kernelInitializer ?? 'glorotNormal';
     this.#recurrentInitializerSpec = args.recurrentInitializer ?? 'orthogonal';
     this.#biasInitializerSpec = args.biasInitializer ?? 'zeros';
@@ -144,18 +149,6 @@ export abstract class Recurrent extends Layer {
     if (value === undefined || value === null) return false;
     if (typeof value !== 'boolean') throw new Error(`${this.where}: ${option} must be true or false. Received: ${option}=${JSON.stringify(value)}.`);
     return value;
-  }
-
-  #rejectUnsupported(args: RecurrentArgs): void {
-    const refuse = (option: string, value: unknown, why: string) => {
-      throw new Error(`${this.where}: ${option} is not supported by kerasm yet (${why}). Received: ${option}=${JSON.stringify(value)}. Remove it or set ${option}: ${typeof value === 'number' ? 0 : false}.`);
-    };
-    for (const option of ['dropout', 'recurrentDropout'] as const) {
-      const rate = args[option];
-      if (rate === undefined || rate === null || rate === 0) continue;
-      if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) throw new Error(`${this.where}: ${option} must be a number in [0, 1). Received: ${option}=${JSON.stringify(rate)}.`);
-      refuse(option, rate, 'no dropout masks inside the cell; a Dropout layer before or after the recurrent layer regularizes too');
-    }
   }
 
   /** The bias initializer the layer builds with (LSTM adds its unit forget bias). */
@@ -301,8 +294,13 @@ export abstract class Recurrent extends Layer {
   }
 
   override workspaceSize(batch: number): number {
-    return batch * this.#regions().reduce((a, b) => a + b, 0) + this.cellScratchSize(batch);
+    return this.#dropoutStart(batch) + batch * this.#dropout.floatsPerSample(this.#dropoutShape());
   }
+
+  // The dropout masks follow the cell's scratch in the workspace.
+  #dropoutStart = (batch: number) => batch * this.#regions().reduce((a, b) => a + b, 0) + this.cellScratchSize(batch);
+  #dropoutPass = (ctx: ForwardContext) => this.#dropout.pass(ctx.backend, ctx.workspace, this.#dropoutStart(ctx.batch), ctx.batch, this.#dropoutShape(), ctx.training);
+  #dropoutShape = (): DropoutShape => ({ steps: this.#steps, features: this.#features, stateWidth: this.#stateWidth });
 
   /** Floats of scratch the cell keeps from forward to backward besides its per-step state (GRU: U's column blocks, partial products). */
   protected cellScratchSize(_batch: number): number {
@@ -328,11 +326,12 @@ export abstract class Recurrent extends Layer {
       maskAt: (s: number) => at(6, batch, s),
       carrySavedAt: (k: number) => at(7, u, k),
       dh0: at(8, u, 0),
-      step: (s: number): RecurrentStep => ({
+      step: (s: number, hPrev = s > 0 ? hAt(s - 1) : (initial[0] ?? 0)): RecurrentStep => ({
         index: s,
         rows: batch * this.positions,
         z: at(1, zSize, s),
-        hPrev: s > 0 ? hAt(s - 1) : (initial[0] ?? 0),
+        hPrev,
+        hPrevRecurrent: hPrev,
         h: hAt(s),
         state: Array.from({ length: this.stateCount }, (_, k) => stateAt(k, s)),
         statePrev: Array.from({ length: this.stateCount }, (_, k) => stateAt(k, s - 1)),
@@ -348,6 +347,9 @@ export abstract class Recurrent extends Layer {
     const w = this.#layout(backend, ctx.workspace, batch, this.useBias ? weights[2] : 0, this.#initialStates(ctx, true));
     // goBackwards reverses the input here, so the steps always run 0, 1, ... in the workspace.
     transposeSteps(backend, this.#steps, ctx.inputs[0], w.xs, batch, this.#features, true, this.goBackwards);
+    const drop = this.#dropoutPass(ctx);
+    drop?.draw();
+    drop?.dropSteps(w.xs);
     // The input bias is the first `width` values of the bias (all of it but in GRU's reset-after form).
     const inputBias = this.useBias ? backend.view(weights[2], 0, width) : 0;
     this.inputProduct(backend, w.xs, weights[0], inputBias, w.z, t * batch, w.scratch);
@@ -355,7 +357,7 @@ export abstract class Recurrent extends Layer {
     // The mask goes time-major (and reversed with goBackwards) like the input, one value per row of a step.
     if (ctx.inputMask) transposeSteps(backend, this.#steps, ctx.inputMask, w.mask, batch, 1, true, this.goBackwards);
     for (let s = 0; s < t; s++) {
-      const step = w.step(s);
+      const step = drop ? drop.forwardStep(w.step(s)) : w.step(s);
       this.stepForward(backend, weights[1], step);
       if (ctx.inputMask) carryOverMasked(backend, w.maskAt(s), step, u);
     }
@@ -373,6 +375,7 @@ export abstract class Recurrent extends Layer {
     const [t, u, width] = [this.#steps, this.#stateWidth, this.gates * this.units];
     const initial = this.#initialStates(ctx, false);
     const w = this.#layout(backend, ctx.workspace, batch, this.useBias ? weights[2] : 0, initial);
+    const drop = this.#dropoutPass(ctx);
     if (this.returnSequences) transposeSteps(backend, this.#steps, ctx.outputGrad, w.dh, batch, u, true, false);
     else {
       if (t > 1) backend.fill(backend.view(w.dh, 0, (t - 1) * batch * u), (t - 1) * batch * u, 0);
@@ -390,9 +393,12 @@ export abstract class Recurrent extends Layer {
     this.beginBackward(backend, w.scratch, batch);
     const saved = Array.from({ length: this.carryCount }, (_, k) => w.carrySavedAt(k));
     for (let s = t - 1; s >= 0; s--) {
-      const step = { ...w.step(s), dh: w.dhAt(s), dhPrev: s > 0 ? w.dhAt(s - 1) : dh0, carry };
+      const dhPrev = s > 0 ? w.dhAt(s - 1) : dh0;
+      const plain = { ...w.step(s), dh: w.dhAt(s), dhPrev, dhPrevRecurrent: dhPrev, carry };
+      const step = drop ? drop.backwardStep(plain) : plain;
       if (ctx.inputMask) routeMaskedGrads(backend, w.maskAt(s), step, saved, u);
       this.stepBackward(backend, weights[1], step);
+      drop?.finishStep(step);
       // At a masked row the carried state was the previous one, so its gradient passes back untouched.
       if (ctx.inputMask) for (let k = 0; k < this.carryCount; k++) backend.maskSelectRows(w.maskAt(s), carry[k], saved[k], batch, u);
     }
@@ -402,9 +408,11 @@ export abstract class Recurrent extends Layer {
       if (ctx.inputGrads[1]) backend.copy(dh0, ctx.inputGrads[1], batch * u);
       carry.forEach((c, k) => ctx.inputGrads[2 + k] && backend.copy(c, ctx.inputGrads[2 + k], batch * u));
     }
-    this.recurrentKernelGrad(backend, w.h, w.z, weightGrads[1], batch, w.scratch, this.useBias ? weightGrads[2] : 0, initial[0] ?? 0);
+    const [hs, h0] = drop ? drop.kernelInputs(w.h, initial[0] ?? 0) : [w.h, initial[0] ?? 0];
+    this.recurrentKernelGrad(backend, hs, w.z, weightGrads[1], batch, w.scratch, this.useBias ? weightGrads[2] : 0, h0);
     if (this.useBias) backend.columnSum(w.z, backend.view(weightGrads[2], 0, width), t * batch * this.positions, width, false);
     this.inputProductGrad(backend, w.xs, w.z, weights[0], weightGrads[0], ctx.inputGrads[0] ? w.xs : 0, t * batch, w.scratch);
+    if (ctx.inputGrads[0]) drop?.dropSteps(w.xs);
     if (ctx.inputGrads[0]) transposeSteps(backend, this.#steps, ctx.inputGrads[0], w.xs, batch, this.#features, false, this.goBackwards);
   }
 
@@ -479,8 +487,8 @@ export abstract class Recurrent extends Layer {
       ...weightOptionsConfig('recurrent', this.#recurrent),
       ...weightOptionsConfig('bias', this.#bias),
       activityRegularizer: regularizerConfig(this.#activityRegularizer),
-      dropout: 0,
-      recurrentDropout: 0,
+      dropout: this.dropout,
+      recurrentDropout: this.recurrentDropout,
       returnSequences: this.returnSequences,
       returnState: this.returnState,
       goBackwards: this.goBackwards,

@@ -79,9 +79,7 @@ describe('LSTM options', () => {
     [{ units: 2.5 }, 'Received: units=2.5'],
     [{ units: 2, returnState: 'yes' }, `${where}: returnState must be true or false. Received: returnState="yes".`],
     [{ units: 2, stateful: 'yes' }, `${where}: stateful must be true or false. Received: stateful="yes".`],
-    [{ units: 2, dropout: 0.2 }, 'dropout is not supported by kerasm yet (no dropout masks inside the cell; a Dropout layer before or after the recurrent layer regularizes too). Received: dropout=0.2. Remove it or set dropout: 0.'],
-    [{ units: 2, recurrentDropout: 0.5 }, 'recurrentDropout is not supported by kerasm yet'],
-    [{ units: 2, dropout: 1.5 }, 'dropout must be a number in [0, 1). Received: dropout=1.5.'],
+    [{ units: 2, dropout: 1.5 }, 'dropout must be a number in [0, 1) (the fraction of the inputs to drop while training). Received: dropout=1.5.'],
     [{ units: 2, activation: 'softmax' }, "activation must be an element-wise activation such as 'tanh' or 'sigmoid'; softmax normalizes over a whole row, which a recurrent cell cannot apply per gate. Received: activation='softmax'."],
     [{ units: 2, recurrentActivation: 'swish' }, "recurrentActivation 'swish' is not supported in recurrent cells yet: the cell computes its gradients from the gate outputs, and swish's needs the gate inputs. Received: recurrentActivation='swish'. Use 'tanh', 'sigmoid', 'hardSigmoid' or 'relu'."],
     [{ units: 2, activation: 'hard_swish' }, "LSTM layer 'lstm_bad': activation 'hard_silu' is not supported in recurrent cells yet"],
@@ -103,7 +101,7 @@ describe('LSTM options', () => {
     expect(() => km.layers.gru({ name: 'gru_bad', units: 2, resetAfter: 'yes' } as unknown as km.layers.GRUArgs)).toThrow(
       "GRU layer 'gru_bad': resetAfter must be true or false. Received: resetAfter=\"yes\".",
     );
-    expect(() => km.layers.gru({ name: 'gru_bad2', units: 2, recurrentDropout: 0.1 })).toThrow("GRU layer 'gru_bad2': recurrentDropout is not supported by kerasm yet");
+    expect(() => km.layers.gru({ name: 'gru_bad2', units: 2, recurrentDropout: -0.1 })).toThrow("GRU layer 'gru_bad2': recurrentDropout must be a number in [0, 1) (the fraction of the previous hidden state to drop while training). Received: recurrentDropout=-0.1.");
   });
 });
 

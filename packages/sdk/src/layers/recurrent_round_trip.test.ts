@@ -52,6 +52,14 @@ describe('LSTM, GRU and SimpleRNN: LayersModel round trip with tfjs 4.22, both d
     });
   });
 
+  it('LSTM and GRU with dropout and recurrentDropout: the rates travel both ways (inference ignores them)', async () => {
+    await checkLayersModelRoundTrip({
+      inputShape: [5, 2],
+      kerasm: () => [km.layers.lstm({ units: 4, returnSequences: true, dropout: 0.2, recurrentDropout: 0.3, inputShape: [5, 2] }), km.layers.gru({ units: 3, dropout: 0.1, recurrentDropout: 0.25 })],
+      tfjs: () => [tfl.layers.lstm({ units: 4, returnSequences: true, dropout: 0.2, recurrentDropout: 0.3, inputShape: [5, 2], unitForgetBias: true }), tfl.layers.gru({ units: 3, dropout: 0.1, recurrentDropout: 0.25 })],
+    });
+  });
+
   it('SimpleRNN(returnSequences, sigmoid) → SimpleRNN(goBackwards, no bias) → Dense', async () => {
     await checkLayersModelRoundTrip({
       inputShape: [5, 2],

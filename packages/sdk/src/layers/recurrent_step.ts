@@ -11,6 +11,8 @@ export interface RecurrentStep {
   readonly z: BufferId;
   /** The previous hidden state `[rows, units]`, or 0 at the first step (a zero state). */
   readonly hPrev: BufferId;
+  /** hPrev as it enters the recurrent product: with recurrentDropout while training, hPrev·mask; else hPrev itself. */
+  readonly hPrevRecurrent: BufferId;
   readonly h: BufferId;
   /** The cell's own per-step buffers (`stateCount` of `[rows, units]`; LSTM: c and activation(c)). */
   readonly state: readonly BufferId[];
@@ -28,6 +30,8 @@ export interface RecurrentStepGrad extends RecurrentStep {
   readonly dh: BufferId;
   /** The gradient of hPrev, to add into (it holds the output's gradient at that step); 0 at the first step. */
   readonly dhPrev: BufferId;
+  /** Where the gradient of hPrevRecurrent goes, to add into: dhPrev itself unless recurrentDropout masks it on its way there. */
+  readonly dhPrevRecurrent: BufferId;
   /** `carryCount` buffers of `[rows, units]` the cell carries back through time (LSTM: the gradient of c), zeroed before the last step. */
   readonly carry: readonly BufferId[];
 }

@@ -31,15 +31,15 @@ export class SimpleRNN extends Recurrent {
   }
 
   protected stepForward(backend: Backend, recurrentKernel: BufferId, step: RecurrentStep): void {
-    const { rows, z, hPrev, h } = step;
-    if (hPrev) backend.matMul(hPrev, recurrentKernel, z, rows, this.units, this.units, false, false, true);
+    const { rows, z, hPrevRecurrent, h } = step;
+    if (hPrevRecurrent) backend.matMul(hPrevRecurrent, recurrentKernel, z, rows, this.units, this.units, false, false, true);
     backend.activation(this.activation, z, h, rows, this.units);
   }
 
   protected stepBackward(backend: Backend, recurrentKernel: BufferId, step: RecurrentStepGrad): void {
-    const { rows, z, h, dh, dhPrev } = step;
+    const { rows, z, h, dh, dhPrevRecurrent } = step;
     backend.activationGrad(this.activation, h, dh, z, rows, this.units);
-    if (dhPrev) backend.matMul(z, recurrentKernel, dhPrev, rows, this.units, this.units, false, true, true);
+    if (dhPrevRecurrent) backend.matMul(z, recurrentKernel, dhPrevRecurrent, rows, this.units, this.units, false, true, true);
   }
 }
 

@@ -23,6 +23,15 @@ export interface LstmReferenceOptions {
   mask?: number[];
   /** Append the final states ([h] or [h, c]) to the returned rows. */
   returnState?: boolean;
+  /** dropout's mask for this sample ([features], 0 or 1/(1 − rate)): every step's input is multiplied by it. */
+  inputMask?: number[];
+  /** recurrentDropout's mask ([units]): h₍ₜ₋₁₎ is multiplied by it where it enters the recurrent product (Keras' variational dropout). */
+  recurrentMask?: number[];
+}
+
+/** A sample's input and previous hidden state as they enter the products, after the given dropout masks. */
+function dropped(v: number[], mask: number[] | undefined): number[] {
+  return mask ? v.map((x, i) => x * mask[i]) : v;
 }
 
 /** The steps in processing order with their mask values. */
@@ -43,13 +52,14 @@ export function lstmReference(x: number[][], kernel: number[], recurrent: number
   let h = o.initial?.[0] ?? new Array<number>(u).fill(0);
   let c = o.initial?.[1] ?? new Array<number>(u).fill(0);
   const outputs: number[][] = [];
-  for (const [xt, real] of ordered(x, o)) {
+  for (const [xRaw, real] of ordered(x, o)) {
     if (!real) {
       outputs.push(h);
       continue;
     }
+    const [xt, hr] = [dropped(xRaw, o.inputMask), dropped(h, o.recurrentMask)];
     const z = Array.from({ length: 4 * u }, (_, j) =>
-      (bias ? bias[j] : 0) + xt.reduce((s, v, f) => s + v * kernel[f * 4 * u + j], 0) + h.reduce((s, v, k) => s + v * recurrent[k * 4 * u + j], 0));
+      (bias ? bias[j] : 0) + xt.reduce((s, v, f) => s + v * kernel[f * 4 * u + j], 0) + hr.reduce((s, v, k) => s + v * recurrent[k * 4 * u + j], 0));
     const gate = (g: number, j: number) => z[g * u + j];
     c = c.map((cj, j) => rec(gate(1, j)) * cj + rec(gate(0, j)) * act(gate(2, j)));
     h = c.map((cj, j) => rec(gate(3, j)) * act(cj));
@@ -69,12 +79,12 @@ export function simpleRnnReference(x: number[][], kernel: number[], recurrent: n
   const act = ACTIVATION_REF[o.activation];
   let h = o.initial?.[0] ?? new Array<number>(u).fill(0);
   const outputs: number[][] = [];
-  for (const [xt, real] of ordered(x, o)) {
+  for (const [xRaw, real] of ordered(x, o)) {
     if (!real) {
       outputs.push(h);
       continue;
     }
-    const prev = h;
+    const [xt, prev] = [dropped(xRaw, o.inputMask), dropped(h, o.recurrentMask)];
     h = Array.from({ length: u }, (_, j) => act((bias ? bias[j] : 0) + xt.reduce((s, v, f) => s + v * kernel[f * u + j], 0) + prev.reduce((s, v, k) => s + v * recurrent[k * u + j], 0)));
     outputs.push(h);
   }
@@ -87,18 +97,20 @@ export function gruReference(x: number[][], kernel: number[], recurrent: number[
   const [act, rec] = [ACTIVATION_REF[o.activation], ACTIVATION_REF[o.recurrentActivation]];
   let h = o.initial?.[0] ?? new Array<number>(u).fill(0);
   const outputs: number[][] = [];
-  for (const [xt, real] of ordered(x, o)) {
+  for (const [xRaw, real] of ordered(x, o)) {
     if (!real) {
       outputs.push(h);
       continue;
     }
+    // The products read the dropped input and state; the update z⊙h reads h whole.
+    const [xt, hr] = [dropped(xRaw, o.inputMask), dropped(h, o.recurrentMask)];
     const xw = (j: number) => (bias ? bias[j] : 0) + xt.reduce((s, v, f) => s + v * kernel[f * 3 * u + j], 0);
     const hu = (v: number[], j: number) => v.reduce((s, hk, k) => s + hk * recurrent[k * 3 * u + j], 0);
     // Reset-after: bias is [2, 3U], and its second row adds to h·U.
-    const inner = (j: number) => hu(h, j) + (o.resetAfter && bias ? bias[3 * u + j] : 0);
+    const inner = (j: number) => hu(hr, j) + (o.resetAfter && bias ? bias[3 * u + j] : 0);
     const z = Array.from({ length: u }, (_, j) => rec(xw(j) + inner(j)));
     const r = Array.from({ length: u }, (_, j) => rec(xw(u + j) + inner(u + j)));
-    const rh = h.map((v, k) => v * r[k]);
+    const rh = hr.map((v, k) => v * r[k]);
     const hh = Array.from({ length: u }, (_, j) => act(xw(2 * u + j) + (o.resetAfter ? r[j] * inner(2 * u + j) : hu(rh, 2 * u + j))));
     h = z.map((g, j) => g * h[j] + (1 - g) * hh[j]);
     outputs.push(h);

@@ -7,7 +7,9 @@ import { formatShape, Layer, type BackwardContext, type FixedBatchArgs, type For
 import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
 import { carryOverMasked, routeMaskedGrads } from './recurrent_masks.js';
 import { transposeSteps } from './time_major.js';
-import { KeptStates } from './recurrent_states.js';
+import { KeptStates, notStateful } from './recurrent_states.js';
+import { backend } from '../backend/registry.js';
+import type { Tensor } from '../tensor.js';
 import type { RecurrentStep, RecurrentStepGrad } from './recurrent_step.js';
 import { RecurrentDropout, type DropoutShape } from './recurrent_dropout.js';
 
@@ -136,12 +138,8 @@ export abstract class Recurrent extends Layer {
   /** An activation the cell applies element by element; softmax is refused. */
   protected cellActivation(name: string | null, option: string): FusableActivation {
     const kind = getActivation(name, this.name);
-    if (isRowwise(kind)) {
-      throw new Error(`${this.where}: ${option} must be an element-wise activation such as 'tanh' or 'sigmoid'; ${kind} normalizes over a whole row, which a recurrent cell cannot apply per gate. Received: ${option}='${kind}'. Put a Dense layer with activation '${kind}' after the ${this.className} instead.`);
-    }
-    if (needsInput(kind)) {
-      throw new Error(`${this.where}: ${option} '${kind}' is not supported in recurrent cells yet: the cell computes its gradients from the gate outputs, and ${kind}'s needs the gate inputs. Received: ${option}='${kind}'. Use 'tanh', 'sigmoid', 'hardSigmoid' or 'relu'.`);
-    }
+    if (isRowwise(kind)) throw new Error(`${this.where}: ${option} must be an element-wise activation such as 'tanh' or 'sigmoid'; ${kind} normalizes over a whole row, which a recurrent cell cannot apply per gate. Received: ${option}='${kind}'. Put a Dense layer with activation '${kind}' after the ${this.className} instead.`);
+    if (needsInput(kind)) throw new Error(`${this.where}: ${option} '${kind}' is not supported in recurrent cells yet: the cell computes its gradients from the gate outputs, and ${kind}'s needs the gate inputs. Received: ${option}='${kind}'. Use 'tanh', 'sigmoid', 'hardSigmoid' or 'relu'.`);
     return kind;
   }
 
@@ -283,14 +281,14 @@ export abstract class Recurrent extends Layer {
   }
 
   /**
-   * Sets a stateful layer's kept states back to zero, so the next batch starts new sequences (Keras'
-   * `reset_states`). @example `lstm.resetStates()` after feeding one long sequence in chunks
+   * Sets a stateful layer's kept states back to zero, so the next batch starts new sequences, or to
+   * `states` (h, then c for an LSTM; each `[batchSize, units]`), as Keras' `reset_states(states)`.
+   * @example `lstm.resetStates()` after feeding one long sequence in chunks
    */
-  resetStates(): void {
-    if (!this.stateful) {
-      throw new Error(`${this.where} is not stateful, so it keeps no states to reset (every batch starts from zeros). Build it with stateful: true to carry states from batch to batch.`);
-    }
-    this.#kept?.reset();
+  resetStates(states?: Tensor | readonly Tensor[]): void {
+    if (!this.stateful) throw notStateful(this.where);
+    if (states === undefined) this.#kept?.reset();
+    else (this.#kept ??= new KeptStates(this.stateCountKeras, this.#stateWidth, this.where, this.declaredBatchSize)).set(backend(), Array.isArray(states) ? states : [states as Tensor]);
   }
 
   override workspaceSize(batch: number): number {

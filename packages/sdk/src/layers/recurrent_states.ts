@@ -1,4 +1,10 @@
 import type { Backend, BufferId } from '../backend/backend.js';
+import type { Tensor } from '../tensor.js';
+
+/** The error for resetting the states of a layer that keeps none. */
+export function notStateful(where: string): Error {
+  return new Error(`${where} is not stateful, so it keeps no states to reset (every batch starts from zeros). Build it with stateful: true to carry states from batch to batch.`);
+}
 
 /**
  * The states a stateful recurrent layer keeps from one batch to the next (Keras' `stateful=True`):
@@ -44,6 +50,30 @@ export class KeptStates {
   /** Keeps the batch's final states `from` (h, then the carried ones) for the next batch. */
   store(backend: Backend, batch: number, from: readonly BufferId[]): void {
     this.buffers(backend, batch).forEach((kept, k) => backend.copy(from[k], kept, batch * this.units));
+  }
+
+  /**
+   * Sets the kept states to `values` (h, then the carried ones, as `returnState` lists them), each
+   * `[batch, units]` for the batch size the layer keeps states for (Keras' `reset_states(states)`).
+   */
+  set(backend: Backend, values: readonly Tensor[]): void {
+    const batch = this.#backend === backend ? this.#batch : this.declaredBatch;
+    const expected = `${this.count} float32 tensor${this.count > 1 ? 's' : ''} of shape [${batch ?? 'batchSize'}, ${this.units}]`;
+    if (values.length !== this.count) {
+      throw new Error(`${this.where}: resetStates(states) needs ${expected} (h${this.count > 1 ? ', then the cell state' : ''}), but received ${values.length}.`);
+    }
+    if (batch === undefined) {
+      throw new Error(`${this.where}: resetStates(states) needs the batch size the states are for, but the layer declares none. Build it with batchInputShape: [batchSize, ...inputShape] (or batchSize), as a stateful layer needs anyway.`);
+    }
+    values.forEach((value, k) => {
+      const shape = value?.shape;
+      if (!shape || shape.length !== 2 || shape[0] !== batch || shape[1] !== this.units || value.dtype !== 'float32') {
+        throw new Error(`${this.where}: resetStates(states) needs ${expected}, but state ${k} is ${shape ? `a ${value.dtype} tensor of shape [${shape.join(', ')}]` : String(value)}.`);
+      }
+      if (value.dataSync().some((v) => !Number.isFinite(v))) throw new Error(`${this.where}: resetStates(states): state ${k} holds NaN or Infinity. Pass finite values.`);
+    });
+    const buffers = this.buffers(backend, batch);
+    values.forEach((value, k) => backend.write(buffers[k], value.dataSync() as Float32Array));
   }
 
   /** Sets every kept state back to zero. */

@@ -2,6 +2,8 @@ import type { Backend, BufferId } from '../backend/backend.js';
 import { formatShape, type BackwardContext, type FixedBatchArgs, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import type { Recurrent } from './recurrent.js';
 import { registerLayer } from './registry.js';
+import { notStateful } from './recurrent_states.js';
+import type { Tensor } from '../tensor.js';
 import { cellFromConfig, checkCell, StackedRNNCells, type RNNCell } from './rnn_cells.js';
 import { Wrapper } from './wrapper.js';
 
@@ -215,10 +217,16 @@ export class RNN extends Wrapper {
     }
   }
 
-  /** Sets every cell's kept states back to zero (see {@link Recurrent.resetStates}). */
-  resetStates(): void {
-    if (!this.stateful) throw new Error(`${this.where} is not stateful, so it keeps no states to reset (every batch starts from zeros). Build it with stateful: true to carry states from batch to batch.`);
-    for (const runner of this.#runners) runner.resetStates();
+  /**
+   * Sets every cell's kept states back to zero, or to `states`, listed as `returnState` lists them
+   * (the last cell's first), each `[batchSize, units]` (see {@link Recurrent.resetStates}).
+   */
+  resetStates(states?: Tensor | readonly Tensor[]): void {
+    if (!this.stateful) throw notStateful(this.where);
+    const list = states === undefined ? undefined : Array.isArray(states) ? states : [states as Tensor];
+    const total = this.#runners.reduce((n, r) => n + r.stateCountKeras, 0);
+    if (list && list.length !== total) throw new Error(`${this.where}: resetStates(states) needs ${total} states (the last cell's first, as returnState lists them), but received ${list.length}.`);
+    this.#runners.forEach((runner, k) => runner.resetStates(list && this.#statesOf(list, k)));
   }
 
   override get supportsMasking(): boolean {

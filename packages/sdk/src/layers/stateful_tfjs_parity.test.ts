@@ -88,3 +88,50 @@ describe('stateful LSTM: parity with tfjs-layers 4.22 (cpu backend)', () => {
     model.getWeights().forEach((w, i) => expectClose(w.dataSync(), theirWeights[i].dataSync(), 1e-5));
   });
 });
+
+describe('resetStates(states): the next batch starts from the given states, as in tfjs-layers 4.22', () => {
+  const stateRandom = new Random(31);
+  const stateValues = (width: number) => Float32Array.from({ length: batch * width }, () => stateRandom.uniform(-1, 1));
+
+  it.each([
+    { name: 'LSTM [h, c]', ours: () => km.layers.lstm({ units, stateful: true, returnSequences: true, batchInputShape: [batch, chunk, features] }), theirs: () => tfl.layers.lstm({ units, stateful: true, returnSequences: true, batchInputShape: [batch, chunk, features], unitForgetBias: true }), widths: [units, units] },
+    {
+      name: 'RNN([LSTMCell(3), GRUCell]) [h2, h1, c1]',
+      ours: () => km.layers.rnn({ cell: [km.layers.lstmCell({ units: 3 }), km.layers.gruCell({ units })], stateful: true, returnSequences: true, batchInputShape: [batch, chunk, features] }),
+      theirs: () => tfl.layers.rnn({ cell: [tfl.layers.lstmCell({ units: 3, unitForgetBias: true }), tfl.layers.gruCell({ units })], stateful: true, returnSequences: true, batchInputShape: [batch, chunk, features] }),
+      widths: [units, 3, 3],
+    },
+  ])('$name', ({ ours, theirs, widths }) => {
+    km.utils.setRandomSeed(12);
+    const model = km.sequential([ours()]);
+    const reference = tfl.sequential({ layers: [theirs()] });
+    reference.setWeights(model.getWeights().map((w) => tf.tensor(w.dataSync(), [...w.shape])));
+    const values = widths.map(stateValues);
+    (model.layers[0] as km.layers.LSTM).resetStates(values.map((v, k) => km.tensor(v, [batch, widths[k]])));
+    (reference.layers[0] as tfl.RNN).resetStates(values.map((v, k) => tf.tensor(v, [batch, widths[k]])));
+    const x = () => km.tensor(chunkOf(1), [batch, chunk, features]);
+    const predicted = model.predict(x(), { batchSize: batch }).dataSync();
+    expectClose(predicted, (reference.predict(tf.tensor(chunkOf(1), [batch, chunk, features]), { batchSize: batch }) as tf.Tensor).dataSync());
+    // The states mattered: from zeros the same chunk predicts otherwise.
+    model.resetStates();
+    const fromZeros = model.predict(x(), { batchSize: batch }).dataSync();
+    expect(Math.max(...fromZeros.map((v, i) => Math.abs(v - predicted[i])))).toBeGreaterThan(1e-3);
+  });
+
+  it('refuses a wrong count, shape or dtype, NaN, a layer without a batch size and one that is not stateful, naming the fix', () => {
+    const lstm = km.layers.lstm({ units, stateful: true, batchInputShape: [batch, chunk, features], name: 'kept' });
+    km.sequential([lstm]);
+    const h = km.tensor(new Float32Array(batch * units), [batch, units]);
+    expect(() => lstm.resetStates([h])).toThrow(/LSTM layer 'kept': resetStates\(states\) needs 2 float32 tensors of shape \[4, 5\] \(h, then the cell state\), but received 1/);
+    expect(() => lstm.resetStates([h, km.tensor(new Float32Array(units), [1, units])])).toThrow(/state 1 is a float32 tensor of shape \[1, 5\]/);
+    expect(() => lstm.resetStates([h, km.tensor(new Int32Array(batch * units), [batch, units], 'int32')])).toThrow(/state 1 is a int32 tensor of shape \[4, 5\]/);
+    expect(() => lstm.resetStates([h, km.tensor(new Float32Array(batch * units).fill(NaN), [batch, units])])).toThrow(/state 1 holds NaN or Infinity/);
+    const unsized = km.layers.gru({ units, stateful: true, name: 'unsized' });
+    km.sequential([km.layers.dense({ units: 2, inputShape: [chunk, features] }), unsized]);
+    expect(() => unsized.resetStates([h])).toThrow(/GRU layer 'unsized': resetStates\(states\) needs the batch size the states are for, but the layer declares none/);
+    expect(() => km.layers.simpleRNN({ units, name: 'plain' }).resetStates([h])).toThrow(/SimpleRNN layer 'plain' is not stateful/);
+    const stacked = km.layers.rnn({ cell: [km.layers.lstmCell({ units: 3 }), km.layers.gruCell({ units })], stateful: true, batchInputShape: [batch, chunk, features] });
+    km.sequential([stacked]);
+    expect(() => stacked.resetStates([h])).toThrow(/resetStates\(states\) needs 3 states \(the last cell's first, as returnState lists them\), but received 1/);
+  });
+});

@@ -3,6 +3,7 @@ import { Activation } from './activation.js';
 import type { InputActivation } from './input_activation.js';
 import type { LossKind, RowLossKind } from './loss_kind.js';
 import { depthAxis, type ResizeGeometry, type ResizeInterpolation, type WindowGeometry } from './geometry.js';
+import { transformArgs, type ImageTransform } from './image_transform.js';
 import type { PiecewiseLinear, PreluGeometry } from './parametric_activation.js';
 import { gemmPartArgs, partitionGemm } from './gemm_partition.js';
 import { Heap } from './heap.js';
@@ -655,6 +656,18 @@ export class Core {
    */
   flipImages(x: number, y: number, flags: number, batch: number, h: number, w: number, c: number): void {
     this.k.flipImages(x, y, flags, batch, h, w, c);
+  }
+
+  /** Samples each image through its 8-float projective transform (see {@link ImageTransform}); y must not alias x. */
+  transformImages(x: number, y: number, transforms: number, t: ImageTransform): void {
+    const [n, h, w, c, interpolation, fillMode] = transformArgs(t);
+    this.k.transformImages(x, y, transforms, n, h, w, c, interpolation, fillMode, t.fillValue);
+  }
+
+  /** dx of {@link transformImages} (overwritten): each output gradient added into the pixels it read, by their weights. */
+  transformImagesBackward(dy: number, dx: number, transforms: number, t: ImageTransform): void {
+    const [n, h, w, c, interpolation, fillMode] = transformArgs(t);
+    this.k.transformImagesBackward(dy, dx, transforms, n, h, w, c, interpolation, fillMode);
   }
 
   // The activation layers' kernels: their backward passes read the forward input x (dx may alias dy).

@@ -94,4 +94,6 @@ export interface KernelExports {
   resizeNearest(x: number, y: number, ...geometry: number[]): void;
   resizeNearestBackward(dy: number, dx: number, ...geometry: number[]): void;
   flipImages(x: number, y: number, flags: number, n: number, h: number, w: number, c: number): void;
+  transformImages(x: number, y: number, transforms: number, n: number, h: number, w: number, c: number, interpolation: number, fillMode: number, fillValue: number): void;
+  transformImagesBackward(dy: number, dx: number, transforms: number, n: number, h: number, w: number, c: number, interpolation: number, fillMode: number): void;
 }

@@ -1,4 +1,4 @@
-import type { PiecewiseLinear, PreluGeometry, ResizeGeometry, ResizeInterpolation, WindowGeometry } from '@kerasm/core-wasm';
+import type { FillMode, ImageTransform, PiecewiseLinear, PreluGeometry, ResizeGeometry, ResizeInterpolation, WindowGeometry } from '@kerasm/core-wasm';
 
 /**
  * The contract between the SDK and a compute backend: storage addressed by opaque ids, plus the
@@ -354,6 +354,9 @@ export interface MaskOps {
 /** The shape of an image resize over an NHWC batch (each image's crop window to the output size), as the core defines it. */
 export type { ResizeGeometry, ResizeInterpolation };
 
+/** A per-image projective transform of an NHWC batch, as tf.image.transform samples it, and its fill modes. */
+export type { FillMode, ImageTransform };
+
 /** The kernels of the image preprocessing layers (Resizing, CenterCrop, RandomFlip). */
 export interface ImageOps {
   /**
@@ -369,6 +372,14 @@ export interface ImageOps {
    * top-bottom where bit 1 is. A flip is its own inverse, so this is also its backward pass. y must not alias x.
    */
   flipImages(x: BufferId, y: BufferId, flags: BufferId, batch: number, height: number, width: number, channels: number): void;
+  /**
+   * Samples image b of an NHWC batch through `transforms[b]` (8 floats [a0, a1, a2, b0, b1, b2,
+   * c0, c1]: output pixel (x, y) reads the input at ((a0·x + a1·y + a2) / k, (b0·x + b1·y + b2) / k),
+   * k = c0·x + c1·y + 1), exactly as tf.image.transform; the augmentation layers' kernel. y must not alias x.
+   */
+  transformImages(x: BufferId, y: BufferId, transforms: BufferId, t: ImageTransform): void;
+  /** Its input gradient (the transpose of the sampling): each output gradient added into the pixels it read, by their weights; overwrites dx. */
+  transformImagesGrad(dy: BufferId, dx: BufferId, transforms: BufferId, t: ImageTransform): void;
 }
 
 /** A compute backend: storage plus every kernel family. */

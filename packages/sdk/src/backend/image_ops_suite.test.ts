@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Backend, ResizeGeometry, ResizeInterpolation } from './backend.js';
+import type { Backend, FillMode, ImageTransform, ResizeGeometry, ResizeInterpolation } from './backend.js';
 import { Random } from '../utils/random.js';
 import { BACKENDS_HERE, deviceIO, runsOn } from '../testing/backends_here.js';
 import { expectClose } from '../testing/expect_close.js';
 import { refResize, refResizeGrad, wholeImages } from '../testing/image_reference.js';
+import { refTransform, refTransformGrad, sampleTransforms } from '../testing/transform_reference.js';
 
 // The image preprocessing kernels on every backend that runs here, against float64 loops. On the
 // tfjs backends the forward pass is tfjs' own resize op with halfPixelCenters, so this also checks
@@ -47,5 +48,25 @@ describe.each(BACKENDS_HERE)('image kernels on backend %s', (name) => {
       return x[((bb * h + (bb & 2 ? h - 1 - i : i)) * w + (bb & 1 ? w - 1 - j : j)) * c + ch];
     });
     expect(Array.from(await download(y, size))).toEqual(expected);
+  });
+
+  // On the tfjs backends the forward pass is tf.image.transform itself and the gradient a scatter of
+  // taps computed with tensor ops, so both are checked against the definition here.
+  const FILL_MODES: FillMode[] = ['reflect', 'wrap', 'constant', 'nearest'];
+  describe.each(['bilinear', 'nearest'] as ResizeInterpolation[])('transformImages %s', (interpolation) => {
+    it.each(FILL_MODES)('fill mode %s, and its gradient', async (fillMode) => {
+      const t: ImageTransform = { batch: 5, height: 5, width: 7, channels: 3, interpolation, fillMode, fillValue: fillMode === 'constant' ? 0.5 : 0 };
+      const n = t.batch * t.height * t.width * t.channels;
+      const transforms = upload(sampleTransforms(t.height, t.width));
+      const x = draw(n);
+      const y = b.alloc(n, 'float32');
+      b.transformImages(upload(x), y, transforms, t);
+      const tolerance = name === 'tfjs-webgl' || name === 'tfjs-webgpu' ? 1e-3 : 1e-5;
+      expectClose(Array.from(await download(y, n)), refTransform(x, sampleTransforms(t.height, t.width), t), tolerance);
+      const dy = draw(n);
+      const dx = upload(draw(n));
+      b.transformImagesGrad(upload(dy), dx, transforms, t);
+      expectClose(Array.from(await download(dx, n)), refTransformGrad(dy, sampleTransforms(t.height, t.width), t), tolerance * 10);
+    });
   });
 });

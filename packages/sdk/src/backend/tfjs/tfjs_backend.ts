@@ -1,5 +1,6 @@
-import type { Backend, BufferId, FusableActivation, ResizeGeometry, ResizeInterpolation } from '../backend.js';
+import type { Backend, BufferId, FusableActivation, ImageTransform, ResizeGeometry, ResizeInterpolation } from '../backend.js';
 import { flipImagesTensor, resizeGradTensor, resizeTensor } from './image_ops.js';
+import { transformImagesGradTensor, transformImagesTensor } from './transform_ops.js';
 import { batchNormGradTensors, batchNormInferTensor, batchNormTrainTensors } from './batch_norm_ops.js';
 import { layerNormBackwardTensors, layerNormForwardTensors } from './layer_norm_ops.js';
 import { dropoutMaskValues } from './window_ops.js';
@@ -126,6 +127,16 @@ export class TfjsBackend extends TfjsCoreKernels implements Backend {
   flipImages(x: BufferId, y: BufferId, flags: BufferId, batch: number, height: number, width: number, channels: number): void {
     const n = batch * height * width * channels;
     this.run(() => this.store.set(this.prefix(y, n), flipImagesTensor(this.tf, this.store.get(this.prefix(x, n)), this.store.get(this.prefix(flags, batch)), [batch, height, width, channels])));
+  }
+
+  transformImages(x: BufferId, y: BufferId, transforms: BufferId, t: ImageTransform): void {
+    const n = t.batch * t.height * t.width * t.channels;
+    this.run(() => this.store.set(this.prefix(y, n), transformImagesTensor(this.tf, this.store.get(this.prefix(x, n)), this.store.get(this.prefix(transforms, 8 * t.batch)), t)));
+  }
+
+  transformImagesGrad(dy: BufferId, dx: BufferId, transforms: BufferId, t: ImageTransform): void {
+    const n = t.batch * t.height * t.width * t.channels;
+    this.run(() => this.store.set(this.prefix(dx, n), transformImagesGradTensor(this.tf, this.store.get(this.prefix(dy, n)), this.store.get(this.prefix(transforms, 8 * t.batch)), t)));
   }
 
   l2Normalize(x: BufferId, y: BufferId, outer: number, reduce: number, inner: number, epsilon: number): void {

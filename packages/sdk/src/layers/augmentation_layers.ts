@@ -1,0 +1,35 @@
+// The km.layers factories of Keras' geometric image augmentation layers, each checking its options.
+import { checkOptions, optionNames } from '../utils/options.js';
+import type { AffineAugmentationArgs } from './random_affine.js';
+import { RandomRotation, type RandomRotationArgs } from './random_rotation.js';
+import { RandomTranslation, type RandomTranslationArgs } from './random_translation.js';
+import { RandomZoom, type RandomZoomArgs } from './random_zoom.js';
+
+const AFFINE = optionNames<AffineAugmentationArgs>({
+  name: true, inputShape: true, batchInputShape: true, trainable: true, dtype: true,
+  fillMode: true, interpolation: true, seed: true, fillValue: true, dataFormat: true,
+});
+const RANDOM_TRANSLATION_OPTIONS = [...AFFINE, 'heightFactor', 'widthFactor'];
+const RANDOM_ROTATION_OPTIONS = [...AFFINE, 'factor'];
+const RANDOM_ZOOM_OPTIONS = [...AFFINE, 'heightFactor', 'widthFactor'];
+
+/** Shifts images by a random fraction of their size while training. @example `km.layers.randomTranslation({ heightFactor: 0.1, widthFactor: 0.1 })` */
+export function randomTranslation(args: RandomTranslationArgs): RandomTranslation {
+  checkOptions(args, RANDOM_TRANSLATION_OPTIONS, 'km.layers.randomTranslation');
+  return new RandomTranslation(args);
+}
+
+/** Rotates images by a random fraction of a turn while training. @example `km.layers.randomRotation({ factor: 0.1 })` */
+export function randomRotation(args: RandomRotationArgs): RandomRotation {
+  checkOptions(args, RANDOM_ROTATION_OPTIONS, 'km.layers.randomRotation');
+  return new RandomRotation(args);
+}
+
+/** Zooms images in or out at random while training. @example `km.layers.randomZoom({ heightFactor: 0.2 })` */
+export function randomZoom(args: RandomZoomArgs): RandomZoom {
+  checkOptions(args, RANDOM_ZOOM_OPTIONS, 'km.layers.randomZoom');
+  return new RandomZoom(args);
+}
+
+export { RandomRotation, RandomTranslation, RandomZoom, type RandomRotationArgs, type RandomTranslationArgs, type RandomZoomArgs };
+export { AffineAugmentation, type AffineAugmentationArgs, type AugmentationFactor } from './random_affine.js';

@@ -3,7 +3,7 @@ import { Activation } from './activation.js';
 import type { InputActivation } from './input_activation.js';
 import type { LossKind, RowLossKind } from './loss_kind.js';
 import { depthAxis, type ResizeGeometry, type ResizeInterpolation, type WindowGeometry } from './geometry.js';
-import { transformArgs, type ImageTransform } from './image_transform.js';
+import { transformArgs, type ColorAdjustment, type ImageTransform } from './image_transform.js';
 import type { PiecewiseLinear, PreluGeometry } from './parametric_activation.js';
 import { gemmPartArgs, partitionGemm } from './gemm_partition.js';
 import { Heap } from './heap.js';
@@ -668,6 +668,16 @@ export class Core {
   transformImagesBackward(dy: number, dx: number, transforms: number, t: ImageTransform): void {
     const [n, h, w, c, interpolation, fillMode] = transformArgs(t);
     this.k.transformImagesBackward(dy, dx, transforms, n, h, w, c, interpolation, fillMode);
+  }
+
+  /** Per-image contrast and brightness (see {@link ColorAdjustment}); y may alias x. */
+  adjustImages(x: number, y: number, params: number, a: ColorAdjustment): void {
+    this.k.adjustImages(x, y, params, a.batch, a.pixels, a.channels, a.lo, a.hi);
+  }
+
+  /** dx of {@link adjustImages} from its input x (overwritten). */
+  adjustImagesBackward(x: number, dy: number, dx: number, params: number, a: ColorAdjustment): void {
+    this.k.adjustImagesBackward(x, dy, dx, params, a.batch, a.pixels, a.channels, a.lo, a.hi);
   }
 
   // The activation layers' kernels: their backward passes read the forward input x (dx may alias dy).

@@ -31,3 +31,17 @@ export interface ImageTransform {
 export function transformArgs(t: ImageTransform): number[] {
   return [t.batch, t.height, t.width, t.channels, t.interpolation === 'bilinear' ? 1 : 0, FILL_MODES.indexOf(t.fillMode)];
 }
+
+/**
+ * A per-image contrast and brightness adjustment of an NHWC batch, as Keras' RandomContrast and
+ * RandomBrightness: y = clip((x − mean)·contrast + mean + delta, lo, hi), the mean per image and
+ * channel, with (contrast, delta) per image in a buffer of 2·batch floats.
+ */
+export interface ColorAdjustment {
+  readonly batch: number;
+  /** Pixels per image (height·width). */
+  readonly pixels: number;
+  readonly channels: number;
+  readonly lo: number;
+  readonly hi: number;
+}

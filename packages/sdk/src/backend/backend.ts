@@ -1,4 +1,4 @@
-import type { FillMode, ImageTransform, PiecewiseLinear, PreluGeometry, ResizeGeometry, ResizeInterpolation, WindowGeometry } from '@kerasm/core-wasm';
+import type { ColorAdjustment, FillMode, ImageTransform, PiecewiseLinear, PreluGeometry, ResizeGeometry, ResizeInterpolation, WindowGeometry } from '@kerasm/core-wasm';
 
 /**
  * The contract between the SDK and a compute backend: storage addressed by opaque ids, plus the
@@ -357,6 +357,9 @@ export type { ResizeGeometry, ResizeInterpolation };
 /** A per-image projective transform of an NHWC batch, as tf.image.transform samples it, and its fill modes. */
 export type { FillMode, ImageTransform };
 
+/** A per-image contrast and brightness adjustment with clipping, as Keras' RandomContrast and RandomBrightness apply it. */
+export type { ColorAdjustment };
+
 /** The kernels of the image preprocessing layers (Resizing, CenterCrop, RandomFlip). */
 export interface ImageOps {
   /**
@@ -380,6 +383,14 @@ export interface ImageOps {
   transformImages(x: BufferId, y: BufferId, transforms: BufferId, t: ImageTransform): void;
   /** Its input gradient (the transpose of the sampling): each output gradient added into the pixels it read, by their weights; overwrites dx. */
   transformImagesGrad(dy: BufferId, dx: BufferId, transforms: BufferId, t: ImageTransform): void;
+  /**
+   * y = clip((x − mean)·contrast + mean + delta, lo, hi) per image and channel of an NHWC batch, the
+   * mean over the image's pixels, `params[b]` = (contrast, delta); at contrast 1 the mean is not
+   * used, so brightness alone is exact. y may alias x.
+   */
+  adjustImages(x: BufferId, y: BufferId, params: BufferId, a: ColorAdjustment): void;
+  /** Its input gradient from the input x (through the clip and the mean); overwrites dx. */
+  adjustImagesGrad(x: BufferId, dy: BufferId, dx: BufferId, params: BufferId, a: ColorAdjustment): void;
 }
 
 /** A compute backend: storage plus every kernel family. */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Backend, FillMode, ImageTransform, ResizeGeometry, ResizeInterpolation } from './backend.js';
+import type { Backend, ColorAdjustment, FillMode, ImageTransform, ResizeGeometry, ResizeInterpolation } from './backend.js';
 import { Random } from '../utils/random.js';
 import { BACKENDS_HERE, deviceIO, runsOn } from '../testing/backends_here.js';
 import { expectClose } from '../testing/expect_close.js';
 import { refResize, refResizeGrad, wholeImages } from '../testing/image_reference.js';
-import { refTransform, refTransformGrad, sampleTransforms } from '../testing/transform_reference.js';
+import { refAdjust, refTransform, refTransformGrad, sampleTransforms } from '../testing/transform_reference.js';
 
 // The image preprocessing kernels on every backend that runs here, against float64 loops. On the
 // tfjs backends the forward pass is tfjs' own resize op with halfPixelCenters, so this also checks
@@ -68,5 +68,27 @@ describe.each(BACKENDS_HERE)('image kernels on backend %s', (name) => {
       b.transformImagesGrad(upload(dy), dx, transforms, t);
       expectClose(Array.from(await download(dx, n)), refTransformGrad(dy, sampleTransforms(t.height, t.width), t), tolerance * 10);
     });
+  });
+
+  it('adjustImages (contrast and brightness with clipping), and its gradient by finite differences', async () => {
+    const a: ColorAdjustment = { batch: 4, pixels: 6, channels: 3, lo: 0, hi: 1 };
+    const n = a.batch * a.pixels * a.channels;
+    const x = Float32Array.from(draw(n), (v) => 0.6 * v + 0.5);
+    const params = Float32Array.of(0.5, 0, 1.7, 0.1, 1, -0.3, 1.2, -0.1);
+    const y = b.alloc(n, 'float32');
+    const [px, pp] = [upload(x), upload(params)];
+    b.adjustImages(px, y, pp, a);
+    expectClose(Array.from(await download(y, n)), refAdjust(x, params, a), 1e-5);
+    const dy = draw(n);
+    const dx = upload(draw(n));
+    b.adjustImagesGrad(px, upload(dy), dx, pp, a);
+    const loss = (v: Float64Array) => refAdjust(v, params, a).reduce((s, yv, i) => s + yv * dy[i], 0);
+    const expected = Array.from({ length: n }, (_, i) => {
+      const [up, down] = [Float64Array.from(x), Float64Array.from(x)];
+      up[i] += 1e-4;
+      down[i] -= 1e-4;
+      return (loss(up) - loss(down)) / 2e-4;
+    });
+    expectClose(Array.from(await download(dx, n)), expected, 1e-3);
   });
 });

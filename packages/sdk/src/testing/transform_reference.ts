@@ -1,4 +1,4 @@
-import type { FillMode, ImageTransform } from '../backend/backend.js';
+import type { ColorAdjustment, FillMode, ImageTransform } from '../backend/backend.js';
 
 // A float64 loop written from TensorFlow's ImageProjectiveTransformV3 definition (the sampling of
 // tf.image.transform), one channel at a time, for the backend suites and the augmentation layers.
@@ -73,4 +73,21 @@ export function sampleTransforms(h: number, w: number): Float32Array {
     1.1, 0.2, -0.5, -0.1, 0.9, 0.4, 0.03, -0.02,
     1, 0, 0.25, 0, 1, -0.75, 0, -1,
   ]);
+}
+
+/** Float64 contrast and brightness as Keras applies them: clip((x − mean)·contrast + mean + delta, lo, hi), the mean per image and channel. */
+export function refAdjust(x: ArrayLike<number>, params: ArrayLike<number>, a: ColorAdjustment): number[] {
+  const { batch, pixels, channels: c, lo, hi } = a;
+  const y = new Array<number>(batch * pixels * c);
+  for (let b = 0; b < batch; b++) {
+    for (let ch = 0; ch < c; ch++) {
+      let mean = 0;
+      for (let p = 0; p < pixels; p++) mean += x[(b * pixels + p) * c + ch] / pixels;
+      for (let p = 0; p < pixels; p++) {
+        const at = (b * pixels + p) * c + ch;
+        y[at] = Math.min(Math.max((x[at] - mean) * params[2 * b] + mean + params[2 * b + 1], lo), hi);
+      }
+    }
+  }
+  return y;
 }

@@ -1,6 +1,6 @@
 import { Activation, InputActivation, LossKind, RowLossKind, type Core } from '@kerasm/core-wasm';
 import { firstNonFiniteRow } from '../non_finite.js';
-import type { ActivationKind, InputActivationKind, Backend, FusableActivation, BufferDType, BufferId, ElementwiseLossKind, ImageTransform, ParametricActivation, PreluGeometry, ResizeGeometry, ResizeInterpolation, RowwiseLossKind, WindowGeometry } from '../backend.js';
+import type { ColorAdjustment, ActivationKind, InputActivationKind, Backend, FusableActivation, BufferDType, BufferId, ElementwiseLossKind, ImageTransform, ParametricActivation, PreluGeometry, ResizeGeometry, ResizeInterpolation, RowwiseLossKind, WindowGeometry } from '../backend.js';
 
 const ACTIVATION_CODES: Record<ActivationKind, Activation> = {
   linear: Activation.Linear,
@@ -380,6 +380,14 @@ export class WasmBackend implements Backend {
 
   transformImagesGrad(dy: BufferId, dx: BufferId, transforms: BufferId, t: ImageTransform): void {
     this.#core.transformImagesBackward(dy, dx, transforms, t);
+  }
+
+  adjustImages(x: BufferId, y: BufferId, params: BufferId, a: ColorAdjustment): void {
+    this.#core.adjustImages(x, y, params, a);
+  }
+
+  adjustImagesGrad(x: BufferId, dy: BufferId, dx: BufferId, params: BufferId, a: ColorAdjustment): void {
+    this.#core.adjustImagesBackward(x, dy, dx, params, a);
   }
 
   l2Normalize(x: BufferId, y: BufferId, outer: number, reduce: number, inner: number, epsilon: number): void {

@@ -99,17 +99,18 @@ function computeTaps(t: usize, outX: i32, outY: i32, h: i32, w: i32, c: i32, bil
 }
 
 /**
- * y[b] = image b of x sampled through transforms[b] (8 floats each). `interpolation` 0 is nearest,
- * 1 bilinear; `fillMode` 0 reflect, 1 wrap, 2 constant, 3 nearest. y must not alias x.
+ * y[b] (`oh`×`ow`) = image b of x (`h`×`w`) sampled through transforms[b] (8 floats each).
+ * `interpolation` 0 is nearest, 1 bilinear; `fillMode` 0 reflect, 1 wrap, 2 constant, 3 nearest.
+ * y must not alias x.
  */
-export function transformImages(x: usize, y: usize, transforms: usize, n: i32, h: i32, w: i32, c: i32, interpolation: i32, fillMode: i32, fillValue: f32): void {
+export function transformImages(x: usize, y: usize, transforms: usize, n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32, interpolation: i32, fillMode: i32, fillValue: f32): void {
   const bilinear = interpolation == 1;
   let out = y;
   for (let b = 0; b < n; b++) {
     const image = x + (<usize>(b * h * w * c) << 2);
     const t = transforms + (<usize>(b * 8) << 2);
-    for (let oy = 0; oy < h; oy++) {
-      for (let ox = 0; ox < w; ox++) {
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++) {
         computeTaps(t, ox, oy, h, w, c, bilinear, fillMode);
         const fill = fillWeight * fillValue;
         let ch = 0;
@@ -144,15 +145,15 @@ export function transformImages(x: usize, y: usize, transforms: usize, n: i32, h
 }
 
 /** dx of transformImages (overwritten): each output gradient added into the pixels it read, by their weights. */
-export function transformImagesBackward(dy: usize, dx: usize, transforms: usize, n: i32, h: i32, w: i32, c: i32, interpolation: i32, fillMode: i32): void {
+export function transformImagesBackward(dy: usize, dx: usize, transforms: usize, n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32, interpolation: i32, fillMode: i32): void {
   memory.fill(dx, 0, <usize>(n * h * w * c) << 2);
   const bilinear = interpolation == 1;
   let g = dy;
   for (let b = 0; b < n; b++) {
     const image = dx + (<usize>(b * h * w * c) << 2);
     const t = transforms + (<usize>(b * 8) << 2);
-    for (let oy = 0; oy < h; oy++) {
-      for (let ox = 0; ox < w; ox++) {
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++) {
         computeTaps(t, ox, oy, h, w, c, bilinear, fillMode);
         scatterTap(image, tap0, weight0, g, c);
         scatterTap(image, tap1, weight1, g, c);

@@ -660,14 +660,12 @@ export class Core {
 
   /** Samples each image through its 8-float projective transform (see {@link ImageTransform}); y must not alias x. */
   transformImages(x: number, y: number, transforms: number, t: ImageTransform): void {
-    const [n, h, w, c, interpolation, fillMode] = transformArgs(t);
-    this.k.transformImages(x, y, transforms, n, h, w, c, interpolation, fillMode, t.fillValue);
+    this.k.transformImages(x, y, transforms, ...transformArgs(t), t.fillValue);
   }
 
   /** dx of {@link transformImages} (overwritten): each output gradient added into the pixels it read, by their weights. */
   transformImagesBackward(dy: number, dx: number, transforms: number, t: ImageTransform): void {
-    const [n, h, w, c, interpolation, fillMode] = transformArgs(t);
-    this.k.transformImagesBackward(dy, dx, transforms, n, h, w, c, interpolation, fillMode);
+    this.k.transformImagesBackward(dy, dx, transforms, ...transformArgs(t));
   }
 
   /** Per-image contrast and brightness (see {@link ColorAdjustment}); y may alias x. */

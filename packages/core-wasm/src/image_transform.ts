@@ -12,7 +12,7 @@ export const FILL_MODES: readonly FillMode[] = ['reflect', 'wrap', 'constant', '
 
 /**
  * A projective transform of each image of an NHWC batch `[batch, height, width, channels]` into an
- * output of the same size: output pixel (x, y) samples the input at
+ * output of `[outHeight, outWidth]` (the input's size unless given): output pixel (x, y) samples the input at
  * ((a0·x + a1·y + a2) / k, (b0·x + b1·y + b2) / k), k = c0·x + c1·y + 1, with the 8 floats
  * [a0, a1, a2, b0, b1, b2, c0, c1] per image, as tf.image.transform.
  */
@@ -21,15 +21,18 @@ export interface ImageTransform {
   readonly height: number;
   readonly width: number;
   readonly channels: number;
+  /** Output size (default: the input's), as tf.image.transform's outputShape. */
+  readonly outHeight?: number;
+  readonly outWidth?: number;
   readonly interpolation: ResizeInterpolation;
   readonly fillMode: FillMode;
   /** What 'constant' fills with (the other modes never read it). */
   readonly fillValue: number;
 }
 
-/** The kernels' integer arguments for a transform: [batch, height, width, channels, interpolation, fillMode]. */
-export function transformArgs(t: ImageTransform): number[] {
-  return [t.batch, t.height, t.width, t.channels, t.interpolation === 'bilinear' ? 1 : 0, FILL_MODES.indexOf(t.fillMode)];
+/** The kernels' integer arguments for a transform: [batch, height, width, channels, outHeight, outWidth, interpolation, fillMode]. */
+export function transformArgs(t: ImageTransform): [number, number, number, number, number, number, number, number] {
+  return [t.batch, t.height, t.width, t.channels, t.outHeight ?? t.height, t.outWidth ?? t.width, t.interpolation === 'bilinear' ? 1 : 0, FILL_MODES.indexOf(t.fillMode)];
 }
 
 /**

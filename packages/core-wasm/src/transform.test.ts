@@ -24,12 +24,13 @@ function mapCoord(c: number, len: number, mode: FillMode): number {
 
 function reference(x: ArrayLike<number>, transforms: ArrayLike<number>, t: ImageTransform): number[] {
   const { batch, height: h, width: w, channels: c, fillValue } = t;
+  const [oh, ow] = [t.outHeight ?? h, t.outWidth ?? w];
   const read = (b: number, r: number, q: number, ch: number) => (r >= 0 && r < h && q >= 0 && q < w ? x[((b * h + r) * w + q) * c + ch] : fillValue);
   const y: number[] = [];
   for (let b = 0; b < batch; b++) {
     const [a0, a1, a2, b0, b1, b2, c0, c1] = Array.from({ length: 8 }, (_, k) => transforms[b * 8 + k]);
-    for (let oy = 0; oy < h; oy++) {
-      for (let ox = 0; ox < w; ox++) {
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++) {
         for (let ch = 0; ch < c; ch++) {
           const k = c0 * ox + c1 * oy + 1;
           if (k === 0) {
@@ -74,23 +75,29 @@ const CASES = SHAPES.flatMap(([h, w, c]) => INTERPOLATIONS.flatMap((interpolatio
   `${h}x${w}x${c} ${interpolation} ${fillMode}`,
   { batch: 5, height: h, width: w, channels: c, interpolation, fillMode, fillValue: fillMode === 'constant' ? 0.75 : 0 },
 ])));
+// Outputs of another size than the input, as tf.image.transform's outputShape (RandomCrop's windows).
+CASES.push(
+  ['9x8x3 -> 4x5 bilinear reflect', { batch: 5, height: 9, width: 8, channels: 3, outHeight: 4, outWidth: 5, interpolation: 'bilinear', fillMode: 'reflect', fillValue: 0 }],
+  ['3x4x5 -> 6x7 nearest constant', { batch: 5, height: 3, width: 4, channels: 5, outHeight: 6, outWidth: 7, interpolation: 'nearest', fillMode: 'constant', fillValue: 2 }],
+);
 const size = (t: ImageTransform) => t.batch * t.height * t.width * t.channels;
+const outSize = (t: ImageTransform) => t.batch * (t.outHeight ?? t.height) * (t.outWidth ?? t.width) * t.channels;
 
 describe.each(FLAVORS)('image transform (%s)', (flavor) => {
   it.each(CASES)('forward %s matches a float64 loop', async (_, t) => {
     const core = await coreFor(flavor);
     const x = randomArray(size(t), 31 + size(t), -2, 2);
     const transforms = transformsFor(t.height, t.width);
-    const [px, py, pt] = [put(core, x), put(core, new Float32Array(size(t)).fill(NaN)), put(core, transforms)];
+    const [px, py, pt] = [put(core, x), put(core, new Float32Array(outSize(t)).fill(NaN)), put(core, transforms)];
     core.transformImages(px, py, pt, t);
-    expectClose(get(core, py, size(t)), reference(x, transforms, t), 1e-5, 1e-5);
+    expectClose(get(core, py, outSize(t)), reference(x, transforms, t), 1e-5, 1e-5);
     for (const p of [px, py, pt]) core.free(p);
   });
 
   it.each(CASES)('backward %s is the transpose of the forward map', async (_, t) => {
     const core = await coreFor(flavor);
     const n = size(t);
-    const dy = randomArray(n, 7 + n, -1, 1);
+    const dy = randomArray(outSize(t), 7 + n, -1, 1);
     const transforms = transformsFor(t.height, t.width);
     const [pdy, pdx, pt] = [put(core, dy), put(core, randomArray(n, 3, 5, 9)), put(core, transforms)];
     core.transformImagesBackward(pdy, pdx, pt, t);

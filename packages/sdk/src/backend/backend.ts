@@ -378,7 +378,8 @@ export interface ImageOps {
   /**
    * Samples image b of an NHWC batch through `transforms[b]` (8 floats [a0, a1, a2, b0, b1, b2,
    * c0, c1]: output pixel (x, y) reads the input at ((a0·x + a1·y + a2) / k, (b0·x + b1·y + b2) / k),
-   * k = c0·x + c1·y + 1), exactly as tf.image.transform; the augmentation layers' kernel. y must not alias x.
+   * k = c0·x + c1·y + 1) into an output of `t.outHeight`×`t.outWidth` (default the input's size),
+   * exactly as tf.image.transform; the augmentation layers' kernel. y must not alias x.
    */
   transformImages(x: BufferId, y: BufferId, transforms: BufferId, t: ImageTransform): void;
   /** Its input gradient (the transpose of the sampling): each output gradient added into the pixels it read, by their weights; overwrites dx. */

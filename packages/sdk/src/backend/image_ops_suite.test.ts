@@ -53,6 +53,21 @@ describe.each(BACKENDS_HERE)('image kernels on backend %s', (name) => {
   // On the tfjs backends the forward pass is tf.image.transform itself and the gradient a scatter of
   // taps computed with tensor ops, so both are checked against the definition here.
   const FILL_MODES: FillMode[] = ['reflect', 'wrap', 'constant', 'nearest'];
+  it('transformImages into an output of another size (a crop window), and its gradient', async () => {
+    const t: ImageTransform = { batch: 3, height: 6, width: 5, channels: 2, outHeight: 3, outWidth: 4, interpolation: 'bilinear', fillMode: 'constant', fillValue: 0 };
+    const [n, out] = [3 * 6 * 5 * 2, 3 * 3 * 4 * 2];
+    const transforms = Float32Array.of(1, 0, 1, 0, 1, 2, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 1.5, 0, 1, 2.5, 0, 0);
+    const x = draw(n);
+    const y = b.alloc(out, 'float32');
+    const pt = upload(transforms);
+    b.transformImages(upload(x), y, pt, t);
+    expectClose(Array.from(await download(y, out)), refTransform(x, transforms, t), 1e-5);
+    const dy = draw(out);
+    const dx = upload(draw(n));
+    b.transformImagesGrad(upload(dy), dx, pt, t);
+    expectClose(Array.from(await download(dx, n)), refTransformGrad(dy, transforms, t), 1e-4);
+  });
+
   describe.each(['bilinear', 'nearest'] as ResizeInterpolation[])('transformImages %s', (interpolation) => {
     it.each(FILL_MODES)('fill mode %s, and its gradient', async (fillMode) => {
       const t: ImageTransform = { batch: 5, height: 5, width: 7, channels: 3, interpolation, fillMode, fillValue: fillMode === 'constant' ? 0.5 : 0 };

@@ -23,12 +23,13 @@ function mapCoord(c: number, len: number, mode: FillMode): number {
 /** Image b of x sampled through transforms[b] (8 numbers each), as tf.image.transform. */
 export function refTransform(x: ArrayLike<number>, transforms: ArrayLike<number>, t: ImageTransform): number[] {
   const { batch, height: h, width: w, channels: c, fillValue } = t;
+  const [oh, ow] = [t.outHeight ?? h, t.outWidth ?? w];
   const read = (b: number, r: number, q: number, ch: number) => (r >= 0 && r < h && q >= 0 && q < w ? x[((b * h + r) * w + q) * c + ch] : fillValue);
   const y: number[] = [];
   for (let b = 0; b < batch; b++) {
     const [a0, a1, a2, b0, b1, b2, c0, c1] = Array.from({ length: 8 }, (_, k) => transforms[b * 8 + k]);
-    for (let oy = 0; oy < h; oy++) {
-      for (let ox = 0; ox < w; ox++) {
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++) {
         const k = c0 * ox + c1 * oy + 1;
         const sx = mapCoord((a0 * ox + a1 * oy + a2) / k, w, t.fillMode);
         const sy = mapCoord((b0 * ox + b1 * oy + b2) / k, h, t.fillMode);

@@ -1,6 +1,6 @@
 import type { Backend, BufferId, ColorAdjustment, FusableActivation, ImageTransform, ResizeGeometry, ResizeInterpolation } from '../backend.js';
 import { flipImagesTensor, resizeGradTensor, resizeTensor } from './image_ops.js';
-import { transformImagesGradTensor, transformImagesTensor } from './transform_ops.js';
+import { transformImagesGradTensor, transformImagesTensor, transformSizes } from './transform_ops.js';
 import { adjustImagesGradTensor, adjustImagesTensor } from './color_adjust_ops.js';
 import { batchNormGradTensors, batchNormInferTensor, batchNormTrainTensors } from './batch_norm_ops.js';
 import { layerNormBackwardTensors, layerNormForwardTensors } from './layer_norm_ops.js';
@@ -131,13 +131,13 @@ export class TfjsBackend extends TfjsCoreKernels implements Backend {
   }
 
   transformImages(x: BufferId, y: BufferId, transforms: BufferId, t: ImageTransform): void {
-    const n = t.batch * t.height * t.width * t.channels;
-    this.run(() => this.store.set(this.prefix(y, n), transformImagesTensor(this.tf, this.store.get(this.prefix(x, n)), this.store.get(this.prefix(transforms, 8 * t.batch)), t)));
+    const [n, out] = transformSizes(t);
+    this.run(() => this.store.set(this.prefix(y, out), transformImagesTensor(this.tf, this.store.get(this.prefix(x, n)), this.store.get(this.prefix(transforms, 8 * t.batch)), t)));
   }
 
   transformImagesGrad(dy: BufferId, dx: BufferId, transforms: BufferId, t: ImageTransform): void {
-    const n = t.batch * t.height * t.width * t.channels;
-    this.run(() => this.store.set(this.prefix(dx, n), transformImagesGradTensor(this.tf, this.store.get(this.prefix(dy, n)), this.store.get(this.prefix(transforms, 8 * t.batch)), t)));
+    const [n, out] = transformSizes(t);
+    this.run(() => this.store.set(this.prefix(dx, n), transformImagesGradTensor(this.tf, this.store.get(this.prefix(dy, out)), this.store.get(this.prefix(transforms, 8 * t.batch)), t)));
   }
 
   adjustImages(x: BufferId, y: BufferId, params: BufferId, a: ColorAdjustment): void {

@@ -3,6 +3,11 @@ import type { FillMode, ImageTransform } from '../backend.js';
 
 type Tf = typeof tfc;
 
+/** Floats in the transform's input and output batches. */
+export function transformSizes(t: ImageTransform): [number, number] {
+  return [t.batch * t.height * t.width * t.channels, t.batch * (t.outHeight ?? t.height) * (t.outWidth ?? t.width) * t.channels];
+}
+
 /** A source coordinate mapped into [0, len − 1] by the fill mode, as tf.image.transform maps it. */
 function mapCoord(tf: Tf, c: tfc.Tensor, len: number, mode: FillMode): tfc.Tensor {
   if (mode === 'constant') return c;
@@ -24,7 +29,7 @@ function mapCoord(tf: Tf, c: tfc.Tensor, len: number, mode: FillMode): tfc.Tenso
   return tf.clipByValue(mapped, 0, len - 1);
 }
 
-/** One tap of every output pixel: the row it reads in `[batch·height·width, channels]` and its weight (0 outside the image). */
+/** One tap of every output pixel: the input row it reads in `[batch·height·width, channels]` and its weight (0 outside the image). */
 interface Tap {
   readonly index: tfc.Tensor;
   readonly weight: tfc.Tensor;
@@ -33,8 +38,9 @@ interface Tap {
 /** The taps each output pixel reads, computed with tensor ops as the wasm kernel computes them. */
 function transformTaps(tf: Tf, transforms: tfc.Tensor, t: ImageTransform): Tap[] {
   const { batch, height: h, width: w } = t;
-  const ox = tf.tile(tf.range(0, w), [h]);
-  const oy = tf.reshape(tf.tile(tf.reshape(tf.range(0, h), [h, 1]), [1, w]), [-1]);
+  const [oh, ow] = [t.outHeight ?? h, t.outWidth ?? w];
+  const ox = tf.tile(tf.range(0, ow), [oh]);
+  const oy = tf.reshape(tf.tile(tf.reshape(tf.range(0, oh), [oh, 1]), [1, ow]), [-1]);
   const [a0, a1, a2, b0, b1, b2, c0, c1] = tf.split(tf.reshape(transforms, [batch, 8]), 8, 1);
   const k = tf.add(tf.add(tf.mul(c0, ox), tf.mul(c1, oy)), 1);
   const defined = tf.notEqual(k, 0);
@@ -80,7 +86,7 @@ export function transformImagesTensor(tf: Tf, x: tfc.Tensor, transforms: tfc.Ten
  */
 export function transformImagesGradTensor(tf: Tf, dy: tfc.Tensor, transforms: tfc.Tensor, t: ImageTransform): tfc.Tensor1D {
   const rows = t.batch * t.height * t.width;
-  const grads = tf.reshape(dy, [rows, t.channels]);
+  const grads = tf.reshape(dy, [-1, t.channels]);
   const taps = transformTaps(tf, transforms, t);
   const indices = tf.reshape(tf.concat(taps.map((tap) => tap.index), 0), [-1, 1]);
   const updates = tf.concat(taps.map((tap) => tf.mul(grads, tap.weight)), 0);

@@ -7,6 +7,7 @@ import { RandomZoom, type RandomZoomArgs } from './random_zoom.js';
 import type { ColorAugmentationArgs } from './random_color.js';
 import { RandomContrast, type RandomContrastArgs } from './random_contrast.js';
 import { RandomBrightness, type RandomBrightnessArgs } from './random_brightness.js';
+import { RandomCrop, type RandomCropArgs } from './random_crop.js';
 
 const AFFINE = optionNames<AffineAugmentationArgs>({
   name: true, inputShape: true, batchInputShape: true, trainable: true, dtype: true,
@@ -18,6 +19,7 @@ const RANDOM_ZOOM_OPTIONS = [...AFFINE, 'heightFactor', 'widthFactor'];
 const COLOR = optionNames<ColorAugmentationArgs>({ name: true, inputShape: true, batchInputShape: true, trainable: true, dtype: true, valueRange: true, seed: true });
 const RANDOM_CONTRAST_OPTIONS = [...COLOR, 'factor'];
 const RANDOM_BRIGHTNESS_OPTIONS = [...COLOR, 'factor'];
+const RANDOM_CROP_OPTIONS = optionNames<RandomCropArgs>({ name: true, inputShape: true, batchInputShape: true, trainable: true, dtype: true, height: true, width: true, seed: true, dataFormat: true });
 
 /** Shifts images by a random fraction of their size while training. @example `km.layers.randomTranslation({ heightFactor: 0.1, widthFactor: 0.1 })` */
 export function randomTranslation(args: RandomTranslationArgs): RandomTranslation {
@@ -49,6 +51,13 @@ export function randomBrightness(args: RandomBrightnessArgs): RandomBrightness {
   return new RandomBrightness(args);
 }
 
+/** Cuts a random window out of each image while training (a centred one at inference). @example `km.layers.randomCrop({ height: 24, width: 24 })` */
+export function randomCrop(args: RandomCropArgs): RandomCrop {
+  checkOptions(args, RANDOM_CROP_OPTIONS, 'km.layers.randomCrop');
+  return new RandomCrop(args);
+}
+
+export { RandomCrop, type RandomCropArgs };
 export { RandomRotation, RandomTranslation, RandomZoom, type RandomRotationArgs, type RandomTranslationArgs, type RandomZoomArgs };
 export { RandomBrightness, RandomContrast, type RandomBrightnessArgs, type RandomContrastArgs };
 export { ColorAugmentation, type ColorAugmentationArgs } from './random_color.js';

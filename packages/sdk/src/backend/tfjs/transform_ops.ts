@@ -42,8 +42,10 @@ function transformTaps(tf: Tf, transforms: tfc.Tensor, t: ImageTransform): Tap[]
   const ox = tf.tile(tf.range(0, ow), [oh]);
   const oy = tf.reshape(tf.tile(tf.reshape(tf.range(0, oh), [oh, 1]), [1, ow]), [-1]);
   const [a0, a1, a2, b0, b1, b2, c0, c1] = tf.split(tf.reshape(transforms, [batch, 8]), 8, 1);
-  const k = tf.add(tf.add(tf.mul(c0, ox), tf.mul(c1, oy)), 1);
-  const defined = tf.notEqual(k, 0);
+  const projective = tf.add(tf.add(tf.mul(c0, ox), tf.mul(c1, oy)), 1);
+  const defined = tf.notEqual(projective, 0);
+  // Undefined pixels divide by 1 instead: GPU backends do not keep NaN through comparisons and clamps.
+  const k = tf.where(defined, projective, tf.onesLike(projective));
   const x = mapCoord(tf, tf.div(tf.add(tf.add(tf.mul(a0, ox), tf.mul(a1, oy)), a2), k), w, t.fillMode);
   const y = mapCoord(tf, tf.div(tf.add(tf.add(tf.mul(b0, ox), tf.mul(b1, oy)), b2), k), h, t.fillMode);
   const taps: [tfc.Tensor, tfc.Tensor, tfc.Tensor][] = [];
@@ -59,7 +61,6 @@ function transformTaps(tf: Tf, transforms: tfc.Tensor, t: ImageTransform): Tap[]
   }
   const imageStart = tf.reshape(tf.mul(tf.range(0, batch), h * w), [batch, 1]);
   return taps.map(([row, col, weight]) => {
-    // Undefined (k = 0) and NaN coordinates fail every comparison, so they land outside too.
     const inside = tf.logicalAnd(tf.logicalAnd(defined, tf.logicalAnd(tf.greaterEqual(row, 0), tf.less(row, h))), tf.logicalAnd(tf.greaterEqual(col, 0), tf.less(col, w)));
     const index = tf.where(inside, tf.add(tf.add(tf.mul(row, w), col), imageStart), tf.zerosLike(row));
     return { index: tf.reshape(tf.cast(index, 'int32'), [-1]), weight: tf.reshape(tf.where(inside, weight, tf.zerosLike(weight)), [-1, 1]) };

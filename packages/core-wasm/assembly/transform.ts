@@ -53,7 +53,7 @@ let fillWeight: f32 = 0;
   return (<i32>row * w + <i32>col) * c;
 }
 
-function computeTaps(t: usize, outX: i32, outY: i32, h: i32, w: i32, c: i32, bilinear: bool, mode: i32): void {
+@inline function computeTaps(t: usize, outX: i32, outY: i32, h: i32, w: i32, c: i32, bilinear: bool, mode: i32): void {
   const ox = <f64>outX, oy = <f64>outY;
   const k = <f64>load<f32>(t, 24) * ox + <f64>load<f32>(t, 28) * oy + 1;
   tap1 = tap2 = tap3 = -1;

@@ -32,3 +32,5 @@ export { gruGatesForward, gruOutputForward, gruOutputBackward, gruGatesBackward 
 export { gruResetAfterForward, gruResetAfterBackward } from './gru_reset_after';
 export { maskFromValues, maskSelectRows, maskSelectRowsGrad, maskedMeanSteps, maskedMeanStepsGrad, maskSum, lossWeights } from './masking';
 export { resizeBilinear, resizeBilinearBackward, resizeNearest, resizeNearestBackward, flipImages } from './resize';
+export { transformImages, transformImagesBackward } from './transform';
+export { adjustImages, adjustImagesBackward } from './color_adjust';

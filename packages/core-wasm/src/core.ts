@@ -3,6 +3,7 @@ import { Activation } from './activation.js';
 import type { InputActivation } from './input_activation.js';
 import type { LossKind, RowLossKind } from './loss_kind.js';
 import { depthAxis, type ResizeGeometry, type ResizeInterpolation, type WindowGeometry } from './geometry.js';
+import { transformArgs, type ColorAdjustment, type ImageTransform } from './image_transform.js';
 import type { PiecewiseLinear, PreluGeometry } from './parametric_activation.js';
 import { gemmPartArgs, partitionGemm } from './gemm_partition.js';
 import { Heap } from './heap.js';
@@ -655,6 +656,26 @@ export class Core {
    */
   flipImages(x: number, y: number, flags: number, batch: number, h: number, w: number, c: number): void {
     this.k.flipImages(x, y, flags, batch, h, w, c);
+  }
+
+  /** Samples each image through its 8-float projective transform (see {@link ImageTransform}); y must not alias x. */
+  transformImages(x: number, y: number, transforms: number, t: ImageTransform): void {
+    this.k.transformImages(x, y, transforms, ...transformArgs(t), t.fillValue);
+  }
+
+  /** dx of {@link transformImages} (overwritten): each output gradient added into the pixels it read, by their weights. */
+  transformImagesBackward(dy: number, dx: number, transforms: number, t: ImageTransform): void {
+    this.k.transformImagesBackward(dy, dx, transforms, ...transformArgs(t));
+  }
+
+  /** Per-image contrast and brightness (see {@link ColorAdjustment}); y may alias x. */
+  adjustImages(x: number, y: number, params: number, a: ColorAdjustment): void {
+    this.k.adjustImages(x, y, params, a.batch, a.pixels, a.channels, a.lo, a.hi);
+  }
+
+  /** dx of {@link adjustImages} from its input x (overwritten). */
+  adjustImagesBackward(x: number, dy: number, dx: number, params: number, a: ColorAdjustment): void {
+    this.k.adjustImagesBackward(x, dy, dx, params, a.batch, a.pixels, a.channels, a.lo, a.hi);
   }
 
   // The activation layers' kernels: their backward passes read the forward input x (dx may alias dy).

@@ -31,6 +31,8 @@ export type { WindowGeometry } from './geometry.js';
 /** The shape of an image resize over an NHWC batch (Core.resize), and its interpolations. */
 export type { ResizeGeometry, ResizeInterpolation } from './geometry.js';
 export { depthAxis } from './geometry.js';
+/** A projective transform of an NHWC batch (Core.transformImages), and its fill modes. */
+export { FILL_MODES, type ColorAdjustment, type FillMode, type ImageTransform } from './image_transform.js';
 /** Whether worker threads can share memory here, and how many logical cores there are. */
 export { threadsSupported, hardwareThreads } from './thread_pool.js';
 /** The first-fit allocator Core uses; exported for tests and custom memories. */

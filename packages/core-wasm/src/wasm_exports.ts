@@ -94,4 +94,8 @@ export interface KernelExports {
   resizeNearest(x: number, y: number, ...geometry: number[]): void;
   resizeNearestBackward(dy: number, dx: number, ...geometry: number[]): void;
   flipImages(x: number, y: number, flags: number, n: number, h: number, w: number, c: number): void;
+  transformImages(x: number, y: number, transforms: number, n: number, h: number, w: number, c: number, oh: number, ow: number, interpolation: number, fillMode: number, fillValue: number): void;
+  transformImagesBackward(dy: number, dx: number, transforms: number, n: number, h: number, w: number, c: number, oh: number, ow: number, interpolation: number, fillMode: number): void;
+  adjustImages(x: number, y: number, params: number, n: number, pixels: number, c: number, lo: number, hi: number): void;
+  adjustImagesBackward(x: number, dy: number, dx: number, params: number, n: number, pixels: number, c: number, lo: number, hi: number): void;
 }

@@ -1,4 +1,4 @@
-import type { PiecewiseLinear, PreluGeometry, ResizeGeometry, ResizeInterpolation, WindowGeometry } from '@kerasm/core-wasm';
+import type { ColorAdjustment, FillMode, ImageTransform, PiecewiseLinear, PreluGeometry, ResizeGeometry, ResizeInterpolation, WindowGeometry } from '@kerasm/core-wasm';
 
 /**
  * The contract between the SDK and a compute backend: storage addressed by opaque ids, plus the
@@ -358,6 +358,12 @@ export interface MaskOps {
 /** The shape of an image resize over an NHWC batch (each image's crop window to the output size), as the core defines it. */
 export type { ResizeGeometry, ResizeInterpolation };
 
+/** A per-image projective transform of an NHWC batch, as tf.image.transform samples it, and its fill modes. */
+export type { FillMode, ImageTransform };
+
+/** A per-image contrast and brightness adjustment with clipping, as Keras' RandomContrast and RandomBrightness apply it. */
+export type { ColorAdjustment };
+
 /** The kernels of the image preprocessing layers (Resizing, CenterCrop, RandomFlip). */
 export interface ImageOps {
   /**
@@ -373,6 +379,23 @@ export interface ImageOps {
    * top-bottom where bit 1 is. A flip is its own inverse, so this is also its backward pass. y must not alias x.
    */
   flipImages(x: BufferId, y: BufferId, flags: BufferId, batch: number, height: number, width: number, channels: number): void;
+  /**
+   * Samples image b of an NHWC batch through `transforms[b]` (8 floats [a0, a1, a2, b0, b1, b2,
+   * c0, c1]: output pixel (x, y) reads the input at ((a0·x + a1·y + a2) / k, (b0·x + b1·y + b2) / k),
+   * k = c0·x + c1·y + 1) into an output of `t.outHeight`×`t.outWidth` (default the input's size),
+   * exactly as tf.image.transform; the augmentation layers' kernel. y must not alias x.
+   */
+  transformImages(x: BufferId, y: BufferId, transforms: BufferId, t: ImageTransform): void;
+  /** Its input gradient (the transpose of the sampling): each output gradient added into the pixels it read, by their weights; overwrites dx. */
+  transformImagesGrad(dy: BufferId, dx: BufferId, transforms: BufferId, t: ImageTransform): void;
+  /**
+   * y = clip((x − mean)·contrast + mean + delta, lo, hi) per image and channel of an NHWC batch, the
+   * mean over the image's pixels, `params[b]` = (contrast, delta); at contrast 1 the mean is not
+   * used, so brightness alone is exact. y may alias x.
+   */
+  adjustImages(x: BufferId, y: BufferId, params: BufferId, a: ColorAdjustment): void;
+  /** Its input gradient from the input x (through the clip and the mean); overwrites dx. */
+  adjustImagesGrad(x: BufferId, dy: BufferId, dx: BufferId, params: BufferId, a: ColorAdjustment): void;
 }
 
 /** A compute backend: storage plus every kernel family. */

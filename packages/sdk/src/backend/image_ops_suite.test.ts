@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Backend, ResizeGeometry, ResizeInterpolation } from './backend.js';
+import type { Backend, ColorAdjustment, FillMode, ImageTransform, ResizeGeometry, ResizeInterpolation } from './backend.js';
 import { Random } from '../utils/random.js';
 import { BACKENDS_HERE, deviceIO, runsOn } from '../testing/backends_here.js';
 import { expectClose } from '../testing/expect_close.js';
 import { refResize, refResizeGrad, wholeImages } from '../testing/image_reference.js';
+import { refAdjust, refTransform, refTransformGrad, sampleTransforms } from '../testing/transform_reference.js';
 
 // The image preprocessing kernels on every backend that runs here, against float64 loops. On the
 // tfjs backends the forward pass is tfjs' own resize op with halfPixelCenters, so this also checks
@@ -47,5 +48,62 @@ describe.each(BACKENDS_HERE)('image kernels on backend %s', (name) => {
       return x[((bb * h + (bb & 2 ? h - 1 - i : i)) * w + (bb & 1 ? w - 1 - j : j)) * c + ch];
     });
     expect(Array.from(await download(y, size))).toEqual(expected);
+  });
+
+  // On the tfjs backends the forward pass is tf.image.transform itself and the gradient a scatter of
+  // taps computed with tensor ops, so both are checked against the definition here.
+  const FILL_MODES: FillMode[] = ['reflect', 'wrap', 'constant', 'nearest'];
+  it('transformImages into an output of another size (a crop window), and its gradient', async () => {
+    const t: ImageTransform = { batch: 3, height: 6, width: 5, channels: 2, outHeight: 3, outWidth: 4, interpolation: 'bilinear', fillMode: 'constant', fillValue: 0 };
+    const [n, out] = [3 * 6 * 5 * 2, 3 * 3 * 4 * 2];
+    const transforms = Float32Array.of(1, 0, 1, 0, 1, 2, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 1.5, 0, 1, 2.5, 0, 0);
+    const x = draw(n);
+    const y = b.alloc(out, 'float32');
+    const pt = upload(transforms);
+    b.transformImages(upload(x), y, pt, t);
+    expectClose(Array.from(await download(y, out)), refTransform(x, transforms, t), 1e-5);
+    const dy = draw(out);
+    const dx = upload(draw(n));
+    b.transformImagesGrad(upload(dy), dx, pt, t);
+    expectClose(Array.from(await download(dx, n)), refTransformGrad(dy, transforms, t), 1e-4);
+  });
+
+  describe.each(['bilinear', 'nearest'] as ResizeInterpolation[])('transformImages %s', (interpolation) => {
+    it.each(FILL_MODES)('fill mode %s, and its gradient', async (fillMode) => {
+      const t: ImageTransform = { batch: 5, height: 5, width: 7, channels: 3, interpolation, fillMode, fillValue: fillMode === 'constant' ? 0.5 : 0 };
+      const n = t.batch * t.height * t.width * t.channels;
+      const transforms = upload(sampleTransforms(t.height, t.width));
+      const x = draw(n);
+      const y = b.alloc(n, 'float32');
+      b.transformImages(upload(x), y, transforms, t);
+      const tolerance = name === 'tfjs-webgl' || name === 'tfjs-webgpu' ? 1e-3 : 1e-5;
+      expectClose(Array.from(await download(y, n)), refTransform(x, sampleTransforms(t.height, t.width), t), tolerance);
+      const dy = draw(n);
+      const dx = upload(draw(n));
+      b.transformImagesGrad(upload(dy), dx, transforms, t);
+      expectClose(Array.from(await download(dx, n)), refTransformGrad(dy, sampleTransforms(t.height, t.width), t), tolerance * 10);
+    });
+  });
+
+  it('adjustImages (contrast and brightness with clipping), and its gradient by finite differences', async () => {
+    const a: ColorAdjustment = { batch: 4, pixels: 6, channels: 3, lo: 0, hi: 1 };
+    const n = a.batch * a.pixels * a.channels;
+    const x = Float32Array.from(draw(n), (v) => 0.6 * v + 0.5);
+    const params = Float32Array.of(0.5, 0, 1.7, 0.1, 1, -0.3, 1.2, -0.1);
+    const y = b.alloc(n, 'float32');
+    const [px, pp] = [upload(x), upload(params)];
+    b.adjustImages(px, y, pp, a);
+    expectClose(Array.from(await download(y, n)), refAdjust(x, params, a), 1e-5);
+    const dy = draw(n);
+    const dx = upload(draw(n));
+    b.adjustImagesGrad(px, upload(dy), dx, pp, a);
+    const loss = (v: Float64Array) => refAdjust(v, params, a).reduce((s, yv, i) => s + yv * dy[i], 0);
+    const expected = Array.from({ length: n }, (_, i) => {
+      const [up, down] = [Float64Array.from(x), Float64Array.from(x)];
+      up[i] += 1e-4;
+      down[i] -= 1e-4;
+      return (loss(up) - loss(down)) / 2e-4;
+    });
+    expectClose(Array.from(await download(dx, n)), expected, 1e-3);
   });
 });

@@ -1,5 +1,7 @@
-import type { Backend, BufferId, FusableActivation, ResizeGeometry, ResizeInterpolation } from '../backend.js';
+import type { Backend, BufferId, ColorAdjustment, FusableActivation, ImageTransform, ResizeGeometry, ResizeInterpolation } from '../backend.js';
 import { flipImagesTensor, resizeGradTensor, resizeTensor } from './image_ops.js';
+import { transformImagesGradTensor, transformImagesTensor, transformSizes } from './transform_ops.js';
+import { adjustImagesGradTensor, adjustImagesTensor } from './color_adjust_ops.js';
 import { batchNormGradTensors, batchNormInferTensor, batchNormTrainTensors } from './batch_norm_ops.js';
 import { layerNormBackwardTensors, layerNormForwardTensors } from './layer_norm_ops.js';
 import { dropoutMaskValues } from './window_ops.js';
@@ -126,6 +128,26 @@ export class TfjsBackend extends TfjsCoreKernels implements Backend {
   flipImages(x: BufferId, y: BufferId, flags: BufferId, batch: number, height: number, width: number, channels: number): void {
     const n = batch * height * width * channels;
     this.run(() => this.store.set(this.prefix(y, n), flipImagesTensor(this.tf, this.store.get(this.prefix(x, n)), this.store.get(this.prefix(flags, batch)), [batch, height, width, channels])));
+  }
+
+  transformImages(x: BufferId, y: BufferId, transforms: BufferId, t: ImageTransform): void {
+    const [n, out] = transformSizes(t);
+    this.run(() => this.store.set(this.prefix(y, out), transformImagesTensor(this.tf, this.store.get(this.prefix(x, n)), this.store.get(this.prefix(transforms, 8 * t.batch)), t)));
+  }
+
+  transformImagesGrad(dy: BufferId, dx: BufferId, transforms: BufferId, t: ImageTransform): void {
+    const [n, out] = transformSizes(t);
+    this.run(() => this.store.set(this.prefix(dx, n), transformImagesGradTensor(this.tf, this.store.get(this.prefix(dy, out)), this.store.get(this.prefix(transforms, 8 * t.batch)), t)));
+  }
+
+  adjustImages(x: BufferId, y: BufferId, params: BufferId, a: ColorAdjustment): void {
+    const n = a.batch * a.pixels * a.channels;
+    this.run(() => this.store.set(this.prefix(y, n), adjustImagesTensor(this.tf, this.store.get(this.prefix(x, n)), this.store.get(this.prefix(params, 2 * a.batch)), a)));
+  }
+
+  adjustImagesGrad(x: BufferId, dy: BufferId, dx: BufferId, params: BufferId, a: ColorAdjustment): void {
+    const n = a.batch * a.pixels * a.channels;
+    this.run(() => this.store.set(this.prefix(dx, n), adjustImagesGradTensor(this.tf, this.store.get(this.prefix(x, n)), this.store.get(this.prefix(dy, n)), this.store.get(this.prefix(params, 2 * a.batch)), a)));
   }
 
   l2Normalize(x: BufferId, y: BufferId, outer: number, reduce: number, inner: number, epsilon: number): void {

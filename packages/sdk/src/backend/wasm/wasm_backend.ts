@@ -1,6 +1,6 @@
 import { Activation, InputActivation, LossKind, RowLossKind, type Core } from '@kerasm/core-wasm';
 import { firstNonFiniteRow } from '../non_finite.js';
-import type { ActivationKind, InputActivationKind, Backend, FusableActivation, BufferDType, BufferId, ElementwiseLossKind, ParametricActivation, PreluGeometry, ResizeGeometry, ResizeInterpolation, RowwiseLossKind, WindowGeometry } from '../backend.js';
+import type { ColorAdjustment, ActivationKind, InputActivationKind, Backend, FusableActivation, BufferDType, BufferId, ElementwiseLossKind, ImageTransform, ParametricActivation, PreluGeometry, ResizeGeometry, ResizeInterpolation, RowwiseLossKind, WindowGeometry } from '../backend.js';
 
 const ACTIVATION_CODES: Record<ActivationKind, Activation> = {
   linear: Activation.Linear,
@@ -377,6 +377,22 @@ export class WasmBackend implements Backend {
 
   flipImages(x: BufferId, y: BufferId, flags: BufferId, batch: number, height: number, width: number, channels: number): void {
     this.#core.flipImages(x, y, flags, batch, height, width, channels);
+  }
+
+  transformImages(x: BufferId, y: BufferId, transforms: BufferId, t: ImageTransform): void {
+    this.#core.transformImages(x, y, transforms, t);
+  }
+
+  transformImagesGrad(dy: BufferId, dx: BufferId, transforms: BufferId, t: ImageTransform): void {
+    this.#core.transformImagesBackward(dy, dx, transforms, t);
+  }
+
+  adjustImages(x: BufferId, y: BufferId, params: BufferId, a: ColorAdjustment): void {
+    this.#core.adjustImages(x, y, params, a);
+  }
+
+  adjustImagesGrad(x: BufferId, dy: BufferId, dx: BufferId, params: BufferId, a: ColorAdjustment): void {
+    this.#core.adjustImagesBackward(x, dy, dx, params, a);
   }
 
   l2Normalize(x: BufferId, y: BufferId, outer: number, reduce: number, inner: number, epsilon: number): void {

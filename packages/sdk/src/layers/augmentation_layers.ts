@@ -1,0 +1,64 @@
+// The km.layers factories of Keras' image augmentation layers, each checking its options.
+import { checkOptions, optionNames } from '../utils/options.js';
+import type { AffineAugmentationArgs } from './random_affine.js';
+import { RandomRotation, type RandomRotationArgs } from './random_rotation.js';
+import { RandomTranslation, type RandomTranslationArgs } from './random_translation.js';
+import { RandomZoom, type RandomZoomArgs } from './random_zoom.js';
+import type { ColorAugmentationArgs } from './random_color.js';
+import { RandomContrast, type RandomContrastArgs } from './random_contrast.js';
+import { RandomBrightness, type RandomBrightnessArgs } from './random_brightness.js';
+import { RandomCrop, type RandomCropArgs } from './random_crop.js';
+
+const AFFINE = optionNames<AffineAugmentationArgs>({
+  name: true, inputShape: true, batchInputShape: true, trainable: true, dtype: true,
+  fillMode: true, interpolation: true, seed: true, fillValue: true, dataFormat: true,
+});
+const RANDOM_TRANSLATION_OPTIONS = [...AFFINE, 'heightFactor', 'widthFactor'];
+const RANDOM_ROTATION_OPTIONS = [...AFFINE, 'factor'];
+const RANDOM_ZOOM_OPTIONS = [...AFFINE, 'heightFactor', 'widthFactor'];
+const COLOR = optionNames<ColorAugmentationArgs>({ name: true, inputShape: true, batchInputShape: true, trainable: true, dtype: true, valueRange: true, seed: true });
+const RANDOM_CONTRAST_OPTIONS = [...COLOR, 'factor'];
+const RANDOM_BRIGHTNESS_OPTIONS = [...COLOR, 'factor'];
+const RANDOM_CROP_OPTIONS = optionNames<RandomCropArgs>({ name: true, inputShape: true, batchInputShape: true, trainable: true, dtype: true, height: true, width: true, seed: true, dataFormat: true });
+
+/** Shifts images by a random fraction of their size while training. @example `km.layers.randomTranslation({ heightFactor: 0.1, widthFactor: 0.1 })` */
+export function randomTranslation(args: RandomTranslationArgs): RandomTranslation {
+  checkOptions(args, RANDOM_TRANSLATION_OPTIONS, 'km.layers.randomTranslation');
+  return new RandomTranslation(args);
+}
+
+/** Rotates images by a random fraction of a turn while training. @example `km.layers.randomRotation({ factor: 0.1 })` */
+export function randomRotation(args: RandomRotationArgs): RandomRotation {
+  checkOptions(args, RANDOM_ROTATION_OPTIONS, 'km.layers.randomRotation');
+  return new RandomRotation(args);
+}
+
+/** Zooms images in or out at random while training. @example `km.layers.randomZoom({ heightFactor: 0.2 })` */
+export function randomZoom(args: RandomZoomArgs): RandomZoom {
+  checkOptions(args, RANDOM_ZOOM_OPTIONS, 'km.layers.randomZoom');
+  return new RandomZoom(args);
+}
+
+/** Scales each image's contrast by a random factor while training. @example `km.layers.randomContrast({ factor: 0.2, valueRange: [0, 1] })` */
+export function randomContrast(args: RandomContrastArgs): RandomContrast {
+  checkOptions(args, RANDOM_CONTRAST_OPTIONS, 'km.layers.randomContrast');
+  return new RandomContrast(args);
+}
+
+/** Shifts each image's brightness by a random amount while training. @example `km.layers.randomBrightness({ factor: 0.2, valueRange: [0, 1] })` */
+export function randomBrightness(args: RandomBrightnessArgs): RandomBrightness {
+  checkOptions(args, RANDOM_BRIGHTNESS_OPTIONS, 'km.layers.randomBrightness');
+  return new RandomBrightness(args);
+}
+
+/** Cuts a random window out of each image while training (a centred one at inference). @example `km.layers.randomCrop({ height: 24, width: 24 })` */
+export function randomCrop(args: RandomCropArgs): RandomCrop {
+  checkOptions(args, RANDOM_CROP_OPTIONS, 'km.layers.randomCrop');
+  return new RandomCrop(args);
+}
+
+export { RandomCrop, type RandomCropArgs };
+export { RandomRotation, RandomTranslation, RandomZoom, type RandomRotationArgs, type RandomTranslationArgs, type RandomZoomArgs };
+export { RandomBrightness, RandomContrast, type RandomBrightnessArgs, type RandomContrastArgs };
+export { ColorAugmentation, type ColorAugmentationArgs } from './random_color.js';
+export { AffineAugmentation, type AffineAugmentationArgs, type AugmentationFactor } from './random_affine.js';

@@ -1,20 +1,18 @@
-import type { FillMode, ImageTransform, ResizeInterpolation } from '../backend/backend.js';
-import { globalGenerator, Random } from '../utils/random.js';
-import { singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
-import { ImageLayer } from './image_layer.js';
+import type { BufferId, FillMode, ImageTransform, ResizeInterpolation } from '../backend/backend.js';
+import type { Random } from '../utils/random.js';
+import type { BackwardContext, ForwardContext } from './layer.js';
+import { RandomImageLayer, type RandomImageArgs } from './random_image_layer.js';
 import { checkChannelsLast } from './window.js';
 
 /** A factor of Keras' augmentation layers: ±f, or a [lower, upper] range. */
 export type AugmentationFactor = number | readonly [number, number];
 
 /** The options every geometric augmentation layer takes, with Keras' defaults. */
-export interface AffineAugmentationArgs extends LayerArgs {
+export interface AffineAugmentationArgs extends RandomImageArgs {
   /** How pixels that map outside the image are filled (default 'reflect'). */
   fillMode?: FillMode;
   /** 'bilinear' (default) or 'nearest'. */
   interpolation?: ResizeInterpolation;
-  /** Seed of this layer's draws; by default they come from the generator `km.utils.setRandomSeed` seeds. */
-  seed?: number | null;
   /** What fillMode 'constant' fills with (default 0). */
   fillValue?: number;
   /** Only 'channelsLast' (NHWC), Keras' default, is supported. */
@@ -44,15 +42,12 @@ export function factorRange(factor: unknown, option: string, where: string): [nu
  * tf.image.transform does; in predict and evaluate it passes images through unchanged. Its
  * gradient is the transpose of the sampling, so trainable layers may sit before it.
  */
-export abstract class AffineAugmentation extends ImageLayer {
+export abstract class AffineAugmentation extends RandomImageLayer {
   readonly fillMode: FillMode;
   readonly interpolation: ResizeInterpolation;
-  readonly seed: number | undefined;
   readonly fillValue: number;
-  readonly #random: Random | null;
-  #image: [number, number, number] = [0, 0, 0];
-  /** Whether the last forward pass transformed (training), so that backward takes the transpose. */
-  #transformed = false;
+  /** The 8 numbers of each image's transform. */
+  protected readonly drawSize = 8;
 
   constructor(args: AffineAugmentationArgs, className: string) {
     super(args, className);
@@ -66,15 +61,10 @@ export abstract class AffineAugmentation extends ImageLayer {
     if (!INTERPOLATIONS.includes(this.interpolation)) {
       throw new Error(`${where}: interpolation must be 'bilinear' or 'nearest'. Received: interpolation=${JSON.stringify(args.interpolation)}.`);
     }
-    if (args.seed !== undefined && args.seed !== null && !Number.isInteger(args.seed)) {
-      throw new Error(`${where}: seed must be an integer or null. Received: seed=${JSON.stringify(args.seed)}.`);
-    }
     this.fillValue = args.fillValue ?? 0;
     if (typeof this.fillValue !== 'number' || !Number.isFinite(this.fillValue)) {
       throw new Error(`${where}: fillValue must be a finite number. Received: fillValue=${JSON.stringify(args.fillValue)}.`);
     }
-    this.seed = args.seed ?? undefined;
-    this.#random = this.seed === undefined ? null : new Random(this.seed);
   }
 
   /**
@@ -83,48 +73,24 @@ export abstract class AffineAugmentation extends ImageLayer {
    */
   protected abstract drawTransform(random: Random, height: number, width: number): number[];
 
-  computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    const [h, w, c] = this.imageOf(singleInput(this, inputShapes));
-    return this.shapeOf(h, w, c);
-  }
-
-  protected override build(inputShapes: readonly Shape[]): void {
-    this.#image = this.imageOf(singleInput(this, inputShapes));
-  }
-
-  /** The 8 transform numbers of each sample, kept from forward to backward. */
-  override workspaceSize(batch: number): number {
-    return 8 * batch;
+  protected draw(random: Random): number[] {
+    return this.drawTransform(random, this.image[0], this.image[1]);
   }
 
   #transform(batch: number): ImageTransform {
-    const [height, width, channels] = this.#image;
+    const [height, width, channels] = this.image;
     return { batch, height, width, channels, interpolation: this.interpolation, fillMode: this.fillMode, fillValue: this.fillValue };
   }
 
-  forward(ctx: ForwardContext): void {
-    const [h, w, c] = this.#image;
-    this.#transformed = ctx.training;
-    if (!ctx.training) {
-      ctx.backend.copy(ctx.inputs[0], ctx.output, ctx.batch * h * w * c);
-      return;
-    }
-    const random = this.#random ?? globalGenerator();
-    const transforms = new Float32Array(8 * ctx.batch);
-    for (let b = 0; b < ctx.batch; b++) transforms.set(this.drawTransform(random, h, w), 8 * b);
-    ctx.backend.write(ctx.workspace, transforms);
+  protected applyDrawn(ctx: ForwardContext): void {
     ctx.backend.transformImages(ctx.inputs[0], ctx.output, ctx.workspace, this.#transform(ctx.batch));
   }
 
-  backward(ctx: BackwardContext): void {
-    const dx = ctx.inputGrads[0];
-    if (!dx) return;
-    const [h, w, c] = this.#image;
-    if (this.#transformed) ctx.backend.transformImagesGrad(ctx.outputGrad, dx, ctx.workspace, this.#transform(ctx.batch));
-    else ctx.backend.copy(ctx.outputGrad, dx, ctx.batch * h * w * c);
+  protected applyDrawnGrad(ctx: BackwardContext, dx: BufferId): void {
+    ctx.backend.transformImagesGrad(ctx.outputGrad, dx, ctx.workspace, this.#transform(ctx.batch));
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), fillMode: this.fillMode, interpolation: this.interpolation, seed: this.seed ?? null, fillValue: this.fillValue, dataFormat: 'channels_last' };
+    return { ...super.getConfig(), fillMode: this.fillMode, interpolation: this.interpolation, fillValue: this.fillValue, dataFormat: 'channels_last' };
   }
 }

@@ -1,17 +1,16 @@
-import { globalGenerator, Random } from '../utils/random.js';
-import { singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import type { BufferId } from '../backend/backend.js';
+import type { Random } from '../utils/random.js';
+import type { BackwardContext, ForwardContext } from './layer.js';
 import { registerLayer } from './registry.js';
-import { ImageLayer } from './image_layer.js';
+import { RandomImageLayer, type RandomImageArgs } from './random_image_layer.js';
 
 /** Which flips {@link RandomFlip} draws, by Keras' names. */
 export type RandomFlipMode = 'horizontal' | 'vertical' | 'horizontal_and_vertical';
 
 /** Options of {@link RandomFlip}, with Keras' defaults. */
-export interface RandomFlipArgs extends LayerArgs {
+export interface RandomFlipArgs extends RandomImageArgs {
   /** 'horizontal_and_vertical' (default) draws each flip independently. */
   mode?: RandomFlipMode;
-  /** Seed of this layer's draws; by default they come from the generator `km.utils.setRandomSeed` seeds. */
-  seed?: number | null;
 }
 
 const MODES: readonly RandomFlipMode[] = ['horizontal', 'vertical', 'horizontal_and_vertical'];
@@ -29,14 +28,11 @@ const MODES: readonly RandomFlipMode[] = ['horizontal', 'vertical', 'horizontal_
  * ]);
  * ```
  */
-export class RandomFlip extends ImageLayer {
+export class RandomFlip extends RandomImageLayer {
   readonly className = 'RandomFlip';
   readonly mode: RandomFlipMode;
-  readonly seed: number | undefined;
-  readonly #random: Random | null;
-  #image: [number, number, number] = [0, 0, 0];
-  /** Whether the last forward pass flipped (training), so that backward mirrors the gradient. */
-  #flipped = false;
+  /** One float of flags per image: bit 0 flips left-right, bit 1 top-bottom. */
+  protected readonly drawSize = 1;
 
   constructor(args: RandomFlipArgs = {}) {
     super(args, 'RandomFlip');
@@ -44,52 +40,23 @@ export class RandomFlip extends ImageLayer {
     if (!MODES.includes(this.mode)) {
       throw new Error(`RandomFlip layer '${this.name}': mode must be 'horizontal', 'vertical' or 'horizontal_and_vertical'. Received: mode=${JSON.stringify(args.mode)}.`);
     }
-    if (args.seed !== undefined && args.seed !== null && !Number.isInteger(args.seed)) {
-      throw new Error(`RandomFlip layer '${this.name}': seed must be an integer or null. Received: seed=${JSON.stringify(args.seed)}.`);
-    }
-    this.seed = args.seed ?? undefined;
-    this.#random = this.seed === undefined ? null : new Random(this.seed);
   }
 
-  computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    const [h, w, c] = this.imageOf(singleInput(this, inputShapes));
-    return this.shapeOf(h, w, c);
+  protected draw(random: Random): number[] {
+    return [(this.mode !== 'vertical' && random.next() < 0.5 ? 1 : 0) + (this.mode !== 'horizontal' && random.next() < 0.5 ? 2 : 0)];
   }
 
-  protected override build(inputShapes: readonly Shape[]): void {
-    this.#image = this.imageOf(singleInput(this, inputShapes));
+  protected applyDrawn(ctx: ForwardContext): void {
+    ctx.backend.flipImages(ctx.inputs[0], ctx.output, ctx.workspace, ctx.batch, ...this.image);
   }
 
-  /** One float of flags per sample: bit 0 flips left-right, bit 1 top-bottom. */
-  override workspaceSize(batch: number): number {
-    return batch;
-  }
-
-  forward(ctx: ForwardContext): void {
-    const [h, w, c] = this.#image;
-    this.#flipped = ctx.training;
-    if (!ctx.training) {
-      ctx.backend.copy(ctx.inputs[0], ctx.output, ctx.batch * h * w * c);
-      return;
-    }
-    const random = this.#random ?? globalGenerator();
-    const horizontal = this.mode !== 'vertical';
-    const vertical = this.mode !== 'horizontal';
-    const flags = Float32Array.from({ length: ctx.batch }, () => (horizontal && random.next() < 0.5 ? 1 : 0) + (vertical && random.next() < 0.5 ? 2 : 0));
-    ctx.backend.write(ctx.workspace, flags);
-    ctx.backend.flipImages(ctx.inputs[0], ctx.output, ctx.workspace, ctx.batch, h, w, c);
-  }
-
-  backward(ctx: BackwardContext): void {
-    const dx = ctx.inputGrads[0];
-    if (!dx) return;
-    const [h, w, c] = this.#image;
-    if (this.#flipped) ctx.backend.flipImages(ctx.outputGrad, dx, ctx.workspace, ctx.batch, h, w, c);
-    else ctx.backend.copy(ctx.outputGrad, dx, ctx.batch * h * w * c);
+  // A flip is its own inverse.
+  protected applyDrawnGrad(ctx: BackwardContext, dx: BufferId): void {
+    ctx.backend.flipImages(ctx.outputGrad, dx, ctx.workspace, ctx.batch, ...this.image);
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), mode: this.mode, seed: this.seed ?? null };
+    return { ...super.getConfig(), mode: this.mode };
   }
 }
 

@@ -1,0 +1,96 @@
+import type { BufferId } from '../backend/backend.js';
+import { globalGenerator, Random } from '../utils/random.js';
+import { singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { ImageLayer } from './image_layer.js';
+
+/** The option every random image layer takes. */
+export interface RandomImageArgs extends LayerArgs {
+  /** Seed of this layer's draws; by default they come from the generator `km.utils.setRandomSeed` seeds. */
+  seed?: number | null;
+}
+
+/**
+ * The base of Keras' random image layers (RandomFlip, the geometric and colour augmentations,
+ * RandomCrop): while training (`fit`) it draws parameters for each image of the batch into the
+ * workspace and applies them; otherwise it passes the images through (RandomCrop resizes). The
+ * backward pass undoes whichever the forward pass did.
+ */
+export abstract class RandomImageLayer extends ImageLayer {
+  readonly seed: number | undefined;
+  readonly #random: Random | null;
+  /** The input image [height, width, channels], once built. */
+  protected image: [number, number, number] = [0, 0, 0];
+  /** Whether the last forward pass drew and applied parameters, so that backward takes their gradient. */
+  #drew = false;
+
+  /** Floats of drawn parameters per image. */
+  protected abstract readonly drawSize: number;
+
+  constructor(args: RandomImageArgs, className: string) {
+    super(args, className);
+    if (args.seed !== undefined && args.seed !== null && !Number.isInteger(args.seed)) {
+      throw new Error(`${className} layer '${this.name}': seed must be an integer or null. Received: seed=${JSON.stringify(args.seed)}.`);
+    }
+    this.seed = args.seed ?? undefined;
+    this.#random = this.seed === undefined ? null : new Random(this.seed);
+  }
+
+  /** One image's parameters, drawn from `random`. */
+  protected abstract draw(random: Random): ArrayLike<number>;
+  /** Applies the parameters drawn into `ctx.workspace` to the batch. */
+  protected abstract applyDrawn(ctx: ForwardContext): void;
+  /** The gradient of {@link applyDrawn} into `dx`. */
+  protected abstract applyDrawnGrad(ctx: BackwardContext, dx: BufferId): void;
+
+  /** Whether this forward pass draws: while training. */
+  protected draws(ctx: ForwardContext): boolean {
+    return ctx.training;
+  }
+
+  /** A pass that draws nothing: the identity. */
+  protected passThrough(ctx: ForwardContext): void {
+    ctx.backend.copy(ctx.inputs[0], ctx.output, ctx.batch * this.image.reduce((a, b) => a * b, 1));
+  }
+
+  /** The gradient of {@link passThrough} into `dx`. */
+  protected passThroughGrad(ctx: BackwardContext, dx: BufferId): void {
+    ctx.backend.copy(ctx.outputGrad, dx, ctx.batch * this.image.reduce((a, b) => a * b, 1));
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    const [h, w, c] = this.imageOf(singleInput(this, inputShapes));
+    return this.shapeOf(h, w, c);
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    this.image = this.imageOf(singleInput(this, inputShapes));
+  }
+
+  override workspaceSize(batch: number): number {
+    return this.drawSize * batch;
+  }
+
+  forward(ctx: ForwardContext): void {
+    this.#drew = this.draws(ctx);
+    if (!this.#drew) {
+      this.passThrough(ctx);
+      return;
+    }
+    const random = this.#random ?? globalGenerator();
+    const params = new Float32Array(this.drawSize * ctx.batch);
+    for (let b = 0; b < ctx.batch; b++) params.set(this.draw(random), this.drawSize * b);
+    ctx.backend.write(ctx.workspace, params);
+    this.applyDrawn(ctx);
+  }
+
+  backward(ctx: BackwardContext): void {
+    const dx = ctx.inputGrads[0];
+    if (!dx) return;
+    if (this.#drew) this.applyDrawnGrad(ctx, dx);
+    else this.passThroughGrad(ctx, dx);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), seed: this.seed ?? null };
+  }
+}

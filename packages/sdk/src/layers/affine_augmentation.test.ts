@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import type { ImageTransform } from '../backend/backend.js';
 import { expectClose } from '../testing/expect_close.js';
-import { expectGradientsClose, finiteDifferenceGradient, kerasmGradients } from '../testing/sgd_gradients.js';
+import { expectDenseFirstGradients } from '../testing/sgd_gradients.js';
 import { refTransform } from '../testing/transform_reference.js';
 import { kerasmArtifacts } from '../io/testing/round_trip.js';
 import { Random } from '../utils/random.js';
@@ -163,17 +163,7 @@ describe('in a model', () => {
     ]);
     const r = new Random(8);
     const transforms = [0, 1].flatMap(() => rotation(2 * Math.PI * r.uniform(-0.3, 0.3), 4, 5));
-    const [kernel, bias] = m.getWeights().map(values);
-    const loss = (params: number[]) => {
-      const hidden = Array.from({ length: 2 * size }, (_, i) => {
-        const [b, j] = [Math.floor(i / size), i % size];
-        return params[kernel.length + j] + Array.from({ length: k }, (_, q) => inputs[b * k + q] * params[q * size + j]).reduce((s, v) => s + v, 0);
-      });
-      return refTransform(hidden, transforms, t).reduce((s, v, i) => s + (v - targets[i]) ** 2, 0) / (2 * size);
-    };
-    const expected = finiteDifferenceGradient([...kernel, ...bias], loss);
-    const grads = await kerasmGradients(m, 'meanSquaredError', km.tensor(inputs, [2, k]), km.tensor(targets, [2, size]));
-    expectGradientsClose(grads, [expected.slice(0, kernel.length), expected.slice(kernel.length)], ['kernel', 'bias']);
+    await expectDenseFirstGradients(m, inputs, targets, 2, (hidden) => refTransform(hidden, transforms, t));
   });
 
   it('saves and loads with Keras 3 config names, predicting the same', async () => {

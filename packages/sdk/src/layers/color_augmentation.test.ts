@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import type { ColorAdjustment } from '../backend/backend.js';
 import { expectClose } from '../testing/expect_close.js';
-import { expectGradientsClose, finiteDifferenceGradient, kerasmGradients } from '../testing/sgd_gradients.js';
+import { expectDenseFirstGradients } from '../testing/sgd_gradients.js';
 import { refAdjust } from '../testing/transform_reference.js';
 import { kerasmArtifacts } from '../io/testing/round_trip.js';
 import { Random } from '../utils/random.js';
@@ -106,17 +106,7 @@ describe('in a model', () => {
     ]);
     const r = new Random(3);
     const params = [0, 1, 2].flatMap(() => [r.uniform(0.2, 1.8), 0]);
-    const [kernel, bias] = m.getWeights().map(values);
-    const loss = (p: number[]) => {
-      const hidden = Array.from({ length: 3 * size }, (_, i) => {
-        const [b, j] = [Math.floor(i / size), i % size];
-        return p[kernel.length + j] + Array.from({ length: k }, (_, q) => inputs[b * k + q] * p[q * size + j]).reduce((s, v) => s + v, 0);
-      });
-      return refAdjust(hidden, params, a).reduce((s, v, i) => s + (v - targets[i]) ** 2, 0) / (3 * size);
-    };
-    const expected = finiteDifferenceGradient([...kernel, ...bias], loss);
-    const grads = await kerasmGradients(m, 'meanSquaredError', km.tensor(inputs, [3, k]), km.tensor(targets, [3, size]));
-    expectGradientsClose(grads, [expected.slice(0, kernel.length), expected.slice(kernel.length)], ['kernel', 'bias']);
+    await expectDenseFirstGradients(m, inputs, targets, 3, (hidden) => refAdjust(hidden, params, a));
   });
 
   it('saves and loads with Keras 3 config names', async () => {

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { expectClose } from '../testing/expect_close.js';
-import { expectGradientsClose, finiteDifferenceGradient, kerasmGradients } from '../testing/sgd_gradients.js';
+import { expectDenseFirstGradients } from '../testing/sgd_gradients.js';
 import { kerasmArtifacts } from '../io/testing/round_trip.js';
 import { Random } from '../utils/random.js';
 
@@ -73,18 +73,7 @@ describe('RandomCrop', () => {
     ]);
     const r = new Random(5);
     const offsets = [0, 1, 2].map(() => [Math.trunc(r.uniform(0, 3)), Math.trunc(r.uniform(0, 3))]);
-    const [kernel, bias] = m.getWeights().map(values);
-    const loss = (p: number[]) => {
-      const hidden = Array.from({ length: 3 * size }, (_, i) => {
-        const [b, j] = [Math.floor(i / size), i % size];
-        return p[kernel.length + j] + Array.from({ length: k }, (_, q) => inputs[b * k + q] * p[q * size + j]).reduce((s, v) => s + v, 0);
-      });
-      const cropped = offsets.flatMap(([top, left], b) => window(hidden, b, top, left, 2, 3, 4, 5));
-      return cropped.reduce((s, v, i) => s + (v - targets[i]) ** 2, 0) / (3 * 12);
-    };
-    const expected = finiteDifferenceGradient([...kernel, ...bias], loss);
-    const grads = await kerasmGradients(m, 'meanSquaredError', km.tensor(inputs, [3, k]), km.tensor(targets, [3, 12]));
-    expectGradientsClose(grads, [expected.slice(0, kernel.length), expected.slice(kernel.length)], ['kernel', 'bias']);
+    await expectDenseFirstGradients(m, inputs, targets, 3, (hidden) => offsets.flatMap(([top, left], b) => window(hidden, b, top, left, 2, 3, 4, 5)));
   });
 
   it('saves and loads with Keras 3 config names', async () => {

@@ -50,3 +50,24 @@ export function expectSgdStepMatchesLoss(before: readonly number[], after: Array
   before.forEach((p, i) => expect(Math.abs(p - after[i] - expected[i]) / scale).toBeLessThan(tolerance));
   return expected;
 }
+
+/**
+ * For a model that starts with a Dense layer on `[rows, k]` inputs: its kernel and bias gradients
+ * under mean squared error against central differences of a float64 reference, where `after` maps
+ * the Dense outputs (rows × units values, row-major) to the model's flat outputs.
+ */
+export async function expectDenseFirstGradients(model: km.LayersModel, inputs: readonly number[], targets: readonly number[], rows: number, after: (hidden: number[]) => number[]): Promise<void> {
+  const [kernel, bias] = model.getWeights().map((w) => Array.from(w.dataSync()));
+  const units = bias.length;
+  const k = kernel.length / units;
+  const loss = (p: number[]) => {
+    const hidden = Array.from({ length: rows * units }, (_, i) => {
+      const [b, j] = [Math.floor(i / units), i % units];
+      return p[kernel.length + j] + Array.from({ length: k }, (_, q) => inputs[b * k + q] * p[q * units + j]).reduce((s, v) => s + v, 0);
+    });
+    return after(hidden).reduce((s, v, i) => s + (v - targets[i]) ** 2, 0) / targets.length;
+  };
+  const expected = finiteDifferenceGradient([...kernel, ...bias], loss);
+  const grads = await kerasmGradients(model, 'meanSquaredError', km.tensor([...inputs], [rows, k]), km.tensor([...targets], [rows, targets.length / rows]));
+  expectGradientsClose(grads, [expected.slice(0, kernel.length), expected.slice(kernel.length)], ['kernel', 'bias']);
+}

@@ -97,6 +97,23 @@ describe.each(FLAVORS)('adaptive optimizer kernels (%s)', (flavor) => {
     }
   });
 
+  it('adadeltaUpdate divides by the updated gradient mean, as Keras 3 does', async () => {
+    const core = await coreFor(flavor);
+    const rho = f(0.95), c = f(1 - rho);
+    for (const n of SIZES) {
+      checkSteps(core, n, 2, 0,
+        (p, g, [a, d]) => core.adadeltaUpdate(p, g, a, d, n, 0.5, rho, eps),
+        (p, g, [a, d]) => {
+          for (let i = 0; i < n; i++) {
+            a[i] = rho * a[i] + c * g[i] * g[i];
+            const delta = (g[i] * Math.sqrt(d[i] + eps)) / Math.sqrt(a[i] + eps);
+            d[i] = rho * d[i] + c * delta * delta;
+            p[i] -= 0.5 * delta;
+          }
+        });
+    }
+  });
+
   for (const [centered, momentum] of [[false, 0], [true, 0], [false, 0.9], [true, 0.9]] as const) {
     it(`rmspropUpdate centered=${centered} momentum=${momentum}`, async () => {
       const core = await coreFor(flavor);

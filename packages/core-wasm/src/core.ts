@@ -325,6 +325,11 @@ export class Core {
     this.k.lionUpdate(params, grads, m, n, lr, beta1, beta2);
   }
 
+  /** Keras Ftrl step; power = −learning_rate_power, l2 includes beta/(2·lr). */
+  ftrlUpdate(params: number, grads: number, accum: number, linear: number, n: number, lr: number, power: number, l1: number, l2: number, l2Shrinkage: number): void {
+    this.k.ftrlUpdate(params, grads, accum, linear, n, lr, power, l1, l2, l2Shrinkage);
+  }
+
   /**
    * A per-element loss (see {@link LossKind}): returns Σ loss(p, t) over n elements and, when
    * dp ≠ 0, writes dLoss/dp·gradScale. param: Huber's delta, or label smoothing for BCE from logits.

@@ -479,6 +479,7 @@ describe('every optimizer and loss on every backend', () => {
     ['nadam', () => km.optimizers.nadam({ learningRate: 0.01 })],
     ['adadelta', () => km.optimizers.adadelta({ learningRate: 1 })],
     ['lion', () => km.optimizers.lion({ learningRate: 0.01, weightDecay: 0.1 })],
+    ['ftrl', () => km.optimizers.ftrl({ learningRate: 0.1, l1RegularizationStrength: 0.001, l2ShrinkageRegularizationStrength: 0.01 })],
     ['sgd clipnorm', () => km.optimizers.sgd({ learningRate: 0.5, clipnorm: 0.1 })],
     ['sgd clipvalue', () => km.optimizers.sgd({ learningRate: 0.5, clipvalue: 0.01 })],
     ['sgd globalClipnorm', () => km.optimizers.sgd({ learningRate: 0.5, globalClipnorm: 0.1 })],

@@ -34,6 +34,7 @@ const optimizers = [
   { name: 'adamax', make: () => km.optimizers.adamax({ learningRate: 0.01, clipnorm: 1 }), config: { class_name: 'Adamax', suffixes: ['m', 'v'] } },
   { name: 'adadelta', make: () => km.optimizers.adadelta({ learningRate: 1, rho: 0.9, epsilon: 1e-6 }), config: { class_name: 'Adadelta', suffixes: ['accum_grad', 'accum_var'] } },
   { name: 'lion', make: () => km.optimizers.lion({ learningRate: 3e-4, beta2: 0.95, weightDecay: 0.01 }), config: { class_name: 'Lion', suffixes: ['momentum'] } },
+  { name: 'ftrl', make: () => km.optimizers.ftrl({ learningRate: 0.05, l1RegularizationStrength: 0.001, beta: 0.1 }), config: { class_name: 'Ftrl', suffixes: ['accumulator', 'linear'] } },
   { name: 'nadam', make: () => km.optimizers.nadam({ learningRate: 0.005 }), config: { class_name: 'Nadam', suffixes: ['m', 'v'] } },
   { name: 'adam amsgrad', make: () => km.optimizers.adam({ learningRate: 0.005, amsgrad: true }), config: { class_name: 'Adam', suffixes: ['m', 'v', 'vhat'] } },
   { name: 'adamw', make: () => km.optimizers.adamw({ learningRate: 0.005, weightDecay: 0.05 }), config: { class_name: 'AdamW', suffixes: ['m', 'v'] } },

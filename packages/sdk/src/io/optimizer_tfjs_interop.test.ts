@@ -180,6 +180,18 @@ describe('optimizer state moves between tfjs-layers 4.22 and kerasm', () => {
     await expect(tfl.loadLayersModel(tf.io.fromMemory(saved as tf.io.ModelArtifacts))).rejects.toThrow(/Unknown layer: Lion/);
   });
 
+  it('Ftrl: kerasm-only (Keras 3 names), so tfjs-layers 4.22 refuses the whole file', async () => {
+    const ours = kerasmModel(km.optimizers.ftrl({ learningRate: 0.05, l1RegularizationStrength: 0.01 }));
+    await ours.fit(x, y, { ...fitArgs, epochs: 1 });
+    const saved = await kerasmArtifacts(ours);
+    expect(saved.trainingConfig?.optimizer_config).toEqual({
+      class_name: 'Ftrl',
+      config: { learningRate: 0.05, learningRatePower: -0.5, initialAccumulatorValue: 0.1, l1RegularizationStrength: 0.01, l2RegularizationStrength: 0, l2ShrinkageRegularizationStrength: 0, beta: 0 },
+    });
+    expect(saved.weightSpecs!.filter((w) => w.group === 'optimizer').map((w) => w.name.split('/').at(-1))).toEqual(['iter', ...Array(4).fill('accumulator'), ...Array(4).fill('linear')]);
+    await expect(tfl.loadLayersModel(tf.io.fromMemory(saved as tf.io.ModelArtifacts))).rejects.toThrow(/Unknown layer: Ftrl/);
+  });
+
   it('Nadam: kerasm-only, so tfjs-layers 4.22 refuses the whole file ("Unknown layer: Nadam")', async () => {
     const ours = kerasmModel(km.optimizers.nadam());
     await ours.fit(x, y, { ...fitArgs, epochs: 1 });

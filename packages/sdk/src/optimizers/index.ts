@@ -2,6 +2,7 @@ import { Adadelta, type AdadeltaArgs } from './adadelta.js';
 import { Adagrad, type AdagradArgs } from './adagrad.js';
 import { Adam, AdamW, type AdamArgs } from './adam.js';
 import { Adamax, type AdamaxArgs } from './adamax.js';
+import { Ftrl, type FtrlArgs } from './ftrl.js';
 import { Lion, type LionArgs } from './lion.js';
 import { Nadam, type NadamArgs } from './nadam.js';
 import type { Optimizer } from './optimizer.js';
@@ -19,6 +20,10 @@ const ADAMAX_OPTIONS = optionNames<AdamaxArgs>({ ...OPTIMIZER, beta1: true, beta
 const NADAM_OPTIONS = optionNames<NadamArgs>({ ...OPTIMIZER, beta1: true, beta2: true, epsilon: true });
 const ADADELTA_OPTIONS = optionNames<AdadeltaArgs>({ ...OPTIMIZER, rho: true, epsilon: true });
 const LION_OPTIONS = optionNames<LionArgs>({ ...OPTIMIZER, beta1: true, beta2: true });
+const FTRL_OPTIONS = optionNames<FtrlArgs>({
+  ...OPTIMIZER, learningRatePower: true, initialAccumulatorValue: true, l1RegularizationStrength: true,
+  l2RegularizationStrength: true, l2ShrinkageRegularizationStrength: true, beta: true,
+});
 
 /** A factory's argument: options, or only the learning rate, as Keras (`Adam(0.01)`) and TensorFlow.js (`tf.train.adam(0.01)`) take it. */
 type LearningRate = number | LearningRateSchedule;
@@ -90,6 +95,15 @@ export function lion(args?: LionArgs | LearningRate): Lion {
   return new Lion(optimizerArgs<LionArgs>(args, arguments.length, LION_OPTIONS, 'km.optimizers.lion'));
 }
 
+/**
+ * FTRL-Proximal with Keras 3 defaults (learningRate 0.001, learningRatePower −0.5, accumulators
+ * from 0.1, no regularization); `l1RegularizationStrength` makes weights exactly 0.
+ * @example `km.optimizers.ftrl({ learningRate: 0.05, l1RegularizationStrength: 0.01 })`
+ */
+export function ftrl(args?: FtrlArgs | LearningRate): Ftrl {
+  return new Ftrl(optimizerArgs<FtrlArgs>(args, arguments.length, FTRL_OPTIONS, 'km.optimizers.ftrl'));
+}
+
 const BY_NAME: Record<string, () => Optimizer> = {
   adam: () => new Adam(),
   adamw: () => new AdamW(),
@@ -100,6 +114,7 @@ const BY_NAME: Record<string, () => Optimizer> = {
   nadam: () => new Nadam(),
   adadelta: () => new Adadelta(),
   lion: () => new Lion(),
+  ftrl: () => new Ftrl(),
 };
 
 /** Names `compile` accepts for an optimizer with default settings. */
@@ -116,6 +131,6 @@ export function getOptimizer(optimizer: string | Optimizer): Optimizer {
 }
 
 export * as schedules from './schedules/index.js';
-export { Adadelta, Adagrad, Adam, Adamax, AdamW, Lion, Nadam, RMSprop, SGD };
-export type { AdadeltaArgs, AdagradArgs, AdamArgs, AdamaxArgs, LionArgs, NadamArgs, RMSpropArgs, SGDArgs };
+export { Adadelta, Adagrad, Adam, Adamax, AdamW, Ftrl, Lion, Nadam, RMSprop, SGD };
+export type { AdadeltaArgs, AdagradArgs, AdamArgs, AdamaxArgs, FtrlArgs, LionArgs, NadamArgs, RMSpropArgs, SGDArgs };
 export { Optimizer, type OptimizerArgs } from './optimizer.js';

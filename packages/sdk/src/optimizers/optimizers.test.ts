@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { backend } from '../backend/registry.js';
 import {
-  adadeltaRule, adagradRule, adamaxRule, lionRule, adamRule, nadamRule, refStep, rmspropRule, sgdRule, type RefOptions, type RefRule,
+  adadeltaRule, adagradRule, adamaxRule, ftrlRule, lionRule, adamRule, nadamRule, refStep, rmspropRule, sgdRule, type RefOptions, type RefRule,
 } from '../testing/optimizer_reference.js';
 import type { Optimizer } from './optimizer.js';
 
@@ -92,6 +92,14 @@ const cases: Case[] = [
   { name: 'adadelta clipnorm weightDecay', kerasm: () => km.optimizers.adadelta({ learningRate: 1, clipnorm: 0.5, weightDecay: 0.05 }), rule: adadeltaRule(), options: { lr: constant(1), clipnorm: 0.5, weightDecay: 0.05 } },
   { name: 'lion', kerasm: () => km.optimizers.lion({ learningRate: 0.01 }), rule: lionRule(), options: { lr: constant(0.01) } },
   { name: 'lion beta weightDecay clipvalue', kerasm: () => km.optimizers.lion({ learningRate: 0.02, beta1: 0.5, beta2: 0.9, weightDecay: 0.1, clipvalue: 0.3 }), rule: lionRule(0.5, 0.9), options: { lr: constant(0.02), weightDecay: 0.1, clipvalue: 0.3 } },
+  { name: 'ftrl', kerasm: () => km.optimizers.ftrl({ learningRate: 0.1 }), rule: ftrlRule(), options: { lr: constant(0.1) } },
+  {
+    name: 'ftrl with every option',
+    kerasm: () => km.optimizers.ftrl({ learningRate: 0.1, learningRatePower: -0.7, initialAccumulatorValue: 0.3, l1RegularizationStrength: 0.2, l2RegularizationStrength: 0.1, l2ShrinkageRegularizationStrength: 0.05, beta: 0.5, globalClipnorm: 5 }),
+    rule: ftrlRule(-0.7, 0.3, 0.2, 0.1, 0.05, 0.5),
+    options: { lr: constant(0.1), globalClipnorm: 5 },
+  },
+  { name: 'ftrl l1 with a schedule', kerasm: () => km.optimizers.ftrl({ learningRate: km.optimizers.schedules.exponentialDecay({ initialLearningRate: 0.2, decaySteps: 2, decayRate: 0.5 }), l1RegularizationStrength: 0.5 }), rule: ftrlRule(-0.5, 0.1, 0.5), options: { lr: (step) => 0.2 * 0.5 ** (step / 2) } },
   { name: 'sgd clipvalue', kerasm: () => km.optimizers.sgd({ learningRate: 0.05, clipvalue: 0.5 }), rule: sgdRule(), options: { lr: constant(0.05), clipvalue: 0.5 } },
   { name: 'adam globalClipnorm', kerasm: () => km.optimizers.adam({ learningRate: 0.02, globalClipnorm: 1 }), rule: adamRule(), options: { lr: constant(0.02), globalClipnorm: 1 } },
   { name: 'sgd weightDecay', kerasm: () => km.optimizers.sgd({ learningRate: 0.05, weightDecay: 0.1 }), rule: sgdRule(), options: { lr: constant(0.05), weightDecay: 0.1 } },
@@ -146,7 +154,7 @@ describe('optimizers follow the Keras 3 update equations', () => {
   });
 
   it('every factory takes the learning rate, or a schedule, alone', () => {
-    const factories = [km.optimizers.adam, km.optimizers.adamw, km.optimizers.sgd, km.optimizers.rmsprop, km.optimizers.adagrad, km.optimizers.adamax, km.optimizers.nadam, km.optimizers.adadelta, km.optimizers.lion];
+    const factories = [km.optimizers.adam, km.optimizers.adamw, km.optimizers.sgd, km.optimizers.rmsprop, km.optimizers.adagrad, km.optimizers.adamax, km.optimizers.nadam, km.optimizers.adadelta, km.optimizers.lion, km.optimizers.ftrl];
     for (const factory of factories) {
       // Adadelta's first steps are ~√ε/√a small: only a rate near its paper's 1.0 moves them visibly.
       const lr = factory === km.optimizers.adadelta ? 1 : 0.05;
@@ -159,7 +167,7 @@ describe('optimizers follow the Keras 3 update equations', () => {
   });
 
   it('compile accepts every optimizer by name', () => {
-    for (const name of ['adam', 'adamw', 'sgd', 'rmsprop', 'adagrad', 'adamax', 'nadam', 'adadelta', 'lion', 'Adadelta', 'LION']) {
+    for (const name of ['adam', 'adamw', 'sgd', 'rmsprop', 'adagrad', 'adamax', 'nadam', 'adadelta', 'lion', 'ftrl', 'Adadelta', 'LION']) {
       const model = km.sequential([km.layers.dense({ units: 1, inputShape: [2] })]);
       expect(() => model.compile({ optimizer: name, loss: 'mse' })).not.toThrow();
     }
@@ -191,6 +199,16 @@ describe('optimizer option errors', () => {
     expect(() => km.optimizers.lion({ epsilon: 1e-7 } as never)).toThrow(/epsilon/);
   });
 
+  it("rejects Ftrl's positive learningRatePower and negative strengths, naming the value", () => {
+    expect(() => km.optimizers.ftrl({ learningRatePower: 0.5 })).toThrow(/^Ftrl: learningRatePower must be a finite number ≤ 0 .*Received: learningRatePower=0.5\.$/);
+    expect(() => km.optimizers.ftrl({ initialAccumulatorValue: -0.1 })).toThrow(/Ftrl: initialAccumulatorValue must be in \[0, Infinity\)\. Received: initialAccumulatorValue=-0.1/);
+    expect(() => km.optimizers.ftrl({ l1RegularizationStrength: -1 })).toThrow(/Received: l1RegularizationStrength=-1/);
+    expect(() => km.optimizers.ftrl({ l2RegularizationStrength: -1 })).toThrow(/Received: l2RegularizationStrength=-1/);
+    expect(() => km.optimizers.ftrl({ l2ShrinkageRegularizationStrength: -1 })).toThrow(/Received: l2ShrinkageRegularizationStrength=-1/);
+    expect(() => km.optimizers.ftrl({ beta: -1 })).toThrow(/Ftrl: beta must be in \[0, Infinity\)\. Received: beta=-1/);
+    expect(() => km.optimizers.ftrl({ l1: 0.1 } as never)).toThrow(/has no option 'l1'/);
+  });
+
   it('rejects a learning rate that is neither a positive number nor a schedule', () => {
     expect(() => km.optimizers.nadam({ learningRate: 'fast' as unknown as number })).toThrow(/Nadam: learningRate must be a positive finite number or a schedule.*Received: learningRate=fast/);
   });
@@ -211,6 +229,6 @@ describe('optimizer option errors', () => {
   });
 
   it('lists the valid names for an unknown optimizer', () => {
-    expect(() => km.sequential([km.layers.dense({ units: 1, inputShape: [1] })]).compile({ optimizer: 'adafactor', loss: 'mse' })).toThrow(/Unknown optimizer 'adafactor'. Valid optimizers: 'adam', 'adamw', 'sgd', 'rmsprop', 'adagrad', 'adamax', 'nadam', 'adadelta', 'lion'/);
+    expect(() => km.sequential([km.layers.dense({ units: 1, inputShape: [1] })]).compile({ optimizer: 'adafactor', loss: 'mse' })).toThrow(/Unknown optimizer 'adafactor'. Valid optimizers: 'adam', 'adamw', 'sgd', 'rmsprop', 'adagrad', 'adamax', 'nadam', 'adadelta', 'lion', 'ftrl'/);
   });
 });

@@ -157,3 +157,18 @@ export function lionRule(b1 = 0.9, b2 = 0.99): RefRule {
     }
   };
 }
+
+/** Keras 3's Ftrl (FTRL-Proximal); `power` is Keras' learning_rate_power (≤ 0). */
+export function ftrlRule(power = -0.5, initial = 0.1, l1 = 0, l2 = 0, l2Shrinkage = 0, beta = 0): RefRule {
+  return (p, g, s, _t, lr) => {
+    const [a, linear] = [state(s, 'a', p.length, initial), state(s, 'linear', p.length)];
+    const l2Total = l2 + beta / (2 * lr);
+    for (let i = 0; i < p.length; i++) {
+      const aNew = a[i] + g[i] * g[i];
+      linear[i] += g[i] + 2 * l2Shrinkage * p[i] - ((aNew ** -power - a[i] ** -power) / lr) * p[i];
+      const clipped = Math.min(Math.max(linear[i], -l1), l1);
+      p[i] = (clipped - linear[i]) / (aNew ** -power / lr + 2 * l2Total);
+      a[i] = aNew;
+    }
+  };
+}

@@ -261,6 +261,10 @@ export class WasmBackend implements Backend {
     this.#core.lionUpdate(params, grads, m, n, lr, beta1, beta2);
   }
 
+  ftrlUpdate(params: BufferId, grads: BufferId, accumulator: BufferId, linear: BufferId, n: number, lr: number, power: number, l1: number, l2: number, l2Shrinkage: number): void {
+    this.#core.ftrlUpdate(params, grads, accumulator, linear, n, lr, power, l1, l2, l2Shrinkage);
+  }
+
   clipByNorm(x: BufferId, n: number, maxNorm: number): void {
     const norm = Math.sqrt(this.#core.sumSquares(x, n));
     if (norm > maxNorm) this.#core.scale(x, n, maxNorm / norm);

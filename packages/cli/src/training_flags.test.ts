@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine, type TrainOptions } from './args.js';
 import { UsageError } from './errors.js';
-import { makeSchedule } from './training_setup.js';
+import { makeOptimizer, makeSchedule } from './training_setup.js';
 
 function trainOptions(...flags: string[]): TrainOptions {
   const command = parseCommandLine(['train', ...flags]);
@@ -23,6 +23,9 @@ describe('kerasm train --optimizer, --lr-schedule, --early-stopping, --config', 
   it('parses the optimizer (default adam), a schedule with numbers, booleans and lists, and a patience', () => {
     expect(trainOptions().optimizer).toBe('adam');
     expect(trainOptions('--optimizer', 'RMSprop').optimizer).toBe('rmsprop');
+    expect(trainOptions('--optimizer', 'Adadelta').optimizer).toBe('adadelta');
+    expect(trainOptions('--optimizer', 'lion').optimizer).toBe('lion');
+    expect(trainOptions('--optimizer', 'FTRL').optimizer).toBe('ftrl');
     expect(trainOptions('--lr-schedule', 'cosineDecay:decaySteps=2000,alpha=0.1').lrSchedule).toEqual({ name: 'cosineDecay', args: { decaySteps: 2000, alpha: 0.1 } });
     expect(trainOptions('--lr-schedule', 'piecewiseConstantDecay:boundaries=100/200,values=0.1/0.01/1e-3').lrSchedule).toEqual({
       name: 'piecewiseConstantDecay', args: { boundaries: [100, 200], values: [0.1, 0.01, 0.001] },
@@ -33,7 +36,7 @@ describe('kerasm train --optimizer, --lr-schedule, --early-stopping, --config', 
   });
 
   it('rejects bad values with what was received and what is expected', () => {
-    expect(usage('--optimizer', 'adamm')).toBe("Invalid value for --optimizer: received 'adamm', expected one of adam, adamw, sgd, rmsprop, adagrad, adamax, nadam.");
+    expect(usage('--optimizer', 'adamm')).toBe("Invalid value for --optimizer: received 'adamm', expected one of adam, adamw, sgd, rmsprop, adagrad, adamax, nadam, adadelta, lion, ftrl.");
     expect(usage('--lr-schedule', 'linear')).toMatch(/--lr-schedule: received 'linear', expected NAME\[:key=value,...\] with NAME one of exponentialDecay/);
     expect(usage('--lr-schedule', 'cosineDecay:decaySteps')).toMatch(/'decaySteps' is not one/);
     expect(usage('--lr-schedule', 'cosineDecay:decaySteps=ten')).toMatch(/'ten' is none of these/);
@@ -52,5 +55,12 @@ describe('makeSchedule', () => {
     for (const step of [0, 1000, 2812, 5000, 5625]) {
       expect(schedule.at(step)).toBeCloseTo(0.003 * 0.5 * (1 + Math.cos((Math.PI * step) / 5625)), 10);
     }
+  });
+
+  it("builds the new optimizers through the SDK, and a bad option fails naming the config path", () => {
+    expect(makeOptimizer('adadelta', { learningRate: 1, rho: 0.9 }, 'compile.optimizer').getConfig()).toEqual({ learningRate: 1, rho: 0.9, epsilon: 1e-7 });
+    expect(makeOptimizer('lion', { learningRate: 1e-4 }, 'compile.optimizer').getConfig()).toEqual({ learningRate: 1e-4, beta1: 0.9, beta2: 0.99 });
+    expect(makeOptimizer('ftrl', { l1RegularizationStrength: 0.01 }, 'compile.optimizer').getConfig()).toMatchObject({ learningRate: 0.001, l1RegularizationStrength: 0.01, learningRatePower: -0.5 });
+    expect(() => makeOptimizer('adadelta', { rho: 1.5 }, 'compile.optimizer')).toThrow(/compile.optimizer.*rho must be in \[0, 1\)\. Received: rho=1.5/);
   });
 });

@@ -9,7 +9,10 @@ export {
 } from './losses';
 export { countArgmaxMatchesSparse, countArgmaxMatchesDense, countBinaryMatches } from './metrics';
 export { adamUpdate, sgdUpdate } from './optimizers';
+export { lionUpdate } from './optimizers';
 export { amsgradUpdate, nadamUpdate, adamaxUpdate, adagradUpdate, rmspropUpdate } from './optimizers_adaptive';
+export { adadeltaUpdate } from './optimizers_adaptive';
+export { ftrlUpdate } from './optimizers_ftrl';
 export { sumSquares, clipByValue, scale } from './clipping';
 export { elementwiseLoss } from './elementwise_losses';
 export { im2col, col2im } from './conv';

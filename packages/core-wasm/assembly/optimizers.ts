@@ -66,3 +66,33 @@ export function sgdUpdate(
     store<f32>(params + off, load<f32>(params + off) + (nesterov ? momentum * vel - lg : vel));
   }
 }
+
+/**
+ * Lion (Keras 3): p −= lr·sign(β1·m + (1−β1)·g), then m = β2·m + (1−β2)·g. sign(0) is 0, so a
+ * weight whose momentum and gradient are both zero stays where it is.
+ */
+export function lionUpdate(params: usize, grads: usize, m: usize, n: i32, lr: f32, beta1: f32, beta2: f32): void {
+  const b1 = f32x4.splat(beta1), c1 = f32x4.splat(1 - beta1);
+  const b2 = f32x4.splat(beta2), c2 = f32x4.splat(1 - beta2);
+  const vlr = f32x4.splat(lr), zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    const g = v128.load(grads + off);
+    const mv = v128.load(m + off);
+    const c = f32x4.add(f32x4.mul(b1, mv), f32x4.mul(c1, g));
+    // ±lr where c is positive/negative, 0 where it is zero: the comparison masks select lr's bits.
+    const step = f32x4.sub(v128.and(f32x4.gt(c, zero), vlr), v128.and(f32x4.lt(c, zero), vlr));
+    v128.store(params + off, f32x4.sub(v128.load(params + off), step));
+    v128.store(m + off, flushSubnormal(f32x4.add(f32x4.mul(b2, mv), f32x4.mul(c2, g))));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    const g = load<f32>(grads + off);
+    const mv = load<f32>(m + off);
+    const c = beta1 * mv + (1 - beta1) * g;
+    const step: f32 = c > 0 ? lr : c < 0 ? -lr : 0;
+    store<f32>(params + off, load<f32>(params + off) - step);
+    store<f32>(m + off, flushSubnormalScalar(beta2 * mv + (1 - beta2) * g));
+  }
+}

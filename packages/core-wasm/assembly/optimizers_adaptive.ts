@@ -170,3 +170,34 @@ export function rmspropUpdate(
     store<f32>(params + off, load<f32>(params + off) - inc);
   }
 }
+
+/**
+ * Adadelta (Keras 3): a = ρ·a + (1−ρ)·g²; d = g·√(D + ε)/√(a + ε) with the new a;
+ * D = ρ·D + (1−ρ)·d²; p −= lr·d. (tfjs divides by the previous a instead.)
+ */
+export function adadeltaUpdate(
+  params: usize, grads: usize, accumGrad: usize, accumDelta: usize, n: i32, lr: f32, rho: f32, epsilon: f32,
+): void {
+  const r = f32x4.splat(rho), c = f32x4.splat(1 - rho), vlr = f32x4.splat(lr), eps = f32x4.splat(epsilon);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    const g = v128.load(grads + off);
+    const a = flushSubnormal(f32x4.add(f32x4.mul(r, v128.load(accumGrad + off)), f32x4.mul(c, f32x4.mul(g, g))));
+    const dPrev = v128.load(accumDelta + off);
+    const delta = f32x4.div(f32x4.mul(g, f32x4.sqrt(f32x4.add(dPrev, eps))), f32x4.sqrt(f32x4.add(a, eps)));
+    v128.store(accumGrad + off, a);
+    v128.store(accumDelta + off, flushSubnormal(f32x4.add(f32x4.mul(r, dPrev), f32x4.mul(c, f32x4.mul(delta, delta)))));
+    v128.store(params + off, f32x4.sub(v128.load(params + off), f32x4.mul(vlr, delta)));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    const g = load<f32>(grads + off);
+    const a = flushSubnormalScalar(rho * load<f32>(accumGrad + off) + (1 - rho) * g * g);
+    const dPrev = load<f32>(accumDelta + off);
+    const delta = g * Mathf.sqrt(dPrev + epsilon) / Mathf.sqrt(a + epsilon);
+    store<f32>(accumGrad + off, a);
+    store<f32>(accumDelta + off, flushSubnormalScalar(rho * dPrev + (1 - rho) * delta * delta));
+    store<f32>(params + off, load<f32>(params + off) - lr * delta);
+  }
+}

@@ -316,6 +316,21 @@ export class Core {
     this.k.rmspropUpdate(params, grads, velocity, avgGrad, mom, n, lr, rho, momentum, epsilon);
   }
 
+  /** Keras Adadelta step: accumGrad and accumDelta are the running means of g² and of the step². */
+  adadeltaUpdate(params: number, grads: number, accumGrad: number, accumDelta: number, n: number, lr: number, rho: number, epsilon: number): void {
+    this.k.adadeltaUpdate(params, grads, accumGrad, accumDelta, n, lr, rho, epsilon);
+  }
+
+  /** Keras Lion step: p −= lr·sign(β1·m + (1−β1)·g); m = β2·m + (1−β2)·g. */
+  lionUpdate(params: number, grads: number, m: number, n: number, lr: number, beta1: number, beta2: number): void {
+    this.k.lionUpdate(params, grads, m, n, lr, beta1, beta2);
+  }
+
+  /** Keras Ftrl step; power = −learning_rate_power, l2 includes beta/(2·lr). */
+  ftrlUpdate(params: number, grads: number, accum: number, linear: number, n: number, lr: number, power: number, l1: number, l2: number, l2Shrinkage: number): void {
+    this.k.ftrlUpdate(params, grads, accum, linear, n, lr, power, l1, l2, l2Shrinkage);
+  }
+
   /**
    * A per-element loss (see {@link LossKind}): returns Σ loss(p, t) over n elements and, when
    * dp ≠ 0, writes dLoss/dp·gradScale. param: Huber's delta, or label smoothing for BCE from logits.

@@ -25,6 +25,7 @@ const CASES: Case[] = [
   { name: 'amsgradUpdate', states: [{ start: signed, decay: 0.9 }, { start: nonNegative, decay: 0.999 }], step: (c, p, g, [m, v]) => c.amsgradUpdate(p, g, m, v, put(c, new Float32Array(N)), N, 1e-3, 0.9, 0.999, 1e-7) },
   { name: 'nadamUpdate', states: [{ start: signed, decay: 0.9 }, { start: nonNegative, decay: 0.999 }], step: (c, p, g, [m, v]) => c.nadamUpdate(p, g, m, v, N, 1e-3, 0.9, 0.999, 1e-7, 0.5, 0.1, 1.5) },
   { name: 'adamaxUpdate', states: [{ start: signed, decay: 0.9 }, { start: nonNegative, decay: 0.999 }], step: (c, p, g, [m, u]) => c.adamaxUpdate(p, g, m, u, N, 1e-3, 0.9, 0.999, 1e-7) },
+  { name: 'adadeltaUpdate', states: [{ start: nonNegative, decay: 0.95 }, { start: nonNegative, decay: 0.95 }], step: (c, p, g, [a, d]) => c.adadeltaUpdate(p, g, a, d, N, 1e-3, 0.95, 1e-7) },
   { name: 'sgdUpdate (momentum)', states: [{ start: signed, decay: 0.9 }], step: (c, p, g, [vel]) => c.sgdUpdate(p, g, vel, N, 0.01, 0.9, false) },
   {
     name: 'rmspropUpdate (centered, momentum)',

@@ -60,4 +60,28 @@ describe.each(FLAVORS)('optimizers (%s)', (flavor) => {
       }
     });
   }
+
+  it('lionUpdate steps by ±lr along sign(β1·m + (1−β1)·g), 0 where that is 0', async () => {
+    const core = await coreFor(flavor);
+    const [lr, b1, b2] = [Math.fround(0.01), Math.fround(0.9), Math.fround(0.99)];
+    const [c1, c2] = [Math.fround(1 - b1), Math.fround(1 - b2)];
+    for (const n of SIZES) {
+      const p = Float64Array.from(randomArray(n, n));
+      const m = new Float64Array(n);
+      const pp = put(core, Float32Array.from(p)), pg = core.malloc(4 * n), pm = put(core, new Float32Array(n));
+      for (let t = 1; t <= 5; t++) {
+        const g = randomArray(n, 100 * n + t);
+        g[n - 1] = 0; // the last weight never gets a gradient: its momentum stays 0, so it must not move
+        core.f32().set(g, pg / 4);
+        core.lionUpdate(pp, pg, pm, n, lr, b1, b2);
+        for (let i = 0; i < n; i++) {
+          p[i] -= lr * Math.sign(b1 * m[i] + c1 * g[i]);
+          m[i] = b2 * m[i] + c2 * g[i];
+        }
+      }
+      expectClose(get(core, pm, n), m, 1e-5, 1e-7);
+      expectClose(get(core, pp, n), p, 1e-6, 1e-7);
+      for (const ptr of [pp, pg, pm]) core.free(ptr);
+    }
+  });
 });

@@ -97,6 +97,45 @@ describe.each(FLAVORS)('adaptive optimizer kernels (%s)', (flavor) => {
     }
   });
 
+  it('adadeltaUpdate divides by the updated gradient mean, as Keras 3 does', async () => {
+    const core = await coreFor(flavor);
+    const rho = f(0.95), c = f(1 - rho);
+    for (const n of SIZES) {
+      checkSteps(core, n, 2, 0,
+        (p, g, [a, d]) => core.adadeltaUpdate(p, g, a, d, n, 0.5, rho, eps),
+        (p, g, [a, d]) => {
+          for (let i = 0; i < n; i++) {
+            a[i] = rho * a[i] + c * g[i] * g[i];
+            const delta = (g[i] * Math.sqrt(d[i] + eps)) / Math.sqrt(a[i] + eps);
+            d[i] = rho * d[i] + c * delta * delta;
+            p[i] -= 0.5 * delta;
+          }
+        });
+    }
+  });
+
+  // power 0.5 takes the SIMD path, 0.7 the scalar pow loop; l1 is large enough to zero some weights.
+  // Both states start at 0.1 here (checkSteps' one initial value): any state is a valid start.
+  for (const [power, l1, l2, shrink] of [[0.5, 0, 0, 0], [0.5, 0.3, 0.2, 0.1], [0.7, 0.3, 0.05, 0.1]] as const) {
+    it(`ftrlUpdate power=${power} l1=${l1} l2=${l2} l2Shrinkage=${shrink}`, async () => {
+      const core = await coreFor(flavor);
+      const lr = f(0.1);
+      for (const n of SIZES) {
+        checkSteps(core, n, 2, 0.1,
+          (p, g, [a, lin]) => core.ftrlUpdate(p, g, a, lin, n, lr, power, l1, l2, shrink),
+          (p, g, [a, lin]) => {
+            for (let i = 0; i < n; i++) {
+              const aNew = a[i] + g[i] * g[i];
+              lin[i] += g[i] + 2 * f(shrink) * p[i] - ((aNew ** power - a[i] ** power) / lr) * p[i];
+              const clipped = Math.min(Math.max(lin[i], -f(l1)), f(l1));
+              p[i] = (clipped - lin[i]) / (aNew ** power / lr + 2 * f(l2));
+              a[i] = aNew;
+            }
+          });
+      }
+    });
+  }
+
   for (const [centered, momentum] of [[false, 0], [true, 0], [false, 0.9], [true, 0.9]] as const) {
     it(`rmspropUpdate centered=${centered} momentum=${momentum}`, async () => {
       const core = await coreFor(flavor);

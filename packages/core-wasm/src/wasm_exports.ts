@@ -36,6 +36,9 @@ export interface KernelExports {
   adamaxUpdate(params: number, grads: number, m: number, u: number, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void;
   adagradUpdate(params: number, grads: number, accum: number, n: number, lr: number, epsilon: number): void;
   rmspropUpdate(params: number, grads: number, velocity: number, avgGrad: number, mom: number, n: number, lr: number, rho: number, momentum: number, epsilon: number): void;
+  adadeltaUpdate(params: number, grads: number, accumGrad: number, accumDelta: number, n: number, lr: number, rho: number, epsilon: number): void;
+  lionUpdate(params: number, grads: number, m: number, n: number, lr: number, beta1: number, beta2: number): void;
+  ftrlUpdate(params: number, grads: number, accum: number, linear: number, n: number, lr: number, power: number, l1: number, l2: number, l2Shrinkage: number): void;
   sumSquares(ptr: number, n: number): number;
   elementwiseLoss(kind: number, p: number, targets: number, dp: number, n: number, gradScale: number, param: number, weights: number, repeat: number): number;
   regularize(w: number, grad: number, n: number, l1: number, l2: number): number;

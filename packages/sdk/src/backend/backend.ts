@@ -171,6 +171,12 @@ export interface OptimizerOps {
   adagradUpdate(params: BufferId, grads: BufferId, accumulator: BufferId, n: number, lr: number, epsilon: number): void;
   /** `avgGrad` (centered) and `momentum` buffers are 0 when unused. */
   rmspropUpdate(params: BufferId, grads: BufferId, velocity: BufferId, avgGrad: BufferId, momentumBuffer: BufferId, n: number, lr: number, rho: number, momentum: number, epsilon: number): void;
+  /** Keras Adadelta: running means of g² (`accumGrad`) and of the squared step (`accumDelta`). */
+  adadeltaUpdate(params: BufferId, grads: BufferId, accumGrad: BufferId, accumDelta: BufferId, n: number, lr: number, rho: number, epsilon: number): void;
+  /** Keras Lion: `p −= lr·sign(β1·m + (1−β1)·g)`, then `m = β2·m + (1−β2)·g`. */
+  lionUpdate(params: BufferId, grads: BufferId, m: BufferId, n: number, lr: number, beta1: number, beta2: number): void;
+  /** Keras Ftrl; `power` is −learning_rate_power and `l2` already holds β/(2·lr). */
+  ftrlUpdate(params: BufferId, grads: BufferId, accumulator: BufferId, linear: BufferId, n: number, lr: number, power: number, l1: number, l2: number, l2Shrinkage: number): void;
   /** Rescales `n` values in place so their L2 norm is at most `maxNorm` (x · maxNorm / max(‖x‖, maxNorm)), on the device. */
   clipByNorm(x: BufferId, n: number, maxNorm: number): void;
   /** Returns l1·Σ|w| + l2·Σw² over `n` weights; when `grad` is not 0 adds l1·sign(w) + 2·l2·w into it. */

@@ -1,6 +1,9 @@
+import { Adadelta } from '../optimizers/adadelta.js';
 import { Adagrad } from '../optimizers/adagrad.js';
 import { Adam, AdamW } from '../optimizers/adam.js';
 import { Adamax } from '../optimizers/adamax.js';
+import { Ftrl } from '../optimizers/ftrl.js';
+import { Lion } from '../optimizers/lion.js';
 import { Nadam } from '../optimizers/nadam.js';
 import type { Optimizer, OptimizerArgs } from '../optimizers/optimizer.js';
 import { RMSprop } from '../optimizers/rmsprop.js';
@@ -21,8 +24,11 @@ import type { TrainingConfig } from './types.js';
  *             its backend's epsilon, 1e-7 on CPU, which is kerasm's default)
  *   Adamax    tfjs Adamax {learningRate, beta1, beta2, epsilon, decay}: tfjs' `decay` divides the
  *             rate by (1 + decay·step), which loads as an inverseTimeDecay schedule
- *   Nadam, AdamW   no tfjs class: kerasm-only ('Nadam', 'AdamW'); tfjs-layers 4.22 refuses to
- *             load such a model ("Unknown layer: Nadam")
+ *   Adadelta  tfjs Adadelta {learningRate, rho, epsilon} (tfjs steps with the previous gradient
+ *             mean where Keras and kerasm use the updated one; the state means the same)
+ *   Nadam, AdamW, Lion, Ftrl   no tfjs class: kerasm-only ('Nadam', 'AdamW', 'Lion' {beta1, beta2},
+ *             'Ftrl' with Keras' options in camelCase);
+ *             tfjs-layers 4.22 refuses to load such a model ("Unknown layer: Nadam")
  */
 
 type OptimizerConfig = TrainingConfig['optimizer_config'];
@@ -58,7 +64,19 @@ function tfjsConfig(optimizer: Optimizer): { class_name: string; config: Record<
     const { beta1, beta2, epsilon } = optimizer;
     return { class_name: 'Nadam', config: { beta1, beta2, epsilon } };
   }
-  throw new Error(`Optimizer ${optimizer.className} cannot be saved in the LayersModel format: kerasm knows no saved form for it. Compile with one of km.optimizers (adam, adamw, sgd, rmsprop, adagrad, adamax, nadam) before saving.`);
+  if (optimizer instanceof Adadelta) {
+    const { rho, epsilon } = optimizer;
+    return { class_name: 'Adadelta', config: { rho, epsilon } };
+  }
+  if (optimizer instanceof Lion) {
+    const { beta1, beta2 } = optimizer;
+    return { class_name: 'Lion', config: { beta1, beta2 } };
+  }
+  if (optimizer instanceof Ftrl) {
+    const { learningRatePower, initialAccumulatorValue, l1RegularizationStrength, l2RegularizationStrength, l2ShrinkageRegularizationStrength, beta } = optimizer;
+    return { class_name: 'Ftrl', config: { learningRatePower, initialAccumulatorValue, l1RegularizationStrength, l2RegularizationStrength, l2ShrinkageRegularizationStrength, beta } };
+  }
+  throw new Error(`Optimizer ${optimizer.className} cannot be saved in the LayersModel format: kerasm knows no saved form for it. Compile with one of km.optimizers (adam, adamw, sgd, rmsprop, adagrad, adamax, nadam, adadelta, lion, ftrl) before saving.`);
 }
 
 /**
@@ -113,6 +131,17 @@ const READERS: Record<string, (c: Record<string, unknown>) => Optimizer | string
   RMSprop: rmspropFrom,
   Adagrad: (c) => new Adagrad({ ...commonArgs(c), initialAccumulatorValue: pick(c, 'initialAccumulatorValue', 'initial_accumulator_value'), epsilon: pick(c, 'epsilon') }),
   Adamax: adamaxFrom,
+  Adadelta: (c) => new Adadelta({ ...commonArgs(c), rho: pick(c, 'rho'), epsilon: pick(c, 'epsilon') }),
+  Lion: (c) => new Lion({ ...commonArgs(c), beta1: pick(c, 'beta1', 'beta_1'), beta2: pick(c, 'beta2', 'beta_2') }),
+  Ftrl: (c) => new Ftrl({
+    ...commonArgs(c),
+    learningRatePower: pick(c, 'learningRatePower', 'learning_rate_power'),
+    initialAccumulatorValue: pick(c, 'initialAccumulatorValue', 'initial_accumulator_value'),
+    l1RegularizationStrength: pick(c, 'l1RegularizationStrength', 'l1_regularization_strength'),
+    l2RegularizationStrength: pick(c, 'l2RegularizationStrength', 'l2_regularization_strength'),
+    l2ShrinkageRegularizationStrength: pick(c, 'l2ShrinkageRegularizationStrength', 'l2_shrinkage_regularization_strength'),
+    beta: pick(c, 'beta'),
+  }),
   Nadam: (c) => new Nadam({ ...commonArgs(c), beta1: pick(c, 'beta1', 'beta_1'), beta2: pick(c, 'beta2', 'beta_2'), epsilon: pick(c, 'epsilon') }),
 };
 

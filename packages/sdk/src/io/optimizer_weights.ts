@@ -1,8 +1,11 @@
 import type { Backend } from '../backend/backend.js';
 import type { Layer, WeightSpec as LayerWeight } from '../layers/layer.js';
+import { Adadelta } from '../optimizers/adadelta.js';
 import { Adagrad } from '../optimizers/adagrad.js';
 import { Adam } from '../optimizers/adam.js';
 import { Adamax } from '../optimizers/adamax.js';
+import { Ftrl } from '../optimizers/ftrl.js';
+import { Lion } from '../optimizers/lion.js';
 import { Nadam } from '../optimizers/nadam.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { RMSprop } from '../optimizers/rmsprop.js';
@@ -23,6 +26,9 @@ import type { NamedWeight } from './weights.js';
  *   Adagrad       accumulator
  *   Adamax        m, v (tfjs' names; v is the infinity norm u). tfjs-layers 4.22 can neither
  *                 save nor load Adamax state (its getWeights/setWeights throw).
+ *   Adadelta      accum_grad (mean of g²), accum_var (mean of the squared step): tfjs' names
+ *   Lion          momentum (Keras 3's name; kerasm-only, tfjs has no Lion)
+ *   Ftrl          accumulator, linear (Keras 3's names; kerasm-only)
  * kerasm holds each state in one flat buffer laid out like the trainable parameters (trainable
  * weights in layer order), which is cut into per-weight tensors here.
  */
@@ -46,6 +52,9 @@ function slotsOf(optimizer: Optimizer): Slot[] {
   if (optimizer instanceof Nadam) return [slot('m'), slot('v')];
   if (optimizer instanceof Adamax) return [slot('m'), slot('v', 'u')];
   if (optimizer instanceof Adagrad) return [slot('accumulator')];
+  if (optimizer instanceof Adadelta) return [slot('accum_grad', 'accumulatedGrad'), slot('accum_var', 'accumulatedDeltaVar')];
+  if (optimizer instanceof Lion) return [slot('momentum')];
+  if (optimizer instanceof Ftrl) return [slot('accumulator'), slot('linear')];
   if (optimizer instanceof RMSprop) {
     const slots = [slot('rms', 'velocity'), slot('momentum', optimizer.momentum > 0 ? 'momentum' : null)];
     return optimizer.centered ? [...slots, slot('mg', 'averageGradient')] : slots;

@@ -20,9 +20,9 @@ export interface SaveConfig {
   /**
    * Also save the optimizer's state (moments, iteration count) so training can resume exactly
    * (default false, as in tfjs). The model must be compiled. Every kerasm optimizer saves; the
-   * state is in tfjs' layout, which tfjs-layers 4.22 resumes for Adam, SGD/Momentum, RMSProp and
-   * Adagrad. tfjs cannot load Adamax state, and refuses files whose optimizer it lacks (Nadam,
-   * AdamW: "Unknown layer: Nadam"), even without the state.
+   * state is in tfjs' layout, which tfjs-layers 4.22 resumes for Adam, SGD/Momentum, RMSProp,
+   * Adagrad and Adadelta. tfjs cannot load Adamax state, and refuses files whose optimizer it lacks
+   * (Nadam, AdamW, Lion, Ftrl: "Unknown layer: Nadam"), even without the state.
    *
    * @example
    * ```ts

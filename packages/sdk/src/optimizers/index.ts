@@ -1,6 +1,9 @@
+import { Adadelta, type AdadeltaArgs } from './adadelta.js';
 import { Adagrad, type AdagradArgs } from './adagrad.js';
 import { Adam, AdamW, type AdamArgs } from './adam.js';
 import { Adamax, type AdamaxArgs } from './adamax.js';
+import { Ftrl, type FtrlArgs } from './ftrl.js';
+import { Lion, type LionArgs } from './lion.js';
 import { Nadam, type NadamArgs } from './nadam.js';
 import type { Optimizer } from './optimizer.js';
 import { RMSprop, type RMSpropArgs } from './rmsprop.js';
@@ -15,6 +18,12 @@ const RMSPROP_OPTIONS = optionNames<RMSpropArgs>({ ...OPTIMIZER, rho: true, mome
 const ADAGRAD_OPTIONS = optionNames<AdagradArgs>({ ...OPTIMIZER, initialAccumulatorValue: true, epsilon: true });
 const ADAMAX_OPTIONS = optionNames<AdamaxArgs>({ ...OPTIMIZER, beta1: true, beta2: true, epsilon: true });
 const NADAM_OPTIONS = optionNames<NadamArgs>({ ...OPTIMIZER, beta1: true, beta2: true, epsilon: true });
+const ADADELTA_OPTIONS = optionNames<AdadeltaArgs>({ ...OPTIMIZER, rho: true, epsilon: true });
+const LION_OPTIONS = optionNames<LionArgs>({ ...OPTIMIZER, beta1: true, beta2: true });
+const FTRL_OPTIONS = optionNames<FtrlArgs>({
+  ...OPTIMIZER, learningRatePower: true, initialAccumulatorValue: true, l1RegularizationStrength: true,
+  l2RegularizationStrength: true, l2ShrinkageRegularizationStrength: true, beta: true,
+});
 
 /** A factory's argument: options, or only the learning rate, as Keras (`Adam(0.01)`) and TensorFlow.js (`tf.train.adam(0.01)`) take it. */
 type LearningRate = number | LearningRateSchedule;
@@ -67,6 +76,34 @@ export function nadam(args?: NadamArgs | LearningRate): Nadam {
   return new Nadam(optimizerArgs<NadamArgs>(args, arguments.length, NADAM_OPTIONS, 'km.optimizers.nadam'));
 }
 
+/**
+ * Adadelta with Keras 3 defaults (learningRate 0.001, ρ 0.95, ε 1e-7). `tf.train.adadelta` has no
+ * default learning rate or ρ and its ε defaults to the backend's (1e-7 on CPU); it also divides by
+ * the previous gradient mean, where Keras and kerasm use the updated one.
+ * @example `km.optimizers.adadelta({ learningRate: 1.0, rho: 0.95 })` (1.0 is the original paper's rate)
+ */
+export function adadelta(args?: AdadeltaArgs | LearningRate): Adadelta {
+  return new Adadelta(optimizerArgs<AdadeltaArgs>(args, arguments.length, ADADELTA_OPTIONS, 'km.optimizers.adadelta'));
+}
+
+/**
+ * Lion with Keras 3 defaults (learningRate 0.001, β1 0.9, β2 0.99): each step moves a weight by
+ * ±lr, so use a rate 3-10× below Adam's.
+ * @example `km.optimizers.lion({ learningRate: 1e-4, weightDecay: 0.01 })`
+ */
+export function lion(args?: LionArgs | LearningRate): Lion {
+  return new Lion(optimizerArgs<LionArgs>(args, arguments.length, LION_OPTIONS, 'km.optimizers.lion'));
+}
+
+/**
+ * FTRL-Proximal with Keras 3 defaults (learningRate 0.001, learningRatePower −0.5, accumulators
+ * from 0.1, no regularization); `l1RegularizationStrength` makes weights exactly 0.
+ * @example `km.optimizers.ftrl({ learningRate: 0.05, l1RegularizationStrength: 0.01 })`
+ */
+export function ftrl(args?: FtrlArgs | LearningRate): Ftrl {
+  return new Ftrl(optimizerArgs<FtrlArgs>(args, arguments.length, FTRL_OPTIONS, 'km.optimizers.ftrl'));
+}
+
 const BY_NAME: Record<string, () => Optimizer> = {
   adam: () => new Adam(),
   adamw: () => new AdamW(),
@@ -75,6 +112,9 @@ const BY_NAME: Record<string, () => Optimizer> = {
   adagrad: () => new Adagrad(),
   adamax: () => new Adamax(),
   nadam: () => new Nadam(),
+  adadelta: () => new Adadelta(),
+  lion: () => new Lion(),
+  ftrl: () => new Ftrl(),
 };
 
 /** Names `compile` accepts for an optimizer with default settings. */
@@ -91,6 +131,6 @@ export function getOptimizer(optimizer: string | Optimizer): Optimizer {
 }
 
 export * as schedules from './schedules/index.js';
-export { Adagrad, Adam, Adamax, AdamW, Nadam, RMSprop, SGD };
-export type { AdagradArgs, AdamArgs, AdamaxArgs, NadamArgs, RMSpropArgs, SGDArgs };
+export { Adadelta, Adagrad, Adam, Adamax, AdamW, Ftrl, Lion, Nadam, RMSprop, SGD };
+export type { AdadeltaArgs, AdagradArgs, AdamArgs, AdamaxArgs, FtrlArgs, LionArgs, NadamArgs, RMSpropArgs, SGDArgs };
 export { Optimizer, type OptimizerArgs } from './optimizer.js';

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { backend } from '../backend/registry.js';
 import {
-  adagradRule, adamaxRule, adamRule, nadamRule, refStep, rmspropRule, sgdRule, type RefOptions, type RefRule,
+  adadeltaRule, adagradRule, adamaxRule, ftrlRule, lionRule, adamRule, nadamRule, refStep, rmspropRule, sgdRule, type RefOptions, type RefRule,
 } from '../testing/optimizer_reference.js';
 import type { Optimizer } from './optimizer.js';
 
@@ -86,6 +86,20 @@ const cases: Case[] = [
   { name: 'adagrad', kerasm: () => km.optimizers.adagrad({ learningRate: 0.05 }), rule: adagradRule(), options: { lr: constant(0.05) }, tfjs: () => tf.train.adagrad(0.05, 0.1) },
   { name: 'rmsprop', kerasm: () => km.optimizers.rmsprop({ learningRate: 0.01 }), rule: rmspropRule(), options: { lr: constant(0.01) }, tfjs: () => tf.train.rmsprop(0.01, 0.9, 0, 1e-7) },
   { name: 'rmsprop momentum centered', kerasm: () => km.optimizers.rmsprop({ learningRate: 0.01, momentum: 0.5, centered: true }), rule: rmspropRule(0.9, 0.5, 1e-7, true), options: { lr: constant(0.01) }, tfjs: () => tf.train.rmsprop(0.01, 0.9, 0.5, 1e-7, true) },
+  // Adadelta's steps are small at first (√ε/√a), so a large rate makes them visible in 6 steps.
+  { name: 'adadelta', kerasm: () => km.optimizers.adadelta({ learningRate: 1 }), rule: adadeltaRule(), options: { lr: constant(1) } },
+  { name: 'adadelta rho epsilon', kerasm: () => km.optimizers.adadelta({ learningRate: 2, rho: 0.8, epsilon: 1e-4 }), rule: adadeltaRule(0.8, 1e-4), options: { lr: constant(2) } },
+  { name: 'adadelta clipnorm weightDecay', kerasm: () => km.optimizers.adadelta({ learningRate: 1, clipnorm: 0.5, weightDecay: 0.05 }), rule: adadeltaRule(), options: { lr: constant(1), clipnorm: 0.5, weightDecay: 0.05 } },
+  { name: 'lion', kerasm: () => km.optimizers.lion({ learningRate: 0.01 }), rule: lionRule(), options: { lr: constant(0.01) } },
+  { name: 'lion beta weightDecay clipvalue', kerasm: () => km.optimizers.lion({ learningRate: 0.02, beta1: 0.5, beta2: 0.9, weightDecay: 0.1, clipvalue: 0.3 }), rule: lionRule(0.5, 0.9), options: { lr: constant(0.02), weightDecay: 0.1, clipvalue: 0.3 } },
+  { name: 'ftrl', kerasm: () => km.optimizers.ftrl({ learningRate: 0.1 }), rule: ftrlRule(), options: { lr: constant(0.1) } },
+  {
+    name: 'ftrl with every option',
+    kerasm: () => km.optimizers.ftrl({ learningRate: 0.1, learningRatePower: -0.7, initialAccumulatorValue: 0.3, l1RegularizationStrength: 0.2, l2RegularizationStrength: 0.1, l2ShrinkageRegularizationStrength: 0.05, beta: 0.5, globalClipnorm: 5 }),
+    rule: ftrlRule(-0.7, 0.3, 0.2, 0.1, 0.05, 0.5),
+    options: { lr: constant(0.1), globalClipnorm: 5 },
+  },
+  { name: 'ftrl l1 with a schedule', kerasm: () => km.optimizers.ftrl({ learningRate: km.optimizers.schedules.exponentialDecay({ initialLearningRate: 0.2, decaySteps: 2, decayRate: 0.5 }), l1RegularizationStrength: 0.5 }), rule: ftrlRule(-0.5, 0.1, 0.5), options: { lr: (step) => 0.2 * 0.5 ** (step / 2) } },
   { name: 'sgd clipvalue', kerasm: () => km.optimizers.sgd({ learningRate: 0.05, clipvalue: 0.5 }), rule: sgdRule(), options: { lr: constant(0.05), clipvalue: 0.5 } },
   { name: 'adam globalClipnorm', kerasm: () => km.optimizers.adam({ learningRate: 0.02, globalClipnorm: 1 }), rule: adamRule(), options: { lr: constant(0.02), globalClipnorm: 1 } },
   { name: 'sgd weightDecay', kerasm: () => km.optimizers.sgd({ learningRate: 0.05, weightDecay: 0.1 }), rule: sgdRule(), options: { lr: constant(0.05), weightDecay: 0.1 } },
@@ -107,6 +121,15 @@ describe('optimizers follow the Keras 3 update equations', () => {
 
   it.each(cases.filter((c) => c.tfjs))('$name: matches tfjs-core 4.22', ({ kerasm, tfjs }) => {
     expect(relativeError(runKerasm(kerasm()), runTfjs(tfjs!()))).toBeLessThan(2e-6);
+  });
+
+  it("adadelta: tfjs-core 4.22 differs from Keras only by dividing by the previous gradient mean", () => {
+    const options = { lr: constant(1) };
+    const theirs = runTfjs(tf.train.adadelta(1, 0.95, 1e-7));
+    expect(relativeError(theirs, runReference(adadeltaRule(0.95, 1e-7, true), options))).toBeLessThan(2e-6);
+    const keras = runReference(adadeltaRule(), options);
+    expect(relativeError(theirs, keras)).toBeGreaterThan(1e-4); // the difference is real
+    expect(relativeError(runKerasm(km.optimizers.adadelta({ learningRate: 1 })), keras)).toBeLessThan(1e-6);
   });
 
   it('clipnorm clips each weight separately', () => {
@@ -131,10 +154,12 @@ describe('optimizers follow the Keras 3 update equations', () => {
   });
 
   it('every factory takes the learning rate, or a schedule, alone', () => {
-    const factories = [km.optimizers.adam, km.optimizers.adamw, km.optimizers.sgd, km.optimizers.rmsprop, km.optimizers.adagrad, km.optimizers.adamax, km.optimizers.nadam];
+    const factories = [km.optimizers.adam, km.optimizers.adamw, km.optimizers.sgd, km.optimizers.rmsprop, km.optimizers.adagrad, km.optimizers.adamax, km.optimizers.nadam, km.optimizers.adadelta, km.optimizers.lion, km.optimizers.ftrl];
     for (const factory of factories) {
-      const byValue = runKerasm(factory(0.05));
-      expect(byValue).toEqual(runKerasm(factory({ learningRate: 0.05 })));
+      // Adadelta's first steps are ~√ε/√a small: only a rate near its paper's 1.0 moves them visibly.
+      const lr = factory === km.optimizers.adadelta ? 1 : 0.05;
+      const byValue = runKerasm(factory(lr));
+      expect(byValue).toEqual(runKerasm(factory({ learningRate: lr })));
       expect(relativeError(byValue, runKerasm(factory()))).toBeGreaterThan(1e-3); // not the default rate
       const schedule = () => km.optimizers.schedules.exponentialDecay({ initialLearningRate: 0.1, decaySteps: 2, decayRate: 0.5 });
       expect(runKerasm(factory(schedule()))).toEqual(runKerasm(factory({ learningRate: schedule() })));
@@ -142,7 +167,7 @@ describe('optimizers follow the Keras 3 update equations', () => {
   });
 
   it('compile accepts every optimizer by name', () => {
-    for (const name of ['adam', 'adamw', 'sgd', 'rmsprop', 'adagrad', 'adamax', 'nadam']) {
+    for (const name of ['adam', 'adamw', 'sgd', 'rmsprop', 'adagrad', 'adamax', 'nadam', 'adadelta', 'lion', 'ftrl', 'Adadelta', 'LION']) {
       const model = km.sequential([km.layers.dense({ units: 1, inputShape: [2] })]);
       expect(() => model.compile({ optimizer: name, loss: 'mse' })).not.toThrow();
     }
@@ -157,6 +182,31 @@ describe('optimizer option errors', () => {
   it('rejects a non-positive clip and a negative weight decay', () => {
     expect(() => km.optimizers.sgd({ clipnorm: 0 })).toThrow(/clipnorm must be a positive finite number. Received: clipnorm=0/);
     expect(() => km.optimizers.rmsprop({ weightDecay: -1 })).toThrow(/weightDecay must be in \[0, Infinity\). Received: weightDecay=-1/);
+  });
+
+  it("rejects Adadelta's rho outside [0, 1) and a negative epsilon, naming the value", () => {
+    expect(() => km.optimizers.adadelta({ rho: 1 })).toThrow(/^Adadelta: rho must be in \[0, 1\)\. Received: rho=1\.$/);
+    expect(() => km.optimizers.adadelta({ rho: -0.5 })).toThrow(/Adadelta: rho must be in \[0, 1\)\. Received: rho=-0.5/);
+    expect(() => km.optimizers.adadelta({ epsilon: -1e-7 })).toThrow(/Adadelta: epsilon must be in \[0, Infinity\)\. Received: epsilon=-1e-7/);
+    expect(() => km.optimizers.adadelta({ rho: 0.9, momentum: 0.9 } as never)).toThrow(/momentum/);
+  });
+
+  it("rejects Lion's beta1 outside (0, 1] (0 is signSGD) and beta2 outside [0, 1)", () => {
+    expect(() => km.optimizers.lion({ beta1: 0 })).toThrow(/^Lion: beta1 must be in \(0, 1\]; 0 degenerates to signSGD\. Received: beta1=0\.$/);
+    expect(() => km.optimizers.lion({ beta1: 1.5 })).toThrow(/Received: beta1=1.5/);
+    expect(() => km.optimizers.lion({ beta1: 1 })).not.toThrow();
+    expect(() => km.optimizers.lion({ beta2: 1 })).toThrow(/Lion: beta2 must be in \[0, 1\)\. Received: beta2=1\./);
+    expect(() => km.optimizers.lion({ epsilon: 1e-7 } as never)).toThrow(/epsilon/);
+  });
+
+  it("rejects Ftrl's positive learningRatePower and negative strengths, naming the value", () => {
+    expect(() => km.optimizers.ftrl({ learningRatePower: 0.5 })).toThrow(/^Ftrl: learningRatePower must be a finite number ≤ 0 .*Received: learningRatePower=0.5\.$/);
+    expect(() => km.optimizers.ftrl({ initialAccumulatorValue: -0.1 })).toThrow(/Ftrl: initialAccumulatorValue must be in \[0, Infinity\)\. Received: initialAccumulatorValue=-0.1/);
+    expect(() => km.optimizers.ftrl({ l1RegularizationStrength: -1 })).toThrow(/Received: l1RegularizationStrength=-1/);
+    expect(() => km.optimizers.ftrl({ l2RegularizationStrength: -1 })).toThrow(/Received: l2RegularizationStrength=-1/);
+    expect(() => km.optimizers.ftrl({ l2ShrinkageRegularizationStrength: -1 })).toThrow(/Received: l2ShrinkageRegularizationStrength=-1/);
+    expect(() => km.optimizers.ftrl({ beta: -1 })).toThrow(/Ftrl: beta must be in \[0, Infinity\)\. Received: beta=-1/);
+    expect(() => km.optimizers.ftrl({ l1: 0.1 } as never)).toThrow(/has no option 'l1'/);
   });
 
   it('rejects a learning rate that is neither a positive number nor a schedule', () => {
@@ -179,6 +229,6 @@ describe('optimizer option errors', () => {
   });
 
   it('lists the valid names for an unknown optimizer', () => {
-    expect(() => km.sequential([km.layers.dense({ units: 1, inputShape: [1] })]).compile({ optimizer: 'adadelta', loss: 'mse' })).toThrow(/Unknown optimizer 'adadelta'. Valid optimizers: 'adam', 'adamw', 'sgd', 'rmsprop', 'adagrad', 'adamax', 'nadam'/);
+    expect(() => km.sequential([km.layers.dense({ units: 1, inputShape: [1] })]).compile({ optimizer: 'adafactor', loss: 'mse' })).toThrow(/Unknown optimizer 'adafactor'. Valid optimizers: 'adam', 'adamw', 'sgd', 'rmsprop', 'adagrad', 'adamax', 'nadam', 'adadelta', 'lion', 'ftrl'/);
   });
 });

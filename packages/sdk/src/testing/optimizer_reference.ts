@@ -129,3 +129,46 @@ export function rmspropRule(rho = 0.9, momentum = 0, eps = 1e-7, centered = fals
     }
   };
 }
+
+/**
+ * Keras 3's Adadelta. `tfjsDenominator` divides by the gradient mean before this step's update, as
+ * tfjs-core 4.22's AdadeltaOptimizer does, to show that tfjs differs from Keras only there.
+ */
+export function adadeltaRule(rho = 0.95, eps = 1e-7, tfjsDenominator = false): RefRule {
+  return (p, g, s, _t, lr) => {
+    const [a, d] = [state(s, 'a', p.length), state(s, 'd', p.length)];
+    for (let i = 0; i < p.length; i++) {
+      const before = a[i];
+      a[i] = rho * a[i] + (1 - rho) * g[i] * g[i];
+      const delta = (g[i] * Math.sqrt(d[i] + eps)) / Math.sqrt((tfjsDenominator ? before : a[i]) + eps);
+      d[i] = rho * d[i] + (1 - rho) * delta * delta;
+      p[i] -= lr * delta;
+    }
+  };
+}
+
+/** Keras 3's Lion: the step's sign mixes m and g with β1, then m decays with β2. */
+export function lionRule(b1 = 0.9, b2 = 0.99): RefRule {
+  return (p, g, s, _t, lr) => {
+    const m = state(s, 'm', p.length);
+    for (let i = 0; i < p.length; i++) {
+      p[i] -= lr * Math.sign(b1 * m[i] + (1 - b1) * g[i]);
+      m[i] = b2 * m[i] + (1 - b2) * g[i];
+    }
+  };
+}
+
+/** Keras 3's Ftrl (FTRL-Proximal); `power` is Keras' learning_rate_power (≤ 0). */
+export function ftrlRule(power = -0.5, initial = 0.1, l1 = 0, l2 = 0, l2Shrinkage = 0, beta = 0): RefRule {
+  return (p, g, s, _t, lr) => {
+    const [a, linear] = [state(s, 'a', p.length, initial), state(s, 'linear', p.length)];
+    const l2Total = l2 + beta / (2 * lr);
+    for (let i = 0; i < p.length; i++) {
+      const aNew = a[i] + g[i] * g[i];
+      linear[i] += g[i] + 2 * l2Shrinkage * p[i] - ((aNew ** -power - a[i] ** -power) / lr) * p[i];
+      const clipped = Math.min(Math.max(linear[i], -l1), l1);
+      p[i] = (clipped - linear[i]) / (aNew ** -power / lr + 2 * l2Total);
+      a[i] = aNew;
+    }
+  };
+}

@@ -10,6 +10,7 @@ import { batchMatMulTensor } from './batch_matmul_ops.js';
 import { WindowIndex, windowRows } from './window_ops.js';
 import { rowwiseLossTerms } from './rowwise_losses.js';
 import { weighted, weightedSum } from './loss_weight_ops.js';
+import { adadeltaTensors, ftrlTensors, lionTensors } from './optimizer_rule_ops.js';
 
 type Tf = typeof tfc;
 
@@ -408,6 +409,18 @@ export abstract class TfjsCoreKernels {
       }
       return [tf.sub(p, increment), ...out];
     });
+  }
+
+  adadeltaUpdate(params: BufferId, grads: BufferId, accumGrad: BufferId, accumDelta: BufferId, n: number, lr: number, rho: number, epsilon: number): void {
+    this.#update(params, grads, [accumGrad, accumDelta], n, (p, g, a0, d0) => adadeltaTensors(this.tf, p, g, a0, d0, lr, rho, epsilon));
+  }
+
+  lionUpdate(params: BufferId, grads: BufferId, m: BufferId, n: number, lr: number, beta1: number, beta2: number): void {
+    this.#update(params, grads, [m], n, (p, g, m0) => lionTensors(this.tf, p, g, m0, lr, beta1, beta2));
+  }
+
+  ftrlUpdate(params: BufferId, grads: BufferId, accumulator: BufferId, linear: BufferId, n: number, lr: number, power: number, l1: number, l2: number, l2Shrinkage: number): void {
+    this.#update(params, grads, [accumulator, linear], n, (p, g, a0, l0) => ftrlTensors(this.tf, p, g, a0, l0, lr, power, l1, l2, l2Shrinkage));
   }
 
   clipByNorm(x: BufferId, n: number, maxNorm: number): void {

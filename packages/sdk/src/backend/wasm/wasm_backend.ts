@@ -258,6 +258,18 @@ export class WasmBackend implements Backend {
     this.#core.rmspropUpdate(params, grads, velocity, avgGrad, momentumBuffer, n, lr, rho, momentum, epsilon);
   }
 
+  adadeltaUpdate(params: BufferId, grads: BufferId, accumGrad: BufferId, accumDelta: BufferId, n: number, lr: number, rho: number, epsilon: number): void {
+    this.#core.adadeltaUpdate(params, grads, accumGrad, accumDelta, n, lr, rho, epsilon);
+  }
+
+  lionUpdate(params: BufferId, grads: BufferId, m: BufferId, n: number, lr: number, beta1: number, beta2: number): void {
+    this.#core.lionUpdate(params, grads, m, n, lr, beta1, beta2);
+  }
+
+  ftrlUpdate(params: BufferId, grads: BufferId, accumulator: BufferId, linear: BufferId, n: number, lr: number, power: number, l1: number, l2: number, l2Shrinkage: number): void {
+    this.#core.ftrlUpdate(params, grads, accumulator, linear, n, lr, power, l1, l2, l2Shrinkage);
+  }
+
   clipByNorm(x: BufferId, n: number, maxNorm: number): void {
     const norm = Math.sqrt(this.#core.sumSquares(x, n));
     if (norm > maxNorm) this.#core.scale(x, n, maxNorm / norm);

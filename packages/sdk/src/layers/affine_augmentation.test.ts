@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import type { ImageTransform } from '../backend/backend.js';
 import { expectClose } from '../testing/expect_close.js';
+import { expectFillsRange } from '../testing/expect_spread.js';
 import { expectDenseFirstGradients } from '../testing/sgd_gradients.js';
 import { refTransform } from '../testing/transform_reference.js';
 import { kerasmArtifacts } from '../io/testing/round_trip.js';
@@ -87,24 +88,18 @@ class ZoomProbe extends RandomZoom {
 }
 
 describe('the drawn parameters fill the configured ranges and stay inside them', () => {
-  const spread = (samples: number[], lo: number, hi: number) => {
-    expect(Math.min(...samples)).toBeGreaterThanOrEqual(lo);
-    expect(Math.max(...samples)).toBeLessThanOrEqual(hi);
-    expect(Math.min(...samples)).toBeLessThan(lo + 0.02 * (hi - lo));
-    expect(Math.max(...samples)).toBeGreaterThan(hi - 0.02 * (hi - lo));
-  };
   const r = new Random(99);
 
   it('translation: −a2 in widthFactor·width, −b2 in heightFactor·height', () => {
     const probe = new TranslationProbe({ heightFactor: [0.1, -0.3], widthFactor: 0.25 });
     const draws = Array.from({ length: 2000 }, () => probe.sample(r));
-    spread(draws.map((t) => -t[2]), -0.25 * 20, 0.25 * 20);
-    spread(draws.map((t) => -t[5]), -0.3 * 10, 0.1 * 10);
+    expectFillsRange(draws.map((t) => -t[2]), -0.25 * 20, 0.25 * 20);
+    expectFillsRange(draws.map((t) => -t[5]), -0.3 * 10, 0.1 * 10);
   });
 
   it('rotation: the angle in factor·2π', () => {
     const probe = new RotationProbe({ factor: [-0.1, 0.05] });
-    spread(Array.from({ length: 2000 }, () => {
+    expectFillsRange(Array.from({ length: 2000 }, () => {
       const t = probe.sample(r);
       return Math.atan2(t[3], t[0]) / (2 * Math.PI);
     }), -0.1, 0.05);
@@ -113,8 +108,8 @@ describe('the drawn parameters fill the configured ranges and stay inside them',
   it('zoom: each axis in 1 + its factor, the width following the height when it has none', () => {
     const probe = new ZoomProbe({ heightFactor: 0.2, widthFactor: [-0.4, -0.1] });
     const draws = Array.from({ length: 2000 }, () => probe.sample(r));
-    spread(draws.map((t) => t[4]), 0.8, 1.2);
-    spread(draws.map((t) => t[0]), 0.6, 0.9);
+    expectFillsRange(draws.map((t) => t[4]), 0.8, 1.2);
+    expectFillsRange(draws.map((t) => t[0]), 0.6, 0.9);
     const tied = new ZoomProbe({ heightFactor: 0.2 });
     expect(Array.from({ length: 50 }, () => tied.sample(r)).every((t) => t[0] === t[4])).toBe(true);
   });

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import type { ColorAdjustment } from '../backend/backend.js';
 import { expectClose } from '../testing/expect_close.js';
+import { expectFillsRange } from '../testing/expect_spread.js';
 import { expectDenseFirstGradients } from '../testing/sgd_gradients.js';
 import { refAdjust } from '../testing/transform_reference.js';
 import { kerasmArtifacts } from '../io/testing/round_trip.js';
@@ -56,20 +57,14 @@ class BrightnessProbe extends RandomBrightness {
 }
 
 describe('the drawn parameters fill the configured ranges and stay inside them', () => {
-  const spread = (samples: number[], lo: number, hi: number) => {
-    expect(Math.min(...samples)).toBeGreaterThanOrEqual(lo);
-    expect(Math.max(...samples)).toBeLessThanOrEqual(hi);
-    expect(Math.min(...samples)).toBeLessThan(lo + 0.02 * (hi - lo));
-    expect(Math.max(...samples)).toBeGreaterThan(hi - 0.02 * (hi - lo));
-  };
   const r = new Random(77);
 
   it('contrast in [1 − f, 1 + f], brightness in factor·(value range)', () => {
     const contrast = new ContrastProbe({ factor: 0.25 });
-    spread(Array.from({ length: 2000 }, () => contrast.sample(r)[0]), 0.75, 1.25);
+    expectFillsRange(Array.from({ length: 2000 }, () => contrast.sample(r)[0]), 0.75, 1.25);
     const brightness = new BrightnessProbe({ factor: [-0.2, 0.1], valueRange: [0, 10] });
     const draws = Array.from({ length: 2000 }, () => brightness.sample(r));
-    spread(draws.map((d) => d[1]), -2, 1);
+    expectFillsRange(draws.map((d) => d[1]), -2, 1);
     expect(draws.every((d) => d[0] === 1)).toBe(true);
   });
 });

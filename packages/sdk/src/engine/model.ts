@@ -12,7 +12,8 @@ import { ParamStore } from './params.js';
 import { BatchPlan, cachedPlan } from './plan.js';
 import { summaryLines } from './summary.js';
 import { evaluate, fit, predict, type ModelEvaluateArgs, type ModelFitArgs, type ModelPredictArgs, type TrainingTarget } from './training.js';
-import { checkTensor } from './validate_data.js';
+import { firstInput, sampleShapeOf } from './validate_data.js';
+import { findLayer } from './find_layer.js';
 import type { SymbolicTensor } from './symbolic.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import { checkLossSpec, checkMetricsSpec, resolveOutputs, type LossSpec, type LossWeightsSpec, type MetricsSpec, type OutputSpec, type TensorsSpec } from './outputs.js';
@@ -221,7 +222,7 @@ export class LayersModel {
     this.#fitting = true;
     try {
       if (x instanceof Dataset) return await fitDataset(x, (shape) => this.#trainingTarget(shape), (y ?? {}) as ModelFitDatasetArgs);
-      const target = await this.#trainingTarget(this.#sampleShape(x));
+      const target = await this.#trainingTarget(sampleShapeOf(x));
       return await fit(target, x, y as ModelTargets, args);
     } finally {
       this.#fitting = false;
@@ -242,7 +243,7 @@ export class LayersModel {
   async evaluate(dataset: Dataset<unknown>, args?: ModelEvaluateDatasetArgs): Promise<number[]>;
   async evaluate(x: ModelInputs | Dataset<unknown>, y?: ModelTargets | ModelEvaluateDatasetArgs, args: ModelEvaluateArgs = {}): Promise<number[]> {
     if (x instanceof Dataset) return evaluateDataset(x, (shape) => this.#trainingTarget(shape), (y ?? {}) as ModelEvaluateDatasetArgs);
-    const target = await this.#trainingTarget(this.#sampleShape(x));
+    const target = await this.#trainingTarget(sampleShapeOf(x));
     return evaluate(target, x, y as ModelTargets, args);
   }
 
@@ -258,7 +259,7 @@ export class LayersModel {
    * ```
    */
   async trainOnBatch(x: ModelInputs, y: ModelTargets, args?: TrainOnBatchArgs): Promise<number | number[]> {
-    return trainOnBatch(await this.#trainingTarget(this.#sampleShape(x)), x, y, args);
+    return trainOnBatch(await this.#trainingTarget(sampleShapeOf(x)), x, y, args);
   }
 
   /**
@@ -271,7 +272,7 @@ export class LayersModel {
    * ```
    */
   async testOnBatch(x: ModelInputs, y: ModelTargets, args?: TestOnBatchArgs): Promise<number | number[]> {
-    return testOnBatch(await this.#trainingTarget(this.#sampleShape(x)), x, y, args);
+    return testOnBatch(await this.#trainingTarget(sampleShapeOf(x)), x, y, args);
   }
 
   /**
@@ -283,7 +284,7 @@ export class LayersModel {
    * ```
    */
   predictOnBatch<T extends Tensor | Tensor[] = Tensor<'float32'>>(x: ModelInputs): T {
-    return this.predict<T>(x, { batchSize: Math.max(1, this.#sampleCount(x)) });
+    return this.predict<T>(x, { batchSize: Math.max(1, firstInput(x).shape[0]) });
   }
 
   /**
@@ -310,17 +311,7 @@ export class LayersModel {
    * ```
    */
   getLayer(name?: string, index?: number): Layer {
-    const { layers } = this;
-    if (name !== undefined) {
-      const found = layers.find((l) => l.name === name);
-      if (!found) throw new Error(`Model '${this.name}' has no layer named '${name}'. Its layers are: ${layers.map((l) => `'${l.name}'`).join(', ')}.`);
-      return found;
-    }
-    if (index === undefined) throw new Error(`getLayer needs a layer name or an index, e.g. model.getLayer('dense') or model.getLayer(undefined, 0).`);
-    if (!Number.isInteger(index) || index < 0 || index >= layers.length) {
-      throw new Error(`getLayer index ${index} is out of range: model '${this.name}' has ${layers.length} layers (indices 0 to ${layers.length - 1}).`);
-    }
-    return layers[index];
+    return findLayer(this.name, this.layers, name, index);
   }
 
   /**
@@ -335,7 +326,7 @@ export class LayersModel {
    * ```
    */
   predict<T extends Tensor | Tensor[] = Tensor<'float32'>>(x: ModelInputs, args: ModelPredictArgs = {}): T {
-    this.#ensureGraph(this.#sampleShape(x));
+    this.#ensureGraph(sampleShapeOf(x));
     const runtime = this.#ensureRuntime(activeBackend());
     const outputs = predict({ ...runtime, graph: this.#graph!, plan: (b) => this.#plan(b) }, x, args);
     return (outputs.length === 1 ? outputs[0] : outputs) as T;
@@ -445,22 +436,6 @@ export class LayersModel {
   #resolveOutputs(): void {
     const { lossSpec, lossWeights, metricsSpec } = this.#compiled!;
     this.#outputs = resolveOutputs(this.#graph!, lossSpec, lossWeights, metricsSpec);
-  }
-
-  /** The first input tensor of `x` (one tensor, a list or an object of them). */
-  #firstInput(x: unknown): Tensor {
-    const first = x instanceof Tensor ? x : Array.isArray(x) ? x[0] : typeof x === 'object' && x !== null ? Object.values(x)[0] : x;
-    return checkTensor(first, 'x');
-  }
-
-  /** Number of samples in the first input. */
-  #sampleCount(x: unknown): number {
-    return this.#firstInput(x).shape[0];
-  }
-
-  /** Per-sample shape of the first input, which builds a Sequential model's graph. */
-  #sampleShape(x: unknown): Shape {
-    return this.#firstInput(x).shape.slice(1);
   }
 
   #ensureRuntime(backend: Backend): Runtime {

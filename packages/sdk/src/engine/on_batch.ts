@@ -1,7 +1,8 @@
 import type { Logs } from '../callbacks/callbacks.js';
 import type { ClassWeight, SampleWeightInput } from './sample_weights.js';
 import type { TensorsSpec } from './outputs.js';
-import { Accumulator, evaluateBatch, prepare, trainBatch, type TrainingTarget } from './training.js';
+import { Accumulator } from './accumulator.js';
+import { evaluateBatch, prepare, trainBatch, type TrainingTarget } from './training.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of `model.trainOnBatch`. */

@@ -1,6 +1,6 @@
 import type { Backend, BufferId, Scalar } from '../backend/backend.js';
 import type { Shape } from '../layers/layer.js';
-import { CallbackList, type CustomCallbackArgs, type Logs } from '../callbacks/callbacks.js';
+import { CallbackList, type CustomCallbackArgs } from '../callbacks/callbacks.js';
 import { History } from '../callbacks/history.js';
 import type { CallbackModel } from '../callbacks/callback.js';
 import { ProgbarLogger } from '../callbacks/progbar_logger.js';
@@ -24,6 +24,7 @@ import { checkOptions, optionNames } from '../utils/options.js';
 import { Yielder, type YieldEvery } from './yield_every.js';
 import { positions } from '../losses/targets.js';
 import { checkStatefulBatches } from './stateful.js';
+import { Accumulator } from './accumulator.js';
 
 /** Options of `model.fit`, with Keras' defaults. */
 export interface ModelFitArgs {
@@ -200,56 +201,6 @@ function newPassContext(target: TrainingTarget, plan: BatchPlan, training: boole
     return o.loss.fusesSoftmax && layer.outputActivation === 'softmax' && target.graph.consumers[o.node].length === 0 && !layer.activityRegularizer;
   });
   return { backend: target.backend, graph: target.graph, params: target.params, plan, training, deferSoftmax };
-}
-
-/**
- * Accumulates the loss over batches, weighted by samples, and resets and updates the stateful
- * metrics. With several outputs it also keeps each output's loss, logged as `<output>_loss`, and
- * prefixes metrics with their output's name, as Keras does.
- */
-export class Accumulator {
-  #loss = 0;
-  #outputLosses: number[];
-  #samples = 0;
-
-  constructor(readonly outputs: readonly OutputSpec[]) {
-    this.#outputLosses = outputs.map(() => 0);
-    for (const o of outputs) for (const m of o.metrics) m.reset();
-  }
-
-  /**
-   * Adds one batch. `penalty` is the regularization part of the total. Synchronous when every value
-   * is (the wasm backend, device-counted metrics); otherwise a promise that awaits the values GPU
-   * backends read back asynchronously and the metrics that read outputs to the host.
-   */
-  add(outputLossSums: readonly Scalar[], penalty: Scalar, samples: number, metricUpdates: readonly (void | Promise<void>)[]): void | Promise<void> {
-    if (typeof penalty !== 'number' || outputLossSums.some((s) => typeof s !== 'number') || metricUpdates.some((u) => u !== undefined)) {
-      return this.#addAsync(outputLossSums, penalty, samples, metricUpdates);
-    }
-    for (let k = 0; k < this.outputs.length; k++) this.#addLoss(k, outputLossSums[k] as number);
-    this.#loss += penalty;
-    this.#samples += samples;
-  }
-
-  async #addAsync(outputLossSums: readonly Scalar[], penalty: Scalar, samples: number, metricUpdates: readonly (void | Promise<void>)[]): Promise<void> {
-    for (let k = 0; k < this.outputs.length; k++) this.#addLoss(k, await outputLossSums[k]);
-    this.#loss += await penalty;
-    this.#samples += samples;
-    await Promise.all(metricUpdates);
-  }
-
-  #addLoss(k: number, sum: number): void {
-    this.#outputLosses[k] += sum;
-    this.#loss += this.outputs[k].weight * sum;
-  }
-
-  logs(prefix = ''): Logs {
-    const logs: Logs = { [`${prefix}loss`]: this.#loss / this.#samples };
-    const several = this.outputs.length > 1;
-    if (several) this.outputs.forEach((o, k) => (logs[`${prefix}${o.name}_loss`] = this.#outputLosses[k] / this.#samples));
-    for (const o of this.outputs) for (const m of o.metrics) logs[`${prefix}${several ? `${o.name}_` : ''}${m.name}`] = m.result();
-    return logs;
-  }
 }
 
 /**

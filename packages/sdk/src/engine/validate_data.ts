@@ -1,5 +1,6 @@
 import { firstNonFinite } from '../backend/non_finite.js';
 import { Tensor } from '../tensor.js';
+import type { Shape } from '../layers/layer.js';
 
 /** Checks an argument is a live tensor; names the argument when it is not. */
 export function checkTensor(value: unknown, what: string): Tensor {
@@ -63,4 +64,15 @@ export function featureValues(x: Tensor, what: string): Float32Array {
     throw new Error(`${what} must be float32 but is ${x.dtype}. Convert it with km.tensor(Float32Array.from(${what}.dataSync()), ${what}.shape).`);
   }
   return x.dataSync() as Float32Array;
+}
+
+/** The first input tensor of `x` (one tensor, a list or an object of them). */
+export function firstInput(x: unknown): Tensor {
+  const first = x instanceof Tensor ? x : Array.isArray(x) ? x[0] : typeof x === 'object' && x !== null ? Object.values(x)[0] : x;
+  return checkTensor(first, 'x');
+}
+
+/** Per-sample shape of the first input, which builds a Sequential model's graph. */
+export function sampleShapeOf(x: unknown): Shape {
+  return firstInput(x).shape.slice(1);
 }

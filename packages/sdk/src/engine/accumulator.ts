@@ -1,0 +1,53 @@
+import type { Scalar } from '../backend/backend.js';
+import type { Logs } from '../callbacks/callbacks.js';
+import type { OutputSpec } from './outputs.js';
+
+/**
+ * Accumulates the loss over batches, weighted by samples, and resets and updates the stateful
+ * metrics. With several outputs it also keeps each output's loss, logged as `<output>_loss`, and
+ * prefixes metrics with their output's name, as Keras does.
+ */
+export class Accumulator {
+  #loss = 0;
+  #outputLosses: number[];
+  #samples = 0;
+
+  constructor(readonly outputs: readonly OutputSpec[]) {
+    this.#outputLosses = outputs.map(() => 0);
+    for (const o of outputs) for (const m of o.metrics) m.reset();
+  }
+
+  /**
+   * Adds one batch. `penalty` is the regularization part of the total. Synchronous when every value
+   * is (the wasm backend, device-counted metrics); otherwise a promise that awaits the values GPU
+   * backends read back asynchronously and the metrics that read outputs to the host.
+   */
+  add(outputLossSums: readonly Scalar[], penalty: Scalar, samples: number, metricUpdates: readonly (void | Promise<void>)[]): void | Promise<void> {
+    if (typeof penalty !== 'number' || outputLossSums.some((s) => typeof s !== 'number') || metricUpdates.some((u) => u !== undefined)) {
+      return this.#addAsync(outputLossSums, penalty, samples, metricUpdates);
+    }
+    for (let k = 0; k < this.outputs.length; k++) this.#addLoss(k, outputLossSums[k] as number);
+    this.#loss += penalty;
+    this.#samples += samples;
+  }
+
+  async #addAsync(outputLossSums: readonly Scalar[], penalty: Scalar, samples: number, metricUpdates: readonly (void | Promise<void>)[]): Promise<void> {
+    for (let k = 0; k < this.outputs.length; k++) this.#addLoss(k, await outputLossSums[k]);
+    this.#loss += await penalty;
+    this.#samples += samples;
+    await Promise.all(metricUpdates);
+  }
+
+  #addLoss(k: number, sum: number): void {
+    this.#outputLosses[k] += sum;
+    this.#loss += this.outputs[k].weight * sum;
+  }
+
+  logs(prefix = ''): Logs {
+    const logs: Logs = { [`${prefix}loss`]: this.#loss / this.#samples };
+    const several = this.outputs.length > 1;
+    if (several) this.outputs.forEach((o, k) => (logs[`${prefix}${o.name}_loss`] = this.#outputLosses[k] / this.#samples));
+    for (const o of this.outputs) for (const m of o.metrics) logs[`${prefix}${several ? `${o.name}_` : ''}${m.name}`] = m.result();
+    return logs;
+  }
+}

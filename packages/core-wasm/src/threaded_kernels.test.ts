@@ -33,20 +33,32 @@ beforeAll(async () => {
   }
 });
 
+const idle = () => new Promise((resolve) => setTimeout(resolve, 10));
+
 /**
  * Runs `call` on each core over copies of `inputs` and of `outputs` (outputs start random, so an
  * output a kernel failed to write shows up), and expects every core's outputs to equal the
- * one-thread core's bit for bit. Checks that the 3-thread core split the call 3 ways.
+ * one-thread core's bit for bit. Checks that the 3-thread core split the call 3 ways: a worker still
+ * finishing its acknowledgement of the previous call (on a busy machine) is left out of a split, so
+ * the call is repeated after a pause until every worker took part.
  */
-function expectSameOnEveryThreadCount(inputs: Float32Array[], outputs: number[], call: (core: Core, p: number[]) => void): void {
-  const results = cores.map((core, i) => {
+async function expectSameOnEveryThreadCount(inputs: Float32Array[], outputs: number[], call: (core: Core, p: number[]) => void): Promise<void> {
+  const runOn = (core: Core, i: number): Float32Array[] => {
     partCounts[i].length = 0;
     const ptrs = [...inputs, ...outputs.map((n, j) => randomArray(n, 100 + j))].map((data) => put(core, data));
     call(core, ptrs);
     const out = outputs.map((n, j) => get(core, ptrs[inputs.length + j], n));
     ptrs.forEach((p) => core.free(p));
     return out;
-  });
+  };
+  const results: Float32Array[][] = [];
+  for (let i = 0; i < cores.length; i++) {
+    results.push(runOn(cores[i], i));
+    for (let retry = 0; i === 2 && !partCounts[2].includes(3) && retry < 50; retry++) {
+      await idle();
+      results[i] = runOn(cores[i], i);
+    }
+  }
   expect(partCounts[2]).toContain(3);
   for (let i = 1; i < cores.length; i++) results[i].forEach((out, j) => expect(out, `${THREADS[i]} threads, output ${j}`).toEqual(results[0][j]));
 }
@@ -65,46 +77,46 @@ describe('kernels split over threads', () => {
     expect(ARGS + MAX_CALL_WORDS).toBeLessThanOrEqual(SLOT_WORDS);
   });
 
-  it.each(convShapes.map((g, i) => [i, g] as const))('im2col and col2im, shape %i', (_, g) => {
-    expectSameOnEveryThreadCount([randomArray(inputSize(g), 1)], [colsSize(g)], (core, [x, cols]) => core.im2col(x, cols, g));
-    expectSameOnEveryThreadCount([randomArray(colsSize(g), 2)], [inputSize(g)], (core, [cols, dx]) => core.col2im(cols, dx, g));
+  it.each(convShapes.map((g, i) => [i, g] as const))('im2col and col2im, shape %i', async (_, g) => {
+    await expectSameOnEveryThreadCount([randomArray(inputSize(g), 1)], [colsSize(g)], (core, [x, cols]) => core.im2col(x, cols, g));
+    await expectSameOnEveryThreadCount([randomArray(colsSize(g), 2)], [inputSize(g)], (core, [cols, dx]) => core.col2im(cols, dx, g));
   });
 
-  it('max pooling and its gradient', () => {
+  it('max pooling and its gradient', async () => {
     const g = poolShape;
     const x = randomArray(inputSize(g), 3), dy = randomArray(outputSize(g), 4);
-    expectSameOnEveryThreadCount([x], [outputSize(g)], (core, [px, py]) => core.maxPool(px, py, g));
-    expectSameOnEveryThreadCount([x, dy], [outputSize(g), inputSize(g)], (core, [px, pdy, py, pdx]) => {
+    await expectSameOnEveryThreadCount([x], [outputSize(g)], (core, [px, py]) => core.maxPool(px, py, g));
+    await expectSameOnEveryThreadCount([x, dy], [outputSize(g), inputSize(g)], (core, [px, pdy, py, pdx]) => {
       core.maxPool(px, py, g);
       core.maxPoolGrad(px, py, pdy, pdx, g);
     });
   });
 
-  it('average pooling and its gradient', () => {
+  it('average pooling and its gradient', async () => {
     const g = poolShape;
-    expectSameOnEveryThreadCount([randomArray(inputSize(g), 5)], [outputSize(g)], (core, [x, y]) => core.avgPool(x, y, g));
-    expectSameOnEveryThreadCount([randomArray(outputSize(g), 6)], [inputSize(g)], (core, [dy, dx]) => core.avgPoolGrad(dy, dx, g));
+    await expectSameOnEveryThreadCount([randomArray(inputSize(g), 5)], [outputSize(g)], (core, [x, y]) => core.avgPool(x, y, g));
+    await expectSameOnEveryThreadCount([randomArray(outputSize(g), 6)], [inputSize(g)], (core, [dy, dx]) => core.avgPoolGrad(dy, dx, g));
   });
 
-  it('volumes: im2col, col2im and max pooling with a depth axis', () => {
+  it('volumes: im2col, col2im and max pooling with a depth axis', async () => {
     const g = volumeGeometry(13, [5, 7, 6], 3, [3, 3, 3], [1, 2, 1], [1, 1, 1], 'same');
     const cols = g.batch * g.outD! * g.outH * g.outW * 27 * g.channels;
-    expectSameOnEveryThreadCount([randomArray(volumeInputSize(g), 1)], [cols], (core, [x, c]) => core.im2col(x, c, g));
-    expectSameOnEveryThreadCount([randomArray(cols, 2)], [volumeInputSize(g)], (core, [c, dx]) => core.col2im(c, dx, g));
+    await expectSameOnEveryThreadCount([randomArray(volumeInputSize(g), 1)], [cols], (core, [x, c]) => core.im2col(x, c, g));
+    await expectSameOnEveryThreadCount([randomArray(cols, 2)], [volumeInputSize(g)], (core, [c, dx]) => core.col2im(c, dx, g));
     const x = randomArray(volumeInputSize(g), 3), dy = randomArray(volumeOutputSize(g), 4);
-    expectSameOnEveryThreadCount([x, dy], [volumeOutputSize(g), volumeInputSize(g)], (core, [px, pdy, py, pdx]) => {
+    await expectSameOnEveryThreadCount([x, dy], [volumeOutputSize(g), volumeInputSize(g)], (core, [px, pdy, py, pdx]) => {
       core.maxPool(px, py, g);
       core.maxPoolGrad(px, py, pdy, pdx, g);
     });
   });
 
-  it('dropoutMask keeps each element\'s global index in its hash', () => {
-    expectSameOnEveryThreadCount([], [30_001], (core, [mask]) => core.dropoutMask(mask, 30_001, 0.3, 0xdeadbeef));
+  it('dropoutMask keeps each element\'s global index in its hash', async () => {
+    await expectSameOnEveryThreadCount([], [30_001], (core, [mask]) => core.dropoutMask(mask, 30_001, 0.3, 0xdeadbeef));
   });
 
-  it('adamUpdate over several steps', () => {
+  it('adamUpdate over several steps', async () => {
     const n = 20_003;
-    expectSameOnEveryThreadCount([randomArray(n, 9)], [n, n, n], (core, [grads, params, m, v]) => {
+    await expectSameOnEveryThreadCount([randomArray(n, 9)], [n, n, n], (core, [grads, params, m, v]) => {
       core.fill(m, n, 0);
       core.fill(v, n, 0);
       for (let step = 1; step <= 3; step++) core.adamUpdate(params, grads, m, v, n, 0.001 * step, 0.9, 0.999, 1e-7);

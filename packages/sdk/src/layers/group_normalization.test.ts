@@ -85,7 +85,7 @@ describe('GroupNormalization', () => {
     const layers = (artifacts.modelTopology as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } }).config.layers;
     const saved = layers.find((l) => l.class_name === 'GroupNormalization')!.config;
     expect(saved).toMatchObject({ groups: 4, axis: -1, epsilon: 0.01, center: false, scale: true, beta_initializer: { class_name: 'Zeros' }, gamma_initializer: { class_name: 'VarianceScaling' }, beta_regularizer: null, beta_constraint: null });
-    expect(saved.gamma_regularizer).toMatchObject({ class_name: 'L2' });
+    expect(saved.gamma_regularizer).toMatchObject({ class_name: 'L1L2' });
     expect(saved.gamma_constraint).toMatchObject({ class_name: 'NonNeg' });
     const reloaded = await km.loadLayersModel(km.io.fromMemory(artifacts));
     expect(reloaded.layers.map((l) => l.getConfig())).toEqual(model.layers.map((l) => l.getConfig()));

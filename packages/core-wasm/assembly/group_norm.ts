@@ -4,11 +4,19 @@
 // gamma and beta hold one value per channel and may be 0, as may dx, dGamma and dBeta. Sums run in
 // f32x4 lanes across a row's channels; the variance is taken about the mean (two passes).
 import { hsum, madd } from './simd';
+import { groupNormBackwardNarrow, groupNormForwardNarrow } from './group_norm_narrow';
 
 // @ts-ignore: decorator
 @inline
 function at(p: usize, i: i32): usize {
   return p + (<usize>i << 2);
+}
+
+/** Whether group_norm_narrow.ts's chunked path applies: whole groups in each 4-channel chunk. */
+// @ts-ignore: decorator
+@inline
+function narrow(channels: i32, cpg: i32): bool {
+  return (channels & 3) == 0 && (cpg == 1 || cpg == 2 || cpg == 4);
 }
 
 /** Σ over `rows` rows of cols floats, `stride` floats apart. */
@@ -52,6 +60,10 @@ export function groupNormForward(x: usize, y: usize, gamma: usize, beta: usize, 
   const cpg = channels / groups;
   const n = <f32>(spatial * cpg);
   for (let b = 0; b < batch; b++) {
+    if (narrow(channels, cpg)) {
+      groupNormForwardNarrow(x, y, gamma, beta, mean, invStd, b * spatial * channels, b * groups, spatial, channels, cpg, epsilon);
+      continue;
+    }
     for (let g = 0; g < groups; g++) {
       const offset = b * spatial * channels + g * cpg;
       const xs = at(x, offset);
@@ -97,6 +109,10 @@ export function groupNormBackward(x: usize, dy: usize, dx: usize, gamma: usize, 
   if (dGamma) memory.fill(dGamma, 0, <usize>channels << 2);
   if (dBeta) memory.fill(dBeta, 0, <usize>channels << 2);
   for (let b = 0; b < batch; b++) {
+    if (narrow(channels, cpg)) {
+      groupNormBackwardNarrow(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, b * spatial * channels, b * groups, spatial, channels, cpg);
+      continue;
+    }
     for (let g = 0; g < groups; g++) {
       const offset = b * spatial * channels + g * cpg;
       const xs = at(x, offset);

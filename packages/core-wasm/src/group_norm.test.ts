@@ -40,9 +40,12 @@ function finiteDifferences(values: ArrayLike<number>, f: (v: number[]) => number
 const EPS = 1e-3;
 
 describe.each(FLAVORS)('group normalization (%s)', (flavor) => {
-  // Channels per group of 1 (instance norm), 3, 4, 5 and 9 exercise the scalar path, the SIMD body and both.
+  // Channels per group of 1 (instance norm), 3, 4, 5 and 9 over channel counts that are not multiples of 4
+  // exercise the general path's scalar loop, its SIMD body and both.
   it.each([
     [2, 1, 6, 6], [3, 5, 6, 2], [2, 7, 8, 2], [2, 9, 15, 3], [1, 13, 18, 2], [2, 4, 10, 1], [3, 49, 32, 8], [2, 3, 7, 7],
+    // Whole groups in each 4-channel chunk (1, 2 or 4 channels per group): the narrow path.
+    [2, 5, 8, 8], [2, 6, 12, 6], [3, 9, 16, 4], [2, 1, 4, 1], [2, 33, 64, 32],
   ])('forward of batch %i, %i positions, %i channels in %i groups: output, means and inverse std', async (batch, spatial, channels, groups) => {
     const core = await coreFor(flavor);
     const n = batch * spatial * channels;
@@ -72,7 +75,7 @@ describe.each(FLAVORS)('group normalization (%s)', (flavor) => {
     [px, pa, pb, pm, pi].forEach((p) => core.free(p));
   });
 
-  it.each([[2, 3, 6, 3], [2, 2, 8, 2], [1, 3, 10, 1], [2, 2, 5, 5], [2, 2, 9, 1]])('backward of batch %i, %i positions, %i channels in %i groups against float64 finite differences', async (batch, spatial, channels, groups) => {
+  it.each([[2, 3, 6, 3], [2, 2, 8, 2], [1, 3, 10, 1], [2, 2, 5, 5], [2, 2, 9, 1], [2, 3, 8, 4], [2, 2, 4, 4], [2, 3, 8, 8], [2, 2, 8, 1]])('backward of batch %i, %i positions, %i channels in %i groups against float64 finite differences', async (batch, spatial, channels, groups) => {
     const core = await coreFor(flavor);
     const n = batch * spatial * channels;
     const stats = batch * groups;

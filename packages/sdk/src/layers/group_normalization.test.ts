@@ -68,6 +68,25 @@ describe('GroupNormalization', () => {
     expectClose(grouped, Array.from(layerNorm), 1e-5);
   });
 
+  it('passes a mask on, as Keras (masked steps still count in the statistics)', () => {
+    // Steps 3 and 4 of the first sample are padding; the pooling after it averages steps 0-2 only.
+    const values = Array.from(randomInput([2, 5, 4], 12).dataSync());
+    values.fill(0, 12, 20);
+    const x = km.tensor(values, [2, 5, 4]);
+    const args = { groups: 2, betaInitializer: BETA_INIT };
+    const masked = km.sequential([km.layers.masking({ maskValue: 0, inputShape: [5, 4] }), km.layers.groupNormalization(args), km.layers.globalAveragePooling1d()]);
+    const plain = km.sequential([km.layers.groupNormalization({ ...args, inputShape: [5, 4] })]);
+    plain.setWeights(masked.getWeights());
+    const normalized = plain.predict(x).dataSync();
+    const expected = [0, 1].flatMap((b) => Array.from({ length: 4 }, (_, c) => {
+      const steps = b === 0 ? 3 : 5;
+      let sum = 0;
+      for (let t = 0; t < steps; t++) sum += normalized[(b * 5 + t) * 4 + c];
+      return sum / steps;
+    }));
+    expectClose(masked.predict(x).dataSync(), expected, 1e-5);
+  });
+
   it('gamma and beta are [channels], named as Keras names them; center and scale drop them', () => {
     const model = km.sequential([km.layers.groupNormalization({ groups: 2, name: 'gn', inputShape: [5, 8] })]);
     expect(model.layers[0].weightSpecs.map((w) => [w.name, w.shape])).toEqual([['gn/gamma', [8]], ['gn/beta', [8]]]);

@@ -26,6 +26,7 @@ export { normConstraint } from './constraints';
 export { batchNormTrain, batchNormInfer, batchNormGrad } from './batch_norm';
 export { layerNormForward, layerNormBackward } from './layer_norm';
 export { l2NormalizeForward, l2NormalizeBackward } from './l2_normalize';
+export { groupNormForward, groupNormBackward } from './group_norm';
 export { depthwiseForward, depthwiseBackward } from './depthwise';
 export { piecewiseLinearForward, piecewiseLinearBackward, eluForward, eluBackward, preluForward, preluBackward } from './parametric_activations';
 export { embeddingForward, embeddingBackward } from './embedding';

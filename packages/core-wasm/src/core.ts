@@ -651,6 +651,21 @@ export class Core {
   }
 
   /**
+   * Group normalization of channels-last samples [batch, spatial, channels]: each sample's channels
+   * split into `groups` equal runs, each normalised over its spatial × channels/groups values. Writes
+   * y, and each (sample, group)'s mean and 1/√(var + ε) (`batch·groups` floats each, for
+   * groupNormBackward). gamma and beta (`channels` floats) may be 0 (no scale, no offset).
+   */
+  groupNormForward(x: number, y: number, gamma: number, beta: number, mean: number, invStd: number, batch: number, spatial: number, channels: number, groups: number, epsilon: number): void {
+    this.k.groupNormForward(x, y, gamma, beta, mean, invStd, batch, spatial, channels, groups, epsilon);
+  }
+
+  /** Gradients of groupNormForward; dx (which may alias dy), dGamma and dBeta may be 0 when not wanted. */
+  groupNormBackward(x: number, dy: number, dx: number, gamma: number, mean: number, invStd: number, dGamma: number, dBeta: number, batch: number, spatial: number, channels: number, groups: number): void {
+    this.k.groupNormBackward(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, batch, spatial, channels, groups);
+  }
+
+  /**
    * Resizes each image's crop window (see {@link ResizeGeometry}) with half-pixel centres, as
    * TensorFlow's resize ops (and so Keras' Resizing layer) do. y must not alias x.
    */

@@ -84,6 +84,8 @@ export interface KernelExports {
   layerNormBackward(x: number, dy: number, dx: number, gamma: number, mean: number, invStd: number, dGamma: number, dBeta: number, rows: number, cols: number): void;
   l2NormalizeForward(x: number, y: number, outer: number, reduce: number, inner: number, epsilon: number): void;
   l2NormalizeBackward(x: number, dy: number, dx: number, outer: number, reduce: number, inner: number, epsilon: number): void;
+  groupNormForward(x: number, y: number, gamma: number, beta: number, mean: number, invStd: number, batch: number, spatial: number, channels: number, groups: number, epsilon: number): void;
+  groupNormBackward(x: number, dy: number, dx: number, gamma: number, mean: number, invStd: number, dGamma: number, dBeta: number, batch: number, spatial: number, channels: number, groups: number): void;
   lstmCellForward(z: number, cPrev: number, c: number, ac: number, h: number, rows: number, units: number, activation: number, recurrentActivation: number): void;
   lstmCellBackward(z: number, cPrev: number, ac: number, dh: number, dc: number, rows: number, units: number, activation: number, recurrentActivation: number): void;
   gruGatesForward(z: number, p: number, hPrev: number, rh: number, rows: number, units: number, recurrentActivation: number): void;

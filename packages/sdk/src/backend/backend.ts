@@ -280,6 +280,28 @@ export interface LayerNormalizationOps {
   l2NormalizeGrad(x: BufferId, dy: BufferId, dx: BufferId, outer: number, reduce: number, inner: number, epsilon: number): void;
 }
 
+/** The layout group normalization works on: channels-last samples [batch, spatial, channels], the channels in `groups` equal runs. */
+export interface GroupNormGeometry {
+  readonly batch: number;
+  /** Positions per sample: the product of the axes before the channels (1 for `[channels]` rows). */
+  readonly spatial: number;
+  readonly channels: number;
+  /** Divides `channels`. */
+  readonly groups: number;
+}
+
+/**
+ * Group normalization (Keras 3's GroupNormalization): each sample's channels split into groups, and
+ * each group normalised over all its positions and channels. `gamma` and `beta` (`channels` values)
+ * may be 0 (no scale, no offset); so may `dx`, `dGamma` and `dBeta` when unwanted.
+ */
+export interface GroupNormalizationOps {
+  /** y = gamma·(x − mean)·invStd + beta per (sample, group), biased variance; keeps the mean and 1/√(var + ε) (`batch·groups` values each, sample-major) for the backward pass. */
+  groupNormForward(x: BufferId, y: BufferId, gamma: BufferId, beta: BufferId, mean: BufferId, invStd: BufferId, g: GroupNormGeometry, epsilon: number): void;
+  /** Gradients of groupNormForward's output from the kept mean and invStd; overwrites dx, dGamma, dBeta. */
+  groupNormBackward(x: BufferId, dy: BufferId, dx: BufferId, gamma: BufferId, mean: BufferId, invStd: BufferId, dGamma: BufferId, dBeta: BufferId, g: GroupNormGeometry): void;
+}
+
 /**
  * The gate arithmetic of one recurrent step over `rows` samples (the matrix products run on
  * `matMul`). LSTM gates are laid out as Keras stores them: each row of `z` is `[i | f | c̃ | o]`,
@@ -405,7 +427,7 @@ export interface ImageOps {
 }
 
 /** A compute backend: storage plus every kernel family. */
-export interface Backend extends ShapeOps, StorageOps, LinalgOps, ActivationOps, InputActivationOps, ParametricActivationOps, LossOps, MetricOps, OptimizerOps, ElementwiseOps, ConvOps, NormalizationOps, LayerNormalizationOps, EmbeddingOps, RecurrentOps, MaskOps, ImageOps {
+export interface Backend extends ShapeOps, StorageOps, LinalgOps, ActivationOps, InputActivationOps, ParametricActivationOps, LossOps, MetricOps, OptimizerOps, ElementwiseOps, ConvOps, NormalizationOps, LayerNormalizationOps, GroupNormalizationOps, EmbeddingOps, RecurrentOps, MaskOps, ImageOps {
   /** The backend's name as `km.getBackend()` reports it, e.g. `'wasm'`. */
   readonly name: string;
   /** Which kernels run, e.g. `'wasm-simd'` or `'wasm-relaxed-simd'`. */

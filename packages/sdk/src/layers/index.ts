@@ -223,5 +223,6 @@ export { masking, Masking, type MaskingArgs } from './masking.js';
 export * from './attention_layers.js';
 export * from './preprocessing_layers.js';
 export * from './augmentation_layers.js';
+export * from './normalization_layers.js';
 export { Layer, type LayerArgs, type Shape, type ForwardContext, type BackwardContext } from './layer.js';
 export { registerLayer, layerFromConfig, registeredLayerClasses, type LayerFactory } from './registry.js';

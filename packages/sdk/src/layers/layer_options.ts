@@ -2,6 +2,8 @@ import { optionNames } from '../utils/options.js';
 import type { ActivationArgs } from './activation.js';
 import type { BatchNormalizationArgs } from './batch_normalization.js';
 import type { LayerNormalizationArgs } from './layer_normalization.js';
+import type { GroupNormalizationArgs } from './group_normalization.js';
+import type { UnitNormalizationArgs } from './unit_normalization.js';
 import type { MultiHeadAttentionArgs } from './multi_head_attention.js';
 import type { AttentionArgs } from './attention.js';
 import type { AdditiveAttentionArgs } from './additive_attention.js';
@@ -89,6 +91,11 @@ export const LAYER_NORMALIZATION_OPTIONS = optionNames<LayerNormalizationArgs>({
   ...LAYER, axis: true, epsilon: true, center: true, scale: true, betaInitializer: true, gammaInitializer: true,
   betaRegularizer: true, gammaRegularizer: true, betaConstraint: true, gammaConstraint: true,
 });
+export const GROUP_NORMALIZATION_OPTIONS = optionNames<GroupNormalizationArgs>({
+  ...LAYER, groups: true, axis: true, epsilon: true, center: true, scale: true, betaInitializer: true, gammaInitializer: true,
+  betaRegularizer: true, gammaRegularizer: true, betaConstraint: true, gammaConstraint: true,
+});
+export const UNIT_NORMALIZATION_OPTIONS = optionNames<UnitNormalizationArgs>({ ...LAYER, axis: true });
 export const GLOBAL_POOLING2D_OPTIONS = optionNames<GlobalPooling2DArgs>({ ...LAYER, dataFormat: true });
 export const ZERO_PADDING2D_OPTIONS = optionNames<ZeroPadding2DArgs>({ ...LAYER, padding: true, dataFormat: true });
 export const UP_SAMPLING2D_OPTIONS = optionNames<UpSampling2DArgs>({ ...LAYER, size: true, interpolation: true, dataFormat: true });

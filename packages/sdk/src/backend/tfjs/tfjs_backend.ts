@@ -1,9 +1,10 @@
-import type { Backend, BufferId, ColorAdjustment, FusableActivation, ImageTransform, ResizeGeometry, ResizeInterpolation } from '../backend.js';
+import type { Backend, BufferId, ColorAdjustment, FusableActivation, GroupNormGeometry, ImageTransform, ResizeGeometry, ResizeInterpolation } from '../backend.js';
 import { flipImagesTensor, resizeGradTensor, resizeTensor } from './image_ops.js';
 import { transformImagesGradTensor, transformImagesTensor, transformSizes } from './transform_ops.js';
 import { adjustImagesGradTensor, adjustImagesTensor } from './color_adjust_ops.js';
 import { batchNormGradTensors, batchNormInferTensor, batchNormTrainTensors } from './batch_norm_ops.js';
 import { layerNormBackwardTensors, layerNormForwardTensors } from './layer_norm_ops.js';
+import { groupedTensor, groupNormBackwardTensors, groupNormForwardTensors } from './group_norm_ops.js';
 import { dropoutMaskValues } from './window_ops.js';
 import { normalNoiseValues, routeToFirstMatchTensors } from './shape_ops.js';
 import { scatterRows, tableRows } from './embedding_ops.js';
@@ -109,6 +110,25 @@ export class TfjsBackend extends TfjsCoreKernels implements Backend {
   layerNormBackward(x: BufferId, dy: BufferId, dx: BufferId, gamma: BufferId, mean: BufferId, invStd: BufferId, dGamma: BufferId, dBeta: BufferId, rows: number, cols: number): void {
     this.run(() => {
       const grads = layerNormBackwardTensors(this.tf, this.matrix(x, rows, cols), this.matrix(dy, rows, cols), this.optional(gamma), this.matrix(mean, rows, 1), this.matrix(invStd, rows, 1));
+      if (dx) this.store.set(dx, grads.dx);
+      if (dGamma) this.store.set(dGamma, grads.dGamma);
+      if (dBeta) this.store.set(dBeta, grads.dBeta);
+    });
+  }
+
+  groupNormForward(x: BufferId, y: BufferId, gamma: BufferId, beta: BufferId, mean: BufferId, invStd: BufferId, g: GroupNormGeometry, epsilon: number): void {
+    this.run(() => {
+      const out = groupNormForwardTensors(this.tf, groupedTensor(this.tf, this.store.get(x), g), this.optional(gamma), this.optional(beta), g, epsilon);
+      this.store.set(y, out.y);
+      this.store.set(mean, out.mean);
+      this.store.set(invStd, out.invStd);
+    });
+  }
+
+  groupNormBackward(x: BufferId, dy: BufferId, dx: BufferId, gamma: BufferId, mean: BufferId, invStd: BufferId, dGamma: BufferId, dBeta: BufferId, g: GroupNormGeometry): void {
+    this.run(() => {
+      const stats = [g.batch, 1, g.groups, 1];
+      const grads = groupNormBackwardTensors(this.tf, groupedTensor(this.tf, this.store.get(x), g), groupedTensor(this.tf, this.store.get(dy), g), this.optional(gamma), this.tf.reshape(this.store.get(mean), stats), this.tf.reshape(this.store.get(invStd), stats), g);
       if (dx) this.store.set(dx, grads.dx);
       if (dGamma) this.store.set(dGamma, grads.dGamma);
       if (dBeta) this.store.set(dBeta, grads.dBeta);

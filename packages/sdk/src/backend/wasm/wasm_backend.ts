@@ -1,6 +1,6 @@
 import { Activation, InputActivation, LossKind, RowLossKind, type Core } from '@kerasm/core-wasm';
 import { firstNonFiniteRow } from '../non_finite.js';
-import type { ColorAdjustment, ActivationKind, InputActivationKind, Backend, FusableActivation, BufferDType, BufferId, ElementwiseLossKind, ImageTransform, ParametricActivation, PreluGeometry, ResizeGeometry, ResizeInterpolation, RowwiseLossKind, WindowGeometry } from '../backend.js';
+import type { ColorAdjustment, ActivationKind, InputActivationKind, Backend, FusableActivation, BufferDType, BufferId, ElementwiseLossKind, GroupNormGeometry, ImageTransform, ParametricActivation, PreluGeometry, ResizeGeometry, ResizeInterpolation, RowwiseLossKind, WindowGeometry } from '../backend.js';
 
 const ACTIVATION_CODES: Record<ActivationKind, Activation> = {
   linear: Activation.Linear,
@@ -421,6 +421,14 @@ export class WasmBackend implements Backend {
 
   layerNormBackward(x: BufferId, dy: BufferId, dx: BufferId, gamma: BufferId, mean: BufferId, invStd: BufferId, dGamma: BufferId, dBeta: BufferId, rows: number, cols: number): void {
     this.#core.layerNormBackward(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, rows, cols);
+  }
+
+  groupNormForward(x: BufferId, y: BufferId, gamma: BufferId, beta: BufferId, mean: BufferId, invStd: BufferId, g: GroupNormGeometry, epsilon: number): void {
+    this.#core.groupNormForward(x, y, gamma, beta, mean, invStd, g.batch, g.spatial, g.channels, g.groups, epsilon);
+  }
+
+  groupNormBackward(x: BufferId, dy: BufferId, dx: BufferId, gamma: BufferId, mean: BufferId, invStd: BufferId, dGamma: BufferId, dBeta: BufferId, g: GroupNormGeometry): void {
+    this.#core.groupNormBackward(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, g.batch, g.spatial, g.channels, g.groups);
   }
 
   maskFromValues(x: BufferId, mask: BufferId, rows: number, width: number, value: number): void {

@@ -1,0 +1,94 @@
+import { shapeSize } from '../tensor.js';
+import { formatShape, Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { registerLayer } from './registry.js';
+
+/** Keras 3's UnitNormalization clamps the squared norm (not the norm) to this before its rsqrt. */
+const SQUARED_NORM_EPSILON = 1e-12;
+
+/** Options of {@link UnitNormalization}. */
+export interface UnitNormalizationArgs extends LayerArgs {
+  /**
+   * The axis or axes to normalise across, counting the batch as 0 (default -1, the last). Several
+   * axes must be neighbours, e.g. [-2, -1] or [1, 2].
+   */
+  axis?: number | readonly number[];
+}
+
+/**
+ * Keras 3's UnitNormalization: scales each sample (each position, for inputs of higher rank) to unit
+ * L2 norm along `axis`: x / √max(Σx², 1e-12). No weights.
+ *
+ * @example
+ * ```ts
+ * const embed = km.sequential([
+ *   km.layers.dense({ units: 32, inputShape: [784] }),
+ *   km.layers.unitNormalization(), // each 32-vector now has length 1
+ * ]);
+ * ```
+ */
+export class UnitNormalization extends Layer {
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
+  readonly className = 'UnitNormalization';
+  readonly #axis: number | readonly number[];
+  readonly #where: string;
+  /** The input as [outer, reduce, inner] per sample around the normalised axes, once built. */
+  #layout = { outer: 0, reduce: 0, inner: 0 };
+
+  constructor(args: UnitNormalizationArgs = {}) {
+    super(args, 'UnitNormalization');
+    this.#where = `UnitNormalization layer '${this.name}'`;
+    const axis = args.axis ?? -1;
+    const list = typeof axis === 'number' ? [axis] : axis;
+    if (!Array.isArray(list) || list.length === 0 || !list.every((a) => Number.isInteger(a)) || new Set(list).size !== list.length) {
+      throw new Error(`${this.#where}: axis must be an integer or a non-empty list of distinct integers, e.g. -1 or [-2, -1]. Received: axis=${JSON.stringify(args.axis)}.`);
+    }
+    this.#axis = typeof axis === 'number' ? axis : [...list];
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    const shape = singleInput(this, inputShapes);
+    this.#resolveLayout(shape);
+    return shape;
+  }
+
+  /** [outer, reduce, inner] of one sample around the axes, after checking them against the input. */
+  #resolveLayout(shape: Shape): { outer: number; reduce: number; inner: number } {
+    const rank = shape.length + 1;
+    const given = typeof this.#axis === 'number' ? [this.#axis] : this.#axis;
+    const resolved = given.map((a) => (a < 0 ? a + rank : a)).sort((a, b) => a - b);
+    const received = `Received: axis=${JSON.stringify(this.#axis)} for input shape ${formatShape(shape)}`;
+    if (resolved.some((a) => a < 1 || a >= rank)) {
+      throw new Error(`${this.#where}: axes 1 to ${rank - 1} (or -1 to -${rank - 1}) can be normalised, not the batch axis 0 nor an axis past the input's rank ${rank}. ${received}. Pick an axis of the sample, e.g. -1.`);
+    }
+    if (resolved.some((a, i) => i > 0 && a !== resolved[i - 1] + 1)) {
+      throw new Error(`${this.#where}: kerasm normalises across neighbouring axes only (e.g. [-2, -1]), but axis names ${JSON.stringify(resolved)}. ${received}. Pass neighbouring axes, or permute the axes to normalise next to each other first.`);
+    }
+    const first = resolved[0] - 1;
+    const last = resolved[resolved.length - 1];
+    return { outer: shapeSize(shape.slice(0, first)), reduce: shapeSize(shape.slice(first, last)), inner: shapeSize(shape.slice(last)) };
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    this.#layout = this.#resolveLayout(singleInput(this, inputShapes));
+  }
+
+  forward(ctx: ForwardContext): void {
+    const { outer, reduce, inner } = this.#layout;
+    ctx.backend.l2Normalize(ctx.inputs[0], ctx.output, ctx.batch * outer, reduce, inner, SQUARED_NORM_EPSILON);
+  }
+
+  backward(ctx: BackwardContext): void {
+    const { outer, reduce, inner } = this.#layout;
+    const dx = ctx.inputGrads[0];
+    if (dx) ctx.backend.l2NormalizeGrad(ctx.inputs[0], ctx.outputGrad, dx, ctx.batch * outer, reduce, inner, SQUARED_NORM_EPSILON);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), axis: typeof this.#axis === 'number' ? this.#axis : [...this.#axis] };
+  }
+}
+
+registerLayer('UnitNormalization', (config) => new UnitNormalization(config as UnitNormalizationArgs));

@@ -1,35 +1,16 @@
 import type { GroupNormGeometry } from '../backend/backend.js';
-import type { Constraint, ConstraintSpec } from '../constraints/constraints.js';
-import { getInitializer, initializerConfig, type InitializerSpec } from '../initializers/initializers.js';
-import type { Regularizer, RegularizerSpec } from '../regularizers/regularizers.js';
 import { shapeSize } from '../tensor.js';
-import { checkBooleanOption, checkNumberOption } from '../utils/options.js';
-import { formatShape, Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { checkNumberOption } from '../utils/options.js';
+import { formatShape, singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
+import { GammaBetaNormalization, type GammaBetaArgs } from './gamma_beta_normalization.js';
 
 /** Options of {@link GroupNormalization}, with Keras 3's defaults. */
-export interface GroupNormalizationArgs extends LayerArgs {
+export interface GroupNormalizationArgs extends GammaBetaArgs {
   /** How many groups the channels split into (default 32); must divide the channel count. -1 means one per channel (instance normalization). */
   groups?: number;
   /** The channel axis, counting the batch as 0 (default -1). kerasm supports the last axis only (channels-last). */
   axis?: number;
-  /** Added to the variance before the square root (default 1e-3). */
-  epsilon?: number;
-  /** Learn an offset `beta` per channel (default true). */
-  center?: boolean;
-  /** Learn a scale `gamma` per channel (default true). */
-  scale?: boolean;
-  betaInitializer?: InitializerSpec;
-  gammaInitializer?: InitializerSpec;
-  /** Penalty on `beta`. */
-  betaRegularizer?: RegularizerSpec;
-  /** Penalty on `gamma`, e.g. `km.regularizers.l2({ l2: 1e-4 })`. */
-  gammaRegularizer?: RegularizerSpec;
-  /** Applied to `beta` after each optimizer step. */
-  betaConstraint?: ConstraintSpec;
-  /** Applied to `gamma` after each optimizer step. */
-  gammaConstraint?: ConstraintSpec;
 }
 
 /**
@@ -51,7 +32,7 @@ export interface GroupNormalizationArgs extends LayerArgs {
  * ]);
  * ```
  */
-export class GroupNormalization extends Layer {
+export class GroupNormalization extends GammaBetaNormalization {
   // As Keras: a mask passes through unchanged (masked steps still count in the statistics).
   override get supportsMasking(): boolean {
     return true;
@@ -59,50 +40,21 @@ export class GroupNormalization extends Layer {
 
   readonly className = 'GroupNormalization';
   readonly axis: number;
-  readonly epsilon: number;
-  readonly center: boolean;
-  readonly scale: boolean;
   /** As given; -1 (one group per channel) becomes the channel count once built, as Keras does. */
   #groups: number;
-  readonly #betaInitializer: InitializerSpec;
-  readonly #gammaInitializer: InitializerSpec;
-  readonly #gamma: WeightOptions;
-  readonly #beta: WeightOptions;
-  readonly #where: string;
   /** Positions per sample and channels, once built. */
   #spatial = 0;
   #channels = 0;
 
   constructor(args: GroupNormalizationArgs = {}) {
     super(args, 'GroupNormalization');
-    this.#where = `GroupNormalization layer '${this.name}'`;
-    this.#groups = checkNumberOption(args.groups ?? 32, 'groups', this.#where, (v) => Number.isInteger(v) && (v >= 1 || v === -1), 'a positive integer that divides the channel count, or -1 for one group per channel');
-    this.axis = checkNumberOption(args.axis ?? -1, 'axis', this.#where, Number.isInteger, 'an integer, the channel axis (-1, the last)');
-    this.epsilon = checkNumberOption(args.epsilon ?? 1e-3, 'epsilon', this.#where, (v) => v > 0 && Number.isFinite(v), 'a positive number, e.g. 1e-3');
-    this.center = checkBooleanOption(args.center ?? true, 'center', this.#where);
-    this.scale = checkBooleanOption(args.scale ?? true, 'scale', this.#where);
-    this.#betaInitializer = args.betaInitializer ?? 'zeros';
-    this.#gammaInitializer = args.gammaInitializer ?? 'ones';
-    this.#gamma = weightOptions(args, 'gamma', this.#where);
-    this.#beta = weightOptions(args, 'beta', this.#where);
+    this.#groups = checkNumberOption(args.groups ?? 32, 'groups', this.where, (v) => Number.isInteger(v) && (v >= 1 || v === -1), 'a positive integer that divides the channel count, or -1 for one group per channel');
+    this.axis = checkNumberOption(args.axis ?? -1, 'axis', this.where, Number.isInteger, 'an integer, the channel axis (-1, the last)');
   }
 
   /** The number of groups: as given until built, then resolved (-1 becomes the channel count). */
   get groups(): number {
     return this.#groups;
-  }
-
-  /** gamma's and beta's options, in `build` order. */
-  get #weightOptions(): WeightOptions[] {
-    return [...(this.scale ? [this.#gamma] : []), ...(this.center ? [this.#beta] : [])];
-  }
-
-  override get weightRegularizers(): readonly (Regularizer | null)[] {
-    return this.#weightOptions.map((o) => o.regularizer);
-  }
-
-  override get weightConstraints(): readonly (Constraint | null)[] {
-    return this.#weightOptions.map((o) => o.constraint);
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
@@ -115,11 +67,11 @@ export class GroupNormalization extends Layer {
   #resolveGroups(shape: Shape): number {
     const rank = shape.length + 1;
     if (rank < 2) {
-      throw new Error(`${this.#where} needs inputs of rank 2 or more (batch included) with the channels last, e.g. (None, channels) or (None, h, w, channels). Received: input shape ${formatShape(shape)}.`);
+      throw new Error(`${this.where} needs inputs of rank 2 or more (batch included) with the channels last, e.g. (None, channels) or (None, h, w, channels). Received: input shape ${formatShape(shape)}.`);
     }
     if (this.axis !== -1 && this.axis !== rank - 1) {
       throw new Error(
-        `${this.#where}: kerasm supports the last axis (-1, channels-last) as the channel axis. Received: axis=${this.axis} for input shape ${formatShape(shape)}. ` +
+        `${this.where}: kerasm supports the last axis (-1, channels-last) as the channel axis. Received: axis=${this.axis} for input shape ${formatShape(shape)}. ` +
           `Use axis: -1, with the channels moved last (e.g. km.layers.permute) if they are not.`,
       );
     }
@@ -127,7 +79,7 @@ export class GroupNormalization extends Layer {
     const groups = this.#groups === -1 ? channels : this.#groups;
     if (groups > channels || channels % groups !== 0) {
       throw new Error(
-        `${this.#where}: groups must divide the number of channels (${channels}, the last axis of input shape ${formatShape(shape)}). Received: groups=${this.#groups}. ` +
+        `${this.where}: groups must divide the number of channels (${channels}, the last axis of input shape ${formatShape(shape)}). Received: groups=${this.#groups}. ` +
           `Pick a divisor of ${channels}, e.g. ${largestDivisorUpTo(channels, groups)}, or -1 for one group per channel.`,
       );
     }
@@ -139,8 +91,7 @@ export class GroupNormalization extends Layer {
     this.#groups = this.#resolveGroups(shape);
     this.#channels = shape[shape.length - 1];
     this.#spatial = shapeSize(shape) / this.#channels;
-    if (this.scale) this.addWeight('gamma', [this.#channels], getInitializer(this.#gammaInitializer));
-    if (this.center) this.addWeight('beta', [this.#channels], getInitializer(this.#betaInitializer));
+    this.addGammaBeta([this.#channels]);
   }
 
   /** Each (sample, group)'s mean and 1/√(var + ε), kept from the forward to the backward pass. */
@@ -152,34 +103,23 @@ export class GroupNormalization extends Layer {
     return { batch, spatial: this.#spatial, channels: this.#channels, groups: this.#groups };
   }
 
-  /** gamma and beta, 0 where the layer has none. */
-  #pair(buffers: readonly number[]): [number, number] {
-    return [this.scale ? buffers[0] : 0, this.center ? buffers[this.scale ? 1 : 0] : 0];
-  }
-
   forward(ctx: ForwardContext): void {
     const { backend, workspace } = ctx;
     const stats = ctx.batch * this.#groups;
-    const [gamma, beta] = this.#pair(ctx.weights);
+    const [gamma, beta] = this.gammaBeta(ctx.weights);
     backend.groupNormForward(ctx.inputs[0], ctx.output, gamma, beta, backend.view(workspace, 0, stats), backend.view(workspace, stats, stats), this.#geometry(ctx.batch), this.epsilon);
   }
 
   backward(ctx: BackwardContext): void {
     const { backend, workspace } = ctx;
     const stats = ctx.batch * this.#groups;
-    const [gamma] = this.#pair(ctx.weights);
-    const [dGamma, dBeta] = this.#pair(ctx.weightGrads);
+    const [gamma] = this.gammaBeta(ctx.weights);
+    const [dGamma, dBeta] = this.gammaBeta(ctx.weightGrads);
     backend.groupNormBackward(ctx.inputs[0], ctx.outputGrad, ctx.inputGrads[0], gamma, backend.view(workspace, 0, stats), backend.view(workspace, stats, stats), dGamma, dBeta, this.#geometry(ctx.batch));
   }
 
   override getConfig(): Record<string, unknown> {
-    const init = (spec: InitializerSpec, key: string) => initializerConfig(spec, `${this.#where} ${key}`);
-    return {
-      ...super.getConfig(),
-      groups: this.#groups, axis: this.axis, epsilon: this.epsilon, center: this.center, scale: this.scale,
-      betaInitializer: init(this.#betaInitializer, 'betaInitializer'), gammaInitializer: init(this.#gammaInitializer, 'gammaInitializer'),
-      ...weightOptionsConfig('beta', this.#beta), ...weightOptionsConfig('gamma', this.#gamma),
-    };
+    return { ...super.getConfig(), groups: this.#groups, axis: this.axis, ...this.gammaBetaConfig() };
   }
 }
 

@@ -1,35 +1,15 @@
-import type { Constraint, ConstraintSpec } from '../constraints/constraints.js';
-import { getInitializer, initializerConfig, type InitializerSpec } from '../initializers/initializers.js';
-import type { Regularizer, RegularizerSpec } from '../regularizers/regularizers.js';
 import { shapeSize } from '../tensor.js';
-import { checkBooleanOption, checkNumberOption } from '../utils/options.js';
-import { formatShape, Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { formatShape, singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
+import { GammaBetaNormalization, type GammaBetaArgs } from './gamma_beta_normalization.js';
 
 /** Options of {@link LayerNormalization}, with Keras' and TensorFlow.js' defaults. */
-export interface LayerNormalizationArgs extends LayerArgs {
+export interface LayerNormalizationArgs extends GammaBetaArgs {
   /**
    * The axis or axes to normalise over, counting the batch as 0 (default -1, the last). They must
    * be the trailing axes, e.g. -1, or [-2, -1] for `[h, w, c]` images to normalise over w and c.
    */
   axis?: number | readonly number[];
-  /** Added to the variance before the square root (default 1e-3). */
-  epsilon?: number;
-  /** Learn an offset `beta` (default true). */
-  center?: boolean;
-  /** Learn a scale `gamma` (default true). */
-  scale?: boolean;
-  betaInitializer?: InitializerSpec;
-  gammaInitializer?: InitializerSpec;
-  /** Penalty on `beta`, e.g. `km.regularizers.l2({ l2: 1e-4 })`. */
-  betaRegularizer?: RegularizerSpec;
-  /** Penalty on `gamma`. */
-  gammaRegularizer?: RegularizerSpec;
-  /** Applied to `beta` after each optimizer step. */
-  betaConstraint?: ConstraintSpec;
-  /** Applied to `gamma` after each optimizer step, e.g. `km.constraints.nonNeg()`. */
-  gammaConstraint?: ConstraintSpec;
 }
 
 /**
@@ -49,57 +29,28 @@ export interface LayerNormalizationArgs extends LayerArgs {
  * km.layers.layerNormalization({ axis: [-2, -1] });
  * ```
  */
-export class LayerNormalization extends Layer {
+export class LayerNormalization extends GammaBetaNormalization {
   // Acts on each step alone, so a padded sequence's mask passes through it unchanged.
   override get supportsMasking(): boolean {
     return true;
   }
 
   readonly className = 'LayerNormalization';
-  readonly epsilon: number;
-  readonly center: boolean;
-  readonly scale: boolean;
   readonly #axis: number | readonly number[];
   /** The axes counted from 0 (the batch), in the order given, once built. */
   #resolvedAxes: readonly number[] | null = null;
-  readonly #betaInitializer: InitializerSpec;
-  readonly #gammaInitializer: InitializerSpec;
-  readonly #gamma: WeightOptions;
-  readonly #beta: WeightOptions;
-  readonly #where: string;
   /** Values per normalised row and per sample. */
   #cols = 0;
   #size = 0;
 
   constructor(args: LayerNormalizationArgs = {}) {
     super(args, 'LayerNormalization');
-    this.#where = `LayerNormalization layer '${this.name}'`;
     const axis = args.axis ?? -1;
     const list = typeof axis === 'number' ? [axis] : axis;
     if (!Array.isArray(list) || list.length === 0 || !list.every((a) => Number.isInteger(a)) || new Set(list).size !== list.length) {
-      throw new Error(`${this.#where}: axis must be an integer or a non-empty list of distinct integers, e.g. -1 or [-2, -1]. Received: axis=${JSON.stringify(args.axis)}.`);
+      throw new Error(`${this.where}: axis must be an integer or a non-empty list of distinct integers, e.g. -1 or [-2, -1]. Received: axis=${JSON.stringify(args.axis)}.`);
     }
     this.#axis = typeof axis === 'number' ? axis : [...list];
-    this.epsilon = checkNumberOption(args.epsilon ?? 1e-3, 'epsilon', this.#where, (v) => v > 0 && Number.isFinite(v), 'a positive number, e.g. 1e-3');
-    this.center = checkBooleanOption(args.center ?? true, 'center', this.#where);
-    this.scale = checkBooleanOption(args.scale ?? true, 'scale', this.#where);
-    this.#betaInitializer = args.betaInitializer ?? 'zeros';
-    this.#gammaInitializer = args.gammaInitializer ?? 'ones';
-    this.#gamma = weightOptions(args, 'gamma', this.#where);
-    this.#beta = weightOptions(args, 'beta', this.#where);
-  }
-
-  /** gamma's and beta's options, in `build` order. */
-  get #weightOptions(): WeightOptions[] {
-    return [...(this.scale ? [this.#gamma] : []), ...(this.center ? [this.#beta] : [])];
-  }
-
-  override get weightRegularizers(): readonly (Regularizer | null)[] {
-    return this.#weightOptions.map((o) => o.regularizer);
-  }
-
-  override get weightConstraints(): readonly (Constraint | null)[] {
-    return this.#weightOptions.map((o) => o.constraint);
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
@@ -120,14 +71,14 @@ export class LayerNormalization extends Layer {
     const bad = resolved.findIndex((a) => a < 1 || a >= rank);
     if (bad >= 0) {
       throw new Error(
-        `${this.#where}: axis ${given[bad]} is out of range for an input of rank ${rank} (batch included); axes 1 to ${rank - 1} (or -1 to -${rank - 1}) can be normalised, not the batch axis 0. ${received}. ` +
+        `${this.where}: axis ${given[bad]} is out of range for an input of rank ${rank} (batch included); axes 1 to ${rank - 1} (or -1 to -${rank - 1}) can be normalised, not the batch axis 0. ${received}. ` +
           `Pick an axis of the sample, e.g. -1.`,
       );
     }
     const sorted = [...resolved].sort((a, b) => a - b);
     if (sorted.some((a, i) => a !== rank - sorted.length + i)) {
       throw new Error(
-        `${this.#where}: kerasm normalises over the trailing axes only (-1, [-2, -1], ...: they are contiguous in memory), but axis names ${JSON.stringify(resolved)} of rank ${rank}. ${received}. ` +
+        `${this.where}: kerasm normalises over the trailing axes only (-1, [-2, -1], ...: they are contiguous in memory), but axis names ${JSON.stringify(resolved)} of rank ${rank}. ${received}. ` +
           `Use axis -1 or a list of the last axes, or move the axes to normalise to the end first.`,
       );
     }
@@ -143,8 +94,7 @@ export class LayerNormalization extends Layer {
     this.#resolvedAxes = axes;
     this.#cols = shapeSize(paramShape);
     this.#size = shapeSize(shape);
-    if (this.scale) this.addWeight('gamma', paramShape, getInitializer(this.#gammaInitializer));
-    if (this.center) this.addWeight('beta', paramShape, getInitializer(this.#betaInitializer));
+    this.addGammaBeta(paramShape);
   }
 
   /** Each row's mean and 1/√(var + ε), kept from the forward to the backward pass. */
@@ -156,35 +106,27 @@ export class LayerNormalization extends Layer {
     return (batch * this.#size) / this.#cols;
   }
 
-  /** gamma and beta, 0 where the layer has none. */
-  #pair(buffers: readonly number[]): [number, number] {
-    return [this.scale ? buffers[0] : 0, this.center ? buffers[this.scale ? 1 : 0] : 0];
-  }
-
   forward(ctx: ForwardContext): void {
     const { backend, workspace } = ctx;
     const rows = this.#rows(ctx.batch);
-    const [gamma, beta] = this.#pair(ctx.weights);
+    const [gamma, beta] = this.gammaBeta(ctx.weights);
     backend.layerNormForward(ctx.inputs[0], ctx.output, gamma, beta, backend.view(workspace, 0, rows), backend.view(workspace, rows, rows), rows, this.#cols, this.epsilon);
   }
 
   backward(ctx: BackwardContext): void {
     const { backend, workspace } = ctx;
     const rows = this.#rows(ctx.batch);
-    const [gamma] = this.#pair(ctx.weights);
-    const [dGamma, dBeta] = this.#pair(ctx.weightGrads);
+    const [gamma] = this.gammaBeta(ctx.weights);
+    const [dGamma, dBeta] = this.gammaBeta(ctx.weightGrads);
     backend.layerNormBackward(ctx.inputs[0], ctx.outputGrad, ctx.inputGrads[0], gamma, backend.view(workspace, 0, rows), backend.view(workspace, rows, rows), dGamma, dBeta, rows, this.#cols);
   }
 
   override getConfig(): Record<string, unknown> {
-    const init = (spec: InitializerSpec, key: string) => initializerConfig(spec, `${this.#where} ${key}`);
     return {
       ...super.getConfig(),
       // As tfjs-layers writes it: the axes counted from the batch once built, else as given.
       axis: this.#resolvedAxes ? [...this.#resolvedAxes] : this.#axis,
-      epsilon: this.epsilon, center: this.center, scale: this.scale,
-      betaInitializer: init(this.#betaInitializer, 'betaInitializer'), gammaInitializer: init(this.#gammaInitializer, 'gammaInitializer'),
-      ...weightOptionsConfig('beta', this.#beta), ...weightOptionsConfig('gamma', this.#gamma),
+      ...this.gammaBetaConfig(),
     };
   }
 }

@@ -24,14 +24,18 @@ export interface IntegerLookupArgs extends LayerArgs {
 }
 
 const KERAS_MODES = ['int', 'one_hot', 'multi_hot', 'count', 'tf_idf'];
+// kerasm's batch buffers are float32, which hold every whole number up to 2^24 exactly and not all beyond.
+const LIMIT = 2 ** 24;
+const exact = (v: number) => Number.isInteger(v) && Math.abs(v) <= LIMIT;
 
 /**
  * Keras' IntegerLookup: maps whole-number tokens to contiguous indices through a vocabulary, with
  * the mask token (if any) at index 0, then the out-of-vocabulary index, then the vocabulary in
  * order (`getVocabulary()` lists them all). Unknown tokens go to the out-of-vocabulary index. With
  * `invert: true` it maps indices back to tokens. The vocabulary is given, or learned by `adapt` in
- * descending frequency. The indices are whole float32 numbers, so an Embedding after it reads them;
- * a model input it reads directly may be int32. It has no weights and passes no gradient to its input.
+ * descending frequency. Tokens are whole numbers from -2^24 to 2^24 (float32 batches hold those
+ * exactly). The indices are whole float32 numbers, so an Embedding after it reads them; a model
+ * input it reads directly may be int32. It has no weights and passes no gradient to its input.
  *
  * The lookup is a few elementwise kernels per vocabulary entry on the active backend, so it suits
  * vocabularies of up to a few thousand tokens.
@@ -75,7 +79,7 @@ export class IntegerLookup extends Layer {
     this.maskToken = args.maskToken ?? null;
     this.oovToken = args.oovToken ?? -1;
     for (const [name, value] of [['maskToken', this.maskToken], ['oovToken', this.oovToken]] as const) {
-      if (value !== null && !Number.isSafeInteger(value)) throw new Error(`${where}: ${name} must be a whole number${name === 'maskToken' ? ' or null' : ''}. Received: ${name}=${JSON.stringify(value)}.`);
+      if (value !== null && !exact(value)) throw new Error(`${where}: ${name} must be a whole number from -2^24 to 2^24${name === 'maskToken' ? ' or null' : ''}. Received: ${name}=${JSON.stringify(value)}.`);
     }
     this.invert = args.invert ?? false;
     if (typeof this.invert !== 'boolean') throw new Error(`${where}: invert must be true or false. Received: invert=${JSON.stringify(args.invert)}.`);
@@ -100,8 +104,8 @@ export class IntegerLookup extends Layer {
    */
   setVocabulary(vocabulary: readonly number[]): void {
     const where = this.#where;
-    if (!Array.isArray(vocabulary) || !vocabulary.every((v) => Number.isSafeInteger(v))) {
-      throw new Error(`${where}: vocabulary must be a list of whole numbers. Received: vocabulary=${JSON.stringify(vocabulary)?.slice(0, 200)}.`);
+    if (!Array.isArray(vocabulary) || !vocabulary.every(exact)) {
+      throw new Error(`${where}: vocabulary must be a list of whole numbers from -2^24 to 2^24 (what float32 batches hold exactly). Received: vocabulary=${JSON.stringify(vocabulary)?.slice(0, 200)}.`);
     }
     const seen = new Set<number>();
     for (const token of vocabulary) {
@@ -167,8 +171,8 @@ export class IntegerLookup extends Layer {
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       const at = `sample ${Math.floor(i / perSample)} (position ${i % perSample} of the sample)`;
-      if (!Number.isInteger(v)) {
-        throw new Error(`${this.#where} reads ${what} as whole-number ${this.invert ? 'indices' : 'tokens'}, but it holds ${v} at ${at}. Pass an int32 tensor, or round the values first.`);
+      if (!exact(v)) {
+        throw new Error(`${this.#where} reads ${what} as whole-number ${this.invert ? 'indices' : 'tokens'} from -2^24 to 2^24 (what float32 batches hold exactly), but it holds ${v} at ${at}. Pass whole numbers in that range (an int32 tensor).`);
       }
       if (known && !this.invert && !known.has(v)) {
         throw new Error(`${this.#where} has numOovIndices=0, so every token must be in its vocabulary, but ${what} holds ${v} at ${at}. Add it to the vocabulary, or set numOovIndices: 1.`);

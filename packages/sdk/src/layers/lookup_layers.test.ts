@@ -132,7 +132,8 @@ describe('IntegerLookup', () => {
 
   it('refuses fractions and unknown tokens without an OOV index, bad options, and use before adapt', async () => {
     const model = km.sequential([km.layers.integerLookup({ vocabulary: [3, 4], inputShape: [2] }), km.layers.embedding({ inputDim: 3, outputDim: 2 })]);
-    expect(() => model.predict(km.tensor([3, 4.5], [1, 2]))).toThrow(/reads x as whole-number tokens, but it holds 4.5 at sample 0 \(position 1 of the sample\)/);
+    expect(() => model.predict(km.tensor([3, 4.5], [1, 2]))).toThrow(/reads x as whole-number tokens from -2\^24 to 2\^24 \(what float32 batches hold exactly\), but it holds 4.5 at sample 0 \(position 1 of the sample\)/);
+    expect(() => model.predict(km.tensor(Int32Array.of(3, 16777217), [1, 2]))).toThrow(/but it holds 16777217 at sample 0/);
     const strict = km.sequential([km.layers.integerLookup({ vocabulary: [3, 4], numOovIndices: 0, inputShape: [2] })]);
     expect(values(strict.predict(km.tensor(Int32Array.of(4, 3), [1, 2])) as km.Tensor)).toEqual([1, 0]);
     expect(() => strict.predict(km.tensor(Int32Array.of(4, 8), [1, 2]))).toThrow(/numOovIndices=0, so every token must be in its vocabulary, but x holds 8 at sample 0/);
@@ -140,11 +141,11 @@ describe('IntegerLookup', () => {
     expect(() => km.layers.integerLookup({ outputMode: 'tf_idf' as 'int' })).toThrow(/outputMode must be one of 'int', 'one_hot', 'multi_hot', 'count', 'tf_idf'. Received: outputMode="tf_idf"/);
     expect(() => km.layers.integerLookup({ vocabulary: [1, 2, 1] })).toThrow(/holds 1 twice/);
     expect(() => km.layers.integerLookup({ vocabulary: [1, -1] })).toThrow(/holds -1, which is the oovToken/);
-    expect(() => km.layers.integerLookup({ vocabulary: [1.5] })).toThrow(/vocabulary must be a list of whole numbers. Received: vocabulary=\[1.5\]/);
+    expect(() => km.layers.integerLookup({ vocabulary: [1.5] })).toThrow(/vocabulary must be a list of whole numbers from -2\^24 to 2\^24 \(what float32 batches hold exactly\). Received: vocabulary=\[1.5\]/);
     expect(() => km.layers.integerLookup({ vocabulary: [1, 2, 3], maxTokens: 3 })).toThrow(/exceeds maxTokens=3/);
     expect(() => km.layers.integerLookup({ maskTokn: 0 } as km.layers.IntegerLookupArgs)).toThrow(/has no option 'maskTokn'; did you mean 'maskToken'/);
     expect(() => km.layers.integerLookup().getVocabulary()).toThrow(/has no vocabulary yet. Call await layer.adapt\(data\)/);
-    await expect(km.layers.integerLookup().adapt(km.tensor([1, 2.5], [2]))).rejects.toThrow(/adapt reads whole-number tokens, but received 2.5 at position 1/);
+    await expect(km.layers.integerLookup().adapt(km.tensor([1, 2.5], [2]))).rejects.toThrow(/adapt reads whole-number tokens from -2\^24 to 2\^24 \(what float32 batches hold exactly\), but received 2.5 at position 1/);
     await expect(km.layers.integerLookup({ invert: true, vocabulary: [1] }).adapt(km.tensor([1], [1]))).rejects.toThrow(/invert: true\), so adapt has nothing to learn/);
   });
 });

@@ -3,6 +3,7 @@ import { checkOptions, optionNames } from '../utils/options.js';
 import { CategoryEncoding, type CategoryEncodingArgs, type CategoryOutputMode } from './category_encoding.js';
 import { CenterCrop, type CenterCropArgs } from './center_crop.js';
 import { Discretization, type DiscretizationArgs } from './discretization.js';
+import { Hashing, type HashingArgs } from './hashing.js';
 import { IntegerLookup, type IntegerLookupArgs } from './integer_lookup.js';
 import { Normalization, type NormalizationArgs } from './normalization.js';
 import { RandomFlip, type RandomFlipArgs, type RandomFlipMode } from './random_flip.js';
@@ -15,6 +16,7 @@ const CATEGORY_ENCODING_OPTIONS = optionNames<CategoryEncodingArgs>({ ...LAYER, 
 const NORMALIZATION_OPTIONS = optionNames<NormalizationArgs>({ ...LAYER, axis: true, mean: true, variance: true, invert: true });
 const DISCRETIZATION_OPTIONS = optionNames<DiscretizationArgs>({ ...LAYER, binBoundaries: true, numBins: true, epsilon: true, outputMode: true, sparse: true });
 const INTEGER_LOOKUP_OPTIONS = optionNames<IntegerLookupArgs>({ ...LAYER, vocabulary: true, maxTokens: true, numOovIndices: true, maskToken: true, oovToken: true, invert: true, outputMode: true });
+const HASHING_OPTIONS = optionNames<HashingArgs>({ ...LAYER, numBins: true, maskValue: true, salt: true, outputMode: true, sparse: true });
 const RANDOM_FLIP_OPTIONS = optionNames<RandomFlipArgs>({ ...LAYER, mode: true, seed: true });
 
 /** Resizes images to `height`×`width` (bilinear or nearest, Keras' half-pixel centres). @example `km.layers.resizing({ height: 64, width: 64 })` */
@@ -53,6 +55,12 @@ export function integerLookup(args?: IntegerLookupArgs): IntegerLookup {
   return new IntegerLookup(args);
 }
 
+/** Hashes whole numbers into numBins bins, as Keras' Hashing (FarmHash, or SipHash with a salt). @example `km.layers.hashing({ numBins: 64 })` */
+export function hashing(args: HashingArgs): Hashing {
+  checkOptions(args, HASHING_OPTIONS, 'km.layers.hashing');
+  return new Hashing(args);
+}
+
 /** Mirrors images at random while training. @example `km.layers.randomFlip({ mode: 'horizontal' })` */
 export function randomFlip(args?: RandomFlipArgs): RandomFlip {
   checkOptions(args, RANDOM_FLIP_OPTIONS, 'km.layers.randomFlip');
@@ -60,6 +68,6 @@ export function randomFlip(args?: RandomFlipArgs): RandomFlip {
 }
 
 export {
-  CategoryEncoding, CenterCrop, Discretization, IntegerLookup, Normalization, RandomFlip, Resizing,
-  type CategoryEncodingArgs, type CategoryOutputMode, type CenterCropArgs, type DiscretizationArgs, type IntegerLookupArgs, type NormalizationArgs, type RandomFlipArgs, type RandomFlipMode, type ResizingArgs,
+  CategoryEncoding, CenterCrop, Discretization, Hashing, IntegerLookup, Normalization, RandomFlip, Resizing,
+  type CategoryEncodingArgs, type CategoryOutputMode, type CenterCropArgs, type DiscretizationArgs, type HashingArgs, type IntegerLookupArgs, type NormalizationArgs, type RandomFlipArgs, type RandomFlipMode, type ResizingArgs,
 };

@@ -2,8 +2,8 @@
 export function countTokens(values: ArrayLike<number>, counts: Map<number, number>, where: string): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (!Number.isInteger(v)) {
-      throw new Error(`${where}: adapt reads whole-number tokens, but received ${v} at position ${i} of a batch. Pass an int32 tensor, or round the values first.`);
+    if (!Number.isInteger(v) || Math.abs(v) > 2 ** 24) {
+      throw new Error(`${where}: adapt reads whole-number tokens from -2^24 to 2^24 (what float32 batches hold exactly), but received ${v} at position ${i} of a batch. Pass whole numbers in that range (an int32 tensor).`);
     }
     counts.set(v, (counts.get(v) ?? 0) + 1);
   }

@@ -28,7 +28,8 @@ const LIMIT = 2 ** 24;
  * (an int32 model input, or whole float32 values). The bins are whole float32 numbers an Embedding reads. No gradient passes through.
  *
  * The hashing runs on the host over each batch (read from the backend, hashed, written back), as
- * Keras runs it as a CPU string op; on a GPU backend that is one read back per batch.
+ * Keras runs it as a CPU string op; on a GPU backend that is one read back per batch, and on
+ * tfjs-webgpu, which cannot read back synchronously, the layer refuses to run (hash ids with `bin`).
  *
  * @example
  * ```ts
@@ -97,7 +98,14 @@ export class Hashing extends Layer {
     return new Error(`${this.#where} hashes whole numbers from -2^24 to 2^24 (what float32 batches hold exactly), as Keras hashes int inputs, but ${holds} ${v} at ${at}. Pass whole numbers in that range (an int32 tensor), e.g. reduce larger ids modulo a prime first.`);
   }
 
-  /** The bin of one whole number, as Keras' Hashing computes it for an int input. */
+  /**
+   * The bin of one whole number, as Keras' Hashing computes it for an int input.
+   *
+   * @example
+   * ```ts
+   * km.layers.hashing({ numBins: 3 }).bin(42);
+   * ```
+   */
   bin(value: number): number {
     const masked = this.maskValue !== null && this.numBins > 1;
     if (masked && value === this.maskValue) return 0;
@@ -109,7 +117,12 @@ export class Hashing extends Layer {
 
   forward(ctx: ForwardContext): void {
     const n = ctx.batch * this.#perSample;
-    const x = ctx.backend.read(ctx.inputs[0], n, 'float32');
+    let x: Float32Array | Int32Array;
+    try {
+      x = ctx.backend.read(ctx.inputs[0], n, 'float32');
+    } catch (error) {
+      throw new Error(`${this.#where} hashes on the host, which needs its input read back synchronously, and backend '${ctx.backend.name}' cannot: ${(error as Error).message} Run the model on 'wasm', 'tfjs-cpu', 'tfjs-wasm' or 'tfjs-webgl', or hash the ids before the model with layer.bin(id).`, { cause: error });
+    }
     const bins = new Float32Array(n);
     for (let i = 0; i < n; i++) {
       const v = x[i];

@@ -73,6 +73,25 @@ describe.each(BACKENDS_HERE)('Normalization on other axes and inverted, on %s', 
   });
 });
 
+describe('Normalization on a kept axis other than the last: gradient', () => {
+  it.each([false, true])('invert=%s: a Dense layer before it gets dy divided (or, inverted, multiplied) by the √variance of each entry\'s row', async (invert) => {
+    // x = 1 and kernels of ones below an MAE target: dL/dy = -1 for each normalized value, so SGD(1)
+    // moves the first kernel's entry j by +1/√variance[row(j)] (or +√variance[row(j)] inverted).
+    const first = km.layers.dense({ units: 6, useBias: false, kernelInitializer: 'ones', inputShape: [1] });
+    const model = km.sequential([
+      first,
+      km.layers.reshape({ targetShape: [2, 3] }),
+      km.layers.normalization({ axis: 1, mean: [0.5, -0.5], variance: [4, 9], invert }),
+      km.layers.flatten(),
+      km.layers.dense({ units: 1, useBias: false, kernelInitializer: 'ones' }),
+    ]);
+    model.compile({ optimizer: km.optimizers.sgd(1), loss: 'meanAbsoluteError' });
+    await model.fit(km.tensor([1], [1, 1]), km.tensor([1000], [1, 1]), { epochs: 1, batchSize: 1, verbose: 0 });
+    const std = [2, 2, 2, 3, 3, 3];
+    expectClose(values(first.getWeights()[0]), std.map((s) => 1 + (invert ? s : 1 / s)), 1e-5);
+  });
+});
+
 describe('Normalization axis config', () => {
   it('saves axis and invert as given and loads them back with the same outputs', async () => {
     const layer = km.layers.normalization({ axis: [1, 2], invert: true, inputShape: [2, 3] });

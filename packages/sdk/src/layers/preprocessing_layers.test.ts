@@ -157,8 +157,11 @@ describe('Normalization', () => {
     const model = km.sequential([km.layers.normalization({ inputShape: [3] })]);
     expect(() => model.predict(km.tensor(new Float32Array(6), [2, 3]))).toThrow(/has no mean and variance yet. Call await layer.adapt\(data\)/);
     expect(() => km.layers.normalization({ mean: [0] })).toThrow(/was given mean without variance/);
-    expect(() => km.layers.normalization({ axis: 1 })).toThrow(/last axis only. Received: axis=1/);
-    expect(() => km.layers.normalization({ invert: true })).toThrow(/invert is not supported. Received: invert=true/);
+    expect(() => km.layers.normalization({ axis: 1.5 })).toThrow(/axis must be an integer, a list of distinct integers, or null. Received: axis=1.5/);
+    expect(() => km.layers.normalization({ axis: [1, 1] })).toThrow(/Received: axis=\[1,1\]/);
+    expect(() => km.sequential([km.layers.normalization({ axis: 3, mean: 0, variance: 1, inputShape: [2, 3] })])).toThrow(/axis=3 does not fit inputs of shape \(None, 2, 3\) \(axes 1 to 2, or -1 to -2; axis 0 is the batch/);
+    expect(() => km.sequential([km.layers.normalization({ axis: 0, mean: 0, variance: 1, inputShape: [2] })])).toThrow(/axis 0 is the batch, which cannot keep statistics/);
+    expect(() => km.layers.normalization({ invert: 'yes' as unknown as boolean })).toThrow(/invert must be true or false. Received: invert="yes"/);
     expect(() => km.layers.normalization({ mean: [0], variance: [-1] })).toThrow(/variance must be a non-negative finite number/);
     await expect(km.layers.normalization().adapt([[1, 2]] as unknown as km.Tensor)).rejects.toThrow(/adapt takes a km.Tensor of samples or a km.data Dataset of batches. Received: an array/);
     await expect(km.layers.normalization().adapt(km.tensor([1, NaN], [2, 1]))).rejects.toThrow(/adapt received NaN at row 1, feature 0/);

@@ -1,0 +1,144 @@
+import { fingerprint64, sipHash24 } from '../utils/string_hash.js';
+import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { registerLayer } from './registry.js';
+
+/** Options of {@link Hashing}, with Keras 3's defaults. */
+export interface HashingArgs extends LayerArgs {
+  /** How many bins, counting the mask's bin 0 when maskValue is given. */
+  numBins: number;
+  /** A value that hashes to bin 0 (the others then spread over bins 1 to numBins − 1); default null. */
+  maskValue?: number | null;
+  /** A key for SipHash-2-4 instead of FarmHash (one unsigned integer, used twice, or two); default null. */
+  salt?: number | readonly [number, number] | null;
+  /** Only 'int' (the default): each value becomes its bin. */
+  outputMode?: 'int';
+  /** Keras' sparse outputs; only false. */
+  sparse?: boolean;
+}
+
+const KERAS_MODES = ['int', 'one_hot', 'multi_hot', 'count'];
+// kerasm's batch buffers are float32, which hold every whole number up to 2^24 exactly and not all beyond.
+const LIMIT = 2 ** 24;
+
+/**
+ * Keras' Hashing over integers: each value v becomes hash(String(v)) mod numBins, with the hash
+ * Keras uses (tf.strings.to_hash_bucket_fast: FarmHash Fingerprint64 of the decimal string; with
+ * `salt`, to_hash_bucket_strong: SipHash-2-4 keyed by the salt), so the bins equal Keras' for the
+ * same int inputs. Inputs are whole numbers from -2^24 to 2^24, which float32 batches hold exactly
+ * (an int32 model input, or whole float32 values). The bins are whole float32 numbers an Embedding reads. No gradient passes through.
+ *
+ * The hashing runs on the host over each batch (read from the backend, hashed, written back), as
+ * Keras runs it as a CPU string op; on a GPU backend that is one read back per batch, and on
+ * tfjs-webgpu, which cannot read back synchronously, the layer refuses to run (hash ids with `bin`).
+ *
+ * @example
+ * ```ts
+ * const model = km.sequential([
+ *   km.layers.hashing({ numBins: 64, inputShape: [5] }),
+ *   km.layers.embedding({ inputDim: 64, outputDim: 8 }),
+ * ]);
+ * ```
+ */
+export class Hashing extends Layer {
+  readonly className = 'Hashing';
+  readonly numBins: number;
+  readonly maskValue: number | null;
+  readonly salt: number | readonly [number, number] | null;
+  readonly outputMode = 'int';
+  readonly #where: string;
+  readonly #key: [bigint, bigint] | null;
+  readonly #encoder = new TextEncoder();
+  #perSample = 0;
+
+  constructor(args: HashingArgs) {
+    super(args, 'Hashing');
+    const where = (this.#where = `Hashing layer '${this.name}'`);
+    if (!Number.isInteger(args.numBins) || args.numBins < 1) {
+      throw new Error(`${where}: numBins must be a positive integer. Received: numBins=${JSON.stringify(args.numBins)}.`);
+    }
+    this.numBins = args.numBins;
+    const mode = args.outputMode ?? 'int';
+    if (mode !== 'int') {
+      const known = KERAS_MODES.includes(mode) ? ` kerasm supports 'int' only: follow it with km.layers.categoryEncoding({ numTokens: numBins, outputMode: 'oneHot' | 'multiHot' | 'count' }).` : " Use 'int'.";
+      throw new Error(`${where}: outputMode must be one of ${KERAS_MODES.map((m) => `'${m}'`).join(', ')}. Received: outputMode=${JSON.stringify(args.outputMode)}.${known}`);
+    }
+    if (args.sparse !== undefined && args.sparse !== false) {
+      throw new Error(`${where}: sparse outputs are not supported. Received: sparse=${JSON.stringify(args.sparse)}. Remove it (or set it to false).`);
+    }
+    this.maskValue = args.maskValue ?? null;
+    if (this.maskValue !== null && !Number.isInteger(this.maskValue)) {
+      throw new Error(`${where}: maskValue must be a whole number or null (this layer hashes integers). Received: maskValue=${JSON.stringify(args.maskValue)}.`);
+    }
+    this.salt = args.salt ?? null;
+    const pair = this.salt === null ? null : typeof this.salt === 'number' ? [this.salt, this.salt] : this.salt;
+    if (pair !== null && !(Array.isArray(pair) && pair.length === 2 && pair.every((k) => Number.isSafeInteger(k) && k >= 0))) {
+      throw new Error(`${where}: salt must be a non-negative integer or a list of two. Received: salt=${JSON.stringify(args.salt)}.`);
+    }
+    this.#key = pair && [BigInt(pair[0]), BigInt(pair[1])];
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    return singleInput(this, inputShapes);
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    this.#perSample = singleInput(this, inputShapes).reduce((a, b) => a * b, 1);
+  }
+
+  override get readsIndices(): boolean {
+    return true;
+  }
+
+  override checkModelInput(values: Float32Array | Int32Array, perSample: number, what: string): void {
+    const bad = values.findIndex((v) => !(Number.isInteger(v) && Math.abs(v) <= LIMIT));
+    if (bad >= 0) throw this.#badValue(values[bad], `${what} holds`, `sample ${Math.floor(bad / perSample)} (position ${bad % perSample} of the sample)`);
+  }
+
+  #badValue(v: number, holds: string, at: string): Error {
+    return new Error(`${this.#where} hashes whole numbers from -2^24 to 2^24 (what float32 batches hold exactly), as Keras hashes int inputs, but ${holds} ${v} at ${at}. Pass whole numbers in that range (an int32 tensor), e.g. reduce larger ids modulo a prime first.`);
+  }
+
+  /**
+   * The bin of one whole number, as Keras' Hashing computes it for an int input.
+   *
+   * @example
+   * ```ts
+   * km.layers.hashing({ numBins: 3 }).bin(42);
+   * ```
+   */
+  bin(value: number): number {
+    const masked = this.maskValue !== null && this.numBins > 1;
+    if (masked && value === this.maskValue) return 0;
+    const bins = BigInt(masked ? this.numBins - 1 : this.numBins);
+    const bytes = this.#encoder.encode(String(value));
+    const hash = this.#key ? sipHash24(bytes, this.#key[0], this.#key[1]) : fingerprint64(bytes);
+    return Number(hash % bins) + (masked ? 1 : 0);
+  }
+
+  forward(ctx: ForwardContext): void {
+    const n = ctx.batch * this.#perSample;
+    let x: Float32Array | Int32Array;
+    try {
+      x = ctx.backend.read(ctx.inputs[0], n, 'float32');
+    } catch (error) {
+      throw new Error(`${this.#where} hashes on the host, which needs its input read back synchronously, and backend '${ctx.backend.name}' cannot: ${(error as Error).message} Run the model on 'wasm', 'tfjs-cpu', 'tfjs-wasm' or 'tfjs-webgl', or hash the ids before the model with layer.bin(id).`, { cause: error });
+    }
+    const bins = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = x[i];
+      if (!(Number.isInteger(v) && Math.abs(v) <= LIMIT)) throw this.#badValue(v, 'its input holds', `sample ${Math.floor(i / this.#perSample)} (position ${i % this.#perSample} of the sample)`);
+      bins[i] = this.bin(v);
+    }
+    ctx.backend.write(ctx.output, bins);
+  }
+
+  backward(ctx: BackwardContext): void {
+    if (ctx.inputGrads[0]) ctx.backend.fill(ctx.inputGrads[0], ctx.batch * this.#perSample, 0);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), numBins: this.numBins, maskValue: this.maskValue, salt: this.salt, outputMode: this.outputMode, sparse: false };
+  }
+}
+
+registerLayer('Hashing', (config) => new Hashing(config as unknown as HashingArgs));

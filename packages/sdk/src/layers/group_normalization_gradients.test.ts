@@ -1,8 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
-import { finiteDifferences } from '../testing/reference_ops.js';
-import { expectGradientsClose, kerasmGradients } from '../testing/sgd_gradients.js';
-import { Random } from '../utils/random.js';
+import { expectNormalizationGradients } from '../testing/normalization_gradients.js';
 
 // GroupNormalization between two Dense layers: kerasm's gradients of every weight (gamma and beta,
 // and the first Dense's, which reach it only through GroupNormalization's input gradient) against
@@ -48,8 +46,6 @@ const cases: Case[] = [
 describe('GroupNormalization: gradients against float64 finite differences', () => {
   it.each(cases)('$name', async (c) => {
     km.utils.setRandomSeed(7);
-    const random = new Random(19);
-    const positions = c.positions.reduce((a, b) => a * b, 1);
     const groups = c.groups === -1 ? UNITS : c.groups;
     const model = km.sequential([
       km.layers.dense({ units: UNITS, inputShape: [...c.positions, FEATURES], biasInitializer: 'glorotUniform' }),
@@ -57,38 +53,7 @@ describe('GroupNormalization: gradients against float64 finite differences', () 
       ...(c.positions.length > 0 ? [km.layers.flatten()] : []),
       km.layers.dense({ units: OUT, biasInitializer: 'glorotUniform' }),
     ]);
-    const xs = Array.from({ length: BATCH * positions * FEATURES }, () => random.uniform(-1.5, 1.5));
-    const ys = Array.from({ length: BATCH * OUT }, () => random.uniform(-1, 1));
-    const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
-    const [w1, b1] = weights;
-    let next = 2;
-    const gamma = c.scale ? weights[next++] : null;
-    const beta = c.center ? weights[next++] : null;
-    const [w2, b2] = weights.slice(next);
-    expect(gamma?.length ?? UNITS).toBe(UNITS);
-
-    const forward = (sample: number): number[] => {
-      const h: number[] = [];
-      for (let p = 0; p < positions; p++)
-        for (let u = 0; u < UNITS; u++) {
-          let s = b1[u];
-          for (let k = 0; k < FEATURES; k++) s += xs[(sample * positions + p) * FEATURES + k] * w1[k * UNITS + u];
-          h.push(s);
-        }
-      const a = groupNorm(h, UNITS, groups, gamma, beta);
-      return Array.from({ length: OUT }, (_, o) => a.reduce((s, v, i) => s + v * w2[i * OUT + o], b2[o]));
-    };
-    const loss = () => {
-      let total = 0;
-      for (let s = 0; s < BATCH; s++) forward(s).forEach((v, o) => (total += (v - ys[s * OUT + o]) ** 2 / OUT));
-      return total / BATCH;
-    };
-    const x = km.tensor(xs, [BATCH, ...c.positions, FEATURES]);
-    const predicted = model.predict(x).dataSync();
-    Array.from({ length: BATCH }, (_, s) => forward(s)).flat().forEach((v, i) => expect(predicted[i]).toBeCloseTo(v, 4));
-
-    const expected = finiteDifferences(weights, loss);
-    const names = ['kernel1', 'bias1', ...(c.scale ? ['gamma'] : []), ...(c.center ? ['beta'] : []), 'kernel2', 'bias2'];
-    expectGradientsClose(await kerasmGradients(model, 'meanSquaredError', x, km.tensor(ys, [BATCH, OUT])), expected, names);
+    if (c.scale) expect(model.getWeights()[2].size).toBe(UNITS);
+    await expectNormalizationGradients({ model, inputShape: [...c.positions, FEATURES], units: UNITS, out: OUT, batch: BATCH, scale: c.scale, center: c.center, seed: 19 }, (h, gamma, beta) => groupNorm(h, UNITS, groups, gamma, beta));
   });
 });

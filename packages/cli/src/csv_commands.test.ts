@@ -98,6 +98,10 @@ describe('evaluate and predict on CSV data (through the built binary)', () => {
     await writeFile(noLabels, rows.map((r) => r.split(',').slice(0, 4).join(',')).join('\n'));
     expect((await kerasm('evaluate', blobs, '--data', noLabels)).stderr).toContain("has no column 'label' holding the targets. Its columns are: sepal, petal, stem, leaf. Name the target column with --label-column NAME.");
     expect((await kerasm('predict', blobs, '--input', noLabels, '--label-column', 'kind')).stderr).toContain("has no column 'kind'");
+    const headerOnly = join(dir, 'header.csv');
+    await writeFile(headerOnly, `${rows[0]}\n`);
+    expect((await kerasm('evaluate', blobs, '--data', headerOnly)).stderr).toContain('header.csv has a header but no rows: there is nothing to evaluate.');
+    expect((await kerasm('predict', blobs, '--input', headerOnly)).stderr).toContain('header.csv has a header but no rows: there is nothing to predict.');
     const extra = join(dir, 'extra.csv');
     await writeFile(extra, rows.map((r) => `${r},1`).join('\n').replace(/label,1/, 'label,extra'));
     const wide = await kerasm('predict', blobs, '--input', extra);

@@ -26,13 +26,13 @@ async function openCsv(csv: CsvInput, sampleShape: readonly number[], flag: stri
 /** Evaluates `model` on a labeled CSV file, streamed in batches; returns evaluate's values and the row count. */
 export async function evaluateCsv(model: km.LayersModel, sampleShape: readonly number[], csv: CsvInput, batchSize: number): Promise<{ values: number[]; samples: number }> {
   const rows = await openCsv(csv, sampleShape, '--data', 'required');
+  if ((await rows.take(1).toArray()).length === 0) throw new Error(`--data ${csv.path} has a header but no rows: there is nothing to evaluate.`);
   let samples = 0;
   const batches = rows.batch(batchSize).map(({ xs, ys }) => {
     samples += xs.shape[0];
     return { xs: xs.reshape([xs.shape[0], ...sampleShape]), ys };
   });
   const values = await model.evaluate(batches, { verbose: 0 });
-  if (samples === 0) throw new Error(`--data ${csv.path} has a header but no rows: there is nothing to evaluate.`);
   return { values, samples };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coreFor, expectClose, FLAVORS, get, put, randomArray } from './test_support.js';
+import { coreFor, expectClose, finiteDifferences, FLAVORS, get, put, randomArray } from './test_support.js';
 
 // Naive float64 group normalization of [batch, spatial, channels], written from the definition: each
 // sample's channel c belongs to group ⌊c / (channels/groups)⌋, statistics over positions × group channels.
@@ -24,17 +24,6 @@ function forwardReference(x: ArrayLike<number>, batch: number, spatial: number, 
     }
   }
   return { y, mean, invStd };
-}
-
-// Central differences in float64 of f over each entry of values.
-function finiteDifferences(values: ArrayLike<number>, f: (v: number[]) => number): number[] {
-  return Array.from(values, (_, i) => {
-    const up = Array.from(values);
-    const down = Array.from(values);
-    up[i] += 1e-4;
-    down[i] -= 1e-4;
-    return (f(up) - f(down)) / 2e-4;
-  });
 }
 
 const EPS = 1e-3;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coreFor, expectClose, FLAVORS, get, put, randomArray } from './test_support.js';
+import { coreFor, expectClose, finiteDifferences, FLAVORS, get, put, randomArray } from './test_support.js';
 
 // Naive float64 layer normalization of each row of [rows, cols], written from the definition.
 function forwardReference(x: ArrayLike<number>, rows: number, cols: number, gamma: ArrayLike<number> | null, beta: ArrayLike<number> | null, eps: number) {
@@ -18,17 +18,6 @@ function forwardReference(x: ArrayLike<number>, rows: number, cols: number, gamm
     for (let c = 0; c < cols; c++) y.push((x[r * cols + c] - m) * s * (gamma ? gamma[c] : 1) + (beta ? beta[c] : 0));
   }
   return { y, mean, invStd };
-}
-
-// Central differences in float64 of f over each entry of values.
-function finiteDifferences(values: ArrayLike<number>, f: (v: number[]) => number): number[] {
-  return Array.from(values, (_, i) => {
-    const up = Array.from(values);
-    const down = Array.from(values);
-    up[i] += 1e-4;
-    down[i] -= 1e-4;
-    return (f(up) - f(down)) / 2e-4;
-  });
 }
 
 const EPS = 1e-3;

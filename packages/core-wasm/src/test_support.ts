@@ -95,3 +95,14 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
 
 /** Odd sizes the kernels must handle: tails of 1-3 beyond multiples of 4, 8, 120. */
 export const ODD_SIZES = [1, 3, 17, 63, 65, 784];
+
+/** Central differences in float64 of f over each entry of values (step 1e-4). */
+export function finiteDifferences(values: ArrayLike<number>, f: (v: number[]) => number): number[] {
+  return Array.from(values, (_, i) => {
+    const up = Array.from(values);
+    const down = Array.from(values);
+    up[i] += 1e-4;
+    down[i] -= 1e-4;
+    return (f(up) - f(down)) / 2e-4;
+  });
+}

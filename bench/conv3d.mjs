@@ -5,6 +5,7 @@
 // 256; tfjs-cpu gets an eighth) samples. A library that cannot train the model shows its error.
 import { km, tf, tfl } from './suite/setup.mjs';
 import { sideBySide } from './suite/side_by_side.mjs';
+import { kerasmEpoch } from './suite/kerasm_epoch.mjs';
 import { tfjsEpoch } from './suite/tfjs_epoch.mjs';
 
 const reps = Number(process.env.C3D_REPS ?? 3);
@@ -34,10 +35,7 @@ async function kerasmPass() {
   model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
   const x = km.tensor(clips, [samples, ...shape]);
   const y = km.tensor(Int32Array.from(labels), [samples], 'int32');
-  await model.fit(x, y, { epochs: 1, batchSize, verbose: 0 }); // warm-up: plans, first compile
-  const start = performance.now();
-  await model.fit(x, y, { epochs: 1, batchSize, verbose: 0 });
-  return samples / ((performance.now() - start) / 1000);
+  return kerasmEpoch(model, x, y, batchSize);
 }
 
 async function tfjsPass(backend) {

@@ -7,6 +7,7 @@
 // 256; tfjs-cpu gets an eighth) samples.
 import { km, tf, tfl } from './suite/setup.mjs';
 import { sideBySide } from './suite/side_by_side.mjs';
+import { kerasmEpoch } from './suite/kerasm_epoch.mjs';
 import { tfjsEpoch } from './suite/tfjs_epoch.mjs';
 
 const reps = Number(process.env.CT3D_REPS ?? 3);
@@ -39,10 +40,7 @@ async function kerasmTrain() {
   await km.setBackend('wasm');
   const model = kerasmModel();
   const x = km.tensor(volumes, [samples, ...shape]);
-  await model.fit(x, x, { epochs: 1, batchSize, verbose: 0 }); // warm-up: plans, first compile
-  const start = performance.now();
-  await model.fit(x, x, { epochs: 1, batchSize, verbose: 0 });
-  return samples / ((performance.now() - start) / 1000);
+  return kerasmEpoch(model, x, x, batchSize);
 }
 
 async function kerasmPredict() {

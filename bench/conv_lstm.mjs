@@ -7,6 +7,7 @@
 // Orthogonal needs tfjs' chained ops, which tfjs-core alone does not register.
 import { km, tf, tfl } from './suite/setup.mjs';
 import { sideBySide } from './suite/side_by_side.mjs';
+import { kerasmEpoch } from './suite/kerasm_epoch.mjs';
 import { tfjsEpoch } from './suite/tfjs_epoch.mjs';
 
 const reps = Number(process.env.CONV_LSTM_REPS ?? 3);
@@ -30,10 +31,7 @@ async function kerasmPass() {
   const model = km.sequential(layers(km));
   model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
   const [xs, ys] = [km.tensor(x, [samples, ...inputShape]), km.tensor(y, [samples, 4])];
-  await model.fit(xs, ys, { epochs: 1, batchSize, verbose: 0 });
-  const start = performance.now();
-  await model.fit(xs, ys, { epochs: 1, batchSize, verbose: 0 });
-  return samples / ((performance.now() - start) / 1000);
+  return kerasmEpoch(model, xs, ys, batchSize);
 }
 
 async function tfjsPass(backend) {

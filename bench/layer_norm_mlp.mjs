@@ -6,6 +6,7 @@
 // LayerNormalization layers out, to see what they cost in each library.
 import { km, tf, tfl, useKerasm, useTfjs } from './suite/setup.mjs';
 import { sideBySide } from './suite/side_by_side.mjs';
+import { kerasmEpoch } from './suite/kerasm_epoch.mjs';
 import { tfjsEpoch } from './suite/tfjs_epoch.mjs';
 
 const reps = Number(process.env.LN_REPS ?? 3);
@@ -29,10 +30,7 @@ async function kerasmPass() {
   const model = km.sequential(layers(km));
   model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
   const [xs, ys] = [km.tensor(x, [samples, 28, 28]), km.tensor(y, [samples])];
-  await model.fit(xs, ys, { epochs: 1, batchSize, verbose: 0 });
-  const start = performance.now();
-  await model.fit(xs, ys, { epochs: 1, batchSize, verbose: 0 });
-  return samples / ((performance.now() - start) / 1000);
+  return kerasmEpoch(model, xs, ys, batchSize);
 }
 
 async function tfjsPass(backend) {

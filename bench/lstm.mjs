@@ -7,6 +7,7 @@
 // tfjs-core alone does not register (the initializer does not change the speed).
 import { km, tf, tfl } from './suite/setup.mjs';
 import { sideBySide } from './suite/side_by_side.mjs';
+import { kerasmEpoch } from './suite/kerasm_epoch.mjs';
 import { tfjsEpoch } from './suite/tfjs_epoch.mjs';
 
 const reps = Number(process.env.LSTM_REPS ?? 3);
@@ -34,10 +35,7 @@ async function kerasmPass() {
   const model = km.sequential(layers(km));
   model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
   const [xs, ys] = [km.tensor(x, [samples, steps, features]), km.tensor(y, [samples, 1])];
-  await model.fit(xs, ys, { epochs: 1, batchSize, verbose: 0 });
-  const start = performance.now();
-  await model.fit(xs, ys, { epochs: 1, batchSize, verbose: 0 });
-  return samples / ((performance.now() - start) / 1000);
+  return kerasmEpoch(model, xs, ys, batchSize);
 }
 
 async function tfjsPass(backend) {

@@ -6,6 +6,7 @@
 // Each pass prints as it ends.
 import { km, tf, tfl } from './suite/setup.mjs';
 import { sideBySide } from './suite/side_by_side.mjs';
+import { kerasmEpoch } from './suite/kerasm_epoch.mjs';
 import { tfjsEpoch } from './suite/tfjs_epoch.mjs';
 
 const reps = Number(process.env.TEXT_REPS ?? 3);
@@ -32,10 +33,7 @@ async function kerasmPass() {
   const model = km.sequential(layers(km));
   model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
   const [x, y] = [km.tensor(tokens, [samples, length], 'int32'), km.tensor(labels, [samples, 1])];
-  await model.fit(x, y, { epochs: 1, batchSize, verbose: 0 }); // warm-up: plans, first compile
-  const start = performance.now();
-  await model.fit(x, y, { epochs: 1, batchSize, verbose: 0 });
-  return samples / ((performance.now() - start) / 1000);
+  return kerasmEpoch(model, x, y, batchSize);
 }
 
 async function tfjsPass(backend) {

@@ -8,6 +8,7 @@
 // cannot build this model: its column says so.
 import { km, tf, tfl } from './suite/setup.mjs';
 import { sideBySide } from './suite/side_by_side.mjs';
+import { kerasmEpoch } from './suite/kerasm_epoch.mjs';
 
 const reps = Number(process.env.TRANSFORMER_REPS ?? 3);
 const samples = Number(process.env.TRANSFORMER_SAMPLES ?? 1024);
@@ -35,10 +36,7 @@ async function kerasmPass(backend) {
   const m = model();
   m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
   const [x, y] = [km.tensor(tokens, [samples, length], 'int32'), km.tensor(labels, [samples, 1])];
-  await m.fit(x, y, { epochs: 1, batchSize, verbose: 0 }); // warm-up: plans, first compile
-  const start = performance.now();
-  await m.fit(x, y, { epochs: 1, batchSize, verbose: 0 });
-  return samples / ((performance.now() - start) / 1000);
+  return kerasmEpoch(m, x, y, batchSize);
 }
 
 async function tfjsPass() {

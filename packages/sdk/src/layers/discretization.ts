@@ -2,6 +2,7 @@ import type { Tensor } from '../tensor.js';
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { adaptBatches } from './normalization_statistics.js';
 import { registerLayer } from './registry.js';
+import { BIN_OUTPUT_MODES, checkIntOutput } from './int_output_options.js';
 import { bucketize, MATCHING_SCRATCH } from './value_matching.js';
 
 /** Options of {@link Discretization}, with Keras 3's defaults. Give `binBoundaries`, or `numBins` and call `adapt`. */
@@ -17,8 +18,6 @@ export interface DiscretizationArgs extends LayerArgs {
   /** Keras' sparse outputs; only false. */
   sparse?: boolean;
 }
-
-const KERAS_MODES = ['int', 'one_hot', 'multi_hot', 'count'];
 
 /**
  * Keras' Discretization: each value of the input becomes the index of the bin it falls in (as
@@ -46,14 +45,7 @@ export class Discretization extends Layer {
   constructor(args: DiscretizationArgs = {}) {
     super(args, 'Discretization');
     const where = (this.#where = `Discretization layer '${this.name}'`);
-    const mode = args.outputMode ?? 'int';
-    if (mode !== 'int') {
-      const known = KERAS_MODES.includes(mode) ? ` kerasm supports 'int' only: follow it with km.layers.categoryEncoding({ numTokens: numBins, outputMode: 'oneHot' | 'multiHot' | 'count' }).` : '';
-      throw new Error(`${where}: outputMode must be one of ${KERAS_MODES.map((m) => `'${m}'`).join(', ')}. Received: outputMode=${JSON.stringify(args.outputMode)}.${known || " Use 'int'."}`);
-    }
-    if (args.sparse !== undefined && args.sparse !== false) {
-      throw new Error(`${where}: sparse outputs are not supported. Received: sparse=${JSON.stringify(args.sparse)}. Remove it (or set it to false).`);
-    }
+    checkIntOutput(args, BIN_OUTPUT_MODES, where, 'numBins');
     this.epsilon = args.epsilon ?? 0.01;
     if (!(Number.isFinite(this.epsilon) && this.epsilon > 0 && this.epsilon < 1)) {
       throw new Error(`${where}: epsilon must be a number between 0 and 1. Received: epsilon=${JSON.stringify(args.epsilon)}.`);

@@ -1,6 +1,7 @@
 import { fingerprint64, sipHash24 } from '../utils/string_hash.js';
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
+import { BIN_OUTPUT_MODES, checkIntOutput } from './int_output_options.js';
 
 /** Options of {@link Hashing}, with Keras 3's defaults. */
 export interface HashingArgs extends LayerArgs {
@@ -16,7 +17,6 @@ export interface HashingArgs extends LayerArgs {
   sparse?: boolean;
 }
 
-const KERAS_MODES = ['int', 'one_hot', 'multi_hot', 'count'];
 // kerasm's batch buffers are float32, which hold every whole number up to 2^24 exactly and not all beyond.
 const LIMIT = 2 ** 24;
 
@@ -57,14 +57,7 @@ export class Hashing extends Layer {
       throw new Error(`${where}: numBins must be a positive integer. Received: numBins=${JSON.stringify(args.numBins)}.`);
     }
     this.numBins = args.numBins;
-    const mode = args.outputMode ?? 'int';
-    if (mode !== 'int') {
-      const known = KERAS_MODES.includes(mode) ? ` kerasm supports 'int' only: follow it with km.layers.categoryEncoding({ numTokens: numBins, outputMode: 'oneHot' | 'multiHot' | 'count' }).` : " Use 'int'.";
-      throw new Error(`${where}: outputMode must be one of ${KERAS_MODES.map((m) => `'${m}'`).join(', ')}. Received: outputMode=${JSON.stringify(args.outputMode)}.${known}`);
-    }
-    if (args.sparse !== undefined && args.sparse !== false) {
-      throw new Error(`${where}: sparse outputs are not supported. Received: sparse=${JSON.stringify(args.sparse)}. Remove it (or set it to false).`);
-    }
+    checkIntOutput(args, BIN_OUTPUT_MODES, where, 'numBins');
     this.maskValue = args.maskValue ?? null;
     if (this.maskValue !== null && !Number.isInteger(this.maskValue)) {
       throw new Error(`${where}: maskValue must be a whole number or null (this layer hashes integers). Received: maskValue=${JSON.stringify(args.maskValue)}.`);

@@ -2,6 +2,7 @@ import type { Tensor } from '../tensor.js';
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { adaptBatches } from './normalization_statistics.js';
 import { registerLayer } from './registry.js';
+import { checkIntOutput } from './int_output_options.js';
 import { mapValues, MATCHING_SCRATCH } from './value_matching.js';
 import { countTokens, frequentTokens } from './vocabulary.js';
 
@@ -67,11 +68,7 @@ export class IntegerLookup extends Layer {
   constructor(args: IntegerLookupArgs = {}) {
     super(args, 'IntegerLookup');
     const where = (this.#where = `IntegerLookup layer '${this.name}'`);
-    const mode = args.outputMode ?? 'int';
-    if (mode !== 'int') {
-      const known = KERAS_MODES.includes(mode) ? ` kerasm supports 'int' only: follow it with km.layers.categoryEncoding({ numTokens: lookup.vocabularySize(), outputMode: 'oneHot' | 'multiHot' | 'count' }).` : " Use 'int'.";
-      throw new Error(`${where}: outputMode must be one of ${KERAS_MODES.map((m) => `'${m}'`).join(', ')}. Received: outputMode=${JSON.stringify(args.outputMode)}.${known}`);
-    }
+    checkIntOutput(args, KERAS_MODES, where, 'lookup.vocabularySize()');
     this.numOovIndices = args.numOovIndices ?? 1;
     if (this.numOovIndices !== 0 && this.numOovIndices !== 1) {
       throw new Error(`${where}: numOovIndices must be 0 or 1 here (Keras' several out-of-vocabulary indices are not supported). Received: numOovIndices=${JSON.stringify(args.numOovIndices)}.`);

@@ -69,6 +69,8 @@ describe('Discretization', () => {
     expect(() => km.layers.discretization({ numBins: 1 })).toThrow(/numBins must be an integer of at least 2. Received: numBins=1/);
     expect(() => km.layers.discretization({ numBins: 3, binBoundaries: [1] })).toThrow(/numBins=3 and 1 binBoundaries/);
     expect(() => km.layers.discretization({ numBins: 3, outputMode: 'one_hot' as 'int' })).toThrow(/outputMode must be one of 'int', 'one_hot', 'multi_hot', 'count'. Received: outputMode="one_hot". kerasm supports 'int' only/);
+    expect(() => km.layers.discretization({ numBins: 3, sparse: true })).toThrow(/sparse outputs are not supported. Received: sparse=true. Remove it/);
+    expect(() => km.layers.hashing({ numBins: 3, sparse: true })).toThrow(/sparse outputs are not supported. Received: sparse=true/);
     expect(() => km.layers.discretization({ numBins: 3, outputMode: 'binary' as 'int' })).toThrow(/Received: outputMode="binary". Use 'int'/);
     const model = km.sequential([km.layers.discretization({ numBins: 3, inputShape: [2] })]);
     expect(() => model.predict(km.tensor([1, 2], [1, 2]))).toThrow(/has no bin boundaries yet. Call await layer.adapt\(data\)/);

@@ -1,5 +1,7 @@
 import type { ParseArgsConfig } from 'node:util';
+import { ignoredThreadsWarning, parseBackend as parseBackendFlag, parseThreads as parseThreadsFlag, type BackendChoice } from './backend_flags.js';
 import { UsageError } from './errors.js';
+import { integerIn as integerFlag, invalidValue as invalidFlagValue } from './flag_values.js';
 import { parseModelCommand, type ModelCommand, type ModelCommandName } from './model_args.js';
 import { parseStrict, type ValueParsers } from './parse_strict.js';
 import { RECIPES } from './recipes.js';
@@ -12,7 +14,7 @@ export const COMMANDS = ['train', 'evaluate', 'predict', 'summary'] as const;
 export type HelpTopic = 'main' | 'train' | ModelCommandName;
 
 /** Everything `kerasm train` needs, validated. */
-export interface TrainOptions {
+export interface TrainOptions extends BackendChoice {
   epochs: number;
   batchSize: number;
   /** Hidden units of the first Dense layer. */
@@ -28,12 +30,8 @@ export interface TrainOptions {
   relaxedSimd: boolean;
   /** A folder to save the trained model to (TensorFlow.js LayersModel format), if any. */
   save?: string;
-  /** The kerasm backend to train on. */
-  backend: string;
   /** Which network to train: the reference MLP, the Keras CNN, or a small residual network. */
   model: ModelName;
-  /** Threads of the wasm backend's kernels; absent means all logical cores. */
-  threads?: number;
   /** The optimizer, by its `km.optimizers` name, at `learningRate`. */
   optimizer: OptimizerName;
   /** A learning-rate schedule starting from `learningRate`, if any (the model's recipe may set one). */
@@ -71,16 +69,12 @@ export const TRAIN_DEFAULTS: Readonly<TrainOptions> = Object.freeze({
   optimizer: 'adam',
 });
 
-/** Backends `--backend` accepts in Node (tfjs-webgl and tfjs-webgpu need a browser). */
-export const NODE_BACKENDS = ['wasm', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-node', 'tfjs-node-gpu'] as const;
-
 /** Inclusive bounds of the integer flags; help quotes them too. */
 export const LIMITS = {
   epochs: { min: 1, max: 1000 },
   batchSize: { min: 1, max: 60000 },
   units: { min: 1, max: 4096 },
   seed: { min: 0, max: 2 ** 32 - 1 },
-  threads: { min: 1, max: 256 },
   learningRateMax: 1,
 } as const;
 
@@ -202,9 +196,7 @@ function parseTrain(rest: readonly string[]): Command {
   if (options.json && values.verbose !== undefined && options.verbose === 1) {
     warnings.push('--verbose 1 is ignored with --json: stdout carries only the JSON line, so the progress bar is off.');
   }
-  if (options.threads !== undefined && options.backend !== 'wasm') {
-    warnings.push(`--threads is ignored with --backend ${options.backend}: it sets the threads of kerasm's wasm backend only.`);
-  }
+  warnings.push(...ignoredThreadsWarning(options));
   if (options.json) options.verbose = 0;
   return { kind: 'train', options, warnings };
 }
@@ -213,29 +205,17 @@ function optional<T>(raw: string | undefined, fallback: T, parse: (raw: string) 
   return raw === undefined ? fallback : parse(raw);
 }
 
-const INTEGER = /^[+-]?\d+$/;
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
-function parseBackend(raw: string): string {
-  if ((NODE_BACKENDS as readonly string[]).includes(raw)) return raw;
-  const browserOnly = raw === 'tfjs-webgl' || raw === 'tfjs-webgpu' ? ` ${raw} runs only in browsers (see the web demo).` : '';
-  throw invalidValue('--backend', raw, `one of ${NODE_BACKENDS.join(', ')}.${browserOnly}`);
-}
+const parseBackend = (raw: string) => parseBackendFlag(raw, TRAIN_HELP);
 
 const parseEpochs = (raw: string) => integerIn('--epochs', raw, LIMITS.epochs);
 const parseBatchSize = (raw: string) => integerIn('--batch-size', raw, LIMITS.batchSize);
 const parseUnits = (raw: string) => integerIn('--units', raw, LIMITS.units);
 const parseSeed = (raw: string) => integerIn('--seed', raw, LIMITS.seed);
-const parseThreads = (raw: string) => integerIn('--threads', raw, LIMITS.threads);
+const parseThreads = (raw: string) => parseThreadsFlag(raw, TRAIN_HELP);
 
-function integerIn(flag: string, raw: string, range: { min: number; max: number }): number {
-  const expected = `an integer from ${range.min} to ${range.max}`;
-  const value = INTEGER.test(raw.trim()) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < range.min || value > range.max) {
-    throw invalidValue(flag, raw, expected);
-  }
-  return value;
-}
+const integerIn = (flag: string, raw: string, range: { min: number; max: number }) => integerFlag(flag, raw, range, TRAIN_HELP);
 
 function parseLearningRate(raw: string): number {
   const value = decimal(raw);
@@ -271,9 +251,7 @@ function decimal(raw: string): number {
   return DECIMAL.test(raw.trim()) ? Number(raw) : Number.NaN;
 }
 
-function invalidValue(flag: string, raw: string, expected: string): UsageError {
-  return new UsageError(`Invalid value for ${flag}: received '${raw}', expected ${expected}.`, TRAIN_HELP);
-}
+const invalidValue = (flag: string, raw: string, expected: string) => invalidFlagValue(flag, raw, expected, TRAIN_HELP);
 
 /** Value parsers by long option name, so a value parseArgs calls ambiguous (`--seed -1`) still gets checked. */
 const TRAIN_VALUE_PARSERS: ValueParsers = {

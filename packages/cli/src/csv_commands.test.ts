@@ -44,6 +44,14 @@ describe('evaluate and predict on CSV data (through the built binary)', () => {
     expect(Number(human.stdout.match(/accuracy: (\S+)/)![1])).toBeCloseTo(trained.test.accuracy, 4);
   });
 
+  it('evaluate and predict on a TensorFlow.js backend agree with the wasm backend', async () => {
+    const onTfjs = await json('evaluate', blobs, '--data', blobsTest, '--batch-size', '32', '--backend', 'tfjs-cpu');
+    expect(onTfjs.test.loss).toBeCloseTo(trained.test.loss, 5);
+    expect(onTfjs.test.accuracy).toBeCloseTo(trained.test.accuracy, 10);
+    const predicted = async (backend: string) => ((await json('predict', blobs, '--input', blobsTest, '--backend', backend)).predictions as ClassRow[]).map((p) => p.predicted);
+    expect(await predicted('tfjs-cpu')).toEqual(await predicted('wasm'));
+  });
+
   it("predict --input FILE.csv classifies each row, as often right as evaluate's accuracy, with or without the label column", async () => {
     const { predictions } = (await json('predict', blobs, '--input', blobsTest)) as { predictions: ClassRow[] };
     expect(predictions).toHaveLength(rows.length - 1);

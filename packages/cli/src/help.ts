@@ -1,6 +1,14 @@
 import { LIMITS, TRAIN_DEFAULTS, type HelpTopic } from './args.js';
+import { THREAD_LIMITS } from './backend_flags.js';
 import { RECIPES } from './recipes.js';
 import { EVALUATE_BATCH_SIZE, LABEL_COLUMN, MODEL_LIMITS, PREDICT_COUNT } from './model_args.js';
+
+// Shared by train, evaluate and predict.
+const BACKEND_FLAGS = `  --backend NAME          Where the kernels run: wasm (kerasm's SIMD core, the default),
+                          tfjs-wasm, tfjs-cpu, or tfjs-node / tfjs-node-gpu when installed;
+                          the TensorFlow.js packages load only when asked for
+  --threads N             Threads for the wasm backend's kernels, ${THREAD_LIMITS.min}-${THREAD_LIMITS.max} (default: all
+                          cores); results are identical for every N`;
 
 /** `kerasm --help` */
 export function mainHelp(): string {
@@ -90,11 +98,7 @@ Options:
                           TensorFlow.js LayersModel format: model.json plus a weights file,
                           loadable by kerasm evaluate/predict/summary, km.loadLayersModel
                           and tf.loadLayersModel
-  --backend NAME          Where the kernels run: wasm (kerasm's SIMD core, the default),
-                          tfjs-wasm, tfjs-cpu, or tfjs-node / tfjs-node-gpu when installed;
-                          the TensorFlow.js packages load only when asked for
-  --threads N             Threads for the wasm backend's kernels, ${range(LIMITS.threads)} (default: all
-                          cores); results are identical for every N
+${BACKEND_FLAGS}
   --no-relaxed-simd       Use the plain WebAssembly SIMD kernels. By default kerasm turns on
                           relaxed SIMD (faster fused multiply-add), which Node 20 only
                           validates behind the V8 flag --experimental-wasm-relaxed-simd;
@@ -145,6 +149,7 @@ Options:
   --label-column NAME     The column holding the targets (default: ${LABEL_COLUMN})
   --delimiter C           The field separator of the CSV file (default: ,)
   --batch-size N          Samples per evaluation batch, ${MODEL_LIMITS.batchSize.min}-${MODEL_LIMITS.batchSize.max} (default: ${EVALUATE_BATCH_SIZE})
+${BACKEND_FLAGS}
 ${MODEL_FLAGS}
 
 JSON output (--json):
@@ -154,6 +159,7 @@ JSON output (--json):
 Examples:
   kerasm train --save models/mnist && kerasm evaluate models/mnist --json
   kerasm evaluate models/blobs --data examples/blobs-test.csv
+  kerasm evaluate models/mnist --backend tfjs-cpu
 `;
 }
 
@@ -177,6 +183,7 @@ Options:
   --label-column NAME     The CSV column holding the true targets, shown beside the
                           predictions (default: ${LABEL_COLUMN}, used when the file has it)
   --delimiter C           The field separator of the CSV file (default: ,)
+${BACKEND_FLAGS}
 ${MODEL_FLAGS}
 
 JSON output (--json):

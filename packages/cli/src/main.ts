@@ -31,7 +31,7 @@ async function run(command: Command): Promise<void> {
       process.stdout.write(`kerasm ${cliVersion()}\n`);
       return;
     case 'train': {
-      for (const warning of command.warnings) process.stderr.write(`kerasm: warning: ${warning}\n`);
+      printWarnings(command.warnings);
       // The flag must be set before the SDK compiles its kernels, so the SDK is imported only afterwards.
       if (command.options.relaxedSimd) enableRelaxedSimd();
       const { runTrain } = await import('./commands/train.js');
@@ -41,6 +41,7 @@ async function run(command: Command): Promise<void> {
     case 'evaluate':
     case 'predict':
     case 'summary': {
+      if (command.kind !== 'summary') printWarnings(command.warnings);
       if (command.options.relaxedSimd) enableRelaxedSimd();
       await withJsonStdout(command.options.json, async () => {
         if (command.kind === 'evaluate') await (await import('./commands/evaluate.js')).runEvaluate(command.options);
@@ -50,6 +51,10 @@ async function run(command: Command): Promise<void> {
       return;
     }
   }
+}
+
+function printWarnings(warnings: readonly string[]): void {
+  for (const warning of warnings) process.stderr.write(`kerasm: warning: ${warning}\n`);
 }
 
 // A reader that stops early (`kerasm summary m | head`) closes the pipe: that is not an error.

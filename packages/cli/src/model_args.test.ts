@@ -4,8 +4,8 @@ import { UsageError } from './errors.js';
 
 describe('evaluate / predict / summary flags', () => {
   it('parses a folder and the defaults', () => {
-    expect(parseCommandLine(['evaluate', 'm'])).toEqual({ kind: 'evaluate', options: { dir: 'm', batchSize: 64, json: false, relaxedSimd: true } });
-    expect(parseCommandLine(['predict', 'm', '--count', '3', '--json'])).toEqual({ kind: 'predict', options: { dir: 'm', count: 3, json: true, relaxedSimd: true } });
+    expect(parseCommandLine(['evaluate', 'm'])).toEqual({ kind: 'evaluate', options: { dir: 'm', batchSize: 64, json: false, relaxedSimd: true, backend: 'wasm' }, warnings: [] });
+    expect(parseCommandLine(['predict', 'm', '--count', '3', '--json'])).toEqual({ kind: 'predict', options: { dir: 'm', count: 3, json: true, relaxedSimd: true, backend: 'wasm' }, warnings: [] });
     expect(parseCommandLine(['predict', '--input', 'a.PNG', 'm'])).toMatchObject({ options: { input: 'a.PNG', count: 10 } });
     expect(parseCommandLine(['summary', 'm', '--no-relaxed-simd'])).toEqual({ kind: 'summary', options: { dir: 'm', json: false, relaxedSimd: false } });
     expect(parseCommandLine(['help', 'predict'])).toEqual({ kind: 'help', topic: 'predict' });
@@ -19,6 +19,15 @@ describe('evaluate / predict / summary flags', () => {
     const predict = parseCommandLine(['predict', 'm', '--input', 'rows.csv', '--delimiter', '\t']);
     expect(predict).toMatchObject({ options: { csv: csv('rows.csv', 'label', false, '\t') } });
     expect(predict.kind === 'predict' && predict.options.input).toBeUndefined();
+  });
+
+  it('evaluate and predict take --backend and --threads as train does, warning when --threads does not apply', () => {
+    expect(parseCommandLine(['evaluate', 'm', '--backend', 'tfjs-cpu'])).toMatchObject({ options: { backend: 'tfjs-cpu' }, warnings: [] });
+    expect(parseCommandLine(['predict', 'm', '--threads', '1'])).toMatchObject({ options: { backend: 'wasm', threads: 1 }, warnings: [] });
+    expect(parseCommandLine(['predict', 'm', '--backend', 'tfjs-wasm', '--threads', '2'])).toMatchObject({
+      options: { backend: 'tfjs-wasm', threads: 2 },
+      warnings: ["--threads is ignored with --backend tfjs-wasm: it sets the threads of kerasm's wasm backend only."],
+    });
   });
 
   it('train --save takes a folder', () => {
@@ -37,6 +46,10 @@ describe('evaluate / predict / summary flags', () => {
     [['evaluate', 'm', '--data', 'd.csv', '--delimiter', ';;'], /Invalid value for --delimiter: received ';;', expected one character/],
     [['predict', 'm', '--input', 'r.csv', '--label-column', ' '], /Invalid value for --label-column: received ' ', expected the name of the column/],
     [['predict', 'm', '--input', 'r.txt'], /expected a .png image, a .json array of pixel values or a .csv file of samples/],
+    [['evaluate', 'm', '--backend', 'gpu'], /Invalid value for --backend: received 'gpu', expected one of wasm, tfjs-wasm, tfjs-cpu, tfjs-node, tfjs-node-gpu/],
+    [['predict', 'm', '--backend', 'tfjs-webgl'], /tfjs-webgl runs only in browsers/],
+    [['evaluate', 'm', '--threads', '0'], /Invalid value for --threads: received '0', expected an integer from 1 to 256/],
+    [['summary', 'm', '--backend', 'wasm'], /Unknown option '--backend' for 'kerasm summary'/],
   ])('%j is a usage error', (argv, message) => {
     expect(() => parseCommandLine(argv)).toThrow(UsageError);
     expect(() => parseCommandLine(argv)).toThrow(message);

@@ -1,5 +1,7 @@
 import type { ParseArgsConfig } from 'node:util';
+import { ignoredThreadsWarning, parseBackend, parseThreads, type BackendChoice } from './backend_flags.js';
 import { UsageError } from './errors.js';
+import { integerIn } from './flag_values.js';
 import { parseStrict } from './parse_strict.js';
 
 /** Commands that work on a saved model folder. */
@@ -16,7 +18,7 @@ export interface CsvInput {
 }
 
 /** `kerasm evaluate DIR`: on the MNIST test set, or on the CSV file in `data`. */
-export interface EvaluateOptions {
+export interface EvaluateOptions extends BackendChoice {
   dir: string;
   batchSize: number;
   data?: CsvInput;
@@ -25,7 +27,7 @@ export interface EvaluateOptions {
 }
 
 /** `kerasm predict DIR`: the first `count` test images, the image(s) in `input`, or the rows of the CSV file in `csv`. */
-export interface PredictOptions {
+export interface PredictOptions extends BackendChoice {
   dir: string;
   count: number;
   input?: string;
@@ -42,8 +44,8 @@ export interface SummaryOptions {
 }
 
 export type ModelCommand =
-  | { kind: 'evaluate'; options: EvaluateOptions }
-  | { kind: 'predict'; options: PredictOptions }
+  | { kind: 'evaluate'; options: EvaluateOptions; warnings: string[] }
+  | { kind: 'predict'; options: PredictOptions; warnings: string[] }
   | { kind: 'summary'; options: SummaryOptions }
   | { kind: 'help'; topic: ModelCommandName };
 
@@ -63,9 +65,14 @@ const CSV = {
   delimiter: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
+const BACKEND = {
+  backend: { type: 'string' },
+  threads: { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
 const OPTIONS = {
-  evaluate: { ...COMMON, ...CSV, 'batch-size': { type: 'string' }, data: { type: 'string' } },
-  predict: { ...COMMON, ...CSV, count: { type: 'string' }, input: { type: 'string' } },
+  evaluate: { ...COMMON, ...CSV, ...BACKEND, 'batch-size': { type: 'string' }, data: { type: 'string' } },
+  predict: { ...COMMON, ...CSV, ...BACKEND, count: { type: 'string' }, input: { type: 'string' } },
   summary: COMMON,
 } as const;
 
@@ -75,6 +82,8 @@ export function parseModelCommand(name: ModelCommandName, rest: readonly string[
   const parsers = {
     'batch-size': (raw: string) => integerIn('--batch-size', raw, MODEL_LIMITS.batchSize, helpCommand),
     count: (raw: string) => integerIn('--count', raw, MODEL_LIMITS.count, helpCommand),
+    backend: (raw: string) => parseBackend(raw, helpCommand),
+    threads: (raw: string) => parseThreads(raw, helpCommand),
     delimiter: (raw: string) => {
       if ([...raw].length !== 1) throw new UsageError(`Invalid value for --delimiter: received '${raw}', expected one character, e.g. ';' (or $'\\t' for tabs in bash).`, helpCommand);
       return raw;
@@ -92,6 +101,8 @@ export function parseModelCommand(name: ModelCommandName, rest: readonly string[
     throw new UsageError(`'kerasm ${name}' needs exactly one model folder (as written by 'kerasm train --save DIR'). Received: ${received}.`, helpCommand);
   }
   const base = { dir: positionals[0], json: Boolean(flags.json), relaxedSimd: !flags['no-relaxed-simd'] };
+  const backend: BackendChoice = { backend: flags.backend === undefined ? 'wasm' : parsers.backend(flags.backend as string) };
+  if (flags.threads !== undefined) backend.threads = parsers.threads(flags.threads as string);
   const csvFlags = (path: string | undefined, flag: string): CsvInput | undefined => {
     const [labelColumn, delimiter] = [flags['label-column'] as string | undefined, flags.delimiter as string | undefined];
     if (path === undefined) {
@@ -110,32 +121,24 @@ export function parseModelCommand(name: ModelCommandName, rest: readonly string[
     const raw = flags['batch-size'] as string | undefined;
     const data = flags.data as string | undefined;
     if (data !== undefined && !/\.csv$/i.test(data)) throw new UsageError(`Invalid value for --data: received '${data}', expected a .csv file with one sample per row and a label column.`, helpCommand);
-    const options: EvaluateOptions = { ...base, batchSize: raw === undefined ? EVALUATE_BATCH_SIZE : parsers['batch-size'](raw) };
+    const options: EvaluateOptions = { ...base, ...backend, batchSize: raw === undefined ? EVALUATE_BATCH_SIZE : parsers['batch-size'](raw) };
     const csv = csvFlags(data, '--data');
     if (csv) options.data = csv;
-    return { kind: 'evaluate', options };
+    return { kind: 'evaluate', options, warnings: ignoredThreadsWarning(backend) };
   }
   if (name === 'predict') {
     const [count, input] = [flags.count as string | undefined, flags.input as string | undefined];
     if (count !== undefined && input !== undefined) {
       throw new UsageError(`Pass --count (first N test images) or --input FILE (your own image), not both. Received: --count ${count} --input ${input}.`, helpCommand);
     }
-    const options: PredictOptions = { ...base, count: count === undefined ? PREDICT_COUNT : parsers.count(count) };
+    const options: PredictOptions = { ...base, ...backend, count: count === undefined ? PREDICT_COUNT : parsers.count(count) };
     if (input !== undefined && !/\.(png|json|csv)$/i.test(input)) {
       throw new UsageError(`Invalid value for --input: received '${input}', expected a .png image, a .json array of pixel values or a .csv file of samples.`, helpCommand);
     }
     const csv = csvFlags(input !== undefined && /\.csv$/i.test(input) ? input : undefined, '--input');
     if (csv) options.csv = csv;
     else if (input !== undefined) options.input = input;
-    return { kind: 'predict', options };
+    return { kind: 'predict', options, warnings: ignoredThreadsWarning(backend) };
   }
   return { kind: 'summary', options: base };
-}
-
-function integerIn(flag: string, raw: string, range: { min: number; max: number }, helpCommand: string): number {
-  const value = /^[+-]?\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < range.min || value > range.max) {
-    throw new UsageError(`Invalid value for ${flag}: received '${raw}', expected an integer from ${range.min} to ${range.max}.`, helpCommand);
-  }
-  return value;
 }

@@ -1,4 +1,5 @@
-import { UsageError } from './errors.js';
+import type { UsageError } from './errors.js';
+import { invalidValue } from './flag_values.js';
 
 /** Optimizers `--optimizer` and a config's `compile.optimizer` accept (the SDK's names). */
 export const OPTIMIZER_NAMES = ['adam', 'adamw', 'sgd', 'rmsprop', 'adagrad', 'adamax', 'nadam', 'adadelta', 'lion', 'ftrl'] as const;
@@ -19,9 +20,7 @@ export interface ScheduleSpec {
 const TRAIN_HELP = 'kerasm train --help';
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
-function invalid(flag: string, raw: string, expected: string): UsageError {
-  return new UsageError(`Invalid value for ${flag}: received '${raw}', expected ${expected}.`, TRAIN_HELP);
-}
+const invalid = (flag: string, raw: string, expected: string): UsageError => invalidValue(flag, raw, expected, TRAIN_HELP);
 
 export function parseOptimizer(raw: string): OptimizerName {
   const value = raw.trim().toLowerCase();

@@ -27,7 +27,7 @@ async function readSamples(options: PredictOptions, sampleShape: number[]): Prom
 
 /** `kerasm predict DIR`: predicted classes (or values, for a regressor) of MNIST test images, your images, or the rows of a CSV file. */
 export async function runPredict(options: PredictOptions): Promise<void> {
-  const { model, sampleShape, outputSize } = await loadSavedModel(options.dir);
+  const { model, sampleShape, outputSize } = await loadSavedModel(options.dir, options);
   const { x, labels, noun } = await readSamples(options, sampleShape);
   const outputs = (await model.predict(x).data()) as Float32Array;
   const count = x.shape[0];

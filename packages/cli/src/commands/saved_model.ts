@@ -1,4 +1,6 @@
 import * as km from '@kerasm/sdk';
+import { useBackend } from '../backend_choice.js';
+import type { BackendChoice } from '../backend_flags.js';
 
 /** A loaded model with the one input and one output that `evaluate` and `predict` feed and read. */
 export interface SavedModel {
@@ -9,9 +11,12 @@ export interface SavedModel {
   outputSize: number;
 }
 
-/** Loads the model saved in `dir`, refusing one with several inputs or outputs (the CLI has one set of samples to feed). */
-export async function loadSavedModel(dir: string): Promise<SavedModel> {
-  await km.ready();
+/**
+ * Loads the model saved in `dir` onto the chosen backend (the default wasm one for `summary`),
+ * refusing one with several inputs or outputs (the CLI has one set of samples to feed).
+ */
+export async function loadSavedModel(dir: string, backend: BackendChoice = { backend: 'wasm' }): Promise<SavedModel> {
+  await useBackend(backend);
   const model = await km.loadLayersModel(dir);
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
     throw new Error(

@@ -1,5 +1,6 @@
 import * as km from '@kerasm/sdk';
 import type { TrainOptions } from '../args.js';
+import { useBackend } from '../backend_choice.js';
 import {
   formatJsonReport,
   formatPredictionTable,
@@ -29,9 +30,7 @@ export async function runTrain(options: TrainOptions): Promise<void> {
 }
 
 async function train(options: TrainOptions): Promise<void> {
-  if (options.threads !== undefined) await km.setThreads(options.threads);
-  await km.setBackend(options.backend);
-  const { kernels: backend, threads } = km.getBackendInfo();
+  const { kernels: backend, threads } = await useBackend(options);
   km.utils.setRandomSeed(options.seed);
 
   const { train: trainSet, test } = await km.datasets.mnist.load();

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import * as km from '@kerasm/sdk';
 import type { TrainOptions } from '../args.js';
+import { useBackend } from '../backend_choice.js';
 import { parseExperiment, type ExperimentConfig } from '../experiment_config.js';
 import { buildModel } from '../models.js';
 import { formatJsonReport, formatTestResult, namedResults, type EpochRecord } from '../output.js';
@@ -65,8 +66,7 @@ async function loadData(config: ExperimentConfig): Promise<[FitData, Evaluation]
 }
 
 async function train(config: ExperimentConfig, options: TrainOptions): Promise<void> {
-  await km.setBackend(options.backend);
-  const backend = km.getBackendInfo().kernels;
+  const backend = (await useBackend(options)).kernels;
   km.utils.setRandomSeed(config.seed);
   const model = compileModel(config);
   const [data, evaluation] = await loadData(config);

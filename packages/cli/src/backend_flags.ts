@@ -1,0 +1,28 @@
+import { integerIn, invalidValue } from './flag_values.js';
+
+/** Backends `--backend` accepts in Node (tfjs-webgl and tfjs-webgpu need a browser). */
+export const NODE_BACKENDS = ['wasm', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-node', 'tfjs-node-gpu'] as const;
+
+/** Bounds of `--threads`; help quotes them too. */
+export const THREAD_LIMITS = { min: 1, max: 256 } as const;
+
+/** Where a command's kernels run: `--backend` and `--threads`. */
+export interface BackendChoice {
+  backend: string;
+  /** Threads of the wasm backend's kernels; absent means all logical cores. */
+  threads?: number;
+}
+
+/** `--backend`'s value, checked against the backends that run in Node. */
+export function parseBackend(raw: string, helpCommand: string): string {
+  if ((NODE_BACKENDS as readonly string[]).includes(raw)) return raw;
+  const browserOnly = raw === 'tfjs-webgl' || raw === 'tfjs-webgpu' ? ` ${raw} runs only in browsers (see the web demo).` : '';
+  throw invalidValue('--backend', raw, `one of ${NODE_BACKENDS.join(', ')}.${browserOnly}`, helpCommand);
+}
+
+export const parseThreads = (raw: string, helpCommand: string): number => integerIn('--threads', raw, THREAD_LIMITS, helpCommand);
+
+/** The warning for `--threads` given with a backend that does not use it, if that is the case. */
+export function ignoredThreadsWarning({ backend, threads }: BackendChoice): string[] {
+  return threads !== undefined && backend !== 'wasm' ? [`--threads is ignored with --backend ${backend}: it sets the threads of kerasm's wasm backend only.`] : [];
+}

@@ -1,0 +1,15 @@
+import { UsageError } from './errors.js';
+
+/** The usage error for a flag's value: what was received and what is accepted. */
+export function invalidValue(flag: string, raw: string, expected: string, helpCommand: string): UsageError {
+  return new UsageError(`Invalid value for ${flag}: received '${raw}', expected ${expected}.`, helpCommand);
+}
+
+/** A flag's value as an integer within `range` (inclusive); anything else is a usage error. */
+export function integerIn(flag: string, raw: string, range: { min: number; max: number }, helpCommand: string): number {
+  const value = /^[+-]?\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < range.min || value > range.max) {
+    throw invalidValue(flag, raw, `an integer from ${range.min} to ${range.max}`, helpCommand);
+  }
+  return value;
+}

@@ -51,7 +51,7 @@ export function randomBrightness(args: RandomBrightnessArgs): RandomBrightness {
   return new RandomBrightness(args);
 }
 
-/** Cuts a random window out of each image while training (a centred one at inference). @example `km.layers.randomCrop({ height: 24, width: 24 })` */
+/** Cuts a random window (one per batch, as Keras) out of the images while training (a centred one at inference). @example `km.layers.randomCrop({ height: 24, width: 24 })` */
 export function randomCrop(args: RandomCropArgs): RandomCrop {
   checkOptions(args, RANDOM_CROP_OPTIONS, 'km.layers.randomCrop');
   return new RandomCrop(args);

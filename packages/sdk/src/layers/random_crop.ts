@@ -17,8 +17,8 @@ export interface RandomCropArgs extends RandomImageArgs {
 }
 
 /**
- * Keras' augmentation layer that cuts a random `height`×`width` window out of each image while
- * training (a window per image). In predict and evaluate, and while training when the input is
+ * Keras' augmentation layer that cuts a random `height`×`width` window out of the images while
+ * training (as Keras, one window for the whole batch). In predict and evaluate, and while training when the input is
  * not larger than the target in both dimensions, it does what Keras documents for inference: the
  * largest centred window with the target's aspect ratio, resized bilinearly to `height`×`width`
  * (so a 28×28 image with a 24×24 target is resized whole). Gradients flow back into the window.
@@ -35,8 +35,9 @@ export class RandomCrop extends RandomImageLayer {
   readonly className = 'RandomCrop';
   readonly height: number;
   readonly width: number;
-  /** Each image's window, as an 8-float translation into the smaller output. */
+  /** The window, as an 8-float translation into the smaller output. */
   protected readonly drawSize = 8;
+  protected override readonly drawsPerBatch = true;
   #centre: Omit<ResizeGeometry, 'batch'> | null = null;
 
   constructor(args: RandomCropArgs) {

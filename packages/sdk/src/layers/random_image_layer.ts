@@ -35,6 +35,8 @@ export abstract class RandomImageLayer extends ImageLayer {
     this.#random = this.seed === undefined ? null : new Random(this.seed);
   }
 
+  /** Whether one draw serves the whole batch (Keras' RandomCrop) rather than one per image. */
+  protected readonly drawsPerBatch: boolean = false;
   /** One image's parameters, drawn from `random`. */
   protected abstract draw(random: Random): ArrayLike<number>;
   /** Applies the parameters drawn into `ctx.workspace` to the batch. */
@@ -78,7 +80,8 @@ export abstract class RandomImageLayer extends ImageLayer {
     }
     const random = this.#random ?? globalGenerator();
     const params = new Float32Array(this.drawSize * ctx.batch);
-    for (let b = 0; b < ctx.batch; b++) params.set(this.draw(random), this.drawSize * b);
+    const shared = this.drawsPerBatch ? this.draw(random) : null;
+    for (let b = 0; b < ctx.batch; b++) params.set(shared ?? this.draw(random), this.drawSize * b);
     ctx.backend.write(ctx.workspace, params);
     this.applyDrawn(ctx);
   }

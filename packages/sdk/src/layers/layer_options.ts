@@ -125,7 +125,7 @@ const RECURRENT = {
   ...LAYER, units: true, activation: true, useBias: true, kernelInitializer: true, recurrentInitializer: true, biasInitializer: true,
   kernelRegularizer: true, recurrentRegularizer: true, biasRegularizer: true, activityRegularizer: true,
   kernelConstraint: true, recurrentConstraint: true, biasConstraint: true, returnSequences: true, goBackwards: true,
-  returnState: true, stateful: true, unroll: true, dropout: true, recurrentDropout: true, implementation: true, batchSize: true,
+  returnState: true, stateful: true, unroll: true, dropout: true, recurrentDropout: true, seed: true, implementation: true, batchSize: true,
 } as const satisfies Record<keyof RecurrentArgs, true>;
 export const LSTM_OPTIONS = optionNames<LSTMArgs>({ ...RECURRENT, recurrentActivation: true, unitForgetBias: true });
 const { units: _, ...RECURRENT_BUT_UNITS } = RECURRENT;
@@ -137,7 +137,7 @@ export const GRU_OPTIONS = optionNames<GRUArgs>({ ...RECURRENT, recurrentActivat
 const CELL = {
   name: true, trainable: true, units: true, activation: true, useBias: true, kernelInitializer: true, recurrentInitializer: true, biasInitializer: true,
   kernelRegularizer: true, recurrentRegularizer: true, biasRegularizer: true, activityRegularizer: true,
-  kernelConstraint: true, recurrentConstraint: true, biasConstraint: true, dropout: true, recurrentDropout: true, implementation: true,
+  kernelConstraint: true, recurrentConstraint: true, biasConstraint: true, dropout: true, recurrentDropout: true, seed: true, implementation: true,
 } as const satisfies Record<keyof SimpleRNNCellArgs, true>;
 export const SIMPLE_RNN_CELL_OPTIONS = optionNames<SimpleRNNCellArgs>(CELL);
 export const LSTM_CELL_OPTIONS = optionNames<LSTMCellArgs>({ ...CELL, recurrentActivation: true, unitForgetBias: true });

@@ -1,7 +1,7 @@
 import type { Constraint } from '../constraints/constraints.js';
 import { getInitializer, initializerConfig, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
 import type { Regularizer } from '../regularizers/regularizers.js';
-import { globalGenerator, Random } from '../utils/random.js';
+import { LayerRandom } from './layer_random.js';
 import { checkBooleanOption } from '../utils/options.js';
 import { formatShape, Layer, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
@@ -89,7 +89,7 @@ export class MultiHeadAttention extends Layer {
   readonly #biasInitializerSpec: InitializerSpec;
   readonly #kernelInitializer: Initializer;
   readonly #biasInitializer: Initializer;
-  readonly #random: Random | null;
+  readonly #random: LayerRandom;
   readonly #where: string;
   #dims: AttentionDims | null = null;
   #causalTerm: Float32Array | null = null;
@@ -116,8 +116,8 @@ export class MultiHeadAttention extends Layer {
     this.returnAttentionScores = checkBooleanOption(args.returnAttentionScores ?? false, 'returnAttentionScores', where);
     this.#outputShape = outputFeatures(args.outputShape, where);
     checkAttentionAxes(args.attentionAxes, where);
-    this.seed = args.seed ?? undefined;
-    this.#random = this.seed === undefined ? null : new Random(this.seed);
+    this.#random = new LayerRandom(args.seed, where);
+    this.seed = this.#random.seed;
     this.#kernelInitializerSpec = args.kernelInitializer ?? 'glorotUniform';
     this.#biasInitializerSpec = args.biasInitializer ?? 'zeros';
     this.#kernelInitializer = getInitializer(this.#kernelInitializerSpec);
@@ -287,7 +287,7 @@ export class MultiHeadAttention extends Layer {
     // causal term is written each pass (querySteps·valueSteps floats).
     if (this.#causalTerm) ctx.backend.write(w.causal, this.#causalTerm);
     const dropping = ctx.training && this.dropout > 0;
-    const seed = dropping ? Math.floor((this.#random ?? globalGenerator()).next() * 4294967296) : null;
+    const seed = dropping ? this.#random.kernelSeed() : null;
     attentionForward(ctx.backend, this.#built(), ctx.batch, this.#buffers(ctx), w, ctx.output, ctx.outputs[1] ?? 0, seed, this.dropout);
   }
 

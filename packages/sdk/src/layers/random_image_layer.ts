@@ -1,5 +1,6 @@
 import type { BufferId } from '../backend/backend.js';
-import { globalGenerator, Random } from '../utils/random.js';
+import type { Random } from '../utils/random.js';
+import { LayerRandom } from './layer_random.js';
 import { singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { ImageLayer } from './image_layer.js';
 
@@ -17,7 +18,7 @@ export interface RandomImageArgs extends LayerArgs {
  */
 export abstract class RandomImageLayer extends ImageLayer {
   readonly seed: number | undefined;
-  readonly #random: Random | null;
+  readonly #random: LayerRandom;
   /** The input image [height, width, channels], once built. */
   protected image: [number, number, number] = [0, 0, 0];
   /** Whether the last forward pass drew and applied parameters, so that backward takes their gradient. */
@@ -28,11 +29,8 @@ export abstract class RandomImageLayer extends ImageLayer {
 
   constructor(args: RandomImageArgs, className: string) {
     super(args, className);
-    if (args.seed !== undefined && args.seed !== null && !Number.isInteger(args.seed)) {
-      throw new Error(`${className} layer '${this.name}': seed must be an integer or null. Received: seed=${JSON.stringify(args.seed)}.`);
-    }
-    this.seed = args.seed ?? undefined;
-    this.#random = this.seed === undefined ? null : new Random(this.seed);
+    this.#random = new LayerRandom(args.seed, `${className} layer '${this.name}'`);
+    this.seed = this.#random.seed;
   }
 
   /** Whether one draw serves the whole batch (Keras' RandomCrop) rather than one per image. */
@@ -78,7 +76,7 @@ export abstract class RandomImageLayer extends ImageLayer {
       this.passThrough(ctx);
       return;
     }
-    const random = this.#random ?? globalGenerator();
+    const random = this.#random.generator;
     const params = new Float32Array(this.drawSize * ctx.batch);
     const shared = this.drawsPerBatch ? this.draw(random) : null;
     for (let b = 0; b < ctx.batch; b++) params.set(shared ?? this.draw(random), this.drawSize * b);

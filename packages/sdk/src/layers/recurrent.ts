@@ -57,6 +57,8 @@ export interface RecurrentArgs extends LayerArgs, FixedBatchArgs {
   dropout?: number;
   /** Fraction of the previous hidden state to drop where it enters the recurrent product while training, in [0, 1) (default 0); one mask per sample, as `dropout`'s. */
   recurrentDropout?: number;
+  /** Seed of the dropout masks (Keras 3's `seed`); by default they draw from the generator `km.utils.setRandomSeed` seeds. */
+  seed?: number | null;
   /** Accepted for compatibility (Keras' implementation mode 1 or 2); it does not change the results. */
   implementation?: number | null;
 }
@@ -487,6 +489,7 @@ export abstract class Recurrent extends Layer {
       activityRegularizer: regularizerConfig(this.#activityRegularizer),
       dropout: this.dropout,
       recurrentDropout: this.recurrentDropout,
+      ...(this.#dropout.seed !== undefined ? { seed: this.#dropout.seed } : {}),
       returnSequences: this.returnSequences,
       returnState: this.returnState,
       goBackwards: this.goBackwards,

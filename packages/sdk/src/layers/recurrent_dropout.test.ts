@@ -207,6 +207,35 @@ describe('dropout and recurrentDropout with the other recurrent options', () => 
   });
 });
 
+describe("a layer's seed", () => {
+  const x = km.tensor(Array.from({ length: 4 * 5 * 3 }, (_, i) => Math.sin(i)), [4, 5, 3]);
+  const trainingOutput = (layer: km.layers.Layer, globalSeed: number) => {
+    km.utils.setRandomSeed(globalSeed);
+    return Array.from((layer.apply(x, { training: true }) as km.Tensor).dataSync());
+  };
+
+  it('draws the masks from its own generator: the same seed repeats them whatever the global generator does', () => {
+    // Built under one global seed, so that only the masks can differ.
+    const built = (layer: km.layers.Layer) => {
+      km.utils.setRandomSeed(1);
+      layer.apply(x);
+      return layer;
+    };
+    const make = (seed: number) => built(km.layers.gru({ units: 6, dropout: 0.4, recurrentDropout: 0.4, seed }));
+    expect(trainingOutput(make(4), 10)).toEqual(trainingOutput(make(4), 11));
+    expect(trainingOutput(make(5), 10)).not.toEqual(trainingOutput(make(4), 10));
+    const unseeded = () => built(km.layers.gru({ units: 6, dropout: 0.4, recurrentDropout: 0.4 }));
+    expect(trainingOutput(unseeded(), 10)).not.toEqual(trainingOutput(unseeded(), 11));
+  });
+
+  it('is saved in the config only when given (tfjs has no such key), and refused when not an integer', () => {
+    expect(km.layers.lstm({ units: 2, dropout: 0.1, seed: 3 }).getConfig()).toMatchObject({ seed: 3 });
+    expect(km.layers.lstm({ units: 2, dropout: 0.1 }).getConfig()).not.toHaveProperty('seed');
+    expect(km.layers.lstmCell({ units: 2, dropout: 0.1, seed: 3 }).getConfig()).toMatchObject({ seed: 3 });
+    expect(() => km.layers.simpleRNN({ units: 2, name: 'r', seed: 1.5 })).toThrow("SimpleRNN layer 'r': seed must be an integer or null. Received: seed=1.5.");
+  });
+});
+
 describe('dropout rates outside [0, 1) are refused with the value received', () => {
   it.each([
     ['dropout', 1],

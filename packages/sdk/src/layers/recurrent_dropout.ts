@@ -1,7 +1,7 @@
 // dropout and recurrentDropout inside a recurrent layer: variational dropout (Gal & Ghahramani, 2016).
 import type { Backend, BufferId } from '../backend/backend.js';
 import { checkNumberOption } from '../utils/options.js';
-import { drawNoiseSeed } from './noise.js';
+import { LayerRandom } from './layer_random.js';
 import type { RecurrentStep, RecurrentStepGrad } from './recurrent_step.js';
 
 /** The sizes a recurrent layer's dropout works on: steps, input floats per step, state floats per sample. */
@@ -25,10 +25,17 @@ function rateOf(value: unknown, option: string, where: string): number {
 export class RecurrentDropout {
   readonly rate: number;
   readonly recurrentRate: number;
+  readonly random: LayerRandom;
 
-  constructor(args: { dropout?: number | null; recurrentDropout?: number | null }, where: string) {
+  constructor(args: { dropout?: number | null; recurrentDropout?: number | null; seed?: number | null }, where: string) {
     this.rate = rateOf(args.dropout, 'dropout', where);
     this.recurrentRate = rateOf(args.recurrentDropout, 'recurrentDropout', where);
+    this.random = new LayerRandom(args.seed, where);
+  }
+
+  /** The layer's `seed`, if it was given one. */
+  get seed(): number | undefined {
+    return this.random.seed;
   }
 
   /** Workspace floats per sample: the input mask, and the recurrent mask, every step's dropped hPrev and one step's gradient of it. */
@@ -64,10 +71,10 @@ export class DropoutPass {
     });
   }
 
-  /** Draws the masks (forward only), from the generator Dropout draws from: the input mask first. */
+  /** Draws the masks (forward only), from the layer's seed or the generator Dropout draws from: the input mask first. */
   draw(): void {
-    if (this.inputMask) this.backend.dropoutMask(this.inputMask, this.#inputSize, this.rates.rate, drawNoiseSeed());
-    if (this.recurrentMask) this.backend.dropoutMask(this.recurrentMask, this.#stateSize, this.rates.recurrentRate, drawNoiseSeed());
+    if (this.inputMask) this.backend.dropoutMask(this.inputMask, this.#inputSize, this.rates.rate, this.rates.random.kernelSeed());
+    if (this.recurrentMask) this.backend.dropoutMask(this.recurrentMask, this.#stateSize, this.rates.recurrentRate, this.rates.random.kernelSeed());
   }
 
   /**

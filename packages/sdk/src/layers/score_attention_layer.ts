@@ -1,4 +1,4 @@
-import { globalGenerator, Random } from '../utils/random.js';
+import { LayerRandom } from './layer_random.js';
 import { checkBooleanOption } from '../utils/options.js';
 import { formatShape, Layer, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { causalTerm } from './attention_pass.js';
@@ -45,7 +45,7 @@ export abstract class ScoreAttentionLayer extends Layer {
   readonly useCausalMask: boolean;
   readonly returnAttentionScores: boolean;
   protected readonly where: string;
-  readonly #random: Random | null;
+  readonly #random: LayerRandom;
   #dims: ScoreAttentionDims | null = null;
   #causalTerm: Float32Array | null = null;
 
@@ -57,11 +57,8 @@ export abstract class ScoreAttentionLayer extends Layer {
       throw new Error(`${where}: dropout must be a number in [0, 1). Received: dropout=${JSON.stringify(args.dropout)}. Use e.g. dropout: 0.1, or 0 for none.`);
     }
     this.dropout = rate;
-    if (args.seed != null && !Number.isInteger(args.seed)) {
-      throw new Error(`${where}: seed must be an integer or null. Received: seed=${JSON.stringify(args.seed)}.`);
-    }
-    this.seed = args.seed ?? undefined;
-    this.#random = this.seed === undefined ? null : new Random(this.seed);
+    this.#random = new LayerRandom(args.seed, where);
+    this.seed = this.#random.seed;
     this.useCausalMask = checkBooleanOption(args.useCausalMask ?? false, 'useCausalMask', where);
     this.returnAttentionScores = checkBooleanOption(args.returnAttentionScores ?? false, 'returnAttentionScores', where);
   }
@@ -175,7 +172,7 @@ export abstract class ScoreAttentionLayer extends Layer {
     // causal term is written each pass (querySteps·valueSteps floats).
     if (this.#causalTerm) ctx.backend.write(w.causal, this.#causalTerm);
     const dropping = ctx.training && this.dropout > 0;
-    const seed = dropping ? Math.floor((this.#random ?? globalGenerator()).next() * 4294967296) : null;
+    const seed = dropping ? this.#random.kernelSeed() : null;
     scoreAttentionForward(ctx.backend, this.#built(), ctx.batch, this.scoreFunction, this.#buffers(ctx), w, ctx.output, ctx.outputs[1] ?? 0, seed, this.dropout);
   }
 

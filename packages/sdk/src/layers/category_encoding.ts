@@ -1,6 +1,7 @@
-import { formatShape, Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { outputSize } from './resizing.js';
+import { encodedShape, encodeTokens, encodingScratch, tokenListLength } from './token_encoding.js';
 
 /** How {@link CategoryEncoding} encodes tokens, by tfjs' names. */
 export type CategoryOutputMode = 'oneHot' | 'multiHot' | 'count';
@@ -24,8 +25,7 @@ const MODES: readonly CategoryOutputMode[] = ['oneHot', 'multiHot', 'count'];
  * float32 values) of shape `[length]`; fit, evaluate and predict reject a token outside
  * `[0, numTokens)` before anything runs. It has no weights and passes no gradient to its input.
  *
- * It runs on the Embedding kernels: each token, shifted by its row's offset, adds 1 into that
- * row of the output, which is embeddingBackward with vectors of width 1.
+ * It runs on the Embedding kernels: each token adds 1 into its row of the output.
  *
  * @example
  * ```ts
@@ -53,16 +53,11 @@ export class CategoryEncoding extends Layer {
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    const input = singleInput(this, inputShapes);
-    if (input.length !== 1) {
-      throw new Error(`${this.#where} takes a batch of token lists, shape (None, length), but received ${formatShape(input)}. Flatten the tokens of each sample first, e.g. km.layers.flatten().`);
-    }
-    return this.outputMode === 'oneHot' && input[0] !== 1 ? [input[0], this.numTokens] : [this.numTokens];
+    return encodedShape(tokenListLength(singleInput(this, inputShapes), this.#where), this.outputMode, this.numTokens);
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
-    this.computeOutputShape(inputShapes);
-    this.#length = singleInput(this, inputShapes)[0];
+    this.#length = tokenListLength(singleInput(this, inputShapes), this.#where);
   }
 
   override get readsIndices(): boolean {
@@ -82,25 +77,12 @@ export class CategoryEncoding extends Layer {
     }
   }
 
-  // Row offsets, ones, then the shifted tokens: three floats per token.
   override workspaceSize(batch: number): number {
-    return 3 * batch * this.#length;
+    return encodingScratch(batch, this.#length, this.numTokens, this.outputMode);
   }
 
   forward(ctx: ForwardContext): void {
-    const b = ctx.backend;
-    const n = ctx.batch * this.#length;
-    // Each token lands in row (its position) for oneHot, row (its sample) otherwise.
-    const perRow = this.outputMode === 'oneHot' ? 1 : this.#length;
-    const rows = n / perRow;
-    const offsets = b.view(ctx.workspace, 0, n);
-    const ones = b.view(ctx.workspace, n, n);
-    const shifted = b.view(ctx.workspace, 2 * n, n);
-    b.write(offsets, Float32Array.from({ length: n }, (_, i) => Math.floor(i / perRow) * this.numTokens));
-    b.fill(ones, n, 1);
-    b.add(ctx.inputs[0], offsets, shifted, n);
-    b.embeddingBackward(shifted, ones, ctx.output, n, 1, rows * this.numTokens);
-    if (this.outputMode === 'multiHot') b.clipByValue(ctx.output, rows * this.numTokens, 0, 1);
+    encodeTokens(ctx.backend, ctx.inputs[0], ctx.output, ctx.workspace, { batch: ctx.batch, length: this.#length, depth: this.numTokens }, this.outputMode);
   }
 
   backward(ctx: BackwardContext): void {

@@ -2,7 +2,7 @@ import type { Tensor } from '../tensor.js';
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { adaptBatches } from './normalization_statistics.js';
 import { registerLayer } from './registry.js';
-import { BIN_OUTPUT_MODES, checkIntOutput } from './int_output_options.js';
+import { BIN_OUTPUT_MODES, IndexOutput, type IndexOutputMode } from './index_output.js';
 import { bucketize, MATCHING_SCRATCH } from './value_matching.js';
 
 /** Options of {@link Discretization}, with Keras 3's defaults. Give `binBoundaries`, or `numBins` and call `adapt`. */
@@ -13,8 +13,8 @@ export interface DiscretizationArgs extends LayerArgs {
   numBins?: number | null;
   /** Keras' error tolerance of its approximate quantiles (default 0.01); kept in the config, as adapt here computes exact quantiles. */
   epsilon?: number;
-  /** Only 'int' (the default): each value becomes its bin index. */
-  outputMode?: 'int';
+  /** 'int' (default): each value becomes its bin index. Or Keras' encodings of the bins: 'one_hot', 'multi_hot' or 'count'. */
+  outputMode?: Exclude<IndexOutputMode, 'tf_idf'>;
   /** Keras' sparse outputs; only false. */
   sparse?: boolean;
 }
@@ -37,7 +37,8 @@ export class Discretization extends Layer {
   readonly className = 'Discretization';
   readonly numBins: number | null;
   readonly epsilon: number;
-  readonly outputMode = 'int';
+  readonly outputMode: IndexOutputMode;
+  readonly #output: IndexOutput;
   readonly #where: string;
   #boundaries: number[] | null;
   #perSample = 0;
@@ -45,7 +46,8 @@ export class Discretization extends Layer {
   constructor(args: DiscretizationArgs = {}) {
     super(args, 'Discretization');
     const where = (this.#where = `Discretization layer '${this.name}'`);
-    checkIntOutput(args, BIN_OUTPUT_MODES, where, 'numBins');
+    this.#output = new IndexOutput(args, BIN_OUTPUT_MODES, where);
+    this.outputMode = this.#output.mode;
     this.epsilon = args.epsilon ?? 0.01;
     if (!(Number.isFinite(this.epsilon) && this.epsilon > 0 && this.epsilon < 1)) {
       throw new Error(`${where}: epsilon must be a number between 0 and 1. Received: epsilon=${JSON.stringify(args.epsilon)}.`);
@@ -69,8 +71,13 @@ export class Discretization extends Layer {
     return this.#boundaries;
   }
 
+  /** How many bins there are: the columns of an encoded output. */
+  #depth(): number {
+    return this.numBins ?? this.#boundaries!.length + 1;
+  }
+
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    return singleInput(this, inputShapes);
+    return this.#output.shape(singleInput(this, inputShapes), this.#depth(), this.#where);
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
@@ -106,14 +113,16 @@ export class Discretization extends Layer {
   }
 
   override workspaceSize(batch: number): number {
-    return MATCHING_SCRATCH * batch * this.#perSample;
+    return this.#output.workspaceSize(batch, this.#perSample, this.#depth(), MATCHING_SCRATCH * batch * this.#perSample);
   }
 
   forward(ctx: ForwardContext): void {
     if (!this.#boundaries) {
       throw new Error(`${this.#where} has no bin boundaries yet. Call await layer.adapt(data) before fit, evaluate or predict, or create it with binBoundaries.`);
     }
-    bucketize(ctx.backend, ctx.inputs[0], ctx.output, this.#boundaries, ctx.batch * this.#perSample, ctx.workspace);
+    const boundaries = this.#boundaries;
+    const n = ctx.batch * this.#perSample;
+    this.#output.write(ctx, this.#perSample, this.#depth(), MATCHING_SCRATCH * n, (out) => bucketize(ctx.backend, ctx.inputs[0], out, boundaries, n, ctx.workspace));
   }
 
   backward(ctx: BackwardContext): void {

@@ -47,7 +47,7 @@ describe('Hashing', () => {
     expect(() => km.layers.hashing({ numBins: 0 })).toThrow(/numBins must be a positive integer. Received: numBins=0/);
     expect(() => km.layers.hashing({ numBins: 4, salt: [1] as unknown as number })).toThrow(/salt must be a non-negative integer or a list of two. Received: salt=\[1\]/);
     expect(() => km.layers.hashing({ numBins: 4, maskValue: 0.5 })).toThrow(/maskValue must be a whole number or null/);
-    expect(() => km.layers.hashing({ numBins: 4, outputMode: 'one_hot' as 'int' })).toThrow(/outputMode must be one of 'int', 'one_hot', 'multi_hot', 'count'. Received: outputMode="one_hot". kerasm supports 'int' only/);
+    expect(() => km.layers.hashing({ numBins: 4, outputMode: 'tf_idf' as 'int' })).toThrow(/outputMode must be one of 'int', 'one_hot', 'multi_hot', 'count'. Received: outputMode="tf_idf"/);
   });
 
   it('hashing → embedding trains, saves with Keras 3 config names and loads with the same predictions; tfjs-layers 4.22 refuses the file', async () => {

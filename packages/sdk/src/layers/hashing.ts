@@ -1,7 +1,7 @@
 import { fingerprint64, sipHash24 } from '../utils/string_hash.js';
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { BIN_OUTPUT_MODES, checkIntOutput } from './int_output_options.js';
+import { BIN_OUTPUT_MODES, IndexOutput, type IndexOutputMode } from './index_output.js';
 
 /** Options of {@link Hashing}, with Keras 3's defaults. */
 export interface HashingArgs extends LayerArgs {
@@ -11,8 +11,8 @@ export interface HashingArgs extends LayerArgs {
   maskValue?: number | null;
   /** A key for SipHash-2-4 instead of FarmHash (one unsigned integer, used twice, or two); default null. */
   salt?: number | readonly [number, number] | null;
-  /** Only 'int' (the default): each value becomes its bin. */
-  outputMode?: 'int';
+  /** 'int' (default): each value becomes its bin. Or Keras' encodings of the bins: 'one_hot', 'multi_hot' or 'count'. */
+  outputMode?: Exclude<IndexOutputMode, 'tf_idf'>;
   /** Keras' sparse outputs; only false. */
   sparse?: boolean;
 }
@@ -44,7 +44,8 @@ export class Hashing extends Layer {
   readonly numBins: number;
   readonly maskValue: number | null;
   readonly salt: number | readonly [number, number] | null;
-  readonly outputMode = 'int';
+  readonly outputMode: IndexOutputMode;
+  readonly #output: IndexOutput;
   readonly #where: string;
   readonly #key: [bigint, bigint] | null;
   readonly #encoder = new TextEncoder();
@@ -57,7 +58,8 @@ export class Hashing extends Layer {
       throw new Error(`${where}: numBins must be a positive integer. Received: numBins=${JSON.stringify(args.numBins)}.`);
     }
     this.numBins = args.numBins;
-    checkIntOutput(args, BIN_OUTPUT_MODES, where, 'numBins');
+    this.#output = new IndexOutput(args, BIN_OUTPUT_MODES, where);
+    this.outputMode = this.#output.mode;
     this.maskValue = args.maskValue ?? null;
     if (this.maskValue !== null && !Number.isInteger(this.maskValue)) {
       throw new Error(`${where}: maskValue must be a whole number or null (this layer hashes integers). Received: maskValue=${JSON.stringify(args.maskValue)}.`);
@@ -71,7 +73,11 @@ export class Hashing extends Layer {
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    return singleInput(this, inputShapes);
+    return this.#output.shape(singleInput(this, inputShapes), this.numBins, this.#where);
+  }
+
+  override workspaceSize(batch: number): number {
+    return this.#output.workspaceSize(batch, this.#perSample, this.numBins, 0);
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
@@ -122,7 +128,7 @@ export class Hashing extends Layer {
       if (!(Number.isInteger(v) && Math.abs(v) <= LIMIT)) throw this.#badValue(v, 'its input holds', `sample ${Math.floor(i / this.#perSample)} (position ${i % this.#perSample} of the sample)`);
       bins[i] = this.bin(v);
     }
-    ctx.backend.write(ctx.output, bins);
+    this.#output.write(ctx, this.#perSample, this.numBins, 0, (out) => ctx.backend.write(out, bins));
   }
 
   backward(ctx: BackwardContext): void {

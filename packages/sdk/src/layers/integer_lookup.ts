@@ -1,8 +1,9 @@
+import type { BufferId } from '../backend/backend.js';
 import type { Tensor } from '../tensor.js';
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { adaptBatches } from './normalization_statistics.js';
 import { registerLayer } from './registry.js';
-import { checkIntOutput } from './int_output_options.js';
+import { IndexOutput, LOOKUP_OUTPUT_MODES, type IndexOutputMode } from './index_output.js';
 import { mapValues, MATCHING_SCRATCH } from './value_matching.js';
 import { countTokens, frequentTokens } from './vocabulary.js';
 
@@ -20,11 +21,19 @@ export interface IntegerLookupArgs extends LayerArgs {
   oovToken?: number;
   /** Map indices back to tokens instead (default false). */
   invert?: boolean;
-  /** Only 'int' (the default): each token becomes its index. */
-  outputMode?: 'int';
+  /**
+   * 'int' (default): each token becomes its index. Or Keras' encodings of the indices over the
+   * vocabulary: 'one_hot' (a row per token), 'multi_hot' (a row per sample, 1 where an index
+   * occurs), 'count', or 'tf_idf' (counts times `idfWeights`). These leave the mask token out.
+   */
+  outputMode?: IndexOutputMode;
+  /** 'tf_idf' only: the inverse document frequency of each vocabulary token (needed with `vocabulary`; `adapt` computes them). */
+  idfWeights?: readonly number[] | null;
+  /** Encodings only: make the output `maxTokens` wide whatever the vocabulary's size (default false). */
+  padToMaxTokens?: boolean;
+  /** Keras' sparse outputs; only false. */
+  sparse?: boolean;
 }
-
-const KERAS_MODES = ['int', 'one_hot', 'multi_hot', 'count', 'tf_idf'];
 // kerasm's batch buffers are float32, which hold every whole number up to 2^24 exactly and not all beyond.
 const LIMIT = 2 ** 24;
 const exact = (v: number) => Number.isInteger(v) && Math.abs(v) <= LIMIT;
@@ -60,15 +69,19 @@ export class IntegerLookup extends Layer {
   readonly maskToken: number | null;
   readonly oovToken: number;
   readonly invert: boolean;
-  readonly outputMode = 'int';
+  readonly outputMode: IndexOutputMode;
+  readonly padToMaxTokens: boolean;
+  readonly #output: IndexOutput;
   readonly #where: string;
   #vocabulary: number[] | null = null;
+  #idf: number[] | null = null;
   #perSample = 0;
 
   constructor(args: IntegerLookupArgs = {}) {
     super(args, 'IntegerLookup');
     const where = (this.#where = `IntegerLookup layer '${this.name}'`);
-    checkIntOutput(args, KERAS_MODES, where, 'lookup.vocabularySize()');
+    this.#output = new IndexOutput(args, LOOKUP_OUTPUT_MODES, where);
+    this.outputMode = this.#output.mode;
     this.numOovIndices = args.numOovIndices ?? 1;
     if (this.numOovIndices !== 0 && this.numOovIndices !== 1) {
       throw new Error(`${where}: numOovIndices must be 0 or 1 here (Keras' several out-of-vocabulary indices are not supported). Received: numOovIndices=${JSON.stringify(args.numOovIndices)}.`);
@@ -80,15 +93,27 @@ export class IntegerLookup extends Layer {
     }
     this.invert = args.invert ?? false;
     if (typeof this.invert !== 'boolean') throw new Error(`${where}: invert must be true or false. Received: invert=${JSON.stringify(args.invert)}.`);
+    if (this.invert && this.outputMode !== 'int') throw new Error(`${where}: invert maps indices back to tokens, so outputMode must be 'int'. Received: outputMode=${JSON.stringify(args.outputMode)}.`);
+    this.padToMaxTokens = args.padToMaxTokens ?? false;
+    if (this.padToMaxTokens && (this.outputMode === 'int' || args.maxTokens == null)) {
+      throw new Error(`${where}: padToMaxTokens pads an encoded output to maxTokens, so it needs outputMode 'one_hot', 'multi_hot', 'count' or 'tf_idf' and maxTokens. Received: outputMode=${JSON.stringify(this.outputMode)}, maxTokens=${JSON.stringify(args.maxTokens ?? null)}.`);
+    }
+    if (args.idfWeights != null && this.outputMode !== 'tf_idf') {
+      throw new Error(`${where}: idfWeights weigh the counts of outputMode 'tf_idf' only. Received: outputMode=${JSON.stringify(this.outputMode)}. Remove idfWeights or set outputMode: 'tf_idf'.`);
+    }
+    if (this.outputMode === 'tf_idf' && args.vocabulary != null && args.idfWeights == null) {
+      throw new Error(`${where}: outputMode 'tf_idf' with a given vocabulary needs its idfWeights, one per token. Pass idfWeights, or leave out the vocabulary and call adapt.`);
+    }
     this.maxTokens = args.maxTokens ?? null;
     if (this.maxTokens !== null && (!Number.isInteger(this.maxTokens) || this.maxTokens <= this.#tokenStart())) {
       throw new Error(`${where}: maxTokens must be an integer above ${this.#tokenStart()} (the mask and out-of-vocabulary indices). Received: maxTokens=${JSON.stringify(args.maxTokens)}.`);
     }
-    if (args.vocabulary != null) this.setVocabulary(args.vocabulary);
+    if (args.vocabulary != null) this.setVocabulary(args.vocabulary, args.idfWeights ?? undefined);
   }
 
+  // As Keras: the mask token has index 0 in 'int' mode only; encodings leave it out.
   #tokenStart(): number {
-    return (this.maskToken === null ? 0 : 1) + this.numOovIndices;
+    return (this.maskToken === null || this.outputMode !== 'int' ? 0 : 1) + this.numOovIndices;
   }
 
   /**
@@ -98,8 +123,9 @@ export class IntegerLookup extends Layer {
    * ```ts
    * lookup.setVocabulary([12, 7, 40]); // 12 → 1, 7 → 2, 40 → 3, anything else → 0
    * ```
+   * With outputMode 'tf_idf', `idfWeights` gives each token's inverse document frequency.
    */
-  setVocabulary(vocabulary: readonly number[]): void {
+  setVocabulary(vocabulary: readonly number[], idfWeights?: readonly number[]): void {
     const where = this.#where;
     if (!Array.isArray(vocabulary) || !vocabulary.every(exact)) {
       throw new Error(`${where}: vocabulary must be a list of whole numbers from -2^24 to 2^24 (what float32 batches hold exactly). Received: vocabulary=${JSON.stringify(vocabulary)?.slice(0, 200)}.`);
@@ -115,6 +141,14 @@ export class IntegerLookup extends Layer {
     if (this.maxTokens !== null && vocabulary.length + this.#tokenStart() > this.maxTokens) {
       throw new Error(`${where}: the vocabulary has ${vocabulary.length} tokens, which with ${this.#tokenStart()} special indices exceeds maxTokens=${this.maxTokens}. Raise maxTokens or shorten the vocabulary.`);
     }
+    if (this.outputMode === 'tf_idf') {
+      if (!Array.isArray(idfWeights) || idfWeights.length !== vocabulary.length || !idfWeights.every(Number.isFinite)) {
+        throw new Error(`${where}: outputMode 'tf_idf' needs idfWeights, one finite number per vocabulary token (${vocabulary.length}). Received: idfWeights=${JSON.stringify(idfWeights)?.slice(0, 200)}.`);
+      }
+      this.#idf = [...idfWeights];
+    } else if (idfWeights !== undefined) {
+      throw new Error(`${where}: idfWeights weigh the counts of outputMode 'tf_idf' only. Received: outputMode=${JSON.stringify(this.outputMode)}.`);
+    }
     this.#vocabulary = [...vocabulary];
   }
 
@@ -129,7 +163,20 @@ export class IntegerLookup extends Layer {
   }
 
   #specialTokens(): number[] {
-    return [...(this.maskToken === null ? [] : [this.maskToken]), ...(this.numOovIndices ? [this.oovToken] : [])];
+    return [...(this.maskToken === null || this.outputMode !== 'int' ? [] : [this.maskToken]), ...(this.numOovIndices ? [this.oovToken] : [])];
+  }
+
+  /** Columns of an encoded output: the vocabulary's indices, or maxTokens with padToMaxTokens. */
+  #depth(): number {
+    return this.padToMaxTokens ? this.maxTokens! : this.vocabularySize();
+  }
+
+  /** Each index's weight for 'tf_idf', as Keras pads them: the mean for the OOV index, 0 past the vocabulary. */
+  #idfByIndex(): number[] {
+    const idf = this.#idf!;
+    const mean = idf.reduce((a, b) => a + b, 0) / idf.length;
+    const weights = [...new Array<number>(this.#tokenStart()).fill(mean), ...idf];
+    return [...weights, ...new Array<number>(this.#depth() - weights.length).fill(0)];
   }
 
   #learned(): number[] {
@@ -153,10 +200,22 @@ export class IntegerLookup extends Layer {
   async adapt(data: Tensor | AsyncIterable<unknown>): Promise<void> {
     if (this.invert) throw new Error(`${this.#where} maps indices back to tokens (invert: true), so adapt has nothing to learn. Give it the vocabulary of the lookup it inverts.`);
     const counts = new Map<number, number>();
-    for await (const batch of adaptBatches(data, this.#where)) countTokens(batch.dataSync(), counts, this.#where);
-    for (const special of this.#specialTokens()) counts.delete(special);
+    // For 'tf_idf': in how many documents (the rows of a batch) each token occurs.
+    const documentCounts = new Map<number, number>();
+    let documents = 0;
+    for await (const batch of adaptBatches(data, this.#where)) {
+      const values = batch.dataSync();
+      countTokens(values, counts, this.#where);
+      if (this.outputMode !== 'tf_idf') continue;
+      const rows = batch.shape[0];
+      const perRow = values.length / rows;
+      for (let r = 0; r < rows; r++) countTokens([...new Set(values.subarray(r * perRow, (r + 1) * perRow))], documentCounts, this.#where);
+      documents += rows;
+    }
+    for (const special of [this.maskToken, ...(this.numOovIndices ? [this.oovToken] : [])]) if (special !== null) counts.delete(special);
     const room = this.maxTokens === null ? Infinity : this.maxTokens - this.#tokenStart();
     this.#vocabulary = frequentTokens(counts, room);
+    if (this.outputMode === 'tf_idf') this.#idf = this.#vocabulary.map((token) => Math.log(1 + documents / (1 + documentCounts.get(token)!)));
   }
 
   override get readsIndices(): boolean {
@@ -164,7 +223,7 @@ export class IntegerLookup extends Layer {
   }
 
   override checkModelInput(values: Float32Array | Int32Array, perSample: number, what: string): void {
-    const known = this.numOovIndices === 0 ? new Set(this.getVocabulary()) : null;
+    const known = this.numOovIndices === 0 ? new Set([...this.getVocabulary(), ...(this.maskToken === null ? [] : [this.maskToken])]) : null;
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       const at = `sample ${Math.floor(i / perSample)} (position ${i % perSample} of the sample)`;
@@ -178,7 +237,7 @@ export class IntegerLookup extends Layer {
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    return singleInput(this, inputShapes);
+    return this.#output.shape(singleInput(this, inputShapes), this.#output.encoding ? this.#depth() : 0, this.#where);
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
@@ -186,16 +245,23 @@ export class IntegerLookup extends Layer {
   }
 
   override workspaceSize(batch: number): number {
-    return MATCHING_SCRATCH * batch * this.#perSample;
+    const matching = MATCHING_SCRATCH * batch * this.#perSample;
+    return this.#output.workspaceSize(batch, this.#perSample, this.#output.encoding ? this.#depth() : 0, matching);
   }
 
   forward(ctx: ForwardContext): void {
     const tokens = this.getVocabulary();
     const n = ctx.batch * this.#perSample;
-    // An index outside the table inverts to oovToken; an unknown token looks up the OOV index (after the mask's 0).
+    const matching = MATCHING_SCRATCH * n;
+    // An index outside the table inverts to oovToken; an unknown token looks up the OOV index (after the mask's 0 in 'int' mode).
     const pairs = tokens.map((token, index): [number, number] => (this.invert ? [index, token] : [token, index]));
-    const otherwise = this.invert ? this.oovToken : this.maskToken === null ? 0 : 1;
-    mapValues(ctx.backend, ctx.inputs[0], ctx.output, pairs, otherwise, n, ctx.workspace);
+    const otherwise = this.invert ? this.oovToken : this.#tokenStart() - this.numOovIndices;
+    const lookUp = (out: BufferId) => mapValues(ctx.backend, ctx.inputs[0], out, pairs, otherwise, n, ctx.workspace);
+    // Encodings weigh the mask token 0 (Keras drops it), and 'tf_idf' scales the counts.
+    const maskToken = this.maskToken;
+    const writeWeights = maskToken === null ? undefined : (out: BufferId) => mapValues(ctx.backend, ctx.inputs[0], out, [[maskToken, 0]], 1, n, ctx.workspace);
+    const idf = this.outputMode === 'tf_idf' ? this.#idfByIndex() : undefined;
+    this.#output.write(ctx, this.#perSample, this.#output.encoding ? this.#depth() : 0, matching, lookUp, { writeWeights, idf });
   }
 
   backward(ctx: BackwardContext): void {
@@ -212,6 +278,9 @@ export class IntegerLookup extends Layer {
       vocabulary: this.#vocabulary,
       invert: this.invert,
       outputMode: this.outputMode,
+      idfWeights: this.#idf,
+      padToMaxTokens: this.padToMaxTokens,
+      sparse: false,
     };
   }
 }

@@ -42,4 +42,14 @@ describe.each(BACKENDS_HERE)('numeric preprocessing on %s', (name) => {
     }
     expect(await values(hashing.apply(km.tensor(Int32Array.from(ids), [2, 3])))).toEqual(ids.map((v) => Number(fingerprint64(new TextEncoder().encode(`${v}`)) % 5n)));
   });
+
+  it("Keras' encodings: integerLookup tf_idf without the mask token, discretization count", async () => {
+    // Indices of [7, 0, 40, 5 | 7, 7, -3, 0]: 7 → 2, 40 → 1, -3 → 4, 5 → OOV 0, the mask 0 left out.
+    const idfWeights = [0.5, 1.25, 2, 0.75];
+    const lookup = km.layers.integerLookup({ vocabulary: [40, 7, 1000, -3], maskToken: 0, outputMode: 'tf_idf', idfWeights });
+    const tfIdf = await values(lookup.apply(km.tensor(Int32Array.of(7, 0, 40, 5, 7, 7, -3, 0), [2, 4])));
+    [1.125, 0.5, 1.25, 0, 0, 0, 0, 2.5, 0, 0.75].forEach((v, i) => expect(tfIdf[i]).toBeCloseTo(v, 5));
+    const counts = await values(km.layers.discretization({ binBoundaries: [0, 1], outputMode: 'count' }).apply(km.tensor([-1, 0.5, 2, 3, 0.2, 0.7], [2, 3])));
+    expect(counts).toEqual([1, 1, 1, 0, 2, 1]);
+  });
 });

@@ -68,10 +68,10 @@ describe('Discretization', () => {
     expect(() => km.layers.discretization({})).toThrow(/needs binBoundaries \(e.g. \[0, 1, 2\]\) or numBins/);
     expect(() => km.layers.discretization({ numBins: 1 })).toThrow(/numBins must be an integer of at least 2. Received: numBins=1/);
     expect(() => km.layers.discretization({ numBins: 3, binBoundaries: [1] })).toThrow(/numBins=3 and 1 binBoundaries/);
-    expect(() => km.layers.discretization({ numBins: 3, outputMode: 'one_hot' as 'int' })).toThrow(/outputMode must be one of 'int', 'one_hot', 'multi_hot', 'count'. Received: outputMode="one_hot". kerasm supports 'int' only/);
+    expect(() => km.layers.discretization({ numBins: 3, outputMode: 'tf_idf' as 'int' })).toThrow(/outputMode must be one of 'int', 'one_hot', 'multi_hot', 'count'. Received: outputMode="tf_idf"/);
     expect(() => km.layers.discretization({ numBins: 3, sparse: true })).toThrow(/sparse outputs are not supported. Received: sparse=true. Remove it/);
     expect(() => km.layers.hashing({ numBins: 3, sparse: true })).toThrow(/sparse outputs are not supported. Received: sparse=true/);
-    expect(() => km.layers.discretization({ numBins: 3, outputMode: 'binary' as 'int' })).toThrow(/Received: outputMode="binary". Use 'int'/);
+    expect(() => km.layers.discretization({ numBins: 3, outputMode: 'bits' as 'int' })).toThrow(/Received: outputMode="bits"/);
     const model = km.sequential([km.layers.discretization({ numBins: 3, inputShape: [2] })]);
     expect(() => model.predict(km.tensor([1, 2], [1, 2]))).toThrow(/has no bin boundaries yet. Call await layer.adapt\(data\)/);
     await expect(km.layers.discretization({ numBins: 2 }).adapt(km.tensor([1, NaN], [2, 1]))).rejects.toThrow(/adapt received NaN at position 1/);
@@ -140,7 +140,7 @@ describe('IntegerLookup', () => {
     expect(values(strict.predict(km.tensor(Int32Array.of(4, 3), [1, 2])) as km.Tensor)).toEqual([1, 0]);
     expect(() => strict.predict(km.tensor(Int32Array.of(4, 8), [1, 2]))).toThrow(/numOovIndices=0, so every token must be in its vocabulary, but x holds 8 at sample 0/);
     expect(() => km.layers.integerLookup({ numOovIndices: 2 })).toThrow(/numOovIndices must be 0 or 1 here.*Received: numOovIndices=2/);
-    expect(() => km.layers.integerLookup({ outputMode: 'tf_idf' as 'int' })).toThrow(/outputMode must be one of 'int', 'one_hot', 'multi_hot', 'count', 'tf_idf'. Received: outputMode="tf_idf"/);
+    expect(() => km.layers.integerLookup({ outputMode: 'tfidf' as 'int' })).toThrow(/outputMode must be one of 'int', 'one_hot', 'multi_hot', 'count', 'tf_idf'. Received: outputMode="tfidf"/);
     expect(() => km.layers.integerLookup({ vocabulary: [1, 2, 1] })).toThrow(/holds 1 twice/);
     expect(() => km.layers.integerLookup({ vocabulary: [1, -1] })).toThrow(/holds -1, which is the oovToken/);
     expect(() => km.layers.integerLookup({ vocabulary: [1.5] })).toThrow(/vocabulary must be a list of whole numbers from -2\^24 to 2\^24 \(what float32 batches hold exactly\). Received: vocabulary=\[1.5\]/);

@@ -15,7 +15,7 @@ const CENTER_CROP_OPTIONS = optionNames<CenterCropArgs>({ ...LAYER, height: true
 const CATEGORY_ENCODING_OPTIONS = optionNames<CategoryEncodingArgs>({ ...LAYER, numTokens: true, outputMode: true });
 const NORMALIZATION_OPTIONS = optionNames<NormalizationArgs>({ ...LAYER, axis: true, mean: true, variance: true, invert: true });
 const DISCRETIZATION_OPTIONS = optionNames<DiscretizationArgs>({ ...LAYER, binBoundaries: true, numBins: true, epsilon: true, outputMode: true, sparse: true });
-const INTEGER_LOOKUP_OPTIONS = optionNames<IntegerLookupArgs>({ ...LAYER, vocabulary: true, maxTokens: true, numOovIndices: true, maskToken: true, oovToken: true, invert: true, outputMode: true });
+const INTEGER_LOOKUP_OPTIONS = optionNames<IntegerLookupArgs>({ ...LAYER, vocabulary: true, maxTokens: true, numOovIndices: true, maskToken: true, oovToken: true, invert: true, outputMode: true, idfWeights: true, padToMaxTokens: true, sparse: true });
 const HASHING_OPTIONS = optionNames<HashingArgs>({ ...LAYER, numBins: true, maskValue: true, salt: true, outputMode: true, sparse: true });
 const RANDOM_FLIP_OPTIONS = optionNames<RandomFlipArgs>({ ...LAYER, mode: true, seed: true });
 

@@ -61,7 +61,8 @@ function truthAt(name: string, b: MetricBatch, r: number, j: number, cols: numbe
 export function fBetaScore(args: FBetaScoreArgs = {}): Metric {
   checkOptions(args, optionNames<FBetaScoreArgs>({ average: true, beta: true, threshold: true, name: true }), 'km.metrics.fBetaScore');
   checkArgs('fBetaScore', args);
-  return fScore(args.name ?? 'fbeta_score', args.beta ?? 1, args);
+  const metric = fScore(args.name ?? 'fbeta_score', args.beta ?? 1, args);
+  return { ...metric, savedAs: { className: 'FBetaScore', config: { ...savedOptions(metric.name, args), beta: args.beta ?? 1 } } };
 }
 
 /**
@@ -76,7 +77,13 @@ export function fBetaScore(args: FBetaScoreArgs = {}): Metric {
 export function f1Score(args: F1ScoreArgs = {}): Metric {
   checkOptions(args, optionNames<F1ScoreArgs>({ average: true, threshold: true, name: true }), 'km.metrics.f1Score');
   checkArgs('f1Score', args);
-  return fScore(args.name ?? 'f1_score', 1, args);
+  const metric = fScore(args.name ?? 'f1_score', 1, args);
+  return { ...metric, savedAs: { className: 'F1Score', config: savedOptions(metric.name, args) } };
+}
+
+/** The options a saved F-score is rebuilt from (a missing threshold stays missing: the argmax). */
+function savedOptions(name: string, args: F1ScoreArgs): Record<string, string | number> {
+  return { name, average: args.average ?? 'macro', ...(args.threshold === undefined ? {} : { threshold: args.threshold }) };
 }
 
 function fScore(name: string, beta: number, args: F1ScoreArgs): Metric {

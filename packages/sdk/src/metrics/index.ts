@@ -62,11 +62,12 @@ export function rootMeanSquaredError(args: MetricArgs = {}): Metric {
 }
 
 /** A loss-metric factory: the mean over the epoch of the loss per sample, reported as `name`. */
-function lossMetricFactory(call: string, compileName: string, defaultName: string): (args?: MetricArgs) => Metric {
+function lossMetricFactory(call: string, compileName: string, defaultName: string, className: string): (args?: MetricArgs) => Metric {
   return (args = {}) => {
     checkOptions(args, ['name'], `km.metrics.${call}`);
     const { loss, sign } = LOSS_METRICS[compileName];
-    return lossMetric(getLoss(loss), args.name ?? defaultName, sign);
+    const name = args.name ?? defaultName;
+    return lossMetric(getLoss(loss), name, sign, { className, config: { name } });
   };
 }
 
@@ -74,28 +75,28 @@ function lossMetricFactory(call: string, compileName: string, defaultName: strin
 // after a softmax) with no gradient, so they never change training. Compile takes their names too.
 
 /** Binary cross-entropy of probabilities. @example `metrics: [km.metrics.binaryCrossentropy()]` (or `'binary_crossentropy'`) */
-export const binaryCrossentropy = lossMetricFactory('binaryCrossentropy', 'binaryCrossentropy', 'binary_crossentropy');
+export const binaryCrossentropy = lossMetricFactory('binaryCrossentropy', 'binaryCrossentropy', 'binary_crossentropy', 'BinaryCrossentropy');
 /** Categorical cross-entropy of probabilities against one-hot rows. @example `metrics: [km.metrics.categoricalCrossentropy()]` */
-export const categoricalCrossentropy = lossMetricFactory('categoricalCrossentropy', 'categoricalCrossentropy', 'categorical_crossentropy');
+export const categoricalCrossentropy = lossMetricFactory('categoricalCrossentropy', 'categoricalCrossentropy', 'categorical_crossentropy', 'CategoricalCrossentropy');
 /** Categorical cross-entropy of probabilities against integer labels. @example `metrics: [km.metrics.sparseCategoricalCrossentropy()]` */
-export const sparseCategoricalCrossentropy = lossMetricFactory('sparseCategoricalCrossentropy', 'sparseCategoricalCrossentropy', 'sparse_categorical_crossentropy');
+export const sparseCategoricalCrossentropy = lossMetricFactory('sparseCategoricalCrossentropy', 'sparseCategoricalCrossentropy', 'sparse_categorical_crossentropy', 'SparseCategoricalCrossentropy');
 /** 100·mean |(t − p) / t|. @example `metrics: [km.metrics.meanAbsolutePercentageError()]` (or `'mape'`) */
-export const meanAbsolutePercentageError = lossMetricFactory('meanAbsolutePercentageError', 'meanAbsolutePercentageError', 'mean_absolute_percentage_error');
+export const meanAbsolutePercentageError = lossMetricFactory('meanAbsolutePercentageError', 'meanAbsolutePercentageError', 'mean_absolute_percentage_error', 'MeanAbsolutePercentageError');
 /** mean (log(p + 1) − log(t + 1))². @example `metrics: [km.metrics.meanSquaredLogarithmicError()]` (or `'msle'`) */
-export const meanSquaredLogarithmicError = lossMetricFactory('meanSquaredLogarithmicError', 'meanSquaredLogarithmicError', 'mean_squared_logarithmic_error');
+export const meanSquaredLogarithmicError = lossMetricFactory('meanSquaredLogarithmicError', 'meanSquaredLogarithmicError', 'mean_squared_logarithmic_error', 'MeanSquaredLogarithmicError');
 /** Σ t·log(t / p) over the last axis. @example `metrics: [km.metrics.kullbackLeiblerDivergence()]` (or `'kld'`) */
-export const kullbackLeiblerDivergence = lossMetricFactory('kullbackLeiblerDivergence', 'kullbackLeiblerDivergence', 'kl_divergence');
+export const kullbackLeiblerDivergence = lossMetricFactory('kullbackLeiblerDivergence', 'kullbackLeiblerDivergence', 'kl_divergence', 'KLDivergence');
 /** mean (p − t·log p). @example `metrics: [km.metrics.poisson()]` */
-export const poisson = lossMetricFactory('poisson', 'poisson', 'poisson');
+export const poisson = lossMetricFactory('poisson', 'poisson', 'poisson', 'Poisson');
 /** mean log(cosh(p − t)) (Keras' LogCoshError). @example `metrics: [km.metrics.logCosh()]` (or `'logcosh'`) */
-export const logCosh = lossMetricFactory('logCosh', 'logCosh', 'logcosh');
+export const logCosh = lossMetricFactory('logCosh', 'logCosh', 'logcosh', 'LogCoshError');
 /** mean max(0, 1 − t·p), 0/1 targets taken as −1/1. @example `metrics: [km.metrics.hinge()]` */
-export const hinge = lossMetricFactory('hinge', 'hinge', 'hinge');
+export const hinge = lossMetricFactory('hinge', 'hinge', 'hinge', 'Hinge');
 /** mean max(0, 1 − t·p)². @example `metrics: [km.metrics.squaredHinge()]` */
-export const squaredHinge = lossMetricFactory('squaredHinge', 'squaredHinge', 'squared_hinge');
+export const squaredHinge = lossMetricFactory('squaredHinge', 'squaredHinge', 'squared_hinge', 'SquaredHinge');
 /** max(0, 1 + max((1 − t)·p) − Σ t·p). @example `metrics: [km.metrics.categoricalHinge()]` */
-export const categoricalHinge = lossMetricFactory('categoricalHinge', 'categoricalHinge', 'categorical_hinge');
+export const categoricalHinge = lossMetricFactory('categoricalHinge', 'categoricalHinge', 'categorical_hinge', 'CategoricalHinge');
 /** Cosine similarity of each output row with its target row, +cos (Keras 3's metric; the loss is −cos). @example `metrics: [km.metrics.cosineSimilarity()]` */
-export const cosineSimilarity = lossMetricFactory('cosineSimilarity', 'cosineSimilarity', 'cosine_similarity');
+export const cosineSimilarity = lossMetricFactory('cosineSimilarity', 'cosineSimilarity', 'cosine_similarity', 'CosineSimilarity');
 /** tfjs' cosineProximity: −cos, the sign of the loss. @example `metrics: [km.metrics.cosineProximity()]` (or `'cosine'`) */
-export const cosineProximity = lossMetricFactory('cosineProximity', 'cosineProximity', 'cosine_proximity');
+export const cosineProximity = lossMetricFactory('cosineProximity', 'cosineProximity', 'cosine_proximity', 'CosineProximity');

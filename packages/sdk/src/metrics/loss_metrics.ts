@@ -1,6 +1,6 @@
 import { mapScalar } from '../backend/backend.js';
 import { getLoss, type Loss, type LossName } from '../losses/losses.js';
-import { MeanMetric, type Metric, type MetricBatch } from './metric.js';
+import { MeanMetric, type Metric, type MetricBatch, type SavedMetricForm } from './metric.js';
 
 /*
  * Every loss as a metric, as Keras' MeanMetricWrapper makes one: the mean over the epoch of the
@@ -75,14 +75,14 @@ function checkTargetKind(name: string, loss: Loss, b: MetricBatch): void {
 }
 
 /** The mean over the epoch of `loss` per sample (times `sign`), reported as `name`. */
-export function lossMetric(loss: Loss, name: string, sign: 1 | -1 = 1): Metric {
+export function lossMetric(loss: Loss, name: string, sign: 1 | -1 = 1, savedAs?: SavedMetricForm): Metric {
   return new MeanMetric(name, (b) => {
     checkTargetKind(name, loss, b);
     if (!b.mask) return [mapScalar(loss.compute(b.backend, b.output, b.targets, 0, b.batch, b.outputShape, false), (sum) => sign * sum), b.batch];
     // With the mask as weights the loss returns batch · Σ mask·loss over positions (see Loss.compute).
     const masked = loss.compute(b.backend, b.output, b.targets, 0, b.batch, b.outputShape, false, b.mask);
     return [mapScalar(masked, (sum) => (sign * sum) / b.batch), b.unmaskedPositions()];
-  });
+  }, undefined, savedAs);
 }
 
 /** The loss-metric a compile name stands for. */

@@ -45,6 +45,7 @@ export function r2Score(args: R2ScoreArgs = {}): Metric {
   let values = 0;
   return {
     name,
+    savedAs: { className: 'R2Score', config: { name, classAggregation: aggregation, numRegressors: regressors } },
     reset() {
       sum = squaredSum = residual = new Float64Array(0);
       count = values = 0;

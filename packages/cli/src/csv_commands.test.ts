@@ -70,7 +70,7 @@ describe('evaluate and predict on CSV data (through the built binary)', () => {
     expect(text.stdout.split('\n')[0]).toMatch(/^row 0: \d \(\d+\.\d%\)$/);
   });
 
-  it('a regressor from a config trains on [n] targets, then evaluates and predicts values', async () => {
+  it('a regressor from a config trains on [n] targets, then evaluates (printing R² and log-cosh by name) and predicts values', async () => {
     let seed = 1;
     const uniform = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
     const samples = Array.from({ length: 300 }, () => [uniform(), uniform()]);
@@ -81,16 +81,21 @@ describe('evaluate and predict on CSV data (through the built binary)', () => {
       seed: 1,
       data: { source: 'csv', path: 'linear.csv', labelColumn: 'y' },
       model: [{ type: 'dense', units: 1, inputShape: [2] }],
-      compile: { optimizer: { type: 'adam', learningRate: 0.05 }, loss: 'meanSquaredError', metrics: ['mae'] },
+      compile: { optimizer: { type: 'adam', learningRate: 0.05 }, loss: 'meanSquaredError', metrics: ['mae', 'r2_score', 'logcosh'] },
       fit: { epochs: 30, batchSize: 16, validationSplit: 0.25 },
     }));
     const saved = join(dir, 'linear');
     const report = await json('train', '--config', config, '--save', saved);
-    expect(Object.keys(report.test)).toEqual(['loss', 'mae']);
+    expect(Object.keys(report.test)).toEqual(['loss', 'mae', 'r2_score', 'logcosh']);
     expect(report.test.mae).toBeLessThan(0.02);
     const evaluated = await json('evaluate', saved, '--data', csv, '--label-column', 'y');
     expect(evaluated.samples).toBe(300);
     expect(evaluated.test.mae).toBeLessThan(0.02);
+    expect(evaluated.test.r2_score).toBeGreaterThan(0.999);
+    // log cosh d ≈ d²/2 for small errors.
+    expect(evaluated.test.logcosh).toBeCloseTo(evaluated.test.loss / 2, 4);
+    const human = await kerasm('evaluate', saved, '--data', csv, '--label-column', 'y');
+    expect(human.stdout).toContain(`Test r2_score: ${evaluated.test.r2_score.toFixed(4)}  Test logcosh: ${evaluated.test.logcosh.toFixed(4)}`);
     const { predictions } = await json('predict', saved, '--input', csv, '--label-column', 'y');
     predictions.slice(0, 5).forEach((p: { output: number[]; actual: number }, i: number) => {
       expect(p.actual).toBe(2 * samples[i][0] - samples[i][1] + 0.5);

@@ -100,6 +100,35 @@ describe('a per-step tagger on masked data', () => {
     expect(mae).toBeCloseTo(absolute / (real * TAGS), 5);
     expect(binaryAccuracy).toBeCloseTo(binaryHits / (real * TAGS), 5);
   });
+  it('losses as metrics average the unmasked steps only: the cross-entropy metric is the loss, KLD a host loop', async () => {
+    const n = 12;
+    const steps = 5;
+    const { tokens, tags } = taggedData(n, steps, 8);
+    const model = tagger(steps, 4);
+    model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy', metrics: ['sparse_categorical_crossentropy'] });
+    const x = km.tensor(tokens, [n, steps], 'int32');
+    const y = km.tensor(tags, [n, steps], 'int32');
+    // In one batch the metric is the masked loss; over several, Keras' metric weighs each real step
+    // once where the loss weighs each batch's mean by its samples.
+    const [loss, metric] = await model.evaluate(x, y, { batchSize: n, verbose: 0 });
+    expect(metric).toBeCloseTo(loss, 5);
+
+    const oneHot = km.utils.toCategorical(y, TAGS);
+    const soft = km.tensor(Float32Array.from(oneHot.dataSync(), (t) => 0.1 + 0.7 * t), [n, steps, TAGS]);
+    model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy', metrics: ['kld'] });
+    const p = model.predict(x).dataSync();
+    const t = soft.dataSync();
+    let divergence = 0;
+    let real = 0;
+    for (let r = 0; r < n * steps; r++) {
+      if (tokens[r] === 0) continue;
+      real++;
+      for (let j = 0; j < TAGS; j++) divergence += t[r * TAGS + j] * Math.log(t[r * TAGS + j] / p[r * TAGS + j]);
+    }
+    const [, kld] = await model.evaluate(x, soft, { batchSize: 5, verbose: 0 });
+    expect(real).toBeLessThan(n * steps);
+    expect(kld).toBeCloseTo(divergence / real, 5);
+  });
 });
 
 describe('masked losses and temporal weights: bad input gets a clear error', () => {

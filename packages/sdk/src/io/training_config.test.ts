@@ -126,3 +126,56 @@ describe('configured losses from km.losses', () => {
     expect(Array.from(loaded.predict(x).dataSync())).toEqual(Array.from(model.predict(x).dataSync()));
   });
 });
+
+describe('losses as metrics, R² and F-scores in the training config', () => {
+  it('save by name or as Keras classes with their options, and reload to the same metrics and values', async () => {
+    const model = twoHeaded();
+    const metrics = {
+      class: ['sparse_categorical_crossentropy', 'f1_score', km.metrics.fBetaScore({ beta: 2, average: 'micro', name: 'f2' }), km.metrics.f1Score({ threshold: 0.4, average: 'weighted' })],
+      value: ['msle', 'r2_score', km.metrics.r2Score({ classAggregation: 'variance_weighted_average', name: 'r2_vw' }), km.metrics.cosineSimilarity({ name: 'cos' })],
+    };
+    model.compile({ optimizer: 'adam', loss: ['sparseCategoricalCrossentropy', 'mse'], metrics });
+    const artifacts = await artifactsOf(model);
+    expect(artifacts.trainingConfig!.metrics).toEqual({
+      class: ['sparse_categorical_crossentropy', 'f1_score', { class_name: 'FBetaScore', config: { name: 'f2', average: 'micro', beta: 2 } }, { class_name: 'F1Score', config: { name: 'f1_score', average: 'weighted', threshold: 0.4 } }],
+      value: ['msle', 'r2_score', { class_name: 'R2Score', config: { name: 'r2_vw', class_aggregation: 'variance_weighted_average', num_regressors: 0 } }, { class_name: 'CosineSimilarity', config: { name: 'cos' } }],
+    });
+    const loaded = await km.loadLayersModel(km.io.fromMemory(artifacts));
+    expect(loaded.metricsNames).toEqual(model.metricsNames);
+    const values = km.tensor(Array.from({ length: 12 }, (_, i) => [0.5 + (i % 4)]));
+    const ours = await model.evaluate(x, [labels, values], { batchSize: 5, verbose: 0 });
+    const reloaded = await loaded.evaluate(x, [labels, values], { batchSize: 5, verbose: 0 });
+    expect(reloaded).toEqual(ours);
+  });
+
+  it("a Keras-written config loads: threshold null is the argmax, dtype is ignored; an unknown class loads uncompiled, saying why", async () => {
+    const model = twoHeaded();
+    model.compile({ optimizer: 'adam', loss: ['sparseCategoricalCrossentropy', 'mse'], metrics: { class: ['accuracy'] } });
+    const artifacts = await artifactsOf(model);
+    const kerasF1 = { class_name: 'F1Score', config: { name: 'f1', dtype: 'float32', average: 'macro', threshold: null } };
+    const loaded = await km.loadLayersModel(km.io.fromMemory({ ...artifacts, trainingConfig: { ...artifacts.trainingConfig!, metrics: { class: [kerasF1] } } }));
+    expect(loaded.metricsNames).toEqual(['f1']);
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (message: string) => void warnings.push(message);
+    try {
+      const unknown = await km.loadLayersModel(km.io.fromMemory({ ...artifacts, trainingConfig: { ...artifacts.trainingConfig!, metrics: [{ class_name: 'MeanIoU', config: {} }] } }));
+      expect(unknown.optimizer).toBeUndefined();
+    } finally {
+      console.warn = warn;
+    }
+    expect(warnings.join('\n')).toMatch(/loads uncompiled because its metric \{"class_name":"MeanIoU","config":\{\}\} is none of F1Score, FBetaScore, R2Score/);
+  });
+
+  it("tfjs-layers 4.22 loads a file with the loss-metrics it knows by name, and evaluates them as kerasm does", async () => {
+    km.utils.setRandomSeed(3);
+    const model = km.sequential([km.layers.dense({ units: 3, activation: 'softmax', inputShape: [3] })]);
+    model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy', metrics: ['categoricalCrossentropy', 'mape', 'cosine'] });
+    const theirs = await tfl.loadLayersModel(tf.io.fromMemory((await artifactsOf(model)) as tf.io.ModelArtifacts));
+    const y = km.utils.toCategorical(labels, 3);
+    const soft = km.tensor(Float32Array.from(y.dataSync(), (t) => 0.2 + 0.6 * t), [12, 3]);
+    const ours = await model.evaluate(x, soft, { batchSize: 12, verbose: 0 });
+    const reference = (theirs.evaluate(tf.tensor(x.dataSync(), [12, 3]), tf.tensor(soft.dataSync(), [12, 3]), { batchSize: 12 }) as tf.Scalar[]).map((s) => s.dataSync()[0]);
+    ours.forEach((v, i) => expect(v).toBeCloseTo(reference[i], 5));
+  });
+});

@@ -4,6 +4,7 @@ import type { Loss } from '../losses/losses.js';
 import type { Metric } from '../metrics/metric.js';
 import { isObject } from './layers_model_format.js';
 import { lossFromSaved, savedLoss, type SavedLoss } from './loss_config.js';
+import { metricFromSaved, savedMetric } from './metric_config.js';
 import { optimizerConfig, optimizerFromConfig } from './optimizer_config.js';
 import type { TrainingConfig } from './types.js';
 
@@ -31,12 +32,10 @@ function savedLosses(spec: LossSpec): TrainingConfig['loss'] {
   return Object.fromEntries(Object.entries(spec as Record<string, string | Loss>).map(([name, loss]) => [name, savedLoss(loss, `output '${name}'`)]));
 }
 
-const metricName = (m: string | Metric) => (typeof m === 'string' ? m : m.name);
-
 function savedMetrics(spec: MetricsSpec): TrainingConfig['metrics'] {
-  if (Array.isArray(spec)) return spec.map(metricName);
+  if (Array.isArray(spec)) return spec.map(savedMetric);
   const entries = Object.entries(spec as Record<string, readonly (string | Metric)[]>).filter(([, list]) => list.length > 0);
-  return Object.fromEntries(entries.map(([name, list]) => [name, list.length === 1 ? metricName(list[0]) : list.map(metricName)]));
+  return Object.fromEntries(entries.map(([name, list]) => [name, list.length === 1 ? savedMetric(list[0]) : list.map(savedMetric)]));
 }
 
 /**
@@ -47,12 +46,14 @@ export function compileArgsOf(config: TrainingConfig): ModelCompileArgs | string
   const optimizer = optimizerFromConfig(config.optimizer_config);
   if (typeof optimizer === 'string') return optimizer;
   let loss: LossSpec;
+  let metrics: MetricsSpec;
   try {
     loss = lossesFromSaved(config.loss);
+    metrics = metricsFromSaved(config.metrics);
   } catch (err) {
     return (err as Error).message;
   }
-  const args: ModelCompileArgs = { optimizer, loss, metrics: metricsFromSaved(config.metrics) };
+  const args: ModelCompileArgs = { optimizer, loss, metrics };
   const weights = config.loss_weights;
   if (weights !== undefined && weights !== null) {
     const numbers = Array.isArray(weights) ? weights : isObject(weights) ? Object.values(weights) : [weights];
@@ -69,11 +70,11 @@ function lossesFromSaved(saved: unknown): LossSpec {
   return lossFromSaved(saved as SavedLoss);
 }
 
-const metricFromSaved = (m: unknown) => (m === 'acc' ? 'accuracy' : String(m));
-
 function metricsFromSaved(saved: unknown): MetricsSpec {
   if (Array.isArray(saved)) return saved.map(metricFromSaved);
   if (!isObject(saved)) return [];
+  // One configured metric is Keras' {class_name, config}; any other object is keyed by output name.
+  if (typeof saved.class_name === 'string') return [metricFromSaved(saved)];
   // tfjs writes `{}` for a model compiled without metrics.
   return Object.fromEntries(Object.entries(saved).map(([name, list]) => [name, (Array.isArray(list) ? list : [list]).map(metricFromSaved)]));
 }

@@ -33,13 +33,16 @@ export interface WeightsManifestEntry {
 /** A loss in a training config: a snake_case name, or Keras' `{class_name, config}` for a configured one. */
 export type SavedLossEntry = string | { class_name: string; config: Record<string, unknown> };
 
+/** A metric in a training config: its name, or Keras' `{class_name, config}` for one configured by `km.metrics`. */
+export type SavedMetricEntry = string | { class_name: string; config: Record<string, unknown> };
+
 /**
  * `trainingConfig` as tfjs writes it (`optimizer_config.config` keeps tfjs' camelCase keys). With
  * several outputs, `loss` and `metrics` are lists in output order or objects keyed by output name.
  */
 export interface TrainingConfig {
   loss: SavedLossEntry | SavedLossEntry[] | Record<string, SavedLossEntry>;
-  metrics?: string[] | Record<string, unknown>;
+  metrics?: SavedMetricEntry[] | Record<string, unknown>;
   /** Keras' weights of the output losses (tfjs-layers 4.22 refuses to load a file that has them). */
   loss_weights?: number[] | Record<string, number>;
   optimizer_config: { class_name: string; config: Record<string, unknown> };

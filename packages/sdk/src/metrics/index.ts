@@ -2,11 +2,15 @@ import * as device from './device_metrics.js';
 import { topKCategoricalAccuracy as topK } from './host_metrics.js';
 import type { Metric } from './metric.js';
 import { checkOptions } from '../utils/options.js';
+import { getLoss } from '../losses/losses.js';
+import { LOSS_METRICS, lossMetric } from './loss_metrics.js';
 
 // km.metrics: Keras' stateful metrics as configured objects (compile also takes their names).
 export { auc, type AucArgs } from './auc.js';
 export { precision, recall, type ThresholdMetricArgs } from './host_metrics.js';
 export { confusionMatrix } from './confusion_matrix.js';
+export { r2Score, type R2ScoreArgs } from './r2_score.js';
+export { f1Score, fBetaScore, type F1ScoreArgs, type FBetaScoreArgs } from './f_score.js';
 export type { Metric, MetricBatch } from './metric.js';
 
 /** Options every metric takes. */
@@ -56,3 +60,43 @@ export function rootMeanSquaredError(args: MetricArgs = {}): Metric {
   checkOptions(args, ['name'], 'km.metrics.rootMeanSquaredError');
   return device.rootMeanSquaredError(args.name);
 }
+
+/** A loss-metric factory: the mean over the epoch of the loss per sample, reported as `name`. */
+function lossMetricFactory(call: string, compileName: string, defaultName: string, className: string): (args?: MetricArgs) => Metric {
+  return (args = {}) => {
+    checkOptions(args, ['name'], `km.metrics.${call}`);
+    const { loss, sign } = LOSS_METRICS[compileName];
+    const name = args.name ?? defaultName;
+    return lossMetric(getLoss(loss), name, sign, { className, config: { name } });
+  };
+}
+
+// Losses as metrics (Keras' MeanMetricWrapper): computed from the outputs as they are (probabilities
+// after a softmax) with no gradient, so they never change training. Compile takes their names too.
+
+/** Binary cross-entropy of probabilities. @example `metrics: [km.metrics.binaryCrossentropy()]` (or `'binary_crossentropy'`) */
+export const binaryCrossentropy = lossMetricFactory('binaryCrossentropy', 'binaryCrossentropy', 'binary_crossentropy', 'BinaryCrossentropy');
+/** Categorical cross-entropy of probabilities against one-hot rows. @example `metrics: [km.metrics.categoricalCrossentropy()]` */
+export const categoricalCrossentropy = lossMetricFactory('categoricalCrossentropy', 'categoricalCrossentropy', 'categorical_crossentropy', 'CategoricalCrossentropy');
+/** Categorical cross-entropy of probabilities against integer labels. @example `metrics: [km.metrics.sparseCategoricalCrossentropy()]` */
+export const sparseCategoricalCrossentropy = lossMetricFactory('sparseCategoricalCrossentropy', 'sparseCategoricalCrossentropy', 'sparse_categorical_crossentropy', 'SparseCategoricalCrossentropy');
+/** 100·mean |(t − p) / t|. @example `metrics: [km.metrics.meanAbsolutePercentageError()]` (or `'mape'`) */
+export const meanAbsolutePercentageError = lossMetricFactory('meanAbsolutePercentageError', 'meanAbsolutePercentageError', 'mean_absolute_percentage_error', 'MeanAbsolutePercentageError');
+/** mean (log(p + 1) − log(t + 1))². @example `metrics: [km.metrics.meanSquaredLogarithmicError()]` (or `'msle'`) */
+export const meanSquaredLogarithmicError = lossMetricFactory('meanSquaredLogarithmicError', 'meanSquaredLogarithmicError', 'mean_squared_logarithmic_error', 'MeanSquaredLogarithmicError');
+/** Σ t·log(t / p) over the last axis. @example `metrics: [km.metrics.kullbackLeiblerDivergence()]` (or `'kld'`) */
+export const kullbackLeiblerDivergence = lossMetricFactory('kullbackLeiblerDivergence', 'kullbackLeiblerDivergence', 'kl_divergence', 'KLDivergence');
+/** mean (p − t·log p). @example `metrics: [km.metrics.poisson()]` */
+export const poisson = lossMetricFactory('poisson', 'poisson', 'poisson', 'Poisson');
+/** mean log(cosh(p − t)) (Keras' LogCoshError). @example `metrics: [km.metrics.logCosh()]` (or `'logcosh'`) */
+export const logCosh = lossMetricFactory('logCosh', 'logCosh', 'logcosh', 'LogCoshError');
+/** mean max(0, 1 − t·p), 0/1 targets taken as −1/1. @example `metrics: [km.metrics.hinge()]` */
+export const hinge = lossMetricFactory('hinge', 'hinge', 'hinge', 'Hinge');
+/** mean max(0, 1 − t·p)². @example `metrics: [km.metrics.squaredHinge()]` */
+export const squaredHinge = lossMetricFactory('squaredHinge', 'squaredHinge', 'squared_hinge', 'SquaredHinge');
+/** max(0, 1 + max((1 − t)·p) − Σ t·p). @example `metrics: [km.metrics.categoricalHinge()]` */
+export const categoricalHinge = lossMetricFactory('categoricalHinge', 'categoricalHinge', 'categorical_hinge', 'CategoricalHinge');
+/** Cosine similarity of each output row with its target row, +cos (Keras 3's metric; the loss is −cos). @example `metrics: [km.metrics.cosineSimilarity()]` */
+export const cosineSimilarity = lossMetricFactory('cosineSimilarity', 'cosineSimilarity', 'cosine_similarity', 'CosineSimilarity');
+/** tfjs' cosineProximity: −cos, the sign of the loss. @example `metrics: [km.metrics.cosineProximity()]` (or `'cosine'`) */
+export const cosineProximity = lossMetricFactory('cosineProximity', 'cosineProximity', 'cosine_proximity', 'CosineProximity');

@@ -38,6 +38,17 @@ export interface Metric {
   reset(): void;
   update(batch: MetricBatch): void | Promise<void>;
   result(): number;
+  /**
+   * How a metric configured by `km.metrics` is saved in a training config: Keras' class name and its
+   * options (camelCase). Absent on metrics saved by their name.
+   */
+  readonly savedAs?: SavedMetricForm;
+}
+
+/** Keras' class name of a configured metric and the options that rebuild it. */
+export interface SavedMetricForm {
+  readonly className: string;
+  readonly config: Readonly<Record<string, string | number>>;
 }
 
 /** Keras' divide_no_nan: 0 where the denominator is 0. */
@@ -54,6 +65,7 @@ export class MeanMetric implements Metric {
     readonly name: string,
     private readonly batchValue: (batch: MetricBatch) => [Scalar, Scalar],
     private readonly finish: (mean: number) => number = (mean) => mean,
+    readonly savedAs?: SavedMetricForm,
   ) {}
 
   reset(): void {

@@ -2,22 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { Random } from '../utils/random.js';
 import { MeanMetric, type MetricBatch } from './metric.js';
+import { metricValues } from '../testing/identity_model.js';
 
 beforeAll(() => km.ready());
-
-/** A model whose outputs are its inputs (identity Dense), so metrics see exactly the predictions we choose. */
-function identityModel(cols: number, loss: string, metrics: (string | km.metrics.Metric)[]): km.LayersModel {
-  const model = km.sequential([km.layers.dense({ units: cols, inputShape: [cols] })]);
-  model.compile({ optimizer: 'sgd', loss, metrics });
-  const eye = Array.from({ length: cols }, (_, i) => Array.from({ length: cols }, (_, j) => (i === j ? 1 : 0)));
-  model.setWeights([km.tensor(eye), km.tensor(new Array(cols).fill(0))]);
-  return model;
-}
-
-async function metricValues(preds: number[][], targets: km.Tensor, loss: string, metrics: (string | km.metrics.Metric)[], batchSize = 2): Promise<number[]> {
-  const model = identityModel(preds[0].length, loss, metrics);
-  return (await model.evaluate(km.tensor(preds), targets, { verbose: 0, batchSize })).slice(1);
-}
 
 const column = (v: number[]) => v.map((x) => [x]);
 

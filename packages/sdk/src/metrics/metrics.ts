@@ -5,6 +5,9 @@ import { auc } from './auc.js';
 import { binaryAccuracy, categoricalAccuracy, meanAbsoluteError, meanSquaredError, rootMeanSquaredError } from './device_metrics.js';
 import { precision, recall, topKCategoricalAccuracy } from './host_metrics.js';
 import type { Metric } from './metric.js';
+import { f1Score, fBetaScore } from './f_score.js';
+import { LOSS_METRICS, namedLossMetric } from './loss_metrics.js';
+import { r2Score } from './r2_score.js';
 
 export type { Metric } from './metric.js';
 
@@ -41,6 +44,16 @@ const FACTORIES: Record<string, (name: string, loss: Loss, outputShape: Shape) =
   rootMeanSquaredError: (name) => rootMeanSquaredError(name),
   root_mean_squared_error: (name) => rootMeanSquaredError(name),
   rmse: (name) => rootMeanSquaredError(name),
+  MAE: (name) => meanAbsoluteError(name),
+  MSE: (name) => meanSquaredError(name),
+  r2Score: (name) => r2Score({ name }),
+  r2_score: (name) => r2Score({ name }),
+  f1Score: (name) => f1Score({ name }),
+  f1_score: (name) => f1Score({ name }),
+  fBetaScore: (name) => fBetaScore({ name }),
+  fbeta_score: (name) => fBetaScore({ name }),
+  f_beta_score: (name) => fBetaScore({ name }),
+  ...Object.fromEntries(Object.keys(LOSS_METRICS).map((key) => [key, (name: string) => namedLossMetric(name)])),
 };
 
 /** Metric names accepted by `compile`. */

@@ -40,7 +40,7 @@ describe('binary focal cross-entropy on imbalanced MNIST (0 against the rest)', 
     });
     const recall = hits / test.zeros.filter(Boolean).length;
     const precision = hits / predicted;
-    // Measured 0.93 and 0.95 (plain binary cross-entropy on the same data: 0.85-0.93 recall over seeds).
+    // Measured 0.93 and 0.95 (plain binary cross-entropy on the same data and seeds 1, 2, 7: recall 0.85, 0.67, 0.93).
     expect(recall).toBeGreaterThan(0.85);
     expect(precision).toBeGreaterThan(0.85);
   });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Backend, BinaryFocalOptions, CategoricalFocalOptions } from './backend.js';
+import * as km from '../index.js';
+import { backend } from './registry.js';
 import { BACKENDS_HERE, deviceIO, runsOn } from '../testing/backends_here.js';
+import { expectWasmTrajectory } from '../testing/wasm_trajectory.js';
 import { expectClose } from '../testing/expect_close.js';
 import { binaryFocalTerms, categoricalFocalRows, overlapCoefficientsOf, overlapReference } from '../testing/focal_reference.js';
 import { finiteDifferenceGradient } from '../testing/sgd_gradients.js';
@@ -71,5 +74,22 @@ describe.each(BACKENDS_HERE)('focal and overlap losses on backend %s', (name) =>
     expect(loss).toBeCloseTo(f(Array.from(y)), 5);
     expectClose(await download(pg, groups * size), finiteDifferenceGradient(Array.from(y), (v) => 0.5 * f(v)), 1e-4);
     [py, pt, pg].forEach((id) => b.free(id));
+  });
+
+  it.each([
+    ['binaryFocalCrossentropy', 'sigmoid'],
+    ['categoricalFocalCrossentropy', 'softmax'],
+    ['dice', 'sigmoid'],
+    ['tversky', 'sigmoid'],
+  ] as const)('a small model trained with %s (%s output, 2 positions per sample) follows the wasm loss trajectory', async (loss, activation) => {
+    const random = new Random(23);
+    const x = Float32Array.from({ length: 10 * 2 * 4 }, () => random.uniform(-1, 1));
+    const y = Float32Array.from({ length: 10 * 2 * 3 }, (_, i) => (activation === 'softmax' ? (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0) : (i * 7) % 5 < 2 ? 1 : 0));
+    await expectWasmTrajectory(name, () => ({
+      model: km.sequential([km.layers.dense({ units: 5, activation: 'tanh', inputShape: [2, 4] }), km.layers.dense({ units: 3, activation })]),
+      x: km.tensor(x, [10, 2, 4]),
+      y: km.tensor(y, [10, 2, 3]),
+    }), loss, 4);
+    b = backend();
   });
 });

@@ -347,6 +347,32 @@ export class Core {
     return this.k.rowwiseLoss(kind, p, targets, dp, rows, cols, gradScale, weights);
   }
 
+  /**
+   * Keras' binary focal cross-entropy: returns Σ balance·(1 − p_t)^γ·BCE over n elements (targets
+   * smoothed towards 0.5 by `smoothing`; balance α for class 1 and 1 − α for 0 when `balance`) and,
+   * when dp ≠ 0, writes dLoss/dp·gradScale (w.r.t. the logits when `fromLogits`).
+   */
+  binaryFocalCrossEntropy(p: number, targets: number, dp: number, n: number, gradScale: number, gamma: number, alpha: number, balance: boolean, smoothing: number, fromLogits: boolean, weights = 0, repeat = 1): number {
+    return this.k.binaryFocalCrossEntropy(p, targets, dp, n, gradScale, gamma, alpha, balance ? 1 : 0, smoothing, fromLogits ? 1 : 0, weights, repeat);
+  }
+
+  /**
+   * Keras' categorical focal cross-entropy over rows of `cols` classes: returns
+   * Σ_rows Σ_c α·(1 − q_c)^γ·(−t_c·log q_c), q each row normalised and clipped. `fromLogits` writes
+   * the softmax to `probs` (which may alias p) and the gradient w.r.t. the logits.
+   */
+  categoricalFocalCrossEntropy(p: number, targets: number, probs: number, dp: number, rows: number, cols: number, gradScale: number, alpha: number, gamma: number, smoothing: number, fromLogits: boolean, weights = 0): number {
+    return this.k.categoricalFocalCrossEntropy(p, targets, probs, dp, rows, cols, gradScale, alpha, gamma, smoothing, fromLogits ? 1 : 0, weights);
+  }
+
+  /**
+   * Dice and Tversky: Σ over `groups` of 1 − numerator·TP / (tpCoef·TP + tCoef·Σt + pCoef·Σp + 1e-7),
+   * TP = Σ t·p over each group of `groupSize` values; dp = dLoss/dp·gradScale when dp ≠ 0.
+   */
+  overlapLoss(p: number, targets: number, dp: number, groups: number, groupSize: number, gradScale: number, numerator: number, tpCoef: number, tCoef: number, pCoef: number): number {
+    return this.k.overlapLoss(p, targets, dp, groups, groupSize, gradScale, numerator, tpCoef, tCoef, pCoef);
+  }
+
   /** Returns l1·Σ|w| + l2·Σw² over n weights; when grad ≠ 0 adds l1·sign(w) + 2·l2·w into it. */
   regularize(w: number, grad: number, n: number, l1: number, l2: number): number {
     return this.k.regularize(w, grad, n, l1, l2);

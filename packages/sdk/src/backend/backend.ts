@@ -153,6 +153,45 @@ export interface LossOps {
   rowwiseLoss(kind: RowwiseLossKind, p: BufferId, targets: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number, weights?: BufferId): Scalar;
 }
 
+/** Options of {@link FocalLossOps.binaryFocalCrossEntropy}, as Keras 3's binary_focal_crossentropy takes them. */
+export interface BinaryFocalOptions {
+  readonly gamma: number;
+  readonly alpha: number;
+  readonly applyClassBalancing: boolean;
+  readonly labelSmoothing: number;
+  readonly fromLogits: boolean;
+}
+
+/** Options of {@link FocalLossOps.categoricalFocalCrossEntropy}, as Keras 3's categorical_focal_crossentropy takes them. */
+export interface CategoricalFocalOptions {
+  readonly alpha: number;
+  readonly gamma: number;
+  readonly labelSmoothing: number;
+  readonly fromLogits: boolean;
+}
+
+/**
+ * An overlap loss 1 − numerator·TP / (truePositives·TP + targets·Σt + predictions·Σp + 1e-7), TP = Σ t·p:
+ * Dice is { numerator: 2, truePositives: 0, targets: 1, predictions: 1 }; Tversky(α, β) is
+ * { numerator: 1, truePositives: 1 − α − β, targets: α, predictions: β }.
+ */
+export interface OverlapCoefficients {
+  readonly numerator: number;
+  readonly truePositives: number;
+  readonly targets: number;
+  readonly predictions: number;
+}
+
+/** Keras 3's focal cross-entropies and overlap losses; sums, gradients and weights as in {@link LossOps}. */
+export interface FocalLossOps {
+  /** Σ over n elements; the gradient is w.r.t. the logits when `fromLogits`. */
+  binaryFocalCrossEntropy(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, options: BinaryFocalOptions, weights?: BufferId, repeat?: number): Scalar;
+  /** Σ over rows of `cols` classes; from logits the softmax goes to `probs` (may alias p) and the gradient is w.r.t. the logits. */
+  categoricalFocalCrossEntropy(p: BufferId, targets: BufferId, probs: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number, options: CategoricalFocalOptions, weights?: BufferId): Scalar;
+  /** Σ over `groups` consecutive groups of `groupSize` values of the overlap loss of each. */
+  overlapLoss(p: BufferId, targets: BufferId, grad: BufferId, groups: number, groupSize: number, gradScale: number, coefficients: OverlapCoefficients): Scalar;
+}
+
 /** Counting metrics; with a `mask` (one float per row, or per `repeat` elements) only where it is not 0. */
 export interface MetricOps {
   countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number, mask?: BufferId): Scalar;
@@ -427,7 +466,7 @@ export interface ImageOps {
 }
 
 /** A compute backend: storage plus every kernel family. */
-export interface Backend extends ShapeOps, StorageOps, LinalgOps, ActivationOps, InputActivationOps, ParametricActivationOps, LossOps, MetricOps, OptimizerOps, ElementwiseOps, ConvOps, NormalizationOps, LayerNormalizationOps, GroupNormalizationOps, EmbeddingOps, RecurrentOps, MaskOps, ImageOps {
+export interface Backend extends ShapeOps, StorageOps, LinalgOps, ActivationOps, InputActivationOps, ParametricActivationOps, LossOps, FocalLossOps, MetricOps, OptimizerOps, ElementwiseOps, ConvOps, NormalizationOps, LayerNormalizationOps, GroupNormalizationOps, EmbeddingOps, RecurrentOps, MaskOps, ImageOps {
   /** The backend's name as `km.getBackend()` reports it, e.g. `'wasm'`. */
   readonly name: string;
   /** Which kernels run, e.g. `'wasm-simd'` or `'wasm-relaxed-simd'`. */

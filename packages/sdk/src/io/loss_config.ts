@@ -13,7 +13,14 @@ const CONFIGURED: Record<string, (config: Record<string, unknown>) => Loss> = {
   CategoricalCrossentropy: (c) => losses.categoricalCrossentropy(c),
   SparseCategoricalCrossentropy: (c) => losses.sparseCategoricalCrossentropy(c),
   Huber: (c) => losses.huber(c),
+  BinaryFocalCrossentropy: (c) => losses.binaryFocalCrossentropy(c),
+  CategoricalFocalCrossentropy: (c) => losses.categoricalFocalCrossentropy(c),
+  Dice: (c) => losses.dice(c as Record<string, never>),
+  Tversky: (c) => losses.tversky(c),
 };
+
+// Keras' Dice and Tversky reduce over every axis by default (axis=None); the others along the last.
+const WHOLE_BATCH = new Set(['Dice', 'Tversky']);
 
 /**
  * The saved form of one output's loss. Named losses are saved by name; a loss configured by
@@ -33,8 +40,9 @@ export function lossFromSaved(saved: unknown): string | Loss {
   if (isObject(saved) && typeof saved.class_name === 'string' && CONFIGURED[saved.class_name]) {
     const { name: _, reduction, axis, ...config } = renameKeys(saved.config ?? {}, toCamelCase) as Record<string, unknown>;
     // kerasm's losses average over the batch along the last axis, Keras' defaults.
-    if ((reduction ?? 'sum_over_batch_size') !== 'sum_over_batch_size' || (axis ?? -1) !== -1) {
-      throw new Error(`the loss ${saved.class_name} has reduction=${JSON.stringify(reduction)}, axis=${JSON.stringify(axis)}; kerasm has only reduction 'sum_over_batch_size' along axis -1`);
+    const wholeBatch = WHOLE_BATCH.has(saved.class_name);
+    if ((reduction ?? 'sum_over_batch_size') !== 'sum_over_batch_size' || (wholeBatch ? axis != null : (axis ?? -1) !== -1)) {
+      throw new Error(`the loss ${saved.class_name} has reduction=${JSON.stringify(reduction)}, axis=${JSON.stringify(axis)}; kerasm has only reduction 'sum_over_batch_size' ${wholeBatch ? 'over every axis (axis=None)' : 'along axis -1'}`);
     }
     return CONFIGURED[saved.class_name](config);
   }

@@ -1,7 +1,9 @@
 import { elementwiseLoss, huberLoss } from './elementwise.js';
-import { CROSS_ENTROPIES, type Loss } from './losses.js';
+import { CROSS_ENTROPIES, getLoss, type Loss } from './losses.js';
 import { ROWWISE_LOSSES } from './rowwise.js';
-import { checkOptions, optionNames } from '../utils/options.js';
+import { checkBooleanOption, checkNumberOption, checkOptions, optionNames } from '../utils/options.js';
+import { BINARY_FOCAL_DEFAULTS, binaryFocalLoss, CATEGORICAL_FOCAL_DEFAULTS, categoricalFocalLoss } from './focal.js';
+import { overlapLoss, tverskyCoefficients } from './overlap.js';
 
 /** Options of the cross-entropy losses. */
 export interface CrossentropyArgs {
@@ -109,6 +111,101 @@ export function huber(args: { delta?: number } = {}): Loss {
   checkOptions(args, ['delta'], 'km.losses.huber');
   const delta = args.delta ?? 1;
   return { ...huberLoss(delta), savedAs: { className: 'Huber', config: { delta } } };
+}
+
+/** Options of {@link binaryFocalCrossentropy}: Keras 3's, with its defaults. */
+export interface BinaryFocalCrossentropyArgs extends CrossentropyArgs {
+  /** Focusing parameter γ ≥ 0: each term is scaled by (1 − p_t)^γ (default 2; 0 gives binary cross-entropy). */
+  gamma?: number;
+  /** Weight of class 1, in [0, 1]; class 0 weighs 1 − alpha. Used only with applyClassBalancing (default 0.25). */
+  alpha?: number;
+  /** Weigh the two classes by alpha (default false). */
+  applyClassBalancing?: boolean;
+  /** Targets t become t·(1 − s) + s/2 (default 0). */
+  labelSmoothing?: number;
+}
+
+const unitInterval = (v: number) => v >= 0 && v <= 1;
+const nonNegative = (v: number) => v >= 0 && Number.isFinite(v);
+
+/**
+ * Binary focal cross-entropy (Keras 3's BinaryFocalCrossentropy): binary cross-entropy with each
+ * term scaled by (1 − p_t)^γ, for imbalanced classes and detection heads.
+ * @example `model.compile({ optimizer: 'adam', loss: km.losses.binaryFocalCrossentropy({ gamma: 2, applyClassBalancing: true, alpha: 0.75 }) })`
+ */
+export function binaryFocalCrossentropy(args: BinaryFocalCrossentropyArgs = {}): Loss {
+  const where = 'km.losses.binaryFocalCrossentropy';
+  checkOptions(args, optionNames<BinaryFocalCrossentropyArgs>({ gamma: true, alpha: true, applyClassBalancing: true, fromLogits: true, labelSmoothing: true }), where);
+  const d = BINARY_FOCAL_DEFAULTS;
+  const options = {
+    gamma: checkNumberOption(args.gamma ?? d.gamma, 'gamma', where, nonNegative, 'a finite number ≥ 0 (0 turns the focal factor off)'),
+    alpha: checkNumberOption(args.alpha ?? d.alpha, 'alpha', where, unitInterval, 'in [0, 1] (the weight of class 1)'),
+    applyClassBalancing: checkBooleanOption(args.applyClassBalancing ?? d.applyClassBalancing, 'applyClassBalancing', where),
+    fromLogits: checkBooleanOption(args.fromLogits ?? d.fromLogits, 'fromLogits', where),
+    labelSmoothing: checkNumberOption(args.labelSmoothing ?? d.labelSmoothing, 'labelSmoothing', where, unitInterval, 'in [0, 1]'),
+  };
+  return { ...binaryFocalLoss(options), savedAs: { className: 'BinaryFocalCrossentropy', config: { ...options } } };
+}
+
+/** Options of {@link categoricalFocalCrossentropy}: Keras 3's, with its defaults. */
+export interface CategoricalFocalCrossentropyArgs extends CategoricalCrossentropyArgs {
+  /** Weight of every term, a number ≥ 0 (default 0.25). For per-class weights, pass fit's classWeight. */
+  alpha?: number;
+  /** Focusing parameter γ ≥ 0: each class term is scaled by (1 − p)^γ (default 2). */
+  gamma?: number;
+}
+
+/**
+ * Categorical focal cross-entropy (Keras 3's CategoricalFocalCrossentropy) for one-hot targets;
+ * Keras has no sparse form, so integer labels go through km.utils.toCategorical first.
+ * @example `model.compile({ optimizer: 'adam', loss: km.losses.categoricalFocalCrossentropy({ gamma: 2, alpha: 0.25 }) })`
+ */
+export function categoricalFocalCrossentropy(args: CategoricalFocalCrossentropyArgs = {}): Loss {
+  const where = 'km.losses.categoricalFocalCrossentropy';
+  checkOptions(args, optionNames<CategoricalFocalCrossentropyArgs>({ alpha: true, gamma: true, fromLogits: true, labelSmoothing: true }), where);
+  if (Array.isArray(args.alpha)) {
+    throw new Error(`${where}: alpha must be one number; kerasm has no per-class alpha list. Received: alpha=${JSON.stringify(args.alpha)}. For per-class weights pass classWeight to fit(), e.g. { classWeight: { 0: 1, 1: 5 } }.`);
+  }
+  const d = CATEGORICAL_FOCAL_DEFAULTS;
+  const options = {
+    alpha: checkNumberOption(args.alpha ?? d.alpha, 'alpha', where, nonNegative, 'a finite number ≥ 0'),
+    gamma: checkNumberOption(args.gamma ?? d.gamma, 'gamma', where, nonNegative, 'a finite number ≥ 0 (0 turns the focal factor off)'),
+    fromLogits: checkBooleanOption(args.fromLogits ?? d.fromLogits, 'fromLogits', where),
+    labelSmoothing: checkNumberOption(args.labelSmoothing ?? d.labelSmoothing, 'labelSmoothing', where, unitInterval, 'in [0, 1]'),
+  };
+  return { ...categoricalFocalLoss(options), savedAs: { className: 'CategoricalFocalCrossentropy', config: { ...options } } };
+}
+
+/**
+ * Dice loss, 1 − 2·Σt·p / (Σt + Σp + 1e-7) over the whole batch (Keras 3's Dice with axis=None),
+ * for segmentation masks shaped like the output.
+ * @example `model.compile({ optimizer: 'adam', loss: km.losses.dice() })` (or `loss: 'dice'`)
+ */
+export function dice(args: Record<string, never> = {}): Loss {
+  const given = Object.keys(args ?? {});
+  if (given.length > 0) throw new Error(`km.losses.dice takes no options (Keras' Dice with its default axis=None). Received: ${given.join(', ')}. For weighted false positives and negatives use km.losses.tversky({ alpha, beta }).`);
+  return getLoss('dice');
+}
+
+/** Options of {@link tversky}. */
+export interface TverskyArgs {
+  /** Weight of Keras' false-positive term Σ(1 − p)·t (default 0.5). */
+  alpha?: number;
+  /** Weight of Keras' false-negative term Σp·(1 − t) (default 0.5). */
+  beta?: number;
+}
+
+/**
+ * Tversky loss, 1 − TP / (TP + α·FP + β·FN + 1e-7) over the whole batch (Keras 3's Tversky, whose
+ * FP is Σ(1 − p)·t and FN is Σp·(1 − t)); α = β = 0.5 is Dice.
+ * @example `model.compile({ optimizer: 'adam', loss: km.losses.tversky({ alpha: 0.3, beta: 0.7 }) })`
+ */
+export function tversky(args: TverskyArgs = {}): Loss {
+  const where = 'km.losses.tversky';
+  checkOptions(args, optionNames<TverskyArgs>({ alpha: true, beta: true }), where);
+  const alpha = checkNumberOption(args.alpha ?? 0.5, 'alpha', where, nonNegative, 'a finite number ≥ 0');
+  const beta = checkNumberOption(args.beta ?? 0.5, 'beta', where, nonNegative, 'a finite number ≥ 0');
+  return { ...overlapLoss('tversky', tverskyCoefficients(alpha, beta)), savedAs: { className: 'Tversky', config: { alpha, beta } } };
 }
 
 export type { Loss, LossName } from './losses.js';

@@ -3,8 +3,10 @@ import type { Tensor } from '../tensor.js';
 import type { Shape } from '../layers/layer.js';
 import { ELEMENTWISE_LOSSES, type ElementwiseLossName } from './elementwise.js';
 import { ROWWISE_LOSSES } from './rowwise.js';
-import { describeTargets, lastAxis, perPositionHint, positions, validateDense } from './targets.js';
+import { describeTargets, lastAxis, perPositionHint, positions, validateDense, validateUnitInterval } from './targets.js';
 import { positionMeanLoss } from './position_mean.js';
+import { BINARY_FOCAL_DEFAULTS, binaryFocalLoss, CATEGORICAL_FOCAL_DEFAULTS, categoricalFocalLoss } from './focal.js';
+import { DICE, overlapLoss, tverskyCoefficients } from './overlap.js';
 
 /** One loss term as the training loop uses it. */
 export interface Loss {
@@ -34,7 +36,8 @@ export interface Loss {
 }
 
 /** Loss names accepted by `compile` (camelCase; Keras' snake_case names are aliases). */
-export type LossName = 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'binaryCrossentropy' | 'meanSquaredError' | ElementwiseLossName | RowwiseLossKind;
+export type LossName = 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'binaryCrossentropy' | 'meanSquaredError' | ElementwiseLossName | RowwiseLossKind
+  | 'binaryFocalCrossentropy' | 'categoricalFocalCrossentropy' | 'dice' | 'tversky';
 
 const SNAKE_ALIASES: Record<string, LossName> = {
   categorical_crossentropy: 'categoricalCrossentropy',
@@ -55,6 +58,8 @@ const SNAKE_ALIASES: Record<string, LossName> = {
   squared_hinge: 'squaredHinge',
   categorical_hinge: 'categoricalHinge',
   cosine_similarity: 'cosineSimilarity',
+  binary_focal_crossentropy: 'binaryFocalCrossentropy',
+  categorical_focal_crossentropy: 'categoricalFocalCrossentropy',
 };
 
 /**
@@ -129,12 +134,7 @@ const binaryCrossentropy: Loss = {
   fusesSoftmax: false,
   validateTargets(y, outputShape) {
     validateDense(this.name, y, outputShape);
-    const values = y.dataSync();
-    for (let i = 0; i < values.length; i++) {
-      if (!(values[i] >= 0 && values[i] <= 1)) {
-        throw new Error(`Loss 'binaryCrossentropy' expects targets in [0, 1]; value ${values[i]} at index ${i} is not. Rescale the targets.`);
-      }
-    }
+    validateUnitInterval(this.name, y);
   },
   compute(backend, output, targets, grad, batch, outputShape, _fused, weights) {
     // Keras averages over the last axis, then over every other position: the mean of all values.
@@ -161,6 +161,10 @@ const LOSSES: Record<LossName, Loss> = {
   meanSquaredError,
   ...ELEMENTWISE_LOSSES,
   ...ROWWISE_LOSSES,
+  binaryFocalCrossentropy: binaryFocalLoss(BINARY_FOCAL_DEFAULTS),
+  categoricalFocalCrossentropy: categoricalFocalLoss(CATEGORICAL_FOCAL_DEFAULTS),
+  dice: overlapLoss('dice', DICE),
+  tversky: overlapLoss('tversky', tverskyCoefficients(0.5, 0.5)),
 };
 
 /** The built-in cross-entropies with Keras' defaults, for the configurable variants to build on. */

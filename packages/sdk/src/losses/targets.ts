@@ -55,3 +55,30 @@ export function perPositionHint(y: Tensor, outputShape: Shape): string | undefin
   return ` The model's output (None, ${outputShape.join(', ')}) has values at each of ${positions(outputShape)} positions per sample, as a Dense layer on an input of higher rank gives (it acts on the last axis). ` +
     `For one prediction per sample, put km.layers.flatten() or a global pooling layer before the last Dense layer.`;
 }
+
+/** Targets of a binary cross-entropy (plain or focal): probabilities of class 1, each in [0, 1]. */
+export function validateUnitInterval(name: string, y: Tensor): void {
+  const values = y.dataSync();
+  for (let i = 0; i < values.length; i++) {
+    if (!(values[i] >= 0 && values[i] <= 1)) {
+      throw new Error(`Loss '${name}' expects targets in [0, 1]; value ${values[i]} at index ${i} is not. Rescale the targets.`);
+    }
+  }
+}
+
+/**
+ * Refuses integer class labels (one per sample or position, against an output of several classes)
+ * for a loss with no sparse form, before the generic shape error: `why` says what the loss needs.
+ */
+export function rejectClassLabels(name: string, y: Tensor, outputShape: Shape, why: string): void {
+  const classes = lastAxis(outputShape);
+  const labelAxes = outputShape.slice(0, -1);
+  const sample = y.shape.slice(1);
+  const sameAs = (expected: readonly number[]) => sample.length === expected.length && sample.every((d, i) => d === expected[i]);
+  if (classes > 1 && (sameAs(labelAxes) || sameAs([...labelAxes, 1]))) {
+    throw new Error(
+      `Loss '${name}' expects targets of shape [${[y.shape[0], ...outputShape].join(', ')}] (one row of ${classes} per ${labelAxes.length === 0 ? 'sample' : 'position'}), but received ${describeTargets(y)}, which look like integer class labels. ` +
+        `${why} One-hot encode them with km.utils.toCategorical(y, ${classes}).`,
+    );
+  }
+}

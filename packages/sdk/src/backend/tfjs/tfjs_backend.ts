@@ -1,3 +1,6 @@
+import type { BinaryFocalOptions, CategoricalFocalOptions, OverlapCoefficients } from '../backend.js';
+import { binaryFocalTerms, categoricalFocalTerms, overlapTerms } from './focal_loss_ops.js';
+import { weighted, weightedSum } from './loss_weight_ops.js';
 import type { Backend, BufferId, ColorAdjustment, FusableActivation, GroupNormGeometry, ImageTransform, ResizeGeometry, ResizeInterpolation } from '../backend.js';
 import { flipImagesTensor, resizeGradTensor, resizeTensor } from './image_ops.js';
 import { transformImagesGradTensor, transformImagesTensor, transformSizes } from './transform_ops.js';
@@ -18,6 +21,33 @@ import { TfjsCoreKernels } from './tfjs_core_kernels.js';
  * active (webgl, webgpu, wasm, cpu, node), and buffers stay on that device between steps.
  */
 export class TfjsBackend extends TfjsCoreKernels implements Backend {
+  binaryFocalCrossEntropy(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, o: BinaryFocalOptions, weights?: BufferId, repeat = 1): Promise<number> {
+    return this.readScalar(() => {
+      const w = weights ? this.store.get(weights) : null;
+      const [loss, dLoss] = binaryFocalTerms(this.tf, this.store.get(this.prefix(p, n)), this.store.get(this.prefix(targets, n)), o);
+      if (grad) this.store.set(this.prefix(grad, n), weighted(this.tf, this.tf.mul(dLoss, gradScale), w, repeat));
+      return weightedSum(this.tf, loss, w, repeat);
+    });
+  }
+
+  categoricalFocalCrossEntropy(p: BufferId, targets: BufferId, probs: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number, o: CategoricalFocalOptions, weights?: BufferId): Promise<number> {
+    return this.readScalar(() => {
+      const w = weights ? this.store.get(weights) : null;
+      const [loss, dLoss, softmax] = categoricalFocalTerms(this.tf, this.matrix(p, rows, cols), this.matrix(targets, rows, cols), o);
+      if (grad) this.store.set(grad, this.tf.reshape(weighted(this.tf, this.tf.mul(dLoss, gradScale), w, cols), [rows * cols]));
+      if (softmax) this.store.set(probs, this.tf.reshape(softmax, [rows * cols]));
+      return weightedSum(this.tf, loss, w, 1);
+    });
+  }
+
+  overlapLoss(p: BufferId, targets: BufferId, grad: BufferId, groups: number, groupSize: number, gradScale: number, c: OverlapCoefficients): Promise<number> {
+    return this.readScalar(() => {
+      const [loss, dLoss] = overlapTerms(this.tf, this.matrix(p, groups, groupSize), this.matrix(targets, groups, groupSize), c);
+      if (grad) this.store.set(grad, this.tf.reshape(this.tf.mul(dLoss, gradScale), [groups * groupSize]));
+      return this.tf.sum(loss);
+    });
+  }
+
   transpose(x: BufferId, y: BufferId, dims: readonly number[], perm: readonly number[]): void {
     const n = dims.reduce((a, b) => a * b, 1);
     this.run(() => this.store.set(this.prefix(y, n), this.tf.reshape(this.tf.transpose(this.tf.reshape(this.store.get(this.prefix(x, n)), [...dims]), [...perm]), [n])));

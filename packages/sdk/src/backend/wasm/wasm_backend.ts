@@ -1,5 +1,6 @@
 import { Activation, InputActivation, LossKind, RowLossKind, type Core } from '@kerasm/core-wasm';
 import { firstNonFiniteRow } from '../non_finite.js';
+import type { BinaryFocalOptions, CategoricalFocalOptions, OverlapCoefficients } from '../backend.js';
 import type { ColorAdjustment, ActivationKind, InputActivationKind, Backend, FusableActivation, BufferDType, BufferId, ElementwiseLossKind, GroupNormGeometry, ImageTransform, ParametricActivation, PreluGeometry, ResizeGeometry, ResizeInterpolation, RowwiseLossKind, WindowGeometry } from '../backend.js';
 
 const ACTIVATION_CODES: Record<ActivationKind, Activation> = {
@@ -218,6 +219,18 @@ export class WasmBackend implements Backend {
 
   rowwiseLoss(kind: RowwiseLossKind, p: BufferId, targets: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number, weights: BufferId = 0): number {
     return this.#core.rowwiseLoss(ROW_LOSS_CODES[kind], p, targets, grad, rows, cols, gradScale, weights);
+  }
+
+  binaryFocalCrossEntropy(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, o: BinaryFocalOptions, weights: BufferId = 0, repeat = 1): number {
+    return this.#core.binaryFocalCrossEntropy(p, targets, grad, n, gradScale, o.gamma, o.alpha, o.applyClassBalancing, o.labelSmoothing, o.fromLogits, weights, repeat);
+  }
+
+  categoricalFocalCrossEntropy(p: BufferId, targets: BufferId, probs: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number, o: CategoricalFocalOptions, weights: BufferId = 0): number {
+    return this.#core.categoricalFocalCrossEntropy(p, targets, probs, grad, rows, cols, gradScale, o.alpha, o.gamma, o.labelSmoothing, o.fromLogits, weights);
+  }
+
+  overlapLoss(p: BufferId, targets: BufferId, grad: BufferId, groups: number, groupSize: number, gradScale: number, c: OverlapCoefficients): number {
+    return this.#core.overlapLoss(p, targets, grad, groups, groupSize, gradScale, c.numerator, c.truePositives, c.targets, c.predictions);
   }
 
   countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number, mask: BufferId = 0): number {

@@ -1,0 +1,59 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as km from '../index.js';
+
+// Bad options and mismatched targets of the focal, Dice and Tversky losses: each error names what
+// was received, what was expected and how to fix it.
+beforeAll(() => km.ready());
+
+describe('focal, Dice and Tversky options', () => {
+  it.each([
+    ['binaryFocalCrossentropy gamma', () => km.losses.binaryFocalCrossentropy({ gamma: -1 }), /km\.losses\.binaryFocalCrossentropy: gamma must be a finite number ≥ 0 \(0 turns the focal factor off\)\. Received: gamma=-1\./],
+    ['binaryFocalCrossentropy alpha', () => km.losses.binaryFocalCrossentropy({ alpha: 1.5 }), /alpha must be in \[0, 1\] \(the weight of class 1\)\. Received: alpha=1\.5\./],
+    ['binaryFocalCrossentropy applyClassBalancing', () => km.losses.binaryFocalCrossentropy({ applyClassBalancing: 'yes' as unknown as boolean }), /applyClassBalancing must be true or false\. Received: applyClassBalancing="yes"\./],
+    ['binaryFocalCrossentropy labelSmoothing', () => km.losses.binaryFocalCrossentropy({ labelSmoothing: 2 }), /labelSmoothing must be in \[0, 1\]\. Received: labelSmoothing=2\./],
+    ['binaryFocalCrossentropy snake_case option', () => km.losses.binaryFocalCrossentropy({ apply_class_balancing: true } as never), /has no option 'apply_class_balancing'; did you mean 'applyClassBalancing'\?/],
+    ['categoricalFocalCrossentropy alpha list', () => km.losses.categoricalFocalCrossentropy({ alpha: [0.25, 0.5] as unknown as number }), /alpha must be one number; kerasm has no per-class alpha list\. Received: alpha=\[0\.25,0\.5\]\. For per-class weights pass classWeight to fit\(\)/],
+    ['categoricalFocalCrossentropy gamma', () => km.losses.categoricalFocalCrossentropy({ gamma: -2 }), /gamma must be a finite number ≥ 0 .*Received: gamma=-2\./],
+    ['tversky beta', () => km.losses.tversky({ beta: -0.5 }), /km\.losses\.tversky: beta must be a finite number ≥ 0\. Received: beta=-0\.5\./],
+    ['dice options', () => km.losses.dice({ smooth: 1 } as never), /km\.losses\.dice takes no options .*Received: smooth\. For weighted false positives and negatives use km\.losses\.tversky/],
+  ])('%s', (_label, make, message) => {
+    expect(make).toThrow(message);
+  });
+});
+
+describe('focal, Dice and Tversky targets', () => {
+  const x = km.tensor(Array.from({ length: 12 }, (_, i) => i / 12), [4, 3]);
+  const softmaxModel = (loss: km.ModelCompileArgs['loss']) => {
+    const model = km.sequential([km.layers.dense({ units: 3, activation: 'softmax', inputShape: [3] })]);
+    model.compile({ optimizer: 'sgd', loss });
+    return model;
+  };
+  const labels = km.tensor([0, 2, 1, 1], [4], 'int32');
+
+  it('dice on integer class labels points at toCategorical', async () => {
+    await expect(softmaxModel('dice').fit(x, labels, { verbose: 0 })).rejects.toThrow(
+      /Loss 'dice' expects targets of shape \[4, 3\] \(one row of 3 per sample\), but received targets of shape \[4\] \(int32\), which look like integer class labels\. Dice compares each predicted value with a target mask of the output's shape\. One-hot encode them with km\.utils\.toCategorical\(y, 3\)\./,
+    );
+  });
+
+  it('categorical focal cross-entropy on integer labels says Keras has no sparse form and points at toCategorical', async () => {
+    await expect(softmaxModel('categorical_focal_crossentropy').fit(x, labels, { verbose: 0 })).rejects.toThrow(
+      /Loss 'categoricalFocalCrossentropy' expects targets of shape \[4, 3\].*received targets of shape \[4\] \(int32\).*Keras has no sparse focal cross-entropy.*km\.utils\.toCategorical\(y, 3\)/,
+    );
+  });
+
+  it('binary focal cross-entropy refuses targets outside [0, 1]', async () => {
+    const model = km.sequential([km.layers.dense({ units: 1, activation: 'sigmoid', inputShape: [3] })]);
+    model.compile({ optimizer: 'sgd', loss: km.losses.binaryFocalCrossentropy() });
+    await expect(model.fit(x, km.tensor([0, 1, 2, 1], [4, 1]), { verbose: 0 })).rejects.toThrow("Loss 'binaryFocalCrossentropy' expects targets in [0, 1]; value 2 at index 2 is not. Rescale the targets.");
+  });
+
+  it('tversky with sample weights says the batch-wide loss has nothing per sample to weigh', async () => {
+    const model = km.sequential([km.layers.dense({ units: 3, activation: 'sigmoid', inputShape: [3] })]);
+    model.compile({ optimizer: 'sgd', loss: km.losses.tversky({ alpha: 0.3, beta: 0.7 }) });
+    const masks = km.tensor(Array.from({ length: 12 }, (_, i) => i % 2), [4, 3]);
+    await expect(model.fit(x, masks, { sampleWeight: km.tensor([1, 2, 1, 1]), verbose: 0 })).rejects.toThrow(
+      /Loss 'tversky' is one overlap over the whole batch \(Keras' axis=None\), so it has no per-sample or per-position terms .*Train without sampleWeight\/classWeight/,
+    );
+  });
+});

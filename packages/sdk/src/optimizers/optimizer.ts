@@ -31,9 +31,11 @@ export abstract class Optimizer {
   readonly weightDecay: number;
   #learningRate: number | LearningRateSchedule;
   #backend: Backend | null = null;
-  #views: { grads: BufferId; ids: BufferId[] } | null = null;
+  /** Per-weight views of a buffer, by buffer (views are not free on every backend, so they are made once). */
+  #views = new Map<BufferId, BufferId[]>();
   #size = 0;
   #segments: readonly number[] = [];
+  #shapes: readonly (readonly number[])[] = [];
 
   constructor(className: string, args: OptimizerArgs, defaultLearningRate: number) {
     const lr = args.learningRate ?? defaultLearningRate;
@@ -83,13 +85,15 @@ export abstract class Optimizer {
 
   /**
    * Allocates state for `size` parameters on `backend`; called once by `compile`/`fit`.
-   * `segments` are the sizes of the individual weights in the buffer (for per-weight `clipnorm`).
-   * The state is kept when the backend and size are unchanged, unless `restart` is set (the
-   * parameters were laid out anew, so the old state belongs to other weights).
+   * `segments` are the sizes of the individual weights in the buffer (for per-weight `clipnorm`),
+   * `shapes` their shapes (for optimizers whose state is shaped per weight, as Adafactor's; by
+   * default each weight is a vector). The state is kept when the backend and size are unchanged,
+   * unless `restart` is set (the parameters were laid out anew, so the old state belongs to other weights).
    */
-  attach(backend: Backend, size: number, segments: readonly number[] = [size], restart = false): void {
+  attach(backend: Backend, size: number, segments: readonly number[] = [size], restart = false, shapes: readonly (readonly number[])[] = segments.map((n) => [n])): void {
     this.#segments = segments;
-    this.#views = null;
+    this.#shapes = shapes;
+    this.#views.clear();
     if (!restart && this.#backend === backend && this.#size === size) return;
     if (this.#backend) this.releaseState(this.#backend);
     this.#backend = backend;
@@ -103,7 +107,7 @@ export abstract class Optimizer {
     if (this.#backend) this.releaseState(this.#backend);
     this.#backend = null;
     this.#size = 0;
-    this.#views = null;
+    this.#views.clear();
   }
 
   /** Applies one update: clip the gradients (in place), decay the weights, run the update rule. */
@@ -121,23 +125,37 @@ export abstract class Optimizer {
     if (this.clipvalue !== null) backend.clipByValue(grads, this.#size, -this.clipvalue, this.clipvalue);
     if (this.globalClipnorm !== null) backend.clipByNorm(grads, this.#size, this.globalClipnorm);
     if (this.clipnorm !== null) {
-      const views = this.#segmentViews(backend, grads);
+      const views = this.weightViews(backend, grads);
       this.#segments.forEach((length, i) => backend.clipByNorm(views[i], length, this.clipnorm!));
     }
   }
 
-  /** One view per weight of the gradient buffer, made once (views are not free on every backend). */
-  #segmentViews(backend: Backend, grads: BufferId): BufferId[] {
-    if (this.#views?.grads !== grads) {
+  /** Sizes of the trainable weights, in the order they lie in the parameter buffer. */
+  protected get weightSizes(): readonly number[] {
+    return this.#segments;
+  }
+
+  /** Shapes of the trainable weights, in the same order. */
+  protected get weightShapes(): readonly (readonly number[])[] {
+    return this.#shapes;
+  }
+
+  /**
+   * One view per weight of `buffer`, laid out by `lengths` (default: the weights' sizes, as in the
+   * parameter buffer), made once per buffer until the next `attach`.
+   */
+  protected weightViews(backend: Backend, buffer: BufferId, lengths: readonly number[] = this.#segments): BufferId[] {
+    let ids = this.#views.get(buffer);
+    if (!ids) {
       let offset = 0;
-      const ids = this.#segments.map((length) => {
-        const id = backend.view(grads, offset, length);
+      ids = lengths.map((length) => {
+        const id = backend.view(buffer, offset, length);
         offset += length;
         return id;
       });
-      this.#views = { grads, ids };
+      this.#views.set(buffer, ids);
     }
-    return this.#views.ids;
+    return ids;
   }
 
   /**

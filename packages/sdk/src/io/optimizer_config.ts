@@ -94,9 +94,9 @@ function tfjsConfig(optimizer: Optimizer): { class_name: string; config: Record<
  * A schedule is kept beside it under `learningRateSchedule`, so kerasm resumes along it.
  */
 function kerasmOptions(optimizer: Optimizer): Record<string, unknown> {
-  const { clipnorm, clipvalue, globalClipnorm, weightDecay } = optimizer.getConfig();
+  const { clipnorm, clipvalue, globalClipnorm, weightDecay, useEma, emaMomentum, emaOverwriteFrequency } = optimizer.getConfig();
   const schedule = optimizer.schedule ? { learningRateSchedule: { class_name: optimizer.schedule.className, config: optimizer.schedule.getConfig() } } : {};
-  const own = Object.entries({ clipnorm, clipvalue, globalClipnorm, weightDecay }).filter(([, v]) => v !== undefined);
+  const own = Object.entries({ clipnorm, clipvalue, globalClipnorm, weightDecay, useEma, emaMomentum, emaOverwriteFrequency }).filter(([, v]) => v !== undefined);
   // AdamW's weightDecay is part of its class; written anyway, it reads back the same.
   return { ...Object.fromEntries(own), ...schedule };
 }
@@ -121,7 +121,12 @@ function learningRateOf(config: Record<string, unknown>): number | LearningRateS
 }
 
 function commonArgs(c: Record<string, unknown>): OptimizerArgs {
+  // Keras writes ema_momentum and ema_overwrite_frequency even with use_ema false; they matter only with it.
+  const ema = flag(c, 'useEma', 'use_ema')
+    ? { useEma: true, emaMomentum: pick(c, 'emaMomentum', 'ema_momentum'), emaOverwriteFrequency: pick(c, 'emaOverwriteFrequency', 'ema_overwrite_frequency') ?? null }
+    : {};
   return {
+    ...ema,
     learningRate: learningRateOf(c),
     clipnorm: pick(c, 'clipnorm'),
     clipvalue: pick(c, 'clipvalue'),

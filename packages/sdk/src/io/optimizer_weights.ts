@@ -34,6 +34,7 @@ import type { NamedWeight } from './weights.js';
  *   Lamb          momentum, velocity (Keras 3's names; kerasm-only)
  *   Adafactor     r, c, velocity (Keras 3's: r of shape w[:-1], c of w[:-2] + w[-1:], each a
  *                 scalar 0 for a vector weight, which keeps only velocity; kerasm-only)
+ * With useEma (any optimizer) `average` follows: the weights' moving average (Keras 3's name).
  * kerasm holds each state in one flat buffer laid out like the trainable parameters (trainable
  * weights in layer order), which is cut into per-weight tensors here.
  */
@@ -55,6 +56,11 @@ interface Slot {
 const slot = (suffix: string, buffer: string | null = suffix): Slot => ({ suffix, buffer });
 
 function slotsOf(optimizer: Optimizer): Slot[] {
+  // useEma's moving average of the weights, under Keras 3's name, after the optimizer's own state.
+  return optimizer.ema ? [...ownSlotsOf(optimizer), slot('average')] : ownSlotsOf(optimizer);
+}
+
+function ownSlotsOf(optimizer: Optimizer): Slot[] {
   if (optimizer instanceof Adam) return optimizer.amsgrad ? [slot('m'), slot('v'), slot('vhat', 'vHat')] : [slot('m'), slot('v')];
   if (optimizer instanceof Nadam) return [slot('m'), slot('v')];
   if (optimizer instanceof Adamax) return [slot('m'), slot('v', 'u')];
@@ -91,7 +97,8 @@ function trainableWeights(layers: readonly Layer[]): LayerWeight[] {
 }
 
 function bufferOf(optimizer: Optimizer, name: string): number {
-  const id = optimizer.stateSlots().find((s) => s.name === name)?.id;
+  const average = optimizer.averageSlot();
+  const id = [...optimizer.stateSlots(), ...(average ? [average] : [])].find((s) => s.name === name)?.id;
   if (!id) throw new Error(`${optimizer.className} has no state buffer '${name}'; compile and build the model before saving or restoring its optimizer.`);
   return id;
 }

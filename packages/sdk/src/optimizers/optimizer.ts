@@ -1,8 +1,9 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import { LearningRateSchedule } from './schedules/schedule.js';
+import { emaSettings, WeightAverage, type EmaArgs, type EmaSettings } from './weight_average.js';
 
 /** Options every optimizer accepts, as in Keras 3. At most one of the clipping options may be set. */
-export interface OptimizerArgs {
+export interface OptimizerArgs extends EmaArgs {
   /** A number, or a schedule from `km.optimizers.schedules` evaluated at each step. */
   learningRate?: number | LearningRateSchedule;
   /** Clip each weight's gradient to this L2 norm. */
@@ -29,6 +30,11 @@ export abstract class Optimizer {
   readonly clipvalue: number | null;
   readonly globalClipnorm: number | null;
   readonly weightDecay: number;
+  /** The weights' moving-average settings, or null without `useEma`. */
+  readonly ema: EmaSettings | null;
+  #average: WeightAverage | null = null;
+  /** The parameter buffer of the latest update, which `finalizeVariableValues` writes the average into. */
+  #params: BufferId = 0;
   #learningRate: number | LearningRateSchedule;
   #backend: Backend | null = null;
   /** Per-weight views of a buffer, by buffer (views are not free on every backend, so they are made once). */
@@ -59,6 +65,7 @@ export abstract class Optimizer {
       throw new Error(`${className}: only one of clipnorm, clipvalue and globalClipnorm can be set. Received: ${set.map((n) => `${n}=${this[n]}`).join(', ')}. Keep one.`);
     }
     this.weightDecay = checkRange(className, 'weightDecay', args.weightDecay ?? 0, 0, Infinity);
+    this.ema = emaSettings(className, args);
   }
 
   /** The learning rate of the next update (a schedule is evaluated at `iterations`). */
@@ -95,16 +102,24 @@ export abstract class Optimizer {
     this.#shapes = shapes;
     this.#views.clear();
     if (!restart && this.#backend === backend && this.#size === size) return;
-    if (this.#backend) this.releaseState(this.#backend);
+    if (this.#backend) this.#release(this.#backend);
     this.#backend = backend;
     this.#size = size;
     this.iterations = 0;
     this.allocateState(backend, size);
+    if (this.ema) this.#average = new WeightAverage(backend, size);
+  }
+
+  #release(backend: Backend): void {
+    this.releaseState(backend);
+    this.#average?.free(backend);
+    this.#average = null;
+    this.#params = 0;
   }
 
   /** Frees the optimizer's state buffers; a later `attach` (compile) starts it afresh. */
   detach(): void {
-    if (this.#backend) this.releaseState(this.#backend);
+    if (this.#backend) this.#release(this.#backend);
     this.#backend = null;
     this.#size = 0;
     this.#views.clear();
@@ -119,6 +134,30 @@ export abstract class Optimizer {
     if (this.weightDecay > 0) backend.scale(params, this.#size, 1 - lr * this.weightDecay);
     this.iterations++;
     this.update(backend, params, grads, this.#size, lr);
+    if (this.#average) {
+      this.#average.update(backend, params, this.iterations, this.ema!);
+      this.#params = params;
+    }
+  }
+
+  /**
+   * With `useEma`, writes the weights' moving average into them, as Keras 3 does at the end of
+   * `fit`; otherwise, or before any update, does nothing.
+   *
+   * @example
+   * ```ts
+   * const optimizer = km.optimizers.adam({ useEma: true, emaMomentum: 0.9 });
+   * model.compile({ optimizer, loss: 'mse' });
+   * await model.fit(x, y, { epochs: 3 }); // the model now holds the averaged weights
+   * ```
+   */
+  finalizeVariableValues(): void {
+    if (this.#average && this.#params && this.#backend) this.#average.overwrite(this.#backend, this.#params);
+  }
+
+  /** The moving average's buffer (Keras' `average` state), when `useEma` is on and the optimizer is attached. */
+  averageSlot(): { readonly name: string; readonly id: BufferId } | null {
+    return this.#average ? { name: 'average', id: this.#average.id } : null;
   }
 
   #clip(backend: Backend, grads: BufferId): void {
@@ -179,6 +218,7 @@ export abstract class Optimizer {
     if (this.clipvalue !== null) config.clipvalue = this.clipvalue;
     if (this.globalClipnorm !== null) config.globalClipnorm = this.globalClipnorm;
     if (this.weightDecay > 0) config.weightDecay = this.weightDecay;
+    if (this.ema) Object.assign(config, { useEma: true, emaMomentum: this.ema.momentum, emaOverwriteFrequency: this.ema.overwriteFrequency });
     return config;
   }
 }

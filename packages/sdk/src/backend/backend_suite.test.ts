@@ -483,6 +483,7 @@ describe('every optimizer and loss on every backend', () => {
     ['ftrl', () => km.optimizers.ftrl({ learningRate: 0.1, l1RegularizationStrength: 0.001, l2ShrinkageRegularizationStrength: 0.01 })],
     ['lamb clipnorm weightDecay', () => km.optimizers.lamb({ learningRate: 0.05, clipnorm: 0.5, weightDecay: 0.01 })],
     ['adafactor clipvalue', () => km.optimizers.adafactor({ learningRate: 0.1, clipvalue: 0.05 })],
+    ['adam useEma emaOverwriteFrequency', () => km.optimizers.adam({ learningRate: 0.01, useEma: true, emaMomentum: 0.5, emaOverwriteFrequency: 2 })],
     ['sgd clipnorm', () => km.optimizers.sgd({ learningRate: 0.5, clipnorm: 0.1 })],
     ['sgd clipvalue', () => km.optimizers.sgd({ learningRate: 0.5, clipvalue: 0.01 })],
     ['sgd globalClipnorm', () => km.optimizers.sgd({ learningRate: 0.5, globalClipnorm: 0.1 })],

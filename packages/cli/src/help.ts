@@ -73,9 +73,10 @@ Options:
                           (default: 1, so a run repeats exactly; pass another for another run)
   --validation-split X    Fraction of the training data held out to report val_loss and
                           val_accuracy per epoch, 0 <= X < 1 (default: ${d.validationSplit}, none)
-  --optimizer NAME        adam, adamw, sgd, rmsprop, adagrad, adamax, nadam, adadelta, lion or
-                          ftrl, with Keras' defaults, at --learning-rate (default: ${d.optimizer};
-                          adadelta wants a rate near 1, lion one 3-10x below adam's)
+  --optimizer NAME        adam, adamw, sgd, rmsprop, adagrad, adamax, nadam, adadelta, lion,
+                          ftrl, lamb or adafactor, with Keras' defaults, at --learning-rate
+                          (default: ${d.optimizer}; adadelta wants a rate near 1, lion one 3-10x
+                          below adam's; adafactor caps its rate at 1/sqrt(step))
   --lr-schedule SPEC      A learning-rate schedule starting at --learning-rate:
                           NAME[:key=value,...], NAME one of exponentialDecay, inverseTimeDecay,
                           polynomialDecay, piecewiseConstantDecay, cosineDecay,

@@ -91,6 +91,7 @@ describe.skipIf(!sdkBuilt)('kerasm binary', () => {
     const help = await kerasm('train', '--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--no-relaxed-simd');
+    expect(help.stdout).toMatch(/lion,\s+ftrl, lamb or adafactor/);
     expect(help.stdout).toContain('--experimental-wasm-relaxed-simd');
     const version = await kerasm('--version');
     expect(version.stdout).toMatch(/^kerasm \d+\.\d+\.\d+/);

@@ -26,6 +26,8 @@ describe('kerasm train --optimizer, --lr-schedule, --early-stopping, --config', 
     expect(trainOptions('--optimizer', 'Adadelta').optimizer).toBe('adadelta');
     expect(trainOptions('--optimizer', 'lion').optimizer).toBe('lion');
     expect(trainOptions('--optimizer', 'FTRL').optimizer).toBe('ftrl');
+    expect(trainOptions('--optimizer', 'Lamb').optimizer).toBe('lamb');
+    expect(trainOptions('--optimizer', 'adafactor').optimizer).toBe('adafactor');
     expect(trainOptions('--lr-schedule', 'cosineDecay:decaySteps=2000,alpha=0.1').lrSchedule).toEqual({ name: 'cosineDecay', args: { decaySteps: 2000, alpha: 0.1 } });
     expect(trainOptions('--lr-schedule', 'piecewiseConstantDecay:boundaries=100/200,values=0.1/0.01/1e-3').lrSchedule).toEqual({
       name: 'piecewiseConstantDecay', args: { boundaries: [100, 200], values: [0.1, 0.01, 0.001] },
@@ -36,7 +38,7 @@ describe('kerasm train --optimizer, --lr-schedule, --early-stopping, --config', 
   });
 
   it('rejects bad values with what was received and what is expected', () => {
-    expect(usage('--optimizer', 'adamm')).toBe("Invalid value for --optimizer: received 'adamm', expected one of adam, adamw, sgd, rmsprop, adagrad, adamax, nadam, adadelta, lion, ftrl.");
+    expect(usage('--optimizer', 'adamm')).toBe("Invalid value for --optimizer: received 'adamm', expected one of adam, adamw, sgd, rmsprop, adagrad, adamax, nadam, adadelta, lion, ftrl, lamb, adafactor.");
     expect(usage('--lr-schedule', 'linear')).toMatch(/--lr-schedule: received 'linear', expected NAME\[:key=value,...\] with NAME one of exponentialDecay/);
     expect(usage('--lr-schedule', 'cosineDecay:decaySteps')).toMatch(/'decaySteps' is not one/);
     expect(usage('--lr-schedule', 'cosineDecay:decaySteps=ten')).toMatch(/'ten' is none of these/);
@@ -61,6 +63,9 @@ describe('makeSchedule', () => {
     expect(makeOptimizer('adadelta', { learningRate: 1, rho: 0.9 }, 'compile.optimizer').getConfig()).toEqual({ learningRate: 1, rho: 0.9, epsilon: 1e-7 });
     expect(makeOptimizer('lion', { learningRate: 1e-4 }, 'compile.optimizer').getConfig()).toEqual({ learningRate: 1e-4, beta1: 0.9, beta2: 0.99 });
     expect(makeOptimizer('ftrl', { l1RegularizationStrength: 0.01 }, 'compile.optimizer').getConfig()).toMatchObject({ learningRate: 0.001, l1RegularizationStrength: 0.01, learningRatePower: -0.5 });
+    expect(makeOptimizer('lamb', { learningRate: 0.01 }, 'compile.optimizer').getConfig()).toEqual({ learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
+    expect(makeOptimizer('adafactor', { clipThreshold: 0.5 }, 'compile.optimizer').getConfig()).toMatchObject({ learningRate: 0.001, beta2Decay: -0.8, clipThreshold: 0.5, relativeStep: true });
+    expect(() => makeOptimizer('adafactor', { clipThreshold: -1 }, 'compile.optimizer')).toThrow(/compile.optimizer.*clipThreshold must be a positive finite number\. Received: clipThreshold=-1/);
     expect(() => makeOptimizer('adadelta', { rho: 1.5 }, 'compile.optimizer')).toThrow(/compile.optimizer.*rho must be in \[0, 1\)\. Received: rho=1.5/);
   });
 });

@@ -2,7 +2,7 @@ import type { UsageError } from './errors.js';
 import { invalidValue } from './flag_values.js';
 
 /** Optimizers `--optimizer` and a config's `compile.optimizer` accept (the SDK's names). */
-export const OPTIMIZER_NAMES = ['adam', 'adamw', 'sgd', 'rmsprop', 'adagrad', 'adamax', 'nadam', 'adadelta', 'lion', 'ftrl'] as const;
+export const OPTIMIZER_NAMES = ['adam', 'adamw', 'sgd', 'rmsprop', 'adagrad', 'adamax', 'nadam', 'adadelta', 'lion', 'ftrl', 'lamb', 'adafactor'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
 /** Learning-rate schedules `--lr-schedule` accepts: `km.optimizers.schedules` by name. */

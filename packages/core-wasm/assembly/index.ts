@@ -13,6 +13,8 @@ export { lionUpdate } from './optimizers';
 export { amsgradUpdate, nadamUpdate, adamaxUpdate, adagradUpdate, rmspropUpdate } from './optimizers_adaptive';
 export { adadeltaUpdate } from './optimizers_adaptive';
 export { ftrlUpdate } from './optimizers_ftrl';
+export { lambUpdate } from './optimizers_lamb';
+export { adafactorUpdate } from './optimizers_adafactor';
 export { sumSquares, clipByValue, scale } from './clipping';
 export { elementwiseLoss } from './elementwise_losses';
 export { im2col, col2im } from './conv';

@@ -331,6 +331,19 @@ export class Core {
     this.k.ftrlUpdate(params, grads, accum, linear, n, lr, power, l1, l2, l2Shrinkage);
   }
 
+  /** Keras Lamb step on one weight of n values; bias1 = 1 − β1ᵗ, bias2 = 1 − β2ᵗ. */
+  lambUpdate(params: number, grads: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number, bias1: number, bias2: number): void {
+    this.k.lambUpdate(params, grads, m, v, n, lr, beta1, beta2, epsilon, bias1, bias2);
+  }
+
+  /**
+   * Keras Adafactor step on one weight seen as batches × rows × cols (factored: r holds
+   * batches·rows row means, c batches·cols column means); rho = min(lr, 1/√t), beta = 1 − t^beta2Decay.
+   */
+  adafactorUpdate(params: number, grads: number, r: number, c: number, v: number, batches: number, rows: number, cols: number, factored: boolean, rho: number, beta: number, epsilon1: number, epsilon2: number, clipThreshold: number): void {
+    this.k.adafactorUpdate(params, grads, r, c, v, batches, rows, cols, factored, rho, beta, epsilon1, epsilon2, clipThreshold);
+  }
+
   /**
    * A per-element loss (see {@link LossKind}): returns Σ loss(p, t) over n elements and, when
    * dp ≠ 0, writes dLoss/dp·gradScale. param: Huber's delta, or label smoothing for BCE from logits.

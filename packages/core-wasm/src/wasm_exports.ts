@@ -39,6 +39,8 @@ export interface KernelExports {
   adadeltaUpdate(params: number, grads: number, accumGrad: number, accumDelta: number, n: number, lr: number, rho: number, epsilon: number): void;
   lionUpdate(params: number, grads: number, m: number, n: number, lr: number, beta1: number, beta2: number): void;
   ftrlUpdate(params: number, grads: number, accum: number, linear: number, n: number, lr: number, power: number, l1: number, l2: number, l2Shrinkage: number): void;
+  lambUpdate(params: number, grads: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number, bias1: number, bias2: number): void;
+  adafactorUpdate(params: number, grads: number, r: number, c: number, v: number, batches: number, rows: number, cols: number, factored: boolean, rho: number, beta: number, epsilon1: number, epsilon2: number, clipThreshold: number): void;
   sumSquares(ptr: number, n: number): number;
   elementwiseLoss(kind: number, p: number, targets: number, dp: number, n: number, gradScale: number, param: number, weights: number, repeat: number): number;
   regularize(w: number, grad: number, n: number, l1: number, l2: number): number;

@@ -108,7 +108,7 @@ describe('bad data', () => {
 
 describe('unknown names list the valid ones', () => {
   it('optimizer', () => {
-    expect(() => model().compile({ optimizer: 'adafactor', loss: 'mse' })).toThrow("Unknown optimizer 'adafactor'. Valid optimizers: 'adam', 'adamw', 'sgd', 'rmsprop', 'adagrad', 'adamax', 'nadam', 'adadelta', 'lion', 'ftrl'");
+    expect(() => model().compile({ optimizer: 'adabelief', loss: 'mse' })).toThrow("Unknown optimizer 'adabelief'. Valid optimizers: 'adam', 'adamw', 'sgd', 'rmsprop', 'adagrad', 'adamax', 'nadam', 'adadelta', 'lion', 'ftrl', 'lamb', 'adafactor'");
   });
   it('loss', () => {
     expect(() => model().compile({ optimizer: 'adam', loss: 'crossentropy' })).toThrow(/Unknown loss 'crossentropy'. Valid losses: 'categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryCrossentropy', 'meanSquaredError'/);

@@ -169,6 +169,8 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
     history.record(epoch, logs);
     await yielder.afterEpoch();
   }
+  // Keras 3 swaps in the weights' moving average (useEma) before on_train_end.
+  target.optimizer.finalizeVariableValues();
   await callbacks.call('onTrainEnd');
   return history;
 }

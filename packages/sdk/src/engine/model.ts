@@ -186,7 +186,7 @@ export class LayersModel {
       // Target buffers depend on the loss (labels or rows), so plans are remade for the new one.
       for (const plan of this.#runtime.plans.values()) plan.release(this.#runtime.backend);
       this.#runtime.plans.clear();
-      optimizer.attach(this.#runtime.backend, this.#runtime.params.trainableSize, this.#runtime.params.trainableSegments());
+      optimizer.attach(this.#runtime.backend, this.#runtime.params.trainableSize, this.#runtime.params.trainableSegments(), false, this.#runtime.params.trainableShapes());
     }
   }
 
@@ -450,7 +450,7 @@ export class LayersModel {
       const params = new ParamStore(backend, this.graphLayers, globalGenerator(), this.name);
       this.#releaseRuntime();
       this.#runtime = { backend, params, plans: new Map() };
-      this.#compiled?.optimizer.attach(backend, params.trainableSize, params.trainableSegments(), previous !== null);
+      this.#compiled?.optimizer.attach(backend, params.trainableSize, params.trainableSegments(), previous !== null, params.trainableShapes());
     }
     this.#runtime.params.claim();
     return this.#runtime;

@@ -156,6 +156,11 @@ export class ParamStore implements StoreHome {
     return this.#slots.filter((s) => s.trainable).map((s) => s.size);
   }
 
+  /** Shapes of the trainable weights, in the order of {@link trainableSegments}. */
+  trainableShapes(): number[][] {
+    return this.#slots.filter((s) => s.trainable).map((s) => [...s.spec.shape]);
+  }
+
   /** The layer's weight buffers in `build` order. */
   weightsOf(layer: Layer): readonly BufferId[] {
     return this.#weights.get(layer) ?? [];

@@ -379,6 +379,8 @@ export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec
     history.record(epoch, logs);
     await yielder.afterEpoch();
   }
+  // Keras 3 swaps in the weights' moving average (useEma) before on_train_end.
+  target.optimizer.finalizeVariableValues();
   await callbacks.call('onTrainEnd');
   return history;
 }

@@ -1,8 +1,10 @@
 import { Adadelta } from '../optimizers/adadelta.js';
+import { Adafactor } from '../optimizers/adafactor.js';
 import { Adagrad } from '../optimizers/adagrad.js';
 import { Adam, AdamW } from '../optimizers/adam.js';
 import { Adamax } from '../optimizers/adamax.js';
 import { Ftrl } from '../optimizers/ftrl.js';
+import { Lamb } from '../optimizers/lamb.js';
 import { Lion } from '../optimizers/lion.js';
 import { Nadam } from '../optimizers/nadam.js';
 import type { Optimizer, OptimizerArgs } from '../optimizers/optimizer.js';
@@ -26,8 +28,8 @@ import type { TrainingConfig } from './types.js';
  *             rate by (1 + decay·step), which loads as an inverseTimeDecay schedule
  *   Adadelta  tfjs Adadelta {learningRate, rho, epsilon} (tfjs steps with the previous gradient
  *             mean where Keras and kerasm use the updated one; the state means the same)
- *   Nadam, AdamW, Lion, Ftrl   no tfjs class: kerasm-only ('Nadam', 'AdamW', 'Lion' {beta1, beta2},
- *             'Ftrl' with Keras' options in camelCase);
+ *   Nadam, AdamW, Lion, Ftrl, Lamb, Adafactor   no tfjs class: kerasm-only ('Nadam', 'AdamW',
+ *             'Lion' {beta1, beta2}, 'Ftrl', 'Lamb' and 'Adafactor' with Keras' options in camelCase);
  *             tfjs-layers 4.22 refuses to load such a model ("Unknown layer: Nadam")
  */
 
@@ -76,7 +78,15 @@ function tfjsConfig(optimizer: Optimizer): { class_name: string; config: Record<
     const { learningRatePower, initialAccumulatorValue, l1RegularizationStrength, l2RegularizationStrength, l2ShrinkageRegularizationStrength, beta } = optimizer;
     return { class_name: 'Ftrl', config: { learningRatePower, initialAccumulatorValue, l1RegularizationStrength, l2RegularizationStrength, l2ShrinkageRegularizationStrength, beta } };
   }
-  throw new Error(`Optimizer ${optimizer.className} cannot be saved in the LayersModel format: kerasm knows no saved form for it. Compile with one of km.optimizers (adam, adamw, sgd, rmsprop, adagrad, adamax, nadam, adadelta, lion, ftrl) before saving.`);
+  if (optimizer instanceof Lamb) {
+    const { beta1, beta2, epsilon } = optimizer;
+    return { class_name: 'Lamb', config: { beta1, beta2, epsilon } };
+  }
+  if (optimizer instanceof Adafactor) {
+    const { beta2Decay, epsilon1, epsilon2, clipThreshold, relativeStep } = optimizer;
+    return { class_name: 'Adafactor', config: { beta2Decay, epsilon1, epsilon2, clipThreshold, relativeStep } };
+  }
+  throw new Error(`Optimizer ${optimizer.className} cannot be saved in the LayersModel format: kerasm knows no saved form for it. Compile with one of km.optimizers (adam, adamw, sgd, rmsprop, adagrad, adamax, nadam, adadelta, lion, ftrl, lamb, adafactor) before saving.`);
 }
 
 /**
@@ -84,9 +94,9 @@ function tfjsConfig(optimizer: Optimizer): { class_name: string; config: Record<
  * A schedule is kept beside it under `learningRateSchedule`, so kerasm resumes along it.
  */
 function kerasmOptions(optimizer: Optimizer): Record<string, unknown> {
-  const { clipnorm, clipvalue, globalClipnorm, weightDecay } = optimizer.getConfig();
+  const { clipnorm, clipvalue, globalClipnorm, weightDecay, useEma, emaMomentum, emaOverwriteFrequency } = optimizer.getConfig();
   const schedule = optimizer.schedule ? { learningRateSchedule: { class_name: optimizer.schedule.className, config: optimizer.schedule.getConfig() } } : {};
-  const own = Object.entries({ clipnorm, clipvalue, globalClipnorm, weightDecay }).filter(([, v]) => v !== undefined);
+  const own = Object.entries({ clipnorm, clipvalue, globalClipnorm, weightDecay, useEma, emaMomentum, emaOverwriteFrequency }).filter(([, v]) => v !== undefined);
   // AdamW's weightDecay is part of its class; written anyway, it reads back the same.
   return { ...Object.fromEntries(own), ...schedule };
 }
@@ -111,7 +121,12 @@ function learningRateOf(config: Record<string, unknown>): number | LearningRateS
 }
 
 function commonArgs(c: Record<string, unknown>): OptimizerArgs {
+  // Keras writes ema_momentum and ema_overwrite_frequency even with use_ema false; they matter only with it.
+  const ema = flag(c, 'useEma', 'use_ema')
+    ? { useEma: true, emaMomentum: pick(c, 'emaMomentum', 'ema_momentum'), emaOverwriteFrequency: pick(c, 'emaOverwriteFrequency', 'ema_overwrite_frequency') ?? null }
+    : {};
   return {
+    ...ema,
     learningRate: learningRateOf(c),
     clipnorm: pick(c, 'clipnorm'),
     clipvalue: pick(c, 'clipvalue'),
@@ -121,6 +136,8 @@ function commonArgs(c: Record<string, unknown>): OptimizerArgs {
 }
 
 const flag = (c: Record<string, unknown>, ...keys: string[]) => keys.some((k) => c[k] === true);
+/** The first of `keys` that holds a boolean, or undefined (the optimizer's default). */
+const boolean = (c: Record<string, unknown>, ...keys: string[]) => keys.map((k) => c[k]).find((v) => typeof v === 'boolean') as boolean | undefined;
 
 const READERS: Record<string, (c: Record<string, unknown>) => Optimizer | string> = {
   Adam: (c) => new Adam({ ...commonArgs(c), beta1: pick(c, 'beta1', 'beta_1'), beta2: pick(c, 'beta2', 'beta_2'), epsilon: pick(c, 'epsilon'), amsgrad: flag(c, 'amsgrad') }),
@@ -141,6 +158,15 @@ const READERS: Record<string, (c: Record<string, unknown>) => Optimizer | string
     l2RegularizationStrength: pick(c, 'l2RegularizationStrength', 'l2_regularization_strength'),
     l2ShrinkageRegularizationStrength: pick(c, 'l2ShrinkageRegularizationStrength', 'l2_shrinkage_regularization_strength'),
     beta: pick(c, 'beta'),
+  }),
+  Lamb: (c) => new Lamb({ ...commonArgs(c), beta1: pick(c, 'beta1', 'beta_1'), beta2: pick(c, 'beta2', 'beta_2'), epsilon: pick(c, 'epsilon') }),
+  Adafactor: (c) => new Adafactor({
+    ...commonArgs(c),
+    beta2Decay: pick(c, 'beta2Decay', 'beta_2_decay'),
+    epsilon1: pick(c, 'epsilon1', 'epsilon_1'),
+    epsilon2: pick(c, 'epsilon2', 'epsilon_2'),
+    clipThreshold: pick(c, 'clipThreshold', 'clip_threshold'),
+    relativeStep: boolean(c, 'relativeStep', 'relative_step'),
   }),
   Nadam: (c) => new Nadam({ ...commonArgs(c), beta1: pick(c, 'beta1', 'beta_1'), beta2: pick(c, 'beta2', 'beta_2'), epsilon: pick(c, 'epsilon') }),
 };

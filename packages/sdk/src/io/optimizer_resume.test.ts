@@ -36,6 +36,8 @@ const optimizers = [
   { name: 'lion', make: () => km.optimizers.lion({ learningRate: 3e-4, beta2: 0.95, weightDecay: 0.01 }), config: { class_name: 'Lion', suffixes: ['momentum'] } },
   { name: 'ftrl', make: () => km.optimizers.ftrl({ learningRate: 0.05, l1RegularizationStrength: 0.001, beta: 0.1 }), config: { class_name: 'Ftrl', suffixes: ['accumulator', 'linear'] } },
   { name: 'nadam', make: () => km.optimizers.nadam({ learningRate: 0.005 }), config: { class_name: 'Nadam', suffixes: ['m', 'v'] } },
+  { name: 'lamb', make: () => km.optimizers.lamb({ learningRate: 0.01, weightDecay: 0.01 }), config: { class_name: 'Lamb', suffixes: ['momentum', 'velocity'] } },
+  { name: 'adafactor', make: () => km.optimizers.adafactor({ learningRate: 0.05, clipThreshold: 0.5 }), config: { class_name: 'Adafactor', suffixes: ['r', 'c', 'velocity'] } },
   { name: 'adam amsgrad', make: () => km.optimizers.adam({ learningRate: 0.005, amsgrad: true }), config: { class_name: 'Adam', suffixes: ['m', 'v', 'vhat'] } },
   { name: 'adamw', make: () => km.optimizers.adamw({ learningRate: 0.005, weightDecay: 0.05 }), config: { class_name: 'AdamW', suffixes: ['m', 'v'] } },
   {
@@ -119,7 +121,7 @@ describe('corrupt or missing optimizer state in a file', () => {
         spec.shape = [9];
         return Float32Array.from([...data.subarray(0, at), ...data.subarray(at + 1)]);
       }),
-    ).rejects.toThrow(/optimizer weight 'out\/bias\/momentum' is of shape \[9\], but weight 'out\/bias' is float32 of shape \[10\]. The optimizer state does not belong to this model/);
+    ).rejects.toThrow(/optimizer weight 'out\/bias\/momentum' is of shape \[9\], but its state for weight 'out\/bias' \(shape \[10\]\) is float32 of shape \[10\]. The optimizer state does not belong to this model/);
   });
 
   it("state of another optimizer (Adam's m and v under an RMSProp config) is refused, listing what was expected", async () => {

@@ -192,6 +192,33 @@ describe('optimizer state moves between tfjs-layers 4.22 and kerasm', () => {
     await expect(tfl.loadLayersModel(tf.io.fromMemory(saved as tf.io.ModelArtifacts))).rejects.toThrow(/Unknown layer: Ftrl/);
   });
 
+  it('Lamb: kerasm-only (Keras 3 names), so tfjs-layers 4.22 refuses the whole file', async () => {
+    const ours = kerasmModel(km.optimizers.lamb({ learningRate: 0.01 }));
+    await ours.fit(x, y, { ...fitArgs, epochs: 1 });
+    const saved = await kerasmArtifacts(ours);
+    expect(saved.trainingConfig?.optimizer_config).toEqual({ class_name: 'Lamb', config: { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } });
+    expect(saved.weightSpecs!.filter((w) => w.group === 'optimizer').map((w) => w.name.split('/').at(-1))).toEqual(['iter', ...Array(4).fill('momentum'), ...Array(4).fill('velocity')]);
+    await expect(tfl.loadLayersModel(tf.io.fromMemory(saved as tf.io.ModelArtifacts))).rejects.toThrow(/Unknown layer: Lamb/);
+  });
+
+  it("Adafactor: kerasm-only, its factored state saved in Keras' shapes (r: w[:-1], c: w[:-2] + w[-1:], scalars for a vector)", async () => {
+    const ours = kerasmModel(km.optimizers.adafactor({ learningRate: 0.01 }));
+    await ours.fit(x, y, { ...fitArgs, epochs: 1 });
+    const saved = await kerasmArtifacts(ours);
+    expect(saved.trainingConfig?.optimizer_config).toEqual({
+      class_name: 'Adafactor',
+      config: { learningRate: 0.01, beta2Decay: -0.8, epsilon1: 1e-30, epsilon2: 1e-3, clipThreshold: 1, relativeStep: true },
+    });
+    const state = saved.weightSpecs!.filter((w) => w.group === 'optimizer').map((w) => [w.name.split('/').slice(-2).join('/'), w.shape]);
+    expect(state).toEqual([
+      ['iter', []],
+      ['kernel/r', [784]], ['bias/r', []], ['kernel/r', [8]], ['bias/r', []],
+      ['kernel/c', [8]], ['bias/c', []], ['kernel/c', [10]], ['bias/c', []],
+      ['kernel/velocity', [784, 8]], ['bias/velocity', [8]], ['kernel/velocity', [8, 10]], ['bias/velocity', [10]],
+    ]);
+    await expect(tfl.loadLayersModel(tf.io.fromMemory(saved as tf.io.ModelArtifacts))).rejects.toThrow(/Unknown layer: Adafactor/);
+  });
+
   it('Nadam: kerasm-only, so tfjs-layers 4.22 refuses the whole file ("Unknown layer: Nadam")', async () => {
     const ours = kerasmModel(km.optimizers.nadam());
     await ours.fit(x, y, { ...fitArgs, epochs: 1 });

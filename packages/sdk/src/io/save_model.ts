@@ -22,7 +22,7 @@ export interface SaveConfig {
    * (default false, as in tfjs). The model must be compiled. Every kerasm optimizer saves; the
    * state is in tfjs' layout, which tfjs-layers 4.22 resumes for Adam, SGD/Momentum, RMSProp,
    * Adagrad and Adadelta. tfjs cannot load Adamax state, and refuses files whose optimizer it lacks
-   * (Nadam, AdamW, Lion, Ftrl: "Unknown layer: Nadam"), even without the state.
+   * (Nadam, AdamW, Lion, Ftrl, Lamb, Adafactor: "Unknown layer: Nadam"), even without the state.
    *
    * @example
    * ```ts

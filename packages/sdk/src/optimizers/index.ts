@@ -1,8 +1,10 @@
 import { Adadelta, type AdadeltaArgs } from './adadelta.js';
+import { Adafactor, type AdafactorArgs } from './adafactor.js';
 import { Adagrad, type AdagradArgs } from './adagrad.js';
 import { Adam, AdamW, type AdamArgs } from './adam.js';
 import { Adamax, type AdamaxArgs } from './adamax.js';
 import { Ftrl, type FtrlArgs } from './ftrl.js';
+import { Lamb, type LambArgs } from './lamb.js';
 import { Lion, type LionArgs } from './lion.js';
 import { Nadam, type NadamArgs } from './nadam.js';
 import type { Optimizer } from './optimizer.js';
@@ -11,7 +13,7 @@ import { SGD, type SGDArgs } from './sgd.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import { LearningRateSchedule } from './schedules/schedule.js';
 
-const OPTIMIZER = { learningRate: true, clipnorm: true, clipvalue: true, globalClipnorm: true, weightDecay: true } as const;
+const OPTIMIZER = { learningRate: true, clipnorm: true, clipvalue: true, globalClipnorm: true, weightDecay: true, useEma: true, emaMomentum: true, emaOverwriteFrequency: true } as const;
 const ADAM_OPTIONS = optionNames<AdamArgs>({ ...OPTIMIZER, beta1: true, beta2: true, epsilon: true, amsgrad: true });
 const SGD_OPTIONS = optionNames<SGDArgs>({ ...OPTIMIZER, momentum: true, nesterov: true });
 const RMSPROP_OPTIONS = optionNames<RMSpropArgs>({ ...OPTIMIZER, rho: true, momentum: true, epsilon: true, centered: true });
@@ -24,6 +26,8 @@ const FTRL_OPTIONS = optionNames<FtrlArgs>({
   ...OPTIMIZER, learningRatePower: true, initialAccumulatorValue: true, l1RegularizationStrength: true,
   l2RegularizationStrength: true, l2ShrinkageRegularizationStrength: true, beta: true,
 });
+const LAMB_OPTIONS = optionNames<LambArgs>({ ...OPTIMIZER, beta1: true, beta2: true, epsilon: true });
+const ADAFACTOR_OPTIONS = optionNames<AdafactorArgs>({ ...OPTIMIZER, beta2Decay: true, epsilon1: true, epsilon2: true, clipThreshold: true, relativeStep: true });
 
 /** A factory's argument: options, or only the learning rate, as Keras (`Adam(0.01)`) and TensorFlow.js (`tf.train.adam(0.01)`) take it. */
 type LearningRate = number | LearningRateSchedule;
@@ -104,6 +108,25 @@ export function ftrl(args?: FtrlArgs | LearningRate): Ftrl {
   return new Ftrl(optimizerArgs<FtrlArgs>(args, arguments.length, FTRL_OPTIONS, 'km.optimizers.ftrl'));
 }
 
+/**
+ * Lamb with Keras 3 defaults (learningRate 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7): Adam's
+ * direction scaled per weight tensor by ‖w‖/‖update‖, for large batches.
+ * @example `model.compile({ optimizer: km.optimizers.lamb({ learningRate: 0.01 }), loss: 'mse' })`
+ */
+export function lamb(args?: LambArgs | LearningRate): Lamb {
+  return new Lamb(optimizerArgs<LambArgs>(args, arguments.length, LAMB_OPTIONS, 'km.optimizers.lamb'));
+}
+
+/**
+ * Adafactor with Keras 3 defaults (learningRate 0.001, beta2Decay −0.8, epsilon1 1e-30, epsilon2
+ * 1e-3, clipThreshold 1): factored second moments (row and column means) for matrices and kernels,
+ * so its state is far smaller than Adam's; steps relative to each weight's rms.
+ * @example `model.compile({ optimizer: km.optimizers.adafactor({ learningRate: 0.01 }), loss: 'mse' })`
+ */
+export function adafactor(args?: AdafactorArgs | LearningRate): Adafactor {
+  return new Adafactor(optimizerArgs<AdafactorArgs>(args, arguments.length, ADAFACTOR_OPTIONS, 'km.optimizers.adafactor'));
+}
+
 const BY_NAME: Record<string, () => Optimizer> = {
   adam: () => new Adam(),
   adamw: () => new AdamW(),
@@ -115,6 +138,8 @@ const BY_NAME: Record<string, () => Optimizer> = {
   adadelta: () => new Adadelta(),
   lion: () => new Lion(),
   ftrl: () => new Ftrl(),
+  lamb: () => new Lamb(),
+  adafactor: () => new Adafactor(),
 };
 
 /** Names `compile` accepts for an optimizer with default settings. */
@@ -131,6 +156,6 @@ export function getOptimizer(optimizer: string | Optimizer): Optimizer {
 }
 
 export * as schedules from './schedules/index.js';
-export { Adadelta, Adagrad, Adam, Adamax, AdamW, Ftrl, Lion, Nadam, RMSprop, SGD };
-export type { AdadeltaArgs, AdagradArgs, AdamArgs, AdamaxArgs, FtrlArgs, LionArgs, NadamArgs, RMSpropArgs, SGDArgs };
+export { Adadelta, Adafactor, Adagrad, Adam, Adamax, AdamW, Ftrl, Lamb, Lion, Nadam, RMSprop, SGD };
+export type { AdadeltaArgs, AdafactorArgs, AdagradArgs, AdamArgs, AdamaxArgs, FtrlArgs, LambArgs, LionArgs, NadamArgs, RMSpropArgs, SGDArgs };
 export { Optimizer, type OptimizerArgs } from './optimizer.js';

@@ -1,8 +1,9 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import { LearningRateSchedule } from './schedules/schedule.js';
+import { emaSettings, WeightAverage, type EmaArgs, type EmaSettings } from './weight_average.js';
 
 /** Options every optimizer accepts, as in Keras 3. At most one of the clipping options may be set. */
-export interface OptimizerArgs {
+export interface OptimizerArgs extends EmaArgs {
   /** A number, or a schedule from `km.optimizers.schedules` evaluated at each step. */
   learningRate?: number | LearningRateSchedule;
   /** Clip each weight's gradient to this L2 norm. */
@@ -29,11 +30,18 @@ export abstract class Optimizer {
   readonly clipvalue: number | null;
   readonly globalClipnorm: number | null;
   readonly weightDecay: number;
+  /** The weights' moving-average settings, or null without `useEma`. */
+  readonly ema: EmaSettings | null;
+  #average: WeightAverage | null = null;
+  /** The parameter buffer of the latest update, which `finalizeVariableValues` writes the average into. */
+  #params: BufferId = 0;
   #learningRate: number | LearningRateSchedule;
   #backend: Backend | null = null;
-  #views: { grads: BufferId; ids: BufferId[] } | null = null;
+  /** Per-weight views of a buffer, by buffer (views are not free on every backend, so they are made once). */
+  #views = new Map<BufferId, BufferId[]>();
   #size = 0;
   #segments: readonly number[] = [];
+  #shapes: readonly (readonly number[])[] = [];
 
   constructor(className: string, args: OptimizerArgs, defaultLearningRate: number) {
     const lr = args.learningRate ?? defaultLearningRate;
@@ -57,6 +65,7 @@ export abstract class Optimizer {
       throw new Error(`${className}: only one of clipnorm, clipvalue and globalClipnorm can be set. Received: ${set.map((n) => `${n}=${this[n]}`).join(', ')}. Keep one.`);
     }
     this.weightDecay = checkRange(className, 'weightDecay', args.weightDecay ?? 0, 0, Infinity);
+    this.ema = emaSettings(className, args);
   }
 
   /** The learning rate of the next update (a schedule is evaluated at `iterations`). */
@@ -83,27 +92,37 @@ export abstract class Optimizer {
 
   /**
    * Allocates state for `size` parameters on `backend`; called once by `compile`/`fit`.
-   * `segments` are the sizes of the individual weights in the buffer (for per-weight `clipnorm`).
-   * The state is kept when the backend and size are unchanged, unless `restart` is set (the
-   * parameters were laid out anew, so the old state belongs to other weights).
+   * `segments` are the sizes of the individual weights in the buffer (for per-weight `clipnorm`),
+   * `shapes` their shapes (for optimizers whose state is shaped per weight, as Adafactor's; by
+   * default each weight is a vector). The state is kept when the backend and size are unchanged,
+   * unless `restart` is set (the parameters were laid out anew, so the old state belongs to other weights).
    */
-  attach(backend: Backend, size: number, segments: readonly number[] = [size], restart = false): void {
+  attach(backend: Backend, size: number, segments: readonly number[] = [size], restart = false, shapes: readonly (readonly number[])[] = segments.map((n) => [n])): void {
     this.#segments = segments;
-    this.#views = null;
+    this.#shapes = shapes;
+    this.#views.clear();
     if (!restart && this.#backend === backend && this.#size === size) return;
-    if (this.#backend) this.releaseState(this.#backend);
+    if (this.#backend) this.#release(this.#backend);
     this.#backend = backend;
     this.#size = size;
     this.iterations = 0;
     this.allocateState(backend, size);
+    if (this.ema) this.#average = new WeightAverage(backend, size);
+  }
+
+  #release(backend: Backend): void {
+    this.releaseState(backend);
+    this.#average?.free(backend);
+    this.#average = null;
+    this.#params = 0;
   }
 
   /** Frees the optimizer's state buffers; a later `attach` (compile) starts it afresh. */
   detach(): void {
-    if (this.#backend) this.releaseState(this.#backend);
+    if (this.#backend) this.#release(this.#backend);
     this.#backend = null;
     this.#size = 0;
-    this.#views = null;
+    this.#views.clear();
   }
 
   /** Applies one update: clip the gradients (in place), decay the weights, run the update rule. */
@@ -115,29 +134,67 @@ export abstract class Optimizer {
     if (this.weightDecay > 0) backend.scale(params, this.#size, 1 - lr * this.weightDecay);
     this.iterations++;
     this.update(backend, params, grads, this.#size, lr);
+    if (this.#average) {
+      this.#average.update(backend, params, this.iterations, this.ema!);
+      this.#params = params;
+    }
+  }
+
+  /**
+   * With `useEma`, writes the weights' moving average into them, as Keras 3 does at the end of
+   * `fit`; otherwise, or before any update, does nothing.
+   *
+   * @example
+   * ```ts
+   * const optimizer = km.optimizers.adam({ useEma: true, emaMomentum: 0.9 });
+   * model.compile({ optimizer, loss: 'mse' });
+   * await model.fit(x, y, { epochs: 3 }); // the model now holds the averaged weights
+   * ```
+   */
+  finalizeVariableValues(): void {
+    if (this.#average && this.#params && this.#backend) this.#average.overwrite(this.#backend, this.#params);
+  }
+
+  /** The moving average's buffer (Keras' `average` state), when `useEma` is on and the optimizer is attached. */
+  averageSlot(): { readonly name: string; readonly id: BufferId } | null {
+    return this.#average ? { name: 'average', id: this.#average.id } : null;
   }
 
   #clip(backend: Backend, grads: BufferId): void {
     if (this.clipvalue !== null) backend.clipByValue(grads, this.#size, -this.clipvalue, this.clipvalue);
     if (this.globalClipnorm !== null) backend.clipByNorm(grads, this.#size, this.globalClipnorm);
     if (this.clipnorm !== null) {
-      const views = this.#segmentViews(backend, grads);
+      const views = this.weightViews(backend, grads);
       this.#segments.forEach((length, i) => backend.clipByNorm(views[i], length, this.clipnorm!));
     }
   }
 
-  /** One view per weight of the gradient buffer, made once (views are not free on every backend). */
-  #segmentViews(backend: Backend, grads: BufferId): BufferId[] {
-    if (this.#views?.grads !== grads) {
+  /** Sizes of the trainable weights, in the order they lie in the parameter buffer. */
+  protected get weightSizes(): readonly number[] {
+    return this.#segments;
+  }
+
+  /** Shapes of the trainable weights, in the same order. */
+  protected get weightShapes(): readonly (readonly number[])[] {
+    return this.#shapes;
+  }
+
+  /**
+   * One view per weight of `buffer`, laid out by `lengths` (default: the weights' sizes, as in the
+   * parameter buffer), made once per buffer until the next `attach`.
+   */
+  protected weightViews(backend: Backend, buffer: BufferId, lengths: readonly number[] = this.#segments): BufferId[] {
+    let ids = this.#views.get(buffer);
+    if (!ids) {
       let offset = 0;
-      const ids = this.#segments.map((length) => {
-        const id = backend.view(grads, offset, length);
+      ids = lengths.map((length) => {
+        const id = backend.view(buffer, offset, length);
         offset += length;
         return id;
       });
-      this.#views = { grads, ids };
+      this.#views.set(buffer, ids);
     }
-    return this.#views.ids;
+    return ids;
   }
 
   /**
@@ -161,6 +218,7 @@ export abstract class Optimizer {
     if (this.clipvalue !== null) config.clipvalue = this.clipvalue;
     if (this.globalClipnorm !== null) config.globalClipnorm = this.globalClipnorm;
     if (this.weightDecay > 0) config.weightDecay = this.weightDecay;
+    if (this.ema) Object.assign(config, { useEma: true, emaMomentum: this.ema.momentum, emaOverwriteFrequency: this.ema.overwriteFrequency });
     return config;
   }
 }

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { backend } from '../backend/registry.js';
 import {
-  adadeltaRule, adagradRule, adamaxRule, ftrlRule, lionRule, adamRule, nadamRule, refStep, rmspropRule, sgdRule, type RefOptions, type RefRule,
+  adadeltaRule, adafactorRule, adagradRule, adamaxRule, ftrlRule, lambRule, lionRule, adamRule, nadamRule, refStep, rmspropRule, sgdRule, type RefOptions, type RefRule,
 } from '../testing/optimizer_reference.js';
 import type { Optimizer } from './optimizer.js';
 
@@ -21,12 +21,16 @@ const P0 = Float32Array.from({ length: N }, (_, i) => 1 + Math.sin(i * 1.3) * 0.
 const gradient = (p: ArrayLike<number>) => Float64Array.from({ length: N }, (_, i) => K[i] * (p[i] - C[i]) + 0.6 * Math.cos(3 * p[i]));
 const STEPS = 6;
 
-function runKerasm(optimizer: Optimizer, steps = STEPS, segments?: number[]): Float32Array {
+// The 37 parameters as weights of several ranks, for the optimizers that work per weight tensor.
+const SHAPES = [[3, 4], [4], [2, 3, 2], [9]];
+const SHAPE_SIZES = SHAPES.map((s) => s.reduce((a, b) => a * b, 1));
+
+function runKerasm(optimizer: Optimizer, steps = STEPS, segments?: number[], shapes?: number[][]): Float32Array {
   const b = backend();
   const params = b.alloc(N, 'float32');
   const grads = b.alloc(N, 'float32');
   b.write(params, P0);
-  optimizer.attach(b, N, segments);
+  optimizer.attach(b, N, segments, false, shapes);
   for (let t = 0; t < steps; t++) {
     b.write(grads, Float32Array.from(gradient(b.read(params, N, 'float32'))));
     optimizer.apply(params, grads);
@@ -69,6 +73,8 @@ interface Case {
   rule: RefRule;
   options: RefOptions;
   tfjs?: () => tf.Optimizer;
+  /** Weight shapes the optimizer sees (default: one vector of N). */
+  shapes?: number[][];
 }
 
 const cases: Case[] = [
@@ -100,6 +106,24 @@ const cases: Case[] = [
     options: { lr: constant(0.1), globalClipnorm: 5 },
   },
   { name: 'ftrl l1 with a schedule', kerasm: () => km.optimizers.ftrl({ learningRate: km.optimizers.schedules.exponentialDecay({ initialLearningRate: 0.2, decaySteps: 2, decayRate: 0.5 }), l1RegularizationStrength: 0.5 }), rule: ftrlRule(-0.5, 0.1, 0.5), options: { lr: (step) => 0.2 * 0.5 ** (step / 2) } },
+  { name: 'lamb', kerasm: () => km.optimizers.lamb({ learningRate: 0.02 }), rule: lambRule(SHAPES), options: { lr: constant(0.02) }, shapes: SHAPES },
+  {
+    name: 'lamb beta epsilon clipnorm weightDecay',
+    kerasm: () => km.optimizers.lamb({ learningRate: 0.05, beta1: 0.5, beta2: 0.9, epsilon: 1e-3, clipnorm: 1, weightDecay: 0.1 }),
+    rule: lambRule(SHAPES, 0.5, 0.9, 1e-3),
+    options: { lr: constant(0.05), clipnorm: 1, weightDecay: 0.1, segments: SHAPE_SIZES },
+    shapes: SHAPES,
+  },
+  { name: 'lamb as one vector', kerasm: () => km.optimizers.lamb({ learningRate: 0.02 }), rule: lambRule([[N]]), options: { lr: constant(0.02) } },
+  { name: 'adafactor', kerasm: () => km.optimizers.adafactor({ learningRate: 0.05 }), rule: adafactorRule(SHAPES), options: { lr: constant(0.05) }, shapes: SHAPES },
+  {
+    name: 'adafactor with every option and a schedule',
+    kerasm: () => km.optimizers.adafactor({ learningRate: km.optimizers.schedules.exponentialDecay({ initialLearningRate: 0.2, decaySteps: 2, decayRate: 0.5 }), beta2Decay: -0.5, epsilon1: 1e-20, epsilon2: 0.5, clipThreshold: 0.3, relativeStep: false, clipvalue: 0.8 }),
+    rule: adafactorRule(SHAPES, -0.5, 1e-20, 0.5, 0.3),
+    options: { lr: (step) => 0.2 * 0.5 ** (step / 2), clipvalue: 0.8 },
+    shapes: SHAPES,
+  },
+  { name: 'adafactor globalClipnorm weightDecay', kerasm: () => km.optimizers.adafactor({ learningRate: 0.05, globalClipnorm: 2, weightDecay: 0.1 }), rule: adafactorRule(SHAPES), options: { lr: constant(0.05), globalClipnorm: 2, weightDecay: 0.1 }, shapes: SHAPES },
   { name: 'sgd clipvalue', kerasm: () => km.optimizers.sgd({ learningRate: 0.05, clipvalue: 0.5 }), rule: sgdRule(), options: { lr: constant(0.05), clipvalue: 0.5 } },
   { name: 'adam globalClipnorm', kerasm: () => km.optimizers.adam({ learningRate: 0.02, globalClipnorm: 1 }), rule: adamRule(), options: { lr: constant(0.02), globalClipnorm: 1 } },
   { name: 'sgd weightDecay', kerasm: () => km.optimizers.sgd({ learningRate: 0.05, weightDecay: 0.1 }), rule: sgdRule(), options: { lr: constant(0.05), weightDecay: 0.1 } },
@@ -112,8 +136,8 @@ const cases: Case[] = [
 ];
 
 describe('optimizers follow the Keras 3 update equations', () => {
-  it.each(cases)('$name: first steps match the float64 reference to 1e-6 relative', ({ kerasm, rule, options }) => {
-    const ours = runKerasm(kerasm());
+  it.each(cases)('$name: first steps match the float64 reference to 1e-6 relative', ({ kerasm, rule, options, shapes }) => {
+    const ours = runKerasm(kerasm(), STEPS, shapes?.map((s) => s.reduce((a, b) => a * b, 1)), shapes);
     const expected = runReference(rule, options);
     expect(relativeError(ours, P0)).toBeGreaterThan(1e-3); // the parameters really moved
     expect(relativeError(ours, expected)).toBeLessThan(1e-6);
@@ -154,7 +178,7 @@ describe('optimizers follow the Keras 3 update equations', () => {
   });
 
   it('every factory takes the learning rate, or a schedule, alone', () => {
-    const factories = [km.optimizers.adam, km.optimizers.adamw, km.optimizers.sgd, km.optimizers.rmsprop, km.optimizers.adagrad, km.optimizers.adamax, km.optimizers.nadam, km.optimizers.adadelta, km.optimizers.lion, km.optimizers.ftrl];
+    const factories = [km.optimizers.adam, km.optimizers.adamw, km.optimizers.sgd, km.optimizers.rmsprop, km.optimizers.adagrad, km.optimizers.adamax, km.optimizers.nadam, km.optimizers.adadelta, km.optimizers.lion, km.optimizers.ftrl, km.optimizers.lamb, km.optimizers.adafactor];
     for (const factory of factories) {
       // Adadelta's first steps are ~√ε/√a small: only a rate near its paper's 1.0 moves them visibly.
       const lr = factory === km.optimizers.adadelta ? 1 : 0.05;
@@ -167,7 +191,7 @@ describe('optimizers follow the Keras 3 update equations', () => {
   });
 
   it('compile accepts every optimizer by name', () => {
-    for (const name of ['adam', 'adamw', 'sgd', 'rmsprop', 'adagrad', 'adamax', 'nadam', 'adadelta', 'lion', 'ftrl', 'Adadelta', 'LION']) {
+    for (const name of ['adam', 'adamw', 'sgd', 'rmsprop', 'adagrad', 'adamax', 'nadam', 'adadelta', 'lion', 'ftrl', 'lamb', 'adafactor', 'Adadelta', 'LION', 'Lamb', 'AdaFactor']) {
       const model = km.sequential([km.layers.dense({ units: 1, inputShape: [2] })]);
       expect(() => model.compile({ optimizer: name, loss: 'mse' })).not.toThrow();
     }
@@ -209,6 +233,19 @@ describe('optimizer option errors', () => {
     expect(() => km.optimizers.ftrl({ l1: 0.1 } as never)).toThrow(/has no option 'l1'/);
   });
 
+  it("rejects Lamb's and Adafactor's bad options, naming the value", () => {
+    expect(() => km.optimizers.lamb({ beta1: 1 })).toThrow(/^Lamb: beta1 must be in \[0, 1\)\. Received: beta1=1\.$/);
+    expect(() => km.optimizers.lamb({ beta2: -0.1 })).toThrow(/Lamb: beta2 must be in \[0, 1\)\. Received: beta2=-0.1/);
+    expect(() => km.optimizers.lamb({ epsilon: -1 })).toThrow(/Lamb: epsilon must be in \[0, Infinity\)\. Received: epsilon=-1/);
+    expect(() => km.optimizers.lamb({ rho: 0.9 } as never)).toThrow(/has no option 'rho'/);
+    expect(() => km.optimizers.adafactor({ beta2Decay: 0.8 })).toThrow(/^Adafactor: beta2Decay must be a finite number ≤ 0 .*Received: beta2Decay=0.8\.$/);
+    expect(() => km.optimizers.adafactor({ epsilon1: -1 })).toThrow(/Adafactor: epsilon1 must be in \[0, Infinity\)\. Received: epsilon1=-1/);
+    expect(() => km.optimizers.adafactor({ epsilon2: -1 })).toThrow(/Received: epsilon2=-1/);
+    expect(() => km.optimizers.adafactor({ clipThreshold: 0 })).toThrow(/^Adafactor: clipThreshold must be a positive finite number\. Received: clipThreshold=0\.$/);
+    expect(() => km.optimizers.adafactor({ relativeStep: 'yes' as never })).toThrow(/^Adafactor: relativeStep must be true or false\. Received: relativeStep=yes\.$/);
+    expect(() => km.optimizers.adafactor({ beta1: 0.9 } as never)).toThrow(/has no option 'beta1'/);
+  });
+
   it('rejects a learning rate that is neither a positive number nor a schedule', () => {
     expect(() => km.optimizers.nadam({ learningRate: 'fast' as unknown as number })).toThrow(/Nadam: learningRate must be a positive finite number or a schedule.*Received: learningRate=fast/);
   });
@@ -229,6 +266,6 @@ describe('optimizer option errors', () => {
   });
 
   it('lists the valid names for an unknown optimizer', () => {
-    expect(() => km.sequential([km.layers.dense({ units: 1, inputShape: [1] })]).compile({ optimizer: 'adafactor', loss: 'mse' })).toThrow(/Unknown optimizer 'adafactor'. Valid optimizers: 'adam', 'adamw', 'sgd', 'rmsprop', 'adagrad', 'adamax', 'nadam', 'adadelta', 'lion', 'ftrl'/);
+    expect(() => km.sequential([km.layers.dense({ units: 1, inputShape: [1] })]).compile({ optimizer: 'adabelief', loss: 'mse' })).toThrow(/Unknown optimizer 'adabelief'. Valid optimizers: 'adam', 'adamw', 'sgd', 'rmsprop', 'adagrad', 'adamax', 'nadam', 'adadelta', 'lion', 'ftrl', 'lamb', 'adafactor'/);
   });
 });

@@ -172,3 +172,85 @@ export function ftrlRule(power = -0.5, initial = 0.1, l1 = 0, l2 = 0, l2Shrinkag
     }
   };
 }
+
+/** Runs `step` on each weight's slice of p, g and of every per-weight state (`lengths(shape)` long, default the weight's size). */
+function perWeight(
+  shapes: readonly (readonly number[])[], p: Float64Array, g: Float64Array, s: Record<string, Float64Array>,
+  states: Record<string, (shape: readonly number[]) => number>,
+  step: (shape: readonly number[], p: Float64Array, g: Float64Array, state: Record<string, Float64Array>) => void,
+): void {
+  const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+  const offsets: Record<string, number> = { p: 0 };
+  for (const name of Object.keys(states)) {
+    s[name] ??= new Float64Array(shapes.reduce((total, shape) => total + states[name](shape), 0));
+    offsets[name] = 0;
+  }
+  for (const shape of shapes) {
+    const n = size(shape);
+    const views: Record<string, Float64Array> = {};
+    for (const name of Object.keys(states)) {
+      const length = states[name](shape);
+      views[name] = s[name].subarray(offsets[name], offsets[name] + length);
+      offsets[name] += length;
+    }
+    step(shape, p.subarray(offsets.p, offsets.p + n), g.subarray(offsets.p, offsets.p + n), views);
+    offsets.p += n;
+  }
+}
+
+const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+const rms = (x: ArrayLike<number>) => Math.sqrt(Array.from(x).reduce((a, v) => a + v * v, 0) / x.length);
+
+/** Keras 3's Lamb: Adam's bias-corrected direction times ‖w‖/‖u‖ per weight tensor. */
+export function lambRule(shapes: readonly (readonly number[])[], b1 = 0.9, b2 = 0.999, eps = 1e-7): RefRule {
+  return (pAll, gAll, s, t, lr) => perWeight(shapes, pAll, gAll, s, { m: sizeOf, v: sizeOf }, (_shape, p, g, { m, v }) => {
+    const u = new Float64Array(p.length);
+    for (let i = 0; i < p.length; i++) {
+      m[i] += (g[i] - m[i]) * (1 - b1);
+      v[i] += (g[i] * g[i] - v[i]) * (1 - b2);
+      u[i] = m[i] / (1 - b1 ** t) / (Math.sqrt(v[i] / (1 - b2 ** t)) + eps);
+    }
+    const [wNorm, uNorm] = [norm(p), norm(u)];
+    const ratio = wNorm > 0 && uNorm > 0 ? wNorm / uNorm : 1;
+    for (let i = 0; i < p.length; i++) p[i] -= ratio * lr * u[i];
+  });
+}
+
+/**
+ * Keras 3's Adafactor, written over Keras' own shapes: r = mean of g² + ε1 over the last axis,
+ * c over the second last, v = r/mean(r) ⊗ c for rank ≥ 2; a full running mean for vectors.
+ */
+export function adafactorRule(shapes: readonly (readonly number[])[], decay = -0.8, e1 = 1e-30, e2 = 1e-3, clip = 1): RefRule {
+  const rLength = (shape: readonly number[]) => (shape.length < 2 ? 1 : sizeOf(shape.slice(0, -1)));
+  const cLength = (shape: readonly number[]) => (shape.length < 2 ? 1 : sizeOf(shape.slice(0, -2)) * shape[shape.length - 1]);
+  return (pAll, gAll, s, t, lr) => perWeight(shapes, pAll, gAll, s, { r: rLength, c: cLength, v: sizeOf }, (shape, p, g, { r, c, v }) => {
+    const rho = Math.min(lr, 1 / Math.sqrt(t));
+    const alpha = Math.max(e2, rms(p)) * rho;
+    const beta = 1 - t ** decay;
+    const sq = Float64Array.from(g, (x) => x * x + e1);
+    if (shape.length >= 2) {
+      const [rows, cols] = shape.slice(-2);
+      for (let b = 0; b < p.length / (rows * cols); b++) {
+        const at = (i: number, j: number) => (b * rows + i) * cols + j;
+        let rSum = 0;
+        for (let i = 0; i < rows; i++) {
+          let mean = 0;
+          for (let j = 0; j < cols; j++) mean += sq[at(i, j)] / cols;
+          r[b * rows + i] = beta * r[b * rows + i] + (1 - beta) * mean;
+          rSum += r[b * rows + i];
+        }
+        for (let j = 0; j < cols; j++) {
+          let mean = 0;
+          for (let i = 0; i < rows; i++) mean += sq[at(i, j)] / rows;
+          c[b * cols + j] = beta * c[b * cols + j] + (1 - beta) * mean;
+        }
+        for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) v[at(i, j)] = (r[b * rows + i] / (rSum / rows)) * c[b * cols + j];
+      }
+    } else {
+      for (let i = 0; i < p.length; i++) v[i] = beta * v[i] + (1 - beta) * sq[i];
+    }
+    const u = Float64Array.from(g, (x, i) => x / Math.sqrt(v[i]));
+    const scale = alpha / Math.max(1, rms(u) / clip);
+    for (let i = 0; i < p.length; i++) p[i] -= scale * u[i];
+  });
+}

@@ -11,6 +11,7 @@ import { WindowIndex, windowRows } from './window_ops.js';
 import { rowwiseLossTerms } from './rowwise_losses.js';
 import { weighted, weightedSum } from './loss_weight_ops.js';
 import { adadeltaTensors, ftrlTensors, lionTensors } from './optimizer_rule_ops.js';
+import { adafactorTensors, lambTensors } from './per_weight_optimizer_ops.js';
 
 type Tf = typeof tfc;
 
@@ -421,6 +422,16 @@ export abstract class TfjsCoreKernels {
 
   ftrlUpdate(params: BufferId, grads: BufferId, accumulator: BufferId, linear: BufferId, n: number, lr: number, power: number, l1: number, l2: number, l2Shrinkage: number): void {
     this.#update(params, grads, [accumulator, linear], n, (p, g, a0, l0) => ftrlTensors(this.tf, p, g, a0, l0, lr, power, l1, l2, l2Shrinkage));
+  }
+
+  lambUpdate(params: BufferId, grads: BufferId, m: BufferId, v: BufferId, n: number, lr: number, beta1: number, beta2: number, epsilon: number, bias1: number, bias2: number): void {
+    this.#update(params, grads, [m, v], n, (p, g, m0, v0) => lambTensors(this.tf, p, g, m0, v0, lr, beta1, beta2, epsilon, bias1, bias2));
+  }
+
+  adafactorUpdate(params: BufferId, grads: BufferId, r: BufferId, c: BufferId, v: BufferId, batches: number, rows: number, cols: number, factored: boolean, rho: number, beta: number, epsilon1: number, epsilon2: number, clipThreshold: number): void {
+    const state = factored ? [r, c, v] : [v];
+    this.#update(params, grads, state, batches * rows * cols, (p, g, ...s) =>
+      adafactorTensors(this.tf, p, g, s, factored ? { batches, rows, cols } : null, rho, beta, epsilon1, epsilon2, clipThreshold));
   }
 
   clipByNorm(x: BufferId, n: number, maxNorm: number): void {

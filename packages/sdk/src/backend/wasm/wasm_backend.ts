@@ -283,6 +283,14 @@ export class WasmBackend implements Backend {
     this.#core.ftrlUpdate(params, grads, accumulator, linear, n, lr, power, l1, l2, l2Shrinkage);
   }
 
+  lambUpdate(params: BufferId, grads: BufferId, m: BufferId, v: BufferId, n: number, lr: number, beta1: number, beta2: number, epsilon: number, bias1: number, bias2: number): void {
+    this.#core.lambUpdate(params, grads, m, v, n, lr, beta1, beta2, epsilon, bias1, bias2);
+  }
+
+  adafactorUpdate(params: BufferId, grads: BufferId, r: BufferId, c: BufferId, v: BufferId, batches: number, rows: number, cols: number, factored: boolean, rho: number, beta: number, epsilon1: number, epsilon2: number, clipThreshold: number): void {
+    this.#core.adafactorUpdate(params, grads, r, c, v, batches, rows, cols, factored, rho, beta, epsilon1, epsilon2, clipThreshold);
+  }
+
   clipByNorm(x: BufferId, n: number, maxNorm: number): void {
     const norm = Math.sqrt(this.#core.sumSquares(x, n));
     if (norm > maxNorm) this.#core.scale(x, n, maxNorm / norm);

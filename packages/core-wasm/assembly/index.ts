@@ -38,3 +38,4 @@ export { maskFromValues, maskSelectRows, maskSelectRowsGrad, maskedMeanSteps, ma
 export { resizeBilinear, resizeBilinearBackward, resizeNearest, resizeNearestBackward, flipImages } from './resize';
 export { transformImages, transformImagesBackward } from './transform';
 export { adjustImages, adjustImagesBackward } from './color_adjust';
+export { gluForward, gluBackward } from './glu';

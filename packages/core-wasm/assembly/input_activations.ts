@@ -60,13 +60,25 @@ function tanhSoftplus(x: f64): f64 {
 }
 
 /**
+ * tanh(x) = sign(x)·(1 − e)/(1 + e) with e = e^(−2|x|), which never overflows: one exp, measured
+ * several times faster than Math.tanh here.
+ */
+// @ts-ignore: decorator
+@inline
+function tanhByExp(x: f64): f64 {
+  const e = Math.exp(-2 * Math.abs(x));
+  const t = (1 - e) / (1 + e);
+  return x < 0 ? -t : t;
+}
+
+/**
  * x − tanh(x): below |x| = 0.1 from tanh's series (x³/3 − 2x⁵/15 + 17x⁷/315 − 62x⁹/2835), since the
  * difference of two near-equal numbers would lose most of its digits there.
  */
 // @ts-ignore: decorator
 @inline
 function tanhShrink(x: f64): f64 {
-  if (Math.abs(x) >= 0.1) return x - Math.tanh(x);
+  if (Math.abs(x) >= 0.1) return x - tanhByExp(x);
   const x2 = x * x;
   return x * x2 * (1.0 / 3 - x2 * (2.0 / 15 - x2 * (17.0 / 315 - x2 * (62.0 / 2835))));
 }
@@ -99,7 +111,7 @@ function derivativeValue(kind: i32, x: f64): f64 {
   }
   if (kind == HARD_SILU) return x <= -3 ? 0 : x >= 3 ? 1 : (2 * x + 3) / 6;
   if (kind == TANH_SHRINK) {
-    const th = Math.tanh(x);
+    const th = tanhByExp(x);
     return th * th;
   }
   const t = tanhSoftplus(x);

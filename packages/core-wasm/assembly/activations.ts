@@ -3,6 +3,7 @@
 import { hmax, hsum } from './simd';
 import { sigmoidScalar, sigmoidVector, tanhScalar, tanhVector } from './simd_math';
 import { colSum, fill } from './elementwise';
+import { sparsemaxBackwardRow, sparsemaxRow } from './sparsemax';
 
 export const LINEAR: i32 = 0;
 export const RELU: i32 = 1;
@@ -20,6 +21,15 @@ export const LEAKY_RELU: i32 = 12;
 export const HARD_TANH: i32 = 13;
 export const LOG_SIGMOID: i32 = 14;
 export const LOG_SOFTMAX: i32 = 15;
+export const SQUAREPLUS: i32 = 16;
+export const SOFT_SHRINK: i32 = 17;
+export const HARD_SHRINK: i32 = 18;
+export const SPARSE_PLUS: i32 = 19;
+export const SPARSEMAX: i32 = 20;
+
+// Keras 3's defaults: squareplus' b and the shrink activations' threshold.
+const SQUAREPLUS_B: f32 = 4;
+const SHRINK_THRESHOLD: f32 = 0.5;
 
 // Keras 3's `leaky_relu` activation: its default negative slope (the LeakyReLU layer's is 0.3).
 const LEAKY_SLOPE: f32 = 0.2;
@@ -68,7 +78,7 @@ function logSoftmaxRow(x: usize, y: usize, cols: i32): void {
 // @ts-ignore: decorator
 @inline
 function isRowwise(kind: i32): bool {
-  return kind == SOFTMAX || kind == LOG_SOFTMAX;
+  return kind == SOFTMAX || kind == LOG_SOFTMAX || kind == SPARSEMAX;
 }
 
 /** y = f(x) over rows×cols; softmax and log-softmax are taken along each row. y may alias x. */
@@ -77,6 +87,7 @@ export function activationForward(kind: i32, x: usize, y: usize, rows: i32, cols
     const rowBytes = <usize>cols << 2;
     for (let r = 0; r < rows; r++) {
       if (kind == SOFTMAX) softmaxRow(x + <usize>r * rowBytes, y + <usize>r * rowBytes, cols);
+      else if (kind == SPARSEMAX) sparsemaxRow(x + <usize>r * rowBytes, y + <usize>r * rowBytes, cols);
       else logSoftmaxRow(x + <usize>r * rowBytes, y + <usize>r * rowBytes, cols);
     }
     return;
@@ -125,7 +136,30 @@ export function activateRange(kind: i32, x: usize, y: usize, n: i32): void {
 // @ts-ignore: decorator
 @inline
 function hasVectorForward(kind: i32): bool {
-  return kind == SOFTSIGN || kind == RELU6 || kind == HARD_SIGMOID || kind == LEAKY_RELU || kind == HARD_TANH;
+  return kind == SOFTSIGN || kind == RELU6 || kind == HARD_SIGMOID || kind == LEAKY_RELU || kind == HARD_TANH
+    || kind == SQUAREPLUS || kind == SOFT_SHRINK || kind == HARD_SHRINK || kind == SPARSE_PLUS;
+}
+
+/**
+ * squareplus (x + √(x² + b))/2 without overflow or cancellation: √(x² + b) as |x|·√(1 + b/x²) once
+ * |x| > 1, and for x < 0 the equal b / (2(√(x² + b) − x)), which has no difference of near-equal terms.
+ */
+// @ts-ignore: decorator
+@inline
+function squareplusVector(v: v128): v128 {
+  const b = f32x4.splat(SQUAREPLUS_B);
+  const a = f32x4.abs(v);
+  const square = f32x4.mul(v, v);
+  const root = v128.bitselect(
+    f32x4.mul(a, f32x4.sqrt(f32x4.add(f32x4.splat(1), f32x4.div(b, square)))),
+    f32x4.sqrt(f32x4.add(square, b)),
+    f32x4.gt(a, f32x4.splat(1)),
+  );
+  const half = f32x4.splat(0.5);
+  const positive = f32x4.add(f32x4.mul(v, half), f32x4.mul(root, half));
+  // (b/4) / ((√ − x)/2), halved before the subtraction so that it cannot overflow near f32's limit.
+  const negative = f32x4.div(f32x4.splat(SQUAREPLUS_B / 4), f32x4.sub(f32x4.mul(root, half), f32x4.mul(v, half)));
+  return v128.bitselect(positive, negative, f32x4.ge(v, f32x4.splat(0)));
 }
 
 /** f(x) of the kinds added after tanh, four lanes at a time (those with hasVectorForward). */
@@ -139,6 +173,15 @@ function forwardVector(kind: i32, v: v128): v128 {
   // max(x, slope·x) is x above 0 and slope·x below, for a slope under 1.
   if (kind == LEAKY_RELU) return f32x4.max(v, f32x4.mul(v, f32x4.splat(LEAKY_SLOPE)));
   if (kind == HARD_TANH) return f32x4.min(f32x4.max(v, f32x4.splat(-1)), one);
+  if (kind == SQUAREPLUS) return squareplusVector(v);
+  // x − clip(x, −t, t): x − t above t, x + t below −t, 0 between.
+  if (kind == SOFT_SHRINK) return f32x4.sub(v, f32x4.min(f32x4.max(v, f32x4.splat(-SHRINK_THRESHOLD)), f32x4.splat(SHRINK_THRESHOLD)));
+  if (kind == HARD_SHRINK) return v128.and(v, f32x4.gt(f32x4.abs(v), f32x4.splat(SHRINK_THRESHOLD)));
+  if (kind == SPARSE_PLUS) {
+    // (c + 1)²/4 with c = clip(x, −1, 1) is 0 below −1 and the quadratic between; x itself from 1 up.
+    const c1 = f32x4.add(f32x4.min(f32x4.max(v, f32x4.splat(-1)), one), one);
+    return v128.bitselect(v, f32x4.mul(f32x4.mul(c1, c1), f32x4.splat(0.25)), f32x4.ge(v, one));
+  }
   // HARD_SIGMOID, mul then add (not madd) so both SIMD builds give the same bits.
   return f32x4.min(f32x4.max(f32x4.add(f32x4.mul(v, f32x4.splat(0.2)), f32x4.splat(0.5)), zero), one);
 }
@@ -159,6 +202,10 @@ function forwardScalar(kind: i32, v: f32): f32 {
   if (kind == HARD_TANH) return min(max(v, -1), 1);
   // log σ(x) = −softplus(−x), in the same overflow-free form.
   if (kind == LOG_SIGMOID) return min(v, 0) - Mathf.log1p(Mathf.exp(-Mathf.abs(v)));
+  // The vector forms, one lane, so a row's tail gets the same bits as its vector lanes.
+  if (kind == SQUAREPLUS || kind == SOFT_SHRINK || kind == HARD_SHRINK || kind == SPARSE_PLUS) {
+    return f32x4.extract_lane(forwardVector(kind, f32x4.splat(v)), 0);
+  }
   return min(max(v * 0.2 + 0.5, 0), 1);
 }
 
@@ -179,6 +226,13 @@ export function activationBackward(kind: i32, y: usize, dy: usize, dx: usize, ro
         const off = base + (<usize>c << 2);
         store<f32>(dx + off, load<f32>(dy + off) - Mathf.exp(load<f32>(y + off)) * total);
       }
+    }
+    return;
+  }
+  if (kind == SPARSEMAX) {
+    for (let r = 0; r < rows; r++) {
+      const off = <usize>(r * cols) << 2;
+      sparsemaxBackwardRow(y + off, dy + off, dx + off, cols);
     }
     return;
   }
@@ -271,7 +325,9 @@ function derivativeRow(kind: i32, y: usize, dy: usize, dx: usize, sum: usize, co
 // f'(x) written through y = f(x), for the kinds added after tanh:
 //   elu: 1 (y > 0) or y + 1;  selu: scale (y > 0) or y + scale·alpha;  softplus: 1 − e^(−y);
 //   softsign: (1 − |y|)²;  relu6: 1 inside (0, 6);  exponential: y;  hardSigmoid: 0.2 inside (0, 1);
-//   leakyRelu: 1 (y > 0) or the slope;  hardTanh: 1 inside (−1, 1);  logSigmoid: 1 − σ(x) = 1 − e^y.
+//   leakyRelu: 1 (y > 0) or the slope;  hardTanh: 1 inside (−1, 1);  logSigmoid: 1 − σ(x) = 1 − e^y;
+//   squareplus: y²/(y² + b/4) (from x = y − b/(4y)), as 1/(1 + (b/4)/y²) so that neither a huge nor a
+//   tiny y overflows;  softShrink, hardShrink: 1 where y ≠ 0;  sparsePlus: (x + 1)/2 = √y below y = 1, then 1.
 
 /** Whether {@link slopeVector} covers the kind: all element-wise kinds but those whose slope needs exp. */
 // @ts-ignore: decorator
@@ -296,6 +352,9 @@ function derivativeVector(kind: i32, yv: v128): v128 {
   if (kind == EXPONENTIAL) return yv;
   if (kind == LEAKY_RELU) return v128.bitselect(one, f32x4.splat(LEAKY_SLOPE), f32x4.gt(yv, zero));
   if (kind == HARD_TANH) return v128.and(one, v128.and(f32x4.gt(yv, f32x4.splat(-1)), f32x4.lt(yv, one)));
+  if (kind == SQUAREPLUS) return f32x4.div(one, f32x4.add(one, f32x4.div(f32x4.splat(SQUAREPLUS_B / 4), f32x4.mul(yv, yv))));
+  if (kind == SOFT_SHRINK || kind == HARD_SHRINK) return v128.and(one, f32x4.ne(yv, zero));
+  if (kind == SPARSE_PLUS) return f32x4.min(f32x4.sqrt(yv), one);
   return v128.and(f32x4.splat(0.2), v128.and(f32x4.gt(yv, zero), f32x4.lt(yv, one)));
 }
 
@@ -317,6 +376,9 @@ function derivativeScalar(kind: i32, yv: f32): f32 {
   if (kind == HARD_TANH) return yv > -1 && yv < 1 ? 1 : 0;
   // −expm1(y) rather than 1 − e^y: for large x, y ≈ −e^(−x) is tiny and the subtraction would lose it.
   if (kind == LOG_SIGMOID) return -Mathf.expm1(yv);
+  if (kind == SQUAREPLUS || kind == SOFT_SHRINK || kind == HARD_SHRINK || kind == SPARSE_PLUS) {
+    return f32x4.extract_lane(derivativeVector(kind, f32x4.splat(yv)), 0);
+  }
   return yv > 0 && yv < 1 ? 0.2 : 0;
 }
 

@@ -41,3 +41,4 @@ export { resizeBilinear, resizeBilinearBackward, resizeNearest, resizeNearestBac
 export { transformImages, transformImagesBackward } from './transform';
 export { adjustImages, adjustImagesBackward } from './color_adjust';
 export { binaryFocalCrossEntropy, categoricalFocalCrossEntropy, overlapLoss } from './focal_losses';
+export { gluForward, gluBackward } from './glu';

@@ -8,6 +8,7 @@ export const GELU: i32 = 1;
 export const GELU_TANH: i32 = 2;
 export const MISH: i32 = 3;
 export const HARD_SILU: i32 = 4;
+export const TANH_SHRINK: i32 = 5;
 
 const SQRT_HALF: f64 = 0.70710678118654752440;
 const INV_SQRT_2PI: f64 = 0.39894228040143267794;
@@ -58,6 +59,30 @@ function tanhSoftplus(x: f64): f64 {
   return n / (n + 2);
 }
 
+/**
+ * tanh(x) = sign(x)·(1 − e)/(1 + e) with e = e^(−2|x|), which never overflows: one exp, measured
+ * several times faster than Math.tanh here.
+ */
+// @ts-ignore: decorator
+@inline
+function tanhByExp(x: f64): f64 {
+  const e = Math.exp(-2 * Math.abs(x));
+  const t = (1 - e) / (1 + e);
+  return x < 0 ? -t : t;
+}
+
+/**
+ * x − tanh(x): below |x| = 0.1 from tanh's series (x³/3 − 2x⁵/15 + 17x⁷/315 − 62x⁹/2835), since the
+ * difference of two near-equal numbers would lose most of its digits there.
+ */
+// @ts-ignore: decorator
+@inline
+function tanhShrink(x: f64): f64 {
+  if (Math.abs(x) >= 0.1) return x - tanhByExp(x);
+  const x2 = x * x;
+  return x * x2 * (1.0 / 3 - x2 * (2.0 / 15 - x2 * (17.0 / 315 - x2 * (62.0 / 2835))));
+}
+
 // @ts-ignore: decorator
 @inline
 function forwardValue(kind: i32, x: f64): f64 {
@@ -65,11 +90,13 @@ function forwardValue(kind: i32, x: f64): f64 {
   if (kind == GELU) return x * normalCdf(x);
   if (kind == GELU_TANH) return 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + GELU_CUBIC * x * x * x)));
   if (kind == HARD_SILU) return (x * min(max(x + 3, 0), 6)) / 6;
+  if (kind == TANH_SHRINK) return tanhShrink(x);
   return x * tanhSoftplus(x);
 }
 
 // f'(x): swish σ(1 + x(1 − σ)); gelu Φ + x·φ; gelu_tanh ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²);
-// mish t + x(1 − t²)·σ(x) with t = tanh(softplus(x)); hard_silu 0 below −3, 1 above 3, (2x + 3)/6 between.
+// mish t + x(1 − t²)·σ(x) with t = tanh(softplus(x)); hard_silu 0 below −3, 1 above 3, (2x + 3)/6 between;
+// tanh_shrink 1 − (1 − tanh²x) = tanh²x.
 // @ts-ignore: decorator
 @inline
 function derivativeValue(kind: i32, x: f64): f64 {
@@ -83,6 +110,10 @@ function derivativeValue(kind: i32, x: f64): f64 {
     return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * GELU_CUBIC * x * x);
   }
   if (kind == HARD_SILU) return x <= -3 ? 0 : x >= 3 ? 1 : (2 * x + 3) / 6;
+  if (kind == TANH_SHRINK) {
+    const th = tanhByExp(x);
+    return th * th;
+  }
   const t = tanhSoftplus(x);
   return t + x * (1 - t * t) * sigmoid(x);
 }

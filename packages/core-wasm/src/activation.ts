@@ -32,4 +32,14 @@ export enum Activation {
   LogSigmoid = 14,
   /** Log-softmax along each row: x − log Σ eˣ. */
   LogSoftmax = 15,
+  /** (x + √(x² + 4))/2: Keras 3's squareplus at its default b = 4. */
+  Squareplus = 16,
+  /** x − 0.5 above 0.5, x + 0.5 below −0.5, 0 between: Keras 3's soft_shrink at its default threshold. */
+  SoftShrink = 17,
+  /** x where |x| > 0.5, 0 elsewhere: Keras 3's hard_shrink at its default threshold. */
+  HardShrink = 18,
+  /** 0 up to −1, (x + 1)²/4 up to 1, x beyond: Keras 3's sparse_plus. */
+  SparsePlus = 19,
+  /** Sparsemax along each row (Martins & Astudillo, 2016): the projection onto the probability simplex, exactly 0 outside its support. */
+  Sparsemax = 20,
 }

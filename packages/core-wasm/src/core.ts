@@ -151,6 +151,9 @@ export class Core {
   ): void {
     const bias = epilogue.bias ?? 0;
     const activation = epilogue.activation ?? Activation.Linear;
+    if (activation === Activation.Sparsemax) {
+      throw new Error('core-wasm: gemm cannot fuse sparsemax (it needs whole rows); call activationForward(Activation.Sparsemax, …) after it.');
+    }
     if (activation === Activation.Softmax) {
       throw new Error('core-wasm: gemm cannot fuse softmax (it needs whole rows); call activationForward(Activation.Softmax, …) after it.');
     }
@@ -229,6 +232,25 @@ export class Core {
    */
   inputActivationBackward(kind: InputActivation, x: number, dy: number, dx: number, dBias: number, rows: number, cols: number): void {
     this.k.inputActivationBackward(kind, x, dy, dx, dBias, rows, cols);
+  }
+
+  /**
+   * Keras 3's glu along the last axis: each row of x [rows × 2·half] is [a | b], and
+   * y [rows × half] = a ⊙ σ(b). y must not overlap x.
+   *
+   * @example
+   * ```ts
+   * core.gluForward(x, y, batch, units / 2);
+   * core.gluBackward(x, dy, dx, batch, units / 2);
+   * ```
+   */
+  gluForward(x: number, y: number, rows: number, half: number): void {
+    this.k.gluForward(x, y, rows, half);
+  }
+
+  /** The gradient of {@link gluForward} with respect to x [rows × 2·half], from x and dy [rows × half]; dx must not overlap dy. */
+  gluBackward(x: number, dy: number, dx: number, rows: number, half: number): void {
+    this.k.gluBackward(x, dy, dx, rows, half);
   }
 
   /**

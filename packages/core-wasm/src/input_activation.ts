@@ -14,4 +14,6 @@ export enum InputActivation {
   Mish = 3,
   /** x·relu6(x + 3)/6: Keras 3's hard_silu (hard_swish), x times its hard sigmoid. */
   HardSilu = 4,
+  /** x − tanh(x): Keras 3's tanh_shrink. */
+  TanhShrink = 5,
 }

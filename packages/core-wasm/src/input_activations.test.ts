@@ -27,6 +27,7 @@ const REFERENCE: Record<InputActivation, (x: number) => number> = {
   [InputActivation.GeluTanh]: (x) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3))),
   [InputActivation.Mish]: (x) => x * Math.tanh(softplus(x)),
   [InputActivation.HardSilu]: (x) => (x * Math.min(Math.max(x + 3, 0), 6)) / 6,
+  [InputActivation.TanhShrink]: (x) => x - Math.tanh(x),
 };
 
 function derivativeRef(kind: InputActivation, x: number): number {
@@ -34,7 +35,7 @@ function derivativeRef(kind: InputActivation, x: number): number {
   return (REFERENCE[kind](x + h) - REFERENCE[kind](x - h)) / (2 * h);
 }
 
-const KINDS = [InputActivation.Swish, InputActivation.Gelu, InputActivation.GeluTanh, InputActivation.Mish, InputActivation.HardSilu];
+const KINDS = [InputActivation.Swish, InputActivation.Gelu, InputActivation.GeluTanh, InputActivation.Mish, InputActivation.HardSilu, InputActivation.TanhShrink];
 const SIZES = [1, 7, 33, 130];
 // The tails where a naive formula loses everything (1 − erf, e^x overflow, 1 − tanh²) and zero.
 const EXTREMES = [0, -0, 1e-4, -1e-4, -5, 5, -9, 9, -15, 15, -30, 30, -100, 100, -1000, 1000];

@@ -12,6 +12,7 @@ export const ELEMENTWISE_ACTIVATIONS = [
   Activation.Linear, Activation.Relu, Activation.Sigmoid, Activation.Tanh, Activation.Elu, Activation.Selu,
   Activation.Softplus, Activation.Softsign, Activation.Relu6, Activation.Exponential, Activation.HardSigmoid,
   Activation.LeakyRelu, Activation.HardTanh, Activation.LogSigmoid,
+  Activation.Squareplus, Activation.SoftShrink, Activation.HardShrink, Activation.SparsePlus,
 ] as const;
 
 /** f(x). */
@@ -30,6 +31,10 @@ export const activationRef: Record<(typeof ELEMENTWISE_ACTIVATIONS)[number], (x:
   [Activation.LeakyRelu]: (x) => (x > 0 ? x : 0.2 * x),
   [Activation.HardTanh]: (x) => Math.min(Math.max(x, -1), 1),
   [Activation.LogSigmoid]: (x) => Math.log(sigmoid(x)),
+  [Activation.Squareplus]: (x) => (x + Math.sqrt(x * x + 4)) / 2,
+  [Activation.SoftShrink]: (x) => (x > 0.5 ? x - 0.5 : x < -0.5 ? x + 0.5 : 0),
+  [Activation.HardShrink]: (x) => (Math.abs(x) > 0.5 ? x : 0),
+  [Activation.SparsePlus]: (x) => (x <= -1 ? 0 : x >= 1 ? x : (x + 1) ** 2 / 4),
 };
 
 /** f'(x). */
@@ -48,4 +53,8 @@ export const activationDerivativeRef: Record<(typeof ELEMENTWISE_ACTIVATIONS)[nu
   [Activation.LeakyRelu]: (x) => (x > 0 ? 1 : 0.2),
   [Activation.HardTanh]: (x) => (x > -1 && x < 1 ? 1 : 0),
   [Activation.LogSigmoid]: (x) => 1 - sigmoid(x),
+  [Activation.Squareplus]: (x) => (1 + x / Math.sqrt(x * x + 4)) / 2,
+  [Activation.SoftShrink]: (x) => (Math.abs(x) > 0.5 ? 1 : 0),
+  [Activation.HardShrink]: (x) => (Math.abs(x) > 0.5 ? 1 : 0),
+  [Activation.SparsePlus]: (x) => (x <= -1 ? 0 : x >= 1 ? 1 : (x + 1) / 2),
 };

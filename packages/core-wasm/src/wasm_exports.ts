@@ -20,6 +20,8 @@ export interface KernelExports {
   activationBackwardBias(kind: number, y: number, dy: number, dx: number, dBias: number, rows: number, cols: number, accumulate: number): void;
   inputActivationForward(kind: number, x: number, y: number, n: number): void;
   inputActivationBackward(kind: number, x: number, dy: number, dx: number, dBias: number, rows: number, cols: number): void;
+  gluForward(x: number, y: number, rows: number, half: number): void;
+  gluBackward(x: number, dy: number, dx: number, rows: number, half: number): void;
   softmaxCrossEntropySparse(logits: number, labels: number, probs: number, dLogits: number, rows: number, cols: number, gradScale: number, weights: number): number;
   softmaxCrossEntropyDense(logits: number, targets: number, probs: number, dLogits: number, rows: number, cols: number, gradScale: number, weights: number): number;
   categoricalCrossEntropy(p: number, targets: number, dp: number, rows: number, cols: number, gradScale: number, weights: number): number;

@@ -29,7 +29,7 @@ export type { TrainOnBatchArgs, TestOnBatchArgs } from './engine/on_batch.js';
 export type { ModelFitDatasetArgs, ModelEvaluateDatasetArgs } from './engine/fit_dataset.js';
 export type { CustomCallbackArgs, Logs } from './callbacks/callbacks.js';
 export { History } from './callbacks/history.js';
-export type { ActivationName } from './layers/activations.js';
+export type { ActivationName, ActivationLayerName } from './layers/activations.js';
 export type { LossName } from './losses/losses.js';
 export type { MetricName } from './metrics/metrics.js';
 export * as layers from './layers/index.js';

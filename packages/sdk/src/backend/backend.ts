@@ -40,10 +40,11 @@ export type RowwiseLossKind = 'categoricalHinge' | 'cosineSimilarity';
 export type ActivationKind =
   | 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax'
   | 'elu' | 'selu' | 'softplus' | 'softsign' | 'relu6' | 'exponential' | 'hardSigmoid'
-  | 'leaky_relu' | 'hard_tanh' | 'log_sigmoid' | 'logSoftmax';
+  | 'leaky_relu' | 'hard_tanh' | 'log_sigmoid' | 'logSoftmax'
+  | 'squareplus' | 'soft_shrink' | 'hard_shrink' | 'sparse_plus' | 'sparsemax';
 
 /** The activations taken along whole rows (the last axis) rather than element by element. */
-export type RowwiseActivation = 'softmax' | 'logSoftmax';
+export type RowwiseActivation = 'softmax' | 'logSoftmax' | 'sparsemax';
 
 /** The activations a matMul can apply as it writes its output: all but the row-wise ones. */
 export type FusableActivation = Exclude<ActivationKind, RowwiseActivation>;
@@ -103,7 +104,7 @@ export interface ActivationOps {
  * them ('gelu' is the exact x·Φ(x), 'gelu_new' the tanh approximation). A layer keeps their
  * input z from forward to backward.
  */
-export type InputActivationKind = 'swish' | 'gelu' | 'gelu_new' | 'mish' | 'hard_silu';
+export type InputActivationKind = 'swish' | 'gelu' | 'gelu_new' | 'mish' | 'hard_silu' | 'tanh_shrink';
 
 /** The kernels of {@link InputActivationKind}: the backward pass reads the forward input x. */
 export interface InputActivationOps {
@@ -111,6 +112,15 @@ export interface InputActivationOps {
   inputActivation(kind: InputActivationKind, x: BufferId, y: BufferId, n: number): void;
   /** dx = dy · f'(x) over rows×cols (dx may alias dy) and, when dBias ≠ 0, dBias = Σ_rows dx (overwritten) in the same pass. */
   inputActivationGrad(kind: InputActivationKind, x: BufferId, dy: BufferId, dx: BufferId, dBias: BufferId, rows: number, cols: number): void;
+}
+
+/**
+ * Keras 3's glu along the last axis: each row of x [rows × 2·half] is [a | b] and y [rows × half]
+ * = a ⊙ σ(b). Both read the forward input x; y and dx must not overlap x and dy.
+ */
+export interface GluOps {
+  glu(x: BufferId, y: BufferId, rows: number, half: number): void;
+  gluGrad(x: BufferId, dy: BufferId, dx: BufferId, rows: number, half: number): void;
 }
 
 /**
@@ -478,7 +488,7 @@ export interface ImageOps {
 }
 
 /** A compute backend: storage plus every kernel family. */
-export interface Backend extends ShapeOps, StorageOps, LinalgOps, ActivationOps, InputActivationOps, ParametricActivationOps, LossOps, FocalLossOps, MetricOps, OptimizerOps, ElementwiseOps, ConvOps, NormalizationOps, LayerNormalizationOps, GroupNormalizationOps, EmbeddingOps, RecurrentOps, MaskOps, ImageOps {
+export interface Backend extends ShapeOps, StorageOps, LinalgOps, ActivationOps, InputActivationOps, GluOps, ParametricActivationOps, LossOps, FocalLossOps, MetricOps, OptimizerOps, ElementwiseOps, ConvOps, NormalizationOps, LayerNormalizationOps, GroupNormalizationOps, EmbeddingOps, RecurrentOps, MaskOps, ImageOps {
   /** The backend's name as `km.getBackend()` reports it, e.g. `'wasm'`. */
   readonly name: string;
   /** Which kernels run, e.g. `'wasm-simd'` or `'wasm-relaxed-simd'`. */

@@ -13,6 +13,7 @@ const BACKENDS = BACKENDS_HERE;
 const ACTIVATION_KINDS: ActivationKind[] = [
   'linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'softplus', 'softsign', 'relu6', 'exponential', 'hardSigmoid',
   'leaky_relu', 'hard_tanh', 'log_sigmoid', 'logSoftmax',
+  'squareplus', 'soft_shrink', 'hard_shrink', 'sparse_plus', 'sparsemax',
 ];
 
 const random = new Random(2024);
@@ -146,7 +147,7 @@ describe.each(BACKENDS)('backend %s', (name) => {
     expectClose(await download(dx2, rows * cols), expectedDx, 1e-4);
     const expectedDBias = Array.from(dBias0, (v, c) => v + expectedDx.filter((_, i) => i % cols === c).reduce((s, d) => s + d, 0));
     expectClose(await download(dBias, cols), expectedDBias, 1e-4);
-    if (kind === 'softmax' || kind === 'logSoftmax') return;
+    if (kind === 'softmax' || kind === 'logSoftmax' || kind === 'sparsemax') return;
     // The fused forward pass: f(A·B + bias), against a naive loop.
     const k = 5;
     const a = randomArray(rows * k, 5), w = randomArray(k * cols, 6), bias = randomArray(cols, 7);
@@ -160,7 +161,7 @@ describe.each(BACKENDS)('backend %s', (name) => {
     expectClose(await download(z, rows * cols), expectedZ);
   });
 
-  it.each(['swish', 'gelu', 'gelu_new', 'mish', 'hard_silu'] satisfies InputActivationKind[])('%s from the input: forward, backward and the bias gradient against float64', async (kind) => {
+  it.each(['swish', 'gelu', 'gelu_new', 'mish', 'hard_silu', 'tanh_shrink'] satisfies InputActivationKind[])('%s from the input: forward, backward and the bias gradient against float64', async (kind) => {
     const [rows, cols] = [3, 7];
     // ±6 and two far values, where tails and saturation show.
     const x = Float32Array.from([...randomArray(rows * cols - 2, 6), -12, 12]);
@@ -180,6 +181,28 @@ describe.each(BACKENDS)('backend %s', (name) => {
     expectClose(await download(dyInPlace, rows * cols), expectedDx, 1e-5);
     const expectedDBias = Array.from({ length: cols }, (_, c) => expectedDx.filter((_, i) => i % cols === c).reduce((s, d) => s + d, 0));
     expectClose(await download(dBias, cols), expectedDBias, 1e-5);
+  });
+
+  it('glu: forward a ⊙ σ(b) per row and the gradient against central differences in float64', async () => {
+    const [rows, half] = [3, 5];
+    const x = randomArray(rows * 2 * half, 6);
+    const dy = randomArray(rows * half);
+    const gluRow = (row: number[]): number[] => row.slice(0, half).map((a, c) => a / (1 + Math.exp(-row[half + c])));
+    const y = upload(new Float32Array(rows * half));
+    b.glu(upload(x), y, rows, half);
+    const xRows = Array.from({ length: rows }, (_, r) => Array.from(x.subarray(r * 2 * half, (r + 1) * 2 * half)));
+    expectClose(await download(y, rows * half), xRows.flatMap(gluRow));
+    const h = 1e-6;
+    const expectedDx = xRows.flatMap((row, r) => row.map((_, c) => {
+      const up = row.slice(), down = row.slice();
+      up[c] += h;
+      down[c] -= h;
+      const dot = (v: number[]) => v.reduce((s, yv, j) => s + yv * dy[r * half + j], 0);
+      return (dot(gluRow(up)) - dot(gluRow(down))) / (2 * h);
+    }));
+    const dx = upload(new Float32Array(rows * 2 * half));
+    b.gluGrad(upload(x), upload(dy), dx, rows, half);
+    expectClose(await download(dx, rows * 2 * half), expectedDx, 1e-4);
   });
 
   it('fused softmax cross-entropy: loss, probabilities and gradient', async () => {

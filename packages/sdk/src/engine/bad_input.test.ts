@@ -115,12 +115,12 @@ describe('unknown names list the valid ones', () => {
   });
   it('activation', () => {
     expect(() => km.layers.dense({ units: 3, activation: 'relu7' as never })).toThrow(
-      /Unknown activation 'relu7' in layer 'dense(_\d+)?'. Valid activations: 'linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'logSoftmax', 'elu', 'selu', 'softplus', 'softsign', 'relu6', 'exponential', 'hardSigmoid', 'leaky_relu', 'hard_tanh', 'log_sigmoid', 'swish', 'gelu', 'gelu_new', 'mish', 'hard_silu' \('hard_sigmoid', 'silu', 'log_softmax', 'celu', 'hard_swish' work too\)/,
+      /Unknown activation 'relu7' in layer 'dense(_\d+)?'. Valid activations: 'linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'logSoftmax', 'elu', 'selu', 'softplus', 'softsign', 'relu6', 'exponential', 'hardSigmoid', 'leaky_relu', 'hard_tanh', 'log_sigmoid', 'squareplus', 'soft_shrink', 'hard_shrink', 'sparse_plus', 'sparsemax', 'swish', 'gelu', 'gelu_new', 'mish', 'hard_silu', 'tanh_shrink' \('hard_sigmoid', 'silu', 'log_softmax', 'celu', 'hard_swish' work too; 'glu' only as km\.layers\.activation\(\{ activation: 'glu' \}\)\)/,
     );
   });
-  it('activation glu: not supported yet, and why', () => {
+  it('activation glu on Dense: refused, naming why and the Activation layer that takes it', () => {
     expect(() => km.layers.dense({ units: 4, activation: 'glu' as never })).toThrow(
-      /Activation 'glu' in layer 'dense(_\d+)?' is not supported by kerasm yet \(it halves the last axis, which a layer's activation cannot change in kerasm\). Valid activations: 'linear'/,
+      /Activation 'glu' in layer 'dense(_\d+)?' halves the last axis, which this layer's output shape does not follow \(Keras 3's Dense and Conv layers report their units or filters as the output size while glu returns half of them\)\. Apply it after the layer instead: km\.layers\.activation\(\{ activation: 'glu' \}\)/,
     );
   });
   it("activation leakyRelu (tfjs' layer, not an activation there): names the layer and Keras' activation", () => {

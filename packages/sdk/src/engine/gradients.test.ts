@@ -53,6 +53,13 @@ const cases: { hidden: RefActivation; out: RefActivation; loss: RefLoss; activat
     { hidden: 'tanh' as const, out: kind, loss: 'meanSquaredError' as const },
     { hidden: kind, out: kind, loss: 'meanSquaredError' as const, activationLayer: true, inputScale: 3 },
   ]),
+  // Keras 3's later additions: fused into the matMul (from the output), tanh_shrink from the kept
+  // z, and sparsemax along the row, hidden, as the output and as an Activation layer.
+  ...(['squareplus', 'soft_shrink', 'hard_shrink', 'sparse_plus', 'tanh_shrink', 'sparsemax'] as const).flatMap((kind) => [
+    { hidden: kind, out: 'linear' as const, loss: 'meanSquaredError' as const, inputScale: 3 },
+    { hidden: 'tanh' as const, out: kind, loss: 'meanSquaredError' as const },
+    { hidden: kind, out: kind, loss: 'meanSquaredError' as const, activationLayer: true, inputScale: 3 },
+  ]),
 ];
 
 describe('Dense gradients against float64 finite differences', () => {

@@ -1,13 +1,13 @@
 import { registerLayer } from './registry.js';
-import { appliedActivation, getActivation, needsInput, type ActivationName, type LayerActivation } from './activations.js';
-import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { appliedActivation, getActivation, needsInput, type ActivationLayerName, type LayerActivation } from './activations.js';
+import { formatShape, Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 
 /** Options of {@link Activation}. */
 export interface ActivationArgs extends LayerArgs {
-  activation: ActivationName;
+  activation: ActivationLayerName;
 }
 
-/** Applies an activation function to its input (softmax along the last axis). */
+/** Applies an activation function to its input (softmax, sparsemax and glu along the last axis). */
 export class Activation extends Layer {
   // Acts on each step alone, so a padded sequence's mask passes through it unchanged.
   override get supportsMasking(): boolean {
@@ -15,13 +15,13 @@ export class Activation extends Layer {
   }
 
   readonly className = 'Activation';
-  readonly activation: LayerActivation;
+  readonly activation: LayerActivation | 'glu';
   #cols = 1;
   #sampleSize = 1;
 
   constructor(args: ActivationArgs) {
     super(args, 'Activation');
-    this.activation = getActivation(args.activation, this.name);
+    this.activation = args.activation === 'glu' ? 'glu' : getActivation(args.activation, this.name);
   }
 
   override get outputActivation(): string {
@@ -29,11 +29,19 @@ export class Activation extends Layer {
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    return singleInput(this, inputShapes);
+    const shape = singleInput(this, inputShapes);
+    if (this.activation !== 'glu') return shape;
+    const last = shape[shape.length - 1];
+    if (last === undefined || last % 2 !== 0) {
+      throw new Error(`Activation layer '${this.name}': glu splits the last axis into two halves, so its size must be even. ` +
+        `Received: input shape ${formatShape(shape)} (last axis ${last ?? 'missing'}). Give the layer before it an even number of units or filters.`);
+    }
+    return [...shape.slice(0, -1), last / 2];
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
     const shape = singleInput(this, inputShapes);
+    this.computeOutputShape(inputShapes);
     // Softmax normalises the last axis; element-wise activations do not care how rows are cut.
     this.#cols = shape[shape.length - 1] ?? 1;
     this.#sampleSize = shape.reduce((a, b) => a * b, 1);
@@ -44,17 +52,25 @@ export class Activation extends Layer {
   }
 
   forward(ctx: ForwardContext): void {
-    const activation = appliedActivation(this.activation, ctx.deferSoftmax);
     const rows = this.#rows(ctx);
+    if (this.activation === 'glu') {
+      ctx.backend.glu(ctx.inputs[0], ctx.output, rows, this.#cols / 2);
+      return;
+    }
+    const activation = appliedActivation(this.activation, ctx.deferSoftmax);
     if (needsInput(activation)) ctx.backend.inputActivation(activation, ctx.inputs[0], ctx.output, rows * this.#cols);
     else ctx.backend.activation(activation, ctx.inputs[0], ctx.output, rows, this.#cols);
   }
 
   backward(ctx: BackwardContext): void {
     if (!ctx.inputGrads[0]) return;
-    const activation = appliedActivation(this.activation, ctx.deferSoftmax);
     const rows = this.#rows(ctx);
     // The layer's input is its pre-activation: still there in backward, so nothing needs keeping.
+    if (this.activation === 'glu') {
+      ctx.backend.gluGrad(ctx.inputs[0], ctx.outputGrad, ctx.inputGrads[0], rows, this.#cols / 2);
+      return;
+    }
+    const activation = appliedActivation(this.activation, ctx.deferSoftmax);
     if (needsInput(activation)) ctx.backend.inputActivationGrad(activation, ctx.inputs[0], ctx.outputGrad, ctx.inputGrads[0], 0, rows, this.#cols);
     else ctx.backend.activationGrad(activation, ctx.output, ctx.outputGrad, ctx.inputGrads[0], rows, this.#cols);
   }

@@ -4,12 +4,13 @@ import type { ActivationKind, InputActivationKind, RowwiseActivation } from '../
 export type LayerActivation = ActivationKind | InputActivationKind;
 
 /** The activations whose derivative needs the input z: layers keep z for them (see {@link needsInput}). */
-const INPUT_ACTIVATIONS: readonly InputActivationKind[] = ['swish', 'gelu', 'gelu_new', 'mish', 'hard_silu'];
+const INPUT_ACTIVATIONS: readonly InputActivationKind[] = ['swish', 'gelu', 'gelu_new', 'mish', 'hard_silu', 'tanh_shrink'];
 
 const ACTIVATIONS: readonly LayerActivation[] = [
   'linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'logSoftmax',
   'elu', 'selu', 'softplus', 'softsign', 'relu6', 'exponential', 'hardSigmoid',
   'leaky_relu', 'hard_tanh', 'log_sigmoid',
+  'squareplus', 'soft_shrink', 'hard_shrink', 'sparse_plus', 'sparsemax',
   ...INPUT_ACTIVATIONS,
 ];
 
@@ -18,13 +19,12 @@ const KERAS_ALIASES: Record<string, LayerActivation> = { hard_sigmoid: 'hardSigm
 
 // Keras and TensorFlow.js activations kerasm does not run, with why where the reason is structural.
 const NOT_SUPPORTED: Record<string, string | undefined> = {
-  glu: 'it halves the last axis, which a layer\'s activation cannot change in kerasm',
   leakyRelu: "tfjs has it as a layer, km.layers.leakyReLU({ alpha }); Keras 3's activation is 'leaky_relu'",
 };
 
 /** Whether the activation normalizes whole rows along the last axis (softmax, log-softmax) rather than each value alone. */
 export function isRowwise(activation: LayerActivation): activation is RowwiseActivation {
-  return activation === 'softmax' || activation === 'logSoftmax';
+  return activation === 'softmax' || activation === 'logSoftmax' || activation === 'sparsemax';
 }
 
 /**
@@ -35,7 +35,12 @@ export function isRowwise(activation: LayerActivation): activation is RowwiseAct
  * (the tanh approximation ½x(1 + tanh(√(2/π)(x + 0.044715x³)))) and `'mish'` (x·tanh(softplus(x))),
  * `'logSoftmax'` (x − log Σ eˣ along the last axis; Keras' `'log_softmax'` too), and Keras 3's
  * `'leaky_relu'` (slope 0.2 below 0), `'hard_tanh'` (clip(x, −1, 1)), `'log_sigmoid'` (log σ(x)) and
- * `'hard_silu'` (x·relu6(x + 3)/6; `'hard_swish'` too).
+ * `'hard_silu'` (x·relu6(x + 3)/6; `'hard_swish'` too), `'squareplus'` ((x + √(x² + 4))/2),
+ * `'soft_shrink'` (x ∓ 0.5 outside ±0.5, else 0), `'hard_shrink'` (x outside ±0.5, else 0),
+ * `'tanh_shrink'` (x − tanh x), `'sparse_plus'` (0 below −1, (x + 1)²/4 up to 1, then x) and
+ * `'sparsemax'` (the projection onto the probability simplex along the last axis: like softmax,
+ * rows sum to 1, but with exact zeros). Keras 3's `'glu'` halves the last axis, so only an
+ * Activation layer takes it (see {@link ActivationLayerName}).
  * `'hard_sigmoid'`, Keras' spelling and the one tfjs and kerasm write into model.json, is accepted
  * too, and so is Keras' `'silu'`, saved as `'swish'`, and Keras 3's `'celu'` (α = 1), saved as `'elu'`.
  *
@@ -49,16 +54,34 @@ export function isRowwise(activation: LayerActivation): activation is RowwiseAct
  * km.layers.dense({ units: 32, activation: 'selu', kernelInitializer: 'lecunNormal' });
  * km.layers.activation({ activation: 'hard_sigmoid' }); // the same as 'hardSigmoid'
  * km.layers.dense({ units: 64, activation: 'gelu' });
+ * km.layers.dense({ units: 10, activation: 'sparsemax' });
  * ```
  */
 export type ActivationName = LayerActivation | 'hard_sigmoid' | 'silu' | 'log_softmax' | 'celu' | 'hard_swish';
+
+/**
+ * What {@link ActivationName} names, and Keras 3's `'glu'`: each sample's last axis splits into
+ * halves a and b and the output is a·σ(b), with half the features. An odd last axis is an error.
+ *
+ * @example
+ * ```ts
+ * km.layers.dense({ units: 64 }); // then
+ * km.layers.activation({ activation: 'glu' }); // 32 features
+ * ```
+ */
+export type ActivationLayerName = ActivationName | 'glu';
 
 /** Resolves an activation name (Keras' aliases too); `undefined` and `null` mean linear, as in Keras. */
 export function getActivation(name: string | null | undefined, layerName: string): LayerActivation {
   if (name === undefined || name === null) return 'linear';
   const kind = KERAS_ALIASES[name] ?? name;
   if ((ACTIVATIONS as readonly string[]).includes(kind)) return kind as LayerActivation;
-  const valid = `Valid activations: ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')} (${Object.keys(KERAS_ALIASES).map((a) => `'${a}'`).join(', ')} work too).`;
+  const valid = `Valid activations: ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')} (${Object.keys(KERAS_ALIASES).map((a) => `'${a}'`).join(', ')} work too; 'glu' only as km.layers.activation({ activation: 'glu' })).`;
+  if (name === 'glu') {
+    throw new Error(`Activation 'glu' in layer '${layerName}' halves the last axis, which this layer's output shape does not follow ` +
+      `(Keras 3's Dense and Conv layers report their units or filters as the output size while glu returns half of them). ` +
+      `Apply it after the layer instead: km.layers.activation({ activation: 'glu' }), with twice the units or filters on this layer.`);
+  }
   if (Object.hasOwn(NOT_SUPPORTED, name)) {
     const why = NOT_SUPPORTED[name];
     throw new Error(`Activation '${name}' in layer '${layerName}' is not supported by kerasm yet${why ? ` (${why})` : ''}. ${valid}`);

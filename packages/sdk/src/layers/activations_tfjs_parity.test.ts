@@ -82,7 +82,7 @@ describe('activations against tfjs-layers 4.22: Dense and Activation layer, forw
   });
 
   // tfjs-layers 4.22 has no activation named 'exponential' or Keras 3's 'leaky_relu', 'hard_tanh',
-  // 'hard_silu' and 'log_sigmoid': the reference is the same network written with tfjs-core ops, and its gradients from tf.grads.
+  // 'hard_silu', 'log_sigmoid' and Keras 3's later element-wise ones: the reference is the same network written with tfjs-core ops, and its gradients from tf.grads.
   it.each([
     ['exponential', (z: tf.Tensor) => tf.exp(z)],
     ['leaky_relu', (z: tf.Tensor) => tf.leakyRelu(z, 0.2)],
@@ -90,6 +90,16 @@ describe('activations against tfjs-layers 4.22: Dense and Activation layer, forw
     ['hard_silu', (z: tf.Tensor) => tf.mul(z, tf.div(tf.relu6(tf.add(z, 3)), 6))],
     // −softplus(−z): tf.logSigmoid's own custom gradient fails inside tf.grads in tfjs-core 4.22.
     ['log_sigmoid', (z: tf.Tensor) => tf.neg(tf.softplus(tf.neg(z)))],
+    // Keras 3's later ones, written as Keras 3 defines them.
+    ['squareplus', (z: tf.Tensor) => tf.div(tf.add(z, tf.sqrt(tf.add(tf.square(z), 4))), 2)],
+    // Piecewise ones through relu and step: tf.grads has no gradient for tfjs' comparisons.
+    ['soft_shrink', (z: tf.Tensor) => tf.sub(tf.relu(tf.sub(z, 0.5)), tf.relu(tf.sub(-0.5, z)))],
+    ['hard_shrink', (z: tf.Tensor) => tf.mul(z, tf.add(tf.step(tf.sub(z, 0.5)), tf.step(tf.sub(-0.5, z))))],
+    ['tanh_shrink', (z: tf.Tensor) => tf.sub(z, tf.tanh(z))],
+    ['sparse_plus', (z: tf.Tensor) => {
+      const above = tf.step(tf.sub(z, 1));
+      return tf.add(tf.mul(above, z), tf.mul(tf.sub(1, above), tf.mul(0.25, tf.square(tf.relu(tf.add(z, 1))))));
+    }],
   ] as const)('%s (against tfjs-core ops and tf.grads)', async (kind, activate) => {
     km.utils.setRandomSeed(8);
     const initial = kerasmModel(kind).getWeights();

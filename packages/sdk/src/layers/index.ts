@@ -36,9 +36,10 @@ export function flatten(args?: FlattenArgs): Flatten {
 }
 
 /**
- * Applies an activation to its input: any name the `ActivationName` type lists (softmax along
- * the last axis, the others element by element).
- * @example `km.layers.activation({ activation: 'elu' })`
+ * Applies an activation to its input: any name the `ActivationName` type lists (softmax, log-softmax
+ * and sparsemax along the last axis, the others element by element), or Keras 3's `'glu'`, which
+ * halves the last axis.
+ * @example `km.layers.activation({ activation: 'elu' })`, `km.layers.activation({ activation: 'glu' })`
  */
 export function activation(args: ActivationArgs): Activation {
   checkOptions(args, ACTIVATION_OPTIONS, 'km.layers.activation');

@@ -40,7 +40,7 @@ export function refErfc(z: number): number {
 const softplus = (v: number): number => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
 
 /** Each element-wise activation's definition, f(x). */
-export const REF_ELEMENTWISE: Record<Exclude<RefActivation, 'softmax' | 'logSoftmax'>, (v: number) => number> = {
+export const REF_ELEMENTWISE: Record<Exclude<RefActivation, 'softmax' | 'logSoftmax' | 'sparsemax'>, (v: number) => number> = {
   linear: (v) => v,
   relu: (v) => Math.max(0, v),
   sigmoid: (v) => 1 / (1 + Math.exp(-v)),
@@ -60,10 +60,31 @@ export const REF_ELEMENTWISE: Record<Exclude<RefActivation, 'softmax' | 'logSoft
   gelu_new: (v) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))),
   mish: (v) => v * Math.tanh(softplus(v)),
   hard_silu: (v) => (v * Math.min(Math.max(v + 3, 0), 6)) / 6,
+  squareplus: (v) => (v + Math.sqrt(v * v + 4)) / 2,
+  soft_shrink: (v) => (v > 0.5 ? v - 0.5 : v < -0.5 ? v + 0.5 : 0),
+  hard_shrink: (v) => (Math.abs(v) > 0.5 ? v : 0),
+  tanh_shrink: (v) => v - Math.tanh(v),
+  sparse_plus: (v) => (v <= -1 ? 0 : v >= 1 ? v : (v + 1) ** 2 / 4),
 };
 
-/** f applied to one row (softmax and log-softmax over the whole row). */
+/** Sparsemax of one row by Martins & Astudillo's sort-based algorithm. */
+export function refSparsemax(z: number[]): number[] {
+  const sorted = [...z].sort((a, b) => b - a);
+  let cumulative = 0, support = 0, supportSum = 0;
+  sorted.forEach((v, j) => {
+    cumulative += v;
+    if (1 + (j + 1) * v > cumulative) {
+      support = j + 1;
+      supportSum = cumulative;
+    }
+  });
+  const tau = (supportSum - 1) / support;
+  return z.map((v) => Math.max(v - tau, 0));
+}
+
+/** f applied to one row (softmax, log-softmax and sparsemax over the whole row). */
 export function refActivate(z: number[], kind: RefActivation): number[] {
+  if (kind === 'sparsemax') return refSparsemax(z);
   if (kind !== 'softmax' && kind !== 'logSoftmax') return z.map(REF_ELEMENTWISE[kind]);
   const max = Math.max(...z);
   const e = z.map((v) => Math.exp(v - max));

@@ -24,6 +24,7 @@ export function activateFromInput(tf: Tf, kind: InputActivationKind, x: tfc.Tens
     case 'gelu_new': return tf.mul(tf.mul(0.5, x), tf.add(1, geluTanhInner(tf, x)));
     case 'mish': return tf.mul(x, tf.tanh(tf.softplus(x)));
     case 'hard_silu': return tf.mul(x, tf.div(tf.relu6(tf.add(x, 3)), 6));
+    case 'tanh_shrink': return tf.sub(x, tf.tanh(x));
   }
 }
 
@@ -52,5 +53,6 @@ export function activationGradFromInput(tf: Tf, kind: InputActivationKind, x: tf
       const slope = tf.add(tf.mul(between, tf.div(tf.add(tf.mul(x, 2), 3), 6)), tf.cast(tf.greaterEqual(x, 3), 'float32'));
       return tf.mul(dy, slope);
     }
+    case 'tanh_shrink': return tf.mul(dy, tf.square(tf.tanh(x)));
   }
 }

@@ -69,6 +69,23 @@ export class TfjsBackend extends TfjsCoreKernels implements Backend {
     });
   }
 
+  glu(x: BufferId, y: BufferId, rows: number, half: number): void {
+    this.run(() => {
+      const [a, b] = this.tf.split(this.matrix(x, rows, 2 * half), 2, 1);
+      this.store.set(y, this.tf.mul(a, this.tf.sigmoid(b)));
+    });
+  }
+
+  gluGrad(x: BufferId, dy: BufferId, dx: BufferId, rows: number, half: number): void {
+    const tf = this.tf;
+    this.run(() => {
+      const [a, b] = tf.split(this.matrix(x, rows, 2 * half), 2, 1);
+      const s = tf.sigmoid(b);
+      const gs = tf.mul(this.matrix(dy, rows, half), s);
+      this.store.set(dx, tf.concat([gs, tf.mul(tf.mul(gs, a), tf.sub(1, s))], 1));
+    });
+  }
+
   normalNoise(out: BufferId, n: number, mean: number, stddev: number, seed: number): void {
     this.store.set(this.prefix(out, n), this.tf.tensor1d(normalNoiseValues(n, mean, stddev, seed)));
   }

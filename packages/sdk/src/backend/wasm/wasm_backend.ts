@@ -20,6 +20,11 @@ const ACTIVATION_CODES: Record<ActivationKind, Activation> = {
   hard_tanh: Activation.HardTanh,
   log_sigmoid: Activation.LogSigmoid,
   logSoftmax: Activation.LogSoftmax,
+  squareplus: Activation.Squareplus,
+  soft_shrink: Activation.SoftShrink,
+  hard_shrink: Activation.HardShrink,
+  sparse_plus: Activation.SparsePlus,
+  sparsemax: Activation.Sparsemax,
 };
 
 const INPUT_ACTIVATION_CODES: Record<InputActivationKind, InputActivation> = {
@@ -28,6 +33,7 @@ const INPUT_ACTIVATION_CODES: Record<InputActivationKind, InputActivation> = {
   gelu_new: InputActivation.GeluTanh,
   mish: InputActivation.Mish,
   hard_silu: InputActivation.HardSilu,
+  tanh_shrink: InputActivation.TanhShrink,
 };
 
 const LOSS_CODES: Record<ElementwiseLossKind, LossKind> = {
@@ -172,6 +178,14 @@ export class WasmBackend implements Backend {
 
   inputActivationGrad(kind: InputActivationKind, x: BufferId, dy: BufferId, dx: BufferId, dBias: BufferId, rows: number, cols: number): void {
     this.#core.inputActivationBackward(INPUT_ACTIVATION_CODES[kind], x, dy, dx, dBias, rows, cols);
+  }
+
+  glu(x: BufferId, y: BufferId, rows: number, half: number): void {
+    this.#core.gluForward(x, y, rows, half);
+  }
+
+  gluGrad(x: BufferId, dy: BufferId, dx: BufferId, rows: number, half: number): void {
+    this.#core.gluBackward(x, dy, dx, rows, half);
   }
 
   parametricActivation(f: ParametricActivation, x: BufferId, y: BufferId, n: number): void {

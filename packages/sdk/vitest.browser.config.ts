@@ -11,7 +11,7 @@ export default defineConfig({
   // Serves the raw IDX files as static assets (Vite's /@fs route would try to transform them).
   publicDir: `${mnistDir}/data`,
   test: {
-    include: ['src/backend/backend_suite.test.ts', 'src/backend/parametric_activation_suite.test.ts', 'src/backend/recurrent_suite.test.ts', 'src/backend/shape_ops_suite.test.ts', 'src/backend/layer_normalization_suite.test.ts', 'src/backend/group_normalization_suite.test.ts', 'src/backend/attention_suite.test.ts', 'src/backend/image_ops_suite.test.ts', 'src/backend/volume_suite.test.ts', 'src/backend/loss_mask_suite.test.ts', 'src/engine/shared_weights_backends.test.ts', 'src/engine/concrete_apply_backends.test.ts', 'src/**/*.browser.test.ts'],
+    include: ['src/backend/backend_suite.test.ts', 'src/backend/parametric_activation_suite.test.ts', 'src/backend/recurrent_suite.test.ts', 'src/backend/shape_ops_suite.test.ts', 'src/backend/layer_normalization_suite.test.ts', 'src/backend/group_normalization_suite.test.ts', 'src/backend/attention_suite.test.ts', 'src/backend/image_ops_suite.test.ts', 'src/backend/volume_suite.test.ts', 'src/backend/loss_mask_suite.test.ts', 'src/backend/spatial_dropout_merge_suite.test.ts', 'src/engine/shared_weights_backends.test.ts', 'src/engine/concrete_apply_backends.test.ts', 'src/**/*.browser.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     provide: { mnistUrl: '' },

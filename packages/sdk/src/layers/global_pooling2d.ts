@@ -42,6 +42,7 @@ abstract class GlobalPooling2D extends ImageLayer {
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
     const input = singleInput(this, inputShapes);
+    // Throws, naming the layer, on an input that is not an image (volume, sequence) of its kind.
     this.imageOf(input);
     return globallyPooledShape(input, this.keepdims);
   }

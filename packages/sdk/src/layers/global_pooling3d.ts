@@ -25,6 +25,7 @@ abstract class GlobalPooling3D extends VolumeLayer {
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
     const input = singleInput(this, inputShapes);
+    // Throws, naming the layer, on an input that is not an image (volume, sequence) of its kind.
     this.volumeOf(input);
     return globallyPooledShape(input, this.keepdims);
   }

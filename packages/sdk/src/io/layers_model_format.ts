@@ -23,7 +23,8 @@ export function sequentialTopology(name: string, layers: readonly Layer[]): Reco
  * `activation: 'hard_sigmoid'`, `recurrent_activation`); layers read both.
  */
 function pythonicValues(config: Json): Json {
-  const saved: Json = config.data_format === 'channelsLast' ? { ...config, data_format: 'channels_last' } : { ...config };
+  const saved: Json = { ...config };
+  if (config.data_format === 'channelsLast' || config.data_format === 'channelsFirst') saved.data_format = toSnakeCase(config.data_format);
   // Recurrent layers name a second activation (tfjs writes recurrent_activation: 'hard_sigmoid').
   for (const key of ['activation', 'recurrent_activation']) if (typeof saved[key] === 'string') saved[key] = toSnakeCase(saved[key]);
   // Wrappers (Bidirectional, TimeDistributed) nest their layers' configs, saved the same way.

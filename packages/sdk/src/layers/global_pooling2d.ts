@@ -3,10 +3,27 @@ import { singleInput, type BackwardContext, type ForwardContext, type LayerArgs,
 import { registerLayer } from './registry.js';
 import { ImageLayer } from './image_layer.js';
 import { checkChannelsLast } from './window.js';
+import { checkBooleanOption } from '../utils/options.js';
 
 /** Options of {@link GlobalAveragePooling2D} and {@link GlobalMaxPooling2D}. */
 export interface GlobalPooling2DArgs extends LayerArgs {
   dataFormat?: 'channelsLast';
+  /** Keras 3's option: keep the pooled axes as size 1 (`[h, w, c]` to `[1, 1, c]`) instead of dropping them. Default false. */
+  keepdims?: boolean;
+}
+
+/** Checks the keepdims option of a global pooling layer; `where` names the layer. */
+export function keepdimsOf(value: unknown, where: string): boolean {
+  return value === undefined || value === null ? false : checkBooleanOption(value, 'keepdims', where);
+}
+
+/**
+ * A global pooling's output shape: the channels, with every pooled axis kept as size 1 when
+ * `keepdims` is set. Both layouts are the same `c` floats per sample, so the kernels do not change.
+ */
+export function globallyPooledShape(input: Shape, keepdims: boolean): Shape {
+  const channels = input[input.length - 1];
+  return keepdims ? [...input.slice(0, -1).map(() => 1), channels] : [channels];
 }
 
 /**
@@ -15,14 +32,19 @@ export interface GlobalPooling2DArgs extends LayerArgs {
  */
 abstract class GlobalPooling2D extends ImageLayer {
   #geometry: Omit<WindowGeometry, 'batch'> | null = null;
+  readonly keepdims: boolean;
 
   constructor(args: GlobalPooling2DArgs, className: string) {
     super(args, className);
     checkChannelsLast(args.dataFormat, this.name);
+    this.keepdims = keepdimsOf(args.keepdims, `${className} layer '${this.name}'`);
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    return [this.imageOf(singleInput(this, inputShapes))[2]];
+    const input = singleInput(this, inputShapes);
+    // Throws, naming the layer, on an input that is not an image (volume, sequence) of its kind.
+    this.imageOf(input);
+    return globallyPooledShape(input, this.keepdims);
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
@@ -37,7 +59,8 @@ abstract class GlobalPooling2D extends ImageLayer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), dataFormat: 'channelsLast' };
+    // keepdims is written only when set: tfjs-layers 4.22 has no such option, and reads the files without it.
+    return { ...super.getConfig(), dataFormat: 'channelsLast', ...(this.keepdims ? { keepdims: true } : {}) };
   }
 }
 

@@ -3,23 +3,31 @@ import { singleInput, type BackwardContext, type ForwardContext, type LayerArgs,
 import { registerLayer } from './registry.js';
 import { checkChannelsLast, type SampleGeometry } from './window.js';
 import { VolumeLayer, wholeVolumeGeometry } from './volume.js';
+import { globallyPooledShape, keepdimsOf } from './global_pooling2d.js';
 
 /** Options of {@link GlobalAveragePooling3D} and {@link GlobalMaxPooling3D}. */
 export interface GlobalPooling3DArgs extends LayerArgs {
   dataFormat?: 'channelsLast';
+  /** Keras 3's option: keep the pooled axes as size 1 (`[d, h, w, c]` to `[1, 1, 1, c]`). Default false. */
+  keepdims?: boolean;
 }
 
 /** Pooling over the whole volume, `[d, h, w, c]` to `[c]`: the pooling kernel with one window the size of the volume. */
 abstract class GlobalPooling3D extends VolumeLayer {
   #geometry: SampleGeometry | null = null;
+  readonly keepdims: boolean;
 
   constructor(args: GlobalPooling3DArgs, className: string) {
     super(args, className);
     checkChannelsLast(args.dataFormat, this.name, 'NDHWC');
+    this.keepdims = keepdimsOf(args.keepdims, `${className} layer '${this.name}'`);
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    return [this.volumeOf(singleInput(this, inputShapes))[3]];
+    const input = singleInput(this, inputShapes);
+    // Throws, naming the layer, on an input that is not an image (volume, sequence) of its kind.
+    this.volumeOf(input);
+    return globallyPooledShape(input, this.keepdims);
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
@@ -31,7 +39,7 @@ abstract class GlobalPooling3D extends VolumeLayer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), dataFormat: 'channelsLast' };
+    return { ...super.getConfig(), dataFormat: 'channelsLast', ...(this.keepdims ? { keepdims: true } : {}) };
   }
 }
 

@@ -41,7 +41,7 @@ import type { AlphaDropoutArgs, GaussianNoiseArgs, NoiseRateArgs } from './noise
 import type { PermuteArgs } from './permute.js';
 import type { RepeatVectorArgs } from './repeat_vector.js';
 import type { RescalingArgs } from './rescaling.js';
-import type { SpatialDropout1DArgs } from './spatial_dropout1d.js';
+import type { SpatialDropout1DArgs, SpatialDropoutArgs } from './spatial_dropout.js';
 import type { BidirectionalArgs } from './bidirectional.js';
 import type { TimeDistributedArgs } from './time_distributed.js';
 import type { Conv3DArgs } from './conv3d.js';
@@ -96,7 +96,7 @@ export const GROUP_NORMALIZATION_OPTIONS = optionNames<GroupNormalizationArgs>({
   betaRegularizer: true, gammaRegularizer: true, betaConstraint: true, gammaConstraint: true,
 });
 export const UNIT_NORMALIZATION_OPTIONS = optionNames<UnitNormalizationArgs>({ ...LAYER, axis: true });
-export const GLOBAL_POOLING2D_OPTIONS = optionNames<GlobalPooling2DArgs>({ ...LAYER, dataFormat: true });
+export const GLOBAL_POOLING2D_OPTIONS = optionNames<GlobalPooling2DArgs>({ ...LAYER, dataFormat: true, keepdims: true });
 export const ZERO_PADDING2D_OPTIONS = optionNames<ZeroPadding2DArgs>({ ...LAYER, padding: true, dataFormat: true });
 export const UP_SAMPLING2D_OPTIONS = optionNames<UpSampling2DArgs>({ ...LAYER, size: true, interpolation: true, dataFormat: true });
 export const DROPOUT_OPTIONS = optionNames<DropoutArgs>({ ...LAYER, rate: true, seed: true, noiseShape: true });
@@ -156,6 +156,7 @@ export const GAUSSIAN_NOISE_OPTIONS = optionNames<GaussianNoiseArgs>({ ...LAYER,
 export const GAUSSIAN_DROPOUT_OPTIONS = optionNames<NoiseRateArgs>({ ...LAYER, rate: true });
 export const ALPHA_DROPOUT_OPTIONS = optionNames<AlphaDropoutArgs>({ ...LAYER, rate: true, noiseShape: true });
 export const SPATIAL_DROPOUT1D_OPTIONS = optionNames<SpatialDropout1DArgs>({ ...LAYER, rate: true, noiseShape: true, seed: true });
+export const SPATIAL_DROPOUT_OPTIONS = optionNames<SpatialDropoutArgs>({ ...LAYER, rate: true, dataFormat: true, seed: true });
 export const BIDIRECTIONAL_OPTIONS = optionNames<BidirectionalArgs>({ ...LAYER, layer: true, mergeMode: true, backwardLayer: true });
 export const TIME_DISTRIBUTED_OPTIONS = optionNames<TimeDistributedArgs>({ ...LAYER, layer: true });
 export const MASKING_OPTIONS = optionNames<MaskingArgs>({ ...LAYER, maskValue: true });
@@ -163,7 +164,7 @@ export const CONV3D_OPTIONS = optionNames<Conv3DArgs>({ ...KERNEL_BIAS_LAYER, ..
 export const CONV3D_TRANSPOSE_OPTIONS = optionNames<Conv3DTransposeArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, dilationRate: true, outputPadding: true });
 export const CONV1D_TRANSPOSE_OPTIONS = optionNames<Conv1DTransposeArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, dilationRate: true, outputPadding: true });
 export const POOLING3D_OPTIONS = optionNames<Pooling3DArgs>({ ...LAYER, ...WINDOW, poolSize: true });
-export const GLOBAL_POOLING3D_OPTIONS = optionNames<GlobalPooling3DArgs>({ ...LAYER, dataFormat: true });
+export const GLOBAL_POOLING3D_OPTIONS = optionNames<GlobalPooling3DArgs>({ ...LAYER, dataFormat: true, keepdims: true });
 export const ZERO_PADDING3D_OPTIONS = optionNames<ZeroPadding3DArgs>({ ...LAYER, padding: true, dataFormat: true });
 export const CROPPING3D_OPTIONS = optionNames<Cropping3DArgs>({ ...LAYER, cropping: true, dataFormat: true });
 export const UP_SAMPLING3D_OPTIONS = optionNames<UpSampling3DArgs>({ ...LAYER, size: true, dataFormat: true });

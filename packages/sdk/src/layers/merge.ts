@@ -53,6 +53,48 @@ export class Add extends ElementwiseMerge {
   }
 }
 
+/**
+ * Subtracts its second input from its first, elementwise (Keras' Subtract): exactly two inputs of
+ * one shape. The gradient is dy for the first input and −dy for the second.
+ *
+ * @example
+ * ```ts
+ * const [a, b] = [km.input({ shape: [16] }), km.input({ shape: [16] })];
+ * km.layers.subtract().apply([a, b]).shape; // [16]
+ * ```
+ */
+export class Subtract extends ElementwiseMerge {
+  readonly className = 'Subtract';
+
+  constructor(args: MergeArgs = {}) {
+    super(args, 'Subtract');
+  }
+
+  override computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    if (inputShapes.length !== 2) {
+      throw new Error(`Subtract layer '${this.name}' takes exactly two inputs (it computes x0 − x1), but received ${inputShapes.length}: ${inputShapes.map(formatShape).join(', ')}. Call it as layer.apply([x0, x1]); for more inputs, add the ones to subtract after negating them.`);
+    }
+    return super.computeOutputShape(inputShapes);
+  }
+
+  forward(ctx: ForwardContext): void {
+    const n = ctx.batch * this.size;
+    ctx.backend.copy(ctx.inputs[1], ctx.output, n);
+    ctx.backend.scale(ctx.output, n, -1);
+    ctx.backend.add(ctx.inputs[0], ctx.output, ctx.output, n);
+  }
+
+  backward(ctx: BackwardContext): void {
+    const n = ctx.batch * this.size;
+    const [dx0, dx1] = ctx.inputGrads;
+    if (dx0) ctx.backend.copy(ctx.outputGrad, dx0, n);
+    if (dx1) {
+      ctx.backend.copy(ctx.outputGrad, dx1, n);
+      ctx.backend.scale(dx1, n, -1);
+    }
+  }
+}
+
 /** Averages its inputs elementwise. */
 export class Average extends ElementwiseMerge {
   readonly className = 'Average';
@@ -175,6 +217,7 @@ export class Concatenate extends Layer {
 }
 
 registerLayer('Add', (config) => new Add(config as MergeArgs));
+registerLayer('Subtract', (config) => new Subtract(config as MergeArgs));
 registerLayer('Average', (config) => new Average(config as MergeArgs));
 registerLayer('Multiply', (config) => new Multiply(config as MergeArgs));
 registerLayer('Concatenate', (config) => new Concatenate(config as MergeArgs));

@@ -24,6 +24,14 @@ interface GradientCase {
   reference: (inputs: number[][]) => number[];
 }
 
+/** The mean or maximum of each channel over every position of a channels-last sample. */
+function refChannelPool(v: number[], channels: number, kind: 'mean' | 'max'): number[] {
+  return Array.from({ length: channels }, (_, c) => {
+    const column = v.filter((_, i) => i % channels === c);
+    return kind === 'mean' ? column.reduce((s, x) => s + x, 0) / column.length : Math.max(...column);
+  });
+}
+
 const crop: [[number, number], [number, number]] = [[1, 0], [2, 1]];
 const cases: GradientCase[] = [
   { name: 'RepeatVector n=3', shapes: [[4]], layer: () => km.layers.repeatVector({ n: 3 }), reference: ([v]) => refRepeat(v, 3) },
@@ -41,6 +49,14 @@ const cases: GradientCase[] = [
   { name: 'Dot axes [1, 2] on [4, 3] and [2, 4], normalize', shapes: [[4, 3], [2, 4]], layer: () => km.layers.dot({ axes: [1, 2], normalize: true }), reference: ([a, b]) => refDot(refL2Normalize(a, 1, 4, 3), [4, 3], 1, refL2Normalize(b, 2, 4, 1), [2, 4], 2) },
   { name: 'Dot axes [2, 1] on [3, 4] and [4]', shapes: [[3, 4], [4]], layer: () => km.layers.dot({ axes: [2, 1] }), reference: ([a, b]) => refDot(a, [3, 4], 2, b, [4, 1], 1) },
   { name: 'Dot axes [1, 1] on [5] and [5, 2], normalize', shapes: [[5], [5, 2]], layer: () => km.layers.dot({ axes: [1, 1], normalize: true }), reference: ([a, b]) => refDot(refL2Normalize(a, 1, 5, 1), [5, 1], 1, refL2Normalize(b, 1, 5, 2), [5, 2], 1) },
+  { name: 'Subtract', shapes: [[2, 3], [2, 3]], layer: () => km.layers.subtract(), reference: ([a, b]) => a.map((v, i) => v - b[i]) },
+  { name: 'Identity', shapes: [[2, 3]], layer: () => km.layers.identity(), reference: ([v]) => v },
+  { name: 'GlobalAveragePooling1D keepdims', shapes: [[4, 3]], layer: () => km.layers.globalAveragePooling1d({ keepdims: true }), reference: ([v]) => refChannelPool(v, 3, 'mean') },
+  { name: 'GlobalMaxPooling1D keepdims', shapes: [[4, 3]], layer: () => km.layers.globalMaxPooling1d({ keepdims: true }), reference: ([v]) => refChannelPool(v, 3, 'max') },
+  { name: 'GlobalAveragePooling2D keepdims', shapes: [[2, 3, 2]], layer: () => km.layers.globalAveragePooling2d({ keepdims: true }), reference: ([v]) => refChannelPool(v, 2, 'mean') },
+  { name: 'GlobalMaxPooling2D keepdims', shapes: [[2, 3, 2]], layer: () => km.layers.globalMaxPooling2d({ keepdims: true }), reference: ([v]) => refChannelPool(v, 2, 'max') },
+  { name: 'GlobalAveragePooling3D keepdims', shapes: [[2, 2, 2, 2]], layer: () => km.layers.globalAveragePooling3d({ keepdims: true }), reference: ([v]) => refChannelPool(v, 2, 'mean') },
+  { name: 'GlobalMaxPooling3D keepdims', shapes: [[2, 2, 2, 2]], layer: () => km.layers.globalMaxPooling3d({ keepdims: true }), reference: ([v]) => refChannelPool(v, 2, 'max') },
   { name: 'Rescaling 0.5, offset -1', shapes: [[5]], layer: () => km.layers.rescaling({ scale: 0.5, offset: -1 }), reference: ([v]) => v.map((x) => x * 0.5 - 1) },
 ];
 

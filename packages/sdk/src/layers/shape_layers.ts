@@ -2,14 +2,15 @@
 import { checkOptions } from '../utils/options.js';
 import { Cropping2D, type Cropping2DArgs } from './cropping2d.js';
 import { Dot, type DotArgs } from './dot.js';
-import { ALPHA_DROPOUT_OPTIONS, CROPPING1D_OPTIONS, CROPPING2D_OPTIONS, DOT_OPTIONS, GAUSSIAN_DROPOUT_OPTIONS, GAUSSIAN_NOISE_OPTIONS, LAYER_OPTIONS, PERMUTE_OPTIONS, REPEAT_VECTOR_OPTIONS, RESCALING_OPTIONS, SPATIAL_DROPOUT1D_OPTIONS, UP_SAMPLING1D_OPTIONS, ZERO_PADDING1D_OPTIONS } from './layer_options.js';
-import type { MergeArgs } from './merge.js';
+import { ALPHA_DROPOUT_OPTIONS, CROPPING1D_OPTIONS, CROPPING2D_OPTIONS, DOT_OPTIONS, GAUSSIAN_DROPOUT_OPTIONS, GAUSSIAN_NOISE_OPTIONS, LAYER_OPTIONS, PERMUTE_OPTIONS, REPEAT_VECTOR_OPTIONS, RESCALING_OPTIONS, SPATIAL_DROPOUT1D_OPTIONS, SPATIAL_DROPOUT_OPTIONS, UP_SAMPLING1D_OPTIONS, ZERO_PADDING1D_OPTIONS } from './layer_options.js';
+import { Identity, type IdentityArgs } from './identity.js';
+import { Subtract, type MergeArgs } from './merge.js';
 import { Maximum, Minimum } from './min_max_merge.js';
 import { AlphaDropout, GaussianDropout, GaussianNoise, type AlphaDropoutArgs, type GaussianNoiseArgs, type NoiseRateArgs } from './noise.js';
 import { Permute, type PermuteArgs } from './permute.js';
 import { RepeatVector, type RepeatVectorArgs } from './repeat_vector.js';
 import { Rescaling, type RescalingArgs } from './rescaling.js';
-import { SpatialDropout1D, type SpatialDropout1DArgs } from './spatial_dropout1d.js';
+import { SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, type SpatialDataFormat, type SpatialDropout1DArgs, type SpatialDropoutArgs } from './spatial_dropout.js';
 import { Cropping1D, UpSampling1D, ZeroPadding1D, type Cropping1DArgs, type UpSampling1DArgs, type ZeroPadding1DArgs } from './spatial1d.js';
 
 /** `[batch, f]` to `[batch, n, f]`. @example `km.layers.repeatVector({ n: 10 })` */
@@ -60,6 +61,18 @@ export function minimum(args?: MergeArgs): Minimum {
   return new Minimum(args);
 }
 
+/** First input minus the second, elementwise (exactly two inputs of one shape). @example `km.layers.subtract().apply([a, b])` */
+export function subtract(args?: MergeArgs): Subtract {
+  checkOptions(args, LAYER_OPTIONS, 'km.layers.subtract');
+  return new Subtract(args);
+}
+
+/** Passes its input (and its mask) on unchanged. @example `km.layers.identity().apply(x)` */
+export function identity(args?: IdentityArgs): Identity {
+  checkOptions(args, LAYER_OPTIONS, 'km.layers.identity');
+  return new Identity(args);
+}
+
 /** Dot product of two `[batch, f]` inputs. @example `km.layers.dot({ axes: 1 }).apply([a, b])` */
 export function dot(args: DotArgs): Dot {
   checkOptions(args, DOT_OPTIONS, 'km.layers.dot');
@@ -96,8 +109,20 @@ export function spatialDropout1d(args: SpatialDropout1DArgs): SpatialDropout1D {
   return new SpatialDropout1D(args);
 }
 
+/** Drops whole feature maps of `[rows, cols, channels]` images while training. @example `km.layers.spatialDropout2d({ rate: 0.2 })` */
+export function spatialDropout2d(args: SpatialDropoutArgs): SpatialDropout2D {
+  checkOptions(args, SPATIAL_DROPOUT_OPTIONS, 'km.layers.spatialDropout2d');
+  return new SpatialDropout2D(args);
+}
+
+/** Drops whole feature maps of `[dim1, dim2, dim3, channels]` volumes while training. @example `km.layers.spatialDropout3d({ rate: 0.2 })` */
+export function spatialDropout3d(args: SpatialDropoutArgs): SpatialDropout3D {
+  checkOptions(args, SPATIAL_DROPOUT_OPTIONS, 'km.layers.spatialDropout3d');
+  return new SpatialDropout3D(args);
+}
+
 export {
-  AlphaDropout, Cropping1D, Cropping2D, Dot, GaussianDropout, GaussianNoise, Maximum, Minimum, Permute, RepeatVector, Rescaling, SpatialDropout1D, UpSampling1D, ZeroPadding1D,
+  AlphaDropout, Cropping1D, Cropping2D, Dot, GaussianDropout, GaussianNoise, Maximum, Minimum, Permute, RepeatVector, Rescaling, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, Identity, Subtract, UpSampling1D, ZeroPadding1D,
   type AlphaDropoutArgs, type Cropping1DArgs, type Cropping2DArgs, type DotArgs, type GaussianNoiseArgs, type NoiseRateArgs, type PermuteArgs, type RepeatVectorArgs, type RescalingArgs,
-  type SpatialDropout1DArgs, type UpSampling1DArgs, type ZeroPadding1DArgs,
+  type SpatialDropout1DArgs, type SpatialDropoutArgs, type SpatialDataFormat, type IdentityArgs, type UpSampling1DArgs, type ZeroPadding1DArgs,
 };

@@ -1,0 +1,49 @@
+import { afterAll, describe, it } from 'vitest';
+import * as km from '../index.js';
+import { Random } from '../utils/random.js';
+import { BACKENDS_HERE, useBackend } from '../testing/backends_here.js';
+import { expectWasmTrajectory } from '../testing/wasm_trajectory.js';
+
+// SpatialDropout1D/2D/3D (both data formats), Subtract, Identity and the keepdims global poolings
+// on every backend that runs here, against the wasm backend's training trajectory (the dropout
+// masks come from the same seeds on every backend, so the trajectories must agree).
+describe('spatial dropout, Subtract, Identity and keepdims poolings on every backend', () => {
+  const random = new Random(43);
+  const uniform = (shape: number[]) => km.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random.uniform(0, 1)), shape);
+  const labels = km.tensor(Int32Array.from({ length: 8 }, (_, i) => i % 3), [8], 'int32');
+  const [images, imagesFirst, clips, sequences, pairs] = [uniform([8, 6, 5, 2]), uniform([8, 2, 6, 5]), uniform([8, 3, 4, 4, 2]), uniform([8, 7, 3]), [uniform([8, 6]), uniform([8, 6])]];
+  afterAll(() => useBackend('wasm'));
+
+  const head = () => [km.layers.flatten(), km.layers.dense({ units: 3, activation: 'softmax' })];
+  const cases: [string, () => km.LayersModel, km.ModelInputs][] = [
+    ['SpatialDropout2D (channelsLast), GlobalAveragePooling2D keepdims', () => km.sequential([
+      km.layers.conv2d({ filters: 4, kernelSize: 3, activation: 'relu', inputShape: [6, 5, 2] }),
+      km.layers.spatialDropout2d({ rate: 0.4 }), km.layers.globalAveragePooling2d({ keepdims: true }), ...head(),
+    ]), images],
+    ['SpatialDropout2D (channelsFirst), GlobalMaxPooling2D keepdims', () => km.sequential([
+      km.layers.dense({ units: 5, activation: 'tanh', inputShape: [2, 6, 5] }),
+      km.layers.spatialDropout2d({ rate: 0.5, dataFormat: 'channelsFirst' }), km.layers.permute({ dims: [2, 3, 1] }),
+      km.layers.globalMaxPooling2d({ keepdims: true }), ...head(),
+    ]), imagesFirst],
+    ['SpatialDropout3D, GlobalAveragePooling3D keepdims', () => km.sequential([
+      km.layers.conv3d({ filters: 3, kernelSize: 2, activation: 'relu', inputShape: [3, 4, 4, 2] }),
+      km.layers.spatialDropout3d({ rate: 0.3 }), km.layers.globalAveragePooling3d({ keepdims: true }), ...head(),
+    ]), clips],
+    ['SpatialDropout1D, GlobalMaxPooling1D keepdims', () => km.sequential([
+      km.layers.conv1d({ filters: 4, kernelSize: 2, activation: 'relu', inputShape: [7, 3] }),
+      km.layers.spatialDropout1d({ rate: 0.3 }), km.layers.globalMaxPooling1d({ keepdims: true }), ...head(),
+    ]), sequences],
+    ['Subtract of a shared encoder, Identity', () => {
+      const inputs = [km.input({ shape: [6] }), km.input({ shape: [6] })];
+      const encoder = km.layers.dense({ units: 5, activation: 'tanh' });
+      const difference = km.layers.identity().apply(km.layers.subtract().apply(inputs.map((x) => encoder.apply(x))));
+      return km.model({ inputs, outputs: km.layers.dense({ units: 3, activation: 'softmax' }).apply(difference) });
+    }, pairs],
+  ];
+
+  for (const name of BACKENDS_HERE.filter((n) => n !== 'wasm')) {
+    it.each(cases)(`${name}: %s follow the wasm trajectory`, async (_label, build, x) => {
+      await expectWasmTrajectory(name, () => ({ model: build(), x, y: labels }), 'sparseCategoricalCrossentropy', 4);
+    });
+  }
+});

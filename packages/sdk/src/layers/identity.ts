@@ -1,0 +1,36 @@
+import { registerLayer } from './registry.js';
+import { ReinterpretLayer } from './reinterpret.js';
+import { singleInput, type LayerArgs, type Shape } from './layer.js';
+
+/** Options of {@link Identity}. */
+export type IdentityArgs = LayerArgs;
+
+/**
+ * Passes its input on unchanged, mask included (Keras 3's Identity): a placeholder where an
+ * architecture has an optional block, or a named tap on a tensor. No data moves: the plan shares
+ * the input's buffers.
+ *
+ * @example
+ * ```ts
+ * const x = km.input({ shape: [10, 8] });
+ * km.layers.identity().apply(x).shape; // [10, 8]
+ * ```
+ */
+export class Identity extends ReinterpretLayer {
+  readonly className = 'Identity';
+
+  // Changes nothing, so a padded sequence's mask passes through it.
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
+  constructor(args: IdentityArgs = {}) {
+    super(args, 'Identity');
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    return singleInput(this, inputShapes);
+  }
+}
+
+registerLayer('Identity', (config) => new Identity(config as IdentityArgs));

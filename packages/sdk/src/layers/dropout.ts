@@ -1,4 +1,4 @@
-import { globalGenerator, Random } from '../utils/random.js';
+import { LayerRandom } from './layer_random.js';
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 
@@ -25,7 +25,7 @@ export class Dropout extends Layer {
   readonly className = 'Dropout';
   readonly rate: number;
   readonly seed: number | undefined;
-  readonly #random: Random | null;
+  readonly #random: LayerRandom;
   #size = 0;
 
   constructor(args: DropoutArgs) {
@@ -37,8 +37,8 @@ export class Dropout extends Layer {
       throw new Error(`Dropout layer '${this.name}': noiseShape is not supported; kerasm drops each input independently. Received: noiseShape=${JSON.stringify(args.noiseShape)}. Remove noiseShape (or set it to null).`);
     }
     this.rate = args.rate;
-    this.seed = args.seed ?? undefined;
-    this.#random = this.seed === undefined ? null : new Random(this.seed);
+    this.#random = new LayerRandom(args.seed, `Dropout layer '${this.name}'`);
+    this.seed = this.#random.seed;
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
@@ -59,7 +59,7 @@ export class Dropout extends Layer {
       ctx.backend.copy(ctx.inputs[0], ctx.output, n);
       return;
     }
-    const seed = Math.floor((this.#random ?? globalGenerator()).next() * 4294967296);
+    const seed = this.#random.kernelSeed();
     ctx.backend.dropoutMask(ctx.workspace, n, this.rate, seed);
     ctx.backend.mul(ctx.inputs[0], ctx.workspace, ctx.output, n);
   }

@@ -1,16 +1,22 @@
 import { checkNumberOption } from '../utils/options.js';
-import { globalGenerator } from '../utils/random.js';
+import { LayerRandom } from './layer_random.js';
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 
+/** The seed option of the noise layers (Keras 3's `seed`). */
+export interface NoiseSeedArgs extends LayerArgs {
+  /** Seed of this layer's noise; by default it draws from the generator `km.utils.setRandomSeed` and fit's seed set. */
+  seed?: number | null;
+}
+
 /** Options of {@link GaussianNoise}. */
-export interface GaussianNoiseArgs extends LayerArgs {
+export interface GaussianNoiseArgs extends NoiseSeedArgs {
   /** Standard deviation of the noise, ≥ 0. */
   stddev: number;
 }
 
 /** Options of {@link GaussianDropout} and {@link AlphaDropout}. */
-export interface NoiseRateArgs extends LayerArgs {
+export interface NoiseRateArgs extends NoiseSeedArgs {
   /** Drop probability, in [0, 1). */
   rate: number;
 }
@@ -19,11 +25,6 @@ export interface NoiseRateArgs extends LayerArgs {
 export interface AlphaDropoutArgs extends NoiseRateArgs {
   /** tfjs' per-axis mask sharing; kerasm draws one mask value per input, so only null is accepted. */
   noiseShape?: null;
-}
-
-/** A 32-bit seed for a noise kernel, from the generator that `km.utils.setRandomSeed` and fit's seed set, as Dropout draws its masks. */
-export function drawNoiseSeed(): number {
-  return Math.floor(globalGenerator().next() * 4294967296);
 }
 
 /** Checks a drop rate in [0, 1); `where` names the layer. */
@@ -42,6 +43,14 @@ abstract class TrainingNoise extends Layer {
   }
 
   protected size = 0;
+  readonly seed: number | undefined;
+  readonly #random: LayerRandom;
+
+  constructor(args: NoiseSeedArgs, className: string) {
+    super(args, className);
+    this.#random = new LayerRandom(args.seed, `${className} layer '${this.name}'`);
+    this.seed = this.#random.seed;
+  }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
     return singleInput(this, inputShapes);
@@ -59,8 +68,13 @@ abstract class TrainingNoise extends Layer {
 
   forward(ctx: ForwardContext): void {
     const n = ctx.batch * this.size;
-    if (ctx.training && this.active) this.perturb(ctx, n, drawNoiseSeed());
+    if (ctx.training && this.active) this.perturb(ctx, n, this.#random.kernelSeed());
     else ctx.backend.copy(ctx.inputs[0], ctx.output, n);
+  }
+
+  // tfjs' noise layers have no seed key, so it is written only when given.
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), ...(this.seed !== undefined ? { seed: this.seed } : {}) };
   }
 }
 

@@ -46,6 +46,21 @@ describe('noise layers: identity at inference, the noise they promise while trai
     expect(Array.from(layer.apply(km.tensor(x, [n, 1]), { training: true }).dataSync())).toEqual(Array.from(y));
   });
 
+  it("each takes Keras 3's seed: its own noise, the same whatever the global generator, saved only when given", () => {
+    const seeded = () => [km.layers.gaussianNoise({ stddev: 0.3, seed: 4 }), km.layers.gaussianDropout({ rate: 0.2, seed: 4 }), km.layers.alphaDropout({ rate: 0.1, seed: 4 })];
+    const draw = (layer: km.layers.Layer, globalSeed: number) => {
+      km.utils.setRandomSeed(globalSeed);
+      return Array.from(layer.apply(km.tensor(x.subarray(0, 300), [3, 100]), { training: true }).dataSync());
+    };
+    seeded().forEach((layer, i) => {
+      expect(draw(layer, 1)).not.toEqual(draw(layer, 1));
+      expect(draw(seeded()[i], 1)).toEqual(draw(seeded()[i], 2));
+      expect(layer.getConfig()).toMatchObject({ seed: 4 });
+    });
+    expect(km.layers.gaussianNoise({ stddev: 0.3 }).getConfig()).not.toHaveProperty('seed');
+    expect(() => km.layers.alphaDropout({ rate: 0.1, name: 'a', seed: 0.5 })).toThrow("AlphaDropout layer 'a': seed must be an integer or null. Received: seed=0.5.");
+  });
+
   it('GaussianDropout multiplies by noise of mean 1 and variance rate/(1 − rate)', () => {
     const ones = new Float32Array(n).fill(1);
     const y = km.layers.gaussianDropout({ rate: 0.2 }).apply(km.tensor(ones, [n, 1]), { training: true }).dataSync();

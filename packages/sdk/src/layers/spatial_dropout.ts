@@ -1,6 +1,6 @@
-import { Random } from '../utils/random.js';
 import { formatShape, Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
-import { checkRate, drawNoiseSeed } from './noise.js';
+import { LayerRandom } from './layer_random.js';
+import { checkRate } from './noise.js';
 import { registerLayer } from './registry.js';
 
 /** Options of {@link SpatialDropout1D}. */
@@ -50,7 +50,7 @@ abstract class SpatialDropout extends Layer {
   readonly rate: number;
   readonly seed: number | undefined;
   readonly dataFormat: SpatialDataFormat;
-  readonly #random: Random | null;
+  readonly #random: LayerRandom;
   /** The sample's rank: 2 for sequences, 3 for images, 4 for volumes. */
   readonly #rank: number;
   #positions = 0;
@@ -61,11 +61,8 @@ abstract class SpatialDropout extends Layer {
     const where = `${className} layer '${this.name}'`;
     this.rate = checkRate(args.rate, where);
     this.dataFormat = dataFormatOf(args.dataFormat, where);
-    if (args.seed !== undefined && args.seed !== null && !Number.isInteger(args.seed)) {
-      throw new Error(`${where}: seed must be an integer or null. Received: seed=${JSON.stringify(args.seed)}.`);
-    }
-    this.seed = args.seed ?? undefined;
-    this.#random = this.seed === undefined ? null : new Random(this.seed);
+    this.#random = new LayerRandom(args.seed, where);
+    this.seed = this.#random.seed;
     this.#rank = rank;
   }
 
@@ -104,7 +101,7 @@ abstract class SpatialDropout extends Layer {
       b.copy(ctx.inputs[0], ctx.output, n);
       return;
     }
-    const seed = this.#random ? Math.floor(this.#random.next() * 4294967296) : drawNoiseSeed();
+    const seed = this.#random.kernelSeed();
     const channelMask = b.view(ctx.workspace, 0, rows);
     const ones = b.view(ctx.workspace, rows, positions);
     const full = this.#fullMask(ctx);

@@ -1,58 +1,8 @@
-import { Activation, InputActivation, LossKind, RowLossKind, type Core } from '@kerasm/core-wasm';
+import type { Core } from '@kerasm/core-wasm';
+import { ACTIVATION_CODES, INPUT_ACTIVATION_CODES, LOSS_CODES, ROW_LOSS_CODES } from './kernel_codes.js';
 import { firstNonFiniteRow } from '../non_finite.js';
 import type { BinaryFocalOptions, CategoricalFocalOptions, OverlapCoefficients } from '../backend.js';
 import type { ColorAdjustment, ActivationKind, InputActivationKind, Backend, FusableActivation, BufferDType, BufferId, ElementwiseLossKind, GroupNormGeometry, ImageTransform, ParametricActivation, PreluGeometry, ResizeGeometry, ResizeInterpolation, RowwiseLossKind, WindowGeometry } from '../backend.js';
-
-const ACTIVATION_CODES: Record<ActivationKind, Activation> = {
-  linear: Activation.Linear,
-  relu: Activation.Relu,
-  sigmoid: Activation.Sigmoid,
-  tanh: Activation.Tanh,
-  softmax: Activation.Softmax,
-  elu: Activation.Elu,
-  selu: Activation.Selu,
-  softplus: Activation.Softplus,
-  softsign: Activation.Softsign,
-  relu6: Activation.Relu6,
-  exponential: Activation.Exponential,
-  hardSigmoid: Activation.HardSigmoid,
-  leaky_relu: Activation.LeakyRelu,
-  hard_tanh: Activation.HardTanh,
-  log_sigmoid: Activation.LogSigmoid,
-  logSoftmax: Activation.LogSoftmax,
-  squareplus: Activation.Squareplus,
-  soft_shrink: Activation.SoftShrink,
-  hard_shrink: Activation.HardShrink,
-  sparse_plus: Activation.SparsePlus,
-  sparsemax: Activation.Sparsemax,
-};
-
-const INPUT_ACTIVATION_CODES: Record<InputActivationKind, InputActivation> = {
-  swish: InputActivation.Swish,
-  gelu: InputActivation.Gelu,
-  gelu_new: InputActivation.GeluTanh,
-  mish: InputActivation.Mish,
-  hard_silu: InputActivation.HardSilu,
-  tanh_shrink: InputActivation.TanhShrink,
-};
-
-const LOSS_CODES: Record<ElementwiseLossKind, LossKind> = {
-  meanAbsoluteError: LossKind.MeanAbsoluteError,
-  meanAbsolutePercentageError: LossKind.MeanAbsolutePercentageError,
-  meanSquaredLogarithmicError: LossKind.MeanSquaredLogarithmicError,
-  huber: LossKind.Huber,
-  logCosh: LossKind.LogCosh,
-  poisson: LossKind.Poisson,
-  kullbackLeiblerDivergence: LossKind.KullbackLeiblerDivergence,
-  hinge: LossKind.Hinge,
-  squaredHinge: LossKind.SquaredHinge,
-  binaryCrossentropyFromLogits: LossKind.BinaryCrossentropyFromLogits,
-};
-
-const ROW_LOSS_CODES: Record<RowwiseLossKind, RowLossKind> = {
-  categoricalHinge: RowLossKind.CategoricalHinge,
-  cosineSimilarity: RowLossKind.CosineSimilarity,
-};
 
 /** Rows up to this length are gathered element by element (measured: 10× faster for 1-value label rows; set() wins for 784-float images). */
 const SHORT_ROW = 16;

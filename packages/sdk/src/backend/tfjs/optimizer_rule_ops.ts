@@ -2,6 +2,65 @@ import type * as tfc from '@tensorflow/tfjs-core';
 
 type Tf = typeof tfc;
 
+// Keras' update rules as tfjs ops: each takes the parameters, gradients and state and returns
+// [params, ...state] after the step.
+
+/** Adam, with AMSGrad when `vHat` (the running max of v) is given; lrT folds in the bias corrections. */
+export function adamTensors(tf: Tf, p: tfc.Tensor, g: tfc.Tensor, m: tfc.Tensor, v: tfc.Tensor, vHat: tfc.Tensor | null, lrT: number, beta1: number, beta2: number, epsilon: number): tfc.Tensor[] {
+  const m1 = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
+  const v1 = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
+  const h1 = vHat ? tf.maximum(vHat, v1) : v1;
+  const next = tf.sub(p, tf.div(tf.mul(m1, lrT), tf.add(tf.sqrt(h1), epsilon)));
+  return vHat ? [next, m1, v1, h1] : [next, m1, v1];
+}
+
+/** SGD with (Nesterov) momentum; without momentum there is no velocity. */
+export function sgdTensors(tf: Tf, p: tfc.Tensor, g: tfc.Tensor, velocity: tfc.Tensor | null, lr: number, momentum: number, nesterov: boolean): tfc.Tensor[] {
+  if (!velocity) return [tf.sub(p, tf.mul(g, lr))];
+  const v1 = tf.sub(tf.mul(velocity, momentum), tf.mul(g, lr));
+  const delta = nesterov ? tf.sub(tf.mul(v1, momentum), tf.mul(g, lr)) : v1;
+  return [tf.add(p, delta), v1];
+}
+
+/** Nadam with the momentum schedule folded into mCoef, gCoef and vScale = 1/(1 − β2ᵗ). */
+export function nadamTensors(tf: Tf, p: tfc.Tensor, g: tfc.Tensor, m: tfc.Tensor, v: tfc.Tensor, lr: number, beta1: number, beta2: number, epsilon: number, mCoef: number, gCoef: number, vScale: number): tfc.Tensor[] {
+  const m1 = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
+  const v1 = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
+  const mHat = tf.add(tf.mul(m1, mCoef), tf.mul(g, gCoef));
+  return [tf.sub(p, tf.div(tf.mul(mHat, lr), tf.add(tf.sqrt(tf.mul(v1, vScale)), epsilon))), m1, v1];
+}
+
+/** Adamax; lrT = lr/(1 − β1ᵗ). */
+export function adamaxTensors(tf: Tf, p: tfc.Tensor, g: tfc.Tensor, m: tfc.Tensor, u: tfc.Tensor, lrT: number, beta1: number, beta2: number, epsilon: number): tfc.Tensor[] {
+  const m1 = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
+  const u1 = tf.maximum(tf.mul(u, beta2), tf.abs(g));
+  return [tf.sub(p, tf.div(tf.mul(m1, lrT), tf.add(u1, epsilon))), m1, u1];
+}
+
+/** Adagrad: accumulator += g², p −= lr·g/√(accumulator + ε). */
+export function adagradTensors(tf: Tf, p: tfc.Tensor, g: tfc.Tensor, accumulator: tfc.Tensor, lr: number, epsilon: number): tfc.Tensor[] {
+  const a1 = tf.add(accumulator, tf.square(g));
+  return [tf.sub(p, tf.div(tf.mul(g, lr), tf.sqrt(tf.add(a1, epsilon)))), a1];
+}
+
+/** RMSprop, centered when `avgGrad` is given and with momentum when `momentumBuffer` is: [params, velocity, avgGrad?, momentum?]. */
+export function rmspropTensors(tf: Tf, p: tfc.Tensor, g: tfc.Tensor, velocity: tfc.Tensor, avgGrad: tfc.Tensor | null, momentumBuffer: tfc.Tensor | null, lr: number, rho: number, momentum: number, epsilon: number): tfc.Tensor[] {
+  const s1 = tf.add(tf.mul(velocity, rho), tf.mul(tf.square(g), 1 - rho));
+  const out: tfc.Tensor[] = [s1];
+  let denominator: tfc.Tensor = tf.add(s1, epsilon);
+  if (avgGrad) {
+    const a1 = tf.add(tf.mul(avgGrad, rho), tf.mul(g, 1 - rho));
+    denominator = tf.sub(denominator, tf.square(a1));
+    out.push(a1);
+  }
+  let increment: tfc.Tensor = tf.div(tf.mul(g, lr), tf.sqrt(denominator));
+  if (momentumBuffer) {
+    increment = tf.add(tf.mul(momentumBuffer, momentum), increment);
+    out.push(increment);
+  }
+  return [tf.sub(p, increment), ...out];
+}
+
 /** Keras 3's Adadelta step as tfjs ops: returns [params, accumGrad, accumDelta] after it. */
 export function adadeltaTensors(tf: Tf, p: tfc.Tensor, g: tfc.Tensor, accumGrad: tfc.Tensor, accumDelta: tfc.Tensor, lr: number, rho: number, epsilon: number): tfc.Tensor[] {
   const a1 = tf.add(tf.mul(accumGrad, rho), tf.mul(tf.square(g), 1 - rho));

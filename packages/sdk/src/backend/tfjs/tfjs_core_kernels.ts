@@ -10,7 +10,7 @@ import { batchMatMulTensor } from './batch_matmul_ops.js';
 import { WindowIndex, windowRows } from './window_ops.js';
 import { rowwiseLossTerms } from './rowwise_losses.js';
 import { weighted, weightedSum } from './loss_weight_ops.js';
-import { adadeltaTensors, ftrlTensors, lionTensors } from './optimizer_rule_ops.js';
+import { adadeltaTensors, adagradTensors, adamaxTensors, adamTensors, ftrlTensors, lionTensors, nadamTensors, rmspropTensors, sgdTensors } from './optimizer_rule_ops.js';
 import { adafactorTensors, lambTensors } from './per_weight_optimizer_ops.js';
 
 type Tf = typeof tfc;
@@ -311,39 +311,6 @@ export abstract class TfjsCoreKernels {
     });
   }
 
-  adamUpdate(allParams: BufferId, allGrads: BufferId, m: BufferId, v: BufferId, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void {
-    const tf = this.tf;
-    const params = this.prefix(allParams, n);
-    const grads = this.prefix(allGrads, n);
-    this.run(() => {
-      const g = this.store.get(grads);
-      const nextM = tf.add(tf.mul(this.store.get(m), beta1), tf.mul(g, 1 - beta1));
-      const nextV = tf.add(tf.mul(this.store.get(v), beta2), tf.mul(tf.square(g), 1 - beta2));
-      const step = tf.div(tf.mul(nextM, lrT), tf.add(tf.sqrt(nextV), epsilon));
-      this.store.set(params, tf.sub(this.store.get(params), step));
-      this.store.set(m, nextM);
-      this.store.set(v, nextV);
-    });
-  }
-
-  sgdUpdate(allParams: BufferId, allGrads: BufferId, velocity: BufferId, n: number, lr: number, momentum: number, nesterov: boolean): void {
-    const tf = this.tf;
-    const params = this.prefix(allParams, n);
-    const grads = this.prefix(allGrads, n);
-    this.run(() => {
-      const g = this.store.get(grads);
-      const p = this.store.get(params);
-      if (momentum === 0) {
-        this.store.set(params, tf.sub(p, tf.mul(g, lr)));
-        return;
-      }
-      const nextV = tf.sub(tf.mul(this.store.get(velocity), momentum), tf.mul(g, lr));
-      const delta = nesterov ? tf.sub(tf.mul(nextV, momentum), tf.mul(g, lr)) : nextV;
-      this.store.set(params, tf.add(p, delta));
-      this.store.set(velocity, nextV);
-    });
-  }
-
   /** Runs one optimizer update over the trainable prefix: `fn` gets [params, grads, ...state] and returns the new values. */
   #update(allParams: BufferId, allGrads: BufferId, state: BufferId[], n: number, fn: (p: tfc.Tensor, g: tfc.Tensor, ...s: tfc.Tensor[]) => tfc.Tensor[]): void {
     const ids = [this.prefix(allParams, n), ...state];
@@ -353,63 +320,33 @@ export abstract class TfjsCoreKernels {
     });
   }
 
+  adamUpdate(params: BufferId, grads: BufferId, m: BufferId, v: BufferId, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void {
+    this.#update(params, grads, [m, v], n, (p, g, m0, v0) => adamTensors(this.tf, p, g, m0, v0, null, lrT, beta1, beta2, epsilon));
+  }
+
+  sgdUpdate(params: BufferId, grads: BufferId, velocity: BufferId, n: number, lr: number, momentum: number, nesterov: boolean): void {
+    this.#update(params, grads, momentum === 0 ? [] : [velocity], n, (p, g, v0) => sgdTensors(this.tf, p, g, v0 ?? null, lr, momentum, nesterov));
+  }
+
   amsgradUpdate(params: BufferId, grads: BufferId, m: BufferId, v: BufferId, vHat: BufferId, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void {
-    const tf = this.tf;
-    this.#update(params, grads, [m, v, vHat], n, (p, g, m0, v0, h0) => {
-      const m1 = tf.add(tf.mul(m0, beta1), tf.mul(g, 1 - beta1));
-      const v1 = tf.add(tf.mul(v0, beta2), tf.mul(tf.square(g), 1 - beta2));
-      const h1 = tf.maximum(h0, v1);
-      return [tf.sub(p, tf.div(tf.mul(m1, lrT), tf.add(tf.sqrt(h1), epsilon))), m1, v1, h1];
-    });
+    this.#update(params, grads, [m, v, vHat], n, (p, g, m0, v0, h0) => adamTensors(this.tf, p, g, m0, v0, h0, lrT, beta1, beta2, epsilon));
   }
 
   nadamUpdate(params: BufferId, grads: BufferId, m: BufferId, v: BufferId, n: number, lr: number, beta1: number, beta2: number, epsilon: number, mCoef: number, gCoef: number, vScale: number): void {
-    const tf = this.tf;
-    this.#update(params, grads, [m, v], n, (p, g, m0, v0) => {
-      const m1 = tf.add(tf.mul(m0, beta1), tf.mul(g, 1 - beta1));
-      const v1 = tf.add(tf.mul(v0, beta2), tf.mul(tf.square(g), 1 - beta2));
-      const mHat = tf.add(tf.mul(m1, mCoef), tf.mul(g, gCoef));
-      return [tf.sub(p, tf.div(tf.mul(mHat, lr), tf.add(tf.sqrt(tf.mul(v1, vScale)), epsilon))), m1, v1];
-    });
+    this.#update(params, grads, [m, v], n, (p, g, m0, v0) => nadamTensors(this.tf, p, g, m0, v0, lr, beta1, beta2, epsilon, mCoef, gCoef, vScale));
   }
 
   adamaxUpdate(params: BufferId, grads: BufferId, m: BufferId, u: BufferId, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void {
-    const tf = this.tf;
-    this.#update(params, grads, [m, u], n, (p, g, m0, u0) => {
-      const m1 = tf.add(tf.mul(m0, beta1), tf.mul(g, 1 - beta1));
-      const u1 = tf.maximum(tf.mul(u0, beta2), tf.abs(g));
-      return [tf.sub(p, tf.div(tf.mul(m1, lrT), tf.add(u1, epsilon))), m1, u1];
-    });
+    this.#update(params, grads, [m, u], n, (p, g, m0, u0) => adamaxTensors(this.tf, p, g, m0, u0, lrT, beta1, beta2, epsilon));
   }
 
   adagradUpdate(params: BufferId, grads: BufferId, accumulator: BufferId, n: number, lr: number, epsilon: number): void {
-    const tf = this.tf;
-    this.#update(params, grads, [accumulator], n, (p, g, a0) => {
-      const a1 = tf.add(a0, tf.square(g));
-      return [tf.sub(p, tf.div(tf.mul(g, lr), tf.sqrt(tf.add(a1, epsilon)))), a1];
-    });
+    this.#update(params, grads, [accumulator], n, (p, g, a0) => adagradTensors(this.tf, p, g, a0, lr, epsilon));
   }
 
   rmspropUpdate(params: BufferId, grads: BufferId, velocity: BufferId, avgGrad: BufferId, momentumBuffer: BufferId, n: number, lr: number, rho: number, momentum: number, epsilon: number): void {
-    const tf = this.tf;
     const state = [velocity, ...(avgGrad ? [avgGrad] : []), ...(momentumBuffer ? [momentumBuffer] : [])];
-    this.#update(params, grads, state, n, (p, g, s0, ...rest) => {
-      const s1 = tf.add(tf.mul(s0, rho), tf.mul(tf.square(g), 1 - rho));
-      const out: tfc.Tensor[] = [s1];
-      let denominator: tfc.Tensor = tf.add(s1, epsilon);
-      let k = 0;
-      if (avgGrad) {
-        const a1 = tf.add(tf.mul(rest[k++], rho), tf.mul(g, 1 - rho));
-        denominator = tf.sub(denominator, tf.square(a1));
-        out.push(a1);
-      }
-      let increment: tfc.Tensor = tf.div(tf.mul(g, lr), tf.sqrt(denominator));
-      if (momentumBuffer) {
-        increment = tf.add(tf.mul(rest[k], momentum), increment);
-        out.push(increment);
-      }
-      return [tf.sub(p, increment), ...out];
-    });
+    this.#update(params, grads, state, n, (p, g, s0, ...rest) => rmspropTensors(this.tf, p, g, s0, avgGrad ? rest[0] : null, momentumBuffer ? rest[rest.length - 1] : null, lr, rho, momentum, epsilon));
   }
 
   adadeltaUpdate(params: BufferId, grads: BufferId, accumGrad: BufferId, accumDelta: BufferId, n: number, lr: number, rho: number, epsilon: number): void {

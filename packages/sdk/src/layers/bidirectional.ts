@@ -4,6 +4,7 @@ import { singleInput, type BackwardContext, type ForwardContext, type Layer, typ
 import { ConvLSTM2D } from './conv_lstm2d.js';
 import { Recurrent } from './recurrent.js';
 import { layerFromConfig, registerLayer } from './registry.js';
+import type { WithReturnedStates } from './recurrent_layers.js';
 import { innerLayerFromConfig, Wrapper, type WrapperArgs } from './wrapper.js';
 
 /** How {@link Bidirectional} combines the two directions' outputs. */
@@ -12,9 +13,9 @@ export type BidirectionalMergeMode = 'concat' | 'sum' | 'mul' | 'ave';
 const MERGE_MODES: readonly string[] = ['concat', 'sum', 'mul', 'ave'];
 
 /** Options of {@link Bidirectional}, as TensorFlow.js takes them. */
-export interface BidirectionalArgs extends WrapperArgs {
-  /** The recurrent layer to run in both directions (LSTM, GRU or SimpleRNN). */
-  layer: Layer;
+export interface BidirectionalArgs extends Omit<WrapperArgs, 'layer'> {
+  /** The recurrent layer to run in both directions (LSTM, GRU or SimpleRNN), made with or without `returnState`. */
+  layer: Layer | WithReturnedStates<Recurrent>;
   /**
    * How the two outputs combine (default 'concat', which doubles the last dimension); null returns
    * both, `[forward, backward]` (the backward sequence in time order), as tfjs and Keras do.
@@ -25,7 +26,7 @@ export interface BidirectionalArgs extends WrapperArgs {
    * `goBackwards` flipped. It must be the same class as `layer`, with the opposite `goBackwards`
    * and the same `returnSequences`. TensorFlow.js 4.22 cannot load a model saved with it.
    */
-  backwardLayer?: Layer;
+  backwardLayer?: Layer | WithReturnedStates<Recurrent>;
 }
 
 /**
@@ -66,8 +67,9 @@ export class Bidirectional extends Wrapper {
   #inSize = 0;
 
   constructor(args: BidirectionalArgs) {
-    super(args, 'Bidirectional');
-    const layer = this.#recurrent(args.layer, 'layer');
+    // A layer made with returnState is typed apart only for its apply's return; it is the same layer.
+    super(args as WrapperArgs, 'Bidirectional');
+    const layer = this.#recurrent(args.layer as Layer, 'layer');
     this.mergeMode = this.#mergeMode(args.mergeMode);
     this.returnSequences = layer.returnSequences;
     this.returnState = layer.returnState;
@@ -76,7 +78,7 @@ export class Bidirectional extends Wrapper {
     if (args.backwardLayer === undefined) {
       this.backwardLayer = layerFromConfig(layer.className, { ...config, name: `backward_${layer.name}`, goBackwards: !layer.goBackwards }) as Recurrent;
     } else {
-      const given = this.#recurrent(args.backwardLayer, 'backwardLayer');
+      const given = this.#recurrent(args.backwardLayer as Layer, 'backwardLayer');
       this.#checkBackwardLayer(layer, given);
       this.#givenBackwardLayer = given;
       this.backwardLayer = layerFromConfig(given.className, given.getConfig()) as Recurrent;

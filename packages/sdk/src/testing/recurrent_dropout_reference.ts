@@ -1,7 +1,7 @@
 // The recurrent layers with dropout, for the tests: the masks a layer draws, reproduced from the seed, and its float64 references.
 import * as km from '../index.js';
 import { dropoutMaskValues } from '../backend/tfjs/window_ops.js';
-import { drawNoiseSeed } from '../layers/noise.js';
+import { LayerRandom } from '../layers/layer_random.js';
 import type { RecurrentArgs } from '../layers/recurrent.js';
 import { gruReference, lstmReference, simpleRnnReference, type LstmReferenceOptions } from './recurrent_reference.js';
 
@@ -18,9 +18,11 @@ export interface SampleMasks {
  */
 export function masksAfterSeed(seed: number, batch: number, features: number, units: number, rate: number, recurrentRate: number, drawsBefore = 0): SampleMasks {
   km.utils.setRandomSeed(seed);
-  for (let i = 0; i < drawsBefore; i++) drawNoiseSeed();
+  // An unseeded layer's draws: from the global generator.
+  const unseeded = new LayerRandom(null, 'masksAfterSeed');
+  for (let i = 0; i < drawsBefore; i++) unseeded.kernelSeed();
   const rows = (n: number, r: number) => {
-    const values = dropoutMaskValues(batch * n, r, drawNoiseSeed());
+    const values = dropoutMaskValues(batch * n, r, unseeded.kernelSeed());
     return Array.from({ length: batch }, (_, b) => Array.from(values.subarray(b * n, (b + 1) * n)));
   };
   const input = rate > 0 ? rows(features, rate) : undefined;

@@ -19,7 +19,7 @@ function softmaxRef(x: ArrayLike<number>, rows: number, cols: number): number[] 
 
 const logSoftmaxRef = (x: ArrayLike<number>, rows: number, cols: number): number[] => softmaxRef(x, rows, cols).map(Math.log);
 
-const KINDS = [...ELEMENTWISE_ACTIVATIONS, Activation.Softmax, Activation.LogSoftmax];
+const KINDS = [...ELEMENTWISE_ACTIVATIONS, Activation.Softmax, Activation.LogSoftmax] as const;
 
 /** f(x) of any kind, the row-wise ones taken along each row. */
 function forwardRef(kind: (typeof KINDS)[number], x: ArrayLike<number>, rows: number, cols: number): number[] {
@@ -116,7 +116,7 @@ describe.each(FLAVORS)('activations (%s)', (flavor) => {
   it('sigmoid and tanh saturate without overflow for large |x|', async () => {
     const core = await coreFor(flavor);
     const x = Float32Array.from([-1e30, -1e4, -100, -88.8, 88.8, 100, 1e4, 1e30, 0]);
-    for (const kind of [Activation.Sigmoid, Activation.Tanh]) {
+    for (const kind of [Activation.Sigmoid, Activation.Tanh] as const) {
       const px = put(core, x), py = core.malloc(4 * x.length);
       core.activationForward(kind, px, py, 1, x.length);
       expect(core.hasNonFinite(py, x.length)).toBe(false);
@@ -135,7 +135,7 @@ describe.each(FLAVORS)('activations (%s)', (flavor) => {
       const f = Math.fround(Math.abs(v));
       return f === 0 ? 2 ** -149 : Math.fround(f * (1 + 2 ** -23)) - f || 2 ** -149;
     };
-    for (const kind of [Activation.Sigmoid, Activation.Tanh]) {
+    for (const kind of [Activation.Sigmoid, Activation.Tanh] as const) {
       const px = put(core, x), py = core.malloc(4 * x.length);
       core.activationForward(kind, px, py, 1, x.length);
       const y = get(core, py, x.length);
@@ -158,7 +158,7 @@ describe.each(FLAVORS)('activations (%s)', (flavor) => {
   it('elu, selu and softplus stay finite and exact for large |x|; softplus keeps its tiny gradient', async () => {
     const core = await coreFor(flavor);
     const x = Float32Array.from([-1e30, -1e4, -100, -88.8, -20, -1e-6, 0, 1e-6, 20, 88.8, 100, 1e4, 1e30]);
-    for (const kind of [Activation.Elu, Activation.Selu, Activation.Softplus]) {
+    for (const kind of [Activation.Elu, Activation.Selu, Activation.Softplus] as const) {
       const px = put(core, x), py = core.malloc(4 * x.length);
       core.activationForward(kind, px, py, 1, x.length);
       expect(core.hasNonFinite(py, x.length)).toBe(false);

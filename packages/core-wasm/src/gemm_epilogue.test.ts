@@ -76,7 +76,7 @@ describe.each(CONFIGS)('gemm with a bias and activation epilogue (%s, %i threads
 });
 
 describe.each(FLAVORS)('activationBackwardBias (%s)', (flavor) => {
-  for (const kind of [...ELEMENTWISE, Activation.Softmax]) {
+  for (const kind of [...ELEMENTWISE, Activation.Softmax] as const) {
     it(`${Activation[kind]}: dx as activationBackward and dBias as colSum of it, in one pass`, async () => {
       const core = await coreFor(flavor);
       for (const [rows, cols] of [[1, 1], [3, 17], [65, 3], [64, 64]]) {

@@ -51,7 +51,7 @@ describe.each(FLAVORS)('masking kernels (%s)', (flavor) => {
   it.each([[1, 1, 1], [3, 5, 4], [2, 7, 9], [4, 6, 17]])('batch %i, steps %i, channels %i: the mean over the unmasked steps and its gradient', async (batch, steps, channels) => {
     const core = await coreFor(flavor);
     // Sample n keeps its first steps − n steps; a sample with none kept averages to 0.
-    const mask = Array.from({ length: batch * steps }, (_, i) => (i % steps < steps - Math.floor(i / steps) ? 1 : 0));
+    const mask = Array.from({ length: batch * steps }, (_, i): number => (i % steps < steps - Math.floor(i / steps) ? 1 : 0));
     const x = randomArray(batch * steps * channels, 11);
     const dy = randomArray(batch * channels, 12);
     const [px, pm, po, pdy, pdx] = [x, Float32Array.from(mask), new Float32Array(batch * channels), dy, randomArray(x.length, 13)].map((a) => put(core, a));

@@ -31,7 +31,7 @@ function checkSteps(
   for (const ptr of [pp, pg, ...ps]) core.free(ptr);
 }
 
-const sumSq = (x: ArrayLike<number>) => Array.prototype.reduce.call(x, (a: number, v: number) => a + v * v, 0) as number;
+const sumSq = (x: ArrayLike<number>): number => Array.from(x).reduce((a, v) => a + v * v, 0);
 
 describe.each(FLAVORS)('per-weight optimizer kernels (%s)', (flavor) => {
   it('lambUpdate: Adam moments, then a step scaled by the trust ratio ‖p‖/‖u‖', async () => {

@@ -24,7 +24,7 @@ function mlp(seed = 1): km.Sequential {
 }
 
 /** The same MNIST samples as a generator of { xs: 28×28 image, ys: label }: nothing held as one tensor. */
-function samples(from = 0, to = N): km.data.Dataset<{ xs: Float32Array; ys: number }> {
+function samples(from = 0, to = N): km.data.Dataset<{ xs: km.Tensor; ys: number }> {
   return km.data.generator(function* () {
     const pixels = x.dataSync() as Float32Array;
     const labels = y.dataSync();

@@ -36,7 +36,7 @@ describe('trainOnBatch, testOnBatch, predictOnBatch', () => {
     const theirs = tfl.sequential({
       layers: [tfl.layers.dense({ units: 6, activation: 'relu', inputShape: [4] }), tfl.layers.dense({ units: 3, activation: 'softmax' })],
     });
-    theirs.setWeights(await Promise.all(ours.getWeights().map(async (w) => tf.tensor(await w.data(), w.shape))));
+    theirs.setWeights(await Promise.all(ours.getWeights().map(async (w) => tf.tensor(await w.data(), [...w.shape]))));
     theirs.compile({ optimizer: tf.train.momentum(0.1, 0.9), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
     for (const { x, y } of batches) {
       const [loss, accuracy] = (await ours.trainOnBatch(km.tensor(x), km.tensor(y))) as number[];

@@ -46,15 +46,23 @@ function kerasmSiamese(): km.LayersModel {
   return km.model({ inputs, outputs: output, name: 'siamese' });
 }
 
+/**
+ * A tfjs layer as a function of symbolic tensors: tfjs-layers types `apply` as returning any of
+ * Tensor, SymbolicTensor or arrays of them, while a symbolic call of a one-output layer returns one.
+ */
+function symbolic(layer: tfl.layers.Layer): { apply: (x: tfl.SymbolicTensor | tfl.SymbolicTensor[]) => tfl.SymbolicTensor } {
+  return { apply: (x) => layer.apply(x) as tfl.SymbolicTensor };
+}
+
 function tfjsSiamese(): tfl.LayersModel {
   const { inputs, output } = siamese<tfl.SymbolicTensor>({
     input: (shape, name) => tfl.input({ shape, name }),
-    conv: () => tfl.layers.conv2d(convArgs),
-    flatten: () => tfl.layers.flatten({ name: 'flatten' }),
-    embed: () => tfl.layers.dense(embedArgs),
-    concat: () => tfl.layers.concatenate({ name: 'concat' }),
-    head: () => tfl.layers.dense(headArgs),
-  }) as { inputs: tfl.SymbolicTensor[]; output: tfl.SymbolicTensor };
+    conv: () => symbolic(tfl.layers.conv2d(convArgs)),
+    flatten: () => symbolic(tfl.layers.flatten({ name: 'flatten' })),
+    embed: () => symbolic(tfl.layers.dense(embedArgs)),
+    concat: () => symbolic(tfl.layers.concatenate({ name: 'concat' })),
+    head: () => symbolic(tfl.layers.dense(headArgs)),
+  });
   return tfl.model({ inputs, outputs: output, name: 'siamese' });
 }
 
@@ -131,10 +139,10 @@ describe('shared layers against tfjs-layers 4.22 (cpu backend)', () => {
       const joined = concat().apply([norm.apply(embed.apply(a)), norm.apply(embed.apply(b))]);
       return { inputs: [a, b], output: dense({ units: 2, activation: 'softmax', name: 'head' }).apply(joined) };
     };
-    const ours = build((name) => km.input({ shape: [5], name }), (args) => km.layers.dense(args as km.layers.DenseArgs), () => km.layers.batchNormalization({ name: 'norm' }), () => km.layers.concatenate({ name: 'concat' }));
-    const theirs = build((name) => tfl.input({ shape: [5], name }), (args) => tfl.layers.dense(args as Parameters<typeof tfl.layers.dense>[0]), () => tfl.layers.batchNormalization({ name: 'norm' }), () => tfl.layers.concatenate({ name: 'concat' }));
+    const ours = build<km.SymbolicTensor>((name) => km.input({ shape: [5], name }), (args) => km.layers.dense(args as km.layers.DenseArgs), () => km.layers.batchNormalization({ name: 'norm' }), () => km.layers.concatenate({ name: 'concat' }));
+    const theirs = build<tfl.SymbolicTensor>((name) => tfl.input({ shape: [5], name }), (args) => symbolic(tfl.layers.dense(args as Parameters<typeof tfl.layers.dense>[0])), () => symbolic(tfl.layers.batchNormalization({ name: 'norm' })), () => symbolic(tfl.layers.concatenate({ name: 'concat' })));
     const model = km.model({ inputs: ours.inputs, outputs: ours.output });
-    const reference = tfl.model({ inputs: theirs.inputs as tfl.SymbolicTensor[], outputs: theirs.output as tfl.SymbolicTensor });
+    const reference = tfl.model({ inputs: theirs.inputs, outputs: theirs.output });
     copyWeights(model, reference);
 
     const random = new Random(6);
@@ -162,10 +170,10 @@ describe('shared layers against tfjs-layers 4.22 (cpu backend)', () => {
       const norm = bn();
       return { inputs: [a, b], output: dense().apply(concat().apply([norm.apply(a), norm.apply(b)])) };
     };
-    const ours = build((name) => km.input({ shape: [3], name }), () => km.layers.batchNormalization({ momentum: 0.5, name: 'norm' }), () => km.layers.concatenate(), () => km.layers.dense({ units: 1 }));
-    const theirs = build((name) => tfl.input({ shape: [3], name }), () => tfl.layers.batchNormalization({ momentum: 0.5, name: 'norm' }), () => tfl.layers.concatenate(), () => tfl.layers.dense({ units: 1 }));
+    const ours = build<km.SymbolicTensor>((name) => km.input({ shape: [3], name }), () => km.layers.batchNormalization({ momentum: 0.5, name: 'norm' }), () => km.layers.concatenate(), () => km.layers.dense({ units: 1 }));
+    const theirs = build<tfl.SymbolicTensor>((name) => tfl.input({ shape: [3], name }), () => symbolic(tfl.layers.batchNormalization({ momentum: 0.5, name: 'norm' })), () => symbolic(tfl.layers.concatenate()), () => symbolic(tfl.layers.dense({ units: 1 })));
     const model = km.model({ inputs: ours.inputs, outputs: ours.output });
-    const reference = tfl.model({ inputs: theirs.inputs as tfl.SymbolicTensor[], outputs: theirs.output as tfl.SymbolicTensor });
+    const reference = tfl.model({ inputs: theirs.inputs, outputs: theirs.output });
     // Batch means [2, 3, 4] and [20, 30, 40], batch variances 1 and 100, from moving statistics 0 and 1.
     const [left, right] = [[[1, 2, 3], [3, 4, 5]], [[10, 20, 30], [30, 40, 50]]];
     model.compile({ optimizer: 'sgd', loss: 'mse' });

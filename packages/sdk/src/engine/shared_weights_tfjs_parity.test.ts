@@ -14,13 +14,13 @@ beforeAll(async () => {
   await km.ready();
 });
 
-interface Api<L> {
+interface Api<L, M> {
   dense: (args: { units: number; activation?: 'relu' | 'tanh'; inputShape?: number[]; name: string }) => L;
   batchNorm: (name: string) => L;
-  sequential: (layers: L[]) => { layers: L[] };
+  sequential: (layers: L[]) => M;
 }
 
-function scenario<L>(api: Api<L>): { a: { layers: L[] }; b: { layers: L[] } } {
+function scenario<L, M>(api: Api<L, M>): { a: M; b: M } {
   const d1 = api.dense({ units: 5, activation: 'relu', inputShape: [4], name: 'shared_dense' });
   const bn = api.batchNorm('shared_norm');
   const a = api.sequential([d1, bn, api.dense({ units: 2, name: 'head_a' })]);
@@ -39,16 +39,16 @@ function maxAbsDiff(ours: km.Tensor[], theirs: tf.Tensor[]): number {
 describe('layers shared between two models against tfjs-layers 4.22 (cpu backend)', () => {
   it('B trains A’s Dense and BatchNormalization under a new head with SGD: A’s weights and predictions agree afterwards', async () => {
     km.utils.setRandomSeed(31);
-    const ours = scenario<km.layers.Layer>({
+    const ours = scenario<km.layers.Layer, km.Sequential>({
       dense: (args) => km.layers.dense(args),
       batchNorm: (name) => km.layers.batchNormalization({ name }),
       sequential: (layers) => km.sequential(layers),
-    }) as { a: km.LayersModel; b: km.LayersModel };
-    const theirs = scenario<tfl.layers.Layer>({
+    });
+    const theirs = scenario<tfl.layers.Layer, tfl.Sequential>({
       dense: (args) => tfl.layers.dense(args),
       batchNorm: (name) => tfl.layers.batchNormalization({ name }),
       sequential: (layers) => tfl.sequential({ layers }),
-    }) as unknown as { a: tfl.Sequential; b: tfl.Sequential };
+    });
     // The same starting weights, layer by layer (kerasm builds a model's layers at its first use).
     ours.a.getWeights();
     ours.b.getWeights();

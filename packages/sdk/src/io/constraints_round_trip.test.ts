@@ -4,6 +4,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { kerasmArtifacts, maxAbsDiff, tfjsArtifacts } from './testing/round_trip.js';
+import { tfjsConstraintAxis } from '../testing/tfjs_constraint_axis.js';
 
 describe('constraints and activity regularizers in the LayersModel format (tfjs 4.22)', () => {
   // checkLayersModelRoundTrip compares weights exactly, but tfjs-layers applies constraints when
@@ -35,7 +36,7 @@ describe('constraints and activity regularizers in the LayersModel format (tfjs 
 
     const theirs = tfl.sequential({
       layers: [
-        tfl.layers.conv2d({ inputShape: [4, 4, 2], filters: 3, kernelSize: 2, kernelConstraint: tfl.constraints.unitNorm({ axis: [0, 1, 2] }), biasConstraint: tfl.constraints.nonNeg() }),
+        tfl.layers.conv2d({ inputShape: [4, 4, 2], filters: 3, kernelSize: 2, kernelConstraint: tfl.constraints.unitNorm({ axis: tfjsConstraintAxis([0, 1, 2]) }), biasConstraint: tfl.constraints.nonNeg() }),
         tfl.layers.flatten(),
         tfl.layers.dense({ units: 4, kernelConstraint: tfl.constraints.maxNorm({ maxValue: 1.5, axis: 0 }) }),
         tfl.layers.dense({ units: 2, kernelConstraint: tfl.constraints.minMaxNorm({ minValue: 0.2, maxValue: 0.9, rate: 0.5, axis: 0 }), biasConstraint: tfl.constraints.maxNorm({ maxValue: 2, axis: 0 }) }),
@@ -103,12 +104,12 @@ describe('constraints and activity regularizers in the LayersModel format (tfjs 
     const inTfjs = await tfl.loadLayersModel(tf.io.fromMemory(saved as tf.io.ModelArtifacts));
     expect(optionsOf((await tfjsArtifacts(inTfjs)).modelTopology)).toEqual(optionsOf(saved.modelTopology));
     // tfjs reads the depthwise constraint right; only its getConfig misplaces it.
-    expect((inTfjs.layers[0] as unknown as { depthwiseConstraint: tfl.constraints.Constraint }).depthwiseConstraint.getConfig()).toEqual({ maxValue: 1.5, axis: [0, 1] });
+    expect((inTfjs.layers[0] as unknown as { depthwiseConstraint: ReturnType<typeof tfl.constraints.maxNorm> }).depthwiseConstraint.getConfig()).toEqual({ maxValue: 1.5, axis: [0, 1] });
 
     const theirs = tfl.sequential({
       layers: [
         tfl.layers.depthwiseConv2d({
-          inputShape: [4, 4, 2], kernelSize: 2, depthMultiplier: 2, depthwiseRegularizer: tfl.regularizers.l2({ l2: 0.01 }), depthwiseConstraint: tfl.constraints.maxNorm({ maxValue: 1.5, axis: [0, 1] }),
+          inputShape: [4, 4, 2], kernelSize: 2, depthMultiplier: 2, depthwiseRegularizer: tfl.regularizers.l2({ l2: 0.01 }), depthwiseConstraint: tfl.constraints.maxNorm({ maxValue: 1.5, axis: tfjsConstraintAxis([0, 1]) }),
           biasRegularizer: tfl.regularizers.l1({ l1: 0.02 }), biasConstraint: tfl.constraints.nonNeg(),
         }),
         tfl.layers.batchNormalization({ gammaRegularizer: tfl.regularizers.l2({ l2: 0.1 }), betaRegularizer: tfl.regularizers.l1l2({ l1: 0.05, l2: 0.01 }), gammaConstraint: tfl.constraints.nonNeg(), betaConstraint: tfl.constraints.minMaxNorm({ minValue: 0.1, maxValue: 2, rate: 0.5, axis: 0 }) }),

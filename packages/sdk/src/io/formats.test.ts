@@ -65,7 +65,7 @@ describe('quantized weights, dequantized as tfjs does', () => {
   it.each([['uint8', Uint8Array], ['uint16', Uint16Array]] as const)('%s: value = stored · scale + min', async (dtype, Stored) => {
     const [scale, min] = [0.0625, -2];
     const values = [...kernel, ...bias];
-    const stored = Stored.from(values, (v) => Math.round((v - min) / scale));
+    const stored = Stored.from(values.map((v) => Math.round((v - min) / scale)));
     const specs = [
       { name: 'dense/kernel', shape: [3, 2], dtype: 'float32', quantization: { dtype, scale, min } },
       { name: 'dense/bias', shape: [2], dtype: 'float32', quantization: { dtype, scale, min } },

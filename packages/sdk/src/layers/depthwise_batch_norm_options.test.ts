@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { maxAbsDiff } from '../io/testing/round_trip.js';
 import { Random } from '../utils/random.js';
+import { tfjsConstraintAxis } from '../testing/tfjs_constraint_axis.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -50,7 +51,7 @@ describe('DepthwiseConv2D and BatchNormalization regularizers and constraints', 
     const input = tfl.input({ shape: inputShape });
     const features = tfl.layers.depthwiseConv2d({
       kernelSize: 3, depthMultiplier: 2, padding: 'same', activation: 'tanh',
-      depthwiseRegularizer: tfl.regularizers.l2({ l2: 0.01 }), depthwiseConstraint: tfl.constraints.maxNorm({ maxValue, axis: [0, 1] }), biasRegularizer: tfl.regularizers.l1({ l1: 0.01 }),
+      depthwiseRegularizer: tfl.regularizers.l2({ l2: 0.01 }), depthwiseConstraint: tfl.constraints.maxNorm({ maxValue, axis: tfjsConstraintAxis([0, 1]) }), biasRegularizer: tfl.regularizers.l1({ l1: 0.01 }),
     }).apply(input) as tfl.SymbolicTensor;
     const normalized = tfl.layers.batchNormalization({ momentum: 0.8, gammaRegularizer: tfl.regularizers.l2({ l2: 0.1 }), gammaConstraint: tfl.constraints.nonNeg(), betaRegularizer: tfl.regularizers.l1({ l1: 0.02 }) }).apply(features);
     const prediction = tfl.layers.dense({ units: 2 }).apply(tfl.layers.flatten().apply(normalized)) as tfl.SymbolicTensor;
@@ -102,9 +103,9 @@ describe('DepthwiseConv2D and BatchNormalization regularizers and constraints', 
 
   const kernelShape = [3, 2, 2, 3];
   const normConstraints = [
-    ['maxNorm', (axis: number | number[]) => km.constraints.maxNorm({ maxValue: 0.4, axis }), (axis: number | number[]) => tfl.constraints.maxNorm({ maxValue: 0.4, axis })],
-    ['unitNorm', (axis: number | number[]) => km.constraints.unitNorm({ axis }), (axis: number | number[]) => tfl.constraints.unitNorm({ axis })],
-    ['minMaxNorm', (axis: number | number[]) => km.constraints.minMaxNorm({ minValue: 0.5, maxValue: 0.6, rate: 0.7, axis }), (axis: number | number[]) => tfl.constraints.minMaxNorm({ minValue: 0.5, maxValue: 0.6, rate: 0.7, axis })],
+    ['maxNorm', (axis: number | number[]) => km.constraints.maxNorm({ maxValue: 0.4, axis }), (axis: number | number[]) => tfl.constraints.maxNorm({ maxValue: 0.4, axis: tfjsConstraintAxis(axis) })],
+    ['unitNorm', (axis: number | number[]) => km.constraints.unitNorm({ axis }), (axis: number | number[]) => tfl.constraints.unitNorm({ axis: tfjsConstraintAxis(axis) })],
+    ['minMaxNorm', (axis: number | number[]) => km.constraints.minMaxNorm({ minValue: 0.5, maxValue: 0.6, rate: 0.7, axis }), (axis: number | number[]) => tfl.constraints.minMaxNorm({ minValue: 0.5, maxValue: 0.6, rate: 0.7, axis: tfjsConstraintAxis(axis) })],
   ] as const;
   const axes: (number | number[])[] = [0, [0, 1], [0, 1, 2], 3, -1, [2, 3], [1, 2]];
 

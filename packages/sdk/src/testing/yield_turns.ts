@@ -22,7 +22,7 @@ export async function countTurnsDuring(schedule: (f: () => void) => void, work: 
 }
 
 /** Fits a tiny model for `batches` batches per epoch, on tensors or on a km.data dataset. */
-export async function fitFor(args: { batches: number; epochs: number; yieldEvery?: km.YieldEvery; dataset?: boolean; callbacks?: km.CustomCallbackArgs }): Promise<km.History> {
+export async function fitFor(args: { batches: number; epochs: number; yieldEvery?: km.YieldEvery; dataset?: boolean; callbacks?: km.ModelFitArgs['callbacks'] }): Promise<km.History> {
   const batchSize = 4;
   const n = args.batches * batchSize;
   const x = km.tensor(Float32Array.from({ length: n * 3 }, (_, i) => Math.sin(i)), [n, 3]);

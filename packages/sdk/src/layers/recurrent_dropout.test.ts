@@ -120,7 +120,10 @@ describe('the masks: one per sample, shared by every step, a fraction rate dropp
     const [n, rows, rate] = [32, 64, 0.3];
     const out = probe({ dropout: rate }, n, rows, new Array<number>(rows * 3 * n).fill(1));
     expectMask(out.flatMap((sample) => sample[0]), rate);
-    out.forEach((sample) => expect(sample[1]).toEqual(sample[0]) && expect(sample[2]).toEqual(sample[0]));
+    out.forEach((sample) => {
+      expect(sample[1]).toEqual(sample[0]);
+      expect(sample[2]).toEqual(sample[0]);
+    });
   });
 
   it('recurrentDropout: h₀ = 1 then h₁ = mask, h₂ = mask²: one mask per sample for every step', () => {

@@ -31,7 +31,10 @@ describe('returnState and initialState: bad input gets errors that name it and t
     expect(outputs).toHaveLength(3);
     expect(() => lstm.output).toThrow(/Layer 'stateful_enc' \(LSTM\) has 3 outputs per call, so it has no single output\. Use layer\.getOutputsAt\(0\)/);
     expect(lstm.getOutputsAt(0)).toEqual(outputs);
-    expect(() => km.sequential([km.layers.lstm({ units: 4, returnState: true, inputShape: [5, 3], name: 'in_sequential' })])).toThrow(
+    // Options from a variable typed LSTMArgs: with a literal returnState: true the types already
+    // refuse this layer in a sequential model, so only the runtime check is left to test.
+    const stateful: km.layers.LSTMArgs = { units: 4, returnState: true, inputShape: [5, 3], name: 'in_sequential' };
+    expect(() => km.sequential([km.layers.lstm(stateful)])).toThrow(
       /Layer 'in_sequential' \(LSTM\) has 3 outputs .*every layer of a sequential model must have one.*functional API/,
     );
     // A Bidirectional around it has both directions' states as outputs too, so Sequential refuses it the same way.

@@ -19,7 +19,7 @@ describe('returnState and initialState gradients against float64 finite differen
     const reference = (goBackwards: boolean) => (x: number[][], [kernel, recurrent, bias]: number[][], o: object) =>
       lstmReference(x, kernel, recurrent, bias, { units, activation: 'tanh', recurrentActivation: 'sigmoid', returnSequences: false, goBackwards, ...o });
     await checkStateGradients({ data: 41, weights: 9 }, {
-      encoder: km.layers.lstm({ ...common, returnState: true, returnSequences: f.returnSequences, goBackwards: f.goBackwards }) as unknown as km.layers.Layer,
+      encoder: km.layers.lstm({ ...common, returnState: true, returnSequences: f.returnSequences, goBackwards: f.goBackwards }),
       decoder: km.layers.lstm(common),
       units, states: 2, encoderReturnsSequences: f.returnSequences, masked: f.masked,
       reference: (x, own, o) => reference(o.initial ? false : f.goBackwards)(x, own, o),
@@ -35,11 +35,11 @@ describe('returnState and initialState gradients against float64 finite differen
     const units = 3;
     const common = { units, recurrentActivation: 'sigmoid' as const, biasInitializer: 'glorotUniform' as const, resetAfter: f.resetAfter };
     await checkStateGradients({ data: 43, weights: 10 }, {
-      encoder: km.layers.gru({ ...common, returnState: true, returnSequences: f.returnSequences, goBackwards: f.goBackwards }) as unknown as km.layers.Layer,
+      encoder: km.layers.gru({ ...common, returnState: true, returnSequences: f.returnSequences, goBackwards: f.goBackwards }),
       decoder: km.layers.gru(common),
       units, states: 1, encoderReturnsSequences: f.returnSequences, masked: f.masked,
       reference: (x, [kernel, recurrent, bias], o) =>
-        gruReference(x, kernel, recurrent, bias, { units, activation: 'tanh', recurrentActivation: 'sigmoid', returnSequences: false, goBackwards: o.initial ? false : f.goBackwards, resetAfter: f.resetAfter, ...o }),
+        gruReference(x, kernel, recurrent, bias, { units, activation: 'tanh', recurrentActivation: 'sigmoid', goBackwards: o.initial ? false : f.goBackwards, resetAfter: f.resetAfter, ...o }),
     });
   });
 
@@ -47,11 +47,11 @@ describe('returnState and initialState gradients against float64 finite differen
     const units = 3;
     const common = { units, biasInitializer: 'glorotUniform' as const };
     await checkStateGradients({ data: 47, weights: 11 }, {
-      encoder: km.layers.simpleRNN({ ...common, returnState: true, returnSequences: f.returnSequences, goBackwards: f.goBackwards }) as unknown as km.layers.Layer,
+      encoder: km.layers.simpleRNN({ ...common, returnState: true, returnSequences: f.returnSequences, goBackwards: f.goBackwards }),
       decoder: km.layers.simpleRNN(common),
       units, states: 1, encoderReturnsSequences: f.returnSequences, masked: f.masked,
       reference: (x, [kernel, recurrent, bias], o) =>
-        simpleRnnReference(x, kernel, recurrent, bias, { units, activation: 'tanh', returnSequences: false, goBackwards: o.initial ? false : f.goBackwards, ...o }),
+        simpleRnnReference(x, kernel, recurrent, bias, { units, activation: 'tanh', goBackwards: o.initial ? false : f.goBackwards, ...o }),
     });
   });
 });

@@ -30,7 +30,7 @@ async function expectSameSeq2seq({ ours, theirs, losses, targetShapes }: Pair): 
   }
   const x = [km.tensor(encoderX, [n, encSteps, features]), km.tensor(decoderX, [n, decSteps, features])];
   const tfX = [tf.tensor(encoderX, [n, encSteps, features]), tf.tensor(decoderX, [n, decSteps, features])];
-  const ourPredictions = ours.predict(x);
+  const ourPredictions = ours.predict<km.Tensor | km.Tensor[]>(x);
   const theirPredictions = theirs.predict(tfX);
   const ourList = Array.isArray(ourPredictions) ? ourPredictions : [ourPredictions];
   const theirList = Array.isArray(theirPredictions) ? theirPredictions : [theirPredictions];

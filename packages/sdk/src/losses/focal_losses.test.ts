@@ -74,7 +74,7 @@ describe('focal, Dice and Tversky losses in a compiled model', () => {
 
     model.compile({ optimizer: 'sgd', loss: c.loss });
     const predictions = Array.from(model.predict(x).dataSync());
-    const evaluated = (await model.evaluate(x, y, { batchSize: ROWS, verbose: 0 })) as number;
+    const [evaluated] = await model.evaluate(x, y, { batchSize: ROWS, verbose: 0 });
     expect(evaluated).toBeCloseTo(c.reference(predictions, targets), 5);
 
     const params = model.getWeights().flatMap((w) => Array.from(w.dataSync()));
@@ -94,6 +94,7 @@ describe('focal, Dice and Tversky losses in a compiled model', () => {
     const predictions = Array.from(model.predict(x).dataSync());
     const batch = (from: number, to: number) => overlapReference(predictions.slice(2 * from, 2 * to), targets.slice(2 * from, 2 * to));
     const expected = (4 * batch(0, 4) + 4 * batch(4, 8) + 2 * batch(8, 10)) / 10;
-    expect((await model.evaluate(x, km.tensor(targets, [10, 2]), { batchSize: 4, verbose: 0 })) as number).toBeCloseTo(expected, 5);
+    const [evaluated] = await model.evaluate(x, km.tensor(targets, [10, 2]), { batchSize: 4, verbose: 0 });
+    expect(evaluated).toBeCloseTo(expected, 5);
   });
 });

@@ -17,7 +17,7 @@ describe('activity regularizers', () => {
     ]);
     model.compile({ optimizer: km.optimizers.sgd({ learningRate: 1 }), loss: 'categoricalCrossentropy' });
     const xs = Array.from({ length: n }, () => Array.from({ length: inputs }, () => random.uniform(-1, 1)));
-    const ys = Array.from({ length: n }, (_, i) => Array.from({ length: out }, (_, j) => (j === i % out ? 1 : 0)));
+    const ys = Array.from({ length: n }, (_, i) => Array.from({ length: out }, (_, j): number => (j === i % out ? 1 : 0)));
     const shapes = model.getWeights().map((w) => w.size);
     const params = model.getWeights().flatMap((w) => Array.from(w.dataSync()));
     const refLoss = (w: number[], withPenalty = true) => {

@@ -10,7 +10,7 @@ export type StateReference = (x: number[][], own: number[][], o: Pick<LstmRefere
 
 export interface StateGradientCase {
   /** The encoder (made with returnState: true) and the decoder, same units, same kind of layer. */
-  encoder: km.layers.Layer;
+  encoder: km.layers.WithReturnedStates<km.layers.Recurrent>;
   decoder: km.layers.Layer;
   units: number;
   states: number;
@@ -40,7 +40,7 @@ export async function checkStateGradients(seeds: { data: number; weights: number
   const decIn = km.input({ shape: [decSteps, inFeatures] });
   const encFirst = c.masked ? km.layers.masking({ maskValue: 0 }).apply(encIn) : encIn;
   const encDense = km.layers.dense({ units: features, biasInitializer: 'glorotUniform' });
-  const [encOut, ...states] = c.encoder.apply(encDense.apply(encFirst)) as unknown as km.SymbolicTensor[];
+  const [encOut, ...states] = c.encoder.apply(encDense.apply(encFirst));
   expect(states.length).toBe(c.states);
   const decDense = km.layers.dense({ units: features, biasInitializer: 'glorotUniform' });
   const decOut = c.decoder.apply(decDense.apply(decIn), { initialState: states });

@@ -61,12 +61,6 @@ describe('ConvLSTM2D bad input', () => {
     expect(() => km.sequential([km.layers.convLstm2d({ filters: 2, kernelSize: 3, inputShape: [3, 2, 5, 1] })])).toThrow(/is smaller than its 3x3 window with 'valid' padding.*Use padding: 'same'/);
   });
 
-  it('refuses to run inside Bidirectional, pointing to two layers and a concatenation', () => {
-    expect(() => km.layers.bidirectional({ layer: km.layers.convLstm2d({ filters: 2, kernelSize: 3 }) })).toThrow(
-      /a bidirectional ConvLSTM2D is not supported yet\. Received: layer=ConvLSTM2D layer '.*'\. Run two ConvLSTM2D layers in a functional model/,
-    );
-  });
-
   it('refuses initial states of the wrong count or of another image shape, naming the state image it expects', () => {
     const frames = km.input({ shape: [3, 5, 5, 1] });
     const state = km.input({ shape: [5, 5, 2] });

@@ -28,7 +28,10 @@ export interface ConvLSTM2DArgs extends Omit<LSTMArgs, 'units'> {
  * channels, 4·filters]`, `recurrent_kernel [kH, kW, filters, 4·filters]`, `bias [4·filters]`, gates
  * i, f, c, o. The input convolution takes `strides`, `padding` and `dilationRate`; the recurrent one
  * is 'same' with stride 1. The output is the last state `[outRows, outCols, filters]`, or every
- * step's with `returnSequences: true`.
+ * step's with `returnSequences: true`. As the vector layers, it takes `returnState` (`[output, h, c]`,
+ * each state an image), `apply(x, { initialState: [h, c] })`, `stateful` with `resetStates()`, and a
+ * mask from Masking over `[time, rows, cols, channels]`: a frame whose every pixel is masked keeps the
+ * previous states (one mask value per step, as Keras reads it); the layer passes no mask on.
  *
  * It runs on the shared recurrence driver: each step's convolutions are im2col and a GEMM on the
  * backend, and the LSTM cell sees one row per output pixel.

@@ -20,7 +20,7 @@ const frame = size * size;
 const random = new Random(83);
 const videos = Float32Array.from({ length: batch * steps * frame }, () => random.uniform(-1, 1));
 /** Frames [from, to) of every video, `[batch, to − from, size, size, 1]`, as kerasm and tfjs tensors. */
-function framesOf(from: number, to: number, values = videos, perFrame = frame): Float32Array {
+function framesOf(from: number, to: number, values: { subarray(a: number, b: number): ArrayLike<number> } = videos, perFrame = frame): Float32Array {
   const out = new Float32Array(batch * (to - from) * perFrame);
   for (let b = 0; b < batch; b++) out.set(values.subarray((b * steps + from) * perFrame, (b * steps + to) * perFrame), b * (to - from) * perFrame);
   return out;
@@ -40,7 +40,7 @@ describe('ConvLSTM2D stateful: a long video in chunks equals the unchunked run, 
     const stateful = km.sequential([layer]);
     const whole = km.sequential([km.layers.convLstm2d({ ...options, inputShape: [steps, size, size, 1] })]);
     whole.setWeights(stateful.getWeights());
-    const expected = whole.predict(km.tensor(videos, [batch, steps, size, size, 1])).dataSync() as Float32Array;
+    const expected = whole.predict(km.tensor(videos, [batch, steps, size, size, 1])).dataSync();
     const reference = tfl.sequential({ layers: [tfl.layers.convLstm2d({ ...options, stateful: true, batchInputShape: chunkShape })] });
     reference.setWeights(stateful.getWeights().map((w) => tf.tensor(w.dataSync(), [...w.shape])));
     const predictChunk = (c: number) => stateful.predict(km.tensor(framesOf(c * chunk, (c + 1) * chunk), chunkShape), { batchSize: batch }).dataSync();

@@ -42,7 +42,7 @@ export interface RecurrentArgs extends LayerArgs, FixedBatchArgs {
   goBackwards?: boolean;
   /**
    * Whether to return the final states too: `apply` then gives `[output, ...states]`, the states being
-   * `[h, c]` for an LSTM and `[h]` for a GRU or SimpleRNN, each `[units]` per sample (default false).
+   * `[h, c]` for an LSTM and `[h]` for a GRU or SimpleRNN, each `[units]` per sample (ConvLSTM2D: an image `[rows, cols, filters]`) (default false).
    */
   returnState?: boolean;
   /**
@@ -281,7 +281,7 @@ export abstract class Recurrent extends Layer {
 
   /**
    * Sets a stateful layer's kept states back to zero, so the next batch starts new sequences, or to
-   * `states` (h, then c for an LSTM; each `[batchSize, units]`), as Keras' `reset_states(states)`.
+   * `states` (h, then c for an LSTM; each `[batchSize, units]`, ConvLSTM2D's `[batchSize, rows, cols, filters]`), as Keras' `reset_states(states)`.
    * @example `lstm.resetStates()` after feeding one long sequence in chunks
    */
   resetStates(states?: Tensor | readonly Tensor[]): void {

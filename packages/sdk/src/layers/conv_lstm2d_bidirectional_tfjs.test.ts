@@ -33,6 +33,18 @@ describe('Bidirectional(ConvLSTM2D): parity with tfjs-layers 4.22 (cpu backend)'
     }, { seed: 17, learningRate: 0.2 });
   });
 
+  it("behind Masking (samples padded with whole zero frames): both directions carry their states over the padding, as tfjs", async () => {
+    const padded = task.frames.slice();
+    // Sample i's last (i mod 3) frames are padding; the backward direction meets them first.
+    for (let i = 0; i < n; i++) padded.fill(0, (i * frames + frames - (i % 3)) * size * size, (i + 1) * frames * size * size);
+    const conv = { filters: 2, kernelSize: 3, padding: 'same' as const };
+    await expectSameFit({
+      kerasm: () => [km.layers.masking({ inputShape }), km.layers.bidirectional({ layer: km.layers.convLstm2d(conv) }), km.layers.flatten(), km.layers.dense({ units: 4, activation: 'softmax' })],
+      tfjs: () => [tfl.layers.masking({ inputShape }), tfl.layers.bidirectional({ layer: tfl.layers.convLstm2d(conv) as tfl.RNN }), tfl.layers.flatten(), tfl.layers.dense({ units: 4, activation: 'softmax' })],
+      loss: 'categoricalCrossentropy', x: [padded, x[1]], y: [task.oneHot, [n, 4]],
+    }, { seed: 19, learningRate: 0.2 });
+  });
+
   it('with returnState: [output, forward h, forward c, backward h, backward c], each state an image, the states with losses of their own', async () => {
     km.utils.setRandomSeed(18);
     const input = km.input({ shape: inputShape });

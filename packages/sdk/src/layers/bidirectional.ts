@@ -293,6 +293,10 @@ export class Bidirectional extends Wrapper {
     return true;
   }
 
+  override checkInputMask(mask: Shape, input: Shape, source: Layer): void {
+    this.forwardLayer.checkInputMask(mask, input, source);
+  }
+
   // As the wrapped layer does (ConvLSTM2D consumes its mask).
   override get passesMask(): boolean {
     return this.forwardLayer.passesMask;

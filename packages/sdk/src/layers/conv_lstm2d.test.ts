@@ -61,6 +61,13 @@ describe('ConvLSTM2D bad input', () => {
     expect(() => km.sequential([km.layers.convLstm2d({ filters: 2, kernelSize: 3, inputShape: [3, 2, 5, 1] })])).toThrow(/is smaller than its 3x3 window with 'valid' padding.*Use padding: 'same'/);
   });
 
+  it("refuses a mask that does not mark its input's pixels (a layer between Masking and it changed the frames' size), alone or in Bidirectional", () => {
+    const shrink = () => km.layers.timeDistributed({ layer: km.layers.conv2d({ filters: 1, kernelSize: 2 }) });
+    const message = /ConvLSTM2D layer '(forward_)?clstm' reads one mask value per pixel of its input frames, a mask of shape \(None, 3, 4, 4\), but its input carries the mask of layer 'pad' \(Masking\), of shape \(None, 3, 5, 5\).*Put the Masking layer right before the ConvLSTM2D/;
+    expect(() => km.sequential([km.layers.masking({ inputShape: [3, 5, 5, 1], name: 'pad' }), shrink(), km.layers.convLstm2d({ filters: 2, kernelSize: 3, name: 'clstm' })])).toThrow(message);
+    expect(() => km.sequential([km.layers.masking({ inputShape: [3, 5, 5, 1], name: 'pad' }), shrink(), km.layers.bidirectional({ layer: km.layers.convLstm2d({ filters: 2, kernelSize: 3, name: 'clstm' }) })])).toThrow(message);
+  });
+
   it('refuses initial states of the wrong count or of another image shape, naming the state image it expects', () => {
     const frames = km.input({ shape: [3, 5, 5, 1] });
     const state = km.input({ shape: [5, 5, 2] });

@@ -1,5 +1,5 @@
 import type { Backend, BufferId, WindowGeometry } from '../backend/backend.js';
-import { formatShape, singleInput, type Shape } from './layer.js';
+import { formatShape, singleInput, type Layer, type Shape } from './layer.js';
 import { LSTM, type LSTMArgs } from './lstm.js';
 import type { RecurrentStep, RecurrentStepGrad } from './recurrent_step.js';
 import { registerLayer } from './registry.js';
@@ -187,6 +187,15 @@ export class ConvLSTM2D extends LSTM {
       accumulate = true;
     }
     if (!accumulate) backend.fill(dU, patch * width, 0);
+  }
+
+  // The driver reads one mask value per input pixel (Masking's over [steps, rows, cols, channels]).
+  override checkInputMask(mask: Shape, input: Shape, source: Layer): void {
+    const pixels = input.slice(0, -1);
+    if (mask.length !== pixels.length || mask.some((d, i) => d !== pixels[i])) {
+      throw new Error(`${this.where} reads one mask value per pixel of its input frames, a mask of shape ${formatShape(pixels)}, but its input carries the mask of layer '${source.name}' (${source.className}), of shape ${formatShape(mask)}: a layer between them changes the frames' size. ` +
+        `Put the Masking layer right before the ConvLSTM2D, or keep each frame's rows and cols between them (padding 'same', strides 1).`);
+    }
   }
 
   // One mask value per step: a step is masked when its whole frame is (Masking over [steps, rows, cols, channels]),

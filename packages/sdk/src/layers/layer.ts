@@ -439,11 +439,7 @@ export abstract class Layer {
     return false;
   }
 
-  /**
-   * Checks, when the model is built, the mask its input carries: `mask` is its shape per sample (the
-   * mask source's output without its last axis), `input` the layer's input shape, `source` the layer
-   * that made it. Throws when the layer cannot read that mask (ConvLSTM2D: not one per input pixel).
-   */
+  /** Throws, when the model is built, if the layer cannot read its input's mask (`mask`: its shape per sample, made by `source`). */
   checkInputMask(_mask: Shape, _input: Shape, _source: Layer): void {}
 
   /** Whether the layer makes a new mask in its forward pass, into `ctx.outputMask` (Embedding with maskZero, Masking). */

@@ -121,6 +121,20 @@ describe.each(BACKENDS_HERE)('recurrent kernels and models on backend %s', (name
       ]),
       x: frames, y: labels,
     }),
+    'Masking → Bidirectional(ConvLSTM2D(returnSequences)) → Flatten → Dense(softmax), whole frames padded': () => {
+      // Sample i's last (i mod 3) frames are zeros, which Masking marks and both directions carry their states over.
+      const padded = frames.dataSync().slice();
+      for (let i = 0; i < 8; i++) padded.fill(0, (i * 3 + 3 - (i % 3)) * 20, (i + 1) * 3 * 20);
+      return {
+        model: km.sequential([
+          km.layers.masking({ inputShape: [3, 5, 4, 1] }),
+          km.layers.bidirectional({ layer: km.layers.convLstm2d({ filters: 2, kernelSize: 3, padding: 'same', returnSequences: true }) }),
+          km.layers.flatten(),
+          km.layers.dense({ units: 3, activation: 'softmax' }),
+        ]),
+        x: km.tensor(padded, [8, 3, 5, 4, 1]), y: labels,
+      };
+    },
     'LSTM(goBackwards) → Dense(softmax)': () => ({
       model: km.sequential([km.layers.lstm({ units: 5, goBackwards: true, inputShape: [6, 2] }), km.layers.dense({ units: 3, activation: 'softmax' })]), x: sequences, y: labels,
     }),

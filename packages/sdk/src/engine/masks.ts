@@ -35,6 +35,7 @@ export function maskFlow(nodes: readonly GraphNode[]): MaskFlow {
           `Or drop the mask: maskZero: false on the Embedding, or no Masking layer.`,
       );
     }
+    if (masked >= 0) layer.checkInputMask(nodes[masked].outputShape.slice(0, -1), nodes[node.inbound[incoming.indexOf(masked)]].outputShape, nodes[masked].layer);
     const distinct = [...new Set(incoming.filter((s) => s >= 0))];
     // A layer that reads its inputs' masks itself (attention), makes its own, or consumes its input's mask needs no merge.
     if (layer.readsInputMasks || layer.producesMask || !layer.passesMask || distinct.length < 2) {

@@ -1,7 +1,6 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import { shapeSize } from '../tensor.js';
 import { singleInput, type BackwardContext, type ForwardContext, type Layer, type Shape } from './layer.js';
-import { ConvLSTM2D } from './conv_lstm2d.js';
 import { Recurrent } from './recurrent.js';
 import { layerFromConfig, registerLayer } from './registry.js';
 import type { WithReturnedStates } from './recurrent_layers.js';
@@ -64,6 +63,8 @@ export class Bidirectional extends Wrapper {
   /** Steps, and floats per sample of one direction's output and of the input. */
   #steps = 0;
   #outSize = 0;
+  /** The output's last axis, which concat doubles: units, or ConvLSTM2D's filters per pixel. */
+  #outChannels = 0;
   #inSize = 0;
 
   constructor(args: BidirectionalArgs) {
@@ -89,11 +90,6 @@ export class Bidirectional extends Wrapper {
     if (!(layer instanceof Recurrent)) {
       throw new Error(`${this.where}: ${option} must be a recurrent layer (km.layers.lstm, gru or simpleRNN), which can run backwards over the steps. Received: ${option}=${layer.className} layer '${layer.name}'. ` +
         `To apply a ${layer.className} to every step of a sequence, use km.layers.timeDistributed({ layer }).`);
-    }
-    if (layer instanceof ConvLSTM2D) {
-      // Its merge would have to interleave the two states per pixel; Bidirectional merges whole steps.
-      throw new Error(`${this.where}: ${option} must be a recurrent layer over [steps, features] (km.layers.lstm, gru or simpleRNN); a bidirectional ConvLSTM2D is not supported yet. Received: ${option}=ConvLSTM2D layer '${layer.name}'. ` +
-        `Run two ConvLSTM2D layers in a functional model, one with goBackwards: true, and concatenate their outputs.`);
     }
     if (layer.activityRegularizer) {
       throw new Error(`${this.where}: the wrapped layer's activityRegularizer is not supported (the Bidirectional output is the merge of two layers' outputs, not the wrapped layer's). Received: ${option} '${layer.name}' with an activityRegularizer. Remove it from the wrapped layer.`);
@@ -166,6 +162,7 @@ export class Bidirectional extends Wrapper {
     const outputShape = this.forwardLayer.computeOutputShape(inputShapes);
     const input = singleInput(this, inputShapes);
     [this.#steps, this.#outSize, this.#inSize] = [input[0], shapeSize(outputShape), shapeSize(input)];
+    this.#outChannels = outputShape[outputShape.length - 1];
     for (const inner of this.innerLayers) {
       inner.ensureBuilt(inputShapes);
       this.addInnerWeights(inner, inner.name);
@@ -230,7 +227,7 @@ export class Bidirectional extends Wrapper {
         backend.copy(w.yB, ctx.outputs[1], n);
         break;
       case 'concat': {
-        const u = this.#outSize / (this.returnSequences ? this.#steps : 1);
+        const u = this.#outChannels;
         const rows = n / u;
         backend.copyRows(w.yF, u, ctx.output, 2 * u, rows, u);
         backend.copyRows(w.yB, u, backend.view(ctx.output, u, 2 * n - u), 2 * u, rows, u);
@@ -259,7 +256,7 @@ export class Bidirectional extends Wrapper {
         backend.copy(ctx.outputGrads[1], w.dB, n);
         break;
       case 'concat': {
-        const u = this.#outSize / (this.returnSequences ? this.#steps : 1);
+        const u = this.#outChannels;
         const rows = n / u;
         backend.copyRows(outputGrad, 2 * u, w.dF, u, rows, u);
         backend.copyRows(backend.view(outputGrad, u, 2 * n - u), 2 * u, w.dB, u, rows, u);
@@ -296,8 +293,13 @@ export class Bidirectional extends Wrapper {
     return true;
   }
 
+  override checkInputMask(mask: Shape, input: Shape, source: Layer): void {
+    this.forwardLayer.checkInputMask(mask, input, source);
+  }
+
+  // As the wrapped layer does (ConvLSTM2D consumes its mask).
   override get passesMask(): boolean {
-    return this.returnSequences;
+    return this.forwardLayer.passesMask;
   }
 
   override getConfig(): Record<string, unknown> {

@@ -43,8 +43,7 @@ describe('ConvLSTM2D bad input', () => {
     [{ filters: 2, kernelSize: 3, padding: 'causal' }, /padding must be 'valid' or 'same'\. Received: padding="causal"/],
     [{ filters: 2, kernelSize: 3, dropout: 1 }, /ConvLSTM2D layer '.*': dropout must be a number in \[0, 1\) .*Received: dropout=1\./],
     [{ filters: 2, kernelSize: 3, recurrentDropout: -0.1 }, /recurrentDropout must be a number in \[0, 1\) .*Received: recurrentDropout=-0\.1/],
-    [{ filters: 2, kernelSize: 3, returnState: true }, /returnState is not supported by kerasm yet .*Received: returnState=true/],
-    [{ filters: 2, kernelSize: 3, stateful: true, batchInputShape: [2, 3, 5, 5, 1] }, /stateful is not supported by kerasm yet .*Received: stateful=true/],
+    [{ filters: 2, kernelSize: 3, returnState: 'yes' }, /ConvLSTM2D layer '.*': returnState must be true or false\. Received: returnState="yes"/],
     [{ filters: 2, kernelSize: 3, activation: 'softmax' }, /activation must be an element-wise activation .*Received: activation='softmax'/],
     [{ filters: 2, kernelSize: 3, units: 4 }, /km\.layers\.convLstm2d has no option 'units'\. Its options are: .*filters/],
     [{ filters: 2, kernelSize: 3, dataFormat: 'channelsFirst' }, /only dataFormat 'channelsLast' \(NHWC\) is supported\. Received: dataFormat="channelsFirst"/],
@@ -62,23 +61,22 @@ describe('ConvLSTM2D bad input', () => {
     expect(() => km.sequential([km.layers.convLstm2d({ filters: 2, kernelSize: 3, inputShape: [3, 2, 5, 1] })])).toThrow(/is smaller than its 3x3 window with 'valid' padding.*Use padding: 'same'/);
   });
 
-  it('refuses a mask, which over images marks pixels and not only steps', () => {
-    expect(() => km.sequential([km.layers.masking({ inputShape: [3, 5, 5, 1] }), km.layers.convLstm2d({ filters: 2, kernelSize: 3 })])).toThrow(
-      /\(ConvLSTM2D\) does not support masking, but its input carries the mask of layer 'masking.*' \(Masking\)/,
-    );
+  it("refuses a mask that does not mark its input's pixels (a layer between Masking and it changed the frames' size), alone or in Bidirectional", () => {
+    const shrink = () => km.layers.timeDistributed({ layer: km.layers.conv2d({ filters: 1, kernelSize: 2 }) });
+    const message = /ConvLSTM2D layer '(forward_)?clstm' reads one mask value per pixel of its input frames, a mask of shape \(None, 3, 4, 4\), but its input carries the mask of layer 'pad' \(Masking\), of shape \(None, 3, 5, 5\).*Put the Masking layer right before the ConvLSTM2D/;
+    expect(() => km.sequential([km.layers.masking({ inputShape: [3, 5, 5, 1], name: 'pad' }), shrink(), km.layers.convLstm2d({ filters: 2, kernelSize: 3, name: 'clstm' })])).toThrow(message);
+    expect(() => km.sequential([km.layers.masking({ inputShape: [3, 5, 5, 1], name: 'pad' }), shrink(), km.layers.bidirectional({ layer: km.layers.convLstm2d({ filters: 2, kernelSize: 3, name: 'clstm' }) })])).toThrow(message);
   });
 
-  it('refuses to run inside Bidirectional, pointing to two layers and a concatenation', () => {
-    expect(() => km.layers.bidirectional({ layer: km.layers.convLstm2d({ filters: 2, kernelSize: 3 }) })).toThrow(
-      /a bidirectional ConvLSTM2D is not supported yet\. Received: layer=ConvLSTM2D layer '.*'\. Run two ConvLSTM2D layers in a functional model/,
-    );
-  });
-
-  it('refuses initial states, whose images the vector layers\' state passing does not carry', () => {
+  it('refuses initial states of the wrong count or of another image shape, naming the state image it expects', () => {
     const frames = km.input({ shape: [3, 5, 5, 1] });
     const state = km.input({ shape: [5, 5, 2] });
-    expect(() => km.layers.convLstm2d({ filters: 2, kernelSize: 3, padding: 'same', name: 'clstm' }).apply(frames, { initialState: [state, state] } as never)).toThrow(
-      /Layer 'clstm' \(ConvLSTM2D\)\.apply received the keyword input 'initialState' .*which this layer does not take/,
+    const valid = () => km.layers.convLstm2d({ filters: 2, kernelSize: 3, name: 'clstm' });
+    expect(() => valid().apply(frames, { initialState: [state] })).toThrow(
+      /ConvLSTM2D layer 'clstm' has 2 states \[h, c\], but received 1 initial state .*Pass initialState: \[h, c\], each of shape \(None, 3, 3, 2\)/,
+    );
+    expect(() => valid().apply(frames, { initialState: [state, state] })).toThrow(
+      /ConvLSTM2D layer 'clstm': initial state 0 must have shape \(None, 3, 3, 2\) \(the state image \[rows, cols, filters\]\), but received \(None, 5, 5, 2\)\. Give the encoder and decoder the same filters/,
     );
   });
 });

@@ -1,5 +1,5 @@
 import type { Backend, BufferId, WindowGeometry } from '../backend/backend.js';
-import { formatShape, singleInput, type Shape } from './layer.js';
+import { formatShape, singleInput, type Layer, type Shape } from './layer.js';
 import { LSTM, type LSTMArgs } from './lstm.js';
 import type { RecurrentStep, RecurrentStepGrad } from './recurrent_step.js';
 import { registerLayer } from './registry.js';
@@ -28,7 +28,10 @@ export interface ConvLSTM2DArgs extends Omit<LSTMArgs, 'units'> {
  * channels, 4·filters]`, `recurrent_kernel [kH, kW, filters, 4·filters]`, `bias [4·filters]`, gates
  * i, f, c, o. The input convolution takes `strides`, `padding` and `dilationRate`; the recurrent one
  * is 'same' with stride 1. The output is the last state `[outRows, outCols, filters]`, or every
- * step's with `returnSequences: true`.
+ * step's with `returnSequences: true`. As the vector layers, it takes `returnState` (`[output, h, c]`,
+ * each state an image), `apply(x, { initialState: [h, c] })`, `stateful` with `resetStates()`, and a
+ * mask from Masking over `[time, rows, cols, channels]`: a frame whose every pixel is masked keeps the
+ * previous states (one mask value per step, as Keras reads it); the layer passes no mask on.
  *
  * It runs on the shared recurrence driver: each step's convolutions are im2col and a GEMM on the
  * backend, and the LSTM cell sees one row per output pixel.
@@ -57,13 +60,6 @@ export class ConvLSTM2D extends LSTM {
   constructor(args: ConvLSTM2DArgs) {
     const filters = filtersOf(args.filters, `ConvLSTM2D layer${args.name ? ` '${args.name}'` : ''}`);
     super({ ...args, units: filters }, 'ConvLSTM2D');
-    // Its states are images, which the vector layers' state outputs and kept states do not carry.
-    if (this.returnState) {
-      throw new Error(`${this.where}: returnState is not supported by kerasm yet (its states are images). Received: returnState=true. Remove it, or use returnSequences: true and take the last step.`);
-    }
-    if (this.stateful) {
-      throw new Error(`${this.where}: stateful is not supported by kerasm yet (its states are images). Received: stateful=true. Remove it, and feed each sequence whole.`);
-    }
     this.filters = filters;
     ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate } = convWindowOf(args, 'ConvLSTM2D', this.name));
   }
@@ -83,10 +79,17 @@ export class ConvLSTM2D extends LSTM {
   }
 
   override computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    const shape = singleInput(this, inputShapes);
-    const g = this.#inputGeometry(shape);
-    const image = [g.outH, g.outW, this.filters];
+    // The base checks the sequence, and any initial states (the inputs after it) against the state's image.
+    super.computeOutputShape(inputShapes);
+    const shape = inputShapes[0];
+    const image = this.stateShapeOf(shape);
     return this.returnSequences ? [shape[0], ...image] : image;
+  }
+
+  /** The state (h and c) is an image `[outRows, outCols, filters]`, as the output's last step. */
+  protected override stateShapeOf(sequence: Shape): Shape {
+    const g = this.#inputGeometry(sequence);
+    return [g.outH, g.outW, this.filters];
   }
 
   protected override kernelShapes(input: Shape): [Shape, Shape] {
@@ -100,9 +103,8 @@ export class ConvLSTM2D extends LSTM {
     super.build(inputShapes);
   }
 
-  // No initialState either, for the same reason as returnState.
-  override get keywordInputs(): readonly string[] {
-    return [];
+  protected override get maskPositions(): number {
+    return this.#input!.inH * this.#input!.inW;
   }
 
   protected override get positions(): number {
@@ -173,19 +175,32 @@ export class ConvLSTM2D extends LSTM {
     backend.add(dhPrevRecurrent, hPrevGrad, dhPrevRecurrent, rows * this.filters);
   }
 
-  // dU = Σ im2col(h₍ₜ₋₁₎)ᵀ·dz₍ₜ₎, one GEMM per step on the recurrent columns (the first step's hPrev is zero).
-  protected override recurrentKernelGrad(backend: Backend, h: BufferId, dz: BufferId, dU: BufferId, batch: number, scratch: BufferId): void {
+  // dU = Σ im2col(h₍ₜ₋₁₎)ᵀ·dz₍ₜ₎, one GEMM per step on the recurrent columns; the first step's hPrev is h0 (0: zeros, adding nothing).
+  protected override recurrentKernelGrad(backend: Backend, h: BufferId, dz: BufferId, dU: BufferId, batch: number, scratch: BufferId, _dBias: BufferId, h0: BufferId): void {
     const [rows, width, patch] = [batch * this.positions, 4 * this.filters, this.#statePatch];
-    if (this.steps === 1) return backend.fill(dU, patch * width, 0);
     const { stateColumns } = this.#scratch(backend, scratch, batch);
-    for (let s = 1; s < this.steps; s++) {
-      backend.im2col(backend.view(h, (s - 1) * rows * this.filters, rows * this.filters), stateColumns, this.#geometry(this.#state!, batch));
-      backend.matMul(stateColumns, backend.view(dz, s * rows * width, rows * width), dU, patch, width, rows, true, false, s > 1);
+    let accumulate = false;
+    for (let s = h0 ? 0 : 1; s < this.steps; s++) {
+      const hPrev = s === 0 ? h0 : backend.view(h, (s - 1) * rows * this.filters, rows * this.filters);
+      backend.im2col(hPrev, stateColumns, this.#geometry(this.#state!, batch));
+      backend.matMul(stateColumns, backend.view(dz, s * rows * width, rows * width), dU, patch, width, rows, true, false, accumulate);
+      accumulate = true;
+    }
+    if (!accumulate) backend.fill(dU, patch * width, 0);
+  }
+
+  // The driver reads one mask value per input pixel (Masking's over [steps, rows, cols, channels]).
+  override checkInputMask(mask: Shape, input: Shape, source: Layer): void {
+    const pixels = input.slice(0, -1);
+    if (mask.length !== pixels.length || mask.some((d, i) => d !== pixels[i])) {
+      throw new Error(`${this.where} reads one mask value per pixel of its input frames, a mask of shape ${formatShape(pixels)}, but its input carries the mask of layer '${source.name}' (${source.className}), of shape ${formatShape(mask)}: a layer between them changes the frames' size. ` +
+        `Put the Masking layer right before the ConvLSTM2D, or keep each frame's rows and cols between them (padding 'same', strides 1).`);
     }
   }
 
-  // A mask reaching here would mark pixels as well as steps (Masking over images), which the driver's time mask is not.
-  override get supportsMasking(): boolean {
+  // One mask value per step: a step is masked when its whole frame is (Masking over [steps, rows, cols, channels]),
+  // and the layer passes no mask on, its output's pixels being not its input's.
+  override get passesMask(): boolean {
     return false;
   }
 

@@ -2,15 +2,27 @@
 import { checkOptions } from '../utils/options.js';
 import { Conv1DTranspose, type Conv1DTransposeArgs } from './conv1d_transpose.js';
 import { ConvLSTM2D, type ConvLSTM2DArgs } from './conv_lstm2d.js';
+import type { WithReturnedStates } from './recurrent_layers.js';
 import { CONV1D_TRANSPOSE_OPTIONS, CONV_LSTM2D_OPTIONS, SEPARABLE_CONV1D_OPTIONS } from './layer_options.js';
 import { SeparableConv1D, type SeparableConv1DArgs } from './separable_conv1d.js';
 
 /**
  * Convolutional LSTM over sequences of images `[time, rows, cols, channels]`: the last state
- * `[outRows, outCols, filters]`, or every step's with `returnSequences: true`.
- * @example `km.layers.convLstm2d({ filters: 8, kernelSize: 3, padding: 'same', inputShape: [6, 12, 12, 1] })`
+ * `[outRows, outCols, filters]`, or every step's with `returnSequences: true`. With `returnState: true`
+ * its `apply` gives `[output, h, c]`, each state an image `[outRows, outCols, filters]`;
+ * `apply(x, { initialState: [h, c] })` starts from given states (a video encoder → decoder).
+ *
+ * @example
+ * ```ts
+ * const past = km.input({ shape: [6, 12, 12, 1] });
+ * const future = km.input({ shape: [3, 12, 12, 1] });
+ * const [, h, c] = km.layers.convLstm2d({ filters: 8, kernelSize: 3, padding: 'same', returnState: true }).apply(past);
+ * const decoded = km.layers.convLstm2d({ filters: 8, kernelSize: 3, padding: 'same', returnSequences: true }).apply(future, { initialState: [h, c] });
+ * ```
  */
-export function convLstm2d(args: ConvLSTM2DArgs): ConvLSTM2D {
+export function convLstm2d(args: ConvLSTM2DArgs & { returnState: true }): WithReturnedStates<ConvLSTM2D>;
+export function convLstm2d(args: ConvLSTM2DArgs): ConvLSTM2D;
+export function convLstm2d(args: ConvLSTM2DArgs): ConvLSTM2D | WithReturnedStates<ConvLSTM2D> {
   checkOptions(args, CONV_LSTM2D_OPTIONS, 'km.layers.convLstm2d');
   return new ConvLSTM2D(args);
 }

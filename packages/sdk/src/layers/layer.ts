@@ -439,6 +439,9 @@ export abstract class Layer {
     return false;
   }
 
+  /** Throws, when the model is built, if the layer cannot read its input's mask (`mask`: its shape per sample, made by `source`). */
+  checkInputMask(_mask: Shape, _input: Shape, _source: Layer): void {}
+
   /** Whether the layer makes a new mask in its forward pass, into `ctx.outputMask` (Embedding with maskZero, Masking). */
   get producesMask(): boolean {
     return false;

@@ -5,13 +5,14 @@ import { getRegularizer, regularizerConfig, type Regularizer, type RegularizerSp
 import { getActivation, isRowwise, needsInput, type ActivationName } from './activations.js';
 import { formatShape, Layer, type BackwardContext, type FixedBatchArgs, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
-import { carryOverMasked, routeMaskedGrads } from './recurrent_masks.js';
+import { carryOverMasked, routeMaskedGrads, stepMask } from './recurrent_masks.js';
 import { transposeSteps } from './time_major.js';
-import { KeptStates, notStateful } from './recurrent_states.js';
+import { checkInitialStates, KeptStates, notStateful } from './recurrent_states.js';
 import { backend } from '../backend/registry.js';
 import type { Tensor } from '../tensor.js';
 import type { RecurrentStep, RecurrentStepGrad } from './recurrent_step.js';
 import { RecurrentDropout, type DropoutShape } from './recurrent_dropout.js';
+import { checkBooleanOption } from '../utils/options.js';
 
 /** Options every recurrent layer (LSTM, GRU, SimpleRNN) takes, with TensorFlow.js' defaults. */
 export interface RecurrentArgs extends LayerArgs, FixedBatchArgs {
@@ -41,7 +42,7 @@ export interface RecurrentArgs extends LayerArgs, FixedBatchArgs {
   goBackwards?: boolean;
   /**
    * Whether to return the final states too: `apply` then gives `[output, ...states]`, the states being
-   * `[h, c]` for an LSTM and `[h]` for a GRU or SimpleRNN, each `[units]` per sample (default false).
+   * `[h, c]` for an LSTM and `[h]` for a GRU or SimpleRNN, each `[units]` per sample (ConvLSTM2D: an image `[rows, cols, filters]`) (default false).
    */
   returnState?: boolean;
   /**
@@ -110,6 +111,7 @@ export abstract class Recurrent extends Layer {
   #steps = 0;
   #features = 0;
   #kept: KeptStates | null = null;
+  #stateShape: Shape = [];
 
   constructor(args: RecurrentArgs, className: string) {
     super(args, className);
@@ -118,13 +120,14 @@ export abstract class Recurrent extends Layer {
       throw new Error(`${this.where}: units must be a positive integer. Received: units=${JSON.stringify(args.units)}.`);
     }
     this.units = args.units;
+    const flag = (value: unknown, option: string) => (value === undefined || value === null ? false : checkBooleanOption(value, option, this.where));
     this.activation = this.cellActivation(args.activation === undefined ? 'tanh' : args.activation, 'activation');
     this.useBias = args.useBias ?? true;
-    this.returnSequences = this.#flag(args.returnSequences, 'returnSequences');
-    this.goBackwards = this.#flag(args.goBackwards, 'goBackwards');
-    this.returnState = this.#flag(args.returnState, 'returnState');
-    this.stateful = this.#flag(args.stateful, 'stateful');
-    this.unroll = this.#flag(args.unroll, 'unroll');
+    this.returnSequences = flag(args.returnSequences, 'returnSequences');
+    this.goBackwards = flag(args.goBackwards, 'goBackwards');
+    this.returnState = flag(args.returnState, 'returnState');
+    this.stateful = flag(args.stateful, 'stateful');
+    this.unroll = flag(args.unroll, 'unroll');
     this.implementation = args.implementation ?? null;
     this.#dropout = new RecurrentDropout(args, this.where);
     [this.dropout, this.recurrentDropout] = [this.#dropout.rate, this.#dropout.recurrentRate];
@@ -143,12 +146,6 @@ export abstract class Recurrent extends Layer {
     if (isRowwise(kind)) throw new Error(`${this.where}: ${option} must be an element-wise activation such as 'tanh' or 'sigmoid'; ${kind} normalizes over a whole row, which a recurrent cell cannot apply per gate. Received: ${option}='${kind}'. Put a Dense layer with activation '${kind}' after the ${this.className} instead.`);
     if (needsInput(kind)) throw new Error(`${this.where}: ${option} '${kind}' is not supported in recurrent cells yet: the cell computes its gradients from the gate outputs, and ${kind}'s needs the gate inputs. Received: ${option}='${kind}'. Use 'tanh', 'sigmoid', 'hardSigmoid' or 'relu'.`);
     return kind;
-  }
-
-  #flag(value: unknown, option: string): boolean {
-    if (value === undefined || value === null) return false;
-    if (typeof value !== 'boolean') throw new Error(`${this.where}: ${option} must be true or false. Received: ${option}=${JSON.stringify(value)}.`);
-    return value;
   }
 
   /** The bias initializer the layer builds with (LSTM adds its unit forget bias). */
@@ -171,19 +168,7 @@ export abstract class Recurrent extends Layer {
     const shape = inputShapes[0];
     if (shape === undefined) throw new Error(`${this.where} takes one input, a sequence [steps, features], but received none.`);
     this.sequenceOf(shape);
-    const states = inputShapes.slice(1);
-    const count = this.stateCountKeras;
-    const names = this.carryCount > 0 ? '[h, c]' : '[h]';
-    if (states.length > 0 && states.length !== count) {
-      throw new Error(`${this.where} has ${count} state${count > 1 ? 's' : ''} ${names}, but received ${states.length} initial state${states.length === 1 ? '' : 's'} (inputs after the sequence). ` +
-        `Pass initialState: ${names}, each of shape (None, ${this.units}), e.g. the states an encoder with returnState: true returned.`);
-    }
-    states.forEach((state, k) => {
-      if (state.length !== 1 || state[0] !== this.units) {
-        throw new Error(`${this.where}: initial state ${k} must have shape (None, ${this.units}) (units=${this.units}), but received ${formatShape(state)}. ` +
-          `Give the encoder and decoder the same units, or project the state with a Dense layer of ${this.units} units.`);
-      }
-    });
+    checkInitialStates(this.where, inputShapes.slice(1), this.stateCountKeras, this.carryCount > 0 ? '[h, c]' : '[h]', this.stateShapeOf(shape));
     return shape;
   }
 
@@ -196,10 +181,20 @@ export abstract class Recurrent extends Layer {
     return [shape[0], shape[1]];
   }
 
+  /** One sample's state for an input shape, which returnState returns and initialState takes: `[units]` (ConvLSTM2D: an image). */
+  protected stateShapeOf(_sequence: Shape): Shape {
+    return [this.units];
+  }
+
   /** The shapes of `kernel` and `recurrent_kernel` for an input shape: `[features, gates·units]` and `[units, gates·units]`. */
   protected kernelShapes(input: Shape): [Shape, Shape] {
     const width = this.gates * this.units;
     return [[input[1], width], [this.units, width]];
+  }
+
+  /** Mask values per step of the input mask (ConvLSTM2D: one per input pixel, as Masking marks them). */
+  protected get maskPositions(): number {
+    return 1;
   }
 
   /** Cell rows per sample, each holding `units` state values (ConvLSTM2D: one per output pixel). */
@@ -216,15 +211,16 @@ export abstract class Recurrent extends Layer {
     return this.returnSequences ? [shape[0], this.units] : [this.units];
   }
 
-  /** The output, then with returnState each final state (`[units]`). */
+  /** The output, then with returnState each final state (`stateShapeOf`). */
   override computeOutputShapes(inputShapes: readonly Shape[]): Shape[] {
     const output = this.computeOutputShape(inputShapes);
-    return this.returnState ? [output, ...Array.from({ length: this.stateCountKeras }, () => [this.units])] : [output];
+    return this.returnState ? [output, ...Array.from({ length: this.stateCountKeras }, () => this.stateShapeOf(inputShapes[0]))] : [output];
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
     const input = this.#sequenceShape(inputShapes);
     [this.#steps, this.#features] = this.sequenceOf(input);
+    this.#stateShape = this.stateShapeOf(input);
     const width = this.gates * this.units;
     const [kernelShape, recurrentShape] = this.kernelShapes(input);
     this.addWeight('kernel', kernelShape, getInitializer(this.#kernelInitializerSpec));
@@ -243,14 +239,14 @@ export abstract class Recurrent extends Layer {
   }
 
   override get weightRegularizers(): readonly (Regularizer | null)[] {
-    const list = [this.#kernel.regularizer, this.#recurrent.regularizer];
-    return this.useBias ? [...list, this.#bias.regularizer] : list;
+    return this.#perWeight((o) => o.regularizer);
   }
 
   override get weightConstraints(): readonly (Constraint | null)[] {
-    const list = [this.#kernel.constraint, this.#recurrent.constraint];
-    return this.useBias ? [...list, this.#bias.constraint] : list;
+    return this.#perWeight((o) => o.constraint);
   }
+
+  #perWeight = <T>(pick: (options: WeightOptions) => T): T[] => (this.useBias ? [this.#kernel, this.#recurrent, this.#bias] : [this.#kernel, this.#recurrent]).map(pick);
 
   override get activityRegularizer(): Regularizer | null {
     return this.#activityRegularizer;
@@ -258,13 +254,14 @@ export abstract class Recurrent extends Layer {
 
   /**
    * Floats per batch row of each workspace region, in order: xs, z, h, the cell's states, dh, carry,
-   * the mask time-major, the carry's copy at a masked step, the initial h's gradient, and when
-   * stateful the kept states this batch started from (backward needs them after forward moved on).
+   * the mask time-major, the carry's copy at a masked step, the initial h's gradient, the steps' mask
+   * before it turns time-major (when a mask has several positions per step), and when stateful the
+   * kept states this batch started from (backward needs them after forward moved on).
    */
   #regions(): number[] {
     const [t, u] = [this.#steps, this.#stateWidth];
     const started = this.stateful ? this.stateCountKeras * u : 0;
-    return [t * this.#features, t * this.gates * u, t * u, this.stateCount * t * u, t * u, this.carryCount * u, t, this.carryCount * u, u, started];
+    return [t * this.#features, t * this.gates * u, t * u, this.stateCount * t * u, t * u, this.carryCount * u, t, this.carryCount * u, u, this.maskPositions > 1 ? t : 0, started];
   }
 
   /**
@@ -278,19 +275,19 @@ export abstract class Recurrent extends Layer {
     const u = batch * this.#stateWidth;
     const start = batch * this.#regions().slice(0, -1).reduce((a, b) => a + b, 0);
     const started = Array.from({ length: this.stateCountKeras }, (_, k) => backend.view(ctx.workspace, start + k * u, u));
-    if (keep) (this.#kept ??= new KeptStates(this.stateCountKeras, this.#stateWidth, this.where, this.declaredBatchSize)).load(backend, batch, started);
+    if (keep) (this.#kept ??= new KeptStates(this.stateCountKeras, this.#stateShape, this.where, this.declaredBatchSize)).load(backend, batch, started);
     return started;
   }
 
   /**
    * Sets a stateful layer's kept states back to zero, so the next batch starts new sequences, or to
-   * `states` (h, then c for an LSTM; each `[batchSize, units]`), as Keras' `reset_states(states)`.
+   * `states` (h, then c for an LSTM; each `[batchSize, units]`, ConvLSTM2D's `[batchSize, rows, cols, filters]`), as Keras' `reset_states(states)`.
    * @example `lstm.resetStates()` after feeding one long sequence in chunks
    */
   resetStates(states?: Tensor | readonly Tensor[]): void {
     if (!this.stateful) throw notStateful(this.where);
     if (states === undefined) this.#kept?.reset();
-    else (this.#kept ??= new KeptStates(this.stateCountKeras, this.#stateWidth, this.where, this.declaredBatchSize)).set(backend(), Array.isArray(states) ? states : [states as Tensor]);
+    else (this.#kept ??= new KeptStates(this.stateCountKeras, this.#stateShape, this.where, this.declaredBatchSize)).set(backend(), Array.isArray(states) ? states : [states as Tensor]);
   }
 
   override workspaceSize(batch: number): number {
@@ -326,6 +323,7 @@ export abstract class Recurrent extends Layer {
       maskAt: (s: number) => at(6, batch, s),
       carrySavedAt: (k: number) => at(7, u, k),
       dh0: at(8, u, 0),
+      stepMask: sizes[9] ? at(9, sizes[9], 0) : 0,
       step: (s: number, hPrev = s > 0 ? hAt(s - 1) : (initial[0] ?? 0)): RecurrentStep => ({
         index: s,
         rows: batch * this.positions,
@@ -355,11 +353,11 @@ export abstract class Recurrent extends Layer {
     this.inputProduct(backend, w.xs, weights[0], inputBias, w.z, t * batch, w.scratch);
     this.beginForward(backend, weights[1], w.scratch, batch);
     // The mask goes time-major (and reversed with goBackwards) like the input, one value per row of a step.
-    if (ctx.inputMask) transposeSteps(backend, this.#steps, ctx.inputMask, w.mask, batch, 1, true, this.goBackwards);
+    if (ctx.inputMask) transposeSteps(backend, this.#steps, stepMask(backend, ctx.inputMask, w.stepMask, batch * t, this.maskPositions), w.mask, batch, 1, true, this.goBackwards);
     for (let s = 0; s < t; s++) {
       const step = drop ? drop.forwardStep(w.step(s)) : w.step(s);
       this.stepForward(backend, weights[1], step);
-      if (ctx.inputMask) carryOverMasked(backend, w.maskAt(s), step, u);
+      if (ctx.inputMask) carryOverMasked(backend, w.maskAt(s), step, batch, u);
     }
     if (this.returnSequences) transposeSteps(backend, this.#steps, ctx.output, w.h, batch, u, false, false);
     else backend.copy(w.hAt(t - 1), ctx.output, batch * u);
@@ -396,7 +394,7 @@ export abstract class Recurrent extends Layer {
       const dhPrev = s > 0 ? w.dhAt(s - 1) : dh0;
       const plain = { ...w.step(s), dh: w.dhAt(s), dhPrev, dhPrevRecurrent: dhPrev, carry };
       const step = drop ? drop.backwardStep(plain) : plain;
-      if (ctx.inputMask) routeMaskedGrads(backend, w.maskAt(s), step, saved, u);
+      if (ctx.inputMask) routeMaskedGrads(backend, w.maskAt(s), step, saved, batch, u);
       this.stepBackward(backend, weights[1], step);
       drop?.finishStep(step);
       // At a masked row the carried state was the previous one, so its gradient passes back untouched.

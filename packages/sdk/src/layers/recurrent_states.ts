@@ -1,5 +1,6 @@
 import type { Backend, BufferId } from '../backend/backend.js';
-import type { Tensor } from '../tensor.js';
+import { shapeSize, type Tensor } from '../tensor.js';
+import { formatShape, type Shape } from './layer.js';
 
 /** The error for resetting the states of a layer that keeps none. */
 export function notStateful(where: string): Error {
@@ -7,8 +8,28 @@ export function notStateful(where: string): Error {
 }
 
 /**
+ * Checks the initial states a recurrent call brings after its sequence (`states`, one shape each):
+ * none, or `count` of the layer's state shape (`[units]`; ConvLSTM2D's `[rows, cols, filters]`).
+ */
+export function checkInitialStates(where: string, states: readonly Shape[], count: number, names: string, expected: Shape): void {
+  const shape = formatShape(expected);
+  if (states.length > 0 && states.length !== count) {
+    throw new Error(`${where} has ${count} state${count > 1 ? 's' : ''} ${names}, but received ${states.length} initial state${states.length === 1 ? '' : 's'} (inputs after the sequence). ` +
+      `Pass initialState: ${names}, each of shape ${shape}, e.g. the states an encoder with returnState: true returned.`);
+  }
+  states.forEach((state, k) => {
+    if (state.length !== expected.length || state.some((d, i) => d !== expected[i])) {
+      throw new Error(`${where}: initial state ${k} must have shape ${shape} (${expected.length === 1 ? `units=${expected[0]}` : 'the state image [rows, cols, filters]'}), but received ${formatShape(state)}. ` +
+        (expected.length === 1
+          ? `Give the encoder and decoder the same units, or project the state with a Dense layer of ${expected[0]} units.`
+          : `Give the encoder and decoder the same filters, and an encoder output of the same rows and cols (its padding and strides).`));
+    }
+  });
+}
+
+/**
  * The states a stateful recurrent layer keeps from one batch to the next (Keras' `stateful=True`):
- * one `[batch, units]` buffer per state (h, then the carried ones), on the backend the layer runs
+ * one `[batch, ...shape]` buffer per state (h, then the carried ones), on the backend the layer runs
  * on, so nothing is read back between batches. They start at zero, and again after `reset()`; they
  * are not saved with the model, as in Keras.
  */
@@ -16,14 +37,19 @@ export class KeptStates {
   #backend: Backend | null = null;
   #buffers: BufferId[] = [];
   #batch = 0;
+  /** Floats of one sample's state. */
+  private readonly floats: number;
 
   constructor(
     private readonly count: number,
-    private readonly units: number,
+    /** One sample's state shape: `[units]`, or ConvLSTM2D's `[rows, cols, filters]`. */
+    private readonly shape: Shape,
     private readonly where: string,
     /** The batch size the layer declares (`batchSize` / `batchInputShape[0]`), if any. */
     private readonly declaredBatch: number | undefined,
-  ) {}
+  ) {
+    this.floats = shapeSize(shape);
+  }
 
   /** The state buffers for a batch of `batch` rows on `backend`, zeros when first used; throws on a batch of another size. */
   buffers(backend: Backend, batch: number): readonly BufferId[] {
@@ -36,7 +62,7 @@ export class KeptStates {
       // A new backend (km.setBackend) starts from zero states, as after resetStates().
       this.#backend = backend;
       this.#batch = batch;
-      this.#buffers = Array.from({ length: this.count }, () => backend.alloc(batch * this.units, 'float32'));
+      this.#buffers = Array.from({ length: this.count }, () => backend.alloc(batch * this.floats, 'float32'));
       this.reset();
     }
     return this.#buffers;
@@ -44,21 +70,21 @@ export class KeptStates {
 
   /** Copies the kept states (zeros at first) into `into`, the batch's initial states. */
   load(backend: Backend, batch: number, into: readonly BufferId[]): void {
-    this.buffers(backend, batch).forEach((kept, k) => backend.copy(kept, into[k], batch * this.units));
+    this.buffers(backend, batch).forEach((kept, k) => backend.copy(kept, into[k], batch * this.floats));
   }
 
   /** Keeps the batch's final states `from` (h, then the carried ones) for the next batch. */
   store(backend: Backend, batch: number, from: readonly BufferId[]): void {
-    this.buffers(backend, batch).forEach((kept, k) => backend.copy(from[k], kept, batch * this.units));
+    this.buffers(backend, batch).forEach((kept, k) => backend.copy(from[k], kept, batch * this.floats));
   }
 
   /**
    * Sets the kept states to `values` (h, then the carried ones, as `returnState` lists them), each
-   * `[batch, units]` for the batch size the layer keeps states for (Keras' `reset_states(states)`).
+   * `[batch, ...shape]` for the batch size the layer keeps states for (Keras' `reset_states(states)`).
    */
   set(backend: Backend, values: readonly Tensor[]): void {
     const batch = this.#backend === backend ? this.#batch : this.declaredBatch;
-    const expected = `${this.count} float32 tensor${this.count > 1 ? 's' : ''} of shape [${batch ?? 'batchSize'}, ${this.units}]`;
+    const expected = `${this.count} float32 tensor${this.count > 1 ? 's' : ''} of shape [${[batch ?? 'batchSize', ...this.shape].join(', ')}]`;
     if (values.length !== this.count) {
       throw new Error(`${this.where}: resetStates(states) needs ${expected} (h${this.count > 1 ? ', then the cell state' : ''}), but received ${values.length}.`);
     }
@@ -67,7 +93,8 @@ export class KeptStates {
     }
     values.forEach((value, k) => {
       const shape = value?.shape;
-      if (!shape || shape.length !== 2 || shape[0] !== batch || shape[1] !== this.units || value.dtype !== 'float32') {
+      const full = [batch, ...this.shape];
+      if (!shape || shape.length !== full.length || shape.some((d, i) => d !== full[i]) || value.dtype !== 'float32') {
         throw new Error(`${this.where}: resetStates(states) needs ${expected}, but state ${k} is ${shape ? `a ${value.dtype} tensor of shape [${shape.join(', ')}]` : String(value)}.`);
       }
       if (value.dataSync().some((v) => !Number.isFinite(v))) throw new Error(`${this.where}: resetStates(states): state ${k} holds NaN or Infinity. Pass finite values.`);
@@ -79,6 +106,6 @@ export class KeptStates {
   /** Sets every kept state back to zero. */
   reset(): void {
     const backend = this.#backend;
-    if (backend) for (const id of this.#buffers) backend.fill(id, this.#batch * this.units, 0);
+    if (backend) for (const id of this.#buffers) backend.fill(id, this.#batch * this.floats, 0);
   }
 }

@@ -6,9 +6,12 @@ import * as km from '../index.js';
 /** Whether the suite runs in a browser (vitest browser mode) rather than Node. */
 export const inBrowser = typeof window !== 'undefined';
 
-/** The backends the shared suite covers in this environment. */
+/**
+ * The backends the shared suite covers in this environment. tfjs-cpu runs the same JavaScript
+ * kernels in a browser as in Node, so only the Node run covers it.
+ */
 export const BACKENDS_HERE: readonly string[] = inBrowser
-  ? ['wasm', 'tfjs-cpu', 'tfjs-webgl', 'tfjs-webgpu']
+  ? ['wasm', 'tfjs-webgl', 'tfjs-webgpu']
   : ['wasm', 'tfjs-cpu', 'tfjs-wasm'];
 
 /**
@@ -18,7 +21,6 @@ export const BACKENDS_HERE: readonly string[] = inBrowser
 export async function useBackend(name: string): Promise<void> {
   if (!inBrowser || name === 'wasm') return km.setBackend(name);
   const tf = await import('@tensorflow/tfjs-core');
-  if (name === 'tfjs-cpu') await import('@tensorflow/tfjs-backend-cpu');
   if (name === 'tfjs-webgl') await import('@tensorflow/tfjs-backend-webgl');
   if (name === 'tfjs-webgpu') await import('@tensorflow/tfjs-backend-webgpu');
   return km.setBackend(name, { tf });

@@ -83,7 +83,10 @@ export class BatchPlan {
     this.aliased = aliased;
     this.workspaces = graph.nodes.map((node) => {
       const floats = node.layer.workspaceSize(batch);
-      return floats > 0 ? this.#alloc(backend, floats, 'float32') : 0;
+      if (floats === 0) return 0;
+      const workspace = this.#alloc(backend, floats, 'float32');
+      node.layer.initWorkspace(backend, workspace, batch);
+      return workspace;
     });
     const masks: BufferId[] = [];
     graph.maskSources.forEach((source, i) => {

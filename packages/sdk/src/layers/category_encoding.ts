@@ -1,7 +1,8 @@
+import type { Backend, BufferId } from '../backend/backend.js';
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { outputSize } from './resizing.js';
-import { encodedShape, encodeTokens, encodingScratch, tokenListLength } from './token_encoding.js';
+import { encodedShape, encodeTokens, encodingScratch, initEncodingWorkspace, tokenListLength, type TokenBatch } from './token_encoding.js';
 
 /** How {@link CategoryEncoding} encodes tokens, by tfjs' names. */
 export type CategoryOutputMode = 'oneHot' | 'multiHot' | 'count';
@@ -81,8 +82,16 @@ export class CategoryEncoding extends Layer {
     return encodingScratch(batch, this.#length, this.numTokens, this.outputMode);
   }
 
+  override initWorkspace(backend: Backend, workspace: BufferId, batch: number): void {
+    initEncodingWorkspace(backend, workspace, this.#tokens(batch), this.outputMode);
+  }
+
   forward(ctx: ForwardContext): void {
-    encodeTokens(ctx.backend, ctx.inputs[0], ctx.output, ctx.workspace, { batch: ctx.batch, length: this.#length, depth: this.numTokens }, this.outputMode);
+    encodeTokens(ctx.backend, ctx.inputs[0], ctx.output, ctx.workspace, this.#tokens(ctx.batch), this.outputMode);
+  }
+
+  #tokens(batch: number): TokenBatch {
+    return { batch, length: this.#length, depth: this.numTokens };
   }
 
   backward(ctx: BackwardContext): void {

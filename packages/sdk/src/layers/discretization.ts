@@ -1,8 +1,9 @@
+import type { Backend, BufferId } from '../backend/backend.js';
 import type { Tensor } from '../tensor.js';
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { adaptBatches } from './normalization_statistics.js';
 import { registerLayer } from './registry.js';
-import { BIN_OUTPUT_MODES, IndexOutput, type IndexOutputMode } from './index_output.js';
+import { BIN_OUTPUT_MODES, IndexOutput, type IndexOutputMode, type IndexSpace } from './index_output.js';
 import { bucketize, MATCHING_SCRATCH } from './value_matching.js';
 
 /** Options of {@link Discretization}, with Keras 3's defaults. Give `binBoundaries`, or `numBins` and call `adapt`. */
@@ -112,8 +113,16 @@ export class Discretization extends Layer {
     this.#boundaries = Array.from({ length: this.numBins - 1 }, (_, k) => all[Math.floor(((k + 1) * all.length) / this.numBins!)]);
   }
 
+  #space(batch: number): IndexSpace {
+    return { perSample: this.#perSample, depth: this.#depth(), scratch: MATCHING_SCRATCH * batch * this.#perSample };
+  }
+
   override workspaceSize(batch: number): number {
-    return this.#output.workspaceSize(batch, this.#perSample, this.#depth(), MATCHING_SCRATCH * batch * this.#perSample);
+    return this.#output.workspaceSize(batch, this.#space(batch));
+  }
+
+  override initWorkspace(backend: Backend, workspace: BufferId, batch: number): void {
+    this.#output.initWorkspace(backend, workspace, batch, this.#space(batch));
   }
 
   forward(ctx: ForwardContext): void {
@@ -122,7 +131,7 @@ export class Discretization extends Layer {
     }
     const boundaries = this.#boundaries;
     const n = ctx.batch * this.#perSample;
-    this.#output.write(ctx, this.#perSample, this.#depth(), MATCHING_SCRATCH * n, (out) => bucketize(ctx.backend, ctx.inputs[0], out, boundaries, n, ctx.workspace));
+    this.#output.write(ctx, this.#space(ctx.batch), (out) => bucketize(ctx.backend, ctx.inputs[0], out, boundaries, n, ctx.workspace));
   }
 
   backward(ctx: BackwardContext): void {

@@ -1,7 +1,8 @@
+import type { Backend, BufferId } from '../backend/backend.js';
 import { fingerprint64, sipHash24 } from '../utils/string_hash.js';
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { BIN_OUTPUT_MODES, IndexOutput, type IndexOutputMode } from './index_output.js';
+import { BIN_OUTPUT_MODES, IndexOutput, type IndexOutputMode, type IndexSpace } from './index_output.js';
 
 /** Options of {@link Hashing}, with Keras 3's defaults. */
 export interface HashingArgs extends LayerArgs {
@@ -76,8 +77,16 @@ export class Hashing extends Layer {
     return this.#output.shape(singleInput(this, inputShapes), this.numBins, this.#where);
   }
 
+  #space(): IndexSpace {
+    return { perSample: this.#perSample, depth: this.numBins, scratch: 0 };
+  }
+
   override workspaceSize(batch: number): number {
-    return this.#output.workspaceSize(batch, this.#perSample, this.numBins, 0);
+    return this.#output.workspaceSize(batch, this.#space());
+  }
+
+  override initWorkspace(backend: Backend, workspace: BufferId, batch: number): void {
+    this.#output.initWorkspace(backend, workspace, batch, this.#space());
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
@@ -128,7 +137,7 @@ export class Hashing extends Layer {
       if (!(Number.isInteger(v) && Math.abs(v) <= LIMIT)) throw this.#badValue(v, 'its input holds', `sample ${Math.floor(i / this.#perSample)} (position ${i % this.#perSample} of the sample)`);
       bins[i] = this.bin(v);
     }
-    this.#output.write(ctx, this.#perSample, this.numBins, 0, (out) => ctx.backend.write(out, bins));
+    this.#output.write(ctx, this.#space(), (out) => ctx.backend.write(out, bins));
   }
 
   backward(ctx: BackwardContext): void {

@@ -1,6 +1,6 @@
-import type { BufferId } from '../backend/backend.js';
+import type { Backend, BufferId } from '../backend/backend.js';
 import type { ForwardContext, Shape } from './layer.js';
-import { encodedShape, encodeTokens, encodingScratch, tokenListLength, type TokenEncoding } from './token_encoding.js';
+import { encodedShape, encodeTokens, encodingScratch, initEncodingWorkspace, tokenListLength, type TokenBatch, type TokenEncoding } from './token_encoding.js';
 
 /** Keras' output modes of Discretization and Hashing; IntegerLookup also has 'tf_idf'. */
 export const BIN_OUTPUT_MODES = ['int', 'one_hot', 'multi_hot', 'count'] as const;
@@ -12,6 +12,13 @@ export type IndexOutputMode = (typeof LOOKUP_OUTPUT_MODES)[number];
 const ENCODINGS: Record<Exclude<IndexOutputMode, 'int'>, TokenEncoding> = { one_hot: 'oneHot', multi_hot: 'multiHot', count: 'count', tf_idf: 'tfIdf' };
 // Keras' older names, and tfjs' camelCase ones, read as the Keras names a config saves.
 const ALIASES: Record<string, IndexOutputMode> = { binary: 'multi_hot', 'tf-idf': 'tf_idf', oneHot: 'one_hot', multiHot: 'multi_hot', tfIdf: 'tf_idf' };
+
+/** A batch's layout in the workspace: the layer's own `scratch` floats first, then the encoding of `perSample` indices per sample into `depth` columns. */
+export interface IndexSpace {
+  perSample: number;
+  depth: number;
+  scratch: number;
+}
 
 /**
  * The output of a layer that maps values to integer indices (IntegerLookup, Hashing,
@@ -40,9 +47,14 @@ export class IndexOutput {
     return this.encoding ? encodedShape(tokenListLength(input, where), this.encoding, depth) : input;
   }
 
-  /** Workspace floats: the layer's own `scratch`, then the indices, their weights and the encoding's scratch. */
-  workspaceSize(batch: number, perSample: number, depth: number, scratch: number): number {
-    return scratch + (this.encoding ? 2 * batch * perSample + encodingScratch(batch, perSample, depth, this.encoding) : 0);
+  /** Workspace floats: the layer's own scratch, then the indices, their weights and the encoding's scratch. */
+  workspaceSize(batch: number, space: IndexSpace): number {
+    return space.scratch + (this.encoding ? 2 * batch * space.perSample + encodingScratch(batch, space.perSample, space.depth, this.encoding) : 0);
+  }
+
+  /** Prepares the encoding's part of a new workspace (see {@link initEncodingWorkspace}). */
+  initWorkspace(b: Backend, workspace: BufferId, batch: number, space: IndexSpace): void {
+    if (this.encoding) initEncodingWorkspace(b, this.#encodingSpace(b, workspace, batch, space), this.#tokens(batch, space), this.encoding);
   }
 
   /**
@@ -50,21 +62,29 @@ export class IndexOutput {
    * for 'int'), which are then encoded. `writeWeights`, if given, fills one weight per value (0 for
    * a value to leave out of the encoding); `idf` gives 'tf_idf' its weight per index.
    */
-  write(ctx: ForwardContext, perSample: number, depth: number, scratch: number, writeIndices: (out: BufferId) => void, extras: { writeWeights?: (out: BufferId) => void; idf?: readonly number[] } = {}): void {
+  write(ctx: ForwardContext, space: IndexSpace, writeIndices: (out: BufferId) => void, extras: { writeWeights?: (out: BufferId) => void; idf?: readonly number[] } = {}): void {
     if (!this.encoding) {
       writeIndices(ctx.output);
       return;
     }
     const b = ctx.backend;
-    const n = ctx.batch * perSample;
-    const indices = b.view(ctx.workspace, scratch, n);
+    const n = ctx.batch * space.perSample;
+    const indices = b.view(ctx.workspace, space.scratch, n);
     writeIndices(indices);
     let weights: BufferId | undefined;
     if (extras.writeWeights) {
-      weights = b.view(ctx.workspace, scratch + n, n);
+      weights = b.view(ctx.workspace, space.scratch + n, n);
       extras.writeWeights(weights);
     }
-    const encodingSpace = b.view(ctx.workspace, scratch + 2 * n, encodingScratch(ctx.batch, perSample, depth, this.encoding));
-    encodeTokens(b, indices, ctx.output, encodingSpace, { batch: ctx.batch, length: perSample, depth, weights, idf: extras.idf }, this.encoding);
+    const tokens = { ...this.#tokens(ctx.batch, space), weights, idf: extras.idf };
+    encodeTokens(b, indices, ctx.output, this.#encodingSpace(b, ctx.workspace, ctx.batch, space), tokens, this.encoding);
+  }
+
+  #tokens(batch: number, space: IndexSpace): TokenBatch {
+    return { batch, length: space.perSample, depth: space.depth };
+  }
+
+  #encodingSpace(b: Backend, workspace: BufferId, batch: number, space: IndexSpace): BufferId {
+    return b.view(workspace, space.scratch + 2 * batch * space.perSample, encodingScratch(batch, space.perSample, space.depth, this.encoding!));
   }
 }

@@ -1,9 +1,9 @@
-import type { BufferId } from '../backend/backend.js';
+import type { Backend, BufferId } from '../backend/backend.js';
 import type { Tensor } from '../tensor.js';
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { adaptBatches } from './normalization_statistics.js';
 import { registerLayer } from './registry.js';
-import { IndexOutput, LOOKUP_OUTPUT_MODES, type IndexOutputMode } from './index_output.js';
+import { IndexOutput, LOOKUP_OUTPUT_MODES, type IndexOutputMode, type IndexSpace } from './index_output.js';
 import { mapValues, MATCHING_SCRATCH } from './value_matching.js';
 import { countTokens, frequentTokens } from './vocabulary.js';
 
@@ -244,15 +244,21 @@ export class IntegerLookup extends Layer {
     this.#perSample = singleInput(this, inputShapes).reduce((a, b) => a * b, 1);
   }
 
+  #space(batch: number): IndexSpace {
+    return { perSample: this.#perSample, depth: this.#output.encoding ? this.#depth() : 0, scratch: MATCHING_SCRATCH * batch * this.#perSample };
+  }
+
   override workspaceSize(batch: number): number {
-    const matching = MATCHING_SCRATCH * batch * this.#perSample;
-    return this.#output.workspaceSize(batch, this.#perSample, this.#output.encoding ? this.#depth() : 0, matching);
+    return this.#output.workspaceSize(batch, this.#space(batch));
+  }
+
+  override initWorkspace(backend: Backend, workspace: BufferId, batch: number): void {
+    this.#output.initWorkspace(backend, workspace, batch, this.#space(batch));
   }
 
   forward(ctx: ForwardContext): void {
     const tokens = this.getVocabulary();
     const n = ctx.batch * this.#perSample;
-    const matching = MATCHING_SCRATCH * n;
     // An index outside the table inverts to oovToken; an unknown token looks up the OOV index (after the mask's 0 in 'int' mode).
     const pairs = tokens.map((token, index): [number, number] => (this.invert ? [index, token] : [token, index]));
     const otherwise = this.invert ? this.oovToken : this.#tokenStart() - this.numOovIndices;
@@ -261,7 +267,7 @@ export class IntegerLookup extends Layer {
     const maskToken = this.maskToken;
     const writeWeights = maskToken === null ? undefined : (out: BufferId) => mapValues(ctx.backend, ctx.inputs[0], out, [[maskToken, 0]], 1, n, ctx.workspace);
     const idf = this.outputMode === 'tf_idf' ? this.#idfByIndex() : undefined;
-    this.#output.write(ctx, this.#perSample, this.#output.encoding ? this.#depth() : 0, matching, lookUp, { writeWeights, idf });
+    this.#output.write(ctx, this.#space(ctx.batch), lookUp, { writeWeights, idf });
   }
 
   backward(ctx: BackwardContext): void {

@@ -7,7 +7,9 @@ import { weightOrder } from '../engine/params.js';
 import { Tensor } from '../tensor.js';
 import { applyConcrete, checkSymbolicApplyArgs, type LayerApplyArgs } from '../engine/concrete_apply.js';
 import { keywordTensors } from '../engine/keyword_inputs.js';
+import type { Backend, BufferId } from '../backend/backend.js';
 import type { BackwardContext, ForwardContext, WeightSpec } from './layer_context.js';
+import { uniqueLayerName } from './layer_names.js';
 
 /** A shape without the batch dimension. */
 export type Shape = readonly number[];
@@ -37,24 +39,6 @@ export interface FixedBatchArgs {
 
 export type { BackwardContext, ForwardContext, WeightSpec } from './layer_context.js';
 
-const nameCounters = new Map<string, number>();
-
-/** A fresh default name for an object of `className` (`lstm_cell`, `lstm_cell_1`), counted with the layers' names. */
-export function uniqueLayerName(className: string): string {
-  return uniqueName(snakeCase(className));
-}
-
-function uniqueName(base: string): string {
-  const n = nameCounters.get(base) ?? 0;
-  nameCounters.set(base, n + 1);
-  return n === 0 ? base : `${base}_${n}`;
-}
-
-// Keras' two passes, so that a leading acronym splits as Keras splits it (PReLU → p_re_lu).
-function snakeCase(className: string): string {
-  return className.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
-}
-
 /**
  * The base of every layer. Its lifecycle follows Keras: the constructor validates arguments,
  * `build(inputShape)` declares weights with `addWeight`, `computeOutputShape` infers shapes without
@@ -74,7 +58,7 @@ export abstract class Layer {
   #trainable = true;
 
   constructor(args: LayerArgs & FixedBatchArgs, className: string) {
-    this.name = args.name ?? uniqueName(snakeCase(className));
+    this.name = args.name ?? uniqueLayerName(className);
     this.trainable = args.trainable ?? true;
     if (args.inputShape && args.batchInputShape) {
       throw new Error(`Layer '${this.name}': give inputShape or batchInputShape, not both.`);
@@ -283,6 +267,12 @@ export abstract class Layer {
   workspaceSize(_batch: number): number {
     return 0;
   }
+
+  /**
+   * Writes what the workspace holds for every pass of a batch size (index tables, fixed masks),
+   * once, when a batch plan allocates it, so that forward passes only read it.
+   */
+  initWorkspace(_backend: Backend, _workspace: BufferId, _batch: number): void {}
 
   /**
    * Applies the layer, as TensorFlow.js' `layer.apply` and Keras' `layer(x)` do.

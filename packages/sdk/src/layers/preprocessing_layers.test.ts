@@ -95,6 +95,15 @@ describe('CategoryEncoding', () => {
     expect(values(single)).toEqual([0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1]);
   });
 
+
+  it('counts right in every batch of a predict, the last one short, and per step inside TimeDistributed', () => {
+    // Batch plans write each token's row offset once; every batch after the first reads them back.
+    const [n, steps, length, depth] = [7, 3, 4, 5];
+    const ids = Int32Array.from({ length: n * steps * length }, () => Math.floor(random.uniform(0, depth)));
+    const model = km.sequential([km.layers.timeDistributed({ layer: km.layers.categoryEncoding({ numTokens: depth, outputMode: 'count' }), inputShape: [steps, length] })]);
+    const naive = Array.from({ length: n * steps }, (_, row) => Array.from({ length: depth }, (_, k) => ids.slice(row * length, (row + 1) * length).filter((t) => t === k).length)).flat();
+    for (const batchSize of [3, 2, 7]) expect(values(model.predict(km.tensor(Float32Array.from(ids), [n, steps, length]), { batchSize }) as km.Tensor)).toEqual(naive);
+  });
   it('matches tfjs-layers 4.22 CategoryEncoding', async () => {
     const tfl = await import('@tensorflow/tfjs-layers');
     const x = Int32Array.from({ length: 6 * 5 }, () => Math.floor(random.uniform(0, 7)));

@@ -1,5 +1,5 @@
 import { GRU, type GRUArgs } from './gru.js';
-import { uniqueLayerName } from './layer.js';
+import { uniqueLayerName } from './layer_names.js';
 import { LSTM, type LSTMArgs } from './lstm.js';
 import type { Recurrent, RecurrentArgs } from './recurrent.js';
 import { SimpleRNN } from './simple_rnn.js';

@@ -1,4 +1,5 @@
 import type { Regularizer } from '../regularizers/regularizers.js';
+import type { Backend, BufferId } from '../backend/backend.js';
 import { formatShape, singleInput, type BackwardContext, type ForwardContext, type Layer, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { innerLayerFromConfig, Wrapper, type WrapperArgs } from './wrapper.js';
@@ -56,6 +57,10 @@ export class TimeDistributed extends Wrapper {
 
   override workspaceSize(batch: number): number {
     return this.layer.workspaceSize(batch * this.#steps);
+  }
+
+  override initWorkspace(backend: Backend, workspace: BufferId, batch: number): void {
+    this.layer.initWorkspace(backend, workspace, batch * this.#steps);
   }
 
   // The wrapper's rows are the inner layer's rows, so an inner layer that only reinterprets its input (Flatten) lets the plan skip the wrapper too.

@@ -37,9 +37,21 @@ export interface TokenBatch {
 }
 
 /**
+ * Writes the part of {@link encodeTokens}' workspace that depends only on the batch size: each
+ * token's row offset, and a weight of 1 per token. Once per batch plan, from the layer's `initWorkspace`.
+ */
+export function initEncodingWorkspace(b: Backend, workspace: BufferId, tokens: TokenBatch, encoding: TokenEncoding): void {
+  const n = tokens.batch * tokens.length;
+  const perRow = encoding === 'oneHot' ? 1 : tokens.length;
+  b.write(b.view(workspace, 0, n), Float32Array.from({ length: n }, (_, i) => Math.floor(i / perRow) * tokens.depth));
+  b.fill(b.view(workspace, n, n), n, 1);
+}
+
+/**
  * Encodes token indices into `output`: each token, shifted by its row's offset, adds its weight into
  * that row (embeddingBackward with vectors of width 1); 'multiHot' then clips to 1 and 'tfIdf'
- * scales each row by the idf weights. It runs on every backend's existing kernels.
+ * scales each row by the idf weights. It runs on every backend's existing kernels, in a workspace
+ * that {@link initEncodingWorkspace} has prepared.
  */
 export function encodeTokens(b: Backend, indices: BufferId, output: BufferId, workspace: BufferId, tokens: TokenBatch, encoding: TokenEncoding): void {
   const { batch, length, depth } = tokens;
@@ -47,12 +59,11 @@ export function encodeTokens(b: Backend, indices: BufferId, output: BufferId, wo
   const perRow = encoding === 'oneHot' ? 1 : length;
   const rows = n / perRow;
   const [offsets, ones, shifted] = [0, 1, 2].map((k) => b.view(workspace, k * n, n));
-  b.write(offsets, Float32Array.from({ length: n }, (_, i) => Math.floor(i / perRow) * depth));
-  if (!tokens.weights) b.fill(ones, n, 1);
   b.add(indices, offsets, shifted, n);
   b.embeddingBackward(shifted, tokens.weights ?? ones, output, n, 1, rows * depth);
   if (encoding === 'multiHot') b.clipByValue(output, rows * depth, 0, 1);
   if (encoding === 'tfIdf') {
+    // Written each pass: adapt() may learn new weights after the plan was made.
     const idf = b.view(workspace, 3 * n, rows * depth);
     const tiled = new Float32Array(rows * depth);
     for (let r = 0; r < rows; r++) tiled.set(tokens.idf!, r * depth);

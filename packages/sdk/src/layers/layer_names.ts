@@ -1,0 +1,17 @@
+const nameCounters = new Map<string, number>();
+
+/** A fresh default name for an object of `className` (`lstm_cell`, `lstm_cell_1`), counted with the layers' names. */
+export function uniqueLayerName(className: string): string {
+  return uniqueName(snakeCase(className));
+}
+
+function uniqueName(base: string): string {
+  const n = nameCounters.get(base) ?? 0;
+  nameCounters.set(base, n + 1);
+  return n === 0 ? base : `${base}_${n}`;
+}
+
+// Keras' two passes, so that a leading acronym splits as Keras splits it (PReLU → p_re_lu).
+function snakeCase(className: string): string {
+  return className.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+}

@@ -1,36 +1,92 @@
+import type { Backend, BufferId } from '../backend/backend.js';
 import { formatShape, Layer, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { Broadcast, broadcastShapes } from './merge_broadcast.js';
 import { registerLayer } from './registry.js';
 
 /** Options of the merge layers. */
 export type MergeArgs = LayerArgs;
 
-function sameShapes(layer: Layer, inputShapes: readonly Shape[]): Shape {
-  if (inputShapes.length < 2) {
-    throw new Error(`${layer.className} layer '${layer.name}' merges two or more inputs, but received ${inputShapes.length}. Call it as layer.apply([a, b]).`);
-  }
-  const first = inputShapes[0];
-  const bad = inputShapes.findIndex((s) => s.length !== first.length || s.some((d, i) => d !== first[i]));
-  if (bad >= 0) {
-    throw new Error(`${layer.className} layer '${layer.name}' needs inputs of one shape, but received ${inputShapes.map(formatShape).join(' and ')} (input ${bad} differs). Make the branches agree, e.g. with a 1x1 Conv2D or a Dense layer on the shortcut.`);
-  }
-  return first;
-}
-
-/** Elementwise merges of equal-shaped inputs: shape checks and the sample size. */
+/**
+ * Elementwise merges: inputs of one shape, or of shapes that broadcast to one (Keras' and tfjs'
+ * rules, see {@link broadcastShapes}). An input smaller than the output is repeated into the
+ * workspace before `combine`, and its full-size gradient summed back after `combineGrad`, so the
+ * subclasses see inputs of the output's size only.
+ */
 export abstract class ElementwiseMerge extends Layer {
   // Acts position by position, so the output keeps its inputs' mask (the AND of different ones).
   override get supportsMasking(): boolean {
     return true;
   }
 
+  /** Floats per sample of the output. */
   protected size = 0;
+  #outputShape: Shape = [];
+  /** Per input: how it is repeated to the output's shape, or null when it has that shape. */
+  #broadcasts: (Broadcast | null)[] = [];
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    return sameShapes(this, inputShapes);
+    return broadcastShapes(this, inputShapes);
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
-    this.size = sameShapes(this, inputShapes).reduce((a, b) => a * b, 1);
+    this.#outputShape = broadcastShapes(this, inputShapes);
+    this.size = this.#outputShape.reduce((a, b) => a * b, 1);
+    this.#broadcasts = inputShapes.map((shape) => (formatShape(shape) === formatShape(this.#outputShape) ? null : new Broadcast(shape, this.#outputShape)));
+  }
+
+  override checkInputMask(mask: Shape, input: Shape, source: Layer): void {
+    if (formatShape(input) !== formatShape(this.#outputShape)) {
+      throw new Error(`${this.className} layer '${this.name}' repeats its input of shape ${formatShape(input)} to ${formatShape(this.#outputShape)}, but that input carries the mask of layer '${source.name}' (${source.className}), whose steps ${formatShape(mask)} would not match the output's. Mask the full-size input instead, or consume the mask before the merge.`);
+    }
+  }
+
+  /** Floats of workspace the merge itself needs, at the start of the workspace. */
+  protected scratchSize(_batch: number): number {
+    return 0;
+  }
+
+  override workspaceSize(batch: number): number {
+    return this.scratchSize(batch) + this.#broadcasts.reduce((sum, plan) => sum + (plan?.workspaceSize(batch) ?? 0), 0);
+  }
+
+  override initWorkspace(backend: Backend, workspace: BufferId, batch: number): void {
+    this.#eachBroadcast(backend, workspace, batch, (plan, space) => plan.writeIndices(backend, space, batch));
+  }
+
+  /** Writes the merge of `ctx.inputs`, all of the output's size, into `ctx.output`. */
+  protected abstract combine(ctx: ForwardContext): void;
+
+  /** Writes the gradients of `ctx.inputs`, all of the output's size, into `ctx.inputGrads`. */
+  protected abstract combineGrad(ctx: BackwardContext): void;
+
+  forward(ctx: ForwardContext): void {
+    if (!this.#broadcasts.some(Boolean)) return this.combine(ctx);
+    const inputs = [...ctx.inputs];
+    this.#eachBroadcast(ctx.backend, ctx.workspace, ctx.batch, (plan, space, k) => (inputs[k] = plan.repeat(ctx.backend, ctx.inputs[k], space, ctx.batch)));
+    this.combine({ ...ctx, inputs });
+  }
+
+  backward(ctx: BackwardContext): void {
+    if (!this.#broadcasts.some(Boolean)) return this.combineGrad(ctx);
+    const b = ctx.backend;
+    const inputs = [...ctx.inputs];
+    const inputGrads = [...ctx.inputGrads];
+    this.#eachBroadcast(b, ctx.workspace, ctx.batch, (plan, space, k) => {
+      const { repeated, grad } = plan.regions(b, space, ctx.batch);
+      inputs[k] = repeated;
+      if (inputGrads[k]) inputGrads[k] = grad;
+    });
+    this.combineGrad({ ...ctx, inputs, inputGrads });
+    this.#eachBroadcast(b, ctx.workspace, ctx.batch, (plan, space, k) => ctx.inputGrads[k] && plan.sumBack(b, space, ctx.inputGrads[k], ctx.batch));
+  }
+
+  #eachBroadcast(b: Backend, workspace: BufferId, batch: number, visit: (plan: Broadcast, space: BufferId, input: number) => void): void {
+    let offset = this.scratchSize(batch);
+    this.#broadcasts.forEach((plan, k) => {
+      if (!plan) return;
+      visit(plan, b.view(workspace, offset, plan.workspaceSize(batch)), k);
+      offset += plan.workspaceSize(batch);
+    });
   }
 }
 
@@ -42,20 +98,21 @@ export class Add extends ElementwiseMerge {
     super(args, 'Add');
   }
 
-  forward(ctx: ForwardContext): void {
+  protected combine(ctx: ForwardContext): void {
     const n = ctx.batch * this.size;
     ctx.backend.add(ctx.inputs[0], ctx.inputs[1], ctx.output, n);
     for (let k = 2; k < ctx.inputs.length; k++) ctx.backend.add(ctx.output, ctx.inputs[k], ctx.output, n);
   }
 
-  backward(ctx: BackwardContext): void {
+  protected combineGrad(ctx: BackwardContext): void {
     for (const dx of ctx.inputGrads) if (dx) ctx.backend.copy(ctx.outputGrad, dx, ctx.batch * this.size);
   }
 }
 
 /**
- * Subtracts its second input from its first, elementwise (Keras' Subtract): exactly two inputs of
- * one shape. The gradient is dy for the first input and −dy for the second.
+ * Subtracts its second input from its first, elementwise (Keras' Subtract): exactly two inputs,
+ * whose shapes broadcast as the other merges' do. The gradient is dy for the first input and −dy for
+ * the second.
  *
  * @example
  * ```ts
@@ -77,14 +134,14 @@ export class Subtract extends ElementwiseMerge {
     return super.computeOutputShape(inputShapes);
   }
 
-  forward(ctx: ForwardContext): void {
+  protected combine(ctx: ForwardContext): void {
     const n = ctx.batch * this.size;
     ctx.backend.copy(ctx.inputs[1], ctx.output, n);
     ctx.backend.scale(ctx.output, n, -1);
     ctx.backend.add(ctx.inputs[0], ctx.output, ctx.output, n);
   }
 
-  backward(ctx: BackwardContext): void {
+  protected combineGrad(ctx: BackwardContext): void {
     const n = ctx.batch * this.size;
     const [dx0, dx1] = ctx.inputGrads;
     if (dx0) ctx.backend.copy(ctx.outputGrad, dx0, n);
@@ -103,18 +160,18 @@ export class Average extends ElementwiseMerge {
     super(args, 'Average');
   }
 
-  override workspaceSize(batch: number): number {
+  protected override scratchSize(batch: number): number {
     return batch * this.size;
   }
 
-  forward(ctx: ForwardContext): void {
+  protected combine(ctx: ForwardContext): void {
     const n = ctx.batch * this.size;
     ctx.backend.add(ctx.inputs[0], ctx.inputs[1], ctx.output, n);
     for (let k = 2; k < ctx.inputs.length; k++) ctx.backend.add(ctx.output, ctx.inputs[k], ctx.output, n);
     scaleInPlace(ctx, ctx.output, n, 1 / ctx.inputs.length);
   }
 
-  backward(ctx: BackwardContext): void {
+  protected combineGrad(ctx: BackwardContext): void {
     const n = ctx.batch * this.size;
     scaleInPlace(ctx, ctx.outputGrad, n, 1 / ctx.inputs.length);
     for (const dx of ctx.inputGrads) if (dx) ctx.backend.copy(ctx.outputGrad, dx, n);
@@ -135,17 +192,17 @@ export class Multiply extends ElementwiseMerge {
     super(args, 'Multiply');
   }
 
-  override workspaceSize(batch: number): number {
+  protected override scratchSize(batch: number): number {
     return batch * this.size;
   }
 
-  forward(ctx: ForwardContext): void {
+  protected combine(ctx: ForwardContext): void {
     const n = ctx.batch * this.size;
     ctx.backend.mul(ctx.inputs[0], ctx.inputs[1], ctx.output, n);
     for (let k = 2; k < ctx.inputs.length; k++) ctx.backend.mul(ctx.output, ctx.inputs[k], ctx.output, n);
   }
 
-  backward(ctx: BackwardContext): void {
+  protected combineGrad(ctx: BackwardContext): void {
     // d/dx_k = dy · Π_{j≠k} x_j, built in the workspace.
     const n = ctx.batch * this.size;
     ctx.inputGrads.forEach((dx, k) => {

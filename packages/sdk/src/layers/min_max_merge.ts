@@ -10,18 +10,18 @@ import { registerLayer } from './registry.js';
 abstract class SelectMerge extends ElementwiseMerge {
   protected abstract readonly takeMax: boolean;
 
-  override workspaceSize(batch: number): number {
+  protected override scratchSize(batch: number): number {
     // The gradient still to route, and a sink for inputs that need none.
     return 2 * batch * this.size;
   }
 
-  forward(ctx: ForwardContext): void {
+  protected combine(ctx: ForwardContext): void {
     const n = ctx.batch * this.size;
     ctx.backend.minMax(this.takeMax, ctx.inputs[0], ctx.inputs[1], ctx.output, n);
     for (let k = 2; k < ctx.inputs.length; k++) ctx.backend.minMax(this.takeMax, ctx.output, ctx.inputs[k], ctx.output, n);
   }
 
-  backward(ctx: BackwardContext): void {
+  protected combineGrad(ctx: BackwardContext): void {
     const n = ctx.batch * this.size;
     const b = ctx.backend;
     const pending = b.view(ctx.workspace, 0, n);
@@ -32,7 +32,7 @@ abstract class SelectMerge extends ElementwiseMerge {
 }
 
 /**
- * The elementwise maximum of its inputs (two or more, of one shape); ties send the gradient to the
+ * The elementwise maximum of its inputs (two or more, whose shapes broadcast); ties send the gradient to the
  * first input holding the maximum.
  *
  * @example
@@ -51,7 +51,7 @@ export class Maximum extends SelectMerge {
 }
 
 /**
- * The elementwise minimum of its inputs (two or more, of one shape); ties send the gradient to the
+ * The elementwise minimum of its inputs (two or more, whose shapes broadcast); ties send the gradient to the
  * first input holding the minimum.
  *
  * @example

@@ -64,7 +64,7 @@ describe('Subtract', () => {
     const [a, b, c] = [km.input({ shape: [4] }), km.input({ shape: [4] }), km.input({ shape: [4] })];
     expect(() => km.layers.subtract({ name: 'diff' }).apply([a, b, c])).toThrow(/Subtract layer 'diff' takes exactly two inputs \(it computes x0 − x1\), but received 3: \(None, 4\), \(None, 4\), \(None, 4\)\. Call it as layer\.apply\(\[x0, x1\]\)/);
     expect(() => km.layers.subtract().apply([a])).toThrow(/takes exactly two inputs .* but received 1/);
-    expect(() => km.layers.subtract().apply([a, km.input({ shape: [5] })])).toThrow(/Subtract layer '.*' needs inputs of one shape, but received \(None, 4\) and \(None, 5\)/);
+    expect(() => km.layers.subtract().apply([a, km.input({ shape: [5] })])).toThrow(/Subtract layer '.*' cannot broadcast its inputs' shapes together: \(None, 4\) and \(None, 5\)/);
     expect(() => km.layers.subtract({ axis: 1 } as never)).toThrow(/km\.layers\.subtract.*axis/);
   });
 });

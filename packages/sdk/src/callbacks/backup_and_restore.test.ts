@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as km from '../index.js';
 import { Random } from '../utils/random.js';
+import { BACKENDS_HERE, useBackend } from '../testing/backends_here.js';
 
 let root: string;
 let runs = 0;
@@ -11,7 +12,10 @@ beforeAll(async () => {
   await km.ready();
   root = await mkdtemp(join(tmpdir(), 'kerasm-backup-'));
 });
-afterAll(() => rm(root, { recursive: true, force: true }));
+afterAll(async () => {
+  await useBackend('wasm');
+  await rm(root, { recursive: true, force: true });
+});
 
 const random = new Random(12);
 const rows = (n: number, width: number) => Array.from({ length: n }, () => Array.from({ length: width }, () => random.uniform(-1, 1)));
@@ -44,7 +48,8 @@ function crashAt(hook: 'onEpochBegin' | 'onBatchEnd', when: (index: number) => b
 }
 
 describe('km.callbacks.backupAndRestore', () => {
-  it('resumes an interrupted fit at the next epoch, ending with the weights of the uninterrupted run bit for bit', async () => {
+  it.each(BACKENDS_HERE)('on %s: resumes an interrupted fit at the next epoch, ending with the weights of the uninterrupted run bit for bit', async (backend) => {
+    await useBackend(backend);
     const uninterrupted = mlp(21);
     const full = await uninterrupted.fit(x, y, FIT);
 
@@ -65,6 +70,7 @@ describe('km.callbacks.backupAndRestore', () => {
     expect(resumedModel.optimizer?.iterations).toBe(uninterrupted.optimizer?.iterations);
     // deleteCheckpoint (the default): a fit that ends normally removes the backup.
     await expect(readdir(backupDir)).rejects.toThrow(/ENOENT/);
+    await useBackend('wasm');
   });
 
   it('with an explicit fit seed, resumes the same way', async () => {
@@ -140,6 +146,22 @@ describe('km.callbacks.backupAndRestore', () => {
     warn.mockRestore();
     expect(history.epoch).toEqual([1, 2, 3]);
     expect(restored).toEqual(weightsAfterEpoch[0]);
+  });
+
+  it('resumes fit on a dataset at the next epoch too', async () => {
+    const xs = x.arraySync() as number[][];
+    const ys = y.arraySync() as number[][];
+    const dataset = () => km.data.array(xs.map((row, i) => ({ xs: row, ys: ys[i] }))).batch(8);
+    const fitArgs = { epochs: 4, verbose: 0 as const };
+    const uninterrupted = mlp(21);
+    const full = await uninterrupted.fit(dataset(), fitArgs);
+    const backupDir = newDir();
+    await expect(mlp(21).fit(dataset(), { ...fitArgs, callbacks: [km.callbacks.backupAndRestore({ backupDir }), crashAt('onEpochBegin', (e) => e === 3)] })).rejects.toThrow('crash');
+    const resumedModel = mlp(21);
+    const resumed = await resumedModel.fit(dataset(), { ...fitArgs, callbacks: [km.callbacks.backupAndRestore({ backupDir })] });
+    expect(resumed.epoch).toEqual([3]);
+    expect(resumed.history.loss).toEqual(full.history.loss.slice(3));
+    expect(await weightsOf(resumedModel)).toEqual(await weightsOf(uninterrupted));
   });
 
   it('refuses a backup of another model', async () => {

@@ -26,6 +26,12 @@ export interface BackupAndRestoreArgs {
  * mid-epoch resumes at the start of that epoch, as in Keras: its first batches are trained twice.
  * Layers that draw random numbers (Dropout) draw from the generator as it is on the new run.
  * Backups are written atomically: a crash mid-write leaves the previous one whole. Node only.
+ *
+ * @example
+ * ```ts
+ * // Run the same script again after a crash: fit restores the backup and carries on.
+ * await model.fit(x, y, { epochs: 50, callbacks: [km.callbacks.backupAndRestore({ backupDir: 'backup/run-1' })] });
+ * ```
  */
 export class BackupAndRestore extends Callback {
   readonly backupDir: string;

@@ -15,6 +15,12 @@ export interface SwapEMAWeightsArgs {
  * the end of each epoch runs on the weights' moving average, and training on the raw weights,
  * swapped back before the next epoch. With `swapOnEpoch`, the average stays in the model through
  * `onEpochEnd`; list this callback before the checkpoint that should save it.
+ *
+ * @example
+ * ```ts
+ * model.compile({ optimizer: km.optimizers.adam({ useEma: true }), loss: 'mse' });
+ * await model.fit(x, y, { epochs: 10, validationSplit: 0.1, callbacks: [km.callbacks.swapEmaWeights()] });
+ * ```
  */
 export class SwapEMAWeights extends Callback {
   readonly swapOnEpoch: boolean;

@@ -40,6 +40,8 @@ export interface TrainOptions extends BackendChoice {
   earlyStopping?: number;
   /** An experiment file (`--config`) that sets the data, model, compile and fit settings. */
   config?: string;
+  /** A folder for `km.callbacks.backupAndRestore`: an interrupted run started again resumes from it. */
+  backupDir?: string;
 }
 
 /** Networks `kerasm train --model` builds. */
@@ -104,6 +106,7 @@ const TRAIN_OPTIONS = {
   'lr-schedule': { type: 'string' },
   'early-stopping': { type: 'string' },
   config: { type: 'string' },
+  'backup-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -189,6 +192,10 @@ function parseTrain(rest: readonly string[]): Command {
   if (values.save !== undefined) {
     if (values.save.trim() === '') throw invalidValue('--save', values.save, 'a folder to save the model to, e.g. --save models/mnist');
     options.save = values.save;
+  }
+  if (values['backup-dir'] !== undefined) {
+    if (values['backup-dir'].trim() === '') throw invalidValue('--backup-dir', values['backup-dir'], 'a folder to keep the training backup in, e.g. --backup-dir backup/mnist');
+    options.backupDir = values['backup-dir'];
   }
   if (values.threads !== undefined) options.threads = parseThreads(values.threads);
 

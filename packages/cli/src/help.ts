@@ -99,6 +99,10 @@ Options:
                           TensorFlow.js LayersModel format: model.json plus a weights file,
                           loadable by kerasm evaluate/predict/summary, km.loadLayersModel
                           and tf.loadLayersModel
+  --backup-dir DIR        Back up the weights, optimizer state and epoch to DIR after each
+                          epoch; run the same command again after an interruption and it
+                          resumes there, ending as an uninterrupted run would. DIR is
+                          removed when training ends normally
 ${BACKEND_FLAGS}
   --no-relaxed-simd       Use the plain WebAssembly SIMD kernels. By default kerasm turns on
                           relaxed SIMD (faster fused multiply-add), which Node 20 only

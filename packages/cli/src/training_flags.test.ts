@@ -35,6 +35,8 @@ describe('kerasm train --optimizer, --lr-schedule, --early-stopping, --config', 
     expect(trainOptions('--lr-schedule', 'exponentialDecay:decaySteps=10,decayRate=0.5,staircase=true').lrSchedule?.args.staircase).toBe(true);
     expect(trainOptions('--early-stopping', '3').earlyStopping).toBe(3);
     expect(trainOptions('--config', 'exp.json', '--json').config).toBe('exp.json');
+    expect(trainOptions('--backup-dir', 'backup/run').backupDir).toBe('backup/run');
+    expect(trainOptions('--config', 'exp.json', '--backup-dir', 'b').backupDir).toBe('b');
   });
 
   it('rejects bad values with what was received and what is expected', () => {
@@ -47,6 +49,7 @@ describe('kerasm train --optimizer, --lr-schedule, --early-stopping, --config', 
     expect(usage('--config', 'exp.json', '--epochs', '3', '--optimizer', 'sgd')).toBe(
       '--config sets the data, model, compile and fit settings; --epochs, --optimizer cannot be given with it. Set them in the config file instead.',
     );
+    expect(usage('--backup-dir', ' ')).toMatch(/--backup-dir: received ' ', expected a folder to keep the training backup in/);
     expect(usage('--config', ' ')).toMatch(/--config: received ' ', expected the path of an experiment JSON file/);
   });
 });

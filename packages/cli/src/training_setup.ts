@@ -40,6 +40,14 @@ export function makeSequential(layers: readonly LayerSpec[]): km.Sequential {
   );
 }
 
+/**
+ * `--backup-dir DIR`: Keras' BackupAndRestore, first so that it restores before the other
+ * callbacks start; the backup is removed when training ends normally.
+ */
+export function backupCallbacks(backupDir: string | undefined): km.callbacks.Callback[] {
+  return backupDir === undefined ? [] : [km.callbacks.backupAndRestore({ backupDir })];
+}
+
 /** Callbacks from a config's `fit.callbacks`; errors name the JSON path. */
 export function makeCallbacks(specs: readonly CallbackSpec[]): km.callbacks.Callback[] {
   return specs.map((spec) =>

@@ -12,7 +12,7 @@ import {
 import { buildModel, MODEL_DESCRIPTIONS } from '../models.js';
 import { toPredictions } from '../predictions.js';
 import { withJsonStdout } from '../json_stdout.js';
-import { makeOptimizer, makeSchedule } from '../training_setup.js';
+import { backupCallbacks, makeOptimizer, makeSchedule } from '../training_setup.js';
 
 const CLASSES = 10;
 const PREVIEW_IMAGES = 10;
@@ -58,7 +58,7 @@ async function train(options: TrainOptions): Promise<void> {
     validationSplit: options.validationSplit,
     shuffle: true,
     verbose: options.verbose,
-    callbacks: [...earlyStopping(options), {
+    callbacks: [...backupCallbacks(options.backupDir), ...earlyStopping(options), {
       onEpochBegin: () => {
         epochStart = performance.now();
       },

@@ -6,7 +6,7 @@ import { useBackend } from '../backend_choice.js';
 import { parseExperiment, type ExperimentConfig } from '../experiment_config.js';
 import { buildModel } from '../models.js';
 import { formatJsonReport, formatTestResult, namedResults, type EpochRecord } from '../output.js';
-import { makeCallbacks, makeOptimizer, makeSchedule, makeSequential } from '../training_setup.js';
+import { backupCallbacks, makeCallbacks, makeOptimizer, makeSchedule, makeSequential } from '../training_setup.js';
 import { withJsonStdout } from '../json_stdout.js';
 
 type FitData = { kind: 'tensors'; x: km.Tensor; y: km.Tensor } | { kind: 'dataset'; train: km.data.Dataset<unknown>; validation?: km.data.Dataset<unknown>; samples: number };
@@ -74,6 +74,7 @@ async function train(config: ExperimentConfig, options: TrainOptions): Promise<v
   const epochs: EpochRecord[] = [];
   let epochStart = 0;
   const callbacks: km.CustomCallbackArgs[] = [
+    ...backupCallbacks(options.backupDir),
     ...makeCallbacks(config.fit.callbacks),
     {
       onEpochBegin: () => void (epochStart = performance.now()),

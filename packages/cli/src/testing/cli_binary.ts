@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -28,4 +28,9 @@ export async function kerasm(...args: string[]): Promise<CliResult> {
     const { code, stdout, stderr } = err as CliResult;
     return { code, stdout, stderr };
   }
+}
+
+/** Starts the built `kerasm` binary without waiting for it, for tests that interrupt a run. */
+export function startKerasm(...args: string[]): ChildProcess {
+  return spawn(process.execPath, ['dist/main.js', ...args], { cwd: packageRoot, stdio: 'ignore' });
 }

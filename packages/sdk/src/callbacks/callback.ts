@@ -18,6 +18,16 @@ export interface FitParams {
   samples: number;
   batchSize: number;
   verbose: number;
+  /**
+   * The epoch `fit` starts from. A callback may move it in `onTrainBegin`, as
+   * `km.callbacks.backupAndRestore` does when it resumes a run (Keras sets `model._initial_epoch`).
+   */
+  initialEpoch: number;
+  /**
+   * The seed of the shuffling order (absent when fitting a dataset, which orders itself). A
+   * callback may set it in `onTrainBegin` to repeat an earlier run's order.
+   */
+  seed?: number;
 }
 
 /**
@@ -65,4 +75,6 @@ export abstract class Callback implements CustomCallbackArgs {
   onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
   onBatchBegin?(batch: number, logs?: Logs): void | Promise<void>;
   onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+  onTestBegin?(logs?: Logs): void | Promise<void>;
+  onTestEnd?(logs?: Logs): void | Promise<void>;
 }

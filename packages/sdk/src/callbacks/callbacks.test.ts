@@ -137,7 +137,7 @@ describe('built-in callbacks act on training', () => {
       batchEnd = (s: number, logs: Logs) => (out += `batch ${s} ${Object.keys(logs).join('+')};`);
       epochEnd = () => (out += 'end');
     })() as never);
-    logger.setParams({ epochs: 2, steps: 1, samples: 4, batchSize: 4, verbose: 1 });
+    logger.setParams({ epochs: 2, steps: 1, samples: 4, batchSize: 4, verbose: 1, initialEpoch: 0 });
     logger.onEpochBegin(0);
     logger.onBatchEnd(0, { batch: 0, size: 4, loss: 1 });
     logger.onEpochEnd(0, { loss: 1 });

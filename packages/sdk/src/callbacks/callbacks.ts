@@ -20,15 +20,22 @@ export interface CustomCallbackArgs {
   onEpochEnd?: (epoch: number, logs: Logs) => void | Promise<void>;
   onBatchBegin?: (batch: number, logs?: Logs) => void | Promise<void>;
   onBatchEnd?: (batch: number, logs: Logs) => void | Promise<void>;
+  /** Before the validation pass at the end of an epoch (Keras' `on_test_begin`). */
+  onTestBegin?: (logs?: Logs) => void | Promise<void>;
+  /** After the validation pass, before `onEpochEnd`. */
+  onTestEnd?: (logs?: Logs) => void | Promise<void>;
   /** Receives the model before `onTrainBegin` (the built-in callbacks use it). */
   setModel?: (model: CallbackModel) => void;
   /** Receives the fit settings before `onTrainBegin`. */
   setParams?: (params: FitParams) => void;
 }
 
-type Hook = Exclude<keyof CustomCallbackArgs, 'setModel' | 'setParams'>;
+/** The names of the hooks `fit` calls. */
+export type Hook = Exclude<keyof CustomCallbackArgs, 'setModel' | 'setParams'>;
 
-const HOOKS = optionNames<Record<Hook, unknown>>({ onTrainBegin: true, onTrainEnd: true, onEpochBegin: true, onEpochEnd: true, onBatchBegin: true, onBatchEnd: true });
+export const HOOKS = optionNames<Record<Hook, unknown>>({
+  onTrainBegin: true, onTrainEnd: true, onEpochBegin: true, onEpochEnd: true, onBatchBegin: true, onBatchEnd: true, onTestBegin: true, onTestEnd: true,
+});
 
 /**
  * In a plain-object callback, a key that looks like a hook but is none (Keras' `on_epoch_end`, a
@@ -67,7 +74,17 @@ export class CallbackList {
     return this.#callbacks.some((c) => c[hook]);
   }
 
-  async call(hook: 'onTrainBegin' | 'onTrainEnd', logs?: Logs): Promise<void>;
+  /** Runs a validation pass between the `onTestBegin` and `onTestEnd` hooks (even when it throws). */
+  async validation<T>(evaluate: () => Promise<T>): Promise<T> {
+    await this.call('onTestBegin');
+    try {
+      return await evaluate();
+    } finally {
+      await this.call('onTestEnd');
+    }
+  }
+
+  async call(hook: 'onTrainBegin' | 'onTrainEnd' | 'onTestBegin' | 'onTestEnd', logs?: Logs): Promise<void>;
   async call(hook: 'onEpochBegin' | 'onEpochEnd' | 'onBatchBegin' | 'onBatchEnd', index: number, logs?: Logs): Promise<void>;
   async call(hook: Hook, a?: number | Logs, b?: Logs): Promise<void> {
     for (const callback of this.#callbacks) {

@@ -1,8 +1,10 @@
+import { BackupAndRestore, type BackupAndRestoreArgs } from './backup_and_restore.js';
 import { CSVLogger, type CSVLoggerArgs } from './csv_logger.js';
 import { EarlyStopping, type EarlyStoppingArgs } from './early_stopping.js';
 import { LearningRateScheduler } from './learning_rate_scheduler.js';
 import { ProgbarLogger } from './progbar_logger.js';
 import { ReduceLROnPlateau, type ReduceLROnPlateauArgs } from './reduce_lr_on_plateau.js';
+import { SwapEMAWeights, type SwapEMAWeightsArgs } from './swap_ema_weights.js';
 import { TerminateOnNaN } from './terminate_on_nan.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
@@ -39,7 +41,28 @@ export function progbarLogger(): ProgbarLogger {
   return new ProgbarLogger();
 }
 
+/**
+ * Backs up the training state so an interrupted `fit` resumes where it stopped (Node).
+ * @example `km.callbacks.backupAndRestore({ backupDir: 'backup/run-1' })`
+ */
+export function backupAndRestore(args: BackupAndRestoreArgs): BackupAndRestore {
+  checkOptions(args, optionNames<BackupAndRestoreArgs>({ backupDir: true, saveFreq: true, deleteCheckpoint: true, doubleCheckpoint: true }), 'km.callbacks.backupAndRestore');
+  return new BackupAndRestore(args);
+}
+
+/**
+ * Validates on the weights' moving average of a `useEma` optimizer.
+ * @example `km.callbacks.swapEmaWeights({ swapOnEpoch: true })`
+ */
+export function swapEmaWeights(args?: SwapEMAWeightsArgs): SwapEMAWeights {
+  checkOptions(args, optionNames<SwapEMAWeightsArgs>({ swapOnEpoch: true }), 'km.callbacks.swapEmaWeights');
+  return new SwapEMAWeights(args);
+}
+
 export { Callback, type CallbackModel, type FitParams } from './callback.js';
+export { BackupAndRestore, SwapEMAWeights };
+export type { BackupAndRestoreArgs, SwapEMAWeightsArgs };
+export { lambdaCallback, type LambdaCallbackArgs } from './lambda_callback.js';
 export { CSVLogger, EarlyStopping, LearningRateScheduler, ProgbarLogger, ReduceLROnPlateau, TerminateOnNaN };
 export type { CSVLoggerArgs, EarlyStoppingArgs, ReduceLROnPlateauArgs };
 export type { MonitorMode } from './monitor.js';

@@ -121,7 +121,7 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
   const target = await targetFor(first.first.shape.slice(1));
   const batchSize = first.first.shape[0];
   // Keras reports unknown steps until the first pass has counted them.
-  const params: FitParams = { epochs, steps: perEpoch ?? 0, samples: 0, batchSize, verbose };
+  const params: FitParams = { epochs, steps: perEpoch ?? 0, samples: 0, batchSize, verbose, initialEpoch: args.initialEpoch ?? 0 };
   const callbacks = new CallbackList(args.callbacks);
   if (verbose === 1) callbacks.add(new ProgbarLogger(), true);
   callbacks.configure(target.model, params);
@@ -130,7 +130,7 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
   target.stopTraining = false;
 
   await callbacks.call('onTrainBegin');
-  for (let epoch = args.initialEpoch ?? 0; epoch < epochs && !target.stopTraining; epoch++) {
+  for (let epoch = params.initialEpoch; epoch < epochs && !target.stopTraining; epoch++) {
     if (perEpoch === undefined && !pending) iterator = dataset.iterator();
     await callbacks.call('onEpochBegin', epoch);
     const acc = new Accumulator(target.outputs);
@@ -161,9 +161,10 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
     const logs = acc.logs();
     const validation = args.validationData;
     if (Array.isArray(validation)) {
-      Object.assign(logs, (await evaluateData(target, await prepare(target, validation[0], validation[1], 'validationData[0]', 'validationData[1]'), batchSize)).logs('val_'));
+      const data = await prepare(target, validation[0], validation[1], 'validationData[0]', 'validationData[1]');
+      Object.assign(logs, (await callbacks.validation(() => evaluateData(target, data, batchSize))).logs('val_'));
     } else if (validation) {
-      Object.assign(logs, (await evaluateStream(target, validation.iterator(), null, undefined, 'validationData')).logs('val_'));
+      Object.assign(logs, (await callbacks.validation(() => evaluateStream(target, validation.iterator(), null, undefined, 'validationData'))).logs('val_'));
     }
     await callbacks.call('onEpochEnd', epoch, logs);
     history.record(epoch, logs);

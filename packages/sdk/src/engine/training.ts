@@ -2,7 +2,7 @@ import type { Backend, BufferId, Scalar } from '../backend/backend.js';
 import type { Shape } from '../layers/layer.js';
 import { CallbackList, type CustomCallbackArgs } from '../callbacks/callbacks.js';
 import { History } from '../callbacks/history.js';
-import type { CallbackModel } from '../callbacks/callback.js';
+import type { CallbackModel, FitParams } from '../callbacks/callback.js';
 import { ProgbarLogger } from '../callbacks/progbar_logger.js';
 import type { MetricBatch } from '../metrics/metric.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
@@ -347,19 +347,21 @@ export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec
   const steps = Math.ceil(samples / batchSize);
   const callbacks = new CallbackList(args.callbacks);
   if (verbose === 1) callbacks.add(new ProgbarLogger(), true);
-  callbacks.configure(target.model, { epochs, steps, samples, batchSize, verbose });
+  const params: FitParams = { epochs, steps, samples, batchSize, verbose, initialEpoch: args.initialEpoch ?? 0, seed: shuffleSeed };
+  callbacks.configure(target.model, params);
   const wantsBatchLogs = callbacks.has('onBatchEnd');
   const wantsBatchBegin = callbacks.has('onBatchBegin');
   const history = new History({ epochs, steps, samples, batchSize });
   target.stopTraining = false;
 
   await callbacks.call('onTrainBegin');
-  for (let epoch = args.initialEpoch ?? 0; epoch < epochs && !target.stopTraining; epoch++) {
+  // Read after onTrainBegin: a callback resuming a run (backupAndRestore) moves the start and the seed.
+  for (let epoch = params.initialEpoch; epoch < epochs && !target.stopTraining; epoch++) {
     await callbacks.call('onEpochBegin', epoch);
     if (args.shuffle ?? true) {
       // Epoch e's order depends only on (seed, e), so fit({ seed, initialEpoch }) after loading a checkpoint repeats the uninterrupted run.
       train.order.set(unshuffled);
-      new Random(epochSeed(shuffleSeed, epoch)).shuffle(train.order);
+      new Random(epochSeed(params.seed!, epoch)).shuffle(train.order);
     }
     const acc = new Accumulator(target.outputs);
     for (let step = 0; step < steps && !target.stopTraining; step++) {
@@ -373,7 +375,7 @@ export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec
       if (turn) await turn;
     }
     const logs = acc.logs();
-    if (validation) Object.assign(logs, (await evaluateData(target, validation, batchSize)).logs('val_'));
+    if (validation) Object.assign(logs, (await callbacks.validation(() => evaluateData(target, validation, batchSize))).logs('val_'));
     // History records after the callbacks, so values they add (ReduceLROnPlateau's learning_rate) are kept.
     await callbacks.call('onEpochEnd', epoch, logs);
     history.record(epoch, logs);

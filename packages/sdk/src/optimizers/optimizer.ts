@@ -155,6 +155,17 @@ export abstract class Optimizer {
     if (this.#average && this.#params && this.#backend) this.#average.overwrite(this.#backend, this.#params);
   }
 
+  /**
+   * With `useEma`, exchanges the weights and their moving average, so that the model holds the
+   * average until the next swap (`km.callbacks.swapEmaWeights` swaps around validation). Returns
+   * false, changing nothing, without `useEma` or before the first update.
+   */
+  swapAverageWeights(): boolean {
+    if (!this.#average || !this.#params || !this.#backend) return false;
+    this.#average.swap(this.#backend, this.#params);
+    return true;
+  }
+
   /** The moving average's buffer (Keras' `average` state), when `useEma` is on and the optimizer is attached. */
   averageSlot(): { readonly name: string; readonly id: BufferId } | null {
     return this.#average ? { name: 'average', id: this.#average.id } : null;

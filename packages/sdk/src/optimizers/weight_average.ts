@@ -70,6 +70,15 @@ export class WeightAverage {
     backend.copy(this.id, params, this.#size);
   }
 
+  /** Exchanges the average and the weights, through a temporary buffer. */
+  swap(backend: Backend, params: BufferId): void {
+    const temp = backend.alloc(this.#size, 'float32');
+    backend.copy(params, temp, this.#size);
+    backend.copy(this.id, params, this.#size);
+    backend.copy(temp, this.id, this.#size);
+    backend.free(temp);
+  }
+
   free(backend: Backend): void {
     backend.free(this.id);
   }

@@ -1,0 +1,141 @@
+import type { LayersModel } from '../engine/model.js';
+import { hasTrainingBackup, loadTrainingBackup, saveTrainingBackup, type TrainingProgress } from '../io/training_backup.js';
+import { FILE_SCHEME } from '../io/handlers/file.js';
+import { checkBooleanOption } from '../utils/options.js';
+import { Callback } from './callback.js';
+
+/** Options of {@link BackupAndRestore}, with Keras 3's defaults. */
+export interface BackupAndRestoreArgs {
+  /** The folder for the backup (Node file system; a `file://` prefix is allowed). Use one folder per run. */
+  backupDir: string;
+  /** `'epoch'` (default): back up at the end of every epoch; a number n: after every n batches too. */
+  saveFreq?: 'epoch' | number;
+  /** Delete the backup folder when `fit` ends without an error (default true). */
+  deleteCheckpoint?: boolean;
+  /** Keep the backup before the latest as well, and restore from it if the latest cannot be read (default false). */
+  doubleCheckpoint?: boolean;
+}
+
+/**
+ * Keras 3's `BackupAndRestore`: backs up the weights, the optimizer state, the epoch reached and
+ * the shuffling seed into `backupDir` at the end of each epoch (or every `saveFreq` batches).
+ * When `fit` starts and a backup is there, it is restored and training resumes at the next epoch
+ * (History and the callbacks then count epochs from there, as with `initialEpoch`), so an
+ * interrupted `fit` run again with the same callback ends with the weights of an uninterrupted
+ * run. The saved seed replaces `fit`'s, so the shuffling order resumes too. A backup made
+ * mid-epoch resumes at the start of that epoch, as in Keras: its first batches are trained twice.
+ * Layers that draw random numbers (Dropout) draw from the generator as it is on the new run.
+ * Backups are written atomically: a crash mid-write leaves the previous one whole. Node only.
+ *
+ * @example
+ * ```ts
+ * // Run the same script again after a crash: fit restores the backup and carries on.
+ * await model.fit(x, y, { epochs: 50, callbacks: [km.callbacks.backupAndRestore({ backupDir: 'backup/run-1' })] });
+ * ```
+ */
+export class BackupAndRestore extends Callback {
+  readonly backupDir: string;
+  readonly saveFreq: 'epoch' | number;
+  readonly deleteCheckpoint: boolean;
+  readonly doubleCheckpoint: boolean;
+  #epoch = 0;
+  #lastBatch = 0;
+  #batchesSinceSave = 0;
+
+  constructor(args: BackupAndRestoreArgs) {
+    super();
+    const dir = args?.backupDir;
+    if (typeof dir !== 'string' || dir === '' || dir === FILE_SCHEME) {
+      throw new Error(`km.callbacks.backupAndRestore needs a backupDir, the folder to keep the backup in, e.g. { backupDir: 'backup/run-1' }. Received: backupDir=${JSON.stringify(dir)}.`);
+    }
+    if (typeof process === 'undefined' || !process.versions?.node) {
+      throw new Error('km.callbacks.backupAndRestore writes to the file system and runs in Node.js only; in a browser, save checkpoints with km.callbacks.modelCheckpoint to indexeddb:// instead.');
+    }
+    const saveFreq = args.saveFreq ?? 'epoch';
+    if (saveFreq !== 'epoch' && !(Number.isInteger(saveFreq) && saveFreq >= 1)) {
+      throw new Error(`km.callbacks.backupAndRestore: saveFreq must be 'epoch' or a whole number of batches ≥ 1. Received: saveFreq=${JSON.stringify(saveFreq)}.`);
+    }
+    this.backupDir = dir.startsWith(FILE_SCHEME) ? dir.slice(FILE_SCHEME.length) : dir;
+    this.saveFreq = saveFreq;
+    this.deleteCheckpoint = checkBooleanOption(args.deleteCheckpoint ?? true, 'deleteCheckpoint', 'km.callbacks.backupAndRestore');
+    this.doubleCheckpoint = checkBooleanOption(args.doubleCheckpoint ?? false, 'doubleCheckpoint', 'km.callbacks.backupAndRestore');
+    // Only batch-wise backups need onBatchEnd; without it fit skips the per-batch logs.
+    if (saveFreq !== 'epoch') this.onBatchEnd = (batch: number) => this.#afterBatch(batch, saveFreq);
+  }
+
+  get #latest(): string {
+    return `${this.backupDir}/latest`;
+  }
+
+  get #previous(): string {
+    return `${this.backupDir}/previous`;
+  }
+
+  override async onTrainBegin(): Promise<void> {
+    const progress = await this.#restore();
+    const params = this.params!;
+    if (progress) {
+      params.initialEpoch = progress.epoch;
+      if (progress.seed !== undefined && params.seed !== undefined) params.seed = progress.seed;
+    }
+    this.#epoch = params.initialEpoch;
+    this.#lastBatch = 0;
+    this.#batchesSinceSave = 0;
+  }
+
+  override onEpochBegin(epoch: number): void {
+    this.#epoch = epoch;
+  }
+
+  override async onEpochEnd(epoch: number): Promise<void> {
+    this.#epoch = epoch + 1;
+    this.#lastBatch = 0;
+    if (this.saveFreq === 'epoch') await this.#save();
+  }
+
+  override async onTrainEnd(): Promise<void> {
+    if (!this.deleteCheckpoint) return;
+    const fs = await import('node:fs/promises');
+    await fs.rm(this.backupDir, { recursive: true, force: true });
+  }
+
+  /** Keras' batch counting: batches seen since the last backup, across epoch boundaries. */
+  async #afterBatch(batch: number, every: number): Promise<void> {
+    this.#batchesSinceSave += batch <= this.#lastBatch ? batch + 1 : batch - this.#lastBatch;
+    this.#lastBatch = batch;
+    if (this.#batchesSinceSave < every) return;
+    this.#batchesSinceSave = 0;
+    await this.#save();
+  }
+
+  async #restore(): Promise<TrainingProgress | null> {
+    const model = this.model as unknown as LayersModel;
+    if (!(await hasTrainingBackup(this.#latest))) return null;
+    try {
+      return await loadTrainingBackup(model, this.#latest);
+    } catch (error) {
+      const message = (error as Error).message;
+      if (!this.doubleCheckpoint || !(await hasTrainingBackup(this.#previous))) {
+        throw new Error(`km.callbacks.backupAndRestore cannot restore the backup in ${this.#latest}: ${message} Delete ${this.backupDir} to train from the start.`);
+      }
+      console.warn(`km.callbacks.backupAndRestore: the latest backup cannot be restored (${message}); restoring the one before it, in ${this.#previous}.`);
+      return loadTrainingBackup(model, this.#previous);
+    }
+  }
+
+  async #save(): Promise<void> {
+    if (this.doubleCheckpoint && (await hasTrainingBackup(this.#latest))) await replaceFolder(this.#latest, this.#previous);
+    const seed = this.params!.seed;
+    await saveTrainingBackup(this.model as unknown as LayersModel, this.#latest, { epoch: this.#epoch, batch: this.#lastBatch, ...(seed === undefined ? {} : { seed }) });
+  }
+}
+
+/** Makes `to` a copy of `from`: copied beside it first, so a crash leaves either copy whole. */
+async function replaceFolder(from: string, to: string): Promise<void> {
+  const fs = await import('node:fs/promises');
+  const temp = `${to}.${process.pid}.tmp`;
+  await fs.rm(temp, { recursive: true, force: true });
+  await fs.cp(from, temp, { recursive: true });
+  await fs.rm(to, { recursive: true, force: true });
+  await fs.rename(temp, to);
+}

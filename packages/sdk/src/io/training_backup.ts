@@ -1,0 +1,83 @@
+import { backend } from '../backend/registry.js';
+import type { LayersModel } from '../engine/model.js';
+import { weightOrder } from '../engine/params.js';
+import { Tensor } from '../tensor.js';
+import { fileSystem } from './handlers/file.js';
+import { restoreOptimizerWeights } from './optimizer_weights.js';
+import { modelArtifacts } from './save_model.js';
+import { concatWeightData, decodeWeights, type NamedWeight } from './weights.js';
+
+/** How far a backed-up run had got (Keras' `training_metadata.json`, plus the shuffling seed). */
+export interface TrainingProgress {
+  /** The epoch to run next. */
+  epoch: number;
+  /** The last batch trained in that epoch, for a backup made mid-epoch; 0 at an epoch's end. */
+  batch: number;
+  /** The run's shuffling seed, when it shuffled. */
+  seed?: number;
+}
+
+/** Where the progress lives in the backup's `model.json`. */
+const PROGRESS_KEY = 'kerasm_training_progress';
+
+/**
+ * Saves the model's weights, its optimizer state and `progress` as one LayersModel folder. The
+ * file handler commits a save with one rename of `model.json`, and the progress is inside it, so
+ * weights and progress always belong together: a crash leaves the previous backup whole.
+ */
+export async function saveTrainingBackup(model: LayersModel, folder: string, progress: TrainingProgress): Promise<void> {
+  const artifacts = await modelArtifacts(model, { includeOptimizer: true });
+  artifacts.userDefinedMetadata = { ...artifacts.userDefinedMetadata, [PROGRESS_KEY]: progress };
+  await fileSystem(folder).save!(artifacts);
+}
+
+/** Whether `folder` holds a committed backup (its `model.json`). */
+export async function hasTrainingBackup(folder: string): Promise<boolean> {
+  const fs = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  return fs.access(join(folder, 'model.json')).then(() => true, () => false);
+}
+
+/**
+ * Puts a backup's weights and optimizer state into `model` and returns its progress. Weights are
+ * matched by position and shape, not name: a model built again in the same process gets new
+ * layer names (`dense_3` for `dense_1`), as in Keras' `load_weights`.
+ */
+export async function loadTrainingBackup(model: LayersModel, folder: string): Promise<TrainingProgress> {
+  const where = `The training backup in ${folder}`;
+  const artifacts = await fileSystem(folder).load!();
+  const progress = progressOf(artifacts.userDefinedMetadata?.[PROGRESS_KEY], where);
+  const saved = [...decodeWeights(artifacts.weightSpecs ?? [], concatWeightData(artifacts.weightData), where).values()];
+  const names = restoreModelWeights(model, saved.filter((w) => w.group !== 'optimizer'), where);
+  if (!model.optimizer) throw new Error(`${where} holds optimizer state, but model '${model.name}' is not compiled. Compile it before fit.`);
+  const renamed = saved.filter((w) => w.group === 'optimizer').map((w) => renameOptimizerWeight(w, names));
+  restoreOptimizerWeights(model.optimizer, model.layers, backend(), new Map(renamed.map((w) => [w.name, w])), where);
+  return progress;
+}
+
+/** Sets the weights by position; returns the saved name of each weight mapped to the model's. */
+function restoreModelWeights(model: LayersModel, saved: readonly NamedWeight[], where: string): Map<string, string> {
+  const specs = weightOrder(model.layers).map((e) => e.spec);
+  const shapes = (list: readonly { shape: readonly number[] }[]) => list.map((w) => `[${w.shape.join(', ')}]`).join(' ');
+  if (shapes(saved) !== shapes(specs) || saved.some((w) => !(w.values instanceof Float32Array))) {
+    throw new Error(`${where} holds float32 weights of shapes ${shapes(saved)}, but model '${model.name}' has ${shapes(specs)}. It backs up another model: pass another backupDir, or delete this one to train from the start.`);
+  }
+  model.setWeights(saved.map((w, i) => new Tensor(w.values as Float32Array, specs[i].shape, 'float32')));
+  return new Map(saved.map((w, i) => [w.name, specs[i].name]));
+}
+
+/** Optimizer state is named `<weight>/<state>`: renames the weight part as the model weights were. */
+function renameOptimizerWeight(weight: NamedWeight, names: Map<string, string>): NamedWeight {
+  const cut = weight.name.lastIndexOf('/');
+  const renamed = cut > 0 ? names.get(weight.name.slice(0, cut)) : undefined;
+  return renamed === undefined ? weight : { ...weight, name: `${renamed}${weight.name.slice(cut)}` };
+}
+
+function progressOf(value: unknown, where: string): TrainingProgress {
+  const { epoch, batch, seed } = (value ?? {}) as Partial<TrainingProgress>;
+  const count = (n: unknown) => Number.isInteger(n) && (n as number) >= 0;
+  if (!count(epoch) || !count(batch) || (seed !== undefined && !count(seed))) {
+    throw new Error(`${where} has no valid training progress in its model.json (userDefinedMetadata.${PROGRESS_KEY} is ${JSON.stringify(value)}). It was not written by km.callbacks.backupAndRestore: pass another backupDir, or delete this one to train from the start.`);
+  }
+  return { epoch: epoch!, batch: batch!, ...(seed === undefined ? {} : { seed }) };
+}

@@ -1,5 +1,7 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import { LearningRateSchedule } from './schedules/schedule.js';
+import { shapeSize } from '../tensor.js';
+import { allocateSlots, freeSlots, slotShape, type AllocatedSlot, type StateSlot } from './state_slots.js';
 import { emaSettings, WeightAverage, type EmaArgs, type EmaSettings } from './weight_average.js';
 
 /** Options every optimizer accepts, as in Keras 3. At most one of the clipping options may be set. */
@@ -18,7 +20,8 @@ export interface OptimizerArgs extends EmaArgs {
 
 /**
  * An optimizer updates the model's flat parameter buffer from its flat gradient buffer in one
- * sweep. State (moments, velocities) lives in backend buffers the optimizer allocates on `attach`.
+ * sweep. State (moments, velocities) lives in backend buffers allocated on `attach` from the
+ * slots the optimizer declares (`declareSlots`).
  * Each step clips the gradients, applies weight decay, then the subclass's update rule.
  */
 export abstract class Optimizer {
@@ -42,6 +45,7 @@ export abstract class Optimizer {
   #size = 0;
   #segments: readonly number[] = [];
   #shapes: readonly (readonly number[])[] = [];
+  #slots: AllocatedSlot[] = [];
 
   constructor(className: string, args: OptimizerArgs, defaultLearningRate: number) {
     const lr = args.learningRate ?? defaultLearningRate;
@@ -106,12 +110,13 @@ export abstract class Optimizer {
     this.#backend = backend;
     this.#size = size;
     this.iterations = 0;
-    this.allocateState(backend, size);
+    this.#slots = allocateSlots(backend, this.declareSlots(), shapes);
     if (this.ema) this.#average = new WeightAverage(backend, size);
   }
 
   #release(backend: Backend): void {
-    this.releaseState(backend);
+    freeSlots(backend, this.#slots);
+    this.#slots = [];
     this.#average?.free(backend);
     this.#average = null;
     this.#params = 0;
@@ -198,13 +203,30 @@ export abstract class Optimizer {
   }
 
   /**
-   * The optimizer's state as named flat buffers of the parameter buffer's length (Adam: `m`, `v`),
-   * in a fixed order; serialization saves and restores them with `iterations`.
+   * The optimizer's state as named flat buffers laid out like the parameters (Adam: `m`, `v`), in
+   * a fixed order; serialization saves and restores them with `iterations`. Empty until `attach`.
    */
-  abstract stateSlots(): readonly { readonly name: string; readonly id: BufferId }[];
+  stateSlots(): readonly AllocatedSlot[] {
+    return this.#slots;
+  }
 
-  protected abstract allocateState(backend: Backend, size: number): void;
-  protected abstract releaseState(backend: Backend): void;
+  /** The state buffers this optimizer keeps, in saving order; `attach` allocates them (default: none). */
+  declareSlots(): readonly StateSlot[] {
+    return [];
+  }
+
+  /** The buffer of the declared slot `name` (0 for a slot that is not kept). */
+  protected slot(name: string): BufferId {
+    return this.#slots.find((s) => s.name === name)?.id ?? 0;
+  }
+
+  /** One view per weight of the declared slot `name`, each as long as the slot's shape for that weight. */
+  protected slotViews(backend: Backend, name: string): BufferId[] {
+    const slot = this.#slots.find((s) => s.name === name);
+    if (!slot?.id) throw new Error(`${this.className} keeps no state slot '${name}'.`);
+    return this.weightViews(backend, slot.id, this.#shapes.map((shape) => shapeSize(slotShape(slot, shape))));
+  }
+
   /** The update rule; `lr` is the step's learning rate and `iterations` already counts this step. */
   protected abstract update(backend: Backend, params: BufferId, grads: BufferId, size: number, lr: number): void;
 

@@ -1,6 +1,7 @@
 import type { Backend } from '../backend/backend.js';
 import type { Layer, WeightSpec as LayerWeight } from '../layers/layer.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
+import { GRADIENT_ACCUMULATOR } from '../optimizers/gradient_accumulation.js';
 import { slotShape, type StateSlot } from '../optimizers/state_slots.js';
 import { shapeSize } from '../tensor.js';
 import type { NamedWeight } from './weights.js';
@@ -11,7 +12,9 @@ import type { NamedWeight } from './weights.js';
  * names where tfjs has the optimizer, else Keras 3's), one tensor per trainable weight, named
  * `<weight>/<savedName>`, in the order tfjs' getWeights writes them. tfjs-layers 4.22 can neither
  * save nor load Adamax state (its getWeights/setWeights throw).
- * With useEma (any optimizer) `average` follows: the weights' moving average (Keras 3's name).
+ * With useEma (any optimizer) `average` follows: the weights' moving average (Keras 3's name); with
+ * gradientAccumulationSteps, `gradient_accumulator` (Keras 3's), and `iter` counts batches as
+ * Keras 3's iteration variable does, so a run saved between updates resumes mid-accumulation.
  * kerasm holds each state in one flat buffer laid out like the trainable parameters (trainable
  * weights in layer order), which is cut into per-weight tensors here.
  */
@@ -19,8 +22,10 @@ import type { NamedWeight } from './weights.js';
 const ITERATIONS = 'iter';
 
 function slotsOf(optimizer: Optimizer): StateSlot[] {
-  // useEma's moving average of the weights, under Keras 3's name, after the optimizer's own state.
-  return [...optimizer.declareSlots(), ...(optimizer.ema ? [{ name: 'average' }] : [])];
+  // useEma's moving average and the gradient accumulator, under Keras 3's names, after the optimizer's own state.
+  const average = optimizer.ema ? [{ name: 'average' }] : [];
+  const accumulator = optimizer.gradientAccumulationSteps ? [GRADIENT_ACCUMULATOR] : [];
+  return [...optimizer.declareSlots(), ...average, ...accumulator];
 }
 
 function trainableWeights(layers: readonly Layer[]): LayerWeight[] {
@@ -37,7 +42,7 @@ function bufferOf(optimizer: Optimizer, name: string): number {
 /** The optimizer's state as named tensors in tfjs' order (`iter`, then each state for every trainable weight). */
 export async function optimizerWeights(optimizer: Optimizer, layers: readonly Layer[], backend: Backend): Promise<NamedWeight[]> {
   const weights = trainableWeights(layers);
-  const out: NamedWeight[] = [{ name: ITERATIONS, shape: [], values: Int32Array.of(optimizer.iterations), group: 'optimizer' }];
+  const out: NamedWeight[] = [{ name: ITERATIONS, shape: [], values: Int32Array.of(optimizer.batchesApplied), group: 'optimizer' }];
   for (const s of slotsOf(optimizer)) {
     const id = s.kept === false ? 0 : bufferOf(optimizer, s.name);
     const total = weights.reduce((n, w) => n + shapeSize(savedShape(s, w)), 0);
@@ -71,7 +76,7 @@ export function restoreOptimizerWeights(optimizer: Optimizer, layers: readonly L
     throw new Error(`${source}: the optimizer weight '${ITERATIONS}' is ${iterations}, but it counts updates: a whole number ≥ 0. The file is corrupt; save the model again.`);
   }
   // First: a schedule's rate depends on it, and SGD's momentum is saved divided by that rate.
-  optimizer.iterations = iterations;
+  optimizer.batchesApplied = iterations;
   const weights = trainableWeights(layers);
   const unused = new Set([...saved.keys()].filter((name) => name !== ITERATIONS));
   for (const s of slotsOf(optimizer)) {

@@ -13,7 +13,7 @@ import { SGD, type SGDArgs } from './sgd.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import { LearningRateSchedule } from './schedules/schedule.js';
 
-const OPTIMIZER = { learningRate: true, clipnorm: true, clipvalue: true, globalClipnorm: true, weightDecay: true, useEma: true, emaMomentum: true, emaOverwriteFrequency: true } as const;
+const OPTIMIZER = { learningRate: true, clipnorm: true, clipvalue: true, globalClipnorm: true, weightDecay: true, useEma: true, emaMomentum: true, emaOverwriteFrequency: true, gradientAccumulationSteps: true } as const;
 const ADAM_OPTIONS = optionNames<AdamArgs>({ ...OPTIMIZER, beta1: true, beta2: true, epsilon: true, amsgrad: true });
 const SGD_OPTIONS = optionNames<SGDArgs>({ ...OPTIMIZER, momentum: true, nesterov: true });
 const RMSPROP_OPTIONS = optionNames<RMSpropArgs>({ ...OPTIMIZER, rho: true, momentum: true, epsilon: true, centered: true });

@@ -3,7 +3,7 @@
 // Returns Σ loss(p, t) in f64; writes dLoss/dp · gradScale when dp ≠ 0. `param` is Huber's delta
 // or the label smoothing of binary cross-entropy from logits.
 
-import { rowWeight } from './weights';
+import { elementWeight } from './weights';
 
 const EPS: f64 = 1e-7;
 
@@ -29,16 +29,8 @@ function sign(x: f64): f64 {
 export function elementwiseLoss(kind: i32, p: usize, targets: usize, dp: usize, n: i32, gradScale: f32, param: f32, weights: usize, repeat: i32): f64 {
   let total: f64 = 0;
   const prm = <f64>param;
-  // Weighted, each group of `repeat` elements (a position's values) has its weight; else one group of n.
-  const len = weights == 0 ? n : repeat;
-  let w: f64 = 1;
-  let groupEnd = 0;
-  let group = 0;
   for (let i = 0; i < n; i++) {
-    if (i == groupEnd) {
-      w = rowWeight(weights, group++);
-      groupEnd += len;
-    }
+    const w = elementWeight(weights, i, repeat);
     const off = <usize>i << 2;
     const y = <f64>load<f32>(p + off);
     let t = <f64>load<f32>(targets + off);

@@ -2,7 +2,7 @@
 // correct predictions add little and the hard ones dominate. Sums in f64 and writes
 // dLoss/dInput · gradScale when dp ≠ 0, like the other loss kernels (losses.ts); `weights` as there.
 import { softmaxRow } from './activations';
-import { rowWeight } from './weights';
+import { elementWeight, rowWeight } from './weights';
 
 const EPS: f64 = 1e-7;
 
@@ -28,16 +28,9 @@ export function binaryFocalCrossEntropy(
   const g = <f64>gamma;
   const a = <f64>alpha;
   const s = <f64>smoothing;
-  const len = weights == 0 ? n : repeat;
   let total: f64 = 0;
-  let w: f64 = 1;
-  let groupEnd = 0;
-  let group = 0;
   for (let i = 0; i < n; i++) {
-    if (i == groupEnd) {
-      w = rowWeight(weights, group++);
-      groupEnd += len;
-    }
+    const w = elementWeight(weights, i, repeat);
     const off = <usize>i << 2;
     const y = <f64>load<f32>(p + off);
     const t = <f64>load<f32>(targets + off) * (1 - s) + 0.5 * s;

@@ -4,7 +4,7 @@
 // or per `repeat` consecutive elements (the element kernels) that multiplies both the loss and its
 // gradient there: masked positions (weight 0) and per-position sample weights, in one pass.
 import { softmaxRow } from './activations';
-import { rowWeight } from './weights';
+import { elementWeight, rowWeight } from './weights';
 
 const EPS: f64 = 1e-7;
 
@@ -114,20 +114,13 @@ export function sparseCategoricalCrossEntropy(p: usize, labels: usize, dp: usize
 /** −(t·log(clip p) + (1−t)·log(1 − clip p)) summed over n elements. */
 export function binaryCrossEntropy(p: usize, targets: usize, dp: usize, n: i32, gradScale: f32, weights: usize, repeat: i32): f64 {
   let loss: f64 = 0;
-  const groups = weights == 0 ? 1 : n / repeat;
-  const len = weights == 0 ? n : repeat;
-  for (let g = 0; g < groups; g++) {
-    const w = rowWeight(weights, g);
-    const scale = gradScale * <f32>w;
-    let groupLoss: f64 = 0;
-    for (let i = g * len; i < (g + 1) * len; i++) {
-      const off = <usize>i << 2;
-      const t = <f64>load<f32>(targets + off);
-      const pc = clip(<f64>load<f32>(p + off));
-      groupLoss -= t * Math.log(pc) + (1 - t) * Math.log(1 - pc);
-      if (dp != 0) store<f32>(dp + off, <f32>((pc - t) / (pc * (1 - pc))) * scale);
-    }
-    loss += w * groupLoss;
+  for (let i = 0; i < n; i++) {
+    const w = elementWeight(weights, i, repeat);
+    const off = <usize>i << 2;
+    const t = <f64>load<f32>(targets + off);
+    const pc = clip(<f64>load<f32>(p + off));
+    loss -= w * (t * Math.log(pc) + (1 - t) * Math.log(1 - pc));
+    if (dp != 0) store<f32>(dp + off, <f32>((pc - t) / (pc * (1 - pc))) * (gradScale * <f32>w));
   }
   return loss;
 }
@@ -135,19 +128,12 @@ export function binaryCrossEntropy(p: usize, targets: usize, dp: usize, n: i32, 
 /** Σ (p − t)² over n elements; gradient 2(p − t). */
 export function meanSquaredError(p: usize, targets: usize, dp: usize, n: i32, gradScale: f32, weights: usize, repeat: i32): f64 {
   let loss: f64 = 0;
-  const groups = weights == 0 ? 1 : n / repeat;
-  const len = weights == 0 ? n : repeat;
-  for (let g = 0; g < groups; g++) {
-    const w = rowWeight(weights, g);
-    const scale2: f32 = 2 * gradScale * <f32>w;
-    let groupLoss: f64 = 0;
-    for (let i = g * len; i < (g + 1) * len; i++) {
-      const off = <usize>i << 2;
-      const d = load<f32>(p + off) - load<f32>(targets + off);
-      groupLoss += <f64>d * <f64>d;
-      if (dp != 0) store<f32>(dp + off, d * scale2);
-    }
-    loss += w * groupLoss;
+  for (let i = 0; i < n; i++) {
+    const w = elementWeight(weights, i, repeat);
+    const off = <usize>i << 2;
+    const d = load<f32>(p + off) - load<f32>(targets + off);
+    loss += w * (<f64>d * <f64>d);
+    if (dp != 0) store<f32>(dp + off, d * (2 * gradScale * <f32>w));
   }
   return loss;
 }

@@ -1,10 +1,21 @@
 // Optimizer updates over flat parameter buffers, one SIMD sweep each (Keras formulas). Decaying
 // state is flushed to zero below float32's normal range (see simd.ts' flushSubnormal).
+import { firstMoment, firstMomentScalar, secondMoment, secondMomentScalar } from './moments';
 import { flushSubnormal, flushSubnormalScalar } from './simd';
 
 /** m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²; p −= lrT·m/(√v + ε). lrT carries the bias correction. */
 export function adamUpdate(
   params: usize, grads: usize, m: usize, v: usize, n: i32,
+  lrT: f32, beta1: f32, beta2: f32, epsilon: f32,
+): void {
+  adamSweep(params, grads, m, v, 0, n, lrT, beta1, beta2, epsilon);
+}
+
+/** Adam's sweep; with a non-zero `vHat` (AMSGrad) v̂ = max(v̂, v) takes v's place in the step. */
+// @ts-ignore: decorator
+@inline
+export function adamSweep(
+  params: usize, grads: usize, m: usize, v: usize, vHat: usize, n: i32,
   lrT: f32, beta1: f32, beta2: f32, epsilon: f32,
 ): void {
   const b1 = f32x4.splat(beta1), c1 = f32x4.splat(1 - beta1);
@@ -14,20 +25,24 @@ export function adamUpdate(
   for (; i + 4 <= n; i += 4) {
     const off = <usize>i << 2;
     const g = v128.load(grads + off);
-    const mv = flushSubnormal(f32x4.add(f32x4.mul(b1, v128.load(m + off)), f32x4.mul(c1, g)));
-    const vv = flushSubnormal(f32x4.add(f32x4.mul(b2, v128.load(v + off)), f32x4.mul(c2, f32x4.mul(g, g))));
-    v128.store(m + off, mv);
-    v128.store(v + off, vv);
+    const mv = firstMoment(m + off, g, b1, c1);
+    let vv = secondMoment(v + off, g, b2, c2);
+    if (vHat != 0) {
+      vv = f32x4.max(v128.load(vHat + off), vv);
+      v128.store(vHat + off, vv);
+    }
     const step = f32x4.div(f32x4.mul(lr, mv), f32x4.add(f32x4.sqrt(vv), eps));
     v128.store(params + off, f32x4.sub(v128.load(params + off), step));
   }
   for (; i < n; i++) {
     const off = <usize>i << 2;
     const g = load<f32>(grads + off);
-    const mv = flushSubnormalScalar(beta1 * load<f32>(m + off) + (1 - beta1) * g);
-    const vv = flushSubnormalScalar(beta2 * load<f32>(v + off) + (1 - beta2) * g * g);
-    store<f32>(m + off, mv);
-    store<f32>(v + off, vv);
+    const mv = firstMomentScalar(m + off, g, beta1);
+    let vv = secondMomentScalar(v + off, g, beta2);
+    if (vHat != 0) {
+      vv = max(load<f32>(vHat + off), vv);
+      store<f32>(vHat + off, vv);
+    }
     store<f32>(params + off, load<f32>(params + off) - lrT * mv / (Mathf.sqrt(vv) + epsilon));
   }
 }

@@ -1,6 +1,8 @@
 // Adaptive optimizer updates over flat parameter buffers (Keras 3 formulas), one SIMD sweep each.
 // Scalars that depend only on the step (bias corrections) are computed by the caller. Decaying
 // state is flushed to zero below float32's normal range (see simd.ts' flushSubnormal).
+import { adamSweep } from './optimizers';
+import { firstMoment, firstMomentScalar, secondMoment, secondMomentScalar } from './moments';
 import { flushSubnormal, flushSubnormalScalar } from './simd';
 
 /** Adam with AMSGrad: v̂ = max(v̂, v) and the step uses v̂. lrT carries the bias correction. */
@@ -8,33 +10,7 @@ export function amsgradUpdate(
   params: usize, grads: usize, m: usize, v: usize, vHat: usize, n: i32,
   lrT: f32, beta1: f32, beta2: f32, epsilon: f32,
 ): void {
-  const b1 = f32x4.splat(beta1), c1 = f32x4.splat(1 - beta1);
-  const b2 = f32x4.splat(beta2), c2 = f32x4.splat(1 - beta2);
-  const lr = f32x4.splat(lrT), eps = f32x4.splat(epsilon);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const off = <usize>i << 2;
-    const g = v128.load(grads + off);
-    const mv = flushSubnormal(f32x4.add(f32x4.mul(b1, v128.load(m + off)), f32x4.mul(c1, g)));
-    const vv = flushSubnormal(f32x4.add(f32x4.mul(b2, v128.load(v + off)), f32x4.mul(c2, f32x4.mul(g, g))));
-    const vh = f32x4.max(v128.load(vHat + off), vv);
-    v128.store(m + off, mv);
-    v128.store(v + off, vv);
-    v128.store(vHat + off, vh);
-    const step = f32x4.div(f32x4.mul(lr, mv), f32x4.add(f32x4.sqrt(vh), eps));
-    v128.store(params + off, f32x4.sub(v128.load(params + off), step));
-  }
-  for (; i < n; i++) {
-    const off = <usize>i << 2;
-    const g = load<f32>(grads + off);
-    const mv = flushSubnormalScalar(beta1 * load<f32>(m + off) + (1 - beta1) * g);
-    const vv = flushSubnormalScalar(beta2 * load<f32>(v + off) + (1 - beta2) * g * g);
-    const vh = max(load<f32>(vHat + off), vv);
-    store<f32>(m + off, mv);
-    store<f32>(v + off, vv);
-    store<f32>(vHat + off, vh);
-    store<f32>(params + off, load<f32>(params + off) - lrT * mv / (Mathf.sqrt(vh) + epsilon));
-  }
+  adamSweep(params, grads, m, v, vHat, n, lrT, beta1, beta2, epsilon);
 }
 
 /**
@@ -54,10 +30,8 @@ export function nadamUpdate(
   for (; i + 4 <= n; i += 4) {
     const off = <usize>i << 2;
     const g = v128.load(grads + off);
-    const mv = flushSubnormal(f32x4.add(f32x4.mul(b1, v128.load(m + off)), f32x4.mul(c1, g)));
-    const vv = flushSubnormal(f32x4.add(f32x4.mul(b2, v128.load(v + off)), f32x4.mul(c2, f32x4.mul(g, g))));
-    v128.store(m + off, mv);
-    v128.store(v + off, vv);
+    const mv = firstMoment(m + off, g, b1, c1);
+    const vv = secondMoment(v + off, g, b2, c2);
     const mHat = f32x4.add(f32x4.mul(mc, mv), f32x4.mul(gc, g));
     const step = f32x4.div(f32x4.mul(vlr, mHat), f32x4.add(f32x4.sqrt(f32x4.mul(vv, vs)), eps));
     v128.store(params + off, f32x4.sub(v128.load(params + off), step));
@@ -65,10 +39,8 @@ export function nadamUpdate(
   for (; i < n; i++) {
     const off = <usize>i << 2;
     const g = load<f32>(grads + off);
-    const mv = flushSubnormalScalar(beta1 * load<f32>(m + off) + (1 - beta1) * g);
-    const vv = flushSubnormalScalar(beta2 * load<f32>(v + off) + (1 - beta2) * g * g);
-    store<f32>(m + off, mv);
-    store<f32>(v + off, vv);
+    const mv = firstMomentScalar(m + off, g, beta1);
+    const vv = secondMomentScalar(v + off, g, beta2);
     const mHat = mCoef * mv + gCoef * g;
     store<f32>(params + off, load<f32>(params + off) - lr * mHat / (Mathf.sqrt(vv * vScale) + epsilon));
   }
@@ -84,18 +56,16 @@ export function adamaxUpdate(
   for (; i + 4 <= n; i += 4) {
     const off = <usize>i << 2;
     const g = v128.load(grads + off);
-    const mv = flushSubnormal(f32x4.add(f32x4.mul(b1, v128.load(m + off)), f32x4.mul(c1, g)));
+    const mv = firstMoment(m + off, g, b1, c1);
     const uv = flushSubnormal(f32x4.max(f32x4.mul(b2, v128.load(u + off)), f32x4.abs(g)));
-    v128.store(m + off, mv);
     v128.store(u + off, uv);
     v128.store(params + off, f32x4.sub(v128.load(params + off), f32x4.div(f32x4.mul(lr, mv), f32x4.add(uv, eps))));
   }
   for (; i < n; i++) {
     const off = <usize>i << 2;
     const g = load<f32>(grads + off);
-    const mv = flushSubnormalScalar(beta1 * load<f32>(m + off) + (1 - beta1) * g);
+    const mv = firstMomentScalar(m + off, g, beta1);
     const uv = flushSubnormalScalar(max(beta2 * load<f32>(u + off), Mathf.abs(g)));
-    store<f32>(m + off, mv);
     store<f32>(u + off, uv);
     store<f32>(params + off, load<f32>(params + off) - lrT * mv / (uv + epsilon));
   }

@@ -1,6 +1,6 @@
 // Lamb (Keras 3) over one weight tensor: its trust ratio ‖w‖/‖update‖ is a norm over the whole
 // tensor, so the caller runs this once per weight, not once over the flat parameter buffer.
-import { flushSubnormal, flushSubnormalScalar } from './simd';
+import { firstMoment, firstMomentScalar, secondMoment, secondMomentScalar } from './moments';
 
 // Norms are summed in f32 lanes and carried into f64 every BLOCK values (as sumSquares does), so a
 // large weight's ratio keeps float32 accuracy.
@@ -35,10 +35,8 @@ export function lambUpdate(
     for (; i < end; i += 4) {
       const off = <usize>i << 2;
       const g = v128.load(grads + off);
-      const mv = flushSubnormal(f32x4.add(f32x4.mul(b1, v128.load(m + off)), f32x4.mul(c1, g)));
-      const vv = flushSubnormal(f32x4.add(f32x4.mul(b2, v128.load(v + off)), f32x4.mul(c2, f32x4.mul(g, g))));
-      v128.store(m + off, mv);
-      v128.store(v + off, vv);
+      const mv = firstMoment(m + off, g, b1, c1);
+      const vv = secondMoment(v + off, g, b2, c2);
       const p = v128.load(params + off);
       const u = direction(mv, vv, ib1, ib2, eps);
       wAcc = f32x4.add(wAcc, f32x4.mul(p, p));
@@ -50,10 +48,8 @@ export function lambUpdate(
   for (; i < n; i++) {
     const off = <usize>i << 2;
     const g = load<f32>(grads + off);
-    const mv = flushSubnormalScalar(beta1 * load<f32>(m + off) + (1 - beta1) * g);
-    const vv = flushSubnormalScalar(beta2 * load<f32>(v + off) + (1 - beta2) * g * g);
-    store<f32>(m + off, mv);
-    store<f32>(v + off, vv);
+    const mv = firstMomentScalar(m + off, g, beta1);
+    const vv = secondMomentScalar(v + off, g, beta2);
     const p = <f64>load<f32>(params + off);
     const u = <f64>(mv * invBias1 / (Mathf.sqrt(vv * invBias2) + epsilon));
     wSq += p * p;

@@ -94,9 +94,9 @@ function tfjsConfig(optimizer: Optimizer): { class_name: string; config: Record<
  * A schedule is kept beside it under `learningRateSchedule`, so kerasm resumes along it.
  */
 function kerasmOptions(optimizer: Optimizer): Record<string, unknown> {
-  const { clipnorm, clipvalue, globalClipnorm, weightDecay, useEma, emaMomentum, emaOverwriteFrequency } = optimizer.getConfig();
+  const { clipnorm, clipvalue, globalClipnorm, weightDecay, useEma, emaMomentum, emaOverwriteFrequency, gradientAccumulationSteps } = optimizer.getConfig();
   const schedule = optimizer.schedule ? { learningRateSchedule: { class_name: optimizer.schedule.className, config: optimizer.schedule.getConfig() } } : {};
-  const own = Object.entries({ clipnorm, clipvalue, globalClipnorm, weightDecay, useEma, emaMomentum, emaOverwriteFrequency }).filter(([, v]) => v !== undefined);
+  const own = Object.entries({ clipnorm, clipvalue, globalClipnorm, weightDecay, useEma, emaMomentum, emaOverwriteFrequency, gradientAccumulationSteps }).filter(([, v]) => v !== undefined);
   // AdamW's weightDecay is part of its class; written anyway, it reads back the same.
   return { ...Object.fromEntries(own), ...schedule };
 }
@@ -132,6 +132,7 @@ function commonArgs(c: Record<string, unknown>): OptimizerArgs {
     clipvalue: pick(c, 'clipvalue'),
     globalClipnorm: pick(c, 'globalClipnorm', 'global_clipnorm'),
     weightDecay: pick(c, 'weightDecay', 'weight_decay'),
+    gradientAccumulationSteps: pick(c, 'gradientAccumulationSteps', 'gradient_accumulation_steps'),
   };
 }
 

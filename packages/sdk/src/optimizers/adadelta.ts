@@ -1,5 +1,6 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import { checkRange, Optimizer, type OptimizerArgs } from './optimizer.js';
+import type { StateSlot } from './state_slots.js';
 
 /** Options of {@link Adadelta}; defaults are Keras 3's. */
 export interface AdadeltaArgs extends OptimizerArgs {
@@ -18,8 +19,6 @@ export class Adadelta extends Optimizer {
   readonly className = 'Adadelta';
   readonly rho: number;
   readonly epsilon: number;
-  #accumGrad: BufferId = 0;
-  #accumDelta: BufferId = 0;
 
   constructor(args: AdadeltaArgs = {}) {
     super('Adadelta', args, 0.001);
@@ -27,22 +26,12 @@ export class Adadelta extends Optimizer {
     this.epsilon = checkRange('Adadelta', 'epsilon', args.epsilon ?? 1e-7, 0, Infinity);
   }
 
-  stateSlots() {
-    return [{ name: 'accumulatedGrad', id: this.#accumGrad }, { name: 'accumulatedDeltaVar', id: this.#accumDelta }];
-  }
-
-  protected allocateState(backend: Backend, size: number): void {
-    this.#accumGrad = backend.alloc(size, 'float32');
-    this.#accumDelta = backend.alloc(size, 'float32');
-  }
-
-  protected releaseState(backend: Backend): void {
-    backend.free(this.#accumGrad);
-    backend.free(this.#accumDelta);
+  override declareSlots(): StateSlot[] {
+    return [{ name: 'accumulatedGrad', savedName: 'accum_grad' }, { name: 'accumulatedDeltaVar', savedName: 'accum_var' }];
   }
 
   protected update(backend: Backend, params: BufferId, grads: BufferId, size: number, lr: number): void {
-    backend.adadeltaUpdate(params, grads, this.#accumGrad, this.#accumDelta, size, lr, this.rho, this.epsilon);
+    backend.adadeltaUpdate(params, grads, this.slot('accumulatedGrad'), this.slot('accumulatedDeltaVar'), size, lr, this.rho, this.epsilon);
   }
 
   override getConfig(): Record<string, unknown> {

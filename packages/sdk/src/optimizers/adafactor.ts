@@ -1,6 +1,7 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import { shapeSize } from '../tensor.js';
 import { checkRange, Optimizer, type OptimizerArgs } from './optimizer.js';
+import type { StateSlot } from './state_slots.js';
 
 /** Options of {@link Adafactor}; defaults are Keras 3's. */
 export interface AdafactorArgs extends OptimizerArgs {
@@ -28,16 +29,6 @@ function factoring(shape: readonly number[]): { batches: number; rows: number; c
 }
 
 /**
- * The lengths of Adafactor's row and column accumulators per weight: Keras' `r` of shape
- * `shape[:-1]` and `c` of `shape[:-2] + shape[-1:]`; a vector keeps one unused scalar of each, as
- * Keras does.
- */
-export function adafactorFactorLengths(shape: readonly number[]): { r: number; c: number } {
-  const f = factoring(shape);
-  return f.factored ? { r: f.batches * f.rows, c: f.batches * f.cols } : { r: 1, c: 1 };
-}
-
-/**
  * Adafactor (Shazeer & Stern, 2018) as Keras 3 updates it. For a weight of rank ≥ 2 the second
  * moment of g² + ε1 is kept only as row and column means over its last two axes, `r` and `c`,
  * with `v = (r / mean(r)) ⊗ c`; a vector keeps a full `v`. With β = 1 − t^beta2Decay,
@@ -51,9 +42,6 @@ export class Adafactor extends Optimizer {
   readonly epsilon2: number;
   readonly clipThreshold: number;
   readonly relativeStep: boolean;
-  #r: BufferId = 0;
-  #c: BufferId = 0;
-  #v: BufferId = 0;
 
   constructor(args: AdafactorArgs = {}) {
     super('Adafactor', args, 0.001);
@@ -76,37 +64,22 @@ export class Adafactor extends Optimizer {
     this.relativeStep = relative;
   }
 
-  stateSlots() {
-    return [{ name: 'r', id: this.#r }, { name: 'c', id: this.#c }, { name: 'velocity', id: this.#v }];
-  }
-
-  /** Lengths of the `r` and `c` buffers' per-weight parts, in weight order. */
-  factorLengths(): { r: number[]; c: number[] } {
-    const lengths = this.weightShapes.map(adafactorFactorLengths);
-    return { r: lengths.map((l) => l.r), c: lengths.map((l) => l.c) };
-  }
-
-  protected allocateState(backend: Backend, size: number): void {
-    const { r, c } = this.factorLengths();
-    this.#r = backend.alloc(r.reduce((a, b) => a + b, 0), 'float32');
-    this.#c = backend.alloc(c.reduce((a, b) => a + b, 0), 'float32');
-    this.#v = backend.alloc(size, 'float32');
-  }
-
-  protected releaseState(backend: Backend): void {
-    backend.free(this.#r);
-    backend.free(this.#c);
-    backend.free(this.#v);
+  override declareSlots(): StateSlot[] {
+    // Keras' r has the shape w[:-1] and c w[:-2] + w[-1:]; a vector keeps one unused scalar of each.
+    const factor = (axes: (shape: readonly number[]) => number[]) => (shape: readonly number[]) => (shape.length < 2 ? [] : axes(shape));
+    return [
+      { name: 'r', shapeFor: factor((s) => s.slice(0, -1)) },
+      { name: 'c', shapeFor: factor((s) => [...s.slice(0, -2), s[s.length - 1]]) },
+      { name: 'velocity' },
+    ];
   }
 
   protected update(backend: Backend, params: BufferId, grads: BufferId, _size: number, lr: number): void {
     const t = this.iterations;
     const rho = Math.min(lr, 1 / Math.sqrt(t));
     const beta = 1 - t ** this.beta2Decay;
-    const lengths = this.factorLengths();
-    const [p, g, v] = [params, grads, this.#v].map((id) => this.weightViews(backend, id));
-    const r = this.weightViews(backend, this.#r, lengths.r);
-    const c = this.weightViews(backend, this.#c, lengths.c);
+    const [p, g] = [params, grads].map((id) => this.weightViews(backend, id));
+    const [r, c, v] = ['r', 'c', 'velocity'].map((name) => this.slotViews(backend, name));
     this.weightShapes.forEach((shape, i) => {
       const { batches, rows, cols, factored } = factoring(shape);
       if (batches * rows * cols === 0) return;

@@ -1,5 +1,6 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import { checkRange, Optimizer, type OptimizerArgs } from './optimizer.js';
+import type { StateSlot } from './state_slots.js';
 
 /** Options of {@link Adagrad}; defaults are Keras'. */
 export interface AdagradArgs extends OptimizerArgs {
@@ -13,7 +14,6 @@ export class Adagrad extends Optimizer {
   readonly className = 'Adagrad';
   readonly initialAccumulatorValue: number;
   readonly epsilon: number;
-  #accumulator: BufferId = 0;
 
   constructor(args: AdagradArgs = {}) {
     super('Adagrad', args, 0.001);
@@ -21,21 +21,12 @@ export class Adagrad extends Optimizer {
     this.epsilon = checkRange('Adagrad', 'epsilon', args.epsilon ?? 1e-7, 0, Infinity);
   }
 
-  stateSlots() {
-    return [{ name: 'accumulator', id: this.#accumulator }];
-  }
-
-  protected allocateState(backend: Backend, size: number): void {
-    this.#accumulator = backend.alloc(size, 'float32');
-    backend.fill(this.#accumulator, size, this.initialAccumulatorValue);
-  }
-
-  protected releaseState(backend: Backend): void {
-    backend.free(this.#accumulator);
+  override declareSlots(): StateSlot[] {
+    return [{ name: 'accumulator', initialValue: this.initialAccumulatorValue }];
   }
 
   protected update(backend: Backend, params: BufferId, grads: BufferId, size: number, lr: number): void {
-    backend.adagradUpdate(params, grads, this.#accumulator, size, lr, this.epsilon);
+    backend.adagradUpdate(params, grads, this.slot('accumulator'), size, lr, this.epsilon);
   }
 
   override getConfig(): Record<string, unknown> {

@@ -1,5 +1,6 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import { checkRange, Optimizer, type OptimizerArgs } from './optimizer.js';
+import type { StateSlot } from './state_slots.js';
 
 /** Options of {@link Adam}; defaults are Keras'. */
 export interface AdamArgs extends OptimizerArgs {
@@ -17,9 +18,6 @@ export class Adam extends Optimizer {
   readonly beta2: number;
   readonly epsilon: number;
   readonly amsgrad: boolean;
-  #m: BufferId = 0;
-  #v: BufferId = 0;
-  #vHat: BufferId = 0;
 
   constructor(args: AdamArgs = {}, className = 'Adam') {
     super(className, args, 0.001);
@@ -30,28 +28,17 @@ export class Adam extends Optimizer {
     this.amsgrad = args.amsgrad ?? false;
   }
 
-  stateSlots() {
-    const slots = [{ name: 'm', id: this.#m }, { name: 'v', id: this.#v }];
-    return this.amsgrad ? [...slots, { name: 'vHat', id: this.#vHat }] : slots;
-  }
-
-  protected allocateState(backend: Backend, size: number): void {
-    this.#m = backend.alloc(size, 'float32');
-    this.#v = backend.alloc(size, 'float32');
-    if (this.amsgrad) this.#vHat = backend.alloc(size, 'float32');
-  }
-
-  protected releaseState(backend: Backend): void {
-    backend.free(this.#m);
-    backend.free(this.#v);
-    if (this.#vHat) backend.free(this.#vHat);
+  override declareSlots(): StateSlot[] {
+    const moments: StateSlot[] = [{ name: 'm' }, { name: 'v' }];
+    // tfjs has no AMSGrad; its maximum keeps the lower-case name of tfjs' other slots.
+    return this.amsgrad ? [...moments, { name: 'vHat', savedName: 'vhat' }] : moments;
   }
 
   protected update(backend: Backend, params: BufferId, grads: BufferId, size: number, lr: number): void {
     const t = this.iterations;
     const lrT = (lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
-    if (this.amsgrad) backend.amsgradUpdate(params, grads, this.#m, this.#v, this.#vHat, size, lrT, this.beta1, this.beta2, this.epsilon);
-    else backend.adamUpdate(params, grads, this.#m, this.#v, size, lrT, this.beta1, this.beta2, this.epsilon);
+    if (this.amsgrad) backend.amsgradUpdate(params, grads, this.slot('m'), this.slot('v'), this.slot('vHat'), size, lrT, this.beta1, this.beta2, this.epsilon);
+    else backend.adamUpdate(params, grads, this.slot('m'), this.slot('v'), size, lrT, this.beta1, this.beta2, this.epsilon);
   }
 
   override getConfig(): Record<string, unknown> {

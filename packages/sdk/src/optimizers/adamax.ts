@@ -1,5 +1,6 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import { checkRange, Optimizer, type OptimizerArgs } from './optimizer.js';
+import type { StateSlot } from './state_slots.js';
 
 /** Options of {@link Adamax}; defaults are Keras'. */
 export interface AdamaxArgs extends OptimizerArgs {
@@ -14,8 +15,6 @@ export class Adamax extends Optimizer {
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
-  #m: BufferId = 0;
-  #u: BufferId = 0;
 
   constructor(args: AdamaxArgs = {}) {
     super('Adamax', args, 0.001);
@@ -24,23 +23,14 @@ export class Adamax extends Optimizer {
     this.epsilon = checkRange('Adamax', 'epsilon', args.epsilon ?? 1e-7, 0, Infinity);
   }
 
-  stateSlots() {
-    return [{ name: 'm', id: this.#m }, { name: 'u', id: this.#u }];
-  }
-
-  protected allocateState(backend: Backend, size: number): void {
-    this.#m = backend.alloc(size, 'float32');
-    this.#u = backend.alloc(size, 'float32');
-  }
-
-  protected releaseState(backend: Backend): void {
-    backend.free(this.#m);
-    backend.free(this.#u);
+  override declareSlots(): StateSlot[] {
+    // tfjs saves the infinity norm u as `v`.
+    return [{ name: 'm' }, { name: 'u', savedName: 'v' }];
   }
 
   protected update(backend: Backend, params: BufferId, grads: BufferId, size: number, lr: number): void {
     const lrT = lr / (1 - this.beta1 ** this.iterations);
-    backend.adamaxUpdate(params, grads, this.#m, this.#u, size, lrT, this.beta1, this.beta2, this.epsilon);
+    backend.adamaxUpdate(params, grads, this.slot('m'), this.slot('u'), size, lrT, this.beta1, this.beta2, this.epsilon);
   }
 
   override getConfig(): Record<string, unknown> {

@@ -1,5 +1,6 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import { checkRange, Optimizer, type OptimizerArgs } from './optimizer.js';
+import type { StateSlot } from './state_slots.js';
 
 /** Options of {@link Ftrl}; defaults are Keras 3's. */
 export interface FtrlArgs extends OptimizerArgs {
@@ -30,8 +31,6 @@ export class Ftrl extends Optimizer {
   readonly l2RegularizationStrength: number;
   readonly l2ShrinkageRegularizationStrength: number;
   readonly beta: number;
-  #accumulator: BufferId = 0;
-  #linear: BufferId = 0;
 
   constructor(args: FtrlArgs = {}) {
     super('Ftrl', args, 0.001);
@@ -48,24 +47,13 @@ export class Ftrl extends Optimizer {
     this.beta = nonNegative('beta', 0);
   }
 
-  stateSlots() {
-    return [{ name: 'accumulator', id: this.#accumulator }, { name: 'linear', id: this.#linear }];
-  }
-
-  protected allocateState(backend: Backend, size: number): void {
-    this.#accumulator = backend.alloc(size, 'float32');
-    backend.fill(this.#accumulator, size, this.initialAccumulatorValue);
-    this.#linear = backend.alloc(size, 'float32');
-  }
-
-  protected releaseState(backend: Backend): void {
-    backend.free(this.#accumulator);
-    backend.free(this.#linear);
+  override declareSlots(): StateSlot[] {
+    return [{ name: 'accumulator', initialValue: this.initialAccumulatorValue }, { name: 'linear' }];
   }
 
   protected update(backend: Backend, params: BufferId, grads: BufferId, size: number, lr: number): void {
     const l2 = this.l2RegularizationStrength + this.beta / (2 * lr);
-    backend.ftrlUpdate(params, grads, this.#accumulator, this.#linear, size, lr, -this.learningRatePower, this.l1RegularizationStrength, l2, this.l2ShrinkageRegularizationStrength);
+    backend.ftrlUpdate(params, grads, this.slot('accumulator'), this.slot('linear'), size, lr, -this.learningRatePower, this.l1RegularizationStrength, l2, this.l2ShrinkageRegularizationStrength);
   }
 
   override getConfig(): Record<string, unknown> {

@@ -13,7 +13,7 @@ import { SGD, type SGDArgs } from './sgd.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import { LearningRateSchedule } from './schedules/schedule.js';
 
-const OPTIMIZER = { learningRate: true, clipnorm: true, clipvalue: true, globalClipnorm: true, weightDecay: true, useEma: true, emaMomentum: true, emaOverwriteFrequency: true } as const;
+const OPTIMIZER = { learningRate: true, clipnorm: true, clipvalue: true, globalClipnorm: true, weightDecay: true, useEma: true, emaMomentum: true, emaOverwriteFrequency: true, gradientAccumulationSteps: true } as const;
 const ADAM_OPTIONS = optionNames<AdamArgs>({ ...OPTIMIZER, beta1: true, beta2: true, epsilon: true, amsgrad: true });
 const SGD_OPTIONS = optionNames<SGDArgs>({ ...OPTIMIZER, momentum: true, nesterov: true });
 const RMSPROP_OPTIONS = optionNames<RMSpropArgs>({ ...OPTIMIZER, rho: true, momentum: true, epsilon: true, centered: true });
@@ -159,3 +159,4 @@ export * as schedules from './schedules/index.js';
 export { Adadelta, Adafactor, Adagrad, Adam, Adamax, AdamW, Ftrl, Lamb, Lion, Nadam, RMSprop, SGD };
 export type { AdadeltaArgs, AdafactorArgs, AdagradArgs, AdamArgs, AdamaxArgs, FtrlArgs, LambArgs, LionArgs, NadamArgs, RMSpropArgs, SGDArgs };
 export { Optimizer, type OptimizerArgs } from './optimizer.js';
+export type { StateSlot } from './state_slots.js';

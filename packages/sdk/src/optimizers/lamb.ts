@@ -1,5 +1,6 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import { checkRange, Optimizer, type OptimizerArgs } from './optimizer.js';
+import type { StateSlot } from './state_slots.js';
 
 /** Options of {@link Lamb}; defaults are Keras 3's. */
 export interface LambArgs extends OptimizerArgs {
@@ -22,8 +23,6 @@ export class Lamb extends Optimizer {
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
-  #m: BufferId = 0;
-  #v: BufferId = 0;
 
   constructor(args: LambArgs = {}) {
     super('Lamb', args, 0.001);
@@ -32,24 +31,15 @@ export class Lamb extends Optimizer {
     this.epsilon = checkRange('Lamb', 'epsilon', args.epsilon ?? 1e-7, 0, Infinity);
   }
 
-  stateSlots() {
-    return [{ name: 'momentum', id: this.#m }, { name: 'velocity', id: this.#v }];
-  }
-
-  protected allocateState(backend: Backend, size: number): void {
-    this.#m = backend.alloc(size, 'float32');
-    this.#v = backend.alloc(size, 'float32');
-  }
-
-  protected releaseState(backend: Backend): void {
-    backend.free(this.#m);
-    backend.free(this.#v);
+  override declareSlots(): StateSlot[] {
+    return [{ name: 'momentum' }, { name: 'velocity' }];
   }
 
   protected update(backend: Backend, params: BufferId, grads: BufferId, _size: number, lr: number): void {
     const t = this.iterations;
     const [bias1, bias2] = [1 - this.beta1 ** t, 1 - this.beta2 ** t];
-    const [p, g, m, v] = [params, grads, this.#m, this.#v].map((id) => this.weightViews(backend, id));
+    const [p, g] = [params, grads].map((id) => this.weightViews(backend, id));
+    const [m, v] = ['momentum', 'velocity'].map((name) => this.slotViews(backend, name));
     this.weightSizes.forEach((n, i) => {
       if (n > 0) backend.lambUpdate(p[i], g[i], m[i], v[i], n, lr, this.beta1, this.beta2, this.epsilon, bias1, bias2);
     });

@@ -1,5 +1,6 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import { checkRange, Optimizer, type OptimizerArgs } from './optimizer.js';
+import type { StateSlot } from './state_slots.js';
 
 /** Options of {@link Lion}; defaults are Keras 3's. */
 export interface LionArgs extends OptimizerArgs {
@@ -18,7 +19,6 @@ export class Lion extends Optimizer {
   readonly className = 'Lion';
   readonly beta1: number;
   readonly beta2: number;
-  #m: BufferId = 0;
 
   constructor(args: LionArgs = {}) {
     super('Lion', args, 0.001);
@@ -31,20 +31,12 @@ export class Lion extends Optimizer {
     this.beta2 = checkRange('Lion', 'beta2', args.beta2 ?? 0.99, 0, 1);
   }
 
-  stateSlots() {
-    return [{ name: 'momentum', id: this.#m }];
-  }
-
-  protected allocateState(backend: Backend, size: number): void {
-    this.#m = backend.alloc(size, 'float32');
-  }
-
-  protected releaseState(backend: Backend): void {
-    backend.free(this.#m);
+  override declareSlots(): StateSlot[] {
+    return [{ name: 'momentum' }];
   }
 
   protected update(backend: Backend, params: BufferId, grads: BufferId, size: number, lr: number): void {
-    backend.lionUpdate(params, grads, this.#m, size, lr, this.beta1, this.beta2);
+    backend.lionUpdate(params, grads, this.slot('momentum'), size, lr, this.beta1, this.beta2);
   }
 
   override getConfig(): Record<string, unknown> {

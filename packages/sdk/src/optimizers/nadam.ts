@@ -1,5 +1,6 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import { checkRange, Optimizer, type OptimizerArgs } from './optimizer.js';
+import type { StateSlot } from './state_slots.js';
 
 /** Options of {@link Nadam}; defaults are Keras'. */
 export interface NadamArgs extends OptimizerArgs {
@@ -14,8 +15,6 @@ export class Nadam extends Optimizer {
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
-  #m: BufferId = 0;
-  #v: BufferId = 0;
   // Π u_1..u_t is a function of the step alone; it is cached and rebuilt if `iterations` jumps (restored state).
   #uProduct = 1;
   #uProductStep = 0;
@@ -27,18 +26,8 @@ export class Nadam extends Optimizer {
     this.epsilon = checkRange('Nadam', 'epsilon', args.epsilon ?? 1e-7, 0, Infinity);
   }
 
-  stateSlots() {
-    return [{ name: 'm', id: this.#m }, { name: 'v', id: this.#v }];
-  }
-
-  protected allocateState(backend: Backend, size: number): void {
-    this.#m = backend.alloc(size, 'float32');
-    this.#v = backend.alloc(size, 'float32');
-  }
-
-  protected releaseState(backend: Backend): void {
-    backend.free(this.#m);
-    backend.free(this.#v);
+  override declareSlots(): StateSlot[] {
+    return [{ name: 'm' }, { name: 'v' }];
   }
 
   #u(t: number): number {
@@ -59,7 +48,7 @@ export class Nadam extends Optimizer {
     this.#uProductStep = t;
     const mCoef = uNext / (1 - productNext);
     const gCoef = (1 - uT) / (1 - productT);
-    backend.nadamUpdate(params, grads, this.#m, this.#v, size, lr, this.beta1, this.beta2, this.epsilon, mCoef, gCoef, 1 / (1 - this.beta2 ** t));
+    backend.nadamUpdate(params, grads, this.slot('m'), this.slot('v'), size, lr, this.beta1, this.beta2, this.epsilon, mCoef, gCoef, 1 / (1 - this.beta2 ** t));
   }
 
   override getConfig(): Record<string, unknown> {

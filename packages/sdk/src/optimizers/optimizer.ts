@@ -1,9 +1,12 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import { LearningRateSchedule } from './schedules/schedule.js';
+import { shapeSize } from '../tensor.js';
+import { accumulateGradients, GRADIENT_ACCUMULATOR, gradientAccumulationSteps, takeMeanGradients, type GradientAccumulationArgs } from './gradient_accumulation.js';
+import { allocateSlots, freeSlots, slotShape, type AllocatedSlot, type StateSlot } from './state_slots.js';
 import { emaSettings, WeightAverage, type EmaArgs, type EmaSettings } from './weight_average.js';
 
 /** Options every optimizer accepts, as in Keras 3. At most one of the clipping options may be set. */
-export interface OptimizerArgs extends EmaArgs {
+export interface OptimizerArgs extends EmaArgs, GradientAccumulationArgs {
   /** A number, or a schedule from `km.optimizers.schedules` evaluated at each step. */
   learningRate?: number | LearningRateSchedule;
   /** Clip each weight's gradient to this L2 norm. */
@@ -18,7 +21,8 @@ export interface OptimizerArgs extends EmaArgs {
 
 /**
  * An optimizer updates the model's flat parameter buffer from its flat gradient buffer in one
- * sweep. State (moments, velocities) lives in backend buffers the optimizer allocates on `attach`.
+ * sweep. State (moments, velocities) lives in backend buffers allocated on `attach` from the
+ * slots the optimizer declares (`declareSlots`).
  * Each step clips the gradients, applies weight decay, then the subclass's update rule.
  */
 export abstract class Optimizer {
@@ -26,6 +30,10 @@ export abstract class Optimizer {
   abstract readonly className: string;
   /** Number of updates applied so far. */
   iterations = 0;
+  /** Batches whose gradients wait in the accumulator for the next update (0 without `gradientAccumulationSteps`). */
+  accumulatedBatches = 0;
+  /** Batches summed per update, or null when every batch updates. */
+  readonly gradientAccumulationSteps: number | null;
   readonly clipnorm: number | null;
   readonly clipvalue: number | null;
   readonly globalClipnorm: number | null;
@@ -42,6 +50,7 @@ export abstract class Optimizer {
   #size = 0;
   #segments: readonly number[] = [];
   #shapes: readonly (readonly number[])[] = [];
+  #slots: AllocatedSlot[] = [];
 
   constructor(className: string, args: OptimizerArgs, defaultLearningRate: number) {
     const lr = args.learningRate ?? defaultLearningRate;
@@ -66,12 +75,27 @@ export abstract class Optimizer {
     }
     this.weightDecay = checkRange(className, 'weightDecay', args.weightDecay ?? 0, 0, Infinity);
     this.ema = emaSettings(className, args);
+    this.gradientAccumulationSteps = gradientAccumulationSteps(className, args);
   }
 
-  /** The learning rate of the next update (a schedule is evaluated at `iterations`). */
+  /**
+   * Batches applied so far, whether they updated or were accumulated: Keras 3's internal iteration
+   * count, which learning-rate schedules follow and saving keeps. Without accumulation, `iterations`.
+   */
+  get batchesApplied(): number {
+    return this.iterations * (this.gradientAccumulationSteps ?? 1) + this.accumulatedBatches;
+  }
+
+  set batchesApplied(count: number) {
+    const steps = this.gradientAccumulationSteps ?? 1;
+    this.iterations = Math.floor(count / steps);
+    this.accumulatedBatches = count % steps;
+  }
+
+  /** The learning rate of the next update (a schedule is evaluated at `batchesApplied`, as Keras 3 does). */
   get learningRate(): number {
     const lr = this.#learningRate;
-    return lr instanceof LearningRateSchedule ? lr.at(this.iterations) : lr;
+    return lr instanceof LearningRateSchedule ? lr.at(this.batchesApplied) : lr;
   }
 
   /** Sets a constant learning rate (as ReduceLROnPlateau does); not allowed when a schedule drives it. */
@@ -106,12 +130,15 @@ export abstract class Optimizer {
     this.#backend = backend;
     this.#size = size;
     this.iterations = 0;
-    this.allocateState(backend, size);
+    this.accumulatedBatches = 0;
+    const accumulator = this.gradientAccumulationSteps ? [GRADIENT_ACCUMULATOR] : [];
+    this.#slots = allocateSlots(backend, [...this.declareSlots(), ...accumulator], shapes);
     if (this.ema) this.#average = new WeightAverage(backend, size);
   }
 
   #release(backend: Backend): void {
-    this.releaseState(backend);
+    freeSlots(backend, this.#slots);
+    this.#slots = [];
     this.#average?.free(backend);
     this.#average = null;
     this.#params = 0;
@@ -125,17 +152,31 @@ export abstract class Optimizer {
     this.#views.clear();
   }
 
-  /** Applies one update: clip the gradients (in place), decay the weights, run the update rule. */
+  /**
+   * Applies one batch's gradients: clip them (in place), decay the weights, run the update rule.
+   * With `gradientAccumulationSteps` N, a batch other than every N-th only adds its gradients to
+   * the accumulator, and the N-th updates with the mean of the N.
+   */
   apply(params: BufferId, grads: BufferId): void {
     const backend = this.#backend;
     if (!backend) throw new Error(`${this.className} is not attached to a model; compile the model with it first.`);
-    const lr = this.learningRate;
-    this.#clip(backend, grads);
-    if (this.weightDecay > 0) backend.scale(params, this.#size, 1 - lr * this.weightDecay);
-    this.iterations++;
-    this.update(backend, params, grads, this.#size, lr);
+    // Keras 3 blends the moving average after every batch, counting the updates made before it.
+    const averageStep = this.iterations + 1;
+    const steps = this.gradientAccumulationSteps;
+    if (steps && this.accumulatedBatches + 1 < steps) {
+      accumulateGradients(backend, this.slot(GRADIENT_ACCUMULATOR.name), grads, this.#size);
+      this.accumulatedBatches++;
+    } else {
+      const lr = this.learningRate;
+      if (steps) takeMeanGradients(backend, this.slot(GRADIENT_ACCUMULATOR.name), grads, this.#size, steps);
+      this.accumulatedBatches = 0;
+      this.#clip(backend, grads);
+      if (this.weightDecay > 0) backend.scale(params, this.#size, 1 - lr * this.weightDecay);
+      this.iterations++;
+      this.update(backend, params, grads, this.#size, lr);
+    }
     if (this.#average) {
-      this.#average.update(backend, params, this.iterations, this.ema!);
+      this.#average.update(backend, params, averageStep, this.ema!);
       this.#params = params;
     }
   }
@@ -209,13 +250,30 @@ export abstract class Optimizer {
   }
 
   /**
-   * The optimizer's state as named flat buffers of the parameter buffer's length (Adam: `m`, `v`),
-   * in a fixed order; serialization saves and restores them with `iterations`.
+   * The optimizer's state as named flat buffers laid out like the parameters (Adam: `m`, `v`), in
+   * a fixed order; serialization saves and restores them with `iterations`. Empty until `attach`.
    */
-  abstract stateSlots(): readonly { readonly name: string; readonly id: BufferId }[];
+  stateSlots(): readonly AllocatedSlot[] {
+    return this.#slots;
+  }
 
-  protected abstract allocateState(backend: Backend, size: number): void;
-  protected abstract releaseState(backend: Backend): void;
+  /** The state buffers this optimizer keeps, in saving order; `attach` allocates them (default: none). */
+  declareSlots(): readonly StateSlot[] {
+    return [];
+  }
+
+  /** The buffer of the declared slot `name` (0 for a slot that is not kept). */
+  protected slot(name: string): BufferId {
+    return this.#slots.find((s) => s.name === name)?.id ?? 0;
+  }
+
+  /** One view per weight of the declared slot `name`, each as long as the slot's shape for that weight. */
+  protected slotViews(backend: Backend, name: string): BufferId[] {
+    const slot = this.#slots.find((s) => s.name === name);
+    if (!slot?.id) throw new Error(`${this.className} keeps no state slot '${name}'.`);
+    return this.weightViews(backend, slot.id, this.#shapes.map((shape) => shapeSize(slotShape(slot, shape))));
+  }
+
   /** The update rule; `lr` is the step's learning rate and `iterations` already counts this step. */
   protected abstract update(backend: Backend, params: BufferId, grads: BufferId, size: number, lr: number): void;
 
@@ -230,6 +288,7 @@ export abstract class Optimizer {
     if (this.globalClipnorm !== null) config.globalClipnorm = this.globalClipnorm;
     if (this.weightDecay > 0) config.weightDecay = this.weightDecay;
     if (this.ema) Object.assign(config, { useEma: true, emaMomentum: this.ema.momentum, emaOverwriteFrequency: this.ema.overwriteFrequency });
+    if (this.gradientAccumulationSteps) config.gradientAccumulationSteps = this.gradientAccumulationSteps;
     return config;
   }
 }

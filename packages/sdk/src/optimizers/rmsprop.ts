@@ -1,5 +1,6 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import { checkRange, Optimizer, type OptimizerArgs } from './optimizer.js';
+import type { StateSlot } from './state_slots.js';
 
 /** Options of {@link RMSprop}; defaults are Keras'. */
 export interface RMSpropArgs extends OptimizerArgs {
@@ -18,9 +19,6 @@ export class RMSprop extends Optimizer {
   readonly momentum: number;
   readonly epsilon: number;
   readonly centered: boolean;
-  #velocity: BufferId = 0;
-  #averageGradient: BufferId = 0;
-  #momentumBuffer: BufferId = 0;
 
   constructor(args: RMSpropArgs = {}) {
     super('RMSprop', args, 0.001);
@@ -30,25 +28,14 @@ export class RMSprop extends Optimizer {
     this.centered = args.centered ?? false;
   }
 
-  stateSlots() {
-    const slots = [{ name: 'velocity', id: this.#velocity }];
-    if (this.#momentumBuffer) slots.push({ name: 'momentum', id: this.#momentumBuffer });
-    if (this.#averageGradient) slots.push({ name: 'averageGradient', id: this.#averageGradient });
-    return slots;
-  }
-
-  protected allocateState(backend: Backend, size: number): void {
-    this.#velocity = backend.alloc(size, 'float32');
-    this.#momentumBuffer = this.momentum > 0 ? backend.alloc(size, 'float32') : 0;
-    this.#averageGradient = this.centered ? backend.alloc(size, 'float32') : 0;
-  }
-
-  protected releaseState(backend: Backend): void {
-    for (const id of [this.#velocity, this.#momentumBuffer, this.#averageGradient]) if (id) backend.free(id);
+  override declareSlots(): StateSlot[] {
+    // tfjs' RMSProp always has a momentum slot; kerasm keeps none without momentum and saves zeros.
+    const slots: StateSlot[] = [{ name: 'velocity', savedName: 'rms' }, { name: 'momentum', kept: this.momentum > 0 }];
+    return this.centered ? [...slots, { name: 'averageGradient', savedName: 'mg' }] : slots;
   }
 
   protected update(backend: Backend, params: BufferId, grads: BufferId, size: number, lr: number): void {
-    backend.rmspropUpdate(params, grads, this.#velocity, this.#averageGradient, this.#momentumBuffer, size, lr, this.rho, this.momentum, this.epsilon);
+    backend.rmspropUpdate(params, grads, this.slot('velocity'), this.slot('averageGradient'), this.slot('momentum'), size, lr, this.rho, this.momentum, this.epsilon);
   }
 
   override getConfig(): Record<string, unknown> {

@@ -142,6 +142,26 @@ export function padding1DOf(value: string | undefined, where: string, causal: bo
   return padding as PaddingMode1D;
 }
 
+/** A 1-D window's options as Keras spells them (SeparableConv1D, DepthwiseConv1D). */
+export interface Window1DArgs {
+  name?: string;
+  kernelSize: number | readonly number[];
+  strides?: number | readonly number[];
+  dilationRate?: number | readonly number[];
+  padding?: string;
+}
+
+/** The 2-D window options of a 1-D window over a sequence seen as an image of height 1, checked ('valid' or 'same' padding). */
+export function windowAsImageRow(args: Window1DArgs, className: string): { kernelSize: [number, number]; strides: [number, number]; dilationRate: [number, number]; padding: PaddingMode } {
+  const where = `${className} layer${args.name ? ` '${args.name}'` : ''}`;
+  return {
+    kernelSize: [1, singleOf(args.kernelSize, 0, 'kernelSize', where)],
+    strides: [1, singleOf(args.strides, 1, 'strides', where)],
+    dilationRate: [1, singleOf(args.dilationRate, 1, 'dilationRate', where)],
+    padding: padding1DOf(args.padding, where, false) as PaddingMode,
+  };
+}
+
 /** Checks a [steps, channels] input shape. */
 export function sequenceShape(shape: Shape, layer: string, className: string): [number, number] {
   if (shape.length !== 2) {

@@ -71,7 +71,7 @@ describe('DepthwiseConv1D with dilation against tfjs-core 4.22 depthwiseConv2d o
     const [depthwise, bias] = ours.getWeights();
     const xValues = Float32Array.from({ length: BATCH * steps * channels }, () => random.uniform(-2, 2));
     const image = tf.tensor(xValues, [BATCH, 1, steps, channels]) as tf.Tensor4D;
-    const kernel4d = tf.tensor(depthwise.dataSync(), [1, ...depthwise.shape]) as tf.Tensor4D;
+    const kernel4d = tf.tensor4d(depthwise.dataSync(), [1, depthwise.shape[0], depthwise.shape[1], depthwise.shape[2]]);
     const expected = tf.add(tf.depthwiseConv2d(image, kernel4d, 1, padding, 'NHWC', [1, dilation]), tf.tensor(bias.dataSync())).dataSync();
     const predicted = ours.predict(km.tensor(xValues, [BATCH, steps, channels])).dataSync();
     expect(predicted).toHaveLength(expected.length);

@@ -40,7 +40,7 @@ describe('RMSNormalization: predictions and gradients against float64 finite dif
       ...(positions > 1 ? [km.layers.flatten()] : []),
       km.layers.dense({ units: OUT, biasInitializer: 'glorotUniform' }),
     ]);
-    const weights = model.getWeights();
+    const weights: km.Tensor[] = model.getWeights();
     expect(Array.from(weights[2].dataSync())).toEqual(new Array(perSample).fill(1));
     // A scale away from its ones initializer, so a kernel that ignored it would fail.
     const random = new Random(3);
@@ -68,7 +68,7 @@ describe('RMSNormalization: shapes, config and saving', () => {
       km.layers.rmsNormalization({ epsilon: 1e-4 }),
       km.layers.flatten(),
     ]);
-    const weights = model.getWeights();
+    const weights: km.Tensor[] = model.getWeights();
     weights[2] = km.tensor([0.5, 1, 1.5, 2, 2.5, 3], [6]);
     model.setWeights(weights);
     const artifacts = await kerasmArtifacts(model);

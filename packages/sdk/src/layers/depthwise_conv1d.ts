@@ -2,7 +2,7 @@ import { DepthwiseConv2D, type DepthwiseConv2DArgs } from './depthwise_conv2d.js
 import { sequenceAsImage } from './image_layer.js';
 import type { Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { windowAsImageRow } from './window.js';
+import { imageRowWindowConfig, windowAsImageRow } from './window.js';
 
 /** Options of {@link DepthwiseConv1D}, with Keras 3's defaults. */
 export interface DepthwiseConv1DArgs extends Omit<DepthwiseConv2DArgs, 'kernelSize' | 'strides' | 'dilationRate'> {
@@ -48,8 +48,7 @@ export class DepthwiseConv1D extends DepthwiseConv2D {
   }
 
   override getConfig(): Record<string, unknown> {
-    // Keras writes 1-D sizes as lists of one.
-    return { ...super.getConfig(), kernelSize: [this.kernelSize[1]], strides: [this.strides[1]], dilationRate: [this.dilationRate[1]] };
+    return { ...super.getConfig(), ...imageRowWindowConfig(this) };
   }
 }
 

@@ -2,7 +2,7 @@ import { sequenceAsImage } from './image_layer.js';
 import type { Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { SeparableConv2D, type SeparableConv2DArgs } from './separable_conv2d.js';
-import { windowAsImageRow } from './window.js';
+import { imageRowWindowConfig, windowAsImageRow } from './window.js';
 
 /** Options of {@link SeparableConv1D}, with Keras' defaults and TensorFlow.js-style names. */
 export interface SeparableConv1DArgs extends Omit<SeparableConv2DArgs, 'kernelSize' | 'strides' | 'dilationRate'> {
@@ -52,8 +52,7 @@ export class SeparableConv1D extends SeparableConv2D {
   }
 
   override getConfig(): Record<string, unknown> {
-    // Keras writes 1-D sizes as lists of one.
-    return { ...super.getConfig(), kernelSize: [this.kernelSize[1]], strides: [this.strides[1]], dilationRate: [this.dilationRate[1]] };
+    return { ...super.getConfig(), ...imageRowWindowConfig(this) };
   }
 }
 

@@ -162,6 +162,11 @@ export function windowAsImageRow(args: Window1DArgs, className: string): { kerne
   };
 }
 
+/** A 1-D layer's window in its config, from the 2-D window over height-1 images it runs as: Keras writes 1-D sizes as lists of one. */
+export function imageRowWindowConfig(w: { kernelSize: readonly number[]; strides: readonly number[]; dilationRate: readonly number[] }): Record<string, number[]> {
+  return { kernelSize: [w.kernelSize[1]], strides: [w.strides[1]], dilationRate: [w.dilationRate[1]] };
+}
+
 /** Checks a [steps, channels] input shape. */
 export function sequenceShape(shape: Shape, layer: string, className: string): [number, number] {
   if (shape.length !== 2) {

@@ -2,17 +2,10 @@ import { DepthwiseConv2D, type DepthwiseConv2DArgs } from './depthwise_conv2d.js
 import { sequenceAsImage } from './image_layer.js';
 import type { Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { imageRowWindowConfig, windowAsImageRow } from './window.js';
+import { imageRowWindowConfig, windowAsImageRow, type Window1DSizes } from './window.js';
 
 /** Options of {@link DepthwiseConv1D}, with Keras 3's defaults. */
-export interface DepthwiseConv1DArgs extends Omit<DepthwiseConv2DArgs, 'kernelSize' | 'strides' | 'dilationRate'> {
-  /** Window length. */
-  kernelSize: number | [number];
-  /** Step between windows (default 1). */
-  strides?: number | [number];
-  /** Spacing between kernel taps (default 1); strides must be 1 when it is above 1. */
-  dilationRate?: number | [number];
-}
+export type DepthwiseConv1DArgs = Omit<DepthwiseConv2DArgs, 'kernelSize' | 'strides' | 'dilationRate'> & Window1DSizes;
 
 /**
  * Keras 3's DepthwiseConv1D over `[steps, channels]` sequences (TensorFlow.js 4.22 has none):

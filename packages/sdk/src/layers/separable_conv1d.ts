@@ -2,17 +2,10 @@ import { sequenceAsImage } from './image_layer.js';
 import type { Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { SeparableConv2D, type SeparableConv2DArgs } from './separable_conv2d.js';
-import { imageRowWindowConfig, windowAsImageRow } from './window.js';
+import { imageRowWindowConfig, windowAsImageRow, type Window1DSizes } from './window.js';
 
 /** Options of {@link SeparableConv1D}, with Keras' defaults and TensorFlow.js-style names. */
-export interface SeparableConv1DArgs extends Omit<SeparableConv2DArgs, 'kernelSize' | 'strides' | 'dilationRate'> {
-  /** Depthwise window length. */
-  kernelSize: number | [number];
-  /** Step between windows (default 1). */
-  strides?: number | [number];
-  /** Spacing between depthwise kernel taps (default 1); strides must be 1 when it is above 1. */
-  dilationRate?: number | [number];
-}
+export type SeparableConv1DArgs = Omit<SeparableConv2DArgs, 'kernelSize' | 'strides' | 'dilationRate'> & Window1DSizes;
 
 /**
  * Depthwise separable 1-D convolution over `[steps, channels]` sequences (Keras' SeparableConv1D;

@@ -142,12 +142,19 @@ export function padding1DOf(value: string | undefined, where: string, causal: bo
   return padding as PaddingMode1D;
 }
 
-/** A 1-D window's options as Keras spells them (SeparableConv1D, DepthwiseConv1D). */
-export interface Window1DArgs {
+/** The window sizes of a 1-D layer that runs as its 2-D form over height-1 images (SeparableConv1D, DepthwiseConv1D). */
+export interface Window1DSizes {
+  /** Window length. */
+  kernelSize: number | [number];
+  /** Step between windows (default 1). */
+  strides?: number | [number];
+  /** Spacing between kernel taps (default 1); strides must be 1 when it is above 1. */
+  dilationRate?: number | [number];
+}
+
+/** A 1-D window's options as Keras spells them. */
+export interface Window1DArgs extends Window1DSizes {
   name?: string;
-  kernelSize: number | readonly number[];
-  strides?: number | readonly number[];
-  dilationRate?: number | readonly number[];
   padding?: string;
 }
 

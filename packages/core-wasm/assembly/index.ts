@@ -26,7 +26,7 @@ export { rowwiseLoss } from './rowwise_losses';
 export { regularize } from './regularizers';
 export { normConstraint } from './constraints';
 export { batchNormTrain, batchNormInfer, batchNormGrad } from './batch_norm';
-export { layerNormForward, layerNormBackward } from './layer_norm';
+export { layerNormForward, layerNormBackward, rmsNormForward, rmsNormBackward } from './layer_norm';
 export { l2NormalizeForward, l2NormalizeBackward } from './l2_normalize';
 export { groupNormForward, groupNormBackward } from './group_norm';
 export { depthwiseForward, depthwiseBackward } from './depthwise';

@@ -1,8 +1,10 @@
-// Layer normalization over the rows of a [rows, cols] matrix: a row is one sample's (or one
+// Layer and RMS normalization over the rows of a [rows, cols] matrix: a row is one sample's (or one
 // position's) normalised axes, which are the trailing ones and so contiguous. Each row gets its own
 // mean and variance; gamma and beta hold one value per column and may be 0 (no scale, no offset),
 // as may dx, dGamma and dBeta when that gradient is not wanted. Rows are short (features), so sums
 // stay in f32x4 lanes; the variance is taken about the mean (two passes) to avoid cancellation.
+// RMS normalization is the same pass about 0 instead of the mean (`centered` false), so one body
+// serves both and the mean term of the gradient drops out.
 import { hsum, madd } from './simd';
 
 // @ts-ignore: decorator
@@ -39,18 +41,18 @@ function rowSquaredDeviations(row: usize, cols: i32, mu: f32): f32 {
 }
 
 /**
- * y = gamma·(x − mean)·invStd + beta per row, with the row's mean and biased variance; keeps
- * mean and invStd = 1/√(var + ε) (`rows` floats each) for layerNormBackward.
+ * y = gamma·(x − mean)·invStd + beta per row, with the row's mean and biased variance (mean 0 when
+ * not `centered`: the mean square); keeps mean (when not 0) and invStd = 1/√(var + ε), `rows` floats each.
  */
-export function layerNormForward(x: usize, y: usize, gamma: usize, beta: usize, mean: usize, invStd: usize, rows: i32, cols: i32, epsilon: f32): void {
+function normalizeRows(x: usize, y: usize, gamma: usize, beta: usize, mean: usize, invStd: usize, rows: i32, cols: i32, epsilon: f32, centered: bool): void {
   const n = <f32>cols;
   const rowBytes = <usize>cols << 2;
   for (let r = 0; r < rows; r++) {
     const xr = x + <usize>r * rowBytes;
     const yr = y + <usize>r * rowBytes;
-    const mu = rowSum(xr, cols) / n;
+    const mu: f32 = centered ? rowSum(xr, cols) / n : 0;
     const s = <f32>1 / Mathf.sqrt(rowSquaredDeviations(xr, cols, mu) / n + epsilon);
-    store<f32>(at(mean, r), mu);
+    if (mean) store<f32>(at(mean, r), mu);
     store<f32>(at(invStd, r), s);
     const vmu = f32x4.splat(mu);
     const vs = f32x4.splat(s);
@@ -71,11 +73,28 @@ export function layerNormForward(x: usize, y: usize, gamma: usize, beta: usize, 
 }
 
 /**
- * Gradients of layerNormForward's y from the kept mean and invStd. With x̂ = (x − mean)·invStd and
- * g = dy·gamma: dBeta = Σ_rows dy, dGamma = Σ_rows dy·x̂ (overwritten), and per row
- * dx = invStd/N · (N·g − Σg − x̂·Σ(g·x̂)). dx may alias dy.
+ * y = gamma·(x − mean)·invStd + beta per row, with the row's mean and biased variance; keeps
+ * mean and invStd = 1/√(var + ε) (`rows` floats each) for layerNormBackward.
  */
-export function layerNormBackward(x: usize, dy: usize, dx: usize, gamma: usize, mean: usize, invStd: usize, dGamma: usize, dBeta: usize, rows: i32, cols: i32): void {
+export function layerNormForward(x: usize, y: usize, gamma: usize, beta: usize, mean: usize, invStd: usize, rows: i32, cols: i32, epsilon: f32): void {
+  normalizeRows(x, y, gamma, beta, mean, invStd, rows, cols, epsilon, true);
+}
+
+/**
+ * RMS normalization, y = x·invRms·scale per row with invRms = 1/√(mean(x²) + ε), kept (`rows`
+ * floats) for rmsNormBackward. scale may be 0 (none).
+ */
+export function rmsNormForward(x: usize, y: usize, scale: usize, invRms: usize, rows: i32, cols: i32, epsilon: f32): void {
+  normalizeRows(x, y, scale, 0, 0, invRms, rows, cols, epsilon, false);
+}
+
+/**
+ * Gradients of normalizeRows' y from the kept mean and invStd. With x̂ = (x − mean)·invStd and
+ * g = dy·gamma: dBeta = Σ_rows dy, dGamma = Σ_rows dy·x̂ (overwritten), and per row
+ * dx = invStd/N · (N·g − Σg − x̂·Σ(g·x̂)), without the Σg term when not `centered` (the mean is the
+ * constant 0 there). dx may alias dy.
+ */
+function normalizeRowsBackward(x: usize, dy: usize, dx: usize, gamma: usize, mean: usize, invStd: usize, dGamma: usize, dBeta: usize, rows: i32, cols: i32, centered: bool): void {
   const n = <f32>cols;
   const rowBytes = <usize>cols << 2;
   const zero = f32x4.splat(0);
@@ -84,7 +103,7 @@ export function layerNormBackward(x: usize, dy: usize, dx: usize, gamma: usize, 
   for (let r = 0; r < rows; r++) {
     const xr = x + <usize>r * rowBytes;
     const dyr = dy + <usize>r * rowBytes;
-    const mu = load<f32>(at(mean, r));
+    const mu: f32 = centered ? load<f32>(at(mean, r)) : 0;
     const s = load<f32>(at(invStd, r));
     const vmu = f32x4.splat(mu);
     const vs = f32x4.splat(s);
@@ -112,6 +131,7 @@ export function layerNormBackward(x: usize, dy: usize, dx: usize, gamma: usize, 
       totalGXhat += g * xhat;
     }
     if (!dx) continue;
+    if (!centered) totalG = 0;
     const dxr = dx + <usize>r * rowBytes;
     const k = s / n;
     const vk = f32x4.splat(k);
@@ -132,4 +152,14 @@ export function layerNormBackward(x: usize, dy: usize, dx: usize, gamma: usize, 
       store<f32>(at(dxr, c), k * (n * g - totalG - xhat * totalGXhat));
     }
   }
+}
+
+/** Gradients of layerNormForward's y from the kept mean and invStd (see normalizeRowsBackward). */
+export function layerNormBackward(x: usize, dy: usize, dx: usize, gamma: usize, mean: usize, invStd: usize, dGamma: usize, dBeta: usize, rows: i32, cols: i32): void {
+  normalizeRowsBackward(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, rows, cols, true);
+}
+
+/** Gradients of rmsNormForward's y from the kept invRms: dScale = Σ_rows dy·x·invRms (overwritten), and dx. dx may alias dy. */
+export function rmsNormBackward(x: usize, dy: usize, dx: usize, scale: usize, invRms: usize, dScale: usize, rows: i32, cols: i32): void {
+  normalizeRowsBackward(x, dy, dx, scale, 0, invRms, dScale, 0, rows, cols, false);
 }

@@ -298,6 +298,19 @@ export class Core extends ModelKernels {
   layerNormBackward(x: number, dy: number, dx: number, gamma: number, mean: number, invStd: number, dGamma: number, dBeta: number, rows: number, cols: number): void {
     this.k.layerNormBackward(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, rows, cols);
   }
+
+  /**
+   * RMS normalization of each row of [rows, cols]: y = x·invRms·scale with invRms = 1/√(mean(x²) + ε),
+   * kept (`rows` floats) for rmsNormBackward. scale (`cols` floats) may be 0 (none).
+   */
+  rmsNormForward(x: number, y: number, scale: number, invRms: number, rows: number, cols: number, epsilon: number): void {
+    this.k.rmsNormForward(x, y, scale, invRms, rows, cols, epsilon);
+  }
+
+  /** Gradients of rmsNormForward; dx (which may alias dy) and dScale may be 0 when not wanted. */
+  rmsNormBackward(x: number, dy: number, dx: number, scale: number, invRms: number, dScale: number, rows: number, cols: number): void {
+    this.k.rmsNormBackward(x, dy, dx, scale, invRms, dScale, rows, cols);
+  }
   /**
    * L2 normalization along the middle axis of [outer, reduce, inner]: y = x / √max(Σx², ε), one norm
    * per (outer, inner) pair. y may alias x.

@@ -86,6 +86,8 @@ export interface KernelExports {
   batchNormGrad(x: number, dy: number, dx: number, gamma: number, mean: number, invStd: number, dGamma: number, dBeta: number, rows: number, cols: number): void;
   layerNormForward(x: number, y: number, gamma: number, beta: number, mean: number, invStd: number, rows: number, cols: number, epsilon: number): void;
   layerNormBackward(x: number, dy: number, dx: number, gamma: number, mean: number, invStd: number, dGamma: number, dBeta: number, rows: number, cols: number): void;
+  rmsNormForward(x: number, y: number, scale: number, invRms: number, rows: number, cols: number, epsilon: number): void;
+  rmsNormBackward(x: number, dy: number, dx: number, scale: number, invRms: number, dScale: number, rows: number, cols: number): void;
   l2NormalizeForward(x: number, y: number, outer: number, reduce: number, inner: number, epsilon: number): void;
   l2NormalizeBackward(x: number, dy: number, dx: number, outer: number, reduce: number, inner: number, epsilon: number): void;
   groupNormForward(x: number, y: number, gamma: number, beta: number, mean: number, invStd: number, batch: number, spatial: number, channels: number, groups: number, epsilon: number): void;

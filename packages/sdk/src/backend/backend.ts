@@ -290,6 +290,10 @@ export interface LayerNormalizationOps {
   layerNormForward(x: BufferId, y: BufferId, gamma: BufferId, beta: BufferId, mean: BufferId, invStd: BufferId, rows: number, cols: number, epsilon: number): void;
   /** Gradients of layerNormForward's output from the kept mean and invStd; overwrites dx, dGamma, dBeta. */
   layerNormBackward(x: BufferId, dy: BufferId, dx: BufferId, gamma: BufferId, mean: BufferId, invStd: BufferId, dGamma: BufferId, dBeta: BufferId, rows: number, cols: number): void;
+  /** RMS normalization (Keras 3's rms_normalization): y = x·invRms·scale per row, keeping invRms = 1/√(mean(x²) + ε) (`rows` values) for the backward pass. `scale` may be 0 (none). */
+  rmsNormForward(x: BufferId, y: BufferId, scale: BufferId, invRms: BufferId, rows: number, cols: number, epsilon: number): void;
+  /** Gradients of rmsNormForward's output from the kept invRms; overwrites dx and dScale (each may be 0 when unwanted). */
+  rmsNormBackward(x: BufferId, dy: BufferId, dx: BufferId, scale: BufferId, invRms: BufferId, dScale: BufferId, rows: number, cols: number): void;
   /**
    * L2 normalization along the middle axis of [outer, reduce, inner], as tfjs' l2Normalize:
    * y = x / √max(Σx², epsilon), one norm per (outer, inner) pair. y may alias x.

@@ -98,12 +98,25 @@ describe('convolutional and functional models on every backend', () => {
     ]);
   }
 
+  /** Keras 3's DepthwiseConv1D, RMSNormalization and ActivityRegularization over embedded tokens. */
+  function normalizedSequence(): km.LayersModel {
+    return km.sequential([
+      km.layers.embedding({ inputDim: 11, outputDim: 4, inputShape: [9 * 7 * 2] }),
+      km.layers.depthwiseConv1d({ kernelSize: 3, depthMultiplier: 2, strides: 2, padding: 'same', activation: 'relu' }),
+      km.layers.rmsNormalization(),
+      km.layers.activityRegularization({ l1: 1e-3, l2: 1e-3 }),
+      km.layers.depthwiseConv1d({ kernelSize: 2, dilationRate: 2, activation: 'tanh' }),
+      km.layers.globalAveragePooling1d(),
+      km.layers.dense({ units: 3, activation: 'softmax' }),
+    ]);
+  }
+
   async function losses(name: string, build: () => km.LayersModel): Promise<number[]> {
     await useBackend(name);
     km.utils.setRandomSeed(13);
     const model = build();
     model.compile({ optimizer: km.optimizers.adam({ learningRate: 0.01 }), loss: 'sparseCategoricalCrossentropy' });
-    return (await model.fit(build === text ? tokens : images, labels, { epochs: 3, batchSize: 4, seed: 2, verbose: 0 })).history.loss;
+    return (await model.fit(build === text || build === normalizedSequence ? tokens : images, labels, { epochs: 3, batchSize: 4, seed: 2, verbose: 0 })).history.loss;
   }
 
   const geometry = { batch: 2, inH: 5, inW: 6, channels: 3, kH: 3, kW: 2, strideH: 2, strideW: 1, dilationH: 1, dilationW: 2, padTop: 1, padLeft: 1, outH: 3, outW: 5 };
@@ -164,7 +177,7 @@ describe('convolutional and functional models on every backend', () => {
   ];
 
   for (const name of BACKENDS.filter((n) => n !== 'wasm')) {
-    it.each([['cnn', cnn], ['residual', residual], ['padding, upsampling, global max', () => spatial('max')], ['padding, upsampling, global average', () => spatial('avg')], ['batch normalization', normalized], ['frozen batch normalization', frozenNormalized], ['depthwise convolution', depthwise], ['separable and transposed convolutions', transposedSeparable], ['embedding and 1-D convolutions', text]] as const)(`${name}: %s`, async (_label, build) => {
+    it.each([['cnn', cnn], ['residual', residual], ['padding, upsampling, global max', () => spatial('max')], ['padding, upsampling, global average', () => spatial('avg')], ['batch normalization', normalized], ['frozen batch normalization', frozenNormalized], ['depthwise convolution', depthwise], ['separable and transposed convolutions', transposedSeparable], ['embedding and 1-D convolutions', text], ['depthwise 1-D convolutions, RMS normalization, activity regularization', normalizedSequence]] as const)(`${name}: %s`, async (_label, build) => {
       const reference = await losses('wasm', build);
       const ours = await losses(name, build);
       ours.forEach((l, i) => expect(Math.abs(l - reference[i])).toBeLessThan(1e-4));

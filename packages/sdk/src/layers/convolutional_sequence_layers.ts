@@ -3,7 +3,8 @@ import { checkOptions } from '../utils/options.js';
 import { Conv1DTranspose, type Conv1DTransposeArgs } from './conv1d_transpose.js';
 import { ConvLSTM2D, type ConvLSTM2DArgs } from './conv_lstm2d.js';
 import type { WithReturnedStates } from './recurrent_layers.js';
-import { CONV1D_TRANSPOSE_OPTIONS, CONV_LSTM2D_OPTIONS, SEPARABLE_CONV1D_OPTIONS } from './layer_options.js';
+import { CONV1D_TRANSPOSE_OPTIONS, CONV_LSTM2D_OPTIONS, DEPTHWISE_CONV1D_OPTIONS, SEPARABLE_CONV1D_OPTIONS } from './layer_options.js';
+import { DepthwiseConv1D, type DepthwiseConv1DArgs } from './depthwise_conv1d.js';
 import { SeparableConv1D, type SeparableConv1DArgs } from './separable_conv1d.js';
 
 /**
@@ -46,4 +47,14 @@ export function conv1dTranspose(args: Conv1DTransposeArgs): Conv1DTranspose {
   return new Conv1DTranspose(args);
 }
 
-export { Conv1DTranspose, ConvLSTM2D, SeparableConv1D, type Conv1DTransposeArgs, type ConvLSTM2DArgs, type SeparableConv1DArgs };
+/**
+ * Keras 3's depthwise 1-D convolution over `[steps, channels]` sequences: each channel with its own
+ * `depthMultiplier` filters; the kernel is `[kernelSize, inChannels, depthMultiplier]`.
+ * @example `km.layers.depthwiseConv1d({ kernelSize: 5, depthMultiplier: 2, padding: 'same' })`
+ */
+export function depthwiseConv1d(args: DepthwiseConv1DArgs): DepthwiseConv1D {
+  checkOptions(args, DEPTHWISE_CONV1D_OPTIONS, 'km.layers.depthwiseConv1d');
+  return new DepthwiseConv1D(args);
+}
+
+export { Conv1DTranspose, ConvLSTM2D, DepthwiseConv1D, SeparableConv1D, type Conv1DTransposeArgs, type ConvLSTM2DArgs, type DepthwiseConv1DArgs, type SeparableConv1DArgs };

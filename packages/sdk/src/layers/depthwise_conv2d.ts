@@ -43,7 +43,7 @@ export interface DepthwiseConv2DArgs extends BiasLayerArgs {
  * ```
  */
 export class DepthwiseConv2D extends KernelBiasLayer {
-  readonly className = 'DepthwiseConv2D';
+  readonly className: string = 'DepthwiseConv2D';
   readonly kernelSize: [number, number];
   readonly depthMultiplier: number;
   readonly strides: [number, number];
@@ -51,25 +51,41 @@ export class DepthwiseConv2D extends KernelBiasLayer {
   readonly dilationRate: [number, number];
   #geometry: SampleGeometry | null = null;
 
-  constructor(args: DepthwiseConv2DArgs) {
-    super(args, 'DepthwiseConv2D', 'depthwise');
-    this.depthMultiplier = depthMultiplierOf(args.depthMultiplier, `DepthwiseConv2D layer '${this.name}'`);
-    ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate } = convWindowOf(args, 'DepthwiseConv2D', this.name));
+  /** `className` is the subclass' (DepthwiseConv1D runs as this layer over images of height 1). */
+  constructor(args: DepthwiseConv2DArgs, className = 'DepthwiseConv2D') {
+    super(args, className, 'depthwise');
+    this.depthMultiplier = depthMultiplierOf(args.depthMultiplier, `${className} layer '${this.name}'`);
+    ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate } = convWindowOf(args, className, this.name));
+  }
+
+  /** The input as an image [height, width, channels] (DepthwiseConv1D: a sequence as an image of height 1). */
+  protected imageOf(input: Shape): [number, number, number] {
+    return imageShape(input, this.name, this.className);
+  }
+
+  /** The output shape of an image of this size. */
+  protected shapeOf(h: number, w: number, c: number): Shape {
+    return [h, w, c];
+  }
+
+  /** The depthwise kernel's shape as Keras stores it, for `channels` input channels. */
+  protected kernelShape(channels: number): Shape {
+    return [...this.kernelSize, channels, this.depthMultiplier];
   }
 
   #sampleGeometry(inputShapes: readonly Shape[]): SampleGeometry {
-    const input = imageShape(singleInput(this, inputShapes), this.name, 'DepthwiseConv2D');
+    const input = this.imageOf(singleInput(this, inputShapes));
     return sampleGeometry(input, this.kernelSize, this.strides, this.dilationRate, this.padding, this.name);
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
     const g = this.#sampleGeometry(inputShapes);
-    return [g.outH, g.outW, g.channels * this.depthMultiplier];
+    return this.shapeOf(g.outH, g.outW, g.channels * this.depthMultiplier);
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
     this.#geometry = this.#sampleGeometry(inputShapes);
-    this.addWeight('depthwise_kernel', [...this.kernelSize, this.#geometry.channels, this.depthMultiplier], this.kernelInitializer);
+    this.addWeight('depthwise_kernel', this.kernelShape(this.#geometry.channels), this.kernelInitializer);
     if (this.useBias) this.addWeight('bias', [this.#geometry.channels * this.depthMultiplier], this.biasInitializer);
   }
 

@@ -1,5 +1,6 @@
 import { shapeSize } from '../tensor.js';
-import { formatShape, singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import { singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import { checkTrailingAxesOption, trailingAxes } from './normalization_axes.js';
 import { registerLayer } from './registry.js';
 import { GammaBetaNormalization, type GammaBetaArgs } from './gamma_beta_normalization.js';
 
@@ -45,49 +46,18 @@ export class LayerNormalization extends GammaBetaNormalization {
 
   constructor(args: LayerNormalizationArgs = {}) {
     super(args, 'LayerNormalization');
-    const axis = args.axis ?? -1;
-    const list = typeof axis === 'number' ? [axis] : axis;
-    if (!Array.isArray(list) || list.length === 0 || !list.every((a) => Number.isInteger(a)) || new Set(list).size !== list.length) {
-      throw new Error(`${this.where}: axis must be an integer or a non-empty list of distinct integers, e.g. -1 or [-2, -1]. Received: axis=${JSON.stringify(args.axis)}.`);
-    }
-    this.#axis = typeof axis === 'number' ? axis : [...list];
+    this.#axis = checkTrailingAxesOption(args.axis, this.where);
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
     const shape = singleInput(this, inputShapes);
-    this.#resolveAxes(shape);
+    trailingAxes(this.#axis, shape, this.where);
     return shape;
-  }
-
-  /**
-   * The axes counted from the batch (0), checked against the input: in range, not the batch, and
-   * the trailing ones, so that each normalised group is one contiguous row in memory.
-   */
-  #resolveAxes(shape: Shape): number[] {
-    const rank = shape.length + 1;
-    const given = typeof this.#axis === 'number' ? [this.#axis] : this.#axis;
-    const resolved = given.map((a) => (a < 0 ? a + rank : a));
-    const received = `Received: axis=${JSON.stringify(this.#axis)} for input shape ${formatShape(shape)}`;
-    const bad = resolved.findIndex((a) => a < 1 || a >= rank);
-    if (bad >= 0) {
-      throw new Error(
-        `${this.where}: axis ${given[bad]} is out of range for an input of rank ${rank} (batch included); axes 1 to ${rank - 1} (or -1 to -${rank - 1}) can be normalised, not the batch axis 0. ${received}. ` +
-          `Pick an axis of the sample, e.g. -1.`,
-      );
-    }
-    const sorted = [...resolved].sort((a, b) => a - b);
-    if (sorted.some((a, i) => a !== rank - sorted.length + i)) {
-      throw new Error(
-        `${this.where}: kerasm normalises over the trailing axes only (-1, [-2, -1], ...: they are contiguous in memory), but axis names ${JSON.stringify(resolved)} of rank ${rank}. ${received}. ` +
-          `Use axis -1 or a list of the last axes, or move the axes to normalise to the end first.`,
-      );
-    }
-    return resolved;
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
     const shape = singleInput(this, inputShapes);
-    const axes = this.#resolveAxes(shape);
+    const axes = trailingAxes(this.#axis, shape, this.where);
     // tfjs-layers shapes gamma and beta by the axes in the order given and reshapes them onto the
     // input without transposing, so their flat values always run in memory order, as here.
     const paramShape = axes.map((a) => shape[a - 1]);

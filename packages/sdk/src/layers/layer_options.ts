@@ -16,6 +16,9 @@ import type { SeparableConv1DArgs } from './separable_conv1d.js';
 import type { ConvLSTM2DArgs } from './conv_lstm2d.js';
 import type { DenseArgs } from './dense.js';
 import type { DepthwiseConv2DArgs } from './depthwise_conv2d.js';
+import type { DepthwiseConv1DArgs } from './depthwise_conv1d.js';
+import type { RMSNormalizationArgs } from './rms_normalization.js';
+import type { ActivityRegularizationArgs } from './activity_regularization.js';
 import type { DropoutArgs } from './dropout.js';
 import type { MaskingArgs } from './masking.js';
 import type { ELUArgs, LeakyReLUArgs, ReLUArgs, ThresholdedReLUArgs } from './piecewise_activations.js';
@@ -65,10 +68,12 @@ export const LAYER_OPTIONS = optionNames<LayerArgs>(LAYER);
 export const DENSE_OPTIONS = optionNames<DenseArgs>({ ...KERNEL_BIAS_LAYER, units: true });
 export const ACTIVATION_OPTIONS = optionNames<ActivationArgs>({ ...LAYER, activation: true });
 export const CONV2D_OPTIONS = optionNames<Conv2DArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, dilationRate: true });
-export const DEPTHWISE_CONV2D_OPTIONS = optionNames<DepthwiseConv2DArgs>({
+const DEPTHWISE_CONV = {
   ...BIAS_LAYER, ...WINDOW, kernelSize: true, depthMultiplier: true, dilationRate: true,
   depthwiseInitializer: true, depthwiseRegularizer: true, depthwiseConstraint: true,
-});
+} as const;
+export const DEPTHWISE_CONV2D_OPTIONS = optionNames<DepthwiseConv2DArgs>(DEPTHWISE_CONV);
+export const DEPTHWISE_CONV1D_OPTIONS = optionNames<DepthwiseConv1DArgs>(DEPTHWISE_CONV);
 export const POOLING2D_OPTIONS = optionNames<Pooling2DArgs>({ ...LAYER, ...WINDOW, poolSize: true });
 export const BATCH_NORMALIZATION_OPTIONS = optionNames<BatchNormalizationArgs>({
   ...LAYER, axis: true, momentum: true, epsilon: true, center: true, scale: true,
@@ -96,6 +101,8 @@ export const GROUP_NORMALIZATION_OPTIONS = optionNames<GroupNormalizationArgs>({
   betaRegularizer: true, gammaRegularizer: true, betaConstraint: true, gammaConstraint: true,
 });
 export const UNIT_NORMALIZATION_OPTIONS = optionNames<UnitNormalizationArgs>({ ...LAYER, axis: true });
+export const RMS_NORMALIZATION_OPTIONS = optionNames<RMSNormalizationArgs>({ ...LAYER, axis: true, epsilon: true });
+export const ACTIVITY_REGULARIZATION_OPTIONS = optionNames<ActivityRegularizationArgs>({ ...LAYER, l1: true, l2: true });
 export const GLOBAL_POOLING2D_OPTIONS = optionNames<GlobalPooling2DArgs>({ ...LAYER, dataFormat: true, keepdims: true });
 export const ZERO_PADDING2D_OPTIONS = optionNames<ZeroPadding2DArgs>({ ...LAYER, padding: true, dataFormat: true });
 export const UP_SAMPLING2D_OPTIONS = optionNames<UpSampling2DArgs>({ ...LAYER, size: true, interpolation: true, dataFormat: true });

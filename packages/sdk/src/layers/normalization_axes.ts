@@ -62,3 +62,42 @@ export function asFeatureRows(values: ArrayLike<number>, layout: FeatureLayout):
   }
   return rows;
 }
+
+/**
+ * Checks LayerNormalization's and RMSNormalization's `axis` as given: an integer or a non-empty
+ * list of distinct integers, returned as a copy.
+ */
+export function checkTrailingAxesOption(axis: unknown, where: string): number | number[] {
+  const given = axis ?? -1;
+  const list = typeof given === 'number' ? [given] : given;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((a) => Number.isInteger(a)) || new Set(list).size !== list.length) {
+    throw new Error(`${where}: axis must be an integer or a non-empty list of distinct integers, e.g. -1 or [-2, -1]. Received: axis=${JSON.stringify(axis)}.`);
+  }
+  return typeof given === 'number' ? given : [...(list as number[])];
+}
+
+/**
+ * `axis` counted from the batch (0), in the order given, checked against an input of `shape`: in
+ * range, not the batch, and the trailing ones, so that each normalised group is one contiguous row.
+ */
+export function trailingAxes(axis: number | readonly number[], shape: Shape, where: string): number[] {
+  const rank = shape.length + 1;
+  const given = typeof axis === 'number' ? [axis] : axis;
+  const resolved = given.map((a) => (a < 0 ? a + rank : a));
+  const received = `Received: axis=${JSON.stringify(axis)} for input shape ${formatShape(shape)}`;
+  const bad = resolved.findIndex((a) => a < 1 || a >= rank);
+  if (bad >= 0) {
+    throw new Error(
+      `${where}: axis ${given[bad]} is out of range for an input of rank ${rank} (batch included); axes 1 to ${rank - 1} (or -1 to -${rank - 1}) can be normalised, not the batch axis 0. ${received}. ` +
+        `Pick an axis of the sample, e.g. -1.`,
+    );
+  }
+  const sorted = [...resolved].sort((a, b) => a - b);
+  if (sorted.some((a, i) => a !== rank - sorted.length + i)) {
+    throw new Error(
+      `${where}: kerasm normalises over the trailing axes only (-1, [-2, -1], ...: they are contiguous in memory), but axis names ${JSON.stringify(resolved)} of rank ${rank}. ${received}. ` +
+        `Use axis -1 or a list of the last axes, or move the axes to normalise to the end first.`,
+    );
+  }
+  return resolved;
+}

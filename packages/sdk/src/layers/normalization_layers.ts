@@ -1,7 +1,8 @@
-// The km.layers factories of Keras 3's GroupNormalization and UnitNormalization, each checking its options.
+// The km.layers factories of Keras 3's GroupNormalization, UnitNormalization and RMSNormalization, each checking its options.
 import { checkOptions } from '../utils/options.js';
 import { GroupNormalization, type GroupNormalizationArgs } from './group_normalization.js';
-import { GROUP_NORMALIZATION_OPTIONS, UNIT_NORMALIZATION_OPTIONS } from './layer_options.js';
+import { GROUP_NORMALIZATION_OPTIONS, RMS_NORMALIZATION_OPTIONS, UNIT_NORMALIZATION_OPTIONS } from './layer_options.js';
+import { RMSNormalization, type RMSNormalizationArgs } from './rms_normalization.js';
 import { UnitNormalization, type UnitNormalizationArgs } from './unit_normalization.js';
 
 /**
@@ -23,4 +24,14 @@ export function unitNormalization(args?: UnitNormalizationArgs): UnitNormalizati
   return new UnitNormalization(args);
 }
 
-export { GroupNormalization, UnitNormalization, type GroupNormalizationArgs, type UnitNormalizationArgs };
+/**
+ * Scales each sample by the reciprocal of its root mean square over `axis` (default -1) and a learned
+ * `scale`, as Keras 3's RMSNormalization (no centring, unlike layerNormalization).
+ * @example `km.layers.rmsNormalization({ axis: -1, epsilon: 1e-6 })`
+ */
+export function rmsNormalization(args?: RMSNormalizationArgs): RMSNormalization {
+  checkOptions(args, RMS_NORMALIZATION_OPTIONS, 'km.layers.rmsNormalization');
+  return new RMSNormalization(args);
+}
+
+export { GroupNormalization, RMSNormalization, UnitNormalization, type GroupNormalizationArgs, type RMSNormalizationArgs, type UnitNormalizationArgs };

@@ -4,38 +4,14 @@ import { kerasmArtifacts, maxAbsDiff } from '../io/testing/round_trip.js';
 import { finiteDifferences } from '../testing/reference_ops.js';
 import { expectGradientsClose, kerasmGradients } from '../testing/sgd_gradients.js';
 import { Random } from '../utils/random.js';
+import { depthwiseSlide, type Sequence, type Window1D } from '../testing/sequence_reference.js';
 
 beforeAll(() => km.ready());
 
-type Sequence = number[][];
-interface Window1D { kernel: number; stride: number; dilation: number; padding: 'valid' | 'same' }
-
-/** Output positions of a 1-D window, and the left padding TensorFlow puts for 'same'. */
-function span(steps: number, w: Window1D): { out: number; left: number } {
-  const reach = (w.kernel - 1) * w.dilation + 1;
-  if (w.padding === 'valid') return { out: Math.floor((steps - reach) / w.stride) + 1, left: 0 };
-  const out = Math.ceil(steps / w.stride);
-  return { out, left: Math.floor(Math.max(0, (out - 1) * w.stride + reach - steps) / 2) };
-}
-
-/** out[t][o] = Σ over taps k and input channels c of x[t·stride − left + k·dilation][c]·weight(k, c, o), zeros outside. */
-function slide(x: Sequence, w: Window1D, outChannels: number, weight: (k: number, c: number, o: number) => number): Sequence {
-  const { out, left } = span(x.length, w);
-  return Array.from({ length: out }, (_, t) => Array.from({ length: outChannels }, (_, o) => {
-    let sum = 0;
-    for (let k = 0; k < w.kernel; k++) {
-      const i = t * w.stride - left + k * w.dilation;
-      if (i >= 0 && i < x.length) x[i].forEach((v, c) => (sum += v * weight(k, c, o)));
-    }
-    return sum;
-  }));
-}
-
 /** Keras' SeparableConv1D as two naive loops: depthwise (kernel [k, C, M]) then pointwise ([1, C·M, F]), the bias and tanh. */
 function separableReference(x: Sequence, [depthwise, pointwise, bias]: number[][], w: Window1D, multiplier: number): Sequence {
-  const channels = x[0].length;
   const filters = bias.length;
-  const middle = slide(x, w, channels * multiplier, (k, c, o) => (Math.floor(o / multiplier) === c ? depthwise[(k * channels + c) * multiplier + (o % multiplier)] : 0));
+  const middle = depthwiseSlide(x, w, depthwise, multiplier);
   return middle.map((row) => bias.map((b, f) => Math.tanh(row.reduce((s, v, m) => s + v * pointwise[m * filters + f], b))));
 }
 

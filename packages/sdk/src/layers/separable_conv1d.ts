@@ -2,29 +2,10 @@ import { sequenceAsImage } from './image_layer.js';
 import type { Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { SeparableConv2D, type SeparableConv2DArgs } from './separable_conv2d.js';
-import { padding1DOf, singleOf, type PaddingMode } from './window.js';
+import { imageRowWindowConfig, windowAsImageRow, type Window1DSizes } from './window.js';
 
 /** Options of {@link SeparableConv1D}, with Keras' defaults and TensorFlow.js-style names. */
-export interface SeparableConv1DArgs extends Omit<SeparableConv2DArgs, 'kernelSize' | 'strides' | 'dilationRate'> {
-  /** Depthwise window length. */
-  kernelSize: number | [number];
-  /** Step between windows (default 1). */
-  strides?: number | [number];
-  /** Spacing between depthwise kernel taps (default 1); strides must be 1 when it is above 1. */
-  dilationRate?: number | [number];
-}
-
-/** The SeparableConv2D options of the same convolution over an image of height 1. */
-function asSeparableConv2D(args: SeparableConv1DArgs): SeparableConv2DArgs {
-  const where = `SeparableConv1D layer${args.name ? ` '${args.name}'` : ''}`;
-  return {
-    ...args,
-    kernelSize: [1, singleOf(args.kernelSize, 0, 'kernelSize', where)],
-    strides: [1, singleOf(args.strides, 1, 'strides', where)],
-    dilationRate: [1, singleOf(args.dilationRate, 1, 'dilationRate', where)],
-    padding: padding1DOf(args.padding, where, false) as PaddingMode,
-  };
-}
+export type SeparableConv1DArgs = Omit<SeparableConv2DArgs, 'kernelSize' | 'strides' | 'dilationRate'> & Window1DSizes;
 
 /**
  * Depthwise separable 1-D convolution over `[steps, channels]` sequences (Keras' SeparableConv1D;
@@ -48,7 +29,7 @@ export class SeparableConv1D extends SeparableConv2D {
   override readonly className: string = 'SeparableConv1D';
 
   constructor(args: SeparableConv1DArgs) {
-    super(asSeparableConv2D(args), 'SeparableConv1D');
+    super({ ...args, ...windowAsImageRow(args, 'SeparableConv1D') }, 'SeparableConv1D');
   }
 
   protected override imageOf(input: Shape): [number, number, number] {
@@ -64,8 +45,7 @@ export class SeparableConv1D extends SeparableConv2D {
   }
 
   override getConfig(): Record<string, unknown> {
-    // Keras writes 1-D sizes as lists of one.
-    return { ...super.getConfig(), kernelSize: [this.kernelSize[1]], strides: [this.strides[1]], dilationRate: [this.dilationRate[1]] };
+    return { ...super.getConfig(), ...imageRowWindowConfig(this) };
   }
 }
 

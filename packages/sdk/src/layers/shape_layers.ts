@@ -1,9 +1,10 @@
-// The km.layers factories of the shape, merge and noise layers (TensorFlow.js' names; Keras' for the 1-D ones tfjs lacks), each checking its options.
+// The km.layers factories of the shape, merge, noise and regularization layers (TensorFlow.js' names; Keras' for the 1-D ones tfjs lacks), each checking its options.
 import { checkOptions } from '../utils/options.js';
 import { Cropping2D, type Cropping2DArgs } from './cropping2d.js';
 import { Dot, type DotArgs } from './dot.js';
-import { ALPHA_DROPOUT_OPTIONS, CROPPING1D_OPTIONS, CROPPING2D_OPTIONS, DOT_OPTIONS, GAUSSIAN_DROPOUT_OPTIONS, GAUSSIAN_NOISE_OPTIONS, LAYER_OPTIONS, PERMUTE_OPTIONS, REPEAT_VECTOR_OPTIONS, RESCALING_OPTIONS, SPATIAL_DROPOUT1D_OPTIONS, SPATIAL_DROPOUT_OPTIONS, UP_SAMPLING1D_OPTIONS, ZERO_PADDING1D_OPTIONS } from './layer_options.js';
+import { ACTIVITY_REGULARIZATION_OPTIONS, ALPHA_DROPOUT_OPTIONS, CROPPING1D_OPTIONS, CROPPING2D_OPTIONS, DOT_OPTIONS, GAUSSIAN_DROPOUT_OPTIONS, GAUSSIAN_NOISE_OPTIONS, LAYER_OPTIONS, PERMUTE_OPTIONS, REPEAT_VECTOR_OPTIONS, RESCALING_OPTIONS, SPATIAL_DROPOUT1D_OPTIONS, SPATIAL_DROPOUT_OPTIONS, UP_SAMPLING1D_OPTIONS, ZERO_PADDING1D_OPTIONS } from './layer_options.js';
 import { Identity, type IdentityArgs } from './identity.js';
+import { ActivityRegularization, type ActivityRegularizationArgs } from './activity_regularization.js';
 import { Subtract, type MergeArgs } from './merge.js';
 import { Maximum, Minimum } from './min_max_merge.js';
 import { AlphaDropout, GaussianDropout, GaussianNoise, type AlphaDropoutArgs, type GaussianNoiseArgs, type NoiseRateArgs } from './noise.js';
@@ -73,6 +74,15 @@ export function identity(args?: IdentityArgs): Identity {
   return new Identity(args);
 }
 
+/**
+ * Passes its input on and adds l1·Σ|x| + l2·Σx² to the training loss, as Keras' ActivityRegularization.
+ * @example `km.layers.activityRegularization({ l1: 1e-5 })`
+ */
+export function activityRegularization(args?: ActivityRegularizationArgs): ActivityRegularization {
+  checkOptions(args, ACTIVITY_REGULARIZATION_OPTIONS, 'km.layers.activityRegularization');
+  return new ActivityRegularization(args);
+}
+
 /** Dot product of two `[batch, f]` inputs. @example `km.layers.dot({ axes: 1 }).apply([a, b])` */
 export function dot(args: DotArgs): Dot {
   checkOptions(args, DOT_OPTIONS, 'km.layers.dot');
@@ -122,7 +132,7 @@ export function spatialDropout3d(args: SpatialDropoutArgs): SpatialDropout3D {
 }
 
 export {
-  AlphaDropout, Cropping1D, Cropping2D, Dot, GaussianDropout, GaussianNoise, Maximum, Minimum, Permute, RepeatVector, Rescaling, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, Identity, Subtract, UpSampling1D, ZeroPadding1D,
-  type AlphaDropoutArgs, type Cropping1DArgs, type Cropping2DArgs, type DotArgs, type GaussianNoiseArgs, type NoiseRateArgs, type PermuteArgs, type RepeatVectorArgs, type RescalingArgs,
+  ActivityRegularization, AlphaDropout, Cropping1D, Cropping2D, Dot, GaussianDropout, GaussianNoise, Maximum, Minimum, Permute, RepeatVector, Rescaling, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, Identity, Subtract, UpSampling1D, ZeroPadding1D,
+  type ActivityRegularizationArgs, type AlphaDropoutArgs, type Cropping1DArgs, type Cropping2DArgs, type DotArgs, type GaussianNoiseArgs, type NoiseRateArgs, type PermuteArgs, type RepeatVectorArgs, type RescalingArgs,
   type SpatialDropout1DArgs, type SpatialDropoutArgs, type SpatialDataFormat, type IdentityArgs, type UpSampling1DArgs, type ZeroPadding1DArgs,
 };

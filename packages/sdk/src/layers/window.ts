@@ -142,6 +142,38 @@ export function padding1DOf(value: string | undefined, where: string, causal: bo
   return padding as PaddingMode1D;
 }
 
+/** The window sizes of a 1-D layer that runs as its 2-D form over height-1 images (SeparableConv1D, DepthwiseConv1D). */
+export interface Window1DSizes {
+  /** Window length. */
+  kernelSize: number | [number];
+  /** Step between windows (default 1). */
+  strides?: number | [number];
+  /** Spacing between kernel taps (default 1); strides must be 1 when it is above 1. */
+  dilationRate?: number | [number];
+}
+
+/** A 1-D window's options as Keras spells them. */
+export interface Window1DArgs extends Window1DSizes {
+  name?: string;
+  padding?: string;
+}
+
+/** The 2-D window options of a 1-D window over a sequence seen as an image of height 1, checked ('valid' or 'same' padding). */
+export function windowAsImageRow(args: Window1DArgs, className: string): { kernelSize: [number, number]; strides: [number, number]; dilationRate: [number, number]; padding: PaddingMode } {
+  const where = `${className} layer${args.name ? ` '${args.name}'` : ''}`;
+  return {
+    kernelSize: [1, singleOf(args.kernelSize, 0, 'kernelSize', where)],
+    strides: [1, singleOf(args.strides, 1, 'strides', where)],
+    dilationRate: [1, singleOf(args.dilationRate, 1, 'dilationRate', where)],
+    padding: padding1DOf(args.padding, where, false) as PaddingMode,
+  };
+}
+
+/** A 1-D layer's window in its config, from the 2-D window over height-1 images it runs as: Keras writes 1-D sizes as lists of one. */
+export function imageRowWindowConfig(w: { kernelSize: readonly number[]; strides: readonly number[]; dilationRate: readonly number[] }): Record<string, number[]> {
+  return { kernelSize: [w.kernelSize[1]], strides: [w.strides[1]], dilationRate: [w.dilationRate[1]] };
+}
+
 /** Checks a [steps, channels] input shape. */
 export function sequenceShape(shape: Shape, layer: string, className: string): [number, number] {
   if (shape.length !== 2) {

@@ -21,3 +21,20 @@ export function layerNormBackwardTensors(tf: Tf, x: tfc.Tensor2D, dy: tfc.Tensor
   const dx = tf.mul(tf.div(invStd, cols), tf.sub(tf.sub(tf.mul(g, cols), sumG), tf.mul(xhat, sumGXhat)));
   return { dx, dGamma: tf.sum(tf.mul(dy, xhat), 0), dBeta: tf.sum(dy, 0) };
 }
+
+/** RMS normalization of each row of x as the wasm kernel defines it; invRms comes back as [rows, 1]. */
+export function rmsNormForwardTensors(tf: Tf, x: tfc.Tensor2D, scale: tfc.Tensor | null, epsilon: number): { y: tfc.Tensor; invRms: tfc.Tensor } {
+  const invRms = tf.rsqrt(tf.add(tf.mean(tf.square(x), 1, true), epsilon));
+  const xhat = tf.mul(x, invRms);
+  return { y: scale ? tf.mul(xhat, scale) : xhat, invRms };
+}
+
+/** dx and dScale of rmsNormForwardTensors from the kept invRms ([rows, 1]): layer normalization's about 0, without its Σg term. */
+export function rmsNormBackwardTensors(tf: Tf, x: tfc.Tensor2D, dy: tfc.Tensor2D, scale: tfc.Tensor | null, invRms: tfc.Tensor): { dx: tfc.Tensor; dScale: tfc.Tensor } {
+  const cols = x.shape[1];
+  const xhat = tf.mul(x, invRms);
+  const g = scale ? tf.mul(dy, scale) : dy;
+  const sumGXhat = tf.sum(tf.mul(g, xhat), 1, true);
+  const dx = tf.mul(tf.div(invRms, cols), tf.sub(tf.mul(g, cols), tf.mul(xhat, sumGXhat)));
+  return { dx, dScale: tf.sum(tf.mul(dy, xhat), 0) };
+}

@@ -6,7 +6,7 @@ import { flipImagesTensor, resizeGradTensor, resizeTensor } from './image_ops.js
 import { transformImagesGradTensor, transformImagesTensor, transformSizes } from './transform_ops.js';
 import { adjustImagesGradTensor, adjustImagesTensor } from './color_adjust_ops.js';
 import { batchNormGradTensors, batchNormInferTensor, batchNormTrainTensors } from './batch_norm_ops.js';
-import { layerNormBackwardTensors, layerNormForwardTensors } from './layer_norm_ops.js';
+import { layerNormBackwardTensors, layerNormForwardTensors, rmsNormBackwardTensors, rmsNormForwardTensors } from './layer_norm_ops.js';
 import { groupedTensor, groupNormBackwardTensors, groupNormForwardTensors } from './group_norm_ops.js';
 import { dropoutMaskValues } from './window_ops.js';
 import { normalNoiseValues, routeToFirstMatchTensors } from './shape_ops.js';
@@ -160,6 +160,22 @@ export class TfjsBackend extends TfjsCoreKernels implements Backend {
       if (dx) this.store.set(dx, grads.dx);
       if (dGamma) this.store.set(dGamma, grads.dGamma);
       if (dBeta) this.store.set(dBeta, grads.dBeta);
+    });
+  }
+
+  rmsNormForward(x: BufferId, y: BufferId, scale: BufferId, invRms: BufferId, rows: number, cols: number, epsilon: number): void {
+    this.run(() => {
+      const out = rmsNormForwardTensors(this.tf, this.matrix(x, rows, cols), this.optional(scale), epsilon);
+      this.store.set(y, out.y);
+      this.store.set(invRms, out.invRms);
+    });
+  }
+
+  rmsNormBackward(x: BufferId, dy: BufferId, dx: BufferId, scale: BufferId, invRms: BufferId, dScale: BufferId, rows: number, cols: number): void {
+    this.run(() => {
+      const grads = rmsNormBackwardTensors(this.tf, this.matrix(x, rows, cols), this.matrix(dy, rows, cols), this.optional(scale), this.matrix(invRms, rows, 1));
+      if (dx) this.store.set(dx, grads.dx);
+      if (dScale) this.store.set(dScale, grads.dScale);
     });
   }
 

@@ -408,6 +408,14 @@ export class WasmBackend implements Backend {
     this.#core.layerNormBackward(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, rows, cols);
   }
 
+  rmsNormForward(x: BufferId, y: BufferId, scale: BufferId, invRms: BufferId, rows: number, cols: number, epsilon: number): void {
+    this.#core.rmsNormForward(x, y, scale, invRms, rows, cols, epsilon);
+  }
+
+  rmsNormBackward(x: BufferId, dy: BufferId, dx: BufferId, scale: BufferId, invRms: BufferId, dScale: BufferId, rows: number, cols: number): void {
+    this.#core.rmsNormBackward(x, dy, dx, scale, invRms, dScale, rows, cols);
+  }
+
   groupNormForward(x: BufferId, y: BufferId, gamma: BufferId, beta: BufferId, mean: BufferId, invStd: BufferId, g: GroupNormGeometry, epsilon: number): void {
     this.#core.groupNormForward(x, y, gamma, beta, mean, invStd, g.batch, g.spatial, g.channels, g.groups, epsilon);
   }

@@ -1,0 +1,89 @@
+import { getInitializer } from '../initializers/initializers.js';
+import { shapeSize } from '../tensor.js';
+import { checkNumberOption } from '../utils/options.js';
+import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { checkTrailingAxesOption, trailingAxes } from './normalization_axes.js';
+import { registerLayer } from './registry.js';
+
+/** Options of {@link RMSNormalization}, with Keras 3's defaults. */
+export interface RMSNormalizationArgs extends LayerArgs {
+  /**
+   * The axis or axes to normalise over, counting the batch as 0 (default -1, the last). They must
+   * be the trailing axes, e.g. -1, or [-2, -1] to normalise `[h, w, c]` images over w and c.
+   */
+  axis?: number | readonly number[];
+  /** Added to the mean square before the square root (default 1e-6). */
+  epsilon?: number;
+}
+
+/**
+ * Keras 3's RMSNormalization (Zhang and Sennrich's RMSNorm, the normalization of Llama-style
+ * transformers): y = x / √(mean(x²) + ε) · scale over `axis` of each sample (each position, for
+ * inputs of higher rank), with no centring. `scale` is learned, shaped like the normalised axes,
+ * and starts at ones. It acts the same in training and inference.
+ *
+ * @example
+ * ```ts
+ * const tokens = km.input({ shape: [16, 32] });
+ * const normed = km.layers.rmsNormalization().apply(tokens); // [16, 32], each position normalised over its 32 features
+ * km.layers.rmsNormalization({ axis: [-2, -1], epsilon: 1e-5 }); // over the last two axes
+ * ```
+ */
+export class RMSNormalization extends Layer {
+  readonly className = 'RMSNormalization';
+  readonly epsilon: number;
+  readonly #axis: number | readonly number[];
+  readonly #where: string;
+  /** The axes counted from 0 (the batch) and sorted, as Keras keeps them once built. */
+  #resolvedAxes: readonly number[] | null = null;
+  /** Values per normalised row and per sample. */
+  #cols = 0;
+  #size = 0;
+
+  constructor(args: RMSNormalizationArgs = {}) {
+    super(args, 'RMSNormalization');
+    this.#where = `RMSNormalization layer '${this.name}'`;
+    this.#axis = checkTrailingAxesOption(args.axis, this.#where);
+    this.epsilon = checkNumberOption(args.epsilon ?? 1e-6, 'epsilon', this.#where, (v) => v > 0 && Number.isFinite(v), 'a positive number, e.g. 1e-6');
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    const shape = singleInput(this, inputShapes);
+    trailingAxes(this.#axis, shape, this.#where);
+    return shape;
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    const shape = singleInput(this, inputShapes);
+    const axes = trailingAxes(this.#axis, shape, this.#where).sort((a, b) => a - b);
+    const scaleShape = axes.map((a) => shape[a - 1]);
+    this.#resolvedAxes = axes;
+    this.#cols = shapeSize(scaleShape);
+    this.#size = shapeSize(shape);
+    this.addWeight('scale', scaleShape, getInitializer('ones'));
+  }
+
+  /** Each row's 1/√(mean(x²) + ε), kept from the forward to the backward pass. */
+  override workspaceSize(batch: number): number {
+    return this.#rows(batch);
+  }
+
+  #rows(batch: number): number {
+    return (batch * this.#size) / this.#cols;
+  }
+
+  forward(ctx: ForwardContext): void {
+    ctx.backend.rmsNormForward(ctx.inputs[0], ctx.output, ctx.weights[0], ctx.workspace, this.#rows(ctx.batch), this.#cols, this.epsilon);
+  }
+
+  backward(ctx: BackwardContext): void {
+    ctx.backend.rmsNormBackward(ctx.inputs[0], ctx.outputGrad, ctx.inputGrads[0], ctx.weights[0], ctx.workspace, ctx.weightGrads[0], this.#rows(ctx.batch), this.#cols);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    // As Keras 3 writes it: the sorted axes counted from the batch once built, else as given.
+    return { ...super.getConfig(), axis: this.#resolvedAxes ? [...this.#resolvedAxes] : this.#axis, epsilon: this.epsilon };
+  }
+}
+
+registerLayer('RMSNormalization', (config) => new RMSNormalization(config as RMSNormalizationArgs));

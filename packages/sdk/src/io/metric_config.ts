@@ -35,13 +35,17 @@ const CONFIGURED: Record<string, (config: Record<string, unknown>) => Metric> = 
   CosineProximity: (c) => metrics.cosineProximity(c),
 };
 
+// Keras' names for options with a one-letter word, which plain snake-casing would join to the next.
+const ONE_LETTER_WORDS: Readonly<Record<string, string>> = { sparseYTrue: 'sparse_y_true', sparseYPred: 'sparse_y_pred' };
+const metricKeyName = (key: string): string => ONE_LETTER_WORDS[key] ?? toSnakeCase(key);
+
 /**
  * A metric as a training config holds it: its name as compile received it (what tfjs reads), or
  * for a metric configured by `km.metrics` Keras' `{class_name, config}`, so that its options survive.
  */
 export function savedMetric(metric: string | Metric): SavedMetricEntry {
   if (typeof metric === 'string') return metric;
-  if (metric.savedAs) return { class_name: metric.savedAs.className, config: renameKeys(metric.savedAs.config, toSnakeCase) as Record<string, unknown> };
+  if (metric.savedAs) return { class_name: metric.savedAs.className, config: renameKeys(metric.savedAs.config, metricKeyName) as Record<string, unknown> };
   return metric.name;
 }
 

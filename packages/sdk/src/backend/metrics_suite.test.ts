@@ -3,9 +3,9 @@ import * as km from '../index.js';
 import { Random } from '../utils/random.js';
 import { BACKENDS_HERE, useBackend } from '../testing/backends_here.js';
 
-// Losses as metrics, R², F-scores, IoUs, threshold-curve metrics and correlations on every backend that runs here (Node, or Chromium in browser
-// mode): each backend's values follow the wasm backend's, which metrics/ checks against tfjs-layers
-// 4.22 and float64 loops.
+// Losses as metrics, R², F-scores, IoUs, threshold-curve metrics and correlations on every backend
+// that runs here (Node, or Chromium in browser mode): each backend's values follow the wasm
+// backend's, which metrics/ checks against tfjs-layers 4.22 and float64 loops.
 const random = new Random(303);
 const N = 30;
 const features = km.tensor(Array.from({ length: N }, () => Array.from({ length: 6 }, () => random.uniform(-1, 1))));

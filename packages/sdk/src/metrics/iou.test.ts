@@ -69,6 +69,26 @@ describe('the IoU metrics', () => {
     expect(Math.abs(firstBatch - expected[0])).toBeGreaterThan(1e-3);
   });
 
+  it('leave out masked positions (a Masking layer before the identity model)', async () => {
+    const { preds, labels } = segmentation(24, 9, 5);
+    // Rows of zeros are padding, which Masking hides from the metric; counted, they would score as class 0 against label 2.
+    preds.forEach((sample, i) => sample.forEach((row, t) => {
+      if ((i + t) % 3 !== 0) return;
+      row.fill(0);
+      labels[i][t] = 2;
+    }));
+    const flatTruth = labels.flat();
+    const model = km.sequential([km.layers.masking({ maskValue: 0, inputShape: [5, 3] }), km.layers.dense({ units: 3, useBias: false })]);
+    model.setWeights([km.tensor([[1, 0, 0], [0, 1, 0], [0, 0, 1]])]);
+    model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy', metrics: [km.metrics.meanIoU({ numClasses: 3, sparseYPred: false })] });
+    const [, masked] = await model.evaluate(km.tensor(preds), km.tensor(labels, undefined, 'int32'), { batchSize: 4, verbose: 0 });
+    const kept = preds.flat().map((row) => row.some((v) => v !== 0));
+    const keptTruth = flatTruth.filter((_, i) => kept[i]);
+    const keptPredicted = preds.flat().filter((_, i) => kept[i]).map(argmax);
+    expect(masked).toBeCloseTo(referenceIoU(keptTruth, keptPredicted, [0, 1, 2]), 5);
+    expect(Math.abs(masked - referenceIoU(flatTruth, preds.flat().map(argmax), [0, 1, 2]))).toBeGreaterThan(1e-3);
+  });
+
   it('binaryIoU thresholds each output (>= threshold is class 1) against its 0/1 target, for either class or both', async () => {
     const random = new Random(22);
     const preds = Array.from({ length: 17 }, () => [random.next(), random.next(), random.next()]);

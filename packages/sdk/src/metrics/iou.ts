@@ -72,12 +72,12 @@ interface IoUCounting {
 function iouMetric(spec: IoUCounting): Metric {
   const { name, numClasses } = spec;
   const matrix = new Float64Array(numClasses * numClasses);
-  const classAt = (side: string, values: ArrayLike<number>, i: number, n: number): number => {
+  const checkedClass = (side: string, values: ArrayLike<number>, i: number): number => {
     const c = values[i];
     if (!(c >= 0 && c < numClasses)) {
       throw new Error(`Metric '${name}': the ${side} class at position ${i} of the batch is ${c}, outside [0, ${numClasses - 1}]. Pass numClasses above every class index (numClasses=${numClasses}), or ignoreClass for a void label.`);
     }
-    return c * n;
+    return c;
   };
   return {
     name,
@@ -97,7 +97,7 @@ function iouMetric(spec: IoUCounting): Metric {
       const perMaskValue = mask ? truth.length / mask.length : 1;
       for (let i = 0; i < truth.length; i++) {
         if ((mask && mask[Math.floor(i / perMaskValue)] === 0) || truth[i] === spec.ignoreClass) continue;
-        matrix[classAt('true', truth, i, numClasses) + classAt('predicted', predicted, i, 1)]++;
+        matrix[checkedClass('true', truth, i) * numClasses + checkedClass('predicted', predicted, i)]++;
       }
     },
     result() {

@@ -3,9 +3,9 @@ import * as km from '../index.js';
 import { Random } from '../utils/random.js';
 import { BACKENDS_HERE, useBackend } from '../testing/backends_here.js';
 
-// Losses as metrics, R² and F-scores on every backend that runs here (Node, or Chromium in browser
-// mode): each backend's values follow the wasm backend's, which metrics/ checks against tfjs-layers
-// 4.22 and float64 loops.
+// Losses as metrics, R², F-scores, IoUs, threshold-curve metrics and correlations on every backend
+// that runs here (Node, or Chromium in browser mode): each backend's values follow the wasm
+// backend's, which metrics/ checks against tfjs-layers 4.22 and float64 loops.
 const random = new Random(303);
 const N = 30;
 const features = km.tensor(Array.from({ length: N }, () => Array.from({ length: 6 }, () => random.uniform(-1, 1))));
@@ -33,6 +33,19 @@ const cases: Case[] = [
     metrics: () => ['sparse_categorical_crossentropy', 'f1_score', km.metrics.f1Score({ average: 'micro', name: 'f1_micro' })],
   },
   { title: 'F-beta on one-hot rows at a threshold', units: 3, activation: 'softmax', loss: 'categoricalCrossentropy', y: oneHotTargets, metrics: () => [km.metrics.fBetaScore({ beta: 2, threshold: 0.3, average: 'weighted' })] },
+  {
+    title: 'IoUs of integer labels', units: 3, activation: 'softmax', loss: 'sparseCategoricalCrossentropy', y: labelTargets,
+    metrics: () => [km.metrics.meanIoU({ numClasses: 3, sparseYPred: false }), km.metrics.iou({ numClasses: 3, targetClassIds: [0, 2], sparseYPred: false, ignoreClass: 1 })],
+  },
+  {
+    title: 'one-hot and binary IoUs and the threshold-curve metrics', units: 3, activation: 'softmax', loss: 'binaryCrossentropy', y: oneHotTargets,
+    metrics: () => [
+      km.metrics.oneHotMeanIoU({ numClasses: 3 }), km.metrics.oneHotIoU({ numClasses: 3, targetClassIds: [1] }), km.metrics.binaryIoU({ threshold: 0.35 }),
+      km.metrics.precisionAtRecall({ recall: 0.5 }), km.metrics.recallAtPrecision({ precision: 0.4 }),
+      km.metrics.sensitivityAtSpecificity({ specificity: 0.6, classId: 1 }), km.metrics.specificityAtSensitivity({ sensitivity: 0.6 }),
+    ],
+  },
+  { title: 'correlations of a regression', units: 2, activation: 'linear', loss: 'mse', y: realTargets, metrics: () => ['pearson_correlation', 'concordance_correlation'] },
   { title: 'R² of a regression', units: 2, activation: 'linear', loss: 'mse', y: realTargets, metrics: () => ['r2_score', km.metrics.r2Score({ classAggregation: 'variance_weighted_average', name: 'r2_vw' })] },
 ];
 

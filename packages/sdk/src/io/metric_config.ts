@@ -9,6 +9,17 @@ const CONFIGURED: Record<string, (config: Record<string, unknown>) => Metric> = 
   F1Score: (c) => metrics.f1Score(c),
   FBetaScore: (c) => metrics.fBetaScore(c),
   R2Score: (c) => metrics.r2Score(c),
+  IoU: (c) => metrics.iou(c as unknown as metrics.IoUArgs),
+  MeanIoU: (c) => metrics.meanIoU(c as unknown as metrics.MeanIoUArgs),
+  OneHotIoU: (c) => metrics.oneHotIoU(c as unknown as metrics.OneHotIoUArgs),
+  OneHotMeanIoU: (c) => metrics.oneHotMeanIoU(c as unknown as metrics.OneHotMeanIoUArgs),
+  BinaryIoU: (c) => metrics.binaryIoU(c),
+  PrecisionAtRecall: (c) => metrics.precisionAtRecall(c as unknown as metrics.PrecisionAtRecallArgs),
+  RecallAtPrecision: (c) => metrics.recallAtPrecision(c as unknown as metrics.RecallAtPrecisionArgs),
+  SensitivityAtSpecificity: (c) => metrics.sensitivityAtSpecificity(c as unknown as metrics.SensitivityAtSpecificityArgs),
+  SpecificityAtSensitivity: (c) => metrics.specificityAtSensitivity(c as unknown as metrics.SpecificityAtSensitivityArgs),
+  PearsonCorrelation: (c) => metrics.pearsonCorrelation(c),
+  ConcordanceCorrelation: (c) => metrics.concordanceCorrelation(c),
   BinaryCrossentropy: (c) => metrics.binaryCrossentropy(c),
   CategoricalCrossentropy: (c) => metrics.categoricalCrossentropy(c),
   SparseCategoricalCrossentropy: (c) => metrics.sparseCategoricalCrossentropy(c),
@@ -24,13 +35,17 @@ const CONFIGURED: Record<string, (config: Record<string, unknown>) => Metric> = 
   CosineProximity: (c) => metrics.cosineProximity(c),
 };
 
+// Keras' names for options with a one-letter word, which plain snake-casing would join to the next.
+const ONE_LETTER_WORDS: Readonly<Record<string, string>> = { sparseYTrue: 'sparse_y_true', sparseYPred: 'sparse_y_pred' };
+const metricKeyName = (key: string): string => ONE_LETTER_WORDS[key] ?? toSnakeCase(key);
+
 /**
  * A metric as a training config holds it: its name as compile received it (what tfjs reads), or
  * for a metric configured by `km.metrics` Keras' `{class_name, config}`, so that its options survive.
  */
 export function savedMetric(metric: string | Metric): SavedMetricEntry {
   if (typeof metric === 'string') return metric;
-  if (metric.savedAs) return { class_name: metric.savedAs.className, config: renameKeys(metric.savedAs.config, toSnakeCase) as Record<string, unknown> };
+  if (metric.savedAs) return { class_name: metric.savedAs.className, config: renameKeys(metric.savedAs.config, metricKeyName) as Record<string, unknown> };
   return metric.name;
 }
 
@@ -39,9 +54,10 @@ export function metricFromSaved(saved: unknown): string | Metric {
   if (isObject(saved) && typeof saved.class_name === 'string') {
     const rebuild = CONFIGURED[saved.class_name];
     if (!rebuild) throw new Error(`its metric ${JSON.stringify(saved)} is none of ${Object.keys(CONFIGURED).join(', ')}`);
-    // Keras writes its dtype, which kerasm has no choice of, and threshold null for the argmax.
-    const { dtype: _, threshold, ...config } = renameKeys(saved.config ?? {}, toCamelCase) as Record<string, unknown>;
-    return rebuild(threshold === null || threshold === undefined ? config : { ...config, threshold });
+    // Keras writes its dtype, which kerasm has no choice of, and None for an option left unset
+    // (F1Score's threshold for the argmax, IoU's ignore_class): the option's default.
+    const { dtype: _, ...config } = renameKeys(saved.config ?? {}, toCamelCase) as Record<string, unknown>;
+    return rebuild(Object.fromEntries(Object.entries(config).filter(([, value]) => value !== null)));
   }
   return saved === 'acc' ? 'accuracy' : String(saved);
 }

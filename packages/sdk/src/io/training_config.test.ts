@@ -159,12 +159,12 @@ describe('losses as metrics, R² and F-scores in the training config', () => {
     const warn = console.warn;
     console.warn = (message: string) => void warnings.push(message);
     try {
-      const unknown = await km.loadLayersModel(km.io.fromMemory({ ...artifacts, trainingConfig: { ...artifacts.trainingConfig!, metrics: [{ class_name: 'MeanIoU', config: {} }] } }));
+      const unknown = await km.loadLayersModel(km.io.fromMemory({ ...artifacts, trainingConfig: { ...artifacts.trainingConfig!, metrics: [{ class_name: 'FalsePositives', config: {} }] } }));
       expect(unknown.optimizer).toBeUndefined();
     } finally {
       console.warn = warn;
     }
-    expect(warnings.join('\n')).toMatch(/loads uncompiled because its metric \{"class_name":"MeanIoU","config":\{\}\} is none of F1Score, FBetaScore, R2Score/);
+    expect(warnings.join('\n')).toMatch(/loads uncompiled because its metric \{"class_name":"FalsePositives","config":\{\}\} is none of F1Score, FBetaScore, R2Score/);
   });
 
   it("tfjs-layers 4.22 loads a file with the loss-metrics it knows by name, and evaluates them as kerasm does", async () => {
@@ -177,5 +177,54 @@ describe('losses as metrics, R² and F-scores in the training config', () => {
     const ours = await model.evaluate(x, soft, { batchSize: 12, verbose: 0 });
     const reference = (theirs.evaluate(tf.tensor(x.dataSync(), [12, 3]), tf.tensor(soft.dataSync(), [12, 3]), { batchSize: 12 }) as tf.Scalar[]).map((s) => s.dataSync()[0]);
     ours.forEach((v, i) => expect(v).toBeCloseTo(reference[i], 5));
+  });
+});
+
+describe('IoU, threshold-curve and correlation metrics in the training config', () => {
+  it("save as Keras' {class_name, config} and reload to the same metrics and values", async () => {
+    const model = twoHeaded();
+    const metrics = {
+      class: [km.metrics.meanIoU({ numClasses: 3, sparseYPred: false }), km.metrics.iou({ numClasses: 3, targetClassIds: [0, 2], ignoreClass: 1, sparseYPred: false, name: 'iou_02' })],
+      value: [km.metrics.binaryIoU({ targetClassIds: [1], threshold: 0.1 }), km.metrics.precisionAtRecall({ recall: 0.5, numThresholds: 50 }), km.metrics.specificityAtSensitivity({ sensitivity: 0.4, classId: 0 })],
+    };
+    model.compile({ optimizer: 'adam', loss: ['sparseCategoricalCrossentropy', 'mse'], metrics });
+    const artifacts = await artifactsOf(model);
+    expect(artifacts.trainingConfig!.metrics).toEqual({
+      class: [
+        { class_name: 'MeanIoU', config: { name: 'mean_io_u', num_classes: 3, ignore_class: null, sparse_y_true: true, sparse_y_pred: false, axis: -1 } },
+        { class_name: 'IoU', config: { name: 'iou_02', num_classes: 3, target_class_ids: [0, 2], ignore_class: 1, sparse_y_true: true, sparse_y_pred: false, axis: -1 } },
+      ],
+      value: [
+        { class_name: 'BinaryIoU', config: { name: 'binary_io_u', target_class_ids: [1], threshold: 0.1 } },
+        { class_name: 'PrecisionAtRecall', config: { name: 'precision_at_recall', num_thresholds: 50, class_id: null, recall: 0.5 } },
+        { class_name: 'SpecificityAtSensitivity', config: { name: 'specificity_at_sensitivity', num_thresholds: 200, class_id: 0, sensitivity: 0.4 } },
+      ],
+    });
+    const loaded = await km.loadLayersModel(km.io.fromMemory(artifacts));
+    expect(loaded.metricsNames).toEqual(model.metricsNames);
+    const binary = km.tensor(Array.from({ length: 12 }, (_, i) => [i % 2]));
+    const ours = await model.evaluate(x, [labels, binary], { batchSize: 5, verbose: 0 });
+    expect(await loaded.evaluate(x, [labels, binary], { batchSize: 5, verbose: 0 })).toEqual(ours);
+  });
+
+  it('the one-hot IoUs and correlations round-trip too, and a Keras-written MeanIoU (dtype, ignore_class None) loads', async () => {
+    km.utils.setRandomSeed(6);
+    const model = km.sequential([km.layers.dense({ units: 3, activation: 'softmax', inputShape: [3] })]);
+    model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy', metrics: [km.metrics.oneHotIoU({ numClasses: 3, targetClassIds: [1] }), km.metrics.oneHotMeanIoU({ numClasses: 3 }), km.metrics.pearsonCorrelation({ name: 'pcc' }), km.metrics.concordanceCorrelation()] });
+    const artifacts = await artifactsOf(model);
+    expect(artifacts.trainingConfig!.metrics).toEqual([
+      { class_name: 'OneHotIoU', config: { name: 'one_hot_io_u', num_classes: 3, target_class_ids: [1], ignore_class: null, sparse_y_pred: false, axis: -1 } },
+      { class_name: 'OneHotMeanIoU', config: { name: 'one_hot_mean_io_u', num_classes: 3, ignore_class: null, sparse_y_pred: false, axis: -1 } },
+      { class_name: 'PearsonCorrelation', config: { name: 'pcc', axis: -1 } },
+      { class_name: 'ConcordanceCorrelation', config: { name: 'concordance_correlation', axis: -1 } },
+    ]);
+    const y = km.utils.toCategorical(labels, 3);
+    const loaded = await km.loadLayersModel(km.io.fromMemory(artifacts));
+    expect(await loaded.evaluate(x, y, { batchSize: 5, verbose: 0 })).toEqual(await model.evaluate(x, y, { batchSize: 5, verbose: 0 }));
+    const kerasMeanIoU = { class_name: 'MeanIoU', config: { name: 'miou', dtype: 'float32', num_classes: 3, ignore_class: null, sparse_y_true: false, sparse_y_pred: false, axis: -1 } };
+    const fromKeras = await km.loadLayersModel(km.io.fromMemory({ ...artifacts, trainingConfig: { ...artifacts.trainingConfig!, metrics: [kerasMeanIoU] } }));
+    expect(fromKeras.metricsNames).toEqual(['miou']);
+    const oneHotMean = (await model.evaluate(x, y, { batchSize: 5, verbose: 0 }))[2];
+    expect((await fromKeras.evaluate(x, y, { batchSize: 5, verbose: 0 }))[1]).toBeCloseTo(oneHotMean, 10);
   });
 });

@@ -1,4 +1,5 @@
-import { classesOf, divideNoNan, type Metric } from './metric.js';
+import { divideNoNan, type Metric } from './metric.js';
+import { evenThresholds, ThresholdCounts } from './threshold_counts.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of {@link auc}. */
@@ -10,12 +11,8 @@ export interface AucArgs {
   name?: string;
 }
 
+// Keras' AUC widens its end thresholds by ε, so that outputs of exactly 0 or 1 fall inside them.
 const EPSILON = 1e-7;
-
-/** Keras' thresholds: 0 − ε, i/(n − 1) for 0 < i < n − 1, and 1 + ε. */
-export function aucThresholds(n: number): number[] {
-  return [-EPSILON, ...Array.from({ length: n - 2 }, (_, i) => (i + 1) / (n - 1)), 1 + EPSILON];
-}
 
 /** Area under the ROC curve by the trapezoid rule over the thresholds. */
 function rocArea(tp: Float64Array, fp: Float64Array, tn: Float64Array, fn: Float64Array): number {
@@ -64,29 +61,11 @@ export function auc(args: AucArgs = {}): Metric {
   if (!Number.isInteger(n) || n < 2) throw new Error(`auc: numThresholds must be an integer > 1. Received: numThresholds=${n}.`);
   const curve = args.curve ?? 'ROC';
   if (curve !== 'ROC' && curve !== 'PR') throw new Error(`auc: curve must be 'ROC' or 'PR'. Received: curve=${String(curve)}.`);
-  const thresholds = aucThresholds(n);
-  const [tp, fp, tn, fn] = [new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+  const counts = new ThresholdCounts(args.name ?? 'auc', evenThresholds(n, EPSILON));
   return {
-    name: args.name ?? 'auc',
-    reset() {
-      for (const a of [tp, fp, tn, fn]) a.fill(0);
-    },
-    async update(b) {
-      if (b.labelTargets) {
-        throw new Error("Metric 'auc' compares each output with a 0/1 target of the same shape, but the loss takes integer labels. Use binary targets (e.g. loss 'binaryCrossentropy').");
-      }
-      const [p, mask] = await Promise.all([b.hostOutputs(), b.hostMask()]);
-      const cols = classesOf(b);
-      for (let i = 0; i < p.length; i++) {
-        if (mask && mask[Math.floor(i / cols)] === 0) continue;
-        const truth = b.hostTargets[i] !== 0;
-        for (let k = 0; k < n; k++) {
-          const positive = p[i] > thresholds[k];
-          if (positive) (truth ? tp : fp)[k]++;
-          else (truth ? fn : tn)[k]++;
-        }
-      }
-    },
-    result: () => (curve === 'ROC' ? rocArea(tp, fp, tn, fn) : prArea(tp, fp, fn)),
+    name: counts.name,
+    reset: () => counts.reset(),
+    update: (b) => counts.update(b),
+    result: () => (curve === 'ROC' ? rocArea(counts.tp, counts.fp, counts.tn, counts.fn) : prArea(counts.tp, counts.fp, counts.fn)),
   };
 }

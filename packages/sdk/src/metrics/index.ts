@@ -11,6 +11,12 @@ export { precision, recall, type ThresholdMetricArgs } from './host_metrics.js';
 export { confusionMatrix } from './confusion_matrix.js';
 export { r2Score, type R2ScoreArgs } from './r2_score.js';
 export { f1Score, fBetaScore, type F1ScoreArgs, type FBetaScoreArgs } from './f_score.js';
+export { iou, meanIoU, oneHotIoU, oneHotMeanIoU, binaryIoU, type IoUArgs, type MeanIoUArgs, type OneHotIoUArgs, type OneHotMeanIoUArgs, type BinaryIoUArgs } from './iou.js';
+export {
+  precisionAtRecall, recallAtPrecision, sensitivityAtSpecificity, specificityAtSensitivity,
+  type CurveMetricArgs, type PrecisionAtRecallArgs, type RecallAtPrecisionArgs, type SensitivityAtSpecificityArgs, type SpecificityAtSensitivityArgs,
+} from './threshold_curve.js';
+export { pearsonCorrelation, concordanceCorrelation, type CorrelationArgs } from './correlation.js';
 export type { Metric, MetricBatch } from './metric.js';
 
 /** Options every metric takes. */

@@ -48,7 +48,8 @@ export interface Metric {
 /** Keras' class name of a configured metric and the options that rebuild it. */
 export interface SavedMetricForm {
   readonly className: string;
-  readonly config: Readonly<Record<string, string | number>>;
+  /** null where Keras writes None (an option left unset). */
+  readonly config: Readonly<Record<string, string | number | boolean | null | readonly number[]>>;
 }
 
 /** Keras' divide_no_nan: 0 where the denominator is 0. */

@@ -8,6 +8,19 @@ beforeAll(() => km.ready());
 
 const column = (v: number[]) => v.map((x) => [x]);
 
+/** The fraction of (positive, negative) pairs the predictions rank right, ties counting half. */
+function mannWhitney(preds: number[], labels: number[]): number {
+  let wins = 0;
+  let pairs = 0;
+  preds.forEach((pi, i) => preds.forEach((pj, j) => {
+    if (labels[i] === 1 && labels[j] === 0) {
+      pairs++;
+      wins += pi > pj ? 1 : pi === pj ? 0.5 : 0;
+    }
+  }));
+  return wins / pairs;
+}
+
 describe('metrics on hand-made data with known answers', () => {
   it('precision and recall at 0.5 and at a custom threshold, accumulated over batches', async () => {
     // Positives above 0.5: samples 0, 2, 4 → TP 2 (0, 4), FP 1 (2), FN 2 (3, 5).
@@ -31,21 +44,18 @@ describe('metrics on hand-made data with known answers', () => {
     expect(pr).toBeCloseTo(0.5 + (1 - Math.log(1.5)) / 2, 6);
   });
 
-  it('ROC AUC equals the Mann-Whitney statistic when predictions sit between thresholds', async () => {
+  it('ROC AUC equals the Mann-Whitney statistic when each bucket between thresholds holds one distinct prediction', async () => {
     const random = new Random(3);
     const n = 60;
     const preds = Array.from({ length: n }, () => (Math.floor(random.next() * 199) + 0.5) / 199);
     const labels = preds.map((p) => (random.next() < p ? 1 : 0));
-    let wins = 0;
-    let pairs = 0;
-    preds.forEach((pi, i) => preds.forEach((pj, j) => {
-      if (labels[i] === 1 && labels[j] === 0) {
-        pairs++;
-        wins += pi > pj ? 1 : pi === pj ? 0.5 : 0;
-      }
-    }));
     const [roc] = await metricValues(column(preds), km.tensor(column(labels)), 'binaryCrossentropy', ['auc'], 7);
-    expect(roc).toBeCloseTo(wins / pairs, 5);
+    expect(roc).toBeCloseTo(mannWhitney(preds, labels), 5);
+    // Each of 1/4, 1/2, 3/4, 1 sits on a threshold, so it falls in the bucket below it: (0, 1/4], (1/4, 1/2], ...
+    const onThresholds = Array.from({ length: 50 }, () => (1 + Math.floor(random.next() * 4)) / 4);
+    const onLabels = onThresholds.map((p) => (random.next() < 0.2 + 0.6 * p ? 1 : 0));
+    const [coarse] = await metricValues(column(onThresholds), km.tensor(column(onLabels)), 'binaryCrossentropy', [km.metrics.auc({ numThresholds: 5 })], 6);
+    expect(coarse).toBeCloseTo(mannWhitney(onThresholds, onLabels), 6);
   });
 
   it('accuracy variants: binary (threshold), categorical, sparse; top-k with labels and one-hot rows', async () => {

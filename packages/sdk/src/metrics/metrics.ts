@@ -8,6 +8,7 @@ import type { Metric } from './metric.js';
 import { f1Score, fBetaScore } from './f_score.js';
 import { LOSS_METRICS, namedLossMetric } from './loss_metrics.js';
 import { r2Score } from './r2_score.js';
+import { concordanceCorrelation, pearsonCorrelation } from './correlation.js';
 
 export type { Metric } from './metric.js';
 
@@ -53,6 +54,10 @@ const FACTORIES: Record<string, (name: string, loss: Loss, outputShape: Shape) =
   fBetaScore: (name) => fBetaScore({ name }),
   fbeta_score: (name) => fBetaScore({ name }),
   f_beta_score: (name) => fBetaScore({ name }),
+  pearsonCorrelation: (name) => pearsonCorrelation({ name }),
+  pearson_correlation: (name) => pearsonCorrelation({ name }),
+  concordanceCorrelation: (name) => concordanceCorrelation({ name }),
+  concordance_correlation: (name) => concordanceCorrelation({ name }),
   ...Object.fromEntries(Object.keys(LOSS_METRICS).map((key) => [key, (name: string) => namedLossMetric(name)])),
 };
 

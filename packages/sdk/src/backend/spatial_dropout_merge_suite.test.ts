@@ -5,7 +5,7 @@ import { BACKENDS_HERE, useBackend } from '../testing/backends_here.js';
 import { expectWasmTrajectory } from '../testing/wasm_trajectory.js';
 
 // SpatialDropout1D/2D/3D (both data formats), Subtract, Identity, the keepdims global poolings and
-// broadcasting merges
+// broadcasting merges and Concatenate along a step axis
 // on every backend that runs here, against the wasm backend's training trajectory (the dropout
 // masks come from the same seeds on every backend, so the trajectories must agree).
 describe('spatial dropout, Subtract, Identity, keepdims poolings and broadcasting merges on every backend', () => {
@@ -40,14 +40,15 @@ describe('spatial dropout, Subtract, Identity, keepdims poolings and broadcastin
       const difference = km.layers.identity().apply(km.layers.subtract().apply(inputs.map((x) => encoder.apply(x))));
       return km.model({ inputs, outputs: km.layers.dense({ units: 3, activation: 'softmax' }).apply(difference) });
     }, pairs],
-    ['merges that repeat inputs along broadcast axes', () => {
+    ['merges that repeat inputs along broadcast axes, Concatenate along the steps', () => {
       const x = km.input({ shape: [7, 3] });
       const steps = km.layers.dense({ units: 4, activation: 'tanh' }).apply(x) as km.SymbolicTensor;
       const pooled = km.layers.globalAveragePooling1d({ keepdims: true }).apply(steps) as km.SymbolicTensor;
       const centred = km.layers.subtract().apply([steps, pooled]) as km.SymbolicTensor;
       const gate = km.layers.dense({ units: 1, activation: 'sigmoid' }).apply(x) as km.SymbolicTensor;
-      const mixed = km.layers.maximum().apply([km.layers.multiply().apply([centred, gate]) as km.SymbolicTensor, pooled]);
-      return km.model({ inputs: x, outputs: km.layers.dense({ units: 3, activation: 'softmax' }).apply(km.layers.flatten().apply(mixed)) });
+      const mixed = km.layers.maximum().apply([km.layers.multiply().apply([centred, gate]) as km.SymbolicTensor, pooled]) as km.SymbolicTensor;
+      const withSteps = km.layers.concatenate({ axis: 1 }).apply([mixed, pooled]);
+      return km.model({ inputs: x, outputs: km.layers.dense({ units: 3, activation: 'softmax' }).apply(km.layers.flatten().apply(withSteps)) });
     }, sequences],
   ];
 

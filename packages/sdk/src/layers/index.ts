@@ -9,7 +9,8 @@ import { Embedding, type EmbeddingArgs } from './embedding.js';
 import { Flatten, type FlattenArgs } from './flatten.js';
 import { GlobalAveragePooling1D, GlobalMaxPooling1D, type GlobalPooling1DArgs } from './global_pooling1d.js';
 import { GlobalAveragePooling2D, GlobalMaxPooling2D, type GlobalPooling2DArgs } from './global_pooling2d.js';
-import { Add, Average, Concatenate, Multiply, type MergeArgs } from './merge.js';
+import { Add, Average, Multiply, type MergeArgs } from './merge.js';
+import { Concatenate, type ConcatenateArgs } from './concatenate.js';
 import { AveragePooling1D, MaxPooling1D, type Pooling1DArgs } from './pooling1d.js';
 import { AveragePooling2D, MaxPooling2D, type Pooling2DArgs } from './pooling2d.js';
 import { Reshape, type ReshapeArgs } from './reshape.js';
@@ -178,8 +179,11 @@ export function multiply(args?: MergeArgs): Multiply {
   return new Multiply(args);
 }
 
-/** Joins inputs along the last axis. @example `km.layers.concatenate().apply([a, b])` */
-export function concatenate(args?: MergeArgs & { axis?: number }): Concatenate {
+/**
+ * Joins inputs along an axis, the last by default; they must agree on every other axis.
+ * @example `km.layers.concatenate().apply([a, b])`, `km.layers.concatenate({ axis: 1 }).apply([early, late])`
+ */
+export function concatenate(args?: ConcatenateArgs): Concatenate {
   checkOptions(args, CONCATENATE_OPTIONS, 'km.layers.concatenate');
   return new Concatenate(args);
 }

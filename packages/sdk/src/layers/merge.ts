@@ -214,67 +214,7 @@ export class Multiply extends ElementwiseMerge {
   }
 }
 
-/** Joins its inputs along the last axis (channels); the other dimensions must match. */
-export class Concatenate extends Layer {
-  readonly className = 'Concatenate';
-  #widths: number[] = [];
-  #rows = 0;
-
-  // Joins the last axis, so every step stays where it was: the inputs' masks (their AND) still apply.
-  override get supportsMasking(): boolean {
-    return true;
-  }
-
-  constructor(args: MergeArgs & { axis?: number } = {}) {
-    super(args, 'Concatenate');
-    if (args.axis !== undefined && args.axis !== -1) {
-      throw new Error(`Concatenate layer '${this.name}' joins along the last axis only. Received: axis=${args.axis}. Use axis: -1.`);
-    }
-  }
-
-  computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    if (inputShapes.length < 2) {
-      throw new Error(`Concatenate layer '${this.name}' joins two or more inputs, but received ${inputShapes.length}. Call it as layer.apply([a, b]).`);
-    }
-    const lead = inputShapes[0].slice(0, -1);
-    const bad = inputShapes.findIndex((s) => s.length !== lead.length + 1 || s.slice(0, -1).some((d, i) => d !== lead[i]));
-    if (bad >= 0) {
-      throw new Error(`Concatenate layer '${this.name}' needs inputs that agree on every axis but the last, but received ${inputShapes.map(formatShape).join(' and ')} (input ${bad} differs).`);
-    }
-    return [...lead, inputShapes.reduce((s, shape) => s + shape[shape.length - 1], 0)];
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), axis: -1 };
-  }
-
-  protected override build(inputShapes: readonly Shape[]): void {
-    this.#widths = inputShapes.map((s) => s[s.length - 1]);
-    this.#rows = inputShapes[0].slice(0, -1).reduce((a, b) => a * b, 1);
-  }
-
-  forward(ctx: ForwardContext): void {
-    const total = this.#widths.reduce((a, b) => a + b, 0);
-    let offset = 0;
-    this.#widths.forEach((w, k) => {
-      ctx.backend.copyRows(ctx.inputs[k], w, ctx.backend.view(ctx.output, offset, 0), total, ctx.batch * this.#rows, w);
-      offset += w;
-    });
-  }
-
-  backward(ctx: BackwardContext): void {
-    const total = this.#widths.reduce((a, b) => a + b, 0);
-    let offset = 0;
-    this.#widths.forEach((w, k) => {
-      const dx = ctx.inputGrads[k];
-      if (dx) ctx.backend.copyRows(ctx.backend.view(ctx.outputGrad, offset, 0), total, dx, w, ctx.batch * this.#rows, w);
-      offset += w;
-    });
-  }
-}
-
 registerLayer('Add', (config) => new Add(config as MergeArgs));
 registerLayer('Subtract', (config) => new Subtract(config as MergeArgs));
 registerLayer('Average', (config) => new Average(config as MergeArgs));
 registerLayer('Multiply', (config) => new Multiply(config as MergeArgs));
-registerLayer('Concatenate', (config) => new Concatenate(config as MergeArgs));

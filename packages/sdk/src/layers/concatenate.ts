@@ -1,0 +1,97 @@
+import { formatShape, Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import type { MergeArgs } from './merge.js';
+import { registerLayer } from './registry.js';
+
+/** Options of {@link Concatenate}. */
+export interface ConcatenateArgs extends MergeArgs {
+  /** The axis to join along, counting the batch as axis 0 as Keras does; negative counts from the last. Default -1. */
+  axis?: number;
+}
+
+/**
+ * Joins its inputs along one axis (by default the last, channels); they must agree on every other
+ * axis. Each input fills a block of every row of the output: rows are the axes before the joined
+ * one, and an input's block is its part of the joined axis times the axes after it.
+ */
+export class Concatenate extends Layer {
+  readonly className = 'Concatenate';
+  readonly axis: number;
+  #widths: number[] = [];
+  #rows = 0;
+  #joinsSteps = false;
+
+  // The inputs' masks (their AND) still apply where the join keeps every step where it was.
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
+  constructor(args: ConcatenateArgs = {}) {
+    super(args, 'Concatenate');
+    this.axis = args.axis ?? -1;
+    if (!Number.isInteger(this.axis) || this.axis === 0) {
+      throw new Error(`Concatenate layer '${this.name}' joins along an axis of the samples: a whole number other than 0 (the batch), e.g. -1 for the last. Received: axis=${JSON.stringify(args.axis)}.`);
+    }
+  }
+
+  /** The joined axis within a sample's shape of `rank` axes. */
+  #sampleAxis(rank: number): number {
+    const axis = this.axis < 0 ? rank + this.axis : this.axis - 1;
+    if (axis < 0 || axis >= rank) {
+      throw new Error(`Concatenate layer '${this.name}' cannot join axis ${this.axis} of inputs of rank ${rank + 1} (batch included). Use an axis from 1 to ${rank}, or from -${rank} to -1.`);
+    }
+    return axis;
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    if (inputShapes.length < 2) {
+      throw new Error(`Concatenate layer '${this.name}' joins two or more inputs, but received ${inputShapes.length}. Call it as layer.apply([a, b]).`);
+    }
+    const first = inputShapes[0];
+    const axis = this.#sampleAxis(first.length);
+    const bad = inputShapes.findIndex((s) => s.length !== first.length || s.some((d, i) => i !== axis && d !== first[i]));
+    if (bad >= 0) {
+      throw new Error(`Concatenate layer '${this.name}' joins axis ${this.axis}, so its inputs must agree on every other axis, but received ${inputShapes.map(formatShape).join(' and ')} (input ${bad} differs).`);
+    }
+    return first.map((d, i) => (i === axis ? inputShapes.reduce((sum, s) => sum + s[axis], 0) : d));
+  }
+
+  override checkInputMask(mask: Shape, _input: Shape, source: Layer): void {
+    if (this.#joinsSteps) {
+      throw new Error(`Concatenate layer '${this.name}' joins axis ${this.axis}, which adds steps to the ones the mask of layer '${source.name}' (${source.className}) marks (${formatShape(mask)}); kerasm cannot join masks along it. Concatenate along the last axis, or join the inputs before the Masking or Embedding layer.`);
+    }
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), axis: this.axis };
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    const rank = inputShapes[0].length;
+    const axis = this.#sampleAxis(rank);
+    const size = (shape: Shape) => shape.reduce((a, b) => a * b, 1);
+    this.#rows = size(inputShapes[0].slice(0, axis));
+    this.#widths = inputShapes.map((s) => size(s.slice(axis)));
+    this.#joinsSteps = axis < rank - 1;
+  }
+
+  forward(ctx: ForwardContext): void {
+    const total = this.#widths.reduce((a, b) => a + b, 0);
+    let offset = 0;
+    this.#widths.forEach((w, k) => {
+      ctx.backend.copyRows(ctx.inputs[k], w, ctx.backend.view(ctx.output, offset, 0), total, ctx.batch * this.#rows, w);
+      offset += w;
+    });
+  }
+
+  backward(ctx: BackwardContext): void {
+    const total = this.#widths.reduce((a, b) => a + b, 0);
+    let offset = 0;
+    this.#widths.forEach((w, k) => {
+      const dx = ctx.inputGrads[k];
+      if (dx) ctx.backend.copyRows(ctx.backend.view(ctx.outputGrad, offset, 0), total, dx, w, ctx.batch * this.#rows, w);
+      offset += w;
+    });
+  }
+}
+
+registerLayer('Concatenate', (config) => new Concatenate(config as ConcatenateArgs));

@@ -1,6 +1,7 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import { inboundTensor, modelInputIndex, outputShapesOf, type Graph } from './graph.js';
 import { shapeSize } from '../tensor.js';
+import { presetsWorkspace } from '../layers/layer_context.js';
 
 /**
  * Where one input slot of a node writes its gradient in the backward pass. Layers overwrite the
@@ -83,7 +84,9 @@ export class BatchPlan {
     this.aliased = aliased;
     this.workspaces = graph.nodes.map((node) => {
       const floats = node.layer.workspaceSize(batch);
-      return floats > 0 ? this.#alloc(backend, floats, 'float32') : 0;
+      const workspace = floats > 0 ? this.#alloc(backend, floats, 'float32') : 0;
+      if (workspace && presetsWorkspace(node.layer)) node.layer.presetWorkspace(backend, workspace, batch);
+      return workspace;
     });
     const masks: BufferId[] = [];
     graph.maskSources.forEach((source, i) => {

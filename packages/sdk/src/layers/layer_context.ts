@@ -55,3 +55,17 @@ export interface BackwardContext extends ForwardContext {
   /** One gradient buffer per weight, overwritten. */
   readonly weightGrads: readonly BufferId[];
 }
+
+/**
+ * A layer whose workspace holds values that are the same on every pass of a batch size (a causal
+ * mask's term): the batch plan calls `presetWorkspace` once, right after allocating the workspace,
+ * instead of the layer writing them on every forward pass.
+ */
+export interface PresetWorkspace {
+  presetWorkspace(backend: Backend, workspace: BufferId, batch: number): void;
+}
+
+/** Whether `layer` writes part of its workspace once per batch plan ({@link PresetWorkspace}). */
+export function presetsWorkspace(layer: object): layer is PresetWorkspace {
+  return typeof (layer as Partial<PresetWorkspace>).presetWorkspace === 'function';
+}

@@ -4,6 +4,8 @@ import type { Regularizer } from '../regularizers/regularizers.js';
 import { LayerRandom } from './layer_random.js';
 import { checkBooleanOption } from '../utils/options.js';
 import { formatShape, Layer, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import type { PresetWorkspace } from './layer_context.js';
+import type { Backend, BufferId } from '../backend/backend.js';
 import { kernelBiasConfig, kernelBiasOptions, type KernelBiasArgs, type KernelBiasOptions } from './weight_options.js';
 import { attentionBackward, attentionForward, AttentionWorkspace, causalTerm, type AttentionBuffers, type AttentionDims } from './attention_pass.js';
 import type { LayerApplyArgs } from '../engine/concrete_apply.js';
@@ -54,7 +56,7 @@ export function positiveOption(value: unknown, name: string, where: string, exam
  * weights (`query`, `key`, `value`, `attention_output`, kernel and bias each), masks, dropout and
  * both passes are the same (`attention_pass.ts`).
  */
-export abstract class ProjectedAttention extends Layer {
+export abstract class ProjectedAttention extends Layer implements PresetWorkspace {
   readonly dropout: number;
   readonly useBias: boolean;
   readonly useCausalMask: boolean;
@@ -223,7 +225,16 @@ export abstract class ProjectedAttention extends Layer {
   }
 
   #workspace(ctx: ForwardContext): AttentionWorkspace {
-    return new AttentionWorkspace(ctx.backend, ctx.workspace, this.#built(), ctx.batch, this.dropout > 0, this.useCausalMask);
+    return this.#regions(ctx.backend, ctx.workspace, ctx.batch);
+  }
+
+  #regions(backend: Backend, workspace: BufferId, batch: number): AttentionWorkspace {
+    return new AttentionWorkspace(backend, workspace, this.#built(), batch, this.dropout > 0, this.useCausalMask);
+  }
+
+  /** The causal mask's term, the same for every pass of a batch size. */
+  presetWorkspace(backend: Backend, workspace: BufferId, batch: number): void {
+    if (this.#causalTerm) backend.write(this.#regions(backend, workspace, batch).causal, this.#causalTerm);
   }
 
   /** Kernels and biases in the order `build` added them, biases 0 without `useBias`. */
@@ -249,9 +260,6 @@ export abstract class ProjectedAttention extends Layer {
 
   forward(ctx: ForwardContext): void {
     const w = this.#workspace(ctx);
-    // The workspace belongs to the batch plan, which the layer does not see being made, so the
-    // causal term is written each pass (querySteps·valueSteps floats).
-    if (this.#causalTerm) ctx.backend.write(w.causal, this.#causalTerm);
     const dropping = ctx.training && this.dropout > 0;
     const seed = dropping ? this.#random.kernelSeed() : null;
     attentionForward(ctx.backend, this.#built(), ctx.batch, this.#buffers(ctx), w, ctx.output, ctx.outputs[1] ?? 0, seed, this.dropout);

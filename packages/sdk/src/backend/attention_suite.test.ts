@@ -11,7 +11,7 @@ import { paddedSequences } from '../testing/padded_sequences.js';
 
 // batchMatMul (attention's per-head products) on every backend against a naive loop, then a
 // transformer block (causal attention with dropout, an explicit mask with the scores as an output,
-// the Keras block, and the single-head Attention and AdditiveAttention) trained on each backend
+// the Keras block, grouped-query attention, and the single-head Attention and AdditiveAttention) trained on each backend
 // against the wasm backend's loss trajectory.
 const random = new Random(37);
 const draw = (n: number) => Float32Array.from({ length: n }, () => random.uniform(-1, 1));
@@ -86,6 +86,20 @@ describe.each(BACKENDS_HERE)('attention on backend %s', (name) => {
       const ids = (seed: number) => km.tensor(paddedSequences(16, 6, 9, 1, seed, 'end').tokens, [16, 6], 'int32');
       const scoreTargets = km.tensor(Float32Array.from({ length: 16 * 36 }, (_, i) => (i % 6 === 0 ? 1 : 0)), [16, 6, 6]);
       return { model, x: [ids(5), ids(6)], y: [labels, scoreTargets] };
+    },
+    'grouped-query attention (four query heads, two key/value heads): causal with dropout and an explicit mask over padded tokens, the scores a second output': () => {
+      const [ids, m] = [km.input({ shape: [6] }), km.input({ shape: [6, 6] })];
+      const x = km.layers.embedding({ inputDim: 9, outputDim: 4, maskZero: true }).apply(ids);
+      const gqa = km.layers.groupQueryAttention({ headDim: 2, numQueryHeads: 4, numKeyValueHeads: 2, useCausalMask: true, dropout: 0.2, returnAttentionScores: true, biasInitializer: 'glorotUniform' });
+      const [attended, scores] = gqa.apply([x, x], { attentionMask: m }) as unknown as km.SymbolicTensor[];
+      const model = km.model({ inputs: [ids, m], outputs: [km.layers.dense({ units: 1, activation: 'sigmoid' }).apply(km.layers.globalAveragePooling1d().apply(attended)), scores] });
+      const mask = km.tensor(Float32Array.from({ length: 16 * 36 }, (_, i) => (i % 6 === 0 || (i * 5) % 3 !== 0 ? 1 : 0)), [16, 6, 6]);
+      const scoreTargets = km.tensor(Float32Array.from({ length: 16 * 4 * 36 }, (_, i) => (i % 6 === 0 ? 1 : 0)), [16, 4, 6, 6]);
+      return { model, x: [km.tensor(paddedSequences(16, 6, 9, 1, 7, 'end').tokens, [16, 6], 'int32'), mask], y: [labels, scoreTargets] };
+    },
+    'the Keras transformer block on token ids, with multi-query attention': () => {
+      const { x, y } = duplicateTokenTask(16, 6, 10, 5);
+      return { model: transformerClassifier({ length: 6, vocabulary: 10, embedDim: 8, heads: 2, keyValueHeads: 1, feedForward: 8 }), x, y };
     },
     'the Keras transformer block on token ids': () => {
       const { x, y } = duplicateTokenTask(16, 6, 10, 4);

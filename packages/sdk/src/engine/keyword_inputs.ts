@@ -26,7 +26,7 @@ export function keywordTensors(layer: Layer, options: unknown): { tensors: unkno
       const takes = keywords.length > 0 ? `It takes the keyword input${keywords.length > 1 ? 's' : ''} ${keywords.map((k) => `'${k}'`).join(', ')}.` : 'It takes no keyword inputs.';
       throw new Error(
         `Layer '${layer.name}' (${layer.className}).apply received the keyword input '${key}' (${describe(value)}), which this layer does not take. ${takes} ` +
-          `Pass '${key}' only to a layer that declares it (initialState: to lstm, gru, simpleRNN or bidirectional; attentionMask: to multiHeadAttention), or pass the tensor as a positional input.`,
+          `Pass '${key}' only to a layer that declares it (initialState: to lstm, gru, simpleRNN or bidirectional; attentionMask: to multiHeadAttention or groupQueryAttention), or pass the tensor as a positional input.`,
       );
     }
   }

@@ -1,8 +1,9 @@
 import { checkOptions } from '../utils/options.js';
-import { ADDITIVE_ATTENTION_OPTIONS, ATTENTION_OPTIONS, MULTI_HEAD_ATTENTION_OPTIONS, POSITION_EMBEDDING_OPTIONS } from './layer_options.js';
+import { ADDITIVE_ATTENTION_OPTIONS, ATTENTION_OPTIONS, GROUPED_QUERY_ATTENTION_OPTIONS, MULTI_HEAD_ATTENTION_OPTIONS, POSITION_EMBEDDING_OPTIONS } from './layer_options.js';
 import { Attention, type AttentionArgs } from './attention.js';
 import { AdditiveAttention, type AdditiveAttentionArgs } from './additive_attention.js';
 import { MultiHeadAttention, type MultiHeadAttentionArgs } from './multi_head_attention.js';
+import { GroupedQueryAttention, type GroupedQueryAttentionArgs } from './grouped_query_attention.js';
 import { PositionEmbedding, type PositionEmbeddingArgs } from './position_embedding.js';
 
 /**
@@ -13,6 +14,16 @@ import { PositionEmbedding, type PositionEmbeddingArgs } from './position_embedd
 export function multiHeadAttention(args: MultiHeadAttentionArgs): MultiHeadAttention {
   checkOptions(args, MULTI_HEAD_ATTENTION_OPTIONS, 'km.layers.multiHeadAttention');
   return new MultiHeadAttention(args);
+}
+
+/**
+ * Grouped-query attention (Keras 3's `GroupQueryAttention`): `numQueryHeads` query heads sharing
+ * `numKeyValueHeads` key/value heads, over `[query, value]` or `[query, value, key]` sequences.
+ * @example `km.layers.groupQueryAttention({ headDim: 16, numQueryHeads: 8, numKeyValueHeads: 2 }).apply([x, x])`
+ */
+export function groupQueryAttention(args: GroupedQueryAttentionArgs): GroupedQueryAttention {
+  checkOptions(args, GROUPED_QUERY_ATTENTION_OPTIONS, 'km.layers.groupQueryAttention');
+  return new GroupedQueryAttention(args);
 }
 
 /**
@@ -46,3 +57,4 @@ export function additiveAttention(args: AdditiveAttentionArgs = {}): AdditiveAtt
 
 export { Attention, AdditiveAttention, type AttentionArgs, type AdditiveAttentionArgs };
 export { MultiHeadAttention, PositionEmbedding, type MultiHeadAttentionArgs, type PositionEmbeddingArgs };
+export { GroupedQueryAttention, type GroupedQueryAttentionArgs };

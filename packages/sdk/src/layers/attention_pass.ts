@@ -7,7 +7,13 @@ export interface AttentionDims {
   readonly queryFeatures: number;
   readonly keyFeatures: number;
   readonly valueFeatures: number;
+  /** Query heads. */
   readonly heads: number;
+  /**
+   * Key and value heads: `heads` for multi-head attention, a divisor of it for grouped-query
+   * attention, where each key/value head serves `heads / keyValueHeads` consecutive query heads.
+   */
+  readonly keyValueHeads: number;
   readonly keyDim: number;
   readonly valueDim: number;
   readonly outputDim: number;
@@ -35,7 +41,7 @@ export interface AttentionBuffers {
  * forward pass; the scratch regions hold what one step of either pass needs next.
  */
 export class AttentionWorkspace {
-  /** Scaled queries, keys and values, head-major `[batch, heads, steps, dim]`. */
+  /** Scaled queries, keys and values, head-major `[batch, heads, steps, dim]` (keys and values: keyValueHeads). */
   readonly qh: BufferId;
   readonly kh: BufferId;
   readonly vh: BufferId;
@@ -66,10 +72,10 @@ export class AttentionWorkspace {
   }
 
   static #layout(d: AttentionDims, batch: number, dropout: boolean, causal: boolean): [string, number][] {
-    const { querySteps: tq, valueSteps: tv, heads: h, keyDim: dk, valueDim: dv } = d;
+    const { querySteps: tq, valueSteps: tv, heads: h, keyValueHeads: g, keyDim: dk, valueDim: dv } = d;
     const scores = batch * h * tq * tv;
     return [
-      ['qh', batch * h * tq * dk], ['kh', batch * h * tv * dk], ['vh', batch * h * tv * dv], ['probs', scores],
+      ['qh', batch * h * tq * dk], ['kh', batch * g * tv * dk], ['vh', batch * g * tv * dv], ['probs', scores],
       ['mask', dropout ? scores : 0], ['dropped', dropout ? scores : 0], ['context', batch * tq * h * dv], ['dScores', scores],
       ['token', batch * h * Math.max(tq * dk, tv * dk, tv * dv, tq * dv)], ['headA', batch * h * tq * dv],
       ['headB', batch * h * Math.max(tq * dk, tv * dk, tv * dv)], ['causal', causal ? tq * tv : 0],
@@ -92,6 +98,15 @@ export class AttentionWorkspace {
 }
 
 const SWAP_STEPS_AND_HEADS = [0, 2, 1, 3];
+
+/**
+ * The per-head products as batched products over key/value heads: the query heads sharing a
+ * key/value head are consecutive in `[batch, heads, steps, dim]`, so each group's queries (and
+ * scores) are one `(heads / keyValueHeads)·querySteps`-row matrix against that head's keys and values.
+ */
+function grouping(d: AttentionDims, batch: number): { groups: number; groupRows: number } {
+  return { groups: batch * d.keyValueHeads, groupRows: (d.heads / d.keyValueHeads) * d.querySteps };
+}
 
 /** The first `n` floats of a scratch region: TensorFlow.js reads a buffer as a matrix of exactly its length. */
 function part(b: Backend, region: BufferId, n: number): BufferId {
@@ -182,12 +197,13 @@ export function combineMasks(
  * before dropout, `[batch, heads, querySteps, valueSteps]`, which Keras returns as its attention scores.
  */
 export function attentionForward(b: Backend, d: AttentionDims, batch: number, io: AttentionBuffers, w: AttentionWorkspace, output: BufferId, scores: BufferId, dropoutSeed: number | null, rate: number): void {
-  const { querySteps: tq, valueSteps: tv, heads: h, keyDim: dk, valueDim: dv } = d;
+  const { querySteps: tq, valueSteps: tv, heads: h, keyValueHeads: g, keyDim: dk, valueDim: dv } = d;
+  const { groups, groupRows } = grouping(d, batch);
   projectToHeads(b, io.query, io.kernels[0], io.biases[0], w.token, w.qh, batch, tq, d.queryFeatures, h, dk);
   b.scale(w.qh, batch * h * tq * dk, 1 / Math.sqrt(dk));
-  projectToHeads(b, io.key, io.kernels[1], io.biases[1], w.token, w.kh, batch, tv, d.keyFeatures, h, dk);
-  projectToHeads(b, io.value, io.kernels[2], io.biases[2], w.token, w.vh, batch, tv, d.valueFeatures, h, dv);
-  b.batchMatMul(w.qh, w.kh, w.probs, batch * h, tq, tv, dk, false, true, false);
+  projectToHeads(b, io.key, io.kernels[1], io.biases[1], w.token, w.kh, batch, tv, d.keyFeatures, g, dk);
+  projectToHeads(b, io.value, io.kernels[2], io.biases[2], w.token, w.vh, batch, tv, d.valueFeatures, g, dv);
+  b.batchMatMul(w.qh, w.kh, w.probs, groups, groupRows, tv, dk, false, true, false);
   // dScores is free until the backward pass. One term per sample serves all its heads.
   if (combineMasks(b, d, batch, io, w, part(b, w.dScores, batch * tq * tv))) {
     for (let s = 0; s < batch; s++) b.biasAdd(b.view(w.probs, s * h * tq * tv, h * tq * tv), b.view(w.allowed, s * tq * tv, tq * tv), h, tq * tv);
@@ -201,7 +217,7 @@ export function attentionForward(b: Backend, d: AttentionDims, batch: number, io
     b.mul(w.probs, w.mask, w.dropped, n);
     weights = w.dropped;
   }
-  b.batchMatMul(weights, w.vh, w.headA, batch * h, tq, dv, tv, false, false, false);
+  b.batchMatMul(weights, w.vh, w.headA, groups, groupRows, dv, tv, false, false, false);
   b.transpose(w.headA, w.context, [batch, h, tq, dv], SWAP_STEPS_AND_HEADS);
   b.matMulBiasActivation(w.context, io.kernels[3], io.biases[3], output, batch * tq, d.outputDim, h * dv, 'linear');
 }
@@ -218,19 +234,21 @@ export interface AttentionGrads {
 }
 
 /** The backward pass of {@link attentionForward} from the output gradient (and the returned scores', or 0), with the workspace it left. */
-export function attentionBackward(b: Backend, d: AttentionDims, batch: number, io: AttentionBuffers, w: AttentionWorkspace, outputGrad: BufferId, scoresGrad: BufferId, g: AttentionGrads, dropout: boolean): void {
-  const { querySteps: tq, valueSteps: tv, heads: h, keyDim: dk, valueDim: dv } = d;
+export function attentionBackward(b: Backend, d: AttentionDims, batch: number, io: AttentionBuffers, w: AttentionWorkspace, outputGrad: BufferId, scoresGrad: BufferId, grads: AttentionGrads, dropout: boolean): void {
+  const { querySteps: tq, valueSteps: tv, heads: h, keyValueHeads: g, keyDim: dk, valueDim: dv } = d;
+  const { groups, groupRows } = grouping(d, batch);
   const rows = batch * tq;
   const pairs = batch * h;
-  b.matMul(w.context, outputGrad, g.kernels[3], h * dv, d.outputDim, rows, true, false, false);
-  if (g.biases[3]) b.columnSum(outputGrad, g.biases[3], rows, d.outputDim, false);
+  b.matMul(w.context, outputGrad, grads.kernels[3], h * dv, d.outputDim, rows, true, false, false);
+  if (grads.biases[3]) b.columnSum(outputGrad, grads.biases[3], rows, d.outputDim, false);
   const dContext = part(b, w.token, rows * h * dv);
   b.matMul(outputGrad, io.kernels[3], dContext, rows, h * dv, d.outputDim, false, true, false);
   b.transpose(dContext, w.headA, [batch, tq, h, dv], SWAP_STEPS_AND_HEADS);
-  // dWeights = dContext·vᵀ and dv = weightsᵀ·dContext, per sample and head.
-  b.batchMatMul(w.headA, w.vh, w.dScores, pairs, tq, tv, dv, false, true, false);
-  b.batchMatMul(dropout ? w.dropped : w.probs, w.headA, part(b, w.headB, pairs * tv * dv), pairs, tv, dv, tq, true, false, false);
-  projectionBackward(b, io.value, io.kernels[2], w.headB, w.token, g.kernels[2], g.biases[2], g.value, false, batch, tv, d.valueFeatures, h, dv);
+  // dWeights = dContext·vᵀ and dv = weightsᵀ·dContext, per sample and key/value head; the product
+  // over a group's rows sums the gradients of the query heads sharing that head.
+  b.batchMatMul(w.headA, w.vh, w.dScores, groups, groupRows, tv, dv, false, true, false);
+  b.batchMatMul(dropout ? w.dropped : w.probs, w.headA, part(b, w.headB, groups * tv * dv), groups, tv, dv, groupRows, true, false, false);
+  projectionBackward(b, io.value, io.kernels[2], w.headB, w.token, grads.kernels[2], grads.biases[2], grads.value, false, batch, tv, d.valueFeatures, g, dv);
   const n = pairs * tq * tv;
   if (dropout) b.mul(w.dScores, w.mask, w.dScores, n);
   // The returned scores are the weights before dropout, so their gradient joins here.
@@ -239,9 +257,9 @@ export function attentionBackward(b: Backend, d: AttentionDims, batch: number, i
   b.activationGrad('softmax', w.probs, w.dScores, w.dScores, pairs * tq, tv);
   // q was scaled before the product: dq = s·(dScores·k); k's gradient uses the scaled q.
   const dq = part(b, w.headB, pairs * tq * dk);
-  b.batchMatMul(w.dScores, w.kh, dq, pairs, tq, dk, tv, false, false, false);
+  b.batchMatMul(w.dScores, w.kh, dq, groups, groupRows, dk, tv, false, false, false);
   b.scale(dq, pairs * tq * dk, 1 / Math.sqrt(dk));
-  projectionBackward(b, io.query, io.kernels[0], w.headB, w.token, g.kernels[0], g.biases[0], g.query, false, batch, tq, d.queryFeatures, h, dk);
-  b.batchMatMul(w.dScores, w.qh, part(b, w.headB, pairs * tv * dk), pairs, tv, dk, tq, true, false, false);
-  projectionBackward(b, io.key, io.kernels[1], w.headB, w.token, g.kernels[1], g.biases[1], g.key, g.keyIsValue, batch, tv, d.keyFeatures, h, dk);
+  projectionBackward(b, io.query, io.kernels[0], w.headB, w.token, grads.kernels[0], grads.biases[0], grads.query, false, batch, tq, d.queryFeatures, h, dk);
+  b.batchMatMul(w.dScores, w.qh, part(b, w.headB, groups * tv * dk), groups, tv, dk, groupRows, true, false, false);
+  projectionBackward(b, io.key, io.kernels[1], w.headB, w.token, grads.kernels[1], grads.biases[1], grads.key, grads.keyIsValue, batch, tv, d.keyFeatures, g, dk);
 }

@@ -5,6 +5,7 @@ import type { LayerNormalizationArgs } from './layer_normalization.js';
 import type { GroupNormalizationArgs } from './group_normalization.js';
 import type { UnitNormalizationArgs } from './unit_normalization.js';
 import type { MultiHeadAttentionArgs } from './multi_head_attention.js';
+import type { GroupedQueryAttentionArgs } from './grouped_query_attention.js';
 import type { AttentionArgs } from './attention.js';
 import type { AdditiveAttentionArgs } from './additive_attention.js';
 import type { PositionEmbeddingArgs } from './position_embedding.js';
@@ -82,6 +83,11 @@ export const BATCH_NORMALIZATION_OPTIONS = optionNames<BatchNormalizationArgs>({
 });
 export const MULTI_HEAD_ATTENTION_OPTIONS = optionNames<MultiHeadAttentionArgs>({
   ...LAYER, numHeads: true, keyDim: true, valueDim: true, dropout: true, useBias: true, outputShape: true, attentionAxes: true,
+  kernelInitializer: true, biasInitializer: true, kernelRegularizer: true, biasRegularizer: true, activityRegularizer: true,
+  kernelConstraint: true, biasConstraint: true, useCausalMask: true, returnAttentionScores: true, seed: true,
+});
+export const GROUPED_QUERY_ATTENTION_OPTIONS = optionNames<GroupedQueryAttentionArgs>({
+  ...LAYER, headDim: true, numQueryHeads: true, numKeyValueHeads: true, dropout: true, useBias: true,
   kernelInitializer: true, biasInitializer: true, kernelRegularizer: true, biasRegularizer: true, activityRegularizer: true,
   kernelConstraint: true, biasConstraint: true, useCausalMask: true, returnAttentionScores: true, seed: true,
 });

@@ -2,6 +2,7 @@ import { LayerRandom } from './layer_random.js';
 import { checkBooleanOption } from '../utils/options.js';
 import { formatShape, Layer, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { causalTerm } from './attention_pass.js';
+import type { Backend, BufferId } from '../backend/backend.js';
 import {
   scoreAttentionBackward, scoreAttentionForward, ScoreAttentionWorkspace,
   type ScoreAttentionBuffers, type ScoreAttentionDims, type ScoreFunction,
@@ -150,7 +151,16 @@ export abstract class ScoreAttentionLayer extends Layer {
   }
 
   #workspace(ctx: ForwardContext): ScoreAttentionWorkspace {
-    return new ScoreAttentionWorkspace(ctx.backend, ctx.workspace, this.#built(), ctx.batch, this.scoreFunction, this.dropout > 0, this.useCausalMask);
+    return this.#regions(ctx.backend, ctx.workspace, ctx.batch);
+  }
+
+  #regions(backend: Backend, workspace: BufferId, batch: number): ScoreAttentionWorkspace {
+    return new ScoreAttentionWorkspace(backend, workspace, this.#built(), batch, this.scoreFunction, this.dropout > 0, this.useCausalMask);
+  }
+
+  /** The causal mask's term, the same for every pass of a batch size. */
+  override initWorkspace(backend: Backend, workspace: BufferId, batch: number): void {
+    if (this.#causalTerm) backend.write(this.#regions(backend, workspace, batch).causal, this.#causalTerm);
   }
 
   /** The weight (or its gradient) of each role in `buffers`, 0 where the layer has none. */
@@ -168,9 +178,6 @@ export abstract class ScoreAttentionLayer extends Layer {
 
   forward(ctx: ForwardContext): void {
     const w = this.#workspace(ctx);
-    // The workspace belongs to the batch plan, which the layer does not see being made, so the
-    // causal term is written each pass (querySteps·valueSteps floats).
-    if (this.#causalTerm) ctx.backend.write(w.causal, this.#causalTerm);
     const dropping = ctx.training && this.dropout > 0;
     const seed = dropping ? this.#random.kernelSeed() : null;
     scoreAttentionForward(ctx.backend, this.#built(), ctx.batch, this.scoreFunction, this.#buffers(ctx), w, ctx.output, ctx.outputs[1] ?? 0, seed, this.dropout);

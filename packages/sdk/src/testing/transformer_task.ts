@@ -42,6 +42,8 @@ export interface TransformerSizes {
   vocabulary: number;
   embedDim: number;
   heads: number;
+  /** With it, GroupedQueryAttention (`heads` query heads sharing these key/value heads) in place of MultiHeadAttention. */
+  keyValueHeads?: number;
   feedForward: number;
 }
 
@@ -58,7 +60,10 @@ export function transformerClassifier(s: TransformerSizes, attention = true): km
   const x = km.layers.add().apply([embedded, positions]);
   let h = x;
   if (attention) {
-    const attended = km.layers.multiHeadAttention({ numHeads: s.heads, keyDim: s.embedDim }).apply([x, x]);
+    const layer = s.keyValueHeads === undefined
+      ? km.layers.multiHeadAttention({ numHeads: s.heads, keyDim: s.embedDim })
+      : km.layers.groupQueryAttention({ numQueryHeads: s.heads, numKeyValueHeads: s.keyValueHeads, headDim: s.embedDim });
+    const attended = layer.apply([x, x]);
     const dropped = km.layers.dropout({ rate: 0.1 }).apply(attended);
     h = km.layers.layerNormalization({ epsilon: 1e-6 }).apply(km.layers.add().apply([x, dropped]));
   }

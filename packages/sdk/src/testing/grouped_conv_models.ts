@@ -9,7 +9,7 @@ export interface GroupedLayerSpec extends GroupedConvSpec {
 /** km.layers.conv1d, conv2d or conv3d by the spec's rank, with the spec's window, groups and filters. */
 export function groupedConvLayer(spec: GroupedLayerSpec, extra: Record<string, unknown> = {}): km.layers.Layer {
   const args = { filters: spec.filters, kernelSize: spec.kernel, strides: spec.strides, dilationRate: spec.dilation, padding: spec.padding, groups: spec.groups, ...extra };
-  const make = [km.layers.conv1d, km.layers.conv2d, km.layers.conv3d][spec.kernel.length - 1] as (a: typeof args) => km.layers.Layer;
+  const make = [km.layers.conv1d, km.layers.conv2d, km.layers.conv3d][spec.kernel.length - 1] as unknown as (a: typeof args) => km.layers.Layer;
   return make(args);
 }
 

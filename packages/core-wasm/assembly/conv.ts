@@ -54,64 +54,35 @@ export function im2col(
   sh: i32, sw: i32, dh: i32, dw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32,
   d: i32, kd: i32, sd: i32, dd: i32, padFront: i32, od: i32, groups: i32,
 ): void {
-  if (groups > 1) {
-    const cg = c / groups;
-    const groupFloats = kd * kh * kw * cg;
-    for (let g = 0; g < groups; g++) {
-      im2colRuns(x + (<usize>(g * cg) << 2), cols + (<usize>(g * groupFloats) << 2), (groups - 1) * groupFloats,
-        n, h, w, c, cg, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, d, kd, sd, dd, padFront, od);
-    }
+  if (groups == 1) {
+    im2colRuns<Plain>(x, cols, 0, n, h, w, c, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, d, kd, sd, dd, padFront, od);
     return;
   }
-  // Ungrouped: the plain loop, kept apart so that it pays nothing for groups.
-  const runBytes = <usize>c << 2;
-  let out = cols;
-  for (let b = 0; b < n; b++) {
-    const volume = x + <usize>(b * d * h * w) * runBytes;
-    for (let oz = 0; oz < od; oz++) {
-      for (let oy = 0; oy < oh; oy++) {
-        for (let ox = 0; ox < ow; ox++) {
-          const ix0 = ox * sw - padLeft;
-          // With dilation 1 and the whole window row inside, its kw taps are one contiguous run.
-          const rowContiguous = dw == 1 && ix0 >= 0 && ix0 + kw <= w;
-          for (let kz = 0; kz < kd; kz++) {
-            const iz = oz * sd - padFront + kz * dd;
-            const planeInside = iz >= 0 && iz < d;
-            const plane = volume + <usize>(max(iz, 0) * h * w) * runBytes;
-            for (let ky = 0; ky < kh; ky++) {
-              const iy = oy * sh - padTop + ky * dh;
-              const rowInside = planeInside && iy >= 0 && iy < h;
-              if (rowInside && rowContiguous) {
-                copyFloats(out, plane + <usize>(iy * w + ix0) * runBytes, kw * c);
-                out += <usize>kw * runBytes;
-                continue;
-              }
-              for (let kx = 0; kx < kw; kx++) {
-                const ix = ix0 + kx * dw;
-                if (rowInside && ix >= 0 && ix < w) copyFloats(out, plane + <usize>(iy * w + ix) * runBytes, c);
-                else zeroFloats(out, c);
-                out += runBytes;
-              }
-            }
-          }
-        }
-      }
-    }
+  const cg = c / groups;
+  const groupFloats = kd * kh * kw * cg;
+  for (let g = 0; g < groups; g++) {
+    im2colRuns<Grouped>(x + (<usize>(g * cg) << 2), cols + (<usize>(g * groupFloats) << 2), (groups - 1) * groupFloats,
+      n, h, w, c, cg, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, d, kd, sd, dd, padFront, od);
   }
 }
 
+// The runs below compile twice, by a type flag: for Plain, `grouped` is a constant false, so the
+// ungrouped copy has no group arithmetic at all (run = c, no gap) and runs the loop it always ran.
+type Plain = u8;
+type Grouped = u16;
+
 /**
- * One group of im2col: `run` channels of each input position (whose positions are `c` floats
+ * im2col of one group: `run` channels of each input position (whose positions are `c` floats
  * apart) per tap, and `rowGap` floats of the other groups skipped after each row of cols.
  */
-function im2colRuns(
+function im2colRuns<G>(
   x: usize, cols: usize, rowGap: i32, n: i32, h: i32, w: i32, c: i32, run: i32, kh: i32, kw: i32,
   sh: i32, sw: i32, dh: i32, dw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32,
   d: i32, kd: i32, sd: i32, dd: i32, padFront: i32, od: i32,
 ): void {
+  const grouped = sizeof<G>() == 2;
   const pixelBytes = <usize>c << 2;
-  const runBytes = <usize>run << 2;
-  const gapBytes = <usize>rowGap << 2;
+  const runBytes = grouped ? <usize>run << 2 : pixelBytes;
   let out = cols;
   for (let b = 0; b < n; b++) {
     const volume = x + <usize>(b * d * h * w) * pixelBytes;
@@ -119,6 +90,8 @@ function im2colRuns(
       for (let oy = 0; oy < oh; oy++) {
         for (let ox = 0; ox < ow; ox++) {
           const ix0 = ox * sw - padLeft;
+          // With dilation 1, whole positions and the whole window row inside, its kw taps are one contiguous run.
+          const rowContiguous = !grouped && dw == 1 && ix0 >= 0 && ix0 + kw <= w;
           for (let kz = 0; kz < kd; kz++) {
             const iz = oz * sd - padFront + kz * dd;
             const planeInside = iz >= 0 && iz < d;
@@ -126,15 +99,20 @@ function im2colRuns(
             for (let ky = 0; ky < kh; ky++) {
               const iy = oy * sh - padTop + ky * dh;
               const rowInside = planeInside && iy >= 0 && iy < h;
+              if (rowInside && rowContiguous) {
+                copyFloats(out, plane + <usize>(iy * w + ix0) * pixelBytes, kw * c);
+                out += <usize>kw * pixelBytes;
+                continue;
+              }
               for (let kx = 0; kx < kw; kx++) {
                 const ix = ix0 + kx * dw;
-                if (rowInside && ix >= 0 && ix < w) copyFloats(out, plane + <usize>(iy * w + ix) * pixelBytes, run);
-                else zeroFloats(out, run);
+                if (rowInside && ix >= 0 && ix < w) copyFloats(out, plane + <usize>(iy * w + ix) * pixelBytes, grouped ? run : c);
+                else zeroFloats(out, grouped ? run : c);
                 out += runBytes;
               }
             }
           }
-          out += gapBytes;
+          if (grouped) out += <usize>rowGap << 2;
         }
       }
     }
@@ -147,53 +125,28 @@ export function col2im(
   sh: i32, sw: i32, dh: i32, dw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32,
   d: i32, kd: i32, sd: i32, dd: i32, padFront: i32, od: i32, groups: i32,
 ): void {
-  if (groups > 1) {
-    memory.fill(dx, 0, <usize>(n * d * h * w * c) << 2);
-    const cg = c / groups;
-    const groupFloats = kd * kh * kw * cg;
-    for (let g = 0; g < groups; g++) {
-      col2imRuns(cols + (<usize>(g * groupFloats) << 2), dx + (<usize>(g * cg) << 2), (groups - 1) * groupFloats,
-        n, h, w, c, cg, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, d, kd, sd, dd, padFront, od);
-    }
+  memory.fill(dx, 0, <usize>(n * d * h * w * c) << 2);
+  if (groups == 1) {
+    col2imRuns<Plain>(cols, dx, 0, n, h, w, c, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, d, kd, sd, dd, padFront, od);
     return;
   }
-  const runBytes = <usize>c << 2;
-  memory.fill(dx, 0, <usize>(n * d * h * w) * runBytes);
-  let src = cols;
-  for (let b = 0; b < n; b++) {
-    const volume = dx + <usize>(b * d * h * w) * runBytes;
-    for (let oz = 0; oz < od; oz++) {
-      for (let oy = 0; oy < oh; oy++) {
-        for (let ox = 0; ox < ow; ox++) {
-          for (let kz = 0; kz < kd; kz++) {
-            const iz = oz * sd - padFront + kz * dd;
-            const planeInside = iz >= 0 && iz < d;
-            const plane = volume + <usize>(max(iz, 0) * h * w) * runBytes;
-            for (let ky = 0; ky < kh; ky++) {
-              const iy = oy * sh - padTop + ky * dh;
-              const rowInside = planeInside && iy >= 0 && iy < h;
-              for (let kx = 0; kx < kw; kx++) {
-                const ix = ox * sw - padLeft + kx * dw;
-                if (rowInside && ix >= 0 && ix < w) addRun(plane + <usize>(iy * w + ix) * runBytes, src, c);
-                src += runBytes;
-              }
-            }
-          }
-        }
-      }
-    }
+  const cg = c / groups;
+  const groupFloats = kd * kh * kw * cg;
+  for (let g = 0; g < groups; g++) {
+    col2imRuns<Grouped>(cols + (<usize>(g * groupFloats) << 2), dx + (<usize>(g * cg) << 2), (groups - 1) * groupFloats,
+      n, h, w, c, cg, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, d, kd, sd, dd, padFront, od);
   }
 }
 
-/** One group of col2im: adds `run` floats per tap into positions `c` floats apart, skipping `rowGap` floats after each row. */
-function col2imRuns(
+/** col2im of one group: adds `run` floats per tap into positions `c` floats apart, skipping `rowGap` floats after each row. */
+function col2imRuns<G>(
   cols: usize, dx: usize, rowGap: i32, n: i32, h: i32, w: i32, c: i32, run: i32, kh: i32, kw: i32,
   sh: i32, sw: i32, dh: i32, dw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32,
   d: i32, kd: i32, sd: i32, dd: i32, padFront: i32, od: i32,
 ): void {
+  const grouped = sizeof<G>() == 2;
   const pixelBytes = <usize>c << 2;
-  const runBytes = <usize>run << 2;
-  const gapBytes = <usize>rowGap << 2;
+  const runBytes = grouped ? <usize>run << 2 : pixelBytes;
   let src = cols;
   for (let b = 0; b < n; b++) {
     const volume = dx + <usize>(b * d * h * w) * pixelBytes;
@@ -209,12 +162,12 @@ function col2imRuns(
               const rowInside = planeInside && iy >= 0 && iy < h;
               for (let kx = 0; kx < kw; kx++) {
                 const ix = ox * sw - padLeft + kx * dw;
-                if (rowInside && ix >= 0 && ix < w) addRun(plane + <usize>(iy * w + ix) * pixelBytes, src, run);
+                if (rowInside && ix >= 0 && ix < w) addRun(plane + <usize>(iy * w + ix) * pixelBytes, src, grouped ? run : c);
                 src += runBytes;
               }
             }
           }
-          src += gapBytes;
+          if (grouped) src += <usize>rowGap << 2;
         }
       }
     }

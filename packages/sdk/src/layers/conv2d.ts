@@ -30,6 +30,12 @@ export interface Conv2DArgs extends KernelBiasLayerArgs {
 /**
  * 2-D convolution over `[height, width, channels]` inputs: `activation(conv(x, kernel) + bias)`,
  * the kernel shaped `[kH, kW, inChannels, filters]` as in Keras. Runs as im2col + the packed GEMM.
+ *
+ * @example
+ * ```ts
+ * // ResNeXt-style grouped convolution: 32 groups, each 4 filters over 4 of the 128 input channels.
+ * km.layers.conv2d({ filters: 128, kernelSize: 3, padding: 'same', groups: 32, activation: 'relu' });
+ * ```
  */
 export class Conv2D extends ConvGemmLayer {
   readonly className: string = 'Conv2D';

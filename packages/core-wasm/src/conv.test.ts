@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { WindowGeometry } from './geometry.js';
 import { coreFor, expectClose, FLAVORS, get, put, randomArray } from './test_support.js';
-import { at, dilatedSweep, forEachOutput, inputSize, sweep, tap } from './test_windows.js';
+import { at, dilatedSweep, forEachOutput, geometry, inputSize, sweep, tap } from './test_windows.js';
 
 function colsWidth(g: WindowGeometry): number {
   return g.kH * g.kW * g.channels;
+}
+
+/** Column of tap t and channel c in a row of cols: group by group, then tap, then channel within the group. */
+function column(g: WindowGeometry, t: number, c: number): number {
+  const perGroup = g.channels / (g.groups ?? 1);
+  return (Math.floor(c / perGroup) * g.kH * g.kW + t) * perGroup + (c % perGroup);
 }
 
 /** Naive im2col: one row per output position, zeros where a tap falls outside. */
@@ -14,7 +20,7 @@ function naiveIm2col(g: WindowGeometry, x: Float32Array): Float32Array {
   forEachOutput(g, (b, oy, ox, row) => {
     for (let ky = 0; ky < g.kH; ky++) for (let kx = 0; kx < g.kW; kx++) {
       const p = tap(g, oy, ox, ky, kx);
-      for (let c = 0; c < g.channels; c++) cols[row * width + (ky * g.kW + kx) * g.channels + c] = p ? x[at(g, b, p[0], p[1], c)] : 0;
+      for (let c = 0; c < g.channels; c++) cols[row * width + column(g, ky * g.kW + kx, c)] = p ? x[at(g, b, p[0], p[1], c)] : 0;
     }
   });
   return cols;
@@ -28,16 +34,22 @@ function naiveCol2im(g: WindowGeometry, cols: Float32Array): Float64Array {
     for (let ky = 0; ky < g.kH; ky++) for (let kx = 0; kx < g.kW; kx++) {
       const p = tap(g, oy, ox, ky, kx);
       if (!p) continue;
-      for (let c = 0; c < g.channels; c++) dx[at(g, b, p[0], p[1], c)] += cols[row * width + (ky * g.kW + kx) * g.channels + c];
+      for (let c = 0; c < g.channels; c++) dx[at(g, b, p[0], p[1], c)] += cols[row * width + column(g, ky * g.kW + kx, c)];
     }
   });
   return dx;
 }
 
-const label = (g: WindowGeometry) => `n${g.batch} ${g.inH}x${g.inW}x${g.channels} k${g.kH}x${g.kW} s${g.strideH},${g.strideW} d${g.dilationH},${g.dilationW} pad${g.padTop},${g.padLeft} -> ${g.outH}x${g.outW}`;
+const label = (g: WindowGeometry) => `n${g.batch} ${g.inH}x${g.inW}x${g.channels} k${g.kH}x${g.kW} s${g.strideH},${g.strideW} d${g.dilationH},${g.dilationW} pad${g.padTop},${g.padLeft} -> ${g.outH}x${g.outW}${g.groups ? ` groups${g.groups}` : ''}`;
 
 describe.each(FLAVORS)('im2col / col2im (%s)', (flavor) => {
-  const cases = [...sweep(), ...dilatedSweep()];
+  const grouped: WindowGeometry[] = [
+    { ...geometry(2, 9, 8, 6, 3, 2, [2, 1], [1, 1], 'same'), groups: 3 },
+    { ...geometry(3, 11, 10, 8, 3, 3, [2, 3], [1, 1], 'valid'), groups: 4 },
+    { ...geometry(1, 10, 12, 4, 3, 2, [1, 1], [2, 3], 'same'), groups: 2 },
+    { ...geometry(2, 12, 13, 8, 2, 2, [2, 2], [1, 1], 'same'), groups: 8 },
+  ];
+  const cases = [...sweep(), ...dilatedSweep(), ...grouped];
 
   it.each(cases.map((g) => [label(g), g] as const))('im2col matches a naive loop: %s', async (_, g) => {
     const core = await coreFor(flavor);

@@ -27,6 +27,11 @@ export interface WindowGeometry {
   /** Planes of padding in front of the volume (default 0). */
   readonly padFront?: number;
   readonly outD?: number;
+  /**
+   * Channel groups of a grouped convolution (default 1; im2col/col2im only): each row of the
+   * columns holds its window group by group, `[groups, taps, channels / groups]`.
+   */
+  readonly groups?: number;
 }
 
 /** The depth axis of a geometry, with an image's defaults: [inD, kD, strideD, dilationD, padFront, outD]. */

@@ -24,7 +24,7 @@ export function windowSize(g: WindowGeometry): number {
 }
 
 export function convArgs(g: WindowGeometry, batch = g.batch): number[] {
-  return [batch, g.inH, g.inW, g.channels, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.outH, g.outW, ...depthAxis(g)];
+  return [batch, g.inH, g.inW, g.channels, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.outH, g.outW, ...depthAxis(g), g.groups ?? 1];
 }
 
 export function poolArgs(g: WindowGeometry, batch = g.batch): number[] {

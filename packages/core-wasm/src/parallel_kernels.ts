@@ -18,8 +18,8 @@ const kernel = (name: keyof KernelExports, arity: number, floats: readonly numbe
 /** Indexed by {@link KernelId}. */
 const PARALLEL_KERNELS: readonly ParallelKernel[] = [
   kernel('gemm', 15, [], 12),
-  kernel('im2col', 22),
-  kernel('col2im', 22),
+  kernel('im2col', 23),
+  kernel('col2im', 23),
   kernel('maxPool', 19),
   kernel('maxPoolGrad', 21),
   kernel('avgPool', 19),

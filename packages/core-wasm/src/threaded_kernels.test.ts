@@ -68,6 +68,7 @@ async function expectSameOnEveryThreadCount(inputs: Float32Array[], outputs: num
 const convShapes: WindowGeometry[] = [
   geometry(23, 13, 11, 5, 3, 3, [1, 1], [1, 1], 'same'),
   geometry(71, 15, 13, 3, 3, 3, [2, 1], [2, 2], 'valid'),
+  { ...geometry(13, 13, 11, 6, 3, 3, [1, 1], [1, 1], 'same'), groups: 3 },
 ];
 const poolShape = geometry(31, 17, 15, 9, 3, 3, [2, 2], [1, 1], 'same');
 const colsSize = (g: WindowGeometry) => g.batch * g.outH * g.outW * g.kH * g.kW * g.channels;

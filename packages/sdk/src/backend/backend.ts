@@ -86,6 +86,13 @@ export interface LinalgOps {
    * i·m·k, B_i at i·k·n, C_i at i·m·n): attention's score and context products, one per sample and head.
    */
   batchMatMul(a: BufferId, b: BufferId, c: BufferId, batch: number, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean): void;
+  /**
+   * `groups` products side by side: C_g (+)= op(A_g)·op(B_g) for g < groups, where each stored
+   * matrix is row-major with its columns in `groups` equal blocks and block g belongs to group g:
+   * A is `[m, groups·k]` (`[k, groups·m]` when transA), B is `[k, groups·n]` (`[n, groups·k]` when
+   * transB), C is `[m, groups·n]`. A grouped convolution's passes, over im2col's grouped columns.
+   */
+  groupedMatMul(a: BufferId, b: BufferId, c: BufferId, groups: number, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean): void;
   /** x[r, c] += bias[c], in place. */
   biasAdd(x: BufferId, bias: BufferId, rows: number, cols: number): void;
   /** out[c] = (accumulate ? out[c] : 0) + Σ_r x[r, c]. */

@@ -18,6 +18,12 @@ export interface Conv1DArgs extends KernelBiasLayerArgs {
   dilationRate?: number | [number];
   /** Only 'channelsLast' ([steps, channels]) is supported. */
   dataFormat?: 'channelsLast';
+  /**
+   * Channel groups (default 1), as in Keras: group g's filters see only group g's input channels;
+   * the kernel is `[kernelSize, inChannels / groups, filters]`. Both inChannels and filters must
+   * be divisible by it.
+   */
+  groups?: number;
 }
 
 /** The Conv2D options of the same convolution over an image of height 1. */

@@ -2,7 +2,7 @@ import { ConvGemmLayer } from './conv_gemm.js';
 import type { KernelBiasLayerArgs } from './kernel_bias_layer.js';
 import type { Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { convWindowOf, filtersOf, imageShape, type PaddingMode, sampleGeometry, type SampleGeometry } from './window.js';
+import { convWindowOf, filtersOf, groupsOf, imageShape, type PaddingMode, sampleGeometry, type SampleGeometry } from './window.js';
 
 /** Options of {@link Conv2D}, with Keras' defaults. */
 export interface Conv2DArgs extends KernelBiasLayerArgs {
@@ -18,11 +18,24 @@ export interface Conv2DArgs extends KernelBiasLayerArgs {
   dilationRate?: number | [number, number];
   /** Only 'channelsLast' (NHWC) is supported. */
   dataFormat?: 'channelsLast';
+  /**
+   * Channel groups (default 1), as in Keras: input channels and filters are split into `groups`
+   * groups and group g's filters see only group g's channels (ResNeXt's grouped convolution);
+   * the kernel is `[kH, kW, inChannels / groups, filters]`. Both inChannels and filters must be
+   * divisible by it.
+   */
+  groups?: number;
 }
 
 /**
  * 2-D convolution over `[height, width, channels]` inputs: `activation(conv(x, kernel) + bias)`,
  * the kernel shaped `[kH, kW, inChannels, filters]` as in Keras. Runs as im2col + the packed GEMM.
+ *
+ * @example
+ * ```ts
+ * // ResNeXt-style grouped convolution: 32 groups, each 4 filters over 4 of the 128 input channels.
+ * km.layers.conv2d({ filters: 128, kernelSize: 3, padding: 'same', groups: 32, activation: 'relu' });
+ * ```
  */
 export class Conv2D extends ConvGemmLayer {
   readonly className: string = 'Conv2D';
@@ -31,11 +44,13 @@ export class Conv2D extends ConvGemmLayer {
   readonly strides: [number, number];
   readonly padding: PaddingMode;
   readonly dilationRate: [number, number];
+  readonly groups: number;
 
   /** `className` is the subclass' (Conv1D runs as a Conv2D over images of height 1). */
   constructor(args: Conv2DArgs, className = 'Conv2D') {
     super(args, className);
     this.filters = filtersOf(args.filters, `${className} layer '${this.name}'`);
+    this.groups = groupsOf(args.groups, this.filters, `${className} layer '${this.name}'`);
     ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate } = convWindowOf(args, className, this.name));
   }
 

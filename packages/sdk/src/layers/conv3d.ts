@@ -2,7 +2,7 @@ import { ConvGemmLayer } from './conv_gemm.js';
 import type { KernelBiasLayerArgs } from './kernel_bias_layer.js';
 import type { Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { checkStridesWithDilation, filtersOf, type PaddingMode, type SampleGeometry } from './window.js';
+import { checkStridesWithDilation, filtersOf, groupsOf, type PaddingMode, type SampleGeometry } from './window.js';
 import { tripleOf, volumeGeometry, volumeShape, volumeWindowOf, type Triple } from './volume.js';
 
 /** Options of {@link Conv3D}, with Keras' defaults. */
@@ -19,6 +19,12 @@ export interface Conv3DArgs extends KernelBiasLayerArgs {
   dilationRate?: number | Triple;
   /** Only 'channelsLast' (NDHWC) is supported. */
   dataFormat?: 'channelsLast';
+  /**
+   * Channel groups (default 1), as in Keras: group g's filters see only group g's input channels;
+   * the kernel is `[kD, kH, kW, inChannels / groups, filters]`. Both inChannels and filters must
+   * be divisible by it.
+   */
+  groups?: number;
 }
 
 /**
@@ -43,11 +49,13 @@ export class Conv3D extends ConvGemmLayer {
   readonly strides: Triple;
   readonly padding: PaddingMode;
   readonly dilationRate: Triple;
+  readonly groups: number;
 
   constructor(args: Conv3DArgs) {
     super(args, 'Conv3D');
     const where = `Conv3D layer '${this.name}'`;
     this.filters = filtersOf(args.filters, where);
+    this.groups = groupsOf(args.groups, this.filters, where);
     this.kernelSize = tripleOf(args.kernelSize, 0, 'kernelSize', where);
     ({ strides: this.strides, padding: this.padding } = volumeWindowOf(args, [1, 1, 1], where, this.name));
     this.dilationRate = tripleOf(args.dilationRate, 1, 'dilationRate', where);

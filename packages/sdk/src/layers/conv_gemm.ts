@@ -1,6 +1,6 @@
 import type { WindowGeometry } from '../backend/backend.js';
-import { activationBiasBackward, KernelBiasLayer } from './kernel_bias_layer.js';
-import { singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import { activationBiasBackward, biasActivationForward, KernelBiasLayer, productBuffer } from './kernel_bias_layer.js';
+import { formatShape, singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import type { PaddingMode, SampleGeometry } from './window.js';
 
 /**
@@ -8,6 +8,10 @@ import type { PaddingMode, SampleGeometry } from './window.js';
  * layout is already the `[taps·in, filters]` matrix), over images or, with the geometry's depth
  * axis, volumes. Subclasses (Conv2D, Conv1D, Conv3D) validate their options and say how an input
  * shape maps to a window geometry, an output shape and a kernel shape.
+ *
+ * With `groups` > 1 (grouped convolution), im2col lays each row out group by group and each group
+ * is one GEMM over its block of the columns, the kernel `[k…, in / groups, filters]` and the
+ * output (strided operands, no copies); groups = 1 runs the plain GEMM with its fused epilogue.
  */
 export abstract class ConvGemmLayer extends KernelBiasLayer {
   /** Number of output channels. */
@@ -17,6 +21,8 @@ export abstract class ConvGemmLayer extends KernelBiasLayer {
   abstract readonly strides: readonly number[];
   abstract readonly dilationRate: readonly number[];
   abstract readonly padding: PaddingMode;
+  /** Channel groups: group g's filters see only group g's input channels (1: an ordinary convolution). */
+  abstract readonly groups: number;
   #geometry: SampleGeometry | null = null;
 
   /** The window over one sample of the given input shape. */
@@ -25,18 +31,27 @@ export abstract class ConvGemmLayer extends KernelBiasLayer {
   /** The output shape for a window geometry. */
   protected abstract outputShapeOf(g: SampleGeometry): Shape;
 
-  /** The kernel's shape as Keras stores it: [k…, in, filters]. */
+  /** The kernel's shape as Keras stores it: [k…, in / groups, filters]. */
   protected kernelShape(channels: number): Shape {
     return [...this.kernelSize, channels, this.filters];
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    return this.outputShapeOf(this.sampleGeometry(singleInput(this, inputShapes)));
+    return this.outputShapeOf(this.#groupedGeometry(singleInput(this, inputShapes)));
+  }
+
+  /** The sample geometry, once the input's channels are known to split into the groups. */
+  #groupedGeometry(input: Shape): SampleGeometry {
+    const g = this.sampleGeometry(input);
+    if (g.channels % this.groups !== 0) {
+      throw new Error(`${this.className} layer '${this.name}': the number of input channels must be evenly divisible by the number of groups. Received: groups=${this.groups}, but the input has ${g.channels} channels (input shape ${formatShape(input)}). Use a groups value that divides ${g.channels}, or give the input a multiple of ${this.groups} channels.`);
+    }
+    return this.groups === 1 ? g : { ...g, groups: this.groups };
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
-    this.#geometry = this.sampleGeometry(singleInput(this, inputShapes));
-    this.addWeight('kernel', this.kernelShape(this.#geometry.channels), this.kernelInitializer);
+    this.#geometry = this.#groupedGeometry(singleInput(this, inputShapes));
+    this.addWeight('kernel', this.kernelShape(this.#geometry.channels / this.groups), this.kernelInitializer);
     if (this.useBias) this.addWeight('bias', [this.filters], this.biasInitializer);
   }
 
@@ -76,7 +91,13 @@ export abstract class ConvGemmLayer extends KernelBiasLayer {
     const rows = batch * this.#positions;
     const cols = this.#pointwise ? inputs[0] : workspace;
     if (!this.#pointwise) backend.im2col(inputs[0], cols, this.#batchGeometry(batch));
-    this.kernelBiasForward(ctx, cols, rows, this.#patch, this.filters, this.#columnFloats(batch));
+    if (this.groups === 1) {
+      this.kernelBiasForward(ctx, cols, rows, this.#patch, this.filters, this.#columnFloats(batch));
+      return;
+    }
+    const product = productBuffer(ctx, this.activation, this.#columnFloats(batch), rows * this.filters);
+    backend.groupedMatMul(cols, ctx.weights[0], product, this.groups, rows, this.filters / this.groups, this.#patch / this.groups, false, false, false);
+    biasActivationForward(ctx, this.activation, this.useBias, rows, this.filters, product);
   }
 
   backward(ctx: BackwardContext): void {
@@ -86,10 +107,13 @@ export abstract class ConvGemmLayer extends KernelBiasLayer {
     const cols = this.#pointwise ? inputs[0] : workspace;
     // dKernel = colsᵀ · dZ, then the columns' gradient dZ · kernelᵀ, which reuses the column
     // buffer (its forward contents are no longer needed) before col2im.
-    backend.matMul(cols, outputGrad, weightGrads[0], this.#patch, this.filters, rows, true, false, false);
+    const [groups, patch, filters] = [this.groups, this.#patch / this.groups, this.filters / this.groups];
+    if (groups === 1) backend.matMul(cols, outputGrad, weightGrads[0], patch, filters, rows, true, false, false);
+    else backend.groupedMatMul(cols, outputGrad, weightGrads[0], groups, patch, filters, rows, true, false, false);
     if (!inputGrads[0]) return;
     const dCols = this.#pointwise ? inputGrads[0] : workspace;
-    backend.matMul(outputGrad, weights[0], dCols, rows, this.#patch, this.filters, false, true, false);
+    if (groups === 1) backend.matMul(outputGrad, weights[0], dCols, rows, patch, filters, false, true, false);
+    else backend.groupedMatMul(outputGrad, weights[0], dCols, groups, rows, patch, filters, false, true, false);
     if (!this.#pointwise) backend.col2im(dCols, inputGrads[0], this.#batchGeometry(batch));
   }
 
@@ -97,6 +121,8 @@ export abstract class ConvGemmLayer extends KernelBiasLayer {
     return {
       ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding,
       dilationRate: this.dilationRate, dataFormat: 'channelsLast',
+      // Only where it matters, so an ungrouped layer saves exactly what TensorFlow.js writes.
+      ...(this.groups === 1 ? {} : { groups: this.groups }),
       ...this.kernelBiasLayerConfig(),
     };
   }

@@ -78,6 +78,21 @@ export function filtersOf(value: unknown, where: string): number {
   return value as number;
 }
 
+/**
+ * Validates a convolution's `groups` (Keras' grouped convolution, default 1): a positive integer
+ * that divides `filters`; `where` names the layer.
+ */
+export function groupsOf(value: unknown, filters: number, where: string): number {
+  const groups = value ?? 1;
+  if (!Number.isInteger(groups) || (groups as number) < 1) {
+    throw new Error(`${where}: groups must be a positive integer. Received: groups=${JSON.stringify(value)}.`);
+  }
+  if (filters % (groups as number) !== 0) {
+    throw new Error(`${where}: the number of filters must be evenly divisible by the number of groups. Received: groups=${groups}, filters=${filters}. Use a multiple of ${groups} for filters, or a groups value that divides ${filters}.`);
+  }
+  return groups as number;
+}
+
 /** Checks a [height, width, channels] input shape. */
 export function imageShape(shape: Shape, layer: string, className: string): [number, number, number] {
   if (shape.length !== 3) {

@@ -15,6 +15,7 @@ import { lossWeightsTensor } from './loss_weight_ops.js';
 import { maskFromValuesTensor, maskedMeanStepsGradTensor, maskedMeanStepsTensor, maskSelectRowsGradTensors, maskSelectRowsTensor } from './mask_ops.js';
 import { gruGatesBackwardTensors, gruGatesForwardTensors, gruOutputBackwardTensors, gruOutputForwardTensors, gruResetAfterBackwardTensors, gruResetAfterForwardTensors, lstmCellBackwardTensors, lstmCellForwardTensors } from './recurrent_ops.js';
 import { TfjsCoreKernels } from './tfjs_core_kernels.js';
+import { groupedMatMulTensor } from './batch_matmul_ops.js';
 
 /**
  * kerasm's Backend on TensorFlow.js: every kernel is a few tfjs ops on whatever tfjs backend is
@@ -45,6 +46,14 @@ export class TfjsBackend extends TfjsCoreKernels implements Backend {
       const [loss, dLoss] = overlapTerms(this.tf, this.matrix(p, groups, groupSize), this.matrix(targets, groups, groupSize), c);
       if (grad) this.store.set(grad, this.tf.reshape(this.tf.mul(dLoss, gradScale), [groups * groupSize]));
       return this.tf.sum(loss);
+    });
+  }
+
+  groupedMatMul(a: BufferId, b: BufferId, c: BufferId, groups: number, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean): void {
+    const size = m * groups * n;
+    this.run(() => {
+      const product = groupedMatMulTensor(this.tf, this.store.get(this.prefix(a, m * groups * k)), this.store.get(this.prefix(b, k * groups * n)), groups, m, n, k, transA, transB);
+      this.store.set(this.prefix(c, size), accumulate ? this.tf.add(this.store.get(this.prefix(c, size)), product) : product);
     });
   }
 

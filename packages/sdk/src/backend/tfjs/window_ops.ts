@@ -17,7 +17,10 @@ export class WindowIndex {
     this.#tf = tf;
   }
 
-  /** Indices for [batch·outD·outH·outW, kD·kH·kW, channels], flattened (depth 1 for images). */
+  /**
+   * Indices for [batch·outD·outH·outW, kD·kH·kW, channels], flattened (depth 1 for images); with
+   * `g.groups`, each row is [groups, taps, channels / groups] as core-wasm's im2col lays it out.
+   */
   indices(g: WindowGeometry): tfc.Tensor1D {
     const key = JSON.stringify(g);
     let index = this.#cache.get(key);
@@ -55,21 +58,24 @@ function buildIndex(g: WindowGeometry): Int32Array {
   const [inD, kD, strideD, dilationD, padFront, outD] = depthAxis(g);
   const [rows, taps] = windowRows(g);
   const index = new Int32Array(rows * taps * g.channels);
+  const groups = g.groups ?? 1;
+  const perGroup = g.channels / groups;
   let at = 0;
   for (let b = 0; b < g.batch; b++)
     for (let oz = 0; oz < outD; oz++)
       for (let oy = 0; oy < g.outH; oy++)
         for (let ox = 0; ox < g.outW; ox++)
-          for (let kz = 0; kz < kD; kz++)
-            for (let ky = 0; ky < g.kH; ky++)
-              for (let kx = 0; kx < g.kW; kx++) {
-                const z = oz * strideD - padFront + kz * dilationD;
-                const y = oy * g.strideH - g.padTop + ky * g.dilationH;
-                const x = ox * g.strideW - g.padLeft + kx * g.dilationW;
-                const inside = z >= 0 && z < inD && y >= 0 && y < g.inH && x >= 0 && x < g.inW;
-                const base = (((b * inD + z) * g.inH + y) * g.inW + x) * g.channels;
-                for (let c = 0; c < g.channels; c++) index[at++] = inside ? 1 + base + c : 0;
-              }
+          for (let group = 0; group < groups; group++)
+            for (let kz = 0; kz < kD; kz++)
+              for (let ky = 0; ky < g.kH; ky++)
+                for (let kx = 0; kx < g.kW; kx++) {
+                  const z = oz * strideD - padFront + kz * dilationD;
+                  const y = oy * g.strideH - g.padTop + ky * g.dilationH;
+                  const x = ox * g.strideW - g.padLeft + kx * g.dilationW;
+                  const inside = z >= 0 && z < inD && y >= 0 && y < g.inH && x >= 0 && x < g.inW;
+                  const base = (((b * inD + z) * g.inH + y) * g.inW + x) * g.channels;
+                  for (let c = group * perGroup; c < (group + 1) * perGroup; c++) index[at++] = inside ? 1 + base + c : 0;
+                }
   return index;
 }
 

@@ -99,6 +99,14 @@ export class WasmBackend implements Backend {
     for (let i = 0; i < batch; i++) this.matMul(a + i * m * k * 4, b + i * k * n * 4, c + i * m * n * 4, m, n, k, transA, transB, accumulate);
   }
 
+  groupedMatMul(a: BufferId, b: BufferId, c: BufferId, groups: number, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean): void {
+    // Each group is the GEMM over column blocks at strides of the whole rows: no copies.
+    const [aBlock, bBlock] = [transA ? m : k, transB ? k : n];
+    for (let g = 0; g < groups; g++) {
+      this.#core.gemm(transA, transB, m, n, k, a + 4 * g * aBlock, groups * aBlock, b + 4 * g * bBlock, groups * bBlock, c + 4 * g * n, groups * n, accumulate);
+    }
+  }
+
   matMulBiasActivation(a: BufferId, b: BufferId, bias: BufferId, c: BufferId, m: number, n: number, k: number, activation: FusableActivation): void {
     this.#core.gemm(false, false, m, n, k, a, k, b, n, c, n, false, { bias, activation: ACTIVATION_CODES[activation] });
   }

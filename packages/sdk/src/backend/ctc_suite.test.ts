@@ -5,9 +5,13 @@ import { expectClose } from '../testing/expect_close.js';
 import { bruteForceCtc } from '../testing/ctc_reference.js';
 import { finiteDifferenceGradient } from '../testing/sgd_gradients.js';
 import { Random } from '../utils/random.js';
+import * as km from '../index.js';
+import { backend } from './registry.js';
+import { expectWasmTrajectory } from '../testing/wasm_trajectory.js';
 
 // Keras 3's CTC loss kernel on every backend that runs here: the loss against the sum over every
-// alignment (brute force, float64), the gradient against finite differences of that sum.
+// alignment (brute force, float64), the gradient against finite differences of that sum; then a
+// small model trained with loss 'ctc' on each backend against the wasm backend's loss trajectory.
 const random = new Random(57);
 const uniform = (n: number, lo: number, hi: number) => Array.from({ length: n }, () => random.uniform(lo, hi));
 
@@ -76,5 +80,17 @@ describe.each(BACKENDS_HERE)('CTC loss on backend %s', (name) => {
     const wrongGrad = await download(pg, steps * classes);
     for (let t = 0; t < steps; t++) expect(Math.abs(wrongGrad.subarray(t * classes, (t + 1) * classes).reduce((a, c) => a + c, 0))).toBeLessThan(1e-5);
     [px, pl, pg, pw].forEach((id) => b.free(id));
+  });
+
+  it('a small Conv1D model trained with loss ctc follows the wasm loss trajectory', async () => {
+    const trajectoryRandom = new Random(31);
+    const x = Float32Array.from({ length: 12 * 8 * 3 }, () => trajectoryRandom.uniform(-1, 1));
+    const y = padded(Array.from({ length: 12 }, (_, s) => [1 + (s % 3), 1 + ((s * 7) % 3), 2].slice(0, 1 + (s % 3))), 3);
+    await expectWasmTrajectory(name, () => ({
+      model: km.sequential([km.layers.conv1d({ filters: 6, kernelSize: 3, padding: 'same', activation: 'tanh', inputShape: [8, 3] }), km.layers.dense({ units: 4 })]),
+      x: km.tensor(x, [12, 8, 3]),
+      y: km.tensor(y, [12, 3], 'int32'),
+    }), 'ctc', 4);
+    b = backend();
   });
 });

@@ -8,6 +8,11 @@ type Tf = typeof tfc;
 // number instead of −∞; it stays far below any reachable one.
 const UNREACHABLE = -1e30;
 const INFEASIBLE = -1e29;
+// The loss of a sample with no alignment: webgl cannot fill a tensor with Infinity, so the backend
+// reads any sum past IMPOSSIBLE_SUM as +∞.
+const IMPOSSIBLE = 1e38;
+/** A summed loss at least this large includes an impossible sample. */
+export const IMPOSSIBLE_SUM = 1e29;
 
 /** Shifts [batch, states] right by `by` along the states, filling with `fill`. */
 function shiftStates(tf: Tf, x: tfc.Tensor2D, by: number, fill: number): tfc.Tensor2D {
@@ -27,7 +32,7 @@ function logAdd3(tf: Tf, a: tfc.Tensor, b: tfc.Tensor, c: tfc.Tensor): tfc.Tenso
 }
 
 /**
- * Per-sample CTC loss [batch] (+∞ where the labels cannot fit in the steps) and its gradient w.r.t.
+ * Per-sample CTC loss [batch] (IMPOSSIBLE where the labels cannot fit in the steps) and its gradient w.r.t.
  * logits [batch, steps, classes], for int32 labels [batch, labelCap] padded with `blank`.
  */
 export function ctcLossTensors(tf: Tf, logits: tfc.Tensor3D, labels: tfc.Tensor2D, blank: number): [tfc.Tensor1D, tfc.Tensor3D] {
@@ -40,9 +45,11 @@ export function ctcLossTensors(tf: Tf, logits: tfc.Tensor3D, labels: tfc.Tensor2
   const extended = tf.concat([tf.reshape(tf.stack([blanks, tf.cast(labels, 'int32')], 2), [batch, 2 * labelCap]), tf.fill([batch, 1], blank, 'int32')], 1) as tfc.Tensor2D;
   const previousLabel = tf.concat([tf.fill([batch, 2], blank, 'int32'), tf.slice(extended, [0, 0], [-1, states - 2])], 1);
   const canSkip = tf.logicalAnd(tf.notEqual(extended, blank), tf.notEqual(extended, previousLabel)) as tfc.Tensor2D;
-  // tfjs-backend-wasm 4.22's oneHot gives zeros for a float32 dtype, so the one-hot is a comparison.
+  // Each state's class as a one-hot [batch, states, classes], made by a comparison, and used by
+  // products and sums: in tfjs 4.22 the wasm backend's oneHot (float32) and batched gather, and the
+  // webgl backend's batched matMul over it, give wrong values.
   const oneHot = tf.cast(tf.equal(tf.expandDims(extended, 2), tf.reshape(tf.range(0, classes, 1, 'int32'), [1, 1, classes])), 'float32') as tfc.Tensor3D;
-  const emit = tf.matMul(logp, oneHot, false, true);
+  const emit = tf.sum(tf.mul(tf.expandDims(logp, 2), tf.expandDims(oneHot, 1)), 3);
   const emitAt = (t: number) => tf.reshape(tf.slice(emit, [0, t, 0], [-1, 1, -1]), [batch, states]) as tfc.Tensor2D;
   const unreachable = tf.fill([batch, states], UNREACHABLE) as tfc.Tensor2D;
   const stateIndex = tf.range(0, states, 1, 'int32');
@@ -69,7 +76,8 @@ export function ctcLossTensors(tf: Tf, logits: tfc.Tensor3D, labels: tfc.Tensor2
   }
   const feasible = tf.greater(logP, INFEASIBLE);
   const posterior = tf.exp(tf.sub(tf.add(tf.stack(alphas, 1), tf.stack(betas, 1)), tf.reshape(logP, [batch, 1, 1])));
-  const grad = tf.sub(tf.exp(logp), tf.matMul(posterior, oneHot));
-  const loss = tf.where(feasible, tf.neg(logP), tf.fill([batch], Infinity));
+  const perClass = tf.sum(tf.mul(tf.expandDims(posterior, 3), tf.expandDims(oneHot, 1)), 2);
+  const grad = tf.sub(tf.exp(logp), perClass);
+  const loss = tf.where(feasible, tf.neg(logP), tf.fill([batch], IMPOSSIBLE));
   return [loss as tfc.Tensor1D, tf.mul(grad, tf.reshape(tf.cast(feasible, 'float32'), [batch, 1, 1])) as tfc.Tensor3D];
 }

@@ -2,7 +2,7 @@ import type * as tfc from '@tensorflow/tfjs-core';
 import type { BinaryFocalOptions, CategoricalFocalOptions, OverlapCoefficients } from '../backend.js';
 import { binaryFocalTerms, categoricalFocalTerms, overlapTerms } from './focal_loss_ops.js';
 import { weighted, weightedSum } from './loss_weight_ops.js';
-import { ctcLossTensors } from './ctc_ops.js';
+import { ctcLossTensors, IMPOSSIBLE_SUM } from './ctc_ops.js';
 import type { Backend, BufferId, ColorAdjustment, FusableActivation, GroupNormGeometry, ImageTransform, ResizeGeometry, ResizeInterpolation } from '../backend.js';
 import { flipImagesTensor, resizeGradTensor, resizeTensor } from './image_ops.js';
 import { transformImagesGradTensor, transformImagesTensor, transformSizes } from './transform_ops.js';
@@ -58,7 +58,7 @@ export class TfjsBackend extends TfjsCoreKernels implements Backend {
       const sampleWeights = weights ? tf.sum(this.matrix(weights, batch, steps), 1) : null;
       if (grad) this.store.set(this.prefix(grad, batch * steps * classes), tf.reshape(weighted(tf, tf.mul(dLoss, gradScale), sampleWeights, steps * classes), [-1]));
       return weightedSum(tf, loss, sampleWeights, 1);
-    });
+    }).then((sum) => (sum >= IMPOSSIBLE_SUM ? Infinity : sum));
   }
 
   transpose(x: BufferId, y: BufferId, dims: readonly number[], perm: readonly number[]): void {

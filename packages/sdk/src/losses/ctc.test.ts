@@ -86,16 +86,24 @@ describe("loss 'ctc' refuses targets it cannot read", () => {
     await expect(fitWith(labelsOf(labelRows, 3), model)).rejects.toThrow(/Loss 'ctc' needs at least 2 classes \(class 0 is the blank\), but the model's output has 1\./);
   });
 
+  it("metric 'accuracy', which has no per-step targets to compare with", () => {
+    expect(() => logitsModel().compile({ optimizer: 'sgd', loss: 'ctc', metrics: ['accuracy'] })).toThrow(
+      "Metric 'accuracy' compares the class at each output step with a target, but loss 'ctc' takes label sequences that are not aligned with the steps. Drop the metric, and measure sequence accuracy on km.utils.ctcDecode's output instead.",
+    );
+  });
+
   it('options to km.losses.ctc', () => {
     expect(() => km.losses.ctc({ blank: 3 } as never)).toThrow("km.losses.ctc takes no options (Keras 3's CTC: blank 0, every output step used). Received: blank.");
   });
 });
 
+const savedCases: [string, () => string | km.losses.Loss, unknown][] = [
+  ['by name', () => 'ctc', 'ctc'],
+  ['km.losses.ctc()', () => km.losses.ctc(), { class_name: 'CTC', config: {} }],
+];
+
 describe("loss 'ctc' in the saved training config", () => {
-  it.each([
-    ['by name', () => 'ctc' as const, 'ctc'],
-    ['km.losses.ctc()', () => km.losses.ctc(), { class_name: 'CTC', config: {} }],
-  ] as const)('%s: saved as Keras names it, loaded back to the same loss', async (_label, loss, saved) => {
+  it.each(savedCases)('%s: saved as Keras names it, loaded back to the same loss', async (_label, loss, saved) => {
     const model = logitsModel();
     model.compile({ optimizer: 'adam', loss: loss() });
     const y = labelsOf(labelRows, 3);

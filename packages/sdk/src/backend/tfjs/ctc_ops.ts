@@ -5,14 +5,13 @@ type Tf = typeof tfc;
 // Keras 3's CTC loss as tfjs ops, on the device: the forward–backward recursion of core-wasm's
 // ctc.ts is a JavaScript loop over the steps, each step a few ops on the whole batch's states.
 // tfjs ops are float32 and −∞ − (−∞) is NaN, so an unreachable state holds a large negative
-// number instead of −∞; it stays far below any reachable one.
-const UNREACHABLE = -1e30;
-const INFEASIBLE = -1e29;
-// The loss of a sample with no alignment: webgl cannot fill a tensor with Infinity, so the backend
-// reads any sum past IMPOSSIBLE_SUM as +∞.
-const IMPOSSIBLE = 1e38;
+// number instead of −∞, far below any reachable one; tfjs-webgl clamps magnitudes near 1e20, so it
+// stays below that, and a sample with no alignment has loss IMPOSSIBLE, which the backend reads as +∞.
+const UNREACHABLE = -1e15;
+const INFEASIBLE = -1e14;
+const IMPOSSIBLE = 1e18;
 /** A summed loss at least this large includes an impossible sample. */
-export const IMPOSSIBLE_SUM = 1e29;
+export const IMPOSSIBLE_SUM = 1e16;
 
 /** Shifts [batch, states] right by `by` along the states, filling with `fill`. */
 function shiftStates(tf: Tf, x: tfc.Tensor2D, by: number, fill: number): tfc.Tensor2D {

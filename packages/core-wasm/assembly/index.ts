@@ -42,3 +42,4 @@ export { transformImages, transformImagesBackward } from './transform';
 export { adjustImages, adjustImagesBackward } from './color_adjust';
 export { binaryFocalCrossEntropy, categoricalFocalCrossEntropy, overlapLoss } from './focal_losses';
 export { gluForward, gluBackward } from './glu';
+export { ctcLoss, ctcScratchBytes } from './ctc';

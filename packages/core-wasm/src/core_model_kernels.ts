@@ -230,6 +230,21 @@ export abstract class ModelKernels extends CoreBase {
     return this.k.overlapLoss(p, targets, dp, groups, groupSize, gradScale, numerator, tpCoef, tCoef, pCoef);
   }
 
+  /**
+   * Keras 3's CTC loss: returns Σ_samples weight·(−log p(labels | softmax(logits))) over logits
+   * [batch, steps, classes] and i32 labels [batch, labelCap] (the sequence, then `blank` as padding);
+   * when dp ≠ 0 writes dLoss/dLogits·gradScale. An impossible sample adds +∞ with a zero gradient.
+   * `weights`: 0 or one f32 per step, summed per sample. `scratch`: {@link ctcScratchBytes} bytes.
+   */
+  ctcLoss(logits: number, labels: number, dp: number, batch: number, steps: number, classes: number, labelCap: number, blank: number, gradScale: number, weights: number, scratch: number): number {
+    return this.k.ctcLoss(logits, labels, dp, batch, steps, classes, labelCap, blank, gradScale, weights, scratch);
+  }
+
+  /** The scratch {@link ctcLoss} needs, in bytes. */
+  ctcScratchBytes(steps: number, classes: number, labelCap: number): number {
+    return this.k.ctcScratchBytes(steps, classes, labelCap);
+  }
+
   /** Returns l1·Σ|w| + l2·Σw² over n weights; when grad ≠ 0 adds l1·sign(w) + 2·l2·w into it. */
   regularize(w: number, grad: number, n: number, l1: number, l2: number): number {
     return this.k.regularize(w, grad, n, l1, l2);

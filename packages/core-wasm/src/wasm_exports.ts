@@ -112,4 +112,6 @@ export interface KernelExports {
   binaryFocalCrossEntropy(p: number, targets: number, dp: number, n: number, gradScale: number, gamma: number, alpha: number, balance: number, smoothing: number, fromLogits: number, weights: number, repeat: number): number;
   categoricalFocalCrossEntropy(p: number, targets: number, probs: number, dp: number, rows: number, cols: number, gradScale: number, alpha: number, gamma: number, smoothing: number, fromLogits: number, weights: number): number;
   overlapLoss(p: number, targets: number, dp: number, groups: number, groupSize: number, gradScale: number, numerator: number, tpCoef: number, tCoef: number, pCoef: number): number;
+  ctcLoss(logits: number, labels: number, dp: number, batch: number, steps: number, classes: number, labelCap: number, blank: number, gradScale: number, weights: number, scratch: number): number;
+  ctcScratchBytes(steps: number, classes: number, labelCap: number): number;
 }

@@ -210,6 +210,17 @@ export interface FocalLossOps {
   overlapLoss(p: BufferId, targets: BufferId, grad: BufferId, groups: number, groupSize: number, gradScale: number, coefficients: OverlapCoefficients): Scalar;
 }
 
+/** Keras 3's CTC loss; sums, gradients and weights as in {@link LossOps}. */
+export interface CtcOps {
+  /**
+   * Σ over `batch` samples of −log p(labels | softmax(logits)): logits [batch, steps, classes], int32
+   * labels [batch, labelCap] (the sequence, then `blank` as padding). The gradient is w.r.t. the
+   * logits; a sample whose labels cannot fit in `steps` adds +∞ and gets a zero gradient. `weights`:
+   * one per step of each sample, summed into the sample's weight.
+   */
+  ctcLoss(logits: BufferId, labels: BufferId, grad: BufferId, batch: number, steps: number, classes: number, labelCap: number, blank: number, gradScale: number, weights?: BufferId): Scalar;
+}
+
 /** Counting metrics; with a `mask` (one float per row, or per `repeat` elements) only where it is not 0. */
 export interface MetricOps {
   countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number, mask?: BufferId): Scalar;
@@ -457,7 +468,7 @@ export interface ImageOps {
 }
 
 /** A compute backend: storage plus every kernel family. */
-export interface Backend extends ShapeOps, StorageOps, LinalgOps, ActivationOps, InputActivationOps, GluOps, ParametricActivationOps, LossOps, FocalLossOps, MetricOps, OptimizerOps, ElementwiseOps, ConvOps, NormalizationOps, LayerNormalizationOps, GroupNormalizationOps, EmbeddingOps, RecurrentOps, MaskOps, ImageOps {
+export interface Backend extends ShapeOps, StorageOps, LinalgOps, ActivationOps, InputActivationOps, GluOps, ParametricActivationOps, LossOps, FocalLossOps, CtcOps, MetricOps, OptimizerOps, ElementwiseOps, ConvOps, NormalizationOps, LayerNormalizationOps, GroupNormalizationOps, EmbeddingOps, RecurrentOps, MaskOps, ImageOps {
   /** The backend's name as `km.getBackend()` reports it, e.g. `'wasm'`. */
   readonly name: string;
   /** Which kernels run, e.g. `'wasm-simd'` or `'wasm-relaxed-simd'`. */

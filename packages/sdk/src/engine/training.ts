@@ -164,7 +164,7 @@ export async function prepare(target: TrainingTarget, xIn: unknown, yIn: unknown
     const raw = loss.sparseTargets
       ? y.dtype === 'int32' ? (y.dataSync() as Int32Array) : Int32Array.from(y.dataSync())
       : y.dtype === 'float32' ? (y.dataSync() as Float32Array) : Float32Array.from(y.dataSync());
-    return loss.transformTargets ? loss.transformTargets(raw, shape) : raw;
+    return loss.transformTargets ? loss.transformTargets(raw, shape, n) : raw;
   });
   return {
     xs: xs.map((x, k) => modelInputValues(graph, x, k, xsIn.labels[k])),

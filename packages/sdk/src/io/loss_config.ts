@@ -17,6 +17,7 @@ const CONFIGURED: Record<string, (config: Record<string, unknown>) => Loss> = {
   CategoricalFocalCrossentropy: (c) => losses.categoricalFocalCrossentropy(c),
   Dice: (c) => losses.dice(c as Record<string, never>),
   Tversky: (c) => losses.tversky(c),
+  CTC: (c) => losses.ctc(c as Record<string, never>),
 };
 
 // Keras' Dice and Tversky reduce over every axis by default (axis=None); the others along the last.

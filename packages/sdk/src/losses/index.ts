@@ -208,4 +208,19 @@ export function tversky(args: TverskyArgs = {}): Loss {
   return { ...overlapLoss('tversky', tverskyCoefficients(alpha, beta)), savedAs: { className: 'Tversky', config: { alpha, beta } } };
 }
 
+/**
+ * Keras 3's CTC loss (`keras.losses.CTC`), for sequence outputs read without an alignment (OCR,
+ * speech). The model's output is logits [steps, classes] per sample (no softmax: the loss takes a
+ * log-softmax over the classes); the targets are integer labels [batch, maxLength], class 0 being the
+ * blank, which pads each row after its labels. The loss is −log p(labels) averaged over the batch;
+ * labels that need more steps than the output has are refused before training. Same as `loss: 'ctc'`.
+ * Decode the outputs with `km.utils.ctcDecode`.
+ * @example `model.compile({ optimizer: 'adam', loss: km.losses.ctc() })`
+ */
+export function ctc(args: Record<string, never> = {}): Loss {
+  const given = Object.keys(args ?? {});
+  if (given.length > 0) throw new Error(`km.losses.ctc takes no options (Keras 3's CTC: blank 0, every output step used). Received: ${given.join(', ')}.`);
+  return { ...getLoss('ctc'), savedAs: { className: 'CTC', config: {} } };
+}
+
 export type { Loss, LossName } from './losses.js';

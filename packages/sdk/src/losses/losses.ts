@@ -7,6 +7,7 @@ import { describeTargets, lastAxis, perPositionHint, positions, validateDense, v
 import { positionMeanLoss } from './position_mean.js';
 import { BINARY_FOCAL_DEFAULTS, binaryFocalLoss, CATEGORICAL_FOCAL_DEFAULTS, categoricalFocalLoss } from './focal.js';
 import { DICE, overlapLoss, tverskyCoefficients } from './overlap.js';
+import { CTC_LOSS } from './ctc.js';
 
 /** One loss term as the training loop uses it. */
 export interface Loss {
@@ -26,8 +27,8 @@ export interface Loss {
    * over the positions; the result is that mean times `batch`, and the gradient is the mean's.
    */
   compute(backend: Backend, output: BufferId, targets: BufferId, grad: BufferId, batch: number, outputShape: Shape, fusedSoftmax: boolean, weights?: BufferId): Scalar;
-  /** Rewrites the host targets once before training (label smoothing); their length may change. */
-  transformTargets?(values: Float32Array | Int32Array, outputShape: Shape): Float32Array | Int32Array;
+  /** Rewrites the host targets of `samples` samples once before training (label smoothing); their length may change. */
+  transformTargets?(values: Float32Array | Int32Array, outputShape: Shape, samples: number): Float32Array | Int32Array;
   /**
    * How a loss configured by `km.losses` is saved: Keras' class name and its options (camelCase).
    * Absent on the plain named losses, which are saved by name.
@@ -37,7 +38,7 @@ export interface Loss {
 
 /** Loss names accepted by `compile` (camelCase; Keras' snake_case names are aliases). */
 export type LossName = 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'binaryCrossentropy' | 'meanSquaredError' | ElementwiseLossName | RowwiseLossKind
-  | 'binaryFocalCrossentropy' | 'categoricalFocalCrossentropy' | 'dice' | 'tversky';
+  | 'binaryFocalCrossentropy' | 'categoricalFocalCrossentropy' | 'dice' | 'tversky' | 'ctc';
 
 const SNAKE_ALIASES: Record<string, LossName> = {
   categorical_crossentropy: 'categoricalCrossentropy',
@@ -165,6 +166,7 @@ const LOSSES: Record<LossName, Loss> = {
   categoricalFocalCrossentropy: categoricalFocalLoss(CATEGORICAL_FOCAL_DEFAULTS),
   dice: overlapLoss('dice', DICE),
   tversky: overlapLoss('tversky', tverskyCoefficients(0.5, 0.5)),
+  ctc: CTC_LOSS,
 };
 
 /** The built-in cross-entropies with Keras' defaults, for the configurable variants to build on. */

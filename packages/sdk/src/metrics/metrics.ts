@@ -14,6 +14,9 @@ export type { Metric } from './metric.js';
 
 /** 'accuracy' as Keras resolves it: from the loss and the output, sparse/categorical for class outputs, binary otherwise. */
 function accuracyFor(name: string, loss: Loss, outputShape: Shape): Metric {
+  if (loss.name === 'ctc') {
+    throw new Error(`Metric '${name}' compares the class at each output step with a target, but loss 'ctc' takes label sequences that are not aligned with the steps. Drop the metric, and measure sequence accuracy on km.utils.ctcDecode's output instead.`);
+  }
   const cols = lastAxis(outputShape);
   const categorical = loss.sparseTargets || loss.name === 'categoricalCrossentropy' || loss.name === 'sparseCategoricalCrossentropy' || (loss.name !== 'binaryCrossentropy' && cols > 1);
   return categorical ? categoricalAccuracy(name) : binaryAccuracy(name);

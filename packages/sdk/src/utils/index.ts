@@ -1,2 +1,4 @@
 export { setRandomSeed } from './random.js';
 export { toCategorical } from './to_categorical.js';
+export { ctcDecode } from './ctc_decode.js';
+export type { CtcDecodeOptions } from './ctc_decode.js';

@@ -1,6 +1,8 @@
+import type * as tfc from '@tensorflow/tfjs-core';
 import type { BinaryFocalOptions, CategoricalFocalOptions, OverlapCoefficients } from '../backend.js';
 import { binaryFocalTerms, categoricalFocalTerms, overlapTerms } from './focal_loss_ops.js';
 import { weighted, weightedSum } from './loss_weight_ops.js';
+import { ctcLossTensors, IMPOSSIBLE_SUM } from './ctc_ops.js';
 import type { Backend, BufferId, ColorAdjustment, FusableActivation, GroupNormGeometry, ImageTransform, ResizeGeometry, ResizeInterpolation } from '../backend.js';
 import { flipImagesTensor, resizeGradTensor, resizeTensor } from './image_ops.js';
 import { transformImagesGradTensor, transformImagesTensor, transformSizes } from './transform_ops.js';
@@ -55,6 +57,17 @@ export class TfjsBackend extends TfjsCoreKernels implements Backend {
       const product = groupedMatMulTensor(this.tf, this.store.get(this.prefix(a, m * groups * k)), this.store.get(this.prefix(b, k * groups * n)), groups, m, n, k, transA, transB);
       this.store.set(this.prefix(c, size), accumulate ? this.tf.add(this.store.get(this.prefix(c, size)), product) : product);
     });
+  }
+
+  ctcLoss(logits: BufferId, labels: BufferId, grad: BufferId, batch: number, steps: number, classes: number, labelCap: number, blank: number, gradScale: number, weights?: BufferId): Promise<number> {
+    return this.readScalar(() => {
+      const tf = this.tf;
+      const x = tf.reshape(this.store.get(this.prefix(logits, batch * steps * classes)), [batch, steps, classes]) as tfc.Tensor3D;
+      const [loss, dLoss] = ctcLossTensors(tf, x, tf.reshape(this.store.get(this.prefix(labels, batch * labelCap)), [batch, labelCap]), blank);
+      const sampleWeights = weights ? tf.sum(this.matrix(weights, batch, steps), 1) : null;
+      if (grad) this.store.set(this.prefix(grad, batch * steps * classes), tf.reshape(weighted(tf, tf.mul(dLoss, gradScale), sampleWeights, steps * classes), [-1]));
+      return weightedSum(tf, loss, sampleWeights, 1);
+    }).then((sum) => (sum >= IMPOSSIBLE_SUM ? Infinity : sum));
   }
 
   transpose(x: BufferId, y: BufferId, dims: readonly number[], perm: readonly number[]): void {

@@ -16,6 +16,9 @@ export class WasmBackend implements Backend {
   readonly hostResident = true;
   readonly kernels: string;
   readonly #core: Core;
+  // The CTC recursion's tables, kept between calls so that a training step allocates nothing.
+  #ctcScratch = 0;
+  #ctcScratchBytes = 0;
 
   constructor(core: Core) {
     this.#core = core;
@@ -203,6 +206,15 @@ export class WasmBackend implements Backend {
 
   overlapLoss(p: BufferId, targets: BufferId, grad: BufferId, groups: number, groupSize: number, gradScale: number, c: OverlapCoefficients): number {
     return this.#core.overlapLoss(p, targets, grad, groups, groupSize, gradScale, c.numerator, c.truePositives, c.targets, c.predictions);
+  }
+
+  ctcLoss(logits: BufferId, labels: BufferId, grad: BufferId, batch: number, steps: number, classes: number, labelCap: number, blank: number, gradScale: number, weights: BufferId = 0): number {
+    const bytes = this.#core.ctcScratchBytes(steps, classes, labelCap);
+    if (bytes > this.#ctcScratchBytes) {
+      if (this.#ctcScratch) this.#core.free(this.#ctcScratch);
+      [this.#ctcScratch, this.#ctcScratchBytes] = [this.#core.malloc(bytes), bytes];
+    }
+    return this.#core.ctcLoss(logits, labels, grad, batch, steps, classes, labelCap, blank, gradScale, weights, this.#ctcScratch);
   }
 
   countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number, mask: BufferId = 0): number {

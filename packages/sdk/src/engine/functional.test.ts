@@ -73,7 +73,7 @@ describe('functional API errors name the layers involved', () => {
     const x = km.input({ shape: [6, 6, 1] });
     const a = km.layers.conv2d({ filters: 4, kernelSize: 3, name: 'branch_a' }).apply(x);
     const b = km.layers.conv2d({ filters: 4, kernelSize: 1, name: 'branch_b' }).apply(x);
-    expect(() => km.layers.add({ name: 'join' }).apply([a, b])).toThrow(/Add layer 'join' needs inputs of one shape, but received \(None, 4, 4, 4\) and \(None, 6, 6, 4\)/);
+    expect(() => km.layers.add({ name: 'join' }).apply([a, b])).toThrow(/Add layer 'join' cannot broadcast its inputs' shapes together: \(None, 4, 4, 4\) and \(None, 6, 6, 4\)/);
   });
 
   it('an input that is not connected to the outputs', () => {

@@ -13,6 +13,8 @@ export default defineConfig({
   test: {
     // Every shared backend suite, and the browser-only tests.
     include: ['src/backend/*_suite.test.ts', 'src/engine/*_backends.test.ts', 'src/**/*.browser.test.ts'],
+    isolate: false,
+    setupFiles: ['src/testing/fresh_session.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     provide: { mnistUrl: '' },

@@ -1,3 +1,4 @@
+import { uniqueName } from '../layers/layer_names.js';
 import { Graph, modelInputRef, type GraphNode } from './graph.js';
 import { LayersModel } from './model.js';
 import { SymbolicTensor, type SymbolicCall } from './symbolic.js';
@@ -11,8 +12,6 @@ export interface FunctionalModelArgs {
   name?: string;
 }
 
-let functionalCount = 0;
-
 /** A model built with the functional API: any directed acyclic graph of layers. */
 export class Functional extends LayersModel {
   readonly #graph: Graph;
@@ -22,7 +21,7 @@ export class Functional extends LayersModel {
     checkOptions(args, optionNames<FunctionalModelArgs>({ inputs: true, outputs: true, name: true }), 'km.model');
     const ends = { inputs: listOf(args.inputs, 'inputs'), outputs: listOf(args.outputs, 'outputs') };
     const graph = traceGraph(ends.inputs, ends.outputs);
-    super([...graph.layers], args.name ?? (functionalCount++ === 0 ? 'model' : `model_${functionalCount - 1}`));
+    super([...graph.layers], args.name ?? uniqueName('model'));
     this.#graph = graph;
     this.#ends = ends;
   }

@@ -1,3 +1,4 @@
+import { uniqueName } from '../layers/layer_names.js';
 import { Layer, type Shape } from '../layers/layer.js';
 import type { Graph } from './graph.js';
 import { LayersModel } from './model.js';
@@ -10,15 +11,13 @@ export interface SequentialArgs {
   name?: string;
 }
 
-let sequentialCount = 0;
-
 /** A linear stack of layers, each feeding the next. */
 export class Sequential extends LayersModel {
   /** The symbolic input, then each layer's output, once the input shape is known (what `inputs`/`outputs` and `layer.output` give). */
   readonly #symbolic: SymbolicTensor[] = [];
 
   constructor(args: SequentialArgs = {}) {
-    const name = args.name ?? (sequentialCount++ === 0 ? 'sequential' : `sequential_${sequentialCount - 1}`);
+    const name = args.name ?? uniqueName('sequential');
     super([], name);
     for (const layer of args.layers ?? []) this.add(layer);
   }

@@ -5,7 +5,13 @@ export function uniqueLayerName(className: string): string {
   return uniqueName(snakeCase(className));
 }
 
-function uniqueName(base: string): string {
+/** Forgets every default name handed out, so the next layer of each class gets its first name again. */
+export function resetLayerNames(): void {
+  nameCounters.clear();
+}
+
+/** A fresh name from `base` (`model`, `model_1`), counted with the layers' names. */
+export function uniqueName(base: string): string {
   const n = nameCounters.get(base) ?? 0;
   nameCounters.set(base, n + 1);
   return n === 0 ? base : `${base}_${n}`;

@@ -1,3 +1,4 @@
+export { clearSession } from './clear_session.js';
 export { setRandomSeed } from './random.js';
 export { toCategorical } from './to_categorical.js';
 export { ctcDecode } from './ctc_decode.js';

@@ -128,8 +128,8 @@ export function maskSum(mask: usize, n: i32): f64 {
  * (1 where weights is 0: none) and D = Σ m (n without a mask), so Σ out[i]·loss[i] is the mean over
  * the unmasked positions. Every out[i] is 0 when every position is masked.
  */
-export function lossWeights(mask: usize, weights: usize, repeat: i32, out: usize, n: i32): void {
-  const total = mask != 0 ? maskSum(mask, n) : <f64>n;
+export function lossWeights(mask: usize, weights: usize, repeat: i32, out: usize, n: i32, normalize: bool): void {
+  const total = !normalize ? 1.0 : mask != 0 ? maskSum(mask, n) : <f64>n;
   const inv: f32 = total > 0 ? <f32>(1 / total) : 0;
   for (let i = 0; i < n; i++) {
     const m: f32 = mask != 0 ? load<f32>(mask + (<usize>i << 2)) : 1;

@@ -201,10 +201,10 @@ export class Core extends ModelKernels {
   /**
    * Weights of a masked, weighted mean loss over n positions (Keras' apply_mask): out[i] =
    * m[i]·w[i / repeat] / Σm (n without a mask), m and w 1 where mask or weights is 0; all 0 when
-   * every position is masked.
+   * every position is masked. With `normalize` false, m[i]·w[i / repeat]: a weighted metric's weights.
    */
-  lossWeights(mask: number, weights: number, repeat: number, out: number, n: number): void {
-    this.k.lossWeights(mask, weights, repeat, out, n);
+  lossWeights(mask: number, weights: number, repeat: number, out: number, n: number, normalize = true): void {
+    this.k.lossWeights(mask, weights, repeat, out, n, normalize ? 1 : 0);
   }
 
   /**

@@ -108,19 +108,22 @@ export abstract class ModelKernels extends CoreBase {
     return this.k.meanSquaredError(p, targets, dp, n, gradScale, weights, repeat);
   }
 
-  /** Rows whose argmax (first on ties) equals the i32 label; with a `mask` (one float per row), only rows where it is not 0. */
-  countArgmaxMatchesSparse(p: number, labels: number, rows: number, cols: number, mask = 0): number {
-    return this.k.countArgmaxMatchesSparse(p, labels, rows, cols, mask);
+  /**
+   * Rows whose argmax (first on ties) equals the i32 label; with `weights` (one float per row), the
+   * sum of their weights instead of their count (a 0/1 mask leaves rows out).
+   */
+  countArgmaxMatchesSparse(p: number, labels: number, rows: number, cols: number, weights = 0): number {
+    return this.k.countArgmaxMatchesSparse(p, labels, rows, cols, weights);
   }
 
-  /** Rows whose argmax equals the argmax of the target row. */
-  countArgmaxMatchesDense(p: number, targets: number, rows: number, cols: number, mask = 0): number {
-    return this.k.countArgmaxMatchesDense(p, targets, rows, cols, mask);
+  /** Rows whose argmax equals the argmax of the target row, weighted as in {@link countArgmaxMatchesSparse}. */
+  countArgmaxMatchesDense(p: number, targets: number, rows: number, cols: number, weights = 0): number {
+    return this.k.countArgmaxMatchesDense(p, targets, rows, cols, weights);
   }
 
-  /** Elements where t equals (p > threshold ? 1 : 0); with a `mask` (one float per `repeat` elements), only where it is not 0. */
-  countBinaryMatches(p: number, targets: number, n: number, threshold: number, mask = 0, repeat = 1): number {
-    return this.k.countBinaryMatches(p, targets, n, threshold, mask, repeat);
+  /** Elements where t equals (p > threshold ? 1 : 0); with `weights` (one float per `repeat` elements), the sum of their weights. */
+  countBinaryMatches(p: number, targets: number, n: number, threshold: number, weights = 0, repeat = 1): number {
+    return this.k.countBinaryMatches(p, targets, n, threshold, weights, repeat);
   }
 
   /** Keras Adam step; lrT = lr·√(1−β2^t)/(1−β1^t) is computed by the caller. */

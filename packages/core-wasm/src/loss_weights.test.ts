@@ -86,6 +86,11 @@ describe.each(FLAVORS)('weighted loss kernels (%s)', (flavor) => {
     expectClose(get(core, po, n), Array.from({ length: n }, (_, i) => perSample[Math.floor(i / 4)] / n), 1e-6, 1e-7);
     core.lossWeights(pm, 0, 1, po, n);
     expectClose(get(core, po, n), Array.from(mask, (m) => m / valid), 1e-6, 1e-7);
+    // Unnormalized, the weights of a weighted metric: m·w.
+    core.lossWeights(pm, ps, 4, po, n, false);
+    expect(Array.from(get(core, po, n))).toEqual(Array.from(mask, (m, i) => m * perSample[Math.floor(i / 4)]));
+    core.lossWeights(0, ps, 4, po, n, false);
+    expect(Array.from(get(core, po, n))).toEqual(Array.from({ length: n }, (_, i) => perSample[Math.floor(i / 4)]));
     expect(core.maskSum(pm, n)).toBe(valid);
     const none = put(core, new Float32Array(n));
     core.lossWeights(none, ps, 4, po, n);
@@ -93,7 +98,7 @@ describe.each(FLAVORS)('weighted loss kernels (%s)', (flavor) => {
     [pm, ps, pq, po, none].forEach((q) => core.free(q));
   });
 
-  it('accuracy counts leave out masked rows and elements', async () => {
+  it('accuracy counts sum the weights of the matching rows and elements (a 0 leaves one out)', async () => {
     const core = await coreFor(flavor);
     const p = randomArray(ROWS * COLS, 8);
     const labels = Int32Array.from({ length: ROWS }, (_, r) => (r * 2) % COLS);
@@ -108,17 +113,18 @@ describe.each(FLAVORS)('weighted loss kernels (%s)', (flavor) => {
     let denseHits = 0;
     let binaryHits = 0;
     for (let r = 0; r < ROWS; r++) {
-      if (WEIGHTS[r] === 0) continue;
-      if (argmax(p, r) === labels[r]) sparseHits++;
-      if (argmax(p, r) === argmax(dense, r)) denseHits++;
-      for (let j = 0; j < COLS; j++) if ((p[r * COLS + j] > 0.1 ? 1 : 0) === binary[r * COLS + j]) binaryHits++;
+      if (argmax(p, r) === labels[r]) sparseHits += WEIGHTS[r];
+      if (argmax(p, r) === argmax(dense, r)) denseHits += WEIGHTS[r];
+      for (let j = 0; j < COLS; j++) if ((p[r * COLS + j] > 0.1 ? 1 : 0) === binary[r * COLS + j]) binaryHits += WEIGHTS[r];
     }
     const [pp, pl, pd, pb, pm] = [p, labels, dense, binary, WEIGHTS].map((a) => put(core, a));
     expect(core.countArgmaxMatchesSparse(pp, pl, ROWS, COLS, pm)).toBe(sparseHits);
     expect(core.countArgmaxMatchesDense(pp, pd, ROWS, COLS, pm)).toBe(denseHits);
     expect(core.countBinaryMatches(pp, pb, ROWS * COLS, 0.1, pm, COLS)).toBe(binaryHits);
-    // Without a mask every row counts.
-    expect(core.countBinaryMatches(pp, pb, ROWS * COLS, 0.1)).toBeGreaterThan(binaryHits);
+    expect(sparseHits % 1 + binaryHits % 1).not.toBe(0);
+    // Without weights every row counts once.
+    const unweighted = Array.from({ length: ROWS * COLS }, (_, i) => (p[i] > 0.1 ? 1 : 0) === binary[i]).filter(Boolean).length;
+    expect(core.countBinaryMatches(pp, pb, ROWS * COLS, 0.1)).toBe(unweighted);
     [pp, pl, pd, pb, pm].forEach((q) => core.free(q));
   });
 });

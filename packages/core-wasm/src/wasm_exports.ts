@@ -28,9 +28,9 @@ export interface KernelExports {
   sparseCategoricalCrossEntropy(p: number, labels: number, dp: number, rows: number, cols: number, gradScale: number, weights: number): number;
   binaryCrossEntropy(p: number, targets: number, dp: number, n: number, gradScale: number, weights: number, repeat: number): number;
   meanSquaredError(p: number, targets: number, dp: number, n: number, gradScale: number, weights: number, repeat: number): number;
-  countArgmaxMatchesSparse(p: number, labels: number, rows: number, cols: number, mask: number): number;
-  countArgmaxMatchesDense(p: number, targets: number, rows: number, cols: number, mask: number): number;
-  countBinaryMatches(p: number, targets: number, n: number, threshold: number, mask: number, repeat: number): number;
+  countArgmaxMatchesSparse(p: number, labels: number, rows: number, cols: number, weights: number): number;
+  countArgmaxMatchesDense(p: number, targets: number, rows: number, cols: number, weights: number): number;
+  countBinaryMatches(p: number, targets: number, n: number, threshold: number, weights: number, repeat: number): number;
   adamUpdate(params: number, grads: number, m: number, v: number, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void;
   sgdUpdate(params: number, grads: number, velocity: number, n: number, lr: number, momentum: number, nesterov: number): void;
   amsgradUpdate(params: number, grads: number, m: number, v: number, vHat: number, n: number, lrT: number, beta1: number, beta2: number, epsilon: number): void;
@@ -74,7 +74,7 @@ export interface KernelExports {
   maskedMeanSteps(x: number, mask: number, out: number, batch: number, steps: number, channels: number): void;
   maskedMeanStepsGrad(dy: number, mask: number, dx: number, batch: number, steps: number, channels: number): void;
   maskSum(mask: number, n: number): number;
-  lossWeights(mask: number, weights: number, repeat: number, out: number, n: number): void;
+  lossWeights(mask: number, weights: number, repeat: number, out: number, n: number, normalize: number): void;
   batchNormTrain(x: number, y: number, gamma: number, beta: number, movingMean: number, movingVar: number, mean: number, invStd: number, rows: number, cols: number, epsilon: number, momentum: number): void;
   batchNormInfer(x: number, y: number, gamma: number, beta: number, movingMean: number, movingVar: number, invStd: number, rows: number, cols: number, epsilon: number): void;
   piecewiseLinearForward(x: number, y: number, n: number, threshold: number, slope: number, lo: number, hi: number): void;

@@ -221,10 +221,14 @@ export interface CtcOps {
   ctcLoss(logits: BufferId, labels: BufferId, grad: BufferId, batch: number, steps: number, classes: number, labelCap: number, blank: number, gradScale: number, weights?: BufferId): Scalar;
 }
 
-/** Counting metrics; with a `mask` (one float per row, or per `repeat` elements) only where it is not 0. */
+/**
+ * Counting metrics: the number of matches, or with `weights` (one float per row, or per `repeat`
+ * elements) the sum of the matches' weights, so a 0/1 mask leaves positions out and sample weights
+ * count them that many times.
+ */
 export interface MetricOps {
-  countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number, mask?: BufferId): Scalar;
-  countBinaryMatches(p: BufferId, targets: BufferId, n: number, threshold: number, mask?: BufferId, repeat?: number): Scalar;
+  countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number, weights?: BufferId): Scalar;
+  countBinaryMatches(p: BufferId, targets: BufferId, n: number, threshold: number, weights?: BufferId, repeat?: number): Scalar;
 }
 
 export type { OptimizerOps } from './optimizer_ops.js';
@@ -420,8 +424,9 @@ export interface MaskOps {
    * "sum_over_batch_size"): out[i] = m[i]·w[⌊i / repeat⌋] / Σm over `n` positions, with m 1 when
    * `mask` is 0 (Σm is then n) and w 1 when `weights` is 0; all 0 when every position is masked.
    * Σ out[i]·loss[i] is then the mean loss over the unmasked positions, computed on the device.
+   * With `normalize` false (default true), out[i] = m[i]·w[⌊i / repeat⌋]: a weighted metric's weights.
    */
-  lossWeights(mask: BufferId, weights: BufferId, repeat: number, out: BufferId, n: number): void;
+  lossWeights(mask: BufferId, weights: BufferId, repeat: number, out: BufferId, n: number, normalize?: boolean): void;
 }
 
 /** The shape of an image resize over an NHWC batch (each image's crop window to the output size), as the core defines it. */

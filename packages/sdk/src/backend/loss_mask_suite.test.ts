@@ -63,7 +63,18 @@ describe.each(BACKENDS_HERE)('masked and weighted losses on backend %s', (name) 
     };
     const hits = labels.reduce((s, l, r) => s + (mask[r] && argmax(r) === l ? 1 : 0), 0);
     expect(await b.countArgmaxMatches(praw, plab, true, ROWS, COLS, pm)).toBe(hits);
-    [pm, ps, pw, pl, plab, pg, pp, pt, pd, praw].forEach((id) => b.free(id));
+
+    // A weighted metric's weights, m·w unnormalized, weigh each matching row (and each element of a binary match).
+    const metricWeights = Array.from(mask, (m, i) => m * perSample[Math.floor(i / 2)]);
+    const pmw = upload(new Float32Array(ROWS));
+    b.lossWeights(pm, ps, 2, pmw, ROWS, false);
+    expectClose(await download(pmw, ROWS), metricWeights, 1e-7);
+    const weightedHits = labels.reduce((s, l, r) => s + (argmax(r) === l ? metricWeights[r] : 0), 0);
+    expect(await b.countArgmaxMatches(praw, plab, true, ROWS, COLS, pmw)).toBeCloseTo(weightedHits, 6);
+    const binary = Float32Array.from(targets, (v) => (v > 0 ? 1 : 0));
+    const binaryHits = Array.from(logits).reduce((s, v, i) => s + ((v > 0.5 ? 1 : 0) === binary[i] ? metricWeights[Math.floor(i / COLS)] : 0), 0);
+    expect(await b.countBinaryMatches(praw, upload(binary), ROWS * COLS, 0.5, pmw, COLS)).toBeCloseTo(binaryHits, 6);
+    [pm, ps, pw, pl, plab, pg, pp, pt, pd, praw, pmw].forEach((id) => b.free(id));
   });
 
   it('a per-step tagger on padded sequences (Embedding maskZero → LSTM → Dense) follows the wasm loss trajectory', async () => {

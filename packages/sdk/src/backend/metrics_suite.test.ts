@@ -3,7 +3,7 @@ import * as km from '../index.js';
 import { Random } from '../utils/random.js';
 import { BACKENDS_HERE, useBackend } from '../testing/backends_here.js';
 
-// Losses as metrics, R², F-scores, IoUs, threshold-curve metrics and correlations on every backend
+// Losses as metrics, R², F-scores, IoUs, threshold-curve metrics, correlations and weighted metrics on every backend
 // that runs here (Node, or Chromium in browser mode): each backend's values follow the wasm
 // backend's, which metrics/ checks against tfjs-layers 4.22 and float64 loops.
 const random = new Random(303);
@@ -24,6 +24,8 @@ interface Case {
   loss: string;
   y: km.Tensor;
   metrics: () => (string | km.metrics.Metric)[];
+  /** Also compiles the metrics as weightedMetrics, and fits and evaluates with these sample weights. */
+  sampleWeight?: number[];
 }
 
 const cases: Case[] = [
@@ -47,15 +49,21 @@ const cases: Case[] = [
   },
   { title: 'correlations of a regression', units: 2, activation: 'linear', loss: 'mse', y: realTargets, metrics: () => ['pearson_correlation', 'concordance_correlation'] },
   { title: 'R² of a regression', units: 2, activation: 'linear', loss: 'mse', y: realTargets, metrics: () => ['r2_score', km.metrics.r2Score({ classAggregation: 'variance_weighted_average', name: 'r2_vw' })] },
+  {
+    title: 'weighted metrics with sample weights', units: 3, activation: 'softmax', loss: 'sparseCategoricalCrossentropy', y: labelTargets,
+    metrics: () => ['accuracy', 'sparse_categorical_crossentropy', 'f1_score', km.metrics.meanIoU({ numClasses: 3, sparseYPred: false })],
+    sampleWeight: Array.from({ length: N }, (_, i) => [0.5, 2, 0, 1.25][i % 4]),
+  },
 ];
 
 async function run(backendName: string, c: Case): Promise<{ history: Record<string, number[]>; evaluated: number[] }> {
   await useBackend(backendName);
   km.utils.setRandomSeed(17);
   const model = km.sequential([km.layers.dense({ units: 4, activation: 'tanh', inputShape: [6] }), km.layers.dense({ units: c.units, activation: c.activation })]);
-  model.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.2 }), loss: c.loss, metrics: c.metrics() });
-  const history = await model.fit(features, c.y, { epochs: 2, batchSize: 8, shuffle: false, verbose: 0 });
-  const evaluated = await model.evaluate(features, c.y, { batchSize: 7, verbose: 0 });
+  model.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.2 }), loss: c.loss, metrics: c.metrics(), weightedMetrics: c.sampleWeight ? c.metrics() : undefined });
+  const { sampleWeight } = c;
+  const history = await model.fit(features, c.y, { epochs: 2, batchSize: 8, shuffle: false, verbose: 0, sampleWeight });
+  const evaluated = await model.evaluate(features, c.y, { batchSize: 7, verbose: 0, sampleWeight });
   return { history: history.history, evaluated };
 }
 

@@ -1,5 +1,6 @@
 import type { Scalar } from '../backend/backend.js';
 import type { Logs } from '../callbacks/callbacks.js';
+import { metricLogNames, outputMetricNames } from './metric_names.js';
 import type { OutputSpec } from './outputs.js';
 
 /**
@@ -11,10 +12,17 @@ export class Accumulator {
   #loss = 0;
   #outputLosses: number[];
   #samples = 0;
+  /** Each output's metrics, then its weighted ones, with the keys they log under. */
+  readonly #metricLogs: { key: string; result(): number }[];
 
   constructor(readonly outputs: readonly OutputSpec[]) {
     this.#outputLosses = outputs.map(() => 0);
-    for (const o of outputs) for (const m of o.metrics) m.reset();
+    const names = metricLogNames(outputMetricNames(outputs));
+    this.#metricLogs = [
+      ...outputs.flatMap((o, k) => o.metrics.map((m, i) => ({ key: names.metrics[k][i], result: () => m.result() }))),
+      ...outputs.flatMap((o, k) => o.weightedMetrics.map((m, i) => ({ key: names.weighted[k][i], result: () => m.result() }))),
+    ];
+    for (const o of outputs) for (const m of [...o.metrics, ...o.weightedMetrics]) m.reset();
   }
 
   /**
@@ -47,7 +55,7 @@ export class Accumulator {
     const logs: Logs = { [`${prefix}loss`]: this.#loss / this.#samples };
     const several = this.outputs.length > 1;
     if (several) this.outputs.forEach((o, k) => (logs[`${prefix}${o.name}_loss`] = this.#outputLosses[k] / this.#samples));
-    for (const o of this.outputs) for (const m of o.metrics) logs[`${prefix}${several ? `${o.name}_` : ''}${m.name}`] = m.result();
+    for (const { key, result } of this.#metricLogs) logs[`${prefix}${key}`] = result();
     return logs;
   }
 }

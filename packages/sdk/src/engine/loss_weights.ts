@@ -18,6 +18,8 @@ import type { Dataset, TrainingTarget } from './training.js';
 interface OutputBuffers {
   /** batch × positions weights the loss kernels multiply each position's loss and gradient by. */
   readonly positionWeights: BufferId;
+  /** batch × positions weights of the output's weighted metrics (m·w, not normalized), made on first use. */
+  metricWeights: BufferId;
   /** The batch's sample weights, by values per sample (1, or one per position), gathered from the host. */
   readonly sampleWeights: Map<number, BufferId>;
 }
@@ -56,23 +58,46 @@ export function positionWeights(target: TrainingTarget, plan: BatchPlan, data: D
   const o = target.outputs[k];
   const mask = outputMask(plan, o);
   if (!mask && !data.weights) return undefined;
-  const { backend } = target;
+  const own = outputBuffers(target, plan, k);
   const perSample = positions(o.shape);
-  const weightRow = data.weightRow ?? 1;
+  target.backend.lossWeights(mask, sampleWeights(target, plan, own, data, start, count), perSample / (data.weightRow ?? 1), own.positionWeights, count * perSample);
+  return own.positionWeights;
+}
+
+/**
+ * The position weights output k's `weightedMetrics` count with for the samples `[start, start + count)`:
+ * the mask times the sample weights, not normalized (Keras passes sample_weight to them); just the
+ * mask (or 0) when no sample weights were given, as the unweighted metrics see.
+ */
+export function metricWeights(target: TrainingTarget, plan: BatchPlan, data: Dataset, k: number, start: number, count: number): BufferId {
+  const o = target.outputs[k];
+  const mask = outputMask(plan, o);
+  if (!data.weights) return mask;
+  const own = outputBuffers(target, plan, k);
+  const perSample = positions(o.shape);
+  own.metricWeights ||= plan.own(target.backend, plan.batch * perSample);
+  target.backend.lossWeights(mask, sampleWeights(target, plan, own, data, start, count), perSample / (data.weightRow ?? 1), own.metricWeights, count * perSample, false);
+  return own.metricWeights;
+}
+
+function outputBuffers(target: TrainingTarget, plan: BatchPlan, k: number): OutputBuffers {
   let buffers = BUFFERS.get(plan);
   if (!buffers) BUFFERS.set(plan, (buffers = []));
-  let own = buffers[k];
-  if (!own) {
+  const o = target.outputs[k];
+  if (!buffers[k]) {
     // Checked here, once per plan, so that every path into a step (arrays, datasets, on-batch) is.
     checkOutputMask(target.graph, o);
-    own = buffers[k] = { positionWeights: plan.own(backend, plan.batch * perSample), sampleWeights: new Map() };
+    buffers[k] = { positionWeights: plan.own(target.backend, plan.batch * positions(o.shape)), metricWeights: 0, sampleWeights: new Map() };
   }
-  let sampleWeights = 0;
-  if (data.weights) {
-    sampleWeights = own.sampleWeights.get(weightRow) ?? plan.own(backend, plan.batch * weightRow);
-    own.sampleWeights.set(weightRow, sampleWeights);
-    backend.gatherRows(sampleWeights, data.weights, data.order, start, count, weightRow);
-  }
-  backend.lossWeights(mask, sampleWeights, perSample / weightRow, own.positionWeights, count * perSample);
-  return own.positionWeights;
+  return buffers[k];
+}
+
+/** The batch's sample weights gathered into the output's buffer for their row length, or 0 when none were given. */
+function sampleWeights(target: TrainingTarget, plan: BatchPlan, own: OutputBuffers, data: Dataset, start: number, count: number): BufferId {
+  if (!data.weights) return 0;
+  const weightRow = data.weightRow ?? 1;
+  const buffer = own.sampleWeights.get(weightRow) ?? plan.own(target.backend, plan.batch * weightRow);
+  own.sampleWeights.set(weightRow, buffer);
+  target.backend.gatherRows(buffer, data.weights, data.order, start, count, weightRow);
+  return buffer;
 }

@@ -16,6 +16,7 @@ import { firstInput, sampleShapeOf } from './validate_data.js';
 import { findLayer } from './find_layer.js';
 import type { SymbolicTensor } from './symbolic.js';
 import { checkOptions, optionNames } from '../utils/options.js';
+import { compiledMetricNames } from './metric_names.js';
 import { checkLossSpec, checkMetricsSpec, resolveOutputs, type LossSpec, type LossWeightsSpec, type MetricsSpec, type OutputSpec, type TensorsSpec } from './outputs.js';
 import { Dataset } from '../data/dataset.js';
 import { evaluateDataset, fitDataset, type ModelEvaluateDatasetArgs, type ModelFitDatasetArgs } from './fit_dataset.js';
@@ -23,25 +24,9 @@ import { testOnBatch, trainOnBatch, type TestOnBatchArgs, type TrainOnBatchArgs 
 import type { IOHandler, SaveResult } from '../io/types.js';
 import { saveModel, type SaveConfig } from '../io/save_model.js';
 import { resetStatefulLayers } from './stateful.js';
+import type { ModelCompileArgs } from './compile_args.js';
 
-/** Options of `model.compile`. */
-export interface ModelCompileArgs {
-  /** `'adam'`, `'sgd'`, or an optimizer instance from `km.optimizers`. */
-  optimizer: string | Optimizer;
-  /**
-   * A loss name (camelCase, or Keras snake_case), or a configured loss from `km.losses`. A model
-   * with several outputs takes one loss for all of them, a list in output order, or an object
-   * keyed by output layer name (`{ class: 'sparseCategoricalCrossentropy', value: 'mse' }`).
-   */
-  loss: LossSpec;
-  /** Weights of the output losses in the total loss (default 1 each): a list in output order or an object keyed by output name. */
-  lossWeights?: LossWeightsSpec;
-  /**
-   * Metric names (`['accuracy', 'auc']`) or objects from `km.metrics` (`km.metrics.auc({ curve: 'PR' })`).
-   * With several outputs a list applies to every output; an object keyed by output name gives each its own.
-   */
-  metrics?: MetricsSpec;
-}
+export type { ModelCompileArgs } from './compile_args.js';
 
 interface Compiled {
   /** The first output's loss (the only one of a single-output model). */
@@ -50,6 +35,8 @@ interface Compiled {
   readonly lossWeights?: LossWeightsSpec;
   readonly optimizer: Optimizer;
   readonly metricsSpec: MetricsSpec;
+  /** Absent when compile was given no weightedMetrics (a saved training config then writes none). */
+  readonly weightedMetricsSpec?: MetricsSpec;
 }
 
 /** Inputs of `fit`, `evaluate` and `predict`: one tensor, a list in input order, or an object keyed by input name. */
@@ -71,7 +58,7 @@ interface Runtime {
  */
 const MAX_PLANS = 8;
 
-const COMPILE_OPTIONS = optionNames<ModelCompileArgs>({ optimizer: true, loss: true, lossWeights: true, metrics: true });
+const COMPILE_OPTIONS = optionNames<ModelCompileArgs>({ optimizer: true, loss: true, lossWeights: true, metrics: true, weightedMetrics: true });
 
 /**
  * A model: layers connected as a graph, trained with `compile` then `fit`. {@link Sequential} is
@@ -145,15 +132,19 @@ export class LayersModel {
   }
 
   /** The loss, loss weights and metrics as `compile` received them (a saved training config writes them back); undefined before `compile`. */
-  get compileSpec(): { readonly loss: LossSpec; readonly lossWeights?: LossWeightsSpec; readonly metrics: MetricsSpec } | undefined {
+  get compileSpec(): { readonly loss: LossSpec; readonly lossWeights?: LossWeightsSpec; readonly metrics: MetricsSpec; readonly weightedMetrics?: MetricsSpec } | undefined {
     const compiled = this.#compiled;
-    return compiled ? { loss: compiled.lossSpec, lossWeights: compiled.lossWeights, metrics: compiled.metricsSpec } : undefined;
+    return compiled ? { loss: compiled.lossSpec, lossWeights: compiled.lossWeights, metrics: compiled.metricsSpec, weightedMetrics: compiled.weightedMetricsSpec } : undefined;
   }
 
-  /** The metric names `compile` set. */
+  /**
+   * The names `compile`'s metrics and weighted metrics log under, in the order `evaluate` returns
+   * them after the losses (`['accuracy', 'weighted_accuracy']`); with several outputs, prefixed
+   * with the output's name once the model is built.
+   */
   get metricsNames(): readonly string[] {
-    const spec = this.#compiled?.metricsSpec ?? [];
-    return (Array.isArray(spec) ? spec : Object.values(spec).flat()).map((m) => (typeof m === 'string' ? m : m.name));
+    const compiled = this.#compiled;
+    return compiled ? compiledMetricNames(this.#outputs, compiled.metricsSpec, compiled.weightedMetricsSpec) : [];
   }
 
   /**
@@ -180,7 +171,8 @@ export class LayersModel {
     const optimizer = getOptimizer(args.optimizer);
     const metricsSpec = args.metrics ?? [];
     checkMetricsSpec(metricsSpec);
-    this.#compiled = { loss, lossSpec: args.loss, lossWeights: args.lossWeights, optimizer, metricsSpec };
+    if (args.weightedMetrics !== undefined) checkMetricsSpec(args.weightedMetrics, 'weightedMetrics');
+    this.#compiled = { loss, lossSpec: args.loss, lossWeights: args.lossWeights, optimizer, metricsSpec, weightedMetricsSpec: args.weightedMetrics };
     if (this.#tryGraph()) this.#resolveOutputs();
     if (this.#runtime) {
       // Target buffers depend on the loss (labels or rows), so plans are remade for the new one.
@@ -434,8 +426,8 @@ export class LayersModel {
   }
 
   #resolveOutputs(): void {
-    const { lossSpec, lossWeights, metricsSpec } = this.#compiled!;
-    this.#outputs = resolveOutputs(this.#graph!, lossSpec, lossWeights, metricsSpec);
+    const { lossSpec, lossWeights, metricsSpec, weightedMetricsSpec } = this.#compiled!;
+    this.#outputs = resolveOutputs(this.#graph!, lossSpec, lossWeights, metricsSpec, weightedMetricsSpec);
   }
 
   #ensureRuntime(backend: Backend): Runtime {

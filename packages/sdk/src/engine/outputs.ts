@@ -26,6 +26,8 @@ export interface OutputSpec {
   /** Its weight in the total loss (1 unless `lossWeights` says otherwise). */
   readonly weight: number;
   readonly metrics: readonly Metric[];
+  /** Metrics that count each position with its sample weight (compile's `weightedMetrics`). */
+  readonly weightedMetrics: readonly Metric[];
 }
 
 function isLossObject(value: unknown): value is Loss {
@@ -50,15 +52,30 @@ export function checkLossSpec(spec: LossSpec): Loss {
   return getLoss(spec as string | Loss);
 }
 
-/** Checks the metric names in a compile spec before the graph is known. */
-export function checkMetricsSpec(spec: MetricsSpec): void {
+/** Checks the metric names in a compile spec (`what`: 'metrics' or 'weightedMetrics') before the graph is known. */
+export function checkMetricsSpec(spec: MetricsSpec, what = 'metrics'): void {
   if (Array.isArray(spec)) spec.forEach(checkMetricName);
   else if (isRecord(spec)) {
     for (const [key, list] of Object.entries(spec)) {
-      if (!Array.isArray(list)) throw new Error(`compile metrics['${key}'] must be a list of metrics, e.g. ['accuracy']. Received: ${JSON.stringify(list)}.`);
+      if (!Array.isArray(list)) throw new Error(`compile ${what}['${key}'] must be a list of metrics, e.g. ['accuracy']. Received: ${JSON.stringify(list)}.`);
       list.forEach(checkMetricName);
     }
-  } else throw new Error(`compile metrics must be a list (['accuracy']) or an object keyed by output name ({ class: ['accuracy'] }). Received: ${JSON.stringify(spec)}.`);
+  } else throw new Error(`compile ${what} must be a list (['accuracy']) or an object keyed by output name ({ class: ['accuracy'] }). Received: ${JSON.stringify(spec)}.`);
+}
+
+/** The metric objects (from `km.metrics`) in a spec. */
+function metricObjects(spec: MetricsSpec): Metric[] {
+  return (Array.isArray(spec) ? spec : Object.values(spec as Record<string, readonly (string | Metric)[]>).flat()).filter((m): m is Metric => typeof m !== 'string');
+}
+
+/** Each output's metrics from a spec: a list for every output, or an object keyed by output name. */
+function metricListsFor(spec: MetricsSpec, names: readonly string[], what: string): (readonly (string | Metric)[])[] {
+  if (Array.isArray(spec) && names.length > 1) {
+    const shared = (spec as readonly (string | Metric)[]).find((m) => typeof m !== 'string');
+    // One stateful metric object cannot keep two outputs' running results apart.
+    if (shared) throw new Error(`compile ${what} list holds the metric object '${(shared as Metric).name}', which a list would share between the outputs [${names.map((n) => `'${n}'`).join(', ')}]. Use names in the list, or an object keyed by output name with a separate metric object per output.`);
+  }
+  return Array.isArray(spec) ? names.map(() => spec as readonly (string | Metric)[]) : perOutput(spec as Readonly<Record<string, readonly (string | Metric)[]>>, names, what, []);
 }
 
 function outputNames(graph: Graph): string[] {
@@ -83,8 +100,8 @@ function perOutput<T>(spec: readonly T[] | Readonly<Record<string, T>>, names: r
   });
 }
 
-/** Resolves compile's loss, lossWeights and metrics into one spec per model output, with errors that name the outputs. */
-export function resolveOutputs(graph: Graph, loss: LossSpec, lossWeights: LossWeightsSpec | undefined, metrics: MetricsSpec): OutputSpec[] {
+/** Resolves compile's loss, lossWeights, metrics and weightedMetrics into one spec per model output, with errors that name the outputs. */
+export function resolveOutputs(graph: Graph, loss: LossSpec, lossWeights: LossWeightsSpec | undefined, metrics: MetricsSpec, weightedMetrics: MetricsSpec = []): OutputSpec[] {
   const names = outputNames(graph);
   const repeated = names.find((n, k) => names.indexOf(n) !== k);
   // Each output's loss writes its node's gradient and logs under the layer's name, so both must be unique.
@@ -94,17 +111,17 @@ export function resolveOutputs(graph: Graph, loss: LossSpec, lossWeights: LossWe
   weights.forEach((w, k) => {
     if (!Number.isFinite(w) || w < 0) throw new Error(`compile lossWeights for output '${names[k]}' must be a finite number ≥ 0. Received: ${w}.`);
   });
-  if (Array.isArray(metrics) && names.length > 1) {
-    const shared = (metrics as readonly (string | Metric)[]).find((m) => typeof m !== 'string');
-    // One stateful metric object cannot keep two outputs' running results apart.
-    if (shared) throw new Error(`compile metrics list holds the metric object '${(shared as Metric).name}', which a list would share between the outputs [${names.map((n) => `'${n}'`).join(', ')}]. Use names in the list, or an object keyed by output name with a separate metric object per output.`);
-  }
-  const metricLists = Array.isArray(metrics) ? names.map(() => metrics as readonly (string | Metric)[]) : perOutput(metrics as Readonly<Record<string, readonly (string | Metric)[]>>, names, 'metrics', []);
+  const both = metricObjects(metrics).find((m) => metricObjects(weightedMetrics).includes(m));
+  // Its running result would take both the unweighted and the weighted updates.
+  if (both) throw new Error(`compile metrics and weightedMetrics both hold the metric object '${both.name}'. Give each list its own object, e.g. km.metrics.auc() in each.`);
+  const metricLists = metricListsFor(metrics, names, 'metrics');
+  const weightedLists = metricListsFor(weightedMetrics, names, 'weightedMetrics');
   return names.map((name, k) => {
     const node = graph.outputs[k];
     const shape = graph.modelOutputShape(k);
     const resolved = getLoss(losses[k]);
-    return { name, node, tensor: graph.outputTensors[k], shape, loss: resolved, weight: weights[k], metrics: metricLists[k].map((m) => getMetric(m, resolved, shape)) };
+    const metricsOf = (list: readonly (string | Metric)[]) => list.map((m) => getMetric(m, resolved, shape));
+    return { name, node, tensor: graph.outputTensors[k], shape, loss: resolved, weight: weights[k], metrics: metricsOf(metricLists[k]), weightedMetrics: metricsOf(weightedLists[k]) };
   });
 }
 

@@ -1,10 +1,8 @@
-import type { Backend, BufferId, Scalar } from '../backend/backend.js';
-import type { Shape } from '../layers/layer.js';
+import type { Backend, Scalar } from '../backend/backend.js';
 import { CallbackList, type CustomCallbackArgs } from '../callbacks/callbacks.js';
 import { History } from '../callbacks/history.js';
 import type { CallbackModel, FitParams } from '../callbacks/callback.js';
 import { ProgbarLogger } from '../callbacks/progbar_logger.js';
-import type { MetricBatch } from '../metrics/metric.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { shapeSize, Tensor } from '../tensor.js';
 import { globalGenerator, Random } from '../utils/random.js';
@@ -15,7 +13,8 @@ import type { BatchPlan } from './plan.js';
 import { backwardPass, forwardPass, type PassContext } from './step.js';
 import { activityPenalties, applyConstraints, regularizationPenalty, withPenalty } from './regularization.js';
 import { resolveSampleWeights, type ClassWeight, type SampleWeightInput } from './sample_weights.js';
-import { outputMask, positionWeights } from './loss_weights.js';
+import { metricWeights, outputMask, positionWeights } from './loss_weights.js';
+import { StepMetricBatch } from './step_metric_batch.js';
 import { firstNonFinite } from '../backend/non_finite.js';
 import { checkFinite, checkPositiveInt, checkSameLength, checkTensor, nonFiniteError, readTensors } from './validate_data.js';
 import { modelInputValues } from './model_input_values.js';
@@ -42,10 +41,10 @@ export interface ModelFitArgs {
   validationData?: [TensorsSpec, TensorsSpec] | [TensorsSpec, TensorsSpec, SampleWeightInput];
   /**
    * A weight per sample: the loss becomes Σ wᵢ·Lᵢ / batch size (Keras' "sum_over_batch_size"),
-   * so a weight of 0 removes a sample and 2 counts it twice. Metrics stay unweighted, as Keras'
-   * `metrics` are. For an output with a value per step (`[steps, classes]`), one weight per step,
-   * `[n, steps]`, as Keras' temporal sample weights. A masked output's loss divides by its
-   * unmasked positions instead of all of them.
+   * so a weight of 0 removes a sample and 2 counts it twice. compile's `metrics` stay unweighted,
+   * as Keras' are; its `weightedMetrics` count each sample with its weight. For an output with a
+   * value per step (`[steps, classes]`), one weight per step, `[n, steps]`, as Keras' temporal
+   * sample weights. A masked output's loss divides by its unmasked positions instead of all of them.
    *
    * @example
    * ```ts
@@ -203,57 +202,6 @@ function newPassContext(target: TrainingTarget, plan: BatchPlan, training: boole
   return { backend: target.backend, graph: target.graph, params: target.params, plan, training, deferSoftmax };
 }
 
-/**
- * What the metrics of output k see of one batch; the outputs are read back at most once, before the
- * backward pass can touch them, and the host targets are gathered only for a metric that reads them.
- */
-class StepMetricBatch implements MetricBatch {
-  readonly backend: Backend;
-  readonly output: BufferId;
-  readonly targets: BufferId;
-  readonly outputShape: Shape;
-  readonly labelTargets: boolean;
-  readonly mask: BufferId;
-  #outputs: Promise<Float32Array> | null = null;
-  #hostTargets: Float32Array | Int32Array | null = null;
-  #unmasked: Scalar | null = null;
-  #mask: Promise<Float32Array> | null = null;
-
-  constructor(target: TrainingTarget, private readonly data: Dataset, private readonly start: number, readonly batch: number, plan: BatchPlan, private readonly k: number) {
-    const { shape, loss } = target.outputs[k];
-    this.backend = target.backend;
-    this.output = plan.modelOutput(target.graph, k).output;
-    this.targets = plan.targetsList[k];
-    this.outputShape = shape;
-    this.labelTargets = loss.sparseTargets;
-    this.mask = outputMask(plan, target.outputs[k]);
-  }
-
-  unmaskedPositions(): Scalar {
-    return (this.#unmasked ??= this.mask ? this.backend.maskSum(this.mask, this.batch * positions(this.outputShape)) : this.batch * positions(this.outputShape));
-  }
-
-  hostMask(): Promise<Float32Array> | null {
-    if (!this.mask) return null;
-    return (this.#mask ??= this.backend.readAsync(this.mask, this.batch * positions(this.outputShape), 'float32') as Promise<Float32Array>);
-  }
-
-  get hostTargets(): Float32Array | Int32Array {
-    const { data, k } = this;
-    return (this.#hostTargets ??= gatherHost(data.ys[k], data.order, this.start, this.batch, data.yRows[k]));
-  }
-
-  hostOutputs(): Promise<Float32Array> {
-    return (this.#outputs ??= this.backend.readAsync(this.output, this.batch * shapeSize(this.outputShape), 'float32') as Promise<Float32Array>);
-  }
-}
-
-function gatherHost(src: Float32Array | Int32Array, order: Int32Array, start: number, count: number, row: number): Float32Array | Int32Array {
-  const out = src instanceof Int32Array ? new Int32Array(count * row) : new Float32Array(count * row);
-  for (let i = 0; i < count; i++) out.set(src.subarray(order[start + i] * row, (order[start + i] + 1) * row), i * row);
-  return out;
-}
-
 /** Loads one batch, runs the forward pass and each output's loss; returns the loss sums per output and the metric updates. */
 function runBatch(target: TrainingTarget, data: Dataset, start: number, count: number, training: boolean): [Scalar[], (void | Promise<void>)[], PassContext] {
   // A callback may have run another model sharing layers with this one since the last batch.
@@ -277,9 +225,13 @@ function runBatch(target: TrainingTarget, data: Dataset, start: number, count: n
     if (grad && o.weight !== 1) backend.scale(grad, count * shapeSize(o.shape), o.weight);
   }
   for (let k = 0; k < outputs.length; k++) {
-    if (outputs[k].metrics.length === 0) continue;
-    const batch = new StepMetricBatch(target, data, start, count, plan, k);
-    for (const m of outputs[k].metrics) updates.push(m.update(batch));
+    const { metrics, weightedMetrics } = outputs[k];
+    if (metrics.length === 0 && weightedMetrics.length === 0) continue;
+    const batch = new StepMetricBatch(target, data, start, count, plan, k, outputMask(plan, outputs[k]));
+    for (const m of metrics) updates.push(m.update(batch));
+    if (weightedMetrics.length === 0) continue;
+    const weighted = batch.withWeights(target, plan, metricWeights(target, plan, data, k, start, count));
+    for (const m of weightedMetrics) updates.push(m.update(weighted));
   }
   return [lossSums, updates, ctx];
 }

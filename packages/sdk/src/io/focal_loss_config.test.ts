@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
+import { savedArtifacts } from '../testing/saved_artifacts.js';
 
 // The focal, Dice and Tversky losses in a saved training config: Keras' class names and snake_case
 // options, loaded back to the same loss; tfjs-layers has none of them.
@@ -10,12 +11,6 @@ beforeAll(async () => {
   await km.ready();
   await tf.setBackend('cpu');
 });
-
-async function artifactsOf(model: km.LayersModel): Promise<km.io.ModelArtifacts> {
-  let saved: km.io.ModelArtifacts | undefined;
-  await model.save(km.io.withSaveHandler(async (a) => void (saved = a)), { includeOptimizer: true });
-  return saved!;
-}
 
 const x = km.tensor(Array.from({ length: 24 }, (_, i) => Math.sin(i)), [8, 3]);
 const y = km.tensor(Array.from({ length: 16 }, (_, i) => (i % 3 === 0 ? 1 : 0)), [8, 2]);
@@ -36,7 +31,7 @@ describe('focal, Dice and Tversky losses in the saved training config', () => {
     const model = km.sequential([km.layers.dense({ units: 2, activation: activation as 'sigmoid', inputShape: [3] })]);
     model.compile({ optimizer: 'adam', loss: loss() });
     await model.fit(x, y, { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
-    const artifacts = await artifactsOf(model);
+    const artifacts = await savedArtifacts(model);
     expect(artifacts.trainingConfig?.loss).toEqual(saved);
 
     const loaded = await km.loadLayersModel(km.io.fromMemory(artifacts));
@@ -48,13 +43,13 @@ describe('focal, Dice and Tversky losses in the saved training config', () => {
   it('tfjs-layers cannot load these losses back (it has no focal, Dice or Tversky loss)', async () => {
     const model = km.sequential([km.layers.dense({ units: 2, activation: 'sigmoid', inputShape: [3] })]);
     model.compile({ optimizer: 'sgd', loss: 'binary_focal_crossentropy' });
-    await expect(tfl.loadLayersModel(tf.io.fromMemory((await artifactsOf(model)) as tf.io.ModelArtifacts))).rejects.toThrow('Unknown loss binaryFocalCrossentropy');
+    await expect(tfl.loadLayersModel(tf.io.fromMemory((await savedArtifacts(model)) as tf.io.ModelArtifacts))).rejects.toThrow('Unknown loss binaryFocalCrossentropy');
   });
 
   it('a Keras Dice config with its default axis=None loads; one reduced over other axes loads uncompiled, saying why', async () => {
     const model = km.sequential([km.layers.dense({ units: 2, activation: 'sigmoid', inputShape: [3] })]);
     model.compile({ optimizer: 'sgd', loss: 'dice' });
-    const artifacts = await artifactsOf(model);
+    const artifacts = await savedArtifacts(model);
     const keras = { class_name: 'Dice', config: { name: 'dice', reduction: 'sum_over_batch_size', axis: null } };
     const loaded = await km.loadLayersModel(km.io.fromMemory({ ...artifacts, trainingConfig: { ...artifacts.trainingConfig!, loss: keras } }));
     expect(await loaded.evaluate(x, y, { verbose: 0 })).toEqual(await model.evaluate(x, y, { verbose: 0 }));

@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
+import { savedArtifacts } from '../testing/saved_artifacts.js';
 import { Random } from '../utils/random.js';
 
 beforeAll(async () => {
@@ -25,12 +26,6 @@ const x = km.tensor(Array.from({ length: 12 }, () => [random.uniform(-1, 1), ran
 const labels = km.tensor(Array.from({ length: 12 }, (_, i) => i % 3), [12], 'int32');
 const values = km.tensor(Array.from({ length: 12 }, () => [random.uniform(-1, 1)]));
 
-async function artifactsOf(model: km.LayersModel, includeOptimizer = true): Promise<km.io.ModelArtifacts> {
-  let saved: km.io.ModelArtifacts | undefined;
-  await model.save(km.io.withSaveHandler(async (a) => void (saved = a)), { includeOptimizer });
-  return saved!;
-}
-
 const compiles: { name: string; args: () => km.ModelCompileArgs; saved: Partial<km.io.TrainingConfig> }[] = [
   {
     name: 'a loss list, lossWeights and per-output metrics',
@@ -50,7 +45,7 @@ describe('a multi-output model saves its losses, loss weights and metrics', () =
     model.compile(args());
     await model.fit(x, [labels, values], { epochs: 2, batchSize: 6, shuffle: false, verbose: 0 });
     const before = await model.evaluate(x, [labels, values], { verbose: 0 });
-    const artifacts = await artifactsOf(model);
+    const artifacts = await savedArtifacts(model);
     expect(artifacts.trainingConfig).toMatchObject(saved);
 
     const loaded = await km.loadLayersModel(km.io.fromMemory(artifacts));
@@ -65,10 +60,10 @@ describe('a multi-output model saves its losses, loss weights and metrics', () =
   it('tfjs-layers 4.22 loads a loss list compiled, and refuses loss_weights, as its loadTrainingConfig does', async () => {
     const model = twoHeaded();
     model.compile({ optimizer: km.optimizers.adam(), loss: ['sparseCategoricalCrossentropy', 'mse'], metrics: { class: ['accuracy'] } });
-    const theirs = await tfl.loadLayersModel(tf.io.fromMemory((await artifactsOf(model)) as tf.io.ModelArtifacts));
+    const theirs = await tfl.loadLayersModel(tf.io.fromMemory((await savedArtifacts(model)) as tf.io.ModelArtifacts));
     expect(theirs.loss).toEqual(['sparseCategoricalCrossentropy', 'meanSquaredError']);
     model.compile({ optimizer: km.optimizers.adam(), loss: ['sparseCategoricalCrossentropy', 'mse'], lossWeights: [1, 0.5] });
-    await expect(tfl.loadLayersModel(tf.io.fromMemory((await artifactsOf(model)) as tf.io.ModelArtifacts))).rejects.toThrow('Loading loss_weights is not supported yet.');
+    await expect(tfl.loadLayersModel(tf.io.fromMemory((await savedArtifacts(model)) as tf.io.ModelArtifacts))).rejects.toThrow('Loading loss_weights is not supported yet.');
   });
 });
 
@@ -79,7 +74,7 @@ describe('configured losses from km.losses', () => {
     model.compile({ optimizer: 'sgd', loss: km.losses.binaryCrossentropy({ fromLogits: true, labelSmoothing: 0.2 }) });
     const targets = km.tensor(Array.from({ length: 12 }, (_, i) => [i % 2, (i + 1) % 2]));
     const before = await model.evaluate(x, targets, { verbose: 0 });
-    const artifacts = await artifactsOf(model, false);
+    const artifacts = await savedArtifacts(model, false);
     expect(artifacts.trainingConfig?.loss).toEqual({ class_name: 'BinaryCrossentropy', config: { from_logits: true, label_smoothing: 0.2 } });
     const loaded = await km.loadLayersModel(km.io.fromMemory(artifacts));
     expect(await loaded.evaluate(x, targets, { verbose: 0 })).toEqual(before);
@@ -90,7 +85,7 @@ describe('configured losses from km.losses', () => {
   it('a Keras loss config kerasm cannot honour loads uncompiled, saying why', async () => {
     const model = km.sequential([km.layers.dense({ units: 2, inputShape: [3] })]);
     model.compile({ optimizer: 'sgd', loss: 'mse' });
-    const artifacts = await artifactsOf(model, false);
+    const artifacts = await savedArtifacts(model, false);
     const warnings: string[] = [];
     const warn = console.warn;
     console.warn = (message: string) => void warnings.push(message);
@@ -108,13 +103,13 @@ describe('configured losses from km.losses', () => {
     const custom: km.losses.Loss = { ...km.losses.huber(), name: 'huber', savedAs: undefined };
     model.compile({ optimizer: 'sgd', loss: custom });
     const message = "Cannot save the training config: the loss of the model is a custom loss object ('huber') that kerasm has no saved form for. Compile with a loss name or a loss from km.losses before saving.";
-    await expect(artifactsOf(model, true)).rejects.toThrow(message);
+    await expect(savedArtifacts(model, true)).rejects.toThrow(message);
     const warnings: string[] = [];
     const warn = console.warn;
     console.warn = (text: string) => void warnings.push(text);
     let artifacts: km.io.ModelArtifacts;
     try {
-      artifacts = await artifactsOf(model, false);
+      artifacts = await savedArtifacts(model, false);
     } finally {
       console.warn = warn;
     }
@@ -135,7 +130,7 @@ describe('losses as metrics, R² and F-scores in the training config', () => {
       value: ['msle', 'r2_score', km.metrics.r2Score({ classAggregation: 'variance_weighted_average', name: 'r2_vw' }), km.metrics.cosineSimilarity({ name: 'cos' })],
     };
     model.compile({ optimizer: 'adam', loss: ['sparseCategoricalCrossentropy', 'mse'], metrics });
-    const artifacts = await artifactsOf(model);
+    const artifacts = await savedArtifacts(model);
     expect(artifacts.trainingConfig!.metrics).toEqual({
       class: ['sparse_categorical_crossentropy', 'f1_score', { class_name: 'FBetaScore', config: { name: 'f2', average: 'micro', beta: 2 } }, { class_name: 'F1Score', config: { name: 'f1_score', average: 'weighted', threshold: 0.4 } }],
       value: ['msle', 'r2_score', { class_name: 'R2Score', config: { name: 'r2_vw', class_aggregation: 'variance_weighted_average', num_regressors: 0 } }, { class_name: 'CosineSimilarity', config: { name: 'cos' } }],
@@ -151,10 +146,10 @@ describe('losses as metrics, R² and F-scores in the training config', () => {
   it("a Keras-written config loads: threshold null is the argmax, dtype is ignored; an unknown class loads uncompiled, saying why", async () => {
     const model = twoHeaded();
     model.compile({ optimizer: 'adam', loss: ['sparseCategoricalCrossentropy', 'mse'], metrics: { class: ['accuracy'] } });
-    const artifacts = await artifactsOf(model);
+    const artifacts = await savedArtifacts(model);
     const kerasF1 = { class_name: 'F1Score', config: { name: 'f1', dtype: 'float32', average: 'macro', threshold: null } };
     const loaded = await km.loadLayersModel(km.io.fromMemory({ ...artifacts, trainingConfig: { ...artifacts.trainingConfig!, metrics: { class: [kerasF1] } } }));
-    expect(loaded.metricsNames).toEqual(['f1']);
+    expect(loaded.metricsNames).toEqual(['class_f1']);
     const warnings: string[] = [];
     const warn = console.warn;
     console.warn = (message: string) => void warnings.push(message);
@@ -171,7 +166,7 @@ describe('losses as metrics, R² and F-scores in the training config', () => {
     km.utils.setRandomSeed(3);
     const model = km.sequential([km.layers.dense({ units: 3, activation: 'softmax', inputShape: [3] })]);
     model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy', metrics: ['categoricalCrossentropy', 'mape', 'cosine'] });
-    const theirs = await tfl.loadLayersModel(tf.io.fromMemory((await artifactsOf(model)) as tf.io.ModelArtifacts));
+    const theirs = await tfl.loadLayersModel(tf.io.fromMemory((await savedArtifacts(model)) as tf.io.ModelArtifacts));
     const y = km.utils.toCategorical(labels, 3);
     const soft = km.tensor(Float32Array.from(y.dataSync(), (t) => 0.2 + 0.6 * t), [12, 3]);
     const ours = await model.evaluate(x, soft, { batchSize: 12, verbose: 0 });
@@ -188,7 +183,7 @@ describe('IoU, threshold-curve and correlation metrics in the training config', 
       value: [km.metrics.binaryIoU({ targetClassIds: [1], threshold: 0.1 }), km.metrics.precisionAtRecall({ recall: 0.5, numThresholds: 50 }), km.metrics.specificityAtSensitivity({ sensitivity: 0.4, classId: 0 })],
     };
     model.compile({ optimizer: 'adam', loss: ['sparseCategoricalCrossentropy', 'mse'], metrics });
-    const artifacts = await artifactsOf(model);
+    const artifacts = await savedArtifacts(model);
     expect(artifacts.trainingConfig!.metrics).toEqual({
       class: [
         { class_name: 'MeanIoU', config: { name: 'mean_io_u', num_classes: 3, ignore_class: null, sparse_y_true: true, sparse_y_pred: false, axis: -1 } },
@@ -211,7 +206,7 @@ describe('IoU, threshold-curve and correlation metrics in the training config', 
     km.utils.setRandomSeed(6);
     const model = km.sequential([km.layers.dense({ units: 3, activation: 'softmax', inputShape: [3] })]);
     model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy', metrics: [km.metrics.oneHotIoU({ numClasses: 3, targetClassIds: [1] }), km.metrics.oneHotMeanIoU({ numClasses: 3 }), km.metrics.pearsonCorrelation({ name: 'pcc' }), km.metrics.concordanceCorrelation()] });
-    const artifacts = await artifactsOf(model);
+    const artifacts = await savedArtifacts(model);
     expect(artifacts.trainingConfig!.metrics).toEqual([
       { class_name: 'OneHotIoU', config: { name: 'one_hot_io_u', num_classes: 3, target_class_ids: [1], ignore_class: null, sparse_y_pred: false, axis: -1 } },
       { class_name: 'OneHotMeanIoU', config: { name: 'one_hot_mean_io_u', num_classes: 3, ignore_class: null, sparse_y_pred: false, axis: -1 } },

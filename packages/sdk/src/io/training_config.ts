@@ -12,8 +12,9 @@ import type { TrainingConfig } from './types.js';
  * `trainingConfig` as tfjs-layers 4.22 writes it: `loss` a name, a list in output order or an
  * object keyed by output name, as compile received it; `metrics` likewise (an object's values are
  * single names, the only form tfjs reads; an output with several metrics gets a list, as Keras
- * writes). `loss_weights` is Keras' key, written only when compile set lossWeights: tfjs-layers
- * 4.22 refuses to load any file with it ("Loading loss_weights is not supported yet").
+ * writes). `loss_weights` and `weighted_metrics` are Keras' keys, written only when compile set
+ * lossWeights or weightedMetrics: tfjs-layers 4.22 refuses to load any file with them ("Loading
+ * loss_weights is not supported yet", "Loading weight_metrics is not supported yet").
  */
 
 /** tfjs' `trainingConfig` for a compiled model; throws naming a loss or optimizer that has no saved form. */
@@ -23,6 +24,7 @@ export function trainingConfigOf(model: LayersModel): TrainingConfig | undefined
   const config: TrainingConfig = { loss: savedLosses(spec.loss), metrics: savedMetrics(spec.metrics), optimizer_config: optimizerConfig(optimizer) };
   const weights = spec.lossWeights;
   if (weights !== undefined) config.loss_weights = Array.isArray(weights) ? [...(weights as readonly number[])] : { ...(weights as Record<string, number>) };
+  if (spec.weightedMetrics !== undefined) config.weighted_metrics = savedMetrics(spec.weightedMetrics);
   return config;
 }
 
@@ -47,13 +49,16 @@ export function compileArgsOf(config: TrainingConfig): ModelCompileArgs | string
   if (typeof optimizer === 'string') return optimizer;
   let loss: LossSpec;
   let metrics: MetricsSpec;
+  let weightedMetrics: MetricsSpec | undefined;
   try {
     loss = lossesFromSaved(config.loss);
     metrics = metricsFromSaved(config.metrics);
+    if (config.weighted_metrics !== undefined && config.weighted_metrics !== null) weightedMetrics = metricsFromSaved(config.weighted_metrics);
   } catch (err) {
     return (err as Error).message;
   }
   const args: ModelCompileArgs = { optimizer, loss, metrics };
+  if (weightedMetrics !== undefined) args.weightedMetrics = weightedMetrics;
   const weights = config.loss_weights;
   if (weights !== undefined && weights !== null) {
     const numbers = Array.isArray(weights) ? weights : isObject(weights) ? Object.values(weights) : [weights];

@@ -45,6 +45,8 @@ export interface TrainingConfig {
   metrics?: SavedMetricEntry[] | Record<string, unknown>;
   /** Keras' weights of the output losses (tfjs-layers 4.22 refuses to load a file that has them). */
   loss_weights?: number[] | Record<string, number>;
+  /** Keras' metrics weighted by sample weights (tfjs-layers 4.22 refuses to load a file that has them). */
+  weighted_metrics?: SavedMetricEntry[] | Record<string, unknown> | null;
   optimizer_config: { class_name: string; config: Record<string, unknown> };
   [key: string]: unknown;
 }

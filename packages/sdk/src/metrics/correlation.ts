@@ -1,4 +1,4 @@
-import { MeanMetric, classesOf, positionsOf, type Metric, type MetricBatch } from './metric.js';
+import { MeanMetric, classesOf, positionsOf, weightAt, type Metric, type MetricBatch } from './metric.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of {@link pearsonCorrelation} and {@link concordanceCorrelation}. */
@@ -48,15 +48,16 @@ function correlationMetric(call: string, className: string, defaultName: string,
   }
   const name = args.name ?? defaultName;
   const sumAndCount = async (b: MetricBatch): Promise<[number, number]> => {
-    const [p, mask] = await Promise.all([b.hostOutputs(), b.hostMask()]);
+    const [p, weights] = await Promise.all([b.hostOutputs(), b.hostWeights()]);
     const cols = classesOf(b);
     const rows = b.batch * positionsOf(b);
     let sum = 0;
     let count = 0;
     for (let r = 0; r < rows; r++) {
-      if (mask && mask[r] === 0) continue;
-      sum += correlation(b.hostTargets, p, r * cols, cols);
-      count++;
+      const w = weightAt(weights, r);
+      if (w === 0) continue;
+      sum += w * correlation(b.hostTargets, p, r * cols, cols);
+      count += w;
     }
     return [sum, count];
   };

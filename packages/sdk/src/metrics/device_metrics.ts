@@ -4,10 +4,10 @@ import { MeanMetric, classesOf, countedElements, elementsOf, positionsOf, type M
 // Metrics computed by counting/summing kernels on the device: one scalar read back per batch.
 
 // Each position's argmax counts once, so a [steps, classes] output is scored per step, as in Keras;
-// masked positions (padding) do not count.
+// positions count with their weights (MetricBatch.weights): padding not at all.
 function argmaxMatches(b: MetricBatch): [Scalar, Scalar] {
   const rows = b.batch * positionsOf(b);
-  return [b.backend.countArgmaxMatches(b.output, b.targets, b.labelTargets, rows, classesOf(b), b.mask), b.mask ? b.unmaskedPositions() : rows];
+  return [b.backend.countArgmaxMatches(b.output, b.targets, b.labelTargets, rows, classesOf(b), b.weights), b.weights ? b.weightSum() : rows];
 }
 
 function checkRows(name: string, b: MetricBatch): void {
@@ -26,7 +26,7 @@ export function binaryAccuracy(name = 'binary_accuracy', threshold = 0.5): Metri
   return new MeanMetric(name, (b) => {
     checkRows(name, b);
     const n = b.batch * elementsOf(b);
-    return [b.backend.countBinaryMatches(b.output, b.targets, n, threshold, b.mask, classesOf(b)), countedElements(b)];
+    return [b.backend.countBinaryMatches(b.output, b.targets, n, threshold, b.weights, classesOf(b)), countedElements(b)];
   });
 }
 
@@ -35,7 +35,7 @@ export function meanAbsoluteError(name = 'mean_absolute_error'): Metric {
   return new MeanMetric(name, (b) => {
     checkRows(name, b);
     const n = b.batch * elementsOf(b);
-    return [b.backend.elementwiseLoss('meanAbsoluteError', b.output, b.targets, 0, n, 0, 0, b.mask, classesOf(b)), countedElements(b)];
+    return [b.backend.elementwiseLoss('meanAbsoluteError', b.output, b.targets, 0, n, 0, 0, b.weights, classesOf(b)), countedElements(b)];
   });
 }
 
@@ -43,7 +43,7 @@ function squaredErrors(name: string) {
   return (b: MetricBatch): [Scalar, Scalar] => {
     checkRows(name, b);
     const n = b.batch * elementsOf(b);
-    return [b.backend.meanSquaredError(b.output, b.targets, 0, n, 0, b.mask, classesOf(b)), countedElements(b)];
+    return [b.backend.meanSquaredError(b.output, b.targets, 0, n, 0, b.weights, classesOf(b)), countedElements(b)];
   };
 }
 

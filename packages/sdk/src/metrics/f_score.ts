@@ -1,4 +1,4 @@
-import { classesOf, positionsOf, type Metric, type MetricBatch } from './metric.js';
+import { classesOf, positionsOf, weightAt, type Metric, type MetricBatch } from './metric.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of {@link f1Score}. */
@@ -108,11 +108,12 @@ function fScore(name: string, beta: number, args: F1ScoreArgs): Metric {
       if (cols === 1 && threshold === undefined) {
         throw new Error(`Metric '${name}' without a threshold predicts each position's highest output, but the output has a single column, so every prediction would be positive. Give a threshold for a sigmoid output, e.g. km.metrics.f1Score({ threshold: 0.5 }).`);
       }
-      const [p, mask] = await Promise.all([b.hostOutputs(), b.hostMask()]);
+      const [p, weights] = await Promise.all([b.hostOutputs(), b.hostWeights()]);
       if (tp.length !== cols) [tp, fp, fn, support] = [new Float64Array(cols), new Float64Array(cols), new Float64Array(cols), new Float64Array(cols)];
       const rows = b.batch * positionsOf(b);
       for (let r = 0; r < rows; r++) {
-        if (mask && mask[r] === 0) continue;
+        const w = weightAt(weights, r);
+        if (w === 0) continue;
         let top = -Infinity;
         if (threshold === undefined) for (let j = 0; j < cols; j++) top = Math.max(top, p[r * cols + j]);
         for (let j = 0; j < cols; j++) {
@@ -120,10 +121,10 @@ function fScore(name: string, beta: number, args: F1ScoreArgs): Metric {
           // Without a threshold every output equal to the row's maximum is predicted, except zeros (Keras: |p| > 1e-9).
           const predicted = threshold === undefined ? v >= top && Math.abs(v) > 1e-9 : v > threshold;
           const truth = truthAt(name, b, r, j, cols);
-          if (predicted && truth) tp[j]++;
-          else if (predicted) fp[j]++;
-          else if (truth) fn[j]++;
-          support[j] += truth;
+          if (predicted && truth) tp[j] += w;
+          else if (predicted) fp[j] += w;
+          else if (truth) fn[j] += w;
+          support[j] += w * truth;
         }
       }
     },

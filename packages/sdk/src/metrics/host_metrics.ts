@@ -1,4 +1,4 @@
-import { classesOf, divideNoNan, positionsOf, type Metric, type MetricBatch } from './metric.js';
+import { classesOf, divideNoNan, positionsOf, weightAt, type Metric, type MetricBatch } from './metric.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 // Metrics that need more than a count: they read the batch's outputs back once (shared by all of
@@ -27,16 +27,17 @@ export function topKCategoricalAccuracy(k = 5, name = 'top_k_categorical_accurac
       count = 0;
     },
     async update(b) {
-      const [p, mask] = await Promise.all([b.hostOutputs(), b.hostMask()]);
+      const [p, weights] = await Promise.all([b.hostOutputs(), b.hostWeights()]);
       const classes = classesOf(b);
       const rows = b.batch * positionsOf(b);
       for (let i = 0; i < rows; i++) {
-        if (mask && mask[i] === 0) continue;
-        count++;
+        const w = weightAt(weights, i);
+        if (w === 0) continue;
+        count += w;
         const score = p[i * classes + trueClass(b, i, classes)];
         let above = 0;
         for (let j = 0; j < classes; j++) if (p[i * classes + j] > score) above++;
-        if (above < k) hits++;
+        if (above < k) hits += w;
       }
     },
     result: () => divideNoNan(hits, count),
@@ -66,18 +67,19 @@ function confusionCounts(args: ThresholdMetricArgs) {
       if (b.labelTargets) {
         throw new Error('Precision, recall and AUC compare each output with a 0/1 target of the same shape, but the loss takes integer labels. Use binary targets (e.g. binaryCrossentropy), or one-hot rows with classId.');
       }
-      const [p, mask] = await Promise.all([b.hostOutputs(), b.hostMask()]);
+      const [p, weights] = await Promise.all([b.hostOutputs(), b.hostWeights()]);
       const cols = classesOf(b);
       if (args.classId !== undefined && !(Number.isInteger(args.classId) && args.classId >= 0 && args.classId < cols)) {
         throw new Error(`classId must be an output column in [0, ${cols - 1}]. Received: classId=${args.classId}.`);
       }
       for (let i = 0; i < p.length; i++) {
-        if ((args.classId !== undefined && i % cols !== args.classId) || (mask && mask[Math.floor(i / cols)] === 0)) continue;
+        if (args.classId !== undefined && i % cols !== args.classId) continue;
+        const w = weightAt(weights, Math.floor(i / cols));
         const positive = p[i] > threshold;
         const truth = b.hostTargets[i] !== 0;
-        if (positive && truth) counts.tp++;
-        else if (positive) counts.fp++;
-        else if (truth) counts.fn++;
+        if (positive && truth) counts.tp += w;
+        else if (positive) counts.fp += w;
+        else if (truth) counts.fn += w;
       }
     },
   };

@@ -1,4 +1,4 @@
-import { classesOf, type Metric, type MetricBatch, type SavedMetricForm } from './metric.js';
+import { classesOf, weightAt, type Metric, type MetricBatch, type SavedMetricForm } from './metric.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of {@link meanIoU}. */
@@ -88,16 +88,17 @@ function iouMetric(spec: IoUCounting): Metric {
       if (spec.truth === rowArgmax && b.labelTargets) {
         throw new Error(`Metric '${name}' takes the argmax of one-hot target rows (sparseYTrue false), but the loss takes integer labels. Use km.metrics.${spec.call === 'oneHotIoU' ? 'iou' : 'meanIoU'} (class-index targets) with sparseYPred: false, or a loss with one-hot targets such as 'categoricalCrossentropy'.`);
       }
-      const [p, mask] = await Promise.all([b.hostOutputs(), b.hostMask()]);
+      const [p, weights] = await Promise.all([b.hostOutputs(), b.hostWeights()]);
       const predicted = spec.predicted(p, cols);
       const truth = spec.truth(b.hostTargets, b.labelTargets ? 1 : cols);
       if (predicted.length !== truth.length) {
         throw new Error(`Metric '${name}' ${spec.reads}: ${predicted.length / b.batch} predicted and ${truth.length / b.batch} true classes per sample, which must match. For a softmax output pass sparseYPred: false (each row's argmax); for one-hot targets sparseYTrue: false (or km.metrics.oneHotMeanIoU).`);
       }
-      const perMaskValue = mask ? truth.length / mask.length : 1;
+      const perWeight = weights ? truth.length / weights.length : 1;
       for (let i = 0; i < truth.length; i++) {
-        if ((mask && mask[Math.floor(i / perMaskValue)] === 0) || truth[i] === spec.ignoreClass) continue;
-        matrix[checkedClass('true', truth, i) * numClasses + checkedClass('predicted', predicted, i)]++;
+        const w = weightAt(weights, Math.floor(i / perWeight));
+        if (w === 0 || truth[i] === spec.ignoreClass) continue;
+        matrix[checkedClass('true', truth, i) * numClasses + checkedClass('predicted', predicted, i)] += w;
       }
     },
     result() {

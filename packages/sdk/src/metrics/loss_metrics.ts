@@ -78,10 +78,10 @@ function checkTargetKind(name: string, loss: Loss, b: MetricBatch): void {
 export function lossMetric(loss: Loss, name: string, sign: 1 | -1 = 1, savedAs?: SavedMetricForm): Metric {
   return new MeanMetric(name, (b) => {
     checkTargetKind(name, loss, b);
-    if (!b.mask) return [mapScalar(loss.compute(b.backend, b.output, b.targets, 0, b.batch, b.outputShape, false), (sum) => sign * sum), b.batch];
-    // With the mask as weights the loss returns batch · Σ mask·loss over positions (see Loss.compute).
-    const masked = loss.compute(b.backend, b.output, b.targets, 0, b.batch, b.outputShape, false, b.mask);
-    return [mapScalar(masked, (sum) => (sign * sum) / b.batch), b.unmaskedPositions()];
+    if (!b.weights) return [mapScalar(loss.compute(b.backend, b.output, b.targets, 0, b.batch, b.outputShape, false), (sum) => sign * sum), b.batch];
+    // With weights the loss returns batch · Σ w·loss over positions (see Loss.compute): a weighted mean over them.
+    const weighted = loss.compute(b.backend, b.output, b.targets, 0, b.batch, b.outputShape, false, b.weights);
+    return [mapScalar(weighted, (sum) => (sign * sum) / b.batch), b.weightSum()];
   }, undefined, savedAs);
 }
 

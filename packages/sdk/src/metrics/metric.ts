@@ -18,14 +18,16 @@ export interface MetricBatch {
   /** The batch's outputs read back once, shared by every metric that needs them. */
   hostOutputs(): Promise<Float32Array>;
   /**
-   * The mask the output carries (`batch × positions` values, 1 to keep a position, 0 for padding),
-   * or 0 without one: metrics that average over positions leave the masked ones out, as Keras does.
+   * The weight of each position (`batch × positions` values), or 0 when every position weighs 1:
+   * the mask the output carries (1 to keep a position, 0 for padding), times the sample weights
+   * for a metric compiled as one of `weightedMetrics`. Metrics count and average with these weights,
+   * so masked positions are left out and weighted ones count that many times, as in Keras.
    */
-  readonly mask: BufferId;
-  /** Positions of the batch that count: the unmasked ones (batch × positions without a mask), counted once. */
-  unmaskedPositions(): Scalar;
-  /** The mask read back once (null without one), for metrics that count on the host. */
-  hostMask(): Promise<Float32Array> | null;
+  readonly weights: BufferId;
+  /** Σ of the positions' weights: batch × positions when every position weighs 1. */
+  weightSum(): Scalar;
+  /** The weights read back once (null when every position weighs 1), for metrics that count on the host. */
+  hostWeights(): Promise<Float32Array> | null;
 }
 
 /**
@@ -103,10 +105,15 @@ export function positionsOf(batch: MetricBatch): number {
   return positions(batch.outputShape);
 }
 
-/** Values per sample a metric over elements averages: the output's, or only the unmasked positions' (see {@link MetricBatch.mask}). */
+/** The weight of position i: its value in `weights` as {@link MetricBatch.hostWeights} read them, or 1 without any. */
+export function weightAt(weights: Float32Array | null, i: number): number {
+  return weights ? weights[i] : 1;
+}
+
+/** The weighted count of elements a metric over elements averages: the output's, each position's weighing as in {@link MetricBatch.weights}. */
 export function countedElements(batch: MetricBatch): Scalar {
   const perPosition = lastAxis(batch.outputShape);
-  return batch.mask ? mapScalar(batch.unmaskedPositions(), (n) => n * perPosition) : batch.batch * units(batch.outputShape);
+  return batch.weights ? mapScalar(batch.weightSum(), (n) => n * perPosition) : batch.batch * units(batch.outputShape);
 }
 
 /** Output values per sample. */

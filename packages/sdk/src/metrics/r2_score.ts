@@ -1,4 +1,4 @@
-import { classesOf, positionsOf, type Metric } from './metric.js';
+import { classesOf, positionsOf, weightAt, type Metric } from './metric.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of {@link r2Score}. */
@@ -42,34 +42,36 @@ export function r2Score(args: R2ScoreArgs = {}): Metric {
   let squaredSum = new Float64Array(0);
   let residual = new Float64Array(0);
   let count = 0;
-  let values = 0;
+  let kept = 0;
   return {
     name,
     savedAs: { className: 'R2Score', config: { name, classAggregation: aggregation, numRegressors: regressors } },
     reset() {
       sum = squaredSum = residual = new Float64Array(0);
-      count = values = 0;
+      count = kept = 0;
     },
     async update(b) {
       if (b.labelTargets) {
         throw new Error(`Metric '${name}' scores real-valued predictions against targets shaped like the output, but the compiled loss takes integer class labels. R² is for regression: compile with a regression loss such as 'meanSquaredError' and real-valued targets.`);
       }
-      const [p, mask] = await Promise.all([b.hostOutputs(), b.hostMask()]);
+      const [p, weights] = await Promise.all([b.hostOutputs(), b.hostWeights()]);
       const cols = classesOf(b);
       if (sum.length !== cols) [sum, squaredSum, residual] = [new Float64Array(cols), new Float64Array(cols), new Float64Array(cols)];
       const rows = b.batch * positionsOf(b);
+      // Keras' weighted sums (R2Score with sample_weight): each row's terms times its weight.
       for (let r = 0; r < rows; r++) {
-        if (mask && mask[r] === 0) continue;
-        count++;
+        const w = weightAt(weights, r);
+        if (w === 0) continue;
+        count += w;
+        kept++;
         for (let j = 0; j < cols; j++) {
           const t = b.hostTargets[r * cols + j];
           const d = t - p[r * cols + j];
-          sum[j] += t;
-          squaredSum[j] += t * t;
-          residual[j] += d * d;
+          sum[j] += w * t;
+          squaredSum[j] += w * t * t;
+          residual[j] += w * d * d;
         }
       }
-      values = count * cols;
     },
     result() {
       if (count === 0) return 0;
@@ -85,6 +87,7 @@ export function r2Score(args: R2ScoreArgs = {}): Metric {
         totalSum += total;
       }
       const r2 = aggregation === 'uniform_average' ? scoreSum / sum.length : weighted / totalSum;
+      const values = kept * sum.length;
       if (regressors === 0 || regressors >= values - 1) return r2;
       return 1 - ((1 - r2) * (values - 1)) / (values - regressors - 1);
     },

@@ -1,4 +1,4 @@
-import { classesOf, type MetricBatch } from './metric.js';
+import { classesOf, weightAt, type MetricBatch } from './metric.js';
 
 /** Keras' `n` evenly spaced thresholds: 0 − margin, i/(n − 1) for 0 < i < n − 1, and 1 + margin. */
 export function evenThresholds(n: number, margin = 0): number[] {
@@ -34,7 +34,7 @@ export class ThresholdCounts {
     if (b.labelTargets) {
       throw new Error(`Metric '${this.name}' compares each output with a 0/1 target of the same shape, but the loss takes integer labels. Use binary targets (e.g. loss 'binaryCrossentropy'), or one-hot rows with classId.`);
     }
-    const [p, mask] = await Promise.all([b.hostOutputs(), b.hostMask()]);
+    const [p, weights] = await Promise.all([b.hostOutputs(), b.hostWeights()]);
     const cols = classesOf(b);
     const { classId } = this;
     if (classId !== undefined && classId >= cols) {
@@ -43,8 +43,8 @@ export class ThresholdCounts {
     this.#positives.fill(0);
     this.#negatives.fill(0);
     for (let i = 0; i < p.length; i++) {
-      if ((classId !== undefined && i % cols !== classId) || (mask && mask[Math.floor(i / cols)] === 0)) continue;
-      (b.hostTargets[i] !== 0 ? this.#positives : this.#negatives)[this.#thresholdsBelow(p[i])]++;
+      if (classId !== undefined && i % cols !== classId) continue;
+      (b.hostTargets[i] !== 0 ? this.#positives : this.#negatives)[this.#thresholdsBelow(p[i])] += weightAt(weights, Math.floor(i / cols));
     }
     // An output above k thresholds is a predicted positive at thresholds 0 … k − 1.
     const positives = this.#positives.reduce((a, v) => a + v, 0);

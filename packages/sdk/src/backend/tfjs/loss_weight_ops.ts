@@ -16,9 +16,10 @@ export function weightedSum(tf: Tf, terms: tfc.Tensor, weights: tfc.Tensor | nul
   return tf.sum(weighted(tf, terms, weights, repeat));
 }
 
-/** out[i] = m[i]·w[⌊i / repeat⌋] / Σm (n without a mask), 0 everywhere when every position is masked. */
-export function lossWeightsTensor(tf: Tf, mask: tfc.Tensor | null, weights: tfc.Tensor | null, repeat: number, n: number): tfc.Tensor {
+/** out[i] = m[i]·w[⌊i / repeat⌋] / Σm (n without a mask), 0 everywhere when every position is masked; m[i]·w[⌊i / repeat⌋] unless `normalize`. */
+export function lossWeightsTensor(tf: Tf, mask: tfc.Tensor | null, weights: tfc.Tensor | null, repeat: number, n: number, normalize: boolean): tfc.Tensor {
   const perPosition = weights ? tf.reshape(tf.mul(tf.reshape(weights, [-1, 1]), tf.ones([1, repeat])), [n]) : tf.ones([n]);
+  if (!normalize) return mask ? tf.mul(perPosition, mask) : perPosition;
   if (!mask) return tf.div(perPosition, n);
   return tf.divNoNan(tf.mul(perPosition, mask), tf.sum(mask));
 }

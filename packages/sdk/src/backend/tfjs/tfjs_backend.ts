@@ -304,8 +304,8 @@ export class TfjsBackend extends TfjsCoreKernels implements Backend {
     return this.readScalar(() => this.tf.sum(this.store.get(this.prefix(mask, n))));
   }
 
-  lossWeights(mask: BufferId, weights: BufferId, repeat: number, out: BufferId, n: number): void {
-    this.run(() => this.store.set(out, lossWeightsTensor(this.tf, mask ? this.store.get(this.prefix(mask, n)) : null, weights ? this.store.get(weights) : null, repeat, n)));
+  lossWeights(mask: BufferId, weights: BufferId, repeat: number, out: BufferId, n: number, normalize = true): void {
+    this.run(() => this.store.set(out, lossWeightsTensor(this.tf, mask ? this.store.get(this.prefix(mask, n)) : null, weights ? this.store.get(weights) : null, repeat, n, normalize)));
   }
 
   lstmCellForward(z: BufferId, cPrev: BufferId, c: BufferId, ac: BufferId, h: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void {

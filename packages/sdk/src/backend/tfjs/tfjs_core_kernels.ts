@@ -294,20 +294,20 @@ export abstract class TfjsCoreKernels {
     });
   }
 
-  countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number, mask?: BufferId): Promise<number> {
+  countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number, weights?: BufferId): Promise<number> {
     const tf = this.tf;
     return this.#scalar(() => {
       const predicted = tf.argMax(this.matrix(p, rows, cols), 1);
       const truth = sparse ? this.store.get(targets) : tf.argMax(this.matrix(targets, rows, cols), 1);
-      return weightedSum(tf, tf.cast(tf.equal(predicted, tf.cast(truth, 'int32')), 'float32'), this.#weights(mask), 1);
+      return weightedSum(tf, tf.cast(tf.equal(predicted, tf.cast(truth, 'int32')), 'float32'), this.#weights(weights), 1);
     });
   }
 
-  countBinaryMatches(p: BufferId, targets: BufferId, _n: number, threshold: number, mask?: BufferId, repeat = 1): Promise<number> {
+  countBinaryMatches(p: BufferId, targets: BufferId, _n: number, threshold: number, weights?: BufferId, repeat = 1): Promise<number> {
     const tf = this.tf;
     return this.#scalar(() => {
       const predicted = tf.cast(tf.greater(this.store.get(p), threshold), 'float32');
-      return weightedSum(tf, tf.cast(tf.equal(this.store.get(targets), predicted), 'float32'), this.#weights(mask), repeat);
+      return weightedSum(tf, tf.cast(tf.equal(this.store.get(targets), predicted), 'float32'), this.#weights(weights), repeat);
     });
   }
 

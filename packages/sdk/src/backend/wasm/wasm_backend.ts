@@ -219,14 +219,14 @@ export class WasmBackend extends WasmOptimizerKernels implements Backend {
     return this.#core.ctcLoss(logits, labels, grad, batch, steps, classes, labelCap, blank, gradScale, weights, this.#ctcScratch);
   }
 
-  countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number, mask: BufferId = 0): number {
+  countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number, weights: BufferId = 0): number {
     return sparse
-      ? this.#core.countArgmaxMatchesSparse(p, targets, rows, cols, mask)
-      : this.#core.countArgmaxMatchesDense(p, targets, rows, cols, mask);
+      ? this.#core.countArgmaxMatchesSparse(p, targets, rows, cols, weights)
+      : this.#core.countArgmaxMatchesDense(p, targets, rows, cols, weights);
   }
 
-  countBinaryMatches(p: BufferId, targets: BufferId, n: number, threshold: number, mask: BufferId = 0, repeat = 1): number {
-    return this.#core.countBinaryMatches(p, targets, n, threshold, mask, repeat);
+  countBinaryMatches(p: BufferId, targets: BufferId, n: number, threshold: number, weights: BufferId = 0, repeat = 1): number {
+    return this.#core.countBinaryMatches(p, targets, n, threshold, weights, repeat);
   }
 
   add(a: BufferId, b: BufferId, out: BufferId, n: number): void {
@@ -401,8 +401,8 @@ export class WasmBackend extends WasmOptimizerKernels implements Backend {
     return this.#core.maskSum(mask, n);
   }
 
-  lossWeights(mask: BufferId, weights: BufferId, repeat: number, out: BufferId, n: number): void {
-    this.#core.lossWeights(mask, weights, repeat, out, n);
+  lossWeights(mask: BufferId, weights: BufferId, repeat: number, out: BufferId, n: number, normalize = true): void {
+    this.#core.lossWeights(mask, weights, repeat, out, n, normalize);
   }
 
   lstmCellForward(z: BufferId, cPrev: BufferId, c: BufferId, ac: BufferId, h: BufferId, rows: number, units: number, activation: FusableActivation, recurrentActivation: FusableActivation): void {

@@ -1,0 +1,35 @@
+import type { Optimizer } from '../optimizers/optimizer.js';
+import type { LossSpec, LossWeightsSpec, MetricsSpec } from './outputs.js';
+
+/** Options of `model.compile`. */
+export interface ModelCompileArgs {
+  /** `'adam'`, `'sgd'`, or an optimizer instance from `km.optimizers`. */
+  optimizer: string | Optimizer;
+  /**
+   * A loss name (camelCase, or Keras snake_case), or a configured loss from `km.losses`. A model
+   * with several outputs takes one loss for all of them, a list in output order, or an object
+   * keyed by output layer name (`{ class: 'sparseCategoricalCrossentropy', value: 'mse' }`).
+   */
+  loss: LossSpec;
+  /** Weights of the output losses in the total loss (default 1 each): a list in output order or an object keyed by output name. */
+  lossWeights?: LossWeightsSpec;
+  /**
+   * Metric names (`['accuracy', 'auc']`) or objects from `km.metrics` (`km.metrics.auc({ curve: 'PR' })`).
+   * With several outputs a list applies to every output; an object keyed by output name gives each its own.
+   * They ignore sample and class weights, as Keras' `metrics` do.
+   */
+  metrics?: MetricsSpec;
+  /**
+   * Metrics that weigh each sample by fit's or evaluate's `sampleWeight` or `classWeight` (Keras'
+   * `weighted_metrics`), in the same forms as `metrics`. One whose name a metric already logs under
+   * logs as `weighted_<name>`; without weights they equal their unweighted forms.
+   *
+   * @example
+   * ```ts
+   * model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'], weightedMetrics: ['accuracy', km.metrics.auc()] });
+   * const history = await model.fit(x, y, { classWeight: { 0: 1, 1: 10 } });
+   * history.history.weighted_accuracy; // accuracy with each positive counted 10 times
+   * ```
+   */
+  weightedMetrics?: MetricsSpec;
+}

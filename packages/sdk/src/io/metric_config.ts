@@ -33,7 +33,25 @@ const CONFIGURED: Record<string, (config: Record<string, unknown>) => Metric> = 
   CategoricalHinge: (c) => metrics.categoricalHinge(c),
   CosineSimilarity: (c) => metrics.cosineSimilarity(c),
   CosineProximity: (c) => metrics.cosineProximity(c),
+  AUC: (c) => metrics.auc(withoutKerasDefaults('AUC', c, { summationMethod: 'interpolation', multiLabel: false, fromLogits: false, numLabels: undefined, labelWeights: undefined, thresholds: undefined })),
+  Precision: (c) => metrics.precision(withoutKerasDefaults('Precision', c, { topK: undefined })),
+  Recall: (c) => metrics.recall(withoutKerasDefaults('Recall', c, { topK: undefined })),
+  TopKCategoricalAccuracy: (c) => metrics.topKCategoricalAccuracy(c),
+  SparseTopKCategoricalAccuracy: (c) => metrics.topKCategoricalAccuracy(withoutKerasDefaults('SparseTopKCategoricalAccuracy', c, { fromSortedIds: false })),
 };
+
+/**
+ * `config` without Keras options that kerasm has only at their default (`undefined`: unset, None);
+ * throws naming one set otherwise, so the model loads uncompiled saying why.
+ */
+function withoutKerasDefaults(className: string, config: Record<string, unknown>, defaults: Record<string, unknown>): Record<string, unknown> {
+  const rest = { ...config };
+  for (const [key, value] of Object.entries(defaults)) {
+    if (key in rest && rest[key] !== value) throw new Error(`its ${className} metric sets ${toSnakeCase(key)}=${JSON.stringify(rest[key])}, which kerasm's ${className} does not have (only ${value === undefined ? 'None' : JSON.stringify(value)})`);
+    delete rest[key];
+  }
+  return rest;
+}
 
 // Keras' names for options with a one-letter word, which plain snake-casing would join to the next.
 const ONE_LETTER_WORDS: Readonly<Record<string, string>> = { sparseYTrue: 'sparse_y_true', sparseYPred: 'sparse_y_pred' };

@@ -223,3 +223,58 @@ describe('IoU, threshold-curve and correlation metrics in the training config', 
     expect((await fromKeras.evaluate(x, y, { batchSize: 5, verbose: 0 }))[1]).toBeCloseTo(oneHotMean, 10);
   });
 });
+
+describe('AUC, precision, recall and top-k in the training config', () => {
+  const oneHot = km.utils.toCategorical(labels, 3);
+  const configured = () => [
+    km.metrics.auc({ curve: 'PR', numThresholds: 50, name: 'pr_auc' }), km.metrics.precision({ thresholds: 0.3, classId: 1 }),
+    km.metrics.recall({ thresholds: 0.7 }), km.metrics.topKCategoricalAccuracy({ k: 2 }),
+  ];
+
+  it("save as Keras' {class_name, config} with their options, not as names that would reload with the defaults", async () => {
+    km.utils.setRandomSeed(9);
+    const model = km.sequential([km.layers.dense({ units: 3, activation: 'softmax', inputShape: [3] })]);
+    model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy', metrics: configured() });
+    const artifacts = await savedArtifacts(model);
+    expect(artifacts.trainingConfig!.metrics).toEqual([
+      { class_name: 'AUC', config: { name: 'pr_auc', num_thresholds: 50, curve: 'PR', summation_method: 'interpolation', multi_label: false, from_logits: false } },
+      { class_name: 'Precision', config: { name: 'precision', thresholds: 0.3, top_k: null, class_id: 1 } },
+      { class_name: 'Recall', config: { name: 'recall', thresholds: 0.7, top_k: null, class_id: null } },
+      { class_name: 'TopKCategoricalAccuracy', config: { name: 'top_k_categorical_accuracy', k: 2 } },
+    ]);
+    const loaded = await km.loadLayersModel(km.io.fromMemory(artifacts));
+    expect(loaded.metricsNames).toEqual(['pr_auc', 'precision', 'recall', 'top_k_categorical_accuracy']);
+    const ours = await model.evaluate(x, oneHot, { batchSize: 5, verbose: 0 });
+    expect(await loaded.evaluate(x, oneHot, { batchSize: 5, verbose: 0 })).toEqual(ours);
+    // The defaults give other values, so the options did travel.
+    const byName = km.sequential([km.layers.dense({ units: 3, activation: 'softmax', inputShape: [3] })]);
+    byName.setWeights(model.getWeights());
+    byName.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy', metrics: [km.metrics.auc(), km.metrics.precision(), km.metrics.recall(), km.metrics.topKCategoricalAccuracy()] });
+    expect(await byName.evaluate(x, oneHot, { batchSize: 5, verbose: 0 })).not.toEqual(ours);
+    // At their defaults precision, recall and top-k save by name, the form tfjs-layers reads too.
+    expect((await savedArtifacts(byName)).trainingConfig!.metrics).toEqual([expect.objectContaining({ class_name: 'AUC' }), 'precision', 'recall', 'top_k_categorical_accuracy']);
+  });
+
+  it("a Keras-written AUC and SparseTopKCategoricalAccuracy load; a summation_method or top_k kerasm lacks loads uncompiled, saying why", async () => {
+    const model = km.sequential([km.layers.dense({ units: 3, activation: 'softmax', inputShape: [3] })]);
+    model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
+    const artifacts = await savedArtifacts(model);
+    const kerasAuc = { name: 'auc', dtype: 'float32', num_thresholds: 200, curve: 'ROC', summation_method: 'interpolation', multi_label: false, num_labels: null, label_weights: null, from_logits: false };
+    const withMetrics = (metrics: unknown[]) => km.loadLayersModel(km.io.fromMemory({ ...artifacts, trainingConfig: { ...artifacts.trainingConfig!, metrics } as km.io.TrainingConfig }));
+    const loaded = await withMetrics([{ class_name: 'SparseTopKCategoricalAccuracy', config: { name: 'top2', dtype: 'float32', k: 2, from_sorted_ids: false } }]);
+    expect(loaded.metricsNames).toEqual(['top2']);
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (message: string) => void warnings.push(message);
+    try {
+      expect((await withMetrics([{ class_name: 'AUC', config: kerasAuc }])).optimizer).toBeDefined();
+      expect((await withMetrics([{ class_name: 'AUC', config: { ...kerasAuc, summation_method: 'minoring' } }])).optimizer).toBeUndefined();
+      expect((await withMetrics([{ class_name: 'Precision', config: { name: 'p', thresholds: null, top_k: 3, class_id: null } }])).optimizer).toBeUndefined();
+    } finally {
+      console.warn = warn;
+    }
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/its AUC metric sets summation_method="minoring", which kerasm's AUC does not have \(only "interpolation"\)/);
+    expect(warnings[1]).toMatch(/its Precision metric sets top_k=3, which kerasm's Precision does not have \(only None\)/);
+  });
+});

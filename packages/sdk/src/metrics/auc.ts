@@ -64,6 +64,8 @@ export function auc(args: AucArgs = {}): Metric {
   const counts = new ThresholdCounts(args.name ?? 'auc', evenThresholds(n, EPSILON));
   return {
     name: counts.name,
+    // Keras' AUC config for its one form here: one curve over every output element, by interpolation.
+    savedAs: { className: 'AUC', config: { name: counts.name, numThresholds: n, curve, summationMethod: 'interpolation', multiLabel: false, fromLogits: false } },
     reset: () => counts.reset(),
     update: (b) => counts.update(b),
     result: () => (curve === 'ROC' ? rocArea(counts.tp, counts.fp, counts.tn, counts.fn) : prArea(counts.tp, counts.fp, counts.fn)),

@@ -1,4 +1,4 @@
-import { classesOf, divideNoNan, positionsOf, weightAt, type Metric, type MetricBatch } from './metric.js';
+import { classesOf, divideNoNan, positionsOf, weightAt, type Metric, type MetricBatch, type SavedMetricForm } from './metric.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 // Metrics that need more than a count: they read the batch's outputs back once (shared by all of
@@ -22,6 +22,8 @@ export function topKCategoricalAccuracy(k = 5, name = 'top_k_categorical_accurac
   let count = 0;
   return {
     name,
+    // The defaults save by name, which tfjs-layers also reads.
+    savedAs: k === 5 && name === 'top_k_categorical_accuracy' ? undefined : { className: 'TopKCategoricalAccuracy', config: { name, k } },
     reset() {
       hits = 0;
       count = 0;
@@ -85,18 +87,29 @@ function confusionCounts(args: ThresholdMetricArgs) {
   };
 }
 
+/**
+ * Keras' Precision or Recall config (`top_k` None: kerasm has no top-k form of them); none at the
+ * defaults, which save by name, the form tfjs-layers also reads.
+ */
+function thresholdMetricForm(className: string, name: string, args: ThresholdMetricArgs): SavedMetricForm | undefined {
+  if ((args.thresholds ?? 0.5) === 0.5 && args.classId === undefined && name === className.toLowerCase()) return undefined;
+  return { className, config: { name, thresholds: args.thresholds ?? 0.5, topK: null, classId: args.classId ?? null } };
+}
+
 const THRESHOLD_METRIC_OPTIONS = optionNames<ThresholdMetricArgs>({ thresholds: true, classId: true, name: true });
 
 /** TP / (TP + FP) over the epoch. @example `metrics: [km.metrics.precision({ thresholds: 0.7 })]` */
 export function precision(args: ThresholdMetricArgs = {}): Metric {
   checkOptions(args, THRESHOLD_METRIC_OPTIONS, 'km.metrics.precision');
   const c = confusionCounts(args);
-  return { name: args.name ?? 'precision', reset: c.reset, update: c.update, result: () => divideNoNan(c.counts.tp, c.counts.tp + c.counts.fp) };
+  const name = args.name ?? 'precision';
+  return { name, savedAs: thresholdMetricForm('Precision', name, args), reset: c.reset, update: c.update, result: () => divideNoNan(c.counts.tp, c.counts.tp + c.counts.fp) };
 }
 
 /** TP / (TP + FN) over the epoch. @example `metrics: [km.metrics.recall()]` */
 export function recall(args: ThresholdMetricArgs = {}): Metric {
   checkOptions(args, THRESHOLD_METRIC_OPTIONS, 'km.metrics.recall');
   const c = confusionCounts(args);
-  return { name: args.name ?? 'recall', reset: c.reset, update: c.update, result: () => divideNoNan(c.counts.tp, c.counts.tp + c.counts.fn) };
+  const name = args.name ?? 'recall';
+  return { name, savedAs: thresholdMetricForm('Recall', name, args), reset: c.reset, update: c.update, result: () => divideNoNan(c.counts.tp, c.counts.tp + c.counts.fn) };
 }

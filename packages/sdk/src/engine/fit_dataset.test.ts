@@ -101,3 +101,34 @@ describe('fit and evaluate on a km.data dataset', () => {
     await expect(model.evaluate(km.data.array([{ xs: [1, 2], ys: 0 }]).batch(1), { verbose: 0 })).rejects.toThrow(/evaluate\(dataset\) batch 0 xs/);
   });
 });
+
+describe('sample weights in a km.data dataset', () => {
+  const weights = Array.from({ length: N }, (_, i) => [0.5, 2, 0, 1][i % 4]);
+  /** The samples as { xs, ys, sampleWeight } elements, in order. */
+  const weighted = () => km.data.zip({ xs: km.data.array(Array.from({ length: N }, (_, i) => x.slice(i, 1).reshape([28, 28]))), ys: km.data.array(Array.from(y.dataSync())), sampleWeight: km.data.array(weights) });
+  const compiled = () => {
+    const model = mlp(4);
+    model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', weightedMetrics: ['accuracy'] });
+    return model;
+  };
+
+  it('{ xs, ys, sampleWeight } batches train and evaluate exactly as fit and evaluate with sampleWeight do', async () => {
+    const fromTensors = compiled();
+    const expected = await fromTensors.fit(x, y, { epochs: 2, batchSize: 50, shuffle: false, sampleWeight: weights, verbose: 0 });
+    const fromDataset = compiled();
+    const history = await fromDataset.fit(weighted().batch(50), { epochs: 2, verbose: 0 });
+    expect(history.history.loss).toEqual(expected.history.loss);
+    expect(history.history.accuracy).toEqual(expected.history.accuracy);
+    const unweighted = await compiled().fit(x, y, { epochs: 2, batchSize: 50, shuffle: false, verbose: 0 });
+    expect(history.history.loss).not.toEqual(unweighted.history.loss);
+    expect(await fromDataset.evaluate(weighted().batch(64), { verbose: 0 })).toEqual(await fromTensors.evaluate(x, y, { sampleWeight: weights, batchSize: 64, verbose: 0 }));
+  });
+
+  it('refuses a key fit does not read, and weights that are not batched, naming the fix', async () => {
+    const model = compiled();
+    const renamed = km.data.zip({ xs: km.data.array([km.tensor([[0]])]), ys: km.data.array([1]), weights: km.data.array([2]) }).batch(1);
+    await expect(model.fit(renamed, { verbose: 0 })).rejects.toThrow(/batch 0 has 'weights', which fit does not read: a batch is \{ xs, ys \}, or \{ xs, ys, sampleWeight \}/);
+    const unbatched = km.data.array([{ xs: x.slice(0, 2), ys: y.slice(0, 2), sampleWeight: [1, 2] }]);
+    await expect(model.evaluate(unbatched, { verbose: 0 })).rejects.toThrow(/batch 0 has sampleWeight = an array of length 2, not a batch tensor/);
+  });
+});

@@ -23,7 +23,7 @@ export interface ModelFitDatasetArgs {
   batchesPerEpoch?: number;
   /** 0: silent; 1: a progress bar per epoch (default 1). */
   verbose?: 0 | 1;
-  /** A dataset of `{ xs, ys }` batches, or `[x, y]` tensors (lists or objects by name for several inputs/outputs), evaluated after each epoch. */
+  /** A dataset of `{ xs, ys }` (or `{ xs, ys, sampleWeight }`) batches, or `[x, y]` tensors (lists or objects by name for several inputs/outputs), evaluated after each epoch. */
   validationData?: Dataset<unknown> | [TensorsSpec, TensorsSpec];
   /** Epoch to start counting from (for resuming). */
   initialEpoch?: number;
@@ -60,25 +60,30 @@ function batchParts(value: unknown): Tensor[] | null {
   return parts.length > 0 && parts.every((t) => t instanceof Tensor) ? parts : null;
 }
 
-/** The `{ xs, ys }` tensors of one batch, with errors that say how to build a dataset fit can read. */
-function batchTensors(element: unknown, index: number, what: string): { xs: TensorsSpec; ys: TensorsSpec; first: Tensor } {
+const BATCH_KEYS = ['xs', 'ys', 'sampleWeight'];
+
+/** The `{ xs, ys, sampleWeight? }` tensors of one batch, with errors that say how to build a dataset fit can read. */
+function batchTensors(element: unknown, index: number, what: string): { xs: TensorsSpec; ys: TensorsSpec; sampleWeight?: Tensor; first: Tensor } {
   const fix = 'Build it as km.data.zip({ xs, ys }).batch(batchSize) (or map elements to { xs, ys } before .batch).';
   if (typeof element !== 'object' || element === null || !('xs' in element) || !('ys' in element)) {
     const keys = typeof element === 'object' && element !== null ? `an object with keys [${Object.keys(element).join(', ')}]` : describe(element);
     throw new Error(`${what}: batch ${index} is ${keys}; expected { xs, ys }. ${fix}`);
   }
-  const { xs, ys } = element as { xs: unknown; ys: unknown };
-  for (const [name, value] of [['xs', xs], ['ys', ys]] as const) {
-    if (!batchParts(value)) {
-      throw new Error(`${what}: batch ${index} has ${name} = ${describe(value)}, not a batch tensor. Call .batch(batchSize) on the dataset so elements are stacked into tensors (for several inputs or outputs, objects of them keyed by name).`);
-    }
+  const unread = Object.keys(element).filter((key) => !BATCH_KEYS.includes(key));
+  if (unread.length > 0) {
+    throw new Error(`${what}: batch ${index} has ${unread.map((k) => `'${k}'`).join(', ')}, which fit does not read: a batch is { xs, ys }, or { xs, ys, sampleWeight } with one weight per sample. Map the elements to those keys before .batch.`);
   }
-  return { xs: xs as TensorsSpec, ys: ys as TensorsSpec, first: batchParts(xs)![0] };
+  const { xs, ys, sampleWeight } = element as { xs: unknown; ys: unknown; sampleWeight?: unknown };
+  const notBatched = (name: string, value: unknown) =>
+    new Error(`${what}: batch ${index} has ${name} = ${describe(value)}, not a batch tensor. Call .batch(batchSize) on the dataset so elements are stacked into tensors (for several inputs or outputs, objects of them keyed by name).`);
+  for (const [name, value] of [['xs', xs], ['ys', ys]] as const) if (!batchParts(value)) throw notBatched(name, value);
+  if (sampleWeight !== undefined && !(sampleWeight instanceof Tensor)) throw notBatched('sampleWeight', sampleWeight);
+  return { xs: xs as TensorsSpec, ys: ys as TensorsSpec, sampleWeight: sampleWeight as Tensor | undefined, first: batchParts(xs)![0] };
 }
 
 async function hostBatch(target: TrainingTarget, element: unknown, index: number, what: string): Promise<HostData> {
-  const { xs, ys } = batchTensors(element, index, what);
-  return prepare(target, xs, ys, `${what} batch ${index} xs`, `${what} batch ${index} ys`);
+  const { xs, ys, sampleWeight } = batchTensors(element, index, what);
+  return prepare(target, xs, ys, `${what} batch ${index} xs`, `${what} batch ${index} ys`, sampleWeight);
 }
 
 async function firstBatch(iterator: AsyncIterator<unknown>, what: string): Promise<IteratorResult<unknown>> {

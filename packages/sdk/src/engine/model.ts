@@ -197,7 +197,8 @@ export class LayersModel {
   async fit(x: ModelInputs, y: ModelTargets, args?: ModelFitArgs): Promise<History>;
   /**
    * Trains on a dataset of `{ xs, ys }` batches (`km.data`), one full pass per epoch unless
-   * `batchesPerEpoch` is given.
+   * `batchesPerEpoch` is given. A batch may carry `sampleWeight` too, one weight per sample (Keras'
+   * `(x, y, sample_weight)` elements), weighing the loss and the weighted metrics.
    *
    * @example
    * ```ts

@@ -14,8 +14,8 @@ describe('activation layers: options and errors', () => {
     [() => km.layers.reLU({ threshold: Infinity }), /threshold must be a finite number\. Received: threshold=null\./],
     [() => km.layers.elu({ alpha: NaN }), /ELU layer '.*': alpha must be a finite number\. Received: alpha=null\./],
     [() => km.layers.thresholdedReLU({ theta: -1 }), /ThresholdedReLU layer '.*': theta must be a number ≥ 0\. Received: theta=-1\./],
-    [() => km.layers.softmax({ axis: 1.5 }), /Softmax layer '.*': axis must be an integer \(−1 for the last axis\)\. Received: axis=1\.5\./],
-    [() => km.layers.softmax({ axis: [1, 2] }), /axis must be an integer .* Received: axis=\[1,2\]\./],
+    [() => km.layers.softmax({ axis: 1.5 }), /Softmax layer '.*': axis must be an integer \(−1 for the last axis\) or a list of them\. Received: axis=1\.5\./],
+    [() => km.layers.softmax({ axis: [] }), /axis must be an integer .* Received: axis=\[\]\./],
     [() => km.layers.prelu({ sharedAxes: [0] }), /PReLU layer '.*': sharedAxes must be null, an axis or a list of axes, each an integer ≥ 1 \(axis 0 is the batch\)\. Received: sharedAxes=\[0\]\./],
     [() => km.layers.prelu({ sharedAxes: [1, 3] }), /shares alpha along consecutive axes only, e\.g\. \[1, 2\]\. Received: sharedAxes=\[1,3\]\. Share along one run of neighbouring axes/],
     [() => km.layers.prelu({ alphaRegularizer: 'l3' as unknown as undefined }), /PReLU layer '.*' alphaRegularizer/],
@@ -30,10 +30,12 @@ describe('activation layers: options and errors', () => {
     expect(make).toThrow(message);
   });
 
-  it('softmax over any axis but the last is refused, naming the last axis', () => {
+  it('softmax refuses the batch axis, axes beyond the input and repeated axes, naming the valid ones', () => {
     const x = km.input({ shape: [3, 4] });
-    expect(() => km.layers.softmax({ axis: 1 }).apply(x)).toThrow(/kerasm normalizes only the last axis, which for input shape \[null, 3, 4\] is axis -1 \(or 2\)\. Received: axis=1\. Use axis: -1/);
-    expect(() => km.layers.softmax({ axis: 0 }).apply(x)).toThrow(/Received: axis=0/);
+    expect(() => km.layers.softmax({ axis: 0 }).apply(x)).toThrow(/axis 0 must name distinct axes of the input \[null, 3, 4\] other than the batch: 1\.\.2, or −1\.\.−2/);
+    expect(() => km.layers.softmax({ axis: 3 }).apply(x)).toThrow(/axis 3 must name distinct axes/);
+    expect(() => km.layers.softmax({ axis: [1, -2] }).apply(x)).toThrow(/axis \[1,-2\] must name distinct axes/);
+    expect(() => km.layers.softmax({ axis: 1 }).apply(km.input({ shape: [2, 2, 2, 2, 2] }))).toThrow(/kerasm takes inputs of up to 4 sample axes; received \[null, 2, 2, 2, 2, 2\]/);
     // tfjs' own default axis 1 is the last axis of a [batch, n] input, and a list of one axis is that axis.
     expect(km.layers.softmax({ axis: 1 }).apply(km.input({ shape: [4] })).shape).toEqual([4]);
     expect(km.layers.softmax({ axis: [2] }).apply(x).shape).toEqual([3, 4]);

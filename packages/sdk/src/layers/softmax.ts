@@ -1,3 +1,4 @@
+import type { BufferId } from '../backend/backend.js';
 import { appliedActivation } from './activations.js';
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
@@ -5,77 +6,138 @@ import { registerLayer } from './registry.js';
 /** Options of {@link Softmax}. */
 export interface SoftmaxArgs extends LayerArgs {
   /**
-   * The axis to normalize, counting the batch as axis 0 (default −1, the last). kerasm normalizes
-   * the last axis only; tfjs' own default, 1, is accepted where it is the last axis (a [batch, n] input).
+   * The axis to normalize, counting the batch as axis 0 (default −1, the last), or a list of axes
+   * normalized together (Keras' `axis=(-2, -1)`: one distribution over every [height, width] cell).
    */
   axis?: number | readonly number[];
 }
 
+// The backend's transpose takes up to 5 axes, the batch included.
+const MAX_RANK = 5;
+
 /**
- * Softmax along the last axis as a layer of its own, e.g. after a Dense without activation.
- * As the output layer of a model trained with a cross-entropy loss, the loss applies it fused
- * with the cross-entropy, as for `activation: 'softmax'`.
+ * Softmax along an axis (the last by default) as a layer of its own, e.g. after a Dense without
+ * activation, or across the steps of a sequence (`axis: 1`). As the output layer of a model trained
+ * with a cross-entropy loss, a softmax over the last axis is applied fused with the cross-entropy,
+ * as for `activation: 'softmax'`.
  *
  * @example
  * ```ts
  * const model = km.sequential([km.layers.dense({ units: 10, inputShape: [784] }), km.layers.softmax()]);
+ * // Attention-style weights over the 20 steps of each of 8 channels:
+ * km.layers.softmax({ axis: 1 }).apply(km.input({ shape: [20, 8] }));
  * ```
  */
 export class Softmax extends Layer {
-  // Acts on each step alone, so a padded sequence's mask passes through it unchanged.
-  override get supportsMasking(): boolean {
-    return true;
-  }
-
   readonly className = 'Softmax';
-  readonly axis: number;
+  readonly axis: number | readonly number[];
   #cols = 1;
   #sampleSize = 1;
+  /** The input's axes (batch first) with the normalized ones moved last, or null when they already are. */
+  #perm: number[] | null = null;
+  #inverse: number[] = [];
+  #sampleShape: Shape = [];
+  #lastSize = 1;
 
   constructor(args: SoftmaxArgs = {}) {
     super(args, 'Softmax');
     const axis = args.axis ?? -1;
-    // tfjs takes a list of axes too; a list of one is that axis.
-    const single = Array.isArray(axis) && axis.length === 1 ? axis[0] : axis;
-    if (typeof single !== 'number' || !Number.isInteger(single)) {
-      throw new Error(`Softmax layer '${this.name}': axis must be an integer (−1 for the last axis). Received: axis=${JSON.stringify(args.axis)}.`);
+    const axes = Array.isArray(axis) ? axis : [axis];
+    if (axes.length === 0 || !axes.every((a) => typeof a === 'number' && Number.isInteger(a))) {
+      throw new Error(`Softmax layer '${this.name}': axis must be an integer (−1 for the last axis) or a list of them. Received: axis=${JSON.stringify(args.axis)}.`);
     }
-    this.axis = single;
+    // A list of one is that axis (tfjs writes its default as [1] in some configs).
+    this.axis = axes.length === 1 ? axes[0] : [...axes];
   }
 
+  /** Whether it normalizes the last axis alone, as `activation: 'softmax'` does. */
+  get #lastAxisOnly(): boolean {
+    return this.#perm === null && this.#cols === this.#lastSize;
+  }
+
+  // Along the last axis each step normalizes alone, so a padded sequence's mask passes through;
+  // across steps a padded step would take a share.
+  override get supportsMasking(): boolean {
+    return this.#lastAxisOnly;
+  }
+
+  /** 'softmax' when it normalizes the last axis alone, so a cross-entropy loss may fuse it. */
   override get outputActivation(): string {
-    return 'softmax';
+    return this.#lastAxisOnly ? 'softmax' : 'linear';
+  }
+
+  /** The sample axes (batch not counted, so 1-based) the layer normalizes, checked against the input's rank. */
+  #normalizedAxes(shape: Shape): number[] {
+    const rank = shape.length + 1;
+    const axes = (Array.isArray(this.axis) ? this.axis : [this.axis]).map((a) => (a < 0 ? a + rank : a));
+    const bad = axes.find((a) => a < 1 || a >= rank);
+    if (bad !== undefined || new Set(axes).size !== axes.length) {
+      throw new Error(
+        `Softmax layer '${this.name}': axis ${JSON.stringify(this.axis)} must name distinct axes of the input [null, ${shape.join(', ')}] other than the batch: 1..${rank - 1}, or −1..−${rank - 1}. ` +
+          `E.g. axis: -1 for the last, or axis: 1 across the first sample axis.`,
+      );
+    }
+    return axes.sort((a, b) => a - b);
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
     const shape = singleInput(this, inputShapes);
-    // Axes count the batch as 0, so the last one is shape.length (or −1).
-    if (this.axis !== -1 && this.axis !== shape.length) {
-      throw new Error(
-        `Softmax layer '${this.name}': kerasm normalizes only the last axis, which for input shape [null, ${shape.join(', ')}] is axis -1 (or ${shape.length}). ` +
-          `Received: axis=${this.axis}. Use axis: -1, and arrange the input so that the axis to normalize comes last.`,
-      );
-    }
+    this.#normalizedAxes(shape);
     return shape;
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
     const shape = this.computeOutputShape(inputShapes);
-    this.#cols = shape[shape.length - 1] ?? 1;
+    const axes = this.#normalizedAxes(shape);
     this.#sampleSize = shape.reduce((a, b) => a * b, 1);
+    this.#cols = axes.reduce((n, a) => n * shape[a - 1], 1);
+    this.#lastSize = shape[shape.length - 1] ?? 1;
+    const kept = shape.map((_, i) => i + 1).filter((a) => !axes.includes(a));
+    const trailing = axes.every((a, i) => a === shape.length - axes.length + 1 + i);
+    if (trailing) return;
+    if (shape.length + 1 > MAX_RANK) {
+      throw new Error(`Softmax layer '${this.name}': across axis ${JSON.stringify(this.axis)} kerasm takes inputs of up to ${MAX_RANK - 1} sample axes; received [null, ${shape.join(', ')}]. Reshape to fewer axes first.`);
+    }
+    this.#perm = [0, ...kept, ...axes];
+    this.#inverse = this.#perm.map((_, i) => this.#perm!.indexOf(i));
+    this.#sampleShape = shape;
+  }
+
+  override workspaceSize(batch: number): number {
+    // The input or its gradient, the output and the output's gradient, with the normalized axes last.
+    return this.#perm ? 3 * batch * this.#sampleSize : 0;
   }
 
   #rows(batch: number): number {
     return (batch * this.#sampleSize) / this.#cols;
   }
 
+  /** The workspace's three regions for a batch: permuted input (then input gradient), output and output gradient. */
+  #regions(ctx: ForwardContext | BackwardContext): [BufferId, BufferId, BufferId] {
+    const n = ctx.batch * this.#sampleSize;
+    return [0, 1, 2].map((k) => ctx.backend.view(ctx.workspace, k * n, n)) as [BufferId, BufferId, BufferId];
+  }
+
   forward(ctx: ForwardContext): void {
-    ctx.backend.activation(appliedActivation('softmax', ctx.deferSoftmax), ctx.inputs[0], ctx.output, this.#rows(ctx.batch), this.#cols);
+    const activation = appliedActivation('softmax', this.#lastAxisOnly && ctx.deferSoftmax);
+    if (!this.#perm) return ctx.backend.activation(activation, ctx.inputs[0], ctx.output, this.#rows(ctx.batch), this.#cols);
+    const [x, y] = this.#regions(ctx);
+    const dims = [ctx.batch, ...this.#sampleShape];
+    ctx.backend.transpose(ctx.inputs[0], x, dims, this.#perm);
+    ctx.backend.activation(activation, x, y, this.#rows(ctx.batch), this.#cols);
+    ctx.backend.transpose(y, ctx.output, this.#perm.map((a) => dims[a]), this.#inverse);
   }
 
   backward(ctx: BackwardContext): void {
-    if (!ctx.inputGrads[0]) return;
-    ctx.backend.activationGrad(appliedActivation('softmax', ctx.deferSoftmax), ctx.output, ctx.outputGrad, ctx.inputGrads[0], this.#rows(ctx.batch), this.#cols);
+    const dx = ctx.inputGrads[0];
+    if (!dx) return;
+    const activation = appliedActivation('softmax', this.#lastAxisOnly && ctx.deferSoftmax);
+    if (!this.#perm) return ctx.backend.activationGrad(activation, ctx.output, ctx.outputGrad, dx, this.#rows(ctx.batch), this.#cols);
+    const [dxPermuted, y, dy] = this.#regions(ctx);
+    const dims = [ctx.batch, ...this.#sampleShape];
+    ctx.backend.transpose(ctx.outputGrad, dy, dims, this.#perm);
+    ctx.backend.activationGrad(activation, y, dy, dxPermuted, this.#rows(ctx.batch), this.#cols);
+    ctx.backend.transpose(dxPermuted, dx, this.#perm.map((a) => dims[a]), this.#inverse);
   }
 
   override getConfig(): Record<string, unknown> {

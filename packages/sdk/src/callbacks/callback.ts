@@ -28,6 +28,16 @@ export interface FitParams {
    * callback may set it in `onTrainBegin` to repeat an earlier run's order.
    */
   seed?: number;
+  /** Validation runs after every `validationFreq`-th epoch (fit's option; absent: every epoch with validation data). */
+  validationFreq?: number;
+}
+
+/**
+ * Whether `fit` leaves out validation after `epoch` (0-based) under `validationFreq`, so that a
+ * callback monitoring a `val_` key skips the epoch, as Keras' do, rather than finding it missing.
+ */
+export function skipsValidation(params: FitParams | null, epoch: number): boolean {
+  return (epoch + 1) % (params?.validationFreq ?? 1) !== 0;
 }
 
 /**

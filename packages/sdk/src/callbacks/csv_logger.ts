@@ -42,6 +42,8 @@ export class CSVLogger extends Callback {
     let text = '';
     if (!this.#keys) {
       this.#keys = Object.keys(logs).sort();
+      // Under validationFreq the first epoch may have no val_ values yet; their columns come now, as in Keras.
+      if (this.params?.validationFreq && !this.#keys.some((k) => k.startsWith('val_'))) this.#keys.push(...this.#keys.map((k) => `val_${k}`));
       const existing = this.append ? await fs.readFile(this.filename, 'utf8').catch(() => '') : '';
       if (existing.length === 0) text += ['epoch', ...this.#keys].join(this.separator) + '\n';
     }

@@ -55,7 +55,8 @@ export class EarlyStopping extends Callback {
   }
 
   override async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
-    const value = this.#monitor.read(logs);
+    const value = this.#monitor.read(logs, epoch, this.params);
+    if (value === null) return;
     this.#wait++;
     if (this.#monitor.improved(value)) {
       this.bestEpoch = epoch;

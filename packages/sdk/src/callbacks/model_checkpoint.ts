@@ -1,4 +1,4 @@
-import type { CallbackModel } from './callback.js';
+import { skipsValidation, type CallbackModel, type FitParams } from './callback.js';
 import type { CustomCallbackArgs, Logs } from './callbacks.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
@@ -58,14 +58,20 @@ export function modelCheckpoint(args: ModelCheckpointArgs): CustomCallbackArgs {
   const maximize = mode === 'max' || (mode === 'auto' && /acc/.test(monitor));
   let best = maximize ? -Infinity : Infinity;
   let model: CallbackModel | undefined;
+  let params: FitParams | null = null;
   return {
     setModel(m) {
       model = m;
+    },
+    setParams(p) {
+      params = p;
     },
     async onEpochEnd(epoch, logs) {
       if (!model) throw new Error('modelCheckpoint has no model: pass it in fit({ callbacks }) so fit hands it the model.');
       if (args.saveBestOnly) {
         const value = logs[monitor];
+        // An epoch fit's validationFreq left unvalidated has no val_ value to beat the best with.
+        if (value === undefined && monitor.startsWith('val_') && skipsValidation(params, epoch)) return;
         if (value === undefined) {
           throw new Error(`modelCheckpoint monitors '${monitor}', which is not in the epoch logs (${Object.keys(logs).join(', ')}). Pass validationSplit or validationData for val_ values, or monitor one of those keys.`);
         }

@@ -1,3 +1,4 @@
+import { skipsValidation, type FitParams } from './callback.js';
 import type { Logs } from './callbacks.js';
 
 /** Whether a monitored quantity should go down (`'min'`) or up (`'max'`); `'auto'` infers it from the name. */
@@ -24,9 +25,13 @@ export class Monitor {
     this.best = this.direction === 'min' ? Infinity : -Infinity;
   }
 
-  /** The monitored value in `logs`; throws naming the available keys when it is missing. */
-  read(logs: Logs): number {
+  /**
+   * The monitored value in `logs`, or null for a `val_` key on an epoch that fit's `validationFreq`
+   * left unvalidated (the caller skips the epoch); throws naming the available keys when it is missing otherwise.
+   */
+  read(logs: Logs, epoch: number, params: FitParams | null): number | null {
     const value = logs[this.key];
+    if (value === undefined && this.key.startsWith('val_') && skipsValidation(params, epoch)) return null;
     if (value === undefined) {
       throw new Error(
         `${this.owner} monitors '${this.key}', which is not in the epoch logs. Received logs with keys: ${Object.keys(logs).join(', ')}. ` +

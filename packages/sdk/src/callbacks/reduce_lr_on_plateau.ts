@@ -48,10 +48,11 @@ export class ReduceLROnPlateau extends Callback {
     this.#cooldownLeft = 0;
   }
 
-  override onEpochEnd(_epoch: number, logs: Logs): void {
+  override onEpochEnd(epoch: number, logs: Logs): void {
     const optimizer = this.optimizer;
     logs.learning_rate = optimizer.learningRate;
-    const value = this.#monitor.read(logs);
+    const value = this.#monitor.read(logs, epoch, this.params);
+    if (value === null) return;
     if (this.#cooldownLeft > 0) {
       this.#cooldownLeft--;
       this.#wait = 0;

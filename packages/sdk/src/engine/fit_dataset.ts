@@ -1,5 +1,5 @@
 import { CallbackList, type CustomCallbackArgs } from '../callbacks/callbacks.js';
-import type { FitParams } from '../callbacks/callback.js';
+import { skipsValidation, type FitParams } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
 import { ProgbarLogger } from '../callbacks/progbar_logger.js';
 import { Dataset } from '../data/dataset.js';
@@ -10,6 +10,7 @@ import { evaluateBatch, evaluateData, prepare, trainBatch, type Dataset as HostD
 import type { TensorsSpec } from './outputs.js';
 import { Yielder, type YieldEvery } from './yield_every.js';
 import { checkOptions, optionNames } from '../utils/options.js';
+import { checkPositiveInt } from './validate_data.js';
 
 /** Options of `model.fit(dataset, args)`. */
 export interface ModelFitDatasetArgs {
@@ -25,6 +26,10 @@ export interface ModelFitDatasetArgs {
   verbose?: 0 | 1;
   /** A dataset of `{ xs, ys }` (or `{ xs, ys, sampleWeight }`) batches, or `[x, y]` tensors (lists or objects by name for several inputs/outputs), evaluated after each epoch. */
   validationData?: Dataset<unknown> | [TensorsSpec, TensorsSpec];
+  /** Validate after every `validationFreq`-th epoch only (default 1), as in `fit(x, y)`. */
+  validationFreq?: number;
+  /** Evaluate only the first `validationBatches` batches of a validation dataset (Keras' `validation_steps`). */
+  validationBatches?: number;
   /** Epoch to start counting from (for resuming). */
   initialEpoch?: number;
   callbacks?: CustomCallbackArgs | CustomCallbackArgs[];
@@ -32,7 +37,9 @@ export interface ModelFitDatasetArgs {
   yieldEvery?: YieldEvery;
 }
 
-const FIT_DATASET_OPTIONS = optionNames<ModelFitDatasetArgs>({ epochs: true, batchesPerEpoch: true, verbose: true, validationData: true, initialEpoch: true, callbacks: true, yieldEvery: true });
+const FIT_DATASET_OPTIONS = optionNames<ModelFitDatasetArgs>({
+  epochs: true, batchesPerEpoch: true, verbose: true, validationData: true, validationFreq: true, validationBatches: true, initialEpoch: true, callbacks: true, yieldEvery: true,
+});
 
 /** Options of `model.evaluate(dataset, args)`. */
 export interface ModelEvaluateDatasetArgs {
@@ -119,6 +126,8 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
   if (perEpoch !== undefined && (!Number.isInteger(perEpoch) || perEpoch < 1)) throw new Error(`batchesPerEpoch must be a positive integer. Received: batchesPerEpoch=${perEpoch}. Omit it to use one full pass over the dataset per epoch.`);
   if (args.validationData !== undefined && !Array.isArray(args.validationData)) checkDataset(args.validationData, 'fit(dataset, { validationData })');
   const verbose = args.verbose ?? 1;
+  const validationFreq = checkPositiveInt(args.validationFreq ?? 1, 'validationFreq');
+  const validationBatches = args.validationBatches === undefined ? undefined : checkPositiveInt(args.validationBatches, 'validationBatches');
 
   let iterator = dataset.iterator();
   let pending: IteratorResult<unknown> | null = await firstBatch(iterator, 'fit(dataset)');
@@ -126,7 +135,7 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
   const target = await targetFor(first.first.shape.slice(1));
   const batchSize = first.first.shape[0];
   // Keras reports unknown steps until the first pass has counted them.
-  const params: FitParams = { epochs, steps: perEpoch ?? 0, samples: 0, batchSize, verbose, initialEpoch: args.initialEpoch ?? 0 };
+  const params: FitParams = { epochs, steps: perEpoch ?? 0, samples: 0, batchSize, verbose, initialEpoch: args.initialEpoch ?? 0, ...(args.validationData && { validationFreq }) };
   const callbacks = new CallbackList(args.callbacks);
   if (verbose === 1) callbacks.add(new ProgbarLogger(), true);
   callbacks.configure(target.model, params);
@@ -164,12 +173,12 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
     if (params.steps === 0) params.steps = step;
     if (params.samples === 0) params.samples = samples;
     const logs = acc.logs();
-    const validation = args.validationData;
+    const validation = skipsValidation(params, epoch) ? undefined : args.validationData;
     if (Array.isArray(validation)) {
       const data = await prepare(target, validation[0], validation[1], 'validationData[0]', 'validationData[1]');
       Object.assign(logs, (await callbacks.validation(() => evaluateData(target, data, batchSize))).logs('val_'));
     } else if (validation) {
-      Object.assign(logs, (await callbacks.validation(() => evaluateStream(target, validation.iterator(), null, undefined, 'validationData'))).logs('val_'));
+      Object.assign(logs, (await callbacks.validation(() => evaluateStream(target, validation.iterator(), null, validationBatches, 'validationData'))).logs('val_'));
     }
     await callbacks.call('onEpochEnd', epoch, logs);
     history.record(epoch, logs);

@@ -1,7 +1,7 @@
 import type { Backend, Scalar } from '../backend/backend.js';
 import { CallbackList, type CustomCallbackArgs } from '../callbacks/callbacks.js';
 import { History } from '../callbacks/history.js';
-import type { CallbackModel, FitParams } from '../callbacks/callback.js';
+import { skipsValidation, type CallbackModel, type FitParams } from '../callbacks/callback.js';
 import { ProgbarLogger } from '../callbacks/progbar_logger.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { shapeSize, Tensor } from '../tensor.js';
@@ -39,6 +39,13 @@ export interface ModelFitArgs {
   validationSplit?: number;
   /** Validation data `[x, y]` or `[x, y, sampleWeight]`; overrides `validationSplit`. */
   validationData?: [TensorsSpec, TensorsSpec] | [TensorsSpec, TensorsSpec, SampleWeightInput];
+  /**
+   * Validate after every `validationFreq`-th epoch only (default 1, every epoch), as Keras'
+   * `validation_freq`; the epochs between log no `val_` values, and callbacks monitoring them skip those epochs.
+   */
+  validationFreq?: number;
+  /** Samples per batch of the validation pass (default: `batchSize`), as Keras' `validation_batch_size`. */
+  validationBatchSize?: number;
   /**
    * A weight per sample: the loss becomes Σ wᵢ·Lᵢ / batch size (Keras' "sum_over_batch_size"),
    * so a weight of 0 removes a sample and 2 counts it twice. compile's `metrics` stay unweighted,
@@ -81,7 +88,7 @@ export interface ModelPredictArgs {
 }
 
 const FIT_OPTIONS = optionNames<ModelFitArgs>({
-  epochs: true, batchSize: true, verbose: true, shuffle: true, validationSplit: true, validationData: true,
+  epochs: true, batchSize: true, verbose: true, shuffle: true, validationSplit: true, validationData: true, validationFreq: true, validationBatchSize: true,
   sampleWeight: true, classWeight: true, seed: true, initialEpoch: true, callbacks: true, yieldEvery: true,
 });
 const EVALUATE_OPTIONS = optionNames<ModelEvaluateArgs>({ batchSize: true, sampleWeight: true, verbose: true });
@@ -277,6 +284,8 @@ export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec
   if (!(split >= 0 && split < 1)) throw new Error(`validationSplit must be in [0, 1). Received: validationSplit=${split}.`);
   const verbose = args.verbose ?? 1;
   const yielder = new Yielder(args.yieldEvery);
+  const validationFreq = checkPositiveInt(args.validationFreq ?? 1, 'validationFreq');
+  const validationBatchSize = checkPositiveInt(args.validationBatchSize ?? batchSize, 'validationBatchSize');
 
   let train = await prepare(target, x, y, 'x', 'y', args.sampleWeight, args.classWeight);
   let validation: Dataset | null = null;
@@ -292,14 +301,14 @@ export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec
   }
 
   checkStatefulBatches(target.graph.layers, 'fit', batchSize, train.order.length, args.shuffle ?? true);
-  if (validation) checkStatefulBatches(target.graph.layers, 'fit (its validation data)', batchSize, validation.order.length);
+  if (validation) checkStatefulBatches(target.graph.layers, 'fit (its validation data)', validationBatchSize, validation.order.length);
   const shuffleSeed = args.seed ?? Math.floor(globalGenerator().next() * 4294967296);
   const unshuffled = train.order.slice();
   const samples = train.order.length;
   const steps = Math.ceil(samples / batchSize);
   const callbacks = new CallbackList(args.callbacks);
   if (verbose === 1) callbacks.add(new ProgbarLogger(), true);
-  const params: FitParams = { epochs, steps, samples, batchSize, verbose, initialEpoch: args.initialEpoch ?? 0, seed: shuffleSeed };
+  const params: FitParams = { epochs, steps, samples, batchSize, verbose, initialEpoch: args.initialEpoch ?? 0, seed: shuffleSeed, ...(validation && { validationFreq }) };
   callbacks.configure(target.model, params);
   const wantsBatchLogs = callbacks.has('onBatchEnd');
   const wantsBatchBegin = callbacks.has('onBatchBegin');
@@ -327,7 +336,7 @@ export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec
       if (turn) await turn;
     }
     const logs = acc.logs();
-    if (validation) Object.assign(logs, (await callbacks.validation(() => evaluateData(target, validation, batchSize))).logs('val_'));
+    if (validation && !skipsValidation(params, epoch)) Object.assign(logs, (await callbacks.validation(() => evaluateData(target, validation, validationBatchSize))).logs('val_'));
     // History records after the callbacks, so values they add (ReduceLROnPlateau's learning_rate) are kept.
     await callbacks.call('onEpochEnd', epoch, logs);
     history.record(epoch, logs);

@@ -1,0 +1,76 @@
+import { Tensor, tensor } from '../tensor.js';
+import { checkOptions, optionNames } from './options.js';
+
+/** Options of {@link padSequences}. */
+export interface PadSequencesOptions {
+  /** Steps of the result; default the longest sequence's length. */
+  maxlen?: number;
+  /** `'int32'` (default, token ids) or `'float32'`. */
+  dtype?: 'int32' | 'float32';
+  /** Where the padding goes: `'pre'` (default, before the values) or `'post'` (after them). */
+  padding?: 'pre' | 'post';
+  /** Which end of a sequence longer than `maxlen` is cut: `'pre'` (default, its start) or `'post'` (its end). */
+  truncating?: 'pre' | 'post';
+  /** The padding value (default 0, which `embedding({ maskZero: true })` masks). */
+  value?: number;
+}
+
+const OPTIONS = optionNames<PadSequencesOptions>({ maxlen: true, dtype: true, padding: true, truncating: true, value: true });
+
+/** The shape of one step: [] for a number, [k] for a vector of k, and so on. */
+function stepShape(step: unknown): number[] {
+  return Array.isArray(step) ? [step.length, ...stepShape(step[0])] : [];
+}
+
+/**
+ * Pads (and truncates) sequences of different lengths into one tensor `[n, maxlen]`, like Keras'
+ * `keras.utils.pad_sequences`, with Keras' defaults: padding and truncating at the start, so that a
+ * recurrent layer reads each sequence's last steps last. Steps may be vectors of one shape, giving
+ * `[n, maxlen, ...stepShape]`.
+ *
+ * @example
+ * ```ts
+ * km.utils.padSequences([[1], [2, 3], [4, 5, 6]]).arraySync();
+ * // [[0, 0, 1], [0, 2, 3], [4, 5, 6]]
+ * km.utils.padSequences([[1], [2, 3], [4, 5, 6]], { maxlen: 2, padding: 'post' }).arraySync();
+ * // [[1, 0], [2, 3], [5, 6]]
+ * ```
+ */
+export function padSequences(sequences: readonly (readonly unknown[])[], options: PadSequencesOptions = {}): Tensor {
+  checkOptions(options, OPTIONS, 'km.utils.padSequences');
+  if (!Array.isArray(sequences) || !sequences.every((s) => Array.isArray(s))) {
+    throw new Error(`padSequences expects a list of sequences, each a list of values (e.g. token ids: [[1, 2], [3]]). Received: ${Array.isArray(sequences) ? 'a list holding a non-list' : typeof sequences}.`);
+  }
+  const { dtype = 'int32', padding = 'pre', truncating = 'pre', value = 0 } = options;
+  for (const [name, given] of [['padding', padding], ['truncating', truncating]] as const) {
+    if (given !== 'pre' && given !== 'post') throw new Error(`padSequences: ${name} must be 'pre' or 'post'. Received: ${name}=${JSON.stringify(given)}.`);
+  }
+  if (dtype !== 'int32' && dtype !== 'float32') throw new Error(`padSequences: dtype must be 'int32' or 'float32'. Received: dtype=${JSON.stringify(dtype)}.`);
+  const maxlen = options.maxlen ?? Math.max(0, ...sequences.map((s) => s.length));
+  if (!Number.isInteger(maxlen) || maxlen < 1) throw new Error(`padSequences: maxlen must be a positive integer (or left out for the longest sequence's length). Received: maxlen=${options.maxlen ?? maxlen}.`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || (dtype === 'int32' && !Number.isInteger(value))) {
+    throw new Error(`padSequences: value must be a finite number${dtype === 'int32' ? ' and an integer for dtype int32' : ''}. Received: value=${JSON.stringify(value)}.`);
+  }
+
+  const first = sequences.find((s) => s.length > 0)?.[0];
+  const shape = stepShape(first);
+  const stepSize = shape.reduce((a, b) => a * b, 1);
+  const out = (dtype === 'int32' ? new Int32Array(sequences.length * maxlen * stepSize) : new Float32Array(sequences.length * maxlen * stepSize)).fill(value);
+  sequences.forEach((sequence, i) => {
+    const kept = sequence.length <= maxlen ? sequence : truncating === 'pre' ? sequence.slice(-maxlen) : sequence.slice(0, maxlen);
+    const offset = padding === 'pre' ? maxlen - kept.length : 0;
+    kept.forEach((step, t) => {
+      const values = [step].flat(Infinity) as unknown[];
+      if (JSON.stringify(stepShape(step)) !== JSON.stringify(shape) || values.length !== stepSize) {
+        throw new Error(`padSequences: sequence ${i} has a step of shape [${stepShape(step).join(', ')}], but the first step has shape [${shape.join(', ')}]; every step must have the same shape.`);
+      }
+      values.forEach((v, k) => {
+        if (typeof v !== 'number' || !Number.isFinite(v) || (dtype === 'int32' && !Number.isInteger(v))) {
+          throw new Error(`padSequences: sequence ${i} holds ${JSON.stringify(v)}, which dtype ${dtype} cannot hold. ${dtype === 'int32' ? "Pass dtype: 'float32' for real values, or map them to integer ids first." : 'Replace it with a finite number.'}`);
+        }
+        out[((i * maxlen) + offset + t) * stepSize + k] = v;
+      });
+    });
+  });
+  return tensor(out, [sequences.length, maxlen, ...shape], dtype);
+}

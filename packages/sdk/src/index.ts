@@ -23,7 +23,7 @@ export { LayersModel, type ModelCompileArgs, type ModelInputs, type ModelTargets
 export { model, Functional, type FunctionalModelArgs } from './engine/functional.js';
 export { input, SymbolicTensor, type InputArgs } from './engine/symbolic.js';
 export type { LayerApplyArgs } from './engine/concrete_apply.js';
-export type { ModelFitArgs, ModelEvaluateArgs, ModelPredictArgs } from './engine/training.js';
+export type { ModelFitArgs, ModelEvaluateArgs, ModelPredictArgs, EvaluateResult } from './engine/training.js';
 export type { YieldEvery } from './engine/yield_every.js';
 export type { TrainOnBatchArgs, TestOnBatchArgs } from './engine/on_batch.js';
 export type { ModelFitDatasetArgs, ModelEvaluateDatasetArgs } from './engine/fit_dataset.js';

@@ -46,6 +46,8 @@ export interface ModelEvaluateDatasetArgs {
   /** Evaluate only the first `batches` batches. */
   batches?: number;
   verbose?: 0 | 1;
+  /** Return `{ loss, accuracy, ... }` instead of the list, as `evaluate(x, y)` does. */
+  returnDict?: boolean;
 }
 
 /** Gets the compiled model ready for batches whose samples have this shape. */
@@ -191,9 +193,9 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
 }
 
 /** `evaluate` on a dataset of `{ xs, ys }` batches: `[loss, ...metrics]` over all of them (or the first `batches`). */
-export async function evaluateDataset(dataset: Dataset<unknown>, targetFor: TargetFor, args: ModelEvaluateDatasetArgs = {}): Promise<number[]> {
+export async function evaluateDataset(dataset: Dataset<unknown>, targetFor: TargetFor, args: ModelEvaluateDatasetArgs = {}): Promise<number[] | Record<string, number>> {
   checkDataset(dataset, 'evaluate(dataset)');
-  checkOptions(args, optionNames<ModelEvaluateDatasetArgs>({ batches: true, verbose: true }), 'evaluate(dataset)');
+  checkOptions(args, optionNames<ModelEvaluateDatasetArgs>({ batches: true, verbose: true, returnDict: true }), 'evaluate(dataset)');
   if (args.batches !== undefined && (!Number.isInteger(args.batches) || args.batches < 1)) throw new Error(`batches must be a positive integer. Received: batches=${args.batches}.`);
   const iterator = dataset.iterator();
   const first = await firstBatch(iterator, 'evaluate(dataset)');
@@ -204,5 +206,5 @@ export async function evaluateDataset(dataset: Dataset<unknown>, targetFor: Targ
     const text = Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ');
     console.log(`${((performance.now() - start) / 1000).toFixed(1)}s - ${text}`);
   }
-  return Object.values(logs);
+  return args.returnDict ? logs : Object.values(logs);
 }

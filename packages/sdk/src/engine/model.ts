@@ -11,7 +11,7 @@ import { Graph } from './graph.js';
 import { ParamStore } from './params.js';
 import { BatchPlan, cachedPlan } from './plan.js';
 import { summaryLines } from './summary.js';
-import { evaluate, fit, predict, type ModelEvaluateArgs, type ModelFitArgs, type ModelPredictArgs, type TrainingTarget } from './training.js';
+import { evaluate, fit, predict, type EvaluateResult, type ModelEvaluateArgs, type ModelFitArgs, type ModelPredictArgs, type TrainingTarget } from './training.js';
 import { firstInput, sampleShapeOf } from './validate_data.js';
 import { findLayer } from './find_layer.js';
 import type { SymbolicTensor } from './symbolic.js';
@@ -225,16 +225,17 @@ export class LayersModel {
   /**
    * Loss and metrics on the given data, `[loss, ...metrics]`, in compile order. With several
    * outputs: `[total loss, ...each output's loss, ...each output's metrics]`, as Keras orders them.
+   * With `returnDict: true`, an object keyed by the names the logs use (`{ loss, accuracy }`).
    *
    * @example
    * ```ts
    * const [loss, classLoss, valueLoss, classAccuracy] = await model.evaluate([image, extra], [labels, targets]);
    * ```
    */
-  async evaluate(x: ModelInputs, y: ModelTargets, args?: ModelEvaluateArgs): Promise<number[]>;
-  /** Loss and metrics over the `{ xs, ys }` batches of a dataset (`km.data`), `[loss, ...metrics]`. */
-  async evaluate(dataset: Dataset<unknown>, args?: ModelEvaluateDatasetArgs): Promise<number[]>;
-  async evaluate(x: ModelInputs | Dataset<unknown>, y?: ModelTargets | ModelEvaluateDatasetArgs, args: ModelEvaluateArgs = {}): Promise<number[]> {
+  async evaluate<A extends ModelEvaluateArgs = ModelEvaluateArgs>(x: ModelInputs, y: ModelTargets, args?: A): Promise<EvaluateResult<A>>;
+  /** Loss and metrics over the `{ xs, ys }` batches of a dataset (`km.data`), `[loss, ...metrics]` (or an object, as above). */
+  async evaluate<A extends ModelEvaluateDatasetArgs = ModelEvaluateDatasetArgs>(dataset: Dataset<unknown>, args?: A): Promise<EvaluateResult<A>>;
+  async evaluate(x: ModelInputs | Dataset<unknown>, y?: ModelTargets | ModelEvaluateDatasetArgs, args: ModelEvaluateArgs = {}): Promise<number[] | Record<string, number>> {
     if (x instanceof Dataset) return evaluateDataset(x, (shape) => this.#trainingTarget(shape), (y ?? {}) as ModelEvaluateDatasetArgs);
     const target = await this.#trainingTarget(sampleShapeOf(x));
     return evaluate(target, x, y as ModelTargets, args);

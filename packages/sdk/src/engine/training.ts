@@ -80,7 +80,12 @@ export interface ModelEvaluateArgs {
   /** A weight per sample for the loss, as in `fit`. */
   sampleWeight?: SampleWeightInput;
   verbose?: 0 | 1;
+  /** Return `{ loss, accuracy, ... }`, keyed as the logs are, instead of the list (Keras' `return_dict`). */
+  returnDict?: boolean;
 }
+
+/** What `evaluate` returns for options `A`: the list, or with `returnDict: true` (written as a literal) the object keyed by log names. */
+export type EvaluateResult<A> = A extends { returnDict: true } ? Record<string, number> : number[];
 
 /** Options of `model.predict`. */
 export interface ModelPredictArgs {
@@ -91,7 +96,7 @@ const FIT_OPTIONS = optionNames<ModelFitArgs>({
   epochs: true, batchSize: true, verbose: true, shuffle: true, validationSplit: true, validationData: true, validationFreq: true, validationBatchSize: true,
   sampleWeight: true, classWeight: true, seed: true, initialEpoch: true, callbacks: true, yieldEvery: true,
 });
-const EVALUATE_OPTIONS = optionNames<ModelEvaluateArgs>({ batchSize: true, sampleWeight: true, verbose: true });
+const EVALUATE_OPTIONS = optionNames<ModelEvaluateArgs>({ batchSize: true, sampleWeight: true, verbose: true, returnDict: true });
 const PREDICT_OPTIONS = optionNames<ModelPredictArgs>({ batchSize: true });
 
 /** What the training loop needs from a compiled, built model. */
@@ -360,7 +365,7 @@ export function epochSeed(seed: number, epoch: number): number {
  * `evaluate`: the loss and metrics over all samples, `[loss, ...metrics]`; with several outputs
  * `[total loss, ...each output's loss, ...each output's metrics]`, in the order of the logs.
  */
-export async function evaluate(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec, args: ModelEvaluateArgs = {}): Promise<number[]> {
+export async function evaluate(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec, args: ModelEvaluateArgs = {}): Promise<number[] | Record<string, number>> {
   checkOptions(args, EVALUATE_OPTIONS, 'evaluate');
   const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize');
   const start = performance.now();
@@ -373,7 +378,7 @@ export async function evaluate(target: TrainingTarget, x: TensorsSpec, y: Tensor
     const steps = Math.ceil(data.order.length / batchSize);
     console.log(`${steps}/${steps} - ${seconds}s - ${text}`);
   }
-  return Object.values(logs);
+  return args.returnDict ? logs : Object.values(logs);
 }
 
 /**

@@ -46,7 +46,7 @@ export class Softmax extends Layer {
     if (axes.length === 0 || !axes.every((a) => typeof a === 'number' && Number.isInteger(a))) {
       throw new Error(`Softmax layer '${this.name}': axis must be an integer (−1 for the last axis) or a list of them. Received: axis=${JSON.stringify(args.axis)}.`);
     }
-    // A list of one is that axis (tfjs writes its default as [1] in some configs).
+    // A list of one axis is that axis.
     this.axis = axes.length === 1 ? axes[0] : [...axes];
   }
 

@@ -25,7 +25,7 @@ export { input, SymbolicTensor, type InputArgs } from './engine/symbolic.js';
 export type { LayerApplyArgs } from './engine/concrete_apply.js';
 export type { ModelFitArgs, ModelEvaluateArgs, ModelPredictArgs, EvaluateResult } from './engine/training.js';
 export type { YieldEvery } from './engine/yield_every.js';
-export type { TrainOnBatchArgs, TestOnBatchArgs } from './engine/on_batch.js';
+export type { TrainOnBatchArgs, TestOnBatchArgs, OnBatchResult } from './engine/on_batch.js';
 export type { ModelFitDatasetArgs, ModelEvaluateDatasetArgs } from './engine/fit_dataset.js';
 export type { CustomCallbackArgs, Logs } from './callbacks/callbacks.js';
 export { History } from './callbacks/history.js';

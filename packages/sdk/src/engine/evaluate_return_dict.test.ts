@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 
-// evaluate's returnDict (Keras' return_dict): the same values as the list, keyed as the logs are.
+// evaluate's, trainOnBatch's and testOnBatch's returnDict (Keras' return_dict): the same values as the list, keyed as the logs are.
 beforeAll(() => km.ready());
 const x = km.tensor(Array.from({ length: 12 }, (_, i) => [Math.sin(i), Math.cos(i), i / 12]));
 const labels = km.tensor(Array.from({ length: 12 }, (_, i) => i % 3), undefined, 'int32');
@@ -36,5 +36,12 @@ describe('evaluate returnDict', () => {
     expect(Object.keys(dict)).toEqual(['loss', 'class_loss', 'value_loss', 'class_accuracy', 'value_mae']);
     expect(Object.values(dict)).toEqual(list);
     expect(model.metricsNames).toEqual(['class_accuracy', 'value_mae']);
+    const tested = await model.testOnBatch(x, [labels, values], { returnDict: true });
+    expect(Object.keys(tested)).toEqual(Object.keys(dict));
+    Object.values(tested).forEach((v, i) => expect(v).toBeCloseTo(list[i], 6));
+    const trained = await model.trainOnBatch(x, [labels, values], { returnDict: true });
+    expect(trained.loss).toBeCloseTo(tested.loss, 6);
+    // Without it, the list as tfjs returns it.
+    expect(await model.testOnBatch(x, [labels, values])).toHaveLength(5);
   });
 });

@@ -20,7 +20,7 @@ import { compiledMetricNames } from './metric_names.js';
 import { checkLossSpec, checkMetricsSpec, resolveOutputs, type LossSpec, type LossWeightsSpec, type MetricsSpec, type OutputSpec, type TensorsSpec } from './outputs.js';
 import { Dataset } from '../data/dataset.js';
 import { evaluateDataset, fitDataset, type ModelEvaluateDatasetArgs, type ModelFitDatasetArgs } from './fit_dataset.js';
-import { testOnBatch, trainOnBatch, type TestOnBatchArgs, type TrainOnBatchArgs } from './on_batch.js';
+import { testOnBatch, trainOnBatch, type OnBatchResult, type TestOnBatchArgs, type TrainOnBatchArgs } from './on_batch.js';
 import type { IOHandler, SaveResult } from '../io/types.js';
 import { saveModel, type SaveConfig } from '../io/save_model.js';
 import { resetStatefulLayers } from './stateful.js';
@@ -245,15 +245,15 @@ export class LayersModel {
    * One optimizer step on all of `x` and `y` as a single batch (Keras' `train_on_batch`), without
    * shuffling or callbacks: for training loops `fit` does not fit, such as a GAN's alternating
    * steps. Returns the loss, or `[loss, ...metrics]` (in the order of `evaluate`) when the model
-   * has metrics or several outputs, as TensorFlow.js does.
+   * has metrics or several outputs, as TensorFlow.js does; with `returnDict: true`, `{ loss, ...metrics }`.
    *
    * @example
    * ```ts
    * const [loss, accuracy] = (await model.trainOnBatch(xBatch, yBatch)) as number[];
    * ```
    */
-  async trainOnBatch(x: ModelInputs, y: ModelTargets, args?: TrainOnBatchArgs): Promise<number | number[]> {
-    return trainOnBatch(await this.#trainingTarget(sampleShapeOf(x)), x, y, args);
+  async trainOnBatch<A extends TrainOnBatchArgs = TrainOnBatchArgs>(x: ModelInputs, y: ModelTargets, args?: A): Promise<OnBatchResult<A>> {
+    return trainOnBatch(await this.#trainingTarget(sampleShapeOf(x)), x, y, args) as Promise<OnBatchResult<A>>;
   }
 
   /**
@@ -265,8 +265,8 @@ export class LayersModel {
    * const loss = (await model.testOnBatch(xBatch, yBatch)) as number;
    * ```
    */
-  async testOnBatch(x: ModelInputs, y: ModelTargets, args?: TestOnBatchArgs): Promise<number | number[]> {
-    return testOnBatch(await this.#trainingTarget(sampleShapeOf(x)), x, y, args);
+  async testOnBatch<A extends TestOnBatchArgs = TestOnBatchArgs>(x: ModelInputs, y: ModelTargets, args?: A): Promise<OnBatchResult<A>> {
+    return testOnBatch(await this.#trainingTarget(sampleShapeOf(x)), x, y, args) as Promise<OnBatchResult<A>>;
   }
 
   /**

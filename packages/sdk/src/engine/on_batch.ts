@@ -11,37 +11,47 @@ export interface TrainOnBatchArgs {
   sampleWeight?: SampleWeightInput;
   /** A loss weight per class index, for one-output models (Keras' `class_weight`). */
   classWeight?: ClassWeight;
+  /** Return `{ loss, ...metrics }` keyed by the log names (Keras' `return_dict`). */
+  returnDict?: boolean;
 }
 
 /** Options of `model.testOnBatch`. */
 export interface TestOnBatchArgs {
   /** A loss weight per sample (Keras' `sample_weight`). */
   sampleWeight?: SampleWeightInput;
+  /** Return `{ loss, ...metrics }` keyed by the log names (Keras' `return_dict`). */
+  returnDict?: boolean;
 }
 
-const TRAIN_ON_BATCH_OPTIONS = optionNames<TrainOnBatchArgs>({ sampleWeight: true, classWeight: true });
-const TEST_ON_BATCH_OPTIONS = optionNames<TestOnBatchArgs>({ sampleWeight: true });
+/** What trainOnBatch and testOnBatch return for options `A`: the loss or list, or with `returnDict: true` (a literal) the logs' object. */
+export type OnBatchResult<A> = A extends { returnDict: true } ? Record<string, number> : number | number[];
 
-/** The loss alone when it is the only log (one output, no metrics), else every log in order, as Keras and tfjs return them. */
-function lossOrList(logs: Logs): number | number[] {
+const TRAIN_ON_BATCH_OPTIONS = optionNames<TrainOnBatchArgs>({ sampleWeight: true, classWeight: true, returnDict: true });
+const TEST_ON_BATCH_OPTIONS = optionNames<TestOnBatchArgs>({ sampleWeight: true, returnDict: true });
+
+/**
+ * The logs keyed by name with `returnDict`; else the loss alone when it is the only log (one output,
+ * no metrics), or every log in order, as Keras and tfjs return them.
+ */
+function result(logs: Logs, returnDict: boolean | undefined): number | number[] | Logs {
   const values = Object.values(logs);
-  return values.length === 1 ? values[0] : values;
+  return returnDict ? logs : values.length === 1 ? values[0] : values;
 }
 
 /** One optimizer step on all of x and y as a single batch, without shuffling or callbacks; returns its loss and metrics. */
-export async function trainOnBatch(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec, args: TrainOnBatchArgs = {}): Promise<number | number[]> {
+export async function trainOnBatch(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec, args: TrainOnBatchArgs = {}): Promise<number | number[] | Logs> {
   checkOptions(args, TRAIN_ON_BATCH_OPTIONS, 'trainOnBatch');
   const data = await prepare(target, x, y, 'x', 'y', args.sampleWeight, args.classWeight);
   const acc = new Accumulator(target.outputs);
   await trainBatch(target, data, 0, data.order.length, acc);
-  return lossOrList(acc.logs());
+  return result(acc.logs(), args.returnDict);
 }
 
 /** The loss and metrics of all of x and y as a single batch, without training. */
-export async function testOnBatch(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec, args: TestOnBatchArgs = {}): Promise<number | number[]> {
+export async function testOnBatch(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec, args: TestOnBatchArgs = {}): Promise<number | number[] | Logs> {
   checkOptions(args, TEST_ON_BATCH_OPTIONS, 'testOnBatch');
   const data = await prepare(target, x, y, 'x', 'y', args.sampleWeight);
   const acc = new Accumulator(target.outputs);
   await evaluateBatch(target, data, 0, data.order.length, acc);
-  return lossOrList(acc.logs());
+  return result(acc.logs(), args.returnDict);
 }

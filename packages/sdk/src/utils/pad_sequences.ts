@@ -54,23 +54,34 @@ export function padSequences(sequences: readonly (readonly unknown[])[], options
 
   const first = sequences.find((s) => s.length > 0)?.[0];
   const shape = stepShape(first);
+  const shapeKey = shape.join(',');
   const stepSize = shape.reduce((a, b) => a * b, 1);
   const out = (dtype === 'int32' ? new Int32Array(sequences.length * maxlen * stepSize) : new Float32Array(sequences.length * maxlen * stepSize)).fill(value);
-  sequences.forEach((sequence, i) => {
+  const put = (v: unknown, at: number, i: number) => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || (dtype === 'int32' && !Number.isInteger(v))) {
+      throw new Error(`padSequences: sequence ${i} holds ${JSON.stringify(v)}, which dtype ${dtype} cannot hold. ${dtype === 'int32' ? "Pass dtype: 'float32' for real values, or map them to integer ids first." : 'Replace it with a finite number.'}`);
+    }
+    out[at] = v;
+  };
+  const badShape = (i: number, step: unknown) =>
+    new Error(`padSequences: sequence ${i} has a step of shape [${stepShape(step).join(', ')}], but the first step has shape [${shape.join(', ')}]; every step must have the same shape.`);
+  for (let i = 0; i < sequences.length; i++) {
+    const sequence = sequences[i];
     const kept = sequence.length <= maxlen ? sequence : truncating === 'pre' ? sequence.slice(-maxlen) : sequence.slice(0, maxlen);
     const offset = padding === 'pre' ? maxlen - kept.length : 0;
-    kept.forEach((step, t) => {
-      const values = [step].flat(Infinity) as unknown[];
-      if (JSON.stringify(stepShape(step)) !== JSON.stringify(shape) || values.length !== stepSize) {
-        throw new Error(`padSequences: sequence ${i} has a step of shape [${stepShape(step).join(', ')}], but the first step has shape [${shape.join(', ')}]; every step must have the same shape.`);
+    for (let t = 0; t < kept.length; t++) {
+      const step = kept[t];
+      const at = (i * maxlen + offset + t) * stepSize;
+      // Token ids, the common case, are checked without building a shape per step.
+      if (shape.length === 0) {
+        if (Array.isArray(step)) throw badShape(i, step);
+        put(step, at, i);
+        continue;
       }
-      values.forEach((v, k) => {
-        if (typeof v !== 'number' || !Number.isFinite(v) || (dtype === 'int32' && !Number.isInteger(v))) {
-          throw new Error(`padSequences: sequence ${i} holds ${JSON.stringify(v)}, which dtype ${dtype} cannot hold. ${dtype === 'int32' ? "Pass dtype: 'float32' for real values, or map them to integer ids first." : 'Replace it with a finite number.'}`);
-        }
-        out[((i * maxlen) + offset + t) * stepSize + k] = v;
-      });
-    });
-  });
+      const values = [step].flat(Infinity) as unknown[];
+      if (stepShape(step).join(',') !== shapeKey || values.length !== stepSize) throw badShape(i, step);
+      for (let k = 0; k < stepSize; k++) put(values[k], at + k, i);
+    }
+  }
   return tensor(out, [sequences.length, maxlen, ...shape], dtype);
 }

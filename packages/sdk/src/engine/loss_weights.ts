@@ -65,18 +65,22 @@ export function positionWeights(target: TrainingTarget, plan: BatchPlan, data: D
 }
 
 /**
- * The position weights output k's `weightedMetrics` count with for the samples `[start, start + count)`:
- * the mask times the sample weights, not normalized (Keras passes sample_weight to them); just the
- * mask (or 0) when no sample weights were given, as the unweighted metrics see.
+ * The position weights output k's `weightedMetrics` count with for a batch of `count` samples: the
+ * mask times the sample weights, not normalized (Keras passes sample_weight to them); just the mask
+ * (or 0) when no sample weights were given, as the unweighted metrics see. Call it after
+ * {@link positionWeights} for the same batch, whose gathered sample weights it reads.
  */
-export function metricWeights(target: TrainingTarget, plan: BatchPlan, data: Dataset, k: number, start: number, count: number): BufferId {
+export function metricWeights(target: TrainingTarget, plan: BatchPlan, data: Dataset, k: number, count: number): BufferId {
   const o = target.outputs[k];
   const mask = outputMask(plan, o);
   if (!data.weights) return mask;
   const own = outputBuffers(target, plan, k);
+  const weightRow = data.weightRow ?? 1;
+  const gathered = own.sampleWeights.get(weightRow);
+  if (gathered === undefined) throw new Error(`metricWeights: output ${k}'s sample weights were not gathered for this batch; call positionWeights first.`);
   const perSample = positions(o.shape);
   own.metricWeights ||= plan.own(target.backend, plan.batch * perSample);
-  target.backend.lossWeights(mask, sampleWeights(target, plan, own, data, start, count), perSample / (data.weightRow ?? 1), own.metricWeights, count * perSample, false);
+  target.backend.lossWeights(mask, gathered, perSample / weightRow, own.metricWeights, count * perSample, false);
   return own.metricWeights;
 }
 

@@ -242,7 +242,7 @@ function runBatch(target: TrainingTarget, data: Dataset, start: number, count: n
     const batch = new StepMetricBatch(target, data, start, count, plan, k, outputMask(plan, outputs[k]));
     for (const m of metrics) updates.push(m.update(batch));
     if (weightedMetrics.length === 0) continue;
-    const weighted = batch.withWeights(target, plan, metricWeights(target, plan, data, k, start, count));
+    const weighted = batch.withWeights(target, plan, metricWeights(target, plan, data, k, count));
     for (const m of weightedMetrics) updates.push(m.update(weighted));
   }
   return [lossSums, updates, ctx];

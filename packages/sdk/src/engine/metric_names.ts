@@ -1,4 +1,4 @@
-import type { MetricsSpec, OutputSpec } from './outputs.js';
+import { specMetrics, type MetricsSpec, type OutputSpec } from './outputs.js';
 
 /** The metrics of one output as compile named them: its log prefix (`'<output>_'` with several outputs, else ''). */
 export interface OutputMetricNames {
@@ -40,7 +40,7 @@ export function metricLogNames(outputs: readonly OutputMetricNames[]): { metrics
  * before the model is built.
  */
 export function compiledMetricNames(outputs: readonly OutputSpec[], metrics: MetricsSpec, weighted: MetricsSpec = []): string[] {
-  const names = (spec: MetricsSpec) => (Array.isArray(spec) ? spec : Object.values(spec).flat()).map((m) => (typeof m === 'string' ? m : m.name));
+  const names = (spec: MetricsSpec) => specMetrics(spec).map((m) => (typeof m === 'string' ? m : m.name));
   const lists = outputs.length > 0 ? outputMetricNames(outputs) : [{ prefix: '', metrics: names(metrics), weighted: names(weighted) }];
   const logNames = metricLogNames(lists);
   return [...logNames.metrics.flat(), ...logNames.weighted.flat()];

@@ -63,9 +63,14 @@ export function checkMetricsSpec(spec: MetricsSpec, what = 'metrics'): void {
   } else throw new Error(`compile ${what} must be a list (['accuracy']) or an object keyed by output name ({ class: ['accuracy'] }). Received: ${JSON.stringify(spec)}.`);
 }
 
+/** Every entry of a metrics spec, names and metric objects, over all outputs. */
+export function specMetrics(spec: MetricsSpec): (string | Metric)[] {
+  return Array.isArray(spec) ? [...spec] : Object.values(spec as Record<string, readonly (string | Metric)[]>).flat();
+}
+
 /** The metric objects (from `km.metrics`) in a spec. */
 function metricObjects(spec: MetricsSpec): Metric[] {
-  return (Array.isArray(spec) ? spec : Object.values(spec as Record<string, readonly (string | Metric)[]>).flat()).filter((m): m is Metric => typeof m !== 'string');
+  return specMetrics(spec).filter((m): m is Metric => typeof m !== 'string');
 }
 
 /** Each output's metrics from a spec: a list for every output, or an object keyed by output name. */
@@ -111,7 +116,8 @@ export function resolveOutputs(graph: Graph, loss: LossSpec, lossWeights: LossWe
   weights.forEach((w, k) => {
     if (!Number.isFinite(w) || w < 0) throw new Error(`compile lossWeights for output '${names[k]}' must be a finite number ≥ 0. Received: ${w}.`);
   });
-  const both = metricObjects(metrics).find((m) => metricObjects(weightedMetrics).includes(m));
+  const weightedObjects = metricObjects(weightedMetrics);
+  const both = metricObjects(metrics).find((m) => weightedObjects.includes(m));
   // Its running result would take both the unweighted and the weighted updates.
   if (both) throw new Error(`compile metrics and weightedMetrics both hold the metric object '${both.name}'. Give each list its own object, e.g. km.metrics.auc() in each.`);
   const metricLists = metricListsFor(metrics, names, 'metrics');

@@ -3,13 +3,20 @@ import type { BufferDType, BufferId } from '../backend.js';
 
 type Tf = typeof tfc;
 
+/** A range of a root buffer written through a view since the root's tensor was last assembled. */
+interface Segment {
+  readonly offset: number;
+  readonly tensor: tfc.Tensor1D;
+}
+
 interface Root {
   readonly kind: 'root';
   readonly length: number;
   readonly dtype: BufferDType;
+  /** The buffer's values, except where a segment overrides them. */
   tensor: tfc.Tensor1D;
-  /** Segments written through views since the flat tensor was last assembled, by offset. */
-  readonly pending: Map<number, tfc.Tensor1D>;
+  /** Non-overlapping, sorted by offset. */
+  segments: Segment[];
 }
 
 interface View {
@@ -19,13 +26,14 @@ interface View {
   readonly length: number;
 }
 
+const end = (segment: Segment) => segment.offset + segment.tensor.size;
+
 /**
  * Backend buffers as TensorFlow.js tensors that stay on the device. A buffer is a flat tensor;
- * a view is a range of one. Writes through views are kept as pending segments and assembled with
- * one concat when the whole buffer is next read, so a training step that writes each weight's
- * gradient into the flat gradient buffer costs one concat, not one per weight. A write through a
- * view replaces the pending segment at the same offset only, so writes through views of different
- * extent must not partly overlap (kernels write a region whole, or its rows through `copyRows`).
+ * a view is a range of one. Writes through views are kept as segments over the buffer's tensor,
+ * and reading a view assembles only that range, so both cost the view's length: a recurrent layer
+ * that reads and writes one step's rows of its workspace per step does not copy the whole
+ * workspace each time. Reading the whole buffer folds its segments into its tensor.
  *
  * Tensors returned by {@link get} belong to the caller's `tidy` (a clone or a slice) for views, to the store for whole buffers;
  * tensors passed to {@link set} are kept and the previous ones disposed.
@@ -44,7 +52,7 @@ export class BufferStore {
   alloc(length: number, dtype: BufferDType): BufferId {
     const id = this.#nextId++;
     const tensor = this.#tf.keep(this.#tf.zeros([length], dtype) as tfc.Tensor1D);
-    this.#entries.set(id, { kind: 'root', length, dtype, tensor, pending: new Map() });
+    this.#entries.set(id, { kind: 'root', length, dtype, tensor, segments: [] });
     return id;
   }
 
@@ -65,7 +73,7 @@ export class BufferStore {
     const entry = this.#entry(id);
     if (entry.kind === 'root') {
       entry.tensor.dispose();
-      for (const piece of entry.pending.values()) piece.dispose();
+      for (const segment of entry.segments) segment.tensor.dispose();
       for (const [other, e] of this.#entries) if (e.kind === 'view' && e.root === id) this.#entries.delete(other);
       for (const key of this.#views.keys()) if (key.startsWith(`${id}:`)) this.#views.delete(key);
       this.#entries.delete(id);
@@ -78,11 +86,8 @@ export class BufferStore {
     const entry = this.#entry(id);
     if (entry.kind === 'root') return this.#assembled(entry);
     const root = this.#entry(entry.root) as Root;
-    const piece = root.pending.get(entry.offset);
-    // A handle of its own (tfjs clones share the data): reading another view of this buffer in the
-    // same kernel may fold the pending segments, which disposes them.
-    if (piece && piece.size === entry.length) return this.#tf.clone(piece);
-    return this.#tf.slice(this.#assembled(root), entry.offset, entry.length);
+    if (entry.offset === 0 && entry.length === root.length) return this.#tf.clone(this.#assembled(root));
+    return this.#range(root, entry.offset, entry.length);
   }
 
   /** Replaces the buffer's values with `tensor` (flattened; the store keeps it). */
@@ -91,15 +96,14 @@ export class BufferStore {
     const flat = this.#tf.keep(tensor.rank === 1 ? (tensor as tfc.Tensor1D) : (this.#tf.reshape(tensor, [-1]) as tfc.Tensor1D));
     if (entry.kind === 'root') {
       if (flat !== entry.tensor) entry.tensor.dispose();
-      for (const piece of entry.pending.values()) piece.dispose();
-      entry.pending.clear();
+      for (const segment of entry.segments) segment.tensor.dispose();
+      entry.segments = [];
       entry.tensor = flat;
       return;
     }
     const root = this.#entry(entry.root) as Root;
     if (entry.offset === 0 && entry.length === root.length) return this.set(entry.root, flat);
-    root.pending.get(entry.offset)?.dispose();
-    root.pending.set(entry.offset, flat);
+    this.#overwrite(root, entry.offset, flat);
   }
 
   /** The root buffer holding `id` and where `id` starts in it. */
@@ -117,25 +121,62 @@ export class BufferStore {
     return entry.kind === 'root' ? entry.dtype : (this.#entry(entry.root) as Root).dtype;
   }
 
-  #assembled(root: Root): tfc.Tensor1D {
-    if (root.pending.size === 0) return root.tensor;
+  /** Index of the first segment that ends after `offset`. */
+  #firstEnding(root: Root, offset: number): number {
+    let [lo, hi] = [0, root.segments.length];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (end(root.segments[mid]) <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Elements [offset, offset + length) of the root, as a tensor of the caller's tidy. */
+  #range(root: Root, offset: number, length: number): tfc.Tensor1D {
     const tf = this.#tf;
-    const next = tf.tidy(() => {
-      const parts: tfc.Tensor1D[] = [];
-      let at = 0;
-      for (const offset of [...root.pending.keys()].sort((a, b) => a - b)) {
-        const piece = root.pending.get(offset)!;
-        if (offset > at) parts.push(tf.slice(root.tensor, at, offset - at));
-        parts.push(piece);
-        at = offset + piece.size;
-      }
-      if (at < root.length) parts.push(tf.slice(root.tensor, at, root.length - at));
-      return tf.concat(parts);
-    });
+    const stop = offset + length;
+    const parts: tfc.Tensor1D[] = [];
+    let at = offset;
+    for (let i = this.#firstEnding(root, offset); i < root.segments.length && root.segments[i].offset < stop; i++) {
+      const segment = root.segments[i];
+      if (segment.offset > at) parts.push(tf.slice(root.tensor, at, segment.offset - at));
+      const [from, to] = [Math.max(at, segment.offset), Math.min(stop, end(segment))];
+      // A whole segment is cloned rather than returned: the caller's tidy owns what get returns, and
+      // a later write in the same kernel may dispose the segment.
+      parts.push(from === segment.offset && to === end(segment) ? tf.clone(segment.tensor) : tf.slice(segment.tensor, from - segment.offset, to - from));
+      at = to;
+    }
+    if (at < stop) parts.push(tf.slice(root.tensor, at, stop - at));
+    return parts.length === 1 ? parts[0] : tf.concat(parts);
+  }
+
+  /** Makes `flat` the segment at `offset`, trimming the segments it covers in part. */
+  #overwrite(root: Root, offset: number, flat: tfc.Tensor1D): void {
+    const tf = this.#tf;
+    const stop = offset + flat.size;
+    const first = this.#firstEnding(root, offset);
+    let last = first;
+    const kept: Segment[] = [];
+    for (; last < root.segments.length && root.segments[last].offset < stop; last++) {
+      const segment = root.segments[last];
+      if (segment.offset < offset) kept.push({ offset: segment.offset, tensor: tf.keep(tf.slice(segment.tensor, 0, offset - segment.offset)) });
+      if (end(segment) > stop) kept.push({ offset: stop, tensor: tf.keep(tf.slice(segment.tensor, stop - segment.offset)) });
+      segment.tensor.dispose();
+    }
+    const placed = { offset, tensor: flat };
+    const before = kept.filter((segment) => segment.offset < offset);
+    const after = kept.filter((segment) => segment.offset >= stop);
+    root.segments.splice(first, last - first, ...before, placed, ...after);
+  }
+
+  #assembled(root: Root): tfc.Tensor1D {
+    if (root.segments.length === 0) return root.tensor;
+    const next = this.#tf.tidy(() => this.#range(root, 0, root.length));
     root.tensor.dispose();
-    for (const piece of root.pending.values()) piece.dispose();
-    root.pending.clear();
-    root.tensor = tf.keep(next);
+    for (const segment of root.segments) segment.tensor.dispose();
+    root.segments = [];
+    root.tensor = this.#tf.keep(next);
     return next;
   }
 

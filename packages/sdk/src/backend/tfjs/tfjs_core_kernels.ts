@@ -423,19 +423,23 @@ export abstract class TfjsCoreKernels {
   }
 
   copyRows(src: BufferId, srcStride: number, dst: BufferId, dstStride: number, rows: number, cols: number): void {
+    if (rows === 0 || cols === 0) return;
     const tf = this.tf;
-    // Strided ranges may run past a view's length, so address the root buffers directly.
-    const from = this.store.locate(src);
-    const to = this.store.locate(dst);
-    const positions = (offset: number, stride: number) => {
+    // Strided ranges may run past a view's length, so address the spans of the root buffers they cover.
+    const span = (id: BufferId, stride: number) => {
+      const { root, offset } = this.store.locate(id);
+      return this.store.view(root, offset, (rows - 1) * stride + cols);
+    };
+    const positions = (stride: number) => {
       const index = new Int32Array(rows * cols);
-      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) index[r * cols + c] = offset + r * stride + c;
+      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) index[r * cols + c] = r * stride + c;
       return index;
     };
+    const [from, to] = [span(src, srcStride), span(dst, dstStride)];
     this.run(() => {
-      const values = tf.gather(this.store.get(from.root), tf.tensor1d(positions(from.offset, srcStride), 'int32'));
-      const indices = tf.tensor2d(positions(to.offset, dstStride), [rows * cols, 1], 'int32');
-      this.store.set(to.root, tf.tensorScatterUpdate(this.store.get(to.root), indices, values));
+      const values = tf.gather(this.store.get(from), tf.tensor1d(positions(srcStride), 'int32'));
+      const indices = tf.tensor2d(positions(dstStride), [rows * cols, 1], 'int32');
+      this.store.set(to, tf.tensorScatterUpdate(this.store.get(to), indices, values));
     });
   }
 

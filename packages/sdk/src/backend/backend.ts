@@ -487,4 +487,6 @@ export interface Backend extends ShapeOps, StorageOps, LinalgOps, ActivationOps,
   readonly threads?: number;
   /** Stops the backend's worker threads; it stays usable on the calling thread (for moving weights off it). */
   stopThreads?(): void;
+  /** Makes the backend's device current again, where other code may have changed it (tfjs' global backend). */
+  resume?(): Promise<void>;
 }

@@ -53,4 +53,27 @@ describe('backend selection', () => {
     const after = model.predict(x).dataSync();
     Array.from(before).forEach((v, i) => expect(after[i]).toBeCloseTo(v, 6));
   });
+
+  it('refuses to train where tf.setBackend moved tfjs after km.setBackend, until named again, and still hands its weights over', async () => {
+    const tf = await import('@tensorflow/tfjs-core');
+    await km.setBackend('tfjs-cpu');
+    km.utils.setRandomSeed(6);
+    const model = km.sequential([km.layers.dense({ units: 2, inputShape: [3] })]);
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const [x, y] = [km.tensor([[1, 2, 3], [3, 2, 1]]), km.tensor([[1, 0], [0, 1]])];
+    await model.fit(x, y, { epochs: 1, verbose: 0 });
+    await tf.setBackend('wasm');
+    await expect(model.fit(x, y, { epochs: 1, verbose: 0 })).rejects.toThrow(
+      "Backend 'tfjs-cpu' runs on TensorFlow.js' 'cpu' backend, but tfjs' active backend is now 'wasm': tf.setBackend was called after km.setBackend. Call `await km.setBackend('tfjs-cpu')` again before training, or `await km.setBackend('tfjs-wasm')` to train on 'wasm'.",
+    );
+    await km.setBackend('tfjs-cpu');
+    expect(tf.getBackend()).toBe('cpu');
+    const trained = await model.fit(x, y, { epochs: 1, verbose: 0 });
+    expect(Number.isFinite(trained.history.loss[0])).toBe(true);
+    const onCpu = model.predict(x).dataSync();
+    await tf.setBackend('wasm');
+    await km.setBackend('wasm');
+    const moved = model.predict(x).dataSync();
+    Array.from(onCpu).forEach((v, i) => expect(moved[i]).toBeCloseTo(v, 6));
+  });
 });

@@ -50,7 +50,8 @@ export async function ready(): Promise<void> {
 /**
  * Switches the backend every model runs on. `'wasm'` is kerasm's own SIMD core (the default);
  * `'tfjs-*'` run the same kernels as TensorFlow.js ops, loading the optional `@tensorflow/tfjs-*`
- * packages on demand. Models move their weights to the new backend on their next use.
+ * packages on demand. Models move their weights to the new backend on their next use. Naming the
+ * active backend again makes its tfjs backend current again, where other code called `tf.setBackend`.
  *
  * @param options.tf A TensorFlow.js module to use instead of importing one (for bundled pages:
  *   import `@tensorflow/tfjs-core` and the backend package yourself and pass the core module).
@@ -60,7 +61,7 @@ export async function ready(): Promise<void> {
  * ```
  */
 export async function setBackend(name: BackendName | string, options: { tf?: typeof tfc } = {}): Promise<void> {
-  if (active?.name === name) return;
+  if (active?.name === name) return active.resume?.();
   await switchTo(name, options.tf);
 }
 

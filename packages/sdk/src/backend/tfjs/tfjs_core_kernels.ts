@@ -12,6 +12,7 @@ import { rowwiseLossTerms } from './rowwise_losses.js';
 import { weighted, weightedSum } from './loss_weight_ops.js';
 import { adadeltaTensors, adagradTensors, adamaxTensors, adamTensors, ftrlTensors, lionTensors, nadamTensors, rmspropTensors, sgdTensors } from './optimizer_rule_ops.js';
 import { adafactorTensors, lambTensors } from './per_weight_optimizer_ops.js';
+import { TFJS_BACKENDS } from './load_tfjs.js';
 
 type Tf = typeof tfc;
 
@@ -35,6 +36,8 @@ export abstract class TfjsCoreKernels {
    * failing ("A valid external Instance reference no longer exists"). An error beats wrong numbers.
    */
   readonly #readsSynchronously: boolean;
+  /** The tfjs backend this one runs on, e.g. 'webgl'. */
+  readonly #tfjsName: string;
 
   constructor(tf: Tf, name: string) {
     this.tf = tf;
@@ -42,12 +45,29 @@ export abstract class TfjsCoreKernels {
     this.kernels = `tfjs-${tf.getBackend()}`;
     this.store = new BufferStore(tf);
     this.windows = new WindowIndex(tf);
-    this.#readsSynchronously = tf.getBackend() !== 'webgpu';
+    this.#tfjsName = tf.getBackend();
+    this.#readsSynchronously = this.#tfjsName !== 'webgpu';
   }
 
-  /** Runs `fn` in a tidy scope: intermediates are freed, and `set` keeps what it stores. */
+  /**
+   * Runs `fn` in a tidy scope: intermediates are freed, and `set` keeps what it stores. Refuses to
+   * when tfjs' global backend has been switched since: the ops would run there instead, silently.
+   */
   protected run<T>(fn: () => T): T {
+    const current = this.tf.getBackend();
+    if (current !== this.#tfjsName) {
+      const there = TFJS_BACKENDS.find((spec) => spec.tfjsName === current)?.name;
+      throw new Error(
+        `Backend '${this.name}' runs on TensorFlow.js' '${this.#tfjsName}' backend, but tfjs' active backend is now '${current}': tf.setBackend was called after km.setBackend. ` +
+          `Call \`await km.setBackend('${this.name}')\` again before training${there ? `, or \`await km.setBackend('${there}')\` to train on '${current}'` : ''}.`,
+      );
+    }
     return this.tf.tidy(fn as () => never) as T;
+  }
+
+  /** Makes this backend's tfjs backend the active one again, where something switched tfjs away from it. */
+  async resume(): Promise<void> {
+    if (this.tf.getBackend() !== this.#tfjsName) await this.tf.setBackend(this.#tfjsName);
   }
 
   /** The first n elements of a buffer (optimizers sweep only the trainable prefix). */
@@ -83,13 +103,14 @@ export abstract class TfjsCoreKernels {
           `Use the async forms, e.g. \`await tensor.data()\` or \`await tensor.array()\` on what predict or getWeights returns.`,
       );
     }
-    const data = this.run(() => this.store.get(id).dataSync());
+    // Reads run wherever tfjs is now: moving weights off this backend must work after a switch.
+    const data = this.tf.tidy(() => this.store.get(id).dataSync());
     const values = data.length === length ? data : data.slice(0, length);
     return dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values);
   }
 
   async readAsync(id: BufferId, length: number, dtype: BufferDType): Promise<Float32Array | Int32Array> {
-    const tensor = this.run(() => this.tf.keep(this.tf.clone(this.store.get(id))));
+    const tensor = this.tf.tidy(() => this.tf.keep(this.tf.clone(this.store.get(id))));
     const data = await tensor.data();
     tensor.dispose();
     const values = data.length === length ? data : data.slice(0, length);

@@ -154,7 +154,7 @@ describe('callback errors', () => {
 
   it('bad options say what was received', () => {
     expect(() => km.callbacks.earlyStopping({ patience: -1 })).toThrow(/patience must be a non-negative integer. Received: patience=-1/);
-    expect(() => km.callbacks.earlyStopping({ mode: 'up' as 'min' })).toThrow(/mode must be 'auto', 'min' or 'max'. Received: mode=up/);
+    expect(() => km.callbacks.earlyStopping({ mode: 'up' as 'min' })).toThrow(/mode must be 'auto', 'min' or 'max'. Received: mode="up"/);
     expect(() => km.callbacks.reduceLROnPlateau({ factor: 1 })).toThrow(/factor must be in \(0, 1\) so the rate goes down. Received: factor=1/);
     expect(() => km.callbacks.csvLogger('')).toThrow(/CSVLogger expects a file path. Received: filename=/);
     expect(() => km.callbacks.learningRateScheduler(0.1 as never)).toThrow(/expects a function .* Received: number/);

@@ -1,5 +1,6 @@
-import { skipsValidation, type CallbackModel, type FitParams } from './callback.js';
+import type { CallbackModel, FitParams } from './callback.js';
 import type { CustomCallbackArgs, Logs } from './callbacks.js';
+import { Monitor, type MonitorMode } from './monitor.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of {@link modelCheckpoint}, with Keras' defaults. */
@@ -13,10 +14,20 @@ export interface ModelCheckpointArgs {
   monitor?: string;
   /** Save only when the monitored value improves (default false: save every epoch). */
   saveBestOnly?: boolean;
-  /** Whether larger or smaller is better; `'auto'` picks max for accuracies, min otherwise. */
-  mode?: 'auto' | 'min' | 'max';
+  /**
+   * Whether larger or smaller is better; `'auto'` (the default) maximises accuracies, AUC,
+   * precision and recall and minimises everything else, as EarlyStopping does.
+   */
+  mode?: MonitorMode;
+  /**
+   * With saveBestOnly, the value the first checkpoint must beat (Keras' `initial_value_threshold`);
+   * by default the first epoch always saves.
+   */
+  initialValueThreshold?: number;
   /** Save the optimizer state too, so training resumes exactly (default true). */
   includeOptimizer?: boolean;
+  /** 1 prints a line for each epoch's decision, as Keras does (default 0: silent). */
+  verbose?: 0 | 1;
 }
 
 /** Fills `{key}` and `{key:fmt}` placeholders (`02d`, `.4f`) from the epoch and its logs. */
@@ -48,15 +59,20 @@ export function formatCheckpointPath(template: string, epoch: number, logs: Logs
  * ```
  */
 export function modelCheckpoint(args: ModelCheckpointArgs): CustomCallbackArgs {
-  checkOptions(args, optionNames<ModelCheckpointArgs>({ filepath: true, monitor: true, saveBestOnly: true, mode: true, includeOptimizer: true }), 'km.callbacks.modelCheckpoint');
+  checkOptions(args, optionNames<ModelCheckpointArgs>({ filepath: true, monitor: true, saveBestOnly: true, mode: true, initialValueThreshold: true, includeOptimizer: true, verbose: true }), 'km.callbacks.modelCheckpoint');
   if (typeof args?.filepath !== 'string' || args.filepath === '') {
     throw new Error(`modelCheckpoint needs a filepath to save to, e.g. { filepath: 'file://checkpoints/epoch-{epoch}' }. Received: filepath=${JSON.stringify(args?.filepath)}.`);
   }
-  const monitor = args.monitor ?? 'val_loss';
-  const mode = args.mode ?? 'auto';
-  if (!['auto', 'min', 'max'].includes(mode)) throw new Error(`modelCheckpoint mode must be 'auto', 'min' or 'max'. Received: mode=${JSON.stringify(mode)}.`);
-  const maximize = mode === 'max' || (mode === 'auto' && /acc/.test(monitor));
-  let best = maximize ? -Infinity : Infinity;
+  const monitor = new Monitor('modelCheckpoint', args.monitor ?? 'val_loss', args.mode ?? 'auto', 0);
+  const threshold = args.initialValueThreshold;
+  if (threshold !== undefined) {
+    if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new Error(`modelCheckpoint initialValueThreshold must be a number. Received: initialValueThreshold=${JSON.stringify(threshold)}.`);
+    monitor.best = threshold;
+  }
+  if (args.verbose !== undefined && args.verbose !== 0 && args.verbose !== 1) throw new Error(`modelCheckpoint verbose must be 0 or 1. Received: verbose=${JSON.stringify(args.verbose)}.`);
+  const say = (line: string) => {
+    if (args.verbose === 1) console.log(line);
+  };
   let model: CallbackModel | undefined;
   let params: FitParams | null = null;
   return {
@@ -68,17 +84,21 @@ export function modelCheckpoint(args: ModelCheckpointArgs): CustomCallbackArgs {
     },
     async onEpochEnd(epoch, logs) {
       if (!model) throw new Error('modelCheckpoint has no model: pass it in fit({ callbacks }) so fit hands it the model.');
-      if (args.saveBestOnly) {
-        const value = logs[monitor];
-        // An epoch fit's validationFreq left unvalidated has no val_ value to beat the best with.
-        if (value === undefined && monitor.startsWith('val_') && skipsValidation(params, epoch)) return;
-        if (value === undefined) {
-          throw new Error(`modelCheckpoint monitors '${monitor}', which is not in the epoch logs (${Object.keys(logs).join(', ')}). Pass validationSplit or validationData for val_ values, or monitor one of those keys.`);
+      // An epoch that fit's validationFreq left unvalidated has no val_ value to judge, nor to name the file with.
+      const value = args.saveBestOnly ? monitor.read(logs, epoch, params) : null;
+      if (args.saveBestOnly && value === null) return;
+      const path = formatCheckpointPath(args.filepath, epoch, logs);
+      if (value !== null) {
+        const previous = monitor.best;
+        if (!monitor.improved(value)) {
+          say(`Epoch ${epoch + 1}: ${monitor.key} did not improve from ${previous.toFixed(5)}`);
+          return;
         }
-        if (!(maximize ? value > best : value < best)) return;
-        best = value;
+        say(`Epoch ${epoch + 1}: ${monitor.key} improved from ${previous.toFixed(5)} to ${value.toFixed(5)}, saving model to ${path}`);
+      } else {
+        say(`Epoch ${epoch + 1}: saving model to ${path}`);
       }
-      await model.save(formatCheckpointPath(args.filepath, epoch, logs), { includeOptimizer: (args.includeOptimizer ?? true) && model.optimizer !== undefined });
+      await model.save(path, { includeOptimizer: (args.includeOptimizer ?? true) && model.optimizer !== undefined });
     },
   };
 }

@@ -6,7 +6,7 @@ export type MonitorMode = 'auto' | 'min' | 'max';
 
 const MAXIMISED = /acc|auc|precision|recall|accuracy/;
 
-/** Tracks the best value of a logged quantity, as Keras' EarlyStopping and ReduceLROnPlateau do. */
+/** Tracks the best value of a logged quantity, as Keras' MonitorCallback does for EarlyStopping, ReduceLROnPlateau and ModelCheckpoint. */
 export class Monitor {
   readonly direction: 'min' | 'max';
   best: number;
@@ -18,7 +18,7 @@ export class Monitor {
     readonly minDelta: number,
   ) {
     if (mode !== 'auto' && mode !== 'min' && mode !== 'max') {
-      throw new Error(`${owner}: mode must be 'auto', 'min' or 'max'. Received: mode=${String(mode)}.`);
+      throw new Error(`${owner}: mode must be 'auto', 'min' or 'max'. Received: mode=${JSON.stringify(mode)}.`);
     }
     if (!(minDelta >= 0)) throw new Error(`${owner}: minDelta must be a non-negative number. Received: minDelta=${minDelta}.`);
     this.direction = mode === 'auto' ? (MAXIMISED.test(key) ? 'max' : 'min') : mode;

@@ -90,10 +90,10 @@ describe('resuming from a checkpoint', () => {
 
   it('modelCheckpoint: bad arguments and a monitored value missing from the logs', async () => {
     expect(() => km.callbacks.modelCheckpoint({ filepath: '' })).toThrow(/needs a filepath to save to.*Received: filepath=""/);
-    expect(() => km.callbacks.modelCheckpoint({ filepath: 'a', mode: 'up' as 'max' })).toThrow(/mode must be 'auto', 'min' or 'max'. Received: mode="up"/);
+    expect(() => km.callbacks.modelCheckpoint({ filepath: 'a', mode: 'up' as 'max' })).toThrow(/modelCheckpoint: mode must be 'auto', 'min' or 'max'. Received: mode="up"/);
     const model = mlp(km.optimizers.adam());
     const checkpoint = km.callbacks.modelCheckpoint({ filepath: join(dir, 'never'), saveBestOnly: true });
-    await expect(model.fit(x, y, { epochs: 1, verbose: 0, callbacks: [checkpoint] })).rejects.toThrow(/monitors 'val_loss', which is not in the epoch logs \(loss, accuracy\)\. Pass validationSplit/);
+    await expect(model.fit(x, y, { epochs: 1, verbose: 0, callbacks: [checkpoint] })).rejects.toThrow(/modelCheckpoint monitors 'val_loss', which is not in the epoch logs. Received logs with keys: loss, accuracy. Monitor one of those, or give fit validation data/);
     const badPath = km.callbacks.modelCheckpoint({ filepath: join(dir, 'ckpt-{val_acc:.2f}') });
     await expect(model.fit(x, y, { epochs: 1, verbose: 0, callbacks: [badPath] })).rejects.toThrow(/uses \{val_acc\}, which is not in the epoch logs/);
   });

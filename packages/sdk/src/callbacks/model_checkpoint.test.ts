@@ -1,0 +1,61 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import * as km from '../index.js';
+
+// The callback driven epoch by epoch with chosen logs, saving a real model to real folders: the
+// folders written (one per epoch, named by {epoch}) are the decisions it took.
+let dir: string;
+beforeAll(async () => {
+  await km.ready();
+  dir = await mkdtemp(join(tmpdir(), 'kerasm-checkpoint-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+async function savedEpochs(args: Omit<km.callbacks.ModelCheckpointArgs, 'filepath'>, logs: Record<string, number>[], name: string): Promise<string[]> {
+  const model = km.sequential([km.layers.dense({ units: 2, inputShape: [3] })]);
+  const checkpoint = km.callbacks.modelCheckpoint({ filepath: join(dir, name, 'epoch-{epoch}'), ...args });
+  checkpoint.setModel?.(model as never);
+  for (const [epoch, epochLogs] of logs.entries()) await checkpoint.onEpochEnd?.(epoch, epochLogs);
+  return readdir(join(dir, name)).then((names) => names.sort(), () => []);
+}
+
+describe('km.callbacks.modelCheckpoint', () => {
+  it("mode 'auto' maximises AUC, precision and recall, as EarlyStopping does, and minimises other values", async () => {
+    const auc = [{ val_auc: 0.7 }, { val_auc: 0.65 }, { val_auc: 0.8 }];
+    expect(await savedEpochs({ monitor: 'val_auc', saveBestOnly: true }, auc, 'auc')).toEqual(['epoch-1', 'epoch-3']);
+    const recall = [{ recall: 0.5 }, { recall: 0.6 }, { recall: 0.55 }];
+    expect(await savedEpochs({ monitor: 'recall', saveBestOnly: true }, recall, 'recall')).toEqual(['epoch-1', 'epoch-2']);
+    const loss = [{ val_loss: 0.5 }, { val_loss: 0.6 }, { val_loss: 0.4 }];
+    expect(await savedEpochs({ saveBestOnly: true }, loss, 'loss')).toEqual(['epoch-1', 'epoch-3']);
+    expect(await savedEpochs({ saveBestOnly: true, mode: 'max' }, loss, 'loss-max')).toEqual(['epoch-1', 'epoch-2']);
+  });
+
+  it('initialValueThreshold is the value the first checkpoint must beat', async () => {
+    const loss = [{ loss: 0.6 }, { loss: 0.45 }, { loss: 0.5 }, { loss: 0.3 }];
+    expect(await savedEpochs({ monitor: 'loss', saveBestOnly: true, initialValueThreshold: 0.5 }, loss, 'threshold')).toEqual(['epoch-2', 'epoch-4']);
+    expect(await savedEpochs({ monitor: 'loss', saveBestOnly: true, initialValueThreshold: 0.1 }, loss, 'never')).toEqual([]);
+  });
+
+  it('verbose: 1 prints each decision as Keras does', async () => {
+    const lines: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
+    try {
+      await savedEpochs({ monitor: 'loss', saveBestOnly: true, verbose: 1 }, [{ loss: 0.5 }, { loss: 0.7 }], 'verbose');
+      await savedEpochs({ verbose: 1 }, [{ loss: 0.5 }], 'verbose-every');
+    } finally {
+      log.mockRestore();
+    }
+    expect(lines).toEqual([
+      `Epoch 1: loss improved from Infinity to 0.50000, saving model to ${join(dir, 'verbose', 'epoch-1')}`,
+      'Epoch 2: loss did not improve from 0.50000',
+      `Epoch 1: saving model to ${join(dir, 'verbose-every', 'epoch-1')}`,
+    ]);
+  });
+
+  it('refuses a threshold or verbosity it cannot use, naming the value', () => {
+    expect(() => km.callbacks.modelCheckpoint({ filepath: 'a', initialValueThreshold: '0.5' as unknown as number })).toThrow('modelCheckpoint initialValueThreshold must be a number. Received: initialValueThreshold="0.5".');
+    expect(() => km.callbacks.modelCheckpoint({ filepath: 'a', verbose: 2 as 1 })).toThrow('modelCheckpoint verbose must be 0 or 1. Received: verbose=2.');
+  });
+});

@@ -3,10 +3,16 @@ import type { BufferDType, BufferId } from '../backend.js';
 
 type Tf = typeof tfc;
 
-/** A range of a root buffer written through a view since the root's tensor was last assembled. */
+/**
+ * A range of a root buffer written through a view since the root's tensor was last assembled: its
+ * `length` values are `tensor`'s from `start`. Trimming a segment moves `start` and `length`
+ * instead of copying, so each segment owns a handle of its own (a clone shares the data).
+ */
 interface Segment {
   readonly offset: number;
+  readonly length: number;
   readonly tensor: tfc.Tensor1D;
+  readonly start: number;
 }
 
 interface Root {
@@ -26,14 +32,15 @@ interface View {
   readonly length: number;
 }
 
-const end = (segment: Segment) => segment.offset + segment.tensor.size;
+const end = (segment: Segment) => segment.offset + segment.length;
 
 /**
  * Backend buffers as TensorFlow.js tensors that stay on the device. A buffer is a flat tensor;
  * a view is a range of one. Writes through views are kept as segments over the buffer's tensor,
  * and reading a view assembles only that range, so both cost the view's length: a recurrent layer
  * that reads and writes one step's rows of its workspace per step does not copy the whole
- * workspace each time. Reading the whole buffer folds its segments into its tensor.
+ * workspace, nor the rest of a range written whole before, each time. Reading the whole buffer
+ * folds its segments into its tensor.
  *
  * Tensors returned by {@link get} belong to the caller's `tidy` (a clone or a slice) for views, to the store for whole buffers;
  * tensors passed to {@link set} are kept and the previous ones disposed.
@@ -142,9 +149,10 @@ export class BufferStore {
       const segment = root.segments[i];
       if (segment.offset > at) parts.push(tf.slice(root.tensor, at, segment.offset - at));
       const [from, to] = [Math.max(at, segment.offset), Math.min(stop, end(segment))];
-      // A whole segment is cloned rather than returned: the caller's tidy owns what get returns, and
+      const start = segment.start + from - segment.offset;
+      // A whole tensor is cloned rather than returned: the caller's tidy owns what get returns, and
       // a later write in the same kernel may dispose the segment.
-      parts.push(from === segment.offset && to === end(segment) ? tf.clone(segment.tensor) : tf.slice(segment.tensor, from - segment.offset, to - from));
+      parts.push(start === 0 && to - from === segment.tensor.size ? tf.clone(segment.tensor) : tf.slice(segment.tensor, start, to - from));
       at = to;
     }
     if (at < stop) parts.push(tf.slice(root.tensor, at, stop - at));
@@ -153,21 +161,23 @@ export class BufferStore {
 
   /** Makes `flat` the segment at `offset`, trimming the segments it covers in part. */
   #overwrite(root: Root, offset: number, flat: tfc.Tensor1D): void {
-    const tf = this.#tf;
     const stop = offset + flat.size;
     const first = this.#firstEnding(root, offset);
     let last = first;
-    const kept: Segment[] = [];
+    const [before, after]: Segment[][] = [[], []];
     for (; last < root.segments.length && root.segments[last].offset < stop; last++) {
       const segment = root.segments[last];
-      if (segment.offset < offset) kept.push({ offset: segment.offset, tensor: tf.keep(tf.slice(segment.tensor, 0, offset - segment.offset)) });
-      if (end(segment) > stop) kept.push({ offset: stop, tensor: tf.keep(tf.slice(segment.tensor, stop - segment.offset)) });
-      segment.tensor.dispose();
+      let handle: tfc.Tensor1D | null = segment.tensor;
+      const claim = () => {
+        const owned = handle ?? this.#tf.keep(this.#tf.clone(segment.tensor));
+        handle = null;
+        return owned;
+      };
+      if (segment.offset < offset) before.push({ offset: segment.offset, length: offset - segment.offset, tensor: claim(), start: segment.start });
+      if (end(segment) > stop) after.push({ offset: stop, length: end(segment) - stop, tensor: claim(), start: segment.start + stop - segment.offset });
+      handle?.dispose();
     }
-    const placed = { offset, tensor: flat };
-    const before = kept.filter((segment) => segment.offset < offset);
-    const after = kept.filter((segment) => segment.offset >= stop);
-    root.segments.splice(first, last - first, ...before, placed, ...after);
+    root.segments.splice(first, last - first, ...before, { offset, length: flat.size, tensor: flat, start: 0 }, ...after);
   }
 
   #assembled(root: Root): tfc.Tensor1D {

@@ -15,13 +15,14 @@ const CONFIGURED: Record<string, (config: Record<string, unknown>) => Loss> = {
   Huber: (c) => losses.huber(c),
   BinaryFocalCrossentropy: (c) => losses.binaryFocalCrossentropy(c),
   CategoricalFocalCrossentropy: (c) => losses.categoricalFocalCrossentropy(c),
-  Dice: (c) => losses.dice(c as Record<string, never>),
+  Dice: (c) => losses.dice(c),
   Tversky: (c) => losses.tversky(c),
   CTC: (c) => losses.ctc(c as Record<string, never>),
 };
 
-// Keras' Dice and Tversky reduce over every axis by default (axis=None); the others along the last.
-const WHOLE_BATCH = new Set(['Dice', 'Tversky']);
+// Keras' Dice and Tversky take their overlap over `axis` (every axis by default), which kerasm reads;
+// the others reduce along the last axis only.
+const OVERLAPS = new Set(['Dice', 'Tversky']);
 
 /**
  * The saved form of one output's loss. Named losses are saved by name; a loss configured by
@@ -40,12 +41,12 @@ export function lossFromSaved(saved: unknown): string | Loss {
   if (typeof saved === 'string') return toCamelCase(saved);
   if (isObject(saved) && typeof saved.class_name === 'string' && CONFIGURED[saved.class_name]) {
     const { name: _, reduction, axis, ...config } = renameKeys(saved.config ?? {}, toCamelCase) as Record<string, unknown>;
-    // kerasm's losses average over the batch along the last axis, Keras' defaults.
-    const wholeBatch = WHOLE_BATCH.has(saved.class_name);
-    if ((reduction ?? 'sum_over_batch_size') !== 'sum_over_batch_size' || (wholeBatch ? axis != null : (axis ?? -1) !== -1)) {
-      throw new Error(`the loss ${saved.class_name} has reduction=${JSON.stringify(reduction)}, axis=${JSON.stringify(axis)}; kerasm has only reduction 'sum_over_batch_size' ${wholeBatch ? 'over every axis (axis=None)' : 'along axis -1'}`);
+    // kerasm's losses average over the batch, Keras' default reduction.
+    const overlap = OVERLAPS.has(saved.class_name);
+    if ((reduction ?? 'sum_over_batch_size') !== 'sum_over_batch_size' || (!overlap && (axis ?? -1) !== -1)) {
+      throw new Error(`the loss ${saved.class_name} has reduction=${JSON.stringify(reduction)}, axis=${JSON.stringify(axis)}; kerasm has only reduction 'sum_over_batch_size'${overlap ? '' : ' along axis -1'}`);
     }
-    return CONFIGURED[saved.class_name](config);
+    return CONFIGURED[saved.class_name](overlap && axis != null ? { ...config, axis } : config);
   }
   throw new Error(`a loss ${JSON.stringify(saved)} is neither a loss name nor one of ${Object.keys(CONFIGURED).join(', ')}`);
 }

@@ -14,6 +14,9 @@ const ROWS = 6;
 const K = 4;
 const UNITS = 3;
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+/** The mean of `reference` over consecutive runs of `size` values: Keras' Dice or Tversky over the last axes. */
+const perGroup = (size: number, reference: (y: number[], t: number[]) => number) => (y: number[], t: number[]) =>
+  mean(Array.from({ length: y.length / size }, (_, g) => reference(y.slice(g * size, (g + 1) * size), t.slice(g * size, (g + 1) * size))));
 const binary = (o: Partial<BinaryFocalOptions> = {}): BinaryFocalOptions => ({ gamma: 2, alpha: 0.25, applyClassBalancing: false, labelSmoothing: 0, fromLogits: false, ...o });
 const categorical = (o: Partial<CategoricalFocalOptions> = {}): CategoricalFocalOptions => ({ alpha: 0.25, gamma: 2, labelSmoothing: 0, fromLogits: false, ...o });
 
@@ -41,6 +44,11 @@ const cases: [string, Case][] = [
   }],
   ['dice over the whole batch, at 2 positions', { loss: 'dice', activation: 'sigmoid', positions: 2, targets: 'binary', reference: (y, t) => overlapReference(y, t) }],
   ['tversky α=0.3, β=0.7', { loss: km.losses.tversky({ alpha: 0.3, beta: 0.7 }), activation: 'sigmoid', positions: 1, targets: 'binary', reference: (y, t) => overlapReference(y, t, { alpha: 0.3, beta: 0.7 }) }],
+  ['dice per sample (axis [1, 2]) at 2 positions', { loss: km.losses.dice({ axis: [1, 2] }), activation: 'sigmoid', positions: 2, targets: 'binary', reference: perGroup(2 * UNITS, (y, t) => overlapReference(y, t)) }],
+  ['tversky α=0.6, β=0.2 per position (axis -1) at 2 positions', {
+    loss: km.losses.tversky({ alpha: 0.6, beta: 0.2, axis: -1 }), activation: 'sigmoid', positions: 2, targets: 'binary', reference: perGroup(UNITS, (y, t) => overlapReference(y, t, { alpha: 0.6, beta: 0.2 })),
+  }],
+  ['dice over every axis listed (axis [0, 1])', { loss: km.losses.dice({ axis: [0, 1] }), activation: 'sigmoid', positions: 1, targets: 'binary', reference: (y, t) => overlapReference(y, t) }],
 ];
 
 function activate(z: number[], activation: Activation): number[] {
@@ -81,6 +89,17 @@ describe('focal, Dice and Tversky losses in a compiled model', () => {
     const expected = finiteDifferenceGradient(params, (p) => c.reference(denseForward(p, inputs, c.activation), targets));
     const grads = await kerasmGradients(model, c.loss, x, y);
     expectGradientsClose(grads, [expected.slice(0, K * UNITS), expected.slice(K * UNITS)], ['kernel', 'bias']);
+  });
+
+  it("Keras' documented Dice example: per sample over axis (1, 2, 3), and over the whole batch", async () => {
+    const yTrue = km.tensor([1, 1, 0, 0, 1, 1, 0, 0], [2, 2, 2, 1]);
+    const yPred = km.tensor([0, 1, 0, 1, 0.4, 0, 0, 0.9], [2, 2, 2, 1]);
+    const identity = km.sequential([km.layers.activation({ activation: 'linear', inputShape: [2, 2, 1] })]);
+    identity.compile({ optimizer: 'sgd', loss: km.losses.dice({ axis: [1, 2, 3] }) });
+    // Keras gives the per-sample losses [0.5, 0.75757575], which sum_over_batch_size averages.
+    expect((await identity.evaluate(yPred, yTrue, { verbose: 0 }))[0]).toBeCloseTo((0.5 + 0.75757575) / 2, 6);
+    identity.compile({ optimizer: 'sgd', loss: 'dice' });
+    expect((await identity.evaluate(yPred, yTrue, { verbose: 0 }))[0]).toBeCloseTo(0.6164384, 6);
   });
 
   it('dice in batches: each batch is one overlap, and evaluate weighs the batches by their size as Keras does', async () => {

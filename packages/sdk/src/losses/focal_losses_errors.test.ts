@@ -15,7 +15,8 @@ describe('focal, Dice and Tversky options', () => {
     ['categoricalFocalCrossentropy alpha list', () => km.losses.categoricalFocalCrossentropy({ alpha: [0.25, 0.5] as unknown as number }), /alpha must be one number; kerasm has no per-class alpha list\. Received: alpha=\[0\.25,0\.5\]\. For per-class weights pass classWeight to fit\(\)/],
     ['categoricalFocalCrossentropy gamma', () => km.losses.categoricalFocalCrossentropy({ gamma: -2 }), /gamma must be a finite number ≥ 0 .*Received: gamma=-2\./],
     ['tversky beta', () => km.losses.tversky({ beta: -0.5 }), /km\.losses\.tversky: beta must be a finite number ≥ 0\. Received: beta=-0\.5\./],
-    ['dice options', () => km.losses.dice({ smooth: 1 } as never), /km\.losses\.dice takes no options .*Received: smooth\. For weighted false positives and negatives use km\.losses\.tversky/],
+    ['dice options', () => km.losses.dice({ smooth: 1 } as never), /km\.losses\.dice has no option 'smooth'\. Its options are: axis\./],
+    ['dice axis', () => km.losses.dice({ axis: [1, 'h'] as never }), /km\.losses\.dice: axis must be null \(the whole batch\), an integer or a list of integers counting the batch as 0, e\.g\. \[1, 2, 3\]\. Received: axis=\[1,"h"\]\./],
   ])('%s', (_label, make, message) => {
     expect(make).toThrow(message);
   });
@@ -46,6 +47,24 @@ describe('focal, Dice and Tversky targets', () => {
     const model = km.sequential([km.layers.dense({ units: 1, activation: 'sigmoid', inputShape: [3] })]);
     model.compile({ optimizer: 'sgd', loss: km.losses.binaryFocalCrossentropy() });
     await expect(model.fit(x, km.tensor([0, 1, 2, 1], [4, 1]), { verbose: 0 })).rejects.toThrow("Loss 'binaryFocalCrossentropy' expects targets in [0, 1]; value 2 at index 2 is not. Rescale the targets.");
+  });
+
+  it('dice over axes that are not the last ones of the output names the ones it takes', async () => {
+    const model = km.sequential([km.layers.dense({ units: 3, activation: 'sigmoid', inputShape: [2, 3] })]);
+    model.compile({ optimizer: 'sgd', loss: km.losses.dice({ axis: 1 }) });
+    const masks = km.tensor(Array.from({ length: 24 }, (_, i) => i % 2), [4, 2, 3]);
+    await expect(model.fit(km.tensor(Array.from({ length: 24 }, (_, i) => i / 24), [4, 2, 3]), masks, { verbose: 0 })).rejects.toThrow(
+      "Loss 'dice' with axis=1 on outputs of shape [null, 2, 3]: kerasm takes the overlap over the last axes of the output, counting the batch as 0 (e.g. axis: [1, 2] for one overlap per sample, or axis: -1 for one per position), or over every axis (axis: null).",
+    );
+  });
+
+  it('dice per sample with sample weights says kerasm does not weigh it yet', async () => {
+    const model = km.sequential([km.layers.dense({ units: 3, activation: 'sigmoid', inputShape: [3] })]);
+    model.compile({ optimizer: 'sgd', loss: km.losses.dice({ axis: [1] }) });
+    const masks = km.tensor(Array.from({ length: 12 }, (_, i) => i % 2), [4, 3]);
+    await expect(model.fit(x, masks, { sampleWeight: km.tensor([1, 2, 1, 1]), verbose: 0 })).rejects.toThrow(
+      /Loss 'dice' with axis=\[1\] does not take sample weights, class weights or a mask in kerasm yet\./,
+    );
   });
 
   it('tversky with sample weights says the batch-wide loss has nothing per sample to weigh', async () => {

@@ -3,7 +3,7 @@ import { CROSS_ENTROPIES, getLoss, type Loss } from './losses.js';
 import { ROWWISE_LOSSES } from './rowwise.js';
 import { checkBooleanOption, checkNumberOption, checkOptions, optionNames } from '../utils/options.js';
 import { BINARY_FOCAL_DEFAULTS, binaryFocalLoss, CATEGORICAL_FOCAL_DEFAULTS, categoricalFocalLoss } from './focal.js';
-import { overlapLoss, tverskyCoefficients } from './overlap.js';
+import { DICE, overlapLoss, tverskyCoefficients, type OverlapAxis } from './overlap.js';
 
 /** Options of the cross-entropy losses. */
 export interface CrossentropyArgs {
@@ -176,19 +176,42 @@ export function categoricalFocalCrossentropy(args: CategoricalFocalCrossentropyA
   return { ...categoricalFocalLoss(options), savedAs: { className: 'CategoricalFocalCrossentropy', config: { ...options } } };
 }
 
+/** Options of {@link dice}. */
+export interface DiceArgs {
+  /**
+   * The axes each overlap is taken over, counting the batch as 0: the last axes of the output, e.g.
+   * `[1, 2, 3]` for one overlap per image of `[batch, h, w, c]` masks, averaged over the batch (Keras'
+   * `axis`). Default null: one overlap over the whole batch.
+   */
+  axis?: OverlapAxis;
+}
+
+/** Checks a Dice or Tversky `axis` option: null, an integer or a list of integers. */
+function overlapAxis(axis: unknown, where: string): OverlapAxis {
+  if (axis === undefined || axis === null) return null;
+  const axes = Array.isArray(axis) ? axis : [axis];
+  if (axes.length === 0 || !axes.every((a) => Number.isInteger(a))) {
+    throw new Error(`${where}: axis must be null (the whole batch), an integer or a list of integers counting the batch as 0, e.g. [1, 2, 3]. Received: axis=${JSON.stringify(axis)}.`);
+  }
+  return Array.isArray(axis) ? [...(axis as number[])] : (axis as number);
+}
+
 /**
- * Dice loss, 1 − 2·Σt·p / (Σt + Σp + 1e-7) over the whole batch (Keras 3's Dice with axis=None),
- * for segmentation masks shaped like the output.
- * @example `model.compile({ optimizer: 'adam', loss: km.losses.dice() })` (or `loss: 'dice'`)
+ * Dice loss, 1 − 2·Σt·p / (Σt + Σp + 1e-7) (Keras 3's Dice), for segmentation masks shaped like the
+ * output: by default one overlap over the whole batch (axis=None), or one per sample with
+ * `axis: [1, 2, 3]`, averaged.
+ * @example `model.compile({ optimizer: 'adam', loss: km.losses.dice({ axis: [1, 2, 3] }) })` (or `loss: 'dice'`)
  */
-export function dice(args: Record<string, never> = {}): Loss {
-  const given = Object.keys(args ?? {});
-  if (given.length > 0) throw new Error(`km.losses.dice takes no options (Keras' Dice with its default axis=None). Received: ${given.join(', ')}. For weighted false positives and negatives use km.losses.tversky({ alpha, beta }).`);
-  return getLoss('dice');
+export function dice(args: DiceArgs = {}): Loss {
+  const where = 'km.losses.dice';
+  checkOptions(args, optionNames<DiceArgs>({ axis: true }), where);
+  const axis = overlapAxis(args.axis, where);
+  if (axis === null) return getLoss('dice');
+  return { ...overlapLoss('dice', DICE, axis), savedAs: { className: 'Dice', config: { axis } } };
 }
 
 /** Options of {@link tversky}. */
-export interface TverskyArgs {
+export interface TverskyArgs extends DiceArgs {
   /** Weight of Keras' false-positive term Σ(1 − p)·t (default 0.5). */
   alpha?: number;
   /** Weight of Keras' false-negative term Σp·(1 − t) (default 0.5). */
@@ -196,16 +219,17 @@ export interface TverskyArgs {
 }
 
 /**
- * Tversky loss, 1 − TP / (TP + α·FP + β·FN + 1e-7) over the whole batch (Keras 3's Tversky, whose
- * FP is Σ(1 − p)·t and FN is Σp·(1 − t)); α = β = 0.5 is Dice.
+ * Tversky loss, 1 − TP / (TP + α·FP + β·FN + 1e-7) (Keras 3's Tversky, whose FP is Σ(1 − p)·t and FN
+ * is Σp·(1 − t)); α = β = 0.5 is Dice. Over the whole batch by default, or over `axis` as {@link dice}.
  * @example `model.compile({ optimizer: 'adam', loss: km.losses.tversky({ alpha: 0.3, beta: 0.7 }) })`
  */
 export function tversky(args: TverskyArgs = {}): Loss {
   const where = 'km.losses.tversky';
-  checkOptions(args, optionNames<TverskyArgs>({ alpha: true, beta: true }), where);
+  checkOptions(args, optionNames<TverskyArgs>({ alpha: true, beta: true, axis: true }), where);
   const alpha = checkNumberOption(args.alpha ?? 0.5, 'alpha', where, nonNegative, 'a finite number ≥ 0');
   const beta = checkNumberOption(args.beta ?? 0.5, 'beta', where, nonNegative, 'a finite number ≥ 0');
-  return { ...overlapLoss('tversky', tverskyCoefficients(alpha, beta)), savedAs: { className: 'Tversky', config: { alpha, beta } } };
+  const axis = overlapAxis(args.axis, where);
+  return { ...overlapLoss('tversky', tverskyCoefficients(alpha, beta), axis), savedAs: { className: 'Tversky', config: { alpha, beta, ...(axis === null ? {} : { axis }) } } };
 }
 
 /**
@@ -224,3 +248,4 @@ export function ctc(args: Record<string, never> = {}): Loss {
 }
 
 export type { Loss, LossName } from './losses.js';
+export type { OverlapAxis } from './overlap.js';

@@ -6,7 +6,7 @@ import { ROWWISE_LOSSES } from './rowwise.js';
 import { describeTargets, lastAxis, perPositionHint, positions, validateDense, validateUnitInterval } from './targets.js';
 import { positionMeanLoss } from './position_mean.js';
 import { BINARY_FOCAL_DEFAULTS, binaryFocalLoss, CATEGORICAL_FOCAL_DEFAULTS, categoricalFocalLoss } from './focal.js';
-import { DICE, overlapLoss, tverskyCoefficients } from './overlap.js';
+import { DICE, overlapLoss, tverskyCoefficients, type OverlapAxis } from './overlap.js';
 import { CTC_LOSS } from './ctc.js';
 
 /** One loss term as the training loop uses it. */
@@ -33,7 +33,7 @@ export interface Loss {
    * How a loss configured by `km.losses` is saved: Keras' class name and its options (camelCase).
    * Absent on the plain named losses, which are saved by name.
    */
-  readonly savedAs?: { readonly className: string; readonly config: Readonly<Record<string, number | boolean>> };
+  readonly savedAs?: { readonly className: string; readonly config: Readonly<Record<string, number | boolean | OverlapAxis>> };
 }
 
 /** Loss names accepted by `compile` (camelCase; Keras' snake_case names are aliases). */

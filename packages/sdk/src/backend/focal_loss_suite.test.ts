@@ -77,11 +77,12 @@ describe.each(BACKENDS_HERE)('focal and overlap losses on backend %s', (name) =>
   });
 
   it.each([
-    ['binaryFocalCrossentropy', 'sigmoid'],
-    ['categoricalFocalCrossentropy', 'softmax'],
-    ['dice', 'sigmoid'],
-    ['tversky', 'sigmoid'],
-  ] as const)('a small model trained with %s (%s output, 2 positions per sample) follows the wasm loss trajectory', async (loss, activation) => {
+    ['binaryFocalCrossentropy (sigmoid output', 'binaryFocalCrossentropy', 'sigmoid'],
+    ['categoricalFocalCrossentropy (softmax output', 'categoricalFocalCrossentropy', 'softmax'],
+    ['dice (sigmoid output', 'dice', 'sigmoid'],
+    ['tversky (sigmoid output', 'tversky', 'sigmoid'],
+    ['dice per sample and channel, axis 1, transposed (sigmoid output', km.losses.dice({ axis: 1 }), 'sigmoid'],
+  ] as const)('a small model trained with %s, 2 positions per sample) follows the wasm loss trajectory', async (_label, loss, activation) => {
     const random = new Random(23);
     const x = Float32Array.from({ length: 10 * 2 * 4 }, () => random.uniform(-1, 1));
     const y = Float32Array.from({ length: 10 * 2 * 3 }, (_, i) => (activation === 'softmax' ? (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0) : (i * 7) % 5 < 2 ? 1 : 0));

@@ -14,9 +14,21 @@ const ROWS = 6;
 const K = 4;
 const UNITS = 3;
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-/** The mean of `reference` over consecutive runs of `size` values: Keras' Dice or Tversky over the last axes. */
-const perGroup = (size: number, reference: (y: number[], t: number[]) => number) => (y: number[], t: number[]) =>
-  mean(Array.from({ length: y.length / size }, (_, g) => reference(y.slice(g * size, (g + 1) * size), t.slice(g * size, (g + 1) * size))));
+/**
+ * Keras' Dice or Tversky over `axes` of a batch of `shape` (batch first): `reference` on the values
+ * that share their other coordinates, averaged over those groups.
+ */
+const overAxes = (shape: number[], axes: number[], reference: (y: number[], t: number[]) => number) => (y: number[], t: number[]) => {
+  const groups = new Map<string, [number[], number[]]>();
+  y.forEach((v, i) => {
+    const coords = shape.map((_, k) => Math.floor(i / shape.slice(k + 1).reduce((a, b) => a * b, 1)) % shape[k]);
+    const key = coords.filter((_, k) => !axes.includes(k)).join(',');
+    const group = groups.get(key) ?? groups.set(key, [[], []]).get(key)!;
+    group[0].push(v);
+    group[1].push(t[i]);
+  });
+  return mean([...groups.values()].map(([ys, ts]) => reference(ys, ts)));
+};
 const binary = (o: Partial<BinaryFocalOptions> = {}): BinaryFocalOptions => ({ gamma: 2, alpha: 0.25, applyClassBalancing: false, labelSmoothing: 0, fromLogits: false, ...o });
 const categorical = (o: Partial<CategoricalFocalOptions> = {}): CategoricalFocalOptions => ({ alpha: 0.25, gamma: 2, labelSmoothing: 0, fromLogits: false, ...o });
 
@@ -44,10 +56,15 @@ const cases: [string, Case][] = [
   }],
   ['dice over the whole batch, at 2 positions', { loss: 'dice', activation: 'sigmoid', positions: 2, targets: 'binary', reference: (y, t) => overlapReference(y, t) }],
   ['tversky α=0.3, β=0.7', { loss: km.losses.tversky({ alpha: 0.3, beta: 0.7 }), activation: 'sigmoid', positions: 1, targets: 'binary', reference: (y, t) => overlapReference(y, t, { alpha: 0.3, beta: 0.7 }) }],
-  ['dice per sample (axis [1, 2]) at 2 positions', { loss: km.losses.dice({ axis: [1, 2] }), activation: 'sigmoid', positions: 2, targets: 'binary', reference: perGroup(2 * UNITS, (y, t) => overlapReference(y, t)) }],
+  ['dice per sample (axis [1, 2]) at 2 positions', { loss: km.losses.dice({ axis: [1, 2] }), activation: 'sigmoid', positions: 2, targets: 'binary', reference: overAxes([ROWS, 2, UNITS], [1, 2], (y, t) => overlapReference(y, t)) }],
   ['tversky α=0.6, β=0.2 per position (axis -1) at 2 positions', {
-    loss: km.losses.tversky({ alpha: 0.6, beta: 0.2, axis: -1 }), activation: 'sigmoid', positions: 2, targets: 'binary', reference: perGroup(UNITS, (y, t) => overlapReference(y, t, { alpha: 0.6, beta: 0.2 })),
+    loss: km.losses.tversky({ alpha: 0.6, beta: 0.2, axis: -1 }), activation: 'sigmoid', positions: 2, targets: 'binary', reference: overAxes([ROWS, 2, UNITS], [2], (y, t) => overlapReference(y, t, { alpha: 0.6, beta: 0.2 })),
   }],
+  ['dice per sample and channel (axis 1, over the positions)', { loss: km.losses.dice({ axis: 1 }), activation: 'sigmoid', positions: 2, targets: 'binary', reference: overAxes([ROWS, 2, UNITS], [1], (y, t) => overlapReference(y, t)) }],
+  ['tversky α=0.3, β=0.5 per channel over the batch and positions (axis [0, 1])', {
+    loss: km.losses.tversky({ alpha: 0.3, beta: 0.5, axis: [0, 1] }), activation: 'sigmoid', positions: 2, targets: 'binary', reference: overAxes([ROWS, 2, UNITS], [0, 1], (y, t) => overlapReference(y, t, { alpha: 0.3, beta: 0.5 })),
+  }],
+  ['dice per position over the batch and channels (axis [0, -1])', { loss: km.losses.dice({ axis: [0, -1] }), activation: 'sigmoid', positions: 2, targets: 'binary', reference: overAxes([ROWS, 2, UNITS], [0, 2], (y, t) => overlapReference(y, t)) }],
   ['dice over every axis listed (axis [0, 1])', { loss: km.losses.dice({ axis: [0, 1] }), activation: 'sigmoid', positions: 1, targets: 'binary', reference: (y, t) => overlapReference(y, t) }],
 ];
 

@@ -49,12 +49,12 @@ describe('focal, Dice and Tversky targets', () => {
     await expect(model.fit(x, km.tensor([0, 1, 2, 1], [4, 1]), { verbose: 0 })).rejects.toThrow("Loss 'binaryFocalCrossentropy' expects targets in [0, 1]; value 2 at index 2 is not. Rescale the targets.");
   });
 
-  it('dice over axes that are not the last ones of the output names the ones it takes', async () => {
+  it('dice over an axis the output does not have names the axes it has', async () => {
     const model = km.sequential([km.layers.dense({ units: 3, activation: 'sigmoid', inputShape: [2, 3] })]);
-    model.compile({ optimizer: 'sgd', loss: km.losses.dice({ axis: 1 }) });
+    model.compile({ optimizer: 'sgd', loss: km.losses.dice({ axis: [1, 3] }) });
     const masks = km.tensor(Array.from({ length: 24 }, (_, i) => i % 2), [4, 2, 3]);
     await expect(model.fit(km.tensor(Array.from({ length: 24 }, (_, i) => i / 24), [4, 2, 3]), masks, { verbose: 0 })).rejects.toThrow(
-      "Loss 'dice' with axis=1 on outputs of shape [null, 2, 3]: kerasm takes the overlap over the last axes of the output, counting the batch as 0 (e.g. axis: [1, 2] for one overlap per sample, or axis: -1 for one per position), or over every axis (axis: null).",
+      "Loss 'dice' with axis=[1,3] on outputs of shape [null, 2, 3]: axis must name distinct axes 0..2 (or −1..−3), counting the batch as 0, e.g. axis: [1, 2] for one overlap per sample.",
     );
   });
 

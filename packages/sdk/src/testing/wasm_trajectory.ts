@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { LossName } from '../losses/losses.js';
+import type { Loss, LossName } from '../losses/losses.js';
 import * as km from '../index.js';
 import { useBackend } from './backends_here.js';
 
@@ -10,7 +10,7 @@ export interface TrainingCase {
   y: km.ModelTargets;
 }
 
-async function lossTrajectory(on: string, build: () => TrainingCase, loss: LossName, batchSize: number): Promise<number[]> {
+async function lossTrajectory(on: string, build: () => TrainingCase, loss: LossName | Loss, batchSize: number): Promise<number[]> {
   await useBackend(on);
   km.utils.setRandomSeed(13);
   const { model, x, y } = build();
@@ -22,7 +22,7 @@ async function lossTrajectory(on: string, build: () => TrainingCase, loss: LossN
  * Trains the case for 3 epochs on wasm and on `name` from the same seeds and checks that the losses
  * agree within 1e-4 and that they move; the suite is left on `name`.
  */
-export async function expectWasmTrajectory(name: string, build: () => TrainingCase, loss: LossName, batchSize: number): Promise<void> {
+export async function expectWasmTrajectory(name: string, build: () => TrainingCase, loss: LossName | Loss, batchSize: number): Promise<void> {
   const reference = await lossTrajectory('wasm', build, loss, batchSize);
   const ours = await lossTrajectory(name, build, loss, batchSize);
   ours.forEach((l, i) => expect(Math.abs(l - reference[i])).toBeLessThan(1e-4));

@@ -179,9 +179,9 @@ export function categoricalFocalCrossentropy(args: CategoricalFocalCrossentropyA
 /** Options of {@link dice}. */
 export interface DiceArgs {
   /**
-   * The axes each overlap is taken over, counting the batch as 0: the last axes of the output, e.g.
-   * `[1, 2, 3]` for one overlap per image of `[batch, h, w, c]` masks, averaged over the batch (Keras'
-   * `axis`). Default null: one overlap over the whole batch.
+   * The axes each overlap is taken over, counting the batch as 0 (Keras' `axis`): one overlap for each
+   * position of the other axes, averaged; e.g. `[1, 2, 3]` for one per image of `[batch, h, w, c]`
+   * masks, `[1, 2]` for one per image and class. Default null: one overlap over the whole batch.
    */
   axis?: OverlapAxis;
 }
@@ -198,8 +198,8 @@ function overlapAxis(axis: unknown, where: string): OverlapAxis {
 
 /**
  * Dice loss, 1 − 2·Σt·p / (Σt + Σp + 1e-7) (Keras 3's Dice), for segmentation masks shaped like the
- * output: by default one overlap over the whole batch (axis=None), or one per sample with
- * `axis: [1, 2, 3]`, averaged.
+ * output: by default one overlap over the whole batch (axis=None), or one per sample (and class)
+ * with `axis: [1, 2, 3]` (`[1, 2]`), averaged.
  * @example `model.compile({ optimizer: 'adam', loss: km.losses.dice({ axis: [1, 2, 3] }) })` (or `loss: 'dice'`)
  */
 export function dice(args: DiceArgs = {}): Loss {

@@ -2,7 +2,6 @@ import type { OverlapCoefficients } from '../backend/backend.js';
 import { mapScalar } from '../backend/backend.js';
 import type { Loss } from './losses.js';
 import { rejectClassLabels, validateDense } from './targets.js';
-import { shapeSize } from '../tensor.js';
 import type { Shape } from '../layers/layer.js';
 
 /** Dice: 1 − 2·Σt·p / (Σt + Σp + ε). */

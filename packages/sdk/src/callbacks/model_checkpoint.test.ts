@@ -54,8 +54,22 @@ describe('km.callbacks.modelCheckpoint', () => {
     ]);
   });
 
-  it('refuses a threshold or verbosity it cannot use, naming the value', () => {
+  it('saveFreq n saves after every n batches, counting across epochs as Keras does, and fills {batch}', async () => {
+    km.utils.setRandomSeed(2);
+    const model = km.sequential([km.layers.dense({ units: 2, activation: 'softmax', inputShape: [3] })]);
+    model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
+    const x = km.tensor(Array.from({ length: 30 }, (_, i) => Math.sin(i)), [10, 3]);
+    const y = km.tensor(Array.from({ length: 10 }, (_, i) => i % 2), [10]);
+    const folder = join(dir, 'by-batch');
+    const checkpoint = km.callbacks.modelCheckpoint({ filepath: join(folder, 'e{epoch}-b{batch}-{loss:.3f}'), saveFreq: 3 });
+    await model.fit(x, y, { epochs: 2, batchSize: 2, shuffle: false, verbose: 0, callbacks: [checkpoint] });
+    const saved = (await readdir(folder)).map((name) => name.replace(/-[\d.]+$/, '')).sort();
+    expect(saved).toEqual(['e1-b3', 'e2-b1', 'e2-b4']);
+  });
+
+  it('refuses a threshold, verbosity or saving frequency it cannot use, naming the value', () => {
     expect(() => km.callbacks.modelCheckpoint({ filepath: 'a', initialValueThreshold: '0.5' as unknown as number })).toThrow('modelCheckpoint initialValueThreshold must be a number. Received: initialValueThreshold="0.5".');
     expect(() => km.callbacks.modelCheckpoint({ filepath: 'a', verbose: 2 as 1 })).toThrow('modelCheckpoint verbose must be 0 or 1. Received: verbose=2.');
+    expect(() => km.callbacks.modelCheckpoint({ filepath: 'a', saveFreq: 0 })).toThrow("modelCheckpoint saveFreq must be 'epoch' or a positive integer (a number of batches). Received: saveFreq=0.");
   });
 });

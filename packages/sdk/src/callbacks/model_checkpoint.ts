@@ -6,10 +6,16 @@ import { checkOptions, optionNames } from '../utils/options.js';
 /** Options of {@link modelCheckpoint}, with Keras' defaults. */
 export interface ModelCheckpointArgs {
   /**
-   * Where to save: a folder path or URL, with Keras' placeholders `{epoch}` (1-based) and log
-   * values such as `{val_loss}`, optionally formatted (`{epoch:02d}`, `{val_loss:.4f}`).
+   * Where to save: a folder path or URL, with Keras' placeholders `{epoch}` (1-based), `{batch}`
+   * (1-based, with an integer saveFreq) and log values such as `{val_loss}`, optionally formatted
+   * (`{epoch:02d}`, `{val_loss:.4f}`).
    */
   filepath: string;
+  /**
+   * `'epoch'` (the default) saves at the end of each epoch; an integer n after every n batches,
+   * judging saveBestOnly by the batch's training logs, as Keras' `save_freq`.
+   */
+  saveFreq?: 'epoch' | number;
   /** The log value that decides the best model (default `'val_loss'`). */
   monitor?: string;
   /** Save only when the monitored value improves (default false: save every epoch). */
@@ -30,12 +36,12 @@ export interface ModelCheckpointArgs {
   verbose?: 0 | 1;
 }
 
-/** Fills `{key}` and `{key:fmt}` placeholders (`02d`, `.4f`) from the epoch and its logs. */
-export function formatCheckpointPath(template: string, epoch: number, logs: Logs): string {
+/** Fills `{key}` and `{key:fmt}` placeholders (`02d`, `.4f`) from the epoch, the batch when saving by batches, and the logs. */
+export function formatCheckpointPath(template: string, epoch: number, logs: Logs, batch?: number): string {
   return template.replace(/\{(\w+)(?::([^}]*))?\}/g, (match, key: string, format: string | undefined) => {
-    const value = key === 'epoch' ? epoch + 1 : logs[key];
+    const value = key === 'epoch' ? epoch + 1 : key === 'batch' && batch !== undefined ? batch + 1 : logs[key];
     if (value === undefined) {
-      throw new Error(`modelCheckpoint filepath '${template}' uses {${key}}, which is not in the epoch logs (${Object.keys(logs).join(', ')}). Use {epoch} or one of those keys.`);
+      throw new Error(`modelCheckpoint filepath '${template}' uses {${key}}, which is not in the ${batch === undefined ? 'epoch' : 'batch'} logs (${Object.keys(logs).join(', ')}). Use {epoch}${batch === undefined ? '' : ', {batch}'} or one of those keys.`);
     }
     const fixed = format && /^\.(\d+)f$/.exec(format);
     if (fixed) return value.toFixed(Number(fixed[1]));
@@ -59,7 +65,11 @@ export function formatCheckpointPath(template: string, epoch: number, logs: Logs
  * ```
  */
 export function modelCheckpoint(args: ModelCheckpointArgs): CustomCallbackArgs {
-  checkOptions(args, optionNames<ModelCheckpointArgs>({ filepath: true, monitor: true, saveBestOnly: true, mode: true, initialValueThreshold: true, includeOptimizer: true, verbose: true }), 'km.callbacks.modelCheckpoint');
+  checkOptions(
+    args,
+    optionNames<ModelCheckpointArgs>({ filepath: true, monitor: true, saveBestOnly: true, mode: true, initialValueThreshold: true, includeOptimizer: true, verbose: true, saveFreq: true }),
+    'km.callbacks.modelCheckpoint',
+  );
   if (typeof args?.filepath !== 'string' || args.filepath === '') {
     throw new Error(`modelCheckpoint needs a filepath to save to, e.g. { filepath: 'file://checkpoints/epoch-{epoch}' }. Received: filepath=${JSON.stringify(args?.filepath)}.`);
   }
@@ -70,12 +80,40 @@ export function modelCheckpoint(args: ModelCheckpointArgs): CustomCallbackArgs {
     monitor.best = threshold;
   }
   if (args.verbose !== undefined && args.verbose !== 0 && args.verbose !== 1) throw new Error(`modelCheckpoint verbose must be 0 or 1. Received: verbose=${JSON.stringify(args.verbose)}.`);
+  const saveFreq = args.saveFreq ?? 'epoch';
+  if (saveFreq !== 'epoch' && !(Number.isInteger(saveFreq) && saveFreq > 0)) {
+    throw new Error(`modelCheckpoint saveFreq must be 'epoch' or a positive integer (a number of batches). Received: saveFreq=${JSON.stringify(saveFreq)}.`);
+  }
   const say = (line: string) => {
     if (args.verbose === 1) console.log(line);
   };
   let model: CallbackModel | undefined;
   let params: FitParams | null = null;
-  return {
+  let epochNow = 0;
+  let batchesSinceSave = 0;
+
+  /** Saves, or with saveBestOnly saves if the monitored value improved; `batch` is set when saving by batches. */
+  async function checkpoint(epoch: number, logs: Logs, batch?: number): Promise<void> {
+    if (!model) throw new Error('modelCheckpoint has no model: pass it in fit({ callbacks }) so fit hands it the model.');
+    const when = `Epoch ${epoch + 1}${batch === undefined ? '' : `, batch ${batch + 1}`}`;
+    // An epoch that fit's validationFreq left unvalidated has no val_ value to judge, nor to name the file with.
+    const value = args.saveBestOnly ? monitor.read(logs, epoch, params) : null;
+    if (args.saveBestOnly && value === null) return;
+    const path = formatCheckpointPath(args.filepath, epoch, logs, batch);
+    if (value !== null) {
+      const previous = monitor.best;
+      if (!monitor.improved(value)) {
+        say(`${when}: ${monitor.key} did not improve from ${previous.toFixed(5)}`);
+        return;
+      }
+      say(`${when}: ${monitor.key} improved from ${previous.toFixed(5)} to ${value.toFixed(5)}, saving model to ${path}`);
+    } else {
+      say(`${when}: saving model to ${path}`);
+    }
+    await model.save(path, { includeOptimizer: (args.includeOptimizer ?? true) && model.optimizer !== undefined });
+  }
+
+  const callbacks: CustomCallbackArgs = {
     setModel(m) {
       model = m;
     },
@@ -83,22 +121,20 @@ export function modelCheckpoint(args: ModelCheckpointArgs): CustomCallbackArgs {
       params = p;
     },
     async onEpochEnd(epoch, logs) {
-      if (!model) throw new Error('modelCheckpoint has no model: pass it in fit({ callbacks }) so fit hands it the model.');
-      // An epoch that fit's validationFreq left unvalidated has no val_ value to judge, nor to name the file with.
-      const value = args.saveBestOnly ? monitor.read(logs, epoch, params) : null;
-      if (args.saveBestOnly && value === null) return;
-      const path = formatCheckpointPath(args.filepath, epoch, logs);
-      if (value !== null) {
-        const previous = monitor.best;
-        if (!monitor.improved(value)) {
-          say(`Epoch ${epoch + 1}: ${monitor.key} did not improve from ${previous.toFixed(5)}`);
-          return;
-        }
-        say(`Epoch ${epoch + 1}: ${monitor.key} improved from ${previous.toFixed(5)} to ${value.toFixed(5)}, saving model to ${path}`);
-      } else {
-        say(`Epoch ${epoch + 1}: saving model to ${path}`);
-      }
-      await model.save(path, { includeOptimizer: (args.includeOptimizer ?? true) && model.optimizer !== undefined });
+      if (saveFreq === 'epoch') await checkpoint(epoch, logs);
+    },
+  };
+  if (saveFreq === 'epoch') return callbacks;
+  // Only when saving by batches: a batch hook makes fit produce logs after every batch.
+  return {
+    ...callbacks,
+    onEpochBegin(epoch) {
+      epochNow = epoch;
+    },
+    async onBatchEnd(batch, logs) {
+      if (++batchesSinceSave < saveFreq) return;
+      batchesSinceSave = 0;
+      await checkpoint(epochNow, logs, batch);
     },
   };
 }

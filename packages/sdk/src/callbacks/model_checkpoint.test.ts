@@ -65,6 +65,10 @@ describe('km.callbacks.modelCheckpoint', () => {
     await model.fit(x, y, { epochs: 2, batchSize: 2, shuffle: false, verbose: 0, callbacks: [checkpoint] });
     const saved = (await readdir(folder)).map((name) => name.replace(/-[\d.]+$/, '')).sort();
     expect(saved).toEqual(['e1-b3', 'e2-b1', 'e2-b4']);
+    const best = km.callbacks.modelCheckpoint({ filepath: join(folder, 'best'), saveFreq: 2, saveBestOnly: true });
+    await expect(model.fit(x, y, { epochs: 1, batchSize: 2, validationSplit: 0.2, verbose: 0, callbacks: [best] })).rejects.toThrow(
+      "modelCheckpoint monitors 'val_loss', which is not in the batch logs. Received logs with keys: batch, size, loss. Batch logs hold training values only: monitor one of those, or save once per epoch (saveFreq: 'epoch') for 'val_' keys.",
+    );
   });
 
   it('refuses a threshold, verbosity or saving frequency it cannot use, naming the value', () => {

@@ -97,7 +97,7 @@ export function modelCheckpoint(args: ModelCheckpointArgs): CustomCallbackArgs {
     if (!model) throw new Error('modelCheckpoint has no model: pass it in fit({ callbacks }) so fit hands it the model.');
     const when = `Epoch ${epoch + 1}${batch === undefined ? '' : `, batch ${batch + 1}`}`;
     // An epoch that fit's validationFreq left unvalidated has no val_ value to judge, nor to name the file with.
-    const value = args.saveBestOnly ? monitor.read(logs, epoch, params) : null;
+    const value = args.saveBestOnly ? monitor.read(logs, epoch, params, batch !== undefined) : null;
     if (args.saveBestOnly && value === null) return;
     const path = formatCheckpointPath(args.filepath, epoch, logs, batch);
     if (value !== null) {

@@ -26,16 +26,17 @@ export class Monitor {
   }
 
   /**
-   * The monitored value in `logs`, or null for a `val_` key on an epoch that fit's `validationFreq`
-   * left unvalidated (the caller skips the epoch); throws naming the available keys when it is missing otherwise.
+   * The monitored value in `logs` (an epoch's, or a batch's when `batch` is true), or null for a `val_`
+   * key on an epoch that fit's `validationFreq` left unvalidated (the caller skips the epoch); throws
+   * naming the available keys when it is missing otherwise.
    */
-  read(logs: Logs, epoch: number, params: FitParams | null): number | null {
+  read(logs: Logs, epoch: number, params: FitParams | null, batch = false): number | null {
     const value = logs[this.key];
-    if (value === undefined && this.key.startsWith('val_') && skipsValidation(params, epoch)) return null;
+    if (value === undefined && this.key.startsWith('val_') && !batch && skipsValidation(params, epoch)) return null;
     if (value === undefined) {
       throw new Error(
-        `${this.owner} monitors '${this.key}', which is not in the epoch logs. Received logs with keys: ${Object.keys(logs).join(', ')}. ` +
-          `Monitor one of those, or give fit validation data for 'val_' keys.`,
+        `${this.owner} monitors '${this.key}', which is not in the ${batch ? 'batch' : 'epoch'} logs. Received logs with keys: ${Object.keys(logs).join(', ')}. ` +
+          (batch ? `Batch logs hold training values only: monitor one of those, or save once per epoch (saveFreq: 'epoch') for 'val_' keys.` : `Monitor one of those, or give fit validation data for 'val_' keys.`),
       );
     }
     return value;

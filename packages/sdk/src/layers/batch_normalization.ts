@@ -4,11 +4,16 @@ import type { Regularizer, RegularizerSpec } from '../regularizers/regularizers.
 import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
+import { ChannelLayout, checkChannelAxisOption } from './channel_axis.js';
 
 /** Options of {@link BatchNormalization}, with Keras' defaults. */
 export interface BatchNormalizationArgs extends LayerArgs {
-  /** The features axis; only the last (-1, the default) is supported. */
-  axis?: number;
+  /**
+   * The features axis, counting the batch as 0: -1 (the default, channels-last) or any other, e.g.
+   * 1 after a `dataFormat: 'channelsFirst'` convolution. A one-element list, as tf.keras 2 saves it,
+   * is taken too.
+   */
+  axis?: number | readonly number[];
   /** Weight of the old value in the moving statistics' update (default 0.99). */
   momentum?: number;
   /** Added to the variance before the square root (default 1e-3). */
@@ -41,10 +46,11 @@ function checkNumber(value: number, name: string, layer: string, ok: (v: number)
 }
 
 /**
- * Normalizes each feature (the last axis) to zero mean and unit variance, then scales by `gamma`
- * and shifts by `beta`. While training it uses the batch's statistics and moves the non-trainable
- * `movingMean` and `movingVariance` towards them (`moving·momentum + batch·(1 − momentum)`);
- * in inference (`predict`, `evaluate`) it uses the moving statistics.
+ * Normalizes each feature (on `axis`, by default the last) to zero mean and unit variance, then
+ * scales by `gamma` and shifts by `beta`. While training it uses the batch's statistics and moves
+ * the non-trainable `movingMean` and `movingVariance` towards them
+ * (`moving·momentum + batch·(1 − momentum)`); in inference (`predict`, `evaluate`) it uses the
+ * moving statistics.
  *
  * A frozen layer (`trainable: false`, or `layer.trainable = false` set later, which takes effect
  * on the next `fit`) runs in inference mode even inside `fit`, as in Keras (TF 2 and Keras 3):
@@ -62,6 +68,8 @@ function checkNumber(value: number, name: string, layer: string, ok: (v: number)
  * const frozen = km.layers.batchNormalization({ trainable: false });
  * // A scale that stays non-negative, with weight decay:
  * km.layers.batchNormalization({ gammaConstraint: km.constraints.nonNeg(), gammaRegularizer: km.regularizers.l2({ l2: 1e-4 }) });
+ * // After km.layers.conv2d({ dataFormat: 'channelsFirst', ... }):
+ * km.layers.batchNormalization({ axis: 1 });
  * ```
  */
 export class BatchNormalization extends Layer {
@@ -73,15 +81,13 @@ export class BatchNormalization extends Layer {
   readonly #initializers: Record<InitializerKey, InitializerSpec>;
   readonly #gamma: WeightOptions;
   readonly #beta: WeightOptions;
-  #features = 0;
-  #size = 0;
+  /** As given (negative counts from the end); resolved against the input in `#layout`. */
+  readonly #axis: number;
+  #layout: ChannelLayout | null = null;
 
   constructor(args: BatchNormalizationArgs = {}) {
     super(args, 'BatchNormalization');
-    const axis = args.axis ?? -1;
-    if (axis !== -1) {
-      throw new Error(`BatchNormalization layer '${this.name}': only axis -1 (the last, channelsLast features) is supported. Received: axis=${JSON.stringify(args.axis)}. Move the features to the last axis.`);
-    }
+    this.#axis = checkChannelAxisOption(args.axis, `BatchNormalization layer '${this.name}'`);
     this.momentum = checkNumber(args.momentum ?? 0.99, 'momentum', this.name, (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
     this.epsilon = checkNumber(args.epsilon ?? 1e-3, 'epsilon', this.name, (v) => v > 0, 'a positive number');
     this.center = args.center ?? true;
@@ -111,23 +117,28 @@ export class BatchNormalization extends Layer {
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    return singleInput(this, inputShapes);
+    const shape = singleInput(this, inputShapes);
+    new ChannelLayout(this.#axis, shape, `BatchNormalization layer '${this.name}'`);
+    return shape;
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
-    const shape = singleInput(this, inputShapes);
-    this.#features = shape[shape.length - 1];
-    this.#size = shape.reduce((a, b) => a * b, 1);
-    const features = [this.#features];
+    this.#layout = new ChannelLayout(this.#axis, singleInput(this, inputShapes), `BatchNormalization layer '${this.name}'`);
+    const features = [this.#layout.channels];
     if (this.scale) this.addWeight('gamma', features, getInitializer(this.#initializers.gamma));
     if (this.center) this.addWeight('beta', features, getInitializer(this.#initializers.beta));
     this.addWeight('moving_mean', features, getInitializer(this.#initializers.movingMean), false);
     this.addWeight('moving_variance', features, getInitializer(this.#initializers.movingVariance), false);
   }
 
-  /** The batch mean and 1/√(var + ε), kept from the forward to the backward pass. */
-  override workspaceSize(_batch: number): number {
-    return 2 * this.#features;
+  get #built(): ChannelLayout {
+    if (!this.#layout) throw new Error(`BatchNormalization layer '${this.name}' is used before it is built.`);
+    return this.#layout;
+  }
+
+  /** The batch mean and 1/√(var + ε), kept from the forward to the backward pass, then the layout's scratch. */
+  override workspaceSize(batch: number): number {
+    return 2 * this.#built.channels + this.#built.scratchSize(batch);
   }
 
   /** gamma, beta (0 when absent), moving mean, moving variance. */
@@ -140,41 +151,45 @@ export class BatchNormalization extends Layer {
 
   forward(ctx: ForwardContext): void {
     const { backend, workspace } = ctx;
-    const cols = this.#features;
-    const rows = (ctx.batch * this.#size) / cols;
+    const cols = this.#built.channels;
+    const rows = (ctx.batch * this.#built.size) / cols;
     const [gamma, beta, movingMean, movingVar] = this.#weights(ctx.weights);
     const mean = backend.view(workspace, 0, cols);
     const invStd = backend.view(workspace, cols, cols);
-    if (ctx.training && this.trainable) backend.batchNormTrain(ctx.inputs[0], ctx.output, gamma, beta, movingMean, movingVar, mean, invStd, rows, cols, this.epsilon, this.momentum);
-    else backend.batchNormInfer(ctx.inputs[0], ctx.output, gamma, beta, movingMean, movingVar, invStd, rows, cols, this.epsilon);
+    this.#built.forward(ctx, 2 * cols, (x, y) => {
+      if (ctx.training && this.trainable) backend.batchNormTrain(x, y, gamma, beta, movingMean, movingVar, mean, invStd, rows, cols, this.epsilon, this.momentum);
+      else backend.batchNormInfer(x, y, gamma, beta, movingMean, movingVar, invStd, rows, cols, this.epsilon);
+    });
   }
 
   backward(ctx: BackwardContext): void {
     const { backend, workspace } = ctx;
-    const cols = this.#features;
-    const rows = (ctx.batch * this.#size) / cols;
+    const cols = this.#built.channels;
+    const rows = (ctx.batch * this.#built.size) / cols;
     const [gamma, , , movingVar] = this.#weights(ctx.weights);
     const [dGamma, dBeta] = this.#weights(ctx.weightGrads);
     const mean = backend.view(workspace, 0, cols);
     const invStd = backend.view(workspace, cols, cols);
-    if (this.trainable) {
-      backend.batchNormGrad(ctx.inputs[0], ctx.outputGrad, ctx.inputGrads[0], gamma, mean, invStd, dGamma, dBeta, rows, cols);
-      return;
-    }
-    // Frozen: the moving statistics are constants, so dx = dy·gamma/√(movingVar + ε) per column,
-    // which is the inference kernel applied to dy about a zero mean.
-    if (ctx.inputGrads[0]) {
-      backend.fill(mean, cols, 0);
-      backend.batchNormInfer(ctx.outputGrad, ctx.inputGrads[0], gamma, 0, mean, movingVar, invStd, rows, cols, this.epsilon);
-    }
-    if (dGamma) backend.fill(dGamma, cols, 0);
-    if (dBeta) backend.fill(dBeta, cols, 0);
+    this.#built.backward(ctx, 2 * cols, (x, dy, dx) => {
+      if (this.trainable) {
+        backend.batchNormGrad(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, rows, cols);
+        return;
+      }
+      // Frozen: the moving statistics are constants, so dx = dy·gamma/√(movingVar + ε) per column,
+      // which is the inference kernel applied to dy about a zero mean.
+      if (dx) {
+        backend.fill(mean, cols, 0);
+        backend.batchNormInfer(dy, dx, gamma, 0, mean, movingVar, invStd, rows, cols, this.epsilon);
+      }
+      if (dGamma) backend.fill(dGamma, cols, 0);
+      if (dBeta) backend.fill(dBeta, cols, 0);
+    });
   }
 
   override getConfig(): Record<string, unknown> {
     const init = (key: InitializerKey) => initializerConfig(this.#initializers[key], `BatchNormalization layer '${this.name}' ${key}Initializer`);
     return {
-      ...super.getConfig(), axis: -1, momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale,
+      ...super.getConfig(), axis: this.#axis, momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale,
       betaInitializer: init('beta'), gammaInitializer: init('gamma'), movingMeanInitializer: init('movingMean'), movingVarianceInitializer: init('movingVariance'),
       ...weightOptionsConfig('beta', this.#beta), ...weightOptionsConfig('gamma', this.#gamma),
     };

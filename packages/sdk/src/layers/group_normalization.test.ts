@@ -15,18 +15,24 @@ beforeAll(() => km.ready());
 const GAMMA_INIT = { className: 'RandomUniform', config: { minval: 0.5, maxval: 1.5, seed: 3 } };
 const BETA_INIT = { className: 'RandomUniform', config: { minval: -0.5, maxval: 0.5, seed: 4 } };
 
-/** Float64 group normalization of [batch, ...positions, channels]: statistics per sample and group over all positions. */
-function groupNormReference(x: ArrayLike<number>, batch: number, channels: number, groups: number, gamma: ArrayLike<number>, beta: ArrayLike<number>, epsilon: number): number[] {
-  const perSample = x.length / batch;
+/**
+ * Float64 group normalization of [batch, ...] with the channels on `axis` (counted from the batch):
+ * statistics per sample and group over all positions.
+ */
+function groupNormReference(x: ArrayLike<number>, shape: readonly number[], axis: number, groups: number, gamma: ArrayLike<number>, beta: ArrayLike<number>, epsilon: number): number[] {
+  const perSample = x.length / shape[0];
+  const channels = shape[axis];
+  const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const channelOf = (i: number) => Math.floor(i / inner) % channels;
   const cpg = channels / groups;
   const y = new Array<number>(x.length);
-  for (let b = 0; b < batch; b++) {
+  for (let b = 0; b < shape[0]; b++) {
     for (let g = 0; g < groups; g++) {
       const members: number[] = [];
-      for (let i = b * perSample; i < (b + 1) * perSample; i++) if (Math.floor((i % channels) / cpg) === g) members.push(i);
+      for (let i = b * perSample; i < (b + 1) * perSample; i++) if (Math.floor(channelOf(i) / cpg) === g) members.push(i);
       const mean = members.reduce((s, i) => s + x[i], 0) / members.length;
       const variance = members.reduce((s, i) => s + (x[i] - mean) ** 2, 0) / members.length;
-      for (const i of members) y[i] = ((x[i] - mean) / Math.sqrt(variance + epsilon)) * gamma[i % channels] + beta[i % channels];
+      for (const i of members) y[i] = ((x[i] - mean) / Math.sqrt(variance + epsilon)) * gamma[channelOf(i)] + beta[channelOf(i)];
     }
   }
   return y;
@@ -48,16 +54,20 @@ describe('GroupNormalization', () => {
     { shape: [2, 3, 2, 4, 10], groups: 5 },
     { shape: [2, 7, 7, 32], groups: 32 },
     { shape: [2, 7, 7, 64], groups: undefined },
-  ])('input $shape in $groups groups matches a float64 loop, the same in training and inference', ({ shape, groups }) => {
-    const layer = km.layers.groupNormalization({ groups, epsilon: 1e-2, gammaInitializer: GAMMA_INIT, betaInitializer: BETA_INIT });
+    { shape: [2, 12, 3, 5], groups: 4, axis: 1 },
+    { shape: [2, 3, 6, 5], groups: 3, axis: -2 },
+    { shape: [2, 4, 2, 3, 2], groups: -1, axis: 2 },
+  ])('input $shape in $groups groups on axis $axis matches a float64 loop, the same in training and inference', ({ shape, groups, axis }) => {
+    const layer = km.layers.groupNormalization({ groups, axis, epsilon: 1e-2, gammaInitializer: GAMMA_INIT, betaInitializer: BETA_INIT });
     const x = randomInput(shape, shape.length + (groups ?? 0));
     const inference = layer.apply(x).dataSync();
-    const channels = shape[shape.length - 1];
+    const channelAxis = axis === undefined ? shape.length - 1 : axis < 0 ? axis + shape.length : axis;
+    const channels = shape[channelAxis];
     const [gamma, beta] = layer.getWeights().map((w) => w.dataSync());
     expect(gamma).toHaveLength(channels);
     const resolved = groups === -1 ? channels : (groups ?? 32);
     expect(layer.getConfig().groups).toBe(resolved);
-    expectClose(inference, groupNormReference(x.dataSync(), shape[0], channels, resolved, gamma, beta, 1e-2), 1e-4);
+    expectClose(inference, groupNormReference(x.dataSync(), shape, channelAxis, resolved, gamma, beta, 1e-2), 1e-4);
     expect(Array.from(layer.apply(x, { training: true }).dataSync())).toEqual(Array.from(inference));
   });
 
@@ -119,7 +129,7 @@ describe('GroupNormalization', () => {
       [{ groups: 0 }, 'groups must be a positive integer that divides the channel count, or -1 for one group per channel. Received: groups=0.'],
       [{ groups: -2 }, 'Received: groups=-2.'],
       [{ groups: 2.5 }, 'Received: groups=2.5.'],
-      [{ axis: 1.5 }, 'axis must be an integer, the channel axis (-1, the last). Received: axis=1.5.'],
+      [{ axis: 1.5 }, 'axis must be an integer, the channel axis counting the batch as 0 (e.g. -1 for channels-last, 1 for channels-first). Received: axis=1.5.'],
       [{ epsilon: 0 }, 'epsilon must be a positive number, e.g. 1e-3. Received: epsilon=0.'],
       [{ scale: 1 }, 'scale must be true or false. Received: scale=1.'],
     ])('%j is refused in the constructor', (args, message) => {
@@ -131,23 +141,25 @@ describe('GroupNormalization', () => {
         "GroupNormalization layer 'group_normalization",
       );
       expect(() => km.sequential([km.layers.groupNormalization({ groups: 4, inputShape: [5, 6] })])).toThrow(
-        'groups must divide the number of channels (6, the last axis of input shape (None, 5, 6)). Received: groups=4. Pick a divisor of 6, e.g. 3, or -1 for one group per channel.',
+        'groups must divide the number of channels (6, axis 2 of input shape (None, 5, 6)). Received: groups=4. Pick a divisor of 6, e.g. 3, or -1 for one group per channel.',
       );
       // Keras' default of 32 groups needs at least 32 channels.
       expect(() => km.sequential([km.layers.groupNormalization({ inputShape: [16] })])).toThrow('Received: groups=32. Pick a divisor of 16, e.g. 16');
     });
 
-    it('refuses a channel axis other than the last, naming the supported one', () => {
-      expect(() => km.sequential([km.layers.groupNormalization({ groups: 2, axis: 1, inputShape: [4, 6] })])).toThrow(
-        'kerasm supports the last axis (-1, channels-last) as the channel axis. Received: axis=1 for input shape (None, 4, 6). Use axis: -1',
+    it('refuses the batch axis or one past the input as the channel axis, naming the shape', () => {
+      expect(() => km.sequential([km.layers.groupNormalization({ groups: 2, axis: 0, inputShape: [4, 6] })])).toThrow(
+        'axis=0 is not a channel axis of inputs of shape (None, 4, 6) (axes 1 to 2, or -1 to -2; axis 0 is the batch). Use -1 for channels-last inputs, 1 for channels-first.',
       );
-      // The last axis counted from the batch is the same axis.
-      expect(km.sequential([km.layers.groupNormalization({ groups: 2, axis: 2, inputShape: [4, 6] })]).countParams()).toBe(12);
+      expect(() => km.sequential([km.layers.groupNormalization({ groups: 2, axis: -3, inputShape: [4, 6] })])).toThrow('axis=-3 is not a channel axis');
+      // Axis 1 holds 4 channels, in 2 groups of 2, each with a gamma and a beta.
+      expect(km.sequential([km.layers.groupNormalization({ groups: 2, axis: 1, inputShape: [4, 6] })]).countParams()).toBe(8);
+      expect(() => km.sequential([km.layers.groupNormalization({ groups: 3, axis: 1, inputShape: [4, 6] })])).toThrow('groups must divide the number of channels (4, axis 1 of input shape (None, 4, 6)). Received: groups=3.');
     });
 
     it('refuses inputs of rank 1 (a batch of scalars)', () => {
       expect(() => km.layers.groupNormalization({ groups: 1 }).computeOutputShape([[]])).toThrow(
-        'needs inputs of rank 2 or more (batch included) with the channels last, e.g. (None, channels) or (None, h, w, channels). Received: input shape (None, ).',
+        'needs inputs of rank 2 or more (batch included) with a channel axis, e.g. (None, channels) or (None, h, w, channels). Received: input shape (None, ).',
       );
     });
 

@@ -1,20 +1,20 @@
 import type { GroupNormGeometry } from '../backend/backend.js';
-import { shapeSize } from '../tensor.js';
 import { checkNumberOption } from '../utils/options.js';
 import { formatShape, singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
+import { ChannelLayout, checkChannelAxisOption } from './channel_axis.js';
 import { GammaBetaNormalization, type GammaBetaArgs } from './gamma_beta_normalization.js';
 
 /** Options of {@link GroupNormalization}, with Keras 3's defaults. */
 export interface GroupNormalizationArgs extends GammaBetaArgs {
   /** How many groups the channels split into (default 32); must divide the channel count. -1 means one per channel (instance normalization). */
   groups?: number;
-  /** The channel axis, counting the batch as 0 (default -1). kerasm supports the last axis only (channels-last). */
+  /** The channel axis, counting the batch as 0: -1 (the default, channels-last) or any other, e.g. 1 for channels-first. */
   axis?: number;
 }
 
 /**
- * Keras 3's GroupNormalization: the channels (last axis) split into `groups` equal runs, and each
+ * Keras 3's GroupNormalization: the channels (the `axis`, by default the last) split into `groups` equal runs, and each
  * sample's group is normalised to zero mean and unit (biased) variance over all its positions and
  * channels, then scaled by `gamma` and shifted by `beta` (one per channel). Unlike batch
  * normalization it does not depend on the batch, so it suits small batches; `groups: 1` normalises
@@ -42,14 +42,12 @@ export class GroupNormalization extends GammaBetaNormalization {
   readonly axis: number;
   /** As given; -1 (one group per channel) becomes the channel count once built, as Keras does. */
   #groups: number;
-  /** Positions per sample and channels, once built. */
-  #spatial = 0;
-  #channels = 0;
+  #layout: ChannelLayout | null = null;
 
   constructor(args: GroupNormalizationArgs = {}) {
     super(args, 'GroupNormalization');
     this.#groups = checkNumberOption(args.groups ?? 32, 'groups', this.where, (v) => Number.isInteger(v) && (v >= 1 || v === -1), 'a positive integer that divides the channel count, or -1 for one group per channel');
-    this.axis = checkNumberOption(args.axis ?? -1, 'axis', this.where, Number.isInteger, 'an integer, the channel axis (-1, the last)');
+    this.axis = checkChannelAxisOption(args.axis, this.where);
   }
 
   /** The number of groups: as given until built, then resolved (-1 becomes the channel count). */
@@ -63,59 +61,58 @@ export class GroupNormalization extends GammaBetaNormalization {
     return shape;
   }
 
-  /** Checks the input against axis and groups; returns the number of groups. */
-  #resolveGroups(shape: Shape): number {
-    const rank = shape.length + 1;
-    if (rank < 2) {
-      throw new Error(`${this.where} needs inputs of rank 2 or more (batch included) with the channels last, e.g. (None, channels) or (None, h, w, channels). Received: input shape ${formatShape(shape)}.`);
+  /** Checks the input against axis and groups; returns the layout and the number of groups. */
+  #resolveGroups(shape: Shape): [ChannelLayout, number] {
+    if (shape.length < 1) {
+      throw new Error(`${this.where} needs inputs of rank 2 or more (batch included) with a channel axis, e.g. (None, channels) or (None, h, w, channels). Received: input shape ${formatShape(shape)}.`);
     }
-    if (this.axis !== -1 && this.axis !== rank - 1) {
-      throw new Error(
-        `${this.where}: kerasm supports the last axis (-1, channels-last) as the channel axis. Received: axis=${this.axis} for input shape ${formatShape(shape)}. ` +
-          `Use axis: -1, with the channels moved last (e.g. km.layers.permute) if they are not.`,
-      );
-    }
-    const channels = shape[shape.length - 1];
+    const layout = new ChannelLayout(this.axis, shape, this.where);
+    const channels = layout.channels;
     const groups = this.#groups === -1 ? channels : this.#groups;
     if (groups > channels || channels % groups !== 0) {
       throw new Error(
-        `${this.where}: groups must divide the number of channels (${channels}, the last axis of input shape ${formatShape(shape)}). Received: groups=${this.#groups}. ` +
+        `${this.where}: groups must divide the number of channels (${channels}, axis ${layout.axis} of input shape ${formatShape(shape)}). Received: groups=${this.#groups}. ` +
           `Pick a divisor of ${channels}, e.g. ${largestDivisorUpTo(channels, groups)}, or -1 for one group per channel.`,
       );
     }
-    return groups;
+    return [layout, groups];
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
-    const shape = singleInput(this, inputShapes);
-    this.#groups = this.#resolveGroups(shape);
-    this.#channels = shape[shape.length - 1];
-    this.#spatial = shapeSize(shape) / this.#channels;
-    this.addGammaBeta([this.#channels]);
+    [this.#layout, this.#groups] = this.#resolveGroups(singleInput(this, inputShapes));
+    this.addGammaBeta([this.#layout.channels]);
   }
 
-  /** Each (sample, group)'s mean and 1/√(var + ε), kept from the forward to the backward pass. */
+  get #built(): ChannelLayout {
+    if (!this.#layout) throw new Error(`${this.where} is used before it is built.`);
+    return this.#layout;
+  }
+
+  /** Each (sample, group)'s mean and 1/√(var + ε), kept from the forward to the backward pass, then the layout's scratch. */
   override workspaceSize(batch: number): number {
-    return 2 * batch * this.#groups;
+    return 2 * batch * this.#groups + this.#built.scratchSize(batch);
   }
 
   #geometry(batch: number): GroupNormGeometry {
-    return { batch, spatial: this.#spatial, channels: this.#channels, groups: this.#groups };
+    const { channels, size } = this.#built;
+    return { batch, spatial: size / channels, channels, groups: this.#groups };
   }
 
   forward(ctx: ForwardContext): void {
-    const { backend, workspace } = ctx;
-    const stats = ctx.batch * this.#groups;
+    const { backend, workspace, batch } = ctx;
+    const stats = batch * this.#groups;
     const [gamma, beta] = this.gammaBeta(ctx.weights);
-    backend.groupNormForward(ctx.inputs[0], ctx.output, gamma, beta, backend.view(workspace, 0, stats), backend.view(workspace, stats, stats), this.#geometry(ctx.batch), this.epsilon);
+    const [mean, invStd] = [backend.view(workspace, 0, stats), backend.view(workspace, stats, stats)];
+    this.#built.forward(ctx, 2 * stats, (x, y) => backend.groupNormForward(x, y, gamma, beta, mean, invStd, this.#geometry(batch), this.epsilon));
   }
 
   backward(ctx: BackwardContext): void {
-    const { backend, workspace } = ctx;
-    const stats = ctx.batch * this.#groups;
+    const { backend, workspace, batch } = ctx;
+    const stats = batch * this.#groups;
     const [gamma] = this.gammaBeta(ctx.weights);
     const [dGamma, dBeta] = this.gammaBeta(ctx.weightGrads);
-    backend.groupNormBackward(ctx.inputs[0], ctx.outputGrad, ctx.inputGrads[0], gamma, backend.view(workspace, 0, stats), backend.view(workspace, stats, stats), dGamma, dBeta, this.#geometry(ctx.batch));
+    const [mean, invStd] = [backend.view(workspace, 0, stats), backend.view(workspace, stats, stats)];
+    this.#built.backward(ctx, 2 * stats, (x, dy, dx) => backend.groupNormBackward(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, this.#geometry(batch)));
   }
 
   override getConfig(): Record<string, unknown> {

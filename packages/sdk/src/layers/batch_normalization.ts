@@ -4,7 +4,7 @@ import type { Regularizer, RegularizerSpec } from '../regularizers/regularizers.
 import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { ChannelLayout, checkChannelAxisOption } from './channel_axis.js';
+import { ChannelLayout, ChannelsLastBody, checkChannelAxisOption } from './channel_axis.js';
 
 /** Options of {@link BatchNormalization}, with Keras' defaults. */
 export interface BatchNormalizationArgs extends LayerArgs {
@@ -81,9 +81,10 @@ export class BatchNormalization extends Layer {
   readonly #initializers: Record<InitializerKey, InitializerSpec>;
   readonly #gamma: WeightOptions;
   readonly #beta: WeightOptions;
-  /** As given (negative counts from the end); resolved against the input in `#layout`. */
+  /** As given (negative counts from the end); resolved against the input when built. */
   readonly #axis: number;
-  #layout: ChannelLayout | null = null;
+  /** The input's (and output's) layout once built, and how the kernels run on it channels-last. */
+  #body: ChannelsLastBody | null = null;
 
   constructor(args: BatchNormalizationArgs = {}) {
     super(args, 'BatchNormalization');
@@ -123,22 +124,23 @@ export class BatchNormalization extends Layer {
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
-    this.#layout = new ChannelLayout(this.#axis, singleInput(this, inputShapes), `BatchNormalization layer '${this.name}'`);
-    const features = [this.#layout.channels];
+    const layout = new ChannelLayout(this.#axis, singleInput(this, inputShapes), `BatchNormalization layer '${this.name}'`);
+    this.#body = new ChannelsLastBody(layout, layout);
+    const features = [layout.channels];
     if (this.scale) this.addWeight('gamma', features, getInitializer(this.#initializers.gamma));
     if (this.center) this.addWeight('beta', features, getInitializer(this.#initializers.beta));
     this.addWeight('moving_mean', features, getInitializer(this.#initializers.movingMean), false);
     this.addWeight('moving_variance', features, getInitializer(this.#initializers.movingVariance), false);
   }
 
-  get #built(): ChannelLayout {
-    if (!this.#layout) throw new Error(`BatchNormalization layer '${this.name}' is used before it is built.`);
-    return this.#layout;
+  get #built(): ChannelsLastBody {
+    if (!this.#body) throw new Error(`BatchNormalization layer '${this.name}' is used before it is built.`);
+    return this.#body;
   }
 
   /** The batch mean and 1/√(var + ε), kept from the forward to the backward pass, then the layout's scratch. */
   override workspaceSize(batch: number): number {
-    return 2 * this.#built.channels + this.#built.scratchSize(batch);
+    return 2 * this.#built.input.channels + this.#built.scratchSize(batch);
   }
 
   /** gamma, beta (0 when absent), moving mean, moving variance. */
@@ -151,12 +153,12 @@ export class BatchNormalization extends Layer {
 
   forward(ctx: ForwardContext): void {
     const { backend, workspace } = ctx;
-    const cols = this.#built.channels;
-    const rows = (ctx.batch * this.#built.size) / cols;
+    const { channels: cols, size } = this.#built.input;
+    const rows = (ctx.batch * size) / cols;
     const [gamma, beta, movingMean, movingVar] = this.#weights(ctx.weights);
     const mean = backend.view(workspace, 0, cols);
     const invStd = backend.view(workspace, cols, cols);
-    this.#built.forward(ctx, 2 * cols, (x, y) => {
+    this.#built.forward(ctx, 2 * cols, ({ inputs: [x], output: y }) => {
       if (ctx.training && this.trainable) backend.batchNormTrain(x, y, gamma, beta, movingMean, movingVar, mean, invStd, rows, cols, this.epsilon, this.momentum);
       else backend.batchNormInfer(x, y, gamma, beta, movingMean, movingVar, invStd, rows, cols, this.epsilon);
     });
@@ -164,13 +166,13 @@ export class BatchNormalization extends Layer {
 
   backward(ctx: BackwardContext): void {
     const { backend, workspace } = ctx;
-    const cols = this.#built.channels;
-    const rows = (ctx.batch * this.#built.size) / cols;
+    const { channels: cols, size } = this.#built.input;
+    const rows = (ctx.batch * size) / cols;
     const [gamma, , , movingVar] = this.#weights(ctx.weights);
     const [dGamma, dBeta] = this.#weights(ctx.weightGrads);
     const mean = backend.view(workspace, 0, cols);
     const invStd = backend.view(workspace, cols, cols);
-    this.#built.backward(ctx, 2 * cols, (x, dy, dx) => {
+    this.#built.backward(ctx, 2 * cols, ({ inputs: [x], outputGrad: dy, inputGrads: [dx] }) => {
       if (this.trainable) {
         backend.batchNormGrad(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, rows, cols);
         return;

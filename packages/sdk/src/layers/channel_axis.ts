@@ -14,11 +14,20 @@ export function checkChannelAxisOption(axis: unknown, where: string): number {
   return given as number;
 }
 
+/** A channels-first sample shape `[c, ...]` as channels-last `[..., c]`. */
+export function channelsLastShape(shape: Shape): Shape {
+  return [...shape.slice(1), shape[0]];
+}
+
+/** A channels-last sample shape `[..., c]` as channels-first `[c, ...]`. */
+export function channelsFirstShape(shape: Shape): Shape {
+  return [shape[shape.length - 1], ...shape.slice(0, -1)];
+}
+
 /**
- * An input whose channels sit on one axis, seen as `[outer, channels, inner]` per sample. Kernels
- * that take channels last run on it as they are when `inner` is 1; otherwise the batch is
- * transposed to `[outer, inner, channels]` and back, which keeps each channel's values together
- * for the statistics (their order within a channel does not matter to a normalisation).
+ * A layer's input or output with its channels on one axis, seen as `[outer, channels, inner]` per
+ * sample: channels-last when `inner` is 1, and otherwise transposed to `[outer, inner, channels]`
+ * for the kernels, which keeps each position's channels together.
  */
 export class ChannelLayout {
   /** The positive channel axis, counting the batch as 0. */
@@ -52,43 +61,70 @@ export class ChannelLayout {
     return this.outer * this.channels * this.inner;
   }
 
-  /**
-   * Workspace floats `run` needs after the layer's own: three channels-last batches (the input, kept
-   * from forward to backward; the output, then dy; dx), or none when the channels are last.
-   */
-  scratchSize(batch: number): number {
-    return this.transposed ? 3 * batch * this.size : 0;
-  }
-
-  /** Runs a channels-last kernel `(x, y)` from the layer's input to its output; `offset` is where the scratch starts in the workspace. */
-  forward(ctx: ForwardContext, offset: number, kernel: (x: BufferId, y: BufferId) => void): void {
-    if (!this.transposed) return kernel(ctx.inputs[0], ctx.output);
-    const { x, y } = this.#scratch(ctx, offset);
-    this.#toChannelsLast(ctx.backend, ctx.inputs[0], x, ctx.batch);
-    kernel(x, y);
-    this.#fromChannelsLast(ctx.backend, y, ctx.output, ctx.batch);
-  }
-
-  /** Runs a channels-last gradient kernel `(x, dy, dx)`, with dx 0 when the input needs no gradient. */
-  backward(ctx: BackwardContext, offset: number, kernel: (x: BufferId, dy: BufferId, dx: BufferId) => void): void {
-    if (!this.transposed) return kernel(ctx.inputs[0], ctx.outputGrad, ctx.inputGrads[0]);
-    // x is the input as forward transposed it; dy goes where forward's output was.
-    const { x, y: dy, dx } = this.#scratch(ctx, offset);
-    this.#toChannelsLast(ctx.backend, ctx.outputGrad, dy, ctx.batch);
-    kernel(x, dy, ctx.inputGrads[0] ? dx : 0);
-    if (ctx.inputGrads[0]) this.#fromChannelsLast(ctx.backend, dx, ctx.inputGrads[0], ctx.batch);
-  }
-
-  #scratch({ backend, workspace, batch }: ForwardContext | BackwardContext, offset: number) {
-    const n = batch * this.size;
-    return { x: backend.view(workspace, offset, n), y: backend.view(workspace, offset + n, n), dx: backend.view(workspace, offset + 2 * n, n) };
-  }
-
-  #toChannelsLast(backend: Backend, x: BufferId, y: BufferId, batch: number): void {
+  /** `x` of `batch` samples to channels-last order in `y`. */
+  toChannelsLast(backend: Backend, x: BufferId, y: BufferId, batch: number): void {
     backend.transpose(x, y, [batch * this.outer, this.channels, this.inner], [0, 2, 1]);
   }
 
-  #fromChannelsLast(backend: Backend, x: BufferId, y: BufferId, batch: number): void {
+  /** Back from channels-last order. */
+  fromChannelsLast(backend: Backend, x: BufferId, y: BufferId, batch: number): void {
     backend.transpose(x, y, [batch * this.outer, this.inner, this.channels], [0, 2, 1]);
+  }
+}
+
+/**
+ * Runs a layer's body, written for channels-last buffers, on a layer whose input or output keeps
+ * its channels on another axis: whichever is not channels-last is transposed into scratch buffers
+ * after the body's own workspace, and the result back. The transposed input and output stay there
+ * from forward to backward, since a body's gradient may read both.
+ */
+export class ChannelsLastBody {
+  constructor(
+    readonly input: ChannelLayout,
+    readonly output: ChannelLayout,
+  ) {}
+
+  /** Workspace floats after the body's own: the input and its gradient, the output and its gradient, where transposed. */
+  scratchSize(batch: number): number {
+    return 2 * batch * ((this.input.transposed ? this.input.size : 0) + (this.output.transposed ? this.output.size : 0));
+  }
+
+  /** The body on channels-last views of the input and output; `offset` is where the scratch starts in the workspace. */
+  forward(ctx: ForwardContext, offset: number, body: (ctx: ForwardContext) => void): void {
+    if (!this.input.transposed && !this.output.transposed) return body(ctx);
+    const { x, y } = this.#scratch(ctx, offset);
+    if (x) this.input.toChannelsLast(ctx.backend, ctx.inputs[0], x, ctx.batch);
+    const output = y || ctx.output;
+    body({ ...ctx, inputs: [x || ctx.inputs[0]], output, outputs: [output], workspace: this.#bodyWorkspace(ctx, offset) });
+    if (y) this.output.fromChannelsLast(ctx.backend, y, ctx.output, ctx.batch);
+  }
+
+  /** The body's gradient on channels-last views; its input gradient is 0 when the layer's is. */
+  backward(ctx: BackwardContext, offset: number, body: (ctx: BackwardContext) => void): void {
+    if (!this.input.transposed && !this.output.transposed) return body(ctx);
+    const { backend, batch } = ctx;
+    const { x, y, dy, dx } = this.#scratch(ctx, offset);
+    if (dy) this.output.toChannelsLast(backend, ctx.outputGrad, dy, batch);
+    const [output, outputGrad] = [y || ctx.output, dy || ctx.outputGrad];
+    const inputGrad = ctx.inputGrads[0] ? dx || ctx.inputGrads[0] : 0;
+    body({ ...ctx, inputs: [x || ctx.inputs[0]], output, outputs: [output], outputGrad, outputGrads: [outputGrad], inputGrads: [inputGrad], workspace: this.#bodyWorkspace(ctx, offset) });
+    if (dx && ctx.inputGrads[0]) this.input.fromChannelsLast(backend, dx, ctx.inputGrads[0], batch);
+  }
+
+  /** The body's own part of the workspace: a body may pass its workspace whole to a kernel as one buffer. */
+  #bodyWorkspace({ backend, workspace }: ForwardContext, floats: number): BufferId {
+    return floats > 0 ? backend.view(workspace, 0, floats) : 0;
+  }
+
+  /** Scratch views, 0 for a side that is channels-last already. */
+  #scratch({ backend, workspace, batch }: ForwardContext, offset: number) {
+    let at = offset;
+    const next = (layout: ChannelLayout): BufferId => {
+      if (!layout.transposed) return 0;
+      const view = backend.view(workspace, at, batch * layout.size);
+      at += batch * layout.size;
+      return view;
+    };
+    return { x: next(this.input), y: next(this.output), dy: next(this.output), dx: next(this.input) };
   }
 }

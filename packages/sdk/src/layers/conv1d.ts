@@ -2,7 +2,7 @@ import { Conv2D, type Conv2DArgs } from './conv2d.js';
 import type { KernelBiasLayerArgs } from './kernel_bias_layer.js';
 import type { Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { padding1DOf, sequenceGeometry, sequenceShape, singleOf, type PaddingMode1D, type SampleGeometry } from './window.js';
+import { padding1DOf, sequenceGeometry, sequenceShape, singleOf, type DataFormat, type PaddingMode1D, type SampleGeometry } from './window.js';
 
 /** Options of {@link Conv1D}, with Keras' defaults. */
 export interface Conv1DArgs extends KernelBiasLayerArgs {
@@ -16,8 +16,8 @@ export interface Conv1DArgs extends KernelBiasLayerArgs {
   padding?: PaddingMode1D;
   /** Spacing between kernel taps (default 1); strides must be 1 when it is above 1. */
   dilationRate?: number | [number];
-  /** Only 'channelsLast' ([steps, channels]) is supported. */
-  dataFormat?: 'channelsLast';
+  /** 'channelsLast' (the default: `[steps, channels]`) or 'channelsFirst' (`[channels, steps]`). */
+  dataFormat?: DataFormat;
   /**
    * Channel groups (default 1), as in Keras: group g's filters see only group g's input channels;
    * the kernel is `[kernelSize, inChannels / groups, filters]`. Both inChannels and filters must
@@ -79,9 +79,9 @@ export class Conv1D extends Conv2D {
   }
 
   override getConfig(): Record<string, unknown> {
-    // TensorFlow.js writes 1-D sizes as lists of one, and no dataFormat for Conv1D.
-    const { dataFormat: _, ...config } = super.getConfig();
-    return { ...config, kernelSize: [this.kernelSize[1]], strides: [this.strides[1]], padding: this.padding1D, dilationRate: [this.dilationRate[1]] };
+    // TensorFlow.js writes 1-D sizes as lists of one, and no dataFormat for a channels-last Conv1D.
+    const { dataFormat, ...config } = super.getConfig();
+    return { ...config, ...(dataFormat === 'channelsFirst' ? { dataFormat } : {}), kernelSize: [this.kernelSize[1]], strides: [this.strides[1]], padding: this.padding1D, dilationRate: [this.dilationRate[1]] };
   }
 }
 

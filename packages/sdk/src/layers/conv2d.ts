@@ -2,7 +2,7 @@ import { ConvGemmLayer } from './conv_gemm.js';
 import type { KernelBiasLayerArgs } from './kernel_bias_layer.js';
 import type { Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { convWindowOf, filtersOf, groupsOf, imageShape, type PaddingMode, sampleGeometry, type SampleGeometry } from './window.js';
+import { convWindowOf, filtersOf, groupsOf, imageShape, type DataFormat, type PaddingMode, sampleGeometry, type SampleGeometry } from './window.js';
 
 /** Options of {@link Conv2D}, with Keras' defaults. */
 export interface Conv2DArgs extends KernelBiasLayerArgs {
@@ -16,8 +16,11 @@ export interface Conv2DArgs extends KernelBiasLayerArgs {
   padding?: PaddingMode;
   /** Spacing between kernel taps (default 1); strides must be 1 when it is above 1. */
   dilationRate?: number | [number, number];
-  /** Only 'channelsLast' (NHWC) is supported. */
-  dataFormat?: 'channelsLast';
+  /**
+   * 'channelsLast' (the default: `[height, width, channels]`, NHWC) or 'channelsFirst'
+   * (`[channels, height, width]`, NCHW; transposed around the same kernels).
+   */
+  dataFormat?: DataFormat;
   /**
    * Channel groups (default 1), as in Keras: input channels and filters are split into `groups`
    * groups and group g's filters see only group g's channels (ResNeXt's grouped convolution);
@@ -28,8 +31,10 @@ export interface Conv2DArgs extends KernelBiasLayerArgs {
 }
 
 /**
- * 2-D convolution over `[height, width, channels]` inputs: `activation(conv(x, kernel) + bias)`,
- * the kernel shaped `[kH, kW, inChannels, filters]` as in Keras. Runs as im2col + the packed GEMM.
+ * 2-D convolution over `[height, width, channels]` inputs (`[channels, height, width]` with
+ * `dataFormat: 'channelsFirst'`): `activation(conv(x, kernel) + bias)`, the kernel shaped
+ * `[kH, kW, inChannels, filters]` as in Keras whatever the data format. Runs as im2col + the
+ * packed GEMM.
  *
  * @example
  * ```ts
@@ -45,13 +50,14 @@ export class Conv2D extends ConvGemmLayer {
   readonly padding: PaddingMode;
   readonly dilationRate: [number, number];
   readonly groups: number;
+  readonly dataFormat: DataFormat;
 
   /** `className` is the subclass' (Conv1D runs as a Conv2D over images of height 1). */
   constructor(args: Conv2DArgs, className = 'Conv2D') {
     super(args, className);
     this.filters = filtersOf(args.filters, `${className} layer '${this.name}'`);
     this.groups = groupsOf(args.groups, this.filters, `${className} layer '${this.name}'`);
-    ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate } = convWindowOf(args, className, this.name));
+    ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate, dataFormat: this.dataFormat } = convWindowOf(args, className, this.name, true));
   }
 
   /** The window over one sample of the given input shape; Conv1D overrides it to see a sequence as an image of height 1. */

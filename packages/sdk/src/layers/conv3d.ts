@@ -50,6 +50,7 @@ export class Conv3D extends ConvGemmLayer {
   readonly padding: PaddingMode;
   readonly dilationRate: Triple;
   readonly groups: number;
+  readonly dataFormat = 'channelsLast';
 
   constructor(args: Conv3DArgs) {
     super(args, 'Conv3D');

@@ -1,7 +1,9 @@
 import type { WindowGeometry } from '../backend/backend.js';
+import { isRowwise } from './activations.js';
+import { ChannelLayout, ChannelsLastBody, channelsFirstShape, channelsLastShape } from './channel_axis.js';
 import { activationBiasBackward, biasActivationForward, KernelBiasLayer, productBuffer } from './kernel_bias_layer.js';
 import { formatShape, singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
-import type { PaddingMode, SampleGeometry } from './window.js';
+import type { DataFormat, PaddingMode, SampleGeometry } from './window.js';
 
 /**
  * A convolution run as im2col + the packed GEMM against its kernel (Keras' `[k…, in, filters]`
@@ -12,6 +14,9 @@ import type { PaddingMode, SampleGeometry } from './window.js';
  * With `groups` > 1 (grouped convolution), im2col lays each row out group by group and each group
  * is one GEMM over its block of the columns, the kernel `[k…, in / groups, filters]` and the
  * output (strided operands, no copies); groups = 1 runs the plain GEMM with its fused epilogue.
+ *
+ * With `dataFormat: 'channelsFirst'` the body is the same: the input is transposed channels-last
+ * into the workspace, and the output back.
  */
 export abstract class ConvGemmLayer extends KernelBiasLayer {
   /** Number of output channels. */
@@ -23,7 +28,9 @@ export abstract class ConvGemmLayer extends KernelBiasLayer {
   abstract readonly padding: PaddingMode;
   /** Channel groups: group g's filters see only group g's input channels (1: an ordinary convolution). */
   abstract readonly groups: number;
+  abstract readonly dataFormat: DataFormat;
   #geometry: SampleGeometry | null = null;
+  #body: ChannelsLastBody | null = null;
 
   /** The window over one sample of the given input shape. */
   protected abstract sampleGeometry(input: Shape): SampleGeometry;
@@ -37,7 +44,12 @@ export abstract class ConvGemmLayer extends KernelBiasLayer {
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    return this.outputShapeOf(this.#groupedGeometry(singleInput(this, inputShapes)));
+    const input = singleInput(this, inputShapes);
+    if (this.dataFormat === 'channelsLast') return this.outputShapeOf(this.#groupedGeometry(input));
+    if (isRowwise(this.activation)) {
+      throw new Error(`${this.className} layer '${this.name}': activation '${this.activation}' on a channelsFirst output would run over its last axis (a spatial one), as in Keras, which is not what it is for. Use no activation here and km.layers.softmax({ axis: 1 }) after the layer for one over the channels.`);
+    }
+    return channelsFirstShape(this.outputShapeOf(this.#groupedGeometry(channelsLastShape(input))));
   }
 
   /** The sample geometry, once the input's channels are known to split into the groups. */
@@ -50,7 +62,11 @@ export abstract class ConvGemmLayer extends KernelBiasLayer {
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
-    this.#geometry = this.#groupedGeometry(singleInput(this, inputShapes));
+    const input = singleInput(this, inputShapes);
+    const axis = this.dataFormat === 'channelsFirst' ? 1 : -1;
+    const where = `${this.className} layer '${this.name}'`;
+    this.#body = new ChannelsLastBody(new ChannelLayout(axis, input, where), new ChannelLayout(axis, this.computeOutputShape(inputShapes), where));
+    this.#geometry = this.#groupedGeometry(axis === 1 ? channelsLastShape(input) : input);
     this.addWeight('kernel', this.kernelShape(this.#geometry.channels / this.groups), this.kernelInitializer);
     if (this.useBias) this.addWeight('bias', [this.filters], this.biasInitializer);
   }
@@ -78,8 +94,13 @@ export abstract class ConvGemmLayer extends KernelBiasLayer {
     return this.#pointwise ? 0 : batch * this.#positions * this.#patch;
   }
 
-  override workspaceSize(batch: number): number {
+  /** The body's workspace (columns, then the kept pre-activation), then the channels-first scratch. */
+  #bodyFloats(batch: number): number {
     return this.#columnFloats(batch) + this.preActivationFloats(batch * this.#positions * this.filters);
+  }
+
+  override workspaceSize(batch: number): number {
+    return this.#bodyFloats(batch) + this.#body!.scratchSize(batch);
   }
 
   #batchGeometry(batch: number): WindowGeometry {
@@ -87,6 +108,14 @@ export abstract class ConvGemmLayer extends KernelBiasLayer {
   }
 
   forward(ctx: ForwardContext): void {
+    this.#body!.forward(ctx, this.#bodyFloats(ctx.batch), (c) => this.#forward(c));
+  }
+
+  backward(ctx: BackwardContext): void {
+    this.#body!.backward(ctx, this.#bodyFloats(ctx.batch), (c) => this.#backward(c));
+  }
+
+  #forward(ctx: ForwardContext): void {
     const { backend, batch, inputs, workspace } = ctx;
     const rows = batch * this.#positions;
     const cols = this.#pointwise ? inputs[0] : workspace;
@@ -100,7 +129,7 @@ export abstract class ConvGemmLayer extends KernelBiasLayer {
     biasActivationForward(ctx, this.activation, this.useBias, rows, this.filters, product);
   }
 
-  backward(ctx: BackwardContext): void {
+  #backward(ctx: BackwardContext): void {
     const { backend, batch, inputs, outputGrad, inputGrads, weights, weightGrads, workspace } = ctx;
     const rows = batch * this.#positions;
     activationBiasBackward(ctx, this.activation, this.useBias, rows, this.filters, this.#columnFloats(batch));
@@ -120,7 +149,7 @@ export abstract class ConvGemmLayer extends KernelBiasLayer {
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding,
-      dilationRate: this.dilationRate, dataFormat: 'channelsLast',
+      dilationRate: this.dilationRate, dataFormat: this.dataFormat,
       // Only where it matters, so an ungrouped layer saves exactly what TensorFlow.js writes.
       ...(this.groups === 1 ? {} : { groups: this.groups }),
       ...this.kernelBiasLayerConfig(),

@@ -3,8 +3,14 @@ import { GlobalAveragePooling2D, GlobalMaxPooling2D, type GlobalPooling2DArgs } 
 import { registerLayer } from './registry.js';
 import { sequenceAsImage } from './image_layer.js';
 
-/** Options of {@link GlobalAveragePooling1D} and {@link GlobalMaxPooling1D}. */
+/** Options of {@link GlobalAveragePooling1D} and {@link GlobalMaxPooling1D}; `dataFormat: 'channelsFirst'` takes `[channels, steps]`. */
 export type GlobalPooling1DArgs = GlobalPooling2DArgs;
+
+/** TensorFlow.js writes no dataFormat for the channels-last 1-D global poolings. */
+function config1D(config: Record<string, unknown>): Record<string, unknown> {
+  const { dataFormat, ...rest } = config;
+  return dataFormat === 'channelsFirst' ? config : rest;
+}
 
 /**
  * The mean of each channel over the sequence, `[steps, c]` to `[c]`: the 2-D layer over a sequence
@@ -41,19 +47,18 @@ export class GlobalAveragePooling1D extends GlobalAveragePooling2D {
   override forward(ctx: ForwardContext): void {
     if (!ctx.inputMask) return super.forward(ctx);
     const { inW, channels } = this.geometry(ctx.batch);
-    ctx.backend.maskedMeanSteps(ctx.inputs[0], ctx.inputMask, ctx.output, ctx.batch, inW, channels);
+    this.body.forward(ctx, 0, (c) => c.backend.maskedMeanSteps(c.inputs[0], c.inputMask, c.output, c.batch, inW, channels));
   }
 
   override backward(ctx: BackwardContext): void {
     if (!ctx.inputMask) return super.backward(ctx);
     const { inW, channels } = this.geometry(ctx.batch);
-    if (ctx.inputGrads[0]) ctx.backend.maskedMeanStepsGrad(ctx.outputGrad, ctx.inputMask, ctx.inputGrads[0], ctx.batch, inW, channels);
+    if (!ctx.inputGrads[0]) return;
+    this.body.backward(ctx, 0, (c) => c.backend.maskedMeanStepsGrad(c.outputGrad, c.inputMask, c.inputGrads[0], c.batch, inW, channels));
   }
 
   override getConfig(): Record<string, unknown> {
-    // TensorFlow.js writes no dataFormat for the 1-D global poolings.
-    const { dataFormat: _, ...config } = super.getConfig();
-    return config;
+    return config1D(super.getConfig());
   }
 }
 
@@ -78,8 +83,7 @@ export class GlobalMaxPooling1D extends GlobalMaxPooling2D {
   }
 
   override getConfig(): Record<string, unknown> {
-    const { dataFormat: _, ...config } = super.getConfig();
-    return config;
+    return config1D(super.getConfig());
   }
 }
 

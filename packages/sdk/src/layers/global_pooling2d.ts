@@ -2,12 +2,14 @@ import type { WindowGeometry } from '../backend/backend.js';
 import { singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { ImageLayer } from './image_layer.js';
-import { checkChannelsLast } from './window.js';
+import { ChannelLayout, ChannelsLastBody, channelsFirstShape, channelsLastShape } from './channel_axis.js';
+import { dataFormatOf, type DataFormat } from './window.js';
 import { checkBooleanOption } from '../utils/options.js';
 
 /** Options of {@link GlobalAveragePooling2D} and {@link GlobalMaxPooling2D}. */
 export interface GlobalPooling2DArgs extends LayerArgs {
-  dataFormat?: 'channelsLast';
+  /** 'channelsLast' (the default: `[height, width, channels]`) or 'channelsFirst' (`[channels, height, width]`). */
+  dataFormat?: DataFormat;
   /** Keras 3's option: keep the pooled axes as size 1 (`[h, w, c]` to `[1, 1, c]`) instead of dropping them. Default false. */
   keepdims?: boolean;
 }
@@ -32,26 +34,48 @@ export function globallyPooledShape(input: Shape, keepdims: boolean): Shape {
  */
 abstract class GlobalPooling2D extends ImageLayer {
   #geometry: Omit<WindowGeometry, 'batch'> | null = null;
+  #body: ChannelsLastBody | null = null;
   readonly keepdims: boolean;
+  readonly dataFormat: DataFormat;
 
   constructor(args: GlobalPooling2DArgs, className: string) {
     super(args, className);
-    checkChannelsLast(args.dataFormat, this.name);
+    this.dataFormat = dataFormatOf(args.dataFormat, this.name);
     this.keepdims = keepdimsOf(args.keepdims, `${className} layer '${this.name}'`);
   }
 
+  /** The input as the channels-last kernels see it. */
+  #channelsLast(input: Shape): Shape {
+    return this.dataFormat === 'channelsFirst' ? channelsLastShape(input) : input;
+  }
+
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    const input = singleInput(this, inputShapes);
+    const input = this.#channelsLast(singleInput(this, inputShapes));
     // Throws, naming the layer, on an input that is not an image (volume, sequence) of its kind.
     this.imageOf(input);
-    return globallyPooledShape(input, this.keepdims);
+    const pooled = globallyPooledShape(input, this.keepdims);
+    return this.dataFormat === 'channelsFirst' ? channelsFirstShape(pooled) : pooled;
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
-    const [inH, inW, channels] = this.imageOf(singleInput(this, inputShapes));
+    const input = singleInput(this, inputShapes);
+    const axis = this.dataFormat === 'channelsFirst' ? 1 : -1;
+    const where = `${this.className} layer '${this.name}'`;
+    this.#body = new ChannelsLastBody(new ChannelLayout(axis, input, where), new ChannelLayout(axis, this.computeOutputShape(inputShapes), where));
+    const [inH, inW, channels] = this.imageOf(this.#channelsLast(input));
     this.#geometry = {
       inH, inW, channels, kH: inH, kW: inW, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0, outH: 1, outW: 1,
     };
+  }
+
+  /** Channels-first scratch only. */
+  override workspaceSize(batch: number): number {
+    return this.#body!.scratchSize(batch);
+  }
+
+  /** How the channels-last kernels run on this layer's data format. */
+  protected get body(): ChannelsLastBody {
+    return this.#body!;
   }
 
   protected geometry(batch: number): WindowGeometry {
@@ -60,7 +84,7 @@ abstract class GlobalPooling2D extends ImageLayer {
 
   override getConfig(): Record<string, unknown> {
     // keepdims is written only when set: tfjs-layers 4.22 has no such option, and reads the files without it.
-    return { ...super.getConfig(), dataFormat: 'channelsLast', ...(this.keepdims ? { keepdims: true } : {}) };
+    return { ...super.getConfig(), dataFormat: this.dataFormat, ...(this.keepdims ? { keepdims: true } : {}) };
   }
 }
 
@@ -81,11 +105,12 @@ export class GlobalAveragePooling2D extends GlobalPooling2D {
   }
 
   forward(ctx: ForwardContext): void {
-    ctx.backend.avgPool(ctx.inputs[0], ctx.output, this.geometry(ctx.batch));
+    this.body.forward(ctx, 0, (c) => c.backend.avgPool(c.inputs[0], c.output, this.geometry(c.batch)));
   }
 
   backward(ctx: BackwardContext): void {
-    if (ctx.inputGrads[0]) ctx.backend.avgPoolGrad(ctx.outputGrad, ctx.inputGrads[0], this.geometry(ctx.batch));
+    if (!ctx.inputGrads[0]) return;
+    this.body.backward(ctx, 0, (c) => c.backend.avgPoolGrad(c.outputGrad, c.inputGrads[0], this.geometry(c.batch)));
   }
 }
 
@@ -106,11 +131,12 @@ export class GlobalMaxPooling2D extends GlobalPooling2D {
   }
 
   forward(ctx: ForwardContext): void {
-    ctx.backend.maxPool(ctx.inputs[0], ctx.output, this.geometry(ctx.batch));
+    this.body.forward(ctx, 0, (c) => c.backend.maxPool(c.inputs[0], c.output, this.geometry(c.batch)));
   }
 
   backward(ctx: BackwardContext): void {
-    if (ctx.inputGrads[0]) ctx.backend.maxPoolGrad(ctx.inputs[0], ctx.output, ctx.outputGrad, ctx.inputGrads[0], this.geometry(ctx.batch));
+    if (!ctx.inputGrads[0]) return;
+    this.body.backward(ctx, 0, (c) => c.backend.maxPoolGrad(c.inputs[0], c.output, c.outputGrad, c.inputGrads[0], this.geometry(c.batch)));
   }
 }
 

@@ -2,7 +2,7 @@ import type { GroupNormGeometry } from '../backend/backend.js';
 import { checkNumberOption } from '../utils/options.js';
 import { formatShape, singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { ChannelLayout, checkChannelAxisOption } from './channel_axis.js';
+import { ChannelLayout, ChannelsLastBody, checkChannelAxisOption } from './channel_axis.js';
 import { GammaBetaNormalization, type GammaBetaArgs } from './gamma_beta_normalization.js';
 
 /** Options of {@link GroupNormalization}, with Keras 3's defaults. */
@@ -42,7 +42,8 @@ export class GroupNormalization extends GammaBetaNormalization {
   readonly axis: number;
   /** As given; -1 (one group per channel) becomes the channel count once built, as Keras does. */
   #groups: number;
-  #layout: ChannelLayout | null = null;
+  /** The input's (and output's) layout once built, and how the kernels run on it channels-last. */
+  #body: ChannelsLastBody | null = null;
 
   constructor(args: GroupNormalizationArgs = {}) {
     super(args, 'GroupNormalization');
@@ -79,13 +80,14 @@ export class GroupNormalization extends GammaBetaNormalization {
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
-    [this.#layout, this.#groups] = this.#resolveGroups(singleInput(this, inputShapes));
-    this.addGammaBeta([this.#layout.channels]);
+    const [layout, groups] = this.#resolveGroups(singleInput(this, inputShapes));
+    [this.#body, this.#groups] = [new ChannelsLastBody(layout, layout), groups];
+    this.addGammaBeta([layout.channels]);
   }
 
-  get #built(): ChannelLayout {
-    if (!this.#layout) throw new Error(`${this.where} is used before it is built.`);
-    return this.#layout;
+  get #built(): ChannelsLastBody {
+    if (!this.#body) throw new Error(`${this.where} is used before it is built.`);
+    return this.#body;
   }
 
   /** Each (sample, group)'s mean and 1/√(var + ε), kept from the forward to the backward pass, then the layout's scratch. */
@@ -94,7 +96,7 @@ export class GroupNormalization extends GammaBetaNormalization {
   }
 
   #geometry(batch: number): GroupNormGeometry {
-    const { channels, size } = this.#built;
+    const { channels, size } = this.#built.input;
     return { batch, spatial: size / channels, channels, groups: this.#groups };
   }
 
@@ -103,7 +105,7 @@ export class GroupNormalization extends GammaBetaNormalization {
     const stats = batch * this.#groups;
     const [gamma, beta] = this.gammaBeta(ctx.weights);
     const [mean, invStd] = [backend.view(workspace, 0, stats), backend.view(workspace, stats, stats)];
-    this.#built.forward(ctx, 2 * stats, (x, y) => backend.groupNormForward(x, y, gamma, beta, mean, invStd, this.#geometry(batch), this.epsilon));
+    this.#built.forward(ctx, 2 * stats, ({ inputs: [x], output: y }) => backend.groupNormForward(x, y, gamma, beta, mean, invStd, this.#geometry(batch), this.epsilon));
   }
 
   backward(ctx: BackwardContext): void {
@@ -112,7 +114,7 @@ export class GroupNormalization extends GammaBetaNormalization {
     const [gamma] = this.gammaBeta(ctx.weights);
     const [dGamma, dBeta] = this.gammaBeta(ctx.weightGrads);
     const [mean, invStd] = [backend.view(workspace, 0, stats), backend.view(workspace, stats, stats)];
-    this.#built.backward(ctx, 2 * stats, (x, dy, dx) => backend.groupNormBackward(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, this.#geometry(batch)));
+    this.#built.backward(ctx, 2 * stats, ({ inputs: [x], outputGrad: dy, inputGrads: [dx] }) => backend.groupNormBackward(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, this.#geometry(batch)));
   }
 
   override getConfig(): Record<string, unknown> {

@@ -1,7 +1,7 @@
 import type { LayerArgs, Shape } from './layer.js';
 import { AveragePooling2D, MaxPooling2D, type Pooling2D, type Pooling2DArgs } from './pooling2d.js';
 import { registerLayer } from './registry.js';
-import { padding1DOf, sequenceGeometry, sequenceShape, singleOf, type PaddingMode, type SampleGeometry } from './window.js';
+import { padding1DOf, sequenceGeometry, sequenceShape, singleOf, type DataFormat, type PaddingMode, type SampleGeometry } from './window.js';
 
 /** Options of {@link MaxPooling1D} and {@link AveragePooling1D}, with Keras' defaults. */
 export interface Pooling1DArgs extends LayerArgs {
@@ -11,7 +11,8 @@ export interface Pooling1DArgs extends LayerArgs {
   strides?: number | [number];
   /** 'valid' (default) or 'same'; windows only count positions inside the input. */
   padding?: PaddingMode;
-  dataFormat?: 'channelsLast';
+  /** 'channelsLast' (the default: `[steps, channels]`) or 'channelsFirst' (`[channels, steps]`). */
+  dataFormat?: DataFormat;
 }
 
 // The 1-D pooling layers are the 2-D ones over a sequence seen as an image of height 1; these
@@ -33,9 +34,9 @@ function geometry1D(layer: Pooling2D, input: Shape): SampleGeometry {
 }
 
 function config1D(layer: Pooling2D, config: Record<string, unknown>): Record<string, unknown> {
-  // TensorFlow.js writes 1-D sizes as lists of one, and no dataFormat for 1-D pooling.
-  const { dataFormat: _, ...rest } = config;
-  return { ...rest, poolSize: [layer.poolSize[1]], strides: [layer.strides[1]] };
+  // TensorFlow.js writes 1-D sizes as lists of one, and no dataFormat for channels-last 1-D pooling.
+  const { dataFormat, ...rest } = config;
+  return { ...rest, ...(dataFormat === 'channelsFirst' ? { dataFormat } : {}), poolSize: [layer.poolSize[1]], strides: [layer.strides[1]] };
 }
 
 /**

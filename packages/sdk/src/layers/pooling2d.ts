@@ -1,7 +1,8 @@
 import type { WindowGeometry } from '../backend/backend.js';
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { checkChannelsLast, imageShape, pairOf, paddingOf, sampleGeometry, type PaddingMode, type SampleGeometry } from './window.js';
+import { ChannelLayout, ChannelsLastBody, channelsFirstShape, channelsLastShape } from './channel_axis.js';
+import { dataFormatOf, imageShape, pairOf, paddingOf, sampleGeometry, type DataFormat, type PaddingMode, type SampleGeometry } from './window.js';
 
 /** Options of {@link MaxPooling2D} and {@link AveragePooling2D}, with Keras' defaults. */
 export interface Pooling2DArgs extends LayerArgs {
@@ -11,22 +12,29 @@ export interface Pooling2DArgs extends LayerArgs {
   strides?: number | [number, number];
   /** 'valid' (default) or 'same'; windows only count positions inside the input. */
   padding?: PaddingMode;
-  dataFormat?: 'channelsLast';
+  /** 'channelsLast' (the default: `[height, width, channels]`) or 'channelsFirst' (`[channels, height, width]`). */
+  dataFormat?: DataFormat;
 }
 
-/** The shared part of 2-D pooling layers (and of the 1-D ones, which run over images of height 1): argument checks, shapes and geometry. */
+/**
+ * The shared part of 2-D pooling layers (and of the 1-D ones, which run over images of height 1):
+ * argument checks, shapes and geometry, and a channels-first input and output transposed around
+ * the channels-last kernels.
+ */
 export abstract class Pooling2D extends Layer {
   readonly poolSize: [number, number];
   readonly strides: [number, number];
   readonly padding: PaddingMode;
+  readonly dataFormat: DataFormat;
   #geometry: SampleGeometry | null = null;
+  #body: ChannelsLastBody | null = null;
 
   constructor(args: Pooling2DArgs, className: string) {
     super(args, className);
     this.poolSize = pairOf(args.poolSize, 2, 'poolSize', this.name);
     this.strides = args.strides === undefined || args.strides === null ? this.poolSize : pairOf(args.strides, 1, 'strides', this.name);
     this.padding = paddingOf(args.padding, this.name);
-    checkChannelsLast(args.dataFormat, this.name);
+    this.dataFormat = dataFormatOf(args.dataFormat, this.name);
   }
 
   /** The window over one sample of the given input shape; the 1-D layers see a sequence as an image of height 1. */
@@ -40,11 +48,27 @@ export abstract class Pooling2D extends Layer {
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    return this.outputShapeOf(this.sampleGeometry(singleInput(this, inputShapes)));
+    const input = singleInput(this, inputShapes);
+    if (this.dataFormat === 'channelsLast') return this.outputShapeOf(this.sampleGeometry(input));
+    return channelsFirstShape(this.outputShapeOf(this.sampleGeometry(channelsLastShape(input))));
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
-    this.#geometry = this.sampleGeometry(singleInput(this, inputShapes));
+    const input = singleInput(this, inputShapes);
+    const axis = this.dataFormat === 'channelsFirst' ? 1 : -1;
+    const where = `${this.className} layer '${this.name}'`;
+    this.#body = new ChannelsLastBody(new ChannelLayout(axis, input, where), new ChannelLayout(axis, this.computeOutputShape(inputShapes), where));
+    this.#geometry = this.sampleGeometry(axis === 1 ? channelsLastShape(input) : input);
+  }
+
+  /** Channels-first scratch only. */
+  override workspaceSize(batch: number): number {
+    return this.#body!.scratchSize(batch);
+  }
+
+  /** How the channels-last kernels run on this layer's data format. */
+  protected get body(): ChannelsLastBody {
+    return this.#body!;
   }
 
   protected geometry(batch: number): WindowGeometry {
@@ -52,7 +76,7 @@ export abstract class Pooling2D extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), poolSize: this.poolSize, strides: this.strides, padding: this.padding, dataFormat: 'channelsLast' };
+    return { ...super.getConfig(), poolSize: this.poolSize, strides: this.strides, padding: this.padding, dataFormat: this.dataFormat };
   }
 }
 
@@ -65,11 +89,12 @@ export class MaxPooling2D extends Pooling2D {
   }
 
   forward(ctx: ForwardContext): void {
-    ctx.backend.maxPool(ctx.inputs[0], ctx.output, this.geometry(ctx.batch));
+    this.body.forward(ctx, 0, (c) => c.backend.maxPool(c.inputs[0], c.output, this.geometry(c.batch)));
   }
 
   backward(ctx: BackwardContext): void {
-    if (ctx.inputGrads[0]) ctx.backend.maxPoolGrad(ctx.inputs[0], ctx.output, ctx.outputGrad, ctx.inputGrads[0], this.geometry(ctx.batch));
+    if (!ctx.inputGrads[0]) return;
+    this.body.backward(ctx, 0, (c) => c.backend.maxPoolGrad(c.inputs[0], c.output, c.outputGrad, c.inputGrads[0], this.geometry(c.batch)));
   }
 }
 
@@ -82,11 +107,12 @@ export class AveragePooling2D extends Pooling2D {
   }
 
   forward(ctx: ForwardContext): void {
-    ctx.backend.avgPool(ctx.inputs[0], ctx.output, this.geometry(ctx.batch));
+    this.body.forward(ctx, 0, (c) => c.backend.avgPool(c.inputs[0], c.output, this.geometry(c.batch)));
   }
 
   backward(ctx: BackwardContext): void {
-    if (ctx.inputGrads[0]) ctx.backend.avgPoolGrad(ctx.outputGrad, ctx.inputGrads[0], this.geometry(ctx.batch));
+    if (!ctx.inputGrads[0]) return;
+    this.body.backward(ctx, 0, (c) => c.backend.avgPoolGrad(c.outputGrad, c.inputGrads[0], this.geometry(c.batch)));
   }
 }
 

@@ -33,33 +33,48 @@ export function checkChannelsLast(value: string | undefined, layer: string, layo
   }
 }
 
+/** Where an image's channels are: last (`[h, w, c]`, NHWC) or first (`[c, h, w]`, NCHW). */
+export type DataFormat = 'channelsLast' | 'channelsFirst';
+
+/** Validates the dataFormat of a layer that takes both; Keras' `channels_first` spelling is read too. */
+export function dataFormatOf(value: unknown, layer: string): DataFormat {
+  if (value === undefined || value === null || value === 'channelsLast' || value === 'channels_last') return 'channelsLast';
+  if (value === 'channelsFirst' || value === 'channels_first') return 'channelsFirst';
+  throw new Error(`Layer '${layer}': dataFormat must be 'channelsLast' ([n, ..., channels]) or 'channelsFirst' ([n, channels, ...]). Received: dataFormat=${JSON.stringify(value)}.`);
+}
+
 /** The window options a convolution takes, as Keras spells them. */
 export interface ConvWindowArgs {
   kernelSize: number | [number, number];
   strides?: number | [number, number];
   padding?: PaddingMode;
   dilationRate?: number | [number, number];
-  dataFormat?: 'channelsLast';
+  dataFormat?: DataFormat;
 }
 
-/** A convolution's validated window: sizes as pairs, the padding mode. */
+/** A convolution's validated window: sizes as pairs, the padding mode, the data format. */
 export interface ConvWindow {
   kernelSize: [number, number];
   strides: [number, number];
   padding: PaddingMode;
   dilationRate: [number, number];
+  dataFormat: DataFormat;
 }
 
-/** Validates a convolution's window options; `className` names the layer type in errors (e.g. 'Conv2D'). */
-export function convWindowOf(args: ConvWindowArgs, className: string, layer: string): ConvWindow {
+/**
+ * Validates a convolution's window options; `className` names the layer type in errors (e.g.
+ * 'Conv2D'). Layers that do not take `channelsFirst` refuse it.
+ */
+export function convWindowOf(args: ConvWindowArgs, className: string, layer: string, takesChannelsFirst = false): ConvWindow {
+  if (!takesChannelsFirst) checkChannelsLast(args.dataFormat, layer);
   const window: ConvWindow = {
     kernelSize: pairOf(args.kernelSize, 0, 'kernelSize', layer),
     strides: pairOf(args.strides, 1, 'strides', layer),
     padding: paddingOf(args.padding, layer),
     dilationRate: pairOf(args.dilationRate, 1, 'dilationRate', layer),
+    dataFormat: dataFormatOf(args.dataFormat, layer),
   };
   checkStridesWithDilation(window.strides, window.dilationRate, `${className} layer '${layer}'`);
-  checkChannelsLast(args.dataFormat, layer);
   return window;
 }
 

@@ -72,12 +72,15 @@ describe('convolutional and functional models on every backend', () => {
     ]);
   }
 
-  /** Channels-first convolutions and poolings run the channels-last kernels between transposes. */
+  /** Channels-first image layers run the channels-last kernels between transposes. */
   function channelsFirst(): km.LayersModel {
     return km.sequential([
       km.layers.permute({ dims: [3, 1, 2], inputShape: [9, 7, 2] }),
+      km.layers.zeroPadding2d({ padding: 1, dataFormat: 'channelsFirst' }),
       km.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same', activation: 'relu', dataFormat: 'channelsFirst' }),
       km.layers.maxPooling2d({ poolSize: 2, dataFormat: 'channelsFirst' }),
+      km.layers.upSampling2d({ size: 2, dataFormat: 'channelsFirst' }),
+      km.layers.cropping2D({ cropping: 1, dataFormat: 'channelsFirst' }),
       km.layers.conv2d({ filters: 4, kernelSize: 2, activation: 'tanh', dataFormat: 'channelsFirst' }),
       km.layers.globalAveragePooling2d({ dataFormat: 'channelsFirst' }),
       km.layers.dense({ units: 3, activation: 'softmax' }),
@@ -202,7 +205,7 @@ describe('convolutional and functional models on every backend', () => {
   ];
 
   for (const name of BACKENDS.filter((n) => n !== 'wasm')) {
-    it.each([['cnn', cnn], ['residual', residual], ['padding, upsampling, global max', () => spatial('max')], ['padding, upsampling, global average', () => spatial('avg')], ['batch normalization', normalized], ['batch and group normalization over middle axes', channelsFirstNormalized], ['channels-first convolutions and poolings', channelsFirst], ['frozen batch normalization', frozenNormalized], ['depthwise convolution', depthwise], ['separable and transposed convolutions', transposedSeparable], ['embedding and 1-D convolutions', text], ['depthwise 1-D convolutions, RMS normalization, activity regularization', normalizedSequence]] as const)(`${name}: %s`, async (_label, build) => {
+    it.each([['cnn', cnn], ['residual', residual], ['padding, upsampling, global max', () => spatial('max')], ['padding, upsampling, global average', () => spatial('avg')], ['batch normalization', normalized], ['batch and group normalization over middle axes', channelsFirstNormalized], ['channels-first convolutions, poolings, padding, upsampling, cropping', channelsFirst], ['frozen batch normalization', frozenNormalized], ['depthwise convolution', depthwise], ['separable and transposed convolutions', transposedSeparable], ['embedding and 1-D convolutions', text], ['depthwise 1-D convolutions, RMS normalization, activity regularization', normalizedSequence]] as const)(`${name}: %s`, async (_label, build) => {
       const reference = await losses('wasm', build);
       const ours = await losses(name, build);
       ours.forEach((l, i) => expect(Math.abs(l - reference[i])).toBeLessThan(1e-4));

@@ -1,5 +1,6 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import { formatShape, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import type { DataFormat } from './window.js';
 
 /**
  * A per-channel layer's channel axis as given, before the input's rank is known: an integer, or a
@@ -14,14 +15,20 @@ export function checkChannelAxisOption(axis: unknown, where: string): number {
   return given as number;
 }
 
-/** A channels-first sample shape `[c, ...]` as channels-last `[..., c]`. */
-export function channelsLastShape(shape: Shape): Shape {
-  return [...shape.slice(1), shape[0]];
+/** A sample shape in `format` as the channels-last kernels see it: `[c, ...]` becomes `[..., c]`. */
+export function channelsLastShape(format: DataFormat, shape: Shape): Shape {
+  return format === 'channelsFirst' ? [...shape.slice(1), shape[0]] : shape;
 }
 
-/** A channels-last sample shape `[..., c]` as channels-first `[c, ...]`. */
-export function channelsFirstShape(shape: Shape): Shape {
-  return [shape[shape.length - 1], ...shape.slice(0, -1)];
+/** A channels-last sample shape in `format`: `[..., c]` becomes `[c, ...]` for channelsFirst. */
+export function shapeInFormat(format: DataFormat, shape: Shape): Shape {
+  return format === 'channelsFirst' ? [shape[shape.length - 1], ...shape.slice(0, -1)] : shape;
+}
+
+/** A 1-D layer's config as TensorFlow.js writes it: without dataFormat, unless it is channelsFirst. */
+export function withoutDefaultDataFormat(config: Record<string, unknown>): Record<string, unknown> {
+  const { dataFormat, ...rest } = config;
+  return dataFormat === 'channelsFirst' ? config : rest;
 }
 
 /**
@@ -83,6 +90,12 @@ export class ChannelsLastBody {
     readonly input: ChannelLayout,
     readonly output: ChannelLayout,
   ) {}
+
+  /** The body of an image layer with `format`, between sample shapes `input` and `output` in that format. */
+  static of(format: DataFormat, input: Shape, output: Shape, where: string): ChannelsLastBody {
+    const axis = format === 'channelsFirst' ? 1 : -1;
+    return new ChannelsLastBody(new ChannelLayout(axis, input, where), new ChannelLayout(axis, output, where));
+  }
 
   /** Workspace floats after the body's own: the input and its gradient, the output and its gradient, where transposed. */
   scratchSize(batch: number): number {

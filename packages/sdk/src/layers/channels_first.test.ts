@@ -6,7 +6,7 @@ import * as km from '../index.js';
 import { checkLayersModelRoundTrip, kerasmArtifacts } from '../io/testing/round_trip.js';
 import { Random } from '../utils/random.js';
 
-// Convolutions and poolings with dataFormat: 'channelsFirst' against tfjs-layers 4.22, which runs
+// Convolutions, poolings, padding, upsampling and cropping with dataFormat: 'channelsFirst' against tfjs-layers 4.22, which runs
 // them by transposing too: the same losses, weights and predictions after training from the same
 // weights, and the same files both ways. tfjs' 1-D layers get channelsFirst wrong (Conv1D's output
 // shape, the poolings pool axis 1 whatever it holds), so there the reference is its channels-last
@@ -47,6 +47,17 @@ const cases: Case[] = [
       api.layers.conv2d({ filters: 6, kernelSize: 1, useBias: false, activation: 'sigmoid', dataFormat: CF, inputShape: [4, 5, 6] }),
       api.layers.conv2d({ filters: 3, kernelSize: 3, activation: 'elu', dataFormat: CF }),
       api.layers.globalMaxPooling2d({ dataFormat: CF }),
+      api.layers.dense({ units: 3, activation: 'softmax' }),
+    ],
+  },
+  {
+    name: 'ZeroPadding2D, Conv2D, Cropping2D',
+    inputShape: [2, 5, 4],
+    layers: (api) => [
+      api.layers.zeroPadding2d({ padding: [[1, 0], [2, 1]], dataFormat: CF, inputShape: [2, 5, 4] }),
+      api.layers.conv2d({ filters: 3, kernelSize: 3, strides: 2, activation: 'tanh', dataFormat: CF }),
+      api.layers.cropping2D({ cropping: [[1, 0], [0, 1]], dataFormat: CF }),
+      api.layers.flatten({}),
       api.layers.dense({ units: 3, activation: 'softmax' }),
     ],
   },
@@ -120,6 +131,34 @@ describe("dataFormat: 'channelsFirst'", () => {
 
   it.each(cases.filter((c) => !c.tfjs))('$name: saves and loads both ways with tfjs', async ({ inputShape, layers }) => {
     await checkLayersModelRoundTrip({ inputShape, kerasm: () => layers(km) as km.layers.Layer[], tfjs: () => layers(tfl) as tfl.layers.Layer[] });
+  });
+
+  // tfjs-layers 4.22's UpSampling2D trains differently in either format, so its reference here is
+  // kerasm's channels-last layer between permutations, whose gradients spatial_layers.test.ts checks
+  // against finite differences; tfjs checks the forward pass and the files.
+  it('UpSampling2D trains as the channels-last layer between permutations, and saves and loads both ways with tfjs', async () => {
+    const build = (api: Api, format: 'channelsFirst' | 'channelsLast') => [
+      ...(format === 'channelsLast' ? [api.layers.permute({ dims: [2, 3, 1], inputShape: [2, 3, 4] })] : []),
+      api.layers.conv2d({ filters: 3, kernelSize: 2, activation: 'tanh', dataFormat: format, ...(format === CF ? { inputShape: [2, 3, 4] } : {}) }),
+      api.layers.upSampling2d({ size: [2, 3], dataFormat: format }),
+      ...(format === 'channelsLast' ? [api.layers.permute({ dims: [3, 1, 2] })] : []),
+      api.layers.flatten({}),
+      api.layers.dense({ units: 3, activation: 'softmax' }),
+    ];
+    km.utils.setRandomSeed(11);
+    const first = km.sequential(build(km, CF) as km.layers.Layer[]);
+    const last = km.sequential(build(km, 'channelsLast') as km.layers.Layer[]);
+    last.setWeights(first.getWeights());
+    const random = new Random(5);
+    const x = km.tensor(Float32Array.from({ length: 12 * 24 }, () => random.uniform(-1, 2)), [12, 2, 3, 4]);
+    const y = km.tensor(Int32Array.from({ length: 12 }, (_, i) => i % 3), [12], 'int32');
+    const losses = await Promise.all([first, last].map(async (model) => {
+      model.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.2 }), loss: 'sparseCategoricalCrossentropy' });
+      return (await model.fit(x, y, { epochs: 3, batchSize: 4, shuffle: false, verbose: 0 })).history.loss;
+    }));
+    expect(losses[0]).toEqual(losses[1]);
+    expect(losses[0][2]).not.toBeCloseTo(losses[0][0], 3);
+    await checkLayersModelRoundTrip({ inputShape: [2, 3, 4], kerasm: () => build(km, CF) as km.layers.Layer[], tfjs: () => build(tfl, CF) as tfl.layers.Layer[] });
   });
 
   it('1-D layers save their dataFormat and load with the same predictions', async () => {

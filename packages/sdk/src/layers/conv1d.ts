@@ -2,6 +2,7 @@ import { Conv2D, type Conv2DArgs } from './conv2d.js';
 import type { KernelBiasLayerArgs } from './kernel_bias_layer.js';
 import type { Shape } from './layer.js';
 import { registerLayer } from './registry.js';
+import { withoutDefaultDataFormat } from './channel_axis.js';
 import { padding1DOf, sequenceGeometry, sequenceShape, singleOf, type DataFormat, type PaddingMode1D, type SampleGeometry } from './window.js';
 
 /** Options of {@link Conv1D}, with Keras' defaults. */
@@ -79,9 +80,8 @@ export class Conv1D extends Conv2D {
   }
 
   override getConfig(): Record<string, unknown> {
-    // TensorFlow.js writes 1-D sizes as lists of one, and no dataFormat for a channels-last Conv1D.
-    const { dataFormat, ...config } = super.getConfig();
-    return { ...config, ...(dataFormat === 'channelsFirst' ? { dataFormat } : {}), kernelSize: [this.kernelSize[1]], strides: [this.strides[1]], padding: this.padding1D, dilationRate: [this.dilationRate[1]] };
+    // TensorFlow.js writes 1-D sizes as lists of one.
+    return { ...withoutDefaultDataFormat(super.getConfig()), kernelSize: [this.kernelSize[1]], strides: [this.strides[1]], padding: this.padding1D, dilationRate: [this.dilationRate[1]] };
   }
 }
 

@@ -1,6 +1,6 @@
 import type { WindowGeometry } from '../backend/backend.js';
 import { isRowwise } from './activations.js';
-import { ChannelLayout, ChannelsLastBody, channelsFirstShape, channelsLastShape } from './channel_axis.js';
+import { ChannelsLastBody, channelsLastShape, shapeInFormat } from './channel_axis.js';
 import { activationBiasBackward, biasActivationForward, KernelBiasLayer, productBuffer } from './kernel_bias_layer.js';
 import { formatShape, singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import type { DataFormat, PaddingMode, SampleGeometry } from './window.js';
@@ -44,12 +44,11 @@ export abstract class ConvGemmLayer extends KernelBiasLayer {
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    const input = singleInput(this, inputShapes);
-    if (this.dataFormat === 'channelsLast') return this.outputShapeOf(this.#groupedGeometry(input));
-    if (isRowwise(this.activation)) {
+    if (this.dataFormat === 'channelsFirst' && isRowwise(this.activation)) {
       throw new Error(`${this.className} layer '${this.name}': activation '${this.activation}' on a channelsFirst output would run over its last axis (a spatial one), as in Keras, which is not what it is for. Use no activation here and km.layers.softmax({ axis: 1 }) after the layer for one over the channels.`);
     }
-    return channelsFirstShape(this.outputShapeOf(this.#groupedGeometry(channelsLastShape(input))));
+    const input = channelsLastShape(this.dataFormat, singleInput(this, inputShapes));
+    return shapeInFormat(this.dataFormat, this.outputShapeOf(this.#groupedGeometry(input)));
   }
 
   /** The sample geometry, once the input's channels are known to split into the groups. */
@@ -63,10 +62,8 @@ export abstract class ConvGemmLayer extends KernelBiasLayer {
 
   protected override build(inputShapes: readonly Shape[]): void {
     const input = singleInput(this, inputShapes);
-    const axis = this.dataFormat === 'channelsFirst' ? 1 : -1;
-    const where = `${this.className} layer '${this.name}'`;
-    this.#body = new ChannelsLastBody(new ChannelLayout(axis, input, where), new ChannelLayout(axis, this.computeOutputShape(inputShapes), where));
-    this.#geometry = this.#groupedGeometry(axis === 1 ? channelsLastShape(input) : input);
+    this.#body = ChannelsLastBody.of(this.dataFormat, input, this.computeOutputShape(inputShapes), `${this.className} layer '${this.name}'`);
+    this.#geometry = this.#groupedGeometry(channelsLastShape(this.dataFormat, input));
     this.addWeight('kernel', this.kernelShape(this.#geometry.channels / this.groups), this.kernelInitializer);
     if (this.useBias) this.addWeight('bias', [this.filters], this.biasInitializer);
   }

@@ -2,7 +2,7 @@ import type { WindowGeometry } from '../backend/backend.js';
 import { formatShape, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { ImageLayer } from './image_layer.js';
-import { checkChannelsLast } from './window.js';
+import type { DataFormat } from './window.js';
 import { paddingGeometry, sidePairs, type SidePairs } from './zero_padding2d.js';
 
 /** Options of {@link Cropping2D}. */
@@ -12,7 +12,8 @@ export interface Cropping2DArgs extends LayerArgs {
    * `[[top, bottom], [left, right]]`, as tfjs takes them.
    */
   cropping: number | [number, number] | [[number, number], [number, number]];
-  dataFormat?: 'channelsLast';
+  /** 'channelsLast' (the default: `[height, width, channels]`) or 'channelsFirst' (`[channels, height, width]`). */
+  dataFormat?: DataFormat;
 }
 
 /**
@@ -32,9 +33,8 @@ export class Cropping2D extends ImageLayer {
   #geometry: Omit<WindowGeometry, 'batch'> | null = null;
 
   constructor(args: Cropping2DArgs, className = 'Cropping2D', cropping?: SidePairs) {
-    super(args, className);
+    super(args, className, true);
     this.cropping = cropping ?? sidePairs(args.cropping, 0, className, this.name, 'cropping');
-    checkChannelsLast(args.dataFormat, this.name);
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
@@ -53,18 +53,20 @@ export class Cropping2D extends ImageLayer {
     const [[top, bottom], [left, right]] = this.cropping;
     this.computeOutputShape(inputShapes);
     this.#geometry = paddingGeometry(h - top - bottom, w - left - right, channels, this.cropping);
+    this.buildBody(inputShapes);
   }
 
   forward(ctx: ForwardContext): void {
-    ctx.backend.col2im(ctx.inputs[0], ctx.output, { ...this.#geometry!, batch: ctx.batch });
+    this.body.forward(ctx, 0, (c) => c.backend.col2im(c.inputs[0], c.output, { ...this.#geometry!, batch: c.batch }));
   }
 
   backward(ctx: BackwardContext): void {
-    if (ctx.inputGrads[0]) ctx.backend.im2col(ctx.outputGrad, ctx.inputGrads[0], { ...this.#geometry!, batch: ctx.batch });
+    if (!ctx.inputGrads[0]) return;
+    this.body.backward(ctx, 0, (c) => c.backend.im2col(c.outputGrad, c.inputGrads[0], { ...this.#geometry!, batch: c.batch }));
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), cropping: this.cropping, dataFormat: 'channelsLast' };
+    return { ...super.getConfig(), cropping: this.cropping, dataFormat: this.dataFormat };
   }
 }
 

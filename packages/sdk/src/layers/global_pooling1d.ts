@@ -2,15 +2,10 @@ import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import { GlobalAveragePooling2D, GlobalMaxPooling2D, type GlobalPooling2DArgs } from './global_pooling2d.js';
 import { registerLayer } from './registry.js';
 import { sequenceAsImage } from './image_layer.js';
+import { withoutDefaultDataFormat } from './channel_axis.js';
 
 /** Options of {@link GlobalAveragePooling1D} and {@link GlobalMaxPooling1D}; `dataFormat: 'channelsFirst'` takes `[channels, steps]`. */
 export type GlobalPooling1DArgs = GlobalPooling2DArgs;
-
-/** TensorFlow.js writes no dataFormat for the channels-last 1-D global poolings. */
-function config1D(config: Record<string, unknown>): Record<string, unknown> {
-  const { dataFormat, ...rest } = config;
-  return dataFormat === 'channelsFirst' ? config : rest;
-}
 
 /**
  * The mean of each channel over the sequence, `[steps, c]` to `[c]`: the 2-D layer over a sequence
@@ -31,8 +26,12 @@ export class GlobalAveragePooling1D extends GlobalAveragePooling2D {
     super(args, 'GlobalAveragePooling1D');
   }
 
-  protected override imageOf(input: Shape): [number, number, number] {
+  protected override sampleImage(input: Shape): [number, number, number] {
     return sequenceAsImage(input, this.name, this.className);
+  }
+
+  protected override sampleShape(_h: number, w: number, c: number): Shape {
+    return [w, c];
   }
 
   // Reads a padded sequence's mask and passes none on: its output has no steps.
@@ -58,7 +57,7 @@ export class GlobalAveragePooling1D extends GlobalAveragePooling2D {
   }
 
   override getConfig(): Record<string, unknown> {
-    return config1D(super.getConfig());
+    return withoutDefaultDataFormat(super.getConfig());
   }
 }
 
@@ -78,12 +77,16 @@ export class GlobalMaxPooling1D extends GlobalMaxPooling2D {
     super(args, 'GlobalMaxPooling1D');
   }
 
-  protected override imageOf(input: Shape): [number, number, number] {
+  protected override sampleImage(input: Shape): [number, number, number] {
     return sequenceAsImage(input, this.name, this.className);
   }
 
+  protected override sampleShape(_h: number, w: number, c: number): Shape {
+    return [w, c];
+  }
+
   override getConfig(): Record<string, unknown> {
-    return config1D(super.getConfig());
+    return withoutDefaultDataFormat(super.getConfig());
   }
 }
 

@@ -2,8 +2,8 @@ import type { WindowGeometry } from '../backend/backend.js';
 import { singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { ImageLayer } from './image_layer.js';
-import { ChannelLayout, ChannelsLastBody, channelsFirstShape, channelsLastShape } from './channel_axis.js';
-import { dataFormatOf, type DataFormat } from './window.js';
+import { shapeInFormat } from './channel_axis.js';
+import type { DataFormat } from './window.js';
 import { checkBooleanOption } from '../utils/options.js';
 
 /** Options of {@link GlobalAveragePooling2D} and {@link GlobalMaxPooling2D}. */
@@ -34,48 +34,26 @@ export function globallyPooledShape(input: Shape, keepdims: boolean): Shape {
  */
 abstract class GlobalPooling2D extends ImageLayer {
   #geometry: Omit<WindowGeometry, 'batch'> | null = null;
-  #body: ChannelsLastBody | null = null;
   readonly keepdims: boolean;
-  readonly dataFormat: DataFormat;
 
   constructor(args: GlobalPooling2DArgs, className: string) {
-    super(args, className);
-    this.dataFormat = dataFormatOf(args.dataFormat, this.name);
+    super(args, className, true);
     this.keepdims = keepdimsOf(args.keepdims, `${className} layer '${this.name}'`);
   }
 
-  /** The input as the channels-last kernels see it. */
-  #channelsLast(input: Shape): Shape {
-    return this.dataFormat === 'channelsFirst' ? channelsLastShape(input) : input;
-  }
-
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    const input = this.#channelsLast(singleInput(this, inputShapes));
     // Throws, naming the layer, on an input that is not an image (volume, sequence) of its kind.
-    this.imageOf(input);
-    const pooled = globallyPooledShape(input, this.keepdims);
-    return this.dataFormat === 'channelsFirst' ? channelsFirstShape(pooled) : pooled;
+    const [h, w, c] = this.imageOf(singleInput(this, inputShapes));
+    const pooled = globallyPooledShape(this.sampleShape(h, w, c), this.keepdims);
+    return shapeInFormat(this.dataFormat, pooled);
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
-    const input = singleInput(this, inputShapes);
-    const axis = this.dataFormat === 'channelsFirst' ? 1 : -1;
-    const where = `${this.className} layer '${this.name}'`;
-    this.#body = new ChannelsLastBody(new ChannelLayout(axis, input, where), new ChannelLayout(axis, this.computeOutputShape(inputShapes), where));
-    const [inH, inW, channels] = this.imageOf(this.#channelsLast(input));
+    this.buildBody(inputShapes);
+    const [inH, inW, channels] = this.imageOf(singleInput(this, inputShapes));
     this.#geometry = {
       inH, inW, channels, kH: inH, kW: inW, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0, outH: 1, outW: 1,
     };
-  }
-
-  /** Channels-first scratch only. */
-  override workspaceSize(batch: number): number {
-    return this.#body!.scratchSize(batch);
-  }
-
-  /** How the channels-last kernels run on this layer's data format. */
-  protected get body(): ChannelsLastBody {
-    return this.#body!;
   }
 
   protected geometry(batch: number): WindowGeometry {

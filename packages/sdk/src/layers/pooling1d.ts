@@ -1,6 +1,7 @@
 import type { LayerArgs, Shape } from './layer.js';
 import { AveragePooling2D, MaxPooling2D, type Pooling2D, type Pooling2DArgs } from './pooling2d.js';
 import { registerLayer } from './registry.js';
+import { withoutDefaultDataFormat } from './channel_axis.js';
 import { padding1DOf, sequenceGeometry, sequenceShape, singleOf, type DataFormat, type PaddingMode, type SampleGeometry } from './window.js';
 
 /** Options of {@link MaxPooling1D} and {@link AveragePooling1D}, with Keras' defaults. */
@@ -34,9 +35,8 @@ function geometry1D(layer: Pooling2D, input: Shape): SampleGeometry {
 }
 
 function config1D(layer: Pooling2D, config: Record<string, unknown>): Record<string, unknown> {
-  // TensorFlow.js writes 1-D sizes as lists of one, and no dataFormat for channels-last 1-D pooling.
-  const { dataFormat, ...rest } = config;
-  return { ...rest, ...(dataFormat === 'channelsFirst' ? { dataFormat } : {}), poolSize: [layer.poolSize[1]], strides: [layer.strides[1]] };
+  // TensorFlow.js writes 1-D sizes as lists of one.
+  return { ...withoutDefaultDataFormat(config), poolSize: [layer.poolSize[1]], strides: [layer.strides[1]] };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { WindowGeometry } from '../backend/backend.js';
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { ChannelLayout, ChannelsLastBody, channelsFirstShape, channelsLastShape } from './channel_axis.js';
+import { ChannelsLastBody, channelsLastShape, shapeInFormat } from './channel_axis.js';
 import { dataFormatOf, imageShape, pairOf, paddingOf, sampleGeometry, type DataFormat, type PaddingMode, type SampleGeometry } from './window.js';
 
 /** Options of {@link MaxPooling2D} and {@link AveragePooling2D}, with Keras' defaults. */
@@ -48,17 +48,14 @@ export abstract class Pooling2D extends Layer {
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    const input = singleInput(this, inputShapes);
-    if (this.dataFormat === 'channelsLast') return this.outputShapeOf(this.sampleGeometry(input));
-    return channelsFirstShape(this.outputShapeOf(this.sampleGeometry(channelsLastShape(input))));
+    const input = channelsLastShape(this.dataFormat, singleInput(this, inputShapes));
+    return shapeInFormat(this.dataFormat, this.outputShapeOf(this.sampleGeometry(input)));
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
     const input = singleInput(this, inputShapes);
-    const axis = this.dataFormat === 'channelsFirst' ? 1 : -1;
-    const where = `${this.className} layer '${this.name}'`;
-    this.#body = new ChannelsLastBody(new ChannelLayout(axis, input, where), new ChannelLayout(axis, this.computeOutputShape(inputShapes), where));
-    this.#geometry = this.sampleGeometry(axis === 1 ? channelsLastShape(input) : input);
+    this.#body = ChannelsLastBody.of(this.dataFormat, input, this.computeOutputShape(inputShapes), `${this.className} layer '${this.name}'`);
+    this.#geometry = this.sampleGeometry(channelsLastShape(this.dataFormat, input));
   }
 
   /** Channels-first scratch only. */

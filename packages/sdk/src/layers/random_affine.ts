@@ -2,7 +2,6 @@ import type { BufferId, FillMode, ImageTransform, ResizeInterpolation } from '..
 import type { Random } from '../utils/random.js';
 import type { BackwardContext, ForwardContext } from './layer.js';
 import { RandomImageLayer, type RandomImageArgs } from './random_image_layer.js';
-import { checkChannelsLast } from './window.js';
 
 /** A factor of Keras' augmentation layers: ±f, or a [lower, upper] range. */
 export type AugmentationFactor = number | readonly [number, number];
@@ -52,7 +51,6 @@ export abstract class AffineAugmentation extends RandomImageLayer {
   constructor(args: AffineAugmentationArgs, className: string) {
     super(args, className);
     const where = `${className} layer '${this.name}'`;
-    checkChannelsLast(args.dataFormat, this.name);
     this.fillMode = args.fillMode ?? 'reflect';
     if (!FILL_MODES.includes(this.fillMode)) {
       throw new Error(`${where}: fillMode must be one of ${FILL_MODES.map((m) => `'${m}'`).join(', ')}. Received: fillMode=${JSON.stringify(args.fillMode)}.`);

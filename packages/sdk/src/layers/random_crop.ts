@@ -4,7 +4,6 @@ import { singleInput, type BackwardContext, type ForwardContext, type Shape } fr
 import { registerLayer } from './registry.js';
 import { RandomImageLayer, type RandomImageArgs } from './random_image_layer.js';
 import { outputSize, resizeGeometry } from './resizing.js';
-import { checkChannelsLast } from './window.js';
 
 /** Options of {@link RandomCrop}, with Keras' defaults. */
 export interface RandomCropArgs extends RandomImageArgs {
@@ -45,7 +44,6 @@ export class RandomCrop extends RandomImageLayer {
     const where = `RandomCrop layer '${this.name}'`;
     this.height = outputSize(args.height, 'height', where);
     this.width = outputSize(args.width, 'width', where);
-    checkChannelsLast(args.dataFormat, this.name);
   }
 
   override computeOutputShape(inputShapes: readonly Shape[]): Shape {

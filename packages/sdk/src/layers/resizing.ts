@@ -3,7 +3,6 @@ import { checkNumberOption } from '../utils/options.js';
 import { singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { ImageLayer } from './image_layer.js';
-import { checkChannelsLast } from './window.js';
 
 /** Options of {@link Resizing}, with Keras' defaults. */
 export interface ResizingArgs extends LayerArgs {
@@ -73,7 +72,6 @@ export class Resizing extends ImageLayer {
     const crop = args.cropToAspectRatio ?? false;
     if (typeof crop !== 'boolean') throw new Error(`${where}: cropToAspectRatio must be true or false. Received: cropToAspectRatio=${JSON.stringify(crop)}.`);
     this.cropToAspectRatio = crop;
-    checkChannelsLast(args.dataFormat, this.name);
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {

@@ -146,7 +146,8 @@ describe('shape and merge layers: forward and gradients against a float64 refere
     expect(() => km.layers.permute({ dims: [1, 2, 3, 4, 5] })).toThrow(/permutes up to 4 sample axes/);
     expect(() => km.layers.cropping2D({ cropping: [[3, 3], [0, 0]], name: 'crop' }).apply(km.input({ shape: [6, 4, 1] }))).toThrow(/Cropping2D layer 'crop' crops \[\[3,3\],\[0,0\]\] from \(None, 6, 4, 1\), which leaves 0x4 pixels/);
     expect(() => km.layers.cropping2D({ cropping: -1 })).toThrow(/cropping must be a non-negative integer, \[rows, cols\], or \[\[top, bottom\], \[left, right\]\]\. Received: cropping=-1/);
-    expect(() => km.layers.cropping2D({ cropping: 1, dataFormat: 'channelsFirst' as 'channelsLast' })).toThrow(/only dataFormat 'channelsLast'.*Received: dataFormat="channelsFirst"/);
+    expect(() => km.layers.cropping2D({ cropping: 1, dataFormat: 'NCHW' as 'channelsLast' })).toThrow(/dataFormat must be 'channelsLast' .* Received: dataFormat="NCHW"/);
+    expect(() => km.layers.resizing({ height: 2, width: 2, dataFormat: 'channelsFirst' as 'channelsLast' })).toThrow(/only dataFormat 'channelsLast'.*Received: dataFormat="channelsFirst"/);
     expect(() => km.layers.maximum().apply([km.input({ shape: [3] }), km.input({ shape: [4] })])).toThrow(/cannot broadcast its inputs' shapes together: \(None, 3\) and \(None, 4\)/);
     expect(() => km.layers.dot({ axes: 0 })).toThrow(/axes must be a non-batch axis \(1, 2 or -1, \.\.\.\) or a pair of them\. Received: axes=0/);
     expect(() => km.layers.dot({ axes: 2 }).apply([km.input({ shape: [3] }), km.input({ shape: [3] })])).toThrow(/sums over axis 2 of \(None, 3\) and axis 2 of \(None, 3\), which must be non-batch axes of one size/);

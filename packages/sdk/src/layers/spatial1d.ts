@@ -2,6 +2,7 @@ import type { LayerArgs, Shape } from './layer.js';
 import { sequenceAsImage } from './image_layer.js';
 import { Cropping2D } from './cropping2d.js';
 import { registerLayer } from './registry.js';
+import { withoutDefaultDataFormat } from './channel_axis.js';
 import { UpSampling2D } from './up_sampling2d.js';
 import { ZeroPadding2D, type SidePairs } from './zero_padding2d.js';
 
@@ -38,17 +39,16 @@ export class ZeroPadding1D extends ZeroPadding2D {
     super({ ...args, padding: undefined }, 'ZeroPadding1D', ends(args.padding, 1, 'ZeroPadding1D', args.name ?? 'zero_padding1d', 'padding'));
   }
 
-  protected override imageOf(input: Shape): [number, number, number] {
+  protected override sampleImage(input: Shape): [number, number, number] {
     return sequenceAsImage(input, this.name, this.className);
   }
 
-  protected override shapeOf(_h: number, w: number, c: number): Shape {
+  protected override sampleShape(_h: number, w: number, c: number): Shape {
     return [w, c];
   }
 
   override getConfig(): Record<string, unknown> {
-    const { dataFormat: _, ...rest } = super.getConfig();
-    return { ...rest, padding: this.padding[1] };
+    return { ...withoutDefaultDataFormat(super.getConfig()), padding: this.padding[1] };
   }
 }
 
@@ -73,17 +73,16 @@ export class Cropping1D extends Cropping2D {
     super({ ...args, cropping: 0 }, 'Cropping1D', ends(args.cropping, 1, 'Cropping1D', args.name ?? 'cropping1d', 'cropping'));
   }
 
-  protected override imageOf(input: Shape): [number, number, number] {
+  protected override sampleImage(input: Shape): [number, number, number] {
     return sequenceAsImage(input, this.name, this.className);
   }
 
-  protected override shapeOf(_h: number, w: number, c: number): Shape {
+  protected override sampleShape(_h: number, w: number, c: number): Shape {
     return [w, c];
   }
 
   override getConfig(): Record<string, unknown> {
-    const { dataFormat: _, ...rest } = super.getConfig();
-    return { ...rest, cropping: this.cropping[1] };
+    return { ...withoutDefaultDataFormat(super.getConfig()), cropping: this.cropping[1] };
   }
 }
 
@@ -112,16 +111,16 @@ export class UpSampling1D extends UpSampling2D {
     super({ ...args, size: undefined }, 'UpSampling1D', [1, size]);
   }
 
-  protected override imageOf(input: Shape): [number, number, number] {
+  protected override sampleImage(input: Shape): [number, number, number] {
     return sequenceAsImage(input, this.name, this.className);
   }
 
-  protected override shapeOf(_h: number, w: number, c: number): Shape {
+  protected override sampleShape(_h: number, w: number, c: number): Shape {
     return [w, c];
   }
 
   override getConfig(): Record<string, unknown> {
-    const { dataFormat: _, interpolation: __, ...rest } = super.getConfig();
+    const { interpolation: _, ...rest } = withoutDefaultDataFormat(super.getConfig());
     return { ...rest, size: this.size[1] };
   }
 }

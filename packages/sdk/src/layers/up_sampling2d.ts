@@ -2,7 +2,7 @@ import type { WindowGeometry } from '../backend/backend.js';
 import { singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { ImageLayer } from './image_layer.js';
-import { checkChannelsLast, pairOf } from './window.js';
+import { pairOf, type DataFormat } from './window.js';
 
 /** Options of {@link UpSampling2D}. */
 export interface UpSampling2DArgs extends LayerArgs {
@@ -10,7 +10,8 @@ export interface UpSampling2DArgs extends LayerArgs {
   size?: number | [number, number];
   /** Only 'nearest' (repeat) is implemented. */
   interpolation?: 'nearest';
-  dataFormat?: 'channelsLast';
+  /** 'channelsLast' (the default: `[height, width, channels]`) or 'channelsFirst' (`[channels, height, width]`). */
+  dataFormat?: DataFormat;
 }
 
 /**
@@ -34,12 +35,11 @@ export class UpSampling2D extends ImageLayer {
   #outSize = 0;
 
   constructor(args: UpSampling2DArgs = {}, className = 'UpSampling2D', size?: [number, number]) {
-    super(args, className);
+    super(args, className, true);
     this.size = size ?? pairOf(args.size, 2, 'size', this.name);
     if (args.interpolation !== undefined && args.interpolation !== 'nearest') {
       throw new Error(`${className} layer '${this.name}': only interpolation 'nearest' is implemented. Received: interpolation=${JSON.stringify(args.interpolation)}.`);
     }
-    checkChannelsLast(args.dataFormat, this.name);
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
@@ -52,6 +52,7 @@ export class UpSampling2D extends ImageLayer {
     const [sh, sw] = this.size;
     this.#geometry = { inH: h * sh, inW: w * sw, channels, kH: sh, kW: sw, strideH: sh, strideW: sw, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0, outH: h, outW: w };
     this.#outSize = h * sh * w * sw * channels;
+    this.buildBody(inputShapes);
   }
 
   get #area(): number {
@@ -59,19 +60,22 @@ export class UpSampling2D extends ImageLayer {
   }
 
   forward(ctx: ForwardContext): void {
-    ctx.backend.avgPoolGrad(ctx.inputs[0], ctx.output, { ...this.#geometry!, batch: ctx.batch });
-    if (this.#area !== 1) ctx.backend.scale(ctx.output, ctx.batch * this.#outSize, this.#area);
+    this.body.forward(ctx, 0, ({ backend, inputs, output, batch }) => {
+      backend.avgPoolGrad(inputs[0], output, { ...this.#geometry!, batch });
+      if (this.#area !== 1) backend.scale(output, batch * this.#outSize, this.#area);
+    });
   }
 
   backward(ctx: BackwardContext): void {
-    const dx = ctx.inputGrads[0];
-    if (!dx) return;
-    ctx.backend.avgPool(ctx.outputGrad, dx, { ...this.#geometry!, batch: ctx.batch });
-    if (this.#area !== 1) ctx.backend.scale(dx, (ctx.batch * this.#outSize) / this.#area, this.#area);
+    if (!ctx.inputGrads[0]) return;
+    this.body.backward(ctx, 0, ({ backend, outputGrad, inputGrads: [dx], batch }) => {
+      backend.avgPool(outputGrad, dx, { ...this.#geometry!, batch });
+      if (this.#area !== 1) backend.scale(dx, (batch * this.#outSize) / this.#area, this.#area);
+    });
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), size: this.size, dataFormat: 'channelsLast', interpolation: 'nearest' };
+    return { ...super.getConfig(), size: this.size, dataFormat: this.dataFormat, interpolation: 'nearest' };
   }
 }
 

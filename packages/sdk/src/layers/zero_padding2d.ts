@@ -2,7 +2,7 @@ import type { WindowGeometry } from '../backend/backend.js';
 import { singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { ImageLayer } from './image_layer.js';
-import { checkChannelsLast } from './window.js';
+import type { DataFormat } from './window.js';
 
 /** Options of {@link ZeroPadding2D}. */
 export interface ZeroPadding2DArgs extends LayerArgs {
@@ -11,7 +11,8 @@ export interface ZeroPadding2DArgs extends LayerArgs {
    * `[[top, bottom], [left, right]]`. Default 1.
    */
   padding?: number | [number, number] | [[number, number], [number, number]];
-  dataFormat?: 'channelsLast';
+  /** 'channelsLast' (the default: `[height, width, channels]`) or 'channelsFirst' (`[channels, height, width]`). */
+  dataFormat?: DataFormat;
 }
 
 function isCount(v: unknown): v is number {
@@ -64,9 +65,8 @@ export class ZeroPadding2D extends ImageLayer {
   #geometry: Omit<WindowGeometry, 'batch'> | null = null;
 
   constructor(args: ZeroPadding2DArgs = {}, className = 'ZeroPadding2D', padding?: SidePairs) {
-    super(args, className);
+    super(args, className, true);
     this.padding = padding ?? sidePairs(args.padding, 1, className, this.name, 'padding');
-    checkChannelsLast(args.dataFormat, this.name);
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
@@ -78,18 +78,20 @@ export class ZeroPadding2D extends ImageLayer {
   protected override build(inputShapes: readonly Shape[]): void {
     const [inH, inW, channels] = this.imageOf(singleInput(this, inputShapes));
     this.#geometry = paddingGeometry(inH, inW, channels, this.padding);
+    this.buildBody(inputShapes);
   }
 
   forward(ctx: ForwardContext): void {
-    ctx.backend.im2col(ctx.inputs[0], ctx.output, { ...this.#geometry!, batch: ctx.batch });
+    this.body.forward(ctx, 0, (c) => c.backend.im2col(c.inputs[0], c.output, { ...this.#geometry!, batch: c.batch }));
   }
 
   backward(ctx: BackwardContext): void {
-    if (ctx.inputGrads[0]) ctx.backend.col2im(ctx.outputGrad, ctx.inputGrads[0], { ...this.#geometry!, batch: ctx.batch });
+    if (!ctx.inputGrads[0]) return;
+    this.body.backward(ctx, 0, (c) => c.backend.col2im(c.outputGrad, c.inputGrads[0], { ...this.#geometry!, batch: c.batch }));
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), padding: this.padding, dataFormat: 'channelsLast' };
+    return { ...super.getConfig(), padding: this.padding, dataFormat: this.dataFormat };
   }
 }
 

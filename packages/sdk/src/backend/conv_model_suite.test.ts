@@ -87,6 +87,18 @@ describe('convolutional and functional models on every backend', () => {
     ]);
   }
 
+  /** Channels-first depthwise, separable and transposed convolutions, between transposes too. */
+  function channelsFirstSeparable(): km.LayersModel {
+    return km.sequential([
+      km.layers.permute({ dims: [3, 1, 2], inputShape: [9, 7, 2] }),
+      km.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, strides: 2, padding: 'same', activation: 'relu', dataFormat: 'channelsFirst' }),
+      km.layers.separableConv2d({ filters: 3, kernelSize: 2, activation: 'tanh', dataFormat: 'channelsFirst' }),
+      km.layers.conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2, dataFormat: 'channelsFirst' }),
+      km.layers.globalMaxPooling2d({ dataFormat: 'channelsFirst' }),
+      km.layers.dense({ units: 3, activation: 'softmax' }),
+    ]);
+  }
+
   /** Batch and group normalization over a middle axis run the same kernels on the batch transposed to it and back. */
   function channelsFirstNormalized(): km.LayersModel {
     return km.sequential([
@@ -205,7 +217,7 @@ describe('convolutional and functional models on every backend', () => {
   ];
 
   for (const name of BACKENDS.filter((n) => n !== 'wasm')) {
-    it.each([['cnn', cnn], ['residual', residual], ['padding, upsampling, global max', () => spatial('max')], ['padding, upsampling, global average', () => spatial('avg')], ['batch normalization', normalized], ['batch and group normalization over middle axes', channelsFirstNormalized], ['channels-first convolutions, poolings, padding, upsampling, cropping', channelsFirst], ['frozen batch normalization', frozenNormalized], ['depthwise convolution', depthwise], ['separable and transposed convolutions', transposedSeparable], ['embedding and 1-D convolutions', text], ['depthwise 1-D convolutions, RMS normalization, activity regularization', normalizedSequence]] as const)(`${name}: %s`, async (_label, build) => {
+    it.each([['cnn', cnn], ['residual', residual], ['padding, upsampling, global max', () => spatial('max')], ['padding, upsampling, global average', () => spatial('avg')], ['batch normalization', normalized], ['batch and group normalization over middle axes', channelsFirstNormalized], ['channels-first convolutions, poolings, padding, upsampling, cropping', channelsFirst], ['channels-first depthwise, separable, transposed convolutions', channelsFirstSeparable], ['frozen batch normalization', frozenNormalized], ['depthwise convolution', depthwise], ['separable and transposed convolutions', transposedSeparable], ['embedding and 1-D convolutions', text], ['depthwise 1-D convolutions, RMS normalization, activity regularization', normalizedSequence]] as const)(`${name}: %s`, async (_label, build) => {
       const reference = await losses('wasm', build);
       const ours = await losses(name, build);
       ours.forEach((l, i) => expect(Math.abs(l - reference[i])).toBeLessThan(1e-4));

@@ -1,4 +1,5 @@
 import type { Backend, BufferId } from '../backend/backend.js';
+import { isRowwise, type LayerActivation } from './activations.js';
 import { formatShape, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import type { DataFormat } from './window.js';
 
@@ -23,6 +24,16 @@ export function channelsLastShape(format: DataFormat, shape: Shape): Shape {
 /** A channels-last sample shape in `format`: `[..., c]` becomes `[c, ...]` for channelsFirst. */
 export function shapeInFormat(format: DataFormat, shape: Shape): Shape {
   return format === 'channelsFirst' ? [shape[shape.length - 1], ...shape.slice(0, -1)] : shape;
+}
+
+/**
+ * Refuses softmax-like activations on a channels-first convolution's output: Keras applies them
+ * along the last axis, a spatial one there, where the kernels here would take the channels.
+ */
+export function checkChannelsFirstActivation(format: DataFormat, activation: LayerActivation, where: string): void {
+  if (format === 'channelsFirst' && isRowwise(activation)) {
+    throw new Error(`${where}: activation '${activation}' on a channelsFirst output would run over its last axis (a spatial one), as in Keras, which is not what it is for. Use no activation here and km.layers.softmax({ axis: 1 }) after the layer for one over the channels.`);
+  }
 }
 
 /** A 1-D layer's config as TensorFlow.js writes it: without dataFormat, unless it is channelsFirst. */

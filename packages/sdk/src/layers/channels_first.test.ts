@@ -6,11 +6,11 @@ import * as km from '../index.js';
 import { checkLayersModelRoundTrip, kerasmArtifacts } from '../io/testing/round_trip.js';
 import { Random } from '../utils/random.js';
 
-// Convolutions, poolings, padding, upsampling and cropping with dataFormat: 'channelsFirst' against tfjs-layers 4.22, which runs
+// Convolutions (plain, depthwise, separable, transposed), poolings, padding, upsampling and cropping with dataFormat: 'channelsFirst' against tfjs-layers 4.22, which runs
 // them by transposing too: the same losses, weights and predictions after training from the same
-// weights, and the same files both ways. tfjs' 1-D layers get channelsFirst wrong (Conv1D's output
-// shape, the poolings pool axis 1 whatever it holds), so there the reference is its channels-last
-// layers after a permutation.
+// weights, and the same files both ways. tfjs' 1-D layers and SeparableConv2D get channelsFirst wrong
+// (Conv1D's output shape, the poolings pool axis 1 whatever it holds, the separable bias), so there
+// the reference is its channels-last layers between permutations.
 beforeAll(async () => {
   await tf.setBackend('cpu');
   await km.ready();
@@ -47,6 +47,44 @@ const cases: Case[] = [
       api.layers.conv2d({ filters: 6, kernelSize: 1, useBias: false, activation: 'sigmoid', dataFormat: CF, inputShape: [4, 5, 6] }),
       api.layers.conv2d({ filters: 3, kernelSize: 3, activation: 'elu', dataFormat: CF }),
       api.layers.globalMaxPooling2d({ dataFormat: CF }),
+      api.layers.dense({ units: 3, activation: 'softmax' }),
+    ],
+  },
+  {
+    name: 'DepthwiseConv2D',
+    inputShape: [3, 8, 7],
+    layers: (api) => [
+      api.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, strides: 2, padding: 'same', activation: 'relu', dataFormat: CF, inputShape: [3, 8, 7] }),
+      api.layers.depthwiseConv2d({ kernelSize: 2, activation: 'tanh', dataFormat: CF }),
+      api.layers.flatten({}),
+      api.layers.dense({ units: 3, activation: 'softmax' }),
+    ],
+  },
+  {
+    name: 'SeparableConv2D',
+    inputShape: [3, 8, 7],
+    layers: (api) => [
+      api.layers.separableConv2d({ filters: 4, kernelSize: 3, depthMultiplier: 2, strides: 2, padding: 'same', activation: 'relu', dataFormat: CF, inputShape: [3, 8, 7] }),
+      api.layers.flatten({}),
+      api.layers.dense({ units: 3, activation: 'softmax' }),
+    ],
+    // tfjs' channels-first SeparableConv2D adds its bias along the wrong axis ("Operands could not be broadcast").
+    tfjs: () => [
+      tfl.layers.permute({ dims: [2, 3, 1], inputShape: [3, 8, 7] }),
+      tfl.layers.separableConv2d({ filters: 4, kernelSize: 3, depthMultiplier: 2, strides: 2, padding: 'same', activation: 'relu' }),
+      tfl.layers.permute({ dims: [3, 1, 2] }),
+      tfl.layers.flatten(),
+      tfl.layers.dense({ units: 3, activation: 'softmax' }),
+    ],
+  },
+  {
+    name: 'Conv2D, Conv2DTranspose (same padding, stride 2), Conv2DTranspose (valid)',
+    inputShape: [2, 5, 4],
+    layers: (api) => [
+      api.layers.conv2d({ filters: 3, kernelSize: 2, activation: 'relu', dataFormat: CF, inputShape: [2, 5, 4] }),
+      api.layers.conv2dTranspose({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'tanh', dataFormat: CF }),
+      api.layers.conv2dTranspose({ filters: 2, kernelSize: [2, 3], dataFormat: CF }),
+      api.layers.flatten({}),
       api.layers.dense({ units: 3, activation: 'softmax' }),
     ],
   },
@@ -133,24 +171,31 @@ describe("dataFormat: 'channelsFirst'", () => {
     await checkLayersModelRoundTrip({ inputShape, kerasm: () => layers(km) as km.layers.Layer[], tfjs: () => layers(tfl) as tfl.layers.Layer[] });
   });
 
-  // tfjs-layers 4.22's UpSampling2D trains differently in either format, so its reference here is
-  // kerasm's channels-last layer between permutations, whose gradients spatial_layers.test.ts checks
-  // against finite differences; tfjs checks the forward pass and the files.
-  it('UpSampling2D trains as the channels-last layer between permutations, and saves and loads both ways with tfjs', async () => {
-    const build = (api: Api, format: 'channelsFirst' | 'channelsLast') => [
-      ...(format === 'channelsLast' ? [api.layers.permute({ dims: [2, 3, 1], inputShape: [2, 3, 4] })] : []),
-      api.layers.conv2d({ filters: 3, kernelSize: 2, activation: 'tanh', dataFormat: format, ...(format === CF ? { inputShape: [2, 3, 4] } : {}) }),
-      api.layers.upSampling2d({ size: [2, 3], dataFormat: format }),
-      ...(format === 'channelsLast' ? [api.layers.permute({ dims: [3, 1, 2] })] : []),
-      api.layers.flatten({}),
-      api.layers.dense({ units: 3, activation: 'softmax' }),
+  // Where tfjs-layers 4.22 is no reference (its UpSampling2D trains differently in either format; it
+  // has no SeparableConv1D), the reference is kerasm's channels-last layer between permutations,
+  // whose gradients spatial_layers.test.ts and separable_conv1d.test.ts check against finite
+  // differences.
+  const againstChannelsLast: { name: string; inputShape: number[]; toLast: number[]; toFirst: number[]; layer: (format: 'channelsFirst' | 'channelsLast') => km.layers.Layer }[] = [
+    { name: 'UpSampling2D', inputShape: [2, 3, 4], toLast: [2, 3, 1], toFirst: [3, 1, 2], layer: (dataFormat) => km.layers.upSampling2d({ size: [2, 3], dataFormat }) },
+    { name: 'SeparableConv1D', inputShape: [3, 8], toLast: [2, 1], toFirst: [2, 1], layer: (dataFormat) => km.layers.separableConv1d({ filters: 4, kernelSize: 3, depthMultiplier: 2, strides: 2, padding: 'same', activation: 'tanh', dataFormat }) },
+  ];
+
+  it.each(againstChannelsLast)('$name trains as the channels-last layer between permutations', async ({ inputShape, toLast, toFirst, layer }) => {
+    const build = (format: 'channelsFirst' | 'channelsLast') => [
+      km.layers.dense({ units: inputShape[inputShape.length - 1], inputShape, activation: 'tanh' }),
+      ...(format === 'channelsLast' ? [km.layers.permute({ dims: toLast })] : []),
+      layer(format),
+      ...(format === 'channelsLast' ? [km.layers.permute({ dims: toFirst })] : []),
+      km.layers.flatten(),
+      km.layers.dense({ units: 3, activation: 'softmax' }),
     ];
     km.utils.setRandomSeed(11);
-    const first = km.sequential(build(km, CF) as km.layers.Layer[]);
-    const last = km.sequential(build(km, 'channelsLast') as km.layers.Layer[]);
+    const first = km.sequential(build(CF));
+    const last = km.sequential(build('channelsLast'));
     last.setWeights(first.getWeights());
+    const size = inputShape.reduce((a, b) => a * b, 1);
     const random = new Random(5);
-    const x = km.tensor(Float32Array.from({ length: 12 * 24 }, () => random.uniform(-1, 2)), [12, 2, 3, 4]);
+    const x = km.tensor(Float32Array.from({ length: 12 * size }, () => random.uniform(-1, 2)), [12, ...inputShape]);
     const y = km.tensor(Int32Array.from({ length: 12 }, (_, i) => i % 3), [12], 'int32');
     const losses = await Promise.all([first, last].map(async (model) => {
       model.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.2 }), loss: 'sparseCategoricalCrossentropy' });
@@ -158,7 +203,14 @@ describe("dataFormat: 'channelsFirst'", () => {
     }));
     expect(losses[0]).toEqual(losses[1]);
     expect(losses[0][2]).not.toBeCloseTo(losses[0][0], 3);
-    await checkLayersModelRoundTrip({ inputShape: [2, 3, 4], kerasm: () => build(km, CF) as km.layers.Layer[], tfjs: () => build(tfl, CF) as tfl.layers.Layer[] });
+  });
+
+  it('UpSampling2D saves and loads both ways with tfjs', async () => {
+    const build = (api: Api) => [
+      api.layers.conv2d({ filters: 3, kernelSize: 2, activation: 'tanh', dataFormat: CF, inputShape: [2, 3, 4] }),
+      api.layers.upSampling2d({ size: [2, 3], dataFormat: CF }),
+    ];
+    await checkLayersModelRoundTrip({ inputShape: [2, 3, 4], kerasm: () => build(km) as km.layers.Layer[], tfjs: () => build(tfl) as tfl.layers.Layer[] });
   });
 
   it('1-D layers save their dataFormat and load with the same predictions', async () => {

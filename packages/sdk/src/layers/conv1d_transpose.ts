@@ -44,6 +44,7 @@ export class Conv1DTranspose extends ConvTransposeLayer {
   readonly dilationRate: [number];
   readonly padding: PaddingMode;
   readonly outputPadding: number[] | null;
+  readonly dataFormat = 'channelsLast';
 
   constructor(args: Conv1DTransposeArgs) {
     super(args, 'Conv1DTranspose');

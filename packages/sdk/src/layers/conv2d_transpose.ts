@@ -2,10 +2,12 @@ import { ConvTransposeLayer, type ConvTransposeArgs } from './conv_transpose.js'
 import type { Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { outputPaddingOf } from './transpose_window.js';
-import { convWindowOf, filtersOf, imageShape, type PaddingMode } from './window.js';
+import { convWindowOf, filtersOf, imageShape, type DataFormat, type PaddingMode } from './window.js';
 
 /** Options of {@link Conv2DTranspose}, with Keras' defaults and TensorFlow.js' names. */
-export interface Conv2DTransposeArgs extends ConvTransposeArgs {
+export interface Conv2DTransposeArgs extends Omit<ConvTransposeArgs, 'dataFormat'> {
+  /** 'channelsLast' (the default: `[height, width, channels]`) or 'channelsFirst' (`[channels, height, width]`). */
+  dataFormat?: DataFormat;
   /** Window height and width (one number for a square window). */
   kernelSize: number | [number, number];
   /** Upsampling factor: the output is about `strides` times the input (default 1). */
@@ -46,12 +48,13 @@ export class Conv2DTranspose extends ConvTransposeLayer {
   readonly dilationRate: [number, number];
   readonly padding: PaddingMode;
   readonly outputPadding: number[] | null;
+  readonly dataFormat: DataFormat;
 
   constructor(args: Conv2DTransposeArgs) {
     super(args, 'Conv2DTranspose');
     const where = `Conv2DTranspose layer '${this.name}'`;
     this.filters = filtersOf(args.filters, where);
-    ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate } = convWindowOf(args, 'Conv2DTranspose', this.name));
+    ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate, dataFormat: this.dataFormat } = convWindowOf(args, 'Conv2DTranspose', this.name, true));
     this.outputPadding = outputPaddingOf(args.outputPadding, this.strides, where);
   }
 

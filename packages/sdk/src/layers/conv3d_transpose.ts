@@ -47,6 +47,7 @@ export class Conv3DTranspose extends ConvTransposeLayer {
   readonly dilationRate: Triple;
   readonly padding: PaddingMode;
   readonly outputPadding: number[] | null;
+  readonly dataFormat = 'channelsLast';
 
   constructor(args: Conv3DTransposeArgs) {
     super(args, 'Conv3DTranspose');

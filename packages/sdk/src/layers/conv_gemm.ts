@@ -1,6 +1,5 @@
 import type { WindowGeometry } from '../backend/backend.js';
-import { isRowwise } from './activations.js';
-import { ChannelsLastBody, channelsLastShape, shapeInFormat } from './channel_axis.js';
+import { ChannelsLastBody, channelsLastShape, checkChannelsFirstActivation, shapeInFormat } from './channel_axis.js';
 import { activationBiasBackward, biasActivationForward, KernelBiasLayer, productBuffer } from './kernel_bias_layer.js';
 import { formatShape, singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import type { DataFormat, PaddingMode, SampleGeometry } from './window.js';
@@ -44,9 +43,7 @@ export abstract class ConvGemmLayer extends KernelBiasLayer {
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    if (this.dataFormat === 'channelsFirst' && isRowwise(this.activation)) {
-      throw new Error(`${this.className} layer '${this.name}': activation '${this.activation}' on a channelsFirst output would run over its last axis (a spatial one), as in Keras, which is not what it is for. Use no activation here and km.layers.softmax({ axis: 1 }) after the layer for one over the channels.`);
-    }
+    checkChannelsFirstActivation(this.dataFormat, this.activation, `${this.className} layer '${this.name}'`);
     const input = channelsLastShape(this.dataFormat, singleInput(this, inputShapes));
     return shapeInFormat(this.dataFormat, this.outputShapeOf(this.#groupedGeometry(input)));
   }

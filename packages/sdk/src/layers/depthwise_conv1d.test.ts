@@ -11,10 +11,12 @@ import { Random } from '../utils/random.js';
 beforeAll(() => km.ready());
 
 const FEATURES = 2;
-const cases: { name: string; steps: number; channels: number; window: Window1D; multiplier: number; useBias: boolean }[] = [
+const cases: { name: string; steps: number; channels: number; window: Window1D; multiplier: number; useBias: boolean; channelsFirst?: boolean }[] = [
   { name: "'valid', stride 1, multiplier 1", steps: 7, channels: 2, window: { kernel: 3, stride: 1, dilation: 1, padding: 'valid' }, multiplier: 1, useBias: true },
   { name: "'same', stride 2, multiplier 2", steps: 9, channels: 3, window: { kernel: 4, stride: 2, dilation: 1, padding: 'same' }, multiplier: 2, useBias: true },
   { name: "'same', dilation 2, multiplier 3, no bias", steps: 8, channels: 2, window: { kernel: 3, stride: 1, dilation: 2, padding: 'same' }, multiplier: 3, useBias: false },
+  // The same layer on [channels, steps], between permutations, against the same reference.
+  { name: "channelsFirst, 'same', stride 2, multiplier 2", steps: 9, channels: 3, window: { kernel: 4, stride: 2, dilation: 1, padding: 'same' }, multiplier: 2, useBias: true, channelsFirst: true },
 ];
 
 describe('DepthwiseConv1D forward and gradients against a naive float64 loop and finite differences', () => {
@@ -23,10 +25,12 @@ describe('DepthwiseConv1D forward and gradients against a naive float64 loop and
     km.utils.setRandomSeed(4);
     const model = km.sequential([
       km.layers.dense({ units: c.channels, inputShape: [c.steps, FEATURES], biasInitializer: 'glorotUniform' }),
+      ...(c.channelsFirst ? [km.layers.permute({ dims: [2, 1] })] : []),
       km.layers.depthwiseConv1d({
         kernelSize: c.window.kernel, strides: c.window.stride, dilationRate: c.window.dilation, padding: c.window.padding,
-        depthMultiplier: c.multiplier, useBias: c.useBias, activation: 'tanh', biasInitializer: 'glorotUniform',
+        depthMultiplier: c.multiplier, useBias: c.useBias, activation: 'tanh', biasInitializer: 'glorotUniform', dataFormat: c.channelsFirst ? 'channelsFirst' : 'channelsLast',
       }),
+      ...(c.channelsFirst ? [km.layers.permute({ dims: [2, 1] })] : []),
       km.layers.flatten(),
     ]);
     expect(model.getWeights()[2].shape).toEqual([c.window.kernel, c.channels, c.multiplier]);
@@ -88,7 +92,7 @@ describe('DepthwiseConv1D bad input', () => {
     [{ kernelSize: 3, padding: 'causal' }, /DepthwiseConv1D layer: padding must be 'valid' or 'same'\. Received: padding="causal"/],
     [{ kernelSize: 3, depthMultiplier: 0 }, /DepthwiseConv1D layer '.*': depthMultiplier must be a positive integer\. Received: depthMultiplier=0/],
     [{ kernelSize: 3, strides: 2, dilationRate: 2 }, /DepthwiseConv1D layer '.*': strides above 1 cannot be combined with dilationRate above 1/],
-    [{ kernelSize: 3, dataFormat: 'channelsFirst' }, /only dataFormat 'channelsLast'/],
+    [{ kernelSize: 3, dataFormat: 'NCW' }, /dataFormat must be 'channelsLast' .* or 'channelsFirst' .*\. Received: dataFormat="NCW"/],
     [{ kernelSize: 3, depthwiseInitialiser: 'zeros' }, /km\.layers\.depthwiseConv1d has no option 'depthwiseInitialiser'; did you mean 'depthwiseInitializer'\?/],
   ])('%j', (args, message) => {
     expect(() => km.layers.depthwiseConv1d(args as km.layers.DepthwiseConv1DArgs)).toThrow(message);

@@ -5,7 +5,8 @@ import type { RegularizerSpec } from '../regularizers/regularizers.js';
 import { activationBiasBackward, biasActivationForward, KernelBiasLayer, productBuffer, type BiasLayerArgs } from './kernel_bias_layer.js';
 import { singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { convWindowOf, imageShape, type PaddingMode, sampleGeometry, type SampleGeometry } from './window.js';
+import { ChannelsLastBody, channelsLastShape, checkChannelsFirstActivation, shapeInFormat } from './channel_axis.js';
+import { convWindowOf, imageShape, type DataFormat, type PaddingMode, sampleGeometry, type SampleGeometry } from './window.js';
 
 /** Options of {@link DepthwiseConv2D}, with Keras' defaults. */
 export interface DepthwiseConv2DArgs extends BiasLayerArgs {
@@ -16,7 +17,8 @@ export interface DepthwiseConv2DArgs extends BiasLayerArgs {
   strides?: number | [number, number];
   padding?: PaddingMode;
   dilationRate?: number | [number, number];
-  dataFormat?: 'channelsLast';
+  /** 'channelsLast' (the default: `[height, width, channels]`) or 'channelsFirst' (`[channels, height, width]`). */
+  dataFormat?: DataFormat;
   /** Initializer of the depthwise kernel (default glorotUniform). */
   depthwiseInitializer?: InitializerSpec;
   /** Penalty on the depthwise kernel, e.g. `km.regularizers.l2({ l2: 1e-4 })`. */
@@ -49,13 +51,15 @@ export class DepthwiseConv2D extends KernelBiasLayer {
   readonly strides: [number, number];
   readonly padding: PaddingMode;
   readonly dilationRate: [number, number];
+  readonly dataFormat: DataFormat;
   #geometry: SampleGeometry | null = null;
+  #body: ChannelsLastBody | null = null;
 
   /** `className` is the subclass' (DepthwiseConv1D runs as this layer over images of height 1). */
   constructor(args: DepthwiseConv2DArgs, className = 'DepthwiseConv2D') {
     super(args, className, 'depthwise');
     this.depthMultiplier = depthMultiplierOf(args.depthMultiplier, `${className} layer '${this.name}'`);
-    ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate } = convWindowOf(args, className, this.name));
+    ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate, dataFormat: this.dataFormat } = convWindowOf(args, className, this.name, true));
   }
 
   /** The input as an image [height, width, channels] (DepthwiseConv1D: a sequence as an image of height 1). */
@@ -74,16 +78,18 @@ export class DepthwiseConv2D extends KernelBiasLayer {
   }
 
   #sampleGeometry(inputShapes: readonly Shape[]): SampleGeometry {
-    const input = this.imageOf(singleInput(this, inputShapes));
+    const input = this.imageOf(channelsLastShape(this.dataFormat, singleInput(this, inputShapes)));
     return sampleGeometry(input, this.kernelSize, this.strides, this.dilationRate, this.padding, this.name);
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    checkChannelsFirstActivation(this.dataFormat, this.activation, `${this.className} layer '${this.name}'`);
     const g = this.#sampleGeometry(inputShapes);
-    return this.shapeOf(g.outH, g.outW, g.channels * this.depthMultiplier);
+    return shapeInFormat(this.dataFormat, this.shapeOf(g.outH, g.outW, g.channels * this.depthMultiplier));
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
+    this.#body = ChannelsLastBody.of(this.dataFormat, singleInput(this, inputShapes), this.computeOutputShape(inputShapes), `${this.className} layer '${this.name}'`);
     this.#geometry = this.#sampleGeometry(inputShapes);
     this.addWeight('depthwise_kernel', this.kernelShape(this.#geometry.channels), this.kernelInitializer);
     if (this.useBias) this.addWeight('bias', [this.#geometry.channels * this.depthMultiplier], this.biasInitializer);
@@ -99,9 +105,14 @@ export class DepthwiseConv2D extends KernelBiasLayer {
     return batch * g.outH * g.outW * this.#taps * g.channels;
   }
 
-  override workspaceSize(batch: number): number {
+  /** The body's workspace (columns, then the kept pre-activation), then the channels-first scratch. */
+  #bodyFloats(batch: number): number {
     const g = this.#geometry!;
     return this.#columnFloats(batch) + this.preActivationFloats(batch * g.outH * g.outW * g.channels * this.depthMultiplier);
+  }
+
+  override workspaceSize(batch: number): number {
+    return this.#bodyFloats(batch) + this.#body!.scratchSize(batch);
   }
 
   #batchGeometry(batch: number): WindowGeometry {
@@ -109,6 +120,14 @@ export class DepthwiseConv2D extends KernelBiasLayer {
   }
 
   forward(ctx: ForwardContext): void {
+    this.#body!.forward(ctx, this.#bodyFloats(ctx.batch), (c) => this.#forward(c));
+  }
+
+  backward(ctx: BackwardContext): void {
+    this.#body!.backward(ctx, this.#bodyFloats(ctx.batch), (c) => this.#backward(c));
+  }
+
+  #forward(ctx: ForwardContext): void {
     const { backend, batch, inputs, weights, workspace } = ctx;
     const g = this.#batchGeometry(batch);
     const rows = batch * g.outH * g.outW;
@@ -120,7 +139,7 @@ export class DepthwiseConv2D extends KernelBiasLayer {
     biasActivationForward(ctx, this.activation, this.useBias, rows, outChannels, product);
   }
 
-  backward(ctx: BackwardContext): void {
+  #backward(ctx: BackwardContext): void {
     const { backend, batch, outputGrad, inputGrads, weights, weightGrads, workspace } = ctx;
     const g = this.#batchGeometry(batch);
     const rows = batch * g.outH * g.outW;
@@ -135,7 +154,7 @@ export class DepthwiseConv2D extends KernelBiasLayer {
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(), kernelSize: this.kernelSize, depthMultiplier: this.depthMultiplier, strides: this.strides, padding: this.padding,
-      dataFormat: 'channelsLast', dilationRate: this.dilationRate,
+      dataFormat: this.dataFormat, dilationRate: this.dilationRate,
       ...this.kernelBiasLayerConfig(),
     };
   }

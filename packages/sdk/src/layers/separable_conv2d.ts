@@ -8,7 +8,8 @@ import { KernelBiasLayer, type BiasLayerArgs } from './kernel_bias_layer.js';
 import { singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
-import { convWindowOf, filtersOf, imageShape, type PaddingMode } from './window.js';
+import { ChannelsLastBody, channelsLastShape, checkChannelsFirstActivation, shapeInFormat } from './channel_axis.js';
+import { convWindowOf, filtersOf, imageShape, type DataFormat, type PaddingMode } from './window.js';
 
 /** Options of {@link SeparableConv2D}, with Keras' defaults and TensorFlow.js' names. */
 export interface SeparableConv2DArgs extends BiasLayerArgs {
@@ -22,7 +23,8 @@ export interface SeparableConv2DArgs extends BiasLayerArgs {
   padding?: PaddingMode;
   /** Spacing between depthwise kernel taps (default 1); strides must be 1 when it is above 1. */
   dilationRate?: number | [number, number];
-  dataFormat?: 'channelsLast';
+  /** 'channelsLast' (the default: `[height, width, channels]`) or 'channelsFirst' (`[channels, height, width]`). */
+  dataFormat?: DataFormat;
   /** Initializer of the depthwise kernel (default glorotUniform). */
   depthwiseInitializer?: InitializerSpec;
   /** Initializer of the pointwise kernel (default glorotUniform). */
@@ -63,8 +65,10 @@ export class SeparableConv2D extends KernelBiasLayer {
   readonly #pointwiseInitializer: Initializer;
   readonly #depthwise: DepthwiseConv2D;
   readonly #pointwise: Conv2D;
+  readonly dataFormat: DataFormat;
   /** Floats per sample of the depthwise output (and of its gradient). */
   #middle = 0;
+  #body: ChannelsLastBody | null = null;
 
   /** `className` is the subclass' (SeparableConv1D runs as this layer over images of height 1). */
   constructor(args: SeparableConv2DArgs, className = 'SeparableConv2D') {
@@ -72,7 +76,7 @@ export class SeparableConv2D extends KernelBiasLayer {
     const where = `${className} layer '${this.name}'`;
     this.filters = filtersOf(args.filters, where);
     this.depthMultiplier = depthMultiplierOf(args.depthMultiplier, where);
-    ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate } = convWindowOf(args, className, this.name));
+    ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate, dataFormat: this.dataFormat } = convWindowOf(args, className, this.name, true));
     this.pointwiseOptions = weightOptions(args, 'pointwise', where);
     this.#pointwiseInitializerSpec = args.pointwiseInitializer ?? 'glorotUniform';
     this.#pointwiseInitializer = getInitializer(this.#pointwiseInitializerSpec);
@@ -97,14 +101,20 @@ export class SeparableConv2D extends KernelBiasLayer {
     return [[...this.kernelSize, channels, this.depthMultiplier], [1, 1, channels * this.depthMultiplier, this.filters]];
   }
 
+  /** The input as a channels-last image. */
+  #image(inputShapes: readonly Shape[]): [number, number, number] {
+    return this.imageOf(channelsLastShape(this.dataFormat, singleInput(this, inputShapes)));
+  }
+
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    const input = this.imageOf(singleInput(this, inputShapes));
-    const [h, w, c] = this.#pointwise.computeOutputShape([this.#depthwise.computeOutputShape([input])]);
-    return this.shapeOf(h, w, c);
+    checkChannelsFirstActivation(this.dataFormat, this.activation, `${this.className} layer '${this.name}'`);
+    const [h, w, c] = this.#pointwise.computeOutputShape([this.#depthwise.computeOutputShape([this.#image(inputShapes)])]);
+    return shapeInFormat(this.dataFormat, this.shapeOf(h, w, c));
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
-    const input = this.imageOf(singleInput(this, inputShapes));
+    this.#body = ChannelsLastBody.of(this.dataFormat, singleInput(this, inputShapes), this.computeOutputShape(inputShapes), `${this.className} layer '${this.name}'`);
+    const input = this.#image(inputShapes);
     const middle = this.#depthwise.computeOutputShape([input]);
     this.#depthwise.ensureBuilt([input]);
     this.#pointwise.ensureBuilt([middle]);
@@ -126,8 +136,13 @@ export class SeparableConv2D extends KernelBiasLayer {
   }
 
   /** The depthwise layer's im2col columns, the depthwise output and its gradient, then the pointwise layer's own (its pre-activation, if any). */
-  override workspaceSize(batch: number): number {
+  /** The halves' workspaces and the middle image and its gradient, then the channels-first scratch. */
+  #bodyFloats(batch: number): number {
     return this.#depthwise.workspaceSize(batch) + 2 * batch * this.#middle + this.#pointwise.workspaceSize(batch);
+  }
+
+  override workspaceSize(batch: number): number {
+    return this.#bodyFloats(batch) + this.#body!.scratchSize(batch);
   }
 
   #buffers(ctx: ForwardContext): { columns: BufferId; middle: BufferId; middleGrad: BufferId; pointwise: BufferId } {
@@ -144,13 +159,21 @@ export class SeparableConv2D extends KernelBiasLayer {
   }
 
   forward(ctx: ForwardContext): void {
+    this.#body!.forward(ctx, this.#bodyFloats(ctx.batch), (c) => this.#forward(c));
+  }
+
+  backward(ctx: BackwardContext): void {
+    this.#body!.backward(ctx, this.#bodyFloats(ctx.batch), (c) => this.#backward(c));
+  }
+
+  #forward(ctx: ForwardContext): void {
     const { columns, middle, pointwise } = this.#buffers(ctx);
     const [depthwiseKernel, ...pointwiseWeights] = ctx.weights;
     this.#depthwise.forward({ ...ctx, output: middle, workspace: columns, weights: [depthwiseKernel], deferSoftmax: false });
     this.#pointwise.forward({ ...ctx, inputs: [middle], workspace: pointwise, weights: pointwiseWeights });
   }
 
-  backward(ctx: BackwardContext): void {
+  #backward(ctx: BackwardContext): void {
     const { columns, middle, middleGrad, pointwise } = this.#buffers(ctx);
     const [depthwiseKernel, ...pointwiseWeights] = ctx.weights;
     const [depthwiseGrad, ...pointwiseGrads] = ctx.weightGrads;
@@ -163,7 +186,7 @@ export class SeparableConv2D extends KernelBiasLayer {
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding,
-      dataFormat: 'channelsLast', dilationRate: this.dilationRate, depthMultiplier: this.depthMultiplier,
+      dataFormat: this.dataFormat, dilationRate: this.dilationRate, depthMultiplier: this.depthMultiplier,
       ...this.kernelBiasLayerConfig(),
       pointwiseInitializer: initializerConfig(this.#pointwiseInitializerSpec, `${this.className} layer '${this.name}' pointwiseInitializer`),
       ...weightOptionsConfig('pointwise', this.pointwiseOptions),

@@ -10,7 +10,7 @@ describe('Conv2DTranspose options: each bad one is an error naming what was rece
     [{ filters: 2, kernelSize: 3, strides: 2, outputPadding: [1, -1] }, /Conv2DTranspose layer 't': outputPadding must be null, a non-negative integer or a list of 2 of them\. Received: outputPadding=\[1,-1\]\./],
     [{ filters: 2, kernelSize: 3, strides: 2, outputPadding: [1] }, /outputPadding must be null, a non-negative integer or a list of 2 of them\. Received: outputPadding=\[1\]\./],
     [{ filters: 2, kernelSize: 3, padding: 'causal' }, /Layer 't': padding must be 'valid' or 'same'\. Received: padding="causal"\./],
-    [{ filters: 2, kernelSize: 3, dataFormat: 'channelsFirst' }, /only dataFormat 'channelsLast' \(NHWC\) is supported\. Received: dataFormat="channelsFirst"/],
+    [{ filters: 2, kernelSize: 3, dataFormat: 'NCHW' }, /dataFormat must be 'channelsLast' .* or 'channelsFirst' .*\. Received: dataFormat="NCHW"/],
     [{ filters: 2, kernelSize: 3, activation: 'glu' }, /Activation 'glu' in layer 't' halves the last axis, which this layer's output shape does not follow/],
     [{ filters: 2, kernelSize: 3, kernel_size: 3 }, /km\.layers\.conv2dTranspose has no option 'kernel_size'; did you mean 'kernelSize'\?/],
     [{ filters: 2, kernelSize: 3, output_padding: 1 }, /km\.layers\.conv2dTranspose has no option 'output_padding'; did you mean 'outputPadding'\?/],

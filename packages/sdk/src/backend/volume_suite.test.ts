@@ -38,6 +38,23 @@ describe('3-D layers and volume kernels on every backend', () => {
     ]);
   }
 
+  /** The 3-D layers channels-first: the channels-last kernels between transposes. */
+  function channelsFirstVolumes(): km.LayersModel {
+    const dataFormat = 'channelsFirst' as const;
+    return km.sequential([
+      km.layers.permute({ dims: [4, 1, 2, 3], inputShape: [4, 5, 6, 2] }),
+      km.layers.zeroPadding3d({ padding: 1, dataFormat }),
+      km.layers.conv3d({ filters: 3, kernelSize: 2, strides: 2, activation: 'relu', dataFormat }),
+      km.layers.maxPooling3d({ poolSize: [1, 2, 1], dataFormat }),
+      km.layers.upSampling3d({ size: [1, 2, 1], dataFormat }),
+      km.layers.conv3dTranspose({ filters: 2, kernelSize: 2, strides: 2, activation: 'tanh', dataFormat }),
+      km.layers.cropping3D({ cropping: 1, dataFormat }),
+      km.layers.averagePooling3d({ poolSize: 2, dataFormat }),
+      km.layers.globalMaxPooling3d({ dataFormat }),
+      km.layers.dense({ units: 3, activation: 'softmax' }),
+    ]);
+  }
+
   /** Transposed 3-D convolutions with outputPadding and dilation, the adjoint geometry run backwards. */
   function conv3dTransposeNet(): km.LayersModel {
     return km.sequential([
@@ -75,7 +92,7 @@ describe('3-D layers and volume kernels on every backend', () => {
   ];
 
   for (const name of BACKENDS_HERE.filter((n) => n !== 'wasm')) {
-    it.each([['Conv3D and the 3-D poolings', conv3dNet], ['ZeroPadding3D, UpSampling3D, Cropping3D, GlobalMaxPooling3D', volumeShapes], ['Conv3DTranspose (outputPadding, dilation)', conv3dTransposeNet]] as const)(`${name}: %s follow the wasm trajectory`, async (_label, build) => {
+    it.each([['Conv3D and the 3-D poolings', conv3dNet], ['ZeroPadding3D, UpSampling3D, Cropping3D, GlobalMaxPooling3D', volumeShapes], ['Conv3DTranspose (outputPadding, dilation)', conv3dTransposeNet], ['the 3-D layers channels-first', channelsFirstVolumes]] as const)(`${name}: %s follow the wasm trajectory`, async (_label, build) => {
       await expectWasmTrajectory(name, () => ({ model: build(), x: clips, y: labels }), 'sparseCategoricalCrossentropy', 4);
     });
     it.each(kernels)(`${name}: volume kernel %s matches wasm`, async (_label, run) => {

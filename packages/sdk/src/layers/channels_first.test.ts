@@ -89,6 +89,18 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'Conv3D, MaxPooling3D, AveragePooling3D',
+    inputShape: [2, 6, 5, 6],
+    layers: (api) => [
+      api.layers.conv3d({ filters: 3, kernelSize: 2, activation: 'relu', dataFormat: CF, inputShape: [2, 6, 5, 6] }),
+      api.layers.maxPooling3d({ poolSize: [2, 1, 2], dataFormat: CF }),
+      api.layers.conv3d({ filters: 4, kernelSize: [1, 2, 2], padding: 'same', activation: 'tanh', dataFormat: CF }),
+      api.layers.averagePooling3d({ poolSize: [1, 2, 1], dataFormat: CF }),
+      api.layers.flatten({}),
+      api.layers.dense({ units: 3, activation: 'softmax' }),
+    ],
+  },
+  {
     name: 'ZeroPadding2D, Conv2D, Cropping2D',
     inputShape: [2, 5, 4],
     layers: (api) => [
@@ -172,19 +184,35 @@ describe("dataFormat: 'channelsFirst'", () => {
   });
 
   // Where tfjs-layers 4.22 is no reference (its UpSampling2D trains differently in either format; it
-  // has no SeparableConv1D), the reference is kerasm's channels-last layer between permutations,
-  // whose gradients spatial_layers.test.ts and separable_conv1d.test.ts check against finite
-  // differences.
-  const againstChannelsLast: { name: string; inputShape: number[]; toLast: number[]; toFirst: number[]; layer: (format: 'channelsFirst' | 'channelsLast') => km.layers.Layer }[] = [
-    { name: 'UpSampling2D', inputShape: [2, 3, 4], toLast: [2, 3, 1], toFirst: [3, 1, 2], layer: (dataFormat) => km.layers.upSampling2d({ size: [2, 3], dataFormat }) },
-    { name: 'SeparableConv1D', inputShape: [3, 8], toLast: [2, 1], toFirst: [2, 1], layer: (dataFormat) => km.layers.separableConv1d({ filters: 4, kernelSize: 3, depthMultiplier: 2, strides: 2, padding: 'same', activation: 'tanh', dataFormat }) },
+  // has no SeparableConv1D, nor the 3-D padding, cropping, upsampling and global poolings, and cannot
+  // train Conv3DTranspose), the reference is kerasm's channels-last layers between permutations,
+  // whose gradients their own tests check against finite differences.
+  const againstChannelsLast: { name: string; inputShape: number[]; toLast: number[]; toFirst: number[]; layers: (format: 'channelsFirst' | 'channelsLast') => km.layers.Layer[] }[] = [
+    { name: 'UpSampling2D', inputShape: [2, 3, 4], toLast: [2, 3, 1], toFirst: [3, 1, 2], layers: (dataFormat) => [km.layers.upSampling2d({ size: [2, 3], dataFormat })] },
+    {
+      name: 'SeparableConv1D', inputShape: [3, 8], toLast: [2, 1], toFirst: [2, 1],
+      layers: (dataFormat) => [km.layers.separableConv1d({ filters: 4, kernelSize: 3, depthMultiplier: 2, strides: 2, padding: 'same', activation: 'tanh', dataFormat })],
+    },
+    {
+      name: 'ZeroPadding3D, Conv3DTranspose, Cropping3D, UpSampling3D', inputShape: [2, 3, 2, 3], toLast: [2, 3, 4, 1], toFirst: [4, 1, 2, 3],
+      layers: (dataFormat) => [
+        km.layers.zeroPadding3d({ padding: [1, 0, 1], dataFormat }),
+        km.layers.conv3dTranspose({ filters: 3, kernelSize: 2, strides: [1, 2, 1], activation: 'tanh', dataFormat }),
+        km.layers.cropping3D({ cropping: [[1, 0], [0, 1], [1, 1]], dataFormat }),
+        km.layers.upSampling3d({ size: [1, 2, 1], dataFormat }),
+      ],
+    },
+    {
+      name: 'GlobalAveragePooling3D (keepdims), GlobalMaxPooling3D', inputShape: [2, 3, 2, 3], toLast: [2, 3, 4, 1], toFirst: [4, 1, 2, 3],
+      layers: (dataFormat) => [km.layers.globalAveragePooling3d({ keepdims: true, dataFormat }), km.layers.globalMaxPooling3d({ keepdims: true, dataFormat })],
+    },
   ];
 
-  it.each(againstChannelsLast)('$name trains as the channels-last layer between permutations', async ({ inputShape, toLast, toFirst, layer }) => {
+  it.each(againstChannelsLast)('$name trains as the channels-last layers between permutations', async ({ inputShape, toLast, toFirst, layers }) => {
     const build = (format: 'channelsFirst' | 'channelsLast') => [
       km.layers.dense({ units: inputShape[inputShape.length - 1], inputShape, activation: 'tanh' }),
       ...(format === 'channelsLast' ? [km.layers.permute({ dims: toLast })] : []),
-      layer(format),
+      ...layers(format),
       ...(format === 'channelsLast' ? [km.layers.permute({ dims: toFirst })] : []),
       km.layers.flatten(),
       km.layers.dense({ units: 3, activation: 'softmax' }),

@@ -2,7 +2,7 @@ import { ConvGemmLayer } from './conv_gemm.js';
 import type { KernelBiasLayerArgs } from './kernel_bias_layer.js';
 import type { Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { checkStridesWithDilation, filtersOf, groupsOf, type PaddingMode, type SampleGeometry } from './window.js';
+import { checkStridesWithDilation, filtersOf, groupsOf, type DataFormat, type PaddingMode, type SampleGeometry } from './window.js';
 import { tripleOf, volumeGeometry, volumeShape, volumeWindowOf, type Triple } from './volume.js';
 
 /** Options of {@link Conv3D}, with Keras' defaults. */
@@ -17,8 +17,8 @@ export interface Conv3DArgs extends KernelBiasLayerArgs {
   padding?: PaddingMode;
   /** Spacing between kernel taps (default 1); strides must be 1 when it is above 1. */
   dilationRate?: number | Triple;
-  /** Only 'channelsLast' (NDHWC) is supported. */
-  dataFormat?: 'channelsLast';
+  /** 'channelsLast' (the default: `[depth, height, width, channels]`) or 'channelsFirst' (`[channels, depth, height, width]`). */
+  dataFormat?: DataFormat;
   /**
    * Channel groups (default 1), as in Keras: group g's filters see only group g's input channels;
    * the kernel is `[kD, kH, kW, inChannels / groups, filters]`. Both inChannels and filters must
@@ -50,7 +50,7 @@ export class Conv3D extends ConvGemmLayer {
   readonly padding: PaddingMode;
   readonly dilationRate: Triple;
   readonly groups: number;
-  readonly dataFormat = 'channelsLast';
+  readonly dataFormat: DataFormat;
 
   constructor(args: Conv3DArgs) {
     super(args, 'Conv3D');
@@ -58,7 +58,7 @@ export class Conv3D extends ConvGemmLayer {
     this.filters = filtersOf(args.filters, where);
     this.groups = groupsOf(args.groups, this.filters, where);
     this.kernelSize = tripleOf(args.kernelSize, 0, 'kernelSize', where);
-    ({ strides: this.strides, padding: this.padding } = volumeWindowOf(args, [1, 1, 1], where, this.name));
+    ({ strides: this.strides, padding: this.padding, dataFormat: this.dataFormat } = volumeWindowOf(args, [1, 1, 1], where, this.name));
     this.dilationRate = tripleOf(args.dilationRate, 1, 'dilationRate', where);
     checkStridesWithDilation(this.strides, this.dilationRate, where);
   }

@@ -3,10 +3,12 @@ import type { Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { outputPaddingOf } from './transpose_window.js';
 import { tripleOf, volumeShape, volumeWindowOf, type Triple } from './volume.js';
-import { checkStridesWithDilation, filtersOf, type PaddingMode } from './window.js';
+import { checkStridesWithDilation, filtersOf, type DataFormat, type PaddingMode } from './window.js';
 
 /** Options of {@link Conv3DTranspose}, with Keras' defaults and TensorFlow.js' names. */
-export interface Conv3DTransposeArgs extends ConvTransposeArgs {
+export interface Conv3DTransposeArgs extends Omit<ConvTransposeArgs, 'dataFormat'> {
+  /** 'channelsLast' (the default: `[depth, height, width, channels]`) or 'channelsFirst' (`[channels, depth, height, width]`). */
+  dataFormat?: DataFormat;
   /** Window depth, height and width (one number for a cube). */
   kernelSize: number | Triple;
   /** Upsampling factor per axis: the output is about `strides` times the input (default 1). */
@@ -47,14 +49,14 @@ export class Conv3DTranspose extends ConvTransposeLayer {
   readonly dilationRate: Triple;
   readonly padding: PaddingMode;
   readonly outputPadding: number[] | null;
-  readonly dataFormat = 'channelsLast';
+  readonly dataFormat: DataFormat;
 
   constructor(args: Conv3DTransposeArgs) {
     super(args, 'Conv3DTranspose');
     const where = `Conv3DTranspose layer '${this.name}'`;
     this.filters = filtersOf(args.filters, where);
     this.kernelSize = tripleOf(args.kernelSize, 0, 'kernelSize', where);
-    ({ strides: this.strides, padding: this.padding } = volumeWindowOf(args, [1, 1, 1], where, this.name));
+    ({ strides: this.strides, padding: this.padding, dataFormat: this.dataFormat } = volumeWindowOf(args, [1, 1, 1], where, this.name));
     this.dilationRate = tripleOf(args.dilationRate, 1, 'dilationRate', where);
     checkStridesWithDilation(this.strides, this.dilationRate, where);
     this.outputPadding = outputPaddingOf(args.outputPadding, this.strides, where);

@@ -14,7 +14,7 @@ export interface ConvTransposeArgs extends KernelBiasLayerArgs {
    * 'same' (output `in·stride`).
    */
   padding?: PaddingMode;
-  /** Only 'channelsLast' is supported, except on Conv2DTranspose. */
+  /** Only 'channelsLast' is supported, except on Conv2DTranspose and Conv3DTranspose. */
   dataFormat?: 'channelsLast';
 }
 

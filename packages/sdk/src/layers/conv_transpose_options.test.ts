@@ -10,7 +10,7 @@ describe('Conv3DTranspose options: each bad one is an error naming what was rece
     [{ filters: 2, kernelSize: 3, strides: 2, outputPadding: 0.5 }, /outputPadding must be null, a non-negative integer or a list of 3 of them\. Received: outputPadding=0\.5\./],
     [{ filters: 2, kernelSize: 3, strides: [1, 2, 1], dilationRate: 2 }, /Conv3DTranspose layer 't': strides above 1 cannot be combined with dilationRate above 1 \(as in Keras\)\. Received: strides=\[1,2,1\], dilationRate=\[2,2,2\]\./],
     [{ filters: 2, kernelSize: 3, padding: 'causal' }, /Layer 't': padding must be 'valid' or 'same'\. Received: padding="causal"\./],
-    [{ filters: 2, kernelSize: 3, dataFormat: 'channelsFirst' }, /only dataFormat 'channelsLast' \(NDHWC\) is supported\. Received: dataFormat="channelsFirst"/],
+    [{ filters: 2, kernelSize: 3, dataFormat: 'NCDHW' }, /dataFormat must be 'channelsLast' .* or 'channelsFirst' .*\. Received: dataFormat="NCDHW"/],
     [{ filters: 2, kernelSize: 3, output_padding: 1 }, /km\.layers\.conv3dTranspose has no option 'output_padding'; did you mean 'outputPadding'\?/],
   ])('%j', (args, message) => {
     expect(() => km.layers.conv3dTranspose({ name: 't', ...(args as km.layers.Conv3DTransposeArgs) })).toThrow(message);

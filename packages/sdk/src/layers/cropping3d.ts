@@ -1,7 +1,7 @@
 import type { WindowGeometry } from '../backend/backend.js';
 import { formatShape, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { checkChannelsLast } from './window.js';
+import type { DataFormat } from './window.js';
 import { VolumeLayer } from './volume.js';
 import { sideTriples, volumePaddingGeometry, type SideTriples, type SideTriplesSpec } from './zero_padding3d.js';
 
@@ -9,7 +9,8 @@ import { sideTriples, volumePaddingGeometry, type SideTriples, type SideTriplesS
 export interface Cropping3DArgs extends LayerArgs {
   /** What to remove on each side: `c` (all six sides), `[d, h, w]` (symmetric per axis), or `[[front, back], [top, bottom], [left, right]]`. Default 1, as in Keras. */
   cropping?: SideTriplesSpec;
-  dataFormat?: 'channelsLast';
+  /** 'channelsLast' (the default: `[depth, height, width, channels]`) or 'channelsFirst' (`[channels, depth, height, width]`). */
+  dataFormat?: DataFormat;
 }
 
 /**
@@ -30,34 +31,41 @@ export class Cropping3D extends VolumeLayer {
   constructor(args: Cropping3DArgs = {}) {
     super(args, 'Cropping3D');
     this.cropping = sideTriples(args.cropping, 1, 'Cropping3D', this.name, 'cropping');
-    checkChannelsLast(args.dataFormat, this.name, 'NDHWC');
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    const [d, h, w, c] = this.#cropped(inputShapes);
+    return this.shapeOf(d, h, w, c);
+  }
+
+  /** The output as a channels-last volume. */
+  #cropped(inputShapes: readonly Shape[]): [number, number, number, number] {
     const input = singleInput(this, inputShapes);
     const [d, h, w, c] = this.volumeOf(input);
     const out = [d, h, w].map((size, a) => size - this.cropping[a][0] - this.cropping[a][1]);
     if (out.some((size) => size < 1)) {
       throw new Error(`Cropping3D layer '${this.name}' crops ${JSON.stringify(this.cropping)} from ${formatShape(input)}, which leaves ${out.join('x')} voxels. Crop less than the input: at most ${d - 1} planes, ${h - 1} rows and ${w - 1} columns in all.`);
     }
-    return [...out, c];
+    return [out[0], out[1], out[2], c];
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
-    const [d, h, w, c] = this.computeOutputShape(inputShapes);
+    const [d, h, w, c] = this.#cropped(inputShapes);
     this.#geometry = volumePaddingGeometry(d, h, w, c, this.cropping);
+    this.buildBody(inputShapes);
   }
 
   forward(ctx: ForwardContext): void {
-    ctx.backend.col2im(ctx.inputs[0], ctx.output, { ...this.#geometry!, batch: ctx.batch });
+    this.body.forward(ctx, 0, (c) => c.backend.col2im(c.inputs[0], c.output, { ...this.#geometry!, batch: c.batch }));
   }
 
   backward(ctx: BackwardContext): void {
-    if (ctx.inputGrads[0]) ctx.backend.im2col(ctx.outputGrad, ctx.inputGrads[0], { ...this.#geometry!, batch: ctx.batch });
+    if (!ctx.inputGrads[0]) return;
+    this.body.backward(ctx, 0, (c) => c.backend.im2col(c.outputGrad, c.inputGrads[0], { ...this.#geometry!, batch: c.batch }));
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), cropping: this.cropping, dataFormat: 'channelsLast' };
+    return { ...super.getConfig(), cropping: this.cropping, dataFormat: this.dataFormat };
   }
 }
 

@@ -1,13 +1,15 @@
 import type { WindowGeometry } from '../backend/backend.js';
 import { singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { checkChannelsLast, type SampleGeometry } from './window.js';
+import type { DataFormat, SampleGeometry } from './window.js';
+import { shapeInFormat } from './channel_axis.js';
 import { VolumeLayer, wholeVolumeGeometry } from './volume.js';
 import { globallyPooledShape, keepdimsOf } from './global_pooling2d.js';
 
 /** Options of {@link GlobalAveragePooling3D} and {@link GlobalMaxPooling3D}. */
 export interface GlobalPooling3DArgs extends LayerArgs {
-  dataFormat?: 'channelsLast';
+  /** 'channelsLast' (the default: `[depth, height, width, channels]`) or 'channelsFirst' (`[channels, depth, height, width]`). */
+  dataFormat?: DataFormat;
   /** Keras 3's option: keep the pooled axes as size 1 (`[d, h, w, c]` to `[1, 1, 1, c]`). Default false. */
   keepdims?: boolean;
 }
@@ -19,19 +21,18 @@ abstract class GlobalPooling3D extends VolumeLayer {
 
   constructor(args: GlobalPooling3DArgs, className: string) {
     super(args, className);
-    checkChannelsLast(args.dataFormat, this.name, 'NDHWC');
     this.keepdims = keepdimsOf(args.keepdims, `${className} layer '${this.name}'`);
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    const input = singleInput(this, inputShapes);
-    // Throws, naming the layer, on an input that is not an image (volume, sequence) of its kind.
-    this.volumeOf(input);
-    return globallyPooledShape(input, this.keepdims);
+    // Throws, naming the layer, on an input that is not a volume.
+    const volume = this.volumeOf(singleInput(this, inputShapes));
+    return shapeInFormat(this.dataFormat, globallyPooledShape(volume, this.keepdims));
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
     this.#geometry = wholeVolumeGeometry(this.volumeOf(singleInput(this, inputShapes)));
+    this.buildBody(inputShapes);
   }
 
   protected geometry(batch: number): WindowGeometry {
@@ -39,7 +40,7 @@ abstract class GlobalPooling3D extends VolumeLayer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), dataFormat: 'channelsLast', ...(this.keepdims ? { keepdims: true } : {}) };
+    return { ...super.getConfig(), dataFormat: this.dataFormat, ...(this.keepdims ? { keepdims: true } : {}) };
   }
 }
 
@@ -59,11 +60,12 @@ export class GlobalAveragePooling3D extends GlobalPooling3D {
   }
 
   forward(ctx: ForwardContext): void {
-    ctx.backend.avgPool(ctx.inputs[0], ctx.output, this.geometry(ctx.batch));
+    this.body.forward(ctx, 0, (c) => c.backend.avgPool(c.inputs[0], c.output, this.geometry(c.batch)));
   }
 
   backward(ctx: BackwardContext): void {
-    if (ctx.inputGrads[0]) ctx.backend.avgPoolGrad(ctx.outputGrad, ctx.inputGrads[0], this.geometry(ctx.batch));
+    if (!ctx.inputGrads[0]) return;
+    this.body.backward(ctx, 0, (c) => c.backend.avgPoolGrad(c.outputGrad, c.inputGrads[0], this.geometry(c.batch)));
   }
 }
 
@@ -83,11 +85,12 @@ export class GlobalMaxPooling3D extends GlobalPooling3D {
   }
 
   forward(ctx: ForwardContext): void {
-    ctx.backend.maxPool(ctx.inputs[0], ctx.output, this.geometry(ctx.batch));
+    this.body.forward(ctx, 0, (c) => c.backend.maxPool(c.inputs[0], c.output, this.geometry(c.batch)));
   }
 
   backward(ctx: BackwardContext): void {
-    if (ctx.inputGrads[0]) ctx.backend.maxPoolGrad(ctx.inputs[0], ctx.output, ctx.outputGrad, ctx.inputGrads[0], this.geometry(ctx.batch));
+    if (!ctx.inputGrads[0]) return;
+    this.body.backward(ctx, 0, (c) => c.backend.maxPoolGrad(c.inputs[0], c.output, c.outputGrad, c.inputGrads[0], this.geometry(c.batch)));
   }
 }
 

@@ -1,8 +1,9 @@
 import type { WindowGeometry } from '../backend/backend.js';
-import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { FormattedLayer } from './formatted_layer.js';
 import { registerLayer } from './registry.js';
-import { ChannelsLastBody, channelsLastShape, shapeInFormat } from './channel_axis.js';
-import { dataFormatOf, imageShape, pairOf, paddingOf, sampleGeometry, type DataFormat, type PaddingMode, type SampleGeometry } from './window.js';
+import { channelsLastShape, shapeInFormat } from './channel_axis.js';
+import { imageShape, pairOf, paddingOf, sampleGeometry, type DataFormat, type PaddingMode, type SampleGeometry } from './window.js';
 
 /** Options of {@link MaxPooling2D} and {@link AveragePooling2D}, with Keras' defaults. */
 export interface Pooling2DArgs extends LayerArgs {
@@ -21,20 +22,17 @@ export interface Pooling2DArgs extends LayerArgs {
  * argument checks, shapes and geometry, and a channels-first input and output transposed around
  * the channels-last kernels.
  */
-export abstract class Pooling2D extends Layer {
+export abstract class Pooling2D extends FormattedLayer {
   readonly poolSize: [number, number];
   readonly strides: [number, number];
   readonly padding: PaddingMode;
-  readonly dataFormat: DataFormat;
   #geometry: SampleGeometry | null = null;
-  #body: ChannelsLastBody | null = null;
 
   constructor(args: Pooling2DArgs, className: string) {
-    super(args, className);
+    super(args, className, true, 'NHWC');
     this.poolSize = pairOf(args.poolSize, 2, 'poolSize', this.name);
     this.strides = args.strides === undefined || args.strides === null ? this.poolSize : pairOf(args.strides, 1, 'strides', this.name);
     this.padding = paddingOf(args.padding, this.name);
-    this.dataFormat = dataFormatOf(args.dataFormat, this.name);
   }
 
   /** The window over one sample of the given input shape; the 1-D layers see a sequence as an image of height 1. */
@@ -53,19 +51,8 @@ export abstract class Pooling2D extends Layer {
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
-    const input = singleInput(this, inputShapes);
-    this.#body = ChannelsLastBody.of(this.dataFormat, input, this.computeOutputShape(inputShapes), `${this.className} layer '${this.name}'`);
-    this.#geometry = this.sampleGeometry(channelsLastShape(this.dataFormat, input));
-  }
-
-  /** Channels-first scratch only. */
-  override workspaceSize(batch: number): number {
-    return this.#body!.scratchSize(batch);
-  }
-
-  /** How the channels-last kernels run on this layer's data format. */
-  protected get body(): ChannelsLastBody {
-    return this.#body!;
+    this.#geometry = this.sampleGeometry(channelsLastShape(this.dataFormat, singleInput(this, inputShapes)));
+    this.buildBody(inputShapes);
   }
 
   protected geometry(batch: number): WindowGeometry {

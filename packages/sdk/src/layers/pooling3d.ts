@@ -1,7 +1,7 @@
 import type { WindowGeometry } from '../backend/backend.js';
 import { singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import type { PaddingMode, SampleGeometry } from './window.js';
+import type { DataFormat, PaddingMode, SampleGeometry } from './window.js';
 import { tripleOf, volumeGeometry, VolumeLayer, volumeWindowOf, type Triple } from './volume.js';
 
 /** Options of {@link MaxPooling3D} and {@link AveragePooling3D}, with Keras' defaults. */
@@ -12,7 +12,8 @@ export interface Pooling3DArgs extends LayerArgs {
   strides?: number | Triple;
   /** 'valid' (default) or 'same'; windows only count positions inside the input. */
   padding?: PaddingMode;
-  dataFormat?: 'channelsLast';
+  /** 'channelsLast' (the default: `[depth, height, width, channels]`) or 'channelsFirst' (`[channels, depth, height, width]`). */
+  dataFormat?: DataFormat;
 }
 
 /** The shared part of 3-D pooling layers: argument checks, shapes and geometry. */
@@ -35,11 +36,12 @@ abstract class Pooling3D extends VolumeLayer {
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
     const g = this.#sampleGeometry(singleInput(this, inputShapes));
-    return [g.outD!, g.outH, g.outW, g.channels];
+    return this.shapeOf(g.outD!, g.outH, g.outW, g.channels);
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
     this.#geometry = this.#sampleGeometry(singleInput(this, inputShapes));
+    this.buildBody(inputShapes);
   }
 
   protected geometry(batch: number): WindowGeometry {
@@ -47,7 +49,7 @@ abstract class Pooling3D extends VolumeLayer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), poolSize: this.poolSize, strides: this.strides, padding: this.padding, dataFormat: 'channelsLast' };
+    return { ...super.getConfig(), poolSize: this.poolSize, strides: this.strides, padding: this.padding, dataFormat: this.dataFormat };
   }
 }
 
@@ -67,11 +69,12 @@ export class MaxPooling3D extends Pooling3D {
   }
 
   forward(ctx: ForwardContext): void {
-    ctx.backend.maxPool(ctx.inputs[0], ctx.output, this.geometry(ctx.batch));
+    this.body.forward(ctx, 0, (c) => c.backend.maxPool(c.inputs[0], c.output, this.geometry(c.batch)));
   }
 
   backward(ctx: BackwardContext): void {
-    if (ctx.inputGrads[0]) ctx.backend.maxPoolGrad(ctx.inputs[0], ctx.output, ctx.outputGrad, ctx.inputGrads[0], this.geometry(ctx.batch));
+    if (!ctx.inputGrads[0]) return;
+    this.body.backward(ctx, 0, (c) => c.backend.maxPoolGrad(c.inputs[0], c.output, c.outputGrad, c.inputGrads[0], this.geometry(c.batch)));
   }
 }
 
@@ -91,11 +94,12 @@ export class AveragePooling3D extends Pooling3D {
   }
 
   forward(ctx: ForwardContext): void {
-    ctx.backend.avgPool(ctx.inputs[0], ctx.output, this.geometry(ctx.batch));
+    this.body.forward(ctx, 0, (c) => c.backend.avgPool(c.inputs[0], c.output, this.geometry(c.batch)));
   }
 
   backward(ctx: BackwardContext): void {
-    if (ctx.inputGrads[0]) ctx.backend.avgPoolGrad(ctx.outputGrad, ctx.inputGrads[0], this.geometry(ctx.batch));
+    if (!ctx.inputGrads[0]) return;
+    this.body.backward(ctx, 0, (c) => c.backend.avgPoolGrad(c.outputGrad, c.inputGrads[0], this.geometry(c.batch)));
   }
 }
 

@@ -116,7 +116,7 @@ describe('ZeroPadding2D, UpSampling2D and global pooling', () => {
     expect(() => km.layers.upSampling2d({ size: 0 })).toThrow(/size must be a positive integer or a pair of them. Received: size=0/);
     expect(() => km.layers.upSampling2d({ interpolation: 'bilinear' as 'nearest' })).toThrow(/only interpolation 'nearest' is implemented. Received: interpolation="bilinear"/);
     expect(() => km.layers.globalAveragePooling2d({ dataFormat: 'channels_middle' as 'channelsLast' })).toThrow(/dataFormat must be 'channelsLast' .* Received: dataFormat="channels_middle"/);
-    expect(() => km.layers.zeroPadding3d({ dataFormat: 'channelsFirst' as 'channelsLast' })).toThrow(/only dataFormat 'channelsLast' \(NDHWC\)/);
+    expect(() => km.layers.randomCrop({ height: 2, width: 2, dataFormat: 'channelsFirst' as 'channelsLast' })).toThrow(/only dataFormat 'channelsLast' \(NHWC\)/);
     const x = km.input({ shape: [8, 3] });
     expect(() => km.layers.globalMaxPooling2d({ name: 'gmp' }).apply(x)).toThrow(/GlobalMaxPooling2D layer 'gmp' expects inputs of shape \(None, height, width, channels\), but received \(None, 8, 3\)/);
   });

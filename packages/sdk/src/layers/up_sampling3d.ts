@@ -1,14 +1,15 @@
 import type { WindowGeometry } from '../backend/backend.js';
 import { singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { checkChannelsLast } from './window.js';
+import type { DataFormat } from './window.js';
 import { tripleOf, VolumeLayer, type Triple } from './volume.js';
 
 /** Options of {@link UpSampling3D}. */
 export interface UpSampling3DArgs extends LayerArgs {
   /** How many times to repeat each plane, row and column (default 2). */
   size?: number | Triple;
-  dataFormat?: 'channelsLast';
+  /** 'channelsLast' (the default: `[depth, height, width, channels]`) or 'channelsFirst' (`[channels, depth, height, width]`). */
+  dataFormat?: DataFormat;
 }
 
 /**
@@ -32,12 +33,11 @@ export class UpSampling3D extends VolumeLayer {
   constructor(args: UpSampling3DArgs = {}) {
     super(args, 'UpSampling3D');
     this.size = tripleOf(args.size, 2, 'size', `UpSampling3D layer '${this.name}'`);
-    checkChannelsLast(args.dataFormat, this.name, 'NDHWC');
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
     const [d, h, w, c] = this.volumeOf(singleInput(this, inputShapes));
-    return [d * this.size[0], h * this.size[1], w * this.size[2], c];
+    return this.shapeOf(d * this.size[0], h * this.size[1], w * this.size[2], c);
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
@@ -48,6 +48,7 @@ export class UpSampling3D extends VolumeLayer {
       dilationD: 1, dilationH: 1, dilationW: 1, padFront: 0, padTop: 0, padLeft: 0, outD: d, outH: h, outW: w,
     };
     this.#outSize = d * sd * h * sh * w * sw * channels;
+    this.buildBody(inputShapes);
   }
 
   get #volume(): number {
@@ -55,19 +56,22 @@ export class UpSampling3D extends VolumeLayer {
   }
 
   forward(ctx: ForwardContext): void {
-    ctx.backend.avgPoolGrad(ctx.inputs[0], ctx.output, { ...this.#geometry!, batch: ctx.batch });
-    if (this.#volume !== 1) ctx.backend.scale(ctx.output, ctx.batch * this.#outSize, this.#volume);
+    this.body.forward(ctx, 0, ({ backend, inputs, output, batch }) => {
+      backend.avgPoolGrad(inputs[0], output, { ...this.#geometry!, batch });
+      if (this.#volume !== 1) backend.scale(output, batch * this.#outSize, this.#volume);
+    });
   }
 
   backward(ctx: BackwardContext): void {
-    const dx = ctx.inputGrads[0];
-    if (!dx) return;
-    ctx.backend.avgPool(ctx.outputGrad, dx, { ...this.#geometry!, batch: ctx.batch });
-    if (this.#volume !== 1) ctx.backend.scale(dx, (ctx.batch * this.#outSize) / this.#volume, this.#volume);
+    if (!ctx.inputGrads[0]) return;
+    this.body.backward(ctx, 0, ({ backend, outputGrad, inputGrads: [dx], batch }) => {
+      backend.avgPool(outputGrad, dx, { ...this.#geometry!, batch });
+      if (this.#volume !== 1) backend.scale(dx, (batch * this.#outSize) / this.#volume, this.#volume);
+    });
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), size: this.size, dataFormat: 'channelsLast' };
+    return { ...super.getConfig(), size: this.size, dataFormat: this.dataFormat };
   }
 }
 

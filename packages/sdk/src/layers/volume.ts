@@ -1,5 +1,7 @@
-import { Layer, formatShape, type Shape } from './layer.js';
-import { axisWindows, checkChannelsLast, paddingOf, type PaddingMode, type SampleGeometry } from './window.js';
+import { channelsLastShape, shapeInFormat } from './channel_axis.js';
+import { FormattedLayer } from './formatted_layer.js';
+import { formatShape, type LayerArgs, type Shape } from './layer.js';
+import { axisWindows, dataFormatOf, paddingOf, type DataFormat, type PaddingMode, type SampleGeometry } from './window.js';
 
 // The 3-D layers run the 2-D kernels over a geometry with a depth axis (core-wasm's im2col and
 // pooling take one): a volume [depth, height, width, channels] is a stack of images.
@@ -45,21 +47,32 @@ export function wholeVolumeGeometry([inD, inH, inW, channels]: [number, number, 
 export interface VolumeWindowArgs {
   strides?: number | Triple;
   padding?: PaddingMode;
-  dataFormat?: 'channelsLast';
+  dataFormat?: DataFormat;
 }
 
 /** Validates strides (default `fallback`), padding and data format of a 3-D window. */
-export function volumeWindowOf(args: VolumeWindowArgs, fallback: Triple, where: string, layer: string): { strides: Triple; padding: PaddingMode } {
+export function volumeWindowOf(args: VolumeWindowArgs, fallback: Triple, where: string, layer: string): { strides: Triple; padding: PaddingMode; dataFormat: DataFormat } {
   const strides = args.strides === undefined || args.strides === null ? fallback : tripleOf(args.strides, 1, 'strides', where);
-  const padding = paddingOf(args.padding, layer);
-  checkChannelsLast(args.dataFormat, layer, 'NDHWC');
-  return { strides, padding };
+  return { strides, padding: paddingOf(args.padding, layer), dataFormat: dataFormatOf(args.dataFormat, layer) };
 }
 
-/** A layer over `[depth, height, width, channels]` volumes. */
-export abstract class VolumeLayer extends Layer {
-  /** The input as a volume [depth, height, width, channels]. */
+/**
+ * A layer over `[depth, height, width, channels]` volumes, or `[channels, depth, height, width]`
+ * with `dataFormat: 'channelsFirst'`: `volumeOf` reads the input channels-last, `shapeOf` writes an
+ * output in the layer's format, and `body` runs the channels-last kernels on it.
+ */
+export abstract class VolumeLayer extends FormattedLayer {
+  constructor(args: LayerArgs & { dataFormat?: string }, className: string) {
+    super(args, className, true, 'NDHWC');
+  }
+
+  /** The input as a channels-last volume [depth, height, width, channels]. */
   protected volumeOf(input: Shape): [number, number, number, number] {
-    return volumeShape(input, this.name, this.className);
+    return volumeShape(channelsLastShape(this.dataFormat, input), this.name, this.className);
+  }
+
+  /** The output shape of a channels-last volume of this size, in the layer's data format. */
+  protected shapeOf(d: number, h: number, w: number, c: number): Shape {
+    return shapeInFormat(this.dataFormat, [d, h, w, c]);
   }
 }

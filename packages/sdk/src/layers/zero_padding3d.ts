@@ -1,7 +1,7 @@
 import type { WindowGeometry } from '../backend/backend.js';
 import { singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { checkChannelsLast } from './window.js';
+import type { DataFormat } from './window.js';
 import { VolumeLayer } from './volume.js';
 
 /** Planes, rows and columns at each side of a volume: [[front, back], [top, bottom], [left, right]]. */
@@ -41,7 +41,8 @@ export function volumePaddingGeometry(d: number, h: number, w: number, channels:
 export interface ZeroPadding3DArgs extends LayerArgs {
   /** Zeros on each side: `p` (all six sides), `[d, h, w]` (symmetric per axis), or `[[front, back], [top, bottom], [left, right]]`. Default 1. */
   padding?: SideTriplesSpec;
-  dataFormat?: 'channelsLast';
+  /** 'channelsLast' (the default: `[depth, height, width, channels]`) or 'channelsFirst' (`[channels, depth, height, width]`). */
+  dataFormat?: DataFormat;
 }
 
 /**
@@ -62,30 +63,31 @@ export class ZeroPadding3D extends VolumeLayer {
   constructor(args: ZeroPadding3DArgs = {}) {
     super(args, 'ZeroPadding3D');
     this.padding = sideTriples(args.padding, 1, 'ZeroPadding3D', this.name, 'padding');
-    checkChannelsLast(args.dataFormat, this.name, 'NDHWC');
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
     const [d, h, w, c] = this.volumeOf(singleInput(this, inputShapes));
     const [[front, back], [top, bottom], [left, right]] = this.padding;
-    return [d + front + back, h + top + bottom, w + left + right, c];
+    return this.shapeOf(d + front + back, h + top + bottom, w + left + right, c);
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
     const [d, h, w, c] = this.volumeOf(singleInput(this, inputShapes));
     this.#geometry = volumePaddingGeometry(d, h, w, c, this.padding);
+    this.buildBody(inputShapes);
   }
 
   forward(ctx: ForwardContext): void {
-    ctx.backend.im2col(ctx.inputs[0], ctx.output, { ...this.#geometry!, batch: ctx.batch });
+    this.body.forward(ctx, 0, (c) => c.backend.im2col(c.inputs[0], c.output, { ...this.#geometry!, batch: c.batch }));
   }
 
   backward(ctx: BackwardContext): void {
-    if (ctx.inputGrads[0]) ctx.backend.col2im(ctx.outputGrad, ctx.inputGrads[0], { ...this.#geometry!, batch: ctx.batch });
+    if (!ctx.inputGrads[0]) return;
+    this.body.backward(ctx, 0, (c) => c.backend.col2im(c.outputGrad, c.inputGrads[0], { ...this.#geometry!, batch: c.batch }));
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), padding: this.padding, dataFormat: 'channelsLast' };
+    return { ...super.getConfig(), padding: this.padding, dataFormat: this.dataFormat };
   }
 }
 

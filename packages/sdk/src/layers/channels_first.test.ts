@@ -184,14 +184,17 @@ describe("dataFormat: 'channelsFirst'", () => {
   });
 
   // Where tfjs-layers 4.22 is no reference (its UpSampling2D trains differently in either format; it
-  // has no SeparableConv1D, nor the 3-D padding, cropping, upsampling and global poolings, and cannot
+  // has no SeparableConv1D or Conv1DTranspose, nor the 3-D padding, cropping, upsampling and global poolings, and cannot
   // train Conv3DTranspose), the reference is kerasm's channels-last layers between permutations,
   // whose gradients their own tests check against finite differences.
   const againstChannelsLast: { name: string; inputShape: number[]; toLast: number[]; toFirst: number[]; layers: (format: 'channelsFirst' | 'channelsLast') => km.layers.Layer[] }[] = [
     { name: 'UpSampling2D', inputShape: [2, 3, 4], toLast: [2, 3, 1], toFirst: [3, 1, 2], layers: (dataFormat) => [km.layers.upSampling2d({ size: [2, 3], dataFormat })] },
     {
-      name: 'SeparableConv1D', inputShape: [3, 8], toLast: [2, 1], toFirst: [2, 1],
-      layers: (dataFormat) => [km.layers.separableConv1d({ filters: 4, kernelSize: 3, depthMultiplier: 2, strides: 2, padding: 'same', activation: 'tanh', dataFormat })],
+      name: 'SeparableConv1D, Conv1DTranspose', inputShape: [3, 8], toLast: [2, 1], toFirst: [2, 1],
+      layers: (dataFormat) => [
+        km.layers.separableConv1d({ filters: 4, kernelSize: 3, depthMultiplier: 2, strides: 2, padding: 'same', activation: 'tanh', dataFormat }),
+        km.layers.conv1dTranspose({ filters: 2, kernelSize: 3, strides: 2, dataFormat }),
+      ],
     },
     {
       name: 'ZeroPadding3D, Conv3DTranspose, Cropping3D, UpSampling3D', inputShape: [2, 3, 2, 3], toLast: [2, 3, 4, 1], toFirst: [4, 1, 2, 3],

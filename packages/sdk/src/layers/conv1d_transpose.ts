@@ -2,10 +2,12 @@ import { ConvTransposeLayer, type ConvTransposeArgs } from './conv_transpose.js'
 import type { Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { outputPaddingOf } from './transpose_window.js';
-import { checkChannelsLast, checkStridesWithDilation, filtersOf, padding1DOf, sequenceShape, singleOf, type PaddingMode } from './window.js';
+import { checkStridesWithDilation, dataFormatOf, filtersOf, padding1DOf, sequenceShape, singleOf, type DataFormat, type PaddingMode } from './window.js';
 
 /** Options of {@link Conv1DTranspose}, with Keras' names and defaults. */
 export interface Conv1DTransposeArgs extends ConvTransposeArgs {
+  /** 'channelsLast' (the default: `[steps, channels]`) or 'channelsFirst' (`[channels, steps]`). */
+  dataFormat?: DataFormat;
   /** Window length. */
   kernelSize: number | [number];
   /** Upsampling factor: the output is about `strides` times the input (default 1). */
@@ -44,7 +46,7 @@ export class Conv1DTranspose extends ConvTransposeLayer {
   readonly dilationRate: [number];
   readonly padding: PaddingMode;
   readonly outputPadding: number[] | null;
-  readonly dataFormat = 'channelsLast';
+  readonly dataFormat: DataFormat;
 
   constructor(args: Conv1DTransposeArgs) {
     super(args, 'Conv1DTranspose');
@@ -55,7 +57,7 @@ export class Conv1DTranspose extends ConvTransposeLayer {
     this.dilationRate = [singleOf(args.dilationRate, 1, 'dilationRate', where)];
     checkStridesWithDilation(this.strides, this.dilationRate, where);
     this.padding = padding1DOf(args.padding, where, false) as PaddingMode;
-    checkChannelsLast(args.dataFormat, this.name);
+    this.dataFormat = dataFormatOf(args.dataFormat, this.name);
     this.outputPadding = outputPaddingOf(args.outputPadding, this.strides, where);
   }
 

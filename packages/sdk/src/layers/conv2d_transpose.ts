@@ -5,7 +5,7 @@ import { outputPaddingOf } from './transpose_window.js';
 import { convWindowOf, filtersOf, imageShape, type DataFormat, type PaddingMode } from './window.js';
 
 /** Options of {@link Conv2DTranspose}, with Keras' defaults and TensorFlow.js' names. */
-export interface Conv2DTransposeArgs extends Omit<ConvTransposeArgs, 'dataFormat'> {
+export interface Conv2DTransposeArgs extends ConvTransposeArgs {
   /** 'channelsLast' (the default: `[height, width, channels]`) or 'channelsFirst' (`[channels, height, width]`). */
   dataFormat?: DataFormat;
   /** Window height and width (one number for a square window). */

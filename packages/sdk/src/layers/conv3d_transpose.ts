@@ -6,7 +6,7 @@ import { tripleOf, volumeShape, volumeWindowOf, type Triple } from './volume.js'
 import { checkStridesWithDilation, filtersOf, type DataFormat, type PaddingMode } from './window.js';
 
 /** Options of {@link Conv3DTranspose}, with Keras' defaults and TensorFlow.js' names. */
-export interface Conv3DTransposeArgs extends Omit<ConvTransposeArgs, 'dataFormat'> {
+export interface Conv3DTransposeArgs extends ConvTransposeArgs {
   /** 'channelsLast' (the default: `[depth, height, width, channels]`) or 'channelsFirst' (`[channels, depth, height, width]`). */
   dataFormat?: DataFormat;
   /** Window depth, height and width (one number for a cube). */

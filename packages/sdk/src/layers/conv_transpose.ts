@@ -14,8 +14,8 @@ export interface ConvTransposeArgs extends KernelBiasLayerArgs {
    * 'same' (output `in·stride`).
    */
   padding?: PaddingMode;
-  /** Only 'channelsLast' is supported, except on Conv2DTranspose and Conv3DTranspose. */
-  dataFormat?: 'channelsLast';
+  /** 'channelsLast' (the default) or 'channelsFirst'; each rank's options say its layout. */
+  dataFormat?: DataFormat;
 }
 
 /**

@@ -34,7 +34,7 @@ describe('Conv1DTranspose options: each bad one is an error naming what was rece
     [{ filters: 2, kernelSize: 3, padding: 'causal' }, /Conv1DTranspose layer 't': padding must be 'valid' or 'same'\. Received: padding="causal"\./],
     [{ filters: 2, kernelSize: 3, strides: 2, outputPadding: 2 }, /Conv1DTranspose layer 't': each outputPadding must be smaller than its stride \(as in Keras\)\. Received: outputPadding=2, strides=\[2\]\./],
     [{ filters: 2, kernelSize: 3, strides: 2, dilationRate: 2 }, /Conv1DTranspose layer 't': strides above 1 cannot be combined with dilationRate above 1 \(as in Keras\)\. Received: strides=\[2\], dilationRate=\[2\]\./],
-    [{ filters: 2, kernelSize: 3, dataFormat: 'channelsFirst' }, /only dataFormat 'channelsLast' .*Received: dataFormat="channelsFirst"/],
+    [{ filters: 2, kernelSize: 3, dataFormat: 'NCW' }, /dataFormat must be 'channelsLast' .* or 'channelsFirst' .*\. Received: dataFormat="NCW"/],
     [{ filters: 2, kernelSize: 3, kernel_size: 3 }, /km\.layers\.conv1dTranspose has no option 'kernel_size'; did you mean 'kernelSize'\?/],
   ])('%j', (args, message) => {
     expect(() => km.layers.conv1dTranspose({ name: 't', ...(args as km.layers.Conv1DTransposeArgs) })).toThrow(message);

@@ -99,13 +99,15 @@ describe('convolutional and functional models on every backend', () => {
     ]);
   }
 
-  /** Batch and group normalization over a middle axis run the same kernels on the batch transposed to it and back. */
+  /** Batch, group, layer and RMS normalization over middle axes run the same kernels on the batch transposed to them and back. */
   function channelsFirstNormalized(): km.LayersModel {
     return km.sequential([
       km.layers.conv2d({ filters: 3, kernelSize: 3, inputShape: [9, 7, 2] }),
       km.layers.permute({ dims: [3, 1, 2] }),
       km.layers.batchNormalization({ axis: 1, momentum: 0.5 }),
       km.layers.groupNormalization({ axis: 2, groups: 7 }),
+      km.layers.layerNormalization({ axis: 1 }),
+      km.layers.rmsNormalization({ axis: [1, 2] }),
       km.layers.activation({ activation: 'relu' }),
       km.layers.flatten(),
       km.layers.dense({ units: 3, activation: 'softmax' }),
@@ -217,7 +219,7 @@ describe('convolutional and functional models on every backend', () => {
   ];
 
   for (const name of BACKENDS.filter((n) => n !== 'wasm')) {
-    it.each([['cnn', cnn], ['residual', residual], ['padding, upsampling, global max', () => spatial('max')], ['padding, upsampling, global average', () => spatial('avg')], ['batch normalization', normalized], ['batch and group normalization over middle axes', channelsFirstNormalized], ['channels-first convolutions, poolings, padding, upsampling, cropping', channelsFirst], ['channels-first depthwise, separable, transposed convolutions', channelsFirstSeparable], ['frozen batch normalization', frozenNormalized], ['depthwise convolution', depthwise], ['separable and transposed convolutions', transposedSeparable], ['embedding and 1-D convolutions', text], ['depthwise 1-D convolutions, RMS normalization, activity regularization', normalizedSequence]] as const)(`${name}: %s`, async (_label, build) => {
+    it.each([['cnn', cnn], ['residual', residual], ['padding, upsampling, global max', () => spatial('max')], ['padding, upsampling, global average', () => spatial('avg')], ['batch normalization', normalized], ['batch, group, layer and RMS normalization over middle axes', channelsFirstNormalized], ['channels-first convolutions, poolings, padding, upsampling, cropping', channelsFirst], ['channels-first depthwise, separable, transposed convolutions', channelsFirstSeparable], ['frozen batch normalization', frozenNormalized], ['depthwise convolution', depthwise], ['separable and transposed convolutions', transposedSeparable], ['embedding and 1-D convolutions', text], ['depthwise 1-D convolutions, RMS normalization, activity regularization', normalizedSequence]] as const)(`${name}: %s`, async (_label, build) => {
       const reference = await losses('wasm', build);
       const ours = await losses(name, build);
       ours.forEach((l, i) => expect(Math.abs(l - reference[i])).toBeLessThan(1e-4));

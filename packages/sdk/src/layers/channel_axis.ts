@@ -43,18 +43,19 @@ export function withoutDefaultDataFormat(config: Record<string, unknown>): Recor
 }
 
 /**
- * A layer's input or output with its channels on one axis, seen as `[outer, channels, inner]` per
- * sample: channels-last when `inner` is 1, and otherwise transposed to `[outer, inner, channels]`
- * for the kernels, which keeps each position's channels together.
+ * A layer's input or output with its channels on one axis (or a run of `span` adjacent axes taken
+ * as one), seen as `[outer, channels, inner]` per sample: channels-last when `inner` is 1, and
+ * otherwise transposed to `[outer, inner, channels]` for the kernels, which keeps each position's
+ * channels together.
  */
 export class ChannelLayout {
-  /** The positive channel axis, counting the batch as 0. */
+  /** The positive channel axis (the first of the run), counting the batch as 0. */
   readonly axis: number;
   readonly outer: number;
   readonly channels: number;
   readonly inner: number;
 
-  constructor(axis: number, shape: Shape, where: string) {
+  constructor(axis: number, shape: Shape, where: string, span = 1) {
     const rank = shape.length + 1;
     const resolved = axis < 0 ? axis + rank : axis;
     if (resolved < 1 || resolved >= rank) {
@@ -65,8 +66,8 @@ export class ChannelLayout {
     }
     this.axis = resolved;
     this.outer = shape.slice(0, resolved - 1).reduce((a, b) => a * b, 1);
-    this.channels = shape[resolved - 1];
-    this.inner = shape.slice(resolved).reduce((a, b) => a * b, 1);
+    this.channels = shape.slice(resolved - 1, resolved - 1 + span).reduce((a, b) => a * b, 1);
+    this.inner = shape.slice(resolved - 1 + span).reduce((a, b) => a * b, 1);
   }
 
   /** Whether the channels are not already last, so the kernels need the batch transposed. */

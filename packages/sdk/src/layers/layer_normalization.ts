@@ -1,6 +1,7 @@
 import { shapeSize } from '../tensor.js';
 import { singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
-import { checkTrailingAxesOption, trailingAxes } from './normalization_axes.js';
+import { adjacentAxes, checkNormalizedAxesOption } from './normalization_axes.js';
+import { ChannelLayout, ChannelsLastBody } from './channel_axis.js';
 import { registerLayer } from './registry.js';
 import { GammaBetaNormalization, type GammaBetaArgs } from './gamma_beta_normalization.js';
 
@@ -43,21 +44,25 @@ export class LayerNormalization extends GammaBetaNormalization {
   /** Values per normalised row and per sample. */
   #cols = 0;
   #size = 0;
+  /** The normalised axes as one run, transposed last for the kernels when others follow them. */
+  #body: ChannelsLastBody | null = null;
 
   constructor(args: LayerNormalizationArgs = {}) {
     super(args, 'LayerNormalization');
-    this.#axis = checkTrailingAxesOption(args.axis, this.where);
+    this.#axis = checkNormalizedAxesOption(args.axis, this.where);
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
     const shape = singleInput(this, inputShapes);
-    trailingAxes(this.#axis, shape, this.where);
+    adjacentAxes(this.#axis, shape, this.where);
     return shape;
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
     const shape = singleInput(this, inputShapes);
-    const axes = trailingAxes(this.#axis, shape, this.where);
+    const axes = adjacentAxes(this.#axis, shape, this.where);
+    const layout = new ChannelLayout(Math.min(...axes), shape, this.where, axes.length);
+    this.#body = new ChannelsLastBody(layout, layout);
     // tfjs-layers shapes gamma and beta by the axes in the order given and reshapes them onto the
     // input without transposing, so their flat values always run in memory order, as here.
     const paramShape = axes.map((a) => shape[a - 1]);
@@ -67,9 +72,9 @@ export class LayerNormalization extends GammaBetaNormalization {
     this.addGammaBeta(paramShape);
   }
 
-  /** Each row's mean and 1/√(var + ε), kept from the forward to the backward pass. */
+  /** Each row's mean and 1/√(var + ε), kept from the forward to the backward pass, then the transposes' scratch. */
   override workspaceSize(batch: number): number {
-    return 2 * this.#rows(batch);
+    return 2 * this.#rows(batch) + this.#body!.scratchSize(batch);
   }
 
   #rows(batch: number): number {
@@ -80,7 +85,8 @@ export class LayerNormalization extends GammaBetaNormalization {
     const { backend, workspace } = ctx;
     const rows = this.#rows(ctx.batch);
     const [gamma, beta] = this.gammaBeta(ctx.weights);
-    backend.layerNormForward(ctx.inputs[0], ctx.output, gamma, beta, backend.view(workspace, 0, rows), backend.view(workspace, rows, rows), rows, this.#cols, this.epsilon);
+    const [mean, invStd] = [backend.view(workspace, 0, rows), backend.view(workspace, rows, rows)];
+    this.#body!.forward(ctx, 2 * rows, ({ inputs: [x], output }) => backend.layerNormForward(x, output, gamma, beta, mean, invStd, rows, this.#cols, this.epsilon));
   }
 
   backward(ctx: BackwardContext): void {
@@ -88,7 +94,8 @@ export class LayerNormalization extends GammaBetaNormalization {
     const rows = this.#rows(ctx.batch);
     const [gamma] = this.gammaBeta(ctx.weights);
     const [dGamma, dBeta] = this.gammaBeta(ctx.weightGrads);
-    backend.layerNormBackward(ctx.inputs[0], ctx.outputGrad, ctx.inputGrads[0], gamma, backend.view(workspace, 0, rows), backend.view(workspace, rows, rows), dGamma, dBeta, rows, this.#cols);
+    const [mean, invStd] = [backend.view(workspace, 0, rows), backend.view(workspace, rows, rows)];
+    this.#body!.backward(ctx, 2 * rows, ({ inputs: [x], outputGrad, inputGrads: [dx] }) => backend.layerNormBackward(x, outputGrad, dx, gamma, mean, invStd, dGamma, dBeta, rows, this.#cols));
   }
 
   override getConfig(): Record<string, unknown> {

@@ -23,6 +23,17 @@ function layerNorm(h: number[], group: number, gamma: number[] | null, beta: num
   return out;
 }
 
+/** The same over each column of `h` seen as `[rows, cols]` (normalising axis 1 of `[rows, cols]` samples), gamma and beta per row. */
+function layerNormColumns(h: number[], rows: number, cols: number, gamma: number[] | null, beta: number[] | null): number[] {
+  const out = new Array<number>(h.length);
+  for (let c = 0; c < cols; c++) {
+    const column = Array.from({ length: rows }, (_, r) => h[r * cols + c]);
+    const normalized = layerNorm(column, rows, gamma, beta);
+    normalized.forEach((v, r) => (out[r * cols + c] = v));
+  }
+  return out;
+}
+
 interface Case {
   name: string;
   /** Input shape of a sample: [POSITIONS, FEATURES] (rank 3 with the batch) or [FEATURES]. */
@@ -40,13 +51,15 @@ const cases: Case[] = [
   { name: 'center false', inputShape: [POSITIONS, FEATURES], axis: -1, center: false, scale: true },
   { name: 'scale false', inputShape: [POSITIONS, FEATURES], axis: -1, center: true, scale: false },
   { name: 'neither scale nor center', inputShape: [FEATURES], axis: -1, center: false, scale: false },
+  { name: 'rank 3, axis 1 (per unit, over the positions), transposed for the kernel', inputShape: [POSITIONS, FEATURES], axis: 1, center: true, scale: true },
 ];
 
 describe('LayerNormalization: gradients against float64 finite differences', () => {
   it.each(cases)('$name', async (c) => {
     km.utils.setRandomSeed(5);
     const positions = c.inputShape.length === 2 ? POSITIONS : 1;
-    const perSample = c.axis === -1 ? UNITS : positions * UNITS;
+    const overPositions = c.axis === 1;
+    const perSample = c.axis === -1 ? UNITS : overPositions ? positions : positions * UNITS;
     const model = km.sequential([
       km.layers.dense({ units: UNITS, inputShape: c.inputShape, biasInitializer: 'glorotUniform' }),
       km.layers.layerNormalization({ axis: c.axis, center: c.center, scale: c.scale, gammaInitializer: GAMMA_INIT, betaInitializer: BETA_INIT }),
@@ -54,6 +67,8 @@ describe('LayerNormalization: gradients against float64 finite differences', () 
       km.layers.dense({ units: OUT, biasInitializer: 'glorotUniform' }),
     ]);
     if (c.scale) expect(model.getWeights()[2].size).toBe(perSample);
-    await expectNormalizationGradients({ model, inputShape: c.inputShape, units: UNITS, out: OUT, batch: BATCH, scale: c.scale, center: c.center, seed: 17 }, (h, gamma, beta) => layerNorm(h, perSample, gamma, beta));
+    await expectNormalizationGradients({ model, inputShape: c.inputShape, units: UNITS, out: OUT, batch: BATCH, scale: c.scale, center: c.center, seed: 17 }, (h, gamma, beta) =>
+      overPositions ? layerNormColumns(h, positions, UNITS, gamma, beta) : layerNorm(h, perSample, gamma, beta),
+    );
   });
 });

@@ -67,7 +67,7 @@ export function asFeatureRows(values: ArrayLike<number>, layout: FeatureLayout):
  * Checks LayerNormalization's and RMSNormalization's `axis` as given: an integer or a non-empty
  * list of distinct integers, returned as a copy.
  */
-export function checkTrailingAxesOption(axis: unknown, where: string): number | number[] {
+export function checkNormalizedAxesOption(axis: unknown, where: string): number | number[] {
   const given = axis ?? -1;
   const list = typeof given === 'number' ? [given] : given;
   if (!Array.isArray(list) || list.length === 0 || !list.every((a) => Number.isInteger(a)) || new Set(list).size !== list.length) {
@@ -78,9 +78,10 @@ export function checkTrailingAxesOption(axis: unknown, where: string): number | 
 
 /**
  * `axis` counted from the batch (0), in the order given, checked against an input of `shape`: in
- * range, not the batch, and the trailing ones, so that each normalised group is one contiguous row.
+ * range, not the batch, and adjacent, so that each normalised group is one row once the axes after
+ * them are transposed before them (see ChannelLayout).
  */
-export function trailingAxes(axis: number | readonly number[], shape: Shape, where: string): number[] {
+export function adjacentAxes(axis: number | readonly number[], shape: Shape, where: string): number[] {
   const rank = shape.length + 1;
   const given = typeof axis === 'number' ? [axis] : axis;
   const resolved = given.map((a) => (a < 0 ? a + rank : a));
@@ -93,10 +94,10 @@ export function trailingAxes(axis: number | readonly number[], shape: Shape, whe
     );
   }
   const sorted = [...resolved].sort((a, b) => a - b);
-  if (sorted.some((a, i) => a !== rank - sorted.length + i)) {
+  if (sorted.some((a, i) => a !== sorted[0] + i)) {
     throw new Error(
-      `${where}: kerasm normalises over the trailing axes only (-1, [-2, -1], ...: they are contiguous in memory), but axis names ${JSON.stringify(resolved)} of rank ${rank}. ${received}. ` +
-        `Use axis -1 or a list of the last axes, or move the axes to normalise to the end first.`,
+      `${where}: kerasm normalises over one axis or a run of adjacent axes (-1, [-2, -1], 1, [1, 2], ...), but axis names ${JSON.stringify(resolved)} of rank ${rank}, which are not adjacent. ${received}. ` +
+        `Move the axes to normalise next to each other first (km.layers.permute).`,
     );
   }
   return resolved;

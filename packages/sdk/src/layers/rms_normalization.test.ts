@@ -22,18 +22,31 @@ function rmsNorm(h: number[], group: number, scale: number[], epsilon: number): 
   return out;
 }
 
+/** The same over each column of `h` seen as `[rows, cols]` (normalising axis 1 of `[rows, cols]` samples), scale per row. */
+function rmsNormColumns(h: number[], rows: number, cols: number, scale: number[], epsilon: number): number[] {
+  const out = new Array<number>(h.length);
+  for (let c = 0; c < cols; c++) {
+    const column = Array.from({ length: rows }, (_, r) => h[r * cols + c]);
+    const rms = Math.sqrt(column.reduce((a, b) => a + b * b, 0) / rows + epsilon);
+    column.forEach((v, r) => (out[r * cols + c] = (v / rms) * scale[r]));
+  }
+  return out;
+}
+
 const cases: { name: string; inputShape: number[]; axis?: number | number[]; epsilon?: number }[] = [
   { name: 'rank 2, default axis and epsilon', inputShape: [FEATURES] },
   { name: 'rank 3, axis -1 (per position), epsilon 0.1', inputShape: [POSITIONS, FEATURES], axis: -1, epsilon: 0.1 },
   { name: 'rank 3, axis [-2, -1] (per sample)', inputShape: [POSITIONS, FEATURES], axis: [-2, -1] },
   { name: 'rank 3, axis [2, 1] written from the batch, out of order', inputShape: [POSITIONS, FEATURES], axis: [2, 1] },
+  { name: 'rank 3, axis 1 (per unit, over the positions), transposed for the kernel', inputShape: [POSITIONS, FEATURES], axis: 1 },
 ];
 
 describe('RMSNormalization: predictions and gradients against float64 finite differences', () => {
   it.each(cases)('$name', async (c) => {
     km.utils.setRandomSeed(5);
     const positions = c.inputShape.length === 2 ? POSITIONS : 1;
-    const perSample = c.axis === undefined || c.axis === -1 ? UNITS : positions * UNITS;
+    const overPositions = c.axis === 1;
+    const perSample = c.axis === undefined || c.axis === -1 ? UNITS : overPositions ? positions : positions * UNITS;
     const model = km.sequential([
       km.layers.dense({ units: UNITS, inputShape: c.inputShape, biasInitializer: 'glorotUniform' }),
       km.layers.rmsNormalization({ axis: c.axis, epsilon: c.epsilon }),
@@ -47,7 +60,7 @@ describe('RMSNormalization: predictions and gradients against float64 finite dif
     weights[2] = km.tensor(Array.from({ length: perSample }, () => random.uniform(0.5, 1.5)), weights[2].shape);
     model.setWeights(weights);
     await expectNormalizationGradients({ model, inputShape: c.inputShape, units: UNITS, out: OUT, batch: BATCH, scale: true, center: false, seed: 17 }, (h, scale) =>
-      rmsNorm(h, perSample, scale!, c.epsilon ?? 1e-6),
+      overPositions ? rmsNormColumns(h, positions, UNITS, scale!, c.epsilon ?? 1e-6) : rmsNorm(h, perSample, scale!, c.epsilon ?? 1e-6),
     );
   });
 });
@@ -94,9 +107,9 @@ describe('RMSNormalization bad input', () => {
   });
 
   it.each([
-    [0, /axis 0 is out of range for an input of rank 3.*not the batch axis 0/],
-    [-2, /normalises over the trailing axes only.*Received: axis=-2 for input shape \(None, 3, 4\)/],
-  ])('axis %j on [3, 4] inputs is refused when the model is built', (axis, message) => {
-    expect(() => km.sequential([km.layers.rmsNormalization({ axis, inputShape: [3, 4] })])).toThrow(message);
+    [0, /axis 0 is out of range for an input of rank 4.*not the batch axis 0/],
+    [[1, 3], /normalises over one axis or a run of adjacent axes.*Received: axis=\[1,3\] for input shape \(None, 3, 4, 2\)/],
+  ])('axis %j on [3, 4, 2] inputs is refused when the model is built', (axis, message) => {
+    expect(() => km.sequential([km.layers.rmsNormalization({ axis, inputShape: [3, 4, 2] })])).toThrow(message);
   });
 });

@@ -2,7 +2,8 @@ import { getInitializer } from '../initializers/initializers.js';
 import { shapeSize } from '../tensor.js';
 import { checkNumberOption } from '../utils/options.js';
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
-import { checkTrailingAxesOption, trailingAxes } from './normalization_axes.js';
+import { adjacentAxes, checkNormalizedAxesOption } from './normalization_axes.js';
+import { ChannelLayout, ChannelsLastBody } from './channel_axis.js';
 import { registerLayer } from './registry.js';
 
 /** Options of {@link RMSNormalization}, with Keras 3's defaults. */
@@ -39,23 +40,27 @@ export class RMSNormalization extends Layer {
   /** Values per normalised row and per sample. */
   #cols = 0;
   #size = 0;
+  /** The normalised axes as one run, transposed last for the kernels when others follow them. */
+  #body: ChannelsLastBody | null = null;
 
   constructor(args: RMSNormalizationArgs = {}) {
     super(args, 'RMSNormalization');
     this.#where = `RMSNormalization layer '${this.name}'`;
-    this.#axis = checkTrailingAxesOption(args.axis, this.#where);
+    this.#axis = checkNormalizedAxesOption(args.axis, this.#where);
     this.epsilon = checkNumberOption(args.epsilon ?? 1e-6, 'epsilon', this.#where, (v) => v > 0 && Number.isFinite(v), 'a positive number, e.g. 1e-6');
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
     const shape = singleInput(this, inputShapes);
-    trailingAxes(this.#axis, shape, this.#where);
+    adjacentAxes(this.#axis, shape, this.#where);
     return shape;
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
     const shape = singleInput(this, inputShapes);
-    const axes = trailingAxes(this.#axis, shape, this.#where).sort((a, b) => a - b);
+    const axes = adjacentAxes(this.#axis, shape, this.#where).sort((a, b) => a - b);
+    const layout = new ChannelLayout(axes[0], shape, this.#where, axes.length);
+    this.#body = new ChannelsLastBody(layout, layout);
     const scaleShape = axes.map((a) => shape[a - 1]);
     this.#resolvedAxes = axes;
     this.#cols = shapeSize(scaleShape);
@@ -63,9 +68,9 @@ export class RMSNormalization extends Layer {
     this.addWeight('scale', scaleShape, getInitializer('ones'));
   }
 
-  /** Each row's 1/√(mean(x²) + ε), kept from the forward to the backward pass. */
+  /** Each row's 1/√(mean(x²) + ε), kept from the forward to the backward pass, then the transposes' scratch. */
   override workspaceSize(batch: number): number {
-    return this.#rows(batch);
+    return this.#rows(batch) + this.#body!.scratchSize(batch);
   }
 
   #rows(batch: number): number {
@@ -73,11 +78,13 @@ export class RMSNormalization extends Layer {
   }
 
   forward(ctx: ForwardContext): void {
-    ctx.backend.rmsNormForward(ctx.inputs[0], ctx.output, ctx.weights[0], ctx.workspace, this.#rows(ctx.batch), this.#cols, this.epsilon);
+    const rows = this.#rows(ctx.batch);
+    this.#body!.forward(ctx, rows, (c) => c.backend.rmsNormForward(c.inputs[0], c.output, c.weights[0], c.workspace, rows, this.#cols, this.epsilon));
   }
 
   backward(ctx: BackwardContext): void {
-    ctx.backend.rmsNormBackward(ctx.inputs[0], ctx.outputGrad, ctx.inputGrads[0], ctx.weights[0], ctx.workspace, ctx.weightGrads[0], this.#rows(ctx.batch), this.#cols);
+    const rows = this.#rows(ctx.batch);
+    this.#body!.backward(ctx, rows, (c) => c.backend.rmsNormBackward(c.inputs[0], c.outputGrad, c.inputGrads[0], c.weights[0], c.workspace, c.weightGrads[0], rows, this.#cols));
   }
 
   override getConfig(): Record<string, unknown> {

@@ -9,7 +9,8 @@ import { GammaBetaNormalization, type GammaBetaArgs } from './gamma_beta_normali
 export interface LayerNormalizationArgs extends GammaBetaArgs {
   /**
    * The axis or axes to normalise over, counting the batch as 0 (default -1, the last). They must
-   * be the trailing axes, e.g. -1, or [-2, -1] for `[h, w, c]` images to normalise over w and c.
+   * be adjacent: -1, [-2, -1] for `[h, w, c]` images to normalise over w and c, or 1 for each
+   * feature of `[steps, features]` over the steps.
    */
   axis?: number | readonly number[];
 }
@@ -29,6 +30,8 @@ export interface LayerNormalizationArgs extends GammaBetaArgs {
  * ]);
  * // Over the last two axes of [h, w, c] images (w and c):
  * km.layers.layerNormalization({ axis: [-2, -1] });
+ * // Each feature of [steps, features] sequences over the steps:
+ * km.layers.layerNormalization({ axis: 1 });
  * ```
  */
 export class LayerNormalization extends GammaBetaNormalization {

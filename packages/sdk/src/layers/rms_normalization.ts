@@ -10,7 +10,8 @@ import { registerLayer } from './registry.js';
 export interface RMSNormalizationArgs extends LayerArgs {
   /**
    * The axis or axes to normalise over, counting the batch as 0 (default -1, the last). They must
-   * be the trailing axes, e.g. -1, or [-2, -1] to normalise `[h, w, c]` images over w and c.
+   * be adjacent: -1, [-2, -1] to normalise `[h, w, c]` images over w and c, or 1 for each feature
+   * of `[steps, features]` over the steps.
    */
   axis?: number | readonly number[];
   /** Added to the mean square before the square root (default 1e-6). */

@@ -117,7 +117,7 @@ export function batchNormalization(args?: BatchNormalizationArgs): BatchNormaliz
 }
 
 /**
- * Normalises each sample over its last axis (or trailing axes) with its own mean and variance, the same in training and inference.
+ * Normalises each sample over its last axis (or other adjacent axes) with its own mean and variance, the same in training and inference.
  * @example `km.layers.layerNormalization({ axis: -1, epsilon: 1e-3 })`
  */
 export function layerNormalization(args?: LayerNormalizationArgs): LayerNormalization {

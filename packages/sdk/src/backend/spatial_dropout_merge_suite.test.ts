@@ -15,6 +15,10 @@ describe('spatial dropout, Subtract, Identity, keepdims poolings and broadcastin
   const [images, imagesFirst, clips, sequences, pairs] = [uniform([8, 6, 5, 2]), uniform([8, 2, 6, 5]), uniform([8, 3, 4, 4, 2]), uniform([8, 7, 3]), [uniform([8, 6]), uniform([8, 6])]];
   afterAll(() => useBackend('wasm'));
 
+  // Token ids padded with zeros at the end, 1 to 5 real steps of 5 and 0 to 4 of 4.
+  const padded = (steps: number, lengthOf: (i: number) => number) =>
+    km.tensor(Int32Array.from({ length: 8 * steps }, (_, k) => (k % steps < lengthOf(Math.floor(k / steps)) ? 1 + ((k * 7) % 5) : 0)), [8, steps], 'int32');
+  const tokenPairs = [padded(5, (i) => 1 + (i % 5)), padded(4, (i) => (i * 3) % 5)];
   const head = () => [km.layers.flatten(), km.layers.dense({ units: 3, activation: 'softmax' })];
   const cases: [string, () => km.LayersModel, km.ModelInputs][] = [
     ['SpatialDropout2D (channelsLast), GlobalAveragePooling2D keepdims', () => km.sequential([
@@ -50,6 +54,12 @@ describe('spatial dropout, Subtract, Identity, keepdims poolings and broadcastin
       const withSteps = km.layers.concatenate({ axis: 1 }).apply([mixed, pooled]);
       return km.model({ inputs: x, outputs: km.layers.dense({ units: 3, activation: 'softmax' }).apply(km.layers.flatten().apply(withSteps)) });
     }, sequences],
+    ['Concatenate along the steps of two padded sequences, joining their masks, into an LSTM', () => {
+      const inputs = [km.input({ shape: [5] }), km.input({ shape: [4] })];
+      const embedded = inputs.map((x) => km.layers.embedding({ inputDim: 6, outputDim: 3, maskZero: true }).apply(x) as km.SymbolicTensor);
+      const joined = km.layers.concatenate({ axis: 1 }).apply(embedded) as km.SymbolicTensor;
+      return km.model({ inputs, outputs: km.layers.dense({ units: 3, activation: 'softmax' }).apply(km.layers.lstm({ units: 4 }).apply(joined)) });
+    }, tokenPairs],
   ];
 
   for (const name of BACKENDS_HERE.filter((n) => n !== 'wasm')) {

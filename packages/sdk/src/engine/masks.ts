@@ -38,9 +38,11 @@ export function maskFlow(nodes: readonly GraphNode[]): MaskFlow {
     if (masked >= 0) layer.checkInputMask(nodes[masked].outputShape.slice(0, -1), nodes[node.inbound[incoming.indexOf(masked)]].outputShape, nodes[masked].layer);
     const distinct = [...new Set(incoming.filter((s) => s >= 0))];
     // A layer that reads its inputs' masks itself (attention), makes its own, or consumes its input's mask needs no merge.
+    // One that makes its mask from its inputs' (Concatenate along the steps) makes one only when an input has one.
     if (layer.readsInputMasks || layer.producesMask || !layer.passesMask || distinct.length < 2) {
       const passed = layer.readsInputMasks ? incoming[0] : masked;
-      sources.push(layer.producesMask ? i : passed >= 0 && layer.passesMask ? passed : -1);
+      const produces = layer.producesMask && !(layer.readsInputMasks && masked < 0);
+      sources.push(produces ? i : passed >= 0 && layer.passesMask ? passed : -1);
       return;
     }
     if (distinct.some((s) => steps(nodes[s]) !== steps(node))) {

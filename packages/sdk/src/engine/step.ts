@@ -30,7 +30,7 @@ function nodeContext(ctx: PassContext, index: number): ForwardContext {
     workspace: ctx.plan.workspaces[index],
     inputMask: inputMasks[0] ?? 0,
     inputMasks,
-    outputMask: node.layer.producesMask ? ctx.plan.masks[index] : 0,
+    outputMask: ctx.graph.maskSources[index] === index && node.layer.producesMask ? ctx.plan.masks[index] : 0,
     weights: ctx.params.weightsOf(node.layer),
     training: ctx.training,
     deferSoftmax: ctx.graph.outputs.some((node, k) => node === index && ctx.graph.outputTensors[k] === 0 && ctx.deferSoftmax[k]),

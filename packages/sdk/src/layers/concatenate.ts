@@ -19,10 +19,21 @@ export class Concatenate extends Layer {
   #widths: number[] = [];
   #rows = 0;
   #joinsSteps = false;
+  /** Each input's mask values per row: its part of the joined axis times the axes after it but the last. */
+  #maskWidths: number[] = [];
 
   // The inputs' masks (their AND) still apply where the join keeps every step where it was.
   override get supportsMasking(): boolean {
     return true;
+  }
+
+  // Joining along the steps joins the inputs' masks along them too, as Keras does (all ones for an input without one).
+  override get readsInputMasks(): boolean {
+    return this.#joinsSteps;
+  }
+
+  override get producesMask(): boolean {
+    return this.#joinsSteps;
   }
 
   constructor(args: ConcatenateArgs = {}) {
@@ -55,12 +66,6 @@ export class Concatenate extends Layer {
     return first.map((d, i) => (i === axis ? inputShapes.reduce((sum, s) => sum + s[axis], 0) : d));
   }
 
-  override checkInputMask(mask: Shape, _input: Shape, source: Layer): void {
-    if (this.#joinsSteps) {
-      throw new Error(`Concatenate layer '${this.name}' joins axis ${this.axis}, which adds steps to the ones the mask of layer '${source.name}' (${source.className}) marks (${formatShape(mask)}); kerasm cannot join masks along it. Concatenate along the last axis, or join the inputs before the Masking or Embedding layer.`);
-    }
-  }
-
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), axis: this.axis };
   }
@@ -72,6 +77,12 @@ export class Concatenate extends Layer {
     this.#rows = size(inputShapes[0].slice(0, axis));
     this.#widths = inputShapes.map((s) => size(s.slice(axis)));
     this.#joinsSteps = axis < rank - 1;
+    this.#maskWidths = inputShapes.map((s) => size(s.slice(axis, -1)));
+  }
+
+  /** The ones an input without a mask contributes: as many as the widest such input's block. */
+  override workspaceSize(batch: number): number {
+    return this.#joinsSteps ? batch * this.#rows * Math.max(...this.#maskWidths) : 0;
   }
 
   forward(ctx: ForwardContext): void {
@@ -79,6 +90,18 @@ export class Concatenate extends Layer {
     let offset = 0;
     this.#widths.forEach((w, k) => {
       ctx.backend.copyRows(ctx.inputs[k], w, ctx.backend.view(ctx.output, offset, 0), total, ctx.batch * this.#rows, w);
+      offset += w;
+    });
+    if (ctx.outputMask) this.#joinMasks(ctx);
+  }
+
+  #joinMasks({ backend, batch, inputMasks, outputMask, workspace }: ForwardContext): void {
+    const total = this.#maskWidths.reduce((a, b) => a + b, 0);
+    const rows = batch * this.#rows;
+    if (inputMasks.some((m) => !m)) backend.fill(workspace, rows * Math.max(...this.#maskWidths), 1);
+    let offset = 0;
+    this.#maskWidths.forEach((w, k) => {
+      backend.copyRows(inputMasks[k] || workspace, w, backend.view(outputMask, offset, 0), total, rows, w);
       offset += w;
     });
   }

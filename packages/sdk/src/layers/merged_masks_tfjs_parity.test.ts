@@ -22,14 +22,14 @@ const targets = Float32Array.from({ length: n }, () => random.uniform(-1, 1));
 
 type Merge = 'add' | 'average' | 'multiply' | 'maximum' | 'minimum' | 'concatenate';
 
-/** Embeddings of both inputs (the second masked or not) → merge → LSTM → Dense. */
-function kerasmModel(merge: Merge, secondMasked = true): { model: km.LayersModel; layers: km.layers.Layer[] } {
+/** Embeddings of both inputs (the second masked or not) → merge (Concatenate along `axis`) → LSTM → Dense. */
+function kerasmModel(merge: Merge, secondMasked = true, axis = -1): { model: km.LayersModel; layers: km.layers.Layer[] } {
   km.utils.setRandomSeed(5);
   const [a, b] = [km.input({ shape: [steps] }), km.input({ shape: [steps] })];
   const layers = [
     km.layers.embedding({ inputDim: vocabulary, outputDim: 3, maskZero: true }),
     km.layers.embedding({ inputDim: vocabulary, outputDim: 3, maskZero: secondMasked }),
-    km.layers[merge](),
+    merge === 'concatenate' ? km.layers.concatenate({ axis }) : km.layers[merge](),
     km.layers.lstm({ units: 4 }),
     km.layers.dense({ units: 1 }),
   ] as km.layers.Layer[];
@@ -69,26 +69,39 @@ describe('masks from different layers merge as their logical AND, as in Keras 2 
     }
   });
 
-  it('concatenate: same predictions as tfjs, and the same losses over 3 SGD epochs', async () => {
-    const { model: ours, layers } = kerasmModel('concatenate');
+  // Along the features the masks AND; along the steps (axis 1) they join end to end, as in Keras and
+  // tfjs, an input without a mask counting as all kept.
+  it.each([
+    { axis: -1, secondMasked: true },
+    { axis: 1, secondMasked: true },
+    { axis: 1, secondMasked: false },
+  ])('concatenate along axis $axis (second input masked: $secondMasked): same predictions as tfjs, and the same losses over 3 SGD epochs', async ({ axis, secondMasked }) => {
+    const { model: ours, layers } = kerasmModel('concatenate', secondMasked, axis);
+    // tfjs 4.22 cannot join an unmasked input's all-kept mask along the steps (its concat of shapes
+    // [n, 6, 3] and [n, 6, 1] fails), so there its second input is every token shifted up by one into
+    // a maskZero Embedding whose rows shift with it: the same values, with a mask that keeps all.
+    const shift = secondMasked ? 0 : 1;
+    const theirInputs = () => [tf.tensor(first.tokens, [n, steps], 'int32'), tf.tensor(second.tokens.map((t) => t + shift), [n, steps], 'int32')];
     const [ta, tb] = [tfl.input({ shape: [steps], dtype: 'int32' }), tfl.input({ shape: [steps], dtype: 'int32' })];
     const theirsLayers = [
       tfl.layers.embedding({ inputDim: vocabulary, outputDim: 3, maskZero: true }),
-      tfl.layers.embedding({ inputDim: vocabulary, outputDim: 3, maskZero: true }),
-      tfl.layers.concatenate(),
+      tfl.layers.embedding({ inputDim: vocabulary + shift, outputDim: 3, maskZero: true }),
+      tfl.layers.concatenate({ axis }),
       tfl.layers.lstm({ units: 4, unitForgetBias: true }),
       tfl.layers.dense({ units: 1 }),
     ];
     const merged = theirsLayers[2].apply([theirsLayers[0].apply(ta), theirsLayers[1].apply(tb)] as tfl.SymbolicTensor[]) as tfl.SymbolicTensor;
     const theirs = tfl.model({ inputs: [ta, tb], outputs: theirsLayers[4].apply(theirsLayers[3].apply(merged)) as tfl.SymbolicTensor });
-    layers.forEach((layer, k) => theirsLayers[k].setWeights(layer.getWeights().map((w) => tf.tensor(w.dataSync(), [...w.shape]))));
-    const expected = (theirs.predict(tfInputs()) as tf.Tensor).dataSync();
+    layers.forEach((layer, k) => k !== 1 && theirsLayers[k].setWeights(layer.getWeights().map((w) => tf.tensor(w.dataSync(), [...w.shape]))));
+    const table = layers[1].getWeights()[0];
+    theirsLayers[1].setWeights([tf.tensor([...new Array(3 * shift).fill(0), ...table.dataSync()], [vocabulary + shift, 3])]);
+    const expected = (theirs.predict(theirInputs()) as tf.Tensor).dataSync();
     ours.predict(inputs()).dataSync().forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThan(1e-5));
     ours.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.2 }), loss: 'meanSquaredError' });
     theirs.compile({ optimizer: tf.train.sgd(0.2), loss: 'meanSquaredError' });
     const args = { epochs: 3, batchSize: 8, shuffle: false, verbose: 0 as const };
     const oursLoss = (await ours.fit(inputs(), km.tensor(targets, [n, 1]), args)).history.loss;
-    const theirsLoss = (await theirs.fit(tfInputs(), tf.tensor(targets, [n, 1]), args)).history.loss as number[];
+    const theirsLoss = (await theirs.fit(theirInputs(), tf.tensor(targets, [n, 1]), args)).history.loss as number[];
     oursLoss.forEach((loss, i) => expect(Math.abs(loss - theirsLoss[i])).toBeLessThan(1e-5));
     expect(oursLoss[2]).not.toBeCloseTo(oursLoss[0], 3);
   });

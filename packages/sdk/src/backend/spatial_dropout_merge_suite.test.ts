@@ -54,9 +54,10 @@ describe('spatial dropout, Subtract, Identity, keepdims poolings and broadcastin
       const withSteps = km.layers.concatenate({ axis: 1 }).apply([mixed, pooled]);
       return km.model({ inputs: x, outputs: km.layers.dense({ units: 3, activation: 'softmax' }).apply(km.layers.flatten().apply(withSteps)) });
     }, sequences],
-    ['Concatenate along the steps of two padded sequences, joining their masks, into an LSTM', () => {
+    ['Concatenate along the steps of a masked and an unmasked sequence, joining their masks, into an LSTM', () => {
       const inputs = [km.input({ shape: [5] }), km.input({ shape: [4] })];
-      const embedded = inputs.map((x) => km.layers.embedding({ inputDim: 6, outputDim: 3, maskZero: true }).apply(x) as km.SymbolicTensor);
+      // The second input is not masked: its part of the joined mask is all ones.
+      const embedded = inputs.map((x, k) => km.layers.embedding({ inputDim: 6, outputDim: 3, maskZero: k === 0 }).apply(x) as km.SymbolicTensor);
       const joined = km.layers.concatenate({ axis: 1 }).apply(embedded) as km.SymbolicTensor;
       return km.model({ inputs, outputs: km.layers.dense({ units: 3, activation: 'softmax' }).apply(km.layers.lstm({ units: 4 }).apply(joined)) });
     }, tokenPairs],

@@ -6,6 +6,7 @@ import * as km from '../index.js';
 import { checkLayersModelRoundTrip } from '../io/testing/round_trip.js';
 import { conv2d, finiteDifferences, type Image, type WindowSpec } from '../testing/reference_ops.js';
 import { expectGradientsClose, kerasmGradients } from '../testing/sgd_gradients.js';
+import { expectSameSgdFit } from '../testing/tfjs_fit_parity.js';
 import { Random } from '../utils/random.js';
 
 beforeAll(async () => {
@@ -100,19 +101,10 @@ describe('BatchNormalization', () => {
     const ours = km.sequential(build(km) as km.layers.Layer[]);
     const theirs = tfl.sequential({ layers: build(tfl) as tfl.layers.Layer[] });
     theirs.setWeights(ours.getWeights().map((w) => tf.tensor(w.dataSync(), [...w.shape])));
-    ours.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.1 }), loss: 'sparseCategoricalCrossentropy' });
-    theirs.compile({ optimizer: tf.train.sgd(0.1), loss: 'sparseCategoricalCrossentropy' });
     const random = new Random(9);
     const x = Float32Array.from({ length: 12 * 60 }, () => random.uniform(0, 2));
     const y = Int32Array.from({ length: 12 }, (_, i) => i % 3);
-    const ourLoss = (await ours.fit(km.tensor(x, [12, 6, 5, 2]), km.tensor(y, [12], 'int32'), { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 })).history.loss;
-    const theirLoss = (await theirs.fit(tf.tensor(x, [12, 6, 5, 2]), tf.tensor(y, [12], 'float32'), { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 })).history.loss as number[];
-    ourLoss.forEach((l, i) => expect(l).toBeCloseTo(theirLoss[i], 5));
-    const theirWeights = theirs.getWeights();
-    ours.getWeights().forEach((w, i) => w.dataSync().forEach((v, j) => expect(v).toBeCloseTo(theirWeights[i].dataSync()[j], 5)));
-    const ourPrediction = ours.predict(km.tensor(x, [12, 6, 5, 2])).dataSync();
-    const theirPrediction = (theirs.predict(tf.tensor(x, [12, 6, 5, 2])) as tf.Tensor).dataSync();
-    ourPrediction.forEach((v, i) => expect(v).toBeCloseTo(theirPrediction[i], 5));
+    await expectSameSgdFit(ours, theirs, x, [12, 6, 5, 2], y, { learningRate: 0.1, epochs: 2, batchSize: 4, weightDigits: 5 });
   });
 
   it('saves and loads in the LayersModel format, both directions with tfjs', async () => {

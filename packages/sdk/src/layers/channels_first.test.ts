@@ -4,6 +4,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { checkLayersModelRoundTrip, kerasmArtifacts } from '../io/testing/round_trip.js';
+import { expectSameSgdFit } from '../testing/tfjs_fit_parity.js';
 import { Random } from '../utils/random.js';
 
 // Convolutions (plain, depthwise, separable, transposed), poolings, padding, upsampling and cropping with dataFormat: 'channelsFirst' against tfjs-layers 4.22, which runs
@@ -161,22 +162,13 @@ describe("dataFormat: 'channelsFirst'", () => {
     const ours = km.sequential(layers(km) as km.layers.Layer[]);
     const theirs = tfl.sequential({ layers: (tfjs?.() ?? layers(tfl)) as tfl.layers.Layer[] });
     theirs.setWeights(ours.getWeights().map((w) => tf.tensor(w.dataSync(), [...w.shape])));
-    ours.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.2 }), loss: 'sparseCategoricalCrossentropy' });
-    theirs.compile({ optimizer: tf.train.sgd(0.2), loss: 'sparseCategoricalCrossentropy' });
     const n = 12;
     const size = inputShape.reduce((a, b) => a * b, 1);
     const random = new Random(5);
     const x = Float32Array.from({ length: n * size }, () => random.uniform(-1, 2));
     const y = Int32Array.from({ length: n }, (_, i) => i % 3);
-    const ourLoss = (await ours.fit(km.tensor(x, [n, ...inputShape]), km.tensor(y, [n], 'int32'), { epochs: 3, batchSize: 4, shuffle: false, verbose: 0 })).history.loss;
-    const theirLoss = (await theirs.fit(tf.tensor(x, [n, ...inputShape]), tf.tensor(y, [n], 'float32'), { epochs: 3, batchSize: 4, shuffle: false, verbose: 0 })).history.loss as number[];
-    ourLoss.forEach((l, i) => expect(l).toBeCloseTo(theirLoss[i], 5));
+    const ourLoss = await expectSameSgdFit(ours, theirs, x, [n, ...inputShape], y, { learningRate: 0.2, epochs: 3, batchSize: 4, weightDigits: 4 });
     expect(ourLoss[2]).not.toBeCloseTo(ourLoss[0], 3);
-    const theirWeights = theirs.getWeights();
-    ours.getWeights().forEach((w, i) => w.dataSync().forEach((v, j) => expect(v).toBeCloseTo(theirWeights[i].dataSync()[j], 4)));
-    const ourPrediction = ours.predict(km.tensor(x, [n, ...inputShape])).dataSync();
-    const theirPrediction = (theirs.predict(tf.tensor(x, [n, ...inputShape])) as tf.Tensor).dataSync();
-    ourPrediction.forEach((v, i) => expect(v).toBeCloseTo(theirPrediction[i], 5));
   });
 
   it.each(cases.filter((c) => !c.tfjs))('$name: saves and loads both ways with tfjs', async ({ inputShape, layers }) => {

@@ -45,3 +45,35 @@ export async function expectSameFit(c: FitParityCase, { seed, learningRate, mome
     w.dataSync().forEach((v, j) => expect(Math.abs(v - expected[j])).toBeLessThan(tolerance));
   });
 }
+
+/** How {@link expectSameSgdFit} trains and how closely the two libraries must agree. */
+export interface SgdFitOptions {
+  learningRate: number;
+  epochs: number;
+  batchSize: number;
+  /** Decimal digits the weights must agree to (losses and predictions: 5). */
+  weightDigits: number;
+}
+
+/**
+ * Trains a kerasm model and its tfjs-layers twin, already holding the same weights, with SGD on the
+ * same inputs `x` (of `shape`) and sparse labels `y`, unshuffled: the per-epoch losses must agree to
+ * 5 decimals, then every weight to `weightDigits` and the predictions to 5. Returns kerasm's losses
+ * for the caller's own checks (that they move).
+ */
+export async function expectSameSgdFit(
+  ours: km.LayersModel, theirs: tfl.LayersModel, x: Float32Array, shape: readonly number[], y: Int32Array, o: SgdFitOptions,
+): Promise<number[]> {
+  const loss = 'sparseCategoricalCrossentropy';
+  ours.compile({ optimizer: km.optimizers.sgd({ learningRate: o.learningRate }), loss });
+  theirs.compile({ optimizer: tf.train.sgd(o.learningRate), loss });
+  const args = { epochs: o.epochs, batchSize: o.batchSize, shuffle: false, verbose: 0 as const };
+  const ourLoss = (await ours.fit(km.tensor(x, [...shape]), km.tensor(y, [y.length], 'int32'), args)).history.loss;
+  const theirLoss = (await theirs.fit(tf.tensor(x, [...shape]), tf.tensor(y, [y.length], 'float32'), args)).history.loss as number[];
+  ourLoss.forEach((l, i) => expect(l).toBeCloseTo(theirLoss[i], 5));
+  const theirWeights = theirs.getWeights();
+  ours.getWeights().forEach((w, i) => w.dataSync().forEach((v, j) => expect(v).toBeCloseTo(theirWeights[i].dataSync()[j], o.weightDigits)));
+  const theirPrediction = (theirs.predict(tf.tensor(x, [...shape])) as tf.Tensor).dataSync();
+  ours.predict(km.tensor(x, [...shape])).dataSync().forEach((v, i) => expect(v).toBeCloseTo(theirPrediction[i], 5));
+  return ourLoss;
+}

@@ -1,8 +1,8 @@
 import type { WindowGeometry } from '../backend/backend.js';
-import { ChannelsLastBody, channelsLastShape, checkChannelsFirstActivation, shapeInFormat } from './channel_axis.js';
-import { activationBiasBackward, biasActivationForward, KernelBiasLayer, productBuffer } from './kernel_bias_layer.js';
-import { formatShape, singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
-import type { DataFormat, PaddingMode, SampleGeometry } from './window.js';
+import { FormattedKernelLayer } from './formatted_kernel_layer.js';
+import { activationBiasBackward, biasActivationForward, productBuffer } from './kernel_bias_layer.js';
+import { formatShape, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import type { PaddingMode, SampleGeometry } from './window.js';
 
 /**
  * A convolution run as im2col + the packed GEMM against its kernel (Keras' `[k…, in, filters]`
@@ -13,11 +13,8 @@ import type { DataFormat, PaddingMode, SampleGeometry } from './window.js';
  * With `groups` > 1 (grouped convolution), im2col lays each row out group by group and each group
  * is one GEMM over its block of the columns, the kernel `[k…, in / groups, filters]` and the
  * output (strided operands, no copies); groups = 1 runs the plain GEMM with its fused epilogue.
- *
- * With `dataFormat: 'channelsFirst'` the body is the same: the input is transposed channels-last
- * into the workspace, and the output back.
  */
-export abstract class ConvGemmLayer extends KernelBiasLayer {
+export abstract class ConvGemmLayer extends FormattedKernelLayer {
   /** Number of output channels. */
   abstract readonly filters: number;
   /** The window, its steps and its dilation, one value per spatial axis. */
@@ -27,9 +24,7 @@ export abstract class ConvGemmLayer extends KernelBiasLayer {
   abstract readonly padding: PaddingMode;
   /** Channel groups: group g's filters see only group g's input channels (1: an ordinary convolution). */
   abstract readonly groups: number;
-  abstract readonly dataFormat: DataFormat;
   #geometry: SampleGeometry | null = null;
-  #body: ChannelsLastBody | null = null;
 
   /** The window over one sample of the given input shape. */
   protected abstract sampleGeometry(input: Shape): SampleGeometry;
@@ -42,10 +37,8 @@ export abstract class ConvGemmLayer extends KernelBiasLayer {
     return [...this.kernelSize, channels, this.filters];
   }
 
-  computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    checkChannelsFirstActivation(this.dataFormat, this.activation, `${this.className} layer '${this.name}'`);
-    const input = channelsLastShape(this.dataFormat, singleInput(this, inputShapes));
-    return shapeInFormat(this.dataFormat, this.outputShapeOf(this.#groupedGeometry(input)));
+  protected channelsLastOutputShape(input: Shape): Shape {
+    return this.outputShapeOf(this.#groupedGeometry(input));
   }
 
   /** The sample geometry, once the input's channels are known to split into the groups. */
@@ -57,10 +50,8 @@ export abstract class ConvGemmLayer extends KernelBiasLayer {
     return this.groups === 1 ? g : { ...g, groups: this.groups };
   }
 
-  protected override build(inputShapes: readonly Shape[]): void {
-    const input = singleInput(this, inputShapes);
-    this.#body = ChannelsLastBody.of(this.dataFormat, input, this.computeOutputShape(inputShapes), `${this.className} layer '${this.name}'`);
-    this.#geometry = this.#groupedGeometry(channelsLastShape(this.dataFormat, input));
+  protected buildChannelsLast(input: Shape): void {
+    this.#geometry = this.#groupedGeometry(input);
     this.addWeight('kernel', this.kernelShape(this.#geometry.channels / this.groups), this.kernelInitializer);
     if (this.useBias) this.addWeight('bias', [this.filters], this.biasInitializer);
   }
@@ -88,28 +79,16 @@ export abstract class ConvGemmLayer extends KernelBiasLayer {
     return this.#pointwise ? 0 : batch * this.#positions * this.#patch;
   }
 
-  /** The body's workspace (columns, then the kept pre-activation), then the channels-first scratch. */
-  #bodyFloats(batch: number): number {
+  /** The columns, then the kept pre-activation. */
+  protected channelsLastWorkspaceSize(batch: number): number {
     return this.#columnFloats(batch) + this.preActivationFloats(batch * this.#positions * this.filters);
-  }
-
-  override workspaceSize(batch: number): number {
-    return this.#bodyFloats(batch) + this.#body!.scratchSize(batch);
   }
 
   #batchGeometry(batch: number): WindowGeometry {
     return { ...this.#geometry!, batch };
   }
 
-  forward(ctx: ForwardContext): void {
-    this.#body!.forward(ctx, this.#bodyFloats(ctx.batch), (c) => this.#forward(c));
-  }
-
-  backward(ctx: BackwardContext): void {
-    this.#body!.backward(ctx, this.#bodyFloats(ctx.batch), (c) => this.#backward(c));
-  }
-
-  #forward(ctx: ForwardContext): void {
+  protected forwardChannelsLast(ctx: ForwardContext): void {
     const { backend, batch, inputs, workspace } = ctx;
     const rows = batch * this.#positions;
     const cols = this.#pointwise ? inputs[0] : workspace;
@@ -123,7 +102,7 @@ export abstract class ConvGemmLayer extends KernelBiasLayer {
     biasActivationForward(ctx, this.activation, this.useBias, rows, this.filters, product);
   }
 
-  #backward(ctx: BackwardContext): void {
+  protected backwardChannelsLast(ctx: BackwardContext): void {
     const { backend, batch, inputs, outputGrad, inputGrads, weights, weightGrads, workspace } = ctx;
     const rows = batch * this.#positions;
     activationBiasBackward(ctx, this.activation, this.useBias, rows, this.filters, this.#columnFloats(batch));

@@ -1,8 +1,8 @@
 import type { WindowGeometry } from '../backend/backend.js';
-import { activationBiasBackward, biasActivationForward, KernelBiasLayer, productBuffer, type KernelBiasLayerArgs } from './kernel_bias_layer.js';
-import { singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import { FormattedKernelLayer } from './formatted_kernel_layer.js';
+import { activationBiasBackward, biasActivationForward, productBuffer, type KernelBiasLayerArgs } from './kernel_bias_layer.js';
+import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import { transposeGeometry, type TransposeWindow } from './transpose_window.js';
-import { ChannelsLastBody, channelsLastShape, checkChannelsFirstActivation, shapeInFormat } from './channel_axis.js';
 import type { DataFormat, PaddingMode, SampleGeometry } from './window.js';
 
 /** The options every transposed convolution takes, whatever its rank. */
@@ -24,10 +24,9 @@ export interface ConvTransposeArgs extends KernelBiasLayerArgs {
  * that convolution's input-gradient pass (a GEMM by the kernel transposed, then col2im) and its
  * backward pass that convolution's forward (im2col, then GEMMs). The kernel is
  * `[k…, filters, inChannels]`, as Keras and TensorFlow.js store it. Subclasses validate their
- * options per axis and say which input shape they take. A channelsFirst layer runs the same body
- * between transposes.
+ * options per axis and say which input shape they take.
  */
-export abstract class ConvTransposeLayer extends KernelBiasLayer {
+export abstract class ConvTransposeLayer extends FormattedKernelLayer {
   abstract readonly filters: number;
   /** The window, its steps and its dilation, one value per spatial axis. */
   abstract readonly kernelSize: readonly number[];
@@ -36,11 +35,9 @@ export abstract class ConvTransposeLayer extends KernelBiasLayer {
   abstract readonly padding: PaddingMode;
   /** Keras' extra output rows at the end of each axis, or null for the default output size. */
   abstract readonly outputPadding: readonly number[] | null;
-  abstract readonly dataFormat: DataFormat;
   /** The convolution this layer transposes: from this layer's output shape to its input shape. */
   #adjoint: SampleGeometry | null = null;
   #inChannels = 0;
-  #body: ChannelsLastBody | null = null;
 
   /** The spatial sizes of a validated input shape (without the channels). */
   protected abstract spatialSizes(input: Shape): number[];
@@ -49,25 +46,18 @@ export abstract class ConvTransposeLayer extends KernelBiasLayer {
     return { kernelSize: [...this.kernelSize], strides: [...this.strides], dilationRate: [...this.dilationRate], padding: this.padding, outputPadding: this.outputPadding && [...this.outputPadding] };
   }
 
-  /** The input as the channels-last body sees it. */
-  #input(inputShapes: readonly Shape[]): Shape {
-    return channelsLastShape(this.dataFormat, singleInput(this, inputShapes));
+  #adjointOf(input: Shape): SampleGeometry {
+    return transposeGeometry(this.spatialSizes(input), this.filters, this.#window());
   }
 
-  #adjointOf(inputShapes: readonly Shape[]): SampleGeometry {
-    return transposeGeometry(this.spatialSizes(this.#input(inputShapes)), this.filters, this.#window());
+  protected channelsLastOutputShape(input: Shape): Shape {
+    const g = this.#adjointOf(input);
+    return [...[g.inD!, g.inH, g.inW].slice(3 - this.kernelSize.length), this.filters];
   }
 
-  computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    checkChannelsFirstActivation(this.dataFormat, this.activation, `${this.className} layer '${this.name}'`);
-    const g = this.#adjointOf(inputShapes);
-    return shapeInFormat(this.dataFormat, [...[g.inD!, g.inH, g.inW].slice(3 - this.kernelSize.length), this.filters]);
-  }
-
-  protected override build(inputShapes: readonly Shape[]): void {
-    this.#body = ChannelsLastBody.of(this.dataFormat, singleInput(this, inputShapes), this.computeOutputShape(inputShapes), `${this.className} layer '${this.name}'`);
-    this.#adjoint = this.#adjointOf(inputShapes);
-    this.#inChannels = this.#input(inputShapes).at(-1)!;
+  protected buildChannelsLast(input: Shape): void {
+    this.#adjoint = this.#adjointOf(input);
+    this.#inChannels = input.at(-1)!;
     this.addWeight('kernel', [...this.kernelSize, this.filters, this.#inChannels], this.kernelInitializer);
     if (this.useBias) this.addWeight('bias', [this.filters], this.biasInitializer);
   }
@@ -95,28 +85,15 @@ export abstract class ConvTransposeLayer extends KernelBiasLayer {
   }
 
   /** The columns, then the pre-activation z for an activation that needs its input. */
-  #bodyFloats(batch: number): number {
+  protected channelsLastWorkspaceSize(batch: number): number {
     return this.#columnFloats(batch) + this.preActivationFloats(batch * this.#outputPositions * this.filters);
-  }
-
-  /** The body's workspace, then the channels-first scratch. */
-  override workspaceSize(batch: number): number {
-    return this.#bodyFloats(batch) + this.#body!.scratchSize(batch);
   }
 
   #batchGeometry(batch: number): WindowGeometry {
     return { ...this.#adjoint!, batch };
   }
 
-  forward(ctx: ForwardContext): void {
-    this.#body!.forward(ctx, this.#bodyFloats(ctx.batch), (c) => this.#forward(c));
-  }
-
-  backward(ctx: BackwardContext): void {
-    this.#body!.backward(ctx, this.#bodyFloats(ctx.batch), (c) => this.#backward(c));
-  }
-
-  #forward(ctx: ForwardContext): void {
+  protected forwardChannelsLast(ctx: ForwardContext): void {
     const { backend, batch, inputs, weights, workspace } = ctx;
     const rows = batch * this.#inputPositions;
     // The kernel [k…, filters, in] is the [patch, in] matrix of the adjoint convolution.
@@ -127,7 +104,7 @@ export abstract class ConvTransposeLayer extends KernelBiasLayer {
     biasActivationForward(ctx, this.activation, this.useBias, positions, this.filters, product);
   }
 
-  #backward(ctx: BackwardContext): void {
+  protected backwardChannelsLast(ctx: BackwardContext): void {
     const { backend, batch, inputs, outputGrad, inputGrads, weights, weightGrads, workspace } = ctx;
     const rows = batch * this.#inputPositions;
     activationBiasBackward(ctx, this.activation, this.useBias, batch * this.#outputPositions, this.filters, this.#columnFloats(batch));

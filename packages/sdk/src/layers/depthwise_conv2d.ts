@@ -2,10 +2,10 @@ import type { WindowGeometry } from '../backend/backend.js';
 import type { ConstraintSpec } from '../constraints/constraints.js';
 import type { InitializerSpec } from '../initializers/initializers.js';
 import type { RegularizerSpec } from '../regularizers/regularizers.js';
-import { activationBiasBackward, biasActivationForward, KernelBiasLayer, productBuffer, type BiasLayerArgs } from './kernel_bias_layer.js';
-import { singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import { FormattedKernelLayer } from './formatted_kernel_layer.js';
+import { activationBiasBackward, biasActivationForward, productBuffer, type BiasLayerArgs } from './kernel_bias_layer.js';
+import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { ChannelsLastBody, channelsLastShape, checkChannelsFirstActivation, shapeInFormat } from './channel_axis.js';
 import { convWindowOf, imageShape, type DataFormat, type PaddingMode, sampleGeometry, type SampleGeometry } from './window.js';
 
 /** Options of {@link DepthwiseConv2D}, with Keras' defaults. */
@@ -44,7 +44,7 @@ export interface DepthwiseConv2DArgs extends BiasLayerArgs {
  * km.layers.depthwiseConv2d({ kernelSize: 3, depthwiseRegularizer: km.regularizers.l2({ l2: 1e-4 }), depthwiseConstraint: km.constraints.maxNorm({ axis: [0, 1] }) });
  * ```
  */
-export class DepthwiseConv2D extends KernelBiasLayer {
+export class DepthwiseConv2D extends FormattedKernelLayer {
   readonly className: string = 'DepthwiseConv2D';
   readonly kernelSize: [number, number];
   readonly depthMultiplier: number;
@@ -53,7 +53,6 @@ export class DepthwiseConv2D extends KernelBiasLayer {
   readonly dilationRate: [number, number];
   readonly dataFormat: DataFormat;
   #geometry: SampleGeometry | null = null;
-  #body: ChannelsLastBody | null = null;
 
   /** `className` is the subclass' (DepthwiseConv1D runs as this layer over images of height 1). */
   constructor(args: DepthwiseConv2DArgs, className = 'DepthwiseConv2D') {
@@ -77,20 +76,17 @@ export class DepthwiseConv2D extends KernelBiasLayer {
     return [...this.kernelSize, channels, this.depthMultiplier];
   }
 
-  #sampleGeometry(inputShapes: readonly Shape[]): SampleGeometry {
-    const input = this.imageOf(channelsLastShape(this.dataFormat, singleInput(this, inputShapes)));
-    return sampleGeometry(input, this.kernelSize, this.strides, this.dilationRate, this.padding, this.name);
+  #sampleGeometry(input: Shape): SampleGeometry {
+    return sampleGeometry(this.imageOf(input), this.kernelSize, this.strides, this.dilationRate, this.padding, this.name);
   }
 
-  computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    checkChannelsFirstActivation(this.dataFormat, this.activation, `${this.className} layer '${this.name}'`);
-    const g = this.#sampleGeometry(inputShapes);
-    return shapeInFormat(this.dataFormat, this.shapeOf(g.outH, g.outW, g.channels * this.depthMultiplier));
+  protected channelsLastOutputShape(input: Shape): Shape {
+    const g = this.#sampleGeometry(input);
+    return this.shapeOf(g.outH, g.outW, g.channels * this.depthMultiplier);
   }
 
-  protected override build(inputShapes: readonly Shape[]): void {
-    this.#body = ChannelsLastBody.of(this.dataFormat, singleInput(this, inputShapes), this.computeOutputShape(inputShapes), `${this.className} layer '${this.name}'`);
-    this.#geometry = this.#sampleGeometry(inputShapes);
+  protected buildChannelsLast(input: Shape): void {
+    this.#geometry = this.#sampleGeometry(input);
     this.addWeight('depthwise_kernel', this.kernelShape(this.#geometry.channels), this.kernelInitializer);
     if (this.useBias) this.addWeight('bias', [this.#geometry.channels * this.depthMultiplier], this.biasInitializer);
   }
@@ -105,29 +101,17 @@ export class DepthwiseConv2D extends KernelBiasLayer {
     return batch * g.outH * g.outW * this.#taps * g.channels;
   }
 
-  /** The body's workspace (columns, then the kept pre-activation), then the channels-first scratch. */
-  #bodyFloats(batch: number): number {
+  /** The columns, then the kept pre-activation. */
+  protected channelsLastWorkspaceSize(batch: number): number {
     const g = this.#geometry!;
     return this.#columnFloats(batch) + this.preActivationFloats(batch * g.outH * g.outW * g.channels * this.depthMultiplier);
-  }
-
-  override workspaceSize(batch: number): number {
-    return this.#bodyFloats(batch) + this.#body!.scratchSize(batch);
   }
 
   #batchGeometry(batch: number): WindowGeometry {
     return { ...this.#geometry!, batch };
   }
 
-  forward(ctx: ForwardContext): void {
-    this.#body!.forward(ctx, this.#bodyFloats(ctx.batch), (c) => this.#forward(c));
-  }
-
-  backward(ctx: BackwardContext): void {
-    this.#body!.backward(ctx, this.#bodyFloats(ctx.batch), (c) => this.#backward(c));
-  }
-
-  #forward(ctx: ForwardContext): void {
+  protected forwardChannelsLast(ctx: ForwardContext): void {
     const { backend, batch, inputs, weights, workspace } = ctx;
     const g = this.#batchGeometry(batch);
     const rows = batch * g.outH * g.outW;
@@ -139,7 +123,7 @@ export class DepthwiseConv2D extends KernelBiasLayer {
     biasActivationForward(ctx, this.activation, this.useBias, rows, outChannels, product);
   }
 
-  #backward(ctx: BackwardContext): void {
+  protected backwardChannelsLast(ctx: BackwardContext): void {
     const { backend, batch, outputGrad, inputGrads, weights, weightGrads, workspace } = ctx;
     const g = this.#batchGeometry(batch);
     const rows = batch * g.outH * g.outW;

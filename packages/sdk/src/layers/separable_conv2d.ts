@@ -4,11 +4,11 @@ import { getInitializer, initializerConfig, type Initializer, type InitializerSp
 import type { Regularizer, RegularizerSpec } from '../regularizers/regularizers.js';
 import { Conv2D } from './conv2d.js';
 import { DepthwiseConv2D, depthMultiplierOf } from './depthwise_conv2d.js';
-import { KernelBiasLayer, type BiasLayerArgs } from './kernel_bias_layer.js';
-import { singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import { FormattedKernelLayer } from './formatted_kernel_layer.js';
+import type { BiasLayerArgs } from './kernel_bias_layer.js';
+import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
-import { ChannelsLastBody, channelsLastShape, checkChannelsFirstActivation, shapeInFormat } from './channel_axis.js';
 import { convWindowOf, filtersOf, imageShape, type DataFormat, type PaddingMode } from './window.js';
 
 /** Options of {@link SeparableConv2D}, with Keras' defaults and TensorFlow.js' names. */
@@ -51,7 +51,7 @@ export interface SeparableConv2DArgs extends BiasLayerArgs {
  * km.layers.separableConv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu' }).apply(x).shape; // [32, 32, 32]
  * ```
  */
-export class SeparableConv2D extends KernelBiasLayer {
+export class SeparableConv2D extends FormattedKernelLayer {
   readonly className: string = 'SeparableConv2D';
   readonly filters: number;
   readonly kernelSize: [number, number];
@@ -68,7 +68,6 @@ export class SeparableConv2D extends KernelBiasLayer {
   readonly dataFormat: DataFormat;
   /** Floats per sample of the depthwise output (and of its gradient). */
   #middle = 0;
-  #body: ChannelsLastBody | null = null;
 
   /** `className` is the subclass' (SeparableConv1D runs as this layer over images of height 1). */
   constructor(args: SeparableConv2DArgs, className = 'SeparableConv2D') {
@@ -101,20 +100,13 @@ export class SeparableConv2D extends KernelBiasLayer {
     return [[...this.kernelSize, channels, this.depthMultiplier], [1, 1, channels * this.depthMultiplier, this.filters]];
   }
 
-  /** The input as a channels-last image. */
-  #image(inputShapes: readonly Shape[]): [number, number, number] {
-    return this.imageOf(channelsLastShape(this.dataFormat, singleInput(this, inputShapes)));
+  protected channelsLastOutputShape(input: Shape): Shape {
+    const [h, w, c] = this.#pointwise.computeOutputShape([this.#depthwise.computeOutputShape([this.imageOf(input)])]);
+    return this.shapeOf(h, w, c);
   }
 
-  computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    checkChannelsFirstActivation(this.dataFormat, this.activation, `${this.className} layer '${this.name}'`);
-    const [h, w, c] = this.#pointwise.computeOutputShape([this.#depthwise.computeOutputShape([this.#image(inputShapes)])]);
-    return shapeInFormat(this.dataFormat, this.shapeOf(h, w, c));
-  }
-
-  protected override build(inputShapes: readonly Shape[]): void {
-    this.#body = ChannelsLastBody.of(this.dataFormat, singleInput(this, inputShapes), this.computeOutputShape(inputShapes), `${this.className} layer '${this.name}'`);
-    const input = this.#image(inputShapes);
+  protected buildChannelsLast(inputShape: Shape): void {
+    const input = this.imageOf(inputShape);
     const middle = this.#depthwise.computeOutputShape([input]);
     this.#depthwise.ensureBuilt([input]);
     this.#pointwise.ensureBuilt([middle]);
@@ -136,13 +128,8 @@ export class SeparableConv2D extends KernelBiasLayer {
   }
 
   /** The depthwise layer's im2col columns, the depthwise output and its gradient, then the pointwise layer's own (its pre-activation, if any). */
-  /** The halves' workspaces and the middle image and its gradient, then the channels-first scratch. */
-  #bodyFloats(batch: number): number {
+  protected channelsLastWorkspaceSize(batch: number): number {
     return this.#depthwise.workspaceSize(batch) + 2 * batch * this.#middle + this.#pointwise.workspaceSize(batch);
-  }
-
-  override workspaceSize(batch: number): number {
-    return this.#bodyFloats(batch) + this.#body!.scratchSize(batch);
   }
 
   #buffers(ctx: ForwardContext): { columns: BufferId; middle: BufferId; middleGrad: BufferId; pointwise: BufferId } {
@@ -158,22 +145,14 @@ export class SeparableConv2D extends KernelBiasLayer {
     };
   }
 
-  forward(ctx: ForwardContext): void {
-    this.#body!.forward(ctx, this.#bodyFloats(ctx.batch), (c) => this.#forward(c));
-  }
-
-  backward(ctx: BackwardContext): void {
-    this.#body!.backward(ctx, this.#bodyFloats(ctx.batch), (c) => this.#backward(c));
-  }
-
-  #forward(ctx: ForwardContext): void {
+  protected forwardChannelsLast(ctx: ForwardContext): void {
     const { columns, middle, pointwise } = this.#buffers(ctx);
     const [depthwiseKernel, ...pointwiseWeights] = ctx.weights;
     this.#depthwise.forward({ ...ctx, output: middle, workspace: columns, weights: [depthwiseKernel], deferSoftmax: false });
     this.#pointwise.forward({ ...ctx, inputs: [middle], workspace: pointwise, weights: pointwiseWeights });
   }
 
-  #backward(ctx: BackwardContext): void {
+  protected backwardChannelsLast(ctx: BackwardContext): void {
     const { columns, middle, middleGrad, pointwise } = this.#buffers(ctx);
     const [depthwiseKernel, ...pointwiseWeights] = ctx.weights;
     const [depthwiseGrad, ...pointwiseGrads] = ctx.weightGrads;

@@ -9,6 +9,7 @@ export interface CallbackModel {
   getWeights(): Tensor<'float32'>[];
   setWeights(weights: readonly Tensor[]): void;
   save(url: string, options?: { includeOptimizer?: boolean }): Promise<unknown>;
+  saveWeights(url: string): Promise<unknown>;
 }
 
 /** The settings of the running `fit`, as Keras passes them to `set_params`. */

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -71,7 +71,32 @@ describe('km.callbacks.modelCheckpoint', () => {
     );
   });
 
-  it('refuses a threshold, verbosity or saving frequency it cannot use, naming the value', () => {
+  it("saveWeightsOnly saves as model.saveWeights does (no training config, no optimizer state), and loadWeights restores the best epoch's weights", async () => {
+    km.utils.setRandomSeed(3);
+    const model = km.sequential([km.layers.dense({ units: 2, activation: 'softmax', inputShape: [3] })]);
+    model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+    const x = km.tensor(Array.from({ length: 30 }, (_, i) => Math.cos(i)), [10, 3]);
+    const y = km.tensor(Array.from({ length: 10 }, (_, i) => i % 2), [10]);
+    const folder = join(dir, 'weights-only');
+    const weightsAtEpochEnd: number[][][] = [];
+    const record = { onEpochEnd: () => void weightsAtEpochEnd.push(model.getWeights().map((w) => Array.from(w.dataSync()))) };
+    const checkpoint = km.callbacks.modelCheckpoint({ filepath: folder, monitor: 'loss', saveBestOnly: true, saveWeightsOnly: true });
+    const history = await model.fit(x, y, { epochs: 3, batchSize: 5, verbose: 0, callbacks: [checkpoint, record] });
+    const json = JSON.parse(await readFile(join(folder, 'model.json'), 'utf8')) as km.io.ModelJSON;
+    expect(json.trainingConfig).toBeUndefined();
+    expect(json.weightsManifest[0].weights.every((w) => w.group !== 'optimizer')).toBe(true);
+    const losses = history.history.loss as number[];
+    const best = losses.indexOf(Math.min(...losses));
+    const twin = km.sequential([km.layers.dense({ units: 2, activation: 'softmax', inputShape: [3] })]);
+    await twin.loadWeights(folder);
+    expect(twin.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(weightsAtEpochEnd[best]);
+  });
+
+  it('refuses a threshold, verbosity, saving frequency or weights-only setting it cannot use, naming the value', () => {
+    expect(() => km.callbacks.modelCheckpoint({ filepath: 'a', saveWeightsOnly: 'yes' as unknown as boolean })).toThrow('modelCheckpoint saveWeightsOnly must be true or false. Received: saveWeightsOnly="yes".');
+    expect(() => km.callbacks.modelCheckpoint({ filepath: 'a', saveWeightsOnly: true, includeOptimizer: true })).toThrow(
+      'modelCheckpoint cannot save the optimizer state with saveWeightsOnly: true, which saves the weights alone. Drop includeOptimizer, or save whole models (saveWeightsOnly: false) to resume training exactly.',
+    );
     expect(() => km.callbacks.modelCheckpoint({ filepath: 'a', initialValueThreshold: '0.5' as unknown as number })).toThrow('modelCheckpoint initialValueThreshold must be a number. Received: initialValueThreshold="0.5".');
     expect(() => km.callbacks.modelCheckpoint({ filepath: 'a', verbose: 2 as 1 })).toThrow('modelCheckpoint verbose must be 0 or 1. Received: verbose=2.');
     expect(() => km.callbacks.modelCheckpoint({ filepath: 'a', saveFreq: 0 })).toThrow("modelCheckpoint saveFreq must be 'epoch' or a positive integer (a number of batches). Received: saveFreq=0.");

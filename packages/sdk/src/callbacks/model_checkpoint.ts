@@ -32,6 +32,11 @@ export interface ModelCheckpointArgs {
   initialValueThreshold?: number;
   /** Save the optimizer state too, so training resumes exactly (default true). */
   includeOptimizer?: boolean;
+  /**
+   * Save with `model.saveWeights` (Keras' `save_weights_only`): the weights, with neither training
+   * config nor optimizer state (default false). Read them back with `model.loadWeights`.
+   */
+  saveWeightsOnly?: boolean;
   /** 1 prints a line for each epoch's decision, as Keras does (default 0: silent). */
   verbose?: 0 | 1;
 }
@@ -67,7 +72,7 @@ export function formatCheckpointPath(template: string, epoch: number, logs: Logs
 export function modelCheckpoint(args: ModelCheckpointArgs): CustomCallbackArgs {
   checkOptions(
     args,
-    optionNames<ModelCheckpointArgs>({ filepath: true, monitor: true, saveBestOnly: true, mode: true, initialValueThreshold: true, includeOptimizer: true, verbose: true, saveFreq: true }),
+    optionNames<ModelCheckpointArgs>({ filepath: true, monitor: true, saveBestOnly: true, mode: true, initialValueThreshold: true, includeOptimizer: true, saveWeightsOnly: true, verbose: true, saveFreq: true }),
     'km.callbacks.modelCheckpoint',
   );
   if (typeof args?.filepath !== 'string' || args.filepath === '') {
@@ -78,6 +83,12 @@ export function modelCheckpoint(args: ModelCheckpointArgs): CustomCallbackArgs {
   if (threshold !== undefined) {
     if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new Error(`modelCheckpoint initialValueThreshold must be a number. Received: initialValueThreshold=${JSON.stringify(threshold)}.`);
     monitor.best = threshold;
+  }
+  if (args.saveWeightsOnly !== undefined && typeof args.saveWeightsOnly !== 'boolean') {
+    throw new Error(`modelCheckpoint saveWeightsOnly must be true or false. Received: saveWeightsOnly=${JSON.stringify(args.saveWeightsOnly)}.`);
+  }
+  if (args.saveWeightsOnly && args.includeOptimizer) {
+    throw new Error('modelCheckpoint cannot save the optimizer state with saveWeightsOnly: true, which saves the weights alone. Drop includeOptimizer, or save whole models (saveWeightsOnly: false) to resume training exactly.');
   }
   if (args.verbose !== undefined && args.verbose !== 0 && args.verbose !== 1) throw new Error(`modelCheckpoint verbose must be 0 or 1. Received: verbose=${JSON.stringify(args.verbose)}.`);
   const saveFreq = args.saveFreq ?? 'epoch';
@@ -110,7 +121,8 @@ export function modelCheckpoint(args: ModelCheckpointArgs): CustomCallbackArgs {
     } else {
       say(`${when}: saving model to ${path}`);
     }
-    await model.save(path, { includeOptimizer: (args.includeOptimizer ?? true) && model.optimizer !== undefined });
+    if (args.saveWeightsOnly) await model.saveWeights(path);
+    else await model.save(path, { includeOptimizer: (args.includeOptimizer ?? true) && model.optimizer !== undefined });
   }
 
   const callbacks: CustomCallbackArgs = {

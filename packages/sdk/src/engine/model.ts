@@ -22,7 +22,8 @@ import { Dataset } from '../data/dataset.js';
 import { evaluateDataset, fitDataset, type ModelEvaluateDatasetArgs, type ModelFitDatasetArgs } from './fit_dataset.js';
 import { testOnBatch, trainOnBatch, type OnBatchResult, type TestOnBatchArgs, type TrainOnBatchArgs } from './on_batch.js';
 import type { IOHandler, SaveResult } from '../io/types.js';
-import { saveModel, type SaveConfig } from '../io/save_model.js';
+import { loadWeightsInto } from '../io/load_weights.js';
+import { saveModel, saveModelWeights, type SaveConfig } from '../io/save_model.js';
 import { resetStatefulLayers } from './stateful.js';
 import type { ModelCompileArgs } from './compile_args.js';
 
@@ -161,6 +162,39 @@ export class LayersModel {
    */
   async save(destination: string | IOHandler, config: SaveConfig = {}): Promise<SaveResult> {
     return saveModel(this, destination, config);
+  }
+
+  /**
+   * Saves the weights only (Keras' `save_weights`): the LayersModel format with the topology that
+   * names them, but no training config and no optimizer state. `loadWeights` reads them back into a
+   * model of the same architecture; `km.loadLayersModel` loads them as an uncompiled model.
+   *
+   * @param destination As for {@link LayersModel.save}.
+   * @example
+   * ```ts
+   * await model.saveWeights('file://out/weights');
+   * await twin.loadWeights('file://out/weights/model.json');
+   * ```
+   */
+  async saveWeights(destination: string | IOHandler): Promise<SaveResult> {
+    return saveModelWeights(this, destination);
+  }
+
+  /**
+   * Replaces the weights with those of a saved model (from `save`, `saveWeights`, tfjs or Keras'
+   * converter) of the same architecture, as Keras' `load_weights` does. They pair by name when the
+   * file names each of this model's weights, else by position, when the file holds as many of the
+   * same shapes in the same order (an identical model built in the same program has other layer
+   * names). Everything is checked before anything is replaced: on an error the model keeps its
+   * weights. Optimizer state in the file is not read; load the model with `km.loadLayersModel` to
+   * resume training exactly.
+   *
+   * @param source As for `km.loadLayersModel`.
+   */
+  async loadWeights(source: string | IOHandler): Promise<void> {
+    await ready();
+    this.#ensureRuntime(activeBackend());
+    await loadWeightsInto(this, source);
   }
 
   /** Configures training. Throws on unknown names, listing the valid ones. */

@@ -35,6 +35,14 @@ export interface SaveConfig {
 
 /** The artifacts (topology, training config, weight manifest and bytes) that save a model. */
 export async function modelArtifacts(model: LayersModel, config: SaveConfig = {}): Promise<ModelArtifacts> {
+  const artifacts = await topologyAndWeights(model, config);
+  const trainingConfig = savableTrainingConfig(model, config);
+  if (trainingConfig) artifacts.trainingConfig = trainingConfig;
+  return artifacts;
+}
+
+/** The topology, which names the weights, and the weights (with the optimizer's, if asked). */
+async function topologyAndWeights(model: LayersModel, config: SaveConfig): Promise<ModelArtifacts> {
   await ready();
   const values = model.getWeights();
   const names = weightOrder(model.layers).map(({ spec }) => spec.name);
@@ -52,17 +60,7 @@ export async function modelArtifacts(model: LayersModel, config: SaveConfig = {}
     Object.assign(first, renameKeys({ batchInputShape: [null, ...model.inputShape], dtype: 'float32' }, toSnakeCase));
   }
   const { specs, data } = encodeWeights(weights);
-  const artifacts: ModelArtifacts = {
-    modelTopology: topology,
-    format: 'layers-model',
-    generatedBy: GENERATED_BY,
-    convertedBy: null,
-    weightSpecs: specs,
-    weightData: data,
-  };
-  const trainingConfig = savableTrainingConfig(model, config);
-  if (trainingConfig) artifacts.trainingConfig = trainingConfig;
-  return artifacts;
+  return { modelTopology: topology, format: 'layers-model', generatedBy: GENERATED_BY, convertedBy: null, weightSpecs: specs, weightData: data };
 }
 
 /**
@@ -93,4 +91,13 @@ export async function saveModel(model: LayersModel, destination: string | IOHand
   checkOptions(config, optionNames<SaveConfig>({ includeOptimizer: true }), 'save');
   const handler = await handlerFor(destination, 'save');
   return handler.save!(await modelArtifacts(model, config));
+}
+
+/**
+ * `model.saveWeights`: the weights, with the topology that the LayersModel format names them by,
+ * but no training config or optimizer state.
+ */
+export async function saveModelWeights(model: LayersModel, destination: string | IOHandler): Promise<SaveResult> {
+  const handler = await handlerFor(destination, 'save');
+  return handler.save!(await topologyAndWeights(model, {}));
 }

@@ -1,0 +1,74 @@
+import { weightOrder } from '../engine/params.js';
+import type { Layer, WeightSpec } from '../layers/layer.js';
+import { Tensor } from '../tensor.js';
+import type { NamedWeight } from './weights.js';
+
+/** The model's weights made from saved ones, in `weightOrder`, or why the saved ones do not fit. */
+type Pairing = { tensors: Tensor[] } | { problem: string };
+
+/** The tensor for one layer weight from a saved weight, or why it does not fit. */
+function tensorFor(found: NamedWeight, layer: Layer, spec: WeightSpec): Tensor | string {
+  const same = found.shape.length === spec.shape.length && found.shape.every((d, i) => d === spec.shape[i]);
+  if (!same) {
+    return `weight '${found.name}' has shape [${found.shape.join(', ')}] in the manifest, but layer '${layer.name}' (${layer.className}) expects [${spec.shape.join(', ')}] for '${spec.name}'`;
+  }
+  if (!(found.values instanceof Float32Array)) return `weight '${found.name}' is stored as int32, but layer '${layer.name}' expects float32 weights`;
+  return new Tensor(found.values, spec.shape, 'float32');
+}
+
+/** Each layer weight paired with the saved weight of its name; every saved weight must be used. */
+function pairByName(layers: readonly Layer[], saved: readonly NamedWeight[]): Pairing {
+  const unused = new Set(saved.map((w) => w.name));
+  const tensors: Tensor[] = [];
+  for (const { layer, spec } of weightOrder(layers)) {
+    // Keras' converter may prefix names with the model's (`sequential/dense/kernel`).
+    const found = saved.find((w) => w.name === spec.name) ?? onlyOne(saved.filter((w) => w.name.endsWith(`/${spec.name}`)));
+    if (!found) return { problem: `weight '${spec.name}' of layer '${layer.name}' (${layer.className}) is missing from the weights manifest (found: ${saved.map((w) => w.name).join(', ') || 'none'})` };
+    const tensor = tensorFor(found, layer, spec);
+    if (typeof tensor === 'string') return { problem: tensor };
+    unused.delete(found.name);
+    tensors.push(tensor);
+  }
+  if (unused.size > 0) return { problem: `the weights manifest has weights no layer uses: ${[...unused].join(', ')}` };
+  return { tensors };
+}
+
+/** The i-th layer weight paired with the i-th saved weight, as Keras' `load_weights` pairs them. */
+function pairByPosition(layers: readonly Layer[], saved: readonly NamedWeight[]): Pairing {
+  const order = weightOrder(layers);
+  if (saved.length !== order.length) return { problem: `the file holds ${saved.length} weights and the model ${order.length}` };
+  const tensors: Tensor[] = [];
+  for (const [i, { layer, spec }] of order.entries()) {
+    const tensor = tensorFor(saved[i], layer, spec);
+    if (typeof tensor === 'string') return { problem: tensor };
+    tensors.push(tensor);
+  }
+  return { tensors };
+}
+
+/**
+ * The saved weights for `layers` in `weightOrder`, paired by name (a file saved from these layers'
+ * topology: `loadLayersModel`). Shapes and dtypes are checked, and every saved weight must be used.
+ */
+export function weightsByName(layers: readonly Layer[], saved: readonly NamedWeight[], where: string): Tensor[] {
+  const byName = pairByName(layers, saved);
+  if ('problem' in byName) throw new Error(`${where}: ${byName.problem}. The weights do not belong to this topology.`);
+  return byName.tensors;
+}
+
+/**
+ * The saved weights for `layers` (`model.loadWeights`): by name when the file names each of them,
+ * else by position when it holds as many weights of the same shapes in the same order, as Keras'
+ * `load_weights` does (a copy of the architecture built in the same program has other layer names).
+ */
+export function weightsByNameOrPosition(layers: readonly Layer[], saved: readonly NamedWeight[], where: string): Tensor[] {
+  const byName = pairByName(layers, saved);
+  if ('tensors' in byName) return byName.tensors;
+  const byPosition = pairByPosition(layers, saved);
+  if ('tensors' in byPosition) return byPosition.tensors;
+  throw new Error(`${where}: the saved weights fit this model neither by name (${byName.problem}) nor by position (${byPosition.problem}). Load weights saved from a model of the same architecture.`);
+}
+
+function onlyOne<T>(items: T[]): T | undefined {
+  return items.length === 1 ? items[0] : undefined;
+}

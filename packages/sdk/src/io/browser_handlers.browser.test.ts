@@ -53,6 +53,18 @@ describe.each(['indexeddb', 'localstorage'])('%s:// in Chromium', (scheme) => {
     expectClose(kerasmPredict(await km.loadLayersModel(`${scheme}://tfjs-made`)), tfjsPredict(tfjsModel));
   });
 
+  it('saveWeights stores the weights alone, and loadWeights reads them into a copy of the model built here', async () => {
+    const model = kerasmModel(5);
+    await model.fit(km.tensor(xValues, [4, INPUT]), km.tensor([2, 0, 1, 1], [4], 'int32'), { epochs: 2, batchSize: 2, verbose: 0 });
+    const url = `${scheme}://kerasm-${scheme}-weights`;
+    await model.saveWeights(url);
+    const copy = kerasmModel(6);
+    expect(kerasmPredict(copy)).not.toEqual(kerasmPredict(model));
+    await copy.loadWeights(url);
+    expect(kerasmPredict(copy)).toEqual(kerasmPredict(model));
+    expect((await km.loadLayersModel(url)).optimizer).toBeUndefined();
+  });
+
   it('says which name is missing', async () => {
     await expect(km.loadLayersModel(`${scheme}://never-saved`)).rejects.toThrow(/never-saved/);
   });

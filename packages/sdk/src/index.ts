@@ -43,4 +43,5 @@ export * as datasets from './datasets.js';
 export * as data from './data/index.js';
 export * as utils from './utils/index.js';
 export * as io from './io/index.js';
+export * as models from './models.js';
 export { loadLayersModel } from './io/load_model.js';

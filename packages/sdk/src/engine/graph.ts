@@ -96,8 +96,9 @@ export class Graph {
     let shape = inputShape;
     layers.forEach((layer, i) => {
       const declared = layer.declaredInputShape;
-      if (i > 0 && declared) {
-        throw new Error(`Layer '${layer.name}' declares an inputShape, but only the first layer of a sequential model may. Remove inputShape from it.`);
+      // A later layer declares one when it was a stacked model's first: it must be the shape it gets.
+      if (i > 0 && declared && formatShape(declared) !== formatShape(shape)) {
+        throw new Error(`Layer '${layer.name}' declares inputShape ${formatShape(declared)}, but the layer before it, '${layers[i - 1].name}', outputs ${formatShape(shape)}. Remove inputShape from it (only the first layer of a sequential model needs one), or make the shapes agree.`);
       }
       const outputShapes = layer.computeOutputShapes([shape]);
       if (outputShapes.length > 1) {

@@ -14,6 +14,7 @@ import { summaryLines } from './summary.js';
 import { evaluate, fit, predict, type EvaluateResult, type ModelEvaluateArgs, type ModelFitArgs, type ModelPredictArgs, type TrainingTarget } from './training.js';
 import { firstInput, sampleShapeOf } from './validate_data.js';
 import { findLayer } from './find_layer.js';
+import { replayGraph } from './replay.js';
 import type { SymbolicTensor } from './symbolic.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import { compiledMetricNames } from './metric_names.js';
@@ -23,6 +24,7 @@ import { evaluateDataset, fitDataset, type ModelEvaluateDatasetArgs, type ModelF
 import { testOnBatch, trainOnBatch, type OnBatchResult, type TestOnBatchArgs, type TrainOnBatchArgs } from './on_batch.js';
 import type { IOHandler, SaveResult } from '../io/types.js';
 import { loadWeightsInto } from '../io/load_weights.js';
+import { modelTopologyOf } from '../io/model_topology.js';
 import { saveModel, saveModelWeights, type SaveConfig } from '../io/save_model.js';
 import { resetStatefulLayers } from './stateful.js';
 import type { ModelCompileArgs } from './compile_args.js';
@@ -105,6 +107,52 @@ export class LayersModel {
     return [...this.#ends().outputs];
   }
 
+  /**
+   * Uses the model as a layer, as tfjs' `model.apply` and Keras' `model(x)` do. On symbolic tensors
+   * it makes each of its layer calls again on them and returns the new outputs (a list for a model
+   * with several), so a larger model built on them holds this model's layers: they share their
+   * weights, and training either model trains both. On `km.Tensor` data it is `predict`.
+   *
+   * @example
+   * ```ts
+   * const image = km.input({ shape: [28, 28, 1] });
+   * const features = base.apply(image); // base: a trained feature extractor
+   * base.trainable = false;             // fit only the new head
+   * const head = km.layers.dense({ units: 10, activation: 'softmax' }).apply(features);
+   * const classifier = km.model({ inputs: image, outputs: head });
+   * ```
+   */
+  apply(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor | SymbolicTensor[];
+  apply(inputs: Tensor | readonly Tensor[], options?: { training?: boolean }): Tensor | Tensor[];
+  apply(inputs: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[], options: { training?: boolean } = {}): SymbolicTensor | SymbolicTensor[] | Tensor | Tensor[] {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    if (list.some((x) => x instanceof Tensor)) {
+      if (options.training) throw new Error(`Model '${this.name}'.apply on data runs inference, as predict does; { training: true } is not supported there. Train with fit or trainOnBatch.`);
+      return this.predict<Tensor | Tensor[]>(inputs as Tensor | Tensor[]);
+    }
+    const outputs = this.applySymbolic(list as SymbolicTensor[]);
+    return outputs.length === 1 ? outputs[0] : outputs;
+  }
+
+  /** `apply` on symbolic tensors: the model's graph made again on them. */
+  protected applySymbolic(inputs: readonly SymbolicTensor[]): SymbolicTensor[] {
+    return replayGraph(this.#ends(), inputs, `Model '${this.name}'`);
+  }
+
+  /**
+   * Whether `fit` trains the model's layers: true when every layer is trainable. Setting it sets
+   * `trainable` on every layer, so `base.trainable = false` freezes a model used inside another.
+   * As with a layer's flag, it takes effect at the next training step, compiled or not (Keras and
+   * tfjs read it when `compile` runs).
+   */
+  get trainable(): boolean {
+    return this.graphLayers.every((layer) => layer.trainable);
+  }
+
+  set trainable(value: boolean) {
+    for (const layer of this.graphLayers) layer.trainable = value;
+  }
+
   /** The symbolic inputs and outputs, or null while the input shape is unknown. */
   protected symbolicEnds(): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } | null {
     return null;
@@ -162,6 +210,18 @@ export class LayersModel {
    */
   async save(destination: string | IOHandler, config: SaveConfig = {}): Promise<SaveResult> {
     return saveModel(this, destination, config);
+  }
+
+  /**
+   * The model's topology (no weights) as `model.json` holds it, as a JSON string: Keras' `to_json()`
+   * and tfjs' `toJSON()`; with tfjs' `returnString` false, the object. `km.models.modelFromJSON`
+   * builds a model from either.
+   */
+  toJSON(unused?: unknown, returnString?: true): string;
+  toJSON(unused: unknown, returnString: false): Record<string, unknown>;
+  toJSON(_unused?: unknown, returnString = true): string | Record<string, unknown> {
+    const topology = modelTopologyOf(this);
+    return returnString ? JSON.stringify(topology) : topology;
   }
 
   /**

@@ -2,12 +2,13 @@ import { uniqueName } from '../layers/layer_names.js';
 import { Layer, type Shape } from '../layers/layer.js';
 import type { Graph } from './graph.js';
 import { LayersModel } from './model.js';
-import { input, layerOutput, type SymbolicTensor } from './symbolic.js';
+import { applyLayer, input, layerOutput, type SymbolicTensor } from './symbolic.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of {@link sequential}. */
 export interface SequentialArgs {
-  layers?: Layer[];
+  /** The layers in order; a Sequential model among them adds its layers, which it shares. */
+  layers?: (Layer | LayersModel)[];
   name?: string;
 }
 
@@ -22,8 +23,16 @@ export class Sequential extends LayersModel {
     for (const layer of args.layers ?? []) this.add(layer);
   }
 
-  /** Appends a layer. */
-  add(layer: Layer): void {
+  /**
+   * Appends a layer, or the layers of a model whose layers form a chain (a Sequential one), as
+   * Keras' `Sequential([encoder, decoder])` stacks two models. Those layers are shared with that
+   * model, so training this one trains it; `layers` lists them, not the model.
+   */
+  add(layer: Layer | LayersModel): void {
+    if (layer instanceof LayersModel) {
+      for (const inner of chainedLayers(layer)) this.add(inner);
+      return;
+    }
     if (!(layer instanceof Layer)) {
       throw new Error(`Sequential.add expects a layer such as km.layers.dense({ units: 10 }); received ${layer === null ? 'null' : typeof layer}.`);
     }
@@ -35,6 +44,13 @@ export class Sequential extends LayersModel {
     // As in Keras, a model whose input shape is known builds each layer as it is added, so
     // `model.layers[i].setWeights(...)` and `countParams()` work before the first fit or predict.
     this.buildIfShapeKnown();
+  }
+
+  /** Chains the layers on the input, which works before the input shape is known, as for a Keras Sequential block. */
+  protected override applySymbolic(inputs: readonly SymbolicTensor[]): SymbolicTensor[] {
+    if (inputs.length !== 1) throw new Error(`Sequential model '${this.name}' takes one input, but apply received ${inputs.length}.`);
+    if (this.graphLayers.length === 0) throw new Error(`Sequential model '${this.name}' has no layers to apply. Add some first.`);
+    return [this.graphLayers.reduce((x, layer) => onlyOutput(applyLayer(layer, [x]), layer), inputs[0])];
   }
 
   protected override buildGraph(sampleShape: Shape | null): Graph | null {
@@ -68,7 +84,28 @@ export class Sequential extends LayersModel {
  * ]);
  * ```
  */
-export function sequential(layersOrArgs: Layer[] | SequentialArgs = {}): Sequential {
+export function sequential(layersOrArgs: (Layer | LayersModel)[] | SequentialArgs = {}): Sequential {
   if (!Array.isArray(layersOrArgs)) checkOptions(layersOrArgs, optionNames<SequentialArgs>({ layers: true, name: true }), 'km.sequential');
   return new Sequential(Array.isArray(layersOrArgs) ? { layers: layersOrArgs } : layersOrArgs);
+}
+
+/** A model's layers when each feeds only the next (any Sequential, or a functional chain); refuses a graph that branches. */
+function chainedLayers(model: LayersModel): readonly Layer[] {
+  if (model instanceof Sequential) return model.layers;
+  const { inputs, outputs } = { inputs: model.inputs, outputs: model.outputs };
+  const chain: Layer[] = [];
+  let t = outputs.length === 1 ? outputs[0] : null;
+  while (t && t.source.kind === 'layer' && t.source.inbound.length === 1 && t.source.call.outputs.length === 1) {
+    chain.unshift(t.source.layer);
+    t = t.source.inbound[0];
+  }
+  if (inputs.length !== 1 || t !== inputs[0]) {
+    throw new Error(`Model '${model.name}' cannot be added to a Sequential model: its layers do not form a single chain from one input to one output. Apply it in a functional model instead: km.model({ inputs, outputs: ${model.name}.apply(x) }).`);
+  }
+  return chain;
+}
+
+function onlyOutput(output: SymbolicTensor | SymbolicTensor[], layer: Layer): SymbolicTensor {
+  if (Array.isArray(output)) throw new Error(`Layer '${layer.name}' has ${output.length} outputs, so it cannot sit in a Sequential model.`);
+  return output;
 }

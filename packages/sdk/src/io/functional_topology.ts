@@ -1,8 +1,9 @@
 import { inboundTensor, modelInputIndex, type Graph } from '../engine/graph.js';
 import { input, type SymbolicTensor } from '../engine/symbolic.js';
+import type { LayersModel } from '../engine/model.js';
 import type { Layer } from '../layers/layer.js';
 import { layerFromConfig } from '../layers/registry.js';
-import { describe, isObject, KERAS_VERSION, normalizeConfig, savedLayerConfig, type Json } from './layers_model_format.js';
+import { describe, isObject, KERAS_VERSION, MODEL_CLASS_NAMES, normalizeConfig, savedLayerConfig, type Json, type NestedModelBuilder } from './layers_model_format.js';
 import { toCamelCase } from './keras_names.js';
 
 /** Class names Keras and tfjs give functional models ('Functional' since TF 2.4, 'Model' in tfjs). */
@@ -66,8 +67,11 @@ export interface ParsedFunctional {
 
 /** One saved call of a layer: which call it is and the tensors (`name[call]` keys) it reads. */
 interface PendingCall {
-  layer: Layer;
+  /** A layer, or a model saved as one (applied as a whole). */
+  layer: Layer | LayersModel;
   call: number;
+  /** The number the references give the layer's first call: 0, or for a nested model 1 where tfjs counts the call that built it. */
+  firstCall: number;
   /** Every tensor the call reads, positional and keyword. */
   inbound: string[];
   /** The positional ones. */
@@ -75,6 +79,21 @@ interface PendingCall {
   /** The tensors passed by keyword (Keras' names, e.g. attention_mask). */
   kwargs: Record<string, string[]>;
   where: string;
+}
+
+/**
+ * Per source name, the highest call number the saved references use. tfjs numbers a nested model's
+ * calls from 1 (its call 0 built it), Keras from 0; with the calls listed, that tells them apart.
+ */
+function highestCalls(layers: unknown[], outputLayers: unknown[]): Map<string, number> {
+  const highest = new Map<string, number>();
+  const note = (ref: unknown) => {
+    if (Array.isArray(ref) && typeof ref[0] === 'string' && Number.isInteger(ref[1])) highest.set(ref[0], Math.max(highest.get(ref[0]) ?? 0, ref[1] as number));
+    else if (Array.isArray(ref) || isObject(ref)) Object.values(ref).forEach(note);
+  };
+  for (const entry of layers) if (isObject(entry)) note(entry.inbound_nodes);
+  outputLayers.forEach(note);
+  return highest;
 }
 
 /** How a loaded tensor is looked up: output `tensor` of call `call` of layer `name`. */
@@ -87,19 +106,27 @@ function tensorKey(name: string, call: number, tensor = 0): string {
  * config}` part), reading tfjs' and Keras 2's `inbound_nodes` and Keras 3's `keras_history` form.
  * Every error names `source` and the layer at fault.
  */
-export function functionalFromTopology(model: Json, source: string): ParsedFunctional {
+export function functionalFromTopology(model: Json, source: string, nested: NestedModelBuilder): ParsedFunctional {
   const config = model.config;
   if (!isObject(config) || !Array.isArray(config.layers) || !Array.isArray(config.input_layers) || !Array.isArray(config.output_layers)) {
     throw new Error(`${source}: a functional model's config needs 'layers', 'input_layers' and 'output_layers' arrays. Received: config=${describe(config)}.`);
   }
   const tensors = new Map<string, SymbolicTensor>();
   let pending: PendingCall[] = [];
+  const highest = highestCalls(config.layers, config.output_layers);
   config.layers.forEach((entry: unknown, i: number) => {
     if (!isObject(entry) || typeof entry.class_name !== 'string' || !isObject(entry.config)) {
       throw new Error(`${source}: layer ${i} must be {class_name, config, inbound_nodes}. Received: ${describe(entry)}.`);
     }
     const name = String(entry.name ?? entry.config.name ?? '?');
     const where = `${source}: layer ${i} '${name}' (${entry.class_name})`;
+    if (MODEL_CLASS_NAMES.includes(entry.class_name)) {
+      const calls = inboundCalls(entry.inbound_nodes, where);
+      const inner = nested(entry, where);
+      const firstCall = Math.max(0, (highest.get(name) ?? 0) + 1 - calls.length);
+      calls.forEach(({ args, kwargs }, call) => pending.push({ layer: inner, call: firstCall + call, firstCall, inbound: [...args, ...Object.values(kwargs).flat()], args, kwargs, where: calls.length > 1 ? `${where}, call ${call}` : where }));
+      return;
+    }
     const layerConfig = normalizeConfig(entry.config, where);
     layerConfig.name = name;
     if (entry.class_name === 'InputLayer') {
@@ -113,11 +140,11 @@ export function functionalFromTopology(model: Json, source: string): ParsedFunct
     } catch (err) {
       throw new Error(`${where}: ${(err as Error).message}`);
     }
-    calls.forEach(({ args, kwargs }, call) => pending.push({ layer, call, inbound: [...args, ...Object.values(kwargs).flat()], args, kwargs, where: calls.length > 1 ? `${where}, call ${call}` : where }));
+    calls.forEach(({ args, kwargs }, call) => pending.push({ layer, call, firstCall: 0, inbound: [...args, ...Object.values(kwargs).flat()], args, kwargs, where: calls.length > 1 ? `${where}, call ${call}` : where }));
   });
   // Keras lists layers in creation order, which need not be an order their inputs exist in. A
   // shared layer's calls run in their saved order, so the call numbers inbound references use hold.
-  const isReady = (p: PendingCall) => p.inbound.every((key) => tensors.has(key)) && (p.call === 0 || tensors.has(tensorKey(p.layer.name, p.call - 1)));
+  const isReady = (p: PendingCall) => p.inbound.every((key) => tensors.has(key)) && (p.call === p.firstCall || tensors.has(tensorKey(p.layer.name, p.call - 1)));
   while (pending.length > 0) {
     const ready = pending.filter(isReady);
     if (ready.length === 0) {
@@ -170,6 +197,7 @@ function inputTensor(config: Json, name: string, where: string): SymbolicTensor 
  * is how a layer reads a flat list (tfjs' initial states).
  */
 function applySaved(p: PendingCall, tensorOf: (key: string) => SymbolicTensor): SymbolicTensor | SymbolicTensor[] {
+  if (!('keywordInputs' in p.layer)) return p.layer.apply(p.inbound.map(tensorOf));
   const keywords = p.layer.keywordInputs;
   const options: Record<string, SymbolicTensor[]> = {};
   const flat = [...p.args];

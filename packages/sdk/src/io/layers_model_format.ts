@@ -1,3 +1,4 @@
+import type { LayersModel } from '../engine/model.js';
 import type { Layer } from '../layers/layer.js';
 import { layerFromConfig } from '../layers/registry.js';
 import { renameKeys, toCamelCase, toSnakeCase } from './keras_names.js';
@@ -45,8 +46,18 @@ export function savedLayerConfig(layer: Layer): Json {
 /** The layers and model name a saved topology describes. */
 export interface ParsedTopology {
   name: string;
-  layers: Layer[];
+  /** The layers, and the models saved among them, which the Sequential model stacks. */
+  layers: (Layer | LayersModel)[];
 }
+
+/** Class names of models saved inside another as one of its layers (Keras' and tfjs' nested models). */
+export const MODEL_CLASS_NAMES: readonly string[] = ['Sequential', 'Model', 'Functional'];
+
+/**
+ * Builds a model saved as a layer of another from its `{class_name, config}` entry. The loader
+ * passes it in, since only it may import the model classes (they import this module's savers).
+ */
+export type NestedModelBuilder = (entry: Json, where: string) => LayersModel;
 
 export type Json = Record<string, unknown>;
 
@@ -59,7 +70,7 @@ export function isObject(value: unknown): value is Json {
  * wrapper (`model_config`), Keras 2 and 3 `InputLayer`s (`batch_input_shape`, `batch_shape`) and
  * Keras 3 dtype policies. Every error names `source` and the layer at fault.
  */
-export function layersFromTopology(topology: unknown, source: string): ParsedTopology {
+export function layersFromTopology(topology: unknown, source: string, nested: NestedModelBuilder): ParsedTopology {
   const model = modelConfigOf(topology, source);
   const className = model.class_name;
   if (className !== 'Sequential') {
@@ -70,12 +81,16 @@ export function layersFromTopology(topology: unknown, source: string): ParsedTop
   if (!isObject(config) || !Array.isArray(config.layers)) {
     throw new Error(`${source}: a Sequential model's config needs a 'layers' array. Received: config=${describe(config)}.`);
   }
-  const layers: Layer[] = [];
+  const layers: (Layer | LayersModel)[] = [];
   let pendingInputShape: unknown;
   config.layers.forEach((entry: unknown, i: number) => {
     const where = `${source}: layer ${i}`;
     if (!isObject(entry) || typeof entry.class_name !== 'string' || !isObject(entry.config)) {
       throw new Error(`${where} must be {class_name, config}. Received: ${describe(entry)}.`);
+    }
+    if (MODEL_CLASS_NAMES.includes(entry.class_name)) {
+      layers.push(nested(entry, `${where} '${String(entry.config.name ?? '?')}' (${entry.class_name})`));
+      return;
     }
     const layerConfig = normalizeConfig(entry.config, `${where} '${String(entry.config.name ?? '?')}' (${entry.class_name})`);
     if (entry.class_name === 'InputLayer') {

@@ -36,6 +36,7 @@ export async function modelFromArtifacts(artifacts: ModelArtifacts, where: strin
     throw new Error(`${where} has no JSON modelTopology. A LayersModel's model.json needs one; was this file saved by model.save()?`);
   }
   const model = modelFromTopology(artifacts.modelTopology, where);
+  if (!model.inputShape) throw new Error(`${where}: the first layer '${model.layers[0]?.name}' has no batch_input_shape, so the model cannot be built. Add batch_input_shape to its config.`);
   const layers = model.layers;
   await ready();
   if (artifacts.trainingConfig) {
@@ -53,18 +54,16 @@ export async function modelFromArtifacts(artifacts: ModelArtifacts, where: strin
   return model;
 }
 
-/** A Sequential or functional model, built from its saved topology. */
-function modelFromTopology(topology: unknown, where: string): LayersModel {
+/** A Sequential or functional model made from its saved topology, with fresh weights; a Sequential one without an input shape is left unbuilt. */
+export function modelFromTopology(topology: unknown, where: string): LayersModel {
   if (FUNCTIONAL_CLASS_NAMES.includes(String(modelConfigOf(topology, where).class_name))) {
-    const { name, inputs, outputs } = functionalFromTopology(modelConfigOf(topology, where), where);
+    const { name, inputs, outputs } = functionalFromTopology(modelConfigOf(topology, where), where, modelFromTopology);
     try {
       return new Functional({ inputs, outputs, name });
     } catch (err) {
       throw new Error(`${where}: ${(err as Error).message}`);
     }
   }
-  const { name, layers } = layersFromTopology(topology, where);
-  const model = new Sequential({ layers, name });
-  if (!model.inputShape) throw new Error(`${where}: the first layer '${layers[0].name}' has no batch_input_shape, so the model cannot be built. Add batch_input_shape to its config.`);
-  return model;
+  const { name, layers } = layersFromTopology(topology, where, modelFromTopology);
+  return new Sequential({ layers, name });
 }

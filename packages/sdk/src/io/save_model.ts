@@ -1,10 +1,7 @@
 import { backend, ready } from '../backend/registry.js';
-import type { Functional } from '../engine/functional.js';
 import type { LayersModel } from '../engine/model.js';
 import { weightOrder } from '../engine/params.js';
-import { functionalTopology } from './functional_topology.js';
-import { renameKeys, toSnakeCase } from './keras_names.js';
-import { sequentialTopology } from './layers_model_format.js';
+import { modelTopologyOf } from './model_topology.js';
 import { optimizerWeights } from './optimizer_weights.js';
 import { handlerFor } from './router.js';
 import { trainingConfigOf } from './training_config.js';
@@ -53,14 +50,8 @@ async function topologyAndWeights(model: LayersModel, config: SaveConfig): Promi
     }
     weights.push(...(await optimizerWeights(model.optimizer, model.layers, backend())));
   }
-  const topology = isFunctional(model) ? functionalTopology(model.name, model.graph) : sequentialTopology(model.name, model.layers);
-  const first = (topology.config as { layers: { config: Record<string, unknown> }[] }).layers[0].config;
-  // A model built from data rather than a declared inputShape still saves its input shape.
-  if (first.batch_input_shape === undefined && model.inputShape) {
-    Object.assign(first, renameKeys({ batchInputShape: [null, ...model.inputShape], dtype: 'float32' }, toSnakeCase));
-  }
   const { specs, data } = encodeWeights(weights);
-  return { modelTopology: topology, format: 'layers-model', generatedBy: GENERATED_BY, convertedBy: null, weightSpecs: specs, weightData: data };
+  return { modelTopology: modelTopologyOf(model), format: 'layers-model', generatedBy: GENERATED_BY, convertedBy: null, weightSpecs: specs, weightData: data };
 }
 
 /**
@@ -76,14 +67,6 @@ function savableTrainingConfig(model: LayersModel, config: SaveConfig): Training
     console.warn(`Model '${model.name}' is saved without its training config, so it loads uncompiled: ${(error as Error).message}`);
     return undefined;
   }
-}
-
-/**
- * Functional models carry their traced graph. Checked by shape, not `instanceof`: importing
- * Functional here would close the import cycle engine/model -> io/save_model -> engine/functional.
- */
-function isFunctional(model: LayersModel): model is Functional {
-  return 'graph' in model;
 }
 
 /** `model.save`: builds the artifacts and hands them to the handler the destination names. */

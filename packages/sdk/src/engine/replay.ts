@@ -1,0 +1,37 @@
+import { formatShape } from '../layers/layer.js';
+import { applyLayer, SymbolicTensor, type SymbolicCall } from './symbolic.js';
+
+/**
+ * A model's graph applied again, on new symbolic inputs (a model used as a layer): each of its
+ * layer calls is made once more on the tensors that now stand for its inputs, so the new calls
+ * share the model's layers and weights, as calling a Keras model on new tensors does.
+ */
+export function replayGraph(ends: { inputs: readonly SymbolicTensor[]; outputs: readonly SymbolicTensor[] }, given: readonly SymbolicTensor[], where: string): SymbolicTensor[] {
+  if (given.length !== ends.inputs.length) {
+    throw new Error(`${where} takes ${ends.inputs.length} input${ends.inputs.length === 1 ? '' : 's'} (${ends.inputs.map((t) => `'${t.name}'`).join(', ')}), but apply received ${given.length}. Pass one symbolic tensor per model input, in order.`);
+  }
+  const standsFor = new Map<SymbolicTensor, SymbolicTensor>();
+  ends.inputs.forEach((t, i) => {
+    const x = given[i];
+    if (!(x instanceof SymbolicTensor)) throw new Error(`${where}.apply expects symbolic tensors (from km.input or a layer's apply) or km.Tensor data, but input ${i} is ${x === null ? 'null' : typeof x}.`);
+    if (formatShape(x.shape) !== formatShape(t.shape)) {
+      throw new Error(`${where} expects input '${t.name}' of shape ${formatShape(t.shape)}, but apply received ${formatShape(x.shape)}. Reshape or change the tensor passed, or rebuild the model for that shape.`);
+    }
+    standsFor.set(t, x);
+  });
+  const remade = new Map<SymbolicCall, SymbolicTensor[]>();
+  const visit = (t: SymbolicTensor): SymbolicTensor => {
+    const known = standsFor.get(t);
+    if (known) return known;
+    if (t.source.kind === 'input') throw new Error(`kerasm internal error: ${where} reads input '${t.name}', which is not one of its inputs.`);
+    const { call, outputIndex } = t.source;
+    let outputs = remade.get(call);
+    if (!outputs) {
+      const made = applyLayer(call.layer, call.inbound.map(visit));
+      outputs = Array.isArray(made) ? made : [made];
+      remade.set(call, outputs);
+    }
+    return outputs[outputIndex];
+  };
+  return ends.outputs.map(visit);
+}

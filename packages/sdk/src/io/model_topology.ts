@@ -1,0 +1,24 @@
+import type { Functional } from '../engine/functional.js';
+import type { LayersModel } from '../engine/model.js';
+import { functionalTopology } from './functional_topology.js';
+import { renameKeys, toSnakeCase } from './keras_names.js';
+import { sequentialTopology } from './layers_model_format.js';
+
+/** The model's topology as `model.json` holds it: Keras' `{ class_name, config, keras_version, backend }`. */
+export function modelTopologyOf(model: LayersModel): Record<string, unknown> {
+  const topology = isFunctional(model) ? functionalTopology(model.name, model.graph) : sequentialTopology(model.name, model.layers);
+  const first = (topology.config as { layers: { config: Record<string, unknown> }[] }).layers[0]?.config;
+  // A model built from data rather than a declared inputShape still records its input shape.
+  if (first && first.batch_input_shape === undefined && model.inputShape) {
+    Object.assign(first, renameKeys({ batchInputShape: [null, ...model.inputShape], dtype: 'float32' }, toSnakeCase));
+  }
+  return topology;
+}
+
+/**
+ * Functional models carry their traced graph. Checked by shape, not `instanceof`: importing
+ * Functional here would close the import cycle engine/model -> io/model_topology -> engine/functional.
+ */
+function isFunctional(model: LayersModel): model is Functional {
+  return 'graph' in model;
+}

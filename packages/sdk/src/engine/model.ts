@@ -122,13 +122,20 @@ export class LayersModel {
    * const classifier = km.model({ inputs: image, outputs: head });
    * ```
    */
-  apply(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor | SymbolicTensor[];
+  apply(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: { training?: boolean }): SymbolicTensor | SymbolicTensor[];
   apply(inputs: Tensor | readonly Tensor[], options?: { training?: boolean }): Tensor | Tensor[];
   apply(inputs: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[], options: { training?: boolean } = {}): SymbolicTensor | SymbolicTensor[] | Tensor | Tensor[] {
     const list = Array.isArray(inputs) ? inputs : [inputs];
     if (list.some((x) => x instanceof Tensor)) {
       if (options.training) throw new Error(`Model '${this.name}'.apply on data runs inference, as predict does; { training: true } is not supported there. Train with fit or trainOnBatch.`);
       return this.predict<Tensor | Tensor[]>(inputs as Tensor | Tensor[]);
+    }
+    checkOptions(options, optionNames<{ training?: boolean }>({ training: true }), `Model '${this.name}'.apply`);
+    if (options.training !== undefined) {
+      throw new Error(
+        `Model '${this.name}'.apply on symbolic tensors takes no training flag. Received: training=${JSON.stringify(options.training)}. A model's fit runs its layers in training mode and predict in inference mode. ` +
+          `For Keras' base(x, training=False) around a pretrained base, freeze it (${this.name}.trainable = false): a frozen BatchNormalization uses its moving statistics, as in Keras. To fine-tune the rest, set trainable back to true on every layer but the BatchNormalization ones.`,
+      );
     }
     const outputs = this.applySymbolic(list as SymbolicTensor[]);
     return outputs.length === 1 ? outputs[0] : outputs;

@@ -406,7 +406,8 @@ export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'para
   const outSizes = graph.outputs.map((_, k) => shapeSize(graph.modelOutputShape(k)));
   // Off the wasm heap, outputs are gathered on the device and read back only when the caller asks.
   const onDevice = !backend.hostResident;
-  const hostOuts = onDevice ? [] : outSizes.map((s) => new Float32Array(n * s));
+  // Filled batch by batch; a single batch's read is the output itself, with no second copy.
+  const hostOuts = onDevice ? [] : outSizes.map((s) => (n > 0 && n <= batchSize ? null : new Float32Array(n * s)));
   const deviceOuts = onDevice ? outSizes.map((s) => backend.alloc(n * s, 'float32')) : [];
   const order = Int32Array.from({ length: n }, (_, i) => i);
   try {
@@ -430,12 +431,13 @@ export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'para
         const length = count * outSizes[k];
         const { output } = plan.modelOutput(graph, k);
         if (onDevice) backend.copy(output, backend.view(deviceOuts[k], start * outSizes[k], length), length);
-        else hostOuts[k].set(backend.read(output, length, 'float32'), start * outSizes[k]);
+        else if (hostOuts[k]) hostOuts[k].set(backend.read(output, length, 'float32'), start * outSizes[k]);
+        else hostOuts[k] = backend.read(output, length, 'float32') as Float32Array;
       });
     }
   } catch (error) {
     deviceOuts.forEach((id) => backend.free(id));
     throw error;
   }
-  return onDevice ? deviceOuts.map((id, k) => deviceTensor(backend, id, shapes[k])) : hostOuts.map((out, k) => new Tensor(out, shapes[k], 'float32'));
+  return onDevice ? deviceOuts.map((id, k) => deviceTensor(backend, id, shapes[k])) : hostOuts.map((out, k) => new Tensor(out!, shapes[k], 'float32'));
 }

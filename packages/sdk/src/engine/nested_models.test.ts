@@ -103,6 +103,7 @@ describe('models stacked in a Sequential model', () => {
     const inTfjs = await tfl.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
     const theirs = (inTfjs.predict(tf.tensor(xValues, [N, 6])) as tf.Tensor).dataSync();
     autoencoder.predict(x).dataSync().forEach((v, i) => expect(v).toBeCloseTo(theirs[i], 5));
+    expect(() => autoencoder.getLayer(enc.name)).toThrow(new RegExp(`has no layer named '${enc.name}'\\. Its layers are: 'dense_\\d+', 'dense_\\d+'\\. A model applied inside this one is not listed, its layers are`));
     expect(() => km.sequential([enc, km.sequential([km.layers.dense({ units: 6, inputShape: [5] })])]).countParams()).toThrow(
       /Layer 'dense_\d+' declares inputShape \(None, 5\), but the layer before it, 'dense_\d+', outputs \(None, 4\)\. Remove inputShape from it/,
     );

@@ -125,12 +125,12 @@ export class LayersModel {
   apply(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: { training?: boolean }): SymbolicTensor | SymbolicTensor[];
   apply(inputs: Tensor | readonly Tensor[], options?: { training?: boolean }): Tensor | Tensor[];
   apply(inputs: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[], options: { training?: boolean } = {}): SymbolicTensor | SymbolicTensor[] | Tensor | Tensor[] {
+    checkOptions(options, optionNames<{ training?: boolean }>({ training: true }), `Model '${this.name}'.apply`);
     const list = Array.isArray(inputs) ? inputs : [inputs];
     if (list.some((x) => x instanceof Tensor)) {
       if (options.training) throw new Error(`Model '${this.name}'.apply on data runs inference, as predict does; { training: true } is not supported there. Train with fit or trainOnBatch.`);
       return this.predict<Tensor | Tensor[]>(inputs as Tensor | Tensor[]);
     }
-    checkOptions(options, optionNames<{ training?: boolean }>({ training: true }), `Model '${this.name}'.apply`);
     if (options.training !== undefined) {
       throw new Error(
         `Model '${this.name}'.apply on symbolic tensors takes no training flag. Received: training=${JSON.stringify(options.training)}. A model's fit runs its layers in training mode and predict in inference mode. ` +

@@ -92,7 +92,7 @@ export function sequential(layersOrArgs: (Layer | LayersModel)[] | SequentialArg
 /** A model's layers when each feeds only the next (any Sequential, or a functional chain); refuses a graph that branches. */
 function chainedLayers(model: LayersModel): readonly Layer[] {
   if (model instanceof Sequential) return model.layers;
-  const { inputs, outputs } = { inputs: model.inputs, outputs: model.outputs };
+  const [inputs, outputs] = [model.inputs, model.outputs];
   const chain: Layer[] = [];
   let t = outputs.length === 1 ? outputs[0] : null;
   while (t && t.source.kind === 'layer' && t.source.inbound.length === 1 && t.source.call.outputs.length === 1) {

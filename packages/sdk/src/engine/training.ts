@@ -407,7 +407,7 @@ export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'para
   // Off the wasm heap, outputs are gathered on the device and read back only when the caller asks.
   const onDevice = !backend.hostResident;
   // Filled batch by batch; a single batch's read is the output itself, with no second copy.
-  const hostOuts = onDevice ? [] : outSizes.map((s) => (n > 0 && n <= batchSize ? null : new Float32Array(n * s)));
+  const hostOuts: (Float32Array | null)[] = onDevice ? [] : outSizes.map((s) => (n > 0 && n <= batchSize ? null : new Float32Array(n * s)));
   const deviceOuts = onDevice ? outSizes.map((s) => backend.alloc(n * s, 'float32')) : [];
   const order = Int32Array.from({ length: n }, (_, i) => i);
   try {

@@ -23,7 +23,7 @@ import { Dataset } from '../data/dataset.js';
 import { evaluateDataset, fitDataset, type ModelEvaluateDatasetArgs, type ModelFitDatasetArgs } from './fit_dataset.js';
 import { testOnBatch, trainOnBatch, type OnBatchResult, type TestOnBatchArgs, type TrainOnBatchArgs } from './on_batch.js';
 import type { IOHandler, SaveResult } from '../io/types.js';
-import { loadWeightsInto } from '../io/load_weights.js';
+import { loadWeightsInto, type LoadWeightsOptions } from '../io/load_weights.js';
 import { modelTopologyOf } from '../io/model_topology.js';
 import { saveModel, saveModelWeights, type SaveConfig } from '../io/save_model.js';
 import { resetStatefulLayers } from './stateful.js';
@@ -256,12 +256,19 @@ export class LayersModel {
    * weights. Optimizer state in the file is not read; load the model with `km.loadLayersModel` to
    * resume training exactly.
    *
+   * With `{ skipMismatch: true }` (Keras' `skip_mismatch`) it loads what fits by name and leaves the
+   * rest, such as a new classifier head, warning which weights it left.
+   *
    * @param source As for `km.loadLayersModel`.
+   * @example
+   * ```ts
+   * await model.loadWeights('file://pretrained', { skipMismatch: true }); // all but the new head
+   * ```
    */
-  async loadWeights(source: string | IOHandler): Promise<void> {
+  async loadWeights(source: string | IOHandler, options: LoadWeightsOptions = {}): Promise<void> {
     await ready();
     this.#ensureRuntime(activeBackend());
-    await loadWeightsInto(this, source);
+    await loadWeightsInto(this, source, options);
   }
 
   /** Configures training. Throws on unknown names, listing the valid ones. */

@@ -4,7 +4,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { mkdtemp, readFile, rm, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as km from '../index.js';
 import { tfjsArtifacts } from './testing/round_trip.js';
 
@@ -33,9 +33,10 @@ async function trainedMlp(seed: number): Promise<km.Sequential> {
   return model;
 }
 
-function weightValues(model: km.LayersModel): number[][] {
+function weightValues(model: km.LayersModel | km.layers.Layer): number[][] {
   return model.getWeights().map((w) => Array.from(w.dataSync()));
 }
+const values = weightValues;
 
 describe('model.saveWeights and model.loadWeights', () => {
   it('an identical model built in the same program (other layer names) takes the weights by position and predicts the same', async () => {
@@ -104,6 +105,51 @@ describe('model.saveWeights and model.loadWeights', () => {
     const got = ours.predict(x).dataSync();
     for (let i = 0; i < expected.length; i++) expect(got[i]).toBeCloseTo(expected[i], 6);
     theirs.dispose();
+  });
+});
+
+describe('model.loadWeights with skipMismatch (Keras skip_mismatch)', () => {
+  /** A named MLP with a head of `classes` units, and an extra layer before the head when asked. */
+  function named(classes: number, extra = false): km.Sequential {
+    return km.sequential([
+      km.layers.dense({ units: 6, activation: 'tanh', inputShape: [5], name: 'features' }),
+      ...(extra ? [km.layers.dense({ units: 6, name: 'extra' })] : []),
+      km.layers.dense({ units: classes, activation: 'softmax', name: 'head' }),
+    ]);
+  }
+
+  it('loads the base of a pretrained model under a new head, keeps the head and the new layer, and warns which it kept', async () => {
+    km.utils.setRandomSeed(10);
+    const pretrained = named(3);
+    const path = join(dir, 'pretrained');
+    await pretrained.saveWeights(path);
+    const tuned = named(4, true);
+    const [, headBefore, extraBefore] = [tuned.getLayer('features'), tuned.getLayer('head'), tuned.getLayer('extra')].map((l) => values(l));
+    await expect(tuned.loadWeights(path)).rejects.toThrow(/fit this model neither by name/);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      await tuned.loadWeights(path, { skipMismatch: true });
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0][0]).toBe(
+        `kerasm: loadWeights from ${path}/model.json kept 4 of the model's weights as they were: weight 'extra/kernel' of layer 'extra' is not in the file; ` +
+          "weight 'extra/bias' of layer 'extra' is not in the file; weight 'head/kernel' has shape [6, 3] in the manifest, but layer 'head' (Dense) expects [6, 4] for 'head/kernel'; " +
+          "weight 'head/bias' has shape [3] in the manifest, but layer 'head' (Dense) expects [4] for 'head/bias'.",
+      );
+    } finally {
+      warn.mockRestore();
+    }
+    expect(values(tuned.getLayer('features'))).toEqual(values(pretrained.getLayer('features')));
+    expect(values(tuned.getLayer('head'))).toEqual(headBefore);
+    expect(values(tuned.getLayer('extra'))).toEqual(extraBefore);
+  });
+
+  it('refuses to load nothing, and checks its option', async () => {
+    const path = join(dir, 'unnamed');
+    await mlp().saveWeights(path);
+    const other = named(3);
+    await expect(other.loadWeights(path, { skipMismatch: true })).rejects.toThrow(/no weight of the file fits this model by name, so skipMismatch would load nothing \(weight 'features\/kernel' of layer 'features' is not in the file\)/);
+    await expect(other.loadWeights(path, { skipMismatch: 'yes' as unknown as boolean })).rejects.toThrow('loadWeights skipMismatch must be true or false. Received: skipMismatch="yes".');
+    await expect(other.loadWeights(path, { skip_mismatch: true } as never)).rejects.toThrow(/loadWeights has no option 'skip_mismatch'; did you mean 'skipMismatch'\?/);
   });
 });
 

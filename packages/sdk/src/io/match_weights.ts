@@ -21,8 +21,7 @@ function pairByName(layers: readonly Layer[], saved: readonly NamedWeight[]): Pa
   const unused = new Set(saved.map((w) => w.name));
   const tensors: Tensor[] = [];
   for (const { layer, spec } of weightOrder(layers)) {
-    // Keras' converter may prefix names with the model's (`sequential/dense/kernel`).
-    const found = saved.find((w) => w.name === spec.name) ?? onlyOne(saved.filter((w) => w.name.endsWith(`/${spec.name}`)));
+    const found = savedWeightNamed(saved, spec.name);
     if (!found) return { problem: `weight '${spec.name}' of layer '${layer.name}' (${layer.className}) is missing from the weights manifest (found: ${saved.map((w) => w.name).join(', ') || 'none'})` };
     const tensor = tensorFor(found, layer, spec);
     if (typeof tensor === 'string') return { problem: tensor };
@@ -67,6 +66,27 @@ export function weightsByNameOrPosition(layers: readonly Layer[], saved: readonl
   const byPosition = pairByPosition(layers, saved);
   if ('tensors' in byPosition) return byPosition.tensors;
   throw new Error(`${where}: the saved weights fit this model neither by name (${byName.problem}) nor by position (${byPosition.problem}). Load weights saved from a model of the same architecture.`);
+}
+
+/**
+ * `loadWeights` with `skipMismatch`: each layer weight paired by name, or null where the file has
+ * none of its name or one of another shape; `skipped` says which and why.
+ */
+export function weightsByNameSkipping(layers: readonly Layer[], saved: readonly NamedWeight[]): { tensors: (Tensor | null)[]; skipped: string[] } {
+  const skipped: string[] = [];
+  const tensors = weightOrder(layers).map(({ layer, spec }) => {
+    const found = savedWeightNamed(saved, spec.name);
+    const tensor = found ? tensorFor(found, layer, spec) : `weight '${spec.name}' of layer '${layer.name}' is not in the file`;
+    if (typeof tensor !== 'string') return tensor;
+    skipped.push(tensor);
+    return null;
+  });
+  return { tensors, skipped };
+}
+
+/** The saved weight of this name, also under the model-name prefix Keras' converter may add (`sequential/dense/kernel`). */
+function savedWeightNamed(saved: readonly NamedWeight[], name: string): NamedWeight | undefined {
+  return saved.find((w) => w.name === name) ?? onlyOne(saved.filter((w) => w.name.endsWith(`/${name}`)));
 }
 
 function onlyOne<T>(items: T[]): T | undefined {

@@ -5,6 +5,13 @@ const STORED_BYTES: Record<string, number> = { float32: 4, int32: 4, uint8: 1, u
 
 /** Parses and checks a `model.json`; `where` (a path or URL) is named in every error. */
 export function parseModelJSON(text: string, where: string): ModelJSON {
+  const keras = kerasFileKind(text);
+  if (keras) {
+    throw new Error(
+      `${where} is ${keras}, not a TensorFlow.js model.json. kerasm reads the LayersModel format: convert the file with TensorFlow.js' converter ` +
+        `(pip install tensorflowjs; tensorflowjs_converter --input_format keras ${where} out_folder), then load out_folder/model.json.`,
+    );
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -23,6 +30,14 @@ export function parseModelJSON(text: string, where: string): ModelJSON {
     throw new Error(`${where}: weightsManifest must be an array of { paths: string[], weights: [...] }. Received: ${JSON.stringify(model.weightsManifest)?.slice(0, 80)}.`);
   }
   return { ...model, weightsManifest: manifest } as ModelJSON;
+}
+
+/** What a file read as text is when it starts with the signature of one of Keras' own formats, else null. */
+function kerasFileKind(text: string): string | null {
+  // HDF5's signature starts with byte 0x89, which decodes as U+FFFD (or stays U+0089 in Latin-1).
+  if (/^[\uFFFD\u0089]HDF\r\n/.test(text)) return 'a Keras HDF5 file (.h5)';
+  if (text.startsWith('PK\u0003\u0004')) return "a zip archive, such as Keras 3's .keras file";
+  return null;
 }
 
 /** Bytes the weights of one manifest group occupy. */

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -123,6 +123,23 @@ describe('loading checks everything it reads', () => {
       json.weightsManifest[0].weights[0].name = 'other/kernel';
     });
     await expect(km.loadLayersModel(renamed)).rejects.toThrow(/weight 'dense_\d+\/kernel' of layer 'dense_\d+' \(Dense\) is missing from the weights manifest \(found: other\/kernel, /);
+  });
+
+  it("Keras' own formats (an HDF5 .h5 file, a zipped .keras file, a SavedModel folder) are named, with the converter command", async () => {
+    const h5 = join(dir, 'model.h5');
+    await writeFile(h5, Uint8Array.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]));
+    await expect(km.loadLayersModel(h5)).rejects.toThrow(
+      `${h5} is a Keras HDF5 file (.h5), not a TensorFlow.js model.json. kerasm reads the LayersModel format: convert the file with TensorFlow.js' converter (pip install tensorflowjs; tensorflowjs_converter --input_format keras ${h5} out_folder), then load out_folder/model.json.`,
+    );
+    const zipped = join(dir, 'model.keras');
+    await writeFile(zipped, Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 20, 0, 0, 0]));
+    await expect(km.loadLayersModel(zipped)).rejects.toThrow(`${zipped} is a zip archive, such as Keras 3's .keras file, not a TensorFlow.js model.json.`);
+    const savedModel = join(dir, 'saved_model_dir');
+    await mkdir(savedModel);
+    await writeFile(join(savedModel, 'saved_model.pb'), new Uint8Array(4));
+    await expect(km.loadLayersModel(savedModel)).rejects.toThrow(
+      `${savedModel} is a TensorFlow SavedModel (saved_model.pb), not a TensorFlow.js LayersModel. Convert a Keras SavedModel with TensorFlow.js' converter (pip install tensorflowjs; tensorflowjs_converter --input_format keras_saved_model ${savedModel} out_folder), then load out_folder/model.json.`,
+    );
   });
 
   it('an unknown layer class', async () => {

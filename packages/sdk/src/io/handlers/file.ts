@@ -75,6 +75,12 @@ async function loadFromPath(path: string): Promise<ModelArtifacts> {
   try {
     text = await fs.readFile(modelPath, 'utf8');
   } catch (err) {
+    if (modelPath !== path && (await fs.stat(join(path, 'saved_model.pb')).catch(() => null))) {
+      throw new Error(
+        `${path} is a TensorFlow SavedModel (saved_model.pb), not a TensorFlow.js LayersModel. Convert a Keras SavedModel with TensorFlow.js' converter ` +
+          `(pip install tensorflowjs; tensorflowjs_converter --input_format keras_saved_model ${path} out_folder), then load out_folder/model.json.`,
+      );
+    }
     throw new Error(`Cannot read ${modelPath} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Pass the folder model.save() wrote, or the path of its model.json.`);
   }
   const json = parseModelJSON(text, modelPath);

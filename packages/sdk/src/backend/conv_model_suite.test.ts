@@ -99,7 +99,7 @@ describe('convolutional and functional models on every backend', () => {
     ]);
   }
 
-  /** Batch, group, layer and RMS normalization over middle axes run the same kernels on the batch transposed to them and back. */
+  /** Batch, group, layer and RMS normalization over middle axes (and axes that are not adjacent) run the same kernels on the batch transposed to them and back. */
   function channelsFirstNormalized(): km.LayersModel {
     return km.sequential([
       km.layers.conv2d({ filters: 3, kernelSize: 3, inputShape: [9, 7, 2] }),
@@ -108,6 +108,7 @@ describe('convolutional and functional models on every backend', () => {
       km.layers.groupNormalization({ axis: 2, groups: 7 }),
       km.layers.layerNormalization({ axis: 1 }),
       km.layers.rmsNormalization({ axis: [1, 2] }),
+      km.layers.layerNormalization({ axis: [1, 3] }),
       km.layers.activation({ activation: 'relu' }),
       km.layers.flatten(),
       km.layers.dense({ units: 3, activation: 'softmax' }),

@@ -84,7 +84,7 @@ export class BatchNormalization extends Layer {
   /** As given (negative counts from the end); resolved against the input when built. */
   readonly #axis: number;
   /** The input's (and output's) layout once built, and how the kernels run on it channels-last. */
-  #body: ChannelsLastBody | null = null;
+  #body: ChannelsLastBody<ChannelLayout> | null = null;
 
   constructor(args: BatchNormalizationArgs = {}) {
     super(args, 'BatchNormalization');
@@ -133,7 +133,7 @@ export class BatchNormalization extends Layer {
     this.addWeight('moving_variance', features, getInitializer(this.#initializers.movingVariance), false);
   }
 
-  get #built(): ChannelsLastBody {
+  get #built(): ChannelsLastBody<ChannelLayout> {
     if (!this.#body) throw new Error(`BatchNormalization layer '${this.name}' is used before it is built.`);
     return this.#body;
   }

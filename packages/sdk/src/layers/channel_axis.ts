@@ -48,7 +48,19 @@ export function withoutDefaultDataFormat(config: Record<string, unknown>): Recor
  * otherwise transposed to `[outer, inner, channels]` for the kernels, which keeps each position's
  * channels together.
  */
-export class ChannelLayout {
+/** How a layer's values reach the channels-last order its kernels read, and back (see ChannelsLastBody). */
+export interface ChannelOrder {
+  /** Whether the values need transposing at all. */
+  readonly transposed: boolean;
+  /** Values per sample. */
+  readonly size: number;
+  /** `x` of `batch` samples to channels-last order in `y`. */
+  toChannelsLast(backend: Backend, x: BufferId, y: BufferId, batch: number): void;
+  /** Back from channels-last order. */
+  fromChannelsLast(backend: Backend, x: BufferId, y: BufferId, batch: number): void;
+}
+
+export class ChannelLayout implements ChannelOrder {
   /** The positive channel axis (the first of the run), counting the batch as 0. */
   readonly axis: number;
   readonly outer: number;
@@ -97,14 +109,14 @@ export class ChannelLayout {
  * after the body's own workspace, and the result back. The transposed input and output stay there
  * from forward to backward, since a body's gradient may read both.
  */
-export class ChannelsLastBody {
+export class ChannelsLastBody<Layout extends ChannelOrder = ChannelOrder> {
   constructor(
-    readonly input: ChannelLayout,
-    readonly output: ChannelLayout,
+    readonly input: Layout,
+    readonly output: Layout,
   ) {}
 
   /** The body of an image layer with `format`, between sample shapes `input` and `output` in that format. */
-  static of(format: DataFormat, input: Shape, output: Shape, where: string): ChannelsLastBody {
+  static of(format: DataFormat, input: Shape, output: Shape, where: string): ChannelsLastBody<ChannelLayout> {
     const axis = format === 'channelsFirst' ? 1 : -1;
     return new ChannelsLastBody(new ChannelLayout(axis, input, where), new ChannelLayout(axis, output, where));
   }
@@ -144,7 +156,7 @@ export class ChannelsLastBody {
   /** Scratch views, 0 for a side that is channels-last already. */
   #scratch({ backend, workspace, batch }: ForwardContext, offset: number) {
     let at = offset;
-    const next = (layout: ChannelLayout): BufferId => {
+    const next = (layout: ChannelOrder): BufferId => {
       if (!layout.transposed) return 0;
       const view = backend.view(workspace, at, batch * layout.size);
       at += batch * layout.size;

@@ -43,7 +43,7 @@ export class GroupNormalization extends GammaBetaNormalization {
   /** As given; -1 (one group per channel) becomes the channel count once built, as Keras does. */
   #groups: number;
   /** The input's (and output's) layout once built, and how the kernels run on it channels-last. */
-  #body: ChannelsLastBody | null = null;
+  #body: ChannelsLastBody<ChannelLayout> | null = null;
 
   constructor(args: GroupNormalizationArgs = {}) {
     super(args, 'GroupNormalization');
@@ -85,7 +85,7 @@ export class GroupNormalization extends GammaBetaNormalization {
     this.addGammaBeta([layout.channels]);
   }
 
-  get #built(): ChannelsLastBody {
+  get #built(): ChannelsLastBody<ChannelLayout> {
     if (!this.#body) throw new Error(`${this.where} is used before it is built.`);
     return this.#body;
   }

@@ -1,16 +1,16 @@
 import { shapeSize } from '../tensor.js';
 import { singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
-import { adjacentAxes, checkNormalizedAxesOption } from './normalization_axes.js';
-import { ChannelLayout, ChannelsLastBody } from './channel_axis.js';
+import { checkNormalizedAxesOption, normalizedAxes, normalizedOrder } from './normalization_axes.js';
+import { ChannelsLastBody } from './channel_axis.js';
 import { registerLayer } from './registry.js';
 import { GammaBetaNormalization, type GammaBetaArgs } from './gamma_beta_normalization.js';
 
 /** Options of {@link LayerNormalization}, with Keras' and TensorFlow.js' defaults. */
 export interface LayerNormalizationArgs extends GammaBetaArgs {
   /**
-   * The axis or axes to normalise over, counting the batch as 0 (default -1, the last). They must
-   * be adjacent: -1, [-2, -1] for `[h, w, c]` images to normalise over w and c, or 1 for each
-   * feature of `[steps, features]` over the steps.
+   * The axis or axes to normalise over, counting the batch as 0 (default -1, the last): -1,
+   * [-2, -1] for `[h, w, c]` images to normalise over w and c, 1 for each feature of
+   * `[steps, features]` over the steps, or axes that are not adjacent, such as [1, 3].
    */
   axis?: number | readonly number[];
 }
@@ -47,7 +47,7 @@ export class LayerNormalization extends GammaBetaNormalization {
   /** Values per normalised row and per sample. */
   #cols = 0;
   #size = 0;
-  /** The normalised axes as one run, transposed last for the kernels when others follow them. */
+  /** The normalised axes, transposed last for the kernels when others follow them. */
   #body: ChannelsLastBody | null = null;
 
   constructor(args: LayerNormalizationArgs = {}) {
@@ -57,14 +57,14 @@ export class LayerNormalization extends GammaBetaNormalization {
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
     const shape = singleInput(this, inputShapes);
-    adjacentAxes(this.#axis, shape, this.where);
+    normalizedOrder(normalizedAxes(this.#axis, shape, this.where), shape, this.where);
     return shape;
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
     const shape = singleInput(this, inputShapes);
-    const axes = adjacentAxes(this.#axis, shape, this.where);
-    const layout = new ChannelLayout(Math.min(...axes), shape, this.where, axes.length);
+    const axes = normalizedAxes(this.#axis, shape, this.where);
+    const layout = normalizedOrder(axes, shape, this.where);
     this.#body = new ChannelsLastBody(layout, layout);
     // tfjs-layers shapes gamma and beta by the axes in the order given and reshapes them onto the
     // input without transposing, so their flat values always run in memory order, as here.

@@ -72,3 +72,27 @@ describe('LayerNormalization: gradients against float64 finite differences', () 
     );
   });
 });
+
+describe('LayerNormalization over axes that are not adjacent', () => {
+  it('axes [1, 3] of [2, 3, units] (each of the 3 middle positions over the other two axes): predictions and gradients against float64', async () => {
+    km.utils.setRandomSeed(6);
+    const [A, X] = [2, 3];
+    const model = km.sequential([
+      km.layers.dense({ units: UNITS, inputShape: [A, X, FEATURES], biasInitializer: 'glorotUniform' }),
+      km.layers.layerNormalization({ axis: [1, 3], gammaInitializer: GAMMA_INIT, betaInitializer: BETA_INIT }),
+      km.layers.flatten(),
+      km.layers.dense({ units: OUT, biasInitializer: 'glorotUniform' }),
+    ]);
+    expect(model.getWeights()[2].shape).toEqual([A, UNITS]);
+    // h is [A, X, UNITS] row-major; each x normalises the A·UNITS values (a, x, u), gamma[a·UNITS + u].
+    const overAandUnits = (h: number[], gamma: number[] | null, beta: number[] | null): number[] => {
+      const out = new Array<number>(h.length);
+      for (let x = 0; x < X; x++) {
+        const at = Array.from({ length: A * UNITS }, (_, k) => (Math.floor(k / UNITS) * X + x) * UNITS + (k % UNITS));
+        layerNorm(at.map((i) => h[i]), A * UNITS, gamma, beta).forEach((v, k) => (out[at[k]] = v));
+      }
+      return out;
+    };
+    await expectNormalizationGradients({ model, inputShape: [A, X, FEATURES], units: UNITS, out: OUT, batch: BATCH, scale: true, center: true, seed: 19 }, overAandUnits);
+  });
+});

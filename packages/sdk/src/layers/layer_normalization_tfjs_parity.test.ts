@@ -38,6 +38,7 @@ const cases: Case[] = [
   { name: 'rank 3, axis [-2, -1] (per sample)', inputShape: [3, 4], axis: [-2, -1] },
   { name: 'rank 3, axis 1 (per unit, over the steps)', inputShape: [3, 4], axis: 1, noDenseBias: true },
   { name: 'rank 4, axis [1, 2] (per unit, over the image)', inputShape: [2, 3, 4], axis: [1, 2], noDenseBias: true },
+  { name: 'rank 4, axes [1, 3], not adjacent (per middle position, over the rows and units)', inputShape: [2, 3, 4], axis: [1, 3] },
 ];
 
 describe('LayerNormalization against tfjs-layers 4.22: predictions, then losses and weights over Adam steps', () => {

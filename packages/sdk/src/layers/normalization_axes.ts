@@ -1,3 +1,5 @@
+import { AxesLastLayout } from './axes_last_layout.js';
+import { ChannelLayout, type ChannelOrder } from './channel_axis.js';
 import { formatShape, type Shape } from './layer.js';
 
 /** Keras' Normalization `axis`: the axes that keep their own statistics (an int, a list, or null for one statistic over everything). */
@@ -78,27 +80,29 @@ export function checkNormalizedAxesOption(axis: unknown, where: string): number 
 
 /**
  * `axis` counted from the batch (0), in the order given, checked against an input of `shape`: in
- * range, not the batch, and adjacent, so that each normalised group is one row once the axes after
- * them are transposed before them (see ChannelLayout).
+ * range and not the batch.
  */
-export function adjacentAxes(axis: number | readonly number[], shape: Shape, where: string): number[] {
+export function normalizedAxes(axis: number | readonly number[], shape: Shape, where: string): number[] {
   const rank = shape.length + 1;
   const given = typeof axis === 'number' ? [axis] : axis;
   const resolved = given.map((a) => (a < 0 ? a + rank : a));
-  const received = `Received: axis=${JSON.stringify(axis)} for input shape ${formatShape(shape)}`;
   const bad = resolved.findIndex((a) => a < 1 || a >= rank);
   if (bad >= 0) {
     throw new Error(
-      `${where}: axis ${given[bad]} is out of range for an input of rank ${rank} (batch included); axes 1 to ${rank - 1} (or -1 to -${rank - 1}) can be normalised, not the batch axis 0. ${received}. ` +
-        `Pick an axis of the sample, e.g. -1.`,
-    );
-  }
-  const sorted = [...resolved].sort((a, b) => a - b);
-  if (sorted.some((a, i) => a !== sorted[0] + i)) {
-    throw new Error(
-      `${where}: kerasm normalises over one axis or a run of adjacent axes (-1, [-2, -1], 1, [1, 2], ...), but axis names ${JSON.stringify(resolved)} of rank ${rank}, which are not adjacent. ${received}. ` +
-        `Move the axes to normalise next to each other first (km.layers.permute).`,
+      `${where}: axis ${given[bad]} is out of range for an input of rank ${rank} (batch included); axes 1 to ${rank - 1} (or -1 to -${rank - 1}) can be normalised, not the batch axis 0. ` +
+        `Received: axis=${JSON.stringify(axis)} for input shape ${formatShape(shape)}. Pick an axis of the sample, e.g. -1.`,
     );
   }
   return resolved;
+}
+
+/**
+ * How the kernels, which normalise rows, see an input of `shape` normalised over `axes` (from
+ * {@link normalizedAxes}): one axis or a run of adjacent ones is a channel layout; axes that are
+ * not adjacent move last together.
+ */
+export function normalizedOrder(axes: readonly number[], shape: Shape, where: string): ChannelOrder {
+  const sorted = [...axes].sort((a, b) => a - b);
+  const adjacent = sorted.every((a, i) => a === sorted[0] + i);
+  return adjacent ? new ChannelLayout(sorted[0], shape, where, sorted.length) : new AxesLastLayout(sorted, shape, where);
 }

@@ -2,16 +2,16 @@ import { getInitializer } from '../initializers/initializers.js';
 import { shapeSize } from '../tensor.js';
 import { checkNumberOption } from '../utils/options.js';
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
-import { adjacentAxes, checkNormalizedAxesOption } from './normalization_axes.js';
-import { ChannelLayout, ChannelsLastBody } from './channel_axis.js';
+import { checkNormalizedAxesOption, normalizedAxes, normalizedOrder } from './normalization_axes.js';
+import { ChannelsLastBody } from './channel_axis.js';
 import { registerLayer } from './registry.js';
 
 /** Options of {@link RMSNormalization}, with Keras 3's defaults. */
 export interface RMSNormalizationArgs extends LayerArgs {
   /**
-   * The axis or axes to normalise over, counting the batch as 0 (default -1, the last). They must
-   * be adjacent: -1, [-2, -1] to normalise `[h, w, c]` images over w and c, or 1 for each feature
-   * of `[steps, features]` over the steps.
+   * The axis or axes to normalise over, counting the batch as 0 (default -1, the last): -1,
+   * [-2, -1] to normalise `[h, w, c]` images over w and c, 1 for each feature of
+   * `[steps, features]` over the steps, or axes that are not adjacent, such as [1, 3].
    */
   axis?: number | readonly number[];
   /** Added to the mean square before the square root (default 1e-6). */
@@ -53,14 +53,14 @@ export class RMSNormalization extends Layer {
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
     const shape = singleInput(this, inputShapes);
-    adjacentAxes(this.#axis, shape, this.#where);
+    normalizedOrder(normalizedAxes(this.#axis, shape, this.#where), shape, this.#where);
     return shape;
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
     const shape = singleInput(this, inputShapes);
-    const axes = adjacentAxes(this.#axis, shape, this.#where).sort((a, b) => a - b);
-    const layout = new ChannelLayout(axes[0], shape, this.#where, axes.length);
+    const axes = normalizedAxes(this.#axis, shape, this.#where).sort((a, b) => a - b);
+    const layout = normalizedOrder(axes, shape, this.#where);
     this.#body = new ChannelsLastBody(layout, layout);
     const scaleShape = axes.map((a) => shape[a - 1]);
     this.#resolvedAxes = axes;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
-import { expectNormalizationGradients } from '../testing/normalization_gradients.js';
+import { expectNormalizationGradients, groupsOverAxes1And3, normalizeGroups } from '../testing/normalization_gradients.js';
 
 // LayerNormalization between two Dense layers: kerasm's gradients of every weight (gamma and beta,
 // and the first Dense's, which pass through the layer's input gradient) against float64 finite
@@ -84,15 +84,8 @@ describe('LayerNormalization over axes that are not adjacent', () => {
       km.layers.dense({ units: OUT, biasInitializer: 'glorotUniform' }),
     ]);
     expect(model.getWeights()[2].shape).toEqual([A, UNITS]);
-    // h is [A, X, UNITS] row-major; each x normalises the A·UNITS values (a, x, u), gamma[a·UNITS + u].
-    const overAandUnits = (h: number[], gamma: number[] | null, beta: number[] | null): number[] => {
-      const out = new Array<number>(h.length);
-      for (let x = 0; x < X; x++) {
-        const at = Array.from({ length: A * UNITS }, (_, k) => (Math.floor(k / UNITS) * X + x) * UNITS + (k % UNITS));
-        layerNorm(at.map((i) => h[i]), A * UNITS, gamma, beta).forEach((v, k) => (out[at[k]] = v));
-      }
-      return out;
-    };
+    const groups = groupsOverAxes1And3(A, X, UNITS);
+    const overAandUnits = (h: number[], gamma: number[] | null, beta: number[] | null) => normalizeGroups(h, groups, (values) => layerNorm(values, A * UNITS, gamma, beta));
     await expectNormalizationGradients({ model, inputShape: [A, X, FEATURES], units: UNITS, out: OUT, batch: BATCH, scale: true, center: true, seed: 19 }, overAandUnits);
   });
 });

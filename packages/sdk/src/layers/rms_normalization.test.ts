@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { kerasmArtifacts, maxAbsDiff } from '../io/testing/round_trip.js';
-import { expectNormalizationGradients } from '../testing/normalization_gradients.js';
+import { expectNormalizationGradients, groupsOverAxes1And3, normalizeGroups } from '../testing/normalization_gradients.js';
 import { Random } from '../utils/random.js';
 
 // RMSNormalization between two Dense layers: predictions and the gradients of every weight (scale,
@@ -80,14 +80,8 @@ describe('RMSNormalization over axes that are not adjacent', () => {
     const random = new Random(4);
     weights[2] = km.tensor(Array.from({ length: A * UNITS }, () => random.uniform(0.5, 1.5)), [A, UNITS]);
     model.setWeights(weights);
-    const overAandUnits = (h: number[], scale: number[] | null): number[] => {
-      const out = new Array<number>(h.length);
-      for (let x = 0; x < X; x++) {
-        const at = Array.from({ length: A * UNITS }, (_, k) => (Math.floor(k / UNITS) * X + x) * UNITS + (k % UNITS));
-        rmsNorm(at.map((i) => h[i]), A * UNITS, scale!, 1e-6).forEach((v, k) => (out[at[k]] = v));
-      }
-      return out;
-    };
+    const groups = groupsOverAxes1And3(A, X, UNITS);
+    const overAandUnits = (h: number[], scale: number[] | null) => normalizeGroups(h, groups, (values) => rmsNorm(values, A * UNITS, scale!, 1e-6));
     await expectNormalizationGradients({ model, inputShape: [A, X, FEATURES], units: UNITS, out: OUT, batch: BATCH, scale: true, center: false, seed: 23 }, overAandUnits);
   });
 });

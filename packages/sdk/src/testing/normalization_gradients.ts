@@ -61,3 +61,18 @@ export async function expectNormalizationGradients(c: NormalizationSandwich, nor
   const names = ['kernel1', 'bias1', ...(c.scale ? ['gamma'] : []), ...(c.center ? ['beta'] : []), 'kernel2', 'bias2'];
   expectGradientsClose(await kerasmGradients(c.model, 'meanSquaredError', x, km.tensor(ys, [c.batch, c.out])), expected, names);
 }
+
+/**
+ * The groups a normalization over axes 1 and 3 of `[a, x, u]` samples (not adjacent) makes: for each
+ * of the x middle positions, the indices of its a·u values in a row-major sample, in memory order.
+ */
+export function groupsOverAxes1And3(a: number, x: number, u: number): number[][] {
+  return Array.from({ length: x }, (_, m) => Array.from({ length: a * u }, (_, k) => (Math.floor(k / u) * x + m) * u + (k % u)));
+}
+
+/** `normalize` applied to each group of `h` (index lists from {@link groupsOverAxes1And3}), the results put back in place. */
+export function normalizeGroups(h: number[], groups: number[][], normalize: (values: number[]) => number[]): number[] {
+  const out = new Array<number>(h.length);
+  for (const group of groups) normalize(group.map((i) => h[i])).forEach((v, k) => (out[group[k]] = v));
+  return out;
+}

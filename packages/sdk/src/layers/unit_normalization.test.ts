@@ -5,12 +5,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { kerasmArtifacts } from '../io/testing/round_trip.js';
 import { expectClose } from '../testing/expect_close.js';
+import { groupsOverAxes1And3, normalizeGroups } from '../testing/normalization_gradients.js';
 import { finiteDifferences } from '../testing/reference_ops.js';
 import { expectGradientsClose, kerasmGradients } from '../testing/sgd_gradients.js';
 import { Random } from '../utils/random.js';
 
 // UnitNormalization against a float64 loop of Keras 3's definition x·rsqrt(max(Σx², 1e-12)) over
-// one or several neighbouring axes, its gradients through finite differences, saving and errors.
+// one or several axes (neighbours or not), its gradients through finite differences, saving and errors.
 beforeAll(() => km.ready());
 
 /** Float64 unit normalization of a [outer, reduce, inner] layout over the middle axis. */
@@ -44,6 +45,41 @@ describe('UnitNormalization', () => {
     expect(y.shape).toEqual(shape);
     const [outer, reduce, inner] = layout;
     expectClose(y.dataSync(), unitNormReference(values, outer, reduce, inner), 1e-5);
+  });
+
+  it('axes that are not neighbours ([1, 3] of [2, 3, 4]): the values and the gradients through it against float64', async () => {
+    const [A, X, U] = [2, 3, 4];
+    const groups = groupsOverAxes1And3(A, X, U);
+    const values = randomValues(2 * A * X * U, 9);
+    const y = km.layers.unitNormalization({ axis: [1, 3] }).apply(km.tensor(values, [2, A, X, U]));
+    const perSample = (h: number[]) => normalizeGroups(h, groups, (g) => unitNormReference(g, 1, g.length, 1));
+    expectClose(y.dataSync(), [...perSample(values.slice(0, A * X * U)), ...perSample(values.slice(A * X * U))], 1e-5);
+
+    km.utils.setRandomSeed(4);
+    const [BATCH, FEATURES, OUT] = [3, 2, 2];
+    const model = km.sequential([
+      km.layers.dense({ units: U, inputShape: [A, X, FEATURES], biasInitializer: 'glorotUniform' }),
+      km.layers.unitNormalization({ axis: [1, 3] }),
+      km.layers.flatten(),
+      km.layers.dense({ units: OUT }),
+    ]);
+    const xs = randomValues(BATCH * A * X * FEATURES, 10);
+    const ys = randomValues(BATCH * OUT, 11);
+    const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
+    const [w1, b1, w2, b2] = weights;
+    const loss = () => {
+      let total = 0;
+      for (let s = 0; s < BATCH; s++) {
+        const h: number[] = [];
+        for (let p = 0; p < A * X; p++)
+          for (let u = 0; u < U; u++) h.push(Array.from({ length: FEATURES }, (_, k) => xs[(s * A * X + p) * FEATURES + k] * w1[k * U + u]).reduce((a, b) => a + b, b1[u]));
+        const a = perSample(h);
+        for (let o = 0; o < OUT; o++) total += (a.reduce((acc, v, i) => acc + v * w2[i * OUT + o], b2[o]) - ys[s * OUT + o]) ** 2 / OUT;
+      }
+      return total / BATCH;
+    };
+    const x = km.tensor(xs, [BATCH, A, X, FEATURES]);
+    expectGradientsClose(await kerasmGradients(model, 'meanSquaredError', x, km.tensor(ys, [BATCH, OUT])), finiteDifferences(weights, loss), ['kernel1', 'bias1', 'kernel2', 'bias2']);
   });
 
   it('a zero vector stays zero (the squared norm is clamped to 1e-12), and a tiny one is scaled by 1e6', () => {
@@ -103,12 +139,12 @@ describe('UnitNormalization', () => {
       expect(() => km.layers.unitNormalization(args as never)).toThrow(message);
     });
 
-    it('refuses the batch axis, an axis past the rank, and axes that are not neighbours', () => {
+    it('refuses the batch axis, an axis past the rank, and axes that alternate with the others too often', () => {
       const on = (axis: number | number[], inputShape: number[]) => () => km.sequential([km.layers.unitNormalization({ axis, inputShape })]);
       expect(on(0, [4])).toThrow("UnitNormalization layer 'unit_normalization");
       expect(on(0, [4])).toThrow('axes 1 to 1 (or -1 to -1) can be normalised, not the batch axis 0 nor an axis past the input\'s rank 2. Received: axis=0 for input shape (None, 4).');
       expect(on(-3, [4])).toThrow('Received: axis=-3');
-      expect(on([1, 3], [2, 3, 4])).toThrow('kerasm normalises across neighbouring axes only (e.g. [-2, -1]), but axis names [1,3]. Received: axis=[1,3] for input shape (None, 2, 3, 4).');
+      expect(on([1, 3, 5], [2, 3, 2, 3, 2])).toThrow(/axes \[1,3,5\] of inputs of shape \(None, 2, 3, 2, 3, 2\) alternate with the other axes too often for kerasm's transposes/);
     });
 
     it('names the option meant for an unknown one', () => {

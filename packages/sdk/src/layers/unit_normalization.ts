@@ -1,4 +1,6 @@
 import { shapeSize } from '../tensor.js';
+import { AxesLastLayout } from './axes_last_layout.js';
+import { ChannelsLastBody } from './channel_axis.js';
 import { formatShape, Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 
@@ -8,8 +10,8 @@ const SQUARED_NORM_EPSILON = 1e-12;
 /** Options of {@link UnitNormalization}. */
 export interface UnitNormalizationArgs extends LayerArgs {
   /**
-   * The axis or axes to normalise across, counting the batch as 0 (default -1, the last). Several
-   * axes must be neighbours, e.g. [-2, -1] or [1, 2].
+   * The axis or axes to normalise across, counting the batch as 0 (default -1, the last), e.g.
+   * [-2, -1], [1, 2], or axes that are not neighbours, such as [1, 3].
    */
   axis?: number | readonly number[];
 }
@@ -34,8 +36,11 @@ export class UnitNormalization extends Layer {
   readonly className = 'UnitNormalization';
   readonly #axis: number | readonly number[];
   readonly #where: string;
-  /** The input as [outer, reduce, inner] per sample around the normalised axes, once built. */
-  #layout = { outer: 0, reduce: 0, inner: 0 };
+  /**
+   * The input as [outer, reduce, inner] per sample around the normalised axes, once built; axes
+   * that are not neighbours are first moved last by `body` (then inner is 1).
+   */
+  #layout: { outer: number; reduce: number; inner: number; body: ChannelsLastBody | null } = { outer: 0, reduce: 0, inner: 0, body: null };
 
   constructor(args: UnitNormalizationArgs = {}) {
     super(args, 'UnitNormalization');
@@ -55,7 +60,7 @@ export class UnitNormalization extends Layer {
   }
 
   /** [outer, reduce, inner] of one sample around the axes, after checking them against the input. */
-  #resolveLayout(shape: Shape): { outer: number; reduce: number; inner: number } {
+  #resolveLayout(shape: Shape): { outer: number; reduce: number; inner: number; body: ChannelsLastBody | null } {
     const rank = shape.length + 1;
     const given = typeof this.#axis === 'number' ? [this.#axis] : this.#axis;
     const resolved = given.map((a) => (a < 0 ? a + rank : a)).sort((a, b) => a - b);
@@ -64,26 +69,39 @@ export class UnitNormalization extends Layer {
       throw new Error(`${this.#where}: axes 1 to ${rank - 1} (or -1 to -${rank - 1}) can be normalised, not the batch axis 0 nor an axis past the input's rank ${rank}. ${received}. Pick an axis of the sample, e.g. -1.`);
     }
     if (resolved.some((a, i) => i > 0 && a !== resolved[i - 1] + 1)) {
-      throw new Error(`${this.#where}: kerasm normalises across neighbouring axes only (e.g. [-2, -1]), but axis names ${JSON.stringify(resolved)}. ${received}. Pass neighbouring axes, or permute the axes to normalise next to each other first.`);
+      const order = new AxesLastLayout(resolved, shape, this.#where);
+      const reduce = shapeSize(resolved.map((a) => shape[a - 1]));
+      return { outer: order.size / reduce, reduce, inner: 1, body: new ChannelsLastBody(order, order) };
     }
     const first = resolved[0] - 1;
     const last = resolved[resolved.length - 1];
-    return { outer: shapeSize(shape.slice(0, first)), reduce: shapeSize(shape.slice(first, last)), inner: shapeSize(shape.slice(last)) };
+    return { outer: shapeSize(shape.slice(0, first)), reduce: shapeSize(shape.slice(first, last)), inner: shapeSize(shape.slice(last)), body: null };
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
     this.#layout = this.#resolveLayout(singleInput(this, inputShapes));
   }
 
+  /** Scratch for the transposes, for axes that are not neighbours. */
+  override workspaceSize(batch: number): number {
+    return this.#layout.body?.scratchSize(batch) ?? 0;
+  }
+
   forward(ctx: ForwardContext): void {
-    const { outer, reduce, inner } = this.#layout;
-    ctx.backend.l2Normalize(ctx.inputs[0], ctx.output, ctx.batch * outer, reduce, inner, SQUARED_NORM_EPSILON);
+    const { outer, reduce, inner, body } = this.#layout;
+    const run = (c: ForwardContext) => c.backend.l2Normalize(c.inputs[0], c.output, c.batch * outer, reduce, inner, SQUARED_NORM_EPSILON);
+    if (body) body.forward(ctx, 0, run);
+    else run(ctx);
   }
 
   backward(ctx: BackwardContext): void {
-    const { outer, reduce, inner } = this.#layout;
-    const dx = ctx.inputGrads[0];
-    if (dx) ctx.backend.l2NormalizeGrad(ctx.inputs[0], ctx.outputGrad, dx, ctx.batch * outer, reduce, inner, SQUARED_NORM_EPSILON);
+    const { outer, reduce, inner, body } = this.#layout;
+    const run = (c: BackwardContext) => {
+      const dx = c.inputGrads[0];
+      if (dx) c.backend.l2NormalizeGrad(c.inputs[0], c.outputGrad, dx, c.batch * outer, reduce, inner, SQUARED_NORM_EPSILON);
+    };
+    if (body) body.backward(ctx, 0, run);
+    else run(ctx);
   }
 
   override getConfig(): Record<string, unknown> {

@@ -109,6 +109,7 @@ describe('convolutional and functional models on every backend', () => {
       km.layers.layerNormalization({ axis: 1 }),
       km.layers.rmsNormalization({ axis: [1, 2] }),
       km.layers.layerNormalization({ axis: [1, 3] }),
+      km.layers.unitNormalization({ axis: [1, 3] }),
       km.layers.activation({ activation: 'relu' }),
       km.layers.flatten(),
       km.layers.dense({ units: 3, activation: 'softmax' }),

@@ -32,6 +32,40 @@ function randomValues(n: number, seed: number): number[] {
   return Array.from({ length: n }, () => random.uniform(-3, 3));
 }
 
+/**
+ * Dense(units) → UnitNormalization(axis) → Flatten → Dense(2) on samples of `positions` × `features`:
+ * kerasm's gradients of every weight against float64 finite differences, where `normalize` is the
+ * layer's reference on one sample's Dense outputs (row-major). Seeds: the model's, x's and y's.
+ */
+async function expectGradientsThrough(c: { positions: number[]; features: number; units: number; axis: number[]; seeds: [number, number, number] }, normalize: (h: number[]) => number[]): Promise<void> {
+  const [BATCH, OUT] = [3, 2];
+  const positions = c.positions.reduce((a, b) => a * b, 1);
+  km.utils.setRandomSeed(c.seeds[0]);
+  const model = km.sequential([
+    km.layers.dense({ units: c.units, inputShape: [...c.positions, c.features], biasInitializer: 'glorotUniform' }),
+    km.layers.unitNormalization({ axis: c.axis }),
+    km.layers.flatten(),
+    km.layers.dense({ units: OUT }),
+  ]);
+  const xs = randomValues(BATCH * positions * c.features, c.seeds[1]);
+  const ys = randomValues(BATCH * OUT, c.seeds[2]);
+  const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
+  const [w1, b1, w2, b2] = weights;
+  const loss = () => {
+    let total = 0;
+    for (let s = 0; s < BATCH; s++) {
+      const h: number[] = [];
+      for (let p = 0; p < positions; p++)
+        for (let u = 0; u < c.units; u++) h.push(Array.from({ length: c.features }, (_, k) => xs[(s * positions + p) * c.features + k] * w1[k * c.units + u]).reduce((a, b) => a + b, b1[u]));
+      const a = normalize(h);
+      for (let o = 0; o < OUT; o++) total += (a.reduce((acc, v, i) => acc + v * w2[i * OUT + o], b2[o]) - ys[s * OUT + o]) ** 2 / OUT;
+    }
+    return total / BATCH;
+  };
+  const x = km.tensor(xs, [BATCH, ...c.positions, c.features]);
+  expectGradientsClose(await kerasmGradients(model, 'meanSquaredError', x, km.tensor(ys, [BATCH, OUT])), finiteDifferences(weights, loss), ['kernel1', 'bias1', 'kernel2', 'bias2']);
+}
+
 describe('UnitNormalization', () => {
   it.each([
     { shape: [4, 7], axis: -1, layout: [4, 7, 1] },
@@ -55,31 +89,7 @@ describe('UnitNormalization', () => {
     const perSample = (h: number[]) => normalizeGroups(h, groups, (g) => unitNormReference(g, 1, g.length, 1));
     expectClose(y.dataSync(), [...perSample(values.slice(0, A * X * U)), ...perSample(values.slice(A * X * U))], 1e-5);
 
-    km.utils.setRandomSeed(4);
-    const [BATCH, FEATURES, OUT] = [3, 2, 2];
-    const model = km.sequential([
-      km.layers.dense({ units: U, inputShape: [A, X, FEATURES], biasInitializer: 'glorotUniform' }),
-      km.layers.unitNormalization({ axis: [1, 3] }),
-      km.layers.flatten(),
-      km.layers.dense({ units: OUT }),
-    ]);
-    const xs = randomValues(BATCH * A * X * FEATURES, 10);
-    const ys = randomValues(BATCH * OUT, 11);
-    const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
-    const [w1, b1, w2, b2] = weights;
-    const loss = () => {
-      let total = 0;
-      for (let s = 0; s < BATCH; s++) {
-        const h: number[] = [];
-        for (let p = 0; p < A * X; p++)
-          for (let u = 0; u < U; u++) h.push(Array.from({ length: FEATURES }, (_, k) => xs[(s * A * X + p) * FEATURES + k] * w1[k * U + u]).reduce((a, b) => a + b, b1[u]));
-        const a = perSample(h);
-        for (let o = 0; o < OUT; o++) total += (a.reduce((acc, v, i) => acc + v * w2[i * OUT + o], b2[o]) - ys[s * OUT + o]) ** 2 / OUT;
-      }
-      return total / BATCH;
-    };
-    const x = km.tensor(xs, [BATCH, A, X, FEATURES]);
-    expectGradientsClose(await kerasmGradients(model, 'meanSquaredError', x, km.tensor(ys, [BATCH, OUT])), finiteDifferences(weights, loss), ['kernel1', 'bias1', 'kernel2', 'bias2']);
+    await expectGradientsThrough({ positions: [A, X], features: 2, units: U, axis: [1, 3], seeds: [4, 10, 11] }, perSample);
   });
 
   it('a zero vector stays zero (the squared norm is clamped to 1e-12), and a tiny one is scaled by 1e6', () => {
@@ -88,32 +98,7 @@ describe('UnitNormalization', () => {
   });
 
   it('gradients through it match float64 finite differences (Dense before it, so through its input gradient)', async () => {
-    km.utils.setRandomSeed(3);
-    const [BATCH, FEATURES, UNITS, OUT] = [3, 4, 5, 2];
-    const model = km.sequential([
-      km.layers.dense({ units: UNITS, inputShape: [2, FEATURES], biasInitializer: 'glorotUniform' }),
-      km.layers.unitNormalization({ axis: [1, 2] }),
-      km.layers.flatten(),
-      km.layers.dense({ units: OUT }),
-    ]);
-    const xs = randomValues(BATCH * 2 * FEATURES, 5);
-    const ys = randomValues(BATCH * OUT, 6);
-    const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
-    const [w1, b1, w2, b2] = weights;
-    const loss = () => {
-      let total = 0;
-      for (let s = 0; s < BATCH; s++) {
-        const h: number[] = [];
-        for (let p = 0; p < 2; p++)
-          for (let u = 0; u < UNITS; u++) h.push(Array.from({ length: FEATURES }, (_, k) => xs[(s * 2 + p) * FEATURES + k] * w1[k * UNITS + u]).reduce((a, b) => a + b, b1[u]));
-        const a = unitNormReference(h, 1, h.length, 1);
-        for (let o = 0; o < OUT; o++) total += (a.reduce((acc, v, i) => acc + v * w2[i * OUT + o], b2[o]) - ys[s * OUT + o]) ** 2 / OUT;
-      }
-      return total / BATCH;
-    };
-    const expected = finiteDifferences(weights, loss);
-    const x = km.tensor(xs, [BATCH, 2, FEATURES]);
-    expectGradientsClose(await kerasmGradients(model, 'meanSquaredError', x, km.tensor(ys, [BATCH, OUT])), expected, ['kernel1', 'bias1', 'kernel2', 'bias2']);
+    await expectGradientsThrough({ positions: [2], features: 4, units: 5, axis: [1, 2], seeds: [3, 5, 6] }, (h) => unitNormReference(h, 1, h.length, 1));
   });
 
   it('saves and loads with Keras 3 config names; tfjs-layers, which has no UnitNormalization, refuses the file', async () => {

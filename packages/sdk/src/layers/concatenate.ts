@@ -1,3 +1,4 @@
+import type { Backend, BufferId } from '../backend/backend.js';
 import { formatShape, Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import type { MergeArgs } from './merge.js';
 import { registerLayer } from './registry.js';
@@ -85,23 +86,24 @@ export class Concatenate extends Layer {
     return this.#joinsSteps ? batch * this.#rows * Math.max(...this.#maskWidths) : 0;
   }
 
-  forward(ctx: ForwardContext): void {
-    const total = this.#widths.reduce((a, b) => a + b, 0);
-    let offset = 0;
-    this.#widths.forEach((w, k) => {
-      ctx.backend.copyRows(ctx.inputs[k], w, ctx.backend.view(ctx.output, offset, 0), total, ctx.batch * this.#rows, w);
-      offset += w;
-    });
-    if (ctx.outputMask) this.#joinMasks(ctx);
+  // Written once per batch plan; forward only reads them.
+  override initWorkspace(backend: Backend, workspace: BufferId, batch: number): void {
+    if (this.#joinsSteps) backend.fill(workspace, this.workspaceSize(batch), 1);
   }
 
-  #joinMasks({ backend, batch, inputMasks, outputMask, workspace }: ForwardContext): void {
-    const total = this.#maskWidths.reduce((a, b) => a + b, 0);
+  forward(ctx: ForwardContext): void {
+    const { backend, batch, inputs, inputMasks, output, outputMask, workspace } = ctx;
     const rows = batch * this.#rows;
-    if (inputMasks.some((m) => !m)) backend.fill(workspace, rows * Math.max(...this.#maskWidths), 1);
+    this.#join(backend, inputs, this.#widths, output, rows);
+    if (outputMask) this.#join(backend, inputMasks.map((mask) => mask || workspace), this.#maskWidths, outputMask, rows);
+  }
+
+  /** Each source's rows of `widths[k]` values side by side in `target`'s rows of their sum. */
+  #join(backend: Backend, sources: readonly BufferId[], widths: readonly number[], target: BufferId, rows: number): void {
+    const total = widths.reduce((a, b) => a + b, 0);
     let offset = 0;
-    this.#maskWidths.forEach((w, k) => {
-      backend.copyRows(inputMasks[k] || workspace, w, backend.view(outputMask, offset, 0), total, rows, w);
+    widths.forEach((w, k) => {
+      backend.copyRows(sources[k], w, backend.view(target, offset, 0), total, rows, w);
       offset += w;
     });
   }

@@ -120,27 +120,16 @@ export function functionalFromTopology(model: Json, source: string, nested: Nest
     }
     const name = String(entry.name ?? entry.config.name ?? '?');
     const where = `${source}: layer ${i} '${name}' (${entry.class_name})`;
-    if (MODEL_CLASS_NAMES.includes(entry.class_name)) {
-      const calls = inboundCalls(entry.inbound_nodes, where);
-      const inner = nested(entry, where);
-      const firstCall = Math.max(0, (highest.get(name) ?? 0) + 1 - calls.length);
-      calls.forEach(({ args, kwargs }, call) => pending.push({ layer: inner, call: firstCall + call, firstCall, inbound: [...args, ...Object.values(kwargs).flat()], args, kwargs, where: calls.length > 1 ? `${where}, call ${call}` : where }));
-      return;
-    }
-    const layerConfig = normalizeConfig(entry.config, where);
-    layerConfig.name = name;
+    const isModel = MODEL_CLASS_NAMES.includes(entry.class_name);
+    const layerConfig = isModel ? null : { ...normalizeConfig(entry.config, where), name };
     if (entry.class_name === 'InputLayer') {
-      tensors.set(tensorKey(name, 0), inputTensor(layerConfig, name, where));
+      tensors.set(tensorKey(name, 0), inputTensor(layerConfig!, name, where));
       return;
     }
     const calls = inboundCalls(entry.inbound_nodes, where);
-    let layer: Layer;
-    try {
-      layer = layerFromConfig(entry.class_name, layerConfig);
-    } catch (err) {
-      throw new Error(`${where}: ${(err as Error).message}`);
-    }
-    calls.forEach(({ args, kwargs }, call) => pending.push({ layer, call, firstCall: 0, inbound: [...args, ...Object.values(kwargs).flat()], args, kwargs, where: calls.length > 1 ? `${where}, call ${call}` : where }));
+    const layer = layerConfig ? savedLayer(entry.class_name, layerConfig, where) : nested(entry, where);
+    const firstCall = isModel ? Math.max(0, (highest.get(name) ?? 0) + 1 - calls.length) : 0;
+    calls.forEach(({ args, kwargs }, call) => pending.push({ layer, call: firstCall + call, firstCall, inbound: [...args, ...Object.values(kwargs).flat()], args, kwargs, where: calls.length > 1 ? `${where}, call ${call}` : where }));
   });
   // Keras lists layers in creation order, which need not be an order their inputs exist in. A
   // shared layer's calls run in their saved order, so the call numbers inbound references use hold.
@@ -177,6 +166,15 @@ export function functionalFromTopology(model: Json, source: string, nested: Nest
     inputs: config.input_layers.map(endpoint('input_layers')),
     outputs: config.output_layers.map(endpoint('output_layers')),
   };
+}
+
+/** A layer from its saved class name and normalised config; errors name `where`. */
+function savedLayer(className: string, config: Json, where: string): Layer {
+  try {
+    return layerFromConfig(className, config);
+  } catch (err) {
+    throw new Error(`${where}: ${(err as Error).message}`);
+  }
 }
 
 function inputTensor(config: Json, name: string, where: string): SymbolicTensor {

@@ -13,6 +13,7 @@ const MAX_TRANSPOSE_RANK = 5;
  */
 export class AxesLastLayout implements ChannelOrder {
   readonly size: number;
+  readonly channels: number;
   /** Sizes of the runs of axes that move together, the batch's first (its size stands for the batch). */
   readonly #runs: { size: number; moved: boolean }[];
   /** The runs' order once the moved ones are last. */
@@ -36,6 +37,7 @@ export class AxesLastLayout implements ChannelOrder {
     this.#runs = runs;
     this.#perm = [...runs.keys()].sort((a, b) => Number(runs[a].moved) - Number(runs[b].moved) || a - b);
     this.size = shape.reduce((a, b) => a * b, 1);
+    this.channels = axes.reduce((product, a) => product * shape[a - 1], 1);
   }
 
   get transposed(): boolean {

@@ -54,6 +54,8 @@ export interface ChannelOrder {
   readonly transposed: boolean;
   /** Values per sample. */
   readonly size: number;
+  /** Values per channels-last row: the channel axes' sizes multiplied. */
+  readonly channels: number;
   /** `x` of `batch` samples to channels-last order in `y`. */
   toChannelsLast(backend: Backend, x: BufferId, y: BufferId, batch: number): void;
   /** Back from channels-last order. */

@@ -41,7 +41,7 @@ export class RMSNormalization extends Layer {
   /** Values per normalised row and per sample. */
   #cols = 0;
   #size = 0;
-  /** The normalised axes as one run, transposed last for the kernels when others follow them. */
+  /** The normalised axes, transposed last for the kernels when others follow them. */
   #body: ChannelsLastBody | null = null;
 
   constructor(args: RMSNormalizationArgs = {}) {

@@ -1,6 +1,5 @@
-import { shapeSize } from '../tensor.js';
-import { AxesLastLayout } from './axes_last_layout.js';
-import { ChannelsLastBody } from './channel_axis.js';
+import { ChannelLayout, ChannelsLastBody } from './channel_axis.js';
+import { normalizedOrder } from './normalization_axes.js';
 import { formatShape, Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 
@@ -68,14 +67,9 @@ export class UnitNormalization extends Layer {
     if (resolved.some((a) => a < 1 || a >= rank)) {
       throw new Error(`${this.#where}: axes 1 to ${rank - 1} (or -1 to -${rank - 1}) can be normalised, not the batch axis 0 nor an axis past the input's rank ${rank}. ${received}. Pick an axis of the sample, e.g. -1.`);
     }
-    if (resolved.some((a, i) => i > 0 && a !== resolved[i - 1] + 1)) {
-      const order = new AxesLastLayout(resolved, shape, this.#where);
-      const reduce = shapeSize(resolved.map((a) => shape[a - 1]));
-      return { outer: order.size / reduce, reduce, inner: 1, body: new ChannelsLastBody(order, order) };
-    }
-    const first = resolved[0] - 1;
-    const last = resolved[resolved.length - 1];
-    return { outer: shapeSize(shape.slice(0, first)), reduce: shapeSize(shape.slice(first, last)), inner: shapeSize(shape.slice(last)), body: null };
+    const order = normalizedOrder(resolved, shape, this.#where);
+    if (order instanceof ChannelLayout) return { outer: order.outer, reduce: order.channels, inner: order.inner, body: null };
+    return { outer: order.size / order.channels, reduce: order.channels, inner: 1, body: new ChannelsLastBody(order, order) };
   }
 
   protected override build(inputShapes: readonly Shape[]): void {

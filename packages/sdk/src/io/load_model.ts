@@ -10,7 +10,7 @@ import { describeSource, handlerFor } from './router.js';
 import { compileArgsOf } from './training_config.js';
 import type { IOHandler, ModelArtifacts } from './types.js';
 import { weightsByName } from './match_weights.js';
-import { concatWeightData, decodeWeights } from './weights.js';
+import { savedWeights } from './weights.js';
 
 /**
  * Loads a model saved in the TensorFlow.js LayersModel format, by kerasm, by tfjs or by Keras'
@@ -44,10 +44,9 @@ export async function modelFromArtifacts(artifacts: ModelArtifacts, where: strin
     if (typeof args === 'string') console.warn(`kerasm: ${where} loads uncompiled because ${args}; call model.compile() before training.`);
     else model.compile(args);
   }
-  const saved = decodeWeights(artifacts.weightSpecs ?? [], concatWeightData(artifacts.weightData), where);
-  const modelWeights = [...saved.values()].filter((w) => w.group !== 'optimizer');
-  model.setWeights(weightsByName(layers, modelWeights, where));
-  const optimizerWeights = [...saved.values()].filter((w) => w.group === 'optimizer');
+  const saved = savedWeights(artifacts, where);
+  model.setWeights(weightsByName(layers, saved.layers, where));
+  const optimizerWeights = saved.optimizer;
   if (optimizerWeights.length > 0 && model.optimizer) {
     restoreOptimizerWeights(model.optimizer, layers, backend(), new Map(optimizerWeights.map((w) => [w.name, w])), where);
   }

@@ -3,7 +3,7 @@ import { weightsByNameOrPosition, weightsByNameSkipping } from './match_weights.
 import { checkOptions, optionNames } from '../utils/options.js';
 import { describeSource, handlerFor } from './router.js';
 import type { IOHandler, ModelArtifacts } from './types.js';
-import { concatWeightData, decodeWeights } from './weights.js';
+import { savedWeights } from './weights.js';
 
 /** Throws unless the artifacts are a LayersModel's (a graph model's weights fit no layers). */
 export function checkLayersModelFormat(artifacts: ModelArtifacts, where: string): void {
@@ -38,8 +38,7 @@ export async function loadWeightsInto(model: LayersModel, source: string | IOHan
   const where = describeSource(source);
   const artifacts = await (await handlerFor(source, 'load')).load!();
   checkLayersModelFormat(artifacts, where);
-  const saved = decodeWeights(artifacts.weightSpecs ?? [], concatWeightData(artifacts.weightData), where);
-  const modelWeights = [...saved.values()].filter((w) => w.group !== 'optimizer');
+  const modelWeights = savedWeights(artifacts, where).layers;
   if (!options.skipMismatch) {
     model.setWeights(weightsByNameOrPosition(model.layers, modelWeights, where));
     return;

@@ -33,7 +33,7 @@ function pairByName(layers: readonly Layer[], saved: readonly NamedWeight[]): Pa
 }
 
 /** The i-th layer weight paired with the i-th saved weight, as Keras' `load_weights` pairs them. */
-function pairByPosition(layers: readonly Layer[], saved: readonly NamedWeight[]): Pairing {
+export function pairByPosition(layers: readonly Layer[], saved: readonly NamedWeight[]): Pairing {
   const order = weightOrder(layers);
   if (saved.length !== order.length) return { problem: `the file holds ${saved.length} weights and the model ${order.length}` };
   const tensors: Tensor[] = [];

@@ -1,11 +1,11 @@
 import { backend } from '../backend/registry.js';
 import type { LayersModel } from '../engine/model.js';
 import { weightOrder } from '../engine/params.js';
-import { Tensor } from '../tensor.js';
 import { fileSystem } from './handlers/file.js';
 import { restoreOptimizerWeights } from './optimizer_weights.js';
 import { modelArtifacts } from './save_model.js';
-import { concatWeightData, decodeWeights, type NamedWeight } from './weights.js';
+import { pairByPosition } from './match_weights.js';
+import { savedWeights, type NamedWeight } from './weights.js';
 
 /** How far a backed-up run had got (Keras' `training_metadata.json`, plus the shuffling seed). */
 export interface TrainingProgress {
@@ -47,10 +47,10 @@ export async function loadTrainingBackup(model: LayersModel, folder: string): Pr
   const where = `The training backup in ${folder}`;
   const artifacts = await fileSystem(folder).load!();
   const progress = progressOf(artifacts.userDefinedMetadata?.[PROGRESS_KEY], where);
-  const saved = [...decodeWeights(artifacts.weightSpecs ?? [], concatWeightData(artifacts.weightData), where).values()];
-  const names = restoreModelWeights(model, saved.filter((w) => w.group !== 'optimizer'), where);
+  const saved = savedWeights(artifacts, where);
+  const names = restoreModelWeights(model, saved.layers, where);
   if (!model.optimizer) throw new Error(`${where} holds optimizer state, but model '${model.name}' is not compiled. Compile it before fit.`);
-  const renamed = saved.filter((w) => w.group === 'optimizer').map((w) => renameOptimizerWeight(w, names));
+  const renamed = saved.optimizer.map((w) => renameOptimizerWeight(w, names));
   restoreOptimizerWeights(model.optimizer, model.layers, backend(), new Map(renamed.map((w) => [w.name, w])), where);
   return progress;
 }
@@ -59,10 +59,11 @@ export async function loadTrainingBackup(model: LayersModel, folder: string): Pr
 function restoreModelWeights(model: LayersModel, saved: readonly NamedWeight[], where: string): Map<string, string> {
   const specs = weightOrder(model.layers).map((e) => e.spec);
   const shapes = (list: readonly { shape: readonly number[] }[]) => list.map((w) => `[${w.shape.join(', ')}]`).join(' ');
-  if (shapes(saved) !== shapes(specs) || saved.some((w) => !(w.values instanceof Float32Array))) {
+  const paired = pairByPosition(model.layers, saved);
+  if ('problem' in paired) {
     throw new Error(`${where} holds float32 weights of shapes ${shapes(saved)}, but model '${model.name}' has ${shapes(specs)}. It backs up another model: pass another backupDir, or delete this one to train from the start.`);
   }
-  model.setWeights(saved.map((w, i) => new Tensor(w.values as Float32Array, specs[i].shape, 'float32')));
+  model.setWeights(paired.tensors);
   return new Map(saved.map((w, i) => [w.name, specs[i].name]));
 }
 

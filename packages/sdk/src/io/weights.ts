@@ -1,4 +1,4 @@
-import type { WeightSpec } from './types.js';
+import type { ModelArtifacts, WeightSpec } from './types.js';
 
 /** A weight's values with its name and shape, as saved or loaded. */
 export interface NamedWeight {
@@ -122,4 +122,10 @@ export function halfToFloat(bits: number): number {
   if (exponent === 0) return sign * mantissa * 2 ** -24;
   if (exponent === 0x1f) return mantissa ? Number.NaN : sign * Infinity;
   return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
+}
+
+/** The artifacts' weights decoded (see {@link decodeWeights}), the layers' apart from the optimizer's. */
+export function savedWeights(artifacts: ModelArtifacts, source: string): { layers: NamedWeight[]; optimizer: NamedWeight[] } {
+  const all = [...decodeWeights(artifacts.weightSpecs ?? [], concatWeightData(artifacts.weightData), source).values()];
+  return { layers: all.filter((w) => w.group !== 'optimizer'), optimizer: all.filter((w) => w.group === 'optimizer') };
 }

@@ -219,6 +219,11 @@ export function tensor(values: TensorLike, shape?: readonly number[], dtype?: DT
   return new Tensor(Float32Array.from(flat), finalShape, 'float32');
 }
 
+/** Whether two shapes have the same axes of the same sizes. */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
 /** Product of the dimensions (1 for a scalar). */
 export function shapeSize(shape: readonly number[]): number {
   let size = 1;

@@ -1,5 +1,5 @@
 import { formatShape, type Layer, type Shape } from '../layers/layer.js';
-import { shapeSize } from '../tensor.js';
+import { sameShape, shapeSize } from '../tensor.js';
 import { maskFlow } from './masks.js';
 
 /** Index of the (first) model input in a node's `inbound` list; input k is `-(k + 1)`. */
@@ -97,7 +97,7 @@ export class Graph {
     layers.forEach((layer, i) => {
       const declared = layer.declaredInputShape;
       // A later layer declares one when it was a stacked model's first: it must be the shape it gets.
-      if (i > 0 && declared && formatShape(declared) !== formatShape(shape)) {
+      if (i > 0 && declared && !sameShape(declared, shape)) {
         throw new Error(`Layer '${layer.name}' declares inputShape ${formatShape(declared)}, but the layer before it, '${layers[i - 1].name}', outputs ${formatShape(shape)}. Remove inputShape from it (only the first layer of a sequential model needs one), or make the shapes agree.`);
       }
       const outputShapes = layer.computeOutputShapes([shape]);
@@ -153,8 +153,7 @@ export class Graph {
   checkInput(shape: readonly number[], what: string, k = 0): void {
     const expected = this.inputShapes[k];
     const sample = shape.slice(1);
-    const same = sample.length === expected.length && sample.every((d, i) => d === expected[i]);
-    if (same) return;
+    if (sameShape(sample, expected)) return;
     const firstNode = this.nodes.find((n) => n.inbound.includes(modelInputRef(k)));
     const first = firstNode?.layer;
     const flat = shapeSize(sample);

@@ -1,4 +1,5 @@
 import { formatShape } from '../layers/layer.js';
+import { sameShape } from '../tensor.js';
 import { applyLayer, SymbolicTensor, type SymbolicCall } from './symbolic.js';
 
 /**
@@ -14,7 +15,7 @@ export function replayGraph(ends: { inputs: readonly SymbolicTensor[]; outputs: 
   ends.inputs.forEach((t, i) => {
     const x = given[i];
     if (!(x instanceof SymbolicTensor)) throw new Error(`${where}.apply expects symbolic tensors (from km.input or a layer's apply) or km.Tensor data, but input ${i} is ${x === null ? 'null' : typeof x}.`);
-    if (formatShape(x.shape) !== formatShape(t.shape)) {
+    if (!sameShape(x.shape, t.shape)) {
       throw new Error(`${where} expects input '${t.name}' of shape ${formatShape(t.shape)}, but apply received ${formatShape(x.shape)}. Reshape or change the tensor passed, or rebuild the model for that shape.`);
     }
     standsFor.set(t, x);

@@ -1,5 +1,5 @@
 import type { Shape } from '../layers/layer.js';
-import { shapeSize, Tensor } from '../tensor.js';
+import { sameShape, shapeSize, Tensor } from '../tensor.js';
 
 /**
  * Sample weights as `fit` and `evaluate` take them: a tensor of shape [n] (or [n, 1]) or a plain
@@ -30,8 +30,6 @@ export interface ResolvedWeights {
   readonly weights: Float32Array;
   readonly row: number;
 }
-
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /**
  * Resolves `sampleWeight` and `classWeight` into loss weights (undefined when neither is given),

@@ -1,6 +1,6 @@
 import { weightOrder } from '../engine/params.js';
 import type { Layer, WeightSpec } from '../layers/layer.js';
-import { Tensor } from '../tensor.js';
+import { sameShape, Tensor } from '../tensor.js';
 import type { NamedWeight } from './weights.js';
 
 /** The model's weights made from saved ones, in `weightOrder`, or why the saved ones do not fit. */
@@ -8,8 +8,7 @@ type Pairing = { tensors: Tensor[] } | { problem: string };
 
 /** The tensor for one layer weight from a saved weight, or why it does not fit. */
 function tensorFor(found: NamedWeight, layer: Layer, spec: WeightSpec): Tensor | string {
-  const same = found.shape.length === spec.shape.length && found.shape.every((d, i) => d === spec.shape[i]);
-  if (!same) {
+  if (!sameShape(found.shape, spec.shape)) {
     return `weight '${found.name}' has shape [${found.shape.join(', ')}] in the manifest, but layer '${layer.name}' (${layer.className}) expects [${spec.shape.join(', ')}] for '${spec.name}'`;
   }
   if (!(found.values instanceof Float32Array)) return `weight '${found.name}' is stored as int32, but layer '${layer.name}' expects float32 weights`;

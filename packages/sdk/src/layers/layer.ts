@@ -4,7 +4,7 @@ import type { Initializer } from '../initializers/initializers.js';
 import { applyLayer, layerCalls, type SymbolicCall, type SymbolicTensor } from '../engine/symbolic.js';
 import { checkWeightList, readLayerWeights, writeLayerWeights } from '../engine/weight_homes.js';
 import { weightOrder } from '../engine/params.js';
-import { Tensor } from '../tensor.js';
+import { sameShape, Tensor } from '../tensor.js';
 import { applyConcrete, checkSymbolicApplyArgs, type LayerApplyArgs } from '../engine/concrete_apply.js';
 import { keywordTensors } from '../engine/keyword_inputs.js';
 import type { Backend, BufferId } from '../backend/backend.js';
@@ -175,7 +175,7 @@ export abstract class Layer {
       this.#builtFor = inputShapes.map((s) => [...s]);
       return;
     }
-    const same = builtFor.length === inputShapes.length && builtFor.every((s, k) => s.length === inputShapes[k].length && s.every((d, i) => d === inputShapes[k][i]));
+    const same = builtFor.length === inputShapes.length && builtFor.every((s, k) => sameShape(s, inputShapes[k]));
     if (!same) {
       const list = (shapes: readonly Shape[]) => shapes.map(formatShape).join(' and ');
       throw new Error(

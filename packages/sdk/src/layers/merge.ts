@@ -1,5 +1,6 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import { formatShape, Layer, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { sameShape } from '../tensor.js';
 import { Broadcast, broadcastShapes } from './merge_broadcast.js';
 import { registerLayer } from './registry.js';
 
@@ -31,11 +32,11 @@ export abstract class ElementwiseMerge extends Layer {
   protected override build(inputShapes: readonly Shape[]): void {
     this.#outputShape = broadcastShapes(this, inputShapes);
     this.size = this.#outputShape.reduce((a, b) => a * b, 1);
-    this.#broadcasts = inputShapes.map((shape) => (formatShape(shape) === formatShape(this.#outputShape) ? null : new Broadcast(shape, this.#outputShape)));
+    this.#broadcasts = inputShapes.map((shape) => (sameShape(shape, this.#outputShape) ? null : new Broadcast(shape, this.#outputShape)));
   }
 
   override checkInputMask(mask: Shape, input: Shape, source: Layer): void {
-    if (formatShape(input) !== formatShape(this.#outputShape)) {
+    if (!sameShape(input, this.#outputShape)) {
       throw new Error(`${this.className} layer '${this.name}' repeats its input of shape ${formatShape(input)} to ${formatShape(this.#outputShape)}, but that input carries the mask of layer '${source.name}' (${source.className}), whose steps ${formatShape(mask)} would not match the output's. Mask the full-size input instead, or consume the mask before the merge.`);
     }
   }

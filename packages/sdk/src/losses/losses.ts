@@ -1,5 +1,5 @@
 import { mapScalar, type Backend, type BufferId, type RowwiseLossKind, type Scalar } from '../backend/backend.js';
-import type { Tensor } from '../tensor.js';
+import { sameShape, type Tensor } from '../tensor.js';
 import type { Shape } from '../layers/layer.js';
 import { ELEMENTWISE_LOSSES, type ElementwiseLossName } from './elementwise.js';
 import { ROWWISE_LOSSES } from './rowwise.js';
@@ -97,9 +97,8 @@ const sparseCategoricalCrossentropy: Loss = {
     // One label per position: [n] for a [classes] output, [n, steps] for [steps, classes]; a trailing 1 is allowed.
     const labelAxes = outputShape.slice(0, -1);
     const sample = y.shape.slice(1);
-    const sameAs = (shape: readonly number[], expected: readonly number[]) => shape.length === expected.length && shape.every((d, i) => d === expected[i]);
-    if (!sameAs(sample, labelAxes) && !sameAs(sample, [...labelAxes, 1])) {
-      const hint = sameAs(sample, outputShape)
+    if (!sameShape(sample, labelAxes) && !sameShape(sample, [...labelAxes, 1])) {
+      const hint = sameShape(sample, outputShape)
         ? " These look like one-hot rows: use loss 'categoricalCrossentropy', or pass the class indices instead."
         : (perPositionHint(y, outputShape) ?? ` Give one integer class index per ${labelAxes.length === 0 ? 'sample' : 'position'}.`);
       throw new Error(

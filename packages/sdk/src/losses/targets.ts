@@ -1,5 +1,5 @@
 import type { Shape } from '../layers/layer.js';
-import type { Tensor } from '../tensor.js';
+import { sameShape, type Tensor } from '../tensor.js';
 
 // Target checks shared by every loss.
 
@@ -31,8 +31,7 @@ export function describeTargets(y: Tensor): string {
  */
 export function validateDense(name: string, y: Tensor, outputShape: Shape): void {
   const expected = [y.shape[0], ...outputShape];
-  const matches = (shape: Shape): boolean => y.shape.length === shape.length && y.shape.every((d, i) => d === shape[i]);
-  const same = matches(expected) || (lastAxis(outputShape) === 1 && matches(expected.slice(0, -1)));
+  const same = sameShape(y.shape, expected) || (lastAxis(outputShape) === 1 && sameShape(y.shape, expected.slice(0, -1)));
   if (!same) {
     const labels = y.rank === 1 || (y.rank === 2 && y.shape[1] === 1);
     const hint =
@@ -74,8 +73,7 @@ export function rejectClassLabels(name: string, y: Tensor, outputShape: Shape, w
   const classes = lastAxis(outputShape);
   const labelAxes = outputShape.slice(0, -1);
   const sample = y.shape.slice(1);
-  const sameAs = (expected: readonly number[]) => sample.length === expected.length && sample.every((d, i) => d === expected[i]);
-  if (classes > 1 && (sameAs(labelAxes) || sameAs([...labelAxes, 1]))) {
+  if (classes > 1 && (sameShape(sample, labelAxes) || sameShape(sample, [...labelAxes, 1]))) {
     throw new Error(
       `Loss '${name}' expects targets of shape [${[y.shape[0], ...outputShape].join(', ')}] (one row of ${classes} per ${labelAxes.length === 0 ? 'sample' : 'position'}), but received ${describeTargets(y)}, which look like integer class labels. ` +
         `${why} One-hot encode them with km.utils.toCategorical(y, ${classes}).`,

@@ -89,6 +89,8 @@ export function layersFromTopology(topology: unknown, source: string, nested: Ne
       throw new Error(`${where} must be {class_name, config}. Received: ${describe(entry)}.`);
     }
     if (MODEL_CLASS_NAMES.includes(entry.class_name)) {
+      // A nested model declares its own input; an InputLayer before it describes that input, no later layer's.
+      pendingInputShape = undefined;
       layers.push(nested(entry, `${where} '${String(entry.config.name ?? '?')}' (${entry.class_name})`));
       return;
     }

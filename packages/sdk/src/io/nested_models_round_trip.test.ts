@@ -48,6 +48,23 @@ describe("tfjs-layers' files with models saved inside models", () => {
     expect((await expectSamePredictions(stacked, [xValues])).layers.map((l) => l.name)).toEqual(['block_dense', 'top']);
   });
 
+  it("a Sequential topology that starts with an InputLayer before a nested model (as Keras 3 writes one) gives the input shape to no later layer", () => {
+    const dense = (name: string, units: number, extra: Record<string, unknown> = {}) => ({ class_name: 'Dense', config: { name, units, ...extra } });
+    const model = km.models.modelFromJSON({
+      class_name: 'Sequential',
+      config: {
+        name: 'outer',
+        layers: [
+          { class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 6] } },
+          { class_name: 'Sequential', config: { name: 'inner', layers: [dense('inner_dense', 4, { batch_input_shape: [null, 6] })] } },
+          dense('top', 2),
+        ],
+      },
+    });
+    expect(model.layers.map((l) => l.name)).toEqual(['inner_dense', 'top']);
+    expect(model.predict(km.tensor(xValues, [5, 6])).shape).toEqual([5, 2]);
+  });
+
   it('kerasm saves such a model with its layers in one graph, which tfjs loads back', async () => {
     km.utils.setRandomSeed(3);
     const encoder = km.sequential([km.layers.dense({ units: 4, activation: 'tanh', inputShape: [6] })]);

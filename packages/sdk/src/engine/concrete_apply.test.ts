@@ -161,7 +161,7 @@ describe('layer.apply on concrete tensors rejects bad input with errors that nam
     expect(() => dense.apply([gone, km.tensor([[1, 2, 3]])] as never)).toThrow(/input 0 was disposed/);
     expect(() => dense.apply(km.tensor([[1, 2, 3]]), { trainng: true } as never)).toThrow(/no option 'trainng'; did you mean 'training'/);
     expect(() => dense.apply(km.tensor([[1, 2, 3]]), { training: 'yes' } as never)).toThrow(/training must be true or false. Received: training="yes"/);
-    expect(() => km.layers.dense({ units: 1 }).apply(km.input({ shape: [3] }), { training: true } as never)).toThrow(/on symbolic tensors takes no training flag. Received: training=true/);
+    expect(() => km.layers.dense({ units: 1 }).apply(km.input({ shape: [3] }), { training: 'no' } as never)).toThrow(/Layer 'dense(_\d+)?'.apply: training must be true or false. Received: training="no"/);
     expect(km.layers.dense({ units: 1 }).apply(km.input({ shape: [3] }), {} as never).shape).toEqual([1]);
     expect(() => km.layers.dense({ units: 1 }).apply(null as never)).toThrow(/or km\.Tensor data to compute now, but input 0 is null/);
   });

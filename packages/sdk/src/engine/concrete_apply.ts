@@ -15,9 +15,15 @@ import { homeOf } from './weight_homes.js';
 /** Options of `layer.apply` on concrete tensors. */
 export interface LayerApplyArgs {
   /**
-   * Run the layer as `fit` does (default false, as in TensorFlow.js): Dropout drops, and
+   * On data: run the layer as `fit` does (default false, as in TensorFlow.js): Dropout drops, and
    * BatchNormalization normalizes with the batch's statistics and moves its moving statistics
    * towards them, as tfjs-layers' `apply(x, { training: true })` does.
+   *
+   * On symbolic tensors: fix the call's mode in the model, as Keras' `layer(x, training=False)`
+   * does. `false` keeps it in inference mode during `fit` too (a BatchNormalization normalizes with
+   * its moving statistics and leaves them alone, while its gamma and beta still train); `true`
+   * keeps it in training mode during `predict` and `evaluate` too (Monte Carlo dropout). Absent,
+   * `fit` trains and `predict` infers.
    */
   training?: boolean;
   /**
@@ -68,14 +74,16 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? ((value as object).constructor?.name ?? 'object') : typeof value;
 }
 
-/** Throws unless `options` fits symbolic `apply`, whose mode a model's fit (training) and predict (inference) choose. */
-export function checkSymbolicApplyArgs(layer: Layer, options: LayerApplyArgs | undefined): void {
+/** `training` as a call's mode: true, false, or undefined (absent); anything else is an error naming `where`. */
+export function trainingFlag(training: unknown, where: string): boolean | undefined {
+  if (training === undefined || typeof training === 'boolean') return training;
+  throw new Error(`${where}: training must be true or false. Received: training=${JSON.stringify(training)}.`);
+}
+
+/** The mode a symbolic call is fixed to, from `apply`'s options; undefined leaves it to the pass. */
+export function symbolicTraining(layer: Layer, options: LayerApplyArgs | undefined): boolean | undefined {
   checkOptions(options, APPLY_OPTIONS, `Layer '${layer.name}'.apply`);
-  if (options?.training === undefined) return;
-  throw new Error(
-    `Layer '${layer.name}'.apply on symbolic tensors takes no training flag. Received: training=${JSON.stringify(options.training)}. ` +
-      `A model's fit runs its layers in training mode and predict in inference mode; pass { training } only with km.Tensor data (layer.apply(km.tensor(...), { training: true })).`,
-  );
+  return trainingFlag(options?.training, `Layer '${layer.name}'.apply`);
 }
 
 /**
@@ -87,8 +95,7 @@ export function checkSymbolicApplyArgs(layer: Layer, options: LayerApplyArgs | u
 export function applyConcrete(layer: Layer, inputs: readonly unknown[], options: LayerApplyArgs = {}): Tensor<'float32'> | Tensor<'float32'>[] {
   const where = `Layer '${layer.name}' (${layer.className}).apply`;
   checkOptions(options, APPLY_OPTIONS, `Layer '${layer.name}'.apply`);
-  const training = options.training ?? false;
-  if (typeof training !== 'boolean') throw new Error(`${where}: training must be true or false. Received: training=${JSON.stringify(training)}.`);
+  const training = trainingFlag(options.training, where) ?? false;
   const tensors = inputs.map((x, i) => checkConcreteInput(layer, where, x, i, inputs.length));
   tensors.forEach((t, i) => {
     try {

@@ -95,6 +95,7 @@ function traceGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[]): Graph 
       layer: call.layer, inbound: refs, outputShape: outputShapes[0],
       ...(outputShapes.length > 1 ? { outputShapes } : {}),
       ...(tensors.some((k) => k > 0) ? { inboundTensors: tensors } : {}),
+      ...(call.training !== undefined ? { training: call.training } : {}),
     });
     callIndex.set(call, nodes.length - 1);
     return nodes.length - 1;

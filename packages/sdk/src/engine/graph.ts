@@ -28,6 +28,8 @@ export interface GraphNode {
   readonly outputShapes?: readonly Shape[];
   /** Per inbound slot, which output of that node it reads (Keras' tensor index); absent: output 0 everywhere. */
   readonly inboundTensors?: readonly number[];
+  /** The mode the call always runs in (applied with `{ training }`); absent: the pass's. */
+  readonly training?: boolean;
 }
 
 /** Every output shape of a node. */

@@ -13,6 +13,7 @@ import { BatchPlan, cachedPlan } from './plan.js';
 import { summaryLines } from './summary.js';
 import { evaluate, fit, predict, type EvaluateResult, type ModelEvaluateArgs, type ModelFitArgs, type ModelPredictArgs, type TrainingTarget } from './training.js';
 import { firstInput, sampleShapeOf } from './validate_data.js';
+import { trainingFlag } from './concrete_apply.js';
 import { findLayer } from './find_layer.js';
 import { replayGraph } from './replay.js';
 import type { SymbolicTensor } from './symbolic.js';
@@ -111,13 +112,16 @@ export class LayersModel {
    * Uses the model as a layer, as tfjs' `model.apply` and Keras' `model(x)` do. On symbolic tensors
    * it makes each of its layer calls again on them and returns the new outputs (a list for a model
    * with several), so a larger model built on them holds this model's layers: they share their
-   * weights, and training either model trains both. On `km.Tensor` data it is `predict`.
+   * weights, and training either model trains both. `{ training: false }` runs those calls in
+   * inference mode in every pass, as Keras' `base(x, training=False)` does: a BatchNormalization
+   * keeps normalizing with its moving statistics when the base is unfrozen to fine-tune it. A call
+   * inside the model that fixed its own mode keeps it. On `km.Tensor` data it is `predict`.
    *
    * @example
    * ```ts
    * const image = km.input({ shape: [28, 28, 1] });
-   * const features = base.apply(image); // base: a trained feature extractor
-   * base.trainable = false;             // fit only the new head
+   * base.trainable = false;                                  // base: a trained feature extractor
+   * const features = base.apply(image, { training: false }); // BatchNormalization stays in inference mode
    * const head = km.layers.dense({ units: 10, activation: 'softmax' }).apply(features);
    * const classifier = km.model({ inputs: image, outputs: head });
    * ```
@@ -126,24 +130,19 @@ export class LayersModel {
   apply(inputs: Tensor | readonly Tensor[], options?: { training?: boolean }): Tensor | Tensor[];
   apply(inputs: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[], options: { training?: boolean } = {}): SymbolicTensor | SymbolicTensor[] | Tensor | Tensor[] {
     checkOptions(options, optionNames<{ training?: boolean }>({ training: true }), `Model '${this.name}'.apply`);
+    const training = trainingFlag(options.training, `Model '${this.name}'.apply`);
     const list = Array.isArray(inputs) ? inputs : [inputs];
     if (list.some((x) => x instanceof Tensor)) {
-      if (options.training) throw new Error(`Model '${this.name}'.apply on data runs inference, as predict does; { training: true } is not supported there. Train with fit or trainOnBatch.`);
+      if (training) throw new Error(`Model '${this.name}'.apply on data runs inference, as predict does; { training: true } is not supported there. Train with fit or trainOnBatch.`);
       return this.predict<Tensor | Tensor[]>(inputs as Tensor | Tensor[]);
     }
-    if (options.training !== undefined) {
-      throw new Error(
-        `Model '${this.name}'.apply on symbolic tensors takes no training flag. Received: training=${JSON.stringify(options.training)}. A model's fit runs its layers in training mode and predict in inference mode. ` +
-          `For Keras' base(x, training=False) around a pretrained base, freeze it (${this.name}.trainable = false): a frozen BatchNormalization uses its moving statistics, as in Keras. To fine-tune the rest, set trainable back to true on every layer but the BatchNormalization ones.`,
-      );
-    }
-    const outputs = this.applySymbolic(list as SymbolicTensor[]);
+    const outputs = this.applySymbolic(list as SymbolicTensor[], training);
     return outputs.length === 1 ? outputs[0] : outputs;
   }
 
-  /** `apply` on symbolic tensors: the model's graph made again on them. */
-  protected applySymbolic(inputs: readonly SymbolicTensor[]): SymbolicTensor[] {
-    return replayGraph(this.#ends(), inputs, `Model '${this.name}'`);
+  /** `apply` on symbolic tensors: the model's graph made again on them, its calls in mode `training` where they fix none. */
+  protected applySymbolic(inputs: readonly SymbolicTensor[], training: boolean | undefined): SymbolicTensor[] {
+    return replayGraph(this.#ends(), inputs, `Model '${this.name}'`, training);
   }
 
   /**

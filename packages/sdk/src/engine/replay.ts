@@ -5,9 +5,10 @@ import { applyLayer, SymbolicTensor, type SymbolicCall } from './symbolic.js';
 /**
  * A model's graph applied again, on new symbolic inputs (a model used as a layer): each of its
  * layer calls is made once more on the tensors that now stand for its inputs, so the new calls
- * share the model's layers and weights, as calling a Keras model on new tensors does.
+ * share the model's layers and weights, as calling a Keras model on new tensors does. A call that
+ * fixed its mode keeps it; the others take `training` (undefined: the pass's).
  */
-export function replayGraph(ends: { inputs: readonly SymbolicTensor[]; outputs: readonly SymbolicTensor[] }, given: readonly SymbolicTensor[], where: string): SymbolicTensor[] {
+export function replayGraph(ends: { inputs: readonly SymbolicTensor[]; outputs: readonly SymbolicTensor[] }, given: readonly SymbolicTensor[], where: string, training?: boolean): SymbolicTensor[] {
   if (given.length !== ends.inputs.length) {
     throw new Error(`${where} takes ${ends.inputs.length} input${ends.inputs.length === 1 ? '' : 's'} (${ends.inputs.map((t) => `'${t.name}'`).join(', ')}), but apply received ${given.length}. Pass one symbolic tensor per model input, in order.`);
   }
@@ -28,7 +29,7 @@ export function replayGraph(ends: { inputs: readonly SymbolicTensor[]; outputs: 
     const { call, outputIndex } = t.source;
     let outputs = remade.get(call);
     if (!outputs) {
-      const made = applyLayer(call.layer, call.inbound.map(visit));
+      const made = applyLayer(call.layer, call.inbound.map(visit), call.training ?? training);
       outputs = Array.isArray(made) ? made : [made];
       remade.set(call, outputs);
     }

@@ -47,10 +47,10 @@ export class Sequential extends LayersModel {
   }
 
   /** Chains the layers on the input, which works before the input shape is known, as for a Keras Sequential block. */
-  protected override applySymbolic(inputs: readonly SymbolicTensor[]): SymbolicTensor[] {
+  protected override applySymbolic(inputs: readonly SymbolicTensor[], training: boolean | undefined): SymbolicTensor[] {
     if (inputs.length !== 1) throw new Error(`Sequential model '${this.name}' takes one input, but apply received ${inputs.length}.`);
     if (this.graphLayers.length === 0) throw new Error(`Sequential model '${this.name}' has no layers to apply. Add some first.`);
-    return [this.graphLayers.reduce((x, layer) => onlyOutput(applyLayer(layer, [x]), layer), inputs[0])];
+    return [this.graphLayers.reduce((x, layer) => onlyOutput(applyLayer(layer, [x], training), layer), inputs[0])];
   }
 
   protected override buildGraph(sampleShape: Shape | null): Graph | null {
@@ -96,7 +96,12 @@ function chainedLayers(model: LayersModel): readonly Layer[] {
   const chain: Layer[] = [];
   let t = outputs.length === 1 ? outputs[0] : null;
   while (t && t.source.kind === 'layer' && t.source.inbound.length === 1 && t.source.call.outputs.length === 1) {
-    chain.unshift(t.source.layer);
+    const { call } = t.source;
+    // A Sequential model's calls all run in the pass's mode.
+    if (call.training !== undefined) {
+      throw new Error(`Model '${model.name}' cannot be added to a Sequential model: its layer '${call.layer.name}' was applied with { training: ${call.training} }, which a Sequential model cannot keep. Apply it in a functional model instead: km.model({ inputs, outputs: ${model.name}.apply(x) }).`);
+    }
+    chain.unshift(call.layer);
     t = t.source.inbound[0];
   }
   if (inputs.length !== 1 || t !== inputs[0]) {

@@ -32,7 +32,7 @@ function nodeContext(ctx: PassContext, index: number): ForwardContext {
     inputMasks,
     outputMask: ctx.graph.maskSources[index] === index && node.layer.producesMask ? ctx.plan.masks[index] : 0,
     weights: ctx.params.weightsOf(node.layer),
-    training: ctx.training,
+    training: node.training ?? ctx.training,
     deferSoftmax: ctx.graph.outputs.some((node, k) => node === index && ctx.graph.outputTensors[k] === 0 && ctx.deferSoftmax[k]),
   };
 }

@@ -9,6 +9,8 @@ export interface SymbolicCall {
   readonly layer: Layer;
   readonly inbound: readonly SymbolicTensor[];
   readonly outputs: readonly SymbolicTensor[];
+  /** The mode the call always runs in (Keras' `layer(x, training=False)`); absent: the pass's (fit trains, predict infers). */
+  readonly training?: boolean;
 }
 
 /**
@@ -67,16 +69,17 @@ export function input(args: InputArgs): SymbolicTensor {
 
 /**
  * `layer.apply(...)`: validates the inputs, infers the output shape, builds the layer at its first
- * call. Calling one layer again makes it shared: a new node with the same weights.
+ * call. Calling one layer again makes it shared: a new node with the same weights. A `training`
+ * flag fixes the call's mode whatever the pass.
  */
-export function applyLayer(layer: Layer, inputs: readonly SymbolicTensor[]): SymbolicTensor | SymbolicTensor[] {
+export function applyLayer(layer: Layer, inputs: readonly SymbolicTensor[], training?: boolean): SymbolicTensor | SymbolicTensor[] {
   inputs.forEach((x, i) => {
     if (!(x instanceof SymbolicTensor)) {
       const received = x === null ? 'null' : typeof x === 'object' ? (x as object).constructor?.name ?? 'object' : typeof x;
       throw new Error(`Layer '${layer.name}'.apply expects symbolic tensors from km.input(...) or another layer's apply(...), or km.Tensor data to compute now, but input ${i} is ${received}. Pass km.input({ shape }) to build a model, or km.tensor(values, shape) to run the layer on data.`);
     }
   });
-  const outputs = layerOutputs(layer, inputs, buildForCall(layer, inputs.map((x) => x.shape)));
+  const outputs = layerOutputs(layer, inputs, buildForCall(layer, inputs.map((x) => x.shape)), training);
   return outputs.length === 1 ? outputs[0] : outputs;
 }
 
@@ -97,9 +100,9 @@ export function buildForCall(layer: Layer, shapes: readonly Shape[]): Shape[] {
 const calls = new WeakMap<Layer, SymbolicCall[]>();
 
 /** The outputs of one more call of a built layer, on `inbound`, recorded as the layer's latest call. */
-export function layerOutputs(layer: Layer, inbound: readonly SymbolicTensor[], shapes: readonly Shape[]): SymbolicTensor[] {
+export function layerOutputs(layer: Layer, inbound: readonly SymbolicTensor[], shapes: readonly Shape[], training?: boolean): SymbolicTensor[] {
   const outputs: SymbolicTensor[] = [];
-  const call: SymbolicCall = { layer, inbound: [...inbound], outputs };
+  const call: SymbolicCall = { layer, inbound: [...inbound], outputs, ...(training !== undefined ? { training } : {}) };
   shapes.forEach((shape, outputIndex) => outputs.push(new SymbolicTensor(shape, { kind: 'layer', layer, inbound: call.inbound, call, outputIndex })));
   calls.set(layer, [...(calls.get(layer) ?? []), call]);
   return outputs;

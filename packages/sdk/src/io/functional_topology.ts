@@ -18,7 +18,8 @@ export const FUNCTIONAL_CLASS_NAMES: readonly string[] = ['Model', 'Functional']
  * list with empty kwargs, as tfjs and Keras 2 write them, except those a layer names
  * ({@link Layer.savedKeyword}: MultiHeadAttention's `attention_mask`), which go in the kwargs of
  * every positional entry as `{attention_mask: [source, call, tensor]}`, as Keras 2 writes tensors
- * passed by keyword.
+ * passed by keyword. A call applied with `{ training }` has it in the same kwargs, as Keras 2 and
+ * tfjs write `layer(x, training=False)`.
  */
 export function functionalTopology(name: string, graph: Graph): Json {
   const source = (ref: number, tensor: number) => (ref < 0 ? [graph.inputNames[modelInputIndex(ref)], 0, 0, {}] : [graph.nodes[ref].layer.name, graph.callIndex[ref], tensor, {}]);
@@ -32,7 +33,7 @@ export function functionalTopology(name: string, graph: Graph): Json {
     name: layer.name,
     class_name: layer.className,
     config: savedLayerConfig(layer),
-    inbound_nodes: graph.nodesOf(layer).map((i) => inboundNode(graph.nodes[i].inbound.map((ref, slot) => source(ref, inboundTensor(graph.nodes[i], slot))), layer)),
+    inbound_nodes: graph.nodesOf(layer).map((i) => inboundNode(graph.nodes[i].inbound.map((ref, slot) => source(ref, inboundTensor(graph.nodes[i], slot))), layer, graph.nodes[i].training)),
   }));
   return {
     class_name: 'Model',
@@ -47,9 +48,9 @@ export function functionalTopology(name: string, graph: Graph): Json {
   };
 }
 
-/** One call's inbound entries, the inputs the layer names moved into the others' kwargs. */
-function inboundNode(entries: Json[][], layer: Layer): Json[][] {
-  const kwargs: Json = {};
+/** One call's inbound entries, the inputs the layer names moved into the others' kwargs, with the call's fixed mode. */
+function inboundNode(entries: Json[][], layer: Layer, training: boolean | undefined): Json[][] {
+  const kwargs: Json = training !== undefined ? { training } : {};
   const listed = entries.filter((entry, slot) => {
     const keyword = layer.savedKeyword(slot, entries.length);
     if (keyword !== null) kwargs[keyword] = entry.slice(0, 3);
@@ -78,6 +79,8 @@ interface PendingCall {
   args: string[];
   /** The tensors passed by keyword (Keras' names, e.g. attention_mask). */
   kwargs: Record<string, string[]>;
+  /** The call's fixed mode (saved `training` kwarg), if any. */
+  training?: boolean;
   where: string;
 }
 
@@ -129,7 +132,7 @@ export function functionalFromTopology(model: Json, source: string, nested: Nest
     const calls = inboundCalls(entry.inbound_nodes, where);
     const layer = layerConfig ? savedLayer(entry.class_name, layerConfig, where) : nested(entry, where);
     const firstCall = isModel ? Math.max(0, (highest.get(name) ?? 0) + 1 - calls.length) : 0;
-    calls.forEach(({ args, kwargs }, call) => pending.push({ layer, call: firstCall + call, firstCall, inbound: [...args, ...Object.values(kwargs).flat()], args, kwargs, where: calls.length > 1 ? `${where}, call ${call}` : where }));
+    calls.forEach(({ args, kwargs, training }, call) => pending.push({ layer, call: firstCall + call, firstCall, inbound: [...args, ...Object.values(kwargs).flat()], args, kwargs, training, where: calls.length > 1 ? `${where}, call ${call}` : where }));
   });
   // Keras lists layers in creation order, which need not be an order their inputs exist in. A
   // shared layer's calls run in their saved order, so the call numbers inbound references use hold.
@@ -195,9 +198,10 @@ function inputTensor(config: Json, name: string, where: string): SymbolicTensor 
  * is how a layer reads a flat list (tfjs' initial states).
  */
 function applySaved(p: PendingCall, tensorOf: (key: string) => SymbolicTensor): SymbolicTensor | SymbolicTensor[] {
-  if (!('keywordInputs' in p.layer)) return p.layer.apply(p.inbound.map(tensorOf));
+  const mode = p.training !== undefined ? { training: p.training } : {};
+  if (!('keywordInputs' in p.layer)) return p.layer.apply(p.inbound.map(tensorOf), mode);
   const keywords = p.layer.keywordInputs;
-  const options: Record<string, SymbolicTensor[]> = {};
+  const options: Record<string, unknown> = { ...mode };
   const flat = [...p.args];
   for (const [name, keys] of Object.entries(p.kwargs)) {
     const keyword = toCamelCase(name);
@@ -212,7 +216,7 @@ function applySaved(p: PendingCall, tensorOf: (key: string) => SymbolicTensor): 
  * `[[[name, call, tensor, kwargs], ...], ...]` (tfjs, Keras 2: tensors in kwargs as `[name, call,
  * tensor]`) or Keras 3's `[{args, kwargs}, ...]`.
  */
-function inboundCalls(nodes: unknown, where: string): { args: string[]; kwargs: Record<string, string[]> }[] {
+function inboundCalls(nodes: unknown, where: string): { args: string[]; kwargs: Record<string, string[]>; training?: boolean }[] {
   if (!Array.isArray(nodes) || nodes.length === 0) {
     throw new Error(`${where} has no inbound_nodes, so nothing feeds it. Received: inbound_nodes=${describe(nodes)}. Connect it, or remove the layer from the model.`);
   }
@@ -236,7 +240,8 @@ function inboundCalls(nodes: unknown, where: string): { args: string[]; kwargs: 
       }
     }
     if (refs.length === 0) throw new Error(`${where}: its inbound node names no input. Received: ${describe(node)}.`);
-    return { args: refs.map(keyOf), kwargs };
+    const training = isObject(savedKwargs) && typeof savedKwargs.training === 'boolean' ? savedKwargs.training : undefined;
+    return { args: refs.map(keyOf), kwargs, ...(training !== undefined ? { training } : {}) };
   });
 }
 

@@ -72,6 +72,9 @@ function checkNumber(value: number, name: string, layer: string, ok: (v: number)
  * km.layers.batchNormalization({ axis: 1 });
  * ```
  */
+/** Columns of per-channel values at the start of the workspace: batch mean, 1/√(var + ε), and two of scratch. */
+const STATISTICS = 4;
+
 export class BatchNormalization extends Layer {
   readonly className = 'BatchNormalization';
   readonly momentum: number;
@@ -138,9 +141,12 @@ export class BatchNormalization extends Layer {
     return this.#body;
   }
 
-  /** The batch mean and 1/√(var + ε), kept from the forward to the backward pass, then the layout's scratch. */
+  /**
+   * The batch mean and 1/√(var + ε), kept from the forward to the backward pass, two more columns
+   * of scratch for an inference-mode backward pass, then the layout's scratch.
+   */
   override workspaceSize(batch: number): number {
-    return 2 * this.#built.input.channels + this.#built.scratchSize(batch);
+    return STATISTICS * this.#built.input.channels + this.#built.scratchSize(batch);
   }
 
   /** gamma, beta (0 when absent), moving mean, moving variance. */
@@ -158,7 +164,7 @@ export class BatchNormalization extends Layer {
     const [gamma, beta, movingMean, movingVar] = this.#weights(ctx.weights);
     const mean = backend.view(workspace, 0, cols);
     const invStd = backend.view(workspace, cols, cols);
-    this.#built.forward(ctx, 2 * cols, ({ inputs: [x], output: y }) => {
+    this.#built.forward(ctx, STATISTICS * cols, ({ inputs: [x], output: y }) => {
       if (ctx.training && this.trainable) backend.batchNormTrain(x, y, gamma, beta, movingMean, movingVar, mean, invStd, rows, cols, this.epsilon, this.momentum);
       else backend.batchNormInfer(x, y, gamma, beta, movingMean, movingVar, invStd, rows, cols, this.epsilon);
     });
@@ -168,23 +174,28 @@ export class BatchNormalization extends Layer {
     const { backend, workspace } = ctx;
     const { channels: cols, size } = this.#built.input;
     const rows = (ctx.batch * size) / cols;
-    const [gamma, , , movingVar] = this.#weights(ctx.weights);
+    const [gamma, , movingMean, movingVar] = this.#weights(ctx.weights);
     const [dGamma, dBeta] = this.#weights(ctx.weightGrads);
-    const mean = backend.view(workspace, 0, cols);
-    const invStd = backend.view(workspace, cols, cols);
-    this.#built.backward(ctx, 2 * cols, ({ inputs: [x], outputGrad: dy, inputGrads: [dx] }) => {
-      if (this.trainable) {
+    const [mean, invStd, ones, scratch] = [0, 1, 2, 3].map((k) => backend.view(workspace, k * cols, cols));
+    this.#built.backward(ctx, STATISTICS * cols, ({ inputs: [x], outputGrad: dy, inputGrads: [dx] }) => {
+      if (ctx.training && this.trainable) {
         backend.batchNormGrad(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, rows, cols);
         return;
       }
-      // Frozen: the moving statistics are constants, so dx = dy·gamma/√(movingVar + ε) per column,
-      // which is the inference kernel applied to dy about a zero mean.
-      if (dx) {
-        backend.fill(mean, cols, 0);
-        backend.batchNormInfer(dy, dx, gamma, 0, mean, movingVar, invStd, rows, cols, this.epsilon);
+      // Inference mode: the moving statistics are constants. The inference kernel on one row of
+      // ones about a zero mean gives 1/√(movingVar + ε); about the moving mean, the training
+      // gradient then gives gamma's and beta's (a frozen layer takes none).
+      backend.fill(mean, cols, 0);
+      if (this.trainable && (dGamma || dBeta)) {
+        backend.fill(ones, cols, 1);
+        backend.batchNormInfer(ones, invStd, 0, 0, mean, movingVar, scratch, 1, cols, this.epsilon);
+        backend.batchNormGrad(x, dy, 0, gamma, movingMean, invStd, dGamma, dBeta, rows, cols);
+      } else {
+        if (dGamma) backend.fill(dGamma, cols, 0);
+        if (dBeta) backend.fill(dBeta, cols, 0);
       }
-      if (dGamma) backend.fill(dGamma, cols, 0);
-      if (dBeta) backend.fill(dBeta, cols, 0);
+      // dx = dy·gamma/√(movingVar + ε) per column: the inference kernel applied to dy about a zero mean.
+      if (dx) backend.batchNormInfer(dy, dx, gamma, 0, mean, movingVar, scratch, rows, cols, this.epsilon);
     });
   }
 

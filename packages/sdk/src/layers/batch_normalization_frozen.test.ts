@@ -6,19 +6,12 @@ import * as km from '../index.js';
 import { conv2d, finiteDifferences, type Image, type WindowSpec } from '../testing/reference_ops.js';
 import { expectGradientsClose, kerasmGradients } from '../testing/sgd_gradients.js';
 import { Random } from '../utils/random.js';
+import { normalizeWithMoving, randomStatistics } from '../testing/batch_norm_reference.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
   await km.ready();
 });
-
-const EPSILON = 1e-3;
-
-/** Float64 inference-mode batch normalization of flat channels-last values. */
-function normalizeWithMoving(values: readonly number[], gamma: readonly number[], beta: readonly number[], mean: readonly number[], variance: readonly number[]): number[] {
-  const c = gamma.length;
-  return values.map((v, i) => (gamma[i % c] * (v - mean[i % c])) / Math.sqrt(variance[i % c] + EPSILON) + beta[i % c]);
-}
 
 const values = (t: km.Tensor) => Array.from(t.dataSync());
 const uniform = (random: Random, n: number, lo: number, hi: number) => Array.from({ length: n }, () => random.uniform(lo, hi));
@@ -27,9 +20,7 @@ const uniform = (random: Random, n: number, lo: number, hi: number) => Array.fro
 function setStatistics(model: km.LayersModel, random: Random): void {
   const weights = model.getWeights();
   const n = weights.length;
-  const channels = weights[n - 1].size;
-  const replaced = [uniform(random, channels, 0.5, 2), uniform(random, channels, -1, 1), uniform(random, channels, -1, 1), uniform(random, channels, 0.2, 3)];
-  model.setWeights([...weights.slice(0, n - 4), ...replaced.map((r) => km.tensor(r, [channels]))]);
+  model.setWeights([...weights.slice(0, n - 4), ...randomStatistics(random, weights[n - 1].size)]);
 }
 
 function trainableCounts(model: km.LayersModel): string[] {

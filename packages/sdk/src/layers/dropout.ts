@@ -67,7 +67,7 @@ export class Dropout extends Layer {
   backward(ctx: BackwardContext): void {
     if (!ctx.inputGrads[0]) return;
     const n = ctx.batch * this.#size;
-    if (this.rate === 0) ctx.backend.copy(ctx.outputGrad, ctx.inputGrads[0], n);
+    if (!ctx.training || this.rate === 0) ctx.backend.copy(ctx.outputGrad, ctx.inputGrads[0], n);
     else ctx.backend.mul(ctx.outputGrad, ctx.workspace, ctx.inputGrads[0], n);
   }
 

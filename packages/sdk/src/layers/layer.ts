@@ -5,7 +5,7 @@ import { applyLayer, layerCalls, type SymbolicCall, type SymbolicTensor } from '
 import { checkWeightList, readLayerWeights, writeLayerWeights } from '../engine/weight_homes.js';
 import { weightOrder } from '../engine/params.js';
 import { sameShape, Tensor } from '../tensor.js';
-import { applyConcrete, checkSymbolicApplyArgs, type LayerApplyArgs } from '../engine/concrete_apply.js';
+import { applyConcrete, symbolicTraining, type LayerApplyArgs } from '../engine/concrete_apply.js';
 import { keywordTensors } from '../engine/keyword_inputs.js';
 import type { Backend, BufferId } from '../backend/backend.js';
 import type { BackwardContext, ForwardContext, WeightSpec } from './layer_context.js';
@@ -282,7 +282,9 @@ export abstract class Layer {
    * call uses its one set of weights (and must receive the input shape it was built for), and
    * training sums the weights' gradients over the calls. A layer with several outputs (an RNN with
    * returnState) returns a list, `[output, ...states]`. The second argument carries the layer's
-   * keyword inputs ({@link keywordInputs}: an RNN's `initialState`), which join the call's inputs.
+   * keyword inputs ({@link keywordInputs}: an RNN's `initialState`), which join the call's inputs,
+   * and `training`, which fixes the call's mode in any pass (Keras' `layer(x, training=False)`;
+   * `{ training: true }` on a Dropout keeps it dropping in `predict`: Monte Carlo dropout).
    *
    * On `km.Tensor` data (a list of them for a merge layer) it computes now, on the active backend,
    * and returns a float32 tensor: the first dimension is the batch, a layer not built yet is built
@@ -319,8 +321,7 @@ export abstract class Layer {
     // A layer with several outputs gives a list (the overloads of the subclasses that have them say so).
     type One = SymbolicTensor & Tensor<'float32'>;
     if (list.some((x) => x instanceof Tensor)) return applyConcrete(this, list, rest) as One;
-    checkSymbolicApplyArgs(this, rest);
-    return applyLayer(this, list as readonly SymbolicTensor[]) as One;
+    return applyLayer(this, list as readonly SymbolicTensor[], symbolicTraining(this, rest)) as One;
   }
 
   /**

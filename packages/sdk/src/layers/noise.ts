@@ -134,7 +134,7 @@ abstract class MultiplicativeDropout extends TrainingNoise {
     const dx = ctx.inputGrads[0];
     if (!dx) return;
     const n = ctx.batch * this.size;
-    if (this.rate > 0) ctx.backend.mul(ctx.outputGrad, ctx.backend.view(ctx.workspace, 0, n), dx, n);
+    if (ctx.training && this.rate > 0) ctx.backend.mul(ctx.outputGrad, ctx.backend.view(ctx.workspace, 0, n), dx, n);
     else ctx.backend.copy(ctx.outputGrad, dx, n);
   }
 

@@ -21,9 +21,6 @@ export abstract class RandomImageLayer extends ImageLayer {
   readonly #random: LayerRandom;
   /** The input image [height, width, channels], once built. */
   protected image: [number, number, number] = [0, 0, 0];
-  /** Whether the last forward pass drew and applied parameters, so that backward takes their gradient. */
-  #drew = false;
-
   /** Floats of drawn parameters per image. */
   protected abstract readonly drawSize: number;
 
@@ -42,7 +39,7 @@ export abstract class RandomImageLayer extends ImageLayer {
   /** The gradient of {@link applyDrawn} into `dx`. */
   protected abstract applyDrawnGrad(ctx: BackwardContext, dx: BufferId): void;
 
-  /** Whether this forward pass draws: while training. */
+  /** Whether this pass draws (while training); a call's forward and backward passes agree on it. */
   protected draws(ctx: ForwardContext): boolean {
     return ctx.training;
   }
@@ -71,8 +68,7 @@ export abstract class RandomImageLayer extends ImageLayer {
   }
 
   forward(ctx: ForwardContext): void {
-    this.#drew = this.draws(ctx);
-    if (!this.#drew) {
+    if (!this.draws(ctx)) {
       this.passThrough(ctx);
       return;
     }
@@ -87,7 +83,7 @@ export abstract class RandomImageLayer extends ImageLayer {
   backward(ctx: BackwardContext): void {
     const dx = ctx.inputGrads[0];
     if (!dx) return;
-    if (this.#drew) this.applyDrawnGrad(ctx, dx);
+    if (this.draws(ctx)) this.applyDrawnGrad(ctx, dx);
     else this.passThroughGrad(ctx, dx);
   }
 

@@ -121,7 +121,7 @@ abstract class SpatialDropout extends Layer {
     const dx = ctx.inputGrads[0];
     if (!dx) return;
     const n = ctx.batch * this.#channels * this.#positions;
-    if (this.rate === 0) ctx.backend.copy(ctx.outputGrad, dx, n);
+    if (!ctx.training || this.rate === 0) ctx.backend.copy(ctx.outputGrad, dx, n);
     else ctx.backend.mul(ctx.outputGrad, this.#fullMask(ctx), dx, n);
   }
 

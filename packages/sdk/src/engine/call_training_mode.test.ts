@@ -132,6 +132,18 @@ describe('a model applied with { training: false } (Keras base(x, training=False
     expect(weightValues(free.bn).slice(2)).not.toEqual(statistics);
   });
 
+  it('on data, { training: true } runs the model as fit does, on the whole input as one batch (tfjs model.apply(x, { training: true }))', () => {
+    const { model, base, bn } = classifier(undefined);
+    const statistics = weightValues(bn).slice(2);
+    const features = values(base.apply(x, { training: true }) as km.Tensor);
+    // Half the features dropped, the kept ones normalized with the batch statistics and scaled by 2.
+    expect(features.filter((v) => v === 0).length).toBeGreaterThan(N * 5 * 0.25);
+    expect(weightValues(bn).slice(2)).not.toEqual(statistics);
+    const inference = values(model.apply(x) as km.Tensor);
+    expect(inference).toEqual(values(model.predict(x)));
+    expect(values(model.apply(x, { training: true }) as km.Tensor)).not.toEqual(inference);
+  });
+
   it('a call inside the model that fixed its own mode keeps it', () => {
     const inner = km.input({ shape: [6] });
     const dropping = km.model({ inputs: inner, outputs: symbolic(km.layers.dropout({ rate: 0.5 }).apply(inner, { training: true })) });
@@ -154,6 +166,19 @@ describe('a model applied with { training: false } (Keras base(x, training=False
     const inTfjs = await tfl.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
     const expected = (inTfjs.predict(tf.tensor(xValues, [N, 6])) as tf.Tensor).dataSync();
     values(model.predict(x)).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
+
+    // Keras 3 writes each call once, as {args, kwargs}.
+    const keras3 = structuredClone(artifacts);
+    for (const entry of (keras3.modelTopology as { config: { layers: { inbound_nodes: unknown[] }[] } }).config.layers) {
+      entry.inbound_nodes = (entry.inbound_nodes as [string, number, number, Record<string, unknown>][][]).map((node) => ({
+        args: node.map(([name, n, t]) => ({ class_name: '__keras_tensor__', config: { shape: null, dtype: 'float32', keras_history: [name, n, t] } })),
+        kwargs: node[0][3],
+      }));
+    }
+    const fromKeras3 = await km.loadLayersModel(km.io.fromMemory(keras3));
+    fromKeras3.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.1 }), loss: 'sparseCategoricalCrossentropy' });
+    const [keras3Evaluated, keras3Fitted] = await evaluatedThenFitted(fromKeras3);
+    expect(keras3Fitted).toBeCloseTo(keras3Evaluated, 5);
   });
 
   it("reads the mode of a nested model's call from a file (Keras 2's kwargs) and gives it to the inner layers", async () => {

@@ -115,7 +115,9 @@ export class LayersModel {
    * weights, and training either model trains both. `{ training: false }` runs those calls in
    * inference mode in every pass, as Keras' `base(x, training=False)` does: a BatchNormalization
    * keeps normalizing with its moving statistics when the base is unfrozen to fine-tune it. A call
-   * inside the model that fixed its own mode keeps it. On `km.Tensor` data it is `predict`.
+   * inside the model that fixed its own mode keeps it. On `km.Tensor` data it computes now, the
+   * whole input as one batch, as `predict` does, or with `{ training: true }` as `fit` does
+   * (Dropout drops, BatchNormalization uses and moves towards the batch statistics), as tfjs does.
    *
    * @example
    * ```ts
@@ -133,8 +135,8 @@ export class LayersModel {
     const training = trainingFlag(options.training, `Model '${this.name}'.apply`);
     const list = Array.isArray(inputs) ? inputs : [inputs];
     if (list.some((x) => x instanceof Tensor)) {
-      if (training) throw new Error(`Model '${this.name}'.apply on data runs inference, as predict does; { training: true } is not supported there. Train with fit or trainOnBatch.`);
-      return this.predict<Tensor | Tensor[]>(inputs as Tensor | Tensor[]);
+      const batchSize = (list.find((x) => x instanceof Tensor) as Tensor).shape[0];
+      return this.#predict(inputs as Tensor | Tensor[], { batchSize: Math.max(1, batchSize) }, training ?? false);
     }
     const outputs = this.applySymbolic(list as SymbolicTensor[], training);
     return outputs.length === 1 ? outputs[0] : outputs;
@@ -427,10 +429,15 @@ export class LayersModel {
    * ```
    */
   predict<T extends Tensor | Tensor[] = Tensor<'float32'>>(x: ModelInputs, args: ModelPredictArgs = {}): T {
+    return this.#predict(x, args, false) as T;
+  }
+
+  /** `predict`, or with `training` a forward pass as `fit` makes (`apply(x, { training: true })`). */
+  #predict(x: ModelInputs, args: ModelPredictArgs, training: boolean): Tensor | Tensor[] {
     this.#ensureGraph(sampleShapeOf(x));
     const runtime = this.#ensureRuntime(activeBackend());
-    const outputs = predict({ ...runtime, graph: this.#graph!, plan: (b) => this.#plan(b) }, x, args);
-    return (outputs.length === 1 ? outputs[0] : outputs) as T;
+    const outputs = predict({ ...runtime, graph: this.#graph!, plan: (b) => this.#plan(b) }, x, args, training);
+    return outputs.length === 1 ? outputs[0] : outputs;
   }
 
   /**

@@ -1,2 +1,3 @@
 /** Making models from other models' topologies (`km.models`), as `tf.models` and `keras.models` do. */
-export { cloneModel, modelFromJSON } from './io/model_from_json.js';
+export { modelFromJSON } from './io/model_from_json.js';
+export { cloneModel, type CloneModelArgs } from './engine/clone_model.js';

@@ -16,7 +16,7 @@ import { firstInput, sampleShapeOf } from './validate_data.js';
 import { trainingFlag } from './concrete_apply.js';
 import { findLayer } from './find_layer.js';
 import { replayGraph } from './replay.js';
-import type { SymbolicTensor } from './symbolic.js';
+import { SymbolicTensor } from './symbolic.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import { compiledMetricNames } from './metric_names.js';
 import { checkLossSpec, checkMetricsSpec, resolveOutputs, type LossSpec, type LossWeightsSpec, type MetricsSpec, type OutputSpec, type TensorsSpec } from './outputs.js';
@@ -138,13 +138,18 @@ export class LayersModel {
       const batchSize = (list.find((x) => x instanceof Tensor) as Tensor).shape[0];
       return this.#predict(inputs as Tensor | Tensor[], { batchSize: Math.max(1, batchSize) }, training ?? false);
     }
+    const other = list.findIndex((x) => !(x instanceof SymbolicTensor));
+    if (other >= 0) {
+      const x = list[other];
+      throw new Error(`Model '${this.name}'.apply expects symbolic tensors (from km.input or a layer's apply) or km.Tensor data, but input ${other} is ${x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x}. Wrap values with km.tensor(values, shape).`);
+    }
     const outputs = this.applySymbolic(list as SymbolicTensor[], training);
     return outputs.length === 1 ? outputs[0] : outputs;
   }
 
   /** `apply` on symbolic tensors: the model's graph made again on them, its calls in mode `training` where they fix none. */
   protected applySymbolic(inputs: readonly SymbolicTensor[], training: boolean | undefined): SymbolicTensor[] {
-    return replayGraph(this.#ends(), inputs, `Model '${this.name}'`, training);
+    return replayGraph(this.#ends(), inputs, `Model '${this.name}'.apply`, { training });
   }
 
   /**

@@ -75,8 +75,8 @@ describe('a model applied as a layer (Keras model(x), tfjs model.apply)', () => 
 
   it('refuses inputs that do not fit, naming the input and the shape', () => {
     const inner = encoder();
-    expect(() => inner.apply(km.input({ shape: [7] }))).toThrow(new RegExp(`Model '${inner.name}' expects input 'input_\\d+' of shape \\(None, 6\\), but apply received \\(None, 7\\)\\. Reshape`));
-    expect(() => inner.apply([km.input({ shape: [6] }), km.input({ shape: [6] })])).toThrow(/takes 1 input \('input_\d+'\), but apply received 2/);
+    expect(() => inner.apply(km.input({ shape: [7] }))).toThrow(new RegExp(`Model '${inner.name}'\\.apply expects input 'input_\\d+' of shape \\(None, 6\\), but received \\(None, 7\\)\\. Reshape`));
+    expect(() => inner.apply([km.input({ shape: [6] }), km.input({ shape: [6] })])).toThrow(/\.apply takes 1 input \('input_\d+'\), but received 2/);
     expect(() => inner.apply(km.input({ shape: [6] }), { training: 0 } as never)).toThrow(new RegExp(`Model '${inner.name}'.apply: training must be true or false\\. Received: training=0\\.`));
     expect(() => inner.apply(km.input({ shape: [6] }), { trainng: true } as never)).toThrow(/has no option 'trainng'; did you mean 'training'\?/);
   });

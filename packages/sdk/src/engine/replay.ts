@@ -1,4 +1,4 @@
-import { formatShape } from '../layers/layer.js';
+import { formatShape, type Layer } from '../layers/layer.js';
 import { sameShape } from '../tensor.js';
 import { applyLayer, SymbolicTensor, type SymbolicCall } from './symbolic.js';
 
@@ -6,18 +6,24 @@ import { applyLayer, SymbolicTensor, type SymbolicCall } from './symbolic.js';
  * A model's graph applied again, on new symbolic inputs (a model used as a layer): each of its
  * layer calls is made once more on the tensors that now stand for its inputs, so the new calls
  * share the model's layers and weights, as calling a Keras model on new tensors does. A call that
- * fixed its mode keeps it; the others take `training` (undefined: the pass's).
+ * fixed its mode keeps it; the others take `training` (undefined: the pass's). `layerFor` swaps
+ * each layer for another (a clone's).
  */
-export function replayGraph(ends: { inputs: readonly SymbolicTensor[]; outputs: readonly SymbolicTensor[] }, given: readonly SymbolicTensor[], where: string, training?: boolean): SymbolicTensor[] {
+export function replayGraph(
+  ends: { inputs: readonly SymbolicTensor[]; outputs: readonly SymbolicTensor[] },
+  given: readonly SymbolicTensor[],
+  where: string,
+  { training, layerFor = (layer) => layer }: { training?: boolean; layerFor?: (layer: Layer) => Layer } = {},
+): SymbolicTensor[] {
   if (given.length !== ends.inputs.length) {
-    throw new Error(`${where} takes ${ends.inputs.length} input${ends.inputs.length === 1 ? '' : 's'} (${ends.inputs.map((t) => `'${t.name}'`).join(', ')}), but apply received ${given.length}. Pass one symbolic tensor per model input, in order.`);
+    throw new Error(`${where} takes ${ends.inputs.length} input${ends.inputs.length === 1 ? '' : 's'} (${ends.inputs.map((t) => `'${t.name}'`).join(', ')}), but received ${given.length}. Pass one symbolic tensor per model input, in order.`);
   }
   const standsFor = new Map<SymbolicTensor, SymbolicTensor>();
   ends.inputs.forEach((t, i) => {
     const x = given[i];
-    if (!(x instanceof SymbolicTensor)) throw new Error(`${where}.apply expects symbolic tensors (from km.input or a layer's apply) or km.Tensor data, but input ${i} is ${x === null ? 'null' : typeof x}.`);
+    if (!(x instanceof SymbolicTensor)) throw new Error(`${where} expects symbolic tensors (from km.input or a layer's apply), but input ${i} is ${x === null ? 'null' : typeof x}.`);
     if (!sameShape(x.shape, t.shape)) {
-      throw new Error(`${where} expects input '${t.name}' of shape ${formatShape(t.shape)}, but apply received ${formatShape(x.shape)}. Reshape or change the tensor passed, or rebuild the model for that shape.`);
+      throw new Error(`${where} expects input '${t.name}' of shape ${formatShape(t.shape)}, but received ${formatShape(x.shape)}. Reshape or change the tensor passed, or rebuild the model for that shape.`);
     }
     standsFor.set(t, x);
   });
@@ -29,7 +35,8 @@ export function replayGraph(ends: { inputs: readonly SymbolicTensor[]; outputs: 
     const { call, outputIndex } = t.source;
     let outputs = remade.get(call);
     if (!outputs) {
-      const made = applyLayer(call.layer, call.inbound.map(visit), call.training ?? training);
+      const inbound = call.inbound.map(visit);
+      const made = applyLayer(layerFor(call.layer), inbound, call.training ?? training);
       outputs = Array.isArray(made) ? made : [made];
       remade.set(call, outputs);
     }

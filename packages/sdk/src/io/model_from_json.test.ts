@@ -108,6 +108,65 @@ describe('km.models.cloneModel', () => {
     expect(Array.from(clone.predict(inputs).dataSync())).toEqual(Array.from(model.predict(inputs).dataSync()));
   });
 
+  const fromConfig = (layer: km.layers.Layer) => km.layers.layerFromConfig(layer.className, layer.getConfig());
+
+  it("takes Keras' cloneFunction: a lower Dropout rate, the other layers new from their configs", () => {
+    const model = mlp();
+    const clone = km.models.cloneModel(model, { cloneFunction: (layer) => (layer instanceof km.layers.Dropout ? km.layers.dropout({ rate: 0.1, name: layer.name }) : fromConfig(layer)) });
+    expect(clone).toBeInstanceOf(km.Sequential);
+    expect(clone.layers.map((l) => l.name)).toEqual(model.layers.map((l) => l.name));
+    expect((clone.layers[1] as km.layers.Dropout).rate).toBe(0.1);
+    expect([0, 2].map((i) => clone.layers[i].getConfig())).toEqual([0, 2].map((i) => model.layers[i].getConfig()));
+    expect(values(clone)).not.toEqual(values(model));
+    clone.setWeights(model.getWeights());
+    expect(Array.from(clone.predict(x).dataSync())).toEqual(Array.from(model.predict(x).dataSync()));
+  });
+
+  it('calls cloneFunction once per layer, so a shared layer stays shared; returning the layer itself shares it with the model', async () => {
+    const model = twoTowers();
+    const seen: string[] = [];
+    const clone = km.models.cloneModel(model, { cloneFunction: (layer) => (seen.push(layer.name), fromConfig(layer)) });
+    expect(seen).toEqual(model.layers.map((l) => l.name));
+    expect(clone.countParams()).toBe(model.countParams());
+    clone.setWeights(model.getWeights());
+    const inputs = [x, km.tensor(xValues.map((v) => -v), [6, 4])];
+    expect(Array.from(clone.predict(inputs).dataSync())).toEqual(Array.from(model.predict(inputs).dataSync()));
+
+    const sharing = km.models.cloneModel(model, { cloneFunction: (layer) => layer });
+    sharing.layers.forEach((layer, i) => expect(layer).toBe(model.layers[i]));
+    const before = values(model);
+    sharing.compile({ optimizer: 'sgd', loss: 'mse' });
+    await sharing.fit(inputs, km.tensor(new Float32Array(6), [6, 1]), { epochs: 1, verbose: 0 });
+    expect(values(model)).not.toEqual(before);
+  });
+
+  it("takes Keras' inputTensors: the clone starts from them, and keeps each call's fixed mode", () => {
+    const [a, b] = [km.input({ shape: [4] }), km.input({ shape: [4] })];
+    const clone = km.models.cloneModel(twoTowers(), { inputTensors: [a, b] });
+    expect(clone.inputs[0]).toBe(a);
+    expect(clone.inputs[1]).toBe(b);
+    const c = km.input({ shape: [4] });
+    const sequentialClone = km.models.cloneModel(mlp(), { inputTensors: c });
+    expect(sequentialClone).not.toBeInstanceOf(km.Sequential);
+    expect(sequentialClone.inputs[0]).toBe(c);
+
+    const inner = km.input({ shape: [8] });
+    const dropping = km.model({ inputs: inner, outputs: km.layers.dropout({ rate: 0.5 }).apply(inner, { training: true }) as km.SymbolicTensor });
+    const ones = km.tensor(new Float32Array(4 * 8).fill(1), [4, 8]);
+    expect(new Set(km.models.cloneModel(dropping, { inputTensors: km.input({ shape: [8] }) }).predict(ones).dataSync())).toEqual(new Set([0, 2]));
+  });
+
+  it('names what is wrong with cloneFunction or inputTensors', () => {
+    const model = twoTowers();
+    expect(() => km.models.cloneModel(model, { cloneFunction: () => ({}) as never })).toThrow("cloneModel of model 'towers': cloneFunction must return a layer, but for layer 'shared' it returned object. Return a new layer, or the layer itself to share it.");
+    expect(() => km.models.cloneModel(model, { cloneFunction: 'copy' as never })).toThrow("cloneModel of model 'towers': cloneFunction must be a function from a layer to the clone's layer. Received: string.");
+    expect(() => km.models.cloneModel(model, { inputTensors: km.input({ shape: [4] }) })).toThrow("cloneModel of model 'towers': inputTensors takes 2 inputs ('left', 'right'), but received 1. Pass one symbolic tensor per model input, in order.");
+    expect(() => km.models.cloneModel(model, { inputTensors: [km.input({ shape: [4] }), km.input({ shape: [5] })] })).toThrow(/inputTensors expects input 'right' of shape \(None, 4\), but received \(None, 5\)/);
+    expect(() => km.models.cloneModel(model, { cloneFn: (l: km.layers.Layer) => l } as never)).toThrow(/cloneModel has no option 'cloneFn'/);
+    expect(() => km.models.cloneModel(null as never)).toThrow('cloneModel expects a model (km.sequential or km.model). Received: null.');
+    expect(() => model.apply([[1, 2, 3, 4]] as never)).toThrow("Model 'towers'.apply expects symbolic tensors (from km.input or a layer's apply) or km.Tensor data, but input 0 is an array. Wrap values with km.tensor(values, shape).");
+  });
+
   it('of a Sequential without an input shape is unbuilt too, and builds from the data it first sees', async () => {
     const clone = km.models.cloneModel(km.sequential([km.layers.dense({ units: 3 }), km.layers.dense({ units: 1 })]));
     expect(clone.inputShape).toBeUndefined();

@@ -1,7 +1,6 @@
 import type { LayersModel } from '../engine/model.js';
 import { isObject } from './layers_model_format.js';
 import { modelFromTopology } from './load_model.js';
-import { modelTopologyOf } from './model_topology.js';
 
 /**
  * Builds a model from its topology alone, as `model.toJSON()` writes it (also Keras' `to_json()` and
@@ -33,19 +32,4 @@ export function modelFromJSON(json: string | Record<string, unknown>): LayersMod
     topology = topology.modelTopology;
   }
   return modelFromTopology(topology, where);
-}
-
-/**
- * A new model of the same architecture (Keras' `clone_model`): the same layers and layer names,
- * with new weights drawn by their initializers, not shared with `model`, and uncompiled. Copy the
- * weights over with `clone.setWeights(model.getWeights())` when the clone should start from them.
- *
- * @example
- * ```ts
- * const target = km.models.cloneModel(online);
- * target.setWeights(online.getWeights());
- * ```
- */
-export function cloneModel(model: LayersModel): LayersModel {
-  return modelFromTopology(modelTopologyOf(model), `cloneModel of model '${model.name}'`);
 }

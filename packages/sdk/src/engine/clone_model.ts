@@ -1,0 +1,73 @@
+import { Layer } from '../layers/layer.js';
+import { layerFromConfig } from '../layers/registry.js';
+import { modelFromTopology } from '../io/load_model.js';
+import { modelTopologyOf } from '../io/model_topology.js';
+import { checkOptions, optionNames } from '../utils/options.js';
+import { Functional } from './functional.js';
+import { LayersModel } from './model.js';
+import { replayGraph } from './replay.js';
+import { Sequential } from './sequential.js';
+import { input, SymbolicTensor } from './symbolic.js';
+
+/** Options of {@link cloneModel}. */
+export interface CloneModelArgs {
+  /**
+   * Makes the clone's layer for each of the model's layers, once per layer (Keras' `clone_function`).
+   * Default: a new layer from the layer's config, `km.layers.layerFromConfig(layer.className,
+   * layer.getConfig())`. Return the layer itself to share it, and its weights, with the model.
+   */
+  cloneFunction?: (layer: Layer) => Layer;
+  /**
+   * The symbolic tensors the clone is built on, one per model input in order, instead of new
+   * `km.input`s (Keras' `input_tensors`); the clone is then a functional model starting from them.
+   */
+  inputTensors?: SymbolicTensor | readonly SymbolicTensor[];
+}
+
+const CLONE_OPTIONS = optionNames<CloneModelArgs>({ cloneFunction: true, inputTensors: true });
+
+/** A new layer of the same class and config, with weights of its own: `cloneModel`'s default. */
+function freshLayer(layer: Layer): Layer {
+  return layerFromConfig(layer.className, layer.getConfig());
+}
+
+/**
+ * A new model of the same architecture (Keras' `clone_model`): the same layers and layer names,
+ * with new weights drawn by their initializers, not shared with `model`, and uncompiled. Copy the
+ * weights over with `clone.setWeights(model.getWeights())` when the clone should start from them.
+ * A `cloneFunction` chooses each layer of the clone; `inputTensors` builds it on given inputs.
+ *
+ * @example
+ * ```ts
+ * const target = km.models.cloneModel(online);
+ * target.setWeights(online.getWeights());
+ * // The same network with less dropout, its other layers new:
+ * const lighter = km.models.cloneModel(model, {
+ *   cloneFunction: (layer) => (layer instanceof km.layers.Dropout ? km.layers.dropout({ rate: 0.1, name: layer.name }) : km.layers.layerFromConfig(layer.className, layer.getConfig())),
+ * });
+ * ```
+ */
+export function cloneModel(model: LayersModel, args: CloneModelArgs = {}): LayersModel {
+  const where = `cloneModel of model '${model?.name}'`;
+  if (!(model instanceof LayersModel)) throw new Error(`cloneModel expects a model (km.sequential or km.model). Received: ${model === null ? 'null' : typeof model}.`);
+  checkOptions(args, CLONE_OPTIONS, 'cloneModel');
+  if (args.cloneFunction === undefined && args.inputTensors === undefined) return modelFromTopology(modelTopologyOf(model), where);
+  const makeLayer = args.cloneFunction ?? freshLayer;
+  if (typeof makeLayer !== 'function') throw new Error(`${where}: cloneFunction must be a function from a layer to the clone's layer. Received: ${typeof makeLayer}.`);
+  const clones = new Map<Layer, Layer>();
+  const cloneOf = (layer: Layer): Layer => {
+    let clone = clones.get(layer);
+    if (!clone) {
+      clone = makeLayer(layer);
+      if (!(clone instanceof Layer)) {
+        throw new Error(`${where}: cloneFunction must return a layer, but for layer '${layer.name}' it returned ${clone === null ? 'null' : typeof clone}. Return a new layer, or the layer itself to share it.`);
+      }
+      clones.set(layer, clone);
+    }
+    return clone;
+  };
+  if (model instanceof Sequential && args.inputTensors === undefined) return new Sequential({ layers: model.layers.map(cloneOf), name: model.name });
+  const inputs = args.inputTensors === undefined ? model.inputs.map((t) => input({ shape: t.shape, name: t.name })) : Array.isArray(args.inputTensors) ? [...args.inputTensors] : [args.inputTensors as SymbolicTensor];
+  const outputs = replayGraph({ inputs: model.inputs, outputs: model.outputs }, inputs, `${where}: inputTensors`, { layerFor: cloneOf });
+  return new Functional({ inputs, outputs, name: model.name });
+}

@@ -191,10 +191,11 @@ describe('a model applied with { training: false } (Keras base(x, training=False
     const fixed = json.replace(/(\[\["input\d*",0,0,)\{\}(\]\])/, '$1{"training":false}$2');
     expect(fixed).not.toBe(json);
     const loaded = await km.loadLayersModel(km.io.fromMemory({ ...artifacts, modelTopology: JSON.parse(fixed) }));
-    const statistics = weightValues(loaded.getLayer('base_bn')).slice(2);
+    const baseBn = (loaded.getLayer('base') as km.LayersModel).getLayer('base_bn');
+    const statistics = weightValues(baseBn).slice(2);
     loaded.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.1 }), loss: 'sparseCategoricalCrossentropy' });
     await loaded.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0 });
-    expect(weightValues(loaded.getLayer('base_bn')).slice(2)).toEqual(statistics);
+    expect(weightValues(baseBn).slice(2)).toEqual(statistics);
   });
 
   it('refuses to stack a model with a fixed-mode call in a Sequential model, which cannot keep it', () => {

@@ -7,7 +7,7 @@ import { Functional } from './functional.js';
 import { LayersModel } from './model.js';
 import { replayGraph } from './replay.js';
 import { Sequential } from './sequential.js';
-import { input, SymbolicTensor } from './symbolic.js';
+import { input, SymbolicTensor, type ModelApplication } from './symbolic.js';
 
 /** Options of {@link cloneModel}. */
 export interface CloneModelArgs {
@@ -66,8 +66,15 @@ export function cloneModel(model: LayersModel, args: CloneModelArgs = {}): Layer
     }
     return clone;
   };
-  if (model instanceof Sequential && args.inputTensors === undefined) return new Sequential({ layers: model.layers.map(cloneOf), name: model.name });
+  // A model nested inside is cloned over the same layer clones, so the clone lists it as one too.
+  const nestedClones = new Map<LayersModel, LayersModel>();
+  const nestedClone = (nested: LayersModel) => nestedClones.get(nested) ?? nestedClones.set(nested, cloneModel(nested, { cloneFunction: cloneOf })).get(nested)!;
+  if (model instanceof Sequential && args.inputTensors === undefined) {
+    return new Sequential({ layers: model.layers.map((entry) => (entry instanceof Layer ? cloneOf(entry) : nestedClone(entry))), name: model.name });
+  }
+  const applications = new Map<ModelApplication, ModelApplication>();
+  const via = (original: ModelApplication | undefined) => original && (applications.get(original) ?? applications.set(original, { model: nestedClone(original.model) }).get(original));
   const inputs = args.inputTensors === undefined ? model.inputs.map((t) => input({ shape: t.shape, name: t.name })) : Array.isArray(args.inputTensors) ? [...args.inputTensors] : [args.inputTensors as SymbolicTensor];
-  const outputs = replayGraph({ inputs: model.inputs, outputs: model.outputs }, inputs, `${where}: inputTensors`, { layerFor: cloneOf });
+  const outputs = replayGraph({ inputs: model.inputs, outputs: model.outputs }, inputs, `${where}: inputTensors`, { layerFor: cloneOf, via });
   return new Functional({ inputs, outputs, name: model.name });
 }

@@ -1,14 +1,28 @@
 import type { Layer } from '../layers/layer.js';
+import type { LayersModel } from './model.js';
 
-/** `model.getLayer`: a layer of `layers` by name, or by index when no name is given; errors name the model's layers or range. */
-export function findLayer(model: string, layers: readonly Layer[], name?: string, index?: number): Layer {
+type Entry = Layer | LayersModel;
+
+const isModel = (entry: Entry): entry is LayersModel => 'allLayers' in entry;
+
+/** How to reach a layer of a model nested in `entries`, e.g. `getLayer('base').getLayer('conv')`, or null when none has it. */
+function nestedPath(entries: readonly Entry[], name: string): string | null {
+  for (const entry of entries) {
+    if (!isModel(entry) || !entry.allLayers.some((l) => l.name === name)) continue;
+    const inner = entry.layers.some((l) => l.name === name) ? '' : nestedPath(entry.layers, name);
+    return `.getLayer('${entry.name}')${inner ?? ''}`;
+  }
+  return null;
+}
+
+/** `model.getLayer`: an entry of `layers` (a layer, or a model nested inside) by name, or by index when no name is given; errors name the model's layers or range. */
+export function findLayer(model: string, layers: readonly Entry[], name?: string, index?: number): Entry {
   if (name !== undefined) {
     const found = layers.find((l) => l.name === name);
     if (!found) {
-      throw new Error(
-        `Model '${model}' has no layer named '${name}'. Its layers are: ${layers.map((l) => `'${l.name}'`).join(', ')}. ` +
-          'A model applied inside this one is not listed, its layers are: reach it through the model object itself (e.g. base.trainable = false).',
-      );
+      const path = nestedPath(layers, name);
+      const hint = path ? ` '${name}' is a layer of a model inside this one: reach it with model${path}.getLayer('${name}').` : '';
+      throw new Error(`Model '${model}' has no layer named '${name}'. Its layers are: ${layers.map((l) => `'${l.name}'`).join(', ')}.${hint}`);
     }
     return found;
   }

@@ -2,7 +2,7 @@ import { uniqueName } from '../layers/layer_names.js';
 import { Graph, modelInputRef, type GraphNode } from './graph.js';
 import { LayersModel } from './model.js';
 import { SymbolicTensor, type SymbolicCall } from './symbolic.js';
-import type { Shape } from '../layers/layer.js';
+import type { Layer, Shape } from '../layers/layer.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of {@link model}. */
@@ -24,6 +24,17 @@ export class Functional extends LayersModel {
     super([...graph.layers], args.name ?? uniqueName('model'));
     this.#graph = graph;
     this.#ends = ends;
+  }
+
+  /** The layers in the order of their first call, a model applied inside this one as one entry (see {@link LayersModel.layers}). */
+  override get layers(): readonly (Layer | LayersModel)[] {
+    const entries = new Set<Layer | LayersModel>();
+    for (const node of this.#graph.nodes) entries.add(node.via?.model ?? node.layer);
+    return [...entries];
+  }
+
+  override get className(): string {
+    return 'Functional';
   }
 
   protected override symbolicEnds(): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } {
@@ -96,6 +107,7 @@ function traceGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[]): Graph 
       ...(outputShapes.length > 1 ? { outputShapes } : {}),
       ...(tensors.some((k) => k > 0) ? { inboundTensors: tensors } : {}),
       ...(call.training !== undefined ? { training: call.training } : {}),
+      ...(call.via ? { via: call.via } : {}),
     });
     callIndex.set(call, nodes.length - 1);
     return nodes.length - 1;

@@ -1,6 +1,7 @@
 import { formatShape, type Layer, type Shape } from '../layers/layer.js';
 import { sameShape, shapeSize } from '../tensor.js';
 import { maskFlow } from './masks.js';
+import type { ModelApplication } from './symbolic.js';
 
 /** Index of the (first) model input in a node's `inbound` list; input k is `-(k + 1)`. */
 export const MODEL_INPUT = -1;
@@ -30,6 +31,8 @@ export interface GraphNode {
   readonly inboundTensors?: readonly number[];
   /** The mode the call always runs in (applied with `{ training }`); absent: the pass's. */
   readonly training?: boolean;
+  /** The application of a model inside this one that the call belongs to, if any (what the summary shows as one row). */
+  readonly via?: ModelApplication;
 }
 
 /** Every output shape of a node. */
@@ -92,7 +95,7 @@ export class Graph {
   }
 
   /** Builds each layer in order, inferring shapes; errors name the layer that rejects its input. */
-  static chain(layers: readonly Layer[], inputShape: Shape): Graph {
+  static chain(layers: readonly Layer[], inputShape: Shape, vias: readonly (ModelApplication | undefined)[] = []): Graph {
     if (layers.length === 0) throw new Error('A model needs at least one layer. Add layers with model.add(...) or km.sequential([...]).');
     const nodes: GraphNode[] = [];
     let shape = inputShape;
@@ -108,7 +111,8 @@ export class Graph {
       }
       const outputShape = outputShapes[0];
       layer.ensureBuilt([shape]);
-      nodes.push({ layer, inbound: [i === 0 ? MODEL_INPUT : i - 1], outputShape });
+      const via = vias[i];
+      nodes.push({ layer, inbound: [i === 0 ? MODEL_INPUT : i - 1], outputShape, ...(via ? { via } : {}) });
       shape = outputShape;
     });
     return new Graph([inputShape], ['input'], nodes, [nodes.length - 1]);

@@ -1,7 +1,7 @@
 import type { Backend } from '../backend/backend.js';
 import { backend as activeBackend, ready } from '../backend/registry.js';
 import type { History } from '../callbacks/history.js';
-import type { Layer, Shape } from '../layers/layer.js';
+import type { Layer, Shape, WeightSpec } from '../layers/layer.js';
 import type { Loss, LossName } from '../losses/losses.js';
 import { positions } from '../losses/targets.js';
 import { getOptimizer, type Optimizer } from '../optimizers/index.js';
@@ -16,7 +16,7 @@ import { firstInput, sampleShapeOf } from './validate_data.js';
 import { trainingFlag } from './concrete_apply.js';
 import { findLayer } from './find_layer.js';
 import { replayGraph } from './replay.js';
-import { SymbolicTensor } from './symbolic.js';
+import { SymbolicTensor, type CallOptions } from './symbolic.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import { compiledMetricNames } from './metric_names.js';
 import { checkLossSpec, checkMetricsSpec, resolveOutputs, type LossSpec, type LossWeightsSpec, type MetricsSpec, type OutputSpec, type TensorsSpec } from './outputs.js';
@@ -68,7 +68,7 @@ const COMPILE_OPTIONS = optionNames<ModelCompileArgs>({ optimizer: true, loss: t
  * A model: layers connected as a graph, trained with `compile` then `fit`. {@link Sequential} is
  * the common case.
  */
-export class LayersModel {
+export abstract class LayersModel {
   readonly name: string;
   /** Set to true from a callback to stop `fit` after the current batch. */
   stopTraining = false;
@@ -85,9 +85,47 @@ export class LayersModel {
     this.name = name;
   }
 
-  /** The layers in order. */
-  get layers(): readonly Layer[] {
+  /**
+   * The layers in order, as Keras and tfjs list them: a model applied inside this one (a pretrained
+   * base) is one entry, the model itself, so `model.layers[0].trainable = false` freezes all of it.
+   * {@link allLayers} lists every layer, nested models' included.
+   */
+  get layers(): readonly (Layer | LayersModel)[] {
     return this.graphLayers;
+  }
+
+  /**
+   * Every layer the model computes with, once each, in order, the layers of models nested inside it
+   * included (what `getWeights` and saving walk).
+   *
+   * @example
+   * ```ts
+   * for (const layer of model.allLayers) if (layer instanceof km.layers.BatchNormalization) layer.trainable = false;
+   * ```
+   */
+  get allLayers(): readonly Layer[] {
+    return this.graphLayers;
+  }
+
+  /** The model's class name, as Keras gives it: 'Sequential' or 'Functional'. */
+  abstract get className(): string;
+
+  /**
+   * The model's configuration as Keras' `get_config()` and tfjs' `getConfig()` give it: the
+   * `config` part of its topology (name, layers, and for a functional model its inputs and outputs).
+   */
+  getConfig(): Record<string, unknown> {
+    return modelTopologyOf(this).config as Record<string, unknown>;
+  }
+
+  /** Whether the model is built: its input shape is known, so its layers have their weights. */
+  get built(): boolean {
+    return this.#tryGraph() !== null;
+  }
+
+  /** Every layer's weight specs (name, shape, trainable), layer by layer, nested models' layers included. */
+  get weightSpecs(): readonly WeightSpec[] {
+    return this.graphLayers.flatMap((layer) => layer.weightSpecs);
   }
 
   /**
@@ -106,6 +144,19 @@ export class LayersModel {
   /** The model's symbolic outputs, in order (see {@link inputs}). */
   get outputs(): SymbolicTensor[] {
     return [...this.#ends().outputs];
+  }
+
+  /** The symbolic input, or the list of them for a model with several (tfjs' and Keras' `model.input`). */
+  get input(): SymbolicTensor | SymbolicTensor[] {
+    const inputs = this.inputs;
+    return inputs.length === 1 ? inputs[0] : inputs;
+  }
+
+  /** The symbolic output of a model with one (as `layer.output`); a model with several refuses, naming `outputs`. */
+  get output(): SymbolicTensor {
+    const outputs = this.outputs;
+    if (outputs.length !== 1) throw new Error(`Model '${this.name}' has ${outputs.length} outputs; read them from model.outputs.`);
+    return outputs[0];
   }
 
   /**
@@ -143,13 +194,13 @@ export class LayersModel {
       const x = list[other];
       throw new Error(`Model '${this.name}'.apply expects symbolic tensors (from km.input or a layer's apply) or km.Tensor data, but input ${other} is ${x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x}. Wrap values with km.tensor(values, shape).`);
     }
-    const outputs = this.applySymbolic(list as SymbolicTensor[], training);
+    const outputs = this.applySymbolic(list as SymbolicTensor[], { training, via: { model: this } });
     return outputs.length === 1 ? outputs[0] : outputs;
   }
 
-  /** `apply` on symbolic tensors: the model's graph made again on them, its calls in mode `training` where they fix none. */
-  protected applySymbolic(inputs: readonly SymbolicTensor[], training: boolean | undefined): SymbolicTensor[] {
-    return replayGraph(this.#ends(), inputs, `Model '${this.name}'.apply`, { training });
+  /** `apply` on symbolic tensors: the model's graph made again on them, as one application, its calls in mode `training` where they fix none. */
+  protected applySymbolic(inputs: readonly SymbolicTensor[], { training, via }: CallOptions): SymbolicTensor[] {
+    return replayGraph(this.#ends(), inputs, `Model '${this.name}'.apply`, { training, via: () => via });
   }
 
   /**
@@ -406,11 +457,12 @@ export class LayersModel {
    * ```
    */
   resetStates(): void {
-    resetStatefulLayers(this.layers);
+    resetStatefulLayers(this.graphLayers);
   }
 
   /**
-   * A layer of the model by name, or by its position in `model.layers` (Keras' `get_layer`).
+   * A layer of the model by name, or by its position in `model.layers` (Keras' `get_layer`); a
+   * model applied inside this one is found by its own name (its layers through it).
    *
    * @example
    * ```ts
@@ -418,7 +470,7 @@ export class LayersModel {
    * const last = model.getLayer(undefined, model.layers.length - 1);
    * ```
    */
-  getLayer(name?: string, index?: number): Layer {
+  getLayer(name?: string, index?: number): Layer | LayersModel {
     return findLayer(this.name, this.layers, name, index);
   }
 
@@ -525,10 +577,7 @@ export class LayersModel {
    * The model's graph, given the per-sample shape of the data when known; null when it cannot be
    * built yet. Sequential models chain their layers; functional models return their traced graph.
    */
-  protected buildGraph(sampleShape: Shape | null): Graph | null {
-    const shape = this.graphLayers[0]?.declaredInputShape ?? sampleShape;
-    return shape ? Graph.chain(this.graphLayers, shape) : null;
-  }
+  protected abstract buildGraph(sampleShape: Shape | null): Graph | null;
 
   #tryGraph(): Graph | null {
     if (!this.#graph) {

@@ -83,12 +83,14 @@ describe('a model applied as a layer (Keras model(x), tfjs model.apply)', () => 
 });
 
 describe('models stacked in a Sequential model', () => {
-  it('Sequential([encoder, decoder]) holds both models\' layers, predicts decoder(encoder(x)) and trains both', async () => {
+  it('Sequential([encoder, decoder]) lists both models and holds their layers, predicts decoder(encoder(x)) and trains both', async () => {
     km.utils.setRandomSeed(5);
     const enc = km.sequential([km.layers.dense({ units: 4, activation: 'relu', inputShape: [6] })]);
     const dec = km.sequential([km.layers.dense({ units: 6, inputShape: [4] })]);
     const autoencoder = km.sequential([enc, dec]);
-    expect(autoencoder.layers).toEqual([...enc.layers, ...dec.layers]);
+    expect(autoencoder.layers).toEqual([enc, dec]);
+    expect(autoencoder.allLayers).toEqual([...enc.layers, ...dec.layers]);
+    expect(autoencoder.getLayer(enc.name)).toBe(enc);
     sameValues(autoencoder.predict(x), dec.predict(enc.predict(x)));
     const before = values(enc);
     autoencoder.compile({ optimizer: 'adam', loss: 'mse' });
@@ -101,7 +103,8 @@ describe('models stacked in a Sequential model', () => {
     const inTfjs = await tfl.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
     const theirs = (inTfjs.predict(tf.tensor(xValues, [N, 6])) as tf.Tensor).dataSync();
     autoencoder.predict(x).dataSync().forEach((v, i) => expect(v).toBeCloseTo(theirs[i], 5));
-    expect(() => autoencoder.getLayer(enc.name)).toThrow(new RegExp(`has no layer named '${enc.name}'\\. Its layers are: 'dense_\\d+', 'dense_\\d+'\\. A model applied inside this one is not listed, its layers are`));
+    const inner = enc.layers[0].name;
+    expect(() => autoencoder.getLayer(inner)).toThrow(`Model '${autoencoder.name}' has no layer named '${inner}'. Its layers are: '${enc.name}', '${dec.name}'. '${inner}' is a layer of a model inside this one: reach it with model.getLayer('${enc.name}').getLayer('${inner}').`);
     expect(() => km.sequential([enc, km.sequential([km.layers.dense({ units: 6, inputShape: [5] })])]).countParams()).toThrow(
       /Layer 'dense_\d+' declares inputShape \(None, 5\), but the layer before it, 'dense_\d+', outputs \(None, 4\)\. Remove inputShape from it/,
     );
@@ -115,7 +118,8 @@ describe('models stacked in a Sequential model', () => {
     expect(out.shape).toEqual([2]);
     sameValues(km.model({ inputs: input, outputs: out }).predict(x), block.predict(x));
     const stacked = km.sequential([encoder(), km.layers.dense({ units: 1 })]);
-    expect(stacked.layers.map((l) => l.className)).toEqual(['Dense', 'Dense', 'Dense']);
+    expect(stacked.layers.map((l) => l.className)).toEqual(['Functional', 'Dense']);
+    expect(stacked.allLayers.map((l) => l.className)).toEqual(['Dense', 'Dense', 'Dense']);
   });
 
   it('a functional model that branches cannot be stacked, and the error says to apply it instead', () => {
@@ -153,5 +157,89 @@ describe('model.trainable', () => {
     expect(classifier.trainable).toBe(true);
     await classifier.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 });
     expect(values(base)).not.toEqual(frozen);
+  });
+});
+
+describe('a model inside another is one of its layers, as in Keras and tfjs', () => {
+  /** A siamese scorer: one Sequential base applied to two inputs, joined, then scored. */
+  function siamese(): { model: km.LayersModel; base: km.Sequential } {
+    const base = km.sequential({ name: 'tower', layers: [km.layers.dense({ units: 4, inputShape: [6], name: 'tower_in' }), km.layers.dense({ units: 3, name: 'tower_out' })] });
+    const [left, right] = [km.input({ shape: [6], name: 'left' }), km.input({ shape: [6], name: 'right' })];
+    const joined = km.layers.concatenate({ name: 'join' }).apply([base.apply(left) as km.SymbolicTensor, base.apply(right) as km.SymbolicTensor]) as km.SymbolicTensor;
+    return { model: km.model({ inputs: [left, right], outputs: km.layers.dense({ units: 1, name: 'score' }).apply(joined) as km.SymbolicTensor, name: 'siamese' }), base };
+  }
+
+  it('layers lists the model, getLayer finds it, allLayers lists every layer once', () => {
+    const { model, base } = siamese();
+    expect(model.layers.map((l) => `${l.name} (${l.className})`)).toEqual(['tower (Sequential)', 'join (Concatenate)', 'score (Dense)']);
+    expect(model.layers[0]).toBe(base);
+    expect(model.getLayer('tower')).toBe(base);
+    expect(model.getLayer(undefined, 0)).toBe(base);
+    expect(model.allLayers.map((l) => l.name)).toEqual(['tower_in', 'tower_out', 'join', 'score']);
+    expect(model.weightSpecs.map((w) => w.name)).toEqual(['tower_in/kernel', 'tower_in/bias', 'tower_out/kernel', 'tower_out/bias', 'score/kernel', 'score/bias']);
+  });
+
+  it("summary shows it as one row, with a line per application, and the layers after it read base[call][output], as Keras' does", () => {
+    const { model } = siamese();
+    const lines: string[] = [];
+    model.summary(undefined, (line) => lines.push(line));
+    const rows = lines.slice(4).filter((l) => /^ \S+ \(|^ {10,}\S/.test(l)).map((l) => l.trim().split(/\s{2,}/));
+    expect(rows).toEqual([
+      ['left (InputLayer)', '(None, 6)', '0'],
+      ['right (InputLayer)', '(None, 6)', '0'],
+      ['tower (Sequential)', '(None, 3)', '43', 'left[0][0]'],
+      ['right[0][0]'],
+      ['join (Concatenate)', '(None, 6)', '0', 'tower[0][0], tower[1][0]'],
+      ['score (Dense)', '(None, 1)', '7', 'join[0][0]'],
+    ]);
+    expect(lines).toContain('Total params: 50');
+  });
+
+  it('model.layers[0].trainable = false freezes all of the base, as in Keras', async () => {
+    const input = km.input({ shape: [6] });
+    const base = encoder();
+    const classifier = km.model({ inputs: input, outputs: km.layers.dense({ units: 3, activation: 'softmax' }).apply(base.apply(input) as km.SymbolicTensor) as km.SymbolicTensor });
+    classifier.layers[0].trainable = false;
+    expect(base.trainable).toBe(false);
+    const frozen = values(base);
+    classifier.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+    await classifier.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 });
+    expect(values(base)).toEqual(frozen);
+  });
+
+  it('a model has the layer members Keras and tfjs give it: className, getConfig, input, output, built', () => {
+    const { model, base } = siamese();
+    expect([model.className, base.className]).toEqual(['Functional', 'Sequential']);
+    expect(model.getConfig()).toEqual(JSON.parse(model.toJSON()).config);
+    expect(base.input).toBe(base.inputs[0]);
+    expect(base.output).toBe(base.outputs[0]);
+    expect(model.input).toEqual(model.inputs);
+    expect(km.sequential([km.layers.dense({ units: 2 })]).built).toBe(false);
+    expect(base.built).toBe(true);
+    const twoHeads = km.model({ inputs: model.inputs, outputs: [model.outputs[0], model.getLayer('join').output as km.SymbolicTensor], name: 'two_heads' });
+    expect(() => twoHeads.output).toThrow("Model 'two_heads' has 2 outputs; read them from model.outputs.");
+  });
+
+  it('a model nested two deep is listed at each level, and getLayer of an inner layer names the way to it', () => {
+    const inner = km.sequential({ name: 'inner', layers: [km.layers.dense({ units: 4, inputShape: [6], name: 'deep' })] });
+    const middle = km.sequential({ name: 'middle', layers: [inner, km.layers.dense({ units: 2, name: 'mid_out' })] });
+    const input = km.input({ shape: [6] });
+    const outer = km.model({ inputs: input, outputs: middle.apply(input) as km.SymbolicTensor, name: 'outer' });
+    expect(outer.layers).toEqual([middle]);
+    expect(middle.layers).toEqual([inner, middle.allLayers[1]]);
+    expect(outer.allLayers.map((l) => l.name)).toEqual(['deep', 'mid_out']);
+    expect(() => outer.getLayer('deep')).toThrow("Model 'outer' has no layer named 'deep'. Its layers are: 'middle'. 'deep' is a layer of a model inside this one: reach it with model.getLayer('middle').getLayer('inner').getLayer('deep').");
+  });
+
+  it('cloneModel with a cloneFunction clones a nested model as a model of the cloned layers', () => {
+    const { model, base } = siamese();
+    const clone = km.models.cloneModel(model, { cloneFunction: (layer) => km.layers.layerFromConfig(layer.className, layer.getConfig()) });
+    const [tower] = clone.layers;
+    expect(tower).not.toBe(base);
+    expect(`${tower.name} (${tower.className})`).toBe('tower (Sequential)');
+    expect((tower as km.LayersModel).allLayers).toEqual(clone.allLayers.slice(0, 2));
+    clone.setWeights(model.getWeights());
+    const inputs = [x, km.tensor(xValues.map((v) => 1 - v), [N, 6])];
+    sameValues(clone.predict(inputs), model.predict(inputs));
   });
 });

@@ -1,19 +1,20 @@
 import { formatShape, type Layer } from '../layers/layer.js';
 import { sameShape } from '../tensor.js';
-import { applyLayer, SymbolicTensor, type SymbolicCall } from './symbolic.js';
+import { applyLayer, SymbolicTensor, type ModelApplication, type SymbolicCall } from './symbolic.js';
 
 /**
  * A model's graph applied again, on new symbolic inputs (a model used as a layer): each of its
  * layer calls is made once more on the tensors that now stand for its inputs, so the new calls
  * share the model's layers and weights, as calling a Keras model on new tensors does. A call that
- * fixed its mode keeps it; the others take `training` (undefined: the pass's). `layerFor` swaps
- * each layer for another (a clone's).
+ * fixed its mode keeps it; the others take `training` (undefined: the pass's). `via` gives the
+ * model application each new call belongs to, from the one the call it remakes belonged to (none
+ * by default); `layerFor` swaps each layer for another (a clone's).
  */
 export function replayGraph(
   ends: { inputs: readonly SymbolicTensor[]; outputs: readonly SymbolicTensor[] },
   given: readonly SymbolicTensor[],
   where: string,
-  { training, layerFor = (layer) => layer }: { training?: boolean; layerFor?: (layer: Layer) => Layer } = {},
+  { training, via = () => undefined, layerFor = (layer) => layer }: { training?: boolean; via?: (original: ModelApplication | undefined) => ModelApplication | undefined; layerFor?: (layer: Layer) => Layer } = {},
 ): SymbolicTensor[] {
   if (given.length !== ends.inputs.length) {
     throw new Error(`${where} takes ${ends.inputs.length} input${ends.inputs.length === 1 ? '' : 's'} (${ends.inputs.map((t) => `'${t.name}'`).join(', ')}), but received ${given.length}. Pass one symbolic tensor per model input, in order.`);
@@ -36,7 +37,7 @@ export function replayGraph(
     let outputs = remade.get(call);
     if (!outputs) {
       const inbound = call.inbound.map(visit);
-      const made = applyLayer(layerFor(call.layer), inbound, call.training ?? training);
+      const made = applyLayer(layerFor(call.layer), inbound, { training: call.training ?? training, via: via(call.via) });
       outputs = Array.isArray(made) ? made : [made];
       remade.set(call, outputs);
     }

@@ -1,8 +1,8 @@
 import { uniqueName } from '../layers/layer_names.js';
 import { Layer, type Shape } from '../layers/layer.js';
-import type { Graph } from './graph.js';
 import { LayersModel } from './model.js';
-import { applyLayer, input, layerOutput, type SymbolicTensor } from './symbolic.js';
+import { Graph } from './graph.js';
+import { applyLayer, input, layerOutput, type CallOptions, type ModelApplication, type SymbolicTensor } from './symbolic.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of {@link sequential}. */
@@ -16,6 +16,10 @@ export interface SequentialArgs {
 export class Sequential extends LayersModel {
   /** The symbolic input, then each layer's output, once the input shape is known (what `inputs`/`outputs` and `layer.output` give). */
   readonly #symbolic: SymbolicTensor[] = [];
+  /** What `add` received: layers, and models whose layers it stacked. */
+  readonly #entries: (Layer | LayersModel)[] = [];
+  /** Per stacked layer, the stacked model it came from, if any. */
+  readonly #vias: (ModelApplication | undefined)[] = [];
 
   constructor(args: SequentialArgs = {}) {
     const name = args.name ?? uniqueName('sequential');
@@ -24,38 +28,59 @@ export class Sequential extends LayersModel {
   }
 
   /**
-   * Appends a layer, or the layers of a model whose layers form a chain (a Sequential one), as
-   * Keras' `Sequential([encoder, decoder])` stacks two models. Those layers are shared with that
-   * model, so training this one trains it; `layers` lists them, not the model.
+   * Appends a layer, or a model whose layers form a chain (a Sequential one), as Keras'
+   * `Sequential([encoder, decoder])` stacks two models. A model's layers are shared with it, so
+   * training this one trains it; `layers` lists the model, `allLayers` its layers.
    */
   add(layer: Layer | LayersModel): void {
     if (layer instanceof LayersModel) {
-      for (const inner of chainedLayers(layer)) this.add(inner);
-      return;
+      const via = { model: layer };
+      const chain = chainedLayers(layer);
+      chain.forEach((inner) => this.#checkNew(inner));
+      this.invalidate();
+      this.graphLayers.push(...chain);
+      this.#vias.push(...chain.map(() => via));
+    } else {
+      if (!(layer instanceof Layer)) {
+        throw new Error(`Sequential.add expects a layer such as km.layers.dense({ units: 10 }); received ${layer === null ? 'null' : typeof layer}.`);
+      }
+      this.#checkNew(layer);
+      this.invalidate();
+      this.graphLayers.push(layer);
+      this.#vias.push(undefined);
     }
-    if (!(layer instanceof Layer)) {
-      throw new Error(`Sequential.add expects a layer such as km.layers.dense({ units: 10 }); received ${layer === null ? 'null' : typeof layer}.`);
-    }
-    if (this.graphLayers.some((l) => l.name === layer.name)) {
-      throw new Error(`Model '${this.name}' already has a layer named '${layer.name}'; layer names must be unique.`);
-    }
-    this.invalidate();
-    this.graphLayers.push(layer);
+    this.#entries.push(layer);
     // As in Keras, a model whose input shape is known builds each layer as it is added, so
     // `model.layers[i].setWeights(...)` and `countParams()` work before the first fit or predict.
     this.buildIfShapeKnown();
   }
 
+  #checkNew(layer: Layer): void {
+    if (this.graphLayers.includes(layer) || this.graphLayers.some((l) => l.name === layer.name)) {
+      throw new Error(`Model '${this.name}' already has a layer named '${layer.name}'; layer names must be unique.`);
+    }
+  }
+
+  override get layers(): readonly (Layer | LayersModel)[] {
+    return this.#entries;
+  }
+
+  override get className(): string {
+    return 'Sequential';
+  }
+
   /** Chains the layers on the input, which works before the input shape is known, as for a Keras Sequential block. */
-  protected override applySymbolic(inputs: readonly SymbolicTensor[], training: boolean | undefined): SymbolicTensor[] {
+  protected override applySymbolic(inputs: readonly SymbolicTensor[], options: CallOptions): SymbolicTensor[] {
     if (inputs.length !== 1) throw new Error(`Sequential model '${this.name}' takes one input, but apply received ${inputs.length}.`);
     if (this.graphLayers.length === 0) throw new Error(`Sequential model '${this.name}' has no layers to apply. Add some first.`);
-    return [this.graphLayers.reduce((x, layer) => onlyOutput(applyLayer(layer, [x], training), layer), inputs[0])];
+    return [this.graphLayers.reduce((x, layer) => onlyOutput(applyLayer(layer, [x], options), layer), inputs[0])];
   }
 
   protected override buildGraph(sampleShape: Shape | null): Graph | null {
-    const graph = super.buildGraph(sampleShape);
-    if (graph) this.#traceSymbolic(graph);
+    const shape = this.graphLayers[0]?.declaredInputShape ?? sampleShape;
+    if (!shape) return null;
+    const graph = Graph.chain(this.graphLayers, shape, this.#vias);
+    this.#traceSymbolic(graph);
     return graph;
   }
 
@@ -91,7 +116,7 @@ export function sequential(layersOrArgs: (Layer | LayersModel)[] | SequentialArg
 
 /** A model's layers when each feeds only the next (any Sequential, or a functional chain); refuses a graph that branches. */
 function chainedLayers(model: LayersModel): readonly Layer[] {
-  if (model instanceof Sequential) return model.layers;
+  if (model instanceof Sequential) return model.allLayers;
   const [inputs, outputs] = [model.inputs, model.outputs];
   const chain: Layer[] = [];
   let t = outputs.length === 1 ? outputs[0] : null;

@@ -12,7 +12,7 @@ const same3: WindowSpec = { kernel: [3, 3], strides: [1, 1], dilation: [1, 1], p
 /** The model's weights as float64 arrays keyed by weight name (`conv/kernel`). */
 function weightsByName(model: km.LayersModel): Map<string, number[]> {
   const values = model.getWeights();
-  return new Map(weightOrder(model.layers).map(({ spec }, i) => [spec.name, Array.from(values[i].dataSync())]));
+  return new Map(weightOrder(model.allLayers).map(({ spec }, i) => [spec.name, Array.from(values[i].dataSync())]));
 }
 
 function randomRows(n: number, size: number, random: Random): number[][] {
@@ -55,7 +55,7 @@ describe('shared layers: gradients against float64 finite differences', () => {
     as.forEach((va, i) => forward(va, bs[i]).forEach((p, j) => expect(rows[i][j]).toBeCloseTo(p, 5)));
 
     const actual = await kerasmGradients(model, 'meanSquaredError', [at, bt], km.tensor(ys));
-    const names = weightOrder(model.layers).map(({ spec }) => spec.name);
+    const names = weightOrder(model.allLayers).map(({ spec }) => spec.name);
     expectGradientsClose(actual, finiteDifferences(names.map((name) => w.get(name)!), loss), names);
   });
 
@@ -90,7 +90,7 @@ describe('shared layers: gradients against float64 finite differences', () => {
     expect(reported).toBeCloseTo(loss(), 5);
 
     const actual = await kerasmGradients(model, 'binaryCrossentropy', x, km.tensor(ys));
-    const names = weightOrder(model.layers).map(({ spec }) => spec.name);
+    const names = weightOrder(model.allLayers).map(({ spec }) => spec.name);
     expectGradientsClose(actual, finiteDifferences(names.map((name) => w.get(name)!), loss), names);
   });
 });

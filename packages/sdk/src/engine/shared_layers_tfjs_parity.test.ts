@@ -69,7 +69,7 @@ function tfjsSiamese(): tfl.LayersModel {
 /** Copies kerasm's weights into the tfjs model, layer by layer by name. */
 function copyWeights(from: km.LayersModel, to: tfl.LayersModel): void {
   const values = from.getWeights();
-  const specs = weightOrder(from.layers);
+  const specs = weightOrder(from.allLayers);
   for (const layer of from.layers) {
     const own = specs.flatMap(({ layer: l }, i) => (l === layer ? [values[i]] : []));
     if (own.length > 0) to.getLayer(layer.name).setWeights(own.map((w) => tf.tensor(w.dataSync(), [...w.shape])));
@@ -78,7 +78,7 @@ function copyWeights(from: km.LayersModel, to: tfl.LayersModel): void {
 
 function flatWeights(model: km.LayersModel): Map<string, Float32Array> {
   const values = model.getWeights();
-  return new Map(weightOrder(model.layers).map(({ spec }, i) => [spec.name, values[i].dataSync() as Float32Array]));
+  return new Map(weightOrder(model.allLayers).map(({ spec }, i) => [spec.name, values[i].dataSync() as Float32Array]));
 }
 
 function tfjsWeights(model: tfl.LayersModel): Map<string, Float32Array> {

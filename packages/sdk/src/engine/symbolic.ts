@@ -1,4 +1,5 @@
 import type { Layer, Shape } from '../layers/layer.js';
+import type { LayersModel } from './model.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 /**
@@ -11,6 +12,22 @@ export interface SymbolicCall {
   readonly outputs: readonly SymbolicTensor[];
   /** The mode the call always runs in (Keras' `layer(x, training=False)`); absent: the pass's (fit trains, predict infers). */
   readonly training?: boolean;
+  /** The application of a model as a layer that made this call, if one did. */
+  readonly via?: ModelApplication;
+}
+
+/**
+ * One application of a model inside another (Keras' `base(x)`): the calls it makes share this
+ * object, so the larger model lists, sums up and summarises them as the model.
+ */
+export interface ModelApplication {
+  readonly model: LayersModel;
+}
+
+/** How a symbolic call is made: its fixed mode, and the model application it belongs to. */
+export interface CallOptions {
+  readonly training?: boolean;
+  readonly via?: ModelApplication;
 }
 
 /**
@@ -72,14 +89,14 @@ export function input(args: InputArgs): SymbolicTensor {
  * call. Calling one layer again makes it shared: a new node with the same weights. A `training`
  * flag fixes the call's mode whatever the pass.
  */
-export function applyLayer(layer: Layer, inputs: readonly SymbolicTensor[], training?: boolean): SymbolicTensor | SymbolicTensor[] {
+export function applyLayer(layer: Layer, inputs: readonly SymbolicTensor[], options: CallOptions = {}): SymbolicTensor | SymbolicTensor[] {
   inputs.forEach((x, i) => {
     if (!(x instanceof SymbolicTensor)) {
       const received = x === null ? 'null' : typeof x === 'object' ? (x as object).constructor?.name ?? 'object' : typeof x;
       throw new Error(`Layer '${layer.name}'.apply expects symbolic tensors from km.input(...) or another layer's apply(...), or km.Tensor data to compute now, but input ${i} is ${received}. Pass km.input({ shape }) to build a model, or km.tensor(values, shape) to run the layer on data.`);
     }
   });
-  const outputs = layerOutputs(layer, inputs, buildForCall(layer, inputs.map((x) => x.shape)), training);
+  const outputs = layerOutputs(layer, inputs, buildForCall(layer, inputs.map((x) => x.shape)), options);
   return outputs.length === 1 ? outputs[0] : outputs;
 }
 
@@ -100,9 +117,9 @@ export function buildForCall(layer: Layer, shapes: readonly Shape[]): Shape[] {
 const calls = new WeakMap<Layer, SymbolicCall[]>();
 
 /** The outputs of one more call of a built layer, on `inbound`, recorded as the layer's latest call. */
-export function layerOutputs(layer: Layer, inbound: readonly SymbolicTensor[], shapes: readonly Shape[], training?: boolean): SymbolicTensor[] {
+export function layerOutputs(layer: Layer, inbound: readonly SymbolicTensor[], shapes: readonly Shape[], { training, via }: CallOptions = {}): SymbolicTensor[] {
   const outputs: SymbolicTensor[] = [];
-  const call: SymbolicCall = { layer, inbound: [...inbound], outputs, ...(training !== undefined ? { training } : {}) };
+  const call: SymbolicCall = { layer, inbound: [...inbound], outputs, ...(training !== undefined ? { training } : {}), ...(via ? { via } : {}) };
   shapes.forEach((shape, outputIndex) => outputs.push(new SymbolicTensor(shape, { kind: 'layer', layer, inbound: call.inbound, call, outputIndex })));
   calls.set(layer, [...(calls.get(layer) ?? []), call]);
   return outputs;

@@ -75,7 +75,7 @@ describe('constraints and activity regularizers in the LayersModel format (tfjs 
     const [before] = await model.evaluate(x, y, { verbose: 0 });
     const [after] = await reloaded.evaluate(x, y, { verbose: 0 });
     expect(after).toBeCloseTo(before, 6);
-    expect(reloaded.layers[0].activityRegularizer).toEqual({ l1: 0, l2: 0.5 });
+    expect(reloaded.allLayers[0].activityRegularizer).toEqual({ l1: 0, l2: 0.5 });
   });
 
   it('DepthwiseConv2D and BatchNormalization regularizers and constraints round-trip both ways, and the loaded layers apply them', async () => {
@@ -87,7 +87,7 @@ describe('constraints and activity regularizers in the LayersModel format (tfjs 
     const layerConfigs = (topology: unknown) =>
       (topology as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } }).config.layers.filter((l) => l.class_name !== 'InputLayer').map((l) => l.config);
     const optionsOf = (topology: unknown) => layerConfigs(topology).map((config) => fields.map((f) => config[f]));
-    const optionsIn = (model: km.LayersModel) => model.layers.map((l) => [l.weightRegularizers, l.weightConstraints]);
+    const optionsIn = (model: km.LayersModel) => model.allLayers.map((l) => [l.weightRegularizers, l.weightConstraints]);
     const ours = km.sequential([
       km.layers.depthwiseConv2d({
         inputShape: [4, 4, 2], kernelSize: 2, depthMultiplier: 2, depthwiseRegularizer: km.regularizers.l2({ l2: 0.01 }), depthwiseConstraint: km.constraints.maxNorm({ maxValue: 1.5, axis: [0, 1] }),
@@ -121,7 +121,7 @@ describe('constraints and activity regularizers in the LayersModel format (tfjs 
     expect(tfjsDepthwiseConfig.depthwise_constraint).toEqual(tfjsDepthwiseConfig.depthwise_regularizer);
     // So the file holds no depthwise constraint, and kerasm reads none rather than refusing it.
     const loaded = await km.loadLayersModel(km.io.fromMemory(fromTfjs));
-    expect(optionsIn(loaded)).toEqual([[ours.layers[0].weightRegularizers, [null, km.constraints.nonNeg()]], optionsIn(ours)[1]]);
+    expect(optionsIn(loaded)).toEqual([[ours.allLayers[0].weightRegularizers, [null, km.constraints.nonNeg()]], optionsIn(ours)[1]]);
     const x = Float32Array.from({ length: 3 * 32 }, (_, i) => Math.sin(i));
     const theirPrediction = (theirs.predict(tf.tensor(x, [3, 4, 4, 2])) as tf.Tensor).dataSync();
     expect(maxAbsDiff(loaded.predict(km.tensor(x, [3, 4, 4, 2])).dataSync(), theirPrediction)).toBeLessThan(1e-5);

@@ -36,8 +36,8 @@ export async function modelFromArtifacts(artifacts: ModelArtifacts, where: strin
     throw new Error(`${where} has no JSON modelTopology. A LayersModel's model.json needs one; was this file saved by model.save()?`);
   }
   const model = modelFromTopology(artifacts.modelTopology, where);
-  if (!model.inputShape) throw new Error(`${where}: the first layer '${model.layers[0]?.name}' has no batch_input_shape, so the model cannot be built. Add batch_input_shape to its config.`);
-  const layers = model.layers;
+  if (!model.inputShape) throw new Error(`${where}: the first layer '${model.allLayers[0]?.name}' has no batch_input_shape, so the model cannot be built. Add batch_input_shape to its config.`);
+  const layers = model.allLayers;
   await ready();
   if (artifacts.trainingConfig) {
     const args = compileArgsOf(artifacts.trainingConfig);

@@ -40,10 +40,10 @@ export async function loadWeightsInto(model: LayersModel, source: string | IOHan
   checkLayersModelFormat(artifacts, where);
   const modelWeights = savedWeights(artifacts, where).layers;
   if (!options.skipMismatch) {
-    model.setWeights(weightsByNameOrPosition(model.layers, modelWeights, where));
+    model.setWeights(weightsByNameOrPosition(model.allLayers, modelWeights, where));
     return;
   }
-  const { tensors, skipped } = weightsByNameSkipping(model.layers, modelWeights);
+  const { tensors, skipped } = weightsByNameSkipping(model.allLayers, modelWeights);
   if (skipped.length === tensors.length) {
     throw new Error(`${where}: no weight of the file fits this model by name, so skipMismatch would load nothing (${skipped[0]}). Load weights saved from layers of these names, or without skipMismatch to pair them by position.`);
   }

@@ -6,7 +6,7 @@ import { sequentialTopology } from './layers_model_format.js';
 
 /** The model's topology as `model.json` holds it: Keras' `{ class_name, config, keras_version, backend }`. */
 export function modelTopologyOf(model: LayersModel): Record<string, unknown> {
-  const topology = isFunctional(model) ? functionalTopology(model.name, model.graph) : sequentialTopology(model.name, model.layers);
+  const topology = isFunctional(model) ? functionalTopology(model.name, model.graph) : sequentialTopology(model.name, model.allLayers);
   const first = (topology.config as { layers: { config: Record<string, unknown> }[] }).layers[0]?.config;
   // A model built from data rather than a declared inputShape still records its input shape.
   if (first && first.batch_input_shape === undefined && model.inputShape) {

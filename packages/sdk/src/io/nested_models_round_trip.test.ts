@@ -24,14 +24,15 @@ async function expectSamePredictions(theirs: tfl.LayersModel, inputs: Float32Arr
 }
 
 describe("tfjs-layers' files with models saved inside models", () => {
-  it('a Sequential model applied in a functional one (tfjs numbers its call from 1): the inner layers join the outer model', async () => {
+  it('a Sequential model applied in a functional one (tfjs numbers its call from 1): the outer model lists it, and computes with its layers', async () => {
     const encoder = tfl.sequential({ layers: [tfl.layers.dense({ units: 4, activation: 'tanh', inputShape: [6], name: 'enc_dense' })], name: 'encoder' });
     const input = tfl.input({ shape: [6] });
     const theirs = tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: 2, name: 'head' }).apply(encoder.apply(input)) as tfl.SymbolicTensor });
     const artifacts = await tfjsArtifacts(theirs);
     expect(JSON.stringify(artifacts.modelTopology)).toContain('[["encoder",1,0,{}]]');
     const ours = await expectSamePredictions(theirs, [xValues]);
-    expect(ours.layers.map((l) => l.name)).toEqual(['enc_dense', 'head']);
+    expect(ours.layers.map((l) => `${l.name} (${l.className})`)).toEqual(['encoder (Sequential)', 'head (Dense)']);
+    expect(ours.allLayers.map((l) => l.name)).toEqual(['enc_dense', 'head']);
   });
 
   it('a functional model applied twice (a siamese network) and a Sequential model stacked in a Sequential one', async () => {
@@ -45,7 +46,9 @@ describe("tfjs-layers' files with models saved inside models", () => {
 
     const block = tfl.sequential({ layers: [tfl.layers.dense({ units: 5, activation: 'relu', inputShape: [6], name: 'block_dense' })], name: 'block' });
     const stacked = tfl.sequential({ layers: [block, tfl.layers.dense({ units: 2, name: 'top' })] });
-    expect((await expectSamePredictions(stacked, [xValues])).layers.map((l) => l.name)).toEqual(['block_dense', 'top']);
+    const loadedStack = await expectSamePredictions(stacked, [xValues]);
+    expect(loadedStack.layers.map((l) => l.name)).toEqual(['block', 'top']);
+    expect(loadedStack.allLayers.map((l) => l.name)).toEqual(['block_dense', 'top']);
   });
 
   it("a Sequential topology that starts with an InputLayer before a nested model (as Keras 3 writes one) gives the input shape to no later layer", () => {
@@ -61,7 +64,7 @@ describe("tfjs-layers' files with models saved inside models", () => {
         ],
       },
     });
-    expect(model.layers.map((l) => l.name)).toEqual(['inner_dense', 'top']);
+    expect(model.layers.map((l) => l.name)).toEqual(['inner', 'top']);
     expect(model.predict(km.tensor(xValues, [5, 6])).shape).toEqual([5, 2]);
   });
 

@@ -42,13 +42,13 @@ export async function modelArtifacts(model: LayersModel, config: SaveConfig = {}
 async function topologyAndWeights(model: LayersModel, config: SaveConfig): Promise<ModelArtifacts> {
   await ready();
   const values = model.getWeights();
-  const names = weightOrder(model.layers).map(({ spec }) => spec.name);
+  const names = weightOrder(model.allLayers).map(({ spec }) => spec.name);
   const weights: NamedWeight[] = await Promise.all(values.map(async (t, i) => ({ name: names[i], shape: [...t.shape], values: await t.data() })));
   if (config.includeOptimizer) {
     if (!model.optimizer) {
       throw new Error(`Model '${model.name}' is not compiled, so it has no optimizer state to save. Compile it first, or save with { includeOptimizer: false }.`);
     }
-    weights.push(...(await optimizerWeights(model.optimizer, model.layers, backend())));
+    weights.push(...(await optimizerWeights(model.optimizer, model.allLayers, backend())));
   }
   const { specs, data } = encodeWeights(weights);
   return { modelTopology: modelTopologyOf(model), format: 'layers-model', generatedBy: GENERATED_BY, convertedBy: null, weightSpecs: specs, weightData: data };

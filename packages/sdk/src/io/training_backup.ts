@@ -51,15 +51,15 @@ export async function loadTrainingBackup(model: LayersModel, folder: string): Pr
   const names = restoreModelWeights(model, saved.layers, where);
   if (!model.optimizer) throw new Error(`${where} holds optimizer state, but model '${model.name}' is not compiled. Compile it before fit.`);
   const renamed = saved.optimizer.map((w) => renameOptimizerWeight(w, names));
-  restoreOptimizerWeights(model.optimizer, model.layers, backend(), new Map(renamed.map((w) => [w.name, w])), where);
+  restoreOptimizerWeights(model.optimizer, model.allLayers, backend(), new Map(renamed.map((w) => [w.name, w])), where);
   return progress;
 }
 
 /** Sets the weights by position; returns the saved name of each weight mapped to the model's. */
 function restoreModelWeights(model: LayersModel, saved: readonly NamedWeight[], where: string): Map<string, string> {
-  const specs = weightOrder(model.layers).map((e) => e.spec);
+  const specs = weightOrder(model.allLayers).map((e) => e.spec);
   const shapes = (list: readonly { shape: readonly number[] }[]) => list.map((w) => `[${w.shape.join(', ')}]`).join(' ');
-  const paired = pairByPosition(model.layers, saved);
+  const paired = pairByPosition(model.allLayers, saved);
   if ('problem' in paired) {
     throw new Error(`${where} holds float32 weights of shapes ${shapes(saved)}, but model '${model.name}' has ${shapes(specs)}. It backs up another model: pass another backupDir, or delete this one to train from the start.`);
   }

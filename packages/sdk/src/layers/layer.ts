@@ -321,7 +321,7 @@ export abstract class Layer {
     // A layer with several outputs gives a list (the overloads of the subclasses that have them say so).
     type One = SymbolicTensor & Tensor<'float32'>;
     if (list.some((x) => x instanceof Tensor)) return applyConcrete(this, list, rest) as One;
-    return applyLayer(this, list as readonly SymbolicTensor[], symbolicTraining(this, rest)) as One;
+    return applyLayer(this, list as readonly SymbolicTensor[], { training: symbolicTraining(this, rest) }) as One;
   }
 
   /**

@@ -13,7 +13,7 @@ describe('LayerNormalization', () => {
   it('gamma and beta take the normalised axes\' shape; weights are named as tfjs names them', () => {
     const model = buildOn([3, 4, 5], { axis: [-2, -1], name: 'ln' });
     expect(model.layers[0].weightSpecs.map((w) => [w.name, w.shape])).toEqual([['ln/gamma', [4, 5]], ['ln/beta', [4, 5]]]);
-    expect(model.layers[0].computeOutputShape([[3, 4, 5]])).toEqual([3, 4, 5]);
+    expect(model.allLayers[0].computeOutputShape([[3, 4, 5]])).toEqual([3, 4, 5]);
     expect(buildOn([6], { center: false }).layers[0].weightSpecs.map((w) => w.shape)).toEqual([[6]]);
     expect(buildOn([6], { center: false, scale: false }).countParams()).toBe(0);
   });

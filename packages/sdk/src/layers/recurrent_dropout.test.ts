@@ -78,7 +78,7 @@ describe('gradients with both dropouts and initial states (Dense-projected, so t
     const out = layer.apply(seqIn, { initialState: stateDenses.map((d) => d.apply(stateIn)) }) as km.SymbolicTensor;
     const model = km.model({ inputs: [seqIn, stateIn], outputs: head.apply(out) });
     const owners = [...stateDenses, layer, head];
-    const order = model.layers.filter((l) => l.getWeights().length > 0).map((l) => owners.indexOf(l));
+    const order = model.allLayers.filter((l) => l.getWeights().length > 0).map((l) => owners.indexOf(l));
     const weights = owners.map(weightsOf);
     const xs = Array.from({ length: batch }, () => Array.from({ length: steps }, () => Array.from({ length: features }, () => random.uniform(-1.5, 1.5))));
     const ss = Array.from({ length: batch }, () => [random.uniform(-1, 1), random.uniform(-1, 1)]);

@@ -50,7 +50,7 @@ export async function checkStateGradients(seeds: { data: number; weights: number
   const owners = [encDense, decDense, c.encoder, c.decoder, head];
   const weights = owners.map((l) => l.getWeights().map((w) => Array.from(w.dataSync())));
   // model.getWeights() is every layer's weights in model.layers order (all trainable here).
-  const order = model.layers.filter((l) => l.getWeights().length > 0).map((l) => owners.indexOf(l));
+  const order = model.allLayers.filter((l) => l.getWeights().length > 0).map((l) => owners.indexOf(l));
   const sample = () => Array.from({ length: encSteps }, () => Array.from({ length: inFeatures }, () => random.uniform(-1.5, 1.5)));
   const xs = Array.from({ length: batch }, sample);
   // Padding: the second sample's last step, the third's first (before goBackwards reverses them).

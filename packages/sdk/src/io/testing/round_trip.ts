@@ -80,7 +80,7 @@ async function checkBothDirections(c: FunctionalRoundTripCase, seed: number, sam
   // By name: the two libraries may order the layers of a graph differently.
   const tfjsWeights = new Map(inTfjs.weights.map((w) => [w.originalName, w.read()]));
   // In getWeights() order: trainable weights first, as Keras and tfjs list them.
-  const ourNames = weightOrder(ours.layers).map(({ spec }) => spec.name);
+  const ourNames = weightOrder(ours.allLayers).map(({ spec }) => spec.name);
   expect([...tfjsWeights.keys()].sort()).toEqual([...ourNames].sort());
   ours.getWeights().forEach((w, i) => expect(Array.from(tfjsWeights.get(ourNames[i])!.dataSync())).toEqual(Array.from(w.dataSync())));
   expect(maxAbsDiff((inTfjs.predict(tfX) as tf.Tensor).dataSync(), expected)).toBeLessThanOrEqual(TOLERANCE);

@@ -144,6 +144,16 @@ describe('a model applied with { training: false } (Keras base(x, training=False
     expect(values(model.apply(x, { training: true }) as km.Tensor)).not.toEqual(inference);
   });
 
+  it("a layer call's fixed mode is saved in its kwargs too, and loaded back", async () => {
+    const input = km.input({ shape: [6] });
+    const dropout = km.layers.dropout({ rate: 0.5, name: 'mc_dropout' });
+    const model = km.model({ inputs: input, outputs: symbolic(dropout.apply(input, { training: true })) });
+    const artifacts = await kerasmArtifacts(model);
+    expect(JSON.stringify(artifacts.modelTopology)).toMatch(/"name":"mc_dropout",.*"inbound_nodes":\[\[\["input_\d+",0,0,\{"training":true\}\]\]\]/);
+    const loaded = await km.loadLayersModel(km.io.fromMemory(artifacts));
+    expect(new Set(values(loaded.predict(km.tensor(new Float32Array(8 * 6).fill(1), [8, 6]))))).toEqual(new Set([0, 2]));
+  });
+
   it('a call inside the model that fixed its own mode keeps it', () => {
     const inner = km.input({ shape: [6] });
     const dropping = km.model({ inputs: inner, outputs: symbolic(km.layers.dropout({ rate: 0.5 }).apply(inner, { training: true })) });
@@ -154,15 +164,15 @@ describe('a model applied with { training: false } (Keras base(x, training=False
   });
 
   it('saves the mode in the call kwargs as Keras 2 does, and the loaded model (kerasm or tfjs-layers) keeps it', async () => {
-    const { model, bn } = classifier(false);
+    const { model, base, bn } = classifier(false);
     const artifacts = await kerasmArtifacts(model);
     const topology = JSON.stringify(artifacts.modelTopology);
-    expect(topology).toContain(`[["${bn.name}",0,0,{"training":false}]]`);
+    expect(topology).toMatch(new RegExp(`"name":"${base.name}","class_name":"Sequential",.*"inbound_nodes":\\[\\[\\["input_\\d+",0,0,\\{"training":false\\}\\]\\]\\]`));
     const loaded = await km.loadLayersModel(km.io.fromMemory(artifacts));
     loaded.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.1 }), loss: 'sparseCategoricalCrossentropy' });
     const [evaluated, fitted] = await evaluatedThenFitted(loaded);
     expect(fitted).toBeCloseTo(evaluated, 5);
-    expect(weightValues(loaded.getLayer(bn.name)).slice(2)).toEqual(weightValues(bn).slice(2));
+    expect(weightValues((loaded.getLayer(base.name) as km.LayersModel).getLayer(bn.name)).slice(2)).toEqual(weightValues(bn).slice(2));
     const inTfjs = await tfl.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
     const expected = (inTfjs.predict(tf.tensor(xValues, [N, 6])) as tf.Tensor).dataSync();
     values(model.predict(x)).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));

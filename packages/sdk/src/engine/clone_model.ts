@@ -73,8 +73,18 @@ export function cloneModel(model: LayersModel, args: CloneModelArgs = {}): Layer
     return new Sequential({ layers: model.layers.map((entry) => (entry instanceof Layer ? cloneOf(entry) : nestedClone(entry))), name: model.name });
   }
   const applications = new Map<ModelApplication, ModelApplication>();
-  const via = (original: ModelApplication | undefined) => original && (applications.get(original) ?? applications.set(original, { model: nestedClone(original.model) }).get(original));
+  const via = (original: ModelApplication | undefined) => {
+    if (!original) return undefined;
+    const made = applications.get(original) ?? { model: nestedClone(original.model), ...(original.training !== undefined ? { training: original.training } : {}) };
+    applications.set(original, made);
+    return made;
+  };
   const inputs = args.inputTensors === undefined ? model.inputs.map((t) => input({ shape: t.shape, name: t.name })) : Array.isArray(args.inputTensors) ? [...args.inputTensors] : [args.inputTensors as SymbolicTensor];
-  const outputs = replayGraph({ inputs: model.inputs, outputs: model.outputs }, inputs, `${where}: inputTensors`, { layerFor: cloneOf, via });
+  const tensors = new Map<SymbolicTensor, SymbolicTensor>();
+  const outputs = replayGraph({ inputs: model.inputs, outputs: model.outputs }, inputs, `${where}: inputTensors`, { layerFor: cloneOf, via, tensors });
+  // A nested model's output nothing reads keeps its original tensor, which the clone's graph never reaches.
+  for (const [original, made] of applications) {
+    if (original.ends) made.ends = { inputs: original.ends.inputs.map((t) => tensors.get(t) ?? t), outputs: original.ends.outputs.map((t) => tensors.get(t) ?? t) };
+  }
   return new Functional({ inputs, outputs, name: model.name });
 }

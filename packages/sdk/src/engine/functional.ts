@@ -1,7 +1,7 @@
 import { uniqueName } from '../layers/layer_names.js';
-import { Graph, modelInputRef, type GraphNode } from './graph.js';
+import { Graph, modelInputRef, type ApplicationEnds, type GraphNode, type TensorRef } from './graph.js';
 import { LayersModel } from './model.js';
-import { SymbolicTensor, type SymbolicCall } from './symbolic.js';
+import { SymbolicTensor, type ModelApplication, type SymbolicCall } from './symbolic.js';
 import type { Layer, Shape } from '../layers/layer.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
@@ -107,7 +107,8 @@ function traceGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[]): Graph 
       ...(outputShapes.length > 1 ? { outputShapes } : {}),
       ...(tensors.some((k) => k > 0) ? { inboundTensors: tensors } : {}),
       ...(call.training !== undefined ? { training: call.training } : {}),
-      ...(call.via ? { via: call.via } : {}),
+      // An application is grouped where its ends are known (every model.apply records them).
+      ...(call.via?.ends ? { via: call.via } : {}),
     });
     callIndex.set(call, nodes.length - 1);
     return nodes.length - 1;
@@ -120,7 +121,17 @@ function traceGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[]): Graph 
   if (unused.length > 0) {
     throw new Error(`Input${unused.length > 1 ? 's' : ''} ${unused.map((t) => `'${t.name}'`).join(', ')} ${unused.length > 1 ? 'are' : 'is'} not connected to the outputs [${outputs.map((t) => `'${t.name}'`).join(', ')}]. Remove ${unused.length > 1 ? 'them' : 'it'} from inputs, or apply layers to ${unused.length > 1 ? 'them' : 'it'} that lead to an output.`);
   }
-  return Graph.fromNodes(inputs.map((t) => t.shape), inputs.map((t) => t.name), nodes, outputRefs, outputs.map(tensorIndex));
+  // Where each model applied inside reads and writes, for its summary row and its saved entry.
+  const refOf = (t: SymbolicTensor): TensorRef | null => {
+    const ref = inputIndex.get(t) ?? (t.source.kind === 'layer' ? callIndex.get(t.source.call) : undefined);
+    return ref === undefined ? null : [ref, tensorIndex(t)];
+  };
+  const applications = new Map<ModelApplication, ApplicationEnds>();
+  for (const { via } of nodes) {
+    if (!via?.ends || applications.has(via)) continue;
+    applications.set(via, { inputs: via.ends.inputs.map((t) => refOf(t)!), outputs: via.ends.outputs.map((t) => ({ ref: refOf(t), shape: t.shape })) });
+  }
+  return Graph.fromNodes(inputs.map((t) => t.shape), inputs.map((t) => t.name), nodes, outputRefs, outputs.map(tensorIndex), applications);
 }
 
 /** Which output of its layer call a tensor is (Keras' tensor index; 0 for a model input). */

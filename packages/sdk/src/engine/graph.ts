@@ -35,6 +35,17 @@ export interface GraphNode {
   readonly via?: ModelApplication;
 }
 
+/** Output `tensor` of node `node`, or model input `k` as `[modelInputRef(k), 0]`. */
+export type TensorRef = readonly [node: number, tensor: number];
+
+/** Where a model applied inside this graph reads and writes its tensors. */
+export interface ApplicationEnds {
+  /** What each of the model's inputs reads, in its input order. */
+  readonly inputs: readonly TensorRef[];
+  /** Each of the model's outputs, in order: where it is in this graph (null: nothing here reads it) and its shape. */
+  readonly outputs: readonly { readonly ref: TensorRef | null; readonly shape: Shape }[];
+}
+
 /** Every output shape of a node. */
 export function outputShapesOf(node: GraphNode): readonly Shape[] {
   return node.outputShapes ?? [node.outputShape];
@@ -68,8 +79,10 @@ export class Graph {
   readonly maskSources: readonly number[];
   /** The nodes whose mask is the logical AND of their inputs' different masks, with those masks' source nodes. */
   readonly maskMerges: ReadonlyMap<number, readonly number[]>;
+  /** Per application of a model inside this one (the `via` of its nodes), its inputs and outputs here. */
+  readonly applications: ReadonlyMap<ModelApplication, ApplicationEnds>;
 
-  private constructor(inputShapes: readonly Shape[], inputNames: readonly string[], nodes: GraphNode[], outputs: number[], outputTensors: readonly number[] = outputs.map(() => 0)) {
+  private constructor(inputShapes: readonly Shape[], inputNames: readonly string[], nodes: GraphNode[], outputs: number[], outputTensors: readonly number[] = outputs.map(() => 0), applications: ReadonlyMap<ModelApplication, ApplicationEnds> = new Map()) {
     this.inputShapes = inputShapes;
     this.inputNames = inputNames;
     this.nodes = nodes;
@@ -87,6 +100,7 @@ export class Graph {
     const masks = maskFlow(nodes);
     this.maskSources = masks.sources;
     this.maskMerges = masks.merges;
+    this.applications = applications;
   }
 
   /** The node indices where `layer` is applied, in node order. */
@@ -115,19 +129,36 @@ export class Graph {
       nodes.push({ layer, inbound: [i === 0 ? MODEL_INPUT : i - 1], outputShape, ...(via ? { via } : {}) });
       shape = outputShape;
     });
-    return new Graph([inputShape], ['input'], nodes, [nodes.length - 1]);
+    // A stacked model's layers are consecutive: it reads the node before its first and ends at its last.
+    const applications = new Map<ModelApplication, ApplicationEnds>();
+    nodes.forEach((node, i) => {
+      if (!node.via) return;
+      const known = applications.get(node.via);
+      const start = known ? known.inputs[0] : ([i === 0 ? MODEL_INPUT : i - 1, 0] as const);
+      applications.set(node.via, { inputs: [start], outputs: [{ ref: [i, 0], shape: node.outputShape }] });
+    });
+    return new Graph([inputShape], ['input'], nodes, [nodes.length - 1], undefined, applications);
   }
 
   /**
    * A general graph from nodes whose layers are already built. Nodes may come in any order; they
    * are sorted topologically, and a cycle is an error naming the layers on it.
    */
-  static fromNodes(inputShapes: readonly Shape[], inputNames: readonly string[], nodes: readonly GraphNode[], outputs: readonly number[], outputTensors?: readonly number[]): Graph {
+  static fromNodes(
+    inputShapes: readonly Shape[],
+    inputNames: readonly string[],
+    nodes: readonly GraphNode[],
+    outputs: readonly number[],
+    outputTensors?: readonly number[],
+    applications: ReadonlyMap<ModelApplication, ApplicationEnds> = new Map(),
+  ): Graph {
     const order = topologicalOrder(nodes);
     const position = new Map(order.map((old, i) => [old, i]));
     const remap = (ref: number) => (ref < 0 ? ref : position.get(ref)!);
     const sorted = order.map((old) => ({ ...nodes[old], inbound: nodes[old].inbound.map(remap) }));
-    return new Graph(inputShapes, inputNames, sorted, outputs.map(remap), outputTensors);
+    const moved = (ref: TensorRef): TensorRef => [remap(ref[0]), ref[1]];
+    const ends = new Map([...applications].map(([via, { inputs, outputs: outs }]) => [via, { inputs: inputs.map(moved), outputs: outs.map((o) => ({ ref: o.ref && moved(o.ref), shape: o.shape })) }]));
+    return new Graph(inputShapes, inputNames, sorted, outputs.map(remap), outputTensors, ends);
   }
 
   /** Shape of model output `k` (one sample). */

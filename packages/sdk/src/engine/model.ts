@@ -16,7 +16,7 @@ import { firstInput, sampleShapeOf } from './validate_data.js';
 import { trainingFlag } from './concrete_apply.js';
 import { findLayer } from './find_layer.js';
 import { replayGraph } from './replay.js';
-import { SymbolicTensor, type CallOptions } from './symbolic.js';
+import { SymbolicTensor, type CallOptions, type ModelApplication } from './symbolic.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import { compiledMetricNames } from './metric_names.js';
 import { checkLossSpec, checkMetricsSpec, resolveOutputs, type LossSpec, type LossWeightsSpec, type MetricsSpec, type OutputSpec, type TensorsSpec } from './outputs.js';
@@ -194,7 +194,9 @@ export abstract class LayersModel {
       const x = list[other];
       throw new Error(`Model '${this.name}'.apply expects symbolic tensors (from km.input or a layer's apply) or km.Tensor data, but input ${other} is ${x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x}. Wrap values with km.tensor(values, shape).`);
     }
-    const outputs = this.applySymbolic(list as SymbolicTensor[], { training, via: { model: this } });
+    const via: ModelApplication = { model: this, ...(training !== undefined ? { training } : {}) };
+    const outputs = this.applySymbolic(list as SymbolicTensor[], { training, via });
+    via.ends = { inputs: list as SymbolicTensor[], outputs };
     return outputs.length === 1 ? outputs[0] : outputs;
   }
 

@@ -8,18 +8,24 @@ import { applyLayer, SymbolicTensor, type ModelApplication, type SymbolicCall } 
  * share the model's layers and weights, as calling a Keras model on new tensors does. A call that
  * fixed its mode keeps it; the others take `training` (undefined: the pass's). `via` gives the
  * model application each new call belongs to, from the one the call it remakes belonged to (none
- * by default); `layerFor` swaps each layer for another (a clone's).
+ * by default); `layerFor` swaps each layer for another (a clone's). `tensors`, if given, receives
+ * each tensor of the model and the one that now stands for it.
  */
 export function replayGraph(
   ends: { inputs: readonly SymbolicTensor[]; outputs: readonly SymbolicTensor[] },
   given: readonly SymbolicTensor[],
   where: string,
-  { training, via = () => undefined, layerFor = (layer) => layer }: { training?: boolean; via?: (original: ModelApplication | undefined) => ModelApplication | undefined; layerFor?: (layer: Layer) => Layer } = {},
+  {
+    training,
+    via = () => undefined,
+    layerFor = (layer) => layer,
+    tensors = new Map(),
+  }: { training?: boolean; via?: (original: ModelApplication | undefined) => ModelApplication | undefined; layerFor?: (layer: Layer) => Layer; tensors?: Map<SymbolicTensor, SymbolicTensor> } = {},
 ): SymbolicTensor[] {
   if (given.length !== ends.inputs.length) {
     throw new Error(`${where} takes ${ends.inputs.length} input${ends.inputs.length === 1 ? '' : 's'} (${ends.inputs.map((t) => `'${t.name}'`).join(', ')}), but received ${given.length}. Pass one symbolic tensor per model input, in order.`);
   }
-  const standsFor = new Map<SymbolicTensor, SymbolicTensor>();
+  const standsFor = tensors;
   ends.inputs.forEach((t, i) => {
     const x = given[i];
     if (!(x instanceof SymbolicTensor)) throw new Error(`${where} expects symbolic tensors (from km.input or a layer's apply), but input ${i} is ${x === null ? 'null' : typeof x}.`);
@@ -40,6 +46,7 @@ export function replayGraph(
       const made = applyLayer(layerFor(call.layer), inbound, { training: call.training ?? training, via: via(call.via) });
       outputs = Array.isArray(made) ? made : [made];
       remade.set(call, outputs);
+      call.outputs.forEach((o, k) => standsFor.set(o, outputs![k]));
     }
     return outputs[outputIndex];
   };

@@ -18,10 +18,14 @@ export interface SymbolicCall {
 
 /**
  * One application of a model inside another (Keras' `base(x)`): the calls it makes share this
- * object, so the larger model lists, sums up and summarises them as the model.
+ * object, so the larger model lists, sums up, summarises and saves them as the model.
  */
 export interface ModelApplication {
   readonly model: LayersModel;
+  /** The mode the application fixed (`base.apply(x, { training })`), if any. */
+  readonly training?: boolean;
+  /** The tensors it was applied on and those it made, in the model's input and output order, once made (`apply`; a Sequential model's stacked models have none). */
+  ends?: { readonly inputs: readonly SymbolicTensor[]; readonly outputs: readonly SymbolicTensor[] };
 }
 
 /** How a symbolic call is made: its fixed mode, and the model application it belongs to. */

@@ -1,4 +1,5 @@
-import { inboundTensor, modelInputIndex, type Graph } from '../engine/graph.js';
+import { inboundTensor, type Graph } from '../engine/graph.js';
+import { graphEntries, tensorSource } from '../engine/graph_entries.js';
 import { input, type SymbolicTensor } from '../engine/symbolic.js';
 import type { LayersModel } from '../engine/model.js';
 import type { Layer } from '../layers/layer.js';
@@ -19,38 +20,62 @@ export const FUNCTIONAL_CLASS_NAMES: readonly string[] = ['Model', 'Functional']
  * ({@link Layer.savedKeyword}: MultiHeadAttention's `attention_mask`), which go in the kwargs of
  * every positional entry as `{attention_mask: [source, call, tensor]}`, as Keras 2 writes tensors
  * passed by keyword. A call applied with `{ training }` has it in the same kwargs, as Keras 2 and
- * tfjs write `layer(x, training=False)`.
+ * tfjs write `layer(x, training=False)`. A model applied inside this one is one entry holding its
+ * own topology's config (`nestedTopology`), one inbound node per application; tfjs and Keras 2
+ * number its calls from 1 (its call 0 built it), so references to its outputs do too.
  */
-export function functionalTopology(name: string, graph: Graph): Json {
-  const source = (ref: number, tensor: number) => (ref < 0 ? [graph.inputNames[modelInputIndex(ref)], 0, 0, {}] : [graph.nodes[ref].layer.name, graph.callIndex[ref], tensor, {}]);
+export function functionalTopology(name: string, graph: Graph, nestedTopology: (model: LayersModel) => Json): Json {
+  const entries = graphEntries(graph);
+  const named = tensorSource(graph, entries);
+  const source = (ref: number, tensor: number): unknown[] => {
+    const [from, call, output] = named(ref, tensor);
+    return [from, ref >= 0 && graph.nodes[ref].via ? call + 1 : call, output, {}];
+  };
   const inputLayers = graph.inputNames.map((inputName, k) => ({
     name: inputName,
     class_name: 'InputLayer',
     config: { batch_input_shape: [null, ...graph.inputShapes[k]], dtype: 'float32', sparse: false, name: inputName },
     inbound_nodes: [],
   }));
-  const layers = graph.layers.map((layer) => ({
-    name: layer.name,
-    class_name: layer.className,
-    config: savedLayerConfig(layer),
-    inbound_nodes: graph.nodesOf(layer).map((i) => inboundNode(graph.nodes[i].inbound.map((ref, slot) => source(ref, inboundTensor(graph.nodes[i], slot))), layer, graph.nodes[i].training)),
-  }));
+  const layers = entries.map(({ entry, calls, applications }) => {
+    if (applications.length > 0) {
+      const model = entry as LayersModel;
+      return {
+        name: model.name,
+        class_name: model.className === 'Sequential' ? 'Sequential' : 'Model',
+        config: nestedTopology(model).config,
+        inbound_nodes: applications.map((via) => graph.applications.get(via)!.inputs.map(([ref, tensor]) => [...source(ref, tensor).slice(0, 3), modeKwargs(via.training)])),
+      };
+    }
+    const layer = entry as Layer;
+    return {
+      name: layer.name,
+      class_name: layer.className,
+      config: savedLayerConfig(layer),
+      inbound_nodes: calls.map(([i]) => inboundNode(graph.nodes[i].inbound.map((ref, slot) => source(ref, inboundTensor(graph.nodes[i], slot))), layer, graph.nodes[i].training)),
+    };
+  });
   return {
     class_name: 'Model',
     config: {
       name,
       layers: [...inputLayers, ...layers],
       input_layers: graph.inputNames.map((inputName) => [inputName, 0, 0]),
-      output_layers: graph.outputs.map((i, k) => [graph.nodes[i].layer.name, graph.callIndex[i], graph.outputTensors[k]]),
+      output_layers: graph.outputs.map((i, k) => source(i, graph.outputTensors[k]).slice(0, 3)),
     },
     keras_version: KERAS_VERSION,
     backend: 'kerasm',
   };
 }
 
+/** The kwargs that save a call's fixed mode. */
+function modeKwargs(training: boolean | undefined): Json {
+  return training !== undefined ? { training } : {};
+}
+
 /** One call's inbound entries, the inputs the layer names moved into the others' kwargs, with the call's fixed mode. */
-function inboundNode(entries: Json[][], layer: Layer, training: boolean | undefined): Json[][] {
-  const kwargs: Json = training !== undefined ? { training } : {};
+function inboundNode(entries: unknown[][], layer: Layer, training: boolean | undefined): unknown[][] {
+  const kwargs: Json = modeKwargs(training);
   const listed = entries.filter((entry, slot) => {
     const keyword = layer.savedKeyword(slot, entries.length);
     if (keyword !== null) kwargs[keyword] = entry.slice(0, 3);

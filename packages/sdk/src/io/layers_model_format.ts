@@ -6,13 +6,16 @@ import { renameKeys, toCamelCase, toSnakeCase } from './keras_names.js';
 /** What kerasm writes as `keras_version` and `backend` (tfjs writes its own; readers ignore both). */
 export const KERAS_VERSION = 'kerasm 0.0.0';
 
-/** A Sequential model's topology as tfjs-layers writes it: Keras-2 class names and snake_case configs. */
-export function sequentialTopology(name: string, layers: readonly Layer[]): Record<string, unknown> {
+/**
+ * A Sequential model's topology as tfjs-layers writes it: Keras-2 class names and snake_case
+ * configs; a model stacked in it is one entry holding its own topology's config (`nestedTopology`).
+ */
+export function sequentialTopology(name: string, layers: readonly (Layer | LayersModel)[], nestedTopology: (model: LayersModel) => Json): Record<string, unknown> {
   return {
     class_name: 'Sequential',
     config: {
       name,
-      layers: layers.map((layer) => ({ class_name: layer.className, config: pythonicValues(renameKeys(layer.getConfig(), toSnakeCase) as Json) })),
+      layers: layers.map((entry) => ('allLayers' in entry ? { class_name: entry.className, config: nestedTopology(entry).config } : { class_name: entry.className, config: savedLayerConfig(entry) })),
     },
     keras_version: KERAS_VERSION,
     backend: 'kerasm',

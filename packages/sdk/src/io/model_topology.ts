@@ -2,13 +2,15 @@ import type { Functional } from '../engine/functional.js';
 import type { LayersModel } from '../engine/model.js';
 import { functionalTopology } from './functional_topology.js';
 import { renameKeys, toSnakeCase } from './keras_names.js';
-import { sequentialTopology } from './layers_model_format.js';
+import { MODEL_CLASS_NAMES, sequentialTopology } from './layers_model_format.js';
 
 /** The model's topology as `model.json` holds it: Keras' `{ class_name, config, keras_version, backend }`. */
 export function modelTopologyOf(model: LayersModel): Record<string, unknown> {
-  const topology = isFunctional(model) ? functionalTopology(model.name, model.graph) : sequentialTopology(model.name, model.allLayers);
-  const first = (topology.config as { layers: { config: Record<string, unknown> }[] }).layers[0]?.config;
-  // A model built from data rather than a declared inputShape still records its input shape.
+  const topology = isFunctional(model) ? functionalTopology(model.name, model.graph, modelTopologyOf) : sequentialTopology(model.name, model.layers, modelTopologyOf);
+  const [firstEntry] = (topology.config as { layers: { class_name: string; config: Record<string, unknown> }[] }).layers;
+  const first = firstEntry && !MODEL_CLASS_NAMES.includes(firstEntry.class_name) ? firstEntry.config : undefined;
+  // A model built from data rather than a declared inputShape still records its input shape (a
+  // stacked model's own topology records its own).
   if (first && first.batch_input_shape === undefined && model.inputShape) {
     Object.assign(first, renameKeys({ batchInputShape: [null, ...model.inputShape], dtype: 'float32' }, toSnakeCase));
   }

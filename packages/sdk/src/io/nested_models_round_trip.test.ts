@@ -67,14 +67,71 @@ describe("tfjs-layers' files with models saved inside models", () => {
     expect(model.layers.map((l) => l.name)).toEqual(['inner', 'top']);
     expect(model.predict(km.tensor(xValues, [5, 6])).shape).toEqual([5, 2]);
   });
+});
 
-  it('kerasm saves such a model with its layers in one graph, which tfjs loads back', async () => {
+/** The summary's lines, for comparing a model with its saved and loaded copy. */
+function summaryOf(model: km.LayersModel): string[] {
+  const lines: string[] = [];
+  model.summary(undefined, (line) => lines.push(line));
+  return lines;
+}
+
+/** Saves `ours`, then loads it in kerasm and in tfjs: both list the same layers and predict as `ours` does. */
+async function expectRoundTrip(ours: km.LayersModel, inputs: Float32Array[]): Promise<{ topology: string; loaded: km.LayersModel }> {
+  const artifacts = await kerasmArtifacts(ours);
+  const loaded = await km.loadLayersModel(km.io.fromMemory(artifacts));
+  expect(summaryOf(loaded)).toEqual(summaryOf(ours));
+  const kmInputs = inputs.map((v) => km.tensor(v, [5, 6]));
+  const predicted = ours.predict(kmInputs.length === 1 ? kmInputs[0] : kmInputs).dataSync();
+  expect(maxAbsDiff(loaded.predict(kmInputs.length === 1 ? kmInputs[0] : kmInputs).dataSync(), predicted)).toBeLessThan(1e-7);
+  const inTfjs = await tfl.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
+  expect(inTfjs.layers.filter((l) => l.getClassName() !== 'InputLayer').map((l) => l.name)).toEqual(ours.layers.map((l) => l.name));
+  const tfInputs = inputs.map((v) => tf.tensor(v, [5, 6]));
+  expect(maxAbsDiff((inTfjs.predict(tfInputs.length === 1 ? tfInputs[0] : tfInputs) as tf.Tensor).dataSync(), predicted)).toBeLessThan(1e-6);
+  return { topology: JSON.stringify(artifacts.modelTopology), loaded };
+}
+
+describe('kerasm saves a model used inside another as one entry, as tfjs and Keras 2 do', () => {
+  it('a Sequential model applied in a functional one, with its calls numbered from 1', async () => {
     km.utils.setRandomSeed(3);
-    const encoder = km.sequential([km.layers.dense({ units: 4, activation: 'tanh', inputShape: [6] })]);
+    const encoder = km.sequential({ name: 'enc', layers: [km.layers.dense({ units: 4, activation: 'tanh', inputShape: [6], name: 'enc_dense' })] });
+    const input = km.input({ shape: [6], name: 'features' });
+    const ours = km.model({ inputs: input, outputs: km.layers.dense({ units: 2, name: 'head' }).apply(encoder.apply(input) as km.SymbolicTensor) as km.SymbolicTensor });
+    const { topology, loaded } = await expectRoundTrip(ours, [xValues]);
+    expect(topology).toContain('"name":"enc","class_name":"Sequential"');
+    expect(topology).toContain('"inbound_nodes":[[["enc",1,0,{}]]]');
+    expect(loaded.getLayer('enc').className).toBe('Sequential');
+  });
+
+  it('a functional model applied twice (a siamese network), and models stacked in a Sequential model', async () => {
+    km.utils.setRandomSeed(4);
+    const inner = km.input({ shape: [6] });
+    const embed = km.model({ inputs: inner, outputs: km.layers.dense({ units: 3, activation: 'relu', name: 'embed_dense' }).apply(inner) as km.SymbolicTensor, name: 'embed' });
+    const [left, right] = [km.input({ shape: [6], name: 'left' }), km.input({ shape: [6], name: 'right' })];
+    const joined = km.layers.concatenate({ name: 'join' }).apply([embed.apply(left) as km.SymbolicTensor, embed.apply(right) as km.SymbolicTensor]) as km.SymbolicTensor;
+    const siamese = km.model({ inputs: [left, right], outputs: km.layers.dense({ units: 1, name: 'score' }).apply(joined) as km.SymbolicTensor, name: 'siamese' });
+    const { topology } = await expectRoundTrip(siamese, [xValues, flipped]);
+    expect(topology).toContain('"name":"embed","class_name":"Model"');
+    expect(topology).toContain('[["embed",1,0,{}],["embed",2,0,{}]]');
+
+    const block = km.sequential({ name: 'block', layers: [km.layers.dense({ units: 5, activation: 'relu', inputShape: [6], name: 'block_dense' })] });
+    const top = km.sequential({ name: 'top', layers: [km.layers.dense({ units: 2, inputShape: [5], name: 'top_dense' })] });
+    const stacked = km.sequential({ name: 'stacked', layers: [block, top] });
+    const { loaded } = await expectRoundTrip(stacked, [xValues]);
+    expect(loaded.layers.map((l) => `${l.name} (${l.className})`)).toEqual(['block (Sequential)', 'top (Sequential)']);
+  });
+
+  it("a base applied with { training: false } saves the flag on its call, and the loaded base keeps it", async () => {
+    km.utils.setRandomSeed(5);
+    const base = km.sequential({ name: 'base', layers: [km.layers.dense({ units: 4, inputShape: [6], name: 'base_dense' }), km.layers.batchNormalization({ name: 'base_bn' })] });
     const input = km.input({ shape: [6] });
-    const ours = km.model({ inputs: input, outputs: km.layers.dense({ units: 2 }).apply(encoder.apply(input) as km.SymbolicTensor) as km.SymbolicTensor });
-    const inTfjs = await tfl.loadLayersModel(tf.io.fromMemory((await kerasmArtifacts(ours)) as tf.io.ModelArtifacts));
-    const expected = (inTfjs.predict(tf.tensor(xValues, [5, 6])) as tf.Tensor).dataSync();
-    expect(maxAbsDiff(ours.predict(km.tensor(xValues, [5, 6])).dataSync(), expected)).toBeLessThan(1e-6);
+    const ours = km.model({ inputs: input, outputs: km.layers.dense({ units: 2, name: 'head' }).apply(base.apply(input, { training: false }) as km.SymbolicTensor) as km.SymbolicTensor });
+    const { topology, loaded } = await expectRoundTrip(ours, [xValues]);
+    expect(topology).toMatch(/"name":"base","class_name":"Sequential",.*"inbound_nodes":\[\[\["input_\d+",0,0,\{"training":false\}\]\]\]/);
+    const bn = (loaded.getLayer('base') as km.LayersModel).getLayer('base_bn');
+    const statistics = bn.getWeights().slice(2).map((w) => Array.from(w.dataSync()));
+    loaded.compile({ optimizer: 'sgd', loss: 'mse' });
+    await loaded.fit(km.tensor(xValues, [5, 6]), km.tensor(new Float32Array(10), [5, 2]), { epochs: 1, verbose: 0 });
+    expect(bn.getWeights().slice(2).map((w) => Array.from(w.dataSync()))).toEqual(statistics);
   });
 });

@@ -569,10 +569,27 @@ export abstract class LayersModel {
     this.#tryGraph();
   }
 
-  /** Drops the graph so layers can change (Sequential.add before the model is built). */
-  protected invalidate(): void {
-    if (this.#runtime) throw new Error(`Model '${this.name}' already has weights; layers cannot be added after it has been built.`);
+  /**
+   * Changes the layers (Sequential's add and pop) and drops the graph built over the old ones. A
+   * model that has weights keeps every layer's values, the removed one's too, and must be compiled
+   * again: its optimizer state and outputs were laid out for the old layers.
+   */
+  protected changeLayers(change: () => void): void {
+    if (!this.#runtime) {
+      change();
+      this.#graph = null;
+      return;
+    }
+    this.#checkNotDisposed();
+    if (this.#fitting) throw new Error(`Model '${this.name}' is training: its layers cannot change until fit() has finished. Await it (or set model.stopTraining = true) first.`);
+    const kept = new Map(this.graphLayers.map((layer) => [layer, layer.getWeights()]));
+    this.#releaseRuntime();
+    this.#compiled?.optimizer.detach();
+    this.#compiled = null;
+    this.#outputs = [];
+    change();
     this.#graph = null;
+    for (const [layer, weights] of kept) layer.setWeights(weights);
   }
 
   /**

@@ -30,29 +30,55 @@ export class Sequential extends LayersModel {
   /**
    * Appends a layer, or a model whose layers form a chain (a Sequential one), as Keras'
    * `Sequential([encoder, decoder])` stacks two models. A model's layers are shared with it, so
-   * training this one trains it; `layers` lists the model, `allLayers` its layers.
+   * training this one trains it; `layers` lists the model, `allLayers` its layers. A model that
+   * already has weights keeps them, and must be compiled again before training.
    */
   add(layer: Layer | LayersModel): void {
-    if (layer instanceof LayersModel) {
-      const via = { model: layer };
-      const chain = chainedLayers(layer);
-      chain.forEach((inner) => this.#checkNew(inner));
-      this.invalidate();
-      this.graphLayers.push(...chain);
-      this.#vias.push(...chain.map(() => via));
-    } else {
-      if (!(layer instanceof Layer)) {
-        throw new Error(`Sequential.add expects a layer such as km.layers.dense({ units: 10 }); received ${layer === null ? 'null' : typeof layer}.`);
-      }
-      this.#checkNew(layer);
-      this.invalidate();
-      this.graphLayers.push(layer);
-      this.#vias.push(undefined);
+    if (!(layer instanceof Layer) && !(layer instanceof LayersModel)) {
+      throw new Error(`Sequential.add expects a layer such as km.layers.dense({ units: 10 }); received ${layer === null ? 'null' : typeof layer}.`);
     }
-    this.#entries.push(layer);
+    const chain = layer instanceof LayersModel ? chainedLayers(layer) : [layer];
+    chain.forEach((inner) => this.#checkNew(inner));
+    const via = layer instanceof LayersModel ? { model: layer } : undefined;
+    const vias = chain.map(() => via);
+    // Checked before anything changes, so a layer that does not fit leaves the model as it was.
+    const shape = this.inputShape ?? chain[0].declaredInputShape;
+    if (shape) Graph.chain([...this.graphLayers, ...chain], shape, [...this.#vias, ...vias]);
+    this.changeLayers(() => {
+      this.graphLayers.push(...chain);
+      this.#vias.push(...vias);
+      this.#entries.push(layer);
+    });
     // As in Keras, a model whose input shape is known builds each layer as it is added, so
     // `model.layers[i].setWeights(...)` and `countParams()` work before the first fit or predict.
     this.buildIfShapeKnown();
+  }
+
+  /**
+   * Removes the last layer (or stacked model) and returns it, as Keras' and tfjs' `pop()`: the
+   * usual way to take a classifier's head off before adding a new one. The other layers keep their
+   * weights; a model that had weights must be compiled again before training.
+   *
+   * @example
+   * ```ts
+   * const base = await km.loadLayersModel('file://models/mnist') as km.Sequential;
+   * base.pop();
+   * base.add(km.layers.dense({ units: 3, activation: 'softmax' }));
+   * ```
+   */
+  pop(): Layer | LayersModel {
+    const last = this.#entries.at(-1);
+    if (!last) throw new Error(`Sequential model '${this.name}' has no layers to pop.`);
+    const count = last instanceof Layer ? 1 : this.#vias.length - this.#vias.findIndex((via) => via?.model === last);
+    this.changeLayers(() => {
+      this.#entries.pop();
+      this.graphLayers.splice(-count);
+      this.#vias.splice(-count);
+      // The symbolic chain ends at the new last layer.
+      this.#symbolic.splice(this.graphLayers.length + 1);
+    });
+    this.buildIfShapeKnown();
+    return last;
   }
 
   #checkNew(layer: Layer): void {

@@ -2,6 +2,7 @@ import type { Backend } from '../backend/backend.js';
 import { backend as activeBackend, ready } from '../backend/registry.js';
 import type { History } from '../callbacks/history.js';
 import type { Layer, Shape, WeightSpec } from '../layers/layer.js';
+import { layerWeights, type LayerWeight } from '../layers/layer_weight.js';
 import type { Loss, LossName } from '../losses/losses.js';
 import { positions } from '../losses/targets.js';
 import { getOptimizer, type Optimizer } from '../optimizers/index.js';
@@ -121,6 +122,21 @@ export abstract class LayersModel {
   /** Whether the model is built: its input shape is known, so its layers have their weights. */
   get built(): boolean {
     return this.#tryGraph() !== null;
+  }
+
+  /** The model's weights, trainable ones first, in `getWeights()` order (Keras' `model.weights`, tfjs' `model.weights`). */
+  get weights(): LayerWeight[] {
+    return layerWeights(this.graphLayers);
+  }
+
+  /** The weights training updates (Keras' `trainable_weights`, tfjs' `trainableWeights`). */
+  get trainableWeights(): LayerWeight[] {
+    return this.weights.filter((w) => w.trainable);
+  }
+
+  /** The weights training leaves alone (Keras' `non_trainable_weights`): moving statistics, frozen layers' weights. */
+  get nonTrainableWeights(): LayerWeight[] {
+    return this.weights.filter((w) => !w.trainable);
   }
 
   /** Every layer's weight specs (name, shape, trainable), layer by layer, nested models' layers included. */

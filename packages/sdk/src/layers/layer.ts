@@ -10,6 +10,7 @@ import { keywordTensors } from '../engine/keyword_inputs.js';
 import type { Backend, BufferId } from '../backend/backend.js';
 import type { BackwardContext, ForwardContext, WeightSpec } from './layer_context.js';
 import { uniqueLayerName } from './layer_names.js';
+import { layerWeights, type LayerWeight } from './layer_weight.js';
 
 /** A shape without the batch dimension. */
 export type Shape = readonly number[];
@@ -155,6 +156,21 @@ export abstract class Layer {
     }
     checkWeightList(order.map((e) => e.spec), weights, `Layer '${this.name}'`);
     writeLayerWeights(this, this.weightSpecs.map((spec) => weights[order.findIndex((e) => e.spec === spec)]));
+  }
+
+  /** The layer's weights, trainable ones first (Keras' `layer.weights`, tfjs' `layer.weights`); empty before it is built. */
+  get weights(): LayerWeight[] {
+    return layerWeights([this]);
+  }
+
+  /** The weights training updates (Keras' `trainable_weights`): none while the layer is frozen. */
+  get trainableWeights(): LayerWeight[] {
+    return this.weights.filter((w) => w.trainable);
+  }
+
+  /** The weights training leaves alone (Keras' `non_trainable_weights`): moving statistics, or all of a frozen layer's. */
+  get nonTrainableWeights(): LayerWeight[] {
+    return this.weights.filter((w) => !w.trainable);
   }
 
   /** Number of scalar parameters. */

@@ -20,7 +20,7 @@ import { replayGraph } from './replay.js';
 import { SymbolicTensor, type CallOptions, type ModelApplication } from './symbolic.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import { compiledMetricNames } from './metric_names.js';
-import { checkLossSpec, checkMetricsSpec, resolveOutputs, type LossSpec, type LossWeightsSpec, type MetricsSpec, type OutputSpec, type TensorsSpec } from './outputs.js';
+import { checkLossSpec, checkMetricsSpec, outputNames, resolveOutputs, type LossSpec, type LossWeightsSpec, type MetricsSpec, type OutputSpec, type TensorsSpec } from './outputs.js';
 import { Dataset } from '../data/dataset.js';
 import { evaluateDataset, fitDataset, type ModelEvaluateDatasetArgs, type ModelFitDatasetArgs } from './fit_dataset.js';
 import { testOnBatch, trainOnBatch, type OnBatchResult, type TestOnBatchArgs, type TrainOnBatchArgs } from './on_batch.js';
@@ -266,6 +266,28 @@ export abstract class LayersModel {
   get compileSpec(): { readonly loss: LossSpec; readonly lossWeights?: LossWeightsSpec; readonly metrics: MetricsSpec; readonly weightedMetrics?: MetricsSpec } | undefined {
     const compiled = this.#compiled;
     return compiled ? { loss: compiled.lossSpec, lossWeights: compiled.lossWeights, metrics: compiled.metricsSpec, weightedMetrics: compiled.weightedMetricsSpec } : undefined;
+  }
+
+  /**
+   * The names data for the model's inputs is keyed by in `fit`, `evaluate` and `predict` (tfjs'
+   * `inputNames`), in input order, once the model is built.
+   */
+  get inputNames(): string[] {
+    return [...this.#builtGraph('inputNames').inputNames];
+  }
+
+  /**
+   * The names targets, losses, loss weights and metrics are keyed by for each output (tfjs'
+   * `outputNames`): each output layer's name, in output order, once the model is built.
+   */
+  get outputNames(): string[] {
+    return outputNames(this.#builtGraph('outputNames'));
+  }
+
+  #builtGraph(what: string): Graph {
+    const graph = this.#tryGraph();
+    if (!graph) throw new Error(`Model '${this.name}' is not built yet, so it has no ${what}: give the first layer an inputShape, or call fit/predict first.`);
+    return graph;
   }
 
   /**

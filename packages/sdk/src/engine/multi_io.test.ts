@@ -69,6 +69,18 @@ describe('two-input, two-output functional models', () => {
     await useBackend('wasm');
   });
 
+  it("inputNames and outputNames (tfjs') are the keys data, losses and metrics are given by", async () => {
+    km.utils.setRandomSeed(7);
+    const model = twoHeaded();
+    expect([model.inputNames, model.outputNames]).toEqual([['image', 'extra'], ['class', 'value']]);
+    const d = sampleData(4, new Random(3));
+    const byName = <T>(names: string[], values: T[]) => Object.fromEntries(names.map((n, k) => [n, values[k]]));
+    model.compile({ optimizer: 'sgd', loss: byName(model.outputNames, ['sparseCategoricalCrossentropy', 'mse']) });
+    const [total] = await model.evaluate(byName(model.inputNames, d.x), byName(model.outputNames, d.y), { verbose: 0 });
+    expect(total).toBe((await model.evaluate(d.x, d.y, { verbose: 0 }))[0]);
+    expect(() => km.sequential([km.layers.dense({ units: 1 })]).outputNames).toThrow(/is not built yet, so it has no outputNames: give the first layer an inputShape/);
+  });
+
   it('predict returns one tensor per output; evaluate gives the weighted total, each output loss and the metrics', async () => {
     km.utils.setRandomSeed(6);
     const model = twoHeaded();

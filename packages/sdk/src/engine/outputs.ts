@@ -83,7 +83,8 @@ function metricListsFor(spec: MetricsSpec, names: readonly string[], what: strin
   return Array.isArray(spec) ? names.map(() => spec as readonly (string | Metric)[]) : perOutput(spec as Readonly<Record<string, readonly (string | Metric)[]>>, names, what, []);
 }
 
-function outputNames(graph: Graph): string[] {
+/** The names compile's per-output specs and fit's targets are keyed by: each output layer's. */
+export function outputNames(graph: Graph): string[] {
   // A layer's extra outputs (an RNN's states) are named by their index, as 'lstm:1'.
   return graph.outputs.map((node, k) => graph.nodes[node].layer.name + (graph.outputTensors[k] > 0 ? `:${graph.outputTensors[k]}` : ''));
 }

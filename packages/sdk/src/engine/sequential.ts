@@ -42,7 +42,7 @@ export class Sequential extends LayersModel {
     const via = layer instanceof LayersModel ? { model: layer } : undefined;
     const vias = chain.map(() => via);
     // Checked before anything changes, so a layer that does not fit leaves the model as it was.
-    const shape = this.inputShape ?? chain[0].declaredInputShape;
+    const shape = this.inputShape ?? (this.graphLayers.length === 0 ? chain[0].declaredInputShape : undefined);
     if (shape) Graph.chain([...this.graphLayers, ...chain], shape, [...this.#vias, ...vias]);
     this.changeLayers(() => {
       this.graphLayers.push(...chain);

@@ -56,7 +56,15 @@ describe("Sequential.pop and add on a built model (Keras' and tfjs' pop)", () =>
     expect(() => autoencoder.pop()).toThrow(`Sequential model '${autoencoder.name}' has no layers to pop.`);
   });
 
-  it('a layer that does not fit is refused before anything changes: the trained model stays compiled and keeps training', async () => {
+  it('a stacked model that declares its input shape, after a layer that does not, waits for the data to build', async () => {
+    const encoder = km.sequential([km.layers.dense({ units: 4, inputShape: [6] })]);
+    const model = km.sequential([km.layers.dense({ units: 6 }), encoder]);
+    expect(model.inputShape).toBeUndefined();
+    expect(model.predict(x).shape).toEqual([N, 4]);
+    expect(model.inputShape).toEqual([5]);
+  });
+
+    it('a layer that does not fit is refused before anything changes: the trained model stays compiled and keeps training', async () => {
     const model = await trained();
     const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
     expect(() => model.add(km.layers.reshape({ targetShape: [2, 2] }))).toThrow(/reshape/i);

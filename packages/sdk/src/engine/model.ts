@@ -27,6 +27,7 @@ import { testOnBatch, trainOnBatch, type OnBatchResult, type TestOnBatchArgs, ty
 import type { IOHandler, SaveResult } from '../io/types.js';
 import { loadWeightsInto, type LoadWeightsOptions } from '../io/load_weights.js';
 import { modelTopologyOf } from '../io/model_topology.js';
+import { checkedUserMetadata } from '../io/user_metadata.js';
 import { saveModel, saveModelWeights, type SaveConfig } from '../io/save_model.js';
 import { resetStatefulLayers } from './stateful.js';
 import type { ModelCompileArgs } from './compile_args.js';
@@ -80,6 +81,7 @@ export abstract class LayersModel {
   #outputs: OutputSpec[] = [];
   #runtime: Runtime | null = null;
   #disposed = false;
+  #userMetadata: Record<string, unknown> | undefined;
 
   constructor(layers: Layer[], name: string) {
     this.graphLayers = layers;
@@ -552,6 +554,27 @@ export abstract class LayersModel {
    */
   setWeights(weights: readonly Tensor[]): void {
     this.#ensureRuntime(activeBackend()).params.setWeights(weights);
+  }
+
+  /**
+   * Attaches JSON data that `save` writes into model.json and `loadLayersModel` gives back, as
+   * tfjs' `setUserDefinedMetadata`: class names, a preprocessing recipe, a version. A plain object
+   * (copied); undefined clears it. Over 1 MB it warns, as tfjs does.
+   *
+   * @example
+   * ```ts
+   * model.setUserDefinedMetadata({ labels: ['cat', 'dog'] });
+   * await model.save('file://models/pets');
+   * (await km.loadLayersModel('file://models/pets')).getUserDefinedMetadata(); // { labels: ['cat', 'dog'] }
+   * ```
+   */
+  setUserDefinedMetadata(metadata: Record<string, unknown> | undefined): void {
+    this.#userMetadata = checkedUserMetadata(metadata, this.name);
+  }
+
+  /** The data {@link setUserDefinedMetadata} attached, or that the loaded model.json held; undefined if none. */
+  getUserDefinedMetadata(): Record<string, unknown> | undefined {
+    return this.#userMetadata;
   }
 
   /** Total number of scalar weights. */

@@ -46,6 +46,7 @@ export async function modelFromArtifacts(artifacts: ModelArtifacts, where: strin
   }
   const saved = savedWeights(artifacts, where);
   model.setWeights(weightsByName(layers, saved.layers, where));
+  if (artifacts.userDefinedMetadata) model.setUserDefinedMetadata(artifacts.userDefinedMetadata);
   const optimizerWeights = saved.optimizer;
   if (optimizerWeights.length > 0 && model.optimizer) {
     restoreOptimizerWeights(model.optimizer, layers, backend(), new Map(optimizerWeights.map((w) => [w.name, w])), where);

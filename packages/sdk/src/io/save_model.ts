@@ -35,6 +35,8 @@ export async function modelArtifacts(model: LayersModel, config: SaveConfig = {}
   const artifacts = await topologyAndWeights(model, config);
   const trainingConfig = savableTrainingConfig(model, config);
   if (trainingConfig) artifacts.trainingConfig = trainingConfig;
+  const metadata = model.getUserDefinedMetadata();
+  if (metadata) artifacts.userDefinedMetadata = metadata;
   return artifacts;
 }
 

@@ -1,5 +1,6 @@
 import { uniqueName } from '../layers/layer_names.js';
 import { Graph, modelInputRef, type ApplicationEnds, type GraphNode, type TensorRef } from './graph.js';
+import { graphEntries } from './graph_entries.js';
 import { LayersModel } from './model.js';
 import { SymbolicTensor, type ModelApplication, type SymbolicCall } from './symbolic.js';
 import type { Layer, Shape } from '../layers/layer.js';
@@ -28,9 +29,7 @@ export class Functional extends LayersModel {
 
   /** The layers in the order of their first call, a model applied inside this one as one entry (see {@link LayersModel.layers}). */
   override get layers(): readonly (Layer | LayersModel)[] {
-    const entries = new Set<Layer | LayersModel>();
-    for (const node of this.#graph.nodes) entries.add(node.via?.model ?? node.layer);
-    return [...entries];
+    return graphEntries(this.#graph).map(({ entry }) => entry);
   }
 
   override get className(): string {

@@ -19,13 +19,12 @@ export function replayGraph(
     training,
     via = () => undefined,
     layerFor = (layer) => layer,
-    tensors = new Map(),
+    tensors: standsFor = new Map(),
   }: { training?: boolean; via?: (original: ModelApplication | undefined) => ModelApplication | undefined; layerFor?: (layer: Layer) => Layer; tensors?: Map<SymbolicTensor, SymbolicTensor> } = {},
 ): SymbolicTensor[] {
   if (given.length !== ends.inputs.length) {
     throw new Error(`${where} takes ${ends.inputs.length} input${ends.inputs.length === 1 ? '' : 's'} (${ends.inputs.map((t) => `'${t.name}'`).join(', ')}), but received ${given.length}. Pass one symbolic tensor per model input, in order.`);
   }
-  const standsFor = tensors;
   ends.inputs.forEach((t, i) => {
     const x = given[i];
     if (!(x instanceof SymbolicTensor)) throw new Error(`${where} expects symbolic tensors (from km.input or a layer's apply), but input ${i} is ${x === null ? 'null' : typeof x}.`);

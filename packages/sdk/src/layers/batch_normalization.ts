@@ -176,12 +176,14 @@ export class BatchNormalization extends Layer {
     const rows = (ctx.batch * size) / cols;
     const [gamma, , movingMean, movingVar] = this.#weights(ctx.weights);
     const [dGamma, dBeta] = this.#weights(ctx.weightGrads);
-    const [mean, invStd, ones, scratch] = [0, 1, 2, 3].map((k) => backend.view(workspace, k * cols, cols));
+    const mean = backend.view(workspace, 0, cols);
+    const invStd = backend.view(workspace, cols, cols);
     this.#built.backward(ctx, STATISTICS * cols, ({ inputs: [x], outputGrad: dy, inputGrads: [dx] }) => {
       if (ctx.training && this.trainable) {
         backend.batchNormGrad(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, rows, cols);
         return;
       }
+      const [ones, scratch] = [2, 3].map((k) => backend.view(workspace, k * cols, cols));
       // Inference mode: the moving statistics are constants. The inference kernel on one row of
       // ones about a zero mean gives 1/√(movingVar + ε); about the moving mean, the training
       // gradient then gives gamma's and beta's (a frozen layer takes none).

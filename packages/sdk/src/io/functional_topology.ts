@@ -4,7 +4,7 @@ import { input, type SymbolicTensor } from '../engine/symbolic.js';
 import type { LayersModel } from '../engine/model.js';
 import type { Layer } from '../layers/layer.js';
 import { layerFromConfig } from '../layers/registry.js';
-import { describe, isObject, KERAS_VERSION, MODEL_CLASS_NAMES, normalizeConfig, savedLayerConfig, type Json, type NestedModelBuilder } from './layers_model_format.js';
+import { describe, isObject, KERAS_VERSION, MODEL_CLASS_NAMES, normalizeConfig, savedLayerConfig, savedModelClassName, type Json, type NestedModelBuilder } from './layers_model_format.js';
 import { toCamelCase } from './keras_names.js';
 
 /** Class names Keras and tfjs give functional models ('Functional' since TF 2.4, 'Model' in tfjs). */
@@ -42,7 +42,7 @@ export function functionalTopology(name: string, graph: Graph, nestedTopology: (
       const model = entry as LayersModel;
       return {
         name: model.name,
-        class_name: model.className === 'Sequential' ? 'Sequential' : 'Model',
+        class_name: savedModelClassName(model),
         config: nestedTopology(model).config,
         inbound_nodes: applications.map((via) => graph.applications.get(via)!.inputs.map(([ref, tensor]) => [...source(ref, tensor).slice(0, 3), modeKwargs(via.training)])),
       };

@@ -15,7 +15,7 @@ export function sequentialTopology(name: string, layers: readonly (Layer | Layer
     class_name: 'Sequential',
     config: {
       name,
-      layers: layers.map((entry) => ('allLayers' in entry ? { class_name: entry.className, config: nestedTopology(entry).config } : { class_name: entry.className, config: savedLayerConfig(entry) })),
+      layers: layers.map((entry) => ('allLayers' in entry ? { class_name: savedModelClassName(entry), config: nestedTopology(entry).config } : { class_name: entry.className, config: savedLayerConfig(entry) })),
     },
     keras_version: KERAS_VERSION,
     backend: 'kerasm',
@@ -51,6 +51,11 @@ export interface ParsedTopology {
   name: string;
   /** The layers, and the models saved among them, which the Sequential model stacks. */
   layers: (Layer | LayersModel)[];
+}
+
+/** The class name a model is saved under, as tfjs writes it: 'Sequential', or 'Model' for a functional one. */
+export function savedModelClassName(model: LayersModel): string {
+  return model.className === 'Sequential' ? 'Sequential' : 'Model';
 }
 
 /** Class names of models saved inside another as one of its layers (Keras' and tfjs' nested models). */

@@ -16,8 +16,6 @@ export interface SequentialArgs {
 export class Sequential extends LayersModel {
   /** The symbolic input, then each layer's output, once the input shape is known (what `inputs`/`outputs` and `layer.output` give). */
   readonly #symbolic: SymbolicTensor[] = [];
-  /** What `add` received: layers, and models whose layers it stacked. */
-  readonly #entries: (Layer | LayersModel)[] = [];
   /** Per stacked layer, the stacked model it came from, if any. */
   readonly #vias: (ModelApplication | undefined)[] = [];
 
@@ -42,12 +40,11 @@ export class Sequential extends LayersModel {
     const via = layer instanceof LayersModel ? { model: layer } : undefined;
     const vias = chain.map(() => via);
     // Checked before anything changes, so a layer that does not fit leaves the model as it was.
-    const shape = this.inputShape ?? (this.graphLayers.length === 0 ? chain[0].declaredInputShape : undefined);
+    const shape = this.inputShape ?? (this.graphLayers.length === 0 ? declaredShape(chain, vias) : undefined);
     if (shape) Graph.chain([...this.graphLayers, ...chain], shape, [...this.#vias, ...vias]);
     this.changeLayers(() => {
       this.graphLayers.push(...chain);
       this.#vias.push(...vias);
-      this.#entries.push(layer);
     });
     // As in Keras, a model whose input shape is known builds each layer as it is added, so
     // `model.layers[i].setWeights(...)` and `countParams()` work before the first fit or predict.
@@ -67,11 +64,10 @@ export class Sequential extends LayersModel {
    * ```
    */
   pop(): Layer | LayersModel {
-    const last = this.#entries.at(-1);
+    const last = this.layers.at(-1);
     if (!last) throw new Error(`Sequential model '${this.name}' has no layers to pop.`);
     const count = last instanceof Layer ? 1 : this.#vias.length - this.#vias.findIndex((via) => via?.model === last);
     this.changeLayers(() => {
-      this.#entries.pop();
       this.graphLayers.splice(-count);
       this.#vias.splice(-count);
       // The symbolic chain ends at the new last layer.
@@ -87,8 +83,9 @@ export class Sequential extends LayersModel {
     }
   }
 
+  /** What `add` received: each layer, and each stacked model once in place of its layers. */
   override get layers(): readonly (Layer | LayersModel)[] {
-    return this.#entries;
+    return [...new Set(this.graphLayers.map((layer, i) => this.#vias[i]?.model ?? layer))];
   }
 
   override get className(): string {
@@ -103,7 +100,7 @@ export class Sequential extends LayersModel {
   }
 
   protected override buildGraph(sampleShape: Shape | null): Graph | null {
-    const shape = this.graphLayers[0]?.declaredInputShape ?? sampleShape;
+    const shape = declaredShape(this.graphLayers, this.#vias) ?? sampleShape;
     if (!shape) return null;
     const graph = Graph.chain(this.graphLayers, shape, this.#vias);
     this.#traceSymbolic(graph);
@@ -138,6 +135,11 @@ export class Sequential extends LayersModel {
 export function sequential(layersOrArgs: (Layer | LayersModel)[] | SequentialArgs = {}): Sequential {
   if (!Array.isArray(layersOrArgs)) checkOptions(layersOrArgs, optionNames<SequentialArgs>({ layers: true, name: true }), 'km.sequential');
   return new Sequential(Array.isArray(layersOrArgs) ? { layers: layersOrArgs } : layersOrArgs);
+}
+
+/** The input shape a stack declares: its first layer's, or that of the model it stacked first (a functional model's layers declare none). */
+function declaredShape(layers: readonly Layer[], vias: readonly (ModelApplication | undefined)[]): Shape | undefined {
+  return layers[0]?.declaredInputShape ?? vias[0]?.model.inputShape;
 }
 
 /** A model's layers when each feeds only the next (any Sequential, or a functional chain); refuses a graph that branches. */

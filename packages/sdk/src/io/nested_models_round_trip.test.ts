@@ -119,6 +119,14 @@ describe('kerasm saves a model used inside another as one entry, as tfjs and Ker
     const stacked = km.sequential({ name: 'stacked', layers: [block, top] });
     const { loaded } = await expectRoundTrip(stacked, [xValues]);
     expect(loaded.layers.map((l) => `${l.name} (${l.className})`)).toEqual(['block (Sequential)', 'top (Sequential)']);
+
+    // A functional model stacked in a Sequential one is saved under tfjs' 'Model', as when applied.
+    const chainInput = km.input({ shape: [6] });
+    const chain = km.model({ inputs: chainInput, outputs: km.layers.dense({ units: 3, name: 'chain_dense' }).apply(chainInput) as km.SymbolicTensor, name: 'chain' });
+    const overChain = km.sequential({ name: 'over_chain', layers: [chain, km.layers.dense({ units: 1, name: 'chain_top' })] });
+    expect(overChain.inputShape).toEqual([6]);
+    const { topology: stackedTopology } = await expectRoundTrip(overChain, [xValues]);
+    expect(stackedTopology).toContain('{"class_name":"Model","config":{"name":"chain"');
   });
 
   it("a base applied with { training: false } saves the flag on its call, and the loaded base keeps it", async () => {

@@ -209,11 +209,16 @@ export function summaryHelp(): string {
 Prints Keras' summary table of the model saved in DIR: layers, output shapes, parameters.
 
 Options:
+  --expand-nested         Also list the layers of each model saved inside this one
+  --show-trainable        Say whether training changes each layer's weights (Y, N, or -
+                          without weights)
 ${MODEL_FLAGS}
 
 JSON output (--json):
   {"name":"sequential","inputShape":[null,28,28],"layers":[{"name":"dense","className":"Dense",
    "outputShape":[null,64],"params":50240}],"totalParams":50890,"trainableParams":50890}
+  --expand-nested gives a model's entry its own "layers"; --show-trainable gives each entry
+  "trainable": true when training changes some of its weights.
 `;
 }
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodePng } from './png.test.js';
 import { createRequire } from 'node:module';
+import * as km from '@kerasm/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, kerasm } from './testing/cli_binary.js';
 
@@ -147,6 +148,28 @@ describe.skipIf(!sdkBuilt)('kerasm binary', () => {
       const summary = JSON.parse(stdout);
       expect(summary.layers.map((l: { className: string }) => l.className)).toEqual(['Flatten', 'Dense', 'Dense']);
       expect(summary.totalParams).toBe(784 * 16 + 16 + 16 * 10 + 10);
+    });
+
+    it('summary --expand-nested --show-trainable lists a saved base model\'s layers and which train', async () => {
+      const base = km.sequential({ layers: [km.layers.dense({ units: 3, inputShape: [4], name: 'features' })], name: 'base' });
+      base.trainable = false;
+      const model = km.sequential([base, km.layers.dense({ units: 2, name: 'head' })]);
+      await model.save(`file://${join(dir, 'nested')}`);
+      const table = await kerasm('summary', join(dir, 'nested'), '--expand-nested', '--show-trainable');
+      expect(table.code, table.stderr).toBe(0);
+      const rows = table.stdout.split('\n').slice(3).filter((l) => /^\|* \w+ \(/.test(l)).map((l) => l.replace(/^\|+|\|+$/g, '').trim().split(/\s{2,}/));
+      expect(rows).toEqual([
+        ['base (Sequential)', '(None, 3)', '15', 'N'],
+        ['features (Dense)', '(None, 3)', '15', 'N'],
+        ['head (Dense)', '(None, 2)', '8', 'Y'],
+      ]);
+      const json = JSON.parse((await kerasm('summary', join(dir, 'nested'), '--json', '--expand-nested', '--show-trainable')).stdout);
+      expect(json.layers).toEqual([
+        { name: 'base', className: 'Sequential', outputShape: [null, 3], params: 15, trainable: false, layers: [{ name: 'features', className: 'Dense', outputShape: [null, 3], params: 15, trainable: false }] },
+        { name: 'head', className: 'Dense', outputShape: [null, 2], params: 8, trainable: true },
+      ]);
+      // Without the flags, the entries as before.
+      expect(JSON.parse((await kerasm('summary', join(dir, 'nested'), '--json')).stdout).layers[0]).toEqual({ name: 'base', className: 'Sequential', outputShape: [null, 3], params: 15 });
     });
 
     // One epoch on 3,000 images (--validation-split 0.95) keeps each run near 15 s here.

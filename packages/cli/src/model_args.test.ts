@@ -7,7 +7,8 @@ describe('evaluate / predict / summary flags', () => {
     expect(parseCommandLine(['evaluate', 'm'])).toEqual({ kind: 'evaluate', options: { dir: 'm', batchSize: 64, json: false, relaxedSimd: true, backend: 'wasm' }, warnings: [] });
     expect(parseCommandLine(['predict', 'm', '--count', '3', '--json'])).toEqual({ kind: 'predict', options: { dir: 'm', count: 3, json: true, relaxedSimd: true, backend: 'wasm' }, warnings: [] });
     expect(parseCommandLine(['predict', '--input', 'a.PNG', 'm'])).toMatchObject({ options: { input: 'a.PNG', count: 10 } });
-    expect(parseCommandLine(['summary', 'm', '--no-relaxed-simd'])).toEqual({ kind: 'summary', options: { dir: 'm', json: false, relaxedSimd: false } });
+    expect(parseCommandLine(['summary', 'm', '--no-relaxed-simd'])).toEqual({ kind: 'summary', options: { dir: 'm', json: false, relaxedSimd: false, expandNested: false, showTrainable: false } });
+    expect(parseCommandLine(['summary', '--show-trainable', 'm', '--expand-nested'])).toMatchObject({ options: { expandNested: true, showTrainable: true } });
     expect(parseCommandLine(['help', 'predict'])).toEqual({ kind: 'help', topic: 'predict' });
     expect(parseCommandLine(['summary', '-h'])).toEqual({ kind: 'help', topic: 'summary' });
   });
@@ -50,6 +51,7 @@ describe('evaluate / predict / summary flags', () => {
     [['predict', 'm', '--backend', 'tfjs-webgl'], /tfjs-webgl runs only in browsers/],
     [['evaluate', 'm', '--threads', '0'], /Invalid value for --threads: received '0', expected an integer from 1 to 256/],
     [['summary', 'm', '--backend', 'wasm'], /Unknown option '--backend' for 'kerasm summary'/],
+    [['evaluate', 'm', '--expand-nested'], /Unknown option '--expand-nested' for 'kerasm evaluate'/],
   ])('%j is a usage error', (argv, message) => {
     expect(() => parseCommandLine(argv)).toThrow(UsageError);
     expect(() => parseCommandLine(argv)).toThrow(message);

@@ -41,6 +41,10 @@ export interface SummaryOptions {
   dir: string;
   json: boolean;
   relaxedSimd: boolean;
+  /** List the layers of each model saved inside this one (Keras' `expand_nested`). */
+  expandNested: boolean;
+  /** Say whether training changes each layer's weights (Keras' `show_trainable`). */
+  showTrainable: boolean;
 }
 
 export type ModelCommand =
@@ -73,7 +77,7 @@ const BACKEND = {
 const OPTIONS = {
   evaluate: { ...COMMON, ...CSV, ...BACKEND, 'batch-size': { type: 'string' }, data: { type: 'string' } },
   predict: { ...COMMON, ...CSV, ...BACKEND, count: { type: 'string' }, input: { type: 'string' } },
-  summary: COMMON,
+  summary: { ...COMMON, 'expand-nested': { type: 'boolean' }, 'show-trainable': { type: 'boolean' } },
 } as const;
 
 /** Parses the flags and the model folder of `evaluate`, `predict` and `summary`. */
@@ -140,5 +144,5 @@ export function parseModelCommand(name: ModelCommandName, rest: readonly string[
     else if (input !== undefined) options.input = input;
     return { kind: 'predict', options, warnings: ignoredThreadsWarning(backend) };
   }
-  return { kind: 'summary', options: base };
+  return { kind: 'summary', options: { ...base, expandNested: Boolean(flags['expand-nested']), showTrainable: Boolean(flags['show-trainable']) } };
 }

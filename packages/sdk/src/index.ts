@@ -20,6 +20,7 @@ export { ready, setBackend, setThreads, getBackend, getBackendInfo, backends, ty
 export type { Backend, BufferId } from './backend/backend.js';
 export { sequential, Sequential, type SequentialArgs } from './engine/sequential.js';
 export { LayersModel, type ModelCompileArgs, type ModelInputs, type ModelTargets } from './engine/model.js';
+export type { SummaryOptions } from './engine/summary.js';
 export { model, Functional, type FunctionalModelArgs } from './engine/functional.js';
 export { input, SymbolicTensor, type InputArgs } from './engine/symbolic.js';
 export type { LayerApplyArgs } from './engine/concrete_apply.js';

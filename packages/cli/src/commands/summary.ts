@@ -1,23 +1,39 @@
 import * as km from '@kerasm/sdk';
 import type { SummaryOptions } from '../model_args.js';
 
+interface LayerRecord {
+  name: string;
+  className: string;
+  outputShape: (number | null)[];
+  params: number;
+  trainable?: boolean;
+  layers?: LayerRecord[];
+}
+
+/** One record per entry of `model.layers`; a model inside gets its own records when `expandNested`. */
+function layerRecords(model: km.LayersModel, options: SummaryOptions): LayerRecord[] {
+  // A functional model's layers do not form a chain: their output shapes come from its graph.
+  const graphShapes = model instanceof km.Functional ? new Map(model.graph.nodes.map((n) => [n.layer, n.outputShape])) : null;
+  let shape = model.inputShape ?? [];
+  return model.layers.map((entry) => {
+    const nested = entry instanceof km.LayersModel ? entry : null;
+    if (entry instanceof km.LayersModel) shape = entry.outputs[0].shape;
+    else shape = graphShapes?.get(entry) ?? entry.computeOutputShape([shape]);
+    const record: LayerRecord = { name: entry.name, className: entry.className, outputShape: [null, ...shape], params: entry.countParams() };
+    if (options.showTrainable) record.trainable = entry.weightSpecs.some((w) => w.trainable);
+    if (options.expandNested && nested) record.layers = layerRecords(nested, options);
+    return record;
+  });
+}
+
 /** `kerasm summary DIR`: Keras' summary table of a saved model. */
 export async function runSummary(options: SummaryOptions): Promise<void> {
   await km.ready();
   const model = await km.loadLayersModel(options.dir);
   if (!options.json) {
-    model.summary();
+    model.summary({ expandNested: options.expandNested, showTrainable: options.showTrainable });
     return;
   }
-  // A functional model's layers do not form a chain: their output shapes come from its graph.
-  const graphShapes = model instanceof km.Functional ? new Map(model.graph.nodes.map((n) => [n.layer, n.outputShape])) : null;
-  let shape = model.inputShape ?? [];
-  const layers = model.layers.map((entry) => {
-    // A model saved inside this one: its own output shape.
-    if (entry instanceof km.LayersModel) shape = entry.outputs[0].shape;
-    else shape = graphShapes?.get(entry) ?? entry.computeOutputShape([shape]);
-    return { name: entry.name, className: entry.className, outputShape: [null, ...shape], params: entry.countParams() };
-  });
   const trainable = model.weightSpecs.filter((w) => w.trainable).reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0);
-  process.stdout.write(`${JSON.stringify({ name: model.name, inputShape: [null, ...(model.inputShape ?? [])], layers, totalParams: model.countParams(), trainableParams: trainable })}\n`);
+  process.stdout.write(`${JSON.stringify({ name: model.name, inputShape: [null, ...(model.inputShape ?? [])], layers: layerRecords(model, options), totalParams: model.countParams(), trainableParams: trainable })}\n`);
 }

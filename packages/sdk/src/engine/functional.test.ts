@@ -135,7 +135,7 @@ describe('summary of a functional model', () => {
     const sum = km.layers.add({ name: 'residual' }).apply([h, r]);
     const model = km.model({ inputs: x, outputs: sum, name: 'tiny_resnet' });
     const lines: string[] = [];
-    model.summary(undefined, (line) => lines.push(line));
+    model.summary(undefined, undefined, (line) => lines.push(line));
     expect(lines[0]).toBe('Model: "tiny_resnet"');
     expect(lines[2]).toMatch(/Layer \(type\)\s+Output Shape\s+Param #\s+Connected to/);
     expect(lines.find((l) => l.includes('pixels (InputLayer)'))).toMatch(/\(None, 8, 8, 1\)\s+0/);
@@ -152,7 +152,7 @@ describe('summary of a functional model', () => {
     const joined = km.layers.concatenate({ name: 'joined' }).apply([twice, embed.apply(right)]);
     const model = km.model({ inputs: [left, right], outputs: joined, name: 'siamese' });
     const lines: string[] = [];
-    model.summary(undefined, (line) => lines.push(line));
+    model.summary(undefined, undefined, (line) => lines.push(line));
     const at = lines.findIndex((l) => l.includes('embed (Dense)'));
     expect(lines.filter((l) => l.includes('embed (Dense)'))).toHaveLength(1);
     expect(lines[at]).toMatch(/\(None, 4\)\s+20\s+(pre\[0\]\[0\]|right\[0\]\[0\])$/);

@@ -11,7 +11,7 @@ import { globalGenerator } from '../utils/random.js';
 import { Graph } from './graph.js';
 import { ParamStore } from './params.js';
 import { BatchPlan, cachedPlan } from './plan.js';
-import { summaryLines } from './summary.js';
+import { summaryLines, type SummaryOptions } from './summary.js';
 import { evaluate, fit, predict, type EvaluateResult, type ModelEvaluateArgs, type ModelFitArgs, type ModelPredictArgs, type TrainingTarget } from './training.js';
 import { firstInput, sampleShapeOf } from './validate_data.js';
 import { trainingFlag } from './concrete_apply.js';
@@ -584,11 +584,26 @@ export abstract class LayersModel {
     return this.graphLayers.reduce((sum, l) => sum + l.countParams(), 0);
   }
 
-  /** Prints Keras' summary table (layers, output shapes, parameter counts). */
-  summary(lineLength?: number, printFn: (line: string) => void = console.log): void {
+  /**
+   * Prints Keras' summary table: layers, output shapes, parameter counts. Takes tfjs' positional
+   * arguments, or one object with Keras' options besides (`expandNested`, `showTrainable`,
+   * `layerRange`).
+   *
+   * @example
+   * ```ts
+   * model.summary();
+   * model.summary(80, [0.4, 0.7, 1], (line) => lines.push(line)); // as in tfjs
+   * model.summary({ expandNested: true, showTrainable: true });    // a pretrained base's layers, framed
+   * ```
+   */
+  summary(options?: SummaryOptions): void;
+  summary(lineLength?: number, positions?: readonly number[], printFn?: (line: string) => void): void;
+  summary(lineLength?: number | SummaryOptions, positions?: readonly number[], printFn?: (line: string) => void): void {
+    if (typeof positions === 'function') throw new Error("summary: the second argument is the column positions, as in tfjs; give the print function third, summary(undefined, undefined, printFn), or as summary({ printFn }).");
+    const options = typeof lineLength === 'object' ? lineLength : { lineLength, positions, printFn };
     const graph = this.#tryGraph();
     if (!graph) throw new Error(`Model '${this.name}' is not built yet: give the first layer an inputShape, or call fit/predict first, to see its summary.`);
-    for (const line of summaryLines(this.name, graph, lineLength)) printFn(line);
+    for (const line of summaryLines(this.name, graph, options, (model) => model.#tryGraph()!)) (options.printFn ?? console.log)(line);
   }
 
   /**

@@ -182,7 +182,7 @@ describe('a model inside another is one of its layers, as in Keras and tfjs', ()
   it("summary shows it as one row, with a line per application, and the layers after it read base[call][output], as Keras' does", () => {
     const { model } = siamese();
     const lines: string[] = [];
-    model.summary(undefined, (line) => lines.push(line));
+    model.summary(undefined, undefined, (line) => lines.push(line));
     const rows = lines.slice(4).filter((l) => /^ \S+ \(|^ {10,}\S/.test(l)).map((l) => l.trim().split(/\s{2,}/));
     expect(rows).toEqual([
       ['left (InputLayer)', '(None, 6)', '0'],

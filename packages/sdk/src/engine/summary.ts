@@ -1,53 +1,138 @@
-import { formatShape } from '../layers/layer.js';
+import { formatShape, type Layer } from '../layers/layer.js';
 import { inboundTensor, outputShapesOf, type Graph } from './graph.js';
 import { graphEntries, tensorSource } from './graph_entries.js';
+import type { LayersModel } from './model.js';
+
+/** What `model.summary()` takes besides tfjs' positional arguments: Keras' `summary` options. */
+export interface SummaryOptions {
+  /** Width of the table in characters (Keras' `line_length`); default 65, or 98 with a "Connected to" column. */
+  lineLength?: number;
+  /**
+   * Where each column ends (Keras' and tfjs' `positions`), one entry per column, the last one the
+   * line's end: fractions of `lineLength` when the last is at most 1, else character positions.
+   */
+  positions?: readonly number[];
+  /** Called with each line; default `console.log`. */
+  printFn?: (line: string) => void;
+  /** List the layers of each model used inside this one under its row, framed (Keras' `expand_nested`). */
+  expandNested?: boolean;
+  /** Add a "Trainable" column: Y when `fit` trains some of the row's weights, N when none, - without weights. */
+  showTrainable?: boolean;
+  /**
+   * Print only the rows from the first layer `layerRange[0]` names to the last one `layerRange[1]`
+   * names, both included (Keras' `layer_range`); a string is a whole name, a RegExp a pattern.
+   */
+  layerRange?: readonly [string | RegExp, string | RegExp];
+}
+
+interface Row {
+  readonly name: string;
+  readonly cells: readonly string[];
+  /** "Connected to" per call; one empty line for rows that read nothing. */
+  readonly connections: readonly string[];
+  readonly trainable: string;
+  readonly nested?: LayersModel;
+}
 
 const trainableCount = (specs: readonly { trainable: boolean; shape: readonly number[] }[]) => specs.filter((w) => w.trainable).reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0);
 
-/**
- * Keras' `model.summary()` table: layer (type), output shape, parameter count, totals. Functional
- * models (anything but a chain) also list their inputs and, per layer, the tensors it reads as
- * Keras writes them (`layer[call][0]`). A shared layer is one row, its parameters counted once,
- * with one "connected to" line per call; so is a model applied inside this one (a pretrained base).
- */
-export function summaryLines(name: string, graph: Graph, lineLength?: number): string[] {
-  const functional = !graph.isChain;
-  const width = lineLength ?? (functional ? 98 : 65);
-  const stops = functional ? [0.33, 0.55, 0.67] : [0.45, 0.8];
-  const cols = stops.map((f) => Math.floor(width * f));
-  const row = (...cells: string[]) => cells.map((c, i) => (i === 0 ? ` ${c}` : c).padEnd(i < cols.length ? cols[i] - (cols[i - 1] ?? 0) : 0)).join('');
-  const header = functional ? row('Layer (type)', 'Output Shape', 'Param #', 'Connected to') : row('Layer (type)', 'Output Shape', 'Param #');
-  const lines = [`Model: "${name}"`, '_'.repeat(width), header, '='.repeat(width)];
+const trainableMark = (entry: Layer | LayersModel) => (entry.weightSpecs.length === 0 ? '-' : entry.weightSpecs.some((w) => w.trainable) ? 'Y' : 'N');
+
+/** One row per model input (when the graph is not a chain) and per entry, as Keras lists them. */
+function graphRows(graph: Graph): Row[] {
   const entries = graphEntries(graph);
   const named = tensorSource(graph, entries);
   const source = (ref: number, tensor: number) => {
     const [from, call, output] = named(ref, tensor);
     return `${from}[${call}][${output}]`;
   };
-  if (functional) {
-    graph.inputShapes.forEach((shape, k) => {
-      lines.push(row(`${graph.inputNames[k]} (InputLayer)`, formatShape(shape), '0', ''));
-      lines.push('_'.repeat(width));
-    });
-  }
-  entries.forEach(({ entry, calls, applications }, r) => {
-    const ends = applications.map((via) => graph.applications.get(via)!);
-    // Every call of a layer receives the shape it was built for, so all share one output shape.
-    // A layer with several outputs (an RNN's states) lists each, as Keras does.
-    const shapes = ends.length > 0 ? ends[0].outputs.map((o) => o.shape) : outputShapesOf(graph.nodes[calls[0][0]]);
-    const cells = [`${entry.name} (${entry.className})`, shapes.map(formatShape).join(', '), String(entry.countParams())];
-    if (!functional) {
-      lines.push(row(...cells));
-    } else {
+  const inputs = graph.isChain ? [] : graph.inputShapes.map((shape, k) => ({ name: graph.inputNames[k], cells: [`${graph.inputNames[k]} (InputLayer)`, formatShape(shape), '0'], connections: [''], trainable: '-' }));
+  return [
+    ...inputs,
+    ...entries.map(({ entry, calls, applications }) => {
+      const ends = applications.map((via) => graph.applications.get(via)!);
+      // Every call of a layer receives the shape it was built for, so all share one output shape.
+      // A layer with several outputs (an RNN's states) lists each, as Keras does.
+      const shapes = ends.length > 0 ? ends[0].outputs.map((o) => o.shape) : outputShapesOf(graph.nodes[calls[0][0]]);
       const connections =
         ends.length > 0
           ? ends.map(({ inputs }) => inputs.map(([ref, tensor]) => source(ref, tensor)).join(', '))
           : calls.map(([i]) => graph.nodes[i].inbound.map((ref, slot) => source(ref, inboundTensor(graph.nodes[i], slot))).join(', '));
-      lines.push(row(...cells, connections[0]));
-      for (const more of connections.slice(1)) lines.push(row('', '', '', more));
-    }
-    lines.push(r === entries.length - 1 ? '='.repeat(width) : '_'.repeat(width));
-  });
+      // Only a model inside this one has applications.
+      const nested = ends.length > 0 ? (entry as LayersModel) : undefined;
+      return { name: entry.name, cells: [`${entry.name} (${entry.className})`, shapes.map(formatShape).join(', '), String(entry.countParams())], connections, trainable: trainableMark(entry), nested };
+    }),
+  ];
+}
+
+function rangeOf(rows: readonly Row[], [first, last]: readonly [string | RegExp, string | RegExp], modelName: string): readonly Row[] {
+  const matches = (pattern: string | RegExp, name: string) => (typeof pattern === 'string' ? pattern === name : pattern.test(name));
+  const start = rows.findIndex((r) => matches(first, r.name));
+  let end = rows.length - 1;
+  while (end >= 0 && !matches(last, rows[end].name)) end--;
+  const names = rows.map((r) => r.name).join(', ');
+  const shown = (pattern: string | RegExp) => (typeof pattern === 'string' ? `'${pattern}'` : String(pattern));
+  for (const [k, at] of [[0, start], [1, end]] as const) {
+    if (at < 0) throw new Error(`summary: layerRange[${k}] (${shown([first, last][k])}) names no layer of model '${modelName}'. Its rows are: ${names}.`);
+  }
+  if (end < start) throw new Error(`summary: layerRange ends at '${rows[end].name}', before it starts at '${rows[start].name}'. Give the earlier layer first; the rows are: ${names}.`);
+  return rows.slice(start, end + 1);
+}
+
+/** The columns' ends, checked: from `positions` (fractions or character positions) or the defaults. */
+function columnEnds(options: SummaryOptions, columns: readonly string[], connected: boolean): { ends: number[]; width: number } {
+  const { lineLength, positions, showTrainable } = options;
+  if (lineLength !== undefined && !(Number.isInteger(lineLength) && lineLength > 0)) throw new Error(`summary: lineLength must be a positive whole number of characters, but got ${lineLength}.`);
+  if (positions === undefined) {
+    const width = lineLength ?? (connected ? 98 : 65);
+    const ends = [...(connected ? [0.33, 0.55, 0.67] : [0.45, 0.8]).map((f) => Math.floor(width * f)), width];
+    // Keras widens the table by the Trainable column rather than narrowing the others.
+    return showTrainable ? { ends: [...ends, width + 11], width: width + 11 } : { ends, width };
+  }
+  if (positions.length !== columns.length) {
+    throw new Error(`summary: positions has ${positions.length} entries, but this table has ${columns.length} columns (${columns.join(', ')}). Give one end per column, the last one the line's end, e.g. [${columns.map((_, i) => ((i + 1) / columns.length).toFixed(2).replace(/0+$/, '').replace(/\.$/, '')).join(', ')}].`);
+  }
+  const relative = positions[positions.length - 1] <= 1;
+  const width = lineLength ?? (relative ? (connected ? 98 : 65) + (showTrainable ? 11 : 0) : positions[positions.length - 1]);
+  const ends = relative ? positions.map((p) => Math.floor(width * p)) : [...positions];
+  if (ends.some((end, i) => !(end > (ends[i - 1] ?? 0)))) throw new Error(`summary: positions must increase from column to column and be above 0, but got [${positions.join(', ')}] (column ends ${ends.join(', ')} at a line length of ${width}).`);
+  return { ends, width };
+}
+
+/**
+ * Keras' `model.summary()` table: layer (type), output shape, parameter count, totals. Functional
+ * models (anything but a chain) also list their inputs and, per layer, the tensors it reads as
+ * Keras writes them (`layer[call][0]`). A shared layer is one row, its parameters counted once,
+ * with one "connected to" line per call; so is a model applied inside this one (a pretrained base),
+ * whose own rows `expandNested` lists under it in a frame, as Keras does. `graphOf` gives such a
+ * model's graph.
+ */
+export function summaryLines(name: string, graph: Graph, options: SummaryOptions, graphOf: (model: LayersModel) => Graph): string[] {
+  const connected = !graph.isChain;
+  const columns = ['Layer (type)', 'Output Shape', 'Param #', ...(connected ? ['Connected to'] : []), ...(options.showTrainable ? ['Trainable'] : [])];
+  const { ends, width } = columnEnds(options, columns, connected);
+  // Rows inside `depth` frames keep the columns where the outer rows have them; the name column gives up the frames' width.
+  const row = (cells: readonly string[], depth: number) => cells.map((c, i) => (i === 0 ? ` ${c}` : c).padEnd(i === cells.length - 1 ? 0 : i === 0 ? ends[0] - depth : ends[i] - ends[i - 1])).join('');
+  const framed = (text: string, depth: number) => (depth === 0 ? text : `${'|'.repeat(depth)}${text.padEnd(width - 2 * depth)}${'|'.repeat(depth)}`);
+  const lines = [`Model: "${name}"`, '_'.repeat(width), row(columns, 0), '='.repeat(width)];
+  const print = (rows: readonly Row[], depth: number) => {
+    rows.forEach((r, k) => {
+      const last = k === rows.length - 1;
+      const trainable = options.showTrainable ? [r.trainable] : [];
+      if (!connected) lines.push(framed(row([...r.cells, ...trainable], depth), depth));
+      else r.connections.forEach((connection, call) => lines.push(framed(row(call === 0 ? [...r.cells, connection, ...trainable] : ['', '', '', connection], depth), depth)));
+      if (options.expandNested && r.nested) {
+        lines.push(framed('¯'.repeat(width - 2 * depth - 2), depth + 1));
+        print(graphRows(graphOf(r.nested)), depth + 1);
+        // The frame's closing line ends the row, in place of the line under it.
+        lines.push(framed('¯'.repeat(width - 2 * depth), depth));
+        if (depth === 0 && last) lines.push('='.repeat(width));
+      } else if (depth === 0) lines.push((last ? '=' : '_').repeat(width));
+      else if (!last) lines.push(framed('_'.repeat(width - 2 * depth), depth));
+    });
+  };
+  const rows = graphRows(graph);
+  print(options.layerRange ? rangeOf(rows, options.layerRange, name) : rows, 0);
   const total = graph.layers.reduce((s, layer) => s + layer.countParams(), 0);
   const trainable = graph.layers.reduce((s, layer) => s + trainableCount(layer.weightSpecs), 0);
   lines.push(`Total params: ${total.toLocaleString('en-US')}`);

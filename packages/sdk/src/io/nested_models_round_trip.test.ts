@@ -72,7 +72,7 @@ describe("tfjs-layers' files with models saved inside models", () => {
 /** The summary's lines, for comparing a model with its saved and loaded copy. */
 function summaryOf(model: km.LayersModel): string[] {
   const lines: string[] = [];
-  model.summary(undefined, (line) => lines.push(line));
+  model.summary(undefined, undefined, (line) => lines.push(line));
   return lines;
 }
 

@@ -68,7 +68,7 @@ describe('activation layers: shapes, weights, summary and configs', () => {
   it('summary lists each layer with its parameters', () => {
     const model = km.sequential([km.layers.dense({ units: 4, inputShape: [3] }), km.layers.leakyReLU({ alpha: 0.2 }), km.layers.prelu(), km.layers.softmax()]);
     const lines: string[] = [];
-    model.summary(undefined, (line) => lines.push(line));
+    model.summary(undefined, undefined, (line) => lines.push(line));
     const text = lines.join('\n');
     expect(text).toMatch(/leaky_re_lu.*\(LeakyReLU\)\s+\(None, 4\)\s+0/);
     expect(text).toMatch(/p_re_lu.*\(PReLU\)\s+\(None, 4\)\s+4/);

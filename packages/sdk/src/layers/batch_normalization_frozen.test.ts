@@ -25,7 +25,7 @@ function setStatistics(model: km.LayersModel, random: Random): void {
 
 function trainableCounts(model: km.LayersModel): string[] {
   const lines: string[] = [];
-  model.summary(undefined, (line) => lines.push(line));
+  model.summary(undefined, undefined, (line) => lines.push(line));
   return lines.filter((l) => /params:/.test(l));
 }
 

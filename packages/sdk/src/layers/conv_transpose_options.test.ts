@@ -51,8 +51,8 @@ describe('summary', () => {
     const volumes = km.sequential([km.layers.conv3dTranspose({ filters: 4, kernelSize: [3, 3, 2], strides: [1, 2, 2], padding: 'same', inputShape: [4, 8, 8, 2], name: 'up3' })]);
     const sequences = km.sequential([km.layers.conv1dTranspose({ filters: 3, kernelSize: 5, strides: 2, inputShape: [10, 4], name: 'up1' })]);
     const lines: string[] = [];
-    volumes.summary(undefined, (line) => lines.push(line));
-    sequences.summary(undefined, (line) => lines.push(line));
+    volumes.summary(undefined, undefined, (line) => lines.push(line));
+    sequences.summary(undefined, undefined, (line) => lines.push(line));
     // Kernel 3·3·2·4·2 + bias 4 = 148; kernel 5·3·4 + bias 3 = 63, 'valid': 10·2 + max(5 − 2, 0) = 23 steps.
     expect(lines.find((l) => l.includes('up3 (Conv3DTranspose)'))).toMatch(/\(None, 4, 16, 16, 4\)\s+148$/);
     expect(lines.find((l) => l.includes('up1 (Conv1DTranspose)'))).toMatch(/\(None, 23, 3\)\s+63$/);

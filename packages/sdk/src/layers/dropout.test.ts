@@ -57,12 +57,12 @@ describe('convolution and pooling layers reject bad arguments with the received 
   });
 
   it('Conv2D on 2-D images suggests adding a channels axis; a too-small input says so', () => {
-    expect(() => km.sequential([km.layers.conv2d({ filters: 2, kernelSize: 3, inputShape: [28, 28], name: 'c' })]).summary(65, () => {})).toThrow(/Conv2D layer 'c' expects inputs of shape \(None, height, width, channels\), but received \(None, 28, 28\)\. Add a channels axis, e\.g\. km\.layers\.reshape\(\{ targetShape: \[28, 28, 1\] \}\)/);
-    expect(() => km.sequential([km.layers.maxPooling2d({ poolSize: 3, inputShape: [2, 2, 1], name: 'p' })]).summary(65, () => {})).toThrow(/Layer 'p': the input \(None, 2, 2, 1\) is smaller than its 3x3 window/);
+    expect(() => km.sequential([km.layers.conv2d({ filters: 2, kernelSize: 3, inputShape: [28, 28], name: 'c' })]).summary({ lineLength: 65, printFn: () => {} })).toThrow(/Conv2D layer 'c' expects inputs of shape \(None, height, width, channels\), but received \(None, 28, 28\)\. Add a channels axis, e\.g\. km\.layers\.reshape\(\{ targetShape: \[28, 28, 1\] \}\)/);
+    expect(() => km.sequential([km.layers.maxPooling2d({ poolSize: 3, inputShape: [2, 2, 1], name: 'p' })]).summary({ lineLength: 65, printFn: () => {} })).toThrow(/Layer 'p': the input \(None, 2, 2, 1\) is smaller than its 3x3 window/);
   });
 
   it('Reshape to a different number of values', () => {
-    expect(() => km.sequential([km.layers.reshape({ targetShape: [5, 5], inputShape: [28, 28], name: 'r' })]).summary(65, () => {})).toThrow(/Reshape layer 'r' cannot reshape \(None, 28, 28\) \(784 values per sample\) to \[5, 5\]/);
+    expect(() => km.sequential([km.layers.reshape({ targetShape: [5, 5], inputShape: [28, 28], name: 'r' })]).summary({ lineLength: 65, printFn: () => {} })).toThrow(/Reshape layer 'r' cannot reshape \(None, 28, 28\) \(784 values per sample\) to \[5, 5\]/);
     expect(() => km.layers.reshape({ targetShape: [-1, -1] })).toThrow(/at most one -1\. Received: targetShape=\[-1,-1\]/);
   });
 

@@ -69,7 +69,7 @@ describe('returnState and initialState: bad input gets errors that name it and t
     const decIn = km.input({ shape: [2, 3], name: 'dec_in' });
     const model = km.model({ inputs: [encIn, decIn], outputs: [km.layers.lstm({ units: 4, name: 'dec' }).apply(decIn, { initialState: [h, c] }), c] });
     const lines: string[] = [];
-    model.summary(undefined, (line) => lines.push(line));
+    model.summary(undefined, undefined, (line) => lines.push(line));
     expect(lines.find((l) => l.includes('enc (LSTM)'))).toContain('(None, 4), (None, 4), (None, 4)');
     expect(lines.find((l) => l.includes('dec (LSTM)'))).toContain('dec_in[0][0], enc[0][1], enc[0][2]');
   });

@@ -28,7 +28,7 @@ describe('Embedding and the 1-D layers: shapes, options and errors', () => {
     expect(new Set(values).size).toBeGreaterThan(150);
     expect(model.layers[0].getConfig()).toMatchObject({ inputDim: 50, outputDim: 4, inputLength: 9, maskZero: false, embeddingsInitializer: { className: 'RandomUniform', config: { minval: -0.05, maxval: 0.05 } } });
     const lines: string[] = [];
-    model.summary(undefined, (line: string) => lines.push(line));
+    model.summary(undefined, undefined, (line: string) => lines.push(line));
     expect(lines.find((l) => l.includes('(Embedding)'))).toMatch(/\(None, 9, 4\)\s+200/);
   });
 

@@ -23,7 +23,7 @@ describe('Conv2DTranspose options: each bad one is an error naming what was rece
   });
 
   it('rejects an input without a channels axis, naming the fix', () => {
-    expect(() => km.sequential([km.layers.conv2dTranspose({ filters: 2, kernelSize: 3, inputShape: [8, 8], name: 't' })]).summary(80, () => {}))
+    expect(() => km.sequential([km.layers.conv2dTranspose({ filters: 2, kernelSize: 3, inputShape: [8, 8], name: 't' })]).summary({ lineLength: 80, printFn: () => {} }))
       .toThrow(/Conv2DTranspose layer 't' expects inputs of shape \(None, height, width, channels\), but received \(None, 8, 8\)\. Add a channels axis/);
   });
 });
@@ -50,7 +50,7 @@ describe('summary', () => {
       km.layers.conv2dTranspose({ filters: 2, kernelSize: [3, 2], strides: [1, 3], name: 'valid_up' }),
     ]);
     const lines: string[] = [];
-    model.summary(undefined, (line) => lines.push(line));
+    model.summary(undefined, undefined, (line) => lines.push(line));
     // depthwise 3·3·1·2 + pointwise 1·1·2·8 + bias 8; kernel 3·3·1·8 + bias 1; kernel 3·2·2·1 + bias 2.
     expect(lines.find((l) => l.includes('sep (SeparableConv2D)'))).toMatch(/\(None, 14, 14, 8\)\s+42$/);
     expect(lines.find((l) => l.includes('up (Conv2DTranspose)'))).toMatch(/\(None, 28, 28, 1\)\s+73$/);

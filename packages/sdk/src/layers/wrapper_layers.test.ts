@@ -24,7 +24,7 @@ describe('Bidirectional: lifecycle', () => {
   it('summary() shows one row for the wrapper with both directions\' parameters and the merged shape', () => {
     const model = km.sequential([km.layers.bidirectional({ name: 'bi', layer: km.layers.gru({ units: 4, returnSequences: true }), inputShape: [6, 2] })]);
     const lines: string[] = [];
-    model.summary(undefined, (line) => lines.push(line));
+    model.summary(undefined, undefined, (line) => lines.push(line));
     const row = lines.find((l) => l.includes('bi (Bidirectional)'))!;
     expect(row).toMatch(/\(None, 6, 8\)\s+168$/);
   });

@@ -3,8 +3,7 @@ import { graphEntries, tensorSource } from '../engine/graph_entries.js';
 import { input, type SymbolicTensor } from '../engine/symbolic.js';
 import type { LayersModel } from '../engine/model.js';
 import type { Layer } from '../layers/layer.js';
-import { layerFromConfig } from '../layers/registry.js';
-import { describe, isObject, KERAS_VERSION, MODEL_CLASS_NAMES, normalizeConfig, savedLayerConfig, savedModelClassName, type Json, type NestedModelBuilder } from './layers_model_format.js';
+import { describe, isObject, KERAS_VERSION, MODEL_CLASS_NAMES, normalizeConfig, savedLayerConfig, savedModelClassName, type Json, type TopologyLoad } from './layers_model_format.js';
 import { toCamelCase } from './keras_names.js';
 
 /** Class names Keras and tfjs give functional models ('Functional' since TF 2.4, 'Model' in tfjs). */
@@ -134,7 +133,7 @@ function tensorKey(name: string, call: number, tensor = 0): string {
  * config}` part), reading tfjs' and Keras 2's `inbound_nodes` and Keras 3's `keras_history` form.
  * Every error names `source` and the layer at fault.
  */
-export function functionalFromTopology(model: Json, source: string, nested: NestedModelBuilder): ParsedFunctional {
+export function functionalFromTopology(model: Json, source: string, load: TopologyLoad): ParsedFunctional {
   const config = model.config;
   if (!isObject(config) || !Array.isArray(config.layers) || !Array.isArray(config.input_layers) || !Array.isArray(config.output_layers)) {
     throw new Error(`${source}: a functional model's config needs 'layers', 'input_layers' and 'output_layers' arrays. Received: config=${describe(config)}.`);
@@ -155,7 +154,7 @@ export function functionalFromTopology(model: Json, source: string, nested: Nest
       return;
     }
     const calls = inboundCalls(entry.inbound_nodes, where);
-    const layer = layerConfig ? savedLayer(entry.class_name, layerConfig, where) : nested(entry, where);
+    const layer = layerConfig ? savedLayer(load, entry.class_name, layerConfig, where) : load.nested(entry, where);
     const firstCall = isModel ? Math.max(0, (highest.get(name) ?? 0) + 1 - calls.length) : 0;
     calls.forEach(({ args, kwargs, training }, call) => pending.push({ layer, call: firstCall + call, firstCall, inbound: [...args, ...Object.values(kwargs).flat()], args, kwargs, training, where: calls.length > 1 ? `${where}, call ${call}` : where }));
   });
@@ -197,9 +196,9 @@ export function functionalFromTopology(model: Json, source: string, nested: Nest
 }
 
 /** A layer from its saved class name and normalised config; errors name `where`. */
-function savedLayer(className: string, config: Json, where: string): Layer {
+function savedLayer(load: TopologyLoad, className: string, config: Json, where: string): Layer {
   try {
-    return layerFromConfig(className, config);
+    return load.layers.layer(className, config);
   } catch (err) {
     throw new Error(`${where}: ${(err as Error).message}`);
   }

@@ -1,7 +1,7 @@
 import type { LayersModel } from '../engine/model.js';
 import type { Layer } from '../layers/layer.js';
-import { layerFromConfig } from '../layers/registry.js';
 import { renameKeys, toCamelCase, toSnakeCase } from './keras_names.js';
+import type { SavedLayers } from './saved_layers.js';
 
 /** What kerasm writes as `keras_version` and `backend` (tfjs writes its own; readers ignore both). */
 export const KERAS_VERSION = 'kerasm 0.0.0';
@@ -61,11 +61,16 @@ export function savedModelClassName(model: LayersModel): string {
 /** Class names of models saved inside another as one of its layers (Keras' and tfjs' nested models). */
 export const MODEL_CLASS_NAMES: readonly string[] = ['Sequential', 'Model', 'Functional'];
 
-/**
- * Builds a model saved as a layer of another from its `{class_name, config}` entry. The loader
- * passes it in, since only it may import the model classes (they import this module's savers).
- */
-export type NestedModelBuilder = (entry: Json, where: string) => LayersModel;
+/** What the topology readers get from the load they are part of. */
+export interface TopologyLoad {
+  /**
+   * Builds a model saved as a layer of another from its `{class_name, config}` entry. The loader
+   * passes it in, since only it may import the model classes (they import this module's savers).
+   */
+  nested(entry: Json, where: string): LayersModel;
+  /** The load's layers, shared by name across the models of one file. */
+  readonly layers: SavedLayers;
+}
 
 export type Json = Record<string, unknown>;
 
@@ -78,7 +83,7 @@ export function isObject(value: unknown): value is Json {
  * wrapper (`model_config`), Keras 2 and 3 `InputLayer`s (`batch_input_shape`, `batch_shape`) and
  * Keras 3 dtype policies. Every error names `source` and the layer at fault.
  */
-export function layersFromTopology(topology: unknown, source: string, nested: NestedModelBuilder): ParsedTopology {
+export function layersFromTopology(topology: unknown, source: string, load: TopologyLoad): ParsedTopology {
   const model = modelConfigOf(topology, source);
   const className = model.class_name;
   if (className !== 'Sequential') {
@@ -99,7 +104,7 @@ export function layersFromTopology(topology: unknown, source: string, nested: Ne
     if (MODEL_CLASS_NAMES.includes(entry.class_name)) {
       // A nested model declares its own input; an InputLayer before it describes that input, no later layer's.
       pendingInputShape = undefined;
-      layers.push(nested(entry, `${where} '${String(entry.config.name ?? '?')}' (${entry.class_name})`));
+      layers.push(load.nested(entry, `${where} '${String(entry.config.name ?? '?')}' (${entry.class_name})`));
       return;
     }
     const layerConfig = normalizeConfig(entry.config, `${where} '${String(entry.config.name ?? '?')}' (${entry.class_name})`);
@@ -110,7 +115,7 @@ export function layersFromTopology(topology: unknown, source: string, nested: Ne
     if (pendingInputShape !== undefined && layerConfig.batchInputShape === undefined) layerConfig.batchInputShape = pendingInputShape;
     pendingInputShape = undefined;
     try {
-      const layer = layerFromConfig(entry.class_name, layerConfig);
+      const layer = load.layers.layer(entry.class_name, layerConfig);
       rejectDroppedFields(layerConfig, layer.getConfig());
       layers.push(layer);
     } catch (err) {

@@ -4,6 +4,7 @@ import type { LayersModel } from '../engine/model.js';
 import { Sequential } from '../engine/sequential.js';
 import { FUNCTIONAL_CLASS_NAMES, functionalFromTopology } from './functional_topology.js';
 import { layersFromTopology, modelConfigOf } from './layers_model_format.js';
+import { SavedLayers } from './saved_layers.js';
 import { checkLayersModelFormat } from './load_weights.js';
 import { restoreOptimizerWeights } from './optimizer_weights.js';
 import { describeSource, handlerFor } from './router.js';
@@ -54,16 +55,21 @@ export async function modelFromArtifacts(artifacts: ModelArtifacts, where: strin
   return model;
 }
 
-/** A Sequential or functional model made from its saved topology, with fresh weights; a Sequential one without an input shape is left unbuilt. */
-export function modelFromTopology(topology: unknown, where: string): LayersModel {
+/**
+ * A Sequential or functional model made from its saved topology, with fresh weights; a Sequential
+ * one without an input shape is left unbuilt. Models saved inside it are made with the same
+ * `layers`, so a layer they share with it is one layer.
+ */
+export function modelFromTopology(topology: unknown, where: string, layers = new SavedLayers()): LayersModel {
+  const load = { nested: (entry: unknown, at: string) => modelFromTopology(entry, at, layers), layers };
   if (FUNCTIONAL_CLASS_NAMES.includes(String(modelConfigOf(topology, where).class_name))) {
-    const { name, inputs, outputs } = functionalFromTopology(modelConfigOf(topology, where), where, modelFromTopology);
+    const { name, inputs, outputs } = functionalFromTopology(modelConfigOf(topology, where), where, load);
     try {
       return new Functional({ inputs, outputs, name });
     } catch (err) {
       throw new Error(`${where}: ${(err as Error).message}`);
     }
   }
-  const { name, layers } = layersFromTopology(topology, where, modelFromTopology);
-  return new Sequential({ layers, name });
+  const stacked = layersFromTopology(topology, where, load);
+  return new Sequential({ layers: stacked.layers, name: stacked.name });
 }

@@ -142,4 +142,32 @@ describe('kerasm saves a model used inside another as one entry, as tfjs and Ker
     await loaded.fit(km.tensor(xValues, [5, 6]), km.tensor(new Float32Array(10), [5, 2]), { epochs: 1, verbose: 0 });
     expect(bn.getWeights().slice(2).map((w) => Array.from(w.dataSync()))).toEqual(statistics);
   });
+
+  it('a layer used inside a nested model and in the model around it loads as one layer, which training still shares', async () => {
+    km.utils.setRandomSeed(6);
+    const shared = km.layers.dense({ units: 6, activation: 'tanh', name: 'shared' });
+    const innerInput = km.input({ shape: [6] });
+    const inner = km.model({ inputs: innerInput, outputs: shared.apply(innerInput) as km.SymbolicTensor, name: 'inner' });
+    const input = km.input({ shape: [6] });
+    const ours = km.model({ inputs: input, outputs: shared.apply(inner.apply(input) as km.SymbolicTensor) as km.SymbolicTensor });
+    const artifacts = await kerasmArtifacts(ours);
+    // The file holds the layer's config in both places and its weights once.
+    expect(JSON.stringify(artifacts.modelTopology).match(/"class_name":"Dense"/g)).toHaveLength(2);
+    // tfjs makes two layers of it, and refuses the file for their one weight name.
+    await expect(tfl.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts))).rejects.toThrow('Duplicate weight name: shared/kernel');
+    const loaded = await km.loadLayersModel(km.io.fromMemory(artifacts));
+    expect(loaded.allLayers).toHaveLength(1);
+    expect((loaded.getLayer('inner') as km.LayersModel).getLayer('shared')).toBe(loaded.getLayer('shared'));
+    expect(summaryOf(loaded)).toEqual(summaryOf(ours));
+    const x = km.tensor(xValues, [5, 6]);
+    expect(maxAbsDiff(loaded.predict(x).dataSync(), ours.predict(x).dataSync())).toBeLessThan(1e-7);
+    const y = km.tensor(flipped, [5, 6]);
+    for (const model of [ours, loaded]) {
+      model.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.1 }), loss: 'mse' });
+      await model.fit(x, y, { epochs: 3, batchSize: 5, shuffle: false, verbose: 0 });
+    }
+    const [trained, reloadedTrained] = [ours, loaded].map((m) => m.getWeights().map((w) => w.dataSync()));
+    expect(reloadedTrained).toHaveLength(2);
+    trained.forEach((w, i) => expect(maxAbsDiff(reloadedTrained[i], w)).toBeLessThan(1e-6));
+  });
 });

@@ -1,0 +1,28 @@
+import type { Layer } from '../layers/layer.js';
+import { layerFromConfig } from '../layers/registry.js';
+import type { Json } from './layers_model_format.js';
+
+// The first layer of a stacked model records an input shape that the same layer saved in the model around it need not.
+const INPUT_SHAPE_KEYS = new Set(['batchInputShape', 'inputShape', 'batchSize']);
+
+const comparable = (config: Json) => JSON.stringify(Object.entries(config).filter(([key]) => !INPUT_SHAPE_KEYS.has(key)));
+
+/**
+ * The layers one load makes, by name. A layer saved both in a nested model and in the model around
+ * it (or in two nested models) was one layer with one set of weights: the file holds its config once
+ * per place and its weights once, under its name. It loads as one layer again, so training still
+ * shares it.
+ */
+export class SavedLayers {
+  readonly #made = new Map<string, { layer: Layer; className: string; config: string }>();
+
+  /** The layer a saved entry describes: the one this load already made under its name when class and config agree, else a new one. */
+  layer(className: string, config: Json): Layer {
+    const name = typeof config.name === 'string' ? config.name : undefined;
+    const made = name === undefined ? undefined : this.#made.get(name);
+    if (made && made.className === className && made.config === comparable(config)) return made.layer;
+    const layer = layerFromConfig(className, config);
+    if (name !== undefined && !made) this.#made.set(name, { layer, className, config: comparable(config) });
+    return layer;
+  }
+}

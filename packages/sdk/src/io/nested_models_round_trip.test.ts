@@ -157,6 +157,7 @@ describe('kerasm saves a model used inside another as one entry, as tfjs and Ker
     await expect(tfl.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts))).rejects.toThrow('Duplicate weight name: shared/kernel');
     const loaded = await km.loadLayersModel(km.io.fromMemory(artifacts));
     expect(loaded.allLayers).toHaveLength(1);
+    expect(km.models.cloneModel(ours).allLayers).toHaveLength(1);
     expect((loaded.getLayer('inner') as km.LayersModel).getLayer('shared')).toBe(loaded.getLayer('shared'));
     expect(summaryOf(loaded)).toEqual(summaryOf(ours));
     const x = km.tensor(xValues, [5, 6]);

@@ -19,7 +19,7 @@ function microseconds(fn) {
   return ((performance.now() - t0) / 200) * 1000;
 }
 
-for (const kind of [InputActivation.Swish, InputActivation.Gelu, InputActivation.GeluTanh, InputActivation.Mish]) {
+for (const kind of [InputActivation.Swish, InputActivation.Gelu, InputActivation.GeluTanh, InputActivation.Mish, InputActivation.HardSilu, InputActivation.TanhShrink]) {
   const forward = microseconds(() => core.inputActivationForward(kind, x, y, n));
   const backward = microseconds(() => core.inputActivationBackward(kind, x, dy, y, dBias, ROWS, COLS));
   console.log(`${InputActivation[kind]}: forward ${forward.toFixed(0)} µs, backward with bias gradient ${backward.toFixed(0)} µs`);

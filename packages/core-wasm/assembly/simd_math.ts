@@ -81,3 +81,38 @@ export function sigmoidScalar(x: f32): f32 {
 export function tanhScalar(x: f32): f32 {
   return f32x4.extract_lane(tanhVector(f32x4.splat(x)), 0);
 }
+
+const LOG2E_F64: f64 = 1.4426950408889634;
+// ln 2 split in two (fdlibm's) so that n·LN2_HI_F64 is exact.
+const LN2_HI_F64: f64 = 6.93147180369123816490e-01;
+const LN2_LO_F64: f64 = 1.90821492927058770002e-10;
+// e^-700 is hundreds of orders of magnitude below f32's smallest subnormal, and keeps 2^n normal.
+const EXP_MIN_F64: f64 = -700;
+
+/**
+ * e^x in two f64 lanes, to about 1e-14 relative, for the kernels that round an f64 result to f32.
+ * Lanes below −700 give e^−700 (0 once rounded to f32); x must stay below 709, where 2^n would
+ * overflow (callers pass x ≤ 0 or barely above).
+ */
+// @ts-ignore: decorator
+@inline
+export function expPair(x: v128): v128 {
+  const xc = f64x2.max(x, f64x2.splat(EXP_MIN_F64));
+  const n = f64x2.nearest(f64x2.mul(xc, f64x2.splat(LOG2E_F64)));
+  const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(n, f64x2.splat(LN2_HI_F64))), f64x2.mul(n, f64x2.splat(LN2_LO_F64)));
+  // e^r from its Taylor series through r^11/11!: with |r| ≤ ln2/2 the first term left out is below 1e-14.
+  let p = f64x2.splat(1.0 / 39916800);
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 3628800));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 362880));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 40320));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 5040));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 720));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 120));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 24));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 6));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1));
+  const er = f64x2.add(f64x2.mul(p, r), f64x2.splat(1));
+  const twoToN = i64x2.shl(i64x2.add(i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(n)), i64x2.splat(1023)), 52);
+  return f64x2.mul(er, twoToN);
+}

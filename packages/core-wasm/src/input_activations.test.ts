@@ -24,7 +24,8 @@ const softplus = (x: number): number => Math.max(x, 0) + Math.log1p(Math.exp(-Ma
 const REFERENCE: Record<InputActivation, (x: number) => number> = {
   [InputActivation.Swish]: (x) => x / (1 + Math.exp(-x)),
   [InputActivation.Gelu]: (x) => 0.5 * x * erfc(-x / Math.SQRT2),
-  [InputActivation.GeluTanh]: (x) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3))),
+  // ½x(1 + tanh u) as x·σ(2u): 1 + tanh u would cancel for negative u, and leave the tail 0.
+  [InputActivation.GeluTanh]: (x) => x / (1 + Math.exp(-2 * Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3))),
   [InputActivation.Mish]: (x) => x * Math.tanh(softplus(x)),
   [InputActivation.HardSilu]: (x) => (x * Math.min(Math.max(x + 3, 0), 6)) / 6,
   [InputActivation.TanhShrink]: (x) => x - Math.tanh(x),

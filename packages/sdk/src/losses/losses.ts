@@ -8,6 +8,7 @@ import { positionMeanLoss } from './position_mean.js';
 import { BINARY_FOCAL_DEFAULTS, binaryFocalLoss, CATEGORICAL_FOCAL_DEFAULTS, categoricalFocalLoss } from './focal.js';
 import { DICE, overlapLoss, tverskyCoefficients, type OverlapAxis } from './overlap.js';
 import { CTC_LOSS } from './ctc.js';
+import { functionInCompileError } from '../engine/function_in_compile.js';
 
 /** One loss term as the training loop uses it. */
 export interface Loss {
@@ -173,6 +174,7 @@ export const CROSS_ENTROPIES = { categoricalCrossentropy, sparseCategoricalCross
 
 /** Resolves a loss by camelCase or Keras snake_case name (with an error listing the valid names), or passes a loss object through. */
 export function getLoss(name: string | Loss): Loss {
+  if (typeof name === 'function') throw functionInCompileError('loss', name, (n) => n in LOSSES || n in SNAKE_ALIASES);
   if (typeof name !== 'string') return name;
   const loss = LOSSES[(SNAKE_ALIASES[name] ?? name) as LossName];
   if (!loss) {

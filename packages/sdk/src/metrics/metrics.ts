@@ -8,6 +8,7 @@ import type { Metric } from './metric.js';
 import { f1Score, fBetaScore } from './f_score.js';
 import { LOSS_METRICS, namedLossMetric } from './loss_metrics.js';
 import { r2Score } from './r2_score.js';
+import { functionInCompileError } from '../engine/function_in_compile.js';
 import { concordanceCorrelation, pearsonCorrelation } from './correlation.js';
 
 export type { Metric } from './metric.js';
@@ -69,6 +70,7 @@ export type MetricName = keyof typeof FACTORIES;
 
 /** Throws for a metric kerasm does not know, listing the valid names; passes metric objects through. */
 export function checkMetricName(metric: string | Metric): void {
+  if (typeof metric === 'function') throw functionInCompileError('metric', metric, (name) => name in FACTORIES);
   if (typeof metric !== 'string') {
     if (typeof metric?.update !== 'function' || typeof metric.result !== 'function' || typeof metric.reset !== 'function' || typeof metric.name !== 'string') {
       throw new Error(`A metric must be a name or an object with name, reset, update and result (e.g. km.metrics.auc()); received ${JSON.stringify(metric)}.`);

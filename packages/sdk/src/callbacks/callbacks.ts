@@ -1,4 +1,4 @@
-import type { CallbackModel, FitParams } from './callback.js';
+import { Callback, type CallbackModel, type FitParams } from './callback.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Values reported to callbacks and stored in History: `loss`, metric names, `val_` variants. */
@@ -47,12 +47,24 @@ function checkHookNames(callback: CustomCallbackArgs, index: number): void {
   checkOptions(hookLike, HOOKS, `callbacks[${index}]`);
 }
 
+/**
+ * TensorFlow.js' callbacks (tf.callbacks.earlyStopping) expect a tfjs model from `setModel`; they
+ * are told by the `validationData` field every tfjs callback has and kerasm's do not.
+ */
+function rejectTfjsCallback(callback: CustomCallbackArgs, index: number): void {
+  if (typeof callback !== 'object' || callback === null || callback instanceof Callback || !('validationData' in callback) || typeof callback.setModel !== 'function') return;
+  const name = callback.constructor.name;
+  const instead = name === 'EarlyStopping' ? 'km.callbacks.earlyStopping({ monitor, minDelta, patience, mode, baseline, restoreBestWeights })' : 'one from km.callbacks, or a plain object of hooks ({ onEpochEnd(epoch, logs) { ... } })';
+  throw new Error(`callbacks[${index}] is a TensorFlow.js callback (${name}), which works only with a tfjs model. Use kerasm's: ${instead}.`);
+}
+
 /** Calls each hook of a list of callbacks in order, skipping work when no callback has the hook. */
 export class CallbackList {
   readonly #callbacks: CustomCallbackArgs[];
 
   constructor(callbacks: CustomCallbackArgs | readonly CustomCallbackArgs[] | undefined) {
     this.#callbacks = callbacks === undefined ? [] : Array.isArray(callbacks) ? [...callbacks] : [callbacks as CustomCallbackArgs];
+    this.#callbacks.forEach(rejectTfjsCallback);
     this.#callbacks.forEach(checkHookNames);
   }
 

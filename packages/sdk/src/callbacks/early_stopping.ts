@@ -15,12 +15,23 @@ export interface EarlyStoppingArgs {
   mode?: MonitorMode;
   /** Put back the weights of the best epoch when stopping (default false). */
   restoreBestWeights?: boolean;
+  /**
+   * A value the monitored quantity must beat: an epoch that improves on the best so far but not on
+   * the baseline does not restart the patience count, so training stops after `patience` epochs
+   * unless the baseline is beaten (Keras' `baseline`; default none).
+   */
+  baseline?: number;
+  /** Epochs to train before watching the quantity at all, a warm-up (Keras 3's `start_from_epoch`; default 0). */
+  startFromEpoch?: number;
+  /** 1 prints the epoch training stopped at and the epoch whose weights were put back (default 0). */
+  verbose?: 0 | 1;
 }
 
 /** Stops training when a monitored quantity has stopped improving (Keras' EarlyStopping). */
 export class EarlyStopping extends Callback {
   readonly patience: number;
   readonly restoreBestWeights: boolean;
+  readonly startFromEpoch: number;
   /** Epoch at which training was stopped, or -1. */
   stoppedEpoch = -1;
   /** Epoch with the best monitored value. */
@@ -37,6 +48,13 @@ export class EarlyStopping extends Callback {
       throw new Error(`EarlyStopping: patience must be a non-negative integer. Received: patience=${patience}.`);
     }
     this.patience = patience;
+    const startFromEpoch = args.startFromEpoch ?? 0;
+    if (!Number.isInteger(startFromEpoch) || startFromEpoch < 0) {
+      throw new Error(`EarlyStopping: startFromEpoch must be a non-negative integer. Received: startFromEpoch=${startFromEpoch}.`);
+    }
+    if (args.baseline !== undefined && !Number.isFinite(args.baseline)) throw new Error(`EarlyStopping: baseline must be a finite number. Received: baseline=${args.baseline}.`);
+    if (args.verbose !== undefined && args.verbose !== 0 && args.verbose !== 1) throw new Error(`EarlyStopping: verbose must be 0 or 1. Received: verbose=${JSON.stringify(args.verbose)}.`);
+    this.startFromEpoch = startFromEpoch;
     this.restoreBestWeights = args.restoreBestWeights ?? false;
     this.#args = args;
     this.#reset();
@@ -56,18 +74,30 @@ export class EarlyStopping extends Callback {
 
   override async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
     const value = this.#monitor.read(logs, epoch, this.params);
-    if (value === null) return;
+    if (value === null || epoch < this.startFromEpoch) return;
     this.#wait++;
     if (this.#monitor.improved(value)) {
       this.bestEpoch = epoch;
-      this.#wait = 0;
+      const { baseline } = this.#args;
+      if (baseline === undefined || this.#monitor.beats(value, baseline)) this.#wait = 0;
       if (this.restoreBestWeights) this.#bestWeights = await weightSnapshot(this.model);
       return;
     }
     if (this.#wait >= this.patience && epoch > 0) {
       this.stoppedEpoch = epoch;
       this.model.stopTraining = true;
-      if (this.#bestWeights) this.model.setWeights(this.#bestWeights);
+      if (this.#bestWeights) {
+        this.model.setWeights(this.#bestWeights);
+        this.#print(`Restoring model weights from the end of the best epoch: ${this.bestEpoch + 1}.`);
+      }
     }
+  }
+
+  override onTrainEnd(): void {
+    if (this.stoppedEpoch >= 0) this.#print(`Epoch ${this.stoppedEpoch + 1}: early stopping`);
+  }
+
+  #print(line: string): void {
+    if (this.#args.verbose === 1) console.log(line);
   }
 }

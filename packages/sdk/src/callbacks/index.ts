@@ -10,7 +10,7 @@ import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Stops when `monitor` stops improving. @example `km.callbacks.earlyStopping({ monitor: 'val_loss', patience: 3, restoreBestWeights: true })` */
 export function earlyStopping(args?: EarlyStoppingArgs): EarlyStopping {
-  checkOptions(args, optionNames<EarlyStoppingArgs>({ monitor: true, minDelta: true, patience: true, mode: true, restoreBestWeights: true }), 'km.callbacks.earlyStopping');
+  checkOptions(args, optionNames<EarlyStoppingArgs>({ monitor: true, minDelta: true, patience: true, mode: true, restoreBestWeights: true, baseline: true, startFromEpoch: true, verbose: true }), 'km.callbacks.earlyStopping');
   return new EarlyStopping(args);
 }
 

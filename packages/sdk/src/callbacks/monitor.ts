@@ -42,9 +42,14 @@ export class Monitor {
     return value;
   }
 
+  /** Whether `value` beats `reference` by more than minDelta in the monitored direction. */
+  beats(value: number, reference: number): boolean {
+    return this.direction === 'min' ? value < reference - this.minDelta : value > reference + this.minDelta;
+  }
+
   /** True, and records the new best, when `value` beats the best by more than minDelta. */
   improved(value: number): boolean {
-    const better = this.direction === 'min' ? value < this.best - this.minDelta : value > this.best + this.minDelta;
+    const better = this.beats(value, this.best);
     if (better) this.best = value;
     return better;
   }

@@ -2,6 +2,7 @@ import type { Shape } from '../layers/layer.js';
 import { getLoss, type Loss, type LossName } from '../losses/losses.js';
 import { checkMetricName, getMetric, type Metric, type MetricName } from '../metrics/metrics.js';
 import { Tensor } from '../tensor.js';
+import { describeNonTensor, isNumberArray, isTfjsTensor } from './foreign_values.js';
 import type { Graph } from './graph.js';
 
 /** One loss for every output, a list in output order, or an object keyed by output layer name. */
@@ -35,7 +36,7 @@ function isLossObject(value: unknown): value is Loss {
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Tensor) && !isLossObject(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Tensor) && !isTfjsTensor(value) && !isLossObject(value);
 }
 
 /** Checks the loss names in a compile spec before the graph is known; returns the first loss (the model's `loss`). */
@@ -147,6 +148,7 @@ function describe(value: unknown): string {
 export function tensorsFor(value: unknown, names: readonly string[], what: string, kind: 'inputs' | 'outputs'): { tensors: unknown[]; labels: string[] } {
   const list = names.map((n) => `'${n}'`).join(', ');
   const fix = `Pass ${names.length === 1 ? 'one tensor' : `a list of ${names.length} tensors in that order, or an object keyed by those names`}.`;
+  if (isNumberArray(value)) throw new Error(`${what} must be a km.Tensor; received ${describeNonTensor(value)}.`);
   if (Array.isArray(value)) {
     if (value.length !== names.length) throw new Error(`${what} is ${describe(value)}, but the model has ${names.length} ${kind} [${list}]. ${fix}`);
     return { tensors: value, labels: names.length === 1 ? [what] : names.map((_, k) => `${what}[${k}] ('${names[k]}')`) };

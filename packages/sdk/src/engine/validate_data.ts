@@ -1,11 +1,12 @@
 import { firstNonFinite } from '../backend/non_finite.js';
 import { Tensor } from '../tensor.js';
+import { describeNonTensor, isNumberArray } from './foreign_values.js';
 import type { Shape } from '../layers/layer.js';
 
 /** Checks an argument is a live tensor; names the argument when it is not. */
 export function checkTensor(value: unknown, what: string): Tensor {
   if (!(value instanceof Tensor)) {
-    throw new Error(`${what} must be a km.Tensor; received ${value === null ? 'null' : typeof value}. Make one with km.tensor(values, shape).`);
+    throw new Error(`${what} must be a km.Tensor; received ${describeNonTensor(value)}.`);
   }
   if (value.isDisposed) throw new Error(`${what} was disposed; pass a tensor that is still alive.`);
   if (value.rank === 0) throw new Error(`${what} must have a leading sample dimension; received a scalar.`);
@@ -68,7 +69,8 @@ export function featureValues(x: Tensor, what: string): Float32Array {
 
 /** The first input tensor of `x` (one tensor, a list or an object of them). */
 export function firstInput(x: unknown): Tensor {
-  const first = x instanceof Tensor ? x : Array.isArray(x) ? x[0] : typeof x === 'object' && x !== null ? Object.values(x)[0] : x;
+  const isPlainObject = typeof x === 'object' && x !== null && Object.getPrototypeOf(x) === Object.prototype;
+  const first = Array.isArray(x) && !isNumberArray(x) ? x[0] : isPlainObject ? Object.values(x)[0] : x;
   return checkTensor(first, 'x');
 }
 

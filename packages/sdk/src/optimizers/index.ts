@@ -7,7 +7,8 @@ import { Ftrl, type FtrlArgs } from './ftrl.js';
 import { Lamb, type LambArgs } from './lamb.js';
 import { Lion, type LionArgs } from './lion.js';
 import { Nadam, type NadamArgs } from './nadam.js';
-import type { Optimizer } from './optimizer.js';
+import { Optimizer } from './optimizer.js';
+import { tfjsOptimizerError } from '../engine/foreign_values.js';
 import { RMSprop, type RMSpropArgs } from './rmsprop.js';
 import { SGD, type SGDArgs } from './sgd.js';
 import { checkOptions, optionNames } from '../utils/options.js';
@@ -147,7 +148,10 @@ export const OPTIMIZER_NAMES = Object.keys(BY_NAME);
 
 /** Resolves `compile`'s optimizer option: a name (`'adam'`, `'sgd'`, `'rmsprop'`, ...) with defaults, or an instance. */
 export function getOptimizer(optimizer: string | Optimizer): Optimizer {
-  if (typeof optimizer !== 'string') return optimizer;
+  if (typeof optimizer !== 'string') {
+    if (optimizer instanceof Optimizer) return optimizer;
+    throw tfjsOptimizerError(optimizer, OPTIMIZER_NAMES) ?? new Error(`compile's optimizer must be a name (${OPTIMIZER_NAMES.map((n) => `'${n}'`).join(', ')}) or an instance such as km.optimizers.adam({ learningRate: 0.001 }); received ${typeof optimizer === 'object' && optimizer !== null ? `an object with keys [${Object.keys(optimizer).join(', ')}]` : typeof optimizer}.`);
+  }
   const make = BY_NAME[optimizer.toLowerCase()];
   if (!make) {
     throw new Error(`Unknown optimizer '${optimizer}'. Valid optimizers: ${OPTIMIZER_NAMES.map((n) => `'${n}'`).join(', ')}, or an instance such as km.optimizers.adam({ learningRate: 0.001 }).`);

@@ -1,0 +1,47 @@
+// Values from TensorFlow.js code that kerasm cannot take as they are: its tensors, optimizers,
+// callbacks, layers and initializers. Each is told by its shape, not its class, since kerasm loads
+// no tfjs module unless a tfjs backend is chosen. The messages name kerasm's counterpart.
+import { Tensor } from '../tensor.js';
+
+interface TfjsTensorLike {
+  shape: number[];
+}
+
+/** A TensorFlow.js tensor (anything tensor-shaped but a km.Tensor). */
+export function isTfjsTensor(value: unknown): value is TfjsTensorLike {
+  if (typeof value !== 'object' || value === null || value instanceof Tensor) return false;
+  const t = value as Record<string, unknown>;
+  return typeof t.dataSync === 'function' && typeof t.arraySync === 'function' && Array.isArray(t.shape);
+}
+
+/** Numbers where tensors belong: a Keras user's list, or tfjs' arraySync() output (not a list of tensors). */
+export function isNumberArray(value: unknown): value is unknown[] {
+  return Array.isArray(value) && value.some((v) => typeof v === 'number' || Array.isArray(v));
+}
+
+/** The class name of a TensorFlow.js object (its layers, initializers, regularizers, constraints and optimizers have `getClassName`), or null. */
+export function tfjsClassName(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const getClassName = (value as { getClassName?: unknown }).getClassName;
+  return typeof getClassName === 'function' ? String(getClassName.call(value)) : null;
+}
+
+/** What a data argument that is not a km.Tensor is, and how to make one of it. */
+export function describeNonTensor(value: unknown): string {
+  if (isTfjsTensor(value)) return `a TensorFlow.js tensor of shape [${value.shape.join(', ')}]. Make a km.Tensor of it: km.tensor(t.arraySync()), or km.tensor(await t.data(), t.shape)`;
+  if (Array.isArray(value)) return 'a nested array. Make a tensor of it: km.tensor(values)';
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}. Make a tensor of it: km.tensor(values, shape)`;
+  return `${value === null ? 'null' : typeof value}. Make one with km.tensor(values, shape)`;
+}
+
+/** A TensorFlow.js optimizer given to compile: the error names kerasm's, with its learning rate. */
+export function tfjsOptimizerError(value: unknown, names: readonly string[]): Error | null {
+  const className = tfjsClassName(value);
+  if (className === null) return null;
+  // tfjs' Momentum optimizer is kerasm's SGD with momentum.
+  const name = className === 'Momentum' ? 'sgd' : names.find((n) => n === className.toLowerCase());
+  const { learningRate, momentum } = value as { learningRate?: unknown; momentum?: unknown };
+  const options = [typeof learningRate === 'number' ? `learningRate: ${learningRate}` : '', className === 'Momentum' && typeof momentum === 'number' ? `momentum: ${momentum}` : ''].filter(Boolean).join(', ');
+  const instead = name ? `km.optimizers.${name}(${options ? `{ ${options} }` : ''})` : `one of ${names.map((n) => `'${n}'`).join(', ')} or its km.optimizers factory`;
+  return new Error(`compile's optimizer is TensorFlow.js' ${className} optimizer (tf.train.*), which cannot update kerasm's weights. Pass ${instead} instead.`);
+}

@@ -1,0 +1,49 @@
+// TensorFlow.js values handed to kerasm (its tensors, optimizers, callbacks) and plain arrays get
+// errors that name kerasm's counterpart, where they failed deep inside or said "received boolean".
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as km from '../index.js';
+
+beforeAll(async () => {
+  await km.ready();
+  await tf.setBackend('cpu');
+});
+
+function compiled() {
+  const model = km.sequential([km.layers.dense({ units: 3, inputShape: [4], activation: 'softmax' })]);
+  model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+  return model;
+}
+const [x, y] = [km.tensor(new Float32Array(8).fill(0.5), [2, 4]), km.tensor([[1, 0, 0], [0, 1, 0]])];
+
+describe('TensorFlow.js values and plain arrays', () => {
+  it('a tfjs tensor as data says how to make a km.Tensor of it', async () => {
+    const message = 'x must be a km.Tensor; received a TensorFlow.js tensor of shape [2, 4]. Make a km.Tensor of it: km.tensor(t.arraySync()), or km.tensor(await t.data(), t.shape).';
+    await expect(compiled().fit(tf.ones([2, 4]) as never, y, { verbose: 0 })).rejects.toThrow(message);
+    expect(() => compiled().predict(tf.ones([2, 4]) as never)).toThrow(message);
+    await expect(compiled().evaluate(x, tf.ones([2, 3]) as never)).rejects.toThrow(/^y must be a km\.Tensor; received a TensorFlow\.js tensor of shape \[2, 3\]/);
+  });
+
+  it('a nested array or a typed array as data says to wrap it in km.tensor', async () => {
+    await expect(compiled().fit([[1, 2, 3, 4]] as never, y, { verbose: 0 })).rejects.toThrow('x must be a km.Tensor; received a nested array. Make a tensor of it: km.tensor(values).');
+    expect(() => compiled().predict(new Float32Array(4) as never)).toThrow('x must be a km.Tensor; received a Float32Array. Make a tensor of it: km.tensor(values, shape).');
+  });
+
+  it("a tfjs optimizer names kerasm's, with its learning rate", () => {
+    const model = km.sequential([km.layers.dense({ units: 1, inputShape: [2] })]);
+    expect(() => model.compile({ optimizer: tf.train.adam(0.01) as never, loss: 'mse' })).toThrow("compile's optimizer is TensorFlow.js' Adam optimizer (tf.train.*), which cannot update kerasm's weights. Pass km.optimizers.adam({ learningRate: 0.01 }) instead.");
+    expect(() => model.compile({ optimizer: tf.train.momentum(0.1, 0.9) as never, loss: 'mse' })).toThrow(/Pass km\.optimizers\.sgd\(\{ learningRate: 0\.1, momentum: 0\.9 \}\) instead\.$/);
+    expect(() => model.compile({ optimizer: { step: 1 } as never, loss: 'mse' })).toThrow(/^compile's optimizer must be a name \('.*received an object with keys \[step\]\.$/);
+  });
+
+  it("a tfjs callback names kerasm's before training starts", async () => {
+    const model = compiled();
+    const before = model.getWeights().map((w) => Array.from(w.dataSync()));
+    await expect(model.fit(x, y, { epochs: 2, verbose: 0, callbacks: [tfl.callbacks.earlyStopping({ patience: 1 })] as never })).rejects.toThrow(
+      'callbacks[0] is a TensorFlow.js callback (EarlyStopping), which works only with a tfjs model. Use kerasm\'s: km.callbacks.earlyStopping({ monitor, minDelta, patience, mode, baseline, restoreBestWeights }).',
+    );
+    expect(model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(before);
+  });
+});

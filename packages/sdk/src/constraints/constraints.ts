@@ -1,3 +1,4 @@
+import { factoryName, tfjsObjectError } from '../engine/foreign_values.js';
 import type { Backend, BufferId } from '../backend/backend.js';
 import { checkOptions } from '../utils/options.js';
 
@@ -80,6 +81,8 @@ const FACTORIES: Record<Constraint['className'], (config: Record<string, unknown
 /** Resolves a layer's constraint option, from `km.constraints` or the saved `{ className, config }` form. */
 export function getConstraint(spec: ConstraintSpec, where: string): Constraint | null {
   if (spec === null || spec === undefined) return null;
+  const foreign = tfjsObjectError(where, spec, 'constraint', (className) => `km.constraints.${factoryName(className)}(${JSON.stringify((spec as unknown as { getConfig(): unknown }).getConfig())})`);
+  if (foreign) throw foreign;
   if (typeof spec !== 'object' || typeof spec.className !== 'string') {
     throw new Error(`${where} must be a constraint from km.constraints (maxNorm, nonNeg, unitNorm, minMaxNorm); received ${JSON.stringify(spec)}.`);
   }

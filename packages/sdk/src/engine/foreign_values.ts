@@ -34,14 +34,24 @@ export function describeNonTensor(value: unknown): string {
   return `${value === null ? 'null' : typeof value}. Make one with km.tensor(values, shape)`;
 }
 
+/** The error for a TensorFlow.js object where kerasm takes its own, or null for anything else; `instead` says what to pass for its class. */
+export function tfjsObjectError(what: string, value: unknown, kind: string, instead: (className: string) => string): Error | null {
+  const className = tfjsClassName(value);
+  return className === null ? null : new Error(`${what} is TensorFlow.js' ${className} ${kind}, which kerasm cannot use. Pass ${instead(className)} instead.`);
+}
+
+/** 'HeNormal' → 'heNormal': a tfjs class name as kerasm's factory or preset name. */
+export function factoryName(className: string): string {
+  return className.charAt(0).toLowerCase() + className.slice(1);
+}
+
 /** A TensorFlow.js optimizer given to compile: the error names kerasm's, with its learning rate. */
 export function tfjsOptimizerError(value: unknown, names: readonly string[]): Error | null {
-  const className = tfjsClassName(value);
-  if (className === null) return null;
-  // tfjs' Momentum optimizer is kerasm's SGD with momentum.
-  const name = className === 'Momentum' ? 'sgd' : names.find((n) => n === className.toLowerCase());
-  const { learningRate, momentum } = value as { learningRate?: unknown; momentum?: unknown };
-  const options = [typeof learningRate === 'number' ? `learningRate: ${learningRate}` : '', className === 'Momentum' && typeof momentum === 'number' ? `momentum: ${momentum}` : ''].filter(Boolean).join(', ');
-  const instead = name ? `km.optimizers.${name}(${options ? `{ ${options} }` : ''})` : `one of ${names.map((n) => `'${n}'`).join(', ')} or its km.optimizers factory`;
-  return new Error(`compile's optimizer is TensorFlow.js' ${className} optimizer (tf.train.*), which cannot update kerasm's weights. Pass ${instead} instead.`);
+  return tfjsObjectError("compile's optimizer", value, 'optimizer (tf.train.*)', (className) => {
+    // tfjs' Momentum optimizer is kerasm's SGD with momentum.
+    const name = className === 'Momentum' ? 'sgd' : names.find((n) => n === className.toLowerCase());
+    const { learningRate, momentum } = value as { learningRate?: unknown; momentum?: unknown };
+    const options = [typeof learningRate === 'number' ? `learningRate: ${learningRate}` : '', className === 'Momentum' && typeof momentum === 'number' ? `momentum: ${momentum}` : ''].filter(Boolean).join(', ');
+    return name ? `km.optimizers.${name}(${options ? `{ ${options} }` : ''})` : `one of ${names.map((n) => `'${n}'`).join(', ')} or its km.optimizers factory`;
+  });
 }

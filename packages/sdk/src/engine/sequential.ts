@@ -1,3 +1,4 @@
+import { factoryName, tfjsObjectError } from './foreign_values.js';
 import { uniqueName } from '../layers/layer_names.js';
 import { Layer, type Shape } from '../layers/layer.js';
 import { LayersModel } from './model.js';
@@ -33,7 +34,7 @@ export class Sequential extends LayersModel {
    */
   add(layer: Layer | LayersModel): void {
     if (!(layer instanceof Layer) && !(layer instanceof LayersModel)) {
-      throw new Error(`Sequential.add expects a layer such as km.layers.dense({ units: 10 }); received ${layer === null ? 'null' : typeof layer}.`);
+      throw tfjsObjectError('Sequential.add received a layer that', layer, 'layer', (className) => `km.layers.${factoryName(className)}({ ... }) with the same options`) ?? new Error(`Sequential.add expects a layer such as km.layers.dense({ units: 10 }); received ${layer === null ? 'null' : typeof layer}.`);
     }
     const chain = layer instanceof LayersModel ? chainedLayers(layer) : [layer];
     chain.forEach((inner) => this.#checkNew(inner));

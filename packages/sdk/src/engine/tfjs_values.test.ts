@@ -33,7 +33,7 @@ describe('TensorFlow.js values and plain arrays', () => {
 
   it("a tfjs optimizer names kerasm's, with its learning rate", () => {
     const model = km.sequential([km.layers.dense({ units: 1, inputShape: [2] })]);
-    expect(() => model.compile({ optimizer: tf.train.adam(0.01) as never, loss: 'mse' })).toThrow("compile's optimizer is TensorFlow.js' Adam optimizer (tf.train.*), which cannot update kerasm's weights. Pass km.optimizers.adam({ learningRate: 0.01 }) instead.");
+    expect(() => model.compile({ optimizer: tf.train.adam(0.01) as never, loss: 'mse' })).toThrow("compile's optimizer is TensorFlow.js' Adam optimizer (tf.train.*), which kerasm cannot use. Pass km.optimizers.adam({ learningRate: 0.01 }) instead.");
     expect(() => model.compile({ optimizer: tf.train.momentum(0.1, 0.9) as never, loss: 'mse' })).toThrow(/Pass km\.optimizers\.sgd\(\{ learningRate: 0\.1, momentum: 0\.9 \}\) instead\.$/);
     expect(() => model.compile({ optimizer: { step: 1 } as never, loss: 'mse' })).toThrow(/^compile's optimizer must be a name \('.*received an object with keys \[step\]\.$/);
   });
@@ -45,5 +45,16 @@ describe('TensorFlow.js values and plain arrays', () => {
       'callbacks[0] is a TensorFlow.js callback (EarlyStopping), which works only with a tfjs model. Use kerasm\'s: km.callbacks.earlyStopping({ monitor, minDelta, patience, mode, baseline, restoreBestWeights }).',
     );
     expect(model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(before);
+  });
+
+  it("tfjs layers, initializers, regularizers and constraints name kerasm's", () => {
+    expect(() => km.sequential([tfl.layers.dense({ units: 3, inputShape: [4] }) as never])).toThrow("Sequential.add received a layer that is TensorFlow.js' Dense layer, which kerasm cannot use. Pass km.layers.dense({ ... }) with the same options instead.");
+    const dense = (options: Record<string, unknown>) => km.sequential([km.layers.dense({ units: 2, inputShape: [3], ...options })]).countParams();
+    expect(() => dense({ kernelInitializer: tfl.initializers.heNormal({}) })).toThrow("The initializer is TensorFlow.js' VarianceScaling initializer, which kerasm cannot use. Pass 'heNormal' instead.");
+    expect(() => dense({ kernelInitializer: tfl.initializers.randomNormal({ stddev: 2 }) })).toThrow(/TensorFlow\.js' RandomNormal initializer, which kerasm cannot use\. Pass a name \(zeros, ones, .*\) or \{ className: 'RandomNormal', config: \{"mean":0,"stddev":2\} \} as Keras saves it instead\.$/);
+    // What the messages suggest builds.
+    expect(dense({ kernelInitializer: { className: 'RandomNormal', config: { mean: 0, stddev: 2 } }, kernelRegularizer: km.regularizers.l1l2({ l1: 0, l2: 0.02 }), kernelConstraint: km.constraints.maxNorm({ maxValue: 2, axis: 0 }) })).toBe(8);
+    expect(() => dense({ kernelRegularizer: tfl.regularizers.l2({ l2: 0.02 }) })).toThrow(/kernelRegularizer is TensorFlow\.js' L1L2 regularizer, which kerasm cannot use\. Pass km\.regularizers\.l1l2\(\{ l1: 0, l2: 0\.02 \}\) instead\.$/);
+    expect(() => dense({ kernelConstraint: tfl.constraints.maxNorm({ maxValue: 2 }) })).toThrow(/kernelConstraint is TensorFlow\.js' MaxNorm constraint, which kerasm cannot use\. Pass km\.constraints\.maxNorm\(\{"maxValue":2,"axis":0\}\) instead\.$/);
   });
 });

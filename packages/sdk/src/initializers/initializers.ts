@@ -1,3 +1,5 @@
+import { tfjsObjectError } from '../engine/foreign_values.js';
+import { renameKeys, toSnakeCase } from '../io/keras_names.js';
 import type { Random } from '../utils/random.js';
 import { orthogonal } from './orthogonal.js';
 
@@ -162,9 +164,23 @@ function isConfig(spec: unknown): spec is InitializerConfig {
   return typeof spec === 'object' && spec !== null && typeof (spec as InitializerConfig).className === 'string';
 }
 
+/**
+ * What to pass instead of a TensorFlow.js initializer object: the preset of the same settings
+ * (tfjs' HeNormal reports itself as a VarianceScaling), else its class in Keras' saved form.
+ */
+function tfjsInitializerInstead(className: string, initializer: { getConfig(): Record<string, unknown> }): string {
+  const config = renameKeys(initializer.getConfig(), toSnakeCase) as Record<string, unknown>;
+  if (typeof config.mode === 'string') config.mode = toSnakeCase(config.mode);
+  if (typeof config.distribution === 'string') config.distribution = toSnakeCase(config.distribution);
+  const preset = Object.entries(PRESETS).find(([, p]) => p.className === className && Object.entries(p.config).every(([key, value]) => key === 'seed' || config[key] === value));
+  return preset ? `'${preset[0]}'` : `a name (${Object.keys(PRESETS).join(', ')}) or { className: '${className}', config: ${JSON.stringify(config)} } as Keras saves it`;
+}
+
 /** Resolves an initialiser by name or saved config, with an error listing the valid names. */
 export function getInitializer(spec: InitializerSpec): Initializer {
   if (typeof spec === 'function') return spec;
+  const foreign = tfjsObjectError('The initializer', spec, 'initializer', (className) => tfjsInitializerInstead(className, spec as unknown as { getConfig(): Record<string, unknown> }));
+  if (foreign) throw foreign;
   if (isConfig(spec)) return fromConfig({ className: spec.className, config: spec.config ?? {} });
   const preset = typeof spec === 'string' ? presetName(spec) : undefined;
   if (!preset) {

@@ -1,4 +1,5 @@
 /** A weight penalty l1·Σ|w| + l2·Σw², added to the loss training reports and to the gradient. */
+import { tfjsObjectError } from '../engine/foreign_values.js';
 import { checkOptions } from '../utils/options.js';
 export interface Regularizer {
   readonly l1: number;
@@ -40,6 +41,9 @@ export function getRegularizer(spec: RegularizerSpec, where: string): Regularize
     new Error(`${where} must be a regularizer from km.regularizers (l1, l2, l1l2), e.g. km.regularizers.l2({ l2: 0.01 }); received ${JSON.stringify(spec)}.`);
   // A name is refused rather than guessed: TensorFlow.js reads 'l1l2' as 0.01 of each, Keras' L1L2 defaults to 0.
   if (typeof spec !== 'object') throw notARegularizer();
+  const { l1: tfjsL1, l2: tfjsL2 } = spec as { l1?: unknown; l2?: unknown };
+  const foreign = tfjsObjectError(where, spec, 'regularizer', () => `km.regularizers.l1l2({ l1: ${tfjsL1}, l2: ${tfjsL2} })`);
+  if (foreign) throw foreign;
   if ('className' in spec) {
     const config = spec.config ?? {};
     switch (spec.className) {

@@ -48,11 +48,15 @@ function checkHookNames(callback: CustomCallbackArgs, index: number): void {
 }
 
 /**
- * TensorFlow.js' callbacks (tf.callbacks.earlyStopping) expect a tfjs model from `setModel`; they
- * are told by the `validationData` field every tfjs callback has and kerasm's do not.
+ * Refuses what cannot be a callback: a non-object, and TensorFlow.js' callbacks
+ * (tf.callbacks.earlyStopping), which expect a tfjs model from `setModel`; those are told by the
+ * `validationData` field every tfjs callback has and kerasm's do not.
  */
-function rejectTfjsCallback(callback: CustomCallbackArgs, index: number): void {
-  if (typeof callback !== 'object' || callback === null || callback instanceof Callback || !('validationData' in callback) || typeof callback.setModel !== 'function') return;
+function checkCallback(callback: CustomCallbackArgs, index: number): void {
+  if (typeof callback !== 'object' || callback === null) {
+    throw new Error(`callbacks[${index}] must be a callback: one from km.callbacks, a Callback subclass, or an object of hooks ({ onEpochEnd(epoch, logs) { ... } }). Received: ${callback === null ? 'null' : typeof callback}.`);
+  }
+  if (callback instanceof Callback || !('validationData' in callback) || typeof callback.setModel !== 'function') return;
   const name = callback.constructor.name;
   const instead = name === 'EarlyStopping' ? 'km.callbacks.earlyStopping({ monitor, minDelta, patience, mode, baseline, restoreBestWeights })' : 'one from km.callbacks, or a plain object of hooks ({ onEpochEnd(epoch, logs) { ... } })';
   throw new Error(`callbacks[${index}] is a TensorFlow.js callback (${name}), which works only with a tfjs model. Use kerasm's: ${instead}.`);
@@ -64,7 +68,7 @@ export class CallbackList {
 
   constructor(callbacks: CustomCallbackArgs | readonly CustomCallbackArgs[] | undefined) {
     this.#callbacks = callbacks === undefined ? [] : Array.isArray(callbacks) ? [...callbacks] : [callbacks as CustomCallbackArgs];
-    this.#callbacks.forEach(rejectTfjsCallback);
+    this.#callbacks.forEach(checkCallback);
     this.#callbacks.forEach(checkHookNames);
   }
 

@@ -30,4 +30,13 @@ describe('ProgressBar', () => {
     bar.epochEnd({ loss: 0.5 });
     expect(out.split('\n')[1]).toMatch(/^7\/Unknown - \d+s \d+(ms|us)\/step - loss: 0\.5000$/);
   });
+
+  it("lineOnly (Keras' verbose=2) prints no bar, even on a terminal: one line per epoch", () => {
+    let out = '';
+    const bar = new ProgressBar({ write: (t) => (out += t), isTTY: true }, true);
+    bar.epochBegin(0, 2, 938);
+    for (let s = 1; s <= 938; s++) bar.batchEnd(s, { loss: 1 / s });
+    bar.epochEnd({ loss: 0.29501, accuracy: 0.91654 });
+    expect(out.split('\n')).toEqual(['Epoch 1/2', expect.stringMatching(/^938\/938 - \d+s - \d+(ms|us)\/step - loss: 0\.2950 - accuracy: 0\.9165$/), '']);
+  });
 });

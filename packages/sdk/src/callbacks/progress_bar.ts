@@ -30,17 +30,21 @@ function formatLogs(logs: Logs): string {
  * Keras' `verbose=1` progress bar: `Epoch 1/5`, then
  * `938/938 [==============================] - 1s 1ms/step - loss: 0.2950 - accuracy: 0.9165`,
  * redrawn in place on a terminal (at most ten times a second) and printed once per epoch elsewhere.
+ * With `lineOnly` (Keras' `verbose=2`) there is no bar: one line per epoch,
+ * `938/938 - 1s - 1ms/step - loss: 0.2950 - accuracy: 0.9165`.
  */
 export class ProgressBar {
   readonly #stream: Stream;
+  readonly #lineOnly: boolean;
   readonly #width = 30;
   #steps = 0;
   #start = 0;
   #lastDraw = 0;
   #seen = 0;
 
-  constructor(stream: Stream = defaultStream()) {
+  constructor(stream: Stream = defaultStream(), lineOnly = false) {
     this.#stream = stream;
+    this.#lineOnly = lineOnly;
   }
 
   epochBegin(epoch: number, epochs: number, steps: number): void {
@@ -53,7 +57,7 @@ export class ProgressBar {
 
   batchEnd(step: number, logs: Logs): void {
     this.#seen = step;
-    if (!this.#stream.isTTY) return;
+    if (!this.#stream.isTTY || this.#lineOnly) return;
     const now = performance.now();
     if (now - this.#lastDraw < 100 && step < this.#steps) return;
     this.#lastDraw = now;
@@ -66,6 +70,11 @@ export class ProgressBar {
     const elapsed = (performance.now() - this.#start) / 1000;
     const perStep = (elapsed * 1000) / Math.max(1, this.#steps || this.#seen);
     const stepTime = perStep >= 1 ? `${Math.round(perStep)}ms/step` : `${Math.round(perStep * 1000)}us/step`;
+    if (this.#lineOnly) {
+      const steps = this.#steps || this.#seen;
+      this.#stream.write(`${steps}/${steps} - ${formatDuration(elapsed)} - ${stepTime}${formatLogs(logs)}\n`);
+      return;
+    }
     const clear = this.#stream.isTTY ? '\r' : '';
     this.#stream.write(`${clear}${this.#bar(this.#steps || this.#seen)} - ${formatDuration(elapsed)} ${stepTime}${formatLogs(logs)}${this.#stream.isTTY ? '\x1b[K' : ''}\n`);
   }

@@ -1,5 +1,5 @@
 import type { Optimizer } from '../optimizers/optimizer.js';
-import type { LossSpec, LossWeightsSpec, MetricsSpec } from './outputs.js';
+import type { LossSpec, LossWeightsSpec, MetricsArg } from './outputs.js';
 
 /** Options of `model.compile`. */
 export interface ModelCompileArgs {
@@ -16,9 +16,10 @@ export interface ModelCompileArgs {
   /**
    * Metric names (`['accuracy', 'auc']`) or objects from `km.metrics` (`km.metrics.auc({ curve: 'PR' })`).
    * With several outputs a list applies to every output; an object keyed by output name gives each its own.
+   * One metric alone (`metrics: 'accuracy'`) is a list of one, as in tfjs.
    * They ignore sample and class weights, as Keras' `metrics` do.
    */
-  metrics?: MetricsSpec;
+  metrics?: MetricsArg;
   /**
    * Metrics that weigh each sample by fit's or evaluate's `sampleWeight` or `classWeight` (Keras'
    * `weighted_metrics`), in the same forms as `metrics`. One whose name a metric already logs under
@@ -31,5 +32,5 @@ export interface ModelCompileArgs {
    * history.history.weighted_accuracy; // accuracy with each positive counted 10 times
    * ```
    */
-  weightedMetrics?: MetricsSpec;
+  weightedMetrics?: MetricsArg;
 }

@@ -1,7 +1,7 @@
 import { CallbackList, type CustomCallbackArgs } from '../callbacks/callbacks.js';
 import { skipsValidation, type FitParams } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
-import { ProgbarLogger } from '../callbacks/progbar_logger.js';
+import { checkVerbosity, progressLogger, type Verbosity } from '../callbacks/progbar_logger.js';
 import { Dataset } from '../data/dataset.js';
 import type { Shape } from '../layers/layer.js';
 import { Tensor } from '../tensor.js';
@@ -22,8 +22,8 @@ export interface ModelFitDatasetArgs {
    * early if it runs out.
    */
   batchesPerEpoch?: number;
-  /** 0: silent; 1: a progress bar per epoch (default 1). */
-  verbose?: 0 | 1;
+  /** 0: silent; 1: a progress bar per epoch (default 1); 2: one line per epoch, as Keras' verbose=2. */
+  verbose?: Verbosity;
   /** A dataset of `{ xs, ys }` (or `{ xs, ys, sampleWeight }`) batches, or `[x, y]` tensors (lists or objects by name for several inputs/outputs), evaluated after each epoch. */
   validationData?: Dataset<unknown> | [TensorsSpec, TensorsSpec];
   /** Validate after every `validationFreq`-th epoch only (default 1), as in `fit(x, y)`. */
@@ -45,7 +45,7 @@ const FIT_DATASET_OPTIONS = optionNames<ModelFitDatasetArgs>({
 export interface ModelEvaluateDatasetArgs {
   /** Evaluate only the first `batches` batches. */
   batches?: number;
-  verbose?: 0 | 1;
+  verbose?: Verbosity;
   /** Return `{ loss, accuracy, ... }` instead of the list, as `evaluate(x, y)` does. */
   returnDict?: boolean;
 }
@@ -127,7 +127,7 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
   const perEpoch = args.batchesPerEpoch;
   if (perEpoch !== undefined && (!Number.isInteger(perEpoch) || perEpoch < 1)) throw new Error(`batchesPerEpoch must be a positive integer. Received: batchesPerEpoch=${perEpoch}. Omit it to use one full pass over the dataset per epoch.`);
   if (args.validationData !== undefined && !Array.isArray(args.validationData)) checkDataset(args.validationData, 'fit(dataset, { validationData })');
-  const verbose = args.verbose ?? 1;
+  const verbose = checkVerbosity(args.verbose, 'fit(dataset)');
   const validationFreq = checkPositiveInt(args.validationFreq ?? 1, 'validationFreq');
   const validationBatches = args.validationBatches === undefined ? undefined : checkPositiveInt(args.validationBatches, 'validationBatches');
 
@@ -139,7 +139,8 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
   // Keras reports unknown steps until the first pass has counted them.
   const params: FitParams = { epochs, steps: perEpoch ?? 0, samples: 0, batchSize, verbose, initialEpoch: args.initialEpoch ?? 0, ...(args.validationData && { validationFreq }) };
   const callbacks = new CallbackList(args.callbacks);
-  if (verbose === 1) callbacks.add(new ProgbarLogger(), true);
+  const logger = progressLogger(verbose);
+  if (logger) callbacks.add(logger, true);
   callbacks.configure(target.model, params);
   const history = new History(params);
   const yielder = new Yielder(args.yieldEvery);
@@ -197,12 +198,13 @@ export async function evaluateDataset(dataset: Dataset<unknown>, targetFor: Targ
   checkDataset(dataset, 'evaluate(dataset)');
   checkOptions(args, optionNames<ModelEvaluateDatasetArgs>({ batches: true, verbose: true, returnDict: true }), 'evaluate(dataset)');
   if (args.batches !== undefined && (!Number.isInteger(args.batches) || args.batches < 1)) throw new Error(`batches must be a positive integer. Received: batches=${args.batches}.`);
+  const verbose = checkVerbosity(args.verbose, 'evaluate(dataset)');
   const iterator = dataset.iterator();
   const first = await firstBatch(iterator, 'evaluate(dataset)');
   const target = await targetFor(batchTensors(first.value, 0, 'evaluate(dataset)').first.shape.slice(1));
   const start = performance.now();
   const logs = (await evaluateStream(target, iterator, first, args.batches, 'evaluate(dataset)')).logs();
-  if ((args.verbose ?? 1) === 1) {
+  if (verbose !== 0) {
     const text = Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ');
     console.log(`${((performance.now() - start) / 1000).toFixed(1)}s - ${text}`);
   }

@@ -20,7 +20,7 @@ import { replayGraph } from './replay.js';
 import { SymbolicTensor, type CallOptions, type ModelApplication } from './symbolic.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import { compiledMetricNames } from './metric_names.js';
-import { checkLossSpec, checkMetricsSpec, outputNames, resolveOutputs, type LossSpec, type LossWeightsSpec, type MetricsSpec, type OutputSpec, type TensorsSpec } from './outputs.js';
+import { checkLossSpec, checkMetricsSpec, metricsSpecOf, outputNames, resolveOutputs, type LossSpec, type LossWeightsSpec, type MetricsSpec, type OutputSpec, type TensorsSpec } from './outputs.js';
 import { Dataset } from '../data/dataset.js';
 import { evaluateDataset, fitDataset, type ModelEvaluateDatasetArgs, type ModelFitDatasetArgs } from './fit_dataset.js';
 import { testOnBatch, trainOnBatch, type OnBatchResult, type TestOnBatchArgs, type TrainOnBatchArgs } from './on_batch.js';
@@ -376,10 +376,11 @@ export abstract class LayersModel {
     checkOptions(args, COMPILE_OPTIONS, 'compile');
     const loss = checkLossSpec(args.loss);
     const optimizer = getOptimizer(args.optimizer);
-    const metricsSpec = args.metrics ?? [];
+    const metricsSpec = metricsSpecOf(args.metrics ?? []);
     checkMetricsSpec(metricsSpec);
-    if (args.weightedMetrics !== undefined) checkMetricsSpec(args.weightedMetrics, 'weightedMetrics');
-    this.#compiled = { loss, lossSpec: args.loss, lossWeights: args.lossWeights, optimizer, metricsSpec, weightedMetricsSpec: args.weightedMetrics };
+    const weightedMetricsSpec = args.weightedMetrics === undefined ? undefined : metricsSpecOf(args.weightedMetrics);
+    if (weightedMetricsSpec) checkMetricsSpec(weightedMetricsSpec);
+    this.#compiled = { loss, lossSpec: args.loss, lossWeights: args.lossWeights, optimizer, metricsSpec, weightedMetricsSpec };
     if (this.#tryGraph()) this.#resolveOutputs();
     if (this.#runtime) {
       // Target buffers depend on the loss (labels or rows), so plans are remade for the new one.

@@ -9,6 +9,9 @@ import type { Graph } from './graph.js';
 export type LossSpec = LossName | string | Loss | readonly (LossName | string | Loss)[] | Readonly<Record<string, LossName | string | Loss>>;
 /** A list applied to every output, or an object keyed by output layer name. */
 export type MetricsSpec = readonly (MetricName | string | Metric)[] | Readonly<Record<string, readonly (MetricName | string | Metric)[]>>;
+
+/** What compile takes for metrics: a {@link MetricsSpec}, or as in tfjs one metric, and one per output in an object. */
+export type MetricsArg = MetricsSpec | MetricName | string | Metric | Readonly<Record<string, MetricName | string | Metric | readonly (MetricName | string | Metric)[]>>;
 /** Scalar weights of the output losses in the total loss: a list in output order or an object keyed by output name. */
 export type LossWeightsSpec = readonly number[] | Readonly<Record<string, number>>;
 /** Data for the model's inputs (or targets for its outputs): one tensor, a list in order, or an object keyed by name. */
@@ -53,15 +56,21 @@ export function checkLossSpec(spec: LossSpec): Loss {
   return getLoss(spec as string | Loss);
 }
 
-/** Checks the metric names in a compile spec (`what`: 'metrics' or 'weightedMetrics') before the graph is known. */
-export function checkMetricsSpec(spec: MetricsSpec, what = 'metrics'): void {
-  if (Array.isArray(spec)) spec.forEach(checkMetricName);
-  else if (isRecord(spec)) {
-    for (const [key, list] of Object.entries(spec)) {
-      if (!Array.isArray(list)) throw new Error(`compile ${what}['${key}'] must be a list of metrics, e.g. ['accuracy']. Received: ${JSON.stringify(list)}.`);
-      list.forEach(checkMetricName);
-    }
-  } else throw new Error(`compile ${what} must be a list (['accuracy']) or an object keyed by output name ({ class: ['accuracy'] }). Received: ${JSON.stringify(spec)}.`);
+/** A metrics argument as lists: one metric (a name, a metric object, or what checkMetricName refuses) becomes a list of one. */
+export function metricsSpecOf(arg: MetricsArg): MetricsSpec {
+  const listed = (entry: unknown) => (Array.isArray(entry) ? entry : [entry]);
+  if (typeof arg !== 'object' || arg === null || isMetricObject(arg)) return [arg as string | Metric];
+  if (Array.isArray(arg)) return arg;
+  return Object.fromEntries(Object.entries(arg).map(([key, entry]) => [key, listed(entry)]));
+}
+
+function isMetricObject(value: unknown): value is Metric {
+  return typeof value === 'object' && value !== null && typeof (value as Metric).update === 'function' && typeof (value as Metric).result === 'function';
+}
+
+/** Checks the metric names in a compile spec before the graph is known. */
+export function checkMetricsSpec(spec: MetricsSpec): void {
+  specMetrics(spec).forEach(checkMetricName);
 }
 
 /** Every entry of a metrics spec, names and metric objects, over all outputs. */

@@ -35,9 +35,9 @@ export interface ResolvedWeights {
  * Resolves `sampleWeight` and `classWeight` into loss weights (undefined when neither is given),
  * with errors that name the argument and the expected form. `positionShape` is the output's shape
  * without its last axis ([] for one prediction per sample, [steps] for a per-step output), which a
- * temporal weight takes after the sample axis.
+ * temporal weight takes after the sample axis. `classes` bounds the class indices classWeight may name.
  */
-export function resolveSampleWeights(y: Tensor, sampleWeight: SampleWeightInput | undefined, classWeight: ClassWeight | undefined, positionShape: Shape = []): ResolvedWeights | undefined {
+export function resolveSampleWeights(y: Tensor, sampleWeight: SampleWeightInput | undefined, classWeight: ClassWeight | undefined, positionShape: Shape = [], classes = Infinity): ResolvedWeights | undefined {
   const n = y.shape[0];
   if (sampleWeight !== undefined && classWeight !== undefined) {
     throw new Error('fit received both sampleWeight and classWeight; Keras does not combine them. Multiply the class weights into sampleWeight yourself and pass only sampleWeight.');
@@ -65,6 +65,7 @@ export function resolveSampleWeights(y: Tensor, sampleWeight: SampleWeightInput 
     }
     for (const [key, w] of Object.entries(classWeight)) {
       if (!/^\d+$/.test(key)) throw new Error(`classWeight keys must be class indices (0, 1, ...); received key '${key}'.`);
+      if (Number(key) >= classes) throw new Error(`classWeight has class ${key}, but the model's output has ${classes} classes (0..${classes - 1}), so no sample would get its weight. Give weights for classes 0..${classes - 1}; classes left out weigh 1.`);
       checkWeight(w, `classWeight[${key}]`);
     }
     const values = y.dataSync();

@@ -2,7 +2,7 @@ import type { Backend, Scalar } from '../backend/backend.js';
 import { CallbackList, type CustomCallbackArgs } from '../callbacks/callbacks.js';
 import { History } from '../callbacks/history.js';
 import { skipsValidation, type CallbackModel, type FitParams } from '../callbacks/callback.js';
-import { ProgbarLogger } from '../callbacks/progbar_logger.js';
+import { checkVerbosity, progressLogger, type Verbosity } from '../callbacks/progbar_logger.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { shapeSize, Tensor } from '../tensor.js';
 import { globalGenerator, Random } from '../utils/random.js';
@@ -31,8 +31,8 @@ export interface ModelFitArgs {
   epochs?: number;
   /** Samples per gradient update (default 32). */
   batchSize?: number;
-  /** 0: silent; 1: a progress bar per epoch (default 1). */
-  verbose?: 0 | 1;
+  /** 0: silent; 1: a progress bar per epoch (default 1); 2: one line per epoch, as Keras' verbose=2. */
+  verbose?: Verbosity;
   /** Shuffle the training samples before each epoch (default true). */
   shuffle?: boolean;
   /** Fraction of the samples, taken from the end before shuffling, held out for validation. */
@@ -79,7 +79,7 @@ export interface ModelEvaluateArgs {
   batchSize?: number;
   /** A weight per sample for the loss, as in `fit`. */
   sampleWeight?: SampleWeightInput;
-  verbose?: 0 | 1;
+  verbose?: Verbosity;
   /** Return `{ loss, accuracy, ... }`, keyed as the logs are, instead of the list (Keras' `return_dict`). */
   returnDict?: boolean;
 }
@@ -164,7 +164,9 @@ export async function prepare(target: TrainingTarget, xIn: unknown, yIn: unknown
   if (classWeight !== undefined && positions(outputs[0].shape) > 1) {
     throw new Error(`classWeight weighs each sample by its one class, but this model's output (None, ${outputs[0].shape.join(', ')}) has a class at each of ${positions(outputs[0].shape)} positions per sample; Keras rejects class_weight here too. Pass sampleWeight, one weight per sample, instead.`);
   }
-  const weights = resolveSampleWeights(ys[0], sampleWeight, classWeight, outputs[0].shape.slice(0, -1));
+  const units = outputs[0].shape[outputs[0].shape.length - 1];
+  // A single sigmoid unit classifies into 0 and 1.
+  const weights = resolveSampleWeights(ys[0], sampleWeight, classWeight, outputs[0].shape.slice(0, -1), units === 1 ? 2 : units);
   const mismatched = weights && weights.row > 1 ? outputs.find((o) => positions(o.shape) !== weights.row) : undefined;
   if (mismatched) {
     throw new Error(`sampleWeight gives ${weights!.row} weights per sample (one per position), but output '${mismatched.name}' (None, ${mismatched.shape.join(', ')}) has ${positions(mismatched.shape)} positions per sample. Pass one weight per sample, shape [${xs[0].shape[0]}], for a model whose outputs differ in positions.`);
@@ -287,7 +289,7 @@ export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec
   const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize');
   const split = args.validationSplit ?? 0;
   if (!(split >= 0 && split < 1)) throw new Error(`validationSplit must be in [0, 1). Received: validationSplit=${split}.`);
-  const verbose = args.verbose ?? 1;
+  const verbose = checkVerbosity(args.verbose, 'fit');
   const yielder = new Yielder(args.yieldEvery);
   const validationFreq = checkPositiveInt(args.validationFreq ?? 1, 'validationFreq');
   const validationBatchSize = checkPositiveInt(args.validationBatchSize ?? batchSize, 'validationBatchSize');
@@ -312,7 +314,8 @@ export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec
   const samples = train.order.length;
   const steps = Math.ceil(samples / batchSize);
   const callbacks = new CallbackList(args.callbacks);
-  if (verbose === 1) callbacks.add(new ProgbarLogger(), true);
+  const logger = progressLogger(verbose);
+  if (logger) callbacks.add(logger, true);
   const params: FitParams = { epochs, steps, samples, batchSize, verbose, initialEpoch: args.initialEpoch ?? 0, seed: shuffleSeed, ...(validation && { validationFreq }) };
   callbacks.configure(target.model, params);
   const wantsBatchLogs = callbacks.has('onBatchEnd');
@@ -368,11 +371,12 @@ export function epochSeed(seed: number, epoch: number): number {
 export async function evaluate(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec, args: ModelEvaluateArgs = {}): Promise<number[] | Record<string, number>> {
   checkOptions(args, EVALUATE_OPTIONS, 'evaluate');
   const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize');
+  const verbose = checkVerbosity(args.verbose, 'evaluate');
   const start = performance.now();
   const data = await prepare(target, x, y, 'x', 'y', args.sampleWeight);
   checkStatefulBatches(target.graph.layers, 'evaluate', batchSize, data.order.length);
   const logs = (await evaluateData(target, data, batchSize)).logs();
-  if ((args.verbose ?? 1) === 1) {
+  if (verbose !== 0) {
     const seconds = ((performance.now() - start) / 1000).toFixed(1);
     const text = Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ');
     const steps = Math.ceil(data.order.length / batchSize);

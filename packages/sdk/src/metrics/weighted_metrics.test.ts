@@ -143,9 +143,10 @@ describe('compile weightedMetrics', () => {
     await expect(tfl.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts))).rejects.toThrow(/weight_metrics is not supported/);
   });
 
-  it('refuses a malformed weightedMetrics and a metric object in both lists, naming the fix', () => {
+  it('takes one weighted metric alone as a list of one, and refuses an unknown name and a metric object in both lists, naming the fix', () => {
     const model = km.sequential([km.layers.dense({ units: 2, activation: 'softmax', inputShape: [3] })]);
-    expect(() => model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy', weightedMetrics: 'accuracy' as never })).toThrow(/compile weightedMetrics must be a list \(\['accuracy'\]\)/);
+    model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy', metrics: 'accuracy', weightedMetrics: 'accuracy' });
+    expect(model.metricsNames).toEqual(['accuracy', 'weighted_accuracy']);
     expect(() => model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy', weightedMetrics: ['acuracy'] })).toThrow(/Unknown metric 'acuracy'. Valid metrics: 'accuracy'/);
     const shared = km.metrics.auc();
     expect(() => model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy', metrics: [shared], weightedMetrics: [shared] })).toThrow(/both hold the metric object 'auc'. Give each list its own object/);

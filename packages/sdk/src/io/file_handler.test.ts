@@ -61,6 +61,14 @@ describe('file:// handler', () => {
     await built.save(join(dir, 'from-data'));
     expect(Array.from((await km.loadLayersModel(join(dir, 'from-data'))).predict(xs).dataSync())).toEqual(Array.from(expected));
   });
+
+  it('a file where the folder should be is named, and nothing is written', async () => {
+    await writeFile(join(dir, 'a-file'), 'not a folder');
+    for (const path of [join(dir, 'a-file'), join(dir, 'a-file', 'below')]) {
+      await expect(model(1).save(`file://${path}`)).rejects.toThrow(`Cannot save the model to the folder '${path}': a file is in the way (the folder, or a folder above it, is a file). Nothing was written; save to another folder.`);
+    }
+    expect(await readFile(join(dir, 'a-file'), 'utf8')).toBe('not a folder');
+  });
 });
 
 describe('loading checks everything it reads', () => {

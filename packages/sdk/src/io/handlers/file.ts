@@ -35,7 +35,13 @@ async function saveToFolder(folder: string, artifacts: ModelArtifacts): Promise<
   if (folder.endsWith('.json')) {
     throw new Error(`Models are saved to a folder, which then holds model.json and the weights. Received the file path '${folder}'; pass its folder instead.`);
   }
-  await fs.mkdir(folder, { recursive: true });
+  try {
+    await fs.mkdir(folder, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way (the folder, or a folder above it, is a file)' : code === 'EACCES' || code === 'EPERM' ? 'this process may not write there' : (err as Error).message;
+    throw new Error(`Cannot save the model to the folder '${folder}': ${why}. Nothing was written; save to another folder.`);
+  }
   const modelPath = join(folder, 'model.json');
   const previous = await previousWeightFiles(modelPath);
   const data = new Uint8Array(concatWeightData(artifacts.weightData));

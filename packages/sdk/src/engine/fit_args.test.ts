@@ -52,4 +52,16 @@ describe('fit and compile arguments', () => {
     await expect(binary.fit(x, labels, { verbose: 0, classWeight: { 0: 1, 1: 3 } })).resolves.toBeDefined();
     await expect(binary.fit(x, labels, { verbose: 0, classWeight: { 2: 1 } })).rejects.toThrow("classWeight has class 2, but the model's output has 2 classes (0..1)");
   });
+
+  it("predict takes tfjs' verbose (a boolean) and Keras' (0, 1, 2): silent by default, one line when asked", () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const model = classifier();
+    const silent = model.predict(x, { verbose: false }).dataSync();
+    model.predict(x);
+    expect(log).not.toHaveBeenCalled();
+    expect(model.predict(x, { batchSize: 3, verbose: true }).dataSync()).toEqual(silent);
+    model.predict(x, { verbose: 1 });
+    expect(log.mock.calls.map(([line]) => line)).toEqual([expect.stringMatching(/^2\/2 - \d+\.\ds - \d+\.\dms\/step$/), expect.stringMatching(/^1\/1 - /)]);
+    expect(() => model.predict(x, { verbose: 'yes' as never })).toThrow('predict verbose must be true or false (or Keras\' 0, 1, 2). Received: verbose="yes".');
+  });
 });

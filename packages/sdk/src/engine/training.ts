@@ -90,6 +90,8 @@ export type EvaluateResult<A> = A extends { returnDict: true } ? Record<string, 
 /** Options of `model.predict`. */
 export interface ModelPredictArgs {
   batchSize?: number;
+  /** Print the steps and time taken once done: true or 1 (or 2), as tfjs' and Keras' `verbose`; default silent, as in tfjs. */
+  verbose?: boolean | Verbosity;
 }
 
 const FIT_OPTIONS = optionNames<ModelFitArgs>({
@@ -97,7 +99,7 @@ const FIT_OPTIONS = optionNames<ModelFitArgs>({
   sampleWeight: true, classWeight: true, seed: true, initialEpoch: true, callbacks: true, yieldEvery: true,
 });
 const EVALUATE_OPTIONS = optionNames<ModelEvaluateArgs>({ batchSize: true, sampleWeight: true, verbose: true, returnDict: true });
-const PREDICT_OPTIONS = optionNames<ModelPredictArgs>({ batchSize: true });
+const PREDICT_OPTIONS = optionNames<ModelPredictArgs>({ batchSize: true, verbose: true });
 
 /** What the training loop needs from a compiled, built model. */
 export interface TrainingTarget {
@@ -393,6 +395,9 @@ export async function evaluate(target: TrainingTarget, x: TensorsSpec, y: Tensor
 export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'params' | 'plan'>, xIn: unknown, args: ModelPredictArgs = {}, training = false): Tensor<'float32'>[] {
   checkOptions(args, PREDICT_OPTIONS, 'predict');
   const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize');
+  const verbose = Number(args.verbose ?? 0);
+  if (![0, 1, 2].includes(verbose)) throw new Error(`predict verbose must be true or false (or Keras' 0, 1, 2). Received: verbose=${JSON.stringify(args.verbose)}.`);
+  const began = performance.now();
   const { graph, backend } = target;
   const xsIn = tensorsFor(xIn, graph.inputNames, 'x', 'inputs');
   const xs = xsIn.tensors.map((t, k) => checkTensor(t, xsIn.labels[k]));
@@ -442,6 +447,11 @@ export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'para
   } catch (error) {
     deviceOuts.forEach((id) => backend.free(id));
     throw error;
+  }
+  if (verbose !== 0) {
+    const steps = Math.ceil(n / batchSize);
+    const ms = performance.now() - began;
+    console.log(`${steps}/${steps} - ${(ms / 1000).toFixed(1)}s - ${(ms / Math.max(1, steps)).toFixed(1)}ms/step`);
   }
   return onDevice ? deviceOuts.map((id, k) => deviceTensor(backend, id, shapes[k])) : hostOuts.map((out, k) => new Tensor(out!, shapes[k], 'float32'));
 }

@@ -7,7 +7,7 @@ import * as km from '../index.js';
 beforeAll(() => km.ready());
 
 const model = () => km.sequential([km.layers.dense({ units: 3, inputShape: [4], activation: 'softmax' })]);
-const why = (what: string) => `kerasm takes ${what}es by name or as km.${what === 'loss' ? 'losses' : 'metrics'} objects`;
+const why = (what: 'loss' | 'metric') => (what === 'loss' ? 'kerasm takes losses by name or as km.losses objects' : 'kerasm takes metrics by name or as km.metrics objects');
 
 describe('functions given to compile', () => {
   it("tfjs-core's loss ops get kerasm's counterpart", () => {

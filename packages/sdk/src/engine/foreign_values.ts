@@ -1,6 +1,7 @@
 // Values from TensorFlow.js code that kerasm cannot take as they are: its tensors, optimizers,
-// callbacks, layers and initializers. Each is told by its shape, not its class, since kerasm loads
-// no tfjs module unless a tfjs backend is chosen. The messages name kerasm's counterpart.
+// layers, initializers, regularizers and constraints. Each is told by its shape, not its class,
+// since kerasm loads no tfjs module unless a tfjs backend is chosen. The messages name kerasm's
+// counterpart.
 import { Tensor } from '../tensor.js';
 
 interface TfjsTensorLike {

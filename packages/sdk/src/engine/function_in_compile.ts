@@ -22,7 +22,8 @@ export function functionInCompileError(what: 'loss' | 'metric', fn: (...args: ne
   const name = fn.name.replace(/__op$/, '').replace(/_$/, '');
   const suggestion = what === 'loss' && fn.name.endsWith('__op') ? TFJS_CORE_LOSSES[name] : isName(name) ? `'${name}'` : undefined;
   const given = name === '' ? 'an anonymous function' : `the function ${name}`;
-  const why = `kerasm takes ${what}es by name or as km.${what === 'loss' ? 'losses' : 'metrics'} objects: its kernels compute each ${what}${what === 'loss' ? ' and its gradient' : ''} themselves and do not run a function's tensor ops.`;
+  const plural = what === 'loss' ? 'losses' : 'metrics';
+  const why = `kerasm takes ${plural} by name or as km.${plural} objects: its kernels compute each ${what}${what === 'loss' ? ' and its gradient' : ''} themselves and do not run a function's tensor ops.`;
   if (suggestion) return new Error(`compile's ${what} is ${given}; ${why} Pass ${suggestion} instead.`);
   const custom =
     what === 'loss'

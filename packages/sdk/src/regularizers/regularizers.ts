@@ -1,6 +1,7 @@
-/** A weight penalty l1·Σ|w| + l2·Σw², added to the loss training reports and to the gradient. */
 import { tfjsObjectError } from '../engine/foreign_values.js';
 import { checkOptions } from '../utils/options.js';
+
+/** A weight penalty l1·Σ|w| + l2·Σw², added to the loss training reports and to the gradient. */
 export interface Regularizer {
   readonly l1: number;
   readonly l2: number;

@@ -36,6 +36,10 @@ const CONFIGURED: Record<string, (config: Record<string, unknown>) => Metric> = 
   AUC: (c) => metrics.auc(withoutKerasDefaults('AUC', c, { summationMethod: 'interpolation', multiLabel: false, fromLogits: false, numLabels: undefined, labelWeights: undefined, thresholds: undefined })),
   Precision: (c) => metrics.precision(withoutKerasDefaults('Precision', c, { topK: undefined })),
   Recall: (c) => metrics.recall(withoutKerasDefaults('Recall', c, { topK: undefined })),
+  TruePositives: (c) => metrics.truePositives(c),
+  FalsePositives: (c) => metrics.falsePositives(c),
+  TrueNegatives: (c) => metrics.trueNegatives(c),
+  FalseNegatives: (c) => metrics.falseNegatives(c),
   TopKCategoricalAccuracy: (c) => metrics.topKCategoricalAccuracy(c),
   SparseTopKCategoricalAccuracy: (c) => metrics.topKCategoricalAccuracy(withoutKerasDefaults('SparseTopKCategoricalAccuracy', c, { fromSortedIds: false })),
 };

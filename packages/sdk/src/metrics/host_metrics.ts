@@ -55,19 +55,19 @@ export interface ThresholdMetricArgs {
   name?: string;
 }
 
-/** True/false positives and false negatives of `p > threshold`, a target counting as positive when non-zero (Keras casts it to bool). */
+/** The weighted confusion counts of `p > threshold`, a target counting as positive when non-zero (Keras casts it to bool). */
 function confusionCounts(args: ThresholdMetricArgs) {
   const threshold = args.thresholds ?? 0.5;
   if (!(threshold >= 0 && threshold <= 1)) throw new Error(`thresholds must be in [0, 1]. Received: thresholds=${threshold}.`);
-  const counts = { tp: 0, fp: 0, fn: 0 };
+  const counts = { tp: 0, fp: 0, tn: 0, fn: 0 };
   return {
     counts,
     reset() {
-      counts.tp = counts.fp = counts.fn = 0;
+      counts.tp = counts.fp = counts.tn = counts.fn = 0;
     },
     async update(b: MetricBatch) {
       if (b.labelTargets) {
-        throw new Error('Precision, recall and AUC compare each output with a 0/1 target of the same shape, but the loss takes integer labels. Use binary targets (e.g. binaryCrossentropy), or one-hot rows with classId.');
+        throw new Error('Precision, recall, AUC and the confusion counts compare each output with a 0/1 target of the same shape, but the loss takes integer labels. Use binary targets (e.g. binaryCrossentropy), or one-hot rows with classId.');
       }
       const [p, weights] = await Promise.all([b.hostOutputs(), b.hostWeights()]);
       const cols = classesOf(b);
@@ -82,6 +82,7 @@ function confusionCounts(args: ThresholdMetricArgs) {
         if (positive && truth) counts.tp += w;
         else if (positive) counts.fp += w;
         else if (truth) counts.fn += w;
+        else counts.tn += w;
       }
     },
   };
@@ -112,4 +113,27 @@ export function recall(args: ThresholdMetricArgs = {}): Metric {
   const c = confusionCounts(args);
   const name = args.name ?? 'recall';
   return { name, savedAs: thresholdMetricForm('Recall', name, args), reset: c.reset, update: c.update, result: () => divideNoNan(c.counts.tp, c.counts.tp + c.counts.fn) };
+}
+
+/** Keras' TruePositives, FalsePositives, TrueNegatives and FalseNegatives, and the count each reports. */
+const CONFUSION_COUNTS = {
+  TruePositives: 'tp',
+  FalsePositives: 'fp',
+  TrueNegatives: 'tn',
+  FalseNegatives: 'fn',
+} as const;
+
+/** Keras' class name of a confusion-count metric. */
+export type ConfusionCountClass = keyof typeof CONFUSION_COUNTS;
+
+/** The snake_case name Keras logs a class under ('TruePositives' → 'true_positives'). */
+const snakeName = (className: string) => className.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+
+/** One of the weighted confusion counts over the epoch: outputs above the threshold against non-zero targets. */
+export function confusionCount(className: ConfusionCountClass, args: Omit<ThresholdMetricArgs, 'classId'> = {}): Metric {
+  checkOptions(args, optionNames<Omit<ThresholdMetricArgs, 'classId'>>({ thresholds: true, name: true }), `km.metrics.${className.charAt(0).toLowerCase()}${className.slice(1)}`);
+  const c = confusionCounts(args);
+  const name = args.name ?? snakeName(className);
+  const savedAs = (args.thresholds ?? 0.5) === 0.5 && name === snakeName(className) ? undefined : { className, config: { name, thresholds: args.thresholds ?? 0.5 } };
+  return { name, savedAs, reset: c.reset, update: c.update, result: () => c.counts[CONFUSION_COUNTS[className]] };
 }

@@ -1,5 +1,5 @@
 import * as device from './device_metrics.js';
-import { topKCategoricalAccuracy as topK } from './host_metrics.js';
+import { confusionCount, topKCategoricalAccuracy as topK, type ThresholdMetricArgs } from './host_metrics.js';
 import type { Metric } from './metric.js';
 import { checkOptions } from '../utils/options.js';
 import { getLoss } from '../losses/losses.js';
@@ -106,3 +106,26 @@ export const categoricalHinge = lossMetricFactory('categoricalHinge', 'categoric
 export const cosineSimilarity = lossMetricFactory('cosineSimilarity', 'cosineSimilarity', 'cosine_similarity', 'CosineSimilarity');
 /** tfjs' cosineProximity: −cos, the sign of the loss. @example `metrics: [km.metrics.cosineProximity()]` (or `'cosine'`) */
 export const cosineProximity = lossMetricFactory('cosineProximity', 'cosineProximity', 'cosine_proximity', 'CosineProximity');
+
+/** Options of the confusion counts: the threshold above which an output counts as positive (default 0.5), and the log name. */
+export type ConfusionCountArgs = Omit<ThresholdMetricArgs, 'classId'>;
+
+/** Weighted count of outputs above the threshold whose target is non-zero (Keras' TruePositives). @example `km.metrics.truePositives({ thresholds: 0.7 })` */
+export function truePositives(args: ConfusionCountArgs = {}): Metric {
+  return confusionCount('TruePositives', args);
+}
+
+/** Weighted count of outputs above the threshold whose target is zero (Keras' FalsePositives). */
+export function falsePositives(args: ConfusionCountArgs = {}): Metric {
+  return confusionCount('FalsePositives', args);
+}
+
+/** Weighted count of outputs at or below the threshold whose target is zero (Keras' TrueNegatives). */
+export function trueNegatives(args: ConfusionCountArgs = {}): Metric {
+  return confusionCount('TrueNegatives', args);
+}
+
+/** Weighted count of outputs at or below the threshold whose target is non-zero (Keras' FalseNegatives). */
+export function falseNegatives(args: ConfusionCountArgs = {}): Metric {
+  return confusionCount('FalseNegatives', args);
+}

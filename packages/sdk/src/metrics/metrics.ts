@@ -3,7 +3,7 @@ import { lastAxis } from '../losses/targets.js';
 import type { Loss } from '../losses/losses.js';
 import { auc } from './auc.js';
 import { binaryAccuracy, categoricalAccuracy, meanAbsoluteError, meanSquaredError, rootMeanSquaredError } from './device_metrics.js';
-import { precision, recall, topKCategoricalAccuracy } from './host_metrics.js';
+import { confusionCount, precision, recall, topKCategoricalAccuracy } from './host_metrics.js';
 import type { Metric } from './metric.js';
 import { f1Score, fBetaScore } from './f_score.js';
 import { LOSS_METRICS, namedLossMetric } from './loss_metrics.js';
@@ -38,6 +38,14 @@ const FACTORIES: Record<string, (name: string, loss: Loss, outputShape: Shape) =
   sparseTopKCategoricalAccuracy: (name) => topKCategoricalAccuracy(5, name),
   sparse_top_k_categorical_accuracy: (name) => topKCategoricalAccuracy(5, name),
   precision: (name) => precision({ name }),
+  truePositives: (name) => confusionCount('TruePositives', { name }),
+  true_positives: (name) => confusionCount('TruePositives', { name }),
+  falsePositives: (name) => confusionCount('FalsePositives', { name }),
+  false_positives: (name) => confusionCount('FalsePositives', { name }),
+  trueNegatives: (name) => confusionCount('TrueNegatives', { name }),
+  true_negatives: (name) => confusionCount('TrueNegatives', { name }),
+  falseNegatives: (name) => confusionCount('FalseNegatives', { name }),
+  false_negatives: (name) => confusionCount('FalseNegatives', { name }),
   recall: (name) => recall({ name }),
   auc: (name) => auc({ name }),
   meanAbsoluteError: (name) => meanAbsoluteError(name),

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as km from '../index.js';
 import type { Logs } from './callbacks.js';
 
@@ -66,6 +66,21 @@ describe('built-in callbacks act on training', () => {
     });
     expect(history.history.learning_rate).toEqual([0.05, 0.05, 0.025, 0.0125]);
     expect(optimizer.learningRate).toBeCloseTo(0.00625, 12);
+  });
+
+  it("reduceLROnPlateau with verbose: 1 prints Keras' line at each reduction", async () => {
+    const { x, y, validationData } = problem();
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      await linearModel(km.optimizers.sgd({ learningRate: 0.05 })).fit(x, y, {
+        epochs: 4, batchSize: 16, validationData, verbose: 0,
+        callbacks: km.callbacks.reduceLROnPlateau({ monitor: 'val_loss', factor: 0.5, patience: 1, verbose: 1 }),
+      });
+      expect(log.mock.calls.map(([line]) => line)).toEqual([2, 3, 4].map((epoch, k) => `Epoch ${epoch}: ReduceLROnPlateau reducing learning rate to ${0.025 / 2 ** k}.`));
+    } finally {
+      log.mockRestore();
+    }
+    expect(() => km.callbacks.reduceLROnPlateau({ verbose: 2 as 1 })).toThrow('ReduceLROnPlateau: verbose must be 0 or 1. Received: verbose=2.');
   });
 
   it('learningRateScheduler sets the rate at each epoch start', async () => {

@@ -16,7 +16,7 @@ export function earlyStopping(args?: EarlyStoppingArgs): EarlyStopping {
 
 /** Cuts the learning rate on a plateau. @example `km.callbacks.reduceLROnPlateau({ monitor: 'val_loss', factor: 0.5, patience: 2 })` */
 export function reduceLROnPlateau(args?: ReduceLROnPlateauArgs): ReduceLROnPlateau {
-  checkOptions(args, optionNames<ReduceLROnPlateauArgs>({ monitor: true, factor: true, patience: true, mode: true, minDelta: true, cooldown: true, minLr: true }), 'km.callbacks.reduceLROnPlateau');
+  checkOptions(args, optionNames<ReduceLROnPlateauArgs>({ monitor: true, factor: true, patience: true, mode: true, minDelta: true, cooldown: true, minLr: true, verbose: true }), 'km.callbacks.reduceLROnPlateau');
   return new ReduceLROnPlateau(args);
 }
 

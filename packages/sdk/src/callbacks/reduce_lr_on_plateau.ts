@@ -16,6 +16,8 @@ export interface ReduceLROnPlateauArgs {
   cooldown?: number;
   /** Lower bound on the learning rate (default 0). */
   minLr?: number;
+  /** 1 prints each reduction, as Keras does: "Epoch 5: ReduceLROnPlateau reducing learning rate to 0.0005." (default 0). */
+  verbose?: 0 | 1;
 }
 
 /** Multiplies the learning rate by `factor` when a monitored quantity plateaus (Keras' ReduceLROnPlateau). */
@@ -38,6 +40,7 @@ export class ReduceLROnPlateau extends Callback {
     this.patience = nonNegativeInt('patience', args.patience ?? 10);
     this.cooldown = nonNegativeInt('cooldown', args.cooldown ?? 0);
     this.minLr = args.minLr ?? 0;
+    if (args.verbose !== undefined && args.verbose !== 0 && args.verbose !== 1) throw new Error(`ReduceLROnPlateau: verbose must be 0 or 1. Received: verbose=${JSON.stringify(args.verbose)}.`);
     this.#args = args;
     this.onTrainBegin();
   }
@@ -63,6 +66,7 @@ export class ReduceLROnPlateau extends Callback {
       this.#wait++;
       if (this.#wait >= this.patience && optimizer.learningRate > this.minLr) {
         optimizer.learningRate = Math.max(optimizer.learningRate * this.factor, this.minLr);
+        if (this.#args.verbose === 1) console.log(`Epoch ${epoch + 1}: ReduceLROnPlateau reducing learning rate to ${optimizer.learningRate}.`);
         this.#cooldownLeft = this.cooldown;
         this.#wait = 0;
       }

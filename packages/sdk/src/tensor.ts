@@ -178,6 +178,13 @@ export class Tensor<D extends DType = DType> {
   }
 }
 
+/** A TensorFlow.js tensor (anything tensor-shaped but a km.Tensor), told by its shape so that no tfjs module is loaded. */
+export function isTfjsTensor(value: unknown): value is { shape: number[] } {
+  if (typeof value !== 'object' || value === null || value instanceof Tensor) return false;
+  const t = value as Record<string, unknown>;
+  return typeof t.dataSync === 'function' && typeof t.arraySync === 'function' && Array.isArray(t.shape);
+}
+
 /**
  * Makes a tensor from a number, nested arrays or a typed array.
  *
@@ -200,6 +207,8 @@ export function tensor(values: TensorLike, shape?: readonly number[], dtype?: DT
     inferredShape.push(values.length);
   } else if (Array.isArray(values)) {
     flat = flattenNested(values, inferredShape);
+  } else if (isTfjsTensor(values)) {
+    throw new Error(`km.tensor() takes values, not a TensorFlow.js tensor: km.tensor(t.arraySync()), or km.tensor(await t.data(), t.shape).`);
   } else {
     throw new Error(`km.tensor() expects a number, nested arrays of numbers or a typed array; received ${describe(values)}.`);
   }

@@ -2,18 +2,7 @@
 // layers, initializers, regularizers and constraints. Each is told by its shape, not its class,
 // since kerasm loads no tfjs module unless a tfjs backend is chosen. The messages name kerasm's
 // counterpart.
-import { Tensor } from '../tensor.js';
-
-interface TfjsTensorLike {
-  shape: number[];
-}
-
-/** A TensorFlow.js tensor (anything tensor-shaped but a km.Tensor). */
-export function isTfjsTensor(value: unknown): value is TfjsTensorLike {
-  if (typeof value !== 'object' || value === null || value instanceof Tensor) return false;
-  const t = value as Record<string, unknown>;
-  return typeof t.dataSync === 'function' && typeof t.arraySync === 'function' && Array.isArray(t.shape);
-}
+import { isTfjsTensor } from '../tensor.js';
 
 /** Numbers where tensors belong: a Keras user's list, or tfjs' arraySync() output (not a list of tensors). */
 export function isNumberArray(value: unknown): value is unknown[] {

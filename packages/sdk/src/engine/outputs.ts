@@ -1,8 +1,8 @@
 import type { Shape } from '../layers/layer.js';
 import { getLoss, type Loss, type LossName } from '../losses/losses.js';
 import { checkMetricName, getMetric, type Metric, type MetricName } from '../metrics/metrics.js';
-import { Tensor } from '../tensor.js';
-import { describeNonTensor, isNumberArray, isTfjsTensor } from './foreign_values.js';
+import { isTfjsTensor, Tensor } from '../tensor.js';
+import { describeNonTensor, isNumberArray } from './foreign_values.js';
 import type { Graph } from './graph.js';
 
 /** One loss for every output, a list in output order, or an object keyed by output layer name. */

@@ -24,6 +24,7 @@ describe('TensorFlow.js values and plain arrays', () => {
     await expect(compiled().fit(tf.ones([2, 4]) as never, y, { verbose: 0 })).rejects.toThrow(message);
     expect(() => compiled().predict(tf.ones([2, 4]) as never)).toThrow(message);
     await expect(compiled().evaluate(x, tf.ones([2, 3]) as never)).rejects.toThrow(/^y must be a km\.Tensor; received a TensorFlow\.js tensor of shape \[2, 3\]/);
+    expect(() => km.tensor(tf.ones([2, 3]) as never)).toThrow('km.tensor() takes values, not a TensorFlow.js tensor: km.tensor(t.arraySync()), or km.tensor(await t.data(), t.shape).');
   });
 
   it('a nested array or a typed array as data says to wrap it in km.tensor', async () => {

@@ -41,7 +41,7 @@ const CONFIGURED: Record<string, (config: Record<string, unknown>) => Metric> = 
   TrueNegatives: (c) => metrics.trueNegatives(c),
   FalseNegatives: (c) => metrics.falseNegatives(c),
   TopKCategoricalAccuracy: (c) => metrics.topKCategoricalAccuracy(c),
-  SparseTopKCategoricalAccuracy: (c) => metrics.topKCategoricalAccuracy(withoutKerasDefaults('SparseTopKCategoricalAccuracy', c, { fromSortedIds: false })),
+  SparseTopKCategoricalAccuracy: (c) => metrics.sparseTopKCategoricalAccuracy(withoutKerasDefaults('SparseTopKCategoricalAccuracy', c, { fromSortedIds: false })),
 };
 
 /**

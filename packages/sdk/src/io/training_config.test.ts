@@ -263,6 +263,8 @@ describe('AUC, precision, recall and top-k in the training config', () => {
     const withMetrics = (metrics: unknown[]) => km.loadLayersModel(km.io.fromMemory({ ...artifacts, trainingConfig: { ...artifacts.trainingConfig!, metrics } as km.io.TrainingConfig }));
     const loaded = await withMetrics([{ class_name: 'SparseTopKCategoricalAccuracy', config: { name: 'top2', dtype: 'float32', k: 2, from_sorted_ids: false } }]);
     expect(loaded.metricsNames).toEqual(['top2']);
+    // It saves back under its own class, not as the one-hot TopKCategoricalAccuracy.
+    expect((await savedArtifacts(loaded)).trainingConfig!.metrics).toEqual([{ class_name: 'SparseTopKCategoricalAccuracy', config: { name: 'top2', k: 2 } }]);
     const warnings: string[] = [];
     const warn = console.warn;
     console.warn = (message: string) => void warnings.push(message);

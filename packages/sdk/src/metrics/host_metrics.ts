@@ -16,14 +16,16 @@ function trueClass(b: MetricBatch, position: number, classes: number): number {
  * Whether the true class is among the `k` highest outputs. Like tf.math.in_top_k, classes tied
  * with the true class's score do not push it out.
  */
-export function topKCategoricalAccuracy(k = 5, name = 'top_k_categorical_accuracy'): Metric {
+export function topKCategoricalAccuracy(k = 5, name?: string, className: 'TopKCategoricalAccuracy' | 'SparseTopKCategoricalAccuracy' = 'TopKCategoricalAccuracy'): Metric {
   if (!Number.isInteger(k) || k < 1) throw new Error(`topKCategoricalAccuracy: k must be a positive integer. Received: k=${k}.`);
+  const defaultName = className === 'TopKCategoricalAccuracy' ? 'top_k_categorical_accuracy' : 'sparse_top_k_categorical_accuracy';
+  const logName = name ?? defaultName;
   let hits = 0;
   let count = 0;
   return {
-    name,
+    name: logName,
     // The defaults save by name, which tfjs-layers also reads.
-    savedAs: k === 5 && name === 'top_k_categorical_accuracy' ? undefined : { className: 'TopKCategoricalAccuracy', config: { name, k } },
+    savedAs: k === 5 && logName === defaultName ? undefined : { className, config: { name: logName, k } },
     reset() {
       hits = 0;
       count = 0;

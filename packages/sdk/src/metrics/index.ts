@@ -49,6 +49,15 @@ export function topKCategoricalAccuracy(args: MetricArgs & { k?: number } = {}):
   return topK(args.k ?? 5, args.name);
 }
 
+/**
+ * The same for integer labels, saved as Keras' SparseTopKCategoricalAccuracy (which Keras needs
+ * for a model trained on labels). @example `km.metrics.sparseTopKCategoricalAccuracy({ k: 3 })`
+ */
+export function sparseTopKCategoricalAccuracy(args: MetricArgs & { k?: number } = {}): Metric {
+  checkOptions(args, ['name', 'k'], 'km.metrics.sparseTopKCategoricalAccuracy');
+  return topK(args.k ?? 5, args.name, 'SparseTopKCategoricalAccuracy');
+}
+
 /** Mean |p − t| over the epoch. @example `km.metrics.meanAbsoluteError()` */
 export function meanAbsoluteError(args: MetricArgs = {}): Metric {
   checkOptions(args, ['name'], 'km.metrics.meanAbsoluteError');

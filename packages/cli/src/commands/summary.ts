@@ -16,12 +16,11 @@ function layerRecords(model: km.LayersModel, options: SummaryOptions): LayerReco
   const graphShapes = model instanceof km.Functional ? new Map(model.graph.nodes.map((n) => [n.layer, n.outputShape])) : null;
   let shape = model.inputShape ?? [];
   return model.layers.map((entry) => {
-    const nested = entry instanceof km.LayersModel ? entry : null;
     if (entry instanceof km.LayersModel) shape = entry.outputs[0].shape;
     else shape = graphShapes?.get(entry) ?? entry.computeOutputShape([shape]);
     const record: LayerRecord = { name: entry.name, className: entry.className, outputShape: [null, ...shape], params: entry.countParams() };
     if (options.showTrainable) record.trainable = entry.weightSpecs.some((w) => w.trainable);
-    if (options.expandNested && nested) record.layers = layerRecords(nested, options);
+    if (options.expandNested && entry instanceof km.LayersModel) record.layers = layerRecords(entry, options);
     return record;
   });
 }

@@ -22,7 +22,10 @@ async function loadBackend(name: string, tf?: typeof tfc): Promise<Backend> {
   const [{ TFJS_BACKENDS, loadTfjs }, { TfjsBackend }] = await Promise.all([import('./tfjs/load_tfjs.js'), import('./tfjs/tfjs_backend.js')]);
   const spec = TFJS_BACKENDS.find((b) => b.name === name);
   if (!spec) {
-    throw new Error(`Unknown backend '${name}'. Valid backends: ${[WASM, ...TFJS_BACKENDS.map((b) => b.name)].map((n) => `'${n}'`).join(', ')}.`);
+    // tfjs' own names ('webgl', 'cpu', 'tensorflow') are kerasm's with the tfjs- prefix.
+    const meant = TFJS_BACKENDS.find((b) => b.tfjsName === name);
+    const hint = meant ? ` TensorFlow.js' '${name}' backend is kerasm's '${meant.name}'.` : '';
+    throw new Error(`Unknown backend '${name}'.${hint} Valid backends: ${[WASM, ...TFJS_BACKENDS.map((b) => b.name)].map((n) => `'${n}'`).join(', ')}.`);
   }
   const lib = await loadTfjs(spec, tf);
   if (!(await lib.setBackend(spec.tfjsName))) {

@@ -78,6 +78,9 @@ describe('kerasm train options', () => {
     expect(trainOptions('--backend', 'tfjs-cpu').backend).toBe('tfjs-cpu');
     expect(() => trainOptions('--backend', 'tfjs-webgl')).toThrow("Invalid value for --backend: received 'tfjs-webgl', expected one of wasm, tfjs-wasm, tfjs-cpu, tfjs-node, tfjs-node-gpu. tfjs-webgl runs only in browsers (see the web demo).");
     expect(() => trainOptions('--backend', 'gpu')).toThrow("Invalid value for --backend: received 'gpu', expected one of wasm, tfjs-wasm, tfjs-cpu, tfjs-node, tfjs-node-gpu.");
+    // TensorFlow.js' own names point at kerasm's.
+    expect(() => trainOptions('--backend', 'cpu')).toThrow("expected one of wasm, tfjs-wasm, tfjs-cpu, tfjs-node, tfjs-node-gpu. TensorFlow.js' 'cpu' backend is kerasm's tfjs-cpu.");
+    expect(() => trainOptions('--backend', 'webgl')).toThrow("TensorFlow.js' 'webgl' backend is kerasm's tfjs-webgl. tfjs-webgl runs only in browsers (see the web demo).");
   });
 
   it('reads each flag', () => {

@@ -16,8 +16,12 @@ export interface BackendChoice {
 /** `--backend`'s value, checked against the backends that run in Node. */
 export function parseBackend(raw: string, helpCommand: string): string {
   if ((NODE_BACKENDS as readonly string[]).includes(raw)) return raw;
-  const browserOnly = raw === 'tfjs-webgl' || raw === 'tfjs-webgpu' ? ` ${raw} runs only in browsers (see the web demo).` : '';
-  throw invalidValue('--backend', raw, `one of ${NODE_BACKENDS.join(', ')}.${browserOnly}`, helpCommand);
+  // TensorFlow.js' own backend names are kerasm's with the tfjs- prefix.
+  const prefixed = raw === 'tensorflow' ? 'tfjs-node' : raw.startsWith('tfjs-') ? raw : `tfjs-${raw}`;
+  const inBrowser = prefixed === 'tfjs-webgl' || prefixed === 'tfjs-webgpu';
+  const named = prefixed !== raw && (inBrowser || (NODE_BACKENDS as readonly string[]).includes(prefixed)) ? ` TensorFlow.js' '${raw}' backend is kerasm's ${prefixed}.` : '';
+  const browserOnly = inBrowser ? ` ${prefixed} runs only in browsers (see the web demo).` : '';
+  throw invalidValue('--backend', raw, `one of ${NODE_BACKENDS.join(', ')}.${named}${browserOnly}`, helpCommand);
 }
 
 export const parseThreads = (raw: string, helpCommand: string): number => integerIn('--threads', raw, THREAD_LIMITS, helpCommand);

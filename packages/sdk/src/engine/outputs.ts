@@ -1,6 +1,6 @@
 import type { Shape } from '../layers/layer.js';
 import { getLoss, type Loss, type LossName } from '../losses/losses.js';
-import { checkMetricName, getMetric, type Metric, type MetricName } from '../metrics/metrics.js';
+import { checkMetricName, getMetric, isMetricObject, type Metric, type MetricName } from '../metrics/metrics.js';
 import { isTfjsTensor, Tensor } from '../tensor.js';
 import { describeNonTensor, isNumberArray } from './foreign_values.js';
 import type { Graph } from './graph.js';
@@ -62,10 +62,6 @@ export function metricsSpecOf(arg: MetricsArg): MetricsSpec {
   if (typeof arg !== 'object' || arg === null || isMetricObject(arg)) return [arg as string | Metric];
   if (Array.isArray(arg)) return arg;
   return Object.fromEntries(Object.entries(arg).map(([key, entry]) => [key, listed(entry)]));
-}
-
-function isMetricObject(value: unknown): value is Metric {
-  return typeof value === 'object' && value !== null && typeof (value as Metric).update === 'function' && typeof (value as Metric).result === 'function';
 }
 
 /** Checks the metric names in a compile spec before the graph is known. */

@@ -76,11 +76,17 @@ const FACTORIES: Record<string, (name: string, loss: Loss, outputShape: Shape) =
 /** Metric names accepted by `compile`. */
 export type MetricName = keyof typeof FACTORIES;
 
+/** Whether a value is a metric object: a name and reset, update and result (what km.metrics makes). */
+export function isMetricObject(value: unknown): value is Metric {
+  const m = value as Partial<Metric> | null;
+  return typeof value === 'object' && m !== null && typeof m.update === 'function' && typeof m.result === 'function' && typeof m.reset === 'function' && typeof m.name === 'string';
+}
+
 /** Throws for a metric kerasm does not know, listing the valid names; passes metric objects through. */
 export function checkMetricName(metric: string | Metric): void {
   if (typeof metric === 'function') throw functionInCompileError('metric', metric, (name) => name in FACTORIES);
   if (typeof metric !== 'string') {
-    if (typeof metric?.update !== 'function' || typeof metric.result !== 'function' || typeof metric.reset !== 'function' || typeof metric.name !== 'string') {
+    if (!isMetricObject(metric)) {
       throw new Error(`A metric must be a name or an object with name, reset, update and result (e.g. km.metrics.auc()); received ${JSON.stringify(metric)}.`);
     }
     return;

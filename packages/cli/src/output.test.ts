@@ -122,7 +122,7 @@ describe('toPredictions', () => {
 
 describe('output of any model', () => {
   it('names every compiled metric, in order, and tabulates rows', () => {
-    const test = namedResults(['mae', 'mse'], [0.5, 0.25, 0.125]);
+    const test = namedResults(['loss', 'mae', 'mse'], [0.5, 0.25, 0.125]);
     expect(test).toEqual({ loss: 0.5, mae: 0.25, mse: 0.125 });
     expect(formatTestResult(test)).toBe('Test loss: 0.5000  Test mae: 0.2500  Test mse: 0.1250');
     const rows = Array.from({ length: 12 }, (_, i) => ({ index: i, predicted: 1, actual: i % 2, confidence: 0.5 }));

@@ -15,9 +15,9 @@ export interface EpochRecord {
 /** An evaluation: the loss, then each metric `compile` named (`accuracy`, `mae`, ...). */
 export type TestResult = { readonly loss: number } & Readonly<Record<string, number>>;
 
-/** `evaluate`'s values named as Keras logs them: the loss, then each metric `compile` named. */
+/** `evaluate`'s values under `model.metricsNames`: the loss, then each metric `compile` named. */
 export function namedResults(metricsNames: readonly string[], values: readonly number[]): TestResult {
-  return { loss: values[0], ...Object.fromEntries(metricsNames.map((name, i) => [name, values[i + 1]])) };
+  return Object.fromEntries(metricsNames.map((name, i) => [name, values[i]])) as TestResult;
 }
 
 /** What a training run measured, before formatting. */

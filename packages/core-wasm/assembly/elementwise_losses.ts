@@ -26,9 +26,20 @@ function sign(x: f64): f64 {
   return x > 0 ? 1 : x < 0 ? -1 : 0;
 }
 
+// Keras' convert_binary_labels_to_hinge: {0, 1} labels become {−1, 1}, but only when every label
+// of the batch is 0 or 1; any other mix (e.g. −1, 0 and 1) is taken as it is.
+function hingeLabelsBinary(targets: usize, n: i32): bool {
+  for (let i = 0; i < n; i++) {
+    const t = load<f32>(targets + (<usize>i << 2));
+    if (t != 0 && t != 1) return false;
+  }
+  return true;
+}
+
 export function elementwiseLoss(kind: i32, p: usize, targets: usize, dp: usize, n: i32, gradScale: f32, param: f32, weights: usize, repeat: i32): f64 {
   let total: f64 = 0;
   const prm = <f64>param;
+  const binaryHinge = (kind == LossKind.Hinge || kind == LossKind.SquaredHinge) && hingeLabelsBinary(targets, n);
   for (let i = 0; i < n; i++) {
     const w = elementWeight(weights, i, repeat);
     const off = <usize>i << 2;
@@ -83,8 +94,7 @@ export function elementwiseLoss(kind: i32, p: usize, targets: usize, dp: usize, 
       }
       case LossKind.Hinge:
       case LossKind.SquaredHinge: {
-        // Keras turns {0, 1} labels into {−1, 1}; a 0 label can only mean −1 in either convention.
-        if (t == 0) t = -1;
+        if (binaryHinge) t = 2 * t - 1;
         const margin = max(1 - t * y, 0);
         loss = kind == LossKind.Hinge ? margin : margin * margin;
         grad = margin > 0 ? (kind == LossKind.Hinge ? -t : -2 * t * margin) : 0;

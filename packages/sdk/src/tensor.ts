@@ -198,6 +198,7 @@ export function isTfjsTensor(value: unknown): value is { shape: number[] } {
  * ```
  */
 export function tensor(values: TensorLike, shape?: readonly number[], dtype?: DType): Tensor {
+  if (typeof shape === 'string') throw new Error(`km.tensor() takes the shape second and the dtype third, as tfjs does: km.tensor(values, undefined, '${shape}').`);
   const inferredShape: number[] = [];
   let flat: ArrayLike<number>;
   if (typeof values === 'number') {

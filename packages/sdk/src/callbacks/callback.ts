@@ -31,6 +31,10 @@ export interface FitParams {
   seed?: number;
   /** Validation runs after every `validationFreq`-th epoch (fit's option; absent: every epoch with validation data). */
   validationFreq?: number;
+  /** Whether fit has validation data, as tfjs' `doValidation`. */
+  doValidation?: boolean;
+  /** The names of the values an epoch's logs hold (`['loss', 'accuracy', 'val_loss', 'val_accuracy']`), as tfjs' `metrics`. */
+  metrics?: string[];
 }
 
 /**

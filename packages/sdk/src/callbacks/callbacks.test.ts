@@ -145,6 +145,18 @@ describe('built-in callbacks act on training', () => {
     expect(stop.model).toBe(model);
   });
 
+  it("fit params name the logged values and whether there is validation, as tfjs' metrics and doValidation", async () => {
+    const { x, y } = problem();
+    const seen: km.callbacks.FitParams[] = [];
+    const model = linearModel(km.optimizers.sgd());
+    model.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['mae'] });
+    const record = { setParams: (p: km.callbacks.FitParams) => void seen.push({ ...p }) };
+    const history = await model.fit(x, y, { epochs: 1, verbose: 0, validationSplit: 0.25, callbacks: [record] });
+    await model.fit(x, y, { epochs: 1, verbose: 0, callbacks: [record] });
+    expect(seen.map((p) => [p.doValidation, p.metrics])).toEqual([[true, ['loss', 'mae', 'val_loss', 'val_mae']], [false, ['loss', 'mae']]]);
+    expect(seen[0].metrics).toEqual(Object.keys(history.history));
+  });
+
   it('the progress bar is a callback', () => {
     let out = '';
     const logger = new km.callbacks.ProgbarLogger(new (class {
@@ -161,10 +173,28 @@ describe('built-in callbacks act on training', () => {
 });
 
 describe('callback errors', () => {
-  it('a monitored key missing from the logs names the keys there are', async () => {
+  it('a monitored key fit will plainly not log is refused before the first step, naming the fix', async () => {
     const { x, y } = problem();
-    await expect(linearModel(km.optimizers.sgd()).fit(x, y, { epochs: 2, verbose: 0, callbacks: km.callbacks.earlyStopping() }))
-      .rejects.toThrow(/EarlyStopping monitors 'val_loss', which is not in the epoch logs. Received logs with keys: loss. .*validation data/);
+    const model = linearModel(km.optimizers.sgd());
+    const before = model.getWeights().map((w) => Array.from(w.dataSync()));
+    await expect(model.fit(x, y, { epochs: 2, verbose: 0, callbacks: km.callbacks.earlyStopping() }))
+      .rejects.toThrow("EarlyStopping monitors 'val_loss', but fit has no validation data: give fit validationData or validationSplit, or monitor 'loss'.");
+    await expect(model.fit(x, y, { epochs: 2, verbose: 0, validationSplit: 0.25, callbacks: km.callbacks.reduceLROnPlateau({ monitor: 'val_los' }) }))
+      .rejects.toThrow("ReduceLROnPlateau monitors 'val_los', which fit does not log; did you mean 'val_loss'? fit logs: loss, val_loss.");
+    expect(model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(before);
+    expect(model.optimizer!.iterations).toBe(0);
+  });
+
+  it('a monitored key unlike any logged one is looked for at the epoch end, where a callback may have added it', async () => {
+    const { x, y } = problem();
+    // score = -loss rises as the loss falls; 'auto' minimises an unknown name, so the second epoch does not improve it.
+    const addsScore = { onEpochEnd: (_epoch: number, logs?: Logs) => void (logs!.score = -logs!.loss) };
+    const stopper = km.callbacks.earlyStopping({ monitor: 'score', patience: 0 });
+    const history = await linearModel(km.optimizers.sgd()).fit(x, y, { epochs: 3, verbose: 0, callbacks: [addsScore, stopper] });
+    expect(history.history.loss[1]).toBeLessThan(history.history.loss[0]);
+    expect(stopper.stoppedEpoch).toBe(1);
+    await expect(linearModel(km.optimizers.sgd()).fit(x, y, { epochs: 2, verbose: 0, callbacks: km.callbacks.earlyStopping({ monitor: 'score' }) }))
+      .rejects.toThrow(/EarlyStopping monitors 'score', which is not in the epoch logs. Received logs with keys: loss. /);
   });
 
   it('bad options say what was received', () => {
@@ -175,10 +205,17 @@ describe('callback errors', () => {
     expect(() => km.callbacks.learningRateScheduler(0.1 as never)).toThrow(/expects a function .* Received: number/);
   });
 
-  it('a schedule returning a non-positive rate stops fit with the epoch named', async () => {
+  it('a schedule returning a negative or non-finite rate stops fit with the epoch named; 0 freezes the weights, as in Keras', async () => {
     const { x, y } = problem();
     await expect(linearModel(km.optimizers.sgd()).fit(x, y, { epochs: 2, verbose: 0, callbacks: km.callbacks.learningRateScheduler(() => Number.NaN) }))
-      .rejects.toThrow(/must return a positive finite number. Received: NaN at epoch 0/);
+      .rejects.toThrow(/must return a finite number ≥ 0. Received: NaN at epoch 0/);
+    await expect(linearModel(km.optimizers.sgd()).fit(x, y, { epochs: 2, verbose: 0, callbacks: km.callbacks.learningRateScheduler((epoch) => 0.1 - epoch) }))
+      .rejects.toThrow(/must return a finite number ≥ 0. Received: -0.9 at epoch 1/);
+    const model = linearModel(km.optimizers.adam({ learningRate: 0 }));
+    const before = model.getWeights().map((w) => Array.from(w.dataSync()));
+    const history = await model.fit(x, y, { epochs: 2, verbose: 0 });
+    expect(model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(before);
+    expect(history.history.loss[1]).toBe(history.history.loss[0]);
   });
 
   it('a callback used outside fit says how to attach it', () => {

@@ -70,6 +70,7 @@ export class EarlyStopping extends Callback {
 
   override onTrainBegin(): void {
     this.#reset();
+    this.#monitor.checkLogged(this.params);
   }
 
   override async onEpochEnd(epoch: number, logs: Logs): Promise<void> {

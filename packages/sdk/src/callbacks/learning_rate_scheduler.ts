@@ -12,8 +12,8 @@ export class LearningRateScheduler extends Callback {
   override onEpochBegin(epoch: number): void {
     const optimizer = this.optimizer;
     const rate = this.schedule(epoch, optimizer.learningRate);
-    if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0) {
-      throw new Error(`LearningRateScheduler: the schedule must return a positive finite number. Received: ${String(rate)} at epoch ${epoch}.`);
+    if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0) {
+      throw new Error(`LearningRateScheduler: the schedule must return a finite number ≥ 0. Received: ${String(rate)} at epoch ${epoch}.`);
     }
     optimizer.learningRate = rate;
   }

@@ -132,6 +132,9 @@ export function modelCheckpoint(args: ModelCheckpointArgs): CustomCallbackArgs {
     setParams(p) {
       params = p;
     },
+    onTrainBegin() {
+      if (args.saveBestOnly) monitor.checkLogged(params, saveFreq !== 'epoch');
+    },
     async onEpochEnd(epoch, logs) {
       if (saveFreq === 'epoch') await checkpoint(epoch, logs);
     },

@@ -1,4 +1,5 @@
 import { skipsValidation, type FitParams } from './callback.js';
+import { editDistance } from '../utils/options.js';
 import type { Logs } from './callbacks.js';
 
 /** Whether a monitored quantity should go down (`'min'`) or up (`'max'`); `'auto'` infers it from the name. */
@@ -40,6 +41,28 @@ export class Monitor {
       );
     }
     return value;
+  }
+
+  /**
+   * Refuses before training a key that fit's logs (`params.metrics`) will plainly not hold: a
+   * `val_` key without validation data (or in batch logs), or a near miss of a logged name. Another
+   * unknown key is left to {@link read}, since a callback may add it to the logs.
+   */
+  checkLogged(params: FitParams | null, batch = false): void {
+    if (!params?.metrics) return;
+    const logged = batch ? params.metrics.filter((k) => !k.startsWith('val_')) : params.metrics;
+    if (logged.includes(this.key)) return;
+    if (this.key.startsWith('val_') && (batch || !params.doValidation)) {
+      const trained = this.key.slice(4);
+      const instead = logged.includes(trained) || logged.length === 1 ? `'${logged.includes(trained) ? trained : logged[0]}'` : `one of ${logged.join(', ')}`;
+      throw new Error(
+        batch
+          ? `${this.owner} monitors '${this.key}' every few batches, but batch logs hold training values only: monitor ${instead}, or save once per epoch (saveFreq: 'epoch').`
+          : `${this.owner} monitors '${this.key}', but fit has no validation data: give fit validationData or validationSplit, or monitor ${instead}.`,
+      );
+    }
+    const meant = logged.find((name) => name.startsWith(this.key) || editDistance(this.key, name) <= 2);
+    if (meant) throw new Error(`${this.owner} monitors '${this.key}', which fit does not log; did you mean '${meant}'? fit logs: ${logged.join(', ')}.`);
   }
 
   /** Whether `value` beats `reference` by more than minDelta in the monitored direction. */

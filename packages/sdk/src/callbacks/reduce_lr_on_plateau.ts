@@ -49,6 +49,7 @@ export class ReduceLROnPlateau extends Callback {
     this.#monitor = new Monitor('ReduceLROnPlateau', this.#args.monitor ?? 'val_loss', this.#args.mode ?? 'auto', this.#args.minDelta ?? 1e-4);
     this.#wait = 0;
     this.#cooldownLeft = 0;
+    this.#monitor.checkLogged(this.params);
   }
 
   override onEpochEnd(epoch: number, logs: Logs): void {

@@ -14,6 +14,15 @@ describe('km.data datasets', () => {
     expect(await km.data.array([1, 2, 3]).map(async (v) => v + 1).toArray()).toEqual([2, 3, 4]);
   });
 
+  it("forEachAsync visits every element in order, awaiting each call, as tfjs' does", async () => {
+    const seen: number[] = [];
+    await km.data.array([3, 1, 2]).forEachAsync(async (v) => {
+      await new Promise((resolve) => setTimeout(resolve, 3 - v));
+      seen.push(v);
+    });
+    expect(seen).toEqual([3, 1, 2]);
+  });
+
   it('generator calls its function again for each pass, sync or async', async () => {
     let calls = 0;
     const ds = km.data.generator(function* () {

@@ -46,6 +46,14 @@ export class Dataset<T> implements AsyncIterable<T> {
     return out;
   }
 
+  /**
+   * Calls `f` on each element in order, as tfjs' `forEachAsync`; the elements are not kept.
+   * @example `await ds.forEachAsync((row) => console.log(row))`
+   */
+  async forEachAsync(f: (element: T) => void | Promise<void>): Promise<void> {
+    for await (const element of this) await f(element);
+  }
+
   /** The first `count` elements. */
   take(count: number): Dataset<T> {
     checkCount(count, 'take(count)', 0, 'Pass how many elements to keep.');

@@ -93,7 +93,7 @@ describe('bad data', () => {
   it('batchSize < 1 and other bad fit options', async () => {
     await expect(compiled().fit(images, labels, { batchSize: 0, verbose: 0 })).rejects.toThrow(/batchSize must be a positive integer. Received: batchSize=0/);
     await expect(compiled().fit(images, labels, { epochs: 1.5, verbose: 0 })).rejects.toThrow(/epochs must be a non-negative integer/);
-    await expect(compiled().fit(images, labels, { validationSplit: 1, verbose: 0 })).rejects.toThrow(/validationSplit must be in \[0, 1\)/);
+    await expect(compiled().fit(images, labels, { validationSplit: 1, verbose: 0 })).rejects.toThrow(/validationSplit must be a number in \[0, 1\)/);
   });
 
   it('int32 features and one-hot targets for the sparse loss', async () => {
@@ -132,5 +132,65 @@ describe('unknown names list the valid ones', () => {
   it('layer arguments quote the received value', () => {
     expect(() => km.layers.dense({ units: 0 })).toThrow(/units must be a positive integer. Received: units=0/);
     expect(() => km.optimizers.adam({ learningRate: -1 })).toThrow(/Received: learningRate=-1/);
+  });
+});
+
+describe('calls missing what they need, or given it in the wrong form, name it', () => {
+  it('compile without its options, its optimizer or its loss', () => {
+    // @ts-expect-error compile's options are required
+    expect(() => model().compile()).toThrow("compile takes one object of options, e.g. model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] }).");
+    // @ts-expect-error a loss is required
+    expect(() => model().compile({ optimizer: 'sgd' })).toThrow(/^compile needs a loss to train and evaluate with: a name such as 'sparseCategoricalCrossentropy'/);
+    // @ts-expect-error an optimizer is required
+    expect(() => model().compile({ loss: 'mse' })).toThrow(/^compile needs an optimizer: a name such as 'adam' or 'sgd', .*Keras' default is 'rmsprop'/);
+    // A misspelt option is named as such rather than as a missing one.
+    // @ts-expect-error optimiser is not an option
+    expect(() => model().compile({ optimiser: 'adam', loss: 'mse' })).toThrow("compile has no option 'optimiser'; did you mean 'optimizer'?");
+  });
+
+  it('a layer factory without its options object lists them', () => {
+    // @ts-expect-error dense needs { units }
+    expect(() => km.layers.dense()).toThrow(/^km\.layers\.dense\(\) needs an options object, km\.layers\.dense\(\{ \.\.\. \}\)\. Its options are: activation, .*, units; and as every layer: name, inputShape, /);
+    // @ts-expect-error lstm needs { units }
+    expect(() => km.layers.lstm()).toThrow(/^km\.layers\.lstm\(\) needs an options object/);
+    // Layers whose options are all optional still take none.
+    expect(km.layers.flatten().className).toBe('Flatten');
+  });
+
+  it('an inputShape or batchInputShape that is not a list', () => {
+    // @ts-expect-error inputShape is a list
+    expect(() => km.layers.dense({ units: 3, inputShape: 3, name: 'd3' })).toThrow("Layer 'd3': inputShape is a list of dimensions without the batch, such as [3]. Received: inputShape=3.");
+    // @ts-expect-error batchInputShape is a list
+    expect(() => km.layers.dense({ units: 3, batchInputShape: 3, name: 'b3' })).toThrow("Layer 'b3': batchInputShape is a list of dimensions with the batch size (or null) first, such as [null, 3]. Received: batchInputShape=3.");
+  });
+
+  it("fit's seed, initialEpoch and validationSplit, and a number given as a string", async () => {
+    const m = model();
+    m.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+    const before = m.getWeights().map((w) => Array.from(w.dataSync()));
+    for (const seed of [-1, 1.5, 2 ** 40, Number.NaN, 'abc']) {
+      await expect(m.fit(images, labels, { seed: seed as number, verbose: 0 })).rejects.toThrow(`fit's seed must be an integer from 0 to 4294967295. Received: seed=${typeof seed === 'string' ? `"${seed}"` : seed}.`);
+    }
+    await expect(m.fit(images, labels, { initialEpoch: -1, verbose: 0 })).rejects.toThrow('initialEpoch must be a non-negative integer: the 0-based epoch to start from (2 resumes after 2 finished epochs). Received: initialEpoch=-1.');
+    await expect(m.fit(images, labels, { initialEpoch: '1' as unknown as number, verbose: 0 })).rejects.toThrow('Received: initialEpoch="1".');
+    await expect(m.fit(images, labels, { validationSplit: '0.2' as unknown as number, verbose: 0 })).rejects.toThrow('validationSplit must be a number in [0, 1), the fraction of samples held out. Received: validationSplit="0.2".');
+    await expect(m.fit(images, labels, { batchSize: '32' as unknown as number, verbose: 0 })).rejects.toThrow('batchSize must be a positive integer. Received: batchSize="32".');
+    expect(m.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(before);
+  });
+
+  it('km.model refuses two inputs or two layers of one name, which feeding by name and saving need apart', () => {
+    const a = km.input({ shape: [3], name: 'x' });
+    const b = km.input({ shape: [3], name: 'x' });
+    const joined = km.layers.concatenate().apply([a, b]) as km.SymbolicTensor;
+    expect(() => km.model({ inputs: [a, b], outputs: km.layers.dense({ units: 1 }).apply(joined) as km.SymbolicTensor })).toThrow(
+      "km.model: the name 'x' is used by two inputs; a model's inputs and layers need distinct names, since inputs are fed and saved by name. Give one of them another name, or leave name out for a unique one.",
+    );
+    const input = km.input({ shape: [2], name: 'features' });
+    const twice = km.layers.dense({ units: 2, name: 'h' }).apply(km.layers.dense({ units: 2, name: 'h' }).apply(input));
+    expect(() => km.model({ inputs: input, outputs: twice as km.SymbolicTensor })).toThrow("km.model: the name 'h' is used by two layers;");
+    expect(() => km.model({ inputs: input, outputs: km.layers.dense({ units: 1, name: 'features' }).apply(input) as km.SymbolicTensor })).toThrow("km.model: the name 'features' is used by an input and a layer;");
+    // One layer applied twice is one layer.
+    const shared = km.layers.dense({ units: 2, name: 'shared' });
+    expect(km.model({ inputs: input, outputs: shared.apply(shared.apply(input)) as km.SymbolicTensor }).layers.map((l) => l.name)).toEqual(['shared']);
   });
 });

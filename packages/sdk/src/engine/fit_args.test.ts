@@ -29,9 +29,9 @@ describe('fit and compile arguments', () => {
   });
 
   it('one metric alone, or one per output in an object, is a list of one, as in tfjs', async () => {
-    expect(classifier('accuracy').metricsNames).toEqual(['accuracy']);
-    expect(classifier({ out: 'mse' }).metricsNames).toEqual(['mse']);
-    expect(classifier(km.metrics.auc()).metricsNames).toEqual(['auc']);
+    expect(classifier('accuracy').metricsNames).toEqual(['loss', 'accuracy']);
+    expect(classifier({ out: 'mse' }).metricsNames).toEqual(['loss', 'mse']);
+    expect(classifier(km.metrics.auc()).metricsNames).toEqual(['loss', 'auc']);
     // The same numbers as the list form.
     const [single, listed] = [classifier('accuracy'), classifier(['accuracy'])];
     listed.setWeights(single.getWeights());

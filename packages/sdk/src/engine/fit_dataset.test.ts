@@ -52,6 +52,14 @@ describe('fit and evaluate on a km.data dataset', () => {
     expect(lossFirst).toBeCloseTo(lossFirstT, 5);
   });
 
+  it("tfjs' fitDataset and evaluateDataset are fit and evaluate on a dataset", async () => {
+    const viaFit = await mlp().fit(samples(0, 200).batch(32), { epochs: 2, verbose: 0 });
+    const model = mlp();
+    const viaFitDataset = await model.fitDataset(samples(0, 200).batch(32), { epochs: 2, verbose: 0 });
+    expect(viaFitDataset.history).toEqual(viaFit.history);
+    expect(await model.evaluateDataset(samples(200, 300).batch(50), { verbose: 0 })).toEqual(await model.evaluate(samples(200, 300).batch(50), { verbose: 0 }));
+  });
+
   it('reports val_ metrics from a validation dataset equal to evaluate on it, and from [x, y] tensors', async () => {
     const model = mlp(2);
     const history = await model.fit(samples(0, 500).batch(32), { epochs: 1, verbose: 0, validationData: samples(500, N).batch(25) });

@@ -10,7 +10,8 @@ import { evaluateBatch, evaluateData, prepare, trainBatch, type Dataset as HostD
 import type { TensorsSpec } from './outputs.js';
 import { Yielder, type YieldEvery } from './yield_every.js';
 import { checkOptions, optionNames } from '../utils/options.js';
-import { checkPositiveInt } from './validate_data.js';
+import { checkEpochs, checkPositiveInt } from './validate_data.js';
+import { epochLogNames } from './metric_names.js';
 
 /** Options of `model.fit(dataset, args)`. */
 export interface ModelFitDatasetArgs {
@@ -122,8 +123,7 @@ function checkDataset(dataset: unknown, what: string): asserts dataset is Datase
 export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor, args: ModelFitDatasetArgs = {}): Promise<History> {
   checkDataset(dataset, 'fit(dataset)');
   checkOptions(args, FIT_DATASET_OPTIONS, 'fit(dataset)');
-  const epochs = args.epochs ?? 1;
-  if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`epochs must be a non-negative integer. Received: epochs=${epochs}.`);
+  const { epochs, initialEpoch } = checkEpochs(args);
   const perEpoch = args.batchesPerEpoch;
   if (perEpoch !== undefined && (!Number.isInteger(perEpoch) || perEpoch < 1)) throw new Error(`batchesPerEpoch must be a positive integer. Received: batchesPerEpoch=${perEpoch}. Omit it to use one full pass over the dataset per epoch.`);
   if (args.validationData !== undefined && !Array.isArray(args.validationData)) checkDataset(args.validationData, 'fit(dataset, { validationData })');
@@ -137,7 +137,10 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
   const target = await targetFor(first.first.shape.slice(1));
   const batchSize = first.first.shape[0];
   // Keras reports unknown steps until the first pass has counted them.
-  const params: FitParams = { epochs, steps: perEpoch ?? 0, samples: 0, batchSize, verbose, initialEpoch: args.initialEpoch ?? 0, ...(args.validationData && { validationFreq }) };
+  const params: FitParams = {
+    epochs, steps: perEpoch ?? 0, samples: 0, batchSize, verbose, initialEpoch, ...(args.validationData && { validationFreq }),
+    doValidation: args.validationData !== undefined, metrics: epochLogNames(target.outputs, args.validationData !== undefined),
+  };
   const callbacks = new CallbackList(args.callbacks);
   const logger = progressLogger(verbose);
   if (logger) callbacks.add(logger, true);

@@ -116,6 +116,7 @@ function traceGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[]): Graph 
     if (t.source.kind === 'input') throw new Error(`Model output '${t.name}' is a model input; an output must be computed by at least one layer.`);
     return visit(t, t.name);
   });
+  checkUniqueNames(inputs, nodes);
   const unused = inputs.filter((t) => !reached.has(t));
   if (unused.length > 0) {
     throw new Error(`Input${unused.length > 1 ? 's' : ''} ${unused.map((t) => `'${t.name}'`).join(', ')} ${unused.length > 1 ? 'are' : 'is'} not connected to the outputs [${outputs.map((t) => `'${t.name}'`).join(', ')}]. Remove ${unused.length > 1 ? 'them' : 'it'} from inputs, or apply layers to ${unused.length > 1 ? 'them' : 'it'} that lead to an output.`);
@@ -131,6 +132,24 @@ function traceGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[]): Graph 
     applications.set(via, { inputs: via.ends.inputs.map((t) => refOf(t)!), outputs: via.ends.outputs.map((t) => ({ ref: refOf(t), shape: t.shape })) });
   }
   return Graph.fromNodes(inputs.map((t) => t.shape), inputs.map((t) => t.name), nodes, outputRefs, outputs.map(tensorIndex), applications);
+}
+
+/**
+ * Keras' rule that a model's inputs and layers have distinct names: inputs are fed and saved by
+ * name, and a saved file's connections and weights name their layers. Layers inside a model
+ * applied as a layer are that model's to name.
+ */
+function checkUniqueNames(inputs: SymbolicTensor[], nodes: GraphNode[]): void {
+  const owners = new Map<string, { owner: unknown; kind: 'input' | 'layer' }>();
+  const claim = (name: string, owner: unknown, kind: 'input' | 'layer'): void => {
+    const taken = owners.get(name);
+    if (taken === undefined) return void owners.set(name, { owner, kind });
+    if (taken.owner === owner) return;
+    const by = taken.kind === kind ? `two ${kind}s` : 'an input and a layer';
+    throw new Error(`km.model: the name '${name}' is used by ${by}; a model's inputs and layers need distinct names, since inputs are fed and saved by name. Give one of them another name, or leave name out for a unique one.`);
+  };
+  for (const t of inputs) claim(t.name, t, 'input');
+  for (const { layer, via } of nodes) if (!via) claim(layer.name, layer, 'layer');
 }
 
 /** Which output of its layer call a tensor is (Keras' tensor index; 0 for a model input). */

@@ -45,3 +45,18 @@ export function compiledMetricNames(outputs: readonly OutputSpec[], metrics: Met
   const logNames = metricLogNames(lists);
   return [...logNames.metrics.flat(), ...logNames.weighted.flat()];
 }
+
+/**
+ * The names of a compiled model's logs, which are also `evaluate`'s values in order: the loss,
+ * each output's loss when there are several, then the metrics' names.
+ */
+export function logNames(outputs: readonly OutputSpec[], metrics: MetricsSpec, weighted: MetricsSpec = []): string[] {
+  const outputLosses = outputs.length > 1 ? outputs.map((o) => `${o.name}_loss`) : [];
+  return ['loss', ...outputLosses, ...compiledMetricNames(outputs, metrics, weighted)];
+}
+
+/** The names an epoch's logs hold under fit: {@link logNames}, then their `val_` forms with validation data. */
+export function epochLogNames(outputs: readonly OutputSpec[], validation: boolean): string[] {
+  const names = logNames(outputs, []);
+  return validation ? [...names, ...names.map((n) => `val_${n}`)] : names;
+}

@@ -19,7 +19,7 @@ import { findLayer } from './find_layer.js';
 import { replayGraph } from './replay.js';
 import { SymbolicTensor, type CallOptions, type ModelApplication } from './symbolic.js';
 import { checkOptions, optionNames } from '../utils/options.js';
-import { compiledMetricNames } from './metric_names.js';
+import { logNames } from './metric_names.js';
 import { checkLossSpec, checkMetricsSpec, metricsSpecOf, outputNames, resolveOutputs, type LossSpec, type LossWeightsSpec, type MetricsSpec, type OutputSpec, type TensorsSpec } from './outputs.js';
 import { Dataset } from '../data/dataset.js';
 import { evaluateDataset, fitDataset, type ModelEvaluateDatasetArgs, type ModelFitDatasetArgs } from './fit_dataset.js';
@@ -30,7 +30,7 @@ import { modelTopologyOf } from '../io/model_topology.js';
 import { checkedUserMetadata } from '../io/user_metadata.js';
 import { saveModel, saveModelWeights, type SaveConfig } from '../io/save_model.js';
 import { resetStatefulLayers } from './stateful.js';
-import type { ModelCompileArgs } from './compile_args.js';
+import { checkCompileArgs, type ModelCompileArgs } from './compile_args.js';
 
 export type { ModelCompileArgs } from './compile_args.js';
 
@@ -64,7 +64,6 @@ interface Runtime {
  */
 const MAX_PLANS = 8;
 
-const COMPILE_OPTIONS = optionNames<ModelCompileArgs>({ optimizer: true, loss: true, lossWeights: true, metrics: true, weightedMetrics: true });
 
 /**
  * A model: layers connected as a graph, trained with `compile` then `fit`. {@link Sequential} is
@@ -293,13 +292,20 @@ export abstract class LayersModel {
   }
 
   /**
-   * The names `compile`'s metrics and weighted metrics log under, in the order `evaluate` returns
-   * them after the losses (`['accuracy', 'weighted_accuracy']`); with several outputs, prefixed
-   * with the output's name once the model is built.
+   * The names of the values `evaluate` returns, in its order, as tfjs' `metricsNames`: `'loss'`,
+   * each output's loss on a model with several (`'class_loss'`), then `compile`'s metrics and
+   * weighted metrics (`['loss', 'accuracy', 'weighted_accuracy']`), prefixed with the output's
+   * name on a multi-output model once it is built. Empty before `compile`.
+   *
+   * @example
+   * ```ts
+   * const values = await model.evaluate(x, y);
+   * model.metricsNames.forEach((name, i) => console.log(name, values[i]));
+   * ```
    */
   get metricsNames(): readonly string[] {
     const compiled = this.#compiled;
-    return compiled ? compiledMetricNames(this.#outputs, compiled.metricsSpec, compiled.weightedMetricsSpec) : [];
+    return compiled ? logNames(this.#outputs, compiled.metricsSpec, compiled.weightedMetricsSpec) : [];
   }
 
   /**
@@ -373,7 +379,7 @@ export abstract class LayersModel {
   /** Configures training. Throws on unknown names, listing the valid ones. */
   compile(args: ModelCompileArgs): void {
     this.#checkNotDisposed();
-    checkOptions(args, COMPILE_OPTIONS, 'compile');
+    checkCompileArgs(args);
     const loss = checkLossSpec(args.loss);
     const optimizer = getOptimizer(args.optimizer);
     const metricsSpec = metricsSpecOf(args.metrics ?? []);
@@ -428,6 +434,23 @@ export abstract class LayersModel {
     } finally {
       this.#fitting = false;
     }
+  }
+
+  /**
+   * tfjs' name for `fit(dataset, args)`, so that tfjs code runs unchanged.
+   *
+   * @example
+   * ```ts
+   * await model.fitDataset(ds, { epochs: 10, validationData: validationDs });
+   * ```
+   */
+  async fitDataset(dataset: Dataset<unknown>, args?: ModelFitDatasetArgs): Promise<History> {
+    return this.fit(dataset, args);
+  }
+
+  /** tfjs' name for `evaluate(dataset, args)`. @example `const [loss, accuracy] = await model.evaluateDataset(ds)` */
+  async evaluateDataset<A extends ModelEvaluateDatasetArgs = ModelEvaluateDatasetArgs>(dataset: Dataset<unknown>, args?: A): Promise<EvaluateResult<A>> {
+    return this.evaluate(dataset, args);
   }
 
   /**

@@ -16,7 +16,8 @@ import { resolveSampleWeights, type ClassWeight, type SampleWeightInput } from '
 import { metricWeights, outputMask, positionWeights } from './loss_weights.js';
 import { StepMetricBatch } from './step_metric_batch.js';
 import { firstNonFinite } from '../backend/non_finite.js';
-import { checkFinite, checkPositiveInt, checkSameLength, checkTensor, nonFiniteError, readTensors } from './validate_data.js';
+import { checkEpochs, checkFinite, checkPositiveInt, checkSeed, checkSameLength, checkTensor, nonFiniteError, readTensors } from './validate_data.js';
+import { epochLogNames } from './metric_names.js';
 import { modelInputValues } from './model_input_values.js';
 import { tensorsFor, type OutputSpec, type TensorsSpec } from './outputs.js';
 import { checkOptions, optionNames } from '../utils/options.js';
@@ -286,11 +287,11 @@ export async function evaluateData(target: TrainingTarget, data: Dataset, batchS
 /** The `fit` loop: shuffles, batches, steps the optimizer, reports to callbacks. */
 export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec, args: ModelFitArgs = {}): Promise<History> {
   checkOptions(args, FIT_OPTIONS, 'fit');
-  const epochs = args.epochs ?? 1;
-  if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`epochs must be a non-negative integer. Received: epochs=${epochs}.`);
+  const { epochs, initialEpoch } = checkEpochs(args);
+  const seed = checkSeed(args.seed);
   const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize');
   const split = args.validationSplit ?? 0;
-  if (!(split >= 0 && split < 1)) throw new Error(`validationSplit must be in [0, 1). Received: validationSplit=${split}.`);
+  if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new Error(`validationSplit must be a number in [0, 1), the fraction of samples held out. Received: validationSplit=${JSON.stringify(split)}.`);
   const verbose = checkVerbosity(args.verbose, 'fit');
   const yielder = new Yielder(args.yieldEvery);
   const validationFreq = checkPositiveInt(args.validationFreq ?? 1, 'validationFreq');
@@ -311,14 +312,17 @@ export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec
 
   checkStatefulBatches(target.graph.layers, 'fit', batchSize, train.order.length, args.shuffle ?? true);
   if (validation) checkStatefulBatches(target.graph.layers, 'fit (its validation data)', validationBatchSize, validation.order.length);
-  const shuffleSeed = args.seed ?? Math.floor(globalGenerator().next() * 4294967296);
+  const shuffleSeed = seed ?? Math.floor(globalGenerator().next() * 4294967296);
   const unshuffled = train.order.slice();
   const samples = train.order.length;
   const steps = Math.ceil(samples / batchSize);
   const callbacks = new CallbackList(args.callbacks);
   const logger = progressLogger(verbose);
   if (logger) callbacks.add(logger, true);
-  const params: FitParams = { epochs, steps, samples, batchSize, verbose, initialEpoch: args.initialEpoch ?? 0, seed: shuffleSeed, ...(validation && { validationFreq }) };
+  const params: FitParams = {
+    epochs, steps, samples, batchSize, verbose, initialEpoch, seed: shuffleSeed, ...(validation && { validationFreq }),
+    doValidation: validation !== null, metrics: epochLogNames(target.outputs, validation !== null),
+  };
   callbacks.configure(target.model, params);
   const wantsBatchLogs = callbacks.has('onBatchEnd');
   const wantsBatchBegin = callbacks.has('onBatchBegin');

@@ -55,8 +55,28 @@ export function checkSameLength(x: Tensor, y: Tensor, xName: string, yName: stri
 
 /** Checks a count option is a positive integer. */
 export function checkPositiveInt(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer. Received: ${name}=${value}.`);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer. Received: ${name}=${shown(value)}.`);
   return value;
+}
+
+/** A received option value as written, so that a string reads as one ("32", not 32). */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+/** fit's `epochs` (default 1) and `initialEpoch` (default 0), the 0-based epoch to start from. */
+export function checkEpochs(args: { epochs?: number; initialEpoch?: number }): { epochs: number; initialEpoch: number } {
+  const { epochs = 1, initialEpoch = 0 } = args;
+  if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`epochs must be a non-negative integer. Received: epochs=${shown(epochs)}.`);
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new Error(`initialEpoch must be a non-negative integer: the 0-based epoch to start from (2 resumes after 2 finished epochs). Received: initialEpoch=${shown(initialEpoch)}.`);
+  return { epochs, initialEpoch };
+}
+
+/** fit's shuffling seed, an unsigned 32-bit integer, or undefined for a draw from the global generator. */
+export function checkSeed(seed: unknown): number | undefined {
+  if (seed === undefined) return undefined;
+  if (!Number.isInteger(seed) || (seed as number) < 0 || (seed as number) > 0xffffffff) throw new Error(`fit's seed must be an integer from 0 to 4294967295. Received: seed=${shown(seed)}.`);
+  return seed as number;
 }
 
 /** The host values of the features, which must be float32. */

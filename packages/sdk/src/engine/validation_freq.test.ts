@@ -56,7 +56,7 @@ describe('fit validationFreq and validationBatchSize', () => {
     expect(rows[1][6]).toBe('');
     expect(Number(rows[2][6])).toBeCloseTo(history.history.val_loss[0], 6);
     // Without validation data, a missing val_ key is still an error.
-    await expect(classifier().fit(x, y, { epochs: 2, verbose: 0, callbacks: [km.callbacks.earlyStopping({ monitor: 'val_loss' })] })).rejects.toThrow(/EarlyStopping monitors 'val_loss', which is not in the epoch logs/);
+    await expect(classifier().fit(x, y, { epochs: 2, verbose: 0, callbacks: [km.callbacks.earlyStopping({ monitor: 'val_loss' })] })).rejects.toThrow("EarlyStopping monitors 'val_loss', but fit has no validation data: give fit validationData or validationSplit, or monitor 'loss'.");
   });
 
   it('fit(dataset) validates every validationFreq-th epoch on the first validationBatches batches', async () => {

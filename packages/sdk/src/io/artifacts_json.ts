@@ -1,5 +1,5 @@
 import type { ModelArtifacts, ModelArtifactsInfo, ModelJSON, WeightSpec, WeightsManifestEntry } from './types.js';
-import { concatWeightData } from './weights.js';
+import { checkWeightSpec, concatWeightData } from './weights.js';
 
 const STORED_BYTES: Record<string, number> = { float32: 4, int32: 4, uint8: 1, uint16: 2, float16: 2 };
 
@@ -29,6 +29,7 @@ export function parseModelJSON(text: string, where: string): ModelJSON {
   if (!Array.isArray(manifest) || !manifest.every((g) => Array.isArray(g?.paths) && g.paths.every((p: unknown) => typeof p === 'string') && Array.isArray(g.weights))) {
     throw new Error(`${where}: weightsManifest must be an array of { paths: string[], weights: [...] }. Received: ${JSON.stringify(model.weightsManifest)?.slice(0, 80)}.`);
   }
+  for (const group of manifest) for (const spec of group.weights) checkWeightSpec(spec, where);
   return { ...model, weightsManifest: manifest } as ModelJSON;
 }
 

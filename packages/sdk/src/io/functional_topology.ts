@@ -3,7 +3,7 @@ import { graphEntries, tensorSource } from '../engine/graph_entries.js';
 import { input, type SymbolicTensor } from '../engine/symbolic.js';
 import type { LayersModel } from '../engine/model.js';
 import type { Layer } from '../layers/layer.js';
-import { describe, isObject, KERAS_VERSION, MODEL_CLASS_NAMES, normalizeConfig, savedLayerConfig, savedModelClassName, type Json, type TopologyLoad } from './layers_model_format.js';
+import { describe, dropUnknownInputShape, isObject, KERAS_VERSION, MODEL_CLASS_NAMES, normalizeConfig, savedLayerConfig, savedModelClassName, type Json, type TopologyLoad } from './layers_model_format.js';
 import { toCamelCase } from './keras_names.js';
 
 /** Class names Keras and tfjs give functional models ('Functional' since TF 2.4, 'Model' in tfjs). */
@@ -153,6 +153,7 @@ export function functionalFromTopology(model: Json, source: string, load: Topolo
       tensors.set(tensorKey(name, 0), inputTensor(layerConfig!, name, where));
       return;
     }
+    if (layerConfig) dropUnknownInputShape(layerConfig);
     const calls = inboundCalls(entry.inbound_nodes, where);
     const layer = layerConfig ? savedLayer(load, entry.class_name, layerConfig, where) : load.nested(entry, where);
     const firstCall = isModel ? Math.max(0, (highest.get(name) ?? 0) + 1 - calls.length) : 0;

@@ -112,6 +112,7 @@ export function layersFromTopology(topology: unknown, source: string, load: Topo
       pendingInputShape = layerConfig.batchInputShape;
       return;
     }
+    if (pendingInputShape !== undefined || layers.length > 0) dropUnknownInputShape(layerConfig);
     if (pendingInputShape !== undefined && layerConfig.batchInputShape === undefined) layerConfig.batchInputShape = pendingInputShape;
     pendingInputShape = undefined;
     try {
@@ -143,6 +144,17 @@ export function normalizeConfig(snake: Json, where: string): Json {
   // getConfig reads the wrong field): a regularizer there means the file kept no constraint.
   if (isObject(config.depthwiseConstraint) && ['L1L2', 'L1', 'L2'].includes(String(config.depthwiseConstraint.className))) config.depthwiseConstraint = null;
   return config;
+}
+
+/**
+ * Drops the batch_input_shape of a layer whose input comes from before it (an InputLayer, or the
+ * layer before it) when it leaves a dimension unknown: Keras reads a layer's input shape only where
+ * it starts a model, and tfjs' Embedding writes `[null, null]` wherever it is, when it has no
+ * inputLength. A shape with every dimension known is kept, so that the layer saves it again.
+ */
+export function dropUnknownInputShape(config: Json): void {
+  const shape = config.batchInputShape;
+  if (Array.isArray(shape) && !shape.slice(1).every((d) => Number.isInteger(d) && d > 0)) delete config.batchInputShape;
 }
 
 /** A regularizer or constraint the layer class does not keep would be lost silently. */

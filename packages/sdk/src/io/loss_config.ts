@@ -1,5 +1,5 @@
 import * as losses from '../losses/index.js';
-import { getLoss, type Loss } from '../losses/losses.js';
+import { getLoss, isLossName, TFJS_LOSS_NAMES, type Loss } from '../losses/losses.js';
 import { renameKeys, toCamelCase, toSnakeCase } from './keras_names.js';
 import { isObject } from './layers_model_format.js';
 
@@ -30,15 +30,23 @@ const OVERLAPS = new Set(['Dice', 'Tversky']);
  * cannot be saved, and the error says which output's loss it is.
  */
 export function savedLoss(loss: string | Loss, output: string): SavedLoss {
-  if (typeof loss === 'string') return toSnakeCase(getLoss(loss).name);
+  // tfjs' own names stay as they are: tfjs-layers reads neither 'log_cosh' nor 'cosine_similarity'.
+  if (typeof loss === 'string') return toSnakeCase(Object.hasOwn(TFJS_LOSS_NAMES, loss) ? loss : getLoss(loss).name);
   if (loss.savedAs) return { class_name: loss.savedAs.className, config: renameKeys(loss.savedAs.config, toSnakeCase) as Record<string, unknown> };
   if (getLoss(loss.name) === loss) return toSnakeCase(loss.name);
   throw new Error(`Cannot save the training config: the loss of ${output} is a custom loss object ('${loss.name}') that kerasm has no saved form for. Compile with a loss name or a loss from km.losses before saving.`);
 }
 
-/** The loss a saved entry describes (a name in either case, or a Keras class with its config). */
+/**
+ * The loss a saved entry describes (a name in either case, or a Keras class with its config);
+ * throws, naming the loss as saved, for one kerasm does not have, so the model loads uncompiled.
+ */
 export function lossFromSaved(saved: unknown): string | Loss {
-  if (typeof saved === 'string') return toCamelCase(saved);
+  if (typeof saved === 'string') {
+    const name = [toCamelCase(saved), saved].find(isLossName);
+    if (name === undefined) throw new Error(`its loss '${saved}' is not one kerasm has (a custom loss? see km.losses for those it has)`);
+    return name;
+  }
   if (isObject(saved) && typeof saved.class_name === 'string' && CONFIGURED[saved.class_name]) {
     const { name: _, reduction, axis, ...config } = renameKeys(saved.config ?? {}, toCamelCase) as Record<string, unknown>;
     // kerasm's losses average over the batch, Keras' default reduction.

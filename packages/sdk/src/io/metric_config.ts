@@ -1,5 +1,6 @@
 import * as metrics from '../metrics/index.js';
 import type { Metric } from '../metrics/metric.js';
+import { isMetricName } from '../metrics/metrics.js';
 import { renameKeys, toCamelCase, toSnakeCase } from './keras_names.js';
 import { isObject } from './layers_model_format.js';
 import type { SavedMetricEntry } from './types.js';
@@ -71,7 +72,10 @@ export function savedMetric(metric: string | Metric): SavedMetricEntry {
   return metric.name;
 }
 
-/** The metric a saved entry describes: a name (tfjs' 'acc' is 'accuracy'), or a Keras class with its config. */
+/**
+ * The metric a saved entry describes: a name (tfjs' 'acc' is 'accuracy'), or a Keras class with its
+ * config; throws, naming it as saved, for one kerasm does not have, so the model loads uncompiled.
+ */
 export function metricFromSaved(saved: unknown): string | Metric {
   if (isObject(saved) && typeof saved.class_name === 'string') {
     const rebuild = CONFIGURED[saved.class_name];
@@ -81,5 +85,7 @@ export function metricFromSaved(saved: unknown): string | Metric {
     const { dtype: _, ...config } = renameKeys(saved.config ?? {}, toCamelCase) as Record<string, unknown>;
     return rebuild(Object.fromEntries(Object.entries(config).filter(([, value]) => value !== null)));
   }
-  return saved === 'acc' ? 'accuracy' : String(saved);
+  const name = saved === 'acc' ? 'accuracy' : String(saved);
+  if (!isMetricName(name)) throw new Error(`its metric ${typeof saved === 'string' ? `'${saved}'` : JSON.stringify(saved)} is not one kerasm has (a custom metric? see km.metrics for those it has)`);
+  return name;
 }

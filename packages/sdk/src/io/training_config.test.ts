@@ -149,7 +149,7 @@ describe('losses as metrics, R² and F-scores in the training config', () => {
     const artifacts = await savedArtifacts(model);
     const kerasF1 = { class_name: 'F1Score', config: { name: 'f1', dtype: 'float32', average: 'macro', threshold: null } };
     const loaded = await km.loadLayersModel(km.io.fromMemory({ ...artifacts, trainingConfig: { ...artifacts.trainingConfig!, metrics: { class: [kerasF1] } } }));
-    expect(loaded.metricsNames).toEqual(['class_f1']);
+    expect(loaded.metricsNames).toEqual(['loss', 'class_loss', 'value_loss', 'class_f1']);
     const warnings: string[] = [];
     const warn = console.warn;
     console.warn = (message: string) => void warnings.push(message);
@@ -218,7 +218,7 @@ describe('IoU, threshold-curve and correlation metrics in the training config', 
     expect(await loaded.evaluate(x, y, { batchSize: 5, verbose: 0 })).toEqual(await model.evaluate(x, y, { batchSize: 5, verbose: 0 }));
     const kerasMeanIoU = { class_name: 'MeanIoU', config: { name: 'miou', dtype: 'float32', num_classes: 3, ignore_class: null, sparse_y_true: false, sparse_y_pred: false, axis: -1 } };
     const fromKeras = await km.loadLayersModel(km.io.fromMemory({ ...artifacts, trainingConfig: { ...artifacts.trainingConfig!, metrics: [kerasMeanIoU] } }));
-    expect(fromKeras.metricsNames).toEqual(['miou']);
+    expect(fromKeras.metricsNames).toEqual(['loss', 'miou']);
     const oneHotMean = (await model.evaluate(x, y, { batchSize: 5, verbose: 0 }))[2];
     expect((await fromKeras.evaluate(x, y, { batchSize: 5, verbose: 0 }))[1]).toBeCloseTo(oneHotMean, 10);
   });
@@ -243,7 +243,7 @@ describe('AUC, precision, recall and top-k in the training config', () => {
       { class_name: 'TopKCategoricalAccuracy', config: { name: 'top_k_categorical_accuracy', k: 2 } },
     ]);
     const loaded = await km.loadLayersModel(km.io.fromMemory(artifacts));
-    expect(loaded.metricsNames).toEqual(['pr_auc', 'precision', 'recall', 'top_k_categorical_accuracy']);
+    expect(loaded.metricsNames).toEqual(['loss', 'pr_auc', 'precision', 'recall', 'top_k_categorical_accuracy']);
     const ours = await model.evaluate(x, oneHot, { batchSize: 5, verbose: 0 });
     expect(await loaded.evaluate(x, oneHot, { batchSize: 5, verbose: 0 })).toEqual(ours);
     // The defaults give other values, so the options did travel.
@@ -262,7 +262,7 @@ describe('AUC, precision, recall and top-k in the training config', () => {
     const kerasAuc = { name: 'auc', dtype: 'float32', num_thresholds: 200, curve: 'ROC', summation_method: 'interpolation', multi_label: false, num_labels: null, label_weights: null, from_logits: false };
     const withMetrics = (metrics: unknown[]) => km.loadLayersModel(km.io.fromMemory({ ...artifacts, trainingConfig: { ...artifacts.trainingConfig!, metrics } as km.io.TrainingConfig }));
     const loaded = await withMetrics([{ class_name: 'SparseTopKCategoricalAccuracy', config: { name: 'top2', dtype: 'float32', k: 2, from_sorted_ids: false } }]);
-    expect(loaded.metricsNames).toEqual(['top2']);
+    expect(loaded.metricsNames).toEqual(['loss', 'top2']);
     // It saves back under its own class, not as the one-hot TopKCategoricalAccuracy.
     expect((await savedArtifacts(loaded)).trainingConfig!.metrics).toEqual([{ class_name: 'SparseTopKCategoricalAccuracy', config: { name: 'top2', k: 2 } }]);
     const warnings: string[] = [];

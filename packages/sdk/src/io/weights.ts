@@ -57,7 +57,7 @@ export function decodeWeights(specs: readonly WeightSpec[], data: ArrayBuffer, s
   const out = new Map<string, NamedWeight>();
   let offset = 0;
   for (const spec of specs) {
-    checkSpec(spec, source);
+    checkWeightSpec(spec, source);
     const stored = spec.quantization?.dtype ?? spec.dtype;
     const n = count(spec.shape);
     const byteLength = n * BYTES[stored];
@@ -76,14 +76,18 @@ export function decodeWeights(specs: readonly WeightSpec[], data: ArrayBuffer, s
   return out;
 }
 
-function checkSpec(spec: WeightSpec, source: string): void {
+/** Throws, naming `source` and the weight, for a manifest entry kerasm cannot read: before any byte is counted, as the dtype sets the size. */
+export function checkWeightSpec(spec: WeightSpec, source: string): void {
+  if (typeof spec?.name !== 'string') throw new Error(`${source}: a weight in the manifest has no name. Received: ${JSON.stringify(spec)}.`);
   const what = `${source}: weight '${spec.name}'`;
-  if (typeof spec.name !== 'string') throw new Error(`${source}: a weight in the manifest has no name. Received: ${JSON.stringify(spec)}.`);
   if (!Array.isArray(spec.shape) || !spec.shape.every((d) => Number.isInteger(d) && d >= 0)) {
     throw new Error(`${what} has an invalid shape; expected an array of non-negative integers. Received: shape=${JSON.stringify(spec.shape)}.`);
   }
   if (spec.dtype !== 'float32' && spec.dtype !== 'int32') {
-    throw new Error(`${what} has dtype '${spec.dtype}'; kerasm reads float32 and int32 weights (optionally quantized). Convert the model with float32 weights.`);
+    throw new Error(
+      `${what} has dtype '${spec.dtype}'; kerasm reads float32 and int32 weights, stored as such or quantized by tensorflowjs_converter (a quantization entry with dtype uint8, uint16 or float16). ` +
+        `Save or convert the model with float32 weights.`,
+    );
   }
   const q = spec.quantization;
   if (q) {

@@ -1,4 +1,4 @@
-import { checkOptions } from '../utils/options.js';
+import { checkOptions, checkRequiredOptions } from '../utils/options.js';
 import { ADDITIVE_ATTENTION_OPTIONS, ATTENTION_OPTIONS, GROUPED_QUERY_ATTENTION_OPTIONS, MULTI_HEAD_ATTENTION_OPTIONS, POSITION_EMBEDDING_OPTIONS } from './layer_options.js';
 import { Attention, type AttentionArgs } from './attention.js';
 import { AdditiveAttention, type AdditiveAttentionArgs } from './additive_attention.js';
@@ -12,7 +12,7 @@ import { PositionEmbedding, type PositionEmbeddingArgs } from './position_embedd
  * @example `km.layers.multiHeadAttention({ numHeads: 2, keyDim: 16 }).apply([x, x])`
  */
 export function multiHeadAttention(args: MultiHeadAttentionArgs): MultiHeadAttention {
-  checkOptions(args, MULTI_HEAD_ATTENTION_OPTIONS, 'km.layers.multiHeadAttention');
+  checkRequiredOptions(args, MULTI_HEAD_ATTENTION_OPTIONS, 'km.layers.multiHeadAttention');
   return new MultiHeadAttention(args);
 }
 
@@ -22,7 +22,7 @@ export function multiHeadAttention(args: MultiHeadAttentionArgs): MultiHeadAtten
  * @example `km.layers.groupQueryAttention({ headDim: 16, numQueryHeads: 8, numKeyValueHeads: 2 }).apply([x, x])`
  */
 export function groupQueryAttention(args: GroupedQueryAttentionArgs): GroupedQueryAttention {
-  checkOptions(args, GROUPED_QUERY_ATTENTION_OPTIONS, 'km.layers.groupQueryAttention');
+  checkRequiredOptions(args, GROUPED_QUERY_ATTENTION_OPTIONS, 'km.layers.groupQueryAttention');
   return new GroupedQueryAttention(args);
 }
 
@@ -32,7 +32,7 @@ export function groupQueryAttention(args: GroupedQueryAttentionArgs): GroupedQue
  * @example `km.layers.add().apply([x, km.layers.positionEmbedding({ sequenceLength: 64 }).apply(x)])`
  */
 export function positionEmbedding(args: PositionEmbeddingArgs): PositionEmbedding {
-  checkOptions(args, POSITION_EMBEDDING_OPTIONS, 'km.layers.positionEmbedding');
+  checkRequiredOptions(args, POSITION_EMBEDDING_OPTIONS, 'km.layers.positionEmbedding');
   return new PositionEmbedding(args);
 }
 

@@ -1,5 +1,5 @@
 // The km.layers factories of Keras' image augmentation layers, each checking its options.
-import { checkOptions, optionNames } from '../utils/options.js';
+import { checkRequiredOptions, optionNames } from '../utils/options.js';
 import type { AffineAugmentationArgs } from './random_affine.js';
 import { RandomRotation, type RandomRotationArgs } from './random_rotation.js';
 import { RandomTranslation, type RandomTranslationArgs } from './random_translation.js';
@@ -23,37 +23,37 @@ const RANDOM_CROP_OPTIONS = optionNames<RandomCropArgs>({ name: true, inputShape
 
 /** Shifts images by a random fraction of their size while training. @example `km.layers.randomTranslation({ heightFactor: 0.1, widthFactor: 0.1 })` */
 export function randomTranslation(args: RandomTranslationArgs): RandomTranslation {
-  checkOptions(args, RANDOM_TRANSLATION_OPTIONS, 'km.layers.randomTranslation');
+  checkRequiredOptions(args, RANDOM_TRANSLATION_OPTIONS, 'km.layers.randomTranslation');
   return new RandomTranslation(args);
 }
 
 /** Rotates images by a random fraction of a turn while training. @example `km.layers.randomRotation({ factor: 0.1 })` */
 export function randomRotation(args: RandomRotationArgs): RandomRotation {
-  checkOptions(args, RANDOM_ROTATION_OPTIONS, 'km.layers.randomRotation');
+  checkRequiredOptions(args, RANDOM_ROTATION_OPTIONS, 'km.layers.randomRotation');
   return new RandomRotation(args);
 }
 
 /** Zooms images in or out at random while training. @example `km.layers.randomZoom({ heightFactor: 0.2 })` */
 export function randomZoom(args: RandomZoomArgs): RandomZoom {
-  checkOptions(args, RANDOM_ZOOM_OPTIONS, 'km.layers.randomZoom');
+  checkRequiredOptions(args, RANDOM_ZOOM_OPTIONS, 'km.layers.randomZoom');
   return new RandomZoom(args);
 }
 
 /** Scales each image's contrast by a random factor while training. @example `km.layers.randomContrast({ factor: 0.2, valueRange: [0, 1] })` */
 export function randomContrast(args: RandomContrastArgs): RandomContrast {
-  checkOptions(args, RANDOM_CONTRAST_OPTIONS, 'km.layers.randomContrast');
+  checkRequiredOptions(args, RANDOM_CONTRAST_OPTIONS, 'km.layers.randomContrast');
   return new RandomContrast(args);
 }
 
 /** Shifts each image's brightness by a random amount while training. @example `km.layers.randomBrightness({ factor: 0.2, valueRange: [0, 1] })` */
 export function randomBrightness(args: RandomBrightnessArgs): RandomBrightness {
-  checkOptions(args, RANDOM_BRIGHTNESS_OPTIONS, 'km.layers.randomBrightness');
+  checkRequiredOptions(args, RANDOM_BRIGHTNESS_OPTIONS, 'km.layers.randomBrightness');
   return new RandomBrightness(args);
 }
 
 /** Cuts a random window (one per batch, as Keras) out of the images while training (a centred one at inference). @example `km.layers.randomCrop({ height: 24, width: 24 })` */
 export function randomCrop(args: RandomCropArgs): RandomCrop {
-  checkOptions(args, RANDOM_CROP_OPTIONS, 'km.layers.randomCrop');
+  checkRequiredOptions(args, RANDOM_CROP_OPTIONS, 'km.layers.randomCrop');
   return new RandomCrop(args);
 }
 

@@ -1,5 +1,5 @@
 // The km.layers factories of the convolutions over sequences, each checking its options.
-import { checkOptions } from '../utils/options.js';
+import { checkRequiredOptions } from '../utils/options.js';
 import { Conv1DTranspose, type Conv1DTransposeArgs } from './conv1d_transpose.js';
 import { ConvLSTM2D, type ConvLSTM2DArgs } from './conv_lstm2d.js';
 import type { WithReturnedStates } from './recurrent_layers.js';
@@ -24,7 +24,7 @@ import { SeparableConv1D, type SeparableConv1DArgs } from './separable_conv1d.js
 export function convLstm2d(args: ConvLSTM2DArgs & { returnState: true }): WithReturnedStates<ConvLSTM2D>;
 export function convLstm2d(args: ConvLSTM2DArgs): ConvLSTM2D;
 export function convLstm2d(args: ConvLSTM2DArgs): ConvLSTM2D | WithReturnedStates<ConvLSTM2D> {
-  checkOptions(args, CONV_LSTM2D_OPTIONS, 'km.layers.convLstm2d');
+  checkRequiredOptions(args, CONV_LSTM2D_OPTIONS, 'km.layers.convLstm2d');
   return new ConvLSTM2D(args);
 }
 
@@ -33,7 +33,7 @@ export function convLstm2d(args: ConvLSTM2DArgs): ConvLSTM2D | WithReturnedState
  * @example `km.layers.separableConv1d({ filters: 64, kernelSize: 5, activation: 'relu' })`
  */
 export function separableConv1d(args: SeparableConv1DArgs): SeparableConv1D {
-  checkOptions(args, SEPARABLE_CONV1D_OPTIONS, 'km.layers.separableConv1d');
+  checkRequiredOptions(args, SEPARABLE_CONV1D_OPTIONS, 'km.layers.separableConv1d');
   return new SeparableConv1D(args);
 }
 
@@ -43,7 +43,7 @@ export function separableConv1d(args: SeparableConv1DArgs): SeparableConv1D {
  * @example `km.layers.conv1dTranspose({ filters: 16, kernelSize: 5, strides: 2, padding: 'same', activation: 'relu' })`
  */
 export function conv1dTranspose(args: Conv1DTransposeArgs): Conv1DTranspose {
-  checkOptions(args, CONV1D_TRANSPOSE_OPTIONS, 'km.layers.conv1dTranspose');
+  checkRequiredOptions(args, CONV1D_TRANSPOSE_OPTIONS, 'km.layers.conv1dTranspose');
   return new Conv1DTranspose(args);
 }
 
@@ -53,7 +53,7 @@ export function conv1dTranspose(args: Conv1DTransposeArgs): Conv1DTranspose {
  * @example `km.layers.depthwiseConv1d({ kernelSize: 5, depthMultiplier: 2, padding: 'same' })`
  */
 export function depthwiseConv1d(args: DepthwiseConv1DArgs): DepthwiseConv1D {
-  checkOptions(args, DEPTHWISE_CONV1D_OPTIONS, 'km.layers.depthwiseConv1d');
+  checkRequiredOptions(args, DEPTHWISE_CONV1D_OPTIONS, 'km.layers.depthwiseConv1d');
   return new DepthwiseConv1D(args);
 }
 

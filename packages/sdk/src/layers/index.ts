@@ -19,14 +19,14 @@ import { ZeroPadding2D, type ZeroPadding2DArgs } from './zero_padding2d.js';
 import { Conv2DTranspose, type Conv2DTransposeArgs } from './conv2d_transpose.js';
 import { SeparableConv2D, type SeparableConv2DArgs } from './separable_conv2d.js';
 import { CONV2D_TRANSPOSE_OPTIONS, SEPARABLE_CONV2D_OPTIONS } from './layer_options.js';
-import { checkOptions } from '../utils/options.js';
+import { checkOptions, checkRequiredOptions } from '../utils/options.js';
 import { LayerNormalization, type LayerNormalizationArgs } from './layer_normalization.js';
 import { LAYER_NORMALIZATION_OPTIONS } from './layer_options.js';
 import { ACTIVATION_OPTIONS, BATCH_NORMALIZATION_OPTIONS, CONCATENATE_OPTIONS, CONV1D_OPTIONS, CONV2D_OPTIONS, DENSE_OPTIONS, DEPTHWISE_CONV2D_OPTIONS, DROPOUT_OPTIONS, EMBEDDING_OPTIONS, GLOBAL_POOLING2D_OPTIONS, LAYER_OPTIONS, POOLING1D_OPTIONS, POOLING2D_OPTIONS, RESHAPE_OPTIONS, UP_SAMPLING2D_OPTIONS, ZERO_PADDING2D_OPTIONS } from './layer_options.js';
 
 /** A densely connected layer. @example `km.layers.dense({ units: 64, activation: 'relu' })` */
 export function dense(args: DenseArgs): Dense {
-  checkOptions(args, DENSE_OPTIONS, 'km.layers.dense');
+  checkRequiredOptions(args, DENSE_OPTIONS, 'km.layers.dense');
   return new Dense(args);
 }
 
@@ -43,13 +43,13 @@ export function flatten(args?: FlattenArgs): Flatten {
  * @example `km.layers.activation({ activation: 'elu' })`, `km.layers.activation({ activation: 'glu' })`
  */
 export function activation(args: ActivationArgs): Activation {
-  checkOptions(args, ACTIVATION_OPTIONS, 'km.layers.activation');
+  checkRequiredOptions(args, ACTIVATION_OPTIONS, 'km.layers.activation');
   return new Activation(args);
 }
 
 /** 2-D convolution over NHWC images. @example `km.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' })` */
 export function conv2d(args: Conv2DArgs): Conv2D {
-  checkOptions(args, CONV2D_OPTIONS, 'km.layers.conv2d');
+  checkRequiredOptions(args, CONV2D_OPTIONS, 'km.layers.conv2d');
   return new Conv2D(args);
 }
 
@@ -58,13 +58,13 @@ export function conv2d(args: Conv2DArgs): Conv2D {
  * @example `km.layers.embedding({ inputDim: 10000, outputDim: 16, inputShape: [200] })`
  */
 export function embedding(args: EmbeddingArgs): Embedding {
-  checkOptions(args, EMBEDDING_OPTIONS, 'km.layers.embedding');
+  checkRequiredOptions(args, EMBEDDING_OPTIONS, 'km.layers.embedding');
   return new Embedding(args);
 }
 
 /** 1-D convolution over [steps, channels] sequences. @example `km.layers.conv1d({ filters: 128, kernelSize: 7, activation: 'relu' })` */
 export function conv1d(args: Conv1DArgs): Conv1D {
-  checkOptions(args, CONV1D_OPTIONS, 'km.layers.conv1d');
+  checkRequiredOptions(args, CONV1D_OPTIONS, 'km.layers.conv1d');
   return new Conv1D(args);
 }
 
@@ -94,7 +94,7 @@ export function globalMaxPooling1d(args?: GlobalPooling1DArgs): GlobalMaxPooling
 
 /** Convolves each channel with its own filters. @example `km.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2 })` */
 export function depthwiseConv2d(args: DepthwiseConv2DArgs): DepthwiseConv2D {
-  checkOptions(args, DEPTHWISE_CONV2D_OPTIONS, 'km.layers.depthwiseConv2d');
+  checkRequiredOptions(args, DEPTHWISE_CONV2D_OPTIONS, 'km.layers.depthwiseConv2d');
   return new DepthwiseConv2D(args);
 }
 
@@ -151,13 +151,13 @@ export function upSampling2d(args?: UpSampling2DArgs): UpSampling2D {
 
 /** Randomly zeroes a fraction of its inputs while training. @example `km.layers.dropout({ rate: 0.5 })` */
 export function dropout(args: DropoutArgs): Dropout {
-  checkOptions(args, DROPOUT_OPTIONS, 'km.layers.dropout');
+  checkRequiredOptions(args, DROPOUT_OPTIONS, 'km.layers.dropout');
   return new Dropout(args);
 }
 
 /** Gives each sample a new shape. @example `km.layers.reshape({ targetShape: [28, 28, 1], inputShape: [28, 28] })` */
 export function reshape(args: ReshapeArgs): Reshape {
-  checkOptions(args, RESHAPE_OPTIONS, 'km.layers.reshape');
+  checkRequiredOptions(args, RESHAPE_OPTIONS, 'km.layers.reshape');
   return new Reshape(args);
 }
 
@@ -193,7 +193,7 @@ export function concatenate(args?: ConcatenateArgs): Concatenate {
  * @example `km.layers.conv2dTranspose({ filters: 16, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' })`
  */
 export function conv2dTranspose(args: Conv2DTransposeArgs): Conv2DTranspose {
-  checkOptions(args, CONV2D_TRANSPOSE_OPTIONS, 'km.layers.conv2dTranspose');
+  checkRequiredOptions(args, CONV2D_TRANSPOSE_OPTIONS, 'km.layers.conv2dTranspose');
   return new Conv2DTranspose(args);
 }
 
@@ -202,7 +202,7 @@ export function conv2dTranspose(args: Conv2DTransposeArgs): Conv2DTranspose {
  * @example `km.layers.separableConv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu' })`
  */
 export function separableConv2d(args: SeparableConv2DArgs): SeparableConv2D {
-  checkOptions(args, SEPARABLE_CONV2D_OPTIONS, 'km.layers.separableConv2d');
+  checkRequiredOptions(args, SEPARABLE_CONV2D_OPTIONS, 'km.layers.separableConv2d');
   return new SeparableConv2D(args);
 }
 

@@ -77,10 +77,18 @@ export abstract class Layer {
       }
       this.declaredBatchSize = batchSize as number;
     }
+    for (const key of ['inputShape', 'batchInputShape'] as const) {
+      const given: unknown = args[key];
+      if (given !== undefined && given !== null && !Array.isArray(given)) {
+        throw new Error(`Layer '${this.name}': ${key} is a list of dimensions${key === 'batchInputShape' ? ' with the batch size (or null) first' : ' without the batch'}, such as ${key === 'inputShape' ? `[${JSON.stringify(given)}]` : `[null, ${JSON.stringify(given)}]`}. Received: ${key}=${JSON.stringify(given)}.`);
+      }
+    }
     const shape = args.inputShape ?? args.batchInputShape?.slice(1);
     if (shape) {
       if (!shape.every((d) => Number.isInteger(d) && (d as number) > 0)) {
-        throw new Error(`Layer '${this.name}': input shape dimensions must be positive integers. Received: inputShape=[${shape.join(', ')}].`);
+        const unknown = shape.some((d) => d === null || d === undefined);
+        const fix = unknown ? ' kerasm builds a model for one sample shape: give every dimension but the batch a size (for sequences, the padded length).' : '';
+        throw new Error(`Layer '${this.name}': input shape dimensions must be positive integers. Received: inputShape=${JSON.stringify(shape)}.${fix}`);
       }
       this.declaredInputShape = shape as Shape;
     }

@@ -1,5 +1,5 @@
 // The km.layers factories of Keras' preprocessing and augmentation layers, each checking its options.
-import { checkOptions, optionNames } from '../utils/options.js';
+import { checkOptions, checkRequiredOptions, optionNames } from '../utils/options.js';
 import { CategoryEncoding, type CategoryEncodingArgs, type CategoryOutputMode } from './category_encoding.js';
 import { CenterCrop, type CenterCropArgs } from './center_crop.js';
 import { Discretization, type DiscretizationArgs } from './discretization.js';
@@ -21,19 +21,19 @@ const RANDOM_FLIP_OPTIONS = optionNames<RandomFlipArgs>({ ...LAYER, mode: true, 
 
 /** Resizes images to `height`×`width` (bilinear or nearest, Keras' half-pixel centres). @example `km.layers.resizing({ height: 64, width: 64 })` */
 export function resizing(args: ResizingArgs): Resizing {
-  checkOptions(args, RESIZING_OPTIONS, 'km.layers.resizing');
+  checkRequiredOptions(args, RESIZING_OPTIONS, 'km.layers.resizing');
   return new Resizing(args);
 }
 
 /** Keeps the central `height`×`width` window of each image. @example `km.layers.centerCrop({ height: 24, width: 24 })` */
 export function centerCrop(args: CenterCropArgs): CenterCrop {
-  checkOptions(args, CENTER_CROP_OPTIONS, 'km.layers.centerCrop');
+  checkRequiredOptions(args, CENTER_CROP_OPTIONS, 'km.layers.centerCrop');
   return new CenterCrop(args);
 }
 
 /** Token ids to one-hot, multi-hot or count vectors. @example `km.layers.categoryEncoding({ numTokens: 10, outputMode: 'multiHot' })` */
 export function categoryEncoding(args: CategoryEncodingArgs): CategoryEncoding {
-  checkOptions(args, CATEGORY_ENCODING_OPTIONS, 'km.layers.categoryEncoding');
+  checkRequiredOptions(args, CATEGORY_ENCODING_OPTIONS, 'km.layers.categoryEncoding');
   return new CategoryEncoding(args);
 }
 
@@ -57,7 +57,7 @@ export function integerLookup(args?: IntegerLookupArgs): IntegerLookup {
 
 /** Hashes whole numbers into numBins bins, as Keras' Hashing (FarmHash, or SipHash with a salt). @example `km.layers.hashing({ numBins: 64 })` */
 export function hashing(args: HashingArgs): Hashing {
-  checkOptions(args, HASHING_OPTIONS, 'km.layers.hashing');
+  checkRequiredOptions(args, HASHING_OPTIONS, 'km.layers.hashing');
   return new Hashing(args);
 }
 

@@ -1,5 +1,5 @@
 // The km.layers factories of the recurrent layers (TensorFlow.js' names), each checking its options.
-import { checkOptions } from '../utils/options.js';
+import { checkRequiredOptions } from '../utils/options.js';
 import type { LayerApplyArgs } from '../engine/concrete_apply.js';
 import type { SymbolicTensor } from '../engine/symbolic.js';
 import type { Tensor } from '../tensor.js';
@@ -40,7 +40,7 @@ export type WithReturnedStates<L> = Omit<L, 'apply'> & {
 export function lstm(args: LSTMArgs & { returnState: true }): WithReturnedStates<LSTM>;
 export function lstm(args: LSTMArgs): LSTM;
 export function lstm(args: LSTMArgs): LSTM | WithReturnedStates<LSTM> {
-  checkOptions(args, LSTM_OPTIONS, 'km.layers.lstm');
+  checkRequiredOptions(args, LSTM_OPTIONS, 'km.layers.lstm');
   return new LSTM(args);
 }
 
@@ -52,7 +52,7 @@ export function lstm(args: LSTMArgs): LSTM | WithReturnedStates<LSTM> {
 export function gru(args: GRUArgs & { returnState: true }): WithReturnedStates<GRU>;
 export function gru(args: GRUArgs): GRU;
 export function gru(args: GRUArgs): GRU | WithReturnedStates<GRU> {
-  checkOptions(args, GRU_OPTIONS, 'km.layers.gru');
+  checkRequiredOptions(args, GRU_OPTIONS, 'km.layers.gru');
   return new GRU(args);
 }
 
@@ -64,7 +64,7 @@ export function gru(args: GRUArgs): GRU | WithReturnedStates<GRU> {
 export function simpleRNN(args: SimpleRNNArgs & { returnState: true }): WithReturnedStates<SimpleRNN>;
 export function simpleRNN(args: SimpleRNNArgs): SimpleRNN;
 export function simpleRNN(args: SimpleRNNArgs): SimpleRNN | WithReturnedStates<SimpleRNN> {
-  checkOptions(args, SIMPLE_RNN_OPTIONS, 'km.layers.simpleRNN');
+  checkRequiredOptions(args, SIMPLE_RNN_OPTIONS, 'km.layers.simpleRNN');
   return new SimpleRNN(args);
 }
 
@@ -84,7 +84,7 @@ export function simpleRNN(args: SimpleRNNArgs): SimpleRNN | WithReturnedStates<S
 export function rnn(args: RNNArgs & { returnState: true }): WithReturnedStates<RNN>;
 export function rnn(args: RNNArgs): RNN;
 export function rnn(args: RNNArgs): RNN | WithReturnedStates<RNN> {
-  checkOptions(args, RNN_OPTIONS, 'km.layers.rnn');
+  checkRequiredOptions(args, RNN_OPTIONS, 'km.layers.rnn');
   return new RNN(args);
 }
 
@@ -93,7 +93,7 @@ export function rnn(args: RNNArgs): RNN | WithReturnedStates<RNN> {
  * @example `km.layers.rnn({ cell: km.layers.lstmCell({ units: 32 }), returnSequences: true, inputShape: [20, 4] })`
  */
 export function lstmCell(args: LSTMCellArgs): LSTMCell {
-  checkOptions(args, LSTM_CELL_OPTIONS, 'km.layers.lstmCell');
+  checkRequiredOptions(args, LSTM_CELL_OPTIONS, 'km.layers.lstmCell');
   return new LSTMCell(args);
 }
 
@@ -102,7 +102,7 @@ export function lstmCell(args: LSTMCellArgs): LSTMCell {
  * @example `km.layers.rnn({ cell: km.layers.gruCell({ units: 32 }), inputShape: [20, 4] })`
  */
 export function gruCell(args: GRUCellArgs): GRUCell {
-  checkOptions(args, GRU_CELL_OPTIONS, 'km.layers.gruCell');
+  checkRequiredOptions(args, GRU_CELL_OPTIONS, 'km.layers.gruCell');
   return new GRUCell(args);
 }
 
@@ -111,7 +111,7 @@ export function gruCell(args: GRUCellArgs): GRUCell {
  * @example `km.layers.rnn({ cell: km.layers.simpleRNNCell({ units: 16 }), inputShape: [10, 1] })`
  */
 export function simpleRNNCell(args: SimpleRNNCellArgs): SimpleRNNCell {
-  checkOptions(args, SIMPLE_RNN_CELL_OPTIONS, 'km.layers.simpleRNNCell');
+  checkRequiredOptions(args, SIMPLE_RNN_CELL_OPTIONS, 'km.layers.simpleRNNCell');
   return new SimpleRNNCell(args);
 }
 
@@ -120,7 +120,7 @@ export function simpleRNNCell(args: SimpleRNNCellArgs): SimpleRNNCell {
  * @example `km.layers.rnn({ cell: km.layers.stackedRNNCells({ cells: [km.layers.lstmCell({ units: 16 }), km.layers.lstmCell({ units: 8 })] }), inputShape: [20, 4] })`
  */
 export function stackedRNNCells(args: StackedRNNCellsArgs): StackedRNNCells {
-  checkOptions(args, STACKED_RNN_CELLS_OPTIONS, 'km.layers.stackedRNNCells');
+  checkRequiredOptions(args, STACKED_RNN_CELLS_OPTIONS, 'km.layers.stackedRNNCells');
   return new StackedRNNCells(args);
 }
 

@@ -1,5 +1,5 @@
 // The km.layers factories of the shape, merge, noise and regularization layers (TensorFlow.js' names; Keras' for the 1-D ones tfjs lacks), each checking its options.
-import { checkOptions } from '../utils/options.js';
+import { checkOptions, checkRequiredOptions } from '../utils/options.js';
 import { Cropping2D, type Cropping2DArgs } from './cropping2d.js';
 import { Dot, type DotArgs } from './dot.js';
 import { ACTIVITY_REGULARIZATION_OPTIONS, ALPHA_DROPOUT_OPTIONS, CROPPING1D_OPTIONS, CROPPING2D_OPTIONS, DOT_OPTIONS, GAUSSIAN_DROPOUT_OPTIONS, GAUSSIAN_NOISE_OPTIONS, LAYER_OPTIONS, PERMUTE_OPTIONS, REPEAT_VECTOR_OPTIONS, RESCALING_OPTIONS, SPATIAL_DROPOUT1D_OPTIONS, SPATIAL_DROPOUT_OPTIONS, UP_SAMPLING1D_OPTIONS, ZERO_PADDING1D_OPTIONS } from './layer_options.js';
@@ -16,19 +16,19 @@ import { Cropping1D, UpSampling1D, ZeroPadding1D, type Cropping1DArgs, type UpSa
 
 /** `[batch, f]` to `[batch, n, f]`. @example `km.layers.repeatVector({ n: 10 })` */
 export function repeatVector(args: RepeatVectorArgs): RepeatVector {
-  checkOptions(args, REPEAT_VECTOR_OPTIONS, 'km.layers.repeatVector');
+  checkRequiredOptions(args, REPEAT_VECTOR_OPTIONS, 'km.layers.repeatVector');
   return new RepeatVector(args);
 }
 
 /** Reorders the sample's axes (numbered from 1). @example `km.layers.permute({ dims: [2, 1] })` */
 export function permute(args: PermuteArgs): Permute {
-  checkOptions(args, PERMUTE_OPTIONS, 'km.layers.permute');
+  checkRequiredOptions(args, PERMUTE_OPTIONS, 'km.layers.permute');
   return new Permute(args);
 }
 
 /** Removes rows and columns at the sides of each image. @example `km.layers.cropping2D({ cropping: [[1, 1], [2, 2]] })` */
 export function cropping2D(args: Cropping2DArgs): Cropping2D {
-  checkOptions(args, CROPPING2D_OPTIONS, 'km.layers.cropping2D');
+  checkRequiredOptions(args, CROPPING2D_OPTIONS, 'km.layers.cropping2D');
   return new Cropping2D(args);
 }
 
@@ -85,49 +85,49 @@ export function activityRegularization(args?: ActivityRegularizationArgs): Activ
 
 /** Dot product of two `[batch, f]` inputs. @example `km.layers.dot({ axes: 1 }).apply([a, b])` */
 export function dot(args: DotArgs): Dot {
-  checkOptions(args, DOT_OPTIONS, 'km.layers.dot');
+  checkRequiredOptions(args, DOT_OPTIONS, 'km.layers.dot');
   return new Dot(args);
 }
 
 /** y = x·scale + offset. @example `km.layers.rescaling({ scale: 1 / 255 })` */
 export function rescaling(args: RescalingArgs): Rescaling {
-  checkOptions(args, RESCALING_OPTIONS, 'km.layers.rescaling');
+  checkRequiredOptions(args, RESCALING_OPTIONS, 'km.layers.rescaling');
   return new Rescaling(args);
 }
 
 /** Adds Gaussian noise while training. @example `km.layers.gaussianNoise({ stddev: 0.1 })` */
 export function gaussianNoise(args: GaussianNoiseArgs): GaussianNoise {
-  checkOptions(args, GAUSSIAN_NOISE_OPTIONS, 'km.layers.gaussianNoise');
+  checkRequiredOptions(args, GAUSSIAN_NOISE_OPTIONS, 'km.layers.gaussianNoise');
   return new GaussianNoise(args);
 }
 
 /** Multiplies by Gaussian noise of mean 1 while training. @example `km.layers.gaussianDropout({ rate: 0.2 })` */
 export function gaussianDropout(args: NoiseRateArgs): GaussianDropout {
-  checkOptions(args, GAUSSIAN_DROPOUT_OPTIONS, 'km.layers.gaussianDropout');
+  checkRequiredOptions(args, GAUSSIAN_DROPOUT_OPTIONS, 'km.layers.gaussianDropout');
   return new GaussianDropout(args);
 }
 
 /** Dropout that keeps SELU's self-normalization. @example `km.layers.alphaDropout({ rate: 0.1 })` */
 export function alphaDropout(args: AlphaDropoutArgs): AlphaDropout {
-  checkOptions(args, ALPHA_DROPOUT_OPTIONS, 'km.layers.alphaDropout');
+  checkRequiredOptions(args, ALPHA_DROPOUT_OPTIONS, 'km.layers.alphaDropout');
   return new AlphaDropout(args);
 }
 
 /** Drops whole channels of `[steps, channels]` samples while training. @example `km.layers.spatialDropout1d({ rate: 0.2 })` */
 export function spatialDropout1d(args: SpatialDropout1DArgs): SpatialDropout1D {
-  checkOptions(args, SPATIAL_DROPOUT1D_OPTIONS, 'km.layers.spatialDropout1d');
+  checkRequiredOptions(args, SPATIAL_DROPOUT1D_OPTIONS, 'km.layers.spatialDropout1d');
   return new SpatialDropout1D(args);
 }
 
 /** Drops whole feature maps of `[rows, cols, channels]` images while training. @example `km.layers.spatialDropout2d({ rate: 0.2 })` */
 export function spatialDropout2d(args: SpatialDropoutArgs): SpatialDropout2D {
-  checkOptions(args, SPATIAL_DROPOUT_OPTIONS, 'km.layers.spatialDropout2d');
+  checkRequiredOptions(args, SPATIAL_DROPOUT_OPTIONS, 'km.layers.spatialDropout2d');
   return new SpatialDropout2D(args);
 }
 
 /** Drops whole feature maps of `[dim1, dim2, dim3, channels]` volumes while training. @example `km.layers.spatialDropout3d({ rate: 0.2 })` */
 export function spatialDropout3d(args: SpatialDropoutArgs): SpatialDropout3D {
-  checkOptions(args, SPATIAL_DROPOUT_OPTIONS, 'km.layers.spatialDropout3d');
+  checkRequiredOptions(args, SPATIAL_DROPOUT_OPTIONS, 'km.layers.spatialDropout3d');
   return new SpatialDropout3D(args);
 }
 

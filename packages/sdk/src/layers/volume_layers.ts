@@ -1,6 +1,6 @@
 // The km.layers factories of the 3-D (volume) layers, each checking its options. TensorFlow.js'
 // names where it has the layer (conv3d, maxPooling3d, averagePooling3d), Keras' otherwise.
-import { checkOptions } from '../utils/options.js';
+import { checkOptions, checkRequiredOptions } from '../utils/options.js';
 import { Conv3D, type Conv3DArgs } from './conv3d.js';
 import { Conv3DTranspose, type Conv3DTransposeArgs } from './conv3d_transpose.js';
 import { Cropping3D, type Cropping3DArgs } from './cropping3d.js';
@@ -12,7 +12,7 @@ import { ZeroPadding3D, type ZeroPadding3DArgs } from './zero_padding3d.js';
 
 /** 3-D convolution over NDHWC volumes. @example `km.layers.conv3d({ filters: 16, kernelSize: 3, activation: 'relu' })` */
 export function conv3d(args: Conv3DArgs): Conv3D {
-  checkOptions(args, CONV3D_OPTIONS, 'km.layers.conv3d');
+  checkRequiredOptions(args, CONV3D_OPTIONS, 'km.layers.conv3d');
   return new Conv3D(args);
 }
 
@@ -21,7 +21,7 @@ export function conv3d(args: Conv3DArgs): Conv3D {
  * @example `km.layers.conv3dTranspose({ filters: 8, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' })`
  */
 export function conv3dTranspose(args: Conv3DTransposeArgs): Conv3DTranspose {
-  checkOptions(args, CONV3D_TRANSPOSE_OPTIONS, 'km.layers.conv3dTranspose');
+  checkRequiredOptions(args, CONV3D_TRANSPOSE_OPTIONS, 'km.layers.conv3dTranspose');
   return new Conv3DTranspose(args);
 }
 

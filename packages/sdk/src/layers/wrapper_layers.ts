@@ -1,5 +1,5 @@
 // The km.layers factories of the wrapper layers (TensorFlow.js' names), each checking its options.
-import { checkOptions } from '../utils/options.js';
+import { checkRequiredOptions } from '../utils/options.js';
 import { Bidirectional, type BidirectionalArgs, type BidirectionalMergeMode } from './bidirectional.js';
 import { BIDIRECTIONAL_OPTIONS, TIME_DISTRIBUTED_OPTIONS } from './layer_options.js';
 import { TimeDistributed, type TimeDistributedArgs } from './time_distributed.js';
@@ -10,7 +10,7 @@ import { TimeDistributed, type TimeDistributedArgs } from './time_distributed.js
  * @example `km.layers.bidirectional({ layer: km.layers.lstm({ units: 64 }) })`
  */
 export function bidirectional(args: BidirectionalArgs): Bidirectional {
-  checkOptions(args, BIDIRECTIONAL_OPTIONS, 'km.layers.bidirectional');
+  checkRequiredOptions(args, BIDIRECTIONAL_OPTIONS, 'km.layers.bidirectional');
   return new Bidirectional(args);
 }
 
@@ -19,7 +19,7 @@ export function bidirectional(args: BidirectionalArgs): Bidirectional {
  * @example `km.layers.timeDistributed({ layer: km.layers.dense({ units: 8 }), inputShape: [10, 16] })`
  */
 export function timeDistributed(args: TimeDistributedArgs): TimeDistributed {
-  checkOptions(args, TIME_DISTRIBUTED_OPTIONS, 'km.layers.timeDistributed');
+  checkRequiredOptions(args, TIME_DISTRIBUTED_OPTIONS, 'km.layers.timeDistributed');
   return new TimeDistributed(args);
 }
 

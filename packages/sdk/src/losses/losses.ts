@@ -41,6 +41,16 @@ export interface Loss {
 export type LossName = 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'binaryCrossentropy' | 'meanSquaredError' | ElementwiseLossName | RowwiseLossKind
   | 'binaryFocalCrossentropy' | 'categoricalFocalCrossentropy' | 'dice' | 'tversky' | 'ctc';
 
+/**
+ * tfjs-layers' own names for two losses, which its files hold as compile received them.
+ * cosineProximity is −cos, as Keras' cosine_similarity loss is.
+ */
+export const TFJS_LOSS_NAMES: Readonly<Record<string, LossName>> = {
+  logcosh: 'logCosh',
+  cosineProximity: 'cosineSimilarity',
+  cosine_proximity: 'cosineSimilarity',
+};
+
 const SNAKE_ALIASES: Record<string, LossName> = {
   categorical_crossentropy: 'categoricalCrossentropy',
   sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy',
@@ -62,6 +72,7 @@ const SNAKE_ALIASES: Record<string, LossName> = {
   cosine_similarity: 'cosineSimilarity',
   binary_focal_crossentropy: 'binaryFocalCrossentropy',
   categorical_focal_crossentropy: 'categoricalFocalCrossentropy',
+  ...TFJS_LOSS_NAMES,
 };
 
 /**
@@ -172,14 +183,19 @@ const LOSSES: Record<LossName, Loss> = {
 /** The built-in cross-entropies with Keras' defaults, for the configurable variants to build on. */
 export const CROSS_ENTROPIES = { categoricalCrossentropy, sparseCategoricalCrossentropy, binaryCrossentropy };
 
+/** Whether compile takes `name` as a loss name. */
+export function isLossName(name: string): boolean {
+  return Object.hasOwn(LOSSES, name) || Object.hasOwn(SNAKE_ALIASES, name);
+}
+
 /** Resolves a loss by camelCase or Keras snake_case name (with an error listing the valid names), or passes a loss object through. */
 export function getLoss(name: string | Loss): Loss {
-  if (typeof name === 'function') throw functionInCompileError('loss', name, (n) => n in LOSSES || n in SNAKE_ALIASES);
+  if (typeof name === 'function') throw functionInCompileError('loss', name, isLossName);
   if (typeof name !== 'string') return name;
   const loss = LOSSES[(SNAKE_ALIASES[name] ?? name) as LossName];
   if (!loss) {
     throw new Error(
-      `Unknown loss '${name}'. Valid losses: ${Object.keys(LOSSES).map((n) => `'${n}'`).join(', ')} (Keras snake_case names such as 'sparse_categorical_crossentropy' work too).`,
+      `Unknown loss '${name}'. Valid losses: ${Object.keys(LOSSES).map((n) => `'${n}'`).join(', ')} (Keras snake_case names such as 'sparse_categorical_crossentropy' and tfjs' 'logcosh' and 'cosineProximity' work too).`,
     );
   }
   return loss;

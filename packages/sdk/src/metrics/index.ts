@@ -105,9 +105,9 @@ export const kullbackLeiblerDivergence = lossMetricFactory('kullbackLeiblerDiver
 export const poisson = lossMetricFactory('poisson', 'poisson', 'poisson', 'Poisson');
 /** mean log(cosh(p − t)) (Keras' LogCoshError). @example `metrics: [km.metrics.logCosh()]` (or `'logcosh'`) */
 export const logCosh = lossMetricFactory('logCosh', 'logCosh', 'logcosh', 'LogCoshError');
-/** mean max(0, 1 − t·p), 0/1 targets taken as −1/1. @example `metrics: [km.metrics.hinge()]` */
+/** mean max(0, 1 − t·p); a batch of 0/1 targets is taken as −1/1, as Keras does. @example `metrics: [km.metrics.hinge()]` */
 export const hinge = lossMetricFactory('hinge', 'hinge', 'hinge', 'Hinge');
-/** mean max(0, 1 − t·p)². @example `metrics: [km.metrics.squaredHinge()]` */
+/** mean max(0, 1 − t·p)², targets as hinge takes them. @example `metrics: [km.metrics.squaredHinge()]` */
 export const squaredHinge = lossMetricFactory('squaredHinge', 'squaredHinge', 'squared_hinge', 'SquaredHinge');
 /** max(0, 1 + max((1 − t)·p) − Σ t·p). @example `metrics: [km.metrics.categoricalHinge()]` */
 export const categoricalHinge = lossMetricFactory('categoricalHinge', 'categoricalHinge', 'categorical_hinge', 'CategoricalHinge');

@@ -117,7 +117,7 @@ describe('metrics during fit', () => {
     expect(history.history.val_precision[2]).toBeCloseTo(valPrecision, 6);
     const [, fullAuc] = await model.evaluate(xv, yv, { verbose: 0, batchSize: 10 });
     expect(fullAuc).toBeCloseTo(valAuc, 6);
-    expect(model.metricsNames).toEqual(['auc', 'pr_auc', 'precision']);
+    expect(model.metricsNames).toEqual(['loss', 'auc', 'pr_auc', 'precision']);
   });
 });
 

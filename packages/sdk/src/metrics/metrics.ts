@@ -82,6 +82,11 @@ export function isMetricObject(value: unknown): value is Metric {
   return typeof value === 'object' && m !== null && typeof m.update === 'function' && typeof m.result === 'function' && typeof m.reset === 'function' && typeof m.name === 'string';
 }
 
+/** Whether compile takes `name` as a metric name. */
+export function isMetricName(name: string): boolean {
+  return Object.hasOwn(FACTORIES, name);
+}
+
 /** Throws for a metric kerasm does not know, listing the valid names; passes metric objects through. */
 export function checkMetricName(metric: string | Metric): void {
   if (typeof metric === 'function') throw functionInCompileError('metric', metric, (name) => name in FACTORIES);

@@ -92,7 +92,7 @@ describe('compile weightedMetrics', () => {
     const model = km.sequential([km.layers.dense({ units: 3, activation: 'softmax', inputShape: [5] })]);
     // A learning rate far below float32 resolution keeps the weights, so evaluate can recompute the metrics fit logs.
     model.compile({ optimizer: km.optimizers.sgd({ learningRate: 1e-30 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy', 'accuracy'], weightedMetrics: ['accuracy', 'sparse_categorical_crossentropy'] });
-    expect(model.metricsNames).toEqual(['accuracy', 'accuracy_1', 'weighted_accuracy', 'sparse_categorical_crossentropy']);
+    expect(model.metricsNames).toEqual(['loss', 'accuracy', 'accuracy_1', 'weighted_accuracy', 'sparse_categorical_crossentropy']);
     const classWeight = { 0: 1, 1: 4, 2: 0.5 };
     const asSampleWeights = labels.map((l) => classWeight[l as 0 | 1 | 2]);
     const history = await model.fit(x, labelTargets, { epochs: 1, batchSize: 5, classWeight, validationData: [x, labelTargets, asSampleWeights], verbose: 0 });
@@ -146,7 +146,7 @@ describe('compile weightedMetrics', () => {
   it('takes one weighted metric alone as a list of one, and refuses an unknown name and a metric object in both lists, naming the fix', () => {
     const model = km.sequential([km.layers.dense({ units: 2, activation: 'softmax', inputShape: [3] })]);
     model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy', metrics: 'accuracy', weightedMetrics: 'accuracy' });
-    expect(model.metricsNames).toEqual(['accuracy', 'weighted_accuracy']);
+    expect(model.metricsNames).toEqual(['loss', 'accuracy', 'weighted_accuracy']);
     expect(() => model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy', weightedMetrics: ['acuracy'] })).toThrow(/Unknown metric 'acuracy'. Valid metrics: 'accuracy'/);
     const shared = km.metrics.auc();
     expect(() => model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy', metrics: [shared], weightedMetrics: [shared] })).toThrow(/both hold the metric object 'auc'. Give each list its own object/);

@@ -54,8 +54,8 @@ export abstract class Optimizer {
 
   constructor(className: string, args: OptimizerArgs, defaultLearningRate: number) {
     const lr = args.learningRate ?? defaultLearningRate;
-    if (!(lr instanceof LearningRateSchedule) && (!(typeof lr === 'number' && lr > 0) || !Number.isFinite(lr))) {
-      throw new Error(`${className}: learningRate must be a positive finite number or a schedule from km.optimizers.schedules. Received: learningRate=${String(lr)}.`);
+    if (!(lr instanceof LearningRateSchedule) && (!(typeof lr === 'number' && lr >= 0) || !Number.isFinite(lr))) {
+      throw new Error(`${className}: learningRate must be a finite number ≥ 0 or a schedule from km.optimizers.schedules. Received: learningRate=${String(lr)}.`);
     }
     this.#learningRate = lr;
     const positiveOrNull = (name: 'clipnorm' | 'clipvalue' | 'globalClipnorm'): number | null => {
@@ -103,8 +103,8 @@ export abstract class Optimizer {
     if (this.#learningRate instanceof LearningRateSchedule) {
       throw new Error(`${this.className}: the learning rate follows a ${this.#learningRate.className} schedule and cannot be set. Received: learningRate=${value}. Create the optimizer with a number to change it during training.`);
     }
-    if (!(value > 0) || !Number.isFinite(value)) {
-      throw new Error(`${this.className}: learningRate must be a positive finite number. Received: learningRate=${value}.`);
+    if (!(value >= 0) || !Number.isFinite(value)) {
+      throw new Error(`${this.className}: learningRate must be a finite number ≥ 0. Received: learningRate=${value}.`);
     }
     this.#learningRate = value;
   }

@@ -247,7 +247,7 @@ describe('optimizer option errors', () => {
   });
 
   it('rejects a learning rate that is neither a positive number nor a schedule', () => {
-    expect(() => km.optimizers.nadam({ learningRate: 'fast' as unknown as number })).toThrow(/Nadam: learningRate must be a positive finite number or a schedule.*Received: learningRate=fast/);
+    expect(() => km.optimizers.nadam({ learningRate: 'fast' as unknown as number })).toThrow(/Nadam: learningRate must be a finite number ≥ 0 or a schedule.*Received: learningRate=fast/);
   });
 
   it("rejects TensorFlow.js' further positional arguments, naming the option to use", () => {
@@ -255,14 +255,14 @@ describe('optimizer option errors', () => {
     const sgd = km.optimizers.sgd as (...args: unknown[]) => unknown;
     expect(() => adam(0.01, 0.9)).toThrow(/^km\.optimizers\.adam takes one argument: the learning rate or an options object\. Received 2 arguments\. Pass the others by name, e\.g\. km\.optimizers\.adam\(\{ learningRate: 0\.01, beta1: \.\.\. \}\)\.$/);
     expect(() => sgd(0.01, 0.9)).toThrow(/km\.optimizers\.sgd\(\{ learningRate: 0\.01, momentum: \.\.\. \}\)/);
-    expect(() => km.optimizers.rmsprop(0)).toThrow(/RMSprop: learningRate must be a positive finite number or a schedule.*Received: learningRate=0/);
+    expect(() => km.optimizers.rmsprop(-0.1)).toThrow(/RMSprop: learningRate must be a finite number ≥ 0 or a schedule.*Received: learningRate=-0.1/);
   });
 
   it('refuses to set the learning rate of a scheduled optimizer', () => {
     const optimizer = km.optimizers.adam({ learningRate: km.optimizers.schedules.cosineDecay({ initialLearningRate: 0.1, decaySteps: 10 }) });
     expect(() => (optimizer.learningRate = 0.01)).toThrow(/follows a CosineDecay schedule and cannot be set. Received: learningRate=0.01/);
     const constantOptimizer = km.optimizers.adam();
-    expect(() => (constantOptimizer.learningRate = -1)).toThrow(/learningRate must be a positive finite number. Received: learningRate=-1/);
+    expect(() => (constantOptimizer.learningRate = -1)).toThrow(/learningRate must be a finite number ≥ 0. Received: learningRate=-1/);
   });
 
   it('lists the valid names for an unknown optimizer', () => {

@@ -45,7 +45,9 @@ export function elementwiseLossTerms(tf: Tf, kind: ElementwiseLossKind, y: tfc.T
     }
     case 'hinge':
     case 'squaredHinge': {
-      const signed = tf.where(tf.equal(target, 0), tf.fill(target.shape, -1), target);
+      // Keras converts {0, 1} labels to {−1, 1} only when the whole batch is 0s and 1s (see core-wasm).
+      const binary = tf.cast(tf.all(tf.logicalOr(tf.equal(target, 0), tf.equal(target, 1))), 'float32');
+      const signed = tf.add(target, tf.mul(binary, tf.sub(target, 1)));
       const margin = tf.relu(tf.sub(1, tf.mul(signed, y)));
       const active = tf.greater(margin, 0);
       if (kind === 'hinge') return [margin, tf.where(active, tf.neg(signed), tf.zerosLike(y))];

@@ -36,7 +36,8 @@ describe('commands', () => {
       expect(err.message).toContain('Available commands: train');
       expect(err.helpCommand).toBe('kerasm --help');
     }
-    expect(usageError(['trian']).message).toContain("Unknown command 'trian'");
+    expect(usageError(['trian']).message).toBe("Unknown command 'trian'; did you mean 'train'? Available commands: train, evaluate, predict, summary.");
+    expect(usageError(['fit']).message).toBe("Unknown command 'fit'. Available commands: train, evaluate, predict, summary.");
   });
 
   it('rejects unknown top-level flags, naming them and the valid ones', () => {
@@ -78,6 +79,7 @@ describe('kerasm train options', () => {
     expect(trainOptions('--backend', 'tfjs-cpu').backend).toBe('tfjs-cpu');
     expect(() => trainOptions('--backend', 'tfjs-webgl')).toThrow("Invalid value for --backend: received 'tfjs-webgl', expected one of wasm, tfjs-wasm, tfjs-cpu, tfjs-node, tfjs-node-gpu. tfjs-webgl runs only in browsers (see the web demo).");
     expect(() => trainOptions('--backend', 'gpu')).toThrow("Invalid value for --backend: received 'gpu', expected one of wasm, tfjs-wasm, tfjs-cpu, tfjs-node, tfjs-node-gpu.");
+    expect(usageError(['train', '--backend', 'tfjs-gpu']).message).toBe("Invalid value for --backend: received 'tfjs-gpu', expected one of wasm, tfjs-wasm, tfjs-cpu, tfjs-node, tfjs-node-gpu.");
     // TensorFlow.js' own names point at kerasm's.
     expect(() => trainOptions('--backend', 'cpu')).toThrow("expected one of wasm, tfjs-wasm, tfjs-cpu, tfjs-node, tfjs-node-gpu. TensorFlow.js' 'cpu' backend is kerasm's tfjs-cpu.");
     expect(() => trainOptions('--backend', 'webgl')).toThrow("TensorFlow.js' 'webgl' backend is kerasm's tfjs-webgl. tfjs-webgl runs only in browsers (see the web demo).");
@@ -153,7 +155,8 @@ describe('kerasm train options', () => {
 
   it('rejects unknown flags, listing the valid ones', () => {
     const err = usageError(['train', '--epoch', '3']);
-    expect(err.message).toContain("Unknown option '--epoch' for 'kerasm train'");
+    expect(err.message).toContain("Unknown option '--epoch' for 'kerasm train'; did you mean '--epochs'? Valid options: --epochs <value>,");
+    expect(usageError(['train', '--learnig-rate', '0.1']).message).toContain("did you mean '--learning-rate'?");
     expect(err.message).toContain('--epochs <value>');
     expect(err.message).toContain('--no-relaxed-simd');
     expect(err.helpCommand).toBe('kerasm train --help');

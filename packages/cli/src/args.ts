@@ -1,5 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
 import { ignoredThreadsWarning, parseBackend as parseBackendFlag, parseThreads as parseThreadsFlag, type BackendChoice } from './backend_flags.js';
+import { didYouMean } from './did_you_mean.js';
 import { UsageError } from './errors.js';
 import { integerIn as integerFlag, invalidValue as invalidFlagValue } from './flag_values.js';
 import { parseModelCommand, type ModelCommand, type ModelCommandName } from './model_args.js';
@@ -131,10 +132,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
   if (first === 'help') return parseHelpCommand(rest);
   if (first === 'train') return parseTrain(rest);
   if (first === 'evaluate' || first === 'predict' || first === 'summary') return parseModelCommand(first, rest);
-  throw new UsageError(
-    `Unknown command '${first}'. Available commands: ${COMMANDS.join(', ')}.`,
-    MAIN_HELP,
-  );
+  throw new UsageError(`Unknown command '${first}'${didYouMean(first, [...COMMANDS, 'help'])} Available commands: ${COMMANDS.join(', ')}.`, MAIN_HELP);
 }
 
 function parseMainFlags(argv: readonly string[]): Command {
@@ -190,7 +188,7 @@ function parseTrain(rest: readonly string[]): Command {
     options.config = values.config;
   }
   if (values.save !== undefined) {
-    if (values.save.trim() === '') throw invalidValue('--save', values.save, 'a folder to save the model to, e.g. --save models/mnist');
+    if (values.save.trim() === '' || /\.json$/i.test(values.save)) throw invalidValue('--save', values.save, 'a folder to save the model to (it then holds model.json and the weights), e.g. --save models/mnist');
     options.save = values.save;
   }
   if (values['backup-dir'] !== undefined) {

@@ -1,3 +1,4 @@
+import { UsageError } from './errors.js';
 import { integerIn, invalidValue } from './flag_values.js';
 
 /** Backends `--backend` accepts in Node (tfjs-webgl and tfjs-webgpu need a browser). */
@@ -21,7 +22,8 @@ export function parseBackend(raw: string, helpCommand: string): string {
   const inBrowser = prefixed === 'tfjs-webgl' || prefixed === 'tfjs-webgpu';
   const named = prefixed !== raw && (inBrowser || (NODE_BACKENDS as readonly string[]).includes(prefixed)) ? ` TensorFlow.js' '${raw}' backend is kerasm's ${prefixed}.` : '';
   const browserOnly = inBrowser ? ` ${prefixed} runs only in browsers (see the web demo).` : '';
-  throw invalidValue('--backend', raw, `one of ${NODE_BACKENDS.join(', ')}.${named}${browserOnly}`, helpCommand);
+  if (named === '' && browserOnly === '') throw invalidValue('--backend', raw, `one of ${NODE_BACKENDS.join(', ')}`, helpCommand);
+  throw new UsageError(`Invalid value for --backend: received '${raw}', expected one of ${NODE_BACKENDS.join(', ')}.${named}${browserOnly}`, helpCommand);
 }
 
 export const parseThreads = (raw: string, helpCommand: string): number => integerIn('--threads', raw, THREAD_LIMITS, helpCommand);

@@ -123,6 +123,25 @@ describe('evaluate and predict on CSV data (through the built binary)', () => {
     expect(wide.stderr).toContain('has 5 feature columns (sepal, petal, stem, leaf, extra)');
   });
 
+  it('points a file read as one column to --delimiter, names the file line of a bad label, and words bad cells for the command', async () => {
+    const semicolons = join(dir, 'semicolons.csv');
+    await writeFile(semicolons, `${rows.slice(0, 3).join('\n').replace(/,/g, ';')}\n`);
+    for (const args of [['predict', blobs, '--input', semicolons], ['evaluate', blobs, '--data', semicolons]]) {
+      const { code, stderr } = await kerasm(...args);
+      expect(code).toBe(1);
+      expect(stderr).toContain(`${semicolons} reads as one column, 'sepal;petal;stem;leaf;label', with the delimiter ","; its header looks separated by ";". Pass --delimiter ';'.`);
+    }
+    const label7 = join(dir, 'label7.csv');
+    await writeFile(label7, `${rows[0]}\n${rows[1]}\n\n${rows[2].replace(/\d$/, '7')}\n`);
+    const bad = await kerasm('evaluate', blobs, '--data', label7);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe(`kerasm: --data ${label7}, line 4: label 7 is out of range for the model's 3-class output (valid labels: 0 to 2). Fix the label, or give the last layer more units.\n`);
+    const word = join(dir, 'word.csv');
+    await writeFile(word, `${rows[0]}\n${rows[1].replace(/^[^,]+/, 'abc')}\n`);
+    expect((await kerasm('predict', blobs, '--input', word)).stderr).toMatch(/line 2, column 'sepal' .* holds 'abc', which is not a number\. Encode categories as numbers \(0, 1, 2, \.\.\.\) before predicting\.\n$/);
+    expect((await kerasm('evaluate', blobs, '--data', word)).stderr).toMatch(/before evaluating\.\n$/);
+  });
+
   it('refuses a model without its loss when its one output value is ambiguous, and a model with two outputs', async () => {
     await km.ready();
     const single = km.sequential([km.layers.dense({ units: 1, inputShape: [4] })]);

@@ -1,4 +1,5 @@
 import * as km from '@kerasm/sdk';
+import { checkClassLabel, delimiterFlag, likelyDelimiter } from './csv_checks.js';
 import type { CsvInput } from './model_args.js';
 
 /**
@@ -7,6 +8,10 @@ import type { CsvInput } from './model_args.js';
  */
 async function openCsv(csv: CsvInput, sampleShape: readonly number[], flag: string, labels: 'required' | 'optional'): Promise<km.data.CsvDataset> {
   const columns = await km.data.csv(csv.path, { delimiter: csv.delimiter }).columnNames();
+  const delimiter = likelyDelimiter(columns, csv.delimiter);
+  if (delimiter !== undefined) {
+    throw new Error(`${flag} ${csv.path} reads as one column, '${columns[0]}', with the delimiter ${JSON.stringify(csv.delimiter)}; its header looks separated by ${JSON.stringify(delimiter)}. Pass ${delimiterFlag(delimiter)}.`);
+  }
   const labeled = columns.includes(csv.labelColumn);
   if (!labeled && (labels === 'required' || csv.labelColumnGiven)) {
     throw new Error(`${flag} ${csv.path} has no column '${csv.labelColumn}' holding the targets. Its columns are: ${columns.join(', ')}. Name the target column with --label-column NAME.`);
@@ -26,19 +31,28 @@ async function openCsv(csv: CsvInput, sampleShape: readonly number[], flag: stri
 /** Evaluates `model` on a labeled CSV file, streamed in batches; returns evaluate's values and the row count. */
 export async function evaluateCsv(model: km.LayersModel, sampleShape: readonly number[], csv: CsvInput, batchSize: number): Promise<{ values: number[]; samples: number }> {
   const rows = await openCsv(csv, sampleShape, '--data', 'required');
-  if ((await rows.take(1).toArray()).length === 0) throw new Error(`--data ${csv.path} has a header but no rows: there is nothing to evaluate.`);
+  if ((await forCommand('evaluating', () => rows.take(1).toArray())).length === 0) throw new Error(`--data ${csv.path} has a header but no rows: there is nothing to evaluate.`);
+  // The loss checks labels per batch, by index in the batch; checked per row, an error names the file line.
+  const classes = model.loss === 'sparseCategoricalCrossentropy' ? model.outputs[0].shape.reduce((a, b) => a * b, 1) : 0;
+  let row = 0;
+  const checked = rows.map(async (element) => {
+    if (classes > 1) await checkClassLabel(element.ys, row, classes, '--data', csv.path);
+    row++;
+    return element;
+  });
   let samples = 0;
-  const batches = rows.batch(batchSize).map(({ xs, ys }) => {
+  const batches = checked.batch(batchSize).map(({ xs, ys }) => {
     samples += xs.shape[0];
     return { xs: xs.reshape([xs.shape[0], ...sampleShape]), ys };
   });
-  const values = await model.evaluate(batches, { verbose: 0 });
+  const values = await forCommand('evaluating', () => model.evaluate(batches, { verbose: 0 }));
   return { values, samples };
 }
 
 /** Reads every row of a CSV file as one sample, with its label when the file has the label column. */
 export async function readCsvSamples(csv: CsvInput, sampleShape: readonly number[]): Promise<{ x: km.Tensor; labels: number[] | null }> {
-  const rows = await (await openCsv(csv, sampleShape, '--input', 'optional')).toArray();
+  const dataset = await openCsv(csv, sampleShape, '--input', 'optional');
+  const rows = await forCommand('predicting', () => dataset.toArray());
   if (rows.length === 0) throw new Error(`--input ${csv.path} has a header but no rows: there is nothing to predict.`);
   const size = rows[0].xs.length;
   const x = new Float32Array(rows.length * size);
@@ -46,4 +60,14 @@ export async function readCsvSamples(csv: CsvInput, sampleShape: readonly number
   // As written in the file, not rounded to float32: a regressor's targets print as they were given.
   const labels = rows[0].ys === undefined ? null : rows.map((row) => row.ys!);
   return { x: km.tensor(x, [rows.length, ...sampleShape]), labels };
+}
+
+/** Runs `read`, rewording the CSV reader's advice for training ("... before training.") for `verb`. */
+async function forCommand<T>(verb: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    if (err instanceof Error) err.message = err.message.replace(/ before training\.$/, ` before ${verb}.`);
+    throw err;
+  }
 }

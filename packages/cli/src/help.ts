@@ -37,6 +37,7 @@ Examples:
   kerasm predict models/blobs --input examples/blobs-test.csv
 
 Exit codes: 0 success, 1 runtime error, 2 usage error (bad command, flag or value).
+With --json, an error is also one line {"error": "<message>"} on stdout.
 Set KERASM_DEBUG=1 to print the stack trace of a runtime error.
 `;
 }
@@ -98,7 +99,8 @@ Options:
   --save DIR              Save the trained model (with its optimizer state) to DIR in the
                           TensorFlow.js LayersModel format: model.json plus a weights file,
                           loadable by kerasm evaluate/predict/summary, km.loadLayersModel
-                          and tf.loadLayersModel
+                          and tf.loadLayersModel. DIR (and --backup-dir's) is checked to
+                          be writable before training starts
   --backup-dir DIR        Back up the weights, optimizer state and epoch to DIR after each
                           epoch; run the same command again after an interruption and it
                           resumes there, ending as an uninterrupted run would. DIR is
@@ -183,8 +185,8 @@ Options:
   --input FILE            Your own data instead: a .png (8-bit grayscale or RGB, white
                           digit on black like MNIST, resized to 28x28), a .json array of
                           784 pixel values (or 28 rows of 28, or a list of such images),
-                          values 0-255 scaled to 0-1; or a .csv file of samples, one per row
-                          after a header line naming the columns
+                          values 0-255 scaled to 0-1 (others are refused); or a .csv file
+                          of samples, one per row after a header line naming the columns
   --label-column NAME     The CSV column holding the true targets, shown beside the
                           predictions (default: ${LABEL_COLUMN}, used when the file has it)
   --delimiter C           The field separator of the CSV file (default: ,)

@@ -12,3 +12,12 @@ export async function withJsonStdout(json: boolean, task: () => Promise<void>): 
     Object.assign(console, { log, info, debug });
   }
 }
+
+/**
+ * Whether the command line passes `--json`, read from the raw arguments (before `--`), so that an
+ * error in parsing the rest still reaches stdout as `{"error": ...}`.
+ */
+export function asksForJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).includes('--json');
+}

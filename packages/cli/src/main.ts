@@ -2,21 +2,26 @@
 import { parseCommandLine, type Command } from './args.js';
 import { UsageError } from './errors.js';
 import { helpFor } from './help.js';
-import { withJsonStdout } from './json_stdout.js';
+import { asksForJson, withJsonStdout } from './json_stdout.js';
 import { cliVersion } from './version.js';
 import { enableRelaxedSimd } from './wasm_flags.js';
 
-/** Runs one kerasm invocation and returns its exit code: 0 success, 1 runtime error, 2 usage error. */
+/**
+ * Runs one kerasm invocation and returns its exit code: 0 success, 1 runtime error, 2 usage error.
+ * With --json an error is also one JSON line on stdout, so a script reading stdout sees it.
+ */
 async function main(argv: readonly string[]): Promise<number> {
   try {
     await run(parseCommandLine(argv));
     return 0;
   } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (asksForJson(argv)) process.stdout.write(`${JSON.stringify({ error: message })}\n`);
     if (err instanceof UsageError) {
-      process.stderr.write(`kerasm: ${err.message}\nRun '${err.helpCommand}' for usage.\n`);
+      process.stderr.write(`kerasm: ${message}\nRun '${err.helpCommand}' for usage.\n`);
       return 2;
     }
-    process.stderr.write(`kerasm: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`kerasm: ${message}\n`);
     if (process.env.KERASM_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
     return 1;
   }

@@ -34,6 +34,7 @@ describe('evaluate / predict / summary flags', () => {
   it('train --save takes a folder', () => {
     expect(parseCommandLine(['train', '--save', 'out/m'])).toMatchObject({ kind: 'train', options: { save: 'out/m' } });
     expect(() => parseCommandLine(['train', '--save', ' '])).toThrow(/Invalid value for --save: received ' ', expected a folder/);
+    expect(() => parseCommandLine(['train', '--save', 'out/m/model.json'])).toThrow(/Invalid value for --save: received 'out\/m\/model.json', expected a folder to save the model to \(it then holds model.json/);
   });
 
   it.each([
@@ -41,6 +42,8 @@ describe('evaluate / predict / summary flags', () => {
     [['evaluate', 'm', '--batch-size', 'x'], /Invalid value for --batch-size: received 'x'/],
     [['predict', 'm', '--count', '-1'], /Invalid value for --count: received '-1', expected an integer from 1 to 10000/],
     [['summary', 'm', '--count', '2'], /Unknown option '--count' for 'kerasm summary'/],
+    [['summary', 'm', '--expand'], /Unknown option '--expand' for 'kerasm summary'; did you mean '--expand-nested'\? Valid options:/],
+    [['predict', 'm', '--labelcolumn', 'y'], /did you mean '--label-column'\?/],
     [['evaluate', 'm', '--data', 'd.json'], /Invalid value for --data: received 'd.json', expected a .csv file/],
     [['evaluate', 'm', '--label-column', 'y'], /--label-column describes a CSV file, but no CSV file was given. Pass --data FILE.csv too./],
     [['predict', 'm', '--input', 'a.png', '--delimiter', ';'], /--delimiter describes a CSV file, but no CSV file was given. Pass --input FILE.csv too./],

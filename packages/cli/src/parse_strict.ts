@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { didYouMean } from './did_you_mean.js';
 import { UsageError } from './errors.js';
 
 export type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
@@ -53,7 +54,8 @@ function explainParseError(
     if (token.kind !== 'option') continue;
     const spec = options[token.name];
     if (spec === undefined) {
-      return new UsageError(`Unknown option '${token.rawName}' for '${command}'. Valid options: ${valid}.`, helpCommand);
+      const guess = didYouMean(token.name, Object.keys(options), (name) => `'--${name}'`);
+      return new UsageError(`Unknown option '${token.rawName}' for '${command}'${guess} Valid options: ${valid}.`, helpCommand);
     }
     if (spec.type === 'boolean' && token.value !== undefined) {
       return new UsageError(`Option '${token.rawName}' takes no value, but received '${token.value}'. Pass it alone, e.g. '${command} ${token.rawName}'.`, helpCommand);

@@ -22,21 +22,59 @@ describe('kerasm train --config (through the built binary)', () => {
     expect(report.test.accuracy).toBeGreaterThan(0.9);
   });
 
-  it('exits 2 naming the JSON path at fault, and 1 naming a bad layer argument or a missing file', async () => {
+  it('exits 2 naming the file and JSON path at fault, before training, and 1 for a missing config file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'kerasm-config-'));
-    const bad = join(dir, 'bad.json');
-    await writeFile(bad, JSON.stringify({ data: { source: 'csv', path: join(examples, 'blobs-train.csv'), labelColumn: 'label' }, model: 'mlp', fit: { batchSize: 0 } }));
-    const usage = await kerasm('train', '--config', bad);
-    expect(usage.code).toBe(2);
-    expect(usage.stderr).toContain('bad.json: fit.batchSize is 0; expected an integer from 1 to 60000.');
-    const layer = join(dir, 'layer.json');
-    await writeFile(layer, JSON.stringify({ data: { source: 'csv', path: join(examples, 'blobs-train.csv'), labelColumn: 'label' }, model: [{ type: 'dense', units: -3, inputShape: [4] }] }));
-    const runtime = await kerasm('train', '--config', layer);
-    expect(runtime.code).toBe(1);
-    expect(runtime.stderr).toMatch(/model\[0\]: .*units=-3/);
+    const data = { source: 'csv', path: join(examples, 'blobs-train.csv'), labelColumn: 'label' };
+    const failure = async (name: string, config: object) => {
+      const path = join(dir, name);
+      await writeFile(path, JSON.stringify(config));
+      const { code, stdout, stderr } = await kerasm('train', '--config', path);
+      expect(stdout).toBe('');
+      return { code, stderr: stderr.replace(path, name) };
+    };
+    const dense = (units: number, inputShape = [4]) => [{ type: 'dense', units, inputShape }, { type: 'dense', units: 3, activation: 'softmax' }];
+    expect(await failure('bad.json', { data, model: 'mlp', fit: { batchSize: 0 } })).toEqual({ code: 2, stderr: expect.stringContaining('bad.json: fit.batchSize is 0; expected an integer from 1 to 60000.') });
+    expect(await failure('layer.json', { data, model: dense(-3) })).toEqual({ code: 2, stderr: expect.stringMatching(/^kerasm: layer\.json: model\[0\]: .*units=-3/) });
+    expect(await failure('units0.json', { data, model: dense(0) })).toEqual({ code: 2, stderr: expect.stringMatching(/^kerasm: units0\.json: model\[0\]: .*units=0/) });
+    const typo = await failure('typo.json', { data, model: [{ type: 'dnese', units: 3, inputShape: [4] }] });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/^kerasm: typo\.json: model\[0\]\.type is "dnese"; did you mean "dense"\? Expected a km\.layers factory that takes one input: .*batchNormalization/);
+    expect(typo.stderr).not.toMatch(/factory that takes one input:[^\n]*bidirectional/);
+    expect(await failure('stack.json', { data, model: [{ type: 'dense', units: 4, inputShape: [4] }, { type: 'conv2d', filters: 2, kernelSize: 3 }] })).toEqual({
+      code: 2,
+      stderr: expect.stringMatching(/^kerasm: stack\.json: model: Conv2D layer 'conv2d' expects inputs of shape/),
+    });
+    expect(await failure('loss.json', { data, model: dense(3), compile: { loss: 'crossentropy' } })).toEqual({ code: 2, stderr: expect.stringMatching(/^kerasm: loss\.json: compile: Unknown loss 'crossentropy'/) });
+    expect(await failure('shape.json', { data, model: dense(3, [5]) })).toEqual({
+      code: 2,
+      stderr: expect.stringMatching(/^kerasm: shape\.json: the model takes samples of shape \[5\] \(5 values\), but data\.path .*blobs-train\.csv has 4 feature columns \(sepal, petal, stem, leaf\)\. Set model\[0\]\.inputShape to \[4\]\./),
+    });
+    expect(await failure('label.json', { data: { ...data, labelColumn: 'target' }, model: dense(3) })).toEqual({ code: 2, stderr: expect.stringContaining('label.json: data.labelColumn is "target", but data.path') });
+    const semicolons = join(dir, 'semicolons.csv');
+    await writeFile(semicolons, 'a;b;c;d;label\n1;2;3;4;0\n');
+    expect(await failure('delimiter.json', { data: { ...data, path: semicolons }, model: dense(3) })).toEqual({ code: 2, stderr: expect.stringContaining('looks separated by ";". Set "delimiter": ";" in data.') });
+    const badLabel = join(dir, 'label7.csv');
+    await writeFile(badLabel, 'a,b,c,d,label\n1,2,3,4,0\n1,2,3,4,7\n');
+    expect(await failure('classes.json', { data: { ...data, path: badLabel }, model: dense(3) })).toEqual({
+      code: 1,
+      stderr: expect.stringContaining(`data.path ${badLabel}, line 3: label 7 is out of range for the model's 3-class output (valid labels: 0 to 2).`),
+    });
     const missing = await kerasm('train', '--config', join(dir, 'none.json'));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/Could not read the config file .*none\.json/);
+  });
+
+  it('builds any single-input km.layers factory from a config', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kerasm-config-layers-'));
+    const config = join(dir, 'layers.json');
+    await writeFile(config, JSON.stringify({
+      data: { source: 'csv', path: join(examples, 'blobs-train.csv'), labelColumn: 'label' },
+      model: [{ type: 'layerNormalization', inputShape: [4] }, { type: 'dense', units: 8, activation: 'relu' }, { type: 'gaussianNoise', stddev: 0.1 }, { type: 'dense', units: 3, activation: 'softmax' }],
+      fit: { epochs: 1 },
+    }));
+    const { code, stdout, stderr } = await kerasm('train', '--config', config, '--json');
+    expect(code, stderr).toBe(0);
+    expect(JSON.parse(stdout).epochs).toHaveLength(1);
   });
 
   it('trains MNIST with --optimizer, --lr-schedule and --early-stopping', async () => {
@@ -44,7 +82,7 @@ describe('kerasm train --config (through the built binary)', () => {
     expect(code, stderr).toBe(0);
     expect(JSON.parse(stdout.trim()).test.accuracy).toBeGreaterThan(0.85);
     const bad = await kerasm('train', '--lr-schedule', 'cosineDecay:alpha=0.1', '--epochs', '1', '--json');
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--lr-schedule: .*decaySteps/);
   });
 });

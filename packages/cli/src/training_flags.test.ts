@@ -71,4 +71,20 @@ describe('makeSchedule', () => {
     expect(() => makeOptimizer('adafactor', { clipThreshold: -1 }, 'compile.optimizer')).toThrow(/compile.optimizer.*clipThreshold must be a positive finite number\. Received: clipThreshold=-1/);
     expect(() => makeOptimizer('adadelta', { rho: 1.5 }, 'compile.optimizer')).toThrow(/compile.optimizer.*rho must be in \[0, 1\)\. Received: rho=1.5/);
   });
+
+  it('reports a schedule or optimizer option the SDK refuses as a usage error (exit 2), naming the flag', () => {
+    const refused = (make: () => unknown) => {
+      try {
+        make();
+      } catch (err) {
+        return err;
+      }
+      throw new Error('expected an error');
+    };
+    const typo = refused(() => makeSchedule({ name: 'cosineDecay', args: { decaystep: 10 } }, 0.001, '--lr-schedule'));
+    expect(typo).toBeInstanceOf(UsageError);
+    expect((typo as UsageError).message).toMatch(/^--lr-schedule: .*has no option 'decaystep'; did you mean 'decaySteps'\?/);
+    expect((typo as UsageError).helpCommand).toBe('kerasm train --help');
+    expect(refused(() => makeOptimizer('adadelta', { rho: 1.5 }, 'exp.json: compile.optimizer'))).toBeInstanceOf(UsageError);
+  });
 });

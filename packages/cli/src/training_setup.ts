@@ -1,13 +1,21 @@
 import * as km from '@kerasm/sdk';
 import type { CallbackSpec, LayerSpec } from './experiment_config.js';
+import { configLayerTypes } from './config_layers.js';
+import { didYouMean } from './did_you_mean.js';
+import { UsageError } from './errors.js';
 import type { OptimizerName, ScheduleSpec } from './training_flags.js';
 
-/** Runs `make`, prefixing any error with where the settings came from (a flag or a JSON path). */
-function at<T>(where: string, make: () => T): T {
+const TRAIN_HELP = 'kerasm train --help';
+
+/**
+ * Runs `make`, prefixing any error with where the settings came from (a flag or a JSON path). The
+ * settings are the user's, so the SDK refusing them is a usage error (exit 2), not a crash.
+ */
+export function at<T>(where: string, make: () => T): T {
   try {
     return make();
   } catch (err) {
-    throw new Error(`${where}: ${(err as Error).message}`, { cause: err });
+    throw new UsageError(`${where}: ${(err as Error).message}`, TRAIN_HELP);
   }
 }
 
@@ -26,18 +34,19 @@ export function makeOptimizer(name: OptimizerName, args: Record<string, unknown>
   return at(where, () => (km.optimizers[name] as (a: unknown) => km.optimizers.Optimizer)(args));
 }
 
-const LAYER_TYPES = ['dense', 'flatten', 'activation', 'conv2d', 'maxPooling2d', 'averagePooling2d', 'dropout', 'reshape'] as const;
-
-/** A sequential model from a config's list of layers; errors name the layer's JSON path. */
-export function makeSequential(layers: readonly LayerSpec[]): km.Sequential {
-  return km.sequential(
-    layers.map((spec) => {
-      if (!(LAYER_TYPES as readonly string[]).includes(spec.type)) {
-        throw new Error(`${spec.path}.type is "${spec.type}"; expected one of ${LAYER_TYPES.map((t) => `"${t}"`).join(', ')}.`);
-      }
-      return at(spec.path, () => (km.layers[spec.type as (typeof LAYER_TYPES)[number]] as (a: unknown) => km.layers.Layer)(spec.args));
-    }),
-  );
+/** A sequential model from a config's list of layers; errors name `file` and the layer's JSON path. */
+export function makeSequential(layers: readonly LayerSpec[], file: string): km.Sequential {
+  const types = configLayerTypes();
+  const made = layers.map((spec) => {
+    const make = types.get(spec.type);
+    if (make === undefined) {
+      const guess = didYouMean(spec.type, [...types.keys()], (t) => `"${t}"`);
+      throw new UsageError(`${file}: ${spec.path}.type is "${spec.type}"${guess} Expected a km.layers factory that takes one input: ${[...types.keys()].join(', ')}.`, TRAIN_HELP);
+    }
+    return at(`${file}: ${spec.path}`, () => make(spec.args));
+  });
+  // Stacking checks each layer against the one before it (shapes, ranks).
+  return at(`${file}: model`, () => km.sequential(made));
 }
 
 /**
@@ -48,10 +57,10 @@ export function backupCallbacks(backupDir: string | undefined): km.callbacks.Cal
   return backupDir === undefined ? [] : [km.callbacks.backupAndRestore({ backupDir })];
 }
 
-/** Callbacks from a config's `fit.callbacks`; errors name the JSON path. */
-export function makeCallbacks(specs: readonly CallbackSpec[]): km.callbacks.Callback[] {
+/** Callbacks from a config's `fit.callbacks`; errors name `file` and the JSON path. */
+export function makeCallbacks(specs: readonly CallbackSpec[], file: string): km.callbacks.Callback[] {
   return specs.map((spec) =>
-    at(spec.path, () => {
+    at(`${file}: ${spec.path}`, () => {
       switch (spec.type) {
         case 'earlyStopping':
           return km.callbacks.earlyStopping(spec.args);

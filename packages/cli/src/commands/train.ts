@@ -12,6 +12,7 @@ import {
 import { buildModel, MODEL_DESCRIPTIONS } from '../models.js';
 import { toPredictions } from '../predictions.js';
 import { withJsonStdout } from '../json_stdout.js';
+import { checkWritableFolder } from '../output_folder.js';
 import { backupCallbacks, makeOptimizer, makeSchedule } from '../training_setup.js';
 
 const CLASSES = 10;
@@ -22,6 +23,8 @@ const PREVIEW_IMAGES = 10;
  * have set any V8 flags already, since `km.ready()` compiles the kernels.
  */
 export async function runTrain(options: TrainOptions): Promise<void> {
+  if (options.save !== undefined) await checkWritableFolder(options.save, '--save');
+  if (options.backupDir !== undefined) await checkWritableFolder(options.backupDir, '--backup-dir');
   if (options.config !== undefined) {
     const { runExperiment } = await import('./train_config.js');
     return runExperiment({ ...options, config: options.config });

@@ -6,7 +6,8 @@ import { useBackend } from '../backend_choice.js';
 import { parseExperiment, type ExperimentConfig } from '../experiment_config.js';
 import { buildModel } from '../models.js';
 import { formatJsonReport, formatTestResult, namedResults, type EpochRecord } from '../output.js';
-import { backupCallbacks, makeCallbacks, makeOptimizer, makeSchedule, makeSequential } from '../training_setup.js';
+import { at, backupCallbacks, makeCallbacks, makeOptimizer, makeSchedule, makeSequential } from '../training_setup.js';
+import { checkCsvColumns, countCheckedRows } from '../config_csv.js';
 import { withJsonStdout } from '../json_stdout.js';
 
 type FitData = { kind: 'tensors'; x: km.Tensor; y: km.Tensor } | { kind: 'dataset'; train: km.data.Dataset<unknown>; validation?: km.data.Dataset<unknown>; samples: number };
@@ -24,35 +25,31 @@ export async function runExperiment(options: TrainOptions & { config: string }):
     throw new Error(`Could not read the config file ${options.config}: ${(err as Error).message}. Check the path.`, { cause: err });
   }
   const config = parseExperiment(text, options.config, (p) => resolve(dirname(options.config), p));
-  await withJsonStdout(options.json, () => train(config, options));
+  await withJsonStdout(options.json, () => train(config, options, options.config));
 }
 
-function compileModel(config: ExperimentConfig): km.LayersModel {
-  const model = 'named' in config.model ? buildModel(config.model.named, config.model.units) : makeSequential(config.model.layers);
+function compileModel(config: ExperimentConfig, file: string): km.LayersModel {
+  const model = 'named' in config.model ? buildModel(config.model.named, config.model.units) : makeSequential(config.model.layers, file);
   const { optimizer, optimizerArgs, schedule } = config.compile;
   const args = { ...optimizerArgs };
-  if (schedule) args.learningRate = makeSchedule(schedule, 0.001, 'compile.optimizer.learningRate');
-  model.compile({ optimizer: makeOptimizer(optimizer, args, 'compile.optimizer'), loss: config.compile.loss, metrics: config.compile.metrics });
+  if (schedule) args.learningRate = makeSchedule(schedule, 0.001, `${file}: compile.optimizer.learningRate`);
+  const made = makeOptimizer(optimizer, args, `${file}: compile.optimizer`);
+  at(`${file}: compile`, () => model.compile({ optimizer: made, loss: config.compile.loss, metrics: config.compile.metrics }));
   return model;
 }
 
-async function countElements<T>(ds: km.data.Dataset<T>): Promise<number> {
-  let n = 0;
-  for await (const _ of ds) n++;
-  return n;
-}
-
 /** The training data and what the final evaluation runs on: the test set, else the validation split, else the training data. */
-async function loadData(config: ExperimentConfig): Promise<[FitData, Evaluation]> {
+async function loadData(config: ExperimentConfig, model: km.LayersModel, file: string): Promise<[FitData, Evaluation]> {
   const { batchSize, validationSplit } = config.fit;
   if (config.data.source === 'mnist') {
     const { train, test } = await km.datasets.mnist.load();
     return [{ kind: 'tensors', x: train.x, y: train.y }, { on: 'test', run: (m) => m.evaluate(test.x, test.y, { batchSize: 64, verbose: 0 }) }];
   }
+  await checkCsvColumns(config, config.data, model, file);
   const { path, labelColumn, delimiter, shuffleBuffer, testPath } = config.data;
   const rows = km.data.csv(path, { labelColumn, delimiter });
   // Keras holds out the last samples before shuffling; a dataset has to be counted to find them.
-  const n = await countElements(rows);
+  const n = await countCheckedRows(rows, model, config.data);
   const cut = Math.floor(n * (1 - validationSplit));
   if (cut === 0) throw new Error(`data.path ${path} has ${n} rows: too few to train on with fit.validationSplit=${validationSplit}.`);
   const train = rows.take(cut).shuffle(shuffleBuffer, config.seed).batch(batchSize).prefetch(2);
@@ -65,17 +62,17 @@ async function loadData(config: ExperimentConfig): Promise<[FitData, Evaluation]
   return [{ kind: 'dataset', train, validation, samples: cut }, evaluation];
 }
 
-async function train(config: ExperimentConfig, options: TrainOptions): Promise<void> {
+async function train(config: ExperimentConfig, options: TrainOptions, file: string): Promise<void> {
   const backend = (await useBackend(options)).kernels;
   km.utils.setRandomSeed(config.seed);
-  const model = compileModel(config);
-  const [data, evaluation] = await loadData(config);
+  const model = compileModel(config, file);
+  const [data, evaluation] = await loadData(config, model, file);
 
   const epochs: EpochRecord[] = [];
   let epochStart = 0;
   const callbacks: km.CustomCallbackArgs[] = [
     ...backupCallbacks(options.backupDir),
-    ...makeCallbacks(config.fit.callbacks),
+    ...makeCallbacks(config.fit.callbacks, file),
     {
       onEpochBegin: () => void (epochStart = performance.now()),
       onEpochEnd: (epoch, logs) => {

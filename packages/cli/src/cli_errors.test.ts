@@ -1,0 +1,42 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, kerasm } from './testing/cli_binary.js';
+
+// Mistakes caught before any data is loaded, through the built binary.
+describe('kerasm errors (through the built binary)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    await buildCli();
+    dir = await mkdtemp(join(tmpdir(), 'kerasm-cli-errors-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('with --json, prints an error as one JSON line on stdout too, for usage and runtime errors', async () => {
+    const usage = await kerasm('train', '--json', '--epoch', '3');
+    expect(usage.code).toBe(2);
+    expect(JSON.parse(usage.stdout)).toEqual({ error: expect.stringMatching(/^Unknown option '--epoch' for 'kerasm train'; did you mean '--epochs'\?/) });
+    expect(usage.stderr).toContain("kerasm: Unknown option '--epoch'");
+    const runtime = await kerasm('evaluate', join(dir, 'nope'), '--json');
+    expect(runtime.code).toBe(1);
+    expect(runtime.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(JSON.parse(runtime.stdout).error).toMatch(/^Cannot read .*nope\/model\.json \(ENOENT\)/);
+    expect((await kerasm('train', '--epoch', '3')).stdout).toBe('');
+  });
+
+  it.each(['--save', '--backup-dir'])('refuses %s with a file in the way before training, exiting 2', async (flag) => {
+    const file = join(dir, 'in-the-way');
+    await writeFile(file, 'x');
+    const { code, stdout, stderr } = await kerasm('train', '--epochs', '1', '--units', '8', flag, file);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`kerasm: Cannot use ${flag} ${file}: a file is in the way: '${file}' or a folder above it is a file. Nothing was trained; choose another folder with ${flag}.`);
+  });
+
+  it('exits 2 for an --lr-schedule option the SDK does not know', async () => {
+    const { code, stderr } = await kerasm('train', '--lr-schedule', 'cosineDecay:decaystep=10', '--epochs', '1');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^kerasm: --lr-schedule: .*no option 'decaystep'; did you mean 'decaySteps'\?/);
+  });
+});

@@ -1,0 +1,58 @@
+import * as km from '@kerasm/sdk';
+import { checkClassLabel, likelyDelimiter } from './csv_checks.js';
+import { UsageError } from './errors.js';
+import type { DataSpec, ExperimentConfig } from './experiment_config.js';
+
+type CsvData = Extract<DataSpec, { source: 'csv' }>;
+
+const TRAIN_HELP = 'kerasm train --help';
+
+/**
+ * Checks a config's CSV files against its model before training: each file exists, has the label
+ * column, and has as many feature columns as one sample of the model holds. Errors name `file` and
+ * the setting to change (exit 2).
+ */
+export async function checkCsvColumns(config: ExperimentConfig, data: CsvData, model: km.LayersModel, file: string): Promise<void> {
+  const files: [string, string][] = [['data.path', data.path]];
+  if (data.testPath !== undefined) files.push(['data.testPath', data.testPath]);
+  for (const [key, path] of files) {
+    let columns: string[];
+    try {
+      columns = await km.data.csv(path, { delimiter: data.delimiter }).columnNames();
+    } catch (err) {
+      throw new UsageError(`${file}: ${key}: ${(err as Error).message}`, TRAIN_HELP);
+    }
+    const delimiter = likelyDelimiter(columns, data.delimiter);
+    if (delimiter !== undefined) {
+      throw new UsageError(`${file}: ${key} ${path} reads as one column, '${columns[0]}', with the delimiter ${JSON.stringify(data.delimiter)}; its header looks separated by ${JSON.stringify(delimiter)}. Set "delimiter": ${JSON.stringify(delimiter)} in data.`, TRAIN_HELP);
+    }
+    if (!columns.includes(data.labelColumn)) {
+      throw new UsageError(`${file}: data.labelColumn is "${data.labelColumn}", but ${key} ${path} has no such column. Its columns are: ${columns.join(', ')}. Set data.labelColumn to the one holding the targets.`, TRAIN_HELP);
+    }
+    const shape = model.inputShape;
+    const size = shape?.reduce((a, b) => a * b, 1);
+    const features = columns.filter((c) => c !== data.labelColumn);
+    if (size !== undefined && features.length !== size) {
+      const fix = 'named' in config.model ? `"${config.model.named}" is an MNIST network; describe a model for these columns as a list of layers` : `Set model[0].inputShape to [${features.length}]`;
+      throw new UsageError(
+        `${file}: the model takes samples of shape [${shape!.join(', ')}] (${size} values), but ${key} ${path} has ${features.length} feature columns (${features.join(', ')}). ${fix}.`,
+        TRAIN_HELP,
+      );
+    }
+  }
+}
+
+/**
+ * Counts a CSV dataset's rows and, for a model compiled with sparse categorical cross-entropy,
+ * checks each label is one of its classes: done before training, in the pass that counts the rows,
+ * so a bad label stops the run before the first epoch and is reported by its file line.
+ */
+export async function countCheckedRows(rows: km.data.CsvDataset, model: km.LayersModel, data: CsvData): Promise<number> {
+  const classes = model.loss === 'sparseCategoricalCrossentropy' ? model.outputs[0].shape.reduce((a, b) => a * b, 1) : 0;
+  let n = 0;
+  for await (const row of rows) {
+    if (classes > 1) await checkClassLabel(row.ys, n, classes, 'data.path', data.path);
+    n++;
+  }
+  return n;
+}

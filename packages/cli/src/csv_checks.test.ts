@@ -1,0 +1,32 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkClassLabel, delimiterFlag, likelyDelimiter, lineOfRow } from './csv_checks.js';
+
+describe('CSV checks', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'kerasm-csv-checks-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('suggests the delimiter of a header that read as one column', () => {
+    expect(likelyDelimiter(['a;b;label'], ',')).toBe(';');
+    expect(likelyDelimiter(['a\tb\tlabel'], ',')).toBe('\t');
+    expect(likelyDelimiter(['a', 'b'], ',')).toBeUndefined();
+    expect(likelyDelimiter(['abc'], ',')).toBeUndefined();
+    expect(delimiterFlag('\t')).toBe("--delimiter $'\\t'");
+  });
+
+  it('finds the file line of a data row past blank lines and quoted line breaks', async () => {
+    const path = join(dir, 'rows.csv');
+    await writeFile(path, 'a,label\n1,0\n\n"2\nstill 2",1\n3,7\n');
+    expect(await lineOfRow(path, 0)).toBe(2);
+    expect(await lineOfRow(path, 1)).toBe(4);
+    expect(await lineOfRow(path, 2)).toBe(6);
+    await expect(checkClassLabel(7, 2, 3, '--data', path)).rejects.toThrow(`--data ${path}, line 6: label 7 is out of range for the model's 3-class output (valid labels: 0 to 2).`);
+    await expect(checkClassLabel(0.5, 0, 3, '--data', path)).rejects.toThrow('line 2: label 0.5 is not a whole-number class index');
+    await expect(checkClassLabel(2, 0, 3, '--data', path)).resolves.toBeUndefined();
+  });
+});

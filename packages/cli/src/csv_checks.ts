@@ -1,0 +1,55 @@
+import { readFile } from 'node:fs/promises';
+
+const DELIMITERS = [',', ';', '\t', '|'];
+
+/**
+ * The delimiter a CSV file probably uses when, read with `delimiter`, its header came out as one
+ * column that holds another delimiter (`a;b;c` read with ','); undefined otherwise.
+ */
+export function likelyDelimiter(columns: readonly string[], delimiter: string): string | undefined {
+  if (columns.length !== 1) return undefined;
+  return DELIMITERS.find((d) => d !== delimiter && columns[0].includes(d));
+}
+
+/** How to pass `delimiter` on a shell command line. */
+export function delimiterFlag(delimiter: string): string {
+  return delimiter === '\t' ? "--delimiter $'\\t'" : `--delimiter '${delimiter}'`;
+}
+
+/**
+ * The 1-based file line on which data row `row` (0-based, after the header) starts: blank lines are
+ * skipped and a quoted field may span lines, as the SDK's reader does. Undefined if the file cannot
+ * be read again.
+ */
+export async function lineOfRow(path: string, row: number): Promise<number | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  let records = -1; // the header is record -1
+  let inQuotes = false;
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    if (!inQuotes && lines[i] !== '') {
+      if (records === row) return i + 1;
+      records++;
+    }
+    // Doubled quotes inside a field come in pairs, so an odd count opens or closes a quoted field.
+    if ((lines[i].match(/"/g)?.length ?? 0) % 2 === 1) inQuotes = !inQuotes;
+  }
+  return undefined;
+}
+
+/**
+ * Throws, naming the file line, when `label` (data row `row` of `path`) is not a class index of a
+ * model with `classes` outputs; `source` says how the file was given (`--data`, `data.path`).
+ */
+export async function checkClassLabel(label: number | undefined, row: number, classes: number, source: string, path: string): Promise<void> {
+  if (label === undefined || (Number.isInteger(label) && label >= 0 && label < classes)) return;
+  const line = await lineOfRow(path, row);
+  const where = `${source} ${path}, ${line === undefined ? `data row ${row + 1}` : `line ${line}`}`;
+  const problem = Number.isInteger(label) ? 'is out of range for' : 'is not a whole-number class index of';
+  throw new Error(`${where}: label ${label} ${problem} the model's ${classes}-class output (valid labels: 0 to ${classes - 1}). Fix the label, or give the last layer more units.`);
+}

@@ -150,7 +150,7 @@ describe('calls missing what they need, or given it in the wrong form, name it',
 
   it('a layer factory without its options object lists them', () => {
     // @ts-expect-error dense needs { units }
-    expect(() => km.layers.dense()).toThrow(/^km\.layers\.dense\(\) needs an options object, km\.layers\.dense\(\{ \.\.\. \}\)\. Its options are: activation, .*, units; and as every layer: name, inputShape, /);
+    expect(() => km.layers.dense()).toThrow(/^km\.layers\.dense\(\) needs an options object, km\.layers\.dense\(\{ \.\.\. \}\)\. Its options are: activation, .*, units, inputDim; and as every layer: name, inputShape, /);
     // @ts-expect-error lstm needs { units }
     expect(() => km.layers.lstm()).toThrow(/^km\.layers\.lstm\(\) needs an options object/);
     // Layers whose options are all optional still take none.

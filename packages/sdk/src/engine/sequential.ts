@@ -3,13 +3,17 @@ import { uniqueName } from '../layers/layer_names.js';
 import { Layer, type Shape } from '../layers/layer.js';
 import { LayersModel } from './model.js';
 import { Graph } from './graph.js';
-import { applyLayer, input, layerOutput, type CallOptions, type ModelApplication, type SymbolicTensor } from './symbolic.js';
+import { applyLayer, input, layerOutput, SymbolicTensor, type CallOptions, type ModelApplication } from './symbolic.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of {@link sequential}. */
 export interface SequentialArgs {
-  /** The layers in order; a Sequential model among them adds its layers, which it shares. */
-  layers?: (Layer | LayersModel)[];
+  /**
+   * The layers in order; a Sequential model among them adds its layers, which it shares. The first
+   * may be the model's input, `km.input({ shape })` (Keras 3's `keras.Input`) or tfjs'
+   * `km.layers.inputLayer({ inputShape })`, in place of the first layer's `inputShape`.
+   */
+  layers?: (Layer | LayersModel | SymbolicTensor)[];
   name?: string;
 }
 
@@ -19,6 +23,8 @@ export class Sequential extends LayersModel {
   readonly #symbolic: SymbolicTensor[] = [];
   /** Per stacked layer, the stacked model it came from, if any. */
   readonly #vias: (ModelApplication | undefined)[] = [];
+  /** The input given first, if any (`km.input`), which declares the input shape. */
+  #input: SymbolicTensor | undefined;
 
   constructor(args: SequentialArgs = {}) {
     const name = args.name ?? uniqueName('sequential');
@@ -32,16 +38,21 @@ export class Sequential extends LayersModel {
    * training this one trains it; `layers` lists the model, `allLayers` its layers. A model that
    * already has weights keeps them, and must be compiled again before training.
    */
-  add(layer: Layer | LayersModel): void {
+  add(layer: Layer | LayersModel | SymbolicTensor): void {
+    if (layer instanceof SymbolicTensor) return this.#declareInput(layer);
     if (!(layer instanceof Layer) && !(layer instanceof LayersModel)) {
       throw tfjsObjectError('Sequential.add received a layer that', layer, 'layer', (className) => `km.layers.${factoryName(className)}({ ... }) with the same options`) ?? new Error(`Sequential.add expects a layer such as km.layers.dense({ units: 10 }); received ${layer === null ? 'null' : typeof layer}.`);
     }
     const chain = layer instanceof LayersModel ? chainedLayers(layer) : [layer];
     chain.forEach((inner) => this.#checkNew(inner));
+    const declared = chain[0]?.declaredInputShape;
+    if (this.#input && this.graphLayers.length === 0 && declared && declared.join() !== this.#input.shape.join()) {
+      throw new Error(`Layer '${chain[0].name}' declares inputShape [${declared.join(', ')}], but Sequential model '${this.name}' has input '${this.#input.name}' of shape [${this.#input.shape.join(', ')}]. Give the shape once: drop the layer's inputShape.`);
+    }
     const via = layer instanceof LayersModel ? { model: layer } : undefined;
     const vias = chain.map(() => via);
     // Checked before anything changes, so a layer that does not fit leaves the model as it was.
-    const shape = this.inputShape ?? (this.graphLayers.length === 0 ? declaredShape(chain, vias) : undefined);
+    const shape = this.inputShape ?? (this.graphLayers.length === 0 ? this.#input?.shape ?? declaredShape(chain, vias) : undefined);
     if (shape) Graph.chain([...this.graphLayers, ...chain], shape, [...this.#vias, ...vias]);
     this.changeLayers(() => {
       this.graphLayers.push(...chain);
@@ -78,6 +89,12 @@ export class Sequential extends LayersModel {
     return last;
   }
 
+  #declareInput(given: SymbolicTensor): void {
+    if (given.source.kind !== 'input') throw new Error(`Sequential model '${this.name}' takes layers, and an input from km.input({ shape }) first; '${given.name}' is a layer's output. Add the layer itself.`);
+    if (this.graphLayers.length > 0 || this.#input) throw new Error(`Sequential model '${this.name}' takes its input (km.input or km.layers.inputLayer) first and once; it already has ${this.#input ? `input '${this.#input.name}'` : 'layers'}.`);
+    this.#input = given;
+  }
+
   #checkNew(layer: Layer): void {
     if (this.graphLayers.includes(layer) || this.graphLayers.some((l) => l.name === layer.name)) {
       throw new Error(`Model '${this.name}' already has a layer named '${layer.name}'; layer names must be unique.`);
@@ -101,7 +118,8 @@ export class Sequential extends LayersModel {
   }
 
   protected override buildGraph(sampleShape: Shape | null): Graph | null {
-    const shape = declaredShape(this.graphLayers, this.#vias) ?? sampleShape;
+    if (this.graphLayers.length === 0) return null;
+    const shape = this.#input?.shape ?? declaredShape(this.graphLayers, this.#vias) ?? sampleShape;
     if (!shape) return null;
     const graph = Graph.chain(this.graphLayers, shape, this.#vias);
     this.#traceSymbolic(graph);
@@ -116,7 +134,7 @@ export class Sequential extends LayersModel {
   /** Extends the symbolic chain over layers added since it was last traced; each layer records the call. */
   #traceSymbolic(graph: Graph): void {
     const symbolic = this.#symbolic;
-    if (symbolic.length === 0) symbolic.push(input({ shape: graph.inputShape, name: `${this.graphLayers[0].name}_input` }));
+    if (symbolic.length === 0) symbolic.push(this.#input ?? input({ shape: graph.inputShape, name: `${this.graphLayers[0].name}_input` }));
     for (let i = symbolic.length - 1; i < graph.nodes.length; i++) symbolic.push(layerOutput(graph.nodes[i].layer, [symbolic[i]], graph.nodes[i].outputShape));
   }
 }
@@ -133,7 +151,7 @@ export class Sequential extends LayersModel {
  * ]);
  * ```
  */
-export function sequential(layersOrArgs: (Layer | LayersModel)[] | SequentialArgs = {}): Sequential {
+export function sequential(layersOrArgs: (Layer | LayersModel | SymbolicTensor)[] | SequentialArgs = {}): Sequential {
   if (!Array.isArray(layersOrArgs)) checkOptions(layersOrArgs, optionNames<SequentialArgs>({ layers: true, name: true }), 'km.sequential');
   return new Sequential(Array.isArray(layersOrArgs) ? { layers: layersOrArgs } : layersOrArgs);
 }

@@ -1,4 +1,5 @@
 import type { Layer, Shape } from '../layers/layer.js';
+import type { DType } from '../tensor.js';
 import type { LayersModel } from './model.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
@@ -39,7 +40,7 @@ export interface CallOptions {
  * (Keras' tensor index; 0 but for a layer with several outputs).
  */
 export type SymbolicSource =
-  | { readonly kind: 'input'; readonly name: string }
+  | { readonly kind: 'input'; readonly name: string; readonly dtype: DType }
   | { readonly kind: 'layer'; readonly layer: Layer; readonly inbound: readonly SymbolicTensor[]; readonly call: SymbolicCall; readonly outputIndex: number };
 
 /**
@@ -57,14 +58,27 @@ export class SymbolicTensor {
   get name(): string {
     return this.source.kind === 'input' ? this.source.name : this.source.layer.name;
   }
+
+  /** The dtype a model input declares (see {@link InputArgs.dtype}); layers output float32. */
+  get dtype(): DType {
+    return this.source.kind === 'input' ? this.source.dtype : 'float32';
+  }
 }
 
 /** Options of {@link input}. */
 export interface InputArgs {
-  /** Shape of one sample, without the batch dimension, e.g. `[28, 28, 1]`. */
-  shape: readonly number[];
+  /** Shape of one sample, without the batch dimension, e.g. `[28, 28, 1]`. Give it or `batchShape`. */
+  shape?: readonly number[];
+  /** tfjs' and Keras' form of the shape with the batch first, which must be null (any batch size): `[null, 28, 28, 1]`. */
+  batchShape?: readonly (number | null)[];
   /** Name shown in summaries and errors (default `input_1`, `input_2`, ...). */
   name?: string;
+  /**
+   * `'int32'` declares token or class ids, as tfjs' and Keras' inputs do for an Embedding; it is
+   * saved with the model. kerasm feeds every input as float32 either way (ids are whole numbers,
+   * exact up to 2^24), and takes int32 or float32 tensors for it. Default `'float32'`.
+   */
+  dtype?: DType;
 }
 
 let inputCount = 0;
@@ -80,12 +94,23 @@ let inputCount = 0;
  * ```
  */
 export function input(args: InputArgs): SymbolicTensor {
-  checkOptions(args, optionNames<InputArgs>({ shape: true, name: true }), 'km.input');
-  const shape = args?.shape;
+  checkOptions(args, optionNames<InputArgs>({ shape: true, batchShape: true, name: true, dtype: true }), 'km.input');
+  if (args?.shape !== undefined && args.batchShape !== undefined) throw new Error(`km.input takes shape or batchShape, not both: { shape: [28, 28, 1] } is { batchShape: [null, 28, 28, 1] }.`);
+  const shape = args?.shape ?? sampleShapeOf(args?.batchShape);
   if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
     throw new Error(`km.input expects shape to be a non-empty list of positive integers (no batch dimension), e.g. { shape: [28, 28, 1] }. Received: shape=${JSON.stringify(shape)}.`);
   }
-  return new SymbolicTensor([...shape], { kind: 'input', name: args.name ?? `input_${++inputCount}` });
+  const dtype = args.dtype ?? 'float32';
+  if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`km.input dtype must be 'float32' or 'int32' (ids for an Embedding). Received: dtype=${JSON.stringify(dtype)}.`);
+  return new SymbolicTensor([...shape], { kind: 'input', name: args.name ?? `input_${++inputCount}`, dtype });
+}
+
+function sampleShapeOf(batchShape: InputArgs['batchShape']): readonly (number | null)[] | undefined {
+  if (batchShape === undefined) return undefined;
+  if (!Array.isArray(batchShape) || batchShape[0] !== null) {
+    throw new Error(`km.input's batchShape starts with null, the batch size, which kerasm leaves free: { batchShape: [null, 28, 28, 1] }, or { shape: [28, 28, 1] }. Received: batchShape=${JSON.stringify(batchShape)}.`);
+  }
+  return batchShape.slice(1);
 }
 
 /**

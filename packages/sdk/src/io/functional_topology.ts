@@ -3,6 +3,7 @@ import { graphEntries, tensorSource } from '../engine/graph_entries.js';
 import { input, type SymbolicTensor } from '../engine/symbolic.js';
 import type { LayersModel } from '../engine/model.js';
 import type { Layer } from '../layers/layer.js';
+import type { DType } from '../tensor.js';
 import { describe, dropUnknownInputShape, isObject, KERAS_VERSION, MODEL_CLASS_NAMES, normalizeConfig, savedLayerConfig, savedModelClassName, type Json, type TopologyLoad } from './layers_model_format.js';
 import { toCamelCase } from './keras_names.js';
 
@@ -23,7 +24,7 @@ export const FUNCTIONAL_CLASS_NAMES: readonly string[] = ['Model', 'Functional']
  * own topology's config (`nestedTopology`), one inbound node per application; tfjs and Keras 2
  * number its calls from 1 (its call 0 built it), so references to its outputs do too.
  */
-export function functionalTopology(name: string, graph: Graph, nestedTopology: (model: LayersModel) => Json): Json {
+export function functionalTopology(name: string, graph: Graph, inputDtypes: readonly DType[], nestedTopology: (model: LayersModel) => Json): Json {
   const entries = graphEntries(graph);
   const named = tensorSource(graph, entries);
   const source = (ref: number, tensor: number): unknown[] => {
@@ -33,7 +34,7 @@ export function functionalTopology(name: string, graph: Graph, nestedTopology: (
   const inputLayers = graph.inputNames.map((inputName, k) => ({
     name: inputName,
     class_name: 'InputLayer',
-    config: { batch_input_shape: [null, ...graph.inputShapes[k]], dtype: 'float32', sparse: false, name: inputName },
+    config: { batch_input_shape: [null, ...graph.inputShapes[k]], dtype: inputDtypes[k], sparse: false, name: inputName },
     inbound_nodes: [],
   }));
   const layers = entries.map(({ entry, calls, applications }) => {
@@ -211,7 +212,7 @@ function inputTensor(config: Json, name: string, where: string): SymbolicTensor 
     throw new Error(`${where} needs batch_input_shape [null, ...sample shape]. Received: batch_input_shape=${describe(batchShape)}.`);
   }
   try {
-    return input({ shape: batchShape.slice(1) as number[], name });
+    return input({ shape: batchShape.slice(1) as number[], name, dtype: config.dtype === 'int32' || config.dtype === 'int64' ? 'int32' : 'float32' });
   } catch (err) {
     throw new Error(`${where}: ${(err as Error).message} kerasm needs every dimension but the batch to be known.`);
   }

@@ -6,7 +6,7 @@ import { MODEL_CLASS_NAMES, sequentialTopology } from './layers_model_format.js'
 
 /** The model's topology as `model.json` holds it: Keras' `{ class_name, config, keras_version, backend }`. */
 export function modelTopologyOf(model: LayersModel): Record<string, unknown> {
-  const topology = isFunctional(model) ? functionalTopology(model.name, model.graph, modelTopologyOf) : sequentialTopology(model.name, model.layers, modelTopologyOf);
+  const topology = isFunctional(model) ? functionalTopology(model.name, model.graph, model.inputs.map((t) => t.dtype), modelTopologyOf) : sequentialTopology(model.name, model.layers, modelTopologyOf);
   const [firstEntry] = (topology.config as { layers: { class_name: string; config: Record<string, unknown> }[] }).layers;
   const first = firstEntry && !MODEL_CLASS_NAMES.includes(firstEntry.class_name) ? firstEntry.config : undefined;
   // A model built from data rather than a declared inputShape still records its input shape (a

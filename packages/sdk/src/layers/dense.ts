@@ -7,6 +7,8 @@ import { shapeSize } from '../tensor.js';
 export interface DenseArgs extends KernelBiasLayerArgs {
   /** Number of output units (positive integer). */
   units: number;
+  /** tfjs' (and Keras 1's) form of a rank-1 input shape: `inputDim: 784` is `inputShape: [784]`. */
+  inputDim?: number;
 }
 
 /**

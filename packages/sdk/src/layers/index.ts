@@ -27,7 +27,10 @@ import { ACTIVATION_OPTIONS, BATCH_NORMALIZATION_OPTIONS, CONCATENATE_OPTIONS, C
 /** A densely connected layer. @example `km.layers.dense({ units: 64, activation: 'relu' })` */
 export function dense(args: DenseArgs): Dense {
   checkRequiredOptions(args, DENSE_OPTIONS, 'km.layers.dense');
-  return new Dense(args);
+  const { inputDim, ...rest } = args;
+  if (inputDim === undefined) return new Dense(rest);
+  if (rest.inputShape !== undefined || rest.batchInputShape !== undefined) throw new Error(`km.layers.dense takes inputDim (tfjs' form of inputShape: [${inputDim}]) or inputShape, not both.`);
+  return new Dense({ ...rest, inputShape: [inputDim] });
 }
 
 /** Flattens each sample to one dimension. @example `km.layers.flatten({ inputShape: [28, 28] })` */
@@ -225,6 +228,7 @@ export * from './shape_layers.js';
 export * from './volume_layers.js';
 export * from './wrapper_layers.js';
 export { masking, Masking, type MaskingArgs } from './masking.js';
+export { inputLayer, type InputLayerArgs } from './input_layer.js';
 export * from './attention_layers.js';
 export * from './preprocessing_layers.js';
 export * from './augmentation_layers.js';

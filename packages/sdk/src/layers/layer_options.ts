@@ -66,7 +66,7 @@ const KERNEL_BIAS_LAYER = { ...BIAS_LAYER, kernelInitializer: true, kernelRegula
 const WINDOW = { strides: true, padding: true, dataFormat: true } as const;
 
 export const LAYER_OPTIONS = optionNames<LayerArgs>(LAYER);
-export const DENSE_OPTIONS = optionNames<DenseArgs>({ ...KERNEL_BIAS_LAYER, units: true });
+export const DENSE_OPTIONS = optionNames<DenseArgs>({ ...KERNEL_BIAS_LAYER, units: true, inputDim: true });
 export const ACTIVATION_OPTIONS = optionNames<ActivationArgs>({ ...LAYER, activation: true });
 export const CONV2D_OPTIONS = optionNames<Conv2DArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, dilationRate: true, groups: true });
 const DEPTHWISE_CONV = {

@@ -10,7 +10,7 @@ import { BatchPlan, cachedPlan } from './plan.js';
 import { buildForCall, SymbolicTensor } from './symbolic.js';
 import { predict } from './training.js';
 import { checkSameLength, checkTensor } from './validate_data.js';
-import { homeOf } from './weight_homes.js';
+import { homeOf, moveHome } from './weight_homes.js';
 
 /** Options of `layer.apply` on concrete tensors. */
 export interface LayerApplyArgs {
@@ -183,6 +183,19 @@ function planFor(runtime: ApplyRuntime, call: ApplyCall, batch: number): BatchPl
   // One placeholder target value per sample: predict never reads targets.
   const targets = call.graph.outputs.map(() => 1);
   return cachedPlan(call.plans, batch, runtime.backend, MAX_APPLY_PLANS, () => new BatchPlan(runtime.backend, call.graph, batch, targets, targets.map(() => false)));
+}
+
+/**
+ * Frees what `layer.apply` on data allocated for the layer: its batch plans, and its own weight
+ * store with the weights when no model holds them too (as tfjs' `layer.dispose()` frees them).
+ */
+export function releaseApplied(layer: Layer): void {
+  const runtime = runtimes.get(layer);
+  if (!runtime) return;
+  runtimes.delete(layer);
+  const ownedWeights = runtime.own !== null && homeOf(layer) === runtime.own;
+  release(runtime);
+  if (ownedWeights && homeOf(layer)?.kind === 'freed') moveHome(layer, { kind: 'freed' });
 }
 
 /**

@@ -386,6 +386,8 @@ export abstract class LayersModel {
     checkMetricsSpec(metricsSpec);
     const weightedMetricsSpec = args.weightedMetrics === undefined ? undefined : metricsSpecOf(args.weightedMetrics);
     if (weightedMetricsSpec) checkMetricsSpec(weightedMetricsSpec);
+    const previous = this.#compiled?.optimizer;
+    if (previous && previous !== optimizer) previous.detach();
     this.#compiled = { loss, lossSpec: args.loss, lossWeights: args.lossWeights, optimizer, metricsSpec, weightedMetricsSpec };
     if (this.#tryGraph()) this.#resolveOutputs();
     if (this.#runtime) {
@@ -632,8 +634,10 @@ export abstract class LayersModel {
 
   /**
    * Frees the backend memory the model holds (weights, gradients, batch buffers and optimizer
-   * state), as tfjs' `model.dispose()` does; without it that memory lives as long as the model.
-   * The model cannot be used afterwards: every later call throws.
+   * state, and what `apply` on data and stateful layers allocated for its layers), as tfjs'
+   * `model.dispose()` does. Without it that memory stays allocated after the model itself is
+   * garbage-collected (wasm memory and device tensors are not collected): dispose models you
+   * replace, as in tfjs. The model cannot be used afterwards: every later call throws.
    *
    * @example
    * ```ts
@@ -644,6 +648,7 @@ export abstract class LayersModel {
   dispose(): void {
     this.#releaseRuntime();
     this.#compiled?.optimizer.detach();
+    for (const layer of this.graphLayers) layer.dispose();
     this.#disposed = true;
   }
 
@@ -689,7 +694,11 @@ export abstract class LayersModel {
     this.#outputs = [];
     change();
     this.#graph = null;
-    for (const [layer, weights] of kept) layer.setWeights(weights);
+    // setWeights keeps copies, so these are freed (device tensors on a tfjs backend).
+    for (const [layer, weights] of kept) {
+      layer.setWeights(weights);
+      weights.forEach((w) => w.dispose());
+    }
   }
 
   /**

@@ -34,10 +34,10 @@ interface CopiesHome {
   readonly values: Tensor<'float32'>[];
 }
 
-/** The values were freed with the last model that held them (`model.dispose()`). */
+/** The values were freed with the last model that held them (`model.dispose()`), or by `layer.dispose()` (no model). */
 interface FreedHome {
   readonly kind: 'freed';
-  readonly model: string;
+  readonly model?: string;
 }
 
 /** Where the latest values of a layer's weights are. */
@@ -82,11 +82,17 @@ export function addStoreUser(layer: Layer, store: StoreHome): void {
   track(layer);
 }
 
+/** Tracked layers after the last sweep of collected ones; a sweep runs when the set has doubled since. */
+let sweptSize = 64;
+
 /** Lets a backend switch find the layer's home. */
 function track(layer: Layer): void {
   if (tracked.has(layer)) return;
   tracked.add(layer);
   trackedLayers.add(new WeakRef(layer));
+  if (trackedLayers.size < 2 * sweptSize) return;
+  for (const ref of trackedLayers) if (!ref.deref()) trackedLayers.delete(ref);
+  sweptSize = Math.max(64, trackedLayers.size);
 }
 
 /**
@@ -126,6 +132,7 @@ export function removeStoreUser(layer: Layer, store: StoreHome, model: string): 
 
 /** The error for a layer whose weights were freed with the last model that held them. */
 export function freedError(layer: Layer, home: FreedHome): Error {
+  if (home.model === undefined) return new Error(`Layer '${layer.name}' has no weights any more: layer.dispose() freed them. Give it values with layer.setWeights(...), or use a new layer.`);
   return new Error(
     `Layer '${layer.name}' has no weights any more: they were freed when model '${home.model}', the last model holding them, was disposed. ` +
       `Keep that model alive until the models that reuse the layer are built and used, or give the layer values first with layer.setWeights(...).`,

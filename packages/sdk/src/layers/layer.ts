@@ -5,7 +5,7 @@ import { applyLayer, layerCalls, type SymbolicCall, type SymbolicTensor } from '
 import { checkWeightList, readLayerWeights, writeLayerWeights } from '../engine/weight_homes.js';
 import { weightOrder } from '../engine/params.js';
 import { sameShape, Tensor } from '../tensor.js';
-import { applyConcrete, symbolicTraining, type LayerApplyArgs } from '../engine/concrete_apply.js';
+import { applyConcrete, releaseApplied, symbolicTraining, type LayerApplyArgs } from '../engine/concrete_apply.js';
 import { keywordTensors } from '../engine/keyword_inputs.js';
 import type { Backend, BufferId } from '../backend/backend.js';
 import type { BackwardContext, ForwardContext, WeightSpec } from './layer_context.js';
@@ -337,6 +337,27 @@ export abstract class Layer {
    * const decoded = km.layers.lstm({ units: 16 }).apply(km.input({ shape: [5, 4] }), { initialState: [h, c] });
    * ```
    */
+  /**
+   * Frees the backend memory the layer holds itself, as tfjs' `layer.dispose()` does: what `apply`
+   * on data allocated (batch buffers, and its weights when no model holds them) and a stateful
+   * layer's kept states. A layer in a live model keeps its weights there: that model's `dispose()`
+   * frees them, and calls this for each of its layers. Using a layer whose weights were freed is
+   * an error until `setWeights` gives it some; a stateful layer starts again from zero states.
+   *
+   * @example
+   * ```ts
+   * const embedded = embed.apply(tokens); // a layer used on its own
+   * embed.dispose();
+   * ```
+   */
+  dispose(): void {
+    releaseApplied(this);
+    this.releaseKeptStates();
+  }
+
+  /** Frees a stateful layer's kept states (overridden by the recurrent layers). */
+  protected releaseKeptStates(): void {}
+
   apply(inputs: SymbolicTensor | readonly SymbolicTensor[], kwargs?: LayerApplyArgs): SymbolicTensor;
   apply(inputs: Tensor | readonly Tensor[], options?: LayerApplyArgs): Tensor<'float32'>;
   apply(inputs: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[], options?: LayerApplyArgs): SymbolicTensor | Tensor<'float32'> {

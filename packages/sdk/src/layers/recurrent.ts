@@ -290,6 +290,10 @@ export abstract class Recurrent extends Layer {
     else (this.#kept ??= new KeptStates(this.stateCountKeras, this.#stateShape, this.where, this.declaredBatchSize)).set(backend(), Array.isArray(states) ? states : [states as Tensor]);
   }
 
+  protected override releaseKeptStates(): void {
+    this.#kept?.release();
+  }
+
   override workspaceSize(batch: number): number {
     return this.#dropoutStart(batch) + batch * this.#dropout.floatsPerSample(this.#dropoutShape());
   }

@@ -60,6 +60,7 @@ export class KeptStates {
     }
     if (this.#backend !== backend) {
       // A new backend (km.setBackend) starts from zero states, as after resetStates().
+      this.release();
       this.#backend = backend;
       this.#batch = batch;
       this.#buffers = Array.from({ length: this.count }, () => backend.alloc(batch * this.floats, 'float32'));
@@ -101,6 +102,14 @@ export class KeptStates {
     });
     const buffers = this.buffers(backend, batch);
     values.forEach((value, k) => backend.write(buffers[k], value.dataSync() as Float32Array));
+  }
+
+  /** Frees the state buffers; the next batch starts from zero states, as after a backend switch. */
+  release(): void {
+    const backend = this.#backend;
+    if (backend) for (const id of this.#buffers) backend.free(id);
+    this.#backend = null;
+    this.#buffers = [];
   }
 
   /** Sets every kept state back to zero. */

@@ -9,11 +9,13 @@ const TRAIN_HELP = 'kerasm train --help';
 
 /**
  * Checks a config's CSV files against its model before training: each file exists, has the label
- * column, and has as many feature columns as one sample of the model holds. Errors name `file` and
- * the setting to change (exit 2).
+ * column, and has as many feature columns as one sample of the model holds, the test file the same
+ * ones as the training file in the same order. Errors name `file` and the setting to change (exit
+ * 2). Returns `data.path`'s feature columns, in file order.
  */
-export async function checkCsvColumns(config: ExperimentConfig, data: CsvData, model: km.LayersModel, file: string): Promise<void> {
+export async function checkCsvColumns(config: ExperimentConfig, data: CsvData, model: km.LayersModel, file: string): Promise<string[]> {
   const files: [string, string][] = [['data.path', data.path]];
+  let trainFeatures: string[] = [];
   if (data.testPath !== undefined) files.push(['data.testPath', data.testPath]);
   for (const [key, path] of files) {
     let columns: string[];
@@ -39,7 +41,16 @@ export async function checkCsvColumns(config: ExperimentConfig, data: CsvData, m
         TRAIN_HELP,
       );
     }
+    if (key === 'data.path') trainFeatures = features;
+    else if (features.join('\0') !== trainFeatures.join('\0')) {
+      // Training and its final evaluation read features by position, so both files must agree.
+      throw new UsageError(
+        `${file}: ${key} ${path} has the feature columns ${features.join(', ')}, but data.path ${data.path} has ${trainFeatures.join(', ')}. Give ${key} the same columns in the same order.`,
+        TRAIN_HELP,
+      );
+    }
   }
+  return trainFeatures;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,16 @@ interface ClassRow {
   actual?: number;
   confidence: number;
   probabilities: number[];
+}
+
+/** A copy of the saved model in `dir` without the CSV columns kerasm records, as models saved before it did. */
+async function withoutRecordedColumns(dir: string): Promise<string> {
+  const copy = `${dir}-unnamed`;
+  await cp(dir, copy, { recursive: true });
+  const modelJson = JSON.parse(await readFile(join(copy, 'model.json'), 'utf8'));
+  delete modelJson.userDefinedMetadata;
+  await writeFile(join(copy, 'model.json'), JSON.stringify(modelJson));
+  return copy;
 }
 
 async function json(...args: string[]): Promise<any> {
@@ -119,8 +129,44 @@ describe('evaluate and predict on CSV data (through the built binary)', () => {
     await writeFile(extra, rows.map((r) => `${r},1`).join('\n').replace(/label,1/, 'label,extra'));
     const wide = await kerasm('predict', blobs, '--input', extra);
     expect(wide.code).toBe(1);
-    expect(wide.stderr).toContain('takes samples of shape [4] (4 values), but --input');
-    expect(wide.stderr).toContain('has 5 feature columns (sepal, petal, stem, leaf, extra)');
+    expect(wide.stderr).toContain("the model does not know its column 'extra'. Rename or remove columns to match");
+    const unnamed = await kerasm('predict', await withoutRecordedColumns(blobs), '--input', extra);
+    expect(unnamed.stderr).toContain('takes samples of shape [4] (4 values), but --input');
+    expect(unnamed.stderr).toContain('has 5 feature columns (sepal, petal, stem, leaf, extra)');
+  });
+
+  it("reads a file's columns by the names the model was trained on, in any order, and refuses other names", async () => {
+    expect(JSON.parse(await readFile(join(blobs, 'model.json'), 'utf8')).userDefinedMetadata).toEqual({ kerasm_csv_columns: { features: ['sepal', 'petal', 'stem', 'leaf'], label: 'label' } });
+    const order = [1, 4, 3, 0, 2]; // petal, label, leaf, sepal, stem
+    const reordered = join(dir, 'reordered.csv');
+    await writeFile(reordered, rows.map((r) => order.map((i) => r.split(',')[i]).join(',')).join('\n'));
+    expect(await json('predict', blobs, '--input', reordered)).toEqual(await json('predict', blobs, '--input', blobsTest));
+    expect(await json('evaluate', blobs, '--data', reordered, '--batch-size', '32')).toEqual({ test: trained.test, samples: rows.length - 1 });
+    const quiet = await kerasm('predict', blobs, '--input', reordered, '--json');
+    expect(quiet.stderr).toBe('');
+    for (const [command, flag] of [['predict', '--input'], ['evaluate', '--data']]) {
+      const human = await kerasm(command, blobs, flag, reordered);
+      expect(human.code).toBe(0);
+      expect(human.stderr).toBe(`kerasm: note: ${flag} ${reordered} has the model's columns in another order; they are read by name (sepal, petal, stem, leaf).\n`);
+    }
+    const renamed = join(dir, 'renamed.csv');
+    await writeFile(renamed, rows.join('\n').replace(/^sepal,petal/, 'sepal,width'));
+    for (const [command, flag] of [['predict', '--input'], ['evaluate', '--data']]) {
+      const refused = await kerasm(command, blobs, flag, renamed, '--json');
+      expect(refused.code).toBe(1);
+      expect(JSON.parse(refused.stdout).error).toBe(
+        `${flag} ${renamed} does not have the columns the model was trained on (sepal, petal, stem, leaf; targets in 'label'): it has no column 'petal'; the model does not know its column 'width'. Rename or remove columns to match; their order does not matter.`,
+      );
+    }
+    // A model saved before the names were recorded, and a file without a header, are read by position.
+    const old = await withoutRecordedColumns(blobs);
+    expect((await kerasm('predict', old, '--input', reordered)).stderr).toBe('');
+    expect((await kerasm('predict', old, '--input', renamed)).code).toBe(0);
+    const headless = join(dir, 'headless.csv');
+    await writeFile(headless, rows.slice(1).map((r) => r.split(',').slice(0, 4).join(',')).join('\n'));
+    // Its first row reads as the header, as before.
+    const predicted = ((await json('predict', blobs, '--input', headless)).predictions as ClassRow[]).map((p) => p.predicted);
+    expect(predicted).toEqual(((await json('predict', blobs, '--input', blobsTest)).predictions as ClassRow[]).slice(1).map((p) => p.predicted));
   });
 
   it('points a file read as one column to --delimiter, names the file line of a bad label, and words bad cells for the command', async () => {

@@ -1,12 +1,19 @@
 import * as km from '@kerasm/sdk';
+import type { SavedModel } from './commands/saved_model.js';
+import { featureOrder, namesColumns } from './csv_columns.js';
 import { checkClassLabel, delimiterFlag, likelyDelimiter } from './csv_checks.js';
 import type { CsvInput } from './model_args.js';
 
+/** Prints a line for the user beside the result (json_stdout's noteFor). */
+export type Note = (line: string) => void;
+
 /**
- * Opens a CSV file of samples for a model whose samples have `sampleShape`, after checking its
- * columns against the model, so that a mismatch names both rather than failing inside a batch.
+ * Opens a CSV file of samples for `saved`, after checking its columns against the model, so that a
+ * mismatch names both rather than failing inside a batch. A model that recorded the columns it was
+ * trained on gets them by name, in its order, from a file with a header.
  */
-async function openCsv(csv: CsvInput, sampleShape: readonly number[], flag: string, labels: 'required' | 'optional'): Promise<km.data.CsvDataset> {
+async function openCsv(csv: CsvInput, saved: SavedModel, flag: string, labels: 'required' | 'optional', note: Note): Promise<km.data.Dataset<km.data.CsvElement>> {
+  const { sampleShape, csvColumns } = saved;
   const columns = await km.data.csv(csv.path, { delimiter: csv.delimiter }).columnNames();
   const delimiter = likelyDelimiter(columns, csv.delimiter);
   if (delimiter !== undefined) {
@@ -16,21 +23,26 @@ async function openCsv(csv: CsvInput, sampleShape: readonly number[], flag: stri
   if (!labeled && (labels === 'required' || csv.labelColumnGiven)) {
     throw new Error(`${flag} ${csv.path} has no column '${csv.labelColumn}' holding the targets. Its columns are: ${columns.join(', ')}. Name the target column with --label-column NAME.`);
   }
-  const features = columns.length - (labeled ? 1 : 0);
+  const featureColumns = columns.filter((c) => !labeled || c !== csv.labelColumn);
+  const order = csvColumns && namesColumns(columns) ? featureOrder(featureColumns, csvColumns, `${flag} ${csv.path}`, csv.labelColumn) : undefined;
   const size = sampleShape.reduce((a, b) => a * b, 1);
-  if (features !== size) {
+  if (featureColumns.length !== size) {
     const unlabeledHint = labeled ? '' : ` If one of them is the target, name it with --label-column NAME.`;
     throw new Error(
-      `The model takes samples of shape [${sampleShape.join(', ')}] (${size} values), but ${flag} ${csv.path} has ${features} feature columns ` +
-        `(${columns.filter((c) => !labeled || c !== csv.labelColumn).join(', ')}).${unlabeledHint}`,
+      `The model takes samples of shape [${sampleShape.join(', ')}] (${size} values), but ${flag} ${csv.path} has ${featureColumns.length} feature columns ` +
+        `(${featureColumns.join(', ')}).${unlabeledHint}`,
     );
   }
-  return km.data.csv(csv.path, { delimiter: csv.delimiter, ...(labeled ? { labelColumn: csv.labelColumn } : {}) });
+  const rows = km.data.csv(csv.path, { delimiter: csv.delimiter, ...(labeled ? { labelColumn: csv.labelColumn } : {}) });
+  if (order === undefined) return rows;
+  note(`${flag} ${csv.path} has the model's columns in another order; they are read by name (${csvColumns!.features.join(', ')}).`);
+  return rows.map(({ xs, ys }) => ({ xs: Float32Array.from(order, (i) => xs[i]), ...(ys === undefined ? {} : { ys }) }));
 }
 
 /** Evaluates `model` on a labeled CSV file, streamed in batches; returns evaluate's values and the row count. */
-export async function evaluateCsv(model: km.LayersModel, sampleShape: readonly number[], csv: CsvInput, batchSize: number): Promise<{ values: number[]; samples: number }> {
-  const rows = await openCsv(csv, sampleShape, '--data', 'required');
+export async function evaluateCsv(saved: SavedModel, csv: CsvInput, batchSize: number, note: Note): Promise<{ values: number[]; samples: number }> {
+  const { model, sampleShape } = saved;
+  const rows = await openCsv(csv, saved, '--data', 'required', note);
   if ((await forCommand('evaluating', () => rows.take(1).toArray())).length === 0) throw new Error(`--data ${csv.path} has a header but no rows: there is nothing to evaluate.`);
   // The loss checks labels per batch, by index in the batch; checked per row, an error names the file line.
   const classes = model.loss === 'sparseCategoricalCrossentropy' ? model.outputs[0].shape.reduce((a, b) => a * b, 1) : 0;
@@ -50,8 +62,8 @@ export async function evaluateCsv(model: km.LayersModel, sampleShape: readonly n
 }
 
 /** Reads every row of a CSV file as one sample, with its label when the file has the label column. */
-export async function readCsvSamples(csv: CsvInput, sampleShape: readonly number[]): Promise<{ x: km.Tensor; labels: number[] | null }> {
-  const dataset = await openCsv(csv, sampleShape, '--input', 'optional');
+export async function readCsvSamples(saved: SavedModel, csv: CsvInput, note: Note): Promise<{ x: km.Tensor; labels: number[] | null }> {
+  const dataset = await openCsv(csv, saved, '--input', 'optional', note);
   const rows = await forCommand('predicting', () => dataset.toArray());
   if (rows.length === 0) throw new Error(`--input ${csv.path} has a header but no rows: there is nothing to predict.`);
   const size = rows[0].xs.length;
@@ -59,7 +71,7 @@ export async function readCsvSamples(csv: CsvInput, sampleShape: readonly number
   rows.forEach((row, i) => x.set(row.xs, i * size));
   // As written in the file, not rounded to float32: a regressor's targets print as they were given.
   const labels = rows[0].ys === undefined ? null : rows.map((row) => row.ys!);
-  return { x: km.tensor(x, [rows.length, ...sampleShape]), labels };
+  return { x: km.tensor(x, [rows.length, ...saved.sampleShape]), labels };
 }
 
 /** Runs `read`, rewording the CSV reader's advice for training ("... before training.") for `verb`. */

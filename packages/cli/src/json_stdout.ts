@@ -21,3 +21,8 @@ export function asksForJson(argv: readonly string[]): boolean {
   const end = argv.indexOf('--');
   return (end < 0 ? argv : argv.slice(0, end)).includes('--json');
 }
+
+/** Prints a note on stderr, `kerasm: note: ...`; with --json nothing, so a script sees only the result. */
+export function noteFor(json: boolean): (line: string) => void {
+  return json ? () => {} : (line) => process.stderr.write(`kerasm: note: ${line}\n`);
+}

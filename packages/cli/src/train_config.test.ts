@@ -50,6 +50,12 @@ describe('kerasm train --config (through the built binary)', () => {
       stderr: expect.stringMatching(/^kerasm: shape\.json: the model takes samples of shape \[5\] \(5 values\), but data\.path .*blobs-train\.csv has 4 feature columns \(sepal, petal, stem, leaf\)\. Set model\[0\]\.inputShape to \[4\]\./),
     });
     expect(await failure('label.json', { data: { ...data, labelColumn: 'target' }, model: dense(3) })).toEqual({ code: 2, stderr: expect.stringContaining('label.json: data.labelColumn is "target", but data.path') });
+    const swapped = join(dir, 'swapped.csv');
+    await writeFile(swapped, 'petal,sepal,stem,leaf,label\n1,2,3,4,0\n');
+    expect(await failure('test.json', { data: { ...data, testPath: swapped }, model: dense(3) })).toEqual({
+      code: 2,
+      stderr: expect.stringContaining(`test.json: data.testPath ${swapped} has the feature columns petal, sepal, stem, leaf, but data.path ${data.path} has sepal, petal, stem, leaf. Give data.testPath the same columns in the same order.`),
+    });
     const semicolons = join(dir, 'semicolons.csv');
     await writeFile(semicolons, 'a;b;c;d;label\n1;2;3;4;0\n');
     expect(await failure('delimiter.json', { data: { ...data, path: semicolons }, model: dense(3) })).toEqual({ code: 2, stderr: expect.stringContaining('looks separated by ";". Set "delimiter": ";" in data.') });

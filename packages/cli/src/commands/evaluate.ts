@@ -1,5 +1,6 @@
 import * as km from '@kerasm/sdk';
 import { evaluateCsv } from '../csv_samples.js';
+import { noteFor } from '../json_stdout.js';
 import type { EvaluateOptions } from '../model_args.js';
 import { formatTestResult, namedResults } from '../output.js';
 import { compileForEvaluation, loadSavedModel, notMnistError, takesMnistImages } from './saved_model.js';
@@ -12,7 +13,7 @@ export async function runEvaluate(options: EvaluateOptions): Promise<void> {
   let values: number[];
   let samples: number;
   if (options.data) {
-    ({ values, samples } = await evaluateCsv(model, sampleShape, options.data, options.batchSize));
+    ({ values, samples } = await evaluateCsv(saved, options.data, options.batchSize, noteFor(options.json)));
   } else {
     if (!takesMnistImages(sampleShape)) throw notMnistError(options.dir, sampleShape, `Evaluate it on your data: kerasm evaluate ${options.dir} --data FILE.csv --label-column NAME.`);
     const { test } = await km.datasets.mnist.load();

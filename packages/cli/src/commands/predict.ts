@@ -1,10 +1,11 @@
 import * as km from '@kerasm/sdk';
 import { readCsvSamples } from '../csv_samples.js';
+import { noteFor } from '../json_stdout.js';
 import type { PredictOptions } from '../model_args.js';
 import { readInputImages } from '../model_input.js';
 import { formatPredictionTable } from '../output.js';
 import { classProbabilities, outputKind, toPredictions } from '../predictions.js';
-import { loadSavedModel, notMnistError, takesMnistImages } from './saved_model.js';
+import { loadSavedModel, notMnistError, takesMnistImages, type SavedModel } from './saved_model.js';
 
 interface Samples {
   x: km.Tensor;
@@ -13,8 +14,9 @@ interface Samples {
   noun: 'image' | 'row';
 }
 
-async function readSamples(options: PredictOptions, sampleShape: number[]): Promise<Samples> {
-  if (options.csv) return { ...(await readCsvSamples(options.csv, sampleShape)), noun: 'row' };
+async function readSamples(options: PredictOptions, saved: SavedModel): Promise<Samples> {
+  const { sampleShape } = saved;
+  if (options.csv) return { ...(await readCsvSamples(saved, options.csv, noteFor(options.json))), noun: 'row' };
   const fix = `Predict on your data: kerasm predict ${options.dir} --input FILE.csv.`;
   if (!takesMnistImages(sampleShape)) throw notMnistError(options.dir, sampleShape, fix);
   if (options.input) {
@@ -27,8 +29,9 @@ async function readSamples(options: PredictOptions, sampleShape: number[]): Prom
 
 /** `kerasm predict DIR`: predicted classes (or values, for a regressor) of MNIST test images, your images, or the rows of a CSV file. */
 export async function runPredict(options: PredictOptions): Promise<void> {
-  const { model, sampleShape, outputSize } = await loadSavedModel(options.dir, options);
-  const { x, labels, noun } = await readSamples(options, sampleShape);
+  const saved = await loadSavedModel(options.dir, options);
+  const { model, outputSize } = saved;
+  const { x, labels, noun } = await readSamples(options, saved);
   const outputs = (await model.predict(x).data()) as Float32Array;
   const count = x.shape[0];
   const kind = outputKind(model.loss, outputSize);

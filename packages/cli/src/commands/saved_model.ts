@@ -1,6 +1,7 @@
 import * as km from '@kerasm/sdk';
 import { useBackend } from '../backend_choice.js';
 import type { BackendChoice } from '../backend_flags.js';
+import { recordedCsvColumns, type CsvColumns } from '../csv_columns.js';
 
 /** A loaded model with the one input and one output that `evaluate` and `predict` feed and read. */
 export interface SavedModel {
@@ -9,6 +10,8 @@ export interface SavedModel {
   sampleShape: number[];
   /** Values per sample in the output: the class count of a classifier. */
   outputSize: number;
+  /** The CSV columns it was trained on, when `kerasm train --save` recorded them. */
+  csvColumns?: CsvColumns;
 }
 
 /**
@@ -24,7 +27,8 @@ export async function loadSavedModel(dir: string, backend: BackendChoice = { bac
         'Load it with km.loadLayersModel and call evaluate or predict from code.',
     );
   }
-  return { model, sampleShape: [...model.inputShape!], outputSize: model.outputs[0].shape.reduce((a, b) => a * b, 1) };
+  const csvColumns = recordedCsvColumns(model, dir);
+  return { model, sampleShape: [...model.inputShape!], outputSize: model.outputs[0].shape.reduce((a, b) => a * b, 1), ...(csvColumns ? { csvColumns } : {}) };
 }
 
 /**

@@ -8,9 +8,12 @@ import { buildModel } from '../models.js';
 import { formatJsonReport, formatTestResult, namedResults, type EpochRecord } from '../output.js';
 import { at, backupCallbacks, makeCallbacks, makeOptimizer, makeSchedule, makeSequential } from '../training_setup.js';
 import { checkCsvColumns, countCheckedRows } from '../config_csv.js';
+import { recordCsvColumns, type CsvColumns } from '../csv_columns.js';
 import { withJsonStdout } from '../json_stdout.js';
 
-type FitData = { kind: 'tensors'; x: km.Tensor; y: km.Tensor } | { kind: 'dataset'; train: km.data.Dataset<unknown>; validation?: km.data.Dataset<unknown>; samples: number };
+type FitData =
+  | { kind: 'tensors'; x: km.Tensor; y: km.Tensor }
+  | { kind: 'dataset'; train: km.data.Dataset<unknown>; validation?: km.data.Dataset<unknown>; samples: number; columns: CsvColumns };
 interface Evaluation {
   on: 'test' | 'validation' | 'train';
   run: (model: km.LayersModel) => Promise<number[]>;
@@ -45,7 +48,7 @@ async function loadData(config: ExperimentConfig, model: km.LayersModel, file: s
     const { train, test } = await km.datasets.mnist.load();
     return [{ kind: 'tensors', x: train.x, y: train.y }, { on: 'test', run: (m) => m.evaluate(test.x, test.y, { batchSize: 64, verbose: 0 }) }];
   }
-  await checkCsvColumns(config, config.data, model, file);
+  const features = await checkCsvColumns(config, config.data, model, file);
   const { path, labelColumn, delimiter, shuffleBuffer, testPath } = config.data;
   const rows = km.data.csv(path, { labelColumn, delimiter });
   // Keras holds out the last samples before shuffling; a dataset has to be counted to find them.
@@ -59,7 +62,7 @@ async function loadData(config: ExperimentConfig, model: km.LayersModel, file: s
     : validation
       ? { on: 'validation', run: (m) => m.evaluate(validation, { verbose: 0 }) }
       : { on: 'train', run: (m) => m.evaluate(rows.batch(batchSize), { verbose: 0 }) };
-  return [{ kind: 'dataset', train, validation, samples: cut }, evaluation];
+  return [{ kind: 'dataset', train, validation, samples: cut, columns: { features, label: labelColumn } }, evaluation];
 }
 
 async function train(config: ExperimentConfig, options: TrainOptions, file: string): Promise<void> {
@@ -94,6 +97,8 @@ async function train(config: ExperimentConfig, options: TrainOptions, file: stri
   }
 
   const test = namedResults(model.metricsNames, await evaluation.run(model));
+  // predict and evaluate then match a CSV's columns by name, not only by position.
+  if (data.kind === 'dataset') recordCsvColumns(model, data.columns);
   if (options.save) await model.save(options.save, { includeOptimizer: true });
   const report = { epochs, test, trainSamples, backend };
   if (options.json) {

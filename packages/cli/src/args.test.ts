@@ -201,5 +201,6 @@ describe('kerasm train --model', () => {
 
   it('rejects an unknown network, naming the valid ones', () => {
     expect(() => parseCommandLine(['train', '--model', 'vgg'])).toThrow("Invalid value for --model: received 'vgg', expected one of mlp, cnn, resnet.");
+    expect(() => parseCommandLine(['train', '--model', 'resnt'])).toThrow("Invalid value for --model: received 'resnt', expected one of mlp, cnn, resnet; did you mean 'resnet'?");
   });
 });

@@ -2,7 +2,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { ignoredThreadsWarning, parseBackend as parseBackendFlag, parseThreads as parseThreadsFlag, type BackendChoice } from './backend_flags.js';
 import { didYouMean } from './did_you_mean.js';
 import { UsageError } from './errors.js';
-import { integerIn as integerFlag, invalidValue as invalidFlagValue } from './flag_values.js';
+import { integerIn as integerFlag, invalidChoice, invalidValue as invalidFlagValue } from './flag_values.js';
 import { parseModelCommand, type ModelCommand, type ModelCommandName } from './model_args.js';
 import { parseStrict, type ValueParsers } from './parse_strict.js';
 import { RECIPES } from './recipes.js';
@@ -248,7 +248,7 @@ function parseVerbose(raw: string): 0 | 1 {
 function parseModel(raw: string): ModelName {
   const value = raw.trim() as ModelName;
   if ((MODEL_NAMES as readonly string[]).includes(value)) return value;
-  throw invalidValue('--model', raw, `one of ${MODEL_NAMES.join(', ')}`);
+  throw invalidChoice('--model', raw, MODEL_NAMES, TRAIN_HELP);
 }
 
 /** A decimal number, or NaN for anything else (hex, `Infinity`, empty), so range checks reject it. */

@@ -40,7 +40,8 @@ describe('kerasm train --optimizer, --lr-schedule, --early-stopping, --config', 
   });
 
   it('rejects bad values with what was received and what is expected', () => {
-    expect(usage('--optimizer', 'adamm')).toBe("Invalid value for --optimizer: received 'adamm', expected one of adam, adamw, sgd, rmsprop, adagrad, adamax, nadam, adadelta, lion, ftrl, lamb, adafactor.");
+    expect(usage('--optimizer', 'adamm')).toBe("Invalid value for --optimizer: received 'adamm', expected one of adam, adamw, sgd, rmsprop, adagrad, adamax, nadam, adadelta, lion, ftrl, lamb, adafactor; did you mean 'adam'?");
+    expect(usage('--optimizer', 'momentum')).toMatch(/expected one of adam, .*, adafactor\.$/);
     expect(usage('--lr-schedule', 'linear')).toMatch(/--lr-schedule: received 'linear', expected NAME\[:key=value,...\] with NAME one of exponentialDecay/);
     expect(usage('--lr-schedule', 'cosineDecay:decaySteps')).toMatch(/'decaySteps' is not one/);
     expect(usage('--lr-schedule', 'cosineDecay:decaySteps=ten')).toMatch(/'ten' is none of these/);

@@ -1,5 +1,5 @@
 import type { UsageError } from './errors.js';
-import { invalidValue } from './flag_values.js';
+import { invalidChoice, invalidValue } from './flag_values.js';
 
 /** Optimizers `--optimizer` and a config's `compile.optimizer` accept (the SDK's names). */
 export const OPTIMIZER_NAMES = ['adam', 'adamw', 'sgd', 'rmsprop', 'adagrad', 'adamax', 'nadam', 'adadelta', 'lion', 'ftrl', 'lamb', 'adafactor'] as const;
@@ -25,7 +25,7 @@ const invalid = (flag: string, raw: string, expected: string): UsageError => inv
 export function parseOptimizer(raw: string): OptimizerName {
   const value = raw.trim().toLowerCase();
   if ((OPTIMIZER_NAMES as readonly string[]).includes(value)) return value as OptimizerName;
-  throw invalid('--optimizer', raw, `one of ${OPTIMIZER_NAMES.join(', ')}`);
+  throw invalidChoice('--optimizer', raw, OPTIMIZER_NAMES, TRAIN_HELP);
 }
 
 function scheduleValue(flag: string, raw: string, key: string, text: string): number | boolean | number[] {

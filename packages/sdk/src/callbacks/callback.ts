@@ -92,4 +92,5 @@ export abstract class Callback implements CustomCallbackArgs {
   onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
   onTestBegin?(logs?: Logs): void | Promise<void>;
   onTestEnd?(logs?: Logs): void | Promise<void>;
+  onYield?(epoch: number, batch: number, logs: Logs): void | Promise<void>;
 }

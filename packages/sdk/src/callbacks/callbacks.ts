@@ -24,6 +24,11 @@ export interface CustomCallbackArgs {
   onTestBegin?: (logs?: Logs) => void | Promise<void>;
   /** After the validation pass, before `onEpochEnd`. */
   onTestEnd?: (logs?: Logs) => void | Promise<void>;
+  /**
+   * After `fit` gave the event loop a turn (see its `yieldEvery`), as tfjs' `onYield`: the epoch,
+   * the batch just trained and its logs (the epoch's, with `yieldEvery: 'epoch'`).
+   */
+  onYield?: (epoch: number, batch: number, logs: Logs) => void | Promise<void>;
   /** Receives the model before `onTrainBegin` (the built-in callbacks use it). */
   setModel?: (model: CallbackModel) => void;
   /** Receives the fit settings before `onTrainBegin`. */
@@ -34,7 +39,7 @@ export interface CustomCallbackArgs {
 export type Hook = Exclude<keyof CustomCallbackArgs, 'setModel' | 'setParams'>;
 
 export const HOOKS = optionNames<Record<Hook, unknown>>({
-  onTrainBegin: true, onTrainEnd: true, onEpochBegin: true, onEpochEnd: true, onBatchBegin: true, onBatchEnd: true, onTestBegin: true, onTestEnd: true,
+  onTrainBegin: true, onTrainEnd: true, onEpochBegin: true, onEpochEnd: true, onBatchBegin: true, onBatchEnd: true, onTestBegin: true, onTestEnd: true, onYield: true,
 });
 
 /**
@@ -102,10 +107,18 @@ export class CallbackList {
 
   async call(hook: 'onTrainBegin' | 'onTrainEnd' | 'onTestBegin' | 'onTestEnd', logs?: Logs): Promise<void>;
   async call(hook: 'onEpochBegin' | 'onEpochEnd' | 'onBatchBegin' | 'onBatchEnd', index: number, logs?: Logs): Promise<void>;
-  async call(hook: Hook, a?: number | Logs, b?: Logs): Promise<void> {
+  async call(hook: 'onYield', epoch: number, batch: number, logs: Logs): Promise<void>;
+  async call(hook: Hook, ...args: (number | Logs | undefined)[]): Promise<void> {
+    const given = args.filter((a) => a !== undefined);
     for (const callback of this.#callbacks) {
       const fn = callback[hook] as ((...args: unknown[]) => unknown) | undefined;
-      if (fn) await fn.call(callback, ...(a === undefined ? [] : [a]), ...(b === undefined ? [] : [b]));
+      if (fn) await fn.call(callback, ...given);
     }
+  }
+
+  /** Gives the event loop the turn `turn` waits for, then tells the `onYield` hooks, reading `logs` only for them. */
+  async yielded(turn: Promise<void>, epoch: number, batch: number, logs: () => Logs): Promise<void> {
+    await turn;
+    if (this.has('onYield')) await this.call('onYield', epoch, batch, logs());
   }
 }

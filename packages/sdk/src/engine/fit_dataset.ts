@@ -171,9 +171,10 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
       if (callbacks.has('onBatchBegin')) await callbacks.call('onBatchBegin', step, { batch: step, size: count });
       await trainBatch(target, data, 0, count, acc);
       if (callbacks.has('onBatchEnd')) await callbacks.call('onBatchEnd', step, { batch: step, size: count, ...acc.logs() });
+      const turn = yielder.afterBatch();
+      if (turn) await callbacks.yielded(turn, epoch, step, () => ({ batch: step, size: count, ...acc.logs() }));
       step++;
       samples += count;
-      await yielder.afterBatch();
     }
     if (step === 0) break;
     if (params.steps === 0) params.steps = step;
@@ -188,7 +189,8 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
     }
     await callbacks.call('onEpochEnd', epoch, logs);
     history.record(epoch, logs);
-    await yielder.afterEpoch();
+    const turn = yielder.afterEpoch();
+    if (turn) await callbacks.yielded(turn, epoch, step - 1, () => logs);
   }
   // Keras 3 swaps in the weights' moving average (useEma) before on_train_end.
   target.optimizer.finalizeVariableValues();

@@ -347,14 +347,15 @@ export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec
       if (pending) await pending;
       if (wantsBatchLogs) await callbacks.call('onBatchEnd', step, { batch: step, size: count, ...acc.logs() });
       const turn = yielder.afterBatch();
-      if (turn) await turn;
+      if (turn) await callbacks.yielded(turn, epoch, step, () => ({ batch: step, size: count, ...acc.logs() }));
     }
     const logs = acc.logs();
     if (validation && !skipsValidation(params, epoch)) Object.assign(logs, (await callbacks.validation(() => evaluateData(target, validation, validationBatchSize))).logs('val_'));
     // History records after the callbacks, so values they add (ReduceLROnPlateau's learning_rate) are kept.
     await callbacks.call('onEpochEnd', epoch, logs);
     history.record(epoch, logs);
-    await yielder.afterEpoch();
+    const turn = yielder.afterEpoch();
+    if (turn) await callbacks.yielded(turn, epoch, steps - 1, () => logs);
   }
   // Keras 3 swaps in the weights' moving average (useEma) before on_train_end.
   target.optimizer.finalizeVariableValues();

@@ -41,6 +41,19 @@ describe("fit's yieldEvery gives the event loop turns as TensorFlow.js' does", (
     expect(await countTurnsDuring((f) => setImmediate(f), () => fitFor({ batches: BATCHES, epochs: 1, yieldEvery: 'never', dataset: true }))).toBe(0);
   });
 
+  it("calls tfjs' onYield after each turn it gives, with the epoch, the batch and its logs", async () => {
+    for (const dataset of [false, true]) {
+      const seen: [number, number, string[]][] = [];
+      const onYield = (epoch: number, batch: number, logs: km.Logs) => void seen.push([epoch, batch, Object.keys(logs)]);
+      await fitFor({ batches: 3, epochs: 2, yieldEvery: 'batch', dataset, callbacks: { onYield } });
+      expect(seen.map(([epoch, batch]) => [epoch, batch])).toEqual([[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]]);
+      expect(seen[0][2]).toEqual(['batch', 'size', 'loss']);
+      const perEpoch: number[][] = [];
+      await fitFor({ batches: 3, epochs: 2, yieldEvery: 'epoch', dataset, callbacks: { onYield: (epoch, batch) => void perEpoch.push([epoch, batch]) } });
+      expect(perEpoch).toEqual([[0, 2], [1, 2]]);
+    }
+  });
+
   it('rejects a value it does not know, listing the valid ones', async () => {
     await expect(fitFor({ batches: 2, epochs: 1, yieldEvery: 'sometimes' as km.YieldEvery })).rejects.toThrow(/^yieldEvery must be 'auto', 'batch', 'epoch', 'never' or a number of milliseconds >= 0\. Received: yieldEvery="sometimes"\.$/);
     await expect(fitFor({ batches: 2, epochs: 1, yieldEvery: -5 })).rejects.toThrow(/Received: yieldEvery=-5\./);

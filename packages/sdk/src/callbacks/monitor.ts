@@ -54,7 +54,8 @@ export class Monitor {
     if (logged.includes(this.key)) return;
     if (this.key.startsWith('val_') && (batch || !params.doValidation)) {
       const trained = this.key.slice(4);
-      const instead = logged.includes(trained) || logged.length === 1 ? `'${logged.includes(trained) ? trained : logged[0]}'` : `one of ${logged.join(', ')}`;
+      const keys = logged.includes(trained) ? [trained] : logged;
+      const instead = keys.length === 1 ? `'${keys[0]}'` : `one of ${keys.join(', ')}`;
       throw new Error(
         batch
           ? `${this.owner} monitors '${this.key}' every few batches, but batch logs hold training values only: monitor ${instead}, or save once per epoch (saveFreq: 'epoch').`

@@ -63,6 +63,21 @@ describe.each(BACKENDS_HERE)('backend memory on %s', (name) => {
     expect(() => gone.apply(x)).toThrow("Layer 'gone' has no weights any more: layer.dispose() freed them. Give it values with layer.setWeights(...), or use a new layer.");
   });
 
+  it('model.execute frees its batch buffers after each call, and gives the hidden layer predict would feed on', async () => {
+    await useBackend(name);
+    const model = classifier();
+    const first = model.layers[0] as km.layers.Layer;
+    await model.execute(x, first.name).data();
+    const before = await held(name);
+    for (let i = 0; i < 3; i++) {
+      const hidden = model.execute(x, first.name);
+      expect(hidden.shape).toEqual([8, 6]);
+      expect(Array.from(await hidden.data()).every((v) => v >= 0)).toBe(true);
+    }
+    expect(await held(name)).toEqual(before);
+    model.dispose();
+  });
+
   it('Sequential add and pop on a built model leave no copies of the weights behind', async () => {
     await useBackend(name);
     const model = classifier();

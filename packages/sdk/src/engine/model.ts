@@ -8,6 +8,7 @@ import { positions } from '../losses/targets.js';
 import { getOptimizer, type Optimizer } from '../optimizers/index.js';
 import { shapeSize, Tensor } from '../tensor.js';
 import { globalGenerator } from '../utils/random.js';
+import { executeNamed } from './execute.js';
 import { Graph } from './graph.js';
 import { ParamStore } from './params.js';
 import { BatchPlan, cachedPlan } from './plan.js';
@@ -555,6 +556,25 @@ export abstract class LayersModel {
    */
   predict<T extends Tensor | Tensor[] = Tensor<'float32'>>(x: ModelInputs, args: ModelPredictArgs = {}): T {
     return this.#predict(x, args, false) as T;
+  }
+
+  /**
+   * The values of inner tensors of the model for `x`, named after the layer that computes each
+   * (`'hidden'`, or tfjs' scoped `'hidden/hidden'`), as tfjs' `model.execute`: one tensor for a
+   * name, a list for a list. Handy to look at a hidden layer's activations without building a second model.
+   *
+   * @example
+   * ```ts
+   * const [hidden, probabilities] = model.execute(x, ['dense_1', 'dense_2']);
+   * ```
+   */
+  execute(x: ModelInputs, outputs: string): Tensor<'float32'>;
+  execute(x: ModelInputs, outputs: readonly string[]): Tensor<'float32'>[];
+  execute(x: ModelInputs, outputs: string | readonly string[]): Tensor<'float32'> | Tensor<'float32'>[] {
+    this.#ensureGraph(sampleShapeOf(x));
+    const runtime = this.#ensureRuntime(activeBackend());
+    const values = executeNamed(runtime, this.#graph!, this.name, x, typeof outputs === 'string' ? [outputs] : outputs, {});
+    return typeof outputs === 'string' ? values[0] : values;
   }
 
   /** `predict`, or with `training` a forward pass as `fit` makes (`apply(x, { training: true })`). */

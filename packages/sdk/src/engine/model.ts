@@ -81,6 +81,7 @@ export abstract class LayersModel {
   #outputs: OutputSpec[] = [];
   #runtime: Runtime | null = null;
   #disposed = false;
+  #warnedFrozen = false;
   #userMetadata: Record<string, unknown> | undefined;
 
   constructor(layers: Layer[], name: string) {
@@ -431,8 +432,8 @@ export abstract class LayersModel {
     }
     this.#fitting = true;
     try {
-      if (x instanceof Dataset) return await fitDataset(x, (shape) => this.#trainingTarget(shape), (y ?? {}) as ModelFitDatasetArgs);
-      const target = await this.#trainingTarget(sampleShapeOf(x));
+      if (x instanceof Dataset) return await fitDataset(x, (shape) => this.#trainingTarget(shape, true), (y ?? {}) as ModelFitDatasetArgs);
+      const target = await this.#trainingTarget(sampleShapeOf(x), true);
       return await fit(target, x, y as ModelTargets, args);
     } finally {
       this.#fitting = false;
@@ -487,7 +488,7 @@ export abstract class LayersModel {
    * ```
    */
   async trainOnBatch<A extends TrainOnBatchArgs = TrainOnBatchArgs>(x: ModelInputs, y: ModelTargets, args?: A): Promise<OnBatchResult<A>> {
-    return trainOnBatch(await this.#trainingTarget(sampleShapeOf(x)), x, y, args) as Promise<OnBatchResult<A>>;
+    return trainOnBatch(await this.#trainingTarget(sampleShapeOf(x), true), x, y, args) as Promise<OnBatchResult<A>>;
   }
 
   /**
@@ -778,13 +779,29 @@ export abstract class LayersModel {
     });
   }
 
-  async #trainingTarget(sampleShape: Shape): Promise<TrainingTarget> {
+  /**
+   * Says once that training a model whose weights are all frozen changes none of them. kerasm reads
+   * `trainable` when it trains, as Keras 3 does, where tfjs and Keras 2 fixed it at compile: the
+   * classic GAN recipe (freeze the discriminator, build the combined model) then never trains it.
+   */
+  #warnIfFrozen(params: ParamStore): void {
+    if (this.#warnedFrozen || params.trainableSize > 0 || params.size === 0) return;
+    this.#warnedFrozen = true;
+    console.warn(
+      `kerasm: model '${this.name}' has no trainable weights (its layers have trainable = false), so training it changes none of them. ` +
+        `kerasm reads trainable when a step runs, as Keras 3 does, where tfjs and Keras 2 fix it at compile: a model frozen after its compile (a GAN's discriminator, frozen for the combined model) is frozen for its own steps too.`,
+    );
+  }
+
+  /** What `fit`, `evaluate` and the on-batch calls run on; `training` for the two that update the weights. */
+  async #trainingTarget(sampleShape: Shape, training = false): Promise<TrainingTarget> {
     if (!this.#compiled) {
       throw new Error(`Model '${this.name}' must be compiled before training or evaluation: call model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] }).`);
     }
     await ready();
     this.#ensureGraph(sampleShape);
     const runtime = this.#ensureRuntime(activeBackend());
+    if (training) this.#warnIfFrozen(runtime.params);
     const model = this;
     return {
       backend: runtime.backend,

@@ -96,3 +96,32 @@ describe('getLayer', () => {
     expect(() => model.getLayer()).toThrow(/getLayer needs a layer name or an index/);
   });
 });
+
+describe('training a model whose weights are all frozen', () => {
+  it('warns once that nothing changes, naming the model and why', async () => {
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (message: string) => void warnings.push(message);
+    try {
+      const frozen = km.sequential({ name: 'discriminator', layers: [km.layers.dense({ units: 1, inputShape: [2] })] });
+      frozen.compile({ optimizer: 'sgd', loss: 'mse' });
+      frozen.trainable = false;
+      const x = km.tensor([1, 2, 3, 4], [2, 2]);
+      const y = km.tensor([[1], [0]]);
+      const before = Array.from(frozen.getWeights()[0].dataSync());
+      await frozen.trainOnBatch(x, y);
+      await frozen.fit(x, y, { epochs: 1, verbose: 0 });
+      expect(Array.from(frozen.getWeights()[0].dataSync())).toEqual(before);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/^kerasm: model 'discriminator' has no trainable weights \(its layers have trainable = false\), so training it changes none of them\. kerasm reads trainable when a step runs, as Keras 3 does/);
+      // Evaluating a frozen model is no mistake.
+      frozen.trainable = true;
+      const other = km.sequential([km.layers.dense({ units: 1, inputShape: [2], trainable: false })]);
+      other.compile({ optimizer: 'sgd', loss: 'mse' });
+      await other.evaluate(x, y, { verbose: 0 });
+      expect(warnings).toHaveLength(1);
+    } finally {
+      console.warn = warn;
+    }
+  });
+});

@@ -45,6 +45,12 @@ describe('backend selection', () => {
     expect(byName['tfjs-node'].available).toBe(false);
     expect(byName['tfjs-node'].reason).toMatch(/npm install @tensorflow\/tfjs-node@4.22.0/);
     expect(byName['tfjs-webgl'].available).toBe(false);
+    expect(byName['tfjs-webgl'].reason).toBe("Backend 'tfjs-webgl': tfjs has no 'webgl' backend registered here: tfjs registers its WebGL backend only in a browser page. In Node, use 'wasm' (kerasm's default), 'tfjs-cpu', 'tfjs-wasm' or 'tfjs-node'.");
+  });
+
+  it("in Node, tfjs-webgl says it runs in browsers, where tfjs' own error named no backend", async () => {
+    await expect(km.setBackend('tfjs-webgl')).rejects.toThrow("Backend 'tfjs-webgl': tfjs has no 'webgl' backend registered here: tfjs registers its WebGL backend only in a browser page.");
+    expect(km.getBackend()).toBe('wasm');
   });
 
   it('moves a model\'s weights when the backend changes', async () => {

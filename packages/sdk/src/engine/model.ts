@@ -408,8 +408,8 @@ export abstract class LayersModel {
    * const history = await model.fit(x, y, { epochs: 5, batchSize: 64, validationSplit: 0.1 });
    * history.history.loss; // one value per epoch
    * // Several inputs and outputs: lists in order, or objects keyed by input / output layer name.
-   * await model.fit({ image, extra }, { class: labels, value: targets }, { epochs: 5 });
-   * history.history.class_loss;
+   * const multi = await twoOutputModel.fit({ image, extra }, { class: labels, value: targets }, { epochs: 5 });
+   * multi.history.class_loss;
    * ```
    */
   async fit(x: ModelInputs, y: ModelTargets, args?: ModelFitArgs): Promise<History>;
@@ -420,7 +420,7 @@ export abstract class LayersModel {
    *
    * @example
    * ```ts
-   * const ds = km.data.csv('examples/blobs.csv', { labelColumn: 'label' }).shuffle(1000, 1).batch(32);
+   * const ds = km.data.csv('examples/blobs-train.csv', { labelColumn: 'label' }).shuffle(1000, 1).batch(32);
    * await model.fit(ds, { epochs: 10 });
    * ```
    */
@@ -497,7 +497,7 @@ export abstract class LayersModel {
    *
    * @example
    * ```ts
-   * const loss = (await model.testOnBatch(xBatch, yBatch)) as number;
+   * const [loss, accuracy] = (await model.testOnBatch(xBatch, yBatch)) as number[]; // compiled with metrics: ['accuracy']
    * ```
    */
   async testOnBatch<A extends TestOnBatchArgs = TestOnBatchArgs>(x: ModelInputs, y: ModelTargets, args?: A): Promise<OnBatchResult<A>> {

@@ -152,6 +152,10 @@ export class Sequential extends LayersModel {
  * ```
  */
 export function sequential(layersOrArgs: (Layer | LayersModel | SymbolicTensor)[] | SequentialArgs = {}): Sequential {
+  // Keras' Sequential(layers, name=...) would lose its second argument silently.
+  if (arguments.length > 1) {
+    throw new Error(`km.sequential takes one argument: a list of layers, or { layers, name } as tfjs' does. Received ${arguments.length} arguments; for a name, write km.sequential({ layers: [...], name: 'classifier' }).`);
+  }
   if (!Array.isArray(layersOrArgs)) checkOptions(layersOrArgs, optionNames<SequentialArgs>({ layers: true, name: true }), 'km.sequential');
   return new Sequential(Array.isArray(layersOrArgs) ? { layers: layersOrArgs } : layersOrArgs);
 }

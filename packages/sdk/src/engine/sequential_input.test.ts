@@ -36,6 +36,14 @@ describe('a Sequential model whose input comes first', () => {
     }
   });
 
+  it("a second argument, as Keras' Sequential(layers, name=...) takes, is refused rather than dropped", () => {
+    const layers = [km.layers.dense({ units: 2, inputShape: [3] })];
+    expect(() => (km.sequential as (...args: unknown[]) => km.Sequential)(layers, { name: 'classifier' })).toThrow(
+      "km.sequential takes one argument: a list of layers, or { layers, name } as tfjs' does. Received 2 arguments; for a name, write km.sequential({ layers: [...], name: 'classifier' }).",
+    );
+    expect(km.sequential({ layers, name: 'classifier' }).name).toBe('classifier');
+  });
+
   it("Dense's inputDim is tfjs' inputShape of one axis", () => {
     const dense = km.layers.dense({ units: 2, inputDim: 3 });
     expect(km.sequential([dense]).inputShape).toEqual([3]);

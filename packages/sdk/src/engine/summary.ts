@@ -79,6 +79,11 @@ function rangeOf(rows: readonly Row[], [first, last]: readonly [string | RegExp,
   return rows.slice(start, end + 1);
 }
 
+/** A cell filling `width` characters (0: as long as it is); a longer one is cut to leave a space before the next column, as Keras' and tfjs' tables cut it. */
+function cell(text: string, width: number): string {
+  return (width > 0 && text.length >= width ? text.slice(0, width - 1) : text).padEnd(width);
+}
+
 /** The columns' ends, checked: from `positions` (fractions or character positions) or the defaults. */
 function columnEnds(options: SummaryOptions, columns: readonly string[], connected: boolean): { ends: number[]; width: number } {
   const { lineLength, positions, showTrainable } = options;
@@ -112,7 +117,7 @@ export function summaryLines(name: string, graph: Graph, options: SummaryOptions
   const columns = ['Layer (type)', 'Output Shape', 'Param #', ...(connected ? ['Connected to'] : []), ...(options.showTrainable ? ['Trainable'] : [])];
   const { ends, width } = columnEnds(options, columns, connected);
   // Rows inside `depth` frames keep the columns where the outer rows have them; the name column gives up the frames' width.
-  const row = (cells: readonly string[], depth: number) => cells.map((c, i) => (i === 0 ? ` ${c}` : c).padEnd(i === cells.length - 1 ? 0 : i === 0 ? ends[0] - depth : ends[i] - ends[i - 1])).join('');
+  const row = (cells: readonly string[], depth: number) => cells.map((c, i) => cell(i === 0 ? ` ${c}` : c, i === cells.length - 1 ? 0 : i === 0 ? ends[0] - depth : ends[i] - ends[i - 1])).join('');
   const framed = (text: string, depth: number) => (depth === 0 ? text : `${'|'.repeat(depth)}${text.padEnd(width - 2 * depth)}${'|'.repeat(depth)}`);
   const lines = [`Model: "${name}"`, '_'.repeat(width), row(columns, 0), '='.repeat(width)];
   const print = (rows: readonly Row[], depth: number) => {

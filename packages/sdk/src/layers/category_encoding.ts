@@ -15,10 +15,12 @@ export interface CategoryEncodingArgs extends LayerArgs {
    * 'multiHot' (default): one row per sample, 1 where a token occurs; 'count': how many times it
    * occurs; 'oneHot': one row per token (a sample of one token gives `[numTokens]`).
    */
-  outputMode?: CategoryOutputMode;
+  outputMode?: CategoryOutputMode | 'one_hot' | 'multi_hot' | 'binary';
 }
 
 const MODES: readonly CategoryOutputMode[] = ['oneHot', 'multiHot', 'count'];
+/** Keras' spellings of the modes (and Keras 2's 'binary'), which its files hold. */
+const KERAS_MODES: Readonly<Record<string, CategoryOutputMode>> = { one_hot: 'oneHot', multi_hot: 'multiHot', binary: 'multiHot' };
 
 /**
  * Keras' preprocessing layer that turns integer token ids into one-hot, multi-hot or count
@@ -47,9 +49,10 @@ export class CategoryEncoding extends Layer {
     super(args, 'CategoryEncoding');
     this.#where = `CategoryEncoding layer '${this.name}'`;
     this.numTokens = outputSize(args.numTokens, 'numTokens', this.#where);
-    this.outputMode = args.outputMode ?? 'multiHot';
+    const mode = args.outputMode ?? 'multiHot';
+    this.outputMode = KERAS_MODES[mode] ?? mode;
     if (!MODES.includes(this.outputMode)) {
-      throw new Error(`${this.#where}: outputMode must be 'oneHot', 'multiHot' or 'count'. Received: outputMode=${JSON.stringify(args.outputMode)}.`);
+      throw new Error(`${this.#where}: outputMode must be 'oneHot', 'multiHot' or 'count' (Keras' 'one_hot' and 'multi_hot' work too). Received: outputMode=${JSON.stringify(args.outputMode)}.`);
     }
   }
 

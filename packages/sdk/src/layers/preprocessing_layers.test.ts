@@ -79,6 +79,7 @@ describe('CategoryEncoding', () => {
   const tokens = [0, 3, 3, 1, 2, 2, 2, 0];
   it.each([
     ['multiHot', [1, 1, 0, 1, 0, 1, 0, 1, 0, 0], [2, 5]],
+    ['multi_hot', [1, 1, 0, 1, 0, 1, 0, 1, 0, 0], [2, 5]],
     ['count', [1, 1, 0, 2, 0, 1, 0, 3, 0, 0], [2, 5]],
   ] as const)('%s over [2, 4] tokens', (outputMode, expected, shape) => {
     const y = km.layers.categoryEncoding({ numTokens: 5, outputMode }).apply(km.tensor(Int32Array.from(tokens), [2, 4]));
@@ -93,6 +94,7 @@ describe('CategoryEncoding', () => {
     const single = km.layers.categoryEncoding({ numTokens: 4, outputMode: 'oneHot' }).apply(km.tensor(Int32Array.of(2, 0, 3), [3, 1]));
     expect(single.shape).toEqual([3, 4]);
     expect(values(single)).toEqual([0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1]);
+    expect(values(km.layers.categoryEncoding({ numTokens: 4, outputMode: 'one_hot' }).apply(km.tensor(Int32Array.of(2, 0, 3), [3, 1])))).toEqual(values(single));
   });
 
 
@@ -124,7 +126,7 @@ describe('CategoryEncoding', () => {
   });
 
   it('refuses bad options and inputs that are not token lists', () => {
-    expect(() => km.layers.categoryEncoding({ numTokens: 4, outputMode: 'tfIdf' as 'count' })).toThrow(/outputMode must be 'oneHot', 'multiHot' or 'count'. Received: outputMode="tfIdf"/);
+    expect(() => km.layers.categoryEncoding({ numTokens: 4, outputMode: 'tfIdf' as 'count' })).toThrow(/outputMode must be 'oneHot', 'multiHot' or 'count' \(Keras' 'one_hot' and 'multi_hot' work too\). Received: outputMode="tfIdf"/);
     expect(() => km.layers.categoryEncoding({ numTokens: -2 })).toThrow(/numTokens must be a positive integer/);
     expect(() => km.sequential([km.layers.categoryEncoding({ numTokens: 4, inputShape: [2, 3] })])).toThrow(/takes a batch of token lists, shape \(None, length\), but received \(None, 2, 3\)/);
   });

@@ -79,6 +79,11 @@ export async function loadTfjs(spec: TfjsBackendSpec, provided?: typeof tfc): Pr
         `or in a bundled web page import tfjs and the backend yourself and call km.setBackend('${spec.name}', { tf }).`,
     );
   }
+  if (!tf.findBackendFactory(spec.tfjsName)) {
+    // tfjs-backend-webgl registers itself only where it finds a browser.
+    const where = spec.tfjsName === 'webgl' ? ': tfjs registers its WebGL backend only in a browser page. In Node, use \'wasm\' (kerasm\'s default), \'tfjs-cpu\', \'tfjs-wasm\' or \'tfjs-node\'' : '';
+    throw new Error(`Backend '${spec.name}': tfjs has no '${spec.tfjsName}' backend registered here${where}.`);
+  }
   return tf;
 }
 

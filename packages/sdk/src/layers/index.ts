@@ -20,6 +20,7 @@ import { Conv2DTranspose, type Conv2DTransposeArgs } from './conv2d_transpose.js
 import { SeparableConv2D, type SeparableConv2DArgs } from './separable_conv2d.js';
 import { CONV2D_TRANSPOSE_OPTIONS, SEPARABLE_CONV2D_OPTIONS } from './layer_options.js';
 import { checkOptions, checkRequiredOptions } from '../utils/options.js';
+import { mergeFactory } from './merge_factory.js';
 import { LayerNormalization, type LayerNormalizationArgs } from './layer_normalization.js';
 import { LAYER_NORMALIZATION_OPTIONS } from './layer_options.js';
 import { ACTIVATION_OPTIONS, BATCH_NORMALIZATION_OPTIONS, CONCATENATE_OPTIONS, CONV1D_OPTIONS, CONV2D_OPTIONS, DENSE_OPTIONS, DEPTHWISE_CONV2D_OPTIONS, DROPOUT_OPTIONS, EMBEDDING_OPTIONS, GLOBAL_POOLING2D_OPTIONS, LAYER_OPTIONS, POOLING1D_OPTIONS, POOLING2D_OPTIONS, RESHAPE_OPTIONS, UP_SAMPLING2D_OPTIONS, ZERO_PADDING2D_OPTIONS } from './layer_options.js';
@@ -165,31 +166,31 @@ export function reshape(args: ReshapeArgs): Reshape {
 }
 
 /** Sums inputs elementwise (residual connections). @example `km.layers.add().apply([a, b])` */
-export function add(args?: MergeArgs): Add {
+export const add = mergeFactory((args?: MergeArgs): Add => {
   checkOptions(args, LAYER_OPTIONS, 'km.layers.add');
   return new Add(args);
-}
+});
 
 /** Averages inputs elementwise. @example `km.layers.average().apply([a, b])` */
-export function average(args?: MergeArgs): Average {
+export const average = mergeFactory((args?: MergeArgs): Average => {
   checkOptions(args, LAYER_OPTIONS, 'km.layers.average');
   return new Average(args);
-}
+});
 
 /** Multiplies inputs elementwise. @example `km.layers.multiply().apply([a, b])` */
-export function multiply(args?: MergeArgs): Multiply {
+export const multiply = mergeFactory((args?: MergeArgs): Multiply => {
   checkOptions(args, LAYER_OPTIONS, 'km.layers.multiply');
   return new Multiply(args);
-}
+});
 
 /**
  * Joins inputs along an axis, the last by default; they must agree on every other axis.
  * @example `km.layers.concatenate().apply([a, b])`, `km.layers.concatenate({ axis: 1 }).apply([early, late])`
  */
-export function concatenate(args?: ConcatenateArgs): Concatenate {
+export const concatenate = mergeFactory((args?: ConcatenateArgs): Concatenate => {
   checkOptions(args, CONCATENATE_OPTIONS, 'km.layers.concatenate');
   return new Concatenate(args);
-}
+});
 
 /**
  * Transposed 2-D convolution, the upsampling layer of decoders and GANs; the kernel is `[kH, kW, filters, inChannels]`.

@@ -1,5 +1,6 @@
 // The km.layers factories of the shape, merge, noise and regularization layers (TensorFlow.js' names; Keras' for the 1-D ones tfjs lacks), each checking its options.
 import { checkOptions, checkRequiredOptions } from '../utils/options.js';
+import { mergeFactory } from './merge_factory.js';
 import { Cropping2D, type Cropping2DArgs } from './cropping2d.js';
 import { Dot, type DotArgs } from './dot.js';
 import { ACTIVITY_REGULARIZATION_OPTIONS, ALPHA_DROPOUT_OPTIONS, CROPPING1D_OPTIONS, CROPPING2D_OPTIONS, DOT_OPTIONS, GAUSSIAN_DROPOUT_OPTIONS, GAUSSIAN_NOISE_OPTIONS, LAYER_OPTIONS, PERMUTE_OPTIONS, REPEAT_VECTOR_OPTIONS, RESCALING_OPTIONS, SPATIAL_DROPOUT1D_OPTIONS, SPATIAL_DROPOUT_OPTIONS, UP_SAMPLING1D_OPTIONS, ZERO_PADDING1D_OPTIONS } from './layer_options.js';
@@ -51,22 +52,22 @@ export function upSampling1d(args?: UpSampling1DArgs): UpSampling1D {
 }
 
 /** Elementwise maximum of its inputs. @example `km.layers.maximum().apply([a, b])` */
-export function maximum(args?: MergeArgs): Maximum {
+export const maximum = mergeFactory((args?: MergeArgs): Maximum => {
   checkOptions(args, LAYER_OPTIONS, 'km.layers.maximum');
   return new Maximum(args);
-}
+});
 
 /** Elementwise minimum of its inputs. @example `km.layers.minimum().apply([a, b])` */
-export function minimum(args?: MergeArgs): Minimum {
+export const minimum = mergeFactory((args?: MergeArgs): Minimum => {
   checkOptions(args, LAYER_OPTIONS, 'km.layers.minimum');
   return new Minimum(args);
-}
+});
 
 /** First input minus the second, elementwise (exactly two inputs of one shape). @example `km.layers.subtract().apply([a, b])` */
-export function subtract(args?: MergeArgs): Subtract {
+export const subtract = mergeFactory((args?: MergeArgs): Subtract => {
   checkOptions(args, LAYER_OPTIONS, 'km.layers.subtract');
   return new Subtract(args);
-}
+});
 
 /** Passes its input (and its mask) on unchanged. @example `km.layers.identity().apply(x)` */
 export function identity(args?: IdentityArgs): Identity {

@@ -174,6 +174,12 @@ describe('kerasm train options', () => {
     expect(err.message).toContain("Option '--json' takes no value, but received 'yes'");
   });
 
+  it('refuses a --save path that names a file (model.json, a Keras .keras or .h5) rather than a folder', () => {
+    for (const path of ['models/m/model.json', 'classifier.keras', 'weights.h5']) {
+      expect(() => parseCommandLine(['train', '--save', path])).toThrow(`Invalid value for --save: received '${path}', expected a folder to save the model to (it then holds model.json and the weights), e.g. --save models/mnist.`);
+    }
+  });
+
   it('rejects positional arguments', () => {
     const err = usageError(['train', 'mnist']);
     expect(err.message).toContain("Unexpected argument 'mnist'");

@@ -188,7 +188,7 @@ function parseTrain(rest: readonly string[]): Command {
     options.config = values.config;
   }
   if (values.save !== undefined) {
-    if (values.save.trim() === '' || /\.json$/i.test(values.save)) throw invalidValue('--save', values.save, 'a folder to save the model to (it then holds model.json and the weights), e.g. --save models/mnist');
+    if (values.save.trim() === '' || /\.(json|keras|h5|hdf5)$/i.test(values.save)) throw invalidValue('--save', values.save, 'a folder to save the model to (it then holds model.json and the weights), e.g. --save models/mnist');
     options.save = values.save;
   }
   if (values['backup-dir'] !== undefined) {

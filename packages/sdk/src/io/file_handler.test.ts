@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -175,5 +175,12 @@ describe('loading checks everything it reads', () => {
     await expect(km.loadLayersModel('downloads://m')).rejects.toThrow(/cannot load models \(downloads:\/\/ only saves/);
     await expect(model(1).save('indexeddb://m')).rejects.toThrow(/indexeddb:\/\/ needs a browser with IndexedDB; in Node save to a folder/);
     await expect(model(1).save(join(dir, 'x', 'model.json'))).rejects.toThrow(/saved to a folder.*Received the file path/);
+  });
+
+  it("a Keras file name (.keras, .h5) is refused before anything is written, naming the folder to save to", async () => {
+    const target = join(dir, 'classifier.keras');
+    await expect(model(1).save(target)).rejects.toThrow(`'${target}' names a Keras .keras zip file, which kerasm does not write: it saves TensorFlow.js' LayersModel format`);
+    await expect(model(1).save(`file://${join(dir, 'weights.h5')}`)).rejects.toThrow(`names a Keras HDF5 file, which kerasm does not write: it saves TensorFlow.js' LayersModel format, a folder holding model.json and the weights, which tfjs and kerasm load (and tensorflowjs_converter --input_format=tfjs_layers_model converts for Keras). Save to a folder: model.save('file://${join(dir, 'weights')}').`);
+    await expect(access(target)).rejects.toThrow();
   });
 });

@@ -35,6 +35,13 @@ async function saveToFolder(folder: string, artifacts: ModelArtifacts): Promise<
   if (folder.endsWith('.json')) {
     throw new Error(`Models are saved to a folder, which then holds model.json and the weights. Received the file path '${folder}'; pass its folder instead.`);
   }
+  const kerasFile = /\.(keras|h5|hdf5)$/i.exec(folder);
+  if (kerasFile) {
+    throw new Error(
+      `'${folder}' names a Keras ${kerasFile[1].toLowerCase() === 'keras' ? '.keras zip' : 'HDF5'} file, which kerasm does not write: it saves TensorFlow.js' LayersModel format, a folder holding model.json and the weights, ` +
+        `which tfjs and kerasm load (and tensorflowjs_converter --input_format=tfjs_layers_model converts for Keras). Save to a folder: model.save('file://${folder.replace(/\.(keras|h5|hdf5)$/i, '')}').`,
+    );
+  }
   try {
     await fs.mkdir(folder, { recursive: true });
   } catch (err) {

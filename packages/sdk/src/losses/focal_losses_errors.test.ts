@@ -46,7 +46,7 @@ describe('focal, Dice and Tversky targets', () => {
   it('binary focal cross-entropy refuses targets outside [0, 1]', async () => {
     const model = km.sequential([km.layers.dense({ units: 1, activation: 'sigmoid', inputShape: [3] })]);
     model.compile({ optimizer: 'sgd', loss: km.losses.binaryFocalCrossentropy() });
-    await expect(model.fit(x, km.tensor([0, 1, 2, 1], [4, 1]), { verbose: 0 })).rejects.toThrow("Loss 'binaryFocalCrossentropy' expects targets in [0, 1]; value 2 at index 2 is not. Rescale the targets.");
+    await expect(model.fit(x, km.tensor([0, 1, 2, 1], [4, 1]), { verbose: 0 })).rejects.toThrow("Loss 'binaryFocalCrossentropy' expects targets in [0, 1] (probabilities of class 1, with label noise a little beyond); value 2 at index 2 is not. Rescale the targets, or for class indices use 'sparseCategoricalCrossentropy'.");
   });
 
   it('dice over an axis the output does not have names the axes it has', async () => {

@@ -17,7 +17,7 @@ const softmax = (z: number[]) => {
 // Keras' per-sample losses in float64, written from the documented formulas.
 type SampleLoss = (p: number[], t: number[]) => number;
 const signed = (t: number) => (t === 0 ? -1 : t);
-const cases: { name: string; loss: () => string | km.losses.Loss; ref: SampleLoss; targets: 'real' | 'positive' | 'probability' | 'binary' | 'onehot' | 'label'; activation?: 'linear' | 'sigmoid' | 'softmax' }[] = [
+const cases: { name: string; loss: () => string | km.losses.Loss; ref: SampleLoss; targets: 'real' | 'positive' | 'probability' | 'binary' | 'noisy' | 'onehot' | 'label'; activation?: 'linear' | 'sigmoid' | 'softmax' }[] = [
   { name: 'meanAbsoluteError', loss: () => 'mae', ref: (p, t) => mean(p.map((v, i) => Math.abs(v - t[i]))), targets: 'real' },
   { name: 'meanAbsolutePercentageError', loss: () => 'mape', ref: (p, t) => mean(p.map((v, i) => (100 * Math.abs(t[i] - v)) / Math.max(Math.abs(t[i]), EPS))), targets: 'real' },
   { name: 'meanSquaredLogarithmicError', loss: () => 'msle', ref: (p, t) => mean(p.map((v, i) => (Math.log(Math.max(v, EPS) + 1) - Math.log(Math.max(t[i], EPS) + 1)) ** 2)), targets: 'positive', activation: 'sigmoid' },
@@ -36,6 +36,14 @@ const cases: { name: string; loss: () => string | km.losses.Loss; ref: SampleLos
       return -(ts * Math.log(s) + (1 - ts) * Math.log(1 - s));
     })),
     targets: 'binary',
+  },
+  {
+    // Keras' DCGAN adds up to 0.05 of noise to its 0/1 labels, so real labels exceed 1.
+    name: 'binaryCrossentropy on labels with noise beyond [0, 1]',
+    loss: () => 'binary_crossentropy',
+    ref: (p, t) => mean(p.map((v, i) => -(t[i] * Math.log(clip(v, EPS, 1 - EPS)) + (1 - t[i]) * Math.log(1 - clip(v, EPS, 1 - EPS))))),
+    targets: 'noisy',
+    activation: 'sigmoid',
   },
   { name: 'categoricalCrossentropy fromLogits', loss: () => km.losses.categoricalCrossentropy({ fromLogits: true }), ref: (z, t) => -softmax(z).reduce((s, p, i) => s + t[i] * Math.log(p), 0), targets: 'onehot' },
   { name: 'sparseCategoricalCrossentropy fromLogits', loss: () => km.losses.sparseCategoricalCrossentropy({ fromLogits: true }), ref: (z, t) => -Math.log(softmax(z)[t[0]]), targets: 'label' },
@@ -91,6 +99,7 @@ describe('losses against float64 references and finite differences', () => {
         case 'positive': return Array.from({ length: OUT }, () => random.uniform(0.1, 2));
         case 'probability': return softmax(Array.from({ length: OUT }, () => random.uniform(-2, 2)));
         case 'binary': return Array.from({ length: OUT }, () => (random.next() > 0.5 ? 1 : 0));
+        case 'noisy': return Array.from({ length: OUT }, () => (random.next() > 0.5 ? 1 : 0) + 0.05 * random.next());
         case 'onehot': return Array.from({ length: OUT }, (_, j) => (j === hot ? 1 : 0));
         case 'label': return [hot];
       }
@@ -126,7 +135,8 @@ describe('loss option errors', () => {
   it('binaryCrossentropy from logits still checks targets lie in [0, 1]', async () => {
     const model = km.sequential([km.layers.dense({ units: 1, inputShape: [1] })]);
     model.compile({ optimizer: 'sgd', loss: km.losses.binaryCrossentropy({ fromLogits: true }) });
-    await expect(model.fit(km.tensor([[1]]), km.tensor([[3]]), { verbose: 0 })).rejects.toThrow(/expects targets in \[0, 1\]; value 3 at index 0/);
+    await expect(model.fit(km.tensor([[1]]), km.tensor([[3]]), { verbose: 0 })).rejects.toThrow(/expects targets in \[0, 1\] \(probabilities of class 1, with label noise a little beyond\); value 3 at index 0/);
+    await expect(model.fit(km.tensor([[1]]), km.tensor([[-1]]), { verbose: 0 })).rejects.toThrow(/value -1 at index 0 is not/);
   });
 });
 

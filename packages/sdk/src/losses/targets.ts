@@ -55,12 +55,17 @@ export function perPositionHint(y: Tensor, outputShape: Shape): string | undefin
     `For one prediction per sample, put km.layers.flatten() or a global pooling layer before the last Dense layer.`;
 }
 
-/** Targets of a binary cross-entropy (plain or focal): probabilities of class 1, each in [0, 1]. */
+/**
+ * Targets of a binary cross-entropy (plain or focal): probabilities of class 1, in [0, 1]. A little
+ * beyond (strictly between −1 and 2) is taken as Keras takes it, since label noise makes such
+ * targets (Keras' DCGAN adds up to 0.05 to its labels); a class index of 2 or more, or a value far
+ * outside, is not a probability.
+ */
 export function validateUnitInterval(name: string, y: Tensor): void {
   const values = y.dataSync();
   for (let i = 0; i < values.length; i++) {
-    if (!(values[i] >= 0 && values[i] <= 1)) {
-      throw new Error(`Loss '${name}' expects targets in [0, 1]; value ${values[i]} at index ${i} is not. Rescale the targets.`);
+    if (!(values[i] > -1 && values[i] < 2)) {
+      throw new Error(`Loss '${name}' expects targets in [0, 1] (probabilities of class 1, with label noise a little beyond); value ${values[i]} at index ${i} is not. Rescale the targets, or for class indices use 'sparseCategoricalCrossentropy'.`);
     }
   }
 }

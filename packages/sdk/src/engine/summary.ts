@@ -79,9 +79,12 @@ function rangeOf(rows: readonly Row[], [first, last]: readonly [string | RegExp,
   return rows.slice(start, end + 1);
 }
 
-/** A cell filling `width` characters (0: as long as it is); a longer one is cut to leave a space before the next column, as Keras' and tfjs' tables cut it. */
+/**
+ * A cell filling `width` characters (0: as long as it is). A longer one is kept whole, which
+ * Keras 2 and tfjs would cut (a multi-output layer's shapes), with a space before the next column.
+ */
 function cell(text: string, width: number): string {
-  return (width > 0 && text.length >= width ? text.slice(0, width - 1) : text).padEnd(width);
+  return width > 0 && text.length >= width ? `${text} ` : text.padEnd(width);
 }
 
 /** The columns' ends, checked: from `positions` (fractions or character positions) or the defaults. */

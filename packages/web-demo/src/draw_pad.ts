@@ -62,7 +62,11 @@ export class DrawPad {
 
   #start(e: PointerEvent): void {
     e.preventDefault();
-    this.canvas.setPointerCapture?.(e.pointerId);
+    try {
+      this.canvas.setPointerCapture(e.pointerId);
+    } catch {
+      // A synthetic event (dispatchEvent, test drivers) has no active pointer to capture; draw anyway.
+    }
     this.#drawing = true;
     this.#last = this.#point(e);
     this.#line(this.#last, this.#last);

@@ -4,7 +4,7 @@ import { showBackendSupport } from './backend_picker.js';
 import { LossAccuracyChart } from './charts.js';
 import { DEFAULTS, readTrainConfig } from './config.js';
 import { DrawPad } from './draw_pad.js';
-import { imageDataToGray, MNIST_SIDE, preprocessDigit } from './preprocess.js';
+import { predictPixels } from './predict_input.js';
 import { ProbabilityBars } from './probability_bars.js';
 import type { FromWorker, HistoryData, Logs, TestReport, ToWorker } from './protocol.js';
 import { template } from './template.js';
@@ -22,11 +22,14 @@ const DOWNLOAD_NAME = 'downloads://kerasm-mnist-demo';
 /**
  * Trains a model on MNIST in a Web Worker, charts it live, and predicts digits drawn on a pad.
  *
- * Attributes: `model` (`"mlp"`), `backend` (`"wasm"`, `"tfjs-webgl"`, `"tfjs-webgpu"`), `epochs` (1),
- * `batch-size` (32), `train-samples` (10000), `data-url` (folder of the gzip'd MNIST IDX files;
- * default `mnist/` beside this module).
- * Events: `batchend` and `epochend` (detail: the logs, with `epoch`), `trainend` (detail:
- * `{ history, testLoss, testAccuracy }`), `error` (detail: `{ message }`).
+ * Attributes: `model` (`"mlp"` or `"cnn"`), `backend` (`"wasm"`, `"tfjs-webgl"`, `"tfjs-webgpu"`),
+ * `epochs` (1), `batch-size` (32), `train-samples` (10000), `seed` (a whole number that makes a run
+ * repeat exactly; none by default), `data-url` (folder of the gzip'd MNIST IDX files; default
+ * `mnist/` beside this module).
+ * Events, dispatched on the element (they do not bubble): `batchend` and `epochend` (detail: the
+ * logs, with `epoch`), `trainend` (detail: `{ history, testLoss, testAccuracy }`), `error` (detail:
+ * `{ message }`).
+ * Removing the element from the page ends its worker: a run in progress stops and `train()` rejects.
  *
  * @example
  * ```html
@@ -62,7 +65,19 @@ export class KerasmMnistDemo extends HTMLElement {
   }
 
   connectedCallback(): void {
-    if (this.#pad) return;
+    // A fresh worker after a removal (the old one was terminated); on first connect, the set-up too.
+    if (!this.#pad) this.#setUp();
+    this.#post({ type: 'probe' });
+  }
+
+  disconnectedCallback(): void {
+    // A move (remove, then insert in the same task) keeps the worker and any run going.
+    queueMicrotask(() => {
+      if (!this.isConnected) this.#endWorker();
+    });
+  }
+
+  #setUp(): void {
     const $ = <T extends Element>(selector: string) => this.#root.querySelector<T>(selector)!;
     for (const name of KerasmMnistDemo.observedAttributes) this.#syncField(name);
     const width = Math.max(260, $('.charts').clientWidth || 320);
@@ -98,7 +113,6 @@ export class KerasmMnistDemo extends HTMLElement {
     upload.addEventListener('change', () => {
       if (upload.files?.length) this.load(upload.files).catch(() => {}).finally(() => (upload.value = ''));
     });
-    this.#post({ type: 'probe' });
     $('.isolation').textContent = globalThis.crossOriginIsolated
       ? 'cross-origin isolated: the threaded core can run here'
       : 'not cross-origin isolated: one thread (serve with COOP/COEP headers for threads)';
@@ -135,7 +149,12 @@ export class KerasmMnistDemo extends HTMLElement {
     return done;
   }
 
-  /** Ends the current run after the batch in progress; `train()` then resolves with what ran. */
+  /**
+   * Ends the current run: at the end of the batch in progress when the worker next reads its
+   * messages (every ~20 ms of training); `train()` then resolves with the epochs that ran. Called
+   * before the first batch (while MNIST loads), nothing trains and `train()` resolves with an empty
+   * History.
+   */
   stop(): void {
     if (this.#run) this.#post({ type: 'stop' });
   }
@@ -146,11 +165,10 @@ export class KerasmMnistDemo extends HTMLElement {
    */
   predict(input: ImageData | Float32Array): Promise<Float32Array> {
     let pixels: Float32Array;
-    if (input instanceof Float32Array && input.length === MNIST_SIDE * MNIST_SIDE) pixels = input.slice();
-    else if (typeof ImageData !== 'undefined' && input instanceof ImageData) pixels = preprocessDigit(imageDataToGray(input), input.width, input.height);
-    else {
-      const received = input instanceof Float32Array ? `Float32Array(${input.length})` : Object.prototype.toString.call(input);
-      return Promise.reject(this.#fail(new Error(`kerasm-mnist-demo: predict() takes an ImageData or a Float32Array of 784 values (28×28). Received: ${received}.`)));
+    try {
+      pixels = predictPixels(input);
+    } catch (err) {
+      return Promise.reject(this.#fail(err as Error));
     }
     return this.#request<Float32Array>((id) => ({ type: 'predict', id, pixels }), [pixels.buffer]);
   }
@@ -228,6 +246,23 @@ export class KerasmMnistDemo extends HTMLElement {
     this.#worker.postMessage(message, transfer);
   }
 
+  /** Terminates the worker (and with it the model); pending calls reject, saying why. */
+  #endWorker(): void {
+    if (!this.#worker) return;
+    this.#worker.terminate();
+    this.#worker = null;
+    const removed = new Error('kerasm-mnist-demo: the element was removed from the page, which ended its training worker and model. Add it back and call train() (or load()) again.');
+    for (const pending of this.#requests.values()) pending.reject(removed);
+    this.#requests.clear();
+    const run = this.#run;
+    this.#run = null;
+    this.#trained = false;
+    this.#setBusy(false);
+    for (const button of ['.save-button', '.download-button']) this.#root.querySelector<HTMLButtonElement>(button)!.disabled = true;
+    this.#status('Removed from the page: the model is gone. Train again.');
+    run?.reject(removed);
+  }
+
   #receive(message: FromWorker): void {
     const $ = (selector: string) => this.#root.querySelector(selector)!;
     switch (message.type) {
@@ -254,6 +289,14 @@ export class KerasmMnistDemo extends HTMLElement {
         this.#run = null;
         this.#emit('trainend', { history: message.history, testLoss: message.testLoss, testAccuracy: message.testAccuracy });
         run?.resolve(message.history);
+        break;
+      }
+      case 'stopped': {
+        this.#status('Stopped before the first batch: nothing was trained.');
+        this.#setBusy(false);
+        const run = this.#run;
+        this.#run = null;
+        run?.resolve({ epoch: [], history: {} });
         break;
       }
       case 'prediction':

@@ -71,6 +71,8 @@ export type FromWorker =
   | { type: 'batchend'; epoch: number; batch: number; steps: number; logs: Logs; samplesPerSecond: number }
   | { type: 'epochend'; epoch: number; logs: Logs }
   | ({ type: 'trainend'; history: HistoryData } & TestReport)
+  /** A stop() that came before the first batch: nothing was trained and the previous model stays. */
+  | { type: 'stopped' }
   | { type: 'prediction'; id: number; probabilities: Float32Array }
   | { type: 'support'; support: BackendSupport }
   | { type: 'saved'; id: number }

@@ -83,7 +83,7 @@ export const template = /* html */ `
     <h2 id="draw-heading">Draw a digit</h2>
     <div class="pad-row">
       <div>
-        <canvas class="pad" aria-label="Drawing pad: draw one digit with the mouse, a pen or a finger"></canvas>
+        <canvas class="pad" role="img" aria-label="Drawing pad: draw one digit with the mouse, a pen or a finger"></canvas>
         <div class="pad-controls"><button type="button" class="clear-button secondary">Clear</button></div>
       </div>
       <div>

@@ -1,6 +1,7 @@
 // Trains and predicts off the UI thread, through the SDK's public API only.
 import * as km from '@kerasm/sdk';
 import type { FromWorker, TestReport, TestSamples, ToWorker, TrainConfig } from './protocol.js';
+import { dataUrlError } from './data_url_error.js';
 import { buildModel } from './models.js';
 import { probeBackends, useBackend } from './worker_backends.js';
 
@@ -17,21 +18,32 @@ interface Loaded {
 let loaded: Loaded | null = null;
 let model: km.LayersModel | null = null;
 let training: km.LayersModel | null = null;
+// Set by a 'stop' that may arrive before fit() starts (while MNIST loads or the backend sets up),
+// when there is no model yet to flag; fit() also clears stopTraining as it starts.
+let stopRequested = false;
 
 const post = (message: FromWorker, transfer: Transferable[] = []): void => self.postMessage(message, { transfer });
 
 async function loadData(config: TrainConfig): Promise<km.datasets.MnistData> {
   if (loaded && loaded.url === config.dataUrl && loaded.trainSamples >= config.trainSamples) return loaded.data;
   post({ type: 'status', text: 'Loading MNIST…' });
-  const data = await km.datasets.mnist.load({ url: config.dataUrl, gzip: true, trainSamples: config.trainSamples });
+  let data: km.datasets.MnistData;
+  try {
+    data = await km.datasets.mnist.load({ url: config.dataUrl, gzip: true, trainSamples: config.trainSamples });
+  } catch (err) {
+    throw dataUrlError(err as Error, config.dataUrl);
+  }
   loaded = { url: config.dataUrl, trainSamples: config.trainSamples, data };
   return data;
 }
 
 async function train(config: TrainConfig): Promise<void> {
+  stopRequested = false;
   const { train: trainSplit, test } = await loadData(config);
+  if (stopRequested) return post({ type: 'stopped' });
   if (config.backend !== 'wasm') post({ type: 'status', text: `Loading TensorFlow.js for ${config.backend}…` });
   await useBackend(config.backend);
+  if (stopRequested) return post({ type: 'stopped' });
   const n = Math.min(config.trainSamples, trainSplit.x.shape[0]);
   const x = n === trainSplit.x.shape[0] ? trainSplit.x : trainSplit.x.slice(0, n);
   const y = n === trainSplit.y.shape[0] ? trainSplit.y : trainSplit.y.slice(0, n);
@@ -50,6 +62,9 @@ async function train(config: TrainConfig): Promise<void> {
     verbose: 0,
     yieldEvery: YIELD_EVERY_MS,
     callbacks: {
+      onTrainBegin: () => {
+        if (stopRequested) next.stopTraining = true;
+      },
       onEpochBegin: (epoch) => {
         epochIndex = epoch;
         epochStart = performance.now();
@@ -64,6 +79,10 @@ async function train(config: TrainConfig): Promise<void> {
     },
   });
   training = null;
+  if (history.epoch.length === 0) {
+    next.dispose();
+    return post({ type: 'stopped' });
+  }
   replaceModel(next);
   const report = await testReport(next, test);
   post({ type: 'trainend', history: { epoch: history.epoch, history: history.history }, ...report }, transferablesOf(report));
@@ -149,6 +168,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
         failed(undefined)(err);
       });
     } else if (message.type === 'stop') {
+      stopRequested = true;
       if (training) training.stopTraining = true;
     } else if (message.type === 'predict') {
       predict(message.id, message.pixels).catch(failed(message.id));

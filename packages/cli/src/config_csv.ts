@@ -1,5 +1,5 @@
 import * as km from '@kerasm/sdk';
-import { checkClassLabel, likelyDelimiter } from './csv_checks.js';
+import { checkClassLabel, likelyDelimiter, sparseClassCount } from './csv_checks.js';
 import { UsageError } from './errors.js';
 import type { DataSpec, ExperimentConfig } from './experiment_config.js';
 
@@ -59,7 +59,7 @@ export async function checkCsvColumns(config: ExperimentConfig, data: CsvData, m
  * so a bad label stops the run before the first epoch and is reported by its file line.
  */
 export async function countCheckedRows(rows: km.data.CsvDataset, model: km.LayersModel, data: CsvData): Promise<number> {
-  const classes = model.loss === 'sparseCategoricalCrossentropy' ? model.outputs[0].shape.reduce((a, b) => a * b, 1) : 0;
+  const classes = sparseClassCount(model);
   let n = 0;
   for await (const row of rows) {
     if (classes > 1) await checkClassLabel(row.ys, n, classes, 'data.path', data.path);

@@ -1,7 +1,7 @@
 import * as km from '@kerasm/sdk';
 import type { SavedModel } from './commands/saved_model.js';
 import { featureOrder, namesColumns } from './csv_columns.js';
-import { checkClassLabel, delimiterFlag, likelyDelimiter } from './csv_checks.js';
+import { checkClassLabel, delimiterFlag, likelyDelimiter, sparseClassCount } from './csv_checks.js';
 import type { CsvInput } from './model_args.js';
 
 /** Prints a line for the user beside the result (json_stdout's noteFor). */
@@ -45,7 +45,7 @@ export async function evaluateCsv(saved: SavedModel, csv: CsvInput, batchSize: n
   const rows = await openCsv(csv, saved, '--data', 'required', note);
   if ((await forCommand('evaluating', () => rows.take(1).toArray())).length === 0) throw new Error(`--data ${csv.path} has a header but no rows: there is nothing to evaluate.`);
   // The loss checks labels per batch, by index in the batch; checked per row, an error names the file line.
-  const classes = model.loss === 'sparseCategoricalCrossentropy' ? model.outputs[0].shape.reduce((a, b) => a * b, 1) : 0;
+  const classes = sparseClassCount(model);
   let row = 0;
   const checked = rows.map(async (element) => {
     if (classes > 1) await checkClassLabel(element.ys, row, classes, '--data', csv.path);

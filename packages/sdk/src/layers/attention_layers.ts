@@ -1,5 +1,5 @@
-import { checkOptions, checkRequiredOptions } from '../utils/options.js';
-import { ADDITIVE_ATTENTION_OPTIONS, ATTENTION_OPTIONS, GROUPED_QUERY_ATTENTION_OPTIONS, MULTI_HEAD_ATTENTION_OPTIONS, POSITION_EMBEDDING_OPTIONS } from './layer_options.js';
+import { checkOptions } from '../utils/options.js';
+import { checkRequiredOptions, ADDITIVE_ATTENTION_OPTIONS, ATTENTION_OPTIONS, GROUPED_QUERY_ATTENTION_OPTIONS, MULTI_HEAD_ATTENTION_OPTIONS, POSITION_EMBEDDING_OPTIONS } from './layer_options.js';
 import { Attention, type AttentionArgs } from './attention.js';
 import { AdditiveAttention, type AdditiveAttentionArgs } from './additive_attention.js';
 import { MultiHeadAttention, type MultiHeadAttentionArgs } from './multi_head_attention.js';

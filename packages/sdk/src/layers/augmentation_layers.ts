@@ -1,5 +1,5 @@
 // The km.layers factories of Keras' image augmentation layers, each checking its options.
-import { checkRequiredOptions, optionNames } from '../utils/options.js';
+import { optionNames } from '../utils/options.js';
 import type { AffineAugmentationArgs } from './random_affine.js';
 import { RandomRotation, type RandomRotationArgs } from './random_rotation.js';
 import { RandomTranslation, type RandomTranslationArgs } from './random_translation.js';
@@ -8,6 +8,7 @@ import type { ColorAugmentationArgs } from './random_color.js';
 import { RandomContrast, type RandomContrastArgs } from './random_contrast.js';
 import { RandomBrightness, type RandomBrightnessArgs } from './random_brightness.js';
 import { RandomCrop, type RandomCropArgs } from './random_crop.js';
+import { checkRequiredOptions } from './layer_options.js';
 
 const AFFINE = optionNames<AffineAugmentationArgs>({
   name: true, inputShape: true, batchInputShape: true, trainable: true, dtype: true,

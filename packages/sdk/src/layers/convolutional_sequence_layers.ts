@@ -1,9 +1,8 @@
 // The km.layers factories of the convolutions over sequences, each checking its options.
-import { checkRequiredOptions } from '../utils/options.js';
 import { Conv1DTranspose, type Conv1DTransposeArgs } from './conv1d_transpose.js';
 import { ConvLSTM2D, type ConvLSTM2DArgs } from './conv_lstm2d.js';
 import type { WithReturnedStates } from './recurrent_layers.js';
-import { CONV1D_TRANSPOSE_OPTIONS, CONV_LSTM2D_OPTIONS, DEPTHWISE_CONV1D_OPTIONS, SEPARABLE_CONV1D_OPTIONS } from './layer_options.js';
+import { checkRequiredOptions, CONV1D_TRANSPOSE_OPTIONS, CONV_LSTM2D_OPTIONS, DEPTHWISE_CONV1D_OPTIONS, SEPARABLE_CONV1D_OPTIONS } from './layer_options.js';
 import { DepthwiseConv1D, type DepthwiseConv1DArgs } from './depthwise_conv1d.js';
 import { SeparableConv1D, type SeparableConv1DArgs } from './separable_conv1d.js';
 

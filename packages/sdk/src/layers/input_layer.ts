@@ -1,6 +1,7 @@
 import { input, type SymbolicTensor } from '../engine/symbolic.js';
 import type { DType } from '../tensor.js';
-import { checkRequiredOptions, optionNames } from '../utils/options.js';
+import { optionNames } from '../utils/options.js';
+import { checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link inputLayer}, tfjs' names for {@link input}'s. */
 export interface InputLayerArgs {

@@ -1,4 +1,4 @@
-import { optionNames } from '../utils/options.js';
+import { checkOptions, optionNames } from '../utils/options.js';
 import type { ActivationArgs } from './activation.js';
 import type { BatchNormalizationArgs } from './batch_normalization.js';
 import type { LayerNormalizationArgs } from './layer_normalization.js';
@@ -66,6 +66,20 @@ const KERNEL_BIAS_LAYER = { ...BIAS_LAYER, kernelInitializer: true, kernelRegula
 const WINDOW = { strides: true, padding: true, dataFormat: true } as const;
 
 export const LAYER_OPTIONS = optionNames<LayerArgs>(LAYER);
+
+/**
+ * As {@link checkOptions}, for a layer factory whose options object is required (a layer with a
+ * required size or rate); without one, the error lists the layer's own options, then those of
+ * every layer.
+ */
+export function checkRequiredOptions(args: unknown, allowed: readonly string[], call: string): void {
+  if (args === undefined) {
+    const own = allowed.filter((k) => !LAYER_OPTIONS.includes(k));
+    const common = allowed.filter((k) => LAYER_OPTIONS.includes(k));
+    throw new Error(`${call}() needs an options object, ${call}({ ... }). Its options are: ${own.join(', ')}${common.length > 0 ? `; and as every layer: ${common.join(', ')}` : ''}.`);
+  }
+  checkOptions(args, allowed, call);
+}
 export const DENSE_OPTIONS = optionNames<DenseArgs>({ ...KERNEL_BIAS_LAYER, units: true, inputDim: true });
 export const ACTIVATION_OPTIONS = optionNames<ActivationArgs>({ ...LAYER, activation: true });
 export const CONV2D_OPTIONS = optionNames<Conv2DArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, dilationRate: true, groups: true });

@@ -1,5 +1,5 @@
 // The km.layers factories of Keras' preprocessing and augmentation layers, each checking its options.
-import { checkOptions, checkRequiredOptions, optionNames } from '../utils/options.js';
+import { checkOptions, optionNames } from '../utils/options.js';
 import { CategoryEncoding, type CategoryEncodingArgs, type CategoryOutputMode } from './category_encoding.js';
 import { CenterCrop, type CenterCropArgs } from './center_crop.js';
 import { Discretization, type DiscretizationArgs } from './discretization.js';
@@ -8,6 +8,7 @@ import { IntegerLookup, type IntegerLookupArgs } from './integer_lookup.js';
 import { Normalization, type NormalizationArgs } from './normalization.js';
 import { RandomFlip, type RandomFlipArgs, type RandomFlipMode } from './random_flip.js';
 import { Resizing, type ResizingArgs } from './resizing.js';
+import { checkRequiredOptions } from './layer_options.js';
 
 const LAYER = { name: true, inputShape: true, batchInputShape: true, trainable: true, dtype: true } as const;
 const RESIZING_OPTIONS = optionNames<ResizingArgs>({ ...LAYER, height: true, width: true, interpolation: true, cropToAspectRatio: true, dataFormat: true });

@@ -1,10 +1,9 @@
 // The km.layers factories of the recurrent layers (TensorFlow.js' names), each checking its options.
-import { checkRequiredOptions } from '../utils/options.js';
 import type { LayerApplyArgs } from '../engine/concrete_apply.js';
 import type { SymbolicTensor } from '../engine/symbolic.js';
 import type { Tensor } from '../tensor.js';
 import {
-  GRU_CELL_OPTIONS, GRU_OPTIONS, LSTM_CELL_OPTIONS, LSTM_OPTIONS, RNN_OPTIONS, SIMPLE_RNN_CELL_OPTIONS, SIMPLE_RNN_OPTIONS, STACKED_RNN_CELLS_OPTIONS,
+  checkRequiredOptions, GRU_CELL_OPTIONS, GRU_OPTIONS, LSTM_CELL_OPTIONS, LSTM_OPTIONS, RNN_OPTIONS, SIMPLE_RNN_CELL_OPTIONS, SIMPLE_RNN_OPTIONS, STACKED_RNN_CELLS_OPTIONS,
 } from './layer_options.js';
 import { RNN, type RNNArgs } from './rnn.js';
 import {

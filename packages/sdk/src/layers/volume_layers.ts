@@ -1,11 +1,11 @@
 // The km.layers factories of the 3-D (volume) layers, each checking its options. TensorFlow.js'
 // names where it has the layer (conv3d, maxPooling3d, averagePooling3d), Keras' otherwise.
-import { checkOptions, checkRequiredOptions } from '../utils/options.js';
+import { checkOptions } from '../utils/options.js';
 import { Conv3D, type Conv3DArgs } from './conv3d.js';
 import { Conv3DTranspose, type Conv3DTransposeArgs } from './conv3d_transpose.js';
 import { Cropping3D, type Cropping3DArgs } from './cropping3d.js';
 import { GlobalAveragePooling3D, GlobalMaxPooling3D, type GlobalPooling3DArgs } from './global_pooling3d.js';
-import { CONV3D_OPTIONS, CONV3D_TRANSPOSE_OPTIONS, CROPPING3D_OPTIONS, GLOBAL_POOLING3D_OPTIONS, POOLING3D_OPTIONS, UP_SAMPLING3D_OPTIONS, ZERO_PADDING3D_OPTIONS } from './layer_options.js';
+import { checkRequiredOptions, CONV3D_OPTIONS, CONV3D_TRANSPOSE_OPTIONS, CROPPING3D_OPTIONS, GLOBAL_POOLING3D_OPTIONS, POOLING3D_OPTIONS, UP_SAMPLING3D_OPTIONS, ZERO_PADDING3D_OPTIONS } from './layer_options.js';
 import { AveragePooling3D, MaxPooling3D, type Pooling3DArgs } from './pooling3d.js';
 import { UpSampling3D, type UpSampling3DArgs } from './up_sampling3d.js';
 import { ZeroPadding3D, type ZeroPadding3DArgs } from './zero_padding3d.js';

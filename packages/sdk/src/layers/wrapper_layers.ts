@@ -1,7 +1,6 @@
 // The km.layers factories of the wrapper layers (TensorFlow.js' names), each checking its options.
-import { checkRequiredOptions } from '../utils/options.js';
 import { Bidirectional, type BidirectionalArgs, type BidirectionalMergeMode } from './bidirectional.js';
-import { BIDIRECTIONAL_OPTIONS, TIME_DISTRIBUTED_OPTIONS } from './layer_options.js';
+import { checkRequiredOptions, BIDIRECTIONAL_OPTIONS, TIME_DISTRIBUTED_OPTIONS } from './layer_options.js';
 import { TimeDistributed, type TimeDistributedArgs } from './time_distributed.js';
 
 /**

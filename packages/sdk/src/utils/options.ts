@@ -16,19 +16,6 @@ export function checkOptions(args: unknown, allowed: readonly string[], call: st
   }
 }
 
-/** Options every layer takes, listed after a layer's own when a call without options names them. */
-const LAYER_OPTIONS = new Set(['name', 'inputShape', 'batchInputShape', 'batchSize', 'trainable', 'dtype', 'weights', 'inputDType']);
-
-/** As {@link checkOptions}, for a call whose options object is required (a layer with a required size or rate). */
-export function checkRequiredOptions(args: unknown, allowed: readonly string[], call: string): void {
-  if (args === undefined) {
-    const own = allowed.filter((k) => !LAYER_OPTIONS.has(k));
-    const common = allowed.filter((k) => LAYER_OPTIONS.has(k));
-    throw new Error(`${call}() needs an options object, ${call}({ ... }). Its options are: ${own.join(', ')}${common.length > 0 ? `; and as every layer: ${common.join(', ')}` : ''}.`);
-  }
-  checkOptions(args, allowed, call);
-}
-
 /** Keras options that TensorFlow.js (and kerasm) name differently, by their camelCase form. */
 const RENAMED: Readonly<Record<string, string>> = { stepsPerEpoch: 'batchesPerEpoch', steps: 'batches' };
 

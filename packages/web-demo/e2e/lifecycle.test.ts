@@ -1,5 +1,6 @@
-// The element's life on a page: removal ends its worker, stop() at any time, and the errors a
-// page author meets first (a bad data-url, out-of-range pixels), in a bare page without COOP/COEP.
+// The element's life on a page: its worker lives while it is in the document (calls outside it are
+// refused, removal ends the worker, a move keeps it), stop() at any time, and the errors a page
+// author meets first (a bad data-url, out-of-range pixels), in a bare page without COOP/COEP.
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,22 @@ let server: StaticServer;
 let chromium: Awaited<ReturnType<typeof launchChromium>>;
 let page: Page;
 const pageErrors: string[] = [];
+
+const REMOVED = 'kerasm-mnist-demo: the element was removed from the page, which ended its training worker and model. Add it back and call train() (or load()) again.';
+type ErrorDetail = { name: string; message: string };
+
+/** Counts the workers the page starts while `body` runs. */
+async function countingWorkers<T>(body: () => Promise<T>): Promise<{ result: T; started: number }> {
+  let started = 0;
+  const onWorker = () => started++;
+  page.on('worker', onWorker);
+  try {
+    const result = await body();
+    return { result, started };
+  } finally {
+    page.off('worker', onWorker);
+  }
+}
 
 beforeAll(async () => {
   server = await serveStatic({ '/': join(PACKAGE_DIR, 'e2e', 'embed'), '/node_modules/@kerasm/web-demo/': DIST_DIR }, false);
@@ -92,6 +109,98 @@ describe('<kerasm-mnist-demo> on a page', () => {
     await expect.poll(() => page.workers().length, { timeout: 10_000 }).toBe(1);
   });
 
+  it('refuses calls on a demo never added to the page, starting no worker, and works once added', async () => {
+    const before = page.workers().length;
+    const { result, started } = await countingWorkers(() =>
+      page.evaluate(async () => {
+        const demo = document.createElement('kerasm-mnist-demo');
+        const events: ErrorDetail[] = [];
+        demo.addEventListener('error', (e) => events.push((e as unknown as CustomEvent<ErrorDetail>).detail));
+        const caught = (p: Promise<unknown>) => p.then(() => 'resolved', (e: Error) => `${e.name}: ${e.message}`);
+        const calls = await Promise.all([caught(demo.train()), caught(demo.predict(new Float32Array(784))), caught(demo.save()), caught(demo.load())]);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        (window as unknown as { detached: Element }).detached = demo;
+        return { calls, events, training: demo.training };
+      }),
+    );
+    expect(started).toBe(0);
+    expect(result.calls).toHaveLength(4);
+    result.calls.forEach((call, i) => {
+      const method = ['train()', 'predict()', 'save()', 'load()'][i];
+      expect(call).toBe(`InvalidStateError: kerasm-mnist-demo: ${method} needs the element in the document, where its training worker runs (a removal ends it). Append it first, e.g. document.body.append(demo), then call ${method} again.`);
+    });
+    expect(result.events).toEqual(result.calls.map((call) => ({ name: 'InvalidStateError', message: call.replace(/^InvalidStateError: /, '') })));
+    expect(result.training).toBe(false);
+
+    // Once added it has a worker and answers; a call right after removing it is refused too.
+    const added = await countingWorkers(() =>
+      page.evaluate(async () => {
+        const demo = (window as unknown as { detached: HTMLElementTagNameMap['kerasm-mnist-demo'] }).detached;
+        document.body.append(demo);
+        const caught = (p: Promise<unknown>) => p.then(() => 'resolved', (e: Error) => `${e.name}: ${e.message}`);
+        const untrained = await caught(demo.predict(new Float32Array(784)));
+        demo.remove();
+        return { untrained, afterRemoval: await caught(demo.train()) };
+      }),
+    );
+    expect(added.started).toBe(1);
+    expect(added.result.untrained).toMatch(/^Error: predict\(\) needs a trained model/);
+    expect(added.result.afterRemoval).toMatch(/^InvalidStateError: kerasm-mnist-demo: train\(\) needs the element in the document/);
+    await expect.poll(() => page.workers().length, { timeout: 10_000 }).toBe(before);
+  });
+
+  it('reports a removal that cuts calls short like other failures: AbortError and one error event', async () => {
+    const result = await page.evaluate(async () => {
+      const demo = document.createElement('kerasm-mnist-demo');
+      document.body.append(demo);
+      const events: ErrorDetail[] = [];
+      demo.addEventListener('error', (e) => events.push((e as unknown as CustomEvent<ErrorDetail>).detail));
+      const caught = (p: Promise<unknown>) => p.then(() => 'resolved', (e: Error) => `${e.name}: ${e.message}`);
+      const pending = [caught(demo.predict(new Float32Array(784))), caught(demo.save())];
+      demo.remove();
+      const rejected = await Promise.all(pending);
+      const onRemoval = events.splice(0);
+      // Removed with nothing pending, nothing failed: no event.
+      document.body.append(demo);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      demo.remove();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return { rejected, onRemoval, later: events };
+    });
+    expect(result).toEqual({ rejected: [`AbortError: ${REMOVED}`, `AbortError: ${REMOVED}`], onRemoval: [{ name: 'AbortError', message: REMOVED }], later: [] });
+  });
+
+  it('keeps its worker and run when moved to another parent mid-training, without probing again', async () => {
+    const { result, started } = await countingWorkers(() =>
+      page.evaluate(async () => {
+        const [a, b] = [document.createElement('div'), document.createElement('div')];
+        document.body.append(a, b);
+        const demo = document.createElement('kerasm-mnist-demo');
+        for (const [name, value] of [['train-samples', '1000'], ['batch-size', '50'], ['epochs', '1']]) demo.setAttribute(name, value);
+        a.append(demo);
+        const support = demo.shadowRoot!.querySelector('.backend-support')!;
+        while (!support.textContent!.startsWith('WASM')) await new Promise((resolve) => setTimeout(resolve, 50));
+        // A second probe would overwrite this.
+        support.textContent = 'probed once';
+        const errors: ErrorDetail[] = [];
+        demo.addEventListener('error', (e) => errors.push((e as unknown as CustomEvent<ErrorDetail>).detail));
+        const run = demo.train();
+        await new Promise((resolve) => demo.addEventListener('batchend', resolve, { once: true }));
+        b.append(demo); // disconnected, then connected
+        (b as unknown as { moveBefore(node: Node, child: Node | null): void }).moveBefore(demo, null);
+        a.append(demo);
+        const history = await run;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const seen = { epochs: history.epoch, errors, support: support.textContent, inA: demo.parentElement === a, training: demo.training };
+        a.remove();
+        b.remove();
+        return seen;
+      }),
+    );
+    expect(result).toEqual({ epochs: [0], errors: [], support: 'probed once', inA: true, training: false });
+    expect(started).toBe(1);
+  });
+
   it('stops a run when removed mid-training, rejecting train(), and trains again when added back', async () => {
     const removed = await page.evaluate(async () => {
       const demo = document.createElement('kerasm-mnist-demo');
@@ -101,20 +210,18 @@ describe('<kerasm-mnist-demo> on a page', () => {
       let afterRemoval = 0;
       let gone = false;
       demo.addEventListener('batchend', () => gone && afterRemoval++);
-      const run = demo.train().then(() => 'resolved', (e: Error) => e.message);
+      const errors: ErrorDetail[] = [];
+      demo.addEventListener('error', (e) => errors.push((e as unknown as CustomEvent<ErrorDetail>).detail));
+      const run = demo.train().then(() => 'resolved', (e: Error) => `${e.name}: ${e.message}`);
       await new Promise((resolve) => demo.addEventListener('batchend', resolve, { once: true }));
       demo.remove();
       gone = true;
       const message = await run;
       await new Promise((resolve) => setTimeout(resolve, 1000));
       (window as unknown as { second: Element }).second = demo;
-      return { message, afterRemoval, training: demo.hasAttribute('training') };
+      return { message, errors, afterRemoval, training: demo.hasAttribute('training') };
     });
-    expect(removed).toEqual({
-      message: 'kerasm-mnist-demo: the element was removed from the page, which ended its training worker and model. Add it back and call train() (or load()) again.',
-      afterRemoval: 0,
-      training: false,
-    });
+    expect(removed).toEqual({ message: `AbortError: ${REMOVED}`, errors: [{ name: 'AbortError', message: REMOVED }], afterRemoval: 0, training: false });
     await expect.poll(() => page.workers().length, { timeout: 10_000 }).toBe(1);
 
     const again = await page.evaluate(async () => {

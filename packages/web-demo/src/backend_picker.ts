@@ -8,6 +8,8 @@ export function showBackendSupport(select: HTMLSelectElement, summary: HTMLEleme
   for (const option of Array.from(select.options)) {
     const entry = support[option.value as keyof BackendSupport];
     if (!entry || entry.available) continue;
+    // A re-added element probes again with a fresh worker: mark each option once.
+    if (option.disabled) continue;
     option.disabled = true;
     option.textContent += ' – not supported here';
     option.title = entry.reason ?? '';

@@ -28,8 +28,12 @@ const DOWNLOAD_NAME = 'downloads://kerasm-mnist-demo';
  * `mnist/` beside this module).
  * Events, dispatched on the element (they do not bubble): `batchend` and `epochend` (detail: the
  * logs, with `epoch`), `trainend` (detail: `{ history, testLoss, testAccuracy }`), `error` (detail:
- * `{ message }`).
- * Removing the element from the page ends its worker: a run in progress stops and `train()` rejects.
+ * `{ message, name }`, `name` as on the rejected call's error, e.g. `'AbortError'`).
+ * Its worker lives while the element is in the document. `train()`, `predict()`, `save()` and
+ * `load()` on an element outside it reject with an `InvalidStateError` (append it first). Removing
+ * it ends the worker and the model: a run in progress stops, and pending calls reject with an
+ * `AbortError` reported by one `error` event too. Moving it (`append` elsewhere, `moveBefore`)
+ * keeps the worker and any run.
  *
  * @example
  * ```html
@@ -65,17 +69,24 @@ export class KerasmMnistDemo extends HTMLElement {
   }
 
   connectedCallback(): void {
-    // A fresh worker after a removal (the old one was terminated); on first connect, the set-up too.
     if (!this.#pad) this.#setUp();
-    this.#post({ type: 'probe' });
+    // A fresh worker after a removal (the old one was terminated). A move keeps its worker, which
+    // already probed: probing again would open a WebGL context in the worker on every move.
+    if (!this.#worker) this.#post({ type: 'probe' });
   }
 
   disconnectedCallback(): void {
-    // A move (remove, then insert in the same task) keeps the worker and any run going.
+    // A move (remove, then insert before this microtask) keeps the worker and any run going.
     queueMicrotask(() => {
       if (!this.isConnected) this.#endWorker();
     });
   }
+
+  /**
+   * Called instead of `disconnectedCallback` and `connectedCallback` when the page moves the element
+   * with `parent.moveBefore(demo, ref)`: the worker, the model and any run stay as they are.
+   */
+  connectedMoveCallback(): void {}
 
   #setUp(): void {
     const $ = <T extends Element>(selector: string) => this.#root.querySelector<T>(selector)!;
@@ -129,9 +140,12 @@ export class KerasmMnistDemo extends HTMLElement {
 
   /**
    * Trains a fresh model with the current attributes, then evaluates it on the 10,000 test images.
+   * Rejects with an `InvalidStateError` when the element is not in the document, and with an
+   * `AbortError` when it is removed during the run.
    * @returns The run's History (`epoch`, and `history` with per-epoch `loss` and `accuracy`).
    */
   train(): Promise<HistoryData> {
+    if (!this.isConnected) return Promise.reject(this.#notConnected('train()'));
     if (this.#run) return Promise.reject(this.#fail(new Error('kerasm-mnist-demo: a training run is already in progress; call stop() and wait for it to end first.')));
     let config;
     try {
@@ -162,8 +176,11 @@ export class KerasmMnistDemo extends HTMLElement {
   /**
    * Probabilities of the 10 digits for one image: an `ImageData` of any size (preprocessed like
    * MNIST: cropped, scaled to 20×20, centred by mass) or 784 values in [0, 1], ink bright.
+   * Rejects before the first training run, and like `train()` when the element is not in the
+   * document or is removed before the answer comes.
    */
   predict(input: ImageData | Float32Array): Promise<Float32Array> {
+    if (!this.isConnected) return Promise.reject(this.#notConnected('predict()'));
     let pixels: Float32Array;
     try {
       pixels = predictPixels(input);
@@ -176,9 +193,11 @@ export class KerasmMnistDemo extends HTMLElement {
   /**
    * Saves the trained (or loaded) model: `'indexeddb://name'` keeps it in this browser,
    * `'downloads://name'` downloads `name.json` and `name.weights.bin` (TensorFlow.js' LayersModel
-   * format). Rejects before the first training run.
+   * format). Rejects before the first training run, and like `train()` when the element is not in
+   * the document or is removed before the model is saved.
    */
   async save(destination: string = BROWSER_STORE): Promise<void> {
+    if (!this.isConnected) throw this.#notConnected('save()');
     const match = /^(indexeddb|downloads):\/\/(.+)$/.exec(destination);
     if (!match) {
       throw this.#fail(new Error(`kerasm-mnist-demo: save() takes 'indexeddb://name' or 'downloads://name'. Received: ${JSON.stringify(destination)}.`));
@@ -201,10 +220,12 @@ export class KerasmMnistDemo extends HTMLElement {
   /**
    * Loads a saved model in place of the trained one and evaluates it on the test images: from
    * `'indexeddb://name'`, a `model.json` URL, or the `.json` and `.bin` files a user picked
-   * (`input.files`). Runs on the backend the `backend` attribute names.
+   * (`input.files`). Runs on the backend the `backend` attribute names. Rejects like `train()` when
+   * the element is not in the document or is removed before the model is loaded.
    * @returns The loaded model's test loss and accuracy.
    */
   async load(source: string | FileList | readonly File[] = BROWSER_STORE): Promise<{ testLoss: number; testAccuracy: number }> {
+    if (!this.isConnected) throw this.#notConnected('load()');
     if (this.#run) throw this.#fail(new Error('kerasm-mnist-demo: load() cannot run while training; call stop() and wait for train() to settle first.'));
     let config;
     try {
@@ -246,20 +267,36 @@ export class KerasmMnistDemo extends HTMLElement {
     this.#worker.postMessage(message, transfer);
   }
 
-  /** Terminates the worker (and with it the model); pending calls reject, saying why. */
+  /**
+   * The worker starts on the first message and only a removal ends it, which never comes for an
+   * element that was never in the document: calls there would leak a worker, so they are refused.
+   */
+  #notConnected(method: string): Error {
+    return this.#fail(new DOMException(`kerasm-mnist-demo: ${method} needs the element in the document, where its training worker runs (a removal ends it). Append it first, e.g. document.body.append(demo), then call ${method} again.`, 'InvalidStateError'));
+  }
+
+  /**
+   * Terminates the worker (and with it the model). Pending calls reject with one AbortError, which
+   * is also reported like any other failure (status line and `error` event); a removal with nothing
+   * pending is no failure and fires nothing.
+   */
   #endWorker(): void {
     if (!this.#worker) return;
     this.#worker.terminate();
     this.#worker = null;
-    const removed = new Error('kerasm-mnist-demo: the element was removed from the page, which ended its training worker and model. Add it back and call train() (or load()) again.');
-    for (const pending of this.#requests.values()) pending.reject(removed);
+    const pending = [...this.#requests.values()];
     this.#requests.clear();
     const run = this.#run;
     this.#run = null;
     this.#trained = false;
     this.#setBusy(false);
     for (const button of ['.save-button', '.download-button']) this.#root.querySelector<HTMLButtonElement>(button)!.disabled = true;
-    this.#status('Removed from the page: the model is gone. Train again.');
+    if (!run && pending.length === 0) {
+      this.#status('Removed from the page: the model is gone. Train again.');
+      return;
+    }
+    const removed = this.#fail(new DOMException('kerasm-mnist-demo: the element was removed from the page, which ended its training worker and model. Add it back and call train() (or load()) again.', 'AbortError'));
+    for (const { reject } of pending) reject(removed);
     run?.reject(removed);
   }
 
@@ -378,7 +415,7 @@ export class KerasmMnistDemo extends HTMLElement {
 
   #fail(error: Error): Error {
     this.#status(error.message, true);
-    this.#emit('error', { message: error.message });
+    this.#emit('error', { message: error.message, name: error.name });
     return error;
   }
 

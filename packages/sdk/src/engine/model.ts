@@ -389,14 +389,14 @@ export abstract class LayersModel {
     const weightedMetricsSpec = args.weightedMetrics === undefined ? undefined : metricsSpecOf(args.weightedMetrics);
     if (weightedMetricsSpec) checkMetricsSpec(weightedMetricsSpec);
     const previous = this.#compiled?.optimizer;
-    if (previous && previous !== optimizer) previous.detach();
+    if (previous && previous !== optimizer) previous.detach(this.#weightKeys());
     this.#compiled = { loss, lossSpec: args.loss, lossWeights: args.lossWeights, optimizer, metricsSpec, weightedMetricsSpec };
     if (this.#tryGraph()) this.#resolveOutputs();
     if (this.#runtime) {
       // Target buffers depend on the loss (labels or rows), so plans are remade for the new one.
       for (const plan of this.#runtime.plans.values()) plan.release(this.#runtime.backend);
       this.#runtime.plans.clear();
-      optimizer.attach(this.#runtime.backend, this.#runtime.params.trainableSize, this.#runtime.params.trainableSegments(), false, this.#runtime.params.trainableShapes());
+      optimizer.attach(this.#runtime.backend, this.#runtime.params.trainableWeights());
     }
   }
 
@@ -668,7 +668,7 @@ export abstract class LayersModel {
    */
   dispose(): void {
     this.#releaseRuntime();
-    this.#compiled?.optimizer.detach();
+    this.#compiled?.optimizer.detach(this.#weightKeys());
     for (const layer of this.graphLayers) layer.dispose();
     this.#disposed = true;
   }
@@ -710,7 +710,7 @@ export abstract class LayersModel {
     if (this.#fitting) throw new Error(`Model '${this.name}' is training: its layers cannot change until fit() has finished. Await it (or set model.stopTraining = true) first.`);
     const kept = new Map(this.graphLayers.map((layer) => [layer, layer.getWeights()]));
     this.#releaseRuntime();
-    this.#compiled?.optimizer.detach();
+    this.#compiled?.optimizer.detach(this.#weightKeys());
     this.#compiled = null;
     this.#outputs = [];
     change();
@@ -749,20 +749,25 @@ export abstract class LayersModel {
     this.#outputs = resolveOutputs(this.#graph!, lossSpec, lossWeights, metricsSpec, weightedMetricsSpec);
   }
 
+  /** What the optimizer keys this model's weights' state by (frozen ones included: it may hold theirs aside). */
+  #weightKeys(): WeightSpec[] {
+    return this.graphLayers.flatMap((layer) => layer.weightSpecs);
+  }
+
   #ensureRuntime(backend: Backend): Runtime {
     this.#checkNotDisposed();
     this.#tryGraph();
     if (!this.#graph) throw new Error(`Model '${this.name}' is not built yet: give the first layer an inputShape, or call fit first.`);
     // A new backend (km.setBackend), or a layer's `trainable` changed: the weights move to a new layout.
     if (this.#runtime?.backend !== backend || this.#runtime.params.isStale()) {
-      const previous = this.#runtime;
       // The new store takes the latest values of layers that have some (this model's previous
       // layout, another model sharing them), so it is made before the previous one is released.
       const params = new ParamStore(backend, this.graphLayers, globalGenerator(), this.name);
       this.#releaseRuntime();
       this.#runtime = { backend, params, plans: new Map() };
-      this.#compiled?.optimizer.attach(backend, params.trainableSize, params.trainableSegments(), previous !== null, params.trainableShapes());
     }
+    // Every call: an optimizer shared with another model may be laid out for that model's weights.
+    this.#compiled?.optimizer.attach(backend, this.#runtime.params.trainableWeights());
     this.#runtime.params.claim();
     return this.#runtime;
   }
@@ -789,7 +794,7 @@ export abstract class LayersModel {
     this.#warnedFrozen = true;
     console.warn(
       `kerasm: model '${this.name}' has no trainable weights (its layers have trainable = false), so training it changes none of them. ` +
-        `kerasm reads trainable when a step runs, as Keras 3 does, where tfjs and Keras 2 fix it at compile: a model frozen after its compile (a GAN's discriminator, frozen for the combined model) is frozen for its own steps too.`,
+        `kerasm reads trainable when a step runs, as Keras 3 does, where tfjs and Keras 2 fix it at compile: a model frozen after its compile (a GAN's discriminator, frozen for the combined model) is frozen for its own steps too. Set trainable = true before its own steps and false again after them: each weight keeps its optimizer state through the changes.`,
     );
   }
 

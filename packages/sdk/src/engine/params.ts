@@ -2,6 +2,7 @@ import type { Backend, BufferId } from '../backend/backend.js';
 import type { Layer, WeightSpec } from '../layers/layer.js';
 import { shapeSize, Tensor } from '../tensor.js';
 import { bufferCopy, unreadBufferOn } from './device_tensor.js';
+import type { OptimizedWeight } from '../optimizers/optimizer.js';
 import type { Random } from '../utils/random.js';
 import { addStoreUser, checkWeightList, freedError, homeMoves, homeOf, moveHome, removeStoreUser, type StoreHome, type WeightHome } from './weight_homes.js';
 
@@ -151,14 +152,9 @@ export class ParamStore implements StoreHome {
     map.set(layer, list);
   }
 
-  /** Sizes of the trainable weights in buffer order (per-weight gradient clipping walks them). */
-  trainableSegments(): number[] {
-    return this.#slots.filter((s) => s.trainable).map((s) => s.size);
-  }
-
-  /** Shapes of the trainable weights, in the order of {@link trainableSegments}. */
-  trainableShapes(): number[][] {
-    return this.#slots.filter((s) => s.trainable).map((s) => [...s.spec.shape]);
+  /** The trainable weights in buffer order, each keyed by its spec, as the optimizer lays its state out. */
+  trainableWeights(): OptimizedWeight[] {
+    return this.#slots.filter((s) => s.trainable).map((s) => ({ key: s.spec, shape: s.spec.shape }));
   }
 
   /** The layer's weight buffers in `build` order. */

@@ -98,8 +98,9 @@ export abstract class Layer {
    * Whether training updates the layer's weights (Keras' `layer.trainable`). It may be changed at
    * any time, before or after `compile`: the model moves the weights between its trainable and
    * non-trainable lists (the order `getWeights()` uses) at the start of its next `fit`,
-   * `evaluate`, `predict` or `getWeights`, and then restarts the optimizer's state (moments,
-   * velocities), as recompiling would. Change it between calls to `fit`, not from a callback.
+   * `evaluate`, `predict` or `getWeights`. The optimizer keeps each weight's state (moments,
+   * velocities) through the change, so a layer frozen for some steps resumes its own when it is
+   * unfrozen, as in Keras 3. Change it between calls to `fit`, not from a callback.
    *
    * @example
    * ```ts

@@ -37,7 +37,7 @@ function run(optimizer: km.optimizers.Optimizer, steps: number): { params: Float
   const params = b.alloc(N, 'float32');
   const grads = b.alloc(N, 'float32');
   b.write(params, P0);
-  optimizer.attach(b, N);
+  optimizer.attach(b, [{ key: {}, shape: [N] }]);
   for (let t = 0; t < steps; t++) {
     b.write(grads, Float32Array.from(gradient(b.read(params, N, 'float32'))));
     optimizer.apply(params, grads);

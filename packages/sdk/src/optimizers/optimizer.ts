@@ -48,9 +48,11 @@ export abstract class Optimizer {
   /** Per-weight views of a buffer, by buffer (views are not free on every backend, so they are made once). */
   #views = new Map<BufferId, BufferId[]>();
   #size = 0;
-  #segments: readonly number[] = [];
-  #shapes: readonly (readonly number[])[] = [];
+  /** The trainable weights the state is laid out for, in parameter-buffer order. */
+  #weights: readonly OptimizedWeight[] = [];
   #slots: AllocatedSlot[] = [];
+  /** The state of weights that left the layout (frozen, or another model's), by weight and slot name, until they return. */
+  #stash = new Map<object, Map<string, StashedState>>();
 
   constructor(className: string, args: OptimizerArgs, defaultLearningRate: number) {
     const lr = args.learningRate ?? defaultLearningRate;
@@ -115,25 +117,74 @@ export abstract class Optimizer {
   }
 
   /**
-   * Allocates state for `size` parameters on `backend`; called once by `compile`/`fit`.
-   * `segments` are the sizes of the individual weights in the buffer (for per-weight `clipnorm`),
-   * `shapes` their shapes (for optimizers whose state is shaped per weight, as Adafactor's; by
-   * default each weight is a vector). The state is kept when the backend and size are unchanged,
-   * unless `restart` is set (the parameters were laid out anew, so the old state belongs to other weights).
+   * Lays the state out for the model's trainable weights on `backend`, in parameter-buffer order;
+   * the model calls it before each use. State is kept per weight, as in Keras and tfjs: when the
+   * layout changes (a layer's `trainable` flipped, another model shares this optimizer, the model
+   * moved backends) each weight keeps its moments, a weight that left the layout keeps them aside
+   * until it returns, and `iterations` goes on. A new weight starts from the slots' initial values.
    */
-  attach(backend: Backend, size: number, segments: readonly number[] = [size], restart = false, shapes: readonly (readonly number[])[] = segments.map((n) => [n])): void {
-    this.#segments = segments;
-    this.#shapes = shapes;
-    this.#views.clear();
-    if (!restart && this.#backend === backend && this.#size === size) return;
-    if (this.#backend) this.#release(this.#backend);
+  attach(backend: Backend, weights: readonly OptimizedWeight[]): void {
+    if (this.#backend === backend && sameWeights(this.#weights, weights)) return;
+    const shapes = weights.map((w) => w.shape);
+    const slots = allocateSlots(backend, this.#declaredSlots(), shapes);
+    const previous = this.#backend;
+    if (previous) {
+      this.#carryState(backend, slots, weights);
+      this.#release(previous);
+    } else {
+      this.iterations = 0;
+      this.accumulatedBatches = 0;
+    }
     this.#backend = backend;
-    this.#size = size;
-    this.iterations = 0;
-    this.accumulatedBatches = 0;
-    const accumulator = this.gradientAccumulationSteps ? [GRADIENT_ACCUMULATOR] : [];
-    this.#slots = allocateSlots(backend, [...this.declareSlots(), ...accumulator], shapes);
-    if (this.ema) this.#average = new WeightAverage(backend, size);
+    this.#weights = weights;
+    this.#slots = slots;
+    this.#views.clear();
+    this.#size = shapes.reduce((n, shape) => n + shapeSize(shape), 0);
+    // After a new layout the average restarts from the weights: a weight new to it has none.
+    if (this.ema) this.#average = new WeightAverage(backend, this.#size, previous !== null);
+  }
+
+  #declaredSlots(): StateSlot[] {
+    return [...this.declareSlots(), ...(this.gradientAccumulationSteps ? [GRADIENT_ACCUMULATOR] : [])];
+  }
+
+  /**
+   * Fills the new layout's `slots` with each weight's state from the current layout, or from the
+   * state set aside when it left an earlier one; sets aside the state of the weights that leave.
+   */
+  #carryState(backend: Backend, slots: readonly AllocatedSlot[], weights: readonly OptimizedWeight[]): void {
+    const from = this.#backend!;
+    const staying = new Set(weights.map((w) => w.key));
+    const aside = new Map<object, Map<string, StashedState>>();
+    for (const slot of slots.filter((s) => s.id)) {
+      // None when the previous layout was emptied by `detach`, leaving only state set aside.
+      const old = this.#slots.find((s) => s.name === slot.name) ?? { id: 0 };
+      const oldOffsets = slotOffsets(slot, this.#weights);
+      this.#weights.forEach((w, i) => {
+        if (staying.has(w.key)) return;
+        const length = shapeSize(slotShape(slot, w.shape));
+        const id = backend.alloc(length, 'float32');
+        transfer(from, from.view(old.id, oldOffsets[i], length), backend, id, length);
+        aside.set(w.key, (aside.get(w.key) ?? new Map<string, StashedState>()).set(slot.name, { id, length }));
+      });
+      const offsets = slotOffsets(slot, weights);
+      weights.forEach((w, j) => {
+        const length = shapeSize(slotShape(slot, w.shape));
+        const target = backend.view(slot.id, offsets[j], length);
+        const i = this.#weights.findIndex((o) => o.key === w.key);
+        const stashed = this.#stash.get(w.key)?.get(slot.name);
+        if (i >= 0) transfer(from, from.view(old.id, oldOffsets[i], length), backend, target, length);
+        else if (stashed) transfer(from, stashed.id, backend, target, length);
+      });
+    }
+    for (const [key, byName] of this.#stash) {
+      if (!staying.has(key) && !aside.has(key)) {
+        aside.set(key, new Map([...byName].map(([name, state]) => [name, moveState(from, state, backend)])));
+      } else {
+        for (const state of byName.values()) from.free(state.id);
+      }
+    }
+    this.#stash = aside;
   }
 
   #release(backend: Backend): void {
@@ -144,12 +195,26 @@ export abstract class Optimizer {
     this.#params = 0;
   }
 
-  /** Frees the optimizer's state buffers; a later `attach` (compile) starts it afresh. */
-  detach(): void {
-    if (this.#backend) this.#release(this.#backend);
-    this.#backend = null;
+  /**
+   * Frees the state of the weights keyed by `keys` (all of it without): their model was disposed
+   * or recompiled with another optimizer. Another model's state (an optimizer shared between
+   * models) stays; when none is left, a later `attach` starts afresh, `iterations` at 0.
+   */
+  detach(keys?: readonly object[]): void {
+    const backend = this.#backend;
+    if (!backend) return;
+    const gone = (key: object) => keys === undefined || keys.includes(key);
+    for (const [key, byName] of this.#stash) {
+      if (!gone(key)) continue;
+      for (const state of byName.values()) backend.free(state.id);
+      this.#stash.delete(key);
+    }
+    if (!this.#weights.every((w) => gone(w.key))) return;
+    this.#release(backend);
+    this.#weights = [];
     this.#size = 0;
     this.#views.clear();
+    if (this.#stash.size === 0) this.#backend = null;
   }
 
   /**
@@ -217,25 +282,25 @@ export abstract class Optimizer {
     if (this.globalClipnorm !== null) backend.clipByNorm(grads, this.#size, this.globalClipnorm);
     if (this.clipnorm !== null) {
       const views = this.weightViews(backend, grads);
-      this.#segments.forEach((length, i) => backend.clipByNorm(views[i], length, this.clipnorm!));
+      this.weightSizes.forEach((length, i) => backend.clipByNorm(views[i], length, this.clipnorm!));
     }
   }
 
   /** Sizes of the trainable weights, in the order they lie in the parameter buffer. */
   protected get weightSizes(): readonly number[] {
-    return this.#segments;
+    return this.#weights.map((w) => shapeSize(w.shape));
   }
 
   /** Shapes of the trainable weights, in the same order. */
   protected get weightShapes(): readonly (readonly number[])[] {
-    return this.#shapes;
+    return this.#weights.map((w) => w.shape);
   }
 
   /**
    * One view per weight of `buffer`, laid out by `lengths` (default: the weights' sizes, as in the
    * parameter buffer), made once per buffer until the next `attach`.
    */
-  protected weightViews(backend: Backend, buffer: BufferId, lengths: readonly number[] = this.#segments): BufferId[] {
+  protected weightViews(backend: Backend, buffer: BufferId, lengths: readonly number[] = this.weightSizes): BufferId[] {
     let ids = this.#views.get(buffer);
     if (!ids) {
       let offset = 0;
@@ -271,7 +336,7 @@ export abstract class Optimizer {
   protected slotViews(backend: Backend, name: string): BufferId[] {
     const slot = this.#slots.find((s) => s.name === name);
     if (!slot?.id) throw new Error(`${this.className} keeps no state slot '${name}'.`);
-    return this.weightViews(backend, slot.id, this.#shapes.map((shape) => shapeSize(slotShape(slot, shape))));
+    return this.weightViews(backend, slot.id, this.#weights.map((w) => shapeSize(slotShape(slot, w.shape))));
   }
 
   /** The update rule; `lr` is the step's learning rate and `iterations` already counts this step. */
@@ -299,4 +364,45 @@ export function checkRange(className: string, name: string, value: number, low: 
     throw new Error(`${className}: ${name} must be in [${low}, ${high}). Received: ${name}=${value}.`);
   }
   return value;
+}
+
+/** One trainable weight as an optimizer lays out its state: an identity that outlives a new layout of the parameters, and its shape. */
+export interface OptimizedWeight {
+  readonly key: object;
+  readonly shape: readonly number[];
+}
+
+/** One slot's state of a weight that left the layout. */
+interface StashedState {
+  readonly id: BufferId;
+  readonly length: number;
+}
+
+function sameWeights(a: readonly OptimizedWeight[], b: readonly OptimizedWeight[]): boolean {
+  return a.length === b.length && a.every((w, i) => w.key === b[i].key);
+}
+
+/** Where each weight's state starts in `slot`'s buffer. */
+function slotOffsets(slot: StateSlot, weights: readonly OptimizedWeight[]): number[] {
+  let offset = 0;
+  return weights.map((w) => {
+    const start = offset;
+    offset += shapeSize(slotShape(slot, w.shape));
+    return start;
+  });
+}
+
+/** Copies `length` elements between buffers, through the host when they live on different backends. */
+function transfer(from: Backend, src: BufferId, to: Backend, dst: BufferId, length: number): void {
+  if (from === to) from.copy(src, dst, length);
+  else to.write(dst, from.read(src, length, 'float32'));
+}
+
+/** The state on `to`: itself when `from` is `to`, else a copy there (the original freed). */
+function moveState(from: Backend, state: StashedState, to: Backend): StashedState {
+  if (from === to) return state;
+  const id = to.alloc(state.length, 'float32');
+  transfer(from, state.id, to, id, state.length);
+  from.free(state.id);
+  return { id, length: state.length };
 }

@@ -44,10 +44,14 @@ export function emaSettings(className: string, args: EmaArgs): EmaSettings | nul
 export class WeightAverage {
   readonly id: BufferId;
   readonly #size: number;
+  /** Whether the next update copies the weights whatever its step (the average restarts). */
+  #restart: boolean;
 
-  constructor(backend: Backend, size: number) {
+  /** @param restart Start from the weights at the next update rather than at step 1 (the weights were laid out anew). */
+  constructor(backend: Backend, size: number, restart = false) {
     this.id = backend.alloc(size, 'float32');
     this.#size = size;
+    this.#restart = restart;
   }
 
   /**
@@ -56,12 +60,13 @@ export class WeightAverage {
    */
   update(backend: Backend, params: BufferId, step: number, settings: EmaSettings): void {
     const m = settings.momentum;
-    if (step === 1 || m === 0) backend.copy(params, this.id, this.#size);
+    if (step === 1 || this.#restart || m === 0) backend.copy(params, this.id, this.#size);
     else if (m < 1) {
       backend.scale(this.id, this.#size, m / (1 - m));
       backend.add(this.id, params, this.id, this.#size);
       backend.scale(this.id, this.#size, 1 - m);
     }
+    this.#restart = false;
     if (settings.overwriteFrequency !== null && step % settings.overwriteFrequency === 0) this.overwrite(backend, params);
   }
 

@@ -111,13 +111,18 @@ export function sparseCategoricalCrossEntropy(p: usize, labels: usize, dp: usize
   return loss;
 }
 
-/** −(t·log(clip p) + (1−t)·log(1 − clip p)) summed over n elements. */
-export function binaryCrossEntropy(p: usize, targets: usize, dp: usize, n: i32, gradScale: f32, weights: usize, repeat: i32): f64 {
+/**
+ * −(t·log(clip p) + (1−t)·log(1 − clip p)) summed over n elements, with each target smoothed
+ * towards 0.5 first (t·(1 − s) + s/2, Keras' label_smoothing) so that the stored targets, which
+ * the metrics read, stay as given.
+ */
+export function binaryCrossEntropy(p: usize, targets: usize, dp: usize, n: i32, gradScale: f32, weights: usize, repeat: i32, smoothing: f32): f64 {
+  const s = <f64>smoothing;
   let loss: f64 = 0;
   for (let i = 0; i < n; i++) {
     const w = elementWeight(weights, i, repeat);
     const off = <usize>i << 2;
-    const t = <f64>load<f32>(targets + off);
+    const t = <f64>load<f32>(targets + off) * (1 - s) + 0.5 * s;
     const pc = clip(<f64>load<f32>(p + off));
     loss -= w * (t * Math.log(pc) + (1 - t) * Math.log(1 - pc));
     if (dp != 0) store<f32>(dp + off, <f32>((pc - t) / (pc * (1 - pc))) * (gradScale * <f32>w));

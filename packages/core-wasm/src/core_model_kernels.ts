@@ -98,9 +98,14 @@ export abstract class ModelKernels extends CoreBase {
     return this.k.sparseCategoricalCrossEntropy(p, labels, dp, rows, cols, gradScale, weights);
   }
 
-  /** Returns −Σ (t·log clip p + (1−t)·log(1 − clip p)); dp = (clip p − t)/(clip p·(1 − clip p))·gradScale. */
-  binaryCrossEntropy(p: number, targets: number, dp: number, n: number, gradScale: number, weights = 0, repeat = 1): number {
-    return this.k.binaryCrossEntropy(p, targets, dp, n, gradScale, weights, repeat);
+  /**
+   * Returns −Σ (t·log clip p + (1−t)·log(1 − clip p)); dp = (clip p − t)/(clip p·(1 − clip p))·gradScale.
+   * With `smoothing` s each target t is read as t·(1 − s) + s/2 (Keras' label smoothing); the
+   * target buffer is not changed.
+   * @example `core.binaryCrossEntropy(p, t, dp, n, 1 / n, 0, 1, 0.1)`
+   */
+  binaryCrossEntropy(p: number, targets: number, dp: number, n: number, gradScale: number, weights = 0, repeat = 1, smoothing = 0): number {
+    return this.k.binaryCrossEntropy(p, targets, dp, n, gradScale, weights, repeat, smoothing);
   }
 
   /** Returns Σ (p − t)²; dp = 2(p − t)·gradScale. A non-zero `weights` holds one weight per `repeat` elements, multiplying their loss and gradient (so in every loss kernel: one per row). */

@@ -173,4 +173,34 @@ describe.each(FLAVORS)('losses (%s)', (flavor) => {
       core.binaryCrossEntropy(pp, pt, pd, 2, 1));
     expect(value).toBeCloseTo(-2 * Math.log(EPS), 4);
   });
+
+  it('binaryCrossEntropy with label smoothing: smoothed loss and gradient, weighted, targets left as given', async () => {
+    const core = await coreFor(flavor);
+    // [elements, smoothing, elements per weight]
+    for (const [n, s, repeat] of [[1, 0.1, 1], [17, 0.2, 17], [65, 1, 5]] as const) {
+      const p = randomArray(n, 3 * n, 0.05, 0.95);
+      const t = Float32Array.from({ length: n }, (_, i) => (i % 5 === 2 ? 0.3 : i % 2));
+      const weights = Float32Array.from({ length: Math.ceil(n / repeat) }, (_, g) => 0.5 + g);
+      const bce = (x: Float64Array): number => {
+        let l = 0;
+        for (let i = 0; i < n; i++) {
+          const ts = t[i] * (1 - s) + 0.5 * s;
+          l -= weights[Math.floor(i / repeat)] * (ts * Math.log(clip(x[i])) + (1 - ts) * Math.log(1 - clip(x[i])));
+        }
+        return l;
+      };
+      const pw = put(core, weights);
+      let targetsAfter: ArrayLike<number> = [];
+      const b = run(core, [p, t], n, ([pp, pt], pd) => {
+        const value = core.binaryCrossEntropy(pp, pt, pd, n, GRAD_SCALE, pw, repeat, s);
+        targetsAfter = get(core, pt, n);
+        return value;
+      });
+      core.free(pw);
+      expect(b.value).toBeCloseTo(bce(Float64Array.from(p)), 5);
+      expect(b.withoutGrad).toBe(b.value);
+      expectClose(b.g, numericGrad(bce, p).map((v) => v * GRAD_SCALE), 1e-4, 1e-6);
+      expect(Array.from(targetsAfter)).toEqual(Array.from(t));
+    }
+  });
 });

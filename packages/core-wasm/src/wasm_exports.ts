@@ -26,7 +26,7 @@ export interface KernelExports {
   softmaxCrossEntropyDense(logits: number, targets: number, probs: number, dLogits: number, rows: number, cols: number, gradScale: number, weights: number): number;
   categoricalCrossEntropy(p: number, targets: number, dp: number, rows: number, cols: number, gradScale: number, weights: number): number;
   sparseCategoricalCrossEntropy(p: number, labels: number, dp: number, rows: number, cols: number, gradScale: number, weights: number): number;
-  binaryCrossEntropy(p: number, targets: number, dp: number, n: number, gradScale: number, weights: number, repeat: number): number;
+  binaryCrossEntropy(p: number, targets: number, dp: number, n: number, gradScale: number, weights: number, repeat: number, smoothing: number): number;
   meanSquaredError(p: number, targets: number, dp: number, n: number, gradScale: number, weights: number, repeat: number): number;
   countArgmaxMatchesSparse(p: number, labels: number, rows: number, cols: number, weights: number): number;
   countArgmaxMatchesDense(p: number, targets: number, rows: number, cols: number, weights: number): number;

@@ -163,7 +163,8 @@ export interface LossOps {
   /** Softmax of `logits` into `probs` (may alias), cross-entropy against int labels or one-hot rows, gradient w.r.t. the logits. */
   softmaxCrossEntropy(logits: BufferId, targets: BufferId, sparse: boolean, probs: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number, weights?: BufferId): Scalar;
   categoricalCrossEntropy(p: BufferId, targets: BufferId, sparse: boolean, grad: BufferId, rows: number, cols: number, gradScale: number, weights?: BufferId): Scalar;
-  binaryCrossEntropy(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, weights?: BufferId, repeat?: number): Scalar;
+  /** Binary cross-entropy of clipped probabilities; `labelSmoothing` s reads each target t as t·(1 − s) + s/2 without changing the buffer. */
+  binaryCrossEntropy(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, weights?: BufferId, repeat?: number, labelSmoothing?: number): Scalar;
   meanSquaredError(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, weights?: BufferId, repeat?: number): Scalar;
   /** Σ of a per-element loss; `param` is Huber's delta or the label smoothing of BCE from logits. */
   elementwiseLoss(kind: ElementwiseLossKind, p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, param: number, weights?: BufferId, repeat?: number): Scalar;

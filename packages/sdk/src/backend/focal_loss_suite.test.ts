@@ -18,6 +18,7 @@ const sum = (v: number[]) => v.reduce((a, b) => a + b, 0);
 const binaryCases: [string, BinaryFocalOptions][] = [
   ['probabilities', { gamma: 2, alpha: 0.25, applyClassBalancing: false, labelSmoothing: 0, fromLogits: false }],
   ['logits, class balancing and label smoothing', { gamma: 1.5, alpha: 0.7, applyClassBalancing: true, labelSmoothing: 0.2, fromLogits: true }],
+  ['probabilities, class balancing and label smoothing', { gamma: 2, alpha: 0.6, applyClassBalancing: true, labelSmoothing: 0.15, fromLogits: false }],
 ];
 const categoricalCases: [string, CategoricalFocalOptions][] = [
   ['probabilities', { alpha: 0.25, gamma: 2, labelSmoothing: 0, fromLogits: false }],

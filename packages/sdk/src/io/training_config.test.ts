@@ -82,6 +82,20 @@ describe('configured losses from km.losses', () => {
     expect(await plain.evaluate(x, targets, { verbose: 0 })).not.toEqual(before);
   });
 
+  it('binaryCrossentropy of probabilities with labelSmoothing round-trips', async () => {
+    km.utils.setRandomSeed(2);
+    const model = km.sequential([km.layers.dense({ units: 2, activation: 'sigmoid', inputShape: [3] })]);
+    model.compile({ optimizer: 'sgd', loss: km.losses.binaryCrossentropy({ labelSmoothing: 0.2 }) });
+    const targets = km.tensor(Array.from({ length: 12 }, (_, i) => [i % 2, (i + 1) % 2]));
+    const before = await model.evaluate(x, targets, { verbose: 0 });
+    const artifacts = await savedArtifacts(model, false);
+    expect(artifacts.trainingConfig?.loss).toEqual({ class_name: 'BinaryCrossentropy', config: { from_logits: false, label_smoothing: 0.2 } });
+    const loaded = await km.loadLayersModel(km.io.fromMemory(artifacts));
+    expect(await loaded.evaluate(x, targets, { verbose: 0 })).toEqual(before);
+    const plain = await km.loadLayersModel(km.io.fromMemory({ ...artifacts, trainingConfig: { ...artifacts.trainingConfig!, loss: 'binary_crossentropy' } }));
+    expect(await plain.evaluate(x, targets, { verbose: 0 })).not.toEqual(before);
+  });
+
   it('a Keras loss config kerasm cannot honour loads uncompiled, saying why', async () => {
     const model = km.sequential([km.layers.dense({ units: 2, inputShape: [3] })]);
     model.compile({ optimizer: 'sgd', loss: 'mse' });

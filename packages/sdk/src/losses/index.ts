@@ -1,5 +1,5 @@
 import { elementwiseLoss, huberLoss } from './elementwise.js';
-import { CROSS_ENTROPIES, getLoss, type Loss } from './losses.js';
+import { binaryCrossentropyLoss, CROSS_ENTROPIES, getLoss, type Loss } from './losses.js';
 import { ROWWISE_LOSSES } from './rowwise.js';
 import { checkBooleanOption, checkNumberOption, checkOptions, optionNames } from '../utils/options.js';
 import { BINARY_FOCAL_DEFAULTS, binaryFocalLoss, CATEGORICAL_FOCAL_DEFAULTS, categoricalFocalLoss } from './focal.js';
@@ -13,12 +13,16 @@ export interface CrossentropyArgs {
 
 /** Options of {@link binaryCrossentropy}. */
 export interface BinaryCrossentropyArgs extends CrossentropyArgs {
-  /** Targets t become t·(1 − s) + s/2 (default 0); supported with `fromLogits`. */
+  /**
+   * Targets t become t·(1 − s) + s/2 in the loss (default 0), from probabilities or logits, as in
+   * Keras 3; metrics such as binary accuracy still compare with the targets as given.
+   */
   labelSmoothing?: number;
 }
 
 /**
  * Binary cross-entropy with Keras' options.
+ * @example `model.compile({ optimizer: 'adam', loss: km.losses.binaryCrossentropy({ labelSmoothing: 0.1 }), metrics: ['accuracy'] })`
  * @example `model.compile({ optimizer: 'adam', loss: km.losses.binaryCrossentropy({ fromLogits: true, labelSmoothing: 0.1 }) })`
  */
 export function binaryCrossentropy(args: BinaryCrossentropyArgs = {}): Loss {
@@ -28,10 +32,8 @@ export function binaryCrossentropy(args: BinaryCrossentropyArgs = {}): Loss {
     throw new Error(`binaryCrossentropy: labelSmoothing must be in [0, 1]. Received: labelSmoothing=${smoothing}.`);
   }
   if (!args.fromLogits) {
-    if (smoothing > 0) {
-      throw new Error(`binaryCrossentropy: labelSmoothing=${smoothing} needs fromLogits: true in kerasm. Give the last layer a linear activation and pass { fromLogits: true, labelSmoothing: ${smoothing} }.`);
-    }
-    return CROSS_ENTROPIES.binaryCrossentropy;
+    if (smoothing === 0) return CROSS_ENTROPIES.binaryCrossentropy;
+    return { ...binaryCrossentropyLoss(smoothing), savedAs: { className: 'BinaryCrossentropy', config: { fromLogits: false, labelSmoothing: smoothing } } };
   }
   const loss = elementwiseLoss('binaryCrossentropy', 'binaryCrossentropyFromLogits', { param: smoothing, validate: CROSS_ENTROPIES.binaryCrossentropy.validateTargets });
   return { ...loss, savedAs: { className: 'BinaryCrossentropy', config: { fromLogits: true, labelSmoothing: smoothing } } };

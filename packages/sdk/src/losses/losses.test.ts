@@ -38,6 +38,16 @@ const cases: { name: string; loss: () => string | km.losses.Loss; ref: SampleLos
     targets: 'binary',
   },
   {
+    name: 'binaryCrossentropy labelSmoothing 0.2 (probabilities)',
+    loss: () => km.losses.binaryCrossentropy({ labelSmoothing: 0.2 }),
+    ref: (p, t) => mean(p.map((v, i) => {
+      const ts = t[i] * 0.8 + 0.1;
+      return -(ts * Math.log(clip(v, EPS, 1 - EPS)) + (1 - ts) * Math.log(1 - clip(v, EPS, 1 - EPS)));
+    })),
+    targets: 'binary',
+    activation: 'sigmoid',
+  },
+  {
     // Keras' DCGAN adds up to 0.05 of noise to its 0/1 labels, so real labels exceed 1.
     name: 'binaryCrossentropy on labels with noise beyond [0, 1]',
     loss: () => 'binary_crossentropy',
@@ -124,9 +134,10 @@ describe('losses against float64 references and finite differences', () => {
 });
 
 describe('loss option errors', () => {
-  it('labelSmoothing out of range or without fromLogits, and a bad Huber delta', () => {
+  it('labelSmoothing out of range, and a bad Huber delta', () => {
     expect(() => km.losses.binaryCrossentropy({ labelSmoothing: 2 })).toThrow(/labelSmoothing must be in \[0, 1\]. Received: labelSmoothing=2/);
-    expect(() => km.losses.binaryCrossentropy({ labelSmoothing: 0.1 })).toThrow(/labelSmoothing=0.1 needs fromLogits: true/);
+    expect(() => km.losses.binaryCrossentropy({ labelSmoothing: -0.5 })).toThrow(/labelSmoothing must be in \[0, 1\]. Received: labelSmoothing=-0.5/);
+    expect(km.losses.binaryCrossentropy({ labelSmoothing: 0.1 }).savedAs).toEqual({ className: 'BinaryCrossentropy', config: { fromLogits: false, labelSmoothing: 0.1 } });
     expect(() => km.losses.huber({ delta: 0 })).toThrow(/delta must be a positive number. Received: delta=0/);
     expect(() => km.losses.categoricalCrossentropy({ labelSmoothing: -0.1 })).toThrow(/categoricalCrossentropy: labelSmoothing must be in \[0, 1\]. Received: labelSmoothing=-0.1/);
     expect(() => km.losses.sparseCategoricalCrossentropy({ labelSmoothing: 1.5 })).toThrow(/sparseCategoricalCrossentropy: labelSmoothing must be in \[0, 1\]. Received: labelSmoothing=1.5/);

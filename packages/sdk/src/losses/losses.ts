@@ -139,20 +139,28 @@ const sparseCategoricalCrossentropy: Loss = {
   },
 };
 
+/**
+ * Binary cross-entropy of probabilities. The kernel smooths each target towards 0.5 by
+ * `labelSmoothing` as it reads it, so the target buffer, which the metrics read, stays as given.
+ */
+export function binaryCrossentropyLoss(labelSmoothing = 0): Loss {
+  return {
+    name: 'binaryCrossentropy',
+    sparseTargets: false,
+    fusesSoftmax: false,
+    validateTargets(y, outputShape) {
+      validateDense(this.name, y, outputShape);
+      validateUnitInterval(this.name, y);
+    },
+    compute(backend, output, targets, grad, batch, outputShape, _fused, weights) {
+      // Keras averages over the last axis, then over every other position: the mean of all values.
+      return positionMeanLoss((scale, n, w, repeat) => backend.binaryCrossEntropy(output, targets, grad, n, scale, w, repeat, labelSmoothing), batch, outputShape, lastAxis(outputShape), weights);
+    },
+  };
+}
+
 // Keras averages these over the last axis per sample, then over the batch.
-const binaryCrossentropy: Loss = {
-  name: 'binaryCrossentropy',
-  sparseTargets: false,
-  fusesSoftmax: false,
-  validateTargets(y, outputShape) {
-    validateDense(this.name, y, outputShape);
-    validateUnitInterval(this.name, y);
-  },
-  compute(backend, output, targets, grad, batch, outputShape, _fused, weights) {
-    // Keras averages over the last axis, then over every other position: the mean of all values.
-    return positionMeanLoss((scale, n, w, repeat) => backend.binaryCrossEntropy(output, targets, grad, n, scale, w, repeat), batch, outputShape, lastAxis(outputShape), weights);
-  },
-};
+const binaryCrossentropy = binaryCrossentropyLoss();
 
 const meanSquaredError: Loss = {
   name: 'meanSquaredError',

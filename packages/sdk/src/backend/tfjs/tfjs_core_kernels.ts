@@ -275,12 +275,13 @@ export abstract class TfjsCoreKernels {
     });
   }
 
-  binaryCrossEntropy(p: BufferId, targets: BufferId, grad: BufferId, _n: number, gradScale: number, weights?: BufferId, repeat = 1): Promise<number> {
+  binaryCrossEntropy(p: BufferId, targets: BufferId, grad: BufferId, _n: number, gradScale: number, weights?: BufferId, repeat = 1, labelSmoothing = 0): Promise<number> {
     const tf = this.tf;
     return this.#scalar(() => {
       const w = this.#weights(weights);
       const c = tf.clipByValue(this.store.get(p), EPSILON, 1 - EPSILON);
-      const t = this.store.get(targets);
+      // Smoothed here, not in the stored targets, which the metrics read as given.
+      const t = labelSmoothing ? tf.add(tf.mul(this.store.get(targets), 1 - labelSmoothing), 0.5 * labelSmoothing) : this.store.get(targets);
       if (grad) this.store.set(grad, weighted(tf, tf.mul(tf.div(tf.sub(c, t), tf.mul(c, tf.sub(1, c))), gradScale), w, repeat));
       const terms = tf.add(tf.mul(t, tf.log(c)), tf.mul(tf.sub(1, t), tf.log(tf.sub(1, c))));
       return tf.neg(weightedSum(tf, terms, w, repeat));

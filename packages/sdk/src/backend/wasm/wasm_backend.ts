@@ -182,8 +182,8 @@ export class WasmBackend extends WasmOptimizerKernels implements Backend {
       : this.#core.categoricalCrossEntropy(p, targets, grad, rows, cols, gradScale, weights);
   }
 
-  binaryCrossEntropy(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, weights: BufferId = 0, repeat = 1): number {
-    return this.#core.binaryCrossEntropy(p, targets, grad, n, gradScale, weights, repeat);
+  binaryCrossEntropy(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, weights: BufferId = 0, repeat = 1, labelSmoothing = 0): number {
+    return this.#core.binaryCrossEntropy(p, targets, grad, n, gradScale, weights, repeat, labelSmoothing);
   }
 
   meanSquaredError(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, weights: BufferId = 0, repeat = 1): number {

@@ -20,7 +20,7 @@ export { tensor1d, tensor2d, tensor3d, tensor4d } from './tensor_ranked.js';
 export { ready, setBackend, setThreads, getBackend, getBackendInfo, backends, type BackendName, type BackendAvailability } from './backend/registry.js';
 export type { Backend, BufferId } from './backend/backend.js';
 export { sequential, Sequential, type SequentialArgs } from './engine/sequential.js';
-export { LayersModel, type ModelCompileArgs, type ModelInputs, type ModelTargets } from './engine/model.js';
+export { LayersModel, type ModelCompileArgs, type ModelInputs, type ModelOutputs, type ModelTargets } from './engine/model.js';
 export type { SummaryOptions } from './engine/summary.js';
 export { model, Functional, type FunctionalModelArgs } from './engine/functional.js';
 export { input, SymbolicTensor, type InputArgs } from './engine/symbolic.js';

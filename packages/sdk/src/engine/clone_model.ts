@@ -86,5 +86,7 @@ export function cloneModel(model: LayersModel, args: CloneModelArgs = {}): Layer
   for (const [original, made] of applications) {
     if (original.ends) made.ends = { inputs: original.ends.inputs.map((t) => tensors.get(t) ?? t), outputs: original.ends.outputs.map((t) => tensors.get(t) ?? t) };
   }
-  return new Functional({ inputs, outputs, name: model.name });
+  // Named outputs (Keras 3's dict outputs) keep their names.
+  const keys = model instanceof Functional ? model.graph.outputKeys : null;
+  return new Functional({ inputs, outputs: keys ? Object.fromEntries(keys.map((key, k) => [key, outputs[k]])) : outputs, name: model.name });
 }

@@ -9,7 +9,12 @@ import { checkOptions, optionNames } from '../utils/options.js';
 /** Options of {@link model}. */
 export interface FunctionalModelArgs {
   inputs: SymbolicTensor | SymbolicTensor[];
-  outputs: SymbolicTensor | SymbolicTensor[];
+  /**
+   * One symbolic tensor, a list, or an object that names each output (Keras 3's dict outputs):
+   * compile's losses, lossWeights and metrics, fit's and evaluate's targets and the logs are then
+   * keyed by those names, and predict returns an object keyed by them.
+   */
+  outputs: SymbolicTensor | SymbolicTensor[] | Readonly<Record<string, SymbolicTensor>>;
   name?: string;
 }
 
@@ -20,8 +25,9 @@ export class Functional extends LayersModel {
 
   constructor(args: FunctionalModelArgs) {
     checkOptions(args, optionNames<FunctionalModelArgs>({ inputs: true, outputs: true, name: true }), 'km.model');
-    const ends = { inputs: listOf(args.inputs, 'inputs'), outputs: listOf(args.outputs, 'outputs') };
-    const graph = traceGraph(ends.inputs, ends.outputs);
+    const named = namedOutputs(args.outputs);
+    const ends = { inputs: listOf(args.inputs, 'inputs'), outputs: named?.tensors ?? listOf(args.outputs as SymbolicTensor | SymbolicTensor[], 'outputs') };
+    const graph = traceGraph(ends.inputs, ends.outputs, named?.keys ?? null);
     super([...graph.layers], args.name ?? uniqueName('model'));
     this.#graph = graph;
     this.#ends = ends;
@@ -61,6 +67,11 @@ export class Functional extends LayersModel {
  * const r = km.layers.add().apply([h, km.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same' }).apply(h)]);
  * const y = km.layers.dense({ units: 10, activation: 'softmax' }).apply(km.layers.flatten().apply(r));
  * const model = km.model({ inputs: x, outputs: y });
+ *
+ * // Named outputs (Keras 3's dict): losses, targets, logs and predictions are keyed by the names.
+ * const twoHeads = km.model({ inputs: x, outputs: { digit: y, parity: km.layers.dense({ units: 1, activation: 'sigmoid' }).apply(r) } });
+ * twoHeads.compile({ optimizer: 'adam', loss: { digit: 'sparseCategoricalCrossentropy', parity: 'binaryCrossentropy' } });
+ * const { digit, parity } = twoHeads.predict<Record<string, km.Tensor>>(images);
  * ```
  */
 export function model(args: FunctionalModelArgs): Functional {
@@ -70,13 +81,28 @@ export function model(args: FunctionalModelArgs): Functional {
 function listOf(value: SymbolicTensor | SymbolicTensor[], what: string): SymbolicTensor[] {
   const list = Array.isArray(value) ? value : [value];
   if (list.length === 0 || !list.every((t) => t instanceof SymbolicTensor)) {
-    throw new Error(`km.model expects ${what} to be a symbolic tensor or a non-empty list of them (from km.input(...) or layer.apply(...)). Received: ${what}=${Array.isArray(value) ? `a list of ${value.length}` : typeof value}.`);
+    const alsoObject = what === 'outputs' ? ', or an object of them keyed by output name' : '';
+    throw new Error(`km.model expects ${what} to be a symbolic tensor or a non-empty list of them${alsoObject} (from km.input(...) or layer.apply(...)). Received: ${what}=${Array.isArray(value) ? `a list of ${value.length}` : value === null ? 'null' : typeof value}.`);
   }
   return list;
 }
 
+/** Outputs given as an object (Keras 3's dict outputs): their keys and tensors, in the object's key order; null for a tensor or a list. */
+function namedOutputs(value: unknown): { keys: string[]; tensors: SymbolicTensor[] } | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof SymbolicTensor) return null;
+  const entries = Object.entries(value);
+  if (entries.length === 0) throw new Error("km.model received outputs={}; name at least one output, e.g. outputs: { digit: digitHead, parity: parityHead }.");
+  const bad = entries.find(([, t]) => !(t instanceof SymbolicTensor));
+  if (bad) {
+    const [key, t] = bad;
+    throw new Error(`km.model outputs['${key}'] must be a symbolic tensor (from layer.apply(...)). Received: ${Array.isArray(t) ? `a list of ${t.length}` : t === null ? 'null' : typeof t}. Give each output name one tensor; a layer with several outputs gives one per name, e.g. { out: y, state: h }.`);
+  }
+  if (entries.some(([key]) => key === '')) throw new Error("km.model outputs has an empty key ''; name each output, e.g. outputs: { digit: digitHead }.");
+  return { keys: entries.map(([key]) => key), tensors: entries.map(([, t]) => t as SymbolicTensor) };
+}
+
 /** Walks back from the outputs, numbering each layer application once. */
-function traceGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[]): Graph {
+function traceGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[], outputKeys: readonly string[] | null): Graph {
   inputs.forEach((t) => {
     if (t.source.kind !== 'input') throw new Error(`km.model inputs must come from km.input(...), but '${t.name}' is the output of layer '${t.name}'. Pass the km.input(...) tensor it was computed from.`);
   });
@@ -131,7 +157,7 @@ function traceGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[]): Graph 
     if (!via?.ends || applications.has(via)) continue;
     applications.set(via, { inputs: via.ends.inputs.map((t) => refOf(t)!), outputs: via.ends.outputs.map((t) => ({ ref: refOf(t), shape: t.shape })) });
   }
-  return Graph.fromNodes(inputs.map((t) => t.shape), inputs.map((t) => t.name), nodes, outputRefs, outputs.map(tensorIndex), applications);
+  return Graph.fromNodes(inputs.map((t) => t.shape), inputs.map((t) => t.name), nodes, outputRefs, outputs.map(tensorIndex), applications, outputKeys);
 }
 
 /**

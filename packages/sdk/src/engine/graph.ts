@@ -69,6 +69,11 @@ export class Graph {
   readonly outputs: readonly number[];
   /** Per model output, which output of its node it is (0 but for a layer with several outputs). */
   readonly outputTensors: readonly number[];
+  /**
+   * The key of each model output when the model was given its outputs as an object (Keras 3's
+   * dict outputs, `km.model({ inputs, outputs: { digit, parity } })`), in output order; else null.
+   */
+  readonly outputKeys: readonly string[] | null;
   /** For each node, the nodes that read its output (in topological order). */
   readonly consumers: readonly number[][];
   /** The distinct layers, in the order of their first node (a shared layer appears once). */
@@ -82,8 +87,9 @@ export class Graph {
   /** Per application of a model inside this one (the `via` of its nodes), its inputs and outputs here. */
   readonly applications: ReadonlyMap<ModelApplication, ApplicationEnds>;
 
-  private constructor(inputShapes: readonly Shape[], inputNames: readonly string[], nodes: GraphNode[], outputs: number[], outputTensors: readonly number[] = outputs.map(() => 0), applications: ReadonlyMap<ModelApplication, ApplicationEnds> = new Map()) {
+  private constructor(inputShapes: readonly Shape[], inputNames: readonly string[], nodes: GraphNode[], outputs: number[], outputTensors: readonly number[] = outputs.map(() => 0), applications: ReadonlyMap<ModelApplication, ApplicationEnds> = new Map(), outputKeys: readonly string[] | null = null) {
     this.inputShapes = inputShapes;
+    this.outputKeys = outputKeys;
     this.inputNames = inputNames;
     this.nodes = nodes;
     this.outputs = outputs;
@@ -151,6 +157,7 @@ export class Graph {
     outputs: readonly number[],
     outputTensors?: readonly number[],
     applications: ReadonlyMap<ModelApplication, ApplicationEnds> = new Map(),
+    outputKeys: readonly string[] | null = null,
   ): Graph {
     const order = topologicalOrder(nodes);
     const position = new Map(order.map((old, i) => [old, i]));
@@ -158,7 +165,7 @@ export class Graph {
     const sorted = order.map((old) => ({ ...nodes[old], inbound: nodes[old].inbound.map(remap) }));
     const moved = (ref: TensorRef): TensorRef => [remap(ref[0]), ref[1]];
     const ends = new Map([...applications].map(([via, { inputs, outputs: outs }]) => [via, { inputs: inputs.map(moved), outputs: outs.map((o) => ({ ref: o.ref && moved(o.ref), shape: o.shape })) }]));
-    return new Graph(inputShapes, inputNames, sorted, outputs.map(remap), outputTensors, ends);
+    return new Graph(inputShapes, inputNames, sorted, outputs.map(remap), outputTensors, ends, outputKeys);
   }
 
   /** Shape of model output `k` (one sample). */

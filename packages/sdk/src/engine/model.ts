@@ -21,7 +21,7 @@ import { replayGraph } from './replay.js';
 import { SymbolicTensor, type CallOptions, type ModelApplication } from './symbolic.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import { logNames } from './metric_names.js';
-import { checkLossSpec, checkMetricsSpec, metricsSpecOf, outputNames, resolveOutputs, type LossSpec, type LossWeightsSpec, type MetricsSpec, type OutputSpec, type TensorsSpec } from './outputs.js';
+import { checkLossSpec, checkMetricsSpec, metricsSpecOf, modelOutputs, outputNames, resolveOutputs, type LossSpec, type LossWeightsSpec, type MetricsSpec, type OutputSpec, type TensorsSpec } from './outputs.js';
 import { Dataset } from '../data/dataset.js';
 import { evaluateDataset, fitDataset, type ModelEvaluateDatasetArgs, type ModelFitDatasetArgs } from './fit_dataset.js';
 import { testOnBatch, trainOnBatch, type OnBatchResult, type TestOnBatchArgs, type TrainOnBatchArgs } from './on_batch.js';
@@ -48,8 +48,10 @@ interface Compiled {
 
 /** Inputs of `fit`, `evaluate` and `predict`: one tensor, a list in input order, or an object keyed by input name. */
 export type ModelInputs = TensorsSpec;
-/** Targets of `fit` and `evaluate`: one tensor, a list in output order, or an object keyed by output layer name. */
+/** Targets of `fit` and `evaluate`: one tensor, a list in output order, or an object keyed by output name (`model.outputNames`). */
 export type ModelTargets = TensorsSpec;
+/** What `predict` returns: one tensor, a list in output order, or for a model whose outputs are named (`km.model({ outputs: { ... } })`) an object keyed by those names. */
+export type ModelOutputs = Tensor | Tensor[] | Record<string, Tensor>;
 
 interface Runtime {
   readonly backend: Backend;
@@ -281,7 +283,8 @@ export abstract class LayersModel {
 
   /**
    * The names targets, losses, loss weights and metrics are keyed by for each output (tfjs'
-   * `outputNames`): each output layer's name, in output order, once the model is built.
+   * `outputNames`), in output order, once the model is built: each output layer's name, or the keys
+   * of outputs given as an object (Keras 3's dict outputs, `km.model({ inputs, outputs: { digit, parity } })`).
    */
   get outputNames(): string[] {
     return outputNames(this.#builtGraph('outputNames'));
@@ -512,8 +515,11 @@ export abstract class LayersModel {
    * const probabilities = model.predictOnBatch(xBatch);
    * ```
    */
-  predictOnBatch<T extends Tensor | Tensor[] = Tensor<'float32'>>(x: ModelInputs): T {
-    return this.predict<T>(x, { batchSize: Math.max(1, firstInput(x).shape[0]) });
+  predictOnBatch<T extends Tensor | Tensor[] = Tensor<'float32'>>(x: ModelInputs): T;
+  /** `predict` on all of `x` as a single batch, for a model with named outputs: an object keyed by their names. */
+  predictOnBatch<T extends Record<string, Tensor>>(x: ModelInputs): T;
+  predictOnBatch(x: ModelInputs): ModelOutputs {
+    return this.predict<Tensor | Tensor[]>(x, { batchSize: Math.max(1, firstInput(x).shape[0]) });
   }
 
   /**
@@ -546,17 +552,23 @@ export abstract class LayersModel {
 
   /**
    * The model's outputs for `x` (batch by batch, default 32): one tensor, or with several outputs a
-   * list of them in output order (type it with `predict<km.Tensor[]>`). Synchronous:
+   * list of them in output order (type it with `predict<km.Tensor[]>`); a model whose outputs were
+   * given as an object returns an object keyed by their names, as Keras 3 does. Synchronous:
    * `await km.ready()` or a `fit` must have loaded the backend first.
    *
    * @example
    * ```ts
    * const probabilities = model.predict(x);
    * const [classes, values] = twoOutputModel.predict<km.Tensor[]>({ image, extra });
+   * const { digit, parity } = namedOutputModel.predict<Record<string, km.Tensor>>(x);
    * ```
    */
-  predict<T extends Tensor | Tensor[] = Tensor<'float32'>>(x: ModelInputs, args: ModelPredictArgs = {}): T {
-    return this.#predict(x, args, false) as T;
+  predict<T extends Tensor | Tensor[] = Tensor<'float32'>>(x: ModelInputs, args?: ModelPredictArgs): T;
+  /** `predict` for a model with named outputs (`km.model({ outputs: { ... } })`): an object keyed by their names. */
+  predict<T extends Record<string, Tensor>>(x: ModelInputs, args?: ModelPredictArgs): T;
+  predict(x: ModelInputs, args: ModelPredictArgs = {}): ModelOutputs {
+    const outputs = this.#predict(x, args, false);
+    return modelOutputs(this.#graph!, Array.isArray(outputs) ? outputs : [outputs]);
   }
 
   /**

@@ -5,9 +5,9 @@ import { isTfjsTensor, Tensor } from '../tensor.js';
 import { describeNonTensor, isNumberArray } from './foreign_values.js';
 import type { Graph } from './graph.js';
 
-/** One loss for every output, a list in output order, or an object keyed by output layer name. */
+/** One loss for every output, a list in output order, or an object keyed by output name (see `model.outputNames`). */
 export type LossSpec = LossName | string | Loss | readonly (LossName | string | Loss)[] | Readonly<Record<string, LossName | string | Loss>>;
-/** A list applied to every output, or an object keyed by output layer name. */
+/** A list applied to every output, or an object keyed by output name (see `model.outputNames`). */
 export type MetricsSpec = readonly (MetricName | string | Metric)[] | Readonly<Record<string, readonly (MetricName | string | Metric)[]>>;
 
 /** What compile takes for metrics: a {@link MetricsSpec}, or as in tfjs one metric, and one per output in an object. */
@@ -89,10 +89,24 @@ function metricListsFor(spec: MetricsSpec, names: readonly string[], what: strin
   return Array.isArray(spec) ? names.map(() => spec as readonly (string | Metric)[]) : perOutput(spec as Readonly<Record<string, readonly (string | Metric)[]>>, names, what, []);
 }
 
-/** The names compile's per-output specs and fit's targets are keyed by: each output layer's. */
+/**
+ * The names compile's per-output specs, fit's targets, the logs and predict's object are keyed by:
+ * the keys of outputs given as an object (Keras 3's dict outputs), else each output layer's name.
+ */
 export function outputNames(graph: Graph): string[] {
+  return graph.outputKeys ? [...graph.outputKeys] : outputLayerNames(graph);
+}
+
+/** Each output's layer name, tfjs' `outputNames` (what the saved file, which tfjs reads, keys outputs by). */
+export function outputLayerNames(graph: Graph): string[] {
   // A layer's extra outputs (an RNN's states) are named by their index, as 'lstm:1'.
   return graph.outputs.map((node, k) => graph.nodes[node].layer.name + (graph.outputTensors[k] > 0 ? `:${graph.outputTensors[k]}` : ''));
+}
+
+/** predict's result: one tensor, a list in output order, or for named outputs an object keyed by their names. */
+export function modelOutputs<T>(graph: Graph, values: T[]): T | T[] | Record<string, T> {
+  if (graph.outputKeys) return Object.fromEntries(graph.outputKeys.map((key, k) => [key, values[k]]));
+  return values.length === 1 ? values[0] : values;
 }
 
 /** A per-output value from a list (in output order) or an object keyed by output name; `fallback` where an object leaves one out. */
@@ -115,9 +129,14 @@ function perOutput<T>(spec: readonly T[] | Readonly<Record<string, T>>, names: r
 /** Resolves compile's loss, lossWeights, metrics and weightedMetrics into one spec per model output, with errors that name the outputs. */
 export function resolveOutputs(graph: Graph, loss: LossSpec, lossWeights: LossWeightsSpec | undefined, metrics: MetricsSpec, weightedMetrics: MetricsSpec = []): OutputSpec[] {
   const names = outputNames(graph);
-  const repeated = names.find((n, k) => names.indexOf(n) !== k);
+  const layerNames = outputLayerNames(graph);
+  const repeated = layerNames.findIndex((n, k) => layerNames.indexOf(n) !== k);
   // Each output's loss writes its node's gradient and logs under the layer's name, so both must be unique.
-  if (repeated) throw new Error(`The model lists output '${repeated}' more than once among its outputs [${names.map((n) => `'${n}'`).join(', ')}], so its losses and logs cannot be told apart. List each output once; for a second loss on it, add a layer (e.g. km.layers.activation({ activation: 'linear' })) and output that.`);
+  if (repeated >= 0) {
+    const fix = "List each output once; for a second loss on it, add a layer (e.g. km.layers.activation({ activation: 'linear' })) and output that.";
+    if (graph.outputKeys) throw new Error(`The model's outputs '${names[layerNames.indexOf(layerNames[repeated])]}' and '${names[repeated]}' are the same tensor (of layer '${layerNames[repeated]}'), so their losses would both write its gradient. ${fix}`);
+    throw new Error(`The model lists output '${layerNames[repeated]}' more than once among its outputs [${names.map((n) => `'${n}'`).join(', ')}], so its losses and logs cannot be told apart. ${fix}`);
+  }
   const losses = Array.isArray(loss) || isRecord(loss) ? perOutput<string | Loss>(loss as readonly (string | Loss)[], names, 'loss', undefined) : names.map(() => loss as string | Loss);
   const weights = lossWeights === undefined ? names.map(() => 1) : perOutput(lossWeights, names, 'lossWeights', 1);
   weights.forEach((w, k) => {

@@ -1,5 +1,6 @@
 import { formatShape, type Layer } from '../layers/layer.js';
 import { inboundTensor, outputShapesOf, type Graph } from './graph.js';
+import { outputLayerNames } from './outputs.js';
 import { graphEntries, tensorSource } from './graph_entries.js';
 import type { LayersModel } from './model.js';
 
@@ -113,7 +114,7 @@ function columnEnds(options: SummaryOptions, columns: readonly string[], connect
  * Keras writes them (`layer[call][0]`). A shared layer is one row, its parameters counted once,
  * with one "connected to" line per call; so is a model applied inside this one (a pretrained base),
  * whose own rows `expandNested` lists under it in a frame, as Keras does. `graphOf` gives such a
- * model's graph.
+ * model's graph. A model with named outputs says which layer computes each name above the totals.
  */
 export function summaryLines(name: string, graph: Graph, options: SummaryOptions, graphOf: (model: LayersModel) => Graph): string[] {
   const connected = !graph.isChain;
@@ -143,6 +144,11 @@ export function summaryLines(name: string, graph: Graph, options: SummaryOptions
   print(options.layerRange ? rangeOf(rows, options.layerRange, name) : rows, 0);
   const total = graph.layers.reduce((s, layer) => s + layer.countParams(), 0);
   const trainable = graph.layers.reduce((s, layer) => s + trainableCount(layer.weightSpecs), 0);
+  // The table names layers; named outputs (Keras 3's dict outputs) are keyed otherwise, so say which layer each name is.
+  if (graph.outputKeys) {
+    const layers = outputLayerNames(graph);
+    lines.push(`Outputs by name: ${graph.outputKeys.map((key, k) => `${key} = ${layers[k]}`).join(', ')}`);
+  }
   lines.push(`Total params: ${total.toLocaleString('en-US')}`);
   lines.push(`Trainable params: ${trainable.toLocaleString('en-US')}`);
   lines.push(`Non-trainable params: ${(total - trainable).toLocaleString('en-US')}`);

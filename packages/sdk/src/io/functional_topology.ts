@@ -23,6 +23,10 @@ export const FUNCTIONAL_CLASS_NAMES: readonly string[] = ['Model', 'Functional']
  * tfjs write `layer(x, training=False)`. A model applied inside this one is one entry holding its
  * own topology's config (`nestedTopology`), one inbound node per application; tfjs and Keras 2
  * number its calls from 1 (its call 0 built it), so references to its outputs do too.
+ *
+ * Outputs given as an object (Keras 3's dict outputs) stay a list in `output_layers`, which is
+ * all tfjs reads (it loads the model with list outputs); their keys go beside it in `output_keys`,
+ * one per entry, which kerasm reads back and tfjs ignores.
  */
 export function functionalTopology(name: string, graph: Graph, inputDtypes: readonly DType[], nestedTopology: (model: LayersModel) => Json): Json {
   const entries = graphEntries(graph);
@@ -62,6 +66,7 @@ export function functionalTopology(name: string, graph: Graph, inputDtypes: read
       layers: [...inputLayers, ...layers],
       input_layers: graph.inputNames.map((inputName) => [inputName, 0, 0]),
       output_layers: graph.outputs.map((i, k) => source(i, graph.outputTensors[k]).slice(0, 3)),
+      ...(graph.outputKeys ? { output_keys: [...graph.outputKeys] } : {}),
     },
     keras_version: KERAS_VERSION,
     backend: 'kerasm',
@@ -88,7 +93,8 @@ function inboundNode(entries: unknown[][], layer: Layer, training: boolean | und
 export interface ParsedFunctional {
   name: string;
   inputs: SymbolicTensor[];
-  outputs: SymbolicTensor[];
+  /** A list, or an object for named outputs (kerasm's `output_keys`, Keras' dict `output_layers`). */
+  outputs: SymbolicTensor[] | Record<string, SymbolicTensor>;
 }
 
 /** One saved call of a layer: which call it is and the tensors (`name[call]` keys) it reads. */
@@ -132,16 +138,19 @@ function tensorKey(name: string, call: number, tensor = 0): string {
 /**
  * Rebuilds a functional model's graph from its saved topology (`model` is the `{class_name,
  * config}` part), reading tfjs' and Keras 2's `inbound_nodes` and Keras 3's `keras_history` form.
- * Every error names `source` and the layer at fault.
+ * Named outputs come from kerasm's `output_keys` or from an `output_layers` object, as Keras writes
+ * a model with dict outputs. Every error names `source` and the layer at fault.
  */
 export function functionalFromTopology(model: Json, source: string, load: TopologyLoad): ParsedFunctional {
   const config = model.config;
-  if (!isObject(config) || !Array.isArray(config.layers) || !Array.isArray(config.input_layers) || !Array.isArray(config.output_layers)) {
+  if (!isObject(config) || !Array.isArray(config.layers) || !Array.isArray(config.input_layers) || !(Array.isArray(config.output_layers) || isObject(config.output_layers))) {
     throw new Error(`${source}: a functional model's config needs 'layers', 'input_layers' and 'output_layers' arrays. Received: config=${describe(config)}.`);
   }
+  const outputKeys = savedOutputKeys(config, source);
+  const outputLayers: unknown[] = Array.isArray(config.output_layers) ? config.output_layers : Object.values(config.output_layers);
   const tensors = new Map<string, SymbolicTensor>();
   let pending: PendingCall[] = [];
-  const highest = highestCalls(config.layers, config.output_layers);
+  const highest = highestCalls(config.layers, outputLayers);
   config.layers.forEach((entry: unknown, i: number) => {
     if (!isObject(entry) || typeof entry.class_name !== 'string' || !isObject(entry.config)) {
       throw new Error(`${source}: layer ${i} must be {class_name, config, inbound_nodes}. Received: ${describe(entry)}.`);
@@ -190,11 +199,24 @@ export function functionalFromTopology(model: Json, source: string, load: Topolo
     if (!tensor) throw new Error(`${source}: ${what} lists ${describe(ref)}, which is not an output of a layer call of the model. Expected [layer_name, call, tensor] naming one of: ${[...tensors.keys()].join(', ')} (name[call]:k is output k of a layer with several).`);
     return tensor;
   };
+  const outputs = outputLayers.map(endpoint('output_layers'));
   return {
     name: typeof config.name === 'string' ? config.name : 'model',
     inputs: config.input_layers.map(endpoint('input_layers')),
-    outputs: config.output_layers.map(endpoint('output_layers')),
+    outputs: outputKeys ? Object.fromEntries(outputKeys.map((key, k) => [key, outputs[k]])) : outputs,
   };
+}
+
+/** The keys of named outputs: an `output_layers` object's (Keras), or kerasm's `output_keys` beside the list; null for list outputs. */
+function savedOutputKeys(config: Json, source: string): string[] | null {
+  if (isObject(config.output_layers)) return Object.keys(config.output_layers);
+  const keys = config.output_keys;
+  if (keys === undefined || keys === null) return null;
+  const count = (config.output_layers as unknown[]).length;
+  if (!Array.isArray(keys) || keys.length !== count || !keys.every((k) => typeof k === 'string' && k !== '') || new Set(keys).size !== keys.length) {
+    throw new Error(`${source}: output_keys must list a distinct, non-empty name for each of the ${count} entries of output_layers. Received: output_keys=${describe(keys)}. Fix the names, or remove output_keys to load the model with list outputs.`);
+  }
+  return keys as string[];
 }
 
 /** A layer from its saved class name and normalised config; errors name `where`. */

@@ -8,7 +8,7 @@ import { SavedLayers } from './saved_layers.js';
 import { checkLayersModelFormat } from './load_weights.js';
 import { restoreOptimizerWeights } from './optimizer_weights.js';
 import { describeSource, handlerFor } from './router.js';
-import { compileArgsOf } from './training_config.js';
+import { compileArgsOf, withOutputKeys } from './training_config.js';
 import type { IOHandler, ModelArtifacts } from './types.js';
 import { weightsByName } from './match_weights.js';
 import { savedWeights } from './weights.js';
@@ -41,7 +41,7 @@ export async function modelFromArtifacts(artifacts: ModelArtifacts, where: strin
   const layers = model.allLayers;
   await ready();
   if (artifacts.trainingConfig) {
-    const args = compileArgsOf(artifacts.trainingConfig);
+    const args = compileArgsOf(withOutputKeys(artifacts.trainingConfig, model));
     if (typeof args === 'string') console.warn(`kerasm: ${where} loads uncompiled because ${args}; call model.compile() before training.`);
     else model.compile(args);
   }

@@ -1,5 +1,6 @@
+import type { Functional } from '../engine/functional.js';
 import type { LayersModel, ModelCompileArgs } from '../engine/model.js';
-import type { LossSpec, MetricsSpec } from '../engine/outputs.js';
+import { outputLayerNames, type LossSpec, type MetricsSpec } from '../engine/outputs.js';
 import type { Loss } from '../losses/losses.js';
 import type { Metric } from '../metrics/metric.js';
 import { isObject } from './layers_model_format.js';
@@ -15,6 +16,10 @@ import type { TrainingConfig } from './types.js';
  * writes). `loss_weights` and `weighted_metrics` are Keras' keys, written only when compile set
  * lossWeights or weightedMetrics: tfjs-layers 4.22 refuses to load any file with them ("Loading
  * loss_weights is not supported yet", "Loading weight_metrics is not supported yet").
+ *
+ * A model with named outputs (Keras 3's dict outputs) is compiled with objects keyed by those names;
+ * tfjs knows the outputs by their layers' names only, so the file keys them by layer name, and
+ * loading keys them back ({@link withOutputKeys}).
  */
 
 /** tfjs' `trainingConfig` for a compiled model; throws naming a loss or optimizer that has no saved form. */
@@ -25,7 +30,38 @@ export function trainingConfigOf(model: LayersModel): TrainingConfig | undefined
   const weights = spec.lossWeights;
   if (weights !== undefined) config.loss_weights = Array.isArray(weights) ? [...(weights as readonly number[])] : { ...(weights as Record<string, number>) };
   if (spec.weightedMetrics !== undefined) config.weighted_metrics = savedMetrics(spec.weightedMetrics);
-  return config;
+  const named = namedOutputsOf(model);
+  return named ? renameOutputs(config, named.keys, named.layerNames) : config;
+}
+
+/** A model with named outputs: their keys and, in the same order, the layer names tfjs keys outputs by; null for other models. */
+function namedOutputsOf(model: LayersModel): { keys: readonly string[]; layerNames: string[] } | null {
+  // By shape, not instanceof, as in model_topology.ts: importing Functional would close an import cycle.
+  const graph = 'graph' in model ? (model as Functional).graph : null;
+  return graph?.outputKeys ? { keys: graph.outputKeys, layerNames: outputLayerNames(graph) } : null;
+}
+
+/**
+ * A saved training config for `model`: one keyed by output layer name (as kerasm saves a model
+ * with named outputs, and as tfjs reads it) is keyed by the model's output names again.
+ */
+export function withOutputKeys(config: TrainingConfig, model: LayersModel): TrainingConfig {
+  const named = namedOutputsOf(model);
+  return named ? renameOutputs(config, named.layerNames, named.keys) : config;
+}
+
+/** The config with each per-output object keyed by `to[k]` where it was keyed by `from[k]`; an object with any other key is left as it is. */
+function renameOutputs(config: TrainingConfig, from: readonly string[], to: readonly string[]): TrainingConfig {
+  const renamed = <T>(entry: T): T => {
+    // A saved loss or metric with a config ({class_name, config}) is one entry, not per output.
+    if (!isObject(entry) || typeof entry.class_name === 'string') return entry;
+    const keys = Object.keys(entry);
+    if (keys.length === 0 || !keys.every((key) => from.includes(key))) return entry;
+    return Object.fromEntries(keys.map((key) => [to[from.indexOf(key)], entry[key]])) as T;
+  };
+  const out: TrainingConfig = { ...config, loss: renamed(config.loss) };
+  for (const key of ['metrics', 'loss_weights', 'weighted_metrics'] as const) if (config[key] !== undefined) out[key] = renamed(config[key]) as never;
+  return out;
 }
 
 function savedLosses(spec: LossSpec): TrainingConfig['loss'] {

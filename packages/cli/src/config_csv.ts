@@ -1,5 +1,6 @@
 import * as km from '@kerasm/sdk';
 import { checkClassLabel, likelyDelimiter, sparseClassCount } from './csv_checks.js';
+import { didYouMean } from './did_you_mean.js';
 import { UsageError } from './errors.js';
 import type { DataSpec, ExperimentConfig } from './experiment_config.js';
 
@@ -27,6 +28,10 @@ export async function checkCsvColumns(config: ExperimentConfig, data: CsvData, m
     const delimiter = likelyDelimiter(columns, data.delimiter);
     if (delimiter !== undefined) {
       throw new UsageError(`${file}: ${key} ${path} reads as one column, '${columns[0]}', with the delimiter ${JSON.stringify(data.delimiter)}; its header looks separated by ${JSON.stringify(delimiter)}. Set "delimiter": ${JSON.stringify(delimiter)} in data.`, TRAIN_HELP);
+    }
+    for (const column of Object.keys(data.columnConfigs ?? {})) {
+      if (columns.includes(column)) continue;
+      throw new UsageError(`${file}: data.columnConfigs names "${column}", but ${key} ${path} has no such column${didYouMean(column, columns, (c) => `"${c}"`)} Its columns are: ${columns.join(', ')}.`, TRAIN_HELP);
     }
     if (!columns.includes(data.labelColumn)) {
       throw new UsageError(`${file}: data.labelColumn is "${data.labelColumn}", but ${key} ${path} has no such column. Its columns are: ${columns.join(', ')}. Set data.labelColumn to the one holding the targets.`, TRAIN_HELP);
@@ -56,14 +61,27 @@ export async function checkCsvColumns(config: ExperimentConfig, data: CsvData, m
 /**
  * Counts a CSV dataset's rows and, for a model compiled with sparse categorical cross-entropy,
  * checks each label is one of its classes: done before training, in the pass that counts the rows,
- * so a bad label stops the run before the first epoch and is reported by its file line.
+ * so a bad label or an empty cell stops the run before the first epoch and is reported by its file
+ * line. `key` is the setting that names the file (`data.path`, `data.testPath`).
  */
-export async function countCheckedRows(rows: km.data.CsvDataset, model: km.LayersModel, data: CsvData): Promise<number> {
+export async function countCheckedRows(rows: km.data.CsvDataset, model: km.LayersModel, key: string, path: string, file: string): Promise<number> {
   const classes = sparseClassCount(model);
   let n = 0;
-  for await (const row of rows) {
-    if (classes > 1) await checkClassLabel(row.ys, n, classes, 'data.path', data.path);
-    n++;
+  try {
+    for await (const row of rows) {
+      if (classes > 1) await checkClassLabel(row.ys, n, classes, key, path);
+      n++;
+    }
+  } catch (err) {
+    throw withConfigDefaultAdvice(err, file);
   }
   return n;
+}
+
+/** The CSV reader's advice for an empty cell names km.data.csv's option; a config gives it in data.columnConfigs. */
+function withConfigDefaultAdvice(err: unknown, file: string): unknown {
+  if (err instanceof Error) {
+    err.message = err.message.replace(/give a default: columnConfigs: \{ ("[^"]*"): \{ default: 0 \} \}\.$/, (_, column: string) => `give the column a default in ${file}: "data": { "columnConfigs": { ${column}: { "default": 0 } } }.`);
+  }
+  return err;
 }

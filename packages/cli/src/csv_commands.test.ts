@@ -133,6 +133,14 @@ describe('evaluate and predict on CSV data (through the built binary)', () => {
     const unnamed = await kerasm('predict', await withoutRecordedColumns(blobs), '--input', extra);
     expect(unnamed.stderr).toContain('takes samples of shape [4] (4 values), but --input');
     expect(unnamed.stderr).toContain('has 5 feature columns (sepal, petal, stem, leaf, extra)');
+    // An empty cell: the advice is what a user of this command can do (it takes no column defaults).
+    const holes = join(dir, 'holes.csv');
+    await writeFile(holes, [rows[0], rows[1].replace(/^[^,]*/, ''), rows[2]].join('\n'));
+    for (const [command, flag] of [['evaluate', '--data'], ['predict', '--input']]) {
+      const { code, stderr } = await kerasm(command, blobs, flag, holes);
+      expect(code).toBe(1);
+      expect(stderr).toContain("line 2, column 'sepal' (column 1) is empty. Fill in the value or drop the row.");
+    }
   });
 
   it("reads a file's columns by the names the model was trained on, in any order, and refuses other names", async () => {

@@ -74,12 +74,13 @@ export async function readCsvSamples(saved: SavedModel, csv: CsvInput, note: Not
   return { x: km.tensor(x, [rows.length, ...saved.sampleShape]), labels };
 }
 
-/** Runs `read`, rewording the CSV reader's advice for training ("... before training.") for `verb`. */
+/** Runs `read`, rewording the CSV reader's advice for training ("... before training.", a `columnConfigs` default) for `verb`. */
 async function forCommand<T>(verb: string, read: () => Promise<T>): Promise<T> {
   try {
     return await read();
   } catch (err) {
-    if (err instanceof Error) err.message = err.message.replace(/ before training\.$/, ` before ${verb}.`);
+    // The CLI's evaluate and predict take no defaults for empty cells (km.data.csv's columnConfigs).
+    if (err instanceof Error) err.message = err.message.replace(/ before training\.$/, ` before ${verb}.`).replace(/, drop the row, or give a default: columnConfigs: .*$/, ' or drop the row.');
     throw err;
   }
 }

@@ -19,7 +19,7 @@ export interface CallbackSpec {
 
 export type DataSpec =
   | { source: 'mnist' }
-  | { source: 'csv'; path: string; labelColumn: string; delimiter: string; testPath?: string; shuffleBuffer: number };
+  | { source: 'csv'; path: string; labelColumn: string; delimiter: string; testPath?: string; shuffleBuffer: number; columnConfigs?: Record<string, { default: number }> };
 
 /** A whole experiment, as `kerasm train --config FILE.json` reads it (paths resolved against the file's folder). */
 export interface ExperimentConfig {
@@ -78,7 +78,7 @@ class ConfigReader {
 }
 
 function readData(r: ConfigReader, value: unknown, resolve: (p: string) => string): DataSpec {
-  const source = r.oneOf(r.object(value, 'data', ['source', 'path', 'labelColumn', 'delimiter', 'testPath', 'shuffleBuffer']).source, 'data.source', ['mnist', 'csv'] as const);
+  const source = r.oneOf(r.object(value, 'data', ['source', 'path', 'labelColumn', 'delimiter', 'testPath', 'shuffleBuffer', 'columnConfigs']).source, 'data.source', ['mnist', 'csv'] as const);
   const data = value as Json;
   if (source === 'mnist') return { source };
   const spec: DataSpec = {
@@ -89,7 +89,20 @@ function readData(r: ConfigReader, value: unknown, resolve: (p: string) => strin
     shuffleBuffer: r.int(data.shuffleBuffer, 'data.shuffleBuffer', 10000, 1, 10_000_000),
   };
   if (data.testPath !== undefined) spec.testPath = resolve(r.string(data.testPath, 'data.testPath'));
+  if (data.columnConfigs !== undefined) spec.columnConfigs = readColumnConfigs(r, data.columnConfigs);
   return spec;
+}
+
+/** `data.columnConfigs`, as km.data.csv takes it: a default for each column whose empty cells it fills. */
+function readColumnConfigs(r: ConfigReader, value: unknown): Record<string, { default: number }> {
+  const configs: Record<string, { default: number }> = {};
+  for (const [column, config] of Object.entries(r.object(value, 'data.columnConfigs', Object.keys(value ?? {})))) {
+    const path = `data.columnConfigs.${JSON.stringify(column)}`;
+    const given = r.object(config, path, ['default']).default;
+    if (typeof given !== 'number' || !Number.isFinite(given)) r.fail(`${path}.default`, given, 'a finite number for the empty cells of that column');
+    configs[column] = { default: given };
+  }
+  return configs;
 }
 
 function readModel(r: ConfigReader, value: unknown): ExperimentConfig['model'] {

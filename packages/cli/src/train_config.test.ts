@@ -70,6 +70,35 @@ describe('kerasm train --config (through the built binary)', () => {
     expect(missing.stderr).toMatch(/Could not read the config file .*none\.json/);
   });
 
+  it('fills empty cells from data.columnConfigs, and without it stops before training naming that setting; the test file is checked first too', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kerasm-config-defaults-'));
+    const holes = join(dir, 'holes.csv');
+    await writeFile(holes, 'a,b,label\n1,2,0\n,3,1\n2,1,0\n0,4,1\n');
+    const model = [{ type: 'dense', units: 2, activation: 'softmax', inputShape: [2] }];
+    const run = async (name: string, data: object) => {
+      const path = join(dir, name);
+      await writeFile(path, JSON.stringify({ data: { source: 'csv', labelColumn: 'label', ...data }, model, fit: { epochs: 1, validationSplit: 0 } }));
+      return kerasm('train', '--config', path, '--json');
+    };
+    const filled = await run('filled.json', { path: holes, columnConfigs: { a: { default: 0 } } });
+    expect(filled.code, filled.stderr).toBe(0);
+    expect(JSON.parse(filled.stdout.trim()).epochs).toHaveLength(1);
+    const full = join(dir, 'full.csv');
+    await writeFile(full, 'a,b,label\n1,2,0\n2,3,1\n');
+    const empty = await run('empty.json', { path: full, testPath: holes });
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain(`line 3, column 'a' (column 1) is empty. Fill in the value, drop the row, or give the column a default in ${join(dir, 'empty.json')}: "data": { "columnConfigs": { "a": { "default": 0 } } }.`);
+    // Found by the pass over the files before the first epoch.
+    expect(empty.stdout).not.toContain('"epochs"');
+    const typo = await run('typo.json', { path: holes, columnConfigs: { A: { default: 0 } } });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('data.columnConfigs names "A", but data.path');
+    expect(typo.stderr).toContain('has no such column; did you mean "a"? Its columns are: a, b, label.');
+    const notNumber = await run('nan.json', { path: holes, columnConfigs: { a: { default: 'zero' } } });
+    expect(notNumber.code).toBe(2);
+    expect(notNumber.stderr).toContain('data.columnConfigs."a".default is "zero"; expected a finite number for the empty cells of that column.');
+  });
+
   it('builds any single-input km.layers factory from a config', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'kerasm-config-layers-'));
     const config = join(dir, 'layers.json');

@@ -49,16 +49,19 @@ async function loadData(config: ExperimentConfig, model: km.LayersModel, file: s
     return [{ kind: 'tensors', x: train.x, y: train.y }, { on: 'test', run: (m) => m.evaluate(test.x, test.y, { batchSize: 64, verbose: 0 }) }];
   }
   const features = await checkCsvColumns(config, config.data, model, file);
-  const { path, labelColumn, delimiter, shuffleBuffer, testPath } = config.data;
-  const rows = km.data.csv(path, { labelColumn, delimiter });
+  const { path, labelColumn, delimiter, shuffleBuffer, testPath, columnConfigs } = config.data;
+  const read = (csvPath: string) => km.data.csv(csvPath, { labelColumn, delimiter, ...(columnConfigs ? { columnConfigs } : {}) });
+  const rows = read(path);
   // Keras holds out the last samples before shuffling; a dataset has to be counted to find them.
-  const n = await countCheckedRows(rows, model, config.data);
+  const n = await countCheckedRows(rows, model, 'data.path', path, file);
+  // The test file is read after training: checked now, a bad row cannot waste the run.
+  if (testPath) await countCheckedRows(read(testPath), model, 'data.testPath', testPath, file);
   const cut = Math.floor(n * (1 - validationSplit));
   if (cut === 0) throw new Error(`data.path ${path} has ${n} rows: too few to train on with fit.validationSplit=${validationSplit}.`);
   const train = rows.take(cut).shuffle(shuffleBuffer, config.seed).batch(batchSize).prefetch(2);
   const validation = cut < n ? rows.skip(cut).batch(batchSize) : undefined;
   const evaluation: Evaluation = testPath
-    ? { on: 'test', run: (m) => m.evaluate(km.data.csv(testPath, { labelColumn, delimiter }).batch(batchSize), { verbose: 0 }) }
+    ? { on: 'test', run: (m) => m.evaluate(read(testPath).batch(batchSize), { verbose: 0 }) }
     : validation
       ? { on: 'validation', run: (m) => m.evaluate(validation, { verbose: 0 }) }
       : { on: 'train', run: (m) => m.evaluate(rows.batch(batchSize), { verbose: 0 }) };

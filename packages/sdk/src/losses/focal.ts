@@ -1,8 +1,8 @@
 import type { BinaryFocalOptions, CategoricalFocalOptions } from '../backend/backend.js';
 import { mapScalar } from '../backend/backend.js';
 import type { Loss } from './losses.js';
-import { positionMeanLoss } from './position_mean.js';
-import { lastAxis, positions, rejectClassLabels, validateDense, validateUnitInterval } from './targets.js';
+import { binaryProbabilityLoss } from './position_mean.js';
+import { lastAxis, positions, rejectClassLabels, validateDense } from './targets.js';
 
 // Keras 3's focal cross-entropies (Lin et al. 2017): a cross-entropy whose terms are scaled by
 // (1 − p_t)^γ, so well-classified samples add little and rare, hard ones drive training.
@@ -15,18 +15,7 @@ export const CATEGORICAL_FOCAL_DEFAULTS: CategoricalFocalOptions = { alpha: 0.25
 
 /** Binary focal cross-entropy: the mean over the last axis at each position, then over positions and the batch (Keras' reduction). */
 export function binaryFocalLoss(options: BinaryFocalOptions): Loss {
-  return {
-    name: 'binaryFocalCrossentropy',
-    sparseTargets: false,
-    fusesSoftmax: false,
-    validateTargets(y, outputShape) {
-      validateDense(this.name, y, outputShape);
-      validateUnitInterval(this.name, y);
-    },
-    compute(backend, output, targets, grad, batch, outputShape, _fused, weights) {
-      return positionMeanLoss((scale, n, w, repeat) => backend.binaryFocalCrossEntropy(output, targets, grad, n, scale, options, w, repeat), batch, outputShape, lastAxis(outputShape), weights);
-    },
-  };
+  return binaryProbabilityLoss('binaryFocalCrossentropy', (backend, output, targets, grad, scale, n, w, repeat) => backend.binaryFocalCrossEntropy(output, targets, grad, n, scale, options, w, repeat));
 }
 
 /**

@@ -3,8 +3,8 @@ import { sameShape, type Tensor } from '../tensor.js';
 import type { Shape } from '../layers/layer.js';
 import { ELEMENTWISE_LOSSES, type ElementwiseLossName } from './elementwise.js';
 import { ROWWISE_LOSSES } from './rowwise.js';
-import { describeTargets, lastAxis, perPositionHint, positions, validateDense, validateUnitInterval } from './targets.js';
-import { positionMeanLoss } from './position_mean.js';
+import { describeTargets, lastAxis, perPositionHint, positions, validateDense } from './targets.js';
+import { binaryProbabilityLoss, positionMeanLoss } from './position_mean.js';
 import { BINARY_FOCAL_DEFAULTS, binaryFocalLoss, CATEGORICAL_FOCAL_DEFAULTS, categoricalFocalLoss } from './focal.js';
 import { DICE, overlapLoss, tverskyCoefficients, type OverlapAxis } from './overlap.js';
 import { CTC_LOSS } from './ctc.js';
@@ -144,19 +144,7 @@ const sparseCategoricalCrossentropy: Loss = {
  * `labelSmoothing` as it reads it, so the target buffer, which the metrics read, stays as given.
  */
 export function binaryCrossentropyLoss(labelSmoothing = 0): Loss {
-  return {
-    name: 'binaryCrossentropy',
-    sparseTargets: false,
-    fusesSoftmax: false,
-    validateTargets(y, outputShape) {
-      validateDense(this.name, y, outputShape);
-      validateUnitInterval(this.name, y);
-    },
-    compute(backend, output, targets, grad, batch, outputShape, _fused, weights) {
-      // Keras averages over the last axis, then over every other position: the mean of all values.
-      return positionMeanLoss((scale, n, w, repeat) => backend.binaryCrossEntropy(output, targets, grad, n, scale, w, repeat, labelSmoothing), batch, outputShape, lastAxis(outputShape), weights);
-    },
-  };
+  return binaryProbabilityLoss('binaryCrossentropy', (backend, output, targets, grad, scale, n, w, repeat) => backend.binaryCrossEntropy(output, targets, grad, n, scale, w, repeat, labelSmoothing));
 }
 
 // Keras averages these over the last axis per sample, then over the batch.

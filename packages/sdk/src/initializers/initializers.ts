@@ -1,5 +1,5 @@
 import { tfjsObjectError } from '../engine/foreign_values.js';
-import { renameKeys, toSnakeCase } from '../io/keras_names.js';
+import { toCamelCase } from '../io/keras_names.js';
 import type { Random } from '../utils/random.js';
 import { orthogonal } from './orthogonal.js';
 
@@ -7,8 +7,10 @@ import { orthogonal } from './orthogonal.js';
 export type Initializer = (shape: readonly number[], random: Random) => Float32Array;
 
 /**
- * An initializer as plain data, the form saved models hold (Keras' `{class_name, config}` in
- * camelCase), e.g. `{ className: 'VarianceScaling', config: { scale: 1, mode: 'fan_avg', distribution: 'uniform', seed: null } }`.
+ * An initializer as plain data, as tfjs' `getConfig()` gives it (Keras' saved `{class_name, config}`
+ * with camelCase names and values), e.g.
+ * `{ className: 'VarianceScaling', config: { scale: 1, mode: 'fanAvg', distribution: 'uniform', seed: null } }`.
+ * Keras' value spellings (`mode: 'fan_avg'`, `distribution: 'truncated_normal'`) are read too.
  */
 export interface InitializerConfig {
   className: string;
@@ -38,21 +40,33 @@ function truncatedNormal(random: Random, mean: number, stddev: number): number {
   }
 }
 
-type FanMode = 'fan_in' | 'fan_out' | 'fan_avg';
-type Distribution = 'uniform' | 'normal' | 'truncated_normal' | 'untruncated_normal';
+type FanMode = 'fanIn' | 'fanOut' | 'fanAvg';
+type Distribution = 'uniform' | 'normal' | 'truncatedNormal' | 'untruncatedNormal';
+const FAN_MODES: readonly string[] = ['fanIn', 'fanOut', 'fanAvg'] satisfies FanMode[];
+const DISTRIBUTIONS: readonly string[] = ['uniform', 'normal', 'truncatedNormal', 'untruncatedNormal'] satisfies Distribution[];
+
+/**
+ * A copy of an initializer's config with tfjs' camelCase `mode` and `distribution` (`'fan_in'` →
+ * `'fanIn'`), which Keras and saved files spell in snake_case. Only VarianceScaling has them.
+ */
+function camelCaseValues(config: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...config };
+  for (const key of ['mode', 'distribution']) if (typeof out[key] === 'string') out[key] = toCamelCase(out[key] as string);
+  return out;
+}
 
 /** Keras' VarianceScaling, of which Glorot, He and LeCun initializers are presets. */
 function varianceScaling(scale: number, mode: FanMode, distribution: Distribution): Initializer {
   return (shape, random) => {
     const [fanIn, fanOut] = fans(shape);
-    const n = Math.max(1, mode === 'fan_in' ? fanIn : mode === 'fan_out' ? fanOut : (fanIn + fanOut) / 2);
+    const n = Math.max(1, mode === 'fanIn' ? fanIn : mode === 'fanOut' ? fanOut : (fanIn + fanOut) / 2);
     const variance = scale / n;
     if (distribution === 'uniform') {
       // (3·scale)/n rather than 3·(scale/n): one rounding, so presets draw exactly what they always drew.
       const limit = Math.sqrt((3 * scale) / n);
       return Float32Array.from({ length: size(shape) }, () => random.uniform(-limit, limit));
     }
-    if (distribution === 'untruncated_normal') {
+    if (distribution === 'untruncatedNormal') {
       return Float32Array.from({ length: size(shape) }, () => Math.sqrt(variance) * random.normal());
     }
     // The constant is the stddev of a unit normal truncated to [-2, 2]; dividing restores the variance.
@@ -61,16 +75,16 @@ function varianceScaling(scale: number, mode: FanMode, distribution: Distributio
   };
 }
 
-/** Named initializers and the config each is saved as (what TensorFlow.js writes for it). */
+/** Named initializers and the config each gives (what TensorFlow.js' `getConfig()` gives for it). */
 const PRESETS = {
   zeros: { className: 'Zeros', config: {} },
   ones: { className: 'Ones', config: {} },
-  glorotUniform: vsConfig(1, 'fan_avg', 'uniform'),
-  glorotNormal: vsConfig(1, 'fan_avg', 'normal'),
-  heUniform: vsConfig(2, 'fan_in', 'uniform'),
-  heNormal: vsConfig(2, 'fan_in', 'normal'),
-  lecunUniform: vsConfig(1, 'fan_in', 'uniform'),
-  lecunNormal: vsConfig(1, 'fan_in', 'normal'),
+  glorotUniform: vsConfig(1, 'fanAvg', 'uniform'),
+  glorotNormal: vsConfig(1, 'fanAvg', 'normal'),
+  heUniform: vsConfig(2, 'fanIn', 'uniform'),
+  heNormal: vsConfig(2, 'fanIn', 'normal'),
+  lecunUniform: vsConfig(1, 'fanIn', 'uniform'),
+  lecunNormal: vsConfig(1, 'fanIn', 'normal'),
   orthogonal: { className: 'Orthogonal', config: { gain: 1, seed: null } },
 } satisfies Record<string, InitializerConfig>;
 
@@ -145,15 +159,15 @@ function fromConfig({ className, config }: InitializerConfig): Initializer {
       return (shape, random) => orthogonal(shape, random, gain);
     }
     case 'VarianceScaling': {
-      const mode = config.mode ?? 'fan_in';
-      const distribution = config.distribution ?? 'truncated_normal';
-      if (mode !== 'fan_in' && mode !== 'fan_out' && mode !== 'fan_avg') {
-        throw new Error(`VarianceScaling mode must be 'fan_in', 'fan_out' or 'fan_avg'. Received: mode=${JSON.stringify(mode)}.`);
+      const named = camelCaseValues(config);
+      const [mode, distribution] = [named.mode ?? 'fanIn', named.distribution ?? 'truncatedNormal'];
+      if (!FAN_MODES.includes(mode as string)) {
+        throw new Error(`VarianceScaling mode must be 'fanIn', 'fanOut' or 'fanAvg' (or Keras' 'fan_in', 'fan_out', 'fan_avg'). Received: mode=${JSON.stringify(config.mode)}.`);
       }
-      if (!['uniform', 'normal', 'truncated_normal', 'untruncated_normal'].includes(distribution as string)) {
-        throw new Error(`VarianceScaling distribution must be 'uniform', 'normal', 'truncated_normal' or 'untruncated_normal'. Received: distribution=${JSON.stringify(distribution)}.`);
+      if (!DISTRIBUTIONS.includes(distribution as string)) {
+        throw new Error(`VarianceScaling distribution must be 'uniform', 'normal', 'truncatedNormal' or 'untruncatedNormal' (or Keras' 'truncated_normal', 'untruncated_normal'). Received: distribution=${JSON.stringify(config.distribution)}.`);
       }
-      return varianceScaling(numberOr(config, 'scale', 1), mode, distribution as Distribution);
+      return varianceScaling(numberOr(config, 'scale', 1), mode as FanMode, distribution as Distribution);
     }
     default:
       throw new Error(`Unknown initializer class '${className}'. Known classes: ${KNOWN_CLASSES.join(', ')}.`);
@@ -166,14 +180,13 @@ function isConfig(spec: unknown): spec is InitializerConfig {
 
 /**
  * What to pass instead of a TensorFlow.js initializer object: the preset of the same settings
- * (tfjs' HeNormal reports itself as a VarianceScaling), else its class in Keras' saved form.
+ * (tfjs' HeNormal reports itself as a VarianceScaling), else its class and config as its
+ * `getConfig()` gives them, which kerasm reads as they are.
  */
 function tfjsInitializerInstead(className: string, initializer: { getConfig(): Record<string, unknown> }): string {
-  const config = renameKeys(initializer.getConfig(), toSnakeCase) as Record<string, unknown>;
-  if (typeof config.mode === 'string') config.mode = toSnakeCase(config.mode);
-  if (typeof config.distribution === 'string') config.distribution = toSnakeCase(config.distribution);
+  const config = initializer.getConfig();
   const preset = Object.entries(PRESETS).find(([, p]) => p.className === className && Object.entries(p.config).every(([key, value]) => key === 'seed' || config[key] === value));
-  return preset ? `'${preset[0]}'` : `a name (${Object.keys(PRESETS).join(', ')}) or { className: '${className}', config: ${JSON.stringify(config)} } as Keras saves it`;
+  return preset ? `'${preset[0]}'` : `a name (${Object.keys(PRESETS).join(', ')}) or { className: '${className}', config: ${JSON.stringify(config)} }`;
 }
 
 /** Resolves an initialiser by name or saved config, with an error listing the valid names. */
@@ -190,14 +203,19 @@ export function getInitializer(spec: InitializerSpec): Initializer {
 }
 
 /**
- * The plain-data config an initializer is saved as; `where` names the layer field in the error
- * for a custom function, which has no config.
+ * An initializer's plain-data config as a layer's `getConfig()` gives it, in tfjs' form: a
+ * VarianceScaling's `mode` and `distribution` in camelCase (`'fanAvg'`, `'truncatedNormal'`),
+ * however they were given. Saving writes them back in Keras' snake_case (`io/layers_model_format.ts`).
+ * `where` names the layer field in the error for a custom function, which has no config.
+ *
+ * @example `initializerConfig('heNormal', 'kernelInitializer')` gives
+ * `{ className: 'VarianceScaling', config: { scale: 2, mode: 'fanIn', distribution: 'normal', seed: null } }`
  */
 export function initializerConfig(spec: InitializerSpec, where: string): InitializerConfig {
   if (typeof spec === 'function') {
     throw new Error(`${where} is a custom function, which cannot be saved. Use a named initializer (e.g. 'glorotUniform') or a config ({ className, config }) to save this model.`);
   }
-  if (isConfig(spec)) return { className: spec.className, config: { ...(spec.config ?? {}) } };
+  if (isConfig(spec)) return { className: spec.className, config: camelCaseValues(spec.config ?? {}) };
   getInitializer(spec);
   const preset = PRESETS[presetName(spec)!];
   return { className: preset.className, config: { ...preset.config } };

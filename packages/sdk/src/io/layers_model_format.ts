@@ -24,13 +24,20 @@ export function sequentialTopology(name: string, layers: readonly (Layer | Layer
 
 /**
  * Keras and tfjs write enum-like values in snake_case too (`data_format: 'channels_last'`,
- * `activation: 'hard_sigmoid'`, `recurrent_activation`); layers read both.
+ * `activation: 'hard_sigmoid'`, `recurrent_activation`, an initializer's `mode: 'fan_in'` and
+ * `distribution: 'truncated_normal'`, CategoryEncoding's `output_mode: 'multi_hot'`), where
+ * `getConfig()` gives tfjs' camelCase ones; layers read both. Only these keys change: tfjs turns
+ * every string of the config to snake_case, which would rewrite a lookup layer's vocabulary.
  */
 function pythonicValues(config: Json): Json {
   const saved: Json = { ...config };
   if (config.data_format === 'channelsLast' || config.data_format === 'channelsFirst') saved.data_format = toSnakeCase(config.data_format);
   // Recurrent layers name a second activation (tfjs writes recurrent_activation: 'hard_sigmoid').
-  for (const key of ['activation', 'recurrent_activation']) if (typeof saved[key] === 'string') saved[key] = toSnakeCase(saved[key]);
+  // Keras 3's preprocessing layers already give their output modes in snake_case ('multi_hot', 'tf_idf').
+  for (const key of ['activation', 'recurrent_activation', 'output_mode']) if (typeof saved[key] === 'string') saved[key] = toSnakeCase(saved[key]);
+  for (const [key, value] of Object.entries(saved)) {
+    if (key.endsWith('_initializer') && isObject(value) && isObject(value.config)) saved[key] = { ...value, config: pythonicInitializer(value.config) };
+  }
   // Wrappers (Bidirectional, TimeDistributed) nest their layers' configs, saved the same way.
   // The RNN layer nests its cell (`cell`), and stacked cells their cells (`cells`), as tfjs writes them.
   for (const key of ['layer', 'backward_layer', 'cell']) {
@@ -38,6 +45,13 @@ function pythonicValues(config: Json): Json {
     if (isObject(nested) && isObject(nested.config)) saved[key] = { ...nested, config: pythonicValues(nested.config) };
   }
   if (Array.isArray(saved.cells)) saved.cells = saved.cells.map((cell: unknown) => (isObject(cell) && isObject(cell.config) ? { ...cell, config: pythonicValues(cell.config) } : cell));
+  return saved;
+}
+
+/** A VarianceScaling initializer's config with Keras' `mode` and `distribution` spellings (`fanIn` → `fan_in`). */
+function pythonicInitializer(config: Json): Json {
+  const saved: Json = { ...config };
+  for (const key of ['mode', 'distribution']) if (typeof saved[key] === 'string') saved[key] = toSnakeCase(saved[key]);
   return saved;
 }
 

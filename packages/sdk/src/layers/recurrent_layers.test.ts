@@ -42,7 +42,7 @@ describe('LSTM options', () => {
     const config = model.layers[0].getConfig();
     expect(config).toMatchObject({
       units: 3, activation: 'tanh', recurrentActivation: 'hardSigmoid', useBias: true, unitForgetBias: true, returnSequences: false, goBackwards: false,
-      kernelInitializer: { className: 'VarianceScaling', config: { distribution: 'normal', mode: 'fan_avg', scale: 1 } },
+      kernelInitializer: { className: 'VarianceScaling', config: { distribution: 'normal', mode: 'fanAvg', scale: 1 } },
       recurrentInitializer: { className: 'Orthogonal' }, biasInitializer: { className: 'Zeros' },
     });
     const [kernel, recurrent, bias] = model.getWeights();

@@ -8,14 +8,19 @@ import { predict, type ModelPredictArgs } from './training.js';
 /**
  * The node of `graph` whose output tfjs' `model.execute` names `tensorName`: tfjs names a symbolic
  * tensor after the layer that made it, scoped (`hidden/hidden`); the layer's one call in the model.
+ * An output's key (Keras 3's dict outputs) names that output, as it does in predict's object; it
+ * comes first, so the key means the same tensor everywhere, and `layer/layer` still reaches a layer.
  */
 function namedOutput(graph: Graph, tensorName: string, model: string): TensorRef {
+  const key = graph.outputKeys?.indexOf(tensorName) ?? -1;
+  if (key >= 0) return [graph.outputs[key], graph.outputTensors[key]];
   const name = tensorName.split('/')[0];
   const calls = graph.nodes.flatMap((node, i) => (node.layer.name === name ? [i] : []));
   if (calls.length === 1) return [calls[0], 0];
   if (calls.length > 1) throw new Error(`Model '${model}'.execute: layer '${name}' is called ${calls.length} times in the model, so its name does not say which output; tfjs refuses it too. Build km.model({ inputs: model.inputs, outputs: [layer.getOutputAt(i)] }) instead.`);
   const names = graph.layers.map((l) => `'${l.name}'`).join(', ');
-  throw new Error(`Model '${model}'.execute: no layer of the model is named '${name}', so no tensor '${tensorName}' is. Its layers: ${names}.`);
+  const keys = graph.outputKeys ? ` Its named outputs: ${graph.outputKeys.map((k) => `'${k}'`).join(', ')}.` : '';
+  throw new Error(`Model '${model}'.execute: no layer of the model is named '${name}', so no tensor '${tensorName}' is. Its layers: ${names}.${keys}`);
 }
 
 /**

@@ -162,7 +162,10 @@ export abstract class LayersModel {
     return [...this.#ends().inputs];
   }
 
-  /** The model's symbolic outputs, in order (see {@link inputs}). */
+  /**
+   * The model's symbolic outputs, a list in output order (see {@link inputs}), as in tfjs and Keras 3;
+   * for named outputs in the order of their keys (`model.outputNames`), where Keras 3 sorts the keys.
+   */
   get outputs(): SymbolicTensor[] {
     return [...this.#ends().outputs];
   }
@@ -173,9 +176,18 @@ export abstract class LayersModel {
     return inputs.length === 1 ? inputs[0] : inputs;
   }
 
-  /** The symbolic output of a model with one (as `layer.output`); a model with several refuses, naming `outputs`. */
+  /**
+   * The symbolic output of a model with one (as `layer.output`); a model with several refuses, naming
+   * `outputs`. So does a model with named outputs, even one: Keras 3's `model.output` is then the dict,
+   * which the error shows how to build, where a bare tensor would leave `model.output.digit` undefined.
+   */
   get output(): SymbolicTensor {
     const outputs = this.outputs;
+    const keys = this.#graph?.outputKeys;
+    if (keys) {
+      const names = keys.map((key) => `'${key}'`).join(', ');
+      throw new Error(`Model '${this.name}' has named outputs [${names}], so it has no single output (Keras 3's model.output is then the dict). Read them from model.outputs, in model.outputNames order: Object.fromEntries(model.outputNames.map((name, k) => [name, model.outputs[k]])).`);
+    }
     if (outputs.length !== 1) throw new Error(`Model '${this.name}' has ${outputs.length} outputs; read them from model.outputs.`);
     return outputs[0];
   }
@@ -183,13 +195,15 @@ export abstract class LayersModel {
   /**
    * Uses the model as a layer, as tfjs' `model.apply` and Keras' `model(x)` do. On symbolic tensors
    * it makes each of its layer calls again on them and returns the new outputs (a list for a model
-   * with several), so a larger model built on them holds this model's layers: they share their
-   * weights, and training either model trains both. `{ training: false }` runs those calls in
+   * with several; for named outputs an object keyed by their names, as Keras 3 returns its dict), so
+   * a larger model built on them holds this model's layers: they share their weights, and training
+   * either model trains both. `{ training: false }` runs those calls in
    * inference mode in every pass, as Keras' `base(x, training=False)` does: a BatchNormalization
    * keeps normalizing with its moving statistics when the base is unfrozen to fine-tune it. A call
    * inside the model that fixed its own mode keeps it. On `km.Tensor` data it computes now, the
    * whole input as one batch, as `predict` does, or with `{ training: true }` as `fit` does
-   * (Dropout drops, BatchNormalization uses and moves towards the batch statistics), as tfjs does.
+   * (Dropout drops, BatchNormalization uses and moves towards the batch statistics), as tfjs does;
+   * it returns the same form (`apply<Record<string, km.Tensor>>(x)` for named outputs).
    *
    * @example
    * ```ts
@@ -198,17 +212,27 @@ export abstract class LayersModel {
    * const features = base.apply(image, { training: false }); // BatchNormalization stays in inference mode
    * const head = km.layers.dense({ units: 10, activation: 'softmax' }).apply(features);
    * const classifier = km.model({ inputs: image, outputs: head });
+   *
+   * // A model with named outputs gives an object: pick the heads by name.
+   * const heads = twoHeads.apply<Record<string, km.SymbolicTensor>>(image); // twoHeads: outputs { digit, parity }
+   * const digitOnly = km.model({ inputs: image, outputs: heads.digit });
    * ```
    */
   apply(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: { training?: boolean }): SymbolicTensor | SymbolicTensor[];
   apply(inputs: Tensor | readonly Tensor[], options?: { training?: boolean }): Tensor | Tensor[];
-  apply(inputs: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[], options: { training?: boolean } = {}): SymbolicTensor | SymbolicTensor[] | Tensor | Tensor[] {
+  // The two above are a Layer's too, so `model.layers[i].apply(x)` type-checks on either; generic ones must follow them.
+  /** `apply` on symbolic tensors for a model with named outputs: an object keyed by their names. */
+  apply<T extends Record<string, SymbolicTensor>>(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: { training?: boolean }): T;
+  /** `apply` on data for a model with named outputs: an object keyed by their names. */
+  apply<T extends Record<string, Tensor>>(inputs: Tensor | readonly Tensor[], options?: { training?: boolean }): T;
+  apply(inputs: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[], options: { training?: boolean } = {}): ModelOutputs | SymbolicTensor | SymbolicTensor[] | Record<string, SymbolicTensor> {
     checkOptions(options, optionNames<{ training?: boolean }>({ training: true }), `Model '${this.name}'.apply`);
     const training = trainingFlag(options.training, `Model '${this.name}'.apply`);
     const list = Array.isArray(inputs) ? inputs : [inputs];
     if (list.some((x) => x instanceof Tensor)) {
       const batchSize = (list.find((x) => x instanceof Tensor) as Tensor).shape[0];
-      return this.#predict(inputs as Tensor | Tensor[], { batchSize: Math.max(1, batchSize) }, training ?? false);
+      const values = this.#predict(inputs as Tensor | Tensor[], { batchSize: Math.max(1, batchSize) }, training ?? false);
+      return modelOutputs(this.#graph, Array.isArray(values) ? values : [values]);
     }
     const other = list.findIndex((x) => !(x instanceof SymbolicTensor));
     if (other >= 0) {
@@ -218,7 +242,7 @@ export abstract class LayersModel {
     const via: ModelApplication = { model: this, ...(training !== undefined ? { training } : {}) };
     const outputs = this.applySymbolic(list as SymbolicTensor[], { training, via });
     via.ends = { inputs: list as SymbolicTensor[], outputs };
-    return outputs.length === 1 ? outputs[0] : outputs;
+    return modelOutputs(this.#graph, outputs);
   }
 
   /** `apply` on symbolic tensors: the model's graph made again on them, as one application, its calls in mode `training` where they fix none. */
@@ -575,10 +599,13 @@ export abstract class LayersModel {
    * The values of inner tensors of the model for `x`, named after the layer that computes each
    * (`'hidden'`, or tfjs' scoped `'hidden/hidden'`), as tfjs' `model.execute`: one tensor for a
    * name, a list for a list. Handy to look at a hidden layer's activations without building a second model.
+   * A model with named outputs also takes their names (`model.outputNames`, as `'digit'`), which come
+   * before a layer's of the same name; the scoped `'layer/layer'` form always names the layer.
    *
    * @example
    * ```ts
    * const [hidden, probabilities] = model.execute(x, ['dense_1', 'dense_2']);
+   * const [features, digit] = namedOutputModel.execute(x, ['hidden', 'digit']);
    * ```
    */
   execute(x: ModelInputs, outputs: string): Tensor<'float32'>;

@@ -103,9 +103,13 @@ export function outputLayerNames(graph: Graph): string[] {
   return graph.outputs.map((node, k) => graph.nodes[node].layer.name + (graph.outputTensors[k] > 0 ? `:${graph.outputTensors[k]}` : ''));
 }
 
-/** predict's result: one tensor, a list in output order, or for named outputs an object keyed by their names. */
-export function modelOutputs<T>(graph: Graph, values: T[]): T | T[] | Record<string, T> {
-  if (graph.outputKeys) return Object.fromEntries(graph.outputKeys.map((key, k) => [key, values[k]]));
+/**
+ * What predict and a model's apply return for `values` in output order: one, a list, or for named
+ * outputs an object keyed by their names (Keras 3's dict). `graph` is null for a Sequential model
+ * applied before its input shape is known, which has one unnamed output.
+ */
+export function modelOutputs<T>(graph: Graph | null, values: T[]): T | T[] | Record<string, T> {
+  if (graph?.outputKeys) return Object.fromEntries(graph.outputKeys.map((key, k) => [key, values[k]]));
   return values.length === 1 ? values[0] : values;
 }
 

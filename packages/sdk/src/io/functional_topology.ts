@@ -1,6 +1,6 @@
 import { inboundTensor, type Graph } from '../engine/graph.js';
 import { graphEntries, tensorSource } from '../engine/graph_entries.js';
-import { input, type SymbolicTensor } from '../engine/symbolic.js';
+import { input, SymbolicTensor } from '../engine/symbolic.js';
 import type { LayersModel } from '../engine/model.js';
 import type { Layer } from '../layers/layer.js';
 import type { DType } from '../tensor.js';
@@ -112,6 +112,11 @@ interface PendingCall {
   kwargs: Record<string, string[]>;
   /** The call's fixed mode (saved `training` kwarg), if any. */
   training?: boolean;
+  /**
+   * A nested model saved with Keras' dict `output_layers`: references number its outputs in
+   * sorted-key order, as Keras flattens a dict (its node's tensors), not in the dict's own order.
+   */
+  sortedOutputs?: boolean;
   where: string;
 }
 
@@ -167,7 +172,8 @@ export function functionalFromTopology(model: Json, source: string, load: Topolo
     const calls = inboundCalls(entry.inbound_nodes, where);
     const layer = layerConfig ? savedLayer(load, entry.class_name, layerConfig, where) : load.nested(entry, where);
     const firstCall = isModel ? Math.max(0, (highest.get(name) ?? 0) + 1 - calls.length) : 0;
-    calls.forEach(({ args, kwargs, training }, call) => pending.push({ layer, call: firstCall + call, firstCall, inbound: [...args, ...Object.values(kwargs).flat()], args, kwargs, training, where: calls.length > 1 ? `${where}, call ${call}` : where }));
+    const sortedOutputs = isModel && isObject(entry.config.output_layers);
+    calls.forEach(({ args, kwargs, training }, call) => pending.push({ layer, call: firstCall + call, firstCall, inbound: [...args, ...Object.values(kwargs).flat()], args, kwargs, training, sortedOutputs, where: calls.length > 1 ? `${where}, call ${call}` : where }));
   });
   // Keras lists layers in creation order, which need not be an order their inputs exist in. A
   // shared layer's calls run in their saved order, so the call numbers inbound references use hold.
@@ -186,8 +192,7 @@ export function functionalFromTopology(model: Json, source: string, load: Topolo
     }
     for (const p of ready) {
       try {
-        const outputs: SymbolicTensor | SymbolicTensor[] = applySaved(p, (key) => tensors.get(key)!);
-        (Array.isArray(outputs) ? outputs : [outputs]).forEach((t, k) => tensors.set(tensorKey(p.layer.name, p.call, k), t));
+        numberedOutputs(p, applySaved(p, (key) => tensors.get(key)!)).forEach((t, k) => tensors.set(tensorKey(p.layer.name, p.call, k), t));
       } catch (err) {
         throw new Error(`${p.where}: ${(err as Error).message}`);
       }
@@ -241,11 +246,24 @@ function inputTensor(config: Json, name: string, where: string): SymbolicTensor 
 }
 
 /**
+ * A call's outputs in the order saved references number them (`[name, call, k]`). A nested model
+ * with named outputs returns an object: kerasm's files number its outputs in the model's order
+ * (`output_keys`), Keras' in sorted-key order (JavaScript's sort, which is Python's for names without
+ * characters beyond U+FFFF).
+ */
+function numberedOutputs(p: PendingCall, outputs: SymbolicTensor | SymbolicTensor[] | Record<string, SymbolicTensor>): SymbolicTensor[] {
+  if (outputs instanceof SymbolicTensor) return [outputs];
+  if (Array.isArray(outputs)) return outputs;
+  const order = p.sortedOutputs ? Object.keys(outputs).sort() : (p.layer as LayersModel).outputNames;
+  return order.map((key) => outputs[key]);
+}
+
+/**
  * Applies a saved call: its kwargs that are keyword inputs of the layer (Keras' attention_mask,
  * initial_state) as the layer's keyword options; any other tensor after the positional ones, which
  * is how a layer reads a flat list (tfjs' initial states).
  */
-function applySaved(p: PendingCall, tensorOf: (key: string) => SymbolicTensor): SymbolicTensor | SymbolicTensor[] {
+function applySaved(p: PendingCall, tensorOf: (key: string) => SymbolicTensor): SymbolicTensor | SymbolicTensor[] | Record<string, SymbolicTensor> {
   const mode = p.training !== undefined ? { training: p.training } : {};
   if (!('keywordInputs' in p.layer)) return p.layer.apply(p.inbound.map(tensorOf), mode);
   const keywords = p.layer.keywordInputs;

@@ -18,6 +18,7 @@ import { firstInput, sampleShapeOf } from './validate_data.js';
 import { trainingFlag } from './concrete_apply.js';
 import { findLayer } from './find_layer.js';
 import { replayGraph } from './replay.js';
+import { TrainableWarnings } from './trainable_warnings.js';
 import { SymbolicTensor, type CallOptions, type ModelApplication } from './symbolic.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import { logNames } from './metric_names.js';
@@ -83,7 +84,7 @@ export abstract class LayersModel {
   #outputs: OutputSpec[] = [];
   #runtime: Runtime | null = null;
   #disposed = false;
-  #warnedFrozen = false;
+  readonly #trainableWarnings = new TrainableWarnings();
   #userMetadata: Record<string, unknown> | undefined;
 
   constructor(layers: Layer[], name: string) {
@@ -418,6 +419,7 @@ export abstract class LayersModel {
     const previous = this.#compiled?.optimizer;
     if (previous && previous !== optimizer) previous.detach(this.#weightKeys());
     this.#compiled = { loss, lossSpec: args.loss, lossWeights: args.lossWeights, optimizer, metricsSpec, weightedMetricsSpec };
+    this.#trainableWarnings.compiled(this.graphLayers);
     if (this.#tryGraph()) this.#resolveOutputs();
     if (this.#runtime) {
       // Target buffers depend on the loss (labels or rows), so plans are remade for the new one.
@@ -823,20 +825,6 @@ export abstract class LayersModel {
     });
   }
 
-  /**
-   * Says once that training a model whose weights are all frozen changes none of them. kerasm reads
-   * `trainable` when it trains, as Keras 3 does, where tfjs and Keras 2 fixed it at compile: the
-   * classic GAN recipe (freeze the discriminator, build the combined model) then never trains it.
-   */
-  #warnIfFrozen(params: ParamStore): void {
-    if (this.#warnedFrozen || params.trainableSize > 0 || params.size === 0) return;
-    this.#warnedFrozen = true;
-    console.warn(
-      `kerasm: model '${this.name}' has no trainable weights (its layers have trainable = false), so training it changes none of them. ` +
-        `kerasm reads trainable when a step runs, as Keras 3 does, where tfjs and Keras 2 fix it at compile: a model frozen after its compile (a GAN's discriminator, frozen for the combined model) is frozen for its own steps too. Set trainable = true before its own steps and false again after them: each weight keeps its optimizer state through the changes.`,
-    );
-  }
-
   /** What `fit`, `evaluate` and the on-batch calls run on; `training` for the two that update the weights. */
   async #trainingTarget(sampleShape: Shape, training = false): Promise<TrainingTarget> {
     if (!this.#compiled) {
@@ -845,7 +833,7 @@ export abstract class LayersModel {
     await ready();
     this.#ensureGraph(sampleShape);
     const runtime = this.#ensureRuntime(activeBackend());
-    if (training) this.#warnIfFrozen(runtime.params);
+    if (training) this.#trainableWarnings.check(this.name, runtime.params);
     const model = this;
     return {
       backend: runtime.backend,

@@ -50,6 +50,13 @@ export class BatchPlan {
    * get the sum over every call while layers keep overwriting what they write.
    */
   readonly weightGradScratch: readonly (readonly BufferId[])[];
+  /** Per node: whether its layer has trainable weights, whose gradients the backward pass must compute. */
+  readonly trainsWeights: readonly boolean[];
+  /**
+   * Per node: whether its backward runs, because it or a node it reads from (at any distance) has
+   * trainable weights. A frozen base's nodes are skipped, as tfjs and TensorFlow prune their tapes.
+   */
+  readonly backwardNeeded: readonly boolean[];
   readonly #owned: BufferId[] = [];
 
   constructor(backend: Backend, graph: Graph, batch: number, targetLengths: readonly number[], sparseTargets: readonly boolean[]) {
@@ -94,6 +101,11 @@ export class BatchPlan {
       masks.push(source === i ? this.#alloc(backend, batch * steps, 'float32') : source >= 0 ? masks[source] : 0);
     });
     this.masks = masks;
+    this.trainsWeights = graph.nodes.map((node) => node.layer.weightSpecs.some((spec) => spec.trainable));
+    // Nodes are in topological order: each one's inbound nodes come before it.
+    const needed: boolean[] = [];
+    graph.nodes.forEach((node, i) => needed.push(this.trainsWeights[i] || node.inbound.some((j) => j >= 0 && needed[j])));
+    this.backwardNeeded = needed;
     const unread: { id: BufferId; length: number }[] = [];
     this.gradRoutes = this.#routes(backend, graph, unread);
     this.unreadGrads = unread;
@@ -121,7 +133,8 @@ export class BatchPlan {
     for (let i = graph.nodes.length - 1; i >= 0; i--) {
       const node = graph.nodes[i];
       routes[i] = node.inbound.map((j, slot) => {
-        if (j < 0) return { write: 0, addInto: 0 };
+        // A model input, or a node whose backward is skipped: nothing reads the gradient.
+        if (j < 0 || !this.backwardNeeded[j]) return { write: 0, addInto: 0 };
         const t = inboundTensor(node, slot);
         const grad = this.nodeGrads[j][t];
         // An alias shares its producer's gradient buffer, which its consumers write.
@@ -138,7 +151,7 @@ export class BatchPlan {
     }
     written.forEach((list, j) => list.forEach((done, t) => {
       const id = this.nodeGrads[j][t];
-      if (!done && id !== 0 && !this.aliased[j]) unread.push({ id, length: this.batch * shapeSize(outputShapesOf(graph.nodes[j])[t]) });
+      if (!done && id !== 0 && !this.aliased[j] && this.backwardNeeded[j]) unread.push({ id, length: this.batch * shapeSize(outputShapesOf(graph.nodes[j])[t]) });
     }));
     return routes;
   }

@@ -46,6 +46,7 @@ function backwardContext(ctx: PassContext, index: number): BackwardContext {
     outputGrads: plan.nodeGrads[index],
     inputGrads: plan.gradRoutes[index].map((r) => r.write),
     weightGrads: scratch.length > 0 ? scratch : ctx.params.gradsOf(ctx.graph.nodes[index].layer),
+    weightGradsNeeded: plan.trainsWeights[index],
   };
 }
 
@@ -90,7 +91,7 @@ export function forwardPass(ctx: PassContext): void {
  * that is added in here, so gradients accumulate over every consumer; a shared layer's weight
  * gradients accumulate over its nodes the same way. Returns the activity
  * penalties, whose gradients it adds to each regularized layer's output gradient before that
- * layer's backward runs.
+ * layer's backward runs. A node with no trainable weight at or before it is skipped.
  */
 export function backwardPass(ctx: PassContext): Scalar[] {
   const { backend, plan } = ctx;
@@ -103,6 +104,7 @@ export function backwardPass(ctx: PassContext): Scalar[] {
     const routes = plan.gradRoutes[i];
     const penalty = activityPenalty(backend, ctx.graph, plan, i, plan.grads[i]);
     if (penalty !== null) penalties.push(penalty);
+    if (!plan.backwardNeeded[i]) continue;
     node.layer.backward((backward[i] ??= backwardContext(ctx, i)));
     const scratch = plan.weightGradScratch[i];
     if (scratch.length > 0) {

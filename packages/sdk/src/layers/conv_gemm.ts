@@ -110,7 +110,9 @@ export abstract class ConvGemmLayer extends FormattedKernelLayer {
     // dKernel = colsᵀ · dZ, then the columns' gradient dZ · kernelᵀ, which reuses the column
     // buffer (its forward contents are no longer needed) before col2im.
     const [groups, patch, filters] = [this.groups, this.#patch / this.groups, this.filters / this.groups];
-    if (groups === 1) backend.matMul(cols, outputGrad, weightGrads[0], patch, filters, rows, true, false, false);
+    if (!ctx.weightGradsNeeded) {
+      // A frozen layer only passes the gradient on.
+    } else if (groups === 1) backend.matMul(cols, outputGrad, weightGrads[0], patch, filters, rows, true, false, false);
     else backend.groupedMatMul(cols, outputGrad, weightGrads[0], groups, patch, filters, rows, true, false, false);
     if (!inputGrads[0]) return;
     const dCols = this.#pointwise ? inputGrads[0] : workspace;

@@ -65,7 +65,7 @@ export class Dense extends KernelBiasLayer {
     const rows = ctx.batch * this.#positions;
     // dZ and dBias (column sums of dZ), then dKernel = inputᵀ · dZ and dInput = dZ · kernelᵀ.
     activationBiasBackward(ctx, this.activation, this.useBias, rows, this.units);
-    backend.matMul(inputs[0], outputGrad, weightGrads[0], this.#inputUnits, this.units, rows, true, false, false);
+    if (ctx.weightGradsNeeded) backend.matMul(inputs[0], outputGrad, weightGrads[0], this.#inputUnits, this.units, rows, true, false, false);
     if (inputGrads[0]) {
       backend.matMul(outputGrad, weights[0], inputGrads[0], rows, this.#inputUnits, this.units, false, true, false);
     }

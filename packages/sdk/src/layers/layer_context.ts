@@ -54,4 +54,9 @@ export interface BackwardContext extends ForwardContext {
   readonly inputGrads: readonly BufferId[];
   /** One gradient buffer per weight, overwritten. */
   readonly weightGrads: readonly BufferId[];
+  /**
+   * False when every weight of the layer is frozen (`trainable = false`): nothing reads
+   * `weightGrads`, so the layer may skip computing them and only pass the gradient on.
+   */
+  readonly weightGradsNeeded: boolean;
 }

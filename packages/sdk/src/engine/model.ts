@@ -130,6 +130,34 @@ export abstract class LayersModel {
     return this.#tryGraph() !== null;
   }
 
+  /**
+   * Builds the model for inputs of `inputShape`, the batch dimension first as Keras and tfjs write
+   * it (`[null, 28, 28]`; a list of them for several inputs), so that a model whose first layer
+   * declares no input shape has its weights before the first `fit` (for `summary`, `getWeights`,
+   * `setWeights`, `save`). A model built already only checks that the shape is its own.
+   *
+   * @example
+   * ```ts
+   * const model = km.sequential([km.layers.dense({ units: 10, activation: 'softmax' })]);
+   * model.build([null, 784]);
+   * model.summary(); // 7,850 params
+   * ```
+   */
+  build(inputShape: readonly (number | null)[] | readonly (readonly (number | null)[])[]): void {
+    this.#checkNotDisposed();
+    const samples = buildSamples(inputShape, `Model '${this.name}'.build`);
+    const graph = this.#tryGraph();
+    if (!graph) {
+      if (samples.length !== 1) throw new Error(`Model '${this.name}'.build: the model has one input, but ${samples.length} input shapes were given. Pass one shape, such as [null, ${samples[0].join(', ')}].`);
+      this.#ensureGraph(samples[0]);
+      return;
+    }
+    const own = graph.inputShapes.map((shape) => `[null, ${shape.join(', ')}]`).join(', ');
+    if (samples.length !== graph.inputShapes.length || samples.some((shape, i) => shape.join() !== graph.inputShapes[i].join())) {
+      throw new Error(`Model '${this.name}' is built for inputs of shape ${own}, so it cannot be built for ${samples.map((shape) => `[null, ${shape.join(', ')}]`).join(', ')}. Build a new model for that shape.`);
+    }
+  }
+
   /** The model's weights, trainable ones first, in `getWeights()` order (Keras' `model.weights`, tfjs' `model.weights`). */
   get weights(): LayerWeight[] {
     return layerWeights(this.graphLayers);
@@ -851,4 +879,18 @@ export abstract class LayersModel {
       },
     };
   }
+}
+
+/** The sample shapes (batch dimension dropped) of `build`'s one input shape or list of them, checked. */
+function buildSamples(inputShape: unknown, where: string): Shape[] {
+  const list = Array.isArray(inputShape) && inputShape.length > 0 && inputShape.every((d) => Array.isArray(d)) ? (inputShape as unknown[][]) : [inputShape];
+  return list.map((shape) => {
+    const sample = Array.isArray(shape) ? shape.slice(1) : [];
+    const batch = Array.isArray(shape) ? shape[0] : undefined;
+    const batchOk = batch === null || batch === undefined || (Number.isInteger(batch) && (batch as number) > 0);
+    if (!Array.isArray(shape) || sample.length === 0 || !batchOk || !sample.every((d) => Number.isInteger(d) && (d as number) > 0)) {
+      throw new Error(`${where} takes the input shape with the batch dimension first, null or a size, then every sample dimension as a positive integer, as Keras and tfjs write it: [null, 784] or [null, 28, 28]. Received: ${JSON.stringify(shape)}.`);
+    }
+    return sample as Shape;
+  });
 }

@@ -66,7 +66,7 @@ describe('convolution and pooling layers reject bad arguments with the received 
     expect(() => km.layers.reshape({ targetShape: [-1, -1] })).toThrow(/at most one -1\. Received: targetShape=\[-1,-1\]/);
   });
 
-  it('Dropout with a noiseShape (kerasm drops each input independently)', () => {
-    expect(() => km.layers.dropout({ rate: 0.5, noiseShape: [1, 4] as unknown as null, name: 'd' })).toThrow(/Dropout layer 'd': noiseShape is not supported.*Received: noiseShape=\[1,4\]\. Remove noiseShape/);
+  it('Dropout with a noiseShape that is not a list of sizes', () => {
+    expect(() => km.layers.dropout({ rate: 0.5, noiseShape: [1, -4], name: 'd' })).toThrow(/Dropout layer 'd': noiseShape must be null or a list of positive integers and nulls.*Received: noiseShape=\[1,-4\]/);
   });
 });

@@ -14,7 +14,7 @@ import { Concatenate, type ConcatenateArgs } from './concatenate.js';
 import { AveragePooling1D, MaxPooling1D, type Pooling1DArgs } from './pooling1d.js';
 import { AveragePooling2D, MaxPooling2D, type Pooling2DArgs } from './pooling2d.js';
 import { Reshape, type ReshapeArgs } from './reshape.js';
-import { UpSampling2D, type UpSampling2DArgs } from './up_sampling2d.js';
+import { UpSampling2D, type UpSampling2DArgs, type UpSamplingInterpolation } from './up_sampling2d.js';
 import { ZeroPadding2D, type ZeroPadding2DArgs } from './zero_padding2d.js';
 import { Conv2DTranspose, type Conv2DTransposeArgs } from './conv2d_transpose.js';
 import { SeparableConv2D, type SeparableConv2DArgs } from './separable_conv2d.js';
@@ -23,7 +23,7 @@ import { checkOptions } from '../utils/options.js';
 import { mergeFactory } from './merge_factory.js';
 import { LayerNormalization, type LayerNormalizationArgs } from './layer_normalization.js';
 import { LAYER_NORMALIZATION_OPTIONS } from './layer_options.js';
-import { ACTIVATION_OPTIONS, BATCH_NORMALIZATION_OPTIONS, CONCATENATE_OPTIONS, CONV1D_OPTIONS, CONV2D_OPTIONS, DENSE_OPTIONS, DEPTHWISE_CONV2D_OPTIONS, DROPOUT_OPTIONS, EMBEDDING_OPTIONS, GLOBAL_POOLING2D_OPTIONS, LAYER_OPTIONS, POOLING1D_OPTIONS, POOLING2D_OPTIONS, RESHAPE_OPTIONS, UP_SAMPLING2D_OPTIONS, ZERO_PADDING2D_OPTIONS } from './layer_options.js';
+import { ACTIVATION_OPTIONS, BATCH_NORMALIZATION_OPTIONS, CONCATENATE_OPTIONS, CONV1D_OPTIONS, CONV2D_OPTIONS, DENSE_OPTIONS, DEPTHWISE_CONV2D_OPTIONS, DROPOUT_OPTIONS, EMBEDDING_OPTIONS, FLATTEN_OPTIONS, GLOBAL_POOLING2D_OPTIONS, LAYER_OPTIONS, POOLING1D_OPTIONS, POOLING2D_OPTIONS, RESHAPE_OPTIONS, UP_SAMPLING2D_OPTIONS, ZERO_PADDING2D_OPTIONS } from './layer_options.js';
 
 /** A densely connected layer. @example `km.layers.dense({ units: 64, activation: 'relu' })` */
 export function dense(args: DenseArgs): Dense {
@@ -34,9 +34,12 @@ export function dense(args: DenseArgs): Dense {
   return new Dense({ ...rest, inputShape: [inputDim] });
 }
 
-/** Flattens each sample to one dimension. @example `km.layers.flatten({ inputShape: [28, 28] })` */
+/**
+ * Flattens each sample to one dimension; `dataFormat: 'channelsFirst'` moves the channels last first, as tfjs does.
+ * @example `km.layers.flatten({ inputShape: [28, 28] })`
+ */
 export function flatten(args?: FlattenArgs): Flatten {
-  checkOptions(args, LAYER_OPTIONS, 'km.layers.flatten');
+  checkOptions(args, FLATTEN_OPTIONS, 'km.layers.flatten');
   return new Flatten(args);
 }
 
@@ -147,13 +150,13 @@ export function zeroPadding2d(args?: ZeroPadding2DArgs): ZeroPadding2D {
   return new ZeroPadding2D(args);
 }
 
-/** Repeats rows and columns (nearest neighbour). @example `km.layers.upSampling2d({ size: 2 })` */
+/** Repeats rows and columns (nearest neighbour), or resizes bilinearly as Keras 3. @example `km.layers.upSampling2d({ size: 2, interpolation: 'bilinear' })` */
 export function upSampling2d(args?: UpSampling2DArgs): UpSampling2D {
   checkOptions(args, UP_SAMPLING2D_OPTIONS, 'km.layers.upSampling2d');
   return new UpSampling2D(args);
 }
 
-/** Randomly zeroes a fraction of its inputs while training. @example `km.layers.dropout({ rate: 0.5 })` */
+/** Randomly zeroes a fraction of its inputs while training, one mask value per noiseShape entry. @example `km.layers.dropout({ rate: 0.5 })` */
 export function dropout(args: DropoutArgs): Dropout {
   checkRequiredOptions(args, DROPOUT_OPTIONS, 'km.layers.dropout');
   return new Dropout(args);
@@ -220,7 +223,7 @@ export {
   Activation, Add, Average, AveragePooling2D, BatchNormalization, Concatenate, Conv2D, Dense, DepthwiseConv2D, Dropout, Flatten, GlobalAveragePooling2D, GlobalMaxPooling2D,
   MaxPooling2D, Multiply, Reshape, UpSampling2D, ZeroPadding2D,
   type ActivationArgs, type BatchNormalizationArgs, type Conv2DArgs, type DenseArgs, type DepthwiseConv2DArgs, type DropoutArgs, type FlattenArgs, type GlobalPooling2DArgs, type MergeArgs,
-  type Pooling2DArgs, type ReshapeArgs, type UpSampling2DArgs, type ZeroPadding2DArgs,
+  type Pooling2DArgs, type ReshapeArgs, type UpSampling2DArgs, type UpSamplingInterpolation, type ZeroPadding2DArgs,
 };
 export * from './activation_layers.js';
 export * from './recurrent_layers.js';

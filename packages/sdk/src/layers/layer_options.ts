@@ -21,6 +21,7 @@ import type { DepthwiseConv1DArgs } from './depthwise_conv1d.js';
 import type { RMSNormalizationArgs } from './rms_normalization.js';
 import type { ActivityRegularizationArgs } from './activity_regularization.js';
 import type { DropoutArgs } from './dropout.js';
+import type { FlattenArgs } from './flatten.js';
 import type { MaskingArgs } from './masking.js';
 import type { ELUArgs, LeakyReLUArgs, ReLUArgs, ThresholdedReLUArgs } from './piecewise_activations.js';
 import type { PReLUArgs } from './prelu.js';
@@ -127,6 +128,7 @@ export const GLOBAL_POOLING2D_OPTIONS = optionNames<GlobalPooling2DArgs>({ ...LA
 export const ZERO_PADDING2D_OPTIONS = optionNames<ZeroPadding2DArgs>({ ...LAYER, padding: true, dataFormat: true });
 export const UP_SAMPLING2D_OPTIONS = optionNames<UpSampling2DArgs>({ ...LAYER, size: true, interpolation: true, dataFormat: true });
 export const DROPOUT_OPTIONS = optionNames<DropoutArgs>({ ...LAYER, rate: true, seed: true, noiseShape: true });
+export const FLATTEN_OPTIONS = optionNames<FlattenArgs>({ ...LAYER, dataFormat: true });
 export const RESHAPE_OPTIONS = optionNames<ReshapeArgs>({ ...LAYER, targetShape: true });
 export const CONCATENATE_OPTIONS = optionNames<LayerArgs & { axis?: number }>({ ...LAYER, axis: true });
 export const RELU_OPTIONS = optionNames<ReLUArgs>({ ...LAYER, maxValue: true, negativeSlope: true, threshold: true });

@@ -114,7 +114,7 @@ describe('ZeroPadding2D, UpSampling2D and global pooling', () => {
   it('rejects bad arguments and inputs with the value received', () => {
     expect(() => km.layers.zeroPadding2d({ padding: [1, -2] as [number, number] })).toThrow(/padding must be a non-negative integer, \[rows, cols\], or \[\[top, bottom\], \[left, right\]\]. Received: padding=\[1,-2\]/);
     expect(() => km.layers.upSampling2d({ size: 0 })).toThrow(/size must be a positive integer or a pair of them. Received: size=0/);
-    expect(() => km.layers.upSampling2d({ interpolation: 'bilinear' as 'nearest' })).toThrow(/only interpolation 'nearest' is implemented. Received: interpolation="bilinear"/);
+    expect(() => km.layers.upSampling2d({ interpolation: 'bicubic' as 'nearest' })).toThrow(/interpolation must be 'nearest' or 'bilinear'. Received: interpolation="bicubic"/);
     expect(() => km.layers.globalAveragePooling2d({ dataFormat: 'channels_middle' as 'channelsLast' })).toThrow(/dataFormat must be 'channelsLast' .* Received: dataFormat="channels_middle"/);
     expect(() => km.layers.randomCrop({ height: 2, width: 2, dataFormat: 'channelsFirst' as 'channelsLast' })).toThrow(/only dataFormat 'channelsLast' \(NHWC\)/);
     const x = km.input({ shape: [8, 3] });

@@ -1,6 +1,6 @@
 import { uniqueName } from '../layers/layer_names.js';
 import { Graph, modelInputRef, type ApplicationEnds, type GraphNode, type TensorRef } from './graph.js';
-import { graphEntries } from './graph_entries.js';
+import { entryLayers, graphEntries } from './graph_entries.js';
 import { LayersModel } from './model.js';
 import { SymbolicTensor, type ModelApplication, type SymbolicCall } from './symbolic.js';
 import type { Layer, Shape } from '../layers/layer.js';
@@ -28,7 +28,8 @@ export class Functional extends LayersModel {
     const named = namedOutputs(args.outputs);
     const ends = { inputs: listOf(args.inputs, 'inputs'), outputs: named?.tensors ?? listOf(args.outputs as SymbolicTensor | SymbolicTensor[], 'outputs') };
     const graph = traceGraph(ends.inputs, ends.outputs, named?.keys ?? null);
-    super([...graph.layers], args.name ?? uniqueName('model'));
+    // A nested model's layers whose outputs go unused here are the model's all the same (Keras, tfjs).
+    super(entryLayers(graph), args.name ?? uniqueName('model'));
     this.#graph = graph;
     this.#ends = ends;
   }
@@ -40,6 +41,11 @@ export class Functional extends LayersModel {
 
   override get className(): string {
     return 'Functional';
+  }
+
+  override get computedLayers(): readonly Layer[] {
+    const computed = new Set(this.#graph.layers);
+    return this.allLayers.filter((layer) => computed.has(layer));
   }
 
   protected override symbolicEnds(): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } {

@@ -36,6 +36,16 @@ export function graphEntries(graph: Graph): GraphEntry[] {
 }
 
 /**
+ * Every layer the graph's entries hold, once each, in entry order: a layer, or all of a model's
+ * applied inside (its `allLayers`), those whose outputs this graph does not read included. As in
+ * Keras and tfjs, a model used as a layer brings all its weights: an output head the larger model
+ * leaves unused is still saved, counted and listed, though no pass computes it.
+ */
+export function entryLayers(graph: Graph): Layer[] {
+  return [...new Set(graphEntries(graph).flatMap(({ entry }) => ('allLayers' in entry ? entry.allLayers : [entry])))];
+}
+
+/**
  * How an entry's call names a tensor it reads, as Keras writes it: `[entry, call, output]`, where a
  * node inside a model's application is that application's output (`base[0][0]`), and a model
  * input is `[input, 0, 0]`.

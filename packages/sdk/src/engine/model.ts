@@ -114,6 +114,18 @@ export abstract class LayersModel {
     return this.graphLayers;
   }
 
+  /**
+   * @internal The layers a pass computes with, once each, in {@link allLayers}' order: all of them
+   * but the layers of a model nested in this one whose outputs this model does not read (an unused
+   * output head). Those keep their weights, which are saved and counted, but get no gradient, so
+   * the optimizer keeps no state for them and leaves them untouched, as Keras skips a variable
+   * whose gradient is None.
+   */
+  get computedLayers(): readonly Layer[] {
+    const computed = new Set(this.graphLayers);
+    return this.allLayers.filter((layer) => computed.has(layer));
+  }
+
   /** The model's class name, as Keras gives it: 'Sequential' or 'Functional'. */
   abstract get className(): string;
 
@@ -160,7 +172,7 @@ export abstract class LayersModel {
 
   /** The model's weights, trainable ones first, in `getWeights()` order (Keras' `model.weights`, tfjs' `model.weights`). */
   get weights(): LayerWeight[] {
-    return layerWeights(this.graphLayers);
+    return layerWeights(this.allLayers);
   }
 
   /** The weights training updates (Keras' `trainable_weights`, tfjs' `trainableWeights`). */
@@ -175,7 +187,7 @@ export abstract class LayersModel {
 
   /** Every layer's weight specs (name, shape, trainable), layer by layer, nested models' layers included. */
   get weightSpecs(): readonly WeightSpec[] {
-    return this.graphLayers.flatMap((layer) => layer.weightSpecs);
+    return this.allLayers.flatMap((layer) => layer.weightSpecs);
   }
 
   /**
@@ -286,11 +298,11 @@ export abstract class LayersModel {
    * tfjs read it when `compile` runs).
    */
   get trainable(): boolean {
-    return this.graphLayers.every((layer) => layer.trainable);
+    return this.allLayers.every((layer) => layer.trainable);
   }
 
   set trainable(value: boolean) {
-    for (const layer of this.graphLayers) layer.trainable = value;
+    for (const layer of this.allLayers) layer.trainable = value;
   }
 
   /** The symbolic inputs and outputs, or null while the input shape is unknown. */
@@ -447,7 +459,7 @@ export abstract class LayersModel {
     const previous = this.#compiled?.optimizer;
     if (previous && previous !== optimizer) previous.detach(this.#weightKeys());
     this.#compiled = { loss, lossSpec: args.loss, lossWeights: args.lossWeights, optimizer, metricsSpec, weightedMetricsSpec };
-    this.#trainableWarnings.compiled(this.graphLayers);
+    this.#trainableWarnings.compiled(this.allLayers);
     if (this.#tryGraph()) this.#resolveOutputs();
     if (this.#runtime) {
       // Target buffers depend on the loss (labels or rows), so plans are remade for the new one.
@@ -587,7 +599,7 @@ export abstract class LayersModel {
    * ```
    */
   resetStates(): void {
-    resetStatefulLayers(this.graphLayers);
+    resetStatefulLayers(this.allLayers);
   }
 
   /**
@@ -697,7 +709,7 @@ export abstract class LayersModel {
   countParams(): number {
     // Building the graph (possible once the input shape is known) builds the layers' weights.
     this.#tryGraph();
-    return this.graphLayers.reduce((sum, l) => sum + l.countParams(), 0);
+    return this.allLayers.reduce((sum, l) => sum + l.countParams(), 0);
   }
 
   /**
@@ -738,7 +750,7 @@ export abstract class LayersModel {
   dispose(): void {
     this.#releaseRuntime();
     this.#compiled?.optimizer.detach(this.#weightKeys());
-    for (const layer of this.graphLayers) layer.dispose();
+    for (const layer of this.allLayers) layer.dispose();
     this.#disposed = true;
   }
 
@@ -777,7 +789,7 @@ export abstract class LayersModel {
     }
     this.#checkNotDisposed();
     if (this.#fitting) throw new Error(`Model '${this.name}' is training: its layers cannot change until fit() has finished. Await it (or set model.stopTraining = true) first.`);
-    const kept = new Map(this.graphLayers.map((layer) => [layer, layer.getWeights()]));
+    const kept = new Map(this.allLayers.map((layer) => [layer, layer.getWeights()]));
     this.#releaseRuntime();
     this.#compiled?.optimizer.detach(this.#weightKeys());
     this.#compiled = null;
@@ -820,7 +832,7 @@ export abstract class LayersModel {
 
   /** What the optimizer keys this model's weights' state by (frozen ones included: it may hold theirs aside). */
   #weightKeys(): WeightSpec[] {
-    return this.graphLayers.flatMap((layer) => layer.weightSpecs);
+    return this.allLayers.flatMap((layer) => layer.weightSpecs);
   }
 
   #ensureRuntime(backend: Backend): Runtime {
@@ -831,7 +843,7 @@ export abstract class LayersModel {
     if (this.#runtime?.backend !== backend || this.#runtime.params.isStale()) {
       // The new store takes the latest values of layers that have some (this model's previous
       // layout, another model sharing them), so it is made before the previous one is released.
-      const params = new ParamStore(backend, this.graphLayers, globalGenerator(), this.name);
+      const params = new ParamStore(backend, this.allLayers, globalGenerator(), this.name, this.computedLayers);
       this.#releaseRuntime();
       this.#runtime = { backend, params, plans: new Map() };
     }

@@ -13,6 +13,8 @@ interface Slot {
   readonly size: number;
   /** The spec's trainability when the layout was made (a layer's `trainable` may change since). */
   readonly trainable: boolean;
+  /** Whether the optimizer updates it: trainable, of a layer the model computes with. */
+  readonly optimized: boolean;
 }
 
 /**
@@ -26,9 +28,13 @@ export function weightOrder(layers: readonly Layer[]): { layer: Layer; spec: Wei
 }
 
 /**
- * Every weight of a model in one flat backend buffer (trainable weights first), with a gradient
- * buffer of the same layout, so an optimizer updates all of them in one sweep. The layout follows
- * the layers' `trainable` flags when it is made; {@link ParamStore.isStale} tells when they changed.
+ * Every weight of a model in one flat backend buffer, with a gradient buffer of the same layout.
+ * The weights the optimizer updates come first, so it updates all of them in one sweep: the
+ * trainable weights of the layers the model computes with. The layers of a nested model whose
+ * outputs the model leaves unused get no gradient (no pass writes theirs), so their weights lie
+ * after, with the non-trainable ones, where no optimizer step, weight decay or gradient clipping
+ * reads or moves them, as Keras skips variables without a gradient. The layout follows the layers'
+ * `trainable` flags when it is made; {@link ParamStore.isStale} tells when they changed.
  *
  * A layer shared with other models has one set of weights: its latest values live in one store at
  * a time (its home, see `weight_homes.ts`); {@link ParamStore.claim} pulls them into this store
@@ -38,11 +44,15 @@ export class ParamStore implements StoreHome {
   readonly kind = 'store';
   readonly backend: Backend;
   readonly size: number;
+  /** Floats at the start of the buffers that the optimizer sweeps (see {@link trainableWeights}). */
   readonly trainableSize: number;
   readonly params: BufferId;
   readonly grads: BufferId;
   readonly #owner: string;
+  /** In buffer order: the optimized weights first. */
   readonly #slots: Slot[];
+  /** In {@link weightOrder}, as `getWeights()` lists them. */
+  readonly #order: Slot[];
   readonly #layers: Layer[];
   readonly #weights = new Map<Layer, BufferId[]>();
   readonly #weightGrads = new Map<Layer, BufferId[]>();
@@ -53,8 +63,10 @@ export class ParamStore implements StoreHome {
    * @param random Initialises the weights of layers that have no values yet; layers that have
    *   some (another model's, this model's previous layout's, or `layer.setWeights`') keep them.
    * @param owner The model's name, for messages.
+   * @param computed The layers a pass computes with (default: all); the others' weights are kept,
+   *   but laid outside the optimizer's sweep.
    */
-  constructor(backend: Backend, layers: readonly Layer[], random: Random, owner: string) {
+  constructor(backend: Backend, layers: readonly Layer[], random: Random, owner: string, computed: readonly Layer[] = layers) {
     this.backend = backend;
     this.#owner = owner;
     this.#layers = layers.filter((l) => l.weightSpecs.length > 0);
@@ -63,19 +75,24 @@ export class ParamStore implements StoreHome {
       if (home?.kind === 'freed') throw freedError(layer, home);
     }
     const entries = layers.flatMap((layer) => layer.weightSpecs.map((spec) => ({ layer, spec })));
+    const computes = new Set(computed);
+    const ordered = weightOrder(layers).map(({ layer, spec }) => ({ layer, spec, optimized: spec.trainable && computes.has(layer) }));
     let offset = 0;
-    this.#slots = weightOrder(layers).map(({ layer, spec }) => {
+    const bySpec = new Map<WeightSpec, Slot>();
+    this.#slots = [...ordered.filter((e) => e.optimized), ...ordered.filter((e) => !e.optimized)].map(({ layer, spec, optimized }) => {
       const size = shapeSize(spec.shape);
-      const slot = { layer, spec, offset, size, trainable: spec.trainable };
+      const slot = { layer, spec, offset, size, trainable: spec.trainable, optimized };
+      bySpec.set(spec, slot);
       offset += size;
       return slot;
     });
+    this.#order = ordered.map((e) => bySpec.get(e.spec)!);
     this.size = offset;
-    this.trainableSize = this.#slots.filter((s) => s.trainable).reduce((sum, s) => sum + s.size, 0);
+    this.trainableSize = this.#slots.filter((s) => s.optimized).reduce((sum, s) => sum + s.size, 0);
     this.params = backend.alloc(this.size, 'float32');
     this.grads = backend.alloc(this.size, 'float32');
     for (const { layer, spec } of entries) {
-      const slot = this.#slots.find((s) => s.spec === spec)!;
+      const slot = bySpec.get(spec)!;
       this.#push(this.#weights, layer, backend.view(this.params, slot.offset, slot.size));
       this.#push(this.#weightGrads, layer, backend.view(this.grads, slot.offset, slot.size));
     }
@@ -152,9 +169,13 @@ export class ParamStore implements StoreHome {
     map.set(layer, list);
   }
 
-  /** The trainable weights in buffer order, each keyed by its spec, as the optimizer lays its state out. */
+  /**
+   * The weights the optimizer updates, in buffer order (the first {@link trainableSize} floats),
+   * each keyed by its spec, as it lays its state out: the trainable weights of the layers the model
+   * computes with.
+   */
   trainableWeights(): OptimizedWeight[] {
-    return this.#slots.filter((s) => s.trainable).map((s) => ({ key: s.spec, shape: s.spec.shape }));
+    return this.#slots.filter((s) => s.optimized).map((s) => ({ key: s.spec, shape: s.spec.shape }));
   }
 
   /** The layer's weight buffers in `build` order. */
@@ -169,7 +190,7 @@ export class ParamStore implements StoreHome {
 
   /** Copies of all weights, in {@link weightOrder} (as `model.getWeights()` returns them). */
   getWeights(): Tensor<'float32'>[] {
-    return this.#slots.map((s) => bufferCopy(this.backend, this.backend.view(this.params, s.offset, s.size), s.spec.shape));
+    return this.#order.map((s) => bufferCopy(this.backend, this.backend.view(this.params, s.offset, s.size), s.spec.shape));
   }
 
   /** Copies of the layer's weights in `build` order. */
@@ -179,8 +200,8 @@ export class ParamStore implements StoreHome {
 
   /** Replaces all weights; the list must match `getWeights()` in length and shapes. */
   setWeights(weights: readonly Tensor[]): void {
-    checkWeightList(this.#slots.map((s) => s.spec), weights, `Model '${this.#owner}'`);
-    this.#slots.forEach((s, i) => this.#write(this.backend.view(this.params, s.offset, s.size), weights[i]));
+    checkWeightList(this.#order.map((s) => s.spec), weights, `Model '${this.#owner}'`);
+    this.#order.forEach((s, i) => this.#write(this.backend.view(this.params, s.offset, s.size), weights[i]));
   }
 
   /**
@@ -195,6 +216,6 @@ export class ParamStore implements StoreHome {
 
   /** Weight names in `getWeights()` order. */
   weightNames(): string[] {
-    return this.#slots.map((s) => s.spec.name);
+    return this.#order.map((s) => s.spec.name);
   }
 }

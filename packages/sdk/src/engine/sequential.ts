@@ -106,6 +106,15 @@ export class Sequential extends LayersModel {
     return [...new Set(this.graphLayers.map((layer, i) => this.#vias[i]?.model ?? layer))];
   }
 
+  /**
+   * Every layer, each stacked model's in full: also those of a model nested in it whose outputs
+   * the stack does not use, which keep their weights, as in Keras and tfjs (see
+   * {@link LayersModel.computedLayers}).
+   */
+  override get allLayers(): readonly Layer[] {
+    return [...new Set(this.layers.flatMap((entry) => (entry instanceof LayersModel ? entry.allLayers : [entry])))];
+  }
+
   override get className(): string {
     return 'Sequential';
   }
@@ -167,7 +176,7 @@ function declaredShape(layers: readonly Layer[], vias: readonly (ModelApplicatio
 
 /** A model's layers when each feeds only the next (any Sequential, or a functional chain); refuses a graph that branches. */
 function chainedLayers(model: LayersModel): readonly Layer[] {
-  if (model instanceof Sequential) return model.allLayers;
+  if (model instanceof Sequential) return model.computedLayers;
   const [inputs, outputs] = [model.inputs, model.outputs];
   const chain: Layer[] = [];
   let t = outputs.length === 1 ? outputs[0] : null;

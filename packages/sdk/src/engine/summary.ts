@@ -1,7 +1,7 @@
 import { formatShape, type Layer } from '../layers/layer.js';
 import { inboundTensor, outputShapesOf, type Graph } from './graph.js';
 import { outputLayerNames } from './outputs.js';
-import { graphEntries, tensorSource } from './graph_entries.js';
+import { entryLayers, graphEntries, tensorSource } from './graph_entries.js';
 import type { LayersModel } from './model.js';
 
 /** What `model.summary()` takes besides tfjs' positional arguments: Keras' `summary` options. */
@@ -142,8 +142,10 @@ export function summaryLines(name: string, graph: Graph, options: SummaryOptions
   };
   const rows = graphRows(graph);
   print(options.layerRange ? rangeOf(rows, options.layerRange, name) : rows, 0);
-  const total = graph.layers.reduce((s, layer) => s + layer.countParams(), 0);
-  const trainable = graph.layers.reduce((s, layer) => s + trainableCount(layer.weightSpecs), 0);
+  // A nested model's rows count all its weights, an output head this model leaves unused included, and so do the totals.
+  const counted = entryLayers(graph);
+  const total = counted.reduce((s, layer) => s + layer.countParams(), 0);
+  const trainable = counted.reduce((s, layer) => s + trainableCount(layer.weightSpecs), 0);
   // The table names layers; named outputs (Keras 3's dict outputs) are keyed otherwise, so say which layer each name is.
   if (graph.outputKeys) {
     const layers = outputLayerNames(graph);

@@ -50,7 +50,7 @@ export async function modelFromArtifacts(artifacts: ModelArtifacts, where: strin
   if (artifacts.userDefinedMetadata) model.setUserDefinedMetadata(artifacts.userDefinedMetadata);
   const optimizerWeights = saved.optimizer;
   if (optimizerWeights.length > 0 && model.optimizer) {
-    restoreOptimizerWeights(model.optimizer, layers, backend(), new Map(optimizerWeights.map((w) => [w.name, w])), where);
+    restoreOptimizerWeights(model.optimizer, model.computedLayers, backend(), new Map(optimizerWeights.map((w) => [w.name, w])), where);
   }
   return model;
 }

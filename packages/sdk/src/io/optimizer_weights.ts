@@ -16,7 +16,9 @@ import type { NamedWeight } from './weights.js';
  * gradientAccumulationSteps, `gradient_accumulator` (Keras 3's), and `iter` counts batches as
  * Keras 3's iteration variable does, so a run saved between updates resumes mid-accumulation.
  * kerasm holds each state in one flat buffer laid out like the trainable parameters (trainable
- * weights in layer order), which is cut into per-weight tensors here.
+ * weights in layer order), which is cut into per-weight tensors here. `layers` are the model's
+ * `computedLayers`: a nested model's unused output head gets no gradient, so, as in tfjs, which
+ * makes state only for weights with a gradient, it has none.
  */
 
 const ITERATIONS = 'iter';

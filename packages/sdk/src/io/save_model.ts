@@ -50,7 +50,7 @@ async function topologyAndWeights(model: LayersModel, config: SaveConfig): Promi
     if (!model.optimizer) {
       throw new Error(`Model '${model.name}' is not compiled, so it has no optimizer state to save. Compile it first, or save with { includeOptimizer: false }.`);
     }
-    weights.push(...(await optimizerWeights(model.optimizer, model.allLayers, backend())));
+    weights.push(...(await optimizerWeights(model.optimizer, model.computedLayers, backend())));
   }
   const { specs, data } = encodeWeights(weights);
   return { modelTopology: modelTopologyOf(model), format: 'layers-model', generatedBy: GENERATED_BY, convertedBy: null, weightSpecs: specs, weightData: data };

@@ -51,7 +51,7 @@ export async function loadTrainingBackup(model: LayersModel, folder: string): Pr
   const names = restoreModelWeights(model, saved.layers, where);
   if (!model.optimizer) throw new Error(`${where} holds optimizer state, but model '${model.name}' is not compiled. Compile it before fit.`);
   const renamed = saved.optimizer.map((w) => renameOptimizerWeight(w, names));
-  restoreOptimizerWeights(model.optimizer, model.allLayers, backend(), new Map(renamed.map((w) => [w.name, w])), where);
+  restoreOptimizerWeights(model.optimizer, model.computedLayers, backend(), new Map(renamed.map((w) => [w.name, w])), where);
   return progress;
 }
 

@@ -37,6 +37,8 @@ describe('parseExperiment', () => {
     expect(() => parse({ model: 'mlp' })).toThrow(/data is undefined; expected \{ "source": "mnist" \}/);
     expect(() => parse({ ...base, data: { source: 'csv', path: 'd.csv' } })).toThrow('exp.json: data.labelColumn is undefined; expected a non-empty string.');
     expect(() => parse({ ...base, data: { source: 'parquet' } })).toThrow(/data.source is "parquet"; expected one of "mnist", "csv"/);
+    expect(() => parse({ ...base, data: { source: 'mnist', path: 'd.csv' } })).toThrow('exp.json: data.path is "d.csv"; expected nothing with "source": "mnist" (it is a setting of "source": "csv").');
+    expect(() => parse({ ...base, data: { source: 'mnist', columnConfigs: {} } })).toThrow(/data\.columnConfigs is \{\}; expected nothing with "source": "mnist"/);
     expect(() => parse({ ...base, fit: { epoch: 3 } })).toThrow('exp.json: fit.epoch is not a setting here; expected one of epochs, batchSize, validationSplit, callbacks.');
   });
 });

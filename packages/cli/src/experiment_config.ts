@@ -80,7 +80,12 @@ class ConfigReader {
 function readData(r: ConfigReader, value: unknown, resolve: (p: string) => string): DataSpec {
   const source = r.oneOf(r.object(value, 'data', ['source', 'path', 'labelColumn', 'delimiter', 'testPath', 'shuffleBuffer', 'columnConfigs']).source, 'data.source', ['mnist', 'csv'] as const);
   const data = value as Json;
-  if (source === 'mnist') return { source };
+  if (source === 'mnist') {
+    // The CSV settings mean nothing for MNIST: a config that sets them meant another source.
+    const csvOnly = Object.keys(data).find((key) => key !== 'source');
+    if (csvOnly !== undefined) r.fail(`data.${csvOnly}`, data[csvOnly], 'nothing with "source": "mnist" (it is a setting of "source": "csv")');
+    return { source };
+  }
   const spec: DataSpec = {
     source,
     path: resolve(r.string(data.path, 'data.path')),

@@ -160,6 +160,7 @@ export abstract class LayersModel {
     const samples = buildSamples(inputShape, `Model '${this.name}'.build`);
     const graph = this.#tryGraph();
     if (!graph) {
+      if (this.allLayers.length === 0) throw new Error(`Model '${this.name}' has no layers to build: add some first (model.add(km.layers.dense({ units: 10 }))).`);
       if (samples.length !== 1) throw new Error(`Model '${this.name}'.build: the model has one input, but ${samples.length} input shapes were given. Pass one shape, such as [null, ${samples[0].join(', ')}].`);
       this.#ensureGraph(samples[0]);
       return;
@@ -313,7 +314,7 @@ export abstract class LayersModel {
   #ends(): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } {
     this.#tryGraph();
     const ends = this.symbolicEnds();
-    if (!ends) throw new Error(`Model '${this.name}' is not built yet, so it has no symbolic inputs or outputs: give the first layer an inputShape, or call fit/predict first.`);
+    if (!ends) throw new Error(`Model '${this.name}' is not built yet, so it has no symbolic inputs or outputs: give the first layer an inputShape, call model.build([null, ...inputShape]), or call fit/predict first.`);
     return ends;
   }
 
@@ -357,7 +358,7 @@ export abstract class LayersModel {
 
   #builtGraph(what: string): Graph {
     const graph = this.#tryGraph();
-    if (!graph) throw new Error(`Model '${this.name}' is not built yet, so it has no ${what}: give the first layer an inputShape, or call fit/predict first.`);
+    if (!graph) throw new Error(`Model '${this.name}' is not built yet, so it has no ${what}: give the first layer an inputShape, call model.build([null, ...inputShape]), or call fit/predict first.`);
     return graph;
   }
 
@@ -730,7 +731,7 @@ export abstract class LayersModel {
     if (typeof positions === 'function') throw new Error("summary: the second argument is the column positions, as in tfjs; give the print function third, summary(undefined, undefined, printFn), or as summary({ printFn }).");
     const options = typeof lineLength === 'object' ? lineLength : { lineLength, positions, printFn };
     const graph = this.#tryGraph();
-    if (!graph) throw new Error(`Model '${this.name}' is not built yet: give the first layer an inputShape, or call fit/predict first, to see its summary.`);
+    if (!graph) throw new Error(`Model '${this.name}' is not built yet: give the first layer an inputShape, call model.build([null, ...inputShape]), or call fit/predict first, to see its summary.`);
     for (const line of summaryLines(this.name, graph, options, (model) => model.#tryGraph()!)) (options.printFn ?? console.log)(line);
   }
 
@@ -838,7 +839,7 @@ export abstract class LayersModel {
   #ensureRuntime(backend: Backend): Runtime {
     this.#checkNotDisposed();
     this.#tryGraph();
-    if (!this.#graph) throw new Error(`Model '${this.name}' is not built yet: give the first layer an inputShape, or call fit first.`);
+    if (!this.#graph) throw new Error(`Model '${this.name}' is not built yet: give the first layer an inputShape, call model.build([null, ...inputShape]), or call fit first.`);
     // A new backend (km.setBackend), or a layer's `trainable` changed: the weights move to a new layout.
     if (this.#runtime?.backend !== backend || this.#runtime.params.isStale()) {
       // The new store takes the latest values of layers that have some (this model's previous

@@ -37,6 +37,8 @@ describe('model.build', () => {
     expect(() => fresh.build([null, 0])).toThrow(/Received: \[null,0\]/);
     expect(() => fresh.build([[null, 2], [null, 3]])).toThrow(/the model has one input, but 2 input shapes were given/);
     expect(fresh.built).toBe(false);
+    expect(() => km.sequential().build([null, 3])).toThrow(/has no layers to build: add some first/);
+    expect(() => fresh.summary()).toThrow(/call model\.build\(\[null, \.\.\.inputShape\]\)/);
   });
 
   it('takes a list of shapes for a model with several inputs', () => {

@@ -91,7 +91,7 @@ describe('symbolic inputs and outputs of models and layers', () => {
 
   it('a Sequential model without an input shape gets its symbolic tensors from its first data', () => {
     const model = km.sequential([km.layers.dense({ units: 2, name: 'late' })]);
-    expect(() => model.inputs).toThrow(/is not built yet, so it has no symbolic inputs or outputs: give the first layer an inputShape, or call fit\/predict first/);
+    expect(() => model.inputs).toThrow(/is not built yet, so it has no symbolic inputs or outputs: give the first layer an inputShape, call model.build\(\[null, ...inputShape\]\), or call fit\/predict first/);
     model.predict(x);
     expect(model.inputs[0].shape).toEqual([5]);
     expect(model.outputs[0]).toBe(model.getLayer('late').output);

@@ -86,6 +86,9 @@ const PRESETS = {
   lecunUniform: vsConfig(1, 'fanIn', 'uniform'),
   lecunNormal: vsConfig(1, 'fanIn', 'normal'),
   orthogonal: { className: 'Orthogonal', config: { gain: 1, seed: null } },
+  randomUniform: { className: 'RandomUniform', config: { minval: -0.05, maxval: 0.05, seed: null } },
+  randomNormal: { className: 'RandomNormal', config: { mean: 0, stddev: 0.05, seed: null } },
+  truncatedNormal: { className: 'TruncatedNormal', config: { mean: 0, stddev: 0.05, seed: null } },
 } satisfies Record<string, InitializerConfig>;
 
 function vsConfig(scale: number, mode: FanMode, distribution: Distribution): InitializerConfig {
@@ -94,8 +97,10 @@ function vsConfig(scale: number, mode: FanMode, distribution: Distribution): Ini
 
 type PresetName = keyof typeof PRESETS;
 
-/** Names accepted for initialisers (camelCase and Keras snake_case). */
-export type InitializerName = PresetName | 'glorot_uniform' | 'glorot_normal' | 'he_uniform' | 'he_normal' | 'lecun_uniform' | 'lecun_normal';
+/** Names accepted for initialisers (camelCase, Keras snake_case, and tfjs' `leCun...` spelling). */
+export type InitializerName =
+  | PresetName | 'glorot_uniform' | 'glorot_normal' | 'he_uniform' | 'he_normal' | 'lecun_uniform' | 'lecun_normal'
+  | 'random_uniform' | 'random_normal' | 'truncated_normal' | 'leCunUniform' | 'leCunNormal';
 
 const SNAKE_ALIASES: Record<string, PresetName> = {
   glorot_uniform: 'glorotUniform',
@@ -104,6 +109,12 @@ const SNAKE_ALIASES: Record<string, PresetName> = {
   he_normal: 'heNormal',
   lecun_uniform: 'lecunUniform',
   lecun_normal: 'lecunNormal',
+  random_uniform: 'randomUniform',
+  random_normal: 'randomNormal',
+  truncated_normal: 'truncatedNormal',
+  // TensorFlow.js' spellings.
+  leCunUniform: 'lecunUniform',
+  leCunNormal: 'lecunNormal',
 };
 
 /** Keras class names that are VarianceScaling presets (Keras 2/3 files save them by these names). */
@@ -197,7 +208,7 @@ export function getInitializer(spec: InitializerSpec): Initializer {
   if (isConfig(spec)) return fromConfig({ className: spec.className, config: spec.config ?? {} });
   const preset = typeof spec === 'string' ? presetName(spec) : undefined;
   if (!preset) {
-    throw new Error(`Unknown initializer ${JSON.stringify(spec)}. Valid initializers: ${Object.keys(PRESETS).join(', ')}, or a config such as { className: 'VarianceScaling', config: { scale: 1, mode: 'fan_avg', distribution: 'uniform' } }.`);
+    throw new Error(`Unknown initializer ${JSON.stringify(spec)}. Valid initializers: ${Object.keys(PRESETS).join(', ')}, or a config such as { className: 'VarianceScaling', config: { scale: 1, mode: 'fanAvg', distribution: 'uniform' } }.`);
   }
   return fromConfig(PRESETS[preset]);
 }

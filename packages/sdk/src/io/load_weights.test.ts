@@ -193,6 +193,6 @@ describe('model.loadWeights refuses weights that do not fit, and the model keeps
     const path = join(dir, 'unbuilt');
     await trained.saveWeights(path);
     const unbuilt = km.sequential([km.layers.dense({ units: 6 }), km.layers.dense({ units: 3 })]);
-    await expect(unbuilt.loadWeights(path)).rejects.toThrow(/is not built yet: give the first layer an inputShape, or call fit first/);
+    await expect(unbuilt.loadWeights(path)).rejects.toThrow(/is not built yet: give the first layer an inputShape, call model.build\(\[null, ...inputShape\]\), or call fit first/);
   });
 });

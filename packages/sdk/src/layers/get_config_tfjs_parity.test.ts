@@ -68,6 +68,9 @@ const cases: Case[] = [
   same('Dense, orthogonal and ones', 'dense', { units: 3, activation: 'swish', kernelInitializer: 'orthogonal', biasInitializer: 'ones', useBias: true }),
   same('Dense, a VarianceScaling config', 'dense', { units: 3, activation: 'softplus', kernelInitializer: { className: 'VarianceScaling', config: { scale: 2, mode: 'fanOut', distribution: 'truncatedNormal', seed: null } } }),
   same('Dense, random and constant configs', 'dense', { units: 3, activation: 'mish', kernelInitializer: { className: 'TruncatedNormal', config: { mean: 0, stddev: 0.1, seed: 2 } }, biasInitializer: { className: 'Constant', config: { value: 0.5 } } }),
+  // tfjs' initializer names: its 'leCun' spelling and the random presets by name.
+  same('Dense, tfjs-named random presets', 'dense', { units: 3, kernelInitializer: 'truncatedNormal', biasInitializer: 'randomUniform' }),
+  same('Dense, leCun and randomNormal', 'dense', { units: 3, kernelInitializer: 'leCunNormal', biasInitializer: 'randomNormal' }),
   same('Dense, logSoftmax', 'dense', { units: 3, activation: 'logSoftmax', kernelInitializer: { className: 'RandomUniform', config: { minval: -0.1, maxval: 0.1, seed: 1 } } }),
   weighted('Conv1D', 'conv1d', { filters: 2, kernelSize: 3, padding: 'causal', dilationRate: 2, activation: 'tanh', ...initializers }),
   weighted('Conv2D', 'conv2d', { filters: 2, kernelSize: [3, 2], strides: 2, padding: 'same', dataFormat: 'channelsFirst', activation: 'sigmoid', ...initializers }),

@@ -1,3 +1,6 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { adamRule } from '../testing/optimizer_reference.js';
@@ -173,18 +176,33 @@ describe('optimizer state follows each weight through new layouts', () => {
     expect(await run(true)).toEqual(await run(false));
   });
 
-  it('a model saved with a layer frozen keeps the trainable weights\' state, and training on after loading matches', async () => {
+  it('a model saved with a layer frozen keeps every weight\'s state: unfrozen after loading, it resumes as the model it was saved from; tfjs reads the file too', async () => {
     km.utils.setRandomSeed(6);
     const model = twoLayerModel('saved');
     for (let i = 0; i < 2; i++) await model.trainOnBatch(x(), y());
     model.getLayer('saved_first').trainable = false;
+    await model.trainOnBatch(x(), y());
     let artifacts: km.io.ModelArtifacts | undefined;
     await model.save(km.io.withSaveHandler(async (a) => void (artifacts = a)), { includeOptimizer: true });
     const names = artifacts!.weightSpecs!.map((w) => w.name);
-    expect(names.slice(4)).toEqual(['iter', 'saved_second/kernel/m', 'saved_second/bias/m', 'saved_second/kernel/v', 'saved_second/bias/v']);
+    // Each state's trainable weights first (what tfjs reads by position), then the frozen layer's.
+    expect(names.slice(4)).toEqual([
+      'iter', 'saved_second/kernel/m', 'saved_second/bias/m', 'saved_first/kernel/m', 'saved_first/bias/m',
+      'saved_second/kernel/v', 'saved_second/bias/v', 'saved_first/kernel/v', 'saved_first/bias/v',
+    ]);
     const loaded = await km.loadLayersModel(km.io.fromMemory(artifacts!));
     expect(loaded.getLayer('saved_first').trainable).toBe(false);
     for (const m of [model, loaded]) await m.trainOnBatch(x(), y());
     expect(distance(weightsOf(loaded), weightsOf(model))).toBe(0);
+    // Unfrozen, the first layer resumes the moments it had when it was frozen, in both.
+    for (const m of [model, loaded]) {
+      m.getLayer('saved_first').trainable = true;
+      await m.trainOnBatch(x(), y());
+    }
+    expect(distance(weightsOf(loaded), weightsOf(model))).toBe(0);
+    const theirs = await tfl.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
+    theirs.compile({ optimizer: theirs.optimizer, loss: 'meanSquaredError' });
+    const loss = (await theirs.trainOnBatch(tf.tensor(X), tf.tensor(Y))) as number;
+    expect(Number.isFinite(loss)).toBe(true);
   });
 });

@@ -18,7 +18,10 @@ import type { NamedWeight } from './weights.js';
  * kerasm holds each state in one flat buffer laid out like the trainable parameters (trainable
  * weights in layer order), which is cut into per-weight tensors here. `layers` are the model's
  * `computedLayers`: a nested model's unused output head gets no gradient, so, as in tfjs, which
- * makes state only for weights with a gradient, it has none.
+ * makes state only for weights with a gradient, it has none. The state the optimizer keeps aside
+ * for a frozen weight follows each state's trainable ones, so a layer frozen when the model is
+ * saved resumes its moments once unfrozen; tfjs reads each state's tensors by position, for its
+ * trainable weights only, so it uses the ones before them.
  */
 
 const ITERATIONS = 'iter';
@@ -32,6 +35,10 @@ function slotsOf(optimizer: Optimizer): StateSlot[] {
 
 function trainableWeights(layers: readonly Layer[]): LayerWeight[] {
   return layers.flatMap((l) => l.weightSpecs).filter((w) => w.trainable);
+}
+
+function frozenWeights(layers: readonly Layer[]): LayerWeight[] {
+  return layers.flatMap((l) => l.weightSpecs).filter((w) => !w.trainable);
 }
 
 function bufferOf(optimizer: Optimizer, name: string): number {
@@ -58,6 +65,13 @@ export async function optimizerWeights(optimizer: Optimizer, layers: readonly La
       const values = state.slice(offset, offset + size);
       out.push({ name: `${w.name}/${savedName(s)}`, shape, values: divisor === 1 ? values : values.map((x) => x / divisor), group: 'optimizer' });
       offset += size;
+    }
+    for (const w of frozenWeights(layers)) {
+      const aside = optimizer.setAsideState(w).get(s.name);
+      if (!aside) continue;
+      const shape = savedShape(s, w);
+      const values = (await backend.readAsync(aside, shapeSize(shape), 'float32')) as Float32Array;
+      out.push({ name: `${w.name}/${savedName(s)}`, shape, values: divisor === 1 ? values : values.map((x) => x / divisor), group: 'optimizer' });
     }
   }
   return out;
@@ -100,6 +114,14 @@ export function restoreOptimizerWeights(optimizer: Optimizer, layers: readonly L
         throw new Error(`${source}: optimizer weight '${name}' is ${tensor.values instanceof Float32Array ? '' : 'int32 '}of shape [${tensor.shape.join(', ')}], but its state for weight '${w.name}' (shape [${w.shape.join(', ')}]) is float32 of shape [${shape.join(', ')}]. The optimizer state does not belong to this model.`);
       }
       if (id) backend.write(backend.view(id, offset - size, size), divisor === 1 ? tensor.values : Float32Array.from(tensor.values, (x) => x * divisor));
+    }
+    // A frozen weight's state, saved while the layer was frozen: kept aside until it is unfrozen.
+    for (const w of frozenWeights(layers)) {
+      const name = `${w.name}/${savedName(s)}`;
+      const tensor = saved.get(name);
+      if (!tensor || !id || !(tensor.values instanceof Float32Array) || tensor.values.length !== shapeSize(savedShape(s, w))) continue;
+      unused.delete(name);
+      optimizer.setAside(w, s.name, divisor === 1 ? tensor.values : Float32Array.from(tensor.values, (x) => x * divisor));
     }
   }
   if (unused.size > 0) {

@@ -187,6 +187,27 @@ export abstract class Optimizer {
     this.#stash = aside;
   }
 
+  /**
+   * The state set aside for a weight outside the layout (a frozen layer's, or another model's), by
+   * slot name, each buffer on the attached backend; empty when there is none. Saving writes it, so
+   * a layer frozen when the model is saved resumes its moments once unfrozen after loading.
+   */
+  setAsideState(key: object): ReadonlyMap<string, BufferId> {
+    return new Map([...(this.#stash.get(key) ?? [])].map(([name, state]) => [name, state.id]));
+  }
+
+  /** Sets `values` aside as slot `name`'s state for a weight outside the layout (restoring a saved frozen layer's). */
+  setAside(key: object, name: string, values: Float32Array): void {
+    const backend = this.#backend;
+    if (!backend) throw new Error(`${this.className} is not attached to a model; compile the model with it first.`);
+    const byName = this.#stash.get(key) ?? new Map<string, StashedState>();
+    const previous = byName.get(name);
+    if (previous) backend.free(previous.id);
+    const id = backend.alloc(values.length, 'float32');
+    backend.write(id, values);
+    this.#stash.set(key, byName.set(name, { id, length: values.length }));
+  }
+
   #release(backend: Backend): void {
     freeSlots(backend, this.#slots);
     this.#slots = [];

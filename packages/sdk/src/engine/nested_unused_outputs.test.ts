@@ -49,18 +49,23 @@ function summaryTotals(model: km.LayersModel): string[] {
   return lines.filter((line) => line.includes('params:'));
 }
 
+/** The same structure in tfjs-layers: a two-headed inner model, the outer one built on its first output. */
+function tfjsDigitOnly(): tfl.LayersModel {
+  const input = tfl.input({ shape: [6] });
+  const trunk = tfl.layers.dense({ units: 5, activation: 'tanh', name: 'trunk' }).apply(input) as tfl.SymbolicTensor;
+  const heads = [tfl.layers.dense({ units: 3, name: 'digit_head' }), tfl.layers.dense({ units: 1, activation: 'sigmoid', name: 'parity_head' })].map((l) => l.apply(trunk) as tfl.SymbolicTensor);
+  const inner = tfl.model({ inputs: input, outputs: heads, name: 'inner' });
+  const x = tfl.input({ shape: [6] });
+  return tfl.model({ inputs: x, outputs: (inner.apply(x) as tfl.SymbolicTensor[])[0] });
+}
+
 describe('a model built on some outputs of a model nested in it', () => {
   it('lists, counts and returns every weight of the nested model, as tfjs does for the same structure', () => {
     km.utils.setRandomSeed(1);
     const { inner } = twoHeads(false);
     const outer = digitOnly(inner, false);
 
-    const tfInput = tfl.input({ shape: [6] });
-    const tfTrunk = tfl.layers.dense({ units: 5, activation: 'tanh', name: 'trunk' }).apply(tfInput) as tfl.SymbolicTensor;
-    const tfHeads = [tfl.layers.dense({ units: 3, name: 'digit_head' }), tfl.layers.dense({ units: 1, activation: 'sigmoid', name: 'parity_head' })].map((l) => l.apply(tfTrunk) as tfl.SymbolicTensor);
-    const tfInner = tfl.model({ inputs: tfInput, outputs: tfHeads, name: 'inner' });
-    const tfX = tfl.input({ shape: [6] });
-    const theirs = tfl.model({ inputs: tfX, outputs: (tfInner.apply(tfX) as tfl.SymbolicTensor[])[0] });
+    const theirs = tfjsDigitOnly();
 
     // tfjs names a variable 'layer/kernel_1' when it made another of that name; the layer and weight are what count.
     const tfNames = theirs.weights.map((w) => w.originalName);
@@ -140,12 +145,7 @@ describe('a model built on some outputs of a model nested in it', () => {
     km.utils.setRandomSeed(4);
     const { inner } = twoHeads(false);
     const outer = digitOnly(inner, false);
-    const tfInput = tfl.input({ shape: [6] });
-    const tfTrunk = tfl.layers.dense({ units: 5, activation: 'tanh', name: 'trunk' }).apply(tfInput) as tfl.SymbolicTensor;
-    const tfHeads = [tfl.layers.dense({ units: 3, name: 'digit_head' }), tfl.layers.dense({ units: 1, activation: 'sigmoid', name: 'parity_head' })].map((l) => l.apply(tfTrunk) as tfl.SymbolicTensor);
-    const tfInner = tfl.model({ inputs: tfInput, outputs: tfHeads, name: 'inner' });
-    const tfX = tfl.input({ shape: [6] });
-    const theirs = tfl.model({ inputs: tfX, outputs: (tfInner.apply(tfX) as tfl.SymbolicTensor[])[0] });
+    const theirs = tfjsDigitOnly();
     theirs.setWeights(outer.getWeights().map((w) => tf.tensor(w.dataSync() as Float32Array, [...w.shape])));
     const initial = values(outer.getWeights());
 

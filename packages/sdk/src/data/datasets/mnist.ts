@@ -70,7 +70,7 @@ async function load(options: MnistLoadOptions = {}): Promise<MnistData> {
   const testLimit = sampleLimit(options.testSamples, 'testSamples');
   const source = await pickSource(options);
   const suffix = options.gzip ? '.gz' : '';
-  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(
+  const settled = await Promise.allSettled(
     [FILES.trainImages, FILES.trainLabels, FILES.testImages, FILES.testLabels].map(async (name) => {
       const { bytes, where } = await source.read(name + suffix);
       // A server that sends .gz files with `Content-Encoding: gzip` (Vite's dev server does) has
@@ -80,6 +80,10 @@ async function load(options: MnistLoadOptions = {}): Promise<MnistData> {
       return { parsed: parseIdx(raw, where, source.fix), where };
     }),
   );
+  // Read in parallel; a failure is reported for the first file in this order, whichever failed first.
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  const [trainImages, trainLabels, testImages, testLabels] = settled.map((result) => (result as PromiseFulfilledResult<{ parsed: ReturnType<typeof parseIdx>; where: string }>).value);
   return {
     train: makeSplit(trainImages, trainLabels, scale, source.fix, trainLimit),
     test: makeSplit(testImages, testLabels, scale, source.fix, testLimit),

@@ -50,6 +50,8 @@ export abstract class Optimizer {
   #size = 0;
   /** The trainable weights the state is laid out for, in parameter-buffer order. */
   #weights: readonly OptimizedWeight[] = [];
+  /** Their sizes, made once per layout: clipping and per-weight updates read them every step. */
+  #sizes: readonly number[] = [];
   #slots: AllocatedSlot[] = [];
   /** The state of weights that left the layout (frozen, or another model's), by weight and slot name, until they return. */
   #stash = new Map<object, Map<string, StashedState>>();
@@ -137,9 +139,10 @@ export abstract class Optimizer {
     }
     this.#backend = backend;
     this.#weights = weights;
+    this.#sizes = shapes.map(shapeSize);
     this.#slots = slots;
     this.#views.clear();
-    this.#size = shapes.reduce((n, shape) => n + shapeSize(shape), 0);
+    this.#size = this.#sizes.reduce((n, size) => n + size, 0);
     // After a new layout the average restarts from the weights: a weight new to it has none.
     if (this.ema) this.#average = new WeightAverage(backend, this.#size, previous !== null);
   }
@@ -233,6 +236,7 @@ export abstract class Optimizer {
     if (!this.#weights.every((w) => gone(w.key))) return;
     this.#release(backend);
     this.#weights = [];
+    this.#sizes = [];
     this.#size = 0;
     this.#views.clear();
     if (this.#stash.size === 0) this.#backend = null;
@@ -309,7 +313,7 @@ export abstract class Optimizer {
 
   /** Sizes of the trainable weights, in the order they lie in the parameter buffer. */
   protected get weightSizes(): readonly number[] {
-    return this.#weights.map((w) => shapeSize(w.shape));
+    return this.#sizes;
   }
 
   /** Shapes of the trainable weights, in the same order. */

@@ -1,5 +1,5 @@
 import * as km from '@kerasm/sdk';
-import { checkClassLabel, likelyDelimiter, sparseClassCount } from './csv_checks.js';
+import { checkClassLabel, likelyDelimiter, rewordEmptyCellAdvice, sparseClassCount } from './csv_checks.js';
 import { didYouMean } from './did_you_mean.js';
 import { UsageError } from './errors.js';
 import type { DataSpec, ExperimentConfig } from './experiment_config.js';
@@ -73,15 +73,9 @@ export async function countCheckedRows(rows: km.data.CsvDataset, model: km.Layer
       n++;
     }
   } catch (err) {
-    throw withConfigDefaultAdvice(err, file);
+    // A config gives the default in data.columnConfigs.
+    if (err instanceof Error) err.message = rewordEmptyCellAdvice(err.message, (column) => `, drop the row, or give the column a default in ${file}: "data": { "columnConfigs": { ${column}: { "default": 0 } } }.`);
+    throw err;
   }
   return n;
-}
-
-/** The CSV reader's advice for an empty cell names km.data.csv's option; a config gives it in data.columnConfigs. */
-function withConfigDefaultAdvice(err: unknown, file: string): unknown {
-  if (err instanceof Error) {
-    err.message = err.message.replace(/give a default: columnConfigs: \{ ("[^"]*"): \{ default: 0 \} \}\.$/, (_, column: string) => `give the column a default in ${file}: "data": { "columnConfigs": { ${column}: { "default": 0 } } }.`);
-  }
-  return err;
 }

@@ -59,3 +59,12 @@ export async function checkClassLabel(label: number | undefined, row: number, cl
   const problem = Number.isInteger(label) ? 'is out of range for' : 'is not a whole-number class index of';
   throw new Error(`${where}: label ${label} ${problem} the model's ${classes}-class output (valid labels: 0 to ${classes - 1}). Fix the label, or give the last layer more units.`);
 }
+
+/**
+ * The CSV reader's advice for an empty cell ends by naming km.data.csv's `columnConfigs`, which a
+ * CLI user gives in a config file or not at all: `advice` writes what replaces ", drop the row, or
+ * give a default: ...", given the column's quoted name. Other messages are left as they are.
+ */
+export function rewordEmptyCellAdvice(message: string, advice: (column: string) => string): string {
+  return message.replace(/, drop the row, or give a default: columnConfigs: \{ ("[^"]*"): \{ default: 0 \} \}\.$/, (_, column: string) => advice(column));
+}

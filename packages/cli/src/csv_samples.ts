@@ -1,7 +1,7 @@
 import * as km from '@kerasm/sdk';
 import type { SavedModel } from './commands/saved_model.js';
 import { featureOrder, namesColumns } from './csv_columns.js';
-import { checkClassLabel, delimiterFlag, likelyDelimiter, sparseClassCount } from './csv_checks.js';
+import { checkClassLabel, delimiterFlag, likelyDelimiter, rewordEmptyCellAdvice, sparseClassCount } from './csv_checks.js';
 import type { CsvInput } from './model_args.js';
 
 /** Prints a line for the user beside the result (json_stdout's noteFor). */
@@ -80,7 +80,7 @@ async function forCommand<T>(verb: string, read: () => Promise<T>): Promise<T> {
     return await read();
   } catch (err) {
     // The CLI's evaluate and predict take no defaults for empty cells (km.data.csv's columnConfigs).
-    if (err instanceof Error) err.message = err.message.replace(/ before training\.$/, ` before ${verb}.`).replace(/, drop the row, or give a default: columnConfigs: .*$/, ' or drop the row.');
+    if (err instanceof Error) err.message = rewordEmptyCellAdvice(err.message.replace(/ before training\.$/, ` before ${verb}.`), () => ' or drop the row.');
     throw err;
   }
 }

@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
+import { tfjsDigitOnly } from '../testing/nested_heads.js';
 
 /*
  * A model built on some outputs of a model applied inside it (`inner.apply(x)[0]`): as in Keras and
@@ -47,16 +48,6 @@ function summaryTotals(model: km.LayersModel): string[] {
   const lines: string[] = [];
   model.summary(undefined, undefined, (line) => lines.push(line));
   return lines.filter((line) => line.includes('params:'));
-}
-
-/** The same structure in tfjs-layers: a two-headed inner model, the outer one built on its first output. */
-function tfjsDigitOnly(): tfl.LayersModel {
-  const input = tfl.input({ shape: [6] });
-  const trunk = tfl.layers.dense({ units: 5, activation: 'tanh', name: 'trunk' }).apply(input) as tfl.SymbolicTensor;
-  const heads = [tfl.layers.dense({ units: 3, name: 'digit_head' }), tfl.layers.dense({ units: 1, activation: 'sigmoid', name: 'parity_head' })].map((l) => l.apply(trunk) as tfl.SymbolicTensor);
-  const inner = tfl.model({ inputs: input, outputs: heads, name: 'inner' });
-  const x = tfl.input({ shape: [6] });
-  return tfl.model({ inputs: x, outputs: (inner.apply(x) as tfl.SymbolicTensor[])[0] });
 }
 
 describe('a model built on some outputs of a model nested in it', () => {
@@ -125,12 +116,7 @@ describe('a model built on some outputs of a model nested in it', () => {
     km.utils.setRandomSeed(5);
     const { inner, parityHead } = twoHeads(false);
     const stack = km.sequential({ layers: [digitOnly(inner, false), km.layers.dense({ units: 2, name: 'top' })] });
-    const tfInput = tfl.input({ shape: [6] });
-    const tfTrunk = tfl.layers.dense({ units: 5, activation: 'tanh', name: 'trunk' }).apply(tfInput) as tfl.SymbolicTensor;
-    const tfHeads = [tfl.layers.dense({ units: 3, name: 'digit_head' }), tfl.layers.dense({ units: 1, activation: 'sigmoid', name: 'parity_head' })].map((l) => l.apply(tfTrunk) as tfl.SymbolicTensor);
-    const tfInner = tfl.model({ inputs: tfInput, outputs: tfHeads, name: 'inner' });
-    const tfX = tfl.input({ shape: [6] });
-    const theirs = tfl.sequential({ layers: [tfl.model({ inputs: tfX, outputs: (tfInner.apply(tfX) as tfl.SymbolicTensor[])[0] }), tfl.layers.dense({ units: 2, name: 'top' })] });
+    const theirs = tfl.sequential({ layers: [tfjsDigitOnly(), tfl.layers.dense({ units: 2, name: 'top' })] });
     expect(stack.weights.map((w) => w.name)).toEqual(theirs.weights.map((w) => w.originalName));
     expect(stack.countParams()).toBe(theirs.countParams());
     expect(summaryTotals(stack)[0]).toBe(`Total params: ${theirs.countParams()}`);

@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
+import { tfjsDigitOnly } from '../testing/nested_heads.js';
 import { kerasmArtifacts, maxAbsDiff, tfjsArtifacts } from './testing/round_trip.js';
 
 /*
@@ -31,15 +32,6 @@ function kerasmModel(named: boolean): km.LayersModel {
   return km.model({ inputs: x, outputs: out, name: 'outer' });
 }
 
-function tfjsModel(): tfl.LayersModel {
-  const input = tfl.input({ shape: [6] });
-  const h = tfl.layers.dense({ units: 5, activation: 'tanh', name: 'trunk' }).apply(input) as tfl.SymbolicTensor;
-  const heads = [tfl.layers.dense({ units: 3, name: 'digit_head' }), tfl.layers.dense({ units: 1, activation: 'sigmoid', name: 'parity_head' })].map((l) => l.apply(h) as tfl.SymbolicTensor);
-  const inner = tfl.model({ inputs: input, outputs: heads, name: 'inner' });
-  const x = tfl.input({ shape: [6] });
-  return tfl.model({ inputs: x, outputs: (inner.apply(x) as tfl.SymbolicTensor[])[0] });
-}
-
 const parityOf = (model: tfl.LayersModel) => (model.getLayer('inner') as tfl.LayersModel).getLayer('parity_head').getWeights().map((w) => Array.from(w.dataSync()));
 const kmParityOf = (model: km.LayersModel) => (model.getLayer('inner') as km.LayersModel).getLayer('parity_head').getWeights().map((w) => Array.from(w.dataSync()));
 
@@ -65,7 +57,7 @@ describe('saving and loading a model that uses some outputs of a nested model', 
   }
 
   it("kerasm loads tfjs' file of that structure, the unused head's weights included", async () => {
-    const theirs = tfjsModel();
+    const theirs = tfjsDigitOnly();
     const artifacts = await tfjsArtifacts(theirs);
     expect(artifacts.weightSpecs!.map((w) => w.name)).toContain('parity_head/kernel');
     const ours = await km.loadLayersModel(km.io.fromMemory(artifacts));

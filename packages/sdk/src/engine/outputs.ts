@@ -97,10 +97,18 @@ export function outputNames(graph: Graph): string[] {
   return graph.outputKeys ? [...graph.outputKeys] : outputLayerNames(graph);
 }
 
-/** Each output's layer name, tfjs' `outputNames` (what the saved file, which tfjs reads, keys outputs by). */
+/**
+ * Each output's layer name, as tfjs' `outputNames`: the layer that made it or, for an output of a
+ * model applied inside this one, that model's name. A layer's or model's extra outputs (an RNN's
+ * states) are named by their index, as 'lstm:1', where tfjs repeats the name.
+ */
 export function outputLayerNames(graph: Graph): string[] {
-  // A layer's extra outputs (an RNN's states) are named by their index, as 'lstm:1'.
-  return graph.outputs.map((node, k) => graph.nodes[node].layer.name + (graph.outputTensors[k] > 0 ? `:${graph.outputTensors[k]}` : ''));
+  return graph.outputs.map((node, k) => {
+    const { layer, via } = graph.nodes[node];
+    const tensor = graph.outputTensors[k];
+    const index = via ? graph.applications.get(via)!.outputs.findIndex((o) => o.ref?.[0] === node && o.ref[1] === tensor) : tensor;
+    return (via ? via.model.name : layer.name) + (index > 0 ? `:${index}` : '');
+  });
 }
 
 /**

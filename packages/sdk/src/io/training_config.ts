@@ -1,4 +1,5 @@
 import type { Functional } from '../engine/functional.js';
+import type { Graph } from '../engine/graph.js';
 import type { LayersModel, ModelCompileArgs } from '../engine/model.js';
 import { outputLayerNames, type LossSpec, type MetricsSpec } from '../engine/outputs.js';
 import type { Loss } from '../losses/losses.js';
@@ -31,13 +32,38 @@ export function trainingConfigOf(model: LayersModel): TrainingConfig | undefined
   if (weights !== undefined) config.loss_weights = Array.isArray(weights) ? [...(weights as readonly number[])] : { ...(weights as Record<string, number>) };
   if (spec.weightedMetrics !== undefined) config.weighted_metrics = savedMetrics(spec.weightedMetrics);
   const named = namedOutputsOf(model);
-  return named ? renameOutputs(config, named.keys, named.layerNames) : config;
+  const graph = graphOf(model);
+  const keyed = named ? renameOutputs(config, named.keys, named.layerNames) : config;
+  return graph ? listedWhereTfjsRepeats(keyed, outputLayerNames(graph)) : keyed;
+}
+
+function graphOf(model: LayersModel): Graph | null {
+  // By shape, not instanceof, as in model_topology.ts: importing Functional would close an import cycle.
+  return 'graph' in model ? (model as Functional).graph : null;
+}
+
+/**
+ * tfjs names a layer's or nested model's extra outputs as its first (`heads`, `heads`, where kerasm
+ * says `heads:1`) and refuses a loss object with any other key, so where two outputs share a tfjs
+ * name the losses and loss weights go as lists in output order, which tfjs and Keras read. Metrics
+ * stay keyed by kerasm's names: tfjs gives each output the metrics under its tfjs name and ignores
+ * the rest, so kerasm reads them all back.
+ */
+function listedWhereTfjsRepeats(config: TrainingConfig, names: readonly string[]): TrainingConfig {
+  const tfjsNames = names.map((name) => name.replace(/:\d+$/, ''));
+  if (new Set(tfjsNames).size === tfjsNames.length) return config;
+  const listed = <T>(entry: T, fallback: unknown): T => {
+    if (!isObject(entry) || typeof entry.class_name === 'string') return entry;
+    return names.map((name) => (name in entry ? entry[name] : fallback)) as T;
+  };
+  const out: TrainingConfig = { ...config, loss: listed(config.loss, null) };
+  if (config.loss_weights !== undefined) out.loss_weights = listed(config.loss_weights, 1);
+  return out;
 }
 
 /** A model with named outputs: their keys and, in the same order, the layer names tfjs keys outputs by; null for other models. */
 function namedOutputsOf(model: LayersModel): { keys: readonly string[]; layerNames: string[] } | null {
-  // By shape, not instanceof, as in model_topology.ts: importing Functional would close an import cycle.
-  const graph = 'graph' in model ? (model as Functional).graph : null;
+  const graph = graphOf(model);
   return graph?.outputKeys ? { keys: graph.outputKeys, layerNames: outputLayerNames(graph) } : null;
 }
 

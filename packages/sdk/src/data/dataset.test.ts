@@ -65,6 +65,27 @@ describe('km.data datasets', () => {
     const missing = km.data.array<Record<string, number>>([{ xs: 1, ys: 2 }, { xs: 1 }]).batch(2);
     await expect(missing.toArray()).rejects.toThrow(/element 1 has no 'ys'/);
     await expect(km.data.array(['a']).batch(1).toArray()).rejects.toThrow(/is string; expected a number/);
+    // Rows of different lengths inside one element are refused, not padded with zeros.
+    await expect(km.data.array([[[1, 2], [3]], [[4, 5], [6]]]).batch(2).toArray()).rejects.toThrow(/the element of element 0 is ragged: its entry 1 has shape \[1\], but entry 0 has shape \[2\]. Pad or map\(\) the rows/);
+    await expect(km.data.array([{ xs: [1, [2, 3]] }]).batch(1).toArray()).rejects.toThrow(/'xs' of element 0 is ragged/);
+    const tuples = km.data.array<km.Tensor[]>([[km.tensor([1]), km.tensor([2])], [km.tensor([3])]]).batch(2);
+    await expect(tuples.toArray()).rejects.toThrow(/element 1 is an array of length 1, but element 0 is a list of 2/);
+  });
+
+  it('batch stacks a list of tensors position by position, as tf.data does: two inputs stay two', async () => {
+    const items = range(3).map((i) => ({ xs: [km.tensor([10 + i, 20 + i]), km.tensor([30 + i])], ys: i }));
+    const [batch] = await km.data.array(items).batch(3).toArray();
+    expect(batch.xs.map((t) => t.shape)).toEqual([[3, 2], [3, 1]]);
+    expect(Array.from(batch.xs[0].dataSync())).toEqual([10, 20, 11, 21, 12, 22]);
+    expect(Array.from(batch.xs[1].dataSync())).toEqual([30, 31, 32]);
+
+    const a = km.input({ shape: [2], name: 'a' });
+    const b = km.input({ shape: [1], name: 'b' });
+    const joined = km.layers.concatenate().apply([a, b]) as km.SymbolicTensor;
+    const model = km.model({ inputs: [a, b], outputs: km.layers.dense({ units: 1 }).apply(joined) as km.SymbolicTensor });
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const history = await model.fit(km.data.array(items).batch(3), { epochs: 1, verbose: 0 });
+    expect(history.history.loss[0]).toBeGreaterThan(0);
   });
 
   it('buffer shuffle: a permutation, the same for the same seed, new each epoch, different for another seed', async () => {

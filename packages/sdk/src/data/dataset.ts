@@ -105,8 +105,10 @@ export class Dataset<T> implements AsyncIterable<T> {
   }
 
   /**
-   * Groups `size` consecutive elements into one, stacking numbers, arrays and tensors into a
-   * tensor with a leading batch dimension; objects (`{ xs, ys }`) are batched key by key.
+   * Groups `size` consecutive elements into one, stacking numbers, arrays of numbers and tensors
+   * into a tensor with a leading batch dimension; objects (`{ xs, ys }`) are batched key by key,
+   * and a list holding tensors or objects (`{ xs: [a, b] }` for a model with two inputs) position
+   * by position, as tf.data does. Rows of different lengths are an error, not padded.
    * The last batch may be smaller unless `smallLastBatch` is false.
    */
   batch(size: number, smallLastBatch = true): Dataset<Batched<T>> {
@@ -147,8 +149,11 @@ export class Dataset<T> implements AsyncIterable<T> {
   }
 }
 
-/** What `batch` turns an element type into: leaves become tensors, objects are batched per key. */
-export type Batched<T> = T extends number | ArrayLike<number> | readonly unknown[] | { readonly shape: readonly number[] }
+/** Numbers and (nested) arrays of them: what `batch` stacks into one tensor. */
+type NumericRows = number | ArrayLike<number> | readonly NumericRows[];
+
+/** What `batch` turns an element type into: leaves become tensors, objects and lists of tensors are batched per key or position. */
+export type Batched<T> = T extends NumericRows | { readonly shape: readonly number[] }
   ? Tensor
   : T extends object
     ? { [K in keyof T]: Batched<T[K]> }

@@ -15,10 +15,20 @@ function shapeOf(value: Leaf, where: string): number[] {
   if (ArrayBuffer.isView(value)) return [value.length];
   if (Array.isArray(value)) {
     if (value.length === 0) return [0];
-    const inner = typeof value[0] === 'number' ? [] : shapeOf(value[0] as Leaf, where);
+    const inner = shapeOf(value[0] as Leaf, where);
+    value.forEach((row, i) => {
+      const other = shapeOf(row as Leaf, where);
+      if (!sameShape(other, inner)) {
+        throw new Error(`batch(): ${where} is ragged: its entry ${i} has shape [${other.join(', ')}], but entry 0 has shape [${inner.join(', ')}]. Pad or map() the rows to one length; for several inputs, make the element an object ({ xs: { a, b } }) or a list of km.Tensors.`);
+      }
+    });
     return [value.length, ...inner];
   }
   throw new Error(`batch(): ${where} is ${describe(value)}; expected a number, an array of numbers, a typed array or a km.Tensor. Use map() to turn elements into those.`);
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, k) => d === b[k]);
 }
 
 /** Writes a leaf's values (row-major) into `out` at `offset`; returns the count written. */
@@ -50,7 +60,7 @@ function stackLeaves(values: Leaf[], where: string): Tensor {
   const out = values.every(isInt) ? new Int32Array(values.length * size) : new Float32Array(values.length * size);
   values.forEach((value, i) => {
     const other = shapeOf(value, `${where} of element ${i}`);
-    if (other.length !== shape.length || other.some((d, k) => d !== shape[k])) {
+    if (!sameShape(other, shape)) {
       throw new Error(
         `batch(): ${where} of element ${i} has shape [${other.join(', ')}], but element 0 has shape [${shape.join(', ')}]. ` +
           'Every element of a batch must have the same shape; pad or map() the elements to one shape.',
@@ -65,14 +75,30 @@ function isContainer(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value) && !(value instanceof Tensor);
 }
 
-/** Stacks a group of elements into one batch: leaves into tensors, objects key by key. */
+/** A list batched position by position, as tf.data batches one: it holds tensors or objects (a multi-input model's `xs`), not only numbers. */
+function isTuple(value: unknown): value is unknown[] {
+  return Array.isArray(value) && value.some((entry) => entry instanceof Tensor || isContainer(entry) || isTuple(entry));
+}
+
+/** Stacks a group of elements into one batch: leaves into tensors, objects key by key, lists of tensors position by position. */
 export function stackBatch(group: unknown[], where = 'the element'): unknown {
   const first = group[0];
+  const nested = (key: string | number) => (where === 'the element' ? (typeof key === 'number' ? `entry ${key}` : `'${key}'`) : typeof key === 'number' ? `${where}[${key}]` : `${where}.${key}`);
+  if (isTuple(first)) {
+    return first.map((_, k) =>
+      stackBatch(
+        group.map((element, i) => {
+          if (!Array.isArray(element) || element.length !== first.length) throw new Error(`batch(): element ${i} is ${describe(element)}, but element 0 is a list of ${first.length} (tensors or objects). Give every element a list of the same length.`);
+          return element[k];
+        }),
+        nested(k),
+      ),
+    );
+  }
   if (!isContainer(first)) return stackLeaves(group as Leaf[], where);
-  const keys = Object.keys(first);
   const out: Record<string, unknown> = {};
-  for (const key of keys) {
-    const path = where === 'the element' ? `'${key}'` : `${where}.${key}`;
+  for (const key of Object.keys(first)) {
+    const path = nested(key);
     out[key] = stackBatch(
       group.map((element, i) => {
         if (!isContainer(element) || !(key in element)) throw new Error(`batch(): element ${i} has no ${path}, but element 0 has one. Give every element the same keys.`);

@@ -62,10 +62,10 @@ function describe(value: unknown): string {
   return typeof value;
 }
 
-/** The tensors of a batch's xs or ys: one tensor, or (several inputs/outputs) an object of them keyed by name. */
+/** The tensors of a batch's xs or ys: one tensor, or (several inputs/outputs) a list of them in order or an object of them keyed by name. */
 function batchParts(value: unknown): Tensor[] | null {
   if (value instanceof Tensor) return [value];
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  if (typeof value !== 'object' || value === null) return null;
   const parts = Object.values(value);
   return parts.length > 0 && parts.every((t) => t instanceof Tensor) ? parts : null;
 }
@@ -85,7 +85,7 @@ function batchTensors(element: unknown, index: number, what: string): { xs: Tens
   }
   const { xs, ys, sampleWeight } = element as { xs: unknown; ys: unknown; sampleWeight?: unknown };
   const notBatched = (name: string, value: unknown) =>
-    new Error(`${what}: batch ${index} has ${name} = ${describe(value)}, not a batch tensor. Call .batch(batchSize) on the dataset so elements are stacked into tensors (for several inputs or outputs, objects of them keyed by name).`);
+    new Error(`${what}: batch ${index} has ${name} = ${describe(value)}, not a batch tensor. Call .batch(batchSize) on the dataset so elements are stacked into tensors (for several inputs or outputs, lists of them in order or objects keyed by name).`);
   for (const [name, value] of [['xs', xs], ['ys', ys]] as const) if (!batchParts(value)) throw notBatched(name, value);
   if (sampleWeight !== undefined && !(sampleWeight instanceof Tensor)) throw notBatched('sampleWeight', sampleWeight);
   return { xs: xs as TensorsSpec, ys: ys as TensorsSpec, sampleWeight: sampleWeight as Tensor | undefined, first: batchParts(xs)![0] };

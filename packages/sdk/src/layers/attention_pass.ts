@@ -122,14 +122,15 @@ function projectToHeads(b: Backend, x: BufferId, kernel: BufferId, bias: BufferI
 
 /**
  * The gradients of a projection from its head-major output gradient `dHeads`: dKernel = xᵀ·d,
- * dBias = Σ_rows d, and dx = d·kernelᵀ (added into dx with `accumulate`; skipped when dx is 0).
+ * dBias = Σ_rows d, and dx = d·kernelᵀ (added into dx with `accumulate`); each skipped when its buffer is 0.
  */
 function projectionBackward(b: Backend, x: BufferId, kernel: BufferId, dHeadsRegion: BufferId, tokenRegion: BufferId, dKernel: BufferId, dBias: BufferId, dx: BufferId, accumulate: boolean, batch: number, steps: number, features: number, h: number, dim: number): void {
+  if (!dKernel && !dBias && !dx) return;
   const n = batch * steps * h * dim;
   const [dHeads, token] = [part(b, dHeadsRegion, n), part(b, tokenRegion, n)];
   b.transpose(dHeads, token, [batch, h, steps, dim], SWAP_STEPS_AND_HEADS);
   const rows = batch * steps;
-  b.matMul(x, token, dKernel, features, h * dim, rows, true, false, false);
+  if (dKernel) b.matMul(x, token, dKernel, features, h * dim, rows, true, false, false);
   if (dBias) b.columnSum(token, dBias, rows, h * dim, false);
   if (dx) b.matMul(token, kernel, dx, rows, features, h * dim, false, true, accumulate);
 }
@@ -222,7 +223,7 @@ export function attentionForward(b: Backend, d: AttentionDims, batch: number, io
   b.matMulBiasActivation(w.context, io.kernels[3], io.biases[3], output, batch * tq, d.outputDim, h * dv, 'linear');
 }
 
-/** Gradients to write: one per weight (biases 0 when none) and per input (0 when not needed). */
+/** Gradients to write: one per weight (0 for a bias the layer lacks, and for every weight of a frozen layer) and per input (0 when not needed). */
 export interface AttentionGrads {
   readonly kernels: readonly [BufferId, BufferId, BufferId, BufferId];
   readonly biases: readonly [BufferId, BufferId, BufferId, BufferId];
@@ -239,7 +240,7 @@ export function attentionBackward(b: Backend, d: AttentionDims, batch: number, i
   const { groups, groupRows } = grouping(d, batch);
   const rows = batch * tq;
   const pairs = batch * h;
-  b.matMul(w.context, outputGrad, grads.kernels[3], h * dv, d.outputDim, rows, true, false, false);
+  if (grads.kernels[3]) b.matMul(w.context, outputGrad, grads.kernels[3], h * dv, d.outputDim, rows, true, false, false);
   if (grads.biases[3]) b.columnSum(outputGrad, grads.biases[3], rows, d.outputDim, false);
   const dContext = part(b, w.token, rows * h * dv);
   b.matMul(outputGrad, io.kernels[3], dContext, rows, h * dv, d.outputDim, false, true, false);

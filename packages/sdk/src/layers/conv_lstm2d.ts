@@ -146,7 +146,7 @@ export class ConvLSTM2D extends LSTM {
   protected override inputProductGrad(backend: Backend, _xs: BufferId, dz: BufferId, kernel: BufferId, dKernel: BufferId, dxs: BufferId, samples: number, scratch: BufferId): void {
     const { inputColumns } = this.#scratch(backend, scratch, samples / this.steps);
     const [rows, width, patch] = [samples * this.positions, 4 * this.filters, this.#inputPatch];
-    backend.matMul(inputColumns, dz, dKernel, patch, width, rows, true, false, false);
+    if (dKernel) backend.matMul(inputColumns, dz, dKernel, patch, width, rows, true, false, false);
     if (!dxs) return;
     // The columns are no longer needed: they take their own gradient, then col2im sums it onto the frames.
     backend.matMul(dz, kernel, inputColumns, rows, patch, width, false, true, false);

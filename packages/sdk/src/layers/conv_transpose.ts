@@ -109,8 +109,8 @@ export abstract class ConvTransposeLayer extends FormattedKernelLayer {
     const rows = batch * this.#inputPositions;
     activationBiasBackward(ctx, this.activation, this.useBias, batch * this.#outputPositions, this.filters, this.#columnFloats(batch));
     backend.im2col(outputGrad, workspace, this.#batchGeometry(batch));
-    // dKernel[patch, in] = dColsᵀ · x; dx = dCols · kernel.
-    backend.matMul(workspace, inputs[0], weightGrads[0], this.#patch, this.#inChannels, rows, true, false, false);
+    // dKernel[patch, in] = dColsᵀ · x (a frozen layer only passes the gradient on); dx = dCols · kernel.
+    if (ctx.weightGradsNeeded) backend.matMul(workspace, inputs[0], weightGrads[0], this.#patch, this.#inChannels, rows, true, false, false);
     if (inputGrads[0]) backend.matMul(workspace, weights[0], inputGrads[0], rows, this.#inChannels, this.#patch, false, false, false);
   }
 

@@ -161,7 +161,8 @@ export class Embedding extends Layer {
 
   backward(ctx: BackwardContext): void {
     const n = ctx.batch * this.#perSample;
-    ctx.backend.embeddingBackward(ctx.inputs[0], ctx.outputGrad, ctx.weightGrads[0], n, this.outputDim, this.inputDim);
+    // Frozen, it only runs when a trainable layer feeds it (the planner skips a frozen embedding at the bottom).
+    if (ctx.weightGradsNeeded) ctx.backend.embeddingBackward(ctx.inputs[0], ctx.outputGrad, ctx.weightGrads[0], n, this.outputDim, this.inputDim);
     // Indices have no gradient; a layer upstream that asks for one gets zeros.
     if (ctx.inputGrads[0]) ctx.backend.fill(ctx.inputGrads[0], n, 0);
   }

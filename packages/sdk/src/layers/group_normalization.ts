@@ -112,7 +112,8 @@ export class GroupNormalization extends GammaBetaNormalization {
     const { backend, workspace, batch } = ctx;
     const stats = batch * this.#groups;
     const [gamma] = this.gammaBeta(ctx.weights);
-    const [dGamma, dBeta] = this.gammaBeta(ctx.weightGrads);
+    // A frozen layer only passes the gradient on: the kernel skips dGamma and dBeta given 0.
+    const [dGamma, dBeta] = ctx.weightGradsNeeded ? this.gammaBeta(ctx.weightGrads) : [0, 0];
     const [mean, invStd] = [backend.view(workspace, 0, stats), backend.view(workspace, stats, stats)];
     this.#built.backward(ctx, 2 * stats, ({ inputs: [x], outputGrad: dy, inputGrads: [dx] }) => backend.groupNormBackward(x, dy, dx, gamma, mean, invStd, dGamma, dBeta, this.#geometry(batch)));
   }

@@ -118,13 +118,14 @@ export class GRU extends Recurrent {
     const { uzr, uh, dUzr, dUh, p, q, dRh } = this.#scratch(backend, scratch, rows);
     // q holds h̃'s pre-activation gradient, p both gates' (as s): contiguous for the GEMMs.
     backend.gruOutputBackward(z, hPrev, dh, dhPrev, q, rows, u, this.activation, this.recurrentActivation);
+    // A frozen layer skips the dU accumulators and only passes the gradient on.
     if (hPrev) {
-      backend.matMul(rh, q, dUh, u, u, rows, true, false, true);
+      if (step.weightGradsNeeded) backend.matMul(rh, q, dUh, u, u, rows, true, false, true);
       backend.matMul(q, uh, dRh, rows, u, u, false, true, false);
     }
     backend.gruGatesBackward(z, hr, hPrev ? dRh : 0, dhr, p, rows, u, this.recurrentActivation);
     if (hPrev) {
-      backend.matMul(hr, p, dUzr, u, 2 * u, rows, true, false, true);
+      if (step.weightGradsNeeded) backend.matMul(hr, p, dUzr, u, 2 * u, rows, true, false, true);
       backend.matMul(p, uzr, dhr, rows, u, 2 * u, false, true, true);
     }
   }

@@ -96,7 +96,8 @@ export class LayerNormalization extends GammaBetaNormalization {
     const { backend, workspace } = ctx;
     const rows = this.#rows(ctx.batch);
     const [gamma] = this.gammaBeta(ctx.weights);
-    const [dGamma, dBeta] = this.gammaBeta(ctx.weightGrads);
+    // A frozen layer only passes the gradient on: the kernel skips dGamma and dBeta given 0.
+    const [dGamma, dBeta] = ctx.weightGradsNeeded ? this.gammaBeta(ctx.weightGrads) : [0, 0];
     const [mean, invStd] = [backend.view(workspace, 0, rows), backend.view(workspace, rows, rows)];
     this.#body!.backward(ctx, 2 * rows, ({ inputs: [x], outputGrad, inputGrads: [dx] }) => backend.layerNormBackward(x, outputGrad, dx, gamma, mean, invStd, dGamma, dBeta, rows, this.#cols));
   }

@@ -68,8 +68,10 @@ export class PositionEmbedding extends Layer {
     const { backend, batch } = ctx;
     const table = this.weightSpecs[0].shape;
     const rest = table[0] * table[1] - this.#size;
-    backend.columnSum(ctx.outputGrad, backend.view(ctx.weightGrads[0], 0, this.#size), batch, this.#size, false);
-    if (rest > 0) backend.fill(backend.view(ctx.weightGrads[0], this.#size, rest), rest, 0);
+    if (ctx.weightGradsNeeded) {
+      backend.columnSum(ctx.outputGrad, backend.view(ctx.weightGrads[0], 0, this.#size), batch, this.#size, false);
+      if (rest > 0) backend.fill(backend.view(ctx.weightGrads[0], this.#size, rest), rest, 0);
+    }
     if (ctx.inputGrads[0]) backend.fill(ctx.inputGrads[0], batch * this.#size, 0);
   }
 

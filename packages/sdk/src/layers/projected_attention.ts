@@ -267,7 +267,9 @@ export abstract class ProjectedAttention extends Layer {
   backward(ctx: BackwardContext): void {
     const [query, value] = ctx.inputGrads;
     const keyGiven = ctx.inputs.length >= 3;
-    const grads = { ...this.#split(ctx.weightGrads), query, value, key: keyGiven ? ctx.inputGrads[2] : value, keyIsValue: !keyGiven };
+    // A frozen layer only passes the gradient on: no projection's weight gradients.
+    const weightGrads = ctx.weightGradsNeeded ? ctx.weightGrads : ctx.weightGrads.map(() => 0);
+    const grads = { ...this.#split(weightGrads), query, value, key: keyGiven ? ctx.inputGrads[2] : value, keyIsValue: !keyGiven };
     // The mask is cast to booleans in Keras: no gradient reaches it.
     const maskGrad = ctx.inputGrads[3] ?? 0;
     if (maskGrad) ctx.backend.fill(maskGrad, ctx.batch * shapeSize(this.#maskShape()), 0);

@@ -392,11 +392,11 @@ export abstract class Recurrent extends Layer {
     // With an initial state the first step has an hPrev, whose gradient the cells add into (GRU's even when nothing reads it).
     const dh0 = initial.length > 0 ? w.dh0 : 0;
     if (dh0) backend.fill(dh0, batch * u, 0);
-    this.beginBackward(backend, w.scratch, batch);
+    if (ctx.weightGradsNeeded) this.beginBackward(backend, w.scratch, batch);
     const saved = Array.from({ length: this.carryCount }, (_, k) => w.carrySavedAt(k));
     for (let s = t - 1; s >= 0; s--) {
       const dhPrev = s > 0 ? w.dhAt(s - 1) : dh0;
-      const plain = { ...w.step(s), dh: w.dhAt(s), dhPrev, dhPrevRecurrent: dhPrev, carry };
+      const plain = { ...w.step(s), dh: w.dhAt(s), dhPrev, dhPrevRecurrent: dhPrev, carry, weightGradsNeeded: ctx.weightGradsNeeded };
       const step = drop ? drop.backwardStep(plain) : plain;
       if (ctx.inputMask) routeMaskedGrads(backend, w.maskAt(s), step, saved, batch, u);
       this.stepBackward(backend, weights[1], step);
@@ -410,10 +410,13 @@ export abstract class Recurrent extends Layer {
       if (ctx.inputGrads[1]) backend.copy(dh0, ctx.inputGrads[1], batch * u);
       carry.forEach((c, k) => ctx.inputGrads[2 + k] && backend.copy(c, ctx.inputGrads[2 + k], batch * u));
     }
-    const [hs, h0] = drop ? drop.kernelInputs(w.h, initial[0] ?? 0) : [w.h, initial[0] ?? 0];
-    this.recurrentKernelGrad(backend, hs, w.z, weightGrads[1], batch, w.scratch, this.useBias ? weightGrads[2] : 0, h0);
-    if (this.useBias) backend.columnSum(w.z, backend.view(weightGrads[2], 0, width), t * batch * this.positions, width, false);
-    this.inputProductGrad(backend, w.xs, w.z, weights[0], weightGrads[0], ctx.inputGrads[0] ? w.xs : 0, t * batch, w.scratch);
+    // A frozen layer only passes the gradient on: no dU, dW or dBias.
+    if (ctx.weightGradsNeeded) {
+      const [hs, h0] = drop ? drop.kernelInputs(w.h, initial[0] ?? 0) : [w.h, initial[0] ?? 0];
+      this.recurrentKernelGrad(backend, hs, w.z, weightGrads[1], batch, w.scratch, this.useBias ? weightGrads[2] : 0, h0);
+      if (this.useBias) backend.columnSum(w.z, backend.view(weightGrads[2], 0, width), t * batch * this.positions, width, false);
+    }
+    this.inputProductGrad(backend, w.xs, w.z, weights[0], ctx.weightGradsNeeded ? weightGrads[0] : 0, ctx.inputGrads[0] ? w.xs : 0, t * batch, w.scratch);
     if (ctx.inputGrads[0]) drop?.dropSteps(w.xs);
     if (ctx.inputGrads[0]) transposeSteps(backend, this.#steps, ctx.inputGrads[0], w.xs, batch, this.#features, false, this.goBackwards);
   }
@@ -441,17 +444,17 @@ export abstract class Recurrent extends Layer {
     backend.matMulBiasActivation(xs, kernel, inputBias, z, samples, this.gates * this.units, this.#features, 'linear');
   }
 
-  /** The adjoint of inputProduct from every step's dz: dW = xᵀ·dz, and dx = dz·Wᵀ into `dxs` (0: not needed; it may be `xs`). */
+  /** The adjoint of inputProduct from every step's dz: dW = xᵀ·dz into `dKernel` (0: frozen), and dx = dz·Wᵀ into `dxs` (0: not needed; it may be `xs`). */
   protected inputProductGrad(backend: Backend, xs: BufferId, dz: BufferId, kernel: BufferId, dKernel: BufferId, dxs: BufferId, samples: number, _scratch: BufferId): void {
     const width = this.gates * this.units;
-    backend.matMul(xs, dz, dKernel, this.#features, width, samples, true, false, false);
+    if (dKernel) backend.matMul(xs, dz, dKernel, this.#features, width, samples, true, false, false);
     if (dxs) backend.matMul(dz, kernel, dxs, samples, this.#features, width, false, true, false);
   }
 
   /** Called before the first step forward (GRU splits U into its column blocks here). */
   protected beginForward(_backend: Backend, _recurrentKernel: BufferId, _scratch: BufferId, _batch: number): void {}
 
-  /** Called before the last step backward (GRU zeroes its gradient accumulators here). */
+  /** Called before the last step backward when the weight gradients are needed (GRU zeroes its gradient accumulators here). */
   protected beginBackward(_backend: Backend, _scratch: BufferId, _batch: number): void {}
 
   /**

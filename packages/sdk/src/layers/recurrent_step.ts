@@ -34,4 +34,6 @@ export interface RecurrentStepGrad extends RecurrentStep {
   readonly dhPrevRecurrent: BufferId;
   /** `carryCount` buffers of `[rows, units]` the cell carries back through time (LSTM: the gradient of c), zeroed before the last step. */
   readonly carry: readonly BufferId[];
+  /** False when the layer is frozen: a cell that adds up weight gradients step by step (GRU) skips them. */
+  readonly weightGradsNeeded: boolean;
 }

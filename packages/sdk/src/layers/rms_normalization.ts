@@ -85,7 +85,9 @@ export class RMSNormalization extends Layer {
 
   backward(ctx: BackwardContext): void {
     const rows = this.#rows(ctx.batch);
-    this.#body!.backward(ctx, rows, (c) => c.backend.rmsNormBackward(c.inputs[0], c.outputGrad, c.inputGrads[0], c.weights[0], c.workspace, c.weightGrads[0], rows, this.#cols));
+    // A frozen layer only passes the gradient on: the kernel skips dScale given 0.
+    const dScale = ctx.weightGradsNeeded ? ctx.weightGrads[0] : 0;
+    this.#body!.backward(ctx, rows, (c) => c.backend.rmsNormBackward(c.inputs[0], c.outputGrad, c.inputGrads[0], c.weights[0], c.workspace, dScale, rows, this.#cols));
   }
 
   override getConfig(): Record<string, unknown> {

@@ -1,7 +1,8 @@
 import { Callback, type CallbackModel, type FitParams } from './callback.js';
 import { checkOptions, optionNames } from '../utils/options.js';
+import { withTfjsLogNames } from './tfjs_log_aliases.js';
 
-/** Values reported to callbacks and stored in History: `loss`, metric names, `val_` variants. */
+/** Values reported to callbacks and stored in History: `loss`, metric names, `val_` variants (and tfjs' `acc`, `val_acc`, not enumerated). */
 export type Logs = Record<string, number>;
 
 /**
@@ -109,7 +110,7 @@ export class CallbackList {
   async call(hook: 'onEpochBegin' | 'onEpochEnd' | 'onBatchBegin' | 'onBatchEnd', index: number, logs?: Logs): Promise<void>;
   async call(hook: 'onYield', epoch: number, batch: number, logs: Logs): Promise<void>;
   async call(hook: Hook, ...args: (number | Logs | undefined)[]): Promise<void> {
-    const given = args.filter((a) => a !== undefined);
+    const given = args.filter((a) => a !== undefined).map((a) => (typeof a === 'object' ? withTfjsLogNames(a) : a));
     for (const callback of this.#callbacks) {
       const fn = callback[hook] as ((...args: unknown[]) => unknown) | undefined;
       if (fn) await fn.call(callback, ...given);

@@ -1,10 +1,11 @@
 import type { Logs } from './callbacks.js';
+import { withTfjsLogNames } from './tfjs_log_aliases.js';
 
 /** What `fit` returns: per-epoch values of the loss and metrics, as Keras' `History`. */
 export class History {
   /** Epoch indices (0-based) that ran. */
   readonly epoch: number[] = [];
-  /** Per-key lists of per-epoch values, e.g. `history.history.loss`. */
+  /** Per-key lists of per-epoch values, e.g. `history.history.loss`; `acc` and `val_acc` read `accuracy` and `val_accuracy`, as tfjs names them. */
   readonly history: Record<string, number[]> = {};
   /** The fit parameters. */
   readonly params: { epochs: number; steps: number; samples: number; batchSize: number };
@@ -17,5 +18,6 @@ export class History {
   record(epoch: number, logs: Logs): void {
     this.epoch.push(epoch);
     for (const [key, value] of Object.entries(logs)) (this.history[key] ??= []).push(value);
+    withTfjsLogNames(this.history);
   }
 }

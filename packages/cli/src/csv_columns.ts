@@ -7,6 +7,8 @@ export const CSV_COLUMNS_KEY = 'kerasm_csv_columns';
 export interface CsvColumns {
   features: string[];
   label: string;
+  /** The value training put in each named column's empty cells (the config's `data.columnConfigs` defaults), which evaluate and predict put there too. */
+  defaults?: Record<string, number>;
 }
 
 /**
@@ -22,15 +24,16 @@ export function recordCsvColumns(model: km.LayersModel, columns: CsvColumns): vo
 export function recordedCsvColumns(model: km.LayersModel, dir: string): CsvColumns | undefined {
   const value = model.getUserDefinedMetadata()?.[CSV_COLUMNS_KEY];
   if (value === undefined) return undefined;
-  const { features, label } = (value ?? {}) as Partial<CsvColumns>;
+  const { features, label, defaults } = (value ?? {}) as Partial<CsvColumns>;
   const names = (v: unknown): v is string[] => Array.isArray(v) && v.length > 0 && v.every((n) => typeof n === 'string');
-  if (!names(features) || typeof label !== 'string') {
+  const numbers = (v: unknown): v is Record<string, number> => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((d) => typeof d === 'number' && Number.isFinite(d));
+  if (!names(features) || typeof label !== 'string' || (defaults !== undefined && !numbers(defaults))) {
     throw new Error(
-      `The model in ${dir} has userDefinedMetadata.${CSV_COLUMNS_KEY} = ${JSON.stringify(value)} in its model.json; expected { "features": [column names], "label": "name" }, as kerasm train --save writes it. ` +
+      `The model in ${dir} has userDefinedMetadata.${CSV_COLUMNS_KEY} = ${JSON.stringify(value)} in its model.json; expected { "features": [column names], "label": "name" } and optionally "defaults": { column: number }, as kerasm train --save writes it. ` +
         'Correct it, or delete it to read CSV columns by position.',
     );
   }
-  return { features, label };
+  return { features, label, ...(defaults === undefined ? {} : { defaults }) };
 }
 
 /** Whether a CSV file's first line names its columns, rather than holding numbers (a file without a header). */

@@ -33,7 +33,10 @@ async function openCsv(csv: CsvInput, saved: SavedModel, flag: string, labels: '
         `(${featureColumns.join(', ')}).${unlabeledHint}`,
     );
   }
-  const rows = km.data.csv(csv.path, { delimiter: csv.delimiter, ...(labeled ? { labelColumn: csv.labelColumn } : {}) });
+  // Empty cells get the defaults training gave them, in the columns this file has.
+  const defaults = Object.entries(csvColumns?.defaults ?? {}).filter(([column]) => columns.includes(column));
+  const columnConfigs = Object.fromEntries(defaults.map(([column, value]) => [column, { default: value }]));
+  const rows = km.data.csv(csv.path, { delimiter: csv.delimiter, ...(labeled ? { labelColumn: csv.labelColumn } : {}), ...(defaults.length > 0 ? { columnConfigs } : {}) });
   if (order === undefined) return rows;
   note(`${flag} ${csv.path} has the model's columns in another order; they are read by name (${csvColumns!.features.join(', ')}).`);
   return rows.map(({ xs, ys }) => ({ xs: Float32Array.from(order, (i) => xs[i]), ...(ys === undefined ? {} : { ys }) }));
@@ -79,7 +82,7 @@ async function forCommand<T>(verb: string, read: () => Promise<T>): Promise<T> {
   try {
     return await read();
   } catch (err) {
-    // The CLI's evaluate and predict take no defaults for empty cells (km.data.csv's columnConfigs).
+    // The CLI's evaluate and predict take no defaults for empty cells beyond those training recorded in the model.
     if (err instanceof Error) err.message = rewordEmptyCellAdvice(err.message.replace(/ before training\.$/, ` before ${verb}.`), () => ' or drop the row.');
     throw err;
   }

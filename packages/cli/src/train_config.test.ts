@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,6 +97,27 @@ describe('kerasm train --config (through the built binary)', () => {
     const notNumber = await run('nan.json', { path: holes, columnConfigs: { a: { default: 'zero' } } });
     expect(notNumber.code).toBe(2);
     expect(notNumber.stderr).toContain('data.columnConfigs."a".default is "zero"; expected a finite number for the empty cells of that column.');
+  });
+
+  it('records the column defaults in a saved model, so evaluate and predict fill the same empty cells training did', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kerasm-config-recorded-defaults-'));
+    const holes = join(dir, 'holes.csv');
+    const filledIn = join(dir, 'filled-in.csv');
+    await writeFile(holes, 'a,b,label\n1,2,0\n,3,1\n2,1,0\n0,4,1\n');
+    await writeFile(filledIn, 'a,b,label\n1,2,0\n-1.5,3,1\n2,1,0\n0,4,1\n');
+    const config = join(dir, 'config.json');
+    const model = [{ type: 'dense', units: 2, activation: 'softmax', inputShape: [2] }];
+    await writeFile(config, JSON.stringify({ data: { source: 'csv', path: holes, labelColumn: 'label', columnConfigs: { a: { default: -1.5 } } }, model, fit: { epochs: 1, validationSplit: 0 } }));
+    const saved = join(dir, 'model');
+    const trained = await kerasm('train', '--config', config, '--save', saved, '--json');
+    expect(trained.code, trained.stderr).toBe(0);
+    expect(JSON.parse(await readFile(join(saved, 'model.json'), 'utf8')).userDefinedMetadata.kerasm_csv_columns).toEqual({ features: ['a', 'b'], label: 'label', defaults: { a: -1.5 } });
+    for (const [command, flag] of [['predict', '--input'], ['evaluate', '--data']]) {
+      const withHoles = await kerasm(command, saved, flag, holes, '--json');
+      const reference = await kerasm(command, saved, flag, filledIn, '--json');
+      expect(withHoles.code, withHoles.stderr).toBe(0);
+      expect(JSON.parse(withHoles.stdout)).toEqual(JSON.parse(reference.stdout));
+    }
   });
 
   it('builds any single-input km.layers factory from a config', async () => {

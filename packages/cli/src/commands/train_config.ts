@@ -65,7 +65,9 @@ async function loadData(config: ExperimentConfig, model: km.LayersModel, file: s
     : validation
       ? { on: 'validation', run: (m) => m.evaluate(validation, { verbose: 0 }) }
       : { on: 'train', run: (m) => m.evaluate(rows.batch(batchSize), { verbose: 0 }) };
-  return [{ kind: 'dataset', train, validation, samples: cut, columns: { features, label: labelColumn } }, evaluation];
+  const columns: CsvColumns = { features, label: labelColumn };
+  if (columnConfigs) columns.defaults = Object.fromEntries(Object.entries(columnConfigs).map(([column, config]) => [column, config.default]));
+  return [{ kind: 'dataset', train, validation, samples: cut, columns }, evaluation];
 }
 
 async function train(config: ExperimentConfig, options: TrainOptions, file: string): Promise<void> {

@@ -7,11 +7,36 @@ import { layersFromTopology, modelConfigOf } from './layers_model_format.js';
 import { SavedLayers } from './saved_layers.js';
 import { checkLayersModelFormat } from './load_weights.js';
 import { restoreOptimizerWeights } from './optimizer_weights.js';
-import { describeSource, handlerFor } from './router.js';
+import { describeSource, fetchesOverHttp, handlerFor } from './router.js';
+import { checkHttpOptions, type HttpOptions } from './handlers/http.js';
+import { checkBooleanOption, checkOptions, optionNames } from '../utils/options.js';
 import { compileArgsOf, withOutputKeys } from './training_config.js';
 import type { IOHandler, ModelArtifacts } from './types.js';
-import { weightsByName } from './match_weights.js';
+import { weightsByName, weightsByNameLoosely } from './match_weights.js';
 import { savedWeights } from './weights.js';
+
+/**
+ * Options of {@link loadLayersModel}: tfjs' `LoadOptions`, with their tfjs meaning. The HTTP
+ * options apply when the source is an http(s) URL (or a plain path in a browser), which
+ * `loadLayersModel` fetches itself; a handler takes them when it is made (`km.io.http(url, { ... })`).
+ */
+export interface LoadOptions extends HttpOptions {
+  /**
+   * Whether the saved weights must match the model's exactly (default true): every weight of the
+   * model in the file, and every weight in the file used. With false, as in tfjs, a weight the file
+   * lacks keeps its initial value and one no layer uses is ignored; a weight of another shape is
+   * still an error.
+   */
+  strict?: boolean;
+}
+
+const LOAD_OPTIONS = optionNames<LoadOptions>({ requestInit: true, fetchFunc: true, onProgress: true, weightPathPrefix: true, weightUrlConverter: true, strict: true });
+
+/** tfjs `LoadOptions` that only tfjs' graph models use: false (their default) is accepted, true refused with why. */
+const GRAPH_MODEL_OPTIONS: Readonly<Record<string, string>> = {
+  fromTFHub: 'fromTFHub finds a TF Hub graph model for tf.loadGraphModel; pass the LayersModel\'s model.json URL instead',
+  streamWeights: 'streamWeights streams a graph model\'s weights into a tfjs backend; kerasm reads a LayersModel\'s weights into memory, so remove it',
+};
 
 /**
  * Loads a model saved in the TensorFlow.js LayersModel format, by kerasm, by tfjs or by Keras'
@@ -19,19 +44,57 @@ import { savedWeights } from './weights.js';
  * resume where it stopped.
  *
  * @param source The `model.json` URL or path (a folder works too in Node), or a `km.io` handler.
+ * @param options tfjs' `LoadOptions`: `strict` for any source; `requestInit` (headers,
+ *   credentials), `onProgress`, `fetchFunc`, `weightPathPrefix` and `weightUrlConverter` for an
+ *   http(s) URL. An option that does not apply to `source` is an error, not ignored.
  * @example
  * ```ts
  * const model = await km.loadLayersModel('file://out/mnist/model.json');
  * model.predict(x);
+ * const remote = await km.loadLayersModel('https://example.com/models/mnist/model.json', {
+ *   requestInit: { headers: { Authorization: `Bearer ${token}` } },
+ *   onProgress: (fraction) => console.log(`${Math.round(fraction * 100)}% of the weights`),
+ * });
  * ```
  */
-export async function loadLayersModel(source: string | IOHandler): Promise<LayersModel> {
-  const handler = await handlerFor(source, 'load');
-  return modelFromArtifacts(await handler.load!(), describeSource(source));
+export async function loadLayersModel(source: string | IOHandler, options: LoadOptions = {}): Promise<LayersModel> {
+  const { strict = true, ...httpOptions } = checkLoadOptions(source, options);
+  const handler = await handlerFor(source, 'load', httpOptions);
+  return modelFromArtifacts(await handler.load!(), describeSource(source), strict);
 }
 
-/** Builds, compiles and fills a model from loaded artifacts; `where` names the source in errors. */
-export async function modelFromArtifacts(artifacts: ModelArtifacts, where: string): Promise<LayersModel> {
+/** The options without tfjs' graph-model defaults, once each is known and applies to `source`. */
+function checkLoadOptions(source: string | IOHandler, options: LoadOptions | null): LoadOptions {
+  const call = 'loadLayersModel';
+  if (options === null) return {}; // tfjs takes null as no options
+  if (typeof options !== 'object' || Array.isArray(options)) checkOptions(options, LOAD_OPTIONS, call); // throws, naming what was received
+  const given: Record<string, unknown> = { ...options };
+  for (const [name, why] of Object.entries(GRAPH_MODEL_OPTIONS)) {
+    if (given[name]) throw new Error(`${call} loads LayersModels and does not take ${name}: true. ${why}.`);
+    delete given[name];
+  }
+  checkOptions(given, LOAD_OPTIONS, call);
+  if (given.strict !== undefined) checkBooleanOption(given.strict, 'strict', call);
+  const { strict: _strict, ...http } = given as LoadOptions;
+  const httpNames = Object.keys(http).filter((name) => http[name as keyof HttpOptions] !== undefined);
+  if (httpNames.length > 0) {
+    const [names, them] = [httpNames.join(', '), httpNames.length > 1 ? 'them' : 'it'];
+    if (typeof source !== 'string') {
+      throw new Error(
+        `${call}: ${names} ${httpNames.length > 1 ? 'apply' : 'applies'} only to a URL ${call} fetches itself; a km.io handler loads by itself, and tfjs would ignore ${them} here. ` +
+          `Give ${them} to the handler when you make it, km.io.http(url, { ${httpNames[0]} }), or pass the URL: ${call}(url, { ${httpNames[0]} }).`,
+      );
+    }
+    if (!fetchesOverHttp(source)) {
+      throw new Error(`${call}: ${names} ${httpNames.length > 1 ? 'are HTTP options' : 'is an HTTP option'}, but '${source}' is not fetched over HTTP (it is not an http:// or https:// URL). Remove ${them}, or pass the model's http(s) URL.`);
+    }
+    checkHttpOptions(http, call);
+  }
+  return given as LoadOptions;
+}
+
+/** Builds, compiles and fills a model from loaded artifacts; `where` names the source in errors; `strict` as {@link LoadOptions}. */
+export async function modelFromArtifacts(artifacts: ModelArtifacts, where: string, strict = true): Promise<LayersModel> {
   checkLayersModelFormat(artifacts, where);
   if (artifacts.modelTopology === undefined || artifacts.modelTopology instanceof ArrayBuffer) {
     throw new Error(`${where} has no JSON modelTopology. A LayersModel's model.json needs one; was this file saved by model.save()?`);
@@ -46,7 +109,11 @@ export async function modelFromArtifacts(artifacts: ModelArtifacts, where: strin
     else model.compile(args);
   }
   const saved = savedWeights(artifacts, where);
-  model.setWeights(weightsByName(layers, saved.layers, where));
+  if (strict) model.setWeights(weightsByName(layers, saved.layers, where));
+  else {
+    const initial = model.getWeights();
+    model.setWeights(weightsByNameLoosely(layers, saved.layers, where).map((t, i) => t ?? initial[i]));
+  }
   if (artifacts.userDefinedMetadata) model.setUserDefinedMetadata(artifacts.userDefinedMetadata);
   const optimizerWeights = saved.optimizer;
   if (optimizerWeights.length > 0 && model.optimizer) {

@@ -55,6 +55,21 @@ export function weightsByName(layers: readonly Layer[], saved: readonly NamedWei
 }
 
 /**
+ * `loadLayersModel` with `strict: false`, as in tfjs: each layer weight paired by name, or null where
+ * the file has none of its name (it keeps its initial value); saved weights no layer uses are
+ * ignored. A weight of another shape is still an error, as in tfjs.
+ */
+export function weightsByNameLoosely(layers: readonly Layer[], saved: readonly NamedWeight[], where: string): (Tensor | null)[] {
+  return weightOrder(layers).map(({ layer, spec }) => {
+    const found = savedWeightNamed(saved, spec.name);
+    if (!found) return null;
+    const tensor = tensorFor(found, layer, spec);
+    if (typeof tensor === 'string') throw new Error(`${where}: ${tensor}. strict: false skips missing and unused weights, not ones of another shape; to keep those as they are, build the model and call model.loadWeights(source, { skipMismatch: true }).`);
+    return tensor;
+  });
+}
+
+/**
  * The saved weights for `layers` (`model.loadWeights`): by name when the file names each of them,
  * else by position when it holds as many weights of the same shapes in the same order, as Keras'
  * `load_weights` does (a copy of the architecture built in the same program has other layer names).

@@ -1,32 +1,43 @@
+import type { HttpOptions } from './handlers/http.js';
 import type { IOHandler } from './types.js';
 
 type Purpose = 'save' | 'load';
 
 /** URL schemes and the handler each names; a path without a scheme is a file path in Node. */
-const SCHEMES: Record<string, (rest: string, url: string) => Promise<IOHandler>> = {
+const SCHEMES: Record<string, (rest: string, url: string, httpOptions: HttpOptions) => Promise<IOHandler>> = {
   'file://': async (_rest, url) => (await import('./handlers/file.js')).fileSystem(url),
   'indexeddb://': async (rest) => (await import('./handlers/indexeddb.js')).browserIndexedDB(rest),
   'localstorage://': async (rest) => (await import('./handlers/local_storage.js')).browserLocalStorage(rest),
   'downloads://': async (rest) => (await import('./handlers/browser_downloads.js')).browserDownloads(rest || undefined),
-  'http://': async (_rest, url) => (await import('./handlers/http.js')).http(url),
-  'https://': async (_rest, url) => (await import('./handlers/http.js')).http(url),
+  'http://': async (_rest, url, httpOptions) => (await import('./handlers/http.js')).http(url, httpOptions),
+  'https://': async (_rest, url, httpOptions) => (await import('./handlers/http.js')).http(url, httpOptions),
 };
 
 function inNode(): boolean {
   return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }
 
-/** The handler a URL, path or handler names, checked to support `purpose`. */
-export async function handlerFor(destination: string | IOHandler, purpose: Purpose): Promise<IOHandler> {
+function schemeOf(destination: string): string | undefined {
+  return Object.keys(SCHEMES).find((s) => destination.toLowerCase().startsWith(s));
+}
+
+/** Whether `handlerFor` fetches this URL or path over HTTP: an http(s) URL, or a plain path in a browser. */
+export function fetchesOverHttp(destination: string): boolean {
+  const scheme = schemeOf(destination);
+  return scheme ? scheme.startsWith('http') : !/^[a-z][a-z0-9+.-]*:\/\//i.test(destination) && !inNode();
+}
+
+/** The handler a URL, path or handler names, checked to support `purpose`; `httpOptions` go to the http handler a URL makes. */
+export async function handlerFor(destination: string | IOHandler, purpose: Purpose, httpOptions: HttpOptions = {}): Promise<IOHandler> {
   let handler: IOHandler;
   if (typeof destination === 'string') {
-    const scheme = Object.keys(SCHEMES).find((s) => destination.toLowerCase().startsWith(s));
+    const scheme = schemeOf(destination);
     const other = /^([a-z][a-z0-9+.-]*):\/\//i.exec(destination);
-    if (scheme) handler = await SCHEMES[scheme](destination.slice(scheme.length), destination);
+    if (scheme) handler = await SCHEMES[scheme](destination.slice(scheme.length), destination, httpOptions);
     else if (other) throw new Error(`Unknown URL scheme '${other[1]}://' in '${destination}'. Known schemes: ${Object.keys(SCHEMES).join(', ')}; a plain path is a file path in Node.`);
     else if (destination === '') throw new Error(`Expected a URL or path to ${purpose} the model ${purpose === 'save' ? 'to' : 'from'}, e.g. 'file://out/model'. Received an empty string.`);
     else if (inNode()) handler = (await import('./handlers/file.js')).fileSystem(destination);
-    else handler = (await import('./handlers/http.js')).http(destination);
+    else handler = (await import('./handlers/http.js')).http(destination, httpOptions);
   } else if (typeof destination === 'object' && destination !== null && (destination.save || destination.load)) {
     handler = destination;
   } else {
@@ -41,6 +52,8 @@ export async function handlerFor(destination: string | IOHandler, purpose: Purpo
 /** How errors name a load source: the model.json a folder path or URL stands for. */
 export function describeSource(source: string | IOHandler): string {
   if (typeof source !== 'string') return 'the model';
-  const folderLike = !/^(indexeddb|localstorage|downloads):\/\//i.test(source) && !source.endsWith('.json');
-  return folderLike ? `${source.replace(/\/$/, '')}/model.json` : source;
+  // An http(s) URL's query string stays at the end; a file name may hold '?' or '#'.
+  const [, path, query] = /^https?:\/\//i.test(source) ? /^([^?#]*)(.*)$/s.exec(source)! : [source, source, ''];
+  const folderLike = !/^(indexeddb|localstorage|downloads):\/\//i.test(source) && !path.endsWith('.json');
+  return folderLike ? `${path.replace(/\/$/, '')}/model.json${query}` : source;
 }

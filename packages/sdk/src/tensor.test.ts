@@ -1,5 +1,7 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, it } from 'vitest';
-import { Tensor, tensor } from './tensor.js';
+import { Tensor, tensor, type TensorLike } from './tensor.js';
 
 describe('tensor', () => {
   it('infers shape and dtype from nested arrays and typed arrays', () => {
@@ -43,6 +45,53 @@ describe('tensor', () => {
     t.dispose();
     expect(t.isDisposed).toBe(true);
     expect(() => t.dataSync()).toThrow(/disposed/);
+  });
+});
+
+describe('typed arrays as rows, as tfjs takes them', () => {
+  const f32 = (...v: number[]) => new Float32Array(v);
+  const i32 = (...v: number[]) => new Int32Array(v);
+
+  it('gives the shape, dtype and values tfjs-core gives', async () => {
+    await tf.setBackend('cpu');
+    const cases: [string, TensorLike, ('float32' | 'int32')?][] = [
+      ['Float32Array rows', [f32(1, 2), f32(3, 4)]],
+      ['Int32Array rows', [i32(1, 2), i32(3, 4)]],
+      ['one row', [f32(1, 2, 3)]],
+      ['rows two levels down', [[f32(1, 2), f32(3, 4)], [f32(5, 6), f32(7, 8)]]],
+      ['an array of numbers, then a typed row', [[1, 2], f32(3, 4)]],
+      ['a typed row, then an array of numbers', [f32(3, 4), [1, 2]]],
+      ['a Float32Array row, then an Int32Array row', [f32(1.5, 2), i32(3, 4)]],
+      ['empty rows', [f32(), f32()]],
+      ['int32 asked for', [f32(1, 2), f32(3, 4)], 'int32'],
+    ];
+    for (const [what, values, dtype] of cases) {
+      const ours = tensor(values, undefined, dtype);
+      const theirs = tf.tensor(values as tf.TensorLike, undefined, dtype);
+      expect([what, ours.shape, ours.dtype, Array.from(ours.dataSync())]).toEqual([what, theirs.shape, theirs.dtype, Array.from(theirs.dataSync())]);
+    }
+  });
+
+  it('infers int32 only when every row is an Int32Array, where tfjs follows the first row', () => {
+    // tfjs makes this int32 and truncates 3.5 to 3; kerasm keeps the values.
+    const mixed = tensor([i32(1, 2), f32(3.5, 4)]);
+    expect([mixed.dtype, Array.from(mixed.dataSync())]).toEqual(['float32', [1, 2, 3.5, 4]]);
+    expect(tensor([i32(1, 2), [3, 4]]).dtype).toBe('float32');
+    // Uint8Array rows are float32 like a flat Uint8Array (pixels to scale), where tfjs makes int32.
+    expect(tensor([new Uint8Array([1, 2])]).dtype).toBe(tensor(new Uint8Array([1, 2])).dtype);
+    expect(() => tensor([i32(1, 2), f32(3.5, 4)], undefined, 'int32')).toThrow(/value 3.5 at index 2 is not one/);
+  });
+
+  it('refuses ragged rows, which tfjs-core lets through', () => {
+    // tfjs-core 4.22 makes shape [2, 2] from these three values.
+    expect(() => tensor([f32(1, 2), f32(3)])).toThrow('Nested arrays are ragged: expected length 2 at depth 1, found 1. All rows must have the same length.');
+    expect(() => tensor([[1, 2, 3], f32(3, 4)])).toThrow(/ragged: expected length 3 at depth 1, found 2/);
+    expect(() => tensor([f32(1, 2), 3] as TensorLike)).toThrow('Nested arrays are ragged: a number appears where an array was expected. All rows must have the same depth.');
+    expect(() => tensor([3, f32(1, 2)] as TensorLike)).toThrow('Nested arrays are ragged: a Float32Array appears where a number was expected. All rows must have the same depth.');
+    expect(() => tensor([[[1, 2], [3, 4]], f32(5, 6)])).toThrow('Nested arrays are ragged: a Float32Array row appears where an array was expected. All rows must have the same depth.');
+    expect(() => tensor([f32(1, 2), [[1, 2], [3, 4]]])).toThrow('Nested arrays are ragged: an array appears where a number was expected. All rows must have the same depth.');
+    expect(() => tensor([[1, 2], [[1, 2], [3, 4]]] as TensorLike)).toThrow('Nested arrays are ragged: an array appears where a number was expected. All rows must have the same depth.');
+    expect(() => tensor([new DataView(new ArrayBuffer(4))] as never)).toThrow('Tensor values must be numbers, arrays of them or typed arrays; received DataView.');
   });
 });
 

@@ -7,10 +7,16 @@ export type DType = 'float32' | 'int32';
 /** The typed array behind a tensor of each dtype. */
 export type TypedArrayFor<D extends DType> = D extends 'int32' ? Int32Array : Float32Array;
 
-/** Values a tensor can be made from: a number, a nested array of numbers, or a typed array. */
-export type TensorLike = number | NestedArray | Float32Array | Int32Array | Uint8Array;
+/**
+ * Values a tensor can be made from: a number, a typed array, or nested arrays whose innermost
+ * rows are arrays of numbers or typed arrays (`[new Float32Array([1, 2]), new Float32Array([3, 4])]`
+ * is a [2, 2] tensor, as in tfjs).
+ */
+export type TensorLike = number | NestedValues | Float32Array | Int32Array | Uint8Array;
 /** A nested JavaScript array of numbers, as `arraySync()` returns it. */
 export interface NestedArray extends Array<number | NestedArray> {}
+/** Nested arrays whose rows may be typed arrays, as `km.tensor` takes them. */
+export interface NestedValues extends Array<number | Float32Array | Int32Array | Uint8Array | NestedValues> {}
 
 /**
  * Values that still live on a backend's device (a GPU, a tfjs tensor), read into host memory the
@@ -186,34 +192,39 @@ export function isTfjsTensor(value: unknown): value is { shape: number[] } {
 }
 
 /**
- * Makes a tensor from a number, nested arrays or a typed array.
+ * Makes a tensor from a number, nested arrays or a typed array. As in tfjs, the innermost rows of
+ * nested arrays may be typed arrays, mixed with arrays of numbers; rows of one level must all have
+ * the same length.
  *
  * @param values The values; nested arrays give the shape when `shape` is omitted.
  * @param shape The shape; required for flat typed arrays of rank > 1.
- * @param dtype `'float32'` (default for numbers and Float32Array) or `'int32'` (default for Int32Array).
+ * @param dtype `'float32'` (default for numbers and Float32Array) or `'int32'` (default for an
+ *   Int32Array, or for nested arrays whose rows are all Int32Arrays).
  * @example
  * ```ts
  * const x = km.tensor(new Float32Array(6), [2, 3]);
  * const labels = km.tensor([3, 1, 4], undefined, 'int32');
+ * const rows = km.tensor([new Float32Array([1, 2]), new Float32Array([3, 4])]); // shape [2, 2]
  * ```
  */
 export function tensor(values: TensorLike, shape?: readonly number[], dtype?: DType): Tensor {
   if (typeof shape === 'string') throw new Error(`km.tensor() takes the shape second and the dtype third, as tfjs does: km.tensor(values, undefined, '${shape}').`);
   const inferredShape: number[] = [];
   let flat: ArrayLike<number>;
+  let int32Rows = false;
   if (typeof values === 'number') {
     flat = [values];
   } else if (ArrayBuffer.isView(values)) {
     flat = values;
     inferredShape.push(values.length);
   } else if (Array.isArray(values)) {
-    flat = flattenNested(values, inferredShape);
+    ({ flat, int32Rows } = flattenNested(values, inferredShape));
   } else if (isTfjsTensor(values)) {
     throw new Error(`km.tensor() takes values, not a TensorFlow.js tensor: km.tensor(t.arraySync()), or km.tensor(await t.data(), t.shape).`);
   } else {
     throw new Error(`km.tensor() expects a number, nested arrays of numbers or a typed array; received ${describe(values)}.`);
   }
-  const finalDtype: DType = dtype ?? (values instanceof Int32Array ? 'int32' : 'float32');
+  const finalDtype: DType = dtype ?? (values instanceof Int32Array || int32Rows ? 'int32' : 'float32');
   if (finalDtype !== 'float32' && finalDtype !== 'int32') {
     throw new Error(`Unknown dtype '${String(dtype)}'. Valid dtypes: 'float32', 'int32'.`);
   }
@@ -262,24 +273,50 @@ function resolveShape(shape: readonly number[], size: number): number[] {
   return [...shape];
 }
 
-function flattenNested(values: NestedArray, shape: number[]): number[] {
+/** A typed array standing for a row of numbers (a DataView is no row). */
+function isTypedRow(v: unknown): v is ArrayLike<number> {
+  return ArrayBuffer.isView(v) && !(v instanceof DataView);
+}
+
+/**
+ * The values of nested arrays in row-major order, their shape pushed onto `shape`, and whether
+ * their rows are all Int32Arrays (which makes the dtype int32, as a flat Int32Array does).
+ */
+function flattenNested(values: NestedValues, shape: number[]): { flat: number[]; int32Rows: boolean } {
   const out: number[] = [];
-  const walk = (v: number | NestedArray, depth: number): void => {
-    if (Array.isArray(v)) {
-      if (shape.length === depth) shape.push(v.length);
-      else if (shape[depth] !== v.length) {
-        throw new Error(`Nested arrays are ragged: expected length ${shape[depth]} at depth ${depth}, found ${v.length}. All rows must have the same length.`);
-      }
-      for (const item of v) walk(item, depth + 1);
-    } else if (typeof v === 'number') {
-      if (depth !== shape.length) throw new Error('Nested arrays are ragged: a number appears where an array was expected.');
+  let leafDepth = -1;
+  let typedRows = 0;
+  let onlyInt32Rows = true;
+  const leavesAt = (depth: number, what: string): void => {
+    if (leafDepth === -1) leafDepth = depth;
+    else if (depth !== leafDepth) throw new Error(`Nested arrays are ragged: ${what} appears where an array was expected. All rows must have the same depth.`);
+  };
+  const walk = (v: unknown, depth: number): void => {
+    if (typeof v === 'number') {
+      leavesAt(depth, 'a number');
+      onlyInt32Rows = false;
       out.push(v);
+      return;
+    }
+    const typed = isTypedRow(v);
+    if (!typed && !Array.isArray(v)) throw new Error(`Tensor values must be numbers, arrays of them or typed arrays; received ${describe(v)}.`);
+    if (depth === leafDepth) throw new Error(`Nested arrays are ragged: ${typed ? `a ${v.constructor.name}` : 'an array'} appears where a number was expected. All rows must have the same depth.`);
+    const row = v as ArrayLike<unknown>;
+    if (shape.length === depth) shape.push(row.length);
+    else if (shape[depth] !== row.length) {
+      throw new Error(`Nested arrays are ragged: expected length ${shape[depth]} at depth ${depth}, found ${row.length}. All rows must have the same length.`);
+    }
+    if (typed) {
+      leavesAt(depth + 1, `a ${v.constructor.name} row`);
+      typedRows++;
+      onlyInt32Rows &&= v instanceof Int32Array;
+      for (let i = 0; i < row.length; i++) out.push(row[i] as number);
     } else {
-      throw new Error(`Tensor values must be numbers; received ${describe(v)}.`);
+      for (let i = 0; i < row.length; i++) walk(row[i], depth + 1);
     }
   };
   walk(values, 0);
-  return out;
+  return { flat: out, int32Rows: typedRows > 0 && onlyInt32Rows };
 }
 
 function nest(values: ArrayLike<number>, shape: readonly number[], axis: number, offset: number): number | NestedArray {

@@ -46,6 +46,21 @@ describe('built-in callbacks act on training', () => {
     expect(perEpoch[2]).not.toEqual(perEpoch[0]);
   });
 
+  it('earlyStopping with restoreBestWeights puts the best weights back when training runs every epoch too, as Keras 3 does', async () => {
+    const { x, y, validationData } = problem();
+    const model = linearModel(km.optimizers.sgd({ learningRate: 0.05 }));
+    const perEpoch: number[][][] = [];
+    const stopper = km.callbacks.earlyStopping({ monitor: 'val_loss', patience: 10, restoreBestWeights: true });
+    const history = await model.fit(x, y, { epochs: 3, batchSize: 16, validationData, verbose: 0, callbacks: [{ onEpochEnd: () => void perEpoch.push(weightsOf(model)) }, stopper] });
+    expect(history.epoch).toEqual([0, 1, 2]);
+    expect(stopper.stoppedEpoch).toBe(-1);
+    const best = history.history.val_loss.indexOf(Math.min(...history.history.val_loss));
+    expect(stopper.bestEpoch).toBe(best);
+    expect(best).toBeLessThan(2);
+    expect(weightsOf(model)).toEqual(perEpoch[best]);
+    expect(perEpoch[2]).not.toEqual(perEpoch[best]);
+  });
+
   it('earlyStopping with minDelta ignores improvements smaller than it', async () => {
     const { x, y } = problem();
     const model = linearModel(km.optimizers.sgd({ learningRate: 0.001 }));

@@ -13,7 +13,7 @@ export interface EarlyStoppingArgs {
   /** Epochs without improvement before stopping (default 0). */
   patience?: number;
   mode?: MonitorMode;
-  /** Put back the weights of the best epoch when stopping (default false). */
+  /** Put back the weights of the best epoch when training ends, early or not (default false). */
   restoreBestWeights?: boolean;
   /**
    * A value the monitored quantity must beat: an epoch that improves on the best so far but not on
@@ -84,18 +84,24 @@ export class EarlyStopping extends Callback {
       if (this.restoreBestWeights) this.#bestWeights = await weightSnapshot(this.model);
       return;
     }
+    // As Keras 3: until an epoch improves (the first one's value was NaN), the first watched epoch's weights count as the best.
+    if (this.restoreBestWeights && this.#bestWeights === null) {
+      this.#bestWeights = await weightSnapshot(this.model);
+      this.bestEpoch = epoch;
+    }
     if (this.#wait >= this.patience && epoch > 0) {
       this.stoppedEpoch = epoch;
       this.model.stopTraining = true;
-      if (this.#bestWeights) {
-        this.model.setWeights(this.#bestWeights);
-        this.#print(`Restoring model weights from the end of the best epoch: ${this.bestEpoch + 1}.`);
-      }
     }
   }
 
+  /** Puts back the best epoch's weights with `restoreBestWeights`, whether training stopped early or ran every epoch, as Keras 3 does. */
   override onTrainEnd(): void {
     if (this.stoppedEpoch >= 0) this.#print(`Epoch ${this.stoppedEpoch + 1}: early stopping`);
+    if (this.#bestWeights) {
+      this.model.setWeights(this.#bestWeights);
+      this.#print(`Restoring model weights from the end of the best epoch: ${this.bestEpoch + 1}.`);
+    }
   }
 
   #print(line: string): void {

@@ -44,7 +44,7 @@ describe('earlyStopping options', () => {
   it("verbose: 1 prints Keras' lines when it stops and when it restores the best weights", async () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     await epochsRun([3, 2, 2.5, 2.6], km.callbacks.earlyStopping({ monitor: 'scripted', patience: 2, restoreBestWeights: true, verbose: 1 }));
-    expect(log.mock.calls.map(([line]) => line)).toEqual(['Restoring model weights from the end of the best epoch: 2.', 'Epoch 4: early stopping']);
+    expect(log.mock.calls.map(([line]) => line)).toEqual(['Epoch 4: early stopping', 'Restoring model weights from the end of the best epoch: 2.']);
     log.mockClear();
     await epochsRun([3, 2, 2.5, 2.6], km.callbacks.earlyStopping({ monitor: 'scripted', patience: 2 }));
     expect(log).not.toHaveBeenCalled();

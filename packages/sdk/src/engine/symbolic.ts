@@ -83,6 +83,9 @@ export interface InputArgs {
 
 let inputCount = 0;
 
+/** Why a dimension without a size (Keras' None) is refused, and what to do instead. */
+export const FIXED_SAMPLE_SHAPE_FIX = 'kerasm builds a model for one sample shape, so every dimension but the batch needs a size. For sequences of different lengths, pad them to one length with km.utils.padSequences(sequences, { maxlen }) and give the Embedding maskZero: true, so the padding is skipped.';
+
 /**
  * A model input for the functional API.
  *
@@ -98,7 +101,8 @@ export function input(args: InputArgs): SymbolicTensor {
   if (args?.shape !== undefined && args.batchShape !== undefined) throw new Error(`km.input takes shape or batchShape, not both: { shape: [28, 28, 1] } is { batchShape: [null, 28, 28, 1] }.`);
   const shape = args?.shape ?? sampleShapeOf(args?.batchShape);
   if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
-    throw new Error(`km.input expects shape to be a non-empty list of positive integers (no batch dimension), e.g. { shape: [28, 28, 1] }. Received: shape=${JSON.stringify(shape)}.`);
+    const unsized = Array.isArray(shape) && shape.some((d) => d === null || d === undefined);
+    throw new Error(`km.input expects shape to be a non-empty list of positive integers (no batch dimension), e.g. { shape: [28, 28, 1] }. Received: shape=${JSON.stringify(shape)}.${unsized ? ` ${FIXED_SAMPLE_SHAPE_FIX}` : ''}`);
   }
   const dtype = args.dtype ?? 'float32';
   if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`km.input dtype must be 'float32' or 'int32' (ids for an Embedding). Received: dtype=${JSON.stringify(dtype)}.`);

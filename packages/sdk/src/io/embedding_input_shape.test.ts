@@ -68,7 +68,7 @@ describe('an Embedding that is not the first layer of a saved model', () => {
   it("a first layer with an unknown sequence length says what kerasm needs, showing the nulls", async () => {
     const theirs = tfl.sequential({ layers: [tfl.layers.embedding({ inputDim: 10, outputDim: 3 }), tfl.layers.globalAveragePooling1d({})] });
     await expect(km.loadLayersModel(km.io.fromMemory(await tfjsArtifacts(theirs)))).rejects.toThrow(
-      /input shape dimensions must be positive integers\. Received: inputShape=\[null\]\. kerasm builds a model for one sample shape: give every dimension but the batch a size \(for sequences, the padded length\)\./,
+      /input shape dimensions must be positive integers\. Received: inputShape=\[null\]\. kerasm builds a model for one sample shape, so every dimension but the batch needs a size\. For sequences of different lengths, pad them to one length with km\.utils\.padSequences/,
     );
   });
 });

@@ -1,7 +1,7 @@
 import type { Regularizer } from '../regularizers/regularizers.js';
 import type { Constraint } from '../constraints/constraints.js';
 import type { Initializer } from '../initializers/initializers.js';
-import { applyLayer, layerCalls, type SymbolicCall, type SymbolicTensor } from '../engine/symbolic.js';
+import { applyLayer, FIXED_SAMPLE_SHAPE_FIX, layerCalls, type SymbolicCall, type SymbolicTensor } from '../engine/symbolic.js';
 import { checkWeightList, readLayerWeights, writeLayerWeights } from '../engine/weight_homes.js';
 import { weightOrder } from '../engine/params.js';
 import { sameShape, Tensor } from '../tensor.js';
@@ -87,7 +87,7 @@ export abstract class Layer {
     if (shape) {
       if (!shape.every((d) => Number.isInteger(d) && (d as number) > 0)) {
         const unknown = shape.some((d) => d === null || d === undefined);
-        const fix = unknown ? ' kerasm builds a model for one sample shape: give every dimension but the batch a size (for sequences, the padded length).' : '';
+        const fix = unknown ? ` ${FIXED_SAMPLE_SHAPE_FIX}` : '';
         throw new Error(`Layer '${this.name}': input shape dimensions must be positive integers. Received: inputShape=${JSON.stringify(shape)}.${fix}`);
       }
       this.declaredInputShape = shape as Shape;

@@ -290,6 +290,23 @@ export abstract class Recurrent extends Layer {
     else (this.#kept ??= new KeptStates(this.stateCountKeras, this.#stateShape, this.where, this.declaredBatchSize)).set(backend(), Array.isArray(states) ? states : [states as Tensor]);
   }
 
+  /**
+   * The states a stateful layer keeps between batches (Keras' and tfjs' `layer.states`): copies of
+   * h, then the carried ones (an LSTM's c), each `[batchSize, units]` (ConvLSTM2D's
+   * `[batchSize, rows, cols, filters]`), zeros before the first batch. Null for a layer that is not
+   * stateful, as Keras gives None, and for a stateful one not built yet or whose batch size is not
+   * known yet (declare it with `batchInputShape`). Give them back with {@link resetStates}.
+   * @example
+   * ```ts
+   * const saved = lstm.states!;   // after feeding part of a sequence
+   * lstm.resetStates(saved);      // later: continue from there
+   * ```
+   */
+  get states(): Tensor<'float32'>[] | null {
+    if (!this.stateful || !this.built) return null;
+    return (this.#kept ??= new KeptStates(this.stateCountKeras, this.#stateShape, this.where, this.declaredBatchSize)).read();
+  }
+
   protected override releaseKeptStates(): void {
     this.#kept?.release();
   }

@@ -1,5 +1,6 @@
 import type { Backend, BufferId } from '../backend/backend.js';
-import { shapeSize, type Tensor } from '../tensor.js';
+import { bufferCopy } from '../engine/device_tensor.js';
+import { shapeSize, Tensor } from '../tensor.js';
 import { formatShape, type Shape } from './layer.js';
 
 /** The error for resetting the states of a layer that keeps none. */
@@ -102,6 +103,18 @@ export class KeptStates {
     });
     const buffers = this.buffers(backend, batch);
     values.forEach((value, k) => backend.write(buffers[k], value.dataSync() as Float32Array));
+  }
+
+  /**
+   * Copies of the kept states (h, then the carried ones), each `[batch, ...shape]`: zeros before the
+   * first batch when the layer declares its batch size, null when no batch size is known yet.
+   */
+  read(): Tensor<'float32'>[] | null {
+    const backend = this.#backend;
+    if (backend) return this.#buffers.map((id) => bufferCopy(backend, id, [this.#batch, ...this.shape]));
+    if (this.declaredBatch === undefined) return null;
+    const size = this.declaredBatch * this.floats;
+    return Array.from({ length: this.count }, () => new Tensor(new Float32Array(size), [this.declaredBatch!, ...this.shape], 'float32'));
   }
 
   /** Frees the state buffers; the next batch starts from zero states, as after a backend switch. */

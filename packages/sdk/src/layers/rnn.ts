@@ -221,6 +221,13 @@ export class RNN extends Wrapper {
    * Sets every cell's kept states back to zero, or to `states`, listed as `returnState` lists them
    * (the last cell's first), each `[batchSize, units]` (see {@link Recurrent.resetStates}).
    */
+  /** The kept states in {@link resetStates}' order (the last cell's first), as tfjs' `layer.states`; null as {@link Recurrent.states} gives it. */
+  get states(): Tensor<'float32'>[] | null {
+    const perCell = this.#runners.map((runner) => runner.states);
+    if (perCell.some((states) => states === null)) return null;
+    return perCell.reverse().flatMap((states) => states!);
+  }
+
   resetStates(states?: Tensor | readonly Tensor[]): void {
     if (!this.stateful) throw notStateful(this.where);
     const list = states === undefined ? undefined : Array.isArray(states) ? states : [states as Tensor];

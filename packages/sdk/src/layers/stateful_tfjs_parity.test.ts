@@ -118,6 +118,42 @@ describe('resetStates(states): the next batch starts from the given states, as i
     expect(Math.max(...fromZeros.map((v, i) => Math.abs(v - predicted[i])))).toBeGreaterThan(1e-3);
   });
 
+  it('layer.states reads the kept states as tfjs-layers 4.22 does: zeros, then each chunk\'s last states, which resetStates puts back', () => {
+    km.utils.setRandomSeed(13);
+    const lstm = km.layers.lstm({ units, stateful: true, returnSequences: true, batchInputShape: [batch, chunk, features] });
+    const model = km.sequential([lstm]);
+    const reference = tfl.sequential({ layers: [tfl.layers.lstm({ units, stateful: true, returnSequences: true, batchInputShape: [batch, chunk, features], unitForgetBias: true })] });
+    reference.setWeights(model.getWeights().map((w) => tf.tensor(w.dataSync(), [...w.shape])));
+    const theirStates = () => (reference.layers[0] as tfl.RNN).states.map((t) => Array.from(t.dataSync()));
+    expect(lstm.states!.map((t) => t.shape)).toEqual([[batch, units], [batch, units]]);
+    expect(lstm.states!.map((t) => Array.from(t.dataSync()))).toEqual(theirStates());
+    for (let c = 0; c < 2; c++) {
+      model.predict(km.tensor(chunkOf(c), [batch, chunk, features]), { batchSize: batch });
+      reference.predict(tf.tensor(chunkOf(c), [batch, chunk, features]), { batchSize: batch });
+      lstm.states!.forEach((t, k) => expectClose(t.dataSync(), theirStates()[k]));
+    }
+    const saved = lstm.states!;
+    const next = model.predict(km.tensor(chunkOf(2), [batch, chunk, features]), { batchSize: batch }).dataSync();
+    lstm.resetStates();
+    expect(lstm.states!.every((t) => t.dataSync().every((v) => v === 0))).toBe(true);
+    lstm.resetStates(saved);
+    expect(model.predict(km.tensor(chunkOf(2), [batch, chunk, features]), { batchSize: batch }).dataSync()).toEqual(next);
+
+    const stacked = km.layers.rnn({ cell: [km.layers.lstmCell({ units: 3 }), km.layers.gruCell({ units })], stateful: true, returnSequences: true, batchInputShape: [batch, chunk, features] });
+    const stackedModel = km.sequential([stacked]);
+    const stackedReference = tfl.sequential({ layers: [tfl.layers.rnn({ cell: [tfl.layers.lstmCell({ units: 3, unitForgetBias: true }), tfl.layers.gruCell({ units })], stateful: true, returnSequences: true, batchInputShape: [batch, chunk, features] })] });
+    stackedReference.setWeights(stackedModel.getWeights().map((w) => tf.tensor(w.dataSync(), [...w.shape])));
+    stackedModel.predict(km.tensor(chunkOf(0), [batch, chunk, features]), { batchSize: batch });
+    stackedReference.predict(tf.tensor(chunkOf(0), [batch, chunk, features]), { batchSize: batch });
+    const stackedTheirs = (stackedReference.layers[0] as tfl.RNN).states;
+    expect(stacked.states!.map((t) => t.shape)).toEqual(stackedTheirs.map((t) => t.shape));
+    stacked.states!.forEach((t, k) => expectClose(t.dataSync(), stackedTheirs[k].dataSync()));
+
+    expect(km.layers.lstm({ units }).states).toBeNull();
+    const unbuilt = km.layers.lstm({ units, stateful: true, batchInputShape: [batch, chunk, features] });
+    expect(unbuilt.states).toBeNull();
+  });
+
   it('refuses a wrong count, shape or dtype, NaN, a layer without a batch size and one that is not stateful, naming the fix', () => {
     const lstm = km.layers.lstm({ units, stateful: true, batchInputShape: [batch, chunk, features], name: 'kept' });
     km.sequential([lstm]);

@@ -241,7 +241,7 @@ function inputTensor(config: Json, name: string, where: string): SymbolicTensor 
   try {
     return input({ shape: batchShape.slice(1) as number[], name, dtype: config.dtype === 'int32' || config.dtype === 'int64' ? 'int32' : 'float32' });
   } catch (err) {
-    throw new Error(`${where}: ${(err as Error).message} kerasm needs every dimension but the batch to be known.`);
+    throw new Error(`${where}: ${(err as Error).message}`);
   }
 }
 

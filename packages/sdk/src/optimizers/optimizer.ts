@@ -2,8 +2,11 @@ import type { Backend, BufferId } from '../backend/backend.js';
 import { LearningRateSchedule } from './schedules/schedule.js';
 import { shapeSize } from '../tensor.js';
 import { accumulateGradients, GRADIENT_ACCUMULATOR, gradientAccumulationSteps, takeMeanGradients, type GradientAccumulationArgs } from './gradient_accumulation.js';
-import { allocateSlots, freeSlots, slotShape, type AllocatedSlot, type StateSlot } from './state_slots.js';
+import { slotShape, type AllocatedSlot, type StateSlot } from './state_slots.js';
+import { sameWeights, StateLayouts, type OptimizedWeight, type StateLayout } from './state_layouts.js';
 import { emaSettings, WeightAverage, type EmaArgs, type EmaSettings } from './weight_average.js';
+
+export type { OptimizedWeight } from './state_layouts.js';
 
 /** Options every optimizer accepts, as in Keras 3. At most one of the clipping options may be set. */
 export interface OptimizerArgs extends EmaArgs, GradientAccumulationArgs {
@@ -44,17 +47,11 @@ export abstract class Optimizer {
   /** The parameter buffer of the latest update, which `finalizeVariableValues` writes the average into. */
   #params: BufferId = 0;
   #learningRate: number | LearningRateSchedule;
-  #backend: Backend | null = null;
-  /** Per-weight views of a buffer, by buffer (views are not free on every backend, so they are made once). */
+  /** Per-weight views of a buffer, by buffer (views are not free on every backend, so they are made once per layout switch). */
   #views = new Map<BufferId, BufferId[]>();
   #size = 0;
-  /** The trainable weights the state is laid out for, in parameter-buffer order. */
-  #weights: readonly OptimizedWeight[] = [];
-  /** Their sizes, made once per layout: clipping and per-weight updates read them every step. */
-  #sizes: readonly number[] = [];
-  #slots: AllocatedSlot[] = [];
-  /** The state of weights that left the layout (frozen, or another model's), by weight and slot name, until they return. */
-  #stash = new Map<object, Map<string, StashedState>>();
+  /** The per-weight state, and the layout the updates use: the trainable weights in parameter-buffer order. */
+  #state = new StateLayouts();
 
   constructor(className: string, args: OptimizerArgs, defaultLearningRate: number) {
     const lr = args.learningRate ?? defaultLearningRate;
@@ -124,25 +121,21 @@ export abstract class Optimizer {
    * layout changes (a layer's `trainable` flipped, another model shares this optimizer, the model
    * moved backends) each weight keeps its moments, a weight that left the layout keeps them aside
    * until it returns, and `iterations` goes on. A new weight starts from the slots' initial values.
+   * The previous layout is kept, so models taking turns on one optimizer switch without allocating,
+   * copying only the state of the weights both train.
    */
   attach(backend: Backend, weights: readonly OptimizedWeight[]): void {
-    if (this.#backend === backend && sameWeights(this.#weights, weights)) return;
-    const shapes = weights.map((w) => w.shape);
-    const slots = allocateSlots(backend, this.#declaredSlots(), shapes);
-    const previous = this.#backend;
+    const previous = this.#state.backend;
+    if (previous === backend && sameWeights(this.#layout?.weights ?? [], weights)) return;
     if (previous) {
-      this.#carryState(backend, slots, weights);
-      this.#release(previous);
+      this.#releaseAverage(previous);
     } else {
       this.iterations = 0;
       this.accumulatedBatches = 0;
     }
-    this.#backend = backend;
-    this.#weights = weights;
-    this.#sizes = shapes.map(shapeSize);
-    this.#slots = slots;
+    const layout = this.#state.use(backend, this.#declaredSlots(), weights);
     this.#views.clear();
-    this.#size = this.#sizes.reduce((n, size) => n + size, 0);
+    this.#size = layout.sizes.reduce((n, size) => n + size, 0);
     // After a new layout the average restarts from the weights: a weight new to it has none.
     if (this.ema) this.#average = new WeightAverage(backend, this.#size, previous !== null);
   }
@@ -152,68 +145,27 @@ export abstract class Optimizer {
   }
 
   /**
-   * Fills the new layout's `slots` with each weight's state from the current layout, or from the
-   * state set aside when it left an earlier one; sets aside the state of the weights that leave.
-   */
-  #carryState(backend: Backend, slots: readonly AllocatedSlot[], weights: readonly OptimizedWeight[]): void {
-    const from = this.#backend!;
-    const staying = new Set(weights.map((w) => w.key));
-    const aside = new Map<object, Map<string, StashedState>>();
-    for (const slot of slots.filter((s) => s.id)) {
-      // None when the previous layout was emptied by `detach`, leaving only state set aside.
-      const old = this.#slots.find((s) => s.name === slot.name) ?? { id: 0 };
-      const oldOffsets = slotOffsets(slot, this.#weights);
-      this.#weights.forEach((w, i) => {
-        if (staying.has(w.key)) return;
-        const length = shapeSize(slotShape(slot, w.shape));
-        const id = backend.alloc(length, 'float32');
-        transfer(from, from.view(old.id, oldOffsets[i], length), backend, id, length);
-        aside.set(w.key, (aside.get(w.key) ?? new Map<string, StashedState>()).set(slot.name, { id, length }));
-      });
-      const offsets = slotOffsets(slot, weights);
-      weights.forEach((w, j) => {
-        const length = shapeSize(slotShape(slot, w.shape));
-        const target = backend.view(slot.id, offsets[j], length);
-        const i = this.#weights.findIndex((o) => o.key === w.key);
-        const stashed = this.#stash.get(w.key)?.get(slot.name);
-        if (i >= 0) transfer(from, from.view(old.id, oldOffsets[i], length), backend, target, length);
-        else if (stashed) transfer(from, stashed.id, backend, target, length);
-      });
-    }
-    for (const [key, byName] of this.#stash) {
-      if (!staying.has(key) && !aside.has(key)) {
-        aside.set(key, new Map([...byName].map(([name, state]) => [name, moveState(from, state, backend)])));
-      } else {
-        for (const state of byName.values()) from.free(state.id);
-      }
-    }
-    this.#stash = aside;
-  }
-
-  /**
    * The state set aside for a weight outside the layout (a frozen layer's, or another model's), by
    * slot name, each buffer on the attached backend; empty when there is none. Saving writes it, so
    * a layer frozen when the model is saved resumes its moments once unfrozen after loading.
    */
   setAsideState(key: object): ReadonlyMap<string, BufferId> {
-    return new Map([...(this.#stash.get(key) ?? [])].map(([name, state]) => [name, state.id]));
+    return this.#state.setAsideState(key);
   }
 
   /** Sets `values` aside as slot `name`'s state for a weight outside the layout (restoring a saved frozen layer's). */
   setAside(key: object, name: string, values: Float32Array): void {
-    const backend = this.#backend;
+    const backend = this.#state.backend;
     if (!backend) throw new Error(`${this.className} is not attached to a model; compile the model with it first.`);
-    const byName = this.#stash.get(key) ?? new Map<string, StashedState>();
-    const previous = byName.get(name);
-    if (previous) backend.free(previous.id);
-    const id = backend.alloc(values.length, 'float32');
-    backend.write(id, values);
-    this.#stash.set(key, byName.set(name, { id, length: values.length }));
+    this.#state.setAside(backend, key, name, values);
   }
 
-  #release(backend: Backend): void {
-    freeSlots(backend, this.#slots);
-    this.#slots = [];
+  /** The layout the updates use, or null when none is attached. */
+  get #layout(): StateLayout | null {
+    return this.#state.current;
+  }
+
+  #releaseAverage(backend: Backend): void {
     this.#average?.free(backend);
     this.#average = null;
     this.#params = 0;
@@ -225,21 +177,13 @@ export abstract class Optimizer {
    * models) stays; when none is left, a later `attach` starts afresh, `iterations` at 0.
    */
   detach(keys?: readonly object[]): void {
-    const backend = this.#backend;
+    const backend = this.#state.backend;
     if (!backend) return;
-    const gone = (key: object) => keys === undefined || keys.includes(key);
-    for (const [key, byName] of this.#stash) {
-      if (!gone(key)) continue;
-      for (const state of byName.values()) backend.free(state.id);
-      this.#stash.delete(key);
-    }
-    if (!this.#weights.every((w) => gone(w.key))) return;
-    this.#release(backend);
-    this.#weights = [];
-    this.#sizes = [];
+    this.#state.detach(keys);
+    if (this.#layout) return;
+    this.#releaseAverage(backend);
     this.#size = 0;
     this.#views.clear();
-    if (this.#stash.size === 0) this.#backend = null;
   }
 
   /**
@@ -248,7 +192,7 @@ export abstract class Optimizer {
    * the accumulator, and the N-th updates with the mean of the N.
    */
   apply(params: BufferId, grads: BufferId): void {
-    const backend = this.#backend;
+    const backend = this.#state.backend;
     if (!backend) throw new Error(`${this.className} is not attached to a model; compile the model with it first.`);
     // Keras 3 blends the moving average after every batch, counting the updates made before it.
     const averageStep = this.iterations + 1;
@@ -283,7 +227,8 @@ export abstract class Optimizer {
    * ```
    */
   finalizeVariableValues(): void {
-    if (this.#average && this.#params && this.#backend) this.#average.overwrite(this.#backend, this.#params);
+    const backend = this.#state.backend;
+    if (this.#average && this.#params && backend) this.#average.overwrite(backend, this.#params);
   }
 
   /**
@@ -292,8 +237,9 @@ export abstract class Optimizer {
    * false, changing nothing, without `useEma` or before the first update.
    */
   swapAverageWeights(): boolean {
-    if (!this.#average || !this.#params || !this.#backend) return false;
-    this.#average.swap(this.#backend, this.#params);
+    const backend = this.#state.backend;
+    if (!this.#average || !this.#params || !backend) return false;
+    this.#average.swap(backend, this.#params);
     return true;
   }
 
@@ -313,12 +259,12 @@ export abstract class Optimizer {
 
   /** Sizes of the trainable weights, in the order they lie in the parameter buffer. */
   protected get weightSizes(): readonly number[] {
-    return this.#sizes;
+    return this.#layout?.sizes ?? [];
   }
 
   /** Shapes of the trainable weights, in the same order. */
   protected get weightShapes(): readonly (readonly number[])[] {
-    return this.#weights.map((w) => w.shape);
+    return (this.#layout?.weights ?? []).map((w) => w.shape);
   }
 
   /**
@@ -344,7 +290,7 @@ export abstract class Optimizer {
    * a fixed order; serialization saves and restores them with `iterations`. Empty until `attach`.
    */
   stateSlots(): readonly AllocatedSlot[] {
-    return this.#slots;
+    return this.#layout?.slots ?? [];
   }
 
   /** The state buffers this optimizer keeps, in saving order; `attach` allocates them (default: none). */
@@ -354,14 +300,14 @@ export abstract class Optimizer {
 
   /** The buffer of the declared slot `name` (0 for a slot that is not kept). */
   protected slot(name: string): BufferId {
-    return this.#slots.find((s) => s.name === name)?.id ?? 0;
+    return this.#layout?.slots.find((s) => s.name === name)?.id ?? 0;
   }
 
   /** One view per weight of the declared slot `name`, each as long as the slot's shape for that weight. */
   protected slotViews(backend: Backend, name: string): BufferId[] {
-    const slot = this.#slots.find((s) => s.name === name);
+    const slot = this.#layout?.slots.find((s) => s.name === name);
     if (!slot?.id) throw new Error(`${this.className} keeps no state slot '${name}'.`);
-    return this.weightViews(backend, slot.id, this.#weights.map((w) => shapeSize(slotShape(slot, w.shape))));
+    return this.weightViews(backend, slot.id, this.#layout!.weights.map((w) => shapeSize(slotShape(slot, w.shape))));
   }
 
   /** The update rule; `lr` is the step's learning rate and `iterations` already counts this step. */
@@ -389,45 +335,4 @@ export function checkRange(className: string, name: string, value: number, low: 
     throw new Error(`${className}: ${name} must be in [${low}, ${high}). Received: ${name}=${value}.`);
   }
   return value;
-}
-
-/** One trainable weight as an optimizer lays out its state: an identity that outlives a new layout of the parameters, and its shape. */
-export interface OptimizedWeight {
-  readonly key: object;
-  readonly shape: readonly number[];
-}
-
-/** One slot's state of a weight that left the layout. */
-interface StashedState {
-  readonly id: BufferId;
-  readonly length: number;
-}
-
-function sameWeights(a: readonly OptimizedWeight[], b: readonly OptimizedWeight[]): boolean {
-  return a.length === b.length && a.every((w, i) => w.key === b[i].key);
-}
-
-/** Where each weight's state starts in `slot`'s buffer. */
-function slotOffsets(slot: StateSlot, weights: readonly OptimizedWeight[]): number[] {
-  let offset = 0;
-  return weights.map((w) => {
-    const start = offset;
-    offset += shapeSize(slotShape(slot, w.shape));
-    return start;
-  });
-}
-
-/** Copies `length` elements between buffers, through the host when they live on different backends. */
-function transfer(from: Backend, src: BufferId, to: Backend, dst: BufferId, length: number): void {
-  if (from === to) from.copy(src, dst, length);
-  else to.write(dst, from.read(src, length, 'float32'));
-}
-
-/** The state on `to`: itself when `from` is `to`, else a copy there (the original freed). */
-function moveState(from: Backend, state: StashedState, to: Backend): StashedState {
-  if (from === to) return state;
-  const id = to.alloc(state.length, 'float32');
-  transfer(from, state.id, to, id, state.length);
-  from.free(state.id);
-  return { id, length: state.length };
 }

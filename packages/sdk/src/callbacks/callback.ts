@@ -1,6 +1,6 @@
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { Tensor } from '../tensor.js';
-import type { CustomCallbackArgs, Logs } from './callbacks.js';
+import type { CustomCallbackArgs, Logs, PredictBatchLogs } from './callbacks.js';
 
 /** What a callback may use of the model being trained (a `LayersModel` provides all of it). */
 export interface CallbackModel {
@@ -12,7 +12,10 @@ export interface CallbackModel {
   saveWeights(url: string): Promise<unknown>;
 }
 
-/** The settings of the running `fit`, as Keras passes them to `set_params`. */
+/**
+ * The settings of the running `fit`, as Keras passes them to `set_params`; for `evaluate` and
+ * `predict` (given `callbacks`), `epochs` is 1 and `steps` their number of batches, as in Keras.
+ */
 export interface FitParams {
   epochs: number;
   steps: number;
@@ -46,8 +49,10 @@ export function skipsValidation(params: FitParams | null, epoch: number): boolea
 }
 
 /**
- * Base of the built-in callbacks: `fit` hands it the model and its parameters before
- * `onTrainBegin`, then calls the Keras hooks it overrides.
+ * Base of the built-in callbacks: `fit`, `evaluate` and `predict` (given `callbacks`) hand it the
+ * model and their parameters before the first hook, then call the hooks it overrides (see
+ * {@link CustomCallbackArgs} for when each runs). A method whose name starts with `on` must be one
+ * of them: `onTrainBatchEnds` or Keras' `on_train_batch_end` is refused when the call starts.
  *
  * @example
  * ```ts
@@ -85,12 +90,29 @@ export abstract class Callback implements CustomCallbackArgs {
   }
 
   onTrainBegin?(logs?: Logs): void | Promise<void>;
+  /** At the end of `fit`, with the last epoch's logs (none when no epoch ran), as Keras 3. */
   onTrainEnd?(logs?: Logs): void | Promise<void>;
   onEpochBegin?(epoch: number, logs?: Logs): void | Promise<void>;
   onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
+  /** Before each training batch (Keras' `on_train_batch_begin`), with `{ batch, size }`. */
+  onTrainBatchBegin?(batch: number, logs?: Logs): void | Promise<void>;
+  /** After each training batch, with `{ batch, size, ...running logs }`. */
+  onTrainBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+  /** tfjs' name for `onTrainBatchBegin`: called with the same arguments, just after it. */
   onBatchBegin?(batch: number, logs?: Logs): void | Promise<void>;
+  /** tfjs' name for `onTrainBatchEnd`: called with the same arguments, just after it. */
   onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+  /** Before `evaluate`, or `fit`'s validation pass. */
   onTestBegin?(logs?: Logs): void | Promise<void>;
+  /** After `evaluate` or `fit`'s validation pass, with its logs (unprefixed: `loss`, not `val_loss`). */
   onTestEnd?(logs?: Logs): void | Promise<void>;
+  onTestBatchBegin?(batch: number, logs?: Logs): void | Promise<void>;
+  onTestBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+  /** The `predict` hooks are called synchronously, as `predict` runs: they must not return a promise. */
+  onPredictBegin?(logs?: Logs): void;
+  onPredictEnd?(logs?: Logs): void;
+  onPredictBatchBegin?(batch: number, logs?: Logs): void;
+  /** After each `predict` batch, with `{ outputs }`, copies of the batch's outputs. */
+  onPredictBatchEnd?(batch: number, logs: PredictBatchLogs): void;
   onYield?(epoch: number, batch: number, logs: Logs): void | Promise<void>;
 }

@@ -1,56 +1,117 @@
 import { Callback, type CallbackModel, type FitParams } from './callback.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import { withTfjsLogNames } from './tfjs_log_aliases.js';
+import type { Tensor } from '../tensor.js';
 
 /** Values reported to callbacks and stored in History: `loss`, metric names, `val_` variants (and tfjs' `acc`, `val_acc`, not enumerated). */
 export type Logs = Record<string, number>;
 
 /**
- * Hooks called during `fit`, with Keras' names in camelCase. Any hook may return a promise, which
- * training awaits.
+ * The outputs of one `predict` batch, as Keras passes them to `on_predict_batch_end`: shaped as
+ * `predict` returns them (one tensor, a list in output order, or an object keyed by output name).
+ * Each is a copy of the batch's rows, made only when some callback has `onPredictBatchEnd`; on a
+ * GPU backend it stays on the device until read (`await t.data()`) or disposed.
+ */
+export interface PredictBatchLogs {
+  outputs: Tensor<'float32'> | Tensor<'float32'>[] | Record<string, Tensor<'float32'>>;
+}
+
+/**
+ * Hooks called during `fit`, `evaluate` and `predict`: Keras 3's, in camelCase, beside TensorFlow.js'
+ * (`onBatchBegin`/`onBatchEnd`, which fire with `onTrainBatchBegin`/`onTrainBatchEnd` as Keras'
+ * `on_batch_*` aliases do, and `onYield`). Any hook may return a promise, which `fit` and
+ * `evaluate` await; `predict` is synchronous and refuses one.
+ *
+ * A training batch's logs are `{ batch, size, ...running loss and metrics }` (`{ batch, size }` at
+ * its start), as tfjs passes them; a test batch's are the same, over the batches evaluated so far.
  *
  * @example
  * ```ts
  * await model.fit(x, y, { callbacks: { onEpochEnd: (epoch, logs) => console.log(epoch, logs.loss) } });
+ * model.predict(x, { callbacks: { onPredictBatchEnd: (batch, { outputs }) => console.log(batch, outputs) } });
  * ```
  */
 export interface CustomCallbackArgs {
+  /** At the start of `fit`. */
   onTrainBegin?: (logs?: Logs) => void | Promise<void>;
+  /** At the end of `fit`, with the last epoch's logs (none when no epoch ran), as Keras 3. */
   onTrainEnd?: (logs?: Logs) => void | Promise<void>;
   onEpochBegin?: (epoch: number, logs?: Logs) => void | Promise<void>;
+  /** With the epoch's logs: its loss and metrics, then the validation pass's as `val_` ones. */
   onEpochEnd?: (epoch: number, logs: Logs) => void | Promise<void>;
+  /** Before each training batch (Keras' `on_train_batch_begin`), with `{ batch, size }`. */
+  onTrainBatchBegin?: (batch: number, logs?: Logs) => void | Promise<void>;
+  /** After each training batch (Keras' `on_train_batch_end`), with `{ batch, size, ...running logs }`. */
+  onTrainBatchEnd?: (batch: number, logs: Logs) => void | Promise<void>;
+  /** tfjs' name for {@link CustomCallbackArgs.onTrainBatchBegin}: called with the same arguments, just after it. */
   onBatchBegin?: (batch: number, logs?: Logs) => void | Promise<void>;
+  /** tfjs' name for {@link CustomCallbackArgs.onTrainBatchEnd}: called with the same arguments, just after it. */
   onBatchEnd?: (batch: number, logs: Logs) => void | Promise<void>;
-  /** Before the validation pass at the end of an epoch (Keras' `on_test_begin`). */
+  /** Before `evaluate`, or the validation pass at the end of a `fit` epoch (Keras' `on_test_begin`). */
   onTestBegin?: (logs?: Logs) => void | Promise<void>;
-  /** After the validation pass, before `onEpochEnd`. */
+  /** After `evaluate` or the validation pass (before `onEpochEnd`), with its logs, unprefixed (`{ loss, accuracy }`). */
   onTestEnd?: (logs?: Logs) => void | Promise<void>;
+  /** Before each batch of `evaluate` or of a validation pass, with `{ batch, size }`. */
+  onTestBatchBegin?: (batch: number, logs?: Logs) => void | Promise<void>;
+  /** After each batch of `evaluate` or of a validation pass, with `{ batch, size, ...running logs }`. */
+  onTestBatchEnd?: (batch: number, logs: Logs) => void | Promise<void>;
+  /** At the start of `predict` (synchronous there, as `predict` is). */
+  onPredictBegin?: (logs?: Logs) => void;
+  /** At the end of `predict`. */
+  onPredictEnd?: (logs?: Logs) => void;
+  /** Before each `predict` batch, with `{ batch, size }`. */
+  onPredictBatchBegin?: (batch: number, logs?: Logs) => void;
+  /** After each `predict` batch, with `{ outputs }`: the batch's outputs (see {@link PredictBatchLogs}). */
+  onPredictBatchEnd?: (batch: number, logs: PredictBatchLogs) => void;
   /**
    * After `fit` gave the event loop a turn (see its `yieldEvery`), as tfjs' `onYield`: the epoch,
    * the batch just trained and its logs (the epoch's, with `yieldEvery: 'epoch'`).
    */
   onYield?: (epoch: number, batch: number, logs: Logs) => void | Promise<void>;
-  /** Receives the model before `onTrainBegin` (the built-in callbacks use it). */
+  /** Receives the model before the first hook (the built-in callbacks use it). */
   setModel?: (model: CallbackModel) => void;
-  /** Receives the fit settings before `onTrainBegin`. */
+  /** Receives the settings of the `fit`, `evaluate` or `predict` call before the first hook. */
   setParams?: (params: FitParams) => void;
 }
 
-/** The names of the hooks `fit` calls. */
+/** The names of the hooks `fit`, `evaluate` and `predict` call. */
 export type Hook = Exclude<keyof CustomCallbackArgs, 'setModel' | 'setParams'>;
 
+/** Hooks called with a batch index and its logs: Keras' batch hooks and tfjs' `onBatch*` aliases. */
+export type BatchHook = 'onTrainBatchBegin' | 'onTrainBatchEnd' | 'onBatchBegin' | 'onBatchEnd' | 'onTestBatchBegin' | 'onTestBatchEnd';
+
 export const HOOKS = optionNames<Record<Hook, unknown>>({
-  onTrainBegin: true, onTrainEnd: true, onEpochBegin: true, onEpochEnd: true, onBatchBegin: true, onBatchEnd: true, onTestBegin: true, onTestEnd: true, onYield: true,
+  onTrainBegin: true, onTrainEnd: true, onEpochBegin: true, onEpochEnd: true, onTrainBatchBegin: true, onTrainBatchEnd: true, onBatchBegin: true, onBatchEnd: true,
+  onTestBegin: true, onTestEnd: true, onTestBatchBegin: true, onTestBatchEnd: true, onPredictBegin: true, onPredictEnd: true, onPredictBatchBegin: true, onPredictBatchEnd: true, onYield: true,
 });
 
+/** A name a hook could have been meant by: `on` then a capital or `_` (`onEpochEnd`, Keras' `on_epoch_end`), not `once` or `onset`. */
+const HOOK_LIKE = /^on[A-Z_]/;
+
 /**
- * In a plain-object callback, a key that looks like a hook but is none (Keras' `on_epoch_end`, a
- * typo) would never be called; other keys may hold the callback's own state and are left alone.
+ * A hook-like name that is no hook (Keras' `on_epoch_end`, a typo) would never be called, so it is
+ * refused, naming the hook probably meant. In a plain object every such key is checked; other keys
+ * may hold the callback's own state. In a class (a `Callback` subclass), such methods are looked
+ * for on the instance and up its prototype chain to `Callback`; helpers not starting with `on` are left alone.
  */
 function checkHookNames(callback: CustomCallbackArgs, index: number): void {
-  if (typeof callback !== 'object' || callback === null || Object.getPrototypeOf(callback) !== Object.prototype) return;
-  const hookLike = Object.fromEntries(Object.entries(callback).filter(([key]) => /^on[A-Z_]/.test(key)));
-  checkOptions(hookLike, HOOKS, `callbacks[${index}]`);
+  const proto = Object.getPrototypeOf(callback) as object | null;
+  if (proto === Object.prototype || proto === null) {
+    const hookLike = Object.fromEntries(Object.entries(callback).filter(([key]) => HOOK_LIKE.test(key)));
+    checkOptions(hookLike, HOOKS, `callbacks[${index}]`);
+    return;
+  }
+  const methods: Record<string, true> = {};
+  for (let o: object | null = callback; o !== null && o !== Callback.prototype && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+    for (const name of Object.getOwnPropertyNames(o)) {
+      if (HOOK_LIKE.test(name) && typeof Object.getOwnPropertyDescriptor(o, name)?.value === 'function') methods[name] = true;
+    }
+  }
+  try {
+    checkOptions(methods, HOOKS, `callbacks[${index}] (${callback.constructor.name || 'a class'})`);
+  } catch (e) {
+    throw new Error(`${(e as Error).message} A method whose name starts with 'on' is taken for a hook, and this one would never be called: rename it to the hook, or, for a helper, to a name not starting with 'on'.`);
+  }
 }
 
 /**
@@ -84,7 +145,7 @@ export class CallbackList {
     else this.#callbacks.push(callback);
   }
 
-  /** Hands every callback the model and the fit settings. */
+  /** Hands every callback the model and the settings of the `fit`, `evaluate` or `predict` call. */
   configure(model: CallbackModel, params: FitParams): void {
     for (const callback of this.#callbacks) {
       callback.setModel?.(model);
@@ -92,29 +153,72 @@ export class CallbackList {
     }
   }
 
+  /** Whether some callback has `hook`. */
   has(hook: Hook): boolean {
     return this.#callbacks.some((c) => c[hook]);
   }
 
-  /** Runs a validation pass between the `onTestBegin` and `onTestEnd` hooks (even when it throws). */
-  async validation<T>(evaluate: () => Promise<T>): Promise<T> {
+  /**
+   * Of `hooks`, those some callback has. A loop reads this once, and makes a batch's logs only when
+   * it is not empty, so that a step with no batch hooks allocates nothing for them.
+   */
+  having<H extends Hook>(...hooks: H[]): readonly H[] {
+    return hooks.filter((hook) => this.has(hook));
+  }
+
+  /**
+   * Runs a validation or `evaluate` pass between `onTestBegin` and `onTestEnd`, which gets its logs;
+   * `onTestEnd` runs even when the pass throws (without logs then), so a callback swapping weights
+   * in for it (swapEmaWeights) swaps them back.
+   */
+  async test(evaluate: () => Promise<Logs>): Promise<Logs> {
     await this.call('onTestBegin');
+    let logs: Logs | undefined;
     try {
-      return await evaluate();
+      logs = await evaluate();
+      return logs;
     } finally {
-      await this.call('onTestEnd');
+      await this.call('onTestEnd', logs);
     }
   }
 
+  /**
+   * Calls `hook` of each callback in order, awaiting each; given several hooks (Keras' batch hook
+   * and its tfjs alias), each callback runs them all before the next callback runs any.
+   */
   async call(hook: 'onTrainBegin' | 'onTrainEnd' | 'onTestBegin' | 'onTestEnd', logs?: Logs): Promise<void>;
-  async call(hook: 'onEpochBegin' | 'onEpochEnd' | 'onBatchBegin' | 'onBatchEnd', index: number, logs?: Logs): Promise<void>;
+  async call(hook: 'onEpochBegin' | 'onEpochEnd', index: number, logs?: Logs): Promise<void>;
+  async call(hook: BatchHook | readonly BatchHook[], index: number, logs: Logs): Promise<void>;
   async call(hook: 'onYield', epoch: number, batch: number, logs: Logs): Promise<void>;
-  async call(hook: Hook, ...args: (number | Logs | undefined)[]): Promise<void> {
-    const given = args.filter((a) => a !== undefined).map((a) => (typeof a === 'object' ? withTfjsLogNames(a) : a));
+  async call(hook: Hook | readonly Hook[], ...args: (number | Logs | undefined)[]): Promise<void> {
+    const hooks = typeof hook === 'string' ? [hook] : hook;
+    // The logs get tfjs' names only when a hook will see them (evaluate returns its logs).
+    let given: (number | Logs)[] | undefined;
     for (const callback of this.#callbacks) {
-      const fn = callback[hook] as ((...args: unknown[]) => unknown) | undefined;
-      if (fn) await fn.call(callback, ...given);
+      for (const name of hooks) {
+        const fn = callback[name] as ((...args: unknown[]) => unknown) | undefined;
+        if (!fn) continue;
+        given ??= args.filter((a) => a !== undefined).map((a) => (typeof a === 'object' ? withTfjsLogNames(a) : a));
+        await fn.call(callback, ...given);
+      }
     }
+  }
+
+  /**
+   * Calls a `predict` hook of each callback, without waiting: `predict` is synchronous, so a hook
+   * returning a promise (an `async` one) is refused rather than left running unawaited.
+   */
+  callNow(hook: 'onPredictBegin' | 'onPredictEnd'): void;
+  callNow(hook: 'onPredictBatchBegin', batch: number, logs: Logs): void;
+  callNow(hook: 'onPredictBatchEnd', batch: number, logs: PredictBatchLogs): void;
+  callNow(hook: 'onPredictBegin' | 'onPredictEnd' | 'onPredictBatchBegin' | 'onPredictBatchEnd', ...args: (number | Logs | PredictBatchLogs)[]): void {
+    this.#callbacks.forEach((callback, index) => {
+      const fn = callback[hook] as ((...args: unknown[]) => unknown) | undefined;
+      const result = fn?.call(callback, ...args);
+      if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
+        throw new Error(`predict is synchronous and cannot wait for callbacks[${index}].${hook}, which returned a promise. Make the hook synchronous (not async), or do the asynchronous work after predict returns.`);
+      }
+    });
   }
 
   /** Gives the event loop the turn `turn` waits for, then tells the `onYield` hooks, reading `logs` only for them. */

@@ -68,4 +68,4 @@ export type { CSVLoggerArgs, EarlyStoppingArgs, ReduceLROnPlateauArgs };
 export type { MonitorMode } from './monitor.js';
 export { modelCheckpoint, type ModelCheckpointArgs } from './model_checkpoint.js';
 export { History } from './history.js';
-export type { CustomCallbackArgs, Logs } from './callbacks.js';
+export type { CustomCallbackArgs, Logs, PredictBatchLogs } from './callbacks.js';

@@ -1,4 +1,4 @@
-import { CallbackList, type CustomCallbackArgs } from '../callbacks/callbacks.js';
+import { CallbackList, type CustomCallbackArgs, type Logs } from '../callbacks/callbacks.js';
 import { skipsValidation, type FitParams } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
 import { checkVerbosity, progressLogger, type Verbosity } from '../callbacks/progbar_logger.js';
@@ -6,7 +6,7 @@ import { Dataset } from '../data/dataset.js';
 import type { Shape } from '../layers/layer.js';
 import { Tensor } from '../tensor.js';
 import { Accumulator } from './accumulator.js';
-import { evaluateBatch, evaluateData, prepare, trainBatch, type Dataset as HostData, type TrainingTarget } from './training.js';
+import { evaluateBatch, evaluateData, prepare, trainBatch, validationLogs, type Dataset as HostData, type TrainingTarget } from './training.js';
 import type { TensorsSpec } from './outputs.js';
 import { Yielder, type YieldEvery } from './yield_every.js';
 import { checkOptions, optionNames } from '../utils/options.js';
@@ -33,6 +33,7 @@ export interface ModelFitDatasetArgs {
   validationBatches?: number;
   /** Epoch to start counting from (for resuming). */
   initialEpoch?: number;
+  /** Callbacks, called as in `fit(x, y)` (a batch's `size` is its number of samples). */
   callbacks?: CustomCallbackArgs | CustomCallbackArgs[];
   /** How often to give the event loop a turn, as in `fit(x, y)` (default `'auto'`: every 125 ms). */
   yieldEvery?: YieldEvery;
@@ -49,6 +50,8 @@ export interface ModelEvaluateDatasetArgs {
   verbose?: Verbosity;
   /** Return `{ loss, accuracy, ... }` instead of the list, as `evaluate(x, y)` does. */
   returnDict?: boolean;
+  /** Callbacks whose test hooks run, as in `evaluate(x, y)`. */
+  callbacks?: CustomCallbackArgs | CustomCallbackArgs[];
 }
 
 /** Gets the compiled model ready for batches whose samples have this shape. */
@@ -102,15 +105,20 @@ async function firstBatch(iterator: AsyncIterator<unknown>, what: string): Promi
   return first;
 }
 
-/** Evaluates every batch of a dataset (or the first `batches`) into a fresh accumulator. */
-async function evaluateStream(target: TrainingTarget, iterator: AsyncIterator<unknown>, pending: IteratorResult<unknown> | null, batches: number | undefined, what: string): Promise<Accumulator> {
+/** Evaluates every batch of a dataset (or the first `batches`) into a fresh accumulator, calling the test batch hooks of `callbacks` around each. */
+async function evaluateStream(target: TrainingTarget, iterator: AsyncIterator<unknown>, pending: IteratorResult<unknown> | null, batches: number | undefined, what: string, callbacks: CallbackList): Promise<Accumulator> {
   const acc = new Accumulator(target.outputs);
+  const begin = callbacks.having('onTestBatchBegin');
+  const end = callbacks.having('onTestBatchEnd');
   for (let index = 0; batches === undefined || index < batches; index++) {
     const next = pending ?? (await iterator.next());
     pending = null;
     if (next.done) break;
     const data = await hostBatch(target, next.value, index, what);
-    await evaluateBatch(target, data, 0, data.order.length, acc);
+    const size = data.order.length;
+    if (begin.length > 0) await callbacks.call(begin, index, { batch: index, size });
+    await evaluateBatch(target, data, 0, size, acc);
+    if (end.length > 0) await callbacks.call(end, index, { batch: index, size, ...acc.logs() });
   }
   return acc;
 }
@@ -147,8 +155,12 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
   callbacks.configure(target.model, params);
   const history = new History(params);
   const yielder = new Yielder(args.yieldEvery);
+  // Keras' batch hooks and tfjs' aliases, with the same logs.
+  const batchBegin = callbacks.having('onTrainBatchBegin', 'onBatchBegin');
+  const batchEnd = callbacks.having('onTrainBatchEnd', 'onBatchEnd');
   target.stopTraining = false;
 
+  let lastLogs: Logs | undefined;
   await callbacks.call('onTrainBegin');
   for (let epoch = params.initialEpoch; epoch < epochs && !target.stopTraining; epoch++) {
     if (perEpoch === undefined && !pending) iterator = dataset.iterator();
@@ -168,9 +180,9 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
       }
       const data = await hostBatch(target, next.value, step, 'fit(dataset)');
       const count = data.order.length;
-      if (callbacks.has('onBatchBegin')) await callbacks.call('onBatchBegin', step, { batch: step, size: count });
+      if (batchBegin.length > 0) await callbacks.call(batchBegin, step, { batch: step, size: count });
       await trainBatch(target, data, 0, count, acc);
-      if (callbacks.has('onBatchEnd')) await callbacks.call('onBatchEnd', step, { batch: step, size: count, ...acc.logs() });
+      if (batchEnd.length > 0) await callbacks.call(batchEnd, step, { batch: step, size: count, ...acc.logs() });
       const turn = yielder.afterBatch();
       if (turn) await callbacks.yielded(turn, epoch, step, () => ({ batch: step, size: count, ...acc.logs() }));
       step++;
@@ -183,32 +195,37 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
     const validation = skipsValidation(params, epoch) ? undefined : args.validationData;
     if (Array.isArray(validation)) {
       const data = await prepare(target, validation[0], validation[1], 'validationData[0]', 'validationData[1]');
-      Object.assign(logs, (await callbacks.validation(() => evaluateData(target, data, batchSize))).logs('val_'));
+      Object.assign(logs, validationLogs(await callbacks.test(async () => (await evaluateData(target, data, batchSize, callbacks)).logs())));
     } else if (validation) {
-      Object.assign(logs, (await callbacks.validation(() => evaluateStream(target, validation.iterator(), null, validationBatches, 'validationData'))).logs('val_'));
+      Object.assign(logs, validationLogs(await callbacks.test(async () => (await evaluateStream(target, validation.iterator(), null, validationBatches, 'validationData', callbacks)).logs())));
     }
     await callbacks.call('onEpochEnd', epoch, logs);
     history.record(epoch, logs);
+    lastLogs = logs;
     const turn = yielder.afterEpoch();
     if (turn) await callbacks.yielded(turn, epoch, step - 1, () => logs);
   }
   // Keras 3 swaps in the weights' moving average (useEma) before on_train_end.
   target.optimizer.finalizeVariableValues();
-  await callbacks.call('onTrainEnd');
+  await callbacks.call('onTrainEnd', lastLogs);
   return history;
 }
 
 /** `evaluate` on a dataset of `{ xs, ys }` batches: `[loss, ...metrics]` over all of them (or the first `batches`). */
 export async function evaluateDataset(dataset: Dataset<unknown>, targetFor: TargetFor, args: ModelEvaluateDatasetArgs = {}): Promise<number[] | Record<string, number>> {
   checkDataset(dataset, 'evaluate(dataset)');
-  checkOptions(args, optionNames<ModelEvaluateDatasetArgs>({ batches: true, verbose: true, returnDict: true }), 'evaluate(dataset)');
+  checkOptions(args, optionNames<ModelEvaluateDatasetArgs>({ batches: true, verbose: true, returnDict: true, callbacks: true }), 'evaluate(dataset)');
   if (args.batches !== undefined && (!Number.isInteger(args.batches) || args.batches < 1)) throw new Error(`batches must be a positive integer. Received: batches=${args.batches}.`);
   const verbose = checkVerbosity(args.verbose, 'evaluate(dataset)');
+  const callbacks = new CallbackList(args.callbacks);
   const iterator = dataset.iterator();
   const first = await firstBatch(iterator, 'evaluate(dataset)');
-  const target = await targetFor(batchTensors(first.value, 0, 'evaluate(dataset)').first.shape.slice(1));
+  const batch = batchTensors(first.value, 0, 'evaluate(dataset)').first;
+  const target = await targetFor(batch.shape.slice(1));
+  // As fit(dataset), the steps and samples are unknown (0) until counted; Keras' evaluate sets epochs 1.
+  callbacks.configure(target.model, { epochs: 1, steps: args.batches ?? 0, samples: 0, batchSize: batch.shape[0], verbose, initialEpoch: 0 });
   const start = performance.now();
-  const logs = (await evaluateStream(target, iterator, first, args.batches, 'evaluate(dataset)')).logs();
+  const logs = await callbacks.test(async () => (await evaluateStream(target, iterator, first, args.batches, 'evaluate(dataset)', callbacks)).logs());
   if (verbose !== 0) {
     const text = Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ');
     console.log(`${((performance.now() - start) / 1000).toFixed(1)}s - ${text}`);

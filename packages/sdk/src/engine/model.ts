@@ -664,7 +664,7 @@ export abstract class LayersModel {
   #predict(x: ModelInputs, args: ModelPredictArgs, training: boolean): Tensor | Tensor[] {
     this.#ensureGraph(sampleShapeOf(x));
     const runtime = this.#ensureRuntime(activeBackend());
-    const outputs = predict({ ...runtime, graph: this.#graph!, plan: (b) => this.#plan(b) }, x, args, training);
+    const outputs = predict({ ...runtime, graph: this.#graph!, plan: (b) => this.#plan(b), model: this }, x, args, training);
     return outputs.length === 1 ? outputs[0] : outputs;
   }
 

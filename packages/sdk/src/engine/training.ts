@@ -1,5 +1,5 @@
 import type { Backend, Scalar } from '../backend/backend.js';
-import { CallbackList, type CustomCallbackArgs } from '../callbacks/callbacks.js';
+import { CallbackList, type CustomCallbackArgs, type Logs } from '../callbacks/callbacks.js';
 import { History } from '../callbacks/history.js';
 import { skipsValidation, type CallbackModel, type FitParams } from '../callbacks/callback.js';
 import { checkVerbosity, progressLogger, type Verbosity } from '../callbacks/progbar_logger.js';
@@ -8,7 +8,7 @@ import { shapeSize, Tensor } from '../tensor.js';
 import { globalGenerator, Random } from '../utils/random.js';
 import type { Graph } from './graph.js';
 import type { ParamStore } from './params.js';
-import { deviceTensor, unreadBufferOn } from './device_tensor.js';
+import { bufferCopy, deviceTensor, unreadBufferOn } from './device_tensor.js';
 import type { BatchPlan } from './plan.js';
 import { backwardPass, forwardPass, type PassContext } from './step.js';
 import { activityPenalties, applyConstraints, regularizationPenalty, withPenalty } from './regularization.js';
@@ -19,7 +19,7 @@ import { firstNonFinite } from '../backend/non_finite.js';
 import { checkEpochs, checkFinite, checkPositiveInt, checkSeed, checkSameLength, checkTensor, nonFiniteError, readTensors } from './validate_data.js';
 import { epochLogNames } from './metric_names.js';
 import { modelInputValues } from './model_input_values.js';
-import { tensorsFor, type OutputSpec, type TensorsSpec } from './outputs.js';
+import { modelOutputs, tensorsFor, type OutputSpec, type TensorsSpec } from './outputs.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import { Yielder, type YieldEvery } from './yield_every.js';
 import { positions } from '../losses/targets.js';
@@ -66,6 +66,7 @@ export interface ModelFitArgs {
   seed?: number;
   /** Epoch to start from (for resuming): epoch e shuffles as it would have in an uninterrupted run with the same `seed`. */
   initialEpoch?: number;
+  /** Callbacks (from `km.callbacks`, `Callback` subclasses, or objects of hooks), called in Keras 3's order (see {@link CustomCallbackArgs}). */
   callbacks?: CustomCallbackArgs | CustomCallbackArgs[];
   /**
    * How often to give the event loop a turn, so that a page training on its main thread stays
@@ -83,6 +84,11 @@ export interface ModelEvaluateArgs {
   verbose?: Verbosity;
   /** Return `{ loss, accuracy, ... }`, keyed as the logs are, instead of the list (Keras' `return_dict`). */
   returnDict?: boolean;
+  /**
+   * Callbacks whose test hooks run, `onTestEnd` with the result's logs, as Keras 3's `evaluate(callbacks=...)`.
+   * @example `await model.evaluate(x, y, { callbacks: { onTestEnd: (logs) => console.log(logs) } })`
+   */
+  callbacks?: CustomCallbackArgs | CustomCallbackArgs[];
 }
 
 /** What `evaluate` returns for options `A`: the list, or with `returnDict: true` (written as a literal) the object keyed by log names. */
@@ -93,14 +99,20 @@ export interface ModelPredictArgs {
   batchSize?: number;
   /** Print the steps and time taken once done: true or 1 (or 2), as tfjs' and Keras' `verbose`; default silent, as in tfjs. */
   verbose?: boolean | Verbosity;
+  /**
+   * Callbacks whose predict hooks run (`onPredictBatchEnd` with the batch's `{ outputs }`), as Keras 3's
+   * `predict(callbacks=...)`; synchronously, as `predict` runs, so a hook returning a promise is refused.
+   * @example `model.predict(x, { callbacks: { onPredictBatchEnd: (batch, { outputs }) => console.log(batch) } })`
+   */
+  callbacks?: CustomCallbackArgs | CustomCallbackArgs[];
 }
 
 const FIT_OPTIONS = optionNames<ModelFitArgs>({
   epochs: true, batchSize: true, verbose: true, shuffle: true, validationSplit: true, validationData: true, validationFreq: true, validationBatchSize: true,
   sampleWeight: true, classWeight: true, seed: true, initialEpoch: true, callbacks: true, yieldEvery: true,
 });
-const EVALUATE_OPTIONS = optionNames<ModelEvaluateArgs>({ batchSize: true, sampleWeight: true, verbose: true, returnDict: true });
-const PREDICT_OPTIONS = optionNames<ModelPredictArgs>({ batchSize: true, verbose: true });
+const EVALUATE_OPTIONS = optionNames<ModelEvaluateArgs>({ batchSize: true, sampleWeight: true, verbose: true, returnDict: true, callbacks: true });
+const PREDICT_OPTIONS = optionNames<ModelPredictArgs>({ batchSize: true, verbose: true, callbacks: true });
 
 /** What the training loop needs from a compiled, built model. */
 export interface TrainingTarget {
@@ -274,14 +286,24 @@ export function evaluateBatch(target: TrainingTarget, data: Dataset, start: numb
   return acc.add(lossSums, withPenalty(0, penalty, count), count, updates);
 }
 
-export async function evaluateData(target: TrainingTarget, data: Dataset, batchSize: number): Promise<Accumulator> {
+/** Evaluates `data` batch by batch into a fresh accumulator, calling the test batch hooks of `callbacks` around each batch. */
+export async function evaluateData(target: TrainingTarget, data: Dataset, batchSize: number, callbacks?: CallbackList): Promise<Accumulator> {
   const acc = new Accumulator(target.outputs);
-  for (let start = 0; start < data.order.length; start += batchSize) {
+  const begin = callbacks?.having('onTestBatchBegin') ?? [];
+  const end = callbacks?.having('onTestBatchEnd') ?? [];
+  for (let start = 0, batch = 0; start < data.order.length; start += batchSize, batch++) {
     const count = Math.min(batchSize, data.order.length - start);
+    if (begin.length > 0) await callbacks!.call(begin, batch, { batch, size: count });
     const pending = evaluateBatch(target, data, start, count, acc);
     if (pending) await pending;
+    if (end.length > 0) await callbacks!.call(end, batch, { batch, size: count, ...acc.logs() });
   }
   return acc;
+}
+
+/** A validation pass's logs as the epoch logs hold them: `val_loss`, `val_accuracy`, ... */
+export function validationLogs(logs: Logs): Logs {
+  return Object.fromEntries(Object.entries(logs).map(([key, value]) => [`val_${key}`, value]));
 }
 
 /** The `fit` loop: shuffles, batches, steps the optimizer, reports to callbacks. */
@@ -324,11 +346,13 @@ export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec
     doValidation: validation !== null, metrics: epochLogNames(target.outputs, validation !== null),
   };
   callbacks.configure(target.model, params);
-  const wantsBatchLogs = callbacks.has('onBatchEnd');
-  const wantsBatchBegin = callbacks.has('onBatchBegin');
+  // Keras' batch hooks and tfjs' aliases, with the same logs; none, and a step makes no logs for them.
+  const batchBegin = callbacks.having('onTrainBatchBegin', 'onBatchBegin');
+  const batchEnd = callbacks.having('onTrainBatchEnd', 'onBatchEnd');
   const history = new History({ epochs, steps, samples, batchSize });
   target.stopTraining = false;
 
+  let lastLogs: Logs | undefined;
   await callbacks.call('onTrainBegin');
   // Read after onTrainBegin: a callback resuming a run (backupAndRestore) moves the start and the seed.
   for (let epoch = params.initialEpoch; epoch < epochs && !target.stopTraining; epoch++) {
@@ -342,24 +366,27 @@ export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec
     for (let step = 0; step < steps && !target.stopTraining; step++) {
       const start = step * batchSize;
       const count = Math.min(batchSize, samples - start);
-      if (wantsBatchBegin) await callbacks.call('onBatchBegin', step, { batch: step, size: count });
+      if (batchBegin.length > 0) await callbacks.call(batchBegin, step, { batch: step, size: count });
       const pending = trainBatch(target, train, start, count, acc);
       if (pending) await pending;
-      if (wantsBatchLogs) await callbacks.call('onBatchEnd', step, { batch: step, size: count, ...acc.logs() });
+      if (batchEnd.length > 0) await callbacks.call(batchEnd, step, { batch: step, size: count, ...acc.logs() });
       const turn = yielder.afterBatch();
       if (turn) await callbacks.yielded(turn, epoch, step, () => ({ batch: step, size: count, ...acc.logs() }));
     }
     const logs = acc.logs();
-    if (validation && !skipsValidation(params, epoch)) Object.assign(logs, (await callbacks.validation(() => evaluateData(target, validation, validationBatchSize))).logs('val_'));
+    if (validation && !skipsValidation(params, epoch)) {
+      Object.assign(logs, validationLogs(await callbacks.test(async () => (await evaluateData(target, validation, validationBatchSize, callbacks)).logs())));
+    }
     // History records after the callbacks, so values they add (ReduceLROnPlateau's learning_rate) are kept.
     await callbacks.call('onEpochEnd', epoch, logs);
     history.record(epoch, logs);
+    lastLogs = logs;
     const turn = yielder.afterEpoch();
     if (turn) await callbacks.yielded(turn, epoch, steps - 1, () => logs);
   }
   // Keras 3 swaps in the weights' moving average (useEma) before on_train_end.
   target.optimizer.finalizeVariableValues();
-  await callbacks.call('onTrainEnd');
+  await callbacks.call('onTrainEnd', lastLogs);
   return history;
 }
 
@@ -379,14 +406,18 @@ export async function evaluate(target: TrainingTarget, x: TensorsSpec, y: Tensor
   checkOptions(args, EVALUATE_OPTIONS, 'evaluate');
   const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize');
   const verbose = checkVerbosity(args.verbose, 'evaluate');
+  const callbacks = new CallbackList(args.callbacks);
   const start = performance.now();
   const data = await prepare(target, x, y, 'x', 'y', args.sampleWeight);
-  checkStatefulBatches(target.graph.layers, 'evaluate', batchSize, data.order.length);
-  const logs = (await evaluateData(target, data, batchSize)).logs();
+  const samples = data.order.length;
+  checkStatefulBatches(target.graph.layers, 'evaluate', batchSize, samples);
+  const steps = Math.ceil(samples / batchSize);
+  // Keras' evaluate sets epochs 1 and the steps.
+  callbacks.configure(target.model, { epochs: 1, steps, samples, batchSize, verbose, initialEpoch: 0 });
+  const logs = await callbacks.test(async () => (await evaluateData(target, data, batchSize, callbacks)).logs());
   if (verbose !== 0) {
     const seconds = ((performance.now() - start) / 1000).toFixed(1);
     const text = Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ');
-    const steps = Math.ceil(data.order.length / batchSize);
     console.log(`${steps}/${steps} - ${seconds}s - ${text}`);
   }
   return args.returnDict ? logs : Object.values(logs);
@@ -397,8 +428,9 @@ export async function evaluate(target: TrainingTarget, x: TensorsSpec, y: Tensor
  * `training` runs the layers as `fit` does (Dropout drops, BatchNormalization uses and moves
  * towards the batch statistics), for `layer.apply(x, { training: true })`.
  */
-export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'params' | 'plan'>, xIn: unknown, args: ModelPredictArgs = {}, training = false): Tensor<'float32'>[] {
+export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'params' | 'plan'> & { model?: CallbackModel }, xIn: unknown, args: ModelPredictArgs = {}, training = false): Tensor<'float32'>[] {
   checkOptions(args, PREDICT_OPTIONS, 'predict');
+  const callbacks = args.callbacks === undefined ? null : new CallbackList(args.callbacks);
   const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize');
   const verbose = Number(args.verbose ?? 0);
   if (![0, 1, 2].includes(verbose)) throw new Error(`predict verbose must be true or false (or Keras' 0, 1, 2). Received: verbose=${JSON.stringify(args.verbose)}.`);
@@ -424,9 +456,14 @@ export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'para
   const hostOuts: (Float32Array | null)[] = onDevice ? [] : outSizes.map((s) => (n > 0 && n <= batchSize ? null : new Float32Array(n * s)));
   const deviceOuts = onDevice ? outSizes.map((s) => backend.alloc(n * s, 'float32')) : [];
   const order = Int32Array.from({ length: n }, (_, i) => i);
+  if (callbacks && target.model) callbacks.configure(target.model, { epochs: 1, steps: Math.ceil(n / batchSize), samples: n, batchSize, verbose, initialEpoch: 0 });
+  const batchBegin = callbacks?.has('onPredictBatchBegin') ?? false;
+  const batchEnd = callbacks?.has('onPredictBatchEnd') ?? false;
   try {
-    for (let start = 0; start < n; start += batchSize) {
+    callbacks?.callNow('onPredictBegin');
+    for (let start = 0, batch = 0; start < n; start += batchSize, batch++) {
       const count = Math.min(batchSize, n - start);
+      if (batchBegin) callbacks!.callNow('onPredictBatchBegin', batch, { batch, size: count });
       const plan = target.plan(count);
       // Each batch is checked for NaN and ±Infinity as it is copied in (predict changes nothing, so
       // failing at a later batch loses nothing), which on the wasm core costs a SIMD scan of the copy.
@@ -448,7 +485,13 @@ export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'para
         else if (hostOuts[k]) hostOuts[k].set(backend.read(output, length, 'float32'), start * outSizes[k]);
         else hostOuts[k] = backend.read(output, length, 'float32') as Float32Array;
       });
+      if (batchEnd) {
+        // Copies, made only for these hooks: the plan's buffers are reused by the next batch.
+        const outputs = graph.outputs.map((_, k) => bufferCopy(backend, plan.modelOutput(graph, k).output, [count, ...graph.modelOutputShape(k)]));
+        callbacks!.callNow('onPredictBatchEnd', batch, { outputs: modelOutputs(graph, outputs) });
+      }
     }
+    callbacks?.callNow('onPredictEnd');
   } catch (error) {
     deviceOuts.forEach((id) => backend.free(id));
     throw error;

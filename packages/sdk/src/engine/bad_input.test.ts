@@ -191,6 +191,6 @@ describe('calls missing what they need, or given it in the wrong form, name it',
     expect(() => km.model({ inputs: input, outputs: km.layers.dense({ units: 1, name: 'features' }).apply(input) as km.SymbolicTensor })).toThrow("km.model: the name 'features' is used by an input and a layer;");
     // One layer applied twice is one layer.
     const shared = km.layers.dense({ units: 2, name: 'shared' });
-    expect(km.model({ inputs: input, outputs: shared.apply(shared.apply(input)) as km.SymbolicTensor }).layers.map((l) => l.name)).toEqual(['shared']);
+    expect(km.model({ inputs: input, outputs: shared.apply(shared.apply(input)) as km.SymbolicTensor }).layers.map((l) => l.name)).toEqual(['features', 'shared']);
   });
 });

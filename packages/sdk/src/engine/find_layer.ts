@@ -8,7 +8,7 @@ const isModel = (entry: Entry): entry is LayersModel => 'allLayers' in entry;
 /** How to reach a layer of a model nested in `entries`, e.g. `getLayer('base').getLayer('conv')`, or null when none has it. */
 function nestedPath(entries: readonly Entry[], name: string): string | null {
   for (const entry of entries) {
-    if (!isModel(entry) || !entry.allLayers.some((l) => l.name === name)) continue;
+    if (!isModel(entry) || ![...entry.layers, ...entry.allLayers].some((l) => l.name === name)) continue;
     const inner = entry.layers.some((l) => l.name === name) ? '' : nestedPath(entry.layers, name);
     return `.getLayer('${entry.name}')${inner ?? ''}`;
   }

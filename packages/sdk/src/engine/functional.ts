@@ -1,6 +1,7 @@
 import { uniqueName } from '../layers/layer_names.js';
 import { Graph, modelInputRef, type ApplicationEnds, type GraphNode, type TensorRef } from './graph.js';
-import { entryLayers, graphEntries } from './graph_entries.js';
+import { entryLayers, graphEntries, inputPlaces } from './graph_entries.js';
+import { InputLayer } from '../layers/input_layer.js';
 import { LayersModel } from './model.js';
 import { SymbolicTensor, type ModelApplication, type SymbolicCall } from './symbolic.js';
 import type { Layer, Shape } from '../layers/layer.js';
@@ -22,6 +23,7 @@ export interface FunctionalModelArgs {
 export class Functional extends LayersModel {
   readonly #graph: Graph;
   readonly #ends: { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] };
+  #layers: readonly (Layer | LayersModel)[] | undefined;
 
   constructor(args: FunctionalModelArgs) {
     checkOptions(args, optionNames<FunctionalModelArgs>({ inputs: true, outputs: true, name: true }), 'km.model');
@@ -34,9 +36,15 @@ export class Functional extends LayersModel {
     this.#ends = ends;
   }
 
-  /** The layers in the order of their first call, a model applied inside this one as one entry (see {@link LayersModel.layers}). */
+  /**
+   * The layers in the order of their first call, a model applied inside this one as one entry (see
+   * {@link LayersModel.layers}), with an {@link InputLayer} per model input where Keras and tfjs list
+   * it: first, in the order the layers reach them, when every input feeds the longest paths (an input
+   * read only near the outputs comes later). So `model.layers[1]` is the layer Keras and tfjs give.
+   * `allLayers`, the weights and the saved file leave the InputLayers out: they have no weights.
+   */
   override get layers(): readonly (Layer | LayersModel)[] {
-    return graphEntries(this.#graph).map(({ entry }) => entry);
+    return (this.#layers ??= listedLayers(this.#graph, this.#ends.inputs));
   }
 
   override get className(): string {
@@ -82,6 +90,14 @@ export class Functional extends LayersModel {
  */
 export function model(args: FunctionalModelArgs): Functional {
   return new Functional(args);
+}
+
+/** The graph's entries with each input's InputLayer placed among them (see {@link Functional.layers}). */
+function listedLayers(graph: Graph, inputs: readonly SymbolicTensor[]): (Layer | LayersModel)[] {
+  const entries = graphEntries(graph);
+  const places = inputPlaces(graph, entries);
+  const inputsBefore = (e: number) => inputs.map((t, k) => ({ layer: InputLayer.of(t), ...places[k] })).filter(({ before }) => before === e).sort((a, b) => a.rank - b.rank).map(({ layer }) => layer);
+  return [...entries.flatMap(({ entry }, e) => [...inputsBefore(e), entry]), ...inputsBefore(entries.length)];
 }
 
 function listOf(value: SymbolicTensor | SymbolicTensor[], what: string): SymbolicTensor[] {
@@ -144,9 +160,16 @@ function traceGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[], outputK
     callIndex.set(call, nodes.length - 1);
     return nodes.length - 1;
   };
+  if (outputs.every((t) => t.source.kind === 'input')) throw new Error(`Model outputs [${outputs.map((t) => `'${t.name}'`).join(', ')}] are all model inputs; a model needs at least one output computed by a layer.`);
+  // An input that is also an output (Keras allows it: `outputs: model.layers.map((l) => l.output)`)
+  // is read through its InputLayer, which passes it on unchanged; the saved file names the input.
+  const passed = new Map<SymbolicTensor, number>();
   const outputRefs = outputs.map((t) => {
-    if (t.source.kind === 'input') throw new Error(`Model output '${t.name}' is a model input; an output must be computed by at least one layer.`);
-    return visit(t, t.name);
+    const k = inputIndex.get(t);
+    if (k === undefined) return visit(t, t.name);
+    reached.add(t);
+    if (!passed.has(t)) passed.set(t, nodes.push({ layer: InputLayer.of(t), inbound: [k], outputShape: t.shape }) - 1);
+    return passed.get(t)!;
   });
   checkUniqueNames(inputs, nodes);
   const unused = inputs.filter((t) => !reached.has(t));
@@ -181,7 +204,7 @@ function checkUniqueNames(inputs: SymbolicTensor[], nodes: GraphNode[]): void {
     throw new Error(`km.model: the name '${name}' is used by ${by}; a model's inputs and layers need distinct names, since inputs are fed and saved by name. Give one of them another name, or leave name out for a unique one.`);
   };
   for (const t of inputs) claim(t.name, t, 'input');
-  for (const { layer, via } of nodes) if (!via) claim(layer.name, layer, 'layer');
+  for (const { layer, via } of nodes) if (!via && !(layer instanceof InputLayer)) claim(layer.name, layer, 'layer');
 }
 
 /** Which output of its layer call a tensor is (Keras' tensor index; 0 for a model input). */

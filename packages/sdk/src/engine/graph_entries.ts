@@ -1,4 +1,5 @@
 import type { Layer } from '../layers/layer.js';
+import { InputLayer } from '../layers/input_layer.js';
 import type { Graph } from './graph.js';
 import type { LayersModel } from './model.js';
 import type { ModelApplication } from './symbolic.js';
@@ -17,6 +18,8 @@ export function graphEntries(graph: Graph): GraphEntry[] {
   const entries = new Map<Layer | LayersModel, GraphEntry>();
   const calls = new Map<ModelApplication, number[]>();
   graph.nodes.forEach((node, i) => {
+    // A model input that is also an output passes through its InputLayer, which is no entry.
+    if (node.layer instanceof InputLayer) return;
     const key = node.via?.model ?? node.layer;
     let entry = entries.get(key);
     if (!entry) entries.set(key, (entry = { entry: key, calls: [], applications: [] }));
@@ -58,10 +61,63 @@ export function tensorSource(graph: Graph, entries: readonly GraphEntry[]): (ref
   for (const { calls, applications } of entries) if (applications.length === 0) calls.forEach(([i], k) => directCall.set(i, k));
   return (ref, tensor) => {
     if (ref < 0) return [graph.inputNames[-ref - 1], 0, 0];
+    if (graph.nodes[ref].layer instanceof InputLayer) return [graph.nodes[ref].layer.name, 0, 0];
     const via = graph.nodes[ref].via;
     const ends = via && graph.applications.get(via);
     if (!via || !ends) return [graph.nodes[ref].layer.name, directCall.get(ref) ?? graph.callIndex[ref], tensor];
     const { name, call } = viaSource.get(via)!;
     return [name, call, ends.outputs.findIndex((o) => o.ref !== null && o.ref[0] === ref && o.ref[1] === tensor)];
   };
+}
+
+/**
+ * Where Keras and tfjs list each model input's InputLayer among the entries: for input k, the index
+ * of the entry it comes just before. They sort a functional model's layers by depth (the longest
+ * path from the layer to an output), deepest first, ties in the order a depth-first walk from the
+ * outputs first reaches them; an input goes before the entry that follows it in that order. Inputs
+ * placed before one entry come in that order too, which is why the result also ranks them.
+ */
+export function inputPlaces(graph: Graph, entries: readonly GraphEntry[]): { before: number; rank: number }[] {
+  // A call per layer call or model application, then one per model input; each belongs to an entry (inputs: after them).
+  const callOfNode = new Map<number, number>();
+  const callEntry: number[] = [];
+  const callReads: (readonly number[])[] = [];
+  const inputCall = (k: number) => callEntry.length + k;
+  entries.forEach(({ calls, applications }, e) => calls.forEach((nodes, c) => {
+    nodes.forEach((i) => callOfNode.set(i, callEntry.length));
+    callEntry.push(e);
+    callReads.push(applications.length > 0 ? graph.applications.get(applications[c])!.inputs.map(([ref]) => ref) : graph.nodes[nodes[0]].inbound);
+  }));
+  // A model input that is an output is its InputLayer's (the node passing it on belongs to no entry).
+  const inputOf = (ref: number) => (ref >= 0 && graph.nodes[ref].layer instanceof InputLayer ? graph.nodes[ref].inbound[0] : ref);
+  const callOf = (ref: number) => (inputOf(ref) < 0 ? inputCall(-inputOf(ref) - 1) : callOfNode.get(ref)!);
+  const callCount = callEntry.length + graph.inputNames.length;
+  const ownerOf = (call: number) => (call < callEntry.length ? callEntry[call] : entries.length + call - callEntry.length);
+  const readsOf = (call: number) => (call < callEntry.length ? callReads[call].map(callOf) : []);
+  // The walk: each owner's first visit, and the calls finished from the inputs towards the outputs.
+  const firstSeen = new Map<number, number>();
+  const finished = new Set<number>();
+  const fromInputs: number[] = [];
+  const visit = (call: number): void => {
+    if (finished.has(call)) return;
+    if (!firstSeen.has(ownerOf(call))) firstSeen.set(ownerOf(call), firstSeen.size);
+    readsOf(call).forEach(visit);
+    finished.add(call);
+    fromInputs.push(call);
+  };
+  graph.outputs.forEach((i) => visit(callOf(i)));
+  const callDepth = new Array<number>(callCount).fill(0);
+  const ownerDepth = new Map<number, number>();
+  for (const call of fromInputs.reverse()) {
+    const depth = Math.max(callDepth[call], ownerDepth.get(ownerOf(call)) ?? 0);
+    ownerDepth.set(ownerOf(call), depth);
+    callDepth[call] = depth;
+    for (const read of readsOf(call)) callDepth[read] = Math.max(callDepth[read], depth + 1);
+  }
+  const order = [...ownerDepth.keys()].sort((a, b) => ownerDepth.get(b)! - ownerDepth.get(a)! || firstSeen.get(a)! - firstSeen.get(b)!);
+  return graph.inputNames.map((_, k) => {
+    const rank = order.indexOf(entries.length + k);
+    const next = order.slice(rank + 1).find((owner) => owner < entries.length);
+    return { before: next ?? entries.length, rank };
+  });
 }

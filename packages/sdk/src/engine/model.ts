@@ -94,8 +94,9 @@ export abstract class LayersModel {
 
   /**
    * The layers in order, as Keras and tfjs list them: a model applied inside this one (a pretrained
-   * base) is one entry, the model itself, so `model.layers[0].trainable = false` freezes all of it.
-   * {@link allLayers} lists every layer, nested models' included.
+   * base) is one entry, the model itself, so `model.getLayer('base').trainable = false` freezes all
+   * of it. A functional model lists an InputLayer per input too, where Keras and tfjs do (usually
+   * first). {@link allLayers} lists every layer that computes, nested models' included.
    */
   get layers(): readonly (Layer | LayersModel)[] {
     return this.graphLayers;

@@ -99,7 +99,7 @@ describe('apply on a model with named outputs', () => {
     const listBase = inner('list');
     const byName = outer(namedBase);
     const byPosition = outer(listBase);
-    expect(byName.layers.map((l) => l.name)).toEqual(['heads', 'top']);
+    expect(byName.layers.map((l) => l.name)).toEqual(['image', 'heads', 'top']);
     expect(byName.outputNames).toEqual(['top']);
     expect(values(byName.predict(x) as km.Tensor)).toEqual(values(byPosition.predict(x) as km.Tensor));
 
@@ -118,7 +118,7 @@ describe('apply on a model with named outputs', () => {
 
     // Saved and loaded, the outer model predicts and trains on as before.
     const loaded = await km.loadLayersModel(km.io.fromMemory(await kerasmArtifacts(byName)));
-    expect(loaded.layers.map((l) => l.name)).toEqual(['heads', 'top']);
+    expect(loaded.layers.map((l) => l.name)).toEqual(['image', 'heads', 'top']);
     expect(values(loaded.predict(x) as km.Tensor)).toEqual(values(byName.predict(x) as km.Tensor));
     loaded.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
     expect((await loaded.fit(x, targets, args)).history.loss[2]).toBeLessThan(namedHistory.history.loss[2]);
@@ -145,7 +145,7 @@ describe('apply on a model with named outputs', () => {
     expect(artifacts.weightSpecs).toEqual(listArtifacts.weightSpecs);
 
     const loaded = await km.loadLayersModel(km.io.fromMemory(artifacts));
-    expect(loaded.layers.map((l) => l.name)).toEqual(['heads', 'joined', 'top']);
+    expect(loaded.layers.map((l) => l.name)).toEqual(['image', 'heads', 'joined', 'top']);
     const loadedBase = loaded.getLayer('heads') as km.LayersModel;
     expect(loadedBase.outputNames).toEqual(['parity', 'digit']);
     expect(values(loaded.predict(x) as km.Tensor)).toEqual(expected);

@@ -171,10 +171,10 @@ describe('a model inside another is one of its layers, as in Keras and tfjs', ()
 
   it('layers lists the model, getLayer finds it, allLayers lists every layer once', () => {
     const { model, base } = siamese();
-    expect(model.layers.map((l) => `${l.name} (${l.className})`)).toEqual(['tower (Sequential)', 'join (Concatenate)', 'score (Dense)']);
-    expect(model.layers[0]).toBe(base);
+    expect(model.layers.map((l) => `${l.name} (${l.className})`)).toEqual(['left (InputLayer)', 'right (InputLayer)', 'tower (Sequential)', 'join (Concatenate)', 'score (Dense)']);
+    expect(model.layers[2]).toBe(base);
     expect(model.getLayer('tower')).toBe(base);
-    expect(model.getLayer(undefined, 0)).toBe(base);
+    expect(model.getLayer(undefined, 2)).toBe(base);
     expect(model.allLayers.map((l) => l.name)).toEqual(['tower_in', 'tower_out', 'join', 'score']);
     expect(model.weightSpecs.map((w) => w.name)).toEqual(['tower_in/kernel', 'tower_in/bias', 'tower_out/kernel', 'tower_out/bias', 'score/kernel', 'score/bias']);
   });
@@ -195,11 +195,11 @@ describe('a model inside another is one of its layers, as in Keras and tfjs', ()
     expect(lines).toContain('Total params: 50');
   });
 
-  it('model.layers[0].trainable = false freezes all of the base, as in Keras', async () => {
+  it('model.layers[1].trainable = false (after the InputLayer) freezes all of the base, as in Keras', async () => {
     const input = km.input({ shape: [6] });
     const base = encoder();
     const classifier = km.model({ inputs: input, outputs: km.layers.dense({ units: 3, activation: 'softmax' }).apply(base.apply(input) as km.SymbolicTensor) as km.SymbolicTensor });
-    classifier.layers[0].trainable = false;
+    classifier.layers[1].trainable = false;
     expect(base.trainable).toBe(false);
     const frozen = values(base);
     classifier.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
@@ -225,16 +225,16 @@ describe('a model inside another is one of its layers, as in Keras and tfjs', ()
     const middle = km.sequential({ name: 'middle', layers: [inner, km.layers.dense({ units: 2, name: 'mid_out' })] });
     const input = km.input({ shape: [6] });
     const outer = km.model({ inputs: input, outputs: middle.apply(input) as km.SymbolicTensor, name: 'outer' });
-    expect(outer.layers).toEqual([middle]);
+    expect(outer.layers).toEqual([outer.getLayer(input.name), middle]);
     expect(middle.layers).toEqual([inner, middle.allLayers[1]]);
     expect(outer.allLayers.map((l) => l.name)).toEqual(['deep', 'mid_out']);
-    expect(() => outer.getLayer('deep')).toThrow("Model 'outer' has no layer named 'deep'. Its layers are: 'middle'. 'deep' is a layer of a model inside this one: reach it with model.getLayer('middle').getLayer('inner').getLayer('deep').");
+    expect(() => outer.getLayer('deep')).toThrow(`Model 'outer' has no layer named 'deep'. Its layers are: '${input.name}', 'middle'. 'deep' is a layer of a model inside this one: reach it with model.getLayer('middle').getLayer('inner').getLayer('deep').`);
   });
 
   it('cloneModel with a cloneFunction clones a nested model as a model of the cloned layers', () => {
     const { model, base } = siamese();
     const clone = km.models.cloneModel(model, { cloneFunction: (layer) => km.layers.layerFromConfig(layer.className, layer.getConfig()) });
-    const [tower] = clone.layers;
+    const [, , tower] = clone.layers;
     expect(tower).not.toBe(base);
     expect(`${tower.name} (${tower.className})`).toBe('tower (Sequential)');
     expect((tower as km.LayersModel).allLayers).toEqual(clone.allLayers.slice(0, 2));

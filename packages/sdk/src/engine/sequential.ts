@@ -1,6 +1,7 @@
 import { factoryName, tfjsObjectError } from './foreign_values.js';
 import { uniqueName } from '../layers/layer_names.js';
 import { Layer, type Shape } from '../layers/layer.js';
+import { InputLayer } from '../layers/input_layer.js';
 import { LayersModel } from './model.js';
 import { Graph } from './graph.js';
 import { applyLayer, input, layerOutput, SymbolicTensor, type CallOptions, type ModelApplication } from './symbolic.js';
@@ -40,6 +41,8 @@ export class Sequential extends LayersModel {
    */
   add(layer: Layer | LayersModel | SymbolicTensor): void {
     if (layer instanceof SymbolicTensor) return this.#declareInput(layer);
+    // As in Keras 3, the input declares the shape and is not one of `layers` (tfjs lists it there when given).
+    if (layer instanceof InputLayer) return this.#declareInput(layer.output);
     if (!(layer instanceof Layer) && !(layer instanceof LayersModel)) {
       throw tfjsObjectError('Sequential.add received a layer that', layer, 'layer', (className) => `km.layers.${factoryName(className)}({ ... }) with the same options`) ?? new Error(`Sequential.add expects a layer such as km.layers.dense({ units: 10 }); received ${layer === null ? 'null' : typeof layer}.`);
     }

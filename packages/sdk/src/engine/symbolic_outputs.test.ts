@@ -44,7 +44,7 @@ describe('symbolic inputs and outputs of models and layers', () => {
     const base = trainedBase();
     await base.fit(x, labels, { epochs: 3, batchSize: 4, verbose: 0 });
     const extractor = km.model({ inputs: base.inputs, outputs: base.getLayer('hidden').output });
-    expect(extractor.layers).toEqual([base.getLayer('hidden')]);
+    expect(extractor.layers).toEqual([km.layers.InputLayer.of(base.inputs[0]), base.getLayer('hidden')]);
     const [kernel, bias] = base.getLayer('hidden').getWeights().map((w) => w.dataSync() as Float32Array);
     const expected = naiveDense(x.dataSync() as Float32Array, kernel, bias, 5, 6, true);
     expectClose(extractor.predict(x).dataSync(), expected);

@@ -232,7 +232,7 @@ export * from './shape_layers.js';
 export * from './volume_layers.js';
 export * from './wrapper_layers.js';
 export { masking, Masking, type MaskingArgs } from './masking.js';
-export { inputLayer, type InputLayerArgs } from './input_layer.js';
+export { inputLayer, InputLayer, type InputLayerArgs } from './input_layer.js';
 export * from './attention_layers.js';
 export * from './preprocessing_layers.js';
 export * from './augmentation_layers.js';

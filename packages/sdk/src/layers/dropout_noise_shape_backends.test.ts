@@ -1,3 +1,5 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
@@ -101,7 +103,7 @@ describe.each(BACKENDS_HERE)('Dropout with noiseShape on %s', (backendName) => {
     const random = new Random(22);
     const xs = Array.from({ length: batch }, () => uniform(random, steps * features));
     const ys = Array.from({ length: batch }, () => uniform(random, 2));
-    const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
+    const weights = await Promise.all(model.getWeights().map(async (w) => Array.from(await w.data())));
     const mask = expectedMask(17, rate, noiseShape, [batch, steps, units]);
     const forward = (x: number[], b: number): number[] => {
       const hidden: number[] = [];
@@ -122,6 +124,9 @@ describe.each(BACKENDS_HERE)('Dropout with noiseShape on %s', (backendName) => {
 });
 
 describe('Dropout noiseShape options', () => {
+  // kerasm is back on wasm here; tfjs-layers runs on tfjs' cpu backend, not the GPU one the suites above left active.
+  beforeAll(() => tf.setBackend('cpu'));
+
   it('saves and loads in the LayersModel format, both directions with tfjs', async () => {
     await checkLayersModelRoundTrip({
       inputShape: [3, 4],

@@ -4,7 +4,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { checkLayersModelRoundTrip, maxAbsDiff } from '../io/testing/round_trip.js';
-import { BACKENDS_HERE, useBackend } from '../testing/backends_here.js';
+import { BACKENDS_HERE, onTfjsCpu, useBackend } from '../testing/backends_here.js';
 import { finiteDifferences } from '../testing/reference_ops.js';
 import { expectGradientsClose, kerasmGradients } from '../testing/sgd_gradients.js';
 import { Random } from '../utils/random.js';
@@ -34,12 +34,15 @@ describe.each(BACKENDS_HERE)('Flatten with dataFormat channelsFirst on %s', (bac
   it.each(shapes.map((sample) => ({ sample })))('matches tfjs-layers 4.22 on the same weights and inputs: sample $sample', async ({ sample }) => {
     km.utils.setRandomSeed(6);
     const ours = km.sequential([km.layers.flatten({ dataFormat: 'channelsFirst', inputShape: sample }), km.layers.dense({ units: 3, biasInitializer: 'glorotUniform' })]);
-    const theirs = tfl.sequential({ layers: [tfl.layers.flatten({ dataFormat: 'channelsFirst', inputShape: sample }), tfl.layers.dense({ units: 3 })] });
     const weights = await Promise.all(ours.getWeights().map((w) => w.data()));
-    theirs.setWeights(weights.map((w, i) => tf.tensor(w, [...ours.getWeights()[i].shape])));
+    const weightShapes = ours.getWeights().map((w) => [...w.shape]);
     const random = new Random(4);
     const x = Float32Array.from(uniform(random, 2 * sample.reduce((a, b) => a * b, 1)));
-    const expected = (theirs.predict(tf.tensor(x, [2, ...sample])) as tf.Tensor).dataSync();
+    const expected = await onTfjsCpu(backendName, () => {
+      const theirs = tfl.sequential({ layers: [tfl.layers.flatten({ dataFormat: 'channelsFirst', inputShape: sample }), tfl.layers.dense({ units: 3 })] });
+      theirs.setWeights(weights.map((w, i) => tf.tensor(w, weightShapes[i])));
+      return (theirs.predict(tf.tensor(x, [2, ...sample])) as tf.Tensor).dataSync();
+    });
     expect(maxAbsDiff(await ours.predict(km.tensor(x, [2, ...sample])).data(), expected)).toBeLessThan(1e-5);
     // The flat vector itself is the channels-last order.
     const flat = await (km.layers.flatten({ dataFormat: 'channelsFirst' }).apply(km.tensor(x, [2, ...sample])) as km.Tensor).data();
@@ -60,7 +63,7 @@ describe.each(BACKENDS_HERE)('Flatten with dataFormat channelsFirst on %s', (bac
     const random = new Random(9);
     const xs = Array.from({ length: batch }, () => uniform(random, channels * h * w));
     const ys = Array.from({ length: batch }, () => uniform(random, 2));
-    const weights = model.getWeights().map((v) => Array.from(v.dataSync()));
+    const weights = await Promise.all(model.getWeights().map(async (v) => Array.from(await v.data())));
     const forward = (x: number[]): number[] => {
       const hidden: number[] = [];
       for (let r = 0; r < channels * h; r++) {
@@ -70,7 +73,7 @@ describe.each(BACKENDS_HERE)('Flatten with dataFormat channelsFirst on %s', (bac
       return [0, 1].map((o) => flat.reduce((s, v, i) => s + v * weights[2][i * 2 + o], weights[3][o]));
     };
     const x = km.tensor(xs.flat(), [batch, channels, h, w]);
-    const predicted = model.predict(x).dataSync();
+    const predicted = await model.predict(x).data();
     xs.forEach((row, b) => forward(row).forEach((v, o) => expect(Math.abs(predicted[b * 2 + o] - v)).toBeLessThan(1e-5)));
     const loss = () => xs.reduce((s, row, b) => s + forward(row).reduce((t, v, o) => t + (v - ys[b][o]) ** 2, 0) / 2, 0) / batch;
     expectGradientsClose(await kerasmGradients(model, 'meanSquaredError', x, km.tensor(ys.flat(), [batch, 2])), finiteDifferences(weights, loss), ['kernel1', 'bias1', 'kernel2', 'bias2']);
@@ -78,6 +81,9 @@ describe.each(BACKENDS_HERE)('Flatten with dataFormat channelsFirst on %s', (bac
 });
 
 describe('Flatten dataFormat options', () => {
+  // kerasm is back on wasm here; tfjs-layers runs on tfjs' cpu backend, not the GPU one the suites above left active.
+  beforeAll(() => tf.setBackend('cpu'));
+
   it('saves and loads in the LayersModel format, both directions with tfjs', async () => {
     await checkLayersModelRoundTrip({
       inputShape: [3, 4, 2],

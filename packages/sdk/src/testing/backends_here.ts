@@ -26,6 +26,24 @@ export async function useBackend(name: string): Promise<void> {
   return km.setBackend(name, { tf });
 }
 
+/**
+ * Computes a TensorFlow.js reference (tfjs-core ops, tfjs-layers models) on tfjs' cpu backend, then
+ * makes `name` kerasm's backend again. On tfjs-webgl and tfjs-webgpu tfjs' global backend is the
+ * GPU one, so a reference left there would run on the device under test, and on WebGPU tfjs'
+ * `dataSync()` loses the device for every later test in the page (buffer maps then fail or never
+ * settle). Read kerasm's device tensors before or after, not inside: `reference` gets host values only.
+ */
+export async function onTfjsCpu<T>(name: string, reference: () => T | Promise<T>): Promise<T> {
+  const tf = await import('@tensorflow/tfjs-core');
+  await import('@tensorflow/tfjs-backend-cpu');
+  await tf.setBackend('cpu');
+  try {
+    return await reference();
+  } finally {
+    await useBackend(name);
+  }
+}
+
 /** A suite's hooks: switches to `name` before its tests (handing that backend to `set`), back to wasm after them. */
 export function runsOn(name: string, set: (b: Backend) => void): void {
   beforeAll(async () => {

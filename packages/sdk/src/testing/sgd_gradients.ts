@@ -8,12 +8,14 @@ import * as km from '../index.js';
 export async function kerasmGradients(
   model: km.LayersModel, loss: km.ModelCompileArgs['loss'], x: km.ModelInputs, y: km.ModelTargets, lossWeights?: km.ModelCompileArgs['lossWeights'],
 ): Promise<Float32Array[]> {
-  const before = model.getWeights().map((t) => t.dataSync().slice());
+  // Read without blocking: tfjs-webgpu refuses synchronous reads.
+  const before = await Promise.all(model.getWeights().map(async (t) => (await t.data()).slice()));
   model.compile({ optimizer: km.optimizers.sgd({ learningRate: 1 }), loss, lossWeights });
   const samples = (x instanceof km.Tensor ? x : Object.values(x)[0]).shape[0];
   await model.fit(x, y, { epochs: 1, batchSize: samples, shuffle: false, verbose: 0 });
   const after = model.getWeights();
-  const grads = before.map((b, i) => b.map((v, j) => v - after[i].dataSync()[j]));
+  const afterValues = await Promise.all(after.map((t) => t.data()));
+  const grads = before.map((b, i) => b.map((v, j) => v - afterValues[i][j]));
   model.setWeights(before.map((b, i) => km.tensor(b, after[i].shape)));
   return grads;
 }

@@ -21,8 +21,12 @@ describe("the CSV columns a model was trained on, recorded in its metadata", () 
     const model = km.sequential([km.layers.dense({ units: 3, inputShape: [4] })]);
     model.setUserDefinedMetadata({ [CSV_COLUMNS_KEY]: { features: 'sepal', label: 'label' } });
     expect(() => recordedCsvColumns(model, 'models/blobs')).toThrow(
-      `The model in models/blobs has userDefinedMetadata.${CSV_COLUMNS_KEY} = {"features":"sepal","label":"label"} in its model.json; expected { "features": [column names], "label": "name" }, as kerasm train --save writes it. Correct it, or delete it to read CSV columns by position.`,
+      `The model in models/blobs has userDefinedMetadata.${CSV_COLUMNS_KEY} = {"features":"sepal","label":"label"} in its model.json; expected { "features": [column names], "label": "name" } and optionally "defaults": { column: number }, as kerasm train --save writes it. Correct it, or delete it to read CSV columns by position.`,
     );
+    model.setUserDefinedMetadata({ [CSV_COLUMNS_KEY]: { features: ['sepal'], label: 'label', defaults: { sepal: 'zero' } } });
+    expect(() => recordedCsvColumns(model, 'models/blobs')).toThrow(/"defaults":\{"sepal":"zero"\}\} in its model.json; expected .* optionally "defaults": \{ column: number \}/);
+    model.setUserDefinedMetadata({ [CSV_COLUMNS_KEY]: { features: ['sepal'], label: 'label', defaults: { sepal: -1 } } });
+    expect(recordedCsvColumns(model, 'models/blobs')).toEqual({ features: ['sepal'], label: 'label', defaults: { sepal: -1 } });
   });
 
   it('put a file with the same names in the trained order, or leave one already in it', () => {

@@ -51,11 +51,12 @@ export class Accumulator {
     this.#loss += this.outputs[k].weight * sum;
   }
 
-  logs(prefix = ''): Logs {
-    const logs: Logs = { [`${prefix}loss`]: this.#loss / this.#samples };
+  /** The loss, each output's loss when there are several, and the metrics so far (a validation pass's get `val_` from `validationLogs`). */
+  logs(): Logs {
+    const logs: Logs = { loss: this.#loss / this.#samples };
     const several = this.outputs.length > 1;
-    if (several) this.outputs.forEach((o, k) => (logs[`${prefix}${o.name}_loss`] = this.#outputLosses[k] / this.#samples));
-    for (const { key, result } of this.#metricLogs) logs[`${prefix}${key}`] = result();
+    if (several) this.outputs.forEach((o, k) => (logs[`${o.name}_loss`] = this.#outputLosses[k] / this.#samples));
+    for (const { key, result } of this.#metricLogs) logs[key] = result();
     return logs;
   }
 }

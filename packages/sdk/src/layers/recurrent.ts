@@ -275,7 +275,7 @@ export abstract class Recurrent extends Layer {
     const u = batch * this.#stateWidth;
     const start = batch * this.#regions().slice(0, -1).reduce((a, b) => a + b, 0);
     const started = Array.from({ length: this.stateCountKeras }, (_, k) => backend.view(ctx.workspace, start + k * u, u));
-    if (keep) (this.#kept ??= new KeptStates(this.stateCountKeras, this.#stateShape, this.where, this.declaredBatchSize)).load(backend, batch, started);
+    if (keep) this.#keptStates().load(backend, batch, started);
     return started;
   }
 
@@ -287,7 +287,7 @@ export abstract class Recurrent extends Layer {
   resetStates(states?: Tensor | readonly Tensor[]): void {
     if (!this.stateful) throw notStateful(this.where);
     if (states === undefined) this.#kept?.reset();
-    else (this.#kept ??= new KeptStates(this.stateCountKeras, this.#stateShape, this.where, this.declaredBatchSize)).set(backend(), Array.isArray(states) ? states : [states as Tensor]);
+    else this.#keptStates().set(backend(), Array.isArray(states) ? states : [states as Tensor]);
   }
 
   /**
@@ -304,7 +304,12 @@ export abstract class Recurrent extends Layer {
    */
   get states(): Tensor<'float32'>[] | null {
     if (!this.stateful || !this.built) return null;
-    return (this.#kept ??= new KeptStates(this.stateCountKeras, this.#stateShape, this.where, this.declaredBatchSize)).read();
+    return this.#keptStates().read();
+  }
+
+  /** The states a stateful layer keeps between batches, made on first use. */
+  #keptStates(): KeptStates {
+    return (this.#kept ??= new KeptStates(this.stateCountKeras, this.#stateShape, this.where, this.declaredBatchSize));
   }
 
   protected override releaseKeptStates(): void {

@@ -1,4 +1,4 @@
-import { Tensor } from '../tensor.js';
+import { sameShape, Tensor } from '../tensor.js';
 
 type Leaf = number | ArrayLike<number> | Tensor;
 
@@ -25,10 +25,6 @@ function shapeOf(value: Leaf, where: string): number[] {
     return [value.length, ...inner];
   }
   throw new Error(`batch(): ${where} is ${describe(value)}; expected a number, an array of numbers, a typed array or a km.Tensor. Use map() to turn elements into those.`);
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, k) => d === b[k]);
 }
 
 /** Writes a leaf's values (row-major) into `out` at `offset`; returns the count written. */

@@ -53,7 +53,7 @@ function listedWhereTfjsRepeats(config: TrainingConfig, names: readonly string[]
   const tfjsNames = names.map((name) => name.replace(/:\d+$/, ''));
   if (new Set(tfjsNames).size === tfjsNames.length) return config;
   const listed = <T>(entry: T, fallback: unknown): T => {
-    if (!isObject(entry) || typeof entry.class_name === 'string') return entry;
+    if (!isPerOutput(entry)) return entry;
     return names.map((name) => (name in entry ? entry[name] : fallback)) as T;
   };
   const out: TrainingConfig = { ...config, loss: listed(config.loss, null) };
@@ -79,8 +79,7 @@ export function withOutputKeys(config: TrainingConfig, model: LayersModel): Trai
 /** The config with each per-output object keyed by `to[k]` where it was keyed by `from[k]`; an object with any other key is left as it is. */
 function renameOutputs(config: TrainingConfig, from: readonly string[], to: readonly string[]): TrainingConfig {
   const renamed = <T>(entry: T): T => {
-    // A saved loss or metric with a config ({class_name, config}) is one entry, not per output.
-    if (!isObject(entry) || typeof entry.class_name === 'string') return entry;
+    if (!isPerOutput(entry)) return entry;
     const keys = Object.keys(entry);
     if (keys.length === 0 || !keys.every((key) => from.includes(key))) return entry;
     return Object.fromEntries(keys.map((key) => [to[from.indexOf(key)], entry[key]])) as T;
@@ -88,6 +87,11 @@ function renameOutputs(config: TrainingConfig, from: readonly string[], to: read
   const out: TrainingConfig = { ...config, loss: renamed(config.loss) };
   for (const key of ['metrics', 'loss_weights', 'weighted_metrics'] as const) if (config[key] !== undefined) out[key] = renamed(config[key]) as never;
   return out;
+}
+
+/** Whether a saved loss, metric or loss-weight entry is an object keyed by output name: Keras' `{ class_name, config }` is one entry, not per output. */
+function isPerOutput(entry: unknown): entry is Record<string, unknown> {
+  return isObject(entry) && typeof entry.class_name !== 'string';
 }
 
 function savedLosses(spec: LossSpec): TrainingConfig['loss'] {
@@ -132,8 +136,7 @@ export function compileArgsOf(config: TrainingConfig): ModelCompileArgs | string
 
 function lossesFromSaved(saved: unknown): LossSpec {
   if (Array.isArray(saved)) return saved.map(lossFromSaved);
-  // Keras' {class_name, config} is one loss; any other object is keyed by output name.
-  if (isObject(saved) && typeof saved.class_name !== 'string') return Object.fromEntries(Object.entries(saved).map(([name, loss]) => [name, lossFromSaved(loss)]));
+  if (isPerOutput(saved)) return Object.fromEntries(Object.entries(saved).map(([name, loss]) => [name, lossFromSaved(loss)]));
   return lossFromSaved(saved as SavedLoss);
 }
 

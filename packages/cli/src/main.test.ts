@@ -183,6 +183,10 @@ describe.skipIf(!sdkBuilt)('kerasm binary', () => {
       expect(JSON.parse(evaluated.stdout)).toEqual({ test, samples: 10000 });
       const summary = JSON.parse((await kerasm('summary', saved, '--json')).stdout);
       expect(summary.layers.map((l: { className: string }) => l.className)).toContain(name === 'cnn' ? 'Conv2D' : 'Add');
+      // The JSON records are the table's rows: a functional model's starts with its InputLayer.
+      const table = (await kerasm('summary', saved)).stdout.split('\n').flatMap((l) => /^ (\S+) \((\w+)\)/.exec(l)?.[1] ?? []);
+      expect(summary.layers.map((l: { name: string }) => l.name)).toEqual(table.slice(1));
+      if (name === 'resnet') expect(summary.layers[0]).toEqual({ name: summary.layers[0].name, className: 'InputLayer', outputShape: [null, 28, 28], params: 0 });
     }, 120_000);
 
     it('exits 1 naming the folder when there is no model, and 2 for bad flags', async () => {

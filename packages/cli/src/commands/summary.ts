@@ -17,6 +17,7 @@ function layerRecords(model: km.LayersModel, options: SummaryOptions): LayerReco
   let shape = model.inputShape ?? [];
   return model.layers.map((entry) => {
     if (entry instanceof km.LayersModel) shape = entry.outputs[0].shape;
+    else if (entry instanceof km.layers.InputLayer) shape = entry.batchInputShape.slice(1) as number[];
     else shape = graphShapes?.get(entry) ?? entry.computeOutputShape([shape]);
     const record: LayerRecord = { name: entry.name, className: entry.className, outputShape: [null, ...shape], params: entry.countParams() };
     if (options.showTrainable) record.trainable = entry.weightSpecs.some((w) => w.trainable);

@@ -113,6 +113,24 @@ describe("a functional model's InputLayers, side by side with tfjs-layers", () =
     expect(() => ours.getLayer('a')).toThrow("reach it with model.getLayer('crossed_ab').getLayer('a')");
   });
 
+  it("summary() lists the rows tfjs' summary lists, InputLayers where they fall, a chain's input included", () => {
+    const rowNames = (print: (printFn: (line: string) => void) => void) => {
+      const lines: string[] = [];
+      print((line) => lines.push(line));
+      return lines.flatMap((line) => /^ ?(\S+) \((\w+)\)\s/.exec(line)?.slice(1, 3).join(' ') ?? []).filter((row) => row !== 'Layer type').map((row) => row.replace(' Functional', ' Model'));
+    };
+    const chain = (lib: Libraries) => {
+      const x = lib.input({ shape: [4], name: 'x' });
+      return lib.model({ inputs: x, outputs: lib.dense('y').apply(lib.dense('h').apply(x)), name: 'chain' });
+    };
+    for (const program of [chain, crossed('ab'), crossed('ba')]) {
+      const { ours, theirs } = both(program) as { ours: km.LayersModel; theirs: tfl.LayersModel };
+      const mine = rowNames((printFn) => ours.summary({ printFn }));
+      expect(mine).toEqual(rowNames((printFn) => theirs.summary(undefined, undefined, printFn)));
+      expect(mine[0]).toMatch(/InputLayer$/);
+    }
+  });
+
   it("int32 inputs and km.layers.inputLayer give tfjs' getConfig; a model on its output lists that same layer", () => {
     const ids = km.input({ shape: [6], name: 'ids', dtype: 'int32' });
     const theirIds = tfl.input({ shape: [6], name: 'ids', dtype: 'int32' });

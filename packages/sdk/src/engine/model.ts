@@ -733,7 +733,7 @@ export abstract class LayersModel {
     const options = typeof lineLength === 'object' ? lineLength : { lineLength, positions, printFn };
     const graph = this.#tryGraph();
     if (!graph) throw new Error(`Model '${this.name}' is not built yet: give the first layer an inputShape, call model.build([null, ...inputShape]), or call fit/predict first, to see its summary.`);
-    for (const line of summaryLines(this.name, graph, options, (model) => model.#tryGraph()!)) (options.printFn ?? console.log)(line);
+    for (const line of summaryLines(this.name, graph, this.layers, options, (model) => model.#tryGraph()!)) (options.printFn ?? console.log)(line);
   }
 
   /**

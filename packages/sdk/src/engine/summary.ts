@@ -1,4 +1,5 @@
-import { formatShape, type Layer } from '../layers/layer.js';
+import { InputLayer } from '../layers/input_layer.js';
+import { formatShape, type Layer, type Shape } from '../layers/layer.js';
 import { inboundTensor, outputShapesOf, type Graph } from './graph.js';
 import { outputLayerNames } from './outputs.js';
 import { entryLayers, graphEntries, tensorSource } from './graph_entries.js';
@@ -39,18 +40,19 @@ const trainableCount = (specs: readonly { trainable: boolean; shape: readonly nu
 
 const trainableMark = (entry: Layer | LayersModel) => (entry.weightSpecs.length === 0 ? '-' : entry.weightSpecs.some((w) => w.trainable) ? 'Y' : 'N');
 
-/** One row per model input (when the graph is not a chain) and per entry, as Keras lists them. */
-function graphRows(graph: Graph): Row[] {
+/**
+ * One row per entry of `listed` (the model's `layers`): a functional model's InputLayers among
+ * them where Keras and tfjs list them, then each layer and each model applied inside this one.
+ */
+function graphRows(graph: Graph, listed: readonly (Layer | LayersModel)[]): Row[] {
   const entries = graphEntries(graph);
   const named = tensorSource(graph, entries);
   const source = (ref: number, tensor: number) => {
     const [from, call, output] = named(ref, tensor);
     return `${from}[${call}][${output}]`;
   };
-  const inputs = graph.isChain ? [] : graph.inputShapes.map((shape, k) => ({ name: graph.inputNames[k], cells: [`${graph.inputNames[k]} (InputLayer)`, formatShape(shape), '0'], connections: [''], trainable: '-' }));
-  return [
-    ...inputs,
-    ...entries.map(({ entry, calls, applications }) => {
+  const rows = new Map<Layer | LayersModel, Row>(
+    entries.map(({ entry, calls, applications }) => {
       const ends = applications.map((via) => graph.applications.get(via)!);
       // Every call of a layer receives the shape it was built for, so all share one output shape.
       // A layer with several outputs (an RNN's states) lists each, as Keras does.
@@ -61,9 +63,11 @@ function graphRows(graph: Graph): Row[] {
           : calls.map(([i]) => graph.nodes[i].inbound.map((ref, slot) => source(ref, inboundTensor(graph.nodes[i], slot))).join(', '));
       // Only a model inside this one has applications.
       const nested = ends.length > 0 ? (entry as LayersModel) : undefined;
-      return { name: entry.name, cells: [`${entry.name} (${entry.className})`, shapes.map(formatShape).join(', '), String(entry.countParams())], connections, trainable: trainableMark(entry), nested };
+      return [entry, { name: entry.name, cells: [`${entry.name} (${entry.className})`, shapes.map(formatShape).join(', '), String(entry.countParams())], connections, trainable: trainableMark(entry), nested }];
     }),
-  ];
+  );
+  const inputRow = (layer: InputLayer): Row => ({ name: layer.name, cells: [`${layer.name} (InputLayer)`, formatShape(layer.batchInputShape.slice(1) as Shape), '0'], connections: [''], trainable: '-' });
+  return listed.map((entry) => (entry instanceof InputLayer ? inputRow(entry) : rows.get(entry)!));
 }
 
 function rangeOf(rows: readonly Row[], [first, last]: readonly [string | RegExp, string | RegExp], modelName: string): readonly Row[] {
@@ -109,14 +113,15 @@ function columnEnds(options: SummaryOptions, columns: readonly string[], connect
 }
 
 /**
- * Keras' `model.summary()` table: layer (type), output shape, parameter count, totals. Functional
- * models (anything but a chain) also list their inputs and, per layer, the tensors it reads as
- * Keras writes them (`layer[call][0]`). A shared layer is one row, its parameters counted once,
+ * Keras' `model.summary()` table: layer (type), output shape, parameter count, totals, one row per
+ * entry of `listed` (the model's `layers`, so a functional model's inputs too, where Keras and tfjs
+ * list them). Models that are not a chain also list, per layer, the tensors it reads as Keras writes
+ * them (`layer[call][0]`). A shared layer is one row, its parameters counted once,
  * with one "connected to" line per call; so is a model applied inside this one (a pretrained base),
  * whose own rows `expandNested` lists under it in a frame, as Keras does. `graphOf` gives such a
  * model's graph. A model with named outputs says which layer computes each name above the totals.
  */
-export function summaryLines(name: string, graph: Graph, options: SummaryOptions, graphOf: (model: LayersModel) => Graph): string[] {
+export function summaryLines(name: string, graph: Graph, listed: readonly (Layer | LayersModel)[], options: SummaryOptions, graphOf: (model: LayersModel) => Graph): string[] {
   const connected = !graph.isChain;
   const columns = ['Layer (type)', 'Output Shape', 'Param #', ...(connected ? ['Connected to'] : []), ...(options.showTrainable ? ['Trainable'] : [])];
   const { ends, width } = columnEnds(options, columns, connected);
@@ -132,7 +137,7 @@ export function summaryLines(name: string, graph: Graph, options: SummaryOptions
       else r.connections.forEach((connection, call) => lines.push(framed(row(call === 0 ? [...r.cells, connection, ...trainable] : ['', '', '', connection], depth), depth)));
       if (options.expandNested && r.nested) {
         lines.push(framed('¯'.repeat(width - 2 * depth - 2), depth + 1));
-        print(graphRows(graphOf(r.nested)), depth + 1);
+        print(graphRows(graphOf(r.nested), r.nested.layers), depth + 1);
         // The frame's closing line ends the row, in place of the line under it.
         lines.push(framed('¯'.repeat(width - 2 * depth), depth));
         if (depth === 0 && last) lines.push('='.repeat(width));
@@ -140,7 +145,7 @@ export function summaryLines(name: string, graph: Graph, options: SummaryOptions
       else if (!last) lines.push(framed('_'.repeat(width - 2 * depth), depth));
     });
   };
-  const rows = graphRows(graph);
+  const rows = graphRows(graph, listed);
   print(options.layerRange ? rangeOf(rows, options.layerRange, name) : rows, 0);
   // A nested model's rows count all its weights, an output head this model leaves unused included, and so do the totals.
   const counted = entryLayers(graph);

@@ -39,8 +39,12 @@ describe('model.summary options', () => {
       '____________________________________________________________________________',
       ' Layer (type)                Output Shape           Param #      Trainable',
       '============================================================================',
+      ' x (InputLayer)              (None, 3)              0            -',
+      '____________________________________________________________________________',
       ' inner (Functional)          (None, 2)              26           Y',
       '|¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯|',
+      '| inner_in (InputLayer)      (None, 3)              0            -         |',
+      '|__________________________________________________________________________|',
       '| base (Sequential)          (None, 4)              16           N         |',
       '||¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯||',
       '|| base_dense (Dense)        (None, 4)              16           N        ||',
@@ -57,7 +61,7 @@ describe('model.summary options', () => {
       '____________________________________________________________________________',
     ]);
     // Without the options, the same model prints one row per entry, as before.
-    expect(printed(twoLevels()).filter((l) => l.startsWith(' ')).map((l) => l.trim().split(/\s{2,}/)[0])).toEqual(['Layer (type)', 'inner (Functional)', 'head (Dense)']);
+    expect(printed(twoLevels()).filter((l) => l.startsWith(' ')).map((l) => l.trim().split(/\s{2,}/)[0])).toEqual(['Layer (type)', 'x (InputLayer)', 'inner (Functional)', 'head (Dense)']);
   });
 
   it("expanded rows of a functional model list its inputs and what each layer reads, in the inner model's own names", () => {
@@ -67,8 +71,8 @@ describe('model.summary options', () => {
     const inner = lines.slice(start + 2, lines.findIndex((l, i) => i > start && /^¯+$/.test(l)));
     expect(inner.filter((l) => /^\| \S/.test(l)).map((l) => l.slice(1, -1).trim().split(/\s{2,}/))).toEqual([
       ['p (InputLayer)', '(None, 4)', '0'],
-      ['q (InputLayer)', '(None, 4)', '0'],
       ['proj (Dense)', '(None, 4)', '20', 'p[0][0]'],
+      ['q (InputLayer)', '(None, 4)', '0'],
       ['sum (Add)', '(None, 4)', '0', 'proj[0][0], q[0][0]'],
     ]);
     // Every framed line is as wide as the table.

@@ -1,5 +1,6 @@
 import { factoryName, tfjsObjectError } from '../engine/foreign_values.js';
 import type { Backend, BufferId } from '../backend/backend.js';
+import { toCamelCase } from '../io/keras_names.js';
 import { checkOptions } from '../utils/options.js';
 
 /** The axes a norm is taken over: one axis or several, negative counting from the end. */
@@ -15,8 +16,11 @@ export type Constraint =
   | { readonly className: 'UnitNorm'; readonly config: { readonly axis: Axis } }
   | { readonly className: 'MinMaxNorm'; readonly config: { readonly minValue: number; readonly maxValue: number; readonly rate: number; readonly axis: Axis } };
 
-/** A constraint as layers take it: one from `km.constraints`, or a saved `{ className, config }`. */
-export type ConstraintSpec = Constraint | { className: string; config?: Record<string, unknown> } | null | undefined;
+/** The constraints by name, with their defaults: tfjs' camelCase names, Keras' snake_case ones and the class names. */
+export type ConstraintName = 'maxNorm' | 'nonNeg' | 'unitNorm' | 'minMaxNorm' | 'max_norm' | 'non_neg' | 'unit_norm' | 'min_max_norm' | Constraint['className'];
+
+/** A constraint as layers take it: one from `km.constraints`, a name (`'nonNeg'`), or a saved `{ className, config }`. */
+export type ConstraintSpec = Constraint | ConstraintName | { className: string; config?: Record<string, unknown> } | null | undefined;
 
 function checkNonNegative(value: unknown, what: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
@@ -78,13 +82,22 @@ const FACTORIES: Record<Constraint['className'], (config: Record<string, unknown
   MinMaxNorm: (c) => minMaxNorm(c as { minValue?: number; maxValue?: number; rate?: number; axis?: Axis }),
 };
 
-/** Resolves a layer's constraint option, from `km.constraints` or the saved `{ className, config }` form. */
+function classOfName(name: string, where: string): string {
+  const camel = toCamelCase(name);
+  const className = camel.charAt(0).toUpperCase() + camel.slice(1);
+  if (Object.hasOwn(FACTORIES, className)) return className;
+  throw new Error(`${where}: unknown constraint ${JSON.stringify(name)}. Known: 'maxNorm', 'nonNeg', 'unitNorm', 'minMaxNorm' (or Keras' 'max_norm', 'non_neg', 'unit_norm', 'min_max_norm'), or an object from km.constraints.`);
+}
+
+/** Resolves a layer's constraint option, from `km.constraints`, a name, or the saved `{ className, config }` form. */
 export function getConstraint(spec: ConstraintSpec, where: string): Constraint | null {
   if (spec === null || spec === undefined) return null;
   const foreign = tfjsObjectError(where, spec, 'constraint', (className) => `km.constraints.${factoryName(className)}(${JSON.stringify((spec as unknown as { getConfig(): unknown }).getConfig())})`);
   if (foreign) throw foreign;
+  // A name is its class with the defaults, which Keras and tfjs share: 'max_norm', 'maxNorm' and 'MaxNorm' are MaxNorm.
+  if (typeof spec === 'string') return getConstraint({ className: classOfName(spec, where) }, where);
   if (typeof spec !== 'object' || typeof spec.className !== 'string') {
-    throw new Error(`${where} must be a constraint from km.constraints (maxNorm, nonNeg, unitNorm, minMaxNorm); received ${JSON.stringify(spec)}.`);
+    throw new Error(`${where} must be a constraint from km.constraints (maxNorm, nonNeg, unitNorm, minMaxNorm) or one of their names; received ${JSON.stringify(spec)}.`);
   }
   const factory = FACTORIES[spec.className as Constraint['className']];
   if (!factory) {

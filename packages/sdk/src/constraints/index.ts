@@ -1,2 +1,2 @@
 // km.constraints: limits on weights, applied after each optimizer step (kernelConstraint, biasConstraint).
-export { maxNorm, nonNeg, unitNorm, minMaxNorm, type Constraint, type Axis } from './constraints.js';
+export { maxNorm, nonNeg, unitNorm, minMaxNorm, type Constraint, type ConstraintName, type Axis } from './constraints.js';

@@ -145,10 +145,10 @@ describe('DepthwiseConv2D and BatchNormalization regularizers and constraints', 
   it('bad option values name the layer, the option and what was received', () => {
     expect(() => km.layers.depthwiseConv2d({ name: 'dw', kernelSize: 3, depthwiseRegularizer: { className: 'OrthogonalRegularizer', config: {} } }))
       .toThrow(/DepthwiseConv2D layer 'dw' depthwiseRegularizer: unknown regularizer 'OrthogonalRegularizer'. Known: 'L1', 'L2', 'L1L2'/);
-    expect(() => km.layers.depthwiseConv2d({ name: 'dw2', kernelSize: 3, depthwiseRegularizer: 'l2' as never }))
-      .toThrow(/DepthwiseConv2D layer 'dw2' depthwiseRegularizer must be a regularizer from km.regularizers \(l1, l2, l1l2\), e.g. km.regularizers.l2\(\{ l2: 0.01 \}\); received "l2"/);
-    expect(() => km.layers.depthwiseConv2d({ name: 'dw3', kernelSize: 3, depthwiseConstraint: 'maxNorm' as never }))
-      .toThrow(/DepthwiseConv2D layer 'dw3' depthwiseConstraint must be a constraint from km.constraints.*received "maxNorm"/);
+    expect(() => km.layers.depthwiseConv2d({ name: 'dw2', kernelSize: 3, depthwiseRegularizer: 'l3' as never }))
+      .toThrow(/DepthwiseConv2D layer 'dw2' depthwiseRegularizer must be a regularizer from km.regularizers \(l1, l2, l1l2\), e.g. km.regularizers.l2\(\{ l2: 0.01 \}\), or the name 'l1' or 'l2'; received "l3"/);
+    expect(() => km.layers.depthwiseConv2d({ name: 'dw3', kernelSize: 3, depthwiseConstraint: 'maxnorm' as never }))
+      .toThrow(/DepthwiseConv2D layer 'dw3' depthwiseConstraint: unknown constraint "maxnorm"\. Known: 'maxNorm'/);
     expect(() => km.layers.depthwiseConv2d({ name: 'dw4', kernelSize: 3, biasConstraint: { className: 'MaxNorm', config: { maxValue: -1 } } }))
       .toThrow(/DepthwiseConv2D layer 'dw4' biasConstraint: maxValue must be a finite, non-negative number. Received: maxValue=-1/);
     expect(() => km.layers.batchNormalization({ name: 'bn', gammaConstraint: { className: 'Positive', config: {} } }))

@@ -1,2 +1,2 @@
 // km.regularizers: weight penalties for layers' kernelRegularizer and biasRegularizer.
-export { l1, l2, l1l2, type Regularizer } from './regularizers.js';
+export { l1, l2, l1l2, type Regularizer, type RegularizerName } from './regularizers.js';

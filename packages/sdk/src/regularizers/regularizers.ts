@@ -7,8 +7,16 @@ export interface Regularizer {
   readonly l2: number;
 }
 
-/** A regularizer as layers take it: an object from `km.regularizers`, or a saved config (`{ className: 'L2', config: { l2: 0.01 } }`). */
-export type RegularizerSpec = Regularizer | { className: string; config: Record<string, unknown> } | null | undefined;
+/** Keras' regularizer names, each with its default factor of 0.01: `'l2'` is `km.regularizers.l2()`. */
+export type RegularizerName = 'l1' | 'l2' | 'L1' | 'L2';
+
+/**
+ * A regularizer as layers take it: an object from `km.regularizers`, a saved config
+ * (`{ className: 'L2', config: { l2: 0.01 } }`), or Keras' name `'l1'` or `'l2'`.
+ */
+export type RegularizerSpec = Regularizer | RegularizerName | { className: string; config: Record<string, unknown> } | null | undefined;
+
+const NAMED: Record<RegularizerName, () => Regularizer> = { l1: () => l1(), L1: () => l1(), l2: () => l2(), L2: () => l2() };
 
 function checkFactor(value: unknown, what: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
@@ -39,8 +47,11 @@ export function l2(args: { l2?: number } = {}): Regularizer {
 export function getRegularizer(spec: RegularizerSpec, where: string): Regularizer | null {
   if (spec === null || spec === undefined) return null;
   const notARegularizer = () =>
-    new Error(`${where} must be a regularizer from km.regularizers (l1, l2, l1l2), e.g. km.regularizers.l2({ l2: 0.01 }); received ${JSON.stringify(spec)}.`);
-  // A name is refused rather than guessed: TensorFlow.js reads 'l1l2' as 0.01 of each, Keras' L1L2 defaults to 0.
+    new Error(`${where} must be a regularizer from km.regularizers (l1, l2, l1l2), e.g. km.regularizers.l2({ l2: 0.01 }), or the name 'l1' or 'l2'; received ${JSON.stringify(spec)}.`);
+  if (typeof spec === 'string' && Object.hasOwn(NAMED, spec)) return NAMED[spec as RegularizerName]();
+  if (typeof spec === 'string' && /^l1_?l2$/i.test(spec)) {
+    throw new Error(`${where}: ${JSON.stringify(spec)} means l1 = l2 = 0.01 in TensorFlow.js but no penalty at all (both 0) in Keras, so kerasm does not guess. Give the factors you mean: km.regularizers.l1l2({ l1: 0.01, l2: 0.01 }).`);
+  }
   if (typeof spec !== 'object') throw notARegularizer();
   const { l1: tfjsL1, l2: tfjsL2 } = spec as { l1?: unknown; l2?: unknown };
   const foreign = tfjsObjectError(where, spec, 'regularizer', () => `km.regularizers.l1l2({ l1: ${tfjsL1}, l2: ${tfjsL2} })`);

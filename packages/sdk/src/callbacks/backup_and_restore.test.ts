@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -168,6 +168,32 @@ describe('km.callbacks.backupAndRestore', () => {
     const backupDir = newDir();
     await expect(mlp(21).fit(x, y, { ...FIT, callbacks: [km.callbacks.backupAndRestore({ backupDir }), crashAt('onEpochBegin', (e) => e === 1)] })).rejects.toThrow('crash');
     await expect(mlp(21, 5).fit(x, y, { ...FIT, callbacks: [km.callbacks.backupAndRestore({ backupDir })] })).rejects.toThrow(/shapes \[4, 6\].*but model .* has \[4, 5\].*another model: pass another backupDir, or delete this one/);
+  });
+
+  it("refuses a folder holding the user's files before training, and at the end removes only what it wrote", async () => {
+    const shared = newDir();
+    await mkdir(join(shared, 'old_model'), { recursive: true });
+    await writeFile(join(shared, 'notes.txt'), 'keep me');
+    const model = mlp(21);
+    const before = await weightsOf(model);
+    await expect(model.fit(x, y, { ...FIT, callbacks: [km.callbacks.backupAndRestore({ backupDir: shared })] })).rejects.toThrow(
+      `km.callbacks.backupAndRestore: backupDir '${shared}' holds files it did not write (notes.txt, old_model). The backup takes a folder of its own, which it deletes when training ends: pass a new or empty folder, e.g. '${shared}/backup'.`,
+    );
+    expect(await weightsOf(model)).toEqual(before);
+    expect((await readdir(shared)).sort()).toEqual(['notes.txt', 'old_model']);
+    // A file where the folder should be is named as such.
+    await expect(mlp(21).fit(x, y, { ...FIT, callbacks: [km.callbacks.backupAndRestore({ backupDir: join(shared, 'notes.txt') })] })).rejects.toThrow(/backupDir '.*notes\.txt' is a file, not a folder/);
+    // Its own folder, given as the working directory, is emptied but stays.
+    const own = newDir();
+    await mkdir(own);
+    const cwd = process.cwd();
+    process.chdir(own);
+    try {
+      await mlp(21).fit(x, y, { ...FIT, callbacks: [km.callbacks.backupAndRestore({ backupDir: '.', doubleCheckpoint: true })] });
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(await readdir(own)).toEqual([]);
   });
 
   it('names bad options', () => {

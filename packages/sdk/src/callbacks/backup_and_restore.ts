@@ -6,7 +6,10 @@ import { Callback } from './callback.js';
 
 /** Options of {@link BackupAndRestore}, with Keras 3's defaults. */
 export interface BackupAndRestoreArgs {
-  /** The folder for the backup (Node file system; a `file://` prefix is allowed). Use one folder per run. */
+  /**
+   * The folder for the backup (Node file system; a `file://` prefix is allowed), new or empty: one
+   * holding other files is refused, since the backup is deleted when training ends. One per run.
+   */
   backupDir: string;
   /** `'epoch'` (default): back up at the end of every epoch; a number n: after every n batches too. */
   saveFreq?: 'epoch' | number;
@@ -72,6 +75,7 @@ export class BackupAndRestore extends Callback {
   }
 
   override async onTrainBegin(): Promise<void> {
+    await this.#checkFolderIsOwn();
     const progress = await this.#restore();
     const params = this.params!;
     if (progress) {
@@ -96,7 +100,33 @@ export class BackupAndRestore extends Callback {
   override async onTrainEnd(): Promise<void> {
     if (!this.deleteCheckpoint) return;
     const fs = await import('node:fs/promises');
-    await fs.rm(this.backupDir, { recursive: true, force: true });
+    for (const entry of await this.#entries()) if (isBackupEntry(entry)) await fs.rm(`${this.backupDir}/${entry}`, { recursive: true, force: true });
+    // The folder goes too when nothing else is in it; one that cannot go (the working directory) stays.
+    await fs.rmdir(this.backupDir).catch(() => undefined);
+  }
+
+  async #entries(): Promise<string[]> {
+    const fs = await import('node:fs/promises');
+    try {
+      return await fs.readdir(this.backupDir);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return [];
+      if (code === 'ENOTDIR') throw new Error(`km.callbacks.backupAndRestore: backupDir '${this.backupDir}' is a file, not a folder. Pass a folder for the backup, e.g. '${this.backupDir}.backup'.`);
+      throw error;
+    }
+  }
+
+  /**
+   * Refuses a folder holding anything the callback did not write: the backup is deleted when
+   * training ends, and a user's files beside it must not be (Keras' BackupAndRestore removes the
+   * whole folder).
+   */
+  async #checkFolderIsOwn(): Promise<void> {
+    const foreign = (await this.#entries()).filter((entry) => !isBackupEntry(entry));
+    if (foreign.length === 0) return;
+    const listed = foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? `, and ${foreign.length - 5} more` : '');
+    throw new Error(`km.callbacks.backupAndRestore: backupDir '${this.backupDir}' holds files it did not write (${listed}). The backup takes a folder of its own, which it deletes when training ends: pass a new or empty folder, e.g. '${this.backupDir.replace(/\/+$/, '')}/backup'.`);
   }
 
   /** Keras' batch counting: batches seen since the last backup, across epoch boundaries. */
@@ -128,6 +158,11 @@ export class BackupAndRestore extends Callback {
     const seed = this.params!.seed;
     await saveTrainingBackup(this.model as unknown as LayersModel, this.#latest, { epoch: this.#epoch, batch: this.#lastBatch, ...(seed === undefined ? {} : { seed }) });
   }
+}
+
+/** What the callback writes in its folder: the latest backup, the one before it, and that one's copy in progress. */
+function isBackupEntry(name: string): boolean {
+  return name === 'latest' || name === 'previous' || /^previous\.\d+\.tmp$/.test(name);
 }
 
 /** Makes `to` a copy of `from`: copied beside it first, so a crash leaves either copy whole. */

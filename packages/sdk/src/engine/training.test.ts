@@ -44,6 +44,19 @@ describe('fit on MNIST', () => {
     expect(c).not.toEqual(a);
   });
 
+  it('draws a model\'s weights when it is built, as Keras does: the seed set before it decides them, whatever is built in between', async () => {
+    const a = mlp(7);
+    const b = mlp(7);
+    // Another seed and model between building and training must change neither.
+    mlp(8);
+    const c = mlp(7);
+    const weights = (model: km.LayersModel) => model.getWeights().map((w) => Array.from(w.dataSync()));
+    expect(weights(b)).toEqual(weights(a));
+    expect(weights(c)).toEqual(weights(a));
+    const losses = async (model: km.LayersModel) => (await model.fit(train.x.slice(0, 256), train.y.slice(0, 256), { epochs: 1, batchSize: 64, verbose: 0, seed: 3 })).history.loss;
+    expect(await losses(b)).toEqual(await losses(a));
+  });
+
   it('stops growing wasm memory after the first epoch, validation and a partial batch included', async () => {
     const model = mlp(2);
     const sizes: number[] = [];

@@ -148,11 +148,19 @@ export function readLayerWeights(layer: Layer): Tensor<'float32'>[] {
   if (home?.kind === 'store') return home.layerWeights(layer);
   if (home?.kind === 'freed') throw freedError(layer, home);
   if (!layer.built) return [];
-  if (!home) {
-    track(layer);
-    moveHome(layer, { kind: 'copies', values: layer.weightSpecs.map((spec) => new Tensor(spec.initializer(spec.shape, globalGenerator()), spec.shape, 'float32')) });
-  }
+  if (!home) drawInitialWeights(layer);
   return (homes.get(layer) as CopiesHome).values.map(tensorCopy);
+}
+
+/**
+ * Gives a layer that has no values yet its initial weights, from the generator
+ * `km.utils.setRandomSeed` seeds. Layers call it when built, as Keras creates weights in `build`,
+ * so a model's weights depend on the seed set before it was made, not on what ran in between.
+ */
+export function drawInitialWeights(layer: Layer): void {
+  if (homes.has(layer) || layer.weightSpecs.length === 0) return;
+  track(layer);
+  moveHome(layer, { kind: 'copies', values: layer.weightSpecs.map((spec) => new Tensor(spec.initializer(spec.shape, globalGenerator()), spec.shape, 'float32')) });
 }
 
 /** Replaces the layer's weights (in `build` order) wherever they live, for every model holding the layer. */

@@ -2,7 +2,7 @@ import type { Regularizer } from '../regularizers/regularizers.js';
 import type { Constraint } from '../constraints/constraints.js';
 import type { Initializer } from '../initializers/initializers.js';
 import { applyLayer, FIXED_SAMPLE_SHAPE_FIX, layerCalls, type SymbolicCall, type SymbolicTensor } from '../engine/symbolic.js';
-import { checkWeightList, readLayerWeights, writeLayerWeights } from '../engine/weight_homes.js';
+import { checkWeightList, drawInitialWeights, readLayerWeights, writeLayerWeights } from '../engine/weight_homes.js';
 import { weightOrder } from '../engine/params.js';
 import { sameShape, Tensor } from '../tensor.js';
 import { applyConcrete, releaseApplied, symbolicTraining, type LayerApplyArgs } from '../engine/concrete_apply.js';
@@ -198,6 +198,7 @@ export abstract class Layer {
     if (builtFor === null) {
       this.build(inputShapes);
       this.#builtFor = inputShapes.map((s) => [...s]);
+      drawInitialWeights(this);
       return;
     }
     const same = builtFor.length === inputShapes.length && builtFor.every((s, k) => sameShape(s, inputShapes[k]));

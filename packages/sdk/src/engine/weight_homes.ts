@@ -147,7 +147,7 @@ export function readLayerWeights(layer: Layer): Tensor<'float32'>[] {
   const home = homes.get(layer);
   if (home?.kind === 'store') return home.layerWeights(layer);
   if (home?.kind === 'freed') throw freedError(layer, home);
-  if (!layer.built) return [];
+  if (!layer.built || layer.weightSpecs.length === 0) return [];
   if (!home) drawInitialWeights(layer);
   return (homes.get(layer) as CopiesHome).values.map(tensorCopy);
 }

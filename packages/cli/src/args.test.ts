@@ -28,6 +28,11 @@ describe('commands', () => {
     expect(parseCommandLine(['train', '--epochs', '0', '-h'])).toEqual({ kind: 'help', topic: 'train' });
     expect(parseCommandLine(['--version'])).toEqual({ kind: 'version' });
     expect(parseCommandLine(['-V'])).toEqual({ kind: 'version' });
+    // The flag before the command reads as `kerasm help COMMAND`.
+    expect(parseCommandLine(['--help', 'train'])).toEqual({ kind: 'help', topic: 'train' });
+    expect(parseCommandLine(['-h', 'predict'])).toEqual({ kind: 'help', topic: 'predict' });
+    expect(usageError(['--help', 'nope']).message).toBe("No help for 'nope'. Available commands: train, evaluate, predict, summary.");
+    expect(usageError(['--version', 'train']).message).toBe("Unexpected argument 'train' after --version. Run 'kerasm --version' alone, or put the command first.");
   });
 
   it('lists the commands for a missing or unknown command', () => {
@@ -203,6 +208,13 @@ describe('kerasm train --model', () => {
     expect(options('--model', 'cnn', '--batch-size', '64', '--learning-rate', '0.001')).toMatchObject({ batchSize: 64, learningRate: 0.001 });
     expect(options('--model', 'cnn', '--lr-schedule', 'constant').lrSchedule).toBeUndefined();
     expect(options('--model', 'cnn', '--lr-schedule', 'exponentialDecay:decaySteps=100,decayRate=0.5').lrSchedule).toEqual({ name: 'exponentialDecay', args: { decaySteps: 100, decayRate: 0.5 } });
+  });
+
+  it('warns that --units is ignored by the networks it does not size', () => {
+    const warnings = (...argv: string[]) => (parseCommandLine(['train', ...argv]) as { warnings: string[] }).warnings;
+    expect(warnings('--model', 'cnn', '--units', '128')).toEqual(["--units is ignored with --model cnn: it sets the hidden units of the mlp's first Dense layer only."]);
+    expect(warnings('--model', 'resnet', '--units', '128')).toEqual(["--units is ignored with --model resnet: it sets the hidden units of the mlp's first Dense layer only."]);
+    expect(warnings('--units', '128')).toEqual([]);
   });
 
   it('rejects an unknown network, naming the valid ones', () => {

@@ -136,8 +136,12 @@ export function parseCommandLine(argv: readonly string[]): Command {
 }
 
 function parseMainFlags(argv: readonly string[]): Command {
-  const { values } = parseStrict(argv, MAIN_OPTIONS, { command: 'kerasm', helpCommand: MAIN_HELP, valueParsers: {} });
-  if (values.help) return { kind: 'help', topic: 'main' };
+  const { values, positionals } = parseStrict(argv, MAIN_OPTIONS, { command: 'kerasm', helpCommand: MAIN_HELP, valueParsers: {}, positionals: true });
+  // `kerasm --help train` asks what `kerasm help train` does.
+  if (values.help) return parseHelpCommand(positionals);
+  if (positionals.length > 0) {
+    throw new UsageError(`Unexpected argument '${positionals[0]}' after --version. Run 'kerasm --version' alone, or put the command first.`, MAIN_HELP);
+  }
   return { kind: 'version' };
 }
 
@@ -202,6 +206,9 @@ function parseTrain(rest: readonly string[]): Command {
     warnings.push('--verbose 1 is ignored with --json: stdout carries only the JSON line, so the progress bar is off.');
   }
   warnings.push(...ignoredThreadsWarning(options));
+  if (values.units !== undefined && model !== 'mlp') {
+    warnings.push(`--units is ignored with --model ${model}: it sets the hidden units of the mlp's first Dense layer only.`);
+  }
   if (options.json) options.verbose = 0;
   return { kind: 'train', options, warnings };
 }

@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import * as km from '@kerasm/sdk';
 import { checkClassLabel, likelyDelimiter, rewordEmptyCellAdvice, sparseClassCount } from './csv_checks.js';
 import { didYouMean } from './did_you_mean.js';
@@ -15,10 +17,19 @@ const TRAIN_HELP = 'kerasm train --help';
  * 2). Returns `data.path`'s feature columns, in file order.
  */
 export async function checkCsvColumns(config: ExperimentConfig, data: CsvData, model: km.LayersModel, file: string): Promise<string[]> {
+  const outputSize = model.outputs[0].shape.reduce((a, b) => a * b, 1);
+  if (config.compile.loss === 'categoricalCrossentropy' && outputSize > 1) {
+    // A CSV's label column gives one value a row, never the one-hot rows this loss compares with the output.
+    throw new UsageError(
+      `${file}: compile.loss is "categoricalCrossentropy", which takes one-hot targets (${outputSize} values a sample), but data.labelColumn "${data.labelColumn}" holds one value a row, a class index. Set compile.loss to "sparseCategoricalCrossentropy".`,
+      TRAIN_HELP,
+    );
+  }
   const files: [string, string][] = [['data.path', data.path]];
   let trainFeatures: string[] = [];
   if (data.testPath !== undefined) files.push(['data.testPath', data.testPath]);
   for (const [key, path] of files) {
+    await checkIsFile(path, key, file);
     let columns: string[];
     try {
       columns = await km.data.csv(path, { delimiter: data.delimiter }).columnNames();
@@ -56,6 +67,15 @@ export async function checkCsvColumns(config: ExperimentConfig, data: CsvData, m
     }
   }
   return trainFeatures;
+}
+
+/** Throws, naming the config's folder, when the file `key` names is missing or a folder: its path was resolved from there, not from the working directory. */
+async function checkIsFile(path: string, key: string, file: string): Promise<void> {
+  const found = await stat(path).catch((err: NodeJS.ErrnoException) => err.code);
+  const problem = found === 'ENOENT' ? `no file at ${path}` : typeof found === 'object' && found.isDirectory() ? `${path} is a folder, not a CSV file` : undefined;
+  if (problem !== undefined) {
+    throw new UsageError(`${file}: ${key}: ${problem}. Relative paths in a config start from its folder, ${dirname(resolve(file))}; correct ${key}.`, TRAIN_HELP);
+  }
 }
 
 /**

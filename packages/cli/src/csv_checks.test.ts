@@ -25,6 +25,9 @@ describe('CSV checks', () => {
     expect(await lineOfRow(path, 0)).toBe(2);
     expect(await lineOfRow(path, 1)).toBe(4);
     expect(await lineOfRow(path, 2)).toBe(6);
+    // In a file without a header the first line is data row 0.
+    expect(await lineOfRow(path, 0, false)).toBe(1);
+    expect(await lineOfRow(path, 1, false)).toBe(2);
     await expect(checkClassLabel(7, 2, 3, '--data', path)).rejects.toThrow(`--data ${path}, line 6: label 7 is out of range for the model's 3-class output (valid labels: 0 to 2).`);
     await expect(checkClassLabel(0.5, 0, 3, '--data', path)).rejects.toThrow('line 2: label 0.5 is not a whole-number class index');
     await expect(checkClassLabel(2, 0, 3, '--data', path)).resolves.toBeUndefined();

@@ -18,18 +18,18 @@ export function delimiterFlag(delimiter: string): string {
 }
 
 /**
- * The 1-based file line on which data row `row` (0-based, after the header) starts: blank lines are
- * skipped and a quoted field may span lines, as the SDK's reader does. Undefined if the file cannot
- * be read again.
+ * The 1-based file line on which data row `row` (0-based, after the header if `hasHeader`) starts:
+ * blank lines are skipped and a quoted field may span lines, as the SDK's reader does. Undefined if
+ * the file cannot be read again.
  */
-export async function lineOfRow(path: string, row: number): Promise<number | undefined> {
+export async function lineOfRow(path: string, row: number, hasHeader = true): Promise<number | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch {
     return undefined;
   }
-  let records = -1; // the header is record -1
+  let records = hasHeader ? -1 : 0; // a header is record -1
   let inQuotes = false;
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
@@ -52,9 +52,9 @@ export function sparseClassCount(model: km.LayersModel): number {
  * Throws, naming the file line, when `label` (data row `row` of `path`) is not a class index of a
  * model with `classes` outputs; `source` says how the file was given (`--data`, `data.path`).
  */
-export async function checkClassLabel(label: number | undefined, row: number, classes: number, source: string, path: string): Promise<void> {
+export async function checkClassLabel(label: number | undefined, row: number, classes: number, source: string, path: string, hasHeader = true): Promise<void> {
   if (label === undefined || (Number.isInteger(label) && label >= 0 && label < classes)) return;
-  const line = await lineOfRow(path, row);
+  const line = await lineOfRow(path, row, hasHeader);
   const where = `${source} ${path}, ${line === undefined ? `data row ${row + 1}` : `line ${line}`}`;
   const problem = Number.isInteger(label) ? 'is out of range for' : 'is not a whole-number class index of';
   throw new Error(`${where}: label ${label} ${problem} the model's ${classes}-class output (valid labels: 0 to ${classes - 1}). Fix the label, or give the last layer more units.`);

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,6 +97,8 @@ describe('evaluate and predict on CSV data (through the built binary)', () => {
     const saved = join(dir, 'linear');
     const report = await json('train', '--config', config, '--save', saved);
     expect(Object.keys(report.test)).toEqual(['loss', 'mae', 'r2_score', 'logcosh']);
+    // Each epoch has every metric its logs carry, as the progress bar shows them.
+    expect(Object.keys(report.epochs[0])).toEqual(['epoch', 'loss', 'mae', 'r2_score', 'logcosh', 'val_loss', 'val_mae', 'val_r2_score', 'val_logcosh', 'seconds']);
     expect(report.test.mae).toBeLessThan(0.02);
     const evaluated = await json('evaluate', saved, '--data', csv, '--label-column', 'y');
     expect(evaluated.samples).toBe(300);
@@ -125,6 +127,9 @@ describe('evaluate and predict on CSV data (through the built binary)', () => {
     await writeFile(headerOnly, `${rows[0]}\n`);
     expect((await kerasm('evaluate', blobs, '--data', headerOnly)).stderr).toContain('header.csv has a header but no rows: there is nothing to evaluate.');
     expect((await kerasm('predict', blobs, '--input', headerOnly)).stderr).toContain('header.csv has a header but no rows: there is nothing to predict.');
+    const folder = join(dir, 'folder.csv');
+    await mkdir(folder);
+    expect(await kerasm('predict', blobs, '--input', folder)).toMatchObject({ code: 1, stderr: `kerasm: --input ${folder} is a folder, not a CSV file. Pass the path of a .csv file.\n` });
     const extra = join(dir, 'extra.csv');
     await writeFile(extra, rows.map((r) => `${r},1`).join('\n').replace(/label,1/, 'label,extra'));
     const wide = await kerasm('predict', blobs, '--input', extra);
@@ -172,9 +177,18 @@ describe('evaluate and predict on CSV data (through the built binary)', () => {
     expect((await kerasm('predict', old, '--input', renamed)).code).toBe(0);
     const headless = join(dir, 'headless.csv');
     await writeFile(headless, rows.slice(1).map((r) => r.split(',').slice(0, 4).join(',')).join('\n'));
-    // Its first row reads as the header, as before.
+    // Its first line holds only numbers, so it is a row, not a header.
     const predicted = ((await json('predict', blobs, '--input', headless)).predictions as ClassRow[]).map((p) => p.predicted);
-    expect(predicted).toEqual(((await json('predict', blobs, '--input', blobsTest)).predictions as ClassRow[]).slice(1).map((p) => p.predicted));
+    expect(predicted).toEqual(((await json('predict', blobs, '--input', blobsTest)).predictions as ClassRow[]).map((p) => p.predicted));
+    // One column more than the model's features is the target, last.
+    const headlessLabeled = join(dir, 'headless-labeled.csv');
+    await writeFile(headlessLabeled, rows.slice(1).join('\n'));
+    for (const model of [blobs, old]) {
+      expect(await json('evaluate', model, '--data', headlessLabeled, '--batch-size', '32')).toEqual({ test: trained.test, samples: rows.length - 1 });
+    }
+    const unlabeled = await kerasm('evaluate', blobs, '--data', headless);
+    expect(unlabeled.code).toBe(1);
+    expect(unlabeled.stderr).toContain(`--data ${headless} has no header line (its first line holds only numbers), so its columns are read by position: expected 5 columns (the model's 4 features, then the target), but it has 4.`);
   });
 
   it('points a file read as one column to --delimiter, names the file line of a bad label, and words bad cells for the command', async () => {

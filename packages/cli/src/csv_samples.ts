@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import * as km from '@kerasm/sdk';
 import type { SavedModel } from './commands/saved_model.js';
 import { featureOrder, namesColumns } from './csv_columns.js';
@@ -7,14 +8,23 @@ import type { CsvInput } from './model_args.js';
 /** Prints a line for the user beside the result (json_stdout's noteFor). */
 export type Note = (line: string) => void;
 
+/** A CSV file's samples, and whether its first line was a header (for the file line of a row). */
+interface OpenedCsv {
+  rows: km.data.Dataset<km.data.CsvElement>;
+  hasHeader: boolean;
+}
+
 /**
  * Opens a CSV file of samples for `saved`, after checking its columns against the model, so that a
  * mismatch names both rather than failing inside a batch. A model that recorded the columns it was
  * trained on gets them by name, in its order, from a file with a header.
  */
-async function openCsv(csv: CsvInput, saved: SavedModel, flag: string, labels: 'required' | 'optional', note: Note): Promise<km.data.Dataset<km.data.CsvElement>> {
+async function openCsv(csv: CsvInput, saved: SavedModel, flag: string, labels: 'required' | 'optional', note: Note): Promise<OpenedCsv> {
   const { sampleShape, csvColumns } = saved;
+  // The SDK's read error for a folder (EISDIR) does not name the path.
+  if ((await stat(csv.path).catch(() => undefined))?.isDirectory()) throw new Error(`${flag} ${csv.path} is a folder, not a CSV file. Pass the path of a .csv file.`);
   const columns = await km.data.csv(csv.path, { delimiter: csv.delimiter }).columnNames();
+  if (!namesColumns(columns)) return { rows: openHeaderless(csv, saved, flag, labels, columns.length), hasHeader: false };
   const delimiter = likelyDelimiter(columns, csv.delimiter);
   if (delimiter !== undefined) {
     throw new Error(`${flag} ${csv.path} reads as one column, '${columns[0]}', with the delimiter ${JSON.stringify(csv.delimiter)}; its header looks separated by ${JSON.stringify(delimiter)}. Pass ${delimiterFlag(delimiter)}.`);
@@ -24,7 +34,7 @@ async function openCsv(csv: CsvInput, saved: SavedModel, flag: string, labels: '
     throw new Error(`${flag} ${csv.path} has no column '${csv.labelColumn}' holding the targets. Its columns are: ${columns.join(', ')}. Name the target column with --label-column NAME.`);
   }
   const featureColumns = columns.filter((c) => !labeled || c !== csv.labelColumn);
-  const order = csvColumns && namesColumns(columns) ? featureOrder(featureColumns, csvColumns, `${flag} ${csv.path}`, csv.labelColumn) : undefined;
+  const order = csvColumns ? featureOrder(featureColumns, csvColumns, `${flag} ${csv.path}`, csv.labelColumn) : undefined;
   const size = sampleShape.reduce((a, b) => a * b, 1);
   if (featureColumns.length !== size) {
     const unlabeledHint = labeled ? '' : ` If one of them is the target, name it with --label-column NAME.`;
@@ -37,21 +47,52 @@ async function openCsv(csv: CsvInput, saved: SavedModel, flag: string, labels: '
   const defaults = Object.entries(csvColumns?.defaults ?? {}).filter(([column]) => columns.includes(column));
   const columnConfigs = Object.fromEntries(defaults.map(([column, value]) => [column, { default: value }]));
   const rows = km.data.csv(csv.path, { delimiter: csv.delimiter, ...(labeled ? { labelColumn: csv.labelColumn } : {}), ...(defaults.length > 0 ? { columnConfigs } : {}) });
-  if (order === undefined) return rows;
+  if (order === undefined) return { rows, hasHeader: true };
   note(`${flag} ${csv.path} has the model's columns in another order; they are read by name (${csvColumns!.features.join(', ')}).`);
-  return rows.map(({ xs, ys }) => ({ xs: Float32Array.from(order, (i) => xs[i]), ...(ys === undefined ? {} : { ys }) }));
+  return { rows: rows.map(({ xs, ys }) => ({ xs: Float32Array.from(order, (i) => xs[i]), ...(ys === undefined ? {} : { ys }) })), hasHeader: true };
+}
+
+/**
+ * Opens a CSV file whose first line holds only numbers, so is a sample rather than a header: its
+ * columns are read by position, the model's features and then, when there is one more column, the
+ * target. Recorded defaults for empty cells apply by position too.
+ */
+function openHeaderless(csv: CsvInput, saved: SavedModel, flag: string, labels: 'required' | 'optional', count: number): km.data.CsvDataset {
+  const { sampleShape, csvColumns } = saved;
+  const size = sampleShape.reduce((a, b) => a * b, 1);
+  const source = `${flag} ${csv.path} has no header line (its first line holds only numbers), so its columns are read by position`;
+  if (csv.labelColumnGiven) {
+    throw new Error(`${source}: --label-column ${csv.labelColumn} names no column. Drop --label-column (the last column is the target when there is one more than the model's ${size} features), or add a header line naming the columns.`);
+  }
+  const labeled = count === size + 1;
+  if (!labeled && !(count === size && labels === 'optional')) {
+    const expected = labels === 'required' ? `${size + 1} columns (the model's ${size} features, then the target)` : `${size} columns (the model's features), or ${size + 1} with the target last`;
+    throw new Error(`${source}: expected ${expected}, but it has ${count}. Give it those columns, or add a header line naming them.`);
+  }
+  const names = Array.from({ length: count }, (_, i) => `column ${i + 1}`);
+  const defaults = (csvColumns?.features ?? []).flatMap((feature, i) => {
+    const value = csvColumns?.defaults?.[feature];
+    return value === undefined ? [] : [[names[i], { default: value }] as const];
+  });
+  return km.data.csv(csv.path, {
+    delimiter: csv.delimiter,
+    hasHeader: false,
+    columnNames: names,
+    ...(labeled ? { labelColumn: names[count - 1] } : {}),
+    ...(defaults.length > 0 ? { columnConfigs: Object.fromEntries(defaults) } : {}),
+  });
 }
 
 /** Evaluates `model` on a labeled CSV file, streamed in batches; returns evaluate's values and the row count. */
 export async function evaluateCsv(saved: SavedModel, csv: CsvInput, batchSize: number, note: Note): Promise<{ values: number[]; samples: number }> {
   const { model, sampleShape } = saved;
-  const rows = await openCsv(csv, saved, '--data', 'required', note);
+  const { rows, hasHeader } = await openCsv(csv, saved, '--data', 'required', note);
   if ((await forCommand('evaluating', () => rows.take(1).toArray())).length === 0) throw new Error(`--data ${csv.path} has a header but no rows: there is nothing to evaluate.`);
   // The loss checks labels per batch, by index in the batch; checked per row, an error names the file line.
   const classes = sparseClassCount(model);
   let row = 0;
   const checked = rows.map(async (element) => {
-    if (classes > 1) await checkClassLabel(element.ys, row, classes, '--data', csv.path);
+    if (classes > 1) await checkClassLabel(element.ys, row, classes, '--data', csv.path, hasHeader);
     row++;
     return element;
   });
@@ -66,8 +107,8 @@ export async function evaluateCsv(saved: SavedModel, csv: CsvInput, batchSize: n
 
 /** Reads every row of a CSV file as one sample, with its label when the file has the label column. */
 export async function readCsvSamples(saved: SavedModel, csv: CsvInput, note: Note): Promise<{ x: km.Tensor; labels: number[] | null }> {
-  const dataset = await openCsv(csv, saved, '--input', 'optional', note);
-  const rows = await forCommand('predicting', () => dataset.toArray());
+  const opened = await openCsv(csv, saved, '--input', 'optional', note);
+  const rows = await forCommand('predicting', () => opened.rows.toArray());
   if (rows.length === 0) throw new Error(`--input ${csv.path} has a header but no rows: there is nothing to predict.`);
   const size = rows[0].xs.length;
   const x = new Float32Array(rows.length * size);

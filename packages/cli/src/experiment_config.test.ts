@@ -14,12 +14,27 @@ describe('parseExperiment', () => {
     expect(parse({ data: { source: 'mnist' }, model: 'cnn' }).model).toEqual({ named: 'cnn', units: 64 });
   });
 
+  it('reads a file that starts with a UTF-8 byte-order mark', () => {
+    expect(parseExperiment(`\uFEFF${JSON.stringify(base)}`, 'exp.json', (p) => `/base/${p}`)).toEqual(parse(base));
+  });
+
+  it('resolves a csvLogger filename against the config folder, and requires one', () => {
+    expect(parse({ ...base, fit: { callbacks: [{ type: 'csvLogger', filename: 'log.csv', append: true }] } }).fit.callbacks).toEqual([
+      { type: 'csvLogger', args: { filename: '/base/log.csv', append: true }, path: 'fit.callbacks[0]' },
+    ]);
+    expect(() => parse({ ...base, fit: { callbacks: [{ type: 'csvLogger' }] } })).toThrow('exp.json: fit.callbacks[0].filename is undefined; expected a non-empty string.');
+  });
+
   it('reads an optimizer object with a learning rate or a schedule, and callbacks', () => {
     const config = parse({ ...base, compile: { optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.9 } }, fit: { callbacks: [{ type: 'earlyStopping', patience: 2 }] } });
     expect(config.compile.optimizerArgs).toEqual({ learningRate: 0.1, momentum: 0.9 });
     expect(config.fit.callbacks).toEqual([{ type: 'earlyStopping', args: { patience: 2 }, path: 'fit.callbacks[0]' }]);
     const scheduled = parse({ ...base, compile: { optimizer: { type: 'adam', learningRate: 'cosineDecay:decaySteps=100' } } });
     expect(scheduled.compile.schedule).toEqual({ name: 'cosineDecay', args: { decaySteps: 100 } });
+    // A config's steps are known only once its data is read, so there decaySteps has no default.
+    expect(() => parse({ ...base, compile: { optimizer: { type: 'adam', learningRate: 'cosineDecay' } } })).toThrow(
+      "exp.json: Invalid value for compile.optimizer.learningRate: received 'cosineDecay', expected cosineDecay with its decaySteps, e.g. cosineDecay:decaySteps=1000.",
+    );
   });
 
   it('names the JSON path at fault, what it holds and what is expected', () => {

@@ -130,7 +130,7 @@ function readCompile(r: ConfigReader, value: unknown): ExperimentConfig['compile
     optimizerArgs = rest;
     if (typeof learningRate === 'string') {
       try {
-        schedule = parseLrSchedule(learningRate, 'compile.optimizer.learningRate');
+        schedule = parseLrSchedule(learningRate, 'compile.optimizer.learningRate', 'unknown');
       } catch (err) {
         throw new UsageError(`${r.file}: ${(err as Error).message}`, 'kerasm train --help');
       }
@@ -144,7 +144,7 @@ function readCompile(r: ConfigReader, value: unknown): ExperimentConfig['compile
   return { optimizer, optimizerArgs, schedule, loss: r.string(compile.loss, 'compile.loss', 'sparseCategoricalCrossentropy'), metrics: metrics as string[] };
 }
 
-function readFit(r: ConfigReader, value: unknown): ExperimentConfig['fit'] {
+function readFit(r: ConfigReader, value: unknown, resolve: (p: string) => string): ExperimentConfig['fit'] {
   const fit = r.object(value ?? {}, 'fit', ['epochs', 'batchSize', 'validationSplit', 'callbacks']);
   const split = fit.validationSplit ?? 0;
   if (typeof split !== 'number' || !(split >= 0 && split < 1)) r.fail('fit.validationSplit', split, 'a number from 0 (inclusive) to 1 (exclusive)');
@@ -155,15 +155,18 @@ function readFit(r: ConfigReader, value: unknown): ExperimentConfig['fit'] {
     batchSize: r.int(fit.batchSize, 'fit.batchSize', 32, 1, 60000),
     validationSplit: split,
     callbacks: callbacks.map((c, i) => {
-      const { type, args } = r.typed(c, `fit.callbacks[${i}]`);
-      return { type: r.oneOf(type, `fit.callbacks[${i}].type`, CALLBACK_TYPES), args, path: `fit.callbacks[${i}]` };
+      const path = `fit.callbacks[${i}]`;
+      const { type, args } = r.typed(c, path);
+      const spec: CallbackSpec = { type: r.oneOf(type, `${path}.type`, CALLBACK_TYPES), args, path };
+      if (spec.type === 'csvLogger') spec.args = { ...args, filename: resolve(r.string(args.filename, `${path}.filename`)) };
+      return spec;
     }),
   };
 }
 
 /**
- * Validates an experiment file's JSON, naming the JSON path at fault. Relative data paths are
- * resolved with `resolve` (against the config file's folder).
+ * Validates an experiment file's JSON, naming the JSON path at fault. Relative paths (data files,
+ * a csvLogger's filename) are resolved with `resolve` (against the config file's folder).
  *
  * @example
  * ```ts
@@ -173,7 +176,8 @@ function readFit(r: ConfigReader, value: unknown): ExperimentConfig['fit'] {
 export function parseExperiment(text: string, file: string, resolve: (path: string) => string): ExperimentConfig {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // Some editors (Notepad, Excel exports) start a UTF-8 file with a byte-order mark, which JSON.parse refuses.
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
     throw new UsageError(`${file} is not valid JSON: ${(err as Error).message}. Check for trailing commas and unquoted keys.`, 'kerasm train --help');
   }
@@ -186,6 +190,6 @@ export function parseExperiment(text: string, file: string, resolve: (path: stri
     data: readData(r, top.data, resolve),
     model: readModel(r, top.model),
     compile: readCompile(r, top.compile ?? {}),
-    fit: readFit(r, top.fit),
+    fit: readFit(r, top.fit, resolve),
   };
 }

@@ -25,7 +25,8 @@ Commands:
   summary DIR     The layers, output shapes and parameter counts of a saved model
 
 Options:
-  -h, --help      Show this help; 'kerasm train --help' shows the options of train
+  -h, --help      Show this help; 'kerasm train --help' (or 'kerasm --help train') shows
+                  the options of train
   -V, --version   Print the kerasm version
 
 Examples:
@@ -67,7 +68,8 @@ Options:
   --epochs N              Passes over the training data, ${range(LIMITS.epochs)} (default: ${d.epochs})
   --batch-size N          Samples per gradient step, ${range(LIMITS.batchSize)} (default: ${d.batchSize};
                           ${RECIPES.cnn.batchSize} with --model cnn)
-  --units N               Hidden units of the first Dense layer, ${range(LIMITS.units)} (default: ${d.units})
+  --units N               Hidden units of the mlp's first Dense layer, ${range(LIMITS.units)} (default: ${d.units};
+                          cnn and resnet have fixed sizes, and warn that it is ignored)
   --learning-rate X       Learning rate, 0 < X <= ${LIMITS.learningRateMax} (default: ${d.learningRate};
                           ${RECIPES.cnn.learningRate} with --model cnn)
   --seed N                Seed for weight initialization and shuffling, ${range(LIMITS.seed)}
@@ -84,6 +86,9 @@ Options:
                           cosineDecayRestarts; lists separated by '/', e.g.
                           cosineDecay:decaySteps=4000 or
                           piecewiseConstantDecay:boundaries=1000/2000,values=1e-3/5e-4/1e-4;
+                          cosineDecay and polynomialDecay without decaySteps decay over the
+                          whole run; exponentialDecay and inverseTimeDecay need decaySteps
+                          and decayRate (exponentialDecay:decaySteps=1000,decayRate=0.9);
                           constant for none (default: none; cosineDecay over the whole run
                           with --model cnn)
   --early-stopping N      Stop after N epochs without improvement of val_loss (of loss
@@ -103,8 +108,9 @@ Options:
                           be writable before training starts
   --backup-dir DIR        Back up the weights, optimizer state and epoch to DIR after each
                           epoch; run the same command again after an interruption and it
-                          resumes there, ending as an uninterrupted run would. DIR is
-                          removed when training ends normally
+                          resumes there, ending as an uninterrupted run would. DIR must be
+                          new or hold only kerasm's backups (other files are refused); the
+                          backups, and DIR when then empty, go when training ends normally
 ${BACKEND_FLAGS}
   --no-relaxed-simd       Use the plain WebAssembly SIMD kernels. By default kerasm turns on
                           relaxed SIMD (faster fused multiply-add), which Node 20 only
@@ -116,11 +122,15 @@ JSON output (--json):
   {"epochs":[{"epoch":1,"loss":0.28,"accuracy":0.92,"seconds":2.4}],
    "test":{"loss":0.14,"accuracy":0.96},"samplesPerSecond":27500,"backend":"wasm-relaxed-simd",
    "threads":2}
-  Each epoch also has val_loss and val_accuracy when --validation-split is above 0.
-  seconds is the wall time of the epoch. samplesPerSecond counts training samples per
+  Each epoch has every value its logs carry: the loss and each compiled metric (accuracy,
+  or a config's, e.g. mae), and their val_ forms (val_loss, ...) when there is validation
+  data. seconds is the wall time of the epoch. samplesPerSecond counts training samples per
   second over epochs 2..N (the first pays for warm-up), or over the only epoch.
   backend is the kernel set that ran: wasm-relaxed-simd, wasm-simd, tfjs-wasm, tfjs-cpu, ...
   threads is how many threads ran its kernels (1 for the tfjs backends).
+  With --config, test holds the loss and each compiled metric by name, and evaluatedOn says
+  what they were measured on: "test" (data.testPath, or MNIST's test images), else
+  "validation" (the held-out rows), else "train".
 
 Examples:
   kerasm train
@@ -152,7 +162,9 @@ file (--data). A model saved without its loss and metrics is evaluated as a clas
 Options:
   --data FILE             A .csv file instead, one sample per row: a header line naming the
                           columns, the target in the label column, every other column a
-                          feature (as many as the model takes); read in batches, not whole
+                          feature (as many as the model takes); read in batches, not whole.
+                          A first line of only numbers is a row: the columns are then read
+                          by position, the model's features and then the target
   --label-column NAME     The column holding the targets (default: ${LABEL_COLUMN})
   --delimiter C           The field separator of the CSV file (default: ,)
   --batch-size N          Samples per evaluation batch, ${MODEL_LIMITS.batchSize.min}-${MODEL_LIMITS.batchSize.max} (default: ${EVALUATE_BATCH_SIZE})
@@ -186,7 +198,10 @@ Options:
                           digit on black like MNIST, resized to 28x28), a .json array of
                           784 pixel values (or 28 rows of 28, or a list of such images),
                           values 0-255 scaled to 0-1 (others are refused); or a .csv file
-                          of samples, one per row after a header line naming the columns
+                          of samples, one per row, after a header line naming the columns;
+                          a first line of only numbers is a row: the columns are then read
+                          by position, the last the target when there is one more than the
+                          model's features
   --label-column NAME     The CSV column holding the true targets, shown beside the
                           predictions (default: ${LABEL_COLUMN}, used when the file has it)
   --delimiter C           The field separator of the CSV file (default: ,)

@@ -1,11 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodePng } from './png.test.js';
 import { createRequire } from 'node:module';
 import * as km from '@kerasm/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, kerasm } from './testing/cli_binary.js';
+import { buildCli, kerasm, kerasmClosingStdout } from './testing/cli_binary.js';
 
 const sdkBuilt = isResolvable('@kerasm/sdk');
 
@@ -50,6 +50,16 @@ describe.skipIf(!sdkBuilt)('kerasm binary', () => {
     const table = stdout.slice(stdout.indexOf('image  predicted  true     confidence')).trimEnd().split('\n');
     expect(table).toHaveLength(11);
     for (const row of table.slice(1)) expect(row).toMatch(/^ {4}\d {10}\d {5}\d {2}[✓✗] +\d+\.\d%$/);
+  });
+
+  it('finishes and saves the model when its reader closes stdout early (kerasm train | head -1)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kerasm-epipe-'));
+    try {
+      expect(await kerasmClosingStdout('train', '--epochs', '1', '--units', '8', '--save', join(dir, 'model'))).toBe(0);
+      expect((await readdir(join(dir, 'model'))).sort()).toEqual(['model.json', expect.stringMatching(/^weights.*\.bin$/)]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('trains on a TensorFlow.js backend with --backend and names it in the JSON', async () => {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseCommandLine, type Command } from './args.js';
+import { dropOutputOnceClosed } from './closed_stdout.js';
 import { UsageError } from './errors.js';
 import { helpFor } from './help.js';
 import { asksForJson, withJsonStdout } from './json_stdout.js';
@@ -62,10 +63,6 @@ function printWarnings(warnings: readonly string[]): void {
   for (const warning of warnings) process.stderr.write(`kerasm: warning: ${warning}\n`);
 }
 
-// A reader that stops early (`kerasm summary m | head`) closes the pipe: that is not an error.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw err;
-});
+dropOutputOnceClosed(process.stdout);
 
 process.exitCode = await main(process.argv.slice(2));

@@ -89,7 +89,9 @@ export function parseModelCommand(name: ModelCommandName, rest: readonly string[
     backend: (raw: string) => parseBackend(raw, helpCommand),
     threads: (raw: string) => parseThreads(raw, helpCommand),
     delimiter: (raw: string) => {
-      if ([...raw].length !== 1) throw new UsageError(`Invalid value for --delimiter: received '${raw}', expected one character, e.g. ';' (or $'\\t' for tabs in bash).`, helpCommand);
+      if ([...raw].length !== 1 || /["\r\n]/.test(raw)) {
+        throw new UsageError(`Invalid value for --delimiter: received '${raw}', expected one character other than a quote or a line break, e.g. ';' (or $'\\t' for tabs in bash).`, helpCommand);
+      }
       return raw;
     },
     'label-column': (raw: string) => {
@@ -107,11 +109,14 @@ export function parseModelCommand(name: ModelCommandName, rest: readonly string[
   const base = { dir: positionals[0], json: Boolean(flags.json), relaxedSimd: !flags['no-relaxed-simd'] };
   const backend: BackendChoice = { backend: flags.backend === undefined ? 'wasm' : parsers.backend(flags.backend as string) };
   if (flags.threads !== undefined) backend.threads = parsers.threads(flags.threads as string);
-  const csvFlags = (path: string | undefined, flag: string): CsvInput | undefined => {
+  /** The CSV file `flag` names, if `given` is one; the CSV flags with any other input are a usage error. */
+  const csvFlags = (given: string | undefined, flag: string): CsvInput | undefined => {
     const [labelColumn, delimiter] = [flags['label-column'] as string | undefined, flags.delimiter as string | undefined];
+    const path = given !== undefined && /\.csv$/i.test(given) ? given : undefined;
     if (path === undefined) {
       const stray = labelColumn !== undefined ? '--label-column' : delimiter !== undefined ? '--delimiter' : undefined;
-      if (stray) throw new UsageError(`${stray} describes a CSV file, but no CSV file was given. Pass ${flag} FILE.csv too.`, helpCommand);
+      const problem = given === undefined ? `no CSV file was given. Pass ${flag} FILE.csv too.` : `${flag} ${given} is not one. Drop ${stray}, or pass a .csv file to ${flag}.`;
+      if (stray) throw new UsageError(`${stray} describes a CSV file, but ${problem}`, helpCommand);
       return undefined;
     }
     return {
@@ -139,7 +144,7 @@ export function parseModelCommand(name: ModelCommandName, rest: readonly string[
     if (input !== undefined && !/\.(png|json|csv)$/i.test(input)) {
       throw new UsageError(`Invalid value for --input: received '${input}', expected a .png image, a .json array of pixel values or a .csv file of samples.`, helpCommand);
     }
-    const csv = csvFlags(input !== undefined && /\.csv$/i.test(input) ? input : undefined, '--input');
+    const csv = csvFlags(input, '--input');
     if (csv) options.csv = csv;
     else if (input !== undefined) options.input = input;
     return { kind: 'predict', options, warnings: ignoredThreadsWarning(backend) };

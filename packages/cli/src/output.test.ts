@@ -7,6 +7,7 @@ import {
   formatTrainingSummary,
   namedResults,
   samplesPerSecond,
+  toEpochRecord,
   type TrainReport,
 } from './output.js';
 import { classProbabilities, outputKind, toPredictions } from './predictions.js';
@@ -69,6 +70,16 @@ describe('formatJsonReport', () => {
       samplesPerSecond: 18000,
       backend: 'wasm-simd',
     });
+  });
+});
+
+describe('toEpochRecord', () => {
+  it('keeps every value the logs carry, in their order, and the JSON report prints them all', () => {
+    const logs = { loss: 1.2, mae: 0.9, val_loss: 1.8, val_mae: 1.05 };
+    const record = toEpochRecord(0, logs, 0.04);
+    expect(record).toEqual({ epoch: 1, ...logs, seconds: 0.04 });
+    const line = formatJsonReport({ ...report, epochs: [record], test: { loss: 0.95, mae: 0.85 }, evaluatedOn: 'test' });
+    expect(line).toMatch(/^\{"epochs":\[\{"epoch":1,"loss":1\.2,"mae":0\.9,"val_loss":1\.8,"val_mae":1\.05,"seconds":0\.04\}\],"test":\{"loss":0\.95,"mae":0\.85\},.*"evaluatedOn":"test"\}$/);
   });
 });
 

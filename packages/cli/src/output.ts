@@ -1,15 +1,16 @@
 import type { Prediction } from './predictions.js';
 
-/** One epoch as `--json` reports it. */
-export interface EpochRecord {
-  /** 1-based, as the progress bar shows it. */
-  epoch: number;
-  loss: number;
-  accuracy: number;
-  val_loss?: number;
-  val_accuracy?: number;
-  /** Wall time of the epoch. */
-  seconds: number;
+/**
+ * One epoch as `--json` reports it: `epoch` (1-based, as the progress bar shows it), every value
+ * the epoch's logs carry (the loss, each compiled metric, their `val_` forms), and `seconds`, the
+ * epoch's wall time.
+ */
+export type EpochRecord = { epoch: number; loss: number; seconds: number } & Record<string, number>;
+
+/** The record of epoch `epoch` (0-based, as callbacks get it) from its logs. */
+export function toEpochRecord(epoch: number, logs: Readonly<Record<string, unknown>>, seconds: number): EpochRecord {
+  const values = Object.entries(logs).filter((entry): entry is [string, number] => typeof entry[1] === 'number');
+  return { epoch: epoch + 1, ...Object.fromEntries(values), seconds } as EpochRecord;
 }
 
 /** An evaluation: the loss, then each metric `compile` named (`accuracy`, `mae`, ...). */
@@ -31,6 +32,8 @@ export interface TrainReport {
   backend: string;
   /** Threads the kernels ran on (1 for tfjs backends). */
   threads?: number;
+  /** For `--config`: the data `test` was measured on. */
+  evaluatedOn?: 'test' | 'validation' | 'train';
 }
 
 /**
@@ -46,18 +49,12 @@ export function samplesPerSecond(epochs: readonly EpochRecord[], trainSamples: n
 /** The `--json` document: one object on one line, without a trailing newline. */
 export function formatJsonReport(report: TrainReport): string {
   return JSON.stringify({
-    epochs: report.epochs.map((e) => ({
-      epoch: e.epoch,
-      loss: e.loss,
-      accuracy: e.accuracy,
-      ...(e.val_loss !== undefined ? { val_loss: e.val_loss } : {}),
-      ...(e.val_accuracy !== undefined ? { val_accuracy: e.val_accuracy } : {}),
-      seconds: round(e.seconds, 3),
-    })),
+    epochs: report.epochs.map((e) => ({ ...e, seconds: round(e.seconds, 3) })),
     test: { ...report.test },
     samplesPerSecond: Math.round(samplesPerSecond(report.epochs, report.trainSamples)),
     backend: report.backend,
     ...(report.threads !== undefined ? { threads: report.threads } : {}),
+    ...(report.evaluatedOn !== undefined ? { evaluatedOn: report.evaluatedOn } : {}),
   });
 }
 

@@ -1,4 +1,4 @@
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 
@@ -40,6 +40,23 @@ export async function checkWritableFolder(folder: string, flag: string): Promise
     throw new UsageError(`Cannot use ${flag} ${folder}: ${folderProblem((err as NodeJS.ErrnoException).code, folder)}. Nothing was trained; choose another folder with ${flag}.`, TRAIN_HELP);
   } finally {
     if (made !== undefined) await rm(made, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Checks, before any training, that the file at `path` can be written (opened to append, which
+ * changes nothing in a file already there; a file made by the check is removed). Throws a
+ * {@link UsageError} that starts with `where`, the setting naming the file.
+ */
+export async function checkWritableFile(path: string, where: string): Promise<void> {
+  const existed = await stat(path).then(() => true, () => false);
+  try {
+    await (await open(path, 'a')).close();
+    if (!existed) await rm(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const problem = code === 'ENOENT' ? `its folder ${dirname(path)} does not exist` : code === 'EISDIR' ? `'${path}' is a folder` : folderProblem(code, path);
+    throw new UsageError(`${where}: cannot write ${path}: ${problem}. Nothing was trained; make the folder, or choose another path.`, TRAIN_HELP);
   }
 }
 

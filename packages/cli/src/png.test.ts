@@ -56,6 +56,16 @@ describe('decodePng', () => {
     const png = encodePng(2, 2, 1, new Uint8Array(4));
     png[24] = 16; // bit depth
     expect(() => decodePng(png, 'deep.png')).toThrow(/deep\.png: kerasm reads 8-bit.*Received: bit depth 16/);
+    png[24] = 8;
+    png[25] = 3; // color type: palette, which is 8-bit too
+    expect(() => decodePng(png, 'pal.png')).toThrow('pal.png: kerasm reads 8-bit, non-interlaced grayscale or RGB(A) PNGs. Received: a palette (indexed-color) PNG. Re-export the image as 8-bit grayscale or RGB, not interlaced.');
+  });
+
+  it('names the file of a damaged or empty PNG', () => {
+    const png = encodePng(w, h, 1, gray);
+    // Cut inside the image data, which starts after the signature, the IHDR chunk and the IDAT chunk's length and type.
+    expect(() => decodePng(png.subarray(0, 8 + 25 + 8 + 10), 'cut.png')).toThrow(/^cut\.png: the PNG is damaged: its image data does not decompress \(.+\); the file may be truncated\./);
+    expect(() => decodePng(encodePng(0, 0, 1, new Uint8Array()), 'none.png')).toThrow('none.png is an empty image (0x0 pixels). Pass an image of a digit.');
   });
 });
 

@@ -31,7 +31,8 @@ export function decodePng(bytes: Uint8Array, name: string): GrayImage {
       height = view.getUint32(at + 12);
       const [bitDepth, color, , , interlace] = data.subarray(8, 13);
       if (bitDepth !== 8 || CHANNELS[color] === undefined || interlace !== 0) {
-        throw new Error(`${name}: kerasm reads 8-bit, non-interlaced grayscale or RGB(A) PNGs. Received: bit depth ${bitDepth}, color type ${color}, interlace ${interlace}. Re-export the image as an 8-bit PNG.`);
+        const kind = color === 3 ? 'a palette (indexed-color) PNG' : `bit depth ${bitDepth}, color type ${color}, interlace ${interlace}`;
+        throw new Error(`${name}: kerasm reads 8-bit, non-interlaced grayscale or RGB(A) PNGs. Received: ${kind}. Re-export the image as 8-bit grayscale or RGB, not interlaced.`);
       }
       colorType = color;
     } else if (type === 'IDAT') idat.push(data);
@@ -39,8 +40,14 @@ export function decodePng(bytes: Uint8Array, name: string): GrayImage {
     at += 12 + length;
   }
   if (colorType < 0 || idat.length === 0) throw new Error(`${name} has no image header or data; the file may be truncated.`);
+  if (width === 0 || height === 0) throw new Error(`${name} is an empty image (${width}x${height} pixels). Pass an image of a digit.`);
   const channels = CHANNELS[colorType];
-  const raw = inflateSync(Buffer.concat(idat));
+  let raw: Buffer;
+  try {
+    raw = inflateSync(Buffer.concat(idat));
+  } catch (err) {
+    throw new Error(`${name}: the PNG is damaged: its image data does not decompress (${(err as Error).message}); the file may be truncated. Re-export or copy the image again.`, { cause: err });
+  }
   const stride = width * channels;
   if (raw.length < height * (stride + 1)) throw new Error(`${name}: image data is truncated (${raw.length} bytes for ${width}x${height}).`);
   const rows = unfilter(raw, height, stride, channels, name);

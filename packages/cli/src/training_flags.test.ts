@@ -33,6 +33,9 @@ describe('kerasm train --optimizer, --lr-schedule, --early-stopping, --config', 
       name: 'piecewiseConstantDecay', args: { boundaries: [100, 200], values: [0.1, 0.01, 0.001] },
     });
     expect(trainOptions('--lr-schedule', 'exponentialDecay:decaySteps=10,decayRate=0.5,staircase=true').lrSchedule?.args.staircase).toBe(true);
+    // Without decaySteps, cosine and polynomial decay span the whole run, as --model cnn's recipe does.
+    expect(trainOptions('--lr-schedule', 'cosineDecay').lrSchedule).toEqual({ name: 'cosineDecay', args: {}, overRun: true });
+    expect(trainOptions('--lr-schedule', 'polynomialDecay:power=2').lrSchedule).toEqual({ name: 'polynomialDecay', args: { power: 2 }, overRun: true });
     expect(trainOptions('--early-stopping', '3').earlyStopping).toBe(3);
     expect(trainOptions('--config', 'exp.json', '--json').config).toBe('exp.json');
     expect(trainOptions('--backup-dir', 'backup/run').backupDir).toBe('backup/run');
@@ -45,6 +48,11 @@ describe('kerasm train --optimizer, --lr-schedule, --early-stopping, --config', 
     expect(usage('--lr-schedule', 'linear')).toMatch(/--lr-schedule: received 'linear', expected NAME\[:key=value,...\] with NAME one of exponentialDecay/);
     expect(usage('--lr-schedule', 'cosineDecay:decaySteps')).toMatch(/'decaySteps' is not one/);
     expect(usage('--lr-schedule', 'cosineDecay:decaySteps=ten')).toMatch(/'ten' is none of these/);
+    // Decays without an end have no span to default to: the message shows how to pass theirs.
+    expect(usage('--lr-schedule', 'exponentialDecay')).toBe(
+      "Invalid value for --lr-schedule: received 'exponentialDecay', expected exponentialDecay with its decaySteps and decayRate, e.g. exponentialDecay:decaySteps=1000,decayRate=0.9.",
+    );
+    expect(usage('--lr-schedule', 'cosineDecayRestarts:alpha=0.1')).toMatch(/expected cosineDecayRestarts with its firstDecaySteps, e.g. cosineDecayRestarts:firstDecaySteps=1000\.$/);
     expect(usage('--early-stopping', '-1')).toMatch(/--early-stopping: received '-1', expected a patience in epochs/);
     expect(usage('--early-stopping', 'two')).toMatch(/received 'two'/);
     expect(usage('--config', 'exp.json', '--epochs', '3', '--optimizer', 'sgd')).toBe(

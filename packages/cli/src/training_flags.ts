@@ -17,6 +17,20 @@ export interface ScheduleSpec {
   overRun?: true;
 }
 
+/**
+ * The arguments each schedule cannot do without, and a spec that passes them. cosineDecay and
+ * polynomialDecay need none: they reach their end value after decaySteps, so without it they
+ * decay over the whole run.
+ */
+const REQUIRED_ARGS: Readonly<Record<ScheduleName, { keys: readonly string[]; example: string }>> = {
+  exponentialDecay: { keys: ['decaySteps', 'decayRate'], example: 'exponentialDecay:decaySteps=1000,decayRate=0.9' },
+  inverseTimeDecay: { keys: ['decaySteps', 'decayRate'], example: 'inverseTimeDecay:decaySteps=1000,decayRate=0.5' },
+  polynomialDecay: { keys: [], example: 'polynomialDecay:decaySteps=1000' },
+  piecewiseConstantDecay: { keys: ['boundaries', 'values'], example: 'piecewiseConstantDecay:boundaries=1000/2000,values=1e-3/5e-4/1e-4' },
+  cosineDecay: { keys: [], example: 'cosineDecay:decaySteps=1000' },
+  cosineDecayRestarts: { keys: ['firstDecaySteps'], example: 'cosineDecayRestarts:firstDecaySteps=1000' },
+};
+
 const TRAIN_HELP = 'kerasm train --help';
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -37,9 +51,11 @@ function scheduleValue(flag: string, raw: string, key: string, text: string): nu
 
 /**
  * Parses `NAME[:key=value,...]`, e.g. `cosineDecay:decaySteps=2000,alpha=0.1` or
- * `piecewiseConstantDecay:boundaries=1000/2000,values=0.01/0.005/0.001`.
+ * `piecewiseConstantDecay:boundaries=1000/2000,values=0.01/0.005/0.001`. With `runSteps` known
+ * (`--lr-schedule`), cosineDecay and polynomialDecay without decaySteps span the whole run; in a
+ * config, whose steps are known only after its data is read, they need decaySteps.
  */
-export function parseLrSchedule(raw: string, flag = '--lr-schedule'): ScheduleSpec {
+export function parseLrSchedule(raw: string, flag = '--lr-schedule', runSteps: 'known' | 'unknown' = 'known'): ScheduleSpec {
   const [name, rest = ''] = raw.trim().split(/:(.*)/s);
   if (!(SCHEDULE_NAMES as readonly string[]).includes(name)) {
     throw invalid(flag, raw, `NAME[:key=value,...] with NAME one of ${SCHEDULE_NAMES.join(', ')}, e.g. exponentialDecay:decaySteps=1000,decayRate=0.9`);
@@ -50,7 +66,11 @@ export function parseLrSchedule(raw: string, flag = '--lr-schedule'): ScheduleSp
     if (!match) throw invalid(flag, raw, `key=value pairs after '${name}:', separated by commas; '${pair}' is not one`);
     args[match[1]] = scheduleValue(flag, raw, match[1], match[2]);
   }
-  return { name: name as ScheduleName, args };
+  const { keys, example } = REQUIRED_ARGS[name as ScheduleName];
+  const spansRun = keys.length === 0 && !('decaySteps' in args);
+  const missing = spansRun && runSteps === 'unknown' ? ['decaySteps'] : keys.filter((key) => !(key in args));
+  if (missing.length > 0) throw invalid(flag, raw, `${name} with its ${missing.join(' and ')}, e.g. ${example}`);
+  return { name: name as ScheduleName, args, ...(spansRun ? { overRun: true as const } : {}) };
 }
 
 export function parseEarlyStopping(raw: string): number {

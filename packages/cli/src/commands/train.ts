@@ -7,6 +7,7 @@ import {
   formatTestResult,
   formatTrainingHeader,
   formatTrainingSummary,
+  toEpochRecord,
   type EpochRecord,
 } from '../output.js';
 import { buildModel, MODEL_DESCRIPTIONS } from '../models.js';
@@ -94,11 +95,4 @@ function earlyStopping(options: TrainOptions): km.callbacks.Callback[] {
   if (options.earlyStopping === undefined) return [];
   const monitor = options.validationSplit > 0 ? 'val_loss' : 'loss';
   return [km.callbacks.earlyStopping({ monitor, patience: options.earlyStopping, restoreBestWeights: true })];
-}
-
-function toEpochRecord(epoch: number, logs: Record<string, number>, seconds: number): EpochRecord {
-  const record: EpochRecord = { epoch: epoch + 1, loss: logs.loss, accuracy: logs.accuracy, seconds };
-  if (logs.val_loss !== undefined) record.val_loss = logs.val_loss;
-  if (logs.val_accuracy !== undefined) record.val_accuracy = logs.val_accuracy;
-  return record;
 }

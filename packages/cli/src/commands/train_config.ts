@@ -5,11 +5,13 @@ import type { TrainOptions } from '../args.js';
 import { useBackend } from '../backend_choice.js';
 import { parseExperiment, type ExperimentConfig } from '../experiment_config.js';
 import { buildModel } from '../models.js';
-import { formatJsonReport, formatTestResult, namedResults, type EpochRecord } from '../output.js';
+import { formatJsonReport, formatTestResult, namedResults, toEpochRecord, type EpochRecord } from '../output.js';
 import { at, backupCallbacks, makeCallbacks, makeOptimizer, makeSchedule, makeSequential } from '../training_setup.js';
 import { checkCsvColumns, countCheckedRows } from '../config_csv.js';
 import { recordCsvColumns, type CsvColumns } from '../csv_columns.js';
+import { UsageError } from '../errors.js';
 import { withJsonStdout } from '../json_stdout.js';
+import { checkWritableFile } from '../output_folder.js';
 
 type FitData =
   | { kind: 'tensors'; x: km.Tensor; y: km.Tensor }
@@ -28,6 +30,9 @@ export async function runExperiment(options: TrainOptions & { config: string }):
     throw new Error(`Could not read the config file ${options.config}: ${(err as Error).message}. Check the path.`, { cause: err });
   }
   const config = parseExperiment(text, options.config, (p) => resolve(dirname(options.config), p));
+  for (const { type, args, path } of config.fit.callbacks) {
+    if (type === 'csvLogger') await checkWritableFile(args.filename as string, `${options.config}: ${path}.filename`);
+  }
   await withJsonStdout(options.json, () => train(config, options, options.config));
 }
 
@@ -57,7 +62,9 @@ async function loadData(config: ExperimentConfig, model: km.LayersModel, file: s
   // The test file is read after training: checked now, a bad row cannot waste the run.
   if (testPath) await countCheckedRows(read(testPath), model, 'data.testPath', testPath, file);
   const cut = Math.floor(n * (1 - validationSplit));
-  if (cut === 0) throw new Error(`data.path ${path} has ${n} rows: too few to train on with fit.validationSplit=${validationSplit}.`);
+  if (cut === 0) {
+    throw new UsageError(`${file}: fit.validationSplit is ${validationSplit}, which holds out all ${n} rows of data.path ${path}, leaving none to train on. Lower fit.validationSplit, e.g. to 0.2.`, 'kerasm train --help');
+  }
   const train = rows.take(cut).shuffle(shuffleBuffer, config.seed).batch(batchSize).prefetch(2);
   const validation = cut < n ? rows.skip(cut).batch(batchSize) : undefined;
   const evaluation: Evaluation = testPath
@@ -71,7 +78,7 @@ async function loadData(config: ExperimentConfig, model: km.LayersModel, file: s
 }
 
 async function train(config: ExperimentConfig, options: TrainOptions, file: string): Promise<void> {
-  const backend = (await useBackend(options)).kernels;
+  const { kernels: backend, threads } = await useBackend(options);
   km.utils.setRandomSeed(config.seed);
   const model = compileModel(config, file);
   const [data, evaluation] = await loadData(config, model, file);
@@ -83,12 +90,7 @@ async function train(config: ExperimentConfig, options: TrainOptions, file: stri
     ...makeCallbacks(config.fit.callbacks, file),
     {
       onEpochBegin: () => void (epochStart = performance.now()),
-      onEpochEnd: (epoch, logs) => {
-        const record: EpochRecord = { epoch: epoch + 1, loss: logs.loss, accuracy: logs.accuracy, seconds: (performance.now() - epochStart) / 1000 };
-        if (logs.val_loss !== undefined) record.val_loss = logs.val_loss;
-        if (logs.val_accuracy !== undefined) record.val_accuracy = logs.val_accuracy;
-        epochs.push(record);
-      },
+      onEpochEnd: (epoch, logs) => void epochs.push(toEpochRecord(epoch, logs ?? {}, (performance.now() - epochStart) / 1000)),
     },
   ];
   const { epochs: epochCount, batchSize, validationSplit } = config.fit;
@@ -105,9 +107,9 @@ async function train(config: ExperimentConfig, options: TrainOptions, file: stri
   // predict and evaluate then match a CSV's columns by name, not only by position.
   if (data.kind === 'dataset') recordCsvColumns(model, data.columns);
   if (options.save) await model.save(options.save, { includeOptimizer: true });
-  const report = { epochs, test, trainSamples, backend };
+  const report = { epochs, test, trainSamples, backend, threads, evaluatedOn: evaluation.on };
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ ...JSON.parse(formatJsonReport(report)), evaluatedOn: evaluation.on })}\n`);
+    process.stdout.write(`${formatJsonReport(report)}\n`);
     return;
   }
   console.log(`Evaluated on the ${evaluation.on} data:`);

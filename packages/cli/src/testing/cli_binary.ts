@@ -34,3 +34,13 @@ export async function kerasm(...args: string[]): Promise<CliResult> {
 export function startKerasm(...args: string[]): ChildProcess {
   return spawn(process.execPath, ['dist/main.js', ...args], { cwd: packageRoot, stdio: 'ignore' });
 }
+
+/**
+ * Runs the built `kerasm` binary with its stdout read by someone who closes the pipe after the
+ * first output, as `kerasm ... | head -1` does; resolves to its exit code.
+ */
+export function kerasmClosingStdout(...args: string[]): Promise<number | null> {
+  const child = spawn(process.execPath, ['dist/main.js', ...args], { cwd: packageRoot, stdio: ['ignore', 'pipe', 'ignore'] });
+  child.stdout.once('data', () => child.stdout.destroy());
+  return new Promise((resolve) => child.on('close', resolve));
+}

@@ -110,6 +110,15 @@ describe('built-in callbacks act on training', () => {
     expect(seen).toEqual([0.1, 0.05, 0.1 / 3]);
   });
 
+  it('learningRateScheduler logs each epoch\'s rate as learning_rate in History, as Keras 3 does', async () => {
+    const { x, y } = problem();
+    const schedule = (epoch: number, rate: number) => (epoch < 2 ? rate : rate * 0.5);
+    const history = await linearModel(km.optimizers.sgd({ learningRate: 0.1 })).fit(x, y, { epochs: 4, batchSize: 32, verbose: 0, callbacks: km.callbacks.learningRateScheduler(schedule) });
+    const expected: number[] = [];
+    for (let epoch = 0, rate = 0.1; epoch < 4; epoch++) expected.push((rate = schedule(epoch, rate)));
+    expect(history.history.learning_rate).toEqual(expected);
+  });
+
   it('terminateOnNaN halts on a diverging loss and leaves finite weights', async () => {
     const { x, y } = problem();
     const diverging = linearModel(km.optimizers.sgd({ learningRate: 1e4 }));

@@ -1,6 +1,10 @@
 import { Callback } from './callback.js';
+import type { Logs } from './callbacks.js';
 
-/** Sets the learning rate at the start of each epoch from `schedule(epoch, currentRate)` (Keras' LearningRateScheduler). */
+/**
+ * Sets the learning rate at the start of each epoch from `schedule(epoch, currentRate)`, and logs
+ * the epoch's rate as `learning_rate` in its logs and History (Keras' LearningRateScheduler).
+ */
 export class LearningRateScheduler extends Callback {
   constructor(readonly schedule: (epoch: number, learningRate: number) => number) {
     super();
@@ -16,5 +20,9 @@ export class LearningRateScheduler extends Callback {
       throw new Error(`LearningRateScheduler: the schedule must return a finite number ≥ 0. Received: ${String(rate)} at epoch ${epoch}.`);
     }
     optimizer.learningRate = rate;
+  }
+
+  override onEpochEnd(_epoch: number, logs: Logs): void {
+    logs.learning_rate = this.optimizer.learningRate;
   }
 }

@@ -26,7 +26,7 @@ describe('functions given to compile', () => {
   it('a function of your own says what kerasm takes instead', () => {
     const myLoss = (yTrue: unknown, yPred: unknown) => [yTrue, yPred];
     expect(() => model().compile({ optimizer: 'adam', loss: myLoss as never })).toThrow(/^compile's loss is the function myLoss; .* Pick a built-in loss by name \('meanSquaredError', 'binaryCrossentropy', \.\.\.\) or a configured one/);
-    expect(() => model().compile({ optimizer: 'adam', loss: 'mse', metrics: [((a: unknown) => a) as never] })).toThrow(/^compile's metric is an anonymous function; .* For a metric of your own, pass an object with name, reset, update and result/);
+    expect(() => model().compile({ optimizer: 'adam', loss: 'mse', metrics: [((a: unknown) => a) as never] })).toThrow(/^compile's metric is an anonymous function; .* For a metric of your own, pass an object with name, reset, result and update\(batch\), or Keras' updateState\(yTrue, yPred, sampleWeight\)/);
   });
 
   it('a refused compile leaves the model as it was', async () => {

@@ -36,7 +36,7 @@ describe('fit and compile arguments', () => {
     const [single, listed] = [classifier('accuracy'), classifier(['accuracy'])];
     listed.setWeights(single.getWeights());
     expect(await single.evaluate(x, y, { verbose: 0 })).toEqual(await listed.evaluate(x, y, { verbose: 0 }));
-    expect(() => classifier(5 as never)).toThrow(/A metric must be a name or an object with name, reset, update and result .*received 5/);
+    expect(() => classifier(5 as never)).toThrow(/A metric must be a name .* or an object with name, reset, result and either update\(batch\) .* or updateState\(yTrue, yPred, sampleWeight\) .*; received 5\./);
   });
 
   it('a callback that is not an object, and a classWeight for a class the output does not have, are refused before training', async () => {

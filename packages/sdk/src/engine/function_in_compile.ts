@@ -28,6 +28,6 @@ export function functionInCompileError(what: 'loss' | 'metric', fn: (...args: ne
   const custom =
     what === 'loss'
       ? "Pick a built-in loss by name ('meanSquaredError', 'binaryCrossentropy', ...) or a configured one (km.losses.huber({ delta: 2 })); the 'Unknown loss' error lists every name."
-      : 'For a metric of your own, pass an object with name, reset, update and result (km.metrics lists the built-in ones).';
+      : "For a metric of your own, pass an object with name, reset, result and update(batch), or Keras' updateState(yTrue, yPred, sampleWeight), which receives km.Tensor values (km.metrics lists the built-in ones).";
   return new Error(`compile's ${what} is ${given}; ${why} ${custom}`);
 }

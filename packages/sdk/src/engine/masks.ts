@@ -32,7 +32,9 @@ export function maskFlow(nodes: readonly GraphNode[]): MaskFlow {
       throw new Error(
         `Layer '${layer.name}' (${layer.className}) does not support masking, but its input carries the mask of layer '${source.name}' (${source.className}), which marks padded steps. ` +
           `Consume the mask before it: a recurrent layer without returnSequences (lstm, gru, simpleRNN) or globalAveragePooling1d reads it and passes none on. ` +
-          `Or drop the mask: maskZero: false on the Embedding, or no Masking layer.`,
+          `Or drop the mask: maskZero: false on the Embedding, or no Masking layer. ` +
+          `A custom layer that passes the mask on (its output keeps its input's steps) declares \`get supportsMasking() { return true; }\` in its class; ` +
+          `one that reads ctx.inputMask and passes none on also declares \`get passesMask() { return false; }\` (docs/CUSTOM_LAYERS.md).`,
       );
     }
     if (masked >= 0) layer.checkInputMask(nodes[masked].outputShape.slice(0, -1), nodes[node.inbound[incoming.indexOf(masked)]].outputShape, nodes[masked].layer);

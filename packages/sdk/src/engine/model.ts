@@ -33,6 +33,7 @@ import { checkedUserMetadata } from '../io/user_metadata.js';
 import { saveModel, saveModelWeights, type SaveConfig } from '../io/save_model.js';
 import { resetStatefulLayers } from './stateful.js';
 import { checkCompileArgs, type ModelCompileArgs } from './compile_args.js';
+import { checkModelClass } from './model_subclassing.js';
 
 export type { ModelCompileArgs } from './compile_args.js';
 
@@ -88,6 +89,7 @@ export abstract class LayersModel {
   #userMetadata: Record<string, unknown> | undefined;
 
   constructor(layers: Layer[], name: string) {
+    checkModelClass(new.target, this);
     this.graphLayers = layers;
     this.name = name;
   }

@@ -1,6 +1,7 @@
 import type { Shape } from '../layers/layer.js';
 import { getLoss, type Loss, type LossName } from '../losses/losses.js';
 import { checkMetricName, getMetric, isMetricObject, type Metric, type MetricName } from '../metrics/metrics.js';
+import type { MetricObject } from '../metrics/tensor_metric.js';
 import { isTfjsTensor, Tensor } from '../tensor.js';
 import { describeNonTensor, isNumberArray } from './foreign_values.js';
 import type { Graph } from './graph.js';
@@ -8,10 +9,10 @@ import type { Graph } from './graph.js';
 /** One loss for every output, a list in output order, or an object keyed by output name (see `model.outputNames`). */
 export type LossSpec = LossName | string | Loss | readonly (LossName | string | Loss)[] | Readonly<Record<string, LossName | string | Loss>>;
 /** A list applied to every output, or an object keyed by output name (see `model.outputNames`). */
-export type MetricsSpec = readonly (MetricName | string | Metric)[] | Readonly<Record<string, readonly (MetricName | string | Metric)[]>>;
+export type MetricsSpec = readonly (MetricName | string | MetricObject)[] | Readonly<Record<string, readonly (MetricName | string | MetricObject)[]>>;
 
 /** What compile takes for metrics: a {@link MetricsSpec}, or as in tfjs one metric, and one per output in an object. */
-export type MetricsArg = MetricsSpec | MetricName | string | Metric | Readonly<Record<string, MetricName | string | Metric | readonly (MetricName | string | Metric)[]>>;
+export type MetricsArg = MetricsSpec | MetricName | string | MetricObject | Readonly<Record<string, MetricName | string | MetricObject | readonly (MetricName | string | MetricObject)[]>>;
 /** Scalar weights of the output losses in the total loss: a list in output order or an object keyed by output name. */
 export type LossWeightsSpec = readonly number[] | Readonly<Record<string, number>>;
 /** Data for the model's inputs (or targets for its outputs): one tensor, a list in order, or an object keyed by name. */
@@ -59,7 +60,7 @@ export function checkLossSpec(spec: LossSpec): Loss {
 /** A metrics argument as lists: one metric (a name, a metric object, or what checkMetricName refuses) becomes a list of one. */
 export function metricsSpecOf(arg: MetricsArg): MetricsSpec {
   const listed = (entry: unknown) => (Array.isArray(entry) ? entry : [entry]);
-  if (typeof arg !== 'object' || arg === null || isMetricObject(arg)) return [arg as string | Metric];
+  if (typeof arg !== 'object' || arg === null || isMetricObject(arg)) return [arg as string | MetricObject];
   if (Array.isArray(arg)) return arg;
   return Object.fromEntries(Object.entries(arg).map(([key, entry]) => [key, listed(entry)]));
 }
@@ -70,23 +71,23 @@ export function checkMetricsSpec(spec: MetricsSpec): void {
 }
 
 /** Every entry of a metrics spec, names and metric objects, over all outputs. */
-export function specMetrics(spec: MetricsSpec): (string | Metric)[] {
-  return Array.isArray(spec) ? [...spec] : Object.values(spec as Record<string, readonly (string | Metric)[]>).flat();
+export function specMetrics(spec: MetricsSpec): (string | MetricObject)[] {
+  return Array.isArray(spec) ? [...spec] : Object.values(spec as Record<string, readonly (string | MetricObject)[]>).flat();
 }
 
 /** The metric objects (from `km.metrics`) in a spec. */
-function metricObjects(spec: MetricsSpec): Metric[] {
-  return specMetrics(spec).filter((m): m is Metric => typeof m !== 'string');
+function metricObjects(spec: MetricsSpec): MetricObject[] {
+  return specMetrics(spec).filter((m): m is MetricObject => typeof m !== 'string');
 }
 
 /** Each output's metrics from a spec: a list for every output, or an object keyed by output name. */
-function metricListsFor(spec: MetricsSpec, names: readonly string[], what: string): (readonly (string | Metric)[])[] {
+function metricListsFor(spec: MetricsSpec, names: readonly string[], what: string): (readonly (string | MetricObject)[])[] {
   if (Array.isArray(spec) && names.length > 1) {
-    const shared = (spec as readonly (string | Metric)[]).find((m) => typeof m !== 'string');
+    const shared = (spec as readonly (string | MetricObject)[]).find((m) => typeof m !== 'string');
     // One stateful metric object cannot keep two outputs' running results apart.
-    if (shared) throw new Error(`compile ${what} list holds the metric object '${(shared as Metric).name}', which a list would share between the outputs [${names.map((n) => `'${n}'`).join(', ')}]. Use names in the list, or an object keyed by output name with a separate metric object per output.`);
+    if (shared) throw new Error(`compile ${what} list holds the metric object '${(shared as MetricObject).name}', which a list would share between the outputs [${names.map((n) => `'${n}'`).join(', ')}]. Use names in the list, or an object keyed by output name with a separate metric object per output.`);
   }
-  return Array.isArray(spec) ? names.map(() => spec as readonly (string | Metric)[]) : perOutput(spec as Readonly<Record<string, readonly (string | Metric)[]>>, names, what, []);
+  return Array.isArray(spec) ? names.map(() => spec as readonly (string | MetricObject)[]) : perOutput(spec as Readonly<Record<string, readonly (string | MetricObject)[]>>, names, what, []);
 }
 
 /**
@@ -164,7 +165,7 @@ export function resolveOutputs(graph: Graph, loss: LossSpec, lossWeights: LossWe
     const node = graph.outputs[k];
     const shape = graph.modelOutputShape(k);
     const resolved = getLoss(losses[k]);
-    const metricsOf = (list: readonly (string | Metric)[]) => list.map((m) => getMetric(m, resolved, shape));
+    const metricsOf = (list: readonly (string | MetricObject)[]) => list.map((m) => getMetric(m, resolved, shape));
     return { name, node, tensor: graph.outputTensors[k], shape, loss: resolved, weight: weights[k], metrics: metricsOf(metricLists[k]), weightedMetrics: metricsOf(weightedLists[k]) };
   });
 }

@@ -3,7 +3,7 @@ import type { Graph } from '../engine/graph.js';
 import type { LayersModel, ModelCompileArgs } from '../engine/model.js';
 import { outputLayerNames, type LossSpec, type MetricsSpec } from '../engine/outputs.js';
 import type { Loss } from '../losses/losses.js';
-import type { Metric } from '../metrics/metric.js';
+import type { MetricObject } from '../metrics/tensor_metric.js';
 import { isObject } from './layers_model_format.js';
 import { lossFromSaved, savedLoss, type SavedLoss } from './loss_config.js';
 import { metricFromSaved, savedMetric } from './metric_config.js';
@@ -102,7 +102,7 @@ function savedLosses(spec: LossSpec): TrainingConfig['loss'] {
 
 function savedMetrics(spec: MetricsSpec): TrainingConfig['metrics'] {
   if (Array.isArray(spec)) return spec.map(savedMetric);
-  const entries = Object.entries(spec as Record<string, readonly (string | Metric)[]>).filter(([, list]) => list.length > 0);
+  const entries = Object.entries(spec as Record<string, readonly (string | MetricObject)[]>).filter(([, list]) => list.length > 0);
   return Object.fromEntries(entries.map(([name, list]) => [name, list.length === 1 ? savedMetric(list[0]) : list.map(savedMetric)]));
 }
 

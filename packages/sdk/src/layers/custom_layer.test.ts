@@ -51,3 +51,63 @@ describe('a custom layer written as docs/CUSTOM_LAYERS.md shows', () => {
     expect(km.layers.layerFromConfig('Square', { name: 'sq' })).toBeInstanceOf(Square);
   });
 });
+
+/** A layer that only declares one [rows, cols] weight with the initializer it is given. */
+class HoldsWeight extends km.layers.Layer {
+  readonly className = 'HoldsWeight';
+  #size = 0;
+
+  constructor(private readonly initializer: unknown, private readonly weightShape: number[]) {
+    super({}, 'HoldsWeight');
+  }
+
+  computeOutputShape(inputShapes: readonly km.layers.Shape[]): km.layers.Shape {
+    return inputShapes[0];
+  }
+
+  protected override build(inputShapes: readonly km.layers.Shape[]): void {
+    this.#size = inputShapes[0].reduce((a, b) => a * b, 1);
+    this.addWeight('w', this.weightShape, this.initializer as km.layers.InitializerSpec);
+  }
+
+  forward(ctx: km.layers.ForwardContext): void {
+    ctx.backend.copy(ctx.inputs[0], ctx.output, ctx.batch * this.#size);
+  }
+
+  backward(): void {}
+}
+
+function initialWeight(initializer: unknown, shape: number[]): Float32Array {
+  const layer = new HoldsWeight(initializer, shape);
+  km.sequential([km.input({ shape: [2] }), layer]);
+  return layer.getWeights()[0].dataSync() as Float32Array;
+}
+
+describe('addWeight in a custom layer', () => {
+  it("takes an initializer as layers' options do: a name, Keras' snake_case name, or a config", () => {
+    expect([...initialWeight('zeros', [2, 3])]).toEqual(new Array(6).fill(0));
+    expect([...initialWeight({ className: 'Constant', config: { value: 0.5 } }, [3])]).toEqual([0.5, 0.5, 0.5]);
+    // Keras' RandomNormal: mean 0, stddev 0.05.
+    for (const name of ['randomNormal', 'random_normal']) {
+      const w = initialWeight(name, [100, 100]);
+      const mean = w.reduce((a, b) => a + b, 0) / w.length;
+      const std = Math.sqrt(w.reduce((a, b) => a + (b - mean) ** 2, 0) / w.length);
+      expect(Math.abs(mean)).toBeLessThan(0.003);
+      expect(std).toBeCloseTo(0.05, 2);
+    }
+    // Glorot uniform: within ±√(6 / (fanIn + fanOut)), spread over the whole range.
+    const limit = Math.sqrt(6 / (30 + 20));
+    const glorot = initialWeight('glorotUniform', [30, 20]);
+    expect(Math.max(...glorot.map(Math.abs))).toBeLessThanOrEqual(limit);
+    expect(Math.max(...glorot.map(Math.abs))).toBeGreaterThan(0.9 * limit);
+    expect([...initialWeight((shape: readonly number[]) => new Float32Array(shape[0]).fill(7), [2])]).toEqual([7, 7]);
+  });
+
+  it('refuses anything else where addWeight is called, naming the forms it takes', () => {
+    const forms = /^Layer 'holds_weight_\d+': addWeight\('w'\) takes an initializer name \(e\.g\. 'glorotUniform', 'random_normal', 'zeros'\), a config \(\{ className: 'RandomNormal', config: \{ stddev: 0\.05 \} \}\) or a function \(shape, random\) => Float32Array\./;
+    expect(() => initialWeight('gaussian', [2])).toThrow(forms);
+    expect(() => initialWeight('gaussian', [2])).toThrow(/Unknown initializer "gaussian"\. Valid initializers: zeros, ones, glorotUniform/);
+    expect(() => initialWeight(0.1, [2])).toThrow(forms);
+    expect(() => initialWeight(undefined, [2])).toThrow(forms);
+  });
+});

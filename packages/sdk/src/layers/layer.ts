@@ -1,6 +1,6 @@
 import type { Regularizer } from '../regularizers/regularizers.js';
 import type { Constraint } from '../constraints/constraints.js';
-import type { Initializer } from '../initializers/initializers.js';
+import { getInitializer, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
 import { applyLayer, FIXED_SAMPLE_SHAPE_FIX, layerCalls, type SymbolicCall, type SymbolicTensor } from '../engine/symbolic.js';
 import { checkWeightList, drawInitialWeights, readLayerWeights, writeLayerWeights } from '../engine/weight_homes.js';
 import { weightOrder } from '../engine/params.js';
@@ -221,16 +221,31 @@ export abstract class Layer {
     return callShapes;
   }
 
-  /** Declares a weight; call from `build`. */
-  protected addWeight(name: string, shape: Shape, initializer: Initializer, trainable = true): void {
+  /**
+   * Declares a weight; call from `build`. `initializer` takes what layers' initializer options take:
+   * a name (`'glorotUniform'`, Keras' `'random_normal'`), a config (`{ className, config }`), or a
+   * function `(shape, random) => Float32Array`.
+   *
+   * @example `this.addWeight('kernel', [inputDim, this.units], 'glorotUniform');`
+   */
+  protected addWeight(name: string, shape: Shape, initializer: InitializerSpec, trainable = true): void {
+    const resolved = this.#initializerFor(name, initializer);
     // A getter, so that changing `layer.trainable` later reaches every reader of the spec.
     const isTrainable = () => trainable && this.trainable;
     this.#weights.push({
-      name: `${this.name}/${name}`, shape: [...shape], initializer,
+      name: `${this.name}/${name}`, shape: [...shape], initializer: resolved,
       get trainable() {
         return isTrainable();
       },
     });
+  }
+
+  #initializerFor(weight: string, spec: InitializerSpec): Initializer {
+    try {
+      return getInitializer(spec);
+    } catch (error) {
+      throw new Error(`Layer '${this.name}': addWeight('${weight}') takes an initializer name (e.g. 'glorotUniform', 'random_normal', 'zeros'), a config ({ className: 'RandomNormal', config: { stddev: 0.05 } }) or a function (shape, random) => Float32Array. ${(error as Error).message}`);
+    }
   }
 
   /**

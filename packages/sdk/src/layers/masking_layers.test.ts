@@ -149,6 +149,34 @@ class FirstOfTwo extends km.layers.Layer {
   backward(): void {}
 }
 
+/** A per-step custom layer that copies its input; `masked` says whether its class declares supportsMasking. */
+function copyLayer(masked: boolean): km.layers.Layer {
+  class Copy extends km.layers.Layer {
+    readonly className = 'Copy';
+    #size = 0;
+
+    constructor() {
+      super({ name: 'copy' }, 'Copy');
+    }
+
+    override get supportsMasking(): boolean {
+      return masked;
+    }
+
+    computeOutputShape(inputShapes: readonly km.layers.Shape[]): km.layers.Shape {
+      this.#size = inputShapes[0].reduce((a, b) => a * b, 1);
+      return inputShapes[0];
+    }
+
+    forward(ctx: km.layers.ForwardContext): void {
+      ctx.backend.copy(ctx.inputs[0], ctx.output, ctx.batch * this.#size);
+    }
+
+    backward(): void {}
+  }
+  return new Copy();
+}
+
 describe('masking: bad input gets a clear error', () => {
   it('a mask into Flatten, Conv1D, GlobalMaxPooling1D or a layer that cannot combine two masks is refused at build time, naming the layers and the fix', () => {
     const embedding = () => km.layers.embedding({ inputDim: 5, outputDim: 3, inputShape: [6], maskZero: true, name: 'tokens' });
@@ -171,6 +199,25 @@ describe('masking: bad input gets a clear error', () => {
     );
     // One source on both sides (a residual) is fine, and the mask passes on to the Flatten, which refuses it.
     expect(() => km.model({ inputs: input, outputs: km.layers.flatten().apply(km.layers.add().apply([a, km.layers.dense({ units: 3 }).apply(a)])) })).toThrow(/\(Flatten\) does not support masking/);
+  });
+
+  it('a custom layer without supportsMasking after a mask is told how to declare it; declared, the mask passes through it', () => {
+    const build = (copy: km.layers.Layer | null, maskZero = true) => {
+      const input = km.input({ shape: [6] });
+      const embedded = km.layers.embedding({ inputDim: 12, outputDim: 2, maskZero, name: 'tokens' }).apply(input) as km.SymbolicTensor;
+      const x = copy ? (copy.apply(embedded) as km.SymbolicTensor) : embedded;
+      return km.model({ inputs: input, outputs: km.layers.lstm({ units: 2 }).apply(x) as km.SymbolicTensor });
+    };
+    expect(() => build(copyLayer(false))).toThrow(
+      /Layer 'copy' \(Copy\) does not support masking, .*A custom layer that passes the mask on \(its output keeps its input's steps\) declares `get supportsMasking\(\) \{ return true; \}` in its class; one that reads ctx\.inputMask and passes none on also declares `get passesMask\(\) \{ return false; \}` \(docs\/CUSTOM_LAYERS\.md\)\.$/,
+    );
+    // Declared, the LSTM skips the padding as it does with the Embedding's mask straight in.
+    const [through, direct, unmasked] = [build(copyLayer(true)), build(null), build(null, false)];
+    direct.setWeights(through.getWeights());
+    unmasked.setWeights(through.getWeights());
+    const ids = km.tensor([[5, 7, 9, 0, 0, 0], [3, 0, 4, 0, 0, 0]]);
+    expect(through.predict(ids).arraySync()).toEqual(direct.predict(ids).arraySync());
+    expect(through.predict(ids).arraySync()).not.toEqual(unmasked.predict(ids).arraySync());
   });
 
   it('a mask consumed first is fine: LSTM without returnSequences, then Flatten-free heads build', () => {

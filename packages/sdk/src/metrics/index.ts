@@ -18,6 +18,7 @@ export {
 } from './threshold_curve.js';
 export { pearsonCorrelation, concordanceCorrelation, type CorrelationArgs } from './correlation.js';
 export type { Metric, MetricBatch } from './metric.js';
+export type { TensorMetric, MetricObject } from './tensor_metric.js';
 
 /** Options every metric takes. */
 export interface MetricArgs {

@@ -1,6 +1,7 @@
 import { mapScalar, type Backend, type BufferId, type Scalar } from '../backend/backend.js';
 import type { Shape } from '../layers/layer.js';
 import { lastAxis, positions, units } from '../losses/targets.js';
+import type { TensorMetric } from './tensor_metric.js';
 
 /** One batch as a metric sees it. */
 export interface MetricBatch {
@@ -32,7 +33,8 @@ export interface MetricBatch {
 
 /**
  * A metric with state over an epoch, as in Keras: `reset` at the start of each epoch (and of each
- * validation pass), `update` per batch, `result` whenever the logs are read.
+ * validation pass), `update` per batch, `result` whenever the logs are read. A metric of your own
+ * may instead take Keras' form, with tensors: see {@link TensorMetric}.
  */
 export interface Metric {
   /** The key it is reported under in logs and History (`auc`, `val_auc`). */

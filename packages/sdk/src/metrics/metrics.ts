@@ -5,6 +5,7 @@ import { auc } from './auc.js';
 import { binaryAccuracy, categoricalAccuracy, meanAbsoluteError, meanSquaredError, rootMeanSquaredError } from './device_metrics.js';
 import { confusionCount, precision, recall, topKCategoricalAccuracy } from './host_metrics.js';
 import type { Metric } from './metric.js';
+import { isTensorMetric, tensorMetricAdapter, type MetricObject } from './tensor_metric.js';
 import { f1Score, fBetaScore } from './f_score.js';
 import { LOSS_METRICS, namedLossMetric } from './loss_metrics.js';
 import { r2Score } from './r2_score.js';
@@ -76,10 +77,31 @@ const FACTORIES: Record<string, (name: string, loss: Loss, outputShape: Shape) =
 /** Metric names accepted by `compile`. */
 export type MetricName = keyof typeof FACTORIES;
 
-/** Whether a value is a metric object: a name and reset, update and result (what km.metrics makes). */
-export function isMetricObject(value: unknown): value is Metric {
-  const m = value as Partial<Metric> | null;
-  return typeof value === 'object' && m !== null && typeof m.update === 'function' && typeof m.result === 'function' && typeof m.reset === 'function' && typeof m.name === 'string';
+/** Whether a value is a metric object: a name, reset and result, and update (kerasm's form, as km.metrics makes) or updateState (Keras'). */
+export function isMetricObject(value: unknown): value is MetricObject {
+  return typeof value === 'object' && value !== null && missingMembers(value).length === 0;
+}
+
+function missingMembers(value: object): string[] {
+  const m = value as Record<string, unknown>;
+  const missing: string[] = ['reset', 'result'].filter((key) => typeof m[key] !== 'function');
+  if (typeof m.update !== 'function' && typeof m.updateState !== 'function') missing.push('update or updateState');
+  return typeof m.name === 'string' ? missing : ['name (a string)', ...missing];
+}
+
+const METRIC_OBJECT_FORMS = "an object with name, reset, result and either update(batch) (kerasm's form: one km.metrics.MetricBatch) or updateState(yTrue, yPred, sampleWeight) (Keras' form: km.Tensor values)";
+
+/** Throws for a metric object that is neither form, or whose update takes Keras' arguments. */
+function checkMetricObject(metric: object): void {
+  const missing = missingMembers(metric);
+  if (missing.length > 0) {
+    throw new Error(`A metric must be a name (e.g. 'accuracy'), a km.metrics object (e.g. km.metrics.auc()) or ${METRIC_OBJECT_FORMS}; received an object with keys [${Object.keys(metric).join(', ')}], missing ${missing.join(', ')}.`);
+  }
+  const { name, update, updateState } = metric as { name: string; update?: (...args: unknown[]) => unknown; updateState?: unknown };
+  if (update && updateState) throw new Error(`Metric '${name}' has both update and updateState, so it is unclear which to call. Keep update(batch) for kerasm's MetricBatch, or updateState(yTrue, yPred, sampleWeight) for Keras' tensors.`);
+  if (update && update.length >= 2) {
+    throw new Error(`Metric '${name}' declares update with ${update.length} parameters, but update receives one km.metrics.MetricBatch (the batch's device buffers). For Keras' signature, name the method updateState(yTrue, yPred, sampleWeight): it receives km.Tensor values.`);
+  }
 }
 
 /** Whether compile takes `name` as a metric name. */
@@ -88,19 +110,16 @@ export function isMetricName(name: string): boolean {
 }
 
 /** Throws for a metric kerasm does not know, listing the valid names; passes metric objects through. */
-export function checkMetricName(metric: string | Metric): void {
+export function checkMetricName(metric: string | MetricObject): void {
   if (typeof metric === 'function') throw functionInCompileError('metric', metric, (name) => name in FACTORIES);
-  if (typeof metric !== 'string') {
-    if (!isMetricObject(metric)) {
-      throw new Error(`A metric must be a name or an object with name, reset, update and result (e.g. km.metrics.auc()); received ${JSON.stringify(metric)}.`);
-    }
-    return;
-  }
+  if (typeof metric === 'object' && metric !== null) return checkMetricObject(metric);
+  if (typeof metric !== 'string') throw new Error(`A metric must be a name (e.g. 'accuracy'), a km.metrics object (e.g. km.metrics.auc()) or ${METRIC_OBJECT_FORMS}; received ${String(metric)}.`);
   if (!(metric in FACTORIES)) throw new Error(`Unknown metric '${metric}'. Valid metrics: ${Object.keys(FACTORIES).map((n) => `'${n}'`).join(', ')}.`);
 }
 
-/** Resolves a metric name (or passes a metric object through) for a compiled loss and output shape. */
-export function getMetric(metric: string | Metric, loss: Loss, outputShape: Shape): Metric {
+/** Resolves a metric name for a compiled loss and output shape; passes a kerasm metric object through and adapts a Keras-form one. */
+export function getMetric(metric: string | MetricObject, loss: Loss, outputShape: Shape): Metric {
   checkMetricName(metric);
-  return typeof metric === 'string' ? FACTORIES[metric](metric, loss, outputShape) : metric;
+  if (typeof metric === 'string') return FACTORIES[metric](metric, loss, outputShape);
+  return isTensorMetric(metric) ? tensorMetricAdapter(metric) : metric;
 }

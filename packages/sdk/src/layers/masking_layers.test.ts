@@ -121,42 +121,18 @@ describe('a residual Add keeps the mask its inputs share', () => {
   });
 });
 
-/** A per-step custom layer of two sequences that returns the first: it passes masks on, but the second's steps are not its output's. */
-class FirstOfTwo extends km.layers.Layer {
-  readonly className = 'FirstOfTwo';
-  #size = 0;
-
-  constructor() {
-    super({ name: 'first_of_two' }, 'FirstOfTwo');
-  }
-
-  override get supportsMasking(): boolean {
-    return true;
-  }
-
-  computeOutputShape(inputShapes: readonly km.layers.Shape[]): km.layers.Shape {
-    return inputShapes[0];
-  }
-
-  protected override build(inputShapes: readonly km.layers.Shape[]): void {
-    this.#size = inputShapes[0].reduce((a, b) => a * b, 1);
-  }
-
-  forward(ctx: km.layers.ForwardContext): void {
-    ctx.backend.copy(ctx.inputs[0], ctx.output, ctx.batch * this.#size);
-  }
-
-  backward(): void {}
-}
-
-/** A per-step custom layer that copies its input; `masked` says whether its class declares supportsMasking. */
-function copyLayer(masked: boolean): km.layers.Layer {
+/**
+ * A per-step custom layer that copies its (first) input; `masked` says whether its class declares
+ * supportsMasking. Given two sequences it returns the first: it passes masks on, but the second's
+ * steps are not its output's.
+ */
+function copyLayer(masked: boolean, name = 'copy', className = 'Copy'): km.layers.Layer {
   class Copy extends km.layers.Layer {
-    readonly className = 'Copy';
+    readonly className = className;
     #size = 0;
 
     constructor() {
-      super({ name: 'copy' }, 'Copy');
+      super({ name }, className);
     }
 
     override get supportsMasking(): boolean {
@@ -194,7 +170,7 @@ describe('masking: bad input gets a clear error', () => {
     const [long, short] = [km.input({ shape: [6] }), km.input({ shape: [4] })];
     const maskedLong = km.layers.embedding({ inputDim: 5, outputDim: 3, maskZero: true, name: 'long' }).apply(long);
     const maskedShort = km.layers.embedding({ inputDim: 5, outputDim: 3, maskZero: true, name: 'short' }).apply(short);
-    expect(() => km.model({ inputs: [long, short], outputs: new FirstOfTwo().apply([maskedLong, maskedShort] as km.SymbolicTensor[]) })).toThrow(
+    expect(() => km.model({ inputs: [long, short], outputs: copyLayer(true, 'first_of_two', 'FirstOfTwo').apply([maskedLong, maskedShort] as km.SymbolicTensor[]) })).toThrow(
       /Layer 'first_of_two' \(FirstOfTwo\) receives inputs masked by different layers \('long', 'short'\), whose masks it cannot combine into its output's steps\. Consume each mask first/,
     );
     // One source on both sides (a residual) is fine, and the mask passes on to the Flatten, which refuses it.

@@ -3,6 +3,7 @@
 // dLoss/dInput · gradScale when dp ≠ 0, like the other loss kernels (losses.ts); `weights` as there.
 import { softmaxRow } from './activations';
 import { elementWeight, rowWeight } from './weights';
+import { clipBinary, insideBinaryClip } from './binary_clip';
 
 const EPS: f64 = 1e-7;
 
@@ -19,7 +20,8 @@ function powSlope(base: f64, gamma: f64): f64 {
 /**
  * Σ weight·balance·(1 − p_t)^γ·BCE over n elements (Keras' binary_focal_crossentropy before its
  * mean). Targets are smoothed towards 0.5 first. From logits the cross-entropy takes the form that
- * never overflows; on probabilities it clips them to [ε, 1 − ε] as Keras does (no slope outside).
+ * never overflows; on probabilities it clips them to [ε, 1 − ε] in float32 as Keras does (binary_clip.ts;
+ * no slope outside).
  */
 export function binaryFocalCrossEntropy(
   p: usize, targets: usize, dp: usize, n: i32, gradScale: f32,
@@ -45,9 +47,9 @@ export function binaryFocalCrossEntropy(
       miss = t * sigNeg + (1 - t) * sig;
       dMiss = (1 - 2 * t) * sig * sigNeg;
     } else {
-      const pc = min(max(y, EPS), 1 - EPS);
+      const pc = clipBinary(y);
       bce = -(t * Math.log(pc) + (1 - t) * Math.log(1 - pc));
-      dBce = y > EPS && y < 1 - EPS ? (pc - t) / (pc * (1 - pc)) : 0;
+      dBce = insideBinaryClip(y) ? (pc - t) / (pc * (1 - pc)) : 0;
       miss = t * (1 - y) + (1 - t) * y;
       dMiss = 1 - 2 * t;
     }

@@ -5,6 +5,7 @@
 // gradient there: masked positions (weight 0) and per-position sample weights, in one pass.
 import { softmaxRow } from './activations';
 import { elementWeight, rowWeight } from './weights';
+import { clipBinary } from './binary_clip';
 
 const EPS: f64 = 1e-7;
 
@@ -72,41 +73,90 @@ export function softmaxCrossEntropyDense(
   return loss;
 }
 
-/** Cross-entropy on probabilities against dense targets: −Σ t·log(clip p). */
+// Keras divides each row by its sum before clipping, so outputs that need not sum to 1 (sigmoid,
+// linear, relu) are read as the distribution they are proportional to. With q = p / S, S = Σp, and
+// u_i = dL/dq_i (0 where q_i was clipped: clip has no slope there), dL/dp_k = (u_k − Σ_i u_i·q_i) / S.
+// For L = −Σ t_i·log(clip q_i), u_i·q_i = −t_i where unclipped, so dL/dp_k = (u_k + T) / S with T the
+// targets' sum over the unclipped entries, and u_k / S = −t_k / p_k. A row that sums to 0 gives NaN, as in Keras.
+
+// @ts-ignore: decorator
+@inline
+function rowSum(p: usize, cols: i32): f64 {
+  let s: f64 = 0;
+  for (let c = 0; c < cols; c++) s += <f64>load<f32>(p + (<usize>c << 2));
+  return s;
+}
+
+// @ts-ignore: decorator
+@inline
+function unclipped(q: f64): bool {
+  return q > EPS && q < 1 - EPS;
+}
+
+/** Cross-entropy on probabilities against dense targets: −Σ t·log(clip(p / Σp)), each row normalised first. */
 export function categoricalCrossEntropy(p: usize, targets: usize, dp: usize, rows: i32, cols: i32, gradScale: f32, weights: usize): f64 {
   let loss: f64 = 0;
+  const rowBytes = <usize>cols << 2;
   for (let r = 0; r < rows; r++) {
+    const pr = p + <usize>r * rowBytes;
+    const tr = targets + <usize>r * rowBytes;
     const w = rowWeight(weights, r);
-    const scale = gradScale * <f32>w;
+    // A masked row adds nothing, even where its outputs sum to 0 (which would give NaN).
+    if (w == 0) {
+      if (dp != 0) memory.fill(dp + <usize>r * rowBytes, 0, rowBytes);
+      continue;
+    }
+    const sum = rowSum(pr, cols);
     let rowLoss: f64 = 0;
-    for (let i = r * cols; i < (r + 1) * cols; i++) {
-      const off = <usize>i << 2;
-      const t = <f64>load<f32>(targets + off);
-      const pc = clip(<f64>load<f32>(p + off));
-      if (t != 0) rowLoss -= t * Math.log(pc);
-      if (dp != 0) store<f32>(dp + off, <f32>(-t / pc) * scale);
+    let tInside: f64 = 0;
+    for (let c = 0; c < cols; c++) {
+      const off = <usize>c << 2;
+      const t = <f64>load<f32>(tr + off);
+      const q = <f64>load<f32>(pr + off) / sum;
+      if (t != 0) rowLoss -= t * Math.log(clip(q));
+      if (unclipped(q)) tInside += t;
     }
     loss += w * rowLoss;
+    if (dp == 0) continue;
+    const scale = <f64>gradScale * w;
+    const dr = dp + <usize>r * rowBytes;
+    for (let c = 0; c < cols; c++) {
+      const off = <usize>c << 2;
+      const q = <f64>load<f32>(pr + off) / sum;
+      const u = unclipped(q) ? -<f64>load<f32>(tr + off) / q : 0;
+      store<f32>(dr + off, <f32>(((u + tInside) / sum) * scale));
+    }
   }
   return loss;
 }
 
-/** Cross-entropy on probabilities against i32 labels: −log(clip p[label]). */
+/** Cross-entropy on probabilities against i32 labels: −log(clip(p[label] / Σp)), each row normalised first. */
 export function sparseCategoricalCrossEntropy(p: usize, labels: usize, dp: usize, rows: i32, cols: i32, gradScale: f32, weights: usize): f64 {
   let loss: f64 = 0;
   const rowBytes = <usize>cols << 2;
-  if (dp != 0 && rows * cols > 0) memory.fill(dp, 0, <usize>(rows * cols) << 2);
   for (let r = 0; r < rows; r++) {
+    const pr = p + <usize>r * rowBytes;
     const label = load<i32>(labels + (<usize>r << 2));
     const w = rowWeight(weights, r);
-    if (label < 0 || label >= cols) {
-      loss -= w * Math.log(EPS);
+    const inRange = label >= 0 && label < cols;
+    if (w == 0) {
+      if (dp != 0) memory.fill(dp + <usize>r * rowBytes, 0, rowBytes);
       continue;
     }
-    const off = <usize>r * rowBytes + (<usize>label << 2);
-    const pc = clip(<f64>load<f32>(p + off));
-    loss -= w * Math.log(pc);
-    if (dp != 0) store<f32>(dp + off, <f32>(-1 / pc) * gradScale * <f32>w);
+    // An out-of-range label counts as probability 0 (the clipped maximum loss), with no slope.
+    const sum = rowSum(pr, cols);
+    const q = inRange ? <f64>load<f32>(pr + (<usize>label << 2)) / sum : 0;
+    loss -= w * Math.log(clip(q));
+    if (dp == 0) continue;
+    const dr = dp + <usize>r * rowBytes;
+    if (!inRange || !unclipped(q)) {
+      memory.fill(dr, 0, rowBytes);
+      continue;
+    }
+    const scale = <f64>gradScale * w;
+    const rest = <f32>(scale / sum);
+    for (let c = 0; c < cols; c++) store<f32>(dr + (<usize>c << 2), rest);
+    store<f32>(dr + (<usize>label << 2), <f32>(((1 - 1 / q) / sum) * scale));
   }
   return loss;
 }
@@ -114,7 +164,7 @@ export function sparseCategoricalCrossEntropy(p: usize, labels: usize, dp: usize
 /**
  * −(t·log(clip p) + (1−t)·log(1 − clip p)) summed over n elements, with each target smoothed
  * towards 0.5 first (t·(1 − s) + s/2, Keras' label_smoothing) so that the stored targets, which
- * the metrics read, stay as given.
+ * the metrics read, stay as given. The clip's bounds are float32 values, as Keras' (binary_clip.ts).
  */
 export function binaryCrossEntropy(p: usize, targets: usize, dp: usize, n: i32, gradScale: f32, weights: usize, repeat: i32, smoothing: f32): f64 {
   const s = <f64>smoothing;
@@ -123,7 +173,7 @@ export function binaryCrossEntropy(p: usize, targets: usize, dp: usize, n: i32, 
     const w = elementWeight(weights, i, repeat);
     const off = <usize>i << 2;
     const t = <f64>load<f32>(targets + off) * (1 - s) + 0.5 * s;
-    const pc = clip(<f64>load<f32>(p + off));
+    const pc = clipBinary(<f64>load<f32>(p + off));
     loss -= w * (t * Math.log(pc) + (1 - t) * Math.log(1 - pc));
     if (dp != 0) store<f32>(dp + off, <f32>((pc - t) / (pc * (1 - pc))) * (gradScale * <f32>w));
   }

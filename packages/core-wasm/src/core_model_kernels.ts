@@ -88,12 +88,15 @@ export abstract class ModelKernels extends CoreBase {
     return this.k.softmaxCrossEntropyDense(logits, targets, probs, dLogits, rows, cols, gradScale, weights);
   }
 
-  /** On probabilities: returns −Σ t·log clip(p); when dp ≠ 0 writes −t/clip(p)·gradScale. */
+  /**
+   * On probabilities, each row q = p / Σp first (Keras): returns −Σ t·log clip(q); when dp ≠ 0 writes
+   * (−t/p·[q unclipped] + T/Σp)·gradScale, T the targets' sum over the unclipped entries.
+   */
   categoricalCrossEntropy(p: number, targets: number, dp: number, rows: number, cols: number, gradScale: number, weights = 0): number {
     return this.k.categoricalCrossEntropy(p, targets, dp, rows, cols, gradScale, weights);
   }
 
-  /** On probabilities with i32 labels: returns Σ −log clip(p[label]); dp is −1/clip(p)·gradScale at the label, 0 elsewhere. */
+  /** On probabilities with i32 labels: returns Σ −log clip(p[label] / Σp); dp as categoricalCrossEntropy's on the one-hot row (0 where p[label] / Σp is clipped). */
   sparseCategoricalCrossEntropy(p: number, labels: number, dp: number, rows: number, cols: number, gradScale: number, weights = 0): number {
     return this.k.sparseCategoricalCrossEntropy(p, labels, dp, rows, cols, gradScale, weights);
   }

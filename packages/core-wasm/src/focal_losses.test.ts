@@ -84,6 +84,21 @@ describe.each(FLAVORS)('focal and overlap loss kernels (%s)', (flavor) => {
     }
   });
 
+  it('binaryFocalCrossEntropy on saturated probabilities clips to float32 bounds, as Keras (float32) and tfjs do', async () => {
+    const core = await coreFor(flavor);
+    const y = Float32Array.from([1, 0, 1]);
+    const t = Float32Array.from([0, 1, 1]);
+    const [py, pt, pd] = [put(core, y), put(core, t), core.malloc(12)];
+    const loss = core.binaryFocalCrossEntropy(py, pt, pd, 3, 1, 0, 0.25, false, 0, false);
+    // γ = 0: plain BCE, −log(1 − f32(1 − 1e-7)) − log(f32(1e-7)) − log(f32(1 − 1e-7)) = 15.942 + 16.118 + 1.2e-7.
+    const [low, high] = [Math.fround(EPS), Math.fround(1 - EPS)];
+    expect(loss).toBeCloseTo(-Math.log(1 - high) - Math.log(low) - Math.log(high), 4);
+    expect(loss).toBeCloseTo(32.0605, 3);
+    // Outside the clip the cross-entropy is flat.
+    expect(Array.from(get(core, pd, 3))).toEqual([0, 0, 0]);
+    for (const ptr of [py, pt, pd]) core.free(ptr);
+  });
+
   it('binaryFocalCrossEntropy from logits stays finite where a sigmoid saturates', async () => {
     const core = await coreFor(flavor);
     const y = Float32Array.from([60, -60, 40, -40]);

@@ -33,6 +33,17 @@ function numericGrad(loss: (x: Float64Array) => number, x0: ArrayLike<number>, h
   return g;
 }
 
+/** Keras 3's categorical cross-entropy on probabilities in float64: each row divided by its sum, clipped, −Σ t·log. */
+function normalisedCrossEntropy(x: ArrayLike<number>, t: ArrayLike<number>, rows: number, cols: number): number {
+  let l = 0;
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let c = 0; c < cols; c++) s += x[r * cols + c];
+    for (let c = 0; c < cols; c++) l -= t[r * cols + c] * Math.log(clip(x[r * cols + c] / s));
+  }
+  return l;
+}
+
 function randomLabels(rows: number, cols: number, seed: number): Int32Array {
   const r = rng(seed);
   return Int32Array.from({ length: rows }, () => Math.min(cols - 1, Math.floor(r(0, cols))));
@@ -118,12 +129,14 @@ describe.each(FLAVORS)('losses (%s)', (flavor) => {
     expectClose(g, [1, -1, 0, 0], 1e-6, 1e-6);
   });
 
-  it('categoricalCrossEntropy on probabilities', async () => {
+  // Keras divides each row by its sum first, so rows that do not sum to 1 (sigmoid, linear outputs)
+  // are read as the distribution they are proportional to.
+  it('categoricalCrossEntropy on rows that do not sum to 1: −Σ t·log(clip(p / Σp))', async () => {
     const core = await coreFor(flavor);
     for (const [rows, cols] of SHAPES) {
       const p = randomArray(rows * cols, rows * 13 + cols, 0.05, 0.95);
       const t = randomDistributions(rows, cols, cols * 17 + rows);
-      const ref = (x: Float64Array): number => x.reduce((l, v, i) => l - t[i] * Math.log(clip(v)), 0);
+      const ref = (x: Float64Array): number => normalisedCrossEntropy(x, t, rows, cols);
       const { value, g, withoutGrad } = run(core, [p, t], rows * cols, ([pp, pt], pd) =>
         core.categoricalCrossEntropy(pp, pt, pd, rows, cols, GRAD_SCALE));
       expect(value).toBeCloseTo(ref(Float64Array.from(p)), 5);
@@ -132,21 +145,42 @@ describe.each(FLAVORS)('losses (%s)', (flavor) => {
     }
   });
 
-  it('sparseCategoricalCrossEntropy on probabilities', async () => {
+  it('sparseCategoricalCrossEntropy on rows that do not sum to 1: −log(clip(p[label] / Σp))', async () => {
     const core = await coreFor(flavor);
     for (const [rows, cols] of SHAPES) {
       const p = randomArray(rows * cols, rows * 19 + cols, 0.05, 0.95);
       const labels = randomLabels(rows, cols, rows + cols);
-      const ref = (x: Float64Array): number => {
-        let l = 0;
-        for (let r = 0; r < rows; r++) l -= Math.log(clip(x[r * cols + labels[r]]));
-        return l;
-      };
+      const oneHot = new Float32Array(rows * cols);
+      labels.forEach((label, r) => (oneHot[r * cols + label] = 1));
+      const ref = (x: Float64Array): number => normalisedCrossEntropy(x, oneHot, rows, cols);
       const { value, g } = run(core, [p, labels], rows * cols, ([pp, plab], pd) =>
         core.sparseCategoricalCrossEntropy(pp, plab, pd, rows, cols, GRAD_SCALE));
       expect(value).toBeCloseTo(ref(Float64Array.from(p)), 5);
       expectClose(g, numericGrad(ref, p).map((v) => v * GRAD_SCALE), 1e-4, 1e-6);
     }
+  });
+
+  it('cross-entropy on probabilities: the audit rows, and no slope through a clipped entry', async () => {
+    const core = await coreFor(flavor);
+    // Rows summing to 0.6 and 1.5 (sigmoid outputs): Keras and tfjs-layers give 1.09861.
+    const p = Float32Array.from([0.2, 0.3, 0.1, 0.5, 0.5, 0.5]);
+    const dense = run(core, [p, Float32Array.from([1, 0, 0, 0, 0, 1])], 6, ([pp, pt], pd) => core.categoricalCrossEntropy(pp, pt, pd, 2, 3, 1));
+    const sparse = run(core, [p, Int32Array.from([0, 2])], 6, ([pp, pt], pd) => core.sparseCategoricalCrossEntropy(pp, pt, pd, 2, 3, 1));
+    const keras = -Math.log(0.2 / 0.6) - Math.log(0.5 / 1.5);
+    expect(dense.value).toBeCloseTo(keras, 6);
+    expect(sparse.value).toBeCloseTo(keras, 6);
+    expectClose(sparse.g, dense.g, 1e-6, 1e-7);
+    // Class 0 far below ε of its row: its term is −t·log ε with no slope through p0, the others
+    // still feel the row sum through the unclipped target mass (here 0.5 on class 1).
+    const q = Float32Array.from([1e-9, 0.4, 0.6]);
+    const t = Float32Array.from([0.5, 0.5, 0]);
+    const clipped = run(core, [q, t], 3, ([pp, pt], pd) => core.categoricalCrossEntropy(pp, pt, pd, 1, 3, 1));
+    expect(clipped.value).toBeCloseTo(-0.5 * Math.log(EPS) - 0.5 * Math.log(0.4 / (1 + 1e-9)), 5);
+    const s = 1 + 1e-9;
+    expectClose(clipped.g, [0.5 / s, -0.5 / 0.4 + 0.5 / s, 0.5 / s], 1e-5, 1e-7);
+    const label0 = run(core, [q, Int32Array.from([0])], 3, ([pp, pt], pd) => core.sparseCategoricalCrossEntropy(pp, pt, pd, 1, 3, 1));
+    expect(label0.value).toBeCloseTo(-Math.log(EPS), 5);
+    expect(Array.from(label0.g)).toEqual([0, 0, 0]);
   });
 
   it('binaryCrossEntropy and meanSquaredError match finite differences', async () => {
@@ -167,11 +201,22 @@ describe.each(FLAVORS)('losses (%s)', (flavor) => {
     }
   });
 
-  it('binaryCrossEntropy clips probabilities 0 and 1', async () => {
+  it('binaryCrossEntropy clips probabilities 0 and 1 to float32 bounds, as Keras (float32) and tfjs do', async () => {
     const core = await coreFor(flavor);
-    const { value } = run(core, [Float32Array.from([0, 1]), Float32Array.from([1, 0])], 2, ([pp, pt], pd) =>
-      core.binaryCrossEntropy(pp, pt, pd, 2, 1));
-    expect(value).toBeCloseTo(-2 * Math.log(EPS), 4);
+    const [low, high] = [Math.fround(EPS), Math.fround(1 - EPS)];
+    // [p, t]: saturated mistakes, a hit at the bound, and a label-smoothed saturated output.
+    const cases: [number, number, number][] = [[1, 0, 0], [0, 1, 0], [1, 1, 0], [1, 0, 0.1]];
+    for (const [p, t, s] of cases) {
+      const { value, g } = run(core, [Float32Array.from([p]), Float32Array.from([t])], 1, ([pp, pt], pd) =>
+        core.binaryCrossEntropy(pp, pt, pd, 1, 1, 0, 1, s));
+      const [pc, ts] = [Math.min(Math.max(p, low), high), t * (1 - s) + 0.5 * s];
+      expect(value).toBeCloseTo(-(ts * Math.log(pc) + (1 - ts) * Math.log(1 - pc)), 4);
+      // The gradient is the clipped value's slope, as the tfjs backend's.
+      expectClose(g, [(pc - ts) / (pc * (1 - pc))], 1e-5, 1e-7);
+    }
+    // p = 1 against 0 costs −log(1.1920929e-7) = 15.942 (Keras, tfjs), not −log(1e-7) = 16.118.
+    const saturated = run(core, [Float32Array.from([1]), Float32Array.from([0])], 1, ([pp, pt], pd) => core.binaryCrossEntropy(pp, pt, pd, 1, 1));
+    expect(saturated.value).toBeCloseTo(15.9424, 4);
   });
 
   it('binaryCrossEntropy with label smoothing: smoothed loss and gradient, weighted, targets left as given', async () => {

@@ -162,6 +162,7 @@ export interface ParametricActivationOps {
 export interface LossOps {
   /** Softmax of `logits` into `probs` (may alias), cross-entropy against int labels or one-hot rows, gradient w.r.t. the logits. */
   softmaxCrossEntropy(logits: BufferId, targets: BufferId, sparse: boolean, probs: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number, weights?: BufferId): Scalar;
+  /** Cross-entropy of probabilities, each row divided by its sum and clipped first (Keras 3), against int labels or target rows; gradient w.r.t. `p`. */
   categoricalCrossEntropy(p: BufferId, targets: BufferId, sparse: boolean, grad: BufferId, rows: number, cols: number, gradScale: number, weights?: BufferId): Scalar;
   /** Binary cross-entropy of clipped probabilities; `labelSmoothing` s reads each target t as t·(1 − s) + s/2 without changing the buffer. */
   binaryCrossEntropy(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, weights?: BufferId, repeat?: number, labelSmoothing?: number): Scalar;

@@ -1,5 +1,5 @@
 import { divideNoNan, type Metric } from './metric.js';
-import { evenThresholds, ThresholdCounts } from './threshold_counts.js';
+import { evenlySpacedThresholds, ThresholdCounts } from './threshold_counts.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of {@link auc}. */
@@ -10,9 +10,6 @@ export interface AucArgs {
   curve?: 'ROC' | 'PR';
   name?: string;
 }
-
-// Keras' AUC widens its end thresholds by ε, so that outputs of exactly 0 or 1 fall inside them.
-const EPSILON = 1e-7;
 
 /** Area under the ROC curve by the trapezoid rule over the thresholds. */
 function rocArea(tp: Float64Array, fp: Float64Array, tn: Float64Array, fn: Float64Array): number {
@@ -48,7 +45,8 @@ function prArea(tp: Float64Array, fp: Float64Array, fn: Float64Array): number {
 /**
  * Area under the ROC or PR curve, accumulated over the epoch as Keras does: confusion counts at
  * `numThresholds` evenly spaced thresholds, summed by interpolation. Every output element is one
- * prediction against its 0/1 target.
+ * prediction against its 0/1 target; outputs are clipped to [0, 1] first, as Keras does, so a
+ * linear or logit output's curve still runs from (1, 1) to (0, 0).
  *
  * @example
  * ```ts
@@ -61,7 +59,8 @@ export function auc(args: AucArgs = {}): Metric {
   if (!Number.isInteger(n) || n < 2) throw new Error(`auc: numThresholds must be an integer > 1. Received: numThresholds=${n}.`);
   const curve = args.curve ?? 'ROC';
   if (curve !== 'ROC' && curve !== 'PR') throw new Error(`auc: curve must be 'ROC' or 'PR'. Received: curve=${String(curve)}.`);
-  const counts = new ThresholdCounts(args.name ?? 'auc', evenThresholds(n, EPSILON));
+  // Keras' AUC widens its end thresholds by ε, so that outputs of exactly 0 or 1 fall inside them.
+  const counts = new ThresholdCounts(args.name ?? 'auc', n, evenlySpacedThresholds(n, true));
   return {
     name: counts.name,
     // Keras' AUC config for its one form here: one curve over every output element, by interpolation.

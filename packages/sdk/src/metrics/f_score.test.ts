@@ -61,6 +61,21 @@ describe('f1Score and fBetaScore', () => {
     }
   });
 
+  it('compares outputs with the threshold in float32, as Keras: an output of 0.05 is not above a threshold of 0.05', async () => {
+    const preds = [[0.05, 0.9], [0.9, 0.05], [0.3, 0.04]];
+    const truth = [[0, 1], [1, 0], [1, 0]];
+    const values = await metricValues(preds, km.tensor(truth), 'binaryCrossentropy', [
+      km.metrics.f1Score({ threshold: 0.05, average: 'micro' }),
+      km.metrics.fBetaScore({ beta: 2, threshold: 0.05, name: 'f2' }),
+    ]);
+    // Keras: y_pred > threshold with both float32 (f32(0.05) = 0.0500000007).
+    const predicted = preds.map((row) => row.map((p) => (p > Math.fround(0.05) ? 1 : 0)));
+    expect(predicted.flat()).toEqual([0, 1, 1, 0, 1, 0]);
+    expect(values[0]).toBeCloseTo(referenceScores(predicted, truth).micro, 6);
+    expect(values[1]).toBeCloseTo(mean(referenceScores(predicted, truth, 2).perClass), 6);
+    expect(values[0]).toBeCloseTo(1, 6);
+  });
+
   it('fBetaScore weighs recall by beta, on multi-label rows at a threshold', async () => {
     const random = new Random(13);
     const preds = Array.from({ length: 19 }, () => Array.from({ length: 3 }, () => random.next()));

@@ -1,4 +1,4 @@
-import { classesOf, positionsOf, weightAt, type Metric, type MetricBatch } from './metric.js';
+import { classesOf, float32Threshold, positionsOf, weightAt, type Metric, type MetricBatch } from './metric.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of {@link f1Score}. */
@@ -11,7 +11,7 @@ export interface F1ScoreArgs {
    */
   average?: 'micro' | 'macro' | 'weighted';
   /**
-   * An output counts as a predicted positive when it is > threshold, in (0, 1]; without one, each
+   * An output counts as a predicted positive when it is > threshold (compared in float32, as Keras), in (0, 1]; without one, each
    * position's highest output is its predicted class (Keras' `threshold=None`).
    */
   threshold?: number;
@@ -88,7 +88,7 @@ function savedOptions(name: string, args: F1ScoreArgs): Record<string, string | 
 
 function fScore(name: string, beta: number, args: F1ScoreArgs): Metric {
   const average = args.average ?? 'macro';
-  const threshold = args.threshold;
+  const threshold = args.threshold === undefined ? undefined : float32Threshold(args.threshold);
   let tp = new Float64Array(0);
   let fp = new Float64Array(0);
   let fn = new Float64Array(0);

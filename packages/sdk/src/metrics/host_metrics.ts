@@ -1,4 +1,4 @@
-import { classesOf, divideNoNan, positionsOf, weightAt, type Metric, type MetricBatch, type SavedMetricForm } from './metric.js';
+import { classesOf, divideNoNan, float32Threshold, positionsOf, weightAt, type Metric, type MetricBatch, type SavedMetricForm } from './metric.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 // Metrics that need more than a count: they read the batch's outputs back once (shared by all of
@@ -57,10 +57,11 @@ export interface ThresholdMetricArgs {
   name?: string;
 }
 
-/** The weighted confusion counts of `p > threshold`, a target counting as positive when non-zero (Keras casts it to bool). */
+/** The weighted confusion counts of `p > threshold` (in float32), a target counting as positive when non-zero (Keras casts it to bool). */
 function confusionCounts(args: ThresholdMetricArgs) {
   const threshold = args.thresholds ?? 0.5;
   if (!(threshold >= 0 && threshold <= 1)) throw new Error(`thresholds must be in [0, 1]. Received: thresholds=${threshold}.`);
+  const above = float32Threshold(threshold);
   const counts = { tp: 0, fp: 0, tn: 0, fn: 0 };
   return {
     counts,
@@ -79,7 +80,7 @@ function confusionCounts(args: ThresholdMetricArgs) {
       for (let i = 0; i < p.length; i++) {
         if (args.classId !== undefined && i % cols !== args.classId) continue;
         const w = weightAt(weights, Math.floor(i / cols));
-        const positive = p[i] > threshold;
+        const positive = p[i] > above;
         const truth = b.hostTargets[i] !== 0;
         if (positive && truth) counts.tp += w;
         else if (positive) counts.fp += w;

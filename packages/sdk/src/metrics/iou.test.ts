@@ -106,6 +106,13 @@ describe('the IoU metrics', () => {
     expect(values[3]).toBeCloseTo(referenceIoU(truth.flat(), preds.flat().map((p) => (p >= 0.5 ? 1 : 0)), [0, 1]), 5);
   });
 
+  it('binaryIoU compares outputs with the threshold in float32, as Keras: 0.7 is at or above 0.7', async () => {
+    // float32 rounds 0.7 down (0.699999988): the output 0.7 equals the threshold, so it predicts class 1.
+    const [both] = await metricValues(column([0.7, 0.1]), km.tensor(column([1, 0])), 'binaryCrossentropy', [km.metrics.binaryIoU({ threshold: 0.7 })]);
+    expect(both).toBeCloseTo(referenceIoU([1, 0], [1, 0], [0, 1]), 6);
+    expect(both).toBeCloseTo(1, 6);
+  });
+
   it('rise while a per-position classifier learns, and evaluate matches the IoU of its predictions', async () => {
     km.utils.setRandomSeed(5);
     const random = new Random(23);

@@ -1,4 +1,4 @@
-import { classesOf, weightAt, type Metric, type MetricBatch, type SavedMetricForm } from './metric.js';
+import { classesOf, float32Threshold, weightAt, type Metric, type MetricBatch, type SavedMetricForm } from './metric.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of {@link meanIoU}. */
@@ -32,7 +32,7 @@ export type OneHotIoUArgs = Omit<IoUArgs, 'sparseYTrue'>;
 export interface BinaryIoUArgs {
   /** Classes averaged: [0], [1] or [0, 1] (default). */
   targetClassIds?: readonly number[];
-  /** An output ≥ threshold predicts class 1, below it class 0 (default 0.5). */
+  /** An output ≥ threshold (compared in float32, as Keras) predicts class 1, below it class 0 (default 0.5). */
   threshold?: number;
   name?: string;
 }
@@ -240,7 +240,8 @@ export function binaryIoU(args: BinaryIoUArgs = {}): Metric {
   const threshold = args.threshold ?? 0.5;
   if (typeof threshold !== 'number' || !Number.isFinite(threshold)) throw new Error(`binaryIoU: threshold must be a finite number. Received: threshold=${JSON.stringify(threshold)}.`);
   const name = args.name ?? 'binary_io_u';
-  const atThreshold: ClassReader = (values) => Array.from(values, (v) => (v >= threshold ? 1 : 0));
+  const atOrAbove = float32Threshold(threshold);
+  const atThreshold: ClassReader = (values) => Array.from(values, (v) => (v >= atOrAbove ? 1 : 0));
   return iouMetric({
     call: 'binaryIoU', name, numClasses: 2, targetClassIds, truth: asIndices, predicted: atThreshold,
     reads: 'compares each output with its 0/1 target', savedAs: { className: 'BinaryIoU', config: { name, targetClassIds, threshold } },

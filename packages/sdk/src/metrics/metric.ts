@@ -56,6 +56,14 @@ export interface SavedMetricForm {
   readonly config: Readonly<Record<string, string | number | boolean | null | readonly number[]>>;
 }
 
+/**
+ * A threshold as Keras compares it with the outputs: cast to float32, their dtype. An output that
+ * equals the threshold in float32 (0.05 against 0.05, which float32 rounds up) is then not above it.
+ */
+export function float32Threshold(threshold: number): number {
+  return Math.fround(threshold);
+}
+
 /** Keras' divide_no_nan: 0 where the denominator is 0. */
 export function divideNoNan(a: number, b: number): number {
   return b === 0 ? 0 : a / b;

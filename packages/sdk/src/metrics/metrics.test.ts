@@ -44,6 +44,25 @@ describe('metrics on hand-made data with known answers', () => {
     expect(pr).toBeCloseTo(0.5 + (1 - Math.log(1.5)) / 2, 6);
   });
 
+  it('AUC clips outputs to [0, 1] first, as Keras: a linear output\'s curve still runs from (1, 1) to (0, 0)', async () => {
+    // Clipped: [0, 0, 0, 0.2, 0.4, 0.7, 1, 1]; the rank AUC of those values (ties count ½) is 0.75. Unclipped, the
+    // curve stopped short of its ends and gave 0.3125.
+    const x = column([-2, -1, -0.5, 0.2, 0.4, 0.7, 1.5, 3]);
+    const y = km.tensor(column([0, 0, 1, 0, 1, 0, 1, 1]));
+    const [roc, pr] = await metricValues(x, y, 'meanSquaredError', ['auc', km.metrics.auc({ curve: 'PR', name: 'pr' })], 3);
+    expect(roc).toBeCloseTo(0.75, 6);
+    const [clippedPr] = await metricValues(x.map(([v]) => [Math.min(Math.max(v, 0), 1)]), y, 'meanSquaredError', [km.metrics.auc({ curve: 'PR' })], 3);
+    expect(pr).toBeCloseTo(clippedPr, 6);
+  });
+
+  it('precision and recall compare outputs with the threshold in float32, as Keras: 0.05 is not above 0.05', async () => {
+    // float32 rounds 0.05 up (0.0500000007): an output of 0.05 equals the threshold, so it is a negative.
+    const [p, r, fp] = await metricValues(column([0.05, 0.9, 0.05]), km.tensor(column([0, 1, 1])), 'meanSquaredError', [
+      km.metrics.precision({ thresholds: 0.05 }), km.metrics.recall({ thresholds: 0.05 }), km.metrics.falsePositives({ thresholds: 0.05 }),
+    ]);
+    expect([p, r, fp]).toEqual([1, 0.5, 0]);
+  });
+
   it('ROC AUC equals the Mann-Whitney statistic when each bucket between thresholds holds one distinct prediction', async () => {
     const random = new Random(3);
     const n = 60;

@@ -61,6 +61,26 @@ describe('r2Score', () => {
     expect(new Set([uniform, weighted, adjusted]).size).toBe(3);
   });
 
+  it('as a weighted metric, the adjusted score\'s n counts every target value, zero-weight samples included, as Keras', async () => {
+    const random = new Random(8);
+    const ys = Array.from({ length: 10 }, () => [random.uniform(-2, 2), random.uniform(0, 3)]);
+    const preds = ys.map((row) => row.map((y) => y + random.uniform(-0.8, 0.8)));
+    const weights = ys.map((_, i) => (i % 3 === 0 ? 0 : 0.5 + i / 4));
+    // Keras 3's R2Score: weighted sums per column, n += size(y_true) on every update whatever the weights.
+    const cols = 2;
+    const scores = Array.from({ length: cols }, (_, j) => {
+      const [sw, swy, swyy, swd] = ys.reduce(([a, b, c, d], row, i) => [a + weights[i], b + weights[i] * row[j], c + weights[i] * row[j] ** 2, d + weights[i] * (row[j] - preds[i][j]) ** 2], [0, 0, 0, 0]);
+      return 1 - swd / (swyy - (swy * swy) / sw);
+    });
+    const r2 = (scores[0] + scores[1]) / cols;
+    const [n, p] = [ys.length * cols, 5];
+    const model = km.sequential([km.layers.identity({ inputShape: [cols] })]);
+    model.compile({ optimizer: 'sgd', loss: 'mse', weightedMetrics: [km.metrics.r2Score({ numRegressors: p, name: 'adjusted' }), km.metrics.r2Score({ name: 'plain' })] });
+    const logs = (await model.evaluate(km.tensor(preds), km.tensor(ys), { batchSize: 4, sampleWeight: km.tensor(weights), verbose: 0, returnDict: true })) as Record<string, number>;
+    expect(logs.plain).toBeCloseTo(r2, 5);
+    expect(logs.adjusted).toBeCloseTo(1 - ((1 - r2) * (n - 1)) / (n - p - 1), 5);
+  });
+
   it('bad options and label targets get errors that say what to do', async () => {
     expect(() => km.metrics.r2Score({ classAggregation: null as never })).toThrow(/classAggregation null \(one score per output column\) is not supported.*Received: classAggregation=null/);
     expect(() => km.metrics.r2Score({ classAggregation: 'mean' as never })).toThrow(/classAggregation must be 'uniform_average' or 'variance_weighted_average'. Received: classAggregation="mean"/);

@@ -20,8 +20,8 @@ const AGGREGATIONS = ['uniform_average', 'variance_weighted_average'];
  * The coefficient of determination 1 − Σ(y − ŷ)² / Σ(y − ȳ)² of each output column over the whole
  * epoch (sums kept across batches, as Keras 3's R2Score, not a mean of per-batch scores), then
  * combined over the columns. As in Keras, a column whose targets do not vary scores 0, and the
- * adjusted score's n counts every target value (samples × columns); with p ≥ n − 1 it falls back
- * to the plain score.
+ * adjusted score's n counts every target value (samples × columns, those of zero-weight or masked
+ * samples too); with p ≥ n − 1 it falls back to the plain score.
  *
  * @example
  * ```ts
@@ -42,13 +42,13 @@ export function r2Score(args: R2ScoreArgs = {}): Metric {
   let squaredSum = new Float64Array(0);
   let residual = new Float64Array(0);
   let count = 0;
-  let kept = 0;
+  let values = 0;
   return {
     name,
     savedAs: { className: 'R2Score', config: { name, classAggregation: aggregation, numRegressors: regressors } },
     reset() {
       sum = squaredSum = residual = new Float64Array(0);
-      count = kept = 0;
+      count = values = 0;
     },
     async update(b) {
       if (b.labelTargets) {
@@ -58,12 +58,13 @@ export function r2Score(args: R2ScoreArgs = {}): Metric {
       const cols = classesOf(b);
       if (sum.length !== cols) [sum, squaredSum, residual] = [new Float64Array(cols), new Float64Array(cols), new Float64Array(cols)];
       const rows = b.batch * positionsOf(b);
+      // Keras adds size(y_true) to the adjusted score's n whatever the weights, zero-weight rows included.
+      values += rows * cols;
       // Keras' weighted sums (R2Score with sample_weight): each row's terms times its weight.
       for (let r = 0; r < rows; r++) {
         const w = weightAt(weights, r);
         if (w === 0) continue;
         count += w;
-        kept++;
         for (let j = 0; j < cols; j++) {
           const t = b.hostTargets[r * cols + j];
           const d = t - p[r * cols + j];
@@ -87,7 +88,6 @@ export function r2Score(args: R2ScoreArgs = {}): Metric {
         totalSum += total;
       }
       const r2 = aggregation === 'uniform_average' ? scoreSum / sum.length : weighted / totalSum;
-      const values = kept * sum.length;
       if (regressors === 0 || regressors >= values - 1) return r2;
       return 1 - ((1 - r2) * (values - 1)) / (values - regressors - 1);
     },

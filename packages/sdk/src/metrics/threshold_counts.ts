@@ -1,14 +1,45 @@
-import { classesOf, weightAt, type MetricBatch } from './metric.js';
+import { classesOf, float32Threshold, weightAt, type MetricBatch } from './metric.js';
 
-/** Keras' `n` evenly spaced thresholds: 0 − margin, i/(n − 1) for 0 < i < n − 1, and 1 + margin. */
-export function evenThresholds(n: number, margin = 0): number[] {
-  return [-margin, ...Array.from({ length: n - 2 }, (_, i) => (i + 1) / (n - 1)), 1 + margin];
+/** Where an output falls among a metric's sorted thresholds: how many of them it is above. */
+export type ThresholdPlacement = (value: number) => number;
+
+/**
+ * Keras' `n` evenly spaced thresholds over [0, 1] (its `thresholds_distributed_evenly` path, which
+ * AUC and the metrics read off its curve take): the output is clipped to [0, 1] first, so a linear or
+ * logit output below 0 is above no threshold and one above 1 is above every one but the last, and
+ * it is bucketed as Keras does, ceil(p·(n − 1)) − 1 in float32. With `margin` (AUC's thresholds
+ * −ε and 1 + ε) an output of 0 is above the first threshold.
+ */
+export function evenlySpacedThresholds(n: number, margin: boolean): ThresholdPlacement {
+  const steps = n - 1;
+  return (value) => {
+    // NaN is above none: Keras' bucket index for it is cast to a negative integer, which it drops.
+    if (Number.isNaN(value)) return 0;
+    const bucket = Math.ceil(Math.fround(Math.min(Math.max(value, 0), 1) * steps)) - 1;
+    return (margin ? Math.max(bucket, 0) : bucket) + 1;
+  };
+}
+
+/** Thresholds compared one by one, `p > t` with each t in float32 (Keras' path for thresholds not evenly spaced). */
+export function comparedThresholds(thresholds: readonly number[]): ThresholdPlacement {
+  const sorted = thresholds.map(float32Threshold).sort((a, b) => a - b);
+  return (value) => {
+    let lo = 0;
+    let hi = sorted.length;
+    // How many thresholds are < value (0 for NaN, which exceeds none).
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid] < value) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
 }
 
 /**
- * Confusion counts at each of a sorted list of thresholds, accumulated over the epoch: an output
- * is a predicted positive at threshold t when it is > t, and its target counts as positive when
- * non-zero (Keras casts it to bool). Shared by AUC and the metrics read off its curve.
+ * Confusion counts at each of `n` sorted thresholds, accumulated over the epoch: an output is a
+ * predicted positive at the thresholds it is above (as `placement` says), and its target counts as
+ * positive when non-zero (Keras casts it to bool). Shared by AUC and the metrics read off its curve.
  */
 export class ThresholdCounts {
   readonly tp: Float64Array;
@@ -18,10 +49,11 @@ export class ThresholdCounts {
   // Per batch: how many outputs exceed exactly k thresholds, for positive and negative targets.
   readonly #positives: Float64Array;
   readonly #negatives: Float64Array;
+  readonly #placement: ThresholdPlacement;
 
-  /** `classId`: only that output column counts (one class of a multi-label output). */
-  constructor(readonly name: string, readonly thresholds: readonly number[], readonly classId?: number) {
-    const n = thresholds.length;
+  /** `n` thresholds, `placement` saying how many an output is above; `classId`: only that output column counts (one class of a multi-label output). */
+  constructor(readonly name: string, n: number, placement: ThresholdPlacement, readonly classId?: number) {
+    this.#placement = placement;
     [this.tp, this.fp, this.tn, this.fn] = [new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n)];
     [this.#positives, this.#negatives] = [new Float64Array(n + 1), new Float64Array(n + 1)];
   }
@@ -44,14 +76,14 @@ export class ThresholdCounts {
     this.#negatives.fill(0);
     for (let i = 0; i < p.length; i++) {
       if (classId !== undefined && i % cols !== classId) continue;
-      (b.hostTargets[i] !== 0 ? this.#positives : this.#negatives)[this.#thresholdsBelow(p[i])] += weightAt(weights, Math.floor(i / cols));
+      (b.hostTargets[i] !== 0 ? this.#positives : this.#negatives)[this.#placement(p[i])] += weightAt(weights, Math.floor(i / cols));
     }
     // An output above k thresholds is a predicted positive at thresholds 0 … k − 1.
     const positives = this.#positives.reduce((a, v) => a + v, 0);
     const negatives = this.#negatives.reduce((a, v) => a + v, 0);
     let positivesAbove = 0;
     let negativesAbove = 0;
-    for (let k = this.thresholds.length - 1; k >= 0; k--) {
+    for (let k = this.tp.length - 1; k >= 0; k--) {
       positivesAbove += this.#positives[k + 1];
       negativesAbove += this.#negatives[k + 1];
       this.tp[k] += positivesAbove;
@@ -59,17 +91,5 @@ export class ThresholdCounts {
       this.fn[k] += positives - positivesAbove;
       this.tn[k] += negatives - negativesAbove;
     }
-  }
-
-  /** How many thresholds are < value (0 for NaN, which exceeds none). */
-  #thresholdsBelow(value: number): number {
-    let lo = 0;
-    let hi = this.thresholds.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.thresholds[mid] < value) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 }

@@ -7,12 +7,17 @@ beforeAll(() => km.ready());
 
 const column = (v: number[]) => v.map((x) => [x]);
 
-/** Keras' n thresholds over [0, 1] (0.5 alone for n = 1), and at each the rates of `p > t` against non-zero truths, in float64. */
+/**
+ * Keras' n thresholds over [0, 1] (0.5 alone for n = 1), and at each the rates of `p > t` against
+ * non-zero truths, in float64. With n > 1 the thresholds are evenly spaced and Keras clips the
+ * outputs to [0, 1] first (metrics_utils._update_confusion_matrix_variables_optimized).
+ */
 function referenceRates(preds: number[], truth: number[], n: number) {
   const thresholds = n === 1 ? [0.5] : Array.from({ length: n }, (_, i) => i / (n - 1));
+  const scored = n === 1 ? preds : preds.map((p) => Math.min(Math.max(p, 0), 1));
   return thresholds.map((t) => {
     let tp = 0, fp = 0, tn = 0, fn = 0;
-    preds.forEach((p, i) => {
+    scored.forEach((p, i) => {
       if (p > t) truth[i] ? tp++ : fp++;
       else truth[i] ? fn++ : tn++;
     });
@@ -63,6 +68,31 @@ describe('metrics read off the confusion curve', () => {
       expect(values[3]).toBeCloseTo(bestUnder(rates, 'recall', 0.65, 'specificity'), 6);
       expect(new Set(values).size).toBeGreaterThan(1);
     }
+  });
+
+  it('clip outputs outside [0, 1] first, as Keras: an output above 1 is not above the last threshold, 1', async () => {
+    // numThresholds 3: thresholds [0, 0.5, 1]. Clipped outputs [0.8, 1, 0.3, 0.6, 0, 0.7]: at 0, TP 2 FP 3; at 0.5,
+    // TP 2 FP 2; at 1, none. Recall at precision ≥ 0.5 is 1; precision at recall ≥ 0.5 is 0.5 (unclipped, 2 > 1 gave 1).
+    const x = column([0.8, 2, 0.3, 0.6, -0.4, 0.7]);
+    const y = km.tensor(column([0, 1, 0, 1, 0, 0]));
+    const [recall, precision] = await metricValues(x, y, 'meanSquaredError', [
+      km.metrics.recallAtPrecision({ precision: 0.5, numThresholds: 3 }),
+      km.metrics.precisionAtRecall({ recall: 0.5, numThresholds: 3 }),
+    ], 6);
+    expect([recall, precision]).toEqual([1, 0.5]);
+    // A linear output spread over [−1, 2], against the float64 loop on the clipped values.
+    const random = new Random(41);
+    const preds = Array.from({ length: 40 }, () => random.uniform(-1, 2));
+    const truth = preds.map((p) => (random.next() < (p + 1) / 3 ? 1 : 0));
+    const values = await metricValues(column(preds), km.tensor(column(truth)), 'meanSquaredError', [
+      km.metrics.precisionAtRecall({ recall: 0.9, numThresholds: 11 }),
+      km.metrics.specificityAtSensitivity({ sensitivity: 0.95, numThresholds: 11 }),
+      km.metrics.sensitivityAtSpecificity({ specificity: 0.99, numThresholds: 11 }),
+    ], 8);
+    const rates = referenceRates(preds, truth, 11);
+    expect(values[0]).toBeCloseTo(bestUnder(rates, 'recall', 0.9, 'precision'), 6);
+    expect(values[1]).toBeCloseTo(bestUnder(rates, 'recall', 0.95, 'specificity'), 6);
+    expect(values[2]).toBeCloseTo(bestUnder(rates, 'specificity', 0.99, 'recall'), 6);
   });
 
   it('bad options and integer labels get errors that name the fix', async () => {

@@ -1,5 +1,5 @@
 import { divideNoNan, type Metric } from './metric.js';
-import { evenThresholds, ThresholdCounts } from './threshold_counts.js';
+import { comparedThresholds, evenlySpacedThresholds, ThresholdCounts } from './threshold_counts.js';
 import { checkOptions } from '../utils/options.js';
 
 /** Options every metric read off the confusion curve takes. */
@@ -62,7 +62,8 @@ function curveMetric(spec: CurveMetricSpec, args: CurveMetricArgs & Record<strin
   const { classId } = args;
   if (classId !== undefined && !(Number.isInteger(classId) && classId >= 0)) throw new Error(`${call}: classId must be an output column index, an integer >= 0. Received: classId=${classId}.`);
   const name = args.name ?? spec.defaultName;
-  const counts = new ThresholdCounts(name, n === 1 ? [0.5] : evenThresholds(n), classId);
+  // Keras: one threshold is 0.5, compared as it is; n ≥ 2 are evenly spaced, so outputs are clipped to [0, 1].
+  const counts = new ThresholdCounts(name, n, n === 1 ? comparedThresholds([0.5]) : evenlySpacedThresholds(n, false), classId);
   return {
     name,
     savedAs: { className: spec.className, config: { name, numThresholds: n, classId: classId ?? null, [option]: value } },
@@ -79,8 +80,9 @@ function curveMetric(spec: CurveMetricSpec, args: CurveMetricArgs & Record<strin
 
 /**
  * The best precision at a recall of at least `recall` over the epoch (Keras 3's PrecisionAtRecall):
- * confusion counts at `numThresholds` evenly spaced thresholds, as {@link auc} keeps them, and the
- * highest precision among the thresholds whose recall reaches the value (0 if none does).
+ * confusion counts at `numThresholds` evenly spaced thresholds, as {@link auc} keeps them (outputs
+ * clipped to [0, 1] first), and the highest precision among the thresholds whose recall reaches the
+ * value (0 if none does).
  *
  * @example
  * ```ts

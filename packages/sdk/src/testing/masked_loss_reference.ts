@@ -34,7 +34,11 @@ const logSoftmax = (z: number[]) => {
 
 /** Each loss family's term at one position (output row p, target row t), from Keras' formulas. */
 export const POSITION_LOSS: Record<string, (p: number[], t: number[]) => number> = {
-  categoricalCrossentropy: (p, t) => -t.reduce((s, ti, j) => s + ti * Math.log(clip(p[j])), 0),
+  // Keras divides each row by its sum first: a sigmoid row is read as the distribution it is proportional to.
+  categoricalCrossentropy: (p, t) => {
+    const sum = p.reduce((a, b) => a + b, 0);
+    return -t.reduce((s, ti, j) => s + ti * Math.log(clip(p[j] / sum)), 0);
+  },
   categoricalCrossentropyFromLogits: (p, t) => -logSoftmax(p).reduce((s, l, j) => s + t[j] * l, 0),
   binaryCrossentropy: (p, t) => mean(p.map((pj, j) => -(t[j] * Math.log(clip(pj)) + (1 - t[j]) * Math.log(1 - clip(pj))))),
   binaryCrossentropyFromLogitsSmoothed: (p, t) => mean(p.map((x, j) => {

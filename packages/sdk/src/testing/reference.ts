@@ -103,6 +103,8 @@ export function refForward(layers: RefDense[], x: number[]): number[] {
 }
 
 const clip = (p: number) => Math.min(1 - EPS, Math.max(EPS, p));
+// Keras clips binary cross-entropy's probabilities in float32: 1 − 1e-7 is 1 − 1.19e-7 there.
+const clipBinary = (p: number) => Math.min(Math.fround(1 - EPS), Math.max(Math.fround(EPS), p));
 
 /** Keras' per-sample loss. `target` is a row, or `[label]` for the sparse loss. */
 export function refSampleLoss(loss: RefLoss, p: number[], target: number[]): number {
@@ -112,7 +114,7 @@ export function refSampleLoss(loss: RefLoss, p: number[], target: number[]): num
     case 'sparseCategoricalCrossentropy':
       return -Math.log(clip(p[target[0]]));
     case 'binaryCrossentropy':
-      return -p.reduce((s, pi, i) => s + target[i] * Math.log(clip(pi)) + (1 - target[i]) * Math.log(1 - clip(pi)), 0) / p.length;
+      return -p.reduce((s, pi, i) => s + target[i] * Math.log(clipBinary(pi)) + (1 - target[i]) * Math.log(1 - clipBinary(pi)), 0) / p.length;
     case 'meanSquaredError':
       return p.reduce((s, pi, i) => s + (pi - target[i]) ** 2, 0) / p.length;
   }

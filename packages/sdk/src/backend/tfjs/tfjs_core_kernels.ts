@@ -6,6 +6,7 @@ import { activateFromInput, activationGradFromInput } from './input_activation_o
 import { BufferStore } from './buffer_store.js';
 import { parametricActivate, parametricActivationGrad, preluGradTensors, preluTensor } from './parametric_activation_ops.js';
 import { elementwiseLossTerms } from './elementwise_losses.js';
+import { crossEntropyTerms } from './cross_entropy_ops.js';
 import { batchMatMulTensor } from './batch_matmul_ops.js';
 import { WindowIndex, windowRows } from './window_ops.js';
 import { rowwiseLossTerms } from './rowwise_losses.js';
@@ -268,10 +269,9 @@ export abstract class TfjsCoreKernels {
     const tf = this.tf;
     return this.#scalar(() => {
       const w = this.#weights(weights);
-      const clipped = tf.clipByValue(this.matrix(p, rows, cols), EPSILON, 1 - EPSILON);
-      const t = this.#denseTargets(targets, sparse, rows, cols);
-      if (grad) this.store.set(grad, weighted(tf, tf.mul(tf.div(t, clipped), -gradScale), w, cols));
-      return tf.neg(weightedSum(tf, tf.mul(t, tf.log(clipped)), w, cols));
+      const [loss, dLoss] = crossEntropyTerms(tf, this.matrix(p, rows, cols), this.#denseTargets(targets, sparse, rows, cols), w);
+      if (grad) this.store.set(grad, weighted(tf, tf.mul(dLoss, gradScale), w, cols));
+      return weightedSum(tf, loss, w, 1);
     });
   }
 

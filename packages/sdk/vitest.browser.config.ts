@@ -12,7 +12,7 @@ export default defineConfig({
   publicDir: `${mnistDir}/data`,
   test: {
     // Every shared backend suite, and the browser-only tests.
-    include: ['src/backend/*_suite.test.ts', 'src/engine/*_backends.test.ts', 'src/layers/*_backends.test.ts', 'src/**/*.browser.test.ts'],
+    include: ['src/backend/*_suite.test.ts', 'src/engine/*_backends.test.ts', 'src/layers/*_backends.test.ts', 'src/losses/*_backends.test.ts', 'src/**/*.browser.test.ts'],
     isolate: false,
     setupFiles: ['src/testing/fresh_session.ts'],
     testTimeout: 120_000,

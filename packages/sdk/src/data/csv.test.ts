@@ -72,6 +72,24 @@ describe('km.data.csv', () => {
     );
   });
 
+  it("columnConfigs: isLabel picks the label column, int32 floors, required and float32 are accepted, as tfjs' keys", async () => {
+    const path = file('configs.csv', 'x,n,y\n1.7,-2.5,0\n2.2,,1\n');
+    const rows = await km.data.csv(path, { columnConfigs: { y: { isLabel: true }, x: { dtype: 'int32' }, n: { dtype: 'float32', default: 0.5 } } }).toArray();
+    expect(rows).toEqual([{ xs: Float32Array.of(1, -2.5), ys: 0 }, { xs: Float32Array.of(2, 0.5), ys: 1 }]);
+    const floored = await km.data.csv(path, { labelColumn: 'y', columnConfigs: { n: { dtype: 'int32', default: 0.5 } } }).toArray();
+    expect(floored.map((r) => Array.from(r.xs))).toEqual([[1.7, -3].map(Math.fround), [2.2, 0.5].map(Math.fround)]);
+    await expect(km.data.csv(path, { columnConfigs: { y: { isLabel: true }, n: { required: true } } }).toArray()).rejects.toThrow(/line 3, column 'n' \(column 2\) is empty/);
+  });
+
+  it('columnConfigs: refuses unknown keys, unsupported dtypes, several label columns and a label given twice', () => {
+    const path = file('refused.csv', 'a,b\n1,2\n');
+    expect(() => km.data.csv(path, { columnConfigs: { a: { dtpye: 'int32' } as never } })).toThrow(/columnConfigs\.a has no option 'dtpye'; did you mean 'dtype'\? Its options are: default, isLabel, required, dtype/);
+    expect(() => km.data.csv(path, { columnConfigs: { a: { dtype: 'bool' as never } } })).toThrow(/columnConfigs\.a: dtype must be 'float32' or 'int32'.*Received: dtype="bool"/);
+    expect(() => km.data.csv(path, { columnConfigs: { a: { isLabel: 'yes' as never } } })).toThrow(/isLabel must be true or false/);
+    expect(() => km.data.csv(path, { columnConfigs: { a: { isLabel: true }, b: { isLabel: true } } })).toThrow(/marks 'a', 'b' as isLabel, but kerasm takes one label column.*Keep isLabel on one column/);
+    expect(() => km.data.csv(path, { labelColumn: 'b', columnConfigs: { a: { isLabel: true } } })).toThrow(/both labelColumn \('b'\) and columnConfigs\.a\.isLabel name the label/);
+  });
+
   it('names the line and column of a value that is not a number', async () => {
     const path = file('text.csv', 'a,label\n1,0\nred,1\n');
     await expect(km.data.csv(path, { labelColumn: 'label' }).toArray()).rejects.toThrow(/line 3, column 'a' \(column 1\) holds 'red', which is not a number\. Encode categories as numbers/);

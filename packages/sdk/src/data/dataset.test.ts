@@ -39,6 +39,28 @@ describe('km.data datasets', () => {
     expect(await asyncDs.toArray()).toEqual(['a', 'b']);
   });
 
+  it('filter keeps, in order, the elements a sync or async predicate accepts, on every pass', async () => {
+    const values = [5, 2, 8, 1, 9, 4, 7];
+    const expected: number[] = [];
+    for (const v of values) if (v > 4) expected.push(v);
+    const big = km.data.array(values).filter((v) => v > 4);
+    expect(await big.toArray()).toEqual(expected);
+    expect(await big.toArray()).toEqual([5, 8, 9, 7]);
+    expect(await km.data.array(values).filter(async (v) => v % 2 === 0).toArray()).toEqual([2, 8, 4]);
+    expect(await km.data.array(values).filter(() => false).toArray()).toEqual([]);
+    expect(() => km.data.array(values).filter(5 as never)).toThrow(/filter\(predicate\) needs a function. Received: number/);
+  });
+
+  it("concatenate yields this dataset's elements then the other's, restarting both on every pass", async () => {
+    const ds = km.data.array([1, 2]).concatenate(km.data.generator(function* () {
+      yield* [3, 4, 5];
+    }));
+    expect(await ds.toArray()).toEqual([1, 2, 3, 4, 5]);
+    expect(await ds.toArray()).toEqual([1, 2, 3, 4, 5]);
+    expect(await km.data.array<number>([]).concatenate(km.data.array([7])).take(1).toArray()).toEqual([7]);
+    expect(() => km.data.array([1]).concatenate([2] as never)).toThrow(/concatenate\(other\) needs a km.data dataset/);
+  });
+
   it('zip pairs elements and ends with the shortest', async () => {
     const ds = km.data.zip({ xs: km.data.array([[1, 2], [3, 4], [5, 6]]), ys: km.data.array([0, 1]) });
     expect(await ds.toArray()).toEqual([{ xs: [1, 2], ys: 0 }, { xs: [3, 4], ys: 1 }]);

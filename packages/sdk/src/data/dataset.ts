@@ -87,6 +87,39 @@ export class Dataset<T> implements AsyncIterable<T> {
     });
   }
 
+  /**
+   * The elements for which `predicate` (which may be async) returns true, in order.
+   *
+   * @example
+   * ```ts
+   * const evens = km.data.array([1, 2, 3, 4]).filter((v) => v % 2 === 0); // 2, 4
+   * ```
+   */
+  filter(predicate: (element: T) => boolean | Promise<boolean>): Dataset<T> {
+    if (typeof predicate !== 'function') throw new Error(`filter(predicate) needs a function. Received: ${typeof predicate}. Pass (element) => true to keep the element.`);
+    const source = this;
+    return new Dataset(async function* () {
+      for await (const element of source) if (await predicate(element)) yield element;
+    });
+  }
+
+  /**
+   * This dataset's elements, then `other`'s.
+   *
+   * @example
+   * ```ts
+   * const all = km.data.array([1, 2]).concatenate(km.data.array([3])); // 1, 2, 3
+   * ```
+   */
+  concatenate(other: Dataset<T>): Dataset<T> {
+    if (!(other instanceof Dataset)) throw new Error(`concatenate(other) needs a km.data dataset. Received: ${other === null ? 'null' : typeof other}. Wrap arrays with km.data.array(items).`);
+    const source = this;
+    return new Dataset(async function* () {
+      yield* source;
+      yield* other;
+    });
+  }
+
   /** The data `count` times over (forever when `count` is omitted), restarting the source each time. */
   repeat(count?: number): Dataset<T> {
     if (count !== undefined) checkCount(count, 'repeat(count)', 0, 'Pass how many passes to make, or nothing to repeat forever.');

@@ -91,6 +91,20 @@ describe('fit and evaluate on a km.data dataset', () => {
     warn.mockRestore();
   });
 
+  it('stops with one "ran out of data" warning when a one-shot source yields nothing on its second pass', async () => {
+    const once = samples(0, 64).iterator();
+    const oneShot = km.data.generator(() => ({ next: () => once.next() })).batch(32);
+    const ends: number[] = [];
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const history = await mlp(5).fit(oneShot, { epochs: 5, verbose: 0, callbacks: { onEpochEnd: (epoch) => void ends.push(epoch) } });
+    const warnings = warn.mock.calls.map((call) => String(call[0]));
+    warn.mockRestore();
+    expect(history.epoch).toEqual([0]);
+    expect(ends).toEqual([0]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/your input ran out of data; interrupting training\. Epoch 2 restarted the dataset, but it yielded no batches.*a function that makes a fresh iterator.*\.repeat\(\) and batchesPerEpoch/);
+  });
+
   it('restarts the dataset each epoch without batchesPerEpoch, and stops growing memory after the first', async () => {
     const model = mlp(4);
     const sizes: number[] = [];

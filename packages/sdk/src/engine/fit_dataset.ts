@@ -127,6 +127,18 @@ function checkDataset(dataset: unknown, what: string): asserts dataset is Datase
   if (!(dataset instanceof Dataset)) throw new Error(`${what} needs a km.data dataset. Received: ${describe(dataset)}. Make one with km.data.array, km.data.generator, km.data.zip or km.data.csv.`);
 }
 
+/** Keras' "Your input ran out of data" warning, saying how to give fit enough batches. */
+function ranOutOfData(perEpoch: number | undefined, step: number, epoch: number): string {
+  if (perEpoch !== undefined) {
+    return `fit(dataset): batchesPerEpoch is ${perEpoch}, but the dataset ran out after ${step} batches of epoch ${epoch + 1}; training stops here. Give the dataset at least batchesPerEpoch × epochs batches (e.g. with .repeat()).`;
+  }
+  return (
+    `fit(dataset): your input ran out of data; interrupting training. Epoch ${epoch + 1} restarted the dataset, but it yielded no batches, so training stops after epoch ${epoch}. ` +
+    'Each epoch calls dataset.iterator() again: pass km.data.generator a function that makes a fresh iterator on each call (not one already-made iterator), ' +
+    'or read a long or endless source on across epochs with .repeat() and batchesPerEpoch.'
+  );
+}
+
 /** `fit` on a dataset of `{ xs, ys }` batches: streams each batch through the model's batch plans. */
 export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor, args: ModelFitDatasetArgs = {}): Promise<History> {
   checkDataset(dataset, 'fit(dataset)');
@@ -172,8 +184,9 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
       const next = pending ?? (await iterator.next());
       pending = null;
       if (next.done) {
-        if (perEpoch !== undefined) {
-          console.warn(`fit(dataset): batchesPerEpoch is ${perEpoch}, but the dataset ran out after ${step} batches of epoch ${epoch + 1}; training stops here. Give the dataset at least batchesPerEpoch × epochs batches (e.g. with .repeat()).`);
+        // A full pass per epoch may end anywhere but at the start: an empty pass means the source cannot restart.
+        if (perEpoch !== undefined || step === 0) {
+          console.warn(ranOutOfData(perEpoch, step, epoch));
           target.stopTraining = true;
         }
         break;

@@ -20,20 +20,10 @@ export function evenlySpacedThresholds(n: number, margin: boolean): ThresholdPla
   };
 }
 
-/** Thresholds compared one by one, `p > t` with each t in float32 (Keras' path for thresholds not evenly spaced). */
-export function comparedThresholds(thresholds: readonly number[]): ThresholdPlacement {
-  const sorted = thresholds.map(float32Threshold).sort((a, b) => a - b);
-  return (value) => {
-    let lo = 0;
-    let hi = sorted.length;
-    // How many thresholds are < value (0 for NaN, which exceeds none).
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid] < value) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
+/** One threshold compared as it is, `p > t` with t in float32 (Keras' path for one threshold); NaN is above none. */
+export function singleThreshold(threshold: number): ThresholdPlacement {
+  const t = float32Threshold(threshold);
+  return (value) => (value > t ? 1 : 0);
 }
 
 /**

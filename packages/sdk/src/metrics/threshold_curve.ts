@@ -1,5 +1,5 @@
 import { divideNoNan, type Metric } from './metric.js';
-import { comparedThresholds, evenlySpacedThresholds, ThresholdCounts } from './threshold_counts.js';
+import { evenlySpacedThresholds, singleThreshold, ThresholdCounts } from './threshold_counts.js';
 import { checkOptions } from '../utils/options.js';
 
 /** Options every metric read off the confusion curve takes. */
@@ -63,7 +63,7 @@ function curveMetric(spec: CurveMetricSpec, args: CurveMetricArgs & Record<strin
   if (classId !== undefined && !(Number.isInteger(classId) && classId >= 0)) throw new Error(`${call}: classId must be an output column index, an integer >= 0. Received: classId=${classId}.`);
   const name = args.name ?? spec.defaultName;
   // Keras: one threshold is 0.5, compared as it is; n ≥ 2 are evenly spaced, so outputs are clipped to [0, 1].
-  const counts = new ThresholdCounts(name, n, n === 1 ? comparedThresholds([0.5]) : evenlySpacedThresholds(n, false), classId);
+  const counts = new ThresholdCounts(name, n, n === 1 ? singleThreshold(0.5) : evenlySpacedThresholds(n, false), classId);
   return {
     name,
     savedAs: { className: spec.className, config: { name, numThresholds: n, classId: classId ?? null, [option]: value } },

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
-import type { Backend } from '../backend/backend.js';
+import type { Backend, BufferId } from '../backend/backend.js';
 import * as km from '../index.js';
 import { BACKENDS_HERE, deviceIO, onTfjsCpu, runsOn } from '../testing/backends_here.js';
 import { expectClose } from '../testing/expect_close.js';
@@ -39,30 +39,31 @@ describe.each(BACKENDS_HERE)('categorical cross-entropies on rows that do not su
   const labels = Array.from({ length: rows }, (_, r) => (3 * r + 1) % cols);
   const weights = Float32Array.from([0.5, 0, 2, 1, 1.5]);
 
+  /** The kernel on `p` against `targets` (labels when `sparse`; `t` their rows): loss and gradient as Keras' formula, at gradScale 0.5, then weighted. */
+  async function expectKernelFollowsKeras(targets: BufferId, sparse: boolean, t: readonly number[]): Promise<void> {
+    const f = (v: number[], w?: Float32Array) => sum(crossEntropyRows(v, t, cols).map((l, r) => (w ? w[r] : 1) * l));
+    const [pp, pg, pw] = [p, new Float32Array(rows * cols), weights].map(upload);
+    expect(await b.categoricalCrossEntropy(pp, targets, sparse, pg, rows, cols, 0.5)).toBeCloseTo(f(Array.from(p)), 4);
+    expectClose(await download(pg, rows * cols), finiteDifferenceGradient(Array.from(p), (v) => 0.5 * f(v)), 2e-4);
+    expect(await b.categoricalCrossEntropy(pp, targets, sparse, pg, rows, cols, 1, pw)).toBeCloseTo(f(Array.from(p), weights), 4);
+    expectClose(await download(pg, rows * cols), finiteDifferenceGradient(Array.from(p), (v) => f(v, weights)), 2e-4);
+    [pp, pg, pw].forEach((id) => b.free(id));
+  }
+
   it.each([
     ['one-hot targets', oneHot(labels, cols)],
     ['targets smoothed by 0.2', oneHot(labels, cols, 0.2)],
     ['soft targets that do not sum to 1', Array.from({ length: rows * cols }, (_, i) => ((i * 5) % 9) / 10)],
   ] as const)('the dense kernel with %s: loss and gradient, plain and weighted', async (_label, t) => {
-    const f = (v: number[], w?: Float32Array) => sum(crossEntropyRows(v, t, cols).map((l, r) => (w ? w[r] : 1) * l));
-    const [pp, pt, pg, pw] = [p, Float32Array.from(t), new Float32Array(rows * cols), weights].map(upload);
-    expect(await b.categoricalCrossEntropy(pp, pt, false, pg, rows, cols, 0.5)).toBeCloseTo(f(Array.from(p)), 4);
-    expectClose(await download(pg, rows * cols), finiteDifferenceGradient(Array.from(p), (v) => 0.5 * f(v)), 2e-4);
-    expect(await b.categoricalCrossEntropy(pp, pt, false, pg, rows, cols, 1, pw)).toBeCloseTo(f(Array.from(p), weights), 4);
-    expectClose(await download(pg, rows * cols), finiteDifferenceGradient(Array.from(p), (v) => f(v, weights)), 2e-4);
-    [pp, pt, pg, pw].forEach((id) => b.free(id));
+    const pt = upload(Float32Array.from(t));
+    await expectKernelFollowsKeras(pt, false, t);
+    b.free(pt);
   });
 
   it('the sparse kernel: loss and gradient, plain and weighted, as the dense one on one-hot rows', async () => {
-    const t = oneHot(labels, cols);
-    const f = (v: number[], w?: Float32Array) => sum(crossEntropyRows(v, t, cols).map((l, r) => (w ? w[r] : 1) * l));
-    const [pp, pg, pw] = [p, new Float32Array(rows * cols), weights].map(upload);
     const pl = upload(Int32Array.from(labels));
-    expect(await b.categoricalCrossEntropy(pp, pl, true, pg, rows, cols, 0.5)).toBeCloseTo(f(Array.from(p)), 4);
-    expectClose(await download(pg, rows * cols), finiteDifferenceGradient(Array.from(p), (v) => 0.5 * f(v)), 2e-4);
-    expect(await b.categoricalCrossEntropy(pp, pl, true, pg, rows, cols, 1, pw)).toBeCloseTo(f(Array.from(p), weights), 4);
-    expectClose(await download(pg, rows * cols), finiteDifferenceGradient(Array.from(p), (v) => f(v, weights)), 2e-4);
-    [pp, pl, pg, pw].forEach((id) => b.free(id));
+    await expectKernelFollowsKeras(pl, true, oneHot(labels, cols));
+    b.free(pl);
   });
 
   it('no slope through a clipped entry; the others still feel the row sum', async () => {

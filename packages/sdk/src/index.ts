@@ -42,6 +42,7 @@ export * as losses from './losses/index.js';
 export * as metrics from './metrics/index.js';
 export * as regularizers from './regularizers/index.js';
 export * as constraints from './constraints/index.js';
+export * as initializers from './initializers/index.js';
 export * as datasets from './datasets.js';
 export * as data from './data/index.js';
 export * as utils from './utils/index.js';

@@ -1,6 +1,6 @@
 import { tfjsObjectError } from '../engine/foreign_values.js';
 import { toCamelCase } from '../io/keras_names.js';
-import type { Random } from '../utils/random.js';
+import { Random } from '../utils/random.js';
 import { orthogonal } from './orthogonal.js';
 
 /** Fills a weight of the given shape; `shape` follows the layer's weight layout. */
@@ -89,6 +89,7 @@ const PRESETS = {
   randomUniform: { className: 'RandomUniform', config: { minval: -0.05, maxval: 0.05, seed: null } },
   randomNormal: { className: 'RandomNormal', config: { mean: 0, stddev: 0.05, seed: null } },
   truncatedNormal: { className: 'TruncatedNormal', config: { mean: 0, stddev: 0.05, seed: null } },
+  identity: { className: 'Identity', config: { gain: 1 } },
 } satisfies Record<string, InitializerConfig>;
 
 function vsConfig(scale: number, mode: FanMode, distribution: Distribution): InitializerConfig {
@@ -127,7 +128,7 @@ const PRESET_CLASSES: Record<string, PresetName> = {
   LecunNormal: 'lecunNormal',
 };
 
-const KNOWN_CLASSES = ['Zeros', 'Ones', 'Constant', 'VarianceScaling', 'RandomUniform', 'RandomNormal', 'TruncatedNormal', 'Orthogonal', ...Object.keys(PRESET_CLASSES)];
+const KNOWN_CLASSES = ['Zeros', 'Ones', 'Constant', 'VarianceScaling', 'RandomUniform', 'RandomNormal', 'TruncatedNormal', 'Orthogonal', 'Identity', ...Object.keys(PRESET_CLASSES)];
 
 function presetName(name: string): PresetName | undefined {
   const key = SNAKE_ALIASES[name] ?? name;
@@ -142,10 +143,35 @@ function numberOr(config: Record<string, unknown>, key: string, fallback: number
   return value;
 }
 
-/** Makes the initializer a saved config describes; throws for classes kerasm does not implement. */
-function fromConfig({ className, config }: InitializerConfig): Initializer {
+/** Keras' and tfjs' Identity: `gain` times the identity matrix, for 2-D weights only. */
+function identity(shape: readonly number[], gain: number): Float32Array {
+  if (shape.length !== 2) {
+    throw new Error(`The Identity initializer needs a 2-D weight. Received: shape=[${shape.join(', ')}]. Use it for a Dense kernel or a recurrent kernel, not for ${shape.length === 1 ? 'a bias' : 'a convolution kernel'}.`);
+  }
+  const [rows, cols] = shape;
+  const out = new Float32Array(rows * cols);
+  for (let i = 0; i < Math.min(rows, cols); i++) out[i * cols + i] = gain;
+  return out;
+}
+
+/**
+ * Makes the initializer a saved config describes; throws for classes kerasm does not implement.
+ * A config with a `seed` draws from its own generator, afresh on each call, so every weight it
+ * fills gets the same values whatever the global seed, as a seeded initializer does in Keras and tfjs.
+ */
+function fromConfig(spec: InitializerConfig): Initializer {
+  const draw = unseededFromConfig(spec);
+  const seed = spec.config.seed;
+  if (seed === null || seed === undefined) return draw;
+  if (typeof seed !== 'number' || !Number.isInteger(seed)) {
+    throw new Error(`Initializer ${spec.className}'s seed must be an integer or null. Received: seed=${JSON.stringify(seed)}.`);
+  }
+  return (shape) => draw(shape, new Random(seed));
+}
+
+function unseededFromConfig({ className, config }: InitializerConfig): Initializer {
   const preset = PRESET_CLASSES[className];
-  if (preset) return fromConfig(PRESETS[preset]);
+  if (preset) return unseededFromConfig(PRESETS[preset]);
   switch (className) {
     case 'Zeros':
       return (shape) => new Float32Array(size(shape));
@@ -169,6 +195,10 @@ function fromConfig({ className, config }: InitializerConfig): Initializer {
       const gain = numberOr(config, 'gain', 1);
       return (shape, random) => orthogonal(shape, random, gain);
     }
+    case 'Identity': {
+      const gain = numberOr(config, 'gain', 1);
+      return (shape) => identity(shape, gain);
+    }
     case 'VarianceScaling': {
       const named = camelCaseValues(config);
       const [mode, distribution] = [named.mode ?? 'fanIn', named.distribution ?? 'truncatedNormal'];
@@ -191,12 +221,12 @@ function isConfig(spec: unknown): spec is InitializerConfig {
 
 /**
  * What to pass instead of a TensorFlow.js initializer object: the preset of the same settings
- * (tfjs' HeNormal reports itself as a VarianceScaling), else its class and config as its
- * `getConfig()` gives them, which kerasm reads as they are.
+ * (tfjs' HeNormal reports itself as a VarianceScaling) when it has no seed, else its class and
+ * config as its `getConfig()` gives them, which kerasm reads as they are, seed included.
  */
 function tfjsInitializerInstead(className: string, initializer: { getConfig(): Record<string, unknown> }): string {
   const config = initializer.getConfig();
-  const preset = Object.entries(PRESETS).find(([, p]) => p.className === className && Object.entries(p.config).every(([key, value]) => key === 'seed' || config[key] === value));
+  const preset = Object.entries(PRESETS).find(([, p]) => p.className === className && Object.entries(p.config).every(([key, value]) => (key === 'seed' ? config.seed == null : config[key] === value)));
   return preset ? `'${preset[0]}'` : `a name (${Object.keys(PRESETS).join(', ')}) or { className: '${className}', config: ${JSON.stringify(config)} }`;
 }
 

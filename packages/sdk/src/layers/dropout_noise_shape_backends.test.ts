@@ -90,6 +90,18 @@ describe.each(BACKENDS_HERE)('Dropout with noiseShape on %s', (backendName) => {
     expect(Math.abs(y.reduce((s, v) => s + v, 0) / y.length - 1)).toBeLessThan(0.07);
   });
 
+  it('inside timeDistributed draws a mask per step, each shared by the batch as noiseShape[0] = 1 says, as tfjs and Keras 3 loop over the steps', async () => {
+    const [batch, steps, features, rate] = [3, 4, 6, 0.5];
+    const values = uniform(new Random(5), batch * steps * features);
+    const x = km.tensor(values, [batch, steps, features]);
+    for (const [noiseShape, drawn] of [[[1, features], [1, steps, features]], [[batch, 1], [batch, steps, 1]]]) {
+      const layer = km.layers.timeDistributed({ layer: km.layers.dropout({ rate, noiseShape, seed: 9 }) });
+      const y = Array.from(await (layer.apply(x, { training: true }) as km.Tensor).data());
+      const mask = expectedMask(9, rate, drawn, [batch, steps, features]);
+      y.forEach((v, i) => expect(Math.abs(v - values[i] * mask[i])).toBeLessThan(1e-6));
+    }
+  });
+
   it('passes the gradient through the same shared mask: float64 finite differences', async () => {
     const [batch, steps, features, units, rate] = [3, 4, 3, 5, 0.5];
     const noiseShape = [null, 1, units];

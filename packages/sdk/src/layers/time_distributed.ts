@@ -1,5 +1,6 @@
 import type { Regularizer } from '../regularizers/regularizers.js';
 import type { Backend, BufferId } from '../backend/backend.js';
+import { Dropout } from './dropout.js';
 import { formatShape, singleInput, type BackwardContext, type ForwardContext, type Layer, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { innerLayerFromConfig, Wrapper, type WrapperArgs } from './wrapper.js';
@@ -52,6 +53,7 @@ export class TimeDistributed extends Wrapper {
     this.computeOutputShape(inputShapes);
     this.#steps = shape[0];
     this.layer.ensureBuilt([shape.slice(1)]);
+    if (this.layer instanceof Dropout) this.layer.distributeOverSteps(this.#steps);
     this.addInnerWeights(this.layer, '');
   }
 

@@ -154,7 +154,7 @@ describe('km.data datasets', () => {
 
   it('rejects bad arguments with the value received and a fix', () => {
     const ds = km.data.array([1]);
-    expect(() => ds.batch(0)).toThrow(/batch\(size\) must be an integer ≥ 1. Received: 0/);
+    expect(() => ds.batch(0)).toThrow(/batch\(batchSize\) must be an integer ≥ 1. Received: 0/);
     expect(() => ds.shuffle(-1)).toThrow(/shuffle\(bufferSize\) must be an integer ≥ 1. Received: -1/);
     expect(() => ds.shuffle(10, 1.5)).toThrow(/seed must be an integer. Received: seed=1.5/);
     expect(() => ds.take(1.5)).toThrow(/take\(count\).*Received: 1.5/);

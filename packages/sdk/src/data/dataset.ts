@@ -4,6 +4,7 @@ import { globalGenerator } from '../utils/random.js';
 import { stackBatch } from './stack.js';
 import { shuffleBuffered } from './shuffle.js';
 import { prefetched } from './prefetch.js';
+import { batchedSize, concatenatedSize, filteredSize, repeatedSize, skippedSize, takenSize, type DatasetSize } from './dataset_size.js';
 
 function checkCount(value: number, what: string, min: number, fix: string): void {
   if (!Number.isInteger(value) || value < min) throw new Error(`${what} must be an integer ≥ ${min}. Received: ${value}. ${fix}`);
@@ -24,10 +25,29 @@ function checkCount(value: number, what: string, min: number, fix: string): void
  */
 export class Dataset<T> implements AsyncIterable<T> {
   readonly #open: () => AsyncIterator<T>;
+  readonly #size: DatasetSize;
+
+  /**
+   * The number of elements, as tfjs' `dataset.size`: a count when the transformations allow it
+   * (`array`, then `take`, `skip`, `batch`, `map`, `shuffle`, `prefetch`, `concatenate`, `zip`, a
+   * counted `repeat`), `Infinity` after `repeat()` with no count, and `null` when only reading the
+   * data would tell (a `generator`, a `csv` file, anything after `filter`).
+   *
+   * @example
+   * ```ts
+   * km.data.array([1, 2, 3, 4, 5]).batch(2).size;          // 3
+   * km.data.array([1, 2, 3]).repeat().size;                // Infinity
+   * km.data.array([1, 2, 3]).filter((v) => v > 1).size;    // null
+   * ```
+   */
+  get size(): DatasetSize {
+    return this.#size;
+  }
 
   /** @internal Use the `km.data` factories. */
-  constructor(open: () => AsyncIterator<T>) {
+  constructor(open: () => AsyncIterator<T>, size: DatasetSize = null) {
     this.#open = open;
+    this.#size = size;
   }
 
   /** A fresh iterator from the start of the data. */
@@ -39,8 +59,9 @@ export class Dataset<T> implements AsyncIterable<T> {
     return this.#open();
   }
 
-  /** All elements in an array (only for data that fits in memory). */
+  /** All elements in an array (only for data that fits in memory); an infinite dataset is refused rather than read forever. */
   async toArray(): Promise<T[]> {
+    this.#refuseInfinite('toArray()');
     const out: T[] = [];
     for await (const element of this) out.push(element);
     return out;
@@ -51,6 +72,7 @@ export class Dataset<T> implements AsyncIterable<T> {
    * @example `await ds.forEachAsync((row) => console.log(row))`
    */
   async forEachAsync(f: (element: T) => void | Promise<void>): Promise<void> {
+    this.#refuseInfinite('forEachAsync(f)');
     for await (const element of this) await f(element);
   }
 
@@ -65,7 +87,7 @@ export class Dataset<T> implements AsyncIterable<T> {
         yield element;
         if (++taken >= count) return;
       }
-    });
+    }, takenSize(this.size, count));
   }
 
   /** Every element after the first `count`. */
@@ -75,16 +97,33 @@ export class Dataset<T> implements AsyncIterable<T> {
     return new Dataset(async function* () {
       let seen = 0;
       for await (const element of source) if (seen++ >= count) yield element;
-    });
+    }, skippedSize(this.size, count));
   }
 
   /** Each element passed through `fn` (which may be async). */
   map<U>(fn: (element: T) => U | Promise<U>): Dataset<U> {
-    if (typeof fn !== 'function') throw new Error(`map(fn) needs a function. Received: ${typeof fn}. Pass (element) => newElement.`);
+    return this.#mapped(fn, 'map(fn)');
+  }
+
+  /**
+   * tfjs' name for `map` with an async transform: each element replaced by what `transform`
+   * resolves to, one at a time and in order.
+   *
+   * @example
+   * ```ts
+   * const images = km.data.array(urls).mapAsync(async (url) => decode(await (await fetch(url)).arrayBuffer()));
+   * ```
+   */
+  mapAsync<U>(transform: (element: T) => Promise<U>): Dataset<U> {
+    return this.#mapped(transform, 'mapAsync(transform)');
+  }
+
+  #mapped<U>(fn: (element: T) => U | Promise<U>, call: string): Dataset<U> {
+    if (typeof fn !== 'function') throw new Error(`${call} needs a function. Received: ${typeof fn}. Pass (element) => newElement.`);
     const source = this;
     return new Dataset(async function* () {
       for await (const element of source) yield await fn(element);
-    });
+    }, this.size);
   }
 
   /**
@@ -100,7 +139,7 @@ export class Dataset<T> implements AsyncIterable<T> {
     const source = this;
     return new Dataset(async function* () {
       for await (const element of source) if (await predicate(element)) yield element;
-    });
+    }, filteredSize(this.size));
   }
 
   /**
@@ -117,10 +156,14 @@ export class Dataset<T> implements AsyncIterable<T> {
     return new Dataset(async function* () {
       yield* source;
       yield* other;
-    });
+    }, concatenatedSize(this.size, other.size));
   }
 
-  /** The data `count` times over (forever when `count` is omitted), restarting the source each time. */
+  /**
+   * The data `count` times over (forever when `count` is omitted), restarting the source each time.
+   * Without a count the dataset is infinite (`size` is `Infinity`): bound it with `take(n)`, or
+   * give `fit` a `batchesPerEpoch`.
+   */
   repeat(count?: number): Dataset<T> {
     if (count !== undefined) checkCount(count, 'repeat(count)', 0, 'Pass how many passes to make, or nothing to repeat forever.');
     const source = this;
@@ -134,30 +177,30 @@ export class Dataset<T> implements AsyncIterable<T> {
         // An empty source repeated forever would spin without yielding.
         if (!any) return;
       }
-    });
+    }, repeatedSize(this.size, count));
   }
 
   /**
-   * Groups `size` consecutive elements into one, stacking numbers, arrays of numbers and tensors
+   * Groups `batchSize` consecutive elements into one, stacking numbers, arrays of numbers and tensors
    * into a tensor with a leading batch dimension; objects (`{ xs, ys }`) are batched key by key,
    * and a list holding tensors or objects (`{ xs: [a, b] }` for a model with two inputs) position
    * by position, as tf.data does. Rows of different lengths are an error, not padded.
    * The last batch may be smaller unless `smallLastBatch` is false.
    */
-  batch(size: number, smallLastBatch = true): Dataset<Batched<T>> {
-    checkCount(size, 'batch(size)', 1, 'Pass the number of elements per batch, e.g. batch(32).');
+  batch(batchSize: number, smallLastBatch = true): Dataset<Batched<T>> {
+    checkCount(batchSize, 'batch(batchSize)', 1, 'Pass the number of elements per batch, e.g. batch(32).');
     const source = this;
     return new Dataset(async function* () {
       let group: T[] = [];
       for await (const element of source) {
         group.push(element);
-        if (group.length === size) {
+        if (group.length === batchSize) {
           yield stackBatch(group) as Batched<T>;
           group = [];
         }
       }
       if (group.length > 0 && smallLastBatch) yield stackBatch(group) as Batched<T>;
-    });
+    }, batchedSize(this.size, batchSize, smallLastBatch));
   }
 
   /**
@@ -172,13 +215,21 @@ export class Dataset<T> implements AsyncIterable<T> {
     const base = seed ?? Math.floor(globalGenerator().next() * 4294967296);
     const source = this;
     let iteration = 0;
-    return new Dataset(() => shuffleBuffered(source.iterator(), bufferSize, reshuffleEachIteration ? epochSeed(base, iteration++) : base));
+    return new Dataset(() => shuffleBuffered(source.iterator(), bufferSize, reshuffleEachIteration ? epochSeed(base, iteration++) : base), this.size);
   }
 
   /** Reads up to `bufferSize` elements ahead while the consumer works on the current one. */
   prefetch(bufferSize: number): Dataset<T> {
     checkCount(bufferSize, 'prefetch(bufferSize)', 1, 'Pass how many elements to read ahead, e.g. prefetch(2).');
-    return new Dataset(() => prefetched(this.iterator(), bufferSize));
+    return new Dataset(() => prefetched(this.iterator(), bufferSize), this.size);
+  }
+
+  #refuseInfinite(call: string): void {
+    if (this.size !== Infinity) return;
+    throw new Error(
+      `${call}: this dataset is infinite (size Infinity: it repeats forever, e.g. after .repeat() with no count), so ${call} would never finish. ` +
+        `Take a finite part first, e.g. ds.take(1000).${call}, or repeat a fixed number of times with .repeat(count).`,
+    );
   }
 }
 

@@ -3,5 +3,6 @@
  * `evaluate` on data that does not fit in memory.
  */
 export { Dataset, type Batched } from './dataset.js';
+export type { DatasetSize } from './dataset_size.js';
 export { array, generator, zip } from './sources.js';
 export { csv, CsvDataset, type CsvOptions, type CsvColumnConfig, type CsvElement } from './csv.js';

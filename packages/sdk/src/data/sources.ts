@@ -1,4 +1,5 @@
 import { Dataset } from './dataset.js';
+import { zippedSize } from './dataset_size.js';
 
 /**
  * A dataset over the elements of an array (read each time it is iterated).
@@ -12,7 +13,7 @@ export function array<T>(items: readonly T[]): Dataset<T> {
   if (!Array.isArray(items)) throw new Error(`km.data.array(items) needs an array. Received: ${items === null ? 'null' : typeof items}. Wrap the elements in [...].`);
   return new Dataset(async function* () {
     yield* items;
-  });
+  }, items.length);
 }
 
 type Source<T> = Iterator<T> | AsyncIterator<T> | Iterable<T> | AsyncIterable<T>;
@@ -29,7 +30,8 @@ function toIterator<T>(made: Source<T>): Iterator<T> | AsyncIterator<T> {
 
 /**
  * A dataset whose elements come from a (sync or async) generator function, called again for
- * each pass over the data, so the data never has to be in memory at once.
+ * each pass over the data, so the data never has to be in memory at once. Its `size` is unknown
+ * (`null`), as in tfjs: bound an endless generator with `take(n)` or `fit`'s `batchesPerEpoch`.
  *
  * @example
  * ```ts
@@ -73,5 +75,5 @@ export function zip<S extends Record<string, Dataset<unknown>>>(datasets: S): Da
       if (nexts.some((n) => n.done)) return;
       yield Object.fromEntries(entries.map(([key], i) => [key, nexts[i].value])) as never;
     }
-  });
+  }, zippedSize(entries.map(([, ds]) => ds.size)));
 }

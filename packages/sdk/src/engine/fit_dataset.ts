@@ -4,10 +4,12 @@ import { History } from '../callbacks/history.js';
 import { checkVerbosity, progressLogger, type Verbosity } from '../callbacks/progbar_logger.js';
 import { Dataset } from '../data/dataset.js';
 import type { Shape } from '../layers/layer.js';
-import { Tensor } from '../tensor.js';
 import { Accumulator } from './accumulator.js';
-import { evaluateBatch, evaluateData, prepare, trainBatch, validationLogs, type Dataset as HostData, type TrainingTarget } from './training.js';
+import { evaluateBatch, evaluateData, prepare, trainBatch, validationLogs, type TrainingTarget } from './training.js';
 import type { TensorsSpec } from './outputs.js';
+import type { ClassWeight } from './sample_weights.js';
+import { batchTensors, describe, firstBatch, hostBatch } from './fit_dataset_batch.js';
+import { evaluatedFewer, knownSteps, ranOutOfData, refuseEndless } from './fit_dataset_limits.js';
 import { Yielder, type YieldEvery } from './yield_every.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import { checkEpochs, checkPositiveInt } from './validate_data.js';
@@ -20,7 +22,8 @@ export interface ModelFitDatasetArgs {
   /**
    * Batches per epoch. Without it every epoch is one full pass over the dataset (restarted each
    * epoch); with it the dataset is read on across epochs, as in `tf.data`, and training stops
-   * early if it runs out.
+   * early if it runs out. Required for an infinite dataset (`dataset.size === Infinity`, e.g.
+   * after `.repeat()`), as Keras requires `steps_per_epoch`.
    */
   batchesPerEpoch?: number;
   /** 0: silent; 1: a progress bar per epoch (default 1); 2: one line per epoch, as Keras' verbose=2. */
@@ -29,8 +32,19 @@ export interface ModelFitDatasetArgs {
   validationData?: Dataset<unknown> | [TensorsSpec, TensorsSpec];
   /** Validate after every `validationFreq`-th epoch only (default 1), as in `fit(x, y)`. */
   validationFreq?: number;
-  /** Evaluate only the first `validationBatches` batches of a validation dataset (Keras' `validation_steps`). */
+  /** Evaluate only the first `validationBatches` batches of a validation dataset (Keras' `validation_steps`); required when that dataset is infinite. */
   validationBatches?: number;
+  /**
+   * Batch size for `[x, y]` validation tensors (default: the training batches' size), as tfjs'
+   * fitDataset. A validation dataset is already batched, so it is refused there.
+   */
+  validationBatchSize?: number;
+  /**
+   * A weight per class index for the training loss, as `fit(x, y)`'s `classWeight` (Keras'
+   * `class_weight`); classes left out weigh 1, and validation is not weighted.
+   * @example `await model.fit(ds, { classWeight: { 0: 1, 1: 10 } })`
+   */
+  classWeight?: ClassWeight;
   /** Epoch to start counting from (for resuming). */
   initialEpoch?: number;
   /** Callbacks, called as in `fit(x, y)` (a batch's `size` is its number of samples). */
@@ -40,12 +54,13 @@ export interface ModelFitDatasetArgs {
 }
 
 const FIT_DATASET_OPTIONS = optionNames<ModelFitDatasetArgs>({
-  epochs: true, batchesPerEpoch: true, verbose: true, validationData: true, validationFreq: true, validationBatches: true, initialEpoch: true, callbacks: true, yieldEvery: true,
+  epochs: true, batchesPerEpoch: true, verbose: true, validationData: true, validationFreq: true, validationBatches: true, validationBatchSize: true, initialEpoch: true, callbacks: true, yieldEvery: true,
+  classWeight: true,
 });
 
 /** Options of `model.evaluate(dataset, args)`. */
 export interface ModelEvaluateDatasetArgs {
-  /** Evaluate only the first `batches` batches. */
+  /** Evaluate only the first `batches` batches (Keras' `steps`); required for an infinite dataset. A warning says when the data ends before that many. */
   batches?: number;
   verbose?: Verbosity;
   /** Return `{ loss, accuracy, ... }` instead of the list, as `evaluate(x, y)` does. */
@@ -57,57 +72,13 @@ export interface ModelEvaluateDatasetArgs {
 /** Gets the compiled model ready for batches whose samples have this shape. */
 export type TargetFor = (sampleShape: Shape) => Promise<TrainingTarget>;
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (value instanceof Tensor) return `a tensor of shape [${value.shape.join(', ')}]`;
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  return typeof value;
-}
-
-/** The tensors of a batch's xs or ys: one tensor, or (several inputs/outputs) a list of them in order or an object of them keyed by name. */
-function batchParts(value: unknown): Tensor[] | null {
-  if (value instanceof Tensor) return [value];
-  if (typeof value !== 'object' || value === null) return null;
-  const parts = Object.values(value);
-  return parts.length > 0 && parts.every((t) => t instanceof Tensor) ? parts : null;
-}
-
-const BATCH_KEYS = ['xs', 'ys', 'sampleWeight'];
-
-/** The `{ xs, ys, sampleWeight? }` tensors of one batch, with errors that say how to build a dataset fit can read. */
-function batchTensors(element: unknown, index: number, what: string): { xs: TensorsSpec; ys: TensorsSpec; sampleWeight?: Tensor; first: Tensor } {
-  const fix = 'Build it as km.data.zip({ xs, ys }).batch(batchSize) (or map elements to { xs, ys } before .batch).';
-  if (typeof element !== 'object' || element === null || !('xs' in element) || !('ys' in element)) {
-    const keys = typeof element === 'object' && element !== null ? `an object with keys [${Object.keys(element).join(', ')}]` : describe(element);
-    throw new Error(`${what}: batch ${index} is ${keys}; expected { xs, ys }. ${fix}`);
-  }
-  const unread = Object.keys(element).filter((key) => !BATCH_KEYS.includes(key));
-  if (unread.length > 0) {
-    throw new Error(`${what}: batch ${index} has ${unread.map((k) => `'${k}'`).join(', ')}, which fit does not read: a batch is { xs, ys }, or { xs, ys, sampleWeight } with one weight per sample. Map the elements to those keys before .batch.`);
-  }
-  const { xs, ys, sampleWeight } = element as { xs: unknown; ys: unknown; sampleWeight?: unknown };
-  const notBatched = (name: string, value: unknown) =>
-    new Error(`${what}: batch ${index} has ${name} = ${describe(value)}, not a batch tensor. Call .batch(batchSize) on the dataset so elements are stacked into tensors (for several inputs or outputs, lists of them in order or objects keyed by name).`);
-  for (const [name, value] of [['xs', xs], ['ys', ys]] as const) if (!batchParts(value)) throw notBatched(name, value);
-  if (sampleWeight !== undefined && !(sampleWeight instanceof Tensor)) throw notBatched('sampleWeight', sampleWeight);
-  return { xs: xs as TensorsSpec, ys: ys as TensorsSpec, sampleWeight: sampleWeight as Tensor | undefined, first: batchParts(xs)![0] };
-}
-
-async function hostBatch(target: TrainingTarget, element: unknown, index: number, what: string): Promise<HostData> {
-  const { xs, ys, sampleWeight } = batchTensors(element, index, what);
-  return prepare(target, xs, ys, `${what} batch ${index} xs`, `${what} batch ${index} ys`, sampleWeight);
-}
-
-async function firstBatch(iterator: AsyncIterator<unknown>, what: string): Promise<IteratorResult<unknown>> {
-  const first = await iterator.next();
-  if (first.done) throw new Error(`${what}: the dataset is empty. Check its source, and that take()/skip()/batch(n, false) leave at least one batch.`);
-  return first;
-}
-
-/** Evaluates every batch of a dataset (or the first `batches`) into a fresh accumulator, calling the test batch hooks of `callbacks` around each. */
-async function evaluateStream(target: TrainingTarget, iterator: AsyncIterator<unknown>, pending: IteratorResult<unknown> | null, batches: number | undefined, what: string, callbacks: CallbackList): Promise<Accumulator> {
+/**
+ * Evaluates every batch of a dataset (or the first `batches`) into a fresh accumulator, calling the
+ * test batch hooks of `callbacks` around each; `read` is how many batches there were.
+ */
+async function evaluateStream(target: TrainingTarget, iterator: AsyncIterator<unknown>, pending: IteratorResult<unknown> | null, batches: number | undefined, what: string, callbacks: CallbackList): Promise<{ acc: Accumulator; read: number }> {
   const acc = new Accumulator(target.outputs);
+  let read = 0;
   const begin = callbacks.having('onTestBatchBegin');
   const end = callbacks.having('onTestBatchEnd');
   for (let index = 0; batches === undefined || index < batches; index++) {
@@ -119,24 +90,13 @@ async function evaluateStream(target: TrainingTarget, iterator: AsyncIterator<un
     if (begin.length > 0) await callbacks.call(begin, index, { batch: index, size });
     await evaluateBatch(target, data, 0, size, acc);
     if (end.length > 0) await callbacks.call(end, index, { batch: index, size, ...acc.logs() });
+    read++;
   }
-  return acc;
+  return { acc, read };
 }
 
 function checkDataset(dataset: unknown, what: string): asserts dataset is Dataset<unknown> {
   if (!(dataset instanceof Dataset)) throw new Error(`${what} needs a km.data dataset. Received: ${describe(dataset)}. Make one with km.data.array, km.data.generator, km.data.zip or km.data.csv.`);
-}
-
-/** Keras' "Your input ran out of data" warning, saying how to give fit enough batches. */
-function ranOutOfData(perEpoch: number | undefined, step: number, epoch: number): string {
-  if (perEpoch !== undefined) {
-    return `fit(dataset): batchesPerEpoch is ${perEpoch}, but the dataset ran out after ${step} batches of epoch ${epoch + 1}; training stops here. Give the dataset at least batchesPerEpoch × epochs batches (e.g. with .repeat()).`;
-  }
-  return (
-    `fit(dataset): your input ran out of data; interrupting training. Epoch ${epoch + 1} restarted the dataset, but it yielded no batches, so training stops after epoch ${epoch}. ` +
-    'Each epoch calls dataset.iterator() again: pass km.data.generator a function that makes a fresh iterator on each call (not one already-made iterator), ' +
-    'or read a long or endless source on across epochs with .repeat() and batchesPerEpoch.'
-  );
 }
 
 /** `fit` on a dataset of `{ xs, ys }` batches: streams each batch through the model's batch plans. */
@@ -146,19 +106,31 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
   const { epochs, initialEpoch } = checkEpochs(args);
   const perEpoch = args.batchesPerEpoch;
   if (perEpoch !== undefined && (!Number.isInteger(perEpoch) || perEpoch < 1)) throw new Error(`batchesPerEpoch must be a positive integer. Received: batchesPerEpoch=${perEpoch}. Omit it to use one full pass over the dataset per epoch.`);
-  if (args.validationData !== undefined && !Array.isArray(args.validationData)) checkDataset(args.validationData, 'fit(dataset, { validationData })');
+  refuseEndless(dataset, perEpoch, 'fit(dataset)', 'batchesPerEpoch', 'steps_per_epoch');
+  const validationSet = args.validationData !== undefined && !Array.isArray(args.validationData) ? args.validationData : undefined;
+  if (validationSet !== undefined) checkDataset(validationSet, 'fit(dataset, { validationData })');
   const verbose = checkVerbosity(args.verbose, 'fit(dataset)');
   const validationFreq = checkPositiveInt(args.validationFreq ?? 1, 'validationFreq');
   const validationBatches = args.validationBatches === undefined ? undefined : checkPositiveInt(args.validationBatches, 'validationBatches');
+  const validationBatchSize = args.validationBatchSize === undefined ? undefined : checkPositiveInt(args.validationBatchSize, 'validationBatchSize');
+  if (validationSet !== undefined) {
+    refuseEndless(validationSet, validationBatches, 'fit(dataset, { validationData })', 'validationBatches', 'validation_steps');
+    if (validationBatchSize !== undefined) {
+      throw new Error(
+        `fit(dataset): validationBatchSize (${validationBatchSize}) sets the batch size of [x, y] validation tensors, but validationData is a dataset, whose batches are already made. ` +
+          'Drop validationBatchSize and batch the validation dataset at the size you want with .batch(n).',
+      );
+    }
+  }
 
   let iterator = dataset.iterator();
   let pending: IteratorResult<unknown> | null = await firstBatch(iterator, 'fit(dataset)');
   const first = batchTensors(pending.value, 0, 'fit(dataset)');
   const target = await targetFor(first.first.shape.slice(1));
   const batchSize = first.first.shape[0];
-  // Keras reports unknown steps until the first pass has counted them.
+  // Without batchesPerEpoch or a known size, Keras reports unknown steps until the first pass has counted them.
   const params: FitParams = {
-    epochs, steps: perEpoch ?? 0, samples: 0, batchSize, verbose, initialEpoch, ...(args.validationData && { validationFreq }),
+    epochs, steps: knownSteps(dataset, perEpoch), samples: 0, batchSize, verbose, initialEpoch, ...(args.validationData && { validationFreq }),
     doValidation: args.validationData !== undefined, metrics: epochLogNames(target.outputs, args.validationData !== undefined),
   };
   const callbacks = new CallbackList(args.callbacks);
@@ -173,6 +145,7 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
   target.stopTraining = false;
 
   let lastLogs: Logs | undefined;
+  let warnedFewerValidation = false;
   await callbacks.call('onTrainBegin');
   for (let epoch = params.initialEpoch; epoch < epochs && !target.stopTraining; epoch++) {
     if (perEpoch === undefined && !pending) iterator = dataset.iterator();
@@ -191,7 +164,7 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
         }
         break;
       }
-      const data = await hostBatch(target, next.value, step, 'fit(dataset)');
+      const data = await hostBatch(target, next.value, step, 'fit(dataset)', args.classWeight);
       const count = data.order.length;
       if (batchBegin.length > 0) await callbacks.call(batchBegin, step, { batch: step, size: count });
       await trainBatch(target, data, 0, count, acc);
@@ -208,9 +181,20 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
     const validation = skipsValidation(params, epoch) ? undefined : args.validationData;
     if (Array.isArray(validation)) {
       const data = await prepare(target, validation[0], validation[1], 'validationData[0]', 'validationData[1]');
-      Object.assign(logs, validationLogs(await callbacks.test(async () => (await evaluateData(target, data, batchSize, callbacks)).logs())));
+      Object.assign(logs, validationLogs(await callbacks.test(async () => (await evaluateData(target, data, validationBatchSize ?? batchSize, callbacks)).logs())));
     } else if (validation) {
-      Object.assign(logs, validationLogs(await callbacks.test(async () => (await evaluateStream(target, validation.iterator(), null, validationBatches, 'validationData', callbacks)).logs())));
+      let read = 0;
+      const validated = await callbacks.test(async () => {
+        const pass = await evaluateStream(target, validation.iterator(), null, validationBatches, 'validationData', callbacks);
+        read = pass.read;
+        return pass.acc.logs();
+      });
+      // Once per fit, as Python shows a repeated warning once.
+      if (validationBatches !== undefined && read < validationBatches && !warnedFewerValidation) {
+        console.warn(evaluatedFewer('fit(dataset, { validationData })', 'validationBatches', validationBatches, read));
+        warnedFewerValidation = true;
+      }
+      Object.assign(logs, validationLogs(validated));
     }
     await callbacks.call('onEpochEnd', epoch, logs);
     history.record(epoch, logs);
@@ -229,6 +213,7 @@ export async function evaluateDataset(dataset: Dataset<unknown>, targetFor: Targ
   checkDataset(dataset, 'evaluate(dataset)');
   checkOptions(args, optionNames<ModelEvaluateDatasetArgs>({ batches: true, verbose: true, returnDict: true, callbacks: true }), 'evaluate(dataset)');
   if (args.batches !== undefined && (!Number.isInteger(args.batches) || args.batches < 1)) throw new Error(`batches must be a positive integer. Received: batches=${args.batches}.`);
+  refuseEndless(dataset, args.batches, 'evaluate(dataset)', 'batches', 'steps');
   const verbose = checkVerbosity(args.verbose, 'evaluate(dataset)');
   const callbacks = new CallbackList(args.callbacks);
   const iterator = dataset.iterator();
@@ -236,9 +221,15 @@ export async function evaluateDataset(dataset: Dataset<unknown>, targetFor: Targ
   const batch = batchTensors(first.value, 0, 'evaluate(dataset)').first;
   const target = await targetFor(batch.shape.slice(1));
   // As fit(dataset), the steps and samples are unknown (0) until counted; Keras' evaluate sets epochs 1.
-  callbacks.configure(target.model, { epochs: 1, steps: args.batches ?? 0, samples: 0, batchSize: batch.shape[0], verbose, initialEpoch: 0 });
+  callbacks.configure(target.model, { epochs: 1, steps: knownSteps(dataset, args.batches), samples: 0, batchSize: batch.shape[0], verbose, initialEpoch: 0 });
   const start = performance.now();
-  const logs = await callbacks.test(async () => (await evaluateStream(target, iterator, first, args.batches, 'evaluate(dataset)', callbacks)).logs());
+  let read = 0;
+  const logs = await callbacks.test(async () => {
+    const pass = await evaluateStream(target, iterator, first, args.batches, 'evaluate(dataset)', callbacks);
+    read = pass.read;
+    return pass.acc.logs();
+  });
+  if (args.batches !== undefined && read < args.batches) console.warn(evaluatedFewer('evaluate(dataset)', 'batches', args.batches, read));
   if (verbose !== 0) {
     const text = Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ');
     console.log(`${((performance.now() - start) / 1000).toFixed(1)}s - ${text}`);

@@ -1,0 +1,53 @@
+import { Tensor } from '../tensor.js';
+import type { ClassWeight } from './sample_weights.js';
+import { prepare, type Dataset as HostData, type TrainingTarget } from './training.js';
+import type { TensorsSpec } from './outputs.js';
+
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value instanceof Tensor) return `a tensor of shape [${value.shape.join(', ')}]`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  return typeof value;
+}
+
+/** The tensors of a batch's xs or ys: one tensor, or (several inputs/outputs) a list of them in order or an object of them keyed by name. */
+function batchParts(value: unknown): Tensor[] | null {
+  if (value instanceof Tensor) return [value];
+  if (typeof value !== 'object' || value === null) return null;
+  const parts = Object.values(value);
+  return parts.length > 0 && parts.every((t) => t instanceof Tensor) ? parts : null;
+}
+
+const BATCH_KEYS = ['xs', 'ys', 'sampleWeight'];
+
+/** The `{ xs, ys, sampleWeight? }` tensors of one batch, with errors that say how to build a dataset fit can read. */
+export function batchTensors(element: unknown, index: number, what: string): { xs: TensorsSpec; ys: TensorsSpec; sampleWeight?: Tensor; first: Tensor } {
+  const fix = 'Build it as km.data.zip({ xs, ys }).batch(batchSize) (or map elements to { xs, ys } before .batch).';
+  if (typeof element !== 'object' || element === null || !('xs' in element) || !('ys' in element)) {
+    const keys = typeof element === 'object' && element !== null ? `an object with keys [${Object.keys(element).join(', ')}]` : describe(element);
+    throw new Error(`${what}: batch ${index} is ${keys}; expected { xs, ys }. ${fix}`);
+  }
+  const unread = Object.keys(element).filter((key) => !BATCH_KEYS.includes(key));
+  if (unread.length > 0) {
+    throw new Error(`${what}: batch ${index} has ${unread.map((k) => `'${k}'`).join(', ')}, which fit does not read: a batch is { xs, ys }, or { xs, ys, sampleWeight } with one weight per sample. Map the elements to those keys before .batch.`);
+  }
+  const { xs, ys, sampleWeight } = element as { xs: unknown; ys: unknown; sampleWeight?: unknown };
+  const notBatched = (name: string, value: unknown) =>
+    new Error(`${what}: batch ${index} has ${name} = ${describe(value)}, not a batch tensor. Call .batch(batchSize) on the dataset so elements are stacked into tensors (for several inputs or outputs, lists of them in order or objects keyed by name).`);
+  for (const [name, value] of [['xs', xs], ['ys', ys]] as const) if (!batchParts(value)) throw notBatched(name, value);
+  if (sampleWeight !== undefined && !(sampleWeight instanceof Tensor)) throw notBatched('sampleWeight', sampleWeight);
+  return { xs: xs as TensorsSpec, ys: ys as TensorsSpec, sampleWeight: sampleWeight as Tensor | undefined, first: batchParts(xs)![0] };
+}
+
+/** One batch as host arrays for the training loop; `classWeight` weighs its samples as `fit(x, y)` does. */
+export async function hostBatch(target: TrainingTarget, element: unknown, index: number, what: string, classWeight?: ClassWeight): Promise<HostData> {
+  const { xs, ys, sampleWeight } = batchTensors(element, index, what);
+  return prepare(target, xs, ys, `${what} batch ${index} xs`, `${what} batch ${index} ys`, sampleWeight, classWeight);
+}
+
+export async function firstBatch(iterator: AsyncIterator<unknown>, what: string): Promise<IteratorResult<unknown>> {
+  const first = await iterator.next();
+  if (first.done) throw new Error(`${what}: the dataset is empty. Check its source, and that take()/skip()/batch(n, false) leave at least one batch.`);
+  return first;
+}

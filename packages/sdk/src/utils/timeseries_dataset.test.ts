@@ -26,6 +26,8 @@ describe('km.utils.timeseriesDatasetFromArray', () => {
     expect(xs[0]).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18]);
     expect(xs[1]).toEqual([3, 5, 7, 9, 11, 13, 15, 17, 19, 21]);
     expect(xs[26]).toEqual([78, 80, 82, 84, 86, 88, 90, 92, 94, 96]);
+    expect(ds.size).toBe((await ds.toArray()).length);
+    expect(ds.size).toBe(4);
   });
 
   it("pairs each window with the target at its first step: Keras' data[:-10], data[10:] example", async () => {

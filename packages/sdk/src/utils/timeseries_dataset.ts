@@ -87,5 +87,5 @@ export function timeseriesDatasetFromArray(data: Tensor, targets: Tensor | null,
       gather(targetValues!, batch, targetWidth, ys, 0);
       yield { xs: windowsTensor, ys: new Tensor(ys, [batch.length, ...targets.shape.slice(1)], targets.dtype) };
     }
-  });
+  }, Math.ceil(starts.length / batchSize));
 }

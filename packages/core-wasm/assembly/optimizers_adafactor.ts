@@ -4,11 +4,12 @@
 // gradients' square carries ε1 (1e-30 by default), so these accumulators stay normal numbers and
 // need no subnormal flush.
 import { sumSquares } from './clipping';
+import { oneMinus } from './moments';
 import { hsum } from './simd';
 
-/** v = β·v + (1−β)·(g² + ε1) over n values. */
-function unfactoredMoment(grads: usize, v: usize, n: i32, beta: f32, epsilon1: f32): void {
-  const vb = f32x4.splat(beta), vc = f32x4.splat(1 - beta), e1 = f32x4.splat(epsilon1);
+/** v = β·v + (1−β)·(g² + ε1) over n values; `rest` is 1−β. */
+function unfactoredMoment(grads: usize, v: usize, n: i32, beta: f32, rest: f32, epsilon1: f32): void {
+  const vb = f32x4.splat(beta), vc = f32x4.splat(rest), e1 = f32x4.splat(epsilon1);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const off = <usize>i << 2;
@@ -18,18 +19,18 @@ function unfactoredMoment(grads: usize, v: usize, n: i32, beta: f32, epsilon1: f
   for (; i < n; i++) {
     const off = <usize>i << 2;
     const g = load<f32>(grads + off);
-    store<f32>(v + off, beta * load<f32>(v + off) + (1 - beta) * (g * g + epsilon1));
+    store<f32>(v + off, beta * load<f32>(v + off) + rest * (g * g + epsilon1));
   }
 }
 
 /**
  * One rows × cols matrix: r = β·r + (1−β)·mean over columns of (g² + ε1), c likewise over rows,
- * then v = (r / mean(r)) ⊗ c, Keras' rank-one estimate of the second moment.
+ * then v = (r / mean(r)) ⊗ c, Keras' rank-one estimate of the second moment. `rest` is 1−β.
  */
-function factoredMoment(grads: usize, r: usize, c: usize, v: usize, rows: i32, cols: i32, beta: f32, epsilon1: f32): void {
+function factoredMoment(grads: usize, r: usize, c: usize, v: usize, rows: i32, cols: i32, beta: f32, rest: f32, epsilon1: f32): void {
   const vb = f32x4.splat(beta), e1 = f32x4.splat(epsilon1);
-  const rowScale: f32 = (1 - beta) / <f32>cols;
-  const colScale = f32x4.splat((1 - beta) / <f32>rows);
+  const rowScale: f32 = rest / <f32>cols;
+  const colScale = f32x4.splat(rest / <f32>rows);
   let j = 0;
   for (; j + 4 <= cols; j += 4) v128.store(c + (<usize>j << 2), f32x4.mul(vb, v128.load(c + (<usize>j << 2))));
   for (; j < cols; j++) store<f32>(c + (<usize>j << 2), beta * load<f32>(c + (<usize>j << 2)));
@@ -90,21 +91,23 @@ function directionSquares(grads: usize, v: usize, n: i32): f64 {
  * Keras 3's Adafactor step on one weight of batches·rows·cols values: the second moment as above
  * (factored when `factored`, else full in v), u = g/√v, then
  * p −= max(ε2, rms(p))·ρ · u / max(1, rms(u)/clipThreshold). ρ = min(lr, 1/√t) and
- * β = 1 − t^beta2Decay come from the caller.
+ * β = 1 − t^beta2Decay come from the caller; β is an f64 so that 1−β = t^beta2Decay is rounded from
+ * the double (1 − f32(β) loses up to 5e-5 of it once β nears 1, by t ≈ 10⁴).
  */
 export function adafactorUpdate(
   params: usize, grads: usize, r: usize, c: usize, v: usize, batches: i32, rows: i32, cols: i32, factored: bool,
-  rho: f32, beta: f32, epsilon1: f32, epsilon2: f32, clipThreshold: f32,
+  rho: f32, beta: f64, epsilon1: f32, epsilon2: f32, clipThreshold: f32,
 ): void {
+  const betaF = <f32>beta, rest = oneMinus(beta);
   const n = batches * rows * cols;
   const alpha = max(epsilon2, <f32>Math.sqrt(sumSquares(params, n) / <f64>n)) * rho;
   if (factored) {
     for (let b = 0; b < batches; b++) {
       const matrix = <usize>b * <usize>rows * <usize>cols;
-      factoredMoment(grads + (matrix << 2), r + ((<usize>b * <usize>rows) << 2), c + ((<usize>b * <usize>cols) << 2), v + (matrix << 2), rows, cols, beta, epsilon1);
+      factoredMoment(grads + (matrix << 2), r + ((<usize>b * <usize>rows) << 2), c + ((<usize>b * <usize>cols) << 2), v + (matrix << 2), rows, cols, betaF, rest, epsilon1);
     }
   } else {
-    unfactoredMoment(grads, v, n, beta, epsilon1);
+    unfactoredMoment(grads, v, n, betaF, rest, epsilon1);
   }
   const rmsU = <f32>Math.sqrt(directionSquares(grads, v, n) / <f64>n);
   const step: f32 = alpha / max(<f32>1, rmsU / clipThreshold);

@@ -11,8 +11,16 @@ const N = 17; // four SIMD groups and a scalar tail
 const signed = Float32Array.from({ length: N }, (_, i) => PATTERN[i % PATTERN.length]);
 const nonNegative = signed.map(Math.abs);
 
-/** One state buffer: its start values and its factor per step when the gradient is 0. */
-interface State { start: Float32Array; decay: number }
+/**
+ * One state buffer: its start values and its factor per step when the gradient is 0. `moment`:
+ * an Adam-family moment, updated in Keras' form m += (g − m)·(1 − β), so with g = 0 it loses
+ * m·f32(1 − β) rather than being multiplied by f32(β).
+ */
+interface State { start: Float32Array; decay: number; moment?: boolean }
+
+const f = Math.fround;
+const decayOf = (state: State, start: number): number =>
+  state.moment ? f(start - f(start * f(1 - state.decay))) : f(f(state.decay) * start);
 
 interface Case {
   name: string;
@@ -21,10 +29,10 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: 'adamUpdate', states: [{ start: signed, decay: 0.9 }, { start: nonNegative, decay: 0.999 }], step: (c, p, g, [m, v]) => c.adamUpdate(p, g, m, v, N, 1e-3, 0.9, 0.999, 1e-7) },
-  { name: 'amsgradUpdate', states: [{ start: signed, decay: 0.9 }, { start: nonNegative, decay: 0.999 }], step: (c, p, g, [m, v]) => c.amsgradUpdate(p, g, m, v, put(c, new Float32Array(N)), N, 1e-3, 0.9, 0.999, 1e-7) },
-  { name: 'nadamUpdate', states: [{ start: signed, decay: 0.9 }, { start: nonNegative, decay: 0.999 }], step: (c, p, g, [m, v]) => c.nadamUpdate(p, g, m, v, N, 1e-3, 0.9, 0.999, 1e-7, 0.5, 0.1, 1.5) },
-  { name: 'adamaxUpdate', states: [{ start: signed, decay: 0.9 }, { start: nonNegative, decay: 0.999 }], step: (c, p, g, [m, u]) => c.adamaxUpdate(p, g, m, u, N, 1e-3, 0.9, 0.999, 1e-7) },
+  { name: 'adamUpdate', states: [{ start: signed, decay: 0.9, moment: true }, { start: nonNegative, decay: 0.999, moment: true }], step: (c, p, g, [m, v]) => c.adamUpdate(p, g, m, v, N, 1e-3, 0.9, 0.999, 1e-7) },
+  { name: 'amsgradUpdate', states: [{ start: signed, decay: 0.9, moment: true }, { start: nonNegative, decay: 0.999, moment: true }], step: (c, p, g, [m, v]) => c.amsgradUpdate(p, g, m, v, put(c, new Float32Array(N)), N, 1e-3, 0.9, 0.999, 1e-7) },
+  { name: 'nadamUpdate', states: [{ start: signed, decay: 0.9, moment: true }, { start: nonNegative, decay: 0.999, moment: true }], step: (c, p, g, [m, v]) => c.nadamUpdate(p, g, m, v, N, 1e-3, 0.9, 0.999, 1e-7, 0.5, 0.1, 1.5) },
+  { name: 'adamaxUpdate', states: [{ start: signed, decay: 0.9, moment: true }, { start: nonNegative, decay: 0.999 }], step: (c, p, g, [m, u]) => c.adamaxUpdate(p, g, m, u, N, 1e-3, 0.9, 0.999, 1e-7) },
   { name: 'adadeltaUpdate', states: [{ start: nonNegative, decay: 0.95 }, { start: nonNegative, decay: 0.95 }], step: (c, p, g, [a, d]) => c.adadeltaUpdate(p, g, a, d, N, 1e-3, 0.95, 1e-7) },
   { name: 'sgdUpdate (momentum)', states: [{ start: signed, decay: 0.9 }], step: (c, p, g, [vel]) => c.sgdUpdate(p, g, vel, N, 0.01, 0.9, false) },
   {
@@ -45,7 +53,7 @@ describe.each(FLAVORS)('decaying optimizer state near zero (%s)', (flavor) => {
     states.forEach((state, k) => {
       const after = get(core, pointers[k], N);
       state.start.forEach((start, i) => {
-        const decayed = Math.fround(Math.fround(state.decay) * start);
+        const decayed = decayOf(state, start);
         if (Math.abs(decayed) < MIN_NORMAL) {
           expect(after[i]).toBe(0);
           if (decayed !== 0) flushed++;

@@ -6,9 +6,9 @@ const SIZES = [1, 3, 17, 63, 65];
 describe.each(FLAVORS)('optimizers (%s)', (flavor) => {
   it('adamUpdate follows the Keras equations over several steps', async () => {
     const core = await coreFor(flavor);
-    // The kernel holds β and 1 − β in f32 (1 − f32(0.999) is off by 1.3e-5 relative), so the
-    // float64 reference uses the same coefficients.
-    const [lr, b1, b2, eps] = [0.01, Math.fround(0.9), Math.fround(0.999), 1e-7];
+    // The kernel takes β as a double and rounds 1 − β from it, as Keras does, then updates the
+    // moments in Keras' form m += (g − m)·(1 − β).
+    const [lr, b1, b2, eps] = [0.01, 0.9, 0.999, 1e-7];
     const [c1, c2] = [Math.fround(1 - b1), Math.fround(1 - b2)];
     for (const n of SIZES) {
       const p = Float64Array.from(randomArray(n, n));
@@ -21,8 +21,8 @@ describe.each(FLAVORS)('optimizers (%s)', (flavor) => {
         const lrT = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
         core.adamUpdate(pp, pg, pm, pv, n, lrT, b1, b2, eps);
         for (let i = 0; i < n; i++) {
-          m[i] = b1 * m[i] + c1 * g[i];
-          v[i] = b2 * v[i] + c2 * g[i] * g[i];
+          m[i] += (g[i] - m[i]) * c1;
+          v[i] += (g[i] * g[i] - v[i]) * c2;
           p[i] -= (lrT * m[i]) / (Math.sqrt(v[i]) + eps);
         }
       }
@@ -63,8 +63,8 @@ describe.each(FLAVORS)('optimizers (%s)', (flavor) => {
 
   it('lionUpdate steps by ±lr along sign(β1·m + (1−β1)·g), 0 where that is 0', async () => {
     const core = await coreFor(flavor);
-    const [lr, b1, b2] = [Math.fround(0.01), Math.fround(0.9), Math.fround(0.99)];
-    const [c1, c2] = [Math.fround(1 - b1), Math.fround(1 - b2)];
+    const [lr, beta1, beta2] = [Math.fround(0.01), 0.9, 0.99];
+    const [b1, b2, c1, c2] = [Math.fround(beta1), Math.fround(beta2), Math.fround(1 - beta1), Math.fround(1 - beta2)];
     for (const n of SIZES) {
       const p = Float64Array.from(randomArray(n, n));
       const m = new Float64Array(n);
@@ -73,7 +73,7 @@ describe.each(FLAVORS)('optimizers (%s)', (flavor) => {
         const g = randomArray(n, 100 * n + t);
         g[n - 1] = 0; // the last weight never gets a gradient: its momentum stays 0, so it must not move
         core.f32().set(g, pg / 4);
-        core.lionUpdate(pp, pg, pm, n, lr, b1, b2);
+        core.lionUpdate(pp, pg, pm, n, lr, beta1, beta2);
         for (let i = 0; i < n; i++) {
           p[i] -= lr * Math.sign(b1 * m[i] + c1 * g[i]);
           m[i] = b2 * m[i] + c2 * g[i];

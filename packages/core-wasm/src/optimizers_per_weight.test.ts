@@ -36,15 +36,16 @@ const sumSq = (x: ArrayLike<number>): number => Array.from(x).reduce((a, v) => a
 describe.each(FLAVORS)('per-weight optimizer kernels (%s)', (flavor) => {
   it('lambUpdate: Adam moments, then a step scaled by the trust ratio ‖p‖/‖u‖', async () => {
     const core = await coreFor(flavor);
-    const [b1, b2, eps, lr] = [f(0.9), f(0.999), f(1e-6), f(0.01)];
+    // β as doubles: the kernel rounds 1 − β from them and updates the moments as m += (g − m)·(1 − β).
+    const [b1, b2, eps, lr] = [0.9, 0.999, f(1e-6), f(0.01)];
     for (const n of SIZES) {
       checkSteps(core, n, [n, n],
         (p, g, [m, v], t) => core.lambUpdate(p, g, m, v, n, lr, b1, b2, eps, 1 - 0.9 ** t, 1 - 0.999 ** t),
         ({ p, state: [m, v] }, g, t) => {
           const u = new Float64Array(n);
           for (let i = 0; i < n; i++) {
-            m[i] = b1 * m[i] + f(1 - b1) * g[i];
-            v[i] = b2 * v[i] + f(1 - b2) * g[i] * g[i];
+            m[i] += (g[i] - m[i]) * f(1 - b1);
+            v[i] += (g[i] * g[i] - v[i]) * f(1 - b2);
             u[i] = m[i] / (1 - 0.9 ** t) / (Math.sqrt(v[i] / (1 - 0.999 ** t)) + eps);
           }
           const ratio = Math.sqrt(sumSq(p)) / Math.sqrt(sumSq(u));
@@ -70,21 +71,22 @@ describe.each(FLAVORS)('per-weight optimizer kernels (%s)', (flavor) => {
       const n = batches * rows * cols;
       const [rho, e1, e2, clip] = [f(0.01), f(1e-30), f(1e-3), f(1)];
       checkSteps(core, n, [batches * rows, batches * cols, n],
-        (p, g, [r, c, v], t) => core.adafactorUpdate(p, g, r, c, v, batches, rows, cols, true, rho, f(1 - t ** -0.8), e1, e2, clip),
+        (p, g, [r, c, v], t) => core.adafactorUpdate(p, g, r, c, v, batches, rows, cols, true, rho, 1 - t ** -0.8, e1, e2, clip),
         ({ p, state: [r, c, v] }, g, t) => {
-          const beta = f(1 - t ** -0.8);
+          // β and 1 − β = t^−0.8 each rounded from the double.
+          const [beta, rest] = [f(1 - t ** -0.8), f(t ** -0.8)];
           const alpha = Math.max(e2, Math.sqrt(sumSq(p) / n)) * rho;
           for (let b = 0; b < batches; b++) {
             const at = (i: number, j: number) => (b * rows + i) * cols + j;
             for (let i = 0; i < rows; i++) {
               let mean = 0;
               for (let j = 0; j < cols; j++) mean += (g[at(i, j)] ** 2 + e1) / cols;
-              r[b * rows + i] = beta * r[b * rows + i] + (1 - beta) * mean;
+              r[b * rows + i] = beta * r[b * rows + i] + rest * mean;
             }
             for (let j = 0; j < cols; j++) {
               let mean = 0;
               for (let i = 0; i < rows; i++) mean += (g[at(i, j)] ** 2 + e1) / rows;
-              c[b * cols + j] = beta * c[b * cols + j] + (1 - beta) * mean;
+              c[b * cols + j] = beta * c[b * cols + j] + rest * mean;
             }
             let rMean = 0;
             for (let i = 0; i < rows; i++) rMean += r[b * rows + i] / rows;
@@ -103,11 +105,11 @@ describe.each(FLAVORS)('per-weight optimizer kernels (%s)', (flavor) => {
     const [rho, e1, e2, clip] = [f(0.05), f(1e-30), f(1e-3), f(0.5)];
     for (const n of SIZES) {
       checkSteps(core, n, [n],
-        (p, g, [v], t) => core.adafactorUpdate(p, g, 0, 0, v, 1, 1, n, false, rho, f(1 - t ** -0.8), e1, e2, clip),
+        (p, g, [v], t) => core.adafactorUpdate(p, g, 0, 0, v, 1, 1, n, false, rho, 1 - t ** -0.8, e1, e2, clip),
         ({ p, state: [v] }, g, t) => {
-          const beta = f(1 - t ** -0.8);
+          const [beta, rest] = [f(1 - t ** -0.8), f(t ** -0.8)];
           const alpha = Math.max(e2, Math.sqrt(sumSq(p) / n)) * rho;
-          for (let i = 0; i < n; i++) v[i] = beta * v[i] + (1 - beta) * (g[i] ** 2 + e1);
+          for (let i = 0; i < n; i++) v[i] = beta * v[i] + rest * (g[i] ** 2 + e1);
           const u = Float64Array.from(g, (gi, i) => gi / Math.sqrt(v[i]));
           const scale = alpha / Math.max(1, Math.sqrt(sumSq(u) / n) / clip);
           for (let i = 0; i < n; i++) p[i] -= scale * u[i];

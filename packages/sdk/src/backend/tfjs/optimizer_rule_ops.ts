@@ -3,12 +3,18 @@ import type * as tfc from '@tensorflow/tfjs-core';
 type Tf = typeof tfc;
 
 // Keras' update rules as tfjs ops: each takes the parameters, gradients and state and returns
-// [params, ...state] after the step.
+// [params, ...state] after the step. A JS number becomes a float32 scalar, so 1 − β written with
+// the numbers is formed in double and rounded once, as Keras does and as the wasm kernels do.
+
+/** Keras' moment update m += (g − m)·(1 − β) (Adam's family); `x` is g or g². */
+export function movingMean(tf: Tf, m: tfc.Tensor, x: tfc.Tensor, beta: number): tfc.Tensor {
+  return tf.add(m, tf.mul(tf.sub(x, m), 1 - beta));
+}
 
 /** Adam, with AMSGrad when `vHat` (the running max of v) is given; lrT folds in the bias corrections. */
 export function adamTensors(tf: Tf, p: tfc.Tensor, g: tfc.Tensor, m: tfc.Tensor, v: tfc.Tensor, vHat: tfc.Tensor | null, lrT: number, beta1: number, beta2: number, epsilon: number): tfc.Tensor[] {
-  const m1 = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
-  const v1 = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
+  const m1 = movingMean(tf, m, g, beta1);
+  const v1 = movingMean(tf, v, tf.square(g), beta2);
   const h1 = vHat ? tf.maximum(vHat, v1) : v1;
   const next = tf.sub(p, tf.div(tf.mul(m1, lrT), tf.add(tf.sqrt(h1), epsilon)));
   return vHat ? [next, m1, v1, h1] : [next, m1, v1];
@@ -24,15 +30,15 @@ export function sgdTensors(tf: Tf, p: tfc.Tensor, g: tfc.Tensor, velocity: tfc.T
 
 /** Nadam with the momentum schedule folded into mCoef, gCoef and vScale = 1/(1 − β2ᵗ). */
 export function nadamTensors(tf: Tf, p: tfc.Tensor, g: tfc.Tensor, m: tfc.Tensor, v: tfc.Tensor, lr: number, beta1: number, beta2: number, epsilon: number, mCoef: number, gCoef: number, vScale: number): tfc.Tensor[] {
-  const m1 = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
-  const v1 = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
+  const m1 = movingMean(tf, m, g, beta1);
+  const v1 = movingMean(tf, v, tf.square(g), beta2);
   const mHat = tf.add(tf.mul(m1, mCoef), tf.mul(g, gCoef));
   return [tf.sub(p, tf.div(tf.mul(mHat, lr), tf.add(tf.sqrt(tf.mul(v1, vScale)), epsilon))), m1, v1];
 }
 
 /** Adamax; lrT = lr/(1 − β1ᵗ). */
 export function adamaxTensors(tf: Tf, p: tfc.Tensor, g: tfc.Tensor, m: tfc.Tensor, u: tfc.Tensor, lrT: number, beta1: number, beta2: number, epsilon: number): tfc.Tensor[] {
-  const m1 = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
+  const m1 = movingMean(tf, m, g, beta1);
   const u1 = tf.maximum(tf.mul(u, beta2), tf.abs(g));
   return [tf.sub(p, tf.div(tf.mul(m1, lrT), tf.add(u1, epsilon))), m1, u1];
 }

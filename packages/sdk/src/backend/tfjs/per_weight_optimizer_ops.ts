@@ -1,11 +1,12 @@
 import type * as tfc from '@tensorflow/tfjs-core';
+import { movingMean } from './optimizer_rule_ops.js';
 
 type Tf = typeof tfc;
 
 /** Keras 3's Lamb step on one weight as tfjs ops: returns [params, m, v] after it. */
 export function lambTensors(tf: Tf, p: tfc.Tensor, g: tfc.Tensor, m0: tfc.Tensor, v0: tfc.Tensor, lr: number, beta1: number, beta2: number, epsilon: number, bias1: number, bias2: number): tfc.Tensor[] {
-  const m1 = tf.add(tf.mul(m0, beta1), tf.mul(g, 1 - beta1));
-  const v1 = tf.add(tf.mul(v0, beta2), tf.mul(tf.square(g), 1 - beta2));
+  const m1 = movingMean(tf, m0, g, beta1);
+  const v1 = movingMean(tf, v0, tf.square(g), beta2);
   const u = tf.div(tf.div(m1, bias1), tf.add(tf.sqrt(tf.div(v1, bias2)), epsilon));
   const wNorm = tf.sqrt(tf.sum(tf.square(p)));
   const uNorm = tf.sqrt(tf.sum(tf.square(u)));

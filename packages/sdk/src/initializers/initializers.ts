@@ -98,12 +98,28 @@ function vsConfig(scale: number, mode: FanMode, distribution: Distribution): Ini
 
 type PresetName = keyof typeof PRESETS;
 
-/** Names accepted for initialisers (camelCase, Keras snake_case, and tfjs' `leCun...` spelling). */
+/** Names accepted for initialisers (camelCase, Keras snake_case, tfjs' `leCun...` spelling, and the class names tfjs also takes as names). */
 export type InitializerName =
   | PresetName | 'glorot_uniform' | 'glorot_normal' | 'he_uniform' | 'he_normal' | 'lecun_uniform' | 'lecun_normal'
-  | 'random_uniform' | 'random_normal' | 'truncated_normal' | 'leCunUniform' | 'leCunNormal';
+  | 'random_uniform' | 'random_normal' | 'truncated_normal' | 'leCunUniform' | 'leCunNormal' | InitializerClassName;
 
-const SNAKE_ALIASES: Record<string, PresetName> = {
+type InitializerClassName =
+  | 'Zeros' | 'Ones' | 'GlorotUniform' | 'GlorotNormal' | 'HeUniform' | 'HeNormal' | 'LecunUniform' | 'LecunNormal' | 'LeCunUniform' | 'LeCunNormal'
+  | 'Orthogonal' | 'RandomUniform' | 'RandomNormal' | 'TruncatedNormal' | 'Identity' | 'VarianceScaling';
+
+/** Keras class names that are VarianceScaling presets (Keras 2/3 files save them by these names; tfjs' spelling LeCun too). */
+const PRESET_CLASSES: Record<string, PresetName> = {
+  GlorotUniform: 'glorotUniform',
+  GlorotNormal: 'glorotNormal',
+  HeUniform: 'heUniform',
+  HeNormal: 'heNormal',
+  LecunUniform: 'lecunUniform',
+  LecunNormal: 'lecunNormal',
+  LeCunUniform: 'lecunUniform',
+  LeCunNormal: 'lecunNormal',
+};
+
+const ALIASES: Record<string, PresetName> = {
   glorot_uniform: 'glorotUniform',
   glorot_normal: 'glorotNormal',
   he_uniform: 'heUniform',
@@ -116,22 +132,22 @@ const SNAKE_ALIASES: Record<string, PresetName> = {
   // TensorFlow.js' spellings.
   leCunUniform: 'lecunUniform',
   leCunNormal: 'lecunNormal',
-};
-
-/** Keras class names that are VarianceScaling presets (Keras 2/3 files save them by these names). */
-const PRESET_CLASSES: Record<string, PresetName> = {
-  GlorotUniform: 'glorotUniform',
-  GlorotNormal: 'glorotNormal',
-  HeUniform: 'heUniform',
-  HeNormal: 'heNormal',
-  LecunUniform: 'lecunUniform',
-  LecunNormal: 'lecunNormal',
+  // Class names, which tfjs takes as names too ('GlorotNormal'); VarianceScaling's defaults are LeCun normal's.
+  ...PRESET_CLASSES,
+  Zeros: 'zeros',
+  Ones: 'ones',
+  Orthogonal: 'orthogonal',
+  RandomUniform: 'randomUniform',
+  RandomNormal: 'randomNormal',
+  TruncatedNormal: 'truncatedNormal',
+  Identity: 'identity',
+  VarianceScaling: 'lecunNormal',
 };
 
 const KNOWN_CLASSES = ['Zeros', 'Ones', 'Constant', 'VarianceScaling', 'RandomUniform', 'RandomNormal', 'TruncatedNormal', 'Orthogonal', 'Identity', ...Object.keys(PRESET_CLASSES)];
 
 function presetName(name: string): PresetName | undefined {
-  const key = SNAKE_ALIASES[name] ?? name;
+  const key = ALIASES[name] ?? name;
   return key in PRESETS ? (key as PresetName) : undefined;
 }
 

@@ -56,6 +56,20 @@ describe('km.initializers, the factories tfjs programs call', () => {
   });
 });
 
+describe('initializer class names given as names, as tfjs takes them', () => {
+  it("draw what the camelCase name draws, and give the config tfjs' layer gives", () => {
+    for (const [className, name] of [['GlorotNormal', 'glorotNormal'], ['HeNormal', 'heNormal'], ['LeCunUniform', 'leCunUniform'], ['Zeros', 'zeros'], ['VarianceScaling', 'lecunNormal'], ['TruncatedNormal', 'truncatedNormal']] as const) {
+      km.utils.setRandomSeed(3);
+      const byName = denseKernel(name);
+      km.utils.setRandomSeed(3);
+      expect(denseKernel(className)).toEqual(byName);
+      const ours = km.layers.dense({ units: 2, kernelInitializer: className }).getConfig().kernelInitializer as km.initializers.InitializerConfig;
+      const theirs = tfl.layers.dense({ units: 2, kernelInitializer: className }).getConfig().kernelInitializer as unknown as { className: string; config: object };
+      expect(withoutNullSeed(ours)).toEqual(withoutNullSeed(theirs as km.initializers.InitializerConfig));
+    }
+  });
+});
+
 describe('a seeded initializer', () => {
   it('fills every weight it is given with the same values, whatever the global seed', () => {
     km.utils.setRandomSeed(1);

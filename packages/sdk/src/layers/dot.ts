@@ -42,6 +42,17 @@ export interface DotArgs extends LayerArgs {
  */
 export class Dot extends Layer {
   readonly className = 'Dot';
+
+  // As Keras' and tfjs' Dot: a padded sequence is accepted and its mask dropped, since each output
+  // value mixes every step of the summed axis (an attention's scores over padded steps included).
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
+  override get passesMask(): boolean {
+    return false;
+  }
+
   readonly axes: number | [number, number];
   readonly normalize: boolean;
   /** Each sample as the product op(a)·op(b) of [m, k] and [k, n] matrices, and whether a or b is stored transposed. */

@@ -26,13 +26,18 @@ describe('commands', () => {
     expect(parseCommandLine(['help', 'train'])).toEqual({ kind: 'help', topic: 'train' });
     expect(parseCommandLine(['train', '--help'])).toEqual({ kind: 'help', topic: 'train' });
     expect(parseCommandLine(['train', '--epochs', '0', '-h'])).toEqual({ kind: 'help', topic: 'train' });
-    expect(parseCommandLine(['--version'])).toEqual({ kind: 'version' });
-    expect(parseCommandLine(['-V'])).toEqual({ kind: 'version' });
+    expect(parseCommandLine(['--version'])).toEqual({ kind: 'version', json: false });
+    expect(parseCommandLine(['-V'])).toEqual({ kind: 'version', json: false });
+    expect(parseCommandLine(['--version', '--json'])).toEqual({ kind: 'version', json: true });
+    expect(parseCommandLine(['--json', '-V'])).toEqual({ kind: 'version', json: true });
     // The flag before the command reads as `kerasm help COMMAND`.
     expect(parseCommandLine(['--help', 'train'])).toEqual({ kind: 'help', topic: 'train' });
     expect(parseCommandLine(['-h', 'predict'])).toEqual({ kind: 'help', topic: 'predict' });
     expect(usageError(['--help', 'nope']).message).toBe("No help for 'nope'. Available commands: train, evaluate, predict, summary.");
     expect(usageError(['--version', 'train']).message).toBe("Unexpected argument 'train' after --version. Run 'kerasm --version' alone, or put the command first.");
+    // --json before the command belongs after it.
+    expect(usageError(['--json']).message).toBe("--json goes with --version or after a command: 'kerasm --version --json', or e.g. 'kerasm train --json'.");
+    expect(usageError(['--json', 'predict']).message).toBe("--json goes with --version or after a command: 'kerasm --version --json', or e.g. 'kerasm predict --json'.");
   });
 
   it('lists the commands for a missing or unknown command', () => {
@@ -108,13 +113,23 @@ describe('kerasm train options', () => {
     expect(trainOptions('--no-relaxed-simd').relaxedSimd).toBe(false);
   });
 
-  it('combines flags, the last of a repeated flag winning', () => {
-    expect(trainOptions('--epochs', '2', '--units', '32', '--seed', '7', '--epochs', '4')).toEqual({
+  it('combines flags', () => {
+    expect(trainOptions('--epochs', '2', '--units', '32', '--seed', '7')).toEqual({
       ...TRAIN_DEFAULTS,
-      epochs: 4,
+      epochs: 2,
       units: 32,
       seed: 7,
     });
+  });
+
+  it('refuses a flag given twice with different values, naming both, rather than keeping the last', () => {
+    const err = usageError(['train', '--epochs', '2', '--units', '32', '--epochs', '4']);
+    expect(err.message).toBe("Option '--epochs' was given twice, as '2' and then '4'; 'kerasm train' takes each option once. Keep the one you mean, e.g. '--epochs 4'.");
+    expect(err.helpCommand).toBe('kerasm train --help');
+    expect(usageError(['train', '--save=a', '--save', 'b']).message).toContain("Option '--save' was given twice, as 'a' and then 'b'");
+    expect(usageError(['train', '--seed', '3', '--seed=-1']).message).toContain("Keep the one you mean, e.g. '--seed=-1'.");
+    // Saying the same thing twice is no conflict.
+    expect(trainOptions('--epochs', '4', '--epochs=4', '--json', '--json').epochs).toBe(4);
   });
 
   it('turns the progress bar off with --json, warning only when --verbose 1 was asked for', () => {

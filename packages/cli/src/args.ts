@@ -52,7 +52,7 @@ export type ModelName = (typeof MODEL_NAMES)[number];
 /** A parsed command line. */
 export type Command =
   | { kind: 'help'; topic: HelpTopic }
-  | { kind: 'version' }
+  | { kind: 'version'; json: boolean }
   | { kind: 'train'; options: TrainOptions; warnings: string[] }
   | Exclude<ModelCommand, { kind: 'help' }>;
 
@@ -87,6 +87,7 @@ const TRAIN_HELP = 'kerasm train --help';
 const MAIN_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
+  json: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
 const TRAIN_OPTIONS = {
@@ -139,10 +140,13 @@ function parseMainFlags(argv: readonly string[]): Command {
   const { values, positionals } = parseStrict(argv, MAIN_OPTIONS, { command: 'kerasm', helpCommand: MAIN_HELP, valueParsers: {}, positionals: true });
   // `kerasm --help train` asks what `kerasm help train` does.
   if (values.help) return parseHelpCommand(positionals);
+  if (!values.version) {
+    throw new UsageError(`--json goes with --version or after a command: 'kerasm --version --json', or e.g. 'kerasm ${positionals[0] ?? 'train'} --json'.`, MAIN_HELP);
+  }
   if (positionals.length > 0) {
     throw new UsageError(`Unexpected argument '${positionals[0]}' after --version. Run 'kerasm --version' alone, or put the command first.`, MAIN_HELP);
   }
-  return { kind: 'version' };
+  return { kind: 'version', json: Boolean(values.json) };
 }
 
 function parseHelpCommand(rest: readonly string[]): Command {

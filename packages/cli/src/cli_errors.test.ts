@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,26 @@ describe('kerasm errors (through the built binary)', () => {
     expect(runtime.stdout.split('\n').filter(Boolean)).toHaveLength(1);
     expect(JSON.parse(runtime.stdout).error).toMatch(/^Cannot read .*nope\/model\.json \(ENOENT\)/);
     expect((await kerasm('train', '--epoch', '3')).stdout).toBe('');
+  });
+
+  it('exits 2 for a flag given twice with different values, naming both, instead of training with the last', async () => {
+    const { code, stdout, stderr } = await kerasm('train', '--epochs', '3', '--epochs', '5');
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      "kerasm: Option '--epochs' was given twice, as '3' and then '5'; 'kerasm train' takes each option once. Keep the one you mean, e.g. '--epochs 5'.\nRun 'kerasm train --help' for usage.\n",
+    );
+    const json = await kerasm('predict', join(dir, 'model'), '--count', '3', '--json', '--count', '4');
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toEqual({ error: expect.stringMatching(/^Option '--count' was given twice, as '3' and then '4'/) });
+  });
+
+  it('prints the CLI and SDK versions as one JSON object with --version --json', async () => {
+    const { code, stdout, stderr } = await kerasm('--version', '--json');
+    expect(code, stderr).toBe(0);
+    const manifest = async (path: string) => JSON.parse(await readFile(new URL(path, import.meta.url), 'utf8')).version;
+    expect(stdout).toBe(`${JSON.stringify({ kerasm: await manifest('../package.json'), sdk: await manifest('../../sdk/package.json') })}\n`);
+    expect((await kerasm('--version')).stdout).toBe(`kerasm ${await manifest('../package.json')}\n`);
   });
 
   it.each(['--save', '--backup-dir'])('refuses %s with a file in the way before training, exiting 2', async (flag) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseExperiment } from './experiment_config.js';
+import { parseLrSchedule } from './training_flags.js';
 
 const parse = (json: unknown) => parseExperiment(JSON.stringify(json), 'exp.json', (p) => `/base/${p}`);
 const base = { data: { source: 'csv', path: 'd.csv', labelColumn: 'y' }, model: [{ type: 'dense', units: 3, inputShape: [4] }] };
@@ -31,9 +32,12 @@ describe('parseExperiment', () => {
     expect(config.fit.callbacks).toEqual([{ type: 'earlyStopping', args: { patience: 2 }, path: 'fit.callbacks[0]' }]);
     const scheduled = parse({ ...base, compile: { optimizer: { type: 'adam', learningRate: 'cosineDecay:decaySteps=100' } } });
     expect(scheduled.compile.schedule).toEqual({ name: 'cosineDecay', args: { decaySteps: 100 } });
-    // A config's steps are known only once its data is read, so there decaySteps has no default.
-    expect(() => parse({ ...base, compile: { optimizer: { type: 'adam', learningRate: 'cosineDecay' } } })).toThrow(
-      "exp.json: Invalid value for compile.optimizer.learningRate: received 'cosineDecay', expected cosineDecay with its decaySteps, e.g. cosineDecay:decaySteps=1000.",
+    // Without decaySteps, a schedule spans the whole run, exactly as --lr-schedule reads it.
+    const overRun = parse({ ...base, compile: { optimizer: { type: 'adam', learningRate: 'cosineDecay' } } }).compile.schedule;
+    expect(overRun).toEqual({ name: 'cosineDecay', args: {}, overRun: true });
+    expect(overRun).toEqual(parseLrSchedule('cosineDecay'));
+    expect(() => parse({ ...base, compile: { optimizer: { type: 'adam', learningRate: 'exponentialDecay:decayRate=0.5' } } })).toThrow(
+      "exp.json: Invalid value for compile.optimizer.learningRate: received 'exponentialDecay:decayRate=0.5', expected exponentialDecay with its decaySteps, e.g. exponentialDecay:decaySteps=1000,decayRate=0.9.",
     );
   });
 

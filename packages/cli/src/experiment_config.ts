@@ -130,7 +130,7 @@ function readCompile(r: ConfigReader, value: unknown): ExperimentConfig['compile
     optimizerArgs = rest;
     if (typeof learningRate === 'string') {
       try {
-        schedule = parseLrSchedule(learningRate, 'compile.optimizer.learningRate', 'unknown');
+        schedule = parseLrSchedule(learningRate, 'compile.optimizer.learningRate');
       } catch (err) {
         throw new UsageError(`${r.file}: ${(err as Error).message}`, 'kerasm train --help');
       }

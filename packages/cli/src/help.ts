@@ -27,7 +27,8 @@ Commands:
 Options:
   -h, --help      Show this help; 'kerasm train --help' (or 'kerasm --help train') shows
                   the options of train
-  -V, --version   Print the kerasm version
+  -V, --version   Print the kerasm version; with --json, one line
+                  {"kerasm":"<version>","sdk":"<@kerasm/sdk version>"}
 
 Examples:
   kerasm train
@@ -37,7 +38,8 @@ Examples:
   kerasm train --config examples/blobs.json --save models/blobs
   kerasm predict models/blobs --input examples/blobs-test.csv
 
-Exit codes: 0 success, 1 runtime error, 2 usage error (bad command, flag or value).
+Exit codes: 0 success, 1 runtime error, 2 usage error (bad command, flag or value;
+an option given twice with different values, as in --epochs 3 --epochs 5).
 With --json, an error is also one line {"error": "<message>"} on stdout.
 Set KERASM_DEBUG=1 to print the stack trace of a runtime error.
 `;
@@ -212,6 +214,9 @@ JSON output (--json):
   {"predictions":[{"index":0,"predicted":7,"actual":7,"confidence":0.99,"probabilities":[...]}]}
   actual is present for test images and CSV files with a label column. For a model that
   is not a classifier: {"predictions":[{"index":0,"output":[2.31],"actual":2.4}]}.
+  A prediction that is NaN or ±Infinity prints as NaN (null in JSON), and a warning on
+  stderr counts them and names the likely cause (diverged training, or inputs far outside
+  the training range).
 
 Examples:
   kerasm predict models/mnist --count 5

@@ -4,7 +4,8 @@ import { dropOutputOnceClosed } from './closed_stdout.js';
 import { UsageError } from './errors.js';
 import { helpFor } from './help.js';
 import { asksForJson, withJsonStdout } from './json_stdout.js';
-import { cliVersion } from './version.js';
+import { cliVersion, sdkVersion } from './version.js';
+import { printWarnings } from './warnings.js';
 import { enableRelaxedSimd } from './wasm_flags.js';
 
 /**
@@ -34,7 +35,7 @@ async function run(command: Command): Promise<void> {
       process.stdout.write(helpFor(command.topic));
       return;
     case 'version':
-      process.stdout.write(`kerasm ${cliVersion()}\n`);
+      process.stdout.write(command.json ? `${JSON.stringify({ kerasm: cliVersion(), sdk: sdkVersion() })}\n` : `kerasm ${cliVersion()}\n`);
       return;
     case 'train': {
       printWarnings(command.warnings);
@@ -57,10 +58,6 @@ async function run(command: Command): Promise<void> {
       return;
     }
   }
-}
-
-function printWarnings(warnings: readonly string[]): void {
-  for (const warning of warnings) process.stderr.write(`kerasm: warning: ${warning}\n`);
 }
 
 dropOutputOnceClosed(process.stdout);

@@ -13,6 +13,14 @@ describe('evaluate / predict / summary flags', () => {
     expect(parseCommandLine(['summary', '-h'])).toEqual({ kind: 'help', topic: 'summary' });
   });
 
+  it('refuses a flag given twice with different values, for each command', () => {
+    expect(() => parseCommandLine(['predict', 'm', '--count', '3', '--count', '5'])).toThrow(
+      "Option '--count' was given twice, as '3' and then '5'; 'kerasm predict' takes each option once. Keep the one you mean, e.g. '--count 5'.",
+    );
+    expect(() => parseCommandLine(['evaluate', 'm', '--data', 'a.csv', '--data', 'b.csv'])).toThrow("Option '--data' was given twice, as 'a.csv' and then 'b.csv'; 'kerasm evaluate' takes each option once.");
+    expect(parseCommandLine(['summary', 'm', '--json', '--json'])).toMatchObject({ options: { json: true } });
+  });
+
   it('reads CSV samples from evaluate --data and predict --input, with the label column and delimiter', () => {
     const csv = (path: string, labelColumn = 'label', labelColumnGiven = false, delimiter = ',') => ({ path, labelColumn, labelColumnGiven, delimiter });
     expect(parseCommandLine(['evaluate', 'm', '--data', 'd.csv'])).toMatchObject({ options: { data: csv('d.csv') } });

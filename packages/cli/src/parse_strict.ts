@@ -22,17 +22,41 @@ const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
 
 /**
  * `parseArgs` in strict mode, with its errors rewritten into {@link UsageError}s that name the flag,
- * what was received and what is accepted.
+ * what was received and what is accepted. An option given twice with different values is one too:
+ * parseArgs would keep the last silently.
  */
 export function parseStrict<O extends OptionSpecs>(
   args: readonly string[],
   options: O,
   context: ParseContext,
 ): ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: boolean }>> {
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: boolean; tokens: true }>>;
   try {
-    return parseArgs({ args: [...args], options, strict: true, allowPositionals: context.positionals ?? false });
+    parsed = parseArgs({ args: [...args], options, strict: true, allowPositionals: context.positionals ?? false, tokens: true });
   } catch (err) {
     throw explainParseError(err, args, options, context);
+  }
+  checkGivenOnce(parsed.tokens, context);
+  return { values: parsed.values, positionals: parsed.positionals };
+}
+
+type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
+
+/** Throws when a string option is given twice with different values (`--epochs 3 --epochs 5`); a repeat of the same value changes nothing. */
+function checkGivenOnce(tokens: readonly Token[], { command, helpCommand }: ParseContext): void {
+  const firstValues = new Map<string, string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.value === undefined) continue;
+    const earlier = firstValues.get(token.name);
+    if (earlier === undefined) firstValues.set(token.name, token.value);
+    else if (earlier !== token.value) {
+      const flag = `--${token.name}`;
+      const example = token.value.startsWith('-') ? `${flag}=${token.value}` : `${flag} ${token.value}`;
+      throw new UsageError(
+        `Option '${flag}' was given twice, as '${earlier}' and then '${token.value}'; '${command}' takes each option once. Keep the one you mean, e.g. '${example}'.`,
+        helpCommand,
+      );
+    }
   }
 }
 

@@ -158,6 +158,25 @@ describe('kerasm train --config (through the built binary)', () => {
     expect(JSON.parse(stdout).epochs).toHaveLength(1);
   });
 
+  it('decays a schedule without decaySteps over the whole run, as --lr-schedule does', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kerasm-config-schedule-'));
+    const config = join(dir, 'cosine.json');
+    await writeFile(config, JSON.stringify({
+      data: { source: 'csv', path: join(examples, 'blobs-train.csv'), labelColumn: 'label' },
+      model: [{ type: 'dense', units: 3, activation: 'softmax', inputShape: [4] }],
+      compile: { optimizer: { type: 'adam', learningRate: 'cosineDecay:alpha=0.1' } },
+      fit: { epochs: 2, batchSize: 32, validationSplit: 0.2 },
+    }));
+    const { code, stderr } = await kerasm('train', '--config', config, '--json', '--save', join(dir, 'model'));
+    expect(code, stderr).toBe(0);
+    const saved = JSON.parse(await readFile(join(dir, 'model', 'model.json'), 'utf8'));
+    // 600 rows less the 20% held out, in batches of 32: 15 steps an epoch, 2 epochs.
+    expect(saved.trainingConfig.optimizer_config.config.learningRateSchedule).toEqual({
+      class_name: 'CosineDecay',
+      config: expect.objectContaining({ initialLearningRate: 0.001, decaySteps: 30, alpha: 0.1 }),
+    });
+  });
+
   it('trains MNIST with --optimizer, --lr-schedule and --early-stopping', async () => {
     const { code, stdout, stderr } = await kerasm('train', '--epochs', '1', '--json', '--optimizer', 'sgd', '--learning-rate', '0.1', '--lr-schedule', 'exponentialDecay:decaySteps=500,decayRate=0.5', '--early-stopping', '1', '--units', '16');
     expect(code, stderr).toBe(0);

@@ -51,11 +51,11 @@ function scheduleValue(flag: string, raw: string, key: string, text: string): nu
 
 /**
  * Parses `NAME[:key=value,...]`, e.g. `cosineDecay:decaySteps=2000,alpha=0.1` or
- * `piecewiseConstantDecay:boundaries=1000/2000,values=0.01/0.005/0.001`. With `runSteps` known
- * (`--lr-schedule`), cosineDecay and polynomialDecay without decaySteps span the whole run; in a
- * config, whose steps are known only after its data is read, they need decaySteps.
+ * `piecewiseConstantDecay:boundaries=1000/2000,values=0.01/0.005/0.001`. cosineDecay and
+ * polynomialDecay without decaySteps span the whole run (`overRun`), for `--lr-schedule` and a
+ * config's `compile.optimizer.learningRate` alike.
  */
-export function parseLrSchedule(raw: string, flag = '--lr-schedule', runSteps: 'known' | 'unknown' = 'known'): ScheduleSpec {
+export function parseLrSchedule(raw: string, flag = '--lr-schedule'): ScheduleSpec {
   const [name, rest = ''] = raw.trim().split(/:(.*)/s);
   if (!(SCHEDULE_NAMES as readonly string[]).includes(name)) {
     throw invalid(flag, raw, `NAME[:key=value,...] with NAME one of ${SCHEDULE_NAMES.join(', ')}, e.g. exponentialDecay:decaySteps=1000,decayRate=0.9`);
@@ -68,7 +68,7 @@ export function parseLrSchedule(raw: string, flag = '--lr-schedule', runSteps: '
   }
   const { keys, example } = REQUIRED_ARGS[name as ScheduleName];
   const spansRun = keys.length === 0 && !('decaySteps' in args);
-  const missing = spansRun && runSteps === 'unknown' ? ['decaySteps'] : keys.filter((key) => !(key in args));
+  const missing = keys.filter((key) => !(key in args));
   if (missing.length > 0) throw invalid(flag, raw, `${name} with its ${missing.join(' and ')}, e.g. ${example}`);
   return { name: name as ScheduleName, args, ...(spansRun ? { overRun: true as const } : {}) };
 }

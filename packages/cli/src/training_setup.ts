@@ -29,6 +29,11 @@ export function makeSchedule(spec: ScheduleSpec, learningRate: number, where: st
   return at(where, () => (km.optimizers.schedules[spec.name] as (a: unknown) => km.optimizers.schedules.LearningRateSchedule)(args));
 }
 
+/** The optimizer steps of a run: a schedule `overRun` decays over these. */
+export function stepsOfRun(epochs: number, trainSamples: number, batchSize: number): number {
+  return epochs * Math.ceil(trainSamples / batchSize);
+}
+
 /** An optimizer by name with its arguments, the learning rate (or a schedule) included. */
 export function makeOptimizer(name: OptimizerName, args: Record<string, unknown>, where: string): km.optimizers.Optimizer {
   return at(where, () => (km.optimizers[name] as (a: unknown) => km.optimizers.Optimizer)(args));

@@ -3,8 +3,10 @@ import { readCsvSamples } from '../csv_samples.js';
 import { noteFor } from '../json_stdout.js';
 import type { PredictOptions } from '../model_args.js';
 import { readInputImages } from '../model_input.js';
+import { nonFinitePredictionsWarning } from '../non_finite_predictions.js';
 import { formatPredictionTable } from '../output.js';
 import { classProbabilities, outputKind, toPredictions } from '../predictions.js';
+import { printWarnings } from '../warnings.js';
 import { loadSavedModel, notMnistError, takesMnistImages, type SavedModel } from './saved_model.js';
 
 interface Samples {
@@ -34,6 +36,7 @@ export async function runPredict(options: PredictOptions): Promise<void> {
   const { x, labels, noun } = await readSamples(options, saved);
   const outputs = (await model.predict(x).data()) as Float32Array;
   const count = x.shape[0];
+  printWarnings(nonFinitePredictionsWarning(outputs, outputSize, noun, () => model.getWeights().every((w) => w.dataSync().every(Number.isFinite))));
   const kind = outputKind(model.loss, outputSize);
   if (kind === 'values') {
     const rows = Array.from({ length: count }, (_, i) => ({

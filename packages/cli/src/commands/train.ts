@@ -14,7 +14,7 @@ import { buildModel, MODEL_DESCRIPTIONS } from '../models.js';
 import { toPredictions } from '../predictions.js';
 import { withJsonStdout } from '../json_stdout.js';
 import { checkWritableFolder } from '../output_folder.js';
-import { backupCallbacks, makeOptimizer, makeSchedule } from '../training_setup.js';
+import { backupCallbacks, makeOptimizer, makeSchedule, stepsOfRun } from '../training_setup.js';
 
 const CLASSES = 10;
 const PREVIEW_IMAGES = 10;
@@ -41,7 +41,7 @@ async function train(options: TrainOptions): Promise<void> {
   const model = buildModel(options.model, options.units);
   // Keras (and TensorFlow.js) train on the first floor(n * (1 - split)) samples.
   const trainSamples = Math.floor(trainSet.x.shape[0] * (1 - options.validationSplit));
-  const runSteps = options.epochs * Math.ceil(trainSamples / options.batchSize);
+  const runSteps = stepsOfRun(options.epochs, trainSamples, options.batchSize);
   model.compile({
     optimizer: makeOptimizer(options.optimizer, {
       learningRate: options.lrSchedule ? makeSchedule(options.lrSchedule, options.learningRate, '--lr-schedule', runSteps) : options.learningRate,

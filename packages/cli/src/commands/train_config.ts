@@ -6,15 +6,16 @@ import { useBackend } from '../backend_choice.js';
 import { parseExperiment, type ExperimentConfig } from '../experiment_config.js';
 import { buildModel } from '../models.js';
 import { formatJsonReport, formatTestResult, namedResults, toEpochRecord, type EpochRecord } from '../output.js';
-import { at, backupCallbacks, makeCallbacks, makeOptimizer, makeSchedule, makeSequential } from '../training_setup.js';
+import { at, backupCallbacks, makeCallbacks, makeOptimizer, makeSchedule, makeSequential, stepsOfRun } from '../training_setup.js';
 import { checkCsvColumns, countCheckedRows } from '../config_csv.js';
 import { recordCsvColumns, type CsvColumns } from '../csv_columns.js';
 import { UsageError } from '../errors.js';
 import { withJsonStdout } from '../json_stdout.js';
 import { checkWritableFile } from '../output_folder.js';
 
+/** The training data; `samples` is how many the model trains on per epoch. */
 type FitData =
-  | { kind: 'tensors'; x: km.Tensor; y: km.Tensor }
+  | { kind: 'tensors'; x: km.Tensor; y: km.Tensor; samples: number }
   | { kind: 'dataset'; train: km.data.Dataset<unknown>; validation?: km.data.Dataset<unknown>; samples: number; columns: CsvColumns };
 interface Evaluation {
   on: 'test' | 'validation' | 'train';
@@ -36,14 +37,13 @@ export async function runExperiment(options: TrainOptions & { config: string }):
   await withJsonStdout(options.json, () => train(config, options, options.config));
 }
 
-function compileModel(config: ExperimentConfig, file: string): km.LayersModel {
-  const model = 'named' in config.model ? buildModel(config.model.named, config.model.units) : makeSequential(config.model.layers, file);
+/** Compiles the config's model; a learning-rate schedule over the whole run decays over `runSteps`. */
+function compileModel(model: km.LayersModel, config: ExperimentConfig, file: string, runSteps: number): void {
   const { optimizer, optimizerArgs, schedule } = config.compile;
   const args = { ...optimizerArgs };
-  if (schedule) args.learningRate = makeSchedule(schedule, 0.001, `${file}: compile.optimizer.learningRate`);
+  if (schedule) args.learningRate = makeSchedule(schedule, 0.001, `${file}: compile.optimizer.learningRate`, runSteps);
   const made = makeOptimizer(optimizer, args, `${file}: compile.optimizer`);
   at(`${file}: compile`, () => model.compile({ optimizer: made, loss: config.compile.loss, metrics: config.compile.metrics }));
-  return model;
 }
 
 /** The training data and what the final evaluation runs on: the test set, else the validation split, else the training data. */
@@ -51,7 +51,9 @@ async function loadData(config: ExperimentConfig, model: km.LayersModel, file: s
   const { batchSize, validationSplit } = config.fit;
   if (config.data.source === 'mnist') {
     const { train, test } = await km.datasets.mnist.load();
-    return [{ kind: 'tensors', x: train.x, y: train.y }, { on: 'test', run: (m) => m.evaluate(test.x, test.y, { batchSize: 64, verbose: 0 }) }];
+    // Keras (and TensorFlow.js) train on the first floor(n * (1 - split)) samples.
+    const samples = Math.floor(train.x.shape[0] * (1 - validationSplit));
+    return [{ kind: 'tensors', x: train.x, y: train.y, samples }, { on: 'test', run: (m) => m.evaluate(test.x, test.y, { batchSize: 64, verbose: 0 }) }];
   }
   const features = await checkCsvColumns(config, config.data, model, file);
   const { path, labelColumn, delimiter, shuffleBuffer, testPath, columnConfigs } = config.data;
@@ -80,8 +82,13 @@ async function loadData(config: ExperimentConfig, model: km.LayersModel, file: s
 async function train(config: ExperimentConfig, options: TrainOptions, file: string): Promise<void> {
   const { kernels: backend, threads } = await useBackend(options);
   km.utils.setRandomSeed(config.seed);
-  const model = compileModel(config, file);
+  const model = 'named' in config.model ? buildModel(config.model.named, config.model.units) : makeSequential(config.model.layers, file);
+  const { epochs: epochCount, batchSize, validationSplit } = config.fit;
+  // The data checks read the compiled loss, and only checking counts the rows: a schedule over the
+  // whole run is first made for a placeholder 1 step, then again once the run's steps are known.
+  compileModel(model, config, file, 1);
   const [data, evaluation] = await loadData(config, model, file);
+  if (config.compile.schedule?.overRun) compileModel(model, config, file, stepsOfRun(epochCount, data.samples, batchSize));
 
   const epochs: EpochRecord[] = [];
   let epochStart = 0;
@@ -93,13 +100,9 @@ async function train(config: ExperimentConfig, options: TrainOptions, file: stri
       onEpochEnd: (epoch, logs) => void epochs.push(toEpochRecord(epoch, logs ?? {}, (performance.now() - epochStart) / 1000)),
     },
   ];
-  const { epochs: epochCount, batchSize, validationSplit } = config.fit;
-  let trainSamples: number;
   if (data.kind === 'tensors') {
-    trainSamples = Math.floor(data.x.shape[0] * (1 - validationSplit));
     await model.fit(data.x, data.y, { epochs: epochCount, batchSize, validationSplit, verbose: options.verbose, seed: config.seed, callbacks });
   } else {
-    trainSamples = data.samples;
     await model.fit(data.train, { epochs: epochCount, validationData: data.validation, verbose: options.verbose, callbacks });
   }
 
@@ -107,7 +110,7 @@ async function train(config: ExperimentConfig, options: TrainOptions, file: stri
   // predict and evaluate then match a CSV's columns by name, not only by position.
   if (data.kind === 'dataset') recordCsvColumns(model, data.columns);
   if (options.save) await model.save(options.save, { includeOptimizer: true });
-  const report = { epochs, test, trainSamples, backend, threads, evaluatedOn: evaluation.on };
+  const report = { epochs, test, trainSamples: data.samples, backend, threads, evaluatedOn: evaluation.on };
   if (options.json) {
     process.stdout.write(`${formatJsonReport(report)}\n`);
     return;

@@ -206,13 +206,18 @@ export class Dataset<T> implements AsyncIterable<T> {
   /**
    * Shuffles with a buffer of `bufferSize` elements, as `tf.data` does: each output is drawn at
    * random from the buffer and replaced by the next input. A buffer at least as large as the
-   * dataset gives a uniform shuffle. The same `seed` gives the same order; by default each new
-   * iteration (each epoch) draws a different order from it.
+   * dataset gives a uniform shuffle. The same `seed` gives the same order, run to run; by default
+   * each new iteration (each epoch) draws a different order from it. The seed is an integer, or a
+   * string as tfjs takes it (hashed to an integer with FNV-1a; the orders differ from tfjs').
+   *
+   * @example
+   * ```ts
+   * const ds = km.data.array(samples).shuffle(samples.length, 'mnist-order').batch(32);
+   * ```
    */
-  shuffle(bufferSize: number, seed?: number, reshuffleEachIteration = true): Dataset<T> {
+  shuffle(bufferSize: number, seed?: number | string, reshuffleEachIteration = true): Dataset<T> {
     checkCount(bufferSize, 'shuffle(bufferSize)', 1, 'Pass how many elements to shuffle among, e.g. the dataset size.');
-    if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`shuffle(bufferSize, seed): seed must be an integer. Received: seed=${seed}.`);
-    const base = seed ?? Math.floor(globalGenerator().next() * 4294967296);
+    const base = seed === undefined ? Math.floor(globalGenerator().next() * 4294967296) : shuffleSeed(seed);
     const source = this;
     let iteration = 0;
     return new Dataset(() => shuffleBuffered(source.iterator(), bufferSize, reshuffleEachIteration ? epochSeed(base, iteration++) : base), this.size);
@@ -231,6 +236,22 @@ export class Dataset<T> implements AsyncIterable<T> {
         `Take a finite part first, e.g. ds.take(1000).${call}, or repeat a fixed number of times with .repeat(count).`,
     );
   }
+}
+
+/** An integer seed as it is; a string one hashed with 32-bit FNV-1a over its UTF-8 bytes, the same in every runtime. */
+function shuffleSeed(seed: unknown): number {
+  if (typeof seed === 'string') {
+    if (seed === '') throw new Error(`shuffle(bufferSize, seed): seed is an empty string, which tfjs treats as no seed (a new order every run). Leave the seed out for that, or pass a non-empty string or an integer for a repeatable order.`);
+    let hash = 0x811c9dc5;
+    for (const byte of new TextEncoder().encode(seed)) hash = Math.imul(hash ^ byte, 0x01000193);
+    return hash >>> 0;
+  }
+  if (typeof seed === 'number') {
+    if (Number.isInteger(seed)) return seed;
+    throw new Error(`shuffle(bufferSize, seed): seed must be an integer. Received: seed=${seed}. Round it, or pass a string such as 'my-seed', as tfjs takes it.`);
+  }
+  const received = `${JSON.stringify(seed) ?? String(seed)} (${seed === null ? 'null' : typeof seed})`;
+  throw new Error(`shuffle(bufferSize, seed): seed must be an integer or a string. Received: seed=${received}. Pass an integer such as 42 or a string such as 'my-seed'.`);
 }
 
 /** Numbers and (nested) arrays of them: what `batch` stacks into one tensor. */

@@ -25,7 +25,7 @@ describe('functions given to compile', () => {
 
   it('a function of your own says what kerasm takes instead', () => {
     const myLoss = (yTrue: unknown, yPred: unknown) => [yTrue, yPred];
-    expect(() => model().compile({ optimizer: 'adam', loss: myLoss as never })).toThrow(/^compile's loss is the function myLoss; .* Pick a built-in loss by name \('meanSquaredError', 'binaryCrossentropy', \.\.\.\) or a configured one/);
+    expect(() => model().compile({ optimizer: 'adam', loss: myLoss as never })).toThrow(/^compile's loss is the function myLoss; .* Pick a built-in loss by name \('meanSquaredError', 'binaryCrossentropy', \.\.\.\) or a configured one.* For a loss of your own, pass a km\.losses\.Loss object that computes the loss and writes its gradient \(docs\/CUSTOM_LOSSES\.md\)\.$/);
     expect(() => model().compile({ optimizer: 'adam', loss: 'mse', metrics: [((a: unknown) => a) as never] })).toThrow(/^compile's metric is an anonymous function; .* For a metric of your own, pass an object with name, reset, result and update\(batch\), or Keras' updateState\(yTrue, yPred, sampleWeight\)/);
   });
 

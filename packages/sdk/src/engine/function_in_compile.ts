@@ -27,7 +27,8 @@ export function functionInCompileError(what: 'loss' | 'metric', fn: (...args: ne
   if (suggestion) return new Error(`compile's ${what} is ${given}; ${why} Pass ${suggestion} instead.`);
   const custom =
     what === 'loss'
-      ? "Pick a built-in loss by name ('meanSquaredError', 'binaryCrossentropy', ...) or a configured one (km.losses.huber({ delta: 2 })); the 'Unknown loss' error lists every name."
+      ? "Pick a built-in loss by name ('meanSquaredError', 'binaryCrossentropy', ...) or a configured one (km.losses.huber({ delta: 2 })); the 'Unknown loss' error lists every name. " +
+        'For a loss of your own, pass a km.losses.Loss object that computes the loss and writes its gradient (docs/CUSTOM_LOSSES.md).'
       : "For a metric of your own, pass an object with name, reset, result and update(batch), or Keras' updateState(yTrue, yPred, sampleWeight), which receives km.Tensor values (km.metrics lists the built-in ones).";
   return new Error(`compile's ${what} is ${given}; ${why} ${custom}`);
 }

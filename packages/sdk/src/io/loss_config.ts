@@ -33,7 +33,7 @@ export function savedLoss(loss: string | Loss, output: string): SavedLoss {
   // tfjs' own names stay as they are: tfjs-layers reads neither 'log_cosh' nor 'cosine_similarity'.
   if (typeof loss === 'string') return toSnakeCase(Object.hasOwn(TFJS_LOSS_NAMES, loss) ? loss : getLoss(loss).name);
   if (loss.savedAs) return { class_name: loss.savedAs.className, config: renameKeys(loss.savedAs.config, toSnakeCase) as Record<string, unknown> };
-  if (getLoss(loss.name) === loss) return toSnakeCase(loss.name);
+  if (isLossName(loss.name) && getLoss(loss.name) === loss) return toSnakeCase(loss.name);
   throw new Error(`Cannot save the training config: the loss of ${output} is a custom loss object ('${loss.name}') that kerasm has no saved form for. Compile with a loss name or a loss from km.losses before saving.`);
 }
 

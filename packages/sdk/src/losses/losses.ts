@@ -10,9 +10,32 @@ import { DICE, overlapLoss, tverskyCoefficients, type OverlapAxis } from './over
 import { CTC_LOSS } from './ctc.js';
 import { functionInCompileError } from '../engine/function_in_compile.js';
 
-/** One loss term as the training loop uses it. */
+/**
+ * One loss term as the training loop uses it. `compile({ loss })` takes any object of this shape,
+ * so a loss of your own is one: `compute` reads the output and the targets from the backend and
+ * writes the gradient itself (kerasm has no autodiff, so tfjs' `(yTrue, yPred) => tf.Tensor` is
+ * refused). docs/CUSTOM_LOSSES.md has a complete example with its test.
+ *
+ * @example
+ * ```ts
+ * // mean squared error, written out; `weights` (masks, sample weights) left out for brevity
+ * const mse: km.losses.Loss = {
+ *   name: 'mySquaredError' as km.losses.LossName, sparseTargets: false, fusesSoftmax: false,
+ *   validateTargets() {},
+ *   compute(backend, output, targets, grad, batch, outputShape) {
+ *     const n = batch * outputShape.reduce((a, b) => a * b, 1);
+ *     const y = backend.read(output, n, 'float32') as Float32Array, t = backend.read(targets, n, 'float32');
+ *     if (grad) backend.write(grad, y.map((v, i) => (2 * (v - t[i])) / n));
+ *     return (y.reduce((s, v, i) => s + (v - t[i]) ** 2, 0) / n) * batch;
+ *   },
+ * };
+ * ```
+ */
 export interface Loss {
-  /** Canonical camelCase name. */
+  /**
+   * Canonical camelCase name. The type lists the built-in names; a loss of your own gives its own
+   * (`'pinball' as km.losses.LossName`), which `model.loss` reports.
+   */
   readonly name: LossName;
   /** Whether targets are integer class labels (one per sample) instead of rows like the output. */
   readonly sparseTargets: boolean;
@@ -26,6 +49,8 @@ export interface Loss {
    * With `weights` (one per position, batch × positions, from `backend.lossWeights`: masks and
    * sample weights, normalised so that they sum the batch mean), the batch mean is Σ weight·loss
    * over the positions; the result is that mean times `batch`, and the gradient is the mean's.
+   * `grad` is 0 where nothing trains (evaluate, validation): write no gradient then.
+   * Any `lossWeights` factor is applied by the caller, to the result and to `grad`.
    */
   compute(backend: Backend, output: BufferId, targets: BufferId, grad: BufferId, batch: number, outputShape: Shape, fusedSoftmax: boolean, weights?: BufferId): Scalar;
   /** Rewrites the host targets of `samples` samples once before training (label smoothing); their length may change. */

@@ -336,6 +336,16 @@ export abstract class LayersModel {
     return this.#tryGraph()?.inputShape;
   }
 
+  /**
+   * Shape of one sample of the output (no batch dimension, where tfjs puts a null), or a list of
+   * them in output order for a model with several outputs; undefined until the model is built.
+   */
+  get outputShape(): Shape | Shape[] | undefined {
+    if (!this.#tryGraph()) return undefined;
+    const shapes = this.outputs.map((output) => [...output.shape]);
+    return shapes.length === 1 ? shapes[0] : shapes;
+  }
+
   /** The loss, loss weights and metrics as `compile` received them (a saved training config writes them back); undefined before `compile`. */
   get compileSpec(): { readonly loss: LossSpec; readonly lossWeights?: LossWeightsSpec; readonly metrics: MetricsSpec; readonly weightedMetrics?: MetricsSpec } | undefined {
     const compiled = this.#compiled;

@@ -400,6 +400,30 @@ export abstract class Layer {
     return this.getOutputAt(this.#onlyCall('output'));
   }
 
+  /**
+   * The shape of one sample of the layer's output, as tfjs' `outputShape` without its leading null
+   * (`[10]` for a Dense of 10 units), or a list of them for a layer with several outputs per call (an
+   * RNN with returnState). A shared layer's calls all have the same shapes, as it is built for one.
+   */
+  get outputShape(): Shape | Shape[] {
+    return this.#firstCallShapes('output', () => this.getOutputsAt(0));
+  }
+
+  /**
+   * The shape of one sample of the layer's input (Keras' `input_shape`, without the batch), or a list
+   * of them for a layer called on several tensors (a merge).
+   */
+  get inputShape(): Shape | Shape[] {
+    return this.#firstCallShapes('input', () => [this.getInputAt(0)].flat());
+  }
+
+  /** The shapes of the `tensors` of the layer's first call, one shape for one tensor; every call has the same, since a layer is built for one. */
+  #firstCallShapes(what: 'input' | 'output', tensors: () => readonly SymbolicTensor[]): Shape | Shape[] {
+    if (layerCalls(this).length === 0) this.#onlyCall(what); // throws, saying how to call it
+    const shapes = tensors().map((t) => [...t.shape]);
+    return shapes.length === 1 ? shapes[0] : shapes;
+  }
+
   /** The symbolic input of the layer's one call: one tensor, or a list for a layer called on several (a merge). */
   get input(): SymbolicTensor | SymbolicTensor[] {
     return this.getInputAt(this.#onlyCall('input'));

@@ -145,6 +145,11 @@ export class BatchNormalization extends Layer {
    * The batch mean and 1/√(var + ε), kept from the forward to the backward pass, two more columns
    * of scratch for an inference-mode backward pass, then the layout's scratch.
    */
+  // Training normalizes by the batch's statistics (a frozen layer, which uses its moving ones, runs alike either way).
+  override get couplesSamples(): boolean {
+    return true;
+  }
+
   override workspaceSize(batch: number): number {
     return STATISTICS * this.#built.input.channels + this.#built.scratchSize(batch);
   }

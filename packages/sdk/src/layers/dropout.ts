@@ -40,6 +40,11 @@ export class Dropout extends Layer {
   }
 
   readonly className = 'Dropout';
+
+  // A noiseShape batch entry other than null draws one mask value for several samples (1) or fixes the batch size.
+  override get couplesSamples(): boolean {
+    return this.noiseShape !== null && this.noiseShape[0] !== null;
+  }
   readonly rate: number;
   readonly seed: number | undefined;
   /** The mask's shape as given (batch first, null for the input's size), or null: one mask value per input. */
@@ -49,8 +54,6 @@ export class Dropout extends Layer {
   #size = 0;
   /** Whether noiseShape shares the mask along some sample axis or the batch. */
   #shared = false;
-  /** Rows per sample: a TimeDistributed wrapper's steps, which each draw their own mask, as in tfjs' and Keras 3's loop over the steps. */
-  #steps = 1;
   /** The repeat from the mask to the input, per batch size. */
   readonly #broadcasts = new Map<number, Broadcast>();
 
@@ -88,29 +91,17 @@ export class Dropout extends Layer {
     this.#shared = noise[0] === 1 || input.some((size, axis) => noise[axis + 1] === 1 && size !== 1);
   }
 
-  /**
-   * Called by a TimeDistributed wrapper, which runs this layer on `batch·steps` rows: noiseShape's
-   * batch entry then means the wrapper's batch, and each step draws its own mask.
-   */
-  distributeOverSteps(steps: number): void {
-    this.#steps = steps;
-  }
-
-  /** The mask's shape and the input's for `rows` rows, batch axis (and a wrapper's steps axis) first. */
-  #shapes(rows: number): { mask: Shape; input: Shape } {
+  /** The mask's shape for a batch of `batch` samples, batch axis included. */
+  #maskShape(batch: number): Shape {
     const noise = this.noiseShape!;
-    const batch = rows / this.#steps;
-    const steps = this.#steps > 1 ? [this.#steps] : [];
-    const sample = this.#sample.map((size, axis) => (noise[axis + 1] === 1 ? 1 : size));
-    return { mask: [noise[0] === 1 ? 1 : batch, ...steps, ...sample], input: [batch, ...steps, ...this.#sample] };
+    return [noise[0] === 1 ? 1 : batch, ...this.#sample.map((size, axis) => (noise[axis + 1] === 1 ? 1 : size))];
   }
 
-  #broadcast(rows: number): Broadcast {
-    let plan = this.#broadcasts.get(rows);
+  #broadcast(batch: number): Broadcast {
+    let plan = this.#broadcasts.get(batch);
     if (!plan) {
-      const { mask, input } = this.#shapes(rows);
-      plan = new Broadcast(mask, input);
-      this.#broadcasts.set(rows, plan);
+      plan = new Broadcast(this.#maskShape(batch), [batch, ...this.#sample]);
+      this.#broadcasts.set(batch, plan);
     }
     return plan;
   }
@@ -148,9 +139,8 @@ export class Dropout extends Layer {
     }
     // As in Keras, a fixed batch size in noiseShape matters only where masks are drawn (not in predict).
     const fixed = this.noiseShape?.[0];
-    const batch = ctx.batch / this.#steps;
-    if (typeof fixed === 'number' && fixed !== 1 && fixed !== batch) {
-      throw new Error(`Dropout layer '${this.name}': noiseShape[0]=${fixed} fixes the batch size, but this batch has ${batch} samples. Use null (one mask per sample) or 1 (one mask for the batch) as noiseShape[0].`);
+    if (typeof fixed === 'number' && fixed !== 1 && fixed !== ctx.batch) {
+      throw new Error(`Dropout layer '${this.name}': noiseShape[0]=${fixed} fixes the batch size, but this batch has ${ctx.batch} samples. Use null (one mask per sample) or 1 (one mask for the batch) as noiseShape[0].`);
     }
     const seed = this.#random.kernelSeed();
     if (this.#shared) {

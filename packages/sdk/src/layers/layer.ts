@@ -509,6 +509,15 @@ export abstract class Layer {
   }
 
   /**
+   * Whether the layer's training pass couples the samples of its batch (BatchNormalization's batch
+   * statistics, a Dropout mask shared across the batch), so TimeDistributed runs it once per step,
+   * as tfjs' and Keras 3's loop over the steps does, rather than on batch·steps rows at once.
+   */
+  get couplesSamples(): boolean {
+    return false;
+  }
+
+  /**
    * Whether the layer reads the masks of several inputs itself (MultiHeadAttention: the value's and
    * key's), so they need no merging; what it passes on is its first input's mask.
    */

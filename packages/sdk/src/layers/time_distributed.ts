@@ -1,8 +1,8 @@
 import type { Regularizer } from '../regularizers/regularizers.js';
 import type { Backend, BufferId } from '../backend/backend.js';
-import { Dropout } from './dropout.js';
 import { formatShape, singleInput, type BackwardContext, type ForwardContext, type Layer, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
+import { StepLoop } from './step_loop.js';
 import { innerLayerFromConfig, Wrapper, type WrapperArgs } from './wrapper.js';
 
 /** Options of {@link TimeDistributed}. */
@@ -13,7 +13,9 @@ export type TimeDistributedArgs = WrapperArgs;
  * TimeDistributed): `[steps, ...rest]` → `[steps, ...layer output of rest]`. A batch of
  * `[batch, steps, ...rest]` is, in row-major memory, already `[batch·steps, ...rest]`, so the inner
  * layer simply runs (and is planned) for `batch·steps` rows; its weights are the wrapper's, saved
- * as `time_distributed/kernel` as TensorFlow.js names them.
+ * as `time_distributed/kernel` as TensorFlow.js names them. A layer that couples the samples of a
+ * batch in training (`couplesSamples`: BatchNormalization) runs once per step then, as tfjs' loop
+ * over the steps does (see {@link StepLoop}).
  *
  * @example
  * ```ts
@@ -30,6 +32,8 @@ export type TimeDistributedArgs = WrapperArgs;
 export class TimeDistributed extends Wrapper {
   readonly className = 'TimeDistributed';
   #steps = 0;
+  /** For a layer that couples the samples of a batch in training: runs it once per step then. */
+  #loop: StepLoop | null = null;
 
   constructor(args: TimeDistributedArgs) {
     super(args, 'TimeDistributed');
@@ -53,16 +57,18 @@ export class TimeDistributed extends Wrapper {
     this.computeOutputShape(inputShapes);
     this.#steps = shape[0];
     this.layer.ensureBuilt([shape.slice(1)]);
-    if (this.layer instanceof Dropout) this.layer.distributeOverSteps(this.#steps);
+    const size = (dims: Shape) => dims.reduce((a, b) => a * b, 1);
+    this.#loop = this.layer.couplesSamples ? new StepLoop(this.layer, this.#steps, size(shape.slice(1)), size(this.layer.computeOutputShape([shape.slice(1)]))) : null;
     this.addInnerWeights(this.layer, '');
   }
 
   override workspaceSize(batch: number): number {
-    return this.layer.workspaceSize(batch * this.#steps);
+    return this.#loop ? this.#loop.workspaceSize(batch) : this.layer.workspaceSize(batch * this.#steps);
   }
 
   override initWorkspace(backend: Backend, workspace: BufferId, batch: number): void {
-    this.layer.initWorkspace(backend, workspace, batch * this.#steps);
+    if (this.#loop) this.#loop.initWorkspace(backend, workspace, batch);
+    else this.layer.initWorkspace(backend, workspace, batch * this.#steps);
   }
 
   // The wrapper's rows are the inner layer's rows, so an inner layer that only reinterprets its input (Flatten) lets the plan skip the wrapper too.
@@ -85,11 +91,17 @@ export class TimeDistributed extends Wrapper {
   }
 
   forward(ctx: ForwardContext): void {
-    this.layer.forward({ ...ctx, batch: ctx.batch * this.#steps, inputMask: 0, inputMasks: [] });
+    if (this.#loop && ctx.training) this.#loop.forward(ctx, ctx.batch);
+    else this.layer.forward({ ...ctx, batch: ctx.batch * this.#steps, workspace: this.#onePassWorkspace(ctx), inputMask: 0, inputMasks: [] });
   }
 
   backward(ctx: BackwardContext): void {
-    this.layer.backward({ ...ctx, batch: ctx.batch * this.#steps, inputMask: 0, inputMasks: [] });
+    if (this.#loop && ctx.training) this.#loop.backward(ctx, ctx.batch);
+    else this.layer.backward({ ...ctx, batch: ctx.batch * this.#steps, workspace: this.#onePassWorkspace(ctx), inputMask: 0, inputMasks: [] });
+  }
+
+  #onePassWorkspace(ctx: ForwardContext): BufferId {
+    return this.#loop ? this.#loop.onePassWorkspace(ctx.backend, ctx.workspace, ctx.batch) : ctx.workspace;
   }
 }
 

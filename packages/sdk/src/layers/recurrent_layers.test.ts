@@ -102,6 +102,8 @@ describe('LSTM options', () => {
       "GRU layer 'gru_bad': resetAfter must be true or false. Received: resetAfter=\"yes\".",
     );
     expect(() => km.layers.gru({ name: 'gru_bad2', units: 2, recurrentDropout: -0.1 })).toThrow("GRU layer 'gru_bad2': recurrentDropout must be a number in [0, 1) (the fraction of the previous hidden state to drop while training). Received: recurrentDropout=-0.1.");
+    // A misspelt initializer fails where the layer is made, not later in a model.
+    expect(() => km.layers.lstm({ units: 2, recurrentInitializer: 'orthagonal' as 'orthogonal' })).toThrow(/Unknown initializer "orthagonal"\. Valid initializers:/);
   });
 });
 

@@ -101,4 +101,11 @@ describe('km.callbacks.modelCheckpoint', () => {
     expect(() => km.callbacks.modelCheckpoint({ filepath: 'a', verbose: 2 as 1 })).toThrow('modelCheckpoint verbose must be 0 or 1. Received: verbose=2.');
     expect(() => km.callbacks.modelCheckpoint({ filepath: 'a', saveFreq: 0 })).toThrow("modelCheckpoint saveFreq must be 'epoch' or a positive integer (a number of batches). Received: saveFreq=0.");
   });
+
+  it("refuses Keras' file names (.weights.h5, .keras) when made, not after the first epoch, naming the folder to give", () => {
+    expect(() => km.callbacks.modelCheckpoint({ filepath: 'file://ckpt/model_checkpoint.weights.h5', saveWeightsOnly: true })).toThrow(
+      "modelCheckpoint filepath 'file://ckpt/model_checkpoint.weights.h5' names a Keras HDF5 file, which kerasm does not write: it saves TensorFlow.js' LayersModel format, a folder holding model.json and the weights (with saveWeightsOnly too). Give a folder instead: { filepath: 'file://ckpt/model_checkpoint' }.",
+    );
+    expect(() => km.callbacks.modelCheckpoint({ filepath: 'best-{epoch}.keras' })).toThrow(/names a Keras \.keras file.*\{ filepath: 'best-\{epoch\}' \}/);
+  });
 });

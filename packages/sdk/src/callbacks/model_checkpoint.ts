@@ -78,6 +78,14 @@ export function modelCheckpoint(args: ModelCheckpointArgs): CustomCallbackArgs {
   if (typeof args?.filepath !== 'string' || args.filepath === '') {
     throw new Error(`modelCheckpoint needs a filepath to save to, e.g. { filepath: 'file://checkpoints/epoch-{epoch}' }. Received: filepath=${JSON.stringify(args?.filepath)}.`);
   }
+  // Keras' checkpoint names (model.keras, best.weights.h5) would fail only when the first epoch ends.
+  const kerasFile = /(\.weights)?\.(keras|h5|hdf5)$/i.exec(args.filepath);
+  if (kerasFile) {
+    throw new Error(
+      `modelCheckpoint filepath '${args.filepath}' names a Keras ${kerasFile[2].toLowerCase() === 'keras' ? '.keras' : 'HDF5'} file, which kerasm does not write: it saves TensorFlow.js' LayersModel format, a folder holding model.json and the weights (with saveWeightsOnly too). ` +
+        `Give a folder instead: { filepath: '${args.filepath.slice(0, kerasFile.index)}' }.`,
+    );
+  }
   const monitor = new Monitor('modelCheckpoint', args.monitor ?? 'val_loss', args.mode ?? 'auto', 0);
   const threshold = args.initialValueThreshold;
   if (threshold !== undefined) {

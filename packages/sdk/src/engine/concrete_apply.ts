@@ -15,9 +15,10 @@ import { homeOf, moveHome } from './weight_homes.js';
 /** Options of `layer.apply` on concrete tensors. */
 export interface LayerApplyArgs {
   /**
-   * On data: run the layer as `fit` does (default false, as in TensorFlow.js): Dropout drops, and
-   * BatchNormalization normalizes with the batch's statistics and moves its moving statistics
-   * towards them, as tfjs-layers' `apply(x, { training: true })` does.
+   * On data: run the layer as `fit` does: Dropout drops, and BatchNormalization normalizes with the
+   * batch's statistics and moves its moving statistics towards them, as tfjs-layers'
+   * `apply(x, { training: true })` does. Absent, layers infer (as in TensorFlow.js), except the image
+   * augmentation layers (randomFlip, randomRotation, ...), which augment, as Keras 3's do when called.
    *
    * On symbolic tensors: fix the call's mode in the model, as Keras' `layer(x, training=False)`
    * does. `false` keeps it in inference mode during `fit` too (a BatchNormalization normalizes with
@@ -95,7 +96,7 @@ export function symbolicTraining(layer: Layer, options: LayerApplyArgs | undefin
 export function applyConcrete(layer: Layer, inputs: readonly unknown[], options: LayerApplyArgs = {}): Tensor<'float32'> | Tensor<'float32'>[] {
   const where = `Layer '${layer.name}' (${layer.className}).apply`;
   checkOptions(options, APPLY_OPTIONS, `Layer '${layer.name}'.apply`);
-  const training = trainingFlag(options.training, where) ?? false;
+  const training = trainingFlag(options.training, where);
   const tensors = inputs.map((x, i) => checkConcreteInput(layer, where, x, i, inputs.length));
   tensors.forEach((t, i) => {
     try {

@@ -36,7 +36,7 @@ export function executeNamed(runtime: { backend: Backend; params: ParamStore }, 
   const plans = new Map<number, BatchPlan>();
   const targets = refs.map(() => 1);
   try {
-    return predict({ backend, graph: inner, params: runtime.params, plan: (b) => cachedPlan(plans, b, backend, 2, () => new BatchPlan(backend, inner, b, targets, targets.map(() => false))) }, x, args);
+    return predict({ backend, graph: inner, params: runtime.params, plan: (b) => cachedPlan(plans, b, backend, 2, () => new BatchPlan(backend, inner, b, targets, targets.map(() => false))) }, x, args, false);
   } finally {
     for (const plan of plans.values()) plan.release(backend);
   }

@@ -276,7 +276,7 @@ export abstract class LayersModel {
     const list = Array.isArray(inputs) ? inputs : [inputs];
     if (list.some((x) => x instanceof Tensor)) {
       const batchSize = (list.find((x) => x instanceof Tensor) as Tensor).shape[0];
-      const values = this.#predict(inputs as Tensor | Tensor[], { batchSize: Math.max(1, batchSize) }, training ?? false);
+      const values = this.#predict(inputs as Tensor | Tensor[], { batchSize: Math.max(1, batchSize) }, training);
       return modelOutputs(this.#graph, Array.isArray(values) ? values : [values]);
     }
     const other = list.findIndex((x) => !(x instanceof SymbolicTensor));
@@ -647,6 +647,12 @@ export abstract class LayersModel {
   /** `predict` for a model with named outputs (`km.model({ outputs: { ... } })`): an object keyed by their names. */
   predict<T extends Record<string, Tensor>>(x: ModelInputs, args?: ModelPredictArgs): T;
   predict(x: ModelInputs, args: ModelPredictArgs = {}): ModelOutputs {
+    if (x instanceof Dataset) {
+      throw new Error(
+        `Model '${this.name}'.predict takes tensors and returns at once, so it cannot read a km.data dataset, which yields its batches asynchronously (fit and evaluate take one). ` +
+          'Predict batch by batch: for await (const batch of dataset) model.predict(batch.xs), or collect the inputs into one tensor first.',
+      );
+    }
     const outputs = this.#predict(x, args, false);
     return modelOutputs(this.#graph!, Array.isArray(outputs) ? outputs : [outputs]);
   }
@@ -674,7 +680,7 @@ export abstract class LayersModel {
   }
 
   /** `predict`, or with `training` a forward pass as `fit` makes (`apply(x, { training: true })`). */
-  #predict(x: ModelInputs, args: ModelPredictArgs, training: boolean): Tensor | Tensor[] {
+  #predict(x: ModelInputs, args: ModelPredictArgs, training: boolean | undefined): Tensor | Tensor[] {
     this.#ensureGraph(sampleShapeOf(x));
     const runtime = this.#ensureRuntime(activeBackend());
     const outputs = predict({ ...runtime, graph: this.#graph!, plan: (b) => this.#plan(b), model: this }, x, args, training);

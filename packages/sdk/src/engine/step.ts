@@ -12,7 +12,11 @@ export interface PassContext {
   readonly graph: Graph;
   readonly params: ParamStore;
   readonly plan: BatchPlan;
-  readonly training: boolean;
+  /**
+   * The mode the layers run in; undefined for a call on data that gave none (`layer.apply(x)`),
+   * where each runs in its own default mode (`Layer.trainingByDefault`), as Keras 3's calls do.
+   */
+  readonly training: boolean | undefined;
   /** Per model output: whether its layer leaves its softmax to a fused softmax-cross-entropy loss. */
   readonly deferSoftmax: readonly boolean[];
 }
@@ -32,7 +36,7 @@ function nodeContext(ctx: PassContext, index: number): ForwardContext {
     inputMasks,
     outputMask: ctx.graph.maskSources[index] === index && node.layer.producesMask ? ctx.plan.masks[index] : 0,
     weights: ctx.params.weightsOf(node.layer),
-    training: node.training ?? ctx.training,
+    training: node.training ?? ctx.training ?? node.layer.trainingByDefault,
     deferSoftmax: ctx.graph.outputs.some((node, k) => node === index && ctx.graph.outputTensors[k] === 0 && ctx.deferSoftmax[k]),
   };
 }

@@ -426,9 +426,10 @@ export async function evaluate(target: TrainingTarget, x: TensorsSpec, y: Tensor
 /**
  * `predict`: each model output for every sample, batch by batch (one tensor per output).
  * `training` runs the layers as `fit` does (Dropout drops, BatchNormalization uses and moves
- * towards the batch statistics), for `layer.apply(x, { training: true })`.
+ * towards the batch statistics), for `layer.apply(x, { training: true })`; undefined runs each
+ * layer in its default mode, for `layer.apply(x)`.
  */
-export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'params' | 'plan'> & { model?: CallbackModel }, xIn: unknown, args: ModelPredictArgs = {}, training = false): Tensor<'float32'>[] {
+export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'params' | 'plan'> & { model?: CallbackModel }, xIn: unknown, args: ModelPredictArgs, training: boolean | undefined): Tensor<'float32'>[] {
   checkOptions(args, PREDICT_OPTIONS, 'predict');
   const callbacks = args.callbacks === undefined ? null : new CallbackList(args.callbacks);
   const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize');

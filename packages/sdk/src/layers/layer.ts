@@ -509,6 +509,15 @@ export abstract class Layer {
   }
 
   /**
+   * The mode of a call on data that gives none (`layer.apply(x)` or `model.apply(x)` without
+   * `training`): false, inference, except for Keras 3's image augmentation layers, whose `call`
+   * defaults to training so that `augment.apply(images)` augments. `predict` and `fit` set the mode.
+   */
+  get trainingByDefault(): boolean {
+    return false;
+  }
+
+  /**
    * Whether the layer's training pass couples the samples of its batch (BatchNormalization's batch
    * statistics, a Dropout mask shared across the batch), so TimeDistributed runs it once per step,
    * as tfjs' and Keras 3's loop over the steps does, rather than on batch·steps rows at once.

@@ -30,6 +30,10 @@ export abstract class RandomImageLayer extends ImageLayer {
     this.seed = this.#random.seed;
   }
 
+  override get trainingByDefault(): boolean {
+    return true;
+  }
+
   /** Whether one draw serves the whole batch (Keras' RandomCrop) rather than one per image. */
   protected readonly drawsPerBatch: boolean = false;
   /** One image's parameters, drawn from `random`. */

@@ -24,8 +24,9 @@ describe('the reference program as written is rejected as Keras rejects it', () 
   });
 
   it('a vector of scalars and a sample without its batch axis each get the reshape that fixes them', () => {
-    const regression = km.sequential([km.layers.dense({ units: 1, inputShape: [1] })]);
-    expect(() => regression.predict(km.tensor([0.5, 1.5]))).toThrow(/expects shape \(None, 1\), but x has shape \[2\]\. Reshape x with x\.reshape\(\[-1, 1\]\): one sample per row\.$/);
+    // An input of shape [1] takes the vector as a column, as Keras 3 and tfjs do (column_inputs.test.ts); other shapes get the reshape.
+    const grid = km.sequential([km.layers.flatten({ inputShape: [1, 1] })]);
+    expect(() => grid.predict(km.tensor([0.5, 1.5]))).toThrow(/expects shape \(None, 1, 1\), but x has shape \[2\]\. Reshape x with x\.reshape\(\[-1, 1, 1\]\): one sample per row\.$/);
     const mlp = km.sequential([km.layers.dense({ units: 4, inputShape: [784] })]);
     expect(() => mlp.predict(km.tensor(new Float32Array(784)))).toThrow(/expects shape \(None, 784\), but x has shape \[784\]\. It looks like one sample without the batch axis: reshape it with x\.reshape\(\[1, 784\]\)\.$/);
     const images = km.sequential([km.layers.flatten({ inputShape: [28, 28] })]);

@@ -197,7 +197,8 @@ export class Graph {
   checkInput(shape: readonly number[], what: string, k = 0): void {
     const expected = this.inputShapes[k];
     const sample = shape.slice(1);
-    if (sameShape(sample, expected)) return;
+    // A column of one value per sample, [n], feeds an input of shape [1], as Keras 3 and tfjs expand it.
+    if (sameShape(sample, expected) || (sample.length === 0 && sameShape(expected, [1]))) return;
     const firstNode = this.nodes.find((n) => n.inbound.includes(modelInputRef(k)));
     const first = firstNode?.layer;
     const flat = shapeSize(sample);

@@ -326,8 +326,8 @@ export abstract class LayersModel {
     return this.#compiled?.optimizer;
   }
 
-  /** The canonical (camelCase) name of the loss `compile` set (the first output's, with several), if compiled. */
-  get loss(): LossName | undefined {
+  /** The canonical (camelCase) name of the loss `compile` set (the first output's, with several), or a custom loss' own name; undefined before `compile`. */
+  get loss(): LossName | (string & {}) | undefined {
     return this.#outputs[0]?.loss.name ?? this.#compiled?.loss.name;
   }
 

@@ -9,7 +9,7 @@ beforeAll(() => km.ready());
 /** The pinball (quantile) loss: mean over the last axis of max(q·e, (q − 1)·e), e = target − prediction. */
 function pinball(q: number): km.losses.Loss {
   return {
-    name: 'pinball' as km.losses.LossName, // the type lists the built-in names; a custom loss names itself
+    name: 'pinball',
     sparseTargets: false,
     fusesSoftmax: false,
     validateTargets(y, outputShape) {
@@ -41,7 +41,7 @@ function pinball(q: number): km.losses.Loss {
 
 /** KL(N(mean, exp(logVar)) ‖ N(0, 1)) summed over the latent axis, from an output [mean | logVar]; the targets are placeholders. */
 const latentKl: km.losses.Loss = {
-  name: 'latentKl' as km.losses.LossName,
+  name: 'latentKl',
   sparseTargets: false,
   fusesSoftmax: false,
   validateTargets() {},
@@ -68,7 +68,7 @@ const latentKl: km.losses.Loss = {
 
 /** The example in the TSDoc of `Loss` (losses.ts). */
 const mse: km.losses.Loss = {
-  name: 'mySquaredError' as km.losses.LossName, sparseTargets: false, fusesSoftmax: false,
+  name: 'mySquaredError', sparseTargets: false, fusesSoftmax: false,
   validateTargets() {},
   compute(backend, output, targets, grad, batch, outputShape) {
     const n = batch * outputShape.reduce((a, b) => a * b, 1);

@@ -20,7 +20,7 @@ import { functionInCompileError } from '../engine/function_in_compile.js';
  * ```ts
  * // mean squared error, written out; `weights` (masks, sample weights) left out for brevity
  * const mse: km.losses.Loss = {
- *   name: 'mySquaredError' as km.losses.LossName, sparseTargets: false, fusesSoftmax: false,
+ *   name: 'mySquaredError', sparseTargets: false, fusesSoftmax: false,
  *   validateTargets() {},
  *   compute(backend, output, targets, grad, batch, outputShape) {
  *     const n = batch * outputShape.reduce((a, b) => a * b, 1);
@@ -32,11 +32,8 @@ import { functionInCompileError } from '../engine/function_in_compile.js';
  * ```
  */
 export interface Loss {
-  /**
-   * Canonical camelCase name. The type lists the built-in names; a loss of your own gives its own
-   * (`'pinball' as km.losses.LossName`), which `model.loss` reports.
-   */
-  readonly name: LossName;
+  /** Canonical camelCase name for a built-in loss; a loss of your own gives its own (`'pinball'`), which `model.loss` reports. */
+  readonly name: LossName | (string & {});
   /** Whether targets are integer class labels (one per sample) instead of rows like the output. */
   readonly sparseTargets: boolean;
   /** Whether a softmax output layer may hand this loss its logits (cross-entropies). */

@@ -33,7 +33,7 @@ export type { ResizeGeometry, ResizeInterpolation } from './geometry.js';
 export { depthAxis } from './geometry.js';
 /** A projective transform of an NHWC batch (Core.transformImages), and its fill modes. */
 export { FILL_MODES, type ColorAdjustment, type FillMode, type ImageTransform } from './image_transform.js';
-/** Whether worker threads can share memory here, and how many logical cores there are. */
-export { threadsSupported, hardwareThreads } from './thread_pool.js';
+/** Whether worker threads can share memory here, how many a core gets, and how many logical cores there are. */
+export { threadsSupported, usableThreads, hardwareThreads } from './thread_pool.js';
 /** The first-fit allocator Core uses; exported for tests and custom memories. */
 export { Heap } from './heap.js';

@@ -2,8 +2,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadCore, relaxedSimdSupported, type LoadCoreOptions } from './loader.js';
+import { usableThreads } from './thread_pool.js';
 
 const buildDir = new URL('../build/', import.meta.url);
 
@@ -52,6 +53,19 @@ describe('loadCore with threads', () => {
     core.dispose();
     expect(core.threads).toBe(1);
     expect((await loadCore({ flavor: 'simd', threads: 1 })).memory.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+  });
+
+  it('runs on one thread where memory cannot be shared (a page that is not cross-origin isolated)', async () => {
+    expect(usableThreads(4)).toBe(4);
+    vi.stubGlobal('SharedArrayBuffer', undefined);
+    try {
+      expect(usableThreads(4)).toBe(1);
+      const core = await loadCore({ flavor: 'simd', threads: 4 });
+      expect(core.threads).toBe(1);
+      core.dispose();
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('keeps working after the shared memory grows', async () => {

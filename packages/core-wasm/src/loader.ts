@@ -1,6 +1,6 @@
 // Finds, validates and instantiates the kernel build that suits the runtime.
 import { Core, type Flavor } from './core.js';
-import { ThreadPool, threadsSupported } from './thread_pool.js';
+import { ThreadPool, usableThreads } from './thread_pool.js';
 import type { KernelExports } from './wasm_exports.js';
 
 /** Options for {@link loadCore}. */
@@ -155,7 +155,7 @@ export async function loadCore(options: LoadCoreOptions = {}): Promise<Core> {
   }
   const asked = threadCount(options.threads);
   // Without shared memory (a browser page that is not cross-origin isolated) run on one thread.
-  const threads = threadsSupported() ? asked : 1;
+  const threads = usableThreads(asked);
   const threaded = threads > 1;
   if (threaded && options.memory && !(options.memory.buffer instanceof SharedArrayBuffer)) {
     throw new Error('loadCore: threads > 1 needs a shared memory; received a non-shared WebAssembly.Memory. Omit `memory`, or pass new WebAssembly.Memory({ initial, maximum, shared: true }).');

@@ -25,6 +25,14 @@ export function threadsSupported(): boolean {
   return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true && typeof Worker !== 'undefined';
 }
 
+/**
+ * How many threads a core asked for `asked` gets here: `asked` where {@link threadsSupported},
+ * else 1 (a browser page that is not cross-origin isolated has no SharedArrayBuffer).
+ */
+export function usableThreads(asked: number): number {
+  return threadsSupported() ? asked : 1;
+}
+
 /** Logical cores here: `os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in browsers. */
 export async function hardwareThreads(): Promise<number> {
   if (isNode()) {

@@ -61,5 +61,7 @@ function serve(init: ThreadInit, ready: () => void): void {
   }
 }
 
-const port = await parentPort();
-port.onMessage((init) => serve(init, () => port.post('ready')));
+// A promise chain, not a top-level await: bundlers emit workers as classic scripts (Vite's
+// default worker format is IIFE), which cannot hold one. A message sent before the listener is
+// set waits in the port's queue in Node and in browsers alike.
+void parentPort().then((port) => port.onMessage((init) => serve(init, () => port.post('ready'))));

@@ -20,6 +20,7 @@ export { tensor1d, tensor2d, tensor3d, tensor4d } from './tensor_ranked.js';
 export { zeros, ones, fill, zerosLike, onesLike, oneHot, range, linspace, randomNormal, randomUniform, truncatedNormal } from './tensor_create.js';
 export { buffer, TensorBuffer } from './tensor_buffer.js';
 export { ready, setBackend, setThreads, getBackend, getBackendInfo, backends, type BackendName, type BackendAvailability } from './backend/registry.js';
+export { memory, type MemoryInfo } from './backend/memory.js';
 export type { Backend, BufferId } from './backend/backend.js';
 export { sequential, Sequential, type SequentialArgs } from './engine/sequential.js';
 export { LayersModel, type ModelCompileArgs, type ModelInputs, type ModelOutputs, type ModelTargets } from './engine/model.js';

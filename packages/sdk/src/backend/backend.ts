@@ -491,4 +491,9 @@ export interface Backend extends ShapeOps, StorageOps, LinalgOps, ActivationOps,
   stopThreads?(): void;
   /** Makes the backend's device current again, where other code may have changed it (tfjs' global backend). */
   resume?(): Promise<void>;
+  /**
+   * Bytes the backend holds from the host whether allocated or not: the WASM core's memory, which
+   * grows in 64 KiB pages and never shrinks. Absent where the backend cannot tell (tfjs).
+   */
+  reservedBytes?(): number;
 }

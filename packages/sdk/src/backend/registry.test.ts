@@ -48,6 +48,17 @@ describe('backend selection', () => {
     expect(byName['tfjs-webgl'].reason).toBe("Backend 'tfjs-webgl': tfjs has no 'webgl' backend registered here: tfjs registers its WebGL backend only in a browser page. In Node, use 'wasm' (kerasm's default), 'tfjs-cpu', 'tfjs-wasm' or 'tfjs-node'.");
   });
 
+  it('probes the tfjs module it is given, as setBackend takes it, importing none by name', async () => {
+    const tf = await import('@tensorflow/tfjs-core');
+    await import('@tensorflow/tfjs-backend-cpu');
+    const byName = Object.fromEntries((await km.backends({ tf })).map((b) => [b.name, b]));
+    expect(byName.wasm.available).toBe(true);
+    expect(byName['tfjs-cpu'].available).toBe(true);
+    // Its reason names the module given, not a package to install.
+    expect(byName['tfjs-node'].reason).toBe("The tfjs module given for backend 'tfjs-node' has no 'tensorflow' backend registered: import '@tensorflow/tfjs-node' before passing { tf } to km.setBackend or km.backends.");
+    expect(km.getBackend()).toBe('wasm');
+  });
+
   it("in Node, tfjs-webgl says it runs in browsers, where tfjs' own error named no backend", async () => {
     await expect(km.setBackend('tfjs-webgl')).rejects.toThrow("Backend 'tfjs-webgl': tfjs has no 'webgl' backend registered here: tfjs registers its WebGL backend only in a browser page.");
     expect(km.getBackend()).toBe('wasm');

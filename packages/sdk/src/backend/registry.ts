@@ -101,7 +101,9 @@ async function switchTo(name: string, tf: typeof tfc | undefined): Promise<void>
  * Sets how many threads the WASM backend's kernels use (default: all logical cores in Node; in
  * browsers all cores when the page is cross-origin isolated, else 1). Call it before the first
  * `fit`/`ready()`, or later to reload the backend with the new count (models move their weights
- * on their next use). Results are bit-identical for every thread count.
+ * on their next use). Results are bit-identical for every thread count. Where memory cannot be
+ * shared with workers (a page without the COOP/COEP headers), a count above 1 gives one thread
+ * and a one-time console warning naming the headers.
  *
  * @example
  * ```ts
@@ -114,7 +116,19 @@ export async function setThreads(threads: number): Promise<void> {
     throw new Error(`setThreads: threads must be an integer ≥ 1; received ${String(threads)}. Pass e.g. km.setThreads(2), or km.setThreads(1) for one thread.`);
   }
   threadsSetting = threads;
-  if (active?.name === WASM && active.threads !== threads) await switchTo(WASM, undefined);
+  const { usableThreads } = await import('@kerasm/core-wasm');
+  const usable = usableThreads(threads);
+  if (usable < threads) warnNoSharedMemory(threads);
+  // Reloading the core to get the count it already runs would only refetch the .wasm.
+  if (active?.name === WASM && active.threads !== usable) await switchTo(WASM, undefined);
+}
+
+let warnedNoSharedMemory = false;
+
+function warnNoSharedMemory(threads: number): void {
+  if (warnedNoSharedMemory) return;
+  warnedNoSharedMemory = true;
+  console.warn(`kerasm: km.setThreads(${threads}) runs the WASM backend on 1 thread here: there is no SharedArrayBuffer, so worker threads cannot share its memory. A web page gets SharedArrayBuffer when it is cross-origin isolated: serve it with the headers 'Cross-Origin-Opener-Policy: same-origin' and 'Cross-Origin-Embedder-Policy: require-corp'.`);
 }
 
 /** The active backend; throws when {@link ready} has not completed. */
@@ -150,12 +164,20 @@ export interface BackendAvailability {
 /**
  * Which backends can run here, and why not where not. Probing a tfjs backend loads its packages.
  *
+ * @param options.tf The TensorFlow.js module to probe instead of importing one, as
+ *   {@link setBackend} takes it. A bundled web page cannot import packages by name at run time,
+ *   so there pass the tfjs module it imports with its backend packages; without it every tfjs
+ *   backend reports "not installed".
  * @example
  * ```ts
  * for (const b of await km.backends()) console.log(b.name, b.available ? 'yes' : b.reason);
+ * // In a bundled page:
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import '@tensorflow/tfjs-backend-webgl';
+ * const list = await km.backends({ tf }); // tfjs-webgl: available where WebGL runs
  * ```
  */
-export async function backends(): Promise<BackendAvailability[]> {
+export async function backends(options: { tf?: typeof tfc } = {}): Promise<BackendAvailability[]> {
   const names: BackendName[] = ['wasm', 'tfjs-webgl', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-node', 'tfjs-node-gpu'];
   const results: BackendAvailability[] = [];
   for (const name of names) {
@@ -165,7 +187,7 @@ export async function backends(): Promise<BackendAvailability[]> {
       } else {
         const { TFJS_BACKENDS, loadTfjs } = await import('./tfjs/load_tfjs.js');
         const spec = TFJS_BACKENDS.find((b) => b.name === name)!;
-        const tf = await loadTfjs(spec);
+        const tf = await loadTfjs(spec, options.tf);
         const current = tf.getBackend();
         const ok = await tf.setBackend(spec.tfjsName);
         if (current && current !== spec.tfjsName) await tf.setBackend(current);

@@ -57,7 +57,7 @@ export async function loadTfjs(spec: TfjsBackendSpec, provided?: typeof tfc): Pr
   if (spec.tfjsName === 'webgpu') await provideNodeWebGPU();
   if (provided) {
     if (!provided.findBackendFactory(spec.tfjsName)) {
-      throw new Error(`The tfjs module given for backend '${spec.name}' has no '${spec.tfjsName}' backend registered: import '${spec.packages[spec.packages.length - 1]}' before calling km.setBackend.`);
+      throw new Error(`The tfjs module given for backend '${spec.name}' has no '${spec.tfjsName}' backend registered: import '${spec.packages[spec.packages.length - 1]}' before passing { tf } to km.setBackend or km.backends.`);
     }
     return provided;
   }

@@ -93,6 +93,10 @@ export class WasmBackend extends WasmOptimizerKernels implements Backend {
     return this.#core.allocatedBytes();
   }
 
+  reservedBytes(): number {
+    return this.#core.memory.buffer.byteLength;
+  }
+
   matMul(a: BufferId, b: BufferId, c: BufferId, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean): void {
     const lda = transA ? m : k;
     const ldb = transB ? k : n;

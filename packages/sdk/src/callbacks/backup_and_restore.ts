@@ -1,5 +1,6 @@
 import type { LayersModel } from '../engine/model.js';
-import { hasTrainingBackup, loadTrainingBackup, saveTrainingBackup, type TrainingProgress } from '../io/training_backup.js';
+import { BACKUP_INSTEAD, BACKUP_SUBJECT, hasTrainingBackup, loadTrainingBackup, saveTrainingBackup, type TrainingProgress } from '../io/training_backup.js';
+import { requireNode } from '../io/node_only.js';
 import { FILE_SCHEME } from '../io/handlers/file.js';
 import { checkBooleanOption } from '../utils/options.js';
 import { Callback } from './callback.js';
@@ -51,9 +52,7 @@ export class BackupAndRestore extends Callback {
     if (typeof dir !== 'string' || dir === '' || dir === FILE_SCHEME) {
       throw new Error(`km.callbacks.backupAndRestore needs a backupDir, the folder to keep the backup in, e.g. { backupDir: 'backup/run-1' }. Received: backupDir=${JSON.stringify(dir)}.`);
     }
-    if (typeof process === 'undefined' || !process.versions?.node) {
-      throw new Error('km.callbacks.backupAndRestore writes to the file system and runs in Node.js only; in a browser, save checkpoints with km.callbacks.modelCheckpoint to indexeddb:// instead.');
-    }
+    requireNode(BACKUP_SUBJECT, BACKUP_INSTEAD);
     const saveFreq = args.saveFreq ?? 'epoch';
     if (saveFreq !== 'epoch' && !(Number.isInteger(saveFreq) && saveFreq >= 1)) {
       throw new Error(`km.callbacks.backupAndRestore: saveFreq must be 'epoch' or a whole number of batches ≥ 1. Received: saveFreq=${JSON.stringify(saveFreq)}.`);

@@ -1,3 +1,4 @@
+import { requireNode } from '../io/node_only.js';
 import { Callback } from './callback.js';
 import type { Logs } from './callbacks.js';
 
@@ -23,16 +24,13 @@ export class CSVLogger extends Callback {
     if (typeof filename !== 'string' || filename.length === 0) {
       throw new Error(`CSVLogger expects a file path. Received: filename=${String(filename)}.`);
     }
+    requireNode(`km.callbacks.csvLogger ('${filename}')`, 'In a browser, collect the logs with a custom onEpochEnd callback instead.');
     this.separator = args.separator ?? ',';
     this.append = args.append ?? false;
   }
 
   override async onTrainBegin(): Promise<void> {
-    try {
-      this.#fs = await import('node:fs/promises');
-    } catch {
-      throw new Error(`CSVLogger writes files and runs in Node.js only; in a browser, collect logs with a custom onEpochEnd callback instead.`);
-    }
+    this.#fs = await import('node:fs/promises');
     this.#keys = null;
     if (!this.append) await this.#fs.writeFile(this.filename, '');
   }

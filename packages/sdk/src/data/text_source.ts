@@ -1,8 +1,11 @@
+import { inNode, requireNode } from '../io/node_only.js';
+
 /** Reads a text file or URL chunk by chunk: Node's file streams for paths, fetch for URLs. */
 export async function* textChunks(pathOrUrl: string): AsyncGenerator<string> {
   const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(pathOrUrl) && !pathOrUrl.startsWith('file://');
-  const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
-  if (isUrl || !isNode) {
+  // A plain path outside Node is a URL relative to the page; a file:// one needs Node's file system.
+  if (pathOrUrl.toLowerCase().startsWith('file://')) requireNode(`file:// ('${pathOrUrl}')`, 'In a browser, read the file from an http(s):// URL instead.');
+  if (isUrl || !inNode()) {
     let response: Response;
     try {
       response = await fetch(pathOrUrl);

@@ -1,3 +1,5 @@
+import { requireNode } from './node_only.js';
+
 /**
  * Writes a file so that readers see either its old or its new content, never a mix: the data goes
  * to a temporary name in the same folder, is flushed to disk (fsync), then renamed over the
@@ -5,6 +7,7 @@
  * Node only.
  */
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  requireNode(`Writing the file '${path}'`);
   const fs = await import('node:fs/promises');
   const { dirname, basename, join } = await import('node:path');
   const dir = dirname(path);

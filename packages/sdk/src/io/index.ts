@@ -16,6 +16,7 @@ export { browserDownloads } from './handlers/browser_downloads.js';
 export { browserFiles, type NamedFile } from './handlers/browser_files.js';
 export { fromMemory, withSaveHandler } from './handlers/memory.js';
 export { modelArtifacts, type SaveConfig } from './save_model.js';
+export { listModels, removeModel, copyModel, moveModel } from './model_management.js';
 export type { LoadWeightsOptions } from './load_weights.js';
 export type { LoadOptions } from './load_model.js';
 export type { IOHandler, ModelArtifacts, ModelArtifactsInfo, ModelJSON, SaveResult, TrainingConfig, WeightSpec, WeightsManifestEntry } from './types.js';

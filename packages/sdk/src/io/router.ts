@@ -1,4 +1,5 @@
 import type { HttpOptions } from './handlers/http.js';
+import { inNode } from './node_only.js';
 import type { IOHandler } from './types.js';
 
 type Purpose = 'save' | 'load';
@@ -12,10 +13,6 @@ const SCHEMES: Record<string, (rest: string, url: string, httpOptions: HttpOptio
   'http://': async (_rest, url, httpOptions) => (await import('./handlers/http.js')).http(url, httpOptions),
   'https://': async (_rest, url, httpOptions) => (await import('./handlers/http.js')).http(url, httpOptions),
 };
-
-function inNode(): boolean {
-  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-}
 
 function schemeOf(destination: string): string | undefined {
   return Object.keys(SCHEMES).find((s) => destination.toLowerCase().startsWith(s));

@@ -2,6 +2,7 @@ import { backend } from '../backend/registry.js';
 import type { LayersModel } from '../engine/model.js';
 import { weightOrder } from '../engine/params.js';
 import { fileSystem } from './handlers/file.js';
+import { requireNode } from './node_only.js';
 import { restoreOptimizerWeights } from './optimizer_weights.js';
 import { modelArtifacts } from './save_model.js';
 import { pairByPosition } from './match_weights.js';
@@ -16,6 +17,10 @@ export interface TrainingProgress {
   /** The run's shuffling seed, when it shuffled. */
   seed?: number;
 }
+
+/** What errors call a backup outside Node, and what to use instead. */
+export const BACKUP_SUBJECT = 'km.callbacks.backupAndRestore (it backs up to a folder)';
+export const BACKUP_INSTEAD = 'In a browser, save checkpoints with km.callbacks.modelCheckpoint to indexeddb:// instead.';
 
 /** Where the progress lives in the backup's `model.json`. */
 const PROGRESS_KEY = 'kerasm_training_progress';
@@ -33,6 +38,7 @@ export async function saveTrainingBackup(model: LayersModel, folder: string, pro
 
 /** Whether `folder` holds a committed backup (its `model.json`). */
 export async function hasTrainingBackup(folder: string): Promise<boolean> {
+  requireNode(BACKUP_SUBJECT, BACKUP_INSTEAD);
   const fs = await import('node:fs/promises');
   const { join } = await import('node:path');
   return fs.access(join(folder, 'model.json')).then(() => true, () => false);

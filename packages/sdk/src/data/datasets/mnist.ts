@@ -2,6 +2,7 @@ import { Tensor } from '../../tensor.js';
 import { gunzip } from '../gunzip.js';
 import { parseIdx, type IdxArray } from '../idx.js';
 import { checkOptions, optionNames } from '../../utils/options.js';
+import { inNode } from '../../io/node_only.js';
 
 /** Options for {@link mnist}.load. */
 export interface MnistLoadOptions {
@@ -139,8 +140,7 @@ function makeSplit(images: Loaded, labels: Loaded, scale: boolean, fix: string, 
 
 async function pickSource(options: MnistLoadOptions): Promise<Source> {
   if (options.url !== undefined) return fetchSource(options.url);
-  const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-  if (!isNode) {
+  if (!inNode()) {
     throw new Error(
       'mnist.load() in a browser needs a `url`: pass { url } pointing at a folder that serves the four ' +
         `uncompressed MNIST IDX files (${Object.values(FILES).join(', ')}).`,

@@ -1,5 +1,6 @@
 import { artifactsFromModelJSON, artifactsInfo, checkGroupBytes, modelJSONFor, parseModelJSON } from '../artifacts_json.js';
 import { writeFileAtomic } from '../atomic_write.js';
+import { requireNode } from '../node_only.js';
 import type { IOHandler, ModelArtifacts, SaveResult } from '../types.js';
 import { concatWeightData } from '../weights.js';
 
@@ -20,6 +21,7 @@ export const FILE_SCHEME = 'file://';
  * ```
  */
 export function fileSystem(path: string): IOHandler {
+  requireNode(typeof path === 'string' && path.toLowerCase().startsWith(FILE_SCHEME) ? `file:// ('${path}')` : `km.io.fileSystem('${path}')`);
   const target = path.startsWith(FILE_SCHEME) ? path.slice(FILE_SCHEME.length) : path;
   if (target === '') throw new Error(`fileSystem() needs a folder or model.json path. Received: '${path}'.`);
   return {

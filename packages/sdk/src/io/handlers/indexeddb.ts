@@ -1,5 +1,5 @@
 import { artifactsInfo } from '../artifacts_json.js';
-import type { IOHandler, ModelArtifacts, SaveResult } from '../types.js';
+import type { IOHandler, ModelArtifacts, ModelArtifactsInfo, SaveResult } from '../types.js';
 import { concatWeightData } from '../weights.js';
 
 // tfjs' database layout, so models saved by either library load in the other.
@@ -20,6 +20,49 @@ function openDatabase(): Promise<IDBDatabase> {
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
   });
+}
+
+function result<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/** Whether this runtime has IndexedDB (browsers and their workers do; Node.js does not). */
+export function hasIndexedDB(): boolean {
+  return typeof indexedDB !== 'undefined';
+}
+
+/** The models in tfjs' database (kerasm's and tfjs' saves alike), by name. */
+export async function listIndexedDBModels(): Promise<Record<string, ModelArtifactsInfo>> {
+  const db = await openDatabase();
+  try {
+    const records = await result(db.transaction(INFO, 'readonly').objectStore(INFO).getAll() as IDBRequest<{ modelPath: string; modelArtifactsInfo: ModelArtifactsInfo }[]>);
+    return Object.fromEntries(records.map((r) => [r.modelPath, r.modelArtifactsInfo]));
+  } finally {
+    db.close();
+  }
+}
+
+/** Deletes a model from both stores in one transaction; returns its info, or undefined when there is no such model. */
+export async function removeIndexedDBModel(name: string): Promise<ModelArtifactsInfo | undefined> {
+  const db = await openDatabase();
+  try {
+    const transaction = db.transaction([MODELS, INFO], 'readwrite');
+    const info = await result(transaction.objectStore(INFO).get(name) as IDBRequest<{ modelArtifactsInfo: ModelArtifactsInfo } | undefined>);
+    const model = info ?? (await result(transaction.objectStore(MODELS).getKey(name)));
+    if (model === undefined) {
+      transaction.abort();
+      return undefined;
+    }
+    transaction.objectStore(INFO).delete(name);
+    transaction.objectStore(MODELS).delete(name);
+    await done(transaction);
+    return info?.modelArtifactsInfo ?? { dateSaved: new Date(0), modelTopologyType: 'JSON' };
+  } finally {
+    db.close();
+  }
 }
 
 function done(transaction: IDBTransaction): Promise<void> {
@@ -59,11 +102,7 @@ export function browserIndexedDB(name: string): IOHandler {
     async load(): Promise<ModelArtifacts> {
       const db = await openDatabase();
       try {
-        const request = db.transaction(MODELS, 'readonly').objectStore(MODELS).get(name);
-        const record = await new Promise<{ modelArtifacts: ModelArtifacts } | undefined>((resolve, reject) => {
-          request.onsuccess = () => resolve(request.result);
-          request.onerror = () => reject(request.error);
-        });
+        const record = await result(db.transaction(MODELS, 'readonly').objectStore(MODELS).get(name) as IDBRequest<{ modelArtifacts: ModelArtifacts } | undefined>);
         if (!record) throw new Error(`No model named '${name}' in IndexedDB. Save one first with model.save('indexeddb://${name}').`);
         return record.modelArtifacts;
       } finally {

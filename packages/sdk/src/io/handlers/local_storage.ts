@@ -1,10 +1,13 @@
 import { artifactsInfo } from '../artifacts_json.js';
-import type { IOHandler, ModelArtifacts, SaveResult } from '../types.js';
+import type { IOHandler, ModelArtifacts, ModelArtifactsInfo, SaveResult } from '../types.js';
 import { concatWeightData } from '../weights.js';
 
 // tfjs' key layout, so models saved by either library load in the other.
+const PREFIX = 'tensorflowjs_models/';
+const INFO_SUFFIX = '/info';
+
 function keys(name: string) {
-  const prefix = `tensorflowjs_models/${name}`;
+  const prefix = `${PREFIX}${name}`;
   return {
     info: `${prefix}/info`,
     topology: `${prefix}/model_topology`,
@@ -19,6 +22,45 @@ function storage(): Storage {
     throw new Error('localstorage:// needs a browser with localStorage; in Node save to a folder (file://...) instead.');
   }
   return localStorage;
+}
+
+/** Whether this runtime has localStorage (browser pages do; workers and Node.js do not). */
+export function hasLocalStorage(): boolean {
+  try {
+    return typeof localStorage !== 'undefined' && localStorage !== null;
+  } catch {
+    // A sandboxed frame or blocked site data throws on access.
+    return false;
+  }
+}
+
+/** JSON turns `dateSaved` into a string; tfjs' type, and IndexedDB, give a Date. */
+function parseInfo(text: string): ModelArtifactsInfo {
+  const info = JSON.parse(text) as ModelArtifactsInfo;
+  return { ...info, dateSaved: new Date(info.dateSaved) };
+}
+
+/** The models under tfjs' keys (kerasm's and tfjs' saves alike), by name. */
+export function listLocalStorageModels(): Record<string, ModelArtifactsInfo> {
+  const store = storage();
+  const out: Record<string, ModelArtifactsInfo> = {};
+  for (let i = 0; i < store.length; i++) {
+    const key = store.key(i)!;
+    if (key.startsWith(PREFIX) && key.endsWith(INFO_SUFFIX) && key.length > PREFIX.length + INFO_SUFFIX.length) {
+      out[key.slice(PREFIX.length, -INFO_SUFFIX.length)] = parseInfo(store.getItem(key)!);
+    }
+  }
+  return out;
+}
+
+/** Deletes a model's keys; returns its info, or undefined when there is no such model. */
+export function removeLocalStorageModel(name: string): ModelArtifactsInfo | undefined {
+  const store = storage();
+  const k = keys(name);
+  const info = store.getItem(k.info);
+  if (info === null && store.getItem(k.topology) === null) return undefined;
+  for (const key of Object.values(k)) store.removeItem(key);
+  return info === null ? { dateSaved: new Date(0), modelTopologyType: 'JSON' } : parseInfo(info);
 }
 
 function toBase64(buffer: ArrayBuffer): string {
@@ -55,7 +97,7 @@ export function browserLocalStorage(name: string): IOHandler {
         [k.topology, JSON.stringify(artifacts.modelTopology)],
         [k.weightSpecs, JSON.stringify(artifacts.weightSpecs ?? [])],
         [k.weightData, toBase64(concatWeightData(artifacts.weightData))],
-        [k.metadata, JSON.stringify({ format: artifacts.format, generatedBy: artifacts.generatedBy, convertedBy: artifacts.convertedBy ?? null, trainingConfig: artifacts.trainingConfig })],
+        [k.metadata, JSON.stringify({ format: artifacts.format, generatedBy: artifacts.generatedBy, convertedBy: artifacts.convertedBy ?? null, trainingConfig: artifacts.trainingConfig, userDefinedMetadata: artifacts.userDefinedMetadata })],
         [k.info, JSON.stringify(info)],
       ];
       const previous = entries.map(([key]) => [key, store.getItem(key)] as const);

@@ -29,6 +29,7 @@ describe('km.initializers, the factories tfjs programs call', () => {
       [km.initializers.randomNormal({ stddev: 2 }), tfl.initializers.randomNormal({ stddev: 2 })],
       [km.initializers.truncatedNormal({ mean: 1 }), tfl.initializers.truncatedNormal({ mean: 1 })],
       [km.initializers.identity({ gain: 2 }), tfl.initializers.identity({ gain: 2 })],
+      [km.initializers.orthogonal({ gain: 3, seed: 5 }), tfl.initializers.orthogonal({ gain: 3, seed: 5 })],
       [km.initializers.varianceScaling({ scale: 3, mode: 'fanOut', distribution: 'uniform', seed: 9 }), tfl.initializers.varianceScaling({ scale: 3, mode: 'fanOut', distribution: 'uniform', seed: 9 })],
       [km.initializers.varianceScaling(), tfl.initializers.varianceScaling({})],
       [km.initializers.glorotUniform({ seed: 1 }), tfl.initializers.glorotUniform({ seed: 1 })],

@@ -95,6 +95,17 @@ async function evaluateStream(target: TrainingTarget, iterator: AsyncIterator<un
   return { acc, read };
 }
 
+/** {@link evaluateStream} inside `callbacks.test` (the test hooks around it): its logs, and how many batches it read. */
+async function testStream(target: TrainingTarget, iterator: AsyncIterator<unknown>, pending: IteratorResult<unknown> | null, batches: number | undefined, what: string, callbacks: CallbackList): Promise<{ logs: Logs; read: number }> {
+  let read = 0;
+  const logs = await callbacks.test(async () => {
+    const pass = await evaluateStream(target, iterator, pending, batches, what, callbacks);
+    read = pass.read;
+    return pass.acc.logs();
+  });
+  return { logs, read };
+}
+
 function checkDataset(dataset: unknown, what: string): asserts dataset is Dataset<unknown> {
   if (!(dataset instanceof Dataset)) throw new Error(`${what} needs a km.data dataset. Received: ${describe(dataset)}. Make one with km.data.array, km.data.generator, km.data.zip or km.data.csv.`);
 }
@@ -183,12 +194,7 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
       const data = await prepare(target, validation[0], validation[1], 'validationData[0]', 'validationData[1]');
       Object.assign(logs, validationLogs(await callbacks.test(async () => (await evaluateData(target, data, validationBatchSize ?? batchSize, callbacks)).logs())));
     } else if (validation) {
-      let read = 0;
-      const validated = await callbacks.test(async () => {
-        const pass = await evaluateStream(target, validation.iterator(), null, validationBatches, 'validationData', callbacks);
-        read = pass.read;
-        return pass.acc.logs();
-      });
+      const { logs: validated, read } = await testStream(target, validation.iterator(), null, validationBatches, 'validationData', callbacks);
       // Once per fit, as Python shows a repeated warning once.
       if (validationBatches !== undefined && read < validationBatches && !warnedFewerValidation) {
         console.warn(evaluatedFewer('fit(dataset, { validationData })', 'validationBatches', validationBatches, read));
@@ -223,12 +229,7 @@ export async function evaluateDataset(dataset: Dataset<unknown>, targetFor: Targ
   // As fit(dataset), the steps and samples are unknown (0) until counted; Keras' evaluate sets epochs 1.
   callbacks.configure(target.model, { epochs: 1, steps: knownSteps(dataset, args.batches), samples: 0, batchSize: batch.shape[0], verbose, initialEpoch: 0 });
   const start = performance.now();
-  let read = 0;
-  const logs = await callbacks.test(async () => {
-    const pass = await evaluateStream(target, iterator, first, args.batches, 'evaluate(dataset)', callbacks);
-    read = pass.read;
-    return pass.acc.logs();
-  });
+  const { logs, read } = await testStream(target, iterator, first, args.batches, 'evaluate(dataset)', callbacks);
   if (args.batches !== undefined && read < args.batches) console.warn(evaluatedFewer('evaluate(dataset)', 'batches', args.batches, read));
   if (verbose !== 0) {
     const text = Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ');

@@ -19,6 +19,8 @@ export class StepLoop {
   readonly #inputSize: number;
   readonly #outputSize: number;
   readonly #weightSizes: readonly number[];
+  /** Where each weight's scratch gradient starts among the scratch gradients. */
+  readonly #weightOffsets: readonly number[];
 
   constructor(layer: Layer, steps: number, inputSize: number, outputSize: number) {
     this.#layer = layer;
@@ -26,6 +28,7 @@ export class StepLoop {
     this.#inputSize = inputSize;
     this.#outputSize = outputSize;
     this.#weightSizes = layer.weightSpecs.map((spec) => spec.shape.reduce((a, b) => a * b, 1));
+    this.#weightOffsets = this.#weightSizes.map((_, i) => this.#weightSizes.slice(0, i).reduce((a, b) => a + b, 0));
   }
 
   /** The workspace floats for `batch` samples, the one-pass path's included. */
@@ -96,7 +99,7 @@ export class StepLoop {
       step: (s: number) => (stepSize > 0 ? backend.view(workspace, stepsAt + s * stepSize, stepSize) : 0),
       /** Step `s`'s rows of a transposed `[steps, batch, size]` buffer. */
       stepOf: (buffer: BufferId, s: number, size: number) => backend.view(buffer, s * batch * size, batch * size),
-      weightGrad: (i: number) => backend.view(workspace, weightGradsAt + this.#weightSizes.slice(0, i).reduce((a, b) => a + b, 0), this.#weightSizes[i]),
+      weightGrad: (i: number) => backend.view(workspace, weightGradsAt + this.#weightOffsets[i], this.#weightSizes[i]),
     };
   }
 }

@@ -11,6 +11,9 @@ export default defineConfig({
   base: './',
   server: { headers: isolation },
   preview: { headers: isolation },
+  // The demo's worker imports TensorFlow.js only when a tfjs backend is chosen; Vite's default
+  // worker format (IIFE) cannot split code, so it would inline TensorFlow.js into the worker and
+  // the default WASM path would download it too (e2e/backends.test.ts checks that it does not).
   worker: { format: 'es' },
   build: {
     target: 'es2022',

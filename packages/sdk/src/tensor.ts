@@ -1,3 +1,5 @@
+import { TensorBuffer } from './tensor_buffer.js';
+import { checkDtype } from './tensor_checks.js';
 import { formatTensor } from './tensor_format.js';
 import { sliceBox, sliceValues } from './tensor_slice.js';
 
@@ -130,6 +132,28 @@ export class Tensor<D extends DType = DType> {
   }
 
   /**
+   * A {@link TensorBuffer} holding a copy of the values, with this tensor's shape and dtype, as tfjs'
+   * `tensor.bufferSync()`: edit it with `set`, then make a new tensor with `toTensor()`. Writes never
+   * reach this tensor, which stays immutable; on tfjs' CPU backend the buffer shares the tensor's
+   * storage, so there they do. Reads the values as {@link dataSync} does.
+   *
+   * @example
+   * ```ts
+   * const b = km.tensor([[1, 2], [3, 4]]).bufferSync();
+   * b.set(0, 1, 1);
+   * b.toTensor().arraySync(); // [[1, 2], [3, 0]]
+   * ```
+   */
+  bufferSync(): TensorBuffer<D> {
+    return new TensorBuffer(this.shape, this.dtype, this.dataSync().slice());
+  }
+
+  /** As {@link bufferSync}, reading the values from the device without blocking where they are still there. */
+  async buffer(): Promise<TensorBuffer<D>> {
+    return new TensorBuffer(this.shape, this.dtype, (await this.data()).slice());
+  }
+
+  /**
    * A copy of a box of the tensor, as `tf.slice` takes it: `begin` and `size` per axis, or numbers
    * for the first axis alone. A size of -1, or none, runs to the end of its axis.
    *
@@ -224,10 +248,7 @@ export function tensor(values: TensorLike, shape?: readonly number[], dtype?: DT
   } else {
     throw new Error(`km.tensor() expects a number, nested arrays of numbers or a typed array; received ${describe(values)}.`);
   }
-  const finalDtype: DType = dtype ?? (values instanceof Int32Array || int32Rows ? 'int32' : 'float32');
-  if (finalDtype !== 'float32' && finalDtype !== 'int32') {
-    throw new Error(`Unknown dtype '${String(dtype)}'. Valid dtypes: 'float32', 'int32'.`);
-  }
+  const finalDtype = checkDtype('km.tensor()', dtype ?? (values instanceof Int32Array || int32Rows ? 'int32' : 'float32'));
   const finalShape = shape ? resolveShape(shape, flat.length) : inferredShape;
   if (finalDtype === 'int32') {
     for (let i = 0; i < flat.length; i++) {

@@ -1,47 +1,6 @@
 import { Tensor, type DType, type TypedArrayFor } from './tensor.js';
-
-const DTYPE_FIXES: Record<string, string> = {
-  bool: "For a mask, use 'int32' with 0 and 1.",
-  string: "kerasm tensors hold numbers: store each string's integer id (e.g. its index in a vocabulary) in an 'int32' buffer.",
-  complex64: "Keep the real and imaginary parts in two 'float32' buffers.",
-};
-
-function checkDtype(dtype: unknown): DType {
-  if (dtype === undefined || dtype === null) return 'float32';
-  if (dtype === 'float32' || dtype === 'int32') return dtype;
-  const fix = typeof dtype === 'string' ? DTYPE_FIXES[dtype] ?? '' : '';
-  throw new Error(`km.buffer(): dtype must be 'float32' or 'int32', the dtypes kerasm supports; received ${JSON.stringify(dtype)}. ${fix}`.trimEnd());
-}
-
-function checkShape(shape: unknown): number[] {
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    const received = Array.isArray(shape) ? `[${shape.join(', ')}]` : JSON.stringify(shape);
-    throw new Error(`km.buffer(): shape must be an array of non-negative integer dimensions, e.g. [2, 3]; received ${received}.`);
-  }
-  return [...shape];
-}
-
-/** The step in `values` between neighbours along each axis but the last; tfjs leaves the last (always 1) out. */
-function rowMajorStrides(shape: readonly number[]): number[] {
-  const strides = new Array<number>(Math.max(shape.length - 1, 0));
-  let stride = 1;
-  for (let axis = shape.length - 1; axis > 0; axis--) {
-    stride *= shape[axis];
-    strides[axis - 1] = stride;
-  }
-  return strides;
-}
-
-/** `what` names the value in the message, e.g. "km.buffer(): values[3]". */
-function checkValue(what: string, value: unknown, dtype: DType): number {
-  if (typeof value !== 'number') {
-    throw new Error(`${what} must be a number; received ${typeof value === 'string' ? JSON.stringify(value) : String(value)}.`);
-  }
-  if (dtype === 'int32' && (!Number.isInteger(value) || value < -2147483648 || value > 2147483647)) {
-    throw new Error(`${what} must be a 32-bit integer in an 'int32' buffer; received ${value}. Round it, or use dtype 'float32'.`);
-  }
-  return value;
-}
+import { checkDtype, checkedSize, checkValue } from './tensor_checks.js';
+import { rowMajorStrides } from './tensor_slice.js';
 
 /** The caller's typed array when it already has the dtype's type (shared, as tfjs does), else a checked copy. */
 function valuesFor<D extends DType>(dtype: D, shape: readonly number[], size: number, values: ArrayLike<number> | undefined): TypedArrayFor<D> {
@@ -55,16 +14,16 @@ function valuesFor<D extends DType>(dtype: D, shape: readonly number[], size: nu
   }
   if (values instanceof Typed) return values as TypedArrayFor<D>;
   const copy = new Typed(size);
-  for (let i = 0; i < size; i++) copy[i] = checkValue(`km.buffer(): values[${i}]`, values[i], dtype);
+  for (let i = 0; i < size; i++) copy[i] = checkValue('km.buffer()', `values[${i}]`, values[i], dtype);
   return copy as TypedArrayFor<D>;
 }
 
 /**
  * A mutable n-dimensional array of values to fill element by element, then turn into a
  * {@link Tensor} with {@link TensorBuffer.toTensor}, as tfjs' `TensorBuffer`. Make one with
- * {@link buffer}. Every location is checked: one index per axis (none for a scalar), each an
- * integer inside its axis, where tfjs' `set` writes `[0, 5]` of shape [2, 3] into `[1, 2]` and a
- * fractional or out-of-range index nowhere.
+ * {@link buffer}, or from a tensor with `tensor.bufferSync()`. Every location is checked: one index
+ * per axis (none for a scalar), each an integer inside its axis, where tfjs' `set` writes `[0, 5]`
+ * of shape [2, 3] into `[1, 2]` and a fractional or out-of-range index nowhere.
  *
  * @example
  * ```ts
@@ -88,10 +47,10 @@ export class TensorBuffer<D extends DType = DType> {
    *   buffer change it, as in tfjs); any other array of numbers is copied. Default: zeros.
    */
   constructor(shape: readonly number[], dtype: D, values?: ArrayLike<number>) {
-    this.shape = Object.freeze(checkShape(shape));
-    this.dtype = checkDtype(dtype) as D;
-    this.size = this.shape.reduce((a, b) => a * b, 1);
-    this.strides = Object.freeze(rowMajorStrides(this.shape));
+    this.size = checkedSize('km.buffer()', shape);
+    this.shape = Object.freeze([...shape]);
+    this.dtype = checkDtype('km.buffer()', dtype ?? 'float32') as D;
+    this.strides = Object.freeze(rowMajorStrides(this.shape).slice(0, -1));
     this.values = valuesFor(this.dtype, this.shape, this.size, values);
   }
 
@@ -103,7 +62,7 @@ export class TensorBuffer<D extends DType = DType> {
   /** Writes `value` at the location `locs` (one index per axis). */
   set(value: number, ...locs: number[]): void {
     const index = this.#indexOf('set', locs);
-    this.values[index] = checkValue(`TensorBuffer.set(): the value for [${locs.join(', ')}]`, value, this.dtype);
+    this.values[index] = checkValue('TensorBuffer.set()', 'value', value, this.dtype);
   }
 
   /** The value at the location `locs` (one index per axis). */

@@ -3,43 +3,8 @@
 // `km.utils.setRandomSeed` makes them repeat; tfjs draws from Math.random.
 import { getInitializer } from './initializers/initializers.js';
 import { Tensor, tensor, type DType, type TensorLike } from './tensor.js';
+import { checkDtype, checkedSize, checkFinite, checkInt32, checkValueNotNaN } from './tensor_checks.js';
 import { globalGenerator, Random } from './utils/random.js';
-
-function checkDtype(fn: string, dtype: unknown): DType {
-  if (dtype === 'float32' || dtype === 'int32') return dtype;
-  const hint = dtype === 'bool' ? " For a mask, use 'int32' with 0 and 1." : '';
-  throw new Error(`${fn}: dtype must be 'float32' or 'int32', the dtypes kerasm supports; received ${JSON.stringify(dtype)}.${hint}`);
-}
-
-function checkedSize(fn: string, shape: readonly number[]): number {
-  if (!Array.isArray(shape)) {
-    throw new Error(`${fn}: shape must be an array of dimensions, e.g. [2, 3]; received ${JSON.stringify(shape)}.`);
-  }
-  if (!shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new Error(`${fn}: shape dimensions must be non-negative integers; received [${shape.join(', ')}].`);
-  }
-  return shape.reduce((a, b) => a * b, 1);
-}
-
-function checkFinite(fn: string, name: string, value: number): void {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new Error(`${fn}: ${name} must be a finite number; received ${name}=${String(value)}.`);
-  }
-}
-
-function checkInt32(fn: string, name: string, value: number): void {
-  if (!Number.isInteger(value) || value < -2147483648 || value > 2147483647) {
-    throw new Error(`${fn}: ${name} must be a 32-bit integer for dtype 'int32'; received ${name}=${String(value)}. Round it, or use dtype 'float32'.`);
-  }
-}
-
-/** NaN is refused (tfjs fills it silently); ±Infinity is a fine float32 value, e.g. for an attention mask. */
-function checkValue(fn: string, name: string, value: number, dtype: DType): void {
-  if (typeof value !== 'number' || Number.isNaN(value)) {
-    throw new Error(`${fn}: ${name} must be a number; received ${name}=${typeof value === 'string' ? JSON.stringify(value) : String(value)}. kerasm tensors hold float32 or int32 numbers.`);
-  }
-  if (dtype === 'int32') checkInt32(fn, name, value);
-}
 
 function filled(shape: readonly number[], size: number, value: number, dtype: DType): Tensor {
   const values = dtype === 'int32' ? new Int32Array(size) : new Float32Array(size);
@@ -85,7 +50,7 @@ export function ones(shape: readonly number[], dtype: DType = 'float32'): Tensor
 export function fill(shape: readonly number[], value: number, dtype: DType = 'float32'): Tensor {
   const size = checkedSize('km.fill()', shape);
   const checked = checkDtype('km.fill()', dtype);
-  checkValue('km.fill()', 'value', value, checked);
+  checkValueNotNaN('km.fill()', 'value', value, checked);
   return filled(shape, size, value, checked);
 }
 
@@ -140,8 +105,8 @@ export function oneHot(indices: Tensor | TensorLike, depth: number, onValue = 1,
     throw new Error(`${fn}: depth, the number of classes, must be an integer >= 1; received depth=${String(depth)}.`);
   }
   const checked = checkDtype(fn, dtype);
-  checkValue(fn, 'onValue', onValue, checked);
-  checkValue(fn, 'offValue', offValue, checked);
+  checkValueNotNaN(fn, 'onValue', onValue, checked);
+  checkValueNotNaN(fn, 'offValue', offValue, checked);
   const t = indices instanceof Tensor ? indices : tensor(indices);
   const ids = t.dataSync();
   const values = checked === 'int32' ? new Int32Array(ids.length * depth) : new Float32Array(ids.length * depth);

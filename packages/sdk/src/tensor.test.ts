@@ -37,6 +37,10 @@ describe('tensor', () => {
     expect(() => tensor([[1, 2], [3]])).toThrow(/ragged: expected length 2 at depth 1, found 1/);
     expect(() => tensor([1, 2, 3], [2, 2])).toThrow(/Shape \[2, 2\] holds 4 values, but 3 were given/);
     expect(() => tensor([1.5], undefined, 'int32')).toThrow(/value 1.5 at index 0 is not one/);
+    // Int32Array.from would wrap these silently, as tf.tensor does.
+    expect(() => tensor([1, 2 ** 31], undefined, 'int32')).toThrow(/value 2147483648 at index 1 is not one/);
+    expect(() => tensor([[-(2 ** 31) - 1]], undefined, 'int32')).toThrow(/value -2147483649 at index 0 is not one/);
+    expect(tensor([2 ** 31 - 1, -(2 ** 31)], undefined, 'int32').dataSync()).toEqual(new Int32Array([2 ** 31 - 1, -(2 ** 31)]));
     expect(() => tensor([1], undefined, 'bool' as never)).toThrow("km.tensor(): dtype must be 'float32' or 'int32', the dtypes kerasm supports; received \"bool\". For a mask, use 'int32' with 0 and 1.");
   });
 

@@ -252,8 +252,8 @@ export function tensor(values: TensorLike, shape?: readonly number[], dtype?: DT
   const finalShape = shape ? resolveShape(shape, flat.length) : inferredShape;
   if (finalDtype === 'int32') {
     for (let i = 0; i < flat.length; i++) {
-      if (!Number.isInteger(flat[i])) {
-        throw new Error(`int32 tensors hold integers, but value ${flat[i]} at index ${i} is not one. Round the values or use dtype 'float32'.`);
+      if (!Number.isInteger(flat[i]) || flat[i] < -2147483648 || flat[i] > 2147483647) {
+        throw new Error(`int32 tensors hold 32-bit integers, but value ${flat[i]} at index ${i} is not one. Round the values, or use dtype 'float32'.`);
       }
     }
     return new Tensor(Int32Array.from(flat), finalShape, 'int32');

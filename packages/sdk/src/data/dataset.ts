@@ -11,6 +11,20 @@ function checkCount(value: number, what: string, min: number, fix: string): void
 }
 
 /**
+ * A `take`, `skip` or `repeat` count as tfjs reads it: `null` for no count (omitted, `null` or
+ * negative), else the count, `Infinity` included. tfjs also runs NaN and fractions, giving sizes
+ * that disagree with what it yields (`take(2.5)` yields 3 elements, size 2.5), so those are refused.
+ */
+function streamCount(count: unknown, call: string, none: string): number | null {
+  if (count === undefined || count === null) return null;
+  if (typeof count !== 'number' || Number.isNaN(count) || (Number.isFinite(count) && !Number.isInteger(count))) {
+    const received = typeof count === 'number' ? String(count) : `${JSON.stringify(count) ?? String(count)} (${typeof count})`;
+    throw new Error(`${call} must be an integer, or negative or omitted for ${none} (as in tfjs). Received: ${received}. Round it, e.g. with Math.floor.`);
+  }
+  return count < 0 ? null : count;
+}
+
+/**
  * A stream of elements read lazily, the way `tf.data` does it: every pass over the data calls
  * `iterator()` again, so a dataset can be larger than memory and can be iterated once per epoch.
  * Make one with `km.data.array`, `km.data.generator`, `km.data.zip` or `km.data.csv`, then chain
@@ -76,28 +90,34 @@ export class Dataset<T> implements AsyncIterable<T> {
     for await (const element of this) await f(element);
   }
 
-  /** The first `count` elements. */
+  /**
+   * The first `count` elements; all of them when `count` is negative (or omitted), as in tfjs.
+   * @example `km.data.array([1, 2, 3]).take(2)` yields 1, 2; `.take(-1)` yields 1, 2, 3.
+   */
   take(count: number): Dataset<T> {
-    checkCount(count, 'take(count)', 0, 'Pass how many elements to keep.');
+    const limit = streamCount(count, 'take(count)', 'all elements') ?? Infinity;
     const source = this;
     return new Dataset(async function* () {
-      if (count === 0) return;
+      if (limit === 0) return;
       let taken = 0;
       for await (const element of source) {
         yield element;
-        if (++taken >= count) return;
+        if (++taken >= limit) return;
       }
-    }, takenSize(this.size, count));
+    }, takenSize(this.size, limit));
   }
 
-  /** Every element after the first `count`. */
+  /**
+   * Every element after the first `count`; all of them when `count` is negative (or omitted), as in tfjs.
+   * @example `km.data.array([1, 2, 3]).skip(2)` yields 3; `.skip(-1)` yields 1, 2, 3.
+   */
   skip(count: number): Dataset<T> {
-    checkCount(count, 'skip(count)', 0, 'Pass how many elements to drop.');
+    const dropped = streamCount(count, 'skip(count)', 'none skipped') ?? 0;
     const source = this;
     return new Dataset(async function* () {
       let seen = 0;
-      for await (const element of source) if (seen++ >= count) yield element;
-    }, skippedSize(this.size, count));
+      for await (const element of source) if (seen++ >= dropped) yield element;
+    }, skippedSize(this.size, dropped));
   }
 
   /** Each element passed through `fn` (which may be async). */
@@ -160,15 +180,16 @@ export class Dataset<T> implements AsyncIterable<T> {
   }
 
   /**
-   * The data `count` times over (forever when `count` is omitted), restarting the source each time.
-   * Without a count the dataset is infinite (`size` is `Infinity`): bound it with `take(n)`, or
-   * give `fit` a `batchesPerEpoch`.
+   * The data `count` times over (forever when `count` is omitted or negative, as in tfjs),
+   * restarting the source each time. Forever makes the dataset infinite (`size` is `Infinity`):
+   * bound it with `take(n)`, or give `fit` a `batchesPerEpoch`.
+   * @example `km.data.array([1, 2]).repeat(2)` yields 1, 2, 1, 2; `.repeat().take(3)` yields 1, 2, 1.
    */
   repeat(count?: number): Dataset<T> {
-    if (count !== undefined) checkCount(count, 'repeat(count)', 0, 'Pass how many passes to make, or nothing to repeat forever.');
+    const passes = streamCount(count, 'repeat(count)', 'forever') ?? Infinity;
     const source = this;
     return new Dataset(async function* () {
-      for (let pass = 0; count === undefined || pass < count; pass++) {
+      for (let pass = 0; pass < passes; pass++) {
         let any = false;
         for await (const element of source) {
           any = true;
@@ -177,7 +198,7 @@ export class Dataset<T> implements AsyncIterable<T> {
         // An empty source repeated forever would spin without yielding.
         if (!any) return;
       }
-    }, repeatedSize(this.size, count));
+    }, repeatedSize(this.size, passes));
   }
 
   /**
@@ -186,6 +207,19 @@ export class Dataset<T> implements AsyncIterable<T> {
    * and a list holding tensors or objects (`{ xs: [a, b] }` for a model with two inputs) position
    * by position, as tf.data does. Rows of different lengths are an error, not padded.
    * The last batch may be smaller unless `smallLastBatch` is false.
+   *
+   * Each tensor's dtype is tfjs': the first value of the first element sets it, int32 for an
+   * Int32Array, Uint8Array, Uint8ClampedArray or int32 tensor and float32 otherwise (plain numbers,
+   * integers included, are float32). An int32 batch refuses a later value that is not an int32
+   * (tfjs truncates it). Booleans and strings, which tfjs batches into 'bool' and 'string' tensors,
+   * are refused: kerasm has neither dtype, so map them to numbers first.
+   *
+   * @example
+   * ```ts
+   * const [b] = await km.data.array([{ xs: Uint8Array.of(0, 255), ys: 1 }]).batch(32).toArray();
+   * b.xs.dtype; // 'int32', as tfjs ('float32' from Float32Array rows or number arrays)
+   * b.ys.dtype; // 'float32'
+   * ```
    */
   batch(batchSize: number, smallLastBatch = true): Dataset<Batched<T>> {
     checkCount(batchSize, 'batch(batchSize)', 1, 'Pass the number of elements per batch, e.g. batch(32).');

@@ -8,7 +8,9 @@ export function takenSize(size: DatasetSize, count: number): DatasetSize {
   return size === null ? null : Math.min(size, count);
 }
 
+/** `count` may be `Infinity`: skipping all of an endless dataset never ends, so nothing is known of it. */
 export function skippedSize(size: DatasetSize, count: number): DatasetSize {
+  if (size === Infinity && count === Infinity) return null;
   return size === null ? null : Math.max(size - count, 0);
 }
 
@@ -18,13 +20,13 @@ export function batchedSize(size: DatasetSize, batchSize: number, smallLastBatch
 }
 
 /**
- * As tf.data's cardinality rather than tfjs': repeating a source of unknown size forever is
+ * `count` is `Infinity` for forever. As tf.data's cardinality rather than tfjs': repeating a source of unknown size forever is
  * infinite (tfjs says unknown), so that `fit` and `toArray` can refuse it instead of running
  * forever; and an empty source stays empty, because `repeat` stops on a pass that yields nothing.
  */
-export function repeatedSize(size: DatasetSize, count: number | undefined): DatasetSize {
+export function repeatedSize(size: DatasetSize, count: number): DatasetSize {
   if (size === 0 || count === 0) return 0;
-  if (count === undefined) return Infinity;
+  if (count === Infinity) return Infinity;
   return size === null ? null : size * count;
 }
 
@@ -39,8 +41,9 @@ export function concatenatedSize(first: DatasetSize, second: DatasetSize): Datas
 }
 
 /**
- * The shortest of the sizes, and unknown when any is, as tf.data's zip. (tfjs' own `zip` takes
- * `Math.min(3, null)`, which is 0, so its answer depends on the order of the datasets.)
+ * The shortest of the sizes of every dataset in a zip, nested ones included, and unknown when any
+ * is, as tf.data's zip. (tfjs' own `zip` takes `Math.min(3, null)`, which is 0, and reads only the
+ * top level, where a nested object's size is `undefined`, so its answer depends on the order.)
  */
 export function zippedSize(sizes: readonly DatasetSize[]): DatasetSize {
   if (sizes.some((size) => size === null)) return null;

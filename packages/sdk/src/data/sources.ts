@@ -1,5 +1,4 @@
 import { Dataset } from './dataset.js';
-import { zippedSize } from './dataset_size.js';
 
 /**
  * A dataset over the elements of an array (read each time it is iterated).
@@ -50,30 +49,4 @@ export function generator<T>(fn: () => Source<T>): Dataset<T> {
       yield next.value;
     }
   });
-}
-
-/**
- * Pairs up datasets element by element into objects (`{ xs, ys }`); ends with the shortest.
- *
- * @example
- * ```ts
- * const ds = km.data.zip({ xs: km.data.array(features), ys: km.data.array(labels) }).batch(32);
- * ```
- */
-export function zip<S extends Record<string, Dataset<unknown>>>(datasets: S): Dataset<{ [K in keyof S]: S[K] extends Dataset<infer E> ? E : never }> {
-  if (typeof datasets !== 'object' || datasets === null || Array.isArray(datasets)) {
-    throw new Error(`km.data.zip(datasets) needs an object of datasets, e.g. { xs, ys }. Received: ${Array.isArray(datasets) ? 'an array' : datasets === null ? 'null' : typeof datasets}.`);
-  }
-  const entries = Object.entries(datasets);
-  for (const [key, ds] of entries) {
-    if (!(ds instanceof Dataset)) throw new Error(`km.data.zip: '${key}' is not a km.data dataset (received ${typeof ds}). Make one with km.data.array or km.data.generator.`);
-  }
-  return new Dataset(async function* () {
-    const iterators = entries.map(([, ds]) => ds.iterator());
-    for (;;) {
-      const nexts = await Promise.all(iterators.map((it) => it.next()));
-      if (nexts.some((n) => n.done)) return;
-      yield Object.fromEntries(entries.map(([key], i) => [key, nexts[i].value])) as never;
-    }
-  }, zippedSize(entries.map(([, ds]) => ds.size)));
 }

@@ -1,4 +1,4 @@
-import { sameShape, Tensor } from '../tensor.js';
+import { sameShape, Tensor, type DType } from '../tensor.js';
 
 type Leaf = number | ArrayLike<number> | Tensor;
 
@@ -6,6 +6,14 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   return typeof value;
+}
+
+/** What tfjs makes of a leaf kerasm has no dtype for: booleans become a 'bool' tensor, strings a 'string' one. */
+function missingDtype(value: unknown, where: string): Error | null {
+  if (typeof value !== 'boolean' && typeof value !== 'string') return null;
+  const dtype = typeof value === 'boolean' ? 'bool' : 'string';
+  const fix = typeof value === 'boolean' ? 'Map them to numbers first, e.g. .map((e) => ({ ...e, ys: e.ys ? 1 : 0 }))' : 'Map them to numbers first (class indices, or a vocabulary lookup)';
+  return new Error(`batch(): ${where} is a ${typeof value} (${JSON.stringify(value)}). tfjs batches ${typeof value}s into a '${dtype}' tensor, a dtype kerasm lacks (it has 'float32' and 'int32'). ${fix}.`);
 }
 
 /** Shape of one leaf element: [] for a number, the nested array's or tensor's shape otherwise. */
@@ -24,36 +32,58 @@ function shapeOf(value: Leaf, where: string): number[] {
     });
     return [value.length, ...inner];
   }
-  throw new Error(`batch(): ${where} is ${describe(value)}; expected a number, an array of numbers, a typed array or a km.Tensor. Use map() to turn elements into those.`);
+  throw missingDtype(value, where) ?? new Error(`batch(): ${where} is ${describe(value)}; expected a number, an array of numbers, a typed array or a km.Tensor. Use map() to turn elements into those.`);
+}
+
+/** Typed arrays whose values are always int32 values, and which tfjs batches as int32. */
+function holdsInt32(values: unknown): boolean {
+  return values instanceof Int32Array || values instanceof Uint8Array || values instanceof Uint8ClampedArray;
+}
+
+/**
+ * The batch dtype, which tfjs takes from the first value of the first element (its `inferDtype`):
+ * int32 for an Int32Array, Uint8Array, Uint8ClampedArray or int32 tensor, float32 for anything else.
+ */
+function firstValueDtype(value: unknown): DType {
+  if (Array.isArray(value)) return firstValueDtype(value[0]);
+  if (value instanceof Tensor) return value.dtype;
+  return holdsInt32(value) ? 'int32' : 'float32';
+}
+
+/** Copies values into an int32 batch, refusing one that would change (tfjs truncates 3.5 to 3 without a word). */
+function writeInt32(values: ArrayLike<number>, out: Int32Array, offset: number, where: string): void {
+  if (!holdsInt32(values)) {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if ((v | 0) !== v) {
+        throw new Error(
+          `batch(): ${where} holds ${v}, but the batch is int32 because element 0 starts with int32 values (an Int32Array, Uint8Array or int32 tensor; as in tfjs, the first value sets the dtype), and ${v} is not an int32. ` +
+            'Give every element the same kind of values, e.g. map the rows to Float32Array for a float32 batch.',
+        );
+      }
+    }
+  }
+  out.set(values, offset);
 }
 
 /** Writes a leaf's values (row-major) into `out` at `offset`; returns the count written. */
-function writeLeaf(value: Leaf, out: Float32Array | Int32Array, offset: number): number {
-  if (typeof value === 'number') {
-    out[offset] = value;
-    return 1;
+function writeLeaf(value: Leaf, out: Float32Array | Int32Array, offset: number, where: string): number {
+  if (Array.isArray(value)) {
+    let written = 0;
+    for (const row of value) written += writeLeaf(row as Leaf, out, offset + written, where);
+    return written;
   }
-  if (value instanceof Tensor) {
-    out.set(value.dataSync(), offset);
-    return value.size;
-  }
-  if (ArrayBuffer.isView(value)) {
-    out.set(value as ArrayLike<number>, offset);
-    return value.length;
-  }
-  let written = 0;
-  for (let i = 0; i < value.length; i++) written += writeLeaf(value[i] as Leaf, out, offset + written);
-  return written;
-}
-
-function isInt(value: unknown): boolean {
-  return value instanceof Int32Array || (value instanceof Tensor && value.dtype === 'int32');
+  const values = typeof value === 'number' ? [value] : value instanceof Tensor ? value.dataSync() : value;
+  if (out instanceof Int32Array) writeInt32(values, out, offset, where);
+  else out.set(values, offset);
+  return values.length;
 }
 
 function stackLeaves(values: Leaf[], where: string): Tensor {
   const shape = shapeOf(values[0], `${where} of element 0`);
   const size = shape.reduce((a, b) => a * b, 1);
-  const out = values.every(isInt) ? new Int32Array(values.length * size) : new Float32Array(values.length * size);
+  const dtype = firstValueDtype(values[0]);
+  const out = dtype === 'int32' ? new Int32Array(values.length * size) : new Float32Array(values.length * size);
   values.forEach((value, i) => {
     const other = shapeOf(value, `${where} of element ${i}`);
     if (!sameShape(other, shape)) {
@@ -62,9 +92,9 @@ function stackLeaves(values: Leaf[], where: string): Tensor {
           'Every element of a batch must have the same shape; pad or map() the elements to one shape.',
       );
     }
-    writeLeaf(value, out, i * size);
+    writeLeaf(value, out, i * size, `${where} of element ${i}`);
   });
-  return new Tensor(out, [values.length, ...shape], out instanceof Int32Array ? 'int32' : 'float32');
+  return new Tensor(out, [values.length, ...shape], dtype);
 }
 
 function isContainer(value: unknown): value is Record<string, unknown> {

@@ -40,10 +40,22 @@ export function batchTensors(element: unknown, index: number, what: string): { x
   return { xs: xs as TensorsSpec, ys: ys as TensorsSpec, sampleWeight: sampleWeight as Tensor | undefined, first: batchParts(xs)![0] };
 }
 
+/**
+ * The batch's inputs with int32 tensors made float32. `batch()` gives int32 for Uint8Array and
+ * Int32Array rows, as tfjs does, and tfjs' fitDataset feeds those to float layers; the engine reads
+ * every input as float32 anyway (indices included), so nothing is lost.
+ */
+function floatInputs(xs: TensorsSpec): TensorsSpec {
+  const float = (t: Tensor) => (t.dtype === 'int32' ? new Tensor(Float32Array.from(t.dataSync()), t.shape, 'float32') : t);
+  if (xs instanceof Tensor) return float(xs);
+  if (Array.isArray(xs)) return xs.map(float);
+  return Object.fromEntries(Object.entries(xs).map(([name, t]) => [name, float(t)]));
+}
+
 /** One batch as host arrays for the training loop; `classWeight` weighs its samples as `fit(x, y)` does. */
 export async function hostBatch(target: TrainingTarget, element: unknown, index: number, what: string, classWeight?: ClassWeight): Promise<HostData> {
   const { xs, ys, sampleWeight } = batchTensors(element, index, what);
-  return prepare(target, xs, ys, `${what} batch ${index} xs`, `${what} batch ${index} ys`, sampleWeight, classWeight);
+  return prepare(target, floatInputs(xs), ys, `${what} batch ${index} xs`, `${what} batch ${index} ys`, sampleWeight, classWeight);
 }
 
 export async function firstBatch(iterator: AsyncIterator<unknown>, what: string): Promise<IteratorResult<unknown>> {

@@ -83,6 +83,7 @@ describe('typed arrays as rows, as tfjs takes them', () => {
     expect(tensor([i32(1, 2), [3, 4]]).dtype).toBe('float32');
     // Uint8Array rows are float32 like a flat Uint8Array (pixels to scale), where tfjs makes int32.
     expect(tensor([new Uint8Array([1, 2])]).dtype).toBe(tensor(new Uint8Array([1, 2])).dtype);
+    expect(tensor(new Uint8Array([1, 2])).dtype).toBe('float32');
     expect(() => tensor([i32(1, 2), f32(3.5, 4)], undefined, 'int32')).toThrow(/value 3.5 at index 2 is not one/);
   });
 

@@ -1,3 +1,4 @@
+import { hardwareThreads, loadCore, usableThreads } from '@kerasm/core-wasm';
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { Backend } from './backend.js';
 
@@ -11,8 +12,11 @@ const WASM = 'wasm';
 /** Threads asked for with setThreads; null means all logical cores. */
 let threadsSetting: number | null = null;
 
+// core-wasm is imported statically: every import of the SDK evaluates it already (backend.ts
+// re-exports its depthAxis), and it is the default backend. The WASM and tfjs backends stay dynamic
+// imports, each a chunk of its own, so a page loads only the one it runs (and never tfjs by default).
 async function loadWasm(): Promise<Backend> {
-  const [{ loadCore, hardwareThreads }, { WasmBackend }] = await Promise.all([import('@kerasm/core-wasm'), import('./wasm/wasm_backend.js')]);
+  const { WasmBackend } = await import('./wasm/wasm_backend.js');
   // Browsers without cross-origin isolation get one thread from loadCore whatever is asked.
   return new WasmBackend(await loadCore({ threads: threadsSetting ?? (await hardwareThreads()) }));
 }
@@ -116,7 +120,6 @@ export async function setThreads(threads: number): Promise<void> {
     throw new Error(`setThreads: threads must be an integer ≥ 1; received ${String(threads)}. Pass e.g. km.setThreads(2), or km.setThreads(1) for one thread.`);
   }
   threadsSetting = threads;
-  const { usableThreads } = await import('@kerasm/core-wasm');
   const usable = usableThreads(threads);
   if (usable < threads) warnNoSharedMemory(threads);
   // Reloading the core to get the count it already runs would only refetch the .wasm.
@@ -183,7 +186,7 @@ export async function backends(options: { tf?: typeof tfc } = {}): Promise<Backe
   for (const name of names) {
     try {
       if (name === WASM) {
-        await import('@kerasm/core-wasm').then((m) => m.loadCore());
+        await loadCore();
       } else {
         const { TFJS_BACKENDS, loadTfjs } = await import('./tfjs/load_tfjs.js');
         const spec = TFJS_BACKENDS.find((b) => b.name === name)!;

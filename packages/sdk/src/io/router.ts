@@ -1,17 +1,24 @@
-import type { HttpOptions } from './handlers/http.js';
+import { browserDownloads } from './handlers/browser_downloads.js';
+import { fileSystem } from './handlers/file.js';
+import { http, type HttpOptions } from './handlers/http.js';
+import { browserIndexedDB } from './handlers/indexeddb.js';
+import { browserLocalStorage } from './handlers/local_storage.js';
 import { inNode } from './node_only.js';
 import type { IOHandler } from './types.js';
 
 type Purpose = 'save' | 'load';
 
+// The handlers are imported statically: km.io exports every one of them, so a bundle holds them
+// anyway, and importing them here dynamically split nothing off (bundlers warned so). They load
+// Node's modules themselves, only when a Node-only handler runs.
 /** URL schemes and the handler each names; a path without a scheme is a file path in Node. */
-const SCHEMES: Record<string, (rest: string, url: string, httpOptions: HttpOptions) => Promise<IOHandler>> = {
-  'file://': async (_rest, url) => (await import('./handlers/file.js')).fileSystem(url),
-  'indexeddb://': async (rest) => (await import('./handlers/indexeddb.js')).browserIndexedDB(rest),
-  'localstorage://': async (rest) => (await import('./handlers/local_storage.js')).browserLocalStorage(rest),
-  'downloads://': async (rest) => (await import('./handlers/browser_downloads.js')).browserDownloads(rest || undefined),
-  'http://': async (_rest, url, httpOptions) => (await import('./handlers/http.js')).http(url, httpOptions),
-  'https://': async (_rest, url, httpOptions) => (await import('./handlers/http.js')).http(url, httpOptions),
+const SCHEMES: Record<string, (rest: string, url: string, httpOptions: HttpOptions) => IOHandler> = {
+  'file://': (_rest, url) => fileSystem(url),
+  'indexeddb://': (rest) => browserIndexedDB(rest),
+  'localstorage://': (rest) => browserLocalStorage(rest),
+  'downloads://': (rest) => browserDownloads(rest || undefined),
+  'http://': (_rest, url, httpOptions) => http(url, httpOptions),
+  'https://': (_rest, url, httpOptions) => http(url, httpOptions),
 };
 
 function schemeOf(destination: string): string | undefined {
@@ -30,11 +37,11 @@ export async function handlerFor(destination: string | IOHandler, purpose: Purpo
   if (typeof destination === 'string') {
     const scheme = schemeOf(destination);
     const other = /^([a-z][a-z0-9+.-]*):\/\//i.exec(destination);
-    if (scheme) handler = await SCHEMES[scheme](destination.slice(scheme.length), destination, httpOptions);
+    if (scheme) handler = SCHEMES[scheme](destination.slice(scheme.length), destination, httpOptions);
     else if (other) throw new Error(`Unknown URL scheme '${other[1]}://' in '${destination}'. Known schemes: ${Object.keys(SCHEMES).join(', ')}; a plain path is a file path in Node.`);
     else if (destination === '') throw new Error(`Expected a URL or path to ${purpose} the model ${purpose === 'save' ? 'to' : 'from'}, e.g. 'file://out/model'. Received an empty string.`);
-    else if (inNode()) handler = (await import('./handlers/file.js')).fileSystem(destination);
-    else handler = (await import('./handlers/http.js')).http(destination, httpOptions);
+    else if (inNode()) handler = fileSystem(destination);
+    else handler = http(destination, httpOptions);
   } else if (typeof destination === 'object' && destination !== null && (destination.save || destination.load)) {
     handler = destination;
   } else {

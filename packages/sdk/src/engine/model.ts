@@ -29,6 +29,7 @@ import { testOnBatch, trainOnBatch, type OnBatchResult, type TestOnBatchArgs, ty
 import type { IOHandler, SaveResult } from '../io/types.js';
 import { loadWeightsInto, type LoadWeightsOptions } from '../io/load_weights.js';
 import { modelTopologyOf } from '../io/model_topology.js';
+import { savedModelClassName } from '../io/layers_model_format.js';
 import { checkedUserMetadata } from '../io/user_metadata.js';
 import { saveModel, saveModelWeights, type SaveConfig } from '../io/save_model.js';
 import { resetStatefulLayers } from './stateful.js';
@@ -131,6 +132,15 @@ export abstract class LayersModel {
 
   /** The model's class name, as Keras gives it: 'Sequential' or 'Functional'. */
   abstract get className(): string;
+
+  /**
+   * The class name tfjs' `model.getClassName()` gives, which a saved model.json records:
+   * 'Sequential', or tfjs' 'Model' for a functional model (whose {@link className} is Keras 3's
+   * 'Functional').
+   */
+  getClassName(): string {
+    return savedModelClassName(this);
+  }
 
   /**
    * The model's configuration as Keras' `get_config()` and tfjs' `getConfig()` give it: the

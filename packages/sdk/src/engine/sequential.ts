@@ -4,7 +4,7 @@ import { Layer, type Shape } from '../layers/layer.js';
 import { InputLayer } from '../layers/input_layer.js';
 import { LayersModel } from './model.js';
 import { Graph } from './graph.js';
-import { applyLayer, input, layerOutput, SymbolicTensor, type CallOptions, type ModelApplication } from './symbolic.js';
+import { applyLayer, input, layerOutputs, SymbolicTensor, type CallOptions, type ModelApplication } from './symbolic.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of {@link sequential}. */
@@ -146,8 +146,13 @@ export class Sequential extends LayersModel {
   /** Extends the symbolic chain over layers added since it was last traced; each layer records the call. */
   #traceSymbolic(graph: Graph): void {
     const symbolic = this.#symbolic;
-    if (symbolic.length === 0) symbolic.push(this.#input ?? input({ shape: graph.inputShape, name: `${this.graphLayers[0].name}_input` }));
-    for (let i = symbolic.length - 1; i < graph.nodes.length; i++) symbolic.push(layerOutput(graph.nodes[i].layer, [symbolic[i]], graph.nodes[i].outputShape));
+    const first = this.graphLayers[0];
+    if (symbolic.length === 0) symbolic.push(this.#input ?? input({ shape: graph.inputShape, name: `${first.name}_input`, dtype: first.declaredInputDType ?? 'float32' }));
+    // A stacked model's layers record their calls as made through it, so that they keep their own `output`.
+    for (let i = symbolic.length - 1; i < graph.nodes.length; i++) {
+      const { layer, outputShape, via } = graph.nodes[i];
+      symbolic.push(...layerOutputs(layer, [symbolic[i]], [outputShape], via ? { via } : {}));
+    }
   }
 }
 

@@ -63,6 +63,39 @@ export class SymbolicTensor {
   get dtype(): DType {
     return this.source.kind === 'input' ? this.source.dtype : 'float32';
   }
+
+  /**
+   * The number of axes, counting the batch axis as tfjs does: 2 for `km.input({ shape: [784] })`,
+   * whose {@link shape} `[784]` leaves the batch out.
+   */
+  get rank(): number {
+    return this.shape.length + 1;
+  }
+
+  /**
+   * The layer that made the tensor, as tfjs' `sourceLayer`: for a model input, its
+   * {@link InputLayer} (the one `model.layers` lists).
+   *
+   * @example
+   * ```ts
+   * const x = km.input({ shape: [3] });
+   * km.layers.dense({ units: 2, name: 'd' }).apply(x).sourceLayer.name; // 'd'
+   * x.sourceLayer.getClassName(); // 'InputLayer'
+   * ```
+   */
+  get sourceLayer(): Layer {
+    return this.source.kind === 'layer' ? this.source.layer : inputLayerOf(this);
+  }
+}
+
+/** Gives a model input's InputLayer; layers/input_layer.ts sets it, as that module imports this one. */
+let inputLayerOf: (tensor: SymbolicTensor) => Layer = () => {
+  throw new Error('kerasm internal error: the InputLayer module is not loaded.');
+};
+
+/** Called once by layers/input_layer.ts with its `InputLayer.of`. */
+export function setInputLayerOf(of: (tensor: SymbolicTensor) => Layer): void {
+  inputLayerOf = of;
 }
 
 /** Options of {@link input}. */
@@ -158,12 +191,14 @@ export function layerOutputs(layer: Layer, inbound: readonly SymbolicTensor[], s
   return outputs;
 }
 
-/** The one output of one more call of a built single-output layer (a Sequential model's chain). */
-export function layerOutput(layer: Layer, inbound: readonly SymbolicTensor[], shape: Shape): SymbolicTensor {
-  return layerOutputs(layer, inbound, [shape])[0];
-}
-
-/** The layer's calls (through `apply` or in a Sequential model). */
+/**
+ * The layer's calls (Keras' and tfjs' inbound nodes): through `apply` or in a Sequential model, in
+ * the model it was built in. The calls made since by applying a model that holds it inside another
+ * (`outer.apply(x)` running `base`, `km.sequential([base, head])`) are left out, as tfjs runs a
+ * nested model without new nodes on its layers, so `base.getLayer('h1').output` stays base's.
+ */
 export function layerCalls(layer: Layer): readonly SymbolicCall[] {
-  return calls.get(layer) ?? [];
+  const all = calls.get(layer) ?? [];
+  // The first call is where the layer was built: directly, or inside a stacked model it came with.
+  return all.filter((call) => call.via === undefined || call.via === all[0].via);
 }

@@ -176,14 +176,14 @@ export function writeLayerWeights(layer: Layer, weights: readonly Tensor[]): voi
 
 /**
  * Checks a `setWeights` list against the weights it replaces: one float32 tensor per weight, each of
- * the weight's shape. `owner` names what is set ("Model 'm'", "Layer 'dense'").
+ * the weight's shape. `owner` names what is set ("Model 'm'", "Layer 'dense'"); `given`, what gave the list.
  */
-export function checkWeightList(specs: readonly WeightSpec[], weights: readonly Tensor[], owner: string): void {
+export function checkWeightList(specs: readonly WeightSpec[], weights: readonly Tensor[], owner: string, given = 'setWeights'): void {
   const expected = specs.map((s) => `${s.name} [${s.shape.join(', ')}]`).join(', ');
   if (!Array.isArray(weights) || weights.length !== specs.length) {
     const received = Array.isArray(weights) ? `${weights.length} tensor${weights.length === 1 ? '' : 's'}` : typeof weights;
     throw new Error(
-      `${owner} has ${specs.length} weight${specs.length === 1 ? '' : 's'} (${expected || 'none'}), but setWeights received ${received}. ` +
+      `${owner} has ${specs.length} weight${specs.length === 1 ? '' : 's'} (${expected || 'none'}), but ${given} received ${received}. ` +
         `Pass one tensor per weight, in the order getWeights() returns them.`,
     );
   }

@@ -8,19 +8,18 @@ import type { ColorAugmentationArgs } from './random_color.js';
 import { RandomContrast, type RandomContrastArgs } from './random_contrast.js';
 import { RandomBrightness, type RandomBrightnessArgs } from './random_brightness.js';
 import { RandomCrop, type RandomCropArgs } from './random_crop.js';
-import { checkRequiredOptions } from './layer_options.js';
+import { checkRequiredOptions, LAYER } from './layer_options.js';
 
 const AFFINE = optionNames<AffineAugmentationArgs>({
-  name: true, inputShape: true, batchInputShape: true, trainable: true, dtype: true,
-  fillMode: true, interpolation: true, seed: true, fillValue: true, dataFormat: true,
+  ...LAYER, fillMode: true, interpolation: true, seed: true, fillValue: true, dataFormat: true,
 });
 const RANDOM_TRANSLATION_OPTIONS = [...AFFINE, 'heightFactor', 'widthFactor'];
 const RANDOM_ROTATION_OPTIONS = [...AFFINE, 'factor'];
 const RANDOM_ZOOM_OPTIONS = [...AFFINE, 'heightFactor', 'widthFactor'];
-const COLOR = optionNames<ColorAugmentationArgs>({ name: true, inputShape: true, batchInputShape: true, trainable: true, dtype: true, valueRange: true, seed: true });
+const COLOR = optionNames<ColorAugmentationArgs>({ ...LAYER, valueRange: true, seed: true });
 const RANDOM_CONTRAST_OPTIONS = [...COLOR, 'factor'];
 const RANDOM_BRIGHTNESS_OPTIONS = [...COLOR, 'factor'];
-const RANDOM_CROP_OPTIONS = optionNames<RandomCropArgs>({ name: true, inputShape: true, batchInputShape: true, trainable: true, dtype: true, height: true, width: true, seed: true, dataFormat: true });
+const RANDOM_CROP_OPTIONS = optionNames<RandomCropArgs>({ ...LAYER, height: true, width: true, seed: true, dataFormat: true });
 
 /** Shifts images by a random fraction of their size while training. @example `km.layers.randomTranslation({ heightFactor: 0.1, widthFactor: 0.1 })` */
 export function randomTranslation(args: RandomTranslationArgs): RandomTranslation {

@@ -5,6 +5,7 @@ import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { ChannelLayout, ChannelsLastBody, checkChannelAxisOption } from './channel_axis.js';
+import type { LayerWeight } from './layer_weight.js';
 
 /** Options of {@link BatchNormalization}, with Keras' defaults. */
 export interface BatchNormalizationArgs extends LayerArgs {
@@ -124,6 +125,26 @@ export class BatchNormalization extends Layer {
     const shape = singleInput(this, inputShapes);
     new ChannelLayout(this.#axis, shape, `BatchNormalization layer '${this.name}'`);
     return shape;
+  }
+
+  /** The scale weight; undefined also without `scale` (tfjs' `layer.gamma`); undefined until the layer is built. */
+  get gamma(): LayerWeight | undefined {
+    return this.weightNamed('gamma');
+  }
+
+  /** The offset weight; undefined also without `center` (tfjs' `layer.beta`); undefined until the layer is built. */
+  get beta(): LayerWeight | undefined {
+    return this.weightNamed('beta');
+  }
+
+  /** The moving mean (not trainable) (tfjs' `layer.movingMean`); undefined until the layer is built. */
+  get movingMean(): LayerWeight | undefined {
+    return this.weightNamed('moving_mean');
+  }
+
+  /** The moving variance (not trainable) (tfjs' `layer.movingVariance`); undefined until the layer is built. */
+  get movingVariance(): LayerWeight | undefined {
+    return this.weightNamed('moving_variance');
   }
 
   protected override build(inputShapes: readonly Shape[]): void {

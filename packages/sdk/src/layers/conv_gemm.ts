@@ -3,6 +3,7 @@ import { FormattedKernelLayer } from './formatted_kernel_layer.js';
 import { activationBiasBackward, biasActivationForward, productBuffer } from './kernel_bias_layer.js';
 import { formatShape, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import type { PaddingMode, SampleGeometry } from './window.js';
+import type { LayerWeight } from './layer_weight.js';
 
 /**
  * A convolution run as im2col + the packed GEMM against its kernel (Keras' `[k…, in, filters]`
@@ -48,6 +49,11 @@ export abstract class ConvGemmLayer extends FormattedKernelLayer {
       throw new Error(`${this.className} layer '${this.name}': the number of input channels must be evenly divisible by the number of groups. Received: groups=${this.groups}, but the input has ${g.channels} channels (input shape ${formatShape(input)}). Use a groups value that divides ${g.channels}, or give the input a multiple of ${this.groups} channels.`);
     }
     return this.groups === 1 ? g : { ...g, groups: this.groups };
+  }
+
+  /** The kernel weight (tfjs' `layer.kernel`); undefined until the layer is built. */
+  get kernel(): LayerWeight | undefined {
+    return this.weightNamed('kernel');
   }
 
   protected buildChannelsLast(input: Shape): void {

@@ -4,6 +4,7 @@ import { activationBiasBackward, biasActivationForward, productBuffer, type Kern
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import { transposeGeometry, type TransposeWindow } from './transpose_window.js';
 import type { DataFormat, PaddingMode, SampleGeometry } from './window.js';
+import type { LayerWeight } from './layer_weight.js';
 
 /** The options every transposed convolution takes, whatever its rank. */
 export interface ConvTransposeArgs extends KernelBiasLayerArgs {
@@ -53,6 +54,11 @@ export abstract class ConvTransposeLayer extends FormattedKernelLayer {
   protected channelsLastOutputShape(input: Shape): Shape {
     const g = this.#adjointOf(input);
     return [...[g.inD!, g.inH, g.inW].slice(3 - this.kernelSize.length), this.filters];
+  }
+
+  /** The kernel weight (tfjs' `layer.kernel`); undefined until the layer is built. */
+  get kernel(): LayerWeight | undefined {
+    return this.weightNamed('kernel');
   }
 
   protected buildChannelsLast(input: Shape): void {

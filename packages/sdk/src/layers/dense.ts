@@ -2,6 +2,7 @@ import { registerLayer } from './registry.js';
 import { activationBiasBackward, KernelBiasLayer, type KernelBiasLayerArgs } from './kernel_bias_layer.js';
 import { formatShape, singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import { shapeSize } from '../tensor.js';
+import type { LayerWeight } from './layer_weight.js';
 
 /** Options of {@link Dense}. */
 export interface DenseArgs extends KernelBiasLayerArgs {
@@ -42,6 +43,11 @@ export class Dense extends KernelBiasLayer {
       throw new Error(`Dense layer '${this.name}' needs a features axis, but received inputs of shape ${formatShape(shape)} (one number per sample). Reshape the data to [n, 1].`);
     }
     return [...shape.slice(0, -1), this.units];
+  }
+
+  /** The kernel weight, `[inputUnits, units]` (tfjs' `layer.kernel`); undefined until the layer is built. */
+  get kernel(): LayerWeight | undefined {
+    return this.weightNamed('kernel');
   }
 
   protected override build(inputShapes: readonly Shape[]): void {

@@ -7,6 +7,7 @@ import { activationBiasBackward, biasActivationForward, productBuffer, type Bias
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { convWindowOf, imageShape, type DataFormat, type PaddingMode, sampleGeometry, type SampleGeometry } from './window.js';
+import type { LayerWeight } from './layer_weight.js';
 
 /** Options of {@link DepthwiseConv2D}, with Keras' defaults. */
 export interface DepthwiseConv2DArgs extends BiasLayerArgs {
@@ -83,6 +84,11 @@ export class DepthwiseConv2D extends FormattedKernelLayer {
   protected channelsLastOutputShape(input: Shape): Shape {
     const g = this.#sampleGeometry(input);
     return this.shapeOf(g.outH, g.outW, g.channels * this.depthMultiplier);
+  }
+
+  /** The depthwise kernel weight (tfjs' `layer.depthwiseKernel`); undefined until the layer is built. */
+  get depthwiseKernel(): LayerWeight | undefined {
+    return this.weightNamed('depthwise_kernel');
   }
 
   protected buildChannelsLast(input: Shape): void {

@@ -5,6 +5,7 @@ import { Layer, singleInput, type BackwardContext, type ForwardContext, type Lay
 import { registerLayer } from './registry.js';
 import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
 import { shapeSize } from '../tensor.js';
+import type { LayerWeight } from './layer_weight.js';
 
 /** Options of {@link Embedding}, with Keras' defaults. */
 export interface EmbeddingArgs extends LayerArgs {
@@ -113,6 +114,11 @@ export class Embedding extends Layer {
       throw new Error(`${this.#where} was given inputLength=${JSON.stringify(expected.length === 1 ? expected[0] : expected)}, but its input has shape (None, ${shape.join(', ')}). Make inputLength match the sequence length, or remove it.`);
     }
     return [...shape, this.outputDim];
+  }
+
+  /** The embedding matrix, `[inputDim, outputDim]` (tfjs' `layer.embeddings`); undefined until the layer is built. */
+  get embeddings(): LayerWeight | undefined {
+    return this.weightNamed('embeddings');
   }
 
   protected override build(inputShapes: readonly Shape[]): void {

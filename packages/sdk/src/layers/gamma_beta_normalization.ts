@@ -5,6 +5,7 @@ import type { Regularizer, RegularizerSpec } from '../regularizers/regularizers.
 import { checkBooleanOption, checkNumberOption } from '../utils/options.js';
 import { Layer, type LayerArgs, type Shape } from './layer.js';
 import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
+import type { LayerWeight } from './layer_weight.js';
 
 /** The options of a normalization layer's ε and its learned scale `gamma` and offset `beta`, with Keras' defaults. */
 export interface GammaBetaArgs extends LayerArgs {
@@ -68,6 +69,16 @@ export abstract class GammaBetaNormalization extends Layer {
   }
 
   /** Adds the gamma and beta the layer has, each of `shape`. */
+  /** The scale weight; undefined also without `scale` (tfjs' `layer.gamma`); undefined until the layer is built. */
+  get gamma(): LayerWeight | undefined {
+    return this.weightNamed('gamma');
+  }
+
+  /** The offset weight; undefined also without `center` (tfjs' `layer.beta`); undefined until the layer is built. */
+  get beta(): LayerWeight | undefined {
+    return this.weightNamed('beta');
+  }
+
   protected addGammaBeta(shape: Shape): void {
     if (this.scale) this.addWeight('gamma', shape, getInitializer(this.#gammaInitializer));
     if (this.center) this.addWeight('beta', shape, getInitializer(this.#betaInitializer));

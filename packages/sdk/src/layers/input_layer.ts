@@ -1,4 +1,4 @@
-import { input, SymbolicTensor } from '../engine/symbolic.js';
+import { input, setInputLayerOf, SymbolicTensor } from '../engine/symbolic.js';
 import { shapeSize, type DType } from '../tensor.js';
 import { optionNames } from '../utils/options.js';
 import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
@@ -117,6 +117,8 @@ export class InputLayer extends Layer {
     return { batchInputShape: [...this.batchInputShape], dtype: this.dtype, sparse: this.sparse, name: this.name };
   }
 }
+
+setInputLayerOf((tensor) => InputLayer.of(tensor));
 
 /**
  * tfjs' way to declare a model's input: the InputLayer of a new `km.input`, under tfjs' option

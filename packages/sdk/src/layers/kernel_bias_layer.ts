@@ -5,6 +5,7 @@ import type { BufferId } from '../backend/backend.js';
 import { appliedActivation, getActivation, isRowwise, needsInput, type ActivationName, type LayerActivation } from './activations.js';
 import { Layer, type BackwardContext, type ForwardContext, type LayerArgs } from './layer.js';
 import { kernelBiasConfig, kernelBiasOptions, type BiasActivityArgs, type KernelBiasArgs, type KernelBiasOptions, type KernelName } from './weight_options.js';
+import type { LayerWeight } from './layer_weight.js';
 
 /** Options shared by layers with a kernel, an optional bias and an activation, whatever Keras calls their kernel. */
 export interface BiasLayerArgs extends LayerArgs, BiasActivityArgs {
@@ -53,6 +54,11 @@ export abstract class KernelBiasLayer extends Layer {
     this.kernelInitializer = getInitializer(this.#kernelInitializerSpec);
     this.biasInitializer = getInitializer(this.#biasInitializerSpec);
     this.options = kernelBiasOptions(args, kernelName, this.#where);
+  }
+
+  /** The bias weight; undefined also without `useBias` (tfjs' `layer.bias`); undefined until the layer is built. */
+  get bias(): LayerWeight | undefined {
+    return this.weightNamed('bias');
   }
 
   override get weightRegularizers(): readonly (Regularizer | null)[] {

@@ -10,7 +10,7 @@ import { keywordTensors } from '../engine/keyword_inputs.js';
 import type { Backend, BufferId } from '../backend/backend.js';
 import type { BackwardContext, ForwardContext, WeightSpec } from './layer_context.js';
 import { uniqueLayerName } from './layer_names.js';
-import { layerWeights, type LayerWeight } from './layer_weight.js';
+import { LayerWeight, layerWeights } from './layer_weight.js';
 
 /** A shape without the batch dimension. */
 export type Shape = readonly number[];
@@ -23,19 +23,36 @@ export interface LayerArgs {
   inputShape?: readonly number[];
   /** Shape of the input with a leading batch dimension (`null` for any batch size). */
   batchInputShape?: readonly (number | null)[];
+  /**
+   * The batch size, with `inputShape`: `{ inputShape: [3], batchSize: 4 }` is
+   * `{ batchInputShape: [4, 3] }`, as in tfjs. Only a stateful recurrent layer needs one (it keeps
+   * each sample's states from batch to batch, so every batch must have this many samples); other
+   * models take any batch size.
+   */
+  batchSize?: number;
+  /**
+   * tfjs' dtype of the input a Sequential model's first layer declares with `inputShape`:
+   * `'int32'` for the ids an Embedding reads, as `km.input({ shape, dtype: 'int32' })` declares
+   * them (kerasm feeds them as float32 either way). Unlike tfjs, it leaves the layer's own dtype
+   * (its weights, its config) float32. Default `'float32'`.
+   */
+  inputDType?: 'float32' | 'int32';
   /** Whether the layer's weights are updated by training (default true). */
   trainable?: boolean;
   /** Element type of the layer's weights and outputs; kerasm computes in `'float32'` only. */
   dtype?: 'float32';
-}
-
-/** The fixed batch size option of the layers that need one (stateful recurrent layers), as tfjs' `batchSize`. */
-export interface FixedBatchArgs {
   /**
-   * The batch size, with `inputShape` (or give it as `batchInputShape[0]`). A stateful recurrent layer
-   * keeps each sample's states from batch to batch, so every batch must have this many samples.
+   * Initial values of the layer's weights, set when it is built, in the order and shapes
+   * `getWeights()` returns them (tfjs' `weights` option); a list of the wrong length or shapes is
+   * an error naming the weight. Not part of `getConfig()`, as in tfjs.
+   *
+   * @example
+   * ```ts
+   * // A pretrained embedding matrix of 1000 words by 50 values, kept fixed.
+   * km.layers.embedding({ inputDim: 1000, outputDim: 50, weights: [km.tensor(matrix)], trainable: false });
+   * ```
    */
-  batchSize?: number;
+  weights?: readonly Tensor[];
 }
 
 export type { BackwardContext, ForwardContext, WeightSpec } from './layer_context.js';
@@ -54,11 +71,15 @@ export abstract class Layer {
   readonly declaredInputShape: Shape | undefined;
   /** Declared batch size (`batchSize`, or a number as `batchInputShape[0]`), when given. */
   readonly declaredBatchSize: number | undefined;
+  /** The dtype of the model input the layer declares (`inputDType`), when given. */
+  readonly declaredInputDType: 'float32' | 'int32' | undefined;
   #weights: WeightSpec[] = [];
+  /** The `weights` option's values, until the layer is built. */
+  #initialWeights: readonly Tensor[] | undefined;
   #builtFor: readonly Shape[] | null = null;
   #trainable = true;
 
-  constructor(args: LayerArgs & FixedBatchArgs, className: string) {
+  constructor(args: LayerArgs, className: string) {
     this.name = args.name ?? uniqueLayerName(className);
     this.trainable = args.trainable ?? true;
     if (args.inputShape && args.batchInputShape) {
@@ -92,6 +113,13 @@ export abstract class Layer {
       }
       this.declaredInputShape = shape as Shape;
     }
+    if (args.inputDType !== undefined) {
+      if (args.inputDType !== 'float32' && args.inputDType !== 'int32') {
+        throw new Error(`Layer '${this.name}': inputDType must be 'float32' or 'int32' (ids for an Embedding), the dtypes of kerasm's inputs. Received: inputDType=${JSON.stringify(args.inputDType)}.`);
+      }
+      this.declaredInputDType = args.inputDType;
+    }
+    if (args.weights !== undefined) this.#initialWeights = initialWeightsOf(args.weights, this.name);
   }
 
   /**
@@ -117,6 +145,21 @@ export abstract class Layer {
       throw new Error(`Layer '${this.name}': trainable must be true or false. Received: trainable=${JSON.stringify(value)}.`);
     }
     this.#trainable = value;
+  }
+
+  /** The class name, as tfjs' `layer.getClassName()` gives it: `'Dense'` (the same as {@link className}). */
+  getClassName(): string {
+    return this.className;
+  }
+
+  /**
+   * The weight the layer's `build` named `name` (`'kernel'`, `'moving_mean'`), for the getters that
+   * give a layer's weights as tfjs' properties (`dense.kernel`); undefined before the layer is built
+   * or when it has no such weight (a Dense without bias), as in tfjs.
+   */
+  protected weightNamed(name: string): LayerWeight | undefined {
+    const spec = this.#weights.find((w) => w.name === `${this.name}/${name}`);
+    return spec && new LayerWeight(this, spec);
   }
 
   /** Whether `build` has run. */
@@ -197,8 +240,20 @@ export abstract class Layer {
     const builtFor = this.#builtFor;
     if (builtFor === null) {
       this.build(inputShapes);
+      const initial = this.#initialWeights;
+      if (initial) {
+        try {
+          checkWeightList(weightOrder([this]).map((e) => e.spec), initial, `Layer '${this.name}' (${this.className})`, 'its weights option');
+        } catch (error) {
+          this.#weights = []; // unbuilt again, so the error leaves the layer as it was
+          throw error;
+        }
+      }
       this.#builtFor = inputShapes.map((s) => [...s]);
-      drawInitialWeights(this);
+      if (initial) {
+        this.setWeights(initial);
+        this.#initialWeights = undefined;
+      } else drawInitialWeights(this);
       return;
     }
     const same = builtFor.length === inputShapes.length && builtFor.every((s, k) => sameShape(s, inputShapes[k]));
@@ -578,8 +633,31 @@ export abstract class Layer {
   }
 }
 
+/** The `weights` option, checked to be a list of km.Tensor; their shapes are checked when the layer is built. */
+function initialWeightsOf(weights: unknown, layer: string): readonly Tensor[] {
+  const bad = Array.isArray(weights) ? weights.findIndex((w) => !(w instanceof Tensor)) : -1;
+  if (!Array.isArray(weights) || bad >= 0) {
+    const received = Array.isArray(weights) ? `item ${bad} is ${describeValue(weights[bad])}` : describeValue(weights);
+    throw new Error(`Layer '${layer}': weights takes a list of km.Tensor, one per weight in the order getWeights() returns them, e.g. weights: [km.tensor(matrix)] for an Embedding. Received: ${received}.`);
+  }
+  return [...weights];
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? String(value);
+  return Array.isArray(value) ? 'an array (wrap it: km.tensor(values))' : `a ${value.constructor?.name ?? 'object'}`;
+}
+
 /** Throws unless exactly one input is given; returns its shape. */
 export function singleInput(layer: Layer, inputShapes: readonly Shape[]): Shape {
+  if (!Array.isArray(inputShapes) || !inputShapes.every((shape) => Array.isArray(shape))) {
+    // Keras' layer.build((None, 4)) passes one shape with its batch axis.
+    const sample = Array.isArray(inputShapes) ? inputShapes.filter((d, k) => !(k === 0 && d === null)) : [];
+    throw new Error(
+      `Layer '${layer.name}' (${layer.className}): build and computeOutputShape take a list of input shapes, one per input, each without the batch axis, but received ${JSON.stringify(inputShapes)}. ` +
+        `For Keras' layer.build((None, ${sample.join(', ')})) call layer.build([[${sample.join(', ')}]]), or apply the layer to km.input({ shape: [${sample.join(', ')}] }), which builds it.`,
+    );
+  }
   if (inputShapes.length !== 1) {
     throw new Error(`Layer '${layer.name}' (${layer.className}) takes one input, but received ${inputShapes.length}.`);
   }

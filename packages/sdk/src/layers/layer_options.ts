@@ -61,7 +61,8 @@ import type { ZeroPadding3DArgs } from './zero_padding3d.js';
 // The options each km.layers factory takes, checked by name so a misspelt one (`activaton`) is an
 // error rather than a silently linear layer. Each list is typed against its Args interface, so
 // TypeScript rejects a list that misses one.
-const LAYER = { name: true, inputShape: true, batchInputShape: true, trainable: true, dtype: true } as const;
+/** The options of every layer ({@link LayerArgs}), which each factory's list spreads. */
+export const LAYER = { name: true, inputShape: true, batchInputShape: true, batchSize: true, inputDType: true, trainable: true, dtype: true, weights: true } as const;
 const BIAS_LAYER = { ...LAYER, activation: true, useBias: true, biasInitializer: true, biasRegularizer: true, activityRegularizer: true, biasConstraint: true } as const;
 const KERNEL_BIAS_LAYER = { ...BIAS_LAYER, kernelInitializer: true, kernelRegularizer: true, kernelConstraint: true } as const;
 const WINDOW = { strides: true, padding: true, dataFormat: true } as const;
@@ -154,7 +155,7 @@ const RECURRENT = {
   ...LAYER, units: true, activation: true, useBias: true, kernelInitializer: true, recurrentInitializer: true, biasInitializer: true,
   kernelRegularizer: true, recurrentRegularizer: true, biasRegularizer: true, activityRegularizer: true,
   kernelConstraint: true, recurrentConstraint: true, biasConstraint: true, returnSequences: true, goBackwards: true,
-  returnState: true, stateful: true, unroll: true, dropout: true, recurrentDropout: true, seed: true, implementation: true, batchSize: true,
+  returnState: true, stateful: true, unroll: true, dropout: true, recurrentDropout: true, seed: true, implementation: true,
 } as const satisfies Record<keyof RecurrentArgs, true>;
 export const LSTM_OPTIONS = optionNames<LSTMArgs>({ ...RECURRENT, recurrentActivation: true, unitForgetBias: true });
 const { units: _, ...RECURRENT_BUT_UNITS } = RECURRENT;
@@ -172,7 +173,7 @@ export const SIMPLE_RNN_CELL_OPTIONS = optionNames<SimpleRNNCellArgs>(CELL);
 export const LSTM_CELL_OPTIONS = optionNames<LSTMCellArgs>({ ...CELL, recurrentActivation: true, unitForgetBias: true });
 export const GRU_CELL_OPTIONS = optionNames<GRUCellArgs>({ ...CELL, recurrentActivation: true, resetAfter: true });
 export const STACKED_RNN_CELLS_OPTIONS = optionNames<StackedRNNCellsArgs>({ name: true, trainable: true, cells: true });
-export const RNN_OPTIONS = optionNames<RNNArgs>({ ...LAYER, cell: true, returnSequences: true, returnState: true, goBackwards: true, stateful: true, unroll: true, batchSize: true });
+export const RNN_OPTIONS = optionNames<RNNArgs>({ ...LAYER, cell: true, returnSequences: true, returnState: true, goBackwards: true, stateful: true, unroll: true });
 export const REPEAT_VECTOR_OPTIONS = optionNames<RepeatVectorArgs>({ ...LAYER, n: true });
 export const PERMUTE_OPTIONS = optionNames<PermuteArgs>({ ...LAYER, dims: true });
 export const CROPPING2D_OPTIONS = optionNames<Cropping2DArgs>({ ...LAYER, cropping: true, dataFormat: true });

@@ -6,6 +6,7 @@ import type { ConstraintSpec } from '../constraints/constraints.js';
 import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
+import type { LayerWeight } from './layer_weight.js';
 
 /** Options of {@link PReLU}, with tfjs' and Keras' defaults. */
 export interface PReLUArgs extends LayerArgs {
@@ -82,6 +83,11 @@ export class PReLU extends Layer {
       throw new Error(`${this.#where}: sharedAxes name axis ${beyond}, but input shape [null, ${shape.join(', ')}] has axes 1 to ${shape.length} besides the batch. Received: sharedAxes=${JSON.stringify(this.sharedAxes)}.`);
     }
     return shape;
+  }
+
+  /** The slopes of the negative part (tfjs' `layer.alpha`); undefined until the layer is built. */
+  get alpha(): LayerWeight | undefined {
+    return this.weightNamed('alpha');
   }
 
   protected override build(inputShapes: readonly Shape[]): void {

@@ -8,9 +8,8 @@ import { IntegerLookup, type IntegerLookupArgs } from './integer_lookup.js';
 import { Normalization, type NormalizationArgs } from './normalization.js';
 import { RandomFlip, type RandomFlipArgs, type RandomFlipMode } from './random_flip.js';
 import { Resizing, type ResizingArgs } from './resizing.js';
-import { checkRequiredOptions } from './layer_options.js';
+import { checkRequiredOptions, LAYER } from './layer_options.js';
 
-const LAYER = { name: true, inputShape: true, batchInputShape: true, trainable: true, dtype: true } as const;
 const RESIZING_OPTIONS = optionNames<ResizingArgs>({ ...LAYER, height: true, width: true, interpolation: true, cropToAspectRatio: true, dataFormat: true });
 const CENTER_CROP_OPTIONS = optionNames<CenterCropArgs>({ ...LAYER, height: true, width: true });
 const CATEGORY_ENCODING_OPTIONS = optionNames<CategoryEncodingArgs>({ ...LAYER, numTokens: true, outputMode: true });

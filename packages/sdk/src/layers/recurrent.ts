@@ -3,7 +3,7 @@ import type { Backend, BufferId, FusableActivation } from '../backend/backend.js
 import { getInitializer, initializerConfig, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
 import { getRegularizer, regularizerConfig, type Regularizer, type RegularizerSpec } from '../regularizers/regularizers.js';
 import { getActivation, isRowwise, needsInput, type ActivationName } from './activations.js';
-import { formatShape, Layer, type BackwardContext, type FixedBatchArgs, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { formatShape, Layer, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
 import { carryOverMasked, routeMaskedGrads, stepMask } from './recurrent_masks.js';
 import { transposeSteps } from './time_major.js';
@@ -15,7 +15,7 @@ import { RecurrentDropout, type DropoutShape } from './recurrent_dropout.js';
 import { checkBooleanOption } from '../utils/options.js';
 
 /** Options every recurrent layer (LSTM, GRU, SimpleRNN) takes, with TensorFlow.js' defaults. */
-export interface RecurrentArgs extends LayerArgs, FixedBatchArgs {
+export interface RecurrentArgs extends LayerArgs {
   /** Size of the hidden state (positive integer). */
   units: number;
   /** Activation of the candidate state and the output (default 'tanh'); any element-wise activation. */

@@ -1,5 +1,5 @@
 import type { Backend, BufferId } from '../backend/backend.js';
-import { formatShape, type BackwardContext, type FixedBatchArgs, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { formatShape, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
 import type { Recurrent } from './recurrent.js';
 import { registerLayer } from './registry.js';
 import { notStateful } from './recurrent_states.js';
@@ -8,7 +8,7 @@ import { cellFromConfig, checkCell, StackedRNNCells, type RNNCell } from './rnn_
 import { Wrapper } from './wrapper.js';
 
 /** Options of {@link RNN}, as tfjs-layers takes them. */
-export interface RNNArgs extends LayerArgs, FixedBatchArgs {
+export interface RNNArgs extends LayerArgs {
   /** The cell run at every step, or a list of cells run in order (stacked, as `stackedRNNCells`). */
   cell: RNNCell | StackedRNNCells | RNNCell[];
   /** Whether to output every step's output `[steps, units]` (true) or only the last `[units]` (default false). */

@@ -5,7 +5,7 @@ import type { Recurrent, RecurrentArgs } from './recurrent.js';
 import { SimpleRNN } from './simple_rnn.js';
 
 /** The options a recurrent layer takes that belong to the RNN around a cell, not to the cell. */
-const LAYER_ONLY_KEYS = ['returnSequences', 'returnState', 'goBackwards', 'stateful', 'unroll', 'batchInputShape', 'inputShape', 'batchSize', 'dtype'] as const;
+const LAYER_ONLY_KEYS = ['returnSequences', 'returnState', 'goBackwards', 'stateful', 'unroll', 'batchInputShape', 'inputShape', 'batchSize', 'dtype', 'inputDType', 'weights'] as const;
 
 /** Options of a cell: a recurrent layer's, less those of the RNN that runs it. */
 export type CellArgs<A extends RecurrentArgs> = Omit<A, (typeof LAYER_ONLY_KEYS)[number]>;

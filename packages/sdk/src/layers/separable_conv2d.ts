@@ -7,6 +7,7 @@ import { DepthwiseConv2D, depthMultiplierOf } from './depthwise_conv2d.js';
 import { FormattedKernelLayer } from './formatted_kernel_layer.js';
 import type { BiasLayerArgs } from './kernel_bias_layer.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
+import type { LayerWeight } from './layer_weight.js';
 import { registerLayer } from './registry.js';
 import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
 import { convWindowOf, filtersOf, imageShape, type DataFormat, type PaddingMode } from './window.js';
@@ -103,6 +104,16 @@ export class SeparableConv2D extends FormattedKernelLayer {
   protected channelsLastOutputShape(input: Shape): Shape {
     const [h, w, c] = this.#pointwise.computeOutputShape([this.#depthwise.computeOutputShape([this.imageOf(input)])]);
     return this.shapeOf(h, w, c);
+  }
+
+  /** The depthwise kernel weight (tfjs' `layer.depthwiseKernel`); undefined until the layer is built. */
+  get depthwiseKernel(): LayerWeight | undefined {
+    return this.weightNamed('depthwise_kernel');
+  }
+
+  /** The pointwise kernel weight (tfjs' `layer.pointwiseKernel`); undefined until the layer is built. */
+  get pointwiseKernel(): LayerWeight | undefined {
+    return this.weightNamed('pointwise_kernel');
   }
 
   protected buildChannelsLast(inputShape: Shape): void {

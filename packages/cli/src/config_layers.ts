@@ -10,6 +10,7 @@ const NOT_IN_CONFIGS: Readonly<Record<string, string>> = {
   layerFromConfig: 'not a factory',
   registerLayer: 'not a factory',
   registeredLayerClasses: 'not a factory',
+  input: 'not a layer: km.input, a model input',
   bidirectional: 'wraps a layer object',
   timeDistributed: 'wraps a layer object',
   rnn: 'wraps a cell object',

@@ -33,6 +33,8 @@ export type { YieldEvery } from './engine/yield_every.js';
 export type { TrainOnBatchArgs, TestOnBatchArgs, OnBatchResult } from './engine/on_batch.js';
 export type { ModelFitDatasetArgs, ModelEvaluateDatasetArgs } from './engine/fit_dataset.js';
 export type { CustomCallbackArgs, Logs } from './callbacks/callbacks.js';
+// tfjs exports these at the top level, for `class X extends tf.Callback`.
+export { Callback, EarlyStopping, CustomCallback, type FitParams } from './callbacks/index.js';
 export { History } from './callbacks/history.js';
 export type { ActivationName, ActivationLayerName } from './layers/activations.js';
 export type { LossName } from './losses/losses.js';

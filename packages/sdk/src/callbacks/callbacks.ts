@@ -72,10 +72,15 @@ export interface CustomCallbackArgs {
   setModel?: (model: CallbackModel) => void;
   /** Receives the settings of the `fit`, `evaluate` or `predict` call before the first hook. */
   setParams?: (params: FitParams) => void;
+  /**
+   * On a plain object without `setParams`, set to the settings of the `fit`, `evaluate` or `predict`
+   * call before the first hook, so a hook reads `this.params` as in tfjs.
+   */
+  params?: FitParams | null;
 }
 
 /** The names of the hooks `fit`, `evaluate` and `predict` call. */
-export type Hook = Exclude<keyof CustomCallbackArgs, 'setModel' | 'setParams'>;
+export type Hook = Exclude<keyof CustomCallbackArgs, 'setModel' | 'setParams' | 'params'>;
 
 /** Hooks called with a batch index and its logs: Keras' batch hooks and tfjs' `onBatch*` aliases. */
 export type BatchHook = 'onTrainBatchBegin' | 'onTrainBatchEnd' | 'onBatchBegin' | 'onBatchEnd' | 'onTestBatchBegin' | 'onTestBatchEnd';
@@ -84,6 +89,11 @@ export const HOOKS = optionNames<Record<Hook, unknown>>({
   onTrainBegin: true, onTrainEnd: true, onEpochBegin: true, onEpochEnd: true, onTrainBatchBegin: true, onTrainBatchEnd: true, onBatchBegin: true, onBatchEnd: true,
   onTestBegin: true, onTestEnd: true, onTestBatchBegin: true, onTestBatchEnd: true, onPredictBegin: true, onPredictEnd: true, onPredictBatchBegin: true, onPredictBatchEnd: true, onYield: true,
 });
+
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value) as object | null;
+  return proto === Object.prototype || proto === null;
+}
 
 /** A name a hook could have been meant by: `on` then a capital or `_` (`onEpochEnd`, Keras' `on_epoch_end`), not `once` or `onset`. */
 const HOOK_LIKE = /^on[A-Z_]/;
@@ -95,8 +105,7 @@ const HOOK_LIKE = /^on[A-Z_]/;
  * for on the instance and up its prototype chain to `Callback`; helpers not starting with `on` are left alone.
  */
 function checkHookNames(callback: CustomCallbackArgs, index: number): void {
-  const proto = Object.getPrototypeOf(callback) as object | null;
-  if (proto === Object.prototype || proto === null) {
+  if (isPlainObject(callback)) {
     const hookLike = Object.fromEntries(Object.entries(callback).filter(([key]) => HOOK_LIKE.test(key)));
     checkOptions(hookLike, HOOKS, `callbacks[${index}]`);
     return;
@@ -149,7 +158,8 @@ export class CallbackList {
   configure(model: CallbackModel, params: FitParams): void {
     for (const callback of this.#callbacks) {
       callback.setModel?.(model);
-      callback.setParams?.(params);
+      if (callback.setParams) callback.setParams(params);
+      else if (isPlainObject(callback)) callback.params = params;
     }
   }
 

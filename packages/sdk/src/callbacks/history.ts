@@ -1,3 +1,4 @@
+import type { FitParams } from './callback.js';
 import type { Logs } from './callbacks.js';
 import { withTfjsLogNames } from './tfjs_log_aliases.js';
 
@@ -7,8 +8,11 @@ export class History {
   readonly epoch: number[] = [];
   /** Per-key lists of per-epoch values, e.g. `history.history.loss`; `acc` and `val_acc` read `accuracy` and `val_accuracy`, as tfjs names them. */
   readonly history: Record<string, number[]> = {};
-  /** The fit parameters. */
-  readonly params: { epochs: number; steps: number; samples: number; batchSize: number };
+  /**
+   * The fit parameters, as callbacks receive them: tfjs' `epochs`, `initialEpoch`, `samples`,
+   * `steps`, `batchSize`, `verbose`, `doValidation` and `metrics` (plus the shuffling `seed`).
+   */
+  readonly params: FitParams;
 
   constructor(params: History['params']) {
     this.params = params;

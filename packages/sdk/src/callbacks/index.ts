@@ -63,6 +63,7 @@ export { Callback, type CallbackModel, type FitParams } from './callback.js';
 export { BackupAndRestore, SwapEMAWeights };
 export type { BackupAndRestoreArgs, SwapEMAWeightsArgs };
 export { lambdaCallback, type LambdaCallbackArgs } from './lambda_callback.js';
+export { CustomCallback } from './custom_callback.js';
 export { CSVLogger, EarlyStopping, LearningRateScheduler, ProgbarLogger, ReduceLROnPlateau, TerminateOnNaN };
 export type { CSVLoggerArgs, EarlyStoppingArgs, ReduceLROnPlateauArgs };
 export type { MonitorMode } from './monitor.js';

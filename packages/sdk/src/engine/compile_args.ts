@@ -1,5 +1,6 @@
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { checkOptions, optionNames } from '../utils/options.js';
+import { undefinedInCompileError } from './undefined_in_compile.js';
 import type { LossSpec, LossWeightsSpec, MetricsArg } from './outputs.js';
 
 /** Options of `model.compile`. */
@@ -45,6 +46,8 @@ export function checkCompileArgs(args: unknown): asserts args is ModelCompileArg
   if (typeof args !== 'object' || args === null || Array.isArray(args)) throw new Error(`compile takes one object of options, e.g. ${COMPILE_EXAMPLE}.`);
   checkOptions(args as ModelCompileArgs, COMPILE_OPTIONS, 'compile');
   const given = args as Partial<ModelCompileArgs>;
+  if ('optimizer' in given && given.optimizer === undefined) throw undefinedInCompileError('optimizer');
+  if ('loss' in given && given.loss === undefined) throw undefinedInCompileError('loss');
   if (given.optimizer === undefined) throw new Error(`compile needs an optimizer: a name such as 'adam' or 'sgd', or an instance from km.optimizers (Keras' default is 'rmsprop'), e.g. ${COMPILE_EXAMPLE}.`);
   if (given.loss === undefined) throw new Error(`compile needs a loss to train and evaluate with: a name such as 'sparseCategoricalCrossentropy' or 'meanSquaredError', or one from km.losses, e.g. ${COMPILE_EXAMPLE}.`);
 }

@@ -1,6 +1,8 @@
 // tfjs' compile takes loss and metric functions of tensors; kerasm's kernels compute each loss and
 // its gradient themselves, so a function has nothing kerasm can run. These errors say what to pass.
 
+import { compileFactoryName } from '../utils/compile_factories.js';
+
 /** kerasm's counterparts of tfjs-core's loss ops (`tf.losses.*`), whose names tfjs suffixes with `__op`. */
 const TFJS_CORE_LOSSES: Readonly<Record<string, string>> = {
   meanSquaredError: "'meanSquaredError'",
@@ -20,9 +22,14 @@ const TFJS_CORE_LOSSES: Readonly<Record<string, string>> = {
  */
 export function functionInCompileError(what: 'loss' | 'metric', fn: (...args: never[]) => unknown, isName: (name: string) => boolean): Error {
   const name = fn.name.replace(/__op$/, '').replace(/_$/, '');
+  const plural = what === 'loss' ? 'losses' : 'metrics';
+  const factory = compileFactoryName(fn);
+  if (factory) {
+    const use = what === 'loss' ? `loss: km.losses.${factory}()` : `metrics: [km.metrics.${factory}()]`;
+    return new Error(`compile's ${what} is the factory km.${plural}.${factory}, not called: tf.${plural} functions are passed as they are, but km.${plural} factories make the ${what}. Call it: ${use}.`);
+  }
   const suggestion = what === 'loss' && fn.name.endsWith('__op') ? TFJS_CORE_LOSSES[name] : isName(name) ? `'${name}'` : undefined;
   const given = name === '' ? 'an anonymous function' : `the function ${name}`;
-  const plural = what === 'loss' ? 'losses' : 'metrics';
   const why = `kerasm takes ${plural} by name or as km.${plural} objects: its kernels compute each ${what}${what === 'loss' ? ' and its gradient' : ''} themselves and do not run a function's tensor ops.`;
   if (suggestion) return new Error(`compile's ${what} is ${given}; ${why} Pass ${suggestion} instead.`);
   const custom =

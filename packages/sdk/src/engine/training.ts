@@ -349,7 +349,7 @@ export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec
   // Keras' batch hooks and tfjs' aliases, with the same logs; none, and a step makes no logs for them.
   const batchBegin = callbacks.having('onTrainBatchBegin', 'onBatchBegin');
   const batchEnd = callbacks.having('onTrainBatchEnd', 'onBatchEnd');
-  const history = new History({ epochs, steps, samples, batchSize });
+  const history = new History(params);
   target.stopTraining = false;
 
   let lastLogs: Logs | undefined;

@@ -21,6 +21,7 @@ import { SeparableConv2D, type SeparableConv2DArgs } from './separable_conv2d.js
 import { checkRequiredOptions, CONV2D_TRANSPOSE_OPTIONS, SEPARABLE_CONV2D_OPTIONS } from './layer_options.js';
 import { checkOptions } from '../utils/options.js';
 import { mergeFactory } from './merge_factory.js';
+import { averagePooling3d } from './volume_layers.js';
 import { LayerNormalization, type LayerNormalizationArgs } from './layer_normalization.js';
 import { LAYER_NORMALIZATION_OPTIONS } from './layer_options.js';
 import { ACTIVATION_OPTIONS, BATCH_NORMALIZATION_OPTIONS, CONCATENATE_OPTIONS, CONV1D_OPTIONS, CONV2D_OPTIONS, DENSE_OPTIONS, DEPTHWISE_CONV2D_OPTIONS, DROPOUT_OPTIONS, EMBEDDING_OPTIONS, FLATTEN_OPTIONS, GLOBAL_POOLING2D_OPTIONS, LAYER_OPTIONS, POOLING1D_OPTIONS, POOLING2D_OPTIONS, RESHAPE_OPTIONS, UP_SAMPLING2D_OPTIONS, ZERO_PADDING2D_OPTIONS } from './layer_options.js';
@@ -241,3 +242,27 @@ export { Layer, type LayerArgs, type Shape, type ForwardContext, type BackwardCo
 export type { Initializer, InitializerConfig, InitializerName, InitializerSpec } from '../initializers/initializers.js';
 export { LayerWeight } from './layer_weight.js';
 export { registerLayer, layerFromConfig, registeredLayerClasses, type LayerFactory } from './registry.js';
+
+// TensorFlow.js' other names for factories kerasm has (tf.layers.maxPool2d, ...): the same functions.
+/** tfjs' name for {@link maxPooling1d}. @example `km.layers.maxPool1d({ poolSize: 2 })` */
+export const maxPool1d = maxPooling1d;
+/** tfjs' name for {@link maxPooling2d}. @example `km.layers.maxPool2d({ poolSize: 2 })` */
+export const maxPool2d = maxPooling2d;
+/** tfjs' name for {@link averagePooling1d}. @example `km.layers.avgPool1d({ poolSize: 2 })` */
+export const avgPool1d = averagePooling1d;
+/** tfjs' name for {@link averagePooling1d}. */
+export const avgPooling1d = averagePooling1d;
+/** tfjs' name for {@link averagePooling2d}. @example `km.layers.avgPool2d({ poolSize: 2 })` */
+export const avgPool2d = averagePooling2d;
+/** tfjs' name for {@link averagePooling2d}. */
+export const avgPooling2d = averagePooling2d;
+/** tfjs' name for `averagePooling3d`. @example `km.layers.avgPool3d({ poolSize: 2 })` */
+export const avgPool3d = averagePooling3d;
+/** tfjs' name for `averagePooling3d`. */
+export const avgPooling3d = averagePooling3d;
+/** tfjs' name for {@link globalMaxPooling1d}. */
+export const globalMaxPool1d = globalMaxPooling1d;
+/** tfjs' name for {@link globalMaxPooling2d}. */
+export const globalMaxPool2d = globalMaxPooling2d;
+// tf.layers.input: the same function as km.input, whose shape leaves out the batch axis.
+export { input } from '../engine/symbolic.js';

@@ -1,9 +1,11 @@
-import { elementwiseLoss, huberLoss } from './elementwise.js';
+import { elementwiseLoss, huberLoss as huberElementwise } from './elementwise.js';
 import { binaryCrossentropyLoss, CROSS_ENTROPIES, getLoss, type Loss } from './losses.js';
 import { ROWWISE_LOSSES } from './rowwise.js';
-import { checkBooleanOption, checkNumberOption, checkOptions, optionNames } from '../utils/options.js';
+import { checkBooleanOption, checkNotTensor, checkNumberOption, checkOptions, optionNames } from '../utils/options.js';
 import { BINARY_FOCAL_DEFAULTS, binaryFocalLoss, CATEGORICAL_FOCAL_DEFAULTS, categoricalFocalLoss } from './focal.js';
 import { DICE, overlapLoss, tverskyCoefficients, type OverlapAxis } from './overlap.js';
+import * as named from './named_losses.js';
+import { markCompileFactories } from '../utils/compile_factories.js';
 
 /** Options of the cross-entropy losses. */
 export interface CrossentropyArgs {
@@ -99,12 +101,14 @@ export function sparseCategoricalCrossentropy(args: CategoricalCrossentropyArgs 
 }
 
 /** Categorical hinge: max(0, 1 + max((1 − t)·p) − Σ t·p) per sample, for one-hot targets. @example `km.losses.categoricalHinge()` */
-export function categoricalHinge(): Loss {
+export function categoricalHinge(args?: Record<string, never>): Loss {
+  checkOptions(args, [], 'km.losses.categoricalHinge');
   return ROWWISE_LOSSES.categoricalHinge;
 }
 
 /** Negative cosine similarity between each output row and its target row (Keras' sign). @example `km.losses.cosineSimilarity()` */
-export function cosineSimilarity(): Loss {
+export function cosineSimilarity(args?: Record<string, never>): Loss {
+  checkOptions(args, [], 'km.losses.cosineSimilarity');
   return ROWWISE_LOSSES.cosineSimilarity;
 }
 
@@ -112,7 +116,7 @@ export function cosineSimilarity(): Loss {
 export function huber(args: { delta?: number } = {}): Loss {
   checkOptions(args, ['delta'], 'km.losses.huber');
   const delta = args.delta ?? 1;
-  return { ...huberLoss(delta), savedAs: { className: 'Huber', config: { delta } } };
+  return { ...huberElementwise(delta), savedAs: { className: 'Huber', config: { delta } } };
 }
 
 /** Options of {@link binaryFocalCrossentropy}: Keras 3's, with its defaults. */
@@ -244,6 +248,7 @@ export function tversky(args: TverskyArgs = {}): Loss {
  * @example `model.compile({ optimizer: 'adam', loss: km.losses.ctc() })`
  */
 export function ctc(args: Record<string, never> = {}): Loss {
+  checkNotTensor(args, 'km.losses.ctc');
   const given = Object.keys(args ?? {});
   if (given.length > 0) throw new Error(`km.losses.ctc takes no options (Keras 3's CTC: blank 0, every output step used). Received: ${given.join(', ')}.`);
   return { ...getLoss('ctc'), savedAs: { className: 'CTC', config: {} } };
@@ -251,3 +256,51 @@ export function ctc(args: Record<string, never> = {}): Loss {
 
 export type { Loss, LossName } from './losses.js';
 export type { OverlapAxis } from './overlap.js';
+
+export * from './named_losses.js';
+
+// TensorFlow.js' tf.losses names, for the losses kerasm computes the same way (losses_tfjs_names.test.ts
+// checks each against tfjs). cosineDistance (1 − Σt·p, unnormalised) and computeWeightedLoss have none.
+
+/** `tf.losses.absoluteDifference`: {@link meanAbsoluteError}. @example `loss: km.losses.absoluteDifference()` */
+export const absoluteDifference = named.meanAbsoluteError;
+/** `tf.losses.huberLoss`: {@link huber}, whose `delta` tfjs passes positionally. @example `km.losses.huberLoss({ delta: 0.5 })` */
+export const huberLoss = huber;
+/**
+ * `tf.losses.logLoss`: {@link binaryCrossentropy} of probabilities. tfjs adds ε = 1e-7 inside the
+ * logarithms where Keras clips the probabilities to [ε, 1 − ε]; the two differ only for outputs
+ * within ~1e-7 of 0 or 1. @example `km.losses.logLoss()`
+ */
+export const logLoss = binaryCrossentropy;
+/** `tf.losses.hingeLoss`: {@link hinge}, the same for tfjs' 0/1 labels (tfjs maps every label t to 2t − 1). @example `km.losses.hingeLoss()` */
+export const hingeLoss = named.hinge;
+
+/** Options of {@link sigmoidCrossEntropy} and {@link softmaxCrossEntropy}, tfjs' `labelSmoothing`. */
+export interface LogitsCrossentropyArgs {
+  /** As the cross-entropies' `labelSmoothing` (default 0). */
+  labelSmoothing?: number;
+}
+
+/**
+ * `tf.losses.sigmoidCrossEntropy`: binary cross-entropy of logits, `binaryCrossentropy({ fromLogits: true })`.
+ * @example `model.compile({ optimizer: 'adam', loss: km.losses.sigmoidCrossEntropy({ labelSmoothing: 0.1 }) })`
+ */
+export function sigmoidCrossEntropy(args: LogitsCrossentropyArgs = {}): Loss {
+  checkOptions(args, optionNames<LogitsCrossentropyArgs>({ labelSmoothing: true }), 'km.losses.sigmoidCrossEntropy');
+  return binaryCrossentropy({ fromLogits: true, ...args });
+}
+
+/**
+ * `tf.losses.softmaxCrossEntropy`: categorical cross-entropy of logits against one-hot rows,
+ * `categoricalCrossentropy({ fromLogits: true })`.
+ * @example `model.compile({ optimizer: 'adam', loss: km.losses.softmaxCrossEntropy() })`
+ */
+export function softmaxCrossEntropy(args: LogitsCrossentropyArgs = {}): Loss {
+  checkOptions(args, optionNames<LogitsCrossentropyArgs>({ labelSmoothing: true }), 'km.losses.softmaxCrossEntropy');
+  return categoricalCrossentropy({ fromLogits: true, ...args });
+}
+
+markCompileFactories({
+  ...named, binaryCrossentropy, categoricalCrossentropy, sparseCategoricalCrossentropy, categoricalHinge, cosineSimilarity, huber,
+  binaryFocalCrossentropy, categoricalFocalCrossentropy, dice, tversky, ctc, sigmoidCrossEntropy, softmaxCrossEntropy,
+});

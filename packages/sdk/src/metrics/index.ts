@@ -4,6 +4,14 @@ import type { Metric } from './metric.js';
 import { checkOptions } from '../utils/options.js';
 import { getLoss } from '../losses/losses.js';
 import { LOSS_METRICS, lossMetric } from './loss_metrics.js';
+import { markCompileFactories } from '../utils/compile_factories.js';
+import { auc } from './auc.js';
+import { precision, recall } from './host_metrics.js';
+import { r2Score } from './r2_score.js';
+import { f1Score, fBetaScore } from './f_score.js';
+import { iou, meanIoU, oneHotIoU, oneHotMeanIoU, binaryIoU } from './iou.js';
+import { precisionAtRecall, recallAtPrecision, sensitivityAtSpecificity, specificityAtSensitivity } from './threshold_curve.js';
+import { pearsonCorrelation, concordanceCorrelation } from './correlation.js';
 
 // km.metrics: Keras' stateful metrics as configured objects (compile also takes their names).
 export { auc, type AucArgs } from './auc.js';
@@ -139,3 +147,26 @@ export function trueNegatives(args: ConfusionCountArgs = {}): Metric {
 export function falseNegatives(args: ConfusionCountArgs = {}): Metric {
   return confusionCount('FalseNegatives', args);
 }
+
+// TensorFlow.js' short names in tf.metrics (and Keras' mae), for `metrics: [km.metrics.mse()]`: the same
+// factories, so the logs say 'mean_squared_error' where the string 'mse' logs 'mse'.
+/** tfjs' `tf.metrics.mse`: {@link meanSquaredError}. @example `metrics: [km.metrics.mse()]` (or `'mse'`) */
+export const mse = meanSquaredError;
+/** tfjs' `tf.metrics.MSE`: {@link meanSquaredError}. */
+export const MSE = meanSquaredError;
+/** Keras' `mae`: {@link meanAbsoluteError}. @example `metrics: [km.metrics.mae()]` (or `'mae'`) */
+export const mae = meanAbsoluteError;
+/** Keras' `MAE`: {@link meanAbsoluteError}. */
+export const MAE = meanAbsoluteError;
+/** tfjs' `tf.metrics.mape`: {@link meanAbsolutePercentageError}. @example `metrics: [km.metrics.mape()]` (or `'mape'`) */
+export const mape = meanAbsolutePercentageError;
+/** tfjs' `tf.metrics.MAPE`: {@link meanAbsolutePercentageError}. */
+export const MAPE = meanAbsolutePercentageError;
+
+markCompileFactories({
+  binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy, topKCategoricalAccuracy, sparseTopKCategoricalAccuracy, meanAbsoluteError, meanSquaredError, rootMeanSquaredError,
+  binaryCrossentropy, categoricalCrossentropy, sparseCategoricalCrossentropy, meanAbsolutePercentageError, meanSquaredLogarithmicError, kullbackLeiblerDivergence, poisson, logCosh,
+  hinge, squaredHinge, categoricalHinge, cosineSimilarity, cosineProximity, truePositives, falsePositives, trueNegatives, falseNegatives,
+  auc, precision, recall, r2Score, f1Score, fBetaScore, iou, meanIoU, oneHotIoU, oneHotMeanIoU, binaryIoU,
+  precisionAtRecall, recallAtPrecision, sensitivityAtSpecificity, specificityAtSensitivity, pearsonCorrelation, concordanceCorrelation,
+});

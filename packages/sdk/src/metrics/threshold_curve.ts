@@ -51,10 +51,10 @@ interface CurveMetricSpec {
   readonly dependent: Rate;
 }
 
-function curveMetric(spec: CurveMetricSpec, args: CurveMetricArgs & Record<string, unknown>): Metric {
+function curveMetric(spec: CurveMetricSpec, args: CurveMetricArgs): Metric {
   const { call, option } = spec;
   checkOptions(args, [option, 'numThresholds', 'classId', 'name'], `km.metrics.${call}`);
-  const value = args[option];
+  const value = (args as CurveMetricArgs & Record<string, unknown>)[option];
   if (value === undefined) throw new Error(`${call}: ${option} is required: the ${option} in [0, 1] that the metric is read at, e.g. km.metrics.${call}({ ${option}: 0.8 }).`);
   if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new Error(`${call}: ${option} must be in [0, 1]. Received: ${option}=${JSON.stringify(value)}.`);
   const n = args.numThresholds ?? 200;
@@ -90,7 +90,7 @@ function curveMetric(spec: CurveMetricSpec, args: CurveMetricArgs & Record<strin
  * ```
  */
 export function precisionAtRecall(args: PrecisionAtRecallArgs): Metric {
-  return curveMetric({ call: 'precisionAtRecall', className: 'PrecisionAtRecall', defaultName: 'precision_at_recall', option: 'recall', constrained: truePositiveRate, dependent: positivePredictiveValue }, { ...args });
+  return curveMetric({ call: 'precisionAtRecall', className: 'PrecisionAtRecall', defaultName: 'precision_at_recall', option: 'recall', constrained: truePositiveRate, dependent: positivePredictiveValue }, args);
 }
 
 /**
@@ -103,7 +103,7 @@ export function precisionAtRecall(args: PrecisionAtRecallArgs): Metric {
  * ```
  */
 export function recallAtPrecision(args: RecallAtPrecisionArgs): Metric {
-  return curveMetric({ call: 'recallAtPrecision', className: 'RecallAtPrecision', defaultName: 'recall_at_precision', option: 'precision', constrained: positivePredictiveValue, dependent: truePositiveRate }, { ...args });
+  return curveMetric({ call: 'recallAtPrecision', className: 'RecallAtPrecision', defaultName: 'recall_at_precision', option: 'precision', constrained: positivePredictiveValue, dependent: truePositiveRate }, args);
 }
 
 /**
@@ -116,7 +116,7 @@ export function recallAtPrecision(args: RecallAtPrecisionArgs): Metric {
  * ```
  */
 export function sensitivityAtSpecificity(args: SensitivityAtSpecificityArgs): Metric {
-  return curveMetric({ call: 'sensitivityAtSpecificity', className: 'SensitivityAtSpecificity', defaultName: 'sensitivity_at_specificity', option: 'specificity', constrained: trueNegativeRate, dependent: truePositiveRate }, { ...args });
+  return curveMetric({ call: 'sensitivityAtSpecificity', className: 'SensitivityAtSpecificity', defaultName: 'sensitivity_at_specificity', option: 'specificity', constrained: trueNegativeRate, dependent: truePositiveRate }, args);
 }
 
 /**
@@ -129,5 +129,5 @@ export function sensitivityAtSpecificity(args: SensitivityAtSpecificityArgs): Me
  * ```
  */
 export function specificityAtSensitivity(args: SpecificityAtSensitivityArgs): Metric {
-  return curveMetric({ call: 'specificityAtSensitivity', className: 'SpecificityAtSensitivity', defaultName: 'specificity_at_sensitivity', option: 'sensitivity', constrained: truePositiveRate, dependent: trueNegativeRate }, { ...args });
+  return curveMetric({ call: 'specificityAtSensitivity', className: 'SpecificityAtSensitivity', defaultName: 'specificity_at_sensitivity', option: 'sensitivity', constrained: truePositiveRate, dependent: trueNegativeRate }, args);
 }

@@ -61,6 +61,21 @@ export function sgd(args?: SGDArgs | LearningRate): SGD {
   return new SGD(optimizerArgs<SGDArgs>(args, arguments.length, SGD_OPTIONS, 'km.optimizers.sgd'));
 }
 
+/**
+ * TensorFlow.js' `tf.train.momentum(learningRate, momentum, useNesterov)`, with its positional
+ * arguments: the same as `sgd({ learningRate, momentum, nesterov: useNesterov })`. tfjs keeps an
+ * accumulator a = μa + g and steps by −lr·a, where Keras' SGD keeps v = μv − lr·g; with a constant
+ * learning rate, v = −lr·a and the steps are the same. Only a learning rate that changes (a schedule,
+ * `optimizer.learningRate = ...`) makes them differ: kerasm then follows Keras.
+ * @example `model.compile({ optimizer: km.optimizers.momentum(0.01, 0.9), loss: 'mse' })`
+ */
+export function momentum(learningRate: number | LearningRateSchedule, momentum: number, useNesterov = false): SGD {
+  if (typeof momentum !== 'number') {
+    throw new Error(`km.optimizers.momentum takes tf.train.momentum's arguments, (learningRate, momentum, useNesterov), e.g. km.optimizers.momentum(0.01, 0.9). Received: momentum=${JSON.stringify(momentum)}. For options by name, use km.optimizers.sgd({ learningRate, momentum, nesterov }).`);
+  }
+  return new SGD({ learningRate, momentum, nesterov: useNesterov });
+}
+
 /** RMSprop (ρ 0.9, ε 1e-7, optional momentum and centering). @example `km.optimizers.rmsprop({ learningRate: 1e-3, centered: true })` */
 export function rmsprop(args?: RMSpropArgs | LearningRate): RMSprop {
   return new RMSprop(optimizerArgs<RMSpropArgs>(args, arguments.length, RMSPROP_OPTIONS, 'km.optimizers.rmsprop'));

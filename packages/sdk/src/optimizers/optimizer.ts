@@ -110,6 +110,19 @@ export abstract class Optimizer {
     this.#learningRate = value;
   }
 
+  /**
+   * TensorFlow.js' `optimizer.setLearningRate(x)`: the same as assigning `optimizer.learningRate = x`.
+   * @example `model.optimizer.setLearningRate(0.001)`
+   */
+  setLearningRate(learningRate: number): void {
+    this.learningRate = learningRate;
+  }
+
+  /** TensorFlow.js' `getClassName()`: the Keras class name, {@link Optimizer.className} (`'Adam'`). */
+  getClassName(): string {
+    return this.className;
+  }
+
   /** The schedule driving the learning rate, or null for a constant. */
   get schedule(): LearningRateSchedule | null {
     return this.#learningRate instanceof LearningRateSchedule ? this.#learningRate : null;

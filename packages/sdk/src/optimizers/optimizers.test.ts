@@ -81,6 +81,8 @@ const cases: Case[] = [
   { name: 'sgd', kerasm: () => km.optimizers.sgd({ learningRate: 0.05 }), rule: sgdRule(), options: { lr: constant(0.05) }, tfjs: () => tf.train.sgd(0.05) },
   { name: 'sgd with the learning rate alone, as tfjs writes it', kerasm: () => km.optimizers.sgd(0.05), rule: sgdRule(), options: { lr: constant(0.05) }, tfjs: () => tf.train.sgd(0.05) },
   { name: 'sgd momentum', kerasm: () => km.optimizers.sgd({ learningRate: 0.05, momentum: 0.9 }), rule: sgdRule(0.9), options: { lr: constant(0.05) }, tfjs: () => tf.train.momentum(0.05, 0.9) },
+  { name: "momentum with tf.train.momentum's arguments", kerasm: () => km.optimizers.momentum(0.05, 0.9), rule: sgdRule(0.9), options: { lr: constant(0.05) }, tfjs: () => tf.train.momentum(0.05, 0.9) },
+  { name: "momentum with tf.train.momentum's useNesterov", kerasm: () => km.optimizers.momentum(0.05, 0.9, true), rule: sgdRule(0.9, true), options: { lr: constant(0.05) }, tfjs: () => tf.train.momentum(0.05, 0.9, true) },
   { name: 'sgd nesterov', kerasm: () => km.optimizers.sgd({ learningRate: 0.05, momentum: 0.9, nesterov: true }), rule: sgdRule(0.9, true), options: { lr: constant(0.05) } },
   // tfjs adds ε to the bias-corrected √v̂ where Keras adds it to √v; a tiny ε makes both the same.
   { name: 'adam', kerasm: () => km.optimizers.adam({ learningRate: 0.02 }), rule: adamRule(), options: { lr: constant(0.02) } },
@@ -188,6 +190,22 @@ describe('optimizers follow the Keras 3 update equations', () => {
       const schedule = () => km.optimizers.schedules.exponentialDecay({ initialLearningRate: 0.1, decaySteps: 2, decayRate: 0.5 });
       expect(runKerasm(factory(schedule()))).toEqual(runKerasm(factory({ learningRate: schedule() })));
     }
+  });
+
+  it('momentum is SGD with momentum, and refuses an options object', () => {
+    const optimizer = km.optimizers.momentum(0.02, 0.8, true);
+    expect(optimizer).toBeInstanceOf(km.optimizers.SGD);
+    expect([optimizer.learningRate, optimizer.momentum, optimizer.nesterov]).toEqual([0.02, 0.8, true]);
+    expect(() => km.optimizers.momentum({ learningRate: 0.1 } as never, undefined as never)).toThrow(/\(learningRate, momentum, useNesterov\).*km\.optimizers\.sgd\(\{ learningRate, momentum, nesterov \}\)/);
+  });
+
+  it("setLearningRate and getClassName, as tfjs' optimizers have them", () => {
+    const optimizer = km.optimizers.adam(0.01);
+    optimizer.setLearningRate(0.5);
+    expect(optimizer.learningRate).toBe(0.5);
+    expect(() => optimizer.setLearningRate(-1)).toThrow(/learningRate must be a finite number ≥ 0/);
+    expect(optimizer.getClassName()).toBe('Adam');
+    expect(km.optimizers.momentum(0.1, 0.9).getClassName()).toBe('SGD');
   });
 
   it('compile accepts every optimizer by name', () => {

@@ -1,3 +1,6 @@
+import { isTfjsTensor, Tensor } from '../tensor.js';
+import { tfjsOptionHint } from './tfjs_option_hints.js';
+
 /**
  * Throws when `args` has an option `call` does not take, naming the one probably meant: the
  * camelCase form of a Keras snake_case name (`batch_size` → `batchSize`) or a near spelling
@@ -6,14 +9,40 @@
  */
 export function checkOptions(args: unknown, allowed: readonly string[], call: string): void {
   if (args === undefined) return;
+  checkNotTensor(args, call);
   if (typeof args !== 'object' || args === null || Array.isArray(args)) {
     throw new Error(`${call} takes an options object such as { ${allowed[0]}: ... }. Received: ${args === null ? 'null' : Array.isArray(args) ? 'a list' : typeof args}.`);
   }
   for (const key of Object.keys(args)) {
     if (allowed.includes(key)) continue;
+    // Keras' snake_case names (steps_per_epoch) get the hint of their camelCase form.
+    const hint = tfjsOptionHint(call, key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()));
+    if (hint) throw new Error(`${call} has no option '${key}': ${hint}`);
     const meant = likelyMeant(key, allowed);
+    if (allowed.length === 0) throw new Error(`${call} takes no options. Received: ${key}.`);
     throw new Error(`${call} has no option '${key}'${meant ? `; did you mean '${meant}'?` : '.'} Its options are: ${allowed.join(', ')}.`);
   }
+}
+
+/** Throws when a factory that takes options (`call`) was given a tensor instead, as tfjs' functions of the same names take them. */
+export function checkNotTensor(args: unknown, call: string): void {
+  if (args instanceof Tensor || isTfjsTensor(args)) throw tensorForOptionsError(call);
+}
+
+/**
+ * The error for a tensor where a factory takes options: tfjs' `tf.metrics.X(yTrue, yPred)` and
+ * `tf.losses.X(yTrue, yPred)` compute a value, where kerasm's factories of the same names make
+ * something to pass to compile (kerasm computes losses and metrics only inside its training loop).
+ */
+function tensorForOptionsError(call: string): Error {
+  const kind = /^km\.(metrics|losses)\.(\w+)$/.exec(call);
+  if (!kind) return new Error(`${call} takes an options object such as { ... }, not a tensor.`);
+  const family = kind[1];
+  const use = family === 'metrics' ? `metrics: [${call}()]` : `loss: ${call}()`;
+  return new Error(
+    `${call} was called with a tensor, as tf.${family} functions are (yTrue, yPred), but km.${family} factories make a ${family === 'metrics' ? 'metric' : 'loss'} for compile (${use}) and compute nothing on tensors. ` +
+      `For its value on data, compile the model with it and run model.evaluate(x, yTrue), which resolves to [loss, ...metrics] for the outputs model.predict(x) gives.`,
+  );
 }
 
 /** Keras options that TensorFlow.js (and kerasm) name differently, by their camelCase form. */

@@ -1,0 +1,41 @@
+// Options TensorFlow.js declares that kerasm refuses because it does the same thing another way:
+// the refusal names that way, by the call and the option refused.
+
+const RECURRENT_INPUT =
+  "kerasm takes a recurrent layer's input size as inputShape: [inputLength, inputDim] (steps, then features), e.g. { units: 8, inputShape: [10, 4] }; tfjs declares inputDim and inputLength, but its sequential models do not build from them.";
+const DEPTHWISE = (option: string) =>
+  `a depthwise convolution's kernel is its depthwise kernel: pass depthwise${option} (tfjs declares kernel${option} here, and ignores it).`;
+const SEPARABLE = (option: string) =>
+  `a separable convolution has two kernels: pass depthwise${option} and pointwise${option} (tfjs refuses kernel${option} here too).`;
+
+const recurrentInput = { inputDim: RECURRENT_INPUT, inputLength: RECURRENT_INPUT };
+const depthwise = { kernelInitializer: DEPTHWISE('Initializer'), kernelRegularizer: DEPTHWISE('Regularizer'), kernelConstraint: DEPTHWISE('Constraint') };
+const separable = { kernelInitializer: SEPARABLE('Initializer'), kernelRegularizer: SEPARABLE('Regularizer'), kernelConstraint: SEPARABLE('Constraint') };
+
+/** The hint for `option` refused by `call`, if kerasm does what tfjs means by it another way. */
+export function tfjsOptionHint(call: string, option: string): string | undefined {
+  return HINTS[call]?.[option];
+}
+
+const HINTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  fit: {
+    stepsPerEpoch:
+      "fit(x, y) trains on every sample each epoch (tfjs' fit ignores stepsPerEpoch for tensors). For a set number of batches per epoch, pass a km.data dataset: fit(dataset, { batchesPerEpoch }).",
+    validationSteps:
+      "fit(x, y) validates on all of validationData or validationSplit (tfjs ignores validationSteps for tensors). For a set number of validation batches, fit a km.data dataset with { validationData: dataset, validationBatches }.",
+  },
+  evaluate: {
+    steps: "evaluate(x, y) reads every sample, batchSize at a time (tfjs throws here unless batchSize is null). For a set number of batches, evaluate a km.data dataset: evaluate(dataset, { batches }).",
+  },
+  save: {
+    trainableOnly: 'kerasm saves every weight, trainable or not, as loading the model needs them all (tfjs\' default, trainableOnly: false). Leave the option out.',
+  },
+  'km.layers.lstm': recurrentInput,
+  'km.layers.gru': recurrentInput,
+  'km.layers.simpleRNN': recurrentInput,
+  'km.layers.rnn': recurrentInput,
+  'km.layers.depthwiseConv2d': depthwise,
+  'km.layers.depthwiseConv1d': depthwise,
+  'km.layers.separableConv2d': separable,
+  'km.layers.separableConv1d': separable,
+};

@@ -1,12 +1,12 @@
 import type { Scalar } from '../backend/backend.js';
 import type { Logs } from '../callbacks/callbacks.js';
-import { metricLogNames, outputMetricNames } from './metric_names.js';
+import { metricLogNames, outputLossLogs, outputMetricNames } from './metric_names.js';
 import type { OutputSpec } from './outputs.js';
 
 /**
  * Accumulates the loss over batches, weighted by samples, and resets and updates the stateful
- * metrics. With several outputs it also keeps each output's loss, logged as `<output>_loss`, and
- * prefixes metrics with their output's name, as Keras does.
+ * metrics. With several outputs it also keeps each output's loss, logged as `<output>_loss` (see
+ * {@link outputLossLogs}), and prefixes metrics with their output's name, as Keras does.
  */
 export class Accumulator {
   #loss = 0;
@@ -54,8 +54,7 @@ export class Accumulator {
   /** The loss, each output's loss when there are several, and the metrics so far (a validation pass's get `val_` from `validationLogs`). */
   logs(): Logs {
     const logs: Logs = { loss: this.#loss / this.#samples };
-    const several = this.outputs.length > 1;
-    if (several) this.outputs.forEach((o, k) => (logs[`${o.name}_loss`] = this.#outputLosses[k] / this.#samples));
+    for (const [k, key] of outputLossLogs(this.outputs)) logs[key] = this.#outputLosses[k] / this.#samples;
     for (const { key, result } of this.#metricLogs) logs[key] = result();
     return logs;
   }

@@ -29,8 +29,10 @@ export function maskFlow(nodes: readonly GraphNode[]): MaskFlow {
     const { layer } = node;
     if (masked >= 0 && !layer.supportsMasking) {
       const source = nodes[masked].layer;
+      // A layer that takes masks in some configurations only (Softmax) says why not in this one.
+      const refusal = (layer as { maskRefusal?: string }).maskRefusal ?? 'does not support masking';
       throw new Error(
-        `Layer '${layer.name}' (${layer.className}) does not support masking, but its input carries the mask of layer '${source.name}' (${source.className}), which marks padded steps. ` +
+        `Layer '${layer.name}' (${layer.className}) ${refusal}, but its input carries the mask of layer '${source.name}' (${source.className}), which marks padded steps. ` +
           `Consume the mask before it: a recurrent layer without returnSequences (lstm, gru, simpleRNN) or globalAveragePooling1d reads it and passes none on. ` +
           `Or drop the mask: maskZero: false on the Embedding, or no Masking layer. ` +
           `A custom layer that passes the mask on (its output keeps its input's steps) declares \`get supportsMasking() { return true; }\` in its class; ` +

@@ -51,8 +51,16 @@ export function compiledMetricNames(outputs: readonly OutputSpec[], metrics: Met
  * each output's loss when there are several, then the metrics' names.
  */
 export function logNames(outputs: readonly OutputSpec[], metrics: MetricsSpec, weighted: MetricsSpec = []): string[] {
-  const outputLosses = outputs.length > 1 ? outputs.map((o) => `${o.name}_loss`) : [];
-  return ['loss', ...outputLosses, ...compiledMetricNames(outputs, metrics, weighted)];
+  return ['loss', ...outputLossLogs(outputs).map(([, name]) => name), ...compiledMetricNames(outputs, metrics, weighted)];
+}
+
+/**
+ * The outputs whose losses log on their own, with their keys (`<output>_loss`): as in Keras, each
+ * output that has a loss, once more than one has (an output compiled with a null loss logs none).
+ */
+export function outputLossLogs(outputs: readonly OutputSpec[]): [number, string][] {
+  const trained = outputs.flatMap((o, k): [number, string][] => (o.loss ? [[k, `${o.name}_loss`]] : []));
+  return trained.length > 1 ? trained : [];
 }
 
 /** The names an epoch's logs hold under fit: {@link logNames}, then their `val_` forms with validation data. */

@@ -336,9 +336,9 @@ export abstract class LayersModel {
     return this.#compiled?.optimizer;
   }
 
-  /** The canonical (camelCase) name of the loss `compile` set (the first output's, with several), or a custom loss' own name; undefined before `compile`. */
+  /** The canonical (camelCase) name of the loss `compile` set (the first output's that has one, with several), or a custom loss' own name; undefined before `compile`. */
   get loss(): LossName | (string & {}) | undefined {
-    return this.#outputs[0]?.loss.name ?? this.#compiled?.loss.name;
+    return this.#outputs.find((o) => o.loss)?.loss?.name ?? this.#compiled?.loss.name;
   }
 
   /** Shape of one input sample (no batch dimension), once the model is built. */

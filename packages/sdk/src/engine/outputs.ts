@@ -5,11 +5,20 @@ import type { MetricObject } from '../metrics/tensor_metric.js';
 import { isTfjsTensor, Tensor } from '../tensor.js';
 import { describeNonTensor, isNumberArray } from './foreign_values.js';
 import type { Graph } from './graph.js';
+import { undefinedInCompileError } from './undefined_in_compile.js';
 
-/** One loss for every output, a list in output order, or an object keyed by output name (see `model.outputNames`). */
-export type LossSpec = LossName | string | Loss | readonly (LossName | string | Loss)[] | Readonly<Record<string, LossName | string | Loss>>;
-/** A list applied to every output, or an object keyed by output name (see `model.outputNames`). */
-export type MetricsSpec = readonly (MetricName | string | MetricObject)[] | Readonly<Record<string, readonly (MetricName | string | MetricObject)[]>>;
+/**
+ * One loss for every output, a list in output order, or an object keyed by output name (see
+ * `model.outputNames`). In a list or object, `null` gives an output no loss (Keras' `None`): it
+ * still predicts, but nothing trains it against targets (see {@link OutputSpec.loss}).
+ */
+export type LossSpec = LossName | string | Loss | readonly (LossName | string | Loss | null)[] | Readonly<Record<string, LossName | string | Loss | null>>;
+type MetricList = readonly (MetricName | string | MetricObject)[];
+/**
+ * A list applied to every output, a list of lists (one per output, in output order, as Keras takes
+ * them; `null` for an output without metrics), or an object keyed by output name (see `model.outputNames`).
+ */
+export type MetricsSpec = MetricList | readonly (MetricList | null)[] | Readonly<Record<string, MetricList>>;
 
 /** What compile takes for metrics: a {@link MetricsSpec}, or as in tfjs one metric, and one per output in an object. */
 export type MetricsArg = MetricsSpec | MetricName | string | MetricObject | Readonly<Record<string, MetricName | string | MetricObject | readonly (MetricName | string | MetricObject)[]>>;
@@ -27,7 +36,11 @@ export interface OutputSpec {
   /** Which of the node's outputs it is (0 but for a layer with several, e.g. a returned state). */
   readonly tensor: number;
   readonly shape: Shape;
-  readonly loss: Loss;
+  /**
+   * null where compile gave the output no loss (Keras' `None`): it adds nothing to the loss and
+   * sends no gradient back, and its targets are read only when it has metrics.
+   */
+  readonly loss: Loss | null;
   /** Its weight in the total loss (1 unless `lossWeights` says otherwise). */
   readonly weight: number;
   readonly metrics: readonly Metric[];
@@ -43,36 +56,58 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Tensor) && !isTfjsTensor(value) && !isLossObject(value);
 }
 
-/** Checks the loss names in a compile spec before the graph is known; returns the first loss (the model's `loss`). */
+/**
+ * Checks the loss names in a compile spec before the graph is known; returns the first loss (the
+ * model's `loss`), skipping outputs given none (`null`), of which there must not be only those.
+ */
 export function checkLossSpec(spec: LossSpec): Loss {
+  if (spec === null) {
+    throw new Error("compile received loss=null, but a model needs a loss to train: give a name such as 'meanSquaredError' or one from km.losses. null means 'no loss' only for some outputs of a model with several, in a list or object: loss: [null, 'categoricalCrossentropy'].");
+  }
   if (Array.isArray(spec)) {
     if (spec.length === 0) throw new Error('compile received loss=[]; give one loss per output, e.g. loss: [\'sparseCategoricalCrossentropy\', \'meanSquaredError\'].');
-    return spec.map((l) => getLoss(l))[0];
+    return firstLoss(spec, `[${spec.map(() => 'null').join(', ')}]`);
   }
   if (isRecord(spec)) {
-    const losses = Object.values(spec).map((l) => getLoss(l as string | Loss));
-    if (losses.length === 0) throw new Error('compile received loss={}; give a loss per output name, e.g. loss: { class: \'sparseCategoricalCrossentropy\', value: \'mse\' }.');
-    return losses[0];
+    const entries = Object.values(spec);
+    if (entries.length === 0) throw new Error('compile received loss={}; give a loss per output name, e.g. loss: { class: \'sparseCategoricalCrossentropy\', value: \'mse\' }.');
+    return firstLoss(entries, `{ ${Object.keys(spec).map((k) => `${k}: null`).join(', ')} }`);
   }
   return getLoss(spec as string | Loss);
+}
+
+function firstLoss(entries: readonly unknown[], received: string): Loss {
+  if (entries.includes(undefined)) throw undefinedInCompileError('loss');
+  const losses = entries.filter((l) => l !== null).map((l) => getLoss(l as string | Loss));
+  if (losses.length === 0) throw new Error(`compile received loss=${received}: no output has a loss, so there is nothing to train. null gives one output no loss; give at least one output a loss, e.g. 'meanSquaredError'.`);
+  return losses[0];
 }
 
 /** A metrics argument as lists: one metric (a name, a metric object, or what checkMetricName refuses) becomes a list of one. */
 export function metricsSpecOf(arg: MetricsArg): MetricsSpec {
   const listed = (entry: unknown) => (Array.isArray(entry) ? entry : [entry]);
   if (typeof arg !== 'object' || arg === null || isMetricObject(arg)) return [arg as string | MetricObject];
-  if (Array.isArray(arg)) return arg;
+  if (Array.isArray(arg)) return arg as MetricsSpec;
   return Object.fromEntries(Object.entries(arg).map(([key, entry]) => [key, listed(entry)]));
 }
 
 /** Checks the metric names in a compile spec before the graph is known. */
 export function checkMetricsSpec(spec: MetricsSpec): void {
-  specMetrics(spec).forEach(checkMetricName);
+  for (const metric of specMetrics(spec)) {
+    if (metric === undefined) throw undefinedInCompileError('metric');
+    checkMetricName(metric);
+  }
 }
 
 /** Every entry of a metrics spec, names and metric objects, over all outputs. */
 export function specMetrics(spec: MetricsSpec): (string | MetricObject)[] {
-  return Array.isArray(spec) ? [...spec] : Object.values(spec as Record<string, readonly (string | MetricObject)[]>).flat();
+  const lists: readonly unknown[] = Array.isArray(spec) ? spec : Object.values(spec);
+  return lists.flatMap((entry) => (entry === null ? [] : entry)) as (string | MetricObject)[];
+}
+
+/** Whether a metrics list holds one list per output (`[['mae'], ['accuracy']]`, Keras' form) rather than metrics for every output. */
+export function isPerOutputList(spec: MetricsSpec): spec is readonly (MetricList | null)[] {
+  return Array.isArray(spec) && spec.some((entry) => Array.isArray(entry));
 }
 
 /** The metric objects (from `km.metrics`) in a spec. */
@@ -82,6 +117,12 @@ function metricObjects(spec: MetricsSpec): MetricObject[] {
 
 /** Each output's metrics from a spec: a list for every output, or an object keyed by output name. */
 function metricListsFor(spec: MetricsSpec, names: readonly string[], what: string): (readonly (string | MetricObject)[])[] {
+  if (isPerOutputList(spec)) {
+    if (spec.length !== names.length) {
+      throw new Error(`compile ${what} is a list of ${spec.length} lists, one per output, but the model has ${names.length} output${names.length > 1 ? 's' : ''} [${names.map((n) => `'${n}'`).join(', ')}]. Give one list per output, in that order (null or [] for an output without ${what}), or an object keyed by output name.`);
+    }
+    return spec.map((entry) => (entry === null ? [] : Array.isArray(entry) ? entry : [entry as unknown as string | MetricObject]));
+  }
   if (Array.isArray(spec) && names.length > 1) {
     const shared = (spec as readonly (string | MetricObject)[]).find((m) => typeof m !== 'string');
     // One stateful metric object cannot keep two outputs' running results apart.
@@ -139,6 +180,23 @@ function perOutput<T>(spec: readonly T[] | Readonly<Record<string, T>>, names: r
   });
 }
 
+/**
+ * Each output's loss from a list or object, null where it gives none. As in Keras 3, an object
+ * may leave out an output only when the outputs are named (given as an object); for outputs in a
+ * list every one needs an entry, null for no loss.
+ */
+function outputLosses(spec: readonly (string | Loss | null)[] | Readonly<Record<string, string | Loss | null>>, names: readonly string[], named: boolean): (string | Loss | null)[] {
+  if (Array.isArray(spec) || named) return perOutput<string | Loss | null>(spec, names, 'loss', null);
+  const missing = names.filter((n) => !(n in spec));
+  // Unknown keys first (perOutput names them): a misspelt output name also leaves its output out.
+  if (missing.length > 0 && Object.keys(spec).every((key) => names.includes(key))) {
+    const key = (n: string) => (/^[A-Za-z_$][\w$]*$/.test(n) ? n : `'${n}'`);
+    const example = `{ ${names.map((n) => `${key(n)}: ${n in spec ? '...' : 'null'}`).join(', ')} }`;
+    throw new Error(`compile loss gives nothing for output${missing.length > 1 ? 's' : ''} ${missing.map((n) => `'${n}'`).join(', ')}; the model's outputs are [${names.map((n) => `'${n}'`).join(', ')}]. Give every output an entry, null for one without a loss (Keras' None): loss: ${example}.`);
+  }
+  return perOutput<string | Loss | null>(spec, names, 'loss', undefined);
+}
+
 /** Resolves compile's loss, lossWeights, metrics and weightedMetrics into one spec per model output, with errors that name the outputs. */
 export function resolveOutputs(graph: Graph, loss: LossSpec, lossWeights: LossWeightsSpec | undefined, metrics: MetricsSpec, weightedMetrics: MetricsSpec = []): OutputSpec[] {
   const names = outputNames(graph);
@@ -150,7 +208,7 @@ export function resolveOutputs(graph: Graph, loss: LossSpec, lossWeights: LossWe
     if (graph.outputKeys) throw new Error(`The model's outputs '${names[layerNames.indexOf(layerNames[repeated])]}' and '${names[repeated]}' are the same tensor (of layer '${layerNames[repeated]}'), so their losses would both write its gradient. ${fix}`);
     throw new Error(`The model lists output '${layerNames[repeated]}' more than once among its outputs [${names.map((n) => `'${n}'`).join(', ')}], so its losses and logs cannot be told apart. ${fix}`);
   }
-  const losses = Array.isArray(loss) || isRecord(loss) ? perOutput<string | Loss>(loss as readonly (string | Loss)[], names, 'loss', undefined) : names.map(() => loss as string | Loss);
+  const losses = Array.isArray(loss) || isRecord(loss) ? outputLosses(loss as readonly (string | Loss | null)[] | Readonly<Record<string, string | Loss | null>>, names, graph.outputKeys !== null) : names.map(() => loss as string | Loss);
   const weights = lossWeights === undefined ? names.map(() => 1) : perOutput(lossWeights, names, 'lossWeights', 1);
   weights.forEach((w, k) => {
     if (!Number.isFinite(w) || w < 0) throw new Error(`compile lossWeights for output '${names[k]}' must be a finite number ≥ 0. Received: ${w}.`);
@@ -164,8 +222,9 @@ export function resolveOutputs(graph: Graph, loss: LossSpec, lossWeights: LossWe
   return names.map((name, k) => {
     const node = graph.outputs[k];
     const shape = graph.modelOutputShape(k);
-    const resolved = getLoss(losses[k]);
-    const metricsOf = (list: readonly (string | MetricObject)[]) => list.map((m) => getMetric(m, resolved, shape));
+    const resolved = losses[k] === null ? null : getLoss(losses[k]);
+    // An output without a loss takes targets shaped like itself, as MSE's are ('accuracy' then goes by the output's classes).
+    const metricsOf = (list: readonly (string | MetricObject)[]) => list.map((m) => getMetric(m, resolved ?? getLoss('meanSquaredError'), shape));
     return { name, node, tensor: graph.outputTensors[k], shape, loss: resolved, weight: weights[k], metrics: metricsOf(metricLists[k]), weightedMetrics: metricsOf(weightedLists[k]) };
   });
 }
@@ -180,24 +239,43 @@ function describe(value: unknown): string {
 
 /**
  * The tensors for each of `names` (the model's inputs or outputs) from one tensor, a list or an
- * object keyed by name; what each one is called in messages comes back beside it.
+ * object keyed by name; what each one is called in messages comes back beside it. Outputs marked
+ * in `noLoss` (compiled without a loss) may go without targets, as Keras 3 lets them: null in the
+ * list, left out of the object, or a list (or one tensor) of only the other outputs' targets.
  */
-export function tensorsFor(value: unknown, names: readonly string[], what: string, kind: 'inputs' | 'outputs'): { tensors: unknown[]; labels: string[] } {
+export function tensorsFor(value: unknown, names: readonly string[], what: string, kind: 'inputs' | 'outputs', noLoss: readonly boolean[] = []): { tensors: unknown[]; labels: string[] } {
   const list = names.map((n) => `'${n}'`).join(', ');
-  const fix = `Pass ${names.length === 1 ? 'one tensor' : `a list of ${names.length} tensors in that order, or an object keyed by those names`}.`;
+  const withLoss = names.filter((_, k) => !noLoss[k]);
+  const optional = withLoss.length < names.length;
+  const skip = optional ? ` Outputs without a loss [${names.filter((_, k) => noLoss[k]).map((n) => `'${n}'`).join(', ')}] may go without targets: null in the list, left out of the object, or a list of the others' targets only [${withLoss.map((n) => `'${n}'`).join(', ')}].` : '';
+  const fix = `Pass ${names.length === 1 ? 'one tensor' : `a list of ${names.length} tensors in that order, or an object keyed by those names`}.${skip}`;
   if (isNumberArray(value)) throw new Error(`${what} must be a km.Tensor; received ${describeNonTensor(value)}.`);
+  // Keras 3's partial targets: only the outputs that have a loss, in order.
+  const partial = optional && (Array.isArray(value) ? value.length === withLoss.length : !isRecord(value) && withLoss.length === 1);
+  if (partial) {
+    const given: unknown[] = Array.isArray(value) ? value : [value];
+    const tensors: unknown[] = [];
+    const labels: string[] = [];
+    let next = 0;
+    names.forEach((n, k) => {
+      const from = noLoss[k] ? -1 : next++;
+      tensors.push(from < 0 ? null : given[from]);
+      labels.push(Array.isArray(value) ? `${what}[${from}] ('${n}')` : what);
+    });
+    return { tensors, labels };
+  }
   if (Array.isArray(value)) {
     if (value.length !== names.length) throw new Error(`${what} is ${describe(value)}, but the model has ${names.length} ${kind} [${list}]. ${fix}`);
     return { tensors: value, labels: names.length === 1 ? [what] : names.map((_, k) => `${what}[${k}] ('${names[k]}')`) };
   }
   if (isRecord(value)) {
     const unknown = Object.keys(value).filter((k) => !names.includes(k));
-    const missing = names.filter((n) => !(n in value));
+    const missing = names.filter((n, k) => !(n in value) && !noLoss[k]);
     if (unknown.length > 0 || missing.length > 0) {
       const parts = [unknown.length ? `unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}` : '', missing.length ? `no entry for ${missing.map((k) => `'${k}'`).join(', ')}` : ''].filter(Boolean);
       throw new Error(`${what} has ${parts.join(' and ')}; the model's ${kind} are [${list}]. ${fix}`);
     }
-    return { tensors: names.map((n) => value[n]), labels: names.map((n) => (names.length === 1 ? what : `${what}['${n}']`)) };
+    return { tensors: names.map((n) => value[n] ?? null), labels: names.map((n) => (names.length === 1 ? what : `${what}['${n}']`)) };
   }
   if (names.length !== 1) throw new Error(`${what} is ${describe(value)}, but the model has ${names.length} ${kind} [${list}]. ${fix}`);
   return { tensors: [value], labels: [what] };

@@ -28,8 +28,9 @@ export function checkStatefulBatches(layers: readonly Layer[], what: string, bat
   const named = `layer '${layer.name}' (${layer.className})`;
   const fixed = layer.declaredBatchSize ?? layers.find((l) => l.declaredBatchSize !== undefined)?.declaredBatchSize;
   if (fixed === undefined) {
-    throw new Error(`The model's ${named} is stateful, so it needs a fixed batch size (each sample's states start the same row of the next batch), but no layer declares one. ` +
-      `Give the model's first layer batchInputShape: [batchSize, ...inputShape] (or batchSize with inputShape on a recurrent first layer), e.g. km.layers.lstm({ units, stateful: true, batchInputShape: [4, 10, 1] }).`);
+    throw new Error(`${named[0].toUpperCase()}${named.slice(1)} is stateful, so it needs a fixed batch size (each sample's states start the same row of the next batch), but none is declared. ` +
+      `Give the layer batchSize, e.g. km.layers.lstm({ units, stateful: true, batchSize: 4 }) (for a layer called on its own, as in layer.apply(x)), ` +
+      `or give a model's first layer batchInputShape: [batchSize, ...inputShape], e.g. km.layers.lstm({ units, stateful: true, batchInputShape: [4, 10, 1] }).`);
   }
   if (batchSize !== fixed) {
     throw new Error(`${what} received batchSize: ${batchSize}, but the model's stateful ${named} keeps the states of ${fixed} samples (the batch size it was built with). Pass batchSize: ${fixed}.`);

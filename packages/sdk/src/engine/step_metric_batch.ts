@@ -41,7 +41,8 @@ export class StepMetricBatch implements MetricBatch {
     this.output = plan.modelOutput(target.graph, k).output;
     this.targets = plan.targetsList[k];
     this.outputShape = shape;
-    this.labelTargets = loss.sparseTargets;
+    // An output without a loss takes targets shaped like it (see prepare).
+    this.labelTargets = loss?.sparseTargets ?? false;
   }
 
   /** The same batch seen with other weights (a weighted metric's), sharing what was read back. */

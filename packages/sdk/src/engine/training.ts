@@ -4,7 +4,7 @@ import { History } from '../callbacks/history.js';
 import { skipsValidation, type CallbackModel, type FitParams } from '../callbacks/callback.js';
 import { checkVerbosity, progressLogger, type Verbosity } from '../callbacks/progbar_logger.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
-import { shapeSize, Tensor } from '../tensor.js';
+import { sameShape, shapeSize, Tensor } from '../tensor.js';
 import { globalGenerator, Random } from '../utils/random.js';
 import type { Graph } from './graph.js';
 import type { ParamStore } from './params.js';
@@ -155,40 +155,53 @@ export async function prepare(target: TrainingTarget, xIn: unknown, yIn: unknown
   await readTensors([xIn, yIn, sampleWeight]);
   const { graph, outputs } = target;
   const xsIn = tensorsFor(xIn, graph.inputNames, xName, 'inputs');
-  const ysIn = tensorsFor(yIn, outputs.map((o) => o.name), yName, 'outputs');
+  const ysIn = tensorsFor(yIn, outputs.map((o) => o.name), yName, 'outputs', outputs.map((o) => o.loss === null));
   const xs = xsIn.tensors.map((t, k) => checkTensor(t, xsIn.labels[k]));
-  const ys = ysIn.tensors.map((t, k) => checkTensor(t, ysIn.labels[k]));
+  // An output without a loss or metrics reads no targets: any given are ignored, as Keras does.
+  const ys = ysIn.tensors.map((t, k) => (readsTargets(outputs[k]) ? checkTensor(outputs[k].loss === null ? (t ?? missingTargets(outputs[k], ysIn.labels[k])) : t, ysIn.labels[k]) : null));
   xs.forEach((x, k) => {
     graph.checkInput(x.shape, xsIn.labels[k], k);
     checkSameLength(xs[0], x, xsIn.labels[0], xsIn.labels[k]);
   });
   ys.forEach((y, k) => {
+    if (!y) return;
     checkSameLength(xs[0], y, xsIn.labels[0], ysIn.labels[k]);
+    const { loss, shape, name } = outputs[k];
+    if (!loss) {
+      // Only its metrics read them, as targets shaped like the output.
+      const expected = [y.shape[0], ...shape];
+      if (sameShape(y.shape, expected) || (shape[shape.length - 1] === 1 && sameShape(y.shape, expected.slice(0, -1)))) return;
+      throw new Error(`${ysIn.labels[k]}, the targets of output '${name}' (which has no loss, only metrics): its metrics compare the predictions with targets shaped like the output, [${expected.join(', ')}], but received shape [${y.shape.join(', ')}] (${y.dtype}).`);
+    }
     try {
-      outputs[k].loss.validateTargets(y, outputs[k].shape);
+      loss.validateTargets(y, shape);
     } catch (e) {
       if (outputs.length === 1) throw e;
-      throw new Error(`${ysIn.labels[k]}, the targets of output '${outputs[k].name}': ${(e as Error).message}`);
+      throw new Error(`${ysIn.labels[k]}, the targets of output '${name}': ${(e as Error).message}`);
     }
   });
   xs.forEach((x, k) => checkFinite(x, xsIn.labels[k]));
-  ys.forEach((y, k) => checkFinite(y, ysIn.labels[k]));
+  ys.forEach((y, k) => y && checkFinite(y, ysIn.labels[k]));
   if (classWeight !== undefined && outputs.length > 1) {
     throw new Error(`classWeight is for models with one output, but this model has ${outputs.length} [${outputs.map((o) => `'${o.name}'`).join(', ')}]. Pass sampleWeight instead, with the class weights multiplied in.`);
   }
   if (classWeight !== undefined && positions(outputs[0].shape) > 1) {
     throw new Error(`classWeight weighs each sample by its one class, but this model's output (None, ${outputs[0].shape.join(', ')}) has a class at each of ${positions(outputs[0].shape)} positions per sample; Keras rejects class_weight here too. Pass sampleWeight, one weight per sample, instead.`);
   }
-  const units = outputs[0].shape[outputs[0].shape.length - 1];
+  // classWeight needs the one output's targets; sampleWeight, the sample count and the first trained output's positions.
+  const first = outputs.findIndex((o) => o.loss !== null);
+  const units = outputs[first].shape[outputs[first].shape.length - 1];
   // A single sigmoid unit classifies into 0 and 1.
-  const weights = resolveSampleWeights(ys[0], sampleWeight, classWeight, outputs[0].shape.slice(0, -1), units === 1 ? 2 : units);
-  const mismatched = weights && weights.row > 1 ? outputs.find((o) => positions(o.shape) !== weights.row) : undefined;
+  const weights = resolveSampleWeights(ys[first]!, sampleWeight, classWeight, outputs[first].shape.slice(0, -1), units === 1 ? 2 : units);
+  const mismatched = weights && weights.row > 1 ? outputs.find((o) => (o.loss || o.weightedMetrics.length > 0) && positions(o.shape) !== weights.row) : undefined;
   if (mismatched) {
     throw new Error(`sampleWeight gives ${weights!.row} weights per sample (one per position), but output '${mismatched.name}' (None, ${mismatched.shape.join(', ')}) has ${positions(mismatched.shape)} positions per sample. Pass one weight per sample, shape [${xs[0].shape[0]}], for a model whose outputs differ in positions.`);
   }
   const n = xs[0].shape[0];
   const yValues = ys.map((y, k) => {
+    if (!y) return new Float32Array(0);
     const { loss, shape } = outputs[k];
+    if (!loss) return y.dtype === 'float32' ? (y.dataSync() as Float32Array) : Float32Array.from(y.dataSync());
     const raw = loss.sparseTargets
       ? y.dtype === 'int32' ? (y.dataSync() as Int32Array) : Int32Array.from(y.dataSync())
       : y.dtype === 'float32' ? (y.dataSync() as Float32Array) : Float32Array.from(y.dataSync());
@@ -203,6 +216,16 @@ export async function prepare(target: TrainingTarget, xIn: unknown, yIn: unknown
     weights: weights?.weights,
     weightRow: weights?.row,
   };
+}
+
+/** Whether training reads an output's targets: for its loss, or for its metrics when it has none. */
+function readsTargets(o: OutputSpec): boolean {
+  return o.loss !== null || o.metrics.length > 0 || o.weightedMetrics.length > 0;
+}
+
+function missingTargets(o: OutputSpec, label: string): never {
+  const names = [...o.metrics, ...o.weightedMetrics].map((m) => `'${m.name}'`).join(', ');
+  throw new Error(`${label}: output '${o.name}' has no loss, but compile gave it the metrics [${names}], which compare its predictions with targets. Pass its targets, or compile without metrics for it.`);
 }
 
 function subset(data: Dataset, start: number, end: number): Dataset {
@@ -226,7 +249,7 @@ function newPassContext(target: TrainingTarget, plan: BatchPlan, training: boole
   // penalty needs to see the probabilities.
   const deferSoftmax = target.outputs.map((o) => {
     const layer = target.graph.nodes[o.node].layer;
-    return o.loss.fusesSoftmax && layer.outputActivation === 'softmax' && target.graph.consumers[o.node].length === 0 && !layer.activityRegularizer;
+    return o.loss !== null && o.loss.fusesSoftmax && layer.outputActivation === 'softmax' && target.graph.consumers[o.node].length === 0 && !layer.activityRegularizer;
   });
   return { backend: target.backend, graph: target.graph, params: target.params, plan, training, deferSoftmax };
 }
@@ -238,7 +261,7 @@ function runBatch(target: TrainingTarget, data: Dataset, start: number, count: n
   const plan = target.plan(count);
   const { backend, outputs } = target;
   for (let k = 0; k < data.xs.length; k++) backend.gatherRows(plan.inputs[k], data.xs[k], data.order, start, count, data.xRows[k]);
-  for (let k = 0; k < data.ys.length; k++) backend.gatherRows(plan.targetsList[k], data.ys[k], data.order, start, count, data.yRows[k]);
+  for (let k = 0; k < data.ys.length; k++) if (data.yRows[k] > 0) backend.gatherRows(plan.targetsList[k], data.ys[k], data.order, start, count, data.yRows[k]);
   const ctx = passContext(target, plan, training);
   forwardPass(ctx);
   const lossSums: Scalar[] = [];
@@ -247,6 +270,14 @@ function runBatch(target: TrainingTarget, data: Dataset, start: number, count: n
     const o = outputs[k];
     const modelOutput = plan.modelOutput(target.graph, k);
     const grad = training ? modelOutput.grad : 0;
+    if (o.loss === null) {
+      // No loss term: the output's gradient starts at zero (layers reading it may still add theirs).
+      if (grad) backend.fill(grad, count * shapeSize(o.shape), 0);
+      lossSums.push(0);
+      // Gathers the batch's sample weights, which its weighted metrics read.
+      if (o.weightedMetrics.length > 0) positionWeights(target, plan, data, k, start, count);
+      continue;
+    }
     // A masked output, or sample weights: Keras' masked, weighted mean over the positions (loss_weights.ts).
     const weights = positionWeights(target, plan, data, k, start, count);
     lossSums.push(o.loss.compute(backend, modelOutput.output, plan.targetsList[k], grad, count, o.shape, ctx.deferSoftmax[k], weights));

@@ -1,7 +1,7 @@
 import type { Functional } from '../engine/functional.js';
 import type { Graph } from '../engine/graph.js';
 import type { LayersModel, ModelCompileArgs } from '../engine/model.js';
-import { outputLayerNames, type LossSpec, type MetricsSpec } from '../engine/outputs.js';
+import { isPerOutputList, outputLayerNames, outputNames, type LossSpec, type MetricsSpec } from '../engine/outputs.js';
 import type { Loss } from '../losses/losses.js';
 import type { MetricObject } from '../metrics/tensor_metric.js';
 import { isObject } from './layers_model_format.js';
@@ -27,12 +27,13 @@ import type { TrainingConfig } from './types.js';
 export function trainingConfigOf(model: LayersModel): TrainingConfig | undefined {
   const { optimizer, compileSpec: spec } = model;
   if (!optimizer || !spec) return undefined;
-  const config: TrainingConfig = { loss: savedLosses(spec.loss), metrics: savedMetrics(spec.metrics), optimizer_config: optimizerConfig(optimizer) };
+  const graph = graphOf(model);
+  const names = graph ? outputNames(graph) : null;
+  const config: TrainingConfig = { loss: savedLosses(spec.loss), metrics: savedMetrics(spec.metrics, names), optimizer_config: optimizerConfig(optimizer) };
   const weights = spec.lossWeights;
   if (weights !== undefined) config.loss_weights = Array.isArray(weights) ? [...(weights as readonly number[])] : { ...(weights as Record<string, number>) };
-  if (spec.weightedMetrics !== undefined) config.weighted_metrics = savedMetrics(spec.weightedMetrics);
+  if (spec.weightedMetrics !== undefined) config.weighted_metrics = savedMetrics(spec.weightedMetrics, names);
   const named = namedOutputsOf(model);
-  const graph = graphOf(model);
   const keyed = named ? renameOutputs(config, named.keys, named.layerNames) : config;
   return graph ? listedWhereTfjsRepeats(keyed, outputLayerNames(graph)) : keyed;
 }
@@ -95,12 +96,19 @@ function isPerOutput(entry: unknown): entry is Record<string, unknown> {
 }
 
 function savedLosses(spec: LossSpec): TrainingConfig['loss'] {
-  if (Array.isArray(spec)) return spec.map((loss, k) => savedLoss(loss, `output ${k}`));
+  // An output without a loss is saved as null, as Keras saves its None.
+  if (Array.isArray(spec)) return spec.map((loss, k) => (loss === null ? null : savedLoss(loss, `output ${k}`)));
   if (typeof spec === 'string' || typeof (spec as Loss).compute === 'function') return savedLoss(spec as string | Loss, 'the model');
-  return Object.fromEntries(Object.entries(spec as Record<string, string | Loss>).map(([name, loss]) => [name, savedLoss(loss, `output '${name}'`)]));
+  return Object.fromEntries(Object.entries(spec as Record<string, string | Loss | null>).map(([name, loss]) => [name, loss === null ? null : savedLoss(loss, `output '${name}'`)]));
 }
 
-function savedMetrics(spec: MetricsSpec): TrainingConfig['metrics'] {
+function perOutputList(entry: unknown): unknown[] {
+  return Array.isArray(entry) ? entry : entry === null || entry === undefined ? [] : [entry];
+}
+
+function savedMetrics(spec: MetricsSpec, names: readonly string[] | null): TrainingConfig['metrics'] {
+  // A list per output (Keras' form) is saved keyed by output name, the form tfjs reads.
+  if (isPerOutputList(spec) && names) return savedMetrics(Object.fromEntries(names.map((name, k) => [name, perOutputList(spec[k])])) as MetricsSpec, null);
   if (Array.isArray(spec)) return spec.map(savedMetric);
   const entries = Object.entries(spec as Record<string, readonly (string | MetricObject)[]>).filter(([, list]) => list.length > 0);
   return Object.fromEntries(entries.map(([name, list]) => [name, list.length === 1 ? savedMetric(list[0]) : list.map(savedMetric)]));
@@ -135,8 +143,9 @@ export function compileArgsOf(config: TrainingConfig): ModelCompileArgs | string
 }
 
 function lossesFromSaved(saved: unknown): LossSpec {
-  if (Array.isArray(saved)) return saved.map(lossFromSaved);
-  if (isPerOutput(saved)) return Object.fromEntries(Object.entries(saved).map(([name, loss]) => [name, lossFromSaved(loss)]));
+  const entry = (loss: unknown) => (loss === null ? null : lossFromSaved(loss));
+  if (Array.isArray(saved)) return saved.map(entry);
+  if (isPerOutput(saved)) return Object.fromEntries(Object.entries(saved).map(([name, loss]) => [name, entry(loss)]));
   return lossFromSaved(saved as SavedLoss);
 }
 

@@ -41,7 +41,8 @@ export type SavedMetricEntry = string | { class_name: string; config: Record<str
  * several outputs, `loss` and `metrics` are lists in output order or objects keyed by output name.
  */
 export interface TrainingConfig {
-  loss: SavedLossEntry | SavedLossEntry[] | Record<string, SavedLossEntry>;
+  /** null for an output compiled without a loss (Keras writes its None as null). */
+  loss: SavedLossEntry | (SavedLossEntry | null)[] | Record<string, SavedLossEntry | null>;
   metrics?: SavedMetricEntry[] | Record<string, unknown>;
   /** Keras' weights of the output losses (tfjs-layers 4.22 refuses to load a file that has them). */
   loss_weights?: number[] | Record<string, number>;

@@ -32,7 +32,14 @@ describe('RNN over cells: clear errors', () => {
 describe('stateful recurrent layers: clear errors', () => {
   it('refuses a model with no fixed batch size', () => {
     const model = km.sequential([km.layers.lstm({ units: 2, stateful: true, inputShape: [3, 2] })]);
-    expect(() => model.predict(x(4))).toThrow(/is stateful, so it needs a fixed batch size.*no layer declares one.*batchInputShape: \[batchSize, \.\.\.inputShape\]/);
+    expect(() => model.predict(x(4))).toThrow(/is stateful, so it needs a fixed batch size.*none is declared.*batchInputShape: \[batchSize, \.\.\.inputShape\]/);
+  });
+
+  it('tells a stateful layer called on its own to take batchSize itself (the keras.io RNN guide calls one eagerly), and then runs', () => {
+    const lstm = km.layers.lstm({ units: 2, stateful: true, name: 'eager_lstm' });
+    expect(() => lstm.apply(x(4))).toThrow(/^Layer 'eager_lstm' \(LSTM\)\.apply: Layer 'eager_lstm' \(LSTM\) is stateful.*Give the layer batchSize, e\.g\. km\.layers\.lstm\(\{ units, stateful: true, batchSize: 4 \}\) \(for a layer called on its own, as in layer\.apply\(x\)\)/);
+    const fixed = km.layers.lstm({ units: 2, stateful: true, batchSize: 4 });
+    expect((fixed.apply(x(4)) as km.Tensor).shape).toEqual([4, 2]);
   });
 
   it('refuses batches of another size, and sample counts that leave a partial batch', () => {

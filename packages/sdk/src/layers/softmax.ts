@@ -61,6 +61,12 @@ export class Softmax extends Layer {
     return this.#lastAxisOnly;
   }
 
+  /** Why a mask cannot reach it, for the error a masked input gets (engine/masks.ts); undefined where it takes one. */
+  get maskRefusal(): string | undefined {
+    if (this.#lastAxisOnly) return undefined;
+    return `normalizes across axis ${JSON.stringify(this.axis)}, so padded steps would take a share of each sample's softmax; it takes a mask only when it normalizes the last axis alone (axis: -1, each step by itself), and no mask across steps`;
+  }
+
   /** 'softmax' when it normalizes the last axis alone, so a cross-entropy loss may fuse it. */
   override get outputActivation(): string {
     return this.#lastAxisOnly ? 'softmax' : 'linear';

@@ -78,7 +78,10 @@ describe('Softmax over any axes', () => {
     const tokens = km.input({ shape: [4] });
     const embedded = km.layers.embedding({ inputDim: 5, outputDim: 3, maskZero: true }).apply(tokens);
     const softmax = km.layers.softmax({ axis: 1, name: 'over_steps' });
-    expect(() => km.model({ inputs: tokens, outputs: softmax.apply(embedded) })).toThrow(/Layer 'over_steps' \(Softmax\) does not support masking/);
+    expect(() => km.model({ inputs: tokens, outputs: softmax.apply(embedded) })).toThrow(/Layer 'over_steps' \(Softmax\) normalizes across axis 1, so padded steps would take a share of each sample's softmax; it takes a mask only when it normalizes the last axis alone \(axis: -1, each step by itself\), and no mask across steps, but its input carries the mask of layer/);
+    // The keras.io masking guide's TemporalSoftmax input: a [steps, 1] score per step, normalized across the steps.
+    const scores = km.layers.dense({ units: 1 }).apply(embedded);
+    expect(() => km.model({ inputs: tokens, outputs: km.layers.softmax({ axis: 1 }).apply(scores) })).toThrow(/\(Softmax\) normalizes across axis 1, so padded steps/);
     // Along the last axis each step normalizes alone, so the mask passes through.
     expect(() => km.model({ inputs: tokens, outputs: km.layers.softmax().apply(embedded) })).not.toThrow();
   });

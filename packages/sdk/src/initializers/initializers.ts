@@ -101,7 +101,7 @@ type PresetName = keyof typeof PRESETS;
 /** Names accepted for initialisers (camelCase, Keras snake_case, tfjs' `leCun...` spelling, and the class names tfjs also takes as names). */
 export type InitializerName =
   | PresetName | 'glorot_uniform' | 'glorot_normal' | 'he_uniform' | 'he_normal' | 'lecun_uniform' | 'lecun_normal'
-  | 'random_uniform' | 'random_normal' | 'truncated_normal' | 'leCunUniform' | 'leCunNormal' | InitializerClassName;
+  | 'random_uniform' | 'random_normal' | 'truncated_normal' | 'leCunUniform' | 'leCunNormal' | 'varianceScaling' | 'variance_scaling' | InitializerClassName;
 
 type InitializerClassName =
   | 'Zeros' | 'Ones' | 'GlorotUniform' | 'GlorotNormal' | 'HeUniform' | 'HeNormal' | 'LecunUniform' | 'LecunNormal' | 'LeCunUniform' | 'LeCunNormal'
@@ -129,9 +129,11 @@ const ALIASES: Record<string, PresetName> = {
   random_uniform: 'randomUniform',
   random_normal: 'randomNormal',
   truncated_normal: 'truncatedNormal',
-  // TensorFlow.js' spellings.
+  // TensorFlow.js' spellings; its 'varianceScaling' at its defaults (scale 1, fanIn, normal) is LeCun normal.
   leCunUniform: 'lecunUniform',
   leCunNormal: 'lecunNormal',
+  varianceScaling: 'lecunNormal',
+  variance_scaling: 'lecunNormal',
   // Class names, which tfjs takes as names too ('GlorotNormal'); VarianceScaling's defaults are LeCun normal's.
   ...PRESET_CLASSES,
   Zeros: 'zeros',
@@ -254,7 +256,7 @@ export function getInitializer(spec: InitializerSpec): Initializer {
   if (isConfig(spec)) return fromConfig({ className: spec.className, config: spec.config ?? {} });
   const preset = typeof spec === 'string' ? presetName(spec) : undefined;
   if (!preset) {
-    throw new Error(`Unknown initializer ${JSON.stringify(spec)}. Valid initializers: ${Object.keys(PRESETS).join(', ')}, or a config such as { className: 'VarianceScaling', config: { scale: 1, mode: 'fanAvg', distribution: 'uniform' } }.`);
+    throw new Error(`Unknown initializer ${JSON.stringify(spec)}. Valid initializers: ${Object.keys(PRESETS).join(', ')} (also in Keras' snake_case, glorot_uniform, and as class names, GlorotUniform), varianceScaling, or a config such as { className: 'VarianceScaling', config: { scale: 1, mode: 'fanAvg', distribution: 'uniform' } }.`);
   }
   return fromConfig(PRESETS[preset]);
 }

@@ -57,9 +57,9 @@ describe('km.initializers, the factories tfjs programs call', () => {
   });
 });
 
-describe('initializer class names given as names, as tfjs takes them', () => {
+describe("initializer class names and tfjs' varianceScaling given as names, as tfjs takes them", () => {
   it("draw what the camelCase name draws, and give the config tfjs' layer gives", () => {
-    for (const [className, name] of [['GlorotNormal', 'glorotNormal'], ['HeNormal', 'heNormal'], ['LeCunUniform', 'leCunUniform'], ['Zeros', 'zeros'], ['VarianceScaling', 'lecunNormal'], ['TruncatedNormal', 'truncatedNormal']] as const) {
+    for (const [className, name] of [['GlorotNormal', 'glorotNormal'], ['HeNormal', 'heNormal'], ['LeCunUniform', 'leCunUniform'], ['Zeros', 'zeros'], ['VarianceScaling', 'lecunNormal'], ['varianceScaling', 'lecunNormal'], ['TruncatedNormal', 'truncatedNormal']] as const) {
       km.utils.setRandomSeed(3);
       const byName = denseKernel(name);
       km.utils.setRandomSeed(3);

@@ -111,3 +111,24 @@ describe('addWeight in a custom layer', () => {
     expect(() => initialWeight(undefined, [2])).toThrow(forms);
   });
 });
+
+describe('a custom layer written the tfjs way', () => {
+  it('is refused when made, naming super(args, className) and forward/backward', () => {
+    // tfjs' guide: super({}), a call() with tensor ops, and the class name from getClassName().
+    class SquaredSum extends km.layers.Layer {
+      readonly className = 'SquaredSum';
+      constructor() {
+        super({}, undefined as unknown as string);
+      }
+      computeOutputShape(): km.layers.Shape {
+        return [];
+      }
+      forward(): void {}
+      backward(): void {}
+    }
+    expect(() => new SquaredSum()).toThrow(
+      "SquaredSum calls super(args) without its class name: kerasm's Layer takes super(args, 'SquaredSum'), the name saved files record (tfjs' static className). " +
+        "It computes in forward(ctx) and backward(ctx) with the backend's kernels, not in tfjs' call() with tensor ops; docs/CUSTOM_LAYERS.md shows a whole custom layer.",
+    );
+  });
+});

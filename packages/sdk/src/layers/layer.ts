@@ -80,6 +80,7 @@ export abstract class Layer {
   #trainable = true;
 
   constructor(args: LayerArgs, className: string) {
+    if (typeof className !== 'string' || className === '') throw missingClassNameError(new.target.name);
     this.name = args.name ?? uniqueLayerName(className);
     this.trainable = args.trainable ?? true;
     if (args.inputShape && args.batchInputShape) {
@@ -646,6 +647,14 @@ function initialWeightsOf(weights: unknown, layer: string): readonly Tensor[] {
 function describeValue(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? String(value);
   return Array.isArray(value) ? 'an array (wrap it: km.tensor(values))' : `a ${value.constructor?.name ?? 'object'}`;
+}
+
+/** A tfjs-style custom layer calls `super(args)` alone, and computes in `call()`, which kerasm never runs. */
+function missingClassNameError(subclass: string): Error {
+  return new Error(
+    `${subclass} calls super(args) without its class name: kerasm's Layer takes super(args, '${subclass}'), the name saved files record (tfjs' static className). ` +
+      `It computes in forward(ctx) and backward(ctx) with the backend's kernels, not in tfjs' call() with tensor ops; docs/CUSTOM_LAYERS.md shows a whole custom layer.`,
+  );
 }
 
 /** Throws unless exactly one input is given; returns its shape. */

@@ -5,3 +5,4 @@ export { padSequences, type PadSequencesOptions } from './pad_sequences.js';
 export { timeseriesDatasetFromArray, type TimeseriesDatasetOptions } from './timeseries_dataset.js';
 export { ctcDecode } from './ctc_decode.js';
 export type { CtcDecodeOptions } from './ctc_decode.js';
+export { shuffle, shuffleCombo } from './shuffle.js';

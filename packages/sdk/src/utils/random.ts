@@ -34,7 +34,7 @@ export class Random {
   }
 
   /** Shuffles `values` in place (Fisher–Yates). */
-  shuffle(values: Int32Array): void {
+  shuffle<T>(values: { length: number; [index: number]: T }): void {
     for (let i = values.length - 1; i > 0; i--) {
       const j = Math.floor(this.next() * (i + 1));
       const t = values[i];

@@ -18,7 +18,7 @@ export function shuffle<T>(array: Shuffleable<T>): void {
   if (!Array.isArray(array) && !ArrayBuffer.isView(array)) {
     throw new Error(`km.utils.shuffle takes an array or a typed array, which it shuffles in place. Received: ${array === null ? 'null' : typeof array}.`);
   }
-  globalGenerator().shuffle(array);
+  globalGenerator().shuffle(array as { length: number; [index: number]: unknown });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { uniqueName } from '../layers/layer_names.js';
 import { Graph, modelInputRef, type ApplicationEnds, type GraphNode, type TensorRef } from './graph.js';
-import { entryLayers, graphEntries, inputPlaces } from './graph_entries.js';
+import { entryLayers, listedEntries } from './graph_entries.js';
 import { InputLayer } from '../layers/input_layer.js';
 import { LayersModel } from './model.js';
 import { SymbolicTensor, type ModelApplication, type SymbolicCall } from './symbolic.js';
@@ -26,6 +26,7 @@ export class Functional extends LayersModel {
   #layers: readonly (Layer | LayersModel)[] | undefined;
 
   constructor(args: FunctionalModelArgs) {
+    checkNotPositional(args);
     checkOptions(args, optionNames<FunctionalModelArgs>({ inputs: true, outputs: true, name: true }), 'km.model');
     const named = namedOutputs(args.outputs);
     const ends = { inputs: listOf(args.inputs, 'inputs'), outputs: named?.tensors ?? listOf(args.outputs as SymbolicTensor | SymbolicTensor[], 'outputs') };
@@ -37,11 +38,13 @@ export class Functional extends LayersModel {
   }
 
   /**
-   * The layers in the order of their first call, a model applied inside this one as one entry (see
-   * {@link LayersModel.layers}), with an {@link InputLayer} per model input where Keras and tfjs list
-   * it: first, in the order the layers reach them, when every input feeds the longest paths (an input
-   * read only near the outputs comes later). So `model.layers[1]` is the layer Keras and tfjs give.
-   * `allLayers`, the weights and the saved file leave the InputLayers out: they have no weights.
+   * The layers as Keras and tfjs list them, a model applied inside this one as one entry (see
+   * {@link LayersModel.layers}), with an {@link InputLayer} per model input: deepest first (the
+   * longest path from a layer to an output), layers of equal depth in the order a walk back from
+   * the outputs first reaches them. So in `a -> a1 -> a2` and `b -> b1 -> b2` added together the
+   * order is a, b, a1, b1, a2, b2, add, and `model.layers[i]`, `getWeights()` and `weights` line up
+   * with Keras' and tfjs' index for index. `allLayers`, the weights and the saved file leave the
+   * InputLayers out: they have no weights.
    */
   override get layers(): readonly (Layer | LayersModel)[] {
     return (this.#layers ??= listedLayers(this.#graph, this.#ends.inputs));
@@ -92,12 +95,19 @@ export function model(args: FunctionalModelArgs): Functional {
   return new Functional(args);
 }
 
-/** The graph's entries with each input's InputLayer placed among them (see {@link Functional.layers}). */
+/** The graph's entries and an InputLayer per model input, in Keras' and tfjs' order (see {@link Functional.layers}). */
 function listedLayers(graph: Graph, inputs: readonly SymbolicTensor[]): (Layer | LayersModel)[] {
-  const entries = graphEntries(graph);
-  const places = inputPlaces(graph, entries);
-  const inputsBefore = (e: number) => inputs.map((t, k) => ({ layer: InputLayer.of(t), ...places[k] })).filter(({ before }) => before === e).sort((a, b) => a.rank - b.rank).map(({ layer }) => layer);
-  return [...entries.flatMap(({ entry }, e) => [...inputsBefore(e), entry]), ...inputsBefore(entries.length)];
+  return listedEntries(graph).map((item) => ('input' in item ? InputLayer.of(inputs[item.input]) : item.entry.entry));
+}
+
+/** Keras' `Model(inputs, outputs)` passes the tensors in order, where km.model (as tfjs' tf.model) takes them by name. */
+function checkNotPositional(args: unknown): void {
+  const tensors = Array.isArray(args) && args.length > 0 && args.every((t) => t instanceof SymbolicTensor);
+  if (!(args instanceof SymbolicTensor) && !tensors) return;
+  throw new Error(
+    `km.model takes one options object: write km.model({ inputs, outputs }) (tfjs' tf.model form) for Keras' Model(inputs, outputs). ` +
+      `Received: ${tensors ? 'a list of symbolic tensors' : 'a symbolic tensor'} as the first argument.`,
+  );
 }
 
 function listOf(value: SymbolicTensor | SymbolicTensor[], what: string): SymbolicTensor[] {

@@ -13,8 +13,37 @@ export interface GraphEntry {
   readonly applications: ModelApplication[];
 }
 
-/** The graph's entries in the order of their first node; a model applied inside it is one entry, each application a call. */
+/**
+ * The graph's entries as Keras and tfjs list a functional model's layers (see {@link listedEntries}),
+ * without the model inputs; a model applied inside it is one entry, each application a call.
+ */
 export function graphEntries(graph: Graph): GraphEntry[] {
+  return listedEntries(graph).flatMap((item) => ('entry' in item ? [item.entry] : []));
+}
+
+/** One item of a functional model's `layers`: an entry of the graph, or model input k (its InputLayer). */
+export type ListedEntry = { readonly entry: GraphEntry } | { readonly input: number };
+
+const listed = new WeakMap<Graph, readonly ListedEntry[]>();
+
+/**
+ * The graph's entries and model inputs in the order Keras (`map_graph_network`) and tfjs (the
+ * Container constructor) list a functional model's layers, so `layers`, `getWeights()` and the saved
+ * file line up with theirs index for index. A walk from the outputs, each output in turn and each
+ * call's inputs in order, numbers every entry and input when it first reaches it. Each call's depth
+ * is then the longest path from it to an output, taken over the calls in reverse of the order the
+ * walk finished them; an entry's depth is the largest of its calls' so far, which a later call also
+ * starts from (a shared layer). The list goes deepest first, equal depths in walk order. Graph
+ * nodes keep their own, topological, order for running the model.
+ */
+export function listedEntries(graph: Graph): readonly ListedEntry[] {
+  let known = listed.get(graph);
+  if (!known) listed.set(graph, (known = depthOrder(graph, entriesInNodeOrder(graph))));
+  return known;
+}
+
+/** The graph's entries in the order of their first node. */
+function entriesInNodeOrder(graph: Graph): GraphEntry[] {
   const entries = new Map<Layer | LayersModel, GraphEntry>();
   const calls = new Map<ModelApplication, number[]>();
   graph.nodes.forEach((node, i) => {
@@ -70,15 +99,9 @@ export function tensorSource(graph: Graph, entries: readonly GraphEntry[]): (ref
   };
 }
 
-/**
- * Where Keras and tfjs list each model input's InputLayer among the entries: for input k, the index
- * of the entry it comes just before. They sort a functional model's layers by depth (the longest
- * path from the layer to an output), deepest first, ties in the order a depth-first walk from the
- * outputs first reaches them; an input goes before the entry that follows it in that order. Inputs
- * placed before one entry come in that order too, which is why the result also ranks them.
- */
-export function inputPlaces(graph: Graph, entries: readonly GraphEntry[]): { before: number; rank: number }[] {
-  // A call per layer call or model application, then one per model input; each belongs to an entry (inputs: after them).
+/** {@link listedEntries} from the entries in node order: owners are entries, then model inputs. */
+function depthOrder(graph: Graph, entries: readonly GraphEntry[]): ListedEntry[] {
+  // A call per layer call or model application, then one per model input; each belongs to an owner.
   const callOfNode = new Map<number, number>();
   const callEntry: number[] = [];
   const callReads: (readonly number[])[] = [];
@@ -94,7 +117,7 @@ export function inputPlaces(graph: Graph, entries: readonly GraphEntry[]): { bef
   const callCount = callEntry.length + graph.inputNames.length;
   const ownerOf = (call: number) => (call < callEntry.length ? callEntry[call] : entries.length + call - callEntry.length);
   const readsOf = (call: number) => (call < callEntry.length ? callReads[call].map(callOf) : []);
-  // The walk: each owner's first visit, and the calls finished from the inputs towards the outputs.
+  // The walk: each owner's first visit, and the calls in the order it finished them.
   const firstSeen = new Map<number, number>();
   const finished = new Set<number>();
   const fromInputs: number[] = [];
@@ -115,9 +138,7 @@ export function inputPlaces(graph: Graph, entries: readonly GraphEntry[]): { bef
     for (const read of readsOf(call)) callDepth[read] = Math.max(callDepth[read], depth + 1);
   }
   const order = [...ownerDepth.keys()].sort((a, b) => ownerDepth.get(b)! - ownerDepth.get(a)! || firstSeen.get(a)! - firstSeen.get(b)!);
-  return graph.inputNames.map((_, k) => {
-    const rank = order.indexOf(entries.length + k);
-    const next = order.slice(rank + 1).find((owner) => owner < entries.length);
-    return { before: next ?? entries.length, rank };
-  });
+  // The walk reaches every entry; were one missed, listing it last still keeps its weights.
+  const missed = entries.flatMap((entry, e) => (ownerDepth.has(e) ? [] : [{ entry }]));
+  return [...order.map((owner) => (owner < entries.length ? { entry: entries[owner] } : { input: owner - entries.length })), ...missed];
 }

@@ -1,5 +1,5 @@
 import { inboundTensor, type Graph } from '../engine/graph.js';
-import { graphEntries, tensorSource } from '../engine/graph_entries.js';
+import { graphEntries, listedEntries, tensorSource, type GraphEntry } from '../engine/graph_entries.js';
 import { input, SymbolicTensor } from '../engine/symbolic.js';
 import type { LayersModel } from '../engine/model.js';
 import type { Layer } from '../layers/layer.js';
@@ -22,7 +22,8 @@ export const FUNCTIONAL_CLASS_NAMES: readonly string[] = ['Model', 'Functional']
  * passed by keyword. A call applied with `{ training }` has it in the same kwargs, as Keras 2 and
  * tfjs write `layer(x, training=False)`. A model applied inside this one is one entry holding its
  * own topology's config (`nestedTopology`), one inbound node per application; tfjs and Keras 2
- * number its calls from 1 (its call 0 built it), so references to its outputs do too.
+ * number its calls from 1 (its call 0 built it), so references to its outputs do too. The entries
+ * follow the model's `layers` order, InputLayers included, as tfjs writes them.
  *
  * Outputs given as an object (Keras 3's dict outputs) stay a list in `output_layers`, which is
  * all tfjs reads (it loads the model with list outputs); their keys go beside it in `output_keys`,
@@ -41,7 +42,7 @@ export function functionalTopology(name: string, graph: Graph, inputDtypes: read
     config: { batch_input_shape: [null, ...graph.inputShapes[k]], dtype: inputDtypes[k], sparse: false, name: inputName },
     inbound_nodes: [],
   }));
-  const layers = entries.map(({ entry, calls, applications }) => {
+  const entryConfig = ({ entry, calls, applications }: GraphEntry) => {
     if (applications.length > 0) {
       const model = entry as LayersModel;
       return {
@@ -58,12 +59,13 @@ export function functionalTopology(name: string, graph: Graph, inputDtypes: read
       config: savedLayerConfig(layer),
       inbound_nodes: calls.map(([i]) => inboundNode(graph.nodes[i].inbound.map((ref, slot) => source(ref, inboundTensor(graph.nodes[i], slot))), layer, graph.nodes[i].training)),
     };
-  });
+  };
+  const layers = listedEntries(graph).map((item) => ('input' in item ? inputLayers[item.input] : entryConfig(item.entry)));
   return {
     class_name: 'Model',
     config: {
       name,
-      layers: [...inputLayers, ...layers],
+      layers,
       input_layers: graph.inputNames.map((inputName) => [inputName, 0, 0]),
       output_layers: graph.outputs.map((i, k) => source(i, graph.outputTensors[k]).slice(0, 3)),
       ...(graph.outputKeys ? { output_keys: [...graph.outputKeys] } : {}),

@@ -32,6 +32,7 @@ import { modelTopologyOf } from '../io/model_topology.js';
 import { savedModelClassName } from '../io/layers_model_format.js';
 import { checkedUserMetadata } from '../io/user_metadata.js';
 import { saveModel, saveModelWeights, type SaveConfig } from '../io/save_model.js';
+import { warnFreshOptimizerOnce } from '../io/fresh_optimizer.js';
 import { resetStatefulLayers } from './stateful.js';
 import { checkCompileArgs, type ModelCompileArgs } from './compile_args.js';
 import { checkModelClass } from './model_subclassing.js';
@@ -903,7 +904,10 @@ export abstract class LayersModel {
     await ready();
     this.#ensureGraph(sampleShape);
     const runtime = this.#ensureRuntime(activeBackend());
-    if (training) this.#trainableWarnings.check(this.name, runtime.params);
+    if (training) {
+      this.#trainableWarnings.check(this.name, runtime.params);
+      warnFreshOptimizerOnce(this, this.#compiled.optimizer);
+    }
     const model = this;
     return {
       backend: runtime.backend,

@@ -2,6 +2,7 @@ import type { LayersModel } from '../engine/model.js';
 import type { Layer } from '../layers/layer.js';
 import { renameKeys, toCamelCase, toSnakeCase } from './keras_names.js';
 import type { SavedLayers } from './saved_layers.js';
+import { checkConfigKeepsOptions } from './custom_layer_config.js';
 
 /** What kerasm writes as `keras_version` and `backend` (tfjs writes its own; readers ignore both). */
 export const KERAS_VERSION = 'kerasm 0.0.0';
@@ -57,6 +58,7 @@ function pythonicInitializer(config: Json): Json {
 
 /** One layer's config as saved: snake_case keys and Keras' value spellings. */
 export function savedLayerConfig(layer: Layer): Json {
+  checkConfigKeepsOptions(layer);
   return pythonicValues(renameKeys(layer.getConfig(), toSnakeCase) as Json);
 }
 
@@ -100,6 +102,9 @@ export function isObject(value: unknown): value is Json {
 export function layersFromTopology(topology: unknown, source: string, load: TopologyLoad): ParsedTopology {
   const model = modelConfigOf(topology, source);
   const className = model.class_name;
+  if (className === undefined) {
+    throw new Error(`${source}: the topology has no class_name, so it names no model class. Pass model.toJSON() or { class_name, config } (a model.json's modelTopology holds one).`);
+  }
   if (className !== 'Sequential') {
     throw new Error(`${source}: kerasm loads Sequential and functional ('Model', 'Functional') models; this model is a '${String(className)}'. Rebuild it with km.sequential or km.model, or load it with TensorFlow.js.`);
   }

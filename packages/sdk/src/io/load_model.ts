@@ -14,6 +14,7 @@ import { compileArgsOf, withOutputKeys } from './training_config.js';
 import type { IOHandler, ModelArtifacts } from './types.js';
 import { weightsByName, weightsByNameLoosely } from './match_weights.js';
 import { savedWeights } from './weights.js';
+import { markFreshOptimizer } from './fresh_optimizer.js';
 
 /**
  * Options of {@link loadLayersModel}: tfjs' `LoadOptions`, with their tfjs meaning. The HTTP
@@ -69,6 +70,12 @@ function checkLoadOptions(source: string | IOHandler, options: LoadOptions | nul
   if (options === null) return {}; // tfjs takes null as no options
   if (typeof options !== 'object' || Array.isArray(options)) checkOptions(options, LOAD_OPTIONS, call); // throws, naming what was received
   const given: Record<string, unknown> = { ...options };
+  if (given.customObjects !== undefined) {
+    throw new Error(
+      `${call} takes no customObjects (Keras' custom_objects): kerasm finds a saved layer's class in its registry, so register each custom layer class before loading, km.layers.registerLayer('MyLayer', (config) => new MyLayer(config)). ` +
+        `A custom activation or other function is written as a custom layer too, since kerasm computes with its own kernels (docs/CUSTOM_LAYERS.md).`,
+    );
+  }
   for (const [name, why] of Object.entries(GRAPH_MODEL_OPTIONS)) {
     if (given[name]) throw new Error(`${call} loads LayersModels and does not take ${name}: true. ${why}.`);
     delete given[name];
@@ -118,7 +125,7 @@ export async function modelFromArtifacts(artifacts: ModelArtifacts, where: strin
   const optimizerWeights = saved.optimizer;
   if (optimizerWeights.length > 0 && model.optimizer) {
     restoreOptimizerWeights(model.optimizer, model.computedLayers, backend(), new Map(optimizerWeights.map((w) => [w.name, w])), where);
-  }
+  } else markFreshOptimizer(model, where);
   return model;
 }
 

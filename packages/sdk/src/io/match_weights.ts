@@ -2,6 +2,7 @@ import { weightOrder } from '../engine/params.js';
 import type { Layer, WeightSpec } from '../layers/layer.js';
 import { sameShape, Tensor } from '../tensor.js';
 import type { NamedWeight } from './weights.js';
+import { baseConfigHint } from './custom_layer_config.js';
 
 /** The model's weights made from saved ones, in `weightOrder`, or why the saved ones do not fit. */
 type Pairing = { tensors: Tensor[] } | { problem: string };
@@ -9,7 +10,7 @@ type Pairing = { tensors: Tensor[] } | { problem: string };
 /** The tensor for one layer weight from a saved weight, or why it does not fit. */
 function tensorFor(found: NamedWeight, layer: Layer, spec: WeightSpec): Tensor | string {
   if (!sameShape(found.shape, spec.shape)) {
-    return `weight '${found.name}' has shape [${found.shape.join(', ')}] in the manifest, but layer '${layer.name}' (${layer.className}) expects [${spec.shape.join(', ')}] for '${spec.name}'`;
+    return `weight '${found.name}' has shape [${found.shape.join(', ')}] in the manifest, but layer '${layer.name}' (${layer.className}) expects [${spec.shape.join(', ')}] for '${spec.name}'${baseConfigHint(layer)}`;
   }
   if (!(found.values instanceof Float32Array)) return `weight '${found.name}' is stored as int32, but layer '${layer.name}' expects float32 weights`;
   return new Tensor(found.values, spec.shape, 'float32');

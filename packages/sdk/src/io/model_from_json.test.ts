@@ -76,6 +76,20 @@ describe('km.models.modelFromJSON', () => {
     }
   });
 
+  it("takes the bare config model.getConfig() gives (Keras' Model.from_config(model.get_config())), functional or Sequential", async () => {
+    for (const model of [twoTowers(), mlp()]) {
+      const built = km.models.modelFromJSON(model.getConfig());
+      expect(built.className).toBe(model.className);
+      expect(built.toJSON()).toBe(model.toJSON());
+      built.setWeights(model.getWeights());
+      const input = model.inputs.length === 2 ? [x, x] : x;
+      expect(maxAbsDiff(built.predict(input).dataSync(), model.predict(input).dataSync())).toBe(0);
+    }
+    const noClass = { modelTopology: { config: mlp().getConfig() }, format: 'layers-model', weightSpecs: [], weightData: new ArrayBuffer(0) };
+    await expect(km.loadLayersModel(km.io.fromMemory(noClass as km.io.ModelArtifacts))).rejects.toThrow(/the topology has no class_name, so it names no model class\. Pass model\.toJSON\(\) or \{ class_name, config \}/);
+    expect(() => km.models.modelFromJSON({ name: 'what' })).toThrow(/modelFromJSON: the topology has no class_name.*Pass model\.toJSON\(\) or \{ class_name, config \}/);
+  });
+
   it('refuses what it cannot build, saying what to pass', () => {
     expect(() => km.models.modelFromJSON('{"class_name": "Sequential",')).toThrow(/modelFromJSON: the string is not valid JSON \(.*\)\. Pass what model\.toJSON\(\) returns\./);
     expect(() => km.models.modelFromJSON({ modelTopology: mlp().toJSON(null, false), weightsManifest: [] })).toThrow(

@@ -16,7 +16,10 @@ export const GENERATED_BY = 'kerasm v0.0.0';
 export interface SaveConfig {
   /**
    * Also save the optimizer's state (moments, iteration count) so training can resume exactly
-   * (default false, as in tfjs). The model must be compiled. Every kerasm optimizer saves; the
+   * (default false, as in tfjs). The model must be compiled. Without it the model still loads
+   * compiled, from its training config, but with a fresh optimizer: training it restarts Adam,
+   * RMSprop or SGD with momentum from zero state rather than resuming (unlike Keras' `.keras`
+   * file, which always holds the state), and its first `fit` warns once saying so. Every kerasm optimizer saves; the
    * state is in tfjs' layout, which tfjs-layers 4.22 resumes for Adam, SGD/Momentum, RMSProp,
    * Adagrad and Adadelta. tfjs cannot load Adamax state, and refuses files whose optimizer it lacks
    * (Nadam, AdamW, Lion, Ftrl, Lamb, Adafactor: "Unknown layer: Nadam"), even without the state.

@@ -74,6 +74,7 @@ export type ActivationLayerName = ActivationName | 'glu';
 /** Resolves an activation name (Keras' aliases too); `undefined` and `null` mean linear, as in Keras. */
 export function getActivation(name: string | null | undefined, layerName: string): LayerActivation {
   if (name === undefined || name === null) return 'linear';
+  if (typeof name === 'function') throw customActivationError(String(name), layerName);
   const kind = KERAS_ALIASES[name] ?? name;
   if ((ACTIVATIONS as readonly string[]).includes(kind)) return kind as LayerActivation;
   const valid = `Valid activations: ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')} (${Object.keys(KERAS_ALIASES).map((a) => `'${a}'`).join(', ')} work too; 'glu' only as km.layers.activation({ activation: 'glu' })).`;
@@ -86,7 +87,16 @@ export function getActivation(name: string | null | undefined, layerName: string
     const why = NOT_SUPPORTED[name];
     throw new Error(`Activation '${name}' in layer '${layerName}' is not supported by kerasm yet${why ? ` (${why})` : ''}. ${valid}`);
   }
-  throw new Error(`Unknown activation '${name}' in layer '${layerName}'. ${valid}`);
+  throw new Error(`Unknown activation '${name}' in layer '${layerName}'. ${valid} A custom activation (Keras' custom_objects) is written as a custom layer: docs/CUSTOM_LAYERS.md.`);
+}
+
+/** Keras' `activation=my_fn`: kerasm runs each activation as a kernel, forward and backward, so it has no place for a function. */
+function customActivationError(source: string, layerName: string): Error {
+  const shown = source.length > 40 ? `${source.slice(0, 40)}...` : source;
+  return new Error(
+    `Layer '${layerName}': activation is a function (${shown}), but kerasm computes activations with its own kernels, so it takes one of their names: ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')}. ` +
+      `A custom elementwise function is written as a custom layer, whose forward and backward compute it with the backend's kernels (docs/CUSTOM_LAYERS.md), placed after this layer with activation: 'linear'.`,
+  );
 }
 
 /**

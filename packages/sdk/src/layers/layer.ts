@@ -11,6 +11,7 @@ import type { Backend, BufferId } from '../backend/backend.js';
 import type { BackwardContext, ForwardContext, WeightSpec } from './layer_context.js';
 import { uniqueLayerName } from './layer_names.js';
 import { LayerWeight, layerWeights } from './layer_weight.js';
+import { LAYER } from './layer_options.js';
 
 /** A shape without the batch dimension. */
 export type Shape = readonly number[];
@@ -78,6 +79,8 @@ export abstract class Layer {
   #initialWeights: readonly Tensor[] | undefined;
   #builtFor: readonly Shape[] | null = null;
   #trainable = true;
+  /** The layers whose weights `addInnerWeights` made this layer's own. */
+  readonly #innerLayers = new Set<Layer>();
 
   constructor(args: LayerArgs, className: string) {
     if (typeof className !== 'string' || className === '') throw missingClassNameError(new.target.name);
@@ -121,6 +124,8 @@ export abstract class Layer {
       this.declaredInputDType = args.inputDType;
     }
     if (args.weights !== undefined) this.#initialWeights = initialWeightsOf(args.weights, this.name);
+    const own = Object.entries(args).filter(([key, value]) => !Object.hasOwn(LAYER, key) && value !== undefined);
+    constructedWith.set(this, { options: Object.fromEntries(own) });
   }
 
   /**
@@ -240,7 +245,16 @@ export abstract class Layer {
     const inputShapes = this.weightInputShapes(callShapes);
     const builtFor = this.#builtFor;
     if (builtFor === null) {
+      // The fields the constructor set, before build adds its own (see constructedState).
+      const record = constructedWith.get(this);
+      if (record && !record.fields) record.fields = Object.fromEntries(Object.entries(this));
       this.build(inputShapes);
+      try {
+        checkNoHeldLayers(this, this.#innerLayers);
+      } catch (error) {
+        this.#weights = [];
+        throw error;
+      }
       const initial = this.#initialWeights;
       if (initial) {
         try {
@@ -311,6 +325,7 @@ export abstract class Layer {
    * scope: `<this name>/<weight>`). Each stays trainable only while both layers are.
    */
   protected addInnerWeights(inner: Layer, scope: string): void {
+    this.#innerLayers.add(inner);
     for (const spec of inner.weightSpecs) {
       const own = spec.name.slice(inner.name.length + 1);
       const isTrainable = () => spec.trainable && this.trainable;
@@ -655,6 +670,38 @@ function missingClassNameError(subclass: string): Error {
     `${subclass} calls super(args) without its class name: kerasm's Layer takes super(args, '${subclass}'), the name saved files record (tfjs' static className). ` +
       `It computes in forward(ctx) and backward(ctx) with the backend's kernels, not in tfjs' call() with tensor ops; docs/CUSTOM_LAYERS.md shows a whole custom layer.`,
   );
+}
+
+/** What each layer's constructor received beyond every layer's options, and its fields before build. */
+const constructedWith = new WeakMap<Layer, { options: Record<string, unknown>; fields?: Record<string, unknown> }>();
+
+/**
+ * The options the layer's constructor received that are not every layer's ({@link LAYER}), and its
+ * own enumerable fields as the constructor left them (before `build`; now, for a layer not built),
+ * for the check that a saved config keeps what the layer was made with.
+ */
+export function constructedState(layer: Layer): { options: Record<string, unknown>; fields: Record<string, unknown> } {
+  const record = constructedWith.get(layer);
+  return { options: record?.options ?? {}, fields: record?.fields ?? Object.fromEntries(Object.entries(layer)) };
+}
+
+/**
+ * Keras tracks the layers a custom layer holds as attributes and makes their weights its own;
+ * kerasm does not (only a wrapper's, through addInnerWeights), so they would silently not train or save.
+ */
+function checkNoHeldLayers(layer: Layer, inner: ReadonlySet<Layer>): void {
+  if (inner.size > 0) return; // a wrapper manages the layers it runs
+  for (const [key, value] of Object.entries(layer)) {
+    // A model is checked by shape: engine/model imports this module.
+    const held = (Array.isArray(value) ? value : [value]).find((v) => v instanceof Layer || (typeof v === 'object' && v !== null && 'allLayers' in v && 'predict' in v));
+    if (!held) continue;
+    const what = held instanceof Layer ? `the layer '${held.name}'` : `the model '${(held as { name: string }).name}'`;
+    throw new Error(
+      `Layer '${layer.name}' (${layer.className}) holds ${what} in its property '${key}', as a Keras layer holds the layers its call() runs. ` +
+        `kerasm does not track layers held that way: their weights are not this layer's, so they would not train or save, and forward cannot run them. ` +
+        `Build a layer made of layers as a functional model, km.model({ inputs, outputs }), which is used like a layer (docs/CUSTOM_LAYERS.md, "Layers made of layers").`,
+    );
+  }
 }
 
 /** Throws unless exactly one input is given; returns its shape. */

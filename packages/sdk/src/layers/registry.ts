@@ -4,13 +4,43 @@ import type { Layer } from './layer.js';
 export type LayerFactory = (config: Record<string, unknown>) => Layer;
 
 const factories = new Map<string, LayerFactory>();
+/** The class names kerasm registers itself, once its modules have loaded (see {@link sealBuiltinLayers}). */
+const builtIn = new Set<string>();
 
 /**
- * Registers a layer class under its Keras class name, for deserialization. Each layer file calls
- * this at its bottom; custom layers call it too.
+ * Registers a layer class under its Keras class name, for deserialization: loading a model (or
+ * `layerFromConfig`) calls `factory` with the config `getConfig()` returned. Each layer file calls
+ * this at its bottom; custom layers call it too, under a name of their own: a built-in name
+ * (`'Dense'`) is refused, since replacing it would change how every saved model's layers of that
+ * class load. Registering a custom name again replaces the earlier factory, as Keras 3's
+ * `register_keras_serializable` and tfjs' `registerClass` do (a module evaluated again, in a
+ * notebook or with hot reloading).
+ *
+ * @example
+ * ```ts
+ * km.layers.registerLayer('Scale', (config) => new Scale(config));
+ * ```
  */
 export function registerLayer(className: string, factory: LayerFactory): void {
+  if (typeof className !== 'string' || className === '' || typeof factory !== 'function') {
+    throw new Error(`registerLayer takes the class name its layers save (a non-empty string) and a function that makes a layer from its config, e.g. registerLayer('Scale', (config) => new Scale(config)). Received: className=${JSON.stringify(className)}, factory=${typeof factory}.`);
+  }
+  if (builtIn.has(className)) {
+    throw new Error(
+      `registerLayer('${className}'): '${className}' is a kerasm built-in layer class, and every saved model's ${className} layers load through it. ` +
+        `Register your class under another name, e.g. 'My${className}', and give its className (the second argument of super(args, name)) the same name.`,
+    );
+  }
   factories.set(className, factory);
+}
+
+/**
+ * Marks every class registered so far as kerasm's own, so that `registerLayer` refuses to replace
+ * it. Called once by io/index.ts, which the SDK's entry point loads after km.layers, so after
+ * every layer file has registered its classes and before any user code runs.
+ */
+export function sealBuiltinLayers(): void {
+  for (const name of factories.keys()) builtIn.add(name);
 }
 
 /** Rebuilds a layer from its class name and configuration. */
@@ -20,6 +50,11 @@ export function layerFromConfig(className: string, config: Record<string, unknow
     throw new Error(`Unknown layer class '${className}'. Known classes: ${[...factories.keys()].sort().join(', ')}. Register custom layers with km.layers.registerLayer('${className}', (config) => new MyLayer(config)).`);
   }
   return factory(config);
+}
+
+/** Whether `className` has a registered factory. */
+export function isRegisteredLayer(className: string): boolean {
+  return factories.has(className);
 }
 
 /** Class names that can be deserialized. */

@@ -25,20 +25,36 @@ function checkFactor(value: unknown, what: string): number {
   return value;
 }
 
-/** l1·Σ|w| + l2·Σw². @example `km.layers.dense({ units: 8, kernelRegularizer: km.regularizers.l1l2({ l1: 1e-5, l2: 1e-4 }) })` */
-export function l1l2(args: { l1?: number; l2?: number } = {}): Regularizer {
+/**
+ * l1·Σ|w| + l2·Σw² (each factor 0 unless given, as Keras' `L1L2`). The factors may be given in
+ * order, as Keras' `L1L2(l1, l2)`: both, since Keras' `l1_l2` function defaults a missing one to
+ * 0.01 and its `L1L2` class to 0.
+ *
+ * @example `km.layers.dense({ units: 8, kernelRegularizer: km.regularizers.l1l2({ l1: 1e-5, l2: 1e-4 }) })`, or `km.regularizers.l1l2(1e-5, 1e-4)`
+ */
+export function l1l2(args?: { l1?: number; l2?: number }): Regularizer;
+export function l1l2(l1: number, l2: number): Regularizer;
+export function l1l2(args: { l1?: number; l2?: number } | number = {}, l2?: number): Regularizer {
+  if (typeof args === 'number') {
+    if (l2 === undefined) {
+      throw new Error(`km.regularizers.l1l2 takes both factors in order, l1l2(${args}, ${args}), or by name: l1l2({ l1: ${args} }) leaves l2 at 0 (Keras' l1_l2 would make it 0.01, its L1L2 class 0). Received: l1l2(${args}).`);
+    }
+    return l1l2({ l1: args, l2 });
+  }
   checkOptions(args, ['l1', 'l2'], 'km.regularizers.l1l2');
   return { l1: checkFactor(args.l1 ?? 0, 'l1'), l2: checkFactor(args.l2 ?? 0, 'l2') };
 }
 
-/** l1·Σ|w| (Keras' default l1 = 0.01). @example `km.regularizers.l1({ l1: 0.001 })` */
-export function l1(args: { l1?: number } = {}): Regularizer {
+/** l1·Σ|w| (Keras' default l1 = 0.01); a bare number is the factor, as in Keras' `l1(0.001)`. @example `km.regularizers.l1({ l1: 0.001 })`, or `km.regularizers.l1(0.001)` */
+export function l1(args: { l1?: number } | number = {}): Regularizer {
+  if (typeof args === 'number') return l1l2({ l1: args });
   checkOptions(args, ['l1'], 'km.regularizers.l1');
   return l1l2({ l1: args.l1 ?? 0.01 });
 }
 
-/** l2·Σw² (Keras' default l2 = 0.01). @example `km.regularizers.l2({ l2: 0.001 })` */
-export function l2(args: { l2?: number } = {}): Regularizer {
+/** l2·Σw² (Keras' default l2 = 0.01); a bare number is the factor, as in Keras' `l2(0.001)`. @example `km.regularizers.l2({ l2: 0.001 })`, or `km.regularizers.l2(0.001)` */
+export function l2(args: { l2?: number } | number = {}): Regularizer {
+  if (typeof args === 'number') return l1l2({ l2: args });
   checkOptions(args, ['l2'], 'km.regularizers.l2');
   return l1l2({ l2: args.l2 ?? 0.01 });
 }

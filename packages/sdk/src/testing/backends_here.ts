@@ -19,11 +19,11 @@ export const BACKENDS_HERE: readonly string[] = inBrowser
  * test imports tfjs and the backend package itself and hands tfjs to kerasm, as a bundled page would.
  */
 export async function useBackend(name: string): Promise<void> {
-  if (!inBrowser || name === 'wasm') return km.setBackend(name);
+  if (!inBrowser || name === 'wasm') return km.setBackend(name as km.BackendName);
   const tf = await import('@tensorflow/tfjs-core');
   if (name === 'tfjs-webgl') await import('@tensorflow/tfjs-backend-webgl');
   if (name === 'tfjs-webgpu') await import('@tensorflow/tfjs-backend-webgpu');
-  return km.setBackend(name, { tf });
+  return km.setBackend(name as km.BackendName, { tf });
 }
 
 /**

@@ -1,22 +1,26 @@
+import type * as km from '@kerasm/sdk';
 import { UsageError } from './errors.js';
 import { integerIn, invalidValue } from './flag_values.js';
 
 /** Backends `--backend` accepts in Node (tfjs-webgl and tfjs-webgpu need a browser). */
-export const NODE_BACKENDS = ['wasm', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-node', 'tfjs-node-gpu'] as const;
+export const NODE_BACKENDS = ['wasm', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-node', 'tfjs-node-gpu'] as const satisfies readonly km.BackendName[];
+
+/** A backend `--backend` accepts. */
+export type NodeBackend = (typeof NODE_BACKENDS)[number];
 
 /** Bounds of `--threads`; help quotes them too. */
 export const THREAD_LIMITS = { min: 1, max: 256 } as const;
 
 /** Where a command's kernels run: `--backend` and `--threads`. */
 export interface BackendChoice {
-  backend: string;
+  backend: NodeBackend;
   /** Threads of the wasm backend's kernels; absent means all logical cores. */
   threads?: number;
 }
 
 /** `--backend`'s value, checked against the backends that run in Node. */
-export function parseBackend(raw: string, helpCommand: string): string {
-  if ((NODE_BACKENDS as readonly string[]).includes(raw)) return raw;
+export function parseBackend(raw: string, helpCommand: string): NodeBackend {
+  if ((NODE_BACKENDS as readonly string[]).includes(raw)) return raw as NodeBackend;
   // TensorFlow.js' own backend names are kerasm's with the tfjs- prefix.
   const prefixed = raw === 'tensorflow' ? 'tfjs-node' : raw.startsWith('tfjs-') ? raw : `tfjs-${raw}`;
   const inBrowser = prefixed === 'tfjs-webgl' || prefixed === 'tfjs-webgpu';

@@ -15,8 +15,8 @@
  * ```
  * @packageDocumentation
  */
-export { tensor, Tensor, type DType, type TensorLike, type NestedArray } from './tensor.js';
-export { tensor1d, tensor2d, tensor3d, tensor4d } from './tensor_ranked.js';
+export { tensor, Tensor, type DType, type TensorLike, type NestedArray, type NestedValues, type NestedFloat32Values, type NestedInt32Rows, type Float32Values, type Int32Values } from './tensor.js';
+export { tensor1d, tensor2d, tensor3d, tensor4d, type Tensor1D, type Tensor2D, type Tensor3D, type Tensor4D, type RankedTensorFactory } from './tensor_ranked.js';
 export { zeros, ones, fill, zerosLike, onesLike, oneHot, range, linspace, randomNormal, randomUniform, truncatedNormal } from './tensor_create.js';
 export { buffer, TensorBuffer } from './tensor_buffer.js';
 export { ready, setBackend, setThreads, getBackend, getBackendInfo, backends, type BackendName, type BackendAvailability } from './backend/registry.js';
@@ -28,11 +28,11 @@ export type { SummaryOptions } from './engine/summary.js';
 export { model, Functional, type FunctionalModelArgs } from './engine/functional.js';
 export { input, SymbolicTensor, type InputArgs } from './engine/symbolic.js';
 export type { LayerApplyArgs } from './engine/concrete_apply.js';
-export type { ModelFitArgs, ModelEvaluateArgs, ModelPredictArgs, EvaluateResult } from './engine/training.js';
+export type { ModelFitArgs, ModelEvaluateArgs, ModelPredictArgs, EvaluateResult, LossAndMetrics } from './engine/training.js';
 export type { YieldEvery } from './engine/yield_every.js';
 export type { TrainOnBatchArgs, TestOnBatchArgs, OnBatchResult } from './engine/on_batch.js';
 export type { ModelFitDatasetArgs, ModelEvaluateDatasetArgs } from './engine/fit_dataset.js';
-export type { CustomCallbackArgs, Logs } from './callbacks/callbacks.js';
+export type { CustomCallbackArgs, Logs, TrainLogs } from './callbacks/callbacks.js';
 // tfjs exports these at the top level, for `class X extends tf.Callback`.
 export { Callback, EarlyStopping, CustomCallback, type FitParams } from './callbacks/index.js';
 export { History } from './callbacks/history.js';

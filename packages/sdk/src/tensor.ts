@@ -19,6 +19,14 @@ export type TensorLike = number | NestedValues | Float32Array | Int32Array | Uin
 export interface NestedArray extends Array<number | NestedArray> {}
 /** Nested arrays whose rows may be typed arrays, as `km.tensor` takes them. */
 export interface NestedValues extends Array<number | Float32Array | Int32Array | Uint8Array | NestedValues> {}
+/** Nested arrays with no Int32Array rows, which `km.tensor` makes float32 by default. */
+export interface NestedFloat32Values extends Array<number | Float32Array | Uint8Array | NestedFloat32Values> {}
+/** Nested arrays whose rows are all Int32Arrays, which `km.tensor` makes int32 by default. */
+export interface NestedInt32Rows extends Array<Int32Array | NestedInt32Rows> {}
+/** Values `km.tensor` makes a float32 tensor of when no dtype is given. */
+export type Float32Values = number | Float32Array | Uint8Array | NestedFloat32Values;
+/** Values `km.tensor` makes an int32 tensor of when no dtype is given. */
+export type Int32Values = Int32Array | NestedInt32Rows;
 
 /**
  * Values that still live on a backend's device (a GPU, a tfjs tensor), read into host memory the
@@ -46,8 +54,11 @@ export interface DeviceValues<D extends DType> {
  * ```
  */
 export class Tensor<D extends DType = DType> {
+  /** The size of each axis, outermost first: `[]` for a scalar, `[batch, features]` for a batch of rows. Frozen. */
   readonly shape: readonly number[];
+  /** The element type, `'float32'` or `'int32'`; it decides the typed array `dataSync()` returns. */
   readonly dtype: D;
+  /** The number of values: the product of the shape's axes (1 for a scalar). */
   readonly size: number;
   #values: TypedArrayFor<D> | null;
   #device: DeviceValues<D> | null = null;
@@ -231,6 +242,13 @@ export function isTfjsTensor(value: unknown): value is { shape: number[] } {
  * const rows = km.tensor([new Float32Array([1, 2]), new Float32Array([3, 4])]); // shape [2, 2]
  * ```
  */
+export function tensor<D extends DType>(values: TensorLike, shape: readonly number[] | undefined, dtype: D): Tensor<D>;
+/** Makes a float32 tensor from numbers, nested arrays of them or a Float32Array (see the first overload). */
+export function tensor(values: Float32Values, shape?: readonly number[], dtype?: undefined): Tensor<'float32'>;
+/** Makes an int32 tensor from an Int32Array, or nested arrays of Int32Array rows (see the first overload). */
+export function tensor(values: Int32Values, shape?: readonly number[], dtype?: undefined): Tensor<'int32'>;
+/** Makes a tensor from any values, with the dtype given or the values' default (see the first overload). */
+export function tensor(values: TensorLike, shape?: readonly number[], dtype?: DType): Tensor;
 export function tensor(values: TensorLike, shape?: readonly number[], dtype?: DType): Tensor {
   if (typeof shape === 'string') throw new Error(`km.tensor() takes the shape second and the dtype third, as tfjs does: km.tensor(values, undefined, '${shape}').`);
   const inferredShape: number[] = [];

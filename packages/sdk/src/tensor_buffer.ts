@@ -34,8 +34,11 @@ function valuesFor<D extends DType>(dtype: D, shape: readonly number[], size: nu
  * ```
  */
 export class TensorBuffer<D extends DType = DType> {
+  /** The size of each axis, outermost first, as the tensor made from it will have. Frozen. */
   readonly shape: readonly number[];
+  /** The element type, `'float32'` or `'int32'`; `set` checks values against it. */
   readonly dtype: D;
+  /** The number of values: the product of the shape's axes (1 for a scalar). */
   readonly size: number;
   /** As tfjs' `strides`: the step in `values` along each axis but the last (`[]` below rank 2). */
   readonly strides: readonly number[];

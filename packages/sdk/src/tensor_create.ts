@@ -3,6 +3,7 @@
 // `km.utils.setRandomSeed` makes them repeat; tfjs draws from Math.random.
 import { getInitializer } from './initializers/initializers.js';
 import { Tensor, tensor, type DType, type TensorLike } from './tensor.js';
+import type { Tensor1D } from './tensor_ranked.js';
 import { checkDtype, checkedSize, checkFinite, checkInt32, checkValueNotNaN } from './tensor_checks.js';
 import { globalGenerator, Random } from './utils/random.js';
 
@@ -19,9 +20,9 @@ function filled(shape: readonly number[], size: number, value: number, dtype: DT
  * const h0 = km.zeros([batchSize, 64]); // an initial RNN state
  * ```
  */
-export function zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+export function zeros<D extends DType = 'float32'>(shape: readonly number[], dtype: D = 'float32' as D): Tensor<D> {
   const size = checkedSize('km.zeros()', shape);
-  return filled(shape, size, 0, checkDtype('km.zeros()', dtype));
+  return filled(shape, size, 0, checkDtype('km.zeros()', dtype)) as Tensor<D>;
 }
 
 /**
@@ -32,9 +33,9 @@ export function zeros(shape: readonly number[], dtype: DType = 'float32'): Tenso
  * const realLabels = km.ones([batchSize, 1]); // a GAN discriminator's targets for real images
  * ```
  */
-export function ones(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+export function ones<D extends DType = 'float32'>(shape: readonly number[], dtype: D = 'float32' as D): Tensor<D> {
   const size = checkedSize('km.ones()', shape);
-  return filled(shape, size, 1, checkDtype('km.ones()', dtype));
+  return filled(shape, size, 1, checkDtype('km.ones()', dtype)) as Tensor<D>;
 }
 
 /**
@@ -47,11 +48,11 @@ export function ones(shape: readonly number[], dtype: DType = 'float32'): Tensor
  * const padding = km.fill([2, 10], -1, 'int32');
  * ```
  */
-export function fill(shape: readonly number[], value: number, dtype: DType = 'float32'): Tensor {
+export function fill<D extends DType = 'float32'>(shape: readonly number[], value: number, dtype: D = 'float32' as D): Tensor<D> {
   const size = checkedSize('km.fill()', shape);
   const checked = checkDtype('km.fill()', dtype);
   checkValueNotNaN('km.fill()', 'value', value, checked);
-  return filled(shape, size, value, checked);
+  return filled(shape, size, value, checked) as Tensor<D>;
 }
 
 /** The tensor whose shape and dtype a `...Like` function copies. */
@@ -68,6 +69,9 @@ function template(fn: string, x: Tensor | TensorLike): Tensor {
  * const fakeLabels = km.zerosLike(realLabels);
  * ```
  */
+export function zerosLike<D extends DType>(x: Tensor<D>): Tensor<D>;
+/** Zeros of the shape and dtype `km.tensor(x)` would have (see the first overload). */
+export function zerosLike(x: Tensor | TensorLike): Tensor;
 export function zerosLike(x: Tensor | TensorLike): Tensor {
   const t = template('km.zerosLike()', x);
   return filled(t.shape, t.size, 0, t.dtype);
@@ -80,6 +84,9 @@ export function zerosLike(x: Tensor | TensorLike): Tensor {
  * const weights = km.onesLike(labels);
  * ```
  */
+export function onesLike<D extends DType>(x: Tensor<D>): Tensor<D>;
+/** Ones of the shape and dtype `km.tensor(x)` would have (see the first overload). */
+export function onesLike(x: Tensor | TensorLike): Tensor;
 export function onesLike(x: Tensor | TensorLike): Tensor {
   const t = template('km.onesLike()', x);
   return filled(t.shape, t.size, 1, t.dtype);
@@ -99,7 +106,7 @@ export function onesLike(x: Tensor | TensorLike): Tensor {
  * km.oneHot([0, 2, 1], 3).arraySync(); // [[1, 0, 0], [0, 0, 1], [0, 1, 0]]
  * ```
  */
-export function oneHot(indices: Tensor | TensorLike, depth: number, onValue = 1, offValue = 0, dtype: DType = 'int32'): Tensor {
+export function oneHot<D extends DType = 'int32'>(indices: Tensor | TensorLike, depth: number, onValue = 1, offValue = 0, dtype: D = 'int32' as D): Tensor<D> {
   const fn = 'km.oneHot()';
   if (!Number.isInteger(depth) || depth < 1) {
     throw new Error(`${fn}: depth, the number of classes, must be an integer >= 1; received depth=${String(depth)}.`);
@@ -117,7 +124,7 @@ export function oneHot(indices: Tensor | TensorLike, depth: number, onValue = 1,
     if (id >= depth) throw new Error(`${fn}: index ${i} is ${id}, but depth ${depth} allows 0 to ${depth - 1}. Use depth ${id + 1}, or subtract 1 from labels that start at 1.`);
     if (id >= 0) values[i * depth + id] = onValue;
   }
-  return new Tensor(values, [...t.shape, depth], checked);
+  return new Tensor(values, [...t.shape, depth], checked) as Tensor<D>;
 }
 
 /**
@@ -136,7 +143,7 @@ export function oneHot(indices: Tensor | TensorLike, depth: number, onValue = 1,
  * const positions = km.range(0, 10, 1, 'int32');
  * ```
  */
-export function range(start: number, stop: number, step = 1, dtype: DType = 'float32'): Tensor {
+export function range<D extends DType = 'float32'>(start: number, stop: number, step = 1, dtype: D = 'float32' as D): Tensor1D<D> {
   const fn = 'km.range()';
   const checked = checkDtype(fn, dtype);
   checkFinite(fn, 'start', start);
@@ -151,7 +158,7 @@ export function range(start: number, stop: number, step = 1, dtype: DType = 'flo
   const count = Math.max(0, Math.ceil((stop - start) / by));
   const values = checked === 'int32' ? new Int32Array(count) : new Float32Array(count);
   for (let i = 0; i < count; i++) values[i] = start + i * by;
-  return new Tensor(values, [count], checked);
+  return new Tensor(values, [count], checked) as Tensor1D<D>;
 }
 
 /**
@@ -163,7 +170,7 @@ export function range(start: number, stop: number, step = 1, dtype: DType = 'flo
  * km.linspace(0, 1, 5).arraySync(); // [0, 0.25, 0.5, 0.75, 1]
  * ```
  */
-export function linspace(start: number, stop: number, num: number): Tensor {
+export function linspace(start: number, stop: number, num: number): Tensor1D<'float32'> {
   const fn = 'km.linspace()';
   checkFinite(fn, 'start', start);
   checkFinite(fn, 'stop', stop);
@@ -171,7 +178,7 @@ export function linspace(start: number, stop: number, num: number): Tensor {
   const step = (stop - start) / (num - 1);
   // Testing i === 0 first gives num 1 its one value, start, as tfjs does (step is then 0/0 or ±Infinity).
   const values = Float32Array.from({ length: num }, (_, i) => (i === 0 ? start : i === num - 1 ? stop : start + i * step));
-  return new Tensor(values, [num], 'float32');
+  return new Tensor(values, [num], 'float32') as Tensor1D<'float32'>;
 }
 
 /** The seed's own generator, or kerasm's global one (which `km.utils.setRandomSeed` seeds) without a seed. */
@@ -206,8 +213,8 @@ function gaussian(fn: string, className: string, shape: readonly number[], mean:
  * const noise = km.randomNormal([batchSize, 100]); // a GAN generator's input
  * ```
  */
-export function randomNormal(shape: readonly number[], mean = 0, stdDev = 1, dtype?: DType, seed?: number): Tensor {
-  return gaussian('km.randomNormal()', 'RandomNormal', shape, mean, stdDev, dtype, seed);
+export function randomNormal<D extends DType = 'float32'>(shape: readonly number[], mean = 0, stdDev = 1, dtype?: D, seed?: number): Tensor<D> {
+  return gaussian('km.randomNormal()', 'RandomNormal', shape, mean, stdDev, dtype, seed) as Tensor<D>;
 }
 
 /**
@@ -218,8 +225,8 @@ export function randomNormal(shape: readonly number[], mean = 0, stdDev = 1, dty
  * const w = km.truncatedNormal([784, 64], 0, 0.05, 'float32', 42);
  * ```
  */
-export function truncatedNormal(shape: readonly number[], mean = 0, stdDev = 1, dtype?: DType, seed?: number): Tensor {
-  return gaussian('km.truncatedNormal()', 'TruncatedNormal', shape, mean, stdDev, dtype, seed);
+export function truncatedNormal<D extends DType = 'float32'>(shape: readonly number[], mean = 0, stdDev = 1, dtype?: D, seed?: number): Tensor<D> {
+  return gaussian('km.truncatedNormal()', 'TruncatedNormal', shape, mean, stdDev, dtype, seed) as Tensor<D>;
 }
 
 /**
@@ -236,7 +243,7 @@ export function truncatedNormal(shape: readonly number[], mean = 0, stdDev = 1, 
  * const tokens = km.randomUniform([batchSize, 20], 0, vocabSize, 'int32');
  * ```
  */
-export function randomUniform(shape: readonly number[], minval = 0, maxval = 1, dtype: DType = 'float32', seed?: number): Tensor {
+export function randomUniform<D extends DType = 'float32'>(shape: readonly number[], minval = 0, maxval = 1, dtype: D = 'float32' as D, seed?: number): Tensor<D> {
   const fn = 'km.randomUniform()';
   const size = checkedSize(fn, shape);
   const checked = checkDtype(fn, dtype);
@@ -248,6 +255,6 @@ export function randomUniform(shape: readonly number[], minval = 0, maxval = 1, 
     checkInt32(fn, 'maxval', maxval);
   }
   const random = generator(fn, seed);
-  if (checked === 'int32') return new Tensor(Int32Array.from({ length: size }, () => Math.floor(random.uniform(minval, maxval))), shape, 'int32');
-  return new Tensor(getInitializer({ className: 'RandomUniform', config: { minval, maxval } })(shape, random), shape, 'float32');
+  if (checked === 'int32') return new Tensor(Int32Array.from({ length: size }, () => Math.floor(random.uniform(minval, maxval))), shape, 'int32') as Tensor<D>;
+  return new Tensor(getInitializer({ className: 'RandomUniform', config: { minval, maxval } })(shape, random), shape, 'float32') as Tensor<D>;
 }

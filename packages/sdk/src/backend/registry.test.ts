@@ -29,7 +29,7 @@ describe('backend selection', () => {
   });
 
   it('lists the valid names for an unknown backend', async () => {
-    await expect(km.setBackend('cuda')).rejects.toThrow("Unknown backend 'cuda'. Valid backends: 'wasm', 'tfjs-webgl', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-node', 'tfjs-node-gpu'.");
+    await expect(km.setBackend('cuda' as km.BackendName)).rejects.toThrow("Unknown backend 'cuda'. Valid backends: 'wasm', 'tfjs-webgl', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-node', 'tfjs-node-gpu'.");
     // tfjs' own names point at kerasm's.
     await expect(km.setBackend('webgl' as km.BackendName)).rejects.toThrow("Unknown backend 'webgl'. TensorFlow.js' 'webgl' backend is kerasm's 'tfjs-webgl'. Valid backends:");
     await expect(km.setBackend('tensorflow' as km.BackendName)).rejects.toThrow("TensorFlow.js' 'tensorflow' backend is kerasm's 'tfjs-node'.");

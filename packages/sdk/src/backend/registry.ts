@@ -5,7 +5,7 @@ import type { Backend } from './backend.js';
 let active: Backend | null = null;
 let loading: Promise<Backend> | null = null;
 
-/** Names `km.setBackend` accepts. */
+/** Names `km.setBackend` accepts, and `km.getBackend` and `km.backends()` give. */
 export type BackendName = 'wasm' | 'tfjs-webgl' | 'tfjs-webgpu' | 'tfjs-wasm' | 'tfjs-cpu' | 'tfjs-node' | 'tfjs-node-gpu';
 
 const WASM = 'wasm';
@@ -67,7 +67,7 @@ export async function ready(): Promise<void> {
  * await km.setBackend('tfjs-webgl');
  * ```
  */
-export async function setBackend(name: BackendName | string, options: { tf?: typeof tfc } = {}): Promise<void> {
+export async function setBackend(name: BackendName, options: { tf?: typeof tfc } = {}): Promise<void> {
   if (active?.name === name) return active.resume?.();
   await switchTo(name, options.tf);
 }
@@ -143,8 +143,9 @@ export function backend(): Backend {
 }
 
 /** The active backend's name, e.g. `'wasm'` or `'tfjs-webgl'`. */
-export function getBackend(): string {
-  return backend().name;
+export function getBackend(): BackendName {
+  // Only setBackend makes backends, and it refuses any other name.
+  return backend().name as BackendName;
 }
 
 /**

@@ -1,6 +1,7 @@
+import type { LayersModel } from '../engine/model.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { Tensor } from '../tensor.js';
-import type { CustomCallbackArgs, Logs, PredictBatchLogs } from './callbacks.js';
+import type { CustomCallbackArgs, Logs, PredictBatchLogs, TrainLogs } from './callbacks.js';
 
 /** What a callback may use of the model being trained (a `LayersModel` provides all of it). */
 export interface CallbackModel {
@@ -76,10 +77,15 @@ export abstract class Callback implements CustomCallbackArgs {
     this.params = params;
   }
 
-  /** The model being trained; throws outside `fit`. */
-  get model(): CallbackModel {
+  /**
+   * The model being trained (or evaluated, or predicting), as tfjs' `this.model`: a hook may call
+   * `this.model.predict(x)`, read `this.model.getWeights()` or set `this.model.stopTraining = true`.
+   * Throws outside `fit`, `evaluate` and `predict`.
+   */
+  get model(): LayersModel {
     if (!this.#model) throw new Error(`${this.constructor.name} is not attached to a model: pass it to model.fit({ callbacks: [...] }).`);
-    return this.#model;
+    // fit, evaluate and predict hand over the LayersModel itself; CallbackModel is the part they rely on.
+    return this.#model as LayersModel;
   }
 
   /** The model's optimizer, for callbacks that adjust it. */
@@ -93,15 +99,15 @@ export abstract class Callback implements CustomCallbackArgs {
   /** At the end of `fit`, with the last epoch's logs (none when no epoch ran), as Keras 3. */
   onTrainEnd?(logs?: Logs): void | Promise<void>;
   onEpochBegin?(epoch: number, logs?: Logs): void | Promise<void>;
-  onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
+  onEpochEnd?(epoch: number, logs: TrainLogs): void | Promise<void>;
   /** Before each training batch (Keras' `on_train_batch_begin`), with `{ batch, size }`. */
   onTrainBatchBegin?(batch: number, logs?: Logs): void | Promise<void>;
   /** After each training batch, with `{ batch, size, ...running logs }`. */
-  onTrainBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+  onTrainBatchEnd?(batch: number, logs: TrainLogs): void | Promise<void>;
   /** tfjs' name for `onTrainBatchBegin`: called with the same arguments, just after it. */
   onBatchBegin?(batch: number, logs?: Logs): void | Promise<void>;
   /** tfjs' name for `onTrainBatchEnd`: called with the same arguments, just after it. */
-  onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+  onBatchEnd?(batch: number, logs: TrainLogs): void | Promise<void>;
   /** Before `evaluate`, or `fit`'s validation pass. */
   onTestBegin?(logs?: Logs): void | Promise<void>;
   /** After `evaluate` or `fit`'s validation pass, with its logs (unprefixed: `loss`, not `val_loss`). */

@@ -7,6 +7,12 @@ import type { Tensor } from '../tensor.js';
 export type Logs = Record<string, number>;
 
 /**
+ * The logs of a training epoch or batch, which always hold the `loss` (so `logs.loss` is a number
+ * under `noUncheckedIndexedAccess`), then the metrics and, after validation, the `val_` values.
+ */
+export type TrainLogs = Logs & { loss: number };
+
+/**
  * The outputs of one `predict` batch, as Keras passes them to `on_predict_batch_end`: shaped as
  * `predict` returns them (one tensor, a list in output order, or an object keyed by output name).
  * Each is a copy of the batch's rows, made only when some callback has `onPredictBatchEnd`; on a
@@ -38,15 +44,15 @@ export interface CustomCallbackArgs {
   onTrainEnd?: (logs?: Logs) => void | Promise<void>;
   onEpochBegin?: (epoch: number, logs?: Logs) => void | Promise<void>;
   /** With the epoch's logs: its loss and metrics, then the validation pass's as `val_` ones. */
-  onEpochEnd?: (epoch: number, logs: Logs) => void | Promise<void>;
+  onEpochEnd?: (epoch: number, logs: TrainLogs) => void | Promise<void>;
   /** Before each training batch (Keras' `on_train_batch_begin`), with `{ batch, size }`. */
   onTrainBatchBegin?: (batch: number, logs?: Logs) => void | Promise<void>;
   /** After each training batch (Keras' `on_train_batch_end`), with `{ batch, size, ...running logs }`. */
-  onTrainBatchEnd?: (batch: number, logs: Logs) => void | Promise<void>;
+  onTrainBatchEnd?: (batch: number, logs: TrainLogs) => void | Promise<void>;
   /** tfjs' name for {@link CustomCallbackArgs.onTrainBatchBegin}: called with the same arguments, just after it. */
   onBatchBegin?: (batch: number, logs?: Logs) => void | Promise<void>;
   /** tfjs' name for {@link CustomCallbackArgs.onTrainBatchEnd}: called with the same arguments, just after it. */
-  onBatchEnd?: (batch: number, logs: Logs) => void | Promise<void>;
+  onBatchEnd?: (batch: number, logs: TrainLogs) => void | Promise<void>;
   /** Before `evaluate`, or the validation pass at the end of a `fit` epoch (Keras' `on_test_begin`). */
   onTestBegin?: (logs?: Logs) => void | Promise<void>;
   /** After `evaluate` or the validation pass (before `onEpochEnd`), with its logs, unprefixed (`{ loss, accuracy }`). */

@@ -69,4 +69,4 @@ export type { CSVLoggerArgs, EarlyStoppingArgs, ReduceLROnPlateauArgs };
 export type { MonitorMode } from './monitor.js';
 export { modelCheckpoint, type ModelCheckpointArgs } from './model_checkpoint.js';
 export { History } from './history.js';
-export type { CustomCallbackArgs, Logs, PredictBatchLogs } from './callbacks.js';
+export type { CustomCallbackArgs, Logs, PredictBatchLogs, TrainLogs } from './callbacks.js';

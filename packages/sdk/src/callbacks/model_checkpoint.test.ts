@@ -17,7 +17,7 @@ async function savedEpochs(args: Omit<km.callbacks.ModelCheckpointArgs, 'filepat
   const model = km.sequential([km.layers.dense({ units: 2, inputShape: [3] })]);
   const checkpoint = km.callbacks.modelCheckpoint({ filepath: join(dir, name, 'epoch-{epoch}'), ...args });
   checkpoint.setModel?.(model as never);
-  for (const [epoch, epochLogs] of logs.entries()) await checkpoint.onEpochEnd?.(epoch, epochLogs);
+  for (const [epoch, epochLogs] of logs.entries()) await checkpoint.onEpochEnd?.(epoch, epochLogs as km.TrainLogs);
   return readdir(join(dir, name)).then((names) => names.sort(), () => []);
 }
 

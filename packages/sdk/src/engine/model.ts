@@ -77,6 +77,7 @@ const MAX_PLANS = 8;
  * the common case.
  */
 export abstract class LayersModel {
+  /** The model's name: the `name` option, else `'sequential_1'`, `'model_1'`, ...; a model nested in another is found by it. */
   readonly name: string;
   /** Set to true from a callback to stop `fit` after the current batch. */
   stopTraining = false;
@@ -547,7 +548,7 @@ export abstract class LayersModel {
   }
 
   /** tfjs' name for `evaluate(dataset, args)`. @example `const [loss, accuracy] = await model.evaluateDataset(ds)` */
-  async evaluateDataset<A extends ModelEvaluateDatasetArgs = ModelEvaluateDatasetArgs>(dataset: Dataset<unknown>, args?: A): Promise<EvaluateResult<A>> {
+  async evaluateDataset<A extends ModelEvaluateDatasetArgs = {}>(dataset: Dataset<unknown>, args?: A): Promise<EvaluateResult<A>> {
     return this.evaluate(dataset, args);
   }
 
@@ -561,9 +562,9 @@ export abstract class LayersModel {
    * const [loss, classLoss, valueLoss, classAccuracy] = await model.evaluate([image, extra], [labels, targets]);
    * ```
    */
-  async evaluate<A extends ModelEvaluateArgs = ModelEvaluateArgs>(x: ModelInputs, y: ModelTargets, args?: A): Promise<EvaluateResult<A>>;
+  async evaluate<A extends ModelEvaluateArgs = {}>(x: ModelInputs, y: ModelTargets, args?: A): Promise<EvaluateResult<A>>;
   /** Loss and metrics over the `{ xs, ys }` batches of a dataset (`km.data`), `[loss, ...metrics]` (or an object, as above). */
-  async evaluate<A extends ModelEvaluateDatasetArgs = ModelEvaluateDatasetArgs>(dataset: Dataset<unknown>, args?: A): Promise<EvaluateResult<A>>;
+  async evaluate<A extends ModelEvaluateDatasetArgs = {}>(dataset: Dataset<unknown>, args?: A): Promise<EvaluateResult<A>>;
   async evaluate(x: ModelInputs | Dataset<unknown>, y?: ModelTargets | ModelEvaluateDatasetArgs, args: ModelEvaluateArgs = {}): Promise<number[] | Record<string, number>> {
     if (x instanceof Dataset) return evaluateDataset(x, (shape) => this.#trainingTarget(shape), (y ?? {}) as ModelEvaluateDatasetArgs);
     const target = await this.#trainingTarget(sampleShapeOf(x));
@@ -578,10 +579,10 @@ export abstract class LayersModel {
    *
    * @example
    * ```ts
-   * const [loss, accuracy] = (await model.trainOnBatch(xBatch, yBatch)) as number[];
+   * const [loss, accuracy] = (await model.trainOnBatch(xBatch, yBatch)) as km.LossAndMetrics; // compiled with metrics
    * ```
    */
-  async trainOnBatch<A extends TrainOnBatchArgs = TrainOnBatchArgs>(x: ModelInputs, y: ModelTargets, args?: A): Promise<OnBatchResult<A>> {
+  async trainOnBatch<A extends TrainOnBatchArgs = {}>(x: ModelInputs, y: ModelTargets, args?: A): Promise<OnBatchResult<A>> {
     return trainOnBatch(await this.#trainingTarget(sampleShapeOf(x), true), x, y, args) as Promise<OnBatchResult<A>>;
   }
 
@@ -591,10 +592,10 @@ export abstract class LayersModel {
    *
    * @example
    * ```ts
-   * const [loss, accuracy] = (await model.testOnBatch(xBatch, yBatch)) as number[]; // compiled with metrics: ['accuracy']
+   * const [loss, accuracy] = (await model.testOnBatch(xBatch, yBatch)) as km.LossAndMetrics; // compiled with metrics: ['accuracy']
    * ```
    */
-  async testOnBatch<A extends TestOnBatchArgs = TestOnBatchArgs>(x: ModelInputs, y: ModelTargets, args?: A): Promise<OnBatchResult<A>> {
+  async testOnBatch<A extends TestOnBatchArgs = {}>(x: ModelInputs, y: ModelTargets, args?: A): Promise<OnBatchResult<A>> {
     return testOnBatch(await this.#trainingTarget(sampleShapeOf(x)), x, y, args) as Promise<OnBatchResult<A>>;
   }
 

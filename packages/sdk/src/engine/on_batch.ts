@@ -2,7 +2,7 @@ import type { Logs } from '../callbacks/callbacks.js';
 import type { ClassWeight, SampleWeightInput } from './sample_weights.js';
 import type { TensorsSpec } from './outputs.js';
 import { Accumulator } from './accumulator.js';
-import { evaluateBatch, prepare, trainBatch, type TrainingTarget } from './training.js';
+import { evaluateBatch, prepare, trainBatch, type LossAndMetrics, type MayReturnDict, type TrainingTarget } from './training.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of `model.trainOnBatch`. */
@@ -23,8 +23,15 @@ export interface TestOnBatchArgs {
   returnDict?: boolean;
 }
 
-/** What trainOnBatch and testOnBatch return for options `A`: the loss or list, or with `returnDict: true` (a literal) the logs' object. */
-export type OnBatchResult<A> = A extends { returnDict: true } ? Record<string, number> : number | number[];
+/**
+ * What trainOnBatch and testOnBatch return for options `A`: the loss alone or `[loss, ...metrics]`;
+ * with `returnDict: true` (a literal) the logs' object; any of them when `returnDict` is a `boolean`.
+ */
+export type OnBatchResult<A> = A extends { returnDict: true }
+  ? Record<string, number>
+  : MayReturnDict<A> extends true
+    ? number | LossAndMetrics | Record<string, number>
+    : number | LossAndMetrics;
 
 const TRAIN_ON_BATCH_OPTIONS = optionNames<TrainOnBatchArgs>({ sampleWeight: true, classWeight: true, returnDict: true });
 const TEST_ON_BATCH_OPTIONS = optionNames<TestOnBatchArgs>({ sampleWeight: true, returnDict: true });

@@ -6,6 +6,7 @@ import { LayersModel } from './model.js';
 import { Graph } from './graph.js';
 import { applyLayer, input, layerOutputs, SymbolicTensor, type CallOptions, type ModelApplication } from './symbolic.js';
 import { checkOptions, optionNames } from '../utils/options.js';
+import type { Tensor } from '../tensor.js';
 
 /** Options of {@link sequential}. */
 export interface SequentialArgs {
@@ -120,6 +121,25 @@ export class Sequential extends LayersModel {
 
   override get className(): string {
     return 'Sequential';
+  }
+
+  /**
+   * Applies the model as a layer, as {@link LayersModel.apply} does. A Sequential model has one
+   * output, so on a symbolic tensor this gives one `SymbolicTensor`, and on data one tensor.
+   *
+   * @example
+   * ```ts
+   * const encoder = km.sequential({ layers: [km.layers.dense({ units: 16, inputShape: [32] })] });
+   * const code = encoder.apply(km.input({ shape: [32] })); // km.SymbolicTensor
+   * ```
+   */
+  override apply(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: { training?: boolean }): SymbolicTensor;
+  override apply(inputs: Tensor | readonly Tensor[], options?: { training?: boolean }): Tensor<'float32'>;
+  // A model's generic overloads (named outputs), which a Sequential model never has; kept so it stays a LayersModel.
+  override apply<T extends Record<string, SymbolicTensor>>(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: { training?: boolean }): T;
+  override apply<T extends Record<string, Tensor>>(inputs: Tensor | readonly Tensor[], options?: { training?: boolean }): T;
+  override apply(inputs: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[], options?: { training?: boolean }): SymbolicTensor | Tensor<'float32'> {
+    return super.apply(inputs as SymbolicTensor, options) as SymbolicTensor | Tensor<'float32'>;
   }
 
   /** Chains the layers on the input, which works before the input shape is known, as for a Keras Sequential block. */

@@ -28,7 +28,8 @@ function nodeContext(ctx: PassContext, index: number): ForwardContext {
   return {
     backend: ctx.backend,
     batch: ctx.plan.batch,
-    inputs: node.inbound.map((i, slot) => ctx.plan.inputOf(i, inboundTensor(node, slot))),
+    // Every node has an inbound tensor (an InputLayer's is the model input).
+    inputs: node.inbound.map((i, slot) => ctx.plan.inputOf(i, inboundTensor(node, slot))) as [number, ...number[]],
     output: ctx.plan.outputs[index],
     outputs: ctx.plan.nodeOutputs[index],
     workspace: ctx.plan.workspaces[index],
@@ -48,7 +49,7 @@ function backwardContext(ctx: PassContext, index: number): BackwardContext {
     ...nodeContext(ctx, index),
     outputGrad: plan.grads[index],
     outputGrads: plan.nodeGrads[index],
-    inputGrads: plan.gradRoutes[index].map((r) => r.write),
+    inputGrads: plan.gradRoutes[index].map((r) => r.write) as [number, ...number[]],
     weightGrads: scratch.length > 0 ? scratch : ctx.params.gradsOf(ctx.graph.nodes[index].layer),
     weightGradsNeeded: plan.trainsWeights[index],
   };

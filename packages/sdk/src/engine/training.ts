@@ -91,8 +91,21 @@ export interface ModelEvaluateArgs {
   callbacks?: CustomCallbackArgs | CustomCallbackArgs[];
 }
 
-/** What `evaluate` returns for options `A`: the list, or with `returnDict: true` (written as a literal) the object keyed by log names. */
-export type EvaluateResult<A> = A extends { returnDict: true } ? Record<string, number> : number[];
+/** The loss, then the metrics in compile order: the list `evaluate` returns, whose loss is always there. */
+export type LossAndMetrics = [loss: number, ...metrics: number[]];
+
+/**
+ * What `evaluate` returns for options `A`: the list; with `returnDict: true` (written as a literal)
+ * the object keyed by log names; either, when `returnDict` is a `boolean` only known at run time.
+ */
+export type EvaluateResult<A> = A extends { returnDict: true }
+  ? Record<string, number>
+  : MayReturnDict<A> extends true
+    ? LossAndMetrics | Record<string, number>
+    : LossAndMetrics;
+
+/** Whether options `A` may hold `returnDict: true`: their `returnDict` is `true`, `boolean` or unknown till run time. */
+export type MayReturnDict<A> = 'returnDict' extends keyof A ? (true extends A['returnDict' & keyof A] ? true : false) : false;
 
 /** Options of `model.predict`. */
 export interface ModelPredictArgs {

@@ -203,13 +203,14 @@ export class Bidirectional extends Wrapper {
   }
 
   /** Each direction's slice of the call's inputs and state outputs (and their gradients). */
-  #directions<T>(inputs: readonly T[], outputs: readonly T[]): { inputs: T[]; states: T[] }[] {
+  #directions<T>(inputs: readonly T[], outputs: readonly T[]): { inputs: [T, ...T[]]; states: T[] }[] {
     const { sequence, forward, backward } = this.#split(inputs);
     const states = outputs.slice(this.#merged);
     const half = states.length / 2;
     return [
-      { inputs: [...sequence, ...forward], states: states.slice(0, half) },
-      { inputs: [...sequence, ...backward], states: states.slice(half) },
+      // The sequence is always there: the first input.
+      { inputs: [...sequence, ...forward] as [T, ...T[]], states: states.slice(0, half) },
+      { inputs: [...sequence, ...backward] as [T, ...T[]], states: states.slice(half) },
     ];
   }
 

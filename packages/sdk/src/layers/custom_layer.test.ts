@@ -14,12 +14,12 @@ class Square extends km.layers.Layer {
     super(args, 'Square');
   }
 
-  computeOutputShape(inputShapes: readonly km.layers.Shape[]): km.layers.Shape {
-    return inputShapes[0];
+  computeOutputShape([shape]: readonly [km.layers.Shape]): km.layers.Shape {
+    return shape;
   }
 
-  protected override build(inputShapes: readonly km.layers.Shape[]): void {
-    this.#size = inputShapes[0].reduce((a, b) => a * b, 1);
+  protected override build([shape]: readonly [km.layers.Shape]): void {
+    this.#size = shape.reduce((a, b) => a * b, 1);
   }
 
   forward(ctx: km.layers.ForwardContext): void {

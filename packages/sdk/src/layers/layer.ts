@@ -67,6 +67,10 @@ export type { BackwardContext, ForwardContext, WeightSpec } from './layer_contex
 export abstract class Layer {
   /** The Keras class name, e.g. `'Dense'`. */
   abstract readonly className: string;
+  /**
+   * The layer's name, unique in a model: the `name` option, else the class name in snake case and a
+   * counter (`'dense_1'`). `model.getLayer(name)` finds it, and saved weights are keyed by it.
+   */
   readonly name: string;
   /** Declared input shape (no batch dimension), when given. */
   readonly declaredInputShape: Shape | undefined;
@@ -341,7 +345,18 @@ export abstract class Layer {
   /** Declares weights for the given input shapes. Layers without weights keep the default. */
   protected build(_inputShapes: readonly Shape[]): void {}
 
-  /** The output shape for the given input shapes (no batch dimension); throws on bad input shapes. */
+  /**
+   * The output shape for the given input shapes (no batch dimension), one per positional input and
+   * then keyword input; throws on bad input shapes, saying what was received. Models call it to
+   * infer shapes before any data flows (`layer.outputShape`, `model.summary()`).
+   * @example
+   * ```ts
+   * // A one-input, Dense-like layer: the last axis becomes `units`.
+   * computeOutputShape([shape]: readonly [km.layers.Shape]): km.layers.Shape {
+   *   return [...shape.slice(0, -1), this.units];
+   * }
+   * ```
+   */
   abstract computeOutputShape(inputShapes: readonly Shape[]): Shape;
 
   /**
@@ -387,6 +402,27 @@ export abstract class Layer {
   initWorkspace(_backend: Backend, _workspace: BufferId, _batch: number): void {}
 
   /**
+   * Frees the backend memory the layer holds itself, as tfjs' `layer.dispose()` does: what `apply`
+   * on data allocated (batch buffers, and its weights when no model holds them) and a stateful
+   * layer's kept states. A layer in a live model keeps its weights there: that model's `dispose()`
+   * frees them, and calls this for each of its layers. Using a layer whose weights were freed is
+   * an error until `setWeights` gives it some; a stateful layer starts again from zero states.
+   *
+   * @example
+   * ```ts
+   * const embedded = embed.apply(tokens); // a layer used on its own
+   * embed.dispose();
+   * ```
+   */
+  dispose(): void {
+    releaseApplied(this);
+    this.releaseKeptStates();
+  }
+
+  /** Frees a stateful layer's kept states (overridden by the recurrent layers). */
+  protected releaseKeptStates(): void {}
+
+  /**
    * Applies the layer, as TensorFlow.js' `layer.apply` and Keras' `layer(x)` do.
    *
    * On symbolic tensors (the functional API) it checks and infers shapes, builds the layer at its
@@ -425,28 +461,12 @@ export abstract class Layer {
    * const decoded = km.layers.lstm({ units: 16 }).apply(km.input({ shape: [5, 4] }), { initialState: [h, c] });
    * ```
    */
-  /**
-   * Frees the backend memory the layer holds itself, as tfjs' `layer.dispose()` does: what `apply`
-   * on data allocated (batch buffers, and its weights when no model holds them) and a stateful
-   * layer's kept states. A layer in a live model keeps its weights there: that model's `dispose()`
-   * frees them, and calls this for each of its layers. Using a layer whose weights were freed is
-   * an error until `setWeights` gives it some; a stateful layer starts again from zero states.
-   *
-   * @example
-   * ```ts
-   * const embedded = embed.apply(tokens); // a layer used on its own
-   * embed.dispose();
-   * ```
-   */
-  dispose(): void {
-    releaseApplied(this);
-    this.releaseKeptStates();
-  }
-
-  /** Frees a stateful layer's kept states (overridden by the recurrent layers). */
-  protected releaseKeptStates(): void {}
-
   apply(inputs: SymbolicTensor | readonly SymbolicTensor[], kwargs?: LayerApplyArgs): SymbolicTensor;
+  /**
+   * Applies the layer to `km.Tensor` data now, on the active backend, in inference mode unless
+   * `{ training: true }` is given, and returns a float32 tensor (see the symbolic overload).
+   * @example `const codes = km.layers.dense({ units: 8 }).apply(km.tensor(new Float32Array(32), [2, 16]));`
+   */
   apply(inputs: Tensor | readonly Tensor[], options?: LayerApplyArgs): Tensor<'float32'>;
   apply(inputs: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[], options?: LayerApplyArgs): SymbolicTensor | Tensor<'float32'> {
     const { tensors: keywordInputs, rest } = keywordTensors(this, options);
@@ -635,7 +655,24 @@ export abstract class Layer {
     return 'linear';
   }
 
+  /**
+   * Computes a batch with the backend's kernels: write `ctx.output` from `ctx.inputs` and
+   * `ctx.weights` (backend buffer ids holding `ctx.batch` samples row by row); `ctx.training` is the
+   * mode. A custom layer implements it (docs/CUSTOM_LAYERS.md).
+   * @example
+   * ```ts
+   * forward(ctx: km.layers.ForwardContext): void {
+   *   ctx.backend.mul(ctx.inputs[0], ctx.inputs[0], ctx.output, ctx.batch * this.size); // y = x²
+   * }
+   * ```
+   */
   abstract forward(ctx: ForwardContext): void;
+  /**
+   * Backpropagates a batch: from `ctx.outputGrad`, overwrite `ctx.weightGrads` and each non-zero
+   * `ctx.inputGrads[k]` (0: nothing upstream needs it). The engine sums gradients where a tensor
+   * feeds several layers, so only overwrite. State from `forward` belongs in `ctx.workspace`, not on
+   * the layer, which the calls of a shared layer share.
+   */
   abstract backward(ctx: BackwardContext): void;
 
   /** Plain-data configuration, Keras names in camelCase. */

@@ -3,6 +3,9 @@ import type { Backend, BufferId } from '../backend/backend.js';
 import type { Initializer } from '../initializers/initializers.js';
 import type { Shape } from './layer.js';
 
+/** Buffers, one per input of a layer: never empty. */
+export type BufferIds = readonly [BufferId, ...BufferId[]];
+
 /** A weight a layer declares in `build`; the model allocates and initialises it. */
 export interface WeightSpec {
   readonly name: string;
@@ -16,7 +19,11 @@ export interface WeightSpec {
 export interface ForwardContext {
   readonly backend: Backend;
   readonly batch: number;
-  readonly inputs: readonly BufferId[];
+  /**
+   * One buffer per input, positional inputs then keyword ones. Every layer has at least one (an
+   * InputLayer reads the model input), so `ctx.inputs[0]` is a `BufferId` under noUncheckedIndexedAccess.
+   */
+  readonly inputs: BufferIds;
   readonly output: BufferId;
   /**
    * Every output's buffer, `output` first: more than one only for a layer with several outputs
@@ -51,7 +58,7 @@ export interface BackwardContext extends ForwardContext {
   /** The gradient w.r.t. each output, `outputGrad` first (zeros for an output nothing reads). */
   readonly outputGrads: readonly BufferId[];
   /** Gradients w.r.t. each input to write, or 0 where nothing upstream needs one. */
-  readonly inputGrads: readonly BufferId[];
+  readonly inputGrads: BufferIds;
   /** One gradient buffer per weight, overwritten. */
   readonly weightGrads: readonly BufferId[];
   /**

@@ -62,7 +62,7 @@ export abstract class ElementwiseMerge extends Layer {
 
   forward(ctx: ForwardContext): void {
     if (!this.#broadcasts.some(Boolean)) return this.combine(ctx);
-    const inputs = [...ctx.inputs];
+    const inputs: [number, ...number[]] = [...ctx.inputs];
     this.#eachBroadcast(ctx.backend, ctx.workspace, ctx.batch, (plan, space, k) => (inputs[k] = plan.repeat(ctx.backend, ctx.inputs[k], space, ctx.batch)));
     this.combine({ ...ctx, inputs });
   }
@@ -70,8 +70,8 @@ export abstract class ElementwiseMerge extends Layer {
   backward(ctx: BackwardContext): void {
     if (!this.#broadcasts.some(Boolean)) return this.combineGrad(ctx);
     const b = ctx.backend;
-    const inputs = [...ctx.inputs];
-    const inputGrads = [...ctx.inputGrads];
+    const inputs: [number, ...number[]] = [...ctx.inputs];
+    const inputGrads: [number, ...number[]] = [...ctx.inputGrads];
     this.#eachBroadcast(b, ctx.workspace, ctx.batch, (plan, space, k) => {
       const { repeated, grad } = plan.regions(b, space, ctx.batch);
       inputs[k] = repeated;

@@ -36,6 +36,11 @@ function stepShape(step: unknown): number[] {
  * // [[1, 0], [2, 3], [5, 6]]
  * ```
  */
+export function padSequences(sequences: readonly (readonly unknown[])[], options?: PadSequencesOptions & { dtype?: 'int32' }): Tensor<'int32'>;
+/** The sequences padded into a float32 tensor (see the first overload). */
+export function padSequences(sequences: readonly (readonly unknown[])[], options: PadSequencesOptions & { dtype: 'float32' }): Tensor<'float32'>;
+/** The sequences padded into a tensor of `options.dtype` (see the first overload). */
+export function padSequences(sequences: readonly (readonly unknown[])[], options?: PadSequencesOptions): Tensor;
 export function padSequences(sequences: readonly (readonly unknown[])[], options: PadSequencesOptions = {}): Tensor {
   checkOptions(options, OPTIONS, 'km.utils.padSequences');
   if (!Array.isArray(sequences) || !sequences.every((s) => Array.isArray(s))) {

@@ -4,8 +4,10 @@
 // warning in their own build as a broken one, whether it says Node's modules (imported only on the
 // SDK's Node-only paths, such as file:// saving) were "externalized for browser compatibility" or
 // that a module the SDK imports dynamically is also imported statically, so the dynamic import
-// splits nothing. The built page then runs the threaded core in Chromium.
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+// splits nothing. The one exception is Vite's advice on chunks over 500 kB: the SDK's own code is
+// a little over that, which README.md says, so the test holds it to a budget instead. The built page
+// then runs the threaded core in Chromium.
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, createLogger } from 'vite';
@@ -52,9 +54,18 @@ describe('an app importing @kerasm/sdk, built with Vite defaults', () => {
     expect(assets.filter((f) => /-threads-.*\.wasm$/.test(f)).length).toBeGreaterThan(0);
   });
 
-  it('prints no warnings', () => {
+  it("prints no warnings but Vite's chunk-size advice", () => {
     // Without Vite's colour codes, so a failure reads as the warning would in a terminal.
-    expect(warnings.map((w) => w.replace(/\x1b\[[0-9;]*m/g, '').trim())).toEqual([]);
+    const printed = warnings.map((w) => w.replace(/\x1b\[[0-9;]*m/g, '').trim());
+    expect(printed.filter((w) => !w.includes('Some chunks are larger than 500 kB after minification'))).toEqual([]);
+  });
+
+  it('keeps the entry chunk, which holds the SDK, within its 600 kB budget', async () => {
+    const assets = await readdir(join(outDir, 'dist', 'assets'));
+    const entry = assets.filter((f) => /^index-.*\.js$/.test(f));
+    expect(entry).toHaveLength(1);
+    // 508 kB minified (147 kB gzipped) on 2026-12-01; README.md's "Deploying in a web page" quotes it.
+    expect((await stat(join(outDir, 'dist', 'assets', entry[0]!))).size).toBeLessThan(600_000);
   });
 
   it('runs the core on 2 threads in a cross-origin isolated page', async () => {

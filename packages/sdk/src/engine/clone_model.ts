@@ -1,5 +1,6 @@
 import { Layer } from '../layers/layer.js';
 import { layerFromConfig } from '../layers/registry.js';
+import { checkConfigKeepsOptions } from '../io/custom_layer_config.js';
 import { modelFromTopology } from '../io/load_model.js';
 import { modelTopologyOf } from '../io/model_topology.js';
 import { checkOptions, optionNames } from '../utils/options.js';
@@ -28,6 +29,8 @@ const CLONE_OPTIONS = optionNames<CloneModelArgs>({ cloneFunction: true, inputTe
 
 /** A new layer of the same class and config, with weights of its own: `cloneModel`'s default. */
 function freshLayer(layer: Layer): Layer {
+  // As saving does: a config without the layer's options would clone it with its defaults.
+  checkConfigKeepsOptions(layer);
   return layerFromConfig(layer.className, layer.getConfig());
 }
 

@@ -82,6 +82,13 @@ describe('saving a custom layer whose class keeps the base getConfig', () => {
     expect(() => functional.toJSON()).toThrow(/Layer 'scale_f' \(Scale\).*factor=2/);
   });
 
+  it('refuses cloneModel too, on new inputs as without (it rebuilds each layer from its config)', () => {
+    const model = km.sequential([km.input({ shape: [2] }), new Scale({ factor: 3, name: 'scale_c' })]);
+    const lost = /Layer 'scale_c' \(Scale\).*factor=3/;
+    expect(() => km.models.cloneModel(model)).toThrow(lost);
+    expect(() => km.models.cloneModel(model, { inputTensors: km.input({ shape: [2] }) })).toThrow(lost);
+  });
+
   it('refuses an option the base constructor received and the class kept privately', () => {
     const model = km.sequential([km.input({ shape: [2] }), new PrivateScale({ times: 2, name: 'private' })]);
     expect(() => model.toJSON()).toThrow(/Layer 'private' \(PrivateScale\).*times=2.*times: \.\.\./);

@@ -31,6 +31,12 @@ describe("options tfjs declares that kerasm takes another way: refused, naming k
     await expect(model().save(km.io.withSaveHandler(async () => ({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })), { trainableOnly: false } as never)).rejects.toThrow(/^save has no option 'trainableOnly': kerasm saves every weight/);
   });
 
+  it("km.input's and inputLayer's batchSize name the stateful layer's batchSize; inputLayer's sparse says tensors are dense", () => {
+    expect(() => km.input({ shape: [3], batchSize: 4 } as never)).toThrow(/^km\.input has no option 'batchSize': kerasm leaves a model input's batch size free.*stateful: true, batchSize: 4/);
+    expect(() => km.layers.inputLayer({ inputShape: [3], batchSize: 4 } as never)).toThrow(/^km\.layers\.inputLayer has no option 'batchSize': kerasm leaves/);
+    expect(() => km.layers.inputLayer({ inputShape: [3], sparse: false } as never)).toThrow(/^km\.layers\.inputLayer has no option 'sparse': kerasm's tensors are dense/);
+  });
+
   it('recurrent inputDim and inputLength name inputShape: [inputLength, inputDim]', () => {
     for (const factory of ['lstm', 'gru', 'simpleRNN'] as const) {
       expect(() => (km.layers[factory] as (args: object) => unknown)({ units: 2, inputDim: 4, inputLength: 10 })).toThrow(new RegExp(`^km\\.layers\\.${factory} has no option 'inputDim': .*inputShape: \\[inputLength, inputDim\\]`));

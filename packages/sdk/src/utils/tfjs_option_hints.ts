@@ -8,6 +8,9 @@ const DEPTHWISE = (option: string) =>
 const SEPARABLE = (option: string) =>
   `a separable convolution has two kernels: pass depthwise${option} and pointwise${option} (tfjs refuses kernel${option} here too).`;
 
+const FREE_BATCH =
+  "kerasm leaves a model input's batch size free, so batches of any size feed the model; a stateful recurrent layer, the one that needs a fixed size, takes batchSize itself, e.g. km.layers.lstm({ units: 8, stateful: true, batchSize: 4 }).";
+
 const recurrentInput = { inputDim: RECURRENT_INPUT, inputLength: RECURRENT_INPUT };
 const depthwise = { kernelInitializer: DEPTHWISE('Initializer'), kernelRegularizer: DEPTHWISE('Regularizer'), kernelConstraint: DEPTHWISE('Constraint') };
 const separable = { kernelInitializer: SEPARABLE('Initializer'), kernelRegularizer: SEPARABLE('Regularizer'), kernelConstraint: SEPARABLE('Constraint') };
@@ -29,6 +32,11 @@ const HINTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   },
   save: {
     trainableOnly: 'kerasm saves every weight, trainable or not, as loading the model needs them all (tfjs\' default, trainableOnly: false). Leave the option out.',
+  },
+  'km.input': { batchSize: FREE_BATCH },
+  'km.layers.inputLayer': {
+    batchSize: FREE_BATCH,
+    sparse: "kerasm's tensors are dense, as tfjs' are (tfjs takes only sparse: false): leave the option out.",
   },
   'km.layers.lstm': recurrentInput,
   'km.layers.gru': recurrentInput,

@@ -30,7 +30,7 @@ export interface AttentionArgs extends ScoreAttentionArgs {
  * const context = km.layers.attention().apply([query, value]); // [8, 16]
  * // The weights as a second output, and a causal mask for self-attention:
  * const [out, scores] = km.layers.attention({ useCausalMask: true, returnAttentionScores: true })
- *   .apply([query, query]) as unknown as km.SymbolicTensor[]; // scores: [8, 8]
+ *   .apply([query, query]); // scores: [8, 8]
  * ```
  */
 export class Attention extends ScoreAttentionLayer {

@@ -4,6 +4,7 @@ import { Attention, type AttentionArgs } from './attention.js';
 import { AdditiveAttention, type AdditiveAttentionArgs } from './additive_attention.js';
 import { MultiHeadAttention, type MultiHeadAttentionArgs } from './multi_head_attention.js';
 import { GroupedQueryAttention, type GroupedQueryAttentionArgs } from './grouped_query_attention.js';
+import type { MayReturnList, ReturnsList } from './list_outputs.js';
 import { PositionEmbedding, type PositionEmbeddingArgs } from './position_embedding.js';
 
 /**
@@ -11,6 +12,9 @@ import { PositionEmbedding, type PositionEmbeddingArgs } from './position_embedd
  * sequences; `apply([x, x])` is self-attention.
  * @example `km.layers.multiHeadAttention({ numHeads: 2, keyDim: 16 }).apply([x, x])`
  */
+export function multiHeadAttention(args: MultiHeadAttentionArgs & { returnAttentionScores: true }): ReturnsList<MultiHeadAttention>;
+export function multiHeadAttention(args: MultiHeadAttentionArgs & { returnAttentionScores?: false }): MultiHeadAttention;
+export function multiHeadAttention(args: MultiHeadAttentionArgs): MayReturnList<MultiHeadAttention>;
 export function multiHeadAttention(args: MultiHeadAttentionArgs): MultiHeadAttention {
   checkRequiredOptions(args, MULTI_HEAD_ATTENTION_OPTIONS, 'km.layers.multiHeadAttention');
   return new MultiHeadAttention(args);
@@ -21,6 +25,9 @@ export function multiHeadAttention(args: MultiHeadAttentionArgs): MultiHeadAtten
  * `numKeyValueHeads` key/value heads, over `[query, value]` or `[query, value, key]` sequences.
  * @example `km.layers.groupQueryAttention({ headDim: 16, numQueryHeads: 8, numKeyValueHeads: 2 }).apply([x, x])`
  */
+export function groupQueryAttention(args: GroupedQueryAttentionArgs & { returnAttentionScores: true }): ReturnsList<GroupedQueryAttention>;
+export function groupQueryAttention(args: GroupedQueryAttentionArgs & { returnAttentionScores?: false }): GroupedQueryAttention;
+export function groupQueryAttention(args: GroupedQueryAttentionArgs): MayReturnList<GroupedQueryAttention>;
 export function groupQueryAttention(args: GroupedQueryAttentionArgs): GroupedQueryAttention {
   checkRequiredOptions(args, GROUPED_QUERY_ATTENTION_OPTIONS, 'km.layers.groupQueryAttention');
   return new GroupedQueryAttention(args);
@@ -41,6 +48,9 @@ export function positionEmbedding(args: PositionEmbeddingArgs): PositionEmbeddin
  * `[query, value, key]`; `scoreMode: 'concat'` scores with tanh(q + k) instead.
  * @example `km.layers.attention({ useScale: true }).apply([decoderStates, encoderStates])`
  */
+export function attention(args: AttentionArgs & { returnAttentionScores: true }): ReturnsList<Attention>;
+export function attention(args?: AttentionArgs & { returnAttentionScores?: false }): Attention;
+export function attention(args: AttentionArgs): MayReturnList<Attention>;
 export function attention(args: AttentionArgs = {}): Attention {
   checkOptions(args, ATTENTION_OPTIONS, 'km.layers.attention');
   return new Attention(args);
@@ -50,6 +60,9 @@ export function attention(args: AttentionArgs = {}): Attention {
  * Additive (Bahdanau-style) attention, Keras 3's `AdditiveAttention`, over `[query, value]` or `[query, value, key]`.
  * @example `km.layers.additiveAttention().apply([decoderStates, encoderStates])`
  */
+export function additiveAttention(args: AdditiveAttentionArgs & { returnAttentionScores: true }): ReturnsList<AdditiveAttention>;
+export function additiveAttention(args?: AdditiveAttentionArgs & { returnAttentionScores?: false }): AdditiveAttention;
+export function additiveAttention(args: AdditiveAttentionArgs): MayReturnList<AdditiveAttention>;
 export function additiveAttention(args: AdditiveAttentionArgs = {}): AdditiveAttention {
   checkOptions(args, ADDITIVE_ATTENTION_OPTIONS, 'km.layers.additiveAttention');
   return new AdditiveAttention(args);

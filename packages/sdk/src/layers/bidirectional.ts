@@ -3,7 +3,6 @@ import { shapeSize } from '../tensor.js';
 import { singleInput, type BackwardContext, type ForwardContext, type Layer, type Shape } from './layer.js';
 import { Recurrent } from './recurrent.js';
 import { layerFromConfig, registerLayer } from './registry.js';
-import type { WithReturnedStates } from './recurrent_layers.js';
 import { innerLayerFromConfig, Wrapper, type WrapperArgs } from './wrapper.js';
 
 /** How {@link Bidirectional} combines the two directions' outputs. */
@@ -14,7 +13,7 @@ const MERGE_MODES: readonly string[] = ['concat', 'sum', 'mul', 'ave'];
 /** Options of {@link Bidirectional}, as TensorFlow.js takes them. */
 export interface BidirectionalArgs extends Omit<WrapperArgs, 'layer'> {
   /** The recurrent layer to run in both directions (LSTM, GRU or SimpleRNN), made with or without `returnState`. */
-  layer: Layer | WithReturnedStates<Recurrent>;
+  layer: Layer;
   /**
    * How the two outputs combine (default 'concat', which doubles the last dimension); null returns
    * both, `[forward, backward]` (the backward sequence in time order), as tfjs and Keras do.
@@ -25,7 +24,7 @@ export interface BidirectionalArgs extends Omit<WrapperArgs, 'layer'> {
    * `goBackwards` flipped. It must be the same class as `layer`, with the opposite `goBackwards`
    * and the same `returnSequences`. TensorFlow.js 4.22 cannot load a model saved with it.
    */
-  backwardLayer?: Layer | WithReturnedStates<Recurrent>;
+  backwardLayer?: Layer;
 }
 
 /**
@@ -49,7 +48,7 @@ export interface BidirectionalArgs extends Omit<WrapperArgs, 'layer'> {
  * ]);
  * // Both directions' final states, e.g. to start a decoder:
  * const [merged, hF, cF, hB, cB] = km.layers.bidirectional({ layer: km.layers.lstm({ units: 16, returnState: true }) })
- *   .apply(km.input({ shape: [10, 4] })) as km.SymbolicTensor[];
+ *   .apply(km.input({ shape: [10, 4] }));
  * ```
  */
 export class Bidirectional extends Wrapper {
@@ -68,9 +67,8 @@ export class Bidirectional extends Wrapper {
   #inSize = 0;
 
   constructor(args: BidirectionalArgs) {
-    // A layer made with returnState is typed apart only for its apply's return; it is the same layer.
-    super(args as WrapperArgs, 'Bidirectional');
-    const layer = this.#recurrent(args.layer as Layer, 'layer');
+    super(args, 'Bidirectional');
+    const layer = this.#recurrent(args.layer, 'layer');
     this.mergeMode = this.#mergeMode(args.mergeMode);
     this.returnSequences = layer.returnSequences;
     this.returnState = layer.returnState;

@@ -1,7 +1,7 @@
 // The km.layers factories of the convolutions over sequences, each checking its options.
 import { Conv1DTranspose, type Conv1DTransposeArgs } from './conv1d_transpose.js';
 import { ConvLSTM2D, type ConvLSTM2DArgs } from './conv_lstm2d.js';
-import type { WithReturnedStates } from './recurrent_layers.js';
+import type { MayReturnList, ReturnsList } from './list_outputs.js';
 import { checkRequiredOptions, CONV1D_TRANSPOSE_OPTIONS, CONV_LSTM2D_OPTIONS, DEPTHWISE_CONV1D_OPTIONS, SEPARABLE_CONV1D_OPTIONS } from './layer_options.js';
 import { DepthwiseConv1D, type DepthwiseConv1DArgs } from './depthwise_conv1d.js';
 import { SeparableConv1D, type SeparableConv1DArgs } from './separable_conv1d.js';
@@ -20,9 +20,10 @@ import { SeparableConv1D, type SeparableConv1DArgs } from './separable_conv1d.js
  * const decoded = km.layers.convLstm2d({ filters: 8, kernelSize: 3, padding: 'same', returnSequences: true }).apply(future, { initialState: [h, c] });
  * ```
  */
-export function convLstm2d(args: ConvLSTM2DArgs & { returnState: true }): WithReturnedStates<ConvLSTM2D>;
-export function convLstm2d(args: ConvLSTM2DArgs): ConvLSTM2D;
-export function convLstm2d(args: ConvLSTM2DArgs): ConvLSTM2D | WithReturnedStates<ConvLSTM2D> {
+export function convLstm2d(args: ConvLSTM2DArgs & { returnState: true }): ReturnsList<ConvLSTM2D>;
+export function convLstm2d(args: ConvLSTM2DArgs & { returnState?: false }): ConvLSTM2D;
+export function convLstm2d(args: ConvLSTM2DArgs): MayReturnList<ConvLSTM2D>;
+export function convLstm2d(args: ConvLSTM2DArgs): ConvLSTM2D {
   checkRequiredOptions(args, CONV_LSTM2D_OPTIONS, 'km.layers.convLstm2d');
   return new ConvLSTM2D(args);
 }

@@ -239,6 +239,7 @@ export * from './preprocessing_layers.js';
 export * from './augmentation_layers.js';
 export * from './normalization_layers.js';
 export { Layer, type LayerArgs, type Shape, type ForwardContext, type BackwardContext } from './layer.js';
+export type { MayReturnList, ReturnsList } from './list_outputs.js';
 export type { Initializer, InitializerConfig, InitializerName, InitializerSpec } from '../initializers/initializers.js';
 export { LayerWeight } from './layer_weight.js';
 export { registerLayer, layerFromConfig, registeredLayerClasses, type LayerFactory } from './registry.js';

@@ -39,7 +39,7 @@ export interface MultiHeadAttentionArgs extends ProjectedAttentionArgs {
  * // An explicit mask, and the attention weights as a second output:
  * const mask = km.input({ shape: [32, 32] });
  * const [out, scores] = km.layers.multiHeadAttention({ numHeads: 4, keyDim: 16, returnAttentionScores: true })
- *   .apply([x, x], { attentionMask: mask }) as km.SymbolicTensor[]; // scores: [4, 32, 32]
+ *   .apply([x, x], { attentionMask: mask }); // scores: [4, 32, 32]
  * ```
  */
 export class MultiHeadAttention extends ProjectedAttention {

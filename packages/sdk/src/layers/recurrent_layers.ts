@@ -1,7 +1,5 @@
 // The km.layers factories of the recurrent layers (TensorFlow.js' names), each checking its options.
-import type { LayerApplyArgs } from '../engine/concrete_apply.js';
-import type { SymbolicTensor } from '../engine/symbolic.js';
-import type { Tensor } from '../tensor.js';
+import type { MayReturnList, ReturnsList } from './list_outputs.js';
 import {
   checkRequiredOptions, GRU_CELL_OPTIONS, GRU_OPTIONS, LSTM_CELL_OPTIONS, LSTM_OPTIONS, RNN_OPTIONS, SIMPLE_RNN_CELL_OPTIONS, SIMPLE_RNN_OPTIONS, STACKED_RNN_CELLS_OPTIONS,
 } from './layer_options.js';
@@ -13,14 +11,8 @@ import { GRU, type GRUArgs } from './gru.js';
 import { LSTM, type LSTMArgs } from './lstm.js';
 import { SimpleRNN, type SimpleRNNArgs } from './simple_rnn.js';
 
-/**
- * A recurrent layer made with `returnState: true`, typed as what its `apply` gives: the list
- * `[output, ...states]` (TensorFlow.js types it as a tensor or a list, to be cast).
- */
-export type WithReturnedStates<L> = Omit<L, 'apply'> & {
-  apply(inputs: SymbolicTensor | readonly SymbolicTensor[], kwargs?: LayerApplyArgs): SymbolicTensor[];
-  apply(inputs: Tensor | readonly Tensor[], options?: LayerApplyArgs): Tensor<'float32'>[];
-};
+/** A recurrent layer made with `returnState: true`: {@link ReturnsList}, whose `apply` gives `[output, ...states]`. */
+export type WithReturnedStates<L> = ReturnsList<L>;
 
 /**
  * Long short-term memory over `[steps, features]` sequences: the last hidden state `[units]`, or
@@ -36,9 +28,10 @@ export type WithReturnedStates<L> = Omit<L, 'apply'> & {
  * const model = km.model({ inputs: [encoderIn, decoderIn], outputs: km.layers.dense({ units: 8, activation: 'softmax' }).apply(decoded) });
  * ```
  */
-export function lstm(args: LSTMArgs & { returnState: true }): WithReturnedStates<LSTM>;
-export function lstm(args: LSTMArgs): LSTM;
-export function lstm(args: LSTMArgs): LSTM | WithReturnedStates<LSTM> {
+export function lstm(args: LSTMArgs & { returnState: true }): ReturnsList<LSTM>;
+export function lstm(args: LSTMArgs & { returnState?: false }): LSTM;
+export function lstm(args: LSTMArgs): MayReturnList<LSTM>;
+export function lstm(args: LSTMArgs): LSTM {
   checkRequiredOptions(args, LSTM_OPTIONS, 'km.layers.lstm');
   return new LSTM(args);
 }
@@ -48,9 +41,10 @@ export function lstm(args: LSTMArgs): LSTM | WithReturnedStates<LSTM> {
  * With `returnState: true` its `apply` gives `[output, h]`; `apply(x, { initialState: [h] })` starts from h.
  * @example `km.layers.gru({ units: 32, inputShape: [20, 1] })`
  */
-export function gru(args: GRUArgs & { returnState: true }): WithReturnedStates<GRU>;
-export function gru(args: GRUArgs): GRU;
-export function gru(args: GRUArgs): GRU | WithReturnedStates<GRU> {
+export function gru(args: GRUArgs & { returnState: true }): ReturnsList<GRU>;
+export function gru(args: GRUArgs & { returnState?: false }): GRU;
+export function gru(args: GRUArgs): MayReturnList<GRU>;
+export function gru(args: GRUArgs): GRU {
   checkRequiredOptions(args, GRU_OPTIONS, 'km.layers.gru');
   return new GRU(args);
 }
@@ -60,9 +54,10 @@ export function gru(args: GRUArgs): GRU | WithReturnedStates<GRU> {
  * With `returnState: true` its `apply` gives `[output, h]`; `apply(x, { initialState: [h] })` starts from h.
  * @example `km.layers.simpleRNN({ units: 16, inputShape: [10, 1] })`
  */
-export function simpleRNN(args: SimpleRNNArgs & { returnState: true }): WithReturnedStates<SimpleRNN>;
-export function simpleRNN(args: SimpleRNNArgs): SimpleRNN;
-export function simpleRNN(args: SimpleRNNArgs): SimpleRNN | WithReturnedStates<SimpleRNN> {
+export function simpleRNN(args: SimpleRNNArgs & { returnState: true }): ReturnsList<SimpleRNN>;
+export function simpleRNN(args: SimpleRNNArgs & { returnState?: false }): SimpleRNN;
+export function simpleRNN(args: SimpleRNNArgs): MayReturnList<SimpleRNN>;
+export function simpleRNN(args: SimpleRNNArgs): SimpleRNN {
   checkRequiredOptions(args, SIMPLE_RNN_OPTIONS, 'km.layers.simpleRNN');
   return new SimpleRNN(args);
 }
@@ -80,9 +75,10 @@ export function simpleRNN(args: SimpleRNNArgs): SimpleRNN | WithReturnedStates<S
  * ]);
  * ```
  */
-export function rnn(args: RNNArgs & { returnState: true }): WithReturnedStates<RNN>;
-export function rnn(args: RNNArgs): RNN;
-export function rnn(args: RNNArgs): RNN | WithReturnedStates<RNN> {
+export function rnn(args: RNNArgs & { returnState: true }): ReturnsList<RNN>;
+export function rnn(args: RNNArgs & { returnState?: false }): RNN;
+export function rnn(args: RNNArgs): MayReturnList<RNN>;
+export function rnn(args: RNNArgs): RNN {
   checkRequiredOptions(args, RNN_OPTIONS, 'km.layers.rnn');
   return new RNN(args);
 }

@@ -1,13 +1,21 @@
 // The km.layers factories of the wrapper layers (TensorFlow.js' names), each checking its options.
 import { Bidirectional, type BidirectionalArgs, type BidirectionalMergeMode } from './bidirectional.js';
+import type { Layer } from './layer.js';
+import type { MayReturnList, ReturnsList } from './list_outputs.js';
 import { checkRequiredOptions, BIDIRECTIONAL_OPTIONS, TIME_DISTRIBUTED_OPTIONS } from './layer_options.js';
 import { TimeDistributed, type TimeDistributedArgs } from './time_distributed.js';
 
 /**
  * Runs a recurrent layer over the sequence forwards and backwards and merges the two outputs
- * (mergeMode 'concat' by default, or 'sum', 'mul', 'ave').
+ * (mergeMode 'concat' by default, or 'sum', 'mul', 'ave'). Its `apply` gives a list when the layer was
+ * made with `returnState: true` (`[merged, ...forwardStates, ...backwardStates]`) or with mergeMode null.
  * @example `km.layers.bidirectional({ layer: km.layers.lstm({ units: 64 }) })`
  */
+export function bidirectional(args: BidirectionalArgs & { layer: ReturnsList<Layer> }): ReturnsList<Bidirectional>;
+export function bidirectional(args: BidirectionalArgs & { mergeMode: null }): ReturnsList<Bidirectional>;
+export function bidirectional(args: BidirectionalArgs & { layer: MayReturnList<Layer> }): MayReturnList<Bidirectional>;
+export function bidirectional(args: BidirectionalArgs & { mergeMode?: BidirectionalMergeMode }): Bidirectional;
+export function bidirectional(args: BidirectionalArgs): MayReturnList<Bidirectional>;
 export function bidirectional(args: BidirectionalArgs): Bidirectional {
   checkRequiredOptions(args, BIDIRECTIONAL_OPTIONS, 'km.layers.bidirectional');
   return new Bidirectional(args);

@@ -1,5 +1,6 @@
 import { Callback, type CallbackModel, type FitParams } from './callback.js';
 import { checkOptions, optionNames } from '../utils/options.js';
+import { isPlainObject } from '../utils/plain_object.js';
 import { withTfjsLogNames } from './tfjs_log_aliases.js';
 import type { Tensor } from '../tensor.js';
 
@@ -95,11 +96,6 @@ export const HOOKS = optionNames<Record<Hook, unknown>>({
   onTrainBegin: true, onTrainEnd: true, onEpochBegin: true, onEpochEnd: true, onTrainBatchBegin: true, onTrainBatchEnd: true, onBatchBegin: true, onBatchEnd: true,
   onTestBegin: true, onTestEnd: true, onTestBatchBegin: true, onTestBatchEnd: true, onPredictBegin: true, onPredictEnd: true, onPredictBatchBegin: true, onPredictBatchEnd: true, onYield: true,
 });
-
-function isPlainObject(value: object): boolean {
-  const proto = Object.getPrototypeOf(value) as object | null;
-  return proto === Object.prototype || proto === null;
-}
 
 /** A name a hook could have been meant by: `on` then a capital or `_` (`onEpochEnd`, Keras' `on_epoch_end`), not `once` or `onset`. */
 const HOOK_LIKE = /^on[A-Z_]/;

@@ -1,4 +1,5 @@
 import { Tensor } from '../tensor.js';
+import { isPlainObject } from '../utils/plain_object.js';
 import { Dataset } from './dataset.js';
 import { zippedSize } from './dataset_size.js';
 
@@ -20,12 +21,6 @@ function received(value: unknown): string {
   if (value instanceof Tensor) return 'a km.Tensor';
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
   return typeof value;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 /** Collects the datasets of `nest` into `leaves` (depth first, in key order) and returns how to rebuild an element. */

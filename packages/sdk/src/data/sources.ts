@@ -50,3 +50,29 @@ export function generator<T>(fn: () => Source<T>): Dataset<T> {
     }
   });
 }
+
+/**
+ * TensorFlow.js' `tf.data.func`: a dataset whose every element comes from one call of `f`,
+ * which returns an iterator result (`{ value, done }`, or a promise of one). The dataset ends at
+ * the first `done: true` (its `value` is dropped). `f` keeps its own state, so a second pass over
+ * the dataset goes on from where `f` is; its `size` is unknown (`null`), as in tfjs.
+ *
+ * @example
+ * ```ts
+ * let i = 0;
+ * const ds = km.data.func(() => (i < 100 ? { value: { xs: [i / 100], ys: [i++ % 2] }, done: false } : { value: null, done: true }));
+ * ```
+ */
+export function func<T>(f: () => IteratorResult<T> | Promise<IteratorResult<T>>): Dataset<T> {
+  if (typeof f !== 'function') throw new Error(`km.data.func(f) needs a function. Received: ${typeof f}. Pass one that returns { value, done }, e.g. () => ({ value: next(), done: false }).`);
+  return new Dataset(async function* () {
+    for (;;) {
+      const result = await f();
+      if (result === null || typeof result !== 'object' || !('done' in result)) {
+        throw new Error(`km.data.func(f): f returned ${result === null ? 'null' : typeof result}; expected an iterator result { value, done }. Return { value: element, done: false } per element and { value: null, done: true } at the end.`);
+      }
+      if (result.done) return;
+      yield result.value;
+    }
+  });
+}

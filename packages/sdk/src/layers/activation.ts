@@ -4,6 +4,7 @@ import { formatShape, Layer, singleInput, type BackwardContext, type ForwardCont
 
 /** Options of {@link Activation}. */
 export interface ActivationArgs extends LayerArgs {
+  /** The function to apply, by name: 'relu', 'softmax', 'tanh', ... (Keras' snake_case names are read too). */
   activation: ActivationLayerName;
 }
 

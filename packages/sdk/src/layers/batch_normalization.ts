@@ -23,9 +23,13 @@ export interface BatchNormalizationArgs extends LayerArgs {
   center?: boolean;
   /** Learn a scale `gamma` (default true). */
   scale?: boolean;
+  /** Initializer of `beta` (default zeros). */
   betaInitializer?: InitializerSpec;
+  /** Initializer of `gamma` (default ones). */
   gammaInitializer?: InitializerSpec;
+  /** Initializer of the moving mean used at inference (default zeros). */
   movingMeanInitializer?: InitializerSpec;
+  /** Initializer of the moving variance used at inference (default ones). */
   movingVarianceInitializer?: InitializerSpec;
   /** Penalty on `beta`, e.g. `km.regularizers.l2({ l2: 1e-4 })`. */
   betaRegularizer?: RegularizerSpec;

@@ -15,8 +15,11 @@ export interface DepthwiseConv2DArgs extends BiasLayerArgs {
   kernelSize: number | [number, number];
   /** Output channels per input channel (default 1). */
   depthMultiplier?: number;
+  /** Step between windows along height and width (default 1; one number for both). */
   strides?: number | [number, number];
+  /** 'valid' (the default: windows only where they fit) or 'same' (zero-padded so the output is input / strides, rounded up). */
   padding?: PaddingMode;
+  /** Spacing between kernel taps (default 1); strides must be 1 when it is above 1. */
   dilationRate?: number | [number, number];
   /** 'channelsLast' (the default: `[height, width, channels]`) or 'channelsFirst' (`[channels, height, width]`). */
   dataFormat?: DataFormat;

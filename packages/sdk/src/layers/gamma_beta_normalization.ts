@@ -15,7 +15,9 @@ export interface GammaBetaArgs extends LayerArgs {
   center?: boolean;
   /** Learn a scale `gamma` (default true). */
   scale?: boolean;
+  /** Initializer of `beta` (default zeros). */
   betaInitializer?: InitializerSpec;
+  /** Initializer of `gamma` (default ones). */
   gammaInitializer?: InitializerSpec;
   /** Penalty on `beta`, e.g. `km.regularizers.l2({ l2: 1e-4 })`. */
   betaRegularizer?: RegularizerSpec;

@@ -10,7 +10,9 @@ export interface InputLayerArgs {
   inputShape?: readonly number[];
   /** The shape with the batch first, which must be null. */
   batchInputShape?: readonly (number | null)[];
+  /** What the model is fed (default 'float32'); 'int32' for token ids into an Embedding. */
   dtype?: DType;
+  /** The layer's name (default `input_1`, `input_2`, ...). */
   name?: string;
 }
 

@@ -17,6 +17,7 @@ export interface ResizingArgs extends LayerArgs {
    * the output's aspect ratio is resized, and the rest cropped away.
    */
   cropToAspectRatio?: boolean;
+  /** Only 'channelsLast' (`[height, width, channels]`), the default; named for Keras configs that carry it. */
   dataFormat?: 'channelsLast';
 }
 

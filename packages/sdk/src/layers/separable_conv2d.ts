@@ -20,7 +20,9 @@ export interface SeparableConv2DArgs extends BiasLayerArgs {
   kernelSize: number | [number, number];
   /** Depthwise output channels per input channel (default 1). */
   depthMultiplier?: number;
+  /** Step between windows along height and width (default 1; one number for both). */
   strides?: number | [number, number];
+  /** 'valid' (the default: windows only where they fit) or 'same' (zero-padded so the output is input / strides, rounded up). */
   padding?: PaddingMode;
   /** Spacing between depthwise kernel taps (default 1); strides must be 1 when it is above 1. */
   dilationRate?: number | [number, number];
@@ -30,7 +32,9 @@ export interface SeparableConv2DArgs extends BiasLayerArgs {
   depthwiseInitializer?: InitializerSpec;
   /** Initializer of the pointwise kernel (default glorotUniform). */
   pointwiseInitializer?: InitializerSpec;
+  /** Penalty on the depthwise kernel, e.g. `km.regularizers.l2({ l2: 1e-4 })`. */
   depthwiseRegularizer?: RegularizerSpec;
+  /** Penalty on the pointwise kernel. */
   pointwiseRegularizer?: RegularizerSpec;
   /** Applied to the depthwise kernel `[kH, kW, inChannels, depthMultiplier]` after each optimizer step. */
   depthwiseConstraint?: ConstraintSpec;

@@ -45,8 +45,11 @@ export function wholeVolumeGeometry([inD, inH, inW, channels]: [number, number, 
 
 /** The window options of a 3-D convolution or pooling, as Keras spells them. */
 export interface VolumeWindowArgs {
+  /** Step between windows along depth, height and width (one number for all three; the default is the layer's). */
   strides?: number | Triple;
+  /** 'valid' (the default: windows only where they fit) or 'same' (zero-padded so the output is input / strides, rounded up). */
   padding?: PaddingMode;
+  /** 'channelsLast' (the default: `[depth, height, width, channels]`) or 'channelsFirst' (`[channels, depth, height, width]`). */
   dataFormat?: DataFormat;
 }
 

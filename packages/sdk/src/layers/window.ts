@@ -45,10 +45,15 @@ export function dataFormatOf(value: unknown, layer: string): DataFormat {
 
 /** The window options a convolution takes, as Keras spells them. */
 export interface ConvWindowArgs {
+  /** Window height and width (one number for a square window). */
   kernelSize: number | [number, number];
+  /** Step between windows along height and width (default 1; one number for both). */
   strides?: number | [number, number];
+  /** 'valid' (the default: windows only where they fit) or 'same' (zero-padded so the output is input / strides, rounded up). */
   padding?: PaddingMode;
+  /** Spacing between kernel taps (default 1); strides must be 1 when it is above 1. */
   dilationRate?: number | [number, number];
+  /** 'channelsLast' (the default: `[height, width, channels]`) or 'channelsFirst' (`[channels, height, width]`). */
   dataFormat?: DataFormat;
 }
 

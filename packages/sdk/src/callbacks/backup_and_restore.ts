@@ -61,8 +61,8 @@ export class BackupAndRestore extends Callback {
     this.saveFreq = saveFreq;
     this.deleteCheckpoint = checkBooleanOption(args.deleteCheckpoint ?? true, 'deleteCheckpoint', 'km.callbacks.backupAndRestore');
     this.doubleCheckpoint = checkBooleanOption(args.doubleCheckpoint ?? false, 'doubleCheckpoint', 'km.callbacks.backupAndRestore');
-    // Only batch-wise backups need onBatchEnd; without it fit skips the per-batch logs.
-    if (saveFreq !== 'epoch') this.onBatchEnd = (batch: number) => this.#afterBatch(batch, saveFreq);
+    // Only batch-wise backups need onTrainBatchEnd; without it fit skips the per-batch logs.
+    if (saveFreq !== 'epoch') this.onTrainBatchEnd = (batch: number) => this.#afterBatch(batch, saveFreq);
   }
 
   get #latest(): string {

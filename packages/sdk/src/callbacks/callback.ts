@@ -104,9 +104,17 @@ export abstract class Callback implements CustomCallbackArgs {
   onTrainBatchBegin?(batch: number, logs?: Logs): void | Promise<void>;
   /** After each training batch, with `{ batch, size, ...running logs }`. */
   onTrainBatchEnd?(batch: number, logs: TrainLogs): void | Promise<void>;
-  /** tfjs' name for `onTrainBatchBegin`: called with the same arguments, just after it. */
+  /**
+   * tfjs' name for `onTrainBatchBegin`, called in its place when the callback has no
+   * `onTrainBatchBegin` (here or in a class it extends), as Keras' `on_batch_begin`.
+   */
   onBatchBegin?(batch: number, logs?: Logs): void | Promise<void>;
-  /** tfjs' name for `onTrainBatchEnd`: called with the same arguments, just after it. */
+  /**
+   * tfjs' name for `onTrainBatchEnd`, called in its place when the callback has no
+   * `onTrainBatchEnd` (here or in a class it extends): overriding `onTrainBatchEnd` replaces it,
+   * as in Keras. The built-in callbacks use `onTrainBatchEnd`, so a subclass overriding it calls
+   * `super.onTrainBatchEnd(batch, logs)` to keep theirs.
+   */
   onBatchEnd?(batch: number, logs: TrainLogs): void | Promise<void>;
   /** Before `evaluate`, or `fit`'s validation pass. */
   onTestBegin?(logs?: Logs): void | Promise<void>;

@@ -190,7 +190,7 @@ describe('built-in callbacks act on training', () => {
     })() as never);
     logger.setParams({ epochs: 2, steps: 1, samples: 4, batchSize: 4, verbose: 1, initialEpoch: 0 });
     logger.onEpochBegin(0);
-    logger.onBatchEnd(0, { batch: 0, size: 4, loss: 1 });
+    logger.onTrainBatchEnd(0, { batch: 0, size: 4, loss: 1 });
     logger.onEpochEnd(0, { loss: 1 });
     expect(out).toBe('begin 0/2;batch 1 loss;end');
   });

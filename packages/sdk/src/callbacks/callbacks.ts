@@ -25,8 +25,10 @@ export interface PredictBatchLogs {
 
 /**
  * Hooks called during `fit`, `evaluate` and `predict`: Keras 3's, in camelCase, beside TensorFlow.js'
- * (`onBatchBegin`/`onBatchEnd`, which fire with `onTrainBatchBegin`/`onTrainBatchEnd` as Keras'
- * `on_batch_*` aliases do, and `onYield`). Any hook may return a promise, which `fit` and
+ * (`onBatchBegin`/`onBatchEnd`, and `onYield`). `onBatchBegin`/`onBatchEnd` are another name for
+ * `onTrainBatchBegin`/`onTrainBatchEnd`, as Keras' `on_batch_*` are: a callback having both runs
+ * only `onTrainBatch*` (with a warning), as Keras calls only an overridden `on_train_batch_*`, so
+ * each batch calls a callback's code once. Any hook may return a promise, which `fit` and
  * `evaluate` await; `predict` is synchronous and refuses one.
  *
  * A training batch's logs are `{ batch, size, ...running loss and metrics }` (`{ batch, size }` at
@@ -50,9 +52,9 @@ export interface CustomCallbackArgs {
   onTrainBatchBegin?: (batch: number, logs?: Logs) => void | Promise<void>;
   /** After each training batch (Keras' `on_train_batch_end`), with `{ batch, size, ...running logs }`. */
   onTrainBatchEnd?: (batch: number, logs: TrainLogs) => void | Promise<void>;
-  /** tfjs' name for {@link CustomCallbackArgs.onTrainBatchBegin}: called with the same arguments, just after it. */
+  /** tfjs' name for {@link CustomCallbackArgs.onTrainBatchBegin}, called in its place on a callback that has no `onTrainBatchBegin`. */
   onBatchBegin?: (batch: number, logs?: Logs) => void | Promise<void>;
-  /** tfjs' name for {@link CustomCallbackArgs.onTrainBatchEnd}: called with the same arguments, just after it. */
+  /** tfjs' name for {@link CustomCallbackArgs.onTrainBatchEnd}, called in its place on a callback that has no `onTrainBatchEnd`. */
   onBatchEnd?: (batch: number, logs: TrainLogs) => void | Promise<void>;
   /** Before `evaluate`, or the validation pass at the end of a `fit` epoch (Keras' `on_test_begin`). */
   onTestBegin?: (logs?: Logs) => void | Promise<void>;
@@ -125,6 +127,34 @@ function checkHookNames(callback: CustomCallbackArgs, index: number): void {
   }
 }
 
+/** tfjs' batch hooks, each beside the Keras hook that takes precedence over it on one callback. */
+const TFJS_BATCH_ALIASES = [
+  ['onTrainBatchBegin', 'onBatchBegin'],
+  ['onTrainBatchEnd', 'onBatchEnd'],
+] as const;
+
+/** The callbacks already warned about, so a GAN loop calling `fit` per step says it once. */
+const warnedShadowing = new WeakSet<object>();
+
+/**
+ * Says once per callback when it has both Keras' batch hook and tfjs' alias as different functions:
+ * only Keras' runs (as Keras calls only an overridden `on_train_batch_end`), so the alias would
+ * silently never be called.
+ */
+function warnShadowedAliases(callback: CustomCallbackArgs, index: number): void {
+  if (warnedShadowing.has(callback)) return;
+  for (const [keras, tfjs] of TFJS_BATCH_ALIASES) {
+    if (!callback[keras] || !callback[tfjs] || callback[keras] === callback[tfjs]) continue;
+    warnedShadowing.add(callback);
+    const who = isPlainObject(callback) ? `callbacks[${index}]` : `callbacks[${index}] (${callback.constructor.name || 'a class'})`;
+    console.warn(
+      `kerasm: ${who} has both ${keras} and ${tfjs}, which are one event (${tfjs} is tfjs' name for it), so only ${keras} runs, as Keras calls only an overridden on_train_batch_${keras.endsWith('End') ? 'end' : 'begin'}. ` +
+        `Move the code of ${tfjs} into ${keras} (or call this.${tfjs}(batch, logs) from it).`,
+    );
+    return;
+  }
+}
+
 /**
  * Refuses what cannot be a callback: a non-object, and TensorFlow.js' callbacks
  * (tf.callbacks.earlyStopping), which expect a tfjs model from `setModel`; those are told by the
@@ -148,6 +178,7 @@ export class CallbackList {
     this.#callbacks = callbacks === undefined ? [] : Array.isArray(callbacks) ? [...callbacks] : [callbacks as CustomCallbackArgs];
     this.#callbacks.forEach(checkCallback);
     this.#callbacks.forEach(checkHookNames);
+    this.#callbacks.forEach(warnShadowedAliases);
   }
 
   /** Adds a callback at the end (or the start, for loggers that must print before the others). */
@@ -195,8 +226,9 @@ export class CallbackList {
   }
 
   /**
-   * Calls `hook` of each callback in order, awaiting each; given several hooks (Keras' batch hook
-   * and its tfjs alias), each callback runs them all before the next callback runs any.
+   * Calls `hook` of each callback in order, awaiting each. Given Keras' batch hook and then its tfjs
+   * alias (`['onTrainBatchEnd', 'onBatchEnd']`), each callback runs the first of them it has, so
+   * one batch calls its code once (see {@link CustomCallbackArgs.onBatchEnd}).
    */
   async call(hook: 'onTrainBegin' | 'onTrainEnd' | 'onTestBegin' | 'onTestEnd', logs?: Logs): Promise<void>;
   async call(hook: 'onEpochBegin' | 'onEpochEnd', index: number, logs?: Logs): Promise<void>;
@@ -207,12 +239,11 @@ export class CallbackList {
     // The logs get tfjs' names only when a hook will see them (evaluate returns its logs).
     let given: (number | Logs)[] | undefined;
     for (const callback of this.#callbacks) {
-      for (const name of hooks) {
-        const fn = callback[name] as ((...args: unknown[]) => unknown) | undefined;
-        if (!fn) continue;
-        given ??= args.filter((a) => a !== undefined).map((a) => (typeof a === 'object' ? withTfjsLogNames(a) : a));
-        await fn.call(callback, ...given);
-      }
+      const name = hooks.find((h) => callback[h]);
+      if (name === undefined) continue;
+      const fn = callback[name] as (...args: unknown[]) => unknown;
+      given ??= args.filter((a) => a !== undefined).map((a) => (typeof a === 'object' ? withTfjsLogNames(a) : a));
+      await fn.call(callback, ...given);
     }
   }
 

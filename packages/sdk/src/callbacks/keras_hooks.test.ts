@@ -20,7 +20,10 @@ function model(): km.Sequential {
 
 type Call = [hook: string, ...args: unknown[]];
 
-/** A Callback subclass overriding every hook, Keras 3's and tfjs' alike, recording each call with a copy of its arguments. */
+/**
+ * A Callback subclass overriding every hook of Keras 3 (tfjs' `onBatchBegin`/`onBatchEnd` are other
+ * names for two of them: batch_hook_aliases.test.ts), recording each call with a copy of its arguments.
+ */
 class Recorder extends km.callbacks.Callback {
   readonly calls: Call[] = [];
   #log(hook: string, args: unknown[]): void {
@@ -32,8 +35,6 @@ class Recorder extends km.callbacks.Callback {
   override onEpochEnd(...a: unknown[]) { this.#log('onEpochEnd', a); }
   override onTrainBatchBegin(...a: unknown[]) { this.#log('onTrainBatchBegin', a); }
   override onTrainBatchEnd(...a: unknown[]) { this.#log('onTrainBatchEnd', a); }
-  override onBatchBegin(...a: unknown[]) { this.#log('onBatchBegin', a); }
-  override onBatchEnd(...a: unknown[]) { this.#log('onBatchEnd', a); }
   override onTestBegin(...a: unknown[]) { this.#log('onTestBegin', a); }
   override onTestEnd(...a: unknown[]) { this.#log('onTestEnd', a); }
   override onTestBatchBegin(...a: unknown[]) { this.#log('onTestBatchBegin', a); }
@@ -44,18 +45,9 @@ class Recorder extends km.callbacks.Callback {
   override onPredictBatchEnd(...a: unknown[]) { this.#log('onPredictBatchEnd', a); }
 }
 
-/**
- * Keras 3's hook calls (its trainer loops, written out by hand) in kerasm's names: each
- * `on_train_batch_*` followed by tfjs' `onBatch*`, which kerasm fires with it.
- */
+/** Keras 3's hook calls (its trainer loops, written out by hand) in kerasm's names. */
 function kerasm(keras: string[]): string[] {
-  const camel = (name: string) => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-  return keras.flatMap((call) => {
-    const [name, index] = call.split(' ');
-    const at = index === undefined ? '' : ` ${index}`;
-    const alias = name === 'on_train_batch_begin' ? ['onBatchBegin'] : name === 'on_train_batch_end' ? ['onBatchEnd'] : [];
-    return [camel(name), ...alias].map((hook) => hook + at);
-  });
+  return keras.map((call) => call.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()));
 }
 
 /** Keras 3's `fit`: on_train_begin, per epoch on_epoch_begin, each batch, the validation `evaluate` with the same callbacks, on_epoch_end; on_train_end. */
@@ -92,11 +84,9 @@ describe("Keras 3's callback hooks", () => {
     // Hooks without logs get none, as Keras passes None.
     for (const hook of ['onTrainBegin', 'onTestBegin']) expect(calls.filter(([h]) => h === hook).every((c) => c.length === 1)).toBe(true);
     expect(calls.filter(([h]) => h === 'onEpochBegin').every((c) => c.length === 2)).toBe(true);
-    // A training batch: { batch, size } at its start, the running logs at its end; the alias gets the same.
+    // A training batch: { batch, size } at its start, the running logs at its end.
     const sizes = [4, 4, 2, 4, 4, 2];
     expect(logsOf(calls, 'onTrainBatchBegin')).toEqual(sizes.map((size, i) => ({ batch: i % 3, size })));
-    expect(logsOf(calls, 'onBatchBegin')).toEqual(logsOf(calls, 'onTrainBatchBegin'));
-    expect(logsOf(calls, 'onBatchEnd')).toEqual(logsOf(calls, 'onTrainBatchEnd'));
     const trainEnds = logsOf(calls, 'onTrainBatchEnd') as Logs[];
     expect(trainEnds.map(({ batch, size }) => ({ batch, size }))).toEqual(logsOf(calls, 'onTrainBatchBegin'));
     // The running logs of an epoch's last batch are the epoch's.
@@ -181,16 +171,6 @@ describe("Keras 3's callback hooks", () => {
       [['a', [8, 1]], ['b', [8, 3]]],
       [['a', [2, 1]], ['b', [2, 3]]],
     ]);
-  });
-
-  it("each callback runs Keras' batch hook, then tfjs' alias, before the next callback runs either", async () => {
-    const calls: string[] = [];
-    const both = (name: string) => ({
-      onTrainBatchEnd: (b: number) => void calls.push(`${name}.onTrainBatchEnd ${b}`),
-      onBatchEnd: (b: number) => void calls.push(`${name}.onBatchEnd ${b}`),
-    });
-    await model().fit(x, y, { batchSize: 8, verbose: 0, callbacks: [both('A'), both('B')] });
-    expect(calls).toEqual([0, 1].flatMap((b) => ['A.onTrainBatchEnd', 'A.onBatchEnd', 'B.onTrainBatchEnd', 'B.onBatchEnd'].map((c) => `${c} ${b}`)));
   });
 
   it('onTrainEnd gets no logs when no epoch ran, as Keras passes None', async () => {

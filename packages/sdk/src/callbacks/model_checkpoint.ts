@@ -154,7 +154,7 @@ export function modelCheckpoint(args: ModelCheckpointArgs): CustomCallbackArgs {
     onEpochBegin(epoch) {
       epochNow = epoch;
     },
-    async onBatchEnd(batch, logs) {
+    async onTrainBatchEnd(batch, logs) {
       if (++batchesSinceSave < saveFreq) return;
       batchesSinceSave = 0;
       await checkpoint(epochNow, logs, batch);

@@ -15,7 +15,7 @@ export class ProgbarLogger extends Callback {
     this.#bar.epochBegin(epoch, this.params?.epochs ?? epoch + 1, this.params?.steps ?? 1);
   }
 
-  override onBatchEnd(batch: number, logs: Logs): void {
+  override onTrainBatchEnd(batch: number, logs: Logs): void {
     const { batch: _index, size: _size, ...shown } = logs;
     this.#bar.batchEnd(batch + 1, shown);
   }

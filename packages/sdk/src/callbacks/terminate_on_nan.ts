@@ -26,7 +26,7 @@ export class TerminateOnNaN extends Callback {
     if (allFinite(weights)) this.#lastFinite = weights;
   }
 
-  override onBatchEnd(batch: number, logs: Logs): void {
+  override onTrainBatchEnd(batch: number, logs: Logs): void {
     if (Number.isFinite(logs.loss)) return;
     this.stoppedBatch = batch;
     this.model.stopTraining = true;

@@ -4,6 +4,14 @@ import type { Optimizer } from '../optimizers/optimizer.js';
 /** Models loaded compiled but without optimizer state, with the optimizer loading gave them and where they came from. */
 const freshAfterLoad = new WeakMap<LayersModel, { optimizer: Optimizer; where: string }>();
 
+/** Optimizers whose state `optimizer.setWeights` restored: a model loaded fresh with one resumes after all. */
+const restoredState = new WeakSet<Optimizer>();
+
+/** Records that `optimizer.setWeights` gave `optimizer` state, so its model's first fit does not warn that it starts afresh. */
+export function markOptimizerRestored(optimizer: Optimizer): void {
+  restoredState.add(optimizer);
+}
+
 /**
  * Whether an optimizer's next steps depend on state it has built up (moments, velocities, the step
  * count a schedule or an average follows): all but plain SGD at a constant learning rate.
@@ -28,6 +36,7 @@ export function warnFreshOptimizerOnce(model: LayersModel, optimizer: Optimizer)
   if (!fresh) return;
   freshAfterLoad.delete(model);
   if (fresh.optimizer !== optimizer) return; // compiled again after loading: a fresh start on purpose
+  if (restoredState.has(optimizer)) return; // given state by setWeights since
   console.warn(
     `kerasm: model '${model.name}' was loaded compiled, from the training config saved in ${fresh.where}, but that file holds no optimizer state (it was saved with includeOptimizer: false, the default, as in tfjs), ` +
       `so this training starts ${optimizer.className} afresh (its moments and step count at zero) instead of resuming where the saved model stopped. ` +

@@ -48,33 +48,51 @@ function bufferOf(optimizer: Optimizer, name: string): number {
   return id;
 }
 
+/** A weight whose optimizer state is named after it: a layer's `WeightSpec`, which also keys the state. */
+export interface StateOwner {
+  readonly name: string;
+  readonly shape: readonly number[];
+}
+
 /** The optimizer's state as named tensors in tfjs' order (`iter`, then each state for every trainable weight). */
 export async function optimizerWeights(optimizer: Optimizer, layers: readonly Layer[], backend: Backend): Promise<NamedWeight[]> {
-  const weights = trainableWeights(layers);
+  return stateWeights(optimizer, trainableWeights(layers), frozenWeights(layers), backend);
+}
+
+/**
+ * The state of `trainable` (the optimizer's layout, in order) and what is set aside for `frozen`,
+ * as named tensors in tfjs' order: what {@link optimizerWeights} saves and `optimizer.getWeights()` returns.
+ */
+export async function stateWeights(optimizer: Optimizer, trainable: readonly StateOwner[], frozen: readonly StateOwner[], backend: Backend): Promise<NamedWeight[]> {
   const out: NamedWeight[] = [{ name: ITERATIONS, shape: [], values: Int32Array.of(optimizer.batchesApplied), group: 'optimizer' }];
   for (const s of slotsOf(optimizer)) {
     const id = s.kept === false ? 0 : bufferOf(optimizer, s.name);
-    const total = weights.reduce((n, w) => n + shapeSize(savedShape(s, w)), 0);
+    const total = trainable.reduce((n, w) => n + shapeSize(savedShape(s, w)), 0);
     // One read per state buffer, without blocking: GPU backends cannot always read synchronously.
     const state = id ? ((await backend.readAsync(id, total, 'float32')) as Float32Array) : new Float32Array(total);
     const divisor = s.savedDivisor?.() ?? 1;
     let offset = 0;
-    for (const w of weights) {
+    for (const w of trainable) {
       const shape = savedShape(s, w);
       const size = shapeSize(shape);
       const values = state.slice(offset, offset + size);
-      out.push({ name: `${w.name}/${savedName(s)}`, shape, values: divisor === 1 ? values : values.map((x) => x / divisor), group: 'optimizer' });
+      out.push({ name: stateName(s, w), shape, values: divisor === 1 ? values : values.map((x) => x / divisor), group: 'optimizer' });
       offset += size;
     }
-    for (const w of frozenWeights(layers)) {
+    for (const w of frozen) {
       const aside = optimizer.setAsideState(w).get(s.name);
       if (!aside) continue;
       const shape = savedShape(s, w);
       const values = (await backend.readAsync(aside, shapeSize(shape), 'float32')) as Float32Array;
-      out.push({ name: `${w.name}/${savedName(s)}`, shape, values: divisor === 1 ? values : values.map((x) => x / divisor), group: 'optimizer' });
+      out.push({ name: stateName(s, w), shape, values: divisor === 1 ? values : values.map((x) => x / divisor), group: 'optimizer' });
     }
   }
   return out;
+}
+
+/** The names and shapes {@link stateWeights} gives for `trainable`, in its order (`iter` first), read from no buffer. */
+export function stateWeightSpecs(optimizer: Optimizer, trainable: readonly StateOwner[]): { name: string; shape: number[] }[] {
+  return [{ name: ITERATIONS, shape: [] }, ...slotsOf(optimizer).flatMap((s) => trainable.map((w) => ({ name: stateName(s, w), shape: savedShape(s, w) })))];
 }
 
 /**
@@ -83,6 +101,16 @@ export async function optimizerWeights(optimizer: Optimizer, layers: readonly La
  * over is an error naming it.
  */
 export function restoreOptimizerWeights(optimizer: Optimizer, layers: readonly Layer[], backend: Backend, saved: Map<string, NamedWeight>, source: string): void {
+  restoreStateWeights(optimizer, trainableWeights(layers), frozenWeights(layers), backend, saved, source);
+}
+
+/**
+ * Restores the state of `trainable` (the optimizer's layout, in order) and sets aside what `saved`
+ * holds for `frozen`, as {@link restoreOptimizerWeights}. Everything is checked before anything is
+ * written: on an error the optimizer keeps its state and `iterations`. A state missing before the
+ * first update (`iter` 0, as tfjs saves a fresh optimizer) starts from its initial value.
+ */
+export function restoreStateWeights(optimizer: Optimizer, trainable: readonly StateOwner[], frozen: readonly StateOwner[], backend: Backend, saved: ReadonlyMap<string, NamedWeight>, source: string): void {
   const iter = saved.get(ITERATIONS);
   if (!iter || iter.values.length !== 1) {
     throw new Error(`${source}: the optimizer weights lack the scalar '${ITERATIONS}' (the number of updates applied). Save the model again with { includeOptimizer: true }.`);
@@ -92,44 +120,70 @@ export function restoreOptimizerWeights(optimizer: Optimizer, layers: readonly L
     throw new Error(`${source}: the optimizer weight '${ITERATIONS}' is ${iterations}, but it counts updates: a whole number ≥ 0. The file is corrupt; save the model again.`);
   }
   // First: a schedule's rate depends on it, and SGD's momentum is saved divided by that rate.
+  const previous = optimizer.batchesApplied;
   optimizer.batchesApplied = iterations;
-  const weights = trainableWeights(layers);
+  let writes: (() => void)[];
+  try {
+    writes = stateWrites(optimizer, trainable, frozen, backend, saved, source, iterations);
+  } catch (error) {
+    optimizer.batchesApplied = previous;
+    throw error;
+  }
+  for (const write of writes) write();
+}
+
+/** Checks every saved state against the optimizer's slots and the weights, and returns the writes that restore them. */
+function stateWrites(optimizer: Optimizer, trainable: readonly StateOwner[], frozen: readonly StateOwner[], backend: Backend, saved: ReadonlyMap<string, NamedWeight>, source: string, iterations: number): (() => void)[] {
+  const writes: (() => void)[] = [];
   const unused = new Set([...saved.keys()].filter((name) => name !== ITERATIONS));
   for (const s of slotsOf(optimizer)) {
     const id = s.kept === false ? 0 : bufferOf(optimizer, s.name);
     const divisor = s.savedDivisor?.() ?? 1;
+    const scaled = (values: Float32Array) => (divisor === 1 ? values : Float32Array.from(values, (x) => x * divisor));
     let offset = 0;
-    for (const w of weights) {
+    for (const w of trainable) {
       const shape = savedShape(s, w);
       const size = shapeSize(shape);
-      const name = `${w.name}/${savedName(s)}`;
+      const name = stateName(s, w);
       const tensor = saved.get(name);
+      const at = offset;
       unused.delete(name);
       offset += size;
       if (!tensor) {
-        if (iterations === 0 || !id) continue;
+        if (iterations === 0) {
+          if (id) writes.push(() => backend.fill(backend.view(id, at, size), size, s.initialValue ?? 0));
+          continue;
+        }
+        if (!id) continue;
         throw new Error(`${source}: optimizer weight '${name}' is missing (the ${optimizer.className} optimizer has applied ${iterations} updates and keeps '${savedName(s)}' for every trainable weight). Found: ${[...saved.keys()].join(', ')}. Save the model again with { includeOptimizer: true }, or load it and compile afresh.`);
       }
       if (tensor.values.length !== size || !(tensor.values instanceof Float32Array)) {
         throw new Error(`${source}: optimizer weight '${name}' is ${tensor.values instanceof Float32Array ? '' : 'int32 '}of shape [${tensor.shape.join(', ')}], but its state for weight '${w.name}' (shape [${w.shape.join(', ')}]) is float32 of shape [${shape.join(', ')}]. The optimizer state does not belong to this model.`);
       }
-      if (id) backend.write(backend.view(id, offset - size, size), divisor === 1 ? tensor.values : Float32Array.from(tensor.values, (x) => x * divisor));
+      const values = scaled(tensor.values);
+      if (id) writes.push(() => backend.write(backend.view(id, at, size), values));
     }
     // A frozen weight's state, saved while the layer was frozen: kept aside until it is unfrozen.
-    for (const w of frozenWeights(layers)) {
-      const name = `${w.name}/${savedName(s)}`;
+    for (const w of frozen) {
+      const name = stateName(s, w);
       const tensor = saved.get(name);
       if (!tensor || !id || !(tensor.values instanceof Float32Array) || tensor.values.length !== shapeSize(savedShape(s, w))) continue;
       unused.delete(name);
-      optimizer.setAside(w, s.name, divisor === 1 ? tensor.values : Float32Array.from(tensor.values, (x) => x * divisor));
+      const values = scaled(tensor.values);
+      writes.push(() => optimizer.setAside(w, s.name, values));
     }
   }
   if (unused.size > 0) {
     throw new Error(`${source}: optimizer weights ${[...unused].map((n) => `'${n}'`).join(', ')} belong to no state of ${optimizer.className} (${describeSlots(optimizer)}) for this model's trainable weights. The file's optimizer differs from its training config; save the model again with { includeOptimizer: true }.`);
   }
+  return writes;
 }
 
-function savedShape(s: StateSlot, w: LayerWeight): number[] {
+function stateName(s: StateSlot, w: StateOwner): string {
+  return `${w.name}/${savedName(s)}`;
+}
+
+function savedShape(s: StateSlot, w: StateOwner): number[] {
   return slotShape(s, w.shape);
 }
 

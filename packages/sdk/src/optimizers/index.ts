@@ -178,4 +178,5 @@ export * as schedules from './schedules/index.js';
 export { Adadelta, Adafactor, Adagrad, Adam, Adamax, AdamW, Ftrl, Lamb, Lion, Nadam, RMSprop, SGD };
 export type { AdadeltaArgs, AdafactorArgs, AdagradArgs, AdamArgs, AdamaxArgs, FtrlArgs, LambArgs, LionArgs, NadamArgs, RMSpropArgs, SGDArgs };
 export { Optimizer, type OptimizerArgs } from './optimizer.js';
+export type { NamedTensor, NamedTensorLike } from './named_state.js';
 export type { StateSlot } from './state_slots.js';

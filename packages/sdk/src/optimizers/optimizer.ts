@@ -5,8 +5,11 @@ import { accumulateGradients, GRADIENT_ACCUMULATOR, gradientAccumulationSteps, t
 import { slotShape, type AllocatedSlot, type StateSlot } from './state_slots.js';
 import { sameWeights, StateLayouts, type OptimizedWeight, type StateLayout } from './state_layouts.js';
 import { emaSettings, WeightAverage, type EmaArgs, type EmaSettings } from './weight_average.js';
+import { namedState, readNamedTensors, setNamedState, type NamedTensor, type NamedTensorLike } from './named_state.js';
+import type { StateOwner } from '../io/optimizer_weights.js';
 
 export type { OptimizedWeight } from './state_layouts.js';
+export type { NamedTensor, NamedTensorLike } from './named_state.js';
 
 /** Options every optimizer accepts, as in Keras 3. At most one of the clipping options may be set. */
 export interface OptimizerArgs extends EmaArgs, GradientAccumulationArgs {
@@ -304,6 +307,60 @@ export abstract class Optimizer {
    */
   stateSlots(): readonly AllocatedSlot[] {
     return this.#layout?.slots ?? [];
+  }
+
+  /**
+   * TensorFlow.js' `optimizer.getWeights()`: the state as named tensors, in tfjs' names and order.
+   * First `'iter'` (int32 scalar, the updates applied; with `gradientAccumulationSteps`, the batches),
+   * then each state for every trainable weight of the model that used the optimizer last, named
+   * `'<weight>/<state>'` (Adam: all the `m`, then all the `v`). Before the first update, as in tfjs,
+   * the list is `[iter]` alone; so it is for an optimizer no model has used yet. The same tensors
+   * are the optimizer weights `model.save(..., { includeOptimizer: true })` writes (where the state
+   * set aside for a frozen layer's weights is saved too). The tensors are copies.
+   *
+   * @example
+   * ```ts
+   * await model.fit(x, y, { epochs: 2 });
+   * const state = await model.optimizer!.getWeights(); // [{ name: 'iter', tensor }, { name: 'dense/kernel/m', tensor }, ...]
+   * // ... later, or in a twin model with the same layer names:
+   * await model.optimizer!.setWeights(state);
+   * ```
+   */
+  async getWeights(): Promise<NamedTensor[]> {
+    return namedState(this, this.#state.backend, this.#stateOwners());
+  }
+
+  /**
+   * TensorFlow.js' `optimizer.setWeights(list)`: restores state that `getWeights()` returned, from
+   * kerasm or from a tfjs optimizer of the same kind that trained a model with the same weight
+   * names (its tensors may be tfjs tensors). Entries pair with the state by name; the list must hold
+   * `'iter'` and every state `getWeights()` lists, with the same shapes and finite values, or only
+   * `'iter'` at 0 (tfjs' list before its first update), which restarts the state from its initial
+   * values. Anything else is an error naming the entry, and leaves the state as it was.
+   *
+   * The optimizer must be laid out for a model first: compile the model with it and build it
+   * (`fit`, `predict` or `model.getWeights()`); before that it throws, saying so.
+   *
+   * @example
+   * ```ts
+   * model.compile({ optimizer: km.optimizers.adam(0.01), loss: 'mse' });
+   * model.getWeights(); // builds the model, laying the optimizer's state out
+   * await model.optimizer!.setWeights(await tfjsModel.optimizer.getWeights());
+   * ```
+   */
+  async setWeights(weightValues: readonly NamedTensorLike[]): Promise<void> {
+    const call = `${this.className}.setWeights`;
+    const entries = await readNamedTensors(weightValues, call);
+    // Read after the await: the layout is the one the entries are written into.
+    setNamedState(this, this.#state.backend, this.#stateOwners(), entries, call);
+  }
+
+  /** The weights of the current layout, named, as `getWeights` lists their state; null without one. */
+  #stateOwners(): StateOwner[] | null {
+    return this.#layout?.weights.map(({ key, shape }) => {
+      if (typeof key.name !== 'string') throw new Error(`${this.className}: its state is laid out for weights that have no names, so it cannot be listed by name. Use it through a model (model.compile({ optimizer })).`);
+      return { name: key.name, shape };
+    }) ?? null;
   }
 
   /** The state buffers this optimizer keeps, in saving order; `attach` allocates them (default: none). */

@@ -4,7 +4,8 @@ import { allocateSlots, freeSlots, slotShape, type AllocatedSlot, type StateSlot
 
 /** One trainable weight as an optimizer lays out its state: an identity that outlives a new layout of the parameters, and its shape. */
 export interface OptimizedWeight {
-  readonly key: object;
+  /** The model keys each weight by its layer's `WeightSpec`, whose `name` names its state in `getWeights()`. */
+  readonly key: object & { readonly name?: string };
   readonly shape: readonly number[];
 }
 

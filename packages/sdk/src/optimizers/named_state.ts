@@ -1,0 +1,121 @@
+import type { Backend } from '../backend/backend.js';
+import { markOptimizerRestored } from '../io/fresh_optimizer.js';
+import { restoreStateWeights, stateWeightSpecs, stateWeights, type StateOwner } from '../io/optimizer_weights.js';
+import type { NamedWeight } from '../io/weights.js';
+import { tensor, type Tensor } from '../tensor.js';
+import type { Optimizer } from './optimizer.js';
+
+// The optimizer's state as TensorFlow.js' getWeights()/setWeights() list, built on the mapping that
+// saving with { includeOptimizer: true } writes, so the list and the file's optimizer weights agree.
+
+/** One tensor of an optimizer's state, as TensorFlow.js' `NamedTensor`: `'iter'`, or `'<weight>/<state>'`. */
+export interface NamedTensor {
+  name: string;
+  tensor: Tensor;
+}
+
+/** What `setWeights` takes: a `NamedTensor` whose tensor is kerasm's or TensorFlow.js' (anything with `shape` and `data()`). */
+export interface NamedTensorLike {
+  name: string;
+  tensor: Tensor | { readonly shape: readonly number[]; data(): Promise<unknown> };
+}
+
+const ITERATIONS = 'iter';
+
+function iterationsTensor(optimizer: Optimizer): NamedTensor {
+  return { name: ITERATIONS, tensor: tensor(Int32Array.of(optimizer.batchesApplied), [], 'int32') };
+}
+
+/**
+ * `optimizer.getWeights()`: `iter`, then each state for every weight of `owners` (the optimizer's
+ * layout), in tfjs' order. Before the first update, or with no layout, only `iter`, as tfjs.
+ */
+export async function namedState(optimizer: Optimizer, backend: Backend | null, owners: readonly StateOwner[] | null): Promise<NamedTensor[]> {
+  if (!backend || !owners || optimizer.batchesApplied === 0) return [iterationsTensor(optimizer)];
+  const weights = await stateWeights(optimizer, owners, [], backend);
+  return weights.map((w) => ({ name: w.name, tensor: w.values instanceof Int32Array ? tensor(w.values, w.shape, 'int32') : tensor(w.values, w.shape, 'float32') }));
+}
+
+/** Reads every entry of a `setWeights` list to the host, checking its form and that its values are finite. */
+export async function readNamedTensors(list: unknown, call: string): Promise<NamedWeight[]> {
+  if (!Array.isArray(list)) {
+    throw new Error(`${call} takes the list getWeights() returns: [{ name: 'iter', tensor }, { name: '<weight>/<state>', tensor }, ...]. Received: ${describe(list)}.`);
+  }
+  const entries: NamedWeight[] = [];
+  for (const [i, entry] of list.entries()) {
+    const { name, tensor: t } = (typeof entry === 'object' && entry !== null ? entry : {}) as { name?: unknown; tensor?: { shape?: unknown; data?: unknown } };
+    if (typeof name !== 'string' || typeof t !== 'object' || t === null || !Array.isArray(t.shape) || typeof t.data !== 'function') {
+      throw new Error(`${call}: entry ${i} must be { name: string, tensor } with a km.Tensor or TensorFlow.js tensor, as getWeights() returns. Received: ${describe(entry)}.`);
+    }
+    const values: unknown = await (t.data as () => Promise<unknown>).call(t);
+    if (!(values instanceof Float32Array || values instanceof Int32Array)) {
+      throw new Error(`${call}: '${name}' must hold float32 values ('iter': int32). Received: ${values === null || typeof values !== 'object' ? typeof values : values.constructor.name} values.`);
+    }
+    const bad = values.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      throw new Error(`${call}: '${name}' holds ${values[bad]} at index ${bad}; optimizer state must be finite. The state it came from diverged: start the optimizer afresh instead.`);
+    }
+    entries.push({ name, shape: [...(t.shape as number[])], values, group: 'optimizer' });
+  }
+  return entries;
+}
+
+/**
+ * `optimizer.setWeights(list)`: checks `entries` against the state `getWeights()` lists for
+ * `owners` (count, names, shapes, `iter`), then writes them all; on an error nothing changes.
+ * `[iter]` alone with `iter` 0 (tfjs' list before its first update) restarts the state.
+ */
+export function setNamedState(optimizer: Optimizer, backend: Backend | null, owners: readonly StateOwner[] | null, entries: readonly NamedWeight[], call: string): void {
+  const names = entries.map((e) => e.name);
+  const repeated = names.find((name, i) => names.indexOf(name) !== i);
+  if (repeated !== undefined) throw new Error(`${call}: '${repeated}' appears more than once. Pass each state once, as getWeights() lists them.`);
+  const iter = entries.find((e) => e.name === ITERATIONS);
+  if (!iter) {
+    throw new Error(`${call}: the list has no '${ITERATIONS}' entry, the number of updates applied, which getWeights() lists first. Received names: ${quote(names)}.`);
+  }
+  const iterations = iter.values[0];
+  if (iter.values.length !== 1 || !Number.isInteger(iterations) || iterations < 0) {
+    throw new Error(`${call}: '${ITERATIONS}' must be a scalar whole number ≥ 0 (the updates applied). Received: shape [${iter.shape.join(', ')}], values [${Array.from(iter.values.slice(0, 4)).join(', ')}${iter.values.length > 4 ? ', ...' : ''}].`);
+  }
+  if (!backend || !owners) {
+    // Before the optimizer is laid out for a model, the only state it has is a count of 0 updates.
+    if (entries.length === 1 && iterations === 0 && optimizer.batchesApplied === 0) return;
+    throw new Error(
+      `${call}: ${optimizer.className} holds no state yet, so there is nothing to set: its state is laid out for a model's trainable weights when the model first runs with it. ` +
+        'Compile a model with this optimizer and build it (model.fit, model.predict, or model.getWeights() builds it), then call setWeights.',
+    );
+  }
+  const expected = stateWeightSpecs(optimizer, owners);
+  const restart = entries.length === 1 && iterations === 0;
+  if (!restart && entries.length !== expected.length) {
+    throw new Error(
+      `${call}: the list holds ${entries.length} tensors, but ${optimizer.className}'s state for its model's ${owners.length} trainable weights is ${expected.length}: ${quote(expected.map((e) => e.name))}. ` +
+        `Received: ${quote(names)}. Pass the list getWeights() returns for the same model.`,
+    );
+  }
+  const shapes = new Map(expected.map((e) => [e.name, e.shape]));
+  for (const entry of entries) {
+    const shape = shapes.get(entry.name);
+    if (!shape) {
+      throw new Error(`${call}: '${entry.name}' names no state of ${optimizer.className} for its model's trainable weights. Expected names: ${quote(expected.map((e) => e.name))}. Rename the model's layers as in the list's model, or pass this model's getWeights().`);
+    }
+    if (entry.name === ITERATIONS) continue;
+    if (shape.length !== entry.shape.length || shape.some((d, i) => d !== entry.shape[i])) {
+      throw new Error(`${call}: '${entry.name}' has shape [${entry.shape.join(', ')}], but that state's shape is [${shape.join(', ')}].`);
+    }
+    if (!(entry.values instanceof Float32Array)) throw new Error(`${call}: '${entry.name}' is int32; optimizer state is float32.`);
+  }
+  restoreStateWeights(optimizer, owners, [], backend, new Map(entries.map((e) => [e.name, e])), call);
+  if (!restart) markOptimizerRestored(optimizer);
+}
+
+function quote(names: readonly string[]): string {
+  const shown = names.slice(0, 8).map((n) => `'${n}'`).join(', ');
+  return names.length > 8 ? `${shown}, ... (${names.length} in all)` : shown;
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? String(value);
+  return `an object with keys [${Object.keys(value).join(', ')}]`;
+}

@@ -115,6 +115,8 @@ export function layersFromTopology(topology: unknown, source: string, load: Topo
   }
   const layers: (Layer | LayersModel)[] = [];
   let pendingInputShape: unknown;
+  // An InputLayer's int32 dtype (tfjs' Sequential on tf.layers.inputLayer({ dtype: 'int32' }), and kerasm's int32 input) becomes the next layer's inputDType.
+  let pendingInputDType: unknown;
   config.layers.forEach((entry: unknown, i: number) => {
     const where = `${source}: layer ${i}`;
     if (!isObject(entry) || typeof entry.class_name !== 'string' || !isObject(entry.config)) {
@@ -123,17 +125,21 @@ export function layersFromTopology(topology: unknown, source: string, load: Topo
     if (MODEL_CLASS_NAMES.includes(entry.class_name)) {
       // A nested model declares its own input; an InputLayer before it describes that input, no later layer's.
       pendingInputShape = undefined;
+      pendingInputDType = undefined;
       layers.push(load.nested(entry, `${where} '${String(entry.config.name ?? '?')}' (${entry.class_name})`));
       return;
     }
     const layerConfig = normalizeConfig(entry.config, `${where} '${String(entry.config.name ?? '?')}' (${entry.class_name})`);
     if (entry.class_name === 'InputLayer') {
       pendingInputShape = layerConfig.batchInputShape;
+      pendingInputDType = layerConfig.dtype;
       return;
     }
     if (pendingInputShape !== undefined || layers.length > 0) dropUnknownInputShape(layerConfig);
     if (pendingInputShape !== undefined && layerConfig.batchInputShape === undefined) layerConfig.batchInputShape = pendingInputShape;
+    if (pendingInputDType === 'int32' && layerConfig.inputDType === undefined) layerConfig.inputDType = 'int32';
     pendingInputShape = undefined;
+    pendingInputDType = undefined;
     try {
       const layer = load.layers.layer(entry.class_name, layerConfig);
       rejectDroppedFields(layerConfig, layer.getConfig());

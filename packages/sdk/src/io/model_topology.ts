@@ -14,7 +14,23 @@ export function modelTopologyOf(model: LayersModel): Record<string, unknown> {
   if (first && first.batch_input_shape === undefined && model.inputShape) {
     Object.assign(first, renameKeys({ batchInputShape: [null, ...model.inputShape], dtype: 'float32' }, toSnakeCase));
   }
+  if (first && !isFunctional(model)) declareInputDType(model, topology.config as { layers: unknown[] });
   return topology;
+}
+
+/**
+ * A Sequential model whose input is int32 (its first layer's `inputDType`, or an int32
+ * `km.input`) starts with an `InputLayer` entry carrying the dtype, as tfjs 4.22 writes a
+ * Sequential built on `tf.layers.inputLayer({ dtype: 'int32' })`. tfjs' other form, the first layer's
+ * own `dtype: 'int32'`, would make tfjs build that layer's weights int32 (it loads them from
+ * nothing else), and refuse kerasm's float32 values on load; the layer's own config stays float32.
+ */
+function declareInputDType(model: LayersModel, config: { layers: unknown[] }): void {
+  if (!model.inputShape) return;
+  const [input] = model.inputs;
+  if (input?.dtype !== 'int32') return;
+  const entry = { batchInputShape: [null, ...model.inputShape], dtype: input.dtype, sparse: false, name: input.name };
+  config.layers.unshift({ class_name: 'InputLayer', config: renameKeys(entry, toSnakeCase) });
 }
 
 /**

@@ -17,7 +17,8 @@ export class SavedLayers {
   readonly #made = new Map<string, { layer: Layer; className: string; config: string }>();
 
   /** The layer a saved entry describes: the one this load already made under its name when class and config agree, else a new one. */
-  layer(className: string, config: Json): Layer {
+  layer(className: string, saved: Json): Layer {
+    const config = withInputDType(saved);
     const name = typeof config.name === 'string' ? config.name : undefined;
     const made = name === undefined ? undefined : this.#made.get(name);
     if (made && made.className === className && made.config === comparable(config)) return made.layer;
@@ -25,4 +26,15 @@ export class SavedLayers {
     if (name !== undefined && !made) this.#made.set(name, { layer, className, config: comparable(config) });
     return layer;
   }
+}
+
+/**
+ * tfjs 4.22 saves a first layer's `inputDType` as its own `dtype` (beside its `batch_input_shape`),
+ * since tfjs gives the layer that dtype too. kerasm keeps layers float32: an int32 dtype where a
+ * layer declares the model's input is read back as `inputDType`.
+ */
+function withInputDType(config: Json): Json {
+  const declaresInput = config.batchInputShape !== undefined || config.inputShape !== undefined;
+  if (config.dtype !== 'int32' || !declaresInput || config.inputDType !== undefined) return config;
+  return { ...config, dtype: 'float32', inputDType: 'int32' };
 }

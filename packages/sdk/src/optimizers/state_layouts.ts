@@ -36,8 +36,10 @@ interface StashedState {
  * Layouts kept at once: the current one and the one before it. Two models sharing an optimizer (a
  * GAN's discriminator and combined model) then switch without allocating, and copy only the state
  * of the weights both train; a third layout sets aside the state of the least recently used one. A
- * layout whose weights all moved to the current one is freed at once, so the state kept is never
- * more than the latest state of every weight plus a second copy of the weights two layouts share.
+ * layout whose weights all moved to the current one is freed at once, unless the same weight set
+ * returned after such a freeing (a model toggling a layer's `trainable` between steps), so the
+ * state kept is never more than the latest state of every weight plus a second copy of the weights
+ * two layouts share, and a layer frozen or unfrozen once leaves no second copy behind.
  */
 const KEPT_LAYOUTS = 2;
 
@@ -56,6 +58,10 @@ export class StateLayouts {
   #home = new Map<object, StateLayout>();
   /** The state of weights in no kept layout (frozen, another model's, or restored from a file), by weight and slot name. */
   #stash = new Map<object, Map<string, StashedState>>();
+  /** The weights of the stale layout freed last (see {@link use}). */
+  #freedStale: readonly OptimizedWeight[] | null = null;
+  /** Layouts kept while stale, because their weight set came back after being freed once. */
+  #toggled = new WeakSet<StateLayout>();
 
   /** The backend the state lives on, or null when there is none. */
   get backend(): Backend | null {
@@ -84,9 +90,15 @@ export class StateLayouts {
       for (const state of byName.values()) backend.free(state.id);
       this.#stash.delete(key);
     }
-    // A layout that holds no weight's latest state (all its weights are in the new one) is a stale copy.
-    const live = (l: StateLayout) => l === layout || l.weights.some((w) => this.#home.get(w.key) === l);
-    for (const old of this.#layouts.filter((l) => !live(l))) freeSlots(backend, old.slots);
+    // A layout that holds no weight's latest state (all its weights are in the new one) is a stale
+    // copy, freed unless its weights came back after it was freed once: then a model is toggling a
+    // layer's `trainable` between steps, and keeping it saves making it again at every toggle.
+    if (!kept && this.#freedStale && sameWeights(this.#freedStale, weights)) this.#toggled.add(layout);
+    const live = (l: StateLayout) => l === layout || this.#toggled.has(l) || l.weights.some((w) => this.#home.get(w.key) === l);
+    for (const old of this.#layouts.filter((l) => !live(l))) {
+      freeSlots(backend, old.slots);
+      this.#freedStale = old.weights;
+    }
     this.#layouts = this.#layouts.filter(live);
     for (const old of this.#layouts.splice(KEPT_LAYOUTS)) this.#evict(backend, old);
     this.#current = layout;
@@ -128,6 +140,7 @@ export class StateLayouts {
     const backend = this.#backend;
     if (!backend) return;
     const gone = (key: object) => keys === undefined || keys.includes(key);
+    if (this.#freedStale?.some((w) => gone(w.key))) this.#freedStale = null;
     for (const [key, byName] of this.#stash) {
       if (!gone(key)) continue;
       for (const state of byName.values()) backend.free(state.id);

@@ -3,17 +3,14 @@ import { backend as activeBackend, ready } from '../backend/registry.js';
 import type { History } from '../callbacks/history.js';
 import type { Layer, Shape, WeightSpec } from '../layers/layer.js';
 import { layerWeights, type LayerWeight } from '../layers/layer_weight.js';
-import type { Loss, LossName } from '../losses/losses.js';
-import { positions } from '../losses/targets.js';
-import { getOptimizer, type Optimizer } from '../optimizers/index.js';
-import { shapeSize, Tensor } from '../tensor.js';
-import { globalGenerator } from '../utils/random.js';
+import type { LossName } from '../losses/losses.js';
+import type { Optimizer } from '../optimizers/index.js';
+import { Tensor } from '../tensor.js';
 import { executeNamed } from './execute.js';
-import { Graph } from './graph.js';
-import { ParamStore } from './params.js';
-import { BatchPlan, cachedPlan } from './plan.js';
+import type { Graph } from './graph.js';
+import type { BatchPlan } from './plan.js';
 import { summaryLines, type SummaryOptions } from './summary.js';
-import { evaluate, fit, predict, type EvaluateResult, type ModelEvaluateArgs, type ModelFitArgs, type ModelPredictArgs, type TrainingTarget } from './training.js';
+import { evaluate, fit, predict, type EvaluateResult, type ModelEvaluateArgs, type ModelFitArgs, type ModelPredictArgs } from './training.js';
 import { firstInput, sampleShapeOf } from './validate_data.js';
 import { trainingFlag } from './concrete_apply.js';
 import { findLayer } from './find_layer.js';
@@ -21,8 +18,7 @@ import { replayGraph } from './replay.js';
 import { TrainableWarnings } from './trainable_warnings.js';
 import { SymbolicTensor, type CallOptions, type ModelApplication } from './symbolic.js';
 import { checkOptions, optionNames } from '../utils/options.js';
-import { logNames } from './metric_names.js';
-import { checkLossSpec, checkMetricsSpec, metricsSpecOf, modelOutputs, outputNames, resolveOutputs, type LossSpec, type LossWeightsSpec, type MetricsSpec, type OutputSpec, type TensorsSpec } from './outputs.js';
+import { modelOutputs, outputNames, type LossSpec, type LossWeightsSpec, type MetricsSpec, type TensorsSpec } from './outputs.js';
 import { Dataset } from '../data/dataset.js';
 import { evaluateDataset, fitDataset, type ModelEvaluateDatasetArgs, type ModelFitDatasetArgs } from './fit_dataset.js';
 import { testOnBatch, trainOnBatch, type OnBatchResult, type TestOnBatchArgs, type TrainOnBatchArgs } from './on_batch.js';
@@ -34,21 +30,16 @@ import { checkedUserMetadata } from '../io/user_metadata.js';
 import { saveModel, saveModelWeights, type SaveConfig } from '../io/save_model.js';
 import { warnFreshOptimizerOnce } from '../io/fresh_optimizer.js';
 import { resetStatefulLayers } from './stateful.js';
-import { checkCompileArgs, type ModelCompileArgs } from './compile_args.js';
+import type { ModelCompileArgs } from './compile_args.js';
 import { checkModelClass } from './model_subclassing.js';
+import { buildSamples, checkBuildable, checkBuiltFor } from './model_build.js';
+import { compiledOf, ModelCompilation } from './model_compilation.js';
+import { ModelGraph } from './model_graph.js';
+import { ModelLifetime } from './model_lifetime.js';
+import { ModelRuntime, type Runtime } from './model_runtime.js';
+import { trainingTargetOf, type TrainingTarget } from './training_target.js';
 
 export type { ModelCompileArgs } from './compile_args.js';
-
-interface Compiled {
-  /** The first output's loss (the only one of a single-output model). */
-  readonly loss: Loss;
-  readonly lossSpec: LossSpec;
-  readonly lossWeights?: LossWeightsSpec;
-  readonly optimizer: Optimizer;
-  readonly metricsSpec: MetricsSpec;
-  /** Absent when compile was given no weightedMetrics (a saved training config then writes none). */
-  readonly weightedMetricsSpec?: MetricsSpec;
-}
 
 /** Inputs of `fit`, `evaluate` and `predict`: one tensor, a list in input order, or an object keyed by input name. */
 export type ModelInputs = TensorsSpec;
@@ -56,21 +47,6 @@ export type ModelInputs = TensorsSpec;
 export type ModelTargets = TensorsSpec;
 /** What `predict` returns: one tensor, a list in output order, or for a model whose outputs are named (`km.model({ outputs: { ... } })`) an object keyed by those names. */
 export type ModelOutputs = Tensor | Tensor[] | Record<string, Tensor>;
-
-interface Runtime {
-  readonly backend: Backend;
-  readonly params: ParamStore;
-  /** Batch plans by batch size, least recently used first. */
-  readonly plans: Map<number, BatchPlan>;
-}
-
-/**
- * Plans kept per model. `fit` with validation uses at most four (the batch size and the remainders
- * of the training and validation sets); predicting on inputs of many sizes would otherwise keep a
- * plan, with activations for that many rows, per size.
- */
-const MAX_PLANS = 8;
-
 
 /**
  * A model: layers connected as a graph, trained with `compile` then `fit`. {@link Sequential} is
@@ -81,13 +57,12 @@ export abstract class LayersModel {
   readonly name: string;
   /** Set to true from a callback to stop `fit` after the current batch. */
   stopTraining = false;
-  #fitting = false;
   protected graphLayers: Layer[];
-  #graph: Graph | null = null;
-  #compiled: Compiled | null = null;
-  #outputs: OutputSpec[] = [];
-  #runtime: Runtime | null = null;
-  #disposed = false;
+  // Each part of the model's state is kept by its own module, which the methods below delegate to.
+  readonly #compilation = new ModelCompilation(this);
+  readonly #graph = new ModelGraph((sampleShape) => this.buildGraph(sampleShape), (graph) => this.#compilation.resolve(graph));
+  readonly #runtime = new ModelRuntime(this);
+  readonly #lifetime = new ModelLifetime(this);
   readonly #trainableWarnings = new TrainableWarnings();
   #userMetadata: Record<string, unknown> | undefined;
 
@@ -154,7 +129,7 @@ export abstract class LayersModel {
 
   /** Whether the model is built: its input shape is known, so its layers have their weights. */
   get built(): boolean {
-    return this.#tryGraph() !== null;
+    return this.#graph.tryBuild() !== null;
   }
 
   /**
@@ -171,19 +146,12 @@ export abstract class LayersModel {
    * ```
    */
   build(inputShape: readonly (number | null)[] | readonly (readonly (number | null)[])[]): void {
-    this.#checkNotDisposed();
+    this.#lifetime.checkNotDisposed();
     const samples = buildSamples(inputShape, `Model '${this.name}'.build`);
-    const graph = this.#tryGraph();
-    if (!graph) {
-      if (this.allLayers.length === 0) throw new Error(`Model '${this.name}' has no layers to build: add some first (model.add(km.layers.dense({ units: 10 }))).`);
-      if (samples.length !== 1) throw new Error(`Model '${this.name}'.build: the model has one input, but ${samples.length} input shapes were given. Pass one shape, such as [null, ${samples[0].join(', ')}].`);
-      this.#ensureGraph(samples[0]);
-      return;
-    }
-    const own = graph.inputShapes.map((shape) => `[null, ${shape.join(', ')}]`).join(', ');
-    if (samples.length !== graph.inputShapes.length || samples.some((shape, i) => shape.join() !== graph.inputShapes[i].join())) {
-      throw new Error(`Model '${this.name}' is built for inputs of shape ${own}, so it cannot be built for ${samples.map((shape) => `[null, ${shape.join(', ')}]`).join(', ')}. Build a new model for that shape.`);
-    }
+    const graph = this.#graph.tryBuild();
+    if (graph) return checkBuiltFor(this.name, graph, samples);
+    checkBuildable(this.name, this.allLayers.length, samples);
+    this.#graph.ensure(samples[0]);
   }
 
   /** The model's weights, trainable ones first, in `getWeights()` order (Keras' `model.weights`, tfjs' `model.weights`). */
@@ -240,7 +208,7 @@ export abstract class LayersModel {
    */
   get output(): SymbolicTensor {
     const outputs = this.outputs;
-    const keys = this.#graph?.outputKeys;
+    const keys = this.#graph.current?.outputKeys;
     if (keys) {
       const names = keys.map((key) => `'${key}'`).join(', ');
       throw new Error(`Model '${this.name}' has named outputs [${names}], so it has no single output (Keras 3's model.output is then the dict). Read them from model.outputs, in model.outputNames order: Object.fromEntries(model.outputNames.map((name, k) => [name, model.outputs[k]])).`);
@@ -289,7 +257,7 @@ export abstract class LayersModel {
     if (list.some((x) => x instanceof Tensor)) {
       const batchSize = (list.find((x) => x instanceof Tensor) as Tensor).shape[0];
       const values = this.#predict(inputs as Tensor | Tensor[], { batchSize: Math.max(1, batchSize) }, training);
-      return modelOutputs(this.#graph, Array.isArray(values) ? values : [values]);
+      return modelOutputs(this.#graph.current, Array.isArray(values) ? values : [values]);
     }
     const other = list.findIndex((x) => !(x instanceof SymbolicTensor));
     if (other >= 0) {
@@ -299,7 +267,7 @@ export abstract class LayersModel {
     const via: ModelApplication = { model: this, ...(training !== undefined ? { training } : {}) };
     const outputs = this.applySymbolic(list as SymbolicTensor[], { training, via });
     via.ends = { inputs: list as SymbolicTensor[], outputs };
-    return modelOutputs(this.#graph, outputs);
+    return modelOutputs(this.#graph.current, outputs);
   }
 
   /** `apply` on symbolic tensors: the model's graph made again on them, as one application, its calls in mode `training` where they fix none. */
@@ -327,7 +295,7 @@ export abstract class LayersModel {
   }
 
   #ends(): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } {
-    this.#tryGraph();
+    this.#graph.tryBuild();
     const ends = this.symbolicEnds();
     if (!ends) throw new Error(`Model '${this.name}' is not built yet, so it has no symbolic inputs or outputs: give the first layer an inputShape, call model.build([null, ...inputShape]), or call fit/predict first.`);
     return ends;
@@ -335,17 +303,17 @@ export abstract class LayersModel {
 
   /** The optimizer `compile` set (Keras' `model.optimizer`); undefined before `compile`. */
   get optimizer(): Optimizer | undefined {
-    return this.#compiled?.optimizer;
+    return this.#compilation.compiled?.optimizer;
   }
 
   /** The canonical (camelCase) name of the loss `compile` set (the first output's that has one, with several), or a custom loss' own name; undefined before `compile`. */
   get loss(): LossName | (string & {}) | undefined {
-    return this.#outputs.find((o) => o.loss)?.loss?.name ?? this.#compiled?.loss.name;
+    return this.#compilation.lossName;
   }
 
   /** Shape of one input sample (no batch dimension), once the model is built. */
   get inputShape(): Shape | undefined {
-    return this.#tryGraph()?.inputShape;
+    return this.#graph.tryBuild()?.inputShape;
   }
 
   /**
@@ -353,14 +321,14 @@ export abstract class LayersModel {
    * them in output order for a model with several outputs; undefined until the model is built.
    */
   get outputShape(): Shape | Shape[] | undefined {
-    if (!this.#tryGraph()) return undefined;
+    if (!this.#graph.tryBuild()) return undefined;
     const shapes = this.outputs.map((output) => [...output.shape]);
     return shapes.length === 1 ? shapes[0] : shapes;
   }
 
   /** The loss, loss weights and metrics as `compile` received them (a saved training config writes them back); undefined before `compile`. */
   get compileSpec(): { readonly loss: LossSpec; readonly lossWeights?: LossWeightsSpec; readonly metrics: MetricsSpec; readonly weightedMetrics?: MetricsSpec } | undefined {
-    const compiled = this.#compiled;
+    const compiled = this.#compilation.compiled;
     return compiled ? { loss: compiled.lossSpec, lossWeights: compiled.lossWeights, metrics: compiled.metricsSpec, weightedMetrics: compiled.weightedMetricsSpec } : undefined;
   }
 
@@ -382,7 +350,7 @@ export abstract class LayersModel {
   }
 
   #builtGraph(what: string): Graph {
-    const graph = this.#tryGraph();
+    const graph = this.#graph.tryBuild();
     if (!graph) throw new Error(`Model '${this.name}' is not built yet, so it has no ${what}: give the first layer an inputShape, call model.build([null, ...inputShape]), or call fit/predict first.`);
     return graph;
   }
@@ -400,8 +368,7 @@ export abstract class LayersModel {
    * ```
    */
   get metricsNames(): readonly string[] {
-    const compiled = this.#compiled;
-    return compiled ? logNames(this.#outputs, compiled.metricsSpec, compiled.weightedMetricsSpec) : [];
+    return this.#compilation.metricsNames;
   }
 
   /**
@@ -474,25 +441,13 @@ export abstract class LayersModel {
 
   /** Configures training. Throws on unknown names, listing the valid ones. */
   compile(args: ModelCompileArgs): void {
-    this.#checkNotDisposed();
-    checkCompileArgs(args);
-    const loss = checkLossSpec(args.loss);
-    const optimizer = getOptimizer(args.optimizer);
-    const metricsSpec = metricsSpecOf(args.metrics ?? []);
-    checkMetricsSpec(metricsSpec);
-    const weightedMetricsSpec = args.weightedMetrics === undefined ? undefined : metricsSpecOf(args.weightedMetrics);
-    if (weightedMetricsSpec) checkMetricsSpec(weightedMetricsSpec);
-    const previous = this.#compiled?.optimizer;
-    if (previous && previous !== optimizer) previous.detach(this.#weightKeys());
-    this.#compiled = { loss, lossSpec: args.loss, lossWeights: args.lossWeights, optimizer, metricsSpec, weightedMetricsSpec };
+    this.#lifetime.checkNotDisposed();
+    const compiled = compiledOf(args);
+    this.#compilation.set(compiled);
     this.#trainableWarnings.compiled(this.allLayers);
-    if (this.#tryGraph()) this.#resolveOutputs();
-    if (this.#runtime) {
-      // Target buffers depend on the loss (labels or rows), so plans are remade for the new one.
-      for (const plan of this.#runtime.plans.values()) plan.release(this.#runtime.backend);
-      this.#runtime.plans.clear();
-      optimizer.attach(this.#runtime.backend, this.#runtime.params.trainableWeights());
-    }
+    const graph = this.#graph.tryBuild();
+    if (graph) this.#compilation.resolve(graph);
+    this.#runtime.recompiled(compiled.optimizer);
   }
 
   /**
@@ -521,18 +476,11 @@ export abstract class LayersModel {
    */
   async fit(dataset: Dataset<unknown>, args?: ModelFitDatasetArgs): Promise<History>;
   async fit(x: ModelInputs | Dataset<unknown>, y?: ModelTargets | ModelFitDatasetArgs, args: ModelFitArgs = {}): Promise<History> {
-    // Two fits would interleave their steps on one set of weights, optimizer state and batch buffers.
-    if (this.#fitting) {
-      throw new Error(`Model '${this.name}' is already training: an earlier fit() has not finished. Await it, or end it with model.stopTraining = true, before calling fit() again.`);
-    }
-    this.#fitting = true;
-    try {
-      if (x instanceof Dataset) return await fitDataset(x, (shape) => this.#trainingTarget(shape, true), (y ?? {}) as ModelFitDatasetArgs);
+    return this.#lifetime.runFit(async () => {
+      if (x instanceof Dataset) return fitDataset(x, (shape) => this.#trainingTarget(shape, true), (y ?? {}) as ModelFitDatasetArgs);
       const target = await this.#trainingTarget(sampleShapeOf(x), true);
-      return await fit(target, x, y as ModelTargets, args);
-    } finally {
-      this.#fitting = false;
-    }
+      return fit(target, x, y as ModelTargets, args);
+    });
   }
 
   /**
@@ -666,7 +614,7 @@ export abstract class LayersModel {
       );
     }
     const outputs = this.#predict(x, args, false);
-    return modelOutputs(this.#graph!, Array.isArray(outputs) ? outputs : [outputs]);
+    return modelOutputs(this.#graph.current!, Array.isArray(outputs) ? outputs : [outputs]);
   }
 
   /**
@@ -685,17 +633,17 @@ export abstract class LayersModel {
   execute(x: ModelInputs, outputs: string): Tensor<'float32'>;
   execute(x: ModelInputs, outputs: readonly string[]): Tensor<'float32'>[];
   execute(x: ModelInputs, outputs: string | readonly string[]): Tensor<'float32'> | Tensor<'float32'>[] {
-    this.#ensureGraph(sampleShapeOf(x));
+    const graph = this.#graph.ensure(sampleShapeOf(x));
     const runtime = this.#ensureRuntime(activeBackend());
-    const values = executeNamed(runtime, this.#graph!, this.name, x, typeof outputs === 'string' ? [outputs] : outputs, {});
+    const values = executeNamed(runtime, graph, this.name, x, typeof outputs === 'string' ? [outputs] : outputs, {});
     return typeof outputs === 'string' ? values[0] : values;
   }
 
   /** `predict`, or with `training` a forward pass as `fit` makes (`apply(x, { training: true })`). */
   #predict(x: ModelInputs, args: ModelPredictArgs, training: boolean | undefined): Tensor | Tensor[] {
-    this.#ensureGraph(sampleShapeOf(x));
+    const graph = this.#graph.ensure(sampleShapeOf(x));
     const runtime = this.#ensureRuntime(activeBackend());
-    const outputs = predict({ ...runtime, graph: this.#graph!, plan: (b) => this.#plan(b), model: this }, x, args, training);
+    const outputs = predict({ ...runtime, graph, plan: (b) => this.#plan(b), model: this }, x, args, training);
     return outputs.length === 1 ? outputs[0] : outputs;
   }
 
@@ -740,7 +688,7 @@ export abstract class LayersModel {
   /** Total number of scalar weights. */
   countParams(): number {
     // Building the graph (possible once the input shape is known) builds the layers' weights.
-    this.#tryGraph();
+    this.#graph.tryBuild();
     return this.allLayers.reduce((sum, l) => sum + l.countParams(), 0);
   }
 
@@ -761,9 +709,9 @@ export abstract class LayersModel {
   summary(lineLength?: number | SummaryOptions, positions?: readonly number[], printFn?: (line: string) => void): void {
     if (typeof positions === 'function') throw new Error("summary: the second argument is the column positions, as in tfjs; give the print function third, summary(undefined, undefined, printFn), or as summary({ printFn }).");
     const options = typeof lineLength === 'object' ? lineLength : { lineLength, positions, printFn };
-    const graph = this.#tryGraph();
+    const graph = this.#graph.tryBuild();
     if (!graph) throw new Error(`Model '${this.name}' is not built yet: give the first layer an inputShape, call model.build([null, ...inputShape]), or call fit/predict first, to see its summary.`);
-    for (const line of summaryLines(this.name, graph, this.layers, options, (model) => model.#tryGraph()!)) (options.printFn ?? console.log)(line);
+    for (const line of summaryLines(this.name, graph, this.layers, options, (model) => model.#graph.tryBuild()!)) (options.printFn ?? console.log)(line);
   }
 
   /**
@@ -780,22 +728,10 @@ export abstract class LayersModel {
    * ```
    */
   dispose(): void {
-    this.#releaseRuntime();
-    this.#compiled?.optimizer.detach(this.#weightKeys());
+    this.#runtime.release();
+    this.#compilation.detach();
     for (const layer of this.allLayers) layer.dispose();
-    this.#disposed = true;
-  }
-
-  #releaseRuntime(): void {
-    const runtime = this.#runtime;
-    if (!runtime) return;
-    for (const plan of runtime.plans.values()) plan.release(runtime.backend);
-    runtime.params.release();
-    this.#runtime = null;
-  }
-
-  #checkNotDisposed(): void {
-    if (this.#disposed) throw new Error(`Model '${this.name}' was disposed: its weights are freed. Build or load the model again (keep getWeights() copies made before dispose to restore them).`);
+    this.#lifetime.dispose();
   }
 
   /** Bytes of backend memory in use (for checking that training stops allocating). */
@@ -805,7 +741,7 @@ export abstract class LayersModel {
 
   /** Builds the graph, and with it the layers' weights, if the input shape is known; else waits for the data. */
   protected buildIfShapeKnown(): void {
-    this.#tryGraph();
+    this.#graph.tryBuild();
   }
 
   /**
@@ -814,20 +750,18 @@ export abstract class LayersModel {
    * again: its optimizer state and outputs were laid out for the old layers.
    */
   protected changeLayers(change: () => void): void {
-    if (!this.#runtime) {
+    if (!this.#runtime.current) {
       change();
-      this.#graph = null;
+      this.#graph.drop();
       return;
     }
-    this.#checkNotDisposed();
-    if (this.#fitting) throw new Error(`Model '${this.name}' is training: its layers cannot change until fit() has finished. Await it (or set model.stopTraining = true) first.`);
+    this.#lifetime.checkNotDisposed();
+    this.#lifetime.checkNotFitting();
     const kept = new Map(this.allLayers.map((layer) => [layer, layer.getWeights()]));
-    this.#releaseRuntime();
-    this.#compiled?.optimizer.detach(this.#weightKeys());
-    this.#compiled = null;
-    this.#outputs = [];
+    this.#runtime.release();
+    this.#compilation.clear();
     change();
-    this.#graph = null;
+    this.#graph.drop();
     // setWeights keeps copies, so these are freed (device tensors on a tfjs backend).
     for (const [layer, weights] of kept) {
       layer.setWeights(weights);
@@ -841,103 +775,31 @@ export abstract class LayersModel {
    */
   protected abstract buildGraph(sampleShape: Shape | null): Graph | null;
 
-  #tryGraph(): Graph | null {
-    if (!this.#graph) {
-      this.#graph = this.buildGraph(null);
-      if (this.#graph && this.#compiled) this.#resolveOutputs();
-    }
-    return this.#graph;
-  }
-
-  #ensureGraph(sampleShape: Shape): Graph {
-    if (!this.#graph) {
-      this.#graph = this.buildGraph(sampleShape)!;
-      if (this.#compiled) this.#resolveOutputs();
-    }
-    return this.#graph;
-  }
-
-  #resolveOutputs(): void {
-    const { lossSpec, lossWeights, metricsSpec, weightedMetricsSpec } = this.#compiled!;
-    this.#outputs = resolveOutputs(this.#graph!, lossSpec, lossWeights, metricsSpec, weightedMetricsSpec);
-  }
-
-  /** What the optimizer keys this model's weights' state by (frozen ones included: it may hold theirs aside). */
-  #weightKeys(): WeightSpec[] {
-    return this.allLayers.flatMap((layer) => layer.weightSpecs);
-  }
-
+  /** The runtime on `backend`: the model's weights and batch plans there, laid out for its optimizer. */
   #ensureRuntime(backend: Backend): Runtime {
-    this.#checkNotDisposed();
-    this.#tryGraph();
-    if (!this.#graph) throw new Error(`Model '${this.name}' is not built yet: give the first layer an inputShape, call model.build([null, ...inputShape]), or call fit first.`);
-    // A new backend (km.setBackend), or a layer's `trainable` changed: the weights move to a new layout.
-    if (this.#runtime?.backend !== backend || this.#runtime.params.isStale()) {
-      // The new store takes the latest values of layers that have some (this model's previous
-      // layout, another model sharing them), so it is made before the previous one is released.
-      const params = new ParamStore(backend, this.allLayers, globalGenerator(), this.name, this.computedLayers);
-      this.#releaseRuntime();
-      this.#runtime = { backend, params, plans: new Map() };
-    }
-    // Every call: an optimizer shared with another model may be laid out for that model's weights.
-    this.#compiled?.optimizer.attach(backend, this.#runtime.params.trainableWeights());
-    this.#runtime.params.claim();
-    return this.#runtime;
+    this.#lifetime.checkNotDisposed();
+    if (!this.#graph.tryBuild()) throw new Error(`Model '${this.name}' is not built yet: give the first layer an inputShape, call model.build([null, ...inputShape]), or call fit first.`);
+    return this.#runtime.on(backend, this.#compilation.compiled?.optimizer);
   }
 
-  /** The plan for a batch size, kept for the next batch of that size; only the most recently used few are kept. */
   #plan(batch: number): BatchPlan {
-    const { plans, backend } = this.#runtime!;
-    return cachedPlan(plans, batch, backend, MAX_PLANS, () => {
-      // Before compile (predict only) the targets are never read, so each output gets a placeholder row.
-      const outputs = this.#outputs.length > 0 ? this.#outputs : this.#graph!.outputs.map((_, k) => ({ loss: undefined, shape: this.#graph!.modelOutputShape(k) }));
-      // Sparse targets hold one label per position (per sample for a [classes] output).
-      const targetLengths = outputs.map((o) => (o.loss?.sparseTargets ? positions(o.shape) : shapeSize(o.shape)));
-      return new BatchPlan(backend, this.#graph!, batch, targetLengths, outputs.map((o) => o.loss?.sparseTargets ?? false));
-    });
+    return this.#runtime.plan(batch, this.#graph.current!, this.#compilation.outputs);
   }
 
   /** What `fit`, `evaluate` and the on-batch calls run on; `training` for the two that update the weights. */
   async #trainingTarget(sampleShape: Shape, training = false): Promise<TrainingTarget> {
-    if (!this.#compiled) {
+    if (!this.#compilation.compiled) {
       throw new Error(`Model '${this.name}' must be compiled before training or evaluation: call model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] }).`);
     }
     await ready();
-    this.#ensureGraph(sampleShape);
+    this.#graph.ensure(sampleShape);
     const runtime = this.#ensureRuntime(activeBackend());
+    const { optimizer } = this.#compilation.compiled;
     if (training) {
       this.#trainableWarnings.check(this.name, runtime.params);
-      warnFreshOptimizerOnce(this, this.#compiled.optimizer);
+      warnFreshOptimizerOnce(this, optimizer);
     }
-    const model = this;
-    return {
-      backend: runtime.backend,
-      graph: this.#graph!,
-      params: runtime.params,
-      outputs: this.#outputs,
-      optimizer: this.#compiled.optimizer,
-      plan: (b) => this.#plan(b),
-      model: this,
-      get stopTraining() {
-        return model.stopTraining;
-      },
-      set stopTraining(value: boolean) {
-        model.stopTraining = value;
-      },
-    };
+    const { backend, params } = runtime;
+    return trainingTargetOf(this, { backend, graph: this.#graph.current!, params, outputs: this.#compilation.outputs, optimizer, plan: (b) => this.#plan(b) });
   }
-}
-
-/** The sample shapes (batch dimension dropped) of `build`'s one input shape or list of them, checked. */
-function buildSamples(inputShape: unknown, where: string): Shape[] {
-  const list = Array.isArray(inputShape) && inputShape.length > 0 && inputShape.every((d) => Array.isArray(d)) ? (inputShape as unknown[][]) : [inputShape];
-  return list.map((shape) => {
-    const sample = Array.isArray(shape) ? shape.slice(1) : [];
-    const batch = Array.isArray(shape) ? shape[0] : undefined;
-    const batchOk = batch === null || batch === undefined || (Number.isInteger(batch) && (batch as number) > 0);
-    if (!Array.isArray(shape) || sample.length === 0 || !batchOk || !sample.every((d) => Number.isInteger(d) && (d as number) > 0)) {
-      throw new Error(`${where} takes the input shape with the batch dimension first, null or a size, then every sample dimension as a positive integer, as Keras and tfjs write it: [null, 784] or [null, 28, 28]. Received: ${JSON.stringify(shape)}.`);
-    }
-    return sample as Shape;
-  });
 }

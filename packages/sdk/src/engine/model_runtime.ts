@@ -1,0 +1,100 @@
+import type { Backend } from '../backend/backend.js';
+import type { Layer } from '../layers/layer.js';
+import { positions } from '../losses/targets.js';
+import type { Optimizer } from '../optimizers/index.js';
+import { shapeSize } from '../tensor.js';
+import { globalGenerator } from '../utils/random.js';
+import type { Graph } from './graph.js';
+import type { OutputSpec } from './outputs.js';
+import { ParamStore } from './params.js';
+import { BatchPlan, cachedPlan } from './plan.js';
+
+/** A model's weights and batch buffers on one backend. */
+export interface Runtime {
+  readonly backend: Backend;
+  readonly params: ParamStore;
+  /** Batch plans by batch size, least recently used first. */
+  readonly plans: Map<number, BatchPlan>;
+}
+
+/** What a runtime reads from its model: the layers whose weights it lays out. */
+export interface RuntimeModel {
+  readonly name: string;
+  readonly allLayers: readonly Layer[];
+  readonly computedLayers: readonly Layer[];
+}
+
+/**
+ * Plans kept per model. `fit` with validation uses at most four (the batch size and the remainders
+ * of the training and validation sets); predicting on inputs of many sizes would otherwise keep a
+ * plan, with activations for that many rows, per size.
+ */
+const MAX_PLANS = 8;
+
+/**
+ * A model's runtime on the active backend: its weights laid out in a {@link ParamStore} and its
+ * batch plans, made again when the backend or the layout changes, and freed on release.
+ */
+export class ModelRuntime {
+  readonly #model: RuntimeModel;
+  #runtime: Runtime | null = null;
+
+  constructor(model: RuntimeModel) {
+    this.#model = model;
+  }
+
+  /** The runtime made last, or null before the first or after {@link release}. */
+  get current(): Runtime | null {
+    return this.#runtime;
+  }
+
+  /** The runtime on `backend`, made anew when the model has none there or its weights' layout is stale; `optimizer` is laid out for its weights. */
+  on(backend: Backend, optimizer: Optimizer | undefined): Runtime {
+    // A new backend (km.setBackend), or a layer's `trainable` changed: the weights move to a new layout.
+    if (this.#runtime?.backend !== backend || this.#runtime.params.isStale()) {
+      // The new store takes the latest values of layers that have some (this model's previous
+      // layout, another model sharing them), so it is made before the previous one is released.
+      const model = this.#model;
+      const params = new ParamStore(backend, model.allLayers, globalGenerator(), model.name, model.computedLayers);
+      this.release();
+      this.#runtime = { backend, params, plans: new Map() };
+    }
+    // Every call: an optimizer shared with another model may be laid out for that model's weights.
+    optimizer?.attach(backend, this.#runtime.params.trainableWeights());
+    this.#runtime.params.claim();
+    return this.#runtime;
+  }
+
+  /** Frees the weights and batch buffers; the next {@link on} makes them again. */
+  release(): void {
+    const runtime = this.#runtime;
+    if (!runtime) return;
+    for (const plan of runtime.plans.values()) plan.release(runtime.backend);
+    runtime.params.release();
+    this.#runtime = null;
+  }
+
+  /** After compile: target buffers depend on the loss (labels or rows), so plans are remade for the new one, and `optimizer` is laid out for the weights. */
+  recompiled(optimizer: Optimizer): void {
+    const runtime = this.#runtime;
+    if (!runtime) return;
+    for (const plan of runtime.plans.values()) plan.release(runtime.backend);
+    runtime.plans.clear();
+    optimizer.attach(runtime.backend, runtime.params.trainableWeights());
+  }
+
+  /**
+   * The plan for a batch size over `graph`, whose targets `outputs` (compile's, empty before it)
+   * lay out, kept for the next batch of that size; only the most recently used few are kept.
+   */
+  plan(batch: number, graph: Graph, outputs: readonly OutputSpec[]): BatchPlan {
+    const { plans, backend } = this.#runtime!;
+    return cachedPlan(plans, batch, backend, MAX_PLANS, () => {
+      // Before compile (predict only) the targets are never read, so each output gets a placeholder row.
+      const specs = outputs.length > 0 ? outputs : graph.outputs.map((_, k) => ({ loss: undefined, shape: graph.modelOutputShape(k) }));
+      // Sparse targets hold one label per position (per sample for a [classes] output).
+      const targetLengths = specs.map((o) => (o.loss?.sparseTargets ? positions(o.shape) : shapeSize(o.shape)));
+      return new BatchPlan(backend, graph, batch, targetLengths, specs.map((o) => o.loss?.sparseTargets ?? false));
+    });
+  }
+}

@@ -1,0 +1,119 @@
+// One batch of `fit` or `evaluate`: rows gathered, the forward pass, each output's loss and metrics,
+// then for `fit` the backward pass and the optimizer step; and `evaluate`'s loop over the batches.
+
+import type { Scalar } from '../backend/backend.js';
+import type { CallbackList, Logs } from '../callbacks/callbacks.js';
+import { shapeSize } from '../tensor.js';
+import type { BatchPlan } from './plan.js';
+import { backwardPass, forwardPass, type PassContext } from './step.js';
+import { activityPenalties, applyConstraints, regularizationPenalty, withPenalty } from './regularization.js';
+import { metricWeights, outputMask, positionWeights } from './loss_weights.js';
+import { StepMetricBatch } from './step_metric_batch.js';
+import { Accumulator } from './accumulator.js';
+import type { Dataset } from './prepare_data.js';
+import type { TrainingTarget } from './training_target.js';
+
+/**
+ * Each plan's pass contexts (training, inference), made on its first batch: nothing in them changes
+ * from step to step, since a model remakes its plans on compile and on a new parameter layout.
+ */
+const PASS_CONTEXTS = new WeakMap<BatchPlan, [PassContext | null, PassContext | null]>();
+
+function passContext(target: TrainingTarget, plan: BatchPlan, training: boolean): PassContext {
+  let contexts = PASS_CONTEXTS.get(plan);
+  if (!contexts) PASS_CONTEXTS.set(plan, (contexts = [null, null]));
+  return (contexts[training ? 1 : 0] ??= newPassContext(target, plan, training));
+}
+
+function newPassContext(target: TrainingTarget, plan: BatchPlan, training: boolean): PassContext {
+  // A softmax is left to the loss only where nothing but the loss reads the output, and no activity
+  // penalty needs to see the probabilities.
+  const deferSoftmax = target.outputs.map((o) => {
+    const layer = target.graph.nodes[o.node].layer;
+    return o.loss !== null && o.loss.fusesSoftmax && layer.outputActivation === 'softmax' && target.graph.consumers[o.node].length === 0 && !layer.activityRegularizer;
+  });
+  return { backend: target.backend, graph: target.graph, params: target.params, plan, training, deferSoftmax };
+}
+
+/** Loads one batch, runs the forward pass and each output's loss; returns the loss sums per output and the metric updates. */
+function runBatch(target: TrainingTarget, data: Dataset, start: number, count: number, training: boolean): [Scalar[], (void | Promise<void>)[], PassContext] {
+  // A callback may have run another model sharing layers with this one since the last batch.
+  target.params.claim();
+  const plan = target.plan(count);
+  const { backend, outputs } = target;
+  for (let k = 0; k < data.xs.length; k++) backend.gatherRows(plan.inputs[k], data.xs[k], data.order, start, count, data.xRows[k]);
+  for (let k = 0; k < data.ys.length; k++) if (data.yRows[k] > 0) backend.gatherRows(plan.targetsList[k], data.ys[k], data.order, start, count, data.yRows[k]);
+  const ctx = passContext(target, plan, training);
+  forwardPass(ctx);
+  const lossSums: Scalar[] = [];
+  const updates: (void | Promise<void>)[] = [];
+  for (let k = 0; k < outputs.length; k++) {
+    const o = outputs[k];
+    const modelOutput = plan.modelOutput(target.graph, k);
+    const grad = training ? modelOutput.grad : 0;
+    if (o.loss === null) {
+      // No loss term: the output's gradient starts at zero (layers reading it may still add theirs).
+      if (grad) backend.fill(grad, count * shapeSize(o.shape), 0);
+      lossSums.push(0);
+      // Gathers the batch's sample weights, which its weighted metrics read.
+      if (o.weightedMetrics.length > 0) positionWeights(target, plan, data, k, start, count);
+      continue;
+    }
+    // A masked output, or sample weights: Keras' masked, weighted mean over the positions (loss_weights.ts).
+    const weights = positionWeights(target, plan, data, k, start, count);
+    lossSums.push(o.loss.compute(backend, modelOutput.output, plan.targetsList[k], grad, count, o.shape, ctx.deferSoftmax[k], weights));
+    // The total loss is Σ weight·loss, so each output's gradient scales by its weight.
+    if (grad && o.weight !== 1) backend.scale(grad, count * shapeSize(o.shape), o.weight);
+  }
+  for (let k = 0; k < outputs.length; k++) {
+    const { metrics, weightedMetrics } = outputs[k];
+    if (metrics.length === 0 && weightedMetrics.length === 0) continue;
+    const batch = new StepMetricBatch(target, data, start, count, plan, k, outputMask(plan, outputs[k]));
+    for (const m of metrics) updates.push(m.update(batch));
+    if (weightedMetrics.length === 0) continue;
+    const weighted = batch.withWeights(target, plan, metricWeights(target, plan, data, k, count));
+    for (const m of weightedMetrics) updates.push(m.update(weighted));
+  }
+  return [lossSums, updates, ctx];
+}
+
+/**
+ * One optimizer step on samples `[start, start + count)` of `data`, added to the epoch's
+ * accumulator. Returns a promise only when something must be awaited (see {@link Accumulator.add}),
+ * so a step on the wasm backend makes no promise.
+ */
+export function trainBatch(target: TrainingTarget, data: Dataset, start: number, count: number, acc: Accumulator): void | Promise<void> {
+  const [lossSums, updates, ctx] = runBatch(target, data, start, count, true);
+  const activity = backwardPass(ctx);
+  const weightPenalties = regularizationPenalty(target.backend, target.graph, target.params, true);
+  target.optimizer.apply(target.params.params, target.params.grads);
+  applyConstraints(target.backend, target.graph, target.params);
+  return acc.add(lossSums, withPenalty(0, activity.length === 0 ? weightPenalties : [...activity, ...weightPenalties], count), count, updates);
+}
+
+/** Adds the loss and metrics of samples `[start, start + count)` of `data` to `acc`, without training. */
+export function evaluateBatch(target: TrainingTarget, data: Dataset, start: number, count: number, acc: Accumulator): void | Promise<void> {
+  const [lossSums, updates, ctx] = runBatch(target, data, start, count, false);
+  const penalty = [...activityPenalties(target.backend, target.graph, ctx.plan), ...regularizationPenalty(target.backend, target.graph, target.params, false)];
+  return acc.add(lossSums, withPenalty(0, penalty, count), count, updates);
+}
+
+/** Evaluates `data` batch by batch into a fresh accumulator, calling the test batch hooks of `callbacks` around each batch. */
+export async function evaluateData(target: TrainingTarget, data: Dataset, batchSize: number, callbacks?: CallbackList): Promise<Accumulator> {
+  const acc = new Accumulator(target.outputs);
+  const begin = callbacks?.having('onTestBatchBegin') ?? [];
+  const end = callbacks?.having('onTestBatchEnd') ?? [];
+  for (let start = 0, batch = 0; start < data.order.length; start += batchSize, batch++) {
+    const count = Math.min(batchSize, data.order.length - start);
+    if (begin.length > 0) await callbacks!.call(begin, batch, { batch, size: count });
+    const pending = evaluateBatch(target, data, start, count, acc);
+    if (pending) await pending;
+    if (end.length > 0) await callbacks!.call(end, batch, { batch, size: count, ...acc.logs() });
+  }
+  return acc;
+}
+
+/** A validation pass's logs as the epoch logs hold them: `val_loss`, `val_accuracy`, ... */
+export function validationLogs(logs: Logs): Logs {
+  return Object.fromEntries(Object.entries(logs).map(([key, value]) => [`val_${key}`, value]));
+}

@@ -1,0 +1,42 @@
+import type { Backend } from '../backend/backend.js';
+import type { CallbackModel } from '../callbacks/callback.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
+import type { Graph } from './graph.js';
+import type { LayersModel } from './model.js';
+import type { OutputSpec } from './outputs.js';
+import type { ParamStore } from './params.js';
+import type { BatchPlan } from './plan.js';
+
+/** What the training loop needs from a compiled, built model. */
+export interface TrainingTarget {
+  readonly backend: Backend;
+  readonly graph: Graph;
+  readonly params: ParamStore;
+  /** Loss, loss weight and metrics of each model output, in order. */
+  readonly outputs: readonly OutputSpec[];
+  readonly optimizer: Optimizer;
+  /** The reusable buffers for one batch size. */
+  plan(batch: number): BatchPlan;
+  /** Set by callbacks to end training after the current batch. */
+  stopTraining: boolean;
+  /** The model as callbacks see it. */
+  readonly model: CallbackModel;
+}
+
+/**
+ * The {@link TrainingTarget} `fit`, `evaluate` and the on-batch calls run on for `model`: `parts`
+ * (its runtime, graph, outputs and optimizer) with the model itself for callbacks, and its
+ * `stopTraining`, which callbacks set, read and written through to the model's own flag.
+ */
+export function trainingTargetOf(model: LayersModel, parts: Omit<TrainingTarget, 'model' | 'stopTraining'>): TrainingTarget {
+  return {
+    ...parts,
+    model,
+    get stopTraining() {
+      return model.stopTraining;
+    },
+    set stopTraining(value: boolean) {
+      model.stopTraining = value;
+    },
+  };
+}

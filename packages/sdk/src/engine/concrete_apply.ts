@@ -8,6 +8,7 @@ import { Graph, modelInputRef } from './graph.js';
 import { ParamStore } from './params.js';
 import { BatchPlan, cachedPlan } from './plan.js';
 import { buildForCall, SymbolicTensor } from './symbolic.js';
+import { checkExplicitMasks } from './masks.js';
 import { predict } from './training.js';
 import { checkSameLength, checkTensor } from './validate_data.js';
 import { homeOf, moveHome } from './weight_homes.js';
@@ -39,6 +40,46 @@ export interface LayerApplyArgs {
    * sample: 1 where a query step may attend to a value step, 0 where not.
    */
   attentionMask?: SymbolicTensor | Tensor;
+  /**
+   * The mask of the input, given explicitly (Keras' `layer(x, mask=m)`): one value per step,
+   * `[steps]` per sample for a sequence `[steps, features]` (1 keeps a step, 0 masks it; any value
+   * but 0 keeps it, as Keras casts masks to booleans). It replaces any mask the input carries (from
+   * `embedding({ maskZero: true })` or `masking()`). A recurrent layer carries its state over masked
+   * steps, and passes the mask on with returnSequences, so losses and metrics after it skip those
+   * steps; a mask may be a model input of its own (`km.input({ shape: [steps] })`) or any layer's
+   * output of that shape. Attention layers take a list, `[queryMask, valueMask]` (Keras'
+   * `mask=[query_mask, value_mask]`). A layer that takes no mask (conv1d, flatten, ...) refuses one.
+   * It gets no gradient.
+   *
+   * @example
+   * ```ts
+   * const x = km.input({ shape: [10, 4] });
+   * const keep = km.input({ shape: [10] }); // 1 for a real step, 0 for padding
+   * const h = km.layers.lstm({ units: 8 }).apply(x, { mask: keep });
+   * const model = km.model({ inputs: [x, keep], outputs: km.layers.dense({ units: 1 }).apply(h) });
+   * ```
+   */
+  mask?: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[];
+}
+
+/**
+ * Splits `apply`'s options into the masks given explicitly (`mask`, a tensor or a list) and the
+ * rest; anything but tensors in `mask` is an error naming what was received.
+ */
+export function explicitMasks(layer: Layer, options: unknown): { masks: unknown[]; others: unknown } {
+  if (options === null || typeof options !== 'object' || Array.isArray(options) || !('mask' in options)) return { masks: [], others: options };
+  const { mask, ...others } = options as LayerApplyArgs;
+  const rest = Object.keys(others).length > 0 ? others : undefined;
+  if (mask === undefined || mask === null) return { masks: [], others: rest };
+  const masks: unknown[] = Array.isArray(mask) ? mask : [mask];
+  const bad = masks.findIndex((m) => !(m instanceof SymbolicTensor) && !(m instanceof Tensor));
+  if (masks.length === 0 || bad >= 0) {
+    throw new Error(
+      `Layer '${layer.name}' (${layer.className}).apply: mask must be a tensor of one value per step (a symbolic tensor such as km.input({ shape: [steps] }), or km.Tensor data of shape [batch, steps]), or a list of them for an attention layer. ` +
+        `Received: mask=${masks.length === 0 ? 'an empty list' : describe(masks[bad])}.`,
+    );
+  }
+  return { masks, others: rest };
 }
 
 // Keyword inputs (initialState) are split off before these are checked.
@@ -56,8 +97,8 @@ interface ApplyCall {
 
 interface ApplyRuntime {
   readonly backend: Backend;
-  /** Per number of inputs (an RNN with or without initial states): the one-node graph and its plans. */
-  readonly calls: Map<number, ApplyCall>;
+  /** Per number of inputs and of masks among them (an RNN with or without initial states, a mask): the one-node graph and its plans. */
+  readonly calls: Map<string, ApplyCall>;
   own: ParamStore | null;
 }
 
@@ -93,11 +134,11 @@ export function symbolicTraining(layer: Layer, options: LayerApplyArgs | undefin
  * one batch, with the layer's weights wherever they live, on the active backend. No symbolic call
  * is recorded.
  */
-export function applyConcrete(layer: Layer, inputs: readonly unknown[], options: LayerApplyArgs = {}): Tensor<'float32'> | Tensor<'float32'>[] {
+export function applyConcrete(layer: Layer, inputs: readonly unknown[], options: LayerApplyArgs = {}, masks = 0): Tensor<'float32'> | Tensor<'float32'>[] {
   const where = `Layer '${layer.name}' (${layer.className}).apply`;
   checkOptions(options, APPLY_OPTIONS, `Layer '${layer.name}'.apply`);
   const training = trainingFlag(options.training, where);
-  const tensors = inputs.map((x, i) => checkConcreteInput(layer, where, x, i, inputs.length));
+  const tensors = inputs.map((x, i) => checkConcreteInput(layer, where, x, i, inputs.length, i >= inputs.length - masks));
   tensors.forEach((t, i) => {
     try {
       checkSameLength(tensors[0], t, 'input 0', `input ${i}`);
@@ -106,9 +147,11 @@ export function applyConcrete(layer: Layer, inputs: readonly unknown[], options:
     }
   });
   const shapes = tensors.map((t) => t.shape.slice(1));
-  const outputShapes = buildForCall(layer, shapes);
+  const inputShapes = shapes.slice(0, shapes.length - masks);
+  const outputShapes = buildForCall(layer, inputShapes);
+  if (masks > 0) checkExplicitMasks(layer, inputShapes, shapes.slice(-masks));
   const runtime = runtimeFor(layer, activeBackend());
-  const call = callFor(layer, runtime, shapes, outputShapes);
+  const call = callFor(layer, runtime, shapes, outputShapes, masks);
   const target = { backend: runtime.backend, graph: call.graph, params: weightStore(layer, runtime), plan: (batch: number) => planFor(runtime, call, batch) };
   try {
     const outputs = predict(target, tensors, { batchSize: tensors[0].shape[0] }, training);
@@ -119,8 +162,8 @@ export function applyConcrete(layer: Layer, inputs: readonly unknown[], options:
 }
 
 /** Checks input `i` is a live tensor with a batch dimension, float32 unless the layer reads indices; names what was received and the fix. */
-function checkConcreteInput(layer: Layer, where: string, x: unknown, i: number, count: number): Tensor {
-  const which = count === 1 ? 'its input' : `input ${i}`;
+function checkConcreteInput(layer: Layer, where: string, x: unknown, i: number, count: number, isMask = false): Tensor {
+  const which = isMask ? 'its mask' : count === 1 ? 'its input' : `input ${i}`;
   if (x instanceof SymbolicTensor) {
     throw new Error(
       `${where} received concrete tensors (km.tensor) and symbolic ones (km.input, layer.apply on km.input) together: ${which} is symbolic tensor '${x.name}'. ` +
@@ -134,6 +177,9 @@ function checkConcreteInput(layer: Layer, where: string, x: unknown, i: number, 
       `${where} treats the first dimension of a tensor as the batch, so ${which} needs at least 2 dimensions, but it has shape [${t.shape.join(', ')}]. ` +
         `Add a batch dimension, e.g. x.reshape([1, ${t.shape.join(', ')}]) for one sample.`,
     );
+  }
+  if (t.dtype !== 'float32' && isMask) {
+    throw new Error(`${where} reads a mask as float32 0/1 values, but its mask is an ${t.dtype} tensor of shape [${t.shape.join(', ')}]. Convert it: km.tensor(Float32Array.from(mask.dataSync()), mask.shape).`);
   }
   if (t.dtype !== 'float32' && !layer.readsIndices) {
     throw new Error(
@@ -155,15 +201,20 @@ function runtimeFor(layer: Layer, backend: Backend): ApplyRuntime {
   return runtime;
 }
 
-/** The one-node graph of a call with these input shapes, made on first use (the layer is built, so their count tells calls apart). */
-function callFor(layer: Layer, runtime: ApplyRuntime, shapes: readonly Shape[], outputShapes: readonly Shape[]): ApplyCall {
-  const existing = runtime.calls.get(shapes.length);
+/**
+ * The one-node graph of a call with these input shapes, the last `masks` of them explicit masks, made
+ * on first use (the layer is built, so the counts tell calls apart).
+ */
+function callFor(layer: Layer, runtime: ApplyRuntime, shapes: readonly Shape[], outputShapes: readonly Shape[], masks: number): ApplyCall {
+  const key = `${shapes.length}:${masks}`;
+  const existing = runtime.calls.get(key);
   if (existing) return existing;
-  const node = { layer, inbound: shapes.map((_, k) => modelInputRef(k)), outputShape: outputShapes[0], outputShapes };
-  const names = shapes.map((_, k) => (shapes.length === 1 ? `${layer.name}_input` : `${layer.name}_input_${k}`));
+  const node = { layer, inbound: shapes.map((_, k) => modelInputRef(k)), outputShape: outputShapes[0], outputShapes, ...(masks > 0 ? { masks } : {}) };
+  const inputs = shapes.length - masks;
+  const names = shapes.map((_, k) => (k >= inputs ? `${layer.name}_mask_${k - inputs}` : inputs === 1 ? `${layer.name}_input` : `${layer.name}_input_${k}`));
   const graph = Graph.fromNodes(shapes, names, [node], outputShapes.map(() => 0), outputShapes.map((_, t) => t));
   const call: ApplyCall = { graph, plans: new Map() };
-  runtime.calls.set(shapes.length, call);
+  runtime.calls.set(key, call);
   return call;
 }
 

@@ -164,6 +164,7 @@ function traceGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[], outputK
       ...(outputShapes.length > 1 ? { outputShapes } : {}),
       ...(tensors.some((k) => k > 0) ? { inboundTensors: tensors } : {}),
       ...(call.training !== undefined ? { training: call.training } : {}),
+      ...(call.masks ? { masks: call.masks } : {}),
       // An application is grouped where its ends are known (every model.apply records them).
       ...(call.via?.ends ? { via: call.via } : {}),
     });

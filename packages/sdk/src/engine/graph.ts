@@ -33,6 +33,11 @@ export interface GraphNode {
   readonly training?: boolean;
   /** The application of a model inside this one that the call belongs to, if any (what the summary shows as one row). */
   readonly via?: ModelApplication;
+  /**
+   * How many of the last inbound slots are masks given explicitly (`apply(x, { mask })`): the masks
+   * of the first inputs, which the layer reads instead of any they carry. Absent: none.
+   */
+  readonly masks?: number;
 }
 
 /** Output `tensor` of node `node`, or model input `k` as `[modelInputRef(k), 0]`. */
@@ -49,6 +54,17 @@ export interface ApplicationEnds {
 /** Every output shape of a node. */
 export function outputShapesOf(node: GraphNode): readonly Shape[] {
   return node.outputShapes ?? [node.outputShape];
+}
+
+/** How many of the node's inbound slots are its inputs, the explicit masks after them left out. */
+export function inputCount(node: GraphNode): number {
+  return node.inbound.length - (node.masks ?? 0);
+}
+
+/** The per-sample shape of what the node's inbound slot reads (a model input or a node's output). */
+export function inboundShape(graph: Graph, node: GraphNode, slot: number): Shape {
+  const ref = node.inbound[slot];
+  return ref < 0 ? graph.inputShapes[modelInputIndex(ref)] : outputShapesOf(graph.nodes[ref])[inboundTensor(node, slot)];
 }
 
 /** Which output of its producer the node's inbound slot reads. */

@@ -1,3 +1,4 @@
+import { formatShape, type Layer, type Shape } from '../layers/layer.js';
 import { inboundTensor, type GraphNode } from './graph.js';
 
 /** How masks flow through a graph's nodes. */
@@ -23,10 +24,16 @@ export function maskFlow(nodes: readonly GraphNode[]): MaskFlow {
   const sources: number[] = [];
   const merges = new Map<number, number[]>();
   nodes.forEach((node, i) => {
+    const { layer } = node;
+    // A node given masks explicitly (`apply(x, { mask })`, checked then) reads them instead of any its
+    // inputs carry, and makes the first one its output's mask where it passes masks on.
+    if (node.masks) {
+      sources.push(layer.passesMask ? i : -1);
+      return;
+    }
     // Only a node's first output carries its mask: the extra outputs (a recurrent layer's states) have no steps.
     const incoming = node.inbound.map((j, slot) => (j >= 0 && inboundTensor(node, slot) === 0 ? sources[j] : -1));
     const masked = incoming.find((s) => s >= 0) ?? -1;
-    const { layer } = node;
     if (masked >= 0 && !layer.supportsMasking) {
       const source = nodes[masked].layer;
       // A layer that takes masks in some configurations only (Softmax) says why not in this one.
@@ -59,4 +66,41 @@ export function maskFlow(nodes: readonly GraphNode[]): MaskFlow {
     sources.push(i);
   });
   return { sources, merges };
+}
+
+/** What to write for the layers that take a mask given explicitly. */
+const TAKES_MASKS = 'lstm, gru, simpleRNN, bidirectional, convLstm2d, globalAveragePooling1d, the attention layers (a list: [queryMask, valueMask]) and layers that pass a mask on (dense, dropout, timeDistributed, ...)';
+
+/**
+ * Checks masks given explicitly to a call (`layer.apply(x, { mask })`, Keras' `layer(x, mask=m)`):
+ * one per input at most, the k-th for input k, each with the input's steps (its shape without the
+ * features axis: `[steps]` for a sequence `[steps, features]`), and a layer that reads or passes
+ * masks on. `inputs` are the call's inputs without the masks; shapes leave the batch out.
+ */
+export function checkExplicitMasks(layer: Layer, inputs: readonly Shape[], masks: readonly Shape[]): void {
+  const where = `Layer '${layer.name}' (${layer.className}).apply`;
+  if (!layer.supportsMasking || (layer.producesMask && !layer.readsInputMasks)) {
+    const why = layer.producesMask ? 'makes its own mask from its input' : 'takes no mask';
+    throw new Error(`${where} received a mask, but the layer ${why}. Pass { mask } to a layer that reads one: ${TAKES_MASKS}.`);
+  }
+  // An attention layer reads the masks of its query, value and key; any other layer its first input's.
+  const most = layer.readsInputMasks ? Math.min(inputs.length, 3) : 1;
+  if (masks.length > most) {
+    throw new Error(`${where} received ${masks.length} masks, but takes ${layer.readsInputMasks ? `one per input at most ([queryMask, valueMask${most > 2 ? ', keyMask' : ''}])` : 'one, the mask of its input'}. Pass mask: m${layer.readsInputMasks ? ', or a list of masks in input order' : ''}.`);
+  }
+  masks.forEach((mask, k) => {
+    const input = inputs[k];
+    const steps = input.slice(0, -1);
+    if (input.length < 2 || mask.length !== steps.length || mask.some((d, a) => d !== steps[a])) {
+      const which = masks.length > 1 ? `mask ${k}` : 'the mask';
+      if (input.length < 2) {
+        throw new Error(`${where}: ${which} is for input ${k}, of shape ${formatShape(input)}, which has no steps to mask: a mask marks the steps of a sequence of shape [steps, features]. Give the mask to the layer that reads the sequence.`);
+      }
+      throw new Error(
+        `${where}: ${which} has shape ${formatShape(mask)}, but input ${k} has shape ${formatShape(input)}, so a mask needs shape ${formatShape(steps)}: one value per step, 1 to keep it and 0 to mask it. ` +
+          `Give the mask that shape, e.g. a model input km.input({ shape: [${steps.join(', ')}] }).`,
+      );
+    }
+    layer.checkInputMask(mask, input, layer);
+  });
 }

@@ -1,5 +1,5 @@
 import type { Backend, BufferId } from '../backend/backend.js';
-import { inboundTensor, modelInputIndex, outputShapesOf, type Graph } from './graph.js';
+import { inboundShape, inboundTensor, inputCount, modelInputIndex, outputShapesOf, type Graph } from './graph.js';
 import { shapeSize } from '../tensor.js';
 
 /**
@@ -39,6 +39,8 @@ export class BatchPlan {
   readonly workspaces: readonly BufferId[];
   /** Per node: the mask its output carries, `[batch, steps]` (made by its source, shared along the layers that pass it on), or 0. */
   readonly masks: readonly BufferId[];
+  /** Per node, the 0/1 copies of the masks given to it explicitly (`apply(x, { mask })`), written before it runs. */
+  readonly explicitMasks: readonly (readonly BufferId[])[];
   /** Whether the node's layer runs no kernels because it shares its input's buffers. */
   readonly aliased: readonly boolean[];
   /** Per node, per input slot: where the backward pass writes that input's gradient. */
@@ -72,7 +74,8 @@ export class BatchPlan {
       const fromInput = modelInputIndex(source) >= 0;
       const tensor = inboundTensor(node, 0);
       // Sharing a producer's gradient is only safe when nothing else writes it.
-      const canAlias = node.layer.aliasesInput && (fromInput || (graph.consumers[source].length === 1 && !isOutput.has(source)));
+      // A node given masks explicitly runs, to write them (see `explicitMasks`).
+      const canAlias = node.layer.aliasesInput && !node.masks && (fromInput || (graph.consumers[source].length === 1 && !isOutput.has(source)));
       aliased.push(canAlias);
       if (canAlias) {
         outputs.push([fromInput ? this.inputs[modelInputIndex(source)] : outputs[source][tensor]]);
@@ -95,10 +98,16 @@ export class BatchPlan {
       node.layer.initWorkspace(backend, workspace, batch);
       return workspace;
     });
+    this.explicitMasks = graph.nodes.map((node) => {
+      const first = inputCount(node);
+      return Array.from({ length: node.masks ?? 0 }, (_, k) => this.#alloc(backend, batch * shapeSize(inboundShape(graph, node, first + k)), 'float32'));
+    });
     const masks: BufferId[] = [];
     graph.maskSources.forEach((source, i) => {
       const steps = shapeSize(graph.nodes[i].outputShape.slice(0, -1));
-      masks.push(source === i ? this.#alloc(backend, batch * steps, 'float32') : source >= 0 ? masks[source] : 0);
+      // A node given a mask explicitly passes that one on.
+      const own = () => this.explicitMasks[i][0] ?? this.#alloc(backend, batch * steps, 'float32');
+      masks.push(source === i ? own() : source >= 0 ? masks[source] : 0);
     });
     this.masks = masks;
     this.trainsWeights = graph.nodes.map((node) => node.layer.weightSpecs.some((spec) => spec.trainable));
@@ -133,8 +142,8 @@ export class BatchPlan {
     for (let i = graph.nodes.length - 1; i >= 0; i--) {
       const node = graph.nodes[i];
       routes[i] = node.inbound.map((j, slot) => {
-        // A model input, or a node whose backward is skipped: nothing reads the gradient.
-        if (j < 0 || !this.backwardNeeded[j]) return { write: 0, addInto: 0 };
+        // A model input, or a node whose backward is skipped: nothing reads the gradient. A mask has none.
+        if (j < 0 || !this.backwardNeeded[j] || slot >= inputCount(node)) return { write: 0, addInto: 0 };
         const t = inboundTensor(node, slot);
         const grad = this.nodeGrads[j][t];
         // An alias shares its producer's gradient buffer, which its consumers write.

@@ -1,6 +1,6 @@
 import type { Backend, Scalar } from '../backend/backend.js';
 import { activityPenalty } from './regularization.js';
-import { inboundTensor, outputShapesOf, type Graph } from './graph.js';
+import { inboundShape, inboundTensor, inputCount, outputShapesOf, type Graph } from './graph.js';
 import type { ParamStore } from './params.js';
 import type { BatchPlan } from './plan.js';
 import type { BackwardContext, ForwardContext } from '../layers/layer.js';
@@ -23,13 +23,16 @@ export interface PassContext {
 
 function nodeContext(ctx: PassContext, index: number): ForwardContext {
   const node = ctx.graph.nodes[index];
+  // The masks given explicitly come after the inputs, and replace the first inputs' own.
+  const inbound = node.inbound.slice(0, inputCount(node));
+  const explicit = ctx.plan.explicitMasks[index];
   // A node's extra outputs (an RNN's states) carry no mask.
-  const inputMasks = node.inbound.map((i, slot) => (i >= 0 && inboundTensor(node, slot) === 0 ? ctx.plan.masks[i] : 0));
+  const inputMasks = inbound.map((i, slot) => explicit[slot] ?? (i >= 0 && inboundTensor(node, slot) === 0 ? ctx.plan.masks[i] : 0));
   return {
     backend: ctx.backend,
     batch: ctx.plan.batch,
     // Every node has an inbound tensor (an InputLayer's is the model input).
-    inputs: node.inbound.map((i, slot) => ctx.plan.inputOf(i, inboundTensor(node, slot))) as [number, ...number[]],
+    inputs: inbound.map((i, slot) => ctx.plan.inputOf(i, inboundTensor(node, slot))) as [number, ...number[]],
     output: ctx.plan.outputs[index],
     outputs: ctx.plan.nodeOutputs[index],
     workspace: ctx.plan.workspaces[index],
@@ -49,7 +52,7 @@ function backwardContext(ctx: PassContext, index: number): BackwardContext {
     ...nodeContext(ctx, index),
     outputGrad: plan.grads[index],
     outputGrads: plan.nodeGrads[index],
-    inputGrads: plan.gradRoutes[index].map((r) => r.write) as [number, ...number[]],
+    inputGrads: plan.gradRoutes[index].slice(0, inputCount(ctx.graph.nodes[index])).map((r) => r.write) as [number, ...number[]],
     weightGrads: scratch.length > 0 ? scratch : ctx.params.gradsOf(ctx.graph.nodes[index].layer),
     weightGradsNeeded: plan.trainsWeights[index],
   };
@@ -80,10 +83,22 @@ function mergeMasks(ctx: PassContext, index: number, sources: readonly number[])
   for (const source of sources.slice(2)) ctx.backend.mul(masks[index], masks[source], masks[index], n);
 }
 
+/** Writes the masks given to node `index` explicitly as 0/1 (Keras casts a mask to booleans: any value but 0 keeps a step). */
+function writeExplicitMasks(ctx: PassContext, index: number): void {
+  const node = ctx.graph.nodes[index];
+  const first = inputCount(node);
+  ctx.plan.explicitMasks[index].forEach((mask, k) => {
+    const slot = first + k;
+    const rows = ctx.plan.batch * shapeSize(inboundShape(ctx.graph, node, slot));
+    ctx.backend.maskFromValues(ctx.plan.inputOf(node.inbound[slot], inboundTensor(node, slot)), mask, rows, 1, 0);
+  });
+}
+
 /** Runs every node's forward kernels in topological order. */
 export function forwardPass(ctx: PassContext): void {
   const { forward } = nodeContexts(ctx);
   for (let i = 0; i < ctx.graph.nodes.length; i++) {
+    if (ctx.graph.nodes[i].masks) writeExplicitMasks(ctx, i);
     if (!ctx.plan.aliased[i]) ctx.graph.nodes[i].layer.forward((forward[i] ??= nodeContext(ctx, i)));
     const merged = ctx.graph.maskMerges.get(i);
     if (merged) mergeMasks(ctx, i, merged);

@@ -2,6 +2,7 @@ import type { Layer, Shape } from '../layers/layer.js';
 import type { DType } from '../tensor.js';
 import type { LayersModel } from './model.js';
 import { checkOptions, optionNames } from '../utils/options.js';
+import { checkExplicitMasks } from './masks.js';
 
 /**
  * One call of a layer on symbolic tensors (Keras' node): what it read, positional inputs first and
@@ -15,6 +16,11 @@ export interface SymbolicCall {
   readonly training?: boolean;
   /** The application of a model as a layer that made this call, if one did. */
   readonly via?: ModelApplication;
+  /**
+   * How many of the last inbound tensors are explicit masks (`apply(x, { mask })`): the masks of the
+   * first positional inputs, in order, given instead of any they carry. Absent: none.
+   */
+  readonly masks?: number;
 }
 
 /**
@@ -33,6 +39,8 @@ export interface ModelApplication {
 export interface CallOptions {
   readonly training?: boolean;
   readonly via?: ModelApplication;
+  /** How many of the last inputs are explicit masks (see {@link SymbolicCall.masks}). */
+  readonly masks?: number;
 }
 
 /**
@@ -162,7 +170,13 @@ export function applyLayer(layer: Layer, inputs: readonly SymbolicTensor[], opti
       throw new Error(`Layer '${layer.name}'.apply expects symbolic tensors from km.input(...) or another layer's apply(...), or km.Tensor data to compute now, but input ${i} is ${received}. Pass km.input({ shape }) to build a model, or km.tensor(values, shape) to run the layer on data.`);
     }
   });
-  const outputs = layerOutputs(layer, inputs, buildForCall(layer, inputs.map((x) => x.shape)), options);
+  const shapes = inputs.map((x) => x.shape);
+  // Masks given explicitly come last (`apply(x, { mask })`); the layer is built for its inputs alone.
+  const masks = options.masks ?? 0;
+  const inputShapes = shapes.slice(0, shapes.length - masks);
+  const outputShapes = buildForCall(layer, inputShapes);
+  if (masks > 0) checkExplicitMasks(layer, inputShapes, shapes.slice(-masks));
+  const outputs = layerOutputs(layer, inputs, outputShapes, options);
   return outputs.length === 1 ? outputs[0] : outputs;
 }
 
@@ -183,9 +197,9 @@ export function buildForCall(layer: Layer, shapes: readonly Shape[]): Shape[] {
 const calls = new WeakMap<Layer, SymbolicCall[]>();
 
 /** The outputs of one more call of a built layer, on `inbound`, recorded as the layer's latest call. */
-export function layerOutputs(layer: Layer, inbound: readonly SymbolicTensor[], shapes: readonly Shape[], { training, via }: CallOptions = {}): SymbolicTensor[] {
+export function layerOutputs(layer: Layer, inbound: readonly SymbolicTensor[], shapes: readonly Shape[], { training, via, masks }: CallOptions = {}): SymbolicTensor[] {
   const outputs: SymbolicTensor[] = [];
-  const call: SymbolicCall = { layer, inbound: [...inbound], outputs, ...(training !== undefined ? { training } : {}), ...(via ? { via } : {}) };
+  const call: SymbolicCall = { layer, inbound: [...inbound], outputs, ...(training !== undefined ? { training } : {}), ...(via ? { via } : {}), ...(masks ? { masks } : {}) };
   shapes.forEach((shape, outputIndex) => outputs.push(new SymbolicTensor(shape, { kind: 'layer', layer, inbound: call.inbound, call, outputIndex })));
   calls.set(layer, [...(calls.get(layer) ?? []), call]);
   return outputs;

@@ -57,7 +57,7 @@ export function functionalTopology(name: string, graph: Graph, inputDtypes: read
       name: layer.name,
       class_name: layer.className,
       config: savedLayerConfig(layer),
-      inbound_nodes: calls.map(([i]) => inboundNode(graph.nodes[i].inbound.map((ref, slot) => source(ref, inboundTensor(graph.nodes[i], slot))), layer, graph.nodes[i].training)),
+      inbound_nodes: calls.map(([i]) => inboundNode(graph.nodes[i].inbound.map((ref, slot) => source(ref, inboundTensor(graph.nodes[i], slot))), layer, graph.nodes[i].training, graph.nodes[i].masks ?? 0)),
     };
   };
   const layers = listedEntries(graph).map((item) => ('input' in item ? inputLayers[item.input] : entryConfig(item.entry)));
@@ -80,9 +80,16 @@ function modeKwargs(training: boolean | undefined): Json {
   return training !== undefined ? { training } : {};
 }
 
-/** One call's inbound entries, the inputs the layer names moved into the others' kwargs, with the call's fixed mode. */
-function inboundNode(entries: unknown[][], layer: Layer, training: boolean | undefined): unknown[][] {
+/**
+ * One call's inbound entries, the inputs the layer names moved into the others' kwargs, with the
+ * call's fixed mode; its last `masks` entries, masks given explicitly, go there as Keras 2 writes
+ * `layer(x, mask=m)`: `{mask: [source, call, tensor]}`, a list of them for several.
+ */
+function inboundNode(all: unknown[][], layer: Layer, training: boolean | undefined, masks: number): unknown[][] {
   const kwargs: Json = modeKwargs(training);
+  const entries = all.slice(0, all.length - masks);
+  const maskRefs = all.slice(entries.length).map((entry) => entry.slice(0, 3));
+  if (maskRefs.length > 0) kwargs.mask = maskRefs.length === 1 ? maskRefs[0] : maskRefs;
   const listed = entries.filter((entry, slot) => {
     const keyword = layer.savedKeyword(slot, entries.length);
     if (keyword !== null) kwargs[keyword] = entry.slice(0, 3);
@@ -262,8 +269,8 @@ function numberedOutputs(p: PendingCall, outputs: SymbolicTensor | SymbolicTenso
 
 /**
  * Applies a saved call: its kwargs that are keyword inputs of the layer (Keras' attention_mask,
- * initial_state) as the layer's keyword options; any other tensor after the positional ones, which
- * is how a layer reads a flat list (tfjs' initial states).
+ * initial_state) as the layer's keyword options, and a `mask` as the mask given explicitly; any
+ * other tensor after the positional ones, which is how a layer reads a flat list (tfjs' initial states).
  */
 function applySaved(p: PendingCall, tensorOf: (key: string) => SymbolicTensor): SymbolicTensor | SymbolicTensor[] | Record<string, SymbolicTensor> {
   const mode = p.training !== undefined ? { training: p.training } : {};
@@ -273,7 +280,9 @@ function applySaved(p: PendingCall, tensorOf: (key: string) => SymbolicTensor): 
   const flat = [...p.args];
   for (const [name, keys] of Object.entries(p.kwargs)) {
     const keyword = toCamelCase(name);
-    if (keywords.includes(keyword)) options[keyword] = keys.map(tensorOf);
+    // Keras' mask= (one tensor, or a list for an attention layer's query and value).
+    if (keyword === 'mask') options.mask = keys.length === 1 ? tensorOf(keys[0]) : keys.map(tensorOf);
+    else if (keywords.includes(keyword)) options[keyword] = keys.map(tensorOf);
     else flat.push(...keys);
   }
   return p.layer.apply(flat.map(tensorOf), Object.keys(options).length > 0 ? options : undefined);

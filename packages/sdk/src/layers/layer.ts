@@ -5,7 +5,7 @@ import { applyLayer, FIXED_SAMPLE_SHAPE_FIX, layerCalls, type SymbolicCall, type
 import { checkWeightList, drawInitialWeights, readLayerWeights, writeLayerWeights } from '../engine/weight_homes.js';
 import { weightOrder } from '../engine/params.js';
 import { sameShape, Tensor } from '../tensor.js';
-import { applyConcrete, releaseApplied, symbolicTraining, type LayerApplyArgs } from '../engine/concrete_apply.js';
+import { applyConcrete, explicitMasks, releaseApplied, symbolicTraining, type LayerApplyArgs } from '../engine/concrete_apply.js';
 import { keywordTensors } from '../engine/keyword_inputs.js';
 import type { Backend, BufferId } from '../backend/backend.js';
 import type { BackwardContext, ForwardContext, WeightSpec } from './layer_context.js';
@@ -88,6 +88,7 @@ export abstract class Layer {
 
   constructor(args: LayerArgs, className: string) {
     if (typeof className !== 'string' || className === '') throw missingClassNameError(new.target.name);
+    if (typeof (this as { computeMask?: unknown }).computeMask === 'function') throw computeMaskError(new.target.name);
     this.name = args.name ?? uniqueLayerName(className);
     this.trainable = args.trainable ?? true;
     if (args.inputShape && args.batchInputShape) {
@@ -469,12 +470,14 @@ export abstract class Layer {
    */
   apply(inputs: Tensor | readonly Tensor[], options?: LayerApplyArgs): Tensor<'float32'>;
   apply(inputs: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[], options?: LayerApplyArgs): SymbolicTensor | Tensor<'float32'> {
-    const { tensors: keywordInputs, rest } = keywordTensors(this, options);
-    const list: readonly unknown[] = [...(Array.isArray(inputs) ? inputs : [inputs]), ...keywordInputs];
+    // Masks given explicitly (`{ mask }`) follow the inputs and keyword inputs.
+    const { masks, others } = explicitMasks(this, options);
+    const { tensors: keywordInputs, rest } = keywordTensors(this, others);
+    const list: readonly unknown[] = [...(Array.isArray(inputs) ? inputs : [inputs]), ...keywordInputs, ...masks];
     // A layer with several outputs gives a list (the overloads of the subclasses that have them say so).
     type One = SymbolicTensor & Tensor<'float32'>;
-    if (list.some((x) => x instanceof Tensor)) return applyConcrete(this, list, rest) as One;
-    return applyLayer(this, list as readonly SymbolicTensor[], { training: symbolicTraining(this, rest) }) as One;
+    if (list.some((x) => x instanceof Tensor)) return applyConcrete(this, list, rest, masks.length) as One;
+    return applyLayer(this, list as readonly SymbolicTensor[], { training: symbolicTraining(this, rest), masks: masks.length }) as One;
   }
 
   /**
@@ -706,6 +709,15 @@ function missingClassNameError(subclass: string): Error {
   return new Error(
     `${subclass} calls super(args) without its class name: kerasm's Layer takes super(args, '${subclass}'), the name saved files record (tfjs' static className). ` +
       `It computes in forward(ctx) and backward(ctx) with the backend's kernels, not in tfjs' call() with tensor ops; docs/CUSTOM_LAYERS.md shows a whole custom layer.`,
+  );
+}
+
+/** A tfjs-style `computeMask(inputs, mask)` returns a tensor, which kerasm never asks for: the mask is a buffer the forward pass writes. */
+function computeMaskError(subclass: string): Error {
+  return new Error(
+    `${subclass} defines computeMask, which kerasm never calls: a layer's mask is a buffer of one value per step that its forward pass writes, not a tensor a method returns. ` +
+      `Declare \`get producesMask() { return true; }\` and \`get supportsMasking() { return true; }\`, then in forward(ctx) read the input's mask from ctx.inputMask (0 when it carries none) and write the output's into ctx.outputMask (1 keeps a step, 0 masks it). ` +
+      `Rename the method if it is not meant as tfjs' computeMask. docs/CUSTOM_LAYERS.md (Masks) shows how.`,
   );
 }
 

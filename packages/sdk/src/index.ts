@@ -29,6 +29,7 @@ export { model, Functional, type FunctionalModelArgs } from './engine/functional
 export { input, SymbolicTensor, type InputArgs } from './engine/symbolic.js';
 export type { LayerApplyArgs } from './engine/concrete_apply.js';
 export type { ModelFitArgs, ModelEvaluateArgs, ModelPredictArgs, EvaluateResult, LossAndMetrics } from './engine/training.js';
+export type { ClassWeight, ClassWeightMap, ClassWeightSpec, SampleWeightInput } from './engine/sample_weights.js';
 export type { YieldEvery } from './engine/yield_every.js';
 export type { TrainOnBatchArgs, TestOnBatchArgs, OnBatchResult } from './engine/on_batch.js';
 export type { ModelFitDatasetArgs, ModelEvaluateDatasetArgs } from './engine/fit_dataset.js';

@@ -161,3 +161,12 @@ describe('models and callbacks', () => {
     expectTypeOf<km.BackendAvailability['name']>().toEqualTypeOf<km.BackendName>();
   });
 });
+
+describe('fit options name their types', () => {
+  it('classWeight is a ClassWeightSpec: one output\'s ClassWeight, a list, or a ClassWeightMap by output name', () => {
+    expectTypeOf<km.ModelFitArgs['classWeight']>().toEqualTypeOf<km.ClassWeightSpec | undefined>();
+    expectTypeOf<{ species: { 0: 1 } }>().toMatchTypeOf<km.ClassWeightMap>();
+    expectTypeOf<[km.ClassWeight, null]>().toMatchTypeOf<km.ClassWeightSpec>();
+    expect(Object.keys(km).includes('ClassWeightSpec')).toBe(false); // a type only, as in tfjs
+  });
+});

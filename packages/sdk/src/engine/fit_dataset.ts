@@ -7,7 +7,7 @@ import type { Shape } from '../layers/layer.js';
 import { Accumulator } from './accumulator.js';
 import { evaluateBatch, evaluateData, prepare, trainBatch, validationLogs, type TrainingTarget } from './training.js';
 import type { TensorsSpec } from './outputs.js';
-import type { ClassWeight } from './sample_weights.js';
+import type { ClassWeightSpec } from './sample_weights.js';
 import { batchTensors, describe, firstBatch, hostBatch } from './fit_dataset_batch.js';
 import { evaluatedFewer, knownSteps, ranOutOfData, refuseEndless } from './fit_dataset_limits.js';
 import { Yielder, type YieldEvery } from './yield_every.js';
@@ -41,10 +41,11 @@ export interface ModelFitDatasetArgs {
   validationBatchSize?: number;
   /**
    * A weight per class index for the training loss, as `fit(x, y)`'s `classWeight` (Keras'
-   * `class_weight`); classes left out weigh 1, and validation is not weighted.
+   * `class_weight`); classes left out weigh 1, and validation is not weighted. With several outputs,
+   * a list in output order or an object keyed by output name (see {@link ClassWeightSpec}).
    * @example `await model.fit(ds, { classWeight: { 0: 1, 1: 10 } })`
    */
-  classWeight?: ClassWeight;
+  classWeight?: ClassWeightSpec;
   /** Epoch to start counting from (for resuming). */
   initialEpoch?: number;
   /** Callbacks, called as in `fit(x, y)` (a batch's `size` is its number of samples). */

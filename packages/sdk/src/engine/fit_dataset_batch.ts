@@ -1,5 +1,5 @@
 import { Tensor } from '../tensor.js';
-import type { ClassWeight } from './sample_weights.js';
+import type { ClassWeightSpec } from './sample_weights.js';
 import { prepare, type Dataset as HostData, type TrainingTarget } from './training.js';
 import type { TensorsSpec } from './outputs.js';
 
@@ -53,7 +53,7 @@ function floatInputs(xs: TensorsSpec): TensorsSpec {
 }
 
 /** One batch as host arrays for the training loop; `classWeight` weighs its samples as `fit(x, y)` does. */
-export async function hostBatch(target: TrainingTarget, element: unknown, index: number, what: string, classWeight?: ClassWeight): Promise<HostData> {
+export async function hostBatch(target: TrainingTarget, element: unknown, index: number, what: string, classWeight?: ClassWeightSpec): Promise<HostData> {
   const { xs, ys, sampleWeight } = batchTensors(element, index, what);
   return prepare(target, floatInputs(xs), ys, `${what} batch ${index} xs`, `${what} batch ${index} ys`, sampleWeight, classWeight);
 }

@@ -67,7 +67,7 @@ describe('fit(dataset) on int32 batches', () => {
 });
 
 describe('classWeight for several outputs', () => {
-  it('is refused by fit(dataset) with the error fit(x, y) gives (tfjs takes one per output; kerasm takes neither)', async () => {
+  it('one output\'s class weights for a model with two are refused by fit(dataset) with the error fit(x, y) gives', async () => {
     const build = () => {
       const x = km.input({ shape: [2] });
       const model = km.model({ inputs: x, outputs: [km.layers.dense({ units: 2, activation: 'softmax', name: 'o1' }).apply(x) as km.SymbolicTensor, km.layers.dense({ units: 2, activation: 'softmax', name: 'o2' }).apply(x) as km.SymbolicTensor] });
@@ -77,7 +77,7 @@ describe('classWeight for several outputs', () => {
     const labels = [0, 1, 1, 0];
     const classWeight = { 0: 1, 1: 5 };
     const message = await build().fit(km.tensor(rowsA.slice(0, 4)), [km.tensor(labels, undefined, 'int32'), km.tensor(labels, undefined, 'int32')], { classWeight, verbose: 0 }).then(() => '', (e: Error) => e.message);
-    expect(message).toMatch(/classWeight is for models with one output/);
+    expect(message).toMatch(/classWeight \{"0":1,"1":5\} gives weights for one output's classes, but the model has 2 outputs \['o1', 'o2'\]/);
     const ds = km.data.zip({ xs: km.data.array(rowsA.slice(0, 4)), ys: { o1: km.data.array(labels), o2: km.data.array(labels) } }).batch(4);
     await expect(build().fit(ds, { classWeight, verbose: 0 })).rejects.toThrow(message);
   });

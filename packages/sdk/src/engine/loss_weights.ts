@@ -5,6 +5,7 @@ import type { Graph } from './graph.js';
 import type { OutputSpec } from './outputs.js';
 import type { BatchPlan } from './plan.js';
 import type { Dataset, TrainingTarget } from './training.js';
+import type { LossWeights } from './sample_weights.js';
 
 /**
  * Keras' masked, weighted "sum over batch size" loss (losses/loss.py apply_mask): when an output
@@ -57,11 +58,21 @@ export function checkOutputMask(graph: Graph, o: OutputSpec): void {
 export function positionWeights(target: TrainingTarget, plan: BatchPlan, data: Dataset, k: number, start: number, count: number): BufferId | undefined {
   const o = target.outputs[k];
   const mask = outputMask(plan, o);
-  if (!mask && !data.weights) return undefined;
+  const weights = weightsOf(data, k);
+  if (!mask && !weights) return undefined;
   const own = outputBuffers(target, plan, k);
   const perSample = positions(o.shape);
-  target.backend.lossWeights(mask, sampleWeights(target, plan, own, data, start, count), perSample / (data.weightRow ?? 1), own.positionWeights, count * perSample);
+  target.backend.lossWeights(mask, sampleWeights(target, plan, own, data, weights, start, count), perSample / (weights?.row ?? 1), own.positionWeights, count * perSample);
   return own.positionWeights;
+}
+
+/** Output k's sample weights in `data`: its own (from classWeight) where the dataset has them per output, else the shared ones. */
+function weightsOf(data: Dataset & LossWeights, k: number): { values: Float32Array; row: number } | undefined {
+  if (data.outputWeights) {
+    const own = data.outputWeights[k];
+    return own && { values: own, row: 1 };
+  }
+  return data.weights && { values: data.weights, row: data.weightRow ?? 1 };
 }
 
 /**
@@ -73,9 +84,10 @@ export function positionWeights(target: TrainingTarget, plan: BatchPlan, data: D
 export function metricWeights(target: TrainingTarget, plan: BatchPlan, data: Dataset, k: number, count: number): BufferId {
   const o = target.outputs[k];
   const mask = outputMask(plan, o);
-  if (!data.weights) return mask;
+  const weights = weightsOf(data, k);
+  if (!weights) return mask;
   const own = outputBuffers(target, plan, k);
-  const weightRow = data.weightRow ?? 1;
+  const weightRow = weights.row;
   const gathered = own.sampleWeights.get(weightRow);
   if (gathered === undefined) throw new Error(`metricWeights: output ${k}'s sample weights were not gathered for this batch; call positionWeights first.`);
   const perSample = positions(o.shape);
@@ -97,11 +109,10 @@ function outputBuffers(target: TrainingTarget, plan: BatchPlan, k: number): Outp
 }
 
 /** The batch's sample weights gathered into the output's buffer for their row length, or 0 when none were given. */
-function sampleWeights(target: TrainingTarget, plan: BatchPlan, own: OutputBuffers, data: Dataset, start: number, count: number): BufferId {
-  if (!data.weights) return 0;
-  const weightRow = data.weightRow ?? 1;
-  const buffer = own.sampleWeights.get(weightRow) ?? plan.own(target.backend, plan.batch * weightRow);
-  own.sampleWeights.set(weightRow, buffer);
-  target.backend.gatherRows(buffer, data.weights, data.order, start, count, weightRow);
+function sampleWeights(target: TrainingTarget, plan: BatchPlan, own: OutputBuffers, data: Dataset, weights: { values: Float32Array; row: number } | undefined, start: number, count: number): BufferId {
+  if (!weights) return 0;
+  const buffer = own.sampleWeights.get(weights.row) ?? plan.own(target.backend, plan.batch * weights.row);
+  own.sampleWeights.set(weights.row, buffer);
+  target.backend.gatherRows(buffer, weights.values, data.order, start, count, weights.row);
   return buffer;
 }

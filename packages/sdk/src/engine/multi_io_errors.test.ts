@@ -59,7 +59,7 @@ describe('several inputs and outputs: errors name the input or output', () => {
     await expect(model.fit([image, km.tensor(new Float32Array(3), [3, 1])], [labels, values], { verbose: 0 })).rejects.toThrow(/x\[0\] \('image'\) and x\[1\] \('extra'\) must have the same number of samples/);
     await expect(model.fit([image, extra], [labels, km.tensor(new Float32Array(3), [3, 1])], { verbose: 0 })).rejects.toThrow(/x\[0\] \('image'\) and y\[1\] \('value'\) must have the same number of samples/);
     await expect(model.fit([image, extra], { class: labels, value: km.tensor(new Float32Array(8), [4, 2]) }, { verbose: 0 })).rejects.toThrow(/y\['value'\], the targets of output 'value': Loss 'meanSquaredError' expects targets of shape \[4, 1\]/);
-    await expect(model.fit([image, extra], [labels, values], { verbose: 0, classWeight: { 0: 2 } })).rejects.toThrow(/classWeight is for models with one output, but this model has 2 \['class', 'value'\]/);
+    await expect(model.fit([image, extra], [labels, values], { verbose: 0, classWeight: { 0: 2 } })).rejects.toThrow(/gives weights for one output's classes, but the model has 2 outputs \['class', 'value'\]/);
     expect(() => model.predict([image])).toThrow(/x is a list of 1, but the model has 2 inputs/);
   });
 

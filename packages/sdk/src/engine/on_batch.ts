@@ -1,5 +1,5 @@
 import type { Logs } from '../callbacks/callbacks.js';
-import type { ClassWeight, SampleWeightInput } from './sample_weights.js';
+import type { ClassWeightSpec, SampleWeightInput } from './sample_weights.js';
 import type { TensorsSpec } from './outputs.js';
 import { Accumulator } from './accumulator.js';
 import { evaluateBatch, prepare, trainBatch, type LossAndMetrics, type MayReturnDict, type TrainingTarget } from './training.js';
@@ -9,8 +9,8 @@ import { checkOptions, optionNames } from '../utils/options.js';
 export interface TrainOnBatchArgs {
   /** A loss weight per sample (Keras' `sample_weight`). */
   sampleWeight?: SampleWeightInput;
-  /** A loss weight per class index, for one-output models (Keras' `class_weight`). */
-  classWeight?: ClassWeight;
+  /** A loss weight per class index (Keras' `class_weight`); with several outputs, a list or an object keyed by output name (see {@link ClassWeightSpec}). */
+  classWeight?: ClassWeightSpec;
   /** Return `{ loss, ...metrics }` keyed by the log names (Keras' `return_dict`). */
   returnDict?: boolean;
 }

@@ -49,7 +49,8 @@ export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec
     const n = train.order.length;
     const cut = Math.floor(n * (1 - split));
     if (cut === 0 || cut === n) throw new Error(`validationSplit=${split} leaves ${cut} training and ${n - cut} validation samples of ${n}; choose a split that leaves both non-empty.`);
-    validation = subset(train, cut, n);
+    // Keras 3 and tfjs weigh only the training part by classWeight (sampleWeight is split with the samples).
+    validation = { ...subset(train, cut, n), outputWeights: undefined };
     train = subset(train, 0, cut);
   }
 

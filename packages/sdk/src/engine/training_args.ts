@@ -2,7 +2,7 @@ import type { CustomCallbackArgs } from '../callbacks/callbacks.js';
 import type { Verbosity } from '../callbacks/progbar_logger.js';
 import { optionNames } from '../utils/options.js';
 import type { TensorsSpec } from './outputs.js';
-import type { ClassWeight, SampleWeightInput } from './sample_weights.js';
+import type { ClassWeightSpec, SampleWeightInput } from './sample_weights.js';
 import type { YieldEvery } from './yield_every.js';
 
 /** Options of `model.fit`, with Keras' defaults. */
@@ -39,8 +39,12 @@ export interface ModelFitArgs {
    * ```
    */
   sampleWeight?: SampleWeightInput;
-  /** A weight per class index (`{ 0: 1, 1: 5 }`), turned into sample weights from the targets; classes left out weigh 1. */
-  classWeight?: ClassWeight;
+  /**
+   * A weight per class index (`{ 0: 1, 1: 5 }`), turned into sample weights from the targets; classes
+   * left out weigh 1. With several outputs, a list of them in output order (null for an output left
+   * unweighted) or an object keyed by output name, as tfjs takes them (see {@link ClassWeightSpec}).
+   */
+  classWeight?: ClassWeightSpec;
   /** Seed for the shuffling order; defaults to a draw from the generator `km.utils.setRandomSeed` seeds. */
   seed?: number;
   /** Epoch to start from (for resuming): epoch e shuffles as it would have in an uninterrupted run with the same `seed`. */

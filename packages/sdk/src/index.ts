@@ -28,7 +28,7 @@ export type { SummaryOptions } from './engine/summary.js';
 export { model, Functional, type FunctionalModelArgs } from './engine/functional.js';
 export { input, SymbolicTensor, type InputArgs } from './engine/symbolic.js';
 export type { LayerApplyArgs } from './engine/concrete_apply.js';
-export type { ModelFitArgs, ModelEvaluateArgs, ModelPredictArgs, EvaluateResult, LossAndMetrics } from './engine/training.js';
+export type { ModelFitArgs, ModelEvaluateArgs, ModelPredictArgs, EvaluateResult, LossAndMetrics } from './engine/training_args.js';
 export type { ClassWeight, ClassWeightMap, ClassWeightSpec, SampleWeightInput } from './engine/sample_weights.js';
 export type { YieldEvery } from './engine/yield_every.js';
 export type { TrainOnBatchArgs, TestOnBatchArgs, OnBatchResult } from './engine/on_batch.js';

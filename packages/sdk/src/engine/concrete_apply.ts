@@ -9,7 +9,7 @@ import { ParamStore } from './params.js';
 import { BatchPlan, cachedPlan } from './plan.js';
 import { buildForCall, SymbolicTensor } from './symbolic.js';
 import { checkExplicitMasks } from './masks.js';
-import { predict } from './training.js';
+import { predict } from './predict.js';
 import { checkSameLength, checkTensor } from './validate_data.js';
 import { homeOf, moveHome } from './weight_homes.js';
 

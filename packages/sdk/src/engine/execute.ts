@@ -3,7 +3,8 @@ import type { Tensor } from '../tensor.js';
 import { Graph, type TensorRef } from './graph.js';
 import type { ParamStore } from './params.js';
 import { BatchPlan, cachedPlan } from './plan.js';
-import { predict, type ModelPredictArgs } from './training.js';
+import { predict } from './predict.js';
+import type { ModelPredictArgs } from './training_args.js';
 
 /**
  * The node of `graph` whose output tfjs' `model.execute` names `tensorName`: tfjs names a symbolic

@@ -5,7 +5,9 @@ import { checkVerbosity, progressLogger, type Verbosity } from '../callbacks/pro
 import { Dataset } from '../data/dataset.js';
 import type { Shape } from '../layers/layer.js';
 import { Accumulator } from './accumulator.js';
-import { evaluateBatch, evaluateData, prepare, trainBatch, validationLogs, type TrainingTarget } from './training.js';
+import { evaluateBatch, evaluateData, trainBatch, validationLogs } from './run_batch.js';
+import { prepare } from './prepare_data.js';
+import type { TrainingTarget } from './training_target.js';
 import type { TensorsSpec } from './outputs.js';
 import type { ClassWeightSpec } from './sample_weights.js';
 import { batchTensors, describe, firstBatch, hostBatch } from './fit_dataset_batch.js';

@@ -1,6 +1,7 @@
 import { Tensor } from '../tensor.js';
 import type { ClassWeightSpec } from './sample_weights.js';
-import { prepare, type Dataset as HostData, type TrainingTarget } from './training.js';
+import { prepare, type Dataset as HostData } from './prepare_data.js';
+import type { TrainingTarget } from './training_target.js';
 import type { TensorsSpec } from './outputs.js';
 
 export function describe(value: unknown): string {

@@ -4,7 +4,8 @@ import { shapeSize } from '../tensor.js';
 import type { Graph } from './graph.js';
 import type { OutputSpec } from './outputs.js';
 import type { BatchPlan } from './plan.js';
-import type { Dataset, TrainingTarget } from './training.js';
+import type { Dataset } from './prepare_data.js';
+import type { TrainingTarget } from './training_target.js';
 import type { LossWeights } from './sample_weights.js';
 
 /**

@@ -2,7 +2,10 @@ import type { Logs } from '../callbacks/callbacks.js';
 import type { ClassWeightSpec, SampleWeightInput } from './sample_weights.js';
 import type { TensorsSpec } from './outputs.js';
 import { Accumulator } from './accumulator.js';
-import { evaluateBatch, prepare, trainBatch, type LossAndMetrics, type MayReturnDict, type TrainingTarget } from './training.js';
+import { evaluateBatch, trainBatch } from './run_batch.js';
+import { prepare } from './prepare_data.js';
+import type { LossAndMetrics, MayReturnDict } from './training_args.js';
+import type { TrainingTarget } from './training_target.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of `model.trainOnBatch`. */

@@ -4,7 +4,8 @@ import { positions } from '../losses/targets.js';
 import type { MetricBatch } from '../metrics/metric.js';
 import { shapeSize } from '../tensor.js';
 import type { BatchPlan } from './plan.js';
-import type { Dataset, TrainingTarget } from './training.js';
+import type { Dataset } from './prepare_data.js';
+import type { TrainingTarget } from './training_target.js';
 
 /** What the metrics of one output read back of a batch, shared by its metrics and its weighted metrics. */
 interface HostReads {

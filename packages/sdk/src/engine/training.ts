@@ -15,13 +15,6 @@ import { evaluateData, trainBatch, validationLogs } from './run_batch.js';
 import { EVALUATE_OPTIONS, FIT_OPTIONS, type ModelEvaluateArgs, type ModelFitArgs } from './training_args.js';
 import type { TrainingTarget } from './training_target.js';
 
-// Its parts live in their own modules; index.ts and the engine's other modules (on_batch, fit_dataset, execute, ...) import them from here.
-export type { EvaluateResult, LossAndMetrics, MayReturnDict, ModelEvaluateArgs, ModelFitArgs, ModelPredictArgs } from './training_args.js';
-export type { TrainingTarget } from './training_target.js';
-export { prepare, type Dataset } from './prepare_data.js';
-export { evaluateBatch, evaluateData, trainBatch, validationLogs } from './run_batch.js';
-export { predict } from './predict.js';
-
 /** Samples `[start, end)` of `data`'s order: `validationSplit`'s two parts. */
 function subset(data: Dataset, start: number, end: number): Dataset {
   return { ...data, order: data.order.slice(start, end) };

@@ -4,6 +4,7 @@ import type { BatchPlan } from './plan.js';
 import type { Graph } from './graph.js';
 import type { ParamStore } from './params.js';
 import { shapeSize } from '../tensor.js';
+import type { WeightSpec } from '../layers/layer_context.js';
 
 /**
  * Σ of the weight penalties of every trainable weight (Keras 3 leaves frozen layers' out); with
@@ -62,15 +63,15 @@ export function activityPenalties(backend: Backend, graph: Graph, plan: BatchPla
   return graph.nodes.map((_, i) => activityPenalty(backend, graph, plan, i, 0)).filter((p): p is Scalar => p !== null);
 }
 
-/** Applies every trainable weight's constraint in place, after the optimizer step. */
-export function applyConstraints(backend: Backend, graph: Graph, params: ParamStore): void {
+/** Applies every trainable weight's constraint in place, after the optimizer step, but not to the weights the step left `unchanged` (Keras skips those). */
+export function applyConstraints(backend: Backend, graph: Graph, params: ParamStore, unchanged?: ReadonlySet<WeightSpec>): void {
   for (const layer of graph.layers) {
     const constraints = layer.weightConstraints;
     if (constraints.length === 0) continue;
     const weights = params.weightsOf(layer);
     constraints.forEach((c, i) => {
       const spec = layer.weightSpecs[i];
-      if (c && spec.trainable) applyConstraint(backend, c, weights[i], spec.shape, `Layer '${layer.name}' constraint on ${spec.name}`);
+      if (c && spec.trainable && !unchanged?.has(spec)) applyConstraint(backend, c, weights[i], spec.shape, `Layer '${layer.name}' constraint on ${spec.name}`);
     });
   }
 }

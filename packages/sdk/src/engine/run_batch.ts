@@ -5,13 +5,17 @@ import type { Scalar } from '../backend/backend.js';
 import type { CallbackList, Logs } from '../callbacks/callbacks.js';
 import { shapeSize } from '../tensor.js';
 import type { BatchPlan } from './plan.js';
-import { backwardPass, forwardPass, type PassContext } from './step.js';
+import { backwardPass, forwardPass, weightsWithoutGradient, type PassContext } from './step.js';
 import { activityPenalties, applyConstraints, regularizationPenalty, withPenalty } from './regularization.js';
 import { metricWeights, outputMask, positionWeights } from './loss_weights.js';
 import { StepMetricBatch } from './step_metric_batch.js';
 import { Accumulator } from './accumulator.js';
 import type { Dataset } from './prepare_data.js';
 import type { TrainingTarget } from './training_target.js';
+import type { Graph } from './graph.js';
+import type { OutputSpec } from './outputs.js';
+import type { ParamStore } from './params.js';
+import type { WeightSpec } from '../layers/layer.js';
 
 /**
  * Each plan's pass contexts (training, inference), made on its first batch: nothing in them changes
@@ -33,6 +37,33 @@ function newPassContext(target: TrainingTarget, plan: BatchPlan, training: boole
     return o.loss !== null && o.loss.fusesSoftmax && layer.outputActivation === 'softmax' && target.graph.consumers[o.node].length === 0 && !layer.activityRegularizer;
   });
   return { backend: target.backend, graph: target.graph, params: target.params, plan, training, deferSoftmax };
+}
+
+/** The weights no loss term reaches, per layout, with the graph and compiled outputs they were found for. */
+const WITHOUT_GRADIENT = new WeakMap<ParamStore, { graph: Graph; outputs: readonly OutputSpec[]; weights: ReadonlySet<WeightSpec> }>();
+
+/** The compiled outputs whose weights without a gradient were named in a warning (once per compile). */
+const WARNED = new WeakSet<readonly OutputSpec[]>();
+
+/**
+ * The trainable weights of `target` that no loss term reaches (they feed only outputs compiled
+ * without a loss), which the optimizer leaves unchanged. Found again only when the compile, the
+ * graph or the layout (a layer's `trainable` flipped) changed, so a step looks up one entry.
+ */
+function weightsLeftUnchanged(target: TrainingTarget): ReadonlySet<WeightSpec> {
+  const { graph, outputs, params } = target;
+  const known = WITHOUT_GRADIENT.get(params);
+  if (known && known.graph === graph && known.outputs === outputs) return known.weights;
+  const weights = weightsWithoutGradient(graph, outputs);
+  WITHOUT_GRADIENT.set(params, { graph, outputs, weights });
+  if (weights.size > 0 && !WARNED.has(outputs)) {
+    WARNED.add(outputs);
+    console.warn(
+      `kerasm: no loss term reaches the weights [${[...weights].map((w) => `'${w.name}'`).join(', ')}] (they feed only outputs compiled without a loss), ` +
+        'so the optimizer leaves them unchanged, as Keras does: no update, no weight decay, and their optimizer state stays as it was.',
+    );
+  }
+  return weights;
 }
 
 /** Loads one batch, runs the forward pass and each output's loss; returns the loss sums per output and the metric updates. */
@@ -86,8 +117,9 @@ export function trainBatch(target: TrainingTarget, data: Dataset, start: number,
   const [lossSums, updates, ctx] = runBatch(target, data, start, count, true);
   const activity = backwardPass(ctx);
   const weightPenalties = regularizationPenalty(target.backend, target.graph, target.params, true);
-  target.optimizer.apply(target.params.params, target.params.grads);
-  applyConstraints(target.backend, target.graph, target.params);
+  const unchanged = weightsLeftUnchanged(target);
+  target.optimizer.apply(target.params.params, target.params.grads, unchanged);
+  applyConstraints(target.backend, target.graph, target.params, unchanged);
   return acc.add(lossSums, withPenalty(0, activity.length === 0 ? weightPenalties : [...activity, ...weightPenalties], count), count, updates);
 }
 

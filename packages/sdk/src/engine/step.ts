@@ -3,8 +3,10 @@ import { activityPenalty } from './regularization.js';
 import { inboundShape, inboundTensor, inputCount, outputShapesOf, type Graph } from './graph.js';
 import type { ParamStore } from './params.js';
 import type { BatchPlan } from './plan.js';
-import type { BackwardContext, ForwardContext } from '../layers/layer.js';
+import type { BackwardContext, ForwardContext, WeightSpec } from '../layers/layer.js';
+import type { Regularizer } from '../regularizers/regularizers.js';
 import { shapeSize } from '../tensor.js';
+import type { OutputSpec } from './outputs.js';
 
 /** Everything one forward or backward pass needs. */
 export interface PassContext {
@@ -144,4 +146,34 @@ export function backwardPass(ctx: PassContext): Scalar[] {
     }
   }
   return penalties;
+}
+
+const penalizes = (r: Regularizer | null | undefined): boolean => !!r && (r.l1 !== 0 || r.l2 !== 0);
+
+/**
+ * The trainable weights that no term of the loss reaches: those of layers whose outputs lead only to
+ * model outputs compiled without a loss (Keras' None), unless a weight or activity regularizer puts
+ * them in the loss. Keras' TensorFlow and PyTorch backends give these no gradient, and its
+ * optimizers' `apply_gradients` drops variables without one (no update, no weight decay, optimizer
+ * state untouched); kerasm's backward pass writes them a gradient of zero, which is what the
+ * optimizer must skip to match.
+ */
+export function weightsWithoutGradient(graph: Graph, outputs: readonly OutputSpec[]): Set<WeightSpec> {
+  const lossNodes = new Set(outputs.filter((o) => o.loss !== null).map((o) => o.node));
+  // Nodes are in topological order, so every consumer of a node comes after it.
+  const reaches: boolean[] = new Array(graph.nodes.length).fill(false);
+  for (let i = graph.nodes.length - 1; i >= 0; i--) {
+    // A consumer that reads node i only as an explicit mask passes no gradient back to it.
+    const readsAsInput = (c: number) => graph.nodes[c].inbound.some((j, slot) => j === i && slot < inputCount(graph.nodes[c]));
+    reaches[i] = lossNodes.has(i) || penalizes(graph.nodes[i].layer.activityRegularizer) || graph.consumers[i].some((c) => reaches[c] && readsAsInput(c));
+  }
+  const without = new Set<WeightSpec>();
+  for (const layer of graph.layers) {
+    if (graph.nodesOf(layer).some((i) => reaches[i])) continue;
+    const regularizers = layer.weightRegularizers;
+    layer.weightSpecs.forEach((spec, w) => {
+      if (spec.trainable && !penalizes(regularizers[w])) without.add(spec);
+    });
+  }
+  return without;
 }

@@ -4,6 +4,7 @@ import { shapeSize } from '../tensor.js';
 import { accumulateGradients, GRADIENT_ACCUMULATOR, gradientAccumulationSteps, takeMeanGradients, type GradientAccumulationArgs } from './gradient_accumulation.js';
 import { slotShape, type AllocatedSlot, type StateSlot } from './state_slots.js';
 import { sameWeights, StateLayouts, type OptimizedWeight, type StateLayout } from './state_layouts.js';
+import { UnchangedWeights } from './unchanged_weights.js';
 import { emaSettings, WeightAverage, type EmaArgs, type EmaSettings } from './weight_average.js';
 import { namedState, readNamedTensors, setNamedState, type NamedTensor, type NamedTensorLike } from './named_state.js';
 import type { StateOwner } from '../io/optimizer_weights.js';
@@ -55,6 +56,8 @@ export abstract class Optimizer {
   #size = 0;
   /** The per-weight state, and the layout the updates use: the trainable weights in parameter-buffer order. */
   #state = new StateLayouts();
+  /** The weights the latest `apply` left unchanged, ready for the next step that leaves the same ones. */
+  #unchanged: UnchangedWeights | null = null;
 
   constructor(className: string, args: OptimizerArgs, defaultLearningRate: number) {
     const lr = args.learningRate ?? defaultLearningRate;
@@ -145,6 +148,7 @@ export abstract class Optimizer {
     if (previous === backend && sameWeights(this.#layout?.weights ?? [], weights)) return;
     if (previous) {
       this.#releaseAverage(previous);
+      if (previous !== backend) this.#releaseUnchanged(previous);
     } else {
       this.iterations = 0;
       this.accumulatedBatches = 0;
@@ -181,6 +185,19 @@ export abstract class Optimizer {
     return this.#state.current;
   }
 
+  #releaseUnchanged(backend: Backend): void {
+    this.#unchanged?.free(backend);
+    this.#unchanged = null;
+  }
+
+  /** What keeps `keys` unchanged in the current layout over `params`: made on first use, then reused while neither changes. */
+  #unchangedFor(backend: Backend, params: BufferId, keys: ReadonlySet<object>): UnchangedWeights {
+    const layout = this.#layout!;
+    if (this.#unchanged?.matches(layout, params, keys)) return this.#unchanged;
+    this.#unchanged?.free(backend);
+    return (this.#unchanged = new UnchangedWeights(backend, layout, params, keys));
+  }
+
   #releaseAverage(backend: Backend): void {
     this.#average?.free(backend);
     this.#average = null;
@@ -196,6 +213,8 @@ export abstract class Optimizer {
     const backend = this.#state.backend;
     if (!backend) return;
     this.#state.detach(keys);
+    // What kept another layout's weights unchanged may point into state just freed.
+    if (this.#unchanged && this.#unchanged.layout !== this.#layout) this.#releaseUnchanged(backend);
     if (this.#layout) return;
     this.#releaseAverage(backend);
     this.#size = 0;
@@ -206,10 +225,18 @@ export abstract class Optimizer {
    * Applies one batch's gradients: clip them (in place), decay the weights, run the update rule.
    * With `gradientAccumulationSteps` N, a batch other than every N-th only adds its gradients to
    * the accumulator, and the N-th updates with the mean of the N.
+   *
+   * @param unchanged The weights (by the keys they were laid out with) that no loss term reaches,
+   *   which Keras 3 gives no gradient: their values and state stay as they were (no update, no
+   *   weight decay), as Keras' `apply` drops variables without a gradient. `iterations` still counts
+   *   the step. The model passes the same set object while its compile and layout stay, so the
+   *   ranges to keep are found once.
    */
-  apply(params: BufferId, grads: BufferId): void {
+  apply(params: BufferId, grads: BufferId, unchanged?: ReadonlySet<object>): void {
     const backend = this.#state.backend;
     if (!backend) throw new Error(`${this.className} is not attached to a model; compile the model with it first.`);
+    const kept = unchanged && unchanged.size > 0 ? this.#unchangedFor(backend, params, unchanged) : null;
+    kept?.save(backend);
     // Keras 3 blends the moving average after every batch, counting the updates made before it.
     const averageStep = this.iterations + 1;
     const steps = this.gradientAccumulationSteps;
@@ -225,6 +252,7 @@ export abstract class Optimizer {
       this.iterations++;
       this.update(backend, params, grads, this.#size, lr);
     }
+    kept?.restore(backend);
     if (this.#average) {
       this.#average.update(backend, params, averageStep, this.ema!);
       this.#params = params;

@@ -2,6 +2,7 @@ import type { Backend } from '../backend/backend.js';
 import type { Layer } from '../layers/layer.js';
 import { positions } from '../losses/targets.js';
 import type { Optimizer } from '../optimizers/index.js';
+import { sameWeights, type OptimizedWeight } from '../optimizers/state_layouts.js';
 import { shapeSize } from '../tensor.js';
 import { globalGenerator } from '../utils/random.js';
 import type { Graph } from './graph.js';
@@ -33,11 +34,18 @@ const MAX_PLANS = 8;
 
 /**
  * A model's runtime on the active backend: its weights laid out in a {@link ParamStore} and its
- * batch plans, made again when the backend or the layout changes, and freed on release.
+ * batch plans, made again when the backend or the layout changes, and freed on release. A model
+ * that flips a layer's `trainable` back and forth (a GAN step freezing its discriminator) keeps the
+ * runtime of the other setting as a spare, so each flip swaps runtimes instead of laying the
+ * weights and batch buffers out again; a layout changed once keeps no spare.
  */
 export class ModelRuntime {
   readonly #model: RuntimeModel;
   #runtime: Runtime | null = null;
+  /** The runtime of the other `trainable` setting, kept once the model toggles between two. */
+  #spare: Runtime | null = null;
+  /** The weights trained by the runtime released last for going stale: a new one training the same ones means the model toggles. */
+  #lastStale: readonly OptimizedWeight[] | null = null;
 
   constructor(model: RuntimeModel) {
     this.#model = model;
@@ -51,35 +59,50 @@ export class ModelRuntime {
   /** The runtime on `backend`, made anew when the model has none there or its weights' layout is stale; `optimizer` is laid out for its weights. */
   on(backend: Backend, optimizer: Optimizer | undefined): Runtime {
     // A new backend (km.setBackend), or a layer's `trainable` changed: the weights move to a new layout.
-    if (this.#runtime?.backend !== backend || this.#runtime.params.isStale()) {
-      // The new store takes the latest values of layers that have some (this model's previous
-      // layout, another model sharing them), so it is made before the previous one is released.
-      const model = this.#model;
-      const params = new ParamStore(backend, model.allLayers, globalGenerator(), model.name, model.computedLayers);
-      this.release();
-      this.#runtime = { backend, params, plans: new Map() };
-    }
+    if (this.#runtime?.backend !== backend || this.#runtime.params.isStale()) this.#relayout(backend);
     // Every call: an optimizer shared with another model may be laid out for that model's weights.
-    optimizer?.attach(backend, this.#runtime.params.trainableWeights());
-    this.#runtime.params.claim();
-    return this.#runtime;
+    optimizer?.attach(backend, this.#runtime!.params.trainableWeights());
+    // Takes the latest values of layers another store holds (the spare's, after a swap).
+    this.#runtime!.params.claim();
+    return this.#runtime!;
+  }
+
+  #relayout(backend: Backend): void {
+    const previous = this.#runtime;
+    const spare = this.#spare;
+    const sameBackend = previous?.backend === backend;
+    if (sameBackend && spare && !spare.params.isStale()) {
+      // `trainable` flipped back: the spare was laid out for it.
+      this.#runtime = spare;
+      this.#spare = previous;
+      return;
+    }
+    // The new store takes the latest values of layers that have some (this model's previous
+    // layout, another model sharing them), so it is made before the previous one is released.
+    const model = this.#model;
+    const params = new ParamStore(backend, model.allLayers, globalGenerator(), model.name, model.computedLayers);
+    const toggling = sameBackend && this.#lastStale !== null && sameWeights(this.#lastStale, params.trainableWeights());
+    this.#lastStale = sameBackend ? previous.params.trainableWeights() : null;
+    if (spare) free(spare);
+    this.#spare = null;
+    if (toggling) this.#spare = previous;
+    else if (previous) free(previous);
+    this.#runtime = { backend, params, plans: new Map() };
   }
 
   /** Frees the weights and batch buffers; the next {@link on} makes them again. */
   release(): void {
-    const runtime = this.#runtime;
-    if (!runtime) return;
-    for (const plan of runtime.plans.values()) plan.release(runtime.backend);
-    runtime.params.release();
+    for (const runtime of [this.#runtime, this.#spare]) if (runtime) free(runtime);
     this.#runtime = null;
+    this.#spare = null;
+    this.#lastStale = null;
   }
 
   /** After compile: target buffers depend on the loss (labels or rows), so plans are remade for the new one, and `optimizer` is laid out for the weights. */
   recompiled(optimizer: Optimizer): void {
     const runtime = this.#runtime;
     if (!runtime) return;
-    for (const plan of runtime.plans.values()) plan.release(runtime.backend);
-    runtime.plans.clear();
+    for (const kept of [runtime, this.#spare]) if (kept) releasePlans(kept);
     optimizer.attach(runtime.backend, runtime.params.trainableWeights());
   }
 
@@ -97,4 +120,14 @@ export class ModelRuntime {
       return new BatchPlan(backend, graph, batch, targetLengths, specs.map((o) => o.loss?.sparseTargets ?? false));
     });
   }
+}
+
+function releasePlans(runtime: Runtime): void {
+  for (const plan of runtime.plans.values()) plan.release(runtime.backend);
+  runtime.plans.clear();
+}
+
+function free(runtime: Runtime): void {
+  releasePlans(runtime);
+  runtime.params.release();
 }

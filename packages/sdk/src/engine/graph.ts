@@ -1,4 +1,5 @@
-import { formatShape, type Layer, type Shape } from '../layers/layer.js';
+import type { Layer, Shape } from '../layers/layer.js';
+import { formatShape } from '../layers/layer_shapes.js';
 import { sameShape, shapeSize } from '../tensor.js';
 import { maskFlow } from './masks.js';
 import type { ModelApplication } from './symbolic.js';

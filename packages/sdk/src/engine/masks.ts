@@ -1,4 +1,5 @@
-import { formatShape, type Layer, type Shape } from '../layers/layer.js';
+import type { Layer, Shape } from '../layers/layer.js';
+import { formatShape } from '../layers/layer_shapes.js';
 import { inboundTensor, type GraphNode } from './graph.js';
 
 /** How masks flow through a graph's nodes. */

@@ -1,4 +1,5 @@
-import { formatShape, type Layer } from '../layers/layer.js';
+import type { Layer } from '../layers/layer.js';
+import { formatShape } from '../layers/layer_shapes.js';
 import { sameShape } from '../tensor.js';
 import { applyLayer, SymbolicTensor, type ModelApplication, type SymbolicCall } from './symbolic.js';
 

@@ -1,5 +1,6 @@
 import { InputLayer } from '../layers/input_layer.js';
-import { formatShape, type Layer, type Shape } from '../layers/layer.js';
+import type { Layer, Shape } from '../layers/layer.js';
+import { formatShape } from '../layers/layer_shapes.js';
 import { inboundTensor, outputShapesOf, type Graph } from './graph.js';
 import { outputLayerNames } from './outputs.js';
 import { entryLayers, graphEntries, tensorSource } from './graph_entries.js';

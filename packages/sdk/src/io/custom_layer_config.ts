@@ -1,4 +1,5 @@
-import { constructedState, Layer } from '../layers/layer.js';
+import { Layer } from '../layers/layer.js';
+import { constructedState } from '../layers/constructed_state.js';
 import { isRegisteredLayer, layerFromConfig } from '../layers/registry.js';
 
 /** Fields every layer has, which the base getConfig saves or which are no option. */

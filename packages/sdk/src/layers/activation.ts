@@ -1,6 +1,8 @@
 import { registerLayer } from './registry.js';
 import { appliedActivation, getActivation, needsInput, type ActivationLayerName, type LayerActivation } from './activations.js';
-import { formatShape, Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
+import { formatShape, singleInput } from './layer_shapes.js';
 
 /** Options of {@link Activation}. */
 export interface ActivationArgs extends LayerArgs {

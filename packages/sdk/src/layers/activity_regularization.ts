@@ -1,6 +1,8 @@
 import type { Regularizer } from '../regularizers/regularizers.js';
 import { checkNumberOption } from '../utils/options.js';
-import { singleInput, type LayerArgs, type Shape } from './layer.js';
+import type { Shape } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
+import { singleInput } from './layer_shapes.js';
 import { registerLayer } from './registry.js';
 import { ReinterpretLayer } from './reinterpret.js';
 

@@ -1,6 +1,7 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import type { ChannelOrder } from './channel_axis.js';
-import { formatShape, type Shape } from './layer.js';
+import type { Shape } from './layer.js';
+import { formatShape } from './layer_shapes.js';
 
 /** The most axes, batch included, that `backend.transpose` takes. */
 const MAX_TRANSPOSE_RANK = 5;

@@ -1,6 +1,7 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import { shapeSize } from '../tensor.js';
-import { singleInput, type BackwardContext, type ForwardContext, type Layer, type Shape } from './layer.js';
+import type { BackwardContext, ForwardContext, Layer, Shape } from './layer.js';
+import { singleInput } from './layer_shapes.js';
 import { Recurrent } from './recurrent.js';
 import { layerFromConfig, registerLayer } from './registry.js';
 import { innerLayerFromConfig, Wrapper, type WrapperArgs } from './wrapper.js';

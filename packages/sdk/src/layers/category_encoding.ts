@@ -1,5 +1,7 @@
 import type { Backend, BufferId } from '../backend/backend.js';
-import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
+import { singleInput } from './layer_shapes.js';
 import { registerLayer } from './registry.js';
 import { outputSize } from './resizing.js';
 import { encodedShape, encodeTokens, encodingScratch, initEncodingWorkspace, tokenListLength, type TokenBatch } from './token_encoding.js';

@@ -1,6 +1,7 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import { isRowwise, type LayerActivation } from './activations.js';
-import { formatShape, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import type { BackwardContext, ForwardContext, Shape } from './layer.js';
+import { formatShape } from './layer_shapes.js';
 import type { DataFormat } from './window.js';
 
 /**

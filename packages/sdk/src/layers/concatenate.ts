@@ -1,5 +1,6 @@
 import type { Backend, BufferId } from '../backend/backend.js';
-import { formatShape, Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import { formatShape } from './layer_shapes.js';
 import type { MergeArgs } from './merge.js';
 import { registerLayer } from './registry.js';
 

@@ -1,7 +1,8 @@
 import type { WindowGeometry } from '../backend/backend.js';
 import { FormattedKernelLayer } from './formatted_kernel_layer.js';
 import { activationBiasBackward, biasActivationForward, productBuffer } from './kernel_bias_layer.js';
-import { formatShape, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import type { BackwardContext, ForwardContext, Shape } from './layer.js';
+import { formatShape } from './layer_shapes.js';
 import type { PaddingMode, SampleGeometry } from './window.js';
 import type { LayerWeight } from './layer_weight.js';
 

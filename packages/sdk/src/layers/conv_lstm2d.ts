@@ -1,5 +1,6 @@
 import type { Backend, BufferId, WindowGeometry } from '../backend/backend.js';
-import { formatShape, singleInput, type Layer, type Shape } from './layer.js';
+import type { Layer, Shape } from './layer.js';
+import { formatShape, singleInput } from './layer_shapes.js';
 import { LSTM, type LSTMArgs } from './lstm.js';
 import type { RecurrentStep, RecurrentStepGrad } from './recurrent_step.js';
 import { registerLayer } from './registry.js';

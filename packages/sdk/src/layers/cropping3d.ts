@@ -1,5 +1,7 @@
 import type { WindowGeometry } from '../backend/backend.js';
-import { formatShape, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import type { BackwardContext, ForwardContext, Shape } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
+import { formatShape, singleInput } from './layer_shapes.js';
 import { registerLayer } from './registry.js';
 import type { DataFormat } from './window.js';
 import { VolumeLayer } from './volume.js';

@@ -1,6 +1,7 @@
 import { registerLayer } from './registry.js';
 import { activationBiasBackward, KernelBiasLayer, type KernelBiasLayerArgs } from './kernel_bias_layer.js';
-import { formatShape, singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import type { BackwardContext, ForwardContext, Shape } from './layer.js';
+import { formatShape, singleInput } from './layer_shapes.js';
 import { shapeSize } from '../tensor.js';
 import type { LayerWeight } from './layer_weight.js';
 

@@ -1,5 +1,7 @@
 import type { BufferId } from '../backend/backend.js';
-import { formatShape, Layer, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
+import { formatShape } from './layer_shapes.js';
 import { registerLayer } from './registry.js';
 import { checkBooleanOption } from '../utils/options.js';
 

@@ -1,6 +1,8 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import { LayerRandom } from './layer_random.js';
-import { formatShape, Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
+import { formatShape, singleInput } from './layer_shapes.js';
 import { Broadcast } from './merge_broadcast.js';
 import { registerLayer } from './registry.js';
 

@@ -1,6 +1,8 @@
 import { registerLayer } from './registry.js';
 import { ReinterpretLayer } from './reinterpret.js';
-import { singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import type { BackwardContext, ForwardContext, Shape } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
+import { singleInput } from './layer_shapes.js';
 import { dataFormatOf, type DataFormat } from './window.js';
 
 /** Options of {@link Flatten}. */

@@ -1,6 +1,7 @@
 import { ChannelsLastBody, channelsLastShape, checkChannelsFirstActivation, shapeInFormat } from './channel_axis.js';
 import { KernelBiasLayer } from './kernel_bias_layer.js';
-import { singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import type { BackwardContext, ForwardContext, Shape } from './layer.js';
+import { singleInput } from './layer_shapes.js';
 import type { DataFormat } from './window.js';
 
 /**

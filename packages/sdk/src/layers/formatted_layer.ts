@@ -1,5 +1,7 @@
 import { ChannelsLastBody } from './channel_axis.js';
-import { Layer, singleInput, type LayerArgs, type Shape } from './layer.js';
+import { Layer, type Shape } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
+import { singleInput } from './layer_shapes.js';
 import { checkChannelsLast, dataFormatOf, type DataFormat } from './window.js';
 
 /**

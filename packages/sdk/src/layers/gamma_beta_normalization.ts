@@ -3,7 +3,8 @@ import type { Constraint, ConstraintSpec } from '../constraints/constraints.js';
 import { getInitializer, initializerConfig, type InitializerSpec } from '../initializers/initializers.js';
 import type { Regularizer, RegularizerSpec } from '../regularizers/regularizers.js';
 import { checkBooleanOption, checkNumberOption } from '../utils/options.js';
-import { Layer, type LayerArgs, type Shape } from './layer.js';
+import { Layer, type Shape } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
 import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
 import type { LayerWeight } from './layer_weight.js';
 

@@ -1,5 +1,7 @@
 import type { WindowGeometry } from '../backend/backend.js';
-import { singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import type { BackwardContext, ForwardContext, Shape } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
+import { singleInput } from './layer_shapes.js';
 import { registerLayer } from './registry.js';
 import type { DataFormat, SampleGeometry } from './window.js';
 import { shapeInFormat } from './channel_axis.js';

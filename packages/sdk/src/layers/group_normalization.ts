@@ -1,6 +1,7 @@
 import type { GroupNormGeometry } from '../backend/backend.js';
 import { checkNumberOption } from '../utils/options.js';
-import { formatShape, singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import type { BackwardContext, ForwardContext, Shape } from './layer.js';
+import { formatShape, singleInput } from './layer_shapes.js';
 import { registerLayer } from './registry.js';
 import { ChannelLayout, ChannelsLastBody, checkChannelAxisOption } from './channel_axis.js';
 import { GammaBetaNormalization, type GammaBetaArgs } from './gamma_beta_normalization.js';

@@ -1,4 +1,5 @@
-import { formatShape, type Shape } from './layer.js';
+import type { Shape } from './layer.js';
+import { formatShape } from './layer_shapes.js';
 import { registerLayer } from './registry.js';
 import { positiveOption, ProjectedAttention, type AttentionHeads, type ProjectedAttentionArgs } from './projected_attention.js';
 

@@ -1,6 +1,8 @@
 import { registerLayer } from './registry.js';
 import { ReinterpretLayer } from './reinterpret.js';
-import { singleInput, type LayerArgs, type Shape } from './layer.js';
+import type { Shape } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
+import { singleInput } from './layer_shapes.js';
 
 /** Options of {@link Identity}. */
 export type IdentityArgs = LayerArgs;

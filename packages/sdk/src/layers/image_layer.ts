@@ -1,6 +1,7 @@
 import { channelsLastShape, shapeInFormat } from './channel_axis.js';
 import { FormattedLayer } from './formatted_layer.js';
-import type { LayerArgs, Shape } from './layer.js';
+import type { Shape } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
 import { imageShape, sequenceShape } from './window.js';
 
 /**

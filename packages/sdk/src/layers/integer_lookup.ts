@@ -1,6 +1,8 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import type { Tensor } from '../tensor.js';
-import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
+import { singleInput } from './layer_shapes.js';
 import { adaptBatches } from './normalization_statistics.js';
 import { registerLayer } from './registry.js';
 import { IndexOutput, LOOKUP_OUTPUT_MODES, type IndexOutputMode, type IndexSpace } from './index_output.js';

@@ -3,7 +3,8 @@ import { getInitializer, initializerConfig, type Initializer, type InitializerSp
 import type { Regularizer } from '../regularizers/regularizers.js';
 import type { BufferId } from '../backend/backend.js';
 import { appliedActivation, getActivation, isRowwise, needsInput, type ActivationName, type LayerActivation } from './activations.js';
-import { Layer, type BackwardContext, type ForwardContext, type LayerArgs } from './layer.js';
+import { Layer, type BackwardContext, type ForwardContext } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
 import { kernelBiasConfig, kernelBiasOptions, type BiasActivityArgs, type KernelBiasArgs, type KernelBiasOptions, type KernelName } from './weight_options.js';
 import type { LayerWeight } from './layer_weight.js';
 

@@ -1,7 +1,7 @@
 import type { Regularizer } from '../regularizers/regularizers.js';
 import type { Constraint } from '../constraints/constraints.js';
-import { getInitializer, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
-import { applyLayer, FIXED_SAMPLE_SHAPE_FIX, layerCalls, type SymbolicCall, type SymbolicTensor } from '../engine/symbolic.js';
+import type { InitializerSpec } from '../initializers/initializers.js';
+import { applyLayer, type SymbolicTensor } from '../engine/symbolic.js';
 import { checkWeightList, drawInitialWeights, readLayerWeights, writeLayerWeights } from '../engine/weight_homes.js';
 import { weightOrder } from '../engine/params.js';
 import { sameShape, Tensor } from '../tensor.js';
@@ -9,52 +9,16 @@ import { applyConcrete, explicitMasks, releaseApplied, symbolicTraining, type La
 import { keywordTensors } from '../engine/keyword_inputs.js';
 import type { Backend, BufferId } from '../backend/backend.js';
 import type { BackwardContext, ForwardContext, WeightSpec } from './layer_context.js';
+import { checkLayerArgs, type LayerArgs } from './layer_args.js';
+import { recordConstruction, recordFieldsBeforeBuild } from './constructed_state.js';
+import { callAt, firstCallShapes, onlyCall, singleOutputAt } from './layer_calls.js';
+import { builtForOtherShapesError, computeMaskError, heldLayerError, missingClassNameError, notBuiltError, trainableError } from './layer_errors.js';
 import { uniqueLayerName } from './layer_names.js';
 import { LayerWeight, layerWeights } from './layer_weight.js';
-import { LAYER } from './layer_options.js';
+import { innerWeightSpecs, weightInitializer, weightSpec } from './weight_specs.js';
 
 /** A shape without the batch dimension. */
 export type Shape = readonly number[];
-
-/** Options every layer accepts. */
-export interface LayerArgs {
-  /** A unique name; defaults to the class name in snake case with a counter (`dense_1`). */
-  name?: string;
-  /** Shape of one input sample (no batch dimension); required on the first layer of a model. */
-  inputShape?: readonly number[];
-  /** Shape of the input with a leading batch dimension (`null` for any batch size). */
-  batchInputShape?: readonly (number | null)[];
-  /**
-   * The batch size, with `inputShape`: `{ inputShape: [3], batchSize: 4 }` is
-   * `{ batchInputShape: [4, 3] }`, as in tfjs. Only a stateful recurrent layer needs one (it keeps
-   * each sample's states from batch to batch, so every batch must have this many samples); other
-   * models take any batch size.
-   */
-  batchSize?: number;
-  /**
-   * tfjs' dtype of the input a Sequential model's first layer declares with `inputShape`:
-   * `'int32'` for the ids an Embedding reads, as `km.input({ shape, dtype: 'int32' })` declares
-   * them (kerasm feeds them as float32 either way). Unlike tfjs, it leaves the layer's own dtype
-   * (its weights, its config) float32. Default `'float32'`.
-   */
-  inputDType?: 'float32' | 'int32';
-  /** Whether the layer's weights are updated by training (default true). */
-  trainable?: boolean;
-  /** Element type of the layer's weights and outputs; kerasm computes in `'float32'` only. */
-  dtype?: 'float32';
-  /**
-   * Initial values of the layer's weights, set when it is built, in the order and shapes
-   * `getWeights()` returns them (tfjs' `weights` option); a list of the wrong length or shapes is
-   * an error naming the weight. Not part of `getConfig()`, as in tfjs.
-   *
-   * @example
-   * ```ts
-   * // A pretrained embedding matrix of 1000 words by 50 values, kept fixed.
-   * km.layers.embedding({ inputDim: 1000, outputDim: 50, weights: [km.tensor(matrix)], trainable: false });
-   * ```
-   */
-  weights?: readonly Tensor[];
-}
 
 export type { BackwardContext, ForwardContext, WeightSpec } from './layer_context.js';
 
@@ -91,46 +55,12 @@ export abstract class Layer {
     if (typeof (this as { computeMask?: unknown }).computeMask === 'function') throw computeMaskError(new.target.name);
     this.name = args.name ?? uniqueLayerName(className);
     this.trainable = args.trainable ?? true;
-    if (args.inputShape && args.batchInputShape) {
-      throw new Error(`Layer '${this.name}': give inputShape or batchInputShape, not both.`);
-    }
-    if (args.dtype !== undefined && args.dtype !== 'float32') {
-      throw new Error(`Layer '${this.name}': kerasm computes in float32 only. Received: dtype=${JSON.stringify(args.dtype)}. Remove dtype or set it to 'float32'.`);
-    }
-    const batchSize = args.batchSize ?? args.batchInputShape?.[0] ?? undefined;
-    if (batchSize !== undefined) {
-      if (!Number.isInteger(batchSize) || (batchSize as number) < 1) {
-        throw new Error(`Layer '${this.name}': the batch size must be a positive integer. Received: batchSize=${JSON.stringify(batchSize)}. Give batchSize: 32, or batchInputShape: [32, ...inputShape].`);
-      }
-      if (args.batchSize !== undefined && args.batchInputShape?.[0] != null && args.batchInputShape[0] !== args.batchSize) {
-        throw new Error(`Layer '${this.name}': batchSize ${args.batchSize} and batchInputShape[0] ${args.batchInputShape[0]} disagree. Give one of them.`);
-      }
-      this.declaredBatchSize = batchSize as number;
-    }
-    for (const key of ['inputShape', 'batchInputShape'] as const) {
-      const given: unknown = args[key];
-      if (given !== undefined && given !== null && !Array.isArray(given)) {
-        throw new Error(`Layer '${this.name}': ${key} is a list of dimensions${key === 'batchInputShape' ? ' with the batch size (or null) first' : ' without the batch'}, such as ${key === 'inputShape' ? `[${JSON.stringify(given)}]` : `[null, ${JSON.stringify(given)}]`}. Received: ${key}=${JSON.stringify(given)}.`);
-      }
-    }
-    const shape = args.inputShape ?? args.batchInputShape?.slice(1);
-    if (shape) {
-      if (!shape.every((d) => Number.isInteger(d) && (d as number) > 0)) {
-        const unknown = shape.some((d) => d === null || d === undefined);
-        const fix = unknown ? ` ${FIXED_SAMPLE_SHAPE_FIX}` : '';
-        throw new Error(`Layer '${this.name}': input shape dimensions must be positive integers. Received: inputShape=${JSON.stringify(shape)}.${fix}`);
-      }
-      this.declaredInputShape = shape as Shape;
-    }
-    if (args.inputDType !== undefined) {
-      if (args.inputDType !== 'float32' && args.inputDType !== 'int32') {
-        throw new Error(`Layer '${this.name}': inputDType must be 'float32' or 'int32' (ids for an Embedding), the dtypes of kerasm's inputs. Received: inputDType=${JSON.stringify(args.inputDType)}.`);
-      }
-      this.declaredInputDType = args.inputDType;
-    }
-    if (args.weights !== undefined) this.#initialWeights = initialWeightsOf(args.weights, this.name);
-    const own = Object.entries(args).filter(([key, value]) => !Object.hasOwn(LAYER, key) && value !== undefined);
-    constructedWith.set(this, { options: Object.fromEntries(own) });
+    const declared = checkLayerArgs(args, this.name);
+    this.declaredInputShape = declared.inputShape;
+    this.declaredBatchSize = declared.batchSize;
+    this.declaredInputDType = declared.inputDType;
+    this.#initialWeights = declared.initialWeights;
+    recordConstruction(this, args);
   }
 
   /**
@@ -153,7 +83,7 @@ export abstract class Layer {
 
   set trainable(value: boolean) {
     if (typeof value !== 'boolean') {
-      throw new Error(`Layer '${this.name}': trainable must be true or false. Received: trainable=${JSON.stringify(value)}.`);
+      throw trainableError(this.name, value);
     }
     this.#trainable = value;
   }
@@ -212,10 +142,7 @@ export abstract class Layer {
   setWeights(weights: readonly Tensor[]): void {
     const order = weightOrder([this]);
     if (!this.built && Array.isArray(weights) && weights.length > 0) {
-      throw new Error(
-        `Layer '${this.name}' (${this.className}) is not built yet, so it has no weights to set (received ${weights.length} tensor${weights.length === 1 ? '' : 's'}). ` +
-          `Build it first: put it in a model whose input shape is known (or call layer.apply(km.input({ shape }))), then call setWeights.`,
-      );
+      throw notBuiltError(this, weights.length);
     }
     checkWeightList(order.map((e) => e.spec), weights, `Layer '${this.name}'`);
     writeLayerWeights(this, this.weightSpecs.map((spec) => weights[order.findIndex((e) => e.spec === spec)]));
@@ -249,42 +176,26 @@ export abstract class Layer {
   ensureBuilt(callShapes: readonly Shape[]): void {
     const inputShapes = this.weightInputShapes(callShapes);
     const builtFor = this.#builtFor;
-    if (builtFor === null) {
-      // The fields the constructor set, before build adds its own (see constructedState).
-      const record = constructedWith.get(this);
-      if (record && !record.fields) record.fields = Object.fromEntries(Object.entries(this));
-      this.build(inputShapes);
-      try {
-        checkNoHeldLayers(this, this.#innerLayers);
-      } catch (error) {
-        this.#weights = [];
-        throw error;
-      }
-      const initial = this.#initialWeights;
-      if (initial) {
-        try {
-          checkWeightList(weightOrder([this]).map((e) => e.spec), initial, `Layer '${this.name}' (${this.className})`, 'its weights option');
-        } catch (error) {
-          this.#weights = []; // unbuilt again, so the error leaves the layer as it was
-          throw error;
-        }
-      }
-      this.#builtFor = inputShapes.map((s) => [...s]);
-      if (initial) {
-        this.setWeights(initial);
-        this.#initialWeights = undefined;
-      } else drawInitialWeights(this);
+    if (builtFor !== null) {
+      const same = builtFor.length === inputShapes.length && builtFor.every((s, k) => sameShape(s, inputShapes[k]));
+      if (!same) throw builtForOtherShapesError(this, builtFor, inputShapes);
       return;
     }
-    const same = builtFor.length === inputShapes.length && builtFor.every((s, k) => sameShape(s, inputShapes[k]));
-    if (!same) {
-      const list = (shapes: readonly Shape[]) => shapes.map(formatShape).join(' and ');
-      throw new Error(
-        `Layer '${this.name}' (${this.className}) was built for input shape ${list(builtFor)}, but this call gives it ${list(inputShapes)}. ` +
-          `A layer applied several times (a shared layer) keeps one set of weights, so every call must receive the shape it was built for. ` +
-          `Give this input its own ${this.className} layer, or bring it to ${list(builtFor)} first.`,
-      );
+    recordFieldsBeforeBuild(this); // the fields the constructor set, before build adds its own
+    this.build(inputShapes);
+    const initial = this.#initialWeights;
+    try {
+      checkNoHeldLayers(this, this.#innerLayers);
+      if (initial) checkWeightList(weightOrder([this]).map((e) => e.spec), initial, `Layer '${this.name}' (${this.className})`, 'its weights option');
+    } catch (error) {
+      this.#weights = []; // unbuilt again, so the error leaves the layer as it was
+      throw error;
     }
+    this.#builtFor = inputShapes.map((s) => [...s]);
+    if (initial) {
+      this.setWeights(initial);
+      this.#initialWeights = undefined;
+    } else drawInitialWeights(this);
   }
 
   /**
@@ -304,23 +215,8 @@ export abstract class Layer {
    * @example `this.addWeight('kernel', [inputDim, this.units], 'glorotUniform');`
    */
   protected addWeight(name: string, shape: Shape, initializer: InitializerSpec, trainable = true): void {
-    const resolved = this.#initializerFor(name, initializer);
-    // A getter, so that changing `layer.trainable` later reaches every reader of the spec.
-    const isTrainable = () => trainable && this.trainable;
-    this.#weights.push({
-      name: `${this.name}/${name}`, shape: [...shape], initializer: resolved,
-      get trainable() {
-        return isTrainable();
-      },
-    });
-  }
-
-  #initializerFor(weight: string, spec: InitializerSpec): Initializer {
-    try {
-      return getInitializer(spec);
-    } catch (error) {
-      throw new Error(`Layer '${this.name}': addWeight('${weight}') takes an initializer name (e.g. 'glorotUniform', 'random_normal', 'zeros'), a config ({ className: 'RandomNormal', config: { stddev: 0.05 } }) or a function (shape, random) => Float32Array. ${(error as Error).message}`);
-    }
+    const resolved = weightInitializer(this.name, name, initializer);
+    this.#weights.push(weightSpec(`${this.name}/${name}`, [...shape], resolved, () => trainable && this.trainable));
   }
 
   /**
@@ -331,16 +227,7 @@ export abstract class Layer {
    */
   protected addInnerWeights(inner: Layer, scope: string): void {
     this.#innerLayers.add(inner);
-    for (const spec of inner.weightSpecs) {
-      const own = spec.name.slice(inner.name.length + 1);
-      const isTrainable = () => spec.trainable && this.trainable;
-      this.#weights.push({
-        name: [this.name, scope, own].filter((part) => part !== '').join('/'), shape: spec.shape, initializer: spec.initializer,
-        get trainable() {
-          return isTrainable();
-        },
-      });
-    }
+    this.#weights.push(...innerWeightSpecs(this, inner, scope));
   }
 
   /** Declares weights for the given input shapes. Layers without weights keep the default. */
@@ -491,7 +378,7 @@ export abstract class Layer {
    * ```
    */
   get output(): SymbolicTensor {
-    return this.getOutputAt(this.#onlyCall('output'));
+    return this.getOutputAt(onlyCall(this, 'output'));
   }
 
   /**
@@ -500,7 +387,7 @@ export abstract class Layer {
    * RNN with returnState). A shared layer's calls all have the same shapes, as it is built for one.
    */
   get outputShape(): Shape | Shape[] {
-    return this.#firstCallShapes('output', () => this.getOutputsAt(0));
+    return firstCallShapes(this, 'output', () => this.getOutputsAt(0));
   }
 
   /**
@@ -508,24 +395,17 @@ export abstract class Layer {
    * of them for a layer called on several tensors (a merge).
    */
   get inputShape(): Shape | Shape[] {
-    return this.#firstCallShapes('input', () => [this.getInputAt(0)].flat());
-  }
-
-  /** The shapes of the `tensors` of the layer's first call, one shape for one tensor; every call has the same, since a layer is built for one. */
-  #firstCallShapes(what: 'input' | 'output', tensors: () => readonly SymbolicTensor[]): Shape | Shape[] {
-    if (layerCalls(this).length === 0) this.#onlyCall(what); // throws, saying how to call it
-    const shapes = tensors().map((t) => [...t.shape]);
-    return shapes.length === 1 ? shapes[0] : shapes;
+    return firstCallShapes(this, 'input', () => [this.getInputAt(0)].flat());
   }
 
   /** The symbolic input of the layer's one call: one tensor, or a list for a layer called on several (a merge). */
   get input(): SymbolicTensor | SymbolicTensor[] {
-    return this.getInputAt(this.#onlyCall('input'));
+    return this.getInputAt(onlyCall(this, 'input'));
   }
 
   /** The symbolic input of the layer's call number `nodeIndex`, for a layer called several times. */
   getInputAt(nodeIndex: number): SymbolicTensor | SymbolicTensor[] {
-    const inbound = [...this.#call(nodeIndex).inbound];
+    const inbound = [...callAt(this, nodeIndex).inbound];
     return inbound.length === 1 ? inbound[0] : inbound;
   }
 
@@ -534,37 +414,12 @@ export abstract class Layer {
    * several times; a layer with several outputs (an RNN with returnState) has {@link getOutputsAt}.
    */
   getOutputAt(nodeIndex: number): SymbolicTensor {
-    const { outputs } = this.#call(nodeIndex);
-    if (outputs.length > 1) {
-      throw new Error(`Layer '${this.name}' (${this.className}) has ${outputs.length} outputs per call, so it has no single output. Use layer.getOutputsAt(${nodeIndex}), or the list its apply returned (const [output, ...states] = layer.apply(x)).`);
-    }
-    return outputs[0];
+    return singleOutputAt(this, nodeIndex);
   }
 
   /** Every symbolic output of the layer's call number `nodeIndex`: one for most layers, `[output, ...states]` for an RNN with returnState. */
   getOutputsAt(nodeIndex: number): SymbolicTensor[] {
-    return [...this.#call(nodeIndex).outputs];
-  }
-
-  #call(nodeIndex: number): SymbolicCall {
-    const list = layerCalls(this);
-    if (!Number.isInteger(nodeIndex) || nodeIndex < 0 || nodeIndex >= list.length) {
-      throw new Error(`Layer '${this.name}' has ${list.length} output${list.length === 1 ? '' : 's'} (one per call), so getOutputAt(${nodeIndex}) is out of range.`);
-    }
-    return list[nodeIndex];
-  }
-
-  /** The index of the layer's only call; throws naming the fix when it has none or several. */
-  #onlyCall(what: 'input' | 'output'): number {
-    const count = layerCalls(this).length;
-    if (count === 0) {
-      throw new Error(`Layer '${this.name}' has not been called yet, so it has no ${what}. Put it in a model whose input shape is known, or apply it: layer.apply(km.input({ shape })).`);
-    }
-    if (count > 1) {
-      const getter = what === 'output' ? 'getOutputAt' : 'getInputAt';
-      throw new Error(`Layer '${this.name}' is called ${count} times (a shared layer), so it has ${count} ${what}s, one per call. Pick one with layer.${getter}(i), i from 0 to ${count - 1}.`);
-    }
-    return 0;
+    return [...callAt(this, nodeIndex).outputs];
   }
 
   /**
@@ -689,51 +544,6 @@ export abstract class Layer {
   }
 }
 
-/** The `weights` option, checked to be a list of km.Tensor; their shapes are checked when the layer is built. */
-function initialWeightsOf(weights: unknown, layer: string): readonly Tensor[] {
-  const bad = Array.isArray(weights) ? weights.findIndex((w) => !(w instanceof Tensor)) : -1;
-  if (!Array.isArray(weights) || bad >= 0) {
-    const received = Array.isArray(weights) ? `item ${bad} is ${describeValue(weights[bad])}` : describeValue(weights);
-    throw new Error(`Layer '${layer}': weights takes a list of km.Tensor, one per weight in the order getWeights() returns them, e.g. weights: [km.tensor(matrix)] for an Embedding. Received: ${received}.`);
-  }
-  return [...weights];
-}
-
-function describeValue(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? String(value);
-  return Array.isArray(value) ? 'an array (wrap it: km.tensor(values))' : `a ${value.constructor?.name ?? 'object'}`;
-}
-
-/** A tfjs-style custom layer calls `super(args)` alone, and computes in `call()`, which kerasm never runs. */
-function missingClassNameError(subclass: string): Error {
-  return new Error(
-    `${subclass} calls super(args) without its class name: kerasm's Layer takes super(args, '${subclass}'), the name saved files record (tfjs' static className). ` +
-      `It computes in forward(ctx) and backward(ctx) with the backend's kernels, not in tfjs' call() with tensor ops; docs/CUSTOM_LAYERS.md shows a whole custom layer.`,
-  );
-}
-
-/** A tfjs-style `computeMask(inputs, mask)` returns a tensor, which kerasm never asks for: the mask is a buffer the forward pass writes. */
-function computeMaskError(subclass: string): Error {
-  return new Error(
-    `${subclass} defines computeMask, which kerasm never calls: a layer's mask is a buffer of one value per step that its forward pass writes, not a tensor a method returns. ` +
-      `Declare \`get producesMask() { return true; }\` and \`get supportsMasking() { return true; }\`, then in forward(ctx) read the input's mask from ctx.inputMask (0 when it carries none) and write the output's into ctx.outputMask (1 keeps a step, 0 masks it). ` +
-      `Rename the method if it is not meant as tfjs' computeMask. docs/CUSTOM_LAYERS.md (Masks) shows how.`,
-  );
-}
-
-/** What each layer's constructor received beyond every layer's options, and its fields before build. */
-const constructedWith = new WeakMap<Layer, { options: Record<string, unknown>; fields?: Record<string, unknown> }>();
-
-/**
- * The options the layer's constructor received that are not every layer's ({@link LAYER}), and its
- * own enumerable fields as the constructor left them (before `build`; now, for a layer not built),
- * for the check that a saved config keeps what the layer was made with.
- */
-export function constructedState(layer: Layer): { options: Record<string, unknown>; fields: Record<string, unknown> } {
-  const record = constructedWith.get(layer);
-  return { options: record?.options ?? {}, fields: record?.fields ?? Object.fromEntries(Object.entries(layer)) };
-}
-
 /**
  * Keras tracks the layers a custom layer holds as attributes and makes their weights its own;
  * kerasm does not (only a wrapper's, through addInnerWeights), so they would silently not train or save.
@@ -744,32 +554,6 @@ function checkNoHeldLayers(layer: Layer, inner: ReadonlySet<Layer>): void {
     // A model is checked by shape: engine/model imports this module.
     const held = (Array.isArray(value) ? value : [value]).find((v) => v instanceof Layer || (typeof v === 'object' && v !== null && 'allLayers' in v && 'predict' in v));
     if (!held) continue;
-    const what = held instanceof Layer ? `the layer '${held.name}'` : `the model '${(held as { name: string }).name}'`;
-    throw new Error(
-      `Layer '${layer.name}' (${layer.className}) holds ${what} in its property '${key}', as a Keras layer holds the layers its call() runs. ` +
-        `kerasm does not track layers held that way: their weights are not this layer's, so they would not train or save, and forward cannot run them. ` +
-        `Build a layer made of layers as a functional model, km.model({ inputs, outputs }), which is used like a layer (docs/CUSTOM_LAYERS.md, "Layers made of layers").`,
-    );
+    throw heldLayerError(layer, key, held instanceof Layer ? `the layer '${held.name}'` : `the model '${(held as { name: string }).name}'`);
   }
-}
-
-/** Throws unless exactly one input is given; returns its shape. */
-export function singleInput(layer: Layer, inputShapes: readonly Shape[]): Shape {
-  if (!Array.isArray(inputShapes) || !inputShapes.every((shape) => Array.isArray(shape))) {
-    // Keras' layer.build((None, 4)) passes one shape with its batch axis.
-    const sample = Array.isArray(inputShapes) ? inputShapes.filter((d, k) => !(k === 0 && d === null)) : [];
-    throw new Error(
-      `Layer '${layer.name}' (${layer.className}): build and computeOutputShape take a list of input shapes, one per input, each without the batch axis, but received ${JSON.stringify(inputShapes)}. ` +
-        `For Keras' layer.build((None, ${sample.join(', ')})) call layer.build([[${sample.join(', ')}]]), or apply the layer to km.input({ shape: [${sample.join(', ')}] }), which builds it.`,
-    );
-  }
-  if (inputShapes.length !== 1) {
-    throw new Error(`Layer '${layer.name}' (${layer.className}) takes one input, but received ${inputShapes.length}.`);
-  }
-  return inputShapes[0];
-}
-
-/** Formats a shape with Keras' `None` batch dimension, for messages and summaries. */
-export function formatShape(shape: Shape): string {
-  return `(None, ${shape.join(', ')})`;
 }

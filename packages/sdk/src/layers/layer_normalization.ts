@@ -1,5 +1,6 @@
 import { shapeSize } from '../tensor.js';
-import { singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import type { BackwardContext, ForwardContext, Shape } from './layer.js';
+import { singleInput } from './layer_shapes.js';
 import { checkNormalizedAxesOption, normalizedAxes, normalizedOrder } from './normalization_axes.js';
 import { ChannelsLastBody } from './channel_axis.js';
 import { registerLayer } from './registry.js';

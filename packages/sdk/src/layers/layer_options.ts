@@ -28,7 +28,7 @@ import type { PReLUArgs } from './prelu.js';
 import type { SoftmaxArgs } from './softmax.js';
 import type { EmbeddingArgs } from './embedding.js';
 import type { GlobalPooling2DArgs } from './global_pooling2d.js';
-import type { LayerArgs } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
 import type { GRUArgs } from './gru.js';
 import type { LSTMArgs } from './lstm.js';
 import type { RecurrentArgs } from './recurrent.js';

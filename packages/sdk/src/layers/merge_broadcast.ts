@@ -1,5 +1,6 @@
 import type { Backend, BufferId } from '../backend/backend.js';
-import { formatShape, type Layer, type Shape } from './layer.js';
+import type { Layer, Shape } from './layer.js';
+import { formatShape } from './layer_shapes.js';
 
 /**
  * The sample shape that inputs of `shapes` broadcast to, as Keras' and tfjs' elementwise merges

@@ -1,6 +1,8 @@
 import { checkNumberOption } from '../utils/options.js';
 import { LayerRandom } from './layer_random.js';
-import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
+import { singleInput } from './layer_shapes.js';
 import { registerLayer } from './registry.js';
 
 /** The seed option of the noise layers (Keras 3's `seed`). */

@@ -1,6 +1,7 @@
 import { AxesLastLayout } from './axes_last_layout.js';
 import { ChannelLayout, type ChannelOrder } from './channel_axis.js';
-import { formatShape, type Shape } from './layer.js';
+import type { Shape } from './layer.js';
+import { formatShape } from './layer_shapes.js';
 
 /** Keras' Normalization `axis`: the axes that keep their own statistics (an int, a list, or null for one statistic over everything). */
 export type NormalizationAxis = number | readonly number[] | null;

@@ -1,4 +1,5 @@
-import type { LayerArgs, Shape } from './layer.js';
+import type { Shape } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
 import { AveragePooling2D, MaxPooling2D, type Pooling2D, type Pooling2DArgs } from './pooling2d.js';
 import { registerLayer } from './registry.js';
 import { withoutDefaultDataFormat } from './channel_axis.js';

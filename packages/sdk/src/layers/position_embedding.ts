@@ -1,5 +1,7 @@
 import { getInitializer, initializerConfig, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
-import { formatShape, Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
+import { formatShape, singleInput } from './layer_shapes.js';
 import { registerLayer } from './registry.js';
 
 /** Options of {@link PositionEmbedding}, as keras_nlp names them. */

@@ -3,7 +3,9 @@ import { getInitializer, initializerConfig, type Initializer, type InitializerSp
 import type { Regularizer } from '../regularizers/regularizers.js';
 import { LayerRandom } from './layer_random.js';
 import { checkBooleanOption } from '../utils/options.js';
-import { formatShape, Layer, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
+import { formatShape } from './layer_shapes.js';
 import type { Backend, BufferId } from '../backend/backend.js';
 import { kernelBiasConfig, kernelBiasOptions, type KernelBiasArgs, type KernelBiasOptions } from './weight_options.js';
 import { attentionBackward, attentionForward, AttentionWorkspace, causalTerm, type AttentionBuffers, type AttentionDims } from './attention_pass.js';

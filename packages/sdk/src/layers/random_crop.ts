@@ -1,6 +1,7 @@
 import type { BufferId, ImageTransform, ResizeGeometry } from '../backend/backend.js';
 import type { Random } from '../utils/random.js';
-import { singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import type { BackwardContext, ForwardContext, Shape } from './layer.js';
+import { singleInput } from './layer_shapes.js';
 import { registerLayer } from './registry.js';
 import { RandomImageLayer, type RandomImageArgs } from './random_image_layer.js';
 import { outputSize, resizeGeometry } from './resizing.js';

@@ -1,7 +1,9 @@
 import type { BufferId } from '../backend/backend.js';
 import type { Random } from '../utils/random.js';
 import { LayerRandom } from './layer_random.js';
-import { singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import type { BackwardContext, ForwardContext, Shape } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
+import { singleInput } from './layer_shapes.js';
 import { ImageLayer } from './image_layer.js';
 
 /** The option every random image layer takes. */

@@ -3,7 +3,9 @@ import type { Backend, BufferId, FusableActivation } from '../backend/backend.js
 import { getInitializer, initializerConfig, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
 import { getRegularizer, regularizerConfig, type Regularizer, type RegularizerSpec } from '../regularizers/regularizers.js';
 import { getActivation, isRowwise, needsInput, type ActivationName } from './activations.js';
-import { formatShape, Layer, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
+import { formatShape } from './layer_shapes.js';
 import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
 import { carryOverMasked, routeMaskedGrads, stepMask } from './recurrent_masks.js';
 import { transposeSteps } from './time_major.js';
@@ -12,6 +14,7 @@ import { backend } from '../backend/registry.js';
 import type { Tensor } from '../tensor.js';
 import type { RecurrentStep, RecurrentStepGrad } from './recurrent_step.js';
 import { RecurrentDropout, type DropoutShape } from './recurrent_dropout.js';
+import { recurrentWorkspace, regionsSize, startedStates, type RecurrentWorkspaceDims } from './recurrent_workspace.js';
 import { checkBooleanOption } from '../utils/options.js';
 
 /** Options every recurrent layer (LSTM, GRU, SimpleRNN) takes, with TensorFlow.js' defaults. */
@@ -255,29 +258,14 @@ export abstract class Recurrent extends Layer {
   }
 
   /**
-   * Floats per batch row of each workspace region, in order: xs, z, h, the cell's states, dh, carry,
-   * the mask time-major, the carry's copy at a masked step, the initial h's gradient, the steps' mask
-   * before it turns time-major (when a mask has several positions per step), and when stateful the
-   * kept states this batch started from (backward needs them after forward moved on).
-   */
-  #regions(): number[] {
-    const [t, u] = [this.#steps, this.#stateWidth];
-    const started = this.stateful ? this.stateCountKeras * u : 0;
-    return [t * this.#features, t * this.gates * u, t * u, this.stateCount * t * u, t * u, this.carryCount * u, t, this.carryCount * u, u, this.maskPositions > 1 ? t : 0, started];
-  }
-
-  /**
    * The states the batch starts from: the call's initial states when it brings them, else when
    * stateful the kept ones (copied into the workspace by forward, `keep`), else none (zeros).
    */
   #initialStates(ctx: ForwardContext, keep: boolean): readonly BufferId[] {
     const given = ctx.inputs.slice(1);
     if (!this.stateful || given.length > 0) return given;
-    const { backend, batch } = ctx;
-    const u = batch * this.#stateWidth;
-    const start = batch * this.#regions().slice(0, -1).reduce((a, b) => a + b, 0);
-    const started = Array.from({ length: this.stateCountKeras }, (_, k) => backend.view(ctx.workspace, start + k * u, u));
-    if (keep) this.#keptStates().load(backend, batch, started);
+    const started = startedStates(ctx.backend, ctx.workspace, this.#dims, ctx.batch);
+    if (keep) this.#keptStates().load(ctx.backend, ctx.batch, started);
     return started;
   }
 
@@ -323,7 +311,7 @@ export abstract class Recurrent extends Layer {
   }
 
   // The dropout masks follow the cell's scratch in the workspace.
-  #dropoutStart = (batch: number) => batch * this.#regions().reduce((a, b) => a + b, 0) + this.cellScratchSize(batch);
+  #dropoutStart = (batch: number) => regionsSize(this.#dims, batch) + this.cellScratchSize(batch);
   #dropoutPass = (ctx: ForwardContext) => this.#dropout.pass(ctx.backend, ctx.workspace, this.#dropoutStart(ctx.batch), ctx.batch, this.#dropoutShape(), ctx.training);
   #dropoutShape = (): DropoutShape => ({ steps: this.#steps, features: this.#features, stateWidth: this.#stateWidth });
 
@@ -332,39 +320,17 @@ export abstract class Recurrent extends Layer {
     return 0;
   }
 
+  /** The sizes the workspace is laid out by (recurrent_workspace.ts). */
+  get #dims(): RecurrentWorkspaceDims {
+    return {
+      steps: this.#steps, features: this.#features, stateWidth: this.#stateWidth, positions: this.positions, maskPositions: this.maskPositions,
+      gates: this.gates, stateCount: this.stateCount, carryCount: this.carryCount, keptStates: this.stateful ? this.stateCountKeras : 0,
+    };
+  }
+
   /** Views of the workspace: whole regions, and one step's slice of a time-major region. */
   #layout(backend: Backend, workspace: BufferId, batch: number, bias: BufferId, initial: readonly BufferId[]) {
-    const sizes = this.#regions().map((s) => s * batch);
-    const starts = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
-    const [xs, z, h, , dh, carry, mask] = starts.map((start, i) => backend.view(workspace, start, sizes[i]));
-    const scratchSize = this.cellScratchSize(batch);
-    const scratch = scratchSize ? backend.view(workspace, sizes.reduce((a, b) => a + b, 0), scratchSize) : 0;
-    const [u, zSize] = [batch * this.#stateWidth, batch * this.gates * this.#stateWidth];
-    const at = (region: number, perStep: number, s: number) => backend.view(workspace, starts[region] + s * perStep, perStep);
-    // Before the first step: the initial states given (h, then the carried states), else zeros (0).
-    const stateAt = (k: number, s: number) => (s >= 0 ? at(3, u, k * this.#steps + s) : k < this.carryCount ? (initial[k + 1] ?? 0) : 0);
-    const hAt = (s: number) => at(2, u, s);
-    return {
-      xs, z, h, dh, carry, hAt, stateAt, scratch, mask,
-      dhAt: (s: number) => at(4, u, s),
-      carryAt: (k: number) => at(5, u, k),
-      maskAt: (s: number) => at(6, batch, s),
-      carrySavedAt: (k: number) => at(7, u, k),
-      dh0: at(8, u, 0),
-      stepMask: sizes[9] ? at(9, sizes[9], 0) : 0,
-      step: (s: number, hPrev = s > 0 ? hAt(s - 1) : (initial[0] ?? 0)): RecurrentStep => ({
-        index: s,
-        rows: batch * this.positions,
-        z: at(1, zSize, s),
-        hPrev,
-        hPrevRecurrent: hPrev,
-        h: hAt(s),
-        state: Array.from({ length: this.stateCount }, (_, k) => stateAt(k, s)),
-        statePrev: Array.from({ length: this.stateCount }, (_, k) => stateAt(k, s - 1)),
-        scratch,
-        bias,
-      }),
-    };
+    return recurrentWorkspace(backend, workspace, this.#dims, batch, this.cellScratchSize(batch), bias, initial);
   }
 
   forward(ctx: ForwardContext): void {

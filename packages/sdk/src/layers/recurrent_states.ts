@@ -1,7 +1,8 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import { bufferCopy } from '../engine/device_tensor.js';
 import { shapeSize, Tensor } from '../tensor.js';
-import { formatShape, type Shape } from './layer.js';
+import type { Shape } from './layer.js';
+import { formatShape } from './layer_shapes.js';
 
 /** The error for resetting the states of a layer that keeps none. */
 export function notStateful(where: string): Error {

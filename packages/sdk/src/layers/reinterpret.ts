@@ -1,4 +1,5 @@
-import { Layer, singleInput, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import { singleInput } from './layer_shapes.js';
 
 /**
  * A layer that only gives each sample another shape (Flatten, Reshape). Row-major storage needs

@@ -1,5 +1,7 @@
 import { checkNumberOption } from '../utils/options.js';
-import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
+import { singleInput } from './layer_shapes.js';
 import { registerLayer } from './registry.js';
 
 /** Options of {@link Rescaling}. */

@@ -1,5 +1,7 @@
 import { ReinterpretLayer } from './reinterpret.js';
-import { formatShape, singleInput, type LayerArgs, type Shape } from './layer.js';
+import type { Shape } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
+import { formatShape, singleInput } from './layer_shapes.js';
 import { registerLayer } from './registry.js';
 
 /** Options of {@link Reshape}. */

@@ -1,7 +1,9 @@
 import { getInitializer } from '../initializers/initializers.js';
 import { shapeSize } from '../tensor.js';
 import { checkNumberOption } from '../utils/options.js';
-import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
+import { singleInput } from './layer_shapes.js';
 import { checkNormalizedAxesOption, normalizedAxes, normalizedOrder } from './normalization_axes.js';
 import { ChannelsLastBody } from './channel_axis.js';
 import { registerLayer } from './registry.js';

@@ -1,5 +1,7 @@
 import type { Backend, BufferId } from '../backend/backend.js';
-import { formatShape, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import type { BackwardContext, ForwardContext, Shape } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
+import { formatShape } from './layer_shapes.js';
 import type { Recurrent } from './recurrent.js';
 import { registerLayer } from './registry.js';
 import { notStateful } from './recurrent_states.js';

@@ -1,6 +1,8 @@
 import { LayerRandom } from './layer_random.js';
 import { checkBooleanOption } from '../utils/options.js';
-import { formatShape, Layer, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
+import { formatShape } from './layer_shapes.js';
 import { causalTerm } from './attention_pass.js';
 import type { Backend, BufferId } from '../backend/backend.js';
 import {

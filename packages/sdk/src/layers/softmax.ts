@@ -1,6 +1,8 @@
 import type { BufferId } from '../backend/backend.js';
 import { appliedActivation } from './activations.js';
-import { Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
+import { singleInput } from './layer_shapes.js';
 import { registerLayer } from './registry.js';
 
 /** Options of {@link Softmax}. */

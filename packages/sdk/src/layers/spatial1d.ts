@@ -1,4 +1,5 @@
-import type { LayerArgs, Shape } from './layer.js';
+import type { Shape } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
 import { sequenceAsImage } from './image_layer.js';
 import { Cropping2D } from './cropping2d.js';
 import { registerLayer } from './registry.js';

@@ -1,6 +1,7 @@
 import type { Regularizer } from '../regularizers/regularizers.js';
 import type { Backend, BufferId } from '../backend/backend.js';
-import { formatShape, singleInput, type BackwardContext, type ForwardContext, type Layer, type Shape } from './layer.js';
+import type { BackwardContext, ForwardContext, Layer, Shape } from './layer.js';
+import { formatShape, singleInput } from './layer_shapes.js';
 import { registerLayer } from './registry.js';
 import { StepLoop } from './step_loop.js';
 import { innerLayerFromConfig, Wrapper, type WrapperArgs } from './wrapper.js';

@@ -1,5 +1,6 @@
 import type { Backend, BufferId } from '../backend/backend.js';
-import { formatShape, type Shape } from './layer.js';
+import type { Shape } from './layer.js';
+import { formatShape } from './layer_shapes.js';
 
 /** How token indices are encoded (tfjs' names): 'tfIdf' is 'count' with each token's count scaled by its weight. */
 export type TokenEncoding = 'oneHot' | 'multiHot' | 'count' | 'tfIdf';

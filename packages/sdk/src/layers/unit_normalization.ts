@@ -1,6 +1,8 @@
 import { ChannelLayout, ChannelsLastBody } from './channel_axis.js';
 import { normalizedOrder } from './normalization_axes.js';
-import { formatShape, Layer, singleInput, type BackwardContext, type ForwardContext, type LayerArgs, type Shape } from './layer.js';
+import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
+import { formatShape, singleInput } from './layer_shapes.js';
 import { registerLayer } from './registry.js';
 
 /** Keras 3's UnitNormalization clamps the squared norm (not the norm) to this before its rsqrt. */

@@ -1,6 +1,8 @@
 import { channelsLastShape, shapeInFormat } from './channel_axis.js';
 import { FormattedLayer } from './formatted_layer.js';
-import { formatShape, type LayerArgs, type Shape } from './layer.js';
+import type { Shape } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
+import { formatShape } from './layer_shapes.js';
 import { axisWindows, dataFormatOf, paddingOf, type DataFormat, type PaddingMode, type SampleGeometry } from './window.js';
 
 // The 3-D layers run the 2-D kernels over a geometry with a depth axis (core-wasm's im2col and

@@ -1,5 +1,6 @@
 import type { WindowGeometry } from '../backend/backend.js';
-import { formatShape, type Shape } from './layer.js';
+import type { Shape } from './layer.js';
+import { formatShape } from './layer_shapes.js';
 
 /** Padding modes of convolution and pooling layers. */
 export type PaddingMode = 'valid' | 'same';

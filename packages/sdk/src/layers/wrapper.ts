@@ -1,7 +1,8 @@
 import type { BufferId } from '../backend/backend.js';
 import type { Constraint } from '../constraints/constraints.js';
 import type { Regularizer } from '../regularizers/regularizers.js';
-import { Layer, type LayerArgs } from './layer.js';
+import { Layer } from './layer.js';
+import type { LayerArgs } from './layer_args.js';
 import { layerFromConfig } from './registry.js';
 
 /** Options every wrapper layer takes. */

@@ -12,6 +12,7 @@ import type { BackwardContext, ForwardContext, WeightSpec } from './layer_contex
 import { checkLayerArgs, type LayerArgs } from './layer_args.js';
 import { recordConstruction, recordFieldsBeforeBuild } from './constructed_state.js';
 import { callAt, firstCallShapes, onlyCall, singleOutputAt } from './layer_calls.js';
+import { buildCallShapes } from './layer_shapes.js';
 import { builtForOtherShapesError, computeMaskError, heldLayerError, missingClassNameError, notBuiltError, trainableError } from './layer_errors.js';
 import { uniqueLayerName } from './layer_names.js';
 import { LayerWeight, layerWeights } from './layer_weight.js';
@@ -47,6 +48,8 @@ export abstract class Layer {
   #initialWeights: readonly Tensor[] | undefined;
   #builtFor: readonly Shape[] | null = null;
   #trainable = true;
+  /** Whether ensureBuilt is running `build` (see the constructor). */
+  #building = false;
   /** The layers whose weights `addInnerWeights` made this layer's own. */
   readonly #innerLayers = new Set<Layer>();
 
@@ -61,6 +64,14 @@ export abstract class Layer {
     this.declaredInputDType = declared.inputDType;
     this.#initialWeights = declared.initialWeights;
     recordConstruction(this, args);
+    // Keras and tfjs users call layer.build(shape) themselves, but here `build` is the hook that
+    // ensureBuilt runs; a call from outside goes through ensureBuilt, so the layer is built whole.
+    const hook = this.build;
+    Object.defineProperty(this, 'build', {
+      configurable: true,
+      writable: true,
+      value: (shapes: readonly Shape[]) => (this.#building ? hook.call(this, shapes) : this.ensureBuilt(buildCallShapes(this, shapes))),
+    });
   }
 
   /**
@@ -182,7 +193,12 @@ export abstract class Layer {
       return;
     }
     recordFieldsBeforeBuild(this); // the fields the constructor set, before build adds its own
-    this.build(inputShapes);
+    this.#building = true;
+    try {
+      this.build(inputShapes);
+    } finally {
+      this.#building = false;
+    }
     const initial = this.#initialWeights;
     try {
       checkNoHeldLayers(this, this.#innerLayers);

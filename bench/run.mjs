@@ -1,6 +1,6 @@
 // `pnpm bench`: kerasm and TensorFlow.js 4.22 side by side in one process tree, interleaved,
 // several repetitions, medians and kerasm/tfjs ratios. `pnpm bench -- --json` prints one JSON
-// object; `--reps N` (default 3) and `--only mlp,cnn,predict,gemm,apply,activations,input-activations,gan,finetune` choose what runs.
+// object; `--reps N` (default 3) and `--only mlp,cnn,predict,gemm,apply,activations,input-activations,gan,finetune,toggle` choose what runs.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { CORES, km } from './suite/setup.mjs';
@@ -13,6 +13,7 @@ import { activationLayersSpeed } from './suite/activation_layers.mjs';
 import { inputActivationsSpeed } from './suite/input_activations.mjs';
 import { ganSpeed } from './suite/gan.mjs';
 import { finetuneSpeed } from './suite/finetune.mjs';
+import { toggleSpeed } from './suite/toggle.mjs';
 
 // `pnpm bench -- --only cnn` hands the script a literal `--` first, after which parseArgs would
 // read every flag as a positional argument.
@@ -37,6 +38,7 @@ const SECTIONS = {
   'input-activations': inputActivationsSpeed,
   gan: ganSpeed,
   finetune: finetuneSpeed,
+  toggle: toggleSpeed,
 };
 const chosen = values.only ? values.only.split(',') : Object.keys(SECTIONS);
 const unknown = chosen.filter((name) => !(name in SECTIONS));

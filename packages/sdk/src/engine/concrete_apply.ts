@@ -2,13 +2,13 @@ import type { Backend } from '../backend/backend.js';
 import { backend as activeBackend } from '../backend/registry.js';
 import type { Layer, Shape } from '../layers/layer.js';
 import { Tensor } from '../tensor.js';
-import { checkOptions, optionNames } from '../utils/options.js';
+import { checkOptions, likelyMeant, optionNames } from '../utils/options.js';
 import { globalGenerator } from '../utils/random.js';
 import { Graph, modelInputRef } from './graph.js';
 import { ParamStore } from './params.js';
 import { BatchPlan, cachedPlan } from './plan.js';
 import { buildForCall, SymbolicTensor } from './symbolic.js';
-import { checkExplicitMasks } from './masks.js';
+import { checkExplicitMasks, maskEntries } from './masks.js';
 import { predict } from './predict.js';
 import { checkSameLength, checkTensor } from './validate_data.js';
 import { homeOf, moveHome } from './weight_homes.js';
@@ -48,7 +48,11 @@ export interface LayerApplyArgs {
    * steps, and passes the mask on with returnSequences, so losses and metrics after it skip those
    * steps; a mask may be a model input of its own (`km.input({ shape: [steps] })`) or any layer's
    * output of that shape. Attention layers take a list, `[queryMask, valueMask]` (Keras'
-   * `mask=[query_mask, value_mask]`). A layer that takes no mask (conv1d, flatten, ...) refuses one.
+   * `mask=[query_mask, value_mask]`; MultiHeadAttention and GroupedQueryAttention also take a
+   * `keyMask` third, Keras 3's `query_mask`, `value_mask`, `key_mask`), with null for an input given
+   * no mask (Keras' None: that input keeps only a mask it carries, if any); a lone mask is refused
+   * there rather than taken for the query's. A layer that takes no mask (conv1d, flatten,
+   * ...) or makes its own from its input's values (masking, embedding with maskZero) refuses one.
    * It gets no gradient.
    *
    * @example
@@ -57,29 +61,70 @@ export interface LayerApplyArgs {
    * const keep = km.input({ shape: [10] }); // 1 for a real step, 0 for padding
    * const h = km.layers.lstm({ units: 8 }).apply(x, { mask: keep });
    * const model = km.model({ inputs: [x, keep], outputs: km.layers.dense({ units: 1 }).apply(h) });
+   * // Attention over padded values, every query step kept:
+   * const [q, v, vKeep] = [km.input({ shape: [5, 8] }), km.input({ shape: [10, 8] }), km.input({ shape: [10] })];
+   * const attended = km.layers.attention().apply([q, v], { mask: [null, vKeep] });
    * ```
    */
-  mask?: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[];
+  mask?: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor | null)[];
+}
+
+/** Masks given explicitly to a call: the tensors, and the input each is for where a list gave some input none. */
+export interface ExplicitMasks {
+  readonly masks: unknown[];
+  /** Absent: the first `masks.length` inputs, in order. */
+  readonly maskedInputs?: readonly number[];
+  readonly others: unknown;
 }
 
 /**
  * Splits `apply`'s options into the masks given explicitly (`mask`, a tensor or a list) and the
- * rest; anything but tensors in `mask` is an error naming what was received.
+ * rest; anything but tensors in `mask` is an error naming what was received. A layer with a mask
+ * list ({@link Layer.explicitMaskList}: the attention layers) takes a list of at least two entries,
+ * null for an input given none, as Keras' `mask=[None, value_mask]`.
  */
-export function explicitMasks(layer: Layer, options: unknown): { masks: unknown[]; others: unknown } {
-  if (options === null || typeof options !== 'object' || Array.isArray(options) || !('mask' in options)) return { masks: [], others: options };
+export function explicitMasks(layer: Layer, options: unknown): ExplicitMasks {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) return { masks: [], others: options };
+  if (!('mask' in options)) {
+    refuseMaskTypo(layer, options);
+    return { masks: [], others: options };
+  }
   const { mask, ...others } = options as LayerApplyArgs;
   const rest = Object.keys(others).length > 0 ? others : undefined;
   if (mask === undefined || mask === null) return { masks: [], others: rest };
-  const masks: unknown[] = Array.isArray(mask) ? mask : [mask];
-  const bad = masks.findIndex((m) => !(m instanceof SymbolicTensor) && !(m instanceof Tensor));
-  if (masks.length === 0 || bad >= 0) {
+  const where = `Layer '${layer.name}' (${layer.className}).apply`;
+  const list = layer.explicitMaskList;
+  if (list && (!Array.isArray(mask) || mask.length < 2)) {
     throw new Error(
-      `Layer '${layer.name}' (${layer.className}).apply: mask must be a tensor of one value per step (a symbolic tensor such as km.input({ shape: [steps] }), or km.Tensor data of shape [batch, steps]), or a list of them for an attention layer. ` +
-        `Received: mask=${masks.length === 0 ? 'an empty list' : describe(masks[bad])}.`,
+      `${where}: an attention layer's mask is a list with an entry per input, [${list.join(', ')}] (${list.length > 2 ? "Keras 3's query_mask, value_mask and key_mask" : "Keras' mask=[query_mask, value_mask]"}), null for an input given no mask, so a lone mask is not taken for one of them. ` +
+        `To mask the value's padding only, pass { mask: [null, valueMask] }. Received: mask=${Array.isArray(mask) ? `a list of ${mask.length}` : describe(mask)}.`,
     );
   }
-  return { masks, others: rest };
+  const entries: unknown[] = Array.isArray(mask) ? mask : [mask];
+  const absent = (m: unknown) => list !== null && (m === null || m === undefined);
+  const bad = entries.findIndex((m) => !absent(m) && !(m instanceof SymbolicTensor) && !(m instanceof Tensor));
+  if (entries.length === 0 || bad >= 0) {
+    throw new Error(
+      `${where}: mask must be a tensor of one value per step (a symbolic tensor such as km.input({ shape: [steps] }), or km.Tensor data of shape [batch, steps]), or a list of them for an attention layer. ` +
+        `Received: mask=${entries.length === 0 ? 'an empty list' : Array.isArray(mask) ? `a list whose entry ${bad} is ${describe(entries[bad])}` : describe(entries[bad])}.`,
+    );
+  }
+  const given = entries.flatMap((m, k) => (absent(m) ? [] : [k]));
+  if (given.length === 0) {
+    throw new Error(`${where}: every entry of the mask list is null, so it masks nothing. Leave mask out to use the masks the inputs carry (if any), or give at least one entry. Received: mask=[${entries.map(String).join(', ')}].`);
+  }
+  const masks = given.map((k) => entries[k]);
+  // The input each mask is for needs saying only where a null came before a mask.
+  return given.every((input, k) => input === k) ? { masks, others: rest } : { masks, maskedInputs: given, others: rest };
+}
+
+/** Throws for an option that is a misspelt `mask` (`masks`), which would otherwise read as an unknown keyword input. */
+function refuseMaskTypo(layer: Layer, options: object): void {
+  const known = ['mask', ...APPLY_OPTIONS, ...layer.keywordInputs];
+  const typo = Object.keys(options).find((key) => !known.includes(key) && likelyMeant(key, known) === 'mask');
+  if (typo !== undefined) {
+    throw new Error(`Layer '${layer.name}' (${layer.className}).apply has no option '${typo}'; did you mean 'mask'? Its options are: ${known.join(', ')}.`);
+  }
 }
 
 // Keyword inputs (initialState) are split off before these are checked.
@@ -134,7 +179,7 @@ export function symbolicTraining(layer: Layer, options: LayerApplyArgs | undefin
  * one batch, with the layer's weights wherever they live, on the active backend. No symbolic call
  * is recorded.
  */
-export function applyConcrete(layer: Layer, inputs: readonly unknown[], options: LayerApplyArgs = {}, masks = 0): Tensor<'float32'> | Tensor<'float32'>[] {
+export function applyConcrete(layer: Layer, inputs: readonly unknown[], options: LayerApplyArgs = {}, masks = 0, maskedInputs?: readonly number[]): Tensor<'float32'> | Tensor<'float32'>[] {
   const where = `Layer '${layer.name}' (${layer.className}).apply`;
   checkOptions(options, APPLY_OPTIONS, `Layer '${layer.name}'.apply`);
   const training = trainingFlag(options.training, where);
@@ -149,9 +194,9 @@ export function applyConcrete(layer: Layer, inputs: readonly unknown[], options:
   const shapes = tensors.map((t) => t.shape.slice(1));
   const inputShapes = shapes.slice(0, shapes.length - masks);
   const outputShapes = buildForCall(layer, inputShapes);
-  if (masks > 0) checkExplicitMasks(layer, inputShapes, shapes.slice(-masks));
+  if (masks > 0) checkExplicitMasks(layer, inputShapes, maskEntries(shapes.slice(-masks), maskedInputs));
   const runtime = runtimeFor(layer, activeBackend());
-  const call = callFor(layer, runtime, shapes, outputShapes, masks);
+  const call = callFor(layer, runtime, shapes, outputShapes, masks, maskedInputs);
   const target = { backend: runtime.backend, graph: call.graph, params: weightStore(layer, runtime), plan: (batch: number) => planFor(runtime, call, batch) };
   try {
     const outputs = predict(target, tensors, { batchSize: tensors[0].shape[0] }, training);
@@ -202,14 +247,17 @@ function runtimeFor(layer: Layer, backend: Backend): ApplyRuntime {
 }
 
 /**
- * The one-node graph of a call with these input shapes, the last `masks` of them explicit masks, made
- * on first use (the layer is built, so the counts tell calls apart).
+ * The one-node graph of a call with these input shapes, the last `masks` of them explicit masks (for
+ * `maskedInputs`, if given), made on first use (the layer is built, so the counts tell calls apart).
  */
-function callFor(layer: Layer, runtime: ApplyRuntime, shapes: readonly Shape[], outputShapes: readonly Shape[], masks: number): ApplyCall {
-  const key = `${shapes.length}:${masks}`;
+function callFor(layer: Layer, runtime: ApplyRuntime, shapes: readonly Shape[], outputShapes: readonly Shape[], masks: number, maskedInputs?: readonly number[]): ApplyCall {
+  const key = `${shapes.length}:${masks}:${maskedInputs?.join(',') ?? ''}`;
   const existing = runtime.calls.get(key);
   if (existing) return existing;
-  const node = { layer, inbound: shapes.map((_, k) => modelInputRef(k)), outputShape: outputShapes[0], outputShapes, ...(masks > 0 ? { masks } : {}) };
+  const node = {
+    layer, inbound: shapes.map((_, k) => modelInputRef(k)), outputShape: outputShapes[0], outputShapes,
+    ...(masks > 0 ? { masks } : {}), ...(masks > 0 && maskedInputs ? { maskedInputs } : {}),
+  };
   const inputs = shapes.length - masks;
   const names = shapes.map((_, k) => (k >= inputs ? `${layer.name}_mask_${k - inputs}` : inputs === 1 ? `${layer.name}_input` : `${layer.name}_input_${k}`));
   const graph = Graph.fromNodes(shapes, names, [node], outputShapes.map(() => 0), outputShapes.map((_, t) => t));

@@ -122,6 +122,12 @@ describe('a mask given explicitly', () => {
     expectClose((loaded.predict([xs(), masks()]) as km.Tensor).dataSync(), (model.predict([xs(), masks()]) as km.Tensor).dataSync());
   });
 
+  it('is listed among the layer\'s inputs, as in Keras 3 (layer.input, layer.inputShape)', () => {
+    const { x, keep, lstm } = maskedLstm();
+    expect(lstm.input).toEqual([x, keep]);
+    expect(lstm.inputShape).toEqual([[STEPS, FEATURES], [STEPS]]);
+  });
+
   it('loads from Keras 3\'s form of the kwargs', async () => {
     const { model } = maskedLstm();
     const artifacts = await savedArtifacts(model, false);
@@ -153,6 +159,76 @@ describe('masks given explicitly to attention layers', () => {
   });
 });
 
+describe('an attention layer\'s mask list with null for an input (Keras\' [None, value_mask])', () => {
+  const [TQ, TV, F] = [3, 4, 2];
+  const q = draw(BATCH * TQ * F);
+  const v = draw(BATCH * TV * F);
+  const [qKeep, vKeep] = [Float32Array.from([1, 1, 0, 1, 0, 0, 1, 1, 1]), Float32Array.from([1, 1, 1, 0, 1, 0, 0, 0, 1, 1, 1, 1])];
+  const zeroed = (values: Float32Array, keep: Float32Array) => values.map((x, i) => (keep[Math.floor(i / F)] ? x : 0));
+  const [qz, vz] = [km.tensor(zeroed(q, qKeep), [BATCH, TQ, F]), km.tensor(zeroed(v, vKeep), [BATCH, TV, F])];
+
+  /** The same layer with Masking on the query, the value, or both: the reference for explicit masks. */
+  function masked(layer: km.layers.Layer, maskQuery: boolean, maskValue: boolean): km.Tensor {
+    const [qIn, vIn] = [km.input({ shape: [TQ, F] }), km.input({ shape: [TV, F] })];
+    const query = maskQuery ? km.layers.masking().apply(qIn) : qIn;
+    const value = maskValue ? km.layers.masking().apply(vIn) : vIn;
+    return km.model({ inputs: [qIn, vIn], outputs: layer.apply([query, value]) as km.SymbolicTensor }).predict([qz, vz]) as km.Tensor;
+  }
+
+  for (const [name, make] of [
+    ['Attention', () => km.layers.attention()],
+    ['MultiHeadAttention', () => km.layers.multiHeadAttention({ numHeads: 2, keyDim: 2 })],
+  ] as const) {
+    it(`${name}: [null, valueMask] masks the value only, and [queryMask, null] the query only, in a model and on data`, () => {
+      const layer = make();
+      const [qIn, vIn, qm, vm] = [km.input({ shape: [TQ, F] }), km.input({ shape: [TV, F] }), km.input({ shape: [TQ] }), km.input({ shape: [TV] })];
+      const valueOnly = km.model({ inputs: [qIn, vIn, vm], outputs: layer.apply([qIn, vIn], { mask: [null, vm] }) });
+      const queryOnly = km.model({ inputs: [qIn, vIn, qm], outputs: layer.apply([qIn, vIn], { mask: [qm, null] }) });
+      const [qMask, vMask] = [km.tensor(qKeep, [BATCH, TQ]), km.tensor(vKeep, [BATCH, TV])];
+      const byValue = masked(layer, false, true).dataSync();
+      const byQuery = masked(layer, true, false).dataSync();
+      expectClose((valueOnly.predict([qz, vz, vMask]) as km.Tensor).dataSync(), byValue);
+      expectClose((queryOnly.predict([qz, vz, qMask]) as km.Tensor).dataSync(), byQuery);
+      expectClose(layer.apply([qz, vz], { mask: [null, vMask] }).dataSync(), byValue);
+      expectClose(layer.apply([qz, vz], { mask: [qMask, undefined as unknown as null] }).dataSync(), byQuery);
+      // The two differ from each other, so each mask went to its own input.
+      expect(Math.max(...Array.from(byValue, (x, i) => Math.abs(x - byQuery[i])))).toBeGreaterThan(1e-4);
+    });
+  }
+
+  it('null leaves an input the mask it carries, as Keras 3\'s query_mask=None does: the query\'s Masking still applies', () => {
+    const layer = km.layers.attention();
+    const [qIn, vIn, vm] = [km.input({ shape: [TQ, F] }), km.input({ shape: [TV, F] }), km.input({ shape: [TV] })];
+    const model = km.model({ inputs: [qIn, vIn, vm], outputs: layer.apply([km.layers.masking().apply(qIn), vIn], { mask: [null, vm] }) });
+    const y = (model.predict([qz, vz, km.tensor(vKeep, [BATCH, TV])]) as km.Tensor).dataSync();
+    expectClose(y, masked(layer, true, true).dataSync());
+    const valueOnly = masked(layer, false, true).dataSync();
+    expect(Math.max(...Array.from(valueOnly, (v, i) => Math.abs(v - y[i])))).toBeGreaterThan(1e-4);
+  });
+
+  it('is saved with null in the kwargs (as Keras 2 writes None), loads back, clones, and loads from Keras 3\'s form', async () => {
+    const layer = km.layers.attention({ useScale: true, name: 'att' });
+    const [qIn, vIn, vm] = [km.input({ shape: [TQ, F], name: 'q' }), km.input({ shape: [TV, F], name: 'v' }), km.input({ shape: [TV], name: 'vm' })];
+    const model = km.model({ inputs: [qIn, vIn, vm], outputs: layer.apply([qIn, vIn], { mask: [null, vm] }) });
+    const data = [qz, vz, km.tensor(vKeep, [BATCH, TV])];
+    const expected = (model.predict(data) as km.Tensor).dataSync();
+    const artifacts = await savedArtifacts(model, false);
+    const layers = (artifacts.modelTopology as { config: { layers: { name: string; inbound_nodes: unknown }[] } }).config.layers;
+    const saved = { mask: [null, ['vm', 0, 0]] };
+    expect(layers.find((l) => l.name === 'att')!.inbound_nodes).toEqual([[['q', 0, 0, saved], ['v', 0, 0, saved]]]);
+    const loaded = await km.loadLayersModel(km.io.fromMemory(artifacts));
+    expectClose((loaded.predict(data) as km.Tensor).dataSync(), expected);
+    const clone = km.models.cloneModel(model);
+    clone.setWeights(model.getWeights());
+    expectClose((clone.predict(data) as km.Tensor).dataSync(), expected);
+    const topology = JSON.parse(JSON.stringify(artifacts.modelTopology)) as { config: { layers: { name: string; inbound_nodes: unknown }[] } };
+    const history = (name: string) => ({ class_name: '__keras_tensor__', config: { shape: [null], dtype: 'float32', keras_history: [name, 0, 0] } });
+    topology.config.layers.find((l) => l.name === 'att')!.inbound_nodes = [{ args: [[history('q'), history('v')]], kwargs: { mask: [null, history('vm')] } }];
+    const keras3 = await km.loadLayersModel(km.io.fromMemory({ ...artifacts, modelTopology: topology }));
+    expectClose((keras3.predict(data) as km.Tensor).dataSync(), expected);
+  });
+});
+
 describe('masks given explicitly to MultiHeadAttention', () => {
   it('[queryMask, valueMask] act as the masks Masking would make from zero padding', () => {
     const [TQ, TV, F] = [3, 4, 2];
@@ -179,6 +255,9 @@ describe('errors of masks given explicitly', () => {
       "Layer 'c1' (Conv1D).apply received a mask, but the layer takes no mask. Pass { mask } to a layer that reads one: lstm, gru, simpleRNN, bidirectional",
     );
     expect(() => km.layers.masking({ name: 'mk' }).apply(x(), { mask: km.input({ shape: [STEPS] }) })).toThrow("Layer 'mk' (Masking).apply received a mask, but the layer makes its own mask from its input.");
+    expect(() => km.layers.embedding({ inputDim: 5, outputDim: 2, maskZero: true, name: 'em' }).apply(km.input({ shape: [STEPS] }), { mask: km.input({ shape: [STEPS] }) })).toThrow(
+      "Layer 'em' (Embedding).apply received a mask, but the layer makes its own mask from its input.",
+    );
   });
 
   it('a mask without the input\'s steps', () => {
@@ -199,10 +278,35 @@ describe('errors of masks given explicitly', () => {
   it('a mask with another batch size, or not a tensor, or too many', () => {
     expect(() => km.layers.simpleRNN({ units: 2 }).apply(xs(), { mask: km.tensor(new Float32Array(STEPS), [1, STEPS]) })).toThrow('The first dimension is the batch');
     expect(() => km.layers.lstm({ units: 2, name: 'l2' }).apply(x(), { mask: [1, 0] as unknown as km.Tensor })).toThrow(
-      "Layer 'l2' (LSTM).apply: mask must be a tensor of one value per step (a symbolic tensor such as km.input({ shape: [steps] }), or km.Tensor data of shape [batch, steps]), or a list of them for an attention layer. Received: mask=number.",
+      "Layer 'l2' (LSTM).apply: mask must be a tensor of one value per step (a symbolic tensor such as km.input({ shape: [steps] }), or km.Tensor data of shape [batch, steps]), or a list of them for an attention layer. Received: mask=a list whose entry 0 is number.",
     );
     const m = km.input({ shape: [STEPS] });
     expect(() => km.layers.lstm({ units: 2, name: 'l3' }).apply(x(), { mask: [m, m] })).toThrow("Layer 'l3' (LSTM).apply received 2 masks, but takes one, the mask of its input.");
+  });
+
+  it('an attention layer given a lone mask, a list of one, or only nulls', () => {
+    const [q, v, m] = [km.input({ shape: [STEPS, FEATURES] }), km.input({ shape: [STEPS, FEATURES] }), km.input({ shape: [STEPS] })];
+    const listForm = "an attention layer's mask is a list with an entry per input, [queryMask, valueMask] (Keras' mask=[query_mask, value_mask]), null for an input given no mask, so a lone mask is not taken for one of them. To mask the value's padding only, pass { mask: [null, valueMask] }.";
+    expect(() => km.layers.attention({ name: 'a1' }).apply([q, v], { mask: m })).toThrow(`Layer 'a1' (Attention).apply: ${listForm} Received: mask=SymbolicTensor.`);
+    expect(() => km.layers.additiveAttention({ name: 'a2' }).apply([xs(), xs()], { mask: [masks()] })).toThrow(`Layer 'a2' (AdditiveAttention).apply: ${listForm} Received: mask=a list of 1.`);
+    expect(() => km.layers.multiHeadAttention({ numHeads: 1, keyDim: 2, name: 'mha1' }).apply([q, v], { mask: m })).toThrow(
+      "Layer 'mha1' (MultiHeadAttention).apply: an attention layer's mask is a list with an entry per input, [queryMask, valueMask, keyMask] (Keras 3's query_mask, value_mask and key_mask), null for an input given no mask",
+    );
+    expect(() => km.layers.attention({ name: 'a3' }).apply([q, v], { mask: [null, null] })).toThrow(
+      "Layer 'a3' (Attention).apply: every entry of the mask list is null, so it masks nothing. Leave mask out to use the masks the inputs carry (if any), or give at least one entry. Received: mask=[null, null].",
+    );
+    expect(() => km.layers.attention({ name: 'a4' }).apply([q, v], { mask: [m, m, m] })).toThrow(
+      "Layer 'a4' (Attention).apply received 3 masks, but takes one per input at most ([queryMask, valueMask]). Pass mask: [queryMask, valueMask], null for an input given none.",
+    );
+    expect(() => km.layers.lstm({ units: 2, name: 'l4' }).apply(x(), { mask: [null, m] as unknown as km.SymbolicTensor[] })).toThrow(
+      "Layer 'l4' (LSTM).apply: mask must be a tensor of one value per step (a symbolic tensor such as km.input({ shape: [steps] }), or km.Tensor data of shape [batch, steps]), or a list of them for an attention layer. Received: mask=a list whose entry 0 is null.",
+    );
+  });
+
+  it('a misspelt mask option', () => {
+    expect(() => km.layers.lstm({ units: 2, name: 'l5' }).apply(x(), { masks: km.input({ shape: [STEPS] }) } as km.LayerApplyArgs)).toThrow(
+      "Layer 'l5' (LSTM).apply has no option 'masks'; did you mean 'mask'? Its options are: mask, training, initialState.",
+    );
   });
 
   it('an int32 mask of data', () => {

@@ -165,6 +165,7 @@ function traceGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[], outputK
       ...(tensors.some((k) => k > 0) ? { inboundTensors: tensors } : {}),
       ...(call.training !== undefined ? { training: call.training } : {}),
       ...(call.masks ? { masks: call.masks } : {}),
+      ...(call.maskedInputs ? { maskedInputs: call.maskedInputs } : {}),
       // An application is grouped where its ends are known (every model.apply records them).
       ...(call.via?.ends ? { via: call.via } : {}),
     });

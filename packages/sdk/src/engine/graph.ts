@@ -39,6 +39,12 @@ export interface GraphNode {
    * of the first inputs, which the layer reads instead of any they carry. Absent: none.
    */
   readonly masks?: number;
+  /**
+   * The input each explicit mask is for, where a list gave some input none (an attention layer's
+   * `[null, valueMask]`, Keras' `[None, value_mask]`): that input keeps the mask it carries, if any.
+   * Absent: the first `masks` inputs, in order.
+   */
+  readonly maskedInputs?: readonly number[];
 }
 
 /** Output `tensor` of node `node`, or model input `k` as `[modelInputRef(k), 0]`. */
@@ -60,6 +66,14 @@ export function outputShapesOf(node: GraphNode): readonly Shape[] {
 /** How many of the node's inbound slots are its inputs, the explicit masks after them left out. */
 export function inputCount(node: GraphNode): number {
   return node.inbound.length - (node.masks ?? 0);
+}
+
+/**
+ * The input each of the node's explicit masks is for, in the order they follow its inputs; the
+ * others keep the masks they carry, if any.
+ */
+export function explicitMaskInputs(node: { readonly masks?: number; readonly maskedInputs?: readonly number[] }): readonly number[] {
+  return node.maskedInputs ?? Array.from({ length: node.masks ?? 0 }, (_, k) => k);
 }
 
 /** The per-sample shape of what the node's inbound slot reads (a model input or a node's output). */

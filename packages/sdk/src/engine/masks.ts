@@ -1,6 +1,6 @@
 import type { Layer, Shape } from '../layers/layer.js';
 import { formatShape } from '../layers/layer_shapes.js';
-import { inboundTensor, type GraphNode } from './graph.js';
+import { explicitMaskInputs, inboundTensor, type GraphNode } from './graph.js';
 
 /** How masks flow through a graph's nodes. */
 export interface MaskFlow {
@@ -26,14 +26,17 @@ export function maskFlow(nodes: readonly GraphNode[]): MaskFlow {
   const merges = new Map<number, number[]>();
   nodes.forEach((node, i) => {
     const { layer } = node;
-    // A node given masks explicitly (`apply(x, { mask })`, checked then) reads them instead of any its
-    // inputs carry, and makes the first one its output's mask where it passes masks on.
-    if (node.masks) {
-      sources.push(layer.passesMask ? i : -1);
+    // A node given its first input's mask explicitly (`apply(x, { mask })`, checked then) reads it instead of
+    // any that input carries, and its output carries it, or the mask it makes from it. An input a mask list
+    // gave null (an attention layer's `[null, valueMask]`) keeps its own, as below.
+    const given = explicitMaskInputs(node);
+    if (given.includes(0)) {
+      sources.push(layer.producesMask || layer.passesMask ? i : -1);
       return;
     }
-    // Only a node's first output carries its mask: the extra outputs (a recurrent layer's states) have no steps.
-    const incoming = node.inbound.map((j, slot) => (j >= 0 && inboundTensor(node, slot) === 0 ? sources[j] : -1));
+    // Only a node's first output carries its mask: the extra outputs (a recurrent layer's states) have no
+    // steps. Explicit masks, after the inputs, carry none, and an input given one is read with it.
+    const incoming = node.inbound.slice(0, node.inbound.length - (node.masks ?? 0)).map((j, slot) => (j >= 0 && !given.includes(slot) && inboundTensor(node, slot) === 0 ? sources[j] : -1));
     const masked = incoming.find((s) => s >= 0) ?? -1;
     if (masked >= 0 && !layer.supportsMasking) {
       const source = nodes[masked].layer;
@@ -72,24 +75,35 @@ export function maskFlow(nodes: readonly GraphNode[]): MaskFlow {
 /** What to write for the layers that take a mask given explicitly. */
 const TAKES_MASKS = 'lstm, gru, simpleRNN, bidirectional, convLstm2d, globalAveragePooling1d, the attention layers (a list: [queryMask, valueMask]) and layers that pass a mask on (dense, dropout, timeDistributed, ...)';
 
+/** The masks given to a call, per input in order, null for an input given none (see `maskedInputs` of a call). */
+export function maskEntries<T>(masks: readonly T[], maskedInputs: readonly number[] | undefined): (T | null)[] {
+  if (!maskedInputs) return [...masks];
+  const entries: (T | null)[] = Array.from({ length: Math.max(...maskedInputs) + 1 }, () => null);
+  maskedInputs.forEach((input, k) => (entries[input] = masks[k]));
+  return entries;
+}
+
 /**
  * Checks masks given explicitly to a call (`layer.apply(x, { mask })`, Keras' `layer(x, mask=m)`):
- * one per input at most, the k-th for input k, each with the input's steps (its shape without the
- * features axis: `[steps]` for a sequence `[steps, features]`), and a layer that reads or passes
- * masks on. `inputs` are the call's inputs without the masks; shapes leave the batch out.
+ * one per input at most, the k-th for input k (null: none for it), each with the input's steps (its
+ * shape without the features axis: `[steps]` for a sequence `[steps, features]`), and a layer that
+ * reads or passes masks on. `inputs` are the call's inputs without the masks; shapes leave the batch out.
  */
-export function checkExplicitMasks(layer: Layer, inputs: readonly Shape[], masks: readonly Shape[]): void {
+export function checkExplicitMasks(layer: Layer, inputs: readonly Shape[], masks: readonly (Shape | null)[]): void {
   const where = `Layer '${layer.name}' (${layer.className}).apply`;
-  if (!layer.supportsMasking || (layer.producesMask && !layer.readsInputMasks)) {
-    const why = layer.producesMask ? 'makes its own mask from its input' : 'takes no mask';
+  if (!layer.supportsMasking || layer.makesMaskFromValues) {
+    const why = layer.makesMaskFromValues ? 'makes its own mask from its input' : 'takes no mask';
     throw new Error(`${where} received a mask, but the layer ${why}. Pass { mask } to a layer that reads one: ${TAKES_MASKS}.`);
   }
-  // An attention layer reads the masks of its query, value and key; any other layer its first input's.
-  const most = layer.readsInputMasks ? Math.min(inputs.length, 3) : 1;
+  // An attention layer takes a mask per input of its list (query, value, key); another that reads several inputs' masks, up to three; any other its first input's.
+  const list = layer.explicitMaskList;
+  const most = list ? Math.min(inputs.length, list.length) : layer.readsInputMasks ? Math.min(inputs.length, 3) : 1;
   if (masks.length > most) {
-    throw new Error(`${where} received ${masks.length} masks, but takes ${layer.readsInputMasks ? `one per input at most ([queryMask, valueMask${most > 2 ? ', keyMask' : ''}])` : 'one, the mask of its input'}. Pass mask: m${layer.readsInputMasks ? ', or a list of masks in input order' : ''}.`);
+    const which = list ? `one per input at most ([${list.slice(0, most).join(', ')}])` : layer.readsInputMasks ? 'one per input at most' : 'one, the mask of its input';
+    throw new Error(`${where} received ${masks.length} masks, but takes ${which}. Pass ${list ? `mask: [${list.slice(0, most).join(', ')}], null for an input given none` : layer.readsInputMasks ? 'a list of masks in input order' : 'mask: m'}.`);
   }
   masks.forEach((mask, k) => {
+    if (mask === null) return;
     const input = inputs[k];
     const steps = input.slice(0, -1);
     if (input.length < 2 || mask.length !== steps.length || mask.some((d, a) => d !== steps[a])) {

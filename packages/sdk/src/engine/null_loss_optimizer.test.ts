@@ -118,7 +118,7 @@ describe('weights that no loss term reaches (they feed only outputs compiled wit
     await m.trainOnBatch(x, [y, idleTargets]);
     const said = warn.mock.calls.map((c) => String(c[0])).filter((s) => s.includes('no loss term reaches'));
     expect(said).toEqual([
-      "kerasm: no loss term reaches the weights ['idle/kernel', 'idle/bias'] (they feed only outputs compiled without a loss), so the optimizer leaves them unchanged, as Keras does: no update, no weight decay, and their optimizer state stays as it was.",
+      "kerasm: no loss term reaches the weights ['idle/kernel', 'idle/bias'] (they feed only outputs compiled without a loss, or only masks), so the optimizer leaves them unchanged, as Keras does: no update, no weight decay, and their optimizer state stays as it was.",
     ]);
     m.compile({ optimizer: m.optimizer!, loss: ['meanSquaredError', null] });
     await m.fit(x, [y, idleTargets], fitArgs);

@@ -1,5 +1,5 @@
 import type { Backend, BufferId } from '../backend/backend.js';
-import { inboundShape, inboundTensor, inputCount, modelInputIndex, outputShapesOf, type Graph } from './graph.js';
+import { explicitMaskInputs, inboundShape, inboundTensor, inputCount, modelInputIndex, outputShapesOf, type Graph } from './graph.js';
 import { shapeSize } from '../tensor.js';
 
 /**
@@ -39,8 +39,8 @@ export class BatchPlan {
   readonly workspaces: readonly BufferId[];
   /** Per node: the mask its output carries, `[batch, steps]` (made by its source, shared along the layers that pass it on), or 0. */
   readonly masks: readonly BufferId[];
-  /** Per node, the 0/1 copies of the masks given to it explicitly (`apply(x, { mask })`), written before it runs. */
-  readonly explicitMasks: readonly (readonly BufferId[])[];
+  /** Per node and input, the 0/1 copy of the mask given to it explicitly (`apply(x, { mask })`), written before it runs; undefined for an input given none. */
+  readonly explicitMasks: readonly (readonly (BufferId | undefined)[])[];
   /** Whether the node's layer runs no kernels because it shares its input's buffers. */
   readonly aliased: readonly boolean[];
   /** Per node, per input slot: where the backward pass writes that input's gradient. */
@@ -98,15 +98,19 @@ export class BatchPlan {
       node.layer.initWorkspace(backend, workspace, batch);
       return workspace;
     });
+    // Per input of a node given masks: its explicit mask's buffer, or undefined where none was given for it (it keeps its own).
     this.explicitMasks = graph.nodes.map((node) => {
       const first = inputCount(node);
-      return Array.from({ length: node.masks ?? 0 }, (_, k) => this.#alloc(backend, batch * shapeSize(inboundShape(graph, node, first + k)), 'float32'));
+      const perInput: (BufferId | undefined)[] = [];
+      explicitMaskInputs(node).forEach((input, k) => (perInput[input] = this.#alloc(backend, batch * shapeSize(inboundShape(graph, node, first + k)), 'float32')));
+      return perInput;
     });
     const masks: BufferId[] = [];
     graph.maskSources.forEach((source, i) => {
       const steps = shapeSize(graph.nodes[i].outputShape.slice(0, -1));
-      // A node given a mask explicitly passes that one on.
-      const own = () => this.explicitMasks[i][0] ?? this.#alloc(backend, batch * steps, 'float32');
+      // A node given a mask explicitly passes that one on; one that makes its output's mask writes a buffer of its own.
+      const given = graph.nodes[i].layer.producesMask ? 0 : (this.explicitMasks[i][0] ?? 0);
+      const own = () => given || this.#alloc(backend, batch * steps, 'float32');
       masks.push(source === i ? own() : source >= 0 ? masks[source] : 0);
     });
     this.masks = masks;

@@ -43,7 +43,7 @@ export function replayGraph(
     let outputs = remade.get(call);
     if (!outputs) {
       const inbound = call.inbound.map(visit);
-      const made = applyLayer(layerFor(call.layer), inbound, { training: call.training ?? training, via: via(call.via), masks: call.masks });
+      const made = applyLayer(layerFor(call.layer), inbound, { training: call.training ?? training, via: via(call.via), masks: call.masks, maskedInputs: call.maskedInputs });
       outputs = Array.isArray(made) ? made : [made];
       remade.set(call, outputs);
       call.outputs.forEach((o, k) => standsFor.set(o, outputs![k]));

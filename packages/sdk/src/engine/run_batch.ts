@@ -59,7 +59,7 @@ function weightsLeftUnchanged(target: TrainingTarget): ReadonlySet<WeightSpec> {
   if (weights.size > 0 && !WARNED.has(outputs)) {
     WARNED.add(outputs);
     console.warn(
-      `kerasm: no loss term reaches the weights [${[...weights].map((w) => `'${w.name}'`).join(', ')}] (they feed only outputs compiled without a loss), ` +
+      `kerasm: no loss term reaches the weights [${[...weights].map((w) => `'${w.name}'`).join(', ')}] (they feed only outputs compiled without a loss, or only masks), ` +
         'so the optimizer leaves them unchanged, as Keras does: no update, no weight decay, and their optimizer state stays as it was.',
     );
   }

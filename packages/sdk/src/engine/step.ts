@@ -1,6 +1,6 @@
 import type { Backend, Scalar } from '../backend/backend.js';
 import { activityPenalty } from './regularization.js';
-import { inboundShape, inboundTensor, inputCount, outputShapesOf, type Graph } from './graph.js';
+import { explicitMaskInputs, inboundShape, inboundTensor, inputCount, outputShapesOf, type Graph } from './graph.js';
 import type { ParamStore } from './params.js';
 import type { BatchPlan } from './plan.js';
 import type { BackwardContext, ForwardContext, WeightSpec } from '../layers/layer.js';
@@ -25,7 +25,7 @@ export interface PassContext {
 
 function nodeContext(ctx: PassContext, index: number): ForwardContext {
   const node = ctx.graph.nodes[index];
-  // The masks given explicitly come after the inputs, and replace the first inputs' own.
+  // The masks given explicitly come after the inputs, and replace the own masks of the inputs they are for.
   const inbound = node.inbound.slice(0, inputCount(node));
   const explicit = ctx.plan.explicitMasks[index];
   // A node's extra outputs (an RNN's states) carry no mask.
@@ -89,10 +89,10 @@ function mergeMasks(ctx: PassContext, index: number, sources: readonly number[])
 function writeExplicitMasks(ctx: PassContext, index: number): void {
   const node = ctx.graph.nodes[index];
   const first = inputCount(node);
-  ctx.plan.explicitMasks[index].forEach((mask, k) => {
+  explicitMaskInputs(node).forEach((input, k) => {
     const slot = first + k;
     const rows = ctx.plan.batch * shapeSize(inboundShape(ctx.graph, node, slot));
-    ctx.backend.maskFromValues(ctx.plan.inputOf(node.inbound[slot], inboundTensor(node, slot)), mask, rows, 1, 0);
+    ctx.backend.maskFromValues(ctx.plan.inputOf(node.inbound[slot], inboundTensor(node, slot)), ctx.plan.explicitMasks[index][input]!, rows, 1, 0);
   });
 }
 

@@ -2,7 +2,7 @@ import type { Layer, Shape } from '../layers/layer.js';
 import type { DType } from '../tensor.js';
 import type { LayersModel } from './model.js';
 import { checkOptions, optionNames } from '../utils/options.js';
-import { checkExplicitMasks } from './masks.js';
+import { checkExplicitMasks, maskEntries } from './masks.js';
 
 /**
  * One call of a layer on symbolic tensors (Keras' node): what it read, positional inputs first and
@@ -21,6 +21,8 @@ export interface SymbolicCall {
    * first positional inputs, in order, given instead of any they carry. Absent: none.
    */
   readonly masks?: number;
+  /** The input each explicit mask is for, where a list gave some input none (`[null, valueMask]`); absent: the first `masks` inputs. */
+  readonly maskedInputs?: readonly number[];
 }
 
 /**
@@ -41,6 +43,8 @@ export interface CallOptions {
   readonly via?: ModelApplication;
   /** How many of the last inputs are explicit masks (see {@link SymbolicCall.masks}). */
   readonly masks?: number;
+  /** The input each explicit mask is for (see {@link SymbolicCall.maskedInputs}). */
+  readonly maskedInputs?: readonly number[];
 }
 
 /**
@@ -175,7 +179,7 @@ export function applyLayer(layer: Layer, inputs: readonly SymbolicTensor[], opti
   const masks = options.masks ?? 0;
   const inputShapes = shapes.slice(0, shapes.length - masks);
   const outputShapes = buildForCall(layer, inputShapes);
-  if (masks > 0) checkExplicitMasks(layer, inputShapes, shapes.slice(-masks));
+  if (masks > 0) checkExplicitMasks(layer, inputShapes, maskEntries(shapes.slice(-masks), options.maskedInputs));
   const outputs = layerOutputs(layer, inputs, outputShapes, options);
   return outputs.length === 1 ? outputs[0] : outputs;
 }
@@ -197,9 +201,12 @@ export function buildForCall(layer: Layer, shapes: readonly Shape[]): Shape[] {
 const calls = new WeakMap<Layer, SymbolicCall[]>();
 
 /** The outputs of one more call of a built layer, on `inbound`, recorded as the layer's latest call. */
-export function layerOutputs(layer: Layer, inbound: readonly SymbolicTensor[], shapes: readonly Shape[], { training, via, masks }: CallOptions = {}): SymbolicTensor[] {
+export function layerOutputs(layer: Layer, inbound: readonly SymbolicTensor[], shapes: readonly Shape[], { training, via, masks, maskedInputs }: CallOptions = {}): SymbolicTensor[] {
   const outputs: SymbolicTensor[] = [];
-  const call: SymbolicCall = { layer, inbound: [...inbound], outputs, ...(training !== undefined ? { training } : {}), ...(via ? { via } : {}), ...(masks ? { masks } : {}) };
+  const call: SymbolicCall = {
+    layer, inbound: [...inbound], outputs,
+    ...(training !== undefined ? { training } : {}), ...(via ? { via } : {}), ...(masks ? { masks } : {}), ...(masks && maskedInputs ? { maskedInputs } : {}),
+  };
   shapes.forEach((shape, outputIndex) => outputs.push(new SymbolicTensor(shape, { kind: 'layer', layer, inbound: call.inbound, call, outputIndex })));
   calls.set(layer, [...(calls.get(layer) ?? []), call]);
   return outputs;

@@ -1,4 +1,5 @@
 import { inboundTensor, type Graph } from '../engine/graph.js';
+import { maskEntries } from '../engine/masks.js';
 import { graphEntries, listedEntries, tensorSource, type GraphEntry } from '../engine/graph_entries.js';
 import { input, SymbolicTensor } from '../engine/symbolic.js';
 import type { LayersModel } from '../engine/model.js';
@@ -57,7 +58,7 @@ export function functionalTopology(name: string, graph: Graph, inputDtypes: read
       name: layer.name,
       class_name: layer.className,
       config: savedLayerConfig(layer),
-      inbound_nodes: calls.map(([i]) => inboundNode(graph.nodes[i].inbound.map((ref, slot) => source(ref, inboundTensor(graph.nodes[i], slot))), layer, graph.nodes[i].training, graph.nodes[i].masks ?? 0)),
+      inbound_nodes: calls.map(([i]) => inboundNode(graph.nodes[i].inbound.map((ref, slot) => source(ref, inboundTensor(graph.nodes[i], slot))), layer, graph.nodes[i].training, graph.nodes[i].masks ?? 0, graph.nodes[i].maskedInputs)),
     };
   };
   const layers = listedEntries(graph).map((item) => ('input' in item ? inputLayers[item.input] : entryConfig(item.entry)));
@@ -83,12 +84,16 @@ function modeKwargs(training: boolean | undefined): Json {
 /**
  * One call's inbound entries, the inputs the layer names moved into the others' kwargs, with the
  * call's fixed mode; its last `masks` entries, masks given explicitly, go there as Keras 2 writes
- * `layer(x, mask=m)`: `{mask: [source, call, tensor]}`, a list of them for several.
+ * `layer(x, mask=m)`: `{mask: [source, call, tensor]}`, a list of them for several, with null for an
+ * input given none (an attention layer's `[null, valueMask]`, Keras 2's `[None, value_mask]`).
  */
-function inboundNode(all: unknown[][], layer: Layer, training: boolean | undefined, masks: number): unknown[][] {
+function inboundNode(all: unknown[][], layer: Layer, training: boolean | undefined, masks: number, maskedInputs: readonly number[] | undefined): unknown[][] {
   const kwargs: Json = modeKwargs(training);
   const entries = all.slice(0, all.length - masks);
-  const maskRefs = all.slice(entries.length).map((entry) => entry.slice(0, 3));
+  const maskRefs = maskEntries(all.slice(entries.length).map((entry) => entry.slice(0, 3)), maskedInputs);
+  // An attention layer's mask is always a list of at least its query's and value's entries.
+  const listLength = layer.explicitMaskList ? 2 : 1;
+  while (maskRefs.length > 0 && maskRefs.length < listLength) maskRefs.push(null);
   if (maskRefs.length > 0) kwargs.mask = maskRefs.length === 1 ? maskRefs[0] : maskRefs;
   const listed = entries.filter((entry, slot) => {
     const keyword = layer.savedKeyword(slot, entries.length);
@@ -119,6 +124,8 @@ interface PendingCall {
   args: string[];
   /** The tensors passed by keyword (Keras' names, e.g. attention_mask). */
   kwargs: Record<string, string[]>;
+  /** The masks given explicitly (Keras' `mask=`), null for an input given none; absent: none. */
+  mask?: (string | null)[];
   /** The call's fixed mode (saved `training` kwarg), if any. */
   training?: boolean;
   /**
@@ -182,7 +189,10 @@ export function functionalFromTopology(model: Json, source: string, load: Topolo
     const layer = layerConfig ? savedLayer(load, entry.class_name, layerConfig, where) : load.nested(entry, where);
     const firstCall = isModel ? Math.max(0, (highest.get(name) ?? 0) + 1 - calls.length) : 0;
     const sortedOutputs = isModel && isObject(entry.config.output_layers);
-    calls.forEach(({ args, kwargs, training }, call) => pending.push({ layer, call: firstCall + call, firstCall, inbound: [...args, ...Object.values(kwargs).flat()], args, kwargs, training, sortedOutputs, where: calls.length > 1 ? `${where}, call ${call}` : where }));
+    calls.forEach(({ args, kwargs, mask, training }, call) => {
+      const inbound = [...args, ...Object.values(kwargs).flat(), ...(mask ?? []).filter((key) => key !== null)];
+      pending.push({ layer, call: firstCall + call, firstCall, inbound, args, kwargs, ...(mask ? { mask } : {}), training, sortedOutputs, where: calls.length > 1 ? `${where}, call ${call}` : where });
+    });
   });
   // Keras lists layers in creation order, which need not be an order their inputs exist in. A
   // shared layer's calls run in their saved order, so the call numbers inbound references use hold.
@@ -278,11 +288,11 @@ function applySaved(p: PendingCall, tensorOf: (key: string) => SymbolicTensor): 
   const keywords = p.layer.keywordInputs;
   const options: Record<string, unknown> = { ...mode };
   const flat = [...p.args];
+  // Keras' mask= (one tensor, or a list for an attention layer's query and value, null for one given none).
+  if (p.mask) options.mask = p.mask.length === 1 ? tensorOf(p.mask[0]!) : p.mask.map((key) => (key === null ? null : tensorOf(key)));
   for (const [name, keys] of Object.entries(p.kwargs)) {
     const keyword = toCamelCase(name);
-    // Keras' mask= (one tensor, or a list for an attention layer's query and value).
-    if (keyword === 'mask') options.mask = keys.length === 1 ? tensorOf(keys[0]) : keys.map(tensorOf);
-    else if (keywords.includes(keyword)) options[keyword] = keys.map(tensorOf);
+    if (keywords.includes(keyword)) options[keyword] = keys.map(tensorOf);
     else flat.push(...keys);
   }
   return p.layer.apply(flat.map(tensorOf), Object.keys(options).length > 0 ? options : undefined);
@@ -293,7 +303,7 @@ function applySaved(p: PendingCall, tensorOf: (key: string) => SymbolicTensor): 
  * `[[[name, call, tensor, kwargs], ...], ...]` (tfjs, Keras 2: tensors in kwargs as `[name, call,
  * tensor]`) or Keras 3's `[{args, kwargs}, ...]`.
  */
-function inboundCalls(nodes: unknown, where: string): { args: string[]; kwargs: Record<string, string[]>; training?: boolean }[] {
+function inboundCalls(nodes: unknown, where: string): { args: string[]; kwargs: Record<string, string[]>; mask?: (string | null)[]; training?: boolean }[] {
   if (!Array.isArray(nodes) || nodes.length === 0) {
     throw new Error(`${where} has no inbound_nodes, so nothing feeds it. Received: inbound_nodes=${describe(nodes)}. Connect it, or remove the layer from the model.`);
   }
@@ -310,16 +320,34 @@ function inboundCalls(nodes: unknown, where: string): { args: string[]; kwargs: 
     // Keras 2 repeats the call's kwargs on each entry; Keras 3 gives them once.
     const savedKwargs = Array.isArray(node) ? node.map((entry) => (Array.isArray(entry) && isObject(entry[3]) ? entry[3] : {})).find((k) => Object.keys(k).length > 0) : isObject(node) ? node.kwargs : undefined;
     const kwargs: Record<string, string[]> = {};
+    let mask: (string | null)[] | undefined;
     if (isObject(savedKwargs)) {
       for (const [name, value] of Object.entries(savedKwargs)) {
+        if (name === 'mask') {
+          const entries = maskRefs(value, Array.isArray(node));
+          if (entries.some((ref) => ref !== null)) mask = entries.map((ref) => (ref === null ? null : keyOf(ref)));
+          continue;
+        }
         const tensors = Array.isArray(node) ? tensorRefs(value) : kerasHistories(value);
         if (tensors.length > 0) kwargs[name] = tensors.map(keyOf);
       }
     }
     if (refs.length === 0) throw new Error(`${where}: its inbound node names no input. Received: ${describe(node)}.`);
     const training = isObject(savedKwargs) && typeof savedKwargs.training === 'boolean' ? savedKwargs.training : undefined;
-    return { args: refs.map(keyOf), kwargs, ...(training !== undefined ? { training } : {}) };
+    return { args: refs.map(keyOf), kwargs, ...(mask ? { mask } : {}), ...(training !== undefined ? { training } : {}) };
   });
+}
+
+/**
+ * A saved `mask=`: one tensor, or a list of them with null (Python's None) for an input given none,
+ * as Keras 2 (`keras2`: `[name, call, tensor]` refs) or Keras 3 (keras tensors) writes it.
+ */
+function maskRefs(value: unknown, keras2: boolean): unknown[] {
+  const one = (v: unknown): unknown => (keras2 ? (tensorRefs(v).length === 1 ? tensorRefs(v)[0] : null) : (kerasHistories(v)[0] ?? null));
+  // Keras 2's ref is itself a list: `["keep", 0, 0]` is one tensor, not a list of three.
+  const isList = Array.isArray(value) && (!keras2 || value.some((v) => v === null || Array.isArray(v)));
+  if (!isList) return one(value) === null ? [] : [one(value)];
+  return (value as unknown[]).map((v) => (v === null ? null : one(v)));
 }
 
 /** Keras 2's tensors in kwargs: one `[name, call, tensor]` or a list of them; anything else (a flag) is none. */

@@ -76,6 +76,46 @@ describe('a custom layer that computes its output\'s mask (Keras\' compute_mask)
   });
 });
 
+describe('a custom layer that computes its output\'s mask, given a mask explicitly', () => {
+  it('reads the mask given as its input\'s (ctx.inputMask), in a model and on data, and the recurrent layer after it reads the result', () => {
+    const x = km.input({ shape: [STEPS, FEATURES] });
+    const mask = km.input({ shape: [STEPS] });
+    const lstm = km.layers.lstm({ units: 3, recurrentInitializer: 'glorotUniform' });
+    const skip = new SkipFirstStep();
+    const model = km.model({ inputs: [x, mask], outputs: lstm.apply(skip.apply(x, { mask })) });
+    const [xs, keeps] = [km.tensor(xValues, [BATCH, STEPS, FEATURES]), km.tensor(keep, [BATCH, STEPS])];
+    const y = (model.predict([xs, keeps]) as km.Tensor).dataSync();
+    // Keras: lstm(skip(x, mask=keep)) reads keep & (step > 0).
+    const expectedMask = keep.map((k, i) => (i % STEPS === 0 ? 0 : k));
+    expectClose(y, lstm.apply(xs, { mask: km.tensor(expectedMask, [BATCH, STEPS]) }).dataSync());
+    // Its own output (the input passed on) is unchanged by the mask, on data too.
+    expectClose(skip.apply(xs, { mask: keeps }).dataSync(), xValues);
+    // The mask made from the given one is not the given one: step 0 of every sample is masked.
+    const plain = lstm.apply(xs, { mask: keeps }).dataSync();
+    expect(Math.max(...Array.from(plain, (v, i) => Math.abs(v - y[i])))).toBeGreaterThan(1e-4);
+  });
+
+  it('writes its output\'s mask to a buffer of its own, not over the mask given', () => {
+    /** Keeps only the first step, where its input's mask keeps it: it clears its output mask before reading its input's. */
+    class FirstStepOnly extends SkipFirstStep {
+      override forward(ctx: km.layers.ForwardContext): void {
+        const { backend, batch, inputMask, outputMask } = ctx;
+        const steps = STEPS;
+        backend.copy(ctx.inputs[0], ctx.output, batch * steps * FEATURES);
+        backend.fill(outputMask, batch * steps, 0);
+        for (let b = 0; b < batch; b++) backend.copy(backend.view(inputMask, b * steps, 1), backend.view(outputMask, b * steps, 1), 1);
+      }
+    }
+    const x = km.input({ shape: [STEPS, FEATURES] });
+    const mask = km.input({ shape: [STEPS] });
+    const gru = km.layers.gru({ units: 2, recurrentInitializer: 'glorotUniform' });
+    const model = km.model({ inputs: [x, mask], outputs: gru.apply(new FirstStepOnly().apply(x, { mask })) });
+    const [xs, keeps] = [km.tensor(xValues, [BATCH, STEPS, FEATURES]), km.tensor(keep, [BATCH, STEPS])];
+    const expectedMask = keep.map((k, i) => (i % STEPS === 0 ? k : 0));
+    expectClose((model.predict([xs, keeps]) as km.Tensor).dataSync(), gru.apply(xs, { mask: km.tensor(expectedMask, [BATCH, STEPS]) }).dataSync());
+  });
+});
+
 describe('a tfjs-style computeMask method', () => {
   it('is refused when the layer is made, naming what to write instead', () => {
     class TfjsMask extends km.layers.Layer {

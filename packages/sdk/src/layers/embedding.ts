@@ -132,6 +132,10 @@ export class Embedding extends Layer {
     return this.maskZero;
   }
 
+  override get makesMaskFromValues(): boolean {
+    return this.maskZero;
+  }
+
   override get readsIndices(): boolean {
     return true;
   }

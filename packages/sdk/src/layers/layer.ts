@@ -374,13 +374,13 @@ export abstract class Layer {
   apply(inputs: Tensor | readonly Tensor[], options?: LayerApplyArgs): Tensor<'float32'>;
   apply(inputs: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[], options?: LayerApplyArgs): SymbolicTensor | Tensor<'float32'> {
     // Masks given explicitly (`{ mask }`) follow the inputs and keyword inputs.
-    const { masks, others } = explicitMasks(this, options);
+    const { masks, maskedInputs, others } = explicitMasks(this, options);
     const { tensors: keywordInputs, rest } = keywordTensors(this, others);
     const list: readonly unknown[] = [...(Array.isArray(inputs) ? inputs : [inputs]), ...keywordInputs, ...masks];
     // A layer with several outputs gives a list (the overloads of the subclasses that have them say so).
     type One = SymbolicTensor & Tensor<'float32'>;
-    if (list.some((x) => x instanceof Tensor)) return applyConcrete(this, list, rest, masks.length) as One;
-    return applyLayer(this, list as readonly SymbolicTensor[], { training: symbolicTraining(this, rest), masks: masks.length }) as One;
+    if (list.some((x) => x instanceof Tensor)) return applyConcrete(this, list, rest, masks.length, maskedInputs) as One;
+    return applyLayer(this, list as readonly SymbolicTensor[], { training: symbolicTraining(this, rest), masks: masks.length, maskedInputs }) as One;
   }
 
   /**
@@ -505,6 +505,24 @@ export abstract class Layer {
   /** Whether the layer makes a new mask in its forward pass, into `ctx.outputMask` (Embedding with maskZero, Masking). */
   get producesMask(): boolean {
     return false;
+  }
+
+  /**
+   * Whether the layer makes its output's mask from its input's values alone (Masking, Embedding
+   * with maskZero), so it refuses a mask given explicitly (`apply(x, { mask })`). A layer that makes
+   * its mask from its input's mask (a custom one reading ctx.inputMask) takes one as that mask.
+   */
+  get makesMaskFromValues(): boolean {
+    return false;
+  }
+
+  /**
+   * The entries of the list a mask given explicitly must be, one per input, in input order (the
+   * attention layers: `['queryMask', 'valueMask']`, Keras' `mask=[query_mask, value_mask]`; null in
+   * it gives an input no mask); null for a layer that takes one mask, its input's.
+   */
+  get explicitMaskList(): readonly string[] | null {
+    return null;
   }
 
   /** Whether its output carries its input's mask on (Keras' compute_mask returning it): by default, when it supports masking. */

@@ -61,6 +61,11 @@ export class Masking extends Layer {
     return true;
   }
 
+  // Its mask comes from the input's values, so a mask given explicitly has no meaning for it.
+  override get makesMaskFromValues(): boolean {
+    return true;
+  }
+
   protected override build(inputShapes: readonly Shape[]): void {
     const shape = this.computeOutputShape(inputShapes);
     this.#features = shape[shape.length - 1];

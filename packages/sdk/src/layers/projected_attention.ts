@@ -116,6 +116,11 @@ export abstract class ProjectedAttention extends Layer {
     return true;
   }
 
+  // Keras 3's query_mask, value_mask and key_mask, in input order.
+  override get explicitMaskList(): readonly string[] {
+    return ['queryMask', 'valueMask', 'keyMask'];
+  }
+
   override get activityRegularizer(): Regularizer | null {
     return this.options.activityRegularizer;
   }

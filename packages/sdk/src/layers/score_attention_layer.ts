@@ -84,6 +84,11 @@ export abstract class ScoreAttentionLayer extends Layer {
     return true;
   }
 
+  // Keras' Attention takes mask=[query_mask, value_mask]; the key shares the value's mask.
+  override get explicitMaskList(): readonly string[] {
+    return ['queryMask', 'valueMask'];
+  }
+
   /** As {@link Layer.apply}; with `returnAttentionScores` it gives `[output, scores]`. */
   override apply(inputs: SymbolicTensor | readonly SymbolicTensor[], kwargs?: LayerApplyArgs): SymbolicTensor;
   override apply(inputs: Tensor | readonly Tensor[], options?: LayerApplyArgs): Tensor<'float32'>;

@@ -48,7 +48,8 @@ function tensorForOptionsError(call: string): Error {
 /** Keras options that TensorFlow.js (and kerasm) name differently, by their camelCase form. */
 const RENAMED: Readonly<Record<string, string>> = { stepsPerEpoch: 'batchesPerEpoch', steps: 'batches' };
 
-function likelyMeant(key: string, allowed: readonly string[]): string | undefined {
+/** The name in `allowed` that `key` probably meant: its camelCase form, a Keras renaming, or a near spelling; undefined if none is near. */
+export function likelyMeant(key: string, allowed: readonly string[]): string | undefined {
   const camel = key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
   const exact = allowed.find((name) => name.toLowerCase() === camel.toLowerCase() || name === RENAMED[camel]);
   if (exact) return exact;

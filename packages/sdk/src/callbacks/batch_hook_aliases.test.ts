@@ -98,7 +98,7 @@ describe("tfjs' onBatchBegin/onBatchEnd beside Keras' onTrainBatchBegin/onTrainB
     expect(warnings[0]).toMatch(/^kerasm: callbacks\[2\] \(Both\) has both onTrainBatchEnd and onBatchEnd/);
   });
 
-  it('up a class chain, onTrainBatchEnd wins wherever it is defined, as an overridden on_train_batch_end does in Keras', async () => {
+  it('up a class chain the most derived definition runs, whichever name it has, as an override does', async () => {
     const counter = new Counter();
     class TfjsBase extends km.Callback {
       override onBatchEnd(batch: number, logs: Logs) { counter.fn('TfjsBase.onBatchEnd')(batch, logs); }
@@ -112,21 +112,88 @@ describe("tfjs' onBatchBegin/onBatchEnd beside Keras' onTrainBatchBegin/onTrainB
     class TfjsChild extends KerasBase {
       override onBatchEnd(batch: number, logs: Logs) { counter.fn('TfjsChild.onBatchEnd')(batch, logs); }
     }
-    // The explicit way to keep both: Keras' hook calls the alias itself.
+    // The explicit way to keep both: the override calls the overridden hook itself.
     class Forwarding extends TfjsBase {
       override onTrainBatchEnd(batch: number, logs: Logs) {
         counter.fn('Forwarding.onTrainBatchEnd')(batch, logs);
-        this.onBatchEnd(batch, logs);
+        super.onBatchEnd(batch, logs);
       }
     }
     const warnings = await fitWarnings([new KerasChild(), new TfjsChild(), new Forwarding()]);
     expect(counts(counter)).toEqual({
       'KerasChild.onTrainBatchEnd': TRAIN_BATCHES,
-      'KerasBase.onTrainBatchEnd': TRAIN_BATCHES,
+      'TfjsChild.onBatchEnd': TRAIN_BATCHES,
       'Forwarding.onTrainBatchEnd': TRAIN_BATCHES,
       'TfjsBase.onBatchEnd': TRAIN_BATCHES, // from Forwarding only
     });
-    expect(warnings.map((w) => w.match(/callbacks\[\d\] \(\w+\)/)?.[0])).toEqual(['callbacks[0] (KerasChild)', 'callbacks[1] (TfjsChild)', 'callbacks[2] (Forwarding)']);
+    expect(warnings).toEqual([
+      "kerasm: callbacks[0] (KerasChild): KerasChild's onTrainBatchEnd overrides TfjsBase's onBatchEnd, as they are one event (onBatchEnd is tfjs' name for onTrainBatchEnd), so only onTrainBatchEnd runs and TfjsBase's onBatchEnd is not called. To keep what it does, call super.onBatchEnd(batch, logs) from onTrainBatchEnd.",
+      "kerasm: callbacks[1] (TfjsChild): TfjsChild's onBatchEnd overrides KerasBase's onTrainBatchEnd, as they are one event (onBatchEnd is tfjs' name for onTrainBatchEnd), so only onBatchEnd runs and KerasBase's onTrainBatchEnd is not called. To keep what it does, call super.onTrainBatchEnd(batch, logs) from onBatchEnd.",
+      expect.stringMatching(/^kerasm: callbacks\[2\] \(Forwarding\): Forwarding's onTrainBatchEnd overrides TfjsBase's onBatchEnd/),
+    ]);
+  });
+
+  it("a built-in callback's subclass overriding onBatchEnd runs its override, once per batch, and is told how to keep the built-in's", async () => {
+    const counter = new Counter();
+    class MyNaN extends km.callbacks.TerminateOnNaN {
+      override onBatchEnd(batch: number, logs: Logs) { counter.fn('MyNaN.onBatchEnd')(batch, logs); }
+    }
+    const bar = { steps: [] as number[], epochBegin: () => undefined, batchEnd(step: number) { this.steps.push(step); }, epochEnd: () => undefined };
+    class MyProgbar extends km.callbacks.ProgbarLogger {
+      override onBatchEnd(batch: number, logs: Logs) {
+        counter.fn('MyProgbar.onBatchEnd')(batch, logs);
+        super.onTrainBatchEnd(batch, logs);
+      }
+    }
+    const warnings = await fitWarnings([new MyNaN(), new MyProgbar(bar as never)]);
+    expect(counts(counter)).toEqual({ 'MyNaN.onBatchEnd': TRAIN_BATCHES, 'MyProgbar.onBatchEnd': TRAIN_BATCHES });
+    expect(counter.calls['MyNaN.onBatchEnd'].map(([batch, logs]) => [batch, logs.size])).toEqual([[0, 4], [1, 2], [0, 4], [1, 2]]);
+    expect(bar.steps).toEqual([1, 2, 1, 2]);
+    expect(warnings).toEqual([
+      "kerasm: callbacks[0] (MyNaN): MyNaN's onBatchEnd overrides TerminateOnNaN's onTrainBatchEnd, as they are one event (onBatchEnd is tfjs' name for onTrainBatchEnd), so only onBatchEnd runs and TerminateOnNaN's onTrainBatchEnd is not called. To keep what it does, call super.onTrainBatchEnd(batch, logs) from onBatchEnd.",
+      expect.stringMatching(/^kerasm: callbacks\[1\] \(MyProgbar\): MyProgbar's onBatchEnd overrides ProgbarLogger's onTrainBatchEnd/),
+    ]);
+  });
+
+  it("a built-in's subclass overriding onTrainBatchEnd runs it alone, without a warning; a grandchild's onBatchEnd overrides it in turn", async () => {
+    const counter = new Counter();
+    class MyNaN extends km.callbacks.TerminateOnNaN {
+      override onTrainBatchEnd(batch: number, logs: Logs) { counter.fn('MyNaN.onTrainBatchEnd')(batch, logs); }
+    }
+    class Grandchild extends MyNaN {
+      override onBatchEnd(batch: number, logs: Logs) { counter.fn('Grandchild.onBatchEnd')(batch, logs); }
+    }
+    class GreatGrandchild extends Grandchild {
+      override onEpochEnd() { counter.fn('GreatGrandchild.onEpochEnd')(0); }
+    }
+    expect(await fitWarnings(new MyNaN())).toEqual([]);
+    const warnings = await fitWarnings([new Grandchild(), new GreatGrandchild()]);
+    expect(counts(counter)).toEqual({ 'MyNaN.onTrainBatchEnd': TRAIN_BATCHES, 'Grandchild.onBatchEnd': 2 * TRAIN_BATCHES, 'GreatGrandchild.onEpochEnd': 2 });
+    expect(warnings.map((w) => w.match(/^kerasm: callbacks\[\d\] \(\w+\): \w+'s \w+ overrides \w+'s \w+/)?.[0])).toEqual([
+      "kerasm: callbacks[0] (Grandchild): Grandchild's onBatchEnd overrides MyNaN's onTrainBatchEnd",
+      "kerasm: callbacks[1] (GreatGrandchild): Grandchild's onBatchEnd overrides MyNaN's onTrainBatchEnd",
+    ]);
+  });
+
+  it("both at one level of a class chain: that level's onTrainBatchEnd runs, over an inherited hook too", async () => {
+    const counter = new Counter();
+    class Base extends km.Callback {
+      override onBatchEnd(batch: number, logs: Logs) { counter.fn('Base.onBatchEnd')(batch, logs); }
+    }
+    class Both extends Base {
+      override onTrainBatchEnd(batch: number, logs: Logs) { counter.fn('Both.onTrainBatchEnd')(batch, logs); }
+      override onBatchEnd(batch: number, logs: Logs) { counter.fn('Both.onBatchEnd')(batch, logs); }
+    }
+    class BothOverNaN extends km.callbacks.TerminateOnNaN {
+      override onTrainBatchEnd(batch: number, logs: Logs) { counter.fn('BothOverNaN.onTrainBatchEnd')(batch, logs); }
+      override onBatchEnd(batch: number, logs: Logs) { counter.fn('BothOverNaN.onBatchEnd')(batch, logs); }
+    }
+    const warnings = await fitWarnings([new Both(), new BothOverNaN()]);
+    expect(counts(counter)).toEqual({ 'Both.onTrainBatchEnd': TRAIN_BATCHES, 'BothOverNaN.onTrainBatchEnd': TRAIN_BATCHES });
+    expect(warnings.map((w) => w.match(/^kerasm: callbacks\[\d\] \(\w+\) has both onTrainBatchEnd and onBatchEnd/)?.[0])).toEqual([
+      'kerasm: callbacks[0] (Both) has both onTrainBatchEnd and onBatchEnd',
+      'kerasm: callbacks[1] (BothOverNaN) has both onTrainBatchEnd and onBatchEnd',
+    ]);
   });
 
   it('km.CustomCallback and lambdaCallback with both run only onTrainBatchEnd', async () => {

@@ -106,14 +106,16 @@ export abstract class Callback implements CustomCallbackArgs {
   onTrainBatchEnd?(batch: number, logs: TrainLogs): void | Promise<void>;
   /**
    * tfjs' name for `onTrainBatchBegin`, called in its place when the callback has no
-   * `onTrainBatchBegin` (here or in a class it extends), as Keras' `on_batch_begin`.
+   * `onTrainBatchBegin`, or defines `onBatchBegin` in a class extending the one that defines
+   * `onTrainBatchBegin`: of the two, the most derived definition runs (Keras' at one level).
    */
   onBatchBegin?(batch: number, logs?: Logs): void | Promise<void>;
   /**
-   * tfjs' name for `onTrainBatchEnd`, called in its place when the callback has no
-   * `onTrainBatchEnd` (here or in a class it extends): overriding `onTrainBatchEnd` replaces it,
-   * as in Keras. The built-in callbacks use `onTrainBatchEnd`, so a subclass overriding it calls
-   * `super.onTrainBatchEnd(batch, logs)` to keep theirs.
+   * tfjs' name for `onTrainBatchEnd`: of the two, the callback runs the most derived definition,
+   * as an override replaces the method it overrides (and `onTrainBatchEnd` if one class defines
+   * both, as Keras calls only an overridden `on_train_batch_end`). The built-in callbacks define
+   * `onTrainBatchEnd`, so a subclass's `onBatchEnd` (or `onTrainBatchEnd`) replaces theirs, and
+   * calls `super.onTrainBatchEnd(batch, logs)` to keep it.
    */
   onBatchEnd?(batch: number, logs: TrainLogs): void | Promise<void>;
   /** Before `evaluate`, or `fit`'s validation pass. */

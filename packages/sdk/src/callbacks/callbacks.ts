@@ -2,6 +2,7 @@ import { Callback, type CallbackModel, type FitParams } from './callback.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import { isPlainObject } from '../utils/plain_object.js';
 import { withTfjsLogNames } from './tfjs_log_aliases.js';
+import { hookToRun, warnShadowedAliases } from './batch_hook_alias.js';
 import type { Tensor } from '../tensor.js';
 
 /** Values reported to callbacks and stored in History: `loss`, metric names, `val_` variants (and tfjs' `acc`, `val_acc`, not enumerated). */
@@ -26,9 +27,11 @@ export interface PredictBatchLogs {
 /**
  * Hooks called during `fit`, `evaluate` and `predict`: Keras 3's, in camelCase, beside TensorFlow.js'
  * (`onBatchBegin`/`onBatchEnd`, and `onYield`). `onBatchBegin`/`onBatchEnd` are another name for
- * `onTrainBatchBegin`/`onTrainBatchEnd`, as Keras' `on_batch_*` are: a callback having both runs
- * only `onTrainBatch*` (with a warning), as Keras calls only an overridden `on_train_batch_*`, so
- * each batch calls a callback's code once. Any hook may return a promise, which `fit` and
+ * `onTrainBatchBegin`/`onTrainBatchEnd`, as Keras' `on_batch_*` are, so each batch calls a
+ * callback's code once: an object having both runs only `onTrainBatch*` (with a warning), as Keras
+ * calls only an overridden `on_train_batch_*`; in a class, the most derived definition runs, so a
+ * subclass's `onBatchEnd` overrides an inherited `onTrainBatchEnd` (a built-in callback's) and
+ * calls `super.onTrainBatchEnd(batch, logs)` to keep it. Any hook may return a promise, which `fit` and
  * `evaluate` await; `predict` is synchronous and refuses one.
  *
  * A training batch's logs are `{ batch, size, ...running loss and metrics }` (`{ batch, size }` at
@@ -52,9 +55,9 @@ export interface CustomCallbackArgs {
   onTrainBatchBegin?: (batch: number, logs?: Logs) => void | Promise<void>;
   /** After each training batch (Keras' `on_train_batch_end`), with `{ batch, size, ...running logs }`. */
   onTrainBatchEnd?: (batch: number, logs: TrainLogs) => void | Promise<void>;
-  /** tfjs' name for {@link CustomCallbackArgs.onTrainBatchBegin}, called in its place on a callback that has no `onTrainBatchBegin`. */
+  /** tfjs' name for {@link CustomCallbackArgs.onTrainBatchBegin}, called in its place on a callback that has no `onTrainBatchBegin`, or that defines `onBatchBegin` in a subclass of the class defining it. */
   onBatchBegin?: (batch: number, logs?: Logs) => void | Promise<void>;
-  /** tfjs' name for {@link CustomCallbackArgs.onTrainBatchEnd}, called in its place on a callback that has no `onTrainBatchEnd`. */
+  /** tfjs' name for {@link CustomCallbackArgs.onTrainBatchEnd}, called in its place on a callback that has no `onTrainBatchEnd`, or that defines `onBatchEnd` in a subclass of the class defining it. */
   onBatchEnd?: (batch: number, logs: TrainLogs) => void | Promise<void>;
   /** Before `evaluate`, or the validation pass at the end of a `fit` epoch (Keras' `on_test_begin`). */
   onTestBegin?: (logs?: Logs) => void | Promise<void>;
@@ -124,34 +127,6 @@ function checkHookNames(callback: CustomCallbackArgs, index: number): void {
     checkOptions(methods, HOOKS, `callbacks[${index}] (${callback.constructor.name || 'a class'})`);
   } catch (e) {
     throw new Error(`${(e as Error).message} A method whose name starts with 'on' is taken for a hook, and this one would never be called: rename it to the hook, or, for a helper, to a name not starting with 'on'.`);
-  }
-}
-
-/** tfjs' batch hooks, each beside the Keras hook that takes precedence over it on one callback. */
-const TFJS_BATCH_ALIASES = [
-  ['onTrainBatchBegin', 'onBatchBegin'],
-  ['onTrainBatchEnd', 'onBatchEnd'],
-] as const;
-
-/** The callbacks already warned about, so a GAN loop calling `fit` per step says it once. */
-const warnedShadowing = new WeakSet<object>();
-
-/**
- * Says once per callback when it has both Keras' batch hook and tfjs' alias as different functions:
- * only Keras' runs (as Keras calls only an overridden `on_train_batch_end`), so the alias would
- * silently never be called.
- */
-function warnShadowedAliases(callback: CustomCallbackArgs, index: number): void {
-  if (warnedShadowing.has(callback)) return;
-  for (const [keras, tfjs] of TFJS_BATCH_ALIASES) {
-    if (!callback[keras] || !callback[tfjs] || callback[keras] === callback[tfjs]) continue;
-    warnedShadowing.add(callback);
-    const who = isPlainObject(callback) ? `callbacks[${index}]` : `callbacks[${index}] (${callback.constructor.name || 'a class'})`;
-    console.warn(
-      `kerasm: ${who} has both ${keras} and ${tfjs}, which are one event (${tfjs} is tfjs' name for it), so only ${keras} runs, as Keras calls only an overridden on_train_batch_${keras.endsWith('End') ? 'end' : 'begin'}. ` +
-        `Move the code of ${tfjs} into ${keras} (or call this.${tfjs}(batch, logs) from it).`,
-    );
-    return;
   }
 }
 
@@ -227,8 +202,8 @@ export class CallbackList {
 
   /**
    * Calls `hook` of each callback in order, awaiting each. Given Keras' batch hook and then its tfjs
-   * alias (`['onTrainBatchEnd', 'onBatchEnd']`), each callback runs the first of them it has, so
-   * one batch calls its code once (see {@link CustomCallbackArgs.onBatchEnd}).
+   * alias (`['onTrainBatchEnd', 'onBatchEnd']`), each callback runs one of them, the most derived
+   * definition's (Keras' at one level), so one batch calls its code once (see {@link CustomCallbackArgs.onBatchEnd}).
    */
   async call(hook: 'onTrainBegin' | 'onTrainEnd' | 'onTestBegin' | 'onTestEnd', logs?: Logs): Promise<void>;
   async call(hook: 'onEpochBegin' | 'onEpochEnd', index: number, logs?: Logs): Promise<void>;
@@ -239,7 +214,7 @@ export class CallbackList {
     // The logs get tfjs' names only when a hook will see them (evaluate returns its logs).
     let given: (number | Logs)[] | undefined;
     for (const callback of this.#callbacks) {
-      const name = hooks.find((h) => callback[h]);
+      const name = hookToRun(callback, hooks);
       if (name === undefined) continue;
       const fn = callback[name] as (...args: unknown[]) => unknown;
       given ??= args.filter((a) => a !== undefined).map((a) => (typeof a === 'object' ? withTfjsLogNames(a) : a));

@@ -40,9 +40,46 @@ describe('km.data.func, as tfjs-data 4.22 reads a function', () => {
     expect(i).toBe(8);
   });
 
-  it('names the fix for a non-function or a function that returns no iterator result', async () => {
+  it("reads a missing done as false and ends at a truthy done, with or without a value, as tfjs' func does", async () => {
+    /** A function returning `results` in turn, then `{ done: true }`. */
+    const calls = (results: readonly object[]) => {
+      let i = 0;
+      return () => (results[i++] ?? { done: true }) as IteratorResult<unknown>;
+    };
+    const cases: object[][] = [
+      [{ value: 1 }, { value: 2 }],
+      [{ value: 1, done: false }, { done: true }, { value: 9 }],
+      [{ value: 1, done: false }, { value: 5, done: 1 }],
+      [{ value: 1, done: 0 }, { value: null }, { value: { xs: [1], ys: [0] } }],
+    ];
+    for (const results of cases) {
+      const ours = await km.data.func(calls(results)).take(5).toArray();
+      expect(ours).toEqual(await tfd.func(calls(results) as () => IteratorResult<number>).take(5).toArray());
+    }
+    expect(await km.data.func(calls(cases[0])).toArray()).toEqual([1, 2]);
+    expect(await km.data.func(calls(cases[1])).toArray()).toEqual([1]);
+  });
+
+  it('names the fix for a non-function or a function that returns no iterator result, quoting what it returned', async () => {
     expect(() => km.data.func(3 as never)).toThrow(/km.data.func\(f\) needs a function. Received: number/);
-    await expect(km.data.func(() => 5 as never).toArray()).rejects.toThrow(/f returned number; expected an iterator result \{ value, done \}/);
-    await expect(km.data.func(() => null as never).toArray()).rejects.toThrow(/f returned null/);
+    const fix = ' Return { value: element } (done defaults to false) per element, and { done: true } at the end.';
+    const returned = async (r: unknown) => (await km.data.func(() => r as never).toArray().then(() => 'no error', (e: Error) => e.message));
+    expect(await returned(5)).toBe(`km.data.func(f): f must return an iterator result { value, done } (or a promise of one), but returned number 5.${fix}`);
+    expect(await returned(null)).toBe(`km.data.func(f): f must return an iterator result { value, done } (or a promise of one), but returned null.${fix}`);
+    expect(await returned(undefined)).toMatch(/but returned undefined\./);
+    expect(await returned('ab')).toMatch(/but returned string "ab"\./);
+    expect(await returned([1, 2])).toMatch(/but returned an array of 2\./);
+    // The element returned bare, which tfjs would read as undefined elements forever.
+    expect(await returned({ xs: [1], ys: [0] })).toBe(`km.data.func(f): f must return an iterator result { value, done } (or a promise of one), but returned an object with neither a value nor a done key (keys: 'xs', 'ys').${fix}`);
+    expect(await returned({})).toMatch(/neither a value nor a done key \(keys: none\)/);
+    await expect(km.data.func(async () => 7 as never).toArray()).rejects.toThrow(/but returned number 7\./);
   });
 });
+
+// Typechecked only: the forms tfjs accepts need no cast.
+export const funcTypes = [
+  km.data.func(() => ({ value: 1 })),
+  km.data.func(() => ({ done: true })),
+  km.data.func<number>(() => (Math.random() < 0.5 ? { value: 1, done: false } : { value: null, done: true })),
+  km.data.func(async () => ({ value: [1, 2] })),
+];

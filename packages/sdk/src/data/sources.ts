@@ -51,28 +51,46 @@ export function generator<T>(fn: () => Source<T>): Dataset<T> {
   });
 }
 
+/** What `km.data.func`'s function returns: an element (`done` false or missing), or the end (`done: true`, its `value` dropped). */
+export type FuncResult<T> = { value: T; done?: false } | { done: true; value?: unknown };
+
+/** How an error quotes what `f` returned: its type, with the value or an object's keys. */
+function describeReturned(result: unknown): string {
+  if (result === null || result === undefined) return String(result);
+  if (Array.isArray(result)) return `an array of ${result.length}`;
+  if (typeof result === 'object') return `an object with neither a value nor a done key (keys: ${Object.keys(result).map((k) => `'${k}'`).join(', ') || 'none'})`;
+  if (typeof result === 'function') return 'a function';
+  return `${typeof result} ${typeof result === 'string' ? JSON.stringify(result.slice(0, 40)) : String(result)}`;
+}
+
 /**
  * TensorFlow.js' `tf.data.func`: a dataset whose every element comes from one call of `f`,
- * which returns an iterator result (`{ value, done }`, or a promise of one). The dataset ends at
- * the first `done: true` (its `value` is dropped). `f` keeps its own state, so a second pass over
- * the dataset goes on from where `f` is; its `size` is unknown (`null`), as in tfjs.
+ * which returns an iterator result (`{ value, done }`, or a promise of one). As in tfjs and the
+ * JS iterator protocol, a missing `done` means false (`{ value }` is an element), and the dataset
+ * ends at the first truthy `done` (its `value`, if any, is dropped). `f` keeps its own state, so a
+ * second pass over the dataset goes on from where `f` is; its `size` is unknown (`null`), as in tfjs.
  *
  * @example
  * ```ts
  * let i = 0;
- * const ds = km.data.func(() => (i < 100 ? { value: { xs: [i / 100], ys: [i++ % 2] }, done: false } : { value: null, done: true }));
+ * const ds = km.data.func(() => (i < 100 ? { value: { xs: [i / 100], ys: [i++ % 2] } } : { done: true }));
  * ```
  */
-export function func<T>(f: () => IteratorResult<T> | Promise<IteratorResult<T>>): Dataset<T> {
+export function func<T>(f: () => FuncResult<T> | Promise<FuncResult<T>>): Dataset<T> {
   if (typeof f !== 'function') throw new Error(`km.data.func(f) needs a function. Received: ${typeof f}. Pass one that returns { value, done }, e.g. () => ({ value: next(), done: false }).`);
   return new Dataset(async function* () {
     for (;;) {
-      const result = await f();
-      if (result === null || typeof result !== 'object' || !('done' in result)) {
-        throw new Error(`km.data.func(f): f returned ${result === null ? 'null' : typeof result}; expected an iterator result { value, done }. Return { value: element, done: false } per element and { value: null, done: true } at the end.`);
+      const result: unknown = await f();
+      // tfjs would yield undefined forever here; an element returned bare ({ xs, ys }) is the likely mistake.
+      if (result === null || typeof result !== 'object' || Array.isArray(result) || !('value' in result || 'done' in result)) {
+        throw new Error(
+          `km.data.func(f): f must return an iterator result { value, done } (or a promise of one), but returned ${describeReturned(result)}. ` +
+            'Return { value: element } (done defaults to false) per element, and { done: true } at the end.',
+        );
       }
-      if (result.done) return;
-      yield result.value;
+      const next = result as { value?: T; done?: unknown };
+      if (next.done) return;
+      yield next.value as T;
     }
   });
 }

@@ -242,16 +242,20 @@ function describe(value: unknown): string {
  * object keyed by name; what each one is called in messages comes back beside it. Outputs marked
  * in `noLoss` (compiled without a loss) may go without targets, as Keras 3 lets them: null in the
  * list, left out of the object, or a list (or one tensor) of only the other outputs' targets.
+ * Outputs marked in `metricsRead` (no loss, but metrics that read targets) need theirs, so one
+ * tensor is not taken as the others' targets when such an output would go without.
  */
-export function tensorsFor(value: unknown, names: readonly string[], what: string, kind: 'inputs' | 'outputs', noLoss: readonly boolean[] = []): { tensors: unknown[]; labels: string[] } {
+export function tensorsFor(value: unknown, names: readonly string[], what: string, kind: 'inputs' | 'outputs', noLoss: readonly boolean[] = [], metricsRead: readonly boolean[] = []): { tensors: unknown[]; labels: string[] } {
   const list = names.map((n) => `'${n}'`).join(', ');
   const withLoss = names.filter((_, k) => !noLoss[k]);
   const optional = withLoss.length < names.length;
-  const skip = optional ? ` Outputs without a loss [${names.filter((_, k) => noLoss[k]).map((n) => `'${n}'`).join(', ')}] may go without targets: null in the list, left out of the object, or a list of the others' targets only [${withLoss.map((n) => `'${n}'`).join(', ')}].` : '';
+  const skippable = names.filter((_, k) => noLoss[k] && !metricsRead[k]);
+  const skip = skippable.length > 0 ? ` Outputs without a loss [${skippable.map((n) => `'${n}'`).join(', ')}] may go without targets: null in the list, left out of the object, or a list of the others' targets only [${withLoss.map((n) => `'${n}'`).join(', ')}].` : '';
   const fix = `Pass ${names.length === 1 ? 'one tensor' : `a list of ${names.length} tensors in that order, or an object keyed by those names`}.${skip}`;
   if (isNumberArray(value)) throw new Error(`${what} must be a km.Tensor; received ${describeNonTensor(value)}.`);
-  // Keras 3's partial targets: only the outputs that have a loss, in order.
-  const partial = optional && (Array.isArray(value) ? value.length === withLoss.length : !isRecord(value) && withLoss.length === 1);
+  // Keras 3's partial targets: only the outputs that have a loss, in order. One tensor for a model
+  // whose other outputs need targets too is more likely all outputs' targets in one than a partial list.
+  const partial = optional && (Array.isArray(value) ? value.length === withLoss.length : !isRecord(value) && withLoss.length === 1 && !metricsRead.some(Boolean));
   if (partial) {
     const given: unknown[] = Array.isArray(value) ? value : [value];
     const tensors: unknown[] = [];

@@ -5,7 +5,7 @@ import { bufferCopy, deviceTensor, unreadBufferOn } from './device_tensor.js';
 import { forwardPass } from './step.js';
 import { firstNonFinite } from '../backend/non_finite.js';
 import { checkPositiveInt, checkSameLength, checkTensor, nonFiniteError } from './validate_data.js';
-import { modelInputValues } from './model_input_values.js';
+import { declaredInputDTypes, modelInputValues } from './model_input_values.js';
 import { modelOutputs, tensorsFor } from './outputs.js';
 import { checkOptions } from '../utils/options.js';
 import { checkStatefulBatches } from './stateful.js';
@@ -34,7 +34,8 @@ export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'para
   });
   // Another model's unread predictions on this backend (an encoder's codes) are copied on the device.
   const xOnDevice = xs.map((x) => unreadBufferOn(backend, x));
-  const xValues = xs.map((x, k) => (xOnDevice[k] === undefined ? modelInputValues(graph, x, k, xsIn.labels[k]) : null));
+  const declared = declaredInputDTypes(target.model);
+  const xValues = xs.map((x, k) => (xOnDevice[k] === undefined ? modelInputValues(graph, x, k, xsIn.labels[k], declared[k]) : null));
   const n = xs[0].shape[0];
   if (!training) checkStatefulBatches(graph.layers, 'predict', batchSize, n);
   const xRows = xs.map((x) => x.size / n);

@@ -1,7 +1,7 @@
 import { checkNoLossTargets, noLossTargets } from '../metrics/no_loss_targets.js';
 import { resolveLossWeights, type ClassWeightSpec, type LossWeights, type SampleWeightInput } from './sample_weights.js';
 import { checkFinite, checkSameLength, checkTensor, readTensors } from './validate_data.js';
-import { modelInputValues } from './model_input_values.js';
+import { declaredInputDTypes, modelInputValues } from './model_input_values.js';
 import { tensorsFor, type OutputSpec } from './outputs.js';
 import type { TrainingTarget } from './training_target.js';
 
@@ -27,7 +27,7 @@ export async function prepare(target: TrainingTarget, xIn: unknown, yIn: unknown
   await readTensors([xIn, yIn, sampleWeight]);
   const { graph, outputs } = target;
   const xsIn = tensorsFor(xIn, graph.inputNames, xName, 'inputs');
-  const ysIn = tensorsFor(yIn, outputs.map((o) => o.name), yName, 'outputs', outputs.map((o) => o.loss === null));
+  const ysIn = tensorsFor(yIn, outputs.map((o) => o.name), yName, 'outputs', outputs.map((o) => o.loss === null), outputs.map((o) => o.loss === null && readsTargets(o)));
   const xs = xsIn.tensors.map((t, k) => checkTensor(t, xsIn.labels[k]));
   // An output without a loss or metrics reads no targets: any given are ignored, as Keras does.
   const ys = ysIn.tensors.map((t, k) => (readsTargets(outputs[k]) ? checkTensor(outputs[k].loss === null ? (t ?? missingTargets(outputs[k], ysIn.labels[k])) : t, ysIn.labels[k]) : null));
@@ -51,6 +51,7 @@ export async function prepare(target: TrainingTarget, xIn: unknown, yIn: unknown
   xs.forEach((x, k) => checkFinite(x, xsIn.labels[k]));
   ys.forEach((y, k) => y && checkFinite(y, ysIn.labels[k]));
   const n = xs[0].shape[0];
+  const declared = declaredInputDTypes(target.model);
   const weights = resolveLossWeights(outputs, ys, n, sampleWeight, classWeight);
   const yValues = ys.map((y, k) => {
     if (!y) return new Float32Array(0);
@@ -62,7 +63,7 @@ export async function prepare(target: TrainingTarget, xIn: unknown, yIn: unknown
     return loss.transformTargets ? loss.transformTargets(raw, shape, n) : raw;
   });
   return {
-    xs: xs.map((x, k) => modelInputValues(graph, x, k, xsIn.labels[k])),
+    xs: xs.map((x, k) => modelInputValues(graph, x, k, xsIn.labels[k], declared[k])),
     ys: yValues,
     order: Int32Array.from({ length: n }, (_, i) => i),
     xRows: xs.map((x) => x.size / n),

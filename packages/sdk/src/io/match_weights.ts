@@ -7,13 +7,25 @@ import { baseConfigHint } from './custom_layer_config.js';
 /** The model's weights made from saved ones, in `weightOrder`, or why the saved ones do not fit. */
 type Pairing = { tensors: Tensor[] } | { problem: string };
 
+/** Ends the message of an int32 weight that a layer not declaring an int32 input was given: tfjs' cause, and the two ways out. */
+const INT32_WEIGHTS_CAUSE =
+  ": tfjs 4.22 saves a layer's weights as int32 when it gives the layer the dtype of an int32 model input (its inputDType: 'int32'). " +
+  "Give the layer inputDType: 'int32', as the saved model's had, to load them as the float32 values they hold, or re-save from tfjs with tf.layers.inputLayer({ shape, dtype: 'int32' }) in front of the layers instead of inputDType";
+
 /** The tensor for one layer weight from a saved weight, or why it does not fit. */
 function tensorFor(found: NamedWeight, layer: Layer, spec: WeightSpec): Tensor | string {
   if (!sameShape(found.shape, spec.shape)) {
     return `weight '${found.name}' has shape [${found.shape.join(', ')}] in the manifest, but layer '${layer.name}' (${layer.className}) expects [${spec.shape.join(', ')}] for '${spec.name}'${baseConfigHint(layer)}`;
   }
-  if (!(found.values instanceof Float32Array)) return `weight '${found.name}' is stored as int32, but layer '${layer.name}' expects float32 weights`;
-  return new Tensor(found.values, spec.shape, 'float32');
+  if (found.values instanceof Float32Array) return new Tensor(found.values, spec.shape, 'float32');
+  // tfjs computed with these whole numbers (an Embedding's matrix given inputDType), which float32 holds exactly up to 2^24.
+  if (layer.declaredInputDType === 'int32') return new Tensor(Float32Array.from(found.values), spec.shape, 'float32');
+  return `weight '${found.name}' is stored as int32, but layer '${layer.name}' expects float32 weights${INT32_WEIGHTS_CAUSE}`;
+}
+
+/** The message of a saved weight that does not fit by name, with a closing word unless it names its own fix. */
+function byNameProblem(where: string, problem: string): string {
+  return `${where}: ${problem}.${problem.endsWith(INT32_WEIGHTS_CAUSE) ? '' : ' The weights do not belong to this topology.'}`;
 }
 
 /** Each layer weight paired with the saved weight of its name; every saved weight must be used. */
@@ -51,7 +63,7 @@ export function pairByPosition(layers: readonly Layer[], saved: readonly NamedWe
  */
 export function weightsByName(layers: readonly Layer[], saved: readonly NamedWeight[], where: string): Tensor[] {
   const byName = pairByName(layers, saved);
-  if ('problem' in byName) throw new Error(`${where}: ${byName.problem}. The weights do not belong to this topology.`);
+  if ('problem' in byName) throw new Error(byNameProblem(where, byName.problem));
   return byName.tensors;
 }
 

@@ -26,9 +26,12 @@ import type { NamedWeight } from './weights.js';
 
 const ITERATIONS = 'iter';
 
+/** useEma's moving average: kept for the current layout only (it restarts from the weights after a new one), so never set aside. */
+const AVERAGE: StateSlot = { name: 'average' };
+
 function slotsOf(optimizer: Optimizer): StateSlot[] {
   // useEma's moving average and the gradient accumulator, under Keras 3's names, after the optimizer's own state.
-  const average = optimizer.ema ? [{ name: 'average' }] : [];
+  const average = optimizer.ema ? [AVERAGE] : [];
   const accumulator = optimizer.gradientAccumulationSteps ? [GRADIENT_ACCUMULATOR] : [];
   return [...optimizer.declareSlots(), ...average, ...accumulator];
 }
@@ -52,6 +55,24 @@ function bufferOf(optimizer: Optimizer, name: string): number {
 export interface StateOwner {
   readonly name: string;
   readonly shape: readonly number[];
+  /** What the optimizer keys the weight's state by, where that is not the owner itself. */
+  readonly key?: object;
+}
+
+function keyOf(w: StateOwner): object {
+  return w.key ?? w;
+}
+
+/**
+ * Where the state set aside for `w` in slot `s` is: a buffer, `'zeros'` for a slot kerasm does not
+ * keep (saved as zeros, as for a trainable weight), or null when there is none (no state is set
+ * aside for `w`, or the slot is the moving average, which only the current layout has).
+ */
+function setAsideSource(optimizer: Optimizer, s: StateSlot, w: StateOwner): number | 'zeros' | null {
+  if (s === AVERAGE) return null;
+  const aside = optimizer.setAsideState(keyOf(w));
+  if (aside.size === 0) return null;
+  return s.kept === false ? 'zeros' : (aside.get(s.name) ?? null);
 }
 
 /** The optimizer's state as named tensors in tfjs' order (`iter`, then each state for every trainable weight). */
@@ -66,7 +87,8 @@ export async function optimizerWeights(optimizer: Optimizer, layers: readonly La
 export async function stateWeights(optimizer: Optimizer, trainable: readonly StateOwner[], frozen: readonly StateOwner[], backend: Backend): Promise<NamedWeight[]> {
   const out: NamedWeight[] = [{ name: ITERATIONS, shape: [], values: Int32Array.of(optimizer.batchesApplied), group: 'optimizer' }];
   for (const s of slotsOf(optimizer)) {
-    const id = s.kept === false ? 0 : bufferOf(optimizer, s.name);
+    // With no trainable weight there may be no layout, and so no buffer, at all (a frozen model).
+    const id = s.kept === false || trainable.length === 0 ? 0 : bufferOf(optimizer, s.name);
     const total = trainable.reduce((n, w) => n + shapeSize(savedShape(s, w)), 0);
     // One read per state buffer, without blocking: GPU backends cannot always read synchronously.
     const state = id ? ((await backend.readAsync(id, total, 'float32')) as Float32Array) : new Float32Array(total);
@@ -80,19 +102,20 @@ export async function stateWeights(optimizer: Optimizer, trainable: readonly Sta
       offset += size;
     }
     for (const w of frozen) {
-      const aside = optimizer.setAsideState(w).get(s.name);
-      if (!aside) continue;
+      const aside = setAsideSource(optimizer, s, w);
+      if (aside === null) continue;
       const shape = savedShape(s, w);
-      const values = (await backend.readAsync(aside, shapeSize(shape), 'float32')) as Float32Array;
+      const values = aside === 'zeros' ? new Float32Array(shapeSize(shape)) : ((await backend.readAsync(aside, shapeSize(shape), 'float32')) as Float32Array);
       out.push({ name: stateName(s, w), shape, values: divisor === 1 ? values : values.map((x) => x / divisor), group: 'optimizer' });
     }
   }
   return out;
 }
 
-/** The names and shapes {@link stateWeights} gives for `trainable`, in its order (`iter` first), read from no buffer. */
-export function stateWeightSpecs(optimizer: Optimizer, trainable: readonly StateOwner[]): { name: string; shape: number[] }[] {
-  return [{ name: ITERATIONS, shape: [] }, ...slotsOf(optimizer).flatMap((s) => trainable.map((w) => ({ name: stateName(s, w), shape: savedShape(s, w) })))];
+/** The names and shapes {@link stateWeights} gives for `trainable` and `frozen`, in its order (`iter` first), read from no buffer. */
+export function stateWeightSpecs(optimizer: Optimizer, trainable: readonly StateOwner[], frozen: readonly StateOwner[] = []): { name: string; shape: number[] }[] {
+  const spec = (s: StateSlot, w: StateOwner) => ({ name: stateName(s, w), shape: savedShape(s, w) });
+  return [{ name: ITERATIONS, shape: [] }, ...slotsOf(optimizer).flatMap((s) => [...trainable.map((w) => spec(s, w)), ...frozen.filter((w) => setAsideSource(optimizer, s, w) !== null).map((w) => spec(s, w))])];
 }
 
 /**
@@ -137,7 +160,7 @@ function stateWrites(optimizer: Optimizer, trainable: readonly StateOwner[], fro
   const writes: (() => void)[] = [];
   const unused = new Set([...saved.keys()].filter((name) => name !== ITERATIONS));
   for (const s of slotsOf(optimizer)) {
-    const id = s.kept === false ? 0 : bufferOf(optimizer, s.name);
+    const id = s.kept === false || trainable.length === 0 ? 0 : bufferOf(optimizer, s.name);
     const divisor = s.savedDivisor?.() ?? 1;
     const scaled = (values: Float32Array) => (divisor === 1 ? values : Float32Array.from(values, (x) => x * divisor));
     let offset = 0;
@@ -164,13 +187,26 @@ function stateWrites(optimizer: Optimizer, trainable: readonly StateOwner[], fro
       if (id) writes.push(() => backend.write(backend.view(id, at, size), values));
     }
     // A frozen weight's state, saved while the layer was frozen: kept aside until it is unfrozen.
+    if (s === AVERAGE) continue;
     for (const w of frozen) {
       const name = stateName(s, w);
       const tensor = saved.get(name);
-      if (!tensor || !id || !(tensor.values instanceof Float32Array) || tensor.values.length !== shapeSize(savedShape(s, w))) continue;
+      const size = shapeSize(savedShape(s, w));
+      const weight = { key: keyOf(w), shape: w.shape };
+      if (s.kept === false) {
+        // Saved as zeros (tfjs keeps it), kept by no buffer here.
+        if (tensor) unused.delete(name);
+        continue;
+      }
+      if (!tensor) {
+        // A restart (iter 0) restarts what is set aside too.
+        if (iterations === 0 && optimizer.setAsideState(weight.key).size > 0) writes.push(() => optimizer.setAside(weight, s.name, new Float32Array(size).fill(s.initialValue ?? 0)));
+        continue;
+      }
+      if (!(tensor.values instanceof Float32Array) || tensor.values.length !== size) continue;
       unused.delete(name);
       const values = scaled(tensor.values);
-      writes.push(() => optimizer.setAside(w, s.name, values));
+      writes.push(() => optimizer.setAside(weight, s.name, values));
     }
   }
   if (unused.size > 0) {

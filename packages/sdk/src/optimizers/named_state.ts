@@ -26,14 +26,46 @@ function iterationsTensor(optimizer: Optimizer): NamedTensor {
   return { name: ITERATIONS, tensor: tensor(Int32Array.of(optimizer.batchesApplied), [], 'int32') };
 }
 
+/** The weights an optimizer keeps state for, as `getWeights()` lists them. */
+export interface StateHolders {
+  /** The weights of the layout its updates use (its model's trainable weights), in that order. */
+  readonly laidOut: readonly StateOwner[];
+  /** The other weights it keeps state for (frozen since they trained, or another model's), in their model's order. */
+  readonly setAside: readonly StateOwner[];
+}
+
 /**
- * `optimizer.getWeights()`: `iter`, then each state for every weight of `owners` (the optimizer's
- * layout), in tfjs' order. Before the first update, or with no layout, only `iter`, as tfjs.
+ * `optimizer.getWeights()`: `iter`, then each state for every weight of `holders`, in tfjs'
+ * order. Before the first update, or with no state, only `iter`, as tfjs.
  */
-export async function namedState(optimizer: Optimizer, backend: Backend | null, owners: readonly StateOwner[] | null): Promise<NamedTensor[]> {
-  if (!backend || !owners || optimizer.batchesApplied === 0) return [iterationsTensor(optimizer)];
-  const weights = await stateWeights(optimizer, owners, [], backend);
+export async function namedState(optimizer: Optimizer, backend: Backend | null, holders: StateHolders | null, released: boolean): Promise<NamedTensor[]> {
+  const call = `${optimizer.className}.getWeights`;
+  if (released && optimizer.batchesApplied > 0) throw releasedError(optimizer, call, 'list');
+  if (!backend || !holders || optimizer.batchesApplied === 0) return [iterationsTensor(optimizer)];
+  checkDistinctNames(optimizer, holders, call);
+  const weights = await stateWeights(optimizer, holders.laidOut, holders.setAside, backend);
   return weights.map((w) => ({ name: w.name, tensor: w.values instanceof Int32Array ? tensor(w.values, w.shape, 'int32') : tensor(w.values, w.shape, 'float32') }));
+}
+
+/** After `detach` freed everything: what happened, and what to do instead. */
+function releasedError(optimizer: Optimizer, call: string, verb: 'list' | 'set'): Error {
+  return new Error(
+    `${call}: ${optimizer.className}'s state was freed when the model it trained was disposed or compiled with another optimizer, so there is none to ${verb}; only its update count (${optimizer.batchesApplied}) is left. ` +
+      (verb === 'list'
+        ? 'Call getWeights before model.dispose() or the new compile, or use the optimizer the model is compiled with now (model.optimizer).'
+        : 'Set the state into the optimizer the model is compiled with now (model.optimizer), or compile a model with this one again and build it (model.fit, model.predict, or model.getWeights()), then call setWeights.'),
+  );
+}
+
+/** Two weights of one name would give their states one name: refused, as `model.save` refuses them. */
+function checkDistinctNames(optimizer: Optimizer, holders: StateHolders, call: string): void {
+  const seen = new Set<string>();
+  const repeated = [...holders.laidOut, ...holders.setAside].find(({ name }) => seen.has(name) || !seen.add(name))?.name;
+  if (repeated === undefined) return;
+  throw new Error(
+    `${call}: two weights ${optimizer.className} keeps state for are named '${repeated}' (a nested model holding a layer named like one outside it, or models sharing the optimizer), so their states would have one name; model.save refuses such a model too. ` +
+      'Give the layers distinct names (e.g. km.layers.dense({ units, name: \'head\' })).',
+  );
 }
 
 /** Reads every entry of a `setWeights` list to the host, checking its form and that its values are finite. */
@@ -62,10 +94,11 @@ export async function readNamedTensors(list: unknown, call: string): Promise<Nam
 
 /**
  * `optimizer.setWeights(list)`: checks `entries` against the state `getWeights()` lists for
- * `owners` (count, names, shapes, `iter`), then writes them all; on an error nothing changes.
+ * `holders` (count, names, shapes, `iter`), then writes them all; on an error nothing changes.
  * `[iter]` alone with `iter` 0 (tfjs' list before its first update) restarts the state.
  */
-export function setNamedState(optimizer: Optimizer, backend: Backend | null, owners: readonly StateOwner[] | null, entries: readonly NamedWeight[], call: string): void {
+export function setNamedState(optimizer: Optimizer, backend: Backend | null, holders: StateHolders | null, released: boolean, entries: readonly NamedWeight[], call: string): void {
+  if (holders) checkDistinctNames(optimizer, holders, call);
   const names = entries.map((e) => e.name);
   const repeated = names.find((name, i) => names.indexOf(name) !== i);
   if (repeated !== undefined) throw new Error(`${call}: '${repeated}' appears more than once. Pass each state once, as getWeights() lists them.`);
@@ -77,27 +110,28 @@ export function setNamedState(optimizer: Optimizer, backend: Backend | null, own
   if (iter.values.length !== 1 || !Number.isInteger(iterations) || iterations < 0) {
     throw new Error(`${call}: '${ITERATIONS}' must be a scalar whole number ≥ 0 (the updates applied). Received: shape [${iter.shape.join(', ')}], values [${Array.from(iter.values.slice(0, 4)).join(', ')}${iter.values.length > 4 ? ', ...' : ''}].`);
   }
-  if (!backend || !owners) {
-    // Before the optimizer is laid out for a model, the only state it has is a count of 0 updates.
-    if (entries.length === 1 && iterations === 0 && optimizer.batchesApplied === 0) return;
+  const restart = entries.length === 1 && iterations === 0;
+  if (!backend || !holders) {
+    // Without state the only thing to set is a count of 0 updates (a later attach starts there anyway).
+    if (restart) {
+      optimizer.batchesApplied = 0;
+      return;
+    }
+    if (released) throw releasedError(optimizer, call, 'set');
     throw new Error(
       `${call}: ${optimizer.className} holds no state yet, so there is nothing to set: its state is laid out for a model's trainable weights when the model first runs with it. ` +
         'Compile a model with this optimizer and build it (model.fit, model.predict, or model.getWeights() builds it), then call setWeights.',
     );
   }
-  const expected = stateWeightSpecs(optimizer, owners);
-  const restart = entries.length === 1 && iterations === 0;
-  if (!restart && entries.length !== expected.length) {
-    throw new Error(
-      `${call}: the list holds ${entries.length} tensors, but ${optimizer.className}'s state for its model's ${owners.length} trainable weights is ${expected.length}: ${quote(expected.map((e) => e.name))}. ` +
-        `Received: ${quote(names)}. Pass the list getWeights() returns for the same model.`,
-    );
-  }
+  const expected = stateWeightSpecs(optimizer, holders.laidOut, holders.setAside);
   const shapes = new Map(expected.map((e) => [e.name, e.shape]));
   for (const entry of entries) {
     const shape = shapes.get(entry.name);
     if (!shape) {
-      throw new Error(`${call}: '${entry.name}' names no state of ${optimizer.className} for its model's trainable weights. Expected names: ${quote(expected.map((e) => e.name))}. Rename the model's layers as in the list's model, or pass this model's getWeights().`);
+      throw new Error(
+        `${call}: '${entry.name}' names no state of ${optimizer.className}, which keeps state for ${describeHolders(holders)}. Expected names: ${quote(expected.map((e) => e.name))}. ` +
+          "Rename the model's layers as in the list's model, or pass this model's getWeights(). A layer frozen since the model was built has no state yet: set its trainable to true, build the model (model.getWeights()), call setWeights, then freeze it again.",
+      );
     }
     if (entry.name === ITERATIONS) continue;
     if (shape.length !== entry.shape.length || shape.some((d, i) => d !== entry.shape[i])) {
@@ -105,8 +139,21 @@ export function setNamedState(optimizer: Optimizer, backend: Backend | null, own
     }
     if (!(entry.values instanceof Float32Array)) throw new Error(`${call}: '${entry.name}' is int32; optimizer state is float32.`);
   }
-  restoreStateWeights(optimizer, owners, [], backend, new Map(entries.map((e) => [e.name, e])), call);
+  // After the names: an unknown name says more than the count it also changes.
+  if (!restart && entries.length !== expected.length) {
+    throw new Error(
+      `${call}: the list holds ${entries.length} tensors, but ${optimizer.className}'s state for ${describeHolders(holders)} is ${expected.length}: ${quote(expected.map((e) => e.name))}. ` +
+        `Received: ${quote(names)}. Pass the list getWeights() returns for the same model.`,
+    );
+  }
+  restoreStateWeights(optimizer, holders.laidOut, holders.setAside, backend, new Map(entries.map((e) => [e.name, e])), call);
   if (!restart) markOptimizerRestored(optimizer);
+}
+
+/** "its model's 2 trainable weights and 2 set aside for frozen layers", for the errors. */
+function describeHolders(holders: StateHolders): string {
+  const trained = `its model's ${holders.laidOut.length} trainable weights`;
+  return holders.setAside.length > 0 ? `${trained} and ${holders.setAside.length} set aside (frozen layers', or another model's)` : trained;
 }
 
 function quote(names: readonly string[]): string {

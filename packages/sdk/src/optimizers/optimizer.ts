@@ -6,7 +6,7 @@ import { slotShape, type AllocatedSlot, type StateSlot } from './state_slots.js'
 import { sameWeights, StateLayouts, type OptimizedWeight, type StateLayout } from './state_layouts.js';
 import { UnchangedWeights } from './unchanged_weights.js';
 import { emaSettings, WeightAverage, type EmaArgs, type EmaSettings } from './weight_average.js';
-import { namedState, readNamedTensors, setNamedState, type NamedTensor, type NamedTensorLike } from './named_state.js';
+import { namedState, readNamedTensors, setNamedState, type NamedTensor, type NamedTensorLike, type StateHolders } from './named_state.js';
 import type { StateOwner } from '../io/optimizer_weights.js';
 
 export type { OptimizedWeight } from './state_layouts.js';
@@ -58,6 +58,8 @@ export abstract class Optimizer {
   #state = new StateLayouts();
   /** The weights the latest `apply` left unchanged, ready for the next step that leaves the same ones. */
   #unchanged: UnchangedWeights | null = null;
+  /** Whether `detach` freed all the state (its model disposed, or compiled with another optimizer), until the next `attach`. */
+  #released = false;
 
   constructor(className: string, args: OptimizerArgs, defaultLearningRate: number) {
     const lr = args.learningRate ?? defaultLearningRate;
@@ -153,6 +155,7 @@ export abstract class Optimizer {
       this.iterations = 0;
       this.accumulatedBatches = 0;
     }
+    this.#released = false;
     const layout = this.#state.use(backend, this.#declaredSlots(), weights);
     this.#views.clear();
     this.#size = layout.sizes.reduce((n, size) => n + size, 0);
@@ -174,10 +177,10 @@ export abstract class Optimizer {
   }
 
   /** Sets `values` aside as slot `name`'s state for a weight outside the layout (restoring a saved frozen layer's). */
-  setAside(key: object, name: string, values: Float32Array): void {
+  setAside(weight: OptimizedWeight, name: string, values: Float32Array): void {
     const backend = this.#state.backend;
     if (!backend) throw new Error(`${this.className} is not attached to a model; compile the model with it first.`);
-    this.#state.setAside(backend, key, name, values);
+    this.#state.setAside(backend, weight, name, values);
   }
 
   /** The layout the updates use, or null when none is attached. */
@@ -216,6 +219,7 @@ export abstract class Optimizer {
     // What kept another layout's weights unchanged may point into state just freed.
     if (this.#unchanged && this.#unchanged.layout !== this.#layout) this.#releaseUnchanged(backend);
     if (this.#layout) return;
+    this.#released = this.#state.backend === null;
     this.#releaseAverage(backend);
     this.#size = 0;
     this.#views.clear();
@@ -340,11 +344,17 @@ export abstract class Optimizer {
   /**
    * TensorFlow.js' `optimizer.getWeights()`: the state as named tensors, in tfjs' names and order.
    * First `'iter'` (int32 scalar, the updates applied; with `gradientAccumulationSteps`, the batches),
-   * then each state for every trainable weight of the model that used the optimizer last, named
-   * `'<weight>/<state>'` (Adam: all the `m`, then all the `v`). Before the first update, as in tfjs,
-   * the list is `[iter]` alone; so it is for an optimizer no model has used yet. The same tensors
-   * are the optimizer weights `model.save(..., { includeOptimizer: true })` writes (where the state
-   * set aside for a frozen layer's weights is saved too). The tensors are copies.
+   * then each state (Adam: all the `m`, then all the `v`) of every weight the optimizer keeps state
+   * for, named `'<weight>/<state>'`: the trainable weights of the model it was laid out for last,
+   * then the weights of layers frozen since they trained (a GAN's discriminator outside its own
+   * step), whose state it keeps aside for when they train again. That is the list tfjs gives, which
+   * holds every variable it has state for, and the optimizer weights `model.save(..., {
+   * includeOptimizer: true })` writes. An optimizer shared by several models lists the weights of
+   * all of them. Before the first update, as in tfjs, the list is `[iter]` alone; so it is for an
+   * optimizer no model has used yet. The tensors are copies.
+   *
+   * Throws when two of those weights have one name (a nested model with a layer named like one
+   * outside it), as `model.save` does, and when the state was freed with its model.
    *
    * @example
    * ```ts
@@ -355,19 +365,21 @@ export abstract class Optimizer {
    * ```
    */
   async getWeights(): Promise<NamedTensor[]> {
-    return namedState(this, this.#state.backend, this.#stateOwners());
+    return namedState(this, this.#state.backend, this.#stateHolders(), this.#released);
   }
 
   /**
    * TensorFlow.js' `optimizer.setWeights(list)`: restores state that `getWeights()` returned, from
    * kerasm or from a tfjs optimizer of the same kind that trained a model with the same weight
    * names (its tensors may be tfjs tensors). Entries pair with the state by name; the list must hold
-   * `'iter'` and every state `getWeights()` lists, with the same shapes and finite values, or only
-   * `'iter'` at 0 (tfjs' list before its first update), which restarts the state from its initial
-   * values. Anything else is an error naming the entry, and leaves the state as it was.
+   * `'iter'` and every state `getWeights()` lists (a frozen layer's too), with the same shapes and
+   * finite values, or only `'iter'` at 0 (tfjs' list before its first update), which restarts the
+   * state from its initial values. Anything else is an error naming the entry, and leaves the state
+   * as it was.
    *
    * The optimizer must be laid out for a model first: compile the model with it and build it
-   * (`fit`, `predict` or `model.getWeights()`); before that it throws, saying so.
+   * (`fit`, `predict` or `model.getWeights()`); before that it throws, saying so. A layer frozen
+   * since the model was built has no state to set until it trains, or is built trainable once.
    *
    * @example
    * ```ts
@@ -380,15 +392,19 @@ export abstract class Optimizer {
     const call = `${this.className}.setWeights`;
     const entries = await readNamedTensors(weightValues, call);
     // Read after the await: the layout is the one the entries are written into.
-    setNamedState(this, this.#state.backend, this.#stateOwners(), entries, call);
+    setNamedState(this, this.#state.backend, this.#stateHolders(), this.#released, entries, call);
   }
 
-  /** The weights of the current layout, named, as `getWeights` lists their state; null without one. */
-  #stateOwners(): StateOwner[] | null {
-    return this.#layout?.weights.map(({ key, shape }) => {
+  /** The weights with state, named, as `getWeights` lists their state: the current layout's, then those set aside; null without state. */
+  #stateHolders(): StateHolders | null {
+    if (!this.#state.backend) return null;
+    const laidOut = this.#layout?.weights ?? [];
+    const inLayout = new Set(laidOut.map((w) => w.key));
+    const named = ({ key, shape }: OptimizedWeight): StateOwner => {
       if (typeof key.name !== 'string') throw new Error(`${this.className}: its state is laid out for weights that have no names, so it cannot be listed by name. Use it through a model (model.compile({ optimizer })).`);
-      return { name: key.name, shape };
-    }) ?? null;
+      return { name: key.name, shape, key };
+    };
+    return { laidOut: laidOut.map(named), setAside: this.#state.weights.filter((w) => !inLayout.has(w.key)).map(named) };
   }
 
   /** The state buffers this optimizer keeps, in saving order; `attach` allocates them (default: none). */

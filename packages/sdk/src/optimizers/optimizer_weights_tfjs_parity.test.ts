@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as km from '../index.js';
 import { tfjsArtifacts } from '../io/testing/round_trip.js';
 import { Random } from '../utils/random.js';
@@ -28,9 +28,12 @@ beforeAll(async () => {
   tfY = tf.tensor(ys, [SAMPLES, 2]);
 });
 
+/** tfjs' default kernel initializer, seeded, so each run starts from the same weights (the Adam values above are compared at 1e-4). */
+const seeded = (seed: number) => ({ kernelInitializer: tfl.initializers.glorotUniform({ seed }) });
+
 /** A tfjs model, and kerasm's twin loaded from its file: same weight names, same starting values. */
 async function twins(tfjsOptimizer: tf.Optimizer, kerasmOptimizer: km.optimizers.Optimizer): Promise<{ theirs: tfl.LayersModel; ours: km.LayersModel }> {
-  const theirs = tfl.sequential({ layers: [tfl.layers.dense({ units: 4, inputShape: [3], activation: 'tanh' }), tfl.layers.dense({ units: 2 })] });
+  const theirs = tfl.sequential({ layers: [tfl.layers.dense({ units: 4, inputShape: [3], activation: 'tanh', ...seeded(1) }), tfl.layers.dense({ units: 2, ...seeded(2) })] });
   const ours = await km.loadLayersModel(km.io.fromMemory(await tfjsArtifacts(theirs)));
   theirs.compile({ optimizer: tfjsOptimizer, loss: 'meanSquaredError' });
   ours.compile({ optimizer: kerasmOptimizer, loss: 'mse' });
@@ -136,5 +139,110 @@ describe('optimizer.setWeights() takes the other library’s list and training c
     await restarted.fit(tfX, tfY, fitArgs);
     expect(relativeGap(weights(theirs), weights(ours), before)).toBeLessThan(1e-3);
     expect(relativeGap(weights(restarted), weights(ours), before)).toBeGreaterThan(0.05);
+  });
+});
+
+describe("a frozen layer's state moves between the libraries", () => {
+  const ganData = (seed: number) => {
+    const random = new Random(seed);
+    const real = Float32Array.from({ length: 8 * 3 }, () => random.uniform(-1, 1));
+    const z = Float32Array.from({ length: 8 * 2 }, () => random.uniform(-1, 1));
+    return { real, z };
+  };
+
+  it("a GAN discriminator while it is frozen takes tfjs' full list, and its next step is tfjs'", async () => {
+    // tfjs' GAN: the discriminator frozen to compile the combined model, and unfrozen for its own steps
+    // (tfjs 4.22 drops from a model's training the weights frozen since its compile).
+    const g = tfl.sequential({ layers: [tfl.layers.dense({ units: 3, inputShape: [2], ...seeded(3) })] });
+    const d = tfl.sequential({ layers: [tfl.layers.dense({ units: 4, inputShape: [3], activation: 'tanh', ...seeded(4) }), tfl.layers.dense({ units: 1, activation: 'sigmoid', ...seeded(5) })] });
+    const dOptimizer = tf.train.adam(0.02, 0.9, 0.999, 1e-7);
+    d.compile({ optimizer: dOptimizer, loss: 'binaryCrossentropy' });
+    d.trainable = false;
+    const combined = tfl.sequential({ layers: [g, d] });
+    combined.compile({ optimizer: tf.train.adam(0.02), loss: 'binaryCrossentropy' });
+    // kerasm's discriminator, with tfjs' weight names; trained a step of its own, then frozen as in its GAN loop.
+    const ours = await km.loadLayersModel(km.io.fromMemory(await tfjsArtifacts(d)));
+    ours.compile({ optimizer: km.optimizers.adam({ learningRate: 0.02, epsilon: 1e-7 }), loss: 'binaryCrossentropy' });
+    const restarted = await km.loadLayersModel(km.io.fromMemory(await tfjsArtifacts(d)));
+    restarted.compile({ optimizer: km.optimizers.adam({ learningRate: 0.02, epsilon: 1e-7 }), loss: 'binaryCrossentropy' });
+    for (const model of [ours, restarted]) {
+      model.trainable = true;
+      await model.trainOnBatch(km.tensor(ganData(1).real, [8, 3]), km.ones([8, 1]));
+      model.trainable = false;
+      model.predict(km.tensor(ganData(1).real, [8, 3])); // laid out for no weights while frozen
+    }
+    for (let step = 2; step < 5; step++) {
+      const { real, z } = ganData(step);
+      d.trainable = true;
+      await d.trainOnBatch(tf.tensor(real, [8, 3]), tf.ones([8, 1]));
+      await d.trainOnBatch(g.predict(tf.tensor(z, [8, 2])) as tf.Tensor, tf.zeros([8, 1]));
+      d.trainable = false;
+      await combined.trainOnBatch(tf.tensor(z, [8, 2]), tf.ones([8, 1]));
+    }
+    const theirList = await dOptimizer.getWeights();
+    const names = d.weights.map((w) => w.originalName);
+    expect(theirList.map((w) => w.name)).toEqual(['iter', ...['m', 'v'].flatMap((s) => names.map((n) => `${n}/${s}`))]);
+    const trained = d.getWeights().map((w) => km.tensor(w.dataSync() as Float32Array, [...w.shape]));
+    for (const model of [ours, restarted]) model.setWeights(trained);
+    await ours.optimizer!.setWeights(theirList);
+    expect(ours.optimizer!.iterations).toBe(6);
+    expect((await ours.optimizer!.getWeights()).map((w) => w.name)).toEqual(theirList.map((w) => w.name));
+
+    const before = weights(d);
+    const { real } = ganData(5);
+    d.trainable = true;
+    await d.trainOnBatch(tf.tensor(real, [8, 3]), tf.ones([8, 1]));
+    for (const model of [ours, restarted]) {
+      model.trainable = true;
+      await model.trainOnBatch(km.tensor(real, [8, 3]), km.ones([8, 1]));
+    }
+    expect(relativeGap(weights(ours), weights(d), before)).toBeLessThan(1e-3);
+    expect(relativeGap(weights(restarted), weights(d), before)).toBeGreaterThan(0.05);
+  });
+
+  it('with a layer frozen after a step: tfjs lists it and kerasm takes the list; kerasm lists it as tfjs does, and tfjs continues from it', async () => {
+    const { theirs, ours } = await twins(tf.train.adam(0.02, 0.9, 0.999, 1e-7), km.optimizers.adam({ learningRate: 0.02, epsilon: 1e-7 }));
+    const { ours: restarted } = await twins(tf.train.adam(0.02), km.optimizers.adam({ learningRate: 0.02, epsilon: 1e-7 }));
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      for (const model of [ours, restarted]) {
+        await model.fit(x, y, fitArgs);
+        model.layers[1].trainable = false;
+        await model.fit(x, y, fitArgs);
+      }
+      await theirs.fit(tfX, tfY, fitArgs);
+      const theirList = await theirs.optimizer.getWeights();
+      // kerasm's list of its own state has tfjs' names, order and shapes, the frozen layer's included.
+      const ourList = await ours.optimizer!.getWeights();
+      expect(ourList.map((w) => [w.name, w.tensor.shape])).toEqual(theirList.map((w) => [w.name, w.tensor.shape]));
+      const trained = theirs.getWeights().map((w) => km.tensor(w.dataSync() as Float32Array, [...w.shape]));
+      for (const model of [ours, restarted]) model.setWeights(trained);
+      await ours.optimizer!.setWeights(theirList);
+      expect(ours.optimizer!.iterations).toBe(3);
+
+      const before = weights(theirs);
+      await theirs.fit(tfX, tfY, fitArgs);
+      for (const model of [ours, restarted]) {
+        model.layers[1].trainable = true;
+        await model.fit(x, y, fitArgs);
+      }
+      expect(relativeGap(weights(ours), weights(theirs), before)).toBeLessThan(1e-3);
+      expect(relativeGap(weights(restarted), weights(theirs), before)).toBeGreaterThan(0.05);
+
+      // And back: kerasm's list, taken with the layer frozen, into a tfjs twin that continues alike.
+      ours.layers[1].trainable = false;
+      ours.predict(x);
+      const fromUs = await ours.optimizer!.getWeights();
+      const { theirs: twin } = await twins(tf.train.adam(0.02, 0.9, 0.999, 1e-7), km.optimizers.adam());
+      twin.setWeights(ours.getWeights().map((w) => tf.tensor(w.dataSync(), [...w.shape])));
+      await twin.optimizer.setWeights(fromUs.map(({ name, tensor }) => ({ name, tensor: tf.tensor(tensor.dataSync(), [...tensor.shape], tensor.dtype) })));
+      const start = weights(ours);
+      ours.layers[1].trainable = true;
+      await ours.fit(x, y, fitArgs);
+      await twin.fit(tfX, tfY, fitArgs);
+      expect(relativeGap(weights(twin), weights(ours), start)).toBeLessThan(1e-3);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

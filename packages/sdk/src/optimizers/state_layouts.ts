@@ -62,6 +62,8 @@ export class StateLayouts {
   #freedStale: readonly OptimizedWeight[] | null = null;
   /** Layouts kept while stale, because their weight set came back after being freed once. */
   #toggled = new WeakSet<StateLayout>();
+  /** Every weight with state, in its model's weight order as far as the layouts show it (see {@link #place}). */
+  #order: OptimizedWeight[] = [];
 
   /** The backend the state lives on, or null when there is none. */
   get backend(): Backend | null {
@@ -74,6 +76,14 @@ export class StateLayouts {
   }
 
   /**
+   * Every weight there is state for, laid out or set aside, in its model's weight order: each
+   * layout (a model's trainable weights) lists its weights in that order, and so does this list.
+   */
+  get weights(): readonly OptimizedWeight[] {
+    return this.#order;
+  }
+
+  /**
    * Makes `weights` the current layout on `backend`. Each weight's state comes from where it last
    * was; a weight with none starts from the slots' initial values.
    */
@@ -83,6 +93,7 @@ export class StateLayouts {
     const kept = this.#layouts.find((l) => sameWeights(l.weights, weights));
     const layout = kept ?? makeLayout(backend, slots, weights);
     this.#layouts = [layout, ...this.#layouts.filter((l) => l !== layout)];
+    if (!kept) this.#place(weights);
     weights.forEach((w, i) => this.#bringHome(backend, layout, w.key, i));
     // A stashed state of a weight in a kept layout was set aside while it was in the layout: the layout's wins.
     for (const [key, byName] of this.#stash) {
@@ -120,7 +131,9 @@ export class StateLayouts {
   }
 
   /** Sets `values` aside as slot `name`'s state for a weight outside the current layout. */
-  setAside(backend: Backend, key: object, name: string, values: Float32Array): void {
+  setAside(backend: Backend, weight: OptimizedWeight, name: string, values: Float32Array): void {
+    const { key } = weight;
+    if (!this.#order.some((w) => w.key === key)) this.#order.push(weight);
     const home = this.#home.get(key);
     if (home && home !== this.#current) this.#stashFrom(backend, backend, home, key);
     const byName = this.#stash.get(key) ?? new Map<string, StashedState>();
@@ -137,6 +150,12 @@ export class StateLayouts {
    * gone, and the backend forgotten once no state is left.
    */
   detach(keys?: readonly object[]): void {
+    this.#free(keys);
+    this.#order = this.#order.filter((w) => this.#home.has(w.key) || this.#stash.has(w.key));
+  }
+
+  /** {@link detach}'s freeing, before the order of the weights left is updated. */
+  #free(keys?: readonly object[]): void {
     const backend = this.#backend;
     if (!backend) return;
     const gone = (key: object) => keys === undefined || keys.includes(key);
@@ -164,6 +183,29 @@ export class StateLayouts {
     for (const layout of this.#layouts) freeSlots(backend, layout.slots);
     this.#layouts = [];
     this.#backend = null;
+  }
+
+  /**
+   * Records the weights of a new layout in {@link #order}: those already there take the layout's
+   * order among the places they hold, and a new one goes right after the weight before it in the
+   * layout (the first, before the next one already there), so that weights laid out together keep
+   * their model's order, whatever order they first got state in (a layer frozen at the first step).
+   */
+  #place(weights: readonly OptimizedWeight[]): void {
+    const at = new Map(this.#order.map((w, i) => [w.key, i]));
+    const known = weights.filter((w) => at.has(w.key));
+    const places = known.map((w) => at.get(w.key)!).sort((a, b) => a - b);
+    const order = [...this.#order];
+    known.forEach((w, i) => (order[places[i]] = w));
+    if (known.length < weights.length) {
+      weights.forEach((w, i) => {
+        if (at.has(w.key)) return;
+        const next = weights.slice(i + 1).find((later) => at.has(later.key));
+        const position = i > 0 ? order.findIndex((o) => o.key === weights[i - 1].key) + 1 : next ? order.findIndex((o) => o.key === next.key) : order.length;
+        order.splice(position, 0, w);
+      });
+    }
+    this.#order = order;
   }
 
   /**

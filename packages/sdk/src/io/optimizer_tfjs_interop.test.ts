@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
+import { relativeGap, weightValues } from '../testing/continuation_gap.js';
 
 // One batch of 100 MNIST images, trained full-batch so both libraries see the same gradients.
 let x: km.Tensor;
@@ -53,16 +54,6 @@ function withoutOptimizerState<A extends km.io.ModelArtifacts | tf.io.ModelArtif
   return { ...artifacts, weightSpecs: artifacts.weightSpecs!.filter((w) => w.group !== 'optimizer'), weightData: (artifacts.weightData as ArrayBuffer).slice(0, modelBytes) };
 }
 
-const weights = (model: { getWeights(): { dataSync(): ArrayLike<number> }[] }) => model.getWeights().map((w) => Float32Array.from(w.dataSync()));
-
-/** ‖a − b‖ / ‖step taken from `before`‖: compares where two continuations went, relative to how far they went. */
-function relativeGap(a: Float32Array[], b: Float32Array[], before: Float32Array[]): number {
-  let gap = 0;
-  let step = 0;
-  a.forEach((w, i) => w.forEach((v, j) => ((gap += (v - b[i][j]) ** 2), (step += (v - before[i][j]) ** 2))));
-  return Math.sqrt(gap / step);
-}
-
 // tfjs' centered RMSProp divides by √(rms − mg² − ε) where Keras (and kerasm) take √(rms − mg² + ε):
 // tfjs gives NaN wherever the gradient's variance is below ε, so that case compares with ε = 0.
 const cases = [
@@ -81,12 +72,12 @@ describe('optimizer state moves between tfjs-layers 4.22 and kerasm', () => {
     expect(ours.optimizer?.iterations).toBe(3);
     const restarted = await km.loadLayersModel(km.io.fromMemory(withoutOptimizerState(artifacts as km.io.ModelArtifacts, 4 * ours.countParams())));
 
-    const before = weights(theirs);
+    const before = weightValues(theirs);
     await theirs.fit(tfX, tfY, fitArgs);
     await ours.fit(x, y, fitArgs);
     await restarted.fit(x, y, fitArgs);
-    expect(relativeGap(weights(ours), weights(theirs), before)).toBeLessThan(1e-3);
-    expect(relativeGap(weights(restarted), weights(theirs), before)).toBeGreaterThan(0.05);
+    expect(relativeGap(weightValues(ours), weightValues(theirs), before)).toBeLessThan(1e-3);
+    expect(relativeGap(weightValues(restarted), weightValues(theirs), before)).toBeGreaterThan(0.05);
   });
 
   it.each(cases)('$name: kerasm trains and saves, tfjs loads it with its optimizer state and continues as kerasm does', async ({ kerasm }) => {
@@ -96,11 +87,11 @@ describe('optimizer state moves between tfjs-layers 4.22 and kerasm', () => {
     const theirs = await tfl.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
     const restarted = await tfl.loadLayersModel(tf.io.fromMemory(withoutOptimizerState(artifacts as tf.io.ModelArtifacts, 4 * ours.countParams())));
 
-    const before = weights(ours);
+    const before = weightValues(ours);
     await ours.fit(x, y, fitArgs);
     for (const m of [theirs, restarted]) await m.fit(tfX, tfY, fitArgs);
-    expect(relativeGap(weights(theirs), weights(ours), before)).toBeLessThan(1e-3);
-    expect(relativeGap(weights(restarted), weights(ours), before)).toBeGreaterThan(0.05);
+    expect(relativeGap(weightValues(theirs), weightValues(ours), before)).toBeLessThan(1e-3);
+    expect(relativeGap(weightValues(restarted), weightValues(ours), before)).toBeGreaterThan(0.05);
   });
 
   it("Adamax: tfjs' decay loads as an inverse-time schedule and trains as tfjs does; tfjs-layers 4.22 itself cannot save or load Adamax state", async () => {
@@ -117,10 +108,10 @@ describe('optimizer state moves between tfjs-layers 4.22 and kerasm', () => {
     // getWeights for it); getTrainingConfig is protected in tfjs' types, so it is read by name.
     const ours = await km.loadLayersModel(km.io.fromMemory({ ...(artifacts as km.io.ModelArtifacts), trainingConfig: fresh['getTrainingConfig']() as km.io.TrainingConfig }));
     expect(ours.optimizer?.schedule?.getConfig()).toEqual({ initialLearningRate: 0.01, decaySteps: 1, decayRate: 0.2, staircase: false });
-    const before = weights(fresh);
+    const before = weightValues(fresh);
     await fresh.fit(tfX, tfY, fitArgs);
     await ours.fit(x, y, fitArgs);
-    expect(relativeGap(weights(ours), weights(fresh), before)).toBeLessThan(1e-3);
+    expect(relativeGap(weightValues(ours), weightValues(fresh), before)).toBeLessThan(1e-3);
 
     // kerasm saves Adamax state in tfjs' names; tfjs-layers 4.22 refuses it on load.
     const saved = await kerasmArtifacts(ours);
@@ -151,12 +142,12 @@ describe('optimizer state moves between tfjs-layers 4.22 and kerasm', () => {
 
     // Continuing from tfjs' state, kerasm stays several times nearer tfjs' continuation than a restart does (0.39 vs 2.3 measured).
     const restarted = await km.loadLayersModel(km.io.fromMemory(withoutOptimizerState(artifacts as km.io.ModelArtifacts, modelBytes)));
-    const before = weights(theirs);
+    const before = weightValues(theirs);
     await theirs.fit(tfX, tfY, fitArgs);
     await ours.fit(x, y, fitArgs);
     await restarted.fit(x, y, fitArgs);
-    const gap = relativeGap(weights(ours), weights(theirs), before);
-    expect(gap).toBeLessThan(0.3 * relativeGap(weights(restarted), weights(theirs), before));
+    const gap = relativeGap(weightValues(ours), weightValues(theirs), before);
+    expect(gap).toBeLessThan(0.3 * relativeGap(weightValues(restarted), weightValues(theirs), before));
   });
 
   it('Adadelta: kerasm trains and saves, tfjs loads the same state into its optimizer', async () => {

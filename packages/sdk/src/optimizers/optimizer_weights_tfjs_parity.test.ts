@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as km from '../index.js';
 import { tfjsArtifacts } from '../io/testing/round_trip.js';
 import { Random } from '../utils/random.js';
+import { relativeGap, weightValues } from '../testing/continuation_gap.js';
 
 // optimizer.getWeights() and setWeights() against TensorFlow.js 4.22's: the same model (kerasm
 // loads tfjs' file, so names and starting weights agree) trained full-batch on the same data.
@@ -38,16 +39,6 @@ async function twins(tfjsOptimizer: tf.Optimizer, kerasmOptimizer: km.optimizers
   theirs.compile({ optimizer: tfjsOptimizer, loss: 'meanSquaredError' });
   ours.compile({ optimizer: kerasmOptimizer, loss: 'mse' });
   return { theirs, ours };
-}
-
-const weights = (model: { getWeights(): { dataSync(): ArrayLike<number> }[] }) => model.getWeights().map((w) => Float32Array.from(w.dataSync()));
-
-/** ‖a − b‖ / ‖step taken from `before`‖: where two continuations went, relative to how far they went. */
-function relativeGap(a: Float32Array[], b: Float32Array[], before: Float32Array[]): number {
-  let gap = 0;
-  let step = 0;
-  a.forEach((w, i) => w.forEach((v, j) => ((gap += (v - b[i][j]) ** 2), (step += (v - before[i][j]) ** 2))));
-  return Math.sqrt(gap / step);
 }
 
 async function described(list: readonly { name: string; tensor: { shape: readonly number[]; dtype: string; data(): Promise<unknown> } }[]) {
@@ -100,7 +91,7 @@ describe("optimizer.getWeights() gives tfjs-layers 4.22's list", () => {
     twin.setWeights(restarted);
     await ours.fit(x, y, fitArgs);
     await twin.fit(x, y, fitArgs);
-    expect(weights(ours)).toEqual(weights(twin));
+    expect(weightValues(ours)).toEqual(weightValues(twin));
   });
 });
 
@@ -115,12 +106,12 @@ describe('optimizer.setWeights() takes the other library’s list and training c
     await ours.optimizer!.setWeights(await theirs.optimizer.getWeights());
     expect(ours.optimizer!.iterations).toBe(3);
 
-    const before = weights(theirs);
+    const before = weightValues(theirs);
     await theirs.fit(tfX, tfY, fitArgs);
     await ours.fit(x, y, fitArgs);
     await restarted.fit(x, y, fitArgs);
-    expect(relativeGap(weights(ours), weights(theirs), before)).toBeLessThan(1e-3);
-    expect(relativeGap(weights(restarted), weights(theirs), before)).toBeGreaterThan(0.05);
+    expect(relativeGap(weightValues(ours), weightValues(theirs), before)).toBeLessThan(1e-3);
+    expect(relativeGap(weightValues(restarted), weightValues(theirs), before)).toBeGreaterThan(0.05);
   });
 
   it.each(cases.filter((c) => c.states.length > 0))("$name: kerasm's list into tfjs", async ({ tfjs, kerasm }) => {
@@ -133,12 +124,12 @@ describe('optimizer.setWeights() takes the other library’s list and training c
     const state = await ours.optimizer!.getWeights();
     await theirs.optimizer.setWeights(state.map(({ name, tensor }) => ({ name, tensor: tf.tensor(tensor.dataSync(), [...tensor.shape], tensor.dtype) })));
 
-    const before = weights(ours);
+    const before = weightValues(ours);
     await ours.fit(x, y, fitArgs);
     await theirs.fit(tfX, tfY, fitArgs);
     await restarted.fit(tfX, tfY, fitArgs);
-    expect(relativeGap(weights(theirs), weights(ours), before)).toBeLessThan(1e-3);
-    expect(relativeGap(weights(restarted), weights(ours), before)).toBeGreaterThan(0.05);
+    expect(relativeGap(weightValues(theirs), weightValues(ours), before)).toBeLessThan(1e-3);
+    expect(relativeGap(weightValues(restarted), weightValues(ours), before)).toBeGreaterThan(0.05);
   });
 });
 
@@ -188,7 +179,7 @@ describe("a frozen layer's state moves between the libraries", () => {
     expect(ours.optimizer!.iterations).toBe(6);
     expect((await ours.optimizer!.getWeights()).map((w) => w.name)).toEqual(theirList.map((w) => w.name));
 
-    const before = weights(d);
+    const before = weightValues(d);
     const { real } = ganData(5);
     d.trainable = true;
     await d.trainOnBatch(tf.tensor(real, [8, 3]), tf.ones([8, 1]));
@@ -196,8 +187,8 @@ describe("a frozen layer's state moves between the libraries", () => {
       model.trainable = true;
       await model.trainOnBatch(km.tensor(real, [8, 3]), km.ones([8, 1]));
     }
-    expect(relativeGap(weights(ours), weights(d), before)).toBeLessThan(1e-3);
-    expect(relativeGap(weights(restarted), weights(d), before)).toBeGreaterThan(0.05);
+    expect(relativeGap(weightValues(ours), weightValues(d), before)).toBeLessThan(1e-3);
+    expect(relativeGap(weightValues(restarted), weightValues(d), before)).toBeGreaterThan(0.05);
   });
 
   it('with a layer frozen after a step: tfjs lists it and kerasm takes the list; kerasm lists it as tfjs does, and tfjs continues from it', async () => {
@@ -220,14 +211,14 @@ describe("a frozen layer's state moves between the libraries", () => {
       await ours.optimizer!.setWeights(theirList);
       expect(ours.optimizer!.iterations).toBe(3);
 
-      const before = weights(theirs);
+      const before = weightValues(theirs);
       await theirs.fit(tfX, tfY, fitArgs);
       for (const model of [ours, restarted]) {
         model.layers[1].trainable = true;
         await model.fit(x, y, fitArgs);
       }
-      expect(relativeGap(weights(ours), weights(theirs), before)).toBeLessThan(1e-3);
-      expect(relativeGap(weights(restarted), weights(theirs), before)).toBeGreaterThan(0.05);
+      expect(relativeGap(weightValues(ours), weightValues(theirs), before)).toBeLessThan(1e-3);
+      expect(relativeGap(weightValues(restarted), weightValues(theirs), before)).toBeGreaterThan(0.05);
 
       // And back: kerasm's list, taken with the layer frozen, into a tfjs twin that continues alike.
       ours.layers[1].trainable = false;
@@ -236,11 +227,11 @@ describe("a frozen layer's state moves between the libraries", () => {
       const { theirs: twin } = await twins(tf.train.adam(0.02, 0.9, 0.999, 1e-7), km.optimizers.adam());
       twin.setWeights(ours.getWeights().map((w) => tf.tensor(w.dataSync(), [...w.shape])));
       await twin.optimizer.setWeights(fromUs.map(({ name, tensor }) => ({ name, tensor: tf.tensor(tensor.dataSync(), [...tensor.shape], tensor.dtype) })));
-      const start = weights(ours);
+      const start = weightValues(ours);
       ours.layers[1].trainable = true;
       await ours.fit(x, y, fitArgs);
       await twin.fit(tfX, tfY, fitArgs);
-      expect(relativeGap(weights(twin), weights(ours), start)).toBeLessThan(1e-3);
+      expect(relativeGap(weightValues(twin), weightValues(ours), start)).toBeLessThan(1e-3);
     } finally {
       warn.mockRestore();
     }

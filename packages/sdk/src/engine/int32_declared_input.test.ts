@@ -81,8 +81,8 @@ describe('an input the model declares int32, read by a Dense', () => {
     expect(() => m.predict({ ids: km.tensor([[0.25, 1, 2]]), feats: km.tensor([[0, 1, 2]]) })).toThrow(/^x\['ids'\] holds 0\.25 at sample 0 \(position 0 of the sample\), but the model declares this input int32/);
   });
 
-  it('an input declared float32 still refuses int32 for a Dense, as before', () => {
+  it('an input declared float32 still refuses int32 for a Dense, naming both fixes', () => {
     const m = km.sequential([km.layers.dense({ units: 1, inputShape: [3] })]);
-    expect(() => m.predict(ints())).toThrow(/^x must be float32 but is int32/);
+    expect(() => m.predict(ints())).toThrow(/^x must be float32 but is int32\. Convert it with .*, or declare the model's input int32 \(km\.input\(\{ shape, dtype: 'int32' \}\), or inputDType: 'int32' on the first layer\)/);
   });
 });

@@ -79,10 +79,13 @@ export function checkSeed(seed: unknown): number | undefined {
   return seed as number;
 }
 
-/** The host values of the features, which must be float32. */
+/** The host values of the features of an input declared float32, which must be float32. */
 export function featureValues(x: Tensor, what: string): Float32Array {
   if (x.dtype !== 'float32') {
-    throw new Error(`${what} must be float32 but is ${x.dtype}. Convert it with km.tensor(Float32Array.from(${what}.dataSync()), ${what}.shape).`);
+    throw new Error(
+      `${what} must be float32 but is ${x.dtype}. Convert it with km.tensor(Float32Array.from(${what}.dataSync()), ${what}.shape), ` +
+        "or declare the model's input int32 (km.input({ shape, dtype: 'int32' }), or inputDType: 'int32' on the first layer), which then takes int32 tensors as tfjs does.",
+    );
   }
   return x.dataSync() as Float32Array;
 }

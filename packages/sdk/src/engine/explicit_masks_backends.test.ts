@@ -19,7 +19,8 @@ async function run(): Promise<{ predictions: Float32Array; losses: number[] }> {
   const model = km.model({ inputs: [x, keep], outputs: tagged });
   model.compile({ optimizer: km.optimizers.sgd(0.3), loss: 'meanSquaredError' });
   const inputs = [km.tensor(xValues, [BATCH, STEPS, FEATURES]), km.tensor(maskValues, [BATCH, STEPS])];
-  const predictions = Float32Array.from((model.predict(inputs) as km.Tensor).dataSync());
+  // Read asynchronously: tfjs-webgpu reads nothing back synchronously.
+  const predictions = Float32Array.from(await (model.predict(inputs) as km.Tensor).data());
   const history = await model.fit(inputs, km.tensor(targets, [BATCH, STEPS, 1]), { epochs: 3, batchSize: BATCH, shuffle: false, verbose: 0 });
   model.dispose();
   return { predictions, losses: history.history.loss as number[] };

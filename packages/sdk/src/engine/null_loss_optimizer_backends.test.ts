@@ -25,12 +25,13 @@ function model(): km.Functional {
 async function train(name: string): Promise<{ idleBefore: number[][]; idle: number[][]; trunk: number[][]; idleState: number[][]; m: km.LayersModel }> {
   await useBackend(name);
   const m = model();
-  const idleBefore = m.getLayer('idle').getWeights().map((w) => Array.from(w.dataSync()));
+  // Read asynchronously: tfjs-webgpu reads nothing back synchronously.
+  const read = async (layer: string) => Promise.all(m.getLayer(layer).getWeights().map(async (w) => Array.from(await w.data())));
+  const idleBefore = await read('idle');
   m.compile({ optimizer: km.optimizers.adamw({ learningRate: 0.05, weightDecay: 0.2 }), loss: ['meanSquaredError', null] });
   await m.fit(x, y, { epochs: 2, batchSize: 8, shuffle: false, verbose: 0 });
-  const read = (layer: string) => m.getLayer(layer).getWeights().map((w) => Array.from(w.dataSync()));
-  const idleState = (await m.optimizer!.getWeights()).filter((e) => e.name.startsWith('idle/')).map((e) => Array.from(e.tensor.dataSync()));
-  return { idleBefore, idle: read('idle'), trunk: read('trunk'), idleState, m };
+  const idleState = await Promise.all((await m.optimizer!.getWeights()).filter((e) => e.name.startsWith('idle/')).map(async (e) => Array.from(await e.tensor.data())));
+  return { idleBefore, idle: await read('idle'), trunk: await read('trunk'), idleState, m };
 }
 
 describe.each(BACKENDS_HERE.filter((name) => name !== 'wasm'))('weights no loss term reaches, on %s', (name) => {

@@ -1,6 +1,6 @@
 import type { Layer, Shape } from '../layers/layer.js';
 import { formatShape } from '../layers/layer_shapes.js';
-import { explicitMaskInputs, inboundTensor, type GraphNode } from './graph.js';
+import { explicitMaskInputs, inboundTensor, inputCount, type GraphNode } from './graph.js';
 
 /** How masks flow through a graph's nodes. */
 export interface MaskFlow {
@@ -36,7 +36,7 @@ export function maskFlow(nodes: readonly GraphNode[]): MaskFlow {
     }
     // Only a node's first output carries its mask: the extra outputs (a recurrent layer's states) have no
     // steps. Explicit masks, after the inputs, carry none, and an input given one is read with it.
-    const incoming = node.inbound.slice(0, node.inbound.length - (node.masks ?? 0)).map((j, slot) => (j >= 0 && !given.includes(slot) && inboundTensor(node, slot) === 0 ? sources[j] : -1));
+    const incoming = node.inbound.slice(0, inputCount(node)).map((j, slot) => (j >= 0 && !given.includes(slot) && inboundTensor(node, slot) === 0 ? sources[j] : -1));
     const masked = incoming.find((s) => s >= 0) ?? -1;
     if (masked >= 0 && !layer.supportsMasking) {
       const source = nodes[masked].layer;

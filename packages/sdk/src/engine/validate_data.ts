@@ -1,5 +1,6 @@
 import { firstNonFinite } from '../backend/non_finite.js';
 import { Tensor } from '../tensor.js';
+import { isPlainObject } from '../utils/plain_object.js';
 import { describeNonTensor, isNumberArray } from './foreign_values.js';
 import type { Shape } from '../layers/layer.js';
 
@@ -23,7 +24,7 @@ export async function readTensors(specs: readonly unknown[]): Promise<void> {
     if (value instanceof Tensor) {
       if (!value.isDisposed) tensors.push(value);
     } else if (Array.isArray(value)) value.forEach(collect);
-    else if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) Object.values(value).forEach(collect);
+    else if (isPlainObject(value)) Object.values(value).forEach(collect);
   };
   specs.forEach(collect);
   await Promise.all(tensors.map((t) => t.data()));
@@ -92,8 +93,7 @@ export function featureValues(x: Tensor, what: string): Float32Array {
 
 /** The first input tensor of `x` (one tensor, a list or an object of them). */
 export function firstInput(x: unknown): Tensor {
-  const isPlainObject = typeof x === 'object' && x !== null && Object.getPrototypeOf(x) === Object.prototype;
-  const first = Array.isArray(x) && !isNumberArray(x) ? x[0] : isPlainObject ? Object.values(x)[0] : x;
+  const first = Array.isArray(x) && !isNumberArray(x) ? x[0] : isPlainObject(x) ? Object.values(x)[0] : x;
   return checkTensor(first, 'x');
 }
 

@@ -1,6 +1,7 @@
 import { Layer } from '../layers/layer.js';
 import { constructedState } from '../layers/constructed_state.js';
 import { isRegisteredLayer, layerFromConfig } from '../layers/registry.js';
+import { isPlainObject } from '../utils/plain_object.js';
 
 /** Fields every layer has, which the base getConfig saves or which are no option. */
 const BASE_FIELDS = new Set(['className', 'name', 'declaredInputShape', 'declaredBatchSize', 'declaredInputDType']);
@@ -47,7 +48,7 @@ function changedFields(layer: Layer, fields: Record<string, unknown>, saved: Rec
 function isPlainData(value: unknown): boolean {
   if (value === null || ['number', 'string', 'boolean'].includes(typeof value)) return true;
   if (Array.isArray(value)) return value.every(isPlainData);
-  return typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype && Object.values(value as object).every(isPlainData);
+  return isPlainObject(value) && Object.values(value).every(isPlainData);
 }
 
 function describeOption(value: unknown): string {

@@ -1,3 +1,5 @@
+import { isPlainObject } from '../utils/plain_object.js';
+
 /** tfjs warns above this many bytes of user-defined metadata, which every load of model.json parses. */
 const LARGE_METADATA_BYTES = 1024 * 1024;
 
@@ -8,7 +10,7 @@ const LARGE_METADATA_BYTES = 1024 * 1024;
 export function checkedUserMetadata(metadata: unknown, model: string): Record<string, unknown> | undefined {
   const where = `Model '${model}'.setUserDefinedMetadata`;
   if (metadata === undefined) return undefined;
-  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata) || Object.getPrototypeOf(metadata) !== Object.prototype) {
+  if (!isPlainObject(metadata)) {
     const received = metadata === null ? 'null' : Array.isArray(metadata) ? 'an array' : typeof metadata === 'object' ? (metadata.constructor?.name ?? 'object') : typeof metadata;
     throw new Error(`${where} expects a plain object of JSON values, e.g. { labels: ['cat', 'dog'] }. Received: ${received}.`);
   }

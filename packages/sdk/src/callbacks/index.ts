@@ -5,6 +5,7 @@ import { LearningRateScheduler } from './learning_rate_scheduler.js';
 import { ProgbarLogger } from './progbar_logger.js';
 import { ReduceLROnPlateau, type ReduceLROnPlateauArgs } from './reduce_lr_on_plateau.js';
 import { SwapEMAWeights, type SwapEMAWeightsArgs } from './swap_ema_weights.js';
+import { TensorBoard, type TensorBoardArgs } from './tensorboard.js';
 import { TerminateOnNaN } from './terminate_on_nan.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
@@ -59,9 +60,26 @@ export function swapEmaWeights(args?: SwapEMAWeightsArgs): SwapEMAWeights {
   return new SwapEMAWeights(args);
 }
 
+/**
+ * Writes the losses and metrics to TensorBoard event files in `logDir/train` and
+ * `logDir/validation` (Node), as Keras' `TensorBoard(log_dir)` and tfjs-node's
+ * `tf.node.tensorBoard(logdir)`: tags `epoch_loss`, `epoch_accuracy`, ... at step = the epoch
+ * index; with `updateFreq: 'batch'` (or every n batches) also `batch_loss`, ... See {@link TensorBoard}.
+ * @example
+ * ```ts
+ * await model.fit(x, y, { epochs: 10, validationSplit: 0.2, callbacks: [km.callbacks.tensorBoard('logs/run-1', { updateFreq: 'batch' })] });
+ * // then: tensorboard --logdir logs
+ * ```
+ */
+export function tensorBoard(logDir?: string, args?: TensorBoardArgs): TensorBoard {
+  checkOptions(args, optionNames<TensorBoardArgs>({ updateFreq: true }), 'km.callbacks.tensorBoard');
+  return new TensorBoard(logDir, args);
+}
+
 export { Callback, type CallbackModel, type FitParams } from './callback.js';
 export { BackupAndRestore, SwapEMAWeights };
 export type { BackupAndRestoreArgs, SwapEMAWeightsArgs };
+export { TensorBoard, type TensorBoardArgs };
 export { lambdaCallback, type LambdaCallbackArgs } from './lambda_callback.js';
 export { CustomCallback } from './custom_callback.js';
 export { CSVLogger, EarlyStopping, LearningRateScheduler, ProgbarLogger, ReduceLROnPlateau, TerminateOnNaN };

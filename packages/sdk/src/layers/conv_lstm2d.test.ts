@@ -46,14 +46,14 @@ describe('ConvLSTM2D bad input', () => {
     [{ filters: 2, kernelSize: 3, returnState: 'yes' }, /ConvLSTM2D layer '.*': returnState must be true or false\. Received: returnState="yes"/],
     [{ filters: 2, kernelSize: 3, activation: 'softmax' }, /activation must be an element-wise activation .*Received: activation='softmax'/],
     [{ filters: 2, kernelSize: 3, units: 4 }, /km\.layers\.convLstm2d has no option 'units'\. Its options are: .*filters/],
-    [{ filters: 2, kernelSize: 3, dataFormat: 'channelsFirst' }, /only dataFormat 'channelsLast' \(NHWC\) is supported\. Received: dataFormat="channelsFirst"/],
+    [{ filters: 2, kernelSize: 3, dataFormat: 'channelsMiddle' }, /dataFormat must be 'channelsLast' \(\[n, \.\.\., channels\]\) or 'channelsFirst' \(\[n, channels, \.\.\.\]\)\. Received: dataFormat="channelsMiddle"/],
   ])('%j', (args, message) => {
     expect(() => km.layers.convLstm2d(args as unknown as km.layers.ConvLSTM2DArgs)).toThrow(message);
   });
 
   it('refuses a sequence of vectors, naming the 5-D shape it expects and the reshape that fixes a missing channel', () => {
     expect(() => km.sequential([km.layers.convLstm2d({ filters: 2, kernelSize: 3, inputShape: [4, 8, 8] })])).toThrow(
-      /ConvLSTM2D layer '.*' expects sequences of images of shape \(None, time, rows, cols, channels\), but received inputs of shape \(None, 4, 8, 8\)\. Add a channels axis, e.g\. km\.layers\.reshape\(\{ targetShape: \[4, 8, 8, 1\] \}\)/,
+      /ConvLSTM2D layer '.*' expects sequences of images of shape \(None, time, rows, cols, channels\) \(dataFormat 'channelsLast'\), but received inputs of shape \(None, 4, 8, 8\)\. Add a channels axis, e.g\. km\.layers\.reshape\(\{ targetShape: \[4, 8, 8, 1\] \}\)/,
     );
   });
 

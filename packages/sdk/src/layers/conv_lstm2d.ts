@@ -1,10 +1,13 @@
 import type { Backend, BufferId, WindowGeometry } from '../backend/backend.js';
-import type { Layer, Shape } from './layer.js';
+import type { Tensor } from '../tensor.js';
+import { channelsLastShape, shapeInFormat } from './channel_axis.js';
+import { ChannelsFirstRecurrence } from './conv_lstm2d_channels_first.js';
+import type { BackwardContext, ForwardContext, Layer, Shape } from './layer.js';
 import { formatShape, singleInput } from './layer_shapes.js';
 import { LSTM, type LSTMArgs } from './lstm.js';
 import type { RecurrentStep, RecurrentStepGrad } from './recurrent_step.js';
 import { registerLayer } from './registry.js';
-import { convWindowOf, filtersOf, sampleGeometry, type PaddingMode, type SampleGeometry } from './window.js';
+import { convWindowOf, filtersOf, sampleGeometry, type DataFormat, type PaddingMode, type SampleGeometry } from './window.js';
 
 /** Options of {@link ConvLSTM2D}: LSTM's (but `units`) and Conv2D's window, with TensorFlow.js' defaults. */
 export interface ConvLSTM2DArgs extends Omit<LSTMArgs, 'units'> {
@@ -18,8 +21,12 @@ export interface ConvLSTM2DArgs extends Omit<LSTMArgs, 'units'> {
   padding?: PaddingMode;
   /** Spacing between the input kernel's taps (default 1); strides must be 1 when it is above 1. */
   dilationRate?: number | [number, number];
-  /** Only 'channelsLast' (`[time, rows, cols, channels]`) is supported. */
-  dataFormat?: 'channelsLast';
+  /**
+   * Where each frame keeps its channels: 'channelsLast' (default; input `[time, rows, cols, channels]`,
+   * states `[rows, cols, filters]`) or 'channelsFirst' (input `[time, channels, rows, cols]`, states
+   * `[filters, rows, cols]`). The weights are the same in both.
+   */
+  dataFormat?: DataFormat;
 }
 
 /**
@@ -33,9 +40,12 @@ export interface ConvLSTM2DArgs extends Omit<LSTMArgs, 'units'> {
  * each state an image), `apply(x, { initialState: [h, c] })`, `stateful` with `resetStates()`, and a
  * mask from Masking over `[time, rows, cols, channels]`: a frame whose every pixel is masked keeps the
  * previous states (one mask value per step, as Keras reads it); the layer passes no mask on.
+ * With `dataFormat: 'channelsFirst'` the frames are `[channels, rows, cols]` and the output and
+ * states `[filters, outRows, outCols]`, as in Keras and TensorFlow.js.
  *
  * It runs on the shared recurrence driver: each step's convolutions are im2col and a GEMM on the
- * backend, and the LSTM cell sees one row per output pixel.
+ * backend, and the LSTM cell sees one row per output pixel. A channelsFirst layer transposes its
+ * inputs channels-last for it and its outputs back (conv_lstm2d_channels_first.ts).
  *
  * @example
  * ```ts
@@ -45,6 +55,8 @@ export interface ConvLSTM2DArgs extends Omit<LSTMArgs, 'units'> {
  *   km.layers.globalAveragePooling2d(),
  *   km.layers.dense({ units: 4, activation: 'softmax' }),
  * ]);
+ * // The same over channels-first frames [time, channels, rows, cols].
+ * km.layers.convLstm2d({ filters: 8, kernelSize: 3, padding: 'same', dataFormat: 'channelsFirst', inputShape: [6, 1, 12, 12] });
  * ```
  */
 export class ConvLSTM2D extends LSTM {
@@ -54,27 +66,36 @@ export class ConvLSTM2D extends LSTM {
   readonly strides: [number, number];
   readonly padding: PaddingMode;
   readonly dilationRate: [number, number];
+  readonly dataFormat: DataFormat;
   /** The input convolution over one frame, and the recurrent one over one state image; set by build. */
   #input: SampleGeometry | null = null;
   #state: SampleGeometry | null = null;
+  /** Mask values per step: the input frame's sizes but the last (Masking's mask drops that axis); set by build. */
+  #maskPositions = 0;
+  /** With channelsFirst, the transposes around the channels-last recurrence; set by build. */
+  #channelsFirst: ChannelsFirstRecurrence | null = null;
 
   constructor(args: ConvLSTM2DArgs) {
     const filters = filtersOf(args.filters, `ConvLSTM2D layer${args.name ? ` '${args.name}'` : ''}`);
     super({ ...args, units: filters }, 'ConvLSTM2D');
     this.filters = filters;
-    ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate } = convWindowOf(args, 'ConvLSTM2D', this.name));
+    ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate, dataFormat: this.dataFormat } = convWindowOf(args, 'ConvLSTM2D', this.name, true));
   }
 
-  /** Every frame [rows, cols, channels] through the input convolution's window. */
+  /** Every frame, channels-last [rows, cols, channels], through the input convolution's window. */
   #inputGeometry(shape: Shape): SampleGeometry {
     this.sequenceOf(shape);
-    return sampleGeometry([shape[1], shape[2], shape[3]], this.kernelSize, this.strides, this.dilationRate, this.padding, this.name);
+    const [rows, cols, channels] = channelsLastShape(this.dataFormat, shape.slice(1));
+    return sampleGeometry([rows, cols, channels], this.kernelSize, this.strides, this.dilationRate, this.padding, this.name);
   }
 
   protected override sequenceOf(shape: Shape): [number, number] {
     if (shape.length !== 4) {
-      throw new Error(`${this.where} expects sequences of images of shape (None, time, rows, cols, channels), but received inputs of shape ${formatShape(shape)}. ` +
-        (shape.length === 3 ? `Add a channels axis, e.g. km.layers.reshape({ targetShape: [${[...shape, 1].join(', ')}] }).` : 'Reshape each sample to [time, rows, cols, channels].'));
+      const first = this.dataFormat === 'channelsFirst';
+      const frame = first ? 'channels, rows, cols' : 'rows, cols, channels';
+      const withChannel = first ? [shape[0], 1, ...shape.slice(1)] : [...shape, 1];
+      throw new Error(`${this.where} expects sequences of images of shape (None, time, ${frame}) (dataFormat '${this.dataFormat}'), but received inputs of shape ${formatShape(shape)}. ` +
+        (shape.length === 3 ? `Add a channels axis, e.g. km.layers.reshape({ targetShape: [${withChannel.join(', ')}] }).` : `Reshape each sample to [time, ${frame}].`));
     }
     return [shape[0], shape[1] * shape[2] * shape[3]];
   }
@@ -87,25 +108,65 @@ export class ConvLSTM2D extends LSTM {
     return this.returnSequences ? [shape[0], ...image] : image;
   }
 
-  /** The state (h and c) is an image `[outRows, outCols, filters]`, as the output's last step. */
+  /** The state (h and c) is an image `[outRows, outCols, filters]` (channelsFirst: `[filters, outRows, outCols]`), as the output's last step. */
   protected override stateShapeOf(sequence: Shape): Shape {
     const g = this.#inputGeometry(sequence);
-    return [g.outH, g.outW, this.filters];
+    return shapeInFormat(this.dataFormat, [g.outH, g.outW, this.filters]);
   }
 
   protected override kernelShapes(input: Shape): [Shape, Shape] {
-    return [[...this.kernelSize, input[3], 4 * this.filters], [...this.kernelSize, this.filters, 4 * this.filters]];
+    const channels = this.#inputGeometry(input).channels;
+    return [[...this.kernelSize, channels, 4 * this.filters], [...this.kernelSize, this.filters, 4 * this.filters]];
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
-    const g = this.#inputGeometry(singleInput(this, inputShapes));
+    const sequence = singleInput(this, inputShapes);
+    const g = this.#inputGeometry(sequence);
     this.#input = g;
     this.#state = sampleGeometry([g.outH, g.outW, this.filters], this.kernelSize, [1, 1], [1, 1], 'same', this.name);
+    this.#maskPositions = sequence[1] * sequence[2];
     super.build(inputShapes);
+    this.#channelsFirst = this.dataFormat === 'channelsFirst'
+      ? new ChannelsFirstRecurrence(sequence, this.computeOutputShape([sequence]), this.stateShapeOf(sequence), this.stateCountKeras, this.returnState, this.where)
+      : null;
   }
 
   protected override get maskPositions(): number {
-    return this.#input!.inH * this.#input!.inW;
+    return this.#maskPositions;
+  }
+
+  /** The recurrence's workspace, then with channelsFirst the channels-last copies of the inputs and outputs. */
+  override workspaceSize(batch: number): number {
+    return super.workspaceSize(batch) + (this.#channelsFirst?.scratchSize(batch) ?? 0);
+  }
+
+  override forward(ctx: ForwardContext): void {
+    if (!this.#channelsFirst) return super.forward(ctx);
+    this.#channelsFirst.forward(ctx, super.workspaceSize(ctx.batch), (c) => super.forward(c));
+  }
+
+  override backward(ctx: BackwardContext): void {
+    if (!this.#channelsFirst) return super.backward(ctx);
+    this.#channelsFirst.backward(ctx, super.workspaceSize(ctx.batch), (c) => super.backward(c));
+  }
+
+  /**
+   * The kept states of a stateful layer (see Recurrent's), each `[batchSize, rows, cols, filters]`, or
+   * `[batchSize, filters, rows, cols]` with channelsFirst. The recurrence keeps them channels-last; a
+   * channelsFirst layer reads and sets them in its own order.
+   */
+  override get states(): Tensor<'float32'>[] | null {
+    const kept = super.states;
+    return kept && this.#channelsFirst ? kept.map((state) => this.#channelsFirst!.keptStateInUserOrder(state)) : kept;
+  }
+
+  /**
+   * Sets a stateful layer's kept states to zero, or to `states` ([h, c], each shaped as {@link states} gives them).
+   * @example `layer.resetStates([h, c])` with `h` and `c` from a run with `returnState: true`
+   */
+  override resetStates(states?: Tensor | readonly Tensor[]): void {
+    if (states === undefined || !this.#channelsFirst) return super.resetStates(states);
+    super.resetStates((Array.isArray(states) ? states : [states as Tensor]).map((state) => this.#channelsFirst!.userStateInKeptOrder(state)));
   }
 
   protected override get positions(): number {
@@ -190,7 +251,7 @@ export class ConvLSTM2D extends LSTM {
     if (!accumulate) backend.fill(dU, patch * width, 0);
   }
 
-  // The driver reads one mask value per input pixel (Masking's over [steps, rows, cols, channels]).
+  // The driver reads the mask Masking makes over the input, [steps, rows, cols] ([steps, channels, rows] with channelsFirst).
   override checkInputMask(mask: Shape, input: Shape, source: Layer): void {
     const pixels = input.slice(0, -1);
     if (mask.length !== pixels.length || mask.some((d, i) => d !== pixels[i])) {
@@ -209,7 +270,7 @@ export class ConvLSTM2D extends LSTM {
     const { units: _, ...config } = super.getConfig();
     return {
       ...config, filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding,
-      dataFormat: 'channelsLast', dilationRate: this.dilationRate,
+      dataFormat: this.dataFormat, dilationRate: this.dilationRate,
     };
   }
 }

@@ -11,6 +11,8 @@ import { SeparableConv1D, type SeparableConv1DArgs } from './separable_conv1d.js
  * `[outRows, outCols, filters]`, or every step's with `returnSequences: true`. With `returnState: true`
  * its `apply` gives `[output, h, c]`, each state an image `[outRows, outCols, filters]`;
  * `apply(x, { initialState: [h, c] })` starts from given states (a video encoder → decoder).
+ * With `dataFormat: 'channelsFirst'` the frames are `[channels, rows, cols]` and the output and states
+ * `[filters, outRows, outCols]`.
  *
  * @example
  * ```ts

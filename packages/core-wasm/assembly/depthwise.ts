@@ -21,11 +21,16 @@ export function depthwiseForward(cols: usize, kernel: usize, out: usize, rows: i
 }
 
 /**
- * dKernel[t, c, j] = Σ_r cols[r, t·C + c] · dy[r, c·m + j] (overwritten), then, when dCols is not 0,
- * dCols[r, t·C + c] = Σ_j dy[r, c·m + j] · kernel[t, c, j]. Row by row, each row's columns are read
- * before its gradient is written, so dCols may be the cols buffer itself.
+ * dKernel[t, c, j] = Σ_r cols[r, t·C + c] · dy[r, c·m + j] (overwritten; skipped when dKernel is 0,
+ * for a frozen layer), then, when dCols is not 0, dCols[r, t·C + c] = Σ_j dy[r, c·m + j] · kernel[t, c, j].
+ * Row by row, each row's columns are read before its gradient is written, so dCols may be the cols
+ * buffer itself.
  */
 export function depthwiseBackward(cols: usize, kernel: usize, dy: usize, dCols: usize, dKernel: usize, rows: i32, taps: i32, channels: i32, multiplier: i32): void {
+  if (!dKernel) {
+    if (dCols) depthwiseColumnsGrad(kernel, dy, dCols, rows, taps, channels, multiplier);
+    return;
+  }
   const outCols = channels * multiplier;
   const kernelSize = taps * channels * multiplier;
   for (let i = 0; i < kernelSize; i++) store<f32>(dKernel + (<usize>i << 2), 0);
@@ -46,6 +51,43 @@ export function depthwiseBackward(cols: usize, kernel: usize, dy: usize, dCols: 
           back += gj * load<f32>(k + (<usize>j << 2));
         }
         if (dCols) store<f32>(dCols + (<usize>(r * taps * channels) << 2) + (at << 2), back);
+      }
+    }
+  }
+}
+
+/**
+ * The columns' gradient alone (dCols as in depthwiseBackward, summed in the same order from +0, so
+ * the values match bit for bit); the columns are not read. With one filter per channel (MobileNet's
+ * case) each tap's gradient is dy times that tap's kernel row, four channels at a time.
+ */
+function depthwiseColumnsGrad(kernel: usize, dy: usize, dCols: usize, rows: i32, taps: i32, channels: i32, multiplier: i32): void {
+  const outCols = channels * multiplier;
+  const zero = f32x4.splat(0);
+  for (let r = 0; r < rows; r++) {
+    const g = dy + (<usize>(r * outCols) << 2);
+    const dst = dCols + (<usize>(r * taps * channels) << 2);
+    for (let t = 0; t < taps; t++) {
+      const kt = kernel + (<usize>(t * channels * multiplier) << 2);
+      const dt = dst + (<usize>(t * channels) << 2);
+      if (multiplier == 1) {
+        let c = 0;
+        for (; c + 4 <= channels; c += 4) {
+          const off = <usize>c << 2;
+          v128.store(dt + off, f32x4.add(zero, f32x4.mul(v128.load(g + off), v128.load(kt + off))));
+        }
+        for (; c < channels; c++) {
+          const off = <usize>c << 2;
+          store<f32>(dt + off, <f32>0 + load<f32>(g + off) * load<f32>(kt + off));
+        }
+        continue;
+      }
+      for (let c = 0; c < channels; c++) {
+        const k = kt + (<usize>(c * multiplier) << 2);
+        const gc = g + (<usize>(c * multiplier) << 2);
+        let back: f32 = 0;
+        for (let j = 0; j < multiplier; j++) back += load<f32>(gc + (<usize>j << 2)) * load<f32>(k + (<usize>j << 2));
+        store<f32>(dt + (<usize>c << 2), back);
       }
     }
   }

@@ -105,12 +105,12 @@ export function preluForward(x: usize, alpha: usize, y: usize, batch: i32, outer
 /**
  * PReLU's gradients, as tfjs' Prelu gradient defines them: dx = x > 0 ? dy : alpha·dy (skipped
  * when dx is 0; dx may alias dy) and dAlpha[o, i] = Σ over batch and shared of (x > 0 ? 0 : dy·x),
- * overwritten.
+ * overwritten (skipped when dAlpha is 0, for a frozen layer).
  */
 export function preluBackward(x: usize, alpha: usize, dy: usize, dx: usize, dAlpha: usize, batch: i32, outer: i32, shared: i32, inner: i32): void {
   const zero = f32x4.splat(0);
   const rowBytes = <usize>inner << 2;
-  fill(dAlpha, outer * inner, 0);
+  if (dAlpha) fill(dAlpha, outer * inner, 0);
   for (let b = 0; b < batch; b++) {
     for (let o = 0; o < outer; o++) {
       const a = alpha + <usize>o * rowBytes;
@@ -123,14 +123,14 @@ export function preluBackward(x: usize, alpha: usize, dy: usize, dx: usize, dAlp
           const v = v128.load(x + base + off);
           const g = v128.load(dy + base + off);
           const positive = f32x4.gt(v, zero);
-          v128.store(da + off, f32x4.add(v128.load(da + off), v128.andnot(f32x4.mul(g, v), positive)));
+          if (dAlpha) v128.store(da + off, f32x4.add(v128.load(da + off), v128.andnot(f32x4.mul(g, v), positive)));
           if (dx) v128.store(dx + base + off, v128.bitselect(g, f32x4.mul(g, v128.load(a + off)), positive));
         }
         for (; i < inner; i++) {
           const off = <usize>i << 2;
           const v = load<f32>(x + base + off);
           const g = load<f32>(dy + base + off);
-          if (v <= 0) store<f32>(da + off, load<f32>(da + off) + g * v);
+          if (dAlpha && v <= 0) store<f32>(da + off, load<f32>(da + off) + g * v);
           if (dx) store<f32>(dx + base + off, v > 0 ? g : g * load<f32>(a + off));
         }
       }

@@ -11,7 +11,7 @@ function forward(cols: Float32Array, kernel: Float32Array, rows: number, taps: n
 }
 
 describe.each(FLAVORS)('depthwise products (%s)', (flavor) => {
-  it.each([[1, 1, 1, 1], [5, 9, 3, 2], [17, 4, 5, 3]])('rows %i, taps %i, channels %i, multiplier %i: forward, kernel and column gradients', async (rows, taps, channels, m) => {
+  it.each([[1, 1, 1, 1], [5, 9, 3, 2], [17, 4, 5, 3], [6, 9, 7, 1]])('rows %i, taps %i, channels %i, multiplier %i: forward, kernel and column gradients', async (rows, taps, channels, m) => {
     const core = await coreFor(flavor);
     const cols = randomArray(rows * taps * channels, 1);
     const kernel = randomArray(taps * channels * m, 2);
@@ -30,6 +30,9 @@ describe.each(FLAVORS)('depthwise products (%s)', (flavor) => {
     core.depthwiseBackward(pc, pk, pdy, pc, pdk, rows, taps, channels, m);
     expectClose(get(core, pdk, kernel.length), dKernel, 1e-5, 1e-5);
     expectClose(get(core, pc, cols.length), dCols, 1e-5, 1e-5);
+    // A frozen layer passes no dKernel: the column gradient alone, the same values.
+    core.depthwiseBackward(pc, pk, pdy, pdc, 0, rows, taps, channels, m);
+    expectClose(get(core, pdc, cols.length), dCols, 1e-5, 1e-5);
     [pc, pk, po, pdy, pdk, pdc].forEach((p) => core.free(p));
   });
 });

@@ -120,6 +120,11 @@ describe.each(FLAVORS)('parametric activations (%s)', (flavor) => {
       expectClose(get(core, pda, na), expectedDAlpha, 1e-5, 1e-6);
       core.preluBackward(px, pa, pdy, 0, pda, g);
       expectClose(get(core, pda, na), expectedDAlpha, 1e-5, 1e-6);
+      // A frozen layer passes no dAlpha: dx alone, the same values.
+      const pdx2 = core.malloc(4 * n);
+      core.preluBackward(px, pa, pdy, pdx2, 0, g);
+      expectClose(get(core, pdx2, n), Array.from(x, (v, i) => (v > 0 ? dy[i] : dy[i] * alphaAt(i))), 1e-6, 1e-7);
+      core.free(pdx2);
       [px, pa, py, pdy, pdx, pda].forEach((ptr) => core.free(ptr));
     });
   }

@@ -149,7 +149,7 @@ export interface ParametricActivationOps {
   parametricActivationGrad(f: ParametricActivation, x: BufferId, dy: BufferId, dx: BufferId, n: number): void;
   /** y = x < 0 ? alpha·x : x, with alpha `[outer, inner]` repeated over the batch and the shared axis. */
   prelu(x: BufferId, alpha: BufferId, y: BufferId, g: PreluGeometry): void;
-  /** dx = x > 0 ? dy : alpha·dy (skipped when dx is 0) and dAlpha = Σ over batch and shared of dy·x where x ≤ 0 (overwritten). */
+  /** dx = x > 0 ? dy : alpha·dy (skipped when dx is 0) and dAlpha = Σ over batch and shared of dy·x where x ≤ 0 (overwritten; skipped when dAlpha is 0: a frozen layer). */
   preluGrad(x: BufferId, alpha: BufferId, dy: BufferId, dx: BufferId, dAlpha: BufferId, g: PreluGeometry): void;
 }
 
@@ -269,7 +269,10 @@ export interface ConvOps {
    * `[taps, channels, multiplier]`: out[r, c·m + j] = Σ_t cols[r, t·C + c]·kernel[t, c, j].
    */
   depthwiseForward(cols: BufferId, kernel: BufferId, out: BufferId, rows: number, taps: number, channels: number, multiplier: number): void;
-  /** Its kernel gradient and, when `dCols` is not 0, the columns' gradient; `dCols` may be `cols` itself. */
+  /**
+   * Its kernel gradient (skipped when `dKernel` is 0: a frozen layer) and, when `dCols` is not 0, the
+   * columns' gradient; `dCols` may be `cols` itself.
+   */
   depthwiseBackward(cols: BufferId, kernel: BufferId, dy: BufferId, dCols: BufferId, dKernel: BufferId, rows: number, taps: number, channels: number, multiplier: number): void;
   /** mask[i] = 0 with probability `rate`, else 1/(1 − rate); the same seed gives the same mask. */
   dropoutMask(mask: BufferId, n: number, rate: number, seed: number): void;

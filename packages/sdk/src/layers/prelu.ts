@@ -112,7 +112,9 @@ export class PReLU extends Layer {
   }
 
   backward(ctx: BackwardContext): void {
-    ctx.backend.preluGrad(ctx.inputs[0], ctx.weights[0], ctx.outputGrad, ctx.inputGrads[0], ctx.weightGrads[0], { ...this.#geometry, batch: ctx.batch });
+    // A frozen layer only passes the gradient on: the kernel skips dAlpha given 0.
+    const dAlpha = ctx.weightGradsNeeded ? ctx.weightGrads[0] : 0;
+    ctx.backend.preluGrad(ctx.inputs[0], ctx.weights[0], ctx.outputGrad, ctx.inputGrads[0], dAlpha, { ...this.#geometry, batch: ctx.batch });
   }
 
   override getConfig(): Record<string, unknown> {

@@ -34,13 +34,16 @@ export function preluTensor(tf: Tf, x: tfc.Tensor, alpha: tfc.Tensor, g: PreluGe
   return tf.where(tf.less(x4, 0), tf.mul(x4, a4), x4);
 }
 
-/** PReLU's gradients as tfjs' own Prelu gradient defines them: dx, and dAlpha summed over the batch and shared axes. */
-export function preluGradTensors(tf: Tf, x: tfc.Tensor, alpha: tfc.Tensor, dy: tfc.Tensor, g: PreluGeometry): { dx: tfc.Tensor; dAlpha: tfc.Tensor } {
+/**
+ * PReLU's gradients as tfjs' own Prelu gradient defines them: dx, and dAlpha summed over the batch
+ * and shared axes. Each is computed when asked for, so a frozen layer's caller skips dAlpha.
+ */
+export function preluGradTensors(tf: Tf, x: tfc.Tensor, alpha: tfc.Tensor, dy: tfc.Tensor, g: PreluGeometry): { dx: () => tfc.Tensor; dAlpha: () => tfc.Tensor } {
   const [x4, a4] = preluViews(tf, x, alpha, g);
   const dy4 = tf.reshape(dy, x4.shape);
   const positive = tf.greater(x4, 0);
   return {
-    dx: tf.where(positive, dy4, tf.mul(dy4, a4)),
-    dAlpha: tf.sum(tf.where(positive, tf.zerosLike(dy4), tf.mul(dy4, x4)), [0, 2]),
+    dx: () => tf.where(positive, dy4, tf.mul(dy4, a4)),
+    dAlpha: () => tf.sum(tf.where(positive, tf.zerosLike(dy4), tf.mul(dy4, x4)), [0, 2]),
   };
 }

@@ -130,7 +130,7 @@ export class TfjsBackend extends TfjsCoreKernels implements Backend {
       const windows = tf.reshape(this.store.get(cols), [rows, taps, channels, 1]);
       const grad = tf.reshape(this.store.get(dy), [rows, 1, channels, multiplier]);
       const columnGrad = dCols ? tf.sum(tf.mul(grad, tf.reshape(this.store.get(kernel), [taps, channels, multiplier])), 3) : null;
-      this.store.set(dKernel, tf.sum(tf.mul(windows, grad), 0));
+      if (dKernel) this.store.set(dKernel, tf.sum(tf.mul(windows, grad), 0));
       if (columnGrad) this.store.set(dCols, columnGrad);
     });
   }

@@ -218,9 +218,9 @@ export abstract class TfjsCoreKernels {
 
   preluGrad(x: BufferId, alpha: BufferId, dy: BufferId, dx: BufferId, dAlpha: BufferId, g: PreluGeometry): void {
     this.run(() => {
-      const { dx: inputGrad, dAlpha: alphaGrad } = preluGradTensors(this.tf, this.store.get(x), this.store.get(alpha), this.store.get(dy), g);
-      this.store.set(dAlpha, alphaGrad);
-      if (dx) this.store.set(dx, inputGrad);
+      const grads = preluGradTensors(this.tf, this.store.get(x), this.store.get(alpha), this.store.get(dy), g);
+      if (dAlpha) this.store.set(dAlpha, grads.dAlpha());
+      if (dx) this.store.set(dx, grads.dx());
     });
   }
 

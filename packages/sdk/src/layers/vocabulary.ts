@@ -11,8 +11,26 @@ export function countTokens(values: ArrayLike<number>, counts: Map<number, numbe
 
 /**
  * The `room` most frequent tokens, ties broken by the larger token first: Keras' index lookup
- * sorts by (count, token) ascending with np.lexsort and reverses the order.
+ * sorts by (count, token) ascending with np.lexsort and reverses the order. `compare` orders the
+ * tokens (numbers by value by default; strings by {@link compareCodePoints}).
  */
-export function frequentTokens(counts: ReadonlyMap<number, number>, room: number): number[] {
-  return [...counts].sort(([ta, ca], [tb, cb]) => cb - ca || tb - ta).slice(0, room).map(([token]) => token);
+export function frequentTokens<T = number>(counts: ReadonlyMap<T, number>, room: number, compare: (a: T, b: T) => number = (a, b) => (a as number) - (b as number)): T[] {
+  return [...counts].sort(([ta, ca], [tb, cb]) => cb - ca || compare(tb, ta)).slice(0, room).map(([token]) => token);
+}
+
+/**
+ * Orders strings as NumPy sorts Keras' UTF-8 byte strings: by code point (the UTF-8 byte order),
+ * which differs from JavaScript's `<` (UTF-16 units) for characters beyond U+FFFF.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const ca = a.codePointAt(i)!;
+    const cb = b.codePointAt(j)!;
+    if (ca !== cb) return ca - cb;
+    i += ca > 0xffff ? 2 : 1;
+    j += cb > 0xffff ? 2 : 1;
+  }
+  return (a.length - i) - (b.length - j);
 }

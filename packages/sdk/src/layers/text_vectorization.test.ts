@@ -1,0 +1,175 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as km from '../index.js';
+
+// TextVectorization against Keras 3 written as naive references on a hand-made corpus:
+// standardize, split, n-grams, vocabulary order, indices with padding and truncation, the
+// encodings with Keras' idf formula, configs, and the errors.
+beforeAll(() => km.ready());
+
+const values = (t: km.Tensor) => Array.from(t.dataSync());
+
+// Python's string.punctuation, which Keras' regex strips.
+const PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
+
+/** Keras' default steps, written out: lower A-Z, drop string.punctuation, split on runs of ASCII whitespace. */
+function naiveTokens(text: string): string[] {
+  let out = '';
+  for (const ch of text) {
+    if (PUNCTUATION.includes(ch)) continue;
+    out += ch >= 'A' && ch <= 'Z' ? String.fromCharCode(ch.charCodeAt(0) + 32) : ch;
+  }
+  const tokens: string[] = [];
+  let word = '';
+  for (const ch of out + ' ') {
+    if (' \t\n\r\v\f'.includes(ch)) {
+      if (word) tokens.push(word);
+      word = '';
+    } else word += ch;
+  }
+  return tokens;
+}
+
+/** Adapt as Keras: counts, ties by the larger token (ASCII here, so '<' is byte order). */
+function naiveVocabulary(documents: string[][]): string[] {
+  const counts = new Map<string, number>();
+  for (const doc of documents) for (const t of doc) counts.set(t, (counts.get(t) ?? 0) + 1);
+  return [...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)! || (a < b ? 1 : a > b ? -1 : 0));
+}
+
+const corpus = ['The cat sat.', 'The DOG sat, the dog ran!', "A cat's\ttoy;  the\nend", 'dog-eat-dog world?'];
+
+describe('TextVectorization', () => {
+  it("standardizes as Keras: lowers A-Z only and strips exactly Python's string.punctuation", () => {
+    const vectorize = km.layers.textVectorization();
+    expect(vectorize.tokenize(`Hello, ${PUNCTUATION}World!`)).toEqual(['hello', 'world']);
+    // Non-ASCII letters keep their case (tf.strings.lower without an encoding); non-ASCII punctuation stays.
+    expect(vectorize.tokenize('ÉCOLE ¿Qué? — «Sí»')).toEqual(['École', '¿qué', '—', '«sí»']);
+    expect(km.layers.textVectorization({ standardize: 'lower' }).tokenize('A-B c.')).toEqual(['a-b', 'c.']);
+    expect(km.layers.textVectorization({ standardize: 'strip_punctuation' }).tokenize('A-B c.')).toEqual(['AB', 'c']);
+    expect(km.layers.textVectorization({ standardize: null, split: 'character' }).tokenize('a😀 B')).toEqual(['a', '😀', ' ', 'B']);
+    expect(km.layers.textVectorization({ split: null }).tokenize('Two  Words')).toEqual(['two  words']);
+    for (const text of corpus) expect(km.layers.textVectorization().tokenize(text)).toEqual(naiveTokens(text));
+  });
+
+  it('makes n-grams as tf.strings.ngrams: each width in turn, joined by a space', () => {
+    const words = ['a', 'b', 'c'];
+    expect(km.layers.textVectorization({ ngrams: 2 }).tokenize('A b C')).toEqual([...words, 'a b', 'b c']);
+    expect(km.layers.textVectorization({ ngrams: [3, 1] }).tokenize('a b c')).toEqual(['a b c', ...words]);
+    expect(km.layers.textVectorization({ ngrams: [4] }).tokenize('a b c')).toEqual([]);
+  });
+
+  it("reproduces Keras' documented example", async () => {
+    const vectorize = km.layers.textVectorization({ maxTokens: 5000, outputMode: 'int', outputSequenceLength: 4 });
+    await vectorize.adapt(['foo bar', 'bar baz', 'baz bada boom']);
+    const y = vectorize.apply([['foo qux bar'], ['qux baz']]);
+    expect(y.dtype).toBe('int32');
+    expect(y.shape).toEqual([2, 4]);
+    expect(values(y)).toEqual([4, 1, 3, 0, 1, 2, 0, 0]);
+    expect(km.layers.textVectorization({ vocabulary: ['earth', 'wind', 'and', 'fire'] }).getVocabulary()).toEqual(['', '[UNK]', 'earth', 'wind', 'and', 'fire']);
+  });
+
+  it('adapt orders by count, ties by the larger token; indices pad with 0 or cut at the end', async () => {
+    const vectorize = km.layers.textVectorization({ maxTokens: 8 });
+    await vectorize.adapt(corpus);
+    const expected = naiveVocabulary(corpus.map(naiveTokens)).slice(0, 6);
+    expect(vectorize.getVocabulary()).toEqual(['', '[UNK]', ...expected]);
+    const index = (t: string) => (expected.includes(t) ? expected.indexOf(t) + 2 : 1);
+    const texts = ['the dog sat on the cat mat', 'Cat.'];
+    const rows = texts.map((t) => naiveTokens(t).map(index));
+    // Without outputSequenceLength the batch's longest text sets the length.
+    const longest = vectorize.apply(texts);
+    expect(longest.shape).toEqual([2, 7]);
+    expect(values(longest)).toEqual([...rows[0], rows[1][0], 0, 0, 0, 0, 0, 0]);
+    const cut = km.layers.textVectorization({ vocabulary: vectorize.getVocabulary(), outputSequenceLength: 3 });
+    expect(values(cut.apply(texts))).toEqual([...rows[0].slice(0, 3), rows[1][0], 0, 0]);
+    // One string is one sample, without the batch axis (for a dataset's map).
+    expect(cut.apply('the cat').shape).toEqual([3]);
+  });
+
+  it.each(['multi_hot', 'count', 'tf_idf'] as const)('%s encodes each text over the vocabulary, with idf from adapt as Keras computes it', async (mode) => {
+    const vectorize = km.layers.textVectorization({ outputMode: mode, ngrams: 2 });
+    const documents = corpus.map((t) => { const w = naiveTokens(t); return [...w, ...w.slice(1).map((x, i) => `${w[i]} ${x}`)]; });
+    await vectorize.adapt(km.data.array(corpus));
+    const vocab = naiveVocabulary(documents);
+    // Encodings have no padding index: '[UNK]' at 0.
+    expect(vectorize.getVocabulary()).toEqual(['[UNK]', ...vocab]);
+    const idf = vocab.map((t) => Math.log(1 + documents.length / (1 + documents.filter((d) => d.includes(t)).length)));
+    const weights = [idf.reduce((a, b) => a + b, 0) / idf.length, ...idf];
+    const texts = ['the dog the dog', 'zebra cat sat'];
+    const expected = texts.flatMap((text) => {
+      const out = new Array<number>(vocab.length + 1).fill(0);
+      const w = naiveTokens(text);
+      for (const t of [...w, ...w.slice(1).map((x, i) => `${w[i]} ${x}`)]) {
+        const i = vocab.includes(t) ? vocab.indexOf(t) + 1 : 0;
+        out[i] = mode === 'multi_hot' ? 1 : out[i] + 1;
+      }
+      return mode === 'tf_idf' ? out.map((c, j) => Math.fround(c * weights[j])) : out;
+    });
+    const y = vectorize.apply(texts);
+    expect(y.dtype).toBe('float32');
+    expect(y.shape).toEqual([2, vocab.length + 1]);
+    expect(values(y)).toEqual(expected);
+  });
+
+  it('padToMaxTokens widens an encoding to maxTokens with zeros', () => {
+    const vectorize = km.layers.textVectorization({ vocabulary: ['a', 'b'], outputMode: 'count', maxTokens: 5, padToMaxTokens: true });
+    expect(values(vectorize.apply(['b b q']))).toEqual([1, 0, 2, 0, 0]);
+  });
+
+  it('adapts from a generator of batches, and runs custom standardize and split functions', async () => {
+    const vectorize = km.layers.textVectorization({ standardize: (t) => t.toUpperCase(), split: (t) => t.split('|') });
+    await vectorize.adapt(km.data.generator(function* () {
+      yield ['a|b', 'b|c'];
+      yield 'b';
+    }));
+    expect(vectorize.getVocabulary()).toEqual(['', '[UNK]', 'B', 'C', 'A']);
+    expect(values(vectorize.apply(['c|x|a']))).toEqual([3, 1, 4]);
+  });
+
+  it('getConfig is plain JSON with the vocabulary; fromConfig and layerFromConfig restore the same outputs', async () => {
+    const vectorize = km.layers.textVectorization({ outputMode: 'tf_idf', ngrams: [1, 2], maxTokens: 10, standardize: 'lower', name: 'text' });
+    await vectorize.adapt(corpus);
+    const config = JSON.parse(JSON.stringify(vectorize.getConfig())) as Record<string, unknown>;
+    expect(config).toMatchObject({ name: 'text', outputMode: 'tf_idf', ngrams: [1, 2], maxTokens: 10, standardize: 'lower', split: 'whitespace', outputSequenceLength: null });
+    expect(config.vocabulary).toEqual(vectorize.getVocabulary(false));
+    for (const restored of [km.layers.TextVectorization.fromConfig(config), km.layers.layerFromConfig('TextVectorization', config) as km.layers.TextVectorization]) {
+      expect(values(restored.apply(corpus))).toEqual(values(vectorize.apply(corpus)));
+    }
+  });
+
+  it('getConfig refuses a function, naming the way to restore it', () => {
+    const vectorize = km.layers.textVectorization({ split: (t) => t.split(','), vocabulary: ['a'] });
+    expect(() => vectorize.getConfig()).toThrow(/its split is a function, which a config cannot hold .* Save the vocabulary instead \(getVocabulary\(\)\), and restore with km\.layers\.textVectorization\(\{ split: sameFunction, vocabulary \}\)/);
+  });
+
+  it('cannot sit in a model: a symbolic tensor, or a sequential when it fits, is refused with the fix', async () => {
+    const vectorize = km.layers.textVectorization({ vocabulary: ['a'], outputSequenceLength: 2 });
+    const why = /TextVectorization layer '.*' reads strings, .* cannot run inside a model .* const xs = layer\.apply\(texts\) before fit/;
+    expect(() => vectorize.apply(km.input({ shape: [1] }))).toThrow(why);
+    const model = km.sequential([vectorize, km.layers.embedding({ inputDim: 3, outputDim: 2 }), km.layers.globalAveragePooling1d()]);
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    await expect(model.fit(km.zeros([2, 2]), km.zeros([2, 2]), { verbose: 0 })).rejects.toThrow(why);
+  });
+
+  it.each([
+    ['numbers', () => km.layers.textVectorization({ vocabulary: ['a'] }).apply([3] as never), /reads strings: .* Received: a list holding number 3/],
+    ['several strings per sample', () => km.layers.textVectorization({ vocabulary: ['a'] }).apply([['a b', 'c']]), /reads one string per sample: .* entry 0 holds 2 strings/],
+    ['no vocabulary yet', () => km.layers.textVectorization().apply(['a']), /has no vocabulary yet\. Call await layer\.adapt\(data\)/],
+    ['a bad standardize', () => km.layers.textVectorization({ standardize: 'lowercase' as never }), /standardize must be 'lower_and_strip_punctuation', 'lower', 'strip_punctuation', null, or a function .* Received: standardize="lowercase"/],
+    ['a bad split', () => km.layers.textVectorization({ split: 'space' as never }), /split must be 'whitespace', 'character', null, or a function .* Received: split="space"/],
+    ['bad ngrams', () => km.layers.textVectorization({ ngrams: 0 }), /ngrams must be null, a positive integer n .* Received: ngrams=0/],
+    ['outputSequenceLength with an encoding', () => km.layers.textVectorization({ outputMode: 'count', outputSequenceLength: 4 }), /outputSequenceLength pads or cuts the indices of outputMode 'int' only\. Received: outputMode="count", outputSequenceLength=4/],
+    ['a fractional outputSequenceLength', () => km.layers.textVectorization({ outputSequenceLength: 2.5 }), /outputSequenceLength must be a positive integer or null\. Received: outputSequenceLength=2\.5/],
+    ['one_hot', () => km.layers.textVectorization({ outputMode: 'one_hot' as never }), /outputMode 'one_hot' is not supported for text/],
+    ['maxTokens too small', () => km.layers.textVectorization({ maxTokens: 2 }), /maxTokens must be an integer above 2 \(the mask and out-of-vocabulary indices\), or null\. Received: maxTokens=2/],
+    ['ragged', () => km.layers.textVectorization({ ragged: true }), /ragged outputs are not supported .* Received: ragged=true/],
+    ['tf_idf with a vocabulary but no idfWeights', () => km.layers.textVectorization({ outputMode: 'tf_idf', vocabulary: ['a'] }), /needs its idfWeights, one per token/],
+    ['an unknown option', () => km.layers.textVectorization({ maxLen: 4 } as never), /km\.layers\.textVectorization has no option 'maxLen'/],
+  ])('refuses %s, saying what it received', (_what, act, message) => {
+    expect(act).toThrow(message);
+  });
+
+  it('adapt refuses a dataset of non-strings, with the map that fixes it', async () => {
+    await expect(km.layers.textVectorization().adapt(km.data.array([1, 2]))).rejects.toThrow(/element 0 is number 1\. Map the elements to their text first/);
+  });
+});

@@ -2,25 +2,30 @@ import { uniqueName } from '../layers/layer_names.js';
 import { Graph, modelInputRef, type ApplicationEnds, type GraphNode, type TensorRef } from './graph.js';
 import { entryLayers, listedEntries } from './graph_entries.js';
 import { InputLayer } from '../layers/input_layer.js';
-import { LayersModel } from './model.js';
+import { LayersModel, type ModelOutputs } from './model.js';
+import type { AppliedOutputs, AppliedSymbolicOutputs, PredictedOutputs, SymbolicOutputs } from './output_types.js';
+import type { Tensor } from '../tensor.js';
 import { SymbolicTensor, type ModelApplication, type SymbolicCall } from './symbolic.js';
 import type { Layer, Shape } from '../layers/layer.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
-/** Options of {@link model}. */
-export interface FunctionalModelArgs {
+/** Options of {@link model}; `O` is the type of `outputs`, which types what the model's `predict` returns. */
+export interface FunctionalModelArgs<O extends SymbolicOutputs = SymbolicOutputs> {
   inputs: SymbolicTensor | SymbolicTensor[];
   /**
    * One symbolic tensor, a list, or an object that names each output (Keras 3's dict outputs):
    * compile's losses, lossWeights and metrics, fit's and evaluate's targets and the logs are then
    * keyed by those names, and predict returns an object keyed by them.
    */
-  outputs: SymbolicTensor | SymbolicTensor[] | Readonly<Record<string, SymbolicTensor>>;
+  outputs: O;
   name?: string;
 }
 
-/** A model built with the functional API: any directed acyclic graph of layers. */
-export class Functional extends LayersModel {
+/**
+ * A model built with the functional API: any directed acyclic graph of layers. `Out` is what its
+ * `predict` returns, which {@link model} infers from the outputs it is given (see {@link LayersModel}).
+ */
+export class Functional<Out extends ModelOutputs = ModelOutputs> extends LayersModel<Out> {
   readonly #graph: Graph;
   readonly #ends: { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] };
   #layers: readonly (Layer | LayersModel)[] | undefined;
@@ -29,7 +34,7 @@ export class Functional extends LayersModel {
     checkNotPositional(args);
     checkOptions(args, optionNames<FunctionalModelArgs>({ inputs: true, outputs: true, name: true }), 'km.model');
     const named = namedOutputs(args.outputs);
-    const ends = { inputs: listOf(args.inputs, 'inputs'), outputs: named?.tensors ?? listOf(args.outputs as SymbolicTensor | SymbolicTensor[], 'outputs') };
+    const ends = { inputs: listOf(args.inputs, 'inputs'), outputs: named?.tensors ?? listOf(args.outputs as SymbolicTensor | readonly SymbolicTensor[], 'outputs') };
     const graph = traceGraph(ends.inputs, ends.outputs, named?.keys ?? null);
     // A nested model's layers whose outputs go unused here are the model's all the same (Keras, tfjs).
     super(entryLayers(graph), args.name ?? uniqueName('model'));
@@ -54,6 +59,29 @@ export class Functional extends LayersModel {
     return 'Functional';
   }
 
+  /**
+   * Uses the model as a layer (see {@link LayersModel.apply}), returning the form its outputs have:
+   * on `km.model({ inputs, outputs: [a, b] })`, `apply(x)` gives two symbolic tensors (a tuple), or
+   * on data two tensors; on named outputs, an object with the same keys.
+   *
+   * @example
+   * ```ts
+   * const [classes, value] = twoHeads.apply(km.input({ shape: [4] })); // [km.SymbolicTensor, km.SymbolicTensor]
+   * ```
+   */
+  override apply(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: { training?: boolean }): AppliedSymbolicOutputs<Out>;
+  override apply(inputs: Tensor | readonly Tensor[], options?: { training?: boolean }): AppliedOutputs<Out>;
+  // The forms of a model whose outputs are not known, so that every typed model is still a
+  // km.LayersModel: TypeScript compares a subclass with that type member by member, where an object
+  // of symbolic tensors (named outputs) is not the `SymbolicTensor | SymbolicTensor[]` it expects.
+  override apply(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: { training?: boolean }): SymbolicTensor | SymbolicTensor[];
+  override apply(inputs: Tensor | readonly Tensor[], options?: { training?: boolean }): Tensor | Tensor[];
+  override apply<T extends Record<string, SymbolicTensor>>(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: { training?: boolean }): T;
+  override apply<T extends Record<string, Tensor>>(inputs: Tensor | readonly Tensor[], options?: { training?: boolean }): T;
+  override apply(inputs: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[], options?: { training?: boolean }): unknown {
+    return super.apply(inputs as SymbolicTensor, options);
+  }
+
   override get computedLayers(): readonly Layer[] {
     const computed = new Set(this.#graph.layers);
     return this.allLayers.filter((layer) => computed.has(layer));
@@ -75,7 +103,9 @@ export class Functional extends LayersModel {
 
 /**
  * Makes a model from symbolic inputs and outputs (Keras' functional API): residual connections,
- * branches and merges.
+ * branches and merges. Its type follows the outputs: `predict` and `apply` return a tensor for one
+ * output, a tuple for a list written in place (`outputs: [a, b]`), an object with the same keys for
+ * named outputs; a list of unknown length leaves them to the caller (`predict<km.Tensor[]>(x)`).
  *
  * @example
  * ```ts
@@ -88,10 +118,10 @@ export class Functional extends LayersModel {
  * // Named outputs (Keras 3's dict): losses, targets, logs and predictions are keyed by the names.
  * const twoHeads = km.model({ inputs: x, outputs: { digit: y, parity: km.layers.dense({ units: 1, activation: 'sigmoid' }).apply(r) } });
  * twoHeads.compile({ optimizer: 'adam', loss: { digit: 'sparseCategoricalCrossentropy', parity: 'binaryCrossentropy' } });
- * const { digit, parity } = twoHeads.predict<Record<string, km.Tensor>>(images);
+ * const { digit, parity } = twoHeads.predict(images); // typed { digit: km.Tensor<'float32'>; parity: km.Tensor<'float32'> }
  * ```
  */
-export function model(args: FunctionalModelArgs): Functional {
+export function model<const O extends SymbolicOutputs>(args: FunctionalModelArgs<O>): Functional<PredictedOutputs<O>> {
   return new Functional(args);
 }
 
@@ -110,8 +140,8 @@ function checkNotPositional(args: unknown): void {
   );
 }
 
-function listOf(value: SymbolicTensor | SymbolicTensor[], what: string): SymbolicTensor[] {
-  const list = Array.isArray(value) ? value : [value];
+function listOf(value: SymbolicTensor | readonly SymbolicTensor[], what: string): SymbolicTensor[] {
+  const list = (Array.isArray(value) ? value : [value]) as SymbolicTensor[];
   if (list.length === 0 || !list.every((t) => t instanceof SymbolicTensor)) {
     const alsoObject = what === 'outputs' ? ', or an object of them keyed by output name' : '';
     throw new Error(`km.model expects ${what} to be a symbolic tensor or a non-empty list of them${alsoObject} (from km.input(...) or layer.apply(...)). Received: ${what}=${Array.isArray(value) ? `a list of ${value.length}` : value === null ? 'null' : typeof value}.`);

@@ -40,6 +40,7 @@ import { ModelGraph } from './model_graph.js';
 import { ModelLifetime } from './model_lifetime.js';
 import { ModelRuntime, type Runtime } from './model_runtime.js';
 import { trainingTargetOf, type TrainingTarget } from './training_target.js';
+import type { AppliedOutputs, AppliedSymbolicOutputs, PredictResult } from './output_types.js';
 
 export type { ModelCompileArgs } from './compile_args.js';
 
@@ -53,8 +54,19 @@ export type ModelOutputs = Tensor | Tensor[] | Record<string, Tensor>;
 /**
  * A model: layers connected as a graph, trained with `compile` then `fit`. {@link Sequential} is
  * the common case.
+ *
+ * `Out` is what `predict` returns, as the factories type it from the outputs: `km.Tensor<'float32'>`
+ * for `km.sequential` and a one-output `km.model`, a tuple for `outputs: [a, b]`, an object with the
+ * same keys for named outputs. The default, {@link ModelOutputs}, is a model whose outputs are not
+ * known to the compiler (`km.loadLayersModel`'s): its `predict` is typed a tensor unless told otherwise.
+ *
+ * @example
+ * ```ts
+ * const twoHeads = km.model({ inputs: x, outputs: [classes, value] }); // km.Functional<[km.Tensor<'float32'>, km.Tensor<'float32'>]>
+ * const [probabilities, estimate] = twoHeads.predict(images);          // no cast
+ * ```
  */
-export abstract class LayersModel {
+export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
   /** The model's name: the `name` option, else `'sequential_1'`, `'model_1'`, ...; a model nested in another is found by it. */
   readonly name: string;
   /** Set to true from a callback to stop `fit` after the current batch. */
@@ -230,7 +242,8 @@ export abstract class LayersModel {
    * inside the model that fixed its own mode keeps it. On `km.Tensor` data it computes now, the
    * whole input as one batch, as `predict` does, or with `{ training: true }` as `fit` does
    * (Dropout drops, BatchNormalization uses and moves towards the batch statistics), as tfjs does;
-   * it returns the same form (`apply<Record<string, km.Tensor>>(x)` for named outputs).
+   * it returns the same form. The types follow the outputs as for {@link predict}: a model whose
+   * outputs the compiler does not know takes the form as a type, `apply<Record<string, km.Tensor>>(x)`.
    *
    * @example
    * ```ts
@@ -241,12 +254,12 @@ export abstract class LayersModel {
    * const classifier = km.model({ inputs: image, outputs: head });
    *
    * // A model with named outputs gives an object: pick the heads by name.
-   * const heads = twoHeads.apply<Record<string, km.SymbolicTensor>>(image); // twoHeads: outputs { digit, parity }
+   * const heads = twoHeads.apply(image); // twoHeads = km.model({ inputs, outputs: { digit, parity } })
    * const digitOnly = km.model({ inputs: image, outputs: heads.digit });
    * ```
    */
-  apply(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: { training?: boolean }): SymbolicTensor | SymbolicTensor[];
-  apply(inputs: Tensor | readonly Tensor[], options?: { training?: boolean }): Tensor | Tensor[];
+  apply(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: { training?: boolean }): AppliedSymbolicOutputs<Out>;
+  apply(inputs: Tensor | readonly Tensor[], options?: { training?: boolean }): AppliedOutputs<Out>;
   // The two above are a Layer's too, so `model.layers[i].apply(x)` type-checks on either; generic ones must follow them.
   /** `apply` on symbolic tensors for a model with named outputs: an object keyed by their names. */
   apply<T extends Record<string, SymbolicTensor>>(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: { training?: boolean }): T;
@@ -557,7 +570,7 @@ export abstract class LayersModel {
    * const probabilities = model.predictOnBatch(xBatch);
    * ```
    */
-  predictOnBatch<T extends Tensor | Tensor[] = Tensor<'float32'>>(x: ModelInputs): T;
+  predictOnBatch<T extends Tensor | Tensor[] | PredictResult<Out> = PredictResult<Out>>(x: ModelInputs): T;
   /** `predict` on all of `x` as a single batch, for a model with named outputs: an object keyed by their names. */
   predictOnBatch<T extends Record<string, Tensor>>(x: ModelInputs): T;
   predictOnBatch(x: ModelInputs): ModelOutputs {
@@ -594,19 +607,25 @@ export abstract class LayersModel {
 
   /**
    * The model's outputs for `x` (batch by batch, default 32): one tensor, or with several outputs a
-   * list of them in output order (type it with `predict<km.Tensor[]>`); a model whose outputs were
-   * given as an object returns an object keyed by their names, as Keras 3 does. Synchronous:
-   * `await km.ready()` or a `fit` must have loaded the backend first.
+   * list of them in output order; a model whose outputs were given as an object returns an object
+   * keyed by their names, as Keras 3 does. The type follows the outputs `km.model` was given (a
+   * tuple for `outputs: [a, b]`, the same keys for `outputs: { digit, parity }`); for a model whose
+   * outputs the compiler does not know (`km.loadLayersModel`'s) it is a tensor unless given, as in
+   * `predict<km.Tensor[]>(x)`. Synchronous: `await km.ready()` or a `fit` must have loaded the backend first.
    *
    * @example
    * ```ts
    * const probabilities = model.predict(x);
-   * const [classes, values] = twoOutputModel.predict<km.Tensor[]>({ image, extra });
-   * const { digit, parity } = namedOutputModel.predict<Record<string, km.Tensor>>(x);
+   * const [classes, values] = twoOutputModel.predict({ image, extra }); // km.model({ inputs, outputs: [classHead, valueHead] })
+   * const { digit, parity } = namedOutputModel.predict(x);              // km.model({ inputs, outputs: { digit, parity } })
+   * const [a, b] = loaded.predict<km.Tensor[]>(x);                      // loaded with km.loadLayersModel
    * ```
    */
-  predict<T extends Tensor | Tensor[] = Tensor<'float32'>>(x: ModelInputs, args?: ModelPredictArgs): T;
-  /** `predict` for a model with named outputs (`km.model({ outputs: { ... } })`): an object keyed by their names. */
+  // The constraint predict always had, widened by `Out` alone: a call in another's argument
+  // (`layer.apply(model.predict(x))`) infers `T` from that parameter and, where that fails, takes
+  // the constraint, which must stay a type the parameter accepts (all of ModelOutputs is not).
+  predict<T extends Tensor | Tensor[] | PredictResult<Out> = PredictResult<Out>>(x: ModelInputs, args?: ModelPredictArgs): T;
+  /** `predict` for a model whose outputs the compiler does not know, given the type of named outputs: `predict<Record<string, km.Tensor>>(x)`. */
   predict<T extends Record<string, Tensor>>(x: ModelInputs, args?: ModelPredictArgs): T;
   predict(x: ModelInputs, args: ModelPredictArgs = {}): ModelOutputs {
     if (x instanceof Dataset) {

@@ -19,8 +19,8 @@ export interface SequentialArgs {
   name?: string;
 }
 
-/** A linear stack of layers, each feeding the next. */
-export class Sequential extends LayersModel {
+/** A linear stack of layers, each feeding the next: one output, so `predict` returns one tensor. */
+export class Sequential extends LayersModel<Tensor<'float32'>> {
   /** The symbolic input, then each layer's output, once the input shape is known (what `inputs`/`outputs` and `layer.output` give). */
   readonly #symbolic: SymbolicTensor[] = [];
   /** Per stacked layer, the stacked model it came from, if any. */

@@ -286,7 +286,7 @@ describe('errors of masks given explicitly', () => {
 
   it('an attention layer given a lone mask, a list of one, or only nulls', () => {
     const [q, v, m] = [km.input({ shape: [STEPS, FEATURES] }), km.input({ shape: [STEPS, FEATURES] }), km.input({ shape: [STEPS] })];
-    const listForm = "an attention layer's mask is a list with an entry per input, [queryMask, valueMask] (Keras' mask=[query_mask, value_mask]), null for an input given no mask, so a lone mask is not taken for one of them. To mask the value's padding only, pass { mask: [null, valueMask] }.";
+    const listForm = "an attention layer's mask is a list with an entry per input, [queryMask, valueMask, keyMask] (Keras 3's query_mask, value_mask and key_mask), null for an input given no mask, so a lone mask is not taken for one of them. To mask the value's padding only, pass { mask: [null, valueMask] }.";
     expect(() => km.layers.attention({ name: 'a1' }).apply([q, v], { mask: m })).toThrow(`Layer 'a1' (Attention).apply: ${listForm} Received: mask=SymbolicTensor.`);
     expect(() => km.layers.additiveAttention({ name: 'a2' }).apply([xs(), xs()], { mask: [masks()] })).toThrow(`Layer 'a2' (AdditiveAttention).apply: ${listForm} Received: mask=a list of 1.`);
     expect(() => km.layers.multiHeadAttention({ numHeads: 1, keyDim: 2, name: 'mha1' }).apply([q, v], { mask: m })).toThrow(
@@ -295,8 +295,9 @@ describe('errors of masks given explicitly', () => {
     expect(() => km.layers.attention({ name: 'a3' }).apply([q, v], { mask: [null, null] })).toThrow(
       "Layer 'a3' (Attention).apply: every entry of the mask list is null, so it masks nothing. Leave mask out to use the masks the inputs carry (if any), or give at least one entry. Received: mask=[null, null].",
     );
-    expect(() => km.layers.attention({ name: 'a4' }).apply([q, v], { mask: [m, m, m] })).toThrow(
-      "Layer 'a4' (Attention).apply received 3 masks, but takes one per input at most ([queryMask, valueMask]). Pass mask: [queryMask, valueMask], null for an input given none.",
+    // A third entry, the key's, is taken and ignored, as in Keras 3 (attention_key_mask.test.ts); a fourth is refused.
+    expect(() => km.layers.attention({ name: 'a4' }).apply([q, v], { mask: [m, m, null, m] })).toThrow(
+      "Attention layer 'a4' takes a mask list of length 2 or 3, [queryMask, valueMask] or [queryMask, valueMask, keyMask] (Keras' \"accepts mask list of length 2 or 3\"), but received a list of 4. Pass one entry per input, null for an input given no mask.",
     );
     expect(() => km.layers.lstm({ units: 2, name: 'l4' }).apply(x(), { mask: [null, m] as unknown as km.SymbolicTensor[] })).toThrow(
       "Layer 'l4' (LSTM).apply: mask must be a tensor of one value per step (a symbolic tensor such as km.input({ shape: [steps] }), or km.Tensor data of shape [batch, steps]), or a list of them for an attention layer. Received: mask=a list whose entry 0 is null.",

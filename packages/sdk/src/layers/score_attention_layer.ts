@@ -10,8 +10,8 @@ import {
   type ScoreAttentionBuffers, type ScoreAttentionDims, type ScoreFunction,
 } from './score_attention_pass.js';
 import type { LayerApplyArgs } from '../engine/concrete_apply.js';
-import type { SymbolicTensor } from '../engine/symbolic.js';
-import type { Tensor } from '../tensor.js';
+import { SymbolicTensor } from '../engine/symbolic.js';
+import { Tensor } from '../tensor.js';
 
 /** Options shared by {@link Attention} and {@link AdditiveAttention}, with Keras 3's names. */
 export interface ScoreAttentionArgs extends LayerArgs {
@@ -84,17 +84,42 @@ export abstract class ScoreAttentionLayer extends Layer {
     return true;
   }
 
-  // Keras' Attention takes mask=[query_mask, value_mask]; the key shares the value's mask.
+  // Keras 3's Attention takes mask=[query_mask, value_mask] or a third entry, the key's, which its call
+  // never reads (the key's steps are the value's, so the value mask covers them): accepted, ignored.
   override get explicitMaskList(): readonly string[] {
-    return ['queryMask', 'valueMask'];
+    return ['queryMask', 'valueMask', 'keyMask'];
   }
 
-  /** As {@link Layer.apply}; with `returnAttentionScores` it gives `[output, scores]`. */
+  /**
+   * As {@link Layer.apply}; with `returnAttentionScores` it gives `[output, scores]`. `mask` is
+   * `[queryMask, valueMask]` (null for an input given none), or with a third entry, a key mask, which
+   * is taken and ignored, as Keras 3's Attention does: the value mask already masks the key's steps.
+   */
   override apply(inputs: SymbolicTensor | readonly SymbolicTensor[], kwargs?: LayerApplyArgs): SymbolicTensor;
   override apply(inputs: Tensor | readonly Tensor[], options?: LayerApplyArgs): Tensor<'float32'>;
   override apply(inputs: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[], options?: LayerApplyArgs): SymbolicTensor | Tensor<'float32'> {
     if (!Array.isArray(inputs)) this.#refuseInputs('one tensor, not a list');
-    return super.apply(inputs as readonly SymbolicTensor[], options) as SymbolicTensor & Tensor<'float32'>;
+    return super.apply(inputs as readonly SymbolicTensor[], this.#withoutUnreadKeyMask(inputs.length, options)) as SymbolicTensor & Tensor<'float32'>;
+  }
+
+  /**
+   * `options` with a mask list checked for Keras' length (2 or 3), and without the key mask where
+   * there is no key input: Keras 3 takes and ignores it then too, and here it would have no input
+   * to go with. Anything but a tensor or null there stays, for the mask option's own error.
+   */
+  #withoutUnreadKeyMask(inputCount: number, options: LayerApplyArgs | undefined): LayerApplyArgs | undefined {
+    const mask = options?.mask;
+    if (!Array.isArray(mask)) return options;
+    if (mask.length > 3) {
+      throw new Error(
+        `${this.where} takes a mask list of length 2 or 3, [queryMask, valueMask] or [queryMask, valueMask, keyMask] (Keras' "accepts mask list of length 2 or 3"), but received a list of ${mask.length}. ` +
+          'Pass one entry per input, null for an input given no mask.',
+      );
+    }
+    const keyMask: unknown = mask[2];
+    const droppable = keyMask === null || keyMask === undefined || keyMask instanceof SymbolicTensor || keyMask instanceof Tensor;
+    if (mask.length < 3 || inputCount > 2 || !droppable) return options;
+    return { ...options, mask: mask.slice(0, 2) as LayerApplyArgs['mask'] };
   }
 
   #refuseInputs(received: string): never {

@@ -6,6 +6,10 @@ import type { CustomCallbackArgs, Logs, PredictBatchLogs, TrainLogs } from './ca
 /** What a callback may use of the model being trained (a `LayersModel` provides all of it). */
 export interface CallbackModel {
   stopTraining: boolean;
+  /** Set from a test hook to end `evaluate` (or `fit`'s validation pass) after the current batch. */
+  stopEvaluating: boolean;
+  /** Set from a predict hook to end `predict` after the current batch. */
+  stopPredicting: boolean;
   readonly optimizer: Optimizer | undefined;
   getWeights(): Tensor<'float32'>[];
   setWeights(weights: readonly Tensor[]): void;
@@ -79,7 +83,8 @@ export abstract class Callback implements CustomCallbackArgs {
 
   /**
    * The model being trained (or evaluated, or predicting), as tfjs' `this.model`: a hook may call
-   * `this.model.predict(x)`, read `this.model.getWeights()` or set `this.model.stopTraining = true`.
+   * `this.model.predict(x)`, read `this.model.getWeights()` or set `this.model.stopTraining = true`
+   * (`stopEvaluating`, `stopPredicting` in the test and predict hooks).
    * Throws outside `fit`, `evaluate` and `predict`.
    */
   get model(): LayersModel {

@@ -148,6 +148,8 @@ function checkCallback(callback: CustomCallbackArgs, index: number): void {
 /** Calls each hook of a list of callbacks in order, skipping work when no callback has the hook. */
 export class CallbackList {
   readonly #callbacks: CustomCallbackArgs[];
+  /** The model of the running call, from {@link configure}: {@link test} resets its `stopEvaluating`. */
+  #model: CallbackModel | null = null;
 
   constructor(callbacks: CustomCallbackArgs | readonly CustomCallbackArgs[] | undefined) {
     this.#callbacks = callbacks === undefined ? [] : Array.isArray(callbacks) ? [...callbacks] : [callbacks as CustomCallbackArgs];
@@ -164,6 +166,7 @@ export class CallbackList {
 
   /** Hands every callback the model and the settings of the `fit`, `evaluate` or `predict` call. */
   configure(model: CallbackModel, params: FitParams): void {
+    this.#model = model;
     for (const callback of this.#callbacks) {
       callback.setModel?.(model);
       if (callback.setParams) callback.setParams(params);
@@ -187,9 +190,11 @@ export class CallbackList {
   /**
    * Runs a validation or `evaluate` pass between `onTestBegin` and `onTestEnd`, which gets its logs;
    * `onTestEnd` runs even when the pass throws (without logs then), so a callback swapping weights
-   * in for it (swapEmaWeights) swaps them back.
+   * in for it (swapEmaWeights) swaps them back. The model's `stopEvaluating` is reset first, as
+   * Keras 3's `evaluate` does (fit's validation pass is such a call, with fit's callbacks).
    */
   async test(evaluate: () => Promise<Logs>): Promise<Logs> {
+    if (this.#model) this.#model.stopEvaluating = false;
     await this.call('onTestBegin');
     let logs: Logs | undefined;
     try {

@@ -77,7 +77,8 @@ export type TargetFor = (sampleShape: Shape) => Promise<TrainingTarget>;
 
 /**
  * Evaluates every batch of a dataset (or the first `batches`) into a fresh accumulator, calling the
- * test batch hooks of `callbacks` around each; `read` is how many batches there were.
+ * test batch hooks of `callbacks` around each, until a hook sets the model's `stopEvaluating`;
+ * `read` is how many batches there were.
  */
 async function evaluateStream(target: TrainingTarget, iterator: AsyncIterator<unknown>, pending: IteratorResult<unknown> | null, batches: number | undefined, what: string, callbacks: CallbackList): Promise<{ acc: Accumulator; read: number }> {
   const acc = new Accumulator(target.outputs);
@@ -94,6 +95,7 @@ async function evaluateStream(target: TrainingTarget, iterator: AsyncIterator<un
     await evaluateBatch(target, data, 0, size, acc);
     if (end.length > 0) await callbacks.call(end, index, { batch: index, size, ...acc.logs() });
     read++;
+    if (target.model.stopEvaluating) break;
   }
   return { acc, read };
 }
@@ -199,7 +201,7 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
     } else if (validation) {
       const { logs: validated, read } = await testStream(target, validation.iterator(), null, validationBatches, 'validationData', callbacks);
       // Once per fit, as Python shows a repeated warning once.
-      if (validationBatches !== undefined && read < validationBatches && !warnedFewerValidation) {
+      if (validationBatches !== undefined && read < validationBatches && !target.model.stopEvaluating && !warnedFewerValidation) {
         console.warn(evaluatedFewer('fit(dataset, { validationData })', 'validationBatches', validationBatches, read));
         warnedFewerValidation = true;
       }
@@ -233,7 +235,8 @@ export async function evaluateDataset(dataset: Dataset<unknown>, targetFor: Targ
   callbacks.configure(target.model, { epochs: 1, steps: knownSteps(dataset, args.batches), samples: 0, batchSize: batch.shape[0], verbose, initialEpoch: 0 });
   const start = performance.now();
   const { logs, read } = await testStream(target, iterator, first, args.batches, 'evaluate(dataset)', callbacks);
-  if (args.batches !== undefined && read < args.batches) console.warn(evaluatedFewer('evaluate(dataset)', 'batches', args.batches, read));
+  // A callback's stopEvaluating, not the data, ended it early: nothing to warn about.
+  if (args.batches !== undefined && read < args.batches && !target.model.stopEvaluating) console.warn(evaluatedFewer('evaluate(dataset)', 'batches', args.batches, read));
   if (verbose !== 0) {
     const text = Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ');
     console.log(`${((performance.now() - start) / 1000).toFixed(1)}s - ${text}`);

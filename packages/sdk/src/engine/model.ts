@@ -71,6 +71,39 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
   readonly name: string;
   /** Set to true from a callback to stop `fit` after the current batch. */
   stopTraining = false;
+  /**
+   * Set to true from a callback's `onTestBatchEnd` to stop `evaluate` (or `fit`'s validation pass)
+   * after the current batch, as Keras 3's `model.stop_evaluating`: the result is the loss and
+   * metrics over the batches evaluated so far, and `onTestEnd` still runs with them. Each `evaluate`
+   * and each validation pass sets it back to false before `onTestBegin`; it does not stop `fit`.
+   *
+   * @example
+   * ```ts
+   * // Evaluates only the first 10 batches.
+   * const [loss] = await model.evaluate(x, y, {
+   *   callbacks: { onTestBatchEnd: (batch: number) => { if (batch === 9) model.stopEvaluating = true; } },
+   * });
+   * ```
+   */
+  stopEvaluating = false;
+  /**
+   * Set to true from a callback's `onPredictBatchEnd` to stop `predict` after the current batch, as
+   * Keras 3's `model.stop_predicting`: `predict` returns the outputs of the batches run so far (fewer
+   * rows than `x`), and `onPredictEnd` still runs. Each `predict` sets it back to false before
+   * `onPredictBegin`.
+   *
+   * @example
+   * ```ts
+   * // Predicts for at most 50 ms: the rows of the batches that ran by then.
+   * const deadline = performance.now() + 50;
+   * const probabilities = model.predict(x, {
+   *   batchSize: 64,
+   *   callbacks: { onPredictBatchEnd: () => { if (performance.now() > deadline) model.stopPredicting = true; } },
+   * });
+   * console.log(probabilities.shape[0]); // a multiple of 64, or all of x's rows
+   * ```
+   */
+  stopPredicting = false;
   protected graphLayers: Layer[];
   // Each part of the model's state is kept by its own module, which the methods below delegate to.
   readonly #compilation = new ModelCompilation(this);
@@ -634,6 +667,8 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
           'Predict batch by batch: for await (const batch of dataset) model.predict(batch.xs), or collect the inputs into one tensor first.',
       );
     }
+    // Keras 3's predict resets stop_predicting before on_predict_begin; apply on data (its __call__) leaves it.
+    this.stopPredicting = false;
     const outputs = this.#predict(x, args, false);
     return modelOutputs(this.#graph.current!, Array.isArray(outputs) ? outputs : [outputs]);
   }

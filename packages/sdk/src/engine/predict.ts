@@ -1,3 +1,4 @@
+import type { Backend, BufferId } from '../backend/backend.js';
 import { CallbackList } from '../callbacks/callbacks.js';
 import type { CallbackModel } from '../callbacks/callback.js';
 import { shapeSize, Tensor } from '../tensor.js';
@@ -50,10 +51,13 @@ export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'para
   if (callbacks && target.model) callbacks.configure(target.model, { epochs: 1, steps: Math.ceil(n / batchSize), samples: n, batchSize, verbose, initialEpoch: 0 });
   const batchBegin = callbacks?.has('onPredictBatchBegin') ?? false;
   const batchEnd = callbacks?.has('onPredictBatchEnd') ?? false;
+  // The rows predicted: all n, unless a callback sets the model's stopPredicting (model.predict resets it).
+  let rows = 0;
   try {
     callbacks?.callNow('onPredictBegin');
     for (let start = 0, batch = 0; start < n; start += batchSize, batch++) {
       const count = Math.min(batchSize, n - start);
+      rows = start + count;
       if (batchBegin) callbacks!.callNow('onPredictBatchBegin', batch, { batch, size: count });
       const plan = target.plan(count);
       // Each batch is checked for NaN and ±Infinity as it is copied in (predict changes nothing, so
@@ -81,6 +85,8 @@ export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'para
         const outputs = graph.outputs.map((_, k) => bufferCopy(backend, plan.modelOutput(graph, k).output, [count, ...graph.modelOutputShape(k)]));
         callbacks!.callNow('onPredictBatchEnd', batch, { outputs: modelOutputs(graph, outputs) });
       }
+      // Keras 3 checks it after each batch's hooks, and returns the outputs of the batches run.
+      if (target.model?.stopPredicting) break;
     }
     callbacks?.callNow('onPredictEnd');
   } catch (error) {
@@ -88,9 +94,27 @@ export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'para
     throw error;
   }
   if (verbose !== 0) {
-    const steps = Math.ceil(n / batchSize);
+    const steps = Math.ceil(rows / batchSize);
     const ms = performance.now() - began;
     console.log(`${steps}/${steps} - ${(ms / 1000).toFixed(1)}s - ${(ms / Math.max(1, steps)).toFixed(1)}ms/step`);
   }
+  if (rows < n) return stoppedOutputs(backend, rows, outSizes, shapes, onDevice ? deviceOuts : hostOuts);
   return onDevice ? deviceOuts.map((id, k) => deviceTensor(backend, id, shapes[k])) : hostOuts.map((out, k) => new Tensor(out!, shapes[k], 'float32'));
+}
+
+/**
+ * The first `rows` rows of each output of a `predict` stopped early (`stopPredicting`), in a buffer
+ * of their own: the full-size one (host array or device buffer) is let go.
+ */
+function stoppedOutputs(backend: Backend, rows: number, outSizes: readonly number[], shapes: readonly number[][], outs: readonly (Float32Array | BufferId | null)[]): Tensor<'float32'>[] {
+  return outs.map((out, k) => {
+    const shape = [rows, ...shapes[k].slice(1)];
+    const length = rows * outSizes[k];
+    if (out instanceof Float32Array) return new Tensor(out.slice(0, length), shape, 'float32');
+    const id = out as BufferId;
+    const kept = backend.alloc(length, 'float32');
+    backend.copy(backend.view(id, 0, length), kept, length);
+    backend.free(id);
+    return deviceTensor(backend, kept, shape);
+  });
 }

@@ -130,7 +130,10 @@ export function evaluateBatch(target: TrainingTarget, data: Dataset, start: numb
   return acc.add(lossSums, withPenalty(0, penalty, count), count, updates);
 }
 
-/** Evaluates `data` batch by batch into a fresh accumulator, calling the test batch hooks of `callbacks` around each batch. */
+/**
+ * Evaluates `data` batch by batch into a fresh accumulator, calling the test batch hooks of
+ * `callbacks` around each batch, until a hook sets the model's `stopEvaluating`.
+ */
 export async function evaluateData(target: TrainingTarget, data: Dataset, batchSize: number, callbacks?: CallbackList): Promise<Accumulator> {
   const acc = new Accumulator(target.outputs);
   const begin = callbacks?.having('onTestBatchBegin') ?? [];
@@ -141,6 +144,8 @@ export async function evaluateData(target: TrainingTarget, data: Dataset, batchS
     const pending = evaluateBatch(target, data, start, count, acc);
     if (pending) await pending;
     if (end.length > 0) await callbacks!.call(end, batch, { batch, size: count, ...acc.logs() });
+    // Keras 3 checks it after each batch's hooks: the logs then cover the batches run so far.
+    if (target.model.stopEvaluating) break;
   }
   return acc;
 }

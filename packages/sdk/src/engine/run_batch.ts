@@ -7,6 +7,7 @@ import { shapeSize } from '../tensor.js';
 import type { BatchPlan } from './plan.js';
 import { backwardPass, forwardPass, weightsWithoutGradient, type PassContext } from './step.js';
 import { activityPenalties, applyConstraints, regularizationPenalty, withPenalty } from './regularization.js';
+import { readTerms } from './added_losses.js';
 import { metricWeights, outputMask, positionWeights } from './loss_weights.js';
 import { StepMetricBatch } from './step_metric_batch.js';
 import { Accumulator } from './accumulator.js';
@@ -39,23 +40,25 @@ function newPassContext(target: TrainingTarget, plan: BatchPlan, training: boole
   return { backend: target.backend, graph: target.graph, params: target.params, plan, training, deferSoftmax };
 }
 
-/** The weights no loss term reaches, per layout, with the graph and compiled outputs they were found for. */
-const WITHOUT_GRADIENT = new WeakMap<ParamStore, { graph: Graph; outputs: readonly OutputSpec[]; weights: ReadonlySet<WeightSpec> }>();
+/** The weights no loss term reaches, per layout, with the graph, compiled outputs and nodes adding a loss they were found for. */
+const WITHOUT_GRADIENT = new WeakMap<ParamStore, { graph: Graph; outputs: readonly OutputSpec[]; addingLoss: string; weights: ReadonlySet<WeightSpec> }>();
 
 /** The compiled outputs whose weights without a gradient were named in a warning (once per compile). */
 const WARNED = new WeakSet<readonly OutputSpec[]>();
 
 /**
  * The trainable weights of `target` that no loss term reaches (they feed only outputs compiled
- * without a loss), which the optimizer leaves unchanged. Found again only when the compile, the
- * graph or the layout (a layer's `trainable` flipped) changed, so a step looks up one entry.
+ * without a loss, and no layer at or after them added a loss in this step's forward pass), which
+ * the optimizer leaves unchanged. Found again only when the compile, the graph, the layout (a
+ * layer's `trainable` flipped) or the nodes adding a loss changed, so a step looks up one entry.
  */
-function weightsLeftUnchanged(target: TrainingTarget): ReadonlySet<WeightSpec> {
+function weightsLeftUnchanged(target: TrainingTarget, addingLossNodes: readonly number[]): ReadonlySet<WeightSpec> {
   const { graph, outputs, params } = target;
   const known = WITHOUT_GRADIENT.get(params);
-  if (known && known.graph === graph && known.outputs === outputs) return known.weights;
-  const weights = weightsWithoutGradient(graph, outputs);
-  WITHOUT_GRADIENT.set(params, { graph, outputs, weights });
+  const addingLoss = addingLossNodes.join();
+  if (known && known.graph === graph && known.outputs === outputs && known.addingLoss === addingLoss) return known.weights;
+  const weights = weightsWithoutGradient(graph, outputs, addingLossNodes);
+  WITHOUT_GRADIENT.set(params, { graph, outputs, addingLoss, weights });
   if (weights.size > 0 && !WARNED.has(outputs)) {
     WARNED.add(outputs);
     console.warn(
@@ -66,8 +69,19 @@ function weightsLeftUnchanged(target: TrainingTarget): ReadonlySet<WeightSpec> {
   return weights;
 }
 
-/** Loads one batch, runs the forward pass and each output's loss; returns the loss sums per output and the metric updates. */
-function runBatch(target: TrainingTarget, data: Dataset, start: number, count: number, training: boolean): [Scalar[], (void | Promise<void>)[], PassContext] {
+/** What {@link runBatch} gives the step: loss sums per output, metric updates, the pass context, and the layers' added loss terms. */
+interface BatchRun {
+  readonly lossSums: Scalar[];
+  readonly updates: (void | Promise<void>)[];
+  readonly ctx: PassContext;
+  /** The values of the terms layers added with `ctx.addLoss`, read before any backward pass. */
+  readonly added: Scalar[];
+  /** The nodes that added them. */
+  readonly addingLoss: readonly number[];
+}
+
+/** Loads one batch, runs the forward pass and each output's loss. */
+function runBatch(target: TrainingTarget, data: Dataset, start: number, count: number, training: boolean): BatchRun {
   // A callback may have run another model sharing layers with this one since the last batch.
   target.params.claim();
   const plan = target.plan(count);
@@ -75,7 +89,8 @@ function runBatch(target: TrainingTarget, data: Dataset, start: number, count: n
   for (let k = 0; k < data.xs.length; k++) backend.gatherRows(plan.inputs[k], data.xs[k], data.order, start, count, data.xRows[k]);
   for (let k = 0; k < data.ys.length; k++) if (data.yRows[k] > 0) backend.gatherRows(plan.targetsList[k], data.ys[k], data.order, start, count, data.yRows[k]);
   const ctx = passContext(target, plan, training);
-  forwardPass(ctx);
+  const { terms, nodes: addingLoss } = forwardPass(ctx);
+  const added = readTerms(backend, terms);
   const lossSums: Scalar[] = [];
   const updates: (void | Promise<void>)[] = [];
   for (let k = 0; k < outputs.length; k++) {
@@ -105,7 +120,7 @@ function runBatch(target: TrainingTarget, data: Dataset, start: number, count: n
     const weighted = batch.withWeights(target, plan, metricWeights(target, plan, data, k, count));
     for (const m of weightedMetrics) updates.push(m.update(weighted));
   }
-  return [lossSums, updates, ctx];
+  return { lossSums, updates, ctx, added, addingLoss };
 }
 
 /**
@@ -114,19 +129,20 @@ function runBatch(target: TrainingTarget, data: Dataset, start: number, count: n
  * so a step on the wasm backend makes no promise.
  */
 export function trainBatch(target: TrainingTarget, data: Dataset, start: number, count: number, acc: Accumulator): void | Promise<void> {
-  const [lossSums, updates, ctx] = runBatch(target, data, start, count, true);
+  const { lossSums, updates, ctx, added, addingLoss } = runBatch(target, data, start, count, true);
   const activity = backwardPass(ctx);
   const weightPenalties = regularizationPenalty(target.backend, target.graph, target.params, true);
-  const unchanged = weightsLeftUnchanged(target);
+  const unchanged = weightsLeftUnchanged(target, addingLoss);
   target.optimizer.apply(target.params.params, target.params.grads, unchanged);
   applyConstraints(target.backend, target.graph, target.params, unchanged);
-  return acc.add(lossSums, withPenalty(0, activity.length === 0 ? weightPenalties : [...activity, ...weightPenalties], count), count, updates);
+  const penalty = activity.length === 0 && added.length === 0 ? weightPenalties : [...added, ...activity, ...weightPenalties];
+  return acc.add(lossSums, withPenalty(0, penalty, count), count, updates);
 }
 
 /** Adds the loss and metrics of samples `[start, start + count)` of `data` to `acc`, without training. */
 export function evaluateBatch(target: TrainingTarget, data: Dataset, start: number, count: number, acc: Accumulator): void | Promise<void> {
-  const [lossSums, updates, ctx] = runBatch(target, data, start, count, false);
-  const penalty = [...activityPenalties(target.backend, target.graph, ctx.plan), ...regularizationPenalty(target.backend, target.graph, target.params, false)];
+  const { lossSums, updates, ctx, added } = runBatch(target, data, start, count, false);
+  const penalty = [...added, ...activityPenalties(target.backend, target.graph, ctx.plan), ...regularizationPenalty(target.backend, target.graph, target.params, false)];
   return acc.add(lossSums, withPenalty(0, penalty, count), count, updates);
 }
 

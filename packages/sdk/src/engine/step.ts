@@ -1,5 +1,6 @@
 import type { Backend, Scalar } from '../backend/backend.js';
 import { activityPenalty } from './regularization.js';
+import { AddedLosses, type AddedTerms, type KnownBuffer } from './added_losses.js';
 import { explicitMaskInputs, inboundShape, inboundTensor, inputCount, outputShapesOf, type Graph } from './graph.js';
 import type { ParamStore } from './params.js';
 import type { BatchPlan } from './plan.js';
@@ -25,6 +26,7 @@ export interface PassContext {
 
 function nodeContext(ctx: PassContext, index: number): ForwardContext {
   const node = ctx.graph.nodes[index];
+  const { losses } = nodeContexts(ctx);
   // The masks given explicitly come after the inputs, and replace the own masks of the inputs they are for.
   const inbound = node.inbound.slice(0, inputCount(node));
   const explicit = ctx.plan.explicitMasks[index];
@@ -44,7 +46,20 @@ function nodeContext(ctx: PassContext, index: number): ForwardContext {
     weights: ctx.params.weightsOf(node.layer),
     training: node.training ?? ctx.training ?? node.layer.trainingByDefault,
     deferSoftmax: ctx.graph.outputs.some((node, k) => node === index && ctx.graph.outputTensors[k] === 0 && ctx.deferSoftmax[k]),
+    addLoss: losses.adder(index, node.layer.name, () => knownBuffers(ctx, index)),
   };
+}
+
+/** Node `index`'s inputs, outputs and weights, with their lengths: what `addLoss` can tell is not one float. */
+function knownBuffers(ctx: PassContext, index: number): KnownBuffer[] {
+  const { graph, plan, params } = ctx;
+  const node = graph.nodes[index];
+  const inputs = node.inbound.slice(0, inputCount(node)).map((i, slot) => ({
+    name: `ctx.inputs[${slot}]`, id: plan.inputOf(i, inboundTensor(node, slot)), length: plan.batch * shapeSize(inboundShape(graph, node, slot)),
+  }));
+  const outputs = outputShapesOf(node).map((shape, k) => ({ name: k === 0 ? 'ctx.output' : `ctx.outputs[${k}]`, id: plan.nodeOutputs[index][k], length: plan.batch * shapeSize(shape) }));
+  const weights = params.weightsOf(node.layer).map((id, w) => ({ name: `ctx.weights[${w}]`, id, length: shapeSize(node.layer.weightSpecs[w].shape) }));
+  return [...inputs, ...outputs, ...weights];
 }
 
 function backwardContext(ctx: PassContext, index: number): BackwardContext {
@@ -64,6 +79,8 @@ function backwardContext(ctx: PassContext, index: number): BackwardContext {
 interface NodeContexts {
   readonly forward: (ForwardContext | undefined)[];
   readonly backward: (BackwardContext | undefined)[];
+  /** The loss terms the layers add (`ctx.addLoss`) in the last forward pass. */
+  readonly losses: AddedLosses;
 }
 
 const NODE_CONTEXTS = new WeakMap<PassContext, NodeContexts>();
@@ -71,7 +88,7 @@ const NODE_CONTEXTS = new WeakMap<PassContext, NodeContexts>();
 function nodeContexts(ctx: PassContext): NodeContexts {
   let contexts = NODE_CONTEXTS.get(ctx);
   if (!contexts) {
-    contexts = { forward: [], backward: [] };
+    contexts = { forward: [], backward: [], losses: new AddedLosses() };
     NODE_CONTEXTS.set(ctx, contexts);
   }
   return contexts;
@@ -96,15 +113,24 @@ function writeExplicitMasks(ctx: PassContext, index: number): void {
   });
 }
 
-/** Runs every node's forward kernels in topological order. */
-export function forwardPass(ctx: PassContext): void {
-  const { forward } = nodeContexts(ctx);
+/**
+ * Runs every node's forward kernels in topological order. Returns the loss terms the layers added
+ * (`ctx.addLoss`), valid until the next forward pass on `ctx`.
+ */
+export function forwardPass(ctx: PassContext): AddedTerms {
+  const { forward, losses } = nodeContexts(ctx);
+  losses.begin();
   for (let i = 0; i < ctx.graph.nodes.length; i++) {
     if (ctx.graph.nodes[i].masks) writeExplicitMasks(ctx, i);
-    if (!ctx.plan.aliased[i]) ctx.graph.nodes[i].layer.forward((forward[i] ??= nodeContext(ctx, i)));
+    if (!ctx.plan.aliased[i]) {
+      losses.enter(i);
+      ctx.graph.nodes[i].layer.forward((forward[i] ??= nodeContext(ctx, i)));
+      losses.leave();
+    }
     const merged = ctx.graph.maskMerges.get(i);
     if (merged) mergeMasks(ctx, i, merged);
   }
+  return losses;
 }
 
 /**
@@ -152,14 +178,15 @@ const penalizes = (r: Regularizer | null | undefined): boolean => !!r && (r.l1 !
 
 /**
  * The trainable weights that no term of the loss reaches: those of layers whose outputs lead only to
- * model outputs compiled without a loss (Keras' None), unless a weight or activity regularizer puts
+ * model outputs compiled without a loss (Keras' None), unless a weight or activity regularizer or a
+ * loss term added by a node at or after them (`addingLoss`, see `ForwardContext.addLoss`) puts
  * them in the loss. Keras' TensorFlow and PyTorch backends give these no gradient, and its
  * optimizers' `apply_gradients` drops variables without one (no update, no weight decay, optimizer
  * state untouched); kerasm's backward pass writes them a gradient of zero, which is what the
  * optimizer must skip to match.
  */
-export function weightsWithoutGradient(graph: Graph, outputs: readonly OutputSpec[]): Set<WeightSpec> {
-  const lossNodes = new Set(outputs.filter((o) => o.loss !== null).map((o) => o.node));
+export function weightsWithoutGradient(graph: Graph, outputs: readonly OutputSpec[], addingLoss: readonly number[] = []): Set<WeightSpec> {
+  const lossNodes = new Set([...outputs.filter((o) => o.loss !== null).map((o) => o.node), ...addingLoss]);
   // Nodes are in topological order, so every consumer of a node comes after it.
   const reaches: boolean[] = new Array(graph.nodes.length).fill(false);
   for (let i = graph.nodes.length - 1; i >= 0; i--) {

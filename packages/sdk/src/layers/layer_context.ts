@@ -49,6 +49,24 @@ export interface ForwardContext {
    * logits and the loss applies the softmax.
    */
   readonly deferSoftmax: boolean;
+  /**
+   * Adds a loss term, Keras' `self.add_loss`: `term` is a buffer whose one float holds this
+   * batch's term, which `fit` and `evaluate` add as it is to the batch's mean loss (the loss they
+   * report, in training and evaluation alike). Call it at most once per `forward`, never from
+   * `backward`; keep the float in `ctx.workspace`. kerasm has no automatic differentiation, so
+   * the engine adds only the value: the layer's `backward` adds the term's gradient into
+   * `ctx.inputGrads` itself (and into `ctx.weightGrads` if the term reads its weights), at the scale
+   * of the term as added (the gradient of a mean over the batch is divided by `ctx.batch`).
+   *
+   * @example
+   * ```ts
+   * // In forward: the term is the workspace's last float, after `n` floats of scratch.
+   * const term = ctx.backend.view(ctx.workspace, n, 1);
+   * ctx.backend.columnSum(perValue, term, n, 1, false); // Σ of the n per-value terms
+   * ctx.addLoss(term);
+   * ```
+   */
+  addLoss(term: BufferId): void;
 }
 
 /** What a layer's backward pass reads and writes. */

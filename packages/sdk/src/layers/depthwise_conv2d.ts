@@ -137,12 +137,10 @@ export class DepthwiseConv2D extends FormattedKernelLayer {
     const g = this.#batchGeometry(batch);
     const rows = batch * g.outH * g.outW;
     const outChannels = g.channels * this.depthMultiplier;
-    // A frozen layer (nothing reads its weight gradients) only passes the gradient on: no bias or kernel gradient.
-    const trains = ctx.weightGradsNeeded;
-    activationBiasBackward(ctx, this.activation, this.useBias && trains, rows, outChannels, this.#columnFloats(batch));
-    // The columns' gradient overwrites the columns (read first, row by row), then col2im.
+    activationBiasBackward(ctx, this.activation, this.useBias, rows, outChannels, this.#columnFloats(batch));
+    // The columns' gradient overwrites the columns (read first, row by row), then col2im; a frozen layer gets no kernel gradient.
     const dCols = inputGrads[0] ? workspace : 0;
-    backend.depthwiseBackward(workspace, weights[0], outputGrad, dCols, trains ? weightGrads[0] : 0, rows, this.#taps, g.channels, this.depthMultiplier);
+    backend.depthwiseBackward(workspace, weights[0], outputGrad, dCols, ctx.weightGradsNeeded ? weightGrads[0] : 0, rows, this.#taps, g.channels, this.depthMultiplier);
     if (inputGrads[0]) backend.col2im(workspace, inputGrads[0], g);
   }
 

@@ -7,7 +7,8 @@ import * as km from '../index.js';
 
 // A frozen DepthwiseConv2D, DepthwiseConv1D, SeparableConv2D, SeparableConv1D or PReLU between
 // trainable layers skips its weight gradients (the fused depthwise and PReLU backward kernels are
-// given 0 for them) and passes on exactly the input gradient it passes when it trains. Two
+// given 0 for them) and its bias gradient, as a frozen Dense, Conv2D or TimeDistributed layer does, and
+// each passes on exactly the input gradient it passes when it trains. Two
 // references: a trainable twin (after one SGD step the other layers' weights must match bit for bit,
 // since their gradients come from the same forward pass before any update), and, over several
 // steps, a tfjs-layers 4.22 twin with the same layer frozen (the 1-D layers have none in tfjs).
@@ -31,9 +32,9 @@ interface Case {
   readonly below: () => km.layers.Layer;
   readonly layer: () => km.layers.Layer;
   /** The fused backward kernel whose weight-gradient argument (index 4 in both) is 0 when frozen. */
-  readonly method: KernelMethod;
-  /** The layer's own bias, whose gradient (fused with the activation's) a frozen layer skips. */
-  readonly skipsBiasGrad?: boolean;
+  readonly method?: KernelMethod;
+  /** The bias gradients (fused with the activation's) a frozen layer skips in one step: one per bias it has. */
+  readonly skipsBiasGrads?: number;
 }
 
 const image = [5, 5, 2];
@@ -43,25 +44,25 @@ const sequenceBelow = () => km.layers.conv1d({ filters: 3, kernelSize: 2, activa
 
 const cases: Case[] = [
   {
-    name: 'DepthwiseConv2D (multiplier 2, bias, relu)', input: image, below: imageBelow, method: 'depthwiseBackward', skipsBiasGrad: true,
+    name: 'DepthwiseConv2D (multiplier 2, bias, relu)', input: image, below: imageBelow, method: 'depthwiseBackward', skipsBiasGrads: 1,
     layer: () => km.layers.depthwiseConv2d({ kernelSize: 2, depthMultiplier: 2, padding: 'same', activation: 'relu', biasInitializer: 'glorotUniform', name: 'frozen' }),
   },
   {
     // Five channels, one filter each: the frozen kernel's four-channel (SIMD) loop and its tail.
-    name: 'DepthwiseConv2D (swish keeps its input)', input: image, method: 'depthwiseBackward', skipsBiasGrad: true,
+    name: 'DepthwiseConv2D (swish keeps its input)', input: image, method: 'depthwiseBackward', skipsBiasGrads: 1,
     below: () => km.layers.conv2d({ filters: 5, kernelSize: 2, activation: 'tanh', name: 'below' }),
     layer: () => km.layers.depthwiseConv2d({ kernelSize: 3, strides: 2, padding: 'same', activation: 'swish', biasInitializer: 'glorotUniform', name: 'frozen' }),
   },
   {
-    name: 'DepthwiseConv1D', input: sequence, below: sequenceBelow, method: 'depthwiseBackward', skipsBiasGrad: true,
+    name: 'DepthwiseConv1D', input: sequence, below: sequenceBelow, method: 'depthwiseBackward', skipsBiasGrads: 1,
     layer: () => km.layers.depthwiseConv1d({ kernelSize: 3, depthMultiplier: 2, activation: 'tanh', biasInitializer: 'glorotUniform', name: 'frozen' }),
   },
   {
-    name: 'SeparableConv2D', input: image, below: imageBelow, method: 'depthwiseBackward',
+    name: 'SeparableConv2D', input: image, below: imageBelow, method: 'depthwiseBackward', skipsBiasGrads: 1,
     layer: () => km.layers.separableConv2d({ filters: 4, kernelSize: 2, depthMultiplier: 2, activation: 'relu', biasInitializer: 'glorotUniform', name: 'frozen' }),
   },
   {
-    name: 'SeparableConv1D', input: sequence, below: sequenceBelow, method: 'depthwiseBackward',
+    name: 'SeparableConv1D', input: sequence, below: sequenceBelow, method: 'depthwiseBackward', skipsBiasGrads: 1,
     layer: () => km.layers.separableConv1d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'tanh', name: 'frozen' }),
   },
   {
@@ -71,6 +72,21 @@ const cases: Case[] = [
   {
     name: 'PReLU (an alpha per value)', input: sequence, below: sequenceBelow, method: 'preluGrad',
     layer: () => km.layers.prelu({ alphaInitializer: km.initializers.randomUniform({ minval: 0.1, maxval: 0.5 }), name: 'frozen' }),
+  },
+  // The GEMM layers skipped their weight gradients before; a frozen one now skips its bias's too.
+  {
+    name: 'Dense (bias, tanh)', input: [6], skipsBiasGrads: 1,
+    below: () => km.layers.dense({ units: 5, activation: 'tanh', name: 'below' }),
+    layer: () => km.layers.dense({ units: 4, activation: 'tanh', biasInitializer: 'glorotUniform', name: 'frozen' }),
+  },
+  {
+    name: 'Conv2D (bias, gelu keeps its input)', input: image, below: imageBelow, skipsBiasGrads: 1,
+    layer: () => km.layers.conv2d({ filters: 3, kernelSize: 2, activation: 'gelu', biasInitializer: 'glorotUniform', name: 'frozen' }),
+  },
+  {
+    name: 'TimeDistributed(Conv1D)', input: [3, 6, 2], skipsBiasGrads: 1,
+    below: () => km.layers.timeDistributed({ layer: km.layers.conv1d({ filters: 2, kernelSize: 2, activation: 'tanh' }), name: 'below' }),
+    layer: () => km.layers.timeDistributed({ layer: km.layers.conv1d({ filters: 3, kernelSize: 2, activation: 'tanh', biasInitializer: 'glorotUniform' }), name: 'frozen' }),
   },
 ];
 
@@ -94,7 +110,7 @@ function make(c: Case, frozen: boolean): km.LayersModel {
  * the bias gradients written (activationGradBias calls, and inputActivationGrad calls given a dBias).
  */
 async function kernelCalls(c: Case, model: km.LayersModel, x: km.Tensor): Promise<{ weightGradArgs: unknown[]; biasGrads: number }> {
-  const spies = [vi.spyOn(backend(), c.method), vi.spyOn(backend(), 'activationGradBias'), vi.spyOn(backend(), 'inputActivationGrad')] as const;
+  const spies = [vi.spyOn(backend(), c.method ?? 'depthwiseBackward'), vi.spyOn(backend(), 'activationGradBias'), vi.spyOn(backend(), 'inputActivationGrad')] as const;
   try {
     await model.trainOnBatch(x, targets);
     const [kernel, outputDerived, inputDerived] = spies.map((spy) => spy.mock.calls as unknown[][]);
@@ -116,10 +132,12 @@ async function expectSkippedWeightGradients(c: Case): Promise<void> {
   expect(values(frozen.getLayer('frozen'))).toEqual(start);
 
   const [skipped, computed] = [await kernelCalls(c, frozen, x), await kernelCalls(c, open, x)];
-  expect(skipped.weightGradArgs).toEqual([0]);
-  expect(computed.weightGradArgs).toHaveLength(1);
-  expect(computed.weightGradArgs[0]).not.toBe(0);
-  expect(computed.biasGrads - skipped.biasGrads).toBe(c.skipsBiasGrad ? 1 : 0);
+  if (c.method) {
+    expect(skipped.weightGradArgs).toEqual([0]);
+    expect(computed.weightGradArgs).toHaveLength(1);
+    expect(computed.weightGradArgs[0]).not.toBe(0);
+  }
+  expect(computed.biasGrads - skipped.biasGrads).toBe(c.skipsBiasGrads ?? 0);
 }
 
 describe('frozen depthwise, separable and PReLU layers skip their weight gradients', () => {

@@ -155,11 +155,13 @@ export function preActivation(ctx: ForwardContext, offset: number, length: numbe
 /**
  * Turns a layer's output gradient into dZ in place (through its activation: from the forward
  * output, or from the kept pre-activation z at `zOffset` in the workspace for an activation that
- * needs its input) and, when it has a bias, writes the bias gradient Σ_rows dZ in the same pass.
+ * needs its input) and, when it has a bias and trains, writes the bias gradient Σ_rows dZ in the same pass.
  */
 export function activationBiasBackward(ctx: BackwardContext, activation: LayerActivation, useBias: boolean, rows: number, cols: number, zOffset = 0): void {
   const { backend, output, outputGrad, weightGrads } = ctx;
   const applied = appliedActivation(activation, ctx.deferSoftmax);
+  // A frozen layer (nothing reads its weight gradients) only passes the gradient on.
+  useBias &&= ctx.weightGradsNeeded;
   if (needsInput(applied)) {
     const z = preActivation(ctx, zOffset, rows * cols);
     backend.inputActivationGrad(applied, z, outputGrad, outputGrad, useBias ? weightGrads[1] : 0, rows, cols);

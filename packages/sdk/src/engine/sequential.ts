@@ -2,6 +2,7 @@ import { factoryName, tfjsObjectError } from './foreign_values.js';
 import { uniqueName } from '../layers/layer_names.js';
 import { Layer, type Shape } from '../layers/layer.js';
 import { InputLayer } from '../layers/input_layer.js';
+import { StringLayer } from '../layers/string_layer.js';
 import { LayersModel } from './model.js';
 import { Graph } from './graph.js';
 import { applyLayer, input, layerOutputs, SymbolicTensor, type CallOptions, type ModelApplication } from './symbolic.js';
@@ -100,6 +101,7 @@ export class Sequential extends LayersModel<Tensor<'float32'>> {
   }
 
   #checkNew(layer: Layer): void {
+    if (layer instanceof StringLayer) throw layer.graphError();
     if (this.graphLayers.includes(layer) || this.graphLayers.some((l) => l.name === layer.name)) {
       throw new Error(`Model '${this.name}' already has a layer named '${layer.name}'; layer names must be unique.`);
     }

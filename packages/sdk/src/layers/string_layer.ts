@@ -19,7 +19,8 @@ export abstract class StringLayer extends Layer {
     return `${this.className} layer '${this.name}'`;
   }
 
-  #graphError(): Error {
+  /** @internal The error for a place in a model (a Sequential refuses the layer with it when it is added). */
+  graphError(): Error {
     return new Error(
       `${this.where} reads strings, and kerasm's tensors hold only float32 or int32 numbers, so it cannot run inside a model (km.sequential, km.model or a symbolic km.input). ` +
         `Apply it to the data instead, as Keras recommends for text preprocessing: const xs = layer.apply(texts) before fit, or in a dataset, ds.map((e) => ({ xs: layer.apply(e.text), ys: e.label })). ` +
@@ -46,20 +47,20 @@ export abstract class StringLayer extends Layer {
 
   /** What the layer does with anything but strings: refuses it (symbolic tensors with the advice above). */
   protected runOther(inputs: unknown): unknown {
-    if ((Array.isArray(inputs) ? inputs : [inputs]).some((x) => x instanceof SymbolicTensor)) throw this.#graphError();
+    if ((Array.isArray(inputs) ? inputs : [inputs]).some((x) => x instanceof SymbolicTensor)) throw this.graphError();
     throw new Error(`${this.where} reads strings: a string, a list of strings or a list of lists of strings. Received: ${describeReceived(inputs)}. Pass the text itself (not numbers or a km.Tensor).`);
   }
 
   computeOutputShape(_inputShapes: readonly Shape[]): Shape {
-    throw this.#graphError();
+    throw this.graphError();
   }
 
   forward(): void {
-    throw this.#graphError();
+    throw this.graphError();
   }
 
   backward(): void {
-    throw this.#graphError();
+    throw this.graphError();
   }
 }
 

@@ -129,13 +129,11 @@ describe('StringLookup', () => {
     expect(other.getVocabulary()).toEqual(lookup.getVocabulary());
   });
 
-  it('cannot sit in a model: applying it to a symbolic tensor, or fitting a sequential holding it, says why and the fix', async () => {
+  it('cannot sit in a model: applying it to a symbolic tensor, or adding it to a sequential, says why and the fix', () => {
     const lookup = km.layers.stringLookup({ vocabulary: ['a'] });
     const why = /StringLookup layer '.*' reads strings, and kerasm's tensors hold only float32 or int32 numbers, so it cannot run inside a model .* Apply it to the data instead, .*ds\.map\(/;
     expect(() => lookup.apply(km.input({ shape: [1] }))).toThrow(why);
-    const model = km.sequential([lookup, km.layers.dense({ units: 1 })]);
-    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
-    await expect(model.fit(km.zeros([2, 1]), km.zeros([2, 1]), { verbose: 0 })).rejects.toThrow(why);
+    expect(() => km.sequential([lookup, km.layers.dense({ units: 1 })])).toThrow(why);
   });
 
   it.each([

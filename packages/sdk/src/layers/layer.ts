@@ -519,7 +519,7 @@ export abstract class Layer {
 
   /**
    * The entries of the list a mask given explicitly must be, one per input, in input order (the
-   * attention layers: `['queryMask', 'valueMask']`, Keras' `mask=[query_mask, value_mask]`; null in
+   * attention layers: `['queryMask', 'valueMask', 'keyMask']`, Keras' `mask=[query_mask, value_mask, key_mask]`; null in
    * it gives an input no mask); null for a layer that takes one mask, its input's.
    */
   get explicitMaskList(): readonly string[] | null {

@@ -15,28 +15,6 @@ export interface StringLookupArgs extends StringVocabularyArgs {
   name?: string;
   /** Keras' trainable flag, kept in the config; the layer has no weights (default true). */
   trainable?: boolean;
-  /** The tokens to index, in order (optionally after the special tokens, as getVocabulary lists them); or learn them with `adapt`. */
-  vocabulary?: readonly string[] | null;
-  /** The largest vocabulary `adapt` keeps, counting the mask and out-of-vocabulary indices. */
-  maxTokens?: number | null;
-  /** How many indices the out-of-vocabulary tokens get: 1 (default) or 0 (unknown tokens are refused). */
-  numOovIndices?: number;
-  /** A token that means padding, given index 0 in 'int' mode and left out of encodings (default null: none). */
-  maskToken?: string | null;
-  /** The out-of-vocabulary token: what `getVocabulary` lists at its index and `invert` writes for an unknown index (default '[UNK]'). */
-  oovToken?: string;
-  /** Map indices back to tokens instead (default false). */
-  invert?: boolean;
-  /** 'int' (default): each token's index. Or Keras' encodings: 'one_hot', 'multi_hot', 'count', 'tf_idf'. */
-  outputMode?: IndexOutputMode | 'binary' | 'tf-idf';
-  /** 'tf_idf' only: the inverse document frequency of each vocabulary token (needed with `vocabulary`; `adapt` computes them). */
-  idfWeights?: readonly number[] | null;
-  /** Encodings only: make the output `maxTokens` wide whatever the vocabulary's size (default false). */
-  padToMaxTokens?: boolean;
-  /** Keras' sparse outputs; only false. */
-  sparse?: boolean;
-  /** Only 'utf-8' (JavaScript strings need no decoding). */
-  encoding?: string;
 }
 
 const STRING_LOOKUP_OPTIONS = optionNames<StringLookupArgs>({

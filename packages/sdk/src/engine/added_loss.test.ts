@@ -221,4 +221,9 @@ describe('ctx.addLoss used the wrong way', () => {
   it('on no buffer: quotes the value received', async () => {
     await expect(fit('no buffer')).rejects.toThrow(/^Layer 'misuses_add_loss': ctx\.addLoss takes a backend buffer holding this batch's loss term; received 0\./);
   });
+
+  it("tfjs' layer.addLoss(fn): refused with the way to add a term in kerasm", () => {
+    const layer = km.layers.dense({ units: 2, name: 'ported' });
+    expect(() => layer.addLoss(() => 0)).toThrow(/^Layer 'ported': layer\.addLoss\(fn\) is tfjs' form, .* no automatic differentiation\. .* call ctx\.addLoss\(term\) in forward\(ctx\), .*docs\/CUSTOM_LAYERS\.md/);
+  });
 });

@@ -175,6 +175,20 @@ export abstract class Layer {
     return this.weights.filter((w) => !w.trainable);
   }
 
+  /**
+   * Refuses tfjs' `layer.addLoss(() => tensor)`, which needs automatic differentiation that kerasm
+   * does not have, with the way to add a loss term here: `ctx.addLoss(term)` in the layer's
+   * `forward`, and the term's gradient added in its `backward` (docs/CUSTOM_LAYERS.md, "A layer
+   * that adds a loss").
+   */
+  addLoss(_losses: unknown): never {
+    throw new Error(
+      `Layer '${this.name}': layer.addLoss(fn) is tfjs' form, whose loss function tfjs differentiates itself; kerasm has no automatic differentiation. ` +
+        "Add the term from the layer's forward pass instead: write this batch's term into one float of ctx.workspace and call ctx.addLoss(term) in forward(ctx), " +
+        "then add the term's gradient to ctx.inputGrads in backward(ctx). See docs/CUSTOM_LAYERS.md, 'A layer that adds a loss'.",
+    );
+  }
+
   /** Number of scalar parameters. */
   countParams(): number {
     return this.#weights.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1), 0);

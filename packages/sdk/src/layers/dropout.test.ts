@@ -53,7 +53,7 @@ describe('convolution and pooling layers reject bad arguments with the received 
     expect(() => km.layers.conv2d({ filters: 2, kernelSize: 3, padding: 'full' as 'same' })).toThrow(/padding must be 'valid' or 'same'\. Received: padding="full"\./);
     expect(() => km.layers.conv2d({ filters: 2, kernelSize: 3, strides: 2, dilationRate: 2 })).toThrow(/strides above 1 cannot be combined with dilationRate above 1/);
     expect(() => km.layers.conv2d({ filters: 2, kernelSize: 3, dataFormat: 'NCHW' as 'channelsLast' })).toThrow(/dataFormat must be 'channelsLast' \(\[n, \.\.\., channels\]\) or 'channelsFirst' \(\[n, channels, \.\.\.\]\)\. Received: dataFormat="NCHW"/);
-    expect(() => km.layers.convLstm2d({ filters: 2, kernelSize: 3, dataFormat: 'channelsFirst' as 'channelsLast' })).toThrow(/only dataFormat 'channelsLast'.*Received: dataFormat="channelsFirst"/);
+    expect(() => km.layers.convLstm2d({ filters: 2, kernelSize: 3, dataFormat: 'NCHW' as 'channelsLast' })).toThrow(/dataFormat must be 'channelsLast' .* or 'channelsFirst' .*\. Received: dataFormat="NCHW"/);
   });
 
   it('Conv2D on 2-D images suggests adding a channels axis; a too-small input says so', () => {

@@ -77,6 +77,8 @@ export class IntegerLookup extends Layer {
   readonly #where: string;
   #vocabulary: number[] | null = null;
   #idf: number[] | null = null;
+  // Given (the vocabulary option, a config's, or setVocabulary) rather than learned: adapt is refused, as Keras does.
+  #given = false;
   #perSample = 0;
 
   constructor(args: IntegerLookupArgs = {}) {
@@ -125,7 +127,8 @@ export class IntegerLookup extends Layer {
    * ```ts
    * lookup.setVocabulary([12, 7, 40]); // 12 → 1, 7 → 2, 40 → 3, anything else → 0
    * ```
-   * With outputMode 'tf_idf', `idfWeights` gives each token's inverse document frequency.
+   * With outputMode 'tf_idf', `idfWeights` gives each token's inverse document frequency. The
+   * layer then refuses `adapt`, as Keras does.
    */
   setVocabulary(vocabulary: readonly number[], idfWeights?: readonly number[]): void {
     const where = this.#where;
@@ -152,6 +155,7 @@ export class IntegerLookup extends Layer {
       throw new Error(`${where}: idfWeights weigh the counts of outputMode 'tf_idf' only. Received: outputMode=${JSON.stringify(this.outputMode)}.`);
     }
     this.#vocabulary = [...vocabulary];
+    this.#given = true;
   }
 
   /** Every token by its index: the mask token (if any), the out-of-vocabulary token (if any), then the vocabulary. */
@@ -192,6 +196,8 @@ export class IntegerLookup extends Layer {
    * Learns the vocabulary from `data` (a km.Tensor of whole numbers or a km.data Dataset of
    * batches): every distinct token but the mask and out-of-vocabulary tokens, most frequent first,
    * ties broken by the larger token first (Keras sorts by (count, token) and reverses), cut to maxTokens.
+   * Adapting again learns afresh; a layer whose vocabulary was given (the vocabulary option, a
+   * config's, or setVocabulary) refuses, as Keras does.
    *
    * @example
    * ```ts
@@ -201,6 +207,13 @@ export class IntegerLookup extends Layer {
    */
   async adapt(data: Tensor | AsyncIterable<unknown>): Promise<void> {
     if (this.invert) throw new Error(`${this.#where} maps indices back to tokens (invert: true), so adapt has nothing to learn. Give it the vocabulary of the lookup it inverts.`);
+    if (this.#given) {
+      throw new Error(
+        `Cannot adapt ${this.#where} after setting a static vocabulary via the vocabulary option (a saved config's too) or setVocabulary() (Keras refuses it after the vocabulary option; kerasm after any, so tokens are never re-indexed under a trained model): ` +
+          `adapt would learn other indices, and a model trained on these would read the wrong ones. ` +
+          `To learn a vocabulary from data, make a new layer without vocabulary and adapt that; to replace this one's, call setVocabulary(tokens).`,
+      );
+    }
     const counts = new Map<number, number>();
     // For 'tf_idf': in how many documents (the rows of a batch) each token occurs.
     const documentCounts = new Map<number, number>();

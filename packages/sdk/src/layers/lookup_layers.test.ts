@@ -150,6 +150,20 @@ describe('IntegerLookup', () => {
     await expect(km.layers.integerLookup().adapt(km.tensor([1, 2.5], [2]))).rejects.toThrow(/adapt reads whole-number tokens from -2\^24 to 2\^24 \(what float32 batches hold exactly\), but received 2.5 at position 1/);
     await expect(km.layers.integerLookup({ invert: true, vocabulary: [1] }).adapt(km.tensor([1], [1]))).rejects.toThrow(/invert: true\), so adapt has nothing to learn/);
   });
+
+  it('IntegerLookup adapt refuses a given vocabulary (option or setVocabulary), as Keras does, and keeps it; adapting again learns afresh', async () => {
+    const refusal = /Cannot adapt IntegerLookup layer '.*' after setting a static vocabulary via the vocabulary option \(a saved config's too\) or setVocabulary\(\) \(Keras refuses it after the vocabulary option; kerasm after any, so tokens are never re-indexed under a trained model\): .* make a new layer without vocabulary and adapt that; to replace this one's, call setVocabulary\(tokens\)\./;
+    const set = km.layers.integerLookup();
+    set.setVocabulary([7, 8]);
+    for (const layer of [km.layers.integerLookup({ vocabulary: [7, 8] }), set]) {
+      await expect(layer.adapt(km.tensor(Int32Array.of(5, 5), [2]))).rejects.toThrow(refusal);
+      expect(layer.getVocabulary()).toEqual([-1, 7, 8]);
+    }
+    const learned = km.layers.integerLookup();
+    await learned.adapt(km.tensor(Int32Array.of(1, 1, 2), [3]));
+    await learned.adapt(km.tensor(Int32Array.of(3), [1]));
+    expect(learned.getVocabulary()).toEqual([-1, 3]);
+  });
 });
 
 describe('save and load', () => {

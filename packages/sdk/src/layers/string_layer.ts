@@ -1,7 +1,9 @@
 // The base of the layers that read strings (StringLookup, TextVectorization): they run on the data, never in a model's graph.
 import type { LayerApplyArgs } from '../engine/concrete_apply.js';
 import { SymbolicTensor } from '../engine/symbolic.js';
+import { toCamelCase } from '../io/keras_names.js';
 import type { Tensor } from '../tensor.js';
+import { checkOptions } from '../utils/options.js';
 import { Layer, type Shape } from './layer.js';
 
 /** Nested string data: one string, a list of them, or a list of lists. */
@@ -80,4 +82,43 @@ export function describeReceived(value: unknown): string {
     return `a list holding ${bad === undefined ? 'nested lists deeper than two levels' : `${typeof bad} ${(JSON.stringify(bad) ?? String(bad)).slice(0, 60)}`}`;
   }
   return `${typeof value} ${(JSON.stringify(value) ?? String(value)).slice(0, 60)}`;
+}
+
+/**
+ * Keys of Keras 3's get_config that carry no kerasm option, dropped by {@link optionsFromConfig}
+ * (by their camelCase names, which a model file's configs arrive in):
+ * - `dtype`: the layer's dtype policy; kerasm's string layers hold no weights and output int32 or float32 by mode;
+ * - `vocabularySize`: the vocabulary's size, which the vocabulary itself gives;
+ * - `hasInputVocabulary`: Keras' hidden flag that the vocabulary was given; a config's vocabulary is given here;
+ * - `oovMethod`, `salt`: how several OOV indices hash tokens; kerasm has at most one OOV index.
+ */
+const KERAS_ONLY_KEYS: ReadonlySet<string> = new Set(['dtype', 'vocabularySize', 'hasInputVocabulary', 'oovMethod', 'salt']);
+
+/**
+ * The options of a saved config, for a string layer's `fromConfig`: kerasm's `getConfig()` output
+ * as it is, or Keras 3's `get_config()` (snake_case keys, `max_tokens` → `maxTokens`) with its
+ * Keras-only keys dropped. Any other key is refused with `checkOptions`' "did you mean" message,
+ * so that a misspelt option does not give a default layer; `call` names the reader in it.
+ */
+export function optionsFromConfig(config: unknown, allowed: readonly string[], call: string): Record<string, unknown> {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new Error(`${call} takes the object getConfig() returns (or Keras 3's get_config()). Received: ${describeReceived(config)}.`);
+  }
+  const options: Record<string, unknown> = {};
+  const spelledAs = new Map<string, string>();
+  const unknown: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    const name = toCamelCase(key);
+    if (KERAS_ONLY_KEYS.has(name)) continue;
+    if (!allowed.includes(name)) {
+      unknown[key] = value;
+      continue;
+    }
+    const earlier = spelledAs.get(name);
+    if (earlier !== undefined) throw new Error(`${call}: the config gives ${name} twice, as '${earlier}' and as '${key}'. Keep one.`);
+    spelledAs.set(name, key);
+    options[name] = value;
+  }
+  checkOptions(unknown, allowed, call);
+  return options;
 }

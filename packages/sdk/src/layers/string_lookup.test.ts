@@ -123,10 +123,69 @@ describe('StringLookup', () => {
       expect(restored.getVocabulary()).toEqual(lookup.getVocabulary());
       expect(values(restored.apply(input))).toEqual(values(lookup.apply(input)));
     }
+    for (const restored of [km.layers.StringLookup.fromConfig(config), km.layers.layerFromConfig('StringLookup', config)]) {
+      expect(JSON.parse(JSON.stringify(restored.getConfig()))).toEqual(config);
+    }
     // getVocabulary's list, special tokens first, sets a vocabulary back.
     const other = km.layers.stringLookup();
     other.setVocabulary(lookup.getVocabulary());
     expect(other.getVocabulary()).toEqual(lookup.getVocabulary());
+  });
+
+  // A Keras 3 StringLookup's get_config(), written as Keras returns it: Layer.get_config's name,
+  // trainable and dtype policy, IndexLookup.get_config's keys in its order (vocabulary_dtype deleted
+  // by StringLookup.get_config, which adds encoding), from keras/src/layers/preprocessing/index_lookup.py
+  // and string_lookup.py.
+  const kerasConfig = (config: Record<string, unknown>): Record<string, unknown> => ({
+    name: 'string_lookup',
+    trainable: true,
+    dtype: { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null },
+    invert: false,
+    max_tokens: 6,
+    num_oov_indices: 1,
+    oov_token: '[OOV]',
+    mask_token: '',
+    output_mode: 'int',
+    sparse: false,
+    pad_to_max_tokens: false,
+    idf_weights: null,
+    vocabulary: ['a', 'b', 'c'],
+    vocabulary_size: 5,
+    oov_method: 'floormod',
+    encoding: 'utf-8',
+    ...config,
+  });
+
+  it("fromConfig and layerFromConfig read Keras 3's snake_case get_config, dropping its dtype, vocabulary_size and oov_method", () => {
+    for (const restored of [km.layers.StringLookup.fromConfig(kerasConfig({})), km.layers.layerFromConfig('StringLookup', kerasConfig({})) as km.layers.StringLookup]) {
+      expect([restored.maxTokens, restored.numOovIndices, restored.maskToken, restored.oovToken, restored.outputMode]).toEqual([6, 1, '', '[OOV]', 'int']);
+      expect(restored.getVocabulary()).toEqual(['', '[OOV]', 'a', 'b', 'c']);
+      expect(values(restored.apply([['c', '', 'zz', 'a']]))).toEqual([4, 0, 1, 2]);
+    }
+    // one_hot without an OOV index: 'b' is column 1 of the three.
+    const oneHot = km.layers.StringLookup.fromConfig(kerasConfig({ output_mode: 'one_hot', num_oov_indices: 0, mask_token: null, vocabulary_size: 3 }));
+    expect(values(oneHot.apply(['b']))).toEqual([0, 1, 0]);
+  });
+
+  it.each([
+    ['a misspelt option', { maskTokn: '' }, /StringLookup\.fromConfig has no option 'maskTokn'; did you mean 'maskToken'\?/],
+    ['a misspelt Keras key', { num_oov_indice: 1 }, /StringLookup\.fromConfig has no option 'num_oov_indice'; did you mean 'numOovIndices'\?/],
+    ['a TextVectorization key', { output_sequence_length: 4 }, /StringLookup\.fromConfig has no option 'output_sequence_length'\. Its options are: name, trainable, vocabulary/],
+    ['a vocabulary file path', { vocabulary: '/tmp/vocab.txt' }, /vocabulary must be a list of tokens; kerasm reads no vocabulary file, where Keras reads one from a path\. Received: vocabulary="\/tmp\/vocab\.txt"/],
+  ])('fromConfig refuses %s in a config, naming it', (_what, extra, message) => {
+    expect(() => km.layers.StringLookup.fromConfig(kerasConfig(extra))).toThrow(message);
+    expect(() => km.layers.layerFromConfig('StringLookup', kerasConfig(extra))).toThrow(message);
+  });
+
+  it('adapt refuses a given vocabulary (option, config or setVocabulary), as Keras does, and keeps it', async () => {
+    const refusal = /Cannot adapt StringLookup layer '.*' after setting a static vocabulary via the vocabulary option \(a config's too, in fromConfig\) or setVocabulary\(\) \(Keras refuses it after the vocabulary option; kerasm after any, so tokens are never re-indexed under a trained model\): .* make a new layer without vocabulary and adapt that; to replace this one's, call setVocabulary\(tokens\)\./;
+    const given = km.layers.stringLookup({ vocabulary: ['a', 'b'] });
+    const set = km.layers.stringLookup();
+    set.setVocabulary(['a', 'b']);
+    for (const layer of [given, km.layers.StringLookup.fromConfig(given.getConfig()), set]) {
+      await expect(layer.adapt(['c', 'c'])).rejects.toThrow(refusal);
+      expect(layer.getVocabulary()).toEqual(['[UNK]', 'a', 'b']);
+    }
   });
 
   it('cannot sit in a model: applying it to a symbolic tensor, or adding it to a sequential, says why and the fix', () => {

@@ -6,7 +6,7 @@ import type { IndexOutputMode } from './index_output.js';
 import { encodeIndexRows } from './index_rows_encoding.js';
 import { registerLayer } from './registry.js';
 import { stringItems, stringRows } from './string_data.js';
-import { describeReceived, StringLayer, type StringData } from './string_layer.js';
+import { describeReceived, optionsFromConfig, StringLayer, type StringData } from './string_layer.js';
 import { countDocument, emptyCounts, StringVocabulary, type StringVocabularyArgs } from './string_vocabulary.js';
 
 /** Options of {@link StringLookup}, with Keras 3's defaults. */
@@ -52,9 +52,14 @@ export class StringLookup extends StringLayer {
     this.#vocabulary = new StringVocabulary(args, this.where);
   }
 
-  /** Makes a StringLookup from {@link getConfig}'s output (vocabulary and idf weights included). */
+  /**
+   * Makes a StringLookup from {@link getConfig}'s output (vocabulary and idf weights included), or
+   * from Keras 3's `get_config()` (snake_case keys such as `num_oov_indices`; `dtype` and
+   * `vocabulary_size` are dropped). An unknown key is refused, naming the option probably meant.
+   * @example `const lookup = km.layers.StringLookup.fromConfig({ vocabulary: ['a', 'b'], mask_token: '' });`
+   */
   static fromConfig(config: Record<string, unknown>): StringLookup {
-    return new StringLookup(config as StringLookupArgs);
+    return new StringLookup(optionsFromConfig(config, STRING_LOOKUP_OPTIONS, 'StringLookup.fromConfig') as StringLookupArgs);
   }
 
   get maxTokens(): number | null { return this.#vocabulary.maxTokens; }
@@ -67,7 +72,8 @@ export class StringLookup extends StringLayer {
 
   /**
    * Replaces the vocabulary: the tokens in index order, without the special tokens or with them
-   * first as {@link getVocabulary} lists them. With outputMode 'tf_idf', `idfWeights` gives each token's weight.
+   * first as {@link getVocabulary} lists them. With outputMode 'tf_idf', `idfWeights` gives each
+   * token's weight. The layer then refuses `adapt`, as Keras does.
    * @example `lookup.setVocabulary(['cat', 'dog']); // '[UNK]' → 0, 'cat' → 1, 'dog' → 2`
    */
   setVocabulary(vocabulary: readonly string[], idfWeights?: readonly number[]): void {
@@ -89,9 +95,12 @@ export class StringLookup extends StringLayer {
    * the larger token (code point order, as Keras sorts), cut to maxTokens. `data` is a list of
    * tokens (each its own document, for 'tf_idf'), a list of token lists (a document each), or a
    * km.data Dataset (any async iterable) whose elements are a token or one document's token list.
+   * Adapting again learns afresh; a layer whose vocabulary was given (the vocabulary option, a
+   * config's, or setVocabulary) refuses, as Keras does.
    * @example `await lookup.adapt([['a', 'b'], ['b', 'c']]);`
    */
   async adapt(data: StringData | AsyncIterable<unknown>): Promise<void> {
+    this.#vocabulary.checkAdaptable();
     const counts = emptyCounts();
     for await (const { data: item, element } of stringItems(data, this.where)) {
       // As Keras: a plain list is that many documents of one token; a dataset element is one document.
@@ -181,4 +190,4 @@ function oneTokenDocuments(rows: string[][]): string[][] {
   return rows[0].map((token) => [token]);
 }
 
-registerLayer('StringLookup', (config) => new StringLookup(config as StringLookupArgs));
+registerLayer('StringLookup', (config) => StringLookup.fromConfig(config));

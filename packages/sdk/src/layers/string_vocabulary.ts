@@ -68,6 +68,8 @@ export class StringVocabulary {
   #idf: number[] | null = null;
   // Idf weights given for the special indices (a vocabulary set with its special tokens); else their mean.
   #specialIdf: number[] | null = null;
+  // Given (the vocabulary option, a config's, or set()) rather than learned: adapt is refused, as Keras does.
+  #given = false;
 
   constructor(args: StringVocabularyArgs, where: string, modes: readonly IndexOutputMode[] = LOOKUP_OUTPUT_MODES) {
     this.#where = where;
@@ -123,6 +125,9 @@ export class StringVocabulary {
   /** Replaces the vocabulary; leading special tokens (as getVocabulary lists them) are accepted and dropped, as Keras does. */
   set(vocabulary: readonly string[], idfWeights?: readonly number[]): void {
     const where = this.#where;
+    if (typeof vocabulary === 'string') {
+      throw new Error(`${where}: vocabulary must be a list of tokens; kerasm reads no vocabulary file, where Keras reads one from a path. Received: vocabulary=${quote(vocabulary)}. Read the file and pass its lines, one token each (a Keras vocabulary.txt lists the special tokens first, '' as an empty line, which the vocabulary accepts): vocabulary: text.replace(/\\n+$/, '').split('\\n').`);
+    }
     if (!Array.isArray(vocabulary) || !vocabulary.every((t) => typeof t === 'string')) {
       throw new Error(`${where}: vocabulary must be a list of strings. Received: vocabulary=${quote(vocabulary)}.`);
     }
@@ -153,6 +158,7 @@ export class StringVocabulary {
       throw new Error(`${where}: idfWeights weigh the counts of outputMode 'tf_idf' only. Received: outputMode=${quote(this.outputMode)}.`);
     }
     this.#store(tokens, idf, specialIdf);
+    this.#given = true;
   }
 
   #store(tokens: string[], idf: number[] | null, specialIdf: number[] | null): void {
@@ -164,7 +170,7 @@ export class StringVocabulary {
 
   /** Learns the vocabulary from adapt's counts: most frequent first, ties by the larger token (code point order), cut to maxTokens. */
   learn({ counts, documentCounts, documents }: TokenCounts): void {
-    if (this.invert) throw new Error(`${this.#where} maps indices back to tokens (invert: true), so adapt has nothing to learn. Give it the vocabulary of the lookup it inverts.`);
+    this.checkAdaptable();
     // Keras drops both special tokens from the counts, the OOV token even with numOovIndices 0.
     if (this.maskToken !== null) counts.delete(this.maskToken);
     counts.delete(this.oovToken);
@@ -172,6 +178,22 @@ export class StringVocabulary {
     const tokens = frequentTokens(counts, room, compareCodePoints);
     const idf = this.outputMode === 'tf_idf' ? tokens.map((t) => Math.log(1 + documents / (1 + (documentCounts.get(t) ?? 0)))) : null;
     this.#store(tokens, idf, null);
+  }
+
+  /**
+   * Refuses adapt (before it reads any data) on an inverting lookup, and on a vocabulary that was
+   * given (Keras refuses it after the vocabulary option only), since learning another would re-index the tokens under a model trained on them.
+   */
+  checkAdaptable(): void {
+    const where = this.#where;
+    if (this.invert) throw new Error(`${where} maps indices back to tokens (invert: true), so adapt has nothing to learn. Give it the vocabulary of the lookup it inverts.`);
+    if (this.#given) {
+      throw new Error(
+        `Cannot adapt ${where} after setting a static vocabulary via the vocabulary option (a config's too, in fromConfig) or setVocabulary() (Keras refuses it after the vocabulary option; kerasm after any, so tokens are never re-indexed under a trained model): ` +
+          `adapt would learn other indices, and a model trained on these would read the wrong ones. ` +
+          `To learn a vocabulary from data, make a new layer without vocabulary and adapt that; to replace this one's, call setVocabulary(tokens).`,
+      );
+    }
   }
 
   /** The learned or given tokens, without the special ones. */

@@ -134,7 +134,81 @@ describe('TextVectorization', () => {
     expect(config.vocabulary).toEqual(vectorize.getVocabulary(false));
     for (const restored of [km.layers.TextVectorization.fromConfig(config), km.layers.layerFromConfig('TextVectorization', config) as km.layers.TextVectorization]) {
       expect(values(restored.apply(corpus))).toEqual(values(vectorize.apply(corpus)));
+      expect(JSON.parse(JSON.stringify(restored.getConfig()))).toEqual(config);
     }
+  });
+
+  // A Keras 3 TextVectorization's get_config(), written as Keras returns it: Layer.get_config's name,
+  // trainable and dtype policy, then TextVectorization.get_config's keys in its order, with
+  // vocabulary_size (keras/src/layers/preprocessing/text_vectorization.py and keras/src/layers/layer.py).
+  const kerasConfig = (config: Record<string, unknown>): Record<string, unknown> => ({
+    name: 'text_vectorization',
+    trainable: true,
+    dtype: { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null },
+    max_tokens: 6,
+    standardize: 'lower_and_strip_punctuation',
+    split: 'whitespace',
+    ngrams: null,
+    output_mode: 'int',
+    output_sequence_length: 7,
+    pad_to_max_tokens: false,
+    sparse: false,
+    ragged: false,
+    vocabulary: ['the', 'movie', 'was', 'great'],
+    idf_weights: null,
+    encoding: 'utf-8',
+    vocabulary_size: 6,
+    ...config,
+  });
+
+  it("fromConfig and layerFromConfig read Keras 3's snake_case get_config, dropping its dtype and vocabulary_size", () => {
+    const config = kerasConfig({});
+    // camelCase keys with a plain dtype: how a model file's layer configs reach layerFromConfig.
+    const camel = Object.fromEntries(Object.entries({ ...config, dtype: 'float32' }).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]));
+    for (const restored of [km.layers.TextVectorization.fromConfig(config), km.layers.layerFromConfig('TextVectorization', config) as km.layers.TextVectorization, km.layers.TextVectorization.fromConfig(camel)]) {
+      expect([restored.maxTokens, restored.outputSequenceLength, restored.outputMode]).toEqual([6, 7, 'int']);
+      expect(restored.getVocabulary()).toEqual(['', '[UNK]', 'the', 'movie', 'was', 'great']);
+      // the movie was great → 2 3 4 5, really → [UNK] 1, padded to 7 with 0.
+      expect(values(restored.apply(['The movie was GREAT, really!']))).toEqual([2, 3, 4, 5, 1, 0, 0]);
+    }
+    // An adapted Keras layer saves vocabulary: null and its vocabulary in the archive's assets/vocabulary.txt
+    // (IndexLookup.save_assets: get_vocabulary(), '' first, joined by newlines), which setVocabulary takes as FROM_TFJS.md says.
+    const fromAssets = km.layers.TextVectorization.fromConfig(kerasConfig({ vocabulary: null }));
+    fromAssets.setVocabulary('\n[UNK]\nthe\nmovie\nwas\ngreat\n'.replace(/\n+$/, '').split('\n'));
+    expect(values(fromAssets.apply(['The movie was GREAT, really!']))).toEqual([2, 3, 4, 5, 1, 0, 0]);
+    // An encoding: index 0 is '[UNK]' (no padding index), and pad_to_max_tokens widens it to max_tokens.
+    const counts = km.layers.TextVectorization.fromConfig(kerasConfig({ output_mode: 'count', output_sequence_length: null, pad_to_max_tokens: true, max_tokens: 8, vocabulary: ['a', 'b'], vocabulary_size: 3 }));
+    expect([counts.outputMode, counts.padToMaxTokens, counts.maxTokens]).toEqual(['count', true, 8]);
+    expect(values(counts.apply(['b B q']))).toEqual([1, 0, 2, 0, 0, 0, 0, 0]);
+  });
+
+  it.each([
+    ['a misspelt option', { outputSequenceLenght: 8 }, /TextVectorization\.fromConfig has no option 'outputSequenceLenght'; did you mean 'outputSequenceLength'\?/],
+    ['a misspelt Keras key', { output_sequence_lenght: 8 }, /TextVectorization\.fromConfig has no option 'output_sequence_lenght'; did you mean 'outputSequenceLength'\?/],
+    ['a StringLookup key', { num_oov_indices: 1 }, /TextVectorization\.fromConfig has no option 'num_oov_indices'\. Its options are: name, trainable, maxTokens/],
+    ['one option in both spellings', { maxTokens: 6 }, /TextVectorization\.fromConfig: the config gives maxTokens twice, as 'max_tokens' and as 'maxTokens'\. Keep one\./],
+    ['a vocabulary file path', { vocabulary: 'assets/vocabulary.txt' }, /vocabulary must be a list of tokens; kerasm reads no vocabulary file, where Keras reads one from a path\. Received: vocabulary="assets\/vocabulary\.txt"\. Read the file and pass its lines/],
+  ])('fromConfig refuses %s in a config, naming it', (_what, extra, message) => {
+    expect(() => km.layers.TextVectorization.fromConfig(kerasConfig(extra))).toThrow(message);
+    expect(() => km.layers.layerFromConfig('TextVectorization', kerasConfig(extra))).toThrow(message);
+  });
+
+  it('adapt refuses a given vocabulary (option, config or setVocabulary), as Keras does, and keeps it; adapting again learns afresh', async () => {
+    const refusal = /Cannot adapt TextVectorization layer '.*' after setting a static vocabulary via the vocabulary option \(a config's too, in fromConfig\) or setVocabulary\(\) \(Keras refuses it after the vocabulary option; kerasm after any, so tokens are never re-indexed under a trained model\): .* make a new layer without vocabulary and adapt that; to replace this one's, call setVocabulary\(tokens\)\./;
+    const given = km.layers.textVectorization({ vocabulary: ['a', 'b'] });
+    const restored = km.layers.TextVectorization.fromConfig(given.getConfig());
+    const set = km.layers.textVectorization();
+    set.setVocabulary(['a', 'b']);
+    for (const layer of [given, restored, set]) {
+      await expect(layer.adapt(['c d'])).rejects.toThrow(refusal);
+      expect(layer.getVocabulary()).toEqual(['', '[UNK]', 'a', 'b']);
+    }
+    const learned = km.layers.textVectorization();
+    await learned.adapt(['a a b']);
+    await learned.adapt(['c']);
+    expect(learned.getVocabulary()).toEqual(['', '[UNK]', 'c']);
+    learned.setVocabulary(['x']);
+    await expect(learned.adapt(['c'])).rejects.toThrow(refusal);
   });
 
   it('getConfig refuses a function, naming the way to restore it', () => {

@@ -6,7 +6,7 @@ import type { IndexOutputMode } from './index_output.js';
 import { encodeIndexRows } from './index_rows_encoding.js';
 import { registerLayer } from './registry.js';
 import { stringItems } from './string_data.js';
-import { StringLayer, type StringData } from './string_layer.js';
+import { optionsFromConfig, StringLayer, type StringData } from './string_layer.js';
 import { countDocument, emptyCounts, StringVocabulary } from './string_vocabulary.js';
 import { checkSplit, checkStandardize, ngramTokens, ngramWidths, splitText, standardizeText, type TextNgrams, type TextSplit, type TextStandardize } from './text_standardize.js';
 
@@ -107,9 +107,14 @@ export class TextVectorization extends StringLayer {
     this.outputSequenceLength = length;
   }
 
-  /** Makes a TextVectorization from {@link getConfig}'s output (vocabulary and idf weights included). */
+  /**
+   * Makes a TextVectorization from {@link getConfig}'s output (vocabulary and idf weights included),
+   * or from Keras 3's `get_config()` (snake_case keys such as `output_sequence_length`; `dtype` and
+   * `vocabulary_size` are dropped). An unknown key is refused, naming the option probably meant.
+   * @example `const vectorize = km.layers.TextVectorization.fromConfig(JSON.parse(savedText));`
+   */
   static fromConfig(config: Record<string, unknown>): TextVectorization {
-    return new TextVectorization(config as TextVectorizationArgs);
+    return new TextVectorization(optionsFromConfig(config, TEXT_VECTORIZATION_OPTIONS, 'TextVectorization.fromConfig') as TextVectorizationArgs);
   }
 
   get maxTokens(): number | null { return this.#vocabulary.maxTokens; }
@@ -122,7 +127,7 @@ export class TextVectorization extends StringLayer {
     return this.#widths ? ngramTokens(tokens, this.#widths) : tokens;
   }
 
-  /** Replaces the vocabulary (tokens in index order, with or without '' and '[UNK]' first); 'tf_idf' also needs `idfWeights`. */
+  /** Replaces the vocabulary (tokens in index order, with or without '' and '[UNK]' first); 'tf_idf' also needs `idfWeights`. The layer then refuses `adapt`, as Keras does. */
   setVocabulary(vocabulary: readonly string[], idfWeights?: readonly number[]): void {
     this.#vocabulary.set(vocabulary, idfWeights);
   }
@@ -141,9 +146,12 @@ export class TextVectorization extends StringLayer {
    * Learns the vocabulary from texts: each string's tokens, most frequent first, ties by the larger
    * token (code point order, as Keras sorts), cut to maxTokens; for 'tf_idf' each string is a
    * document. `data` is a list of strings, or a km.data Dataset (any async iterable) of strings or lists of them.
+   * Adapting again learns afresh; a layer whose vocabulary was given (the vocabulary option, a
+   * config's, or setVocabulary) refuses, as Keras does.
    * @example `await vectorize.adapt(km.data.array(texts));`
    */
   async adapt(data: StringData | AsyncIterable<unknown>): Promise<void> {
+    this.#vocabulary.checkAdaptable();
     const counts = emptyCounts();
     for await (const { data: item } of stringItems(data, this.where)) {
       for (const text of this.#texts(item).texts) countDocument(this.tokenize(text), counts);
@@ -221,4 +229,4 @@ export function textVectorization(args?: TextVectorizationArgs): TextVectorizati
   return new TextVectorization(args);
 }
 
-registerLayer('TextVectorization', (config) => new TextVectorization(config as TextVectorizationArgs));
+registerLayer('TextVectorization', (config) => TextVectorization.fromConfig(config));

@@ -5,7 +5,8 @@ import { modelFromTopology } from '../io/load_model.js';
 import { modelTopologyOf } from '../io/model_topology.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import { Functional } from './functional.js';
-import { LayersModel } from './model.js';
+import { LayersModel, type ModelOutputs } from './model.js';
+import type { Tensor } from '../tensor.js';
 import { replayGraph } from './replay.js';
 import { Sequential } from './sequential.js';
 import { input, SymbolicTensor, type ModelApplication } from './symbolic.js';
@@ -38,7 +39,8 @@ function freshLayer(layer: Layer): Layer {
  * A new model of the same architecture (Keras' `clone_model`): the same layers and layer names,
  * with new weights drawn by their initializers, not shared with `model`, and uncompiled. Copy the
  * weights over with `clone.setWeights(model.getWeights())` when the clone should start from them.
- * A `cloneFunction` chooses each layer of the clone; `inputTensors` builds it on given inputs.
+ * A `cloneFunction` chooses each layer of the clone; `inputTensors` builds it on given inputs. The
+ * clone is typed as the model is (a two-output model's clone predicts a tuple).
  *
  * @example
  * ```ts
@@ -50,7 +52,15 @@ function freshLayer(layer: Layer): Layer {
  * });
  * ```
  */
+export function cloneModel(model: Sequential, args?: CloneModelArgs): LayersModel<Tensor<'float32'>>;
+export function cloneModel<Out extends ModelOutputs>(model: Functional<Out>, args?: CloneModelArgs): LayersModel<Out>;
+export function cloneModel(model: LayersModel, args?: CloneModelArgs): LayersModel;
+// The clone's outputs are the model's, in the same form, so its predict is typed the same.
 export function cloneModel(model: LayersModel, args: CloneModelArgs = {}): LayersModel {
+  return cloneArchitecture(model, args);
+}
+
+function cloneArchitecture(model: LayersModel, args: CloneModelArgs): LayersModel {
   const where = `cloneModel of model '${model?.name}'`;
   if (!(model instanceof LayersModel)) throw new Error(`cloneModel expects a model (km.sequential or km.model). Received: ${model === null ? 'null' : typeof model}.`);
   checkOptions(args, CLONE_OPTIONS, 'cloneModel');

@@ -40,7 +40,7 @@ import { ModelGraph } from './model_graph.js';
 import { ModelLifetime } from './model_lifetime.js';
 import { ModelRuntime, type Runtime } from './model_runtime.js';
 import { trainingTargetOf, type TrainingTarget } from './training_target.js';
-import type { AppliedOutputs, AppliedSymbolicOutputs, PredictResult } from './output_types.js';
+import type { AppliedOutputs, AppliedSymbolicOutputs, PredictResult, PredictReturn } from './output_types.js';
 
 export type { ModelCompileArgs } from './compile_args.js';
 
@@ -603,9 +603,9 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
    * const probabilities = model.predictOnBatch(xBatch);
    * ```
    */
-  predictOnBatch<T extends Tensor | Tensor[] | PredictResult<Out> = PredictResult<Out>>(x: ModelInputs): T;
+  predictOnBatch<T extends Tensor | Tensor[] | PredictResult<Out> = PredictResult<Out>>(x: ModelInputs): PredictReturn<Out, T>;
   /** `predict` on all of `x` as a single batch, for a model with named outputs: an object keyed by their names. */
-  predictOnBatch<T extends Record<string, Tensor>>(x: ModelInputs): T;
+  predictOnBatch<T extends Record<string, Tensor>>(x: ModelInputs): PredictReturn<Out, T>;
   predictOnBatch(x: ModelInputs): ModelOutputs {
     return this.predict<Tensor | Tensor[]>(x, { batchSize: Math.max(1, firstInput(x).shape[0]) });
   }
@@ -657,9 +657,9 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
   // The constraint predict always had, widened by `Out` alone: a call in another's argument
   // (`layer.apply(model.predict(x))`) infers `T` from that parameter and, where that fails, takes
   // the constraint, which must stay a type the parameter accepts (all of ModelOutputs is not).
-  predict<T extends Tensor | Tensor[] | PredictResult<Out> = PredictResult<Out>>(x: ModelInputs, args?: ModelPredictArgs): T;
+  predict<T extends Tensor | Tensor[] | PredictResult<Out> = PredictResult<Out>>(x: ModelInputs, args?: ModelPredictArgs): PredictReturn<Out, T>;
   /** `predict` for a model whose outputs the compiler does not know, given the type of named outputs: `predict<Record<string, km.Tensor>>(x)`. */
-  predict<T extends Record<string, Tensor>>(x: ModelInputs, args?: ModelPredictArgs): T;
+  predict<T extends Record<string, Tensor>>(x: ModelInputs, args?: ModelPredictArgs): PredictReturn<Out, T>;
   predict(x: ModelInputs, args: ModelPredictArgs = {}): ModelOutputs {
     if (x instanceof Dataset) {
       throw new Error(

@@ -114,6 +114,36 @@ describe('predict is typed from the outputs', () => {
     expectTypeOf(loadedCalls).returns.toEqualTypeOf<{ predict: F32; onBatch: F32; list: km.Tensor[] }>();
   });
 
+  it("a known model's result is not taken for another form where it goes; an unknown one's is, as tfjs casts need", () => {
+    const { input, classes, value } = heads();
+    const twoHeads = km.model({ inputs: input, outputs: [classes, value] });
+    const sequential = km.sequential([km.layers.dense({ units: 2, inputShape: [4] })]);
+    const takesOne = (t: km.Tensor) => t.shape;
+    // @ts-expect-error two outputs are not one tensor (at run time this is a list)
+    const one: km.Tensor = twoHeads.predict(x);
+    // @ts-expect-error nor cast to one (tfjs' habit)
+    expect(Array.isArray(twoHeads.predict(x) as km.Tensor)).toBe(true);
+    // @ts-expect-error nor one tensor's argument
+    takesOne(twoHeads.predictOnBatch(x));
+    // @ts-expect-error one output is not a list
+    const list: km.Tensor[] = sequential.predict(x);
+    expect([Array.isArray(one), Array.isArray(list)]).toEqual([true, false]);
+    const loaded: km.LayersModel = twoHeads;
+    const cast = loaded.predict(x) as km.Tensor[];
+    const assigned: km.Tensor[] = loaded.predict(x);
+    expect(cast.map((t) => t.shape)).toEqual([[N, 3], [N, 1]]);
+    expect(assigned).toHaveLength(2);
+  });
+
+  it('a clone (km.models.cloneModel) is typed as its model', () => {
+    const { input, classes, value } = heads();
+    const clone = km.models.cloneModel(km.model({ inputs: input, outputs: [classes, value] }));
+    expectTypeOf(clone).toEqualTypeOf<km.LayersModel<[F32, F32]>>();
+    const [a, b] = clone.predict(x);
+    expect([a.shape, b.shape]).toEqual([[N, 3], [N, 1]]);
+    expectTypeOf(km.models.cloneModel(km.sequential([km.layers.dense({ units: 2, inputShape: [4] })])).predict(x)).toEqualTypeOf<F32>();
+  });
+
   it('still takes the type given, as code written before the typed outputs does', () => {
     const { input, classes, value } = heads();
     const listModel = km.model({ inputs: input, outputs: [classes, value] });

@@ -45,6 +45,14 @@ type KnownOutputs = Tensor<'float32'> | readonly Tensor<'float32'>[] | Readonly<
 /** What `predict` returns when no type is given: `Out`, or for a model whose outputs are not known a tensor, as before. */
 export type PredictResult<Out extends ModelOutputs> = Out extends KnownOutputs ? Out : Tensor<'float32'>;
 
+/**
+ * What `predict<T>` returns. For a model whose outputs are known, `T` is not inferred from where
+ * the result goes, so a two-output model's result cannot be taken for one tensor
+ * (`const y: km.Tensor = twoHeads.predict(x)` is refused); for one whose outputs are not known, it
+ * is, as the casts of tfjs ports need (`loaded.predict(x) as km.Tensor[]`).
+ */
+export type PredictReturn<Out extends ModelOutputs, T> = [Out] extends [KnownOutputs] ? NoInfer<T> : T;
+
 /** What `apply` on data returns: `Out`, or for a model whose outputs are not known a tensor or a list of them, as before. */
 export type AppliedOutputs<Out extends ModelOutputs> = Out extends KnownOutputs ? Out : Out extends Tensor ? Tensor : Tensor[];
 

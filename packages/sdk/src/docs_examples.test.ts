@@ -1,5 +1,5 @@
 // The docs' TypeScript examples compile as a user's strict project compiles them, against the
-// SDK's source: the README's first program and docs/CUSTOM_LAYERS.md's Square layer.
+// SDK's source: the README's first program and docs/CUSTOM_LAYERS.md's Square layer and VAE.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,5 +52,10 @@ describe.runIf(existsSync(join(repo, 'README.md')))('the docs examples type-chec
 
   it("CUSTOM_LAYERS.md's Square layer, under strict and noUncheckedIndexedAccess", () => {
     expect(compileErrors(example('docs/CUSTOM_LAYERS.md', 'class Square'))).toEqual([]);
+  }, 120_000);
+
+  it("CUSTOM_LAYERS.md's VAE (a KL term added with ctx.addLoss, a Sampling layer), under strict and noUncheckedIndexedAccess", () => {
+    const vae = example('docs/CUSTOM_LAYERS.md', 'class KlDivergence');
+    expect(compileErrors(`${vae}\nexport const used: number = history.history.loss.length;\n`)).toEqual([]);
   }, 120_000);
 });

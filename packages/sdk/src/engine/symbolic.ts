@@ -150,7 +150,10 @@ export function input(args: InputArgs): SymbolicTensor {
     throw new Error(`km.input expects shape to be a non-empty list of positive integers (no batch dimension), e.g. { shape: [28, 28, 1] }. Received: shape=${JSON.stringify(shape)}.${unsized ? ` ${FIXED_SAMPLE_SHAPE_FIX}` : ''}`);
   }
   const dtype = args.dtype ?? 'float32';
-  if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`km.input dtype must be 'float32' or 'int32' (ids for an Embedding). Received: dtype=${JSON.stringify(dtype)}.`);
+  if (dtype !== 'float32' && dtype !== 'int32') {
+    const text = (dtype as string) === 'string' ? " kerasm's tensors hold no strings: turn text into token ids before the model with km.layers.textVectorization, and give the model an int32 input of those ids." : '';
+    throw new Error(`km.input dtype must be 'float32' or 'int32' (ids for an Embedding). Received: dtype=${JSON.stringify(dtype)}.${text}`);
+  }
   return new SymbolicTensor([...shape], { kind: 'input', name: args.name ?? `input_${++inputCount}`, dtype });
 }
 

@@ -40,6 +40,7 @@ describe("km.input's dtype and batchShape", () => {
 
   it('refuses a dtype kerasm lacks, a fixed batch size, and shape with batchShape', () => {
     expect(() => km.input({ shape: [3], dtype: 'bool' as km.DType })).toThrow(`km.input dtype must be 'float32' or 'int32' (ids for an Embedding). Received: dtype="bool".`);
+    expect(() => km.input({ shape: [1], dtype: 'string' as km.DType })).toThrow(/Received: dtype="string"\. kerasm's tensors hold no strings: turn text into token ids before the model with km\.layers\.textVectorization/);
     expect(() => km.input({ batchShape: [32, 3] })).toThrow("km.input's batchShape starts with null, the batch size, which kerasm leaves free: { batchShape: [null, 28, 28, 1] }, or { shape: [28, 28, 1] }. Received: batchShape=[32,3].");
     expect(() => km.input({ shape: [3], batchShape: [null, 3] })).toThrow('km.input takes shape or batchShape, not both');
     expect(() => km.input({})).toThrow('km.input expects shape to be a non-empty list of positive integers');

@@ -39,4 +39,12 @@ describe('layer registry', () => {
     expect(known).toEqual(expect.arrayContaining(['Conv1D', 'Conv2D', 'Dense', 'Embedding', 'GlobalMaxPooling1D', 'LeakyReLU', 'MaxPooling2D', 'PReLU']));
     expect(() => km.layers.layerFromConfig('Conv9D', {})).toThrow(`Unknown layer class 'Conv9D'. Known classes: ${known.join(', ')}. Register custom layers with`);
   });
+
+  it("tfjs' one-argument form { className, config } is refused with the two-argument call to make", () => {
+    const serialized = { className: 'Dense', config: { units: 3 } };
+    expect(() => km.layers.layerFromConfig(serialized as never, undefined as never)).toThrow(
+      "km.layers.layerFromConfig takes the class name and the config as two arguments. Received: an object as the class name. For tfjs' serialized form { className, config }, call km.layers.layerFromConfig('Dense', serialized.config).",
+    );
+    expect(() => km.layers.layerFromConfig(undefined as never, {})).toThrow("Received: undefined as the class name. Pass both, e.g. km.layers.layerFromConfig('Dense', { units: 10 }).");
+  });
 });

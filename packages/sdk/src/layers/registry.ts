@@ -45,6 +45,12 @@ export function sealBuiltinLayers(): void {
 
 /** Rebuilds a layer from its class name and configuration. */
 export function layerFromConfig(className: string, config: Record<string, unknown>): Layer {
+  if (typeof className !== 'string') {
+    const serialized = className as unknown as { className?: unknown; class_name?: unknown };
+    const name = serialized?.className ?? serialized?.class_name;
+    const fix = typeof name === 'string' ? `For tfjs' serialized form { className, config }, call km.layers.layerFromConfig('${name}', serialized.config).` : "Pass both, e.g. km.layers.layerFromConfig('Dense', { units: 10 }).";
+    throw new Error(`km.layers.layerFromConfig takes the class name and the config as two arguments. Received: ${describeArgument(className)} as the class name. ${fix}`);
+  }
   const factory = factories.get(className);
   if (!factory) {
     throw new Error(`Unknown layer class '${className}'. Known classes: ${[...factories.keys()].sort().join(', ')}. Register custom layers with km.layers.registerLayer('${className}', (config) => new MyLayer(config)).`);
@@ -60,4 +66,8 @@ export function isRegisteredLayer(className: string): boolean {
 /** Class names that can be deserialized. */
 export function registeredLayerClasses(): string[] {
   return [...factories.keys()].sort();
+}
+
+function describeArgument(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : typeof value;
 }

@@ -237,11 +237,14 @@ describe('km.callbacks.tensorBoard', () => {
     expect([batchwise.logDir, batchwise.updateFreq, typeof batchwise.onTrainBatchEnd]).toEqual(['out/tb', 1, 'function']);
   });
 
-  it('says when a file is in the way of the log folder', async () => {
+  it('says when a file is in the way of the log folder, before any epoch trains', async () => {
     const blocked = join(dir, 'a-file');
     await writeFile(blocked, 'not a folder');
-    const fit = tinyModel().fit(km.tensor(X), km.tensor(Y), { epochs: 1, verbose: 0, callbacks: [km.callbacks.tensorBoard(blocked)] });
+    let batches = 0;
+    const counter = { onBatchEnd: () => void batches++ };
+    const fit = tinyModel().fit(km.tensor(X), km.tensor(Y), { epochs: 1, verbose: 0, callbacks: [km.callbacks.tensorBoard(blocked), counter] });
     await expect(fit).rejects.toThrow(`km.callbacks.tensorBoard cannot make the folder '${join(blocked, 'train')}' for its event files: a file is in the way. Pass a logDir that is a folder, or that does not exist yet.`);
+    expect(batches).toBe(0);
   });
 
   it('refuses outside Node, when made', () => {

@@ -32,7 +32,7 @@ const BATCH_COUNTS = new Set(['batch', 'size']);
  * batches trained in this `fit` (from 1); each validation pass, and `evaluate` given this
  * callback, also writes `evaluation_loss_vs_iterations` (one per metric) at step = the optimizer's
  * update count. Each epoch's values are appended when it ends, so a crash loses at most the
- * epoch under way; each `fit` starts new files.
+ * epoch under way; each `fit` starts new files, the training run's when it begins.
  *
  * @example
  * ```ts
@@ -71,8 +71,10 @@ export class TensorBoard extends Callback {
     this.#writers.clear();
   }
 
-  override onTrainBegin(): void {
+  // The training run's file is made now, so a logDir that cannot hold it fails before any epoch trains.
+  override async onTrainBegin(): Promise<void> {
     this.#batches = 0;
+    await this.#writer('train');
   }
 
   override async onEpochEnd(epoch: number, logs: Logs): Promise<void> {

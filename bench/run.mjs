@@ -1,6 +1,6 @@
 // `pnpm bench`: kerasm and TensorFlow.js 4.22 side by side in one process tree, interleaved,
 // several repetitions, medians and kerasm/tfjs ratios. `pnpm bench -- --json` prints one JSON
-// object; `--reps N` (default 3) and `--only mlp,cnn,predict,gemm,apply,activations,input-activations,gan,finetune,toggle` choose what runs.
+// object; `--reps N` (default 3) and `--only mlp,cnn,predict,gemm,apply,activations,input-activations,gan,finetune,finetune-depthwise,toggle` choose what runs.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { CORES, km } from './suite/setup.mjs';
@@ -12,7 +12,7 @@ import { applySpeed } from './suite/apply.mjs';
 import { activationLayersSpeed } from './suite/activation_layers.mjs';
 import { inputActivationsSpeed } from './suite/input_activations.mjs';
 import { ganSpeed } from './suite/gan.mjs';
-import { finetuneSpeed } from './suite/finetune.mjs';
+import { depthwiseFinetuneSpeed, finetuneSpeed } from './suite/finetune.mjs';
 import { toggleSpeed } from './suite/toggle.mjs';
 
 // `pnpm bench -- --only cnn` hands the script a literal `--` first, after which parseArgs would
@@ -38,6 +38,7 @@ const SECTIONS = {
   'input-activations': inputActivationsSpeed,
   gan: ganSpeed,
   finetune: finetuneSpeed,
+  'finetune-depthwise': depthwiseFinetuneSpeed,
   toggle: toggleSpeed,
 };
 const chosen = values.only ? values.only.split(',') : Object.keys(SECTIONS);

@@ -76,7 +76,7 @@ describe('ConvLSTM2D bad input', () => {
       /ConvLSTM2D layer 'clstm' has 2 states \[h, c\], but received 1 initial state .*Pass initialState: \[h, c\], each of shape \(None, 3, 3, 2\)/,
     );
     expect(() => valid().apply(frames, { initialState: [state, state] })).toThrow(
-      /ConvLSTM2D layer 'clstm': initial state 0 must have shape \(None, 3, 3, 2\) \(the state image \[rows, cols, filters\]\), but received \(None, 5, 5, 2\)\. Give the encoder and decoder the same filters/,
+      /ConvLSTM2D layer 'clstm': initial state 0 must have shape \(None, 3, 3, 2\) \(the state image\), but received \(None, 5, 5, 2\)\. Give the encoder and decoder the same filters/,
     );
   });
 });

@@ -45,7 +45,7 @@ export interface RecurrentArgs extends LayerArgs {
   goBackwards?: boolean;
   /**
    * Whether to return the final states too: `apply` then gives `[output, ...states]`, the states being
-   * `[h, c]` for an LSTM and `[h]` for a GRU or SimpleRNN, each `[units]` per sample (ConvLSTM2D: an image `[rows, cols, filters]`) (default false).
+   * `[h, c]` for an LSTM and `[h]` for a GRU or SimpleRNN, each `[units]` per sample (ConvLSTM2D: an image `[rows, cols, filters]`, or `[filters, rows, cols]` channels-first) (default false).
    */
   returnState?: boolean;
   /**
@@ -271,7 +271,7 @@ export abstract class Recurrent extends Layer {
 
   /**
    * Sets a stateful layer's kept states back to zero, so the next batch starts new sequences, or to
-   * `states` (h, then c for an LSTM; each `[batchSize, units]`, ConvLSTM2D's `[batchSize, rows, cols, filters]`), as Keras' `reset_states(states)`.
+   * `states` (h, then c for an LSTM; each `[batchSize, units]`, ConvLSTM2D's `[batchSize, rows, cols, filters]`, or `[batchSize, filters, rows, cols]` channels-first), as Keras' `reset_states(states)`.
    * @example `lstm.resetStates()` after feeding one long sequence in chunks
    */
   resetStates(states?: Tensor | readonly Tensor[]): void {
@@ -283,7 +283,7 @@ export abstract class Recurrent extends Layer {
   /**
    * The states a stateful layer keeps between batches (Keras' and tfjs' `layer.states`): copies of
    * h, then the carried ones (an LSTM's c), each `[batchSize, units]` (ConvLSTM2D's
-   * `[batchSize, rows, cols, filters]`), zeros before the first batch. Null for a layer that is not
+   * `[batchSize, rows, cols, filters]`, or `[batchSize, filters, rows, cols]` channels-first), zeros before the first batch. Null for a layer that is not
    * stateful, as Keras gives None, and for a stateful one not built yet or whose batch size is not
    * known yet (declare it with `batchInputShape`). Give them back with {@link resetStates}.
    * @example

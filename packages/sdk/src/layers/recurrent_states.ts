@@ -11,7 +11,7 @@ export function notStateful(where: string): Error {
 
 /**
  * Checks the initial states a recurrent call brings after its sequence (`states`, one shape each):
- * none, or `count` of the layer's state shape (`[units]`; ConvLSTM2D's `[rows, cols, filters]`).
+ * none, or `count` of the layer's state shape (`[units]`; ConvLSTM2D's `[rows, cols, filters]`, `[filters, rows, cols]` channels-first).
  */
 export function checkInitialStates(where: string, states: readonly Shape[], count: number, names: string, expected: Shape): void {
   const shape = formatShape(expected);
@@ -21,7 +21,7 @@ export function checkInitialStates(where: string, states: readonly Shape[], coun
   }
   states.forEach((state, k) => {
     if (state.length !== expected.length || state.some((d, i) => d !== expected[i])) {
-      throw new Error(`${where}: initial state ${k} must have shape ${shape} (${expected.length === 1 ? `units=${expected[0]}` : 'the state image [rows, cols, filters]'}), but received ${formatShape(state)}. ` +
+      throw new Error(`${where}: initial state ${k} must have shape ${shape} (${expected.length === 1 ? `units=${expected[0]}` : 'the state image'}), but received ${formatShape(state)}. ` +
         (expected.length === 1
           ? `Give the encoder and decoder the same units, or project the state with a Dense layer of ${expected[0]} units.`
           : `Give the encoder and decoder the same filters, and an encoder output of the same rows and cols (its padding and strides).`));
@@ -44,7 +44,7 @@ export class KeptStates {
 
   constructor(
     private readonly count: number,
-    /** One sample's state shape: `[units]`, or ConvLSTM2D's `[rows, cols, filters]`. */
+    /** One sample's state shape: `[units]`, or ConvLSTM2D's image (`[rows, cols, filters]`, `[filters, rows, cols]` channels-first). */
     private readonly shape: Shape,
     private readonly where: string,
     /** The batch size the layer declares (`batchSize` / `batchInputShape[0]`), if any. */

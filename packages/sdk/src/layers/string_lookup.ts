@@ -2,12 +2,12 @@ import type { LayerApplyArgs } from '../engine/concrete_apply.js';
 import type { SymbolicTensor } from '../engine/symbolic.js';
 import { Tensor } from '../tensor.js';
 import { checkOptions, optionNames } from '../utils/options.js';
-import type { IndexOutputMode } from './index_output.js';
 import { encodeIndexRows } from './index_rows_encoding.js';
 import { registerLayer } from './registry.js';
 import { stringItems, stringRows } from './string_data.js';
-import { describeReceived, optionsFromConfig, StringLayer, type StringData } from './string_layer.js';
+import { describeReceived, optionsFromConfig, type StringData } from './string_layer.js';
 import { countDocument, emptyCounts, StringVocabulary, type StringVocabularyArgs } from './string_vocabulary.js';
+import { VocabularyLayer } from './vocabulary_layer.js';
 
 /** Options of {@link StringLookup}, with Keras 3's defaults. */
 export interface StringLookupArgs extends StringVocabularyArgs {
@@ -43,9 +43,13 @@ const STRING_LOOKUP_OPTIONS = optionNames<StringLookupArgs>({
  * const restored = km.layers.StringLookup.fromConfig(JSON.parse(JSON.stringify(colors.getConfig())));
  * ```
  */
-export class StringLookup extends StringLayer {
+export class StringLookup extends VocabularyLayer {
   readonly className = 'StringLookup';
   readonly #vocabulary: StringVocabulary;
+
+  protected override get vocabularyTable(): StringVocabulary {
+    return this.#vocabulary;
+  }
 
   constructor(args: StringLookupArgs = {}) {
     super({ name: args.name, trainable: args.trainable }, 'StringLookup');
@@ -62,33 +66,10 @@ export class StringLookup extends StringLayer {
     return new StringLookup(optionsFromConfig(config, STRING_LOOKUP_OPTIONS, 'StringLookup.fromConfig') as StringLookupArgs);
   }
 
-  get maxTokens(): number | null { return this.#vocabulary.maxTokens; }
   get numOovIndices(): number { return this.#vocabulary.numOovIndices; }
   get maskToken(): string | null { return this.#vocabulary.maskToken; }
   get oovToken(): string { return this.#vocabulary.oovToken; }
   get invert(): boolean { return this.#vocabulary.invert; }
-  get outputMode(): IndexOutputMode { return this.#vocabulary.outputMode; }
-  get padToMaxTokens(): boolean { return this.#vocabulary.padToMaxTokens; }
-
-  /**
-   * Replaces the vocabulary: the tokens in index order, without the special tokens or with them
-   * first as {@link getVocabulary} lists them. With outputMode 'tf_idf', `idfWeights` gives each
-   * token's weight. The layer then refuses `adapt`, as Keras does.
-   * @example `lookup.setVocabulary(['cat', 'dog']); // '[UNK]' → 0, 'cat' → 1, 'dog' → 2`
-   */
-  setVocabulary(vocabulary: readonly string[], idfWeights?: readonly number[]): void {
-    this.#vocabulary.set(vocabulary, idfWeights);
-  }
-
-  /** Every token by its index: the mask token ('int' mode, if any), the out-of-vocabulary token (if any), then the vocabulary. */
-  getVocabulary(includeSpecialTokens = true): string[] {
-    return includeSpecialTokens ? this.#vocabulary.all() : [...this.#vocabulary.learned];
-  }
-
-  /** How many indices the layer outputs, special ones included (Keras' vocabulary_size). */
-  vocabularySize(): number {
-    return this.#vocabulary.all().length;
-  }
 
   /**
    * Learns the vocabulary: every distinct token but the special ones, most frequent first, ties by
@@ -96,7 +77,7 @@ export class StringLookup extends StringLayer {
    * tokens (each its own document, for 'tf_idf'), a list of token lists (a document each), or a
    * km.data Dataset (any async iterable) whose elements are a token or one document's token list.
    * Adapting again learns afresh; a layer whose vocabulary was given (the vocabulary option, a
-   * config's, or setVocabulary) refuses, as Keras does.
+   * config's, or setVocabulary) refuses (Keras refuses after the vocabulary option only).
    * @example `await lookup.adapt([['a', 'b'], ['b', 'c']]);`
    */
   async adapt(data: StringData | AsyncIterable<unknown>): Promise<void> {

@@ -6,8 +6,9 @@ import type { IndexOutputMode } from './index_output.js';
 import { encodeIndexRows } from './index_rows_encoding.js';
 import { registerLayer } from './registry.js';
 import { stringItems } from './string_data.js';
-import { optionsFromConfig, StringLayer, type StringData } from './string_layer.js';
+import { optionsFromConfig, type StringData } from './string_layer.js';
 import { countDocument, emptyCounts, StringVocabulary } from './string_vocabulary.js';
+import { VocabularyLayer } from './vocabulary_layer.js';
 import { checkSplit, checkStandardize, ngramTokens, ngramWidths, splitText, standardizeText, type TextNgrams, type TextSplit, type TextStandardize } from './text_standardize.js';
 
 /** Options of {@link TextVectorization}, with Keras 3's defaults. */
@@ -77,7 +78,7 @@ const quote = (value: unknown) => JSON.stringify(value) ?? String(value);
  * await model.fit(vectorize.apply(trainTexts), km.tensor(labels, [labels.length, 1]), { epochs: 10 });
  * ```
  */
-export class TextVectorization extends StringLayer {
+export class TextVectorization extends VocabularyLayer {
   readonly className = 'TextVectorization';
   readonly standardize: TextStandardize;
   readonly split: TextSplit;
@@ -85,6 +86,10 @@ export class TextVectorization extends StringLayer {
   readonly outputSequenceLength: number | null;
   readonly #widths: number[] | null;
   readonly #vocabulary: StringVocabulary;
+
+  protected override get vocabularyTable(): StringVocabulary {
+    return this.#vocabulary;
+  }
 
   constructor(args: TextVectorizationArgs = {}) {
     super({ name: args.name, trainable: args.trainable }, 'TextVectorization');
@@ -117,29 +122,10 @@ export class TextVectorization extends StringLayer {
     return new TextVectorization(optionsFromConfig(config, TEXT_VECTORIZATION_OPTIONS, 'TextVectorization.fromConfig') as TextVectorizationArgs);
   }
 
-  get maxTokens(): number | null { return this.#vocabulary.maxTokens; }
-  get outputMode(): IndexOutputMode { return this.#vocabulary.outputMode; }
-  get padToMaxTokens(): boolean { return this.#vocabulary.padToMaxTokens; }
-
   /** The tokens of one string: standardized, split, then made into n-grams. */
   tokenize(text: string): string[] {
     const tokens = splitText(standardizeText(text, this.standardize, this.where), this.split, this.where);
     return this.#widths ? ngramTokens(tokens, this.#widths) : tokens;
-  }
-
-  /** Replaces the vocabulary (tokens in index order, with or without '' and '[UNK]' first); 'tf_idf' also needs `idfWeights`. The layer then refuses `adapt`, as Keras does. */
-  setVocabulary(vocabulary: readonly string[], idfWeights?: readonly number[]): void {
-    this.#vocabulary.set(vocabulary, idfWeights);
-  }
-
-  /** Every token by its index: '' (padding, 'int' mode) and '[UNK]', then the vocabulary. */
-  getVocabulary(includeSpecialTokens = true): string[] {
-    return includeSpecialTokens ? this.#vocabulary.all() : [...this.#vocabulary.learned];
-  }
-
-  /** How many indices the layer outputs, padding and '[UNK]' included: an Embedding's `inputDim`. */
-  vocabularySize(): number {
-    return this.#vocabulary.all().length;
   }
 
   /**
@@ -147,7 +133,7 @@ export class TextVectorization extends StringLayer {
    * token (code point order, as Keras sorts), cut to maxTokens; for 'tf_idf' each string is a
    * document. `data` is a list of strings, or a km.data Dataset (any async iterable) of strings or lists of them.
    * Adapting again learns afresh; a layer whose vocabulary was given (the vocabulary option, a
-   * config's, or setVocabulary) refuses, as Keras does.
+   * config's, or setVocabulary) refuses (Keras refuses after the vocabulary option only).
    * @example `await vectorize.adapt(km.data.array(texts));`
    */
   async adapt(data: StringData | AsyncIterable<unknown>): Promise<void> {

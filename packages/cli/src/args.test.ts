@@ -111,6 +111,8 @@ describe('kerasm train options', () => {
     expect(trainOptions('--verbose', '1').verbose).toBe(1);
     expect(trainOptions('--json').json).toBe(true);
     expect(trainOptions('--no-relaxed-simd').relaxedSimd).toBe(false);
+    expect(trainOptions('--tensorboard', 'logs/run-1').tensorboard).toBe('logs/run-1');
+    expect(() => parseCommandLine(['train', '--tensorboard', ' '])).toThrow("Invalid value for --tensorboard: received ' ', expected a folder for the TensorBoard event files, e.g. --tensorboard logs/run-1.");
   });
 
   it('combines flags', () => {

@@ -43,6 +43,8 @@ export interface TrainOptions extends BackendChoice {
   config?: string;
   /** A folder for `km.callbacks.backupAndRestore`: an interrupted run started again resumes from it. */
   backupDir?: string;
+  /** A folder for `km.callbacks.tensorBoard`'s event files (`train/`, `validation/`). */
+  tensorboard?: string;
 }
 
 /** Networks `kerasm train --model` builds. */
@@ -109,6 +111,7 @@ const TRAIN_OPTIONS = {
   'early-stopping': { type: 'string' },
   config: { type: 'string' },
   'backup-dir': { type: 'string' },
+  tensorboard: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -202,6 +205,10 @@ function parseTrain(rest: readonly string[]): Command {
   if (values['backup-dir'] !== undefined) {
     if (values['backup-dir'].trim() === '') throw invalidValue('--backup-dir', values['backup-dir'], 'a folder to keep the training backup in, e.g. --backup-dir backup/mnist');
     options.backupDir = values['backup-dir'];
+  }
+  if (values.tensorboard !== undefined) {
+    if (values.tensorboard.trim() === '') throw invalidValue('--tensorboard', values.tensorboard, 'a folder for the TensorBoard event files, e.g. --tensorboard logs/run-1');
+    options.tensorboard = values.tensorboard;
   }
   if (values.threads !== undefined) options.threads = parseThreads(values.threads);
 

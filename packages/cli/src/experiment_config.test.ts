@@ -26,6 +26,13 @@ describe('parseExperiment', () => {
     expect(() => parse({ ...base, fit: { callbacks: [{ type: 'csvLogger' }] } })).toThrow('exp.json: fit.callbacks[0].filename is undefined; expected a non-empty string.');
   });
 
+  it('resolves a tensorBoard logDir against the config folder, and requires one', () => {
+    expect(parse({ ...base, fit: { callbacks: [{ type: 'tensorBoard', logDir: 'logs', updateFreq: 'batch' }] } }).fit.callbacks).toEqual([
+      { type: 'tensorBoard', args: { logDir: '/base/logs', updateFreq: 'batch' }, path: 'fit.callbacks[0]' },
+    ]);
+    expect(() => parse({ ...base, fit: { callbacks: [{ type: 'tensorBoard' }] } })).toThrow('exp.json: fit.callbacks[0].logDir is undefined; expected a non-empty string.');
+  });
+
   it('reads an optimizer object with a learning rate or a schedule, and callbacks', () => {
     const config = parse({ ...base, compile: { optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.9 } }, fit: { callbacks: [{ type: 'earlyStopping', patience: 2 }] } });
     expect(config.compile.optimizerArgs).toEqual({ learningRate: 0.1, momentum: 0.9 });
@@ -46,7 +53,7 @@ describe('parseExperiment', () => {
     expect(() => parse([])).toThrow("exp.json: (top level) is []; expected an object.");
     expect(() => parse({ ...base, fit: { epochs: 0 } })).toThrow('exp.json: fit.epochs is 0; expected an integer from 1 to 1000.');
     expect(() => parse({ ...base, fit: { validationSplit: 1 } })).toThrow(/fit.validationSplit is 1; expected a number from 0/);
-    expect(() => parse({ ...base, fit: { callbacks: [{ type: 'tensorBoard' }] } })).toThrow(/fit.callbacks\[0\].type is "tensorBoard"; expected one of "earlyStopping"/);
+    expect(() => parse({ ...base, fit: { callbacks: [{ type: 'modelCheckpoint' }] } })).toThrow(/fit.callbacks\[0\].type is "modelCheckpoint"; expected one of "earlyStopping", .*"tensorBoard"/);
     expect(() => parse({ ...base, compile: { optimizer: 'adamm' } })).toThrow(/compile.optimizer is "adamm"; expected one of "adam"/);
     expect(() => parse({ ...base, compile: { optimizer: { type: 'adam', learningRate: -1 } } })).toThrow(/compile.optimizer.learningRate is -1; expected a number > 0/);
     expect(() => parse({ ...base, compile: { optimizer: { type: 'adam', learningRate: 'warp:x=1' } } })).toThrow(/exp.json: Invalid value for compile.optimizer.learningRate/);

@@ -12,7 +12,7 @@ export interface LayerSpec {
 
 /** A callback of a config's `fit.callbacks`: a `km.callbacks` factory name and its arguments. */
 export interface CallbackSpec {
-  type: 'earlyStopping' | 'reduceLROnPlateau' | 'terminateOnNaN' | 'csvLogger';
+  type: 'earlyStopping' | 'reduceLROnPlateau' | 'terminateOnNaN' | 'csvLogger' | 'tensorBoard';
   args: Record<string, unknown>;
   path: string;
 }
@@ -30,7 +30,7 @@ export interface ExperimentConfig {
   fit: { epochs: number; batchSize: number; validationSplit: number; callbacks: CallbackSpec[] };
 }
 
-const CALLBACK_TYPES = ['earlyStopping', 'reduceLROnPlateau', 'terminateOnNaN', 'csvLogger'] as const;
+const CALLBACK_TYPES = ['earlyStopping', 'reduceLROnPlateau', 'terminateOnNaN', 'csvLogger', 'tensorBoard'] as const;
 
 type Json = Record<string, unknown>;
 
@@ -159,6 +159,7 @@ function readFit(r: ConfigReader, value: unknown, resolve: (p: string) => string
       const { type, args } = r.typed(c, path);
       const spec: CallbackSpec = { type: r.oneOf(type, `${path}.type`, CALLBACK_TYPES), args, path };
       if (spec.type === 'csvLogger') spec.args = { ...args, filename: resolve(r.string(args.filename, `${path}.filename`)) };
+      if (spec.type === 'tensorBoard') spec.args = { ...args, logDir: resolve(r.string(args.logDir, `${path}.logDir`)) };
       return spec;
     }),
   };
@@ -166,7 +167,7 @@ function readFit(r: ConfigReader, value: unknown, resolve: (p: string) => string
 
 /**
  * Validates an experiment file's JSON, naming the JSON path at fault. Relative paths (data files,
- * a csvLogger's filename) are resolved with `resolve` (against the config file's folder).
+ * a csvLogger's filename, a tensorBoard's logDir) are resolved with `resolve` (against the config file's folder).
  *
  * @example
  * ```ts

@@ -113,6 +113,9 @@ Options:
                           resumes there, ending as an uninterrupted run would. DIR must be
                           new or hold only kerasm's backups (other files are refused); the
                           backups, and DIR when then empty, go when training ends normally
+  --tensorboard DIR       Write TensorBoard event files to DIR/train and DIR/validation
+                          (Keras' epoch_loss, epoch_accuracy, ...); view them with
+                          tensorboard --logdir DIR. DIR is checked to be writable first
 ${BACKEND_FLAGS}
   --no-relaxed-simd       Use the plain WebAssembly SIMD kernels. By default kerasm turns on
                           relaxed SIMD (faster fused multiply-add), which Node 20 only

@@ -62,6 +62,11 @@ export function backupCallbacks(backupDir: string | undefined): km.callbacks.Cal
   return backupDir === undefined ? [] : [km.callbacks.backupAndRestore({ backupDir })];
 }
 
+/** `--tensorboard DIR`: Keras' TensorBoard callback, writing the epoch values to DIR. */
+export function tensorBoardCallbacks(logDir: string | undefined): km.callbacks.Callback[] {
+  return logDir === undefined ? [] : [km.callbacks.tensorBoard(logDir)];
+}
+
 /** Callbacks from a config's `fit.callbacks`; errors name `file` and the JSON path. */
 export function makeCallbacks(specs: readonly CallbackSpec[], file: string): km.callbacks.Callback[] {
   return specs.map((spec) =>
@@ -77,6 +82,10 @@ export function makeCallbacks(specs: readonly CallbackSpec[], file: string): km.
           const { filename, ...rest } = spec.args;
           if (typeof filename !== 'string') throw new Error(`filename is ${JSON.stringify(filename)}; expected the path of the CSV log to write.`);
           return km.callbacks.csvLogger(filename, rest);
+        }
+        case 'tensorBoard': {
+          const { logDir, ...rest } = spec.args;
+          return km.callbacks.tensorBoard(logDir as string, rest);
         }
       }
     }),

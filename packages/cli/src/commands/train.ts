@@ -14,7 +14,7 @@ import { buildModel, MODEL_DESCRIPTIONS } from '../models.js';
 import { toPredictions } from '../predictions.js';
 import { withJsonStdout } from '../json_stdout.js';
 import { checkWritableFolder } from '../output_folder.js';
-import { backupCallbacks, makeOptimizer, makeSchedule, stepsOfRun } from '../training_setup.js';
+import { backupCallbacks, makeOptimizer, makeSchedule, stepsOfRun, tensorBoardCallbacks } from '../training_setup.js';
 
 const CLASSES = 10;
 const PREVIEW_IMAGES = 10;
@@ -26,6 +26,7 @@ const PREVIEW_IMAGES = 10;
 export async function runTrain(options: TrainOptions): Promise<void> {
   if (options.save !== undefined) await checkWritableFolder(options.save, '--save');
   if (options.backupDir !== undefined) await checkWritableFolder(options.backupDir, '--backup-dir');
+  if (options.tensorboard !== undefined) await checkWritableFolder(options.tensorboard, '--tensorboard');
   if (options.config !== undefined) {
     const { runExperiment } = await import('./train_config.js');
     return runExperiment({ ...options, config: options.config });
@@ -62,7 +63,7 @@ async function train(options: TrainOptions): Promise<void> {
     validationSplit: options.validationSplit,
     shuffle: true,
     verbose: options.verbose,
-    callbacks: [...backupCallbacks(options.backupDir), ...earlyStopping(options), {
+    callbacks: [...backupCallbacks(options.backupDir), ...tensorBoardCallbacks(options.tensorboard), ...earlyStopping(options), {
       onEpochBegin: () => {
         epochStart = performance.now();
       },

@@ -6,7 +6,7 @@ import { useBackend } from '../backend_choice.js';
 import { parseExperiment, type ExperimentConfig } from '../experiment_config.js';
 import { buildModel } from '../models.js';
 import { formatJsonReport, formatTestResult, namedResults, toEpochRecord, type EpochRecord } from '../output.js';
-import { at, backupCallbacks, makeCallbacks, makeOptimizer, makeSchedule, makeSequential, stepsOfRun } from '../training_setup.js';
+import { at, backupCallbacks, makeCallbacks, makeOptimizer, makeSchedule, makeSequential, stepsOfRun, tensorBoardCallbacks } from '../training_setup.js';
 import { checkCsvColumns, countCheckedRows } from '../config_csv.js';
 import { recordCsvColumns, type CsvColumns } from '../csv_columns.js';
 import { UsageError } from '../errors.js';
@@ -94,6 +94,7 @@ async function train(config: ExperimentConfig, options: TrainOptions, file: stri
   let epochStart = 0;
   const callbacks: km.CustomCallbackArgs[] = [
     ...backupCallbacks(options.backupDir),
+    ...tensorBoardCallbacks(options.tensorboard),
     ...makeCallbacks(config.fit.callbacks, file),
     {
       onEpochBegin: () => void (epochStart = performance.now()),

@@ -1,18 +1,8 @@
 import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, kerasm, startKerasm } from './testing/cli_binary.js';
-
-const sdkBuilt = (() => {
-  try {
-    createRequire(import.meta.url).resolve('@kerasm/sdk');
-    return true;
-  } catch {
-    return false;
-  }
-})();
+import { buildCli, kerasm, sdkBuilt, startKerasm } from './testing/cli_binary.js';
 
 const exists = (path: string) => access(path).then(() => true, () => false);
 const RUN = ['train', '--epochs', '2', '--units', '16', '--seed', '3'];

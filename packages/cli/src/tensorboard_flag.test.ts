@@ -1,20 +1,10 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as km from '@kerasm/sdk';
-import { buildCli, kerasm } from './testing/cli_binary.js';
+import { buildCli, kerasm, sdkBuilt } from './testing/cli_binary.js';
 import { makeCallbacks } from './training_setup.js';
-
-const sdkBuilt = (() => {
-  try {
-    createRequire(import.meta.url).resolve('@kerasm/sdk');
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 /** The event file of one run folder: exactly one, whose records hold these tags. */
 async function eventFile(folder: string): Promise<string> {

@@ -13,6 +13,16 @@ export interface CliResult {
   stderr: string;
 }
 
+/** Whether the SDK's dist is built, which the binary needs: suites that run it skip without it. */
+export const sdkBuilt = (() => {
+  try {
+    createRequire(import.meta.url).resolve('@kerasm/sdk');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
 /** Compiles the CLI, so that the binary under test matches the sources. */
 export async function buildCli(): Promise<void> {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');

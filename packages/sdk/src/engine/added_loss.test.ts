@@ -94,14 +94,19 @@ describe('a layer that adds a loss term (ctx.addLoss)', () => {
 
 const LATENT = 3;
 
-/** x → Dense (zMean), Dense (zLogVar) → KlDivergence → add → Dense: the KL example without sampling noise. */
-function klModel(): km.LayersModel {
+/** From seed 8: x → Dense (zMean), Dense (zLogVar) → KlDivergence → add → Dense, the KL example without sampling noise. */
+function klBranch() {
   km.utils.setRandomSeed(8);
   const input = km.input({ shape: [IN] });
   const mean = km.layers.dense({ units: LATENT, biasInitializer: 'glorotUniform' }).apply(input) as km.SymbolicTensor;
   const logVar = km.layers.dense({ units: LATENT, biasInitializer: 'glorotUniform' }).apply(input) as km.SymbolicTensor;
   const [m, v] = new KlDivergence().apply([mean, logVar]) as unknown as km.SymbolicTensor[];
   const output = km.layers.dense({ units: OUT }).apply(km.layers.add().apply([m, v]) as km.SymbolicTensor) as km.SymbolicTensor;
+  return { input, mean, logVar, output };
+}
+
+function klModel(): km.LayersModel {
+  const { input, output } = klBranch();
   return km.model({ inputs: input, outputs: output });
 }
 
@@ -135,12 +140,7 @@ describe("docs/CUSTOM_LAYERS.md's KL divergence layer", () => {
 
   it('trains the layers before it when it reaches only an output compiled without a loss, as Keras does', async () => {
     // Two heads: Dense → mse, and the KL branch → Dense, compiled with loss null. Only the KL term reaches zMean's and zLogVar's weights.
-    km.utils.setRandomSeed(8);
-    const input = km.input({ shape: [IN] });
-    const mean = km.layers.dense({ units: LATENT, biasInitializer: 'glorotUniform' }).apply(input) as km.SymbolicTensor;
-    const logVar = km.layers.dense({ units: LATENT, biasInitializer: 'glorotUniform' }).apply(input) as km.SymbolicTensor;
-    const [m, v] = new KlDivergence().apply([mean, logVar]) as unknown as km.SymbolicTensor[];
-    const idle = km.layers.dense({ units: OUT }).apply(km.layers.add().apply([m, v]) as km.SymbolicTensor) as km.SymbolicTensor;
+    const { input, mean, logVar, output: idle } = klBranch();
     const head = km.layers.dense({ units: OUT });
     const model = km.model({ inputs: input, outputs: [head.apply(input) as km.SymbolicTensor, idle] });
     const weightsOf = (layer: km.layers.Layer) => layer.getWeights().map((w) => Array.from(w.dataSync()));

@@ -7,7 +7,7 @@ import { adaptBatches } from './normalization_statistics.js';
 import { registerLayer } from './registry.js';
 import { IndexOutput, LOOKUP_OUTPUT_MODES, type IndexOutputMode, type IndexSpace } from './index_output.js';
 import { mapValues, MATCHING_SCRATCH } from './value_matching.js';
-import { countTokens, frequentTokens } from './vocabulary.js';
+import { checkAdaptableVocabulary, countTokens, frequentTokens } from './vocabulary.js';
 
 /** Options of {@link IntegerLookup}, with Keras 3's defaults. */
 export interface IntegerLookupArgs extends LayerArgs {
@@ -197,7 +197,7 @@ export class IntegerLookup extends Layer {
    * batches): every distinct token but the mask and out-of-vocabulary tokens, most frequent first,
    * ties broken by the larger token first (Keras sorts by (count, token) and reverses), cut to maxTokens.
    * Adapting again learns afresh; a layer whose vocabulary was given (the vocabulary option, a
-   * config's, or setVocabulary) refuses, as Keras does.
+   * config's, or setVocabulary) refuses (Keras refuses after the vocabulary option only).
    *
    * @example
    * ```ts
@@ -206,14 +206,7 @@ export class IntegerLookup extends Layer {
    * ```
    */
   async adapt(data: Tensor | AsyncIterable<unknown>): Promise<void> {
-    if (this.invert) throw new Error(`${this.#where} maps indices back to tokens (invert: true), so adapt has nothing to learn. Give it the vocabulary of the lookup it inverts.`);
-    if (this.#given) {
-      throw new Error(
-        `Cannot adapt ${this.#where} after setting a static vocabulary via the vocabulary option (a saved config's too) or setVocabulary() (Keras refuses it after the vocabulary option; kerasm after any, so tokens are never re-indexed under a trained model): ` +
-          `adapt would learn other indices, and a model trained on these would read the wrong ones. ` +
-          `To learn a vocabulary from data, make a new layer without vocabulary and adapt that; to replace this one's, call setVocabulary(tokens).`,
-      );
-    }
+    checkAdaptableVocabulary(this.#where, this.invert, this.#given, "a saved config's too");
     const counts = new Map<number, number>();
     // For 'tf_idf': in how many documents (the rows of a batch) each token occurs.
     const documentCounts = new Map<number, number>();

@@ -1,6 +1,6 @@
 // The vocabulary of StringLookup and TextVectorization: Keras' index lookup over string tokens, in plain JavaScript.
 import { LOOKUP_OUTPUT_MODES, type IndexOutputMode } from './index_output.js';
-import { compareCodePoints, frequentTokens } from './vocabulary.js';
+import { checkAdaptableVocabulary, compareCodePoints, frequentTokens } from './vocabulary.js';
 
 /** The options a string vocabulary reads, with Keras 3's names in camelCase. */
 export interface StringVocabularyArgs {
@@ -168,9 +168,8 @@ export class StringVocabulary {
     this.#specialIdf = specialIdf;
   }
 
-  /** Learns the vocabulary from adapt's counts: most frequent first, ties by the larger token (code point order), cut to maxTokens. */
+  /** Learns the vocabulary from adapt's counts (adapt called {@link checkAdaptable} before counting): most frequent first, ties by the larger token (code point order), cut to maxTokens. */
   learn({ counts, documentCounts, documents }: TokenCounts): void {
-    this.checkAdaptable();
     // Keras drops both special tokens from the counts, the OOV token even with numOovIndices 0.
     if (this.maskToken !== null) counts.delete(this.maskToken);
     counts.delete(this.oovToken);
@@ -180,20 +179,9 @@ export class StringVocabulary {
     this.#store(tokens, idf, null);
   }
 
-  /**
-   * Refuses adapt (before it reads any data) on an inverting lookup, and on a vocabulary that was
-   * given (Keras refuses it after the vocabulary option only), since learning another would re-index the tokens under a model trained on them.
-   */
+  /** Refuses adapt on an inverting lookup or a given vocabulary (see {@link checkAdaptableVocabulary}). */
   checkAdaptable(): void {
-    const where = this.#where;
-    if (this.invert) throw new Error(`${where} maps indices back to tokens (invert: true), so adapt has nothing to learn. Give it the vocabulary of the lookup it inverts.`);
-    if (this.#given) {
-      throw new Error(
-        `Cannot adapt ${where} after setting a static vocabulary via the vocabulary option (a config's too, in fromConfig) or setVocabulary() (Keras refuses it after the vocabulary option; kerasm after any, so tokens are never re-indexed under a trained model): ` +
-          `adapt would learn other indices, and a model trained on these would read the wrong ones. ` +
-          `To learn a vocabulary from data, make a new layer without vocabulary and adapt that; to replace this one's, call setVocabulary(tokens).`,
-      );
-    }
+    checkAdaptableVocabulary(this.#where, this.invert, this.#given, "a config's too, in fromConfig");
   }
 
   /** The learned or given tokens, without the special ones. */

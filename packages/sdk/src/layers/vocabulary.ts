@@ -34,3 +34,19 @@ export function compareCodePoints(a: string, b: string): number {
   }
   return (a.length - i) - (b.length - j);
 }
+
+/**
+ * Refuses `adapt` (before it reads any data) on an inverting lookup, and on a vocabulary that was
+ * given (Keras refuses it after the vocabulary option only), since learning another would re-index
+ * the tokens under a model trained on them. `givenByConfig` says how a config gives one.
+ */
+export function checkAdaptableVocabulary(where: string, invert: boolean, given: boolean, givenByConfig: string): void {
+  if (invert) throw new Error(`${where} maps indices back to tokens (invert: true), so adapt has nothing to learn. Give it the vocabulary of the lookup it inverts.`);
+  if (given) {
+    throw new Error(
+      `Cannot adapt ${where} after setting a static vocabulary via the vocabulary option (${givenByConfig}) or setVocabulary() (Keras refuses it after the vocabulary option; kerasm after any, so tokens are never re-indexed under a trained model): ` +
+        `adapt would learn other indices, and a model trained on these would read the wrong ones. ` +
+        `To learn a vocabulary from data, make a new layer without vocabulary and adapt that; to replace this one's, call setVocabulary(tokens).`,
+    );
+  }
+}

@@ -43,12 +43,6 @@ export function withoutDefaultDataFormat(config: Record<string, unknown>): Recor
   return dataFormat === 'channelsFirst' ? config : rest;
 }
 
-/**
- * A layer's input or output with its channels on one axis (or a run of `span` adjacent axes taken
- * as one), seen as `[outer, channels, inner]` per sample: channels-last when `inner` is 1, and
- * otherwise transposed to `[outer, inner, channels]` for the kernels, which keeps each position's
- * channels together.
- */
 /** How a layer's values reach the channels-last order its kernels read, and back (see ChannelsLastBody). */
 export interface ChannelOrder {
   /** Whether the values need transposing at all. */
@@ -63,6 +57,12 @@ export interface ChannelOrder {
   fromChannelsLast(backend: Backend, x: BufferId, y: BufferId, batch: number): void;
 }
 
+/**
+ * A layer's input or output with its channels on one axis (or a run of `span` adjacent axes taken
+ * as one), seen as `[outer, channels, inner]` per sample: channels-last when `inner` is 1, and
+ * otherwise transposed to `[outer, inner, channels]` for the kernels, which keeps each position's
+ * channels together.
+ */
 export class ChannelLayout implements ChannelOrder {
   /** The positive channel axis (the first of the run), counting the batch as 0. */
   readonly axis: number;
@@ -106,17 +106,43 @@ export class ChannelLayout implements ChannelOrder {
   }
 }
 
+/** One input or output of a body: its layout, and where its channels-last copy (the copy's gradient follows it) starts in the scratch, in floats per sample. */
+interface Port<Layout extends ChannelOrder> {
+  readonly layout: Layout;
+  readonly at: number;
+}
+
 /**
- * Runs a layer's body, written for channels-last buffers, on a layer whose input or output keeps
- * its channels on another axis: whichever is not channels-last is transposed into scratch buffers
- * after the body's own workspace, and the result back. The transposed input and output stay there
- * from forward to backward, since a body's gradient may read both.
+ * Runs a layer's body, written for channels-last buffers, on a layer whose inputs or outputs keep
+ * their channels on another axis: each one that is not channels-last is transposed into scratch
+ * after the body's own workspace, and the outputs back; backward does the same with the gradients.
+ * The transposed inputs and outputs stay there from forward to backward, since a body's gradient
+ * may read them. A layer of several inputs or outputs (ConvLSTM2D with states) gives one layout per
+ * port, in order; a call may bring fewer (an optional input not given), and a buffer beyond the
+ * layouts, or a gradient that is 0, goes to the body as it is.
  */
 export class ChannelsLastBody<Layout extends ChannelOrder = ChannelOrder> {
-  constructor(
-    readonly input: Layout,
-    readonly output: Layout,
-  ) {}
+  readonly inputs: readonly Layout[];
+  readonly outputs: readonly Layout[];
+  readonly #inputPorts: Port<Layout>[];
+  readonly #outputPorts: Port<Layout>[];
+  /** Floats of scratch per sample. */
+  readonly #floats: number;
+
+  /** `inputs` and `outputs`: a layout each for a layer of one input and one output, else a list of them. */
+  constructor(inputs: Layout | readonly Layout[], outputs: Layout | readonly Layout[]) {
+    this.inputs = ([] as Layout[]).concat(inputs);
+    this.outputs = ([] as Layout[]).concat(outputs);
+    let floats = 0;
+    const port = (layout: Layout): Port<Layout> => {
+      const at = floats;
+      if (layout.transposed) floats += 2 * layout.size;
+      return { layout, at };
+    };
+    this.#inputPorts = this.inputs.map(port);
+    this.#outputPorts = this.outputs.map(port);
+    this.#floats = floats;
+  }
 
   /** The body of an image layer with `format`, between sample shapes `input` and `output` in that format. */
   static of(format: DataFormat, input: Shape, output: Shape, where: string): ChannelsLastBody<ChannelLayout> {
@@ -124,31 +150,42 @@ export class ChannelsLastBody<Layout extends ChannelOrder = ChannelOrder> {
     return new ChannelsLastBody(new ChannelLayout(axis, input, where), new ChannelLayout(axis, output, where));
   }
 
-  /** Workspace floats after the body's own: the input and its gradient, the output and its gradient, where transposed. */
+  /** The first input's layout. */
+  get input(): Layout {
+    return this.inputs[0];
+  }
+
+  /** The first output's layout. */
+  get output(): Layout {
+    return this.outputs[0];
+  }
+
+  /** Workspace floats after the body's own: each transposed input and output, and its gradient. */
   scratchSize(batch: number): number {
-    return 2 * batch * ((this.input.transposed ? this.input.size : 0) + (this.output.transposed ? this.output.size : 0));
+    return batch * this.#floats;
   }
 
-  /** The body on channels-last views of the input and output; `offset` is where the scratch starts in the workspace. */
+  /** The body on channels-last views of the inputs and outputs; `offset` is where the scratch starts in the workspace. */
   forward(ctx: ForwardContext, offset: number, body: (ctx: ForwardContext) => void): void {
-    if (!this.input.transposed && !this.output.transposed) return body(ctx);
-    const { x, y } = this.#scratch(ctx, offset);
-    if (x) this.input.toChannelsLast(ctx.backend, ctx.inputs[0], x, ctx.batch);
-    const output = y || ctx.output;
-    body({ ...ctx, inputs: [x || ctx.inputs[0]], output, outputs: [output], workspace: this.#bodyWorkspace(ctx, offset) });
-    if (y) this.output.fromChannelsLast(ctx.backend, y, ctx.output, ctx.batch);
+    if (this.#floats === 0) return body(ctx);
+    const { backend, batch } = ctx;
+    const inputs = ctx.inputs.map((x, k) => this.#toChannelsLast(ctx, offset, this.#inputPorts[k], x)) as unknown as ForwardContext['inputs'];
+    const given = outputsOf(ctx);
+    const outputs = given.map((y, k) => this.#copy(ctx, offset, this.#outputPorts[k], 0) || y);
+    body({ ...ctx, inputs, output: outputs[0], outputs, workspace: this.#bodyWorkspace(ctx, offset) });
+    given.forEach((y, k) => outputs[k] !== y && this.outputs[k].fromChannelsLast(backend, outputs[k], y, batch));
   }
 
-  /** The body's gradient on channels-last views; its input gradient is 0 when the layer's is. */
+  /** The body's gradient on channels-last views; an input gradient stays 0 where the layer's is. */
   backward(ctx: BackwardContext, offset: number, body: (ctx: BackwardContext) => void): void {
-    if (!this.input.transposed && !this.output.transposed) return body(ctx);
+    if (this.#floats === 0) return body(ctx);
     const { backend, batch } = ctx;
-    const { x, y, dy, dx } = this.#scratch(ctx, offset);
-    if (dy) this.output.toChannelsLast(backend, ctx.outputGrad, dy, batch);
-    const [output, outputGrad] = [y || ctx.output, dy || ctx.outputGrad];
-    const inputGrad = ctx.inputGrads[0] ? dx || ctx.inputGrads[0] : 0;
-    body({ ...ctx, inputs: [x || ctx.inputs[0]], output, outputs: [output], outputGrad, outputGrads: [outputGrad], inputGrads: [inputGrad], workspace: this.#bodyWorkspace(ctx, offset) });
-    if (dx && ctx.inputGrads[0]) this.input.fromChannelsLast(backend, dx, ctx.inputGrads[0], batch);
+    const inputs = ctx.inputs.map((x, k) => this.#copy(ctx, offset, this.#inputPorts[k], 0) || x) as unknown as ForwardContext['inputs'];
+    const outputs = outputsOf(ctx).map((y, k) => this.#copy(ctx, offset, this.#outputPorts[k], 0) || y);
+    const outputGrads = outputGradsOf(ctx).map((dy, k) => dy && this.#toChannelsLast(ctx, offset, this.#outputPorts[k], dy, 1));
+    const inputGrads = ctx.inputGrads.map((dx, k) => dx && (this.#copy(ctx, offset, this.#inputPorts[k], 1) || dx)) as unknown as BackwardContext['inputGrads'];
+    body({ ...ctx, inputs, output: outputs[0], outputs, outputGrad: outputGrads[0], outputGrads, inputGrads, workspace: this.#bodyWorkspace(ctx, offset) });
+    ctx.inputGrads.forEach((dx, k) => dx && inputGrads[k] !== dx && this.inputs[k].fromChannelsLast(backend, inputGrads[k], dx, batch));
   }
 
   /** The body's own part of the workspace: a body may pass its workspace whole to a kernel as one buffer. */
@@ -156,15 +193,26 @@ export class ChannelsLastBody<Layout extends ChannelOrder = ChannelOrder> {
     return floats > 0 ? backend.view(workspace, 0, floats) : 0;
   }
 
-  /** Scratch views, 0 for a side that is channels-last already. */
-  #scratch({ backend, workspace, batch }: ForwardContext, offset: number) {
-    let at = offset;
-    const next = (layout: ChannelOrder): BufferId => {
-      if (!layout.transposed) return 0;
-      const view = backend.view(workspace, at, batch * layout.size);
-      at += batch * layout.size;
-      return view;
-    };
-    return { x: next(this.input), y: next(this.output), dy: next(this.output), dx: next(this.input) };
+  /** `values` of a port in channels-last order: its copy (`which` 0) or the copy's gradient (1), or `values` where the port needs no transpose. */
+  #toChannelsLast(ctx: ForwardContext, offset: number, port: Port<Layout> | undefined, values: BufferId, which: 0 | 1 = 0): BufferId {
+    const copy = this.#copy(ctx, offset, port, which);
+    if (copy) port!.layout.toChannelsLast(ctx.backend, values, copy, ctx.batch);
+    return copy || values;
   }
+
+  /** A port's channels-last copy (`which` 0) or its gradient (1), or 0 for a port that is channels-last already or not one of the layouts. */
+  #copy({ backend, workspace, batch }: ForwardContext, offset: number, port: Port<Layout> | undefined, which: 0 | 1): BufferId {
+    if (!port?.layout.transposed) return 0;
+    const size = batch * port.layout.size;
+    return backend.view(workspace, offset + batch * port.at + which * size, size);
+  }
+}
+
+/** Every output's buffer, `ctx.output` first: a layer that runs a body of its own passes only `output` on for it. */
+function outputsOf(ctx: ForwardContext): BufferId[] {
+  return [ctx.output, ...ctx.outputs.slice(1)];
+}
+
+function outputGradsOf(ctx: BackwardContext): BufferId[] {
+  return [ctx.outputGrad, ...ctx.outputGrads.slice(1)];
 }

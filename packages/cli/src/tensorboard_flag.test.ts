@@ -49,10 +49,16 @@ describe.skipIf(!sdkBuilt)('kerasm train --tensorboard', () => {
 });
 
 describe.skipIf(!sdkBuilt)("an experiment file's tensorBoard callback", () => {
-  it('makes the callback with its logDir and updateFreq, and names the JSON path of a bad option', () => {
-    const [callback] = makeCallbacks([{ type: 'tensorBoard', args: { logDir: '/tmp/kerasm-logs', updateFreq: 'batch' }, path: 'fit.callbacks[0]' }], 'exp.json');
+  it('makes the callback with its logDir, updateFreq and histogramFreq, and names the JSON path of a bad option', () => {
+    const [callback] = makeCallbacks([{ type: 'tensorBoard', args: { logDir: '/tmp/kerasm-logs', updateFreq: 'batch', histogramFreq: 2 }, path: 'fit.callbacks[0]' }], 'exp.json');
     expect(callback).toBeInstanceOf(km.callbacks.TensorBoard);
-    expect([(callback as km.callbacks.TensorBoard).logDir, (callback as km.callbacks.TensorBoard).updateFreq]).toEqual(['/tmp/kerasm-logs', 1]);
-    expect(() => makeCallbacks([{ type: 'tensorBoard', args: { logDir: '/tmp/kerasm-logs', histogramFreq: 1 }, path: 'fit.callbacks[1]' }], 'exp.json')).toThrow(/^exp\.json: fit\.callbacks\[1\]: .*histogramFreq/);
+    const { logDir, updateFreq, histogramFreq } = callback as km.callbacks.TensorBoard;
+    expect([logDir, updateFreq, histogramFreq]).toEqual(['/tmp/kerasm-logs', 1, 2]);
+    expect(() => makeCallbacks([{ type: 'tensorBoard', args: { logDir: '/tmp/kerasm-logs', histogram_freq: 1 }, path: 'fit.callbacks[1]' }], 'exp.json')).toThrow(
+      "exp.json: fit.callbacks[1]: km.callbacks.tensorBoard has no option 'histogram_freq'; did you mean 'histogramFreq'?",
+    );
+    expect(() => makeCallbacks([{ type: 'tensorBoard', args: { logDir: '/tmp/kerasm-logs', histogramFreq: -1 }, path: 'fit.callbacks[2]' }], 'exp.json')).toThrow(
+      /^exp\.json: fit\.callbacks\[2\]: km\.callbacks\.tensorBoard: histogramFreq must be a whole number of epochs ≥ 0 .*Received: histogramFreq=-1\./,
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { histogramBuckets } from './histogram_buckets.js';
 import { ProtobufWriter } from './protobuf_writer.js';
 import { tfRecord } from './tfrecord.js';
 
@@ -12,6 +13,19 @@ const EVENT_SUMMARY = 5;
 const SUMMARY_VALUE = 1;
 const VALUE_TAG = 1;
 const VALUE_SIMPLE_VALUE = 2;
+const VALUE_TENSOR = 8;
+const VALUE_METADATA = 9;
+// SummaryMetadata, its PluginData, and framework/tensor.proto's TensorProto and TensorShapeProto.
+const METADATA_PLUGIN_DATA = 1;
+const METADATA_DATA_CLASS = 4;
+const PLUGIN_NAME = 1;
+const DATA_CLASS_TENSOR = 2;
+const TENSOR_DTYPE = 1;
+const TENSOR_SHAPE = 2;
+const TENSOR_CONTENT = 4;
+const SHAPE_DIM = 2;
+const DIM_SIZE = 1;
+const DT_DOUBLE = 2;
 
 /** The `Event` that opens an event file: its wall time (seconds since 1970) and `file_version`. */
 export function fileVersionEvent(wallTime: number): Uint8Array {
@@ -20,7 +34,29 @@ export function fileVersionEvent(wallTime: number): Uint8Array {
 
 /** An `Event` holding one scalar (`Summary.Value.simple_value`, a float32) under `tag` at `step`. */
 export function scalarEvent(wallTime: number, step: number, tag: string, value: number): Uint8Array {
-  const summaryValue = new ProtobufWriter().string(VALUE_TAG, tag).float(VALUE_SIMPLE_VALUE, value).finish();
+  return summaryEvent(wallTime, step, new ProtobufWriter().string(VALUE_TAG, tag).float(VALUE_SIMPLE_VALUE, value).finish());
+}
+
+/**
+ * An `Event` holding one histogram under `tag` at `step`, as TF 2's `tf.summary.histogram` writes
+ * it: a float64 tensor of shape [k, 3] (each bucket's left edge, right edge and count) in
+ * `tensor_content`, little-endian, with the metadata of TensorBoard's `histograms` plugin.
+ */
+export function histogramEvent(wallTime: number, step: number, tag: string, buckets: Float64Array): Uint8Array {
+  const content = new Uint8Array(buckets.length * 8);
+  const view = new DataView(content.buffer);
+  buckets.forEach((value, i) => view.setFloat64(i * 8, value, true));
+  const shape = new ProtobufWriter();
+  for (const size of [buckets.length / 3, 3]) shape.bytes(SHAPE_DIM, new ProtobufWriter().uint(DIM_SIZE, size).finish());
+  const tensor = new ProtobufWriter().uint(TENSOR_DTYPE, DT_DOUBLE).bytes(TENSOR_SHAPE, shape.finish()).bytes(TENSOR_CONTENT, content).finish();
+  // The plugin's content, HistogramPluginData { version: 0 }, encodes to no bytes, so TensorFlow leaves it out.
+  const pluginData = new ProtobufWriter().string(PLUGIN_NAME, 'histograms').finish();
+  const metadata = new ProtobufWriter().bytes(METADATA_PLUGIN_DATA, pluginData).uint(METADATA_DATA_CLASS, DATA_CLASS_TENSOR).finish();
+  return summaryEvent(wallTime, step, new ProtobufWriter().string(VALUE_TAG, tag).bytes(VALUE_TENSOR, tensor).bytes(VALUE_METADATA, metadata).finish());
+}
+
+/** An `Event` at `step` whose `Summary` holds the one encoded `Summary.Value`. */
+function summaryEvent(wallTime: number, step: number, summaryValue: Uint8Array): Uint8Array {
   const summary = new ProtobufWriter().bytes(SUMMARY_VALUE, summaryValue).finish();
   return new ProtobufWriter().double(EVENT_WALL_TIME, wallTime).uint(EVENT_STEP, step).bytes(EVENT_SUMMARY, summary).finish();
 }
@@ -31,8 +67,8 @@ type Fs = typeof import('node:fs/promises');
 let filesOpened = 0;
 
 /**
- * One TensorBoard event file (Node only): scalars are kept in memory until {@link flush} appends
- * them, so a crash loses only what was not flushed, and each flush is one write.
+ * One TensorBoard event file (Node only): scalars and histograms are kept in memory until
+ * {@link flush} appends them, so a crash loses only what was not flushed, and each flush is one write.
  */
 export class EventFileWriter {
   #pending: Uint8Array[] = [];
@@ -65,6 +101,11 @@ export class EventFileWriter {
   /** Adds the scalar `value` under `tag` at `step`, stamped with the time now; written at the next flush. */
   scalar(tag: string, value: number, step: number): void {
     this.#pending.push(tfRecord(scalarEvent(Date.now() / 1000, step, tag, value)));
+  }
+
+  /** Adds the histogram of `values` (TensorBoard's 30 buckets) under `tag` at `step`; written at the next flush. */
+  histogram(tag: string, values: ArrayLike<number>, step: number): void {
+    this.#pending.push(tfRecord(histogramEvent(Date.now() / 1000, step, tag, histogramBuckets(values))));
   }
 
   /** Appends what was added since the last flush to the file. */

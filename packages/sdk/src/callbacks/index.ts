@@ -64,15 +64,16 @@ export function swapEmaWeights(args?: SwapEMAWeightsArgs): SwapEMAWeights {
  * Writes the losses and metrics to TensorBoard event files in `logDir/train` and
  * `logDir/validation` (Node), as Keras' `TensorBoard(log_dir)` and tfjs-node's
  * `tf.node.tensorBoard(logdir)`: tags `epoch_loss`, `epoch_accuracy`, ... at step = the epoch
- * index; with `updateFreq: 'batch'` (or every n batches) also `batch_loss`, ... See {@link TensorBoard}.
+ * index; with `updateFreq: 'batch'` (or every n batches) also `batch_loss`, ...; with
+ * `histogramFreq: n`, every n epochs a histogram of each weight (`dense/kernel/histogram`). See {@link TensorBoard}.
  * @example
  * ```ts
- * await model.fit(x, y, { epochs: 10, validationSplit: 0.2, callbacks: [km.callbacks.tensorBoard('logs/run-1', { updateFreq: 'batch' })] });
+ * await model.fit(x, y, { epochs: 10, validationSplit: 0.2, callbacks: [km.callbacks.tensorBoard('logs/run-1', { updateFreq: 'batch', histogramFreq: 1 })] });
  * // then: tensorboard --logdir logs
  * ```
  */
 export function tensorBoard(logDir?: string, args?: TensorBoardArgs): TensorBoard {
-  checkOptions(args, optionNames<TensorBoardArgs>({ updateFreq: true }), 'km.callbacks.tensorBoard');
+  checkOptions(args, optionNames<TensorBoardArgs>({ updateFreq: true, histogramFreq: true }), 'km.callbacks.tensorBoard');
   return new TensorBoard(logDir, args);
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { crc32c } from './crc32c.js';
+import { histogramBuckets } from './histogram_buckets.js';
 
 // The callback's files are read back by a reader written here from the format's description
 // (TFRecord framing, protobuf wire format, event.proto's and summary.proto's field numbers), with
@@ -65,12 +66,51 @@ function protoFields(bytes: Uint8Array): Field[] {
   return fields;
 }
 
+/** A histogram Summary.Value: its tag, the tensor's dtype and shape, its [left, right, count] rows, and its metadata. */
+interface Histogram {
+  tag: string;
+  dtype: number;
+  shape: number[];
+  rows: [number, number, number][];
+  pluginName: string;
+  pluginContent: number;
+  dataClass: number;
+}
+
 interface Event {
   wallTime: number;
   step: number;
   fileVersion?: string;
-  /** The summary's values, as [tag, simple_value]. */
+  /** The summary's scalar values, as [tag, simple_value]. */
   values: [string, number][];
+  /** The summary's tensor values (histograms), present only when there are some. */
+  histograms?: Histogram[];
+}
+
+const field = (fields: Field[], number: number): Field | undefined => fields.find((f) => f.field === number);
+
+/**
+ * Value { tag = 1; tensor = 8; metadata = 9 }, TensorProto { dtype = 1; tensor_shape = 2; tensor_content = 4 },
+ * TensorShapeProto { repeated dim = 2 { size = 1 } }, SummaryMetadata { plugin_data = 1 { plugin_name = 1; content = 2 }; data_class = 4 }.
+ */
+function decodeHistogram(tag: string, parts: Field[]): Histogram {
+  expect(parts.map((p) => p.field)).toEqual([1, 8, 9]);
+  const tensor = protoFields(field(parts, 8)!.bytes!);
+  const shape = protoFields(field(tensor, 2)!.bytes!).map((dim) => {
+    expect(dim.field).toBe(2);
+    return field(protoFields(dim.bytes!), 1)!.varint!;
+  });
+  const content = field(tensor, 4)!.bytes!;
+  const doubles = new DataView(content.buffer, content.byteOffset, content.byteLength);
+  const rows = Array.from({ length: content.length / 24 }, (_, r): [number, number, number] => [0, 1, 2].map((c) => doubles.getFloat64((r * 3 + c) * 8, true)) as [number, number, number]);
+  expect(tensor.map((t) => t.field)).toEqual([1, 2, 4]);
+  const metadata = protoFields(field(parts, 9)!.bytes!);
+  expect(metadata.map((m) => m.field)).toEqual([1, 4]);
+  const plugin = protoFields(field(metadata, 1)!.bytes!);
+  return {
+    tag, dtype: field(tensor, 1)!.varint!, shape, rows,
+    pluginName: new TextDecoder().decode(field(plugin, 1)!.bytes), pluginContent: field(plugin, 2)?.bytes?.length ?? 0, dataClass: field(metadata, 4)!.varint!,
+  };
 }
 
 /** Event { wall_time double = 1; step int64 = 2; file_version string = 3; summary Summary = 5 }. */
@@ -81,12 +121,13 @@ function decodeEvent(bytes: Uint8Array): Event {
     else if (f.field === 2) event.step = f.varint!;
     else if (f.field === 3) event.fileVersion = new TextDecoder().decode(f.bytes);
     else if (f.field === 5) {
-      // Summary { repeated Value value = 1 }, Value { string tag = 1; float simple_value = 2 }.
+      // Summary { repeated Value value = 1 }, Value { string tag = 1; float simple_value = 2; TensorProto tensor = 8 }.
       for (const value of protoFields(f.bytes!)) {
         expect(value.field).toBe(1);
         const parts = protoFields(value.bytes!);
-        const tag = new TextDecoder().decode(parts.find((p) => p.field === 1)!.bytes);
-        event.values.push([tag, parts.find((p) => p.field === 2)!.fixed!.getFloat32(0, true)]);
+        const tag = new TextDecoder().decode(field(parts, 1)!.bytes);
+        if (field(parts, 8)) (event.histograms ??= []).push(decodeHistogram(tag, parts));
+        else event.values.push([tag, field(parts, 2)!.fixed!.getFloat32(0, true)]);
       }
     } else throw new Error(`unexpected Event field ${f.field}`);
   }
@@ -149,6 +190,53 @@ describe('crc32c', () => {
   });
 });
 
+/**
+ * TensorBoard's buckets counted the plain way: 30 equal-width buckets from min to max, each
+ * holding the values in [left, right), the last [left, max]; all-equal values in the last bucket.
+ */
+function referenceBuckets(values: ArrayLike<number>): [number, number, number][] {
+  const all = Array.from(values);
+  const min = Math.min(...all);
+  const max = Math.max(...all);
+  if (min === max) return Array.from({ length: 30 }, (_, b) => [min, min, b === 29 ? all.length : 0]);
+  const edge = (b: number) => min + ((max - min) * b) / 30;
+  return Array.from({ length: 30 }, (_, b) => [edge(b), edge(b + 1), all.filter((v) => v >= edge(b) && (b === 29 ? v <= max : v < edge(b + 1))).length]);
+}
+
+/** Rows of [k, 3] as triples. */
+const triples = (flat: Float64Array) => Array.from({ length: flat.length / 3 }, (_, r) => Array.from(flat.subarray(r * 3, r * 3 + 3)));
+
+describe('histogramBuckets', () => {
+  it("makes TensorBoard's 30 equal-width buckets, the greatest value in the last", () => {
+    const values = Array.from({ length: 31 }, (_, i) => i);
+    expect(triples(histogramBuckets(values))).toEqual(Array.from({ length: 30 }, (_, b) => [b, b + 1, b === 29 ? 2 : 1]));
+  });
+
+  it('spans min to max exactly, edges min + i * width, and counts every value once', () => {
+    const values = Float32Array.from({ length: 200 }, (_, i) => Math.sin(i * 12.9898) * 3.7 - 0.4);
+    const rows = triples(histogramBuckets(values));
+    const reference = referenceBuckets(values);
+    expect(rows).toHaveLength(30);
+    expect(rows[0]![0]).toBe(Math.min(...values));
+    expect(rows[29]![1]).toBe(Math.max(...values));
+    rows.forEach(([left, right, count], b) => {
+      expect(left).toBeCloseTo(reference[b]![0], 12);
+      expect(right).toBeCloseTo(reference[b]![1], 12);
+      expect(count).toBe(reference[b]![2]);
+      if (b > 0) expect(left).toBe(rows[b - 1]![1]);
+    });
+    expect(rows.reduce((n, [, , count]) => n + count, 0)).toBe(200);
+  });
+
+  it('puts all-equal values in the last of 30 zero-width buckets, and gives no values 30 empty ones', () => {
+    expect(triples(histogramBuckets(new Float32Array(5)))).toEqual(Array.from({ length: 30 }, (_, b) => [0, 0, b === 29 ? 5 : 0]));
+    expect(triples(histogramBuckets([-2.5, -2.5]))).toEqual(Array.from({ length: 30 }, (_, b) => [-2.5, -2.5, b === 29 ? 2 : 0]));
+    expect(triples(histogramBuckets([]))).toEqual(Array.from({ length: 30 }, () => [0, 0, 0]));
+    // NaN is left out of the counts.
+    expect(triples(histogramBuckets([NaN, 0, 3])).map(([, , count]) => count)).toEqual(Array.from({ length: 30 }, (_, b) => (b === 0 || b === 29 ? 1 : 0)));
+  });
+});
+
 describe('km.callbacks.tensorBoard', () => {
   it("writes Keras' epoch scalars, train and validation apart, equal to History's values", async () => {
     const logDir = join(dir, 'epochs');
@@ -160,6 +248,8 @@ describe('km.callbacks.tensorBoard', () => {
     });
     const train = await eventsIn(join(logDir, 'train'));
     const validation = await eventsIn(join(logDir, 'validation'));
+    // histogramFreq 0, the default: no histograms.
+    expect([...train, ...validation].filter((e) => e.histograms)).toEqual([]);
     for (const events of [train, validation]) {
       expect(events[0]).toEqual({ wallTime: expect.any(Number), step: 0, fileVersion: 'brain.Event:2', values: [] });
       const times = events.map((e) => e.wallTime);
@@ -199,6 +289,73 @@ describe('km.callbacks.tensorBoard', () => {
     expect(written[0]![2]).toBe(Math.fround(seen[3]![1]));
   });
 
+  it("with histogramFreq n, writes Keras' weight histograms to the train run every n epochs, layer by layer", async () => {
+    km.utils.setRandomSeed(7);
+    const model = km.sequential([
+      km.layers.dense({ name: 'hidden', units: 4, inputShape: [2], activation: 'relu' }),
+      km.layers.batchNormalization({ name: 'bn' }),
+      // Frozen with zero biases: a histogram of all-equal values.
+      km.layers.dense({ name: 'frozen', units: 3, trainable: false }),
+      km.layers.dense({ name: 'out', units: 1 }),
+    ]);
+    model.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.1 }), loss: 'meanSquaredError' });
+    // Each epoch's weights, read as each epoch ends (after the TensorBoard callback wrote them).
+    const seen: { epoch: number; tag: string; values: Float32Array }[] = [];
+    const recorder = {
+      onEpochEnd: (epoch: number) => {
+        for (const layer of model.layers) for (const w of layer.weights) seen.push({ epoch, tag: `${w.name}/histogram`, values: w.read().dataSync() });
+      },
+    };
+    const logDir = join(dir, 'histograms');
+    await model.fit(km.tensor(X), km.tensor(Y), { epochs: 6, batchSize: 2, shuffle: false, verbose: 0, callbacks: [km.callbacks.tensorBoard(logDir, { histogramFreq: 2 }), recorder] });
+
+    const train = await eventsIn(join(logDir, 'train'));
+    const written = train.flatMap((e) => (e.histograms ?? []).map((h) => ({ step: e.step, histogram: h })));
+    const tags = ['hidden/kernel', 'hidden/bias', 'bn/gamma', 'bn/beta', 'bn/moving_mean', 'bn/moving_variance', 'frozen/kernel', 'frozen/bias', 'out/kernel', 'out/bias'].map((w) => `${w}/histogram`);
+    expect(seen.slice(0, 10).map((w) => w.tag)).toEqual(tags);
+    expect(written.map(({ step, histogram }) => [step, histogram.tag])).toEqual([0, 2, 4].flatMap((step) => tags.map((tag) => [step, tag])));
+    // Each histogram is one event after the epoch's scalars, and none goes to the validation run.
+    expect(train.slice(1).every((e) => e.values.length + (e.histograms?.length ?? 0) === 1)).toBe(true);
+    expect(train.findIndex((e) => e.histograms && e.step === 2)).toBeGreaterThan(train.findIndex((e) => e.values[0]?.[0] === 'epoch_loss' && e.step === 2));
+
+    for (const { step, histogram } of written) {
+      const weight = seen.find((w) => w.epoch === step && w.tag === histogram.tag)!;
+      const reference = referenceBuckets(weight.values);
+      expect([histogram.dtype, histogram.shape, histogram.pluginName, histogram.pluginContent, histogram.dataClass]).toEqual([2, [30, 3], 'histograms', 0, 2]);
+      expect(histogram.rows.reduce((n, [, , count]) => n + count, 0)).toBe(weight.values.length);
+      expect(histogram.rows.map(([, , count]) => count)).toEqual(reference.map(([, , count]) => count));
+      expect(histogram.rows[0]![0]).toBe(Math.min(...weight.values));
+      expect(histogram.rows[29]![1]).toBe(Math.max(...weight.values));
+      histogram.rows.forEach(([left, right], b) => {
+        expect(left).toBeCloseTo(reference[b]![0], 12);
+        expect(right).toBeCloseTo(reference[b]![1], 12);
+      });
+    }
+    // The frozen layer's zero biases, and the kernels of trained layers changing between written epochs.
+    const frozenBias = written.find(({ histogram }) => histogram.tag === 'frozen/bias/histogram')!.histogram;
+    expect(frozenBias.rows).toEqual(Array.from({ length: 30 }, (_, b) => [0, 0, b === 29 ? 3 : 0]));
+    const outKernels = written.filter(({ histogram }) => histogram.tag === 'out/kernel/histogram').map(({ histogram }) => histogram.rows);
+    expect(outKernels[0]).not.toEqual(outKernels[2]);
+  });
+
+  it("pairs a nested model's weights with their values, whichever of its layers is frozen", async () => {
+    const base = km.sequential({ name: 'base', layers: [
+      km.layers.dense({ name: 'first', units: 3, inputShape: [2], trainable: false, biasInitializer: 'ones' }),
+      km.layers.dense({ name: 'second', units: 2 }),
+    ] });
+    const model = km.sequential([base, km.layers.dense({ name: 'head', units: 1 })]);
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const logDir = join(dir, 'nested');
+    await model.fit(km.tensor(X), km.tensor(Y), { epochs: 1, verbose: 0, callbacks: [km.callbacks.tensorBoard(logDir, { histogramFreq: 1 })] });
+    const histograms = (await eventsIn(join(logDir, 'train'))).flatMap((e) => e.histograms ?? []);
+    const weights = model.layers.flatMap((layer) => layer.weights);
+    expect(histograms.map((h) => h.tag)).toEqual(weights.map((w) => `${w.name}/histogram`));
+    expect(new Set(weights.map((w) => w.name))).toEqual(new Set(['first/kernel', 'first/bias', 'second/kernel', 'second/bias', 'head/kernel', 'head/bias']));
+    histograms.forEach((h, i) => expect(h.rows.map(([, , count]) => count)).toEqual(referenceBuckets(weights[i]!.read().dataSync()).map(([, , count]) => count)));
+    // The frozen layer's biases: one value, three times, in the last bucket.
+    expect(histograms.find((h) => h.tag === 'first/bias/histogram')!.rows[29]).toEqual([1, 1, 3]);
+  });
+
   it('starts new files for each fit, and evaluate writes its values to the validation run', async () => {
     const logDir = join(dir, 'refit');
     const model = tinyModel();
@@ -226,11 +383,17 @@ describe('km.callbacks.tensorBoard', () => {
     expect(() => km.callbacks.tensorBoard('logs', { updateFreq: 0 })).toThrow(`${freqError}0.`);
     expect(() => km.callbacks.tensorBoard('logs', { updateFreq: 2.5 })).toThrow(`${freqError}2.5.`);
     expect(() => km.callbacks.tensorBoard('logs', { update_freq: 'batch' } as never)).toThrow("km.callbacks.tensorBoard has no option 'update_freq'; did you mean 'updateFreq'?");
+    const histogramError = 'km.callbacks.tensorBoard: histogramFreq must be a whole number of epochs ≥ 0 (0, the default, writes no histograms; 1 writes them every epoch). Received: histogramFreq=';
+    expect(() => km.callbacks.tensorBoard('logs', { histogramFreq: -1 })).toThrow(`${histogramError}-1.`);
+    expect(() => km.callbacks.tensorBoard('logs', { histogramFreq: 1.5 })).toThrow(`${histogramError}1.5.`);
+    expect(() => km.callbacks.tensorBoard('logs', { histogramFreq: NaN })).toThrow(`${histogramError}NaN.`);
+    expect(() => km.callbacks.tensorBoard('logs', { histogramFreq: '1' as never })).toThrow(`${histogramError}'1'.`);
+    expect(() => km.callbacks.tensorBoard('logs', { histogram_freq: 1 } as never)).toThrow("km.callbacks.tensorBoard has no option 'histogram_freq'; did you mean 'histogramFreq'?");
   });
 
   it("defaults to Keras' 'logs' and 'epoch', takes a file:// folder, and makes no file before fit", () => {
     const callback = km.callbacks.tensorBoard();
-    expect([callback.logDir, callback.updateFreq]).toEqual(['logs', 'epoch']);
+    expect([callback.logDir, callback.updateFreq, callback.histogramFreq]).toEqual(['logs', 'epoch', 0]);
     // Only batch-wise writing asks fit for batch logs.
     expect(callback.onTrainBatchEnd).toBeUndefined();
     const batchwise = km.callbacks.tensorBoard('file://out/tb', { updateFreq: 'batch' });

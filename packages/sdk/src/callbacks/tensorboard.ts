@@ -12,6 +12,14 @@ export interface TensorBoardArgs {
    * every n batches (Keras' `update_freq`). Writing often slows training.
    */
   updateFreq?: 'epoch' | 'batch' | number;
+  /**
+   * Every this many epochs (Keras' `histogram_freq`), at the end of the epochs whose index is a
+   * multiple of it (0, n, 2n, ...), writes a histogram of each weight of each of `model.layers`
+   * to the `train` run, tagged `<weight name>/histogram` (`dense/kernel/histogram`) at step = the
+   * epoch index, with TensorFlow's 30 buckets; TensorBoard shows them under Histograms and
+   * Distributions. 0 (the default) writes none.
+   */
+  histogramFreq?: number;
 }
 
 const SUBJECT = 'km.callbacks.tensorBoard';
@@ -31,12 +39,14 @@ const BATCH_COUNTS = new Set(['batch', 'size']);
  * the epoch index (from 0); with `updateFreq`, `batch_loss` and so on at step = the number of
  * batches trained in this `fit` (from 1); each validation pass, and `evaluate` given this
  * callback, also writes `evaluation_loss_vs_iterations` (one per metric) at step = the optimizer's
- * update count. Each epoch's values are appended when it ends, so a crash loses at most the
- * epoch under way; each `fit` starts new files, the training run's when it begins.
+ * update count. With `histogramFreq`, the weights' histograms go to the training run, tagged
+ * `dense/kernel/histogram` at step = the epoch index. Each epoch's values are appended when it
+ * ends, so a crash loses at most the epoch under way; each `fit` starts new files, the training
+ * run's when it begins.
  *
  * @example
  * ```ts
- * await model.fit(x, y, { epochs: 20, validationSplit: 0.1, callbacks: [km.callbacks.tensorBoard('logs/run-1')] });
+ * await model.fit(x, y, { epochs: 20, validationSplit: 0.1, callbacks: [km.callbacks.tensorBoard('logs/run-1', { histogramFreq: 1 })] });
  * // then, in a shell: tensorboard --logdir logs
  * ```
  */
@@ -44,6 +54,8 @@ export class TensorBoard extends Callback {
   readonly logDir: string;
   /** `'epoch'`, or write batch values every this many batches (`'batch'` is 1). */
   readonly updateFreq: 'epoch' | number;
+  /** Write the weights' histograms every this many epochs; 0: never. */
+  readonly histogramFreq: number;
   #writers = new Map<Run, EventFileWriter>();
   /** Training batches seen in this `fit`, Keras' batch step. */
   #batches = 0;
@@ -58,6 +70,11 @@ export class TensorBoard extends Callback {
     if (updateFreq !== 'epoch' && updateFreq !== 'batch' && !(Number.isInteger(updateFreq) && updateFreq >= 1)) {
       throw new Error(`${SUBJECT}: updateFreq must be 'epoch', 'batch' or a whole number of batches ≥ 1. Received: updateFreq=${quote(updateFreq)}.`);
     }
+    const histogramFreq = args.histogramFreq ?? 0;
+    if (!(Number.isInteger(histogramFreq) && histogramFreq >= 0)) {
+      throw new Error(`${SUBJECT}: histogramFreq must be a whole number of epochs ≥ 0 (0, the default, writes no histograms; 1 writes them every epoch). Received: histogramFreq=${quote(histogramFreq)}.`);
+    }
+    this.histogramFreq = histogramFreq;
     this.logDir = logDir.startsWith(FILE_SCHEME) ? logDir.slice(FILE_SCHEME.length) : logDir;
     const every = updateFreq === 'batch' ? 1 : updateFreq;
     this.updateFreq = every;
@@ -89,6 +106,7 @@ export class TensorBoard extends Callback {
     if (optimizer) train.learning_rate = optimizer.learningRate;
     await this.#write('train', 'epoch_', train, epoch);
     await this.#write('validation', 'epoch_', validation, epoch);
+    if (this.histogramFreq > 0 && epoch % this.histogramFreq === 0) await this.#writeHistograms(epoch);
   }
 
   override async onTestEnd(logs?: Logs): Promise<void> {
@@ -109,6 +127,17 @@ export class TensorBoard extends Callback {
     if (this.#batches % every !== 0) return;
     const writer = await this.#writer('train');
     for (const [name, value] of Object.entries(logs)) if (!BATCH_COUNTS.has(name)) writer.scalar(`batch_${name}`, value, this.#batches);
+  }
+
+  /** Keras' `_log_weights`: layer by layer, each weight in `layer.weights` order, ':' made '_' in tags as Keras does. */
+  async #writeHistograms(epoch: number): Promise<void> {
+    const writer = await this.#writer('train');
+    for (const layer of this.model.layers) {
+      const names = layer.weights.map((w) => w.name);
+      const values = layer.getWeights();
+      for (let i = 0; i < names.length; i++) writer.histogram(`${names[i]!.replaceAll(':', '_')}/histogram`, await values[i]!.data(), epoch);
+    }
+    await writer.flush();
   }
 
   /** Writes `values` to `run`'s file as `prefix + name` at `step` and flushes it; no file is made for no values. */

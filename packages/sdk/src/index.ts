@@ -43,6 +43,8 @@ export type { LossName } from './losses/losses.js';
 export type { MetricName } from './metrics/metrics.js';
 export * as layers from './layers/index.js';
 export * as optimizers from './optimizers/index.js';
+/** TensorFlow.js' `tf.train` optimizer factories, with its positional arguments and defaults (`km.train.adam(0.01)`). */
+export * as train from './optimizers/train.js';
 export * as callbacks from './callbacks/index.js';
 export * as losses from './losses/index.js';
 export * as metrics from './metrics/index.js';

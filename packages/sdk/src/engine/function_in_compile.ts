@@ -2,6 +2,7 @@
 // its gradient themselves, so a function has nothing kerasm can run. These errors say what to pass.
 
 import { compileFactoryName } from '../utils/compile_factories.js';
+import { cosineDistance } from '../losses/weighted_losses.js';
 
 /** kerasm's counterparts of tfjs-core's loss ops (`tf.losses.*`), whose names tfjs suffixes with `__op`. */
 const TFJS_CORE_LOSSES: Readonly<Record<string, string>> = {
@@ -28,7 +29,8 @@ export function functionInCompileError(what: 'loss' | 'metric', fn: (...args: ne
     const use = what === 'loss' ? `loss: km.losses.${factory}()` : `metrics: [km.metrics.${factory}()]`;
     return new Error(`compile's ${what} is the factory km.${plural}.${factory}, not called: tf.${plural} functions are passed as they are, but km.${plural} factories make the ${what}. Call it: ${use}.`);
   }
-  const suggestion = what === 'loss' && fn.name.endsWith('__op') ? TFJS_CORE_LOSSES[name] : isName(name) ? `'${name}'` : undefined;
+  // km.losses.cosineDistance computes on tensors, as tfjs' does: the same advice.
+  const suggestion = what === 'loss' && (fn.name.endsWith('__op') || fn === cosineDistance) ? TFJS_CORE_LOSSES[name] : isName(name) ? `'${name}'` : undefined;
   const given = name === '' ? 'an anonymous function' : `the function ${name}`;
   const why = `kerasm takes ${plural} by name or as km.${plural} objects: its kernels compute each ${what}${what === 'loss' ? ' and its gradient' : ''} themselves and do not run a function's tensor ops.`;
   if (suggestion) return new Error(`compile's ${what} is ${given}; ${why} Pass ${suggestion} instead.`);

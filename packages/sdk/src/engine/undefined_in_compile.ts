@@ -8,7 +8,7 @@ const NAMESPACES = { loss: ['km.losses', losses], metric: ['km.metrics', metrics
 /**
  * The error for compile's loss, a metric or the optimizer given explicitly as undefined: most often
  * a km.losses / km.metrics / km.optimizers member that does not exist, as when porting tfjs code
- * (`km.losses.cosineDistance`), so it lists the factories there are.
+ * (`km.losses.meanPairwiseSquaredError`), so it lists the factories there are.
  */
 export function undefinedInCompileError(what: keyof typeof NAMESPACES): Error {
   const [namespace, members] = NAMESPACES[what];

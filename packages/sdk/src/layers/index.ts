@@ -240,6 +240,7 @@ export { stringLookup, StringLookup, type StringLookupArgs } from './string_look
 export { textVectorization, TextVectorization, type TextVectorizationArgs } from './text_vectorization.js';
 export type { TextNgrams, TextSplit, TextStandardize } from './text_standardize.js';
 export * from './augmentation_layers.js';
+export { randomWidth, RandomWidth, type RandomWidthArgs } from './random_width.js';
 export * from './normalization_layers.js';
 export { Layer, type Shape, type ForwardContext, type BackwardContext } from './layer.js';
 export type { LayerArgs } from './layer_args.js';

@@ -260,7 +260,9 @@ export type { OverlapAxis } from './overlap.js';
 export * from './named_losses.js';
 
 // TensorFlow.js' tf.losses names, for the losses kerasm computes the same way (losses_tfjs_names.test.ts
-// checks each against tfjs). cosineDistance (1 − Σt·p, unnormalised) and computeWeightedLoss have none.
+// checks each against tfjs). cosineDistance (1 − Σt·p, unnormalised) and computeWeightedLoss have no
+// compile loss: they compute on tensors, as tfjs' do.
+export { computeWeightedLoss, cosineDistance, Reduction } from './weighted_losses.js';
 
 /** `tf.losses.absoluteDifference`: {@link meanAbsoluteError}. @example `loss: km.losses.absoluteDifference()` */
 export const absoluteDifference = named.meanAbsoluteError;

@@ -237,7 +237,7 @@ export { inputLayer, InputLayer, type InputLayerArgs } from './input_layer.js';
 export * from './attention_layers.js';
 export * from './preprocessing_layers.js';
 export { stringLookup, StringLookup, type StringLookupArgs } from './string_lookup.js';
-export { textVectorization, TextVectorization, type TextVectorizationArgs } from './text_vectorization.js';
+export { textVectorization, TextVectorization, type TextVectorizationArgs, type TextVectorizationOutput, type TextVectorizationSample } from './text_vectorization.js';
 export type { TextNgrams, TextSplit, TextStandardize } from './text_standardize.js';
 export * from './augmentation_layers.js';
 export { randomWidth, RandomWidth, type RandomWidthArgs } from './random_width.js';

@@ -7,15 +7,20 @@ import { adaptBatches } from './normalization_statistics.js';
 import { registerLayer } from './registry.js';
 import { IndexOutput, LOOKUP_OUTPUT_MODES, type IndexOutputMode, type IndexSpace } from './index_output.js';
 import { mapValues, MATCHING_SCRATCH } from './value_matching.js';
-import { checkAdaptableVocabulary, countTokens, frequentTokens } from './vocabulary.js';
+import { checkAdaptableVocabulary, checkNumOovIndices, checkOovHashing, countTokens, frequentTokens } from './vocabulary.js';
+import { readVocabularyFile } from './vocabulary_file.js';
 
 /** Options of {@link IntegerLookup}, with Keras 3's defaults. */
 export interface IntegerLookupArgs extends LayerArgs {
-  /** The tokens (whole numbers) to index, in order; or learn them with `adapt`. */
-  vocabulary?: readonly number[] | null;
+  /** The tokens (whole numbers) to index, in order; or, in Node.js, the path of a text file with one a line; or learn them with `adapt`. */
+  vocabulary?: readonly number[] | string | null;
   /** The largest vocabulary `adapt` keeps, counting the mask and out-of-vocabulary indices. */
   maxTokens?: number | null;
-  /** How many indices the out-of-vocabulary tokens get: 1 (default) or 0 (unknown tokens are refused). */
+  /**
+   * How many indices the out-of-vocabulary tokens get (default 1): 0 refuses unknown tokens, and
+   * n > 1 gives an unknown token t the OOV index floormod(t, n), as Keras does (this runs on the
+   * host, like Hashing: one read back per batch).
+   */
   numOovIndices?: number;
   /** A token that means padding, given index 0 (default null: none). */
   maskToken?: number | null;
@@ -44,8 +49,10 @@ const exact = (v: number) => Number.isInteger(v) && Math.abs(v) <= LIMIT;
  * Keras' IntegerLookup: maps whole-number tokens to contiguous indices through a vocabulary, with
  * the mask token (if any) at index 0, then the out-of-vocabulary index, then the vocabulary in
  * order (`getVocabulary()` lists them all). Unknown tokens go to the out-of-vocabulary index. With
- * `invert: true` it maps indices back to tokens. The vocabulary is given, or learned by `adapt` in
- * descending frequency. Tokens are whole numbers from -2^24 to 2^24 (float32 batches hold those
+ * `invert: true` it maps indices back to tokens. The vocabulary is given (in Node.js also as a file
+ * path, one integer a line), or learned by `adapt` in descending frequency. With `numOovIndices: n`
+ * above 1, an unknown token t goes to OOV index floormod(t, n), as Keras does
+ * (`integerLookup({ vocabulary: [12, 36, 1138, 42], numOovIndices: 2 })` maps 37 to 1 and 1000 to 0). Tokens are whole numbers from -2^24 to 2^24 (float32 batches hold those
  * exactly). The indices are whole float32 numbers, so an Embedding after it reads them; a model
  * input it reads directly may be int32. It has no weights and passes no gradient to its input.
  *
@@ -86,10 +93,7 @@ export class IntegerLookup extends Layer {
     const where = (this.#where = `IntegerLookup layer '${this.name}'`);
     this.#output = new IndexOutput(args, LOOKUP_OUTPUT_MODES, where);
     this.outputMode = this.#output.mode;
-    this.numOovIndices = args.numOovIndices ?? 1;
-    if (this.numOovIndices !== 0 && this.numOovIndices !== 1) {
-      throw new Error(`${where}: numOovIndices must be 0 or 1 here (Keras' several out-of-vocabulary indices are not supported). Received: numOovIndices=${JSON.stringify(args.numOovIndices)}.`);
-    }
+    this.numOovIndices = checkNumOovIndices(args.numOovIndices, where);
     this.maskToken = args.maskToken ?? null;
     this.oovToken = args.oovToken ?? -1;
     for (const [name, value] of [['maskToken', this.maskToken], ['oovToken', this.oovToken]] as const) {
@@ -105,7 +109,7 @@ export class IntegerLookup extends Layer {
     if (args.idfWeights != null && this.outputMode !== 'tf_idf') {
       throw new Error(`${where}: idfWeights weigh the counts of outputMode 'tf_idf' only. Received: outputMode=${JSON.stringify(this.outputMode)}. Remove idfWeights or set outputMode: 'tf_idf'.`);
     }
-    if (this.outputMode === 'tf_idf' && args.vocabulary != null && args.idfWeights == null) {
+    if (this.outputMode === 'tf_idf' && Array.isArray(args.vocabulary) && args.idfWeights == null) {
       throw new Error(`${where}: outputMode 'tf_idf' with a given vocabulary needs its idfWeights, one per token. Pass idfWeights, or leave out the vocabulary and call adapt.`);
     }
     this.maxTokens = args.maxTokens ?? null;
@@ -121,7 +125,8 @@ export class IntegerLookup extends Layer {
   }
 
   /**
-   * Replaces the vocabulary (tokens to index in order, without the mask and out-of-vocabulary tokens).
+   * Replaces the vocabulary (tokens to index in order, without the mask and out-of-vocabulary
+   * tokens), or (in Node.js) reads it from the text file at a path, one whole number a line.
    *
    * @example
    * ```ts
@@ -130,8 +135,12 @@ export class IntegerLookup extends Layer {
    * With outputMode 'tf_idf', `idfWeights` gives each token's inverse document frequency. The
    * layer then refuses `adapt`, as Keras does.
    */
-  setVocabulary(vocabulary: readonly number[], idfWeights?: readonly number[]): void {
+  setVocabulary(vocabulary: readonly number[] | string, idfWeights?: readonly number[]): void {
     const where = this.#where;
+    if (typeof vocabulary === 'string') {
+      this.setVocabulary(this.#readVocabularyFile(vocabulary), idfWeights);
+      return;
+    }
     if (!Array.isArray(vocabulary) || !vocabulary.every(exact)) {
       throw new Error(`${where}: vocabulary must be a list of whole numbers from -2^24 to 2^24 (what float32 batches hold exactly). Received: vocabulary=${JSON.stringify(vocabulary)?.slice(0, 200)}.`);
     }
@@ -158,7 +167,7 @@ export class IntegerLookup extends Layer {
     this.#given = true;
   }
 
-  /** Every token by its index: the mask token (if any), the out-of-vocabulary token (if any), then the vocabulary. */
+  /** Every token by its index: the mask token (if any), the out-of-vocabulary token (once per OOV index), then the vocabulary. */
   getVocabulary(): number[] {
     return [...this.#specialTokens(), ...this.#learned()];
   }
@@ -169,7 +178,19 @@ export class IntegerLookup extends Layer {
   }
 
   #specialTokens(): number[] {
-    return [...(this.maskToken === null || this.outputMode !== 'int' ? [] : [this.maskToken]), ...(this.numOovIndices ? [this.oovToken] : [])];
+    return [...(this.maskToken === null || this.outputMode !== 'int' ? [] : [this.maskToken]), ...new Array<number>(this.numOovIndices).fill(this.oovToken)];
+  }
+
+  /** The whole-number tokens of a vocabulary file (Keras reads one a line); 'tf_idf' is refused, as Keras does. */
+  #readVocabularyFile(path: string): number[] {
+    if (this.outputMode === 'tf_idf') {
+      throw new Error(`${this.#where}: outputMode 'tf_idf' cannot read its vocabulary from a file, as in Keras (the file has no idf weights). Received: vocabulary=${JSON.stringify(path)}. Pass the tokens as an array with their idfWeights, or leave out the vocabulary and call adapt.`);
+    }
+    return readVocabularyFile(path, this.#where).map((line, i) => {
+      const token = /^\s*[-+]?\d+\s*$/.test(line) ? Number(line) : NaN;
+      if (!exact(token)) throw new Error(`${this.#where}: line ${i + 1} of the vocabulary file '${path}' is ${JSON.stringify(line)}, not a whole number from -2^24 to 2^24. Write one integer token a line.`);
+      return token;
+    });
   }
 
   /** Columns of an encoded output: the vocabulary's indices, or maxTokens with padToMaxTokens. */
@@ -270,12 +291,37 @@ export class IntegerLookup extends Layer {
     // An index outside the table inverts to oovToken; an unknown token looks up the OOV index (after the mask's 0 in 'int' mode).
     const pairs = tokens.map((token, index): [number, number] => (this.invert ? [index, token] : [token, index]));
     const otherwise = this.invert ? this.oovToken : this.#tokenStart() - this.numOovIndices;
-    const lookUp = (out: BufferId) => mapValues(ctx.backend, ctx.inputs[0], out, pairs, otherwise, n, ctx.workspace);
+    const lookUp = this.numOovIndices > 1 && !this.invert
+      ? (out: BufferId) => ctx.backend.write(out, this.#hostLookUp(ctx, n))
+      : (out: BufferId) => mapValues(ctx.backend, ctx.inputs[0], out, pairs, otherwise, n, ctx.workspace);
     // Encodings weigh the mask token 0 (Keras drops it), and 'tf_idf' scales the counts.
     const maskToken = this.maskToken;
     const writeWeights = maskToken === null ? undefined : (out: BufferId) => mapValues(ctx.backend, ctx.inputs[0], out, [[maskToken, 0]], 1, n, ctx.workspace);
     const idf = this.outputMode === 'tf_idf' ? this.#idfByIndex() : undefined;
     this.#output.write(ctx, this.#space(ctx.batch), lookUp, { writeWeights, idf });
+  }
+
+  /**
+   * The indices with several OOV indices, looked up on the host: the backends have no floor
+   * kernel for Keras' floormod(token, numOovIndices), which spreads the unknown tokens.
+   */
+  #hostLookUp(ctx: ForwardContext, n: number): Float32Array {
+    let x: Float32Array | Int32Array;
+    try {
+      x = ctx.backend.read(ctx.inputs[0], n, 'float32');
+    } catch (error) {
+      throw new Error(`${this.#where} has numOovIndices=${this.numOovIndices}, so it looks tokens up on the host, which needs its input read back synchronously, and backend '${ctx.backend.name}' cannot: ${(error as Error).message} Run the model on 'wasm', 'tfjs-cpu', 'tfjs-wasm' or 'tfjs-webgl', or use numOovIndices: 1.`, { cause: error });
+    }
+    const start = this.#tokenStart();
+    const oovStart = start - this.numOovIndices;
+    const index = new Map(this.#learned().map((token, i) => [token, start + i]));
+    if (this.maskToken !== null && this.outputMode === 'int') index.set(this.maskToken, 0);
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = x[i];
+      out[i] = index.get(v) ?? oovStart + (((v % this.numOovIndices) + this.numOovIndices) % this.numOovIndices);
+    }
+    return out;
   }
 
   backward(ctx: BackwardContext): void {
@@ -299,4 +345,8 @@ export class IntegerLookup extends Layer {
   }
 }
 
-registerLayer('IntegerLookup', (config) => new IntegerLookup(config as IntegerLookupArgs));
+registerLayer('IntegerLookup', (config) => {
+  checkOovHashing(config, true, 'IntegerLookup config');
+  const { oovMethod: _method, salt: _salt, ...args } = config;
+  return new IntegerLookup(args as IntegerLookupArgs);
+});

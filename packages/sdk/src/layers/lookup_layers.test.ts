@@ -42,6 +42,17 @@ describe.each(BACKENDS_HERE)('on %s', (name) => {
     const back = values(inverse.apply(km.tensor([...indices, 9, -2], [2, 7])));
     expect(back).toEqual([...tokens.map((t) => (t === 0 || vocabulary.includes(t) ? t : -1)), -1, -1]);
   });
+
+  it("IntegerLookup with several OOV indices puts an unknown token at floormod(token, n), as Keras, in 'int' and an encoding", () => {
+    const tokens = [12, 37, 1000, -7, 36, 0];
+    const floormod = (t: number, n: number) => t - n * Math.floor(t / n);
+    const lookup = km.layers.integerLookup({ vocabulary: [12, 36], numOovIndices: 3, maskToken: 0 });
+    const expected = tokens.map((t) => (t === 0 ? 0 : t === 12 ? 4 : t === 36 ? 5 : 1 + floormod(t, 3)));
+    expect(values(lookup.apply(km.tensor(Int32Array.from(tokens), [2, 3])))).toEqual(expected);
+    const counts = km.layers.integerLookup({ vocabulary: [12, 36], numOovIndices: 3, outputMode: 'count' });
+    // Encodings leave no mask index: 37 → 1, 1000 → 1, -7 → 2 (floormod), 0 → 0.
+    expect(values(counts.apply(km.tensor(Int32Array.from(tokens), [1, 6])))).toEqual([1, 2, 1, 1, 1]);
+  });
 });
 
 describe('Discretization', () => {
@@ -139,7 +150,8 @@ describe('IntegerLookup', () => {
     const strict = km.sequential([km.layers.integerLookup({ vocabulary: [3, 4], numOovIndices: 0, inputShape: [2] })]);
     expect(values(strict.predict(km.tensor(Int32Array.of(4, 3), [1, 2])) as km.Tensor)).toEqual([1, 0]);
     expect(() => strict.predict(km.tensor(Int32Array.of(4, 8), [1, 2]))).toThrow(/numOovIndices=0, so every token must be in its vocabulary, but x holds 8 at sample 0/);
-    expect(() => km.layers.integerLookup({ numOovIndices: 2 })).toThrow(/numOovIndices must be 0 or 1 here.*Received: numOovIndices=2/);
+    expect(() => km.layers.integerLookup({ numOovIndices: -1 })).toThrow(/numOovIndices must be a whole number from 0 .* Received: numOovIndices=-1\./);
+    expect(() => km.layers.integerLookup({ numOovIndices: 1.5 })).toThrow(/numOovIndices must be a whole number from 0 .* Received: numOovIndices=1\.5\./);
     expect(() => km.layers.integerLookup({ outputMode: 'tfidf' as 'int' })).toThrow(/outputMode must be one of 'int', 'one_hot', 'multi_hot', 'count', 'tf_idf'. Received: outputMode="tfidf"/);
     expect(() => km.layers.integerLookup({ vocabulary: [1, 2, 1] })).toThrow(/holds 1 twice/);
     expect(() => km.layers.integerLookup({ vocabulary: [1, -1] })).toThrow(/holds -1, which is the oovToken/);

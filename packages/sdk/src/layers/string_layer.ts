@@ -5,6 +5,7 @@ import { toCamelCase } from '../io/keras_names.js';
 import type { Tensor } from '../tensor.js';
 import { checkOptions } from '../utils/options.js';
 import { Layer, type Shape } from './layer.js';
+import { checkOovHashing } from './vocabulary.js';
 
 /** Nested string data: one string, a list of them, or a list of lists. */
 export type StringData = string | readonly string[] | readonly (readonly string[])[];
@@ -15,7 +16,7 @@ export type StringData = string | readonly string[] | readonly (readonly string[
  * (on the string arrays before `fit`, or in a dataset's `map`) and gives the model the tensors it
  * makes. Putting it in a model, or applying it to a symbolic tensor, is refused with that advice.
  */
-export abstract class StringLayer extends Layer {
+export abstract class StringLayer<Output = Tensor> extends Layer {
   /** Who the errors name, e.g. `TextVectorization layer 'text_vectorization'`. */
   protected get where(): string {
     return `${this.className} layer '${this.name}'`;
@@ -40,12 +41,12 @@ export abstract class StringLayer extends Layer {
   }
 
   /** Keras' `layer(x)` on strings: the same as `apply(strings)`. */
-  call(inputs: StringData): Tensor {
-    return isStringData(inputs) ? this.run(inputs) : (this.runOther(inputs) as Tensor);
+  call(inputs: StringData): Output {
+    return isStringData(inputs) ? this.run(inputs) : (this.runOther(inputs) as Output);
   }
 
   /** Computes the output of string data. */
-  protected abstract run(inputs: StringData): Tensor;
+  protected abstract run(inputs: StringData): Output;
 
   /** What the layer does with anything but strings: refuses it (symbolic tensors with the advice above). */
   protected runOther(inputs: unknown): unknown {
@@ -90,7 +91,8 @@ export function describeReceived(value: unknown): string {
  * - `dtype`: the layer's dtype policy; kerasm's string layers hold no weights and output int32 or float32 by mode;
  * - `vocabularySize`: the vocabulary's size, which the vocabulary itself gives;
  * - `hasInputVocabulary`: Keras' hidden flag that the vocabulary was given; a config's vocabulary is given here;
- * - `oovMethod`, `salt`: how several OOV indices hash tokens; kerasm has at most one OOV index.
+ * - `oovMethod`, `salt`: newer Keras' choice of hash for several OOV indices, refused unless it is
+ *   the default kerasm follows (see {@link checkOovHashing}).
  */
 const KERAS_ONLY_KEYS: ReadonlySet<string> = new Set(['dtype', 'vocabularySize', 'hasInputVocabulary', 'oovMethod', 'salt']);
 
@@ -104,6 +106,7 @@ export function optionsFromConfig(config: unknown, allowed: readonly string[], c
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw new Error(`${call} takes the object getConfig() returns (or Keras 3's get_config()). Received: ${describeReceived(config)}.`);
   }
+  checkOovHashing(config as Record<string, unknown>, false, call);
   const options: Record<string, unknown> = {};
   const spelledAs = new Map<string, string>();
   const unknown: Record<string, unknown> = {};

@@ -171,7 +171,8 @@ describe('StringLookup', () => {
     ['a misspelt option', { maskTokn: '' }, /StringLookup\.fromConfig has no option 'maskTokn'; did you mean 'maskToken'\?/],
     ['a misspelt Keras key', { num_oov_indice: 1 }, /StringLookup\.fromConfig has no option 'num_oov_indice'; did you mean 'numOovIndices'\?/],
     ['a TextVectorization key', { output_sequence_length: 4 }, /StringLookup\.fromConfig has no option 'output_sequence_length'\. Its options are: name, trainable, vocabulary/],
-    ['a vocabulary file path', { vocabulary: '/tmp/vocab.txt' }, /vocabulary must be a list of tokens; kerasm reads no vocabulary file, where Keras reads one from a path\. Received: vocabulary="\/tmp\/vocab\.txt"/],
+    ['a missing vocabulary file', { vocabulary: '/nonexistent/kerasm/vocab.txt' }, /cannot read the vocabulary file '\/nonexistent\/kerasm\/vocab\.txt': there is no file there\. Give the path of a text file with one token a line/],
+    ['a salt for the OOV hash', { num_oov_indices: 2, salt: [11, 13] }, /the config gives salt=\[11,13\], which makes Keras hash out-of-vocabulary tokens with SipHash; .* Save the layer without salt/],
   ])('fromConfig refuses %s in a config, naming it', (_what, extra, message) => {
     expect(() => km.layers.StringLookup.fromConfig(kerasConfig(extra))).toThrow(message);
     expect(() => km.layers.layerFromConfig('StringLookup', kerasConfig(extra))).toThrow(message);
@@ -208,6 +209,9 @@ describe('StringLookup', () => {
     ['a repeated token', () => km.layers.stringLookup({ vocabulary: ['a', 'b', 'a'] }), /holds "a" twice/],
     ['the OOV token inside the vocabulary', () => km.layers.stringLookup({ vocabulary: ['a', '[UNK]'] }), /holds "\[UNK\]", the oovToken, after its first entries/],
     ['a non-string vocabulary', () => km.layers.stringLookup({ vocabulary: [1, 2] as never }), /vocabulary must be a list of strings\. Received: vocabulary=\[1,2\]/],
+    ['a negative numOovIndices', () => km.layers.stringLookup({ numOovIndices: -1 }), /numOovIndices must be a whole number from 0 .* Received: numOovIndices=-1\./],
+    ['a fractional numOovIndices', () => km.layers.stringLookup({ numOovIndices: 2.5 }), /numOovIndices must be a whole number from 0 .* Received: numOovIndices=2\.5\./],
+    ['a string numOovIndices', () => km.layers.stringLookup({ numOovIndices: '2' as never }), /numOovIndices must be a whole number from 0 .* Received: numOovIndices="2"\./],
     ['an unknown option', () => km.layers.stringLookup({ mask_token: '' } as never), /km\.layers\.stringLookup has no option 'mask_token'/],
     ['strings to an inverting lookup', () => km.layers.stringLookup({ vocabulary: ['a'], invert: true }).apply(['a']), /invert: true\), so it reads whole-number indices, not strings/],
     ['fractions to an inverting lookup', () => km.layers.stringLookup({ vocabulary: ['a'], invert: true }).apply([1.5]), /reads whole-number indices: .* Received: a list holding number 1\.5/],

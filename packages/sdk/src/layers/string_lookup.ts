@@ -25,7 +25,9 @@ const STRING_LOOKUP_OPTIONS = optionNames<StringLookupArgs>({
  * Keras' StringLookup: maps string tokens to integer indices through a vocabulary (the mask token,
  * if any, at 0, then the out-of-vocabulary index for unknown tokens, then the vocabulary in order),
  * or encodes them ('one_hot', 'multi_hot', 'count', 'tf_idf'). With `invert: true` it maps indices
- * back to strings. The vocabulary is given, or learned by `adapt` in descending frequency.
+ * back to strings. The vocabulary is given (in Node.js also as a file path, one token a line), or
+ * learned by `adapt` in descending frequency. With `numOovIndices: n` above 1, unknown tokens spread
+ * over n OOV indices by FarmHash Fingerprint64 modulo n, as Keras hashes them.
  *
  * It runs on string data outside the model (kerasm's tensors hold no strings), as Keras recommends:
  * `apply(strings)` returns an int32 tensor of indices ('int') or a float32 encoding, which the
@@ -41,6 +43,8 @@ const STRING_LOOKUP_OPTIONS = optionNames<StringLookupArgs>({
  * colors.getVocabulary();                      // ['[UNK]', 'red', 'green', 'blue']
  * colors.apply(['blue', 'red', 'pink']);       // int32 [3, 1, 0]
  * const restored = km.layers.StringLookup.fromConfig(JSON.parse(JSON.stringify(colors.getConfig())));
+ * // Keras' example of two OOV indices: 'm' hashes to 0 and 'z' to 1.
+ * km.layers.stringLookup({ vocabulary: ['a', 'b', 'c', 'd'], numOovIndices: 2 }).apply([['a', 'c', 'd'], ['m', 'z', 'b']]); // [[2, 4, 5], [0, 1, 3]]
  * ```
  */
 export class StringLookup extends VocabularyLayer {

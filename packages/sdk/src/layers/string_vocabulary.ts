@@ -1,14 +1,23 @@
 // The vocabulary of StringLookup and TextVectorization: Keras' index lookup over string tokens, in plain JavaScript.
 import { LOOKUP_OUTPUT_MODES, type IndexOutputMode } from './index_output.js';
-import { checkAdaptableVocabulary, compareCodePoints, frequentTokens } from './vocabulary.js';
+import { fingerprint64 } from '../utils/string_hash.js';
+import { checkAdaptableVocabulary, checkNumOovIndices, compareCodePoints, frequentTokens } from './vocabulary.js';
+import { readVocabularyFile } from './vocabulary_file.js';
 
 /** The options a string vocabulary reads, with Keras 3's names in camelCase. */
 export interface StringVocabularyArgs {
-  /** The tokens to index, in order (optionally after the special tokens, as getVocabulary lists them); or learn them with `adapt`. */
-  vocabulary?: readonly string[] | null;
+  /**
+   * The tokens to index, in order (optionally after the special tokens, as getVocabulary lists
+   * them); or, in Node.js, the path of a text file with one token a line; or learn them with `adapt`.
+   */
+  vocabulary?: readonly string[] | string | null;
   /** The largest vocabulary `adapt` keeps, counting the mask and out-of-vocabulary indices. */
   maxTokens?: number | null;
-  /** How many indices the out-of-vocabulary tokens get: 1 (default) or 0 (unknown tokens are refused). */
+  /**
+   * How many indices the out-of-vocabulary tokens get (default 1): 0 refuses unknown tokens, and
+   * n > 1 spreads them over n indices by FarmHash Fingerprint64 modulo n, as Keras'
+   * tf.strings.to_hash_bucket_fast does, so each unknown token keeps one index.
+   */
   numOovIndices?: number;
   /** A token that means padding, given index 0 in 'int' mode and left out of encodings (default null: none). */
   maskToken?: string | null;
@@ -47,6 +56,7 @@ export function countDocument(tokens: readonly string[], into: TokenCounts): voi
   into.documents += 1;
 }
 
+const ENCODER = new TextEncoder();
 const quote = (value: unknown) => (JSON.stringify(value) ?? String(value)).slice(0, 200);
 const ALIASES: Record<string, IndexOutputMode> = { binary: 'multi_hot', 'tf-idf': 'tf_idf', oneHot: 'one_hot', multiHot: 'multi_hot', tfIdf: 'tf_idf' };
 
@@ -81,10 +91,7 @@ export class StringVocabulary {
     if (args.encoding !== undefined && String(args.encoding).toLowerCase().replace('_', '-') !== 'utf-8') {
       throw new Error(`${where}: strings are JavaScript strings, so encoding can only be 'utf-8'. Received: encoding=${quote(args.encoding)}.`);
     }
-    this.numOovIndices = args.numOovIndices ?? 1;
-    if (this.numOovIndices !== 0 && this.numOovIndices !== 1) {
-      throw new Error(`${where}: numOovIndices must be 0 or 1 here (Keras' several hashed out-of-vocabulary indices are not supported). Received: numOovIndices=${quote(args.numOovIndices)}.`);
-    }
+    this.numOovIndices = checkNumOovIndices(args.numOovIndices, where);
     this.maskToken = args.maskToken ?? null;
     this.oovToken = args.oovToken ?? '[UNK]';
     if (this.maskToken !== null && typeof this.maskToken !== 'string') throw new Error(`${where}: maskToken must be a string or null. Received: maskToken=${quote(args.maskToken)}.`);
@@ -103,7 +110,7 @@ export class StringVocabulary {
     if (args.idfWeights != null && this.outputMode !== 'tf_idf') {
       throw new Error(`${where}: idfWeights weigh the counts of outputMode 'tf_idf' only. Received: outputMode=${quote(this.outputMode)}. Remove idfWeights or set outputMode: 'tf_idf'.`);
     }
-    if (this.outputMode === 'tf_idf' && args.vocabulary != null && args.idfWeights == null) {
+    if (this.outputMode === 'tf_idf' && Array.isArray(args.vocabulary) && args.idfWeights == null) {
       throw new Error(`${where}: outputMode 'tf_idf' with a given vocabulary needs its idfWeights, one per token. Pass idfWeights, or leave out the vocabulary and call adapt.`);
     }
     if (args.vocabulary != null) this.set(args.vocabulary, args.idfWeights ?? undefined);
@@ -119,15 +126,27 @@ export class StringVocabulary {
   }
 
   get #specialTokens(): string[] {
-    return [...(this.#oovIndex ? [this.maskToken!] : []), ...(this.numOovIndices ? [this.oovToken] : [])];
+    return [...(this.#oovIndex ? [this.maskToken!] : []), ...new Array<string>(this.numOovIndices).fill(this.oovToken)];
   }
 
-  /** Replaces the vocabulary; leading special tokens (as getVocabulary lists them) are accepted and dropped, as Keras does. */
-  set(vocabulary: readonly string[], idfWeights?: readonly number[]): void {
-    const where = this.#where;
+  /**
+   * Replaces the vocabulary, a list of tokens or (in Node.js) a file's path; leading special tokens
+   * (as getVocabulary lists them) are accepted and dropped, as Keras does.
+   */
+  set(vocabulary: readonly string[] | string, idfWeights?: readonly number[]): void {
     if (typeof vocabulary === 'string') {
-      throw new Error(`${where}: vocabulary must be a list of tokens; kerasm reads no vocabulary file, where Keras reads one from a path. Received: vocabulary=${quote(vocabulary)}. Read the file and pass its lines, one token each (a Keras vocabulary.txt lists the special tokens first, '' as an empty line, which the vocabulary accepts): vocabulary: text.replace(/\\n+$/, '').split('\\n').`);
+      if (this.outputMode === 'tf_idf') {
+        throw new Error(`${this.#where}: outputMode 'tf_idf' cannot read its vocabulary from a file, as in Keras (the file has no idf weights). Received: vocabulary=${quote(vocabulary)}. Pass the file's lines as an array with their idfWeights, or leave out the vocabulary and call adapt.`);
+      }
+      const lines = readVocabularyFile(vocabulary, this.#where);
+      try {
+        this.set(lines, idfWeights);
+      } catch (error) {
+        throw new Error(`${(error as Error).message} (The vocabulary came from the file '${vocabulary}'.)`, { cause: error });
+      }
+      return;
     }
+    const where = this.#where;
     if (!Array.isArray(vocabulary) || !vocabulary.every((t) => typeof t === 'string')) {
       throw new Error(`${where}: vocabulary must be a list of strings. Received: vocabulary=${quote(vocabulary)}.`);
     }
@@ -215,16 +234,17 @@ export class StringVocabulary {
     if (!this.#tokens) throw new Error(`${this.#where} has no vocabulary yet. Call await layer.adapt(data) on training data, or create it with vocabulary: [...].`);
   }
 
-  /** The index of `token`: 0 for the mask token in 'int' mode, -1 for the mask in an encoding (left out), the OOV index for an unknown one. */
+  /** The index of `token`: 0 for the mask token in 'int' mode, -1 for the mask in an encoding (left out), an OOV index for an unknown one (its hash bucket when there are several). */
   indexOf(token: string, at: string): number {
     if (token === this.maskToken) return this.outputMode === 'int' ? 0 : -1;
     const index = this.#index.get(token);
     if (index !== undefined) return index;
     if (this.numOovIndices === 0) throw new Error(`${this.#where} has numOovIndices=0, so every token must be in its vocabulary, but ${at} is ${quote(token)}. Add it to the vocabulary, or set numOovIndices: 1.`);
-    return this.#oovIndex;
+    if (this.numOovIndices === 1) return this.#oovIndex;
+    return this.#oovIndex + Number(fingerprint64(ENCODER.encode(token)) % BigInt(this.numOovIndices));
   }
 
-  /** The token of `index` (invert): the mask token at 0, the OOV token for an index outside the table. */
+  /** The token of `index` (invert): the mask token at 0, the OOV token for an OOV index or one outside the table. */
   tokenAt(index: number): string {
     if (index === 0 && this.maskToken !== null) return this.maskToken;
     const table = this.learned;

@@ -6,7 +6,11 @@ import * as km from '../index.js';
 // encodings with Keras' idf formula, configs, and the errors.
 beforeAll(() => km.ready());
 
-const values = (t: km.Tensor) => Array.from(t.dataSync());
+// A restored layer may be ragged, so its apply is typed km.Tensor | Int32Array[]; these configs are not.
+const values = (t: km.Tensor | Int32Array[]) => {
+  if (!(t instanceof km.Tensor)) throw new Error('expected a km.Tensor, not ragged rows');
+  return Array.from(t.dataSync());
+};
 
 // Python's string.punctuation, which Keras' regex strips.
 const PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
@@ -66,6 +70,35 @@ describe('TextVectorization', () => {
     expect(y.shape).toEqual([2, 4]);
     expect(values(y)).toEqual([4, 1, 3, 0, 1, 2, 0, 0]);
     expect(km.layers.textVectorization({ vocabulary: ['earth', 'wind', 'and', 'fire'] }).getVocabulary()).toEqual(['', '[UNK]', 'earth', 'wind', 'and', 'fire']);
+  });
+
+  it("ragged: true gives each text its own Int32Array of indices, unpadded: Keras' documented example, and the padded rows without their padding", async () => {
+    const ragged = km.layers.textVectorization({ maxTokens: 5000, ragged: true });
+    await ragged.adapt(['foo bar', 'bar baz', 'baz bada boom']);
+    // Keras' example ('foo qux bar' → 4 1 3, 'qux baz' → 1 2), with its padding left off.
+    const rows: Int32Array[] = ragged.apply([['foo qux bar'], ['qux baz']]);
+    expect(rows.map((row) => row instanceof Int32Array)).toEqual([true, true]);
+    expect(rows.map((row) => Array.from(row))).toEqual([[4, 1, 3], [1, 2]]);
+    const one: Int32Array = ragged.apply('Baz, boom! foo');
+    expect(Array.from(one)).toEqual([2, 5, 4]);
+    // Any texts: the dense layer's rows cut to each text's token count, as a naive tokenizer counts them.
+    const texts = ['the cat sat on the mat', '', 'A cat!', 'dogs, and cats and mats'];
+    const dense = km.layers.textVectorization({ vocabulary: ['the', 'cat', 'sat', 'mat', 'and'] });
+    const sparseRows = km.layers.textVectorization({ vocabulary: ['the', 'cat', 'sat', 'mat', 'and'], ragged: true }).apply(texts);
+    const padded = dense.apply(texts);
+    const width = padded.shape[1];
+    expect(sparseRows.map((row) => Array.from(row))).toEqual(texts.map((text, r) => values(padded).slice(r * width, r * width + naiveTokens(text).length)));
+    expect(sparseRows.map((row) => row.length)).toEqual([6, 0, 2, 5]);
+    // The config keeps ragged; a restored layer gives the same rows (its type says either output).
+    const config = JSON.parse(JSON.stringify(ragged.getConfig())) as Record<string, unknown>;
+    expect(config).toMatchObject({ ragged: true, outputSequenceLength: null, outputMode: 'int' });
+    const restored = km.layers.TextVectorization.fromConfig(config).apply(['foo qux bar', 'qux baz']);
+    expect(Array.isArray(restored) && restored.map((row) => Array.from(row))).toEqual([[4, 1, 3], [1, 2]]);
+    expect(ragged.ragged).toBe(true);
+    expect(dense.ragged).toBe(false);
+    // @ts-expect-error: a ragged layer's output is Int32Arrays, not a km.Tensor.
+    const notATensor: km.Tensor = ragged.apply(['foo']);
+    expect(notATensor).toBeInstanceOf(Array);
   });
 
   it('adapt orders by count, ties by the larger token; indices pad with 0 or cut at the end', async () => {
@@ -187,7 +220,7 @@ describe('TextVectorization', () => {
     ['a misspelt Keras key', { output_sequence_lenght: 8 }, /TextVectorization\.fromConfig has no option 'output_sequence_lenght'; did you mean 'outputSequenceLength'\?/],
     ['a StringLookup key', { num_oov_indices: 1 }, /TextVectorization\.fromConfig has no option 'num_oov_indices'\. Its options are: name, trainable, maxTokens/],
     ['one option in both spellings', { maxTokens: 6 }, /TextVectorization\.fromConfig: the config gives maxTokens twice, as 'max_tokens' and as 'maxTokens'\. Keep one\./],
-    ['a vocabulary file path', { vocabulary: 'assets/vocabulary.txt' }, /vocabulary must be a list of tokens; kerasm reads no vocabulary file, where Keras reads one from a path\. Received: vocabulary="assets\/vocabulary\.txt"\. Read the file and pass its lines/],
+    ['a missing vocabulary file', { vocabulary: 'no-such-dir/vocabulary.txt' }, /cannot read the vocabulary file 'no-such-dir\/vocabulary\.txt': there is no file there\. .*relative paths start from .*, or pass the tokens as an array/],
   ])('fromConfig refuses %s in a config, naming it', (_what, extra, message) => {
     expect(() => km.layers.TextVectorization.fromConfig(kerasConfig(extra))).toThrow(message);
     expect(() => km.layers.layerFromConfig('TextVectorization', kerasConfig(extra))).toThrow(message);
@@ -237,7 +270,10 @@ describe('TextVectorization', () => {
     ['a fractional outputSequenceLength', () => km.layers.textVectorization({ outputSequenceLength: 2.5 }), /outputSequenceLength must be a positive integer or null\. Received: outputSequenceLength=2\.5/],
     ['one_hot', () => km.layers.textVectorization({ outputMode: 'one_hot' as never }), /outputMode 'one_hot' is not supported for text/],
     ['maxTokens too small', () => km.layers.textVectorization({ maxTokens: 2 }), /maxTokens must be an integer above 2 \(the mask and out-of-vocabulary indices\), or null\. Received: maxTokens=2/],
-    ['ragged', () => km.layers.textVectorization({ ragged: true }), /ragged outputs are not supported .* Received: ragged=true/],
+    ['ragged with an encoding', () => km.layers.textVectorization({ ragged: true, outputMode: 'multi_hot' }), /ragged gives each text its own list of token indices, so it needs outputMode 'int' \(as in Keras\)\. Received: outputMode="multi_hot", ragged=true\. Remove ragged, or set outputMode: 'int'\./],
+    ['ragged with outputSequenceLength', () => km.layers.textVectorization({ ragged: true, outputSequenceLength: 4 }), /ragged keeps each text's own length, so outputSequenceLength must not be set \(as in Keras\)\. Received: outputSequenceLength=4, ragged=true\. Remove one of them\./],
+    ['a non-boolean ragged', () => km.layers.textVectorization({ ragged: 'yes' as never }), /ragged must be true or false\. Received: ragged="yes"/],
+    ['sparse', () => km.layers.textVectorization({ sparse: true }), /sparse outputs are not supported\. Received: sparse=true\. Remove it/],
     ['tf_idf with a vocabulary but no idfWeights', () => km.layers.textVectorization({ outputMode: 'tf_idf', vocabulary: ['a'] }), /needs its idfWeights, one per token/],
     ['an unknown option', () => km.layers.textVectorization({ maxLen: 4 } as never), /km\.layers\.textVectorization has no option 'maxLen'/],
   ])('refuses %s, saying what it received', (_what, act, message) => {

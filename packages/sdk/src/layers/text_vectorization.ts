@@ -11,8 +11,8 @@ import { countDocument, emptyCounts, StringVocabulary } from './string_vocabular
 import { VocabularyLayer } from './vocabulary_layer.js';
 import { checkSplit, checkStandardize, ngramTokens, ngramWidths, splitText, standardizeText, type TextNgrams, type TextSplit, type TextStandardize } from './text_standardize.js';
 
-/** Options of {@link TextVectorization}, with Keras 3's defaults. */
-export interface TextVectorizationArgs {
+/** Options of {@link TextVectorization}, with Keras 3's defaults; `Ragged` is the type of `ragged`, which sets what `apply` returns. */
+export interface TextVectorizationArgs<Ragged extends boolean = boolean> {
   /** The layer's name (default: 'text_vectorization', numbered). */
   name?: string;
   /** Keras' trainable flag, kept in the config; the layer has no weights (default true). */
@@ -35,13 +35,20 @@ export interface TextVectorizationArgs {
   outputSequenceLength?: number | null;
   /** Encodings only: make the output `maxTokens` wide whatever the vocabulary's size (default false). */
   padToMaxTokens?: boolean;
-  /** The tokens to index, in order (optionally after '' and '[UNK]', as getVocabulary lists them); or learn them with `adapt`. */
-  vocabulary?: readonly string[] | null;
+  /**
+   * The tokens to index, in order (optionally after '' and '[UNK]', as getVocabulary lists them);
+   * or, in Node.js, the path of a text file with one token a line; or learn them with `adapt`.
+   */
+  vocabulary?: readonly string[] | string | null;
   /** 'tf_idf' only: each vocabulary token's inverse document frequency (needed with `vocabulary`). */
   idfWeights?: readonly number[] | null;
-  /** Keras' sparse and ragged outputs; only false. */
+  /** Keras' sparse outputs; only false. */
   sparse?: boolean;
-  ragged?: boolean;
+  /**
+   * 'int' without outputSequenceLength only: give each text its own Int32Array of indices, as long
+   * as its tokens (Keras' ragged output), instead of a tensor padded to the longest (default false).
+   */
+  ragged?: Ragged;
   /** Only 'utf-8' (JavaScript strings need no decoding). */
   encoding?: string;
 }
@@ -51,6 +58,12 @@ const TEXT_VECTORIZATION_OPTIONS = optionNames<TextVectorizationArgs>({
 });
 
 const quote = (value: unknown) => JSON.stringify(value) ?? String(value);
+
+/** What `apply` gives a list of texts: a tensor, or with `ragged: true` an Int32Array of indices per text. */
+export type TextVectorizationOutput<Ragged extends boolean> = Ragged extends true ? Int32Array[] : Tensor;
+/** What `apply` gives one text (a sample without the batch axis): a tensor, or with `ragged: true` its Int32Array of indices. */
+export type TextVectorizationSample<Ragged extends boolean> = Ragged extends true ? Int32Array : Tensor;
+type EitherOutput<Ragged extends boolean> = TextVectorizationOutput<Ragged> | TextVectorizationSample<Ragged>;
 
 /**
  * Keras' TextVectorization: turns strings into token indices or encodings. Each string is
@@ -62,6 +75,9 @@ const quote = (value: unknown) => JSON.stringify(value) ?? String(value);
  * `apply(texts)` returns an int32 `[texts, length]` tensor of indices padded with 0 ('int'), or a
  * float32 `[texts, vocabularySize]` encoding ('multi_hot', 'count', 'tf_idf'); one string gives one
  * sample without the batch axis, for a dataset's `map`. The model starts at an Embedding or a Dense.
+ * With `ragged: true` ('int' mode, no outputSequenceLength) `apply` returns instead one Int32Array
+ * of indices per text, unpadded (Keras' ragged tensor; kerasm's tensors are dense): the type
+ * parameter `Ragged` follows the option, so `apply`'s return type is exact.
  * Save it beside the model with `getConfig()` (plain JSON, the vocabulary included) and restore it
  * with `TextVectorization.fromConfig(config)`.
  *
@@ -78,8 +94,9 @@ const quote = (value: unknown) => JSON.stringify(value) ?? String(value);
  * await model.fit(vectorize.apply(trainTexts), km.tensor(labels, [labels.length, 1]), { epochs: 10 });
  * ```
  */
-export class TextVectorization extends VocabularyLayer {
+export class TextVectorization<Ragged extends boolean = false> extends VocabularyLayer<EitherOutput<Ragged>> {
   readonly className = 'TextVectorization';
+  readonly ragged: Ragged;
   readonly standardize: TextStandardize;
   readonly split: TextSplit;
   readonly ngrams: TextNgrams;
@@ -91,14 +108,13 @@ export class TextVectorization extends VocabularyLayer {
     return this.#vocabulary;
   }
 
-  constructor(args: TextVectorizationArgs = {}) {
+  constructor(args: TextVectorizationArgs<Ragged> = {}) {
     super({ name: args.name, trainable: args.trainable }, 'TextVectorization');
     const where = this.where;
     this.standardize = checkStandardize(args.standardize === undefined ? 'lower_and_strip_punctuation' : args.standardize, where);
     this.split = checkSplit(args.split === undefined ? 'whitespace' : args.split, where);
     this.#widths = ngramWidths(args.ngrams, where);
     this.ngrams = args.ngrams ?? null;
-    if (args.ragged !== undefined && args.ragged !== false) throw new Error(`${where}: ragged outputs are not supported (kerasm's tensors are dense). Received: ragged=${quote(args.ragged)}. Remove it, and set outputSequenceLength to fix the length.`);
     if ((args.outputMode as string) === 'one_hot' || (args.outputMode as string) === 'oneHot') {
       throw new Error(`${where}: outputMode 'one_hot' is not supported for text (Keras documents 'int', 'multi_hot', 'count' and 'tf_idf'). Received: outputMode=${quote(args.outputMode)}. Use 'int' and an Embedding, or km.layers.stringLookup({ outputMode: 'one_hot' }) on tokens.`);
     }
@@ -110,16 +126,26 @@ export class TextVectorization extends VocabularyLayer {
     }
     if (length !== null && !(Number.isInteger(length) && length > 0)) throw new Error(`${where}: outputSequenceLength must be a positive integer or null. Received: outputSequenceLength=${quote(length)}.`);
     this.outputSequenceLength = length;
+    const ragged = args.ragged ?? false;
+    if (typeof ragged !== 'boolean') throw new Error(`${where}: ragged must be true or false. Received: ragged=${quote(args.ragged)}.`);
+    if (ragged && this.#vocabulary.outputMode !== 'int') {
+      throw new Error(`${where}: ragged gives each text its own list of token indices, so it needs outputMode 'int' (as in Keras). Received: outputMode=${quote(this.#vocabulary.outputMode)}, ragged=true. Remove ragged, or set outputMode: 'int'.`);
+    }
+    if (ragged && length !== null) {
+      throw new Error(`${where}: ragged keeps each text's own length, so outputSequenceLength must not be set (as in Keras). Received: outputSequenceLength=${quote(length)}, ragged=true. Remove one of them.`);
+    }
+    this.ragged = ragged as Ragged;
   }
 
   /**
    * Makes a TextVectorization from {@link getConfig}'s output (vocabulary and idf weights included),
    * or from Keras 3's `get_config()` (snake_case keys such as `output_sequence_length`; `dtype` and
    * `vocabulary_size` are dropped). An unknown key is refused, naming the option probably meant.
+   * Whether it is ragged is known only at run time, so `apply` returns either output type.
    * @example `const vectorize = km.layers.TextVectorization.fromConfig(JSON.parse(savedText));`
    */
-  static fromConfig(config: Record<string, unknown>): TextVectorization {
-    return new TextVectorization(optionsFromConfig(config, TEXT_VECTORIZATION_OPTIONS, 'TextVectorization.fromConfig') as TextVectorizationArgs);
+  static fromConfig(config: Record<string, unknown>): TextVectorization<boolean> {
+    return new TextVectorization<boolean>(optionsFromConfig(config, TEXT_VECTORIZATION_OPTIONS, 'TextVectorization.fromConfig') as TextVectorizationArgs);
   }
 
   /** The tokens of one string: standardized, split, then made into n-grams. */
@@ -153,27 +179,40 @@ export class TextVectorization extends VocabularyLayer {
     return { texts: data.map((row) => (typeof row === 'string' ? row : row[0])), single: false };
   }
 
-  /** The texts' indices (int32 `[texts, length]`) or encodings (float32 `[texts, depth]`); one string gives one sample without the batch axis. */
-  override apply(texts: StringData): Tensor;
+  /** One text's indices (int32 `[length]`) or encoding (float32 `[depth]`): a sample without the batch axis; with `ragged: true`, its indices as an Int32Array. */
+  override apply(text: string): TextVectorizationSample<Ragged>;
+  /** The texts' indices (int32 `[texts, length]`, padded with 0) or encodings (float32 `[texts, depth]`); with `ragged: true`, one Int32Array of indices per text, unpadded. */
+  override apply(texts: readonly string[] | readonly (readonly string[])[]): TextVectorizationOutput<Ragged>;
+  /** Either, for data whose type does not say which. */
+  override apply(data: StringData): EitherOutput<Ragged>;
   override apply(inputs: SymbolicTensor | readonly SymbolicTensor[], kwargs?: LayerApplyArgs): never;
   override apply(inputs: Tensor | readonly Tensor[], options?: LayerApplyArgs): never;
   override apply(inputs: unknown): unknown {
     return super.apply(inputs as never);
   }
 
-  protected run(inputs: StringData): Tensor {
+  protected run(inputs: StringData): EitherOutput<Ragged> {
     const v = this.#vocabulary;
     v.checkLearned();
     const { texts, single } = this.#texts(inputs);
     const indices = texts.map((text, r) => this.tokenize(text).map((token, i) => v.indexOf(token, `text ${r}, token ${i}`)));
+    if (this.ragged) {
+      const rows = indices.map((row) => Int32Array.from(row));
+      return (single ? rows[0] : rows) as EitherOutput<Ragged>;
+    }
+    return this.#dense(indices, texts.length, single) as EitherOutput<Ragged>;
+  }
+
+  #dense(indices: number[][], count: number, single: boolean): Tensor {
+    const v = this.#vocabulary;
     if (v.outputMode === 'int') {
       const length = this.outputSequenceLength ?? Math.max(0, ...indices.map((row) => row.length));
-      const out = new Int32Array(texts.length * length);
+      const out = new Int32Array(count * length);
       indices.forEach((row, r) => out.set(row.slice(0, length), r * length));
-      return new Tensor(out, single ? [length] : [texts.length, length], 'int32');
+      return new Tensor(out, single ? [length] : [count, length], 'int32');
     }
     const encoded = encodeIndexRows(indices, v.outputMode as Exclude<IndexOutputMode, 'int'>, v.depth, v.outputMode === 'tf_idf' ? v.idfByIndex() : undefined);
-    return new Tensor(encoded, single ? [v.depth] : [texts.length, v.depth], 'float32');
+    return new Tensor(encoded, single ? [v.depth] : [count, v.depth], 'float32');
   }
 
   /** Plain JSON with the vocabulary; refused when standardize or split is a function, which JSON cannot hold. */
@@ -198,7 +237,7 @@ export class TextVectorization extends VocabularyLayer {
       outputSequenceLength: this.outputSequenceLength,
       padToMaxTokens: v.padToMaxTokens,
       sparse: false,
-      ragged: false,
+      ragged: this.ragged,
       vocabulary,
       idfWeights: vocabulary && v.idfWeights,
       encoding: 'utf-8',
@@ -209,10 +248,11 @@ export class TextVectorization extends VocabularyLayer {
 /**
  * Keras' TextVectorization (see {@link TextVectorization}): texts to token indices or encodings, run on the data before the model.
  * @example `const vectorize = km.layers.textVectorization({ outputSequenceLength: 8 }); await vectorize.adapt(texts);`
+ * @example `km.layers.textVectorization({ vocabulary: ['a', 'b'], ragged: true }).apply(['a b a', 'b']); // [Int32Array [2, 3, 2], Int32Array [3]]`
  */
-export function textVectorization(args?: TextVectorizationArgs): TextVectorization {
+export function textVectorization<Ragged extends boolean = false>(args?: TextVectorizationArgs<Ragged>): TextVectorization<Ragged> {
   checkOptions(args, TEXT_VECTORIZATION_OPTIONS, 'km.layers.textVectorization');
-  return new TextVectorization(args);
+  return new TextVectorization<Ragged>(args);
 }
 
 registerLayer('TextVectorization', (config) => TextVectorization.fromConfig(config));

@@ -50,3 +50,35 @@ export function checkAdaptableVocabulary(where: string, invert: boolean, given: 
     );
   }
 }
+
+/**
+ * The number of out-of-vocabulary indices (default 1), refusing anything but a whole number from 0:
+ * 0 refuses unknown tokens, and several spread them by a hash of the token, as Keras does.
+ */
+export function checkNumOovIndices(numOovIndices: unknown, where: string): number {
+  const n = numOovIndices ?? 1;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
+    throw new Error(`${where}: numOovIndices must be a whole number from 0 (0 refuses unknown tokens; 1, the default, gives them one index; more spread them over that many indices by a hash). Received: numOovIndices=${(JSON.stringify(numOovIndices) ?? String(numOovIndices)).slice(0, 60)}.`);
+  }
+  return n;
+}
+
+/**
+ * Refuses the OOV hashing options of newer Keras (3.14) that kerasm does not follow: a `salt`
+ * (SipHash-2-4 instead of FarmHash) and, for integer tokens, `oov_method: 'farmhash'` (FarmHash of
+ * the decimal string instead of floormod). Their defaults (null, 'floormod') change nothing.
+ * `config` is a saved config, with snake_case or camelCase keys.
+ */
+export function checkOovHashing(config: Readonly<Record<string, unknown>>, integers: boolean, where: string): void {
+  const salt = config.salt ?? null;
+  const method = config.oovMethod ?? config.oov_method ?? 'floormod';
+  if (salt !== null) {
+    throw new Error(`${where}: the config gives salt=${JSON.stringify(salt)}, which makes Keras hash out-of-vocabulary tokens with SipHash; kerasm hashes them as Keras does without a salt (FarmHash for strings, floormod for integers). Save the layer without salt (salt: null), or retrain with that hashing.`);
+  }
+  if (method !== 'floormod' && method !== 'farmhash') {
+    throw new Error(`${where}: oov_method must be 'floormod' or 'farmhash'. Received: oov_method=${JSON.stringify(method)}.`);
+  }
+  if (integers && method === 'farmhash') {
+    throw new Error(`${where}: the config gives oov_method='farmhash', which makes Keras hash out-of-vocabulary integers by FarmHash of their decimal strings; kerasm maps them as Keras' default does, floormod(token, numOovIndices). Save the layer with oov_method='floormod'.`);
+  }
+}

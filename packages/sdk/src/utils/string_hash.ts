@@ -1,9 +1,10 @@
 // The two string hashes TensorFlow's hashing ops use, over bytes, in 64-bit BigInt arithmetic:
-// FarmHash's Fingerprint64 (farmhashna::Hash64; tf.strings.to_hash_bucket_fast) for the short
-// strings of formatted int32s, and SipHash-2-4 (tf.strings.to_hash_bucket_strong) with a 128-bit key.
+// FarmHash's Fingerprint64 (farmhashna::Hash64; tf.strings.to_hash_bucket_fast) and SipHash-2-4
+// (tf.strings.to_hash_bucket_strong) with a 128-bit key.
 
 const MASK = (1n << 64n) - 1n;
 const K0 = 0xc3a5c85c97cb3127n;
+const K1 = 0xb492b66fbe98f273n;
 const K2 = 0x9ae16a3b2f90404fn;
 
 const wrap = (v: bigint) => v & MASK;
@@ -27,11 +28,18 @@ function hashLen16(u: bigint, v: bigint, m: bigint): bigint {
   return mul(b, m);
 }
 
-/** FarmHash Fingerprint64 of up to 16 bytes: the strings of formatted int32 values need at most 11. */
+/** FarmHash Fingerprint64 (farmhashna::Hash64) of `bytes`: what tf.strings.to_hash_bucket_fast takes modulo the buckets. */
 export function fingerprint64(bytes: Uint8Array): bigint {
   const len = bytes.length;
+  if (len <= 16) return hashLen0to16(bytes);
+  if (len <= 32) return hashLen17to32(bytes);
+  if (len <= 64) return hashLen33to64(bytes);
+  return hashLongerThan64(bytes);
+}
+
+function hashLen0to16(bytes: Uint8Array): bigint {
+  const len = bytes.length;
   const n = BigInt(len);
-  if (len > 16) throw new Error(`fingerprint64 hashes up to 16 bytes here; received ${len}.`);
   if (len >= 8) {
     const m = add(K2, n * 2n);
     const a = add(fetch(bytes, 0, 8), K2);
@@ -50,6 +58,72 @@ export function fingerprint64(bytes: Uint8Array): bigint {
     return mul(shiftMix(mul(y, K2) ^ mul(z, K0)), K2);
   }
   return K2;
+}
+
+function hashLen17to32(bytes: Uint8Array): bigint {
+  const len = bytes.length;
+  const m = add(K2, BigInt(len) * 2n);
+  const a = mul(fetch(bytes, 0, 8), K1);
+  const b = fetch(bytes, 8, 8);
+  const c = mul(fetch(bytes, len - 8, 8), m);
+  const d = mul(fetch(bytes, len - 16, 8), K2);
+  return hashLen16(add(add(rotr(add(a, b), 43n), rotr(c, 30n)), d), add(add(a, rotr(add(b, K2), 18n)), c), m);
+}
+
+function hashLen33to64(bytes: Uint8Array): bigint {
+  const len = bytes.length;
+  const m = add(K2, BigInt(len) * 2n);
+  const a = mul(fetch(bytes, 0, 8), K2);
+  const b = fetch(bytes, 8, 8);
+  const c = mul(fetch(bytes, len - 8, 8), m);
+  const d = mul(fetch(bytes, len - 16, 8), K2);
+  const y = add(add(rotr(add(a, b), 43n), rotr(c, 30n)), d);
+  const z = hashLen16(y, add(add(a, rotr(add(b, K2), 18n)), c), m);
+  const e = mul(fetch(bytes, 16, 8), m);
+  const f = fetch(bytes, 24, 8);
+  const g = mul(add(y, fetch(bytes, len - 32, 8)), m);
+  const h = mul(add(z, fetch(bytes, len - 24, 8)), m);
+  return hashLen16(add(add(rotr(add(e, f), 43n), rotr(g, 30n)), h), add(add(e, rotr(add(f, a), 18n)), g), m);
+}
+
+/** FarmHash's weak 128-bit hash of the 32 bytes at `at`, seeded by (a, b). */
+function weakHash32(bytes: Uint8Array, at: number, a: bigint, b: bigint): [bigint, bigint] {
+  const [w, x, y, z] = [0, 8, 16, 24].map((o) => fetch(bytes, at + o, 8));
+  a = add(a, w);
+  b = rotr(add(add(b, a), z), 21n);
+  const c = a;
+  a = add(add(a, x), y);
+  b = add(b, rotr(a, 44n));
+  return [add(a, z), add(b, c)];
+}
+
+function hashLongerThan64(bytes: Uint8Array): bigint {
+  const len = bytes.length;
+  const seed = 81n;
+  let x = add(mul(seed, K2), fetch(bytes, 0, 8));
+  let y = add(mul(seed, K1), 113n);
+  let z = mul(shiftMix(add(mul(y, K2), 113n)), K2);
+  let v: [bigint, bigint] = [0n, 0n];
+  let w: [bigint, bigint] = [0n, 0n];
+  // One round over each 64-byte block but the last, then a final round over the last 64 bytes.
+  const step = (at: number, m: bigint, last: boolean) => {
+    x = mul(rotr(add(add(add(x, y), v[0]), fetch(bytes, at + 8, 8)), 37n), m);
+    y = mul(rotr(add(add(y, v[1]), fetch(bytes, at + 48, 8)), 42n), m);
+    x ^= last ? mul(w[1], 9n) : w[1];
+    y = add(y, add(last ? mul(v[0], 9n) : v[0], fetch(bytes, at + 40, 8)));
+    z = mul(rotr(add(z, w[0]), 33n), m);
+    v = weakHash32(bytes, at, mul(v[1], m), add(x, w[0]));
+    w = weakHash32(bytes, at + 32, add(z, w[1]), add(y, fetch(bytes, at + 16, 8)));
+    [x, z] = [z, x];
+  };
+  const end = Math.floor((len - 1) / 64) * 64;
+  for (let at = 0; at < end; at += 64) step(at, K1, false);
+  const m = add(K1, (z & 0xffn) << 1n);
+  w[0] = add(w[0], BigInt((len - 1) & 63));
+  v[0] = add(v[0], w[0]);
+  w[0] = add(w[0], v[0]);
+  step(len - 64, m, true);
+  return hashLen16(add(add(hashLen16(v[0], w[0], m), mul(shiftMix(y), K0)), z), add(hashLen16(v[1], w[1], m), x), m);
 }
 
 /** SipHash-2-4 of `bytes` under the key (k0, k1), each an unsigned 64-bit integer. */

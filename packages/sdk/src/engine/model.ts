@@ -422,6 +422,8 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
   /**
    * Saves the model in the TensorFlow.js LayersModel format (`model.json` plus binary weights),
    * which `km.loadLayersModel` and `tf.loadLayersModel` both read. Saving to disk is atomic.
+   * Throws, naming both layers, when two weights would be saved under one name (two layers of one
+   * name in different nested models): the format could not tell them apart on loading.
    *
    * @param destination A folder path or URL (`file://`, `indexeddb://`, `localstorage://`,
    *   `downloads://`, `http(s)://`), or a handler from `km.io`.

@@ -61,7 +61,7 @@ export class ModelRuntime {
     // A new backend (km.setBackend), or a layer's `trainable` changed: the weights move to a new layout.
     if (this.#runtime?.backend !== backend || this.#runtime.params.isStale()) this.#relayout(backend);
     // Every call: an optimizer shared with another model may be laid out for that model's weights.
-    optimizer?.attach(backend, this.#runtime!.params.trainableWeights());
+    optimizer?.attach(backend, this.#runtime!.params.trainableWeights(), this.#runtime!.params.frozenWeights());
     // Takes the latest values of layers another store holds (the spare's, after a swap).
     this.#runtime!.params.claim();
     return this.#runtime!;
@@ -103,7 +103,7 @@ export class ModelRuntime {
     const runtime = this.#runtime;
     if (!runtime) return;
     for (const kept of [runtime, this.#spare]) if (kept) releasePlans(kept);
-    optimizer.attach(runtime.backend, runtime.params.trainableWeights());
+    optimizer.attach(runtime.backend, runtime.params.trainableWeights(), runtime.params.frozenWeights());
   }
 
   /**

@@ -54,6 +54,8 @@ export class ParamStore implements StoreHome {
   /** In {@link weightOrder}, as `getWeights()` lists them. */
   readonly #order: Slot[];
   readonly #layers: Layer[];
+  /** See {@link frozenWeights}; made once, since the model passes it to the optimizer at every use. */
+  readonly #frozen: readonly OptimizedWeight[];
   readonly #weights = new Map<Layer, BufferId[]>();
   readonly #weightGrads = new Map<Layer, BufferId[]>();
   /** `homeMoves()` when this store last held all its layers. */
@@ -87,6 +89,7 @@ export class ParamStore implements StoreHome {
       return slot;
     });
     this.#order = ordered.map((e) => bySpec.get(e.spec)!);
+    this.#frozen = ordered.filter((e) => !e.layer.trainable && computes.has(e.layer)).map((e) => ({ key: e.spec, shape: e.spec.shape }));
     this.size = offset;
     this.trainableSize = this.#slots.filter((s) => s.optimized).reduce((sum, s) => sum + s.size, 0);
     this.params = backend.alloc(this.size, 'float32');
@@ -176,6 +179,15 @@ export class ParamStore implements StoreHome {
    */
   trainableWeights(): OptimizedWeight[] {
     return this.#slots.filter((s) => s.optimized).map((s) => ({ key: s.spec, shape: s.spec.shape }));
+  }
+
+  /**
+   * The weights of the frozen layers (`trainable` false) the model computes with, keyed as
+   * {@link trainableWeights}: the ones whose optimizer state `optimizer.setWeights` may set aside
+   * for when they train, as loading a saved model does.
+   */
+  frozenWeights(): readonly OptimizedWeight[] {
+    return this.#frozen;
   }
 
   /** The layer's weight buffers in `build` order. */

@@ -43,7 +43,7 @@ export async function loadWeightsInto(model: LayersModel, source: string | IOHan
     model.setWeights(weightsByNameOrPosition(model.allLayers, modelWeights, where));
     return;
   }
-  const { tensors, skipped } = weightsByNameSkipping(model.allLayers, modelWeights);
+  const { tensors, skipped } = weightsByNameSkipping(model.allLayers, modelWeights, where);
   if (skipped.length === tensors.length) {
     throw new Error(`${where}: no weight of the file fits this model by name, so skipMismatch would load nothing (${skipped[0]}). Load weights saved from layers of these names, or without skipMismatch to pair them by position.`);
   }

@@ -3,6 +3,7 @@ import type { Layer, WeightSpec } from '../layers/layer.js';
 import { sameShape, Tensor } from '../tensor.js';
 import type { NamedWeight } from './weights.js';
 import { baseConfigHint } from './custom_layer_config.js';
+import { REPEATED_SAVED_NAME_FIX, repeatedSavedNameProblem } from './repeated_weight_names.js';
 
 /** The model's weights made from saved ones, in `weightOrder`, or why the saved ones do not fit. */
 type Pairing = { tensors: Tensor[] } | { problem: string };
@@ -30,6 +31,8 @@ function byNameProblem(where: string, problem: string): string {
 
 /** Each layer weight paired with the saved weight of its name; every saved weight must be used. */
 function pairByName(layers: readonly Layer[], saved: readonly NamedWeight[]): Pairing {
+  const repeated = repeatedSavedNameProblem(saved);
+  if (repeated) return { problem: repeated };
   const unused = new Set(saved.map((w) => w.name));
   const tensors: Tensor[] = [];
   for (const { layer, spec } of weightOrder(layers)) {
@@ -62,6 +65,7 @@ export function pairByPosition(layers: readonly Layer[], saved: readonly NamedWe
  * topology: `loadLayersModel`). Shapes and dtypes are checked, and every saved weight must be used.
  */
 export function weightsByName(layers: readonly Layer[], saved: readonly NamedWeight[], where: string): Tensor[] {
+  checkDistinctSavedNames(saved, where);
   const byName = pairByName(layers, saved);
   if ('problem' in byName) throw new Error(byNameProblem(where, byName.problem));
   return byName.tensors;
@@ -73,6 +77,7 @@ export function weightsByName(layers: readonly Layer[], saved: readonly NamedWei
  * ignored. A weight of another shape is still an error, as in tfjs.
  */
 export function weightsByNameLoosely(layers: readonly Layer[], saved: readonly NamedWeight[], where: string): (Tensor | null)[] {
+  checkDistinctSavedNames(saved, where);
   return weightOrder(layers).map(({ layer, spec }) => {
     const found = savedWeightNamed(saved, spec.name);
     if (!found) return null;
@@ -99,7 +104,8 @@ export function weightsByNameOrPosition(layers: readonly Layer[], saved: readonl
  * `loadWeights` with `skipMismatch`: each layer weight paired by name, or null where the file has
  * none of its name or one of another shape; `skipped` says which and why.
  */
-export function weightsByNameSkipping(layers: readonly Layer[], saved: readonly NamedWeight[]): { tensors: (Tensor | null)[]; skipped: string[] } {
+export function weightsByNameSkipping(layers: readonly Layer[], saved: readonly NamedWeight[], where: string): { tensors: (Tensor | null)[]; skipped: string[] } {
+  checkDistinctSavedNames(saved, where);
   const skipped: string[] = [];
   const tensors = weightOrder(layers).map(({ layer, spec }) => {
     const found = savedWeightNamed(saved, spec.name);
@@ -109,6 +115,12 @@ export function weightsByNameSkipping(layers: readonly Layer[], saved: readonly 
     return null;
   });
   return { tensors, skipped };
+}
+
+/** Pairing by name needs each saved name once: a repeated one would give two layers one tensor. */
+function checkDistinctSavedNames(saved: readonly NamedWeight[], where: string): void {
+  const repeated = repeatedSavedNameProblem(saved);
+  if (repeated) throw new Error(`${where}: ${repeated}. ${REPEATED_SAVED_NAME_FIX}`);
 }
 
 /** The saved weight of this name, also under the model-name prefix Keras' converter may add (`sequential/dense/kernel`). */

@@ -118,6 +118,12 @@ export function stateWeightSpecs(optimizer: Optimizer, trainable: readonly State
   return [{ name: ITERATIONS, shape: [] }, ...slotsOf(optimizer).flatMap((s) => [...trainable.map((w) => spec(s, w)), ...frozen.filter((w) => setAsideSource(optimizer, s, w) !== null).map((w) => spec(s, w))])];
 }
 
+/** The names and shapes of the state that can be set aside for each of `frozen` (every slot but the moving average), by weight. */
+export function setAsideStateSpecs(optimizer: Optimizer, frozen: readonly StateOwner[]): { owner: StateOwner; states: { name: string; shape: number[] }[] }[] {
+  const slots = slotsOf(optimizer).filter((s) => s !== AVERAGE);
+  return frozen.map((w) => ({ owner: w, states: slots.map((s) => ({ name: stateName(s, w), shape: savedShape(s, w) })) }));
+}
+
 /**
  * Restores optimizer state saved by kerasm or tfjs. State tensors may be missing only when no
  * update was applied yet (tfjs creates them lazily); anything else missing, misshapen or left

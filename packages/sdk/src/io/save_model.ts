@@ -3,6 +3,7 @@ import type { LayersModel } from '../engine/model.js';
 import { weightOrder } from '../engine/params.js';
 import { modelTopologyOf } from './model_topology.js';
 import { optimizerWeights } from './optimizer_weights.js';
+import { checkDistinctWeightNames } from './repeated_weight_names.js';
 import { handlerFor } from './router.js';
 import { trainingConfigOf } from './training_config.js';
 import type { IOHandler, ModelArtifacts, SaveResult, TrainingConfig } from './types.js';
@@ -46,6 +47,7 @@ export async function modelArtifacts(model: LayersModel, config: SaveConfig = {}
 /** The topology, which names the weights, and the weights (with the optimizer's, if asked). */
 async function topologyAndWeights(model: LayersModel, config: SaveConfig): Promise<ModelArtifacts> {
   await ready();
+  checkDistinctWeightNames(model);
   const values = model.getWeights();
   const names = weightOrder(model.allLayers).map(({ spec }) => spec.name);
   const weights: NamedWeight[] = await Promise.all(values.map(async (t, i) => ({ name: names[i], shape: [...t.shape], values: await t.data() })));

@@ -51,10 +51,11 @@ export function concatWeightData(data: ArrayBuffer | ArrayBuffer[] | undefined):
 
 /**
  * Decodes the weights the manifest describes from `data`, dequantizing uint8/uint16/float16 as
- * tfjs does. `source` (a file or URL) is named in every error, with the weight at fault.
+ * tfjs does, in the manifest's order; a repeated name stays repeated (the pairing says what it
+ * means). `source` (a file or URL) is named in every error, with the weight at fault.
  */
-export function decodeWeights(specs: readonly WeightSpec[], data: ArrayBuffer, source: string): Map<string, NamedWeight> {
-  const out = new Map<string, NamedWeight>();
+export function decodeWeights(specs: readonly WeightSpec[], data: ArrayBuffer, source: string): NamedWeight[] {
+  const out: NamedWeight[] = [];
   let offset = 0;
   for (const spec of specs) {
     checkWeightSpec(spec, source);
@@ -67,7 +68,7 @@ export function decodeWeights(specs: readonly WeightSpec[], data: ArrayBuffer, s
       );
     }
     const values = decodeOne(spec, stored, data.slice(offset, offset + byteLength), n);
-    out.set(spec.name, { name: spec.name, shape: [...spec.shape], values, ...(spec.group ? { group: spec.group } : {}) });
+    out.push({ name: spec.name, shape: [...spec.shape], values, ...(spec.group ? { group: spec.group } : {}) });
     offset += byteLength;
   }
   if (offset !== data.byteLength) {
@@ -130,6 +131,6 @@ export function halfToFloat(bits: number): number {
 
 /** The artifacts' weights decoded (see {@link decodeWeights}), the layers' apart from the optimizer's. */
 export function savedWeights(artifacts: ModelArtifacts, source: string): { layers: NamedWeight[]; optimizer: NamedWeight[] } {
-  const all = [...decodeWeights(artifacts.weightSpecs ?? [], concatWeightData(artifacts.weightData), source).values()];
+  const all = decodeWeights(artifacts.weightSpecs ?? [], concatWeightData(artifacts.weightData), source);
   return { layers: all.filter((w) => w.group !== 'optimizer'), optimizer: all.filter((w) => w.group === 'optimizer') };
 }

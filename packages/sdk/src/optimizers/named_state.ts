@@ -1,6 +1,6 @@
 import type { Backend } from '../backend/backend.js';
 import { markOptimizerRestored } from '../io/fresh_optimizer.js';
-import { restoreStateWeights, stateWeightSpecs, stateWeights, type StateOwner } from '../io/optimizer_weights.js';
+import { restoreStateWeights, setAsideStateSpecs, stateWeightSpecs, stateWeights, type StateOwner } from '../io/optimizer_weights.js';
 import type { NamedWeight } from '../io/weights.js';
 import { tensor, type Tensor } from '../tensor.js';
 import type { Optimizer } from './optimizer.js';
@@ -32,6 +32,8 @@ export interface StateHolders {
   readonly laidOut: readonly StateOwner[];
   /** The other weights it keeps state for (frozen since they trained, or another model's), in their model's order. */
   readonly setAside: readonly StateOwner[];
+  /** Its model's weights that it neither updates nor keeps state for (frozen since the model was built): `setWeights` may give them some. */
+  readonly frozen?: readonly StateOwner[];
 }
 
 /**
@@ -125,12 +127,19 @@ export function setNamedState(optimizer: Optimizer, backend: Backend | null, hol
   }
   const expected = stateWeightSpecs(optimizer, holders.laidOut, holders.setAside);
   const shapes = new Map(expected.map((e) => [e.name, e.shape]));
+  // A layer frozen since the model was built has no state, but may be given some (a tfjs list from a
+  // model where it trained): set aside for when it trains, as loading a saved model does.
+  // One whose name another weight has too (a nested model's layer named like another) is left out: its state's name is ambiguous.
+  const frozenNames = (holders.frozen ?? []).map((w) => w.name);
+  const unambiguous = (holders.frozen ?? []).filter((w) => frozenNames.indexOf(w.name) === frozenNames.lastIndexOf(w.name));
+  const frozen = setAsideStateSpecs(optimizer, unambiguous).filter(({ states }) => states.every((state) => !shapes.has(state.name)));
+  for (const { states } of frozen) for (const state of states) shapes.set(state.name, state.shape);
   for (const entry of entries) {
     const shape = shapes.get(entry.name);
     if (!shape) {
       throw new Error(
         `${call}: '${entry.name}' names no state of ${optimizer.className}, which keeps state for ${describeHolders(holders)}. Expected names: ${quote(expected.map((e) => e.name))}. ` +
-          "Rename the model's layers as in the list's model, or pass this model's getWeights(). A layer frozen since the model was built has no state yet: set its trainable to true, build the model (model.getWeights()), call setWeights, then freeze it again.",
+          "Rename the model's layers as in the list's model, or pass this model's getWeights().",
       );
     }
     if (entry.name === ITERATIONS) continue;
@@ -139,21 +148,35 @@ export function setNamedState(optimizer: Optimizer, backend: Backend | null, hol
     }
     if (!(entry.values instanceof Float32Array)) throw new Error(`${call}: '${entry.name}' is int32; optimizer state is float32.`);
   }
+  const given = new Set(names);
+  const frozenGiven = frozen.filter(({ states }) => states.some((state) => given.has(state.name)));
+  for (const { owner, states } of frozenGiven) {
+    const missing = states.filter((state) => !given.has(state.name)).map((state) => state.name);
+    if (missing.length === 0) continue;
+    throw new Error(
+      `${call}: the list gives weight '${owner.name}' (of a layer frozen since the model was built) ${quote(states.map((state) => state.name).filter((name) => given.has(name)))} but not ${quote(missing)}. ` +
+        `Pass every state ${optimizer.className} keeps for a weight, as getWeights() lists them, or none of them (the weight then starts from fresh state when its layer trains).`,
+    );
+  }
+  const frozenCount = frozenGiven.reduce((n, { states }) => n + states.length, 0);
   // After the names: an unknown name says more than the count it also changes.
-  if (!restart && entries.length !== expected.length) {
+  if (!restart && entries.length !== expected.length + frozenCount) {
     throw new Error(
       `${call}: the list holds ${entries.length} tensors, but ${optimizer.className}'s state for ${describeHolders(holders)} is ${expected.length}: ${quote(expected.map((e) => e.name))}. ` +
         `Received: ${quote(names)}. Pass the list getWeights() returns for the same model.`,
     );
   }
-  restoreStateWeights(optimizer, holders.laidOut, holders.setAside, backend, new Map(entries.map((e) => [e.name, e])), call);
+  const setAside = [...holders.setAside, ...frozenGiven.map(({ owner }) => owner)];
+  restoreStateWeights(optimizer, holders.laidOut, setAside, backend, new Map(entries.map((e) => [e.name, e])), call);
   if (!restart) markOptimizerRestored(optimizer);
 }
 
 /** "its model's 2 trainable weights and 2 set aside for frozen layers", for the errors. */
 function describeHolders(holders: StateHolders): string {
   const trained = `its model's ${holders.laidOut.length} trainable weights`;
-  return holders.setAside.length > 0 ? `${trained} and ${holders.setAside.length} set aside (frozen layers', or another model's)` : trained;
+  const described = holders.setAside.length > 0 ? `${trained} and ${holders.setAside.length} set aside (frozen layers', or another model's)` : trained;
+  const frozen = holders.frozen?.length ? `, and may be given state for its ${holders.frozen.length} frozen ones (${quote(holders.frozen.map((w) => w.name))})` : '';
+  return described + frozen;
 }
 
 function quote(names: readonly string[]): string {

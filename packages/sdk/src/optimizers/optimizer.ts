@@ -60,6 +60,8 @@ export abstract class Optimizer {
   #unchanged: UnchangedWeights | null = null;
   /** Whether `detach` freed all the state (its model disposed, or compiled with another optimizer), until the next `attach`. */
   #released = false;
+  /** The frozen layers' weights of the model laid out last: `setWeights` may set their state aside. */
+  #frozen: readonly OptimizedWeight[] = [];
 
   constructor(className: string, args: OptimizerArgs, defaultLearningRate: number) {
     const lr = args.learningRate ?? defaultLearningRate;
@@ -144,8 +146,12 @@ export abstract class Optimizer {
    * until it returns, and `iterations` goes on. A new weight starts from the slots' initial values.
    * The previous layout is kept, so models taking turns on one optimizer switch without allocating,
    * copying only the state of the weights both train.
+   *
+   * @param frozen The weights of the model's frozen layers, which get no state here; `setWeights`
+   *   sets aside the state a list gives for them, for when they train.
    */
-  attach(backend: Backend, weights: readonly OptimizedWeight[]): void {
+  attach(backend: Backend, weights: readonly OptimizedWeight[], frozen: readonly OptimizedWeight[] = []): void {
+    this.#frozen = frozen;
     const previous = this.#state.backend;
     if (previous === backend && sameWeights(this.#layout?.weights ?? [], weights)) return;
     if (previous) {
@@ -216,6 +222,7 @@ export abstract class Optimizer {
     const backend = this.#state.backend;
     if (!backend) return;
     this.#state.detach(keys);
+    this.#frozen = keys ? this.#frozen.filter((w) => !keys.includes(w.key)) : [];
     // What kept another layout's weights unchanged may point into state just freed.
     if (this.#unchanged && this.#unchanged.layout !== this.#layout) this.#releaseUnchanged(backend);
     if (this.#layout) return;
@@ -378,8 +385,10 @@ export abstract class Optimizer {
    * as it was.
    *
    * The optimizer must be laid out for a model first: compile the model with it and build it
-   * (`fit`, `predict` or `model.getWeights()`); before that it throws, saying so. A layer frozen
-   * since the model was built has no state to set until it trains, or is built trainable once.
+   * (`fit`, `predict` or `model.getWeights()`); before that it throws, saying so. The list may also
+   * hold the state of a layer frozen since the model was built (a tfjs list from a model where it
+   * trained): it is set aside, untouched while the layer is frozen, and the layer continues from it
+   * once unfrozen, as when loading a saved model. Each such weight takes every state or none.
    *
    * @example
    * ```ts
@@ -404,7 +413,9 @@ export abstract class Optimizer {
       if (typeof key.name !== 'string') throw new Error(`${this.className}: its state is laid out for weights that have no names, so it cannot be listed by name. Use it through a model (model.compile({ optimizer })).`);
       return { name: key.name, shape, key };
     };
-    return { laidOut: laidOut.map(named), setAside: this.#state.weights.filter((w) => !inLayout.has(w.key)).map(named) };
+    const setAside = this.#state.weights.filter((w) => !inLayout.has(w.key));
+    const withState = new Set(setAside.map((w) => w.key));
+    return { laidOut: laidOut.map(named), setAside: setAside.map(named), frozen: this.#frozen.filter((w) => !withState.has(w.key) && !inLayout.has(w.key)).map(named) };
   }
 
   /** The state buffers this optimizer keeps, in saving order; `attach` allocates them (default: none). */

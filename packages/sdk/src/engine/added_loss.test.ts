@@ -208,8 +208,10 @@ describe('ctx.addLoss used the wrong way', () => {
     );
   });
 
-  it('twice in one forward: says to add the terms into one float first', async () => {
-    await expect(fit('twice')).rejects.toThrow(/^Layer 'misuses_add_loss': ctx\.addLoss was called twice in one forward pass\. Add the terms into one float first/);
+  it('the same buffer twice in one forward: says each term needs a float of its own', async () => {
+    await expect(fit('twice')).rejects.toThrow(
+      /^Layer 'misuses_add_loss': ctx\.addLoss received the same buffer \(\d+\) twice in one forward pass\. .* counts its last value twice\. Give each term a float of its own/,
+    );
   });
 
   it('on a buffer of more than one float: names it, its length, and how to reduce it', async () => {

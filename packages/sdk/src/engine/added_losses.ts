@@ -1,5 +1,5 @@
 // The loss terms layers add in their forward pass (`ForwardContext.addLoss`, Keras' `add_loss`):
-// which node may add one now, the checks on each call, and reading the terms back for the loss.
+// which node may add them now, the checks on each call, and reading the terms back for the loss.
 import type { Backend, BufferId, Scalar } from '../backend/backend.js';
 
 /** A buffer of the calling layer whose length the engine knows, to refuse one that is not a single float. */
@@ -10,7 +10,7 @@ export interface KnownBuffer {
   readonly length: number;
 }
 
-/** The loss terms of one forward pass: their buffers, and the nodes that added them, in node order. */
+/** The loss terms of one forward pass: their buffers, and the nodes that added them (each once), in node order. */
 export interface AddedTerms {
   readonly terms: readonly BufferId[];
   readonly nodes: readonly number[];
@@ -65,10 +65,10 @@ export class AddedLosses implements AddedTerms {
             "Call it in forward(ctx), on the buffer holding this batch's loss term; backward adds the term's gradient to ctx.inputGrads itself.",
         );
       }
-      if (this.#nodes.includes(index)) {
+      if (this.#terms.includes(term)) {
         throw new Error(
-          `${layer}: ctx.addLoss was called twice in one forward pass. Add the terms into one float first ` +
-            '(backend.add(first, second, total, 1)) and call ctx.addLoss(total) once per forward.',
+          `${layer}: ctx.addLoss received the same buffer (${term}) twice in one forward pass. The engine reads each term after forward returns, so a buffer added twice counts its last value twice. ` +
+            'Give each term a float of its own (backend.view(ctx.workspace, offset, 1) at another offset), or add them into one float first (backend.add(first, second, total, 1)).',
         );
       }
       if (!Number.isInteger(term) || term <= 0) {
@@ -82,7 +82,7 @@ export class AddedLosses implements AddedTerms {
         );
       }
       this.#terms.push(term);
-      this.#nodes.push(index);
+      if (this.#nodes[this.#nodes.length - 1] !== index) this.#nodes.push(index);
     };
   }
 }

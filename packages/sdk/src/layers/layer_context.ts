@@ -52,8 +52,10 @@ export interface ForwardContext {
   /**
    * Adds a loss term, Keras' `self.add_loss`: `term` is a buffer whose one float holds this
    * batch's term, which `fit` and `evaluate` add as it is to the batch's mean loss (the loss they
-   * report, in training and evaluation alike). Call it at most once per `forward`, never from
-   * `backward`; keep the float in `ctx.workspace`. kerasm has no automatic differentiation, so
+   * report, in training and evaluation alike). Several calls in one `forward` add several terms,
+   * summed as Keras sums a layer's `add_loss` calls; each needs a float of its own in
+   * `ctx.workspace`, since the engine reads them after `forward` returns. Never call it from
+   * `backward`. kerasm has no automatic differentiation, so
    * the engine adds only the value: the layer's `backward` adds the term's gradient into
    * `ctx.inputGrads` itself (and into `ctx.weightGrads` if the term reads its weights), at the scale
    * of the term as added (the gradient of a mean over the batch is divided by `ctx.batch`).

@@ -90,7 +90,8 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
    * Set to true from a callback's `onPredictBatchEnd` to stop `predict` after the current batch, as
    * Keras 3's `model.stop_predicting`: `predict` returns the outputs of the batches run so far (fewer
    * rows than `x`), and `onPredictEnd` still runs. Each `predict` sets it back to false before
-   * `onPredictBegin`.
+   * `onPredictBegin`. With `verbose`, its line shows the full step count, as Keras 3's progress bar
+   * (and a stopped `evaluate`'s) does.
    *
    * @example
    * ```ts

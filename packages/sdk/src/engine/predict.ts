@@ -94,9 +94,11 @@ export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'para
     throw error;
   }
   if (verbose !== 0) {
-    const steps = Math.ceil(rows / batchSize);
+    // Keras 3's progress bar ends at the steps it was given, also when stopPredicting ended the pass
+    // sooner (as evaluate's does); the time per step is over the batches run.
+    const steps = Math.ceil(n / batchSize);
     const ms = performance.now() - began;
-    console.log(`${steps}/${steps} - ${(ms / 1000).toFixed(1)}s - ${(ms / Math.max(1, steps)).toFixed(1)}ms/step`);
+    console.log(`${steps}/${steps} - ${(ms / 1000).toFixed(1)}s - ${(ms / Math.max(1, Math.ceil(rows / batchSize))).toFixed(1)}ms/step`);
   }
   if (rows < n) return stoppedOutputs(backend, rows, outSizes, shapes, onDevice ? deviceOuts : hostOuts);
   return onDevice ? deviceOuts.map((id, k) => deviceTensor(backend, id, shapes[k])) : hostOuts.map((out, k) => new Tensor(out!, shapes[k], 'float32'));

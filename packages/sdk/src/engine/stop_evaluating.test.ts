@@ -176,6 +176,20 @@ describe('model.stopPredicting', () => {
     expect(model.stopPredicting).toBe(true);
   });
 
+  it("prints the full step count when stopped, as a stopped evaluate does and Keras 3's progress bar ends at its target", async () => {
+    const model = regression('stop_verbose');
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const predicted = model.predict(x, { batchSize: 4, verbose: 1, callbacks: { onPredictBatchEnd: (batch) => void (batch === 0 && (model.stopPredicting = true)) } });
+    expect(predicted.shape).toEqual([4, 1]);
+    const stop = stopAfter(model, 0);
+    await model.evaluate(x, y, { batchSize: 4, verbose: 1, callbacks: stop.callback });
+    expect(stop.seen).toEqual([0]);
+    const lines = log.mock.calls.map(([line]) => String(line));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^3\/3 - \d+\.\ds - \d+\.\dms\/step$/);
+    expect(lines[1]).toMatch(/^3\/3 - \d+\.\ds - loss: /);
+  });
+
   it('gives a shorter result on a backend off the wasm heap (tfjs-cpu), the rows copied out of the full-size buffer', async () => {
     const model = regression('stop_predict_device');
     const expected = Array.from(model.predict(firstRows(xValues, 4), { batchSize: 4 }).dataSync());

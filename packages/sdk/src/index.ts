@@ -29,6 +29,7 @@ export { model, Functional, type FunctionalModelArgs } from './engine/functional
 export type { PredictedOutputs, SymbolicOutputs } from './engine/output_types.js';
 export { input, SymbolicTensor, type InputArgs } from './engine/symbolic.js';
 export type { LayerApplyArgs } from './engine/concrete_apply.js';
+export type { ModelApplyArgs } from './engine/model_input_masks.js';
 export type { ModelFitArgs, ModelEvaluateArgs, ModelPredictArgs, EvaluateResult, LossAndMetrics } from './engine/training_args.js';
 export type { ClassWeight, ClassWeightMap, ClassWeightSpec, SampleWeightInput } from './engine/sample_weights.js';
 export type { YieldEvery } from './engine/yield_every.js';

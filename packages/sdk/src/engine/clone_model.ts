@@ -1,3 +1,4 @@
+import { InputMask } from '../layers/input_mask.js';
 import { Layer } from '../layers/layer.js';
 import { layerFromConfig } from '../layers/registry.js';
 import { checkConfigKeepsOptions } from '../io/custom_layer_config.js';
@@ -69,6 +70,8 @@ function cloneArchitecture(model: LayersModel, args: CloneModelArgs): LayersMode
   if (typeof makeLayer !== 'function') throw new Error(`${where}: cloneFunction must be a function from a layer to the clone's layer. Received: ${typeof makeLayer}.`);
   const clones = new Map<Layer, Layer>();
   const cloneOf = (layer: Layer): Layer => {
+    // A mask given to a nested model's application passes through an InputMask: kerasm's, with nothing to clone.
+    if (layer instanceof InputMask) return layer;
     let clone = clones.get(layer);
     if (!clone) {
       clone = makeLayer(layer);
@@ -97,7 +100,10 @@ function cloneArchitecture(model: LayersModel, args: CloneModelArgs): LayersMode
   const outputs = replayGraph({ inputs: model.inputs, outputs: model.outputs }, inputs, `${where}: inputTensors`, { layerFor: cloneOf, via, tensors });
   // A nested model's output nothing reads keeps its original tensor, which the clone's graph never reaches.
   for (const [original, made] of applications) {
-    if (original.ends) made.ends = { inputs: original.ends.inputs.map((t) => tensors.get(t) ?? t), outputs: original.ends.outputs.map((t) => tensors.get(t) ?? t) };
+    if (!original.ends) continue;
+    const { inputs: read, outputs: written, masks } = original.ends;
+    const mapped = (t: SymbolicTensor) => tensors.get(t) ?? t;
+    made.ends = { inputs: read.map(mapped), outputs: written.map(mapped), ...(masks ? { masks: masks.map((m) => m && mapped(m)) } : {}) };
   }
   // Named outputs (Keras 3's dict outputs) keep their names.
   const keys = model instanceof Functional ? model.graph.outputKeys : null;

@@ -6,6 +6,7 @@ import { LayersModel, type ModelOutputs } from './model.js';
 import type { AppliedOutputs, AppliedSymbolicOutputs, PredictedOutputs, SymbolicOutputs } from './output_types.js';
 import type { Tensor } from '../tensor.js';
 import { SymbolicTensor, type ModelApplication, type SymbolicCall } from './symbolic.js';
+import type { ModelApplyArgs } from './model_input_masks.js';
 import type { Layer, Shape } from '../layers/layer.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
@@ -69,16 +70,16 @@ export class Functional<Out extends ModelOutputs = ModelOutputs> extends LayersM
    * const [classes, value] = twoHeads.apply(km.input({ shape: [4] })); // [km.SymbolicTensor, km.SymbolicTensor]
    * ```
    */
-  override apply(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: { training?: boolean }): AppliedSymbolicOutputs<Out>;
-  override apply(inputs: Tensor | readonly Tensor[], options?: { training?: boolean }): AppliedOutputs<Out>;
+  override apply(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: ModelApplyArgs): AppliedSymbolicOutputs<Out>;
+  override apply(inputs: Tensor | readonly Tensor[], options?: ModelApplyArgs): AppliedOutputs<Out>;
   // The forms of a model whose outputs are not known, so that every typed model is still a
   // km.LayersModel: TypeScript compares a subclass with that type member by member, where an object
   // of symbolic tensors (named outputs) is not the `SymbolicTensor | SymbolicTensor[]` it expects.
-  override apply(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: { training?: boolean }): SymbolicTensor | SymbolicTensor[];
-  override apply(inputs: Tensor | readonly Tensor[], options?: { training?: boolean }): Tensor | Tensor[];
-  override apply<T extends Record<string, SymbolicTensor>>(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: { training?: boolean }): T;
-  override apply<T extends Record<string, Tensor>>(inputs: Tensor | readonly Tensor[], options?: { training?: boolean }): T;
-  override apply(inputs: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[], options?: { training?: boolean }): unknown {
+  override apply(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: ModelApplyArgs): SymbolicTensor | SymbolicTensor[];
+  override apply(inputs: Tensor | readonly Tensor[], options?: ModelApplyArgs): Tensor | Tensor[];
+  override apply<T extends Record<string, SymbolicTensor>>(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: ModelApplyArgs): T;
+  override apply<T extends Record<string, Tensor>>(inputs: Tensor | readonly Tensor[], options?: ModelApplyArgs): T;
+  override apply(inputs: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[], options?: ModelApplyArgs): unknown {
     return super.apply(inputs as SymbolicTensor, options);
   }
 
@@ -226,7 +227,8 @@ function traceGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[], outputK
   const applications = new Map<ModelApplication, ApplicationEnds>();
   for (const { via } of nodes) {
     if (!via?.ends || applications.has(via)) continue;
-    applications.set(via, { inputs: via.ends.inputs.map((t) => refOf(t)!), outputs: via.ends.outputs.map((t) => ({ ref: refOf(t), shape: t.shape })) });
+    const { inputs: read, outputs: made, masks } = via.ends;
+    applications.set(via, { inputs: read.map((t) => refOf(t)!), outputs: made.map((t) => ({ ref: refOf(t), shape: t.shape })), ...(masks ? { masks: masks.map((m) => m && refOf(m)) } : {}) });
   }
   return Graph.fromNodes(inputs.map((t) => t.shape), inputs.map((t) => t.name), nodes, outputRefs, outputs.map(tensorIndex), applications, outputKeys);
 }

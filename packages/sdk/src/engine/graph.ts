@@ -56,6 +56,8 @@ export interface ApplicationEnds {
   readonly inputs: readonly TensorRef[];
   /** Each of the model's outputs, in order: where it is in this graph (null: nothing here reads it) and its shape. */
   readonly outputs: readonly { readonly ref: TensorRef | null; readonly shape: Shape }[];
+  /** The mask given for each of its inputs (`model.apply(x, { mask })`), null for one given none; absent: none. */
+  readonly masks?: readonly (TensorRef | null)[];
 }
 
 /** Every output shape of a node. */
@@ -195,7 +197,9 @@ export class Graph {
     const remap = (ref: number) => (ref < 0 ? ref : position.get(ref)!);
     const sorted = order.map((old) => ({ ...nodes[old], inbound: nodes[old].inbound.map(remap) }));
     const moved = (ref: TensorRef): TensorRef => [remap(ref[0]), ref[1]];
-    const ends = new Map([...applications].map(([via, { inputs, outputs: outs }]) => [via, { inputs: inputs.map(moved), outputs: outs.map((o) => ({ ref: o.ref && moved(o.ref), shape: o.shape })) }]));
+    const ends = new Map([...applications].map(([via, { inputs, outputs: outs, masks }]) => [
+      via, { inputs: inputs.map(moved), outputs: outs.map((o) => ({ ref: o.ref && moved(o.ref), shape: o.shape })), ...(masks ? { masks: masks.map((m) => m && moved(m)) } : {}) },
+    ]));
     return new Graph(inputShapes, inputNames, sorted, outputs.map(remap), outputTensors, ends, outputKeys);
   }
 

@@ -109,7 +109,8 @@ function depthOrder(graph: Graph, entries: readonly GraphEntry[]): ListedEntry[]
   entries.forEach(({ calls, applications }, e) => calls.forEach((nodes, c) => {
     nodes.forEach((i) => callOfNode.set(i, callEntry.length));
     callEntry.push(e);
-    callReads.push(applications.length > 0 ? graph.applications.get(applications[c])!.inputs.map(([ref]) => ref) : graph.nodes[nodes[0]].inbound);
+    const ends = applications.length > 0 ? graph.applications.get(applications[c])! : null;
+    callReads.push(ends ? [...ends.inputs, ...(ends.masks ?? []).filter((m) => m !== null)].map(([ref]) => ref) : graph.nodes[nodes[0]].inbound);
   }));
   // A model input that is an output is its InputLayer's (the node passing it on belongs to no entry).
   const inputOf = (ref: number) => (ref >= 0 && graph.nodes[ref].layer instanceof InputLayer ? graph.nodes[ref].inbound[0] : ref);

@@ -15,6 +15,7 @@ import { predict } from './predict.js';
 import type { EvaluateResult, ModelEvaluateArgs, ModelFitArgs, ModelPredictArgs } from './training_args.js';
 import { firstInput, sampleShapeOf } from './validate_data.js';
 import { trainingFlag } from './concrete_apply.js';
+import { maskedGraph, maskedSymbolicInputs, modelInputMasks, predictWithMasks, type InputMasks, type ModelApplyArgs } from './model_input_masks.js';
 import { findLayer } from './find_layer.js';
 import { replayGraph } from './replay.js';
 import { TrainableWarnings } from './trainable_warnings.js';
@@ -278,6 +279,8 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
    * (Dropout drops, BatchNormalization uses and moves towards the batch statistics), as tfjs does;
    * it returns the same form. The types follow the outputs as for {@link predict}: a model whose
    * outputs the compiler does not know takes the form as a type, `apply<Record<string, km.Tensor>>(x)`.
+   * `{ mask }` gives the inputs their masks (Keras' `model(x, mask=m)`), as if a Masking layer had
+   * made them: see {@link ModelApplyArgs.mask}.
    *
    * @example
    * ```ts
@@ -290,21 +293,27 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
    * // A model with named outputs gives an object: pick the heads by name.
    * const heads = twoHeads.apply(image); // twoHeads = km.model({ inputs, outputs: { digit, parity } })
    * const digitOnly = km.model({ inputs: image, outputs: heads.digit });
+   *
+   * // A sequence encoder given the padding of its input: 1 keeps a step, 0 masks it.
+   * const [tokens, keep] = [km.input({ shape: [20, 8] }), km.input({ shape: [20] })];
+   * const encoded = encoder.apply(tokens, { mask: keep }); // encoder: km.sequential([km.layers.lstm(...), ...])
    * ```
    */
-  apply(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: { training?: boolean }): AppliedSymbolicOutputs<Out>;
-  apply(inputs: Tensor | readonly Tensor[], options?: { training?: boolean }): AppliedOutputs<Out>;
+  apply(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: ModelApplyArgs): AppliedSymbolicOutputs<Out>;
+  apply(inputs: Tensor | readonly Tensor[], options?: ModelApplyArgs): AppliedOutputs<Out>;
   // The two above are a Layer's too, so `model.layers[i].apply(x)` type-checks on either; generic ones must follow them.
   /** `apply` on symbolic tensors for a model with named outputs: an object keyed by their names. */
-  apply<T extends Record<string, SymbolicTensor>>(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: { training?: boolean }): T;
+  apply<T extends Record<string, SymbolicTensor>>(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: ModelApplyArgs): T;
   /** `apply` on data for a model with named outputs: an object keyed by their names. */
-  apply<T extends Record<string, Tensor>>(inputs: Tensor | readonly Tensor[], options?: { training?: boolean }): T;
-  apply(inputs: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[], options: { training?: boolean } = {}): ModelOutputs | SymbolicTensor | SymbolicTensor[] | Record<string, SymbolicTensor> {
-    checkOptions(options, optionNames<{ training?: boolean }>({ training: true }), `Model '${this.name}'.apply`);
+  apply<T extends Record<string, Tensor>>(inputs: Tensor | readonly Tensor[], options?: ModelApplyArgs): T;
+  apply(inputs: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[], options: ModelApplyArgs = {}): ModelOutputs | SymbolicTensor | SymbolicTensor[] | Record<string, SymbolicTensor> {
+    checkOptions(options, optionNames<ModelApplyArgs>({ training: true, mask: true }), `Model '${this.name}'.apply`);
     const training = trainingFlag(options.training, `Model '${this.name}'.apply`);
     const list = Array.isArray(inputs) ? inputs : [inputs];
     if (list.some((x) => x instanceof Tensor)) {
       const batchSize = (list.find((x) => x instanceof Tensor) as Tensor).shape[0];
+      const masks = this.#inputMasks(list, options.mask);
+      if (masks) return modelOutputs(this.#graph.current, predictWithMasks(this.#ensureRuntime(activeBackend()), this.#graph.current!, this.name, list as Tensor[], masks, training));
       const values = this.#predict(inputs as Tensor | Tensor[], { batchSize: Math.max(1, batchSize) }, training);
       return modelOutputs(this.#graph.current, Array.isArray(values) ? values : [values]);
     }
@@ -313,10 +322,24 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
       const x = list[other];
       throw new Error(`Model '${this.name}'.apply expects symbolic tensors (from km.input or a layer's apply) or km.Tensor data, but input ${other} is ${x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x}. Wrap values with km.tensor(values, shape).`);
     }
+    const symbolic = list as SymbolicTensor[];
+    const masks = this.#inputMasks(symbolic, options.mask);
     const via: ModelApplication = { model: this, ...(training !== undefined ? { training } : {}) };
-    const outputs = this.applySymbolic(list as SymbolicTensor[], { training, via });
-    via.ends = { inputs: list as SymbolicTensor[], outputs };
+    const outputs = this.applySymbolic(maskedSymbolicInputs(symbolic, masks, via), { training, via });
+    via.ends = { inputs: symbolic, outputs, ...(masks ? { masks } : {}) };
     return modelOutputs(this.#graph.current, outputs);
+  }
+
+  /**
+   * `apply`'s `mask` read for `inputs` (data builds the model for their shape), checked against the
+   * layers that read each masked input, so a layer that takes no mask is named now, as the model's.
+   */
+  #inputMasks<T extends SymbolicTensor | Tensor>(inputs: readonly T[], mask: unknown): InputMasks<T> {
+    if (mask === undefined || mask === null) return null;
+    const graph = inputs[0] instanceof Tensor ? this.#graph.ensure(sampleShapeOf(inputs as unknown as Tensor[])) : this.#graph.tryBuild();
+    const masks = modelInputMasks(this.name, graph?.inputNames ?? inputs.map((_, k) => `input ${k}`), inputs, mask);
+    if (masks && graph) maskedGraph(graph, masks.map((m) => m !== null), this.name);
+    return masks;
   }
 
   /** `apply` on symbolic tensors: the model's graph made again on them, as one application, its calls in mode `training` where they fix none. */

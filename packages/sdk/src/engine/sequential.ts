@@ -6,6 +6,7 @@ import { StringLayer } from '../layers/string_layer.js';
 import { LayersModel } from './model.js';
 import { Graph } from './graph.js';
 import { applyLayer, input, layerOutputs, SymbolicTensor, type CallOptions, type ModelApplication } from './symbolic.js';
+import type { ModelApplyArgs } from './model_input_masks.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import type { Tensor } from '../tensor.js';
 
@@ -135,12 +136,12 @@ export class Sequential extends LayersModel<Tensor<'float32'>> {
    * const code = encoder.apply(km.input({ shape: [32] })); // km.SymbolicTensor
    * ```
    */
-  override apply(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: { training?: boolean }): SymbolicTensor;
-  override apply(inputs: Tensor | readonly Tensor[], options?: { training?: boolean }): Tensor<'float32'>;
+  override apply(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: ModelApplyArgs): SymbolicTensor;
+  override apply(inputs: Tensor | readonly Tensor[], options?: ModelApplyArgs): Tensor<'float32'>;
   // A model's generic overloads (named outputs), which a Sequential model never has; kept so it stays a LayersModel.
-  override apply<T extends Record<string, SymbolicTensor>>(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: { training?: boolean }): T;
-  override apply<T extends Record<string, Tensor>>(inputs: Tensor | readonly Tensor[], options?: { training?: boolean }): T;
-  override apply(inputs: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[], options?: { training?: boolean }): SymbolicTensor | Tensor<'float32'> {
+  override apply<T extends Record<string, SymbolicTensor>>(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: ModelApplyArgs): T;
+  override apply<T extends Record<string, Tensor>>(inputs: Tensor | readonly Tensor[], options?: ModelApplyArgs): T;
+  override apply(inputs: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[], options?: ModelApplyArgs): SymbolicTensor | Tensor<'float32'> {
     return super.apply(inputs as SymbolicTensor, options) as SymbolicTensor | Tensor<'float32'>;
   }
 

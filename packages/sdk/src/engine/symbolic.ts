@@ -34,7 +34,7 @@ export interface ModelApplication {
   /** The mode the application fixed (`base.apply(x, { training })`), if any. */
   readonly training?: boolean;
   /** The tensors it was applied on and those it made, in the model's input and output order, once made (`apply`; a Sequential model's stacked models have none). */
-  ends?: { readonly inputs: readonly SymbolicTensor[]; readonly outputs: readonly SymbolicTensor[] };
+  ends?: { readonly inputs: readonly SymbolicTensor[]; readonly outputs: readonly SymbolicTensor[]; readonly masks?: readonly (SymbolicTensor | null)[] };
 }
 
 /** How a symbolic call is made: its fixed mode, and the model application it belongs to. */

@@ -1,4 +1,4 @@
-import { inboundTensor, type Graph } from '../engine/graph.js';
+import { inboundTensor, type ApplicationEnds, type Graph } from '../engine/graph.js';
 import { maskEntries } from '../engine/masks.js';
 import { graphEntries, listedEntries, tensorSource, type GraphEntry } from '../engine/graph_entries.js';
 import { input, SymbolicTensor } from '../engine/symbolic.js';
@@ -50,7 +50,7 @@ export function functionalTopology(name: string, graph: Graph, inputDtypes: read
         name: model.name,
         class_name: savedModelClassName(model),
         config: nestedTopology(model).config,
-        inbound_nodes: applications.map((via) => graph.applications.get(via)!.inputs.map(([ref, tensor]) => [...source(ref, tensor).slice(0, 3), modeKwargs(via.training)])),
+        inbound_nodes: applications.map((via) => applicationNode(graph.applications.get(via)!, via.training, source)),
       };
     }
     const layer = entry as Layer;
@@ -74,6 +74,18 @@ export function functionalTopology(name: string, graph: Graph, inputDtypes: read
     keras_version: KERAS_VERSION,
     backend: 'kerasm',
   };
+}
+
+/**
+ * One application's inbound entries, with its fixed mode and the masks given for its inputs
+ * (`model.apply(x, { mask })`) in their kwargs, as Keras 2 writes `model(x, mask=m)`: one
+ * `[source, call, tensor]` for a one-input model, else a list with an entry per input, null for none.
+ */
+function applicationNode(ends: ApplicationEnds, training: boolean | undefined, source: (ref: number, tensor: number) => unknown[]): unknown[][] {
+  const kwargs: Json = modeKwargs(training);
+  const masks = ends.masks?.map((m) => m && source(m[0], m[1]).slice(0, 3));
+  if (masks) kwargs.mask = masks.length === 1 ? masks[0] : masks;
+  return ends.inputs.map(([ref, tensor]) => [...source(ref, tensor).slice(0, 3), { ...kwargs }]);
 }
 
 /** The kwargs that save a call's fixed mode. */
@@ -284,12 +296,14 @@ function numberedOutputs(p: PendingCall, outputs: SymbolicTensor | SymbolicTenso
  */
 function applySaved(p: PendingCall, tensorOf: (key: string) => SymbolicTensor): SymbolicTensor | SymbolicTensor[] | Record<string, SymbolicTensor> {
   const mode = p.training !== undefined ? { training: p.training } : {};
-  if (!('keywordInputs' in p.layer)) return p.layer.apply(p.inbound.map(tensorOf), mode);
+  const mask = p.mask && (p.mask.length === 1 ? tensorOf(p.mask[0]!) : p.mask.map((key) => (key === null ? null : tensorOf(key))));
+  // A model takes its inputs' masks, one entry per input.
+  if (!('keywordInputs' in p.layer)) return p.layer.apply(p.args.map(tensorOf), mask ? { ...mode, mask } : mode);
   const keywords = p.layer.keywordInputs;
   const options: Record<string, unknown> = { ...mode };
   const flat = [...p.args];
   // Keras' mask= (one tensor, or a list for an attention layer's query and value, null for one given none).
-  if (p.mask) options.mask = p.mask.length === 1 ? tensorOf(p.mask[0]!) : p.mask.map((key) => (key === null ? null : tensorOf(key)));
+  if (mask) options.mask = mask;
   for (const [name, keys] of Object.entries(p.kwargs)) {
     const keyword = toCamelCase(name);
     if (keywords.includes(keyword)) options[keyword] = keys.map(tensorOf);

@@ -18,17 +18,24 @@ const BACKEND_EPSILON = 1e-7;
 
 type Rate = number | LearningRateSchedule;
 
-/** The positional argument `name` of `call`: a number (or a learning-rate schedule), else an error naming the options form. */
-function positional<T>(value: unknown, name: string, call: string, signature: string, kind: 'number' | 'boolean', optionsForm: string): T {
-  const ok = kind === 'boolean' ? typeof value === 'boolean' : typeof value === 'number' || (name === 'learningRate' && value instanceof LearningRateSchedule);
-  if (ok) return value as T;
-  const received = value !== null && typeof value === 'object' ? `an object with keys [${Object.keys(value).join(', ')}]` : JSON.stringify(value) ?? String(value);
-  throw new Error(`km.train.${call} takes tf.train.${call}'s positional arguments (${signature}); ${name} must be a ${kind}. Received: ${name}=${received}. For options by name, use ${optionsForm}.`);
-}
-
-/** Rejects arguments past the signature, which JavaScript would drop silently. */
-function checkCount(count: number, most: number, call: string, signature: string): void {
+/**
+ * Reads `tf.train.<call>`'s positional arguments, given as `signature`: each must be a number (the
+ * learning rate may also be a schedule) or a boolean, else an error naming `optionsForm`, the
+ * kerasm form with options by name; more arguments than the signature has are an error too, since
+ * JavaScript would drop them silently.
+ */
+function positionalArgs(call: string, signature: string, optionsForm: string, count: number) {
+  const most = signature.split(', ').length;
   if (count > most) throw new Error(`km.train.${call} takes at most ${most} arguments (${signature}), as tf.train.${call} does. Received ${count} arguments.`);
+  const refuse = (value: unknown, name: string, kind: string): never => {
+    const received = value !== null && typeof value === 'object' ? `an object with keys [${Object.keys(value).join(', ')}]` : JSON.stringify(value) ?? String(value);
+    throw new Error(`km.train.${call} takes tf.train.${call}'s positional arguments (${signature}); ${name} must be a ${kind}. Received: ${name}=${received}. For options by name, use ${optionsForm}.`);
+  };
+  return {
+    rate: (value: unknown): Rate => (typeof value === 'number' || value instanceof LearningRateSchedule ? value : refuse(value, 'learningRate', 'number')),
+    number: (value: unknown, name: string): number => (typeof value === 'number' ? value : refuse(value, name, 'number')),
+    boolean: (value: unknown, name: string): boolean => (typeof value === 'boolean' ? value : refuse(value, name, 'boolean')),
+  };
 }
 
 /**
@@ -36,8 +43,8 @@ function checkCount(count: number, most: number, call: string, signature: string
  * @example `model.compile({ optimizer: km.train.sgd(0.1), loss: 'meanSquaredError' })`
  */
 export function sgd(learningRate: Rate): SGD {
-  checkCount(arguments.length, 1, 'sgd', 'learningRate');
-  return new SGD({ learningRate: positional<Rate>(learningRate, 'learningRate', 'sgd', 'learningRate', 'number', 'km.optimizers.sgd({ learningRate })') });
+  const args = positionalArgs('sgd', 'learningRate', 'km.optimizers.sgd({ learningRate })', arguments.length);
+  return new SGD({ learningRate: args.rate(learningRate) });
 }
 
 /**
@@ -54,15 +61,13 @@ export const momentum = momentumOptimizer;
  * @example `model.compile({ optimizer: km.train.rmsprop(0.001, 0.9, 0.5), loss: 'meanSquaredError' })`
  */
 export function rmsprop(learningRate: Rate, decay = 0.9, momentum = 0, epsilon: number | null = null, centered = false): RMSprop {
-  const signature = 'learningRate, decay, momentum, epsilon, centered';
-  checkCount(arguments.length, 5, 'rmsprop', signature);
-  const named = 'km.optimizers.rmsprop({ learningRate, rho, momentum, epsilon, centered })';
+  const args = positionalArgs('rmsprop', 'learningRate, decay, momentum, epsilon, centered', 'km.optimizers.rmsprop({ learningRate, rho, momentum, epsilon, centered })', arguments.length);
   return new RMSprop({
-    learningRate: positional<Rate>(learningRate, 'learningRate', 'rmsprop', signature, 'number', named),
-    rho: positional<number>(decay, 'decay', 'rmsprop', signature, 'number', named),
-    momentum: positional<number>(momentum, 'momentum', 'rmsprop', signature, 'number', named),
-    epsilon: positional<number>(epsilon ?? BACKEND_EPSILON, 'epsilon', 'rmsprop', signature, 'number', named),
-    centered: positional<boolean>(centered, 'centered', 'rmsprop', signature, 'boolean', named),
+    learningRate: args.rate(learningRate),
+    rho: args.number(decay, 'decay'),
+    momentum: args.number(momentum, 'momentum'),
+    epsilon: args.number(epsilon ?? BACKEND_EPSILON, 'epsilon'),
+    centered: args.boolean(centered, 'centered'),
   });
 }
 
@@ -73,14 +78,12 @@ export function rmsprop(learningRate: Rate, decay = 0.9, momentum = 0, epsilon: 
  * @example `model.compile({ optimizer: km.train.adam(0.01), loss: 'categoricalCrossentropy' })`
  */
 export function adam(learningRate: Rate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon: number | null = null): Adam {
-  const signature = 'learningRate, beta1, beta2, epsilon';
-  checkCount(arguments.length, 4, 'adam', signature);
-  const named = 'km.optimizers.adam({ learningRate, beta1, beta2, epsilon })';
+  const args = positionalArgs('adam', 'learningRate, beta1, beta2, epsilon', 'km.optimizers.adam({ learningRate, beta1, beta2, epsilon })', arguments.length);
   return new Adam({
-    learningRate: positional<Rate>(learningRate, 'learningRate', 'adam', signature, 'number', named),
-    beta1: positional<number>(beta1, 'beta1', 'adam', signature, 'number', named),
-    beta2: positional<number>(beta2, 'beta2', 'adam', signature, 'number', named),
-    epsilon: positional<number>(epsilon ?? BACKEND_EPSILON, 'epsilon', 'adam', signature, 'number', named),
+    learningRate: args.rate(learningRate),
+    beta1: args.number(beta1, 'beta1'),
+    beta2: args.number(beta2, 'beta2'),
+    epsilon: args.number(epsilon ?? BACKEND_EPSILON, 'epsilon'),
   });
 }
 
@@ -91,13 +94,11 @@ export function adam(learningRate: Rate = 0.001, beta1 = 0.9, beta2 = 0.999, eps
  * @example `model.compile({ optimizer: km.train.adadelta(1.0), loss: 'meanSquaredError' })`
  */
 export function adadelta(learningRate: Rate = 0.001, rho = 0.95, epsilon: number | null = null): Adadelta {
-  const signature = 'learningRate, rho, epsilon';
-  checkCount(arguments.length, 3, 'adadelta', signature);
-  const named = 'km.optimizers.adadelta({ learningRate, rho, epsilon })';
+  const args = positionalArgs('adadelta', 'learningRate, rho, epsilon', 'km.optimizers.adadelta({ learningRate, rho, epsilon })', arguments.length);
   return new Adadelta({
-    learningRate: positional<Rate>(learningRate, 'learningRate', 'adadelta', signature, 'number', named),
-    rho: positional<number>(rho, 'rho', 'adadelta', signature, 'number', named),
-    epsilon: positional<number>(epsilon ?? BACKEND_EPSILON, 'epsilon', 'adadelta', signature, 'number', named),
+    learningRate: args.rate(learningRate),
+    rho: args.number(rho, 'rho'),
+    epsilon: args.number(epsilon ?? BACKEND_EPSILON, 'epsilon'),
   });
 }
 
@@ -108,20 +109,18 @@ export function adadelta(learningRate: Rate = 0.001, rho = 0.95, epsilon: number
  * @example `model.compile({ optimizer: km.train.adamax(0.002, 0.9, 0.999, null, 1e-3), loss: 'meanSquaredError' })`
  */
 export function adamax(learningRate: Rate = 0.002, beta1 = 0.9, beta2 = 0.999, epsilon: number | null = null, decay = 0): Adamax {
-  const signature = 'learningRate, beta1, beta2, epsilon, decay';
-  checkCount(arguments.length, 5, 'adamax', signature);
-  const named = 'km.optimizers.adamax({ learningRate, beta1, beta2, epsilon }) with a km.optimizers.schedules.inverseTimeDecay learning rate';
-  const rate = positional<Rate>(learningRate, 'learningRate', 'adamax', signature, 'number', named);
-  const decayRate = positional<number>(decay, 'decay', 'adamax', signature, 'number', named);
+  const args = positionalArgs('adamax', 'learningRate, beta1, beta2, epsilon, decay', 'km.optimizers.adamax({ learningRate, beta1, beta2, epsilon }) with a km.optimizers.schedules.inverseTimeDecay learning rate', arguments.length);
+  const rate = args.rate(learningRate);
+  const decayRate = args.number(decay, 'decay');
   if (rate instanceof LearningRateSchedule && decayRate !== 0) {
     throw new Error(`km.train.adamax: decay applies to a number learning rate, not a schedule. Received: decay=${decayRate} with a ${rate.className} schedule. Put the decay into the schedule, or pass decay 0.`);
   }
   if (!(decayRate >= 0 && Number.isFinite(decayRate))) throw new Error(`km.train.adamax: decay must be a finite number ≥ 0 (0 keeps the learning rate). Received: decay=${decayRate}.`);
   return new Adamax({
     learningRate: decayRate === 0 ? rate : inverseTimeDecay({ initialLearningRate: rate as number, decaySteps: 1, decayRate }),
-    beta1: positional<number>(beta1, 'beta1', 'adamax', signature, 'number', named),
-    beta2: positional<number>(beta2, 'beta2', 'adamax', signature, 'number', named),
-    epsilon: positional<number>(epsilon ?? BACKEND_EPSILON, 'epsilon', 'adamax', signature, 'number', named),
+    beta1: args.number(beta1, 'beta1'),
+    beta2: args.number(beta2, 'beta2'),
+    epsilon: args.number(epsilon ?? BACKEND_EPSILON, 'epsilon'),
   });
 }
 
@@ -131,12 +130,10 @@ export function adamax(learningRate: Rate = 0.002, beta1 = 0.9, beta2 = 0.999, e
  * @example `model.compile({ optimizer: km.train.adagrad(0.1), loss: 'meanSquaredError' })`
  */
 export function adagrad(learningRate: Rate, initialAccumulatorValue = 0.1): Adagrad {
-  const signature = 'learningRate, initialAccumulatorValue';
-  checkCount(arguments.length, 2, 'adagrad', signature);
-  const named = 'km.optimizers.adagrad({ learningRate, initialAccumulatorValue })';
+  const args = positionalArgs('adagrad', 'learningRate, initialAccumulatorValue', 'km.optimizers.adagrad({ learningRate, initialAccumulatorValue })', arguments.length);
   return new Adagrad({
-    learningRate: positional<Rate>(learningRate, 'learningRate', 'adagrad', signature, 'number', named),
-    initialAccumulatorValue: positional<number>(initialAccumulatorValue, 'initialAccumulatorValue', 'adagrad', signature, 'number', named),
+    learningRate: args.rate(learningRate),
+    initialAccumulatorValue: args.number(initialAccumulatorValue, 'initialAccumulatorValue'),
     epsilon: BACKEND_EPSILON,
   });
 }

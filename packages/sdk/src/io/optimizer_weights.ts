@@ -4,6 +4,7 @@ import type { Optimizer } from '../optimizers/optimizer.js';
 import { GRADIENT_ACCUMULATOR } from '../optimizers/gradient_accumulation.js';
 import { slotShape, type StateSlot } from '../optimizers/state_slots.js';
 import { shapeSize } from '../tensor.js';
+import { withSavedWeightNames } from './tfjs_state_names.js';
 import type { NamedWeight } from './weights.js';
 
 /*
@@ -134,12 +135,16 @@ export function restoreOptimizerWeights(optimizer: Optimizer, layers: readonly L
 }
 
 /**
- * Restores the state of `trainable` (the optimizer's layout, in order) and sets aside what `saved`
+ * Restores the state of `trainable` (the optimizer's layout, in order) and sets aside what `given`
  * holds for `frozen`, as {@link restoreOptimizerWeights}. Everything is checked before anything is
  * written: on an error the optimizer keeps its state and `iterations`. A state missing before the
- * first update (`iter` 0, as tfjs saves a fresh optimizer) starts from its initial value.
+ * first update (`iter` 0, as tfjs saves a fresh optimizer) starts from its initial value. A state
+ * that tfjs named after its variable's session-unique name (`base/kernel_1/m`) is read as this
+ * model's (`base/kernel/m`) where it can mean only that one.
  */
-export function restoreStateWeights(optimizer: Optimizer, trainable: readonly StateOwner[], frozen: readonly StateOwner[], backend: Backend, saved: ReadonlyMap<string, NamedWeight>, source: string): void {
+export function restoreStateWeights(optimizer: Optimizer, trainable: readonly StateOwner[], frozen: readonly StateOwner[], backend: Backend, given: ReadonlyMap<string, NamedWeight>, source: string): void {
+  const known = new Set([...stateWeightSpecs(optimizer, trainable), ...setAsideStateSpecs(optimizer, frozen).flatMap(({ states }) => states)].map((s) => s.name));
+  const saved = new Map(withSavedWeightNames([...given.values()], known, source).map((w) => [w.name, w]));
   const iter = saved.get(ITERATIONS);
   if (!iter || iter.values.length !== 1) {
     throw new Error(`${source}: the optimizer weights lack the scalar '${ITERATIONS}' (the number of updates applied). Save the model again with { includeOptimizer: true }.`);

@@ -1,6 +1,7 @@
 import type { Backend } from '../backend/backend.js';
 import { markOptimizerRestored } from '../io/fresh_optimizer.js';
 import { restoreStateWeights, setAsideStateSpecs, stateWeightSpecs, stateWeights, type StateOwner } from '../io/optimizer_weights.js';
+import { withSavedWeightNames } from '../io/tfjs_state_names.js';
 import type { NamedWeight } from '../io/weights.js';
 import { tensor, type Tensor } from '../tensor.js';
 import type { Optimizer } from './optimizer.js';
@@ -97,7 +98,9 @@ export async function readNamedTensors(list: unknown, call: string): Promise<Nam
 /**
  * `optimizer.setWeights(list)`: checks `entries` against the state `getWeights()` lists for
  * `holders` (count, names, shapes, `iter`), then writes them all; on an error nothing changes.
- * `[iter]` alone with `iter` 0 (tfjs' list before its first update) restarts the state.
+ * `[iter]` alone with `iter` 0 (tfjs' list before its first update) restarts the state. A tfjs
+ * name with a session suffix (`base/kernel_1/m`) stands for this model's state (`base/kernel/m`)
+ * where it can mean only that one.
  */
 export function setNamedState(optimizer: Optimizer, backend: Backend | null, holders: StateHolders | null, released: boolean, entries: readonly NamedWeight[], call: string): void {
   if (holders) checkDistinctNames(optimizer, holders, call);
@@ -134,7 +137,8 @@ export function setNamedState(optimizer: Optimizer, backend: Backend | null, hol
   const unambiguous = (holders.frozen ?? []).filter((w) => frozenNames.indexOf(w.name) === frozenNames.lastIndexOf(w.name));
   const frozen = setAsideStateSpecs(optimizer, unambiguous).filter(({ states }) => states.every((state) => !shapes.has(state.name)));
   for (const { states } of frozen) for (const state of states) shapes.set(state.name, state.shape);
-  for (const entry of entries) {
+  const matched = withSavedWeightNames(entries, new Set(shapes.keys()), call);
+  for (const entry of matched) {
     const shape = shapes.get(entry.name);
     if (!shape) {
       throw new Error(
@@ -148,7 +152,7 @@ export function setNamedState(optimizer: Optimizer, backend: Backend | null, hol
     }
     if (!(entry.values instanceof Float32Array)) throw new Error(`${call}: '${entry.name}' is int32; optimizer state is float32.`);
   }
-  const given = new Set(names);
+  const given = new Set(matched.map((e) => e.name));
   const frozenGiven = frozen.filter(({ states }) => states.some((state) => given.has(state.name)));
   for (const { owner, states } of frozenGiven) {
     const missing = states.filter((state) => !given.has(state.name)).map((state) => state.name);
@@ -167,7 +171,7 @@ export function setNamedState(optimizer: Optimizer, backend: Backend | null, hol
     );
   }
   const setAside = [...holders.setAside, ...frozenGiven.map(({ owner }) => owner)];
-  restoreStateWeights(optimizer, holders.laidOut, setAside, backend, new Map(entries.map((e) => [e.name, e])), call);
+  restoreStateWeights(optimizer, holders.laidOut, setAside, backend, new Map(matched.map((e) => [e.name, e])), call);
   if (!restart) markOptimizerRestored(optimizer);
 }
 

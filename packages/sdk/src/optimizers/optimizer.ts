@@ -382,7 +382,9 @@ export abstract class Optimizer {
    * `'iter'` and every state `getWeights()` lists (a frozen layer's too), with the same shapes and
    * finite values, or only `'iter'` at 0 (tfjs' list before its first update), which restarts the
    * state from its initial values. Anything else is an error naming the entry, and leaves the state
-   * as it was.
+   * as it was. A tfjs model made after another with the same layer names lists its state under its
+   * variables' session-unique names (`base/kernel_1/m`): such an entry pairs with the state it can
+   * only mean (`base/kernel/m`), and two entries that would name one state are refused.
    *
    * The optimizer must be laid out for a model first: compile the model with it and build it
    * (`fit`, `predict` or `model.getWeights()`); before that it throws, saying so. The list may also

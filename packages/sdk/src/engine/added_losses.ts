@@ -14,6 +14,8 @@ export interface KnownBuffer {
 export interface AddedTerms {
   readonly terms: readonly BufferId[];
   readonly nodes: readonly number[];
+  /** The node that added each term. */
+  readonly termNodes: readonly number[];
 }
 
 /**
@@ -24,12 +26,14 @@ export class AddedLosses implements AddedTerms {
   #running = -1;
   readonly #terms: BufferId[] = [];
   readonly #nodes: number[] = [];
+  readonly #termNodes: number[] = [];
 
   /** Starts a forward pass: the last pass's terms are dropped. */
   begin(): void {
     this.#running = -1;
     this.#terms.length = 0;
     this.#nodes.length = 0;
+    this.#termNodes.length = 0;
   }
 
   /** Node `index`'s forward runs from now until {@link leave}. */
@@ -49,6 +53,11 @@ export class AddedLosses implements AddedTerms {
   /** The nodes that added a term in the last forward pass. */
   get nodes(): readonly number[] {
     return this.#nodes;
+  }
+
+  /** The node that added each of {@link terms}. */
+  get termNodes(): readonly number[] {
+    return this.#termNodes;
   }
 
   /**
@@ -82,6 +91,7 @@ export class AddedLosses implements AddedTerms {
         );
       }
       this.#terms.push(term);
+      this.#termNodes.push(index);
       if (this.#nodes[this.#nodes.length - 1] !== index) this.#nodes.push(index);
     };
   }

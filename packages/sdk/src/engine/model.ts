@@ -3,6 +3,7 @@ import { backend as activeBackend, ready } from '../backend/registry.js';
 import type { History } from '../callbacks/history.js';
 import type { Layer, Shape, WeightSpec } from '../layers/layer.js';
 import { layerWeights, type LayerWeight } from '../layers/layer_weight.js';
+import { layerLosses } from './layer_losses.js';
 import type { LossName } from '../losses/losses.js';
 import type { Optimizer } from '../optimizers/index.js';
 import { Tensor } from '../tensor.js';
@@ -216,6 +217,25 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
   /** The weights training leaves alone (Keras' `non_trainable_weights`): moving statistics, frozen layers' weights. */
   get nonTrainableWeights(): LayerWeight[] {
     return this.weights.filter((w) => !w.trainable);
+  }
+
+  /**
+   * Keras' `model.losses`: every layer's loss terms (nested models' layers included) as float32
+   * scalar tensors on the host, as {@link Layer.losses} gives them: first the terms the last
+   * training or evaluation batch added (activity penalties, `ctx.addLoss`), layer by layer, then
+   * each regularized trainable weight's penalty from the current weights, layer by layer in weight
+   * order. Their sum is what `fit` and `evaluate` add to a batch's data loss, so the layers of a
+   * nested model's output head this model leaves unused, which training leaves out, are left out
+   * here too. Empty before the model is built. (tfjs' equivalent is `model.calculateLosses()`.)
+   *
+   * @example
+   * ```ts
+   * const penalty = model.losses.reduce((sum, t) => sum + t.dataSync()[0], 0);
+   * ```
+   */
+  get losses(): Tensor<'float32'>[] {
+    this.#lifetime.checkNotDisposed();
+    return layerLosses(this.computedLayers);
   }
 
   /** Every layer's weight specs (name, shape, trainable), layer by layer, nested models' layers included. */

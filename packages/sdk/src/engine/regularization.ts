@@ -5,6 +5,7 @@ import type { Graph } from './graph.js';
 import type { ParamStore } from './params.js';
 import { shapeSize } from '../tensor.js';
 import type { WeightSpec } from '../layers/layer_context.js';
+import type { NodeTerm } from './last_call_losses.js';
 
 /**
  * Σ of the weight penalties of every trainable weight (Keras 3 leaves frozen layers' out); with
@@ -58,9 +59,14 @@ export function activityPenalty(backend: Backend, graph: Graph, plan: BatchPlan,
   return backend.regularize(plan.outputs[index], grad, n, r.l1, r.l2);
 }
 
-/** Every layer's activity penalty on the outputs of the last forward pass, without gradients. */
-export function activityPenalties(backend: Backend, graph: Graph, plan: BatchPlan): Scalar[] {
-  return graph.nodes.map((_, i) => activityPenalty(backend, graph, plan, i, 0)).filter((p): p is Scalar => p !== null);
+/** Every layer's activity penalty on the outputs of the last forward pass, without gradients, with the node of each. */
+export function activityPenalties(backend: Backend, graph: Graph, plan: BatchPlan): NodeTerm[] {
+  const terms: NodeTerm[] = [];
+  for (let node = 0; node < graph.nodes.length; node++) {
+    const value = activityPenalty(backend, graph, plan, node, 0);
+    if (value !== null) terms.push({ node, value });
+  }
+  return terms;
 }
 
 /** Applies every trainable weight's constraint in place, after the optimizer step, but not to the weights the step left `unchanged` (Keras skips those). */

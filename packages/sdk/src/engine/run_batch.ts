@@ -8,6 +8,7 @@ import type { BatchPlan } from './plan.js';
 import { backwardPass, forwardPass, weightsWithoutGradient, type PassContext } from './step.js';
 import { activityPenalties, applyConstraints, regularizationPenalty, withPenalty } from './regularization.js';
 import { readTerms } from './added_losses.js';
+import { recordLastCallLosses, type NodeTerm } from './last_call_losses.js';
 import { metricWeights, outputMask, positionWeights } from './loss_weights.js';
 import { StepMetricBatch } from './step_metric_batch.js';
 import { Accumulator } from './accumulator.js';
@@ -78,6 +79,8 @@ interface BatchRun {
   readonly added: Scalar[];
   /** The nodes that added them. */
   readonly addingLoss: readonly number[];
+  /** The node that added each of {@link added}. */
+  readonly addedBy: readonly number[];
 }
 
 /** Loads one batch, runs the forward pass and each output's loss. */
@@ -89,7 +92,7 @@ function runBatch(target: TrainingTarget, data: Dataset, start: number, count: n
   for (let k = 0; k < data.xs.length; k++) backend.gatherRows(plan.inputs[k], data.xs[k], data.order, start, count, data.xRows[k]);
   for (let k = 0; k < data.ys.length; k++) if (data.yRows[k] > 0) backend.gatherRows(plan.targetsList[k], data.ys[k], data.order, start, count, data.yRows[k]);
   const ctx = passContext(target, plan, training);
-  const { terms, nodes: addingLoss } = forwardPass(ctx);
+  const { terms, nodes: addingLoss, termNodes } = forwardPass(ctx);
   const added = readTerms(backend, terms);
   const lossSums: Scalar[] = [];
   const updates: (void | Promise<void>)[] = [];
@@ -120,7 +123,13 @@ function runBatch(target: TrainingTarget, data: Dataset, start: number, count: n
     const weighted = batch.withWeights(target, plan, metricWeights(target, plan, data, k, count));
     for (const m of weightedMetrics) updates.push(m.update(weighted));
   }
-  return { lossSums, updates, ctx, added, addingLoss };
+  return { lossSums, updates, ctx, added, addingLoss, addedBy: termNodes };
+}
+
+/** The batch's added terms and activity penalties, kept as their layers' last call's for `layer.losses`. */
+function recordAdded(target: TrainingTarget, run: BatchRun, activity: readonly NodeTerm[]): void {
+  const terms = run.added.length === 0 ? activity : [...run.added.map((value, k) => ({ node: run.addedBy[k], value })), ...activity];
+  recordLastCallLosses(target.graph, terms);
 }
 
 /**
@@ -129,8 +138,11 @@ function runBatch(target: TrainingTarget, data: Dataset, start: number, count: n
  * so a step on the wasm backend makes no promise.
  */
 export function trainBatch(target: TrainingTarget, data: Dataset, start: number, count: number, acc: Accumulator): void | Promise<void> {
-  const { lossSums, updates, ctx, added, addingLoss } = runBatch(target, data, start, count, true);
-  const activity = backwardPass(ctx);
+  const run = runBatch(target, data, start, count, true);
+  const { lossSums, updates, ctx, added, addingLoss } = run;
+  const activityTerms = backwardPass(ctx);
+  recordAdded(target, run, activityTerms);
+  const activity = activityTerms.map((t) => t.value);
   const weightPenalties = regularizationPenalty(target.backend, target.graph, target.params, true);
   const unchanged = weightsLeftUnchanged(target, addingLoss);
   target.optimizer.apply(target.params.params, target.params.grads, unchanged);
@@ -141,8 +153,11 @@ export function trainBatch(target: TrainingTarget, data: Dataset, start: number,
 
 /** Adds the loss and metrics of samples `[start, start + count)` of `data` to `acc`, without training. */
 export function evaluateBatch(target: TrainingTarget, data: Dataset, start: number, count: number, acc: Accumulator): void | Promise<void> {
-  const { lossSums, updates, ctx, added } = runBatch(target, data, start, count, false);
-  const penalty = [...added, ...activityPenalties(target.backend, target.graph, ctx.plan), ...regularizationPenalty(target.backend, target.graph, target.params, false)];
+  const run = runBatch(target, data, start, count, false);
+  const { lossSums, updates, ctx, added } = run;
+  const activity = activityPenalties(target.backend, target.graph, ctx.plan);
+  recordAdded(target, run, activity);
+  const penalty = [...added, ...activity.map((t) => t.value), ...regularizationPenalty(target.backend, target.graph, target.params, false)];
   return acc.add(lossSums, withPenalty(0, penalty, count), count, updates);
 }
 

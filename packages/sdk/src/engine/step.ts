@@ -1,5 +1,6 @@
 import type { Backend, Scalar } from '../backend/backend.js';
 import { activityPenalty } from './regularization.js';
+import type { NodeTerm } from './last_call_losses.js';
 import { AddedLosses, type AddedTerms, type KnownBuffer } from './added_losses.js';
 import { explicitMaskInputs, inboundShape, inboundTensor, inputCount, outputShapesOf, type Graph } from './graph.js';
 import type { ParamStore } from './params.js';
@@ -141,9 +142,9 @@ export function forwardPass(ctx: PassContext): AddedTerms {
  * penalties, whose gradients it adds to each regularized layer's output gradient before that
  * layer's backward runs. A node with no trainable weight at or before it is skipped.
  */
-export function backwardPass(ctx: PassContext): Scalar[] {
+export function backwardPass(ctx: PassContext): NodeTerm[] {
   const { backend, plan } = ctx;
-  const penalties: Scalar[] = [];
+  const penalties: NodeTerm[] = [];
   const { backward } = nodeContexts(ctx);
   for (const { id, length } of plan.unreadGrads) backend.fill(id, length, 0);
   for (let i = ctx.graph.nodes.length - 1; i >= 0; i--) {
@@ -151,7 +152,7 @@ export function backwardPass(ctx: PassContext): Scalar[] {
     const node = ctx.graph.nodes[i];
     const routes = plan.gradRoutes[i];
     const penalty = activityPenalty(backend, ctx.graph, plan, i, plan.grads[i]);
-    if (penalty !== null) penalties.push(penalty);
+    if (penalty !== null) penalties.push({ node: i, value: penalty });
     if (!plan.backwardNeeded[i]) continue;
     node.layer.backward((backward[i] ??= backwardContext(ctx, i)));
     const scratch = plan.weightGradScratch[i];

@@ -7,6 +7,7 @@ import { weightOrder } from '../engine/params.js';
 import { sameShape, Tensor } from '../tensor.js';
 import { applyConcrete, releaseApplied, symbolicTraining, type LayerApplyArgs } from '../engine/concrete_apply.js';
 import { explicitMasks } from '../engine/explicit_mask_option.js';
+import { layerLosses } from '../engine/layer_losses.js';
 import { keywordTensors } from '../engine/keyword_inputs.js';
 import type { Backend, BufferId } from '../backend/backend.js';
 import type { BackwardContext, ForwardContext, WeightSpec } from './layer_context.js';
@@ -173,6 +174,25 @@ export abstract class Layer {
   /** The weights training leaves alone (Keras' `non_trainable_weights`): moving statistics, or all of a frozen layer's. */
   get nonTrainableWeights(): LayerWeight[] {
     return this.weights.filter((w) => !w.trainable);
+  }
+
+  /**
+   * Keras' `layer.losses`: the layer's loss terms as float32 scalar tensors (shape `[]`), read to
+   * the host. First the terms its last training or evaluation batch added (its activity penalty,
+   * and the terms its `forward` gave `ctx.addLoss`; none before the first batch, none from `predict`
+   * or `apply`), then, in weight order, l1·Σ|w| + l2·Σw² of each trainable weight that has a
+   * regularizer, computed from the current weights. Each is what training adds to that batch's
+   * mean loss. Empty before the layer is built. Unlike tfjs' `layer.losses` (functions), these are values.
+   *
+   * @example
+   * ```ts
+   * const dense = km.layers.dense({ units: 4, kernelRegularizer: km.regularizers.l2(0.01) });
+   * const model = km.sequential([km.layers.dense({ units: 8, inputShape: [3] }), dense]);
+   * const [penalty] = dense.losses; // 0.01 * Σ kernel²
+   * ```
+   */
+  get losses(): Tensor<'float32'>[] {
+    return layerLosses([this]);
   }
 
   /**

@@ -356,6 +356,26 @@ describe('km.callbacks.tensorBoard', () => {
     expect(histograms.find((h) => h.tag === 'first/bias/histogram')!.rows[29]).toEqual([1, 1, 3]);
   });
 
+  it("prefixes a nested model's name to the tags two weights would share, and leaves the others as Keras writes them", async () => {
+    const encoder = (name: string, bias: number) => km.sequential({ name, layers: [km.layers.dense({ name: 'head', units: 3, inputShape: [2], biasInitializer: km.initializers.constant({ value: bias }) })] });
+    const [a, b] = [encoder('enc_a', 1), encoder('enc_b', 2)];
+    const input = km.input({ shape: [2] });
+    const joined = km.layers.concatenate().apply([a.apply(input), b.apply(input)] as km.SymbolicTensor[]);
+    // A layer of the outer model named like the encoders' layer: its own weights keep their tags.
+    const head = km.layers.dense({ name: 'head', units: 1 });
+    const model = km.model({ inputs: input, outputs: head.apply(joined) as km.SymbolicTensor });
+    model.compile({ optimizer: km.optimizers.sgd({ learningRate: 0 }), loss: 'meanSquaredError' });
+    const logDir = join(dir, 'shared-names');
+    await model.fit(km.tensor(X), km.tensor(Y), { epochs: 1, verbose: 0, callbacks: [km.callbacks.tensorBoard(logDir, { histogramFreq: 1 })] });
+    const histograms = (await eventsIn(join(logDir, 'train'))).flatMap((e) => e.histograms ?? []);
+    const tags = histograms.map((h) => h.tag);
+    expect(tags).toEqual(['enc_a/head/kernel', 'enc_a/head/bias', 'enc_b/head/kernel', 'enc_b/head/bias', 'head/kernel', 'head/bias'].map((w) => `${w}/histogram`));
+    expect(new Set(tags).size).toBe(tags.length);
+    // Each tag holds its own weight's values: the encoders' biases (1 and 2, unchanged at learning rate 0).
+    expect(histograms.find((h) => h.tag === 'enc_a/head/bias/histogram')!.rows[29]).toEqual([1, 1, 3]);
+    expect(histograms.find((h) => h.tag === 'enc_b/head/bias/histogram')!.rows[29]).toEqual([2, 2, 3]);
+  });
+
   it('starts new files for each fit, and evaluate writes its values to the validation run', async () => {
     const logDir = join(dir, 'refit');
     const model = tinyModel();

@@ -17,7 +17,9 @@ export interface TensorBoardArgs {
    * multiple of it (0, n, 2n, ...), writes a histogram of each weight of each of `model.layers`
    * to the `train` run, tagged `<weight name>/histogram` (`dense/kernel/histogram`) at step = the
    * epoch index, with TensorFlow's 30 buckets; TensorBoard shows them under Histograms and
-   * Distributions. 0 (the default) writes none.
+   * Distributions. Where weights of two nested models share a name (each has a layer `head`), their
+   * tags start with the nested model's name (`enc_a/head/kernel/histogram`), so each shows. 0 (the
+   * default) writes none.
    */
   histogramFreq?: number;
 }
@@ -129,13 +131,14 @@ export class TensorBoard extends Callback {
     for (const [name, value] of Object.entries(logs)) if (!BATCH_COUNTS.has(name)) writer.scalar(`batch_${name}`, value, this.#batches);
   }
 
-  /** Keras' `_log_weights`: layer by layer, each weight in `layer.weights` order, ':' made '_' in tags as Keras does. */
+  /** Keras' `_log_weights`: layer by layer, each weight in `layer.weights` order, tagged as {@link histogramTags} says. */
   async #writeHistograms(epoch: number): Promise<void> {
     const writer = await this.#writer('train');
-    for (const layer of this.model.layers) {
-      const names = layer.weights.map((w) => w.name);
+    const layers = this.model.layers;
+    const tags = histogramTags(layers.map((layer) => ({ layer: layer.name, weights: layer.weights.map((w) => w.name) })));
+    for (const [l, layer] of layers.entries()) {
       const values = layer.getWeights();
-      for (let i = 0; i < names.length; i++) writer.histogram(`${names[i]!.replaceAll(':', '_')}/histogram`, await values[i]!.data(), epoch);
+      for (let i = 0; i < values.length; i++) writer.histogram(tags[l]![i]!, await values[i]!.data(), epoch);
     }
     await writer.flush();
   }
@@ -163,4 +166,20 @@ export class TensorBoard extends Callback {
 /** A received value for an error message: strings quoted, numbers as written (NaN stays NaN). */
 function quote(value: unknown): string {
   return typeof value === 'string' ? `'${value}'` : typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value);
+}
+
+/**
+ * Each weight's histogram tag, `<weight name>/histogram` with ':' made '_' as Keras does. A tag two
+ * weights would share (two nested models each holding a layer `head`) is prefixed with the name of
+ * the nested model holding the weight (`enc_a/head/kernel/histogram`), since TensorBoard shows one
+ * histogram per tag and step; a layer's own weight, already named after it, keeps its tag.
+ */
+function histogramTags(layers: readonly { layer: string; weights: readonly string[] }[]): string[][] {
+  const plain = layers.map(({ weights }) => weights.map((w) => w.replaceAll(':', '_')));
+  const counts = new Map<string, number>();
+  for (const name of plain.flat()) counts.set(name, (counts.get(name) ?? 0) + 1);
+  return plain.map((names, l) => {
+    const owner = layers[l]!.layer;
+    return names.map((name) => `${counts.get(name)! > 1 && !name.startsWith(`${owner}/`) ? `${owner}/` : ''}${name}/histogram`);
+  });
 }

@@ -25,7 +25,8 @@ export interface ModelApplyArgs {
   /**
    * The mask of each model input, as if the input carried it (Keras' `model(x, mask=m)`, tfjs'
    * `apply(x, { mask })`): one value per step, `[steps]` per sample for an input `[steps, features]`,
-   * 1 to keep a step and 0 to mask it. The layers reading the input see it as they would a mask made
+   * 1 to keep a step and 0 to mask it (an int32 mask keeps each step whose value is nonzero, as Keras
+   * casts a mask to bool). The layers reading the input see it as they would a mask made
    * by `km.layers.masking()` before them: a recurrent layer skips the masked steps, a layer with
    * returnSequences passes it on to the losses and metrics, and a layer that takes no mask refuses
    * it. One tensor for a one-input model; a list with an entry per input, null for one given none,
@@ -80,11 +81,13 @@ export function modelInputMasks<T extends SymbolicTensor | Tensor>(model: string
         `${where}: ${which} has shape ${format(shape)}, but input '${inputNames[k]}' has shape ${format(onData ? (inputs[k] as Tensor).shape : input)}, so its mask needs shape ${format(expected)}: one value per step${onData ? ' of each sample' : ''}, 1 to keep it and 0 to mask it.`,
       );
     }
-    if (onData && (m as Tensor).dtype !== 'float32') {
-      throw new Error(`${where} reads a mask as float32 0/1 values, but ${which} is an ${(m as Tensor).dtype} tensor. Convert it: km.tensor(Float32Array.from(mask.dataSync()), mask.shape).`);
-    }
   });
-  return given.some((m) => m !== null) ? (given as (T | null)[]) : null;
+  return given.some((m) => m !== null) ? (given.map((m) => (m instanceof Tensor && m.dtype === 'int32' ? keptSteps(m) : m)) as (T | null)[]) : null;
+}
+
+/** An int32 mask as the float32 0/1 mask the model reads: any nonzero value keeps its step, as Keras' cast to bool does. */
+function keptSteps(mask: Tensor): Tensor<'float32'> {
+  return new Tensor(Float32Array.from(mask.dataSync(), (v) => (v !== 0 ? 1 : 0)), mask.shape, 'float32');
 }
 
 /**

@@ -113,6 +113,15 @@ export async function stateWeights(optimizer: Optimizer, trainable: readonly Sta
   return out;
 }
 
+/**
+ * The frozen weights of `layers` whose set-aside state {@link optimizerWeights} writes (after each
+ * state's trainable ones, where tfjs, reading by position, does not look for it).
+ */
+export function frozenWeightsWithState(optimizer: Optimizer, layers: readonly Layer[]): string[] {
+  const slots = slotsOf(optimizer);
+  return frozenWeights(layers).filter((w) => slots.some((s) => setAsideSource(optimizer, s, w) !== null)).map((w) => w.name);
+}
+
 /** The names and shapes {@link stateWeights} gives for `trainable` and `frozen`, in its order (`iter` first), read from no buffer. */
 export function stateWeightSpecs(optimizer: Optimizer, trainable: readonly StateOwner[], frozen: readonly StateOwner[] = []): { name: string; shape: number[] }[] {
   const spec = (s: StateSlot, w: StateOwner) => ({ name: stateName(s, w), shape: savedShape(s, w) });

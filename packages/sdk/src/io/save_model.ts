@@ -2,7 +2,7 @@ import { backend, ready } from '../backend/registry.js';
 import type { LayersModel } from '../engine/model.js';
 import { weightOrder } from '../engine/params.js';
 import { modelTopologyOf } from './model_topology.js';
-import { optimizerWeights } from './optimizer_weights.js';
+import { frozenWeightsWithState, optimizerWeights } from './optimizer_weights.js';
 import { checkDistinctWeightNames } from './repeated_weight_names.js';
 import { handlerFor } from './router.js';
 import { trainingConfigOf } from './training_config.js';
@@ -80,7 +80,30 @@ function savableTrainingConfig(model: LayersModel, config: SaveConfig): Training
 export async function saveModel(model: LayersModel, destination: string | IOHandler, config: SaveConfig = {}): Promise<SaveResult> {
   checkOptions(config, optionNames<SaveConfig>({ includeOptimizer: true }), 'save');
   const handler = await handlerFor(destination, 'save');
-  return handler.save!(await modelArtifacts(model, config));
+  const artifacts = await modelArtifacts(model, config);
+  if (config.includeOptimizer) warnSetAsideState(model);
+  return handler.save!(artifacts);
+}
+
+/** The models warned about by {@link warnSetAsideState}, so that a checkpoint every epoch warns once. */
+const warnedSetAside = new WeakSet<LayersModel>();
+
+/**
+ * Warns, once per model, when the file holds optimizer state set aside for frozen weights: kerasm
+ * reloads it by name, but tfjs 4.22 pairs optimizer state with the variables it trains by position,
+ * so a tfjs model that unfreezes them after loading reads other weights' state. No order serves
+ * tfjs both while they are frozen and after, so the file keeps kerasm's and says so.
+ */
+function warnSetAsideState(model: LayersModel): void {
+  if (warnedSetAside.has(model)) return;
+  const frozen = frozenWeightsWithState(model.optimizer!, model.computedLayers);
+  if (frozen.length === 0) return;
+  warnedSetAside.add(model);
+  console.warn(
+    `Model '${model.name}' is saved with the optimizer state kept for its frozen weights (${frozen.map((n) => `'${n}'`).join(', ')}), after the trainable weights' state. ` +
+      'kerasm reloads it by name, but tfjs 4.22 reads optimizer state by position: a tfjs model loading this file that unfreezes those layers and compiles again gives them other weights\' moments (or fails on a shape mismatch). ' +
+      'For a file tfjs will train, save after unfreezing the layers (their state then comes in tfjs\' order), or save without includeOptimizer.',
+  );
 }
 
 /**

@@ -83,4 +83,25 @@ describe('km.layers.randomWidth refusals', () => {
     expect(() => km.layers.randomWidth({ factor: 0.1 }).apply(km.zeros([4, 3]))).toThrow(/images must be \[batch, height, width, channels\] or one image \[height, width, channels\]\. Received shape \[4, 3\]/);
     expect(() => km.layers.randomWidth({ factor: [-1, -1] }).apply(km.zeros([1, 2, 3, 1]))).toThrow(/makes the width 3 round to 0\. Raise factor's lower bound/);
   });
+
+  it('a width that would round to 0: suggests a factor [lower ≤ upper] that the layer takes and that keeps a pixel', () => {
+    // Every draw of the first three rounds to 0 (the upper bound is raised too); seed 7's first draw of the last does.
+    const cases: [[number, number], number, number][] = [[[-1, -1], 3, 1], [[-0.99, -0.9], 2, 1], [[-1, -0.98], 20, 1], [[-1, -0.5], 4, 7]];
+    for (const [factor, width, seed] of cases) {
+      const images = km.zeros([1, 2, width, 1]);
+      let message = '';
+      try {
+        km.layers.randomWidth({ factor, seed }).apply(images);
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      const suggested = /e\.g\. factor: \[(-?[\d.]+), (-?[\d.]+)\]\.$/.exec(message);
+      expect(suggested, message).not.toBeNull();
+      const [lower, upper] = [Number(suggested![1]), Number(suggested![2])];
+      expect(lower).toBeLessThanOrEqual(upper);
+      expect(upper).toBe(Math.max(lower, factor[1]));
+      expect(lower).toBeGreaterThan(-1 + 0.5 / width);
+      for (const seed of [1, 2, 3]) expect(km.layers.randomWidth({ factor: [lower, upper], seed }).apply(images).shape[2]).toBeGreaterThanOrEqual(1);
+    }
+  });
 });

@@ -119,7 +119,8 @@ export class RandomWidth extends Layer {
     const drawn = Math.fround(this.#random.generator.uniform(1 + this.#lower, 1 + this.#upper));
     const newWidth = Math.round(drawn * width);
     if (newWidth < 1) {
-      throw new Error(`${where}: the drawn factor ${drawn} makes the width ${width} round to 0. Raise factor's lower bound above −1 + 0.5/width, e.g. factor: [${-1 + Math.ceil((0.5 / width) * 100) / 100}, ${this.#upper}].`);
+      const [lower, upper] = widthKeepingFactor(width, this.#upper);
+      throw new Error(`${where}: the drawn factor ${drawn} makes the width ${width} round to 0. Raise factor's lower bound above −1 + 0.5/width, e.g. factor: [${lower}, ${upper}].`);
     }
     const shape = [...images.shape];
     shape[images.rank - 2] = newWidth;
@@ -129,6 +130,15 @@ export class RandomWidth extends Layer {
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), factor: this.factor, interpolation: this.interpolation, seed: this.seed ?? null };
   }
+}
+
+/**
+ * A factor `[lower, upper]` whose every draw keeps `width` at least 1 pixel: lower the nearest
+ * hundredth strictly above −1 + 0.5/width, upper the given one raised to it where it is below.
+ */
+function widthKeepingFactor(width: number, upper: number): [number, number] {
+  const lower = Number((-1 + Math.floor((0.5 / width) * 100) / 100 + 0.01).toFixed(2));
+  return [lower, Math.max(lower, upper)];
 }
 
 /**

@@ -110,11 +110,11 @@ describe('ctx.addLoss called several times in one forward', () => {
   });
 });
 
-/** SquareSumLoss declaring that it couples its batch's samples, so TimeDistributed runs it once per step in training. */
+/** SquareSumLoss declaring that it adds losses, so TimeDistributed runs it once per step. */
 class SteppedSquareSum extends SquareSumLoss {
   forwards = 0;
 
-  override get couplesSamples(): boolean {
+  override get addsLosses(): boolean {
     return true;
   }
 
@@ -127,20 +127,21 @@ class SteppedSquareSum extends SquareSumLoss {
 describe('ctx.addLoss in a layer that TimeDistributed runs once per step', () => {
   const sequences = km.tensor(Array.from({ length: BATCH * STEPS * IN }, () => random.uniform(-1, 1)), [BATCH, STEPS, IN]);
 
-  function model(penalty: km.layers.Layer): km.LayersModel {
+  /** The penalty runs under TimeDistributed, or, where `stepped` is false, once on the whole [batch, steps, hidden] activations. */
+  function model(penalty: km.layers.Layer, stepped = true): km.LayersModel {
     km.utils.setRandomSeed(9);
     const input = km.input({ shape: [STEPS, IN] });
     const hidden = km.layers.timeDistributed({ layer: km.layers.dense({ units: HIDDEN }) }).apply(input) as km.SymbolicTensor;
-    const penalized = km.layers.timeDistributed({ layer: penalty }).apply(hidden) as km.SymbolicTensor;
+    const penalized = (stepped ? km.layers.timeDistributed({ layer: penalty }) : penalty).apply(hidden) as km.SymbolicTensor;
     const output = km.layers.dense({ units: OUT }).apply(km.layers.flatten().apply(penalized) as km.SymbolicTensor) as km.SymbolicTensor;
     const built = km.model({ inputs: input, outputs: output });
     built.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.1 }), loss: 'meanSquaredError' });
     return built;
   }
 
-  it("adds every step's term to fit's loss: the one term of a single pass over all steps", async () => {
+  it("adds every step's term to fit's loss: a term summed over the batch, the one term of all steps at once", async () => {
     const stepped = new SteppedSquareSum({ rate: RATES[0] });
-    const [perStep, onePass] = [model(stepped), model(new SquareSumLoss({ rate: RATES[0] }))];
+    const [perStep, onePass] = [model(stepped), model(new SquareSumLoss({ rate: RATES[0] }), false)];
     const fit = async (m: km.LayersModel) => (await m.fit(sequences, y, { epochs: 2, batchSize: BATCH, shuffle: false, verbose: 0 })).history.loss;
     const [a, b] = [await fit(perStep), await fit(onePass)];
     expect(stepped.forwards).toBe(2 * STEPS); // one forward per step and batch: STEPS addLoss calls per pass

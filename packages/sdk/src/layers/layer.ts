@@ -527,6 +527,16 @@ export abstract class Layer {
   }
 
   /**
+   * Whether the layer's `forward` adds loss terms with `ctx.addLoss`, so TimeDistributed runs it
+   * once per step, each step on its batch of samples, in every mode, as Keras 3 calls its layer once
+   * per step and sums the terms (a term averaged over the batch then counts each step's mean). A
+   * layer under TimeDistributed that adds a term without declaring it is refused at its first call.
+   */
+  get addsLosses(): boolean {
+    return false;
+  }
+
+  /**
    * Whether the layer reads the masks of several inputs itself (MultiHeadAttention: the value's and
    * key's), so they need no merging; what it passes on is its first input's mask.
    */

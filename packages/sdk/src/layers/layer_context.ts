@@ -55,7 +55,8 @@ export interface ForwardContext {
    * report, in training and evaluation alike). Several calls in one `forward` add several terms,
    * summed as Keras sums a layer's `add_loss` calls; each needs a float of its own in
    * `ctx.workspace`, since the engine reads them after `forward` returns. Never call it from
-   * `backward`. kerasm has no automatic differentiation, so
+   * `backward`. A layer that adds terms declares `Layer.addsLosses` so that TimeDistributed runs it
+   * once per step, as Keras 3 does. kerasm has no automatic differentiation, so
    * the engine adds only the value: the layer's `backward` adds the term's gradient into
    * `ctx.inputGrads` itself (and into `ctx.weightGrads` if the term reads its weights), at the scale
    * of the term as added (the gradient of a mean over the batch is divided by `ctx.batch`).

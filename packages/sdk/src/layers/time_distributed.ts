@@ -16,7 +16,8 @@ export type TimeDistributedArgs = WrapperArgs;
  * layer simply runs (and is planned) for `batch·steps` rows; its weights are the wrapper's, saved
  * as `time_distributed/kernel` as TensorFlow.js names them. A layer that couples the samples of a
  * batch in training (`couplesSamples`: BatchNormalization) runs once per step then, as tfjs' loop
- * over the steps does (see {@link StepLoop}).
+ * over the steps does (see {@link StepLoop}), and a layer that adds loss terms (`addsLosses`) runs
+ * once per step in every mode, as Keras 3 calls it, so each step adds its own terms.
  *
  * @example
  * ```ts
@@ -33,8 +34,16 @@ export type TimeDistributedArgs = WrapperArgs;
 export class TimeDistributed extends Wrapper {
   readonly className = 'TimeDistributed';
   #steps = 0;
-  /** For a layer that couples the samples of a batch in training: runs it once per step then. */
+  /** For a layer that couples the samples of a batch in training, or adds loss terms: runs it once per step then. */
   #loop: StepLoop | null = null;
+  /** The one-pass path's `ctx.addLoss`: a layer adding terms there has not declared `addsLosses`. */
+  readonly #refuseLoss = (): never => {
+    throw new Error(
+      `${this.where}: its layer '${this.layer.name}' added a loss term (ctx.addLoss) but does not declare addsLosses, so TimeDistributed ran it once on all batch·steps rows, ` +
+        "where Keras 3 runs it once per step on the batch's samples and sums the steps' terms (a term averaged over the batch would come out divided by the number of steps). " +
+        "Declare it in the layer's class: override get addsLosses(): boolean { return true; }",
+    );
+  };
 
   constructor(args: TimeDistributedArgs) {
     super(args, 'TimeDistributed');
@@ -59,7 +68,7 @@ export class TimeDistributed extends Wrapper {
     this.#steps = shape[0];
     this.layer.ensureBuilt([shape.slice(1)]);
     const size = (dims: Shape) => dims.reduce((a, b) => a * b, 1);
-    this.#loop = this.layer.couplesSamples ? new StepLoop(this.layer, this.#steps, size(shape.slice(1)), size(this.layer.computeOutputShape([shape.slice(1)]))) : null;
+    this.#loop = this.layer.couplesSamples || this.layer.addsLosses ? new StepLoop(this.layer, this.#steps, size(shape.slice(1)), size(this.layer.computeOutputShape([shape.slice(1)]))) : null;
     this.addInnerWeights(this.layer, '');
   }
 
@@ -85,6 +94,10 @@ export class TimeDistributed extends Wrapper {
     return this.layer.activityRegularizer;
   }
 
+  override get addsLosses(): boolean {
+    return this.layer.addsLosses;
+  }
+
   // Each step runs alone, so a padded sequence's mask passes through; the inner layer, which sees
   // batch·steps rows of its own, never reads it.
   override get supportsMasking(): boolean {
@@ -92,13 +105,18 @@ export class TimeDistributed extends Wrapper {
   }
 
   forward(ctx: ForwardContext): void {
-    if (this.#loop && ctx.training) this.#loop.forward(ctx, ctx.batch);
-    else this.layer.forward({ ...ctx, batch: ctx.batch * this.#steps, workspace: this.#onePassWorkspace(ctx), inputMask: 0, inputMasks: [] });
+    if (this.#perStep(ctx)) this.#loop!.forward(ctx, ctx.batch);
+    else this.layer.forward({ ...ctx, batch: ctx.batch * this.#steps, workspace: this.#onePassWorkspace(ctx), inputMask: 0, inputMasks: [], addLoss: this.#refuseLoss });
   }
 
   backward(ctx: BackwardContext): void {
-    if (this.#loop && ctx.training) this.#loop.backward(ctx, ctx.batch);
+    if (this.#perStep(ctx)) this.#loop!.backward(ctx, ctx.batch);
     else this.layer.backward({ ...ctx, batch: ctx.batch * this.#steps, workspace: this.#onePassWorkspace(ctx), inputMask: 0, inputMasks: [] });
+  }
+
+  // Loss terms are per step in every mode, so fit, evaluate and predict run the layer alike; coupled samples only in training.
+  #perStep(ctx: ForwardContext): boolean {
+    return this.#loop !== null && (this.layer.addsLosses || !!ctx.training);
   }
 
   #onePassWorkspace(ctx: ForwardContext): BufferId {

@@ -5,6 +5,7 @@ import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
 import { adaptBatches } from './normalization_statistics.js';
 import { registerLayer } from './registry.js';
+import { toCamelCase } from '../io/keras_names.js';
 import { IndexOutput, LOOKUP_OUTPUT_MODES, type IndexOutputMode, type IndexSpace } from './index_output.js';
 import { mapValues, MATCHING_SCRATCH } from './value_matching.js';
 import { checkAdaptableVocabulary, checkNumOovIndices, checkOovHashing, countTokens, frequentTokens } from './vocabulary.js';
@@ -12,14 +13,17 @@ import { readVocabularyFile } from './vocabulary_file.js';
 
 /** Options of {@link IntegerLookup}, with Keras 3's defaults. */
 export interface IntegerLookupArgs extends LayerArgs {
-  /** The tokens (whole numbers) to index, in order; or, in Node.js, the path of a text file with one a line; or learn them with `adapt`. */
+  /**
+   * The tokens (whole numbers) to index, in order (optionally after the special tokens, as
+   * getVocabulary lists them); or, in Node.js, the path of a text file with one a line; or learn them with `adapt`.
+   */
   vocabulary?: readonly number[] | string | null;
   /** The largest vocabulary `adapt` keeps, counting the mask and out-of-vocabulary indices. */
   maxTokens?: number | null;
   /**
    * How many indices the out-of-vocabulary tokens get (default 1): 0 refuses unknown tokens, and
    * n > 1 gives an unknown token t the OOV index floormod(t, n), as Keras does (this runs on the
-   * host, like Hashing: one read back per batch).
+   * host, like Hashing: one read back per batch). At most 2^24, where float32 indices stop being exact.
    */
   numOovIndices?: number;
   /** A token that means padding, given index 0 (default null: none). */
@@ -44,6 +48,8 @@ export interface IntegerLookupArgs extends LayerArgs {
 // kerasm's batch buffers are float32, which hold every whole number up to 2^24 exactly and not all beyond.
 const LIMIT = 2 ** 24;
 const exact = (v: number) => Number.isInteger(v) && Math.abs(v) <= LIMIT;
+// The dtypes a Keras config may give an IntegerLookup (its output dtype), dropped by fromConfig.
+const CONFIG_DTYPES: ReadonlySet<string> = new Set(['int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'float32']);
 
 /**
  * Keras' IntegerLookup: maps whole-number tokens to contiguous indices through a vocabulary, with
@@ -84,6 +90,8 @@ export class IntegerLookup extends Layer {
   readonly #where: string;
   #vocabulary: number[] | null = null;
   #idf: number[] | null = null;
+  // Idf weights given for the special indices (a vocabulary set with its special tokens); else their mean.
+  #specialIdf: number[] | null = null;
   // Given (the vocabulary option, a config's, or setVocabulary) rather than learned: adapt is refused, as Keras does.
   #given = false;
   #perSample = 0;
@@ -119,6 +127,30 @@ export class IntegerLookup extends Layer {
     if (args.vocabulary != null) this.setVocabulary(args.vocabulary, args.idfWeights ?? undefined);
   }
 
+  /**
+   * Makes an IntegerLookup from {@link getConfig}'s output, or from Keras 3's `get_config()`
+   * (snake_case keys such as `num_oov_indices`). Keras' `dtype` (its output dtype: 'int64' for
+   * outputMode 'int', 'float32' for the encodings; any integer dtype, also as a DTypePolicy) is
+   * dropped, since the indices are whole float32 numbers here; so are `vocabulary_size` and
+   * `vocabulary_dtype` ('int64', the only one Keras takes).
+   * @example `const lookup = km.layers.IntegerLookup.fromConfig({ vocabulary: [12, 36], num_oov_indices: 2, dtype: 'int64' });`
+   */
+  static fromConfig(config: Record<string, unknown>): IntegerLookup {
+    const where = 'IntegerLookup config';
+    checkOovHashing(config, true, where);
+    const options: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(config)) options[toCamelCase(key)] = value;
+    const { oovMethod: _method, salt: _salt, vocabularySize: _size, vocabularyDtype, dtype, ...args } = options;
+    if (vocabularyDtype != null && vocabularyDtype !== 'int64') {
+      throw new Error(`${where}: vocabulary_dtype must be 'int64', the only one Keras' IntegerLookup takes. Received: vocabulary_dtype=${JSON.stringify(vocabularyDtype)}. Remove it or set it to 'int64'.`);
+    }
+    const dtypeName = typeof dtype === 'object' && dtype !== null ? (dtype as { config?: { name?: unknown } }).config?.name : dtype;
+    if (dtype != null && !CONFIG_DTYPES.has(dtypeName as string)) {
+      throw new Error(`${where}: dtype must be one Keras saves for IntegerLookup: an integer dtype ('int64' for outputMode 'int') or 'float32' (the encodings); kerasm outputs the indices as whole float32 numbers either way. Received: dtype=${JSON.stringify(dtype)?.slice(0, 200)}. Remove dtype.`);
+    }
+    return new IntegerLookup(args as IntegerLookupArgs);
+  }
+
   // As Keras: the mask token has index 0 in 'int' mode only; encodings leave it out.
   #tokenStart(): number {
     return (this.maskToken === null || this.outputMode !== 'int' ? 0 : 1) + this.numOovIndices;
@@ -126,14 +158,15 @@ export class IntegerLookup extends Layer {
 
   /**
    * Replaces the vocabulary (tokens to index in order, without the mask and out-of-vocabulary
-   * tokens), or (in Node.js) reads it from the text file at a path, one whole number a line.
+   * tokens or with them first, as {@link getVocabulary} lists them: Keras drops them then), or (in
+   * Node.js) reads it from the text file at a path, one whole number a line.
    *
    * @example
    * ```ts
    * lookup.setVocabulary([12, 7, 40]); // 12 → 1, 7 → 2, 40 → 3, anything else → 0
    * ```
-   * With outputMode 'tf_idf', `idfWeights` gives each token's inverse document frequency. The
-   * layer then refuses `adapt`, as Keras does.
+   * With outputMode 'tf_idf', `idfWeights` gives each token's inverse document frequency (with the
+   * special tokens' own first when the vocabulary lists them). The layer then refuses `adapt`, as Keras does.
    */
   setVocabulary(vocabulary: readonly number[] | string, idfWeights?: readonly number[]): void {
     const where = this.#where;
@@ -144,26 +177,33 @@ export class IntegerLookup extends Layer {
     if (!Array.isArray(vocabulary) || !vocabulary.every(exact)) {
       throw new Error(`${where}: vocabulary must be a list of whole numbers from -2^24 to 2^24 (what float32 batches hold exactly). Received: vocabulary=${JSON.stringify(vocabulary)?.slice(0, 200)}.`);
     }
+    // As Keras: leading special tokens (the mask token, then the OOV token once per OOV index) are dropped.
+    const special = this.#specialTokens();
+    const withSpecial = special.length > 0 && special.every((t, i) => vocabulary[i] === t);
+    const tokens = withSpecial ? vocabulary.slice(special.length) : [...vocabulary];
     const seen = new Set<number>();
-    for (const token of vocabulary) {
+    for (const token of tokens) {
       if (seen.has(token)) throw new Error(`${where}: the vocabulary holds ${token} twice. Each token must appear once.`);
       if (token === this.maskToken || (this.numOovIndices > 0 && token === this.oovToken)) {
-        throw new Error(`${where}: the vocabulary holds ${token}, which is the ${token === this.maskToken ? 'maskToken' : 'oovToken'}; those get their own indices. Remove it from the vocabulary.`);
+        throw new Error(`${where}: the vocabulary holds ${token}, the ${token === this.maskToken ? 'maskToken' : 'oovToken'}, after its first entries; the special tokens get their own indices. Remove it, or list the special tokens first (${JSON.stringify(special).slice(0, 200)}), as getVocabulary() does.`);
       }
       seen.add(token);
     }
-    if (this.maxTokens !== null && vocabulary.length + this.#tokenStart() > this.maxTokens) {
-      throw new Error(`${where}: the vocabulary has ${vocabulary.length} tokens, which with ${this.#tokenStart()} special indices exceeds maxTokens=${this.maxTokens}. Raise maxTokens or shorten the vocabulary.`);
+    if (this.maxTokens !== null && tokens.length + this.#tokenStart() > this.maxTokens) {
+      throw new Error(`${where}: the vocabulary has ${tokens.length} tokens, which with ${this.#tokenStart()} special indices exceeds maxTokens=${this.maxTokens}. Raise maxTokens or shorten the vocabulary.`);
     }
     if (this.outputMode === 'tf_idf') {
-      if (!Array.isArray(idfWeights) || idfWeights.length !== vocabulary.length || !idfWeights.every(Number.isFinite)) {
-        throw new Error(`${where}: outputMode 'tf_idf' needs idfWeights, one finite number per vocabulary token (${vocabulary.length}). Received: idfWeights=${JSON.stringify(idfWeights)?.slice(0, 200)}.`);
+      const lengths = withSpecial ? [tokens.length, vocabulary.length] : [tokens.length];
+      if (!Array.isArray(idfWeights) || !lengths.includes(idfWeights.length) || !idfWeights.every(Number.isFinite)) {
+        throw new Error(`${where}: outputMode 'tf_idf' needs idfWeights, one finite number per vocabulary token (${lengths.join(' or ')}). Received: idfWeights=${JSON.stringify(idfWeights)?.slice(0, 200)}.`);
       }
-      this.#idf = [...idfWeights];
+      const extra = idfWeights.length - tokens.length;
+      this.#specialIdf = extra > 0 ? idfWeights.slice(0, extra) : null;
+      this.#idf = idfWeights.slice(extra);
     } else if (idfWeights !== undefined) {
       throw new Error(`${where}: idfWeights weigh the counts of outputMode 'tf_idf' only. Received: outputMode=${JSON.stringify(this.outputMode)}.`);
     }
-    this.#vocabulary = [...vocabulary];
+    this.#vocabulary = tokens;
     this.#given = true;
   }
 
@@ -198,11 +238,11 @@ export class IntegerLookup extends Layer {
     return this.padToMaxTokens ? this.maxTokens! : this.vocabularySize();
   }
 
-  /** Each index's weight for 'tf_idf', as Keras pads them: the mean for the OOV index, 0 past the vocabulary. */
+  /** Each index's weight for 'tf_idf', as Keras pads them: the special indices' given weights or else the mean, 0 past the vocabulary. */
   #idfByIndex(): number[] {
     const idf = this.#idf!;
-    const mean = idf.reduce((a, b) => a + b, 0) / idf.length;
-    const weights = [...new Array<number>(this.#tokenStart()).fill(mean), ...idf];
+    const mean = idf.length ? idf.reduce((a, b) => a + b, 0) / idf.length : 0;
+    const weights = [...(this.#specialIdf ?? new Array<number>(this.#tokenStart()).fill(mean)), ...idf];
     return [...weights, ...new Array<number>(this.#depth() - weights.length).fill(0)];
   }
 
@@ -244,6 +284,7 @@ export class IntegerLookup extends Layer {
     for (const special of [this.maskToken, ...(this.numOovIndices ? [this.oovToken] : [])]) if (special !== null) counts.delete(special);
     const room = this.maxTokens === null ? Infinity : this.maxTokens - this.#tokenStart();
     this.#vocabulary = frequentTokens(counts, room);
+    this.#specialIdf = null;
     if (this.outputMode === 'tf_idf') this.#idf = this.#vocabulary.map((token) => Math.log(1 + documents / (1 + documentCounts.get(token)!)));
   }
 
@@ -335,18 +376,15 @@ export class IntegerLookup extends Layer {
       numOovIndices: this.numOovIndices,
       maskToken: this.maskToken,
       oovToken: this.oovToken,
-      vocabulary: this.#vocabulary,
+      // With the special tokens' idf weights, the vocabulary keeps its special tokens too, so that both read back.
+      vocabulary: this.#specialIdf && this.#vocabulary ? this.getVocabulary() : this.#vocabulary,
       invert: this.invert,
       outputMode: this.outputMode,
-      idfWeights: this.#idf,
+      idfWeights: this.#idf && [...(this.#specialIdf ?? []), ...this.#idf],
       padToMaxTokens: this.padToMaxTokens,
       sparse: false,
     };
   }
 }
 
-registerLayer('IntegerLookup', (config) => {
-  checkOovHashing(config, true, 'IntegerLookup config');
-  const { oovMethod: _method, salt: _salt, ...args } = config;
-  return new IntegerLookup(args as IntegerLookupArgs);
-});
+registerLayer('IntegerLookup', (config) => IntegerLookup.fromConfig(config));

@@ -154,7 +154,7 @@ describe('IntegerLookup', () => {
     expect(() => km.layers.integerLookup({ numOovIndices: 1.5 })).toThrow(/numOovIndices must be a whole number from 0 .* Received: numOovIndices=1\.5\./);
     expect(() => km.layers.integerLookup({ outputMode: 'tfidf' as 'int' })).toThrow(/outputMode must be one of 'int', 'one_hot', 'multi_hot', 'count', 'tf_idf'. Received: outputMode="tfidf"/);
     expect(() => km.layers.integerLookup({ vocabulary: [1, 2, 1] })).toThrow(/holds 1 twice/);
-    expect(() => km.layers.integerLookup({ vocabulary: [1, -1] })).toThrow(/holds -1, which is the oovToken/);
+    expect(() => km.layers.integerLookup({ vocabulary: [1, -1] })).toThrow(/holds -1, the oovToken, after its first entries; the special tokens get their own indices\. Remove it, or list the special tokens first \(\[-1\]\)/);
     expect(() => km.layers.integerLookup({ vocabulary: [1.5] })).toThrow(/vocabulary must be a list of whole numbers from -2\^24 to 2\^24 \(what float32 batches hold exactly\). Received: vocabulary=\[1.5\]/);
     expect(() => km.layers.integerLookup({ vocabulary: [1, 2, 3], maxTokens: 3 })).toThrow(/exceeds maxTokens=3/);
     expect(() => km.layers.integerLookup({ maskTokn: 0 } as km.layers.IntegerLookupArgs)).toThrow(/has no option 'maskTokn'; did you mean 'maskToken'/);

@@ -16,7 +16,8 @@ export interface StringVocabularyArgs {
   /**
    * How many indices the out-of-vocabulary tokens get (default 1): 0 refuses unknown tokens, and
    * n > 1 spreads them over n indices by FarmHash Fingerprint64 modulo n, as Keras'
-   * tf.strings.to_hash_bucket_fast does, so each unknown token keeps one index.
+   * tf.strings.to_hash_bucket_fast does, so each unknown token keeps one index. At most 2^24, where
+   * float32 indices stop being exact.
    */
   numOovIndices?: number;
   /** A token that means padding, given index 0 in 'int' mode and left out of encodings (default null: none). */

@@ -52,13 +52,24 @@ export function checkAdaptableVocabulary(where: string, invert: boolean, given: 
 }
 
 /**
- * The number of out-of-vocabulary indices (default 1), refusing anything but a whole number from 0:
- * 0 refuses unknown tokens, and several spread them by a hash of the token, as Keras does.
+ * The most out-of-vocabulary indices a lookup takes: its indices are whole float32 numbers, exact up
+ * to 2^24, and `getVocabulary()` lists the OOV token once per index.
+ */
+export const MAX_OOV_INDICES = 2 ** 24;
+
+/**
+ * The number of out-of-vocabulary indices (default 1), refusing anything but a whole number from 0
+ * to {@link MAX_OOV_INDICES}: 0 refuses unknown tokens, and several spread them by a hash of the
+ * token, as Keras does.
  */
 export function checkNumOovIndices(numOovIndices: unknown, where: string): number {
   const n = numOovIndices ?? 1;
+  const received = `Received: numOovIndices=${(JSON.stringify(numOovIndices) ?? String(numOovIndices)).slice(0, 60)}.`;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
-    throw new Error(`${where}: numOovIndices must be a whole number from 0 (0 refuses unknown tokens; 1, the default, gives them one index; more spread them over that many indices by a hash). Received: numOovIndices=${(JSON.stringify(numOovIndices) ?? String(numOovIndices)).slice(0, 60)}.`);
+    throw new Error(`${where}: numOovIndices must be a whole number from 0 (0 refuses unknown tokens; 1, the default, gives them one index; more spread them over that many indices by a hash). ${received}`);
+  }
+  if (n > MAX_OOV_INDICES) {
+    throw new Error(`${where}: numOovIndices can be at most 2^24 (${MAX_OOV_INDICES}): the indices are whole float32 numbers, exact only up to 2^24, and getVocabulary() lists the OOV token once per index. ${received} Use fewer OOV indices (a few are usually enough to spread unknown tokens).`);
   }
   return n;
 }

@@ -50,6 +50,20 @@ describe('a vocabulary file', () => {
     const layer = km.layers.integerLookup({ vocabulary: file('12\n36\n1138\n-42\n'), numOovIndices: 2 });
     expect(layer.getVocabulary()).toEqual([-1, -1, 12, 36, 1138, -42]);
     expect(values(layer.apply(km.tensor(Int32Array.of(12, 1138, -42, 37, 1000, 36), [2, 3])))).toEqual([2, 4, 5, 1, 0, 3]);
+    // A file of getVocabulary()'s lines, its special tokens first, reads back as the same vocabulary.
+    const written = km.layers.integerLookup({ vocabulary: [12, 36], maskToken: 0 });
+    const again = km.layers.integerLookup({ vocabulary: file(`${written.getVocabulary().join('\n')}\n`), maskToken: 0 });
+    expect(again.getVocabulary()).toEqual([0, -1, 12, 36]);
+  });
+
+  it('drops a leading UTF-8 byte order mark, so that the first token matches', () => {
+    const strings = km.layers.stringLookup({ vocabulary: file('\uFEFFapple\r\nbanana\r\n') });
+    expect(strings.getVocabulary()).toEqual(['[UNK]', 'apple', 'banana']);
+    expect(values(strings.apply(['apple', 'banana', 'cherry']))).toEqual([1, 2, 0]);
+    const integers = km.layers.integerLookup({ vocabulary: file('\uFEFF10\n20\n') });
+    expect(integers.getVocabulary()).toEqual([-1, 10, 20]);
+    // Only a leading one: a BOM inside the file is part of a token, as in Keras.
+    expect(km.layers.stringLookup({ vocabulary: file('a\n\uFEFFb\n') }).getVocabulary()).toEqual(['[UNK]', 'a', '\uFEFFb']);
   });
 
   it.each([

@@ -5,7 +5,9 @@ const BROWSER_VOCABULARY = "In a browser, fetch the file and pass its lines as a
 
 /**
  * The tokens of the vocabulary file at `path` (a file path, or a file:// URL), one a line, in
- * order; a final newline ends the last line and '\r\n' reads as '\n'. The file is read
+ * order; a final newline ends the last line, '\r\n' reads as '\n', and a leading UTF-8 byte order
+ * mark (U+FEFF, which some editors write) is dropped: Keras would keep it in the first token, which
+ * then never matches, but there it can only be an encoding mark. The file is read
  * synchronously, as Keras reads it when the layer is made, through `process.getBuiltinModule`, so
  * that a browser bundle holds no static import of node:fs. Refuses a missing or empty file and a
  * repeated token, naming the path and the fix.
@@ -26,7 +28,7 @@ export function readVocabularyFile(path: string, where: string): string[] {
     const problem = code === 'ENOENT' ? 'there is no file there' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
     throw new Error(`${where}: cannot read the vocabulary file '${file}': ${problem}. Give the path of a text file with one token a line (relative paths start from ${process.cwd()}), or pass the tokens as an array.`, { cause: error });
   }
-  const body = text.replace(/\r?\n$/, '');
+  const body = text.replace(/^\uFEFF/, '').replace(/\r?\n$/, '');
   if (body === '') throw new Error(`${where}: the vocabulary file '${file}' holds no tokens. Write one token a line into it, or leave out vocabulary and call adapt.`);
   const tokens = body.split(/\r?\n/);
   const firstLine = new Map<string, number>();

@@ -17,6 +17,14 @@ export interface PadSequencesOptions {
 
 const OPTIONS = optionNames<PadSequencesOptions>({ maxlen: true, dtype: true, padding: true, truncating: true, value: true });
 
+/** A typed array of numbers, read as a sequence of numbers (e.g. `textVectorization({ ragged: true })`'s rows). */
+export type NumericTypedArray = Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
+
+/** A sequence padSequences reads: a list of steps, or a typed array of numbers. */
+export type PadSequence = readonly unknown[] | NumericTypedArray;
+
+const isTypedArray = (value: unknown): value is NumericTypedArray => ArrayBuffer.isView(value) && !(value instanceof DataView);
+
 /** The shape of one step: [] for a number, [k] for a vector of k, and so on. */
 function stepShape(step: unknown): number[] {
   return Array.isArray(step) ? [step.length, ...stepShape(step[0])] : [];
@@ -25,8 +33,9 @@ function stepShape(step: unknown): number[] {
 /**
  * Pads (and truncates) sequences of different lengths into one tensor `[n, maxlen]`, like Keras'
  * `keras.utils.pad_sequences`, with Keras' defaults: padding and truncating at the start, so that a
- * recurrent layer reads each sequence's last steps last. Steps may be vectors of one shape, giving
- * `[n, maxlen, ...stepShape]`.
+ * recurrent layer reads each sequence's last steps last. A sequence is a list or a typed array of
+ * numbers (such as the Int32Arrays of `textVectorization({ ragged: true })`), and lists and typed
+ * arrays may be mixed. Steps may be vectors of one shape (in lists), giving `[n, maxlen, ...stepShape]`.
  *
  * @example
  * ```ts
@@ -36,15 +45,15 @@ function stepShape(step: unknown): number[] {
  * // [[1, 0], [2, 3], [5, 6]]
  * ```
  */
-export function padSequences(sequences: readonly (readonly unknown[])[], options?: PadSequencesOptions & { dtype?: 'int32' }): Tensor<'int32'>;
+export function padSequences(sequences: readonly PadSequence[], options?: PadSequencesOptions & { dtype?: 'int32' }): Tensor<'int32'>;
 /** The sequences padded into a float32 tensor (see the first overload). */
-export function padSequences(sequences: readonly (readonly unknown[])[], options: PadSequencesOptions & { dtype: 'float32' }): Tensor<'float32'>;
+export function padSequences(sequences: readonly PadSequence[], options: PadSequencesOptions & { dtype: 'float32' }): Tensor<'float32'>;
 /** The sequences padded into a tensor of `options.dtype` (see the first overload). */
-export function padSequences(sequences: readonly (readonly unknown[])[], options?: PadSequencesOptions): Tensor;
-export function padSequences(sequences: readonly (readonly unknown[])[], options: PadSequencesOptions = {}): Tensor {
+export function padSequences(sequences: readonly PadSequence[], options?: PadSequencesOptions): Tensor;
+export function padSequences(sequences: readonly PadSequence[], options: PadSequencesOptions = {}): Tensor {
   checkOptions(options, OPTIONS, 'km.utils.padSequences');
-  if (!Array.isArray(sequences) || !sequences.every((s) => Array.isArray(s))) {
-    throw new Error(`padSequences expects a list of sequences, each a list of values (e.g. token ids: [[1, 2], [3]]). Received: ${Array.isArray(sequences) ? 'a list holding a non-list' : typeof sequences}.`);
+  if (!Array.isArray(sequences) || !sequences.every((s) => Array.isArray(s) || isTypedArray(s))) {
+    throw new Error(`padSequences expects a list of sequences, each a list of values or a typed array of numbers (e.g. token ids: [[1, 2], [3]], or [Int32Array.of(1, 2)]). Received: ${Array.isArray(sequences) ? 'a list holding a non-list' : typeof sequences}.`);
   }
   const { dtype = 'int32', padding = 'pre', truncating = 'pre', value = 0 } = options;
   for (const [name, given] of [['padding', padding], ['truncating', truncating]] as const) {
@@ -71,7 +80,10 @@ export function padSequences(sequences: readonly (readonly unknown[])[], options
   const badShape = (i: number, step: unknown) =>
     new Error(`padSequences: sequence ${i} has a step of shape [${stepShape(step).join(', ')}], but the first step has shape [${shape.join(', ')}]; every step must have the same shape.`);
   for (let i = 0; i < sequences.length; i++) {
-    const sequence = sequences[i];
+    const given = sequences[i];
+    // BigInt64Array and BigUint64Array hold bigints: read as numbers, which the checks below then test.
+    const sequence: ArrayLike<unknown> & { slice(start?: number, end?: number): ArrayLike<unknown> } =
+      given instanceof BigInt64Array || given instanceof BigUint64Array ? Array.from(given, Number) : given;
     const kept = sequence.length <= maxlen ? sequence : truncating === 'pre' ? sequence.slice(-maxlen) : sequence.slice(0, maxlen);
     const offset = padding === 'pre' ? maxlen - kept.length : 0;
     for (let t = 0; t < kept.length; t++) {

@@ -17,51 +17,6 @@ const xs = Array.from({ length: BATCH }, () => Array.from({ length: IN }, () => 
 const ys = Array.from({ length: BATCH }, () => Array.from({ length: OUT }, () => random.uniform(-1, 1)));
 const [x, y] = [km.tensor(xs.flat(), [BATCH, IN]), km.tensor(ys.flat(), [BATCH, OUT])];
 
-/** Passes its input through and adds rates[0]·Σx² and rates[1]·Σx² as two terms, each in a float of its own. */
-class TwoSquareSums extends km.layers.Layer {
-  readonly className = 'TwoSquareSums';
-  #size = 0;
-
-  constructor() {
-    super({}, 'TwoSquareSums');
-  }
-
-  computeOutputShape([shape]: readonly km.layers.Shape[]): km.layers.Shape {
-    return shape;
-  }
-
-  protected override build([shape]: readonly km.layers.Shape[]): void {
-    this.#size = shape.reduce((a, b) => a * b, 1);
-  }
-
-  override workspaceSize(batch: number): number {
-    return batch * this.#size + 2;
-  }
-
-  forward(ctx: km.layers.ForwardContext): void {
-    const { backend, workspace } = ctx;
-    const n = ctx.batch * this.#size;
-    const squares = backend.view(workspace, 0, n);
-    backend.copy(ctx.inputs[0], ctx.output, n);
-    backend.mul(ctx.inputs[0], ctx.inputs[0], squares, n);
-    RATES.forEach((rate, k) => {
-      const term = backend.view(workspace, n + k, 1);
-      backend.columnSum(squares, term, n, 1, false);
-      backend.scale(term, 1, rate);
-      ctx.addLoss(term);
-    });
-  }
-
-  backward(ctx: km.layers.BackwardContext): void {
-    const dx = ctx.inputGrads[0];
-    if (!dx) return;
-    const n = ctx.batch * this.#size;
-    ctx.backend.copy(ctx.inputs[0], dx, n);
-    ctx.backend.scale(dx, n, 2 * (RATES[0] + RATES[1]));
-    ctx.backend.add(dx, ctx.outputGrad, dx, n);
-  }
-}
-
 const dense = (v: number[], kernel: number[], bias: number[]) => bias.map((b, u) => v.reduce((s, vi, k) => s + vi * kernel[k * bias.length + u], b));
 const mse = (p: number[], t: number[]) => p.reduce((s, v, o) => s + (v - t[o]) ** 2, 0) / p.length;
 const readWeights = (model: km.LayersModel) => model.getWeights().map((w) => Array.from(w.dataSync()));
@@ -87,7 +42,7 @@ async function batchLosses(model: km.LayersModel): Promise<number[]> {
 
 describe('ctx.addLoss called several times in one forward', () => {
   it('reports the sum of the terms, as two layers adding one term each do', async () => {
-    const twoTerms = sandwich([new TwoSquareSums()]);
+    const twoTerms = sandwich([new SquareSumLoss({ rate: RATES })]);
     const weights = readWeights(twoTerms);
     twoTerms.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
     const [evaluated] = (await twoTerms.evaluate(x, y, { batchSize: BATCH, verbose: 0 })) as number[];
@@ -103,26 +58,12 @@ describe('ctx.addLoss called several times in one forward', () => {
   });
 
   it("trains with the layer's gradient of both terms, matching finite differences", async () => {
-    const model = sandwich([new TwoSquareSums()]);
+    const model = sandwich([new SquareSumLoss({ rate: RATES })]);
     const weights = readWeights(model);
     const expected = finiteDifferences(weights, () => loss(weights));
     expectGradientsClose(await kerasmGradients(model, 'meanSquaredError', x, y), expected, ['kernel 1', 'bias 1', 'kernel 2', 'bias 2']);
   });
 });
-
-/** SquareSumLoss declaring that it adds losses, so TimeDistributed runs it once per step. */
-class SteppedSquareSum extends SquareSumLoss {
-  forwards = 0;
-
-  override get addsLosses(): boolean {
-    return true;
-  }
-
-  override forward(ctx: km.layers.ForwardContext): void {
-    this.forwards++;
-    super.forward(ctx);
-  }
-}
 
 describe('ctx.addLoss in a layer that TimeDistributed runs once per step', () => {
   const sequences = km.tensor(Array.from({ length: BATCH * STEPS * IN }, () => random.uniform(-1, 1)), [BATCH, STEPS, IN]);
@@ -140,7 +81,7 @@ describe('ctx.addLoss in a layer that TimeDistributed runs once per step', () =>
   }
 
   it("adds every step's term to fit's loss: a term summed over the batch, the one term of all steps at once", async () => {
-    const stepped = new SteppedSquareSum({ rate: RATES[0] });
+    const stepped = new SquareSumLoss({ rate: RATES[0], addsLosses: true });
     const [perStep, onePass] = [model(stepped), model(new SquareSumLoss({ rate: RATES[0] }), false)];
     const fit = async (m: km.LayersModel) => (await m.fit(sequences, y, { epochs: 2, batchSize: BATCH, shuffle: false, verbose: 0 })).history.loss;
     const [a, b] = [await fit(perStep), await fit(onePass)];

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { finiteDifferences } from '../testing/reference_ops.js';
 import { expectGradientsClose, kerasmGradients } from '../testing/sgd_gradients.js';
+import { SquareSumLoss } from '../testing/loss_layers.js';
 import { Random } from '../utils/random.js';
 
 // A layer that adds a loss term, under TimeDistributed: Keras 3 calls it once per step with the
@@ -18,58 +19,7 @@ const ys = Array.from({ length: BATCH }, () => Array.from({ length: OUT }, () =>
 const [x, y] = [km.tensor(xs.flat(2), [BATCH, STEPS, IN]), km.tensor(ys.flat(), [BATCH, OUT])];
 
 /** Passes its input through and adds RATE·Σx²/batch, the batch's mean of RATE·Σx² (the docs' KL term averages alike). */
-class MeanSquarePenalty extends km.layers.Layer {
-  readonly className = 'MeanSquarePenalty';
-  forwards = 0;
-  readonly #declares: { addsLosses: boolean; couplesSamples: boolean };
-  #size = 0;
-
-  constructor(declares: { addsLosses: boolean; couplesSamples?: boolean }) {
-    super({}, 'MeanSquarePenalty');
-    this.#declares = { couplesSamples: false, ...declares };
-  }
-
-  override get addsLosses(): boolean {
-    return this.#declares.addsLosses;
-  }
-
-  override get couplesSamples(): boolean {
-    return this.#declares.couplesSamples;
-  }
-
-  computeOutputShape([shape]: readonly km.layers.Shape[]): km.layers.Shape {
-    return shape;
-  }
-
-  protected override build([shape]: readonly km.layers.Shape[]): void {
-    this.#size = shape.reduce((a, b) => a * b, 1);
-  }
-
-  override workspaceSize(batch: number): number {
-    return batch * this.#size + 1;
-  }
-
-  forward(ctx: km.layers.ForwardContext): void {
-    this.forwards++;
-    const { backend, workspace, batch } = ctx;
-    const n = batch * this.#size;
-    const [squares, term] = [backend.view(workspace, 0, n), backend.view(workspace, n, 1)];
-    backend.copy(ctx.inputs[0], ctx.output, n);
-    backend.mul(ctx.inputs[0], ctx.inputs[0], squares, n);
-    backend.columnSum(squares, term, n, 1, false);
-    backend.scale(term, 1, RATE / batch);
-    ctx.addLoss(term);
-  }
-
-  backward(ctx: km.layers.BackwardContext): void {
-    const dx = ctx.inputGrads[0];
-    if (!dx) return;
-    const n = ctx.batch * this.#size;
-    ctx.backend.copy(ctx.inputs[0], dx, n);
-    ctx.backend.scale(dx, n, (2 * RATE) / ctx.batch);
-    ctx.backend.add(dx, ctx.outputGrad, dx, n);
-  }
-}
+const penaltyLayer = (declares: { addsLosses: boolean; couplesSamples?: boolean }) => new SquareSumLoss({ rate: RATE, batchMean: true, ...declares });
 
 /** [B, STEPS, IN] → TimeDistributed(Dense) → TimeDistributed(penalty) → Flatten → Dense. */
 function model(penalty: km.layers.Layer): km.LayersModel {
@@ -95,7 +45,7 @@ function kerasLoss([w1, b1, w2, b2]: number[][]): number {
 
 describe('TimeDistributed over a layer that adds a loss term', () => {
   it("gives Keras 3's summed per-step terms in fit, evaluate and validation alike", async () => {
-    const penalty = new MeanSquarePenalty({ addsLosses: true });
+    const penalty = penaltyLayer({ addsLosses: true });
     const m = model(penalty);
     const expected = kerasLoss(readWeights(m));
     m.compile({ optimizer: km.optimizers.sgd({ learningRate: 0 }), loss: 'meanSquaredError' });
@@ -109,7 +59,7 @@ describe('TimeDistributed over a layer that adds a loss term', () => {
   });
 
   it('runs the layer once per step in predict too, with the same outputs', async () => {
-    const penalty = new MeanSquarePenalty({ addsLosses: true });
+    const penalty = penaltyLayer({ addsLosses: true });
     const m = model(penalty);
     const reference = model(km.layers.activation({ activation: 'linear' }));
     expect(Array.from(m.predict(x, { verbose: 0 }).dataSync())).toEqual(Array.from(reference.predict(x, { verbose: 0 }).dataSync()));
@@ -117,7 +67,7 @@ describe('TimeDistributed over a layer that adds a loss term', () => {
   });
 
   it('agrees between fit and evaluate for a layer that also couples its samples in training', async () => {
-    const m = model(new MeanSquarePenalty({ addsLosses: true, couplesSamples: true }));
+    const m = model(penaltyLayer({ addsLosses: true, couplesSamples: true }));
     const expected = kerasLoss(readWeights(m));
     m.compile({ optimizer: km.optimizers.sgd({ learningRate: 0 }), loss: 'meanSquaredError' });
     const { history } = await m.fit(x, y, { epochs: 1, batchSize: BATCH, verbose: 0 });
@@ -126,16 +76,16 @@ describe('TimeDistributed over a layer that adds a loss term', () => {
   });
 
   it("trains with each step's gradient of its term, matching finite differences", async () => {
-    const m = model(new MeanSquarePenalty({ addsLosses: true }));
+    const m = model(penaltyLayer({ addsLosses: true }));
     const weights = readWeights(m);
     const expected = finiteDifferences(weights, () => kerasLoss(weights));
     expectGradientsClose(await kerasmGradients(m, 'meanSquaredError', x, y), expected, ['kernel 1', 'bias 1', 'kernel 2', 'bias 2']);
   });
 
   it('refuses a layer that adds a term without declaring addsLosses, naming the declaration', async () => {
-    const m = model(new MeanSquarePenalty({ addsLosses: false }));
+    const m = model(penaltyLayer({ addsLosses: false }));
     m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
-    await expect(m.evaluate(x, y, { verbose: 0 })).rejects.toThrow(/'mean_square_penalty\w*' added a loss term \(ctx\.addLoss\) but does not declare addsLosses.*override get addsLosses\(\): boolean \{ return true; \}/);
+    await expect(m.evaluate(x, y, { verbose: 0 })).rejects.toThrow(/'square_sum_loss\w*' added a loss term \(ctx\.addLoss\) but does not declare addsLosses.*override get addsLosses\(\): boolean \{ return true; \}/);
   });
 
   it('runs an ordinary layer once over all batch·steps rows', async () => {

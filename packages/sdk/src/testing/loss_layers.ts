@@ -138,16 +138,41 @@ export class Sampling extends km.layers.Layer {
   }
 }
 
-/** Passes its input through and adds `rate`·Σx² over the batch (a sum, not a mean: the term as it is). */
+/** Options of {@link SquareSumLoss}. */
+export interface SquareSumLossArgs extends km.layers.LayerArgs {
+  /** The factor of Σx² (0.1 by default); a list adds one term per factor, each with its own ctx.addLoss call. */
+  rate?: number | readonly number[];
+  /** Divides each term by the batch size, the batch's mean (as the docs' KL term averages), instead of the sum as it is. */
+  batchMean?: boolean;
+  /** What the layer declares: `addsLosses` (TimeDistributed then runs it once per step) and `couplesSamples`. */
+  addsLosses?: boolean;
+  couplesSamples?: boolean;
+}
+
+/** Passes its input through and adds `rate`·Σx² over the batch (a sum unless `batchMean`), one term per rate. */
 export class SquareSumLoss extends km.layers.Layer {
   readonly className = 'SquareSumLoss';
-  readonly rate: number;
+  readonly rates: readonly number[];
+  readonly #batchMean: boolean;
+  readonly #declares: { addsLosses: boolean; couplesSamples: boolean };
+  /** How many times `forward` ran. */
+  forwards = 0;
   #size = 0;
 
-  constructor(args: km.layers.LayerArgs & { rate?: number } = {}) {
-    const { rate = 0.1, ...rest } = args;
+  constructor(args: SquareSumLossArgs = {}) {
+    const { rate = 0.1, batchMean = false, addsLosses = false, couplesSamples = false, ...rest } = args;
     super(rest, 'SquareSumLoss');
-    this.rate = rate;
+    this.rates = typeof rate === 'number' ? [rate] : rate;
+    this.#batchMean = batchMean;
+    this.#declares = { addsLosses, couplesSamples };
+  }
+
+  override get addsLosses(): boolean {
+    return this.#declares.addsLosses;
+  }
+
+  override get couplesSamples(): boolean {
+    return this.#declares.couplesSamples;
   }
 
   computeOutputShape([shape]: readonly km.layers.Shape[]): km.layers.Shape {
@@ -159,19 +184,23 @@ export class SquareSumLoss extends km.layers.Layer {
   }
 
   override workspaceSize(batch: number): number {
-    return batch * this.#size + 1;
+    return batch * this.#size + this.rates.length;
   }
 
   forward(ctx: km.layers.ForwardContext): void {
+    this.forwards++;
     const { backend, workspace } = ctx;
     const n = ctx.batch * this.#size;
     // Views of exactly the lengths the kernels take: tfjs' kernels read whole buffers.
-    const [squares, term] = [backend.view(workspace, 0, n), backend.view(workspace, n, 1)];
+    const squares = backend.view(workspace, 0, n);
     backend.copy(ctx.inputs[0], ctx.output, n);
     backend.mul(ctx.inputs[0], ctx.inputs[0], squares, n);
-    backend.columnSum(squares, term, n, 1, false);
-    backend.scale(term, 1, this.rate);
-    ctx.addLoss(term);
+    this.rates.forEach((rate, k) => {
+      const term = backend.view(workspace, n + k, 1);
+      backend.columnSum(squares, term, n, 1, false);
+      backend.scale(term, 1, this.#scale(rate, ctx.batch));
+      ctx.addLoss(term);
+    });
   }
 
   backward(ctx: km.layers.BackwardContext): void {
@@ -179,7 +208,11 @@ export class SquareSumLoss extends km.layers.Layer {
     if (!dx) return;
     const n = ctx.batch * this.#size;
     ctx.backend.copy(ctx.inputs[0], dx, n);
-    ctx.backend.scale(dx, n, 2 * this.rate);
+    ctx.backend.scale(dx, n, 2 * this.rates.reduce((sum, rate) => sum + this.#scale(rate, ctx.batch), 0));
     ctx.backend.add(dx, ctx.outputGrad, dx, n);
+  }
+
+  #scale(rate: number, batch: number): number {
+    return this.#batchMean ? rate / batch : rate;
   }
 }

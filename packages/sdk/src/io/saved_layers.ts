@@ -1,5 +1,5 @@
 import type { Layer } from '../layers/layer.js';
-import { layerFromConfig } from '../layers/registry.js';
+import { layerFromSavedConfig } from '../layers/registry.js';
 import type { Json } from './layers_model_format.js';
 
 // The first layer of a stacked model records an input shape that the same layer saved in the model around it need not.
@@ -22,7 +22,7 @@ export class SavedLayers {
     const name = typeof config.name === 'string' ? config.name : undefined;
     const made = name === undefined ? undefined : this.#made.get(name);
     if (made && made.className === className && made.config === comparable(config)) return made.layer;
-    const layer = layerFromConfig(className, config);
+    const layer = layerFromSavedConfig(className, config);
     if (name !== undefined && !made) this.#made.set(name, { layer, className, config: comparable(config) });
     return layer;
   }

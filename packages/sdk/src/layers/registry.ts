@@ -1,4 +1,5 @@
 import type { Layer } from './layer.js';
+import { checkedLayerFromConfig } from './config_keys.js';
 
 /** Makes a layer from the plain-data configuration its `getConfig()` returned. */
 export type LayerFactory = (config: Record<string, unknown>) => Layer;
@@ -43,8 +44,31 @@ export function sealBuiltinLayers(): void {
   for (const name of factories.keys()) builtIn.add(name);
 }
 
-/** Rebuilds a layer from its class name and configuration. */
+/**
+ * Rebuilds a layer from its class name and configuration: the config `getConfig()` returned, or for
+ * kerasm's own classes the same config with Keras' and tfjs' snake_case keys (`use_bias`), which
+ * Keras' `get_config()` and a tfjs model.json give. A key a built-in class has no use for is refused,
+ * naming the key probably meant, rather than dropped; a custom class's factory gets the config as given.
+ *
+ * @example
+ * ```ts
+ * const dense = km.layers.layerFromConfig('Dense', { units: 3, use_bias: false });
+ * ```
+ */
 export function layerFromConfig(className: string, config: Record<string, unknown>): Layer {
+  const factory = factoryOf(className);
+  return builtIn.has(className) ? checkedLayerFromConfig(className, config, factory) : factory(config);
+}
+
+/**
+ * As {@link layerFromConfig}, without the check of a built-in class's keys: what loading a saved
+ * model uses, since Keras' files hold keys kerasm has no use for (Keras 3's `synchronized`).
+ */
+export function layerFromSavedConfig(className: string, config: Record<string, unknown>): Layer {
+  return factoryOf(className)(config);
+}
+
+function factoryOf(className: string): LayerFactory {
   if (typeof className !== 'string') {
     const serialized = className as unknown as { className?: unknown; class_name?: unknown };
     const name = serialized?.className ?? serialized?.class_name;
@@ -55,7 +79,7 @@ export function layerFromConfig(className: string, config: Record<string, unknow
   if (!factory) {
     throw new Error(`Unknown layer class '${className}'. Known classes: ${[...factories.keys()].sort().join(', ')}. Register custom layers with km.layers.registerLayer('${className}', (config) => new MyLayer(config)).`);
   }
-  return factory(config);
+  return factory;
 }
 
 /** Whether `className` has a registered factory. */

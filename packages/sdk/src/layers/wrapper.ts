@@ -3,7 +3,7 @@ import type { Constraint } from '../constraints/constraints.js';
 import type { Regularizer } from '../regularizers/regularizers.js';
 import { Layer } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
-import { layerFromConfig } from './registry.js';
+import { layerFromSavedConfig } from './registry.js';
 
 /** Options every wrapper layer takes. */
 export interface WrapperArgs extends LayerArgs {
@@ -60,7 +60,7 @@ export function innerLayerFromConfig(saved: unknown, where: string): Layer {
   if (typeof entry !== 'object' || entry === null || typeof entry.className !== 'string' || typeof entry.config !== 'object' || entry.config === null) {
     throw new Error(`${where}: the config's layer must be { class_name, config } naming the wrapped layer. Received: layer=${describeValue(saved)}.`);
   }
-  return layerFromConfig(entry.className, entry.config as Record<string, unknown>);
+  return layerFromSavedConfig(entry.className, entry.config as Record<string, unknown>);
 }
 
 function describeValue(value: unknown): string {

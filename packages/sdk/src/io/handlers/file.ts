@@ -1,8 +1,17 @@
 import { artifactsFromModelJSON, artifactsInfo, checkGroupBytes, modelJSONFor, parseModelJSON } from '../artifacts_json.js';
-import { writeFileAtomic } from '../atomic_write.js';
+import { removeStaleTempFiles, writeFileAtomic } from '../atomic_write.js';
 import { requireNode } from '../node_only.js';
 import type { IOHandler, ModelArtifacts, SaveResult } from '../types.js';
 import { concatWeightData } from '../weights.js';
+
+/**
+ * How long a save's temporary file must be unchanged before a later save removes it as left by a
+ * killed save: well beyond the final fsync of any realistic model, so a concurrent save keeps its own.
+ */
+const STALE_TEMP_MS = 10 * 60 * 1000;
+
+/** The files a save writes: `model.json` and `weights-<16 hex digits of the SHA-256>.bin`. */
+const isSaveFile = (name: string) => name === 'model.json' || /^weights-[0-9a-f]{16}\.bin$/.test(name);
 
 /** The `file://` prefix; what follows is a path (`file:///abs`, `file://relative`), as in tfjs-node. */
 export const FILE_SCHEME = 'file://';
@@ -12,7 +21,8 @@ export const FILE_SCHEME = 'file://';
  * from a `model.json` path or the folder. Saving is atomic: the weights go to a new file named by
  * their content hash, then `model.json` is replaced in one rename, which commits the save; the
  * previous weights file is removed only after that. An interrupted save leaves the previous model
- * loadable.
+ * loadable; the temporary files of a killed save are removed by the next save to the folder once
+ * they are 10 minutes old (younger ones may belong to a save still running).
  *
  * @example
  * ```ts
@@ -66,6 +76,7 @@ async function saveToFolder(folder: string, artifacts: ModelArtifacts): Promise<
   for (const old of previous) {
     if (old !== weightsFile) await fs.rm(join(folder, old), { force: true });
   }
+  await removeStaleTempFiles(folder, isSaveFile, STALE_TEMP_MS);
   return { modelArtifactsInfo: artifactsInfo(artifacts) };
 }
 

@@ -3,6 +3,8 @@ import { BACKUP_INSTEAD, BACKUP_SUBJECT, hasTrainingBackup, loadTrainingBackup, 
 import { requireNode } from '../io/node_only.js';
 import { FILE_SCHEME } from '../io/handlers/file.js';
 import { checkBooleanOption } from '../utils/options.js';
+import { globalGenerator } from '../utils/random.js';
+import { layerGenerators } from '../layers/layer_random.js';
 import { Callback } from './callback.js';
 
 /** Options of {@link BackupAndRestore}, with Keras 3's defaults. */
@@ -14,22 +16,34 @@ export interface BackupAndRestoreArgs {
   backupDir: string;
   /** `'epoch'` (default): back up at the end of every epoch; a number n: after every n batches too. */
   saveFreq?: 'epoch' | number;
-  /** Delete the backup folder when `fit` ends without an error (default true). */
+  /** Delete the backup folder when `fit` ends without an error (default true); one at or past `fit`'s `epochs`, which trained nothing, is kept. */
   deleteCheckpoint?: boolean;
   /** Keep the backup before the latest as well, and restore from it if the latest cannot be read (default false). */
   doubleCheckpoint?: boolean;
 }
 
 /**
- * Keras 3's `BackupAndRestore`: backs up the weights, the optimizer state, the epoch reached and
- * the shuffling seed into `backupDir` at the end of each epoch (or every `saveFreq` batches).
- * When `fit` starts and a backup is there, it is restored and training resumes at the next epoch
- * (History and the callbacks then count epochs from there, as with `initialEpoch`), so an
- * interrupted `fit` run again with the same callback ends with the weights of an uninterrupted
- * run. The saved seed replaces `fit`'s, so the shuffling order resumes too. A backup made
- * mid-epoch resumes at the start of that epoch, as in Keras: its first batches are trained twice.
- * Layers that draw random numbers (Dropout) draw from the generator as it is on the new run.
- * Backups are written atomically: a crash mid-write leaves the previous one whole. Node only.
+ * Keras 3's `BackupAndRestore`: backs up the weights, the optimizer state, the epoch reached, the
+ * shuffling seed and the random generators' state into `backupDir` at the end of each epoch (or
+ * every `saveFreq` batches). When `fit` starts and a backup is there, it is restored and training
+ * resumes at the next epoch (History and the callbacks then count epochs from there, as with
+ * `initialEpoch`), so an interrupted `fit` run again with the same callback ends bit for bit with
+ * the weights of an uninterrupted run: the saved seed replaces `fit`'s, so the shuffling order
+ * resumes; the global generator (`km.utils.setRandomSeed`'s) and the own generators of layers
+ * given a `seed` are put back, so Dropout and other random layers draw on as they would have; and
+ * with `fit(dataset)`, each reshuffling `dataset.shuffle` is moved back to the pass the resumed
+ * epoch read, so it sees the same order. With `batchesPerEpoch` (one stream read across epochs),
+ * the batches the stream had given before the resumed epoch are read again, without training,
+ * to get there.
+ *
+ * Not bit for bit: a backup made mid-epoch resumes at the start of that epoch, as in Keras (its
+ * first batches are trained twice), and a backup written by an older kerasm, which kept no
+ * generators or passes, resumes with them as they are in the new process.
+ *
+ * A backup at or past `fit`'s `epochs` trains nothing and leaves the model with the backup's
+ * weights, as in Keras, but where Keras then deletes the backup silently, this warns, naming the
+ * epoch the backup reached, and keeps it. Backups are written atomically: a crash mid-write leaves
+ * the previous one whole. Node only.
  *
  * @example
  * ```ts
@@ -45,6 +59,7 @@ export class BackupAndRestore extends Callback {
   #epoch = 0;
   #lastBatch = 0;
   #batchesSinceSave = 0;
+  #keepBackup = false;
 
   constructor(args: BackupAndRestoreArgs) {
     super();
@@ -77,9 +92,19 @@ export class BackupAndRestore extends Callback {
     await this.#checkFolderIsOwn();
     const progress = await this.#restore();
     const params = this.params!;
+    this.#keepBackup = false;
     if (progress) {
       params.initialEpoch = progress.epoch;
       if (progress.seed !== undefined && params.seed !== undefined) params.seed = progress.seed;
+      this.#restoreRandomness(progress);
+      if (progress.epoch >= params.epochs) {
+        // Keras trains nothing here and deletes the backup at the end; kerasm warns and keeps it.
+        this.#keepBackup = true;
+        console.warn(
+          `km.callbacks.backupAndRestore: the backup in ${this.backupDir} has reached epoch ${progress.epoch}, and fit runs to epoch ${params.epochs}, so nothing is trained: ` +
+            `the model holds the backup's weights (after ${progress.epoch} epochs), and the backup is kept. Raise epochs above ${progress.epoch} to train on from it, or delete ${this.backupDir} to train from the start.`,
+        );
+      }
     }
     this.#epoch = params.initialEpoch;
     this.#lastBatch = 0;
@@ -97,7 +122,7 @@ export class BackupAndRestore extends Callback {
   }
 
   override async onTrainEnd(): Promise<void> {
-    if (!this.deleteCheckpoint) return;
+    if (!this.deleteCheckpoint || this.#keepBackup) return;
     const fs = await import('node:fs/promises');
     for (const entry of await this.#entries()) if (isBackupEntry(entry)) await fs.rm(`${this.backupDir}/${entry}`, { recursive: true, force: true });
     // The folder goes too when nothing else is in it; one that cannot go (the working directory) stays.
@@ -154,8 +179,29 @@ export class BackupAndRestore extends Callback {
 
   async #save(): Promise<void> {
     if (this.doubleCheckpoint && (await hasTrainingBackup(this.#latest))) await replaceFolder(this.#latest, this.#previous);
-    const seed = this.params!.seed;
-    await saveTrainingBackup(this.model as unknown as LayersModel, this.#latest, { epoch: this.#epoch, batch: this.#lastBatch, ...(seed === undefined ? {} : { seed }) });
+    const { seed, datasetPosition } = this.params!;
+    const model = this.model as unknown as LayersModel;
+    const random = { global: globalGenerator().state, layers: layerGenerators(model.allLayers).map((g) => g.state) };
+    await saveTrainingBackup(model, this.#latest, {
+      epoch: this.#epoch, batch: this.#lastBatch, ...(seed === undefined ? {} : { seed }), random,
+      ...(datasetPosition === undefined ? {} : { shuffleIterations: datasetPosition.shuffleIterations, streamBatches: datasetPosition.batchesRead }),
+    });
+  }
+
+  /** Puts the generators and the dataset's shuffles where the backed-up run had them; a backup without them (older) leaves them as they are. */
+  #restoreRandomness(progress: TrainingProgress): void {
+    const generators = layerGenerators((this.model as unknown as LayersModel).allLayers);
+    if (progress.random) {
+      globalGenerator().state = progress.random.global;
+      if (progress.random.layers.length === generators.length) progress.random.layers.forEach((state, i) => (generators[i].state = state));
+      else console.warn(`km.callbacks.backupAndRestore: the backup in ${this.backupDir} holds the generators of ${progress.random.layers.length} layers with a seed, but the model has ${generators.length}, so those layers draw afresh and the run will not repeat the uninterrupted one. Resume with the model the backup was made with.`);
+    }
+    const params = this.params!;
+    if (progress.shuffleIterations && params.datasetPosition) {
+      const shuffles = params.datasetPosition.shuffleIterations.length;
+      if (progress.shuffleIterations.length !== shuffles) console.warn(`km.callbacks.backupAndRestore: the backup in ${this.backupDir} holds the passes of ${progress.shuffleIterations.length} reshuffling shuffles, but the training dataset has ${shuffles}, so its orders start afresh and the run will not repeat the uninterrupted one. Resume with the dataset the backup was made with.`);
+      params.datasetPosition = { shuffleIterations: progress.shuffleIterations, batchesRead: progress.streamBatches ?? 0 };
+    }
   }
 }
 

@@ -2,6 +2,7 @@ import type { LayersModel } from '../engine/model.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { Tensor } from '../tensor.js';
 import type { CustomCallbackArgs, Logs, PredictBatchLogs, TrainLogs } from './callbacks.js';
+import type { StreamPosition } from '../engine/training_stream.js';
 
 /** What a callback may use of the model being trained (a `LayersModel` provides all of it). */
 export interface CallbackModel {
@@ -37,6 +38,12 @@ export interface FitParams {
    * callback may set it in `onTrainBegin` to repeat an earlier run's order.
    */
   seed?: number;
+  /**
+   * @internal Where `fit(dataset)` reads the training data from at the start of the current epoch
+   * (after an epoch's batches: of the next). A callback may replace it in `onTrainBegin` to read on
+   * where an earlier run had got to, as `km.callbacks.backupAndRestore` does.
+   */
+  datasetPosition?: StreamPosition;
   /** Validation runs after every `validationFreq`-th epoch (fit's option; absent: every epoch with validation data). */
   validationFreq?: number;
   /** Whether fit has validation data, as tfjs' `doValidation`. */

@@ -2,7 +2,7 @@ import { epochSeed } from '../engine/training.js';
 import type { Tensor } from '../tensor.js';
 import { globalGenerator } from '../utils/random.js';
 import { stackBatch } from './stack.js';
-import { shuffleBuffered } from './shuffle.js';
+import { shuffleBuffered, type ShuffleCounter } from './shuffle.js';
 import { prefetched } from './prefetch.js';
 import { batchedSize, concatenatedSize, filteredSize, repeatedSize, skippedSize, takenSize, type DatasetSize } from './dataset_size.js';
 
@@ -40,6 +40,7 @@ function streamCount(count: unknown, call: string, none: string): number | null 
 export class Dataset<T> implements AsyncIterable<T> {
   readonly #open: () => AsyncIterator<T>;
   readonly #size: DatasetSize;
+  readonly #shuffleCounters: readonly ShuffleCounter[];
 
   /**
    * The number of elements, as tfjs' `dataset.size`: a count when the transformations allow it
@@ -59,9 +60,18 @@ export class Dataset<T> implements AsyncIterable<T> {
   }
 
   /** @internal Use the `km.data` factories. */
-  constructor(open: () => AsyncIterator<T>, size: DatasetSize = null) {
+  constructor(open: () => AsyncIterator<T>, size: DatasetSize = null, upstream: readonly Dataset<unknown>[] = [], counter?: ShuffleCounter) {
     this.#open = open;
     this.#size = size;
+    this.#shuffleCounters = [...new Set([...upstream.flatMap((d) => d.#shuffleCounters), ...(counter ? [counter] : [])])];
+  }
+
+  /**
+   * @internal The iteration counters of the reshuffling `shuffle`s this dataset reads from, in
+   * pipeline order: a training backup keeps them, so that a resumed `fit` draws the same orders.
+   */
+  get shuffleCounters(): readonly ShuffleCounter[] {
+    return this.#shuffleCounters;
   }
 
   /** A fresh iterator from the start of the data. */
@@ -104,7 +114,7 @@ export class Dataset<T> implements AsyncIterable<T> {
         yield element;
         if (++taken >= limit) return;
       }
-    }, takenSize(this.size, limit));
+    }, takenSize(this.size, limit), [this]);
   }
 
   /**
@@ -117,7 +127,7 @@ export class Dataset<T> implements AsyncIterable<T> {
     return new Dataset(async function* () {
       let seen = 0;
       for await (const element of source) if (seen++ >= dropped) yield element;
-    }, skippedSize(this.size, dropped));
+    }, skippedSize(this.size, dropped), [this]);
   }
 
   /** Each element passed through `fn` (which may be async). */
@@ -143,7 +153,7 @@ export class Dataset<T> implements AsyncIterable<T> {
     const source = this;
     return new Dataset(async function* () {
       for await (const element of source) yield await fn(element);
-    }, this.size);
+    }, this.size, [this]);
   }
 
   /**
@@ -159,7 +169,7 @@ export class Dataset<T> implements AsyncIterable<T> {
     const source = this;
     return new Dataset(async function* () {
       for await (const element of source) if (await predicate(element)) yield element;
-    }, filteredSize(this.size));
+    }, filteredSize(this.size), [this]);
   }
 
   /**
@@ -176,7 +186,7 @@ export class Dataset<T> implements AsyncIterable<T> {
     return new Dataset(async function* () {
       yield* source;
       yield* other;
-    }, concatenatedSize(this.size, other.size));
+    }, concatenatedSize(this.size, other.size), [this, other]);
   }
 
   /**
@@ -198,7 +208,7 @@ export class Dataset<T> implements AsyncIterable<T> {
         // An empty source repeated forever would spin without yielding.
         if (!any) return;
       }
-    }, repeatedSize(this.size, passes));
+    }, repeatedSize(this.size, passes), [this]);
   }
 
   /**
@@ -234,15 +244,17 @@ export class Dataset<T> implements AsyncIterable<T> {
         }
       }
       if (group.length > 0 && smallLastBatch) yield stackBatch(group) as Batched<T>;
-    }, batchedSize(this.size, batchSize, smallLastBatch));
+    }, batchedSize(this.size, batchSize, smallLastBatch), [this]);
   }
 
   /**
    * Shuffles with a buffer of `bufferSize` elements, as `tf.data` does: each output is drawn at
    * random from the buffer and replaced by the next input. A buffer at least as large as the
    * dataset gives a uniform shuffle. The same `seed` gives the same order, run to run; by default
-   * each new iteration (each epoch) draws a different order from it. The seed is an integer, or a
-   * string as tfjs takes it (hashed to an integer with FNV-1a; the orders differ from tfjs').
+   * each new iteration (each epoch) draws a different order from it, and
+   * `km.callbacks.backupAndRestore` keeps how many it has begun, so a resumed `fit` draws the
+   * uninterrupted run's orders. The seed is an integer, or a string as tfjs takes it (hashed to an
+   * integer with FNV-1a; the orders differ from tfjs').
    *
    * @example
    * ```ts
@@ -253,14 +265,15 @@ export class Dataset<T> implements AsyncIterable<T> {
     checkCount(bufferSize, 'shuffle(bufferSize)', 1, 'Pass how many elements to shuffle among, e.g. the dataset size.');
     const base = seed === undefined ? Math.floor(globalGenerator().next() * 4294967296) : shuffleSeed(seed);
     const source = this;
-    let iteration = 0;
-    return new Dataset(() => shuffleBuffered(source.iterator(), bufferSize, reshuffleEachIteration ? epochSeed(base, iteration++) : base), this.size);
+    if (!reshuffleEachIteration) return new Dataset(() => shuffleBuffered(source.iterator(), bufferSize, base), this.size, [this]);
+    const counter: ShuffleCounter = { iteration: 0 };
+    return new Dataset(() => shuffleBuffered(source.iterator(), bufferSize, epochSeed(base, counter.iteration++)), this.size, [this], counter);
   }
 
   /** Reads up to `bufferSize` elements ahead while the consumer works on the current one. */
   prefetch(bufferSize: number): Dataset<T> {
     checkCount(bufferSize, 'prefetch(bufferSize)', 1, 'Pass how many elements to read ahead, e.g. prefetch(2).');
-    return new Dataset(() => prefetched(this.iterator(), bufferSize), this.size);
+    return new Dataset(() => prefetched(this.iterator(), bufferSize), this.size, [this]);
   }
 
   #refuseInfinite(call: string): void {

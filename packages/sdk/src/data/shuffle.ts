@@ -1,5 +1,10 @@
 import { Random } from '../utils/random.js';
 
+/** How many passes a reshuffling `shuffle` has begun: pass n's order comes from (seed, n). */
+export interface ShuffleCounter {
+  iteration: number;
+}
+
 /** tf.data's buffer shuffle: fill a buffer, then emit a random slot and refill it from the source. */
 export async function* shuffleBuffered<T>(source: AsyncIterator<T>, bufferSize: number, seed: number): AsyncGenerator<T> {
   const random = new Random(seed);

@@ -72,6 +72,6 @@ export function zip<const S extends DatasetStructure>(datasets: S): Dataset<Zipp
       if (nexts.some((n) => n.done)) return;
       yield assemble(nexts.map((n) => n.value));
     }
-  }, zippedSize(leaves.map((ds) => ds.size)));
+  }, zippedSize(leaves.map((ds) => ds.size)), leaves);
   return zipped as Dataset<Zipped<S>>;
 }

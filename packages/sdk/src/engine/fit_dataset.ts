@@ -11,6 +11,7 @@ import type { TrainingTarget } from './training_target.js';
 import type { TensorsSpec } from './outputs.js';
 import type { ClassWeightSpec } from './sample_weights.js';
 import { batchTensors, describe, firstBatch, hostBatch } from './fit_dataset_batch.js';
+import { TrainingStream } from './training_stream.js';
 import { evaluatedFewer, knownSteps, ranOutOfData, refuseEndless } from './fit_dataset_limits.js';
 import { Yielder, type YieldEvery } from './yield_every.js';
 import { checkOptions, optionNames } from '../utils/options.js';
@@ -139,15 +140,14 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
     }
   }
 
-  let iterator = dataset.iterator();
-  let pending: IteratorResult<unknown> | null = await firstBatch(iterator, 'fit(dataset)');
-  const first = batchTensors(pending.value, 0, 'fit(dataset)');
+  const stream = new TrainingStream(dataset, perEpoch !== undefined);
+  const first = batchTensors(await stream.first('fit(dataset)'), 0, 'fit(dataset)');
   const target = await targetFor(first.first.shape.slice(1));
   const batchSize = first.first.shape[0];
   // Without batchesPerEpoch or a known size, Keras reports unknown steps until the first pass has counted them.
   const params: FitParams = {
     epochs, steps: knownSteps(dataset, perEpoch), samples: 0, batchSize, verbose, initialEpoch, ...(args.validationData && { validationFreq }),
-    doValidation: args.validationData !== undefined, metrics: epochLogNames(target.outputs, args.validationData !== undefined),
+    doValidation: args.validationData !== undefined, metrics: epochLogNames(target.outputs, args.validationData !== undefined), datasetPosition: stream.position,
   };
   const callbacks = new CallbackList(args.callbacks);
   const logger = progressLogger(verbose);
@@ -162,16 +162,19 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
 
   let lastLogs: Logs | undefined;
   let warnedFewerValidation = false;
+  const opened = params.datasetPosition;
   await callbacks.call('onTrainBegin');
+  // A callback resuming a run (backupAndRestore) moves the position to where that run had got to.
+  if (params.datasetPosition !== opened) await stream.seek(params.datasetPosition!);
   for (let epoch = params.initialEpoch; epoch < epochs && !target.stopTraining; epoch++) {
-    if (perEpoch === undefined && !pending) iterator = dataset.iterator();
+    stream.startEpoch();
+    params.datasetPosition = stream.position;
     await callbacks.call('onEpochBegin', epoch);
     const acc = new Accumulator(target.outputs);
     let step = 0;
     let samples = 0;
     while ((perEpoch === undefined || step < perEpoch) && !target.stopTraining) {
-      const next = pending ?? (await iterator.next());
-      pending = null;
+      const next = await stream.next();
       if (next.done) {
         // A full pass per epoch may end anywhere but at the start: an empty pass means the source cannot restart.
         if (perEpoch !== undefined || step === 0) {
@@ -190,6 +193,8 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
       step++;
       samples += count;
     }
+    stream.endEpoch();
+    params.datasetPosition = stream.position;
     if (step === 0) break;
     if (params.steps === 0) params.steps = step;
     if (params.samples === 0) params.samples = samples;

@@ -8,7 +8,7 @@ import { modelArtifacts } from './save_model.js';
 import { pairByPosition } from './match_weights.js';
 import { savedWeights, type NamedWeight } from './weights.js';
 
-/** How far a backed-up run had got (Keras' `training_metadata.json`, plus the shuffling seed). */
+/** How far a backed-up run had got (Keras' `training_metadata.json`, plus what fixes the random draws that follow). */
 export interface TrainingProgress {
   /** The epoch to run next. */
   epoch: number;
@@ -16,6 +16,20 @@ export interface TrainingProgress {
   batch: number;
   /** The run's shuffling seed, when it shuffled. */
   seed?: number;
+  /**
+   * The random generators' states: the global one (`km.utils.setRandomSeed`'s) and the own
+   * generators of the layers given a `seed`, in layer order. Absent in backups from before
+   * kerasm kept it: such a resumed run draws from the generators as they are in the new process.
+   */
+  random?: { global: number; layers: number[] };
+  /**
+   * `fit(dataset)`'s position at the start of `epoch`: the passes each reshuffling `shuffle` had
+   * begun when its stream was opened, and the batches read from that stream (only with
+   * `batchesPerEpoch`, which reads one stream across epochs). Absent in older backups: the
+   * resumed run's shuffles then count passes from 0 in the new process.
+   */
+  shuffleIterations?: number[];
+  streamBatches?: number;
 }
 
 /** What errors call a backup outside Node, and what to use instead. */
@@ -81,10 +95,12 @@ function renameOptimizerWeight(weight: NamedWeight, names: Map<string, string>):
 }
 
 function progressOf(value: unknown, where: string): TrainingProgress {
-  const { epoch, batch, seed } = (value ?? {}) as Partial<TrainingProgress>;
+  const { epoch, batch, seed, random, shuffleIterations, streamBatches } = (value ?? {}) as Partial<TrainingProgress>;
   const count = (n: unknown) => Number.isInteger(n) && (n as number) >= 0;
-  if (!count(epoch) || !count(batch) || (seed !== undefined && !count(seed))) {
+  const counts = (list: unknown) => Array.isArray(list) && list.every(count);
+  const validRandom = random === undefined || (typeof random === 'object' && random !== null && count(random.global) && counts(random.layers));
+  if (!count(epoch) || !count(batch) || (seed !== undefined && !count(seed)) || !validRandom || (shuffleIterations !== undefined && !counts(shuffleIterations)) || (streamBatches !== undefined && !count(streamBatches))) {
     throw new Error(`${where} has no valid training progress in its model.json (userDefinedMetadata.${PROGRESS_KEY} is ${JSON.stringify(value)}). It was not written by km.callbacks.backupAndRestore: pass another backupDir, or delete this one to train from the start.`);
   }
-  return { epoch: epoch!, batch: batch!, ...(seed === undefined ? {} : { seed }) };
+  return { epoch: epoch!, batch: batch!, ...(seed === undefined ? {} : { seed }), ...(random === undefined ? {} : { random }), ...(shuffleIterations === undefined ? {} : { shuffleIterations }), ...(streamBatches === undefined ? {} : { streamBatches }) };
 }

@@ -66,7 +66,7 @@ export class Dropout extends Layer {
     }
     this.noiseShape = checkNoiseShape(args.noiseShape, `Dropout layer '${this.name}'`);
     this.rate = args.rate;
-    this.#random = new LayerRandom(args.seed, `Dropout layer '${this.name}'`);
+    this.#random = new LayerRandom(args.seed, `Dropout layer '${this.name}'`, this);
     this.seed = this.#random.seed;
   }
 

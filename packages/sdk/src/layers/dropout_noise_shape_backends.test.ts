@@ -25,7 +25,7 @@ const ones = (shape: number[]) => km.tensor(new Float32Array(shape.reduce((a, b)
 /** The mask a seeded Dropout draws in its first training pass, repeated to `[batch, ...sample]`. */
 function expectedMask(seed: number, rate: number, noiseShape: readonly (number | null)[], shape: readonly number[]): number[] {
   const noise = noiseShape.map((d, axis) => d ?? shape[axis]);
-  const drawn = dropoutMaskValues(noise.reduce((a, b) => a * b, 1), rate, new LayerRandom(seed, 'test').kernelSeed());
+  const drawn = dropoutMaskValues(noise.reduce((a, b) => a * b, 1), rate, new LayerRandom(seed, 'test', {}).kernelSeed());
   const n = shape.reduce((a, b) => a * b, 1);
   return Array.from({ length: n }, (_, flat) => {
     let [rest, at, stride] = [flat, 0, 1];
@@ -98,7 +98,7 @@ describe.each(BACKENDS_HERE)('Dropout with noiseShape on %s', (backendName) => {
       const layer = km.layers.timeDistributed({ layer: km.layers.dropout({ rate, noiseShape, seed: 9 }) });
       const y = Array.from(await (layer.apply(x, { training: true }) as km.Tensor).data());
       // The steps run in order, each drawing its [batch, features] mask with the layer's next seed.
-      const random = new LayerRandom(9, 'test');
+      const random = new LayerRandom(9, 'test', {});
       const noise = noiseShape.map((d, axis) => (axis === 0 ? d : d ?? features));
       const perStep = Array.from({ length: steps }, () => dropoutMaskValues(noise[0] * noise[1], rate, random.kernelSeed()));
       y.forEach((v, i) => {

@@ -1,5 +1,8 @@
 import { globalGenerator, Random } from '../utils/random.js';
 
+/** The seeded layers' own generators, by layer, in the order the layer made them. */
+const ownGenerators = new WeakMap<object, Random[]>();
+
 /**
  * Where a layer's randomness comes from (Keras' `seed` option): with a seed, its own generator, so
  * its draws repeat whatever else draws; without one, the generator `km.utils.setRandomSeed` seeds.
@@ -8,13 +11,14 @@ export class LayerRandom {
   readonly seed: number | undefined;
   readonly #own: Random | null;
 
-  /** `where` names the layer in the error for a seed that is not an integer. */
-  constructor(seed: unknown, where: string) {
+  /** `where` names the layer in the error for a seed that is not an integer; `owner` is the layer, which {@link layerGenerators} finds the generator by. */
+  constructor(seed: unknown, where: string, owner: object) {
     if (seed !== undefined && seed !== null && !Number.isInteger(seed)) {
       throw new Error(`${where}: seed must be an integer or null. Received: seed=${JSON.stringify(seed)}.`);
     }
     this.seed = (seed as number | null | undefined) ?? undefined;
     this.#own = this.seed === undefined ? null : new Random(this.seed);
+    if (this.#own) ownGenerators.set(owner, [...(ownGenerators.get(owner) ?? []), this.#own]);
   }
 
   /** The generator the next draw comes from. */
@@ -26,4 +30,9 @@ export class LayerRandom {
   kernelSeed(): number {
     return Math.floor(this.generator.next() * 4294967296);
   }
+}
+
+/** The own generators of the seeded layers among `layers`, in order: what a training backup keeps the state of. */
+export function layerGenerators(layers: readonly object[]): Random[] {
+  return layers.flatMap((layer) => ownGenerators.get(layer) ?? []);
 }

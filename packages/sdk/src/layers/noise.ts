@@ -50,7 +50,7 @@ abstract class TrainingNoise extends Layer {
 
   constructor(args: NoiseSeedArgs, className: string) {
     super(args, className);
-    this.#random = new LayerRandom(args.seed, `${className} layer '${this.name}'`);
+    this.#random = new LayerRandom(args.seed, `${className} layer '${this.name}'`, this);
     this.seed = this.#random.seed;
   }
 

@@ -85,7 +85,7 @@ export abstract class ProjectedAttention extends Layer {
     this.useBias = checkBooleanOption(args.useBias ?? true, 'useBias', where);
     this.useCausalMask = checkBooleanOption(args.useCausalMask ?? false, 'useCausalMask', where);
     this.returnAttentionScores = checkBooleanOption(args.returnAttentionScores ?? false, 'returnAttentionScores', where);
-    this.#random = new LayerRandom(args.seed, where);
+    this.#random = new LayerRandom(args.seed, where, this);
     this.seed = this.#random.seed;
     this.#kernelInitializerSpec = args.kernelInitializer ?? 'glorotUniform';
     this.#biasInitializerSpec = args.biasInitializer ?? 'zeros';

@@ -28,7 +28,7 @@ export abstract class RandomImageLayer extends ImageLayer {
 
   constructor(args: RandomImageArgs, className: string) {
     super(args, className);
-    this.#random = new LayerRandom(args.seed, `${className} layer '${this.name}'`);
+    this.#random = new LayerRandom(args.seed, `${className} layer '${this.name}'`, this);
     this.seed = this.#random.seed;
   }
 

@@ -72,7 +72,7 @@ export class RandomWidth extends Layer {
       throw new Error(`${where}: interpolation must be 'bilinear' or 'nearest' (tfjs implements no other). Received: interpolation=${JSON.stringify(args.interpolation)}.`);
     }
     this.interpolation = interpolation;
-    this.#random = new LayerRandom(args.seed, where);
+    this.#random = new LayerRandom(args.seed, where, this);
     this.seed = this.#random.seed;
   }
 

@@ -132,7 +132,7 @@ export abstract class Recurrent extends Layer {
     this.stateful = flag(args.stateful, 'stateful');
     this.unroll = flag(args.unroll, 'unroll');
     this.implementation = args.implementation ?? null;
-    this.#dropout = new RecurrentDropout(args, this.where);
+    this.#dropout = new RecurrentDropout(args, this.where, this);
     [this.dropout, this.recurrentDropout] = [this.#dropout.rate, this.#dropout.recurrentRate];
     this.#kernelInitializerSpec = args.kernelInitializer ?? 'glorotNormal';
     this.#recurrentInitializerSpec = args.recurrentInitializer ?? 'orthogonal';

@@ -27,10 +27,10 @@ export class RecurrentDropout {
   readonly recurrentRate: number;
   readonly random: LayerRandom;
 
-  constructor(args: { dropout?: number | null; recurrentDropout?: number | null; seed?: number | null }, where: string) {
+  constructor(args: { dropout?: number | null; recurrentDropout?: number | null; seed?: number | null }, where: string, owner: object) {
     this.rate = rateOf(args.dropout, 'dropout', where);
     this.recurrentRate = rateOf(args.recurrentDropout, 'recurrentDropout', where);
-    this.random = new LayerRandom(args.seed, where);
+    this.random = new LayerRandom(args.seed, where, owner);
   }
 
   /** The layer's `seed`, if it was given one. */

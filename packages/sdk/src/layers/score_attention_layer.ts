@@ -60,7 +60,7 @@ export abstract class ScoreAttentionLayer extends Layer {
       throw new Error(`${where}: dropout must be a number in [0, 1). Received: dropout=${JSON.stringify(args.dropout)}. Use e.g. dropout: 0.1, or 0 for none.`);
     }
     this.dropout = rate;
-    this.#random = new LayerRandom(args.seed, where);
+    this.#random = new LayerRandom(args.seed, where, this);
     this.seed = this.#random.seed;
     this.useCausalMask = checkBooleanOption(args.useCausalMask ?? false, 'useCausalMask', where);
     this.returnAttentionScores = checkBooleanOption(args.returnAttentionScores ?? false, 'returnAttentionScores', where);

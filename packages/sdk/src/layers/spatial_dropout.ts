@@ -63,7 +63,7 @@ abstract class SpatialDropout extends Layer {
     const where = `${className} layer '${this.name}'`;
     this.rate = checkRate(args.rate, where);
     this.dataFormat = dataFormatOf(args.dataFormat, where);
-    this.#random = new LayerRandom(args.seed, where);
+    this.#random = new LayerRandom(args.seed, where, this);
     this.seed = this.#random.seed;
     this.#rank = rank;
   }

@@ -19,7 +19,7 @@ export interface SampleMasks {
 export function masksAfterSeed(seed: number, batch: number, features: number, units: number, rate: number, recurrentRate: number, drawsBefore = 0): SampleMasks {
   km.utils.setRandomSeed(seed);
   // An unseeded layer's draws: from the global generator.
-  const unseeded = new LayerRandom(null, 'masksAfterSeed');
+  const unseeded = new LayerRandom(null, 'masksAfterSeed', {});
   for (let i = 0; i < drawsBefore; i++) unseeded.kernelSeed();
   const rows = (n: number, r: number) => {
     const values = dropoutMaskValues(batch * n, r, unseeded.kernelSeed());

@@ -9,6 +9,15 @@ export class Random {
     this.#state = seed >>> 0;
   }
 
+  /** The generator's whole state: a generator given it continues with the same draws (training backups keep it). */
+  get state(): number {
+    return this.#state;
+  }
+
+  set state(state: number) {
+    this.#state = state >>> 0;
+  }
+
   /** A float in [0, 1). */
   next(): number {
     let t = (this.#state = (this.#state + 0x6d2b79f5) >>> 0);

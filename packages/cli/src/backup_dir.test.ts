@@ -1,4 +1,4 @@
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,20 @@ describe.skipIf(!sdkBuilt)('kerasm train --backup-dir', () => {
     dir = await mkdtemp(join(tmpdir(), 'kerasm-backup-cli-'));
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('refuses, before loading any data, a --backup-dir that is the --save folder or an existing model folder', async () => {
+    const model = join(dir, 'model');
+    const same = await kerasm(...RUN, '--save', model, '--backup-dir', model);
+    expect(same.code).toBe(2);
+    expect(same.stdout).toBe('');
+    expect(same.stderr).toContain(`Cannot use --backup-dir ${model}: it is the same folder as --save ${model}.`);
+    expect(await exists(model)).toBe(false);
+    const saved = await mkdtemp(join(dir, 'saved-'));
+    await writeFile(join(saved, 'model.json'), '{}');
+    const existing = await kerasm(...RUN, '--backup-dir', saved);
+    expect(existing.code).toBe(2);
+    expect(existing.stderr).toContain(`Cannot use --backup-dir ${saved}: it holds a saved model (model.json).`);
+  });
 
   it('resumes a killed run, which then ends with the test accuracy of an uninterrupted one', async () => {
     const backupDir = join(dir, 'backup');

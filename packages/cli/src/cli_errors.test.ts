@@ -54,6 +54,14 @@ describe('kerasm errors (through the built binary)', () => {
     expect(stderr).toContain(`kerasm: Cannot use ${flag} ${file}: a file is in the way: '${file}' or a folder above it is a file. Nothing was trained; choose another folder with ${flag}.`);
   });
 
+  it('names a weights file passed where a model is expected, without echoing its bytes', async () => {
+    const weights = join(dir, 'weights-0123.bin');
+    await writeFile(weights, Buffer.from([0x00, 0xbf, 0x3c, 0x9a, 0x53, 0x07, 0xff, 0x10, 0x4e, 0x81]));
+    const { code, stderr } = await kerasm('evaluate', weights);
+    expect(code).toBe(1);
+    expect(stderr).toBe(`kerasm: ${weights} holds binary data, not a model.json (is it a weights file?). Load the folder holding model.json, or the model.json file itself.\n`);
+  });
+
   it('exits 2 for an --lr-schedule option the SDK does not know', async () => {
     const { code, stderr } = await kerasm('train', '--lr-schedule', 'cosineDecay:decaystep=10', '--epochs', '1');
     expect(code).toBe(2);

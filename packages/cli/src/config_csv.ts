@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import * as km from '@kerasm/sdk';
-import { checkClassLabel, likelyDelimiter, rewordEmptyCellAdvice, sparseClassCount } from './csv_checks.js';
+import { labelClassCount } from './class_targets.js';
+import { checkClassLabel, likelyDelimiter, rewordEmptyCellAdvice } from './csv_checks.js';
 import { didYouMean } from './did_you_mean.js';
 import { UsageError } from './errors.js';
 import type { DataSpec, ExperimentConfig } from './experiment_config.js';
@@ -17,14 +18,6 @@ const TRAIN_HELP = 'kerasm train --help';
  * 2). Returns `data.path`'s feature columns, in file order.
  */
 export async function checkCsvColumns(config: ExperimentConfig, data: CsvData, model: km.LayersModel, file: string): Promise<string[]> {
-  const outputSize = model.outputs[0].shape.reduce((a, b) => a * b, 1);
-  if (config.compile.loss === 'categoricalCrossentropy' && outputSize > 1) {
-    // A CSV's label column gives one value a row, never the one-hot rows this loss compares with the output.
-    throw new UsageError(
-      `${file}: compile.loss is "categoricalCrossentropy", which takes one-hot targets (${outputSize} values a sample), but data.labelColumn "${data.labelColumn}" holds one value a row, a class index. Set compile.loss to "sparseCategoricalCrossentropy".`,
-      TRAIN_HELP,
-    );
-  }
   const files: [string, string][] = [['data.path', data.path]];
   let trainFeatures: string[] = [];
   if (data.testPath !== undefined) files.push(['data.testPath', data.testPath]);
@@ -79,17 +72,17 @@ async function checkIsFile(path: string, key: string, file: string): Promise<voi
 }
 
 /**
- * Counts a CSV dataset's rows and, for a model compiled with sparse categorical cross-entropy,
- * checks each label is one of its classes: done before training, in the pass that counts the rows,
+ * Counts a CSV dataset's rows and, for a model whose loss takes class labels (sparse categorical
+ * cross-entropy, or a loss whose one-hot rows are made from them), checks each label is one of its classes: done before training, in the pass that counts the rows,
  * so a bad label or an empty cell stops the run before the first epoch and is reported by its file
  * line. `key` is the setting that names the file (`data.path`, `data.testPath`).
  */
 export async function countCheckedRows(rows: km.data.CsvDataset, model: km.LayersModel, key: string, path: string, file: string): Promise<number> {
-  const classes = sparseClassCount(model);
+  const classes = labelClassCount(model);
   let n = 0;
   try {
     for await (const row of rows) {
-      if (classes > 1) await checkClassLabel(row.ys, n, classes, key, path);
+      if (classes > 1) await checkClassLabel(row.ys, n, classes, key, path).catch((err: Error) => Promise.reject(new UsageError(`${file}: ${err.message}`, TRAIN_HELP)));
       n++;
     }
   } catch (err) {

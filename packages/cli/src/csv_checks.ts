@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import type * as km from '@kerasm/sdk';
 
 const DELIMITERS = [',', ';', '\t', '|'];
 
@@ -41,11 +40,6 @@ export async function lineOfRow(path: string, row: number, hasHeader = true): Pr
     if ((lines[i].match(/"/g)?.length ?? 0) % 2 === 1) inQuotes = !inQuotes;
   }
   return undefined;
-}
-
-/** The classes whose indices a model's labels must be, for one compiled with sparse categorical cross-entropy; 0 for any other loss. */
-export function sparseClassCount(model: km.LayersModel): number {
-  return model.loss === 'sparseCategoricalCrossentropy' ? model.outputs[0].shape.reduce((a, b) => a * b, 1) : 0;
 }
 
 /**

@@ -41,6 +41,9 @@ describe("the CSV columns a model was trained on, recorded in its metadata", () 
     expect(order(['sepal', 'petal', 'stem'])).toThrow(`${start}it has no column 'leaf'.${fix}`);
     expect(order(['Sepal', 'petal', 'stem', 'leaf', 'id'])).toThrow(`${start}it has no column 'sepal'; the model does not know its column 'Sepal', 'id'.${fix}`);
     expect(order(['sepal', 'petal', 'stem', 'leaf', 'leaf'])).toThrow(`${start}it repeats the column 'leaf'.${fix}`);
+    expect(order(['petal', 'stem', 'leaf', 'label'], 'sepal')).toThrow(
+      `${start}its column 'sepal' is taken as the targets, but the model reads it as a feature; the model does not know its column 'label'. 'label' held the targets in training: pass --label-column label.`,
+    );
     expect(order(['sepal', 'petal', 'stem', 'leaf', 'label'], 'target')).toThrow(`${start}the model does not know its column 'label'. 'label' held the targets in training: pass --label-column label.`);
   });
 

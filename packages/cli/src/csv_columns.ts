@@ -48,12 +48,15 @@ export function namesColumns(header: readonly string[]): boolean {
  * `source` says how the file was given (`--input FILE.csv`) and `labelColumn` is the file's target column.
  */
 export function featureOrder(fileFeatures: readonly string[], recorded: CsvColumns, source: string, labelColumn: string): number[] | undefined {
-  const missing = recorded.features.filter((name) => !fileFeatures.includes(name));
+  // The file has a feature named as its target column, but as the target it is not read as a feature.
+  const featureAsLabel = recorded.features.includes(labelColumn) ? [labelColumn] : [];
+  const missing = recorded.features.filter((name) => !fileFeatures.includes(name) && name !== labelColumn);
   const unknown = fileFeatures.filter((name) => !recorded.features.includes(name));
   const repeated = [...new Set(fileFeatures.filter((name, i) => fileFeatures.indexOf(name) !== i))];
-  if (missing.length + unknown.length + repeated.length > 0) {
+  if (featureAsLabel.length + missing.length + unknown.length + repeated.length > 0) {
     const quoted = (names: readonly string[]) => names.map((n) => `'${n}'`).join(', ');
     const problems = [
+      featureAsLabel.length > 0 ? `its column ${quoted(featureAsLabel)} is taken as the targets, but the model reads it as a feature` : '',
       missing.length > 0 ? `it has no column ${quoted(missing)}` : '',
       unknown.length > 0 ? `the model does not know its column ${quoted(unknown)}` : '',
       repeated.length > 0 ? `it repeats the column ${quoted(repeated)}` : '',

@@ -100,7 +100,8 @@ describe('evaluate and predict on CSV data (through the built binary)', () => {
     // Each epoch has every metric its logs carry, as the progress bar shows them.
     expect(Object.keys(report.epochs[0])).toEqual(['epoch', 'loss', 'mae', 'r2_score', 'logcosh', 'val_loss', 'val_mae', 'val_r2_score', 'val_logcosh', 'seconds']);
     expect(report.test.mae).toBeLessThan(0.02);
-    const evaluated = await json('evaluate', saved, '--data', csv, '--label-column', 'y');
+    // Without --label-column, the target column is the one the model recorded ('y').
+    const evaluated = await json('evaluate', saved, '--data', csv);
     expect(evaluated.samples).toBe(300);
     expect(evaluated.test.mae).toBeLessThan(0.02);
     expect(evaluated.test.r2_score).toBeGreaterThan(0.999);
@@ -108,7 +109,7 @@ describe('evaluate and predict on CSV data (through the built binary)', () => {
     expect(evaluated.test.logcosh).toBeCloseTo(evaluated.test.loss / 2, 4);
     const human = await kerasm('evaluate', saved, '--data', csv, '--label-column', 'y');
     expect(human.stdout).toContain(`Test r2_score: ${evaluated.test.r2_score.toFixed(4)}  Test logcosh: ${evaluated.test.logcosh.toFixed(4)}`);
-    const { predictions } = await json('predict', saved, '--input', csv, '--label-column', 'y');
+    const { predictions } = await json('predict', saved, '--input', csv);
     predictions.slice(0, 5).forEach((p: { output: number[]; actual: number }, i: number) => {
       expect(p.actual).toBe(2 * samples[i][0] - samples[i][1] + 0.5);
       expect(p.output[0]).toBeCloseTo(p.actual, 1);
@@ -222,6 +223,6 @@ describe('evaluate and predict on CSV data (through the built binary)', () => {
     await twoHeads.save(join(dir, 'two'));
     const two = await kerasm('predict', join(dir, 'two'), '--input', blobsTest);
     expect(two.code).toBe(1);
-    expect(two.stderr).toContain('has 1 inputs and 2 outputs; kerasm evaluate and predict take a model with one of each');
+    expect(two.stderr).toContain('has 1 input and 2 outputs; kerasm evaluate and predict take a model with one of each');
   });
 });

@@ -2,7 +2,8 @@ import { stat } from 'node:fs/promises';
 import * as km from '@kerasm/sdk';
 import type { SavedModel } from './commands/saved_model.js';
 import { featureOrder, namesColumns } from './csv_columns.js';
-import { checkClassLabel, delimiterFlag, likelyDelimiter, rewordEmptyCellAdvice, sparseClassCount } from './csv_checks.js';
+import { labelClassCount, targetsFor } from './class_targets.js';
+import { checkClassLabel, delimiterFlag, likelyDelimiter, rewordEmptyCellAdvice } from './csv_checks.js';
 import type { CsvInput } from './model_args.js';
 
 /** Prints a line for the user beside the result (json_stdout's noteFor). */
@@ -21,6 +22,8 @@ interface OpenedCsv {
  */
 async function openCsv(csv: CsvInput, saved: SavedModel, flag: string, labels: 'required' | 'optional', note: Note): Promise<OpenedCsv> {
   const { sampleShape, csvColumns } = saved;
+  // Without --label-column, the target column is the one the model recorded training on.
+  if (!csv.labelColumnGiven && csvColumns) csv = { ...csv, labelColumn: csvColumns.label };
   // The SDK's read error for a folder (EISDIR) does not name the path.
   if ((await stat(csv.path).catch(() => undefined))?.isDirectory()) throw new Error(`${flag} ${csv.path} is a folder, not a CSV file. Pass the path of a .csv file.`);
   const columns = await km.data.csv(csv.path, { delimiter: csv.delimiter }).columnNames();
@@ -83,13 +86,13 @@ function openHeaderless(csv: CsvInput, saved: SavedModel, flag: string, labels: 
   });
 }
 
-/** Evaluates `model` on a labeled CSV file, streamed in batches; returns evaluate's values and the row count. */
+/** Evaluates `model` on a labeled CSV file, streamed in batches (labels one-hot encoded for a loss that takes one-hot rows); returns evaluate's values and the row count. */
 export async function evaluateCsv(saved: SavedModel, csv: CsvInput, batchSize: number, note: Note): Promise<{ values: number[]; samples: number }> {
   const { model, sampleShape } = saved;
   const { rows, hasHeader } = await openCsv(csv, saved, '--data', 'required', note);
   if ((await forCommand('evaluating', () => rows.take(1).toArray())).length === 0) throw new Error(`--data ${csv.path} has a header but no rows: there is nothing to evaluate.`);
   // The loss checks labels per batch, by index in the batch; checked per row, an error names the file line.
-  const classes = sparseClassCount(model);
+  const classes = labelClassCount(model);
   let row = 0;
   const checked = rows.map(async (element) => {
     if (classes > 1) await checkClassLabel(element.ys, row, classes, '--data', csv.path, hasHeader);
@@ -99,7 +102,7 @@ export async function evaluateCsv(saved: SavedModel, csv: CsvInput, batchSize: n
   let samples = 0;
   const batches = checked.batch(batchSize).map(({ xs, ys }) => {
     samples += xs.shape[0];
-    return { xs: xs.reshape([xs.shape[0], ...sampleShape]), ys };
+    return { xs: xs.reshape([xs.shape[0], ...sampleShape]), ys: targetsFor(model, ys) };
   });
   const values = await forCommand('evaluating', () => model.evaluate(batches, { verbose: 0 }));
   return { values, samples };

@@ -99,6 +99,7 @@ Options:
                           with a label column, read through km.data.csv), model (a name or a
                           list of layers), compile (optimizer, loss, metrics) and fit (epochs,
                           batchSize, validationSplit, callbacks). Replaces the flags above;
+                          labels are one-hot encoded for a categoricalCrossentropy loss;
                           see examples/blobs.json and the README
   --verbose 0|1           1 prints a progress bar per epoch, 0 prints none (default: ${d.verbose})
   --json                  Print exactly one JSON object on one line of stdout instead of
@@ -108,10 +109,13 @@ Options:
                           loadable by kerasm evaluate/predict/summary, km.loadLayersModel
                           and tf.loadLayersModel. DIR (and --backup-dir's) is checked to
                           be writable before training starts
-  --backup-dir DIR        Back up the weights, optimizer state and epoch to DIR after each
-                          epoch; run the same command again after an interruption and it
-                          resumes there, ending as an uninterrupted run would. DIR must be
-                          new or hold only kerasm's backups (other files are refused); the
+  --backup-dir DIR        Back up the weights, optimizer state, epoch and random state to DIR
+                          after each epoch; run the same command again after an interruption
+                          and it resumes there, ending bit for bit as an uninterrupted run
+                          would (a backup past --epochs is kept, with a warning). DIR must be
+                          new or hold only kerasm's backups (other files are refused), apart
+                          from --save's and --tensorboard's folders (checked before
+                          training); the
                           backups, and DIR when then empty, go when training ends normally
   --tensorboard DIR       Write TensorBoard event files to DIR/train and DIR/validation
                           (Keras' epoch_loss, epoch_accuracy, ...); view them with
@@ -163,6 +167,8 @@ with one input and one output) and prints its loss and the metrics it was compil
 exactly as training printed them: on the 10,000 MNIST test images, or on the rows of a CSV
 file (--data). A model saved without its loss and metrics is evaluated as a classifier
 (sparse categorical cross-entropy and accuracy) when it outputs one probability per class.
+Integer labels (MNIST's, a CSV's label column) are one-hot encoded for a model whose loss
+takes one-hot targets (categoricalCrossentropy, as the TensorFlow.js MNIST tutorial uses).
 
 Options:
   --data FILE             A .csv file instead, one sample per row: a header line naming the
@@ -170,7 +176,8 @@ Options:
                           feature (as many as the model takes); read in batches, not whole.
                           A first line of only numbers is a row: the columns are then read
                           by position, the model's features and then the target
-  --label-column NAME     The column holding the targets (default: ${LABEL_COLUMN})
+  --label-column NAME     The column holding the targets (default: the one the model was
+                          trained on, when kerasm train --save recorded it; else ${LABEL_COLUMN})
   --delimiter C           The field separator of the CSV file (default: ,)
   --batch-size N          Samples per evaluation batch, ${MODEL_LIMITS.batchSize.min}-${MODEL_LIMITS.batchSize.max} (default: ${EVALUATE_BATCH_SIZE})
 ${BACKEND_FLAGS}
@@ -200,15 +207,21 @@ Options:
   --count N               The first N MNIST test images, with their true labels,
                           ${MODEL_LIMITS.count.min}-${MODEL_LIMITS.count.max} (default: ${PREDICT_COUNT})
   --input FILE            Your own data instead: a .png (8-bit grayscale or RGB, white
-                          digit on black like MNIST, resized to 28x28), a .json array of
-                          784 pixel values (or 28 rows of 28, or a list of such images),
-                          values 0-255 scaled to 0-1 (others are refused); or a .csv file
-                          of samples, one per row, after a header line naming the columns;
-                          a first line of only numbers is a row: the columns are then read
-                          by position, the last the target when there is one more than the
-                          model's features
+                          digit on black like MNIST, resized to 28x28; transparent pixels
+                          are the background), a .json array of 784 pixel values (or 28
+                          rows of 28, or a list of such images), values 0-255 scaled to
+                          0-1 (others are refused); or a .csv file of samples, one per row,
+                          after a header line naming the columns; a first line of only
+                          numbers is a row: the columns are then read by position, the
+                          last the target when there is one more than the model's
+                          features. A blank image, or one with a bright background (it
+                          looks inverted), gets a warning on stderr
+  --invert                Flip the colors of the --input image (v becomes 255 - v, or 1 - v),
+                          for a dark digit on a light or transparent background
   --label-column NAME     The CSV column holding the true targets, shown beside the
-                          predictions (default: ${LABEL_COLUMN}, used when the file has it)
+                          predictions, used when the file has it (default: the one the
+                          model was trained on, when kerasm train --save recorded it; else
+                          ${LABEL_COLUMN})
   --delimiter C           The field separator of the CSV file (default: ,)
 ${BACKEND_FLAGS}
 ${MODEL_FLAGS}
@@ -223,6 +236,7 @@ JSON output (--json):
 
 Examples:
   kerasm predict models/mnist --count 5
+  kerasm predict models/mnist --input digit.png --invert
   kerasm predict models/blobs --input examples/blobs-test.csv --json
 `;
 }

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine } from './args.js';
 import { UsageError } from './errors.js';
+import { predictHelp } from './help.js';
 
 describe('evaluate / predict / summary flags', () => {
   it('parses a folder and the defaults', () => {
     expect(parseCommandLine(['evaluate', 'm'])).toEqual({ kind: 'evaluate', options: { dir: 'm', batchSize: 64, json: false, relaxedSimd: true, backend: 'wasm' }, warnings: [] });
     expect(parseCommandLine(['predict', 'm', '--count', '3', '--json'])).toEqual({ kind: 'predict', options: { dir: 'm', count: 3, json: true, relaxedSimd: true, backend: 'wasm' }, warnings: [] });
     expect(parseCommandLine(['predict', '--input', 'a.PNG', 'm'])).toMatchObject({ options: { input: 'a.PNG', count: 10 } });
+    expect(parseCommandLine(['predict', 'm', '--input', 'a.png', '--invert'])).toMatchObject({ options: { input: 'a.png', invert: true } });
+    expect(predictHelp()).toMatch(/\n  --invert {16}Flip the colors of the --input image/);
     expect(parseCommandLine(['summary', 'm', '--no-relaxed-simd'])).toEqual({ kind: 'summary', options: { dir: 'm', json: false, relaxedSimd: false, expandNested: false, showTrainable: false } });
     expect(parseCommandLine(['summary', '--show-trainable', 'm', '--expand-nested'])).toMatchObject({ options: { expandNested: true, showTrainable: true } });
     expect(parseCommandLine(['help', 'predict'])).toEqual({ kind: 'help', topic: 'predict' });
@@ -59,6 +62,8 @@ describe('evaluate / predict / summary flags', () => {
     [['evaluate', 'm', '--data', 'd.csv', '--delimiter', '"'], `Invalid value for --delimiter: received '"', expected one character other than a quote or a line break`],
     [['evaluate', 'm', '--data', 'd.csv', '--delimiter', ';;'], /Invalid value for --delimiter: received ';;', expected one character/],
     [['predict', 'm', '--input', 'r.csv', '--label-column', ' '], /Invalid value for --label-column: received ' ', expected the name of the column/],
+    [['predict', 'm', '--invert'], '--invert flips the colors of an --input image (.png or .json), but no --input was given (the MNIST test images are white on black already). Drop --invert, or pass --input FILE.png.'],
+    [['predict', 'm', '--input', 'r.csv', '--invert'], '--invert flips the colors of an --input image (.png or .json), but --input r.csv is a CSV file of samples. Drop --invert.'],
     [['predict', 'm', '--input', 'r.txt'], /expected a .png image, a .json array of pixel values or a .csv file of samples/],
     [['evaluate', 'm', '--backend', 'gpu'], /Invalid value for --backend: received 'gpu', expected one of wasm, tfjs-wasm, tfjs-cpu, tfjs-node, tfjs-node-gpu/],
     [['predict', 'm', '--backend', 'tfjs-webgl'], /tfjs-webgl runs only in browsers/],

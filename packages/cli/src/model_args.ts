@@ -31,6 +31,8 @@ export interface PredictOptions extends BackendChoice {
   dir: string;
   count: number;
   input?: string;
+  /** Flip the colors of the `input` image(s): v becomes 1 - v, for dark digits on light. */
+  invert?: boolean;
   csv?: CsvInput;
   json: boolean;
   relaxedSimd: boolean;
@@ -76,7 +78,7 @@ const BACKEND = {
 
 const OPTIONS = {
   evaluate: { ...COMMON, ...CSV, ...BACKEND, 'batch-size': { type: 'string' }, data: { type: 'string' } },
-  predict: { ...COMMON, ...CSV, ...BACKEND, count: { type: 'string' }, input: { type: 'string' } },
+  predict: { ...COMMON, ...CSV, ...BACKEND, count: { type: 'string' }, input: { type: 'string' }, invert: { type: 'boolean' } },
   summary: { ...COMMON, 'expand-nested': { type: 'boolean' }, 'show-trainable': { type: 'boolean' } },
 } as const;
 
@@ -145,8 +147,13 @@ export function parseModelCommand(name: ModelCommandName, rest: readonly string[
       throw new UsageError(`Invalid value for --input: received '${input}', expected a .png image, a .json array of pixel values or a .csv file of samples.`, helpCommand);
     }
     const csv = csvFlags(input, '--input');
+    if (flags.invert && (input === undefined || csv)) {
+      const problem = csv ? `--input ${input} is a CSV file of samples` : 'no --input was given (the MNIST test images are white on black already)';
+      throw new UsageError(`--invert flips the colors of an --input image (.png or .json), but ${problem}. Drop --invert${csv ? '' : ', or pass --input FILE.png'}.`, helpCommand);
+    }
     if (csv) options.csv = csv;
     else if (input !== undefined) options.input = input;
+    if (flags.invert) options.invert = true;
     return { kind: 'predict', options, warnings: ignoredThreadsWarning(backend) };
   }
   return { kind: 'summary', options: { ...base, expandNested: Boolean(flags['expand-nested']), showTrainable: Boolean(flags['show-trainable']) } };

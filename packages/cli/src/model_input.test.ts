@@ -22,6 +22,12 @@ describe('readInputImages (JSON)', () => {
     expect((await readInputImages(await write('unit.json', new Array(784).fill(0.5))))[783]).toBe(0.5);
   });
 
+  it('refuses a JSON object or a number, saying the file must hold a list', async () => {
+    const object = await write('object.json', { pixels: new Array(784).fill(0) });
+    await expect(readInputImages(object)).rejects.toThrow(`${object} must hold a JSON list: an array of 784 pixel values, 28 rows of 28, or a list of such images. Received an object.`);
+    await expect(readInputImages(await write('number.json', 7))).rejects.toThrow('must hold a JSON list: an array of 784 pixel values, 28 rows of 28, or a list of such images. Received the number 7.');
+  });
+
   it('refuses values outside 0-255, naming the index, image, row and column', async () => {
     const path = await write('bright.json', new Array(784).fill(1000));
     await expect(readInputImages(path)).rejects.toThrow(`${path}: value 1000 at index 0 (image 0, row 0, column 0) is outside the pixel range 0-255. Pass gray levels 0 (black) to 255 (white), or 0 to 1.`);

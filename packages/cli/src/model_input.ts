@@ -7,9 +7,15 @@ const SIDE = 28;
  * Reads `--input`: a PNG (grayscale or RGB, resized to 28x28) or a JSON array holding one image
  * (784 numbers, or 28 rows of 28) or a list of them. Pixel values 0-255 are scaled to [0, 1] as
  * MNIST's are; JSON values already in [0, 1] are kept, and values outside 0-255 are refused.
+ * With `invert`, each value v becomes 1 - v (a dark digit on light turns white on black, as MNIST's).
  * Returns the images flat, 784 values each.
  */
-export async function readInputImages(path: string): Promise<Float32Array> {
+export async function readInputImages(path: string, { invert = false } = {}): Promise<Float32Array> {
+  const pixels = await readPixels(path);
+  return invert ? pixels.map((v) => 1 - v) : pixels;
+}
+
+async function readPixels(path: string): Promise<Float32Array> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
@@ -23,7 +29,11 @@ export async function readInputImages(path: string): Promise<Float32Array> {
   } catch (err) {
     throw new Error(`${path} is not valid JSON (${(err as Error).message}). Pass an array of 784 pixel values, 28 rows of 28, or a list of such images.`);
   }
-  const flat = Array.isArray(json) ? json.flat(3) : [];
+  if (!Array.isArray(json)) {
+    const received = json === null ? 'null' : typeof json === 'object' ? 'an object' : `the ${typeof json} ${JSON.stringify(json).slice(0, 40)}`;
+    throw new Error(`${path} must hold a JSON list: an array of 784 pixel values, 28 rows of 28, or a list of such images. Received ${received}.`);
+  }
+  const flat = json.flat(3);
   if (flat.length === 0 || flat.length % (SIDE * SIDE) !== 0 || !flat.every((v) => typeof v === 'number' && Number.isFinite(v))) {
     throw new Error(`${path} must hold finite numbers in multiples of 784 (28x28 pixels per image). Received ${flat.length} values${flat.some((v) => typeof v !== 'number') ? ', not all numbers' : ''}.`);
   }

@@ -1,5 +1,5 @@
-import { mkdir, open, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, open, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 
 const TRAIN_HELP = 'kerasm train --help';
@@ -20,7 +20,7 @@ export function folderProblem(code: string | undefined, folder: string): string 
  * the problem and the fix.
  */
 export async function checkWritableFolder(folder: string, flag: string): Promise<void> {
-  const path = folder.startsWith('file://') ? folder.slice('file://'.length) : folder;
+  const path = withoutScheme(folder);
   const existing = await stat(path).catch(() => null);
   if (existing && !existing.isDirectory()) {
     throw new UsageError(`Cannot use ${flag} ${folder}: ${folderProblem('EEXIST', folder)}. Nothing was trained; choose another folder with ${flag}.`, TRAIN_HELP);
@@ -58,6 +58,54 @@ export async function checkWritableFile(path: string, where: string): Promise<vo
     const problem = code === 'ENOENT' ? `its folder ${dirname(path)} does not exist` : code === 'EISDIR' ? `'${path}' is a folder` : folderProblem(code, path);
     throw new UsageError(`${where}: cannot write ${path}: ${problem}. Nothing was trained; make the folder, or choose another path.`, TRAIN_HELP);
   }
+}
+
+/**
+ * Checks, before any training, that `--backup-dir` is a folder of its own, as km.callbacks.backupAndRestore
+ * requires (it deletes its backup when training ends, and refuses a folder holding anything else
+ * when training starts): apart from the other output folders (`--save`, `--tensorboard`), neither
+ * the same nor one inside the other, and holding nothing but a backup a run left there.
+ */
+export async function checkBackupFolder(backupDir: string, others: readonly (readonly [flag: string, folder: string | undefined])[]): Promise<void> {
+  const backup = resolve(withoutScheme(backupDir));
+  for (const [flag, folder] of others) {
+    if (folder === undefined) continue;
+    const other = resolve(withoutScheme(folder));
+    const relation = other === backup ? 'the same folder as' : isInside(backup, other) ? 'inside' : isInside(other, backup) ? 'the folder holding' : undefined;
+    if (relation === undefined) continue;
+    const instead = relation === 'inside' ? `${folder.replace(/\/+$/, '')}-backup` : sibling(backupDir);
+    throw new UsageError(
+      `Cannot use --backup-dir ${backupDir}: it is ${relation} ${flag} ${folder}. The backup takes a folder of its own, which training deletes when it ends. Nothing was trained; pass another folder, e.g. --backup-dir ${instead}.`,
+      TRAIN_HELP,
+    );
+  }
+  const entries = await readdir(backup).catch(() => [] as string[]);
+  const foreign = entries.filter((entry) => !isBackupEntry(entry));
+  if (foreign.length === 0) return;
+  const listed = foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? `, and ${foreign.length - 5} more` : '');
+  const what = foreign.includes('model.json') ? 'a saved model' : 'files that are not a kerasm backup';
+  throw new UsageError(
+    `Cannot use --backup-dir ${backupDir}: it holds ${what} (${listed}). The backup takes a new or empty folder of its own (or one a killed run left its backup in), which training deletes when it ends. Nothing was trained; pass another folder, e.g. --backup-dir ${sibling(backupDir)}.`,
+    TRAIN_HELP,
+  );
+}
+
+// The entries km.callbacks.backupAndRestore writes (its latest and previous backups, and a backup being replaced).
+function isBackupEntry(name: string): boolean {
+  return name === 'latest' || name === 'previous' || /^previous\.\d+\.tmp$/.test(name);
+}
+
+function isInside(path: string, folder: string): boolean {
+  const rel = relative(folder, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+function sibling(folder: string): string {
+  return `${folder.replace(/\/+$/, '')}-backup`;
+}
+
+function withoutScheme(folder: string): string {
+  return folder.startsWith('file://') ? folder.slice('file://'.length) : folder;
 }
 
 /** The folders to make for `path` to exist, outermost first. */

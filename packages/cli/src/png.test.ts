@@ -51,6 +51,18 @@ describe('decodePng', () => {
     decodePng(encodePng(w, h, 2, ga), 'a.png').pixels.forEach((v) => expect(v).toBeCloseTo((200 * 51) / 255, 4));
   });
 
+  it('composites transparent pixels on the color that contrasts with the drawn ones, so strokes survive', () => {
+    // A 2x1 gray+alpha image: one opaque stroke pixel, one fully transparent pixel.
+    const dark = decodePng(encodePng(2, 1, 2, Uint8Array.of(0, 255, 0, 0)), 'dark.png').pixels;
+    expect(Array.from(dark)).toEqual([0, 255]);
+    const light = decodePng(encodePng(2, 1, 2, Uint8Array.of(255, 255, 0, 0)), 'light.png').pixels;
+    expect(Array.from(light)).toEqual([255, 0]);
+    // RGBA: half-transparent black on a white-composited background is mid-gray.
+    const rgba = decodePng(encodePng(2, 1, 4, Uint8Array.of(0, 0, 0, 255, 0, 0, 0, 102)), 'edge.png').pixels;
+    expect(rgba[1]).toBeCloseTo(255 - 102, 4);
+    expect(Array.from(decodePng(encodePng(2, 1, 2, new Uint8Array(4)), 'empty.png').pixels)).toEqual([0, 0]);
+  });
+
   it('rejects files that are not 8-bit PNGs, naming the file', () => {
     expect(() => decodePng(new Uint8Array([1, 2, 3]), 'x.png')).toThrow(/x\.png is not a PNG file/);
     const png = encodePng(2, 2, 1, new Uint8Array(4));

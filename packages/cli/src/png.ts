@@ -12,8 +12,10 @@ const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 4: 2, 6: 4 };
 
 /**
- * Decodes a non-interlaced 8-bit PNG (grayscale, RGB, with or without alpha) to grayscale, with
- * transparent pixels composited on black (MNIST's background). `name` is used in errors.
+ * Decodes a non-interlaced 8-bit PNG (grayscale, RGB, with or without alpha) to grayscale.
+ * Transparent pixels are the background: they are composited on white when the drawn (opaque)
+ * pixels are dark, on black otherwise, so that strokes survive whatever their color (black strokes
+ * on a transparent canvas would vanish on MNIST's black). `name` is used in errors.
  */
 export function decodePng(bytes: Uint8Array, name: string): GrayImage {
   if (bytes.length < 8 || SIGNATURE.some((b, i) => bytes[i] !== b)) throw new Error(`${name} is not a PNG file (its signature is wrong). Pass a .png image or a .json array.`);
@@ -51,14 +53,22 @@ export function decodePng(bytes: Uint8Array, name: string): GrayImage {
   const stride = width * channels;
   if (raw.length < height * (stride + 1)) throw new Error(`${name}: image data is truncated (${raw.length} bytes for ${width}x${height}).`);
   const rows = unfilter(raw, height, stride, channels, name);
-  const pixels = new Float32Array(width * height);
+  const [gray, alpha] = [new Float32Array(width * height), new Float32Array(width * height)];
   for (let i = 0; i < width * height; i++) {
     const p = rows.subarray(i * channels, (i + 1) * channels);
-    const gray = channels >= 3 ? 0.299 * p[0] + 0.587 * p[1] + 0.114 * p[2] : p[0];
-    const alpha = channels === 2 ? p[1] : channels === 4 ? p[3] : 255;
-    pixels[i] = (gray * alpha) / 255;
+    gray[i] = channels >= 3 ? 0.299 * p[0] + 0.587 * p[1] + 0.114 * p[2] : p[0];
+    alpha[i] = channels === 2 ? p[1] : channels === 4 ? p[3] : 255;
   }
+  const background = inkIsDark(gray, alpha) ? 255 : 0;
+  const pixels = gray.map((g, i) => (g * alpha[i] + background * (255 - alpha[i])) / 255);
   return { width, height, pixels };
+}
+
+/** Whether the drawn pixels, weighted by their opacity, are dark on average (false when none is drawn). */
+function inkIsDark(gray: Float32Array, alpha: Float32Array): boolean {
+  let [ink, opacity] = [0, 0];
+  for (let i = 0; i < gray.length; i++) [ink, opacity] = [ink + gray[i] * alpha[i], opacity + alpha[i]];
+  return opacity > 0 && ink / opacity < 128;
 }
 
 /** Undoes PNG's per-row filters (None, Sub, Up, Average, Paeth). */

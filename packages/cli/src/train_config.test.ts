@@ -64,8 +64,8 @@ describe('kerasm train --config (through the built binary)', () => {
     const badLabel = join(dir, 'label7.csv');
     await writeFile(badLabel, 'a,b,c,d,label\n1,2,3,4,0\n1,2,3,4,7\n');
     expect(await failure('classes.json', { data: { ...data, path: badLabel }, model: dense(3) })).toEqual({
-      code: 1,
-      stderr: expect.stringContaining(`data.path ${badLabel}, line 3: label 7 is out of range for the model's 3-class output (valid labels: 0 to 2).`),
+      code: 2,
+      stderr: expect.stringContaining(`classes.json: data.path ${badLabel}, line 3: label 7 is out of range for the model's 3-class output (valid labels: 0 to 2).`),
     });
     // A relative data path is read from the config's folder, and the message says so.
     expect(await failure('nocsv.json', { data: { ...data, path: 'nope.csv' }, model: dense(3) })).toEqual({
@@ -77,9 +77,21 @@ describe('kerasm train --config (through the built binary)', () => {
       code: 2,
       stderr: expect.stringMatching(/^kerasm: split\.json: fit\.validationSplit is 0\.9999, which holds out all \d+ rows of data\.path .*, leaving none to train on\. Lower fit\.validationSplit/),
     });
-    expect(await failure('cce.json', { data, model: dense(3), compile: { loss: 'categoricalCrossentropy' } })).toEqual({
+    expect(await failure('mse.json', { data, model: dense(3), compile: { loss: 'meanSquaredError' } })).toEqual({
       code: 2,
-      stderr: expect.stringContaining('cce.json: compile.loss is "categoricalCrossentropy", which takes one-hot targets (3 values a sample), but data.labelColumn "label" holds one value a row, a class index. Set compile.loss to "sparseCategoricalCrossentropy".'),
+      stderr: expect.stringContaining(
+        'mse.json: compile.loss is "meanSquaredError", which compares each of the model\'s 3 output values with a target of its own, but data.labelColumn "label" holds one value a row. ' +
+          'For class labels set compile.loss to "sparseCategoricalCrossentropy" (or "categoricalCrossentropy"); for one target value a sample give model[1] 1 unit.',
+      ),
+    });
+    const watching = (callback: object, validationSplit: number) => ({ data, model: dense(3), compile: { metrics: ['accuracy'] }, fit: { validationSplit, callbacks: [callback] } });
+    expect(await failure('monitor.json', watching({ type: 'earlyStopping', monitor: 'val_los' }, 0.2))).toEqual({
+      code: 2,
+      stderr: expect.stringContaining('monitor.json: fit.callbacks[0].monitor is "val_los", which training does not log; did you mean "val_loss"? It logs: loss, accuracy, val_loss, val_accuracy.'),
+    });
+    expect(await failure('nosplit.json', watching({ type: 'reduceLROnPlateau' }, 0))).toEqual({
+      code: 2,
+      stderr: expect.stringContaining('nosplit.json: fit.callbacks[0].monitor is not set, so it is "val_loss", but training has no validation data to log it. Set fit.validationSplit (e.g. 0.2), or set fit.callbacks[0].monitor to "loss".'),
     });
     const logger = (filename: string) => ({ data, model: dense(3), fit: { epochs: 1, callbacks: [{ type: 'csvLogger', filename }] } });
     expect(await failure('nolog.json', logger('no-folder/log.csv'))).toEqual({

@@ -1,4 +1,5 @@
 import * as km from '@kerasm/sdk';
+import { targetsFor } from '../class_targets.js';
 import { evaluateCsv } from '../csv_samples.js';
 import { noteFor } from '../json_stdout.js';
 import type { EvaluateOptions } from '../model_args.js';
@@ -18,7 +19,7 @@ export async function runEvaluate(options: EvaluateOptions): Promise<void> {
     if (!takesMnistImages(sampleShape)) throw notMnistError(options.dir, sampleShape, `Evaluate it on your data: kerasm evaluate ${options.dir} --data FILE.csv --label-column NAME.`);
     const { test } = await km.datasets.mnist.load();
     samples = test.x.shape[0];
-    values = await model.evaluate(test.x.reshape([samples, ...sampleShape]), test.y, { batchSize: options.batchSize, verbose: 0 });
+    values = await model.evaluate(test.x.reshape([samples, ...sampleShape]), targetsFor(model, test.y), { batchSize: options.batchSize, verbose: 0 });
   }
   const test = namedResults(model.metricsNames, values);
   if (options.json) process.stdout.write(`${JSON.stringify({ test, samples })}\n`);

@@ -1,5 +1,6 @@
 import * as km from '@kerasm/sdk';
 import { readCsvSamples } from '../csv_samples.js';
+import { digitImageWarnings } from '../digit_image_checks.js';
 import { noteFor } from '../json_stdout.js';
 import type { PredictOptions } from '../model_args.js';
 import { readInputImages } from '../model_input.js';
@@ -22,7 +23,9 @@ async function readSamples(options: PredictOptions, saved: SavedModel): Promise<
   const fix = `Predict on your data: kerasm predict ${options.dir} --input FILE.csv.`;
   if (!takesMnistImages(sampleShape)) throw notMnistError(options.dir, sampleShape, fix);
   if (options.input) {
-    const pixels = await readInputImages(options.input);
+    const invert = options.invert === true;
+    const pixels = await readInputImages(options.input, { invert });
+    printWarnings(digitImageWarnings(pixels, options.input, invert));
     return { x: km.tensor(pixels, [pixels.length / 784, ...sampleShape]), labels: null, noun: 'image' };
   }
   const { test } = await km.datasets.mnist.load();

@@ -23,7 +23,7 @@ export async function loadSavedModel(dir: string, backend: BackendChoice = { bac
   const model = await km.loadLayersModel(dir);
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
     throw new Error(
-      `The model in ${dir} has ${model.inputs.length} inputs and ${model.outputs.length} outputs; kerasm evaluate and predict take a model with one of each. ` +
+      `The model in ${dir} has ${count(model.inputs.length, 'input')} and ${count(model.outputs.length, 'output')}; kerasm evaluate and predict take a model with one of each. ` +
         'Load it with km.loadLayersModel and call evaluate or predict from code.',
     );
   }
@@ -45,6 +45,10 @@ export function compileForEvaluation({ model, outputSize }: SavedModel, dir: str
     );
   }
   model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** The error for MNIST's images fed to a model that takes other samples. */

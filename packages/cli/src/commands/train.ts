@@ -13,7 +13,7 @@ import {
 import { buildModel, MODEL_DESCRIPTIONS } from '../models.js';
 import { toPredictions } from '../predictions.js';
 import { withJsonStdout } from '../json_stdout.js';
-import { checkWritableFolder } from '../output_folder.js';
+import { checkBackupFolder, checkWritableFolder } from '../output_folder.js';
 import { backupCallbacks, makeOptimizer, makeSchedule, stepsOfRun, tensorBoardCallbacks } from '../training_setup.js';
 
 const CLASSES = 10;
@@ -25,7 +25,10 @@ const PREVIEW_IMAGES = 10;
  */
 export async function runTrain(options: TrainOptions): Promise<void> {
   if (options.save !== undefined) await checkWritableFolder(options.save, '--save');
-  if (options.backupDir !== undefined) await checkWritableFolder(options.backupDir, '--backup-dir');
+  if (options.backupDir !== undefined) {
+    await checkWritableFolder(options.backupDir, '--backup-dir');
+    await checkBackupFolder(options.backupDir, [['--save', options.save], ['--tensorboard', options.tensorboard]]);
+  }
   if (options.tensorboard !== undefined) await checkWritableFolder(options.tensorboard, '--tensorboard');
   if (options.config !== undefined) {
     const { runExperiment } = await import('./train_config.js');

@@ -7,7 +7,9 @@ import { parseExperiment, type ExperimentConfig } from '../experiment_config.js'
 import { buildModel } from '../models.js';
 import { formatJsonReport, formatTestResult, namedResults, toEpochRecord, type EpochRecord } from '../output.js';
 import { at, backupCallbacks, makeCallbacks, makeOptimizer, makeSchedule, makeSequential, stepsOfRun, tensorBoardCallbacks } from '../training_setup.js';
+import { targetsFor } from '../class_targets.js';
 import { checkCsvColumns, countCheckedRows } from '../config_csv.js';
+import { checkLossTakesLabels, checkMonitors } from '../config_fit_checks.js';
 import { recordCsvColumns, type CsvColumns } from '../csv_columns.js';
 import { UsageError } from '../errors.js';
 import { withJsonStdout } from '../json_stdout.js';
@@ -53,11 +55,13 @@ async function loadData(config: ExperimentConfig, model: km.LayersModel, file: s
     const { train, test } = await km.datasets.mnist.load();
     // Keras (and TensorFlow.js) train on the first floor(n * (1 - split)) samples.
     const samples = Math.floor(train.x.shape[0] * (1 - validationSplit));
-    return [{ kind: 'tensors', x: train.x, y: train.y, samples }, { on: 'test', run: (m) => m.evaluate(test.x, test.y, { batchSize: 64, verbose: 0 }) }];
+    return [{ kind: 'tensors', x: train.x, y: targetsFor(model, train.y), samples }, { on: 'test', run: (m) => m.evaluate(test.x, targetsFor(m, test.y), { batchSize: 64, verbose: 0 }) }];
   }
   const features = await checkCsvColumns(config, config.data, model, file);
   const { path, labelColumn, delimiter, shuffleBuffer, testPath, columnConfigs } = config.data;
   const read = (csvPath: string) => km.data.csv(csvPath, { labelColumn, delimiter, ...(columnConfigs ? { columnConfigs } : {}) });
+  // Batches of rows, with the labels as the loss takes them (one-hot rows for categoricalCrossentropy).
+  const batched = (rows: km.data.Dataset<km.data.CsvElement>) => rows.batch(batchSize).map(({ xs, ys }) => ({ xs, ys: targetsFor(model, ys) }));
   const rows = read(path);
   // Keras holds out the last samples before shuffling; a dataset has to be counted to find them.
   const n = await countCheckedRows(rows, model, 'data.path', path, file);
@@ -67,13 +71,13 @@ async function loadData(config: ExperimentConfig, model: km.LayersModel, file: s
   if (cut === 0) {
     throw new UsageError(`${file}: fit.validationSplit is ${validationSplit}, which holds out all ${n} rows of data.path ${path}, leaving none to train on. Lower fit.validationSplit, e.g. to 0.2.`, 'kerasm train --help');
   }
-  const train = rows.take(cut).shuffle(shuffleBuffer, config.seed).batch(batchSize).prefetch(2);
-  const validation = cut < n ? rows.skip(cut).batch(batchSize) : undefined;
+  const train = batched(rows.take(cut).shuffle(shuffleBuffer, config.seed)).prefetch(2);
+  const validation = cut < n ? batched(rows.skip(cut)) : undefined;
   const evaluation: Evaluation = testPath
-    ? { on: 'test', run: (m) => m.evaluate(read(testPath).batch(batchSize), { verbose: 0 }) }
+    ? { on: 'test', run: (m) => m.evaluate(batched(read(testPath)), { verbose: 0 }) }
     : validation
       ? { on: 'validation', run: (m) => m.evaluate(validation, { verbose: 0 }) }
-      : { on: 'train', run: (m) => m.evaluate(rows.batch(batchSize), { verbose: 0 }) };
+      : { on: 'train', run: (m) => m.evaluate(batched(rows), { verbose: 0 }) };
   const columns: CsvColumns = { features, label: labelColumn };
   if (columnConfigs) columns.defaults = Object.fromEntries(Object.entries(columnConfigs).map(([column, config]) => [column, config.default]));
   return [{ kind: 'dataset', train, validation, samples: cut, columns }, evaluation];
@@ -87,7 +91,9 @@ async function train(config: ExperimentConfig, options: TrainOptions, file: stri
   // The data checks read the compiled loss, and only checking counts the rows: a schedule over the
   // whole run is first made for a placeholder 1 step, then again once the run's steps are known.
   compileModel(model, config, file, 1);
+  checkLossTakesLabels(config, model, file);
   const [data, evaluation] = await loadData(config, model, file);
+  checkMonitors(config, model, data.kind === 'tensors' ? validationSplit > 0 : data.validation !== undefined, file);
   if (config.compile.schedule?.overRun) compileModel(model, config, file, stepsOfRun(epochCount, data.samples, batchSize));
 
   const epochs: EpochRecord[] = [];

@@ -16,6 +16,10 @@ export function parseModelJSON(text: string, where: string): ModelJSON {
   try {
     json = JSON.parse(text);
   } catch (err) {
+    // JSON.parse quotes the start of the text, which for a binary file (a weights .bin) is unreadable bytes.
+    if (/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text.slice(0, 256))) {
+      throw new Error(`${where} holds binary data, not a model.json (is it a weights file?). Load the folder holding model.json, or the model.json file itself.`);
+    }
     throw new Error(`${where} is not valid JSON (${(err as Error).message}). It may be truncated or not a model.json; save the model again.`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {

@@ -1,6 +1,7 @@
 import { factoryName, tfjsObjectError } from '../engine/foreign_values.js';
 import type { Backend, BufferId } from '../backend/backend.js';
 import { toCamelCase } from '../io/keras_names.js';
+import { allowedEntries, checkConfigKeys } from '../utils/config_keys.js';
 import { checkOptions } from '../utils/options.js';
 
 /** The axes a norm is taken over: one axis or several, negative counting from the end. */
@@ -75,6 +76,14 @@ export function minMaxNorm(args: { minValue?: number; maxValue?: number; rate?: 
   return { className: 'MinMaxNorm', config: { minValue, maxValue, rate, axis: checkAxis(args.axis ?? 0) } };
 }
 
+/** The config keys of each class, in tfjs' camelCase (Keras' snake_case `max_value` is read too). */
+export const CONFIG_KEYS: Record<Constraint['className'], readonly string[]> = {
+  MaxNorm: ['maxValue', 'axis'],
+  NonNeg: [],
+  UnitNorm: ['axis'],
+  MinMaxNorm: ['minValue', 'maxValue', 'rate', 'axis'],
+};
+
 const FACTORIES: Record<Constraint['className'], (config: Record<string, unknown>) => Constraint> = {
   MaxNorm: (c) => maxNorm(c as { maxValue?: number; axis?: Axis }),
   NonNeg: () => nonNeg(),
@@ -99,12 +108,14 @@ export function getConstraint(spec: ConstraintSpec, where: string): Constraint |
   if (typeof spec !== 'object' || typeof spec.className !== 'string') {
     throw new Error(`${where} must be a constraint from km.constraints (maxNorm, nonNeg, unitNorm, minMaxNorm) or one of their names; received ${JSON.stringify(spec)}.`);
   }
-  const factory = FACTORIES[spec.className as Constraint['className']];
-  if (!factory) {
+  const className = spec.className as Constraint['className'];
+  if (!Object.hasOwn(FACTORIES, className)) {
     throw new Error(`${where}: unknown constraint '${spec.className}'. Known: ${Object.keys(FACTORIES).map((k) => `'${k}'`).join(', ')} (or use km.constraints).`);
   }
+  const config = (spec.config ?? {}) as Record<string, unknown>;
+  checkConfigKeys(config, CONFIG_KEYS[className], className, 'constraint', where);
   try {
-    return factory((spec.config ?? {}) as Record<string, unknown>);
+    return FACTORIES[className](allowedEntries(config, CONFIG_KEYS[className]));
   } catch (err) {
     throw new Error(`${where}: ${(err as Error).message}`);
   }

@@ -1,5 +1,6 @@
 import { tfjsObjectError } from '../engine/foreign_values.js';
 import { toCamelCase } from '../io/keras_names.js';
+import { checkConfigKeys } from '../utils/config_keys.js';
 import { Random } from '../utils/random.js';
 import { orthogonal } from './orthogonal.js';
 
@@ -146,7 +147,19 @@ const ALIASES: Record<string, PresetName> = {
   VarianceScaling: 'lecunNormal',
 };
 
-const KNOWN_CLASSES = ['Zeros', 'Ones', 'Constant', 'VarianceScaling', 'RandomUniform', 'RandomNormal', 'TruncatedNormal', 'Orthogonal', 'Identity', ...Object.keys(PRESET_CLASSES)];
+/** The config keys each class takes, as tfjs and Keras 3 save them (the presets' classes take only a seed in Keras 3). */
+export const CONFIG_KEYS: Record<string, readonly string[]> = {
+  Zeros: [],
+  Ones: [],
+  Constant: ['value'],
+  RandomUniform: ['minval', 'maxval', 'seed'],
+  RandomNormal: ['mean', 'stddev', 'seed'],
+  TruncatedNormal: ['mean', 'stddev', 'seed'],
+  Orthogonal: ['gain', 'seed'],
+  Identity: ['gain'],
+  VarianceScaling: ['scale', 'mode', 'distribution', 'seed'],
+  ...Object.fromEntries(Object.keys(PRESET_CLASSES).map((className) => [className, ['seed']])),
+};
 
 function presetName(name: string): PresetName | undefined {
   const key = ALIASES[name] ?? name;
@@ -173,11 +186,14 @@ function identity(shape: readonly number[], gain: number): Float32Array {
 }
 
 /**
- * Makes the initializer a saved config describes; throws for classes kerasm does not implement.
+ * Makes the initializer a saved config describes; throws for classes kerasm does not implement and
+ * for keys the class does not take (`where` names the layer option in that error).
  * A config with a `seed` draws from its own generator, afresh on each call, so every weight it
  * fills gets the same values whatever the global seed, as a seeded initializer does in Keras and tfjs.
  */
-function fromConfig(spec: InitializerConfig): Initializer {
+function fromConfig(spec: InitializerConfig, where?: string): Initializer {
+  // TF 1.x Keras wrote a dtype into every initializer's config; float32 is kerasm's only weight dtype.
+  if (Object.hasOwn(CONFIG_KEYS, spec.className)) checkConfigKeys(spec.config, CONFIG_KEYS[spec.className], spec.className, 'initializer', where, ['dtype']);
   const draw = unseededFromConfig(spec);
   const seed = spec.config.seed;
   if (seed === null || seed === undefined) return draw;
@@ -229,7 +245,7 @@ function unseededFromConfig({ className, config }: InitializerConfig): Initializ
       return varianceScaling(numberOr(config, 'scale', 1), mode as FanMode, distribution as Distribution);
     }
     default:
-      throw new Error(`Unknown initializer class '${className}'. Known classes: ${KNOWN_CLASSES.join(', ')}.`);
+      throw new Error(`Unknown initializer class '${className}'. Known classes: ${Object.keys(CONFIG_KEYS).join(', ')}.`);
   }
 }
 
@@ -248,12 +264,15 @@ function tfjsInitializerInstead(className: string, initializer: { getConfig(): R
   return preset ? `'${preset[0]}'` : `a name (${Object.keys(PRESETS).join(', ')}) or { className: '${className}', config: ${JSON.stringify(config)} }`;
 }
 
-/** Resolves an initialiser by name or saved config, with an error listing the valid names. */
-export function getInitializer(spec: InitializerSpec): Initializer {
+/**
+ * Resolves an initialiser by name or saved config, with an error listing the valid names; `where`
+ * names the layer option in errors about a config (e.g. "Dense layer 'dense' kernelInitializer").
+ */
+export function getInitializer(spec: InitializerSpec, where?: string): Initializer {
   if (typeof spec === 'function') return spec;
   const foreign = tfjsObjectError('The initializer', spec, 'initializer', (className) => tfjsInitializerInstead(className, spec as unknown as { getConfig(): Record<string, unknown> }));
   if (foreign) throw foreign;
-  if (isConfig(spec)) return fromConfig({ className: spec.className, config: spec.config ?? {} });
+  if (isConfig(spec)) return fromConfig({ className: spec.className, config: spec.config ?? {} }, where);
   const preset = typeof spec === 'string' ? presetName(spec) : undefined;
   if (!preset) {
     throw new Error(`Unknown initializer ${JSON.stringify(spec)}. Valid initializers: ${Object.keys(PRESETS).join(', ')} (also in Keras' snake_case, glorot_uniform, and as class names, GlorotUniform), varianceScaling, or a config such as { className: 'VarianceScaling', config: { scale: 1, mode: 'fanAvg', distribution: 'uniform' } }.`);
@@ -274,7 +293,11 @@ export function initializerConfig(spec: InitializerSpec, where: string): Initial
   if (typeof spec === 'function') {
     throw new Error(`${where} is a custom function, which cannot be saved. Use a named initializer (e.g. 'glorotUniform') or a config ({ className, config }) to save this model.`);
   }
-  if (isConfig(spec)) return { className: spec.className, config: camelCaseValues(spec.config ?? {}) };
+  if (isConfig(spec)) {
+    // tfjs 4.22 writes customObjects into a config object a tfjs layer was given; it is no setting.
+    const config = Object.fromEntries(Object.entries(spec.config ?? {}).filter(([key]) => key !== 'customObjects'));
+    return { className: spec.className, config: camelCaseValues(config) };
+  }
   getInitializer(spec);
   const preset = PRESETS[presetName(spec)!];
   return { className: preset.className, config: { ...preset.config } };

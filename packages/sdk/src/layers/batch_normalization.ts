@@ -110,6 +110,8 @@ export class BatchNormalization extends Layer {
       movingVariance: args.movingVarianceInitializer ?? 'ones',
     };
     const where = `BatchNormalization layer '${this.name}'`;
+    // A bad initializer fails here, where the layer is made, rather than when a model builds it.
+    for (const [weight, spec] of Object.entries(this.#initializers)) getInitializer(spec, `${where} ${weight}Initializer`);
     this.#gamma = weightOptions(args, 'gamma', where);
     this.#beta = weightOptions(args, 'beta', where);
   }

@@ -104,7 +104,7 @@ export class Embedding extends Layer {
     }
     this.maskZero = maskZero;
     this.#initializerSpec = args.embeddingsInitializer ?? DEFAULT_INITIALIZER;
-    this.#initializer = getInitializer(this.#initializerSpec);
+    this.#initializer = getInitializer(this.#initializerSpec, `${this.#where} embeddingsInitializer`);
     this.#embeddings = weightOptions(args, 'embeddings', this.#where);
     this.#activityRegularizer = getRegularizer(args.activityRegularizer, `${this.#where} activityRegularizer`);
   }

@@ -54,6 +54,9 @@ export abstract class GammaBetaNormalization extends Layer {
     this.scale = checkBooleanOption(args.scale ?? true, 'scale', this.where);
     this.#betaInitializer = args.betaInitializer ?? 'zeros';
     this.#gammaInitializer = args.gammaInitializer ?? 'ones';
+    // A bad initializer fails here, where the layer is made, rather than when a model builds it.
+    getInitializer(this.#betaInitializer, `${this.where} betaInitializer`);
+    getInitializer(this.#gammaInitializer, `${this.where} gammaInitializer`);
     this.#gamma = weightOptions(args, 'gamma', this.where);
     this.#beta = weightOptions(args, 'beta', this.where);
   }

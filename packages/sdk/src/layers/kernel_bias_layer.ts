@@ -52,8 +52,8 @@ export abstract class KernelBiasLayer extends Layer {
     const kernelInitializer = (args as Record<string, unknown>)[`${kernelName}Initializer`] as InitializerSpec | undefined;
     this.#kernelInitializerSpec = kernelInitializer ?? 'glorotUniform';
     this.#biasInitializerSpec = args.biasInitializer ?? 'zeros';
-    this.kernelInitializer = getInitializer(this.#kernelInitializerSpec);
-    this.biasInitializer = getInitializer(this.#biasInitializerSpec);
+    this.kernelInitializer = getInitializer(this.#kernelInitializerSpec, `${this.#where} ${kernelName}Initializer`);
+    this.biasInitializer = getInitializer(this.#biasInitializerSpec, `${this.#where} biasInitializer`);
     this.options = kernelBiasOptions(args, kernelName, this.#where);
   }
 

@@ -40,7 +40,7 @@ export class PositionEmbedding extends Layer {
     }
     this.sequenceLength = args.sequenceLength;
     this.#initializerSpec = args.initializer ?? 'glorotUniform';
-    this.#initializer = getInitializer(this.#initializerSpec);
+    this.#initializer = getInitializer(this.#initializerSpec, `PositionEmbedding layer '${this.name}' initializer`);
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {

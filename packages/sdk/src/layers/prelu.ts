@@ -53,7 +53,7 @@ export class PReLU extends Layer {
     super(args, 'PReLU');
     this.#where = `PReLU layer '${this.name}'`;
     this.#alphaInitializerSpec = args.alphaInitializer ?? 'zeros';
-    this.#alphaInitializer = getInitializer(this.#alphaInitializerSpec);
+    this.#alphaInitializer = getInitializer(this.#alphaInitializerSpec, `${this.#where} alphaInitializer`);
     this.alphaOptions = weightOptions(args, 'alpha', this.#where);
     const axes = args.sharedAxes ?? null;
     const list = typeof axes === 'number' ? [axes] : axes;

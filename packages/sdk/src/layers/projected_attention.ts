@@ -89,8 +89,8 @@ export abstract class ProjectedAttention extends Layer {
     this.seed = this.#random.seed;
     this.#kernelInitializerSpec = args.kernelInitializer ?? 'glorotUniform';
     this.#biasInitializerSpec = args.biasInitializer ?? 'zeros';
-    this.#kernelInitializer = getInitializer(this.#kernelInitializerSpec);
-    this.#biasInitializer = getInitializer(this.#biasInitializerSpec);
+    this.#kernelInitializer = getInitializer(this.#kernelInitializerSpec, `${where} kernelInitializer`);
+    this.#biasInitializer = getInitializer(this.#biasInitializerSpec, `${where} biasInitializer`);
     this.options = kernelBiasOptions(args, 'kernel', where);
   }
 

@@ -138,7 +138,8 @@ export abstract class Recurrent extends Layer {
     this.#recurrentInitializerSpec = args.recurrentInitializer ?? 'orthogonal';
     this.#biasInitializerSpec = args.biasInitializer ?? 'zeros';
     // A bad name fails here, where the layer is made, rather than when a model builds it.
-    for (const spec of [this.#kernelInitializerSpec, this.#recurrentInitializerSpec, this.#biasInitializerSpec]) getInitializer(spec);
+    const specs = { kernelInitializer: this.#kernelInitializerSpec, recurrentInitializer: this.#recurrentInitializerSpec, biasInitializer: this.#biasInitializerSpec };
+    for (const [option, spec] of Object.entries(specs)) getInitializer(spec, `${this.where} ${option}`);
     this.#kernel = weightOptions(args, 'kernel', this.where);
     this.#recurrent = weightOptions(args, 'recurrent', this.where);
     this.#bias = weightOptions(args, 'bias', this.where);

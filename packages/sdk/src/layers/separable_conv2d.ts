@@ -83,7 +83,7 @@ export class SeparableConv2D extends FormattedKernelLayer {
     ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate, dataFormat: this.dataFormat } = convWindowOf(args, className, this.name, true));
     this.pointwiseOptions = weightOptions(args, 'pointwise', where);
     this.#pointwiseInitializerSpec = args.pointwiseInitializer ?? 'glorotUniform';
-    this.#pointwiseInitializer = getInitializer(this.#pointwiseInitializerSpec);
+    this.#pointwiseInitializer = getInitializer(this.#pointwiseInitializerSpec, `${where} pointwiseInitializer`);
     // The two halves compute; this layer owns the weights and hands each half its own.
     const window = { kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate };
     this.#depthwise = new DepthwiseConv2D({ name: `${this.name}/depthwise`, ...window, depthMultiplier: this.depthMultiplier, useBias: false });

@@ -1,4 +1,5 @@
 import { tfjsObjectError } from '../engine/foreign_values.js';
+import { checkConfigKeys } from '../utils/config_keys.js';
 import { checkOptions } from '../utils/options.js';
 
 /** A weight penalty l1·Σ|w| + l2·Σw², added to the loss training reports and to the gradient. */
@@ -59,6 +60,9 @@ export function l2(args: { l2?: number } | number = {}): Regularizer {
   return l1l2({ l2: args.l2 ?? 0.01 });
 }
 
+/** The config keys of the saved classes, as Keras and tfjs write them. */
+export const CONFIG_KEYS: Record<string, readonly string[]> = { L1L2: ['l1', 'l2'], L1: ['l1'], L2: ['l2'] };
+
 /** Resolves a layer's regularizer option, reading Keras' and TensorFlow.js' saved forms (L1, L2, L1L2). */
 export function getRegularizer(spec: RegularizerSpec, where: string): Regularizer | null {
   if (spec === null || spec === undefined) return null;
@@ -74,6 +78,7 @@ export function getRegularizer(spec: RegularizerSpec, where: string): Regularize
   if (foreign) throw foreign;
   if ('className' in spec) {
     const config = spec.config ?? {};
+    if (Object.hasOwn(CONFIG_KEYS, spec.className)) checkConfigKeys(config, CONFIG_KEYS[spec.className], spec.className, 'regularizer', where);
     switch (spec.className) {
       case 'L1L2':
         return l1l2({ l1: config.l1 as number, l2: config.l2 as number });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
-import { finiteDifferences } from '../testing/reference_ops.js';
+import { dense, finiteDifferences, meanSquaredError as mse } from '../testing/reference_ops.js';
 import { expectGradientsClose, kerasmGradients } from '../testing/sgd_gradients.js';
 import { KlDivergence, SquareSumLoss } from '../testing/loss_layers.js';
 import { Random } from '../utils/random.js';
@@ -16,9 +16,6 @@ const xs = Array.from({ length: BATCH }, () => Array.from({ length: IN }, () => 
 const ys = Array.from({ length: BATCH }, () => Array.from({ length: OUT }, () => random.uniform(-1, 1)));
 const [x, y] = [km.tensor(xs.flat(), [BATCH, IN]), km.tensor(ys.flat(), [BATCH, OUT])];
 
-/** Row-major [rows, cols] kernel and bias applied to one sample. */
-const dense = (v: number[], kernel: number[], bias: number[]) => bias.map((b, u) => v.reduce((s, vi, k) => s + vi * kernel[k * bias.length + u], b));
-const mse = (p: number[], t: number[]) => p.reduce((s, v, o) => s + (v - t[o]) ** 2, 0) / p.length;
 const readWeights = (model: km.LayersModel) => model.getWeights().map((w) => Array.from(w.dataSync()));
 
 /** Dense → SquareSumLoss → Dense. */

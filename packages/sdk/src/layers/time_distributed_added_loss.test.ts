@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
-import { finiteDifferences } from '../testing/reference_ops.js';
+import { dense, finiteDifferences } from '../testing/reference_ops.js';
 import { expectGradientsClose, kerasmGradients } from '../testing/sgd_gradients.js';
 import { SquareSumLoss } from '../testing/loss_layers.js';
 import { Random } from '../utils/random.js';
@@ -31,7 +31,6 @@ function model(penalty: km.layers.Layer): km.LayersModel {
   return km.model({ inputs: input, outputs: output });
 }
 
-const dense = (v: number[], kernel: number[], bias: number[]) => bias.map((b, u) => v.reduce((s, vi, k) => s + vi * kernel[k * bias.length + u], b));
 const readWeights = (m: km.LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
 
 /** Keras 3's loss, in float64: the mean squared error plus, per step, the penalty's call on that step's batch (RATE·Σh²/BATCH), summed. */

@@ -84,6 +84,11 @@ export function dense(x: number[], kernel: number[], bias: number[]): number[] {
   return bias.map((b, j) => x.reduce((s, v, i) => s + v * kernel[i * bias.length + j], b));
 }
 
+/** The mean over a sample's outputs of the squared error. */
+export function meanSquaredError(prediction: number[], target: number[]): number {
+  return prediction.reduce((s, v, o) => s + (v - target[o]) ** 2, 0) / prediction.length;
+}
+
 /** Central differences of `loss()` with respect to every entry of every weight array. */
 export function finiteDifferences(weights: number[][], loss: () => number, step = 1e-6): number[][] {
   return weights.map((w) =>

@@ -7,6 +7,19 @@ import { buildCli, kerasm, sdkBuilt, startKerasm } from './testing/cli_binary.js
 const exists = (path: string) => access(path).then(() => true, () => false);
 const RUN = ['train', '--epochs', '2', '--units', '16', '--seed', '3'];
 
+/** Starts RUN with a backup in `backupDir` and kills it (SIGKILL) once its first backup is committed, during epoch 2. */
+async function killAfterFirstBackup(backupDir: string): Promise<void> {
+  const first = startKerasm(...RUN, '--verbose', '0', '--backup-dir', backupDir);
+  const exited = new Promise((resolve) => first.on('exit', resolve));
+  while (!(await exists(join(backupDir, 'latest', 'model.json')))) {
+    if (first.exitCode !== null) throw new Error(`the first run ended (code ${first.exitCode}) before its first backup`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  first.kill('SIGKILL');
+  await exited;
+  expect(await exists(join(backupDir, 'latest', 'model.json'))).toBe(true);
+}
+
 // A real crash: the first run is killed once its first backup is committed, during epoch 2.
 describe.skipIf(!sdkBuilt)('kerasm train --backup-dir', () => {
   let dir: string;
@@ -32,23 +45,39 @@ describe.skipIf(!sdkBuilt)('kerasm train --backup-dir', () => {
 
   it('resumes a killed run, which then ends with the test accuracy of an uninterrupted one', async () => {
     const backupDir = join(dir, 'backup');
-    const first = startKerasm(...RUN, '--verbose', '0', '--backup-dir', backupDir);
-    const exited = new Promise((resolve) => first.on('exit', resolve));
-    while (!(await exists(join(backupDir, 'latest', 'model.json')))) {
-      if (first.exitCode !== null) throw new Error(`the first run ended (code ${first.exitCode}) before its first backup`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    first.kill('SIGKILL');
-    await exited;
-    expect(await exists(join(backupDir, 'latest', 'model.json'))).toBe(true);
+    await killAfterFirstBackup(backupDir);
 
     const [resumed, uninterrupted] = [await kerasm(...RUN, '--json', '--backup-dir', backupDir), await kerasm(...RUN, '--json')];
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(uninterrupted.code, uninterrupted.stderr).toBe(0);
     const [after, whole] = [JSON.parse(resumed.stdout), JSON.parse(uninterrupted.stdout)];
     expect(after.epochs.map((e: { epoch: number }) => e.epoch)).toEqual([2]);
+    expect(after.resumedFrom).toEqual({ backupDir, epoch: 1 });
+    expect(whole.resumedFrom).toBeUndefined();
     expect(after.epochs[0].loss).toBe(whole.epochs[1].loss);
     expect(after.test).toEqual(whole.test);
     expect(await exists(backupDir)).toBe(false);
+  });
+
+  it('after a backup that already holds --epochs: says nothing was trained and how to go on, keeps the backup, and --json says where it resumed', async () => {
+    const backupDir = join(dir, 'done');
+    await killAfterFirstBackup(backupDir);
+    const ONE_EPOCH = ['train', '--epochs', '1', '--units', '16', '--seed', '3', '--backup-dir', backupDir];
+    const text = await kerasm(...ONE_EPOCH);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain(
+      `Trained nothing: the backup in ${backupDir} already holds 1 trained epoch, as many as --epochs asks for (1), so the results below are the backed-up model's, and the backup is kept. ` +
+        `Raise --epochs above 1 to train on from it, or delete ${backupDir} to train from the start.`,
+    );
+    expect(text.stdout).not.toMatch(/Trained \d+ epoch/);
+    expect(text.stdout).toMatch(/Test loss: [\d.]+ {2}Test accuracy: [\d.]+/);
+
+    const json = await kerasm(...ONE_EPOCH, '--json');
+    expect(json.code, json.stderr).toBe(0);
+    const report = JSON.parse(json.stdout);
+    expect(report).toMatchObject({ epochs: [], samplesPerSecond: null, resumedFrom: { backupDir, epoch: 1 } });
+    // The backed-up model, one epoch trained, not a fresh one (about 0.1).
+    expect(report.test.accuracy).toBeGreaterThan(0.5);
+    expect(await exists(join(backupDir, 'latest', 'model.json'))).toBe(true);
   });
 });

@@ -112,11 +112,12 @@ Options:
   --backup-dir DIR        Back up the weights, optimizer state, epoch and random state to DIR
                           after each epoch; run the same command again after an interruption
                           and it resumes there, ending bit for bit as an uninterrupted run
-                          would (a backup past --epochs is kept, with a warning). DIR must be
+                          would (a backup already at --epochs trains nothing and is kept,
+                          as the output says: raise --epochs, or delete DIR). DIR must be
                           new or hold only kerasm's backups (other files are refused), apart
                           from --save's and --tensorboard's folders (checked before
-                          training); the
-                          backups, and DIR when then empty, go when training ends normally
+                          training); the backups, and DIR when then empty, go when
+                          training ends normally
   --tensorboard DIR       Write TensorBoard event files to DIR/train and DIR/validation
                           (Keras' epoch_loss, epoch_accuracy, ...); view them with
                           tensorboard --logdir DIR. DIR is checked to be writable first
@@ -137,6 +138,9 @@ JSON output (--json):
   second over epochs 2..N (the first pays for warm-up), or over the only epoch.
   backend is the kernel set that ran: wasm-relaxed-simd, wasm-simd, tfjs-wasm, tfjs-cpu, ...
   threads is how many threads ran its kernels (1 for the tfjs backends).
+  With --backup-dir, resumedFrom {"backupDir","epoch"} says a backup was restored and how
+  many epochs it held; one already holding --epochs trains nothing: epochs is [] and
+  samplesPerSecond null.
   With --config, test holds the loss and each compiled metric by name, and evaluatedOn says
   what they were measured on: "test" (data.testPath, or MNIST's test images), else
   "validation" (the held-out rows), else "train".

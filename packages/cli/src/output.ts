@@ -1,3 +1,4 @@
+import type { BackupResume } from './backup_resume.js';
 import type { Prediction } from './predictions.js';
 
 /**
@@ -34,6 +35,8 @@ export interface TrainReport {
   threads?: number;
   /** For `--config`: the data `test` was measured on. */
   evaluatedOn?: 'test' | 'validation' | 'train';
+  /** The `--backup-dir` backup the run resumed from, if it found one. */
+  resumedFrom?: BackupResume;
 }
 
 /**
@@ -51,10 +54,12 @@ export function formatJsonReport(report: TrainReport): string {
   return JSON.stringify({
     epochs: report.epochs.map((e) => ({ ...e, seconds: round(e.seconds, 3) })),
     test: { ...report.test },
-    samplesPerSecond: Math.round(samplesPerSecond(report.epochs, report.trainSamples)),
+    // No epoch trained (a backup that already held the run): nothing was measured.
+    samplesPerSecond: report.epochs.length === 0 ? null : Math.round(samplesPerSecond(report.epochs, report.trainSamples)),
     backend: report.backend,
     ...(report.threads !== undefined ? { threads: report.threads } : {}),
     ...(report.evaluatedOn !== undefined ? { evaluatedOn: report.evaluatedOn } : {}),
+    ...(report.resumedFrom !== undefined ? { resumedFrom: report.resumedFrom } : {}),
   });
 }
 

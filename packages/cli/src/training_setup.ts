@@ -55,11 +55,12 @@ export function makeSequential(layers: readonly LayerSpec[], file: string): km.S
 }
 
 /**
- * `--backup-dir DIR`: Keras' BackupAndRestore, first so that it restores before the other
- * callbacks start; the backup is removed when training ends normally.
+ * `--backup-dir DIR`: Keras' BackupAndRestore; the backup is removed when training ends normally.
+ * List it after the callbacks that change the learning rate at an epoch's end (reduceLROnPlateau),
+ * so that epoch's backup holds the changed rate.
  */
-export function backupCallbacks(backupDir: string | undefined): km.callbacks.Callback[] {
-  return backupDir === undefined ? [] : [km.callbacks.backupAndRestore({ backupDir })];
+export function backupCallback(backupDir: string | undefined): km.callbacks.BackupAndRestore | undefined {
+  return backupDir === undefined ? undefined : km.callbacks.backupAndRestore({ backupDir });
 }
 
 /** `--tensorboard DIR`: Keras' TensorBoard callback, writing the epoch values to DIR. */

@@ -14,7 +14,8 @@ import { buildModel, MODEL_DESCRIPTIONS } from '../models.js';
 import { toPredictions } from '../predictions.js';
 import { withJsonStdout } from '../json_stdout.js';
 import { checkBackupFolder, checkWritableFolder } from '../output_folder.js';
-import { backupCallbacks, makeOptimizer, makeSchedule, stepsOfRun, tensorBoardCallbacks } from '../training_setup.js';
+import { backupCallback, makeOptimizer, makeSchedule, stepsOfRun, tensorBoardCallbacks } from '../training_setup.js';
+import { backupResume, formatBackupResume, trainedNothing } from '../backup_resume.js';
 
 const CLASSES = 10;
 const PREVIEW_IMAGES = 10;
@@ -60,13 +61,14 @@ async function train(options: TrainOptions): Promise<void> {
 
   const epochs: EpochRecord[] = [];
   let epochStart = 0;
+  const backup = backupCallback(options.backupDir);
   await model.fit(trainSet.x, trainSet.y, {
     epochs: options.epochs,
     batchSize: options.batchSize,
     validationSplit: options.validationSplit,
     shuffle: true,
     verbose: options.verbose,
-    callbacks: [...backupCallbacks(options.backupDir), ...tensorBoardCallbacks(options.tensorboard), ...earlyStopping(options), {
+    callbacks: [...(backup ? [backup] : []), ...tensorBoardCallbacks(options.tensorboard), ...earlyStopping(options), {
       onEpochBegin: () => {
         epochStart = performance.now();
       },
@@ -80,7 +82,8 @@ async function train(options: TrainOptions): Promise<void> {
   const [testLoss, testAccuracy] = await model.evaluate(test.x, test.y, { batchSize: 64, verbose: 0 });
   // Saved with the optimizer state, so training can resume from it; `kerasm evaluate` reports the same accuracy.
   if (options.save) await model.save(options.save, { includeOptimizer: true });
-  const report = { epochs, test: { loss: testLoss, accuracy: testAccuracy }, trainSamples, backend, threads };
+  const resumedFrom = backupResume(backup);
+  const report = { epochs, test: { loss: testLoss, accuracy: testAccuracy }, trainSamples, backend, threads, resumedFrom };
   if (options.json) {
     process.stdout.write(`${formatJsonReport(report)}\n`);
     return;
@@ -88,7 +91,8 @@ async function train(options: TrainOptions): Promise<void> {
 
   const probabilities = await model.predict(test.x.slice(0, PREVIEW_IMAGES)).data();
   const labels = test.y.slice(0, PREVIEW_IMAGES).dataSync();
-  console.log(formatTrainingSummary(report));
+  if (resumedFrom) console.log(formatBackupResume(resumedFrom, options.epochs, '--epochs'));
+  if (!trainedNothing(resumedFrom, options.epochs)) console.log(formatTrainingSummary(report));
   console.log(formatTestResult(report.test));
   console.log(`\nPredictions for the first ${PREVIEW_IMAGES} test images:`);
   console.log(formatPredictionTable(toPredictions(probabilities, CLASSES, labels)));

@@ -6,7 +6,8 @@ import { useBackend } from '../backend_choice.js';
 import { parseExperiment, type ExperimentConfig } from '../experiment_config.js';
 import { buildModel } from '../models.js';
 import { formatJsonReport, formatTestResult, namedResults, toEpochRecord, type EpochRecord } from '../output.js';
-import { at, backupCallbacks, makeCallbacks, makeOptimizer, makeSchedule, makeSequential, stepsOfRun, tensorBoardCallbacks } from '../training_setup.js';
+import { at, backupCallback, makeCallbacks, makeOptimizer, makeSchedule, makeSequential, stepsOfRun, tensorBoardCallbacks } from '../training_setup.js';
+import { backupResume, formatBackupResume } from '../backup_resume.js';
 import { targetsFor } from '../class_targets.js';
 import { checkCsvColumns, countCheckedRows } from '../config_csv.js';
 import { checkLossTakesLabels, checkMonitors } from '../config_fit_checks.js';
@@ -98,10 +99,11 @@ async function train(config: ExperimentConfig, options: TrainOptions, file: stri
 
   const epochs: EpochRecord[] = [];
   let epochStart = 0;
+  const backup = backupCallback(options.backupDir);
   const callbacks: km.CustomCallbackArgs[] = [
-    ...backupCallbacks(options.backupDir),
-    ...tensorBoardCallbacks(options.tensorboard),
     ...makeCallbacks(config.fit.callbacks, file),
+    ...(backup ? [backup] : []),
+    ...tensorBoardCallbacks(options.tensorboard),
     {
       onEpochBegin: () => void (epochStart = performance.now()),
       onEpochEnd: (epoch, logs) => void epochs.push(toEpochRecord(epoch, logs ?? {}, (performance.now() - epochStart) / 1000)),
@@ -117,11 +119,13 @@ async function train(config: ExperimentConfig, options: TrainOptions, file: stri
   // predict and evaluate then match a CSV's columns by name, not only by position.
   if (data.kind === 'dataset') recordCsvColumns(model, data.columns);
   if (options.save) await model.save(options.save, { includeOptimizer: true });
-  const report = { epochs, test, trainSamples: data.samples, backend, threads, evaluatedOn: evaluation.on };
+  const resumedFrom = backupResume(backup);
+  const report = { epochs, test, trainSamples: data.samples, backend, threads, evaluatedOn: evaluation.on, resumedFrom };
   if (options.json) {
     process.stdout.write(`${formatJsonReport(report)}\n`);
     return;
   }
+  if (resumedFrom) console.log(formatBackupResume(resumedFrom, epochCount, `fit.epochs in ${file}`));
   console.log(`Evaluated on the ${evaluation.on} data:`);
   console.log(formatTestResult(report.test).replace(/Test /g, ''));
 }

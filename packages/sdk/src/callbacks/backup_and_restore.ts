@@ -23,22 +23,31 @@ export interface BackupAndRestoreArgs {
 }
 
 /**
- * Keras 3's `BackupAndRestore`: backs up the weights, the optimizer state, the epoch reached, the
- * shuffling seed and the random generators' state into `backupDir` at the end of each epoch (or
- * every `saveFreq` batches). When `fit` starts and a backup is there, it is restored and training
- * resumes at the next epoch (History and the callbacks then count epochs from there, as with
- * `initialEpoch`), so an interrupted `fit` run again with the same callback ends bit for bit with
- * the weights of an uninterrupted run: the saved seed replaces `fit`'s, so the shuffling order
- * resumes; the global generator (`km.utils.setRandomSeed`'s) and the own generators of layers
- * given a `seed` are put back, so Dropout and other random layers draw on as they would have; and
- * with `fit(dataset)`, each reshuffling `dataset.shuffle` is moved back to the pass the resumed
+ * Keras 3's `BackupAndRestore`: backs up the weights, the optimizer state (its learning rate
+ * included), the epoch reached, the shuffling seed and the random generators' state into
+ * `backupDir` at the end of each epoch (or every `saveFreq` batches). When `fit` starts and a
+ * backup is there, it is restored and training resumes at the next epoch (History and the
+ * callbacks then count epochs from there, as with `initialEpoch`), so an interrupted `fit` run
+ * again with the same callback ends bit for bit with the weights of an uninterrupted run: the
+ * saved seed replaces `fit`'s, so the shuffling order resumes; the global generator
+ * (`km.utils.setRandomSeed`'s) and the own generators of layers given a `seed` are put back, those
+ * inside wrappers (TimeDistributed, Bidirectional, RNN) and nested models included, so Dropout and
+ * other random layers draw on as they would have; and with `fit(dataset)`, each reshuffling
+ * `dataset.shuffle` of the training and the validation data is moved back to the pass the resumed
  * epoch read, so it sees the same order. With `batchesPerEpoch` (one stream read across epochs),
  * the batches the stream had given before the resumed epoch are read again, without training,
  * to get there.
  *
+ * The other callbacks' state is not kept, as in Keras: EarlyStopping and ReduceLROnPlateau count
+ * their patience and best value afresh from the resumed epoch (EarlyStopping may stop later than
+ * the uninterrupted run would have). A learning rate ReduceLROnPlateau or LearningRateScheduler
+ * set is kept as the optimizer's; list those callbacks before this one, so that an epoch's backup
+ * holds the rate they set at its end.
+ *
  * Not bit for bit: a backup made mid-epoch resumes at the start of that epoch, as in Keras (its
  * first batches are trained twice), and a backup written by an older kerasm, which kept no
- * generators or passes, resumes with them as they are in the new process.
+ * generators, passes or learning rate (or not those of layers inside wrappers), resumes with them
+ * as they are in the new process.
  *
  * A backup at or past `fit`'s `epochs` trains nothing and leaves the model with the backup's
  * weights, as in Keras, but where Keras then deletes the backup silently, this warns, naming the
@@ -60,6 +69,7 @@ export class BackupAndRestore extends Callback {
   #lastBatch = 0;
   #batchesSinceSave = 0;
   #keepBackup = false;
+  #restoredEpoch: number | null = null;
 
   constructor(args: BackupAndRestoreArgs) {
     super();
@@ -80,6 +90,15 @@ export class BackupAndRestore extends Callback {
     if (saveFreq !== 'epoch') this.onTrainBatchEnd = (batch: number) => this.#afterBatch(batch, saveFreq);
   }
 
+  /**
+   * The epoch the backup restored when the latest `fit` started had reached, where that `fit` went
+   * on from (one at or past its `epochs` trained nothing); null when it found no backup and
+   * trained from the start.
+   */
+  get restoredEpoch(): number | null {
+    return this.#restoredEpoch;
+  }
+
   get #latest(): string {
     return `${this.backupDir}/latest`;
   }
@@ -93,16 +112,17 @@ export class BackupAndRestore extends Callback {
     const progress = await this.#restore();
     const params = this.params!;
     this.#keepBackup = false;
+    this.#restoredEpoch = progress?.epoch ?? null;
     if (progress) {
       params.initialEpoch = progress.epoch;
       if (progress.seed !== undefined && params.seed !== undefined) params.seed = progress.seed;
-      this.#restoreRandomness(progress);
+      this.#restoreRun(progress);
       if (progress.epoch >= params.epochs) {
         // Keras trains nothing here and deletes the backup at the end; kerasm warns and keeps it.
         this.#keepBackup = true;
         console.warn(
           `km.callbacks.backupAndRestore: the backup in ${this.backupDir} has reached epoch ${progress.epoch}, and fit runs to epoch ${params.epochs}, so nothing is trained: ` +
-            `the model holds the backup's weights (after ${progress.epoch} epochs), and the backup is kept. Raise epochs above ${progress.epoch} to train on from it, or delete ${this.backupDir} to train from the start.`,
+            `the model holds the backup's weights (after ${progress.epoch} ${progress.epoch === 1 ? 'epoch' : 'epochs'}), and the backup is kept. Raise epochs above ${progress.epoch} to train on from it, or delete ${this.backupDir} to train from the start.`,
         );
       }
     }
@@ -179,17 +199,22 @@ export class BackupAndRestore extends Callback {
 
   async #save(): Promise<void> {
     if (this.doubleCheckpoint && (await hasTrainingBackup(this.#latest))) await replaceFolder(this.#latest, this.#previous);
-    const { seed, datasetPosition } = this.params!;
+    const { seed, datasetPosition, validationShuffleIterations } = this.params!;
     const model = this.model as unknown as LayersModel;
     const random = { global: globalGenerator().state, layers: layerGenerators(model.allLayers).map((g) => g.state) };
+    const optimizer = this.optimizer;
     await saveTrainingBackup(model, this.#latest, {
       epoch: this.#epoch, batch: this.#lastBatch, ...(seed === undefined ? {} : { seed }), random,
+      ...(optimizer.schedule ? {} : { learningRate: optimizer.learningRate }),
       ...(datasetPosition === undefined ? {} : { shuffleIterations: datasetPosition.shuffleIterations, streamBatches: datasetPosition.batchesRead }),
+      ...(validationShuffleIterations === undefined ? {} : { validationShuffleIterations }),
     });
   }
 
-  /** Puts the generators and the dataset's shuffles where the backed-up run had them; a backup without them (older) leaves them as they are. */
-  #restoreRandomness(progress: TrainingProgress): void {
+  /** Puts the learning rate, the generators and the datasets' shuffles where the backed-up run had them; a backup without them (older) leaves them as they are. */
+  #restoreRun(progress: TrainingProgress): void {
+    const optimizer = this.optimizer;
+    if (progress.learningRate !== undefined && !optimizer.schedule) optimizer.learningRate = progress.learningRate;
     const generators = layerGenerators((this.model as unknown as LayersModel).allLayers);
     if (progress.random) {
       globalGenerator().state = progress.random.global;
@@ -201,6 +226,11 @@ export class BackupAndRestore extends Callback {
       const shuffles = params.datasetPosition.shuffleIterations.length;
       if (progress.shuffleIterations.length !== shuffles) console.warn(`km.callbacks.backupAndRestore: the backup in ${this.backupDir} holds the passes of ${progress.shuffleIterations.length} reshuffling shuffles, but the training dataset has ${shuffles}, so its orders start afresh and the run will not repeat the uninterrupted one. Resume with the dataset the backup was made with.`);
       params.datasetPosition = { shuffleIterations: progress.shuffleIterations, batchesRead: progress.streamBatches ?? 0 };
+    }
+    if (progress.validationShuffleIterations && params.validationShuffleIterations) {
+      const shuffles = params.validationShuffleIterations.length;
+      if (progress.validationShuffleIterations.length !== shuffles) console.warn(`km.callbacks.backupAndRestore: the backup in ${this.backupDir} holds the passes of ${progress.validationShuffleIterations.length} reshuffling shuffles of the validation data, but the validation dataset has ${shuffles}, so its orders start afresh and the validation losses will not repeat the uninterrupted run's. Resume with the validation dataset the backup was made with.`);
+      params.validationShuffleIterations = progress.validationShuffleIterations;
     }
   }
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as km from '../index.js';
 import { Random } from '../utils/random.js';
+import { crashAtEpoch, dropFromBackup, interruptedRun, progressFile, weightsOf, type FitWith } from '../testing/interrupted_run.js';
 
 // An interrupted run resumed in a fresh model (and fresh dataset) must end bit for bit as the uninterrupted one.
 let root: string;
@@ -37,39 +38,15 @@ function model(seed: number, dropoutSeed?: number | null): km.Sequential {
 const shuffled = (reshuffleEachIteration = true) =>
   km.data.array(xs.map((row, i) => ({ xs: row, ys: ys[i] }))).shuffle(48, 7, reshuffleEachIteration).batch(8);
 
-const weightsOf = async (m: km.LayersModel) => Promise.all(m.getWeights().map(async (w) => Array.from(await w.data())));
 const maxDiff = (a: number[][], b: number[][]) => Math.max(...a.flatMap((w, i) => w.map((v, j) => Math.abs(v - b[i][j]))));
 const newDir = () => join(root, `run-${++runs}`);
-const crashAtEpoch = (at: number): km.callbacks.CustomCallbackArgs => ({
-  onEpochBegin: (epoch) => {
-    if (epoch === at) throw new Error('crash');
-  },
-});
-const progressFile = (backupDir: string) => join(backupDir, 'latest', 'model.json');
 
-/** Rewrites the backup's progress as a kerasm from before it kept `fields` would have written it. */
-async function dropFromBackup(backupDir: string, fields: string[]): Promise<void> {
-  const json = JSON.parse(await readFile(progressFile(backupDir), 'utf8'));
-  for (const field of fields) delete json.userDefinedMetadata.kerasm_training_progress[field];
-  await writeFile(progressFile(backupDir), JSON.stringify(json));
-}
-
-type Fit = (m: km.Sequential, callbacks: km.callbacks.CustomCallbackArgs[]) => Promise<km.History>;
+type Fit = FitWith<km.Sequential>;
 const fitTensors: Fit = (m, callbacks) => m.fit(x, y, { epochs: EPOCHS, batchSize: 8, verbose: 0, callbacks });
 const fitDataset = (reshuffle = true): Fit => (m, callbacks) => m.fit(shuffled(reshuffle), { epochs: EPOCHS, verbose: 0, callbacks });
 
-/** The uninterrupted run's weights, and a run crashed at `crashAt` whose backup `edit` may change, resumed in a model built under another seed. */
-async function runBoth(build: (seed: number) => km.Sequential, fit: Fit, crashAt: number, edit?: (backupDir: string) => Promise<void>) {
-  const uninterrupted = build(21);
-  const full = await fit(uninterrupted, []);
-  const backupDir = newDir();
-  await expect(fit(build(21), [km.callbacks.backupAndRestore({ backupDir }), crashAtEpoch(crashAt)])).rejects.toThrow('crash');
-  await edit?.(backupDir);
-  // Another seed: the global generator stands elsewhere when fit starts, as in a new process that built more or less.
-  const resumedModel = build(99);
-  const resumed = await fit(resumedModel, [km.callbacks.backupAndRestore({ backupDir })]);
-  return { full, resumed, expected: await weightsOf(uninterrupted), got: await weightsOf(resumedModel) };
-}
+/** {@link interruptedRun} with a new backup folder. */
+const runBoth = (build: (seed: number) => km.Sequential, fit: Fit, crashAt: number, edit?: (backupDir: string) => Promise<void>) => interruptedRun(build, fit, crashAt, newDir(), edit);
 
 describe('km.callbacks.backupAndRestore resumes bit for bit', () => {
   it.each([1, 2])('fit on a dataset reshuffled each pass, crashed at epoch %i: the resumed passes get the uninterrupted run’s orders', async (crashAt) => {
@@ -105,7 +82,7 @@ describe('km.callbacks.backupAndRestore resumes bit for bit', () => {
   });
 
   it('a backup from before the shuffle passes were kept resumes as before: the new process reshuffles from pass 0', async () => {
-    const { resumed, full, expected, got } = await runBoth((s) => model(s), fitDataset(), 2, (dir) => dropFromBackup(dir, ['shuffleIterations']));
+    const { resumed, full, expected, got } = await runBoth((s) => model(s), fitDataset(), 2, dropFromBackup('shuffleIterations'));
     expect(resumed.epoch).toEqual([2, 3]);
     expect(resumed.history.loss[0]).not.toBe(full.history.loss[2]);
     expect(got).not.toEqual(expected);
@@ -126,7 +103,7 @@ describe('km.callbacks.backupAndRestore resumes bit for bit', () => {
   });
 
   it('a backup from before the generators were kept resumes as before: Dropout draws from the generators of the new process', async () => {
-    const { expected, got } = await runBoth((s) => model(s, 3), fitTensors, 2, (dir) => dropFromBackup(dir, ['random']));
+    const { expected, got } = await runBoth((s) => model(s, 3), fitTensors, 2, dropFromBackup('random'));
     expect(maxDiff(got, expected)).toBeGreaterThan(0);
   });
 

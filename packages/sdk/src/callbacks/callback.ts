@@ -44,6 +44,13 @@ export interface FitParams {
    * where an earlier run had got to, as `km.callbacks.backupAndRestore` does.
    */
   datasetPosition?: StreamPosition;
+  /**
+   * @internal The passes each reshuffling `shuffle` of `fit(dataset)`'s validation dataset had
+   * begun at the start of the current epoch (after its validation: of the next). A callback may
+   * replace it in `onTrainBegin`, as `km.callbacks.backupAndRestore` does, so that the resumed
+   * validation passes see the uninterrupted run's orders.
+   */
+  validationShuffleIterations?: number[];
   /** Validation runs after every `validationFreq`-th epoch (fit's option; absent: every epoch with validation data). */
   validationFreq?: number;
   /** Whether fit has validation data, as tfjs' `doValidation`. */

@@ -11,7 +11,7 @@ import type { TrainingTarget } from './training_target.js';
 import type { TensorsSpec } from './outputs.js';
 import type { ClassWeightSpec } from './sample_weights.js';
 import { batchTensors, describe, firstBatch, hostBatch } from './fit_dataset_batch.js';
-import { TrainingStream } from './training_stream.js';
+import { setShufflePasses, shufflePasses, TrainingStream } from './training_stream.js';
 import { evaluatedFewer, knownSteps, ranOutOfData, refuseEndless } from './fit_dataset_limits.js';
 import { Yielder, type YieldEvery } from './yield_every.js';
 import { checkOptions, optionNames } from '../utils/options.js';
@@ -148,6 +148,7 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
   const params: FitParams = {
     epochs, steps: knownSteps(dataset, perEpoch), samples: 0, batchSize, verbose, initialEpoch, ...(args.validationData && { validationFreq }),
     doValidation: args.validationData !== undefined, metrics: epochLogNames(target.outputs, args.validationData !== undefined), datasetPosition: stream.position,
+    ...(validationSet && { validationShuffleIterations: shufflePasses(validationSet) }),
   };
   const callbacks = new CallbackList(args.callbacks);
   const logger = progressLogger(verbose);
@@ -163,8 +164,11 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
   let lastLogs: Logs | undefined;
   let warnedFewerValidation = false;
   const opened = params.datasetPosition;
+  const validationOpened = params.validationShuffleIterations;
   await callbacks.call('onTrainBegin');
-  // A callback resuming a run (backupAndRestore) moves the position to where that run had got to.
+  // A callback resuming a run (backupAndRestore) moves the positions to where that run had got to:
+  // the validation's first, so that a shuffle both datasets read from ends at the training's.
+  if (params.validationShuffleIterations !== validationOpened) setShufflePasses(validationSet!, params.validationShuffleIterations!);
   if (params.datasetPosition !== opened) await stream.seek(params.datasetPosition!);
   for (let epoch = params.initialEpoch; epoch < epochs && !target.stopTraining; epoch++) {
     stream.startEpoch();
@@ -194,7 +198,6 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
       samples += count;
     }
     stream.endEpoch();
-    params.datasetPosition = stream.position;
     if (step === 0) break;
     if (params.steps === 0) params.steps = step;
     if (params.samples === 0) params.samples = samples;
@@ -212,6 +215,9 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
       }
       Object.assign(logs, validationLogs(validated));
     }
+    // Read after validation, which begins a pass of the shuffles it reads, the training data's too if they share one.
+    params.datasetPosition = stream.position;
+    if (validationSet) params.validationShuffleIterations = shufflePasses(validationSet);
     await callbacks.call('onEpochEnd', epoch, logs);
     history.record(epoch, logs);
     lastLogs = logs;

@@ -10,6 +10,17 @@ export interface StreamPosition {
   batchesRead: number;
 }
 
+/** The passes each reshuffling `shuffle` of `dataset` has begun, in its order. */
+export function shufflePasses(dataset: Dataset<unknown>): number[] {
+  return dataset.shuffleCounters.map((c) => c.iteration);
+}
+
+/** Sets the passes of `dataset`'s reshuffling shuffles, unless it has another number of them. */
+export function setShufflePasses(dataset: Dataset<unknown>, passes: readonly number[]): void {
+  const counters = dataset.shuffleCounters;
+  if (passes.length === counters.length) passes.forEach((pass, i) => (counters[i].iteration = pass));
+}
+
 /**
  * The training batches of `fit(dataset)`: a fresh pass over the dataset each epoch, or, with
  * `batchesPerEpoch` (`acrossEpochs`), one stream read on from epoch to epoch. It can be moved to a
@@ -27,7 +38,7 @@ export class TrainingStream {
   constructor(dataset: Dataset<unknown>, acrossEpochs: boolean) {
     this.#dataset = dataset;
     this.#acrossEpochs = acrossEpochs;
-    this.#openedWith = this.#passes();
+    this.#openedWith = shufflePasses(this.#dataset);
     this.#iterator = dataset.iterator();
   }
 
@@ -39,7 +50,7 @@ export class TrainingStream {
 
   /** Where the next epoch starts reading: before {@link startEpoch}, or after {@link endEpoch}. */
   get position(): StreamPosition {
-    return this.#needsOpen ? { shuffleIterations: this.#passes(), batchesRead: 0 } : { shuffleIterations: this.#openedWith, batchesRead: this.#read };
+    return this.#needsOpen ? { shuffleIterations: shufflePasses(this.#dataset), batchesRead: 0 } : { shuffleIterations: this.#openedWith, batchesRead: this.#read };
   }
 
   startEpoch(): void {
@@ -63,21 +74,16 @@ export class TrainingStream {
    */
   async seek(position: StreamPosition): Promise<void> {
     await this.#iterator.return?.();
-    const counters = this.#dataset.shuffleCounters;
-    if (position.shuffleIterations.length === counters.length) position.shuffleIterations.forEach((iteration, i) => (counters[i].iteration = iteration));
+    setShufflePasses(this.#dataset, position.shuffleIterations);
     this.#open();
     for (let i = 0; i < position.batchesRead; i++) if ((await this.next()).done) break;
   }
 
   #open(): void {
-    this.#openedWith = this.#passes();
+    this.#openedWith = shufflePasses(this.#dataset);
     this.#iterator = this.#dataset.iterator();
     this.#pending = null;
     this.#read = 0;
     this.#needsOpen = false;
-  }
-
-  #passes(): number[] {
-    return this.#dataset.shuffleCounters.map((c) => c.iteration);
   }
 }

@@ -30,6 +30,14 @@ export interface TrainingProgress {
    */
   shuffleIterations?: number[];
   streamBatches?: number;
+  /** The passes each reshuffling `shuffle` of `fit(dataset)`'s validation dataset had begun by then. Absent in older backups and without one. */
+  validationShuffleIterations?: number[];
+  /**
+   * The optimizer's learning rate (Keras 3 keeps it as an optimizer variable), which
+   * ReduceLROnPlateau or LearningRateScheduler may have changed. Absent with a schedule, which
+   * follows the restored iterations, and in older backups, which resume at the compiled rate.
+   */
+  learningRate?: number;
 }
 
 /** What errors call a backup outside Node, and what to use instead. */
@@ -94,13 +102,27 @@ function renameOptimizerWeight(weight: NamedWeight, names: Map<string, string>):
   return renamed === undefined ? weight : { ...weight, name: `${renamed}${weight.name.slice(cut)}` };
 }
 
+/** The fields a backup's progress may hold, each with what a valid value is. */
+const PROGRESS_FIELDS: { [K in keyof TrainingProgress]-?: (value: unknown) => boolean } = {
+  epoch: isCount, batch: isCount, seed: isCount,
+  random: (r) => typeof r === 'object' && r !== null && isCount((r as { global: unknown }).global) && areCounts((r as { layers: unknown }).layers),
+  shuffleIterations: areCounts, streamBatches: isCount, validationShuffleIterations: areCounts,
+  learningRate: (lr) => typeof lr === 'number' && Number.isFinite(lr) && lr >= 0,
+};
+
+function isCount(n: unknown): boolean {
+  return Number.isInteger(n) && (n as number) >= 0;
+}
+
+function areCounts(list: unknown): boolean {
+  return Array.isArray(list) && list.every(isCount);
+}
+
 function progressOf(value: unknown, where: string): TrainingProgress {
-  const { epoch, batch, seed, random, shuffleIterations, streamBatches } = (value ?? {}) as Partial<TrainingProgress>;
-  const count = (n: unknown) => Number.isInteger(n) && (n as number) >= 0;
-  const counts = (list: unknown) => Array.isArray(list) && list.every(count);
-  const validRandom = random === undefined || (typeof random === 'object' && random !== null && count(random.global) && counts(random.layers));
-  if (!count(epoch) || !count(batch) || (seed !== undefined && !count(seed)) || !validRandom || (shuffleIterations !== undefined && !counts(shuffleIterations)) || (streamBatches !== undefined && !count(streamBatches))) {
+  const saved = (value ?? {}) as Record<string, unknown>;
+  const given = Object.entries(PROGRESS_FIELDS).filter(([field]) => saved[field] !== undefined);
+  if (saved.epoch === undefined || saved.batch === undefined || !given.every(([field, valid]) => valid(saved[field]))) {
     throw new Error(`${where} has no valid training progress in its model.json (userDefinedMetadata.${PROGRESS_KEY} is ${JSON.stringify(value)}). It was not written by km.callbacks.backupAndRestore: pass another backupDir, or delete this one to train from the start.`);
   }
-  return { epoch: epoch!, batch: batch!, ...(seed === undefined ? {} : { seed }), ...(random === undefined ? {} : { random }), ...(shuffleIterations === undefined ? {} : { shuffleIterations }), ...(streamBatches === undefined ? {} : { streamBatches }) };
+  return Object.fromEntries(given.map(([field]) => [field, saved[field]])) as unknown as TrainingProgress;
 }

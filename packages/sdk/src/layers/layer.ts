@@ -126,6 +126,11 @@ export abstract class Layer {
     return this.#weights;
   }
 
+  /** @internal The layers this one runs as its own (a wrapper's, declared by `addInnerWeights` in `build`); none before it is built. */
+  get ownedLayers(): readonly Layer[] {
+    return [...this.#innerLayers];
+  }
+
   /**
    * Copies of the layer's weights, trainable ones first (Dense: kernel, then bias), as
    * TensorFlow.js' `layer.getWeights()` returns them; empty before the layer is built. A layer

@@ -1,4 +1,5 @@
 import { globalGenerator, Random } from '../utils/random.js';
+import type { Layer } from './layer.js';
 
 /** The seeded layers' own generators, by layer, in the order the layer made them. */
 const ownGenerators = new WeakMap<object, Random[]>();
@@ -32,7 +33,11 @@ export class LayerRandom {
   }
 }
 
-/** The own generators of the seeded layers among `layers`, in order: what a training backup keeps the state of. */
-export function layerGenerators(layers: readonly object[]): Random[] {
-  return layers.flatMap((layer) => ownGenerators.get(layer) ?? []);
+/**
+ * The own generators of the seeded layers among `layers` and the layers they run (a wrapper's:
+ * TimeDistributed's layer, Bidirectional's two copies, an RNN's cells), in order: what a training
+ * backup keeps the state of. The layers must be built, as a wrapper takes its layers in `build`.
+ */
+export function layerGenerators(layers: readonly Layer[]): Random[] {
+  return [...new Set(layers.flatMap((layer) => [...(ownGenerators.get(layer) ?? []), ...layerGenerators(layer.ownedLayers)]))];
 }

@@ -106,7 +106,15 @@ export type InitializerName =
 
 type InitializerClassName =
   | 'Zeros' | 'Ones' | 'GlorotUniform' | 'GlorotNormal' | 'HeUniform' | 'HeNormal' | 'LecunUniform' | 'LecunNormal' | 'LeCunUniform' | 'LeCunNormal'
-  | 'Orthogonal' | 'RandomUniform' | 'RandomNormal' | 'TruncatedNormal' | 'Identity' | 'VarianceScaling';
+  | 'Orthogonal' | 'RandomUniform' | 'RandomNormal' | 'TruncatedNormal' | 'Identity' | 'VarianceScaling' | 'OrthogonalInitializer' | 'IdentityInitializer';
+
+/** The class names Keras 3 saves Orthogonal and Identity under (its classes' own names), read as tfjs' and Keras 2's. */
+const KERAS3_CLASS_NAMES: Readonly<Record<string, string>> = { OrthogonalInitializer: 'Orthogonal', IdentityInitializer: 'Identity' };
+
+/** `className`, or the name tfjs and Keras 2 give the class Keras 3 saves under it. */
+function canonicalClassName(className: string): string {
+  return KERAS3_CLASS_NAMES[className] ?? className;
+}
 
 /** Keras class names that are VarianceScaling presets (Keras 2/3 files save them by these names; tfjs' spelling LeCun too). */
 const PRESET_CLASSES: Record<string, PresetName> = {
@@ -145,6 +153,8 @@ const ALIASES: Record<string, PresetName> = {
   TruncatedNormal: 'truncatedNormal',
   Identity: 'identity',
   VarianceScaling: 'lecunNormal',
+  OrthogonalInitializer: 'orthogonal',
+  IdentityInitializer: 'identity',
 };
 
 /** The config keys each class takes, as tfjs and Keras 3 save them (the presets' classes take only a seed in Keras 3). */
@@ -192,8 +202,9 @@ function identity(shape: readonly number[], gain: number): Float32Array {
  * fills gets the same values whatever the global seed, as a seeded initializer does in Keras and tfjs.
  */
 function fromConfig(spec: InitializerConfig, where?: string): Initializer {
+  const canonical = canonicalClassName(spec.className);
   // TF 1.x Keras wrote a dtype into every initializer's config; float32 is kerasm's only weight dtype.
-  if (Object.hasOwn(CONFIG_KEYS, spec.className)) checkConfigKeys(spec.config, CONFIG_KEYS[spec.className], spec.className, 'initializer', where, ['dtype']);
+  if (Object.hasOwn(CONFIG_KEYS, canonical)) checkConfigKeys(spec.config, CONFIG_KEYS[canonical], spec.className, 'initializer', where, ['dtype']);
   const draw = unseededFromConfig(spec);
   const seed = spec.config.seed;
   if (seed === null || seed === undefined) return draw;
@@ -206,7 +217,7 @@ function fromConfig(spec: InitializerConfig, where?: string): Initializer {
 function unseededFromConfig({ className, config }: InitializerConfig): Initializer {
   const preset = PRESET_CLASSES[className];
   if (preset) return unseededFromConfig(PRESETS[preset]);
-  switch (className) {
+  switch (canonicalClassName(className)) {
     case 'Zeros':
       return (shape) => new Float32Array(size(shape));
     case 'Ones':
@@ -245,7 +256,7 @@ function unseededFromConfig({ className, config }: InitializerConfig): Initializ
       return varianceScaling(numberOr(config, 'scale', 1), mode as FanMode, distribution as Distribution);
     }
     default:
-      throw new Error(`Unknown initializer class '${className}'. Known classes: ${Object.keys(CONFIG_KEYS).join(', ')}.`);
+      throw new Error(`Unknown initializer class '${className}'. Known classes: ${[...Object.keys(CONFIG_KEYS), ...Object.keys(KERAS3_CLASS_NAMES)].join(', ')}.`);
   }
 }
 
@@ -296,7 +307,8 @@ export function initializerConfig(spec: InitializerSpec, where: string): Initial
   if (isConfig(spec)) {
     // tfjs 4.22 writes customObjects into a config object a tfjs layer was given; it is no setting.
     const config = Object.fromEntries(Object.entries(spec.config ?? {}).filter(([key]) => key !== 'customObjects'));
-    return { className: spec.className, config: camelCaseValues(config) };
+    // Saved under tfjs' class name, which tfjs and Keras 2 read too.
+    return { className: canonicalClassName(spec.className), config: camelCaseValues(config) };
   }
   getInitializer(spec);
   const preset = PRESETS[presetName(spec)!];

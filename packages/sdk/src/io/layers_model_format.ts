@@ -163,12 +163,21 @@ export function normalizeConfig(snake: Json, where: string): Json {
   const config = renameKeys(snake, toCamelCase) as Json;
   if (config.batchShape !== undefined && config.batchInputShape === undefined) config.batchInputShape = config.batchShape;
   delete config.batchShape;
-  // Keras 3 writes dtype as a policy object: {class_name: 'DTypePolicy', config: {name: 'float32'}}.
-  if (isObject(config.dtype) && isObject(config.dtype.config)) config.dtype = config.dtype.config.name;
+  withPlainDTypes(config);
   // tfjs-layers 4.22's DepthwiseConv2D saves its depthwise regularizer as depthwise_constraint (its
   // getConfig reads the wrong field): a regularizer there means the file kept no constraint.
   if (isObject(config.depthwiseConstraint) && ['L1L2', 'L1', 'L2'].includes(String(config.depthwiseConstraint.className))) config.depthwiseConstraint = null;
   return config;
+}
+
+/**
+ * Keras 3 writes every layer's dtype as a policy object, `{class_name: 'DTypePolicy', config: {name:
+ * 'float32'}}`, nested layers' too (a wrapper's layer, an RNN's cell): each becomes its name.
+ */
+function withPlainDTypes(config: Json): void {
+  if (isObject(config.dtype) && isObject(config.dtype.config)) config.dtype = config.dtype.config.name;
+  const nested = [config.layer, config.backwardLayer, config.cell, ...(Array.isArray(config.cells) ? config.cells : [])];
+  for (const entry of nested) if (isObject(entry) && isObject(entry.config)) withPlainDTypes(entry.config);
 }
 
 /**

@@ -132,9 +132,16 @@ export async function modelFromArtifacts(artifacts: ModelArtifacts, where: strin
 /**
  * A Sequential or functional model made from its saved topology, with fresh weights; a Sequential
  * one without an input shape is left unbuilt. Models saved inside it are made with the same
- * `layers`, so a layer they share with it is one layer.
+ * `layers`, so a layer they share with it is one layer. The load that makes `layers` warns once of
+ * the config keys its layers had no use for.
  */
-export function modelFromTopology(topology: unknown, where: string, layers = new SavedLayers()): LayersModel {
+export function modelFromTopology(topology: unknown, where: string, layers?: SavedLayers): LayersModel {
+  if (layers === undefined) {
+    const load = new SavedLayers();
+    const model = modelFromTopology(topology, where, load);
+    load.warnUnusedKeys(where);
+    return model;
+  }
   const load = { nested: (entry: unknown, at: string) => modelFromTopology(entry, at, layers), layers };
   if (FUNCTIONAL_CLASS_NAMES.includes(String(modelConfigOf(topology, where).class_name))) {
     const { name, inputs, outputs } = functionalFromTopology(modelConfigOf(topology, where), where, load);

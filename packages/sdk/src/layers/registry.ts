@@ -1,5 +1,5 @@
 import type { Layer } from './layer.js';
-import { checkedLayerFromConfig } from './config_keys.js';
+import { checkedLayerFromConfig, layerAndUnusedKeys, type UnusedKey } from './config_keys.js';
 
 /** Makes a layer from the plain-data configuration its `getConfig()` returned. */
 export type LayerFactory = (config: Record<string, unknown>) => Layer;
@@ -48,7 +48,10 @@ export function sealBuiltinLayers(): void {
  * Rebuilds a layer from its class name and configuration: the config `getConfig()` returned, or for
  * kerasm's own classes the same config with Keras' and tfjs' snake_case keys (`use_bias`), which
  * Keras' `get_config()` and a tfjs model.json give. A key a built-in class has no use for is refused,
- * naming the key probably meant, rather than dropped; a custom class's factory gets the config as given.
+ * naming the key probably meant, rather than dropped. Keys that Keras 2, Keras 3 or tfjs write and
+ * kerasm does not read are accepted where their value asks for what kerasm does (Keras 3's
+ * `synchronized: false`, `lora_rank: null`), and refused, naming what kerasm lacks, where it does
+ * not (`lora_rank: 4`). A custom class's factory gets the config as given.
  *
  * @example
  * ```ts
@@ -61,11 +64,21 @@ export function layerFromConfig(className: string, config: Record<string, unknow
 }
 
 /**
- * As {@link layerFromConfig}, without the check of a built-in class's keys: what loading a saved
- * model uses, since Keras' files hold keys kerasm has no use for (Keras 3's `synchronized`).
+ * As {@link layerFromConfig}, without the check of a built-in class's keys: what a wrapper makes its
+ * saved layer with, whose keys {@link savedLayerAndUnusedKeys} checked with the wrapper's.
  */
 export function layerFromSavedConfig(className: string, config: Record<string, unknown>): Layer {
   return factoryOf(className)(config);
+}
+
+/**
+ * What loading a saved model makes a layer with: the layer a saved config (camelCase keys) gives,
+ * and, for a built-in class, the keys of that config kerasm has no use for. Loading warns of them
+ * rather than refusing them, so that a file that loaded before still loads.
+ */
+export function savedLayerAndUnusedKeys(className: string, config: Record<string, unknown>): { layer: Layer; unused: UnusedKey[] } {
+  const factory = factoryOf(className);
+  return builtIn.has(className) ? layerAndUnusedKeys(className, config, factory) : { layer: factory(config), unused: [] };
 }
 
 function factoryOf(className: string): LayerFactory {

@@ -175,7 +175,9 @@ export function cellFromConfig(saved: unknown, where: string): RNNCell | Stacked
   if (typeof entry !== 'object' || entry === null || typeof entry.className !== 'string' || typeof entry.config !== 'object' || entry.config === null) {
     throw new Error(`${where}: the config's cell must be { class_name, config } naming the cell. Received: cell=${describeCell(saved)}.`);
   }
-  const config = entry.config as Record<string, unknown>;
+  const config = { ...(entry.config as Record<string, unknown>) };
+  // Keras writes every layer's dtype, a cell's too; float32 is the RNN's, and kerasm's only one.
+  if (config.dtype === 'float32') delete config.dtype;
   switch (entry.className) {
     case 'LSTMCell':
       return new LSTMCell(config as LSTMCellArgs);

@@ -41,14 +41,33 @@ function toIterator<T>(made: Source<T>): Iterator<T> | AsyncIterator<T> {
  */
 export function generator<T>(fn: () => Source<T>): Dataset<T> {
   if (typeof fn !== 'function') throw new Error(`km.data.generator(fn) needs a function. Received: ${typeof fn}. Pass a generator function, e.g. function* () { yield { xs, ys }; }.`);
+  const warnFinalValue = finalValueWarner('km.data.generator(fn)');
   return new Dataset(async function* () {
     const it = toIterator(fn());
     for (;;) {
       const next = await it.next();
-      if (next.done) return;
+      if (next.done) return warnFinalValue(next.value);
       yield next.value;
     }
   });
+}
+
+/**
+ * A warning, once per dataset, for an iterator result `{ value, done: true }` whose value is set:
+ * it is no element (the iterator protocol, and tf.data's own toArray and batch, drop it), but
+ * tfjs-layers' fitDataset and evaluateDataset train on it, and tfjs' jena-weather example returns
+ * its last batch that way, so a port would silently lose that batch each epoch.
+ */
+function finalValueWarner(call: string): (value: unknown) => void {
+  let warned = false;
+  return (value) => {
+    if (warned || value === undefined || value === null) return;
+    warned = true;
+    console.warn(
+      `${call}: the iterator ended with { value, done: true } and a value, which is not an element, so it is dropped (as the JS iterator protocol and tf.data's toArray drop it). ` +
+        'tfjs\' fitDataset and evaluateDataset train on that value: to keep it, return it with done: false and end with { done: true } on the next call.',
+    );
+  };
 }
 
 /** What `km.data.func`'s function returns: an element (`done` false or missing), or the end (`done: true`, its `value` dropped). */
@@ -67,7 +86,7 @@ function describeReturned(result: unknown): string {
  * TensorFlow.js' `tf.data.func`: a dataset whose every element comes from one call of `f`,
  * which returns an iterator result (`{ value, done }`, or a promise of one). As in tfjs and the
  * JS iterator protocol, a missing `done` means false (`{ value }` is an element), and the dataset
- * ends at the first truthy `done` (its `value`, if any, is dropped). `f` keeps its own state, so a
+ * ends at the first truthy `done` (its `value`, if any, is dropped, with a warning: tfjs' fitDataset trains on it). `f` keeps its own state, so a
  * second pass over the dataset goes on from where `f` is; its `size` is unknown (`null`), as in tfjs.
  *
  * @example
@@ -78,6 +97,7 @@ function describeReturned(result: unknown): string {
  */
 export function func<T>(f: () => FuncResult<T> | Promise<FuncResult<T>>): Dataset<T> {
   if (typeof f !== 'function') throw new Error(`km.data.func(f) needs a function. Received: ${typeof f}. Pass one that returns { value, done }, e.g. () => ({ value: next(), done: false }).`);
+  const warnFinalValue = finalValueWarner('km.data.func(f)');
   return new Dataset(async function* () {
     for (;;) {
       const result: unknown = await f();
@@ -89,7 +109,7 @@ export function func<T>(f: () => FuncResult<T> | Promise<FuncResult<T>>): Datase
         );
       }
       const next = result as { value?: T; done?: unknown };
-      if (next.done) return;
+      if (next.done) return warnFinalValue(next.value);
       yield next.value as T;
     }
   });

@@ -1,4 +1,5 @@
-import { Tensor } from '../tensor.js';
+import { sameShape, Tensor } from '../tensor.js';
+import { formatShape } from '../layers/layer_shapes.js';
 import type { ClassWeightSpec } from './sample_weights.js';
 import { prepare, type Dataset as HostData } from './prepare_data.js';
 import type { TrainingTarget } from './training_target.js';
@@ -53,9 +54,24 @@ function floatInputs(xs: TensorsSpec): TensorsSpec {
   return Object.fromEntries(Object.entries(xs).map(([name, t]) => [name, float(t)]));
 }
 
+/**
+ * Refuses a batch whose xs is one sample (a dataset of samples never given `.batch(n)`) with the
+ * fix for datasets; the shape check that follows would say to reshape the tensor. An input of
+ * shape [1] is left alone: there a sample [1] is also a batch of one.
+ */
+function checkBatched(target: TrainingTarget, xs: TensorsSpec, index: number, what: string): void {
+  const { inputShapes } = target.graph;
+  if (!(xs instanceof Tensor) || inputShapes.length !== 1 || sameShape(inputShapes[0], [1]) || !sameShape(xs.shape, inputShapes[0])) return;
+  throw new Error(
+    `${what}: batch ${index} xs has shape [${xs.shape.join(', ')}], one sample of the model's input ${formatShape(inputShapes[0])}, so the dataset yields samples, not batches. ` +
+      'Call .batch(batchSize) on the dataset (tfjs\' fitDataset needs batches too).',
+  );
+}
+
 /** One batch as host arrays for the training loop; `classWeight` weighs its samples as `fit(x, y)` does. */
 export async function hostBatch(target: TrainingTarget, element: unknown, index: number, what: string, classWeight?: ClassWeightSpec): Promise<HostData> {
   const { xs, ys, sampleWeight } = batchTensors(element, index, what);
+  checkBatched(target, xs, index, what);
   return prepare(target, floatInputs(xs), ys, `${what} batch ${index} xs`, `${what} batch ${index} ys`, sampleWeight, classWeight);
 }
 

@@ -2,6 +2,7 @@
 // layers, initializers, regularizers and constraints. Each is told by its shape, not its class,
 // since kerasm loads no tfjs module unless a tfjs backend is chosen. The messages name kerasm's
 // counterpart.
+import { Dataset } from '../data/dataset.js';
 import { isTfjsTensor } from '../tensor.js';
 
 /** Numbers where tensors belong: a Keras user's list, or tfjs' arraySync() output (not a list of tensors). */
@@ -16,9 +17,20 @@ export function tfjsClassName(value: unknown): string | null {
   return typeof getClassName === 'function' ? String(getClassName.call(value)) : null;
 }
 
+/** A tf.data dataset (tfjs-data's Dataset), told by the methods every one has. */
+function isTfjsDataset(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || value instanceof Dataset) return false;
+  const d = value as Record<string, unknown>;
+  return typeof d.iterator === 'function' && typeof d.batch === 'function' && typeof d.forEachAsync === 'function';
+}
+
 /** What a data argument that is not a km.Tensor is, and how to make one of it. */
 export function describeNonTensor(value: unknown): string {
   if (isTfjsTensor(value)) return `a TensorFlow.js tensor of shape [${value.shape.join(', ')}]. Make a km.Tensor of it: km.tensor(t.arraySync()), or km.tensor(await t.data(), t.shape)`;
+  if (isTfjsDataset(value)) {
+    return 'a TensorFlow.js dataset (tf.data), which kerasm cannot read. Build it with km.data instead (generator, array, csv, zip, batch: tf.data\'s names), and pass it as model.fit(dataset, { epochs }) or model.evaluate(dataset)';
+  }
+  if (typeof value === 'function') return 'a function. For batches made by a generator function, make a dataset of it, km.data.generator(fn), and pass that: model.fit(dataset, { epochs })';
   if (Array.isArray(value)) return 'a nested array. Make a tensor of it: km.tensor(values)';
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}. Make a tensor of it: km.tensor(values, shape)`;
   return `${value === null ? 'null' : typeof value}. Make one with km.tensor(values, shape)`;

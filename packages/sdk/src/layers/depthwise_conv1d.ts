@@ -2,7 +2,7 @@ import { DepthwiseConv2D, type DepthwiseConv2DArgs } from './depthwise_conv2d.js
 import { sequenceAsImage } from './image_layer.js';
 import type { Shape } from './layer.js';
 import { registerLayer } from './registry.js';
-import { imageRowWindowConfig, windowAsImageRow, type Window1DSizes } from './window.js';
+import { checkSequenceWindow, imageRowWindowConfig, windowAsImageRow, type Window1DSizes } from './window.js';
 
 /** Options of {@link DepthwiseConv1D}, with Keras 3's defaults. */
 export type DepthwiseConv1DArgs = Omit<DepthwiseConv2DArgs, 'kernelSize' | 'strides' | 'dilationRate'> & Window1DSizes;
@@ -29,7 +29,9 @@ export class DepthwiseConv1D extends DepthwiseConv2D {
   }
 
   protected override imageOf(input: Shape): [number, number, number] {
-    return sequenceAsImage(input, this.name, this.className);
+    const image = sequenceAsImage(input, this.name, this.className);
+    checkSequenceWindow(image[1], this.kernelSize[1], this.dilationRate[1], this.padding, this.name);
+    return image;
   }
 
   protected override shapeOf(_h: number, w: number, c: number): Shape {

@@ -22,6 +22,17 @@ export function formatShape(shape: Shape): string {
   return `(None, ${shape.join(', ')})`;
 }
 
+/**
+ * For a layer that takes sequences but received one vector per sample: the usual cause is a
+ * recurrent layer before it without returnSequences, which passes on its last step only. A
+ * recurrent decoder fed an encoder's last output needs a RepeatVector (`repeat`) instead.
+ */
+export function lastStepOnlyHint(shape: Shape, { repeat }: { repeat: boolean }): string {
+  if (shape.length !== 1) return '';
+  return ` A vector per sample is what an LSTM, GRU or SimpleRNN without returnSequences gives (its last step only): if this layer follows one, give that layer returnSequences: true` +
+    (repeat ? `, or, to decode from an encoder's last output, put km.layers.repeatVector({ n: steps }) before this layer.` : '.');
+}
+
 const isDims = (shape: unknown): shape is readonly (number | null)[] => Array.isArray(shape) && shape.every((d) => d === null || typeof d === 'number');
 
 /**

@@ -5,7 +5,7 @@ import { getRegularizer, regularizerConfig, type Regularizer, type RegularizerSp
 import { getActivation, isRowwise, needsInput, type ActivationName } from './activations.js';
 import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
-import { formatShape } from './layer_shapes.js';
+import { formatShape, lastStepOnlyHint } from './layer_shapes.js';
 import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
 import { carryOverMasked, routeMaskedGrads, stepMask } from './recurrent_masks.js';
 import { transposeSteps } from './time_major.js';
@@ -182,7 +182,7 @@ export abstract class Recurrent extends Layer {
   protected sequenceOf(shape: Shape): [number, number] {
     if (shape.length !== 2) {
       throw new Error(`${this.where} expects sequences of shape [steps, features], but received inputs of shape ${formatShape(shape)}. ` +
-        `Reshape each sample to [steps, features] (e.g. km.layers.reshape({ targetShape: [steps, 1] }) for a sequence of single numbers).`);
+        `Reshape each sample to [steps, features] (e.g. km.layers.reshape({ targetShape: [steps, 1] }) for a sequence of single numbers).${lastStepOnlyHint(shape, { repeat: true })}`);
     }
     return [shape[0], shape[1]];
   }

@@ -1,7 +1,7 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
-import { formatShape } from './layer_shapes.js';
+import { formatShape, lastStepOnlyHint } from './layer_shapes.js';
 import type { Recurrent } from './recurrent.js';
 import { registerLayer } from './registry.js';
 import { notStateful } from './recurrent_states.js';
@@ -107,7 +107,7 @@ export class RNN extends Wrapper {
   #cellShapes(inputShapes: readonly Shape[]): Shape[][] {
     const [sequence, ...states] = inputShapes;
     if (sequence === undefined || sequence.length !== 2) {
-      throw new Error(`${this.where} expects sequences of shape [steps, features], but received ${sequence ? `inputs of shape ${formatShape(sequence)}` : 'none'}. Reshape each sample to [steps, features].`);
+      throw new Error(`${this.where} expects sequences of shape [steps, features], but received ${sequence ? `inputs of shape ${formatShape(sequence)}` : 'none'}. Reshape each sample to [steps, features].${sequence ? lastStepOnlyHint(sequence, { repeat: true }) : ''}`);
     }
     const total = this.#stateCounts.reduce((a, b) => a + b, 0);
     if (states.length > 0 && states.length !== total) {

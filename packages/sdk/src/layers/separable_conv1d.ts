@@ -2,7 +2,7 @@ import { sequenceAsImage } from './image_layer.js';
 import type { Shape } from './layer.js';
 import { registerLayer } from './registry.js';
 import { SeparableConv2D, type SeparableConv2DArgs } from './separable_conv2d.js';
-import { imageRowWindowConfig, windowAsImageRow, type Window1DSizes } from './window.js';
+import { checkSequenceWindow, imageRowWindowConfig, windowAsImageRow, type Window1DSizes } from './window.js';
 
 /** Options of {@link SeparableConv1D}, with Keras' defaults and TensorFlow.js-style names. */
 export type SeparableConv1DArgs = Omit<SeparableConv2DArgs, 'kernelSize' | 'strides' | 'dilationRate'> & Window1DSizes;
@@ -33,7 +33,9 @@ export class SeparableConv1D extends SeparableConv2D {
   }
 
   protected override imageOf(input: Shape): [number, number, number] {
-    return sequenceAsImage(input, this.name, this.className);
+    const image = sequenceAsImage(input, this.name, this.className);
+    checkSequenceWindow(image[1], this.kernelSize[1], this.dilationRate[1], this.padding, this.name);
+    return image;
   }
 
   protected override shapeOf(_h: number, w: number, c: number): Shape {

@@ -1,7 +1,7 @@
 import type { Regularizer } from '../regularizers/regularizers.js';
 import type { Backend, BufferId } from '../backend/backend.js';
 import type { BackwardContext, ForwardContext, Layer, Shape } from './layer.js';
-import { formatShape, singleInput } from './layer_shapes.js';
+import { formatShape, lastStepOnlyHint, singleInput } from './layer_shapes.js';
 import { registerLayer } from './registry.js';
 import { StepLoop } from './step_loop.js';
 import { innerLayerFromConfig, Wrapper, type WrapperArgs } from './wrapper.js';
@@ -57,7 +57,7 @@ export class TimeDistributed extends Wrapper {
     const shape = singleInput(this, inputShapes);
     if (shape.length < 2) {
       throw new Error(`${this.where} applies its layer to each step of [steps, ...] inputs, so each sample needs at least 2 dimensions, but received inputs of shape ${formatShape(shape)}. ` +
-        `Give it sequences, e.g. [steps, features] for a Dense or [steps, height, width, channels] for a Conv2D.`);
+        `Give it sequences, e.g. [steps, features] for a Dense or [steps, height, width, channels] for a Conv2D.${lastStepOnlyHint(shape, { repeat: false })}`);
     }
     return [shape[0], ...this.layer.computeOutputShape([shape.slice(1)])];
   }

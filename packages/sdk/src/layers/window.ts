@@ -219,9 +219,21 @@ export function sequenceShape(shape: Shape, layer: string, className: string): [
   return shape as [number, number];
 }
 
+/**
+ * Throws when a 1-D layer's 'valid' window is longer than its sequence, in steps: the 1-D layers
+ * run as 2-D ones over a [1, steps] image, whose own error would show that image.
+ */
+export function checkSequenceWindow(steps: number, kernel: number, dilation: number, padding: PaddingMode1D, layer: string): void {
+  const window = (kernel - 1) * dilation + 1;
+  if (padding !== 'valid' || steps >= window) return;
+  throw new Error(`Layer '${layer}': its input has ${steps} step${steps === 1 ? '' : 's'}, fewer than its window of ${window} with 'valid' padding, so the output would be empty. ` +
+    `Use padding: 'same', a smaller kernel or pool size, or longer sequences.`);
+}
+
 /** A 1-D window over [steps, channels] as the 2-D geometry of an image of height 1. */
 export function sequenceGeometry(input: [number, number], kernel: number, stride: number, dilation: number, padding: PaddingMode1D, layer: string): SampleGeometry {
   const [steps, channels] = input;
+  checkSequenceWindow(steps, kernel, dilation, padding, layer);
   if (padding !== 'causal') return sampleGeometry([1, steps, channels], [1, kernel], [1, stride], [1, dilation], padding, layer);
   // Causal: 'valid' over the sequence with (k − 1)·dilation zeros in front, which im2col reads as padding.
   const left = (kernel - 1) * dilation;

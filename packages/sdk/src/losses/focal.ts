@@ -2,7 +2,7 @@ import type { BinaryFocalOptions, CategoricalFocalOptions } from '../backend/bac
 import { mapScalar } from '../backend/backend.js';
 import type { Loss } from './losses.js';
 import { binaryProbabilityLoss } from './position_mean.js';
-import { lastAxis, positions, rejectClassLabels, validateDense } from './targets.js';
+import { lastAxis, positions, refuseOneUnitRows, rejectClassLabels, validateDense } from './targets.js';
 
 // Keras 3's focal cross-entropies (Lin et al. 2017): a cross-entropy whose terms are scaled by
 // (1 − p_t)^γ, so well-classified samples add little and rare, hard ones drive training.
@@ -29,6 +29,7 @@ export function categoricalFocalLoss(options: CategoricalFocalOptions): Loss {
     sparseTargets: false,
     fusesSoftmax: true,
     validateTargets(y, outputShape) {
+      refuseOneUnitRows(this.name, outputShape);
       rejectClassLabels(this.name, y, outputShape, 'Keras has no sparse focal cross-entropy: the loss takes one-hot (or soft) target rows.');
       validateDense(this.name, y, outputShape);
     },

@@ -3,7 +3,7 @@ import { sameShape, type Tensor } from '../tensor.js';
 import type { Shape } from '../layers/layer.js';
 import { ELEMENTWISE_LOSSES, type ElementwiseLossName } from './elementwise.js';
 import { ROWWISE_LOSSES } from './rowwise.js';
-import { describeTargets, lastAxis, perPositionHint, positions, validateDense } from './targets.js';
+import { describeTargets, lastAxis, perPositionHint, positions, refuseOneUnitRows, validateDense } from './targets.js';
 import { binaryProbabilityLoss, positionMeanLoss } from './position_mean.js';
 import { BINARY_FOCAL_DEFAULTS, binaryFocalLoss, CATEGORICAL_FOCAL_DEFAULTS, categoricalFocalLoss } from './focal.js';
 import { DICE, overlapLoss, tverskyCoefficients, type OverlapAxis } from './overlap.js';
@@ -115,6 +115,7 @@ const categoricalCrossentropy: Loss = {
   sparseTargets: false,
   fusesSoftmax: true,
   validateTargets(y, outputShape) {
+    refuseOneUnitRows(this.name, outputShape);
     validateDense(this.name, y, outputShape);
   },
   compute(backend, output, targets, grad, batch, outputShape, fused, weights) {

@@ -33,14 +33,44 @@ export function validateDense(name: string, y: Tensor, outputShape: Shape): void
   const expected = [y.shape[0], ...outputShape];
   const same = sameShape(y.shape, expected) || (lastAxis(outputShape) === 1 && sameShape(y.shape, expected.slice(0, -1)));
   if (!same) {
-    const labels = y.rank === 1 || (y.rank === 2 && y.shape[1] === 1);
     const hint =
+      (name === 'categoricalCrossentropy' && isClassLabels(y, outputShape)
+        ? ` These look like integer class labels: use loss 'sparseCategoricalCrossentropy', or one-hot encode them with km.utils.toCategorical(y, ${lastAxis(outputShape)}).`
+        : undefined) ??
       perPositionHint(y, outputShape) ??
-      (name === 'categoricalCrossentropy' && labels
-        ? ` These look like integer class labels: use loss 'sparseCategoricalCrossentropy', or one-hot encode them with km.utils.toCategorical(y, ${outputShape[outputShape.length - 1]}).`
-        : ` Give targets with one row per sample shaped like the model's output.`);
+      oneHotForSigmoidHint(name, y, outputShape) ??
+      ` Give targets with one row per sample shaped like the model's output.`;
     throw new Error(`Loss '${name}' expects targets of shape [${expected.join(', ')}] but received ${describeTargets(y)}.${hint}`);
   }
+}
+
+/**
+ * Throws for a loss over rows of class probabilities on a 1-unit output: each row is divided by
+ * its sum before the log, so one unit always gives p = 1, a loss of 0 and no gradient.
+ */
+export function refuseOneUnitRows(name: string, outputShape: Shape): void {
+  if (lastAxis(outputShape) !== 1) return;
+  throw new Error(
+    `Loss '${name}' compares rows of class probabilities, but the model's output (None, ${outputShape.join(', ')}) has 1 unit, so the loss would be 0 whatever the weights and nothing would train. ` +
+      `For two classes with a 1-unit sigmoid output use loss '${name === 'categoricalCrossentropy' ? 'binaryCrossentropy' : 'binaryFocalCrossentropy'}' (targets 0/1); for one-hot targets end the model with one unit per class and activation 'softmax'.`,
+  );
+}
+
+/**
+ * One value per position of a several-class output: `[n]` or `[n, 1]` for a `[classes]` output,
+ * `[n, steps]` or `[n, steps, 1]` for `[steps, classes]` (a label per character of addition-rnn's answer).
+ */
+function isClassLabels(y: Tensor, outputShape: Shape): boolean {
+  const labelAxes = outputShape.slice(0, -1);
+  const sample = y.shape.slice(1);
+  return lastAxis(outputShape) > 1 && (sameShape(sample, labelAxes) || sameShape(sample, [...labelAxes, 1]));
+}
+
+/** Two-column one-hot rows (tfjs' oneHot of 0/1 labels) for a binary cross-entropy whose one sigmoid unit gives the probability of class 1. */
+function oneHotForSigmoidHint(name: string, y: Tensor, outputShape: Shape): string | undefined {
+  if (!/^binary(Focal)?Crossentropy$/.test(name) || lastAxis(outputShape) !== 1 || !sameShape(y.shape.slice(1), [...outputShape.slice(0, -1), 2])) return undefined;
+  return ` These look like one-hot rows of 2 classes, but the output's one unit is the probability of class 1: pass the 0/1 labels themselves (shape [${[y.shape[0], ...outputShape].join(', ')}], the rows' second column), ` +
+    `or end the model with km.layers.dense({ units: 2, activation: 'softmax' }) and use loss 'categoricalCrossentropy'.`;
 }
 
 

@@ -10,6 +10,7 @@ import { tfjsOptionHint } from './tfjs_option_hints.js';
 export function checkOptions(args: unknown, allowed: readonly string[], call: string): void {
   if (args === undefined) return;
   checkNotTensor(args, call);
+  checkNotLayer(args, allowed, call);
   if (typeof args !== 'object' || args === null || Array.isArray(args)) {
     throw new Error(`${call} takes an options object such as { ${allowed[0]}: ... }. Received: ${args === null ? 'null' : Array.isArray(args) ? 'a list' : typeof args}.`);
   }
@@ -22,6 +23,22 @@ export function checkOptions(args: unknown, allowed: readonly string[], call: st
     if (allowed.length === 0) throw new Error(`${call} takes no options. Received: ${key}.`);
     throw new Error(`${call} has no option '${key}'${meant ? `; did you mean '${meant}'?` : '.'} Its options are: ${allowed.join(', ')}.`);
   }
+}
+
+/**
+ * Throws when a factory was given a layer where its options belong: Keras' `TimeDistributed(Dense(8))`
+ * written as `km.layers.timeDistributed(dense)`. Told by a layer's methods (utils knows no layer
+ * class), so the error does not list the layer's own fields as unknown options.
+ */
+function checkNotLayer(args: unknown, allowed: readonly string[], call: string): void {
+  if (typeof args !== 'object' || args === null || Object.getPrototypeOf(args) === Object.prototype) return;
+  const layer = args as { apply?: unknown; getConfig?: unknown; getClassName?: unknown; name?: unknown };
+  if (typeof layer.apply !== 'function' || typeof layer.getConfig !== 'function' || typeof layer.getClassName !== 'function') return;
+  const key = ['layer', 'cell'].find((k) => allowed.includes(k));
+  const what = `the layer '${String(layer.name)}' (${String((layer.getClassName as () => string).call(layer))})`;
+  throw new Error(key
+    ? `${call} takes an options object with the ${key} in it, as in tfjs, but received ${what} itself. Pass ${call}({ ${key}: ... }).`
+    : `${call} takes an options object, not a layer; received ${what}.`);
 }
 
 /** Throws when a factory that takes options (`call`) was given a tensor instead, as tfjs' functions of the same names take them. */

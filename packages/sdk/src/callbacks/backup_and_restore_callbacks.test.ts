@@ -1,27 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { Random } from '../utils/random.js';
-import { crashAtEpoch, dropFromBackup, interruptedRun, type FitWith } from '../testing/interrupted_run.js';
+import { backupFolders, crashAtEpoch, dropFromBackup, type FitWith, interruptedRun, uniformRows } from '../testing/interrupted_run.js';
 
 // What a resumed run keeps of the learning rate and of the other callbacks' state.
-let root: string;
-let runs = 0;
-beforeAll(async () => {
-  await km.ready();
-  root = await mkdtemp(join(tmpdir(), 'kerasm-backup-callbacks-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const newDir = backupFolders('kerasm-backup-callbacks-');
 
 const random = new Random(4);
-const rows = (n: number, width: number) => Array.from({ length: n }, () => Array.from({ length: width }, () => random.uniform(-1, 1)));
+const rows = (n: number, width: number) => uniformRows(random, n, width);
 const x = km.tensor(rows(32, 4));
 const y = km.tensor(rows(32, 2));
-const newDir = () => join(root, `run-${++runs}`);
 
 function model(seed: number, learningRate: number | km.optimizers.schedules.LearningRateSchedule = 0.02): km.Sequential {
   km.utils.setRandomSeed(seed);

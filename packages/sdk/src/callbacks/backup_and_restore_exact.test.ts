@@ -1,24 +1,14 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { describe, expect, it, vi } from 'vitest';
 import * as km from '../index.js';
 import { Random } from '../utils/random.js';
-import { crashAtEpoch, dropFromBackup, interruptedRun, progressFile, weightsOf, type FitWith } from '../testing/interrupted_run.js';
+import { backupFolders, crashAtEpoch, dropFromBackup, type FitWith, interruptedRun, progressFile, uniformRows, weightsOf } from '../testing/interrupted_run.js';
 
 // An interrupted run resumed in a fresh model (and fresh dataset) must end bit for bit as the uninterrupted one.
-let root: string;
-let runs = 0;
-beforeAll(async () => {
-  await km.ready();
-  root = await mkdtemp(join(tmpdir(), 'kerasm-backup-exact-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const newDir = backupFolders('kerasm-backup-exact-');
 
 const random = new Random(5);
-const rows = (n: number, width: number) => Array.from({ length: n }, () => Array.from({ length: width }, () => random.uniform(-1, 1)));
+const rows = (n: number, width: number) => uniformRows(random, n, width);
 const xs = rows(48, 4);
 const ys = rows(48, 2);
 const x = km.tensor(xs);
@@ -39,7 +29,6 @@ const shuffled = (reshuffleEachIteration = true) =>
   km.data.array(xs.map((row, i) => ({ xs: row, ys: ys[i] }))).shuffle(48, 7, reshuffleEachIteration).batch(8);
 
 const maxDiff = (a: number[][], b: number[][]) => Math.max(...a.flatMap((w, i) => w.map((v, j) => Math.abs(v - b[i][j]))));
-const newDir = () => join(root, `run-${++runs}`);
 
 type Fit = FitWith<km.Sequential>;
 const fitTensors: Fit = (m, callbacks) => m.fit(x, y, { epochs: EPOCHS, batchSize: 8, verbose: 0, callbacks });

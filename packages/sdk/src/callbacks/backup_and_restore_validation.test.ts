@@ -1,28 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as km from '../index.js';
 import { Random } from '../utils/random.js';
-import { crashAtEpoch, dropFromBackup, interruptedRun, type FitWith } from '../testing/interrupted_run.js';
+import { backupFolders, crashAtEpoch, dropFromBackup, type FitWith, interruptedRun, uniformRows } from '../testing/interrupted_run.js';
 
 // A resumed run logs the validation losses of the uninterrupted one, epoch for epoch.
-let root: string;
-let runs = 0;
-beforeAll(async () => {
-  await km.ready();
-  root = await mkdtemp(join(tmpdir(), 'kerasm-backup-validation-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const newDir = backupFolders('kerasm-backup-validation-');
 
 const random = new Random(6);
-const rows = (n: number, width: number) => Array.from({ length: n }, () => Array.from({ length: width }, () => random.uniform(-1, 1)));
+const rows = (n: number, width: number) => uniformRows(random, n, width);
 const xs = rows(56, 4);
 const ys = rows(56, 2);
 const EPOCHS = 4;
-const newDir = () => join(root, `run-${++runs}`);
 
 /** Seeds the global generator, then builds a small MLP with an unseeded Dropout. */
 function model(seed: number): km.Sequential {

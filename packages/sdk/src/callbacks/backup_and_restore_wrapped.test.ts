@@ -1,22 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { Random } from '../utils/random.js';
-import { dropFromBackup, interruptedRun, type FitWith } from '../testing/interrupted_run.js';
+import { backupFolders, dropFromBackup, type FitWith, interruptedRun } from '../testing/interrupted_run.js';
 
 // Random layers anywhere in the model (inside wrappers, nested models) must resume drawing where
 // the interrupted run had got to: a resumed run ends bit for bit as the uninterrupted one.
-let root: string;
-let runs = 0;
-beforeAll(async () => {
-  await km.ready();
-  root = await mkdtemp(join(tmpdir(), 'kerasm-backup-wrapped-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const newDir = backupFolders('kerasm-backup-wrapped-');
 
 const random = new Random(8);
 const values = (n: number) => Array.from({ length: n }, () => random.uniform(-1, 1));
@@ -27,7 +16,6 @@ const sequences = km.tensor(values(SAMPLES * STEPS * FEATURES), [SAMPLES, STEPS,
 const images = km.tensor(values(SAMPLES * 4 * 4), [SAMPLES, 4, 4, 1]);
 const y = km.tensor(values(SAMPLES * 2), [SAMPLES, 2]);
 const EPOCHS = 4;
-const newDir = () => join(root, `run-${++runs}`);
 const CRASH_AT = 2;
 
 /** Seeds the global generator, then builds the layers `body` makes and a Dense head. */

@@ -1,9 +1,29 @@
 // A training run crashed and resumed with km.callbacks.backupAndRestore, beside the same run never
 // interrupted: what the backup tests compare bit for bit.
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import * as km from '../index.js';
+import type { Random } from '../utils/random.js';
+
+/**
+ * A temporary folder for a test file's backups, made once the core is ready, before its tests, and
+ * removed after them; the function returned names a new backup folder in it.
+ */
+export function backupFolders(prefix: string): () => string {
+  let root = '';
+  let runs = 0;
+  beforeAll(async () => {
+    await km.ready();
+    root = await mkdtemp(join(tmpdir(), prefix));
+  });
+  afterAll(() => rm(root, { recursive: true, force: true }));
+  return () => join(root, `run-${++runs}`);
+}
+
+/** `n` rows of `width` values drawn uniformly from [−1, 1). */
+export const uniformRows = (random: Random, n: number, width: number): number[][] => Array.from({ length: n }, () => Array.from({ length: width }, () => random.uniform(-1, 1)));
 
 /** Fits `model` with `callbacks` (a crash, the backup): the run under test, however it feeds its data. */
 export type FitWith<M extends km.LayersModel> = (model: M, callbacks: km.callbacks.CustomCallbackArgs[]) => Promise<km.History>;

@@ -55,6 +55,7 @@ export * as initializers from './initializers/index.js';
 export * as datasets from './datasets.js';
 export * as data from './data/index.js';
 export * as utils from './utils/index.js';
+export * as browser from './browser/index.js';
 export * as io from './io/index.js';
 export * as models from './models.js';
 export { loadLayersModel } from './io/load_model.js';

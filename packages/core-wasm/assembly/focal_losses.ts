@@ -129,10 +129,12 @@ export function categoricalFocalCrossEntropy(
  * Dice and Tversky: Σ over `groups` of 1 − numerator·TP / (tpCoef·TP + tCoef·Σt + pCoef·Σp + ε)
  * with TP = Σ t·p over each group of `groupSize` elements. Dice is (2; 0, 1, 1); Tversky with its α
  * and β is (1; 1 − α − β, α, β), since its FP = Σ(1 − p)·t = Σt − TP and FN = Σp·(1 − t) = Σp − TP.
+ * With `weights` (one per `repeat` elements), each group's loss and gradient are multiplied by the
+ * sum of its elements' weights, so per-position weights weigh the overlaps that cover them.
  */
 export function overlapLoss(
   p: usize, targets: usize, dp: usize, groups: i32, groupSize: i32, gradScale: f32,
-  numerator: f32, tpCoef: f32, tCoef: f32, pCoef: f32,
+  numerator: f32, tpCoef: f32, tCoef: f32, pCoef: f32, weights: usize, repeat: i32,
 ): f64 {
   const num = <f64>numerator;
   const tpc = <f64>tpCoef;
@@ -151,10 +153,11 @@ export function overlapLoss(
       ts += t;
       ps += y;
     }
+    const w = weights == 0 ? 1 : groupWeight(weights, gi * groupSize, groupSize, repeat);
     const d = tpc * tp + <f64>tCoef * ts + pc * ps + EPS;
-    total += 1 - (num * tp) / d;
+    total += w * (1 - (num * tp) / d);
     if (dp == 0) continue;
-    const scale = <f64>gradScale / (d * d);
+    const scale = (w * <f64>gradScale) / (d * d);
     for (let i = 0; i < groupSize; i++) {
       const off = (start + <usize>i) << 2;
       const t = <f64>load<f32>(targets + off);
@@ -162,4 +165,11 @@ export function overlapLoss(
     }
   }
   return total;
+}
+
+/** Σ of the weights of elements [start, start + size), one weight per `repeat` elements. */
+function groupWeight(weights: usize, start: i32, size: i32, repeat: i32): f64 {
+  let sum: f64 = 0;
+  for (let i = start; i < start + size; i++) sum += elementWeight(weights, i, repeat);
+  return sum;
 }

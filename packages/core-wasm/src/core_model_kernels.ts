@@ -235,10 +235,12 @@ export abstract class ModelKernels extends CoreBase {
 
   /**
    * Dice and Tversky: Σ over `groups` of 1 − numerator·TP / (tpCoef·TP + tCoef·Σt + pCoef·Σp + 1e-7),
-   * TP = Σ t·p over each group of `groupSize` values; dp = dLoss/dp·gradScale when dp ≠ 0.
+   * TP = Σ t·p over each group of `groupSize` values; dp = dLoss/dp·gradScale when dp ≠ 0. With
+   * `weights` (one per `repeat` values), each group's loss and gradient are multiplied by the sum of
+   * its values' weights.
    */
-  overlapLoss(p: number, targets: number, dp: number, groups: number, groupSize: number, gradScale: number, numerator: number, tpCoef: number, tCoef: number, pCoef: number): number {
-    return this.k.overlapLoss(p, targets, dp, groups, groupSize, gradScale, numerator, tpCoef, tCoef, pCoef);
+  overlapLoss(p: number, targets: number, dp: number, groups: number, groupSize: number, gradScale: number, numerator: number, tpCoef: number, tCoef: number, pCoef: number, weights = 0, repeat = 1): number {
+    return this.k.overlapLoss(p, targets, dp, groups, groupSize, gradScale, numerator, tpCoef, tCoef, pCoef, weights, repeat);
   }
 
   /**

@@ -39,18 +39,21 @@ function categoricalFocal(y: number[], t: number[], cols: number, alpha: number,
   return total;
 }
 
-function overlap(y: number[], t: number[], groups: number, tversky?: { alpha: number; beta: number }): number {
+/** Σ over the groups of each one's overlap loss, times the sum of its values' weights (one per `repeat` values) when given. */
+function overlap(y: number[], t: number[], groups: number, tversky?: { alpha: number; beta: number }, weights?: number[], repeat = 1): number {
   const size = y.length / groups;
   let total = 0;
   for (let g = 0; g < groups; g++) {
     const [yg, tg] = [y.slice(g * size, (g + 1) * size), t.slice(g * size, (g + 1) * size)];
+    let w = weights ? 0 : 1;
+    for (let i = g * size; weights && i < (g + 1) * size; i++) w += weights[Math.floor(i / repeat)];
     const tp = yg.reduce((s, v, i) => s + v * tg[i], 0);
     if (tversky) {
       const fp = yg.reduce((s, v, i) => s + (1 - v) * tg[i], 0);
       const fn = yg.reduce((s, v, i) => s + v * (1 - tg[i]), 0);
-      total += 1 - tp / (tp + fp * tversky.alpha + fn * tversky.beta + EPS);
+      total += w * (1 - tp / (tp + fp * tversky.alpha + fn * tversky.beta + EPS));
     } else {
-      total += 1 - (2 * tp) / (tg.reduce((a, b) => a + b, 0) + yg.reduce((a, b) => a + b, 0) + EPS);
+      total += w * (1 - (2 * tp) / (tg.reduce((a, b) => a + b, 0) + yg.reduce((a, b) => a + b, 0) + EPS));
     }
   }
   return total;
@@ -154,5 +157,24 @@ describe.each(FLAVORS)('focal and overlap loss kernels (%s)', (flavor) => {
     expect(loss).toBeGreaterThan(0.1 * groups);
     expectClose(get(core, pd, n), finiteDifferences(y, (v) => 0.5 * f(v)), 1e-3, 1e-6);
     for (const ptr of [py, pt, pd]) core.free(ptr);
+  });
+
+  it.each([
+    ['dice, 3 groups of 21, a weight per 7 values (groups cover several weights)', 3, 7, undefined],
+    ['tversky α=0.3, β=0.7, 9 groups of 7, a weight per 21 values (weights cover several groups)', 9, 21, { alpha: 0.3, beta: 0.7 }],
+  ] as const)('overlapLoss weighted, %s: each group times the sum of its values\' weights', async (_label, groups, repeat, tversky) => {
+    const core = await coreFor(flavor);
+    const n = 3 * 21;
+    const y = randomArray(n, 79, 0, 1);
+    const t = Float32Array.from(randomArray(n, 80), (v) => (v > 0.4 ? 1 : 0));
+    const weights = Float32Array.from({ length: n / repeat }, (_, i) => 0.1 + 0.3 * i);
+    const [py, pt, pd, pw] = [put(core, y), put(core, t), core.malloc(4 * n), put(core, weights)];
+    const coefficients = tversky ? [1, 1 - tversky.alpha - tversky.beta, tversky.alpha, tversky.beta] : [2, 0, 1, 1];
+    const f = (v: number[]) => overlap(v, Array.from(t), groups, tversky, Array.from(weights), repeat);
+    const loss = core.overlapLoss(py, pt, pd, groups, n / groups, 0.5, coefficients[0], coefficients[1], coefficients[2], coefficients[3], pw, repeat);
+    expect(Math.abs(loss - f(Array.from(y)))).toBeLessThan(1e-5);
+    expect(Math.abs(loss - overlap(Array.from(y), Array.from(t), groups, tversky))).toBeGreaterThan(0.1);
+    expectClose(get(core, pd, n), finiteDifferences(y, (v) => 0.5 * f(v)), 1e-3, 1e-6);
+    for (const ptr of [py, pt, pd, pw]) core.free(ptr);
   });
 });

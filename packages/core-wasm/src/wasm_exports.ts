@@ -111,7 +111,7 @@ export interface KernelExports {
   adjustImagesBackward(x: number, dy: number, dx: number, params: number, n: number, pixels: number, c: number, lo: number, hi: number): void;
   binaryFocalCrossEntropy(p: number, targets: number, dp: number, n: number, gradScale: number, gamma: number, alpha: number, balance: number, smoothing: number, fromLogits: number, weights: number, repeat: number): number;
   categoricalFocalCrossEntropy(p: number, targets: number, probs: number, dp: number, rows: number, cols: number, gradScale: number, alpha: number, gamma: number, smoothing: number, fromLogits: number, weights: number): number;
-  overlapLoss(p: number, targets: number, dp: number, groups: number, groupSize: number, gradScale: number, numerator: number, tpCoef: number, tCoef: number, pCoef: number): number;
+  overlapLoss(p: number, targets: number, dp: number, groups: number, groupSize: number, gradScale: number, numerator: number, tpCoef: number, tCoef: number, pCoef: number, weights: number, repeat: number): number;
   ctcLoss(logits: number, labels: number, dp: number, batch: number, steps: number, classes: number, labelCap: number, blank: number, gradScale: number, weights: number, scratch: number): number;
   ctcScratchBytes(steps: number, classes: number, labelCap: number): number;
 }

@@ -208,8 +208,12 @@ export interface FocalLossOps {
   binaryFocalCrossEntropy(p: BufferId, targets: BufferId, grad: BufferId, n: number, gradScale: number, options: BinaryFocalOptions, weights?: BufferId, repeat?: number): Scalar;
   /** Σ over rows of `cols` classes; from logits the softmax goes to `probs` (may alias p) and the gradient is w.r.t. the logits. */
   categoricalFocalCrossEntropy(p: BufferId, targets: BufferId, probs: BufferId, grad: BufferId, rows: number, cols: number, gradScale: number, options: CategoricalFocalOptions, weights?: BufferId): Scalar;
-  /** Σ over `groups` consecutive groups of `groupSize` values of the overlap loss of each. */
-  overlapLoss(p: BufferId, targets: BufferId, grad: BufferId, groups: number, groupSize: number, gradScale: number, coefficients: OverlapCoefficients): Scalar;
+  /**
+   * Σ over `groups` consecutive groups of `groupSize` values of the overlap loss of each. With
+   * `weights` (one per `repeat` values), each group's loss and gradient are multiplied by the sum of
+   * its values' weights.
+   */
+  overlapLoss(p: BufferId, targets: BufferId, grad: BufferId, groups: number, groupSize: number, gradScale: number, coefficients: OverlapCoefficients, weights?: BufferId, repeat?: number): Scalar;
 }
 
 /** Keras 3's CTC loss; sums, gradients and weights as in {@link LossOps}. */

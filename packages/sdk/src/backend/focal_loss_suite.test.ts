@@ -78,6 +78,23 @@ describe.each(BACKENDS_HERE)('focal and overlap losses on backend %s', (name) =>
   });
 
   it.each([
+    ['dice, 3 groups of 12, a weight per 4 values', 3, 4, undefined],
+    ['tversky α=0.3, β=0.7, 6 groups of 6, a weight per 12 values', 6, 12, { alpha: 0.3, beta: 0.7 }],
+  ] as const)('weighted %s: each group times the sum of its values\' weights', async (_label, groups, repeat, tversky) => {
+    const n = 36;
+    const size = n / groups;
+    const y = uniform(n, 0, 1);
+    const t = Float32Array.from({ length: n }, (_, i) => ((i * 5) % 7 < 3 ? 1 : 0));
+    const weights = Float32Array.from({ length: n / repeat }, (_, i) => 0.05 + 0.1 * i);
+    const groupWeight = (g: number) => sum(Array.from({ length: size }, (_, i) => weights[Math.floor((g * size + i) / repeat)]));
+    const f = (v: number[]) => sum(Array.from({ length: groups }, (_, g) => groupWeight(g) * overlapReference(v.slice(g * size, (g + 1) * size), Array.from(t.subarray(g * size, (g + 1) * size)), tversky)));
+    const [py, pt, pg, pw] = [y, t, new Float32Array(n), weights].map(upload);
+    expect(await b.overlapLoss(py, pt, pg, groups, size, 0.5, overlapCoefficientsOf(tversky), pw, repeat)).toBeCloseTo(f(Array.from(y)), 4);
+    expectClose(await download(pg, n), finiteDifferenceGradient(Array.from(y), (v) => 0.5 * f(v)), 1e-4);
+    [py, pt, pg, pw].forEach((id) => b.free(id));
+  });
+
+  it.each([
     ['binaryFocalCrossentropy (sigmoid output', 'binaryFocalCrossentropy', 'sigmoid'],
     ['categoricalFocalCrossentropy (softmax output', 'categoricalFocalCrossentropy', 'softmax'],
     ['dice (sigmoid output', 'dice', 'sigmoid'],

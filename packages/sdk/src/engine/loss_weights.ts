@@ -35,7 +35,7 @@ export function outputMask(plan: BatchPlan, o: OutputSpec): BufferId {
 
 /**
  * Checks that a masked output's mask has one value per position of the output, which is how Keras
- * applies it to the loss; throws naming the layers otherwise.
+ * applies it to the loss, and that the output's loss takes such weights; throws naming the layers otherwise.
  */
 export function checkOutputMask(graph: Graph, o: OutputSpec): void {
   const source = o.tensor === 0 ? graph.maskSources[o.node] : -1;
@@ -49,6 +49,7 @@ export function checkOutputMask(graph: Graph, o: OutputSpec): void {
         `Consume the mask before the output (a recurrent layer without returnSequences, or globalAveragePooling1d), or drop it (maskZero: false, no Masking layer).`,
     );
   }
+  o.loss?.checkPositionWeights?.(o.shape, 'mask');
 }
 
 /**

@@ -159,6 +159,7 @@ export function resolveLossWeights(outputs: readonly OutputSpec[], ys: readonly 
   if (mismatched) {
     throw new Error(`sampleWeight gives ${weights.row} weights per sample (one per position), but output '${mismatched.name}' (None, ${mismatched.shape.join(', ')}) has ${positions(mismatched.shape)} positions per sample. Pass one weight per sample, shape [${n}], for a model whose outputs differ in positions.`);
   }
+  if (weights.row > 1) for (const o of outputs) o.loss?.checkPositionWeights?.(o.shape, 'sampleWeight');
   return { weights: weights.weights, weightRow: weights.row };
 }
 

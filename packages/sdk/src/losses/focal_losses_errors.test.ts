@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 
-// Bad options and mismatched targets of the focal, Dice and Tversky losses: each error names what
+// Bad options, mismatched targets and weights of the focal, Dice and Tversky losses: each error names what
 // was received, what was expected and how to fix it.
 beforeAll(() => km.ready());
 
@@ -58,21 +58,32 @@ describe('focal, Dice and Tversky targets', () => {
     );
   });
 
-  it('dice per sample with sample weights says kerasm does not weigh it yet', async () => {
-    const model = km.sequential([km.layers.dense({ units: 3, activation: 'sigmoid', inputShape: [3] })]);
-    model.compile({ optimizer: 'sgd', loss: km.losses.dice({ axis: [1] }) });
-    const masks = km.tensor(Array.from({ length: 12 }, (_, i) => i % 2), [4, 3]);
-    await expect(model.fit(x, masks, { sampleWeight: km.tensor([1, 2, 1, 1]), verbose: 0 })).rejects.toThrow(
-      /Loss 'dice' with axis=\[1\] does not take sample weights, class weights or a mask in kerasm yet\./,
+  // An overlap over several positions has no one weight among per-position ones; Keras 3 fails to broadcast them too.
+  const perStep = (loss: km.losses.Loss, masked: boolean) => {
+    const layers = [km.layers.dense({ units: 3, activation: 'sigmoid', ...(masked ? {} : { inputShape: [2, 3] }) })];
+    const model = km.sequential(masked ? [km.layers.masking({ maskValue: 0, inputShape: [2, 3] }), ...layers] : layers);
+    model.compile({ optimizer: 'sgd', loss });
+    return model;
+  };
+  const steps = km.tensor(Array.from({ length: 24 }, (_, i) => (i < 3 ? 0 : i / 24)), [4, 2, 3]);
+  const stepMasks = km.tensor(Array.from({ length: 24 }, (_, i) => i % 2), [4, 2, 3]);
+
+  it('dice per sample after a Masking layer names the mask and the axis that takes it', async () => {
+    await expect(perStep(km.losses.dice({ axis: [1, 2] }), true).fit(steps, stepMasks, { verbose: 0 })).rejects.toThrow(
+      "Loss 'dice' with axis=[1,2] takes each overlap over several positions of outputs of shape [null, 2, 3], but the output carries a mask, one value per position [batch, 2], so no one weight belongs to an overlap (Keras 3 cannot broadcast the two either). " +
+        'Take one overlap per position (axis: -1), or drop the mask (no Masking layer or maskZero before the output).',
     );
   });
 
-  it('tversky with sample weights says the batch-wide loss has nothing per sample to weigh', async () => {
-    const model = km.sequential([km.layers.dense({ units: 3, activation: 'sigmoid', inputShape: [3] })]);
-    model.compile({ optimizer: 'sgd', loss: km.losses.tversky({ alpha: 0.3, beta: 0.7 }) });
-    const masks = km.tensor(Array.from({ length: 12 }, (_, i) => i % 2), [4, 3]);
-    await expect(model.fit(x, masks, { sampleWeight: km.tensor([1, 2, 1, 1]), verbose: 0 })).rejects.toThrow(
-      /Loss 'tversky' is one overlap over the whole batch \(Keras' axis=None\), so it has no per-sample or per-position terms .*Train without sampleWeight\/classWeight/,
+  it('tversky per channel over the batch with temporal sample weights asks for one weight per sample', async () => {
+    await expect(perStep(km.losses.tversky({ axis: [0, 1] }), false).fit(steps, stepMasks, { sampleWeight: km.tensor(Array.from({ length: 8 }, (_, i) => i), [4, 2]), verbose: 0 })).rejects.toThrow(
+      /Loss 'tversky' with axis=\[0,1\] takes each overlap over several samples .*sampleWeight gives one weight per position \[n, 2\].*pass one weight per sample, shape \[n\]\./,
+    );
+  });
+
+  it('dice with classWeight on a per-position output refuses it, as Keras does', async () => {
+    await expect(perStep(km.losses.dice({ axis: -1 }), false).fit(steps, stepMasks, { classWeight: { 0: 1, 1: 2 }, verbose: 0 })).rejects.toThrow(
+      /classWeight weighs each sample by its one class, but this model's output \(None, 2, 3\) has a class at each of 2 positions per sample; Keras rejects class_weight here too\./,
     );
   });
 });

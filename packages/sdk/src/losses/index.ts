@@ -188,6 +188,8 @@ export interface DiceArgs {
    * The axes each overlap is taken over, counting the batch as 0 (Keras' `axis`): one overlap for each
    * position of the other axes, averaged; e.g. `[1, 2, 3]` for one per image of `[batch, h, w, c]`
    * masks, `[1, 2]` for one per image and class. Default null: one overlap over the whole batch.
+   * Sample weights, class weights and a mask weigh each overlap as in Keras 3; over the whole batch
+   * they only scale it by their mean (docs/FROM_TFJS.md).
    */
   axis?: OverlapAxis;
 }

@@ -50,6 +50,12 @@ export interface Loss {
    * Any `lossWeights` factor is applied by the caller, to the result and to `grad`.
    */
   compute(backend: Backend, output: BufferId, targets: BufferId, grad: BufferId, batch: number, outputShape: Shape, fusedSoftmax: boolean, weights?: BufferId): Scalar;
+  /**
+   * Throws, saying how to fix it, when the loss cannot take one weight per position of the output
+   * (its axes but the last): a mask the output carries (`source` 'mask') or temporal sample weights
+   * `[n, steps]` ('sampleWeight'). Absent: the loss takes them (each position's loss weighs its weight).
+   */
+  checkPositionWeights?(outputShape: Shape, source: 'mask' | 'sampleWeight'): void;
   /** Rewrites the host targets of `samples` samples once before training (label smoothing); their length may change. */
   transformTargets?(values: Float32Array | Int32Array, outputShape: Shape, samples: number): Float32Array | Int32Array;
   /**

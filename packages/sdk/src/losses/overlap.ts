@@ -1,7 +1,7 @@
 import type { OverlapCoefficients } from '../backend/backend.js';
 import { mapScalar } from '../backend/backend.js';
 import type { Loss } from './losses.js';
-import { rejectClassLabels, validateDense } from './targets.js';
+import { lastAxis, rejectClassLabels, validateDense } from './targets.js';
 import type { Shape } from '../layers/layer.js';
 
 /** Dice: 1 − 2·Σt·p / (Σt + Σp + ε). */
@@ -33,11 +33,9 @@ interface OverlapLayout {
   perm: number[] | null;
 }
 
-function overlapLayout(name: string, axis: OverlapAxis, batch: number, outputShape: Shape): OverlapLayout {
-  const dims = [batch, ...outputShape];
-  const size = dims.reduce((a, b) => a * b, 1);
-  if (axis === null) return { groups: 1, groupSize: size, dims, perm: null };
-  const rank = dims.length;
+/** The overlap's axes, counting the batch as 0, sorted and checked against the output's rank. */
+function overlapAxes(name: string, axis: number | readonly number[], outputShape: Shape): number[] {
+  const rank = outputShape.length + 1;
   const axes = (typeof axis === 'number' ? [axis] : [...axis]).map((a) => (a < 0 ? a + rank : a)).sort((a, b) => a - b);
   if (axes.some((a, i) => a < 0 || a >= rank || axes[i - 1] === a)) {
     throw new Error(
@@ -45,6 +43,15 @@ function overlapLayout(name: string, axis: OverlapAxis, batch: number, outputSha
         `e.g. axis: [${Array.from({ length: rank - 1 }, (_, i) => i + 1).join(', ')}] for one overlap per sample.`,
     );
   }
+  return axes;
+}
+
+function overlapLayout(name: string, axis: OverlapAxis, batch: number, outputShape: Shape): OverlapLayout {
+  const dims = [batch, ...outputShape];
+  const size = dims.reduce((a, b) => a * b, 1);
+  if (axis === null) return { groups: 1, groupSize: size, dims, perm: null };
+  const axes = overlapAxes(name, axis, outputShape);
+  const rank = dims.length;
   const groupSize = axes.reduce((n, a) => n * dims[a], 1);
   const kept = dims.map((_, i) => i).filter((i) => !axes.includes(i));
   const trailing = axes.every((a, i) => a === rank - axes.length + i);
@@ -55,9 +62,36 @@ function overlapLayout(name: string, axis: OverlapAxis, batch: number, outputSha
 }
 
 /**
+ * Throws when each overlap over `axis` takes in several positions (values of the axes other than
+ * the last) or several samples, so that one weight per position has no single weight for it: Keras 3
+ * multiplies the overlaps by such weights and fails to broadcast them. Over the whole batch (axis
+ * null) Keras multiplies the one overlap by their mean, which the weighted kernel gives too.
+ */
+function checkPositionWeights(name: string, axis: OverlapAxis, outputShape: Shape, source: 'mask' | 'sampleWeight'): void {
+  if (axis === null) return;
+  const axes = overlapAxes(name, axis, outputShape);
+  const last = outputShape.length;
+  if (!axes.some((a) => a !== last && (a === 0 || outputShape[a - 1] > 1))) return;
+  const positions = `[${source === 'mask' ? 'batch' : 'n'}, ${outputShape.slice(0, -1).join(', ')}]`;
+  const [received, fix] = source === 'mask'
+    ? [`the output carries a mask, one value per position ${positions}`, 'drop the mask (no Masking layer or maskZero before the output)']
+    : [`sampleWeight gives one weight per position ${positions}`, 'pass one weight per sample, shape [n]'];
+  throw new Error(
+    `Loss '${name}' with axis=${JSON.stringify(axis)} takes each overlap over several ${axes[0] === 0 ? 'samples' : 'positions'} of outputs of shape [null, ${outputShape.join(', ')}], but ${received}, so no one weight belongs to an overlap (Keras 3 cannot broadcast the two either). ` +
+      `Take one overlap per position (axis: -1), or ${fix}.`,
+  );
+}
+
+/**
  * Dice or Tversky with Keras 3's reduction: one overlap over `axis` for each position of the other
  * axes, averaged. With axis null (Keras' default) that is one overlap over every value of the batch,
  * not a mean of per-sample overlaps, so a batch's loss is that single number.
+ *
+ * Weighted (sample weights, class weights, a mask; see `Loss.compute`), each overlap weighs the sum
+ * of its values' weights, a value taking a 1/classes share of its position's weight: per sample
+ * that is the sample's weight, which Keras 3 multiplies into the per-sample (and per-class)
+ * overlaps before their mean; over the whole batch it is the weights' mean, as Keras 3 broadcasts
+ * its scalar loss by the weights.
  */
 export function overlapLoss(name: 'dice' | 'tversky', coefficients: OverlapCoefficients, axis: OverlapAxis = null): Loss {
   return {
@@ -69,28 +103,32 @@ export function overlapLoss(name: 'dice' | 'tversky', coefficients: OverlapCoeff
       validateDense(name, y, outputShape);
       overlapLayout(name, axis, 1, outputShape);
     },
+    checkPositionWeights(outputShape, source) {
+      checkPositionWeights(name, axis, outputShape, source);
+    },
     compute(backend, output, targets, grad, batch, outputShape, _fused, weights) {
-      if (weights) {
-        throw new Error(
-          axis === null
-            ? `Loss '${name}' is one overlap over the whole batch (Keras' axis=None), so it has no per-sample or per-position terms for sample weights, class weights or a mask to weigh. ` +
-                `Train without sampleWeight/classWeight and without a masking layer before the output, or use a per-sample loss such as 'binaryFocalCrossentropy'.`
-            : `Loss '${name}' with axis=${JSON.stringify(axis)} does not take sample weights, class weights or a mask in kerasm yet. ` +
-                `Train without sampleWeight/classWeight and without a masking layer before the output, or use a per-sample loss such as 'binaryFocalCrossentropy'.`,
-        );
-      }
       const { groups, groupSize, dims, perm } = overlapLayout(name, axis, batch, outputShape);
-      // The mean over the groups is the batch's loss; the caller divides the returned sum by batch.
-      const perBatch = (loss: number) => (loss * batch) / groups;
-      if (!perm) return mapScalar(backend.overlapLoss(output, targets, grad, groups, groupSize, 1 / groups, coefficients), perBatch);
-      // Each overlap's values made consecutive: the output and targets transposed, the gradient back.
+      const classes = lastAxis(outputShape);
+      // Unweighted, the batch's loss is the mean over the groups; weighted, Σ over the groups of each
+      // one's weight (the kernel's sum of its values' position weights, over `classes`) times its loss.
+      const gradScale = weights ? 1 / classes : 1 / groups;
+      // The caller divides the returned sum by batch.
+      const perBatch = (loss: number) => loss * gradScale * batch;
+      if (!perm) return mapScalar(backend.overlapLoss(output, targets, grad, groups, groupSize, gradScale, coefficients, weights, classes), perBatch);
+      // Each overlap's values made consecutive: the output, targets and weights transposed, the gradient back.
       const n = groups * groupSize;
-      const [p, t, g] = [0, 1, 2].map(() => backend.alloc(n, 'float32'));
+      const scratch = Array.from({ length: weights ? 5 : 3 }, () => backend.alloc(n, 'float32'));
+      const [p, t, g, valueWeights, w] = scratch;
       backend.transpose(output, p, dims, perm);
       backend.transpose(targets, t, dims, perm);
-      const loss = backend.overlapLoss(p, t, grad ? g : 0, groups, groupSize, 1 / groups, coefficients);
+      if (weights) {
+        // One weight per value (lossWeights unnormalised, without a mask, repeats each position's weight).
+        backend.lossWeights(0, weights, classes, valueWeights, n, false);
+        backend.transpose(valueWeights, w, dims, perm);
+      }
+      const loss = backend.overlapLoss(p, t, grad ? g : 0, groups, groupSize, gradScale, coefficients, weights ? w : undefined, 1);
       if (grad) backend.transpose(g, grad, perm.map((a) => dims[a]), perm.map((_, i) => perm.indexOf(i)));
-      [p, t, g].forEach((id) => backend.free(id));
+      scratch.forEach((id) => backend.free(id));
       return mapScalar(loss, perBatch);
     },
   };

@@ -43,11 +43,15 @@ export class TfjsBackend extends TfjsCoreKernels implements Backend {
     });
   }
 
-  overlapLoss(p: BufferId, targets: BufferId, grad: BufferId, groups: number, groupSize: number, gradScale: number, c: OverlapCoefficients): Promise<number> {
+  overlapLoss(p: BufferId, targets: BufferId, grad: BufferId, groups: number, groupSize: number, gradScale: number, c: OverlapCoefficients, weights?: BufferId, repeat = 1): Promise<number> {
     return this.readScalar(() => {
-      const [loss, dLoss] = overlapTerms(this.tf, this.matrix(p, groups, groupSize), this.matrix(targets, groups, groupSize), c);
-      if (grad) this.store.set(grad, this.tf.reshape(this.tf.mul(dLoss, gradScale), [groups * groupSize]));
-      return this.tf.sum(loss);
+      const tf = this.tf;
+      const n = groups * groupSize;
+      const [loss, dLoss] = overlapTerms(tf, this.matrix(p, groups, groupSize), this.matrix(targets, groups, groupSize), c);
+      // Each group weighs the sum of its values' weights.
+      const groupWeights = weights ? tf.sum(tf.reshape(weighted(tf, tf.ones([n]), this.store.get(this.prefix(weights, n / repeat)), repeat), [groups, groupSize]), 1) : null;
+      if (grad) this.store.set(grad, tf.reshape(weighted(tf, tf.mul(dLoss, gradScale), groupWeights, groupSize), [n]));
+      return weightedSum(tf, loss, groupWeights, 1);
     });
   }
 

@@ -210,8 +210,8 @@ export class WasmBackend extends WasmOptimizerKernels implements Backend {
     return this.#core.categoricalFocalCrossEntropy(p, targets, probs, grad, rows, cols, gradScale, o.alpha, o.gamma, o.labelSmoothing, o.fromLogits, weights);
   }
 
-  overlapLoss(p: BufferId, targets: BufferId, grad: BufferId, groups: number, groupSize: number, gradScale: number, c: OverlapCoefficients): number {
-    return this.#core.overlapLoss(p, targets, grad, groups, groupSize, gradScale, c.numerator, c.truePositives, c.targets, c.predictions);
+  overlapLoss(p: BufferId, targets: BufferId, grad: BufferId, groups: number, groupSize: number, gradScale: number, c: OverlapCoefficients, weights: BufferId = 0, repeat = 1): number {
+    return this.#core.overlapLoss(p, targets, grad, groups, groupSize, gradScale, c.numerator, c.truePositives, c.targets, c.predictions, weights, repeat);
   }
 
   ctcLoss(logits: BufferId, labels: BufferId, grad: BufferId, batch: number, steps: number, classes: number, labelCap: number, blank: number, gradScale: number, weights: BufferId = 0): number {

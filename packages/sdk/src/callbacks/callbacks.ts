@@ -36,6 +36,8 @@ export interface PredictBatchLogs {
  *
  * A training batch's logs are `{ batch, size, ...running loss and metrics }` (`{ batch, size }` at
  * its start), as tfjs passes them; a test batch's are the same, over the batches evaluated so far.
+ * A hook with nothing to report (`onTrainBegin`, `onEpochBegin`, `onTestBegin`, `onPredictBegin`,
+ * `onPredictEnd`) gets `{}`, as Keras 3 and tfjs pass it, so `Object.keys(logs)` works in every hook.
  *
  * @example
  * ```ts
@@ -46,7 +48,7 @@ export interface PredictBatchLogs {
 export interface CustomCallbackArgs {
   /** At the start of `fit`. */
   onTrainBegin?: (logs?: Logs) => void | Promise<void>;
-  /** At the end of `fit`, with the last epoch's logs (none when no epoch ran), as Keras 3. */
+  /** At the end of `fit`, with the last epoch's logs ({} when no epoch ran), as Keras 3. */
   onTrainEnd?: (logs?: Logs) => void | Promise<void>;
   onEpochBegin?: (epoch: number, logs?: Logs) => void | Promise<void>;
   /** With the epoch's logs: its loss and metrics, then the validation pass's as `val_` ones. */
@@ -189,7 +191,7 @@ export class CallbackList {
 
   /**
    * Runs a validation or `evaluate` pass between `onTestBegin` and `onTestEnd`, which gets its logs;
-   * `onTestEnd` runs even when the pass throws (without logs then), so a callback swapping weights
+   * `onTestEnd` runs even when the pass throws (with {} then), so a callback swapping weights
    * in for it (swapEmaWeights) swaps them back. The model's `stopEvaluating` is reset first, as
    * Keras 3's `evaluate` does (fit's validation pass is such a call, with fit's callbacks).
    */
@@ -222,7 +224,8 @@ export class CallbackList {
       const name = hookToRun(callback, hooks);
       if (name === undefined) continue;
       const fn = callback[name] as (...args: unknown[]) => unknown;
-      given ??= args.filter((a) => a !== undefined).map((a) => (typeof a === 'object' ? withTfjsLogNames(a) : a));
+      // Every hook ends with a logs object, {} where there are none, as Keras 3's and tfjs' CallbackList pass them.
+      given ??= [...args.filter((a) => typeof a === 'number'), withTfjsLogNames(args.find((a): a is Logs => typeof a === 'object') ?? {})];
       await fn.call(callback, ...given);
     }
   }
@@ -235,9 +238,10 @@ export class CallbackList {
   callNow(hook: 'onPredictBatchBegin', batch: number, logs: Logs): void;
   callNow(hook: 'onPredictBatchEnd', batch: number, logs: PredictBatchLogs): void;
   callNow(hook: 'onPredictBegin' | 'onPredictEnd' | 'onPredictBatchBegin' | 'onPredictBatchEnd', ...args: (number | Logs | PredictBatchLogs)[]): void {
+    const given = args.length === 0 ? [{}] : args;
     this.#callbacks.forEach((callback, index) => {
       const fn = callback[hook] as ((...args: unknown[]) => unknown) | undefined;
-      const result = fn?.call(callback, ...args);
+      const result = fn?.call(callback, ...given);
       if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
         throw new Error(`predict is synchronous and cannot wait for callbacks[${index}].${hook}, which returned a promise. Make the hook synchronous (not async), or do the asynchronous work after predict returns.`);
       }

@@ -113,7 +113,8 @@ export class TensorBoard extends Callback {
 
   override async onTestEnd(logs?: Logs): Promise<void> {
     const optimizer = this.model.optimizer;
-    if (!logs || !optimizer) return;
+    // {} after a pass that threw.
+    if (!logs || Object.keys(logs).length === 0 || !optimizer) return;
     const renamed = Object.fromEntries(Object.entries(logs).map(([name, value]) => [`evaluation_${name}_vs_iterations`, value]));
     await this.#write('validation', '', renamed, optimizer.iterations);
   }

@@ -213,6 +213,16 @@ export class Bidirectional extends Wrapper {
     ];
   }
 
+  /**
+   * Keras 3's Bidirectional sets its layers' `zero_output_for_mask` to `return_sequences`, so each
+   * direction's output is 0 at masked steps (where a lone recurrent layer repeats the previous
+   * step's output). ConvLSTM2D's per-pixel mask does not line up with its output's rows: it keeps
+   * the repeated output.
+   */
+  #zeroesMaskedSteps(ctx: ForwardContext | BackwardContext): boolean {
+    return this.returnSequences && ctx.inputMask !== 0 && this.forwardLayer.passesMask;
+  }
+
   forward(ctx: ForwardContext): void {
     const { backend, batch, weights } = ctx;
     const w = this.#layout(backend, ctx.workspace, batch);
@@ -220,6 +230,7 @@ export class Bidirectional extends Wrapper {
     this.forwardLayer.forward({ ...ctx, inputs: f.inputs, output: w.yF, outputs: [w.yF, ...f.states], workspace: w.wsF, weights: this.slice(weights, 0) });
     this.backwardLayer.forward({ ...ctx, inputs: b.inputs, output: w.yRun, outputs: [w.yRun, ...b.states], workspace: w.wsB, weights: this.slice(weights, 1) });
     if (this.returnSequences) this.#reverseSteps(backend, w.yRun, w.yB, batch);
+    if (this.#zeroesMaskedSteps(ctx)) for (const y of [w.yF, w.yB]) backend.maskSelectRows(ctx.inputMask, y, 0, batch * this.#steps, this.#outSize / this.#steps);
     const n = batch * this.#outSize;
     switch (this.mergeMode) {
       case null:
@@ -273,6 +284,8 @@ export class Bidirectional extends Wrapper {
         backend.mul(outputGrad, w.yF, w.dB, n);
         break;
     }
+    // A zeroed step's output is a constant: nothing flows back through it.
+    if (this.#zeroesMaskedSteps(ctx)) for (const d of [w.dF, w.dB]) backend.maskSelectRowsGrad(ctx.inputMask, d, 0, batch * this.#steps, this.#outSize / this.#steps);
     if (this.returnSequences) this.#reverseSteps(backend, w.dB, w.dRun, batch);
     const inputGrad = ctx.inputGrads[0];
     const [f, b] = this.#directions(ctx.inputs, ctx.outputs);

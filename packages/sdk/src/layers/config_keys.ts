@@ -65,11 +65,22 @@ export function layerAndUnusedKeys(className: string, options: Json, factory: (c
     if (other !== undefined && changesConfig(configWith(other), kept)) continue;
     const key = String(path[path.length - 1]);
     const known = keysAt(kept, path);
+    if (zeroedByBidirectional(className, options, path, value)) continue;
     const written = writtenKey(owner, key, value);
     if (written && written.refusal === undefined) continue;
     unused.push(written ? { path, className: owner, value, refusal: written.refusal, known } : { path, className: owner, value, meant: likelyMeant(key, path.length === 1 ? [...new Set([...known, ...LAYER_OPTIONS])] : known), known });
   }
   return { layer, unused };
+}
+
+/**
+ * Keras 3's Bidirectional sets `zero_output_for_mask` to `return_sequences` on its two layers and
+ * saves it, and kerasm's Bidirectional zeroes those steps too (ConvLSTM2D's excepted: Bidirectional.ts).
+ */
+function zeroedByBidirectional(className: string, options: Json, path: readonly (string | number)[], value: unknown): boolean {
+  if (className !== 'Bidirectional' || path.length !== 3 || path[1] !== 'config' || path[2] !== 'zeroOutputForMask' || value !== true) return false;
+  const wrapped = options[path[0]] as { className?: unknown; config?: { returnSequences?: unknown } } | undefined;
+  return wrapped?.className !== 'ConvLSTM2D' && wrapped?.config?.returnSequences === true;
 }
 
 /**

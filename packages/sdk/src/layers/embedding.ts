@@ -8,6 +8,8 @@ import { registerLayer } from './registry.js';
 import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
 import { shapeSize } from '../tensor.js';
 import type { LayerWeight } from './layer_weight.js';
+import { BUILT_IN_COMPUTE_MASKS, maskOfValues } from './compute_mask.js';
+import type { Tensor } from '../tensor.js';
 
 /** Options of {@link Embedding}, with Keras' defaults. */
 export interface EmbeddingArgs extends LayerArgs {
@@ -132,6 +134,24 @@ export class Embedding extends Layer {
     return this.maskZero;
   }
 
+  /**
+   * The mask this layer gives its output for `inputs` (Keras' `compute_mask`, tfjs' `computeMask`):
+   * with maskZero, float32 of the ids' shape, 1 for a token and 0 for padding (id 0); null without
+   * maskZero, as Keras returns None. It is read on the host, to look at a mask (Keras'
+   * `output._keras_mask`); a model makes its own, and the result may be given back as
+   * `apply(x, { mask })` to a layer after this one.
+   *
+   * @example
+   * ```ts
+   * const embedding = km.layers.embedding({ inputDim: 5000, outputDim: 16, maskZero: true });
+   * embedding.computeMask(km.utils.padSequences([[711, 632, 71], [73, 8]], { padding: 'post' }))?.print();
+   * // [[1, 1, 1], [1, 1, 0]]
+   * ```
+   */
+  computeMask(inputs: Tensor, _mask?: Tensor | null): Tensor<'float32'> | null {
+    return this.maskZero ? maskOfValues(inputs, 0, 0, this.#where) : null;
+  }
+
   override get makesMaskFromValues(): boolean {
     return this.maskZero;
   }
@@ -194,3 +214,5 @@ export class Embedding extends Layer {
 }
 
 registerLayer('Embedding', (config) => new Embedding(config as unknown as EmbeddingArgs));
+
+BUILT_IN_COMPUTE_MASKS.add(Embedding.prototype.computeMask);

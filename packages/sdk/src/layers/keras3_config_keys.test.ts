@@ -84,9 +84,21 @@ describe('km.layers.layerFromConfig refuses a Keras-written value that asks for 
     });
   }
 
-  it("names the nested layer that holds it: Keras 3's Bidirectional of a sequence-returning LSTM", () => {
-    const lstm = { class_name: 'LSTM', config: { units: 2, return_sequences: true, zero_output_for_mask: true } };
+  it("names the nested layer that holds it: a Bidirectional's LSTM asking for zeros without returning sequences", () => {
+    const lstm = { class_name: 'LSTM', config: { units: 2, return_sequences: false, zero_output_for_mask: true } };
     expect(() => km.layers.layerFromConfig('Bidirectional', { layer: lstm })).toThrow("km.layers.layerFromConfig('Bidirectional'): the LSTM in Bidirectional's layer.config.zeroOutputForMask=true asks for zeros as the output at masked steps");
+  });
+
+  it("takes Keras 3's Bidirectional of a sequence-returning layer, which sets zero_output_for_mask as kerasm's Bidirectional computes", () => {
+    const gru = (goBackwards: boolean) => ({ class_name: 'GRU', config: { units: 2, return_sequences: true, go_backwards: goBackwards, zero_output_for_mask: true } });
+    const layer = km.layers.layerFromConfig('Bidirectional', { layer: gru(false), backward_layer: gru(true) }) as km.layers.Bidirectional;
+    expect(layer.returnSequences).toBe(true);
+    // Its masked steps are zeros in both directions (bidirectional_masked_steps.test.ts checks the values).
+    const y = layer.apply(km.tensor([[[1, 2], [0, 0]]]), { mask: km.tensor([[1, 0]]) }).arraySync() as number[][][];
+    expect(y[0][1]).toEqual([0, 0, 0, 0]);
+    expect(() => km.layers.layerFromConfig('Bidirectional', { layer: { class_name: 'ConvLSTM2D', config: { filters: 2, kernel_size: 3, return_sequences: true, zero_output_for_mask: true } } })).toThrow(
+      "the ConvLSTM2D in Bidirectional's layer.config.zeroOutputForMask=true asks for zeros",
+    );
   });
 });
 

@@ -17,6 +17,7 @@ import { callAt, firstCallShapes, onlyCall, singleOutputAt } from './layer_calls
 import { buildCallShapes } from './layer_shapes.js';
 import { builtForOtherShapesError, computeMaskError, heldLayerError, missingClassNameError, notBuiltError, trainableError } from './layer_errors.js';
 import { uniqueLayerName } from './layer_names.js';
+import { BUILT_IN_COMPUTE_MASKS } from './compute_mask.js';
 import { LayerWeight, layerWeights } from './layer_weight.js';
 import { innerWeightSpecs, weightInitializer, weightSpec } from './weight_specs.js';
 
@@ -57,7 +58,8 @@ export abstract class Layer {
 
   constructor(args: LayerArgs, className: string) {
     if (typeof className !== 'string' || className === '') throw missingClassNameError(new.target.name);
-    if (typeof (this as { computeMask?: unknown }).computeMask === 'function') throw computeMaskError(new.target.name);
+    const computeMask = (this as { computeMask?: unknown }).computeMask;
+    if (typeof computeMask === 'function' && !BUILT_IN_COMPUTE_MASKS.has(computeMask)) throw computeMaskError(new.target.name);
     this.name = args.name ?? uniqueLayerName(className);
     this.trainable = args.trainable ?? true;
     const declared = checkLayerArgs(args, this.name);

@@ -4,7 +4,8 @@ import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
 import { MASKING_OPTIONS } from './layer_options.js';
 import { registerLayer } from './registry.js';
-import { shapeSize } from '../tensor.js';
+import { shapeSize, type Tensor } from '../tensor.js';
+import { BUILT_IN_COMPUTE_MASKS, maskOfValues } from './compute_mask.js';
 
 /** Options of {@link Masking}. */
 export interface MaskingArgs extends LayerArgs {
@@ -50,6 +51,21 @@ export class Masking extends Layer {
         `Give each sample a features axis (e.g. km.layers.reshape({ targetShape: [steps, 1] }) before it for a sequence of single numbers).`);
     }
     return shape;
+  }
+
+  /**
+   * The mask this layer gives its output for `inputs` (Keras' `compute_mask`, tfjs' `computeMask`):
+   * float32 of the input's shape without its last axis, 1 for a step with some feature other than
+   * `maskValue`, 0 for padding. It is read on the host, to look at a mask (Keras'
+   * `output._keras_mask`); a model makes its own.
+   *
+   * @example
+   * ```ts
+   * km.layers.masking({ maskValue: 0 }).computeMask(km.tensor([[[1, 2], [0, 0]]])).print(); // [[1, 0]]
+   * ```
+   */
+  computeMask(inputs: Tensor, _mask?: Tensor | null): Tensor<'float32'> {
+    return maskOfValues(inputs, this.maskValue, 1, `Masking layer '${this.name}'`);
   }
 
   // A new mask replaces whatever mask the input carried, as in Keras.
@@ -103,3 +119,5 @@ export function masking(args?: MaskingArgs): Masking {
 }
 
 registerLayer('Masking', (config) => new Masking(config as MaskingArgs));
+
+BUILT_IN_COMPUTE_MASKS.add(Masking.prototype.computeMask);

@@ -1,7 +1,7 @@
 import { GRU, type GRUArgs } from './gru.js';
 import { uniqueLayerName } from './layer_names.js';
 import { LSTM, type LSTMArgs } from './lstm.js';
-import type { Recurrent, RecurrentArgs } from './recurrent.js';
+import { Recurrent, type RecurrentArgs } from './recurrent.js';
 import { SimpleRNN } from './simple_rnn.js';
 
 /** The options a recurrent layer takes that belong to the RNN around a cell, not to the cell. */
@@ -155,7 +155,8 @@ export class StackedRNNCells {
 export function checkCell(cell: unknown, where: string, option: string): asserts cell is RNNCell {
   if (!(cell instanceof RNNCell)) {
     throw new Error(`${where} must be a recurrent cell: km.layers.lstmCell, gruCell or simpleRNNCell (or a list of them). Received: ${option}=${describeCell(cell)}. ` +
-      `A recurrent layer such as km.layers.lstm({ units }) is used on its own, without km.layers.rnn.`);
+      (cell instanceof Recurrent ? `A recurrent layer such as km.layers.lstm({ units }) is used on its own, without km.layers.rnn.`
+        : `kerasm's rnn runs only these cells, not a custom cell class (Keras' RNN(MyCell())): write the recurrence as a custom layer over the whole sequence instead (docs/CUSTOM_LAYERS.md), or build it from km.layers.simpleRNN, gru or lstm.`));
   }
 }
 

@@ -12,6 +12,25 @@ describe('RNN over cells: clear errors', () => {
     expect(() => km.layers.stackedRNNCells({ cells: [] })).toThrow(/cells must be a non-empty list of cells/);
   });
 
+  it("refuses a custom cell class (Keras' RNN(MyCell())), pointing at a custom layer", () => {
+    class MinimalRNNCell extends km.layers.Layer {
+      readonly className = 'MinimalRNNCell';
+      readonly stateSize = 4;
+      constructor() {
+        super({}, 'MinimalRNNCell');
+      }
+      computeOutputShape([shape]: readonly [km.layers.Shape]): km.layers.Shape {
+        return shape;
+      }
+      forward(): void {}
+      backward(): void {}
+    }
+    expect(() => km.layers.rnn({ cell: new MinimalRNNCell() as never })).toThrow(
+      /Received: cell=MinimalRNNCell 'minimal_rnn_cell.*'\. kerasm's rnn runs only these cells, not a custom cell class \(Keras' RNN\(MyCell\(\)\)\): write the recurrence as a custom layer over the whole sequence instead \(docs\/CUSTOM_LAYERS.md\)/,
+    );
+    expect(() => km.layers.rnn({ cell: km.layers.gru({ units: 3 }) as never })).toThrow(/is used on its own, without km.layers.rnn/);
+  });
+
   it('refuses a layer option given to a cell, and a bad cell option, as the layers do', () => {
     expect(() => km.layers.lstmCell({ units: 3, returnSequences: true } as never)).toThrow(/km.layers.lstmCell.*returnSequences/);
     expect(() => km.layers.gruCell({ units: 0 })).toThrow(/GRUCell layer 'gru_cell.*': units must be a positive integer. Received: units=0/);

@@ -148,3 +148,17 @@ describe('fit(dataset) classWeight and validationBatchSize, as tfjs fitDataset',
     await expect(model.fit(samples().batch(6), { verbose: 0, validationData: [valX, valY], validationBatchSize: 0 })).rejects.toThrow(/validationBatchSize must be a positive integer/);
   });
 });
+
+describe("Keras' fit options that a dataset carries itself", () => {
+  it('validationSplit, batchSize, shuffle and sampleWeight (or Keras’ snake_case) name where each goes, before training', async () => {
+    const model = classifier();
+    const before = model.getWeights().map((w) => Array.from(w.dataSync()));
+    const ds = samples().batch(8);
+    await expect(model.fit(ds, { epochs: 1, validationSplit: 0.2 } as never)).rejects.toThrow(/fit\(dataset\) has no option 'validationSplit': a dataset is not split by a fraction: pass the held-out data as validationData/);
+    await expect(model.fit(ds, { epochs: 1, validation_split: 0.2 } as never)).rejects.toThrow(/has no option 'validation_split': a dataset is not split by a fraction/);
+    await expect(model.fit(ds, { epochs: 1, batchSize: 4 } as never)).rejects.toThrow(/has no option 'batchSize': a dataset's batches are the size its batch\(n\) made them/);
+    await expect(model.fit(ds, { epochs: 1, shuffle: true } as never)).rejects.toThrow(/has no option 'shuffle': a dataset shuffles itself: dataset\.shuffle\(bufferSize, seed\)/);
+    await expect(model.fit(ds, { epochs: 1, sampleWeight: y } as never)).rejects.toThrow(/has no option 'sampleWeight': a dataset carries its weights in its elements: batches of \{ xs, ys, sampleWeight \}/);
+    expect(model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(before);
+  });
+});

@@ -25,12 +25,20 @@ function isTfjsDataset(value: unknown): boolean {
 }
 
 /** What a data argument that is not a km.Tensor is, and how to make one of it. */
+/** Whether a (nested) list holds a string, such as texts passed where their token ids belong. */
+function holdsString(values: readonly unknown[]): boolean {
+  return values.some((v) => typeof v === 'string' || (Array.isArray(v) && holdsString(v)));
+}
+
 export function describeNonTensor(value: unknown): string {
   if (isTfjsTensor(value)) return `a TensorFlow.js tensor of shape [${value.shape.join(', ')}]. Make a km.Tensor of it: km.tensor(t.arraySync()), or km.tensor(await t.data(), t.shape)`;
   if (isTfjsDataset(value)) {
     return 'a TensorFlow.js dataset (tf.data), which kerasm cannot read. Build it with km.data instead (generator, array, csv, zip, batch: tf.data\'s names), and pass it as model.fit(dataset, { epochs }) or model.evaluate(dataset)';
   }
   if (typeof value === 'function') return 'a function. For batches made by a generator function, make a dataset of it, km.data.generator(fn), and pass that: model.fit(dataset, { epochs })';
+  if (typeof value === 'string' || (Array.isArray(value) && holdsString(value))) {
+    return `${typeof value === 'string' ? 'a string' : 'a list of strings'}, but kerasm's tensors hold no strings. Turn text into numbers before the model: vectorize.apply(texts) with a km.layers.textVectorization (or stringLookup) layer, and pass the tensor it returns`;
+  }
   if (Array.isArray(value)) return 'a nested array. Make a tensor of it: km.tensor(values)';
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}. Make a tensor of it: km.tensor(values, shape)`;
   return `${value === null ? 'null' : typeof value}. Make one with km.tensor(values, shape)`;

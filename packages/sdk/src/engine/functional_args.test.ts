@@ -11,3 +11,11 @@ describe('km.model called as Keras calls Model(inputs, outputs)', () => {
     expect(() => positional([x], [y])).toThrow(/write km\.model\(\{ inputs, outputs \}\).*Received: a list of symbolic tensors as the first argument/);
   });
 });
+
+describe('km.input with a dtype written as in Keras', () => {
+  it("names the 32-bit dtype for Keras' Input(dtype='int64') and 'float64'", () => {
+    expect(() => km.input({ shape: [30], dtype: 'int64' as km.DType })).toThrow(/Received: dtype="int64"\. kerasm's tensors are 32-bit: declare dtype 'int32'/);
+    expect(() => km.input({ shape: [3], dtype: 'float64' as km.DType })).toThrow(/Received: dtype="float64"\. kerasm's tensors are 32-bit: declare dtype 'float32'/);
+    expect(km.input({ shape: [30], dtype: 'int32' }).dtype).toBe('int32');
+  });
+});

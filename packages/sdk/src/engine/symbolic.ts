@@ -151,7 +151,13 @@ export function input(args: InputArgs): SymbolicTensor {
   }
   const dtype = args.dtype ?? 'float32';
   if (dtype !== 'float32' && dtype !== 'int32') {
-    const text = (dtype as string) === 'string' ? " kerasm's tensors hold no strings: turn text into token ids before the model with km.layers.textVectorization, and give the model an int32 input of those ids." : '';
+    const wider: Readonly<Record<string, string>> = { int64: 'int32', float64: 'float32' };
+    const text =
+      (dtype as string) === 'string'
+        ? " kerasm's tensors hold no strings: turn text into token ids before the model with km.layers.textVectorization, and give the model an int32 input of those ids."
+        : wider[dtype as string]
+          ? ` kerasm's tensors are 32-bit: declare dtype '${wider[dtype as string]}' (token ids and category indices fit in it).`
+          : '';
     throw new Error(`km.input dtype must be 'float32' or 'int32' (ids for an Embedding). Received: dtype=${JSON.stringify(dtype)}.${text}`);
   }
   return new SymbolicTensor([...shape], { kind: 'input', name: args.name ?? `input_${++inputCount}`, dtype });

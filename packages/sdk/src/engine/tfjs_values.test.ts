@@ -32,6 +32,13 @@ describe('TensorFlow.js values and plain arrays', () => {
     expect(() => compiled().predict(new Float32Array(4) as never)).toThrow('x must be a km.Tensor; received a Float32Array. Make a tensor of it: km.tensor(values, shape).');
   });
 
+  it('texts as data say to vectorize them first, as Keras would take strings in its end-to-end model', async () => {
+    const vectorize = /received a list of strings, but kerasm's tensors hold no strings\. Turn text into numbers before the model: vectorize\.apply\(texts\) with a km\.layers\.textVectorization/;
+    expect(() => compiled().predict(['a great movie', 'dull'] as never)).toThrow(/x must be a km\.Tensor; received a string, but kerasm's tensors hold no strings/);
+    expect(() => compiled().predict([['a great movie'], ['dull']] as never)).toThrow(vectorize);
+    await expect(compiled().fit([['a great movie'], ['dull']] as never, y, { verbose: 0 })).rejects.toThrow(vectorize);
+  });
+
   it("a tfjs optimizer names kerasm's, with its learning rate", () => {
     const model = km.sequential([km.layers.dense({ units: 1, inputShape: [2] })]);
     expect(() => model.compile({ optimizer: tf.train.adam(0.01) as never, loss: 'mse' })).toThrow("compile's optimizer is TensorFlow.js' Adam optimizer (tf.train.*), which kerasm cannot use. Pass km.optimizers.adam({ learningRate: 0.01 }) instead.");

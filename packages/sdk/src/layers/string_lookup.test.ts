@@ -89,6 +89,21 @@ describe('StringLookup', () => {
     expect(values(y)).toEqual(expected);
   });
 
+  it('one_hot of one token per sample, [n, 1], gives [n, depth] as Keras (the structured-data example feeds such a column)', async () => {
+    const thal = ['normal', 'fixed', 'normal', 'reversible', 'normal', 'fixed'];
+    const lookup = km.layers.stringLookup({ outputMode: 'one_hot' });
+    await lookup.adapt(thal);
+    const vocab = naiveVocabulary(thal.map((t) => [t]));
+    const column = [['fixed'], ['zz'], ['normal']];
+    const y = lookup.apply(column);
+    // Keras' encode_categorical_inputs adds the one-hot axis only where the last axis is not 1.
+    expect(y.shape).toEqual([3, vocab.length + 1]);
+    const index = (t: string) => (vocab.includes(t) ? vocab.indexOf(t) + 1 : 0);
+    expect(values(y)).toEqual(column.flatMap(([t]) => Array.from({ length: vocab.length + 1 }, (_, j) => (j === index(t) ? 1 : 0))));
+    // A plain list, one token per sample, gives the same rows.
+    expect(values(lookup.apply(column.map(([t]) => t)))).toEqual(values(y));
+  });
+
   it('a list of tokens is one sample for multi_hot (Keras encodes the last axis); padToMaxTokens widens it with zeros', () => {
     const lookup = km.layers.stringLookup({ vocabulary: ['a', 'b'], outputMode: 'count', maxTokens: 6, padToMaxTokens: true });
     const y = lookup.apply(['b', 'b', 'z']);

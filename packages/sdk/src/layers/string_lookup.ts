@@ -22,6 +22,14 @@ const STRING_LOOKUP_OPTIONS = optionNames<StringLookupArgs>({
 });
 
 /**
+ * The axes 'one_hot' keeps: all of them, but a last axis of 1 after the samples axis, which the
+ * one-hot axis replaces, as Keras' `encode_categorical_inputs` does (`[['a'], ['b']]` gives `[2, depth]`).
+ */
+function oneHotBase(shape: readonly number[]): readonly number[] {
+  return shape.length >= 2 && shape[shape.length - 1] === 1 ? shape.slice(0, -1) : shape;
+}
+
+/**
  * Keras' StringLookup: maps string tokens to integer indices through a vocabulary (the mask token,
  * if any, at 0, then the out-of-vocabulary index for unknown tokens, then the vocabulary in order),
  * or encodes them ('one_hot', 'multi_hot', 'count', 'tf_idf'). With `invert: true` it maps indices
@@ -33,7 +41,7 @@ const STRING_LOOKUP_OPTIONS = optionNames<StringLookupArgs>({
  * `apply(strings)` returns an int32 tensor of indices ('int') or a float32 encoding, which the
  * model's first layer (an Embedding, a Dense) reads. Shapes follow Keras: a list of tokens gives
  * `[n]` indices, a list of token lists `[n, length]` (rows of one length); 'one_hot' adds a last
- * axis of the vocabulary's size, and 'multi_hot', 'count' and 'tf_idf' encode the last axis, so a
+ * axis of the vocabulary's size (replacing a last axis of 1, as Keras: `[n, 1]` gives `[n, vocabularySize]`), and 'multi_hot', 'count' and 'tf_idf' encode the last axis, so a
  * list of token lists gives `[n, vocabularySize]` (rows may differ in length) and one list `[vocabularySize]`.
  *
  * @example
@@ -112,7 +120,7 @@ export class StringLookup extends VocabularyLayer {
     const { rows, shape } = stringRows(inputs, this.where, v.outputMode === 'int' || v.outputMode === 'one_hot');
     const indices = rows.map((row, r) => row.map((token, i) => v.indexOf(token, `sample ${r}, position ${i}`)));
     if (v.outputMode === 'int') return new Tensor(Int32Array.from(indices.flat()), shape, 'int32');
-    if (v.outputMode === 'one_hot') return new Tensor(encodeIndexRows(indices.flat().map((i) => [i]), 'one_hot', v.depth), [...shape, v.depth], 'float32');
+    if (v.outputMode === 'one_hot') return new Tensor(encodeIndexRows(indices.flat().map((i) => [i]), 'one_hot', v.depth), [...oneHotBase(shape), v.depth], 'float32');
     const encoded = encodeIndexRows(indices, v.outputMode, v.depth, v.outputMode === 'tf_idf' ? v.idfByIndex() : undefined);
     return new Tensor(encoded, [...shape.slice(0, -1), v.depth], 'float32');
   }

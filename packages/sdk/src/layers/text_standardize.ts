@@ -3,6 +3,9 @@
 /** How TextVectorization cleans each string before splitting it (Keras' `standardize`). */
 export type TextStandardize = 'lower_and_strip_punctuation' | 'lower' | 'strip_punctuation' | null | ((text: string) => string);
 
+/** `standardize` as given: Keras' names, or their camelCase forms, as outputMode takes 'multiHot'. */
+export type TextStandardizeOption = TextStandardize | 'lowerAndStripPunctuation' | 'stripPunctuation';
+
 /** How TextVectorization splits each cleaned string into tokens (Keras' `split`). */
 export type TextSplit = 'whitespace' | 'character' | null | ((text: string) => string[]);
 
@@ -10,6 +13,7 @@ export type TextSplit = 'whitespace' | 'character' | null | ((text: string) => s
 export type TextNgrams = number | readonly number[] | null;
 
 const STANDARDIZE_NAMES = ['lower_and_strip_punctuation', 'lower', 'strip_punctuation'] as const;
+const STANDARDIZE_ALIASES: Readonly<Record<string, TextStandardize>> = { lowerAndStripPunctuation: 'lower_and_strip_punctuation', stripPunctuation: 'strip_punctuation' };
 const SPLIT_NAMES = ['whitespace', 'character'] as const;
 
 // Keras strips exactly Python's string.punctuation (ASCII only; '¿' or '—' stay).
@@ -18,8 +22,9 @@ const ASCII_PUNCTUATION = /[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g;
 const ASCII_UPPER = /[A-Z]+/g;
 const ASCII_WHITESPACE = /[ \t\n\v\f\r]+/;
 
-/** Checks a `standardize` option, quoting a bad one. */
+/** Checks a `standardize` option (a camelCase name as Keras' own), quoting a bad one. */
 export function checkStandardize(value: unknown, where: string): TextStandardize {
+  if (typeof value === 'string' && Object.hasOwn(STANDARDIZE_ALIASES, value)) return STANDARDIZE_ALIASES[value];
   if (value === null || typeof value === 'function' || (STANDARDIZE_NAMES as readonly unknown[]).includes(value)) return value as TextStandardize;
   throw new Error(`${where}: standardize must be ${STANDARDIZE_NAMES.map((n) => `'${n}'`).join(', ')}, null, or a function (text: string) => string. Received: standardize=${JSON.stringify(value) ?? String(value)}.`);
 }

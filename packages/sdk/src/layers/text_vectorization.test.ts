@@ -50,6 +50,11 @@ describe('TextVectorization', () => {
     expect(vectorize.tokenize('ÉCOLE ¿Qué? — «Sí»')).toEqual(['École', '¿qué', '—', '«sí»']);
     expect(km.layers.textVectorization({ standardize: 'lower' }).tokenize('A-B c.')).toEqual(['a-b', 'c.']);
     expect(km.layers.textVectorization({ standardize: 'strip_punctuation' }).tokenize('A-B c.')).toEqual(['AB', 'c']);
+    // camelCase forms, as outputMode takes 'multiHot', mean Keras' names and save as them.
+    const camel = km.layers.textVectorization({ standardize: 'lowerAndStripPunctuation', vocabulary: ['ab'] });
+    expect(camel.tokenize('A-B c.')).toEqual(['ab', 'c']);
+    expect(camel.getConfig().standardize).toBe('lower_and_strip_punctuation');
+    expect(km.layers.textVectorization({ standardize: 'stripPunctuation' }).tokenize('A-B c.')).toEqual(['AB', 'c']);
     expect(km.layers.textVectorization({ standardize: null, split: 'character' }).tokenize('a😀 B')).toEqual(['a', '😀', ' ', 'B']);
     expect(km.layers.textVectorization({ split: null }).tokenize('Two  Words')).toEqual(['two  words']);
     for (const text of corpus) expect(km.layers.textVectorization().tokenize(text)).toEqual(naiveTokens(text));

@@ -9,7 +9,7 @@ import { stringItems } from './string_data.js';
 import { optionsFromConfig, type StringData } from './string_layer.js';
 import { countDocument, emptyCounts, StringVocabulary } from './string_vocabulary.js';
 import { VocabularyLayer } from './vocabulary_layer.js';
-import { checkSplit, checkStandardize, ngramTokens, ngramWidths, splitText, standardizeText, type TextNgrams, type TextSplit, type TextStandardize } from './text_standardize.js';
+import { checkSplit, checkStandardize, ngramTokens, ngramWidths, splitText, standardizeText, type TextNgrams, type TextSplit, type TextStandardize, type TextStandardizeOption } from './text_standardize.js';
 
 /** Options of {@link TextVectorization}, with Keras 3's defaults; `Ragged` is the type of `ragged`, which sets what `apply` returns. */
 export interface TextVectorizationArgs<Ragged extends boolean = boolean> {
@@ -22,9 +22,9 @@ export interface TextVectorizationArgs<Ragged extends boolean = boolean> {
   /**
    * How each string is cleaned (default 'lower_and_strip_punctuation': A-Z lowered and ASCII
    * punctuation removed, as Keras does; other letters and punctuation stay), 'lower',
-   * 'strip_punctuation', null (as given), or a function of one string (not saved by getConfig).
+   * 'strip_punctuation' (or camelCase, 'lowerAndStripPunctuation'), null (as given), or a function of one string (not saved by getConfig).
    */
-  standardize?: TextStandardize;
+  standardize?: TextStandardizeOption;
   /** How each cleaned string becomes tokens: 'whitespace' (default), 'character', null (the whole string), or a function of one string (not saved by getConfig). */
   split?: TextSplit;
   /** N-grams of the tokens, joined by a space: n (widths 1 to n), a list of widths, or null (default: the tokens). */

@@ -79,6 +79,33 @@ export const TFJS_LOSS_NAMES: Readonly<Record<string, LossName>> = {
   cosine_proximity: 'cosineSimilarity',
 };
 
+/**
+ * Keras 3's loss class names, which its `losses.get` (and so `compile(loss='Huber')`) also takes,
+ * each meaning the class with its defaults.
+ */
+const KERAS_CLASS_NAMES: Readonly<Record<string, LossName>> = {
+  BinaryCrossentropy: 'binaryCrossentropy',
+  BinaryFocalCrossentropy: 'binaryFocalCrossentropy',
+  CategoricalCrossentropy: 'categoricalCrossentropy',
+  CategoricalFocalCrossentropy: 'categoricalFocalCrossentropy',
+  SparseCategoricalCrossentropy: 'sparseCategoricalCrossentropy',
+  MeanSquaredError: 'meanSquaredError',
+  MeanAbsoluteError: 'meanAbsoluteError',
+  MeanAbsolutePercentageError: 'meanAbsolutePercentageError',
+  MeanSquaredLogarithmicError: 'meanSquaredLogarithmicError',
+  Huber: 'huber',
+  LogCosh: 'logCosh',
+  KLDivergence: 'kullbackLeiblerDivergence',
+  Poisson: 'poisson',
+  Hinge: 'hinge',
+  SquaredHinge: 'squaredHinge',
+  CategoricalHinge: 'categoricalHinge',
+  CosineSimilarity: 'cosineSimilarity',
+  Dice: 'dice',
+  Tversky: 'tversky',
+  CTC: 'ctc',
+};
+
 const SNAKE_ALIASES: Record<string, LossName> = {
   categorical_crossentropy: 'categoricalCrossentropy',
   sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy',
@@ -101,6 +128,7 @@ const SNAKE_ALIASES: Record<string, LossName> = {
   binary_focal_crossentropy: 'binaryFocalCrossentropy',
   categorical_focal_crossentropy: 'categoricalFocalCrossentropy',
   ...TFJS_LOSS_NAMES,
+  ...KERAS_CLASS_NAMES,
 };
 
 /**
@@ -220,7 +248,7 @@ export function getLoss(name: string | Loss): Loss {
   const loss = LOSSES[(SNAKE_ALIASES[name] ?? name) as LossName];
   if (!loss) {
     throw new Error(
-      `Unknown loss '${name}'. Valid losses: ${Object.keys(LOSSES).map((n) => `'${n}'`).join(', ')} (Keras snake_case names such as 'sparse_categorical_crossentropy' and tfjs' 'logcosh' and 'cosineProximity' work too).`,
+      `Unknown loss '${name}'. Valid losses: ${Object.keys(LOSSES).map((n) => `'${n}'`).join(', ')} (Keras snake_case names such as 'sparse_categorical_crossentropy', Keras class names such as 'BinaryCrossentropy', and tfjs' 'logcosh' and 'cosineProximity' work too).`,
     );
   }
   return loss;

@@ -61,6 +61,25 @@ export const LOSS_METRICS: Readonly<Record<string, LossMetricSpec>> = {
   cosine: spec('cosineSimilarity'),
 };
 
+/**
+ * Keras 3's loss-metric class names, which its compile takes as strings too, each with the
+ * {@link LOSS_METRICS} key that is also the name Keras logs it under (the class's default name).
+ */
+export const KERAS_LOSS_METRIC_CLASSES: Readonly<Record<string, string>> = {
+  BinaryCrossentropy: 'binary_crossentropy',
+  CategoricalCrossentropy: 'categorical_crossentropy',
+  SparseCategoricalCrossentropy: 'sparse_categorical_crossentropy',
+  MeanAbsolutePercentageError: 'mean_absolute_percentage_error',
+  MeanSquaredLogarithmicError: 'mean_squared_logarithmic_error',
+  KLDivergence: 'kl_divergence',
+  Poisson: 'poisson',
+  LogCoshError: 'logcosh',
+  Hinge: 'hinge',
+  SquaredHinge: 'squared_hinge',
+  CategoricalHinge: 'categorical_hinge',
+  CosineSimilarity: 'cosine_similarity',
+};
+
 function checkTargetKind(name: string, loss: Loss, b: MetricBatch): void {
   if (loss.sparseTargets && !b.labelTargets) {
     throw new Error(

@@ -7,7 +7,7 @@ import { confusionCount, precision, recall, topKCategoricalAccuracy } from './ho
 import type { Metric } from './metric.js';
 import { isTensorMetric, tensorMetricAdapter, type MetricObject } from './tensor_metric.js';
 import { f1Score, fBetaScore } from './f_score.js';
-import { LOSS_METRICS, namedLossMetric } from './loss_metrics.js';
+import { KERAS_LOSS_METRIC_CLASSES, LOSS_METRICS, namedLossMetric } from './loss_metrics.js';
 import { r2Score } from './r2_score.js';
 import { functionInCompileError } from '../engine/function_in_compile.js';
 import { concordanceCorrelation, pearsonCorrelation } from './correlation.js';
@@ -71,6 +71,29 @@ const FACTORIES: Record<string, (name: string, loss: Loss, outputShape: Shape) =
   pearson_correlation: (name) => pearsonCorrelation({ name }),
   concordanceCorrelation: (name) => concordanceCorrelation({ name }),
   concordance_correlation: (name) => concordanceCorrelation({ name }),
+  // Keras 3's metric class names: its compile takes them as strings (metrics=['AUC']) and logs each
+  // under the class's default name ('auc', 'val_auc'), as it makes the class with its defaults.
+  BinaryAccuracy: () => binaryAccuracy('binary_accuracy'),
+  CategoricalAccuracy: () => categoricalAccuracy('categorical_accuracy'),
+  SparseCategoricalAccuracy: () => categoricalAccuracy('sparse_categorical_accuracy'),
+  TopKCategoricalAccuracy: () => topKCategoricalAccuracy(5, 'top_k_categorical_accuracy'),
+  SparseTopKCategoricalAccuracy: () => topKCategoricalAccuracy(5, 'sparse_top_k_categorical_accuracy', 'SparseTopKCategoricalAccuracy'),
+  Precision: () => precision({ name: 'precision' }),
+  Recall: () => recall({ name: 'recall' }),
+  AUC: () => auc({ name: 'auc' }),
+  TruePositives: () => confusionCount('TruePositives', { name: 'true_positives' }),
+  FalsePositives: () => confusionCount('FalsePositives', { name: 'false_positives' }),
+  TrueNegatives: () => confusionCount('TrueNegatives', { name: 'true_negatives' }),
+  FalseNegatives: () => confusionCount('FalseNegatives', { name: 'false_negatives' }),
+  MeanAbsoluteError: () => meanAbsoluteError('mean_absolute_error'),
+  MeanSquaredError: () => meanSquaredError('mean_squared_error'),
+  RootMeanSquaredError: () => rootMeanSquaredError('root_mean_squared_error'),
+  R2Score: () => r2Score({ name: 'r2_score' }),
+  F1Score: () => f1Score({ name: 'f1_score' }),
+  FBetaScore: () => fBetaScore({ name: 'fbeta_score' }),
+  PearsonCorrelation: () => pearsonCorrelation({ name: 'pearson_correlation' }),
+  ConcordanceCorrelation: () => concordanceCorrelation({ name: 'concordance_correlation' }),
+  ...Object.fromEntries(Object.entries(KERAS_LOSS_METRIC_CLASSES).map(([className, key]) => [className, () => namedLossMetric(key)])),
   ...Object.fromEntries(Object.keys(LOSS_METRICS).map((key) => [key, (name: string) => namedLossMetric(name)])),
 };
 
@@ -91,11 +114,23 @@ function missingMembers(value: object): string[] {
 
 const METRIC_OBJECT_FORMS = "an object with name, reset, result and either update(batch) (kerasm's form: one km.metrics.MetricBatch) or updateState(yTrue, yPred, sampleWeight) (Keras' form: km.Tensor values)";
 
+/** An object's own keys and its classes' methods (a metric written as a class keeps them on its prototype). */
+function memberNames(value: object): string[] {
+  const names = new Set(Object.keys(value));
+  for (let proto = Object.getPrototypeOf(value); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (const key of Object.getOwnPropertyNames(proto)) if (key !== 'constructor') names.add(key);
+  }
+  return [...names];
+}
+
 /** Throws for a metric object that is neither form, or whose update takes Keras' arguments. */
 function checkMetricObject(metric: object): void {
   const missing = missingMembers(metric);
   if (missing.length > 0) {
-    throw new Error(`A metric must be a name (e.g. 'accuracy'), a km.metrics object (e.g. km.metrics.auc()) or ${METRIC_OBJECT_FORMS}; received an object with keys [${Object.keys(metric).join(', ')}], missing ${missing.join(', ')}.`);
+    const members = memberNames(metric);
+    const kerasReset = missing.includes('reset') ? members.find((key) => key === 'resetState' || key === 'reset_state' || key === 'resetStates' || key === 'reset_states') : undefined;
+    const fix = kerasReset ? ` Keras' reset_state is named reset here: rename ${kerasReset} to reset.` : '';
+    throw new Error(`A metric must be a name (e.g. 'accuracy'), a km.metrics object (e.g. km.metrics.auc()) or ${METRIC_OBJECT_FORMS}; received an object with keys [${members.join(', ')}], missing ${missing.join(', ')}.${fix}`);
   }
   const { name, update, updateState } = metric as { name: string; update?: (...args: unknown[]) => unknown; updateState?: unknown };
   if (update && updateState) throw new Error(`Metric '${name}' has both update and updateState, so it is unclear which to call. Keep update(batch) for kerasm's MetricBatch, or updateState(yTrue, yPred, sampleWeight) for Keras' tensors.`);
@@ -114,7 +149,17 @@ export function checkMetricName(metric: string | MetricObject): void {
   if (typeof metric === 'function') throw functionInCompileError('metric', metric, (name) => name in FACTORIES);
   if (typeof metric === 'object' && metric !== null) return checkMetricObject(metric);
   if (typeof metric !== 'string') throw new Error(`A metric must be a name (e.g. 'accuracy'), a km.metrics object (e.g. km.metrics.auc()) or ${METRIC_OBJECT_FORMS}; received ${String(metric)}.`);
-  if (!(metric in FACTORIES)) throw new Error(`Unknown metric '${metric}'. Valid metrics: ${Object.keys(FACTORIES).map((n) => `'${n}'`).join(', ')}.`);
+  if (!(metric in FACTORIES)) throw new Error(`Unknown metric '${metric}'.${unknownMetricHint(metric)} Valid metrics: ${Object.keys(FACTORIES).map((n) => `'${n}'`).join(', ')}.`);
+}
+
+/** What an unknown metric name probably meant: Keras' exact-match Accuracy, or a known name spelt in another case or with underscores. */
+function unknownMetricHint(metric: string): string {
+  if (metric === 'Accuracy') {
+    return " Keras' Accuracy class counts outputs exactly equal to their targets, which kerasm has no metric for; for the fraction of correct classes, use 'accuracy' (resolved from the loss, as Keras does).";
+  }
+  const key = (name: string) => name.toLowerCase().replaceAll('_', '');
+  const meant = Object.keys(FACTORIES).find((name) => key(name) === key(metric));
+  return meant ? ` Did you mean '${meant}'?` : '';
 }
 
 /** Resolves a metric name for a compiled loss and output shape; passes a kerasm metric object through and adapts a Keras-form one. */

@@ -101,4 +101,22 @@ describe('a metric in Keras form (updateState with tensors)', () => {
     expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', metrics: [{ ...keep, update: () => undefined, updateState: () => undefined }] })).toThrow(/Metric 'm' has both update and updateState/);
     expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', metrics: [{ name: 'm', updateState: () => undefined, result: () => 0 } as never] })).toThrow(/received an object with keys \[name, updateState, result\], missing reset\./);
   });
+
+  it("names reset for a metric class written with Keras' resetState, listing the methods on its prototype", () => {
+    // Keras' CategoricalTruePositives from the training guide, with Keras' method names camelCased.
+    class CategoricalTruePositives {
+      name = 'categorical_true_positives';
+      truePositives = 0;
+      updateState(): void {}
+      result(): number {
+        return this.truePositives;
+      }
+      resetState(): void {
+        this.truePositives = 0;
+      }
+    }
+    expect(() => identity(1).compile({ optimizer: 'sgd', loss: 'mse', metrics: [new CategoricalTruePositives() as never] })).toThrow(
+      /received an object with keys \[name, truePositives, updateState, result, resetState\], missing reset\. Keras' reset_state is named reset here: rename resetState to reset\.$/,
+    );
+  });
 });

@@ -27,6 +27,14 @@ const HINTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     validationSteps:
       "fit(x, y) validates on all of validationData or validationSplit (tfjs ignores validationSteps for tensors). For a set number of validation batches, fit a km.data dataset with { validationData: dataset, validationBatches }.",
   },
+  // Keras' fit options that a dataset carries itself (Keras refuses them with a dataset too).
+  'fit(dataset)': {
+    validationSplit:
+      'a dataset is not split by a fraction: pass the held-out data as validationData (another dataset, or [x, y] tensors), or hold out batches of an unshuffled dataset yourself: fit(ds.skip(n), { validationData: ds.take(n) }).',
+    batchSize: "a dataset's batches are the size its batch(n) made them: set it there, dataset.batch(64).",
+    shuffle: 'a dataset shuffles itself: dataset.shuffle(bufferSize, seed) before batch(n), which shuffles again every epoch.',
+    sampleWeight: "a dataset carries its weights in its elements: batches of { xs, ys, sampleWeight }, as Keras' (x, y, sample_weight).",
+  },
   evaluate: {
     steps: "evaluate(x, y) reads every sample, batchSize at a time (tfjs throws here unless batchSize is null). For a set number of batches, evaluate a km.data dataset: evaluate(dataset, { batches }).",
   },

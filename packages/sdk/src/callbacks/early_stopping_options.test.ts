@@ -8,15 +8,33 @@ beforeAll(() => km.ready());
 afterEach(() => vi.restoreAllMocks());
 
 /** Fits a small model for up to `values.length` epochs, logging values[epoch] as 'scripted'; returns the epochs run. */
-async function epochsRun(values: number[], stopper: km.callbacks.EarlyStopping): Promise<number> {
+async function epochsRun(values: number[], stopper: km.callbacks.EarlyStopping, key = 'scripted'): Promise<number> {
   const model = km.sequential([km.layers.dense({ units: 1, inputShape: [2] })]);
   model.compile({ optimizer: 'sgd', loss: 'mse' });
-  const script = { onEpochEnd: (epoch: number, logs?: Logs) => void (logs!.scripted = values[epoch]) };
+  const script = { onEpochEnd: (epoch: number, logs?: Logs) => void (logs![key] = values[epoch]) };
   const history = await model.fit(km.tensor([[1, 2], [3, 4]]), km.tensor([[1], [2]]), { epochs: values.length, verbose: 0, callbacks: [script, stopper] });
   return history.epoch.length;
 }
 
 describe('earlyStopping options', () => {
+  // Rising values, logged by a callback before the stopper (fit has no validation data here, so the
+  // keys are training ones): 'max' runs them all, 'min' stops once patience 1 has run out.
+  const rising = [0.5, 0.6, 0.7, 0.8, 0.9];
+  it.each(['AUC', 'Precision', 'Recall', 'BinaryAccuracy', 'F1Score', 'fbeta_score', 'mean_io_u', 'r2_score', 'cosine_similarity', 'sensitivity_at_specificity'])(
+    "mode 'auto' maximises %s, as Keras 3 does, whatever its case",
+    async (key) => {
+      const expected = await epochsRun(rising, km.callbacks.earlyStopping({ monitor: key, mode: 'max', patience: 1 }), key);
+      expect(expected).toBe(rising.length);
+      expect(await epochsRun(rising, km.callbacks.earlyStopping({ monitor: key, patience: 1 }), key)).toBe(expected);
+    },
+  );
+
+  it.each(['loss', 'mae', 'MeanSquaredError', 'kl_divergence'])("mode 'auto' minimises %s", async (key) => {
+    const expected = await epochsRun(rising, km.callbacks.earlyStopping({ monitor: key, mode: 'min', patience: 1 }), key);
+    expect(expected).toBe(2);
+    expect(await epochsRun(rising, km.callbacks.earlyStopping({ monitor: key, patience: 1 }), key)).toBe(expected);
+  });
+
   it('baseline: improvements that do not beat it leave the patience count running, as in Keras 3', async () => {
     const values = [1.0, 0.9, 0.8, 0.95, 0.96, 0.97, 0.98];
     // Without a baseline each improvement restarts the count: stop at the second epoch without one.

@@ -5,7 +5,9 @@ import type { Logs } from './callbacks.js';
 /** Whether a monitored quantity should go down (`'min'`) or up (`'max'`); `'auto'` infers it from the name. */
 export type MonitorMode = 'auto' | 'min' | 'max';
 
-const MAXIMISED = /acc|auc|precision|recall|accuracy/;
+// The metrics Keras 3 maximises (their direction is 'up'), in any case: compile takes Keras' class
+// names, so a metric may be logged as 'AUC', 'Precision' or 'val_F1Score'.
+const MAXIMISED = /acc|auc|precision|recall|f1|f_?beta|io_?u|r2|cosine_similarity|sensitivity|specificity/i;
 
 /** Tracks the best value of a logged quantity, as Keras' MonitorCallback does for EarlyStopping, ReduceLROnPlateau and ModelCheckpoint. */
 export class Monitor {

@@ -5,7 +5,7 @@
 // SDK's Node-only paths, such as file:// saving) were "externalized for browser compatibility" or
 // that a module the SDK imports dynamically is also imported statically, so the dynamic import
 // splits nothing. The one exception is Vite's advice on chunks over 500 kB: the SDK's own code is
-// a little over that, which README.md says, so the test holds it to a budget instead. The built page
+// over that, which README.md says, so the test holds it to a budget instead. The built page
 // then runs the threaded core in Chromium.
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -60,12 +60,13 @@ describe('an app importing @kerasm/sdk, built with Vite defaults', () => {
     expect(printed.filter((w) => !w.includes('Some chunks are larger than 500 kB after minification'))).toEqual([]);
   });
 
-  it('keeps the entry chunk, which holds the SDK, within its 600 kB budget', async () => {
+  it('keeps the entry chunk, which holds the SDK, within its 650 kB budget', async () => {
     const assets = await readdir(join(outDir, 'dist', 'assets'));
     const entry = assets.filter((f) => /^index-.*\.js$/.test(f));
     expect(entry).toHaveLength(1);
-    // 508 kB minified (147 kB gzipped) on 2026-12-01; README.md's "Deploying in a web page" quotes it.
-    expect((await stat(join(outDir, 'dist', 'assets', entry[0]!))).size).toBeLessThan(600_000);
+    // 609 kB minified (179 kB gzipped) on 2026-12-02 (508 kB on 2026-12-01, before the text layers,
+    // TensorBoard, km.browser and Keras 3's config keys); README.md's "Deploying in a web page" quotes it.
+    expect((await stat(join(outDir, 'dist', 'assets', entry[0]!))).size).toBeLessThan(650_000);
   });
 
   it('runs the core on 2 threads in a cross-origin isolated page', async () => {

@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkClassLabel, delimiterFlag, likelyDelimiter, lineOfRow } from './csv_checks.js';
+import * as km from '@kerasm/sdk';
+import { checkClassLabel, delimiterFlag, likelyDelimiter, lineOfRow, rewordTextCellAdvice } from './csv_checks.js';
 
 describe('CSV checks', () => {
   let dir: string;
@@ -31,5 +32,14 @@ describe('CSV checks', () => {
     await expect(checkClassLabel(7, 2, 3, '--data', path)).rejects.toThrow(`--data ${path}, line 6: label 7 is out of range for the model's 3-class output (valid labels: 0 to 2).`);
     await expect(checkClassLabel(0.5, 0, 3, '--data', path)).rejects.toThrow('line 2: label 0.5 is not a whole-number class index');
     await expect(checkClassLabel(2, 0, 3, '--data', path)).resolves.toBeUndefined();
+  });
+
+  it("words the SDK's advice for a text cell, which names km.data.csv options the CLI lacks, as encoding it before the command", async () => {
+    const path = join(dir, 'text.csv');
+    await writeFile(path, 'a,label\n1,0\n"red\nwine",1\n');
+    const message = await km.data.csv(path, { labelColumn: 'label' }).toArray().then(() => '', (err: Error) => err.message);
+    expect(message).toContain("dtype: 'string'");
+    expect(rewordTextCellAdvice(message, 'predicting')).toBe(`csv ${path}: line 3, column 'a' (column 1) holds 'red\nwine', which is not a number. Encode categories as numbers (0, 1, 2, ...) before predicting.`);
+    expect(rewordTextCellAdvice('line 2 has 3 fields', 'training')).toBe('line 2 has 3 fields');
   });
 });

@@ -62,3 +62,13 @@ export async function checkClassLabel(label: number | undefined, row: number, cl
 export function rewordEmptyCellAdvice(message: string, advice: (column: string) => string): string {
   return message.replace(/, drop the row, or give a default: columnConfigs: \{ ("[^"]*"): \{ default: 0 \} \}\.$/, (_, column: string) => advice(column));
 }
+
+/**
+ * The CSV reader's advice for a text cell names km.data.csv's options for text columns
+ * (`dtype: 'string'`, `configuredColumnsOnly`), which the CLI does not take: its models read
+ * numbers only, so the advice becomes encoding the categories as numbers before `verb`
+ * ('training', 'predicting'). Other messages are left as they are.
+ */
+export function rewordTextCellAdvice(message: string, verb: string): string {
+  return message.replace(/(holds '[\s\S]*?', which is not a number\.) To use the column, read it as text, [\s\S]*$/, (_, problem: string) => `${problem} Encode categories as numbers (0, 1, 2, ...) before ${verb}.`);
+}

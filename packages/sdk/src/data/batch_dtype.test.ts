@@ -64,19 +64,33 @@ describe("batch dtypes, as tfjs-data's batch gives them", () => {
     expect(plain(await kerasmBatch([km.tensor([1.5, 2]), km.tensor([3, 4], undefined, 'int32')]))).toEqual({ dtype: 'float32', shape: [2, 2], values: [1.5, 2, 3, 4] });
   });
 
-  it("refuses booleans and strings, which tfjs batches into 'bool' and 'string' tensors kerasm lacks", async () => {
-    const cases: [string, unknown[], string][] = [
-      ['booleans', [true, false], 'bool'],
-      ['arrays of booleans', [[true, false], [false, true]], 'bool'],
-      ['a boolean, then a number', [true, 1], 'bool'],
-      ['strings', ['a', 'b'], 'string'],
+  it("refuses booleans, which tfjs batches into a 'bool' tensor kerasm lacks", async () => {
+    const cases: [string, unknown[]][] = [
+      ['booleans', [true, false]],
+      ['arrays of booleans', [[true, false], [false, true]]],
+      ['a boolean, then a number', [true, 1]],
     ];
-    for (const [name, rows, dtype] of cases) {
-      expect([name, (plain(await tfjsBatch(rows)) as { dtype: string }).dtype]).toEqual([name, dtype]);
-      const kind = dtype === 'bool' ? 'boolean' : 'string';
-      await expect(kerasmBatch(rows)).rejects.toThrow(new RegExp(`is a ${kind} .*tfjs batches ${kind}s into a '${dtype}' tensor, a dtype kerasm lacks \\(it has 'float32' and 'int32'\\). Map them to numbers first`));
+    for (const [name, rows] of cases) {
+      expect([name, (plain(await tfjsBatch(rows)) as { dtype: string }).dtype]).toEqual([name, 'bool']);
+      await expect(kerasmBatch(rows)).rejects.toThrow(/is a boolean .*tfjs batches booleans into a 'bool' tensor, a dtype kerasm lacks \(it has 'float32' and 'int32'\). Map them to numbers first/);
     }
     await expect(kerasmBatch([{ ys: true }])).rejects.toThrow(/'ys' of element 0 is a boolean \(true\).*e\.ys \? 1 : 0/);
+  });
+
+  it("batches strings into a plain list holding what tfjs' 'string' tensor holds, per key as tfjs does", async () => {
+    for (const rows of [['fixed', 'normal', ' reversible '], [['a', 'b'], ['c', 'd']], [{ xs: { age: 63, thal: 'fixed' }, ys: 1 }, { xs: { age: 67, thal: 'normal' }, ys: 0 }]]) {
+      const theirs = (await tfjsBatch(rows)) as tf.Tensor | { xs: { age: tf.Tensor; thal: tf.Tensor }; ys: tf.Tensor };
+      const ours = await kerasmBatch(rows);
+      if (theirs instanceof tf.Tensor) {
+        expect(theirs.dtype).toBe('string');
+        expect(ours).toEqual(theirs.arraySync());
+        continue;
+      }
+      expect(theirs.xs.thal.dtype).toBe('string');
+      const { xs, ys } = ours as { xs: { age: km.Tensor; thal: string[] }; ys: km.Tensor };
+      expect(xs.thal).toEqual(theirs.xs.thal.arraySync());
+      expect(plain({ age: xs.age, ys })).toEqual(plain({ age: theirs.xs.age, ys: theirs.ys }));
+    }
   });
 
   it('stacks other typed arrays, which tfjs refuses, as float32', async () => {

@@ -84,7 +84,7 @@ describe('km.data.csv', () => {
   it('columnConfigs: refuses unknown keys, unsupported dtypes, several label columns and a label given twice', () => {
     const path = file('refused.csv', 'a,b\n1,2\n');
     expect(() => km.data.csv(path, { columnConfigs: { a: { dtpye: 'int32' } as never } })).toThrow(/columnConfigs\.a has no option 'dtpye'; did you mean 'dtype'\? Its options are: default, isLabel, required, dtype/);
-    expect(() => km.data.csv(path, { columnConfigs: { a: { dtype: 'bool' as never } } })).toThrow(/columnConfigs\.a: dtype must be 'float32' or 'int32'.*Received: dtype="bool"/);
+    expect(() => km.data.csv(path, { columnConfigs: { a: { dtype: 'bool' as never } } })).toThrow(/columnConfigs\.a: dtype must be 'float32', 'int32' or 'string'\. Received: dtype="bool"\. For true\/false columns, read them as 'string'/);
     expect(() => km.data.csv(path, { columnConfigs: { a: { isLabel: 'yes' as never } } })).toThrow(/isLabel must be true or false/);
     expect(() => km.data.csv(path, { columnConfigs: { a: { isLabel: true }, b: { isLabel: true } } })).toThrow(/marks 'a', 'b' as isLabel, but kerasm takes one label column.*Keep isLabel on one column/);
     expect(() => km.data.csv(path, { labelColumn: 'b', columnConfigs: { a: { isLabel: true } } })).toThrow(/both labelColumn \('b'\) and columnConfigs\.a\.isLabel name the label/);
@@ -92,7 +92,7 @@ describe('km.data.csv', () => {
 
   it('names the line and column of a value that is not a number', async () => {
     const path = file('text.csv', 'a,label\n1,0\nred,1\n');
-    await expect(km.data.csv(path, { labelColumn: 'label' }).toArray()).rejects.toThrow(/line 3, column 'a' \(column 1\) holds 'red', which is not a number\. Encode categories as numbers/);
+    await expect(km.data.csv(path, { labelColumn: 'label' }).toArray()).rejects.toThrow(/line 3, column 'a' \(column 1\) holds 'red', which is not a number\. To use the column, read it as text/);
   });
 
   it('names a line with the wrong number of fields', async () => {
@@ -104,7 +104,7 @@ describe('km.data.csv', () => {
     const path = file('cols.csv', 'a,b\n1,2\n');
     await expect(km.data.csv(path, { labelColumn: 'y' }).toArray()).rejects.toThrow(/labelColumn 'y' is not a column\. The columns are: a, b/);
     await expect(km.data.csv(path, { columnConfigs: { c: { default: 0 } } }).toArray()).rejects.toThrow(/columnConfigs names 'c', which is not a column/);
-    await expect(km.data.csv(path, { columnConfigs: { a: { default: NaN } } }).toArray()).rejects.toThrow(/columnConfigs.a.default must be a finite number/);
+    expect(() => km.data.csv(path, { columnConfigs: { a: { default: NaN } } })).toThrow(/columnConfigs\.a\.default must be a finite number\. Received: default=NaN/);
     await expect(km.data.csv(join(dir, 'nope.csv')).toArray()).rejects.toThrow(/No file at .*nope\.csv/);
     expect(() => km.data.csv(path, { hasHeader: false })).toThrow(/hasHeader is false, so the columns need names/);
     expect(() => km.data.csv('')).toThrow(/needs a file path or URL/);

@@ -1,22 +1,24 @@
 import { CsvParser, type CsvRecord } from './csv_parser.js';
+import { checkColumnConfigs, layoutOf, readColumnNames, toElement, type CsvLayout } from './csv_columns.js';
 import { Dataset } from './dataset.js';
 import { textChunks } from './text_source.js';
-import { checkBooleanOption, checkOptions, optionNames } from '../utils/options.js';
+import { checkOptions, optionNames } from '../utils/options.js';
 
-/** How one column is read; the keys are tfjs' `ColumnConfig` keys that fit an `{ xs, ys }` element. */
+/** How one column is read; the keys are tfjs' `ColumnConfig` keys. */
 export interface CsvColumnConfig {
-  /** The value used where the field is empty; without it an empty field is an error. */
-  default?: number;
+  /** The value used where the field is empty (a string for a `'string'` column); without it an empty field is an error. */
+  default?: number | string;
   /** Whether this column is the label (`ys`), as `labelColumn`; at most one column can be. */
   isLabel?: boolean;
   /** Whether an empty field is an error; it always is unless `default` is given, so this only documents it. */
   required?: boolean;
-  /** `'float32'` (the default) keeps the value; `'int32'` rounds it down, as tfjs does. */
-  dtype?: 'float32' | 'int32';
+  /**
+   * `'float32'` (the default) keeps the number; `'int32'` rounds it down, as tfjs does; `'string'`
+   * keeps the text as written (where tfjs still makes numbers of numeric-looking text), and makes
+   * the elements keyed by column name (see {@link csv}).
+   */
+  dtype?: 'float32' | 'int32' | 'string';
 }
-
-const COLUMN_CONFIG_KEYS = optionNames<CsvColumnConfig>({ default: true, isLabel: true, required: true, dtype: true });
-const DTYPES = ['float32', 'int32'];
 
 /** Options of {@link csv}. */
 export interface CsvOptions {
@@ -24,6 +26,8 @@ export interface CsvOptions {
   labelColumn?: string;
   /** Per-column settings, keyed by column name. */
   columnConfigs?: Readonly<Record<string, CsvColumnConfig>>;
+  /** Read only the columns named in `columnConfigs` (and `labelColumn`), as tfjs does; the others are skipped unparsed. */
+  configuredColumnsOnly?: boolean;
   /** Field separator (default `','`). */
   delimiter?: string;
   /** Whether the first line names the columns (default true). */
@@ -38,19 +42,46 @@ export interface CsvElement {
   ys?: number;
 }
 
+/**
+ * One CSV row when a column is read as text (`dtype: 'string'`): the features keyed by column
+ * name, numbers and strings (`S`, the text columns, are strings), and the label's value.
+ */
+export interface CsvKeyedElement<S extends string = never> {
+  xs: Record<string, number | string> & { [K in S]: string };
+  ys?: number | string;
+}
+
+/** How `csv` reads the column a config describes: as text, as numbers, or (a config typed as any `CsvColumnConfig`) either. */
+type ColumnKind<T> = 'dtype' extends keyof T
+  ? [Exclude<T[keyof T & 'dtype'], undefined>] extends ['string']
+    ? 'text'
+    : 'string' extends T[keyof T & 'dtype']
+      ? 'either'
+      : 'number'
+  : 'number';
+type ColumnKinds<O> = O extends { readonly columnConfigs?: infer C } ? { [K in keyof C]-?: ColumnKind<C[K]> }[keyof C] : never;
+type TextColumns<O> = O extends { readonly columnConfigs?: infer C } ? { [K in keyof C]-?: ColumnKind<C[K]> extends 'text' ? K : never }[keyof C] & string : never;
+
+/**
+ * The element type {@link csv} gives for options of type `O`: {@link CsvKeyedElement} when a
+ * column config has `dtype: 'string'`, else {@link CsvElement}.
+ */
+export type CsvElementOf<O> = 'text' extends ColumnKinds<O> ? CsvKeyedElement<TextColumns<O>> : 'either' extends ColumnKinds<O> ? CsvElement | CsvKeyedElement : CsvElement;
+
 /** A {@link Dataset} of CSV rows that also reports the file's column names, as tfjs' CSVDataset does. */
-export class CsvDataset extends Dataset<CsvElement> {
+export class CsvDataset<E = CsvElement> extends Dataset<E> {
   readonly #columnNames: () => Promise<string[]>;
 
   /** @internal Use {@link csv}. */
-  constructor(open: () => AsyncIterator<CsvElement>, columnNames: () => Promise<string[]>) {
+  constructor(open: () => AsyncIterator<E>, columnNames: () => Promise<string[]>) {
     super(open);
     this.#columnNames = columnNames;
   }
 
   /**
    * The column names in file order, label column included: `columnNames` when it was given, else
-   * the header line (the only line read).
+   * the header line (the only line read). With `configuredColumnsOnly`, only the columns read (in
+   * file order, where tfjs lists them in `columnConfigs`' order).
    *
    * @example
    * ```ts
@@ -68,109 +99,40 @@ async function* records(pathOrUrl: string, delimiter: string): AsyncGenerator<Cs
   yield* parser.end();
 }
 
-/** Checks every column config's keys and values, and returns the label column: `labelColumn` or the one marked `isLabel`. */
-function checkColumnConfigs(options: CsvOptions): string | undefined {
-  const configs = options.columnConfigs ?? {};
-  for (const [name, config] of Object.entries(configs)) {
-    const where = `km.data.csv columnConfigs.${name}`;
-    checkOptions(config, COLUMN_CONFIG_KEYS, where);
-    if (config.isLabel !== undefined) checkBooleanOption(config.isLabel, 'isLabel', where);
-    if (config.required !== undefined) checkBooleanOption(config.required, 'required', where);
-    if (config.dtype !== undefined && !DTYPES.includes(config.dtype)) {
-      throw new Error(`${where}: dtype must be 'float32' or 'int32' (kerasm's csv rows hold numbers only). Received: dtype=${JSON.stringify(config.dtype)}. Encode other columns as numbers before reading.`);
-    }
-  }
-  const labels = Object.keys(configs).filter((name) => configs[name].isLabel);
-  if (labels.length > 1) {
-    throw new Error(
-      `km.data.csv: columnConfigs marks ${labels.map((n) => `'${n}'`).join(', ')} as isLabel, but kerasm takes one label column (elements are { xs, ys } with one number ys). ` +
-        'Keep isLabel on one column, or for several targets leave isLabel off and split xs with .map(({ xs }) => ({ xs: xs.subarray(0, k), ys: xs.subarray(k) })) with the targets as the last columns.',
-    );
-  }
-  if (labels.length === 1 && options.labelColumn !== undefined) {
-    throw new Error(`km.data.csv: both labelColumn ('${options.labelColumn}') and columnConfigs.${labels[0]}.isLabel name the label. Give one of them.`);
-  }
-  return options.labelColumn ?? labels[0];
-}
-
-interface Layout {
-  names: readonly string[];
-  label: number;
-  defaults: (number | undefined)[];
-  floors: boolean[];
-}
-
-function layoutOf(names: readonly string[], options: CsvOptions, labelColumn: string | undefined, where: string): Layout {
-  for (const [name, config] of Object.entries(options.columnConfigs ?? {})) {
-    if (!names.includes(name)) throw new Error(`csv ${where}: columnConfigs names '${name}', which is not a column. The columns are: ${names.join(', ')}.`);
-    if (config.default !== undefined && !Number.isFinite(config.default)) {
-      throw new Error(`csv ${where}: columnConfigs.${name}.default must be a finite number. Received: ${config.default}.`);
-    }
-  }
-  const label = labelColumn === undefined ? -1 : names.indexOf(labelColumn);
-  if (labelColumn !== undefined && label < 0) {
-    throw new Error(`csv ${where}: labelColumn '${labelColumn}' is not a column. The columns are: ${names.join(', ')}. Pass one of them as labelColumn.`);
-  }
-  const configs = names.map((n) => options.columnConfigs?.[n]);
-  return { names, label, defaults: configs.map((c) => c?.default), floors: configs.map((c) => c?.dtype === 'int32') };
-}
-
-function parseValue(text: string, column: number, record: CsvRecord, layout: Layout, where: string): number {
-  const name = layout.names[column];
-  const trimmed = text.trim();
-  if (trimmed === '') {
-    const fallback = layout.defaults[column];
-    if (fallback !== undefined) return fallback;
-    throw new Error(
-      `csv ${where}: line ${record.line}, column '${name}' (column ${column + 1}) is empty. ` +
-        `Fill in the value, drop the row, or give a default: columnConfigs: { ${JSON.stringify(name)}: { default: 0 } }.`,
-    );
-  }
-  const value = Number(trimmed);
-  if (!Number.isFinite(value)) {
-    throw new Error(
-      `csv ${where}: line ${record.line}, column '${name}' (column ${column + 1}) holds '${text}', which is not a number. ` +
-        'Encode categories as numbers (0, 1, 2, ...) before training.',
-    );
-  }
-  // As tfjs, int32 floors the parsed value but leaves a default as given.
-  return layout.floors[column] ? Math.floor(value) : value;
-}
-
-function toElement(record: CsvRecord, layout: Layout, where: string): CsvElement {
-  if (record.fields.length !== layout.names.length) {
-    throw new Error(
-      `csv ${where}: line ${record.line} has ${record.fields.length} fields, but there are ${layout.names.length} columns (${layout.names.join(', ')}). ` +
-        'Check for a missing field or an unquoted delimiter inside a value (quote such values: "a,b").',
-    );
-  }
-  const xs = new Float32Array(layout.names.length - (layout.label >= 0 ? 1 : 0));
-  let k = 0;
-  let ys: number | undefined;
-  record.fields.forEach((text, column) => {
-    const value = parseValue(text, column, record, layout, where);
-    if (column === layout.label) ys = value;
-    else xs[k++] = value;
-  });
-  return layout.label >= 0 ? { xs, ys } : { xs };
-}
-
 /**
  * A dataset reading a CSV file (a path in Node, or a URL) row by row, without loading it whole.
- * Each element is `{ xs, ys }`: the numeric features in column order and the label column's value
- * (`labelColumn`, or the column whose config has `isLabel: true`), not tfjs' rows keyed by column.
- * Fields may be quoted (`"1,5"`, `"say ""hi"""`); an empty or non-numeric field is an error that
- * names its line and column, unless `columnConfigs` gives that column a default.
+ * Each element is `{ xs, ys }`: the numeric features in column order as a Float32Array and the
+ * label column's value (`labelColumn`, or the column whose config has `isLabel: true`), ready to
+ * batch for `fit`. Fields may be quoted (`"1,5"`, `"say ""hi"""`); an empty or non-numeric field
+ * is an error that names its line, column and value, unless `columnConfigs` gives that column a
+ * default or reads it as text.
+ *
+ * A column read as text (`columnConfigs: { thal: { dtype: 'string' } }`) keeps its values as
+ * strings, which a Float32Array cannot hold, so then `xs` is keyed by column name, as tfjs' rows
+ * are: `{ xs: { age: 63, thal: 'fixed', ... }, ys: 1 }`. Encode the text into numbers in a `map`
+ * (a `km.layers.stringLookup` or `textVectorization` runs on data) before `fit`; batched as it is,
+ * a text column becomes a plain `string[]` (kerasm's tensors hold no strings), which `fit` refuses.
+ * `configuredColumnsOnly: true` reads only the columns named in `columnConfigs`, to skip others.
  *
  * @example
  * ```ts
  * const ds = km.data.csv('examples/blobs.csv', { labelColumn: 'label' }).shuffle(1000, 1).batch(32);
  * await model.fit(ds, { epochs: 10 });
+ * // A text column, one-hot encoded beside the numeric features (keras.io's heart disease example):
+ * const rows = km.data.csv('heart.csv', { labelColumn: 'target', columnConfigs: { thal: { dtype: 'string' } } });
+ * const thal = km.layers.stringLookup({ outputMode: 'one_hot' });
+ * await thal.adapt((await rows.toArray()).map((r) => r.xs.thal));
+ * const encoded = rows.map(({ xs: { thal: text, ...numbers }, ys }) => ({
+ *   xs: Float32Array.of(...(Object.values(numbers) as number[]), ...thal.apply(text).dataSync()),
+ *   ys: ys as number,
+ * }));
+ * await model.fit(encoded.shuffle(1000, 1).batch(32), { epochs: 10 });
  * ```
  */
-export function csv(pathOrUrl: string, options: CsvOptions = {}): CsvDataset {
+export function csv<O extends CsvOptions = Record<never, never>>(pathOrUrl: string, options?: O & { [K in Exclude<keyof O, keyof CsvOptions>]: never }): CsvDataset<CsvElementOf<O>>;
+export function csv(pathOrUrl: string, options: CsvOptions = {}): CsvDataset<CsvElement | CsvKeyedElement> {
   if (typeof pathOrUrl !== 'string' || pathOrUrl === '') throw new Error(`km.data.csv(pathOrUrl) needs a file path or URL. Received: ${JSON.stringify(pathOrUrl)}.`);
-  checkOptions(options, optionNames<CsvOptions>({ labelColumn: true, columnConfigs: true, delimiter: true, hasHeader: true, columnNames: true }), 'km.data.csv');
+  checkOptions(options, optionNames<CsvOptions>({ labelColumn: true, columnConfigs: true, configuredColumnsOnly: true, delimiter: true, hasHeader: true, columnNames: true }), 'km.data.csv');
   const delimiter = options.delimiter ?? ',';
   const hasHeader = options.hasHeader ?? true;
   if (!hasHeader && !options.columnNames) {
@@ -178,13 +140,17 @@ export function csv(pathOrUrl: string, options: CsvOptions = {}): CsvDataset {
   }
   const labelColumn = checkColumnConfigs(options);
   new CsvParser(delimiter, pathOrUrl); // validates the delimiter now rather than at the first read
-  const header = async (): Promise<string[]> => {
+  const fileColumns = async (): Promise<string[]> => {
     if (options.columnNames) return [...options.columnNames];
     for await (const record of records(pathOrUrl, delimiter)) return record.fields.map((f) => f.trim());
     throw new Error(`csv ${pathOrUrl}: the file is empty, so it has no header line naming the columns.`);
   };
+  const columnNames = async (): Promise<string[]> => {
+    const names = await fileColumns();
+    return options.configuredColumnsOnly ? readColumnNames(layoutOf(names, options, labelColumn, pathOrUrl)) : names;
+  };
   const rows = async function* () {
-    let layout = options.columnNames ? layoutOf(options.columnNames, options, labelColumn, pathOrUrl) : null;
+    let layout: CsvLayout | null = options.columnNames ? layoutOf(options.columnNames, options, labelColumn, pathOrUrl) : null;
     let first = true;
     for await (const record of records(pathOrUrl, delimiter)) {
       if (first && hasHeader) {
@@ -196,5 +162,5 @@ export function csv(pathOrUrl: string, options: CsvOptions = {}): CsvDataset {
       yield toElement(record, layout!, pathOrUrl);
     }
   };
-  return new CsvDataset(rows, header);
+  return new CsvDataset(rows, columnNames);
 }

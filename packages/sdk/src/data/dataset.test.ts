@@ -86,7 +86,8 @@ describe('km.data datasets', () => {
     await expect(ragged.toArray()).rejects.toThrow(/'xs' of element 1 has shape \[2\], but element 0 has shape \[3\].*same shape/);
     const missing = km.data.array<Record<string, number>>([{ xs: 1, ys: 2 }, { xs: 1 }]).batch(2);
     await expect(missing.toArray()).rejects.toThrow(/element 1 has no 'ys'/);
-    await expect(km.data.array(['a']).batch(1).toArray()).rejects.toThrow(/is a string \("a"\). tfjs batches strings into a 'string' tensor, a dtype kerasm lacks/);
+    await expect(km.data.array<unknown>(['a', 1]).batch(2).toArray()).rejects.toThrow(/the element of element 1 is a number \(1\), but element 0 is a string\. Give every element the same kind of value/);
+    await expect(km.data.array<unknown>([1, 'a']).batch(2).toArray()).rejects.toThrow(/the element of element 1 is text \("a"\), where element 0 holds numbers\. A batch holds one kind of value/);
     // Rows of different lengths inside one element are refused, not padded with zeros.
     await expect(km.data.array([[[1, 2], [3]], [[4, 5], [6]]]).batch(2).toArray()).rejects.toThrow(/the element of element 0 is ragged: its entry 1 has shape \[1\], but entry 0 has shape \[2\]. Pad or map\(\) the rows/);
     await expect(km.data.array([{ xs: [1, [2, 3]] }]).batch(1).toArray()).rejects.toThrow(/'xs' of element 0 is ragged/);

@@ -221,8 +221,11 @@ export class Dataset<T> implements AsyncIterable<T> {
    * Each tensor's dtype is tfjs': the first value of the first element sets it, int32 for an
    * Int32Array, Uint8Array, Uint8ClampedArray or int32 tensor and float32 otherwise (plain numbers,
    * integers included, are float32). An int32 batch refuses a later value that is not an int32
-   * (tfjs truncates it). Booleans and strings, which tfjs batches into 'bool' and 'string' tensors,
-   * are refused: kerasm has neither dtype, so map them to numbers first.
+   * (tfjs truncates it). Strings (a `km.data.csv` text column) and lists of strings, which tfjs
+   * batches into a 'string' tensor, become a plain `string[]` (or `string[][]`), since kerasm's
+   * tensors hold no strings: encode them with a `km.layers.stringLookup` or `textVectorization`
+   * (`lookup.apply(batch.xs.thal)`) before `fit`, which refuses text. Booleans, which tfjs batches
+   * into a 'bool' tensor, are refused: map them to numbers first.
    *
    * @example
    * ```ts
@@ -304,9 +307,13 @@ function shuffleSeed(seed: unknown): number {
 /** Numbers and (nested) arrays of them: what `batch` stacks into one tensor. */
 type NumericRows = number | ArrayLike<number> | readonly NumericRows[];
 
-/** What `batch` turns an element type into: leaves become tensors, objects and lists of tensors are batched per key or position. */
-export type Batched<T> = T extends NumericRows | { readonly shape: readonly number[] }
-  ? Tensor
-  : T extends object
-    ? { [K in keyof T]: Batched<T[K]> }
-    : Tensor;
+/** What `batch` turns an element type into: leaves become tensors (text a list of it), objects and lists of tensors are batched per key or position. */
+export type Batched<T> = T extends string
+  ? string[]
+  : T extends readonly string[]
+    ? string[][]
+    : T extends NumericRows | { readonly shape: readonly number[] }
+      ? Tensor
+      : T extends object
+        ? { [K in keyof T]: Batched<T[K]> }
+        : Tensor;

@@ -8,12 +8,35 @@ function describe(value: unknown): string {
   return typeof value;
 }
 
-/** What tfjs makes of a leaf kerasm has no dtype for: booleans become a 'bool' tensor, strings a 'string' one. */
+/** What tfjs makes of a boolean leaf, which kerasm has no dtype for: a 'bool' tensor. */
 function missingDtype(value: unknown, where: string): Error | null {
-  if (typeof value !== 'boolean' && typeof value !== 'string') return null;
-  const dtype = typeof value === 'boolean' ? 'bool' : 'string';
-  const fix = typeof value === 'boolean' ? 'Map them to numbers first, e.g. .map((e) => ({ ...e, ys: e.ys ? 1 : 0 }))' : 'Map them to numbers first (class indices, or a vocabulary lookup)';
-  return new Error(`batch(): ${where} is a ${typeof value} (${JSON.stringify(value)}). tfjs batches ${typeof value}s into a '${dtype}' tensor, a dtype kerasm lacks (it has 'float32' and 'int32'). ${fix}.`);
+  if (typeof value !== 'boolean') return null;
+  return new Error(`batch(): ${where} is a boolean (${value}). tfjs batches booleans into a 'bool' tensor, a dtype kerasm lacks (it has 'float32' and 'int32'). Map them to numbers first, e.g. .map((e) => ({ ...e, ys: e.ys ? 1 : 0 })).`);
+}
+
+/** Whether a value is text: a string, or a non-empty list of strings (one element's tokens), or of such lists (a batch of them). */
+export function isText(value: unknown): value is string | unknown[] {
+  return typeof value === 'string' || (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' || (Array.isArray(v) && isText(v))));
+}
+
+/**
+ * A batch of text leaves as a plain list (a string[], or a string[][] of token lists), where tfjs
+ * makes a 'string' tensor: kerasm's tensors hold no strings, and a StringLookup or
+ * TextVectorization's `apply` reads the list as it is.
+ */
+function stackText(values: unknown[], where: string): string[] | string[][] {
+  const kind = (v: unknown) => (typeof v === 'string' ? 'a string' : isText(v) ? 'a list of strings' : v === null || Array.isArray(v) ? describe(v) : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
+  const first = kind(values[0]);
+  values.forEach((value, i) => {
+    if (kind(value) !== first) {
+      throw new Error(`batch(): ${where} of element ${i} is ${kind(value)} (${JSON.stringify(value)?.slice(0, 60)}), but element 0 is ${first}. Give every element the same kind of value: map the numbers to strings (String(v)) or encode the text as numbers.`);
+    }
+  });
+  return typeof values[0] === 'string' ? (values as string[]) : (values as string[][]).map((row) => [...row]);
+}
+
+function textAmongNumbers(value: unknown, where: string): Error {
+  return new Error(`batch(): ${where} is text (${JSON.stringify(value).slice(0, 60)}), where element 0 holds numbers. A batch holds one kind of value: encode the text as numbers (e.g. with a km.layers.stringLookup in a map), or map the numbers to strings.`);
 }
 
 /** Shape of one leaf element: [] for a number, the nested array's or tensor's shape otherwise. */
@@ -32,7 +55,8 @@ function shapeOf(value: Leaf, where: string): number[] {
     });
     return [value.length, ...inner];
   }
-  throw missingDtype(value, where) ?? new Error(`batch(): ${where} is ${describe(value)}; expected a number, an array of numbers, a typed array or a km.Tensor. Use map() to turn elements into those.`);
+  if (isText(value)) throw textAmongNumbers(value, where);
+  throw missingDtype(value, where) ?? new Error(`batch(): ${where} is ${describe(value)}; expected a number, an array of numbers, a typed array, a km.Tensor or text. Use map() to turn elements into those.`);
 }
 
 /** Typed arrays whose values are always int32 values, and which tfjs batches as int32. */
@@ -79,7 +103,8 @@ function writeLeaf(value: Leaf, out: Float32Array | Int32Array, offset: number, 
   return values.length;
 }
 
-function stackLeaves(values: Leaf[], where: string): Tensor {
+function stackLeaves(values: Leaf[], where: string): Tensor | string[] | string[][] {
+  if (isText(values[0])) return stackText(values, where);
   const shape = shapeOf(values[0], `${where} of element 0`);
   const size = shape.reduce((a, b) => a * b, 1);
   const dtype = firstValueDtype(values[0]);

@@ -1,3 +1,4 @@
+import { isText } from '../data/stack.js';
 import { sameShape, Tensor } from '../tensor.js';
 import { formatShape } from '../layers/layer_shapes.js';
 import type { ClassWeightSpec } from './sample_weights.js';
@@ -23,6 +24,28 @@ function batchParts(value: unknown): Tensor[] | null {
 
 const BATCH_KEYS = ['xs', 'ys', 'sampleWeight'];
 
+/** Where a batch's xs or ys holds text (a csv text column batched into a string[]): its path, such as `xs.thal`, and the text; null if nowhere. */
+function findText(value: unknown, path: string): { path: string; text: unknown } | null {
+  if (isText(value)) return { path, text: value };
+  if (typeof value !== 'object' || value === null || value instanceof Tensor || ArrayBuffer.isView(value)) return null;
+  for (const [key, part] of Object.entries(value)) {
+    const found = findText(part, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** The error for text reaching a model, which reads numbers: encode it with a StringLookup first. */
+function textError(found: { path: string; text: unknown }, index: number, what: string): Error {
+  const shown = JSON.stringify(found.text);
+  const pick = found.path.replace(/^(xs|ys)/, 'e.$1');
+  return new Error(
+    `${what}: batch ${index} ${found.path} is text (${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown}), and a model reads numbers (kerasm's tensors hold no strings), e.g. a km.data.csv column read with dtype 'string'. ` +
+      `Encode it in a map before .batch: const lookup = km.layers.stringLookup({ outputMode: 'one_hot' }); await lookup.adapt(texts); then lookup.apply(${pick}) gives its one-hot row ` +
+      `(or class indices, with the default outputMode 'int'), to put in xs beside the numbers; or apply the lookup to each batch's list of strings.`,
+  );
+}
+
 /** The `{ xs, ys, sampleWeight? }` tensors of one batch, with errors that say how to build a dataset fit can read. */
 export function batchTensors(element: unknown, index: number, what: string): { xs: TensorsSpec; ys: TensorsSpec; sampleWeight?: Tensor; first: Tensor } {
   const fix = 'Build it as km.data.zip({ xs, ys }).batch(batchSize) (or map elements to { xs, ys } before .batch).';
@@ -35,6 +58,8 @@ export function batchTensors(element: unknown, index: number, what: string): { x
     throw new Error(`${what}: batch ${index} has ${unread.map((k) => `'${k}'`).join(', ')}, which fit does not read: a batch is { xs, ys }, or { xs, ys, sampleWeight } with one weight per sample. Map the elements to those keys before .batch.`);
   }
   const { xs, ys, sampleWeight } = element as { xs: unknown; ys: unknown; sampleWeight?: unknown };
+  const text = findText(xs, 'xs') ?? findText(ys, 'ys');
+  if (text) throw textError(text, index, what);
   const notBatched = (name: string, value: unknown) =>
     new Error(`${what}: batch ${index} has ${name} = ${describe(value)}, not a batch tensor. Call .batch(batchSize) on the dataset so elements are stacked into tensors (for several inputs or outputs, lists of them in order or objects keyed by name).`);
   for (const [name, value] of [['xs', xs], ['ys', ys]] as const) if (!batchParts(value)) throw notBatched(name, value);

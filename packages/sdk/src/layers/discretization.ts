@@ -3,7 +3,7 @@ import type { Tensor } from '../tensor.js';
 import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
-import { adaptBatches } from './normalization_statistics.js';
+import { adaptBatches, type AdaptData } from './normalization_statistics.js';
 import { registerLayer } from './registry.js';
 import { BIN_OUTPUT_MODES, IndexOutput, type IndexOutputMode, type IndexSpace } from './index_output.js';
 import { bucketize, MATCHING_SCRATCH } from './value_matching.js';
@@ -88,8 +88,8 @@ export class Discretization extends Layer {
   }
 
   /**
-   * Sets `binBoundaries` to the exact quantiles of every value in `data` (a km.Tensor or a km.data
-   * Dataset of batches): with the n values sorted as s, boundary i (1 ≤ i < numBins) is
+   * Sets `binBoundaries` to the exact quantiles of every value in `data` (a km.Tensor, the same as
+   * plain arrays, or a km.data Dataset of batches): with the n values sorted as s, boundary i (1 ≤ i < numBins) is
    * s[floor(i·n / numBins)]. Keras computes approximate quantiles (within epsilon); these are exact.
    *
    * @example
@@ -97,7 +97,7 @@ export class Discretization extends Layer {
    * await layer.adapt(km.data.array(rows).batch(256));
    * ```
    */
-  async adapt(data: Tensor | AsyncIterable<unknown>): Promise<void> {
+  async adapt(data: AdaptData): Promise<void> {
     if (this.numBins === null) {
       throw new Error(`${this.#where} was given binBoundaries without numBins, so adapt has nothing to learn. Create it with numBins to adapt it on data.`);
     }

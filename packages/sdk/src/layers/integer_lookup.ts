@@ -3,7 +3,7 @@ import type { Tensor } from '../tensor.js';
 import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
-import { adaptBatches } from './normalization_statistics.js';
+import { adaptBatches, type AdaptData } from './normalization_statistics.js';
 import { registerLayer } from './registry.js';
 import { toCamelCase } from '../io/keras_names.js';
 import { IndexOutput, LOOKUP_OUTPUT_MODES, type IndexOutputMode, type IndexSpace } from './index_output.js';
@@ -254,8 +254,8 @@ export class IntegerLookup extends Layer {
   }
 
   /**
-   * Learns the vocabulary from `data` (a km.Tensor of whole numbers or a km.data Dataset of
-   * batches): every distinct token but the mask and out-of-vocabulary tokens, most frequent first,
+   * Learns the vocabulary from `data` (a km.Tensor of whole numbers, the same as plain arrays, such
+   * as `[1, 0, 1]` or nested ones, or a km.data Dataset of batches): every distinct token but the mask and out-of-vocabulary tokens, most frequent first,
    * ties broken by the larger token first (Keras sorts by (count, token) and reverses), cut to maxTokens.
    * Adapting again learns afresh; a layer whose vocabulary was given (the vocabulary option, a
    * config's, or setVocabulary) refuses (Keras refuses after the vocabulary option only).
@@ -266,13 +266,14 @@ export class IntegerLookup extends Layer {
    * lookup.getVocabulary(); // [-1, 4, 9, 2]
    * ```
    */
-  async adapt(data: Tensor | AsyncIterable<unknown>): Promise<void> {
+  async adapt(data: AdaptData): Promise<void> {
     checkAdaptableVocabulary(this.#where, this.invert, this.#given, "a saved config's too");
     const counts = new Map<number, number>();
     // For 'tf_idf': in how many documents (the rows of a batch) each token occurs.
     const documentCounts = new Map<number, number>();
     let documents = 0;
-    for await (const batch of adaptBatches(data, this.#where)) {
+    // A plain array is read as int32, so that a token past float32's whole numbers is refused rather than rounded.
+    for await (const batch of adaptBatches(data, this.#where, 'int32')) {
       const values = batch.dataSync();
       countTokens(values, counts, this.#where);
       if (this.outputMode !== 'tf_idf') continue;

@@ -6,7 +6,7 @@ import { Layer, type BackwardContext, type ForwardContext, type Shape } from './
 import type { LayerArgs } from './layer_args.js';
 import { formatShape, singleInput } from './layer_shapes.js';
 import { registerLayer } from './registry.js';
-import { adaptBatches, FeatureMoments } from './normalization_statistics.js';
+import { adaptBatches, type AdaptData, FeatureMoments } from './normalization_statistics.js';
 import { asFeatureRows, checkAxisOption, featureLayout, type FeatureLayout, type NormalizationAxis } from './normalization_axes.js';
 
 /** Options of {@link Normalization}, with Keras' defaults. */
@@ -109,15 +109,18 @@ export class Normalization extends Layer {
 
   /**
    * Sets the mean and variance of each feature from `data`: a km.Tensor of samples (features on the
-   * last axis) or a km.data Dataset of such batches (or of `{ xs }`). Builds the layer from the
-   * data's shape when it is not built yet. Statistics are computed in float64 over all of the data.
+   * last axis), the same as plain arrays (`[[63, 145], [67, 160]]`: one row a sample, as Keras'
+   * adapt takes a list; read as `km.tensor(data)`, so as float32), or a km.data Dataset of such
+   * batches (or of `{ xs }`). Builds the layer from the data's shape when it is not built yet.
+   * Statistics are computed in float64 over all of the data.
    *
    * @example
    * ```ts
    * await norm.adapt(km.data.array(rows).batch(256));
+   * await km.layers.normalization().adapt(rows.map((r) => [r.age, r.chol])); // plain arrays
    * ```
    */
-  async adapt(data: Tensor | AsyncIterable<unknown>): Promise<void> {
+  async adapt(data: AdaptData): Promise<void> {
     if (this.mean !== null) {
       throw new Error(`${this.#where} was given a fixed mean and variance, so adapt has nothing to learn. Create it without mean and variance to adapt it on data.`);
     }

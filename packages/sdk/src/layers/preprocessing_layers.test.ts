@@ -174,7 +174,7 @@ describe('Normalization', () => {
     expect(() => km.sequential([km.layers.normalization({ axis: 0, mean: 0, variance: 1, inputShape: [2] })])).toThrow(/axis 0 is the batch, which cannot keep statistics/);
     expect(() => km.layers.normalization({ invert: 'yes' as unknown as boolean })).toThrow(/invert must be true or false. Received: invert="yes"/);
     expect(() => km.layers.normalization({ mean: [0], variance: [-1] })).toThrow(/variance must be a non-negative finite number/);
-    await expect(km.layers.normalization().adapt([[1, 2]] as unknown as km.Tensor)).rejects.toThrow(/adapt takes a km.Tensor of samples or a km.data Dataset of batches. Received: an array/);
+    await expect(km.layers.normalization().adapt('rows' as unknown as km.Tensor)).rejects.toThrow(/adapt takes a km.Tensor of samples, an array of them \(nested arrays of numbers\) or a km.data Dataset of batches. Received: string/);
     await expect(km.layers.normalization().adapt(km.tensor([1, NaN], [2, 1]))).rejects.toThrow(/adapt received NaN at row 1, feature 0/);
     await expect(km.layers.normalization({ mean: 0, variance: 1 }).adapt(km.tensor([1, 2], [2, 1]))).rejects.toThrow(/fixed mean and variance, so adapt has nothing to learn/);
     expect(() => km.sequential([km.layers.normalization({ mean: [0, 1], variance: [1, 1, 1], inputShape: [3] })])).toThrow(/was given 3 variance values|was given 2 mean values/);

@@ -1,61 +1,152 @@
-// The docs' TypeScript examples compile as a user's strict project compiles them, against the
-// SDK's source: the README's first program and docs/CUSTOM_LAYERS.md's Square layer and VAE.
-import { existsSync, readFileSync } from 'node:fs';
+// Every ```ts example users copy compiles as a user's strict project compiles it, against the SDK's
+// source: those of README.md and docs/*.md, and those of the TSDoc `@example`s of km.data and
+// km.browser. A fragment (one that uses a `model` or `x` made elsewhere) gets the `declare const`s
+// it needs from PREAMBLES.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { exampleErrors, exampleTitle, markdownExamples, tsdocExamples, type ExampleModule, type TsExample } from './testing/ts_examples.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-/** The first ```ts block of `doc` that contains `marker`. */
-function example(doc: string, marker: string): string {
-  const blocks = [...readFileSync(join(repo, doc), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
-  const found = blocks.find((block) => block.includes(marker));
-  if (found === undefined) throw new Error(`${doc} has no \`\`\`ts block containing '${marker}'.`);
-  return found;
+/** What a fragment uses without making it, for the one example of `source` that contains `marker`. */
+interface Preamble {
+  readonly source: string;
+  readonly marker: string;
+  /** `declare const`s; an interface merged into a class whose body elides members (`// ...`); or the head of a class around a method. */
+  readonly preamble?: string;
+  /** Checks of the types the example produces. */
+  readonly postamble?: string;
 }
 
-/** tsc's errors for `code` as a module of a user's project where `@kerasm/sdk` is this package's source. */
-function compileErrors(code: string, extra: ts.CompilerOptions = {}): string[] {
-  const file = join(repo, 'packages/sdk/src/__doc_example__.mts');
-  const options: ts.CompilerOptions = {
-    strict: true,
-    noUncheckedIndexedAccess: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
-    types: ['node'],
-    skipLibCheck: true,
-    noEmit: true,
-    paths: { '@kerasm/sdk': [join(repo, 'packages/sdk/src/index.ts')] },
-    ...extra,
+// What a class whose body says `// ...` leaves out, as an interface merged into the class.
+const LAYER_MEMBERS = `
+  computeOutputShape(shapes: readonly km.layers.Shape[]): km.layers.Shape;
+  forward(ctx: km.layers.ForwardContext): void;
+  backward(ctx: km.layers.BackwardContext): void;`;
+
+const PREAMBLES: readonly Preamble[] = [
+  {
+    source: 'README.md',
+    marker: 'const [loss, acc] = await model.evaluate',
+    postamble: 'export const used: number = loss + (acc ?? 0) + history.history.loss.length + probs.size;',
+  },
+  { source: 'README.md', marker: 'for (const chunk of chunks)', preamble: 'declare const chunks: km.Tensor[];' },
+  { source: 'README.md', marker: 'base.apply(x, { training: false })', preamble: 'declare const base: km.LayersModel;' },
+  { source: 'README.md', marker: "km.data.csv('examples/blobs-train.csv'", preamble: 'declare const model: km.LayersModel;' },
+  { source: 'docs/CUSTOM_LAYERS.md', marker: 'class Scale extends', preamble: `interface Scale {${LAYER_MEMBERS}\n}` },
+  {
+    source: 'docs/CUSTOM_LAYERS.md',
+    marker: "this.addWeight('kernel'",
+    preamble: 'abstract class MyDense extends km.layers.Layer {\n  abstract readonly units: number;',
+    postamble: '}',
+  },
+  {
+    source: 'docs/CUSTOM_LAYERS.md',
+    marker: 'class KlDivergence',
+    postamble: 'export const used: number = history.history.loss.length;',
+  },
+  { source: 'docs/CUSTOM_LAYERS.md', marker: 'function transformerBlock', preamble: 'declare const embedded: km.SymbolicTensor;' },
+  { source: 'docs/CUSTOM_LAYERS.md', marker: 'class Scale2', preamble: `interface Scale2 {${LAYER_MEMBERS}\n  readonly className: string;\n}` },
+  {
+    source: 'docs/CUSTOM_LAYERS.md',
+    marker: 'class SkipFirstStep',
+    preamble: `interface SkipFirstStep {${LAYER_MEMBERS}\n  readonly className: string;\n  readonly steps: number;\n  readonly size: number;\n}`,
+  },
+  {
+    source: 'docs/CUSTOM_LOSSES.md',
+    marker: 'const latentKl',
+    preamble: [
+      'declare const encoder: km.LayersModel;',
+      'declare const decoder: km.LayersModel;',
+      'declare const input: km.SymbolicTensor;',
+      'declare const x: km.Tensor;',
+      'declare const latent: number;',
+    ].join('\n'),
+  },
+  { source: 'docs/FROM_TFJS.md', marker: "km.data.csv('heart.csv'", preamble: 'declare const model: km.LayersModel;' },
+  {
+    source: 'docs/FROM_TFJS.md',
+    marker: 'km.layers.textVectorization',
+    preamble: 'declare const trainTexts: string[];\ndeclare const labels: number[];\ndeclare const examples: { text: string; label: number }[];',
+  },
+  {
+    source: 'packages/sdk/src/data/dataset.ts',
+    marker: 'km.data.zip({ xs: km.data.array(features)',
+    preamble: 'declare const features: number[][];\ndeclare const labels: number[];\ndeclare const model: km.LayersModel;',
+  },
+  {
+    source: 'packages/sdk/src/data/dataset.ts',
+    marker: 'km.data.array(urls).mapAsync',
+    preamble: 'declare const urls: string[];\ndeclare function decode(bytes: ArrayBuffer): km.Tensor;',
+  },
+  { source: 'packages/sdk/src/data/dataset.ts', marker: 'km.data.array(samples)', preamble: 'declare const samples: { xs: number[]; ys: number }[];' },
+  {
+    source: 'packages/sdk/src/data/zip.ts',
+    marker: 'km.data.zip(',
+    preamble: [
+      'declare const features: number[][];',
+      'declare const labels: number[];',
+      'declare const images: Float32Array[];',
+      'declare const metadata: number[][];',
+      'declare const a: km.data.Dataset<number>;',
+      'declare const b: km.data.Dataset<string>;',
+    ].join('\n'),
+  },
+  { source: 'packages/sdk/src/data/csv.ts', marker: "km.data.csv('examples/blobs.csv'", preamble: 'declare const model: km.LayersModel;' },
+  {
+    source: 'packages/sdk/src/browser/from_pixels.ts',
+    marker: 'km.browser.fromPixels(canvas, 1)',
+    preamble: 'declare const canvas: HTMLCanvasElement;\ndeclare const model: km.LayersModel;',
+  },
+  {
+    source: 'packages/sdk/src/browser/to_pixels.ts',
+    marker: 'km.browser.toPixels(',
+    preamble: 'declare const model: km.LayersModel;\ndeclare const x: km.Tensor;\ndeclare const video: HTMLVideoElement;\ndeclare const canvas: HTMLCanvasElement;',
+  },
+];
+
+/** The modules a namespace's index.ts re-exports, e.g. packages/sdk/src/data/sources.ts. */
+function reexportedModules(folder: string): string[] {
+  const index = readFileSync(join(repo, folder, 'index.ts'), 'utf8');
+  return [...index.matchAll(/from '\.\/(\w+)\.js'/g)].map((m) => `${folder}/${m[1]}.ts`);
+}
+
+const docs = existsSync(join(repo, 'README.md')) ? ['README.md', ...readdirSync(join(repo, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)] : [];
+const tsdocSources = ['packages/sdk/src/data', 'packages/sdk/src/browser'].flatMap(reexportedModules);
+const examples = [...docs.flatMap((source) => markdownExamples(repo, source)), ...tsdocSources.flatMap((source) => tsdocExamples(repo, source))];
+const preambleOf = (example: TsExample) => PREAMBLES.filter((p) => p.source === example.source && example.code.includes(p.marker));
+
+describe.runIf(docs.length > 0)('the examples of the docs and of TSDoc type-check under strict and noUncheckedIndexedAccess', () => {
+  let errors: Map<string, string[]> | undefined;
+  const errorsOf = (title: string): string[] | undefined => {
+    errors ??= exampleErrors(
+      repo,
+      examples.map((example): ExampleModule => {
+        const [entry] = preambleOf(example);
+        return { example, preamble: entry?.preamble ?? '', postamble: entry?.postamble };
+      }),
+    );
+    return errors.get(title);
   };
-  const host = ts.createCompilerHost(options);
-  const { getSourceFile, fileExists, readFile } = host;
-  host.getSourceFile = (name, language, ...rest) => (name === file ? ts.createSourceFile(name, code, language) : getSourceFile.call(host, name, language, ...rest));
-  host.fileExists = (name) => name === file || fileExists.call(host, name);
-  host.readFile = (name) => (name === file ? code : readFile.call(host, name));
-  const program = ts.createProgram([file], options, host);
-  return ts.getPreEmitDiagnostics(program, program.getSourceFile(file)).map((d) => {
-    const where = d.file && d.start !== undefined ? `line ${d.file.getLineAndCharacterOfPosition(d.start).line + 1}: ` : '';
-    return `${where}${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+
+  it('finds every TypeScript fence of its sources', () => {
+    for (const source of [...docs, ...tsdocSources]) {
+      const fences = readFileSync(join(repo, source), 'utf8').match(/```(ts|tsx|typescript)\b/g) ?? [];
+      expect(examples.filter((example) => example.source === source), source).toHaveLength(fences.length);
+    }
   });
-}
 
-describe.runIf(existsSync(join(repo, 'README.md')))('the docs examples type-check', () => {
-  it("README's first program, under strict and noUncheckedIndexedAccess", () => {
-    const readme = example('README.md', 'model.evaluate');
-    expect(compileErrors(`${readme}\nexport const used: number = loss + (acc ?? 0) + history.history.loss.length + probs.size;\n`)).toEqual([]);
-  }, 120_000);
+  it('each PREAMBLES entry names exactly one example, and no example has two', () => {
+    for (const { source, marker } of PREAMBLES) {
+      expect(examples.filter((example) => example.source === source && example.code.includes(marker)).map(exampleTitle), `${source}: ${marker}`).toHaveLength(1);
+    }
+    for (const example of examples) expect(preambleOf(example).length, exampleTitle(example)).toBeLessThanOrEqual(1);
+  });
 
-  it("CUSTOM_LAYERS.md's Square layer, under strict and noUncheckedIndexedAccess", () => {
-    expect(compileErrors(example('docs/CUSTOM_LAYERS.md', 'class Square'))).toEqual([]);
-  }, 120_000);
-
-  it("CUSTOM_LAYERS.md's VAE (a KL term added with ctx.addLoss, a Sampling layer), under strict and noUncheckedIndexedAccess", () => {
-    const vae = example('docs/CUSTOM_LAYERS.md', 'class KlDivergence');
-    expect(compileErrors(`${vae}\nexport const used: number = history.history.loss.length;\n`)).toEqual([]);
-  }, 120_000);
+  for (const example of examples) {
+    const title = exampleTitle(example);
+    it(title, () => expect(errorsOf(title)).toEqual([]), 120_000);
+  }
 });

@@ -230,8 +230,8 @@ export class Dataset<T> implements AsyncIterable<T> {
    * @example
    * ```ts
    * const [b] = await km.data.array([{ xs: Uint8Array.of(0, 255), ys: 1 }]).batch(32).toArray();
-   * b.xs.dtype; // 'int32', as tfjs ('float32' from Float32Array rows or number arrays)
-   * b.ys.dtype; // 'float32'
+   * b!.xs.dtype; // 'int32', as tfjs ('float32' from Float32Array rows or number arrays)
+   * b!.ys.dtype; // 'float32'
    * ```
    */
   batch(batchSize: number, smallLastBatch = true): Dataset<Batched<T>> {

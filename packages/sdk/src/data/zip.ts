@@ -53,7 +53,7 @@ function plan(nest: unknown, path: string, leaves: Dataset<unknown>[]): Assemble
  * ```ts
  * const ds = km.data.zip({ xs: km.data.array(features), ys: km.data.array(labels) }).batch(32);
  * // A model with inputs named 'image' and 'meta': each element is { xs: { image, meta }, ys }.
- * const multi = km.data.zip({ xs: { image: images, meta: metadata }, ys: labels }).batch(32);
+ * const multi = km.data.zip({ xs: { image: km.data.array(images), meta: km.data.array(metadata) }, ys: km.data.array(labels) }).batch(32);
  * const pairs = km.data.zip([a, b]); // elements [elementOfA, elementOfB]
  * ```
  */

@@ -17,7 +17,7 @@ function pinball(q: number): km.losses.Loss {
       if (y.shape.join() !== expected.join()) throw new Error(`Loss 'pinball' expects targets of shape [${expected.join(', ')}]. Received: [${y.shape.join(', ')}].`);
     },
     compute(backend, output, targets, grad, batch, outputShape, _fusedSoftmax, weights) {
-      const cols = outputShape[outputShape.length - 1];
+      const cols = outputShape[outputShape.length - 1]!;
       const rows = (batch * outputShape.reduce((a, b) => a * b, 1)) / cols; // positions in the batch
       const y = backend.read(output, rows * cols, 'float32');
       const t = backend.read(targets, rows * cols, 'float32');
@@ -25,10 +25,10 @@ function pinball(q: number): km.losses.Loss {
       const g = new Float32Array(rows * cols);
       let mean = 0;
       for (let r = 0; r < rows; r++) {
-        const share = w ? w[r] : 1 / rows; // the position's weight in the batch mean
+        const share = w ? w[r]! : 1 / rows; // the position's weight in the batch mean
         for (let j = 0; j < cols; j++) {
           const i = r * cols + j;
-          const e = t[i] - y[i];
+          const e = t[i]! - y[i]!;
           mean += (share * Math.max(q * e, (q - 1) * e)) / cols;
           g[i] = (share * (e > 0 ? -q : 1 - q)) / cols; // d mean / d y[i]
         }
@@ -46,16 +46,16 @@ const latentKl: km.losses.Loss = {
   fusesSoftmax: false,
   validateTargets() {},
   compute(backend, output, _targets, grad, batch, outputShape, _fusedSoftmax, weights) {
-    const d = outputShape[0] / 2;
+    const d = outputShape[0]! / 2;
     const o = backend.read(output, batch * 2 * d, 'float32');
     const w = weights ? backend.read(weights, batch, 'float32') : undefined;
     const g = new Float32Array(batch * 2 * d);
     let mean = 0;
     for (let r = 0; r < batch; r++) {
-      const share = w ? w[r] : 1 / batch;
+      const share = w ? w[r]! : 1 / batch;
       for (let j = 0; j < d; j++) {
-        const m = o[r * 2 * d + j];
-        const logVar = o[r * 2 * d + d + j];
+        const m = o[r * 2 * d + j]!;
+        const logVar = o[r * 2 * d + d + j]!;
         mean += share * -0.5 * (1 + logVar - m * m - Math.exp(logVar));
         g[r * 2 * d + j] = share * m;
         g[r * 2 * d + d + j] = share * 0.5 * (Math.exp(logVar) - 1);

@@ -12,7 +12,7 @@ import { PositionEmbedding, type PositionEmbeddingArgs } from './position_embedd
  * sequences; `apply([x, x])` is self-attention.
  * @example `km.layers.multiHeadAttention({ numHeads: 2, keyDim: 16 }).apply([x, x])`
  */
-export function multiHeadAttention(args: MultiHeadAttentionArgs & { returnAttentionScores: true }): ReturnsList<MultiHeadAttention>;
+export function multiHeadAttention(args: MultiHeadAttentionArgs & { returnAttentionScores: true }): ReturnsList<MultiHeadAttention, ['output', 'scores']>;
 export function multiHeadAttention(args: MultiHeadAttentionArgs & { returnAttentionScores?: false }): MultiHeadAttention;
 export function multiHeadAttention(args: MultiHeadAttentionArgs): MayReturnList<MultiHeadAttention>;
 export function multiHeadAttention(args: MultiHeadAttentionArgs): MultiHeadAttention {
@@ -25,7 +25,7 @@ export function multiHeadAttention(args: MultiHeadAttentionArgs): MultiHeadAtten
  * `numKeyValueHeads` key/value heads, over `[query, value]` or `[query, value, key]` sequences.
  * @example `km.layers.groupQueryAttention({ headDim: 16, numQueryHeads: 8, numKeyValueHeads: 2 }).apply([x, x])`
  */
-export function groupQueryAttention(args: GroupedQueryAttentionArgs & { returnAttentionScores: true }): ReturnsList<GroupedQueryAttention>;
+export function groupQueryAttention(args: GroupedQueryAttentionArgs & { returnAttentionScores: true }): ReturnsList<GroupedQueryAttention, ['output', 'scores']>;
 export function groupQueryAttention(args: GroupedQueryAttentionArgs & { returnAttentionScores?: false }): GroupedQueryAttention;
 export function groupQueryAttention(args: GroupedQueryAttentionArgs): MayReturnList<GroupedQueryAttention>;
 export function groupQueryAttention(args: GroupedQueryAttentionArgs): GroupedQueryAttention {
@@ -48,7 +48,7 @@ export function positionEmbedding(args: PositionEmbeddingArgs): PositionEmbeddin
  * `[query, value, key]`; `scoreMode: 'concat'` scores with tanh(q + k) instead.
  * @example `km.layers.attention({ useScale: true }).apply([decoderStates, encoderStates])`
  */
-export function attention(args: AttentionArgs & { returnAttentionScores: true }): ReturnsList<Attention>;
+export function attention(args: AttentionArgs & { returnAttentionScores: true }): ReturnsList<Attention, ['output', 'scores']>;
 export function attention(args?: AttentionArgs & { returnAttentionScores?: false }): Attention;
 export function attention(args: AttentionArgs): MayReturnList<Attention>;
 export function attention(args: AttentionArgs = {}): Attention {
@@ -60,7 +60,7 @@ export function attention(args: AttentionArgs = {}): Attention {
  * Additive (Bahdanau-style) attention, Keras 3's `AdditiveAttention`, over `[query, value]` or `[query, value, key]`.
  * @example `km.layers.additiveAttention().apply([decoderStates, encoderStates])`
  */
-export function additiveAttention(args: AdditiveAttentionArgs & { returnAttentionScores: true }): ReturnsList<AdditiveAttention>;
+export function additiveAttention(args: AdditiveAttentionArgs & { returnAttentionScores: true }): ReturnsList<AdditiveAttention, ['output', 'scores']>;
 export function additiveAttention(args?: AdditiveAttentionArgs & { returnAttentionScores?: false }): AdditiveAttention;
 export function additiveAttention(args: AdditiveAttentionArgs): MayReturnList<AdditiveAttention>;
 export function additiveAttention(args: AdditiveAttentionArgs = {}): AdditiveAttention {

@@ -22,7 +22,7 @@ import { SeparableConv1D, type SeparableConv1DArgs } from './separable_conv1d.js
  * const decoded = km.layers.convLstm2d({ filters: 8, kernelSize: 3, padding: 'same', returnSequences: true }).apply(future, { initialState: [h, c] });
  * ```
  */
-export function convLstm2d(args: ConvLSTM2DArgs & { returnState: true }): ReturnsList<ConvLSTM2D>;
+export function convLstm2d(args: ConvLSTM2DArgs & { returnState: true }): ReturnsList<ConvLSTM2D, ['output', 'h', 'c']>;
 export function convLstm2d(args: ConvLSTM2DArgs & { returnState?: false }): ConvLSTM2D;
 export function convLstm2d(args: ConvLSTM2DArgs): MayReturnList<ConvLSTM2D>;
 export function convLstm2d(args: ConvLSTM2DArgs): ConvLSTM2D {

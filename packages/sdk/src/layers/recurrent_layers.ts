@@ -11,8 +11,11 @@ import { GRU, type GRUArgs } from './gru.js';
 import { LSTM, type LSTMArgs } from './lstm.js';
 import { SimpleRNN, type SimpleRNNArgs } from './simple_rnn.js';
 
-/** A recurrent layer made with `returnState: true`: {@link ReturnsList}, whose `apply` gives `[output, ...states]`. */
-export type WithReturnedStates<L> = ReturnsList<L>;
+/**
+ * A recurrent layer made with `returnState: true`: {@link ReturnsList}, whose `apply` gives `[output, ...states]`
+ * (a tuple with `Outputs` named, e.g. `['output', 'h', 'c']`; an array by default).
+ */
+export type WithReturnedStates<L, Outputs extends readonly string[] = string[]> = ReturnsList<L, Outputs>;
 
 /**
  * Long short-term memory over `[steps, features]` sequences: the last hidden state `[units]`, or
@@ -28,7 +31,7 @@ export type WithReturnedStates<L> = ReturnsList<L>;
  * const model = km.model({ inputs: [encoderIn, decoderIn], outputs: km.layers.dense({ units: 8, activation: 'softmax' }).apply(decoded) });
  * ```
  */
-export function lstm(args: LSTMArgs & { returnState: true }): ReturnsList<LSTM>;
+export function lstm(args: LSTMArgs & { returnState: true }): ReturnsList<LSTM, ['output', 'h', 'c']>;
 export function lstm(args: LSTMArgs & { returnState?: false }): LSTM;
 export function lstm(args: LSTMArgs): MayReturnList<LSTM>;
 export function lstm(args: LSTMArgs): LSTM {
@@ -41,7 +44,7 @@ export function lstm(args: LSTMArgs): LSTM {
  * With `returnState: true` its `apply` gives `[output, h]`; `apply(x, { initialState: [h] })` starts from h.
  * @example `km.layers.gru({ units: 32, inputShape: [20, 1] })`
  */
-export function gru(args: GRUArgs & { returnState: true }): ReturnsList<GRU>;
+export function gru(args: GRUArgs & { returnState: true }): ReturnsList<GRU, ['output', 'h']>;
 export function gru(args: GRUArgs & { returnState?: false }): GRU;
 export function gru(args: GRUArgs): MayReturnList<GRU>;
 export function gru(args: GRUArgs): GRU {
@@ -54,7 +57,7 @@ export function gru(args: GRUArgs): GRU {
  * With `returnState: true` its `apply` gives `[output, h]`; `apply(x, { initialState: [h] })` starts from h.
  * @example `km.layers.simpleRNN({ units: 16, inputShape: [10, 1] })`
  */
-export function simpleRNN(args: SimpleRNNArgs & { returnState: true }): ReturnsList<SimpleRNN>;
+export function simpleRNN(args: SimpleRNNArgs & { returnState: true }): ReturnsList<SimpleRNN, ['output', 'h']>;
 export function simpleRNN(args: SimpleRNNArgs & { returnState?: false }): SimpleRNN;
 export function simpleRNN(args: SimpleRNNArgs): MayReturnList<SimpleRNN>;
 export function simpleRNN(args: SimpleRNNArgs): SimpleRNN {
@@ -65,7 +68,8 @@ export function simpleRNN(args: SimpleRNNArgs): SimpleRNN {
 /**
  * Keras' generic recurrent layer: runs a cell, or a list of cells stacked (each one's output the next
  * one's input), over `[steps, features]` sequences; the same options as `lstm` (returnSequences,
- * returnState, goBackwards, stateful, initialState), and tfjs' format when saved.
+ * returnState, goBackwards, stateful, initialState), and tfjs' format when saved. With `returnState: true`
+ * its `apply` gives `[output, ...states]` typed as an array: the cells decide how many states there are.
  *
  * @example
  * ```ts

@@ -8,11 +8,19 @@ import { TimeDistributed, type TimeDistributedArgs } from './time_distributed.js
 /**
  * Runs a recurrent layer over the sequence forwards and backwards and merges the two outputs
  * (mergeMode 'concat' by default, or 'sum', 'mul', 'ave'). Its `apply` gives a list when the layer was
- * made with `returnState: true` (`[merged, ...forwardStates, ...backwardStates]`) or with mergeMode null.
+ * made with `returnState: true` (`[merged, ...forwardStates, ...backwardStates]`) or with mergeMode null
+ * (`[forward, backward, ...states]`), a tuple of that length when the wrapped layer's type names its states.
  * @example `km.layers.bidirectional({ layer: km.layers.lstm({ units: 64 }) })`
  */
+export function bidirectional<States extends string[]>(
+  args: BidirectionalArgs & { layer: ReturnsList<Layer, ['output', ...States]>; mergeMode: null },
+): ReturnsList<Bidirectional, ['forward', 'backward', ...States, ...States]>;
+export function bidirectional<States extends string[]>(
+  args: BidirectionalArgs & { layer: ReturnsList<Layer, ['output', ...States]>; mergeMode?: BidirectionalMergeMode },
+): ReturnsList<Bidirectional, ['output', ...States, ...States]>;
 export function bidirectional(args: BidirectionalArgs & { layer: ReturnsList<Layer> }): ReturnsList<Bidirectional>;
-export function bidirectional(args: BidirectionalArgs & { mergeMode: null }): ReturnsList<Bidirectional>;
+export function bidirectional(args: BidirectionalArgs & { layer: MayReturnList<Layer>; mergeMode: null }): ReturnsList<Bidirectional>;
+export function bidirectional(args: BidirectionalArgs & { mergeMode: null }): ReturnsList<Bidirectional, ['forward', 'backward']>;
 export function bidirectional(args: BidirectionalArgs & { layer: MayReturnList<Layer> }): MayReturnList<Bidirectional>;
 export function bidirectional(args: BidirectionalArgs & { mergeMode?: BidirectionalMergeMode }): Bidirectional;
 export function bidirectional(args: BidirectionalArgs): MayReturnList<Bidirectional>;

@@ -84,7 +84,7 @@ describe('km.data.csv', () => {
   it('columnConfigs: refuses unknown keys, unsupported dtypes, several label columns and a label given twice', () => {
     const path = file('refused.csv', 'a,b\n1,2\n');
     expect(() => km.data.csv(path, { columnConfigs: { a: { dtpye: 'int32' } as never } })).toThrow(/columnConfigs\.a has no option 'dtpye'; did you mean 'dtype'\? Its options are: default, isLabel, required, dtype/);
-    expect(() => km.data.csv(path, { columnConfigs: { a: { dtype: 'bool' as never } } })).toThrow(/columnConfigs\.a: dtype must be 'float32', 'int32' or 'string'\. Received: dtype="bool"\. For true\/false columns, read them as 'string'/);
+    expect(() => km.data.csv(path, { columnConfigs: { a: { dtype: 'complex64' as never } } })).toThrow(/columnConfigs\.a: dtype must be 'float32', 'int32', 'bool' \(true\/false read as 1\/0\) or 'string'\. Received: dtype="complex64"\./);
     expect(() => km.data.csv(path, { columnConfigs: { a: { isLabel: 'yes' as never } } })).toThrow(/isLabel must be true or false/);
     expect(() => km.data.csv(path, { columnConfigs: { a: { isLabel: true }, b: { isLabel: true } } })).toThrow(/marks 'a', 'b' as isLabel, but kerasm takes one label column.*Keep isLabel on one column/);
     expect(() => km.data.csv(path, { labelColumn: 'b', columnConfigs: { a: { isLabel: true } } })).toThrow(/both labelColumn \('b'\) and columnConfigs\.a\.isLabel name the label/);

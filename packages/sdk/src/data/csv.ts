@@ -6,18 +6,19 @@ import { checkOptions, optionNames } from '../utils/options.js';
 
 /** How one column is read; the keys are tfjs' `ColumnConfig` keys. */
 export interface CsvColumnConfig {
-  /** The value used where the field is empty (a string for a `'string'` column); without it an empty field is an error. */
-  default?: number | string;
+  /** The value used where the field is empty (a string for a `'string'` column, 0/1 or false/true for a `'bool'` one); without it an empty field is an error. */
+  default?: number | string | boolean;
   /** Whether this column is the label (`ys`), as `labelColumn`; at most one column can be. */
   isLabel?: boolean;
   /** Whether an empty field is an error; it always is unless `default` is given, so this only documents it. */
   required?: boolean;
   /**
-   * `'float32'` (the default) keeps the number; `'int32'` rounds it down, as tfjs does; `'string'`
-   * keeps the text as written (where tfjs still makes numbers of numeric-looking text), and makes
-   * the elements keyed by column name (see {@link csv}).
+   * `'float32'` (the default) keeps the number; `'int32'` rounds it down, as tfjs does; `'bool'`
+   * reads `true`/`false`/`1`/`0` (any case) as 1 and 0, as tfjs does, but refuses other text, which
+   * tfjs reads as 0; `'string'` keeps the text as written (where tfjs still makes numbers of
+   * numeric-looking text), and makes the elements keyed by column name (see {@link csv}).
    */
-  dtype?: 'float32' | 'int32' | 'string';
+  dtype?: 'float32' | 'int32' | 'bool' | 'string';
 }
 
 /** Options of {@link csv}. */

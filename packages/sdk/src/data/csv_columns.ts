@@ -4,7 +4,9 @@ import type { CsvRecord } from './csv_parser.js';
 import { checkBooleanOption, checkOptions, optionNames } from '../utils/options.js';
 
 const COLUMN_CONFIG_KEYS = optionNames<CsvColumnConfig>({ default: true, isLabel: true, required: true, dtype: true });
-const DTYPES = ['float32', 'int32', 'string'];
+const DTYPES = ['float32', 'int32', 'bool', 'string'];
+/** How a `'bool'` column's text reads, in lower case, as tfjs reads it (tfjs reads any other text as 0). */
+const BOOLEANS: Readonly<Record<string, number>> = { true: 1, '1': 1, false: 0, '0': 0 };
 
 /** Whether a column config reads its column as text. */
 export function isStringColumn(config: CsvColumnConfig | undefined): boolean {
@@ -20,13 +22,9 @@ export function checkColumnConfigs(options: CsvOptions): string | undefined {
     if (config.isLabel !== undefined) checkBooleanOption(config.isLabel, 'isLabel', where);
     if (config.required !== undefined) checkBooleanOption(config.required, 'required', where);
     if (config.dtype !== undefined && !DTYPES.includes(config.dtype)) {
-      throw new Error(`${where}: dtype must be 'float32', 'int32' or 'string'. Received: dtype=${JSON.stringify(config.dtype)}. For true/false columns, read them as 'string' and map them to 0 and 1.`);
+      throw new Error(`${where}: dtype must be 'float32', 'int32', 'bool' (true/false read as 1/0) or 'string'. Received: dtype=${JSON.stringify(config.dtype)}.`);
     }
-    const asText = isStringColumn(config);
-    if (config.default !== undefined && (asText ? typeof config.default !== 'string' : !Number.isFinite(config.default))) {
-      const received = typeof config.default === 'string' ? JSON.stringify(config.default) : String(config.default);
-      throw new Error(`${where}.default must be ${asText ? "a string, as the column has dtype 'string'" : 'a finite number'}. Received: default=${received}.`);
-    }
+    checkDefault(config, where);
   }
   const labels = Object.keys(configs).filter((name) => configs[name].isLabel);
   if (labels.length > 1) {
@@ -46,6 +44,19 @@ export function checkColumnConfigs(options: CsvOptions): string | undefined {
     );
   }
   return options.labelColumn ?? labels[0];
+}
+
+/** Checks that a column's default is a value of its dtype. */
+function checkDefault(config: CsvColumnConfig, where: string): void {
+  const value = config.default;
+  if (value === undefined) return;
+  const [valid, expected] =
+    config.dtype === 'string'
+      ? [typeof value === 'string', "a string, as the column has dtype 'string'"]
+      : config.dtype === 'bool'
+        ? [typeof value === 'boolean' || value === 0 || value === 1, "true, false, 1 or 0, as the column has dtype 'bool'"]
+        : [Number.isFinite(value), 'a finite number'];
+  if (!valid) throw new Error(`${where}.default must be ${expected}. Received: default=${typeof value === 'string' ? JSON.stringify(value) : String(value)}.`);
 }
 
 /** How a file's rows become elements: the file's columns, those read (in file order), and the label's place. */
@@ -84,7 +95,7 @@ function parseValue(text: string, column: number, record: CsvRecord, layout: Csv
   const asText = isStringColumn(config);
   const trimmed = text.trim();
   if (trimmed === '') {
-    if (config?.default !== undefined) return config.default;
+    if (config?.default !== undefined) return typeof config.default === 'boolean' ? Number(config.default) : config.default;
     const example = asText ? `{ dtype: 'string', default: 'unknown' }` : '{ default: 0 }';
     throw new Error(
       `csv ${where}: line ${record.line}, column '${name}' (column ${column + 1}) is empty. ` +
@@ -93,6 +104,14 @@ function parseValue(text: string, column: number, record: CsvRecord, layout: Csv
   }
   // Kept as written, spaces included, as tfjs and pandas keep text.
   if (asText) return text;
+  if (config?.dtype === 'bool') {
+    const value = BOOLEANS[trimmed.toLowerCase()];
+    if (value !== undefined) return value;
+    throw new Error(
+      `csv ${where}: line ${record.line}, column '${name}' (column ${column + 1}) holds '${text}', which a 'bool' column does not read (tfjs reads it as 0). ` +
+        `Write true, false, 1 or 0 there, or read the column as text, columnConfigs: { ${JSON.stringify(name)}: { dtype: 'string' } }, and map its values to numbers.`,
+    );
+  }
   const value = Number(trimmed);
   if (!Number.isFinite(value)) {
     throw new Error(

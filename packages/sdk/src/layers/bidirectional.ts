@@ -2,7 +2,7 @@ import type { Backend, BufferId } from '../backend/backend.js';
 import { shapeSize } from '../tensor.js';
 import type { BackwardContext, ForwardContext, Layer, Shape } from './layer.js';
 import { singleInput } from './layer_shapes.js';
-import { Recurrent } from './recurrent.js';
+import { isRecurrentLayer, type RecurrentLayer } from './recurrent_layer.js';
 import { layerFromConfig, registerLayer } from './registry.js';
 import { innerLayerFromConfig, Wrapper, type WrapperArgs } from './wrapper.js';
 
@@ -13,7 +13,7 @@ const MERGE_MODES: readonly string[] = ['concat', 'sum', 'mul', 'ave'];
 
 /** Options of {@link Bidirectional}, as TensorFlow.js takes them. */
 export interface BidirectionalArgs extends Omit<WrapperArgs, 'layer'> {
-  /** The recurrent layer to run in both directions (LSTM, GRU or SimpleRNN), made with or without `returnState`. */
+  /** The recurrent layer to run in both directions (LSTM, GRU, SimpleRNN, or RNN over cells), made with or without `returnState`. */
   layer: Layer;
   /**
    * How the two outputs combine (default 'concat', which doubles the last dimension); null returns
@@ -29,10 +29,11 @@ export interface BidirectionalArgs extends Omit<WrapperArgs, 'layer'> {
 }
 
 /**
- * Runs a recurrent layer over the sequence in both directions and merges the two outputs (Keras'
- * Bidirectional): a forward copy of `layer` (named `forward_<name>`) and a backward copy with
- * `goBackwards` flipped (`backward_<name>`), each with its own weights, saved as TensorFlow.js
- * names them (`bidirectional/forward_lstm/kernel`, ...). With `returnSequences` the backward
+ * Runs a recurrent layer (LSTM, GRU, SimpleRNN, ConvLSTM2D, or an RNN over cells) over the
+ * sequence in both directions and merges the two outputs (Keras' Bidirectional): a forward copy
+ * of `layer` (named `forward_<name>`) and a backward copy with `goBackwards` flipped
+ * (`backward_<name>`), each with its own weights, saved as TensorFlow.js names them
+ * (`bidirectional/forward_lstm/kernel`, ...). With `returnSequences` the backward
  * copy's output is put back in time order before merging, so step t of the output sees the whole
  * sequence.
  *
@@ -45,6 +46,7 @@ export interface BidirectionalArgs extends Omit<WrapperArgs, 'layer'> {
  * const model = km.sequential([
  *   km.layers.embedding({ inputDim: 10000, outputDim: 64, inputShape: [100] }),
  *   km.layers.bidirectional({ layer: km.layers.lstm({ units: 64 }) }), // → [128]
+ *   // or over cells: km.layers.bidirectional({ layer: km.layers.rnn({ cell: km.layers.lstmCell({ units: 64 }) }) })
  *   km.layers.dense({ units: 1, activation: 'sigmoid' }),
  * ]);
  * // Both directions' final states, e.g. to start a decoder:
@@ -55,11 +57,11 @@ export interface BidirectionalArgs extends Omit<WrapperArgs, 'layer'> {
 export class Bidirectional extends Wrapper {
   readonly className = 'Bidirectional';
   readonly mergeMode: BidirectionalMergeMode | null;
-  readonly forwardLayer: Recurrent;
-  readonly backwardLayer: Recurrent;
+  readonly forwardLayer: RecurrentLayer;
+  readonly backwardLayer: RecurrentLayer;
   readonly returnSequences: boolean;
   readonly returnState: boolean;
-  readonly #givenBackwardLayer: Recurrent | undefined;
+  readonly #givenBackwardLayer: RecurrentLayer | undefined;
   /** Steps, and floats per sample of one direction's output and of the input. */
   #steps = 0;
   #outSize = 0;
@@ -74,20 +76,20 @@ export class Bidirectional extends Wrapper {
     this.returnSequences = layer.returnSequences;
     this.returnState = layer.returnState;
     const config = layer.getConfig();
-    this.forwardLayer = layerFromConfig(layer.className, { ...config, name: `forward_${layer.name}` }) as Recurrent;
+    this.forwardLayer = layerFromConfig(layer.className, { ...config, name: `forward_${layer.name}` }) as RecurrentLayer;
     if (args.backwardLayer === undefined) {
-      this.backwardLayer = layerFromConfig(layer.className, { ...config, name: `backward_${layer.name}`, goBackwards: !layer.goBackwards }) as Recurrent;
+      this.backwardLayer = layerFromConfig(layer.className, { ...config, name: `backward_${layer.name}`, goBackwards: !layer.goBackwards }) as RecurrentLayer;
     } else {
       const given = this.#recurrent(args.backwardLayer as Layer, 'backwardLayer');
       this.#checkBackwardLayer(layer, given);
       this.#givenBackwardLayer = given;
-      this.backwardLayer = layerFromConfig(given.className, given.getConfig()) as Recurrent;
+      this.backwardLayer = layerFromConfig(given.className, given.getConfig()) as RecurrentLayer;
     }
   }
 
-  #recurrent(layer: Layer, option: string): Recurrent {
-    if (!(layer instanceof Recurrent)) {
-      throw new Error(`${this.where}: ${option} must be a recurrent layer (km.layers.lstm, gru or simpleRNN), which can run backwards over the steps. Received: ${option}=${layer.className} layer '${layer.name}'. ` +
+  #recurrent(layer: Layer, option: string): RecurrentLayer {
+    if (!isRecurrentLayer(layer)) {
+      throw new Error(`${this.where}: ${option} must be a recurrent layer (km.layers.lstm, gru, simpleRNN or rnn), which can run backwards over the steps. Received: ${option}=${layer.className} layer '${layer.name}'. ` +
         `To apply a ${layer.className} to every step of a sequence, use km.layers.timeDistributed({ layer }).`);
     }
     if (layer.activityRegularizer) {
@@ -105,7 +107,7 @@ export class Bidirectional extends Wrapper {
     return mode as BidirectionalMergeMode;
   }
 
-  #checkBackwardLayer(layer: Recurrent, backward: Recurrent): void {
+  #checkBackwardLayer(layer: RecurrentLayer, backward: RecurrentLayer): void {
     const mismatch = backward.className !== layer.className ? `it is a ${backward.className} and layer a ${layer.className}; they must be the same class`
       : backward.goBackwards === layer.goBackwards ? `both have goBackwards: ${layer.goBackwards}; backwardLayer needs goBackwards: ${!layer.goBackwards}`
       : backward.returnSequences !== layer.returnSequences ? `returnSequences is ${backward.returnSequences} on it and ${layer.returnSequences} on layer; they must agree`
@@ -128,8 +130,7 @@ export class Bidirectional extends Wrapper {
     const states = inputs.slice(1);
     const half = this.forwardLayer.stateCountKeras;
     if (states.length > 0 && states.length !== 2 * half) {
-      const names = half > 1 ? '[h, c]' : '[h]';
-      throw new Error(`${this.where} takes the initial states of both directions, ${2 * half} in all (the forward layer's ${names}, then the backward layer's), but received ${states.length}. ` +
+      throw new Error(`${this.where} takes the initial states of both directions, ${2 * half} in all (the forward layer's ${half}, then the backward layer's ${half}), but received ${states.length}. ` +
         `Pass initialState: [...forwardStates, ...backwardStates], e.g. the states another Bidirectional with returnState returned.`);
     }
     return { sequence: inputs.slice(0, 1), forward: states.slice(0, states.length / 2), backward: states.slice(states.length / 2) };

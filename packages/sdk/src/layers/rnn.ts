@@ -90,6 +90,11 @@ export class RNN extends Wrapper {
     return this.#runners.map((r) => r.stateCountKeras);
   }
 
+  /** Every cell's states, which `initialState` takes and `returnState` returns (as {@link Recurrent.stateCountKeras}). */
+  get stateCountKeras(): number {
+    return this.#stateCounts.reduce((a, b) => a + b, 0);
+  }
+
   /** Where cell k's states sit in the flat list, which runs last cell first (tfjs' StackedRNNCells). */
   #stateOffset(k: number): number {
     return this.#stateCounts.slice(k + 1).reduce((a, b) => a + b, 0);
@@ -109,7 +114,7 @@ export class RNN extends Wrapper {
     if (sequence === undefined || sequence.length !== 2) {
       throw new Error(`${this.where} expects sequences of shape [steps, features], but received ${sequence ? `inputs of shape ${formatShape(sequence)}` : 'none'}. Reshape each sample to [steps, features].${sequence ? lastStepOnlyHint(sequence, { repeat: true }) : ''}`);
     }
-    const total = this.#stateCounts.reduce((a, b) => a + b, 0);
+    const total = this.stateCountKeras;
     if (states.length > 0 && states.length !== total) {
       throw new Error(`${this.where}: its cells have ${total} states in all (listed last cell first, as tfjs lists them), but received ${states.length} initial states. ` +
         `Pass initialState with ${total} tensors: ${this.#runners.slice().reverse().map((r) => `${r.stateCountKeras} of (None, ${r.units})`).join(', then ')}.`);
@@ -233,7 +238,7 @@ export class RNN extends Wrapper {
   resetStates(states?: Tensor | readonly Tensor[]): void {
     if (!this.stateful) throw notStateful(this.where);
     const list = states === undefined ? undefined : Array.isArray(states) ? states : [states as Tensor];
-    const total = this.#runners.reduce((n, r) => n + r.stateCountKeras, 0);
+    const total = this.stateCountKeras;
     if (list && list.length !== total) throw new Error(`${this.where}: resetStates(states) needs ${total} states (the last cell's first, as returnState lists them), but received ${list.length}.`);
     this.#runners.forEach((runner, k) => runner.resetStates(list && this.#statesOf(list, k)));
   }

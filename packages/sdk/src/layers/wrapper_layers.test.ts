@@ -92,7 +92,7 @@ describe('TimeDistributed: lifecycle', () => {
 describe('wrappers: bad input', () => {
   it('Bidirectional around a layer that is not recurrent names it and points to timeDistributed', () => {
     expect(() => km.layers.bidirectional({ name: 'bi_dense', layer: km.layers.dense({ name: 'd', units: 2 }) })).toThrow(
-      "Bidirectional layer 'bi_dense': layer must be a recurrent layer (km.layers.lstm, gru or simpleRNN), which can run backwards over the steps. Received: layer=Dense layer 'd'. To apply a Dense to every step of a sequence, use km.layers.timeDistributed({ layer }).",
+      "Bidirectional layer 'bi_dense': layer must be a recurrent layer (km.layers.lstm, gru, simpleRNN or rnn), which can run backwards over the steps. Received: layer=Dense layer 'd'. To apply a Dense to every step of a sequence, use km.layers.timeDistributed({ layer }).",
     );
   });
 
@@ -112,7 +112,7 @@ describe('wrappers: bad input', () => {
     const bi = km.layers.bidirectional({ name: 'bi_states', layer: km.layers.lstm({ units: 2, returnState: true }) });
     const h = km.input({ shape: [2] });
     expect(() => bi.apply(km.input({ shape: [3, 4] }), { initialState: [h, h] })).toThrow(
-      "Bidirectional layer 'bi_states' takes the initial states of both directions, 4 in all (the forward layer's [h, c], then the backward layer's), but received 2.",
+      "Bidirectional layer 'bi_states' takes the initial states of both directions, 4 in all (the forward layer's 2, then the backward layer's 2), but received 2.",
     );
     expect(() => km.layers.bidirectional({ layer: km.layers.gru({ units: 2, returnState: true }), backwardLayer: km.layers.gru({ units: 2, goBackwards: true }) })).toThrow(
       /returnState is false on it and true on layer; they must agree/,
@@ -120,7 +120,7 @@ describe('wrappers: bad input', () => {
   });
 
   it('refuses returnState on a layer that is not recurrent', () => {
-    expect(() => km.layers.bidirectional({ name: 'bi_dense', layer: km.layers.dense({ units: 2 }) })).toThrow(/bi_dense': layer must be a recurrent layer \(km\.layers\.lstm, gru or simpleRNN\)/);
+    expect(() => km.layers.bidirectional({ name: 'bi_dense', layer: km.layers.dense({ units: 2 }) })).toThrow(/bi_dense': layer must be a recurrent layer \(km\.layers\.lstm, gru, simpleRNN or rnn\)/);
   });
 
   it('a backwardLayer that does not mirror the layer is refused, saying which property differs', () => {

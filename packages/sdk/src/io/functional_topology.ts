@@ -172,18 +172,27 @@ function tensorKey(name: string, call: number, tensor = 0): string {
  * Rebuilds a functional model's graph from its saved topology (`model` is the `{class_name,
  * config}` part), reading tfjs' and Keras 2's `inbound_nodes` and Keras 3's `keras_history` form.
  * Named outputs come from kerasm's `output_keys` or from an `output_layers` object, as Keras writes
- * a model with dict outputs. Every error names `source` and the layer at fault.
+ * a model with dict outputs. `input_layers` and `output_layers` may be one `[name, node, tensor]`, as
+ * Keras 3.4+ writes them for a model built on one tensor. Every error names `source` and the layer at fault.
  */
 export function functionalFromTopology(model: Json, source: string, load: TopologyLoad): ParsedFunctional {
   const config = model.config;
+  if (isObject(config) && isObject(config.input_layers)) {
+    throw new Error(`${source}: input_layers is a dict (Keras' dict inputs, keys ${describe(Object.keys(config.input_layers))}), and kerasm's models take their inputs as a list. Rebuild the model in Keras with a list of inputs, model = keras.Model([inputs[k] for k in sorted(inputs)], outputs), and save it again.`);
+  }
   if (!isObject(config) || !Array.isArray(config.layers) || !Array.isArray(config.input_layers) || !(Array.isArray(config.output_layers) || isObject(config.output_layers))) {
     throw new Error(`${source}: a functional model's config needs 'layers', 'input_layers' and 'output_layers' arrays. Received: config=${describe(config)}.`);
   }
   const outputKeys = savedOutputKeys(config, source);
-  const outputLayers: unknown[] = Array.isArray(config.output_layers) ? config.output_layers : Object.values(config.output_layers);
+  const outputLayers = endpointList(isObject(config.output_layers) ? Object.values(config.output_layers) : config.output_layers);
   const tensors = new Map<string, SymbolicTensor>();
   let pending: PendingCall[] = [];
   const highest = highestCalls(config.layers, outputLayers);
+  // Keras 3 numbers a nested Functional's calls from 0 in inbound nodes (serialize_node) but from 1 in
+  // input_layers and output_layers (Functional.get_config's kept_nodes = 1, for a node Keras 3 models
+  // no longer have), so its inbound references alone tell where its calls start.
+  const highestInbound = highestCalls(config.layers, []);
+  const endpointOffsets = new Map<string, number>();
   config.layers.forEach((entry: unknown, i: number) => {
     if (!isObject(entry) || typeof entry.class_name !== 'string' || !isObject(entry.config)) {
       throw new Error(`${source}: layer ${i} must be {class_name, config, inbound_nodes}. Received: ${describe(entry)}.`);
@@ -199,7 +208,9 @@ export function functionalFromTopology(model: Json, source: string, load: Topolo
     if (layerConfig) dropUnknownInputShape(layerConfig);
     const calls = inboundCalls(entry.inbound_nodes, where);
     const layer = layerConfig ? savedLayer(load, entry.class_name, layerConfig, where) : load.nested(entry, where);
-    const firstCall = isModel ? Math.max(0, (highest.get(name) ?? 0) + 1 - calls.length) : 0;
+    const keras3 = Array.isArray(entry.inbound_nodes) && entry.inbound_nodes.some(isObject);
+    const firstCall = isModel ? Math.max(0, ((keras3 ? highestInbound : highest).get(name) ?? 0) + 1 - calls.length) : 0;
+    if (isModel && keras3 && entry.class_name === 'Functional' && firstCall === 0) endpointOffsets.set(name, 1);
     const sortedOutputs = isModel && isObject(entry.config.output_layers);
     calls.forEach(({ args, kwargs, mask, training }, call) => {
       const inbound = [...args, ...Object.values(kwargs).flat(), ...(mask ?? []).filter((key) => key !== null)];
@@ -231,16 +242,21 @@ export function functionalFromTopology(model: Json, source: string, load: Topolo
     pending = pending.filter((p) => !ready.includes(p));
   }
   const endpoint = (what: string) => (ref: unknown): SymbolicTensor => {
-    const tensor = Array.isArray(ref) && typeof ref[0] === 'string' ? tensors.get(tensorKey(ref[0], Number(ref[1] ?? 0), Number(ref[2] ?? 0))) : undefined;
+    const tensor = Array.isArray(ref) && typeof ref[0] === 'string' ? tensors.get(tensorKey(ref[0], Number(ref[1] ?? 0) - (endpointOffsets.get(ref[0]) ?? 0), Number(ref[2] ?? 0))) : undefined;
     if (!tensor) throw new Error(`${source}: ${what} lists ${describe(ref)}, which is not an output of a layer call of the model. Expected [layer_name, call, tensor] naming one of: ${[...tensors.keys()].join(', ')} (name[call]:k is output k of a layer with several).`);
     return tensor;
   };
   const outputs = outputLayers.map(endpoint('output_layers'));
   return {
     name: typeof config.name === 'string' ? config.name : 'model',
-    inputs: config.input_layers.map(endpoint('input_layers')),
+    inputs: endpointList(config.input_layers).map(endpoint('input_layers')),
     outputs: outputKeys ? Object.fromEntries(outputKeys.map((key, k) => [key, outputs[k]])) : outputs,
   };
+}
+
+/** input_layers or output_layers as a list: Keras 3 (since 3.4) writes a model built on one tensor's as that one `[name, node, tensor]`. */
+function endpointList(saved: unknown[]): unknown[] {
+  return saved.length === 3 && typeof saved[0] === 'string' && Number.isInteger(saved[1]) ? [saved] : saved;
 }
 
 /** The keys of named outputs: an `output_layers` object's (Keras), or kerasm's `output_keys` beside the list; null for list outputs. */
@@ -248,7 +264,7 @@ function savedOutputKeys(config: Json, source: string): string[] | null {
   if (isObject(config.output_layers)) return Object.keys(config.output_layers);
   const keys = config.output_keys;
   if (keys === undefined || keys === null) return null;
-  const count = (config.output_layers as unknown[]).length;
+  const count = endpointList(config.output_layers as unknown[]).length;
   if (!Array.isArray(keys) || keys.length !== count || !keys.every((k) => typeof k === 'string' && k !== '') || new Set(keys).size !== keys.length) {
     throw new Error(`${source}: output_keys must list a distinct, non-empty name for each of the ${count} entries of output_layers. Received: output_keys=${describe(keys)}. Fix the names, or remove output_keys to load the model with list outputs.`);
   }

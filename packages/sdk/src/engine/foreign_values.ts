@@ -24,12 +24,12 @@ function isTfjsDataset(value: unknown): boolean {
   return typeof d.iterator === 'function' && typeof d.batch === 'function' && typeof d.forEachAsync === 'function';
 }
 
-/** What a data argument that is not a km.Tensor is, and how to make one of it. */
 /** Whether a (nested) list holds a string, such as texts passed where their token ids belong. */
 function holdsString(values: readonly unknown[]): boolean {
   return values.some((v) => typeof v === 'string' || (Array.isArray(v) && holdsString(v)));
 }
 
+/** What a data argument that is not a km.Tensor is, and how to make one of it. */
 export function describeNonTensor(value: unknown): string {
   if (isTfjsTensor(value)) return `a TensorFlow.js tensor of shape [${value.shape.join(', ')}]. Make a km.Tensor of it: km.tensor(t.arraySync()), or km.tensor(await t.data(), t.shape)`;
   if (isTfjsDataset(value)) {

@@ -52,6 +52,9 @@ function checkNumber(value: number, name: string, layer: string, ok: (v: number)
   return value;
 }
 
+/** Columns of per-channel values at the start of the workspace: batch mean, 1/√(var + ε), and two of scratch. */
+const STATISTICS = 4;
+
 /**
  * Normalizes each feature (on `axis`, by default the last) to zero mean and unit variance, then
  * scales by `gamma` and shifts by `beta`. While training it uses the batch's statistics and moves
@@ -79,9 +82,6 @@ function checkNumber(value: number, name: string, layer: string, ok: (v: number)
  * km.layers.batchNormalization({ axis: 1 });
  * ```
  */
-/** Columns of per-channel values at the start of the workspace: batch mean, 1/√(var + ε), and two of scratch. */
-const STATISTICS = 4;
-
 export class BatchNormalization extends Layer {
   readonly className = 'BatchNormalization';
   readonly momentum: number;

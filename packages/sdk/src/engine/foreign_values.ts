@@ -4,6 +4,7 @@
 // counterpart.
 import { Dataset } from '../data/dataset.js';
 import { isTfjsTensor } from '../tensor.js';
+import { firstString } from '../utils/nested_text.js';
 
 /** Numbers where tensors belong: a Keras user's list, or tfjs' arraySync() output (not a list of tensors). */
 export function isNumberArray(value: unknown): value is unknown[] {
@@ -24,11 +25,6 @@ function isTfjsDataset(value: unknown): boolean {
   return typeof d.iterator === 'function' && typeof d.batch === 'function' && typeof d.forEachAsync === 'function';
 }
 
-/** Whether a (nested) list holds a string, such as texts passed where their token ids belong. */
-function holdsString(values: readonly unknown[]): boolean {
-  return values.some((v) => typeof v === 'string' || (Array.isArray(v) && holdsString(v)));
-}
-
 /** What a data argument that is not a km.Tensor is, and how to make one of it. */
 export function describeNonTensor(value: unknown): string {
   if (isTfjsTensor(value)) return `a TensorFlow.js tensor of shape [${value.shape.join(', ')}]. Make a km.Tensor of it: km.tensor(t.arraySync()), or km.tensor(await t.data(), t.shape)`;
@@ -36,7 +32,7 @@ export function describeNonTensor(value: unknown): string {
     return 'a TensorFlow.js dataset (tf.data), which kerasm cannot read. Build it with km.data instead (generator, array, csv, zip, batch: tf.data\'s names), and pass it as model.fit(dataset, { epochs }) or model.evaluate(dataset)';
   }
   if (typeof value === 'function') return 'a function. For batches made by a generator function, make a dataset of it, km.data.generator(fn), and pass that: model.fit(dataset, { epochs })';
-  if (typeof value === 'string' || (Array.isArray(value) && holdsString(value))) {
+  if (typeof value === 'string' || (Array.isArray(value) && firstString(value) !== undefined)) {
     return `${typeof value === 'string' ? 'a string' : 'a list of strings'}, but kerasm's tensors hold no strings. Turn text into numbers before the model: vectorize.apply(texts) with a km.layers.textVectorization (or stringLookup) layer, and pass the tensor it returns`;
   }
   if (Array.isArray(value)) return 'a nested array. Make a tensor of it: km.tensor(values)';

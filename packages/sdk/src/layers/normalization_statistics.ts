@@ -1,4 +1,5 @@
 import { Tensor, tensor, type DType, type TensorLike } from '../tensor.js';
+import { firstString } from '../utils/nested_text.js';
 
 /**
  * Per-feature count, mean and sum of squared deviations, merged batch by batch in float64 (Chan et
@@ -49,14 +50,6 @@ export class FeatureMoments {
 /** What a numeric preprocessing layer's `adapt` reads: a km.Tensor of samples, the same as plain arrays (nested, or typed), or a km.data Dataset of batches. */
 export type AdaptData = Tensor | Exclude<TensorLike, number> | AsyncIterable<unknown>;
 
-function holdsText(values: readonly unknown[]): unknown {
-  for (const v of values) {
-    const found = typeof v === 'string' ? v : Array.isArray(v) ? holdsText(v) : undefined;
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
-
 /**
  * Plain JS data as adapt's one batch: nested arrays of numbers (one sample a row, as Keras' adapt
  * takes a list or NumPy array) or a typed array, made into the tensor `km.tensor(data)` would be;
@@ -64,7 +57,7 @@ function holdsText(values: readonly unknown[]): unknown {
  * rounded to a float32 on the way (the layer's own check then names any other value).
  */
 function arrayBatch(data: readonly unknown[] | ArrayBufferView, where: string, dtype: DType): Tensor {
-  const text = Array.isArray(data) ? holdsText(data) : undefined;
+  const text = Array.isArray(data) ? firstString(data) : undefined;
   if (text !== undefined) {
     throw new Error(`${where}: adapt reads numbers, but the array holds text (${JSON.stringify(text).slice(0, 60)}). Adapt a km.layers.stringLookup on text, and use its output (indices or one-hot rows) here.`);
   }

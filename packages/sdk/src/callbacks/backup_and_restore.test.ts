@@ -1,24 +1,16 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import * as km from '../index.js';
 import { Random } from '../utils/random.js';
 import { BACKENDS_HERE, useBackend } from '../testing/backends_here.js';
+import { backupFolders, uniformRows, weightsOf } from '../testing/interrupted_run.js';
 
-let root: string;
-let runs = 0;
-beforeAll(async () => {
-  await km.ready();
-  root = await mkdtemp(join(tmpdir(), 'kerasm-backup-'));
-});
-afterAll(async () => {
-  await useBackend('wasm');
-  await rm(root, { recursive: true, force: true });
-});
+const newDir = backupFolders('kerasm-backup-');
+afterAll(() => useBackend('wasm'));
 
 const random = new Random(12);
-const rows = (n: number, width: number) => Array.from({ length: n }, () => Array.from({ length: width }, () => random.uniform(-1, 1)));
+const rows = (n: number, width: number) => uniformRows(random, n, width);
 const x = km.tensor(rows(64, 4));
 const y = km.tensor(rows(64, 2));
 const FIT = { epochs: 4, batchSize: 8, validationSplit: 0.25, verbose: 0 as const };
@@ -31,8 +23,6 @@ function mlp(seed: number, units = 6): km.Sequential {
   return model;
 }
 
-const weightsOf = async (model: km.LayersModel) => Promise.all(model.getWeights().map(async (w) => Array.from(await w.data())));
-const newDir = () => join(root, `run-${++runs}`);
 
 /** Throws from `hook` when `when(index)` holds: what a crash looks like to fit. */
 function crashAt(hook: 'onEpochBegin' | 'onBatchEnd', when: (index: number) => boolean, epochs: number[] = []): km.callbacks.CustomCallbackArgs {

@@ -86,11 +86,23 @@ function rangeOf(rows: readonly Row[], [first, last]: readonly [string | RegExp,
 }
 
 /**
- * A cell filling `width` characters (0: as long as it is). A longer one is kept whole, which
- * Keras 2 and tfjs would cut (a multi-output layer's shapes), with a space before the next column.
+ * `text` in lines of at most `width` characters, as Keras wraps a cell too long for its column:
+ * after a tuple or a tensor reference that a comma ends (`(None, 2), `), else at a space, else
+ * anywhere.
  */
-function cell(text: string, width: number): string {
-  return width > 0 && text.length >= width ? `${text} ` : text.padEnd(width);
+function wrapCell(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let rest = text;
+  while (rest.length > width) {
+    // A separator right after the width's last character still ends the line there.
+    const head = rest.slice(0, width + 1);
+    const afterItem = Math.max(head.lastIndexOf('), '), head.lastIndexOf('], ')) + 2;
+    const atSpace = head.lastIndexOf(' ');
+    const cut = afterItem > 1 ? afterItem : atSpace > 0 ? atSpace : width;
+    lines.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  return [...lines, rest];
 }
 
 /** The columns' ends, checked: from `positions` (fractions or character positions) or the defaults. */
@@ -126,16 +138,23 @@ export function summaryLines(name: string, graph: Graph, listed: readonly (Layer
   const connected = !graph.isChain;
   const columns = ['Layer (type)', 'Output Shape', 'Param #', ...(connected ? ['Connected to'] : []), ...(options.showTrainable ? ['Trainable'] : [])];
   const { ends, width } = columnEnds(options, columns, connected);
-  // Rows inside `depth` frames keep the columns where the outer rows have them; the name column gives up the frames' width.
-  const row = (cells: readonly string[], depth: number) => cells.map((c, i) => cell(i === 0 ? ` ${c}` : c, i === cells.length - 1 ? 0 : i === 0 ? ends[0] - depth : ends[i] - ends[i - 1])).join('');
+  // Rows inside `depth` frames keep the columns where the outer rows have them; the name column gives
+  // up the frames' width. Each cell wraps within its column, leaving a space before the next one (and
+  // the first a space before the text), so a row may take several lines.
+  const row = (cells: readonly string[], depth: number): string[] => {
+    const widths = cells.map((_, i) => (i === 0 ? ends[0] - depth : (i === cells.length - 1 ? width - 2 * depth : ends[i]) - ends[i - 1]));
+    const wrapped = cells.map((c, i) => wrapCell(c, Math.max(1, widths[i] - (i === 0 ? 2 : i === cells.length - 1 ? 0 : 1))));
+    const height = Math.max(...wrapped.map((w) => w.length));
+    return Array.from({ length: height }, (_, line) => wrapped.map((w, i) => `${i === 0 ? ' ' : ''}${w[line] ?? ''}`.padEnd(i === cells.length - 1 ? 0 : widths[i])).join(''));
+  };
   const framed = (text: string, depth: number) => (depth === 0 ? text : `${'|'.repeat(depth)}${text.padEnd(width - 2 * depth)}${'|'.repeat(depth)}`);
-  const lines = [`Model: "${name}"`, '_'.repeat(width), row(columns, 0), '='.repeat(width)];
+  const lines = [`Model: "${name}"`, '_'.repeat(width), ...row(columns, 0), '='.repeat(width)];
   const print = (rows: readonly Row[], depth: number) => {
     rows.forEach((r, k) => {
       const last = k === rows.length - 1;
       const trainable = options.showTrainable ? [r.trainable] : [];
-      if (!connected) lines.push(framed(row([...r.cells, ...trainable], depth), depth));
-      else r.connections.forEach((connection, call) => lines.push(framed(row(call === 0 ? [...r.cells, connection, ...trainable] : ['', '', '', connection], depth), depth)));
+      const cells = connected ? r.connections.map((connection, call) => (call === 0 ? [...r.cells, connection, ...trainable] : ['', '', '', connection])) : [[...r.cells, ...trainable]];
+      for (const line of cells.flatMap((c) => row(c, depth))) lines.push(framed(line, depth));
       if (options.expandNested && r.nested) {
         lines.push(framed('¯'.repeat(width - 2 * depth - 2), depth + 1));
         print(graphRows(graphOf(r.nested), r.nested.layers), depth + 1);

@@ -93,10 +93,26 @@ describe('model.summary options', () => {
     expect(lines[4]).toBe(' d (Dense)          (None, 2)      8');
   });
 
-  it('a cell longer than its column is kept whole, with a space before the next column', () => {
+  it('a cell longer than its column wraps within it, as Keras wraps it, so no line outgrows the table', () => {
     const model = km.sequential([km.layers.dense({ units: 3, inputShape: [4], name: 'a_dense_layer_with_a_rather_long_name' })]);
-    const line = printed(model).find((l) => l.includes('a_dense_layer'))!;
-    expect(line.startsWith(' a_dense_layer_with_a_rather_long_name (Dense) (None, 3)')).toBe(true);
+    const lines = printed(model).map((l) => l.trimEnd());
+    const at = lines.findIndex((l) => l.includes('a_dense_layer'));
+    // The name column is 29 wide (0.45 of 65): a space, 27 characters, a space.
+    expect(lines.slice(at, at + 2)).toEqual([' a_dense_layer_with_a_rather (None, 3)              15', ' _long_name (Dense)']);
+  });
+
+  it('a list of shapes wraps after a shape, and "Connected to" wraps at the line end', () => {
+    const a = km.input({ shape: [8], name: 'a_rather_long_input_name_for_the_table' });
+    const b = km.input({ shape: [8], name: 'another_rather_long_input_name' });
+    const [seq] = km.layers.lstm({ units: 2, returnState: true, name: 'lstm' }).apply(km.layers.reshape({ targetShape: [8, 2] }).apply(km.layers.concatenate().apply([a, b]) as km.SymbolicTensor) as km.SymbolicTensor) as km.SymbolicTensor[];
+    const lines = printed(km.model({ inputs: [a, b], outputs: seq }));
+    expect(Math.max(...lines.map((l) => l.trimEnd().length))).toBeLessThanOrEqual(98);
+    const lstm = lines.findIndex((l) => l.startsWith(' lstm (LSTM)'));
+    // Output Shape is 21 wide (0.33 to 0.55 of 98): each line holds whole shapes.
+    expect(lines.slice(lstm, lstm + 2).map((l) => l.slice(32, 53).trimEnd())).toEqual(['(None, 2),', '(None, 2), (None, 2)']);
+    const concat = lines.findIndex((l) => l.startsWith(' concatenate'));
+    // Connected to runs from 65 to the line's end, 33 characters.
+    expect(lines.slice(concat, concat + 4).map((l) => l.slice(65).trimEnd())).toEqual(['a_rather_long_input_name_for_the_', 'table[0][0],', 'another_rather_long_input_name[0]', '[0]']);
   });
 
   it('layerRange prints the rows from the first name to the last, inputs included, with the whole totals', () => {

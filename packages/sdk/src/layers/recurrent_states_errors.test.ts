@@ -70,7 +70,12 @@ describe('returnState and initialState: bad input gets errors that name it and t
     const model = km.model({ inputs: [encIn, decIn], outputs: [km.layers.lstm({ units: 4, name: 'dec' }).apply(decIn, { initialState: [h, c] }), c] });
     const lines: string[] = [];
     model.summary(undefined, undefined, (line) => lines.push(line));
-    expect(lines.find((l) => l.includes('enc (LSTM)'))).toContain('(None, 4), (None, 4), (None, 4)');
-    expect(lines.find((l) => l.includes('dec (LSTM)'))).toContain('dec_in[0][0], enc[0][1], enc[0][2]');
+    // A row's cells wrap within their columns: Output Shape spans characters 32-52, Connected to 65 on.
+    const column = (layer: string, from: number, to?: number) => {
+      const at = lines.findIndex((l) => l.startsWith(` ${layer}`));
+      return lines.slice(at, at + 2).map((l) => l.slice(from, to).trim()).join(' ').trim();
+    };
+    expect(column('enc (LSTM)', 32, 53)).toBe('(None, 4), (None, 4), (None, 4)');
+    expect(column('dec (LSTM)', 65)).toBe('dec_in[0][0], enc[0][1], enc[0][2]');
   });
 });

@@ -24,7 +24,11 @@ const values = (m: { getWeights(): { dataSync(): ArrayLike<number> }[] }) => m.g
 const maxDifference = (a: number[][], b: number[][]) => Math.max(...a.flatMap((w, i) => w.map((v, j) => Math.abs(v - b[i][j]))));
 
 function tfjsModel(optimizer: tf.Optimizer, baseTrainable: boolean): tfl.LayersModel {
-  const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 3, inputShape: [2], name: 'base' }), tfl.layers.dense({ units: 1, name: 'head' })] });
+  // Seeded, so that every run compares the same numbers.
+  const kernelInitializer = (seed: number) => tfl.initializers.glorotUniform({ seed });
+  const model = tfl.sequential({
+    layers: [tfl.layers.dense({ units: 3, inputShape: [2], name: 'base', kernelInitializer: kernelInitializer(1) }), tfl.layers.dense({ units: 1, name: 'head', kernelInitializer: kernelInitializer(2) })],
+  });
   model.layers[0].trainable = baseTrainable;
   model.compile({ optimizer, loss: 'meanSquaredError' });
   return model;

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import * as km from '@kerasm/sdk';
 import { labelClassCount } from './class_targets.js';
-import { checkClassLabel, likelyDelimiter, rewordEmptyCellAdvice, rewordTextCellAdvice } from './csv_checks.js';
+import { checkClassLabel, likelyDelimiter, withCliCellAdvice } from './csv_checks.js';
 import { didYouMean } from './did_you_mean.js';
 import { UsageError } from './errors.js';
 import type { DataSpec, ExperimentConfig } from './experiment_config.js';
@@ -87,8 +87,7 @@ export async function countCheckedRows(rows: km.data.CsvDataset, model: km.Layer
     }
   } catch (err) {
     // A config gives the default in data.columnConfigs, and reads no text columns.
-    if (err instanceof Error) err.message = rewordEmptyCellAdvice(rewordTextCellAdvice(err.message, 'training'), (column) => `, drop the row, or give the column a default in ${file}: "data": { "columnConfigs": { ${column}: { "default": 0 } } }.`);
-    throw err;
+    throw withCliCellAdvice(err, 'training', file);
   }
   return n;
 }

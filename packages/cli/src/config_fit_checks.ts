@@ -1,8 +1,7 @@
-import type * as km from '@kerasm/sdk';
+import * as km from '@kerasm/sdk';
 import { labelClassCount } from './class_targets.js';
-import { didYouMean } from './did_you_mean.js';
 import { UsageError } from './errors.js';
-import type { ExperimentConfig } from './experiment_config.js';
+import type { CallbackSpec, ExperimentConfig } from './experiment_config.js';
 
 const TRAIN_HELP = 'kerasm train --help';
 
@@ -24,24 +23,16 @@ export function checkLossTakesLabels(config: ExperimentConfig, model: km.LayersM
 }
 
 /**
- * Refuses, before training, an earlyStopping or reduceLROnPlateau callback whose `monitor` (by
- * default 'val_loss') fit will not log: a `val_` key without validation data, or a misspelt name.
- * The config's callbacks add no keys of their own, so fit's logs are the model's metrics names.
+ * Refuses, before training, a config callback whose `monitor` (by default 'val_loss') fit will not
+ * log, by the SDK's check of the `made` callbacks (one for each of `specs`); the error names the
+ * config setting to change.
  */
-export function checkMonitors(config: ExperimentConfig, model: km.LayersModel, validates: boolean, file: string): void {
-  const logged = [...model.metricsNames, ...(validates ? model.metricsNames.map((name) => `val_${name}`) : [])];
-  for (const { type, args, path } of config.fit.callbacks) {
-    if (type !== 'earlyStopping' && type !== 'reduceLROnPlateau') continue;
-    const monitor = args.monitor ?? 'val_loss';
-    if (typeof monitor !== 'string' || logged.includes(monitor)) continue;
-    const setting = args.monitor === undefined ? `${path}.monitor is not set, so it is "val_loss"` : `${path}.monitor is "${monitor}"`;
-    if (monitor.startsWith('val_') && !validates) {
-      const trained = monitor.slice(4);
-      throw new UsageError(
-        `${file}: ${setting}, but training has no validation data to log it. Set fit.validationSplit (e.g. 0.2), or set ${path}.monitor to ${logged.includes(trained) ? `"${trained}"` : `one of ${logged.join(', ')}`}.`,
-        TRAIN_HELP,
-      );
-    }
-    throw new UsageError(`${file}: ${setting}, which training does not log${didYouMean(monitor, logged, (name) => `"${name}"`)} It logs: ${logged.join(', ')}.`, TRAIN_HELP);
+export function checkMonitors(specs: readonly CallbackSpec[], made: readonly km.CustomCallbackArgs[], model: km.LayersModel, validates: boolean, file: string): void {
+  try {
+    km.callbacks.checkMonitored(made, { metricsNames: model.metricsNames, validates });
+  } catch (err) {
+    if (!(err instanceof km.callbacks.MonitorError)) throw err;
+    const { path, args } = specs[err.callbackIndex];
+    throw new UsageError(`${file}: ${path}.monitor${args.monitor === undefined ? ' (not set, so the default)' : ''}: ${err.message}`, TRAIN_HELP);
   }
 }

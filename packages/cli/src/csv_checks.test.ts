@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as km from '@kerasm/sdk';
-import { checkClassLabel, delimiterFlag, likelyDelimiter, lineOfRow, rewordTextCellAdvice } from './csv_checks.js';
+import { checkClassLabel, delimiterFlag, likelyDelimiter, lineOfRow, withCliCellAdvice } from './csv_checks.js';
 
 describe('CSV checks', () => {
   let dir: string;
@@ -34,12 +34,24 @@ describe('CSV checks', () => {
     await expect(checkClassLabel(2, 0, 3, '--data', path)).resolves.toBeUndefined();
   });
 
-  it("words the SDK's advice for a text cell, which names km.data.csv options the CLI lacks, as encoding it before the command", async () => {
-    const path = join(dir, 'text.csv');
-    await writeFile(path, 'a,label\n1,0\n"red\nwine",1\n');
-    const message = await km.data.csv(path, { labelColumn: 'label' }).toArray().then(() => '', (err: Error) => err.message);
-    expect(message).toContain("dtype: 'string'");
-    expect(rewordTextCellAdvice(message, 'predicting')).toBe(`csv ${path}: line 3, column 'a' (column 1) holds 'red\nwine', which is not a number. Encode categories as numbers (0, 1, 2, ...) before predicting.`);
-    expect(rewordTextCellAdvice('line 2 has 3 fields', 'training')).toBe('line 2 has 3 fields');
+  it("gives its own advice for the SDK's text and empty cell errors, naming the config file when there is one", async () => {
+    const cellError = async (name: string, text: string) => {
+      const path = join(dir, name);
+      await writeFile(path, text);
+      const error = await km.data.csv(path, { labelColumn: 'label' }).toArray().then(() => undefined, (err: unknown) => err);
+      expect(error).toBeInstanceOf(km.data.CsvCellError);
+      return [error, path] as const;
+    };
+    const [text, textPath] = await cellError('text.csv', 'a,label\n1,0\n"red\nwine",1\n');
+    const textProblem = `csv ${textPath}: line 3, column 'a' (column 1) holds 'red\nwine', which is not a number.`;
+    for (const config of [undefined, 'run.json']) {
+      expect((withCliCellAdvice(text, 'predicting', config) as Error).message).toBe(`${textProblem} Encode categories as numbers (0, 1, 2, ...) before predicting.`);
+    }
+    const [empty, emptyPath] = await cellError('empty.csv', 'a,label\n1,0\n\n,1\n');
+    const emptyProblem = `csv ${emptyPath}: line 4, column 'a' (column 1) is empty.`;
+    expect((withCliCellAdvice(empty, 'evaluating') as Error).message).toBe(`${emptyProblem} Fill in the value or drop the row.`);
+    expect((withCliCellAdvice(empty, 'training', 'run.json') as Error).message).toBe(`${emptyProblem} Fill in the value, drop the row, or give the column a default in run.json: "data": { "columnConfigs": { "a": { "default": 0 } } }.`);
+    const other = new Error('line 2 has 3 fields');
+    expect(withCliCellAdvice(other, 'training', 'run.json')).toBe(other);
   });
 });

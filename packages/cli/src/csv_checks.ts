@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import * as km from '@kerasm/sdk';
 
 const DELIMITERS = [',', ';', '\t', '|'];
 
@@ -55,20 +56,15 @@ export async function checkClassLabel(label: number | undefined, row: number, cl
 }
 
 /**
- * The CSV reader's advice for an empty cell ends by naming km.data.csv's `columnConfigs`, which a
- * CLI user gives in a config file or not at all: `advice` writes what replaces ", drop the row, or
- * give a default: ...", given the column's quoted name. Other messages are left as they are.
+ * The CSV reader's error for a text or an empty cell, with advice for the CLI in place of
+ * km.data.csv's options: its models read numbers only, so categories are encoded as numbers before
+ * `verb` ('training', 'predicting'); an empty cell takes a default only in the `config` file, when
+ * the command has one. Other errors are returned as they are.
  */
-export function rewordEmptyCellAdvice(message: string, advice: (column: string) => string): string {
-  return message.replace(/, drop the row, or give a default: columnConfigs: \{ ("[^"]*"): \{ default: 0 \} \}\.$/, (_, column: string) => advice(column));
-}
-
-/**
- * The CSV reader's advice for a text cell names km.data.csv's options for text columns
- * (`dtype: 'string'`, `configuredColumnsOnly`), which the CLI does not take: its models read
- * numbers only, so the advice becomes encoding the categories as numbers before `verb`
- * ('training', 'predicting'). Other messages are left as they are.
- */
-export function rewordTextCellAdvice(message: string, verb: string): string {
-  return message.replace(/(holds '[\s\S]*?', which is not a number\.) To use the column, read it as text, [\s\S]*$/, (_, problem: string) => `${problem} Encode categories as numbers (0, 1, 2, ...) before ${verb}.`);
+export function withCliCellAdvice(err: unknown, verb: string, config?: string): unknown {
+  if (!(err instanceof km.data.CsvCellError)) return err;
+  if (err.kind === 'text') return new Error(`${err.problem} Encode categories as numbers (0, 1, 2, ...) before ${verb}.`, { cause: err });
+  if (err.kind !== 'empty') return err;
+  const advice = config === undefined ? 'Fill in the value or drop the row.' : `Fill in the value, drop the row, or give the column a default in ${config}: "data": { "columnConfigs": { ${JSON.stringify(err.column)}: { "default": 0 } } }.`;
+  return new Error(`${err.problem} ${advice}`, { cause: err });
 }

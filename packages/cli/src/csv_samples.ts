@@ -3,7 +3,7 @@ import * as km from '@kerasm/sdk';
 import type { SavedModel } from './commands/saved_model.js';
 import { featureOrder, namesColumns } from './csv_columns.js';
 import { labelClassCount, targetsFor } from './class_targets.js';
-import { checkClassLabel, delimiterFlag, likelyDelimiter, rewordEmptyCellAdvice, rewordTextCellAdvice } from './csv_checks.js';
+import { checkClassLabel, delimiterFlag, likelyDelimiter, withCliCellAdvice } from './csv_checks.js';
 import type { CsvInput } from './model_args.js';
 
 /** Prints a line for the user beside the result (json_stdout's noteFor). */
@@ -121,13 +121,12 @@ export async function readCsvSamples(saved: SavedModel, csv: CsvInput, note: Not
   return { x: km.tensor(x, [rows.length, ...saved.sampleShape]), labels };
 }
 
-/** Runs `read`, rewording the CSV reader's advice (text columns, a `columnConfigs` default) for the CLI and `verb`. */
+/** Runs `read`, with the CLI's advice for `verb` in place of the CSV reader's for a text or an empty cell. */
 async function forCommand<T>(verb: string, read: () => Promise<T>): Promise<T> {
   try {
     return await read();
   } catch (err) {
     // The CLI's evaluate and predict take no defaults for empty cells beyond those training recorded in the model.
-    if (err instanceof Error) err.message = rewordEmptyCellAdvice(rewordTextCellAdvice(err.message, verb), () => ' or drop the row.');
-    throw err;
+    throw withCliCellAdvice(err, verb);
   }
 }

@@ -87,11 +87,17 @@ describe('kerasm train --config (through the built binary)', () => {
     const watching = (callback: object, validationSplit: number) => ({ data, model: dense(3), compile: { metrics: ['accuracy'] }, fit: { validationSplit, callbacks: [callback] } });
     expect(await failure('monitor.json', watching({ type: 'earlyStopping', monitor: 'val_los' }, 0.2))).toEqual({
       code: 2,
-      stderr: expect.stringContaining('monitor.json: fit.callbacks[0].monitor is "val_los", which training does not log; did you mean "val_loss"? It logs: loss, accuracy, val_loss, val_accuracy.'),
+      stderr: expect.stringContaining("monitor.json: fit.callbacks[0].monitor: EarlyStopping monitors 'val_los', which fit does not log; did you mean 'val_loss'? fit logs: loss, accuracy, val_loss, val_accuracy."),
+    });
+    expect(await failure('auc.json', watching({ type: 'earlyStopping', monitor: 'auc' }, 0.2))).toEqual({
+      code: 2,
+      stderr: expect.stringContaining("auc.json: fit.callbacks[0].monitor: EarlyStopping monitors 'auc', which fit does not log. fit logs: loss, accuracy, val_loss, val_accuracy; monitor one of those."),
     });
     expect(await failure('nosplit.json', watching({ type: 'reduceLROnPlateau' }, 0))).toEqual({
       code: 2,
-      stderr: expect.stringContaining('nosplit.json: fit.callbacks[0].monitor is not set, so it is "val_loss", but training has no validation data to log it. Set fit.validationSplit (e.g. 0.2), or set fit.callbacks[0].monitor to "loss".'),
+      stderr: expect.stringContaining(
+        "nosplit.json: fit.callbacks[0].monitor (not set, so the default): ReduceLROnPlateau monitors 'val_loss', but fit has no validation data: give fit validationData or validationSplit, or monitor 'loss'.",
+      ),
     });
     const logger = (filename: string) => ({ data, model: dense(3), fit: { epochs: 1, callbacks: [{ type: 'csvLogger', filename }] } });
     expect(await failure('nolog.json', logger('no-folder/log.csv'))).toEqual({

@@ -94,14 +94,15 @@ async function train(config: ExperimentConfig, options: TrainOptions, file: stri
   compileModel(model, config, file, 1);
   checkLossTakesLabels(config, model, file);
   const [data, evaluation] = await loadData(config, model, file);
-  checkMonitors(config, model, data.kind === 'tensors' ? validationSplit > 0 : data.validation !== undefined, file);
+  const configured = makeCallbacks(config.fit.callbacks, file);
+  checkMonitors(config.fit.callbacks, configured, model, data.kind === 'tensors' ? validationSplit > 0 : data.validation !== undefined, file);
   if (config.compile.schedule?.overRun) compileModel(model, config, file, stepsOfRun(epochCount, data.samples, batchSize));
 
   const epochs: EpochRecord[] = [];
   let epochStart = 0;
   const backup = backupCallback(options.backupDir);
   const callbacks: km.CustomCallbackArgs[] = [
-    ...makeCallbacks(config.fit.callbacks, file),
+    ...configured,
     ...(backup ? [backup] : []),
     ...tensorBoardCallbacks(options.tensorboard),
     {

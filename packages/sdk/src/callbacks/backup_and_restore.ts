@@ -219,19 +219,29 @@ export class BackupAndRestore extends Callback {
     if (progress.random) {
       globalGenerator().state = progress.random.global;
       if (progress.random.layers.length === generators.length) progress.random.layers.forEach((state, i) => (generators[i].state = state));
-      else console.warn(`km.callbacks.backupAndRestore: the backup in ${this.backupDir} holds the generators of ${progress.random.layers.length} layers with a seed, but the model has ${generators.length}, so those layers draw afresh and the run will not repeat the uninterrupted one. Resume with the model the backup was made with.`);
+      else this.#warnMismatch(`the generators of ${progress.random.layers.length} layers with a seed`, `the model has ${generators.length}`, 'those layers draw afresh and the run will not repeat the uninterrupted one', 'the model');
     }
     const params = this.params!;
     if (progress.shuffleIterations && params.datasetPosition) {
       const shuffles = params.datasetPosition.shuffleIterations.length;
-      if (progress.shuffleIterations.length !== shuffles) console.warn(`km.callbacks.backupAndRestore: the backup in ${this.backupDir} holds the passes of ${progress.shuffleIterations.length} reshuffling shuffles, but the training dataset has ${shuffles}, so its orders start afresh and the run will not repeat the uninterrupted one. Resume with the dataset the backup was made with.`);
+      if (progress.shuffleIterations.length !== shuffles) {
+        this.#warnMismatch(`the passes of ${progress.shuffleIterations.length} reshuffling shuffles`, `the training dataset has ${shuffles}`, 'its orders start afresh and the run will not repeat the uninterrupted one', 'the dataset');
+      }
       params.datasetPosition = { shuffleIterations: progress.shuffleIterations, batchesRead: progress.streamBatches ?? 0 };
     }
     if (progress.validationShuffleIterations && params.validationShuffleIterations) {
       const shuffles = params.validationShuffleIterations.length;
-      if (progress.validationShuffleIterations.length !== shuffles) console.warn(`km.callbacks.backupAndRestore: the backup in ${this.backupDir} holds the passes of ${progress.validationShuffleIterations.length} reshuffling shuffles of the validation data, but the validation dataset has ${shuffles}, so its orders start afresh and the validation losses will not repeat the uninterrupted run's. Resume with the validation dataset the backup was made with.`);
+      if (progress.validationShuffleIterations.length !== shuffles) {
+        const held = `the passes of ${progress.validationShuffleIterations.length} reshuffling shuffles of the validation data`;
+        this.#warnMismatch(held, `the validation dataset has ${shuffles}`, "its orders start afresh and the validation losses will not repeat the uninterrupted run's", 'the validation dataset');
+      }
       params.validationShuffleIterations = progress.validationShuffleIterations;
     }
+  }
+
+  /** Warns that the backup holds `held` where the run has `found`, so `consequence`, and to resume with `resumeWith` the backup was made with. */
+  #warnMismatch(held: string, found: string, consequence: string, resumeWith: string): void {
+    console.warn(`km.callbacks.backupAndRestore: the backup in ${this.backupDir} holds ${held}, but ${found}, so ${consequence}. Resume with ${resumeWith} the backup was made with.`);
   }
 }
 

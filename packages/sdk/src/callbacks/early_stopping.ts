@@ -1,7 +1,7 @@
 import type { Tensor } from '../tensor.js';
 import { Callback } from './callback.js';
 import type { Logs } from './callbacks.js';
-import { Monitor, type MonitorMode } from './monitor.js';
+import { Monitor, registerMonitor, type MonitorMode } from './monitor.js';
 import { weightSnapshot } from './weight_snapshot.js';
 
 /** Options of {@link EarlyStopping}; defaults are Keras'. */
@@ -58,6 +58,7 @@ export class EarlyStopping extends Callback {
     this.restoreBestWeights = args.restoreBestWeights ?? false;
     this.#args = args;
     this.#reset();
+    registerMonitor(this, () => this.#monitor);
   }
 
   #reset(): void {

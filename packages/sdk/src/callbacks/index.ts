@@ -86,6 +86,7 @@ export { CustomCallback } from './custom_callback.js';
 export { CSVLogger, EarlyStopping, LearningRateScheduler, ProgbarLogger, ReduceLROnPlateau, TerminateOnNaN };
 export type { CSVLoggerArgs, EarlyStoppingArgs, ReduceLROnPlateauArgs };
 export type { MonitorMode } from './monitor.js';
+export { checkMonitored, MonitorError, type FitLogNames } from './check_monitored.js';
 export { modelCheckpoint, type ModelCheckpointArgs } from './model_checkpoint.js';
 export { History } from './history.js';
 export type { CustomCallbackArgs, Logs, PredictBatchLogs, TrainLogs } from './callbacks.js';

@@ -1,6 +1,6 @@
 import type { CallbackModel, FitParams } from './callback.js';
 import type { CustomCallbackArgs, Logs } from './callbacks.js';
-import { Monitor, type MonitorMode } from './monitor.js';
+import { Monitor, registerMonitor, type MonitorMode } from './monitor.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of {@link modelCheckpoint}, with Keras' defaults. */
@@ -147,17 +147,21 @@ export function modelCheckpoint(args: ModelCheckpointArgs): CustomCallbackArgs {
       if (saveFreq === 'epoch') await checkpoint(epoch, logs);
     },
   };
-  if (saveFreq === 'epoch') return callbacks;
   // Only when saving by batches: a batch hook makes fit produce logs after every batch.
-  return {
-    ...callbacks,
-    onEpochBegin(epoch) {
-      epochNow = epoch;
-    },
-    async onTrainBatchEnd(batch, logs) {
-      if (++batchesSinceSave < saveFreq) return;
-      batchesSinceSave = 0;
-      await checkpoint(epochNow, logs, batch);
-    },
-  };
+  const made: CustomCallbackArgs =
+    saveFreq === 'epoch'
+      ? callbacks
+      : {
+          ...callbacks,
+          onEpochBegin(epoch) {
+            epochNow = epoch;
+          },
+          async onTrainBatchEnd(batch, logs) {
+            if (++batchesSinceSave < saveFreq) return;
+            batchesSinceSave = 0;
+            await checkpoint(epochNow, logs, batch);
+          },
+        };
+  if (args.saveBestOnly) registerMonitor(made, () => monitor, saveFreq !== 'epoch');
+  return made;
 }

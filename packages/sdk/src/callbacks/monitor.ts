@@ -53,19 +53,8 @@ export class Monitor {
   checkLogged(params: FitParams | null, batch = false): void {
     if (!params?.metrics) return;
     const logged = batch ? params.metrics.filter((k) => !k.startsWith('val_')) : params.metrics;
-    if (logged.includes(this.key)) return;
-    if (this.key.startsWith('val_') && (batch || !params.doValidation)) {
-      const trained = this.key.slice(4);
-      const keys = logged.includes(trained) ? [trained] : logged;
-      const instead = keys.length === 1 ? `'${keys[0]}'` : `one of ${keys.join(', ')}`;
-      throw new Error(
-        batch
-          ? `${this.owner} monitors '${this.key}' every few batches, but batch logs hold training values only: monitor ${instead}, or save once per epoch (saveFreq: 'epoch').`
-          : `${this.owner} monitors '${this.key}', but fit has no validation data: give fit validationData or validationSplit, or monitor ${instead}.`,
-      );
-    }
-    const meant = logged.find((name) => name.startsWith(this.key) || editDistance(this.key, name) <= 2);
-    if (meant) throw new Error(`${this.owner} monitors '${this.key}', which fit does not log; did you mean '${meant}'? fit logs: ${logged.join(', ')}.`);
+    const problem = unloggedKeyProblem(this, logged, { validates: !batch && params.doValidation === true, batch, strict: false });
+    if (problem) throw new Error(problem);
   }
 
   /** Whether `value` beats `reference` by more than minDelta in the monitored direction. */
@@ -79,4 +68,48 @@ export class Monitor {
     if (better) this.best = value;
     return better;
   }
+}
+
+/** What {@link unloggedKeyProblem} knows of the logs a monitor reads. */
+export interface LoggedKeys {
+  /** Whether the logs hold the `val_` values (epoch logs of a fit with validation data). */
+  validates: boolean;
+  /** Whether the monitor reads batch logs (modelCheckpoint saving every n batches). */
+  batch: boolean;
+  /** Whether any key outside `logged` is refused, or only a near miss of a logged name. */
+  strict: boolean;
+}
+
+/**
+ * Why `monitor`'s key will not be in logs holding `logged`, worded as an error with the fix, or
+ * undefined when it will be (or, unless `strict`, may be: a callback may add it).
+ */
+export function unloggedKeyProblem({ owner, key }: Pick<Monitor, 'owner' | 'key'>, logged: readonly string[], { validates, batch, strict }: LoggedKeys): string | undefined {
+  if (logged.includes(key)) return undefined;
+  if (key.startsWith('val_') && !validates) {
+    const trained = key.slice(4);
+    const keys = logged.includes(trained) ? [trained] : logged;
+    const instead = keys.length === 1 ? `'${keys[0]}'` : `one of ${keys.join(', ')}`;
+    return batch
+      ? `${owner} monitors '${key}' every few batches, but batch logs hold training values only: monitor ${instead}, or save once per epoch (saveFreq: 'epoch').`
+      : `${owner} monitors '${key}', but fit has no validation data: give fit validationData or validationSplit, or monitor ${instead}.`;
+  }
+  const meant = logged.find((name) => name.startsWith(key) || editDistance(key, name) <= 2);
+  if (meant) return `${owner} monitors '${key}', which fit does not log; did you mean '${meant}'? fit logs: ${logged.join(', ')}.`;
+  if (strict) return `${owner} monitors '${key}', which fit does not log. fit logs: ${logged.join(', ')}; monitor one of those.`;
+  return undefined;
+}
+
+/** The monitor of each built-in callback that watches a logged key, and whether it reads batch logs, for `checkMonitored`. */
+const monitors = new WeakMap<object, { monitor: () => Monitor; batch: boolean }>();
+
+/** Records that `callback` watches `monitor()`'s key (in batch logs if `batch`), so `checkMonitored` checks it. */
+export function registerMonitor(callback: object, monitor: () => Monitor, batch = false): void {
+  monitors.set(callback, { monitor, batch });
+}
+
+/** The monitor `callback` registered, if any. */
+export function registeredMonitor(callback: object): { monitor: Monitor; batch: boolean } | undefined {
+  const entry = monitors.get(callback);
+  return entry && { monitor: entry.monitor(), batch: entry.batch };
 }

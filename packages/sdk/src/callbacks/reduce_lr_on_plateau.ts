@@ -1,6 +1,6 @@
 import { Callback } from './callback.js';
 import type { Logs } from './callbacks.js';
-import { Monitor, type MonitorMode } from './monitor.js';
+import { Monitor, registerMonitor, type MonitorMode } from './monitor.js';
 
 /** Options of {@link ReduceLROnPlateau}; defaults are Keras'. */
 export interface ReduceLROnPlateauArgs {
@@ -43,6 +43,7 @@ export class ReduceLROnPlateau extends Callback {
     if (args.verbose !== undefined && args.verbose !== 0 && args.verbose !== 1) throw new Error(`ReduceLROnPlateau: verbose must be 0 or 1. Received: verbose=${JSON.stringify(args.verbose)}.`);
     this.#args = args;
     this.onTrainBegin();
+    registerMonitor(this, () => this.#monitor);
   }
 
   override onTrainBegin(): void {

@@ -1,6 +1,7 @@
 // Which columns km.data.csv reads, and how each field becomes an element's value.
 import type { CsvColumnConfig, CsvElement, CsvKeyedElement, CsvOptions } from './csv.js';
 import type { CsvRecord } from './csv_parser.js';
+import { CsvCellError } from './csv_cell_error.js';
 import { checkBooleanOption, checkOptions, optionNames } from '../utils/options.js';
 
 const COLUMN_CONFIG_KEYS = optionNames<CsvColumnConfig>({ default: true, isLabel: true, required: true, dtype: true });
@@ -94,12 +95,14 @@ function parseValue(text: string, column: number, record: CsvRecord, layout: Csv
   const config = layout.configs[column];
   const asText = isStringColumn(config);
   const trimmed = text.trim();
+  const cell = { line: record.line, column: name, columnIndex: column, value: text };
+  const at = `csv ${where}: line ${record.line}, column '${name}' (column ${column + 1})`;
   if (trimmed === '') {
     if (config?.default !== undefined) return typeof config.default === 'boolean' ? Number(config.default) : config.default;
     const example = asText ? `{ dtype: 'string', default: 'unknown' }` : '{ default: 0 }';
-    throw new Error(
-      `csv ${where}: line ${record.line}, column '${name}' (column ${column + 1}) is empty. ` +
-        `Fill in the value, drop the row, or give a default: columnConfigs: { ${JSON.stringify(name)}: ${example} }.`,
+    throw new CsvCellError(
+      { ...cell, kind: 'empty', problem: `${at} is empty.` },
+      `Fill in the value, drop the row, or give a default: columnConfigs: { ${JSON.stringify(name)}: ${example} }.`,
     );
   }
   // Kept as written, spaces included, as tfjs and pandas keep text.
@@ -107,16 +110,16 @@ function parseValue(text: string, column: number, record: CsvRecord, layout: Csv
   if (config?.dtype === 'bool') {
     const value = BOOLEANS[trimmed.toLowerCase()];
     if (value !== undefined) return value;
-    throw new Error(
-      `csv ${where}: line ${record.line}, column '${name}' (column ${column + 1}) holds '${text}', which a 'bool' column does not read (tfjs reads it as 0). ` +
-        `Write true, false, 1 or 0 there, or read the column as text, columnConfigs: { ${JSON.stringify(name)}: { dtype: 'string' } }, and map its values to numbers.`,
+    throw new CsvCellError(
+      { ...cell, kind: 'bool', problem: `${at} holds '${text}', which a 'bool' column does not read (tfjs reads it as 0).` },
+      `Write true, false, 1 or 0 there, or read the column as text, columnConfigs: { ${JSON.stringify(name)}: { dtype: 'string' } }, and map its values to numbers.`,
     );
   }
   const value = Number(trimmed);
   if (!Number.isFinite(value)) {
-    throw new Error(
-      `csv ${where}: line ${record.line}, column '${name}' (column ${column + 1}) holds '${text}', which is not a number. ` +
-        `To use the column, read it as text, columnConfigs: { ${JSON.stringify(name)}: { dtype: 'string' } }, and encode it with a km.layers.stringLookup in a map; ` +
+    throw new CsvCellError(
+      { ...cell, kind: 'text', problem: `${at} holds '${text}', which is not a number.` },
+      `To use the column, read it as text, columnConfigs: { ${JSON.stringify(name)}: { dtype: 'string' } }, and encode it with a km.layers.stringLookup in a map; ` +
         `to leave it out, pass configuredColumnsOnly: true with columnConfigs naming the columns to read; or encode categories as numbers (0, 1, 2, ...) before training.`,
     );
   }

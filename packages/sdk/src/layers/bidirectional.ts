@@ -1,7 +1,7 @@
 import type { Backend, BufferId } from '../backend/backend.js';
-import { shapeSize } from '../tensor.js';
+import { sameShape, shapeSize } from '../tensor.js';
 import type { BackwardContext, ForwardContext, Layer, Shape } from './layer.js';
-import { singleInput } from './layer_shapes.js';
+import { formatShape, singleInput } from './layer_shapes.js';
 import { isRecurrentLayer, type RecurrentLayer } from './recurrent_layer.js';
 import { layerFromConfig, registerLayer } from './registry.js';
 import { innerLayerFromConfig, Wrapper, type WrapperArgs } from './wrapper.js';
@@ -22,8 +22,9 @@ export interface BidirectionalArgs extends Omit<WrapperArgs, 'layer'> {
   mergeMode?: BidirectionalMergeMode | null;
   /**
    * The layer to run backwards (Keras' `backward_layer`); by default a copy of `layer` with
-   * `goBackwards` flipped. It must be the same class as `layer`, with the opposite `goBackwards`
-   * and the same `returnSequences`. TensorFlow.js 4.22 cannot load a model saved with it.
+   * `goBackwards` flipped. As in Keras it may be another class (a GRU behind an LSTM), with the
+   * opposite `goBackwards`, the same `returnSequences`, `returnState` and `stateful`, and an output
+   * of the same shape. TensorFlow.js 4.22 cannot load a model saved with it.
    */
   backwardLayer?: Layer;
 }
@@ -39,7 +40,8 @@ export interface BidirectionalArgs extends Omit<WrapperArgs, 'layer'> {
  *
  * With `returnState` on the wrapped layer the outputs are `[merged, ...forwardStates,
  * ...backwardStates]` (Keras' order; `[forward, backward, ...states]` with mergeMode null), and
- * `apply(x, { initialState })` takes the forward layer's states then the backward one's.
+ * `apply(x, { initialState })` takes the forward layer's states then the backward one's. A
+ * `backwardLayer` of another class brings its own states (an LSTM's h and c, then a GRU's h).
  *
  * @example
  * ```ts
@@ -49,6 +51,8 @@ export interface BidirectionalArgs extends Omit<WrapperArgs, 'layer'> {
  *   // or over cells: km.layers.bidirectional({ layer: km.layers.rnn({ cell: km.layers.lstmCell({ units: 64 }) }) })
  *   km.layers.dense({ units: 1, activation: 'sigmoid' }),
  * ]);
+ * // Another class backwards, as Keras allows:
+ * km.layers.bidirectional({ layer: km.layers.lstm({ units: 8 }), backwardLayer: km.layers.gru({ units: 8, goBackwards: true }) });
  * // Both directions' final states, e.g. to start a decoder:
  * const [merged, hF, cF, hB, cB] = km.layers.bidirectional({ layer: km.layers.lstm({ units: 16, returnState: true }) })
  *   .apply(km.input({ shape: [10, 4] }));
@@ -107,12 +111,12 @@ export class Bidirectional extends Wrapper {
     return mode as BidirectionalMergeMode;
   }
 
+  // Keras 3's checks; the class may differ (the output shapes are compared once the input's is known).
   #checkBackwardLayer(layer: RecurrentLayer, backward: RecurrentLayer): void {
-    const mismatch = backward.className !== layer.className ? `it is a ${backward.className} and layer a ${layer.className}; they must be the same class`
-      : backward.goBackwards === layer.goBackwards ? `both have goBackwards: ${layer.goBackwards}; backwardLayer needs goBackwards: ${!layer.goBackwards}`
-      : backward.returnSequences !== layer.returnSequences ? `returnSequences is ${backward.returnSequences} on it and ${layer.returnSequences} on layer; they must agree`
-      : backward.returnState !== layer.returnState ? `returnState is ${backward.returnState} on it and ${layer.returnState} on layer; they must agree`
-      : '';
+    const agree = (option: 'returnSequences' | 'returnState' | 'stateful') =>
+      Boolean(backward[option]) !== Boolean(layer[option]) ? `${option} is ${backward[option]} on it and ${layer[option]} on layer; they must agree` : '';
+    const mismatch = backward.goBackwards === layer.goBackwards ? `both have goBackwards: ${layer.goBackwards}; backwardLayer needs goBackwards: ${!layer.goBackwards}`
+      : agree('returnSequences') || agree('returnState') || agree('stateful');
     if (mismatch) throw new Error(`${this.where}: backwardLayer '${backward.name}' does not match layer '${layer.name}': ${mismatch}. Received: backwardLayer=${backward.className} layer '${backward.name}'.`);
   }
 
@@ -125,15 +129,15 @@ export class Bidirectional extends Wrapper {
     return ['initialState'];
   }
 
-  /** The forward layer's states count, then the call's inputs split: the sequence, each direction's initial states. */
+  /** The call's inputs split: the sequence, each direction's initial states (the forward layer's first). */
   #split<T>(inputs: readonly T[]): { sequence: T[]; forward: T[]; backward: T[] } {
     const states = inputs.slice(1);
-    const half = this.forwardLayer.stateCountKeras;
-    if (states.length > 0 && states.length !== 2 * half) {
-      throw new Error(`${this.where} takes the initial states of both directions, ${2 * half} in all (the forward layer's ${half}, then the backward layer's ${half}), but received ${states.length}. ` +
+    const [f, b] = [this.forwardLayer.stateCountKeras, this.backwardLayer.stateCountKeras];
+    if (states.length > 0 && states.length !== f + b) {
+      throw new Error(`${this.where} takes the initial states of both directions, ${f + b} in all (the forward layer's ${f}, then the backward layer's ${b}), but received ${states.length}. ` +
         `Pass initialState: [...forwardStates, ...backwardStates], e.g. the states another Bidirectional with returnState returned.`);
     }
-    return { sequence: inputs.slice(0, 1), forward: states.slice(0, states.length / 2), backward: states.slice(states.length / 2) };
+    return { sequence: inputs.slice(0, 1), forward: states.slice(0, f), backward: states.slice(f) };
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
@@ -143,10 +147,14 @@ export class Bidirectional extends Wrapper {
   /** The merged output (both directions with mergeMode null), then with returnState the forward states and the backward ones. */
   override computeOutputShapes(inputShapes: readonly Shape[]): Shape[] {
     const { sequence, forward, backward } = this.#split(inputShapes);
-    const [shape, ...states] = this.forwardLayer.computeOutputShapes([...sequence, ...forward]);
-    this.backwardLayer.computeOutputShapes([...sequence, ...backward]);
+    const [shape, ...forwardStates] = this.forwardLayer.computeOutputShapes([...sequence, ...forward]);
+    const [backwardShape, ...backwardStates] = this.backwardLayer.computeOutputShapes([...sequence, ...backward]);
+    if (!sameShape(shape, backwardShape)) {
+      throw new Error(`${this.where}: its two directions must give outputs of one shape to merge them, but the forward layer '${this.forwardLayer.name}' gives ${formatShape(shape)} ` +
+        `and backwardLayer '${this.backwardLayer.name}' gives ${formatShape(backwardShape)}. Give backwardLayer the units (or filters) of layer.`);
+    }
     const outputs = this.mergeMode === 'concat' ? [[...shape.slice(0, -1), 2 * shape[shape.length - 1]]] : this.mergeMode === null ? [shape, shape] : [shape];
-    return [...outputs, ...states, ...states];
+    return [...outputs, ...forwardStates, ...backwardStates];
   }
 
   protected override weightInputShapes(callShapes: readonly Shape[]): readonly Shape[] {
@@ -206,11 +214,11 @@ export class Bidirectional extends Wrapper {
   #directions<T>(inputs: readonly T[], outputs: readonly T[]): { inputs: [T, ...T[]]; states: T[] }[] {
     const { sequence, forward, backward } = this.#split(inputs);
     const states = outputs.slice(this.#merged);
-    const half = states.length / 2;
+    const f = this.forwardLayer.stateCountKeras;
     return [
       // The sequence is always there: the first input.
-      { inputs: [...sequence, ...forward] as [T, ...T[]], states: states.slice(0, half) },
-      { inputs: [...sequence, ...backward] as [T, ...T[]], states: states.slice(half) },
+      { inputs: [...sequence, ...forward] as [T, ...T[]], states: states.slice(0, f) },
+      { inputs: [...sequence, ...backward] as [T, ...T[]], states: states.slice(f) },
     ];
   }
 
@@ -221,7 +229,22 @@ export class Bidirectional extends Wrapper {
    * the repeated output.
    */
   #zeroesMaskedSteps(ctx: ForwardContext | BackwardContext): boolean {
-    return this.returnSequences && ctx.inputMask !== 0 && this.forwardLayer.passesMask;
+    return ctx.inputMask !== 0 && this.#zeroesOutputOf(this.forwardLayer);
+  }
+
+  #zeroesOutputOf(direction: RecurrentLayer): boolean {
+    return this.returnSequences && direction.passesMask;
+  }
+
+  /**
+   * Keras 3 saves the `zero_output_for_mask: true` it sets on a sequence-returning layer, which
+   * kerasm's Bidirectional computes (a ConvLSTM2D's excepted, see above): such a config loads.
+   */
+  override setsInnerConfigKey(path: readonly (string | number)[], value: unknown): boolean {
+    const [option, envelope, key] = path;
+    if (path.length !== 3 || envelope !== 'config' || key !== 'zeroOutputForMask' || value !== true) return false;
+    const direction = option === 'layer' ? this.forwardLayer : option === 'backwardLayer' ? this.backwardLayer : undefined;
+    return direction !== undefined && this.#zeroesOutputOf(direction);
   }
 
   forward(ctx: ForwardContext): void {
@@ -308,7 +331,7 @@ export class Bidirectional extends Wrapper {
   }
 
   override checkInputMask(mask: Shape, input: Shape, source: Layer): void {
-    this.forwardLayer.checkInputMask(mask, input, source);
+    for (const direction of this.innerLayers) direction.checkInputMask(mask, input, source);
   }
 
   // As the wrapped layer does (ConvLSTM2D consumes its mask).

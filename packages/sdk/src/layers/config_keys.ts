@@ -6,6 +6,7 @@ import { isPlainObject } from '../utils/plain_object.js';
 import { ENVELOPE_KEYS, writtenKey } from './keras_written_keys.js';
 import type { Layer } from './layer.js';
 import { LAYER_OPTIONS } from './layer_options.js';
+import type { Wrapper } from './wrapper.js';
 
 // Their fromConfig refuse unknown keys themselves, and skip the keys Keras derives (vocabulary_size).
 const CHECKS_OWN_KEYS: ReadonlySet<string> = new Set(['StringLookup', 'TextVectorization']);
@@ -48,7 +49,8 @@ export function checkedLayerFromConfig(className: string, config: Record<string,
  * leaving it out or giving it another value changes that config (LeakyReLU reads Keras 3's
  * `negativeSlope` as `alpha`; a seed of null is not given back). Of the others, a key Keras or tfjs
  * writes is unused only when its value asks for what kerasm lacks (`keras_written_keys.ts`). Keys
- * inside nested configs (a wrapper's layer, an RNN's cell) are checked the same way.
+ * inside nested configs (a wrapper's layer, an RNN's cell) are checked the same way, but for those the
+ * wrapper sets itself (Keras 3's Bidirectional: its layers' `zero_output_for_mask`).
  */
 export function layerAndUnusedKeys(className: string, options: Json, factory: (config: Json) => Layer): { layer: Layer; unused: UnusedKey[] } {
   const layer = factory(options);
@@ -65,7 +67,7 @@ export function layerAndUnusedKeys(className: string, options: Json, factory: (c
     if (other !== undefined && changesConfig(configWith(other), kept)) continue;
     const key = String(path[path.length - 1]);
     const known = keysAt(kept, path);
-    if (zeroedByBidirectional(className, options, path, value)) continue;
+    if (setByWrapper(layer, path, value)) continue;
     const written = writtenKey(owner, key, value);
     if (written && written.refusal === undefined) continue;
     unused.push(written ? { path, className: owner, value, refusal: written.refusal, known } : { path, className: owner, value, meant: likelyMeant(key, path.length === 1 ? [...new Set([...known, ...LAYER_OPTIONS])] : known), known });
@@ -74,13 +76,13 @@ export function layerAndUnusedKeys(className: string, options: Json, factory: (c
 }
 
 /**
- * Keras 3's Bidirectional sets `zero_output_for_mask` to `return_sequences` on its two layers and
- * saves it, and kerasm's Bidirectional zeroes those steps too (ConvLSTM2D's excepted: Bidirectional.ts).
+ * Whether `layer` is a wrapper that sets the key at `path` of an inner layer's config itself
+ * ({@link Wrapper.setsInnerConfigKey}). Asked by name: importing the Wrapper class here would make
+ * a cycle through the registry, which imports this file.
  */
-function zeroedByBidirectional(className: string, options: Json, path: readonly (string | number)[], value: unknown): boolean {
-  if (className !== 'Bidirectional' || path.length !== 3 || path[1] !== 'config' || path[2] !== 'zeroOutputForMask' || value !== true) return false;
-  const wrapped = options[path[0]] as { className?: unknown; config?: { returnSequences?: unknown } } | undefined;
-  return wrapped?.className !== 'ConvLSTM2D' && wrapped?.config?.returnSequences === true;
+function setByWrapper(layer: Layer, path: readonly (string | number)[], value: unknown): boolean {
+  const hook = (layer as Partial<Pick<Wrapper, 'setsInnerConfigKey'>>).setsInnerConfigKey;
+  return path.length > 1 && typeof hook === 'function' && hook.call(layer, path, value);
 }
 
 /**

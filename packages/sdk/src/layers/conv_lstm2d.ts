@@ -75,11 +75,12 @@ export class ConvLSTM2D extends LSTM {
   /** With channelsFirst, the transposes around the channels-last recurrence; set by build. */
   #channelsFirst: ChannelsFirstRecurrence | null = null;
 
-  constructor(args: ConvLSTM2DArgs) {
-    const filters = filtersOf(args.filters, `ConvLSTM2D layer${args.name ? ` '${args.name}'` : ''}`);
-    super({ ...args, units: filters }, 'ConvLSTM2D');
+  /** `displayName` names the object in error messages: 'ConvLSTM2DCell' for the layer a ConvLSTM2DCell builds. */
+  constructor(args: ConvLSTM2DArgs, displayName = 'ConvLSTM2D') {
+    const filters = filtersOf(args.filters, `${displayName} layer${args.name ? ` '${args.name}'` : ''}`);
+    super({ ...args, units: filters }, displayName);
     this.filters = filters;
-    ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate, dataFormat: this.dataFormat } = convWindowOf(args, 'ConvLSTM2D', this.name, true));
+    ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate, dataFormat: this.dataFormat } = convWindowOf(args, displayName, this.name, true));
   }
 
   /** Every frame, channels-last [rows, cols, channels], through the input convolution's window. */

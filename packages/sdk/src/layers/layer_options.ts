@@ -33,7 +33,7 @@ import type { GRUArgs } from './gru.js';
 import type { LSTMArgs } from './lstm.js';
 import type { RecurrentArgs } from './recurrent.js';
 import type { RNNArgs } from './rnn.js';
-import type { GRUCellArgs, LSTMCellArgs, SimpleRNNCellArgs, StackedRNNCellsArgs } from './rnn_cells.js';
+import type { ConvLSTM2DCellArgs, GRUCellArgs, LSTMCellArgs, SimpleRNNCellArgs, StackedRNNCellsArgs } from './rnn_cells.js';
 import type { Pooling1DArgs } from './pooling1d.js';
 import type { Pooling2DArgs } from './pooling2d.js';
 import type { ReshapeArgs } from './reshape.js';
@@ -172,6 +172,10 @@ const CELL = {
 export const SIMPLE_RNN_CELL_OPTIONS = optionNames<SimpleRNNCellArgs>(CELL);
 export const LSTM_CELL_OPTIONS = optionNames<LSTMCellArgs>({ ...CELL, recurrentActivation: true, unitForgetBias: true });
 export const GRU_CELL_OPTIONS = optionNames<GRUCellArgs>({ ...CELL, recurrentActivation: true, resetAfter: true });
+const { units: _cellUnits, ...CELL_BUT_UNITS } = CELL;
+export const CONV_LSTM2D_CELL_OPTIONS = optionNames<ConvLSTM2DCellArgs>({
+  ...CELL_BUT_UNITS, ...WINDOW, recurrentActivation: true, unitForgetBias: true, filters: true, kernelSize: true, dilationRate: true,
+});
 export const STACKED_RNN_CELLS_OPTIONS = optionNames<StackedRNNCellsArgs>({ name: true, trainable: true, cells: true });
 export const RNN_OPTIONS = optionNames<RNNArgs>({ ...LAYER, cell: true, returnSequences: true, returnState: true, goBackwards: true, stateful: true, unroll: true });
 export const REPEAT_VECTOR_OPTIONS = optionNames<RepeatVectorArgs>({ ...LAYER, n: true });

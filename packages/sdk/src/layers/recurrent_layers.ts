@@ -1,11 +1,12 @@
 // The km.layers factories of the recurrent layers (TensorFlow.js' names), each checking its options.
 import type { MayReturnList, ReturnsList } from './list_outputs.js';
 import {
-  checkRequiredOptions, GRU_CELL_OPTIONS, GRU_OPTIONS, LSTM_CELL_OPTIONS, LSTM_OPTIONS, RNN_OPTIONS, SIMPLE_RNN_CELL_OPTIONS, SIMPLE_RNN_OPTIONS, STACKED_RNN_CELLS_OPTIONS,
+  checkRequiredOptions, CONV_LSTM2D_CELL_OPTIONS, GRU_CELL_OPTIONS, GRU_OPTIONS, LSTM_CELL_OPTIONS, LSTM_OPTIONS, RNN_OPTIONS, SIMPLE_RNN_CELL_OPTIONS, SIMPLE_RNN_OPTIONS, STACKED_RNN_CELLS_OPTIONS,
 } from './layer_options.js';
 import { RNN, type RNNArgs } from './rnn.js';
 import {
-  GRUCell, LSTMCell, RNNCell, SimpleRNNCell, StackedRNNCells, type GRUCellArgs, type LSTMCellArgs, type SimpleRNNCellArgs, type StackedRNNCellsArgs,
+  ConvLSTM2DCell, GRUCell, LSTMCell, RNNCell, SimpleRNNCell, StackedRNNCells,
+  type ConvLSTM2DCellArgs, type GRUCellArgs, type LSTMCellArgs, type SimpleRNNCellArgs, type StackedRNNCellsArgs,
 } from './rnn_cells.js';
 import { GRU, type GRUArgs } from './gru.js';
 import { LSTM, type LSTMArgs } from './lstm.js';
@@ -115,6 +116,17 @@ export function simpleRNNCell(args: SimpleRNNCellArgs): SimpleRNNCell {
 }
 
 /**
+ * The ConvLSTM2D step, for `km.layers.rnn` over sequences of images (tfjs' `convLstm2dCell`): the
+ * options of `convLstm2d` that belong to the cell. The RNN computes what `convLstm2d` computes with
+ * the same options and weights; the cell runs alone, not in a list of cells.
+ * @example `km.layers.rnn({ cell: km.layers.convLstm2dCell({ filters: 8, kernelSize: 3, padding: 'same' }), inputShape: [6, 12, 12, 1] })`
+ */
+export function convLstm2dCell(args: ConvLSTM2DCellArgs): ConvLSTM2DCell {
+  checkRequiredOptions(args, CONV_LSTM2D_CELL_OPTIONS, 'km.layers.convLstm2dCell');
+  return new ConvLSTM2DCell(args);
+}
+
+/**
  * Cells run in order at every step, for `km.layers.rnn` (tfjs' `stackedRNNCells`); `rnn({ cell: [a, b] })` is the same.
  * @example `km.layers.rnn({ cell: km.layers.stackedRNNCells({ cells: [km.layers.lstmCell({ units: 16 }), km.layers.lstmCell({ units: 8 })] }), inputShape: [20, 4] })`
  */
@@ -124,5 +136,8 @@ export function stackedRNNCells(args: StackedRNNCellsArgs): StackedRNNCells {
 }
 
 export { GRU, LSTM, SimpleRNN, type GRUArgs, type LSTMArgs, type SimpleRNNArgs };
-export { RNN, RNNCell, LSTMCell, GRUCell, SimpleRNNCell, StackedRNNCells, type RNNArgs, type LSTMCellArgs, type GRUCellArgs, type SimpleRNNCellArgs, type StackedRNNCellsArgs };
+export {
+  RNN, RNNCell, LSTMCell, GRUCell, SimpleRNNCell, ConvLSTM2DCell, StackedRNNCells,
+  type RNNArgs, type LSTMCellArgs, type GRUCellArgs, type SimpleRNNCellArgs, type ConvLSTM2DCellArgs, type StackedRNNCellsArgs,
+};
 export { Recurrent, type RecurrentArgs } from './recurrent.js';

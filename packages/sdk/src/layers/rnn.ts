@@ -1,17 +1,17 @@
 import type { Backend, BufferId } from '../backend/backend.js';
-import type { BackwardContext, ForwardContext, Shape } from './layer.js';
+import type { BackwardContext, ForwardContext, Layer, Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { formatShape, lastStepOnlyHint } from './layer_shapes.js';
 import type { Recurrent } from './recurrent.js';
 import { registerLayer } from './registry.js';
 import { notStateful } from './recurrent_states.js';
 import type { Tensor } from '../tensor.js';
-import { cellFromConfig, checkCell, StackedRNNCells, type RNNCell } from './rnn_cells.js';
+import { cellFromConfig, checkCell, ConvLSTM2DCell, StackedRNNCells, type RNNCell } from './rnn_cells.js';
 import { Wrapper } from './wrapper.js';
 
 /** Options of {@link RNN}, as tfjs-layers takes them. */
 export interface RNNArgs extends LayerArgs {
-  /** The cell run at every step, or a list of cells run in order (stacked, as `stackedRNNCells`). */
+  /** The cell run at every step, or a list of cells run in order (stacked, as `stackedRNNCells`); a `convLstm2dCell` runs alone. */
   cell: RNNCell | StackedRNNCells | RNNCell[];
   /** Whether to output every step's output `[steps, units]` (true) or only the last `[units]` (default false). */
   returnSequences?: boolean;
@@ -28,7 +28,8 @@ export interface RNNArgs extends LayerArgs {
 /**
  * Keras' and tfjs' generic recurrent layer: runs a cell (`lstmCell`, `gruCell`, `simpleRNNCell`) or
  * stacked cells over `[steps, features]` sequences, with masks, `goBackwards`, `returnSequences`,
- * `returnState`, `initialState` and `stateful` as the LSTM, GRU and SimpleRNN layers have them.
+ * `returnState`, `initialState` and `stateful` as the LSTM, GRU and SimpleRNN layers have them; or a
+ * `convLstm2dCell` over sequences of images, as `convLstm2d` runs them (which tfjs 4.22's RNN cannot).
  *
  * Stacked cells feed each other only within a step (cell k's input is cell k−1's output), never
  * across steps, so each cell runs as one recurrent layer over the whole sequence, the next over
@@ -111,7 +112,8 @@ export class RNN extends Wrapper {
   /** Each cell's input shapes: its input sequence, then its initial states if the call brings them. */
   #cellShapes(inputShapes: readonly Shape[]): Shape[][] {
     const [sequence, ...states] = inputShapes;
-    if (sequence === undefined || sequence.length !== 2) {
+    // A ConvLSTM2DCell runs alone, and its layer checks its sequence of images itself.
+    if (sequence === undefined || (sequence.length !== 2 && !(this.cell instanceof ConvLSTM2DCell))) {
       throw new Error(`${this.where} expects sequences of shape [steps, features], but received ${sequence ? `inputs of shape ${formatShape(sequence)}` : 'none'}. Reshape each sample to [steps, features].${sequence ? lastStepOnlyHint(sequence, { repeat: true }) : ''}`);
     }
     const total = this.stateCountKeras;
@@ -135,7 +137,9 @@ export class RNN extends Wrapper {
   override computeOutputShapes(inputShapes: readonly Shape[]): Shape[] {
     const output = this.computeOutputShape(inputShapes);
     if (!this.returnState) return [output];
-    return [output, ...this.#runners.slice().reverse().flatMap((r) => Array.from({ length: r.stateCountKeras }, () => [r.units]))];
+    const shapes = this.#cellShapes(inputShapes);
+    // Each runner returns its states too (returnState is the RNN's): `[units]`, or a ConvLSTM2DCell's images.
+    return [output, ...this.#runners.map((r, k) => r.computeOutputShapes(shapes[k]).slice(1)).reverse().flat()];
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
@@ -247,8 +251,14 @@ export class RNN extends Wrapper {
     return true;
   }
 
+  // As the last cell's layer does: with returnSequences, except a ConvLSTM2DCell's (its output's pixels are not its input's).
   override get passesMask(): boolean {
-    return this.returnSequences;
+    return this.#runners[this.#runners.length - 1].passesMask;
+  }
+
+  // The first cell reads the input's mask (a ConvLSTM2DCell's one value per pixel of its frames).
+  override checkInputMask(mask: Shape, input: Shape, source: Layer): void {
+    this.#runners[0].checkInputMask(mask, input, source);
   }
 
   /** As tfjs writes it: the cell's fields, the layer's over them, then `cell: { className, config }`. */

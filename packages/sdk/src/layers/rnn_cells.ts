@@ -1,3 +1,4 @@
+import { ConvLSTM2D, type ConvLSTM2DArgs } from './conv_lstm2d.js';
 import { GRU, type GRUArgs } from './gru.js';
 import { uniqueLayerName } from './layer_names.js';
 import { LSTM, type LSTMArgs } from './lstm.js';
@@ -8,8 +9,9 @@ import { SimpleRNN } from './simple_rnn.js';
 const LAYER_ONLY_KEYS = ['returnSequences', 'returnState', 'goBackwards', 'stateful', 'unroll', 'batchInputShape', 'inputShape', 'batchSize', 'dtype', 'inputDType', 'weights'] as const;
 
 /** Options of a cell: a recurrent layer's, less those of the RNN that runs it. */
-export type CellArgs<A extends RecurrentArgs> = Omit<A, (typeof LAYER_ONLY_KEYS)[number]>;
+export type CellArgs<A> = Omit<A, (typeof LAYER_ONLY_KEYS)[number]>;
 export type LSTMCellArgs = CellArgs<LSTMArgs>;
+export type ConvLSTM2DCellArgs = CellArgs<ConvLSTM2DArgs>;
 export type GRUCellArgs = CellArgs<GRUArgs>;
 export type SimpleRNNCellArgs = CellArgs<RecurrentArgs>;
 
@@ -31,6 +33,7 @@ export interface CellRunArgs {
 export abstract class RNNCell {
   abstract readonly className: string;
   readonly name: string;
+  /** Size of the state: `units` (a ConvLSTM2DCell's `filters`, its channels per pixel). */
   readonly units: number;
   /** Keras' states of the cell, h first: an LSTMCell's [h, c], a GRUCell's and SimpleRNNCell's [h]. */
   readonly stateCount: number;
@@ -110,6 +113,25 @@ export class SimpleRNNCell extends RNNCell {
   }
 }
 
+/**
+ * The ConvLSTM2D step (tfjs' `ConvLSTM2DCell`): the equations, options and weights of
+ * {@link ConvLSTM2D}, for `km.layers.rnn` over sequences of images `[time, rows, cols, channels]`,
+ * where it computes what `km.layers.convLstm2d` with the same options computes. It runs alone: its
+ * step's output is an image, which the vector cells of a stack do not take.
+ * @example `km.layers.rnn({ cell: km.layers.convLstm2dCell({ filters: 8, kernelSize: 3, padding: 'same' }), returnSequences: true })`
+ */
+export class ConvLSTM2DCell extends RNNCell {
+  readonly className = 'ConvLSTM2DCell';
+  readonly filters: number;
+  constructor(args: ConvLSTM2DCellArgs) {
+    super(args as unknown as RecurrentArgs, 'ConvLSTM2DCell');
+    this.filters = this.units;
+  }
+  protected makeLayer(args: RecurrentArgs, displayName: string): Recurrent {
+    return new ConvLSTM2D(args as unknown as ConvLSTM2DArgs, displayName);
+  }
+}
+
 /** Options of {@link StackedRNNCells}. */
 export interface StackedRNNCellsArgs {
   /** The cells, run in order at every step: each one's h is the next one's input. */
@@ -142,7 +164,13 @@ export class StackedRNNCells {
     if (!Array.isArray(args.cells) || args.cells.length === 0) {
       throw new Error(`${where}: cells must be a non-empty list of cells. Received: cells=${describeCell(args.cells)}. Give e.g. cells: [km.layers.lstmCell({ units: 8 }), km.layers.gruCell({ units: 4 })].`);
     }
-    args.cells.forEach((cell, i) => checkCell(cell, `${where}: cells[${i}]`, `cells[${i}]`));
+    args.cells.forEach((cell, i) => {
+      checkCell(cell, `${where}: cells[${i}]`, `cells[${i}]`);
+      if (cell instanceof ConvLSTM2DCell) {
+        throw new Error(`${where}: cells[${i}] is ConvLSTM2DCell '${cell.name}', which km.layers.rnn runs alone, not stacked: its step's output is an image, and stacked cells hand vectors to each other. ` +
+          `Give it alone, km.layers.rnn({ cell: km.layers.convLstm2dCell({ ... }) }), or stack ConvLSTM2D layers: km.layers.convLstm2d({ ..., returnSequences: true }) followed by another km.layers.convLstm2d.`);
+      }
+    });
     this.cells = [...args.cells];
   }
 
@@ -154,7 +182,7 @@ export class StackedRNNCells {
 /** Throws unless `cell` is an RNN cell, naming `option` and what it received. */
 export function checkCell(cell: unknown, where: string, option: string): asserts cell is RNNCell {
   if (!(cell instanceof RNNCell)) {
-    throw new Error(`${where} must be a recurrent cell: km.layers.lstmCell, gruCell or simpleRNNCell (or a list of them). Received: ${option}=${describeCell(cell)}. ` +
+    throw new Error(`${where} must be a recurrent cell: km.layers.lstmCell, gruCell, simpleRNNCell (or a list of them) or convLstm2dCell. Received: ${option}=${describeCell(cell)}. ` +
       (cell instanceof Recurrent ? `A recurrent layer such as km.layers.lstm({ units }) is used on its own, without km.layers.rnn.`
         : `kerasm's rnn runs only these cells, not a custom cell class (Keras' RNN(MyCell())): write the recurrence as a custom layer over the whole sequence instead (docs/CUSTOM_LAYERS.md), or build it from km.layers.simpleRNN, gru or lstm.`));
   }
@@ -186,11 +214,13 @@ export function cellFromConfig(saved: unknown, where: string): RNNCell | Stacked
       return new GRUCell(config as GRUCellArgs);
     case 'SimpleRNNCell':
       return new SimpleRNNCell(config as SimpleRNNCellArgs);
+    case 'ConvLSTM2DCell':
+      return new ConvLSTM2DCell(config as unknown as ConvLSTM2DCellArgs);
     case 'StackedRNNCells': {
       const cells = Array.isArray(config.cells) ? config.cells.map((c, i) => cellFromConfig(c, `${where}: cells[${i}]`)) : config.cells;
       return new StackedRNNCells({ ...(config as object), cells } as StackedRNNCellsArgs);
     }
     default:
-      throw new Error(`${where}: unknown cell class '${entry.className}'. Known cells: LSTMCell, GRUCell, SimpleRNNCell, StackedRNNCells.`);
+      throw new Error(`${where}: unknown cell class '${entry.className}'. Known cells: LSTMCell, GRUCell, SimpleRNNCell, ConvLSTM2DCell, StackedRNNCells.`);
   }
 }

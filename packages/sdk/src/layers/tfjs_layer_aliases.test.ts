@@ -2,8 +2,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 
-// tf.layers names kerasm has no layer for: a ConvLSTM2D cell (FROM_TFJS.md says why).
-const NO_TARGET = ['convLstm2dCell'];
+// tf.layers names kerasm has no layer for.
+const NO_TARGET: string[] = [];
 
 describe("tfjs' layer factory names", () => {
   it('every tf.layers factory name exists in km.layers, except those without a kerasm layer', () => {

@@ -49,6 +49,17 @@ export abstract class Wrapper extends Layer {
     return this.innerLayers.flatMap((l) => l.weightSpecs.map((_, i) => l.weightConstraints[i] ?? null));
   }
 
+  /**
+   * Whether this wrapper itself sets the key at `path` of an inner layer's saved config to `value`
+   * (`path` runs from the wrapper's config, camelCase: `['layer', 'config', 'zeroOutputForMask']`), so
+   * a config holding it asks for nothing kerasm lacks, though the inner layer alone has no use for it.
+   * Keras 3's Bidirectional writes such a key; loading and `km.layers.layerFromConfig` ask here
+   * (config_keys.ts) before refusing it. None by default.
+   */
+  setsInnerConfigKey(_path: readonly (string | number)[], _value: unknown): boolean {
+    return false;
+  }
+
   override getConfig(): Record<string, unknown> {
     return { layer: { className: this.layer.className, config: this.layer.getConfig() }, ...super.getConfig() };
   }

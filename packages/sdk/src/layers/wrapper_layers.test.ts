@@ -127,7 +127,8 @@ describe('wrappers: bad input', () => {
     const make = (backwardLayer: km.layers.Layer) => () => km.layers.bidirectional({ name: 'bi_pair', layer: km.layers.lstm({ units: 2 }), backwardLayer });
     expect(make(km.layers.lstm({ name: 'same_way', units: 2 }))).toThrow("backwardLayer 'same_way' does not match layer 'lstm");
     expect(make(km.layers.lstm({ name: 'same_way2', units: 2 }))).toThrow('both have goBackwards: false; backwardLayer needs goBackwards: true');
-    expect(make(km.layers.gru({ name: 'other_cell', units: 2, goBackwards: true }))).toThrow('it is a GRU and layer a LSTM; they must be the same class');
+    // Keras 3 checks stateful too; another class is allowed (bidirectional_backward_class.test.ts).
+    expect(make(km.layers.lstm({ name: 'kept', units: 2, goBackwards: true, stateful: true }))).toThrow('stateful is true on it and false on layer; they must agree');
     expect(make(km.layers.lstm({ name: 'all_steps', units: 2, goBackwards: true, returnSequences: true }))).toThrow('returnSequences is true on it and false on layer; they must agree');
   });
 

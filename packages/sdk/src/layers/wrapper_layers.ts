@@ -9,9 +9,16 @@ import { TimeDistributed, type TimeDistributedArgs } from './time_distributed.js
  * Runs a recurrent layer over the sequence forwards and backwards and merges the two outputs
  * (mergeMode 'concat' by default, or 'sum', 'mul', 'ave'). Its `apply` gives a list when the layer was
  * made with `returnState: true` (`[merged, ...forwardStates, ...backwardStates]`) or with mergeMode null
- * (`[forward, backward, ...states]`), a tuple of that length when the wrapped layer's type names its states.
+ * (`[forward, backward, ...states]`), a tuple of that length when the wrapped layer's type names its states
+ * (and `backwardLayer`'s, when given: an LSTM's h and c, then a GRU's h).
  * @example `km.layers.bidirectional({ layer: km.layers.lstm({ units: 64 }) })`
  */
+export function bidirectional<States extends string[], BackwardStates extends string[]>(
+  args: BidirectionalArgs & { layer: ReturnsList<Layer, ['output', ...States]>; backwardLayer: ReturnsList<Layer, ['output', ...BackwardStates]>; mergeMode: null },
+): ReturnsList<Bidirectional, ['forward', 'backward', ...States, ...BackwardStates]>;
+export function bidirectional<States extends string[], BackwardStates extends string[]>(
+  args: BidirectionalArgs & { layer: ReturnsList<Layer, ['output', ...States]>; backwardLayer: ReturnsList<Layer, ['output', ...BackwardStates]>; mergeMode?: BidirectionalMergeMode },
+): ReturnsList<Bidirectional, ['output', ...States, ...BackwardStates]>;
 export function bidirectional<States extends string[]>(
   args: BidirectionalArgs & { layer: ReturnsList<Layer, ['output', ...States]>; mergeMode: null },
 ): ReturnsList<Bidirectional, ['forward', 'backward', ...States, ...States]>;

@@ -36,7 +36,8 @@ export interface BackupAndRestoreArgs {
  * `dataset.shuffle` of the training and the validation data is moved back to the pass the resumed
  * epoch read, so it sees the same order. With `batchesPerEpoch` (one stream read across epochs),
  * the batches the stream had given before the resumed epoch are read again, without training,
- * to get there.
+ * to get there. With `fit(x, y, { stepsPerEpoch })` the resumed epoch starts at the batch the
+ * uninterrupted run's did; a backup made with another `stepsPerEpoch` (or without) is refused.
  *
  * The other callbacks' state is not kept, as in Keras: EarlyStopping and ReduceLROnPlateau count
  * their patience and best value afresh from the resumed epoch (EarlyStopping may stop later than
@@ -185,26 +186,50 @@ export class BackupAndRestore extends Callback {
   async #restore(): Promise<TrainingProgress | null> {
     const model = this.model as unknown as LayersModel;
     if (!(await hasTrainingBackup(this.#latest))) return null;
+    let refusal: Error | undefined;
+    const accept = (progress: TrainingProgress) => {
+      refusal = this.#otherEpochLength(progress);
+      if (refusal) throw refusal;
+    };
     try {
-      return await loadTrainingBackup(model, this.#latest);
+      return await loadTrainingBackup(model, this.#latest, accept);
     } catch (error) {
+      // The backup before it is of the same run: it would be refused alike.
+      if (error === refusal) throw error;
       const message = (error as Error).message;
       if (!this.doubleCheckpoint || !(await hasTrainingBackup(this.#previous))) {
         throw new Error(`km.callbacks.backupAndRestore cannot restore the backup in ${this.#latest}: ${message} Delete ${this.backupDir} to train from the start.`);
       }
       console.warn(`km.callbacks.backupAndRestore: the latest backup cannot be restored (${message}); restoring the one before it, in ${this.#previous}.`);
-      return loadTrainingBackup(model, this.#previous);
+      return loadTrainingBackup(model, this.#previous, accept);
     }
+  }
+
+  /**
+   * The error refusing a backup of `fit(x, y)` epochs of another length than this fit's: where an
+   * epoch starts reading follows from its index and `stepsPerEpoch`, so the resumed epochs would
+   * read other batches than the uninterrupted run's.
+   */
+  #otherEpochLength(progress: TrainingProgress): Error | undefined {
+    const backedUp = progress.stepsPerEpoch;
+    const now = this.params!.stepsPerEpoch;
+    if (backedUp === now) return undefined;
+    const made = backedUp === undefined ? 'without stepsPerEpoch (each epoch one pass over the data)' : `with stepsPerEpoch=${backedUp}`;
+    const fix = backedUp === undefined ? 'Leave stepsPerEpoch out to resume it' : `Pass stepsPerEpoch: ${backedUp} to resume it`;
+    return new Error(
+      `km.callbacks.backupAndRestore: the backup in ${this.backupDir} was made by fit ${made}, but this fit has ${now === undefined ? 'none' : `stepsPerEpoch=${now}`}, ` +
+        `so its epochs would start at other batches than the uninterrupted run's. ${fix}, or delete ${this.backupDir} to train from the start.`,
+    );
   }
 
   async #save(): Promise<void> {
     if (this.doubleCheckpoint && (await hasTrainingBackup(this.#latest))) await replaceFolder(this.#latest, this.#previous);
-    const { seed, datasetPosition, validationShuffleIterations } = this.params!;
+    const { seed, stepsPerEpoch, datasetPosition, validationShuffleIterations } = this.params!;
     const model = this.model as unknown as LayersModel;
     const random = { global: globalGenerator().state, layers: layerGenerators(model.allLayers).map((g) => g.state) };
     const optimizer = this.optimizer;
     await saveTrainingBackup(model, this.#latest, {
-      epoch: this.#epoch, batch: this.#lastBatch, ...(seed === undefined ? {} : { seed }), random,
+      epoch: this.#epoch, batch: this.#lastBatch, ...(seed === undefined ? {} : { seed }), ...(stepsPerEpoch === undefined ? {} : { stepsPerEpoch }), random,
       ...(optimizer.schedule ? {} : { learningRate: optimizer.learningRate }),
       ...(datasetPosition === undefined ? {} : { shuffleIterations: datasetPosition.shuffleIterations, streamBatches: datasetPosition.batchesRead }),
       ...(validationShuffleIterations === undefined ? {} : { validationShuffleIterations }),

@@ -39,6 +39,11 @@ export interface FitParams {
    */
   seed?: number;
   /**
+   * `fit(x, y)`'s `stepsPerEpoch`, when given: epochs of that many batches (`steps`) that read on
+   * through the samples from epoch to epoch. Absent when each epoch is one pass over the data.
+   */
+  stepsPerEpoch?: number;
+  /**
    * @internal Where `fit(dataset)` reads the training data from at the start of the current epoch
    * (after an epoch's batches: of the next). A callback may replace it in `onTrainBegin` to read on
    * where an earlier run had got to, as `km.callbacks.backupAndRestore` does.

@@ -2,7 +2,7 @@ import { CallbackList, type Logs } from '../callbacks/callbacks.js';
 import { History } from '../callbacks/history.js';
 import { skipsValidation, type FitParams } from '../callbacks/callback.js';
 import { checkVerbosity, progressLogger } from '../callbacks/progbar_logger.js';
-import { globalGenerator, Random } from '../utils/random.js';
+import { globalGenerator } from '../utils/random.js';
 import { checkEpochs, checkPositiveInt, checkSeed } from './validate_data.js';
 import { epochLogNames } from './metric_names.js';
 import type { TensorsSpec } from './outputs.js';
@@ -14,6 +14,9 @@ import { prepare, type Dataset } from './prepare_data.js';
 import { evaluateData, trainBatch, validationLogs } from './run_batch.js';
 import { EVALUATE_OPTIONS, FIT_OPTIONS, type ModelEvaluateArgs, type ModelFitArgs } from './training_args.js';
 import type { TrainingTarget } from './training_target.js';
+import { SamplePasses } from './sample_passes.js';
+
+export { epochSeed } from './sample_passes.js';
 
 /** Samples `[start, end)` of `data`'s order: `validationSplit`'s two parts. */
 function subset(data: Dataset, start: number, end: number): Dataset {
@@ -32,6 +35,7 @@ export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec
   const yielder = new Yielder(args.yieldEvery);
   const validationFreq = checkPositiveInt(args.validationFreq ?? 1, 'validationFreq');
   const validationBatchSize = checkPositiveInt(args.validationBatchSize ?? batchSize, 'validationBatchSize');
+  const stepsPerEpoch = args.stepsPerEpoch == null ? undefined : checkPositiveInt(args.stepsPerEpoch, 'stepsPerEpoch');
 
   let train = await prepare(target, x, y, 'x', 'y', args.sampleWeight, args.classWeight);
   let validation: Dataset | null = null;
@@ -50,14 +54,14 @@ export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec
   checkStatefulBatches(target.graph.layers, 'fit', batchSize, train.order.length, args.shuffle ?? true);
   if (validation) checkStatefulBatches(target.graph.layers, 'fit (its validation data)', validationBatchSize, validation.order.length);
   const shuffleSeed = seed ?? Math.floor(globalGenerator().next() * 4294967296);
-  const unshuffled = train.order.slice();
   const samples = train.order.length;
-  const steps = Math.ceil(samples / batchSize);
+  if (stepsPerEpoch && samples === 0) throw new Error(`fit received no training samples, so stepsPerEpoch=${stepsPerEpoch} has no batches to read. Pass x and y with at least one sample.`);
+  const steps = stepsPerEpoch ?? Math.ceil(samples / batchSize);
   const callbacks = new CallbackList(args.callbacks);
   const logger = progressLogger(verbose);
   if (logger) callbacks.add(logger, true);
   const params: FitParams = {
-    epochs, steps, samples, batchSize, verbose, initialEpoch, seed: shuffleSeed, ...(validation && { validationFreq }),
+    epochs, steps, samples, batchSize, verbose, initialEpoch, seed: shuffleSeed, ...(stepsPerEpoch && { stepsPerEpoch }), ...(validation && { validationFreq }),
     doValidation: validation !== null, metrics: epochLogNames(target.outputs, validation !== null),
   };
   callbacks.configure(target.model, params);
@@ -70,17 +74,13 @@ export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec
   let lastLogs: Logs | undefined;
   await callbacks.call('onTrainBegin');
   // Read after onTrainBegin: a callback resuming a run (backupAndRestore) moves the start and the seed.
+  // Epoch e begins where the uninterrupted run's did, so fit({ seed, initialEpoch }) after loading a checkpoint repeats it.
+  const passes = new SamplePasses(train.order, batchSize, args.shuffle ?? true ? params.seed! : undefined);
   for (let epoch = params.initialEpoch; epoch < epochs && !target.stopTraining; epoch++) {
     await callbacks.call('onEpochBegin', epoch);
-    if (args.shuffle ?? true) {
-      // Epoch e's order depends only on (seed, e), so fit({ seed, initialEpoch }) after loading a checkpoint repeats the uninterrupted run.
-      train.order.set(unshuffled);
-      new Random(epochSeed(params.seed!, epoch)).shuffle(train.order);
-    }
     const acc = new Accumulator(target.outputs);
     for (let step = 0; step < steps && !target.stopTraining; step++) {
-      const start = step * batchSize;
-      const count = Math.min(batchSize, samples - start);
+      const { start, count } = passes.batch(epoch * steps + step);
       if (batchBegin.length > 0) await callbacks.call(batchBegin, step, { batch: step, size: count });
       const pending = trainBatch(target, train, start, count, acc);
       if (pending) await pending;
@@ -103,14 +103,6 @@ export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec
   target.optimizer.finalizeVariableValues();
   await callbacks.call('onTrainEnd', lastLogs);
   return history;
-}
-
-/** Mixes a run's shuffle seed with an epoch index into an independent 32-bit seed (murmur3's finalizer). */
-export function epochSeed(seed: number, epoch: number): number {
-  let h = (seed ^ Math.imul(epoch + 1, 0x9e3779b9)) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /**

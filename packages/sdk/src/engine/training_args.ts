@@ -11,6 +11,20 @@ export interface ModelFitArgs {
   epochs?: number;
   /** Samples per gradient update (default 32). */
   batchSize?: number;
+  /**
+   * Batches per epoch (Keras' `steps_per_epoch`); default: one pass over the samples. The batches
+   * read on across epochs, as Keras' iterator does: epoch 2 starts after the last batch of epoch
+   * 1, and a pass that ends mid-epoch (with its partial batch) is followed at once by the next
+   * one, reshuffled when `shuffle` is on. Each epoch trains exactly `stepsPerEpoch` batches (Keras
+   * 3 ends an epoch early where a pass ends). Validation still reads all of its data.
+   *
+   * @example
+   * ```ts
+   * // 100 batches of 32 between validations, however many samples there are.
+   * await model.fit(x, y, { epochs: 10, stepsPerEpoch: 100, validationSplit: 0.1 });
+   * ```
+   */
+  stepsPerEpoch?: number;
   /** 0: silent; 1: a progress bar per epoch (default 1); 2: one line per epoch, as Keras' verbose=2. */
   verbose?: Verbosity;
   /** Shuffle the training samples before each epoch (default true). */
@@ -47,7 +61,10 @@ export interface ModelFitArgs {
   classWeight?: ClassWeightSpec;
   /** Seed for the shuffling order; defaults to a draw from the generator `km.utils.setRandomSeed` seeds. */
   seed?: number;
-  /** Epoch to start from (for resuming): epoch e shuffles as it would have in an uninterrupted run with the same `seed`. */
+  /**
+   * Epoch to start from (for resuming): epoch e shuffles as it would have in an uninterrupted run
+   * with the same `seed` and, with `stepsPerEpoch`, starts at the batch where that run's epoch e did.
+   */
   initialEpoch?: number;
   /** Callbacks (from `km.callbacks`, `Callback` subclasses, or objects of hooks), called in Keras 3's order (see {@link CustomCallbackArgs}). */
   callbacks?: CustomCallbackArgs | CustomCallbackArgs[];
@@ -105,7 +122,7 @@ export interface ModelPredictArgs {
 
 /** The option names each call takes, for its check of unknown ones. */
 export const FIT_OPTIONS = optionNames<ModelFitArgs>({
-  epochs: true, batchSize: true, verbose: true, shuffle: true, validationSplit: true, validationData: true, validationFreq: true, validationBatchSize: true,
+  epochs: true, batchSize: true, stepsPerEpoch: true, verbose: true, shuffle: true, validationSplit: true, validationData: true, validationFreq: true, validationBatchSize: true,
   sampleWeight: true, classWeight: true, seed: true, initialEpoch: true, callbacks: true, yieldEvery: true,
 });
 export const EVALUATE_OPTIONS = optionNames<ModelEvaluateArgs>({ batchSize: true, sampleWeight: true, verbose: true, returnDict: true, callbacks: true });

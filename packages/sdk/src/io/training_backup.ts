@@ -30,6 +30,11 @@ export interface TrainingProgress {
    */
   shuffleIterations?: number[];
   streamBatches?: number;
+  /**
+   * `fit(x, y)`'s `stepsPerEpoch`, when the run had one: where an epoch starts reading follows from
+   * it, so a run resumed with another is refused. Absent when each epoch was one pass.
+   */
+  stepsPerEpoch?: number;
   /** The passes each reshuffling `shuffle` of `fit(dataset)`'s validation dataset had begun by then. Absent in older backups and without one. */
   validationShuffleIterations?: number[];
   /**
@@ -69,12 +74,14 @@ export async function hasTrainingBackup(folder: string): Promise<boolean> {
 /**
  * Puts a backup's weights and optimizer state into `model` and returns its progress. Weights are
  * matched by position and shape, not name: a model built again in the same process gets new
- * layer names (`dense_3` for `dense_1`), as in Keras' `load_weights`.
+ * layer names (`dense_3` for `dense_1`), as in Keras' `load_weights`. `accept` sees the progress
+ * first and may throw to refuse the backup before the model is touched.
  */
-export async function loadTrainingBackup(model: LayersModel, folder: string): Promise<TrainingProgress> {
+export async function loadTrainingBackup(model: LayersModel, folder: string, accept?: (progress: TrainingProgress) => void): Promise<TrainingProgress> {
   const where = `The training backup in ${folder}`;
   const artifacts = await fileSystem(folder).load!();
   const progress = progressOf(artifacts.userDefinedMetadata?.[PROGRESS_KEY], where);
+  accept?.(progress);
   const saved = savedWeights(artifacts, where);
   const names = restoreModelWeights(model, saved.layers, where);
   if (!model.optimizer) throw new Error(`${where} holds optimizer state, but model '${model.name}' is not compiled. Compile it before fit.`);
@@ -106,7 +113,7 @@ function renameOptimizerWeight(weight: NamedWeight, names: Map<string, string>):
 const PROGRESS_FIELDS: { [K in keyof TrainingProgress]-?: (value: unknown) => boolean } = {
   epoch: isCount, batch: isCount, seed: isCount,
   random: (r) => typeof r === 'object' && r !== null && isCount((r as { global: unknown }).global) && areCounts((r as { layers: unknown }).layers),
-  shuffleIterations: areCounts, streamBatches: isCount, validationShuffleIterations: areCounts,
+  shuffleIterations: areCounts, streamBatches: isCount, validationShuffleIterations: areCounts, stepsPerEpoch: (n) => isCount(n) && (n as number) > 0,
   learningRate: (lr) => typeof lr === 'number' && Number.isFinite(lr) && lr >= 0,
 };
 

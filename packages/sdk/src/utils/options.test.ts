@@ -19,7 +19,7 @@ describe('option names', () => {
     const m = model();
     const before = Array.from(m.getWeights()[0].dataSync());
     await expect(m.fit(x, y, { batch_size: 2, verbose: 0 } as km.ModelFitArgs)).rejects.toThrow(
-      /^fit has no option 'batch_size'; did you mean 'batchSize'\? Its options are: epochs, batchSize, verbose, shuffle, validationSplit, validationData, validationFreq, validationBatchSize, sampleWeight, classWeight, seed, initialEpoch, callbacks, yieldEvery\.$/,
+      /^fit has no option 'batch_size'; did you mean 'batchSize'\? Its options are: epochs, batchSize, stepsPerEpoch, verbose, shuffle, validationSplit, validationData, validationFreq, validationBatchSize, sampleWeight, classWeight, seed, initialEpoch, callbacks, yieldEvery\.$/,
     );
     await expect(m.fit(x, y, { epoch: 3, verbose: 0 } as km.ModelFitArgs)).rejects.toThrow(/^fit has no option 'epoch'; did you mean 'epochs'\?/);
     await expect(m.fit(x, y, { validation_split: 0.5 } as km.ModelFitArgs)).rejects.toThrow(/did you mean 'validationSplit'\?/);

@@ -22,8 +22,6 @@ export function tfjsOptionHint(call: string, option: string): string | undefined
 
 const HINTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   fit: {
-    stepsPerEpoch:
-      "fit(x, y) trains on every sample each epoch (tfjs' fit ignores stepsPerEpoch for tensors). For a set number of batches per epoch, pass a km.data dataset: fit(dataset, { batchesPerEpoch }).",
     validationSteps:
       "fit(x, y) validates on all of validationData or validationSplit (tfjs ignores validationSteps for tensors). For a set number of validation batches, fit a km.data dataset with { validationData: dataset, validationBatches }.",
   },

@@ -1,8 +1,8 @@
-import { CsvParser, type CsvRecord } from './csv_parser.js';
+import { CsvParser, WHITESPACE, type CsvDelimiter, type CsvRecord } from './csv_parser.js';
 import { checkColumnConfigs, layoutOf, readColumnNames, toElement, type CsvLayout } from './csv_columns.js';
 import { Dataset } from './dataset.js';
 import { textChunks } from './text_source.js';
-import { checkOptions, optionNames } from '../utils/options.js';
+import { checkBooleanOption, checkOptions, optionNames } from '../utils/options.js';
 
 /** How one column is read; the keys are tfjs' `ColumnConfig` keys. */
 export interface CsvColumnConfig {
@@ -31,6 +31,14 @@ export interface CsvOptions {
   configuredColumnsOnly?: boolean;
   /** Field separator (default `','`). */
   delimiter?: string;
+  /**
+   * Split each line, header included, on runs of whitespace instead of a delimiter, as tfjs'
+   * `delimWhitespace` does: `1   2.5  0` is three fields. A quoted field may hold spaces
+   * (`"New York"`); leave `delimiter` unset. Where tfjs splits on spaces only, kerasm splits on tabs
+   * too (as tfjs' docs describe and pandas' `sep=r'\s+'` does), and ignores whitespace at the end of
+   * a line (tfjs reads an empty last field there and refuses the row).
+   */
+  delimWhitespace?: boolean;
   /** Whether the first line names the columns (default true). */
   hasHeader?: boolean;
   /** Column names, required when `hasHeader` is false; when given with a header, the header line is skipped. */
@@ -94,10 +102,23 @@ export class CsvDataset<E = CsvElement> extends Dataset<E> {
   }
 }
 
-async function* records(pathOrUrl: string, delimiter: string): AsyncGenerator<CsvRecord> {
+async function* records(pathOrUrl: string, delimiter: CsvDelimiter): AsyncGenerator<CsvRecord> {
   const parser = new CsvParser(delimiter, pathOrUrl);
   for await (const chunk of textChunks(pathOrUrl)) yield* parser.push(chunk);
   yield* parser.end();
+}
+
+/** The field separator `options` ask for: `delimiter`, or whitespace with `delimWhitespace`, which refuses a `delimiter` beside it as tfjs does. */
+function delimiterOf(options: CsvOptions): CsvDelimiter {
+  if (options.delimWhitespace !== undefined) checkBooleanOption(options.delimWhitespace, 'delimWhitespace', 'km.data.csv');
+  if (!options.delimWhitespace) return options.delimiter ?? ',';
+  if (options.delimiter != null) {
+    throw new Error(
+      `km.data.csv: delimWhitespace splits fields on runs of spaces and tabs, so it takes no delimiter, but delimiter=${JSON.stringify(options.delimiter)} was given too. ` +
+        `Drop delimiter to split on whitespace, or drop delimWhitespace to split on ${JSON.stringify(options.delimiter)}.`,
+    );
+  }
+  return WHITESPACE;
 }
 
 /**
@@ -114,11 +135,15 @@ async function* records(pathOrUrl: string, delimiter: string): AsyncGenerator<Cs
  * (a `km.layers.stringLookup` or `textVectorization` runs on data) before `fit`; batched as it is,
  * a text column becomes a plain `string[]` (kerasm's tensors hold no strings), which `fit` refuses.
  * `configuredColumnsOnly: true` reads only the columns named in `columnConfigs`, to skip others.
+ * `delimWhitespace: true` reads files whose columns are aligned with spaces or tabs.
  *
  * @example
  * ```ts
  * const ds = km.data.csv('examples/blobs.csv', { labelColumn: 'label' }).shuffle(1000, 1).batch(32);
  * await model.fit(ds, { epochs: 10 });
+ * // Columns separated by runs of spaces, as UCI's housing.data, with no header line:
+ * const housing = km.data.csv('housing.data', { delimWhitespace: true, hasHeader: false, labelColumn: 'medv',
+ *   columnNames: ['crim', 'zn', 'indus', 'chas', 'nox', 'rm', 'age', 'dis', 'rad', 'tax', 'ptratio', 'b', 'lstat', 'medv'] });
  * // A text column, one-hot encoded beside the numeric features (keras.io's heart disease example):
  * const rows = km.data.csv('heart.csv', { labelColumn: 'target', columnConfigs: { thal: { dtype: 'string' } } });
  * const thal = km.layers.stringLookup({ outputMode: 'one_hot' });
@@ -133,8 +158,8 @@ async function* records(pathOrUrl: string, delimiter: string): AsyncGenerator<Cs
 export function csv<O extends CsvOptions = Record<never, never>>(pathOrUrl: string, options?: O & { [K in Exclude<keyof O, keyof CsvOptions>]: never }): CsvDataset<CsvElementOf<O>>;
 export function csv(pathOrUrl: string, options: CsvOptions = {}): CsvDataset<CsvElement | CsvKeyedElement> {
   if (typeof pathOrUrl !== 'string' || pathOrUrl === '') throw new Error(`km.data.csv(pathOrUrl) needs a file path or URL. Received: ${JSON.stringify(pathOrUrl)}.`);
-  checkOptions(options, optionNames<CsvOptions>({ labelColumn: true, columnConfigs: true, configuredColumnsOnly: true, delimiter: true, hasHeader: true, columnNames: true }), 'km.data.csv');
-  const delimiter = options.delimiter ?? ',';
+  checkOptions(options, optionNames<CsvOptions>({ labelColumn: true, columnConfigs: true, configuredColumnsOnly: true, delimiter: true, delimWhitespace: true, hasHeader: true, columnNames: true }), 'km.data.csv');
+  const delimiter = delimiterOf(options);
   const hasHeader = options.hasHeader ?? true;
   if (!hasHeader && !options.columnNames) {
     throw new Error(`csv ${pathOrUrl}: hasHeader is false, so the columns need names: pass columnNames: ['x1', 'x2', ..., 'label'].`);

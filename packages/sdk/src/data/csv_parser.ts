@@ -4,12 +4,21 @@ export interface CsvRecord {
   readonly fields: string[];
 }
 
+/** The separator of `delimWhitespace`: a run of spaces and tabs. */
+export const WHITESPACE = Symbol('whitespace');
+
+/** What separates a record's fields: one character, or {@link WHITESPACE}. */
+export type CsvDelimiter = string | typeof WHITESPACE;
+
 /**
  * A streaming RFC 4180 parser: feed it chunks as they arrive and it returns the records they
- * complete. Quoted fields may hold the delimiter, newlines and doubled quotes (`""`).
+ * complete. Quoted fields may hold the delimiter, newlines and doubled quotes (`""`). With
+ * {@link WHITESPACE}, any run of spaces and tabs separates two fields, and whitespace at the start
+ * or end of a line separates nothing.
  */
 export class CsvParser {
   readonly #delimiter: string;
+  readonly #whitespace: boolean;
   readonly #where: string;
   #field = '';
   #fields: string[] = [];
@@ -22,11 +31,12 @@ export class CsvParser {
   #quoteLine = 1;
   #fieldStarted = false;
 
-  constructor(delimiter: string, where: string) {
-    if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
+  constructor(delimiter: CsvDelimiter, where: string) {
+    if (delimiter !== WHITESPACE && (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r')) {
       throw new Error(`csv: delimiter must be one character other than a quote or newline. Received: delimiter=${JSON.stringify(delimiter)}. Use ',', ';' or '\\t'.`);
     }
-    this.#delimiter = delimiter;
+    this.#whitespace = delimiter === WHITESPACE;
+    this.#delimiter = delimiter === WHITESPACE ? '' : delimiter;
     this.#where = where;
   }
 
@@ -61,8 +71,9 @@ export class CsvParser {
         this.#quoteLine = this.#line;
       } else if (ch === '"') {
         throw new Error(`csv ${this.#where}: line ${this.#line} has a quote in the middle of a field (after '${this.#field}'). Quote the whole field and double the quotes inside it: "say ""hi""".`);
-      } else if (ch === this.#delimiter) {
-        this.#endField();
+      } else if (this.#whitespace ? ch === ' ' || ch === '\t' : ch === this.#delimiter) {
+        // A run of whitespace is one separator, and before a line's first field it separates nothing.
+        if (!this.#whitespace || this.#fieldStarted) this.#endField();
       } else if (ch === '\n' || ch === '\r') {
         if (ch === '\r') this.#afterCR = true;
         this.#endRecord(out);
@@ -99,7 +110,8 @@ export class CsvParser {
   #endRecord(out: CsvRecord[]): void {
     const blank = this.#fields.length === 0 && !this.#fieldStarted && this.#field === '';
     if (!blank) {
-      this.#endField();
+      // Whitespace after a line's last field ended it already; it starts no empty field.
+      if (!this.#whitespace || this.#fieldStarted) this.#endField();
       out.push({ line: this.#recordLine, fields: this.#fields });
     }
     this.#fields = [];

@@ -11,7 +11,7 @@ import { buildForCall, SymbolicTensor } from './symbolic.js';
 import { checkExplicitMasks, maskEntries } from './masks.js';
 import { predict } from './predict.js';
 import { checkSameLength, checkTensor } from './validate_data.js';
-import { homeOf, moveHome } from './weight_homes.js';
+import { checkNotWrapped, homeOf, moveHome } from './weight_homes.js';
 
 /** Options of `layer.apply` on concrete tensors. */
 export interface LayerApplyArgs {
@@ -217,6 +217,7 @@ function callFor(layer: Layer, runtime: ApplyRuntime, shapes: readonly Shape[], 
 function weightStore(layer: Layer, runtime: ApplyRuntime): ParamStore {
   const home = homeOf(layer);
   if (home instanceof ParamStore && home.backend === runtime.backend) return home;
+  checkNotWrapped(layer, `'${layer.name}'.apply on data`);
   runtime.own ??= new ParamStore(runtime.backend, [layer], globalGenerator(), `${layer.name}.apply`);
   runtime.own.claim();
   return runtime.own;

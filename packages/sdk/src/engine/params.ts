@@ -4,7 +4,7 @@ import { shapeSize, Tensor } from '../tensor.js';
 import { bufferCopy, unreadBufferOn } from './device_tensor.js';
 import type { OptimizedWeight } from '../optimizers/optimizer.js';
 import type { Random } from '../utils/random.js';
-import { addStoreUser, checkWeightList, freedError, homeMoves, homeOf, moveHome, removeStoreUser, type StoreHome, type WeightHome } from './weight_homes.js';
+import { addStoreUser, checkNotWrapped, checkWeightList, freedError, homeMoves, homeOf, moveHome, removeStoreUser, type StoreHome, type WeightHome } from './weight_homes.js';
 
 interface Slot {
   readonly layer: Layer;
@@ -73,6 +73,7 @@ export class ParamStore implements StoreHome {
     this.#owner = owner;
     this.#layers = layers.filter((l) => l.weightSpecs.length > 0);
     for (const layer of this.#layers) {
+      checkNotWrapped(layer, `model '${owner}'`);
       const home = homeOf(layer);
       if (home?.kind === 'freed') throw freedError(layer, home);
     }
@@ -116,7 +117,11 @@ export class ParamStore implements StoreHome {
    */
   claim(): void {
     if (this.#claimedAt === homeMoves()) return;
-    for (const layer of this.#layers) if (homeOf(layer) !== this) this.takeLayer(layer);
+    for (const layer of this.#layers) {
+      // A layer this model holds may have been wrapped since; its wrapper holds its weights now.
+      checkNotWrapped(layer, `model '${this.#owner}'`);
+      if (homeOf(layer) !== this) this.takeLayer(layer);
+    }
     this.#claimedAt = homeMoves();
   }
 

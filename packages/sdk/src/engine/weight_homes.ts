@@ -56,6 +56,44 @@ const tracked = new WeakSet<Layer>();
 /** Bumped on every move of a home, so a store whose last claim is as recent holds all its layers. */
 let moves = 0;
 
+/** A wrapped layer's place in its wrapper's weights: `layer.weightSpecs[i]` is the wrapper's `start + i`. */
+export interface InnerWeights {
+  readonly layer: Layer;
+  readonly start: number;
+}
+
+// A wrapper (TimeDistributed, Bidirectional, RNN) declares its inner layers' weights as its own, so
+// a model's store holds them once, under the wrapper. The inner layer's own reads and writes go to
+// that slice of its wrapper's weights, as Keras' inner layers share the wrapper's variables.
+const wrappers = new WeakMap<Layer, { wrapper: Layer; start: number }>();
+
+/**
+ * Makes the inner layers' weights slices of `wrapper`'s, once it is built and has its values (which
+ * took over the inner layers' own, see {@link drawInitialWeights}). Their own copies are freed.
+ */
+export function wrapInnerWeights(wrapper: Layer, inner: readonly InnerWeights[]): void {
+  for (const { layer, start } of inner) {
+    const home = homes.get(layer);
+    if (home?.kind === 'copies') home.values.forEach((v) => v.dispose());
+    homes.delete(layer);
+    wrappers.set(layer, { wrapper, start });
+  }
+  if (inner.length > 0) moves++;
+}
+
+/**
+ * Refuses to hold in `holder` (a wrapper being built, or a model's store) a layer whose weights
+ * another wrapper holds: each weight lives in one place, so the two would compute with different values.
+ */
+export function checkNotWrapped(layer: Layer, holder: string): void {
+  const wrapped = wrappers.get(layer);
+  if (!wrapped) return;
+  throw new Error(
+    `Layer '${layer.name}' runs inside ${wrapped.wrapper.className} layer '${wrapped.wrapper.name}', which holds its weights, so ${holder} cannot also hold them. ` +
+      `Use '${wrapped.wrapper.name}' instead (its weights are what '${layer.name}'.getWeights() returns), or a new ${layer.className} layer with the same options in its place.`,
+  );
+}
+
 /** Where the layer's latest weight values are, or undefined when no model and no `setWeights` gave it any yet. */
 export function homeOf(layer: Layer): WeightHome | undefined {
   return homes.get(layer);
@@ -144,6 +182,13 @@ export function freedError(layer: Layer, home: FreedHome): Error {
  * here, from the generator `km.utils.setRandomSeed` seeds, and later models take these values.
  */
 export function readLayerWeights(layer: Layer): Tensor<'float32'>[] {
+  const wrapped = wrappers.get(layer);
+  if (wrapped) {
+    const all = readLayerWeights(wrapped.wrapper);
+    const end = wrapped.start + layer.weightSpecs.length;
+    all.forEach((w, i) => i < wrapped.start || i >= end ? w.dispose() : undefined);
+    return all.slice(wrapped.start, end);
+  }
   const home = homes.get(layer);
   if (home?.kind === 'store') return home.layerWeights(layer);
   if (home?.kind === 'freed') throw freedError(layer, home);
@@ -157,15 +202,25 @@ export function readLayerWeights(layer: Layer): Tensor<'float32'>[] {
  * `km.utils.setRandomSeed` seeds. Layers call it when built, as Keras creates weights in `build`,
  * so a model's weights depend on the seed set before it was made, not on what ran in between.
  */
-export function drawInitialWeights(layer: Layer): void {
-  if (homes.has(layer) || layer.weightSpecs.length === 0) return;
+export function drawInitialWeights(layer: Layer, inner: readonly InnerWeights[] = []): void {
+  if (homes.has(layer) || wrappers.has(layer) || layer.weightSpecs.length === 0) return;
+  // A wrapper starts from its inner layers' values, drawn when they were built or given before.
+  const taken: Tensor<'float32'>[] = [];
+  for (const { layer: l, start } of inner) readLayerWeights(l).forEach((w, i) => (taken[start + i] = w));
   track(layer);
-  moveHome(layer, { kind: 'copies', values: layer.weightSpecs.map((spec) => new Tensor(spec.initializer(spec.shape, globalGenerator()), spec.shape, 'float32')) });
+  moveHome(layer, { kind: 'copies', values: layer.weightSpecs.map((spec, i) => taken[i] ?? new Tensor(spec.initializer(spec.shape, globalGenerator()), spec.shape, 'float32')) });
 }
 
 /** Replaces the layer's weights (in `build` order) wherever they live, for every model holding the layer. */
 export function writeLayerWeights(layer: Layer, weights: readonly Tensor[]): void {
   if (layer.weightSpecs.length === 0) return;
+  const wrapped = wrappers.get(layer);
+  if (wrapped) {
+    const all = readLayerWeights(wrapped.wrapper);
+    writeLayerWeights(wrapped.wrapper, all.map((w, i) => weights[i - wrapped.start] ?? w));
+    all.forEach((w) => w.dispose());
+    return;
+  }
   const home = homes.get(layer);
   if (home?.kind === 'store') home.writeLayer(layer, weights);
   else {

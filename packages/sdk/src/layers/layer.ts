@@ -2,7 +2,7 @@ import type { Regularizer } from '../regularizers/regularizers.js';
 import type { Constraint } from '../constraints/constraints.js';
 import type { InitializerSpec } from '../initializers/initializers.js';
 import { applyLayer, type SymbolicTensor } from '../engine/symbolic.js';
-import { checkWeightList, drawInitialWeights, readLayerWeights, writeLayerWeights } from '../engine/weight_homes.js';
+import { checkNotWrapped, checkWeightList, drawInitialWeights, readLayerWeights, wrapInnerWeights, writeLayerWeights } from '../engine/weight_homes.js';
 import { weightOrder } from '../engine/params.js';
 import { sameShape, Tensor } from '../tensor.js';
 import { applyConcrete, releaseApplied, symbolicTraining, type LayerApplyArgs } from '../engine/concrete_apply.js';
@@ -53,8 +53,8 @@ export abstract class Layer {
   #trainable = true;
   /** Whether ensureBuilt is running `build` (see the constructor). */
   #building = false;
-  /** The layers whose weights `addInnerWeights` made this layer's own. */
-  readonly #innerLayers = new Set<Layer>();
+  /** The layers whose weights `addInnerWeights` made this layer's own, and where they start in its weights. */
+  readonly #innerLayers = new Map<Layer, number>();
 
   constructor(args: LayerArgs, className: string) {
     if (typeof className !== 'string' || className === '') throw missingClassNameError(new.target.name);
@@ -130,7 +130,7 @@ export abstract class Layer {
 
   /** @internal The layers this one runs as its own (a wrapper's, declared by `addInnerWeights` in `build`); none before it is built. */
   get ownedLayers(): readonly Layer[] {
-    return [...this.#innerLayers];
+    return [...this.#innerLayers.keys()];
   }
 
   /**
@@ -243,17 +243,19 @@ export abstract class Layer {
     }
     const initial = this.#initialWeights;
     try {
-      checkNoHeldLayers(this, this.#innerLayers);
+      checkNoHeldLayers(this, this.#innerLayers.size > 0);
       if (initial) checkWeightList(weightOrder([this]).map((e) => e.spec), initial, `Layer '${this.name}' (${this.className})`, 'its weights option');
     } catch (error) {
       this.#weights = []; // unbuilt again, so the error leaves the layer as it was
       throw error;
     }
     this.#builtFor = inputShapes.map((s) => [...s]);
+    const inner = [...this.#innerLayers].map(([layer, start]) => ({ layer, start }));
     if (initial) {
       this.setWeights(initial);
       this.#initialWeights = undefined;
-    } else drawInitialWeights(this);
+    } else drawInitialWeights(this, inner);
+    wrapInnerWeights(this, inner);
   }
 
   /**
@@ -281,10 +283,13 @@ export abstract class Layer {
    * Declares the weights of `inner`, a layer this one runs (built already), as its own: a wrapper
    * (Bidirectional, TimeDistributed) owns its sub-layers' weights, so the model stores, trains and
    * saves them under the wrapper, named `<this name>/<scope>/<weight>` as tfjs names them (no
-   * scope: `<this name>/<weight>`). Each stays trainable only while both layers are.
+   * scope: `<this name>/<weight>`). Each stays trainable only while both layers are. Once this layer
+   * is built, `inner`'s weights are that part of its own: it starts from the values `inner` had,
+   * and `inner.getWeights()` and `inner.setWeights` read and write there.
    */
   protected addInnerWeights(inner: Layer, scope: string): void {
-    this.#innerLayers.add(inner);
+    checkNotWrapped(inner, `${this.className} layer '${this.name}'`);
+    this.#innerLayers.set(inner, this.#weights.length);
     this.#weights.push(...innerWeightSpecs(this, inner, scope));
   }
 
@@ -634,8 +639,8 @@ export abstract class Layer {
  * Keras tracks the layers a custom layer holds as attributes and makes their weights its own;
  * kerasm does not (only a wrapper's, through addInnerWeights), so they would silently not train or save.
  */
-function checkNoHeldLayers(layer: Layer, inner: ReadonlySet<Layer>): void {
-  if (inner.size > 0) return; // a wrapper manages the layers it runs
+function checkNoHeldLayers(layer: Layer, wraps: boolean): void {
+  if (wraps) return; // a wrapper manages the layers it runs
   for (const [key, value] of Object.entries(layer)) {
     // A model is checked by shape: engine/model imports this module.
     const held = (Array.isArray(value) ? value : [value]).find((v) => v instanceof Layer || (typeof v === 'object' && v !== null && 'allLayers' in v && 'predict' in v));

@@ -15,6 +15,7 @@ import type { IOHandler, ModelArtifacts } from './types.js';
 import { weightsByName, weightsByNameLoosely } from './match_weights.js';
 import { savedWeights } from './weights.js';
 import { markFreshOptimizer } from './fresh_optimizer.js';
+import { withInputShapes, type InputShapes } from './input_shapes_option.js';
 
 /**
  * Options of {@link loadLayersModel}: tfjs' `LoadOptions`, with their tfjs meaning. The HTTP
@@ -29,9 +30,22 @@ export interface LoadOptions extends HttpOptions {
    * still an error.
    */
   strict?: boolean;
+  /**
+   * The sample shape of each model input saved with unknown dimensions (Keras' None: a text model
+   * over sequences of any length), keyed by input name. kerasm builds a model for one sample
+   * shape, so such a model loads only with this; known dimensions must be given as saved. Saved
+   * again, the model keeps these shapes. The error for an input that needs one names it.
+   *
+   * @example
+   * ```ts
+   * // Saved by tfjs or Keras with tokens of shape (None, None): sequences padded to 100 tokens.
+   * const model = await km.loadLayersModel('file://text_model/model.json', { inputShapes: { tokens: [100] } });
+   * ```
+   */
+  inputShapes?: InputShapes;
 }
 
-const LOAD_OPTIONS = optionNames<LoadOptions>({ requestInit: true, fetchFunc: true, onProgress: true, weightPathPrefix: true, weightUrlConverter: true, strict: true });
+const LOAD_OPTIONS = optionNames<LoadOptions>({ requestInit: true, fetchFunc: true, onProgress: true, weightPathPrefix: true, weightUrlConverter: true, strict: true, inputShapes: true });
 
 /** tfjs `LoadOptions` that only tfjs' graph models use: false (their default) is accepted, true refused with why. */
 const GRAPH_MODEL_OPTIONS: Readonly<Record<string, string>> = {
@@ -45,7 +59,7 @@ const GRAPH_MODEL_OPTIONS: Readonly<Record<string, string>> = {
  * resume where it stopped.
  *
  * @param source The `model.json` URL or path (a folder works too in Node), or a `km.io` handler.
- * @param options tfjs' `LoadOptions`: `strict` for any source; `requestInit` (headers,
+ * @param options tfjs' `LoadOptions`: `strict` (and kerasm's `inputShapes`) for any source; `requestInit` (headers,
  *   credentials), `onProgress`, `fetchFunc`, `weightPathPrefix` and `weightUrlConverter` for an
  *   http(s) URL. An option that does not apply to `source` is an error, not ignored.
  * @example
@@ -59,9 +73,9 @@ const GRAPH_MODEL_OPTIONS: Readonly<Record<string, string>> = {
  * ```
  */
 export async function loadLayersModel(source: string | IOHandler, options: LoadOptions = {}): Promise<LayersModel> {
-  const { strict = true, ...httpOptions } = checkLoadOptions(source, options);
+  const { strict = true, inputShapes, ...httpOptions } = checkLoadOptions(source, options);
   const handler = await handlerFor(source, 'load', httpOptions);
-  return modelFromArtifacts(await handler.load!(), describeSource(source), strict);
+  return modelFromArtifacts(await handler.load!(), describeSource(source), strict, inputShapes);
 }
 
 /** The options without tfjs' graph-model defaults, once each is known and applies to `source`. */
@@ -82,7 +96,7 @@ function checkLoadOptions(source: string | IOHandler, options: LoadOptions | nul
   }
   checkOptions(given, LOAD_OPTIONS, call);
   if (given.strict !== undefined) checkBooleanOption(given.strict, 'strict', call);
-  const { strict: _strict, ...http } = given as LoadOptions;
+  const { strict: _strict, inputShapes: _inputShapes, ...http } = given as LoadOptions;
   const httpNames = Object.keys(http).filter((name) => http[name as keyof HttpOptions] !== undefined);
   if (httpNames.length > 0) {
     const [names, them] = [httpNames.join(', '), httpNames.length > 1 ? 'them' : 'it'];
@@ -100,13 +114,13 @@ function checkLoadOptions(source: string | IOHandler, options: LoadOptions | nul
   return given as LoadOptions;
 }
 
-/** Builds, compiles and fills a model from loaded artifacts; `where` names the source in errors; `strict` as {@link LoadOptions}. */
-export async function modelFromArtifacts(artifacts: ModelArtifacts, where: string, strict = true): Promise<LayersModel> {
+/** Builds, compiles and fills a model from loaded artifacts; `where` names the source in errors; `strict` and `inputShapes` as {@link LoadOptions}. */
+export async function modelFromArtifacts(artifacts: ModelArtifacts, where: string, strict = true, inputShapes?: InputShapes): Promise<LayersModel> {
   checkLayersModelFormat(artifacts, where);
   if (artifacts.modelTopology === undefined || artifacts.modelTopology instanceof ArrayBuffer) {
     throw new Error(`${where} has no JSON modelTopology. A LayersModel's model.json needs one; was this file saved by model.save()?`);
   }
-  const model = modelFromTopology(artifacts.modelTopology, where);
+  const model = modelFromTopology(withInputShapes(artifacts.modelTopology, inputShapes, where), where);
   if (!model.inputShape) throw new Error(`${where}: the first layer '${model.allLayers[0]?.name}' has no batch_input_shape, so the model cannot be built. Add batch_input_shape to its config.`);
   const layers = model.allLayers;
   await ready();

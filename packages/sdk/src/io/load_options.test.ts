@@ -167,7 +167,7 @@ describe('loadLayersModel options that do not apply', () => {
   it('refuses unknown options, naming the one meant, and options of the wrong type', async () => {
     const url = `${base}/m/model.json`;
     await expect(km.loadLayersModel(url, { requestinit: {} } as never)).rejects.toThrow(
-      "loadLayersModel has no option 'requestinit'; did you mean 'requestInit'? Its options are: requestInit, fetchFunc, onProgress, weightPathPrefix, weightUrlConverter, strict.",
+      "loadLayersModel has no option 'requestinit'; did you mean 'requestInit'? Its options are: requestInit, fetchFunc, onProgress, weightPathPrefix, weightUrlConverter, strict, inputShapes.",
     );
     await expect(km.loadLayersModel(url, { on_progress: () => {} } as never)).rejects.toThrow(/no option 'on_progress'; did you mean 'onProgress'\?/);
     await expect(km.loadLayersModel(url, { strict: 'yes' } as never)).rejects.toThrow('loadLayersModel: strict must be true or false. Received: strict="yes".');

@@ -86,8 +86,17 @@ export class ConvLSTM2D extends LSTM {
   /** Every frame, channels-last [rows, cols, channels], through the input convolution's window. */
   #inputGeometry(shape: Shape): SampleGeometry {
     this.sequenceOf(shape);
-    const [rows, cols, channels] = channelsLastShape(this.dataFormat, shape.slice(1));
-    return sampleGeometry([rows, cols, channels], this.kernelSize, this.strides, this.dilationRate, this.padding, this.name);
+    return sampleGeometry(this.frameOf(shape), this.kernelSize, this.strides, this.dilationRate, this.padding, this.name);
+  }
+
+  /** One frame of a checked input sequence as the channels-last image the convolutions run over (ConvLSTM1D's: a row). */
+  protected frameOf(sequence: Shape): [number, number, number] {
+    return channelsLastShape(this.dataFormat, sequence.slice(1)) as [number, number, number];
+  }
+
+  /** A state or output frame of `rows`×`cols` pixels of `channels`, in the layer's data format (ConvLSTM1D's: `[cols, channels]`). */
+  protected frameShape(rows: number, cols: number, channels: number): Shape {
+    return shapeInFormat(this.dataFormat, [rows, cols, channels]);
   }
 
   protected override sequenceOf(shape: Shape): [number, number] {
@@ -112,7 +121,7 @@ export class ConvLSTM2D extends LSTM {
   /** The state (h and c) is an image `[outRows, outCols, filters]` (channelsFirst: `[filters, outRows, outCols]`), as the output's last step. */
   protected override stateShapeOf(sequence: Shape): Shape {
     const g = this.#inputGeometry(sequence);
-    return shapeInFormat(this.dataFormat, [g.outH, g.outW, this.filters]);
+    return this.frameShape(g.outH, g.outW, this.filters);
   }
 
   protected override kernelShapes(input: Shape): [Shape, Shape] {
@@ -125,7 +134,8 @@ export class ConvLSTM2D extends LSTM {
     const g = this.#inputGeometry(sequence);
     this.#input = g;
     this.#state = sampleGeometry([g.outH, g.outW, this.filters], this.kernelSize, [1, 1], [1, 1], 'same', this.name);
-    this.#maskPositions = sequence[1] * sequence[2];
+    // Masking's mask drops the input's last axis: one value per pixel, or per (channel, row) with channelsFirst.
+    this.#maskPositions = sequence.slice(1, -1).reduce((a, b) => a * b, 1);
     super.build(inputShapes);
     this.#channelsFirst = this.dataFormat === 'channelsFirst'
       ? new ChannelsFirstRecurrence(sequence, this.computeOutputShape([sequence]), this.stateShapeOf(sequence), this.stateCountKeras, this.returnState, this.where)
@@ -257,7 +267,7 @@ export class ConvLSTM2D extends LSTM {
     const pixels = input.slice(0, -1);
     if (mask.length !== pixels.length || mask.some((d, i) => d !== pixels[i])) {
       throw new Error(`${this.where} reads one mask value per pixel of its input frames, a mask of shape ${formatShape(pixels)}, but its input carries the mask of layer '${source.name}' (${source.className}), of shape ${formatShape(mask)}: a layer between them changes the frames' size. ` +
-        `Put the Masking layer right before the ConvLSTM2D, or keep each frame's rows and cols between them (padding 'same', strides 1).`);
+        `Put the Masking layer right before the ${this.className}, or keep each frame's size between them (padding 'same', strides 1).`);
     }
   }
 

@@ -12,7 +12,7 @@ import type { Shape } from './layer.js';
  * states, which the recurrence keeps channels-last, are read and set here in channelsFirst order.
  */
 export class ChannelsFirstRecurrence extends ChannelsLastBody<ChannelLayout> {
-  /** One state image, `[filters, rows, cols]`: its shape and layout. */
+  /** One state image, `[filters, rows, cols]` (ConvLSTM1D's `[filters, cols]`): its shape and layout. */
   readonly #stateShape: Shape;
   readonly #state: ChannelLayout;
 
@@ -52,8 +52,8 @@ export class ChannelsFirstRecurrence extends ChannelsLastBody<ChannelLayout> {
    * on as given, for the recurrence's check to name it.
    */
   userStateInKeptOrder(state: Tensor): Tensor {
-    const [filters, rows, cols] = this.#stateShape;
-    const fits = state?.dtype === 'float32' && state.shape.length === 4 && state.shape[1] === filters && state.shape[2] === rows && state.shape[3] === cols;
+    const expected = this.#stateShape;
+    const fits = state?.dtype === 'float32' && state.shape.length === expected.length + 1 && expected.every((d, i) => state.shape[i + 1] === d);
     return fits ? new Tensor(swapBlockAxes(state.dataSync(), state.shape[0], this.#state.channels, this.#state.inner), state.shape, 'float32') : state;
   }
 }

@@ -1,8 +1,9 @@
 // The km.layers factories of the convolutions over sequences, each checking its options.
 import { Conv1DTranspose, type Conv1DTransposeArgs } from './conv1d_transpose.js';
+import { ConvLSTM1D, type ConvLSTM1DArgs } from './conv_lstm1d.js';
 import { ConvLSTM2D, type ConvLSTM2DArgs } from './conv_lstm2d.js';
 import type { MayReturnList, ReturnsList } from './list_outputs.js';
-import { checkRequiredOptions, CONV1D_TRANSPOSE_OPTIONS, CONV_LSTM2D_OPTIONS, DEPTHWISE_CONV1D_OPTIONS, SEPARABLE_CONV1D_OPTIONS } from './layer_options.js';
+import { checkRequiredOptions, CONV1D_TRANSPOSE_OPTIONS, CONV_LSTM1D_OPTIONS, CONV_LSTM2D_OPTIONS, DEPTHWISE_CONV1D_OPTIONS, SEPARABLE_CONV1D_OPTIONS } from './layer_options.js';
 import { DepthwiseConv1D, type DepthwiseConv1DArgs } from './depthwise_conv1d.js';
 import { SeparableConv1D, type SeparableConv1DArgs } from './separable_conv1d.js';
 
@@ -28,6 +29,33 @@ export function convLstm2d(args: ConvLSTM2DArgs): MayReturnList<ConvLSTM2D>;
 export function convLstm2d(args: ConvLSTM2DArgs): ConvLSTM2D {
   checkRequiredOptions(args, CONV_LSTM2D_OPTIONS, 'km.layers.convLstm2d');
   return new ConvLSTM2D(args);
+}
+
+/**
+ * Keras 3's convolutional LSTM over sequences of rows `[time, width, channels]` (TensorFlow.js has
+ * none): the last state `[outWidth, filters]`, or every step's with `returnSequences: true`. With
+ * `returnState: true` its `apply` gives `[output, h, c]`, each state a row `[outWidth, filters]`;
+ * `apply(x, { initialState: [h, c] })` starts from given states. The kernels are Keras'
+ * `[kernelSize, channels, 4·filters]` and `[kernelSize, filters, 4·filters]`; the defaults Keras 3's
+ * (sigmoid gates, glorotUniform kernel). With `dataFormat: 'channelsFirst'` the rows are
+ * `[channels, width]` and the output and states `[filters, outWidth]`.
+ *
+ * @example
+ * ```ts
+ * // Which way a bump travels along a 16-sample line over 8 steps.
+ * const model = km.sequential([
+ *   km.layers.convLstm1d({ filters: 6, kernelSize: 3, padding: 'same', inputShape: [8, 16, 1] }),
+ *   km.layers.globalMaxPooling1d(),
+ *   km.layers.dense({ units: 2, activation: 'softmax' }),
+ * ]);
+ * ```
+ */
+export function convLstm1d(args: ConvLSTM1DArgs & { returnState: true }): ReturnsList<ConvLSTM1D, ['output', 'h', 'c']>;
+export function convLstm1d(args: ConvLSTM1DArgs & { returnState?: false }): ConvLSTM1D;
+export function convLstm1d(args: ConvLSTM1DArgs): MayReturnList<ConvLSTM1D>;
+export function convLstm1d(args: ConvLSTM1DArgs): ConvLSTM1D {
+  checkRequiredOptions(args, CONV_LSTM1D_OPTIONS, 'km.layers.convLstm1d');
+  return new ConvLSTM1D(args);
 }
 
 /**
@@ -59,4 +87,4 @@ export function depthwiseConv1d(args: DepthwiseConv1DArgs): DepthwiseConv1D {
   return new DepthwiseConv1D(args);
 }
 
-export { Conv1DTranspose, ConvLSTM2D, DepthwiseConv1D, SeparableConv1D, type Conv1DTransposeArgs, type ConvLSTM2DArgs, type DepthwiseConv1DArgs, type SeparableConv1DArgs };
+export { Conv1DTranspose, ConvLSTM1D, ConvLSTM2D, DepthwiseConv1D, SeparableConv1D, type Conv1DTransposeArgs, type ConvLSTM1DArgs, type ConvLSTM2DArgs, type DepthwiseConv1DArgs, type SeparableConv1DArgs };

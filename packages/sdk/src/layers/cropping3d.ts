@@ -22,7 +22,7 @@ export interface Cropping3DArgs extends LayerArgs {
  * @example
  * ```ts
  * const x = km.input({ shape: [8, 16, 16, 1] });
- * km.layers.cropping3d({ cropping: [[1, 1], [2, 0], [0, 0]] }).apply(x).shape; // [6, 14, 16, 1]
+ * km.layers.cropping3D({ cropping: [[1, 1], [2, 0], [0, 0]] }).apply(x).shape; // [6, 14, 16, 1]
  * ```
  */
 export class Cropping3D extends VolumeLayer {

@@ -111,6 +111,7 @@ const WRITTEN_KEYS: Readonly<Record<string, Readonly<Record<string, WrittenKey>>
   LSTM: RECURRENT,
   GRU: RECURRENT,
   ConvLSTM2D: RECURRENT,
+  ConvLSTM1D: RECURRENT,
   RNN: RECURRENT,
   Bidirectional: { numConstants: RECURRENT.numConstants },
   RandomFlip: IMAGE,

@@ -15,6 +15,7 @@ import type { Conv2DTransposeArgs } from './conv2d_transpose.js';
 import type { SeparableConv2DArgs } from './separable_conv2d.js';
 import type { SeparableConv1DArgs } from './separable_conv1d.js';
 import type { ConvLSTM2DArgs } from './conv_lstm2d.js';
+import type { ConvLSTM1DArgs } from './conv_lstm1d.js';
 import type { DenseArgs } from './dense.js';
 import type { DepthwiseConv2DArgs } from './depthwise_conv2d.js';
 import type { DepthwiseConv1DArgs } from './depthwise_conv1d.js';
@@ -160,6 +161,9 @@ const RECURRENT = {
 export const LSTM_OPTIONS = optionNames<LSTMArgs>({ ...RECURRENT, recurrentActivation: true, unitForgetBias: true });
 const { units: _, ...RECURRENT_BUT_UNITS } = RECURRENT;
 export const CONV_LSTM2D_OPTIONS = optionNames<ConvLSTM2DArgs>({
+  ...RECURRENT_BUT_UNITS, ...WINDOW, recurrentActivation: true, unitForgetBias: true, filters: true, kernelSize: true, dilationRate: true,
+});
+export const CONV_LSTM1D_OPTIONS = optionNames<ConvLSTM1DArgs>({
   ...RECURRENT_BUT_UNITS, ...WINDOW, recurrentActivation: true, unitForgetBias: true, filters: true, kernelSize: true, dilationRate: true,
 });
 export const SIMPLE_RNN_OPTIONS = optionNames<RecurrentArgs>(RECURRENT);

@@ -73,6 +73,10 @@ export const KERAS3_LAYERS: readonly Keras3Layer[] = [
   layer('LSTM', lstm('lstm'), ['seed', 'zero_output_for_mask'], [null, 5, 3]),
   layer('GRU', { ...base('gru'), units: 2, activation: 'tanh', recurrent_activation: 'sigmoid', use_bias: true, ...recurrentWeights, activity_regularizer: null, reset_after: true, ...rnn }, ['seed', 'zero_output_for_mask']),
   layer('SimpleRNN', { ...base('simple_rnn'), units: 2, activation: 'tanh', use_bias: true, ...recurrentWeights, activity_regularizer: null, ...rnn }, ['seed', 'zero_output_for_mask']),
+  layer('ConvLSTM1D', {
+    ...base('conv_lstm1d'), ...rnn, filters: 2, kernel_size: [3], strides: [1], padding: 'valid', data_format: 'channels_last', dilation_rate: [1],
+    activation: 'tanh', recurrent_activation: 'sigmoid', use_bias: true, ...recurrentWeights, unit_forget_bias: true, activity_regularizer: null,
+  }, ['zero_output_for_mask', 'seed'], [null, 4, 8, 2]),
   layer('RNN', {
     ...base('rnn'), ...rnn,
     cell: { module: 'keras.layers', class_name: 'LSTMCell', config: { ...base('lstm_cell'), ...lstmCell }, registered_name: null, build_config: { input_shape: [null, 3] } },

@@ -82,6 +82,11 @@ const WRITTEN_KEYS: Readonly<Record<string, Readonly<Record<string, WrittenKey>>
     },
   },
   Dense: { ...LORA, ...QUANTIZATION },
+  EinsumDense: {
+    ...LORA,
+    ...QUANTIZATION,
+    gptqUnpackedColumnSize: { matches: isNull, otherwise: "Keras 3's GPTQ-quantized kernel, which kerasm does not implement: it computes in float32. Save the layer's float32 weights without quantization" },
+  },
   Conv1D: LORA,
   Conv2D: LORA,
   Conv3D: LORA,

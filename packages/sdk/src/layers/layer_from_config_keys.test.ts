@@ -24,6 +24,7 @@ const REQUIRED: Record<string, Record<string, unknown>> = {
   Discretization: { binBoundaries: [0, 1] },
   Dot: { axes: 1 },
   Dropout: { rate: 0.1 },
+  EinsumDense: { equation: 'ab,bc->ac', outputShape: 2 },
   Embedding: { inputDim: 5, outputDim: 2 },
   GRU: { units: 2 },
   GaussianDropout: { rate: 0.1 },

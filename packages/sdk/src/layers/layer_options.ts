@@ -43,6 +43,7 @@ import type { ZeroPadding2DArgs } from './zero_padding2d.js';
 import type { Cropping2DArgs } from './cropping2d.js';
 import type { Cropping1DArgs, UpSampling1DArgs, ZeroPadding1DArgs } from './spatial1d.js';
 import type { DotArgs } from './dot.js';
+import type { EinsumDenseArgs } from './einsum_dense.js';
 import type { AlphaDropoutArgs, GaussianNoiseArgs, NoiseRateArgs } from './noise.js';
 import type { PermuteArgs } from './permute.js';
 import type { RepeatVectorArgs } from './repeat_vector.js';
@@ -84,6 +85,10 @@ export function checkRequiredOptions(args: unknown, allowed: readonly string[], 
   checkOptions(args, allowed, call);
 }
 export const DENSE_OPTIONS = optionNames<DenseArgs>({ ...KERNEL_BIAS_LAYER, units: true, inputDim: true });
+export const EINSUM_DENSE_OPTIONS = optionNames<EinsumDenseArgs>({
+  ...LAYER, equation: true, outputShape: true, activation: true, biasAxes: true, kernelInitializer: true, biasInitializer: true,
+  kernelRegularizer: true, biasRegularizer: true, activityRegularizer: true, kernelConstraint: true, biasConstraint: true,
+});
 export const ACTIVATION_OPTIONS = optionNames<ActivationArgs>({ ...LAYER, activation: true });
 export const CONV2D_OPTIONS = optionNames<Conv2DArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, dilationRate: true, groups: true });
 const DEPTHWISE_CONV = {

@@ -97,7 +97,9 @@ describe('km.data.csv', () => {
 
   it('names a line with the wrong number of fields', async () => {
     const path = file('ragged.csv', 'a,b,label\n1,2,0\n1,2,3,4\n');
-    await expect(km.data.csv(path, { labelColumn: 'label' }).toArray()).rejects.toThrow(/line 3 has 4 fields, but there are 3 columns \(a, b, label\)/);
+    await expect(km.data.csv(path, { labelColumn: 'label' }).toArray()).rejects.toThrow(/line 3 has 4 fields, but there are 3 columns \(a, b, label\)\. Check for a missing field or an unquoted delimiter inside a value \(quote such values: "a,b"\)\./);
+    const semicolons = file('ragged_semicolons.csv', 'a;label\n1;2;0\n');
+    await expect(km.data.csv(semicolons, { delimiter: ';' }).toArray()).rejects.toThrow('(quote such values: "a;b").');
   });
 
   it('names an unknown label column, unknown configured column, missing file and missing column names', async () => {

@@ -70,6 +70,8 @@ export interface CsvLayout {
   readonly configs: readonly (CsvColumnConfig | undefined)[];
   /** Whether elements are keyed by column name, which a text column needs (a Float32Array holds no strings). */
   readonly keyed: boolean;
+  /** What separates fields, and a value holding it, quoted, for the error of a row with too many fields. */
+  readonly separator: { readonly name: string; readonly quoted: string };
 }
 
 export function layoutOf(names: readonly string[], options: CsvOptions, labelColumn: string | undefined, where: string): CsvLayout {
@@ -82,7 +84,9 @@ export function layoutOf(names: readonly string[], options: CsvOptions, labelCol
   }
   const configs = names.map((n) => options.columnConfigs?.[n]);
   const read = names.flatMap((_, i) => (!options.configuredColumnsOnly || configs[i] !== undefined || i === label ? [i] : []));
-  return { names, read, label, configs, keyed: read.some((i) => isStringColumn(configs[i])) };
+  const delimiter = options.delimiter ?? ',';
+  const separator = options.delimWhitespace ? { name: 'space', quoted: '"New York"' } : { name: 'delimiter', quoted: `"a${delimiter}b"` };
+  return { names, read, label, configs, keyed: read.some((i) => isStringColumn(configs[i])), separator };
 }
 
 /** The columns an element holds, in file order: the read ones, label included. */
@@ -132,7 +136,7 @@ export function toElement(record: CsvRecord, layout: CsvLayout, where: string): 
   if (record.fields.length !== layout.names.length) {
     throw new Error(
       `csv ${where}: line ${record.line} has ${record.fields.length} fields, but there are ${layout.names.length} columns (${layout.names.join(', ')}). ` +
-        'Check for a missing field or an unquoted delimiter inside a value (quote such values: "a,b").',
+        `Check for a missing field or an unquoted ${layout.separator.name} inside a value (quote such values: ${layout.separator.quoted}).`,
     );
   }
   let ys: number | string | undefined;

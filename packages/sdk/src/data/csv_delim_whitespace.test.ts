@@ -144,6 +144,8 @@ describe('km.data.csv delimWhitespace', () => {
 
   it('names a line whose unquoted value holds a space, splitting it into too many fields', async () => {
     const path = file('unquoted.txt', 'city pop\nParis 2.1\nNew York 8.3\n');
-    await expect(km.data.csv(path, { delimWhitespace: true, columnConfigs: { city: { dtype: 'string' } } }).toArray()).rejects.toThrow(/line 3 has 3 fields, but there are 2 columns \(city, pop\)/);
+    await expect(km.data.csv(path, { delimWhitespace: true, columnConfigs: { city: { dtype: 'string' } } }).toArray()).rejects.toThrow(
+      /line 3 has 3 fields, but there are 2 columns \(city, pop\)\. Check for a missing field or an unquoted space inside a value \(quote such values: "New York"\)\./,
+    );
   });
 });

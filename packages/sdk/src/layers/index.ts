@@ -234,6 +234,7 @@ export * from './volume_layers.js';
 export * from './wrapper_layers.js';
 export { masking, Masking, type MaskingArgs } from './masking.js';
 export { einsumDense, EinsumDense, type EinsumDenseArgs, type EinsumOutputShape } from './einsum_dense.js';
+export { spectralNormalization, SpectralNormalization, type SpectralNormalizationArgs } from './spectral_normalization.js';
 export { inputLayer, InputLayer, type InputLayerArgs } from './input_layer.js';
 export * from './attention_layers.js';
 export * from './preprocessing_layers.js';

@@ -53,6 +53,7 @@ const REQUIRED: Record<string, Record<string, unknown>> = {
   SpatialDropout1D: { rate: 0.1 },
   SpatialDropout2D: { rate: 0.1 },
   SpatialDropout3D: { rate: 0.1 },
+  SpectralNormalization: { layer: { className: 'Dense', config: { units: 2 } } },
   StringLookup: { vocabulary: ['a', 'b'] },
   IntegerLookup: { vocabulary: [3, 5] },
   TimeDistributed: { layer: { className: 'Dense', config: { units: 2 } } },

@@ -50,6 +50,7 @@ import type { RepeatVectorArgs } from './repeat_vector.js';
 import type { RescalingArgs } from './rescaling.js';
 import type { SpatialDropout1DArgs, SpatialDropoutArgs } from './spatial_dropout.js';
 import type { BidirectionalArgs } from './bidirectional.js';
+import type { SpectralNormalizationArgs } from './spectral_normalization.js';
 import type { TimeDistributedArgs } from './time_distributed.js';
 import type { Conv3DArgs } from './conv3d.js';
 import type { Conv3DTransposeArgs } from './conv3d_transpose.js';
@@ -202,6 +203,7 @@ export const SPATIAL_DROPOUT1D_OPTIONS = optionNames<SpatialDropout1DArgs>({ ...
 export const SPATIAL_DROPOUT_OPTIONS = optionNames<SpatialDropoutArgs>({ ...LAYER, rate: true, dataFormat: true, seed: true });
 export const BIDIRECTIONAL_OPTIONS = optionNames<BidirectionalArgs>({ ...LAYER, layer: true, mergeMode: true, backwardLayer: true });
 export const TIME_DISTRIBUTED_OPTIONS = optionNames<TimeDistributedArgs>({ ...LAYER, layer: true });
+export const SPECTRAL_NORMALIZATION_OPTIONS = optionNames<SpectralNormalizationArgs>({ ...LAYER, layer: true, powerIterations: true });
 export const MASKING_OPTIONS = optionNames<MaskingArgs>({ ...LAYER, maskValue: true });
 export const CONV3D_OPTIONS = optionNames<Conv3DArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, dilationRate: true, groups: true });
 export const CONV3D_TRANSPOSE_OPTIONS = optionNames<Conv3DTransposeArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, dilationRate: true, outputPadding: true });

@@ -1,9 +1,8 @@
 import type { Backend, BufferId } from '../backend/backend.js';
-import type { Regularizer } from '../regularizers/regularizers.js';
-import type { BackwardContext, ForwardContext, Layer, Shape } from './layer.js';
+import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import { checkRequiredOptions, SPECTRAL_NORMALIZATION_OPTIONS } from './layer_options.js';
 import { registerLayer } from './registry.js';
-import { innerLayerFromConfig, Wrapper, type WrapperArgs } from './wrapper.js';
+import { innerLayerFromConfig, SingleLayerWrapper, type WrapperArgs } from './wrapper.js';
 
 /** Options of {@link SpectralNormalization}. */
 export interface SpectralNormalizationArgs extends WrapperArgs {
@@ -37,7 +36,7 @@ const SQUARED_NORM_EPSILON = 1e-14;
  * ]);
  * ```
  */
-export class SpectralNormalization extends Wrapper {
+export class SpectralNormalization extends SingleLayerWrapper {
   readonly className = 'SpectralNormalization';
   readonly powerIterations: number;
   /** The kernel's index among the layer's weights, and its size as `[rows, units]`. */
@@ -50,10 +49,6 @@ export class SpectralNormalization extends Wrapper {
       throw new Error(`${this.where}: powerIterations should be an integer greater than zero, e.g. powerIterations: 1 (the default). Received: powerIterations=${JSON.stringify(p)}.`);
     }
     this.powerIterations = p;
-  }
-
-  protected get innerLayers(): readonly Layer[] {
-    return [this.layer];
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
@@ -86,18 +81,6 @@ export class SpectralNormalization extends Wrapper {
 
   override initWorkspace(backend: Backend, workspace: BufferId, batch: number): void {
     this.layer.initWorkspace(backend, workspace, batch);
-  }
-
-  override get outputActivation(): string {
-    return this.layer.outputActivation;
-  }
-
-  override get activityRegularizer(): Regularizer | null {
-    return this.layer.activityRegularizer;
-  }
-
-  override get addsLosses(): boolean {
-    return this.layer.addsLosses;
   }
 
   override get couplesSamples(): boolean {

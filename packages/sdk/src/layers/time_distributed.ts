@@ -1,10 +1,9 @@
-import type { Regularizer } from '../regularizers/regularizers.js';
 import type { Backend, BufferId } from '../backend/backend.js';
-import type { BackwardContext, ForwardContext, Layer, Shape } from './layer.js';
+import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import { formatShape, lastStepOnlyHint, singleInput } from './layer_shapes.js';
 import { registerLayer } from './registry.js';
 import { StepLoop } from './step_loop.js';
-import { innerLayerFromConfig, Wrapper, type WrapperArgs } from './wrapper.js';
+import { innerLayerFromConfig, SingleLayerWrapper, type WrapperArgs } from './wrapper.js';
 
 /** Options of {@link TimeDistributed}. */
 export type TimeDistributedArgs = WrapperArgs;
@@ -31,7 +30,7 @@ export type TimeDistributedArgs = WrapperArgs;
  * ]);
  * ```
  */
-export class TimeDistributed extends Wrapper {
+export class TimeDistributed extends SingleLayerWrapper {
   readonly className = 'TimeDistributed';
   #steps = 0;
   /** For a layer that couples the samples of a batch in training, or adds loss terms: runs it once per step then. */
@@ -47,10 +46,6 @@ export class TimeDistributed extends Wrapper {
 
   constructor(args: TimeDistributedArgs) {
     super(args, 'TimeDistributed');
-  }
-
-  protected get innerLayers(): readonly Layer[] {
-    return [this.layer];
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
@@ -84,18 +79,6 @@ export class TimeDistributed extends Wrapper {
   // The wrapper's rows are the inner layer's rows, so an inner layer that only reinterprets its input (Flatten) lets the plan skip the wrapper too.
   override get aliasesInput(): boolean {
     return this.layer.aliasesInput;
-  }
-
-  override get outputActivation(): string {
-    return this.layer.outputActivation;
-  }
-
-  override get activityRegularizer(): Regularizer | null {
-    return this.layer.activityRegularizer;
-  }
-
-  override get addsLosses(): boolean {
-    return this.layer.addsLosses;
   }
 
   // Each step runs alone, so a padded sequence's mask passes through; the inner layer, which sees

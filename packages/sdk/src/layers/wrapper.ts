@@ -65,6 +65,28 @@ export abstract class Wrapper extends Layer {
   }
 }
 
+/**
+ * A wrapper whose output is its one layer's (TimeDistributed, SpectralNormalization): it owns that
+ * layer's weights alone, and has the layer's output activation, activity regularizer and added losses.
+ */
+export abstract class SingleLayerWrapper extends Wrapper {
+  protected get innerLayers(): readonly Layer[] {
+    return [this.layer];
+  }
+
+  override get outputActivation(): string {
+    return this.layer.outputActivation;
+  }
+
+  override get activityRegularizer(): Regularizer | null {
+    return this.layer.activityRegularizer;
+  }
+
+  override get addsLosses(): boolean {
+    return this.layer.addsLosses;
+  }
+}
+
 /** Rebuilds a wrapped layer from its saved `{ className, config }` (camelCase keys); `where` names the wrapper. */
 export function innerLayerFromConfig(saved: unknown, where: string): Layer {
   const entry = saved as { className?: unknown; config?: unknown } | null;

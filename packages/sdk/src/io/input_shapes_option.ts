@@ -1,5 +1,5 @@
 import { FUNCTIONAL_CLASS_NAMES } from './functional_topology.js';
-import { describe, isObject, modelConfigOf, type Json } from './layers_model_format.js';
+import { describe, isObject, isKnownDimension, modelConfigOf, type Json } from './layers_model_format.js';
 
 /** `loadLayersModel`'s `inputShapes`: each model input's sample shape, by input name. */
 export type InputShapes = Readonly<Record<string, readonly number[]>>;
@@ -33,18 +33,17 @@ export function withInputShapes(topology: unknown, shapes: InputShapes | undefin
     const saved = config[key];
     if (!Array.isArray(saved) || saved.length < 2) continue; // the layers' own checks name what is missing
     const sample = saved.slice(1) as unknown[];
-    const known = (d: unknown) => Number.isInteger(d) && (d as number) > 0;
     const given = shapes?.[name];
     if (given === undefined) {
-      if (sample.every(known)) continue;
-      const example = sample.map((d) => (known(d) ? d : 100));
-      const key = /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name);
+      if (sample.every(isKnownDimension)) continue;
+      const example = sample.map((d) => (isKnownDimension(d) ? d : 100));
+      const property = /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name);
       throw new Error(
         `${where}: input '${name}' has the saved shape ${keras(saved)}, whose unknown dimensions (None) take any size in Keras and tfjs, but kerasm builds a model for one sample shape. ` +
-          `Load it with the size your data has: loadLayersModel(source, { inputShapes: { ${key}: [${example.join(', ')}] } }) (for text, pad the sequences to that length with km.utils.padSequences(sequences, { maxlen })).`,
+          `Load it with the size your data has: loadLayersModel(source, { inputShapes: { ${property}: [${example.join(', ')}] } }) (for text, pad the sequences to that length with km.utils.padSequences(sequences, { maxlen })).`,
       );
     }
-    const fits = given.length === sample.length && given.every((d, k) => known(d) && (!known(sample[k]) || d === sample[k]));
+    const fits = given.length === sample.length && given.every((d, k) => isKnownDimension(d) && (!isKnownDimension(sample[k]) || d === sample[k]));
     if (!fits) {
       throw new Error(
         `loadLayersModel: inputShapes.${name} must be the sample shape of input '${name}', saved as ${keras(saved)}, with a positive size for each unknown dimension and the saved size for the others. Received: ${JSON.stringify(given)}.`,

@@ -188,7 +188,12 @@ function withPlainDTypes(config: Json): void {
  */
 export function dropUnknownInputShape(config: Json): void {
   const shape = config.batchInputShape;
-  if (Array.isArray(shape) && !shape.slice(1).every((d) => Number.isInteger(d) && d > 0)) delete config.batchInputShape;
+  if (Array.isArray(shape) && !shape.slice(1).every(isKnownDimension)) delete config.batchInputShape;
+}
+
+/** A saved dimension with a size: a positive integer, not Keras' None (null). */
+export function isKnownDimension(d: unknown): d is number {
+  return Number.isInteger(d) && (d as number) > 0;
 }
 
 /** A regularizer or constraint the layer class does not keep would be lost silently. */

@@ -238,6 +238,7 @@ export { spectralNormalization, SpectralNormalization, type SpectralNormalizatio
 export { inputLayer, InputLayer, type InputLayerArgs } from './input_layer.js';
 export * from './attention_layers.js';
 export * from './preprocessing_layers.js';
+export { hashedCrossing, HashedCrossing, type CrossFeature, type HashedCrossingArgs } from './hashed_crossing.js';
 export { stringLookup, StringLookup, type StringLookupArgs } from './string_lookup.js';
 export { textVectorization, TextVectorization, type TextVectorizationArgs, type TextVectorizationOutput, type TextVectorizationSample } from './text_vectorization.js';
 export type { TextNgrams, TextSplit, TextStandardize } from './text_standardize.js';

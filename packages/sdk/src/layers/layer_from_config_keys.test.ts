@@ -31,6 +31,7 @@ const REQUIRED: Record<string, Record<string, unknown>> = {
   GaussianNoise: { stddev: 0.1 },
   GroupedQueryAttention: { headDim: 2, numQueryHeads: 2, numKeyValueHeads: 1 },
   Hashing: { numBins: 3 },
+  HashedCrossing: { numBins: 3 },
   LSTM: { units: 2 },
   MultiHeadAttention: { numHeads: 2, keyDim: 2 },
   Permute: { dims: [2, 1] },

@@ -158,6 +158,17 @@ Examples:
 `;
 }
 
+// Shared by the commands that load a saved model.
+const INPUT_SHAPE_FLAG = `  --input-shape NAME=D1,D2,...
+                          The sample shape (without the batch axis) of the input NAME,
+                          for a model saved with unknown input dimensions (Keras' None, null
+                          in model.json: a text model over sequences of any length), which
+                          kerasm builds for one size: the size your data has for each
+                          unknown dimension and the saved size for the others, e.g.
+                          --input-shape tokens=100; repeat it for each such input, or give
+                          D1,D2,... alone for a model with one input. The error for a model
+                          that needs it names each input and its saved shape`;
+
 const MODEL_FLAGS = `  --json                  Print exactly one JSON object on one line of stdout
   --no-relaxed-simd       Use the plain WebAssembly SIMD kernels (see kerasm train --help)
   -h, --help              Show this help`;
@@ -184,6 +195,7 @@ Options:
                           trained on, when kerasm train --save recorded it; else ${LABEL_COLUMN})
   --delimiter C           The field separator of the CSV file (default: ,)
   --batch-size N          Samples per evaluation batch, ${MODEL_LIMITS.batchSize.min}-${MODEL_LIMITS.batchSize.max} (default: ${EVALUATE_BATCH_SIZE})
+${INPUT_SHAPE_FLAG}
 ${BACKEND_FLAGS}
 ${MODEL_FLAGS}
 
@@ -227,6 +239,7 @@ Options:
                           model was trained on, when kerasm train --save recorded it; else
                           ${LABEL_COLUMN})
   --delimiter C           The field separator of the CSV file (default: ,)
+${INPUT_SHAPE_FLAG}
 ${BACKEND_FLAGS}
 ${MODEL_FLAGS}
 
@@ -242,6 +255,7 @@ Examples:
   kerasm predict models/mnist --count 5
   kerasm predict models/mnist --input digit.png --invert
   kerasm predict models/blobs --input examples/blobs-test.csv --json
+  kerasm predict models/text --input tokens.csv --input-shape tokens=100
 `;
 }
 
@@ -255,6 +269,7 @@ Options:
   --expand-nested         Also list the layers of each model saved inside this one
   --show-trainable        Say whether training changes each layer's weights (Y, N, or -
                           without weights)
+${INPUT_SHAPE_FLAG}
 ${MODEL_FLAGS}
 
 JSON output (--json):

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import * as km from '@kerasm/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, kerasm, kerasmClosingStdout } from './testing/cli_binary.js';
+import { saveWithUnknownDims, TEXT_LENGTH, textModel } from './testing/text_model.js';
 
 const sdkBuilt = isResolvable('@kerasm/sdk');
 
@@ -215,6 +216,25 @@ describe.skipIf(!sdkBuilt)('kerasm binary', () => {
       const twoDirs = await kerasm('summary', 'a', 'b');
       expect(twoDirs.code).toBe(2);
       expect(twoDirs.stderr).toContain("needs exactly one model folder (as written by 'kerasm train --save DIR'). Received: 'a', 'b'.");
+    });
+
+    it('predict --input-shape loads a model saved with an unknown input dimension as the SDK does; without it, exits 2 naming the flag', async () => {
+      await km.ready();
+      const text = join(dir, 'text');
+      await saveWithUnknownDims(textModel(), text, { tokens: [0] });
+      const csv = join(dir, 'tokens.csv');
+      const ids = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3];
+      await writeFile(csv, `${ids.slice(0, TEXT_LENGTH).join(',')}\n${ids.slice(TEXT_LENGTH).join(',')}\n`);
+      const { code, stdout, stderr } = await kerasm('predict', text, '--input', csv, '--input-shape', `tokens=${TEXT_LENGTH}`, '--json');
+      expect(code, stderr).toBe(0);
+      const expected = (await km.loadLayersModel(text, { inputShapes: { tokens: [TEXT_LENGTH] } })).predict(km.tensor(ids, [2, TEXT_LENGTH])).dataSync();
+      const probabilities = (JSON.parse(stdout).predictions as { probabilities: number[] }[]).flatMap((p) => p.probabilities);
+      expect(probabilities).toHaveLength(expected.length);
+      probabilities.forEach((p, i) => expect(p).toBeCloseTo(expected[i], 6));
+      const missing = await kerasm('predict', text, '--input', csv);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/Pass the size your data has: --input-shape tokens=100 \(.*\)\.\nRun 'kerasm predict --help' for usage\.\n$/);
+      expect(missing.stderr).not.toContain('inputShapes');
     });
   });
 });

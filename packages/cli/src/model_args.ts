@@ -2,6 +2,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { ignoredThreadsWarning, parseBackend, parseThreads, type BackendChoice } from './backend_flags.js';
 import { UsageError } from './errors.js';
 import { integerIn } from './flag_values.js';
+import { parseInputShape, parseInputShapes, type InputShapeFlag } from './input_shape_flag.js';
 import { parseStrict } from './parse_strict.js';
 
 /** Commands that work on a saved model folder. */
@@ -17,8 +18,14 @@ export interface CsvInput {
   delimiter: string;
 }
 
+/** What loading the saved model takes: `--input-shape`'s sizes for inputs saved with unknown dimensions. */
+export interface LoadFlags {
+  /** Sample shapes by input name (`--input-shape`), for a model saved with unknown input dimensions; absent when none was given. */
+  inputShapes?: InputShapeFlag[];
+}
+
 /** `kerasm evaluate DIR`: on the MNIST test set, or on the CSV file in `data`. */
-export interface EvaluateOptions extends BackendChoice {
+export interface EvaluateOptions extends BackendChoice, LoadFlags {
   dir: string;
   batchSize: number;
   data?: CsvInput;
@@ -27,7 +34,7 @@ export interface EvaluateOptions extends BackendChoice {
 }
 
 /** `kerasm predict DIR`: the first `count` test images, the image(s) in `input`, or the rows of the CSV file in `csv`. */
-export interface PredictOptions extends BackendChoice {
+export interface PredictOptions extends BackendChoice, LoadFlags {
   dir: string;
   count: number;
   input?: string;
@@ -39,7 +46,7 @@ export interface PredictOptions extends BackendChoice {
 }
 
 /** `kerasm summary DIR`. */
-export interface SummaryOptions {
+export interface SummaryOptions extends LoadFlags {
   dir: string;
   json: boolean;
   relaxedSimd: boolean;
@@ -64,6 +71,7 @@ const COMMON = {
   json: { type: 'boolean' },
   'no-relaxed-simd': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  'input-shape': { type: 'string', multiple: true },
 } as const satisfies ParseArgsConfig['options'];
 
 const CSV = {
@@ -90,6 +98,7 @@ export function parseModelCommand(name: ModelCommandName, rest: readonly string[
     count: (raw: string) => integerIn('--count', raw, MODEL_LIMITS.count, helpCommand),
     backend: (raw: string) => parseBackend(raw, helpCommand),
     threads: (raw: string) => parseThreads(raw, helpCommand),
+    'input-shape': (raw: string) => parseInputShape(raw, helpCommand),
     delimiter: (raw: string) => {
       if ([...raw].length !== 1 || /["\r\n]/.test(raw)) {
         throw new UsageError(`Invalid value for --delimiter: received '${raw}', expected one character other than a quote or a line break, e.g. ';' (or $'\\t' for tabs in bash).`, helpCommand);
@@ -102,13 +111,14 @@ export function parseModelCommand(name: ModelCommandName, rest: readonly string[
     },
   };
   const { values, positionals } = parseStrict(rest, OPTIONS[name], { command: `kerasm ${name}`, helpCommand, valueParsers: parsers, positionals: true });
-  const flags = values as Record<string, string | boolean | undefined>;
+  const flags = values as Record<string, string | boolean | string[] | undefined>;
   if (flags.help) return { kind: 'help', topic: name };
   if (positionals.length !== 1) {
     const received = positionals.length === 0 ? 'none' : positionals.map((p) => `'${p}'`).join(', ');
     throw new UsageError(`'kerasm ${name}' needs exactly one model folder (as written by 'kerasm train --save DIR'). Received: ${received}.`, helpCommand);
   }
-  const base = { dir: positionals[0], json: Boolean(flags.json), relaxedSimd: !flags['no-relaxed-simd'] };
+  const shapes = flags['input-shape'] as string[] | undefined;
+  const base = { dir: positionals[0], json: Boolean(flags.json), relaxedSimd: !flags['no-relaxed-simd'], ...(shapes ? { inputShapes: parseInputShapes(shapes, helpCommand) } : {}) };
   const backend: BackendChoice = { backend: flags.backend === undefined ? 'wasm' : parsers.backend(flags.backend as string) };
   if (flags.threads !== undefined) backend.threads = parsers.threads(flags.threads as string);
   /** The CSV file `flag` names, if `given` is one; the CSV flags with any other input are a usage error. */

@@ -22,8 +22,8 @@ const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
 
 /**
  * `parseArgs` in strict mode, with its errors rewritten into {@link UsageError}s that name the flag,
- * what was received and what is accepted. An option given twice with different values is one too:
- * parseArgs would keep the last silently.
+ * what was received and what is accepted. An option given twice with different values is one too,
+ * unless it is `multiple` (repeatable): parseArgs would keep the last silently.
  */
 export function parseStrict<O extends OptionSpecs>(
   args: readonly string[],
@@ -36,17 +36,17 @@ export function parseStrict<O extends OptionSpecs>(
   } catch (err) {
     throw explainParseError(err, args, options, context);
   }
-  checkGivenOnce(parsed.tokens, context);
+  checkGivenOnce(parsed.tokens, options, context);
   return { values: parsed.values, positionals: parsed.positionals };
 }
 
 type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
 
 /** Throws when a string option is given twice with different values (`--epochs 3 --epochs 5`); a repeat of the same value changes nothing. */
-function checkGivenOnce(tokens: readonly Token[], { command, helpCommand }: ParseContext): void {
+function checkGivenOnce(tokens: readonly Token[], options: OptionSpecs, { command, helpCommand }: ParseContext): void {
   const firstValues = new Map<string, string>();
   for (const token of tokens) {
-    if (token.kind !== 'option' || token.value === undefined) continue;
+    if (token.kind !== 'option' || token.value === undefined || options[token.name]?.multiple) continue;
     const earlier = firstValues.get(token.name);
     if (earlier === undefined) firstValues.set(token.name, token.value);
     else if (earlier !== token.value) {

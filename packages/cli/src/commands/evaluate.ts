@@ -8,7 +8,7 @@ import { compileForEvaluation, loadSavedModel, notMnistError, takesMnistImages }
 
 /** `kerasm evaluate DIR`: the loss and metrics of a saved model on the MNIST test images, or on `--data FILE.csv`. */
 export async function runEvaluate(options: EvaluateOptions): Promise<void> {
-  const saved = await loadSavedModel(options.dir, options);
+  const saved = await loadSavedModel(options.dir, options, 'evaluate');
   compileForEvaluation(saved, options.dir);
   const { model, sampleShape } = saved;
   let values: number[];

@@ -34,7 +34,7 @@ async function readSamples(options: PredictOptions, saved: SavedModel): Promise<
 
 /** `kerasm predict DIR`: predicted classes (or values, for a regressor) of MNIST test images, your images, or the rows of a CSV file. */
 export async function runPredict(options: PredictOptions): Promise<void> {
-  const saved = await loadSavedModel(options.dir, options);
+  const saved = await loadSavedModel(options.dir, options, 'predict');
   const { model, outputSize } = saved;
   const { x, labels, noun } = await readSamples(options, saved);
   const outputs = (await model.predict(x).data()) as Float32Array;

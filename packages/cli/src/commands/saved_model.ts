@@ -2,6 +2,8 @@ import * as km from '@kerasm/sdk';
 import { useBackend } from '../backend_choice.js';
 import type { BackendChoice } from '../backend_flags.js';
 import { recordedCsvColumns, type CsvColumns } from '../csv_columns.js';
+import type { LoadFlags, ModelCommandName } from '../model_args.js';
+import { loadWithInputShapes } from './load_with_input_shapes.js';
 
 /** A loaded model with the one input and one output that `evaluate` and `predict` feed and read. */
 export interface SavedModel {
@@ -15,12 +17,13 @@ export interface SavedModel {
 }
 
 /**
- * Loads the model saved in `dir` onto the chosen backend (the default wasm one for `summary`),
- * refusing one with several inputs or outputs (the CLI has one set of samples to feed).
+ * Loads the model saved in `dir` onto the chosen backend, with `--input-shape`'s sizes for inputs
+ * saved with unknown dimensions, refusing one with several inputs or outputs (the CLI has one set
+ * of samples to feed). `command` is the one whose help a flag error points to.
  */
-export async function loadSavedModel(dir: string, backend: BackendChoice = { backend: 'wasm' }): Promise<SavedModel> {
-  await useBackend(backend);
-  const model = await km.loadLayersModel(dir);
+export async function loadSavedModel(dir: string, options: BackendChoice & LoadFlags, command: ModelCommandName): Promise<SavedModel> {
+  await useBackend(options);
+  const model = await loadWithInputShapes(dir, options.inputShapes ?? [], `kerasm ${command} --help`);
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
     throw new Error(
       `The model in ${dir} has ${count(model.inputs.length, 'input')} and ${count(model.outputs.length, 'output')}; kerasm evaluate and predict take a model with one of each. ` +

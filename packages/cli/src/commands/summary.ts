@@ -1,5 +1,6 @@
 import * as km from '@kerasm/sdk';
 import type { SummaryOptions } from '../model_args.js';
+import { loadWithInputShapes } from './load_with_input_shapes.js';
 
 interface LayerRecord {
   name: string;
@@ -29,7 +30,7 @@ function layerRecords(model: km.LayersModel, options: SummaryOptions): LayerReco
 /** `kerasm summary DIR`: Keras' summary table of a saved model. */
 export async function runSummary(options: SummaryOptions): Promise<void> {
   await km.ready();
-  const model = await km.loadLayersModel(options.dir);
+  const model = await loadWithInputShapes(options.dir, options.inputShapes ?? [], 'kerasm summary --help');
   if (!options.json) {
     model.summary({ expandNested: options.expandNested, showTrainable: options.showTrainable });
     return;

@@ -19,6 +19,7 @@ export { modelArtifacts, type SaveConfig } from './save_model.js';
 export { listModels, removeModel, copyModel, moveModel } from './model_management.js';
 export type { LoadWeightsOptions } from './load_weights.js';
 export type { LoadOptions } from './load_model.js';
+export { InputShapesError, type InputShapesProblem, type SavedInputShape } from './input_shapes_error.js';
 export type { IOHandler, ModelArtifacts, ModelArtifactsInfo, ModelJSON, SaveResult, TrainingConfig, WeightSpec, WeightsManifestEntry } from './types.js';
 
 import { sealBuiltinLayers } from '../layers/registry.js';

@@ -1,5 +1,6 @@
 import { FUNCTIONAL_CLASS_NAMES } from './functional_topology.js';
 import { describe, isObject, isKnownDimension, modelConfigOf, type Json } from './layers_model_format.js';
+import { InputShapesError, type InputShapesProblem, type SavedInputShape } from './input_shapes_error.js';
 
 /** `loadLayersModel`'s `inputShapes`: each model input's sample shape, by input name. */
 export type InputShapes = Readonly<Record<string, readonly number[]>>;
@@ -14,9 +15,9 @@ interface SavedInput {
 /**
  * The saved topology with its inputs' unknown dimensions (Keras' None, saved as null) filled in
  * from `shapes`: kerasm builds a model for one sample shape, where tfjs and Keras let a dimension
- * vary (sequences of any length). Only the top-level model's inputs are read. Throws, naming the
- * input and the option to pass, when an input keeps an unknown dimension, and when `shapes`
- * disagrees with a saved dimension or names no input.
+ * vary (sequences of any length). Only the top-level model's inputs are read. Throws an
+ * {@link InputShapesError}, naming the input and the option to pass, when an input keeps an
+ * unknown dimension, and when `shapes` disagrees with a saved dimension or names no input.
  */
 export function withInputShapes(topology: unknown, shapes: InputShapes | undefined, where: string): unknown {
   if (shapes !== undefined && (!isObject(shapes) || Object.values(shapes).some((s) => !Array.isArray(s)))) {
@@ -25,9 +26,11 @@ export function withInputShapes(topology: unknown, shapes: InputShapes | undefin
   const copy = structuredClone(topology);
   const inputs = savedInputs(copy, where);
   const names = inputs.map((i) => i.name);
+  const savedShapes: SavedInputShape[] = inputs.map(({ name, config, key }) => ({ name, batchShape: Array.isArray(config[key]) ? [...(config[key] as (number | null)[])] : undefined }));
+  const refuse = (kind: InputShapesProblem, about: string[], message: string) => new InputShapesError({ kind, names: about, inputs: savedShapes }, message);
   const stray = Object.keys(shapes ?? {}).filter((name) => !names.includes(name));
   if (stray.length > 0) {
-    throw new Error(`loadLayersModel: inputShapes names ${stray.map((n) => `'${n}'`).join(', ')}, but the inputs of ${where} are ${names.map((n) => `'${n}'`).join(', ') || 'none it can find'}. Key each shape by one of those names.`);
+    throw refuse('unknownInput', stray, `loadLayersModel: inputShapes names ${stray.map((n) => `'${n}'`).join(', ')}, but the inputs of ${where} are ${names.map((n) => `'${n}'`).join(', ') || 'none it can find'}. Key each shape by one of those names.`);
   }
   for (const { name, config, key } of inputs) {
     const saved = config[key];
@@ -38,14 +41,18 @@ export function withInputShapes(topology: unknown, shapes: InputShapes | undefin
       if (sample.every(isKnownDimension)) continue;
       const example = sample.map((d) => (isKnownDimension(d) ? d : 100));
       const property = /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name);
-      throw new Error(
+      throw refuse(
+        'unknownDimensions',
+        [name],
         `${where}: input '${name}' has the saved shape ${keras(saved)}, whose unknown dimensions (None) take any size in Keras and tfjs, but kerasm builds a model for one sample shape. ` +
           `Load it with the size your data has: loadLayersModel(source, { inputShapes: { ${property}: [${example.join(', ')}] } }) (for text, pad the sequences to that length with km.utils.padSequences(sequences, { maxlen })).`,
       );
     }
     const fits = given.length === sample.length && given.every((d, k) => isKnownDimension(d) && (!isKnownDimension(sample[k]) || d === sample[k]));
     if (!fits) {
-      throw new Error(
+      throw refuse(
+        'shapeMismatch',
+        [name],
         `loadLayersModel: inputShapes.${name} must be the sample shape of input '${name}', saved as ${keras(saved)}, with a positive size for each unknown dimension and the saved size for the others. Received: ${JSON.stringify(given)}.`,
       );
     }

@@ -2,6 +2,8 @@ import { TensorBuffer } from './tensor_buffer.js';
 import { checkDtype } from './tensor_checks.js';
 import { formatTensor } from './tensor_format.js';
 import { sliceBox, sliceValues } from './tensor_slice.js';
+import { trackTensor } from './tensor_scopes.js';
+import type { ReduceAxis, TensorOps, TopK, UpcastDType } from './ops/index.js';
 
 /** Element types a {@link Tensor} can hold. */
 export type DType = 'float32' | 'int32';
@@ -81,6 +83,7 @@ export class Tensor<D extends DType = DType> {
       this.#values = null;
       this.#device = values;
     }
+    trackTensor(this);
   }
 
   /** Number of dimensions. */
@@ -199,6 +202,103 @@ export class Tensor<D extends DType = DType> {
     this.#device = null;
   }
 
+  /** The index of the largest value along `axis` (default 0), as tfjs' `t.argMax`; see km.argMax. @example `model.predict(xs).argMax(-1)` */
+  argMax(axis?: number): Tensor<'int32'> {
+    return ops().argMax(this, axis);
+  }
+
+  /** The index of the smallest value along `axis` (default 0); see km.argMin. */
+  argMin(axis?: number): Tensor<'int32'> {
+    return ops().argMin(this, axis);
+  }
+
+  /** The largest value over `axis` (all by default); see km.max. @example `probs.max(-1)` */
+  max(axis?: ReduceAxis, keepDims?: boolean): Tensor<D> {
+    return ops().max(this, axis, keepDims);
+  }
+
+  /** The smallest value over `axis` (all by default); see km.min. */
+  min(axis?: ReduceAxis, keepDims?: boolean): Tensor<D> {
+    return ops().min(this, axis, keepDims);
+  }
+
+  /** The sum over `axis` (all by default); int32 stays int32. See km.sum. */
+  sum(axis?: ReduceAxis, keepDims?: boolean): Tensor<D> {
+    return ops().sum(this, axis, keepDims);
+  }
+
+  /** The mean over `axis` (all by default), float32; see km.mean. @example `x.mean(0)` (per-feature means) */
+  mean(axis?: ReduceAxis, keepDims?: boolean): Tensor<'float32'> {
+    return ops().mean(this, axis, keepDims);
+  }
+
+  /** `this + b` with broadcasting; see km.add for the dtype rules. */
+  add<B extends DType>(b: Tensor<B>): Tensor<UpcastDType<D, B>>;
+  /** `this + b`; a number is a float32 scalar, as in tfjs. */
+  add(b: Tensor | TensorLike): Tensor;
+  add(b: Tensor | TensorLike): Tensor {
+    return ops().add(this, b);
+  }
+
+  /** `this - b` with broadcasting; see km.sub. */
+  sub<B extends DType>(b: Tensor<B>): Tensor<UpcastDType<D, B>>;
+  /** `this - b`; a number is a float32 scalar, as in tfjs. */
+  sub(b: Tensor | TensorLike): Tensor;
+  sub(b: Tensor | TensorLike): Tensor {
+    return ops().sub(this, b);
+  }
+
+  /** `this * b` with broadcasting; see km.mul. */
+  mul<B extends DType>(b: Tensor<B>): Tensor<UpcastDType<D, B>>;
+  /** `this * b`; a number is a float32 scalar, as in tfjs. */
+  mul(b: Tensor | TensorLike): Tensor;
+  mul(b: Tensor | TensorLike): Tensor {
+    return ops().mul(this, b);
+  }
+
+  /** `this / b` with broadcasting; int32 by int32 floors, as in tfjs. See km.div. */
+  div<B extends DType>(b: Tensor<B>): Tensor<UpcastDType<D, B>>;
+  /** `this / b`; a number is a float32 scalar, as in tfjs. */
+  div(b: Tensor | TensorLike): Tensor;
+  div(b: Tensor | TensorLike): Tensor {
+    return ops().div(this, b);
+  }
+
+  /** Without axes of size 1 (or only those in `axis`); see km.squeeze. */
+  squeeze(axis?: number | readonly number[]): Tensor<D> {
+    return ops().squeeze(this, axis);
+  }
+
+  /** With a new axis of size 1 at `axis` (default 0); see km.expandDims. */
+  expandDims(axis?: number): Tensor<D> {
+    return ops().expandDims(this, axis);
+  }
+
+  /** The axes reordered by `perm` (default: reversed); see km.transpose. */
+  transpose(perm?: readonly number[]): Tensor<D> {
+    return ops().transpose(this, perm);
+  }
+
+  /** The values as `dtype`; see km.cast. @example `labels.cast('float32')` */
+  cast<T extends DType>(dtype: T): Tensor<T> {
+    return ops().cast(this, dtype);
+  }
+
+  /** This tensor and `x` joined along `axis` (default 0), as tfjs' `t.concat`; see km.concat. */
+  concat(x: Tensor<D> | readonly (Tensor<D> | TensorLike)[], axis?: number): Tensor<D> {
+    return ops().concat([this, ...(x instanceof Tensor ? [x] : x)], axis);
+  }
+
+  /** This tensor and `x` stacked along a new axis (default 0), as tfjs' `t.stack`; see km.stack. */
+  stack(x: Tensor<D> | readonly (Tensor<D> | TensorLike)[], axis?: number): Tensor<D> {
+    return ops().stack([this, ...(x instanceof Tensor ? [x] : x)], axis);
+  }
+
+  /** The `k` (default 1) largest entries along the last axis and their indices; see km.topk. */
+  topk(k?: number, sorted?: boolean): TopK<D> {
+    return ops().topk(this, k, sorted);
+  }
+
   /**
    * The values laid out as TensorFlow.js prints them (long axes elided); `verbose` adds the dtype,
    * rank and shape. Reads the values as `dataSync()` does.
@@ -217,6 +317,18 @@ export class Tensor<D extends DType = DType> {
   print(verbose = false): void {
     console.log(this.toString(verbose));
   }
+}
+
+let installedOps: TensorOps | null = null;
+
+/** Gives km.Tensor's op methods their implementations (ops/index.ts, which index.ts imports). @internal */
+export function installTensorOps(ops: TensorOps): void {
+  installedOps = ops;
+}
+
+function ops(): TensorOps {
+  if (!installedOps) throw new Error("km.Tensor's op methods (argMax, add, ...) come with the op library: import '@kerasm/sdk', or './ops/index.js' inside the SDK.");
+  return installedOps;
 }
 
 /** A TensorFlow.js tensor (anything tensor-shaped but a km.Tensor), told by its shape so that no tfjs module is loaded. */

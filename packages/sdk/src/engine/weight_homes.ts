@@ -2,6 +2,7 @@ import type { Backend } from '../backend/backend.js';
 import { beforeLeavingBackend } from '../backend/registry.js';
 import type { Layer, WeightSpec } from '../layers/layer.js';
 import { Tensor } from '../tensor.js';
+import { keepTensor } from '../tensor_scopes.js';
 import { tensorCopy } from './device_tensor.js';
 import { globalGenerator } from '../utils/random.js';
 
@@ -103,6 +104,8 @@ export function homeOf(layer: Layer): WeightHome | undefined {
 export function moveHome(layer: Layer, home: WeightHome): void {
   const previous = homes.get(layer);
   if (previous?.kind === 'copies' && previous !== home) previous.values.forEach((v) => v.dispose());
+  // A layer's values outlive any km.tidy they were made in, as tfjs' variables do.
+  if (home.kind === 'copies') home.values.forEach(keepTensor);
   homes.set(layer, home);
   moves++;
 }

@@ -1,0 +1,30 @@
+// What every op does with its tensor arguments: take a km.Tensor or values km.tensor makes one of
+// (as tfjs' ops take arrays and numbers), and read the values on the host.
+import { isTfjsTensor, Tensor, tensor, type DType, type TensorLike, type TypedArrayFor } from '../tensor.js';
+
+/** `x` as a km.Tensor; `name` names the argument in errors, e.g. 'x' or 'tensors[1]'. */
+export function operand<D extends DType>(fn: string, name: string, x: Tensor<D> | TensorLike): Tensor<D> {
+  if (x instanceof Tensor) {
+    if (x.isDisposed) throw new Error(`${fn}: ${name} was disposed (by dispose() or km.tidy). Keep it with km.keep(t), or call ${fn} before disposing it.`);
+    return x;
+  }
+  if (isTfjsTensor(x)) throw new Error(`${fn}: ${name} is a TensorFlow.js tensor; kerasm ops take km.Tensors. Convert it with km.tensor(await t.data(), t.shape), or use tfjs' own op.`);
+  return tensor(x as TensorLike) as Tensor<D>;
+}
+
+/**
+ * The values of `t`, read synchronously. These ops compute on the host, so a tensor still on a
+ * device that cannot read synchronously (tfjs-webgpu) must be read with `await t.data()` first.
+ */
+export function hostValues<D extends DType>(fn: string, t: Tensor<D>): TypedArrayFor<D> {
+  try {
+    return t.dataSync();
+  } catch (e) {
+    throw new Error(`${fn} computes on the host and could not read the tensor's values synchronously: ${(e as Error).message} Read them first with \`await t.data()\`; ops then use the values read.`, { cause: e });
+  }
+}
+
+/** A typed array of `size` elements for `dtype`. */
+export function typedArray<D extends DType>(dtype: D, size: number): TypedArrayFor<D> {
+  return (dtype === 'int32' ? new Int32Array(size) : new Float32Array(size)) as TypedArrayFor<D>;
+}

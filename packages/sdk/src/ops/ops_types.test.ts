@@ -1,0 +1,25 @@
+// The result types of the ops, checked by `tsc -p tsconfig.test.json` (expectTypeOf), and the
+// runtime dtypes they stand for.
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import * as km from '../index.js';
+
+describe('op result types carry the dtype the op gives', () => {
+  it('reductions, arithmetic, cast, topk and tidy', () => {
+    const f = km.tensor([[1, 2], [3, 4]]);
+    const i = km.tensor([[1, 2], [3, 4]], undefined, 'int32');
+    expectTypeOf(f.argMax(-1)).toEqualTypeOf<km.Tensor<'int32'>>();
+    expectTypeOf(km.argMin(f)).toEqualTypeOf<km.Tensor<'int32'>>();
+    expectTypeOf(i.max(-1)).toEqualTypeOf<km.Tensor<'int32'>>();
+    expectTypeOf(km.sum(i)).toEqualTypeOf<km.Tensor<'int32'>>();
+    expectTypeOf(i.mean()).toEqualTypeOf<km.Tensor<'float32'>>();
+    expectTypeOf(i.add(i)).toEqualTypeOf<km.Tensor<'int32'>>();
+    expectTypeOf(i.div(i)).toEqualTypeOf<km.Tensor<'int32'>>();
+    expectTypeOf(i.mul(f)).toEqualTypeOf<km.Tensor<'float32'>>();
+    expectTypeOf(km.sub(f, i)).toEqualTypeOf<km.Tensor<'float32'>>();
+    expectTypeOf(i.cast('float32')).toEqualTypeOf<km.Tensor<'float32'>>();
+    expectTypeOf(km.topk(i, 1).values).toEqualTypeOf<km.Tensor<'int32'>>();
+    expectTypeOf(km.concat([i, i])).toEqualTypeOf<km.Tensor<'int32'>>();
+    expectTypeOf(km.tidy(() => ({ a: f.transpose(), b: [i.squeeze()] }))).toEqualTypeOf<{ a: km.Tensor<'float32'>; b: km.Tensor<'int32'>[] }>();
+    expect([i.add(i).dtype, i.div(i).dtype, i.mul(f).dtype, i.mean().dtype, km.topk(i, 1).values.dtype]).toEqual(['int32', 'int32', 'float32', 'float32', 'int32']);
+  });
+});

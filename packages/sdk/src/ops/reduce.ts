@@ -1,0 +1,119 @@
+// tfjs' reductions (max, min, sum, mean, argMax, argMin) with its defaults, result dtypes and
+// float32 rounding: the reduced axes are moved innermost, in their order, and each output value
+// folds one contiguous run, as tfjs' CPU kernels do, so sums match tfjs' to the bit.
+import { Tensor, type DType, type TensorLike, type TypedArrayFor } from '../tensor.js';
+import { parseAxes, parseAxis } from './axes.js';
+import { hostValues, operand, typedArray } from './operand.js';
+import { transposeValues } from './transpose.js';
+
+/** Axes to reduce: one, a list, or none (null, the default) for all of them. */
+export type ReduceAxis = number | readonly number[] | null;
+
+interface Runs<D extends DType> {
+  /** The values, each output's run of `length` values contiguous. */
+  values: TypedArrayFor<D>;
+  length: number;
+  count: number;
+  shape: number[];
+}
+
+function runs<D extends DType>(fn: string, t: Tensor<D>, axes: readonly number[], keepDims: boolean): Runs<D> {
+  const kept = t.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const perm = [...kept, ...axes];
+  const values = hostValues(fn, t);
+  const moved = perm.every((p, i) => p === i) ? values : transposeValues(values, t.shape, perm, t.dtype);
+  const length = axes.reduce((n, a) => n * t.shape[a], 1);
+  const shape = keepDims ? t.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : kept.map((i) => t.shape[i]);
+  return { values: moved, length, count: kept.reduce((n, i) => n * t.shape[i], 1), shape };
+}
+
+function reduce<D extends DType, R extends DType>(fn: string, x: Tensor<D> | TensorLike, axis: ReduceAxis | undefined, keepDims: boolean, dtype: R | null, fold: (run: TypedArrayFor<D>) => number): Tensor<R> {
+  const t = operand<D>(fn, 'x', x);
+  const r = runs(fn, t, parseAxes(fn, axis, t.shape), keepDims);
+  const outDtype = (dtype ?? t.dtype) as R;
+  const out = typedArray(outDtype, r.count);
+  for (let i = 0; i < r.count; i++) out[i] = fold(r.values.subarray(i * r.length, (i + 1) * r.length) as TypedArrayFor<D>);
+  return new Tensor(out, r.shape, outDtype);
+}
+
+// NaN wins, as in tfjs: once the running extreme is NaN, no comparison replaces it.
+const largest = (run: ArrayLike<number>): number => {
+  let m = run[0];
+  for (let j = 0; j < run.length; j++) if (Number.isNaN(run[j]) || run[j] > m) m = run[j];
+  return m;
+};
+const smallest = (run: ArrayLike<number>): number => {
+  let m = run[0];
+  for (let j = 0; j < run.length; j++) if (Number.isNaN(run[j]) || run[j] < m) m = run[j];
+  return m;
+};
+
+/**
+ * The largest value over `axis` (all axes by default), as `tf.max`; `keepDims` keeps the reduced
+ * axes with size 1. NaN propagates.
+ * @example `km.max(probs, -1)` (each row's highest probability)
+ */
+export function max<D extends DType>(x: Tensor<D> | TensorLike, axis: ReduceAxis = null, keepDims = false): Tensor<D> {
+  return reduce<D, D>('km.max()', x, axis, keepDims, null, largest);
+}
+
+/** The smallest value over `axis` (all axes by default), as `tf.min`. @example `km.min(x, 0)` (each column's minimum) */
+export function min<D extends DType>(x: Tensor<D> | TensorLike, axis: ReduceAxis = null, keepDims = false): Tensor<D> {
+  return reduce<D, D>('km.min()', x, axis, keepDims, null, smallest);
+}
+
+/**
+ * The sum over `axis` (all axes by default), as `tf.sum`; int32 stays int32 (wrapping on overflow, as in tfjs).
+ * @example `km.sum(onehot, 0)` (the count of each class)
+ */
+export function sum<D extends DType>(x: Tensor<D> | TensorLike, axis: ReduceAxis = null, keepDims = false): Tensor<D> {
+  return reduce<D, D>('km.sum()', x, axis, keepDims, null, (run) => {
+    let s = 0;
+    for (let j = 0; j < run.length; j++) s += run[j];
+    return s;
+  });
+}
+
+/**
+ * The mean over `axis` (all axes by default), as `tf.mean`: always float32, int32 input too.
+ * @example
+ * ```ts
+ * const mean = x.mean(0);                   // per-feature means of [samples, features]
+ * const centred = x.sub(mean);
+ * ```
+ */
+export function mean(x: Tensor | TensorLike, axis: ReduceAxis = null, keepDims = false): Tensor<'float32'> {
+  return reduce('km.mean()', x, axis, keepDims, 'float32', (run) => {
+    // tfjs divides each float32 value by the count before summing.
+    const n = Math.fround(run.length);
+    let s = 0;
+    for (let j = 0; j < run.length; j++) s += Math.fround(Math.fround(run[j]) / n);
+    return s;
+  });
+}
+
+function argReduce(fn: string, x: Tensor | TensorLike, axis: number, better: (a: number, b: number) => boolean): Tensor<'int32'> {
+  const t = operand(fn, 'x', x);
+  return reduce(fn, t, [parseAxis(fn, axis, t.shape)], false, 'int32', (run) => {
+    let best = 0;
+    for (let j = 1; j < run.length; j++) if (better(run[j], run[best])) best = j;
+    return best;
+  });
+}
+
+/**
+ * The index of the largest value along `axis` (default 0, as in tfjs; -1 for each row of a batch),
+ * as `tf.argMax`: int32, the axis removed, the first index on ties.
+ * @example
+ * ```ts
+ * const classes = model.predict(testXs).argMax(-1).dataSync();
+ * ```
+ */
+export function argMax(x: Tensor | TensorLike, axis = 0): Tensor<'int32'> {
+  return argReduce('km.argMax()', x, axis, (a, b) => a > b);
+}
+
+/** The index of the smallest value along `axis` (default 0), as `tf.argMin`. @example `km.argMin(distances, -1)` */
+export function argMin(x: Tensor | TensorLike, axis = 0): Tensor<'int32'> {
+  return argReduce('km.argMin()', x, axis, (a, b) => a < b);
+}

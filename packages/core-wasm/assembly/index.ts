@@ -40,6 +40,9 @@ export { maskFromValues, maskSelectRows, maskSelectRowsGrad, maskedMeanSteps, ma
 export { resizeBilinear, resizeBilinearBackward, resizeNearest, resizeNearestBackward, flipImages } from './resize';
 export { transformImages, transformImagesBackward } from './transform';
 export { adjustImages, adjustImagesBackward } from './color_adjust';
+export { solarizeImages, solarizeImagesBackward } from './solarize';
+export { posterizeImages } from './posterize';
+export { autoContrast, autoContrastBackward } from './auto_contrast';
 export { binaryFocalCrossEntropy, categoricalFocalCrossEntropy, overlapLoss } from './focal_losses';
 export { gluForward, gluBackward } from './glu';
 export { ctcLoss, ctcScratchBytes } from './ctc';

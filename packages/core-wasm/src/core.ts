@@ -382,6 +382,31 @@ export class Core extends ModelKernels {
     this.k.adjustImagesBackward(x, dy, dx, params, a.batch, a.pixels, a.channels, a.lo, a.hi);
   }
 
+  /** Keras' Solarization per image, params[b] = (addition, threshold) in [0, 255] units, over values in [a.lo, a.hi]; y may alias x. */
+  solarizeImages(x: number, y: number, params: number, a: ColorAdjustment): void {
+    this.k.solarizeImages(x, y, params, a.batch, a.pixels * a.channels, a.lo, a.hi);
+  }
+
+  /** dx of {@link solarizeImages} from its input x (overwritten): ±dy where the clip passed the value, else 0. */
+  solarizeImagesBackward(x: number, dy: number, dx: number, params: number, a: ColorAdjustment): void {
+    this.k.solarizeImagesBackward(x, dy, dx, params, a.batch, a.pixels * a.channels, a.lo, a.hi);
+  }
+
+  /** Keras' RandomPosterization per image, params[b] = the image's shift (8 − bits kept), over values in [a.lo, a.hi]; y may alias x. */
+  posterizeImages(x: number, y: number, params: number, a: ColorAdjustment): void {
+    this.k.posterizeImages(x, y, params, a.batch, a.pixels * a.channels, a.lo, a.hi);
+  }
+
+  /** Keras' AutoContrast: each image's channels stretched over [a.lo, a.hi] (see {@link ColorAdjustment}; no parameters); y must not alias x. */
+  autoContrast(x: number, y: number, a: ColorAdjustment): void {
+    this.k.autoContrast(x, y, a.batch, a.pixels, a.channels, a.lo, a.hi);
+  }
+
+  /** dx of {@link autoContrast} from its input x (overwritten), through the channel bounds too. */
+  autoContrastBackward(x: number, dy: number, dx: number, a: ColorAdjustment): void {
+    this.k.autoContrastBackward(x, dy, dx, a.batch, a.pixels, a.channels, a.lo, a.hi);
+  }
+
   // The activation layers' kernels: their backward passes read the forward input x (dx may alias dy).
 
   /** y = clamp(x > t ? x : 0, lo, hi) − slope·max(t − x, 0) over n values (see {@link PiecewiseLinear}); y may alias x. */

@@ -38,7 +38,9 @@ export function transformArgs(t: ImageTransform): [number, number, number, numbe
 /**
  * A per-image contrast and brightness adjustment of an NHWC batch, as Keras' RandomContrast and
  * RandomBrightness: y = clip((x − mean)·contrast + mean + delta, lo, hi), the mean per image and
- * channel, with (contrast, delta) per image in a buffer of 2·batch floats.
+ * channel, with (contrast, delta) per image in a buffer of 2·batch floats. The other colour
+ * kernels (solarization, posterization, auto-contrast) read the same batch geometry, with lo and
+ * hi the value range of the images.
  */
 export interface ColorAdjustment {
   readonly batch: number;

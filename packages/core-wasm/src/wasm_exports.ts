@@ -109,6 +109,11 @@ export interface KernelExports {
   transformImagesBackward(dy: number, dx: number, transforms: number, n: number, h: number, w: number, c: number, oh: number, ow: number, interpolation: number, fillMode: number): void;
   adjustImages(x: number, y: number, params: number, n: number, pixels: number, c: number, lo: number, hi: number): void;
   adjustImagesBackward(x: number, dy: number, dx: number, params: number, n: number, pixels: number, c: number, lo: number, hi: number): void;
+  solarizeImages(x: number, y: number, params: number, n: number, size: number, lo: number, hi: number): void;
+  solarizeImagesBackward(x: number, dy: number, dx: number, params: number, n: number, size: number, lo: number, hi: number): void;
+  posterizeImages(x: number, y: number, params: number, n: number, size: number, lo: number, hi: number): void;
+  autoContrast(x: number, y: number, n: number, pixels: number, c: number, lo: number, hi: number): void;
+  autoContrastBackward(x: number, dy: number, dx: number, n: number, pixels: number, c: number, lo: number, hi: number): void;
   binaryFocalCrossEntropy(p: number, targets: number, dp: number, n: number, gradScale: number, gamma: number, alpha: number, balance: number, smoothing: number, fromLogits: number, weights: number, repeat: number): number;
   categoricalFocalCrossEntropy(p: number, targets: number, probs: number, dp: number, rows: number, cols: number, gradScale: number, alpha: number, gamma: number, smoothing: number, fromLogits: number, weights: number): number;
   overlapLoss(p: number, targets: number, dp: number, groups: number, groupSize: number, gradScale: number, numerator: number, tpCoef: number, tCoef: number, pCoef: number, weights: number, repeat: number): number;

@@ -479,6 +479,31 @@ export interface ImageOps {
   adjustImages(x: BufferId, y: BufferId, params: BufferId, a: ColorAdjustment): void;
   /** Its input gradient from the input x (through the clip and the mean); overwrites dx. */
   adjustImagesGrad(x: BufferId, dy: BufferId, dx: BufferId, params: BufferId, a: ColorAdjustment): void;
+  /**
+   * Keras 3's Solarization per image of an NHWC batch with values in [a.lo, a.hi]: each value
+   * mapped to [0, 255] (not when that is the range already), plus the image's addition, clipped to
+   * [0, 255] as r, becomes r where r is below the image's threshold and 255 − r elsewhere, mapped
+   * back; `params[b]` = (addition, threshold) in [0, 255] units. y may alias x.
+   */
+  solarizeImages(x: BufferId, y: BufferId, params: BufferId, a: ColorAdjustment): void;
+  /** Its input gradient from the input x: dy below the threshold, −dy at or above it, 0 where the clip cut; overwrites dx. */
+  solarizeImagesGrad(x: BufferId, dy: BufferId, dx: BufferId, params: BufferId, a: ColorAdjustment): void;
+  /**
+   * Keras 3's RandomPosterization per image of an NHWC batch with values in [a.lo, a.hi]: each value
+   * mapped to [0, 255] (not when that is the range already), clamped there and truncated to an
+   * integer as a uint8 cast, keeps its top bits, the low `params[b]` bits zeroed (a float in 0..7),
+   * then is mapped back. Its gradient is 0, as through Keras' cast. y may alias x.
+   */
+  posterizeImages(x: BufferId, y: BufferId, params: BufferId, a: ColorAdjustment): void;
+  /**
+   * Keras 3's AutoContrast per image and channel of an NHWC batch with values in [a.lo, a.hi]:
+   * the channel's lowest value becomes a.lo and its highest a.hi, linearly (computed in [0, 255]
+   * as Keras does, clipped there); a channel with one value, and NaN inputs, pass through. y must
+   * not alias x.
+   */
+  autoContrast(x: BufferId, y: BufferId, a: ColorAdjustment): void;
+  /** Its input gradient from the input x, through the channel bounds too (shared among ties, as TensorFlow's min and max); overwrites dx. */
+  autoContrastGrad(x: BufferId, dy: BufferId, dx: BufferId, a: ColorAdjustment): void;
 }
 
 /** A compute backend: storage plus every kernel family. */

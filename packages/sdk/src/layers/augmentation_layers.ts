@@ -1,5 +1,5 @@
 // The km.layers factories of Keras' image augmentation layers, each checking its options.
-import { optionNames } from '../utils/options.js';
+import { checkOptions, optionNames } from '../utils/options.js';
 import type { AffineAugmentationArgs } from './random_affine.js';
 import { RandomRotation, type RandomRotationArgs } from './random_rotation.js';
 import { RandomTranslation, type RandomTranslationArgs } from './random_translation.js';
@@ -8,6 +8,11 @@ import type { ColorAugmentationArgs } from './random_color.js';
 import { RandomContrast, type RandomContrastArgs } from './random_contrast.js';
 import { RandomBrightness, type RandomBrightnessArgs } from './random_brightness.js';
 import { RandomCrop, type RandomCropArgs } from './random_crop.js';
+import { GRAYSCALE_WEIGHTS, RandomGrayscale, type RandomGrayscaleArgs } from './random_grayscale.js';
+import { RandomInvert, type RandomInvertArgs } from './random_invert.js';
+import { Solarization, type SolarizationArgs } from './solarization.js';
+import { RandomPosterization, type RandomPosterizationArgs } from './random_posterization.js';
+import { AutoContrast, type AutoContrastArgs } from './auto_contrast.js';
 import { checkRequiredOptions, LAYER } from './layer_options.js';
 
 const AFFINE = optionNames<AffineAugmentationArgs>({
@@ -19,6 +24,11 @@ const RANDOM_ZOOM_OPTIONS = [...AFFINE, 'heightFactor', 'widthFactor'];
 const COLOR = optionNames<ColorAugmentationArgs>({ ...LAYER, valueRange: true, seed: true });
 const RANDOM_CONTRAST_OPTIONS = [...COLOR, 'factor'];
 const RANDOM_BRIGHTNESS_OPTIONS = [...COLOR, 'factor'];
+const RANDOM_GRAYSCALE_OPTIONS = optionNames<RandomGrayscaleArgs>({ ...LAYER, factor: true, seed: true, dataFormat: true });
+const RANDOM_INVERT_OPTIONS = optionNames<RandomInvertArgs>({ ...LAYER, factor: true, valueRange: true, seed: true, dataFormat: true });
+const SOLARIZATION_OPTIONS = optionNames<SolarizationArgs>({ ...LAYER, additionFactor: true, thresholdFactor: true, valueRange: true, seed: true });
+const RANDOM_POSTERIZATION_OPTIONS = optionNames<RandomPosterizationArgs>({ ...LAYER, factor: true, valueRange: true, seed: true, dataFormat: true });
+const AUTO_CONTRAST_OPTIONS = optionNames<AutoContrastArgs>({ ...LAYER, valueRange: true });
 const RANDOM_CROP_OPTIONS = optionNames<RandomCropArgs>({ ...LAYER, height: true, width: true, seed: true, dataFormat: true });
 
 /** Shifts images by a random fraction of their size while training. @example `km.layers.randomTranslation({ heightFactor: 0.1, widthFactor: 0.1 })` */
@@ -57,7 +67,38 @@ export function randomCrop(args: RandomCropArgs): RandomCrop {
   return new RandomCrop(args);
 }
 
+/** Turns each RGB image grey (keeping 3 channels) with probability `factor` while training, as Keras 3's RandomGrayscale. @example `km.layers.randomGrayscale({ factor: 0.2 })` */
+export function randomGrayscale(args?: RandomGrayscaleArgs): RandomGrayscale {
+  checkOptions(args, RANDOM_GRAYSCALE_OPTIONS, 'km.layers.randomGrayscale');
+  return new RandomGrayscale(args);
+}
+
+/** Inverts images (x → high − x) at random while training, as Keras 3's RandomInvert. @example `km.layers.randomInvert({ factor: 0.5, valueRange: [0, 1] })` */
+export function randomInvert(args?: RandomInvertArgs): RandomInvert {
+  checkOptions(args, RANDOM_INVERT_OPTIONS, 'km.layers.randomInvert');
+  return new RandomInvert(args);
+}
+
+/** Flips the values at or above a threshold drawn per image (v → 255 − v, in [0, 255] terms) while training, as Keras 3's Solarization. @example `km.layers.solarization({ thresholdFactor: 0.5, valueRange: [0, 1] })` */
+export function solarization(args?: SolarizationArgs): Solarization {
+  checkOptions(args, SOLARIZATION_OPTIONS, 'km.layers.solarization');
+  return new Solarization(args);
+}
+
+/** Keeps only the top bits of each image's values (as bytes) while training, as Keras 3's RandomPosterization. @example `km.layers.randomPosterization({ factor: [3, 6], valueRange: [0, 1] })` */
+export function randomPosterization(args: RandomPosterizationArgs): RandomPosterization {
+  checkRequiredOptions(args, RANDOM_POSTERIZATION_OPTIONS, 'km.layers.randomPosterization');
+  return new RandomPosterization(args);
+}
+
+/** Stretches each image's channels over the value range, in training and inference alike, as Keras 3's AutoContrast. @example `km.layers.autoContrast({ valueRange: [0, 1] })` */
+export function autoContrast(args?: AutoContrastArgs): AutoContrast {
+  checkOptions(args, AUTO_CONTRAST_OPTIONS, 'km.layers.autoContrast');
+  return new AutoContrast(args);
+}
+
 export { RandomCrop, type RandomCropArgs };
+export { AutoContrast, GRAYSCALE_WEIGHTS, RandomGrayscale, RandomInvert, RandomPosterization, Solarization, type RandomGrayscaleArgs, type RandomInvertArgs, type RandomPosterizationArgs, type SolarizationArgs, type AutoContrastArgs };
 export { RandomRotation, RandomTranslation, RandomZoom, type RandomRotationArgs, type RandomTranslationArgs, type RandomZoomArgs };
 export { RandomBrightness, RandomContrast, type RandomBrightnessArgs, type RandomContrastArgs };
 export { ColorAugmentation, type ColorAugmentationArgs } from './random_color.js';

@@ -125,6 +125,11 @@ const WRITTEN_KEYS: Readonly<Record<string, Readonly<Record<string, WrittenKey>>
   RandomZoom: IMAGE,
   RandomCrop: IMAGE,
   CenterCrop: IMAGE,
+  RandomGrayscale: IMAGE,
+  RandomInvert: IMAGE,
+  Solarization: IMAGE,
+  RandomPosterization: IMAGE,
+  AutoContrast: IMAGE,
   Resizing: {
     ...IMAGE,
     padToAspectRatio: { matches: isFalse, otherwise: "Keras 3's padding to the aspect ratio, which kerasm does not implement. Set pad_to_aspect_ratio to false, or crop instead with crop_to_aspect_ratio: true" },

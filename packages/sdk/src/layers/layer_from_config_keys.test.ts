@@ -40,6 +40,7 @@ const REQUIRED: Record<string, Record<string, unknown>> = {
   RandomBrightness: { factor: 0.1 },
   RandomContrast: { factor: 0.1 },
   RandomCrop: { height: 2, width: 2 },
+  RandomPosterization: { factor: 4 },
   RandomRotation: { factor: 0.1 },
   RandomTranslation: { heightFactor: 0.1, widthFactor: 0.1 },
   RandomWidth: { factor: 0.1 },

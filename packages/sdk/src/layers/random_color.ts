@@ -2,6 +2,7 @@ import type { BufferId, ColorAdjustment } from '../backend/backend.js';
 import type { Random } from '../utils/random.js';
 import type { BackwardContext, ForwardContext } from './layer.js';
 import { RandomImageLayer, type RandomImageArgs } from './random_image_layer.js';
+import { valueRangeOf } from './color_options.js';
 
 /** The options of Keras' colour augmentation layers, with Keras' defaults. */
 export interface ColorAugmentationArgs extends RandomImageArgs {
@@ -22,11 +23,7 @@ export abstract class ColorAugmentation extends RandomImageLayer {
 
   constructor(args: ColorAugmentationArgs, className: string) {
     super(args, className);
-    const range = args.valueRange ?? [0, 255];
-    if (!Array.isArray(range) || range.length !== 2 || !range.every((v) => typeof v === 'number' && Number.isFinite(v)) || range[0] === range[1]) {
-      throw new Error(`${className} layer '${this.name}': valueRange must be a [low, high] pair of different finite numbers, e.g. [0, 1] or [0, 255]. Received: valueRange=${JSON.stringify(args.valueRange)}.`);
-    }
-    this.valueRange = [Math.min(...range), Math.max(...range)];
+    this.valueRange = valueRangeOf(args.valueRange ?? [0, 255], `${className} layer '${this.name}'`);
   }
 
   /** One image's (contrast, delta), drawn from `random`. */

@@ -82,7 +82,8 @@ export abstract class RandomImageLayer extends ImageLayer {
     const params = new Float32Array(this.drawSize * ctx.batch);
     const shared = this.drawsPerBatch ? this.draw(random) : null;
     for (let b = 0; b < ctx.batch; b++) params.set(shared ?? this.draw(random), this.drawSize * b);
-    ctx.backend.write(ctx.workspace, params);
+    // Into a view: a layer may keep more than its draws in the workspace, and a tfjs write replaces the whole buffer.
+    ctx.backend.write(ctx.backend.view(ctx.workspace, 0, params.length), params);
     this.applyDrawn(ctx);
   }
 

@@ -7,6 +7,9 @@ import type { Backend, BufferId, ColorAdjustment, FusableActivation, GroupNormGe
 import { flipImagesTensor, resizeGradTensor, resizeTensor } from './image_ops.js';
 import { transformImagesGradTensor, transformImagesTensor, transformSizes } from './transform_ops.js';
 import { adjustImagesGradTensor, adjustImagesTensor } from './color_adjust_ops.js';
+import { autoContrastGradTensor, autoContrastTensor } from './auto_contrast_ops.js';
+import { posterizeImagesTensor } from './posterize_ops.js';
+import { solarizeImagesGradTensor, solarizeImagesTensor } from './solarize_ops.js';
 import { batchNormGradTensors, batchNormInferTensor, batchNormTrainTensors } from './batch_norm_ops.js';
 import { layerNormBackwardTensors, layerNormForwardTensors, rmsNormBackwardTensors, rmsNormForwardTensors } from './layer_norm_ops.js';
 import { groupedTensor, groupNormBackwardTensors, groupNormForwardTensors } from './group_norm_ops.js';
@@ -257,6 +260,31 @@ export class TfjsBackend extends TfjsCoreKernels implements Backend {
   adjustImagesGrad(x: BufferId, dy: BufferId, dx: BufferId, params: BufferId, a: ColorAdjustment): void {
     const n = a.batch * a.pixels * a.channels;
     this.run(() => this.store.set(this.prefix(dx, n), adjustImagesGradTensor(this.tf, this.store.get(this.prefix(x, n)), this.store.get(this.prefix(dy, n)), this.store.get(this.prefix(params, 2 * a.batch)), a)));
+  }
+
+  solarizeImages(x: BufferId, y: BufferId, params: BufferId, a: ColorAdjustment): void {
+    const n = a.batch * a.pixels * a.channels;
+    this.run(() => this.store.set(this.prefix(y, n), solarizeImagesTensor(this.tf, this.store.get(this.prefix(x, n)), this.store.get(this.prefix(params, 2 * a.batch)), a)));
+  }
+
+  solarizeImagesGrad(x: BufferId, dy: BufferId, dx: BufferId, params: BufferId, a: ColorAdjustment): void {
+    const n = a.batch * a.pixels * a.channels;
+    this.run(() => this.store.set(this.prefix(dx, n), solarizeImagesGradTensor(this.tf, this.store.get(this.prefix(x, n)), this.store.get(this.prefix(dy, n)), this.store.get(this.prefix(params, 2 * a.batch)), a)));
+  }
+
+  posterizeImages(x: BufferId, y: BufferId, params: BufferId, a: ColorAdjustment): void {
+    const n = a.batch * a.pixels * a.channels;
+    this.run(() => this.store.set(this.prefix(y, n), posterizeImagesTensor(this.tf, this.store.get(this.prefix(x, n)), this.store.get(this.prefix(params, a.batch)), a)));
+  }
+
+  autoContrast(x: BufferId, y: BufferId, a: ColorAdjustment): void {
+    const n = a.batch * a.pixels * a.channels;
+    this.run(() => this.store.set(this.prefix(y, n), autoContrastTensor(this.tf, this.store.get(this.prefix(x, n)), a)));
+  }
+
+  autoContrastGrad(x: BufferId, dy: BufferId, dx: BufferId, a: ColorAdjustment): void {
+    const n = a.batch * a.pixels * a.channels;
+    this.run(() => this.store.set(this.prefix(dx, n), autoContrastGradTensor(this.tf, this.store.get(this.prefix(x, n)), this.store.get(this.prefix(dy, n)), a)));
   }
 
   l2Normalize(x: BufferId, y: BufferId, outer: number, reduce: number, inner: number, epsilon: number): void {

@@ -349,6 +349,26 @@ export class WasmBackend extends WasmOptimizerKernels implements Backend {
     this.#core.adjustImagesBackward(x, dy, dx, params, a);
   }
 
+  solarizeImages(x: BufferId, y: BufferId, params: BufferId, a: ColorAdjustment): void {
+    this.#core.solarizeImages(x, y, params, a);
+  }
+
+  solarizeImagesGrad(x: BufferId, dy: BufferId, dx: BufferId, params: BufferId, a: ColorAdjustment): void {
+    this.#core.solarizeImagesBackward(x, dy, dx, params, a);
+  }
+
+  posterizeImages(x: BufferId, y: BufferId, params: BufferId, a: ColorAdjustment): void {
+    this.#core.posterizeImages(x, y, params, a);
+  }
+
+  autoContrast(x: BufferId, y: BufferId, a: ColorAdjustment): void {
+    this.#core.autoContrast(x, y, a);
+  }
+
+  autoContrastGrad(x: BufferId, dy: BufferId, dx: BufferId, a: ColorAdjustment): void {
+    this.#core.autoContrastBackward(x, dy, dx, a);
+  }
+
   l2Normalize(x: BufferId, y: BufferId, outer: number, reduce: number, inner: number, epsilon: number): void {
     this.#core.l2NormalizeForward(x, y, outer, reduce, inner, epsilon);
   }

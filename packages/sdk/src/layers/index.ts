@@ -244,6 +244,8 @@ export { textVectorization, TextVectorization, type TextVectorizationArgs, type 
 export type { TextNgrams, TextSplit, TextStandardize } from './text_standardize.js';
 export * from './augmentation_layers.js';
 export { randomWidth, RandomWidth, type RandomWidthArgs } from './random_width.js';
+export { randomShear, RandomShear, type RandomShearArgs } from './random_shear.js';
+export { randomPerspective, RandomPerspective, type RandomPerspectiveArgs } from './random_perspective.js';
 export * from './normalization_layers.js';
 export { Layer, type Shape, type ForwardContext, type BackwardContext } from './layer.js';
 export type { LayerArgs } from './layer_args.js';

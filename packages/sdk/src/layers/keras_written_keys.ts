@@ -123,6 +123,8 @@ const WRITTEN_KEYS: Readonly<Record<string, Readonly<Record<string, WrittenKey>>
   RandomRotation: IMAGE,
   RandomTranslation: IMAGE,
   RandomZoom: IMAGE,
+  RandomShear: IMAGE,
+  RandomPerspective: IMAGE,
   RandomCrop: IMAGE,
   CenterCrop: IMAGE,
   RandomGrayscale: IMAGE,

@@ -73,7 +73,7 @@ export function maskFlow(nodes: readonly GraphNode[]): MaskFlow {
 }
 
 /** What to write for the layers that take a mask given explicitly. */
-const TAKES_MASKS = 'lstm, gru, simpleRNN, bidirectional, convLstm1d, convLstm2d, globalAveragePooling1d, the attention layers (a list: [queryMask, valueMask]) and layers that pass a mask on (dense, dropout, timeDistributed, ...)';
+const TAKES_MASKS = 'lstm, gru, simpleRNN, bidirectional, convLstm1d, convLstm2d, convLstm3d, globalAveragePooling1d, the attention layers (a list: [queryMask, valueMask]) and layers that pass a mask on (dense, dropout, timeDistributed, ...)';
 
 /** The masks given to a call, per input in order, null for an input given none (see `maskedInputs` of a call). */
 export function maskEntries<T>(masks: readonly T[], maskedInputs: readonly number[] | undefined): (T | null)[] {

@@ -79,7 +79,7 @@ export class ConvLSTM1D extends ConvLSTM2D {
     return [1, width, channels];
   }
 
-  protected override frameShape(_rows: number, cols: number, channels: number): Shape {
+  protected override frameShape([, cols]: readonly number[], channels: number): Shape {
     return shapeInFormat(this.dataFormat, [cols, channels]);
   }
 

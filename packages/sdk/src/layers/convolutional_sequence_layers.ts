@@ -2,8 +2,9 @@
 import { Conv1DTranspose, type Conv1DTransposeArgs } from './conv1d_transpose.js';
 import { ConvLSTM1D, type ConvLSTM1DArgs } from './conv_lstm1d.js';
 import { ConvLSTM2D, type ConvLSTM2DArgs } from './conv_lstm2d.js';
+import { ConvLSTM3D, type ConvLSTM3DArgs } from './conv_lstm3d.js';
 import type { MayReturnList, ReturnsList } from './list_outputs.js';
-import { checkRequiredOptions, CONV1D_TRANSPOSE_OPTIONS, CONV_LSTM1D_OPTIONS, CONV_LSTM2D_OPTIONS, DEPTHWISE_CONV1D_OPTIONS, SEPARABLE_CONV1D_OPTIONS } from './layer_options.js';
+import { checkRequiredOptions, CONV1D_TRANSPOSE_OPTIONS, CONV_LSTM1D_OPTIONS, CONV_LSTM2D_OPTIONS, CONV_LSTM3D_OPTIONS, DEPTHWISE_CONV1D_OPTIONS, SEPARABLE_CONV1D_OPTIONS } from './layer_options.js';
 import { DepthwiseConv1D, type DepthwiseConv1DArgs } from './depthwise_conv1d.js';
 import { SeparableConv1D, type SeparableConv1DArgs } from './separable_conv1d.js';
 
@@ -59,6 +60,33 @@ export function convLstm1d(args: ConvLSTM1DArgs): ConvLSTM1D {
 }
 
 /**
+ * Keras 3's convolutional LSTM over sequences of volumes `[time, depth, rows, cols, channels]`
+ * (TensorFlow.js has none): the last state `[outDepth, outRows, outCols, filters]`, or every step's
+ * with `returnSequences: true`. With `returnState: true` its `apply` gives `[output, h, c]`, each state
+ * a volume; `apply(x, { initialState: [h, c] })` starts from given states. The kernels are Keras'
+ * `[kD, kH, kW, channels, 4·filters]` and `[kD, kH, kW, filters, 4·filters]`; the defaults Keras 3's
+ * (sigmoid gates, glorotUniform kernel). With `dataFormat: 'channelsFirst'` the volumes are
+ * `[channels, depth, rows, cols]` and the output and states `[filters, outDepth, outRows, outCols]`.
+ *
+ * @example
+ * ```ts
+ * // Classify 6-step sequences of 8×16×16 scans.
+ * const model = km.sequential([
+ *   km.layers.convLstm3d({ filters: 4, kernelSize: 3, padding: 'same', inputShape: [6, 8, 16, 16, 1] }),
+ *   km.layers.globalAveragePooling3d(),
+ *   km.layers.dense({ units: 2, activation: 'softmax' }),
+ * ]);
+ * ```
+ */
+export function convLstm3d(args: ConvLSTM3DArgs & { returnState: true }): ReturnsList<ConvLSTM3D, ['output', 'h', 'c']>;
+export function convLstm3d(args: ConvLSTM3DArgs & { returnState?: false }): ConvLSTM3D;
+export function convLstm3d(args: ConvLSTM3DArgs): MayReturnList<ConvLSTM3D>;
+export function convLstm3d(args: ConvLSTM3DArgs): ConvLSTM3D {
+  checkRequiredOptions(args, CONV_LSTM3D_OPTIONS, 'km.layers.convLstm3d');
+  return new ConvLSTM3D(args);
+}
+
+/**
  * Depthwise separable 1-D convolution over `[steps, channels]` sequences (Keras' SeparableConv1D).
  * @example `km.layers.separableConv1d({ filters: 64, kernelSize: 5, activation: 'relu' })`
  */
@@ -87,4 +115,4 @@ export function depthwiseConv1d(args: DepthwiseConv1DArgs): DepthwiseConv1D {
   return new DepthwiseConv1D(args);
 }
 
-export { Conv1DTranspose, ConvLSTM1D, ConvLSTM2D, DepthwiseConv1D, SeparableConv1D, type Conv1DTransposeArgs, type ConvLSTM1DArgs, type ConvLSTM2DArgs, type DepthwiseConv1DArgs, type SeparableConv1DArgs };
+export { Conv1DTranspose, ConvLSTM1D, ConvLSTM2D, ConvLSTM3D, DepthwiseConv1D, SeparableConv1D, type Conv1DTransposeArgs, type ConvLSTM1DArgs, type ConvLSTM2DArgs, type ConvLSTM3DArgs, type DepthwiseConv1DArgs, type SeparableConv1DArgs };

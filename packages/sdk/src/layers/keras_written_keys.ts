@@ -117,6 +117,7 @@ const WRITTEN_KEYS: Readonly<Record<string, Readonly<Record<string, WrittenKey>>
   GRU: RECURRENT,
   ConvLSTM2D: RECURRENT,
   ConvLSTM1D: RECURRENT,
+  ConvLSTM3D: RECURRENT,
   RNN: RECURRENT,
   Bidirectional: { numConstants: RECURRENT.numConstants },
   RandomFlip: IMAGE,

@@ -18,6 +18,7 @@ const REQUIRED: Record<string, Record<string, unknown>> = {
   Conv3DTranspose: { filters: 2, kernelSize: 3 },
   ConvLSTM1D: { filters: 2, kernelSize: 3 },
   ConvLSTM2D: { filters: 2, kernelSize: 3 },
+  ConvLSTM3D: { filters: 2, kernelSize: 3 },
   Dense: { units: 3 },
   DepthwiseConv1D: { kernelSize: 3 },
   DepthwiseConv2D: { kernelSize: 3 },

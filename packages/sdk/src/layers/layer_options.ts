@@ -16,6 +16,7 @@ import type { SeparableConv2DArgs } from './separable_conv2d.js';
 import type { SeparableConv1DArgs } from './separable_conv1d.js';
 import type { ConvLSTM2DArgs } from './conv_lstm2d.js';
 import type { ConvLSTM1DArgs } from './conv_lstm1d.js';
+import type { ConvLSTM3DArgs } from './conv_lstm3d.js';
 import type { DenseArgs } from './dense.js';
 import type { DepthwiseConv2DArgs } from './depthwise_conv2d.js';
 import type { DepthwiseConv1DArgs } from './depthwise_conv1d.js';
@@ -170,6 +171,9 @@ export const CONV_LSTM2D_OPTIONS = optionNames<ConvLSTM2DArgs>({
   ...RECURRENT_BUT_UNITS, ...WINDOW, recurrentActivation: true, unitForgetBias: true, filters: true, kernelSize: true, dilationRate: true,
 });
 export const CONV_LSTM1D_OPTIONS = optionNames<ConvLSTM1DArgs>({
+  ...RECURRENT_BUT_UNITS, ...WINDOW, recurrentActivation: true, unitForgetBias: true, filters: true, kernelSize: true, dilationRate: true,
+});
+export const CONV_LSTM3D_OPTIONS = optionNames<ConvLSTM3DArgs>({
   ...RECURRENT_BUT_UNITS, ...WINDOW, recurrentActivation: true, unitForgetBias: true, filters: true, kernelSize: true, dilationRate: true,
 });
 export const SIMPLE_RNN_OPTIONS = optionNames<RecurrentArgs>(RECURRENT);

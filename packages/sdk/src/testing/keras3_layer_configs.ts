@@ -77,6 +77,10 @@ export const KERAS3_LAYERS: readonly Keras3Layer[] = [
     ...base('conv_lstm1d'), ...rnn, filters: 2, kernel_size: [3], strides: [1], padding: 'valid', data_format: 'channels_last', dilation_rate: [1],
     activation: 'tanh', recurrent_activation: 'sigmoid', use_bias: true, ...recurrentWeights, unit_forget_bias: true, activity_regularizer: null,
   }, ['zero_output_for_mask', 'seed'], [null, 4, 8, 2]),
+  layer('ConvLSTM3D', {
+    ...base('conv_lstm3d'), ...rnn, filters: 2, kernel_size: [3, 3, 3], strides: [1, 1, 1], padding: 'valid', data_format: 'channels_last', dilation_rate: [1, 1, 1],
+    activation: 'tanh', recurrent_activation: 'sigmoid', use_bias: true, ...recurrentWeights, unit_forget_bias: true, activity_regularizer: null,
+  }, ['zero_output_for_mask', 'seed'], [null, 2, 4, 4, 4, 1]),
   layer('RNN', {
     ...base('rnn'), ...rnn,
     cell: { module: 'keras.layers', class_name: 'LSTMCell', config: { ...base('lstm_cell'), ...lstmCell }, registered_name: null, build_config: { input_shape: [null, 3] } },

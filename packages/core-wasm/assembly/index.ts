@@ -42,6 +42,7 @@ export { transformImages, transformImagesBackward } from './transform';
 export { adjustImages, adjustImagesBackward } from './color_adjust';
 export { solarizeImages, solarizeImagesBackward } from './solarize';
 export { posterizeImages } from './posterize';
+export { hsvAdjustImages } from './hsv_adjust';
 export { autoContrast, autoContrastBackward } from './auto_contrast';
 export { binaryFocalCrossEntropy, categoricalFocalCrossEntropy, overlapLoss } from './focal_losses';
 export { gluForward, gluBackward } from './glu';

@@ -397,6 +397,15 @@ export class Core extends ModelKernels {
     this.k.posterizeImages(x, y, params, a.batch, a.pixels * a.channels, a.lo, a.hi);
   }
 
+  /**
+   * Keras' RandomHue (`hue`) or RandomSaturation per RGB image through HSV, params[b] = (hue delta,
+   * saturation scale), over values in [a.lo, a.hi]: the hue turned, the values seen in [0, 1] and
+   * clipped there; or the saturation scaled and clipped to [a.lo, a.hi] as Keras does. y may alias x.
+   */
+  hsvAdjustImages(x: number, y: number, params: number, a: ColorAdjustment, hue: boolean): void {
+    this.k.hsvAdjustImages(x, y, params, a.batch, a.pixels, a.lo, a.hi, hue ? 1 : 0);
+  }
+
   /** Keras' AutoContrast: each image's channels stretched over [a.lo, a.hi] (see {@link ColorAdjustment}; no parameters); y must not alias x. */
   autoContrast(x: number, y: number, a: ColorAdjustment): void {
     this.k.autoContrast(x, y, a.batch, a.pixels, a.channels, a.lo, a.hi);

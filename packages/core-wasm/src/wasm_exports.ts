@@ -112,6 +112,7 @@ export interface KernelExports {
   solarizeImages(x: number, y: number, params: number, n: number, size: number, lo: number, hi: number): void;
   solarizeImagesBackward(x: number, dy: number, dx: number, params: number, n: number, size: number, lo: number, hi: number): void;
   posterizeImages(x: number, y: number, params: number, n: number, size: number, lo: number, hi: number): void;
+  hsvAdjustImages(x: number, y: number, params: number, n: number, pixels: number, lo: number, hi: number, hue: number): void;
   autoContrast(x: number, y: number, n: number, pixels: number, c: number, lo: number, hi: number): void;
   autoContrastBackward(x: number, dy: number, dx: number, n: number, pixels: number, c: number, lo: number, hi: number): void;
   binaryFocalCrossEntropy(p: number, targets: number, dp: number, n: number, gradScale: number, gamma: number, alpha: number, balance: number, smoothing: number, fromLogits: number, weights: number, repeat: number): number;

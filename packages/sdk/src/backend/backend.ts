@@ -496,6 +496,15 @@ export interface ImageOps {
    */
   posterizeImages(x: BufferId, y: BufferId, params: BufferId, a: ColorAdjustment): void;
   /**
+   * Keras 3's RandomHue (`hue`) or RandomSaturation per image of an NHWC RGB batch through Keras'
+   * rgb_to_hsv and hsv_to_rgb, `params[b]` = (hue delta, saturation scale). Hue: values mapped
+   * from [a.lo, a.hi] to [0, 1] (not when that is the range already), the hue plus the delta
+   * wrapped into [0, 1], the result clipped to [0, 1] and mapped back. Saturation: the values as
+   * they are, the saturation times the scale clipped to [a.lo, a.hi] (as Keras' code does), no
+   * clip after. y may alias x.
+   */
+  hsvAdjustImages(x: BufferId, y: BufferId, params: BufferId, a: ColorAdjustment, hue: boolean): void;
+  /**
    * Keras 3's AutoContrast per image and channel of an NHWC batch with values in [a.lo, a.hi]:
    * the channel's lowest value becomes a.lo and its highest a.hi, linearly (computed in [0, 255]
    * as Keras does, clipped there); a channel with one value, and NaN inputs, pass through. y must

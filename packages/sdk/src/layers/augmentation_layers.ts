@@ -13,6 +13,10 @@ import { RandomInvert, type RandomInvertArgs } from './random_invert.js';
 import { Solarization, type SolarizationArgs } from './solarization.js';
 import { RandomPosterization, type RandomPosterizationArgs } from './random_posterization.js';
 import { AutoContrast, type AutoContrastArgs } from './auto_contrast.js';
+import { RandomColorDegeneration, type RandomColorDegenerationArgs } from './random_color_degeneration.js';
+import { RandomSaturation, type RandomSaturationArgs } from './random_saturation.js';
+import { RandomHue, type RandomHueArgs } from './random_hue.js';
+import { RandomSharpness, type RandomSharpnessArgs } from './random_sharpness.js';
 import { checkRequiredOptions, LAYER } from './layer_options.js';
 
 const AFFINE = optionNames<AffineAugmentationArgs>({
@@ -28,6 +32,9 @@ const RANDOM_GRAYSCALE_OPTIONS = optionNames<RandomGrayscaleArgs>({ ...LAYER, fa
 const RANDOM_INVERT_OPTIONS = optionNames<RandomInvertArgs>({ ...LAYER, factor: true, valueRange: true, seed: true, dataFormat: true });
 const SOLARIZATION_OPTIONS = optionNames<SolarizationArgs>({ ...LAYER, additionFactor: true, thresholdFactor: true, valueRange: true, seed: true });
 const RANDOM_POSTERIZATION_OPTIONS = optionNames<RandomPosterizationArgs>({ ...LAYER, factor: true, valueRange: true, seed: true, dataFormat: true });
+const RANDOM_COLOR_DEGENERATION_OPTIONS = optionNames<RandomColorDegenerationArgs>({ ...LAYER, factor: true, valueRange: true, seed: true, dataFormat: true });
+const HSV_OPTIONS = optionNames<RandomSaturationArgs & RandomHueArgs>({ ...LAYER, factor: true, valueRange: true, seed: true, dataFormat: true });
+const RANDOM_SHARPNESS_OPTIONS = optionNames<RandomSharpnessArgs>({ ...LAYER, factor: true, valueRange: true, seed: true, dataFormat: true });
 const AUTO_CONTRAST_OPTIONS = optionNames<AutoContrastArgs>({ ...LAYER, valueRange: true });
 const RANDOM_CROP_OPTIONS = optionNames<RandomCropArgs>({ ...LAYER, height: true, width: true, seed: true, dataFormat: true });
 
@@ -97,7 +104,35 @@ export function autoContrast(args?: AutoContrastArgs): AutoContrast {
   return new AutoContrast(args);
 }
 
+/** Blends each RGB image toward its grey version by a factor drawn per image while training, as Keras 3's RandomColorDegeneration. @example `km.layers.randomColorDegeneration({ factor: [0, 0.5], valueRange: [0, 1] })` */
+export function randomColorDegeneration(args: RandomColorDegenerationArgs): RandomColorDegeneration {
+  checkRequiredOptions(args, RANDOM_COLOR_DEGENERATION_OPTIONS, 'km.layers.randomColorDegeneration');
+  return new RandomColorDegeneration(args);
+}
+
+/** Scales each RGB image's saturation by f / (1 − f), f drawn per image, while training, as Keras 3's RandomSaturation. @example `km.layers.randomSaturation({ factor: [0.3, 0.7], valueRange: [0, 1] })` */
+export function randomSaturation(args: RandomSaturationArgs): RandomSaturation {
+  checkRequiredOptions(args, HSV_OPTIONS, 'km.layers.randomSaturation');
+  return new RandomSaturation(args);
+}
+
+/** Turns each RGB image's hue by a random fraction of a turn while training, as Keras 3's RandomHue. @example `km.layers.randomHue({ factor: 0.2, valueRange: [0, 1] })` */
+export function randomHue(args: RandomHueArgs): RandomHue {
+  checkRequiredOptions(args, HSV_OPTIONS, 'km.layers.randomHue');
+  return new RandomHue(args);
+}
+
+/** Blurs or sharpens each image by a factor drawn per image while training, as Keras 3's RandomSharpness. @example `km.layers.randomSharpness({ factor: [0.3, 0.7], valueRange: [0, 1] })` */
+export function randomSharpness(args: RandomSharpnessArgs): RandomSharpness {
+  checkRequiredOptions(args, RANDOM_SHARPNESS_OPTIONS, 'km.layers.randomSharpness');
+  return new RandomSharpness(args);
+}
+
 export { RandomCrop, type RandomCropArgs };
+export { RandomSharpness, type RandomSharpnessArgs };
+export { RandomHue, RandomSaturation, type RandomHueArgs, type RandomSaturationArgs };
+export { HsvAugmentation, type HsvAugmentationArgs } from './hsv_augmentation.js';
+export { RandomColorDegeneration, type RandomColorDegenerationArgs };
 export { AutoContrast, GRAYSCALE_WEIGHTS, RandomGrayscale, RandomInvert, RandomPosterization, Solarization, type RandomGrayscaleArgs, type RandomInvertArgs, type RandomPosterizationArgs, type SolarizationArgs, type AutoContrastArgs };
 export { RandomRotation, RandomTranslation, RandomZoom, type RandomRotationArgs, type RandomTranslationArgs, type RandomZoomArgs };
 export { RandomBrightness, RandomContrast, type RandomBrightnessArgs, type RandomContrastArgs };

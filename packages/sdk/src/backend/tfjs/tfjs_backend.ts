@@ -9,6 +9,7 @@ import { transformImagesGradTensor, transformImagesTensor, transformSizes } from
 import { adjustImagesGradTensor, adjustImagesTensor } from './color_adjust_ops.js';
 import { autoContrastGradTensor, autoContrastTensor } from './auto_contrast_ops.js';
 import { posterizeImagesTensor } from './posterize_ops.js';
+import { hsvAdjustImagesTensor } from './hsv_adjust_ops.js';
 import { solarizeImagesGradTensor, solarizeImagesTensor } from './solarize_ops.js';
 import { batchNormGradTensors, batchNormInferTensor, batchNormTrainTensors } from './batch_norm_ops.js';
 import { layerNormBackwardTensors, layerNormForwardTensors, rmsNormBackwardTensors, rmsNormForwardTensors } from './layer_norm_ops.js';
@@ -275,6 +276,11 @@ export class TfjsBackend extends TfjsCoreKernels implements Backend {
   posterizeImages(x: BufferId, y: BufferId, params: BufferId, a: ColorAdjustment): void {
     const n = a.batch * a.pixels * a.channels;
     this.run(() => this.store.set(this.prefix(y, n), posterizeImagesTensor(this.tf, this.store.get(this.prefix(x, n)), this.store.get(this.prefix(params, a.batch)), a)));
+  }
+
+  hsvAdjustImages(x: BufferId, y: BufferId, params: BufferId, a: ColorAdjustment, hue: boolean): void {
+    const n = a.batch * a.pixels * a.channels;
+    this.run(() => this.store.set(this.prefix(y, n), hsvAdjustImagesTensor(this.tf, this.store.get(this.prefix(x, n)), this.store.get(this.prefix(params, 2 * a.batch)), a, hue)));
   }
 
   autoContrast(x: BufferId, y: BufferId, a: ColorAdjustment): void {

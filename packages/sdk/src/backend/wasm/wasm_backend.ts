@@ -361,6 +361,10 @@ export class WasmBackend extends WasmOptimizerKernels implements Backend {
     this.#core.posterizeImages(x, y, params, a);
   }
 
+  hsvAdjustImages(x: BufferId, y: BufferId, params: BufferId, a: ColorAdjustment, hue: boolean): void {
+    this.#core.hsvAdjustImages(x, y, params, a, hue);
+  }
+
   autoContrast(x: BufferId, y: BufferId, a: ColorAdjustment): void {
     this.#core.autoContrast(x, y, a);
   }

@@ -246,6 +246,8 @@ export * from './augmentation_layers.js';
 export { randomWidth, RandomWidth, type RandomWidthArgs } from './random_width.js';
 export { randomShear, RandomShear, type RandomShearArgs } from './random_shear.js';
 export { randomPerspective, RandomPerspective, type RandomPerspectiveArgs } from './random_perspective.js';
+export { randomResizedCrop, RandomResizedCrop, type RandomResizedCropArgs } from './random_resized_crop.js';
+export { randomErasing, RandomErasing, type RandomErasingArgs } from './random_erasing.js';
 export * from './normalization_layers.js';
 export { Layer, type Shape, type ForwardContext, type BackwardContext } from './layer.js';
 export type { LayerArgs } from './layer_args.js';

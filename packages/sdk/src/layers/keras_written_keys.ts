@@ -127,6 +127,8 @@ const WRITTEN_KEYS: Readonly<Record<string, Readonly<Record<string, WrittenKey>>
   RandomShear: IMAGE,
   RandomPerspective: IMAGE,
   RandomCrop: IMAGE,
+  RandomResizedCrop: IMAGE,
+  RandomErasing: IMAGE,
   CenterCrop: IMAGE,
   RandomGrayscale: IMAGE,
   RandomInvert: IMAGE,

@@ -43,6 +43,7 @@ const REQUIRED: Record<string, Record<string, unknown>> = {
   RandomHue: { factor: 0.1 },
   RandomContrast: { factor: 0.1 },
   RandomCrop: { height: 2, width: 2 },
+  RandomResizedCrop: { height: 2, width: 2 },
   RandomPosterization: { factor: 4 },
   RandomRotation: { factor: 0.1 },
   RandomSaturation: { factor: 0.1 },

@@ -60,13 +60,14 @@ describe('an app importing @kerasm/sdk, built with Vite defaults', () => {
     expect(printed.filter((w) => !w.includes('Some chunks are larger than 500 kB after minification'))).toEqual([]);
   });
 
-  it('keeps the entry chunk, which holds the SDK, within its 650 kB budget', async () => {
+  it('keeps the entry chunk, which holds the SDK, within its 700 kB budget', async () => {
     const assets = await readdir(join(outDir, 'dist', 'assets'));
     const entry = assets.filter((f) => /^index-.*\.js$/.test(f));
     expect(entry).toHaveLength(1);
-    // 609 kB minified (179 kB gzipped) on 2026-12-02 (508 kB on 2026-12-01, before the text layers,
-    // TensorBoard, km.browser and Keras 3's config keys); README.md's "Deploying in a web page" quotes it.
-    expect((await stat(join(outDir, 'dist', 'assets', entry[0]!))).size).toBeLessThan(650_000);
+    // 669 kB minified (195 kB gzipped) on 2026-12-02, after the op library and 20 more Keras 3 layers
+    // (609 kB before them; 508 kB on 2026-12-01, before the text layers, TensorBoard, km.browser and
+    // Keras 3's config keys); README.md's "Deploying in a web page" quotes it.
+    expect((await stat(join(outDir, 'dist', 'assets', entry[0]!))).size).toBeLessThan(700_000);
   });
 
   it('runs the core on 2 threads in a cross-origin isolated page', async () => {

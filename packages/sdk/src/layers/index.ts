@@ -248,6 +248,7 @@ export { randomShear, RandomShear, type RandomShearArgs } from './random_shear.j
 export { randomPerspective, RandomPerspective, type RandomPerspectiveArgs } from './random_perspective.js';
 export { randomResizedCrop, RandomResizedCrop, type RandomResizedCropArgs } from './random_resized_crop.js';
 export { randomErasing, RandomErasing, type RandomErasingArgs } from './random_erasing.js';
+export { randomGaussianBlur, RandomGaussianBlur, type RandomGaussianBlurArgs } from './random_gaussian_blur.js';
 export * from './normalization_layers.js';
 export { Layer, type Shape, type ForwardContext, type BackwardContext } from './layer.js';
 export type { LayerArgs } from './layer_args.js';

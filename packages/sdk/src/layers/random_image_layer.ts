@@ -40,6 +40,16 @@ export abstract class RandomImageLayer extends ImageLayer {
   protected readonly drawsPerBatch: boolean = false;
   /** One image's parameters, drawn from `random`. */
   protected abstract draw(random: Random): ArrayLike<number>;
+  /**
+   * The batch's parameters, `drawSize` floats per image: by default each image's own draw, or one
+   * shared draw. A layer whose draws Keras takes batch-wide (a vector per parameter) overrides it.
+   */
+  protected drawBatch(random: Random, batch: number): Float32Array {
+    const params = new Float32Array(this.drawSize * batch);
+    const shared = this.drawsPerBatch ? this.draw(random) : null;
+    for (let b = 0; b < batch; b++) params.set(shared ?? this.draw(random), this.drawSize * b);
+    return params;
+  }
   /** Applies the parameters drawn into `ctx.workspace` to the batch. */
   protected abstract applyDrawn(ctx: ForwardContext): void;
   /** The gradient of {@link applyDrawn} into `dx`. */
@@ -78,10 +88,7 @@ export abstract class RandomImageLayer extends ImageLayer {
       this.passThrough(ctx);
       return;
     }
-    const random = this.#random.generator;
-    const params = new Float32Array(this.drawSize * ctx.batch);
-    const shared = this.drawsPerBatch ? this.draw(random) : null;
-    for (let b = 0; b < ctx.batch; b++) params.set(shared ?? this.draw(random), this.drawSize * b);
+    const params = this.drawBatch(this.#random.generator, ctx.batch);
     // Into a view: a layer may keep more than its draws in the workspace, and a tfjs write replaces the whole buffer.
     ctx.backend.write(ctx.backend.view(ctx.workspace, 0, params.length), params);
     this.applyDrawn(ctx);

@@ -6,6 +6,10 @@ import { BINARY_FOCAL_DEFAULTS, binaryFocalLoss, CATEGORICAL_FOCAL_DEFAULTS, cat
 import { DICE, overlapLoss, tverskyCoefficients, type OverlapAxis } from './overlap.js';
 import * as named from './named_losses.js';
 import { markCompileFactories } from '../utils/compile_factories.js';
+import type { Tensor, TensorLike } from '../tensor.js';
+import { isTensorCall } from '../utils/tensor_call.js';
+import * as onTensors from './tensor_functions.js';
+import type { Reduction } from './weighted_losses.js';
 
 /** Options of the cross-entropy losses. */
 export interface CrossentropyArgs {
@@ -262,22 +266,67 @@ export type { OverlapAxis } from './overlap.js';
 export * from './named_losses.js';
 
 // TensorFlow.js' tf.losses names, for the losses kerasm computes the same way (losses_tfjs_names.test.ts
-// checks each against tfjs). cosineDistance (1 − Σt·p, unnormalised) and computeWeightedLoss have no
-// compile loss: they compute on tensors, as tfjs' do.
+// checks each against tfjs). Called with tensors they compute tfjs' value now (tensor_functions.ts);
+// called with options or nothing they make the loss for compile. cosineDistance (1 − Σt·p,
+// unnormalised) and computeWeightedLoss have no compile loss: they only compute on tensors.
 export { computeWeightedLoss, cosineDistance, Reduction } from './weighted_losses.js';
 
-/** `tf.losses.absoluteDifference`: {@link meanAbsoluteError}. @example `loss: km.losses.absoluteDifference()` */
-export const absoluteDifference = named.meanAbsoluteError;
-/** `tf.losses.huberLoss`: {@link huber}, whose `delta` tfjs passes positionally. @example `km.losses.huberLoss({ delta: 0.5 })` */
-export const huberLoss = huber;
+type Tensors = Tensor | TensorLike;
+
 /**
- * `tf.losses.logLoss`: {@link binaryCrossentropy} of probabilities. tfjs adds ε = 1e-7 inside the
- * logarithms where Keras clips the probabilities to [ε, 1 − ε]; the two differ only for outputs
- * within ~1e-7 of 0 or 1. @example `km.losses.logLoss()`
+ * `tf.losses.absoluteDifference(labels, predictions, weights?, reduction?)`: |labels − predictions|,
+ * weighted and reduced as {@link computeWeightedLoss} (default SUM_BY_NONZERO_WEIGHTS), computed now.
+ * Called with nothing: {@link meanAbsoluteError}, the loss for compile.
+ * @example `loss: km.losses.absoluteDifference()`
+ * @example `km.losses.absoluteDifference(km.tensor([1, 2]), km.tensor([2, 4])).dataSync() // [1.5]`
  */
-export const logLoss = binaryCrossentropy;
-/** `tf.losses.hingeLoss`: {@link hinge}, the same for tfjs' 0/1 labels (tfjs maps every label t to 2t − 1). @example `km.losses.hingeLoss()` */
-export const hingeLoss = named.hinge;
+export function absoluteDifference(labels: Tensors, predictions: Tensors, weights?: Tensors | null, reduction?: Reduction): Tensor;
+export function absoluteDifference(args?: Record<string, never>): Loss;
+export function absoluteDifference(...args: unknown[]): Loss | Tensor {
+  if (isTensorCall(args)) return onTensors.absoluteDifferenceOf(...(args as Parameters<typeof onTensors.absoluteDifferenceOf>));
+  checkOptions(args[0], [], 'km.losses.absoluteDifference');
+  return named.meanAbsoluteError();
+}
+
+/**
+ * `tf.losses.huberLoss(labels, predictions, weights?, delta = 1, reduction?)`, computed now. Called
+ * with options or nothing: {@link huber}, whose `delta` tfjs passes positionally.
+ * @example `km.losses.huberLoss({ delta: 0.5 })`
+ * @example `km.losses.huberLoss(labels, predictions, undefined, 0.5, km.losses.Reduction.SUM)`
+ */
+export function huberLoss(labels: Tensors, predictions: Tensors, weights?: Tensors | null, delta?: number, reduction?: Reduction): Tensor<'float32'>;
+export function huberLoss(args?: { delta?: number }): Loss;
+export function huberLoss(...args: unknown[]): Loss | Tensor<'float32'> {
+  if (isTensorCall(args)) return onTensors.huberLossOf(...(args as Parameters<typeof onTensors.huberLossOf>));
+  return huber(args[0] as { delta?: number });
+}
+
+/**
+ * `tf.losses.logLoss(labels, predictions, weights?, epsilon = 1e-7, reduction?)`, computed now: tfjs
+ * adds ε inside the logarithms. Called with options or nothing: {@link binaryCrossentropy} of
+ * probabilities, which clips them to [ε, 1 − ε] as Keras does; the two differ only for outputs
+ * within ~1e-7 of 0 or 1.
+ * @example `km.losses.logLoss()`
+ */
+export function logLoss(labels: Tensors, predictions: Tensors, weights?: Tensors | null, epsilon?: number, reduction?: Reduction): Tensor<'float32'>;
+export function logLoss(args?: BinaryCrossentropyArgs): Loss;
+export function logLoss(...args: unknown[]): Loss | Tensor<'float32'> {
+  if (isTensorCall(args)) return onTensors.logLossOf(...(args as Parameters<typeof onTensors.logLossOf>));
+  return binaryCrossentropy(args[0] as BinaryCrossentropyArgs);
+}
+
+/**
+ * `tf.losses.hingeLoss(labels, predictions, weights?, reduction?)`, computed now (tfjs maps every
+ * label t to 2t − 1). Called with nothing: {@link hinge}, the same for 0/1 labels.
+ * @example `km.losses.hingeLoss()`
+ */
+export function hingeLoss(labels: Tensors, predictions: Tensors, weights?: Tensors | null, reduction?: Reduction): Tensor<'float32'>;
+export function hingeLoss(args?: Record<string, never>): Loss;
+export function hingeLoss(...args: unknown[]): Loss | Tensor<'float32'> {
+  if (isTensorCall(args)) return onTensors.hingeLossOf(...(args as Parameters<typeof onTensors.hingeLossOf>));
+  checkOptions(args[0], [], 'km.losses.hingeLoss');
+  return named.hinge();
+}
 
 /** Options of {@link sigmoidCrossEntropy} and {@link softmaxCrossEntropy}, tfjs' `labelSmoothing`. */
 export interface LogitsCrossentropyArgs {
@@ -287,24 +336,37 @@ export interface LogitsCrossentropyArgs {
 
 /**
  * `tf.losses.sigmoidCrossEntropy`: binary cross-entropy of logits, `binaryCrossentropy({ fromLogits: true })`.
+ * Called with tensors, `(multiClassLabels, logits, weights?, labelSmoothing = 0, reduction?)`, it
+ * computes tfjs' value now.
  * @example `model.compile({ optimizer: 'adam', loss: km.losses.sigmoidCrossEntropy({ labelSmoothing: 0.1 }) })`
  */
-export function sigmoidCrossEntropy(args: LogitsCrossentropyArgs = {}): Loss {
-  checkOptions(args, optionNames<LogitsCrossentropyArgs>({ labelSmoothing: true }), 'km.losses.sigmoidCrossEntropy');
-  return binaryCrossentropy({ fromLogits: true, ...args });
+export function sigmoidCrossEntropy(multiClassLabels: Tensors, logits: Tensors, weights?: Tensors | null, labelSmoothing?: number, reduction?: Reduction): Tensor<'float32'>;
+export function sigmoidCrossEntropy(args?: LogitsCrossentropyArgs): Loss;
+export function sigmoidCrossEntropy(...args: unknown[]): Loss | Tensor<'float32'> {
+  if (isTensorCall(args)) return onTensors.sigmoidCrossEntropyOf(...(args as Parameters<typeof onTensors.sigmoidCrossEntropyOf>));
+  const options = (args[0] ?? {}) as LogitsCrossentropyArgs;
+  checkOptions(options, optionNames<LogitsCrossentropyArgs>({ labelSmoothing: true }), 'km.losses.sigmoidCrossEntropy');
+  return binaryCrossentropy({ fromLogits: true, ...options });
 }
 
 /**
  * `tf.losses.softmaxCrossEntropy`: categorical cross-entropy of logits against one-hot rows,
- * `categoricalCrossentropy({ fromLogits: true })`.
+ * `categoricalCrossentropy({ fromLogits: true })`. Called with tensors, `(onehotLabels, logits,
+ * weights?, labelSmoothing = 0, reduction?)`, it computes tfjs' value now: one loss per row, reduced.
  * @example `model.compile({ optimizer: 'adam', loss: km.losses.softmaxCrossEntropy() })`
+ * @example `km.losses.softmaxCrossEntropy(km.tensor([[0, 1]]), km.tensor([[0, 0]])).dataSync() // [0.6931472]`
  */
-export function softmaxCrossEntropy(args: LogitsCrossentropyArgs = {}): Loss {
-  checkOptions(args, optionNames<LogitsCrossentropyArgs>({ labelSmoothing: true }), 'km.losses.softmaxCrossEntropy');
-  return categoricalCrossentropy({ fromLogits: true, ...args });
+export function softmaxCrossEntropy(onehotLabels: Tensors, logits: Tensors, weights?: Tensors | null, labelSmoothing?: number, reduction?: Reduction): Tensor<'float32'>;
+export function softmaxCrossEntropy(args?: LogitsCrossentropyArgs): Loss;
+export function softmaxCrossEntropy(...args: unknown[]): Loss | Tensor<'float32'> {
+  if (isTensorCall(args)) return onTensors.softmaxCrossEntropyOf(...(args as Parameters<typeof onTensors.softmaxCrossEntropyOf>));
+  const options = (args[0] ?? {}) as LogitsCrossentropyArgs;
+  checkOptions(options, optionNames<LogitsCrossentropyArgs>({ labelSmoothing: true }), 'km.losses.softmaxCrossEntropy');
+  return categoricalCrossentropy({ fromLogits: true, ...options });
 }
 
 markCompileFactories({
   ...named, binaryCrossentropy, categoricalCrossentropy, sparseCategoricalCrossentropy, categoricalHinge, cosineSimilarity, huber,
   binaryFocalCrossentropy, categoricalFocalCrossentropy, dice, tversky, ctc, sigmoidCrossEntropy, softmaxCrossEntropy,
+  absoluteDifference, huberLoss, logLoss, hingeLoss,
 });

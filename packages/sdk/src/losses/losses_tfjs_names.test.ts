@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { getLoss } from './losses.js';
+import { TENSOR_FORMS } from '../utils/options.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -53,11 +54,11 @@ describe("tf.losses names in km.losses compute tfjs' values", () => {
     expect(Object.keys(tf.losses).filter((name) => !(name in km.losses))).toEqual([]);
   });
 
-  it('the aliases are the same functions as their targets', () => {
-    expect(km.losses.absoluteDifference).toBe(km.losses.meanAbsoluteError);
-    expect(km.losses.huberLoss).toBe(km.losses.huber);
-    expect(km.losses.logLoss).toBe(km.losses.binaryCrossentropy);
-    expect(km.losses.hingeLoss).toBe(km.losses.hinge);
+  it('the tfjs names make the losses of their Keras counterparts (their tensor forms are tfjs-core\'s: tensor_functions.test.ts)', () => {
+    expect(km.losses.absoluteDifference()).toBe(km.losses.meanAbsoluteError());
+    expect(km.losses.huberLoss({ delta: 2 }).savedAs).toEqual(km.losses.huber({ delta: 2 }).savedAs);
+    expect(km.losses.logLoss()).toBe(km.losses.binaryCrossentropy());
+    expect(km.losses.hingeLoss()).toBe(km.losses.hinge());
   });
 
   it('the factories of named losses give the loss compile takes by that name', () => {
@@ -67,20 +68,29 @@ describe("tf.losses names in km.losses compute tfjs' values", () => {
   });
 });
 
-/** The km.losses and km.metrics functions that compute on tensors, as tfjs' do, rather than make a loss or metric for compile. */
+/** The km.losses and km.metrics functions that only compute on tensors, as tfjs' do, and make no loss or metric for compile. */
 const ON_TENSORS = ['confusionMatrix', 'cosineDistance', 'computeWeightedLoss'];
 
 describe('km.losses and km.metrics used as tfjs functions', () => {
   const yTrue = km.tensor([[0, 1], [1, 0]]);
   const yPred = km.tensor([[0.2, 0.8], [0.6, 0.4]]);
+  const bits = km.tensor([[0, 1], [0, 0]]);
 
-  it.each(['losses', 'metrics'] as const)('every km.%s factory called with tensors says it is a factory for compile, and how to get the value', (family) => {
-    // confusionMatrix, cosineDistance and computeWeightedLoss compute on tensors: they are no factories.
+  it.each(['losses', 'metrics'] as const)('every km.%s factory called with tensors computes tfjs\' value if it has a tensor form, else says it is a factory for compile and which compute on tensors', (family) => {
+    const tensorForms = new Set(TENSOR_FORMS[family].flatMap((entry) => entry.match(/\w+/g) ?? []));
     const factories = Object.entries(km[family]).filter(([name, value]) => typeof value === 'function' && !ON_TENSORS.includes(name)) as [string, (...args: unknown[]) => unknown][];
     expect(factories.length).toBeGreaterThan(15);
+    // Every listed name exists, and has a tensor form.
+    expect([...tensorForms].filter((name) => typeof (km[family] as Record<string, unknown>)[name] !== 'function')).toEqual([]);
     for (const [name, factory] of factories) {
-      // An alias (absoluteDifference) is its target, and says its target's name.
-      expect(() => factory(yTrue, yPred), name).toThrow(new RegExp(`^km\\.${family}\\.\\w+ was called with a tensor, as tf\\.${family} functions are \\(yTrue, yPred\\).*compile.*model\\.evaluate\\(x, yTrue\\)`));
+      if (tensorForms.has(name)) {
+        // precision and recall take 0/1 outputs, as tfjs' do; sparseCategoricalAccuracy takes labels.
+        const args = name === 'precision' || name === 'recall' ? [yTrue, bits] : name === 'sparseCategoricalAccuracy' ? [km.tensor([1, 0]), yPred] : [yTrue, yPred];
+        expect(factory(...args), name).toBeInstanceOf(km.Tensor);
+        expect(() => factory(tf.tensor([1]), tf.tensor([1])), name).toThrow(/is a TensorFlow\.js tensor; kerasm ops take km\.Tensors\. Convert it with km\.tensor\(await t\.data\(\), t\.shape\)/);
+        continue;
+      }
+      expect(() => factory(yTrue, yPred), name).toThrow(new RegExp(`^km\\.${family}\\.${name} was called with a tensor, as tf\\.${family} functions are \\(yTrue, yPred\\), but it has no tensor form.*compile.*model\\.evaluate\\(x, yTrue\\)`));
       expect(() => factory(tf.tensor([1]), tf.tensor([1])), name).toThrow(/was called with a tensor/);
     }
   });

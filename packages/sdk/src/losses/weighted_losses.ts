@@ -1,7 +1,7 @@
 // tfjs-core's tensor loss functions without a compile counterpart: they compute a value from tensors
 // now, on the host (as km.metrics.confusionMatrix does), rounding to float32 after each of tfjs'
 // ops, so they give what tfjs gives.
-import { tensor, Tensor, type TensorLike } from '../tensor.js';
+import { tensor, Tensor, type DType, type TensorLike } from '../tensor.js';
 
 /**
  * How {@link computeWeightedLoss} reduces the weighted losses: tfjs-core's `tf.Reduction`, with its
@@ -20,16 +20,19 @@ export const Reduction = Object.freeze({
 /** One of {@link Reduction}'s values. */
 export type Reduction = (typeof Reduction)[keyof typeof Reduction];
 
-interface HostTensor {
+/** A tensor's values read on the host; `dtype` defaults to float32. */
+export interface HostTensor {
   readonly values: ArrayLike<number>;
   readonly shape: readonly number[];
+  readonly dtype?: DType;
 }
 
-function hostTensor(value: Tensor | TensorLike, name: string, call: string): HostTensor {
-  if (value instanceof Tensor) return { values: value.dataSync(), shape: value.shape };
+/** `value` (a km.Tensor or values km.tensor takes) read on the host, or the error naming the argument of `km.losses.<call>`. */
+export function hostTensor(value: Tensor | TensorLike, name: string, call: string): HostTensor {
+  if (value instanceof Tensor) return { values: value.dataSync(), shape: value.shape, dtype: value.dtype };
   if (typeof value === 'number' || Array.isArray(value) || ArrayBuffer.isView(value)) {
     const t = tensor(value as TensorLike);
-    return { values: t.dataSync(), shape: t.shape };
+    return { values: t.dataSync(), shape: t.shape, dtype: t.dtype };
   }
   const received = value !== null && typeof value === 'object' ? `a ${(value as object).constructor?.name ?? 'object'}` : String(value);
   throw new Error(`km.losses.${call}: ${name} must be a km.Tensor, a number or nested arrays of numbers. Received: ${received}. Make a km.tensor of the values first.`);
@@ -77,13 +80,19 @@ function sum(values: ArrayLike<number>): number {
   return f32(total);
 }
 
-function checkReduction(reduction: unknown, call: string): Reduction {
+/** `reduction` if it is one of {@link Reduction}'s values, else the error naming `km.losses.<call>`. */
+export function checkReduction(reduction: unknown, call: string): Reduction {
   if ((Object.values(Reduction) as unknown[]).includes(reduction)) return reduction as Reduction;
   throw new Error(`km.losses.${call}: reduction must be one of km.losses.Reduction's values (NONE 0, MEAN 1, SUM 2, SUM_BY_NONZERO_WEIGHTS 3). Received: reduction=${JSON.stringify(reduction)}. Pass e.g. km.losses.Reduction.MEAN.`);
 }
 
-function weightedLoss(losses: HostTensor, weights: HostTensor | null, reduction: Reduction): Tensor<'float32'> {
-  const shape = weights ? broadcastShape(losses.shape, weights.shape, 'computeWeightedLoss') : [...losses.shape];
+/**
+ * tfjs' computeWeightedLoss of host values, with its dtypes: int32 losses and weights (or none)
+ * stay int32 unreduced and summed, and their MEAN divides as integers, flooring, as tfjs' div does.
+ */
+export function weightedLoss(losses: HostTensor, weights: HostTensor | null, reduction: Reduction, call = 'computeWeightedLoss'): Tensor {
+  const shape = weights ? broadcastShape(losses.shape, weights.shape, call) : [...losses.shape];
+  const int = losses.dtype === 'int32' && (!weights || weights.dtype === 'int32');
   const lossValues = broadcastValues(losses, shape);
   const weighted = lossValues;
   if (weights) {
@@ -91,18 +100,23 @@ function weightedLoss(losses: HostTensor, weights: HostTensor | null, reduction:
     for (let i = 0; i < weighted.length; i++) weighted[i] = f32(lossValues[i] * w[i]);
   }
   const scalar = (value: number) => tensor(new Float32Array([value]), []);
-  if (reduction === Reduction.NONE) return tensor(weighted, shape);
-  if (reduction === Reduction.SUM) return scalar(sum(weighted));
+  if (reduction === Reduction.NONE) return int ? tensor(Int32Array.from(weighted), shape) : tensor(weighted, shape);
+  if (reduction === Reduction.SUM) return int ? tensor(Int32Array.from([sum(weighted)]), []) : scalar(sum(weighted));
   const lossesSize = sizeOf(losses.shape);
   if (reduction === Reduction.MEAN) {
-    if (!weights) return scalar(f32(sum(weighted) / weighted.length));
+    // tfjs' mean divides each value by the count before summing.
+    if (!weights) return scalar(sum(Float32Array.from(weighted, (v) => f32(v / f32(weighted.length)))));
     const broadcastFactor = lossesSize / sizeOf(weights.shape);
+    if (int) {
+      const quotient = Math.floor(sum(weighted) / sum(weights.values)) | 0;
+      return broadcastFactor > 1 ? scalar(f32(quotient / f32(broadcastFactor))) : tensor(Int32Array.from([quotient]), []);
+    }
     const result = f32(sum(weighted) / sum(weights.values));
     return scalar(broadcastFactor > 1 ? f32(result / f32(broadcastFactor)) : result);
   }
   if (!weights) return scalar(f32(sum(weighted) / lossesSize));
   // tfjs broadcasts the weights to the losses' shape with a product by ones, then counts nonzeros.
-  const broadcast = broadcastValues(weights, broadcastShape(weights.shape, losses.shape, 'computeWeightedLoss'));
+  const broadcast = broadcastValues(weights, broadcastShape(weights.shape, losses.shape, call));
   let nonzero = 0;
   for (let i = 0; i < broadcast.length; i++) if (broadcast[i] !== 0) nonzero++;
   return scalar(f32(sum(weighted) / nonzero));
@@ -119,7 +133,7 @@ function weightedLoss(losses: HostTensor, weights: HostTensor | null, reduction:
  * km.losses.computeWeightedLoss(perSample, undefined, km.losses.Reduction.SUM).dataSync(); // [3.5]
  * ```
  */
-export function computeWeightedLoss(losses: Tensor | TensorLike, weights?: Tensor | TensorLike | null, reduction: Reduction = Reduction.SUM_BY_NONZERO_WEIGHTS): Tensor<'float32'> {
+export function computeWeightedLoss(losses: Tensor | TensorLike, weights?: Tensor | TensorLike | null, reduction: Reduction = Reduction.SUM_BY_NONZERO_WEIGHTS): Tensor {
   const checked = checkReduction(reduction, 'computeWeightedLoss');
   const host = hostTensor(losses, 'losses', 'computeWeightedLoss');
   return weightedLoss(host, weights === undefined || weights === null ? null : hostTensor(weights, 'weights', 'computeWeightedLoss'), checked);
@@ -160,5 +174,5 @@ export function cosineDistance(labels: Tensor | TensorLike, predictions: Tensor 
     }
   }
   const shape = t.shape.map((d, i) => (i === a ? 1 : d));
-  return weightedLoss({ values: distances, shape }, weights === undefined || weights === null ? null : hostTensor(weights, 'weights', call), checked);
+  return weightedLoss({ values: distances, shape }, weights === undefined || weights === null ? null : hostTensor(weights, 'weights', call), checked, call) as Tensor<'float32'>;
 }

@@ -6,8 +6,10 @@ import { getLoss } from '../losses/losses.js';
 import { LOSS_METRICS, lossMetric } from './loss_metrics.js';
 import { markCompileFactories } from '../utils/compile_factories.js';
 import { auc } from './auc.js';
-import { precision, recall } from './host_metrics.js';
-import { r2Score } from './r2_score.js';
+import { precision as precisionMetric, recall as recallMetric } from './host_metrics.js';
+import { r2Score as r2ScoreMetric, type R2ScoreArgs } from './r2_score.js';
+import * as onTensors from './tensor_functions.js';
+import { withTensorForm } from './tensor_form.js';
 import { f1Score, fBetaScore } from './f_score.js';
 import { iou, meanIoU, oneHotIoU, oneHotMeanIoU, binaryIoU } from './iou.js';
 import { precisionAtRecall, recallAtPrecision, sensitivityAtSpecificity, specificityAtSensitivity } from './threshold_curve.js';
@@ -15,9 +17,10 @@ import { pearsonCorrelation, concordanceCorrelation } from './correlation.js';
 
 // km.metrics: Keras' stateful metrics as configured objects (compile also takes their names).
 export { auc, type AucArgs } from './auc.js';
-export { precision, recall, type ThresholdMetricArgs } from './host_metrics.js';
+export type { ThresholdMetricArgs } from './host_metrics.js';
 export { confusionMatrix } from './confusion_matrix.js';
-export { r2Score, type R2ScoreArgs } from './r2_score.js';
+export type { R2ScoreArgs } from './r2_score.js';
+export type { MetricFunction } from './tensor_form.js';
 export { f1Score, fBetaScore, type F1ScoreArgs, type FBetaScoreArgs } from './f_score.js';
 export { iou, meanIoU, oneHotIoU, oneHotMeanIoU, binaryIoU, type IoUArgs, type MeanIoUArgs, type OneHotIoUArgs, type OneHotMeanIoUArgs, type BinaryIoUArgs } from './iou.js';
 export {
@@ -34,23 +37,37 @@ export interface MetricArgs {
   name?: string;
 }
 
-/** Fraction of outputs on the same side of `threshold` as their 0/1 target. @example `km.metrics.binaryAccuracy({ threshold: 0.7 })` */
-export function binaryAccuracy(args: MetricArgs & { threshold?: number } = {}): Metric {
+/**
+ * Fraction of outputs on the same side of `threshold` as their 0/1 target. Called with tensors, as
+ * `tf.metrics.binaryAccuracy(yTrue, yPred)`: that fraction per sample (threshold 0.5), computed now.
+ * @example `km.metrics.binaryAccuracy({ threshold: 0.7 })`
+ * @example `km.metrics.binaryAccuracy(km.tensor([[1, 0]]), km.tensor([[0.8, 0.6]])).dataSync() // [0.5]`
+ */
+export const binaryAccuracy = withTensorForm('km.metrics.binaryAccuracy', (args: MetricArgs & { threshold?: number } = {}): Metric => {
   checkOptions(args, ['name', 'threshold'], 'km.metrics.binaryAccuracy');
   return device.binaryAccuracy(args.name, args.threshold);
-}
+}, onTensors.binaryAccuracyOf);
 
-/** Fraction of samples whose output argmax is the target row's argmax. @example `km.metrics.categoricalAccuracy()` */
-export function categoricalAccuracy(args: MetricArgs = {}): Metric {
+/**
+ * Fraction of samples whose output argmax is the target row's argmax. Called with tensors, as
+ * `tf.metrics.categoricalAccuracy(yTrue, yPred)`: 1 or 0 per sample, computed now.
+ * @example `km.metrics.categoricalAccuracy()`
+ */
+export const categoricalAccuracy = withTensorForm('km.metrics.categoricalAccuracy', (args: MetricArgs = {}): Metric => {
   checkOptions(args, ['name'], 'km.metrics.categoricalAccuracy');
   return device.categoricalAccuracy(args.name);
-}
+}, onTensors.categoricalAccuracyOf);
 
-/** Fraction of samples whose output argmax is their integer label. @example `km.metrics.sparseCategoricalAccuracy()` */
-export function sparseCategoricalAccuracy(args: MetricArgs = {}): Metric {
+/**
+ * Fraction of samples whose output argmax is their integer label. Called with tensors, as
+ * `tf.metrics.sparseCategoricalAccuracy(yTrue, yPred)`: 1 or 0 per sample, computed now.
+ * @example `km.metrics.sparseCategoricalAccuracy()`
+ * @example `km.metrics.sparseCategoricalAccuracy(km.tensor([2, 0]), km.tensor([[0.1, 0.2, 0.7], [0.3, 0.6, 0.1]])).dataSync() // [1, 0]`
+ */
+export const sparseCategoricalAccuracy = withTensorForm('km.metrics.sparseCategoricalAccuracy', (args: MetricArgs = {}): Metric => {
   checkOptions(args, ['name'], 'km.metrics.sparseCategoricalAccuracy');
   return device.categoricalAccuracy(args.name ?? 'sparse_categorical_accuracy');
-}
+}, onTensors.sparseCategoricalAccuracyOf);
 
 /** Fraction of samples whose true class is among the k highest outputs (labels or one-hot rows). @example `km.metrics.topKCategoricalAccuracy({ k: 3 })` */
 export function topKCategoricalAccuracy(args: MetricArgs & { k?: number } = {}): Metric {
@@ -67,17 +84,26 @@ export function sparseTopKCategoricalAccuracy(args: MetricArgs & { k?: number } 
   return topK(args.k ?? 5, args.name, 'SparseTopKCategoricalAccuracy');
 }
 
-/** Mean |p − t| over the epoch. @example `km.metrics.meanAbsoluteError()` */
-export function meanAbsoluteError(args: MetricArgs = {}): Metric {
+/**
+ * Mean |p − t| over the epoch. Called with tensors, as `tf.metrics.meanAbsoluteError(yTrue, yPred)`:
+ * the mean over the last axis per sample, computed now.
+ * @example `km.metrics.meanAbsoluteError()`
+ */
+export const meanAbsoluteError = withTensorForm('km.metrics.meanAbsoluteError', (args: MetricArgs = {}): Metric => {
   checkOptions(args, ['name'], 'km.metrics.meanAbsoluteError');
   return device.meanAbsoluteError(args.name);
-}
+}, onTensors.meanAbsoluteErrorOf);
 
-/** Mean (p − t)² over the epoch. @example `km.metrics.meanSquaredError()` */
-export function meanSquaredError(args: MetricArgs = {}): Metric {
+/**
+ * Mean (p − t)² over the epoch. Called with tensors, as `tf.metrics.meanSquaredError(yTrue, yPred)`:
+ * the mean over the last axis per sample, computed now.
+ * @example `km.metrics.meanSquaredError()`
+ * @example `km.metrics.meanSquaredError(km.tensor([[0, 1], [3, 4]]), km.tensor([[0, 1], [-3, -4]])).dataSync() // [0, 50]`
+ */
+export const meanSquaredError = withTensorForm('km.metrics.meanSquaredError', (args: MetricArgs = {}): Metric => {
   checkOptions(args, ['name'], 'km.metrics.meanSquaredError');
   return device.meanSquaredError(args.name);
-}
+}, onTensors.meanSquaredErrorOf);
 
 /** √(mean (p − t)²) over the epoch. @example `km.metrics.rootMeanSquaredError()` */
 export function rootMeanSquaredError(args: MetricArgs = {}): Metric {
@@ -98,14 +124,26 @@ function lossMetricFactory(call: string, compileName: string, defaultName: strin
 // Losses as metrics (Keras' MeanMetricWrapper): computed from the outputs as they are (probabilities
 // after a softmax) with no gradient, so they never change training. Compile takes their names too.
 
-/** Binary cross-entropy of probabilities. @example `metrics: [km.metrics.binaryCrossentropy()]` (or `'binary_crossentropy'`) */
-export const binaryCrossentropy = lossMetricFactory('binaryCrossentropy', 'binaryCrossentropy', 'binary_crossentropy', 'BinaryCrossentropy');
-/** Categorical cross-entropy of probabilities against one-hot rows. @example `metrics: [km.metrics.categoricalCrossentropy()]` */
-export const categoricalCrossentropy = lossMetricFactory('categoricalCrossentropy', 'categoricalCrossentropy', 'categorical_crossentropy', 'CategoricalCrossentropy');
+/**
+ * Binary cross-entropy of probabilities. Called with tensors, as `tf.metrics.binaryCrossentropy(yTrue, yPred)`:
+ * the mean over the last axis per sample, computed now.
+ * @example `metrics: [km.metrics.binaryCrossentropy()]` (or `'binary_crossentropy'`)
+ */
+export const binaryCrossentropy = withTensorForm('km.metrics.binaryCrossentropy', lossMetricFactory('binaryCrossentropy', 'binaryCrossentropy', 'binary_crossentropy', 'BinaryCrossentropy'), onTensors.binaryCrossentropyOf);
+/**
+ * Categorical cross-entropy of probabilities against one-hot rows. Called with tensors, as
+ * `tf.metrics.categoricalCrossentropy(yTrue, yPred)`: one value per sample, computed now.
+ * @example `metrics: [km.metrics.categoricalCrossentropy()]`
+ */
+export const categoricalCrossentropy = withTensorForm('km.metrics.categoricalCrossentropy', lossMetricFactory('categoricalCrossentropy', 'categoricalCrossentropy', 'categorical_crossentropy', 'CategoricalCrossentropy'), onTensors.categoricalCrossentropyOf);
 /** Categorical cross-entropy of probabilities against integer labels. @example `metrics: [km.metrics.sparseCategoricalCrossentropy()]` */
 export const sparseCategoricalCrossentropy = lossMetricFactory('sparseCategoricalCrossentropy', 'sparseCategoricalCrossentropy', 'sparse_categorical_crossentropy', 'SparseCategoricalCrossentropy');
-/** 100·mean |(t − p) / t|. @example `metrics: [km.metrics.meanAbsolutePercentageError()]` (or `'mape'`) */
-export const meanAbsolutePercentageError = lossMetricFactory('meanAbsolutePercentageError', 'meanAbsolutePercentageError', 'mean_absolute_percentage_error', 'MeanAbsolutePercentageError');
+/**
+ * 100·mean |(t − p) / t|. Called with tensors, as `tf.metrics.meanAbsolutePercentageError(yTrue, yPred)`:
+ * the mean over the last axis per sample, computed now.
+ * @example `metrics: [km.metrics.meanAbsolutePercentageError()]` (or `'mape'`)
+ */
+export const meanAbsolutePercentageError = withTensorForm('km.metrics.meanAbsolutePercentageError', lossMetricFactory('meanAbsolutePercentageError', 'meanAbsolutePercentageError', 'mean_absolute_percentage_error', 'MeanAbsolutePercentageError'), onTensors.meanAbsolutePercentageErrorOf);
 /** mean (log(p + 1) − log(t + 1))². @example `metrics: [km.metrics.meanSquaredLogarithmicError()]` (or `'msle'`) */
 export const meanSquaredLogarithmicError = lossMetricFactory('meanSquaredLogarithmicError', 'meanSquaredLogarithmicError', 'mean_squared_logarithmic_error', 'MeanSquaredLogarithmicError');
 /** Σ t·log(t / p) over the last axis. @example `metrics: [km.metrics.kullbackLeiblerDivergence()]` (or `'kld'`) */
@@ -122,8 +160,32 @@ export const squaredHinge = lossMetricFactory('squaredHinge', 'squaredHinge', 's
 export const categoricalHinge = lossMetricFactory('categoricalHinge', 'categoricalHinge', 'categorical_hinge', 'CategoricalHinge');
 /** Cosine similarity of each output row with its target row, +cos (Keras 3's metric; the loss is −cos). @example `metrics: [km.metrics.cosineSimilarity()]` */
 export const cosineSimilarity = lossMetricFactory('cosineSimilarity', 'cosineSimilarity', 'cosine_similarity', 'CosineSimilarity');
-/** tfjs' cosineProximity: −cos, the sign of the loss. @example `metrics: [km.metrics.cosineProximity()]` (or `'cosine'`) */
-export const cosineProximity = lossMetricFactory('cosineProximity', 'cosineProximity', 'cosine_proximity', 'CosineProximity');
+/**
+ * tfjs' cosineProximity: −cos, the sign of the loss. Called with tensors, as `tf.metrics.cosineProximity(yTrue, yPred)`:
+ * −cos of each last-axis row pair, computed now.
+ * @example `metrics: [km.metrics.cosineProximity()]` (or `'cosine'`)
+ */
+export const cosineProximity = withTensorForm('km.metrics.cosineProximity', lossMetricFactory('cosineProximity', 'cosineProximity', 'cosine_proximity', 'CosineProximity'), onTensors.cosineProximityOf);
+
+/**
+ * Keras' Precision, thresholded (default 0.5; `thresholds`, `classId`). Called with tensors, as
+ * `tf.metrics.precision(yTrue, yPred)`: TP / (TP + FP) over every value, a scalar computed now;
+ * as in tfjs, both hold 0s and 1s (it compares with 1 exactly, thresholding nothing).
+ * @example `km.metrics.precision({ thresholds: 0.7 })`
+ */
+export const precision = withTensorForm<ThresholdMetricArgs>('km.metrics.precision', precisionMetric, onTensors.precisionOf);
+/**
+ * Keras' Recall, thresholded (default 0.5). Called with tensors, as `tf.metrics.recall(yTrue, yPred)`:
+ * TP / (TP + FN) over every value of 0/1 tensors, a scalar computed now.
+ * @example `km.metrics.recall({ thresholds: 0.7 })`
+ */
+export const recall = withTensorForm<ThresholdMetricArgs>('km.metrics.recall', recallMetric, onTensors.recallOf);
+/**
+ * Keras 3's R2Score over the epoch (`classAggregation`, `numRegressors`). Called with tensors, as
+ * `tf.metrics.r2Score(yTrue, yPred)`: one score pooling every value (tfjs' form), a scalar computed now.
+ * @example `km.metrics.r2Score()`
+ */
+export const r2Score = withTensorForm<R2ScoreArgs>('km.metrics.r2Score', r2ScoreMetric, onTensors.r2ScoreOf);
 
 /** Options of the confusion counts: the threshold above which an output counts as positive (default 0.5), and the log name. */
 export type ConfusionCountArgs = Omit<ThresholdMetricArgs, 'classId'>;

@@ -47,18 +47,32 @@ export function checkNotTensor(args: unknown, call: string): void {
 }
 
 /**
- * The error for a tensor where a factory takes options: tfjs' `tf.metrics.X(yTrue, yPred)` and
- * `tf.losses.X(yTrue, yPred)` compute a value, where kerasm's factories of the same names make
- * something to pass to compile (kerasm computes losses and metrics only inside its training loop).
+ * The km.metrics and km.losses functions that compute on tensors, as tfjs' functions of the same
+ * names do (tfjs-layers' tf.metrics, tfjs-core's tf.losses); the other factories only make a metric
+ * or loss for compile. Aliases in parentheses.
+ */
+export const TENSOR_FORMS: Readonly<Record<'metrics' | 'losses', readonly string[]>> = {
+  metrics: [
+    'binaryAccuracy', 'categoricalAccuracy', 'sparseCategoricalAccuracy', 'precision', 'recall', 'binaryCrossentropy', 'categoricalCrossentropy',
+    'cosineProximity', 'meanSquaredError (mse, MSE)', 'meanAbsoluteError (mae, MAE)', 'meanAbsolutePercentageError (mape, MAPE)', 'r2Score', 'confusionMatrix',
+  ],
+  losses: ['absoluteDifference', 'computeWeightedLoss', 'cosineDistance', 'hingeLoss', 'huberLoss', 'logLoss', 'meanSquaredError', 'sigmoidCrossEntropy', 'softmaxCrossEntropy'],
+};
+
+/**
+ * The error for a tensor where a factory with no tensor form takes options: tfjs' `tf.metrics.X(yTrue, yPred)`
+ * and `tf.losses.X(labels, predictions)` compute a value, which kerasm's functions of tfjs' names do
+ * too ({@link TENSOR_FORMS}); the others only make something to pass to compile.
  */
 function tensorForOptionsError(call: string): Error {
   const kind = /^km\.(metrics|losses)\.(\w+)$/.exec(call);
   if (!kind) return new Error(`${call} takes an options object such as { ... }, not a tensor.`);
-  const family = kind[1];
+  const family = kind[1] as 'metrics' | 'losses';
   const use = family === 'metrics' ? `metrics: [${call}()]` : `loss: ${call}()`;
   return new Error(
-    `${call} was called with a tensor, as tf.${family} functions are (yTrue, yPred), but km.${family} factories make a ${family === 'metrics' ? 'metric' : 'loss'} for compile (${use}) and compute nothing on tensors. ` +
-      `For its value on data, compile the model with it and run model.evaluate(x, yTrue), which resolves to [loss, ...metrics] for the outputs model.predict(x) gives.`,
+    `${call} was called with a tensor, as tf.${family} functions are (yTrue, yPred), but it has no tensor form (tf.${family} has no function of that name): it makes a ${family === 'metrics' ? 'metric' : 'loss'} for compile (${use}). ` +
+      `The km.${family} functions that compute on tensors, as tfjs' do, are ${TENSOR_FORMS[family].join(', ')}. ` +
+      `For this one's value on data, compile a model with it and run model.evaluate(x, yTrue), which resolves to [loss, ...metrics] for the outputs model.predict(x) gives.`,
   );
 }
 

@@ -10,6 +10,7 @@ import type { LayerArgs } from './layer_args.js';
 import { checkRequiredOptions, LAYER } from './layer_options.js';
 import { formatShape } from './layer_shapes.js';
 import { registerLayer } from './registry.js';
+import { isExactId, readOnHost } from './host_ids.js';
 
 /** Options of {@link HashedCrossing}, with Keras 3's defaults. */
 export interface HashedCrossingArgs extends LayerArgs {
@@ -24,8 +25,6 @@ export interface HashedCrossingArgs extends LayerArgs {
 /** One feature of a batch on plain data: a value, one per sample (`[n]`), or one-value rows (`[n, 1]`); strings or integers. */
 export type CrossFeature = string | number | readonly (string | number)[] | readonly (readonly (string | number)[])[];
 
-// kerasm's batch buffers are float32, which hold every whole number up to 2^24 exactly and not all beyond.
-const LIMIT = 2 ** 24;
 const MODES = ['int', 'one_hot'] as const;
 const OPTIONS = optionNames<HashedCrossingArgs>({ ...LAYER, numBins: true, outputMode: true, sparse: true });
 
@@ -98,7 +97,7 @@ export class HashedCrossing extends Layer {
   }
 
   override checkModelInput(values: Float32Array | Int32Array, _perSample: number, what: string): void {
-    const bad = values.findIndex((v) => !(Number.isInteger(v) && Math.abs(v) <= LIMIT));
+    const bad = values.findIndex((v) => !isExactId(v));
     if (bad >= 0) throw this.#badValue(values[bad], `${what} holds`, bad);
   }
 
@@ -160,18 +159,13 @@ export class HashedCrossing extends Layer {
 
   forward(ctx: ForwardContext): void {
     const n = ctx.batch;
-    const columns = ctx.inputs.map((id) => {
-      try {
-        return ctx.backend.read(id, n, 'float32');
-      } catch (error) {
-        throw new Error(`${this.#where} hashes on the host, which needs its inputs read back synchronously, and backend '${ctx.backend.name}' cannot: ${(error as Error).message} Run the model on 'wasm', 'tfjs-cpu', 'tfjs-wasm' or 'tfjs-webgl', or cross the features before the model with layer.apply([feat1, feat2]).`, { cause: error });
-      }
-    });
+    const reading = `${this.#where} hashes on the host, which needs its inputs`;
+    const columns = ctx.inputs.map((id) => readOnHost(ctx.backend, id, n, reading, 'cross the features before the model with layer.apply([feat1, feat2])'));
     const bins = new Float32Array(n);
     for (let i = 0; i < n; i++) {
       const sample = columns.map((column) => {
         const v = column[i];
-        if (!(Number.isInteger(v) && Math.abs(v) <= LIMIT)) throw this.#badValue(v, 'its input holds', i);
+        if (!isExactId(v)) throw this.#badValue(v, 'its input holds', i);
         return v;
       });
       bins[i] = this.bin(sample);

@@ -5,6 +5,7 @@ import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
 import { registerLayer } from './registry.js';
 import { BIN_OUTPUT_MODES, IndexOutput, type IndexOutputMode, type IndexSpace } from './index_output.js';
+import { isExactId, readOnHost } from './host_ids.js';
 
 /** Options of {@link Hashing}, with Keras 3's defaults. */
 export interface HashingArgs extends LayerArgs {
@@ -20,8 +21,6 @@ export interface HashingArgs extends LayerArgs {
   sparse?: boolean;
 }
 
-// kerasm's batch buffers are float32, which hold every whole number up to 2^24 exactly and not all beyond.
-const LIMIT = 2 ** 24;
 
 /**
  * Keras' Hashing over integers: each value v becomes hash(String(v)) mod numBins, with the hash
@@ -100,7 +99,7 @@ export class Hashing extends Layer {
   }
 
   override checkModelInput(values: Float32Array | Int32Array, perSample: number, what: string): void {
-    const bad = values.findIndex((v) => !(Number.isInteger(v) && Math.abs(v) <= LIMIT));
+    const bad = values.findIndex((v) => !isExactId(v));
     if (bad >= 0) throw this.#badValue(values[bad], `${what} holds`, `sample ${Math.floor(bad / perSample)} (position ${bad % perSample} of the sample)`);
   }
 
@@ -127,16 +126,11 @@ export class Hashing extends Layer {
 
   forward(ctx: ForwardContext): void {
     const n = ctx.batch * this.#perSample;
-    let x: Float32Array | Int32Array;
-    try {
-      x = ctx.backend.read(ctx.inputs[0], n, 'float32');
-    } catch (error) {
-      throw new Error(`${this.#where} hashes on the host, which needs its input read back synchronously, and backend '${ctx.backend.name}' cannot: ${(error as Error).message} Run the model on 'wasm', 'tfjs-cpu', 'tfjs-wasm' or 'tfjs-webgl', or hash the ids before the model with layer.bin(id).`, { cause: error });
-    }
+    const x = readOnHost(ctx.backend, ctx.inputs[0], n, `${this.#where} hashes on the host, which needs its input`, 'hash the ids before the model with layer.bin(id)');
     const bins = new Float32Array(n);
     for (let i = 0; i < n; i++) {
       const v = x[i];
-      if (!(Number.isInteger(v) && Math.abs(v) <= LIMIT)) throw this.#badValue(v, 'its input holds', `sample ${Math.floor(i / this.#perSample)} (position ${i % this.#perSample} of the sample)`);
+      if (!isExactId(v)) throw this.#badValue(v, 'its input holds', `sample ${Math.floor(i / this.#perSample)} (position ${i % this.#perSample} of the sample)`);
       bins[i] = this.bin(v);
     }
     this.#output.write(ctx, this.#space(), (out) => ctx.backend.write(out, bins));

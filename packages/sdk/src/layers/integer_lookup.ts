@@ -10,6 +10,7 @@ import { IndexOutput, LOOKUP_OUTPUT_MODES, type IndexOutputMode, type IndexSpace
 import { mapValues, MATCHING_SCRATCH } from './value_matching.js';
 import { checkAdaptableVocabulary, checkNumOovIndices, checkOovHashing, countTokens, frequentTokens } from './vocabulary.js';
 import { readVocabularyFile } from './vocabulary_file.js';
+import { isExactId, readOnHost } from './host_ids.js';
 
 /** Options of {@link IntegerLookup}, with Keras 3's defaults. */
 export interface IntegerLookupArgs extends LayerArgs {
@@ -45,9 +46,6 @@ export interface IntegerLookupArgs extends LayerArgs {
   /** Keras' sparse outputs; only false. */
   sparse?: boolean;
 }
-// kerasm's batch buffers are float32, which hold every whole number up to 2^24 exactly and not all beyond.
-const LIMIT = 2 ** 24;
-const exact = (v: number) => Number.isInteger(v) && Math.abs(v) <= LIMIT;
 // The dtypes a Keras config may give an IntegerLookup (its output dtype), dropped by fromConfig.
 const CONFIG_DTYPES: ReadonlySet<string> = new Set(['int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'float32']);
 
@@ -105,7 +103,7 @@ export class IntegerLookup extends Layer {
     this.maskToken = args.maskToken ?? null;
     this.oovToken = args.oovToken ?? -1;
     for (const [name, value] of [['maskToken', this.maskToken], ['oovToken', this.oovToken]] as const) {
-      if (value !== null && !exact(value)) throw new Error(`${where}: ${name} must be a whole number from -2^24 to 2^24${name === 'maskToken' ? ' or null' : ''}. Received: ${name}=${JSON.stringify(value)}.`);
+      if (value !== null && !isExactId(value)) throw new Error(`${where}: ${name} must be a whole number from -2^24 to 2^24${name === 'maskToken' ? ' or null' : ''}. Received: ${name}=${JSON.stringify(value)}.`);
     }
     this.invert = args.invert ?? false;
     if (typeof this.invert !== 'boolean') throw new Error(`${where}: invert must be true or false. Received: invert=${JSON.stringify(args.invert)}.`);
@@ -174,7 +172,7 @@ export class IntegerLookup extends Layer {
       this.setVocabulary(this.#readVocabularyFile(vocabulary), idfWeights);
       return;
     }
-    if (!Array.isArray(vocabulary) || !vocabulary.every(exact)) {
+    if (!Array.isArray(vocabulary) || !vocabulary.every(isExactId)) {
       throw new Error(`${where}: vocabulary must be a list of whole numbers from -2^24 to 2^24 (what float32 batches hold exactly). Received: vocabulary=${JSON.stringify(vocabulary)?.slice(0, 200)}.`);
     }
     // As Keras: leading special tokens (the mask token, then the OOV token once per OOV index) are dropped.
@@ -228,7 +226,7 @@ export class IntegerLookup extends Layer {
     }
     return readVocabularyFile(path, this.#where).map((line, i) => {
       const token = /^\s*[-+]?\d+\s*$/.test(line) ? Number(line) : NaN;
-      if (!exact(token)) throw new Error(`${this.#where}: line ${i + 1} of the vocabulary file '${path}' is ${JSON.stringify(line)}, not a whole number from -2^24 to 2^24. Write one integer token a line.`);
+      if (!isExactId(token)) throw new Error(`${this.#where}: line ${i + 1} of the vocabulary file '${path}' is ${JSON.stringify(line)}, not a whole number from -2^24 to 2^24. Write one integer token a line.`);
       return token;
     });
   }
@@ -298,7 +296,7 @@ export class IntegerLookup extends Layer {
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       const at = `sample ${Math.floor(i / perSample)} (position ${i % perSample} of the sample)`;
-      if (!exact(v)) {
+      if (!isExactId(v)) {
         throw new Error(`${this.#where} reads ${what} as whole-number ${this.invert ? 'indices' : 'tokens'} from -2^24 to 2^24 (what float32 batches hold exactly), but it holds ${v} at ${at}. Pass whole numbers in that range (an int32 tensor).`);
       }
       if (known && !this.invert && !known.has(v)) {
@@ -348,12 +346,7 @@ export class IntegerLookup extends Layer {
    * kernel for Keras' floormod(token, numOovIndices), which spreads the unknown tokens.
    */
   #hostLookUp(ctx: ForwardContext, n: number): Float32Array {
-    let x: Float32Array | Int32Array;
-    try {
-      x = ctx.backend.read(ctx.inputs[0], n, 'float32');
-    } catch (error) {
-      throw new Error(`${this.#where} has numOovIndices=${this.numOovIndices}, so it looks tokens up on the host, which needs its input read back synchronously, and backend '${ctx.backend.name}' cannot: ${(error as Error).message} Run the model on 'wasm', 'tfjs-cpu', 'tfjs-wasm' or 'tfjs-webgl', or use numOovIndices: 1.`, { cause: error });
-    }
+    const x = readOnHost(ctx.backend, ctx.inputs[0], n, `${this.#where} has numOovIndices=${this.numOovIndices}, so it looks tokens up on the host, which needs its input`, 'use numOovIndices: 1');
     const start = this.#tokenStart();
     const oovStart = start - this.numOovIndices;
     const index = new Map(this.#learned().map((token, i) => [token, start + i]));

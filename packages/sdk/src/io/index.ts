@@ -21,8 +21,3 @@ export type { LoadWeightsOptions } from './load_weights.js';
 export type { LoadOptions } from './load_model.js';
 export { InputShapesError, type InputShapesProblem, type SavedInputShape } from './input_shapes_error.js';
 export type { IOHandler, ModelArtifacts, ModelArtifactsInfo, ModelJSON, SaveResult, TrainingConfig, WeightSpec, WeightsManifestEntry } from './types.js';
-
-import { sealBuiltinLayers } from '../layers/registry.js';
-
-// The entry point loads this module after km.layers: every class registered by now is kerasm's own.
-sealBuiltinLayers();

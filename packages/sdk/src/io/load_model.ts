@@ -16,6 +16,8 @@ import { weightsByName, weightsByNameLoosely } from './match_weights.js';
 import { savedWeights } from './weights.js';
 import { markFreshOptimizer } from './fresh_optimizer.js';
 import { withInputShapes, type InputShapes } from './input_shapes_option.js';
+import { loadLayerClasses } from '../layers/registry.js';
+import { topologyClassNames } from './topology_class_names.js';
 
 /**
  * Options of {@link loadLayersModel}: tfjs' `LoadOptions`, with their tfjs meaning. The HTTP
@@ -120,6 +122,7 @@ export async function modelFromArtifacts(artifacts: ModelArtifacts, where: strin
   if (artifacts.modelTopology === undefined || artifacts.modelTopology instanceof ArrayBuffer) {
     throw new Error(`${where} has no JSON modelTopology. A LayersModel's model.json needs one; was this file saved by model.save()?`);
   }
+  await loadLayerClasses(topologyClassNames(artifacts.modelTopology));
   const model = modelFromTopology(withInputShapes(artifacts.modelTopology, inputShapes, where), where);
   if (!model.inputShape) throw new Error(`${where}: the first layer '${model.allLayers[0]?.name}' has no batch_input_shape, so the model cannot be built. Add batch_input_shape to its config.`);
   const layers = model.allLayers;

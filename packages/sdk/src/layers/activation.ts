@@ -1,8 +1,9 @@
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { appliedActivation, getActivation, needsInput, type ActivationLayerName, type LayerActivation } from './activations.js';
 import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { formatShape, singleInput } from './layer_shapes.js';
+import { ACTIVATION_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link Activation}. */
 export interface ActivationArgs extends LayerArgs {
@@ -83,4 +84,15 @@ export class Activation extends Layer {
   }
 }
 
-registerLayer('Activation', (config) => new Activation(config as unknown as ActivationArgs));
+registerBuiltinLayer('Activation', (config) => new Activation(config as unknown as ActivationArgs));
+
+/**
+ * Applies an activation to its input: any name the `ActivationName` type lists (softmax, log-softmax
+ * and sparsemax along the last axis, the others element by element), or Keras 3's `'glu'`, which
+ * halves the last axis.
+ * @example `km.layers.activation({ activation: 'elu' })`, `km.layers.activation({ activation: 'glu' })`
+ */
+export function activation(args: ActivationArgs): Activation {
+  checkRequiredOptions(args, ACTIVATION_OPTIONS, 'km.layers.activation');
+  return new Activation(args);
+}

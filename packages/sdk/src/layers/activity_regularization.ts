@@ -3,7 +3,7 @@ import { checkNumberOption } from '../utils/options.js';
 import type { Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { ReinterpretLayer } from './reinterpret.js';
 
 /** Options of {@link ActivityRegularization}, with Keras' defaults. */
@@ -65,4 +65,4 @@ export class ActivityRegularization extends ReinterpretLayer {
   }
 }
 
-registerLayer('ActivityRegularization', (config) => new ActivityRegularization(config as ActivityRegularizationArgs));
+registerBuiltinLayer('ActivityRegularization', (config) => new ActivityRegularization(config as ActivityRegularizationArgs));

@@ -1,6 +1,6 @@
 import { getInitializer } from '../initializers/initializers.js';
 import { checkBooleanOption } from '../utils/options.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { ScoreAttentionLayer, type ScoreAttentionArgs, type ScoreWeightRole } from './score_attention_layer.js';
 import type { ScoreFunction } from './score_attention_pass.js';
 
@@ -49,4 +49,4 @@ export class AdditiveAttention extends ScoreAttentionLayer {
   }
 }
 
-registerLayer('AdditiveAttention', (config) => new AdditiveAttention(config as unknown as AdditiveAttentionArgs));
+registerBuiltinLayer('AdditiveAttention', (config) => new AdditiveAttention(config as unknown as AdditiveAttentionArgs));

@@ -1,6 +1,6 @@
 import { getInitializer } from '../initializers/initializers.js';
 import { checkBooleanOption } from '../utils/options.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { ScoreAttentionLayer, type ScoreAttentionArgs, type ScoreWeightRole } from './score_attention_layer.js';
 import type { ScoreFunction } from './score_attention_pass.js';
 
@@ -70,4 +70,4 @@ export class Attention extends ScoreAttentionLayer {
   }
 }
 
-registerLayer('Attention', (config) => new Attention(config as unknown as AttentionArgs));
+registerBuiltinLayer('Attention', (config) => new Attention(config as unknown as AttentionArgs));

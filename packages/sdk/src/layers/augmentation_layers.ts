@@ -138,3 +138,9 @@ export { RandomRotation, RandomTranslation, RandomZoom, type RandomRotationArgs,
 export { RandomBrightness, RandomContrast, type RandomBrightnessArgs, type RandomContrastArgs };
 export { ColorAugmentation, type ColorAugmentationArgs } from './random_color.js';
 export { AffineAugmentation, type AffineAugmentationArgs, type AugmentationFactor } from './random_affine.js';
+export { randomWidth, RandomWidth, type RandomWidthArgs } from './random_width.js';
+export { randomShear, RandomShear, type RandomShearArgs } from './random_shear.js';
+export { randomPerspective, RandomPerspective, type RandomPerspectiveArgs } from './random_perspective.js';
+export { randomResizedCrop, RandomResizedCrop, type RandomResizedCropArgs } from './random_resized_crop.js';
+export { randomErasing, RandomErasing, type RandomErasingArgs } from './random_erasing.js';
+export { randomGaussianBlur, RandomGaussianBlur, type RandomGaussianBlurArgs } from './random_gaussian_blur.js';

@@ -4,7 +4,7 @@ import { ImageLayer } from './image_layer.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link AutoContrast}, with Keras' defaults. */
 export interface AutoContrastArgs extends LayerArgs {
@@ -64,4 +64,4 @@ export class AutoContrast extends ImageLayer {
   }
 }
 
-registerLayer('AutoContrast', (config) => new AutoContrast(config as AutoContrastArgs));
+registerBuiltinLayer('AutoContrast', (config) => new AutoContrast(config as AutoContrastArgs));

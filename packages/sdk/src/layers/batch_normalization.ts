@@ -5,9 +5,11 @@ import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight
 import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { ChannelLayout, ChannelsLastBody, checkChannelAxisOption } from './channel_axis.js';
 import type { LayerWeight } from './layer_weight.js';
+import { checkOptions } from '../utils/options.js';
+import { BATCH_NORMALIZATION_OPTIONS } from './layer_options.js';
 
 /** Options of {@link BatchNormalization}, with Keras' defaults. */
 export interface BatchNormalizationArgs extends LayerArgs {
@@ -245,4 +247,10 @@ export class BatchNormalization extends Layer {
   }
 }
 
-registerLayer('BatchNormalization', (config) => new BatchNormalization(config as BatchNormalizationArgs));
+registerBuiltinLayer('BatchNormalization', (config) => new BatchNormalization(config as BatchNormalizationArgs));
+
+/** Normalizes features with batch statistics in training and moving statistics in inference. @example `km.layers.batchNormalization()` */
+export function batchNormalization(args?: BatchNormalizationArgs): BatchNormalization {
+  checkOptions(args, BATCH_NORMALIZATION_OPTIONS, 'km.layers.batchNormalization');
+  return new BatchNormalization(args);
+}

@@ -3,7 +3,7 @@ import { sameShape, shapeSize } from '../tensor.js';
 import type { BackwardContext, ForwardContext, Layer, Shape } from './layer.js';
 import { formatShape, singleInput } from './layer_shapes.js';
 import { isRecurrentLayer, type RecurrentLayer } from './recurrent_layer.js';
-import { layerFromConfig, registerLayer } from './registry.js';
+import { layerFromConfig, registerBuiltinLayer } from './registry.js';
 import { innerLayerFromConfig, Wrapper, type WrapperArgs } from './wrapper.js';
 
 /** How {@link Bidirectional} combines the two directions' outputs. */
@@ -346,7 +346,7 @@ export class Bidirectional extends Wrapper {
   }
 }
 
-registerLayer('Bidirectional', (config) => {
+registerBuiltinLayer('Bidirectional', (config) => {
   const { layer, backwardLayer, ...rest } = config;
   const where = `Bidirectional layer '${String(rest.name ?? '?')}'`;
   return new Bidirectional({

@@ -2,7 +2,7 @@ import type { Backend, BufferId } from '../backend/backend.js';
 import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { outputSize } from './resizing.js';
 import { encodedShape, encodeTokens, encodingScratch, initEncodingWorkspace, tokenListLength, type TokenBatch } from './token_encoding.js';
 
@@ -109,4 +109,4 @@ export class CategoryEncoding extends Layer {
   }
 }
 
-registerLayer('CategoryEncoding', (config) => new CategoryEncoding(config as unknown as CategoryEncodingArgs));
+registerBuiltinLayer('CategoryEncoding', (config) => new CategoryEncoding(config as unknown as CategoryEncodingArgs));

@@ -2,7 +2,7 @@ import type { ResizeGeometry, WindowGeometry } from '../backend/backend.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { ImageLayer } from './image_layer.js';
 import { outputSize, resizeGeometry } from './resizing.js';
 import { paddingGeometry } from './zero_padding2d.js';
@@ -75,4 +75,4 @@ export class CenterCrop extends ImageLayer {
   }
 }
 
-registerLayer('CenterCrop', (config) => new CenterCrop(config as unknown as CenterCropArgs));
+registerBuiltinLayer('CenterCrop', (config) => new CenterCrop(config as unknown as CenterCropArgs));

@@ -2,7 +2,10 @@ import type { Backend, BufferId } from '../backend/backend.js';
 import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import { formatShape } from './layer_shapes.js';
 import type { MergeArgs } from './merge.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
+import { checkOptions } from '../utils/options.js';
+import { CONCATENATE_OPTIONS } from './layer_options.js';
+import { mergeFactory } from './merge_factory.js';
 
 /** Options of {@link Concatenate}. */
 export interface ConcatenateArgs extends MergeArgs {
@@ -120,4 +123,13 @@ export class Concatenate extends Layer {
   }
 }
 
-registerLayer('Concatenate', (config) => new Concatenate(config as ConcatenateArgs));
+registerBuiltinLayer('Concatenate', (config) => new Concatenate(config as ConcatenateArgs));
+
+/**
+ * Joins inputs along an axis, the last by default; they must agree on every other axis.
+ * @example `km.layers.concatenate().apply([a, b])`, `km.layers.concatenate({ axis: 1 }).apply([early, late])`
+ */
+export const concatenate = mergeFactory((args?: ConcatenateArgs): Concatenate => {
+  checkOptions(args, CONCATENATE_OPTIONS, 'km.layers.concatenate');
+  return new Concatenate(args);
+});

@@ -1,9 +1,10 @@
 import { Conv2D, type Conv2DArgs } from './conv2d.js';
 import type { KernelBiasLayerArgs } from './kernel_bias_layer.js';
 import type { Shape } from './layer.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { withoutDefaultDataFormat } from './channel_axis.js';
 import { padding1DOf, sequenceGeometry, sequenceShape, singleOf, type DataFormat, type PaddingMode1D, type SampleGeometry } from './window.js';
+import { CONV1D_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link Conv1D}, with Keras' defaults. */
 export interface Conv1DArgs extends KernelBiasLayerArgs {
@@ -85,4 +86,10 @@ export class Conv1D extends Conv2D {
   }
 }
 
-registerLayer('Conv1D', (config) => new Conv1D(config as unknown as Conv1DArgs));
+registerBuiltinLayer('Conv1D', (config) => new Conv1D(config as unknown as Conv1DArgs));
+
+/** 1-D convolution over [steps, channels] sequences. @example `km.layers.conv1d({ filters: 128, kernelSize: 7, activation: 'relu' })` */
+export function conv1d(args: Conv1DArgs): Conv1D {
+  checkRequiredOptions(args, CONV1D_OPTIONS, 'km.layers.conv1d');
+  return new Conv1D(args);
+}

@@ -1,6 +1,6 @@
 import { ConvTransposeLayer, type ConvTransposeArgs } from './conv_transpose.js';
 import type { Shape } from './layer.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { outputPaddingOf } from './transpose_window.js';
 import { checkStridesWithDilation, dataFormatOf, filtersOf, padding1DOf, sequenceShape, singleOf, type DataFormat, type PaddingMode } from './window.js';
 
@@ -71,4 +71,4 @@ export class Conv1DTranspose extends ConvTransposeLayer {
   }
 }
 
-registerLayer('Conv1DTranspose', (config) => new Conv1DTranspose(config as unknown as Conv1DTransposeArgs));
+registerBuiltinLayer('Conv1DTranspose', (config) => new Conv1DTranspose(config as unknown as Conv1DTransposeArgs));

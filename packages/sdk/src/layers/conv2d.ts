@@ -1,8 +1,9 @@
 import { ConvGemmLayer } from './conv_gemm.js';
 import type { KernelBiasLayerArgs } from './kernel_bias_layer.js';
 import type { Shape } from './layer.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { convWindowOf, filtersOf, groupsOf, imageShape, type DataFormat, type PaddingMode, sampleGeometry, type SampleGeometry } from './window.js';
+import { CONV2D_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link Conv2D}, with Keras' defaults. */
 export interface Conv2DArgs extends KernelBiasLayerArgs {
@@ -71,4 +72,10 @@ export class Conv2D extends ConvGemmLayer {
   }
 }
 
-registerLayer('Conv2D', (config) => new Conv2D(config as unknown as Conv2DArgs));
+registerBuiltinLayer('Conv2D', (config) => new Conv2D(config as unknown as Conv2DArgs));
+
+/** 2-D convolution over NHWC images. @example `km.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' })` */
+export function conv2d(args: Conv2DArgs): Conv2D {
+  checkRequiredOptions(args, CONV2D_OPTIONS, 'km.layers.conv2d');
+  return new Conv2D(args);
+}

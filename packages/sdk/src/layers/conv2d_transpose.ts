@@ -1,8 +1,9 @@
 import { ConvTransposeLayer, type ConvTransposeArgs } from './conv_transpose.js';
 import type { Shape } from './layer.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { outputPaddingOf } from './transpose_window.js';
 import { convWindowOf, filtersOf, imageShape, type DataFormat, type PaddingMode } from './window.js';
+import { CONV2D_TRANSPOSE_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link Conv2DTranspose}, with Keras' defaults and TensorFlow.js' names. */
 export interface Conv2DTransposeArgs extends ConvTransposeArgs {
@@ -63,4 +64,13 @@ export class Conv2DTranspose extends ConvTransposeLayer {
   }
 }
 
-registerLayer('Conv2DTranspose', (config) => new Conv2DTranspose(config as unknown as Conv2DTransposeArgs));
+registerBuiltinLayer('Conv2DTranspose', (config) => new Conv2DTranspose(config as unknown as Conv2DTransposeArgs));
+
+/**
+ * Transposed 2-D convolution, the upsampling layer of decoders and GANs; the kernel is `[kH, kW, filters, inChannels]`.
+ * @example `km.layers.conv2dTranspose({ filters: 16, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' })`
+ */
+export function conv2dTranspose(args: Conv2DTransposeArgs): Conv2DTranspose {
+  checkRequiredOptions(args, CONV2D_TRANSPOSE_OPTIONS, 'km.layers.conv2dTranspose');
+  return new Conv2DTranspose(args);
+}

@@ -1,7 +1,7 @@
 import { ConvGemmLayer } from './conv_gemm.js';
 import type { KernelBiasLayerArgs } from './kernel_bias_layer.js';
 import type { Shape } from './layer.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { checkStridesWithDilation, filtersOf, groupsOf, type DataFormat, type PaddingMode, type SampleGeometry } from './window.js';
 import { tripleOf, volumeGeometry, volumeShape, volumeWindowOf, type Triple } from './volume.js';
 
@@ -72,4 +72,4 @@ export class Conv3D extends ConvGemmLayer {
   }
 }
 
-registerLayer('Conv3D', (config) => new Conv3D(config as unknown as Conv3DArgs));
+registerBuiltinLayer('Conv3D', (config) => new Conv3D(config as unknown as Conv3DArgs));

@@ -1,6 +1,6 @@
 import { ConvTransposeLayer, type ConvTransposeArgs } from './conv_transpose.js';
 import type { Shape } from './layer.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { outputPaddingOf } from './transpose_window.js';
 import { tripleOf, volumeShape, volumeWindowOf, type Triple } from './volume.js';
 import { checkStridesWithDilation, filtersOf, type DataFormat, type PaddingMode } from './window.js';
@@ -67,4 +67,4 @@ export class Conv3DTranspose extends ConvTransposeLayer {
   }
 }
 
-registerLayer('Conv3DTranspose', (config) => new Conv3DTranspose(config as unknown as Conv3DTransposeArgs));
+registerBuiltinLayer('Conv3DTranspose', (config) => new Conv3DTranspose(config as unknown as Conv3DTransposeArgs));

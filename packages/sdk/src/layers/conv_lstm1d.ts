@@ -4,7 +4,7 @@ import { channelsLastShape, shapeInFormat } from './channel_axis.js';
 import { ConvLSTM2D, type ConvLSTM2DArgs } from './conv_lstm2d.js';
 import type { Shape } from './layer.js';
 import { formatShape } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { checkStridesWithDilation, imageRowWindowConfig, windowAsImageRow, type PaddingMode, type Window1DSizes } from './window.js';
 
 /** Options of {@link ConvLSTM1D}: ConvLSTM2D's with 1-D window sizes, and Keras 3's defaults. */
@@ -94,4 +94,4 @@ export class ConvLSTM1D extends ConvLSTM2D {
   }
 }
 
-registerLayer('ConvLSTM1D', (config) => new ConvLSTM1D(config as unknown as ConvLSTM1DArgs));
+registerBuiltinLayer('ConvLSTM1D', (config) => new ConvLSTM1D(config as unknown as ConvLSTM1DArgs));

@@ -2,7 +2,7 @@ import { ConvLSTM } from './conv_lstm.js';
 import type { Shape } from './layer.js';
 import { formatShape } from './layer_shapes.js';
 import type { LSTMArgs } from './lstm.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { convWindowOf, sampleGeometry, type DataFormat, type PaddingMode, type SampleGeometry } from './window.js';
 
 /** Options of {@link ConvLSTM2D}: LSTM's (but `units`) and Conv2D's window, with TensorFlow.js' defaults. */
@@ -85,4 +85,4 @@ export class ConvLSTM2D extends ConvLSTM {
   }
 }
 
-registerLayer('ConvLSTM2D', (config) => new ConvLSTM2D(config as unknown as ConvLSTM2DArgs));
+registerBuiltinLayer('ConvLSTM2D', (config) => new ConvLSTM2D(config as unknown as ConvLSTM2DArgs));

@@ -4,7 +4,7 @@ import { ConvLSTM } from './conv_lstm.js';
 import type { Shape } from './layer.js';
 import { formatShape } from './layer_shapes.js';
 import type { LSTMArgs } from './lstm.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { tripleOf, volumeGeometry, type Triple } from './volume.js';
 import { checkStridesWithDilation, dataFormatOf, paddingOf, type DataFormat, type PaddingMode, type SampleGeometry } from './window.js';
 
@@ -97,4 +97,4 @@ export class ConvLSTM3D extends ConvLSTM {
   }
 }
 
-registerLayer('ConvLSTM3D', (config) => new ConvLSTM3D(config as unknown as ConvLSTM3DArgs));
+registerBuiltinLayer('ConvLSTM3D', (config) => new ConvLSTM3D(config as unknown as ConvLSTM3DArgs));

@@ -2,7 +2,7 @@ import type { WindowGeometry } from '../backend/backend.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { formatShape, singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { ImageLayer } from './image_layer.js';
 import type { DataFormat } from './window.js';
 import { paddingGeometry, sidePairs, type SidePairs } from './zero_padding2d.js';
@@ -72,4 +72,4 @@ export class Cropping2D extends ImageLayer {
   }
 }
 
-registerLayer('Cropping2D', (config) => new Cropping2D(config as unknown as Cropping2DArgs));
+registerBuiltinLayer('Cropping2D', (config) => new Cropping2D(config as unknown as Cropping2DArgs));

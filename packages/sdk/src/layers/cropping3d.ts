@@ -2,7 +2,7 @@ import type { WindowGeometry } from '../backend/backend.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { formatShape, singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import type { DataFormat } from './window.js';
 import { VolumeLayer } from './volume.js';
 import { sideTriples, volumePaddingGeometry, type SideTriples, type SideTriplesSpec } from './zero_padding3d.js';
@@ -71,4 +71,4 @@ export class Cropping3D extends VolumeLayer {
   }
 }
 
-registerLayer('Cropping3D', (config) => new Cropping3D(config as Cropping3DArgs));
+registerBuiltinLayer('Cropping3D', (config) => new Cropping3D(config as Cropping3DArgs));

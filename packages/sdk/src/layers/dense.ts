@@ -1,9 +1,10 @@
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { activationBiasBackward, KernelBiasLayer, type KernelBiasLayerArgs } from './kernel_bias_layer.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import { formatShape, singleInput } from './layer_shapes.js';
 import { shapeSize } from '../tensor.js';
 import type { LayerWeight } from './layer_weight.js';
+import { DENSE_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link Dense}. */
 export interface DenseArgs extends KernelBiasLayerArgs {
@@ -87,4 +88,13 @@ export class Dense extends KernelBiasLayer {
   }
 }
 
-registerLayer('Dense', (config) => new Dense(config as unknown as DenseArgs));
+registerBuiltinLayer('Dense', (config) => new Dense(config as unknown as DenseArgs));
+
+/** A densely connected layer. @example `km.layers.dense({ units: 64, activation: 'relu' })` */
+export function dense(args: DenseArgs): Dense {
+  checkRequiredOptions(args, DENSE_OPTIONS, 'km.layers.dense');
+  const { inputDim, ...rest } = args;
+  if (inputDim === undefined) return new Dense(rest);
+  if (rest.inputShape !== undefined || rest.batchInputShape !== undefined) throw new Error(`km.layers.dense takes inputDim (tfjs' form of inputShape: [${inputDim}]) or inputShape, not both.`);
+  return new Dense({ ...rest, inputShape: [inputDim] });
+}

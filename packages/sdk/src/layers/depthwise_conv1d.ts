@@ -1,7 +1,7 @@
 import { DepthwiseConv2D, type DepthwiseConv2DArgs } from './depthwise_conv2d.js';
 import { sequenceAsImage } from './image_layer.js';
 import type { Shape } from './layer.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { checkSequenceWindow, imageRowWindowConfig, windowAsImageRow, type Window1DSizes } from './window.js';
 
 /** Options of {@link DepthwiseConv1D}, with Keras 3's defaults. */
@@ -47,4 +47,4 @@ export class DepthwiseConv1D extends DepthwiseConv2D {
   }
 }
 
-registerLayer('DepthwiseConv1D', (config) => new DepthwiseConv1D(config as unknown as DepthwiseConv1DArgs));
+registerBuiltinLayer('DepthwiseConv1D', (config) => new DepthwiseConv1D(config as unknown as DepthwiseConv1DArgs));

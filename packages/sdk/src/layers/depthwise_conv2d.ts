@@ -5,9 +5,10 @@ import type { RegularizerSpec } from '../regularizers/regularizers.js';
 import { FormattedKernelLayer } from './formatted_kernel_layer.js';
 import { activationBiasBackward, biasActivationForward, productBuffer, type BiasLayerArgs } from './kernel_bias_layer.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { convWindowOf, imageShape, type DataFormat, type PaddingMode, sampleGeometry, type SampleGeometry } from './window.js';
 import type { LayerWeight } from './layer_weight.js';
+import { DEPTHWISE_CONV2D_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link DepthwiseConv2D}, with Keras' defaults. */
 export interface DepthwiseConv2DArgs extends BiasLayerArgs {
@@ -162,4 +163,10 @@ export function depthMultiplierOf(value: number | undefined, where: string): num
   return multiplier;
 }
 
-registerLayer('DepthwiseConv2D', (config) => new DepthwiseConv2D(config as unknown as DepthwiseConv2DArgs));
+registerBuiltinLayer('DepthwiseConv2D', (config) => new DepthwiseConv2D(config as unknown as DepthwiseConv2DArgs));
+
+/** Convolves each channel with its own filters. @example `km.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2 })` */
+export function depthwiseConv2d(args: DepthwiseConv2DArgs): DepthwiseConv2D {
+  checkRequiredOptions(args, DEPTHWISE_CONV2D_OPTIONS, 'km.layers.depthwiseConv2d');
+  return new DepthwiseConv2D(args);
+}

@@ -4,7 +4,7 @@ import { Layer, type BackwardContext, type ForwardContext, type Shape } from './
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
 import { adaptBatches, type AdaptData } from './normalization_statistics.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { BIN_OUTPUT_MODES, IndexOutput, type IndexOutputMode, type IndexSpace } from './index_output.js';
 import { bucketize, MATCHING_SCRATCH } from './value_matching.js';
 
@@ -156,4 +156,4 @@ function checkedBoundaries(value: readonly number[], where: string): number[] {
   return [...value];
 }
 
-registerLayer('Discretization', (config) => new Discretization(config as DiscretizationArgs));
+registerBuiltinLayer('Discretization', (config) => new Discretization(config as DiscretizationArgs));

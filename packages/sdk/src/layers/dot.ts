@@ -2,7 +2,7 @@ import type { BufferId } from '../backend/backend.js';
 import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { formatShape } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { checkBooleanOption } from '../utils/options.js';
 
 /** tfjs' backend epsilon, which its l2Normalize clamps the squared norm to (Keras 2 used 1e-12). */
@@ -165,4 +165,4 @@ export class Dot extends Layer {
   }
 }
 
-registerLayer('Dot', (config) => new Dot(config as unknown as DotArgs));
+registerBuiltinLayer('Dot', (config) => new Dot(config as unknown as DotArgs));

@@ -4,7 +4,8 @@ import { Layer, type BackwardContext, type ForwardContext, type Shape } from './
 import type { LayerArgs } from './layer_args.js';
 import { formatShape, singleInput } from './layer_shapes.js';
 import { Broadcast } from './merge_broadcast.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
+import { DROPOUT_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link Dropout}. */
 export interface DropoutArgs extends LayerArgs {
@@ -177,4 +178,10 @@ function checkNoiseShape(value: unknown, where: string): readonly (number | null
   return [...(value as (number | null)[])];
 }
 
-registerLayer('Dropout', (config) => new Dropout(config as unknown as DropoutArgs));
+registerBuiltinLayer('Dropout', (config) => new Dropout(config as unknown as DropoutArgs));
+
+/** Randomly zeroes a fraction of its inputs while training, one mask value per noiseShape entry. @example `km.layers.dropout({ rate: 0.5 })` */
+export function dropout(args: DropoutArgs): Dropout {
+  checkRequiredOptions(args, DROPOUT_OPTIONS, 'km.layers.dropout');
+  return new Dropout(args);
+}

@@ -8,7 +8,7 @@ import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import { EINSUM_DENSE_OPTIONS, checkRequiredOptions } from './layer_options.js';
 import { formatShape, singleInput } from './layer_shapes.js';
 import type { LayerWeight } from './layer_weight.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 export type { EinsumOutputShape } from './einsum_equation.js';
 
@@ -187,4 +187,4 @@ export function einsumDense(args: EinsumDenseArgs): EinsumDense {
   return new EinsumDense(args);
 }
 
-registerLayer('EinsumDense', (config) => new EinsumDense(config as unknown as EinsumDenseArgs));
+registerBuiltinLayer('EinsumDense', (config) => new EinsumDense(config as unknown as EinsumDenseArgs));

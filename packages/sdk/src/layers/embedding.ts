@@ -4,12 +4,13 @@ import { getRegularizer, regularizerConfig, type Regularizer, type RegularizerSp
 import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
 import { shapeSize } from '../tensor.js';
 import type { LayerWeight } from './layer_weight.js';
 import { BUILT_IN_COMPUTE_MASKS, maskOfValues } from './compute_mask.js';
 import type { Tensor } from '../tensor.js';
+import { EMBEDDING_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link Embedding}, with Keras' defaults. */
 export interface EmbeddingArgs extends LayerArgs {
@@ -213,6 +214,15 @@ export class Embedding extends Layer {
   }
 }
 
-registerLayer('Embedding', (config) => new Embedding(config as unknown as EmbeddingArgs));
+registerBuiltinLayer('Embedding', (config) => new Embedding(config as unknown as EmbeddingArgs));
 
 BUILT_IN_COMPUTE_MASKS.add(Embedding.prototype.computeMask);
+
+/**
+ * Token ids to dense vectors: `[batch, length]` indices in `[0, inputDim)` become `[batch, length, outputDim]`.
+ * @example `km.layers.embedding({ inputDim: 10000, outputDim: 16, inputShape: [200] })`
+ */
+export function embedding(args: EmbeddingArgs): Embedding {
+  checkRequiredOptions(args, EMBEDDING_OPTIONS, 'km.layers.embedding');
+  return new Embedding(args);
+}

@@ -1,9 +1,11 @@
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { ReinterpretLayer } from './reinterpret.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
 import { dataFormatOf, type DataFormat } from './window.js';
+import { checkOptions } from '../utils/options.js';
+import { FLATTEN_OPTIONS } from './layer_options.js';
 
 /** Options of {@link Flatten}. */
 export interface FlattenArgs extends LayerArgs {
@@ -75,4 +77,13 @@ export class Flatten extends ReinterpretLayer {
   }
 }
 
-registerLayer('Flatten', (config) => new Flatten(config as FlattenArgs));
+registerBuiltinLayer('Flatten', (config) => new Flatten(config as FlattenArgs));
+
+/**
+ * Flattens each sample to one dimension; `dataFormat: 'channelsFirst'` moves the channels last first, as tfjs does.
+ * @example `km.layers.flatten({ inputShape: [28, 28] })`
+ */
+export function flatten(args?: FlattenArgs): Flatten {
+  checkOptions(args, FLATTEN_OPTIONS, 'km.layers.flatten');
+  return new Flatten(args);
+}

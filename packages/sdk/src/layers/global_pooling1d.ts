@@ -1,8 +1,10 @@
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import { GlobalAveragePooling2D, GlobalMaxPooling2D, type GlobalPooling2DArgs } from './global_pooling2d.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { sequenceAsImage } from './image_layer.js';
 import { withoutDefaultDataFormat } from './channel_axis.js';
+import { checkOptions } from '../utils/options.js';
+import { GLOBAL_POOLING2D_OPTIONS } from './layer_options.js';
 
 /** Options of {@link GlobalAveragePooling1D} and {@link GlobalMaxPooling1D}; `dataFormat: 'channelsFirst'` takes `[channels, steps]`. */
 export type GlobalPooling1DArgs = GlobalPooling2DArgs;
@@ -90,5 +92,20 @@ export class GlobalMaxPooling1D extends GlobalMaxPooling2D {
   }
 }
 
-registerLayer('GlobalAveragePooling1D', (config) => new GlobalAveragePooling1D(config as GlobalPooling1DArgs));
-registerLayer('GlobalMaxPooling1D', (config) => new GlobalMaxPooling1D(config as GlobalPooling1DArgs));
+registerBuiltinLayer('GlobalAveragePooling1D', (config) => new GlobalAveragePooling1D(config as GlobalPooling1DArgs));
+registerBuiltinLayer('GlobalMaxPooling1D', (config) => new GlobalMaxPooling1D(config as GlobalPooling1DArgs));
+
+/** Mean of each channel over the sequence, [steps, c] to [c]. @example `km.layers.globalAveragePooling1d()` */
+export function globalAveragePooling1d(args?: GlobalPooling1DArgs): GlobalAveragePooling1D {
+  checkOptions(args, GLOBAL_POOLING2D_OPTIONS, 'km.layers.globalAveragePooling1d');
+  return new GlobalAveragePooling1D(args);
+}
+
+/** Maximum of each channel over the sequence, [steps, c] to [c]. @example `km.layers.globalMaxPooling1d()` */
+export function globalMaxPooling1d(args?: GlobalPooling1DArgs): GlobalMaxPooling1D {
+  checkOptions(args, GLOBAL_POOLING2D_OPTIONS, 'km.layers.globalMaxPooling1d');
+  return new GlobalMaxPooling1D(args);
+}
+
+/** tfjs' name for {@link globalMaxPooling1d}. */
+export const globalMaxPool1d = globalMaxPooling1d;

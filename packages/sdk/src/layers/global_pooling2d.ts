@@ -2,11 +2,13 @@ import type { WindowGeometry } from '../backend/backend.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { ImageLayer } from './image_layer.js';
 import { shapeInFormat } from './channel_axis.js';
 import type { DataFormat } from './window.js';
 import { checkBooleanOption } from '../utils/options.js';
+import { checkOptions } from '../utils/options.js';
+import { GLOBAL_POOLING2D_OPTIONS } from './layer_options.js';
 
 /** Options of {@link GlobalAveragePooling2D} and {@link GlobalMaxPooling2D}. */
 export interface GlobalPooling2DArgs extends LayerArgs {
@@ -120,5 +122,20 @@ export class GlobalMaxPooling2D extends GlobalPooling2D {
   }
 }
 
-registerLayer('GlobalAveragePooling2D', (config) => new GlobalAveragePooling2D(config as GlobalPooling2DArgs));
-registerLayer('GlobalMaxPooling2D', (config) => new GlobalMaxPooling2D(config as GlobalPooling2DArgs));
+registerBuiltinLayer('GlobalAveragePooling2D', (config) => new GlobalAveragePooling2D(config as GlobalPooling2DArgs));
+registerBuiltinLayer('GlobalMaxPooling2D', (config) => new GlobalMaxPooling2D(config as GlobalPooling2DArgs));
+
+/** Mean of each channel over the image, [h, w, c] to [c]. @example `km.layers.globalAveragePooling2d()` */
+export function globalAveragePooling2d(args?: GlobalPooling2DArgs): GlobalAveragePooling2D {
+  checkOptions(args, GLOBAL_POOLING2D_OPTIONS, 'km.layers.globalAveragePooling2d');
+  return new GlobalAveragePooling2D(args);
+}
+
+/** Maximum of each channel over the image, [h, w, c] to [c]. @example `km.layers.globalMaxPooling2d()` */
+export function globalMaxPooling2d(args?: GlobalPooling2DArgs): GlobalMaxPooling2D {
+  checkOptions(args, GLOBAL_POOLING2D_OPTIONS, 'km.layers.globalMaxPooling2d');
+  return new GlobalMaxPooling2D(args);
+}
+
+/** tfjs' name for {@link globalMaxPooling2d}. */
+export const globalMaxPool2d = globalMaxPooling2d;

@@ -2,7 +2,7 @@ import type { WindowGeometry } from '../backend/backend.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import type { DataFormat, SampleGeometry } from './window.js';
 import { shapeInFormat } from './channel_axis.js';
 import { VolumeLayer, wholeVolumeGeometry } from './volume.js';
@@ -96,5 +96,5 @@ export class GlobalMaxPooling3D extends GlobalPooling3D {
   }
 }
 
-registerLayer('GlobalAveragePooling3D', (config) => new GlobalAveragePooling3D(config as GlobalPooling3DArgs));
-registerLayer('GlobalMaxPooling3D', (config) => new GlobalMaxPooling3D(config as GlobalPooling3DArgs));
+registerBuiltinLayer('GlobalAveragePooling3D', (config) => new GlobalAveragePooling3D(config as GlobalPooling3DArgs));
+registerBuiltinLayer('GlobalMaxPooling3D', (config) => new GlobalMaxPooling3D(config as GlobalPooling3DArgs));

@@ -2,7 +2,7 @@ import type { GroupNormGeometry } from '../backend/backend.js';
 import { checkNumberOption } from '../utils/options.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import { formatShape, singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { ChannelLayout, ChannelsLastBody, checkChannelAxisOption } from './channel_axis.js';
 import { GammaBetaNormalization, type GammaBetaArgs } from './gamma_beta_normalization.js';
 
@@ -130,4 +130,4 @@ function largestDivisorUpTo(n: number, limit: number): number {
   return 1;
 }
 
-registerLayer('GroupNormalization', (config) => new GroupNormalization(config as GroupNormalizationArgs));
+registerBuiltinLayer('GroupNormalization', (config) => new GroupNormalization(config as GroupNormalizationArgs));

@@ -1,6 +1,6 @@
 import type { Shape } from './layer.js';
 import { formatShape } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { positiveOption, ProjectedAttention, type AttentionHeads, type ProjectedAttentionArgs } from './projected_attention.js';
 
 /** Options of {@link GroupedQueryAttention}, with Keras 3's names and defaults. */
@@ -74,4 +74,4 @@ export class GroupedQueryAttention extends ProjectedAttention {
   }
 }
 
-registerLayer('GroupedQueryAttention', (config) => new GroupedQueryAttention(config as unknown as GroupedQueryAttentionArgs));
+registerBuiltinLayer('GroupedQueryAttention', (config) => new GroupedQueryAttention(config as unknown as GroupedQueryAttentionArgs));

@@ -2,7 +2,7 @@ import type { Backend, BufferId, FusableActivation } from '../backend/backend.js
 import type { ActivationName } from './activations.js';
 import { Recurrent, type RecurrentArgs } from './recurrent.js';
 import type { RecurrentStep, RecurrentStepGrad } from './recurrent_step.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link GRU}, with TensorFlow.js' defaults. */
 export interface GRUArgs extends RecurrentArgs {
@@ -166,4 +166,4 @@ export class GRU extends Recurrent {
   }
 }
 
-registerLayer('GRU', (config) => new GRU(config as unknown as GRUArgs));
+registerBuiltinLayer('GRU', (config) => new GRU(config as unknown as GRUArgs));

@@ -9,7 +9,7 @@ import { Layer, type BackwardContext, type ForwardContext, type Shape } from './
 import type { LayerArgs } from './layer_args.js';
 import { checkRequiredOptions, LAYER } from './layer_options.js';
 import { formatShape } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { isExactId, readOnHost } from './host_ids.js';
 
 /** Options of {@link HashedCrossing}, with Keras 3's defaults. */
@@ -192,7 +192,7 @@ export function hashedCrossing(args: HashedCrossingArgs): HashedCrossing {
 }
 
 // Keras saves its output dtype ('int64' for 'int'); kerasm's bins are whole float32 numbers either way.
-registerLayer('HashedCrossing', (config) => {
+registerBuiltinLayer('HashedCrossing', (config) => {
   const { dtype, ...rest } = config;
   const integer = typeof dtype === 'string' && /^u?int(8|16|32|64)$/.test(dtype);
   return new HashedCrossing((integer ? rest : config) as unknown as HashedCrossingArgs);

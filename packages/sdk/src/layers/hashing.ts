@@ -3,7 +3,7 @@ import { fingerprint64, sipHash24 } from '../utils/string_hash.js';
 import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { BIN_OUTPUT_MODES, IndexOutput, type IndexOutputMode, type IndexSpace } from './index_output.js';
 import { isExactId, readOnHost } from './host_ids.js';
 
@@ -145,4 +145,4 @@ export class Hashing extends Layer {
   }
 }
 
-registerLayer('Hashing', (config) => new Hashing(config as unknown as HashingArgs));
+registerBuiltinLayer('Hashing', (config) => new Hashing(config as unknown as HashingArgs));

@@ -1,4 +1,4 @@
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { ReinterpretLayer } from './reinterpret.js';
 import type { Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
@@ -35,4 +35,4 @@ export class Identity extends ReinterpretLayer {
   }
 }
 
-registerLayer('Identity', (config) => new Identity(config as IdentityArgs));
+registerBuiltinLayer('Identity', (config) => new Identity(config as IdentityArgs));

@@ -4,7 +4,7 @@ import { Layer, type BackwardContext, type ForwardContext, type Shape } from './
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
 import { adaptBatches, type AdaptData } from './normalization_statistics.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { toCamelCase } from '../io/keras_names.js';
 import { IndexOutput, LOOKUP_OUTPUT_MODES, type IndexOutputMode, type IndexSpace } from './index_output.js';
 import { mapValues, MATCHING_SCRATCH } from './value_matching.js';
@@ -381,4 +381,4 @@ export class IntegerLookup extends Layer {
   }
 }
 
-registerLayer('IntegerLookup', (config) => IntegerLookup.fromConfig(config));
+registerBuiltinLayer('IntegerLookup', (config) => IntegerLookup.fromConfig(config));

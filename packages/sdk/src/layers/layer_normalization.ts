@@ -3,8 +3,10 @@ import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import { singleInput } from './layer_shapes.js';
 import { checkNormalizedAxesOption, normalizedAxes, normalizedOrder } from './normalization_axes.js';
 import { ChannelsLastBody } from './channel_axis.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { GammaBetaNormalization, type GammaBetaArgs } from './gamma_beta_normalization.js';
+import { checkOptions } from '../utils/options.js';
+import { LAYER_NORMALIZATION_OPTIONS } from './layer_options.js';
 
 /** Options of {@link LayerNormalization}, with Keras' and TensorFlow.js' defaults. */
 export interface LayerNormalizationArgs extends GammaBetaArgs {
@@ -113,4 +115,13 @@ export class LayerNormalization extends GammaBetaNormalization {
   }
 }
 
-registerLayer('LayerNormalization', (config) => new LayerNormalization(config as LayerNormalizationArgs));
+registerBuiltinLayer('LayerNormalization', (config) => new LayerNormalization(config as LayerNormalizationArgs));
+
+/**
+ * Normalises each sample over its last axis (or other adjacent axes) with its own mean and variance, the same in training and inference.
+ * @example `km.layers.layerNormalization({ axis: -1, epsilon: 1e-3 })`
+ */
+export function layerNormalization(args?: LayerNormalizationArgs): LayerNormalization {
+  checkOptions(args, LAYER_NORMALIZATION_OPTIONS, 'km.layers.layerNormalization');
+  return new LayerNormalization(args);
+}

@@ -3,7 +3,7 @@ import { getInitializer, type Initializer, type InitializerSpec } from '../initi
 import type { ActivationName } from './activations.js';
 import { Recurrent, type RecurrentArgs } from './recurrent.js';
 import type { RecurrentStep, RecurrentStepGrad } from './recurrent_step.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link LSTM}, with TensorFlow.js' defaults. */
 export interface LSTMArgs extends RecurrentArgs {
@@ -89,4 +89,4 @@ export class LSTM extends Recurrent {
   }
 }
 
-registerLayer('LSTM', (config) => new LSTM(config as unknown as LSTMArgs));
+registerBuiltinLayer('LSTM', (config) => new LSTM(config as unknown as LSTMArgs));

@@ -3,7 +3,7 @@ import { Layer, type BackwardContext, type ForwardContext, type Shape } from './
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
 import { MASKING_OPTIONS } from './layer_options.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { shapeSize, type Tensor } from '../tensor.js';
 import { BUILT_IN_COMPUTE_MASKS, maskOfValues } from './compute_mask.js';
 
@@ -118,6 +118,6 @@ export function masking(args?: MaskingArgs): Masking {
   return new Masking(args);
 }
 
-registerLayer('Masking', (config) => new Masking(config as MaskingArgs));
+registerBuiltinLayer('Masking', (config) => new Masking(config as MaskingArgs));
 
 BUILT_IN_COMPUTE_MASKS.add(Masking.prototype.computeMask);

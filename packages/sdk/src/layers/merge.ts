@@ -4,7 +4,10 @@ import type { LayerArgs } from './layer_args.js';
 import { formatShape } from './layer_shapes.js';
 import { sameShape } from '../tensor.js';
 import { Broadcast, broadcastShapes } from './merge_broadcast.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
+import { checkOptions } from '../utils/options.js';
+import { LAYER_OPTIONS } from './layer_options.js';
+import { mergeFactory } from './merge_factory.js';
 
 /** Options of the merge layers. */
 export type MergeArgs = LayerArgs;
@@ -217,7 +220,25 @@ export class Multiply extends ElementwiseMerge {
   }
 }
 
-registerLayer('Add', (config) => new Add(config as MergeArgs));
-registerLayer('Subtract', (config) => new Subtract(config as MergeArgs));
-registerLayer('Average', (config) => new Average(config as MergeArgs));
-registerLayer('Multiply', (config) => new Multiply(config as MergeArgs));
+registerBuiltinLayer('Add', (config) => new Add(config as MergeArgs));
+registerBuiltinLayer('Subtract', (config) => new Subtract(config as MergeArgs));
+registerBuiltinLayer('Average', (config) => new Average(config as MergeArgs));
+registerBuiltinLayer('Multiply', (config) => new Multiply(config as MergeArgs));
+
+/** Sums inputs elementwise (residual connections). @example `km.layers.add().apply([a, b])` */
+export const add = mergeFactory((args?: MergeArgs): Add => {
+  checkOptions(args, LAYER_OPTIONS, 'km.layers.add');
+  return new Add(args);
+});
+
+/** Averages inputs elementwise. @example `km.layers.average().apply([a, b])` */
+export const average = mergeFactory((args?: MergeArgs): Average => {
+  checkOptions(args, LAYER_OPTIONS, 'km.layers.average');
+  return new Average(args);
+});
+
+/** Multiplies inputs elementwise. @example `km.layers.multiply().apply([a, b])` */
+export const multiply = mergeFactory((args?: MergeArgs): Multiply => {
+  checkOptions(args, LAYER_OPTIONS, 'km.layers.multiply');
+  return new Multiply(args);
+});

@@ -1,6 +1,6 @@
 import type { BackwardContext, ForwardContext } from './layer.js';
 import { ElementwiseMerge, type MergeArgs } from './merge.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /**
  * The elementwise maximum or minimum of its inputs. The gradient goes to the input that gives the
@@ -69,5 +69,5 @@ export class Minimum extends SelectMerge {
   }
 }
 
-registerLayer('Maximum', (config) => new Maximum(config as MergeArgs));
-registerLayer('Minimum', (config) => new Minimum(config as MergeArgs));
+registerBuiltinLayer('Maximum', (config) => new Maximum(config as MergeArgs));
+registerBuiltinLayer('Minimum', (config) => new Minimum(config as MergeArgs));

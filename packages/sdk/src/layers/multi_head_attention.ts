@@ -1,5 +1,5 @@
 import type { Shape } from './layer.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { positiveOption, ProjectedAttention, type AttentionHeads, type ProjectedAttentionArgs } from './projected_attention.js';
 
 /** Options of {@link MultiHeadAttention}, with Keras 3's names and defaults. */
@@ -90,4 +90,4 @@ function checkAttentionAxes(value: unknown, where: string): void {
   throw new Error(`${where}: kerasm attends over the steps axis of [batch, steps, features] inputs only (Keras' default). Received: attentionAxes=${JSON.stringify(value)}. Remove attentionAxes (or pass null), and reshape higher-rank inputs to [steps, features].`);
 }
 
-registerLayer('MultiHeadAttention', (config) => new MultiHeadAttention(config as unknown as MultiHeadAttentionArgs));
+registerBuiltinLayer('MultiHeadAttention', (config) => new MultiHeadAttention(config as unknown as MultiHeadAttentionArgs));

@@ -3,7 +3,7 @@ import { LayerRandom } from './layer_random.js';
 import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** The seed option of the noise layers (Keras 3's `seed`). */
 export interface NoiseSeedArgs extends LayerArgs {
@@ -218,6 +218,6 @@ export class AlphaDropout extends MultiplicativeDropout {
   }
 }
 
-registerLayer('GaussianNoise', (config) => new GaussianNoise(config as unknown as GaussianNoiseArgs));
-registerLayer('GaussianDropout', (config) => new GaussianDropout(config as unknown as NoiseRateArgs));
-registerLayer('AlphaDropout', (config) => new AlphaDropout(config as unknown as AlphaDropoutArgs));
+registerBuiltinLayer('GaussianNoise', (config) => new GaussianNoise(config as unknown as GaussianNoiseArgs));
+registerBuiltinLayer('GaussianDropout', (config) => new GaussianDropout(config as unknown as NoiseRateArgs));
+registerBuiltinLayer('AlphaDropout', (config) => new AlphaDropout(config as unknown as AlphaDropoutArgs));

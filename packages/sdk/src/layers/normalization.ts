@@ -5,7 +5,7 @@ import { Tensor } from '../tensor.js';
 import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { formatShape, singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { adaptBatches, type AdaptData, FeatureMoments } from './normalization_statistics.js';
 import { asFeatureRows, checkAxisOption, featureLayout, type FeatureLayout, type NormalizationAxis } from './normalization_axes.js';
 
@@ -215,4 +215,4 @@ export class Normalization extends Layer {
   }
 }
 
-registerLayer('Normalization', (config) => new Normalization(config as NormalizationArgs).markLoaded());
+registerBuiltinLayer('Normalization', (config) => new Normalization(config as NormalizationArgs).markLoaded());

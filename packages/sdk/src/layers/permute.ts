@@ -1,7 +1,7 @@
 import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { formatShape, singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link Permute}. */
 export interface PermuteArgs extends LayerArgs {
@@ -70,4 +70,4 @@ export class Permute extends Layer {
   }
 }
 
-registerLayer('Permute', (config) => new Permute(config as unknown as PermuteArgs));
+registerBuiltinLayer('Permute', (config) => new Permute(config as unknown as PermuteArgs));

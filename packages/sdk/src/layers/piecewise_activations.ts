@@ -3,7 +3,7 @@ import { checkNumberOption } from '../utils/options.js';
 import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link ReLU}, with Keras' defaults. */
 export interface ReLUArgs extends LayerArgs {
@@ -183,8 +183,8 @@ export class ThresholdedReLU extends ParametricActivationLayer {
   }
 }
 
-registerLayer('ReLU', (config) => new ReLU(config as ReLUArgs));
+registerBuiltinLayer('ReLU', (config) => new ReLU(config as ReLUArgs));
 // Keras 3 saves LeakyReLU's alpha as negative_slope.
-registerLayer('LeakyReLU', ({ negativeSlope, ...config }) => new LeakyReLU({ ...config, alpha: config.alpha ?? negativeSlope } as LeakyReLUArgs));
-registerLayer('ELU', (config) => new ELU(config as ELUArgs));
-registerLayer('ThresholdedReLU', (config) => new ThresholdedReLU(config as ThresholdedReLUArgs));
+registerBuiltinLayer('LeakyReLU', ({ negativeSlope, ...config }) => new LeakyReLU({ ...config, alpha: config.alpha ?? negativeSlope } as LeakyReLUArgs));
+registerBuiltinLayer('ELU', (config) => new ELU(config as ELUArgs));
+registerBuiltinLayer('ThresholdedReLU', (config) => new ThresholdedReLU(config as ThresholdedReLUArgs));

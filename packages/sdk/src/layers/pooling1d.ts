@@ -1,9 +1,11 @@
 import type { Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { AveragePooling2D, MaxPooling2D, type Pooling2D, type Pooling2DArgs } from './pooling2d.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { withoutDefaultDataFormat } from './channel_axis.js';
 import { padding1DOf, sequenceGeometry, sequenceShape, singleOf, type DataFormat, type PaddingMode, type SampleGeometry } from './window.js';
+import { checkOptions } from '../utils/options.js';
+import { POOLING1D_OPTIONS } from './layer_options.js';
 
 /** Options of {@link MaxPooling1D} and {@link AveragePooling1D}, with Keras' defaults. */
 export interface Pooling1DArgs extends LayerArgs {
@@ -96,5 +98,26 @@ export class AveragePooling1D extends AveragePooling2D {
   }
 }
 
-registerLayer('MaxPooling1D', (config) => new MaxPooling1D(config as Pooling1DArgs));
-registerLayer('AveragePooling1D', (config) => new AveragePooling1D(config as Pooling1DArgs));
+registerBuiltinLayer('MaxPooling1D', (config) => new MaxPooling1D(config as Pooling1DArgs));
+registerBuiltinLayer('AveragePooling1D', (config) => new AveragePooling1D(config as Pooling1DArgs));
+
+/** Max over windows of a sequence. @example `km.layers.maxPooling1d({ poolSize: 2 })` */
+export function maxPooling1d(args?: Pooling1DArgs): MaxPooling1D {
+  checkOptions(args, POOLING1D_OPTIONS, 'km.layers.maxPooling1d');
+  return new MaxPooling1D(args);
+}
+
+/** Mean over windows of a sequence. @example `km.layers.averagePooling1d({ poolSize: 2 })` */
+export function averagePooling1d(args?: Pooling1DArgs): AveragePooling1D {
+  checkOptions(args, POOLING1D_OPTIONS, 'km.layers.averagePooling1d');
+  return new AveragePooling1D(args);
+}
+
+/** tfjs' name for {@link maxPooling1d}. @example `km.layers.maxPool1d({ poolSize: 2 })` */
+export const maxPool1d = maxPooling1d;
+
+/** tfjs' name for {@link averagePooling1d}. @example `km.layers.avgPool1d({ poolSize: 2 })` */
+export const avgPool1d = averagePooling1d;
+
+/** tfjs' name for {@link averagePooling1d}. */
+export const avgPooling1d = averagePooling1d;

@@ -3,9 +3,11 @@ import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
 import { FormattedLayer } from './formatted_layer.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { channelsLastShape, shapeInFormat } from './channel_axis.js';
 import { imageShape, pairOf, paddingOf, sampleGeometry, type DataFormat, type PaddingMode, type SampleGeometry } from './window.js';
+import { checkOptions } from '../utils/options.js';
+import { POOLING2D_OPTIONS } from './layer_options.js';
 
 /** Options of {@link MaxPooling2D} and {@link AveragePooling2D}, with Keras' defaults. */
 export interface Pooling2DArgs extends LayerArgs {
@@ -102,5 +104,26 @@ export class AveragePooling2D extends Pooling2D {
   }
 }
 
-registerLayer('MaxPooling2D', (config) => new MaxPooling2D(config as Pooling2DArgs));
-registerLayer('AveragePooling2D', (config) => new AveragePooling2D(config as Pooling2DArgs));
+registerBuiltinLayer('MaxPooling2D', (config) => new MaxPooling2D(config as Pooling2DArgs));
+registerBuiltinLayer('AveragePooling2D', (config) => new AveragePooling2D(config as Pooling2DArgs));
+
+/** Max over 2-D windows. @example `km.layers.maxPooling2d({ poolSize: 2 })` */
+export function maxPooling2d(args?: Pooling2DArgs): MaxPooling2D {
+  checkOptions(args, POOLING2D_OPTIONS, 'km.layers.maxPooling2d');
+  return new MaxPooling2D(args);
+}
+
+/** Mean over 2-D windows. @example `km.layers.averagePooling2d({ poolSize: 2 })` */
+export function averagePooling2d(args?: Pooling2DArgs): AveragePooling2D {
+  checkOptions(args, POOLING2D_OPTIONS, 'km.layers.averagePooling2d');
+  return new AveragePooling2D(args);
+}
+
+/** tfjs' name for {@link maxPooling2d}. @example `km.layers.maxPool2d({ poolSize: 2 })` */
+export const maxPool2d = maxPooling2d;
+
+/** tfjs' name for {@link averagePooling2d}. @example `km.layers.avgPool2d({ poolSize: 2 })` */
+export const avgPool2d = averagePooling2d;
+
+/** tfjs' name for {@link averagePooling2d}. */
+export const avgPooling2d = averagePooling2d;

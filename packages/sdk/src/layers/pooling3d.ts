@@ -2,7 +2,7 @@ import type { WindowGeometry } from '../backend/backend.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import type { DataFormat, PaddingMode, SampleGeometry } from './window.js';
 import { tripleOf, volumeGeometry, VolumeLayer, volumeWindowOf, type Triple } from './volume.js';
 
@@ -105,5 +105,5 @@ export class AveragePooling3D extends Pooling3D {
   }
 }
 
-registerLayer('MaxPooling3D', (config) => new MaxPooling3D(config as Pooling3DArgs));
-registerLayer('AveragePooling3D', (config) => new AveragePooling3D(config as Pooling3DArgs));
+registerBuiltinLayer('MaxPooling3D', (config) => new MaxPooling3D(config as Pooling3DArgs));
+registerBuiltinLayer('AveragePooling3D', (config) => new AveragePooling3D(config as Pooling3DArgs));

@@ -2,7 +2,7 @@ import { getInitializer, initializerConfig, type Initializer, type InitializerSp
 import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { formatShape, singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link PositionEmbedding}, as keras_nlp names them. */
 export interface PositionEmbeddingArgs extends LayerArgs {
@@ -82,4 +82,4 @@ export class PositionEmbedding extends Layer {
   }
 }
 
-registerLayer('PositionEmbedding', (config) => new PositionEmbedding(config as unknown as PositionEmbeddingArgs));
+registerBuiltinLayer('PositionEmbedding', (config) => new PositionEmbedding(config as unknown as PositionEmbeddingArgs));

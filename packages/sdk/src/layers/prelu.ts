@@ -6,7 +6,7 @@ import type { ConstraintSpec } from '../constraints/constraints.js';
 import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
 import type { LayerWeight } from './layer_weight.js';
 
@@ -127,4 +127,4 @@ export class PReLU extends Layer {
   }
 }
 
-registerLayer('PReLU', (config) => new PReLU(config as PReLUArgs));
+registerBuiltinLayer('PReLU', (config) => new PReLU(config as PReLUArgs));

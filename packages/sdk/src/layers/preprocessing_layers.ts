@@ -71,3 +71,7 @@ export {
   CategoryEncoding, CenterCrop, Discretization, Hashing, IntegerLookup, Normalization, RandomFlip, Resizing,
   type CategoryEncodingArgs, type CategoryOutputMode, type CenterCropArgs, type DiscretizationArgs, type HashingArgs, type IntegerLookupArgs, type NormalizationArgs, type RandomFlipArgs, type RandomFlipMode, type ResizingArgs,
 };
+export { hashedCrossing, HashedCrossing, type CrossFeature, type HashedCrossingArgs } from './hashed_crossing.js';
+export { stringLookup, StringLookup, type StringLookupArgs } from './string_lookup.js';
+export { textVectorization, TextVectorization, type TextVectorizationArgs, type TextVectorizationOutput, type TextVectorizationSample } from './text_vectorization.js';
+export type { TextNgrams, TextSplit, TextStandardize } from './text_standardize.js';

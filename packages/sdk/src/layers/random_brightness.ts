@@ -1,7 +1,7 @@
 import type { Random } from '../utils/random.js';
 import { factorRange, type AugmentationFactor } from './random_affine.js';
 import { ColorAugmentation, type ColorAugmentationArgs } from './random_color.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link RandomBrightness}, with Keras' defaults. */
 export interface RandomBrightnessArgs extends ColorAugmentationArgs {
@@ -42,4 +42,4 @@ export class RandomBrightness extends ColorAugmentation {
   }
 }
 
-registerLayer('RandomBrightness', (config) => new RandomBrightness(config as unknown as RandomBrightnessArgs));
+registerBuiltinLayer('RandomBrightness', (config) => new RandomBrightness(config as unknown as RandomBrightnessArgs));

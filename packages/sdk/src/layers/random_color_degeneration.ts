@@ -4,7 +4,7 @@ import { boundedFactorRange, valueRangeOf } from './color_options.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import { RandomImageLayer, type RandomImageArgs } from './random_image_layer.js';
 import { GRAYSCALE_WEIGHTS } from './random_grayscale.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link RandomColorDegeneration}, with Keras' defaults. */
 export interface RandomColorDegenerationArgs extends RandomImageArgs {
@@ -106,4 +106,4 @@ export class RandomColorDegeneration extends RandomImageLayer {
   }
 }
 
-registerLayer('RandomColorDegeneration', (config) => new RandomColorDegeneration(config as unknown as RandomColorDegenerationArgs));
+registerBuiltinLayer('RandomColorDegeneration', (config) => new RandomColorDegeneration(config as unknown as RandomColorDegenerationArgs));

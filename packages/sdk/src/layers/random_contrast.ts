@@ -1,7 +1,7 @@
 import type { Random } from '../utils/random.js';
 import type { AugmentationFactor } from './random_affine.js';
 import { ColorAugmentation, type ColorAugmentationArgs } from './random_color.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link RandomContrast}, with Keras' defaults. */
 export interface RandomContrastArgs extends ColorAugmentationArgs {
@@ -48,4 +48,4 @@ export class RandomContrast extends ColorAugmentation {
   }
 }
 
-registerLayer('RandomContrast', (config) => new RandomContrast(config as unknown as RandomContrastArgs));
+registerBuiltinLayer('RandomContrast', (config) => new RandomContrast(config as unknown as RandomContrastArgs));

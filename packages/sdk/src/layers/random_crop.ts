@@ -2,7 +2,7 @@ import type { BufferId, ImageTransform, ResizeGeometry } from '../backend/backen
 import type { Random } from '../utils/random.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import { singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { RandomImageLayer, type RandomImageArgs } from './random_image_layer.js';
 import { outputSize, resizeGeometry } from './resizing.js';
 
@@ -96,4 +96,4 @@ export class RandomCrop extends RandomImageLayer {
   }
 }
 
-registerLayer('RandomCrop', (config) => new RandomCrop(config as unknown as RandomCropArgs));
+registerBuiltinLayer('RandomCrop', (config) => new RandomCrop(config as unknown as RandomCropArgs));

@@ -5,7 +5,7 @@ import { unitFactorRange, valueRangeOf } from './color_options.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import { LAYER } from './layer_options.js';
 import { RandomImageLayer, type RandomImageArgs } from './random_image_layer.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link RandomErasing}, with Keras 3's defaults. */
 export interface RandomErasingArgs extends RandomImageArgs {
@@ -156,7 +156,7 @@ export class RandomErasing extends RandomImageLayer {
   }
 }
 
-registerLayer('RandomErasing', (config) => new RandomErasing(config as unknown as RandomErasingArgs));
+registerBuiltinLayer('RandomErasing', (config) => new RandomErasing(config as unknown as RandomErasingArgs));
 
 const RANDOM_ERASING_OPTIONS = optionNames<RandomErasingArgs>({
   ...LAYER, factor: true, scale: true, fillValue: true, valueRange: true, seed: true, dataFormat: true,

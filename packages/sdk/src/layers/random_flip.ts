@@ -1,7 +1,7 @@
 import type { BufferId } from '../backend/backend.js';
 import type { Random } from '../utils/random.js';
 import type { BackwardContext, ForwardContext } from './layer.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { RandomImageLayer, type RandomImageArgs } from './random_image_layer.js';
 
 /** Which flips {@link RandomFlip} draws, by Keras' names. */
@@ -60,4 +60,4 @@ export class RandomFlip extends RandomImageLayer {
   }
 }
 
-registerLayer('RandomFlip', (config) => new RandomFlip(config as RandomFlipArgs));
+registerBuiltinLayer('RandomFlip', (config) => new RandomFlip(config as RandomFlipArgs));

@@ -5,7 +5,7 @@ import { boundedFactorRange, valueRangeOf } from './color_options.js';
 import type { BackwardContext, ForwardContext } from './layer.js';
 import { LAYER } from './layer_options.js';
 import { RandomImageLayer, type RandomImageArgs } from './random_image_layer.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link RandomGaussianBlur}, with Keras 3's defaults. */
 export interface RandomGaussianBlurArgs extends RandomImageArgs {
@@ -182,7 +182,7 @@ export class RandomGaussianBlur extends RandomImageLayer {
   }
 }
 
-registerLayer('RandomGaussianBlur', (config) => new RandomGaussianBlur(config as unknown as RandomGaussianBlurArgs));
+registerBuiltinLayer('RandomGaussianBlur', (config) => new RandomGaussianBlur(config as unknown as RandomGaussianBlurArgs));
 
 const RANDOM_GAUSSIAN_BLUR_OPTIONS = optionNames<RandomGaussianBlurArgs>({
   ...LAYER, factor: true, kernelSize: true, sigma: true, valueRange: true, seed: true, dataFormat: true,

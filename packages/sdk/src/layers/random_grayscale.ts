@@ -2,7 +2,7 @@ import type { BufferId } from '../backend/backend.js';
 import type { Random } from '../utils/random.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import { RandomImageLayer, type RandomImageArgs } from './random_image_layer.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link RandomGrayscale}, with Keras' defaults. */
 export interface RandomGrayscaleArgs extends RandomImageArgs {
@@ -76,4 +76,4 @@ export class RandomGrayscale extends RandomImageLayer {
   }
 }
 
-registerLayer('RandomGrayscale', (config) => new RandomGrayscale(config as RandomGrayscaleArgs));
+registerBuiltinLayer('RandomGrayscale', (config) => new RandomGrayscale(config as RandomGrayscaleArgs));

@@ -1,7 +1,7 @@
 import type { Random } from '../utils/random.js';
 import { boundedFactorRange } from './color_options.js';
 import { HsvAugmentation, type HsvAugmentationArgs } from './hsv_augmentation.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link RandomHue}, with Keras' defaults. */
 export interface RandomHueArgs extends HsvAugmentationArgs {
@@ -41,4 +41,4 @@ export class RandomHue extends HsvAugmentation {
   }
 }
 
-registerLayer('RandomHue', (config) => new RandomHue(config as unknown as RandomHueArgs));
+registerBuiltinLayer('RandomHue', (config) => new RandomHue(config as unknown as RandomHueArgs));

@@ -3,7 +3,7 @@ import type { Random } from '../utils/random.js';
 import { unitFactorRange, valueRangeOf } from './color_options.js';
 import type { BackwardContext, ForwardContext } from './layer.js';
 import { RandomImageLayer, type RandomImageArgs } from './random_image_layer.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link RandomInvert}, with Keras' defaults. */
 export interface RandomInvertArgs extends RandomImageArgs {
@@ -88,4 +88,4 @@ export class RandomInvert extends RandomImageLayer {
   }
 }
 
-registerLayer('RandomInvert', (config) => new RandomInvert(config as unknown as RandomInvertArgs));
+registerBuiltinLayer('RandomInvert', (config) => new RandomInvert(config as unknown as RandomInvertArgs));

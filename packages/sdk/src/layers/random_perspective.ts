@@ -3,7 +3,7 @@ import { checkOptions, optionNames } from '../utils/options.js';
 import { homography } from './homography.js';
 import { LAYER } from './layer_options.js';
 import { AffineAugmentation, type AffineAugmentationArgs, type AugmentationFactor } from './random_affine.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link RandomPerspective}, with Keras 3's defaults. */
 export interface RandomPerspectiveArgs extends Omit<AffineAugmentationArgs, 'fillMode'> {
@@ -85,7 +85,7 @@ function probabilityRange(factor: unknown, where: string): [number, number] {
   throw new Error(`${where}: factor must be a number in [0, 1] or a [lower, upper] pair of numbers in [0, 1], the range each image's chance of being transformed is drawn from, e.g. factor: 0.5 or factor: [1, 1] (always). Received: factor=${JSON.stringify(factor)}.`);
 }
 
-registerLayer('RandomPerspective', (config) => new RandomPerspective(config as unknown as RandomPerspectiveArgs));
+registerBuiltinLayer('RandomPerspective', (config) => new RandomPerspective(config as unknown as RandomPerspectiveArgs));
 
 const RANDOM_PERSPECTIVE_OPTIONS = optionNames<RandomPerspectiveArgs>({
   ...LAYER, factor: true, scale: true, interpolation: true, fillValue: true, dataFormat: true, seed: true,

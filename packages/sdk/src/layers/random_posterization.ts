@@ -3,7 +3,7 @@ import type { Random } from '../utils/random.js';
 import { valueRangeOf } from './color_options.js';
 import type { BackwardContext, ForwardContext } from './layer.js';
 import { RandomImageLayer, type RandomImageArgs } from './random_image_layer.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link RandomPosterization}, with Keras' defaults. */
 export interface RandomPosterizationArgs extends RandomImageArgs {
@@ -73,4 +73,4 @@ export class RandomPosterization extends RandomImageLayer {
   }
 }
 
-registerLayer('RandomPosterization', (config) => new RandomPosterization(config as unknown as RandomPosterizationArgs));
+registerBuiltinLayer('RandomPosterization', (config) => new RandomPosterization(config as unknown as RandomPosterizationArgs));

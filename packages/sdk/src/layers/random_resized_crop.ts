@@ -4,7 +4,7 @@ import { optionNames } from '../utils/options.js';
 import type { Random } from '../utils/random.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import { singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { RandomImageLayer, type RandomImageArgs } from './random_image_layer.js';
 import { outputSize } from './resizing.js';
 
@@ -149,7 +149,7 @@ export class RandomResizedCrop extends RandomImageLayer {
   }
 }
 
-registerLayer('RandomResizedCrop', (config) => new RandomResizedCrop(config as unknown as RandomResizedCropArgs));
+registerBuiltinLayer('RandomResizedCrop', (config) => new RandomResizedCrop(config as unknown as RandomResizedCropArgs));
 
 const RANDOM_RESIZED_CROP_OPTIONS = optionNames<RandomResizedCropArgs>({
   ...LAYER, height: true, width: true, scale: true, ratio: true, interpolation: true, seed: true, dataFormat: true,

@@ -1,6 +1,6 @@
 import type { Random } from '../utils/random.js';
 import { AffineAugmentation, factorRange, type AffineAugmentationArgs, type AugmentationFactor } from './random_affine.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link RandomRotation}, with Keras' defaults. */
 export interface RandomRotationArgs extends AffineAugmentationArgs {
@@ -46,4 +46,4 @@ export class RandomRotation extends AffineAugmentation {
   }
 }
 
-registerLayer('RandomRotation', (config) => new RandomRotation(config as unknown as RandomRotationArgs));
+registerBuiltinLayer('RandomRotation', (config) => new RandomRotation(config as unknown as RandomRotationArgs));

@@ -1,7 +1,7 @@
 import type { Random } from '../utils/random.js';
 import { boundedFactorRange } from './color_options.js';
 import { HsvAugmentation, type HsvAugmentationArgs } from './hsv_augmentation.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link RandomSaturation}, with Keras' defaults. */
 export interface RandomSaturationArgs extends HsvAugmentationArgs {
@@ -41,4 +41,4 @@ export class RandomSaturation extends HsvAugmentation {
   }
 }
 
-registerLayer('RandomSaturation', (config) => new RandomSaturation(config as unknown as RandomSaturationArgs));
+registerBuiltinLayer('RandomSaturation', (config) => new RandomSaturation(config as unknown as RandomSaturationArgs));

@@ -3,7 +3,7 @@ import type { Random } from '../utils/random.js';
 import { boundedFactorRange, valueRangeOf } from './color_options.js';
 import type { BackwardContext, ForwardContext } from './layer.js';
 import { RandomImageLayer, type RandomImageArgs } from './random_image_layer.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link RandomSharpness}, with Keras' defaults. */
 export interface RandomSharpnessArgs extends RandomImageArgs {
@@ -126,4 +126,4 @@ export class RandomSharpness extends RandomImageLayer {
   }
 }
 
-registerLayer('RandomSharpness', (config) => new RandomSharpness(config as unknown as RandomSharpnessArgs));
+registerBuiltinLayer('RandomSharpness', (config) => new RandomSharpness(config as unknown as RandomSharpnessArgs));

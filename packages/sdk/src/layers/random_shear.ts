@@ -2,7 +2,7 @@ import type { Random } from '../utils/random.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import { LAYER } from './layer_options.js';
 import { AffineAugmentation, type AffineAugmentationArgs, type AugmentationFactor } from './random_affine.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link RandomShear}, with Keras 3's defaults. */
 export interface RandomShearArgs extends AffineAugmentationArgs {
@@ -71,7 +71,7 @@ export class RandomShear extends AffineAugmentation {
   }
 }
 
-registerLayer('RandomShear', (config) => new RandomShear(config as unknown as RandomShearArgs));
+registerBuiltinLayer('RandomShear', (config) => new RandomShear(config as unknown as RandomShearArgs));
 
 const RANDOM_SHEAR_OPTIONS = optionNames<RandomShearArgs>({
   ...LAYER, xFactor: true, yFactor: true, fillMode: true, interpolation: true, fillValue: true, dataFormat: true, seed: true,

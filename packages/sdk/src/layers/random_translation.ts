@@ -1,6 +1,6 @@
 import type { Random } from '../utils/random.js';
 import { AffineAugmentation, factorRange, type AffineAugmentationArgs, type AugmentationFactor } from './random_affine.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link RandomTranslation}, with Keras' defaults. */
 export interface RandomTranslationArgs extends AffineAugmentationArgs {
@@ -50,4 +50,4 @@ export class RandomTranslation extends AffineAugmentation {
   }
 }
 
-registerLayer('RandomTranslation', (config) => new RandomTranslation(config as unknown as RandomTranslationArgs));
+registerBuiltinLayer('RandomTranslation', (config) => new RandomTranslation(config as unknown as RandomTranslationArgs));

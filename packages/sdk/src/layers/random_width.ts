@@ -6,7 +6,7 @@ import { Layer, type BackwardContext, type ForwardContext, type Shape } from './
 import type { LayerArgs } from './layer_args.js';
 import { checkRequiredOptions, LAYER } from './layer_options.js';
 import { LayerRandom } from './layer_random.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link RandomWidth}: tfjs-layers 4.22's. */
 export interface RandomWidthArgs extends LayerArgs {
@@ -183,4 +183,4 @@ export function randomWidth(args: RandomWidthArgs): RandomWidth {
   return new RandomWidth(args);
 }
 
-registerLayer('RandomWidth', (config) => new RandomWidth(config as unknown as RandomWidthArgs));
+registerBuiltinLayer('RandomWidth', (config) => new RandomWidth(config as unknown as RandomWidthArgs));

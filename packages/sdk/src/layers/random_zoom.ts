@@ -1,6 +1,6 @@
 import type { Random } from '../utils/random.js';
 import { AffineAugmentation, factorRange, type AffineAugmentationArgs, type AugmentationFactor } from './random_affine.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link RandomZoom}, with Keras' defaults. */
 export interface RandomZoomArgs extends AffineAugmentationArgs {
@@ -51,4 +51,4 @@ export class RandomZoom extends AffineAugmentation {
   }
 }
 
-registerLayer('RandomZoom', (config) => new RandomZoom(config as unknown as RandomZoomArgs));
+registerBuiltinLayer('RandomZoom', (config) => new RandomZoom(config as unknown as RandomZoomArgs));

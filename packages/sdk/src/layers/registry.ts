@@ -1,17 +1,17 @@
 import type { Layer } from './layer.js';
 import { checkedLayerFromConfig, layerAndUnusedKeys, type UnusedKey } from './config_keys.js';
+import { BUILTIN_LAYER_MODULES } from './builtin_layer_modules.js';
 
 /** Makes a layer from the plain-data configuration its `getConfig()` returned. */
 export type LayerFactory = (config: Record<string, unknown>) => Layer;
 
 const factories = new Map<string, LayerFactory>();
-/** The class names kerasm registers itself, once its modules have loaded (see {@link sealBuiltinLayers}). */
-const builtIn = new Set<string>();
+const builtIn = new Set(Object.keys(BUILTIN_LAYER_MODULES));
 
 /**
  * Registers a layer class under its Keras class name, for deserialization: loading a model (or
  * `layerFromConfig`) calls `factory` with the config `getConfig()` returned. Each layer file calls
- * this at its bottom; custom layers call it too, under a name of their own: a built-in name
+ * {@link registerBuiltinLayer} at its bottom; custom layers call this, under a name of their own: a built-in name
  * (`'Dense'`) is refused, since replacing it would change how every saved model's layers of that
  * class load. Registering a custom name again replaces the earlier factory, as Keras 3's
  * `register_keras_serializable` and tfjs' `registerClass` do (a module evaluated again, in a
@@ -35,13 +35,27 @@ export function registerLayer(className: string, factory: LayerFactory): void {
   factories.set(className, factory);
 }
 
+/** What each built-in layer module calls at its bottom, for the class names BUILTIN_LAYER_MODULES lists. */
+export function registerBuiltinLayer(className: string, factory: LayerFactory): void {
+  factories.set(className, factory);
+}
+
 /**
- * Marks every class registered so far as kerasm's own, so that `registerLayer` refuses to replace
- * it. Called once by io/index.ts, which the SDK's entry point loads after km.layers, so after
- * every layer file has registered its classes and before any user code runs.
+ * Loads the code of the built-in layer classes named, for {@link layerFromConfig} and
+ * `km.models.modelFromJSON`, which are synchronous. An app's bundler leaves out the layers the app
+ * never makes (nothing in it calls `km.layers.lstm`), and such a class loads only when asked for;
+ * `km.loadLayersModel` asks for every class its file names itself. In Node every class is loaded
+ * from the start. A name that is not a built-in class is left to `registerLayer`.
+ *
+ * @example
+ * ```ts
+ * await km.layers.loadLayerClasses(['LSTM', 'Bidirectional']);
+ * const lstm = km.layers.layerFromConfig('LSTM', { units: 8 });
+ * ```
  */
-export function sealBuiltinLayers(): void {
-  for (const name of factories.keys()) builtIn.add(name);
+export async function loadLayerClasses(classNames: Iterable<string>): Promise<void> {
+  const loads = [...new Set(classNames)].filter((name) => builtIn.has(name) && !factories.has(name));
+  await Promise.all(loads.map((name) => BUILTIN_LAYER_MODULES[name]!()));
 }
 
 /**
@@ -89,10 +103,14 @@ function factoryOf(className: string): LayerFactory {
     throw new Error(`km.layers.layerFromConfig takes the class name and the config as two arguments. Received: ${describeArgument(className)} as the class name. ${fix}`);
   }
   const factory = factories.get(className);
-  if (!factory) {
-    throw new Error(`Unknown layer class '${className}'. Known classes: ${[...factories.keys()].sort().join(', ')}. Register custom layers with km.layers.registerLayer('${className}', (config) => new MyLayer(config)).`);
+  if (factory) return factory;
+  if (builtIn.has(className)) {
+    throw new Error(
+      `Layer class '${className}' is kerasm's, but its code is not loaded: this app's bundle leaves out the layers it never makes. ` +
+        `Call await km.layers.loadLayerClasses(['${className}']) first (km.loadLayersModel loads the classes of its file itself).`,
+    );
   }
-  return factory;
+  throw new Error(`Unknown layer class '${className}'. Known classes: ${registeredLayerClasses().join(', ')}. Register custom layers with km.layers.registerLayer('${className}', (config) => new MyLayer(config)).`);
 }
 
 /** Whether `className` has a registered factory. */
@@ -100,9 +118,9 @@ export function isRegisteredLayer(className: string): boolean {
   return factories.has(className);
 }
 
-/** Class names that can be deserialized. */
+/** Class names that can be deserialized: kerasm's own, loaded or not, and those registered with `registerLayer`. */
 export function registeredLayerClasses(): string[] {
-  return [...factories.keys()].sort();
+  return [...new Set([...builtIn, ...factories.keys()])].sort();
 }
 
 function describeArgument(value: unknown): string {

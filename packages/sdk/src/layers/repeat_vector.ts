@@ -2,7 +2,7 @@ import type { Backend, BufferId } from '../backend/backend.js';
 import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { formatShape, singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link RepeatVector}. */
 export interface RepeatVectorArgs extends LayerArgs {
@@ -74,4 +74,4 @@ export class RepeatVector extends Layer {
   }
 }
 
-registerLayer('RepeatVector', (config) => new RepeatVector(config as unknown as RepeatVectorArgs));
+registerBuiltinLayer('RepeatVector', (config) => new RepeatVector(config as unknown as RepeatVectorArgs));

@@ -2,7 +2,7 @@ import { checkNumberOption } from '../utils/options.js';
 import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link Rescaling}. */
 export interface RescalingArgs extends LayerArgs {
@@ -72,4 +72,4 @@ export class Rescaling extends Layer {
   }
 }
 
-registerLayer('Rescaling', (config) => new Rescaling(config as unknown as RescalingArgs));
+registerBuiltinLayer('Rescaling', (config) => new Rescaling(config as unknown as RescalingArgs));

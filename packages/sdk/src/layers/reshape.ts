@@ -2,7 +2,8 @@ import { ReinterpretLayer } from './reinterpret.js';
 import type { Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { formatShape, singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
+import { RESHAPE_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link Reshape}. */
 export interface ReshapeArgs extends LayerArgs {
@@ -42,4 +43,10 @@ export class Reshape extends ReinterpretLayer {
   }
 }
 
-registerLayer('Reshape', (config) => new Reshape(config as unknown as ReshapeArgs));
+registerBuiltinLayer('Reshape', (config) => new Reshape(config as unknown as ReshapeArgs));
+
+/** Gives each sample a new shape. @example `km.layers.reshape({ targetShape: [28, 28, 1], inputShape: [28, 28] })` */
+export function reshape(args: ReshapeArgs): Reshape {
+  checkRequiredOptions(args, RESHAPE_OPTIONS, 'km.layers.reshape');
+  return new Reshape(args);
+}

@@ -3,7 +3,7 @@ import { checkNumberOption } from '../utils/options.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { ImageLayer } from './image_layer.js';
 
 /** Options of {@link Resizing}, with Keras' defaults. */
@@ -100,4 +100,4 @@ export class Resizing extends ImageLayer {
   }
 }
 
-registerLayer('Resizing', (config) => new Resizing(config as unknown as ResizingArgs));
+registerBuiltinLayer('Resizing', (config) => new Resizing(config as unknown as ResizingArgs));

@@ -6,7 +6,7 @@ import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
 import { checkNormalizedAxesOption, normalizedAxes, normalizedOrder } from './normalization_axes.js';
 import { ChannelsLastBody } from './channel_axis.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link RMSNormalization}, with Keras 3's defaults. */
 export interface RMSNormalizationArgs extends LayerArgs {
@@ -98,4 +98,4 @@ export class RMSNormalization extends Layer {
   }
 }
 
-registerLayer('RMSNormalization', (config) => new RMSNormalization(config as RMSNormalizationArgs));
+registerBuiltinLayer('RMSNormalization', (config) => new RMSNormalization(config as RMSNormalizationArgs));

@@ -3,7 +3,7 @@ import type { BackwardContext, ForwardContext, Layer, Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { formatShape, lastStepOnlyHint } from './layer_shapes.js';
 import type { Recurrent } from './recurrent.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { notStateful } from './recurrent_states.js';
 import type { Tensor } from '../tensor.js';
 import { cellFromConfig, checkCell, ConvLSTM2DCell, StackedRNNCells, type RNNCell } from './rnn_cells.js';
@@ -276,7 +276,7 @@ export class RNN extends Wrapper {
 // tfjs repeats the cell's fields beside `cell`; only `cell` and the layer's own fields are read back.
 const RNN_FIELDS = ['name', 'trainable', 'batchInputShape', 'batchSize', 'inputShape', 'dtype', 'returnSequences', 'returnState', 'goBackwards', 'stateful', 'unroll'];
 
-registerLayer('RNN', (config) => {
+registerBuiltinLayer('RNN', (config) => {
   const where = `RNN layer '${String(config.name ?? '?')}'`;
   const own = Object.fromEntries(Object.entries(config).filter(([key, value]) => RNN_FIELDS.includes(key) && value !== undefined && value !== null));
   return new RNN({ ...own, cell: cellFromConfig(config.cell, where) } as RNNArgs);

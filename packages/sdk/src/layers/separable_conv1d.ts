@@ -1,6 +1,6 @@
 import { sequenceAsImage } from './image_layer.js';
 import type { Shape } from './layer.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { SeparableConv2D, type SeparableConv2DArgs } from './separable_conv2d.js';
 import { checkSequenceWindow, imageRowWindowConfig, windowAsImageRow, type Window1DSizes } from './window.js';
 
@@ -51,4 +51,4 @@ export class SeparableConv1D extends SeparableConv2D {
   }
 }
 
-registerLayer('SeparableConv1D', (config) => new SeparableConv1D(config as unknown as SeparableConv1DArgs));
+registerBuiltinLayer('SeparableConv1D', (config) => new SeparableConv1D(config as unknown as SeparableConv1DArgs));

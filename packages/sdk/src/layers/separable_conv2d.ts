@@ -8,9 +8,10 @@ import { FormattedKernelLayer } from './formatted_kernel_layer.js';
 import type { BiasLayerArgs } from './kernel_bias_layer.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import type { LayerWeight } from './layer_weight.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
 import { convWindowOf, filtersOf, imageShape, type DataFormat, type PaddingMode } from './window.js';
+import { SEPARABLE_CONV2D_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link SeparableConv2D}, with Keras' defaults and TensorFlow.js' names. */
 export interface SeparableConv2DArgs extends BiasLayerArgs {
@@ -188,4 +189,13 @@ export class SeparableConv2D extends FormattedKernelLayer {
   }
 }
 
-registerLayer('SeparableConv2D', (config) => new SeparableConv2D(config as unknown as SeparableConv2DArgs));
+registerBuiltinLayer('SeparableConv2D', (config) => new SeparableConv2D(config as unknown as SeparableConv2DArgs));
+
+/**
+ * Depthwise separable 2-D convolution: a depthwise convolution, then a 1×1 convolution across channels.
+ * @example `km.layers.separableConv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu' })`
+ */
+export function separableConv2d(args: SeparableConv2DArgs): SeparableConv2D {
+  checkRequiredOptions(args, SEPARABLE_CONV2D_OPTIONS, 'km.layers.separableConv2d');
+  return new SeparableConv2D(args);
+}

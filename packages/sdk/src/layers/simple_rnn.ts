@@ -1,7 +1,7 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import { Recurrent, type RecurrentArgs } from './recurrent.js';
 import type { RecurrentStep, RecurrentStepGrad } from './recurrent_step.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link SimpleRNN}, with TensorFlow.js' defaults. */
 export type SimpleRNNArgs = RecurrentArgs;
@@ -43,4 +43,4 @@ export class SimpleRNN extends Recurrent {
   }
 }
 
-registerLayer('SimpleRNN', (config) => new SimpleRNN(config as unknown as SimpleRNNArgs));
+registerBuiltinLayer('SimpleRNN', (config) => new SimpleRNN(config as unknown as SimpleRNNArgs));

@@ -3,7 +3,7 @@ import { appliedActivation } from './activations.js';
 import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link Softmax}. */
 export interface SoftmaxArgs extends LayerArgs {
@@ -153,4 +153,4 @@ export class Softmax extends Layer {
   }
 }
 
-registerLayer('Softmax', (config) => new Softmax(config as SoftmaxArgs));
+registerBuiltinLayer('Softmax', (config) => new Softmax(config as SoftmaxArgs));

@@ -3,7 +3,7 @@ import type { Random } from '../utils/random.js';
 import { unitFactorRange, valueRangeOf } from './color_options.js';
 import type { BackwardContext, ForwardContext } from './layer.js';
 import { RandomImageLayer, type RandomImageArgs } from './random_image_layer.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link Solarization}, with Keras' defaults. */
 export interface SolarizationArgs extends RandomImageArgs {
@@ -75,4 +75,4 @@ export class Solarization extends RandomImageLayer {
   }
 }
 
-registerLayer('Solarization', (config) => new Solarization(config as unknown as SolarizationArgs));
+registerBuiltinLayer('Solarization', (config) => new Solarization(config as unknown as SolarizationArgs));

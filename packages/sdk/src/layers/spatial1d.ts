@@ -2,7 +2,7 @@ import type { Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { sequenceAsImage } from './image_layer.js';
 import { Cropping2D } from './cropping2d.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { withoutDefaultDataFormat } from './channel_axis.js';
 import { UpSampling2D } from './up_sampling2d.js';
 import { ZeroPadding2D, type SidePairs } from './zero_padding2d.js';
@@ -126,6 +126,6 @@ export class UpSampling1D extends UpSampling2D {
   }
 }
 
-registerLayer('ZeroPadding1D', (config) => new ZeroPadding1D(config as ZeroPadding1DArgs));
-registerLayer('Cropping1D', (config) => new Cropping1D(config as Cropping1DArgs));
-registerLayer('UpSampling1D', (config) => new UpSampling1D(config as UpSampling1DArgs));
+registerBuiltinLayer('ZeroPadding1D', (config) => new ZeroPadding1D(config as ZeroPadding1DArgs));
+registerBuiltinLayer('Cropping1D', (config) => new Cropping1D(config as Cropping1DArgs));
+registerBuiltinLayer('UpSampling1D', (config) => new UpSampling1D(config as UpSampling1DArgs));

@@ -3,7 +3,7 @@ import type { LayerArgs } from './layer_args.js';
 import { formatShape, singleInput } from './layer_shapes.js';
 import { LayerRandom } from './layer_random.js';
 import { checkRate } from './noise.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Options of {@link SpatialDropout1D}. */
 export interface SpatialDropout1DArgs extends LayerArgs {
@@ -202,6 +202,6 @@ export class SpatialDropout3D extends SpatialDropout {
   }
 }
 
-registerLayer('SpatialDropout1D', (config) => new SpatialDropout1D(config as unknown as SpatialDropout1DArgs));
-registerLayer('SpatialDropout2D', (config) => new SpatialDropout2D(config as unknown as SpatialDropoutArgs));
-registerLayer('SpatialDropout3D', (config) => new SpatialDropout3D(config as unknown as SpatialDropoutArgs));
+registerBuiltinLayer('SpatialDropout1D', (config) => new SpatialDropout1D(config as unknown as SpatialDropout1DArgs));
+registerBuiltinLayer('SpatialDropout2D', (config) => new SpatialDropout2D(config as unknown as SpatialDropoutArgs));
+registerBuiltinLayer('SpatialDropout3D', (config) => new SpatialDropout3D(config as unknown as SpatialDropoutArgs));

@@ -1,7 +1,7 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import { checkRequiredOptions, SPECTRAL_NORMALIZATION_OPTIONS } from './layer_options.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { innerLayerFromConfig, SingleLayerWrapper, type WrapperArgs } from './wrapper.js';
 
 /** Options of {@link SpectralNormalization}. */
@@ -151,7 +151,7 @@ export function spectralNormalization(args: SpectralNormalizationArgs): Spectral
   return new SpectralNormalization(args);
 }
 
-registerLayer('SpectralNormalization', (config) => {
+registerBuiltinLayer('SpectralNormalization', (config) => {
   const { layer, ...rest } = config;
   return new SpectralNormalization({ ...rest, layer: innerLayerFromConfig(layer, `SpectralNormalization layer '${String(rest.name ?? '?')}'`) } as SpectralNormalizationArgs);
 });

@@ -3,7 +3,7 @@ import type { SymbolicTensor } from '../engine/symbolic.js';
 import { Tensor } from '../tensor.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import { encodeIndexRows } from './index_rows_encoding.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { stringItems, stringRows } from './string_data.js';
 import { describeReceived, optionsFromConfig, type StringData } from './string_layer.js';
 import { countDocument, emptyCounts, StringVocabulary, type StringVocabularyArgs } from './string_vocabulary.js';
@@ -183,4 +183,4 @@ function oneTokenDocuments(rows: string[][]): string[][] {
   return rows[0].map((token) => [token]);
 }
 
-registerLayer('StringLookup', (config) => StringLookup.fromConfig(config));
+registerBuiltinLayer('StringLookup', (config) => StringLookup.fromConfig(config));

@@ -4,7 +4,7 @@ import { Tensor } from '../tensor.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import type { IndexOutputMode } from './index_output.js';
 import { encodeIndexRows } from './index_rows_encoding.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { stringItems } from './string_data.js';
 import { optionsFromConfig, type StringData } from './string_layer.js';
 import { countDocument, emptyCounts, StringVocabulary } from './string_vocabulary.js';
@@ -255,4 +255,4 @@ export function textVectorization<Ragged extends boolean = false>(args?: TextVec
   return new TextVectorization<Ragged>(args);
 }
 
-registerLayer('TextVectorization', (config) => TextVectorization.fromConfig(config));
+registerBuiltinLayer('TextVectorization', (config) => TextVectorization.fromConfig(config));

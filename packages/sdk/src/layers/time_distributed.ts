@@ -1,7 +1,7 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import { formatShape, lastStepOnlyHint, singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { StepLoop } from './step_loop.js';
 import { innerLayerFromConfig, SingleLayerWrapper, type WrapperArgs } from './wrapper.js';
 
@@ -107,7 +107,7 @@ export class TimeDistributed extends SingleLayerWrapper {
   }
 }
 
-registerLayer('TimeDistributed', (config) => {
+registerBuiltinLayer('TimeDistributed', (config) => {
   const { layer, ...rest } = config;
   return new TimeDistributed({ ...rest, layer: innerLayerFromConfig(layer, `TimeDistributed layer '${String(rest.name ?? '?')}'`) } as TimeDistributedArgs);
 });

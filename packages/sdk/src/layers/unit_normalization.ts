@@ -3,7 +3,7 @@ import { normalizedOrder } from './normalization_axes.js';
 import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { formatShape, singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 
 /** Keras 3's UnitNormalization clamps the squared norm (not the norm) to this before its rsqrt. */
 const SQUARED_NORM_EPSILON = 1e-12;
@@ -105,4 +105,4 @@ export class UnitNormalization extends Layer {
   }
 }
 
-registerLayer('UnitNormalization', (config) => new UnitNormalization(config as UnitNormalizationArgs));
+registerBuiltinLayer('UnitNormalization', (config) => new UnitNormalization(config as UnitNormalizationArgs));

@@ -2,10 +2,12 @@ import type { ResizeGeometry, WindowGeometry } from '../backend/backend.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { ImageLayer } from './image_layer.js';
 import { resizeGeometry } from './resizing.js';
 import { pairOf, type DataFormat } from './window.js';
+import { checkOptions } from '../utils/options.js';
+import { UP_SAMPLING2D_OPTIONS } from './layer_options.js';
 
 /** How {@link UpSampling2D} fills the new pixels. */
 export type UpSamplingInterpolation = 'nearest' | 'bilinear';
@@ -102,4 +104,10 @@ export class UpSampling2D extends ImageLayer {
   }
 }
 
-registerLayer('UpSampling2D', (config) => new UpSampling2D(config as UpSampling2DArgs));
+registerBuiltinLayer('UpSampling2D', (config) => new UpSampling2D(config as UpSampling2DArgs));
+
+/** Repeats rows and columns (nearest neighbour), or resizes bilinearly as Keras 3. @example `km.layers.upSampling2d({ size: 2, interpolation: 'bilinear' })` */
+export function upSampling2d(args?: UpSampling2DArgs): UpSampling2D {
+  checkOptions(args, UP_SAMPLING2D_OPTIONS, 'km.layers.upSampling2d');
+  return new UpSampling2D(args);
+}

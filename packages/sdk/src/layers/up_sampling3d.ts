@@ -2,7 +2,7 @@ import type { WindowGeometry } from '../backend/backend.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import type { DataFormat } from './window.js';
 import { tripleOf, VolumeLayer, type Triple } from './volume.js';
 
@@ -77,4 +77,4 @@ export class UpSampling3D extends VolumeLayer {
   }
 }
 
-registerLayer('UpSampling3D', (config) => new UpSampling3D(config as UpSampling3DArgs));
+registerBuiltinLayer('UpSampling3D', (config) => new UpSampling3D(config as UpSampling3DArgs));

@@ -71,3 +71,9 @@ export {
   AveragePooling3D, Conv3D, Conv3DTranspose, Cropping3D, GlobalAveragePooling3D, GlobalMaxPooling3D, MaxPooling3D, UpSampling3D, ZeroPadding3D,
   type Conv3DArgs, type Conv3DTransposeArgs, type Cropping3DArgs, type GlobalPooling3DArgs, type Pooling3DArgs, type UpSampling3DArgs, type ZeroPadding3DArgs,
 };
+
+/** tfjs' name for `averagePooling3d`. @example `km.layers.avgPool3d({ poolSize: 2 })` */
+export const avgPool3d = averagePooling3d;
+
+/** tfjs' name for `averagePooling3d`. */
+export const avgPooling3d = averagePooling3d;

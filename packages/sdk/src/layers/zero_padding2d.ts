@@ -2,9 +2,11 @@ import type { WindowGeometry } from '../backend/backend.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import { ImageLayer } from './image_layer.js';
 import type { DataFormat } from './window.js';
+import { checkOptions } from '../utils/options.js';
+import { ZERO_PADDING2D_OPTIONS } from './layer_options.js';
 
 /** Options of {@link ZeroPadding2D}. */
 export interface ZeroPadding2DArgs extends LayerArgs {
@@ -97,4 +99,10 @@ export class ZeroPadding2D extends ImageLayer {
   }
 }
 
-registerLayer('ZeroPadding2D', (config) => new ZeroPadding2D(config as ZeroPadding2DArgs));
+registerBuiltinLayer('ZeroPadding2D', (config) => new ZeroPadding2D(config as ZeroPadding2DArgs));
+
+/** Zeros around each image. @example `km.layers.zeroPadding2d({ padding: [[1, 1], [2, 2]] })` */
+export function zeroPadding2d(args?: ZeroPadding2DArgs): ZeroPadding2D {
+  checkOptions(args, ZERO_PADDING2D_OPTIONS, 'km.layers.zeroPadding2d');
+  return new ZeroPadding2D(args);
+}

@@ -2,7 +2,7 @@ import type { WindowGeometry } from '../backend/backend.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
-import { registerLayer } from './registry.js';
+import { registerBuiltinLayer } from './registry.js';
 import type { DataFormat } from './window.js';
 import { VolumeLayer } from './volume.js';
 
@@ -93,4 +93,4 @@ export class ZeroPadding3D extends VolumeLayer {
   }
 }
 
-registerLayer('ZeroPadding3D', (config) => new ZeroPadding3D(config as ZeroPadding3DArgs));
+registerBuiltinLayer('ZeroPadding3D', (config) => new ZeroPadding3D(config as ZeroPadding3DArgs));

@@ -44,6 +44,7 @@ export { solarizeImages, solarizeImagesBackward } from './solarize';
 export { posterizeImages } from './posterize';
 export { hsvAdjustImages } from './hsv_adjust';
 export { autoContrast, autoContrastBackward } from './auto_contrast';
+export { equalizeImages } from './equalize';
 export { binaryFocalCrossEntropy, categoricalFocalCrossEntropy, overlapLoss } from './focal_losses';
 export { gluForward, gluBackward } from './glu';
 export { ctcLoss, ctcScratchBytes } from './ctc';

@@ -416,6 +416,14 @@ export class Core extends ModelKernels {
     this.k.autoContrastBackward(x, dy, dx, a.batch, a.pixels, a.channels, a.lo, a.hi);
   }
 
+  /**
+   * Keras' Equalization: each image's channels histogram-equalized over `bins` bins, values in
+   * [a.lo, a.hi] (see {@link ColorAdjustment}); `table` is scratch of `bins` floats; y may alias x.
+   */
+  equalizeImages(x: number, y: number, table: number, a: ColorAdjustment, bins: number): void {
+    this.k.equalizeImages(x, y, table, a.batch, a.pixels, a.channels, a.lo, a.hi, bins);
+  }
+
   // The activation layers' kernels: their backward passes read the forward input x (dx may alias dy).
 
   /** y = clamp(x > t ? x : 0, lo, hi) − slope·max(t − x, 0) over n values (see {@link PiecewiseLinear}); y may alias x. */

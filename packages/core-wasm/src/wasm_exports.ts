@@ -115,6 +115,7 @@ export interface KernelExports {
   hsvAdjustImages(x: number, y: number, params: number, n: number, pixels: number, lo: number, hi: number, hue: number): void;
   autoContrast(x: number, y: number, n: number, pixels: number, c: number, lo: number, hi: number): void;
   autoContrastBackward(x: number, dy: number, dx: number, n: number, pixels: number, c: number, lo: number, hi: number): void;
+  equalizeImages(x: number, y: number, table: number, n: number, pixels: number, c: number, lo: number, hi: number, bins: number): void;
   binaryFocalCrossEntropy(p: number, targets: number, dp: number, n: number, gradScale: number, gamma: number, alpha: number, balance: number, smoothing: number, fromLogits: number, weights: number, repeat: number): number;
   categoricalFocalCrossEntropy(p: number, targets: number, probs: number, dp: number, rows: number, cols: number, gradScale: number, alpha: number, gamma: number, smoothing: number, fromLogits: number, weights: number): number;
   overlapLoss(p: number, targets: number, dp: number, groups: number, groupSize: number, gradScale: number, numerator: number, tpCoef: number, tCoef: number, pCoef: number, weights: number, repeat: number): number;

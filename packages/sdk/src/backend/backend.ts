@@ -513,6 +513,15 @@ export interface ImageOps {
   autoContrast(x: BufferId, y: BufferId, a: ColorAdjustment): void;
   /** Its input gradient from the input x, through the channel bounds too (shared among ties, as TensorFlow's min and max); overwrites dx. */
   autoContrastGrad(x: BufferId, dy: BufferId, dx: BufferId, a: ColorAdjustment): void;
+  /**
+   * Keras 3's Equalization per image and channel of an NHWC batch with values in [a.lo, a.hi]: the
+   * values seen in [0, 255] (v·255/(hi − lo) − lo·255/(hi − lo) in float32, as Keras maps them) are
+   * counted into `bins` bins at ⌊u·(bins − 1)/255⌋, clipped; each becomes the lookup table's entry
+   * at ⌊(u/255)·(bins − 1)⌋, round((cdf − cdf_min)·255 / (count − cdf_min)) rounded half to even and
+   * clipped to [0, 255] (cdf_min the first non-empty bin's count), mapped back to [a.lo, a.hi]. A
+   * channel whose values fill a single bin passes through. No gradient. y may alias x.
+   */
+  equalizeImages(x: BufferId, y: BufferId, a: ColorAdjustment, bins: number): void;
 }
 
 /** A compute backend: storage plus every kernel family. */

@@ -140,6 +140,8 @@ const WRITTEN_KEYS: Readonly<Record<string, Readonly<Record<string, WrittenKey>>
   RandomHue: IMAGE,
   RandomSharpness: IMAGE,
   RandomGaussianBlur: IMAGE,
+  Equalization: IMAGE,
+  RandomColorJitter: IMAGE,
   Resizing: {
     ...IMAGE,
     padToAspectRatio: { matches: isFalse, otherwise: "Keras 3's padding to the aspect ratio, which kerasm does not implement. Set pad_to_aspect_ratio to false, or crop instead with crop_to_aspect_ratio: true" },

@@ -55,6 +55,21 @@ export abstract class RandomImageLayer extends ImageLayer {
   /** The gradient of {@link applyDrawn} into `dx`. */
   protected abstract applyDrawnGrad(ctx: BackwardContext, dx: BufferId): void;
 
+  /** @internal The batch's parameters from `random`, for a layer that runs this one as a step of its own (RandomColorJitter). */
+  drawStep(random: Random, batch: number): Float32Array {
+    return this.drawBatch(random, batch);
+  }
+
+  /** @internal That step: the parameters in `ctx.workspace` applied to `ctx.inputs[0]`, into `ctx.output`. */
+  applyStep(ctx: ForwardContext): void {
+    this.applyDrawn(ctx);
+  }
+
+  /** @internal The step's gradient into `dx`. */
+  applyStepGrad(ctx: BackwardContext, dx: BufferId): void {
+    this.applyDrawnGrad(ctx, dx);
+  }
+
   /** Whether this pass draws (while training); a call's forward and backward passes agree on it. */
   protected draws(ctx: ForwardContext): boolean {
     return ctx.training;

@@ -8,6 +8,7 @@ import { flipImagesTensor, resizeGradTensor, resizeTensor } from './image_ops.js
 import { transformImagesGradTensor, transformImagesTensor, transformSizes } from './transform_ops.js';
 import { adjustImagesGradTensor, adjustImagesTensor } from './color_adjust_ops.js';
 import { autoContrastGradTensor, autoContrastTensor } from './auto_contrast_ops.js';
+import { equalizeImagesTensor } from './equalize_ops.js';
 import { posterizeImagesTensor } from './posterize_ops.js';
 import { hsvAdjustImagesTensor } from './hsv_adjust_ops.js';
 import { solarizeImagesGradTensor, solarizeImagesTensor } from './solarize_ops.js';
@@ -291,6 +292,11 @@ export class TfjsBackend extends TfjsCoreKernels implements Backend {
   autoContrastGrad(x: BufferId, dy: BufferId, dx: BufferId, a: ColorAdjustment): void {
     const n = a.batch * a.pixels * a.channels;
     this.run(() => this.store.set(this.prefix(dx, n), autoContrastGradTensor(this.tf, this.store.get(this.prefix(x, n)), this.store.get(this.prefix(dy, n)), a)));
+  }
+
+  equalizeImages(x: BufferId, y: BufferId, a: ColorAdjustment, bins: number): void {
+    const n = a.batch * a.pixels * a.channels;
+    this.run(() => this.store.set(this.prefix(y, n), equalizeImagesTensor(this.tf, this.store.get(this.prefix(x, n)), a, bins)));
   }
 
   l2Normalize(x: BufferId, y: BufferId, outer: number, reduce: number, inner: number, epsilon: number): void {

@@ -17,9 +17,9 @@ export class WasmBackend extends WasmOptimizerKernels implements Backend {
   readonly hostResident = true;
   readonly kernels: string;
   readonly #core: Core;
-  // The CTC recursion's tables, kept between calls so that a training step allocates nothing.
-  #ctcScratch = 0;
-  #ctcScratchBytes = 0;
+  // The tables of the kernels that need some (CTC's recursion, equalization's histogram), kept between calls so that a training step allocates nothing.
+  #scratch = 0;
+  #scratchBytes = 0;
 
   constructor(core: Core) {
     super(core);
@@ -215,12 +215,17 @@ export class WasmBackend extends WasmOptimizerKernels implements Backend {
   }
 
   ctcLoss(logits: BufferId, labels: BufferId, grad: BufferId, batch: number, steps: number, classes: number, labelCap: number, blank: number, gradScale: number, weights: BufferId = 0): number {
-    const bytes = this.#core.ctcScratchBytes(steps, classes, labelCap);
-    if (bytes > this.#ctcScratchBytes) {
-      if (this.#ctcScratch) this.#core.free(this.#ctcScratch);
-      [this.#ctcScratch, this.#ctcScratchBytes] = [this.#core.malloc(bytes), bytes];
+    const scratch = this.#scratchOf(this.#core.ctcScratchBytes(steps, classes, labelCap));
+    return this.#core.ctcLoss(logits, labels, grad, batch, steps, classes, labelCap, blank, gradScale, weights, scratch);
+  }
+
+  /** At least `bytes` of scratch, grown (never shrunk) as calls need more. */
+  #scratchOf(bytes: number): number {
+    if (bytes > this.#scratchBytes) {
+      if (this.#scratch) this.#core.free(this.#scratch);
+      [this.#scratch, this.#scratchBytes] = [this.#core.malloc(bytes), bytes];
     }
-    return this.#core.ctcLoss(logits, labels, grad, batch, steps, classes, labelCap, blank, gradScale, weights, this.#ctcScratch);
+    return this.#scratch;
   }
 
   countArgmaxMatches(p: BufferId, targets: BufferId, sparse: boolean, rows: number, cols: number, weights: BufferId = 0): number {
@@ -371,6 +376,10 @@ export class WasmBackend extends WasmOptimizerKernels implements Backend {
 
   autoContrastGrad(x: BufferId, dy: BufferId, dx: BufferId, a: ColorAdjustment): void {
     this.#core.autoContrastBackward(x, dy, dx, a);
+  }
+
+  equalizeImages(x: BufferId, y: BufferId, a: ColorAdjustment, bins: number): void {
+    this.#core.equalizeImages(x, y, this.#scratchOf(4 * bins), a, bins);
   }
 
   l2Normalize(x: BufferId, y: BufferId, outer: number, reduce: number, inner: number, epsilon: number): void {

@@ -66,16 +66,17 @@ describe('an app importing @kerasm/sdk, built with Vite defaults', () => {
     expect(warnings.map((w) => w.replace(/\x1b\[[0-9;]*m/g, '').trim())).toEqual([]);
   });
 
-  it('loads the SDK up front within a 450 kB budget, without the layers the app never makes', async () => {
+  it('loads the SDK up front within a 480 kB budget, without the layers the app never makes', async () => {
     const assets = join(outDir, 'dist', 'assets');
     const entry = (await readdir(assets)).filter((f) => /^index-.*\.js$/.test(f));
     expect(entry).toHaveLength(1);
     const firstLoad = await staticClosure(assets, entry[0]!);
     const bytes = (await Promise.all([...firstLoad].map(async (f) => (await readFile(join(assets, f))).length))).reduce((a, b) => a + b, 0);
-    // 415 kB minified on 2026-12-02, once each layer's module held its factory and km.layers only
-    // re-exported them (682 kB before, when every layer was in the entry chunk); README.md's
+    // 450 kB minified on 2026-12-02 for this app, which makes Dense layers and loads saved models
+    // (419 kB for one that only makes Dense layers), once each layer's module held its factory and
+    // km.layers only re-exported them; every layer was in the first load before, 682 kB. README.md's
     // "Deploying in a web page" quotes it.
-    expect(bytes).toBeLessThan(450_000);
+    expect(bytes).toBeLessThan(480_000);
     expect([...firstLoad].filter((f) => /^(lstm|gru|conv2d_transpose|multi_head_attention|text_vectorization)-/.test(f))).toEqual([]);
     expect((await readdir(assets)).filter((f) => /^(lstm|gru)-.*\.js$/.test(f))).toHaveLength(2);
   });

@@ -5,6 +5,8 @@ import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
 import { registerBuiltinLayer } from './registry.js';
 import { ReinterpretLayer } from './reinterpret.js';
+import { checkOptions } from '../utils/options.js';
+import { ACTIVITY_REGULARIZATION_OPTIONS } from './layer_options.js';
 
 /** Options of {@link ActivityRegularization}, with Keras' defaults. */
 export interface ActivityRegularizationArgs extends LayerArgs {
@@ -66,3 +68,12 @@ export class ActivityRegularization extends ReinterpretLayer {
 }
 
 registerBuiltinLayer('ActivityRegularization', (config) => new ActivityRegularization(config as ActivityRegularizationArgs));
+
+/**
+ * Passes its input on and adds l1·Σ|x| + l2·Σx² to the training loss, as Keras' ActivityRegularization.
+ * @example `km.layers.activityRegularization({ l1: 1e-5 })`
+ */
+export function activityRegularization(args?: ActivityRegularizationArgs): ActivityRegularization {
+  checkOptions(args, ACTIVITY_REGULARIZATION_OPTIONS, 'km.layers.activityRegularization');
+  return new ActivityRegularization(args);
+}

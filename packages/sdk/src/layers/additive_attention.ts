@@ -3,6 +3,9 @@ import { checkBooleanOption } from '../utils/options.js';
 import { registerBuiltinLayer } from './registry.js';
 import { ScoreAttentionLayer, type ScoreAttentionArgs, type ScoreWeightRole } from './score_attention_layer.js';
 import type { ScoreFunction } from './score_attention_pass.js';
+import { checkOptions } from '../utils/options.js';
+import { ADDITIVE_ATTENTION_OPTIONS } from './layer_options.js';
+import type { MayReturnList, ReturnsList } from './list_outputs.js';
 
 /** Options of {@link AdditiveAttention}, with Keras 3's names and defaults. */
 export interface AdditiveAttentionArgs extends ScoreAttentionArgs {
@@ -50,3 +53,15 @@ export class AdditiveAttention extends ScoreAttentionLayer {
 }
 
 registerBuiltinLayer('AdditiveAttention', (config) => new AdditiveAttention(config as unknown as AdditiveAttentionArgs));
+
+/**
+ * Additive (Bahdanau-style) attention, Keras 3's `AdditiveAttention`, over `[query, value]` or `[query, value, key]`.
+ * @example `km.layers.additiveAttention().apply([decoderStates, encoderStates])`
+ */
+export function additiveAttention(args: AdditiveAttentionArgs & { returnAttentionScores: true }): ReturnsList<AdditiveAttention, ['output', 'scores']>;
+export function additiveAttention(args?: AdditiveAttentionArgs & { returnAttentionScores?: false }): AdditiveAttention;
+export function additiveAttention(args: AdditiveAttentionArgs): MayReturnList<AdditiveAttention>;
+export function additiveAttention(args: AdditiveAttentionArgs = {}): AdditiveAttention {
+  checkOptions(args, ADDITIVE_ATTENTION_OPTIONS, 'km.layers.additiveAttention');
+  return new AdditiveAttention(args);
+}

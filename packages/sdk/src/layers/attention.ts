@@ -3,6 +3,9 @@ import { checkBooleanOption } from '../utils/options.js';
 import { registerBuiltinLayer } from './registry.js';
 import { ScoreAttentionLayer, type ScoreAttentionArgs, type ScoreWeightRole } from './score_attention_layer.js';
 import type { ScoreFunction } from './score_attention_pass.js';
+import { checkOptions } from '../utils/options.js';
+import { ATTENTION_OPTIONS } from './layer_options.js';
+import type { MayReturnList, ReturnsList } from './list_outputs.js';
 
 /** Options of {@link Attention}, with Keras 3's names and defaults. */
 export interface AttentionArgs extends ScoreAttentionArgs {
@@ -71,3 +74,16 @@ export class Attention extends ScoreAttentionLayer {
 }
 
 registerBuiltinLayer('Attention', (config) => new Attention(config as unknown as AttentionArgs));
+
+/**
+ * Dot-product (Luong-style) attention, Keras 3's `Attention`, over `[query, value]` or
+ * `[query, value, key]`; `scoreMode: 'concat'` scores with tanh(q + k) instead.
+ * @example `km.layers.attention({ useScale: true }).apply([decoderStates, encoderStates])`
+ */
+export function attention(args: AttentionArgs & { returnAttentionScores: true }): ReturnsList<Attention, ['output', 'scores']>;
+export function attention(args?: AttentionArgs & { returnAttentionScores?: false }): Attention;
+export function attention(args: AttentionArgs): MayReturnList<Attention>;
+export function attention(args: AttentionArgs = {}): Attention {
+  checkOptions(args, ATTENTION_OPTIONS, 'km.layers.attention');
+  return new Attention(args);
+}

@@ -5,6 +5,8 @@ import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
 import { registerBuiltinLayer } from './registry.js';
+import { checkOptions } from '../utils/options.js';
+import { AUTO_CONTRAST_OPTIONS } from './layer_options.js';
 
 /** Options of {@link AutoContrast}, with Keras' defaults. */
 export interface AutoContrastArgs extends LayerArgs {
@@ -65,3 +67,9 @@ export class AutoContrast extends ImageLayer {
 }
 
 registerBuiltinLayer('AutoContrast', (config) => new AutoContrast(config as AutoContrastArgs));
+
+/** Stretches each image's channels over the value range, in training and inference alike, as Keras 3's AutoContrast. @example `km.layers.autoContrast({ valueRange: [0, 1] })` */
+export function autoContrast(args?: AutoContrastArgs): AutoContrast {
+  checkOptions(args, AUTO_CONTRAST_OPTIONS, 'km.layers.autoContrast');
+  return new AutoContrast(args);
+}

@@ -5,6 +5,7 @@ import { singleInput } from './layer_shapes.js';
 import { registerBuiltinLayer } from './registry.js';
 import { outputSize } from './resizing.js';
 import { encodedShape, encodeTokens, encodingScratch, initEncodingWorkspace, tokenListLength, type TokenBatch } from './token_encoding.js';
+import { CATEGORY_ENCODING_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** How {@link CategoryEncoding} encodes tokens, by tfjs' names. */
 export type CategoryOutputMode = 'oneHot' | 'multiHot' | 'count';
@@ -110,3 +111,9 @@ export class CategoryEncoding extends Layer {
 }
 
 registerBuiltinLayer('CategoryEncoding', (config) => new CategoryEncoding(config as unknown as CategoryEncodingArgs));
+
+/** Token ids to one-hot, multi-hot or count vectors. @example `km.layers.categoryEncoding({ numTokens: 10, outputMode: 'multiHot' })` */
+export function categoryEncoding(args: CategoryEncodingArgs): CategoryEncoding {
+  checkRequiredOptions(args, CATEGORY_ENCODING_OPTIONS, 'km.layers.categoryEncoding');
+  return new CategoryEncoding(args);
+}

@@ -6,6 +6,7 @@ import { registerBuiltinLayer } from './registry.js';
 import { ImageLayer } from './image_layer.js';
 import { outputSize, resizeGeometry } from './resizing.js';
 import { paddingGeometry } from './zero_padding2d.js';
+import { CENTER_CROP_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link CenterCrop}. */
 export interface CenterCropArgs extends LayerArgs {
@@ -76,3 +77,9 @@ export class CenterCrop extends ImageLayer {
 }
 
 registerBuiltinLayer('CenterCrop', (config) => new CenterCrop(config as unknown as CenterCropArgs));
+
+/** Keeps the central `height`×`width` window of each image. @example `km.layers.centerCrop({ height: 24, width: 24 })` */
+export function centerCrop(args: CenterCropArgs): CenterCrop {
+  checkRequiredOptions(args, CENTER_CROP_OPTIONS, 'km.layers.centerCrop');
+  return new CenterCrop(args);
+}

@@ -3,6 +3,7 @@ import type { Shape } from './layer.js';
 import { registerBuiltinLayer } from './registry.js';
 import { outputPaddingOf } from './transpose_window.js';
 import { checkStridesWithDilation, dataFormatOf, filtersOf, padding1DOf, sequenceShape, singleOf, type DataFormat, type PaddingMode } from './window.js';
+import { CONV1D_TRANSPOSE_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link Conv1DTranspose}, with Keras' names and defaults. */
 export interface Conv1DTransposeArgs extends ConvTransposeArgs {
@@ -72,3 +73,13 @@ export class Conv1DTranspose extends ConvTransposeLayer {
 }
 
 registerBuiltinLayer('Conv1DTranspose', (config) => new Conv1DTranspose(config as unknown as Conv1DTransposeArgs));
+
+/**
+ * Keras' transposed 1-D convolution over `[steps, channels]` sequences, the upsampling layer of
+ * sequence decoders; the kernel is `[kernelSize, filters, inChannels]`.
+ * @example `km.layers.conv1dTranspose({ filters: 16, kernelSize: 5, strides: 2, padding: 'same', activation: 'relu' })`
+ */
+export function conv1dTranspose(args: Conv1DTransposeArgs): Conv1DTranspose {
+  checkRequiredOptions(args, CONV1D_TRANSPOSE_OPTIONS, 'km.layers.conv1dTranspose');
+  return new Conv1DTranspose(args);
+}

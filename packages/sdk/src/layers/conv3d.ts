@@ -4,6 +4,7 @@ import type { Shape } from './layer.js';
 import { registerBuiltinLayer } from './registry.js';
 import { checkStridesWithDilation, filtersOf, groupsOf, type DataFormat, type PaddingMode, type SampleGeometry } from './window.js';
 import { tripleOf, volumeGeometry, volumeShape, volumeWindowOf, type Triple } from './volume.js';
+import { CONV3D_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link Conv3D}, with Keras' defaults. */
 export interface Conv3DArgs extends KernelBiasLayerArgs {
@@ -73,3 +74,9 @@ export class Conv3D extends ConvGemmLayer {
 }
 
 registerBuiltinLayer('Conv3D', (config) => new Conv3D(config as unknown as Conv3DArgs));
+
+/** 3-D convolution over NDHWC volumes. @example `km.layers.conv3d({ filters: 16, kernelSize: 3, activation: 'relu' })` */
+export function conv3d(args: Conv3DArgs): Conv3D {
+  checkRequiredOptions(args, CONV3D_OPTIONS, 'km.layers.conv3d');
+  return new Conv3D(args);
+}

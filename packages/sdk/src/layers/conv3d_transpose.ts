@@ -4,6 +4,7 @@ import { registerBuiltinLayer } from './registry.js';
 import { outputPaddingOf } from './transpose_window.js';
 import { tripleOf, volumeShape, volumeWindowOf, type Triple } from './volume.js';
 import { checkStridesWithDilation, filtersOf, type DataFormat, type PaddingMode } from './window.js';
+import { CONV3D_TRANSPOSE_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link Conv3DTranspose}, with Keras' defaults and TensorFlow.js' names. */
 export interface Conv3DTransposeArgs extends ConvTransposeArgs {
@@ -68,3 +69,12 @@ export class Conv3DTranspose extends ConvTransposeLayer {
 }
 
 registerBuiltinLayer('Conv3DTranspose', (config) => new Conv3DTranspose(config as unknown as Conv3DTransposeArgs));
+
+/**
+ * Transposed 3-D convolution, the upsampling layer of volume decoders; the kernel is `[kD, kH, kW, filters, inChannels]`.
+ * @example `km.layers.conv3dTranspose({ filters: 8, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' })`
+ */
+export function conv3dTranspose(args: Conv3DTransposeArgs): Conv3DTranspose {
+  checkRequiredOptions(args, CONV3D_TRANSPOSE_OPTIONS, 'km.layers.conv3dTranspose');
+  return new Conv3DTranspose(args);
+}

@@ -6,6 +6,8 @@ import type { Shape } from './layer.js';
 import { formatShape } from './layer_shapes.js';
 import { registerBuiltinLayer } from './registry.js';
 import { checkStridesWithDilation, imageRowWindowConfig, windowAsImageRow, type PaddingMode, type Window1DSizes } from './window.js';
+import { CONV_LSTM1D_OPTIONS, checkRequiredOptions } from './layer_options.js';
+import type { MayReturnList, ReturnsList } from './list_outputs.js';
 
 /** Options of {@link ConvLSTM1D}: ConvLSTM2D's with 1-D window sizes, and Keras 3's defaults. */
 export interface ConvLSTM1DArgs extends Omit<ConvLSTM2DArgs, 'kernelSize' | 'strides' | 'dilationRate' | 'recurrentActivation' | 'kernelInitializer'>, Window1DSizes {
@@ -95,3 +97,30 @@ export class ConvLSTM1D extends ConvLSTM2D {
 }
 
 registerBuiltinLayer('ConvLSTM1D', (config) => new ConvLSTM1D(config as unknown as ConvLSTM1DArgs));
+
+/**
+ * Keras 3's convolutional LSTM over sequences of rows `[time, width, channels]` (TensorFlow.js has
+ * none): the last state `[outWidth, filters]`, or every step's with `returnSequences: true`. With
+ * `returnState: true` its `apply` gives `[output, h, c]`, each state a row `[outWidth, filters]`;
+ * `apply(x, { initialState: [h, c] })` starts from given states. The kernels are Keras'
+ * `[kernelSize, channels, 4·filters]` and `[kernelSize, filters, 4·filters]`; the defaults Keras 3's
+ * (sigmoid gates, glorotUniform kernel). With `dataFormat: 'channelsFirst'` the rows are
+ * `[channels, width]` and the output and states `[filters, outWidth]`.
+ *
+ * @example
+ * ```ts
+ * // Which way a bump travels along a 16-sample line over 8 steps.
+ * const model = km.sequential([
+ *   km.layers.convLstm1d({ filters: 6, kernelSize: 3, padding: 'same', inputShape: [8, 16, 1] }),
+ *   km.layers.globalMaxPooling1d(),
+ *   km.layers.dense({ units: 2, activation: 'softmax' }),
+ * ]);
+ * ```
+ */
+export function convLstm1d(args: ConvLSTM1DArgs & { returnState: true }): ReturnsList<ConvLSTM1D, ['output', 'h', 'c']>;
+export function convLstm1d(args: ConvLSTM1DArgs & { returnState?: false }): ConvLSTM1D;
+export function convLstm1d(args: ConvLSTM1DArgs): MayReturnList<ConvLSTM1D>;
+export function convLstm1d(args: ConvLSTM1DArgs): ConvLSTM1D {
+  checkRequiredOptions(args, CONV_LSTM1D_OPTIONS, 'km.layers.convLstm1d');
+  return new ConvLSTM1D(args);
+}

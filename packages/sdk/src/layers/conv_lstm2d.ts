@@ -4,6 +4,8 @@ import { formatShape } from './layer_shapes.js';
 import type { LSTMArgs } from './lstm.js';
 import { registerBuiltinLayer } from './registry.js';
 import { convWindowOf, sampleGeometry, type DataFormat, type PaddingMode, type SampleGeometry } from './window.js';
+import { CONV_LSTM2D_OPTIONS, checkRequiredOptions } from './layer_options.js';
+import type { MayReturnList, ReturnsList } from './list_outputs.js';
 
 /** Options of {@link ConvLSTM2D}: LSTM's (but `units`) and Conv2D's window, with TensorFlow.js' defaults. */
 export interface ConvLSTM2DArgs extends Omit<LSTMArgs, 'units'> {
@@ -86,3 +88,27 @@ export class ConvLSTM2D extends ConvLSTM {
 }
 
 registerBuiltinLayer('ConvLSTM2D', (config) => new ConvLSTM2D(config as unknown as ConvLSTM2DArgs));
+
+/**
+ * Convolutional LSTM over sequences of images `[time, rows, cols, channels]`: the last state
+ * `[outRows, outCols, filters]`, or every step's with `returnSequences: true`. With `returnState: true`
+ * its `apply` gives `[output, h, c]`, each state an image `[outRows, outCols, filters]`;
+ * `apply(x, { initialState: [h, c] })` starts from given states (a video encoder → decoder).
+ * With `dataFormat: 'channelsFirst'` the frames are `[channels, rows, cols]` and the output and states
+ * `[filters, outRows, outCols]`.
+ *
+ * @example
+ * ```ts
+ * const past = km.input({ shape: [6, 12, 12, 1] });
+ * const future = km.input({ shape: [3, 12, 12, 1] });
+ * const [, h, c] = km.layers.convLstm2d({ filters: 8, kernelSize: 3, padding: 'same', returnState: true }).apply(past);
+ * const decoded = km.layers.convLstm2d({ filters: 8, kernelSize: 3, padding: 'same', returnSequences: true }).apply(future, { initialState: [h, c] });
+ * ```
+ */
+export function convLstm2d(args: ConvLSTM2DArgs & { returnState: true }): ReturnsList<ConvLSTM2D, ['output', 'h', 'c']>;
+export function convLstm2d(args: ConvLSTM2DArgs & { returnState?: false }): ConvLSTM2D;
+export function convLstm2d(args: ConvLSTM2DArgs): MayReturnList<ConvLSTM2D>;
+export function convLstm2d(args: ConvLSTM2DArgs): ConvLSTM2D {
+  checkRequiredOptions(args, CONV_LSTM2D_OPTIONS, 'km.layers.convLstm2d');
+  return new ConvLSTM2D(args);
+}

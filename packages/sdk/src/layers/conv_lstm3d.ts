@@ -7,6 +7,8 @@ import type { LSTMArgs } from './lstm.js';
 import { registerBuiltinLayer } from './registry.js';
 import { tripleOf, volumeGeometry, type Triple } from './volume.js';
 import { checkStridesWithDilation, dataFormatOf, paddingOf, type DataFormat, type PaddingMode, type SampleGeometry } from './window.js';
+import { CONV_LSTM3D_OPTIONS, checkRequiredOptions } from './layer_options.js';
+import type { MayReturnList, ReturnsList } from './list_outputs.js';
 
 /** Options of {@link ConvLSTM3D}: LSTM's (but `units`) and Conv3D's window, with Keras 3's defaults. */
 export interface ConvLSTM3DArgs extends Omit<LSTMArgs, 'units' | 'recurrentActivation' | 'kernelInitializer'> {
@@ -98,3 +100,30 @@ export class ConvLSTM3D extends ConvLSTM {
 }
 
 registerBuiltinLayer('ConvLSTM3D', (config) => new ConvLSTM3D(config as unknown as ConvLSTM3DArgs));
+
+/**
+ * Keras 3's convolutional LSTM over sequences of volumes `[time, depth, rows, cols, channels]`
+ * (TensorFlow.js has none): the last state `[outDepth, outRows, outCols, filters]`, or every step's
+ * with `returnSequences: true`. With `returnState: true` its `apply` gives `[output, h, c]`, each state
+ * a volume; `apply(x, { initialState: [h, c] })` starts from given states. The kernels are Keras'
+ * `[kD, kH, kW, channels, 4·filters]` and `[kD, kH, kW, filters, 4·filters]`; the defaults Keras 3's
+ * (sigmoid gates, glorotUniform kernel). With `dataFormat: 'channelsFirst'` the volumes are
+ * `[channels, depth, rows, cols]` and the output and states `[filters, outDepth, outRows, outCols]`.
+ *
+ * @example
+ * ```ts
+ * // Classify 6-step sequences of 8×16×16 scans.
+ * const model = km.sequential([
+ *   km.layers.convLstm3d({ filters: 4, kernelSize: 3, padding: 'same', inputShape: [6, 8, 16, 16, 1] }),
+ *   km.layers.globalAveragePooling3d(),
+ *   km.layers.dense({ units: 2, activation: 'softmax' }),
+ * ]);
+ * ```
+ */
+export function convLstm3d(args: ConvLSTM3DArgs & { returnState: true }): ReturnsList<ConvLSTM3D, ['output', 'h', 'c']>;
+export function convLstm3d(args: ConvLSTM3DArgs & { returnState?: false }): ConvLSTM3D;
+export function convLstm3d(args: ConvLSTM3DArgs): MayReturnList<ConvLSTM3D>;
+export function convLstm3d(args: ConvLSTM3DArgs): ConvLSTM3D {
+  checkRequiredOptions(args, CONV_LSTM3D_OPTIONS, 'km.layers.convLstm3d');
+  return new ConvLSTM3D(args);
+}

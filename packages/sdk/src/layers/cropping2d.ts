@@ -6,6 +6,7 @@ import { registerBuiltinLayer } from './registry.js';
 import { ImageLayer } from './image_layer.js';
 import type { DataFormat } from './window.js';
 import { paddingGeometry, sidePairs, type SidePairs } from './zero_padding2d.js';
+import { CROPPING2D_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link Cropping2D}. */
 export interface Cropping2DArgs extends LayerArgs {
@@ -73,3 +74,9 @@ export class Cropping2D extends ImageLayer {
 }
 
 registerBuiltinLayer('Cropping2D', (config) => new Cropping2D(config as unknown as Cropping2DArgs));
+
+/** Removes rows and columns at the sides of each image. @example `km.layers.cropping2D({ cropping: [[1, 1], [2, 2]] })` */
+export function cropping2D(args: Cropping2DArgs): Cropping2D {
+  checkRequiredOptions(args, CROPPING2D_OPTIONS, 'km.layers.cropping2D');
+  return new Cropping2D(args);
+}

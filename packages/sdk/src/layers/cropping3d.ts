@@ -6,6 +6,8 @@ import { registerBuiltinLayer } from './registry.js';
 import type { DataFormat } from './window.js';
 import { VolumeLayer } from './volume.js';
 import { sideTriples, volumePaddingGeometry, type SideTriples, type SideTriplesSpec } from './zero_padding3d.js';
+import { checkOptions } from '../utils/options.js';
+import { CROPPING3D_OPTIONS } from './layer_options.js';
 
 /** Options of {@link Cropping3D}. */
 export interface Cropping3DArgs extends LayerArgs {
@@ -72,3 +74,9 @@ export class Cropping3D extends VolumeLayer {
 }
 
 registerBuiltinLayer('Cropping3D', (config) => new Cropping3D(config as Cropping3DArgs));
+
+/** Removes planes, rows and columns at the sides of each volume (Keras' Cropping3D). @example `km.layers.cropping3D({ cropping: [0, 2, 2] })` */
+export function cropping3D(args?: Cropping3DArgs): Cropping3D {
+  checkOptions(args, CROPPING3D_OPTIONS, 'km.layers.cropping3D');
+  return new Cropping3D(args);
+}

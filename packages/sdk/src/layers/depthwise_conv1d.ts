@@ -3,6 +3,7 @@ import { sequenceAsImage } from './image_layer.js';
 import type { Shape } from './layer.js';
 import { registerBuiltinLayer } from './registry.js';
 import { checkSequenceWindow, imageRowWindowConfig, windowAsImageRow, type Window1DSizes } from './window.js';
+import { DEPTHWISE_CONV1D_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link DepthwiseConv1D}, with Keras 3's defaults. */
 export type DepthwiseConv1DArgs = Omit<DepthwiseConv2DArgs, 'kernelSize' | 'strides' | 'dilationRate'> & Window1DSizes;
@@ -48,3 +49,13 @@ export class DepthwiseConv1D extends DepthwiseConv2D {
 }
 
 registerBuiltinLayer('DepthwiseConv1D', (config) => new DepthwiseConv1D(config as unknown as DepthwiseConv1DArgs));
+
+/**
+ * Keras 3's depthwise 1-D convolution over `[steps, channels]` sequences: each channel with its own
+ * `depthMultiplier` filters; the kernel is `[kernelSize, inChannels, depthMultiplier]`.
+ * @example `km.layers.depthwiseConv1d({ kernelSize: 5, depthMultiplier: 2, padding: 'same' })`
+ */
+export function depthwiseConv1d(args: DepthwiseConv1DArgs): DepthwiseConv1D {
+  checkRequiredOptions(args, DEPTHWISE_CONV1D_OPTIONS, 'km.layers.depthwiseConv1d');
+  return new DepthwiseConv1D(args);
+}

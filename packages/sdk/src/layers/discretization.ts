@@ -7,6 +7,8 @@ import { adaptBatches, type AdaptData } from './normalization_statistics.js';
 import { registerBuiltinLayer } from './registry.js';
 import { BIN_OUTPUT_MODES, IndexOutput, type IndexOutputMode, type IndexSpace } from './index_output.js';
 import { bucketize, MATCHING_SCRATCH } from './value_matching.js';
+import { checkOptions } from '../utils/options.js';
+import { DISCRETIZATION_OPTIONS } from './layer_options.js';
 
 /** Options of {@link Discretization}, with Keras 3's defaults. Give `binBoundaries`, or `numBins` and call `adapt`. */
 export interface DiscretizationArgs extends LayerArgs {
@@ -157,3 +159,9 @@ function checkedBoundaries(value: readonly number[], where: string): number[] {
 }
 
 registerBuiltinLayer('Discretization', (config) => new Discretization(config as DiscretizationArgs));
+
+/** Bins values by boundaries given or adapted (quantiles). @example `km.layers.discretization({ binBoundaries: [0, 10, 100] })` */
+export function discretization(args: DiscretizationArgs): Discretization {
+  checkOptions(args, DISCRETIZATION_OPTIONS, 'km.layers.discretization');
+  return new Discretization(args);
+}

@@ -4,6 +4,7 @@ import type { LayerArgs } from './layer_args.js';
 import { formatShape } from './layer_shapes.js';
 import { registerBuiltinLayer } from './registry.js';
 import { checkBooleanOption } from '../utils/options.js';
+import { DOT_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** tfjs' backend epsilon, which its l2Normalize clamps the squared norm to (Keras 2 used 1e-12). */
 const NORM_EPSILON = 1e-7;
@@ -166,3 +167,9 @@ export class Dot extends Layer {
 }
 
 registerBuiltinLayer('Dot', (config) => new Dot(config as unknown as DotArgs));
+
+/** Dot product of two `[batch, f]` inputs. @example `km.layers.dot({ axes: 1 }).apply([a, b])` */
+export function dot(args: DotArgs): Dot {
+  checkRequiredOptions(args, DOT_OPTIONS, 'km.layers.dot');
+  return new Dot(args);
+}

@@ -7,6 +7,8 @@ import type { DataFormat, SampleGeometry } from './window.js';
 import { shapeInFormat } from './channel_axis.js';
 import { VolumeLayer, wholeVolumeGeometry } from './volume.js';
 import { globallyPooledShape, keepdimsOf } from './global_pooling2d.js';
+import { checkOptions } from '../utils/options.js';
+import { GLOBAL_POOLING3D_OPTIONS } from './layer_options.js';
 
 /** Options of {@link GlobalAveragePooling3D} and {@link GlobalMaxPooling3D}. */
 export interface GlobalPooling3DArgs extends LayerArgs {
@@ -98,3 +100,15 @@ export class GlobalMaxPooling3D extends GlobalPooling3D {
 
 registerBuiltinLayer('GlobalAveragePooling3D', (config) => new GlobalAveragePooling3D(config as GlobalPooling3DArgs));
 registerBuiltinLayer('GlobalMaxPooling3D', (config) => new GlobalMaxPooling3D(config as GlobalPooling3DArgs));
+
+/** Maximum of each channel over the volume, [d, h, w, c] to [c]. @example `km.layers.globalMaxPooling3d()` */
+export function globalMaxPooling3d(args?: GlobalPooling3DArgs): GlobalMaxPooling3D {
+  checkOptions(args, GLOBAL_POOLING3D_OPTIONS, 'km.layers.globalMaxPooling3d');
+  return new GlobalMaxPooling3D(args);
+}
+
+/** Mean of each channel over the volume, [d, h, w, c] to [c]. @example `km.layers.globalAveragePooling3d()` */
+export function globalAveragePooling3d(args?: GlobalPooling3DArgs): GlobalAveragePooling3D {
+  checkOptions(args, GLOBAL_POOLING3D_OPTIONS, 'km.layers.globalAveragePooling3d');
+  return new GlobalAveragePooling3D(args);
+}

@@ -5,6 +5,8 @@ import { formatShape, singleInput } from './layer_shapes.js';
 import { registerBuiltinLayer } from './registry.js';
 import { ChannelLayout, ChannelsLastBody, checkChannelAxisOption } from './channel_axis.js';
 import { GammaBetaNormalization, type GammaBetaArgs } from './gamma_beta_normalization.js';
+import { checkOptions } from '../utils/options.js';
+import { GROUP_NORMALIZATION_OPTIONS } from './layer_options.js';
 
 /** Options of {@link GroupNormalization}, with Keras 3's defaults. */
 export interface GroupNormalizationArgs extends GammaBetaArgs {
@@ -131,3 +133,13 @@ function largestDivisorUpTo(n: number, limit: number): number {
 }
 
 registerBuiltinLayer('GroupNormalization', (config) => new GroupNormalization(config as GroupNormalizationArgs));
+
+/**
+ * Normalises each sample's channel groups (last axis split into `groups`) over all positions, as Keras 3's
+ * GroupNormalization; `groups: -1` is instance normalization.
+ * @example `km.layers.groupNormalization({ groups: 8 })`
+ */
+export function groupNormalization(args?: GroupNormalizationArgs): GroupNormalization {
+  checkOptions(args, GROUP_NORMALIZATION_OPTIONS, 'km.layers.groupNormalization');
+  return new GroupNormalization(args);
+}

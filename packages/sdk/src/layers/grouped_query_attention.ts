@@ -2,6 +2,8 @@ import type { Shape } from './layer.js';
 import { formatShape } from './layer_shapes.js';
 import { registerBuiltinLayer } from './registry.js';
 import { positiveOption, ProjectedAttention, type AttentionHeads, type ProjectedAttentionArgs } from './projected_attention.js';
+import { GROUPED_QUERY_ATTENTION_OPTIONS, checkRequiredOptions } from './layer_options.js';
+import type { MayReturnList, ReturnsList } from './list_outputs.js';
 
 /** Options of {@link GroupedQueryAttention}, with Keras 3's names and defaults. */
 export interface GroupedQueryAttentionArgs extends ProjectedAttentionArgs {
@@ -75,3 +77,16 @@ export class GroupedQueryAttention extends ProjectedAttention {
 }
 
 registerBuiltinLayer('GroupedQueryAttention', (config) => new GroupedQueryAttention(config as unknown as GroupedQueryAttentionArgs));
+
+/**
+ * Grouped-query attention (Keras 3's `GroupQueryAttention`): `numQueryHeads` query heads sharing
+ * `numKeyValueHeads` key/value heads, over `[query, value]` or `[query, value, key]` sequences.
+ * @example `km.layers.groupQueryAttention({ headDim: 16, numQueryHeads: 8, numKeyValueHeads: 2 }).apply([x, x])`
+ */
+export function groupQueryAttention(args: GroupedQueryAttentionArgs & { returnAttentionScores: true }): ReturnsList<GroupedQueryAttention, ['output', 'scores']>;
+export function groupQueryAttention(args: GroupedQueryAttentionArgs & { returnAttentionScores?: false }): GroupedQueryAttention;
+export function groupQueryAttention(args: GroupedQueryAttentionArgs): MayReturnList<GroupedQueryAttention>;
+export function groupQueryAttention(args: GroupedQueryAttentionArgs): GroupedQueryAttention {
+  checkRequiredOptions(args, GROUPED_QUERY_ATTENTION_OPTIONS, 'km.layers.groupQueryAttention');
+  return new GroupedQueryAttention(args);
+}

@@ -3,6 +3,8 @@ import type { ActivationName } from './activations.js';
 import { Recurrent, type RecurrentArgs } from './recurrent.js';
 import type { RecurrentStep, RecurrentStepGrad } from './recurrent_step.js';
 import { registerBuiltinLayer } from './registry.js';
+import { GRU_OPTIONS, checkRequiredOptions } from './layer_options.js';
+import type { MayReturnList, ReturnsList } from './list_outputs.js';
 
 /** Options of {@link GRU}, with TensorFlow.js' defaults. */
 export interface GRUArgs extends RecurrentArgs {
@@ -167,3 +169,16 @@ export class GRU extends Recurrent {
 }
 
 registerBuiltinLayer('GRU', (config) => new GRU(config as unknown as GRUArgs));
+
+/**
+ * Gated recurrent unit over `[steps, features]` sequences (the reset-before form tfjs-layers 4.22 runs).
+ * With `returnState: true` its `apply` gives `[output, h]`; `apply(x, { initialState: [h] })` starts from h.
+ * @example `km.layers.gru({ units: 32, inputShape: [20, 1] })`
+ */
+export function gru(args: GRUArgs & { returnState: true }): ReturnsList<GRU, ['output', 'h']>;
+export function gru(args: GRUArgs & { returnState?: false }): GRU;
+export function gru(args: GRUArgs): MayReturnList<GRU>;
+export function gru(args: GRUArgs): GRU {
+  checkRequiredOptions(args, GRU_OPTIONS, 'km.layers.gru');
+  return new GRU(args);
+}

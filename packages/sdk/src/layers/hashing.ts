@@ -6,6 +6,7 @@ import { singleInput } from './layer_shapes.js';
 import { registerBuiltinLayer } from './registry.js';
 import { BIN_OUTPUT_MODES, IndexOutput, type IndexOutputMode, type IndexSpace } from './index_output.js';
 import { isExactId, readOnHost } from './host_ids.js';
+import { HASHING_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link Hashing}, with Keras 3's defaults. */
 export interface HashingArgs extends LayerArgs {
@@ -146,3 +147,9 @@ export class Hashing extends Layer {
 }
 
 registerBuiltinLayer('Hashing', (config) => new Hashing(config as unknown as HashingArgs));
+
+/** Hashes whole numbers into numBins bins, as Keras' Hashing (FarmHash, or SipHash with a salt). @example `km.layers.hashing({ numBins: 64 })` */
+export function hashing(args: HashingArgs): Hashing {
+  checkRequiredOptions(args, HASHING_OPTIONS, 'km.layers.hashing');
+  return new Hashing(args);
+}

@@ -3,6 +3,8 @@ import { ReinterpretLayer } from './reinterpret.js';
 import type { Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
+import { checkOptions } from '../utils/options.js';
+import { LAYER_OPTIONS } from './layer_options.js';
 
 /** Options of {@link Identity}. */
 export type IdentityArgs = LayerArgs;
@@ -36,3 +38,9 @@ export class Identity extends ReinterpretLayer {
 }
 
 registerBuiltinLayer('Identity', (config) => new Identity(config as IdentityArgs));
+
+/** Passes its input (and its mask) on unchanged. @example `km.layers.identity().apply(x)` */
+export function identity(args?: IdentityArgs): Identity {
+  checkOptions(args, LAYER_OPTIONS, 'km.layers.identity');
+  return new Identity(args);
+}

@@ -11,6 +11,8 @@ import { mapValues, MATCHING_SCRATCH } from './value_matching.js';
 import { checkAdaptableVocabulary, checkNumOovIndices, checkOovHashing, countTokens, frequentTokens } from './vocabulary.js';
 import { readVocabularyFile } from './vocabulary_file.js';
 import { isExactId, readOnHost } from './host_ids.js';
+import { checkOptions } from '../utils/options.js';
+import { INTEGER_LOOKUP_OPTIONS } from './layer_options.js';
 
 /** Options of {@link IntegerLookup}, with Keras 3's defaults. */
 export interface IntegerLookupArgs extends LayerArgs {
@@ -382,3 +384,9 @@ export class IntegerLookup extends Layer {
 }
 
 registerBuiltinLayer('IntegerLookup', (config) => IntegerLookup.fromConfig(config));
+
+/** Maps whole-number tokens to vocabulary indices (or back, with invert). @example `km.layers.integerLookup({ vocabulary: [12, 7, 40] })` */
+export function integerLookup(args?: IntegerLookupArgs): IntegerLookup {
+  checkOptions(args, INTEGER_LOOKUP_OPTIONS, 'km.layers.integerLookup');
+  return new IntegerLookup(args);
+}

@@ -2,6 +2,7 @@ import { checkOptions, optionNames } from '../utils/options.js';
 import type { ActivationArgs } from './activation.js';
 import type { BatchNormalizationArgs } from './batch_normalization.js';
 import type { LayerNormalizationArgs } from './layer_normalization.js';
+import type { NormalizationArgs } from './normalization.js';
 import type { GroupNormalizationArgs } from './group_normalization.js';
 import type { UnitNormalizationArgs } from './unit_normalization.js';
 import type { MultiHeadAttentionArgs } from './multi_head_attention.js';
@@ -61,6 +62,25 @@ import type { GlobalPooling3DArgs } from './global_pooling3d.js';
 import type { Pooling3DArgs } from './pooling3d.js';
 import type { UpSampling3DArgs } from './up_sampling3d.js';
 import type { ZeroPadding3DArgs } from './zero_padding3d.js';
+import type { CategoryEncodingArgs } from './category_encoding.js';
+import type { CenterCropArgs } from './center_crop.js';
+import type { DiscretizationArgs } from './discretization.js';
+import type { HashingArgs } from './hashing.js';
+import type { IntegerLookupArgs } from './integer_lookup.js';
+import type { RandomFlipArgs } from './random_flip.js';
+import type { ResizingArgs } from './resizing.js';
+import type { AutoContrastArgs } from './auto_contrast.js';
+import type { AffineAugmentationArgs } from './random_affine.js';
+import type { ColorAugmentationArgs } from './random_color.js';
+import type { RandomColorDegenerationArgs } from './random_color_degeneration.js';
+import type { RandomCropArgs } from './random_crop.js';
+import type { RandomGrayscaleArgs } from './random_grayscale.js';
+import type { RandomHueArgs } from './random_hue.js';
+import type { RandomInvertArgs } from './random_invert.js';
+import type { RandomPosterizationArgs } from './random_posterization.js';
+import type { RandomSaturationArgs } from './random_saturation.js';
+import type { RandomSharpnessArgs } from './random_sharpness.js';
+import type { SolarizationArgs } from './solarization.js';
 
 // The options each km.layers factory takes, checked by name so a misspelt one (`activaton`) is an
 // error rather than a silently linear layer. Each list is typed against its Args interface, so
@@ -217,3 +237,31 @@ export const GLOBAL_POOLING3D_OPTIONS = optionNames<GlobalPooling3DArgs>({ ...LA
 export const ZERO_PADDING3D_OPTIONS = optionNames<ZeroPadding3DArgs>({ ...LAYER, padding: true, dataFormat: true });
 export const CROPPING3D_OPTIONS = optionNames<Cropping3DArgs>({ ...LAYER, cropping: true, dataFormat: true });
 export const UP_SAMPLING3D_OPTIONS = optionNames<UpSampling3DArgs>({ ...LAYER, size: true, dataFormat: true });
+
+export const RESIZING_OPTIONS = optionNames<ResizingArgs>({ ...LAYER, height: true, width: true, interpolation: true, cropToAspectRatio: true, dataFormat: true });
+export const CENTER_CROP_OPTIONS = optionNames<CenterCropArgs>({ ...LAYER, height: true, width: true });
+export const CATEGORY_ENCODING_OPTIONS = optionNames<CategoryEncodingArgs>({ ...LAYER, numTokens: true, outputMode: true });
+export const NORMALIZATION_OPTIONS = optionNames<NormalizationArgs>({ ...LAYER, axis: true, mean: true, variance: true, invert: true });
+export const DISCRETIZATION_OPTIONS = optionNames<DiscretizationArgs>({ ...LAYER, binBoundaries: true, numBins: true, epsilon: true, outputMode: true, sparse: true });
+export const INTEGER_LOOKUP_OPTIONS = optionNames<IntegerLookupArgs>({ ...LAYER, vocabulary: true, maxTokens: true, numOovIndices: true, maskToken: true, oovToken: true, invert: true, outputMode: true, idfWeights: true, padToMaxTokens: true, sparse: true });
+export const HASHING_OPTIONS = optionNames<HashingArgs>({ ...LAYER, numBins: true, maskValue: true, salt: true, outputMode: true, sparse: true });
+export const RANDOM_FLIP_OPTIONS = optionNames<RandomFlipArgs>({ ...LAYER, mode: true, seed: true });
+
+export const AFFINE = optionNames<AffineAugmentationArgs>({
+  ...LAYER, fillMode: true, interpolation: true, seed: true, fillValue: true, dataFormat: true,
+});
+export const RANDOM_TRANSLATION_OPTIONS = [...AFFINE, 'heightFactor', 'widthFactor'];
+export const RANDOM_ROTATION_OPTIONS = [...AFFINE, 'factor'];
+export const RANDOM_ZOOM_OPTIONS = [...AFFINE, 'heightFactor', 'widthFactor'];
+export const COLOR = optionNames<ColorAugmentationArgs>({ ...LAYER, valueRange: true, seed: true });
+export const RANDOM_CONTRAST_OPTIONS = [...COLOR, 'factor'];
+export const RANDOM_BRIGHTNESS_OPTIONS = [...COLOR, 'factor'];
+export const RANDOM_GRAYSCALE_OPTIONS = optionNames<RandomGrayscaleArgs>({ ...LAYER, factor: true, seed: true, dataFormat: true });
+export const RANDOM_INVERT_OPTIONS = optionNames<RandomInvertArgs>({ ...LAYER, factor: true, valueRange: true, seed: true, dataFormat: true });
+export const SOLARIZATION_OPTIONS = optionNames<SolarizationArgs>({ ...LAYER, additionFactor: true, thresholdFactor: true, valueRange: true, seed: true });
+export const RANDOM_POSTERIZATION_OPTIONS = optionNames<RandomPosterizationArgs>({ ...LAYER, factor: true, valueRange: true, seed: true, dataFormat: true });
+export const RANDOM_COLOR_DEGENERATION_OPTIONS = optionNames<RandomColorDegenerationArgs>({ ...LAYER, factor: true, valueRange: true, seed: true, dataFormat: true });
+export const HSV_OPTIONS = optionNames<RandomSaturationArgs & RandomHueArgs>({ ...LAYER, factor: true, valueRange: true, seed: true, dataFormat: true });
+export const RANDOM_SHARPNESS_OPTIONS = optionNames<RandomSharpnessArgs>({ ...LAYER, factor: true, valueRange: true, seed: true, dataFormat: true });
+export const AUTO_CONTRAST_OPTIONS = optionNames<AutoContrastArgs>({ ...LAYER, valueRange: true });
+export const RANDOM_CROP_OPTIONS = optionNames<RandomCropArgs>({ ...LAYER, height: true, width: true, seed: true, dataFormat: true });

@@ -4,6 +4,8 @@ import type { ActivationName } from './activations.js';
 import { Recurrent, type RecurrentArgs } from './recurrent.js';
 import type { RecurrentStep, RecurrentStepGrad } from './recurrent_step.js';
 import { registerBuiltinLayer } from './registry.js';
+import { LSTM_OPTIONS, checkRequiredOptions } from './layer_options.js';
+import type { MayReturnList, ReturnsList } from './list_outputs.js';
 
 /** Options of {@link LSTM}, with TensorFlow.js' defaults. */
 export interface LSTMArgs extends RecurrentArgs {
@@ -90,3 +92,25 @@ export class LSTM extends Recurrent {
 }
 
 registerBuiltinLayer('LSTM', (config) => new LSTM(config as unknown as LSTMArgs));
+
+/**
+ * Long short-term memory over `[steps, features]` sequences: the last hidden state `[units]`, or
+ * every step's `[steps, units]` with `returnSequences: true`. With `returnState: true` its `apply`
+ * gives `[output, h, c]`; `apply(x, { initialState: [h, c] })` starts from given states (seq2seq).
+ *
+ * @example
+ * ```ts
+ * const encoderIn = km.input({ shape: [10, 8] });
+ * const [, h, c] = km.layers.lstm({ units: 32, returnState: true }).apply(encoderIn);
+ * const decoderIn = km.input({ shape: [12, 8] });
+ * const decoded = km.layers.lstm({ units: 32, returnSequences: true }).apply(decoderIn, { initialState: [h, c] });
+ * const model = km.model({ inputs: [encoderIn, decoderIn], outputs: km.layers.dense({ units: 8, activation: 'softmax' }).apply(decoded) });
+ * ```
+ */
+export function lstm(args: LSTMArgs & { returnState: true }): ReturnsList<LSTM, ['output', 'h', 'c']>;
+export function lstm(args: LSTMArgs & { returnState?: false }): LSTM;
+export function lstm(args: LSTMArgs): MayReturnList<LSTM>;
+export function lstm(args: LSTMArgs): LSTM {
+  checkRequiredOptions(args, LSTM_OPTIONS, 'km.layers.lstm');
+  return new LSTM(args);
+}

@@ -242,3 +242,9 @@ export const multiply = mergeFactory((args?: MergeArgs): Multiply => {
   checkOptions(args, LAYER_OPTIONS, 'km.layers.multiply');
   return new Multiply(args);
 });
+
+/** First input minus the second, elementwise (exactly two inputs of one shape). @example `km.layers.subtract().apply([a, b])` */
+export const subtract = mergeFactory((args?: MergeArgs): Subtract => {
+  checkOptions(args, LAYER_OPTIONS, 'km.layers.subtract');
+  return new Subtract(args);
+});

@@ -1,6 +1,9 @@
 import type { BackwardContext, ForwardContext } from './layer.js';
 import { ElementwiseMerge, type MergeArgs } from './merge.js';
 import { registerBuiltinLayer } from './registry.js';
+import { checkOptions } from '../utils/options.js';
+import { LAYER_OPTIONS } from './layer_options.js';
+import { mergeFactory } from './merge_factory.js';
 
 /**
  * The elementwise maximum or minimum of its inputs. The gradient goes to the input that gives the
@@ -71,3 +74,15 @@ export class Minimum extends SelectMerge {
 
 registerBuiltinLayer('Maximum', (config) => new Maximum(config as MergeArgs));
 registerBuiltinLayer('Minimum', (config) => new Minimum(config as MergeArgs));
+
+/** Elementwise maximum of its inputs. @example `km.layers.maximum().apply([a, b])` */
+export const maximum = mergeFactory((args?: MergeArgs): Maximum => {
+  checkOptions(args, LAYER_OPTIONS, 'km.layers.maximum');
+  return new Maximum(args);
+});
+
+/** Elementwise minimum of its inputs. @example `km.layers.minimum().apply([a, b])` */
+export const minimum = mergeFactory((args?: MergeArgs): Minimum => {
+  checkOptions(args, LAYER_OPTIONS, 'km.layers.minimum');
+  return new Minimum(args);
+});

@@ -1,6 +1,8 @@
 import type { Shape } from './layer.js';
 import { registerBuiltinLayer } from './registry.js';
 import { positiveOption, ProjectedAttention, type AttentionHeads, type ProjectedAttentionArgs } from './projected_attention.js';
+import { MULTI_HEAD_ATTENTION_OPTIONS, checkRequiredOptions } from './layer_options.js';
+import type { MayReturnList, ReturnsList } from './list_outputs.js';
 
 /** Options of {@link MultiHeadAttention}, with Keras 3's names and defaults. */
 export interface MultiHeadAttentionArgs extends ProjectedAttentionArgs {
@@ -91,3 +93,16 @@ function checkAttentionAxes(value: unknown, where: string): void {
 }
 
 registerBuiltinLayer('MultiHeadAttention', (config) => new MultiHeadAttention(config as unknown as MultiHeadAttentionArgs));
+
+/**
+ * Multi-head attention (Keras 3's `MultiHeadAttention`) over `[query, value]` or `[query, value, key]`
+ * sequences; `apply([x, x])` is self-attention.
+ * @example `km.layers.multiHeadAttention({ numHeads: 2, keyDim: 16 }).apply([x, x])`
+ */
+export function multiHeadAttention(args: MultiHeadAttentionArgs & { returnAttentionScores: true }): ReturnsList<MultiHeadAttention, ['output', 'scores']>;
+export function multiHeadAttention(args: MultiHeadAttentionArgs & { returnAttentionScores?: false }): MultiHeadAttention;
+export function multiHeadAttention(args: MultiHeadAttentionArgs): MayReturnList<MultiHeadAttention>;
+export function multiHeadAttention(args: MultiHeadAttentionArgs): MultiHeadAttention {
+  checkRequiredOptions(args, MULTI_HEAD_ATTENTION_OPTIONS, 'km.layers.multiHeadAttention');
+  return new MultiHeadAttention(args);
+}

@@ -4,6 +4,7 @@ import { Layer, type BackwardContext, type ForwardContext, type Shape } from './
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
 import { registerBuiltinLayer } from './registry.js';
+import { ALPHA_DROPOUT_OPTIONS, GAUSSIAN_DROPOUT_OPTIONS, GAUSSIAN_NOISE_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** The seed option of the noise layers (Keras 3's `seed`). */
 export interface NoiseSeedArgs extends LayerArgs {
@@ -221,3 +222,21 @@ export class AlphaDropout extends MultiplicativeDropout {
 registerBuiltinLayer('GaussianNoise', (config) => new GaussianNoise(config as unknown as GaussianNoiseArgs));
 registerBuiltinLayer('GaussianDropout', (config) => new GaussianDropout(config as unknown as NoiseRateArgs));
 registerBuiltinLayer('AlphaDropout', (config) => new AlphaDropout(config as unknown as AlphaDropoutArgs));
+
+/** Adds Gaussian noise while training. @example `km.layers.gaussianNoise({ stddev: 0.1 })` */
+export function gaussianNoise(args: GaussianNoiseArgs): GaussianNoise {
+  checkRequiredOptions(args, GAUSSIAN_NOISE_OPTIONS, 'km.layers.gaussianNoise');
+  return new GaussianNoise(args);
+}
+
+/** Multiplies by Gaussian noise of mean 1 while training. @example `km.layers.gaussianDropout({ rate: 0.2 })` */
+export function gaussianDropout(args: NoiseRateArgs): GaussianDropout {
+  checkRequiredOptions(args, GAUSSIAN_DROPOUT_OPTIONS, 'km.layers.gaussianDropout');
+  return new GaussianDropout(args);
+}
+
+/** Dropout that keeps SELU's self-normalization. @example `km.layers.alphaDropout({ rate: 0.1 })` */
+export function alphaDropout(args: AlphaDropoutArgs): AlphaDropout {
+  checkRequiredOptions(args, ALPHA_DROPOUT_OPTIONS, 'km.layers.alphaDropout');
+  return new AlphaDropout(args);
+}

@@ -8,6 +8,8 @@ import { formatShape, singleInput } from './layer_shapes.js';
 import { registerBuiltinLayer } from './registry.js';
 import { adaptBatches, type AdaptData, FeatureMoments } from './normalization_statistics.js';
 import { asFeatureRows, checkAxisOption, featureLayout, type FeatureLayout, type NormalizationAxis } from './normalization_axes.js';
+import { checkOptions } from '../utils/options.js';
+import { NORMALIZATION_OPTIONS } from './layer_options.js';
 
 /** Options of {@link Normalization}, with Keras' defaults. */
 export interface NormalizationArgs extends LayerArgs {
@@ -216,3 +218,9 @@ export class Normalization extends Layer {
 }
 
 registerBuiltinLayer('Normalization', (config) => new Normalization(config as NormalizationArgs).markLoaded());
+
+/** Standardizes each feature with a mean and variance given or adapted from data. @example `await km.layers.normalization().adapt(x)` */
+export function normalization(args?: NormalizationArgs): Normalization {
+  checkOptions(args, NORMALIZATION_OPTIONS, 'km.layers.normalization');
+  return new Normalization(args);
+}

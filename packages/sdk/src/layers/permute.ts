@@ -2,6 +2,7 @@ import { Layer, type BackwardContext, type ForwardContext, type Shape } from './
 import type { LayerArgs } from './layer_args.js';
 import { formatShape, singleInput } from './layer_shapes.js';
 import { registerBuiltinLayer } from './registry.js';
+import { PERMUTE_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link Permute}. */
 export interface PermuteArgs extends LayerArgs {
@@ -71,3 +72,9 @@ export class Permute extends Layer {
 }
 
 registerBuiltinLayer('Permute', (config) => new Permute(config as unknown as PermuteArgs));
+
+/** Reorders the sample's axes (numbered from 1). @example `km.layers.permute({ dims: [2, 1] })` */
+export function permute(args: PermuteArgs): Permute {
+  checkRequiredOptions(args, PERMUTE_OPTIONS, 'km.layers.permute');
+  return new Permute(args);
+}

@@ -4,6 +4,8 @@ import { Layer, type BackwardContext, type ForwardContext, type Shape } from './
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
 import { registerBuiltinLayer } from './registry.js';
+import { checkOptions } from '../utils/options.js';
+import { ELU_OPTIONS, LEAKY_RELU_OPTIONS, RELU_OPTIONS, THRESHOLDED_RELU_OPTIONS } from './layer_options.js';
 
 /** Options of {@link ReLU}, with Keras' defaults. */
 export interface ReLUArgs extends LayerArgs {
@@ -188,3 +190,27 @@ registerBuiltinLayer('ReLU', (config) => new ReLU(config as ReLUArgs));
 registerBuiltinLayer('LeakyReLU', ({ negativeSlope, ...config }) => new LeakyReLU({ ...config, alpha: config.alpha ?? negativeSlope } as LeakyReLUArgs));
 registerBuiltinLayer('ELU', (config) => new ELU(config as ELUArgs));
 registerBuiltinLayer('ThresholdedReLU', (config) => new ThresholdedReLU(config as ThresholdedReLUArgs));
+
+/** Keras' ReLU layer, with an optional cap, slope and threshold. @example `km.layers.reLU({ maxValue: 6 })` */
+export function reLU(args?: ReLUArgs): ReLU {
+  checkOptions(args, RELU_OPTIONS, 'km.layers.reLU');
+  return new ReLU(args);
+}
+
+/** x for x ≥ 0, alpha·x below (alpha default 0.3). @example `km.layers.leakyReLU({ alpha: 0.2 })` */
+export function leakyReLU(args?: LeakyReLUArgs): LeakyReLU {
+  checkOptions(args, LEAKY_RELU_OPTIONS, 'km.layers.leakyReLU');
+  return new LeakyReLU(args);
+}
+
+/** x for x > 0, alpha·(eˣ − 1) otherwise (alpha default 1). @example `km.layers.elu({ alpha: 1 })` */
+export function elu(args?: ELUArgs): ELU {
+  checkOptions(args, ELU_OPTIONS, 'km.layers.elu');
+  return new ELU(args);
+}
+
+/** x for x > theta, else 0 (theta default 1). @example `km.layers.thresholdedReLU({ theta: 0.5 })` */
+export function thresholdedReLU(args?: ThresholdedReLUArgs): ThresholdedReLU {
+  checkOptions(args, THRESHOLDED_RELU_OPTIONS, 'km.layers.thresholdedReLU');
+  return new ThresholdedReLU(args);
+}

@@ -5,6 +5,8 @@ import { singleInput } from './layer_shapes.js';
 import { registerBuiltinLayer } from './registry.js';
 import type { DataFormat, PaddingMode, SampleGeometry } from './window.js';
 import { tripleOf, volumeGeometry, VolumeLayer, volumeWindowOf, type Triple } from './volume.js';
+import { checkOptions } from '../utils/options.js';
+import { POOLING3D_OPTIONS } from './layer_options.js';
 
 /** Options of {@link MaxPooling3D} and {@link AveragePooling3D}, with Keras' defaults. */
 export interface Pooling3DArgs extends LayerArgs {
@@ -107,3 +109,20 @@ export class AveragePooling3D extends Pooling3D {
 
 registerBuiltinLayer('MaxPooling3D', (config) => new MaxPooling3D(config as Pooling3DArgs));
 registerBuiltinLayer('AveragePooling3D', (config) => new AveragePooling3D(config as Pooling3DArgs));
+
+/** Max over 3-D windows. @example `km.layers.maxPooling3d({ poolSize: 2 })` */
+export function maxPooling3d(args?: Pooling3DArgs): MaxPooling3D {
+  checkOptions(args, POOLING3D_OPTIONS, 'km.layers.maxPooling3d');
+  return new MaxPooling3D(args);
+}
+
+/** Mean over 3-D windows. @example `km.layers.averagePooling3d({ poolSize: [1, 2, 2] })` */
+export function averagePooling3d(args?: Pooling3DArgs): AveragePooling3D {
+  checkOptions(args, POOLING3D_OPTIONS, 'km.layers.averagePooling3d');
+  return new AveragePooling3D(args);
+}
+
+/** tfjs' name for {@link averagePooling3d}. @example `km.layers.avgPool3d({ poolSize: 2 })` */
+export const avgPool3d = averagePooling3d;
+/** tfjs' name for {@link averagePooling3d}. */
+export const avgPooling3d = averagePooling3d;

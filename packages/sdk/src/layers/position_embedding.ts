@@ -3,6 +3,7 @@ import { Layer, type BackwardContext, type ForwardContext, type Shape } from './
 import type { LayerArgs } from './layer_args.js';
 import { formatShape, singleInput } from './layer_shapes.js';
 import { registerBuiltinLayer } from './registry.js';
+import { POSITION_EMBEDDING_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link PositionEmbedding}, as keras_nlp names them. */
 export interface PositionEmbeddingArgs extends LayerArgs {
@@ -83,3 +84,13 @@ export class PositionEmbedding extends Layer {
 }
 
 registerBuiltinLayer('PositionEmbedding', (config) => new PositionEmbedding(config as unknown as PositionEmbeddingArgs));
+
+/**
+ * keras_nlp's learned position embedding: the first `steps` rows of a trainable `[sequenceLength, features]`
+ * table for every sample; add it to the token embeddings.
+ * @example `km.layers.add().apply([x, km.layers.positionEmbedding({ sequenceLength: 64 }).apply(x)])`
+ */
+export function positionEmbedding(args: PositionEmbeddingArgs): PositionEmbedding {
+  checkRequiredOptions(args, POSITION_EMBEDDING_OPTIONS, 'km.layers.positionEmbedding');
+  return new PositionEmbedding(args);
+}

@@ -9,6 +9,9 @@ import { singleInput } from './layer_shapes.js';
 import { registerBuiltinLayer } from './registry.js';
 import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
 import type { LayerWeight } from './layer_weight.js';
+import { checkOptions } from '../utils/options.js';
+import { PRELU_OPTIONS } from './layer_options.js';
+import { ReLU } from './piecewise_activations.js';
 
 /** Options of {@link PReLU}, with tfjs' and Keras' defaults. */
 export interface PReLUArgs extends LayerArgs {
@@ -128,3 +131,9 @@ export class PReLU extends Layer {
 }
 
 registerBuiltinLayer('PReLU', (config) => new PReLU(config as PReLUArgs));
+
+/** Parametric ReLU with a trainable alpha. @example `km.layers.prelu({ sharedAxes: [1, 2] })` */
+export function prelu(args?: PReLUArgs): PReLU {
+  checkOptions(args, PRELU_OPTIONS, 'km.layers.prelu');
+  return new PReLU(args);
+}

@@ -2,6 +2,7 @@ import type { Random } from '../utils/random.js';
 import { factorRange, type AugmentationFactor } from './random_affine.js';
 import { ColorAugmentation, type ColorAugmentationArgs } from './random_color.js';
 import { registerBuiltinLayer } from './registry.js';
+import { RANDOM_BRIGHTNESS_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link RandomBrightness}, with Keras' defaults. */
 export interface RandomBrightnessArgs extends ColorAugmentationArgs {
@@ -43,3 +44,9 @@ export class RandomBrightness extends ColorAugmentation {
 }
 
 registerBuiltinLayer('RandomBrightness', (config) => new RandomBrightness(config as unknown as RandomBrightnessArgs));
+
+/** Shifts each image's brightness by a random amount while training. @example `km.layers.randomBrightness({ factor: 0.2, valueRange: [0, 1] })` */
+export function randomBrightness(args: RandomBrightnessArgs): RandomBrightness {
+  checkRequiredOptions(args, RANDOM_BRIGHTNESS_OPTIONS, 'km.layers.randomBrightness');
+  return new RandomBrightness(args);
+}

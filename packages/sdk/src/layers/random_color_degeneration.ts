@@ -5,6 +5,7 @@ import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import { RandomImageLayer, type RandomImageArgs } from './random_image_layer.js';
 import { GRAYSCALE_WEIGHTS } from './random_grayscale.js';
 import { registerBuiltinLayer } from './registry.js';
+import { RANDOM_COLOR_DEGENERATION_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link RandomColorDegeneration}, with Keras' defaults. */
 export interface RandomColorDegenerationArgs extends RandomImageArgs {
@@ -107,3 +108,9 @@ export class RandomColorDegeneration extends RandomImageLayer {
 }
 
 registerBuiltinLayer('RandomColorDegeneration', (config) => new RandomColorDegeneration(config as unknown as RandomColorDegenerationArgs));
+
+/** Blends each RGB image toward its grey version by a factor drawn per image while training, as Keras 3's RandomColorDegeneration. @example `km.layers.randomColorDegeneration({ factor: [0, 0.5], valueRange: [0, 1] })` */
+export function randomColorDegeneration(args: RandomColorDegenerationArgs): RandomColorDegeneration {
+  checkRequiredOptions(args, RANDOM_COLOR_DEGENERATION_OPTIONS, 'km.layers.randomColorDegeneration');
+  return new RandomColorDegeneration(args);
+}

@@ -2,6 +2,7 @@ import type { Random } from '../utils/random.js';
 import type { AugmentationFactor } from './random_affine.js';
 import { ColorAugmentation, type ColorAugmentationArgs } from './random_color.js';
 import { registerBuiltinLayer } from './registry.js';
+import { RANDOM_CONTRAST_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link RandomContrast}, with Keras' defaults. */
 export interface RandomContrastArgs extends ColorAugmentationArgs {
@@ -49,3 +50,9 @@ export class RandomContrast extends ColorAugmentation {
 }
 
 registerBuiltinLayer('RandomContrast', (config) => new RandomContrast(config as unknown as RandomContrastArgs));
+
+/** Scales each image's contrast by a random factor while training. @example `km.layers.randomContrast({ factor: 0.2, valueRange: [0, 1] })` */
+export function randomContrast(args: RandomContrastArgs): RandomContrast {
+  checkRequiredOptions(args, RANDOM_CONTRAST_OPTIONS, 'km.layers.randomContrast');
+  return new RandomContrast(args);
+}

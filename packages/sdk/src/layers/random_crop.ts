@@ -5,6 +5,7 @@ import { singleInput } from './layer_shapes.js';
 import { registerBuiltinLayer } from './registry.js';
 import { RandomImageLayer, type RandomImageArgs } from './random_image_layer.js';
 import { outputSize, resizeGeometry } from './resizing.js';
+import { RANDOM_CROP_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link RandomCrop}, with Keras' defaults. */
 export interface RandomCropArgs extends RandomImageArgs {
@@ -97,3 +98,9 @@ export class RandomCrop extends RandomImageLayer {
 }
 
 registerBuiltinLayer('RandomCrop', (config) => new RandomCrop(config as unknown as RandomCropArgs));
+
+/** Cuts a random window (one per batch, as Keras) out of the images while training (a centred one at inference). @example `km.layers.randomCrop({ height: 24, width: 24 })` */
+export function randomCrop(args: RandomCropArgs): RandomCrop {
+  checkRequiredOptions(args, RANDOM_CROP_OPTIONS, 'km.layers.randomCrop');
+  return new RandomCrop(args);
+}

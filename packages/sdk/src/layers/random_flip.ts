@@ -3,6 +3,8 @@ import type { Random } from '../utils/random.js';
 import type { BackwardContext, ForwardContext } from './layer.js';
 import { registerBuiltinLayer } from './registry.js';
 import { RandomImageLayer, type RandomImageArgs } from './random_image_layer.js';
+import { checkOptions } from '../utils/options.js';
+import { RANDOM_FLIP_OPTIONS } from './layer_options.js';
 
 /** Which flips {@link RandomFlip} draws, by Keras' names. */
 export type RandomFlipMode = 'horizontal' | 'vertical' | 'horizontal_and_vertical';
@@ -61,3 +63,9 @@ export class RandomFlip extends RandomImageLayer {
 }
 
 registerBuiltinLayer('RandomFlip', (config) => new RandomFlip(config as RandomFlipArgs));
+
+/** Mirrors images at random while training. @example `km.layers.randomFlip({ mode: 'horizontal' })` */
+export function randomFlip(args?: RandomFlipArgs): RandomFlip {
+  checkOptions(args, RANDOM_FLIP_OPTIONS, 'km.layers.randomFlip');
+  return new RandomFlip(args);
+}

@@ -3,6 +3,8 @@ import type { Random } from '../utils/random.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import { RandomImageLayer, type RandomImageArgs } from './random_image_layer.js';
 import { registerBuiltinLayer } from './registry.js';
+import { checkOptions } from '../utils/options.js';
+import { RANDOM_GRAYSCALE_OPTIONS } from './layer_options.js';
 
 /** Options of {@link RandomGrayscale}, with Keras' defaults. */
 export interface RandomGrayscaleArgs extends RandomImageArgs {
@@ -77,3 +79,9 @@ export class RandomGrayscale extends RandomImageLayer {
 }
 
 registerBuiltinLayer('RandomGrayscale', (config) => new RandomGrayscale(config as RandomGrayscaleArgs));
+
+/** Turns each RGB image grey (keeping 3 channels) with probability `factor` while training, as Keras 3's RandomGrayscale. @example `km.layers.randomGrayscale({ factor: 0.2 })` */
+export function randomGrayscale(args?: RandomGrayscaleArgs): RandomGrayscale {
+  checkOptions(args, RANDOM_GRAYSCALE_OPTIONS, 'km.layers.randomGrayscale');
+  return new RandomGrayscale(args);
+}

@@ -2,6 +2,7 @@ import type { Random } from '../utils/random.js';
 import { boundedFactorRange } from './color_options.js';
 import { HsvAugmentation, type HsvAugmentationArgs } from './hsv_augmentation.js';
 import { registerBuiltinLayer } from './registry.js';
+import { HSV_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link RandomHue}, with Keras' defaults. */
 export interface RandomHueArgs extends HsvAugmentationArgs {
@@ -42,3 +43,9 @@ export class RandomHue extends HsvAugmentation {
 }
 
 registerBuiltinLayer('RandomHue', (config) => new RandomHue(config as unknown as RandomHueArgs));
+
+/** Turns each RGB image's hue by a random fraction of a turn while training, as Keras 3's RandomHue. @example `km.layers.randomHue({ factor: 0.2, valueRange: [0, 1] })` */
+export function randomHue(args: RandomHueArgs): RandomHue {
+  checkRequiredOptions(args, HSV_OPTIONS, 'km.layers.randomHue');
+  return new RandomHue(args);
+}

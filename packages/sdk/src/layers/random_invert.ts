@@ -4,6 +4,8 @@ import { unitFactorRange, valueRangeOf } from './color_options.js';
 import type { BackwardContext, ForwardContext } from './layer.js';
 import { RandomImageLayer, type RandomImageArgs } from './random_image_layer.js';
 import { registerBuiltinLayer } from './registry.js';
+import { checkOptions } from '../utils/options.js';
+import { RANDOM_INVERT_OPTIONS } from './layer_options.js';
 
 /** Options of {@link RandomInvert}, with Keras' defaults. */
 export interface RandomInvertArgs extends RandomImageArgs {
@@ -89,3 +91,9 @@ export class RandomInvert extends RandomImageLayer {
 }
 
 registerBuiltinLayer('RandomInvert', (config) => new RandomInvert(config as unknown as RandomInvertArgs));
+
+/** Inverts images (x → high − x) at random while training, as Keras 3's RandomInvert. @example `km.layers.randomInvert({ factor: 0.5, valueRange: [0, 1] })` */
+export function randomInvert(args?: RandomInvertArgs): RandomInvert {
+  checkOptions(args, RANDOM_INVERT_OPTIONS, 'km.layers.randomInvert');
+  return new RandomInvert(args);
+}

@@ -4,6 +4,7 @@ import { valueRangeOf } from './color_options.js';
 import type { BackwardContext, ForwardContext } from './layer.js';
 import { RandomImageLayer, type RandomImageArgs } from './random_image_layer.js';
 import { registerBuiltinLayer } from './registry.js';
+import { RANDOM_POSTERIZATION_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link RandomPosterization}, with Keras' defaults. */
 export interface RandomPosterizationArgs extends RandomImageArgs {
@@ -74,3 +75,9 @@ export class RandomPosterization extends RandomImageLayer {
 }
 
 registerBuiltinLayer('RandomPosterization', (config) => new RandomPosterization(config as unknown as RandomPosterizationArgs));
+
+/** Keeps only the top bits of each image's values (as bytes) while training, as Keras 3's RandomPosterization. @example `km.layers.randomPosterization({ factor: [3, 6], valueRange: [0, 1] })` */
+export function randomPosterization(args: RandomPosterizationArgs): RandomPosterization {
+  checkRequiredOptions(args, RANDOM_POSTERIZATION_OPTIONS, 'km.layers.randomPosterization');
+  return new RandomPosterization(args);
+}

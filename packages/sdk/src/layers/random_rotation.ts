@@ -1,6 +1,7 @@
 import type { Random } from '../utils/random.js';
 import { AffineAugmentation, factorRange, type AffineAugmentationArgs, type AugmentationFactor } from './random_affine.js';
 import { registerBuiltinLayer } from './registry.js';
+import { RANDOM_ROTATION_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link RandomRotation}, with Keras' defaults. */
 export interface RandomRotationArgs extends AffineAugmentationArgs {
@@ -47,3 +48,9 @@ export class RandomRotation extends AffineAugmentation {
 }
 
 registerBuiltinLayer('RandomRotation', (config) => new RandomRotation(config as unknown as RandomRotationArgs));
+
+/** Rotates images by a random fraction of a turn while training. @example `km.layers.randomRotation({ factor: 0.1 })` */
+export function randomRotation(args: RandomRotationArgs): RandomRotation {
+  checkRequiredOptions(args, RANDOM_ROTATION_OPTIONS, 'km.layers.randomRotation');
+  return new RandomRotation(args);
+}

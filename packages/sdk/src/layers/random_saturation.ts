@@ -2,6 +2,7 @@ import type { Random } from '../utils/random.js';
 import { boundedFactorRange } from './color_options.js';
 import { HsvAugmentation, type HsvAugmentationArgs } from './hsv_augmentation.js';
 import { registerBuiltinLayer } from './registry.js';
+import { HSV_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link RandomSaturation}, with Keras' defaults. */
 export interface RandomSaturationArgs extends HsvAugmentationArgs {
@@ -42,3 +43,9 @@ export class RandomSaturation extends HsvAugmentation {
 }
 
 registerBuiltinLayer('RandomSaturation', (config) => new RandomSaturation(config as unknown as RandomSaturationArgs));
+
+/** Scales each RGB image's saturation by f / (1 − f), f drawn per image, while training, as Keras 3's RandomSaturation. @example `km.layers.randomSaturation({ factor: [0.3, 0.7], valueRange: [0, 1] })` */
+export function randomSaturation(args: RandomSaturationArgs): RandomSaturation {
+  checkRequiredOptions(args, HSV_OPTIONS, 'km.layers.randomSaturation');
+  return new RandomSaturation(args);
+}

@@ -4,6 +4,7 @@ import { boundedFactorRange, valueRangeOf } from './color_options.js';
 import type { BackwardContext, ForwardContext } from './layer.js';
 import { RandomImageLayer, type RandomImageArgs } from './random_image_layer.js';
 import { registerBuiltinLayer } from './registry.js';
+import { RANDOM_SHARPNESS_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link RandomSharpness}, with Keras' defaults. */
 export interface RandomSharpnessArgs extends RandomImageArgs {
@@ -127,3 +128,9 @@ export class RandomSharpness extends RandomImageLayer {
 }
 
 registerBuiltinLayer('RandomSharpness', (config) => new RandomSharpness(config as unknown as RandomSharpnessArgs));
+
+/** Blurs or sharpens each image by a factor drawn per image while training, as Keras 3's RandomSharpness. @example `km.layers.randomSharpness({ factor: [0.3, 0.7], valueRange: [0, 1] })` */
+export function randomSharpness(args: RandomSharpnessArgs): RandomSharpness {
+  checkRequiredOptions(args, RANDOM_SHARPNESS_OPTIONS, 'km.layers.randomSharpness');
+  return new RandomSharpness(args);
+}

@@ -1,6 +1,7 @@
 import type { Random } from '../utils/random.js';
 import { AffineAugmentation, factorRange, type AffineAugmentationArgs, type AugmentationFactor } from './random_affine.js';
 import { registerBuiltinLayer } from './registry.js';
+import { RANDOM_TRANSLATION_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link RandomTranslation}, with Keras' defaults. */
 export interface RandomTranslationArgs extends AffineAugmentationArgs {
@@ -51,3 +52,9 @@ export class RandomTranslation extends AffineAugmentation {
 }
 
 registerBuiltinLayer('RandomTranslation', (config) => new RandomTranslation(config as unknown as RandomTranslationArgs));
+
+/** Shifts images by a random fraction of their size while training. @example `km.layers.randomTranslation({ heightFactor: 0.1, widthFactor: 0.1 })` */
+export function randomTranslation(args: RandomTranslationArgs): RandomTranslation {
+  checkRequiredOptions(args, RANDOM_TRANSLATION_OPTIONS, 'km.layers.randomTranslation');
+  return new RandomTranslation(args);
+}

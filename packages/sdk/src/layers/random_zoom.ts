@@ -1,6 +1,7 @@
 import type { Random } from '../utils/random.js';
 import { AffineAugmentation, factorRange, type AffineAugmentationArgs, type AugmentationFactor } from './random_affine.js';
 import { registerBuiltinLayer } from './registry.js';
+import { RANDOM_ZOOM_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link RandomZoom}, with Keras' defaults. */
 export interface RandomZoomArgs extends AffineAugmentationArgs {
@@ -52,3 +53,9 @@ export class RandomZoom extends AffineAugmentation {
 }
 
 registerBuiltinLayer('RandomZoom', (config) => new RandomZoom(config as unknown as RandomZoomArgs));
+
+/** Zooms images in or out at random while training. @example `km.layers.randomZoom({ heightFactor: 0.2 })` */
+export function randomZoom(args: RandomZoomArgs): RandomZoom {
+  checkRequiredOptions(args, RANDOM_ZOOM_OPTIONS, 'km.layers.randomZoom');
+  return new RandomZoom(args);
+}

@@ -3,6 +3,7 @@ import { Layer, type BackwardContext, type ForwardContext, type Shape } from './
 import type { LayerArgs } from './layer_args.js';
 import { formatShape, singleInput } from './layer_shapes.js';
 import { registerBuiltinLayer } from './registry.js';
+import { REPEAT_VECTOR_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link RepeatVector}. */
 export interface RepeatVectorArgs extends LayerArgs {
@@ -75,3 +76,9 @@ export class RepeatVector extends Layer {
 }
 
 registerBuiltinLayer('RepeatVector', (config) => new RepeatVector(config as unknown as RepeatVectorArgs));
+
+/** `[batch, f]` to `[batch, n, f]`. @example `km.layers.repeatVector({ n: 10 })` */
+export function repeatVector(args: RepeatVectorArgs): RepeatVector {
+  checkRequiredOptions(args, REPEAT_VECTOR_OPTIONS, 'km.layers.repeatVector');
+  return new RepeatVector(args);
+}

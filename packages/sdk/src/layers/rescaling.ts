@@ -3,6 +3,7 @@ import { Layer, type BackwardContext, type ForwardContext, type Shape } from './
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
 import { registerBuiltinLayer } from './registry.js';
+import { RESCALING_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link Rescaling}. */
 export interface RescalingArgs extends LayerArgs {
@@ -73,3 +74,9 @@ export class Rescaling extends Layer {
 }
 
 registerBuiltinLayer('Rescaling', (config) => new Rescaling(config as unknown as RescalingArgs));
+
+/** y = x·scale + offset. @example `km.layers.rescaling({ scale: 1 / 255 })` */
+export function rescaling(args: RescalingArgs): Rescaling {
+  checkRequiredOptions(args, RESCALING_OPTIONS, 'km.layers.rescaling');
+  return new Rescaling(args);
+}

@@ -5,6 +5,7 @@ import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
 import { registerBuiltinLayer } from './registry.js';
 import { ImageLayer } from './image_layer.js';
+import { RESIZING_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link Resizing}, with Keras' defaults. */
 export interface ResizingArgs extends LayerArgs {
@@ -101,3 +102,9 @@ export class Resizing extends ImageLayer {
 }
 
 registerBuiltinLayer('Resizing', (config) => new Resizing(config as unknown as ResizingArgs));
+
+/** Resizes images to `height`×`width` (bilinear or nearest, Keras' half-pixel centres). @example `km.layers.resizing({ height: 64, width: 64 })` */
+export function resizing(args: ResizingArgs): Resizing {
+  checkRequiredOptions(args, RESIZING_OPTIONS, 'km.layers.resizing');
+  return new Resizing(args);
+}

@@ -7,6 +7,8 @@ import { singleInput } from './layer_shapes.js';
 import { checkNormalizedAxesOption, normalizedAxes, normalizedOrder } from './normalization_axes.js';
 import { ChannelsLastBody } from './channel_axis.js';
 import { registerBuiltinLayer } from './registry.js';
+import { checkOptions } from '../utils/options.js';
+import { RMS_NORMALIZATION_OPTIONS } from './layer_options.js';
 
 /** Options of {@link RMSNormalization}, with Keras 3's defaults. */
 export interface RMSNormalizationArgs extends LayerArgs {
@@ -99,3 +101,13 @@ export class RMSNormalization extends Layer {
 }
 
 registerBuiltinLayer('RMSNormalization', (config) => new RMSNormalization(config as RMSNormalizationArgs));
+
+/**
+ * Scales each sample by the reciprocal of its root mean square over `axis` (default -1) and a learned
+ * `scale`, as Keras 3's RMSNormalization (no centring, unlike layerNormalization).
+ * @example `km.layers.rmsNormalization({ axis: -1, epsilon: 1e-6 })`
+ */
+export function rmsNormalization(args?: RMSNormalizationArgs): RMSNormalization {
+  checkOptions(args, RMS_NORMALIZATION_OPTIONS, 'km.layers.rmsNormalization');
+  return new RMSNormalization(args);
+}

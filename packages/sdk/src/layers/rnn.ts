@@ -8,6 +8,8 @@ import { notStateful } from './recurrent_states.js';
 import type { Tensor } from '../tensor.js';
 import { cellFromConfig, checkCell, ConvLSTM2DCell, StackedRNNCells, type RNNCell } from './rnn_cells.js';
 import { Wrapper } from './wrapper.js';
+import { RNN_OPTIONS, checkRequiredOptions } from './layer_options.js';
+import type { MayReturnList, ReturnsList } from './list_outputs.js';
 
 /** Options of {@link RNN}, as tfjs-layers takes them. */
 export interface RNNArgs extends LayerArgs {
@@ -281,3 +283,25 @@ registerBuiltinLayer('RNN', (config) => {
   const own = Object.fromEntries(Object.entries(config).filter(([key, value]) => RNN_FIELDS.includes(key) && value !== undefined && value !== null));
   return new RNN({ ...own, cell: cellFromConfig(config.cell, where) } as RNNArgs);
 });
+
+/**
+ * Keras' generic recurrent layer: runs a cell, or a list of cells stacked (each one's output the next
+ * one's input), over `[steps, features]` sequences; the same options as `lstm` (returnSequences,
+ * returnState, goBackwards, stateful, initialState), and tfjs' format when saved. With `returnState: true`
+ * its `apply` gives `[output, ...states]` typed as an array: the cells decide how many states there are.
+ *
+ * @example
+ * ```ts
+ * const model = km.sequential([
+ *   km.layers.rnn({ cell: [km.layers.lstmCell({ units: 16 }), km.layers.gruCell({ units: 8 })], inputShape: [20, 4] }),
+ *   km.layers.dense({ units: 1 }),
+ * ]);
+ * ```
+ */
+export function rnn(args: RNNArgs & { returnState: true }): ReturnsList<RNN>;
+export function rnn(args: RNNArgs & { returnState?: false }): RNN;
+export function rnn(args: RNNArgs): MayReturnList<RNN>;
+export function rnn(args: RNNArgs): RNN {
+  checkRequiredOptions(args, RNN_OPTIONS, 'km.layers.rnn');
+  return new RNN(args);
+}

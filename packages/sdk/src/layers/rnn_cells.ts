@@ -4,6 +4,8 @@ import { uniqueLayerName } from './layer_names.js';
 import { LSTM, type LSTMArgs } from './lstm.js';
 import { Recurrent, type RecurrentArgs } from './recurrent.js';
 import { SimpleRNN } from './simple_rnn.js';
+import { CONV_LSTM2D_CELL_OPTIONS, GRU_CELL_OPTIONS, LSTM_CELL_OPTIONS, SIMPLE_RNN_CELL_OPTIONS, STACKED_RNN_CELLS_OPTIONS, checkRequiredOptions } from './layer_options.js';
+import { RNN } from './rnn.js';
 
 /** The options a recurrent layer takes that belong to the RNN around a cell, not to the cell. */
 const LAYER_ONLY_KEYS = ['returnSequences', 'returnState', 'goBackwards', 'stateful', 'unroll', 'batchInputShape', 'inputShape', 'batchSize', 'dtype', 'inputDType', 'weights'] as const;
@@ -223,4 +225,51 @@ export function cellFromConfig(saved: unknown, where: string): RNNCell | Stacked
     default:
       throw new Error(`${where}: unknown cell class '${entry.className}'. Known cells: LSTMCell, GRUCell, SimpleRNNCell, ConvLSTM2DCell, StackedRNNCells.`);
   }
+}
+
+/**
+ * The LSTM step, for `km.layers.rnn` (tfjs' `lstmCell`): the options of `lstm` that belong to the cell.
+ * @example `km.layers.rnn({ cell: km.layers.lstmCell({ units: 32 }), returnSequences: true, inputShape: [20, 4] })`
+ */
+export function lstmCell(args: LSTMCellArgs): LSTMCell {
+  checkRequiredOptions(args, LSTM_CELL_OPTIONS, 'km.layers.lstmCell');
+  return new LSTMCell(args);
+}
+
+/**
+ * The GRU step, for `km.layers.rnn` (tfjs' `gruCell`).
+ * @example `km.layers.rnn({ cell: km.layers.gruCell({ units: 32 }), inputShape: [20, 4] })`
+ */
+export function gruCell(args: GRUCellArgs): GRUCell {
+  checkRequiredOptions(args, GRU_CELL_OPTIONS, 'km.layers.gruCell');
+  return new GRUCell(args);
+}
+
+/**
+ * The fully connected recurrent step, for `km.layers.rnn` (tfjs' `simpleRNNCell`).
+ * @example `km.layers.rnn({ cell: km.layers.simpleRNNCell({ units: 16 }), inputShape: [10, 1] })`
+ */
+export function simpleRNNCell(args: SimpleRNNCellArgs): SimpleRNNCell {
+  checkRequiredOptions(args, SIMPLE_RNN_CELL_OPTIONS, 'km.layers.simpleRNNCell');
+  return new SimpleRNNCell(args);
+}
+
+/**
+ * The ConvLSTM2D step, for `km.layers.rnn` over sequences of images (tfjs' `convLstm2dCell`): the
+ * options of `convLstm2d` that belong to the cell. The RNN computes what `convLstm2d` computes with
+ * the same options and weights; the cell runs alone, not in a list of cells.
+ * @example `km.layers.rnn({ cell: km.layers.convLstm2dCell({ filters: 8, kernelSize: 3, padding: 'same' }), inputShape: [6, 12, 12, 1] })`
+ */
+export function convLstm2dCell(args: ConvLSTM2DCellArgs): ConvLSTM2DCell {
+  checkRequiredOptions(args, CONV_LSTM2D_CELL_OPTIONS, 'km.layers.convLstm2dCell');
+  return new ConvLSTM2DCell(args);
+}
+
+/**
+ * Cells run in order at every step, for `km.layers.rnn` (tfjs' `stackedRNNCells`); `rnn({ cell: [a, b] })` is the same.
+ * @example `km.layers.rnn({ cell: km.layers.stackedRNNCells({ cells: [km.layers.lstmCell({ units: 16 }), km.layers.lstmCell({ units: 8 })] }), inputShape: [20, 4] })`
+ */
+export function stackedRNNCells(args: StackedRNNCellsArgs): StackedRNNCells {
+  checkRequiredOptions(args, STACKED_RNN_CELLS_OPTIONS, 'km.layers.stackedRNNCells');
+  return new StackedRNNCells(args);
 }

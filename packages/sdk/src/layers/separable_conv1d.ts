@@ -3,6 +3,7 @@ import type { Shape } from './layer.js';
 import { registerBuiltinLayer } from './registry.js';
 import { SeparableConv2D, type SeparableConv2DArgs } from './separable_conv2d.js';
 import { checkSequenceWindow, imageRowWindowConfig, windowAsImageRow, type Window1DSizes } from './window.js';
+import { SEPARABLE_CONV1D_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link SeparableConv1D}, with Keras' defaults and TensorFlow.js-style names. */
 export type SeparableConv1DArgs = Omit<SeparableConv2DArgs, 'kernelSize' | 'strides' | 'dilationRate'> & Window1DSizes;
@@ -52,3 +53,12 @@ export class SeparableConv1D extends SeparableConv2D {
 }
 
 registerBuiltinLayer('SeparableConv1D', (config) => new SeparableConv1D(config as unknown as SeparableConv1DArgs));
+
+/**
+ * Depthwise separable 1-D convolution over `[steps, channels]` sequences (Keras' SeparableConv1D).
+ * @example `km.layers.separableConv1d({ filters: 64, kernelSize: 5, activation: 'relu' })`
+ */
+export function separableConv1d(args: SeparableConv1DArgs): SeparableConv1D {
+  checkRequiredOptions(args, SEPARABLE_CONV1D_OPTIONS, 'km.layers.separableConv1d');
+  return new SeparableConv1D(args);
+}

@@ -2,6 +2,8 @@ import type { Backend, BufferId } from '../backend/backend.js';
 import { Recurrent, type RecurrentArgs } from './recurrent.js';
 import type { RecurrentStep, RecurrentStepGrad } from './recurrent_step.js';
 import { registerBuiltinLayer } from './registry.js';
+import { SIMPLE_RNN_OPTIONS, checkRequiredOptions } from './layer_options.js';
+import type { MayReturnList, ReturnsList } from './list_outputs.js';
 
 /** Options of {@link SimpleRNN}, with TensorFlow.js' defaults. */
 export type SimpleRNNArgs = RecurrentArgs;
@@ -44,3 +46,16 @@ export class SimpleRNN extends Recurrent {
 }
 
 registerBuiltinLayer('SimpleRNN', (config) => new SimpleRNN(config as unknown as SimpleRNNArgs));
+
+/**
+ * A fully connected recurrent layer, h = activation(x·W + h·U + b), over `[steps, features]` sequences.
+ * With `returnState: true` its `apply` gives `[output, h]`; `apply(x, { initialState: [h] })` starts from h.
+ * @example `km.layers.simpleRNN({ units: 16, inputShape: [10, 1] })`
+ */
+export function simpleRNN(args: SimpleRNNArgs & { returnState: true }): ReturnsList<SimpleRNN, ['output', 'h']>;
+export function simpleRNN(args: SimpleRNNArgs & { returnState?: false }): SimpleRNN;
+export function simpleRNN(args: SimpleRNNArgs): MayReturnList<SimpleRNN>;
+export function simpleRNN(args: SimpleRNNArgs): SimpleRNN {
+  checkRequiredOptions(args, SIMPLE_RNN_OPTIONS, 'km.layers.simpleRNN');
+  return new SimpleRNN(args);
+}

@@ -4,6 +4,8 @@ import { Layer, type BackwardContext, type ForwardContext, type Shape } from './
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
 import { registerBuiltinLayer } from './registry.js';
+import { checkOptions } from '../utils/options.js';
+import { SOFTMAX_OPTIONS } from './layer_options.js';
 
 /** Options of {@link Softmax}. */
 export interface SoftmaxArgs extends LayerArgs {
@@ -154,3 +156,9 @@ export class Softmax extends Layer {
 }
 
 registerBuiltinLayer('Softmax', (config) => new Softmax(config as SoftmaxArgs));
+
+/** Softmax along the last axis. @example `km.layers.softmax()` */
+export function softmax(args?: SoftmaxArgs): Softmax {
+  checkOptions(args, SOFTMAX_OPTIONS, 'km.layers.softmax');
+  return new Softmax(args);
+}

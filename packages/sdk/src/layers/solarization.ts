@@ -4,6 +4,8 @@ import { unitFactorRange, valueRangeOf } from './color_options.js';
 import type { BackwardContext, ForwardContext } from './layer.js';
 import { RandomImageLayer, type RandomImageArgs } from './random_image_layer.js';
 import { registerBuiltinLayer } from './registry.js';
+import { checkOptions } from '../utils/options.js';
+import { SOLARIZATION_OPTIONS } from './layer_options.js';
 
 /** Options of {@link Solarization}, with Keras' defaults. */
 export interface SolarizationArgs extends RandomImageArgs {
@@ -76,3 +78,9 @@ export class Solarization extends RandomImageLayer {
 }
 
 registerBuiltinLayer('Solarization', (config) => new Solarization(config as unknown as SolarizationArgs));
+
+/** Flips the values at or above a threshold drawn per image (v → 255 − v, in [0, 255] terms) while training, as Keras 3's Solarization. @example `km.layers.solarization({ thresholdFactor: 0.5, valueRange: [0, 1] })` */
+export function solarization(args?: SolarizationArgs): Solarization {
+  checkOptions(args, SOLARIZATION_OPTIONS, 'km.layers.solarization');
+  return new Solarization(args);
+}

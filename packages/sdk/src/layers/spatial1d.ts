@@ -6,6 +6,8 @@ import { registerBuiltinLayer } from './registry.js';
 import { withoutDefaultDataFormat } from './channel_axis.js';
 import { UpSampling2D } from './up_sampling2d.js';
 import { ZeroPadding2D, type SidePairs } from './zero_padding2d.js';
+import { checkOptions } from '../utils/options.js';
+import { CROPPING1D_OPTIONS, UP_SAMPLING1D_OPTIONS, ZERO_PADDING1D_OPTIONS } from './layer_options.js';
 
 // Keras' 1-D padding, cropping and upsampling are the 2-D layers over a sequence seen as an image of
 // height 1 (ImageLayer's two hooks); the option spellings and configs are the rest of the difference.
@@ -129,3 +131,21 @@ export class UpSampling1D extends UpSampling2D {
 registerBuiltinLayer('ZeroPadding1D', (config) => new ZeroPadding1D(config as ZeroPadding1DArgs));
 registerBuiltinLayer('Cropping1D', (config) => new Cropping1D(config as Cropping1DArgs));
 registerBuiltinLayer('UpSampling1D', (config) => new UpSampling1D(config as UpSampling1DArgs));
+
+/** Zero steps at the start and end of each sequence (Keras' ZeroPadding1D). @example `km.layers.zeroPadding1d({ padding: [2, 0] })` */
+export function zeroPadding1d(args?: ZeroPadding1DArgs): ZeroPadding1D {
+  checkOptions(args, ZERO_PADDING1D_OPTIONS, 'km.layers.zeroPadding1d');
+  return new ZeroPadding1D(args);
+}
+
+/** Removes steps at the start and end of each sequence (Keras' Cropping1D). @example `km.layers.cropping1D({ cropping: [1, 2] })` */
+export function cropping1D(args?: Cropping1DArgs): Cropping1D {
+  checkOptions(args, CROPPING1D_OPTIONS, 'km.layers.cropping1D');
+  return new Cropping1D(args);
+}
+
+/** Repeats each step of a sequence (Keras' UpSampling1D). @example `km.layers.upSampling1d({ size: 2 })` */
+export function upSampling1d(args?: UpSampling1DArgs): UpSampling1D {
+  checkOptions(args, UP_SAMPLING1D_OPTIONS, 'km.layers.upSampling1d');
+  return new UpSampling1D(args);
+}

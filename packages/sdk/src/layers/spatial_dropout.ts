@@ -4,6 +4,7 @@ import { formatShape, singleInput } from './layer_shapes.js';
 import { LayerRandom } from './layer_random.js';
 import { checkRate } from './noise.js';
 import { registerBuiltinLayer } from './registry.js';
+import { SPATIAL_DROPOUT1D_OPTIONS, SPATIAL_DROPOUT_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link SpatialDropout1D}. */
 export interface SpatialDropout1DArgs extends LayerArgs {
@@ -205,3 +206,21 @@ export class SpatialDropout3D extends SpatialDropout {
 registerBuiltinLayer('SpatialDropout1D', (config) => new SpatialDropout1D(config as unknown as SpatialDropout1DArgs));
 registerBuiltinLayer('SpatialDropout2D', (config) => new SpatialDropout2D(config as unknown as SpatialDropoutArgs));
 registerBuiltinLayer('SpatialDropout3D', (config) => new SpatialDropout3D(config as unknown as SpatialDropoutArgs));
+
+/** Drops whole channels of `[steps, channels]` samples while training. @example `km.layers.spatialDropout1d({ rate: 0.2 })` */
+export function spatialDropout1d(args: SpatialDropout1DArgs): SpatialDropout1D {
+  checkRequiredOptions(args, SPATIAL_DROPOUT1D_OPTIONS, 'km.layers.spatialDropout1d');
+  return new SpatialDropout1D(args);
+}
+
+/** Drops whole feature maps of `[rows, cols, channels]` images while training. @example `km.layers.spatialDropout2d({ rate: 0.2 })` */
+export function spatialDropout2d(args: SpatialDropoutArgs): SpatialDropout2D {
+  checkRequiredOptions(args, SPATIAL_DROPOUT_OPTIONS, 'km.layers.spatialDropout2d');
+  return new SpatialDropout2D(args);
+}
+
+/** Drops whole feature maps of `[dim1, dim2, dim3, channels]` volumes while training. @example `km.layers.spatialDropout3d({ rate: 0.2 })` */
+export function spatialDropout3d(args: SpatialDropoutArgs): SpatialDropout3D {
+  checkRequiredOptions(args, SPATIAL_DROPOUT_OPTIONS, 'km.layers.spatialDropout3d');
+  return new SpatialDropout3D(args);
+}

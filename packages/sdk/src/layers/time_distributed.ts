@@ -4,6 +4,7 @@ import { formatShape, lastStepOnlyHint, singleInput } from './layer_shapes.js';
 import { registerBuiltinLayer } from './registry.js';
 import { StepLoop } from './step_loop.js';
 import { innerLayerFromConfig, SingleLayerWrapper, type WrapperArgs } from './wrapper.js';
+import { TIME_DISTRIBUTED_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link TimeDistributed}. */
 export type TimeDistributedArgs = WrapperArgs;
@@ -111,3 +112,12 @@ registerBuiltinLayer('TimeDistributed', (config) => {
   const { layer, ...rest } = config;
   return new TimeDistributed({ ...rest, layer: innerLayerFromConfig(layer, `TimeDistributed layer '${String(rest.name ?? '?')}'`) } as TimeDistributedArgs);
 });
+
+/**
+ * Applies one layer (one set of weights) to every step of `[steps, ...]` inputs.
+ * @example `km.layers.timeDistributed({ layer: km.layers.dense({ units: 8 }), inputShape: [10, 16] })`
+ */
+export function timeDistributed(args: TimeDistributedArgs): TimeDistributed {
+  checkRequiredOptions(args, TIME_DISTRIBUTED_OPTIONS, 'km.layers.timeDistributed');
+  return new TimeDistributed(args);
+}

@@ -4,6 +4,8 @@ import { Layer, type BackwardContext, type ForwardContext, type Shape } from './
 import type { LayerArgs } from './layer_args.js';
 import { formatShape, singleInput } from './layer_shapes.js';
 import { registerBuiltinLayer } from './registry.js';
+import { checkOptions } from '../utils/options.js';
+import { UNIT_NORMALIZATION_OPTIONS } from './layer_options.js';
 
 /** Keras 3's UnitNormalization clamps the squared norm (not the norm) to this before its rsqrt. */
 const SQUARED_NORM_EPSILON = 1e-12;
@@ -106,3 +108,12 @@ export class UnitNormalization extends Layer {
 }
 
 registerBuiltinLayer('UnitNormalization', (config) => new UnitNormalization(config as UnitNormalizationArgs));
+
+/**
+ * Scales each sample to unit L2 norm along `axis` (default -1), as Keras 3's UnitNormalization.
+ * @example `km.layers.unitNormalization({ axis: -1 })`
+ */
+export function unitNormalization(args?: UnitNormalizationArgs): UnitNormalization {
+  checkOptions(args, UNIT_NORMALIZATION_OPTIONS, 'km.layers.unitNormalization');
+  return new UnitNormalization(args);
+}

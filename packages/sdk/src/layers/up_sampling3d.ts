@@ -5,6 +5,8 @@ import { singleInput } from './layer_shapes.js';
 import { registerBuiltinLayer } from './registry.js';
 import type { DataFormat } from './window.js';
 import { tripleOf, VolumeLayer, type Triple } from './volume.js';
+import { checkOptions } from '../utils/options.js';
+import { UP_SAMPLING3D_OPTIONS } from './layer_options.js';
 
 /** Options of {@link UpSampling3D}. */
 export interface UpSampling3DArgs extends LayerArgs {
@@ -78,3 +80,9 @@ export class UpSampling3D extends VolumeLayer {
 }
 
 registerBuiltinLayer('UpSampling3D', (config) => new UpSampling3D(config as UpSampling3DArgs));
+
+/** Repeats each plane, row and column (Keras' UpSampling3D). @example `km.layers.upSampling3d({ size: 2 })` */
+export function upSampling3d(args?: UpSampling3DArgs): UpSampling3D {
+  checkOptions(args, UP_SAMPLING3D_OPTIONS, 'km.layers.upSampling3d');
+  return new UpSampling3D(args);
+}

@@ -5,6 +5,8 @@ import { singleInput } from './layer_shapes.js';
 import { registerBuiltinLayer } from './registry.js';
 import type { DataFormat } from './window.js';
 import { VolumeLayer } from './volume.js';
+import { checkOptions } from '../utils/options.js';
+import { ZERO_PADDING3D_OPTIONS } from './layer_options.js';
 
 /** Planes, rows and columns at each side of a volume: [[front, back], [top, bottom], [left, right]]. */
 export type SideTriples = [[number, number], [number, number], [number, number]];
@@ -94,3 +96,9 @@ export class ZeroPadding3D extends VolumeLayer {
 }
 
 registerBuiltinLayer('ZeroPadding3D', (config) => new ZeroPadding3D(config as ZeroPadding3DArgs));
+
+/** Zeros around each volume (Keras' ZeroPadding3D). @example `km.layers.zeroPadding3d({ padding: [1, 2, 2] })` */
+export function zeroPadding3d(args?: ZeroPadding3DArgs): ZeroPadding3D {
+  checkOptions(args, ZERO_PADDING3D_OPTIONS, 'km.layers.zeroPadding3d');
+  return new ZeroPadding3D(args);
+}

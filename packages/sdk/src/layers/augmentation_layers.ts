@@ -25,3 +25,5 @@ export { randomErasing, RandomErasing, type RandomErasingArgs } from './random_e
 export { randomGaussianBlur, RandomGaussianBlur, type RandomGaussianBlurArgs } from './random_gaussian_blur.js';
 export { equalization, Equalization, type EqualizationArgs } from './equalization.js';
 export { randomColorJitter, RandomColorJitter, type RandomColorJitterArgs } from './random_color_jitter.js';
+export { randAugment, RandAugment, type RandAugmentArgs } from './rand_augment.js';
+export { augMix, AugMix, type AugMixArgs } from './aug_mix.js';

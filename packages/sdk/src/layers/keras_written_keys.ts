@@ -142,6 +142,8 @@ const WRITTEN_KEYS: Readonly<Record<string, Readonly<Record<string, WrittenKey>>
   RandomGaussianBlur: IMAGE,
   Equalization: IMAGE,
   RandomColorJitter: IMAGE,
+  RandAugment: IMAGE,
+  AugMix: IMAGE,
   Resizing: {
     ...IMAGE,
     padToAspectRatio: { matches: isFalse, otherwise: "Keras 3's padding to the aspect ratio, which kerasm does not implement. Set pad_to_aspect_ratio to false, or crop instead with crop_to_aspect_ratio: true" },

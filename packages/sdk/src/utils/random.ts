@@ -37,6 +37,26 @@ export class Random {
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
   }
 
+  /** A Gamma(alpha, 1) sample, alpha > 0 (Marsaglia and Tsang's method; below 1 boosted by U^(1/alpha)). */
+  gamma(alpha: number): number {
+    if (alpha < 1) return this.gamma(alpha + 1) * (1 - this.next()) ** (1 / alpha);
+    const d = alpha - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+      const z = this.normal();
+      const v = (1 + c * z) ** 3;
+      if (v <= 0) continue;
+      const u = 1 - this.next();
+      if (Math.log(u) < 0.5 * z * z + d - d * v + d * Math.log(v)) return d * v;
+    }
+  }
+
+  /** A Beta(a, b) sample: X / (X + Y) of X ~ Gamma(a), Y ~ Gamma(b). */
+  beta(a: number, b: number): number {
+    const x = this.gamma(a);
+    return x / (x + this.gamma(b));
+  }
+
   /** A fresh seed derived from this generator, for a child generator. */
   fork(): Random {
     return new Random(Math.floor(this.next() * 4294967296));

@@ -73,3 +73,16 @@ export async function expectDenseFirstGradients(model: km.LayersModel, inputs: r
   const grads = await kerasmGradients(model, 'meanSquaredError', km.tensor([...inputs], [rows, k]), km.tensor([...targets], [rows, targets.length / rows]));
   expectGradientsClose(grads, [expected.slice(0, kernel.length), expected.slice(kernel.length)], ['kernel', 'bias']);
 }
+
+/**
+ * Asserts that `layers`, after a Dense layer of 12 units reshaped to 2×2 RGB images and before a
+ * Flatten, pass no gradient back: one SGD step with lr 1 leaves the Dense weights as they were.
+ */
+export async function expectNoGradientThrough(...layers: km.layers.Layer[]): Promise<void> {
+  const m = km.sequential([km.layers.dense({ units: 12, inputShape: [2] }), km.layers.reshape({ targetShape: [2, 2, 3] }), ...layers, km.layers.flatten()]);
+  const values = (t: km.Tensor) => Array.from(t.dataSync());
+  const before = m.getWeights().flatMap(values);
+  m.compile({ optimizer: km.optimizers.sgd({ learningRate: 1 }), loss: 'meanSquaredError' });
+  await m.fit(km.tensor([0.3, -0.2, 0.5, 0.1], [2, 2]), km.tensor(Array.from({ length: 24 }, (_, i) => i / 24), [2, 12]), { epochs: 1, verbose: 0 });
+  expect(m.getWeights().flatMap(values)).toEqual(before);
+}

@@ -1,8 +1,9 @@
 import { TensorBuffer } from './tensor_buffer.js';
 import { checkDtype } from './tensor_checks.js';
 import { formatTensor } from './tensor_format.js';
-import { sliceBox, sliceValues } from './tensor_slice.js';
+import { sliceBox, sliceValues, unsliceValues } from './tensor_slice.js';
 import { trackTensor } from './tensor_scopes.js';
+import { passingCotangent, record, taping } from './ops/tape.js';
 import type { ReduceAxis, TensorOps, TopK, UpcastDType } from './ops/index.js';
 
 /** Element types a {@link Tensor} can hold. */
@@ -179,18 +180,20 @@ export class Tensor<D extends DType = DType> {
    */
   slice(begin: number | readonly number[], size?: number | readonly number[]): Tensor<D> {
     const box = sliceBox(this.shape, begin, size);
-    return new Tensor(sliceValues(this.dataSync(), this.shape, box), box.size, this.dtype);
+    const out = new Tensor(sliceValues(this.dataSync(), this.shape, box), box.size, this.dtype);
+    if (taping()) record(out, [this], (dy) => [unsliceValues(dy, this.shape, box)]);
+    return out;
   }
 
   /** The same values with another shape; one dimension may be -1 and is then inferred. */
   reshape(shape: readonly number[]): Tensor<D> {
     const resolved = resolveShape(shape, this.size);
-    return new Tensor(this.dataSync().slice() as TypedArrayFor<D>, resolved, this.dtype);
+    return passingCotangent(new Tensor(this.dataSync().slice() as TypedArrayFor<D>, resolved, this.dtype), this);
   }
 
   /** A copy of this tensor. */
   clone(): Tensor<D> {
-    return new Tensor(this.dataSync().slice() as TypedArrayFor<D>, this.shape, this.dtype);
+    return passingCotangent(new Tensor(this.dataSync().slice() as TypedArrayFor<D>, this.shape, this.dtype), this);
   }
 
   /** Releases the values (and their device copy, if still there). Further reads throw. */
@@ -262,6 +265,90 @@ export class Tensor<D extends DType = DType> {
   div(b: Tensor | TensorLike): Tensor;
   div(b: Tensor | TensorLike): Tensor {
     return ops().div(this, b);
+  }
+
+  /** `this ** b` with broadcasting; int32 to an int32 power stays int32. See km.pow. */
+  pow<B extends DType>(b: Tensor<B>): Tensor<UpcastDType<D, B>>;
+  /** `this ** b`; a number is a float32 scalar, as in tfjs. */
+  pow(b: Tensor | TensorLike): Tensor;
+  pow(b: Tensor | TensorLike): Tensor {
+    return ops().pow(this, b);
+  }
+
+  /** The larger of `this` and `b`, element-wise with broadcasting; see km.maximum. */
+  maximum<B extends DType>(b: Tensor<B>): Tensor<UpcastDType<D, B>>;
+  /** The larger of `this` and `b`; a number is a float32 scalar, as in tfjs. */
+  maximum(b: Tensor | TensorLike): Tensor;
+  maximum(b: Tensor | TensorLike): Tensor {
+    return ops().maximum(this, b);
+  }
+
+  /** The smaller of `this` and `b`, element-wise with broadcasting; see km.minimum. */
+  minimum<B extends DType>(b: Tensor<B>): Tensor<UpcastDType<D, B>>;
+  /** The smaller of `this` and `b`; a number is a float32 scalar, as in tfjs. */
+  minimum(b: Tensor | TensorLike): Tensor;
+  minimum(b: Tensor | TensorLike): Tensor {
+    return ops().minimum(this, b);
+  }
+
+  /** `-this`; see km.neg. */
+  neg(): Tensor<D> {
+    return ops().neg(this);
+  }
+
+  /** `|this|`; see km.abs. */
+  abs(): Tensor<D> {
+    return ops().abs(this);
+  }
+
+  /** `this * this`; see km.square. @example `yTrue.sub(yPred).square().mean()` */
+  square(): Tensor<D> {
+    return ops().square(this);
+  }
+
+  /** The square root (float32 only); see km.sqrt. */
+  sqrt(): Tensor<'float32'> {
+    return ops().sqrt(this);
+  }
+
+  /** `e ** this`, float32; see km.exp. */
+  exp(): Tensor<'float32'> {
+    return ops().exp(this);
+  }
+
+  /** The natural logarithm (float32 only); see km.log. */
+  log(): Tensor<'float32'> {
+    return ops().log(this);
+  }
+
+  /** `log(1 + this)` (float32 only); see km.log1p. */
+  log1p(): Tensor<'float32'> {
+    return ops().log1p(this);
+  }
+
+  /** The logistic sigmoid (float32 only); see km.sigmoid. */
+  sigmoid(): Tensor<'float32'> {
+    return ops().sigmoid(this);
+  }
+
+  /** The hyperbolic tangent (float32 only); see km.tanh. */
+  tanh(): Tensor<'float32'> {
+    return ops().tanh(this);
+  }
+
+  /** `max(this, 0)`; see km.relu. */
+  relu(): Tensor<D> {
+    return ops().relu(this);
+  }
+
+  /** `log(1 + e ** this)` (float32 only); see km.softplus. */
+  softplus(): Tensor<'float32'> {
+    return ops().softplus(this);
+  }
+
+  /** The values limited to [clipValueMin, clipValueMax]; see km.clipByValue. */
+  clipByValue(clipValueMin: number, clipValueMax: number): Tensor<D> {
+    return ops().clipByValue(this, clipValueMin, clipValueMax);
   }
 
   /** Without axes of size 1 (or only those in `axis`); see km.squeeze. */

@@ -1,3 +1,5 @@
+import { sourceOffsets } from './ops/offsets.js';
+
 /** A slice's start and length on every axis. */
 export interface SliceBox {
   begin: number[];
@@ -52,6 +54,16 @@ export function sliceValues<T extends Float32Array | Int32Array>(values: T, shap
 }
 
 /** Elements between neighbours along each axis of a row-major array of `shape`. */
+/** The inverse of {@link sliceValues} for a cotangent: zeros of `shape` with `values` (the box's) in the box. */
+export function unsliceValues(values: Float32Array, shape: readonly number[], box: SliceBox): Float32Array {
+  const strides = rowMajorStrides(shape);
+  const start = box.begin.reduce((n, b, axis) => n + b * strides[axis], 0);
+  const at = sourceOffsets(box.size, strides);
+  const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < at.length; i++) out[start + at[i]] = values[i];
+  return out;
+}
+
 export function rowMajorStrides(shape: readonly number[]): number[] {
   return shape.map((_, axis) => shape.slice(axis + 1).reduce((a, b) => a * b, 1));
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tensor } from '../tensor.js';
-import { expectSameAsTfjs, pairOf, pick, randomPair, randomShape } from '../testing/tfjs_op_parity.js';
+import { broadcastableShape, expectSameAsTfjs, pairOf, pick, randomPair, randomShape } from '../testing/tfjs_op_parity.js';
 import { Random } from '../utils/random.js';
 import { add, div, mul, sub } from './index.js';
 
@@ -17,18 +17,13 @@ const ops = [
   ['div', div, tf.div],
 ] as const;
 
-/** An operand shape that broadcasts to `out`: leading axes dropped, some axes of size 1. */
-function broadcastable(rng: Random, out: readonly number[]): number[] {
-  return out.slice(Math.floor(rng.next() * (out.length + 1))).map((d) => (rng.next() < 0.3 ? 1 : d));
-}
-
 describe('add, sub, mul and div match tfjs-core 4.22', () => {
   it('broadcast random shapes of every dtype pairing to tfjs values, shapes and dtypes', () => {
     const rng = new Random(3);
     for (let trial = 0; trial < 120; trial++) {
       const out = randomShape(rng, Math.floor(rng.next() * 5));
-      const a = randomPair(rng, broadcastable(rng, out), pick(rng, ['float32', 'int32'] as const));
-      const b = randomPair(rng, broadcastable(rng, out), pick(rng, ['float32', 'int32'] as const));
+      const a = randomPair(rng, broadcastableShape(rng, out), pick(rng, ['float32', 'int32'] as const));
+      const b = randomPair(rng, broadcastableShape(rng, out), pick(rng, ['float32', 'int32'] as const));
       for (const [name, ours, theirs] of ops) {
         const what = `${name} ${a.km.dtype} [${a.km.shape.join(', ')}] ${b.km.dtype} [${b.km.shape.join(', ')}]`;
         expectSameAsTfjs(ours(a.km, b.km), theirs(a.tf, b.tf), what);

@@ -1,54 +1,12 @@
-// tfjs' element-wise add, sub, mul and div with NumPy broadcasting and tfjs' dtype rules: int32 with
-// int32 stays int32 (div then floors, as tf.div does), anything with float32 is float32, and a plain
-// number is a float32 scalar, so `intTensor.add(1)` is float32, as in tfjs.
-import { Tensor, type DType, type TensorLike } from '../tensor.js';
-import { rowMajorStrides } from '../tensor_slice.js';
-import { sourceOffsets } from './offsets.js';
-import { hostValues, operand, typedArray } from './operand.js';
+// tfjs' element-wise add, sub, mul, div, pow, maximum and minimum with NumPy broadcasting and tfjs'
+// dtype rules: int32 with int32 stays int32 (div then floors, as tf.div does), anything with float32
+// is float32, and a plain number is a float32 scalar, so `intTensor.add(1)` is float32, as in tfjs.
+// Each op's cotangents are tfjs-core's gradient functions, with their float32 roundings.
+import type { DType, Tensor, TensorLike } from '../tensor.js';
+import { binary } from './binary.js';
 
 /** The dtype of an arithmetic result: int32 only when both operands are int32. */
 export type UpcastDType<A extends DType, B extends DType> = A extends 'int32' ? (B extends 'int32' ? 'int32' : 'float32') : 'float32';
-
-/** The shape two shapes broadcast to, NumPy's way: aligned from the last axis, a 1 stretches. */
-function broadcastShape(fn: string, a: readonly number[], b: readonly number[]): number[] {
-  const rank = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < rank; i++) {
-    const da = a[a.length - rank + i] ?? 1;
-    const db = b[b.length - rank + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) {
-      throw new Error(
-        `${fn}: shapes [${a.join(', ')}] and [${b.join(', ')}] do not broadcast: axis ${i - rank} has ${da} and ${db}, and sizes must be equal or 1. ` +
-          `Reshape or expandDims one operand so that its axes line up from the last one, e.g. a [n] vector against [n, 1].`,
-      );
-    }
-    out.push(da === 1 ? db : da);
-  }
-  return out;
-}
-
-/** Offsets into a row-major array of `shape` for each element of `outShape`, repeating the broadcast axes; null when no repeat is needed. */
-function broadcastOffsets(shape: readonly number[], outShape: readonly number[]): Int32Array | null {
-  if (shape.length === outShape.length && shape.every((d, i) => d === outShape[i])) return null;
-  const strides = rowMajorStrides(shape);
-  const lead = outShape.length - shape.length;
-  return sourceOffsets(outShape, outShape.map((_, k) => (k < lead || shape[k - lead] === 1 ? 0 : strides[k - lead])));
-}
-
-function binary(fn: string, a: Tensor | TensorLike, b: Tensor | TensorLike, op: (x: number, y: number) => number, intOp = op): Tensor {
-  const ta = operand(fn, 'a', a);
-  const tb = operand(fn, 'b', b);
-  const dtype: DType = ta.dtype === 'int32' && tb.dtype === 'int32' ? 'int32' : 'float32';
-  const shape = broadcastShape(fn, ta.shape, tb.shape);
-  const va = hostValues(fn, ta);
-  const vb = hostValues(fn, tb);
-  const ia = broadcastOffsets(ta.shape, shape);
-  const ib = broadcastOffsets(tb.shape, shape);
-  const f = dtype === 'int32' ? intOp : op;
-  const out = typedArray(dtype, shape.reduce((n, d) => n * d, 1));
-  for (let i = 0; i < out.length; i++) out[i] = f(va[ia ? ia[i] : i], vb[ib ? ib[i] : i]);
-  return new Tensor(out, shape, dtype);
-}
 
 /**
  * `a + b`, element-wise with broadcasting, as `tf.add`.
@@ -58,7 +16,7 @@ export function add<A extends DType, B extends DType>(a: Tensor<A>, b: Tensor<B>
 /** `a + b` for tensors or values; a number counts as a float32 scalar (see the first overload). */
 export function add(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
 export function add(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor {
-  return binary('km.add()', a, b, (x, y) => x + y);
+  return binary('km.add()', a, b, (x, y) => x + y, { a: (dy) => dy, b: (dy) => dy });
 }
 
 /** `a - b`, element-wise with broadcasting, as `tf.sub`. @example `x.sub(x.mean(0))` */
@@ -66,7 +24,7 @@ export function sub<A extends DType, B extends DType>(a: Tensor<A>, b: Tensor<B>
 /** `a - b` for tensors or values; a number counts as a float32 scalar. */
 export function sub(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
 export function sub(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor {
-  return binary('km.sub()', a, b, (x, y) => x - y);
+  return binary('km.sub()', a, b, (x, y) => x - y, { a: (dy) => dy, b: (dy) => -dy });
 }
 
 /** `a * b`, element-wise with broadcasting, as `tf.mul`. @example `probs.mul(100)` */
@@ -74,7 +32,7 @@ export function mul<A extends DType, B extends DType>(a: Tensor<A>, b: Tensor<B>
 /** `a * b` for tensors or values; a number counts as a float32 scalar. */
 export function mul(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
 export function mul(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor {
-  return binary('km.mul()', a, b, (x, y) => x * y);
+  return binary('km.mul()', a, b, (x, y) => x * y, { a: (dy, _a, b) => dy * b, b: (dy, a) => dy * a });
 }
 
 /**
@@ -86,5 +44,47 @@ export function div<A extends DType, B extends DType>(a: Tensor<A>, b: Tensor<B>
 /** `a / b` for tensors or values; a number counts as a float32 scalar, so `intTensor.div(2)` is float32. */
 export function div(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
 export function div(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor {
-  return binary('km.div()', a, b, (x, y) => x / y, (x, y) => Math.floor(x / y));
+  // tf.div's gradient for b sums dy * a over the broadcast axes first, then divides by b².
+  const cotangents = { a: (dy: number, _a: number, b: number) => dy / b, b: (dy: number, a: number) => dy * a, bAfterSum: (g: number, b: number) => -Math.fround(g / Math.fround(b * b)) };
+  return binary('km.div()', a, b, (x, y) => x / y, cotangents, (x, y) => Math.floor(x / y));
+}
+
+/**
+ * `a` to the power `b`, element-wise with broadcasting, as `tf.pow`: int32 to an int32 power stays
+ * int32 (a negative power then truncates toward zero, `2 ** -1` giving 0, and large results wrap, as
+ * in tfjs). The gradient for `b` counts log(a) as 0 where a <= 0, as tfjs does.
+ * @example `km.pow(x, 2)` (float32 squares), `km.pow(2, exponents)`
+ */
+export function pow<A extends DType, B extends DType>(a: Tensor<A>, b: Tensor<B>): Tensor<UpcastDType<A, B>>;
+/** `a ** b` for tensors or values; a number counts as a float32 scalar, so `intTensor.pow(2)` is float32. */
+export function pow(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
+export function pow(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor {
+  return binary('km.pow()', a, b, Math.pow, {
+    a: (dy, a, b) => dy * Math.fround(b * Math.fround(Math.pow(a, Math.fround(b - 1)))),
+    b: (dy, a, _b, y) => dy * Math.fround(y * (a > 0 ? Math.fround(Math.log(a)) : 0)),
+  });
+}
+
+/**
+ * The larger of `a` and `b`, element-wise with broadcasting, as `tf.maximum` (NaN wins). Its
+ * gradient goes to `a` where a >= b and to `b` where a < b, as tfjs', so a tie goes to `a`.
+ * @example `km.maximum(x, 0)` (relu by hand)
+ */
+export function maximum<A extends DType, B extends DType>(a: Tensor<A>, b: Tensor<B>): Tensor<UpcastDType<A, B>>;
+/** The larger of `a` and `b` for tensors or values; a number counts as a float32 scalar. */
+export function maximum(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
+export function maximum(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor {
+  return binary('km.maximum()', a, b, Math.max, { a: (dy, a, b) => dy * (a >= b ? 1 : 0), b: (dy, a, b) => dy * (a < b ? 1 : 0) });
+}
+
+/**
+ * The smaller of `a` and `b`, element-wise with broadcasting, as `tf.minimum` (NaN wins). Its
+ * gradient goes to `a` where a <= b and to `b` where a > b, as tfjs', so a tie goes to `a`.
+ * @example `km.minimum(km.abs(err), delta)` (the quadratic part of a Huber loss)
+ */
+export function minimum<A extends DType, B extends DType>(a: Tensor<A>, b: Tensor<B>): Tensor<UpcastDType<A, B>>;
+/** The smaller of `a` and `b` for tensors or values; a number counts as a float32 scalar. */
+export function minimum(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
+export function minimum(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor {
+  return binary('km.minimum()', a, b, Math.min, { a: (dy, a, b) => dy * (a <= b ? 1 : 0), b: (dy, a, b) => dy * (a > b ? 1 : 0) });
 }

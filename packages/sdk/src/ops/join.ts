@@ -2,6 +2,7 @@
 import { Tensor, type DType, type TensorLike } from '../tensor.js';
 import { parseAxis } from './axes.js';
 import { hostValues, operand, typedArray } from './operand.js';
+import { record, taping } from './tape.js';
 
 function operands<D extends DType>(fn: string, tensors: readonly (Tensor<D> | TensorLike)[]): Tensor<D>[] {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new Error(`${fn}: pass a non-empty array of tensors, e.g. ${fn.slice(0, -1)}[a, b]); received ${Array.isArray(tensors) ? 'an empty array' : typeof tensors}.`);
@@ -26,7 +27,22 @@ function joined<D extends DType>(fn: string, ts: readonly Tensor<D>[], axis: num
   });
   const shape = [...shapes[0]];
   shape[axis] = shapes.reduce((n, s) => n + s[axis], 0);
-  return new Tensor(out, shape, ts[0].dtype);
+  const result = new Tensor(out, shape, ts[0].dtype);
+  if (taping()) {
+    // Each tensor's cotangent is its part of dy, as tfjs splits (concat) or unstacks (stack) it.
+    record(result, ts, (dy, needed) => {
+      let from = 0;
+      return ts.map((_, k) => {
+        from += runs[k];
+        if (!needed[k]) return null;
+        const g = new Float32Array(outer * runs[k]);
+        const start = from - runs[k];
+        for (let i = 0; i < outer; i++) g.set(dy.subarray(i * width + start, i * width + from), i * runs[k]);
+        return g;
+      });
+    });
+  }
+  return result;
 }
 
 /**

@@ -2,24 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tensor } from '../tensor.js';
-import { expectSameAsTfjs, pairOf, pick, randomPair, randomShape } from '../testing/tfjs_op_parity.js';
+import { expectSameAsTfjs, pairOf, pick, randomAxis, randomPair, randomShape } from '../testing/tfjs_op_parity.js';
 import { Random } from '../utils/random.js';
 import { argMax, argMin, max, mean, min, sum } from './index.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-/** null, one axis (maybe negative), or a list of distinct axes in any order. */
-function randomAxis(rng: Random, rank: number): number | number[] | null {
-  const choice = rng.next();
-  if (rank === 0 || choice < 0.2) return null;
-  const axis = (a: number) => (rng.next() < 0.5 ? a - rank : a);
-  if (choice < 0.6) return axis(Math.floor(rng.next() * rank));
-  const axes = Array.from({ length: rank }, (_, i) => i);
-  rng.shuffle(axes);
-  return axes.slice(0, 1 + Math.floor(rng.next() * rank)).map(axis);
-}
 
 describe('reductions match tfjs-core 4.22', () => {
   it('max, min, sum and mean: values, shapes and dtypes over random shapes, axes and keepDims', () => {

@@ -3,7 +3,9 @@
 // folds one contiguous run, as tfjs' CPU kernels do, so sums match tfjs' to the bit.
 import { Tensor, type DType, type TensorLike, type TypedArrayFor } from '../tensor.js';
 import { parseAxes, parseAxis } from './axes.js';
+import { broadcastOffsets } from './binary.js';
 import { hostValues, operand, typedArray } from './operand.js';
+import { record, taping } from './tape.js';
 import { transposeValues } from './transpose.js';
 
 /** Axes to reduce: one, a list, or none (null, the default) for all of them. */
@@ -27,13 +29,33 @@ function runs<D extends DType>(fn: string, t: Tensor<D>, axes: readonly number[]
   return { values: moved, length, count: kept.reduce((n, i) => n * t.shape[i], 1), shape };
 }
 
-function reduce<D extends DType, R extends DType>(fn: string, x: Tensor<D> | TensorLike, axis: ReduceAxis | undefined, keepDims: boolean, dtype: R | null, fold: (run: TypedArrayFor<D>) => number): Tensor<R> {
+/** The cotangent of one input value `x` from its output's `dy` and value `y`, `length` values folding into each output. */
+type ReduceCotangent = (dy: number, x: number, y: number, length: number) => number;
+
+function reduce<D extends DType, R extends DType>(fn: string, x: Tensor<D> | TensorLike, axis: ReduceAxis | undefined, keepDims: boolean, dtype: R | null, fold: (run: TypedArrayFor<D>) => number, cotangent: ReduceCotangent | null = null): Tensor<R> {
   const t = operand<D>(fn, 'x', x);
-  const r = runs(fn, t, parseAxes(fn, axis, t.shape), keepDims);
+  const axes = parseAxes(fn, axis, t.shape);
+  const r = runs(fn, t, axes, keepDims);
   const outDtype = (dtype ?? t.dtype) as R;
   const out = typedArray(outDtype, r.count);
   for (let i = 0; i < r.count; i++) out[i] = fold(r.values.subarray(i * r.length, (i + 1) * r.length) as TypedArrayFor<D>);
-  return new Tensor(out, r.shape, outDtype);
+  const result = new Tensor(out, r.shape, outDtype);
+  if (cotangent && taping()) {
+    const values = hostValues(fn, t);
+    record(result, [t], (dy) => {
+      // Each input value's output, as tfjs broadcasts dy back over the reduced axes; when those are
+      // the innermost ones (a mean over the last axis), that is each run's index.
+      const innermost = axes.every((a) => a >= t.rank - axes.length);
+      const at = innermost ? null : broadcastOffsets(t.shape.map((d, i) => (axes.includes(i) ? 1 : d)), t.shape);
+      const g = new Float32Array(values.length);
+      for (let i = 0; i < g.length; i++) {
+        const o = at ? at[i] : Math.floor(i / r.length);
+        g[i] = cotangent(dy[o], values[i], out[o], r.length);
+      }
+      return [g];
+    });
+  }
+  return result;
 }
 
 // NaN wins, as in tfjs: once the running extreme is NaN, no comparison replaces it.
@@ -42,6 +64,8 @@ const largest = (run: ArrayLike<number>): number => {
   for (let j = 0; j < run.length; j++) if (Number.isNaN(run[j]) || run[j] > m) m = run[j];
   return m;
 };
+// tfjs sends dy to every value equal to the extreme (ties all get it; none when it is NaN).
+const toExtremes: ReduceCotangent = (dy, x, y) => dy * (x === y ? 1 : 0);
 const smallest = (run: ArrayLike<number>): number => {
   let m = run[0];
   for (let j = 0; j < run.length; j++) if (Number.isNaN(run[j]) || run[j] < m) m = run[j];
@@ -54,12 +78,12 @@ const smallest = (run: ArrayLike<number>): number => {
  * @example `km.max(probs, -1)` (each row's highest probability)
  */
 export function max<D extends DType>(x: Tensor<D> | TensorLike, axis: ReduceAxis = null, keepDims = false): Tensor<D> {
-  return reduce<D, D>('km.max()', x, axis, keepDims, null, largest);
+  return reduce<D, D>('km.max()', x, axis, keepDims, null, largest, toExtremes);
 }
 
 /** The smallest value over `axis` (all axes by default), as `tf.min`. @example `km.min(x, 0)` (each column's minimum) */
 export function min<D extends DType>(x: Tensor<D> | TensorLike, axis: ReduceAxis = null, keepDims = false): Tensor<D> {
-  return reduce<D, D>('km.min()', x, axis, keepDims, null, smallest);
+  return reduce<D, D>('km.min()', x, axis, keepDims, null, smallest, toExtremes);
 }
 
 /**
@@ -71,7 +95,7 @@ export function sum<D extends DType>(x: Tensor<D> | TensorLike, axis: ReduceAxis
     let s = 0;
     for (let j = 0; j < run.length; j++) s += run[j];
     return s;
-  });
+  }, (dy) => dy);
 }
 
 /**
@@ -89,7 +113,7 @@ export function mean(x: Tensor | TensorLike, axis: ReduceAxis = null, keepDims =
     let s = 0;
     for (let j = 0; j < run.length; j++) s += Math.fround(Math.fround(run[j]) / n);
     return s;
-  });
+  }, (dy, _x, _y, length) => dy / length);
 }
 
 function argReduce(fn: string, x: Tensor | TensorLike, axis: number, better: (a: number, b: number) => boolean): Tensor<'int32'> {

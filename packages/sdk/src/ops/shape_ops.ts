@@ -3,6 +3,7 @@ import { Tensor, type DType, type TensorLike, type TypedArrayFor } from '../tens
 import { checkDtype } from '../tensor_checks.js';
 import { parseAxes, parseAxis } from './axes.js';
 import { hostValues, operand } from './operand.js';
+import { passingCotangent } from './tape.js';
 
 /**
  * The tensor without its axes of size 1, as `tf.squeeze`; with `axis`, only those, each of which
@@ -16,7 +17,7 @@ export function squeeze<D extends DType>(x: Tensor<D> | TensorLike, axis?: numbe
   for (const a of axes) {
     if (t.shape[a] !== 1) throw new Error(`${fn}: axis ${a} of shape [${t.shape.join(', ')}] has size ${t.shape[a]}, and only axes of size 1 can be squeezed. Leave it out of axis, or use reshape.`);
   }
-  return new Tensor(hostValues(fn, t).slice() as TypedArrayFor<D>, t.shape.filter((_, i) => !axes.includes(i)), t.dtype);
+  return passingCotangent(new Tensor(hostValues(fn, t).slice() as TypedArrayFor<D>, t.shape.filter((_, i) => !axes.includes(i)), t.dtype), t);
 }
 
 /**
@@ -29,7 +30,7 @@ export function expandDims<D extends DType>(x: Tensor<D> | TensorLike, axis = 0)
   const at = parseAxis(fn, axis, t.shape, 1);
   const shape = [...t.shape];
   shape.splice(at, 0, 1);
-  return new Tensor(hostValues(fn, t).slice() as TypedArrayFor<D>, shape, t.dtype);
+  return passingCotangent(new Tensor(hostValues(fn, t).slice() as TypedArrayFor<D>, shape, t.dtype), t);
 }
 
 /**
@@ -42,5 +43,6 @@ export function cast<T extends DType>(x: Tensor | TensorLike, dtype: T): Tensor<
   const t = operand(fn, 'x', x);
   const to = checkDtype(fn, dtype) as T;
   const values = hostValues(fn, t);
-  return new Tensor((to === 'int32' ? Int32Array.from(values) : Float32Array.from(values)) as TypedArrayFor<T>, t.shape, to);
+  // An int32 result carries no gradient (the tape never records one); tfjs passes dy through it.
+  return passingCotangent(new Tensor((to === 'int32' ? Int32Array.from(values) : Float32Array.from(values)) as TypedArrayFor<T>, t.shape, to), t);
 }

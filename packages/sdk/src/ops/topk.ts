@@ -1,5 +1,6 @@
 import { Tensor, type DType, type TensorLike } from '../tensor.js';
 import { hostValues, operand, typedArray } from './operand.js';
+import { record, taping } from './tape.js';
 
 /** The values and indices {@link topk} returns. */
 export interface TopK<D extends DType = DType> {
@@ -11,6 +12,7 @@ export interface TopK<D extends DType = DType> {
  * The `k` largest entries of each row along the last axis, as `tf.topk`: `values` (the input's
  * dtype) and their `indices` (int32), both of shape `[...x.shape.slice(0, -1), k]`, largest first,
  * the lower index first on ties. `sorted = false` gives the same order (tfjs leaves it unspecified).
+ * In a gradient call (km.grad) `values` passes its gradient back to the picked entries; tfjs has none.
  * @example
  * ```ts
  * const { values, indices } = km.topk(probs, 3); // each sample's three likeliest classes
@@ -39,5 +41,14 @@ export function topk<D extends DType>(x: Tensor<D> | TensorLike, k = 1, _sorted 
     }
   }
   const shape = [...t.shape.slice(0, -1), k];
-  return { values: new Tensor(outValues, shape, t.dtype), indices: new Tensor(outIndices, shape, 'int32') };
+  const result = { values: new Tensor(outValues, shape, t.dtype), indices: new Tensor(outIndices, shape, 'int32') };
+  if (taping()) {
+    // Each picked value's cotangent goes back to where it was picked from (tfjs has no gradient for topk).
+    record(result.values, [t], (dy) => {
+      const g = new Float32Array(values.length);
+      for (let i = 0; i < dy.length; i++) g[Math.floor(i / k) * last + outIndices[i]] = dy[i];
+      return [g];
+    });
+  }
+  return result;
 }

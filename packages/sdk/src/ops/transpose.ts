@@ -2,6 +2,7 @@ import { Tensor, type DType, type TensorLike, type TypedArrayFor } from '../tens
 import { rowMajorStrides } from '../tensor_slice.js';
 import { sourceOffsets } from './offsets.js';
 import { hostValues, operand, typedArray } from './operand.js';
+import { record, taping } from './tape.js';
 
 /** The values of a row-major array of `shape` with its axes reordered: output axis k is input axis `perm[k]`. */
 export function transposeValues<D extends DType>(values: TypedArrayFor<D>, shape: readonly number[], perm: readonly number[], dtype: D): TypedArrayFor<D> {
@@ -29,5 +30,11 @@ export function transpose<D extends DType>(x: Tensor<D> | TensorLike, perm?: rea
   if (!valid) {
     throw new Error(`${fn}: perm ${JSON.stringify(perm)} is not an order of the ${t.rank} axes of shape [${t.shape.join(', ')}]: list each axis from 0 to ${t.rank - 1} once, e.g. [${t.shape.map((_, i) => t.rank - 1 - i).join(', ')}].`);
   }
-  return new Tensor(transposeValues(hostValues(fn, t), t.shape, order, t.dtype), order.map((p) => t.shape[p]), t.dtype);
+  const shape = order.map((p) => t.shape[p]);
+  const result = new Tensor(transposeValues(hostValues(fn, t), t.shape, order, t.dtype), shape, t.dtype);
+  if (taping()) {
+    const undo = order.map((_, k) => order.indexOf(k));
+    record(result, [t], (dy) => [transposeValues(dy, shape, undo, 'float32')]);
+  }
+  return result;
 }

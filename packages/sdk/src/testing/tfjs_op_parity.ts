@@ -35,6 +35,22 @@ export function expectSameAsTfjs(ours: Tensor, theirs: tf.Tensor, what: string):
   theirs.dispose();
 }
 
+/** A reduction's axis argument: null, one axis (maybe negative), or a list of distinct axes in any order. */
+export function randomAxis(rng: Random, rank: number): number | number[] | null {
+  const choice = rng.next();
+  if (rank === 0 || choice < 0.2) return null;
+  const axis = (a: number) => (rng.next() < 0.5 ? a - rank : a);
+  if (choice < 0.6) return axis(Math.floor(rng.next() * rank));
+  const axes = Array.from({ length: rank }, (_, i) => i);
+  rng.shuffle(axes);
+  return axes.slice(0, 1 + Math.floor(rng.next() * rank)).map(axis);
+}
+
+/** An operand shape that broadcasts to `out`: leading axes dropped, some axes of size 1. */
+export function broadcastableShape(rng: Random, out: readonly number[]): number[] {
+  return out.slice(Math.floor(rng.next() * (out.length + 1))).map((d) => (rng.next() < 0.3 ? 1 : d));
+}
+
 export function pick<T>(rng: Random, items: readonly T[]): T {
   return items[Math.floor(rng.next() * items.length)];
 }

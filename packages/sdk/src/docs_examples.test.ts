@@ -54,6 +54,7 @@ const PREAMBLES: readonly Preamble[] = [
     marker: 'class SkipFirstStep',
     preamble: `interface SkipFirstStep {${LAYER_MEMBERS}\n  readonly className: string;\n  readonly steps: number;\n  readonly size: number;\n}`,
   },
+  { source: 'docs/CUSTOM_LOSSES.md', marker: 'function pinball(yTrue', preamble: 'declare const model: km.LayersModel;' },
   {
     source: 'docs/CUSTOM_LOSSES.md',
     marker: 'const latentKl',

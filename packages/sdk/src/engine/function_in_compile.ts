@@ -1,5 +1,5 @@
-// tfjs' compile takes loss and metric functions of tensors; kerasm's kernels compute each loss and
-// its gradient themselves, so a function has nothing kerasm can run. These errors say what to pass.
+// tfjs' compile takes loss and metric functions of tensors, and so does kerasm's, on km tensors.
+// Functions that cannot be meant that way get an error that says what to pass.
 
 import { compileFactoryName } from '../utils/compile_factories.js';
 import { cosineDistance } from '../losses/weighted_losses.js';
@@ -17,11 +17,12 @@ const TFJS_CORE_LOSSES: Readonly<Record<string, string>> = {
 };
 
 /**
- * The error for a function given to `compile` as a loss or a metric. `isName` says whether a name is
- * one kerasm takes there, so a tfjs-layers function such as `tf.metrics.binaryAccuracy` is answered
- * with its name.
+ * The error for a function given to `compile` as a loss or a metric that is not one of tensors
+ * kerasm can run: a km.losses or km.metrics factory given uncalled, one of tfjs-core's loss ops
+ * (`tf.losses.*`), or a function named as a built-in loss or metric (tfjs-layers' `tf.metrics.*`),
+ * answered with what to pass. Undefined for any other function, which compile runs on km tensors.
  */
-export function functionInCompileError(what: 'loss' | 'metric', fn: (...args: never[]) => unknown, isName: (name: string) => boolean): Error {
+export function refusedFunctionError(what: 'loss' | 'metric', fn: (...args: never[]) => unknown, isName: (name: string) => boolean): Error | undefined {
   const name = fn.name.replace(/__op$/, '').replace(/_$/, '');
   const plural = what === 'loss' ? 'losses' : 'metrics';
   const factory = compileFactoryName(fn);
@@ -31,13 +32,7 @@ export function functionInCompileError(what: 'loss' | 'metric', fn: (...args: ne
   }
   // km.losses.cosineDistance computes on tensors, as tfjs' does: the same advice.
   const suggestion = what === 'loss' && (fn.name.endsWith('__op') || fn === cosineDistance) ? TFJS_CORE_LOSSES[name] : isName(name) ? `'${name}'` : undefined;
-  const given = name === '' ? 'an anonymous function' : `the function ${name}`;
-  const why = `kerasm takes ${plural} by name or as km.${plural} objects: its kernels compute each ${what}${what === 'loss' ? ' and its gradient' : ''} themselves and do not run a function's tensor ops.`;
-  if (suggestion) return new Error(`compile's ${what} is ${given}; ${why} Pass ${suggestion} instead.`);
-  const custom =
-    what === 'loss'
-      ? "Pick a built-in loss by name ('meanSquaredError', 'binaryCrossentropy', ...) or a configured one (km.losses.huber({ delta: 2 })); the 'Unknown loss' error lists every name. " +
-        'For a loss of your own, pass a km.losses.Loss object that computes the loss and writes its gradient (docs/CUSTOM_LOSSES.md).'
-      : "For a metric of your own, pass an object with name, reset, result and update(batch), or Keras' updateState(yTrue, yPred, sampleWeight), which receives km.Tensor values (km.metrics lists the built-in ones).";
-  return new Error(`compile's ${what} is ${given}; ${why} ${custom}`);
+  if (!suggestion) return undefined;
+  const why = `kerasm runs a function of km tensors, but this one is TensorFlow.js' and computes on tfjs tensors; kerasm's built-in ${what} computes the same${what === 'loss' ? ' with its gradient' : ''} in its kernels.`;
+  return new Error(`compile's ${what} is the function ${name}; ${why} Pass ${suggestion} instead.`);
 }

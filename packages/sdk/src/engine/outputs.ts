@@ -1,5 +1,7 @@
 import type { Shape } from '../layers/layer.js';
+import type { LossFunction } from '../losses/function_loss.js';
 import { getLoss, type Loss, type LossName } from '../losses/losses.js';
+import type { MetricFunction } from '../metrics/function_metric.js';
 import { checkMetricName, getMetric, isMetricObject, type Metric, type MetricName } from '../metrics/metrics.js';
 import type { MetricObject } from '../metrics/tensor_metric.js';
 import { isTfjsTensor, Tensor } from '../tensor.js';
@@ -12,8 +14,12 @@ import { undefinedInCompileError } from './undefined_in_compile.js';
  * `model.outputNames`). In a list or object, `null` gives an output no loss (Keras' `None`): it
  * still predicts, but nothing trains it against targets (see {@link OutputSpec.loss}).
  */
-export type LossSpec = LossName | string | Loss | readonly (LossName | string | Loss | null)[] | Readonly<Record<string, LossName | string | Loss | null>>;
-type MetricList = readonly (MetricName | string | MetricObject)[];
+export type LossSpec = LossEntry | readonly (LossEntry | null)[] | Readonly<Record<string, LossEntry | null>>;
+/** One output's loss: a name, a loss object, or a function of tensors. */
+type LossEntry = LossName | string | Loss | LossFunction;
+/** One metric: a name, a metric object, or a function of tensors. */
+type MetricEntry = MetricName | string | MetricObject | MetricFunction;
+type MetricList = readonly MetricEntry[];
 /**
  * A list applied to every output, a list of lists (one per output, in output order, as Keras takes
  * them; `null` for an output without metrics), or an object keyed by output name (see `model.outputNames`).
@@ -21,7 +27,7 @@ type MetricList = readonly (MetricName | string | MetricObject)[];
 export type MetricsSpec = MetricList | readonly (MetricList | null)[] | Readonly<Record<string, MetricList>>;
 
 /** What compile takes for metrics: a {@link MetricsSpec}, or as in tfjs one metric, and one per output in an object. */
-export type MetricsArg = MetricsSpec | MetricName | string | MetricObject | Readonly<Record<string, MetricName | string | MetricObject | readonly (MetricName | string | MetricObject)[]>>;
+export type MetricsArg = MetricsSpec | MetricEntry | Readonly<Record<string, MetricEntry | readonly MetricEntry[]>>;
 /** Scalar weights of the output losses in the total loss: a list in output order or an object keyed by output name. */
 export type LossWeightsSpec = readonly number[] | Readonly<Record<string, number>>;
 /** Data for the model's inputs (or targets for its outputs): one tensor, a list in order, or an object keyed by name. */
@@ -73,12 +79,12 @@ export function checkLossSpec(spec: LossSpec): Loss {
     if (entries.length === 0) throw new Error('compile received loss={}; give a loss per output name, e.g. loss: { class: \'sparseCategoricalCrossentropy\', value: \'mse\' }.');
     return firstLoss(entries, `{ ${Object.keys(spec).map((k) => `${k}: null`).join(', ')} }`);
   }
-  return getLoss(spec as string | Loss);
+  return getLoss(spec as LossEntry);
 }
 
 function firstLoss(entries: readonly unknown[], received: string): Loss {
   if (entries.includes(undefined)) throw undefinedInCompileError('loss');
-  const losses = entries.filter((l) => l !== null).map((l) => getLoss(l as string | Loss));
+  const losses = entries.filter((l) => l !== null).map((l) => getLoss(l as LossEntry));
   if (losses.length === 0) throw new Error(`compile received loss=${received}: no output has a loss, so there is nothing to train. null gives one output no loss; give at least one output a loss, e.g. 'meanSquaredError'.`);
   return losses[0];
 }
@@ -86,7 +92,7 @@ function firstLoss(entries: readonly unknown[], received: string): Loss {
 /** A metrics argument as lists: one metric (a name, a metric object, or what checkMetricName refuses) becomes a list of one. */
 export function metricsSpecOf(arg: MetricsArg): MetricsSpec {
   const listed = (entry: unknown) => (Array.isArray(entry) ? entry : [entry]);
-  if (typeof arg !== 'object' || arg === null || isMetricObject(arg)) return [arg as string | MetricObject];
+  if (typeof arg !== 'object' || arg === null || isMetricObject(arg)) return [arg as MetricEntry];
   if (Array.isArray(arg)) return arg as MetricsSpec;
   return Object.fromEntries(Object.entries(arg).map(([key, entry]) => [key, listed(entry)]));
 }
@@ -100,9 +106,9 @@ export function checkMetricsSpec(spec: MetricsSpec): void {
 }
 
 /** Every entry of a metrics spec, names and metric objects, over all outputs. */
-export function specMetrics(spec: MetricsSpec): (string | MetricObject)[] {
+export function specMetrics(spec: MetricsSpec): MetricEntry[] {
   const lists: readonly unknown[] = Array.isArray(spec) ? spec : Object.values(spec);
-  return lists.flatMap((entry) => (entry === null ? [] : entry)) as (string | MetricObject)[];
+  return lists.flatMap((entry) => (entry === null ? [] : entry)) as MetricEntry[];
 }
 
 /** Whether a metrics list holds one list per output (`[['mae'], ['accuracy']]`, Keras' form) rather than metrics for every output. */
@@ -112,23 +118,23 @@ export function isPerOutputList(spec: MetricsSpec): spec is readonly (MetricList
 
 /** The metric objects (from `km.metrics`) in a spec. */
 function metricObjects(spec: MetricsSpec): MetricObject[] {
-  return specMetrics(spec).filter((m): m is MetricObject => typeof m !== 'string');
+  return specMetrics(spec).filter((m): m is MetricObject => typeof m === 'object');
 }
 
 /** Each output's metrics from a spec: a list for every output, or an object keyed by output name. */
-function metricListsFor(spec: MetricsSpec, names: readonly string[], what: string): (readonly (string | MetricObject)[])[] {
+function metricListsFor(spec: MetricsSpec, names: readonly string[], what: string): (readonly MetricEntry[])[] {
   if (isPerOutputList(spec)) {
     if (spec.length !== names.length) {
       throw new Error(`compile ${what} is a list of ${spec.length} lists, one per output, but the model has ${names.length} output${names.length > 1 ? 's' : ''} [${names.map((n) => `'${n}'`).join(', ')}]. Give one list per output, in that order (null or [] for an output without ${what}), or an object keyed by output name.`);
     }
-    return spec.map((entry) => (entry === null ? [] : Array.isArray(entry) ? entry : [entry as unknown as string | MetricObject]));
+    return spec.map((entry) => (entry === null ? [] : Array.isArray(entry) ? entry : [entry as unknown as MetricEntry]));
   }
   if (Array.isArray(spec) && names.length > 1) {
-    const shared = (spec as readonly (string | MetricObject)[]).find((m) => typeof m !== 'string');
+    const shared = (spec as readonly MetricEntry[]).find((m) => typeof m === 'object');
     // One stateful metric object cannot keep two outputs' running results apart.
     if (shared) throw new Error(`compile ${what} list holds the metric object '${(shared as MetricObject).name}', which a list would share between the outputs [${names.map((n) => `'${n}'`).join(', ')}]. Use names in the list, or an object keyed by output name with a separate metric object per output.`);
   }
-  return Array.isArray(spec) ? names.map(() => spec as readonly (string | MetricObject)[]) : perOutput(spec as Readonly<Record<string, readonly (string | MetricObject)[]>>, names, what, []);
+  return Array.isArray(spec) ? names.map(() => spec as readonly MetricEntry[]) : perOutput(spec as Readonly<Record<string, readonly MetricEntry[]>>, names, what, []);
 }
 
 /**
@@ -185,8 +191,8 @@ function perOutput<T>(spec: readonly T[] | Readonly<Record<string, T>>, names: r
  * may leave out an output only when the outputs are named (given as an object); for outputs in a
  * list every one needs an entry, null for no loss.
  */
-function outputLosses(spec: readonly (string | Loss | null)[] | Readonly<Record<string, string | Loss | null>>, names: readonly string[], named: boolean): (string | Loss | null)[] {
-  if (Array.isArray(spec) || named) return perOutput<string | Loss | null>(spec, names, 'loss', null);
+function outputLosses(spec: readonly (LossEntry | null)[] | Readonly<Record<string, LossEntry | null>>, names: readonly string[], named: boolean): (LossEntry | null)[] {
+  if (Array.isArray(spec) || named) return perOutput<LossEntry | null>(spec, names, 'loss', null);
   const missing = names.filter((n) => !(n in spec));
   // Unknown keys first (perOutput names them): a misspelt output name also leaves its output out.
   if (missing.length > 0 && Object.keys(spec).every((key) => names.includes(key))) {
@@ -194,7 +200,7 @@ function outputLosses(spec: readonly (string | Loss | null)[] | Readonly<Record<
     const example = `{ ${names.map((n) => `${key(n)}: ${n in spec ? '...' : 'null'}`).join(', ')} }`;
     throw new Error(`compile loss gives nothing for output${missing.length > 1 ? 's' : ''} ${missing.map((n) => `'${n}'`).join(', ')}; the model's outputs are [${names.map((n) => `'${n}'`).join(', ')}]. Give every output an entry, null for one without a loss (Keras' None): loss: ${example}.`);
   }
-  return perOutput<string | Loss | null>(spec, names, 'loss', undefined);
+  return perOutput<LossEntry | null>(spec, names, 'loss', undefined);
 }
 
 /** Resolves compile's loss, lossWeights, metrics and weightedMetrics into one spec per model output, with errors that name the outputs. */
@@ -208,7 +214,7 @@ export function resolveOutputs(graph: Graph, loss: LossSpec, lossWeights: LossWe
     if (graph.outputKeys) throw new Error(`The model's outputs '${names[layerNames.indexOf(layerNames[repeated])]}' and '${names[repeated]}' are the same tensor (of layer '${layerNames[repeated]}'), so their losses would both write its gradient. ${fix}`);
     throw new Error(`The model lists output '${layerNames[repeated]}' more than once among its outputs [${names.map((n) => `'${n}'`).join(', ')}], so its losses and logs cannot be told apart. ${fix}`);
   }
-  const losses = Array.isArray(loss) || isRecord(loss) ? outputLosses(loss as readonly (string | Loss | null)[] | Readonly<Record<string, string | Loss | null>>, names, graph.outputKeys !== null) : names.map(() => loss as string | Loss);
+  const losses = Array.isArray(loss) || isRecord(loss) ? outputLosses(loss as readonly (LossEntry | null)[] | Readonly<Record<string, LossEntry | null>>, names, graph.outputKeys !== null) : names.map(() => loss as LossEntry);
   const weights = lossWeights === undefined ? names.map(() => 1) : perOutput(lossWeights, names, 'lossWeights', 1);
   weights.forEach((w, k) => {
     if (!Number.isFinite(w) || w < 0) throw new Error(`compile lossWeights for output '${names[k]}' must be a finite number ≥ 0. Received: ${w}.`);
@@ -224,7 +230,7 @@ export function resolveOutputs(graph: Graph, loss: LossSpec, lossWeights: LossWe
     const shape = graph.modelOutputShape(k);
     const resolved = losses[k] === null ? null : getLoss(losses[k]);
     // An output without a loss takes targets shaped like itself, as MSE's are ('accuracy' then goes by the output's classes).
-    const metricsOf = (list: readonly (string | MetricObject)[]) => list.map((m) => getMetric(m, resolved ?? getLoss('meanSquaredError'), shape));
+    const metricsOf = (list: readonly MetricEntry[]) => list.map((m) => getMetric(m, resolved ?? getLoss('meanSquaredError'), shape));
     return { name, node, tensor: graph.outputTensors[k], shape, loss: resolved, weight: weights[k], metrics: metricsOf(metricLists[k]), weightedMetrics: metricsOf(weightedLists[k]) };
   });
 }

@@ -1,4 +1,5 @@
 import * as losses from '../losses/index.js';
+import type { LossFunction } from '../losses/function_loss.js';
 import { getLoss, isLossName, TFJS_LOSS_NAMES, type Loss } from '../losses/losses.js';
 import { renameKeys, toCamelCase, toSnakeCase } from './keras_names.js';
 import { isObject } from './layers_model_format.js';
@@ -29,7 +30,10 @@ const OVERLAPS = new Set(['Dice', 'Tversky']);
  * `km.losses` as Keras' `{class_name, config}` (which tfjs-layers cannot read); anything else
  * cannot be saved, and the error says which output's loss it is.
  */
-export function savedLoss(loss: string | Loss, output: string): SavedLoss {
+export function savedLoss(loss: string | Loss | LossFunction, output: string): SavedLoss {
+  if (typeof loss === 'function') {
+    throw new Error(`Cannot save the training config: the loss of ${output} is the function '${loss.name}', whose code a model file cannot hold. Compile with a loss name or a loss from km.losses before saving, or compile again after loading.`);
+  }
   // tfjs' own names stay as they are: tfjs-layers reads neither 'log_cosh' nor 'cosine_similarity'.
   if (typeof loss === 'string') return toSnakeCase(Object.hasOwn(TFJS_LOSS_NAMES, loss) ? loss : getLoss(loss).name);
   if (loss.savedAs) return { class_name: loss.savedAs.className, config: renameKeys(loss.savedAs.config, toSnakeCase) as Record<string, unknown> };

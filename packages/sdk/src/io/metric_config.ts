@@ -1,6 +1,7 @@
 import * as metrics from '../metrics/index.js';
 import type { Metric } from '../metrics/metric.js';
 import type { MetricObject } from '../metrics/tensor_metric.js';
+import type { MetricFunction } from '../metrics/function_metric.js';
 import { isMetricName } from '../metrics/metrics.js';
 import { renameKeys, toCamelCase, toSnakeCase } from './keras_names.js';
 import { isObject } from './layers_model_format.js';
@@ -67,7 +68,7 @@ const metricKeyName = (key: string): string => ONE_LETTER_WORDS[key] ?? toSnakeC
  * A metric as a training config holds it: its name as compile received it (what tfjs reads), or
  * for a metric configured by `km.metrics` Keras' `{class_name, config}`, so that its options survive.
  */
-export function savedMetric(metric: string | MetricObject): SavedMetricEntry {
+export function savedMetric(metric: string | MetricObject | MetricFunction): SavedMetricEntry {
   if (typeof metric === 'string') return metric;
   if ('savedAs' in metric && metric.savedAs) return { class_name: metric.savedAs.className, config: renameKeys(metric.savedAs.config, metricKeyName) as Record<string, unknown> };
   return metric.name;

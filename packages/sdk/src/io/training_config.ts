@@ -2,6 +2,7 @@ import type { Functional } from '../engine/functional.js';
 import type { Graph } from '../engine/graph.js';
 import type { LayersModel, ModelCompileArgs } from '../engine/model.js';
 import { isPerOutputList, outputLayerNames, outputNames, type LossSpec, type MetricsSpec } from '../engine/outputs.js';
+import type { LossFunction } from '../losses/function_loss.js';
 import type { Loss } from '../losses/losses.js';
 import type { MetricObject } from '../metrics/tensor_metric.js';
 import { isObject } from './layers_model_format.js';
@@ -98,8 +99,8 @@ function isPerOutput(entry: unknown): entry is Record<string, unknown> {
 function savedLosses(spec: LossSpec): TrainingConfig['loss'] {
   // An output without a loss is saved as null, as Keras saves its None.
   if (Array.isArray(spec)) return spec.map((loss, k) => (loss === null ? null : savedLoss(loss, `output ${k}`)));
-  if (typeof spec === 'string' || typeof (spec as Loss).compute === 'function') return savedLoss(spec as string | Loss, 'the model');
-  return Object.fromEntries(Object.entries(spec as Record<string, string | Loss | null>).map(([name, loss]) => [name, loss === null ? null : savedLoss(loss, `output '${name}'`)]));
+  if (typeof spec === 'string' || typeof spec === 'function' || typeof (spec as Loss).compute === 'function') return savedLoss(spec as string | Loss | LossFunction, 'the model');
+  return Object.fromEntries(Object.entries(spec as Record<string, string | Loss | LossFunction | null>).map(([name, loss]) => [name, loss === null ? null : savedLoss(loss, `output '${name}'`)]));
 }
 
 function perOutputList(entry: unknown): unknown[] {

@@ -8,13 +8,14 @@ import { binaryProbabilityLoss, positionMeanLoss } from './position_mean.js';
 import { BINARY_FOCAL_DEFAULTS, binaryFocalLoss, CATEGORICAL_FOCAL_DEFAULTS, categoricalFocalLoss } from './focal.js';
 import { DICE, overlapLoss, tverskyCoefficients, type OverlapAxis } from './overlap.js';
 import { CTC_LOSS } from './ctc.js';
-import { functionInCompileError } from '../engine/function_in_compile.js';
+import { refusedFunctionError } from '../engine/function_in_compile.js';
+import { functionLoss, type LossFunction } from './function_loss.js';
 
 /**
  * One loss term as the training loop uses it. `compile({ loss })` takes any object of this shape,
- * so a loss of your own is one: `compute` reads the output and the targets from the backend and
- * writes the gradient itself (kerasm has no autodiff, so tfjs' `(yTrue, yPred) => tf.Tensor` is
- * refused). docs/CUSTOM_LOSSES.md has a complete example with its test.
+ * so a loss of your own can be one: `compute` reads the output and the targets from the backend and
+ * writes the gradient itself (a function `(yTrue, yPred) => km.Tensor` of km's ops is simpler, and
+ * kerasm derives its gradient). docs/CUSTOM_LOSSES.md has a complete example with its test.
  *
  * @example
  * ```ts
@@ -241,9 +242,16 @@ export function isLossName(name: string): boolean {
   return Object.hasOwn(LOSSES, name) || Object.hasOwn(SNAKE_ALIASES, name);
 }
 
-/** Resolves a loss by camelCase or Keras snake_case name (with an error listing the valid names), or passes a loss object through. */
-export function getLoss(name: string | Loss): Loss {
-  if (typeof name === 'function') throw functionInCompileError('loss', name, isLossName);
+/**
+ * Resolves a loss by camelCase or Keras snake_case name (with an error listing the valid names),
+ * passes a loss object through, and wraps a function of tensors.
+ */
+export function getLoss(name: string | Loss | LossFunction): Loss {
+  if (typeof name === 'function') {
+    const refused = refusedFunctionError('loss', name, isLossName);
+    if (refused) throw refused;
+    return functionLoss(name);
+  }
   if (typeof name !== 'string') return name;
   const loss = LOSSES[(SNAKE_ALIASES[name] ?? name) as LossName];
   if (!loss) {

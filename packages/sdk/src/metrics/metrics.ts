@@ -9,7 +9,8 @@ import { isTensorMetric, tensorMetricAdapter, type MetricObject } from './tensor
 import { f1Score, fBetaScore } from './f_score.js';
 import { KERAS_LOSS_METRIC_CLASSES, LOSS_METRICS, namedLossMetric } from './loss_metrics.js';
 import { r2Score } from './r2_score.js';
-import { functionInCompileError } from '../engine/function_in_compile.js';
+import { refusedFunctionError } from '../engine/function_in_compile.js';
+import { functionMetric, type MetricFunction } from './function_metric.js';
 import { concordanceCorrelation, pearsonCorrelation } from './correlation.js';
 
 export type { Metric } from './metric.js';
@@ -112,7 +113,7 @@ function missingMembers(value: object): string[] {
   return typeof m.name === 'string' ? missing : ['name (a string)', ...missing];
 }
 
-const METRIC_OBJECT_FORMS = "an object with name, reset, result and either update(batch) (kerasm's form: one km.metrics.MetricBatch) or updateState(yTrue, yPred, sampleWeight) (Keras' form: km.Tensor values)";
+const METRIC_OBJECT_FORMS = "an object with name, reset, result and either update(batch) (kerasm's form: one km.metrics.MetricBatch) or updateState(yTrue, yPred, sampleWeight) (Keras' form: km.Tensor values), or a named function (yTrue, yPred) => km.Tensor";
 
 /** An object's own keys and its classes' methods (a metric written as a class keeps them on its prototype). */
 function memberNames(value: object): string[] {
@@ -145,8 +146,13 @@ export function isMetricName(name: string): boolean {
 }
 
 /** Throws for a metric kerasm does not know, listing the valid names; passes metric objects through. */
-export function checkMetricName(metric: string | MetricObject): void {
-  if (typeof metric === 'function') throw functionInCompileError('metric', metric, (name) => name in FACTORIES);
+export function checkMetricName(metric: string | MetricObject | MetricFunction): void {
+  if (typeof metric === 'function') {
+    const refused = refusedFunctionError('metric', metric, (name) => name in FACTORIES);
+    if (refused) throw refused;
+    functionMetric(metric);
+    return;
+  }
   if (typeof metric === 'object' && metric !== null) return checkMetricObject(metric);
   if (typeof metric !== 'string') throw new Error(`A metric must be a name (e.g. 'accuracy'), a km.metrics object (e.g. km.metrics.auc()) or ${METRIC_OBJECT_FORMS}; received ${String(metric)}.`);
   if (!(metric in FACTORIES)) throw new Error(`Unknown metric '${metric}'.${unknownMetricHint(metric)} Valid metrics: ${Object.keys(FACTORIES).map((n) => `'${n}'`).join(', ')}.`);
@@ -162,9 +168,10 @@ function unknownMetricHint(metric: string): string {
   return meant ? ` Did you mean '${meant}'?` : '';
 }
 
-/** Resolves a metric name for a compiled loss and output shape; passes a kerasm metric object through and adapts a Keras-form one. */
-export function getMetric(metric: string | MetricObject, loss: Loss, outputShape: Shape): Metric {
+/** Resolves a metric name for a compiled loss and output shape; passes a kerasm metric object through and adapts a Keras-form one or a function of tensors. */
+export function getMetric(metric: string | MetricObject | MetricFunction, loss: Loss, outputShape: Shape): Metric {
   checkMetricName(metric);
   if (typeof metric === 'string') return FACTORIES[metric](metric, loss, outputShape);
+  if (typeof metric === 'function') return tensorMetricAdapter(functionMetric(metric));
   return isTensorMetric(metric) ? tensorMetricAdapter(metric) : metric;
 }

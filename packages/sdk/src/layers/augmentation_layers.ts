@@ -23,6 +23,7 @@ export { randomPerspective, RandomPerspective, type RandomPerspectiveArgs } from
 export { randomResizedCrop, RandomResizedCrop, type RandomResizedCropArgs } from './random_resized_crop.js';
 export { randomErasing, RandomErasing, type RandomErasingArgs } from './random_erasing.js';
 export { randomGaussianBlur, RandomGaussianBlur, type RandomGaussianBlurArgs } from './random_gaussian_blur.js';
+export { randomElasticTransform, RandomElasticTransform, type RandomElasticTransformArgs } from './random_elastic_transform.js';
 export { equalization, Equalization, type EqualizationArgs } from './equalization.js';
 export { randomColorJitter, RandomColorJitter, type RandomColorJitterArgs } from './random_color_jitter.js';
 export { randAugment, RandAugment, type RandAugmentArgs } from './rand_augment.js';

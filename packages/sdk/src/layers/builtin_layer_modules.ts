@@ -80,6 +80,7 @@ export const BUILTIN_LAYER_MODULES: Readonly<Record<string, () => Promise<unknow
   RandomColorJitter: () => import('./random_color_jitter.js'),
   RandomContrast: () => import('./random_contrast.js'),
   RandomCrop: () => import('./random_crop.js'),
+  RandomElasticTransform: () => import('./random_elastic_transform.js'),
   RandomErasing: () => import('./random_erasing.js'),
   RandomFlip: () => import('./random_flip.js'),
   RandomGaussianBlur: () => import('./random_gaussian_blur.js'),

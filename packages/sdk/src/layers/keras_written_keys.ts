@@ -140,6 +140,7 @@ const WRITTEN_KEYS: Readonly<Record<string, Readonly<Record<string, WrittenKey>>
   RandomHue: IMAGE,
   RandomSharpness: IMAGE,
   RandomGaussianBlur: IMAGE,
+  RandomElasticTransform: IMAGE,
   Equalization: IMAGE,
   RandomColorJitter: IMAGE,
   RandAugment: IMAGE,

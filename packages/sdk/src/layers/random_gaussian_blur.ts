@@ -2,6 +2,7 @@ import type { BufferId, ColorAdjustment, WindowGeometry } from '../backend/backe
 import { checkOptions, optionNames } from '../utils/options.js';
 import type { Random } from '../utils/random.js';
 import { boundedFactorRange, valueRangeOf } from './color_options.js';
+import { gaussian1d } from './gaussian_kernel.js';
 import type { BackwardContext, ForwardContext } from './layer.js';
 import { LAYER } from './layer_options.js';
 import { RandomImageLayer, type RandomImageArgs } from './random_image_layer.js';
@@ -34,13 +35,6 @@ function kernelSizeOf(size: unknown, where: string): number {
   if (odd(size)) return size;
   if (Array.isArray(size) && size.length === 2 && odd(size[0]) && size[1] === size[0]) return size[0];
   throw new Error(`${where}: kernelSize must be an odd positive integer, or a [k, k] pair of one (Keras' backends build square kernels only), e.g. kernelSize: 3 or kernelSize: 5. Received: kernelSize=${JSON.stringify(size)}.`);
-}
-
-/** Keras' 1-D Gaussian over k taps centred on the middle one, normalised to sum 1, in float64. */
-function gaussian1d(k: number, sigma: number): number[] {
-  const taps = Array.from({ length: k }, (_, i) => Math.exp(-0.5 * ((i - (k - 1) / 2) / sigma) ** 2));
-  const sum = taps.reduce((a, b) => a + b, 0);
-  return taps.map((t) => t / sum);
 }
 
 /**

@@ -38,7 +38,7 @@ const PREAMBLES: readonly Preamble[] = [
   { source: 'docs/CUSTOM_LAYERS.md', marker: 'class Scale extends', preamble: `interface Scale {${LAYER_MEMBERS}\n}` },
   {
     source: 'docs/CUSTOM_LAYERS.md',
-    marker: "this.addWeight('kernel'",
+    marker: "this.addWeight('kernel', [shape[0]!",
     preamble: 'abstract class MyDense extends km.layers.Layer {\n  abstract readonly units: number;',
     postamble: '}',
   },

@@ -291,6 +291,11 @@ export class Tensor<D extends DType = DType> {
     return ops().minimum(this, b);
   }
 
+  /** The matrix product `this · b`; see km.matMul. @example `x.matMul(kernel)` */
+  matMul(b: Tensor | TensorLike, transposeA?: boolean, transposeB?: boolean): Tensor<'float32'> {
+    return ops().matMul(this, b, transposeA, transposeB);
+  }
+
   /** `-this`; see km.neg. */
   neg(): Tensor<D> {
     return ops().neg(this);

@@ -128,7 +128,7 @@ describe('a custom layer written the tfjs way', () => {
     }
     expect(() => new SquaredSum()).toThrow(
       "SquaredSum calls super(args) without its class name: kerasm's Layer takes super(args, 'SquaredSum'), the name saved files record (tfjs' static className). " +
-        "It computes in forward(ctx) and backward(ctx) with the backend's kernels, not in tfjs' call() with tensor ops; docs/CUSTOM_LAYERS.md shows a whole custom layer.",
+        "A layer with tfjs' call() of tensor ops extends km.layers.CallLayer; one on the backend's kernels extends km.layers.Layer with forward(ctx) and backward(ctx). docs/CUSTOM_LAYERS.md shows both.",
     );
   });
 });

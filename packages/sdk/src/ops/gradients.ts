@@ -42,7 +42,9 @@ function argumentsOf(fn: string, args: readonly (Tensor | TensorLike)[], names: 
  * Runs `f` on `args` while the tape records, then backpropagates `dy` (ones by default). Every
  * tensor made on the way is disposed but the gradients, and the value when `keepValue`.
  */
-function differentiate<O extends Tensor>(fn: string, f: GradientFunction<O>, args: readonly (Tensor | TensorLike)[], dy: Tensor | TensorLike | undefined, names: (i: number) => string, keepValue: boolean): ValueAndGrads<O> {
+function differentiate<O extends Tensor>(
+  fn: string, f: GradientFunction<O>, args: readonly (Tensor | TensorLike)[], dy: Tensor | TensorLike | undefined, names: (i: number) => string, keepValue: boolean, unconnected: 'throw' | 'zeros' = 'throw',
+): ValueAndGrads<O> {
   openScope();
   let result: ValueAndGrads<O> | undefined;
   try {
@@ -66,7 +68,7 @@ function differentiate<O extends Tensor>(fn: string, f: GradientFunction<O>, arg
     }
     const gs = backpropagate(tape, y, cotangent, xs);
     const missing = gs.findIndex((g) => g === null);
-    if (missing >= 0) {
+    if (missing >= 0 && unconnected === 'throw') {
       const int32 = y.dtype === 'int32' ? ` f returned an int32 tensor, which carries no gradient.` : '';
       throw new UnconnectedGradientError(
         `${fn}: cannot compute the gradient of y = f(...) with respect to ${names(missing)}: y does not depend on it.${int32} ` +
@@ -77,7 +79,8 @@ function differentiate<O extends Tensor>(fn: string, f: GradientFunction<O>, arg
     // Backward steps hand arrays on unchanged (add, reshape, f the identity): copy where one would be shared with dy or another gradient.
     const handed = new Set<Float32Array>(dy == null ? [] : [cotangent]);
     const grads = gs.map((g, i) => {
-      const values = handed.has(g!) ? g!.slice() : g!;
+      if (g === null) return new Tensor(new Float32Array(xs[i].size), xs[i].shape, 'float32');
+      const values = handed.has(g) ? g.slice() : g;
       handed.add(values);
       return new Tensor(values, xs[i].shape, 'float32');
     });
@@ -156,6 +159,15 @@ export function valueAndGrads<O extends Tensor>(f: GradientFunction<O>): (args: 
     checkArgs('km.valueAndGrads()', args);
     return differentiate('km.valueAndGrads()', f, args, dy, (i) => `args[${i}]`, true);
   };
+}
+
+/**
+ * The gradient of `f(...args)` weighed by `dy` with respect to each argument, zeros for one `f` does
+ * not depend on: a layer's backward pass, where an unused input or weight simply gets none. `fn`
+ * names the caller in errors.
+ */
+export function vectorJacobianProducts(fn: string, f: GradientFunction, args: readonly Tensor[], dy: Tensor): Tensor<'float32'>[] {
+  return differentiate(fn, f, args, dy, (i) => `args[${i}]`, false, 'zeros').grads;
 }
 
 function checkArgs(fn: string, args: unknown): void {

@@ -5,6 +5,7 @@ import { installTensorOps } from '../tensor.js';
 import { add, div, maximum, minimum, mul, pow, sub } from './arithmetic.js';
 import { abs, clipByValue, exp, log, log1p, neg, relu, sigmoid, softplus, sqrt, square, tanh } from './elementwise.js';
 import { concat, stack } from './join.js';
+import { matMul } from './mat_mul.js';
 import { argMax, argMin, max, mean, min, sum } from './reduce.js';
 import { cast, expandDims, squeeze } from './shape_ops.js';
 import { topk } from './topk.js';
@@ -14,6 +15,7 @@ export { add, div, maximum, minimum, mul, pow, sub, type UpcastDType } from './a
 export { abs, clipByValue, exp, log, log1p, neg, relu, sigmoid, softplus, sqrt, square, tanh } from './elementwise.js';
 export { grad, grads, valueAndGrad, valueAndGrads, type GradientFunction } from './gradients.js';
 export { concat, stack } from './join.js';
+export { matMul } from './mat_mul.js';
 export { argMax, argMin, max, mean, min, sum, type ReduceAxis } from './reduce.js';
 export { cast, expandDims, squeeze } from './shape_ops.js';
 export { tidy, keep, dispose } from './tidy.js';
@@ -23,7 +25,7 @@ export { transpose } from './transpose.js';
 const tensorOps = {
   add, div, maximum, minimum, mul, pow, sub,
   abs, clipByValue, exp, log, log1p, neg, relu, sigmoid, softplus, sqrt, square, tanh,
-  concat, stack, argMax, argMin, max, mean, min, sum, cast, expandDims, squeeze, topk, transpose,
+  concat, stack, matMul, argMax, argMin, max, mean, min, sum, cast, expandDims, squeeze, topk, transpose,
 };
 /** The ops km.Tensor's methods call. @internal */
 export type TensorOps = typeof tensorOps;

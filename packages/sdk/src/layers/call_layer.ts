@@ -1,0 +1,135 @@
+// A custom layer written as in TensorFlow.js and Keras: `call(inputs)` computes with km's ops on the
+// host, and kerasm derives the backward pass from the ops' tape by running `call` again.
+import type { Backend, BufferId } from '../backend/backend.js';
+import type { InitializerSpec } from '../initializers/initializers.js';
+import { vectorJacobianProducts } from '../ops/gradients.js';
+import { tidy } from '../ops/tidy.js';
+import { sameShape, shapeSize, Tensor } from '../tensor.js';
+import { Layer, type BackwardContext, type ForwardContext, type Shape, type WeightSpec } from './layer.js';
+import { LayerWeight } from './layer_weight.js';
+
+/** What `call` receives besides its inputs. */
+export interface CallArgs {
+  /** True in `fit`'s training steps, false in `predict`, `evaluate` and validation. */
+  readonly training: boolean;
+}
+
+/** Each call layer's weights as `call` reads them while it runs: host tensors, by spec. */
+const boundWeights = new WeakMap<Layer, ReadonlyMap<WeightSpec, Tensor>>();
+
+/** A weight of a {@link CallLayer}: inside `call`, `read()` gives the values that this batch computes with. */
+class CallWeight extends LayerWeight {
+  override read(): Tensor<'float32'> {
+    return (boundWeights.get(this.layer)?.get(this.spec) as Tensor<'float32'> | undefined) ?? super.read();
+  }
+}
+
+/**
+ * The base of a custom layer written the TensorFlow.js way: `call(inputs, { training })` returns
+ * the output from km tensors with km's ops (`km.matMul`, the element-wise, reduce and shape ops),
+ * and kerasm derives the gradient. Weights declared in `build` with `addWeight` give a
+ * handle whose `read()` inside `call` is the tensor to compute with. `computeOutputShape` returns
+ * the first input's shape unless overridden, as in tfjs.
+ *
+ * The layer computes on the host: each batch its inputs and weights are read from the backend, and
+ * the backward pass runs `call` again on them to record the gradient, so `call` must give the same
+ * output for the same inputs (no random draws inside it). It suits element-wise and small layers;
+ * it runs on every backend but `tfjs-webgpu`, which cannot read synchronously. A layer written with
+ * `forward` and `backward` on the backend's kernels (docs/CUSTOM_LAYERS.md) stays on the device.
+ *
+ * @example
+ * ```ts
+ * class Scale extends km.layers.CallLayer {
+ *   readonly className = 'Scale';
+ *   #scale!: km.layers.LayerWeight;
+ *   constructor(args: km.layers.LayerArgs = {}) {
+ *     super(args, 'Scale');
+ *   }
+ *   protected override build([shape]: readonly [km.layers.Shape]): void {
+ *     this.#scale = this.addWeight('scale', [shape.at(-1)!], 'ones');
+ *   }
+ *   call(x: km.Tensor): km.Tensor {
+ *     return km.mul(x, this.#scale.read()); // one factor per feature, trained
+ *   }
+ * }
+ * ```
+ */
+export abstract class CallLayer extends Layer {
+  #callShapes: readonly Shape[] | null = null;
+
+  /** The output for one batch: `inputs` is one tensor `[batch, ...inputShape]`, or a list for a layer called on several. */
+  abstract call(inputs: Tensor | Tensor[], args: CallArgs): Tensor;
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    return inputShapes[0];
+  }
+
+  /** Declares a weight (see {@link Layer.addWeight}) and returns its handle, which `call` reads. */
+  protected override addWeight(name: string, shape: Shape, initializer: InitializerSpec, trainable = true): LayerWeight {
+    super.addWeight(name, shape, initializer, trainable);
+    return new CallWeight(this, this.weightSpecs[this.weightSpecs.length - 1]);
+  }
+
+  override ensureBuilt(callShapes: readonly Shape[]): void {
+    super.ensureBuilt(callShapes);
+    this.#callShapes ??= callShapes.map((s) => [...s]);
+  }
+
+  forward(ctx: ForwardContext): void {
+    tidy(() => {
+      const inputs = this.#hostInputs(ctx.backend, ctx.inputs, ctx.batch);
+      const output = this.#run(inputs, this.#hostWeights(ctx.backend, ctx.weights), ctx);
+      ctx.backend.write(ctx.output, output.dataSync());
+    });
+  }
+
+  backward(ctx: BackwardContext): void {
+    tidy(() => {
+      const { backend, batch } = ctx;
+      const inputs = this.#hostInputs(backend, ctx.inputs, batch);
+      const weights = this.#hostWeights(backend, ctx.weights);
+      const dy = new Tensor(backend.read(ctx.outputGrad, batch * shapeSize(this.#outputShape()), 'float32') as Float32Array, [batch, ...this.#outputShape()], 'float32');
+      const n = inputs.length;
+      const grads = vectorJacobianProducts(`Layer '${this.name}' (${this.className}).call`, (...args) => this.#run(args.slice(0, n), args.slice(n), ctx), [...inputs, ...weights], dy);
+      ctx.inputGrads.forEach((id, k) => {
+        if (id !== 0) backend.write(id, grads[k].dataSync());
+      });
+      if (ctx.weightGradsNeeded) ctx.weightGrads.forEach((id, j) => backend.write(id, grads[n + j].dataSync()));
+    });
+  }
+
+  #outputShape(): Shape {
+    return this.computeOutputShape(this.#callShapes!);
+  }
+
+  #hostInputs(backend: Backend, ids: readonly BufferId[], batch: number): Tensor[] {
+    return ids.map((id, k) => {
+      const shape = [batch, ...this.#callShapes![k]];
+      return new Tensor(backend.read(id, shapeSize(shape), 'float32') as Float32Array, shape, 'float32');
+    });
+  }
+
+  #hostWeights(backend: Backend, ids: readonly BufferId[]): Tensor[] {
+    return this.weightSpecs.map((spec, j) => new Tensor(backend.read(ids[j], shapeSize(spec.shape), 'float32') as Float32Array, spec.shape, 'float32'));
+  }
+
+  /** `call` on host inputs, its weights bound to `weights`; checks what it returns. */
+  #run(inputs: Tensor[], weights: Tensor[], ctx: ForwardContext): Tensor {
+    boundWeights.set(this, new Map(this.weightSpecs.map((spec, j) => [spec, weights[j]])));
+    let output: unknown;
+    try {
+      output = this.call(inputs.length === 1 ? inputs[0] : inputs, { training: ctx.training });
+    } finally {
+      boundWeights.delete(this);
+    }
+    const expected = [ctx.batch, ...this.#outputShape()];
+    if (!(output instanceof Tensor) || output.dtype !== 'float32' || !sameShape(output.shape, expected)) {
+      const received = output instanceof Tensor ? `a ${output.dtype} tensor of shape [${output.shape.join(', ')}]` : output instanceof Promise ? 'a Promise' : typeof output;
+      throw new Error(
+        `Layer '${this.name}' (${this.className}).call returned ${received}, but computeOutputShape gives a float32 output of shape [${expected.join(', ')}] (the batch first). ` +
+          'Return it synchronously with that shape, or override computeOutputShape to give the shape call returns (without the batch).',
+      );
+    }
+    return output;
+  }
+}

@@ -17,10 +17,10 @@
  */
 export { tensor, Tensor, type DType, type TensorLike, type NestedArray, type NestedValues, type NestedFloat32Values, type NestedInt32Rows, type Float32Values, type Int32Values } from './tensor.js';
 export { tensor1d, tensor2d, tensor3d, tensor4d, type Tensor1D, type Tensor2D, type Tensor3D, type Tensor4D, type RankedTensorFactory } from './tensor_ranked.js';
-export { zeros, ones, fill, zerosLike, onesLike, oneHot, range, linspace, randomNormal, randomUniform, truncatedNormal } from './tensor_create.js';
+export { scalar, zeros, ones, fill, zerosLike, onesLike, oneHot, range, linspace, randomNormal, randomUniform, truncatedNormal } from './tensor_create.js';
 export { buffer, TensorBuffer } from './tensor_buffer.js';
 export { argMax, argMin, max, min, sum, mean, add, sub, mul, div, squeeze, expandDims, transpose, cast, concat, stack, topk, tidy, keep, dispose, type ReduceAxis, type TopK, type UpcastDType } from './ops/index.js';
-export { matMul, pow, maximum, minimum, neg, abs, square, sqrt, exp, log, log1p, sigmoid, tanh, relu, softplus, clipByValue, grad, grads, valueAndGrad, valueAndGrads, type GradientFunction } from './ops/index.js';
+export { matMul, softmax, logSoftmax, logSumExp, reshape, slice, pow, maximum, minimum, neg, abs, square, sqrt, exp, log, log1p, sigmoid, tanh, relu, softplus, clipByValue, grad, grads, valueAndGrad, valueAndGrads, type GradientFunction } from './ops/index.js';
 export { ready, setBackend, setThreads, getBackend, getBackendInfo, backends, type BackendName, type BackendAvailability } from './backend/registry.js';
 export { memory, type MemoryInfo } from './backend/memory.js';
 export type { Backend, BufferId } from './backend/backend.js';

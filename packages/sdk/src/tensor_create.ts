@@ -55,6 +55,15 @@ export function fill<D extends DType = 'float32'>(shape: readonly number[], valu
   return filled(shape, size, value, checked) as Tensor<D>;
 }
 
+/**
+ * A tensor of one value and shape `[]`, as `tf.scalar`.
+ * @example `km.mul(loss, km.scalar(0.5))`
+ */
+export function scalar<D extends DType = 'float32'>(value: number, dtype: D = 'float32' as D): Tensor<D> {
+  if (typeof value !== 'number') throw new Error(`km.scalar() takes a number. Received: ${typeof value} ${JSON.stringify(value)}.`);
+  return tensor([value], [], checkDtype('km.scalar()', dtype)) as Tensor<D>;
+}
+
 /** The tensor whose shape and dtype a `...Like` function copies. */
 function template(fn: string, x: Tensor | TensorLike): Tensor {
   if (!(x instanceof Tensor)) return tensor(x);

@@ -17,7 +17,8 @@ export { grad, grads, valueAndGrad, valueAndGrads, type GradientFunction } from 
 export { concat, stack } from './join.js';
 export { matMul } from './mat_mul.js';
 export { argMax, argMin, max, mean, min, sum, type ReduceAxis } from './reduce.js';
-export { cast, expandDims, squeeze } from './shape_ops.js';
+export { cast, expandDims, reshape, slice, squeeze } from './shape_ops.js';
+export { logSoftmax, logSumExp, softmax } from './softmax.js';
 export { tidy, keep, dispose } from './tidy.js';
 export { topk, type TopK } from './topk.js';
 export { transpose } from './transpose.js';

@@ -1,4 +1,5 @@
-// tfjs' ops that change a tensor's shape or dtype but not its values: squeeze, expandDims, cast.
+// tfjs' ops that change a tensor's shape or dtype but not its values: squeeze, expandDims, reshape,
+// slice, cast.
 import { Tensor, type DType, type TensorLike, type TypedArrayFor } from '../tensor.js';
 import { checkDtype } from '../tensor_checks.js';
 import { parseAxes, parseAxis } from './axes.js';
@@ -31,6 +32,16 @@ export function expandDims<D extends DType>(x: Tensor<D> | TensorLike, axis = 0)
   const shape = [...t.shape];
   shape.splice(at, 0, 1);
   return passingCotangent(new Tensor(hostValues(fn, t).slice() as TypedArrayFor<D>, shape, t.dtype), t);
+}
+
+/** The same values in another shape, as `tf.reshape`; one dimension may be -1 and is inferred. @example `km.reshape(images, [-1, 784])` */
+export function reshape<D extends DType>(x: Tensor<D> | TensorLike, shape: readonly number[]): Tensor<D> {
+  return operand<D>('km.reshape()', 'x', x).reshape(shape);
+}
+
+/** The box of `size` (-1: to the end) from `begin` along each axis, as `tf.slice`. @example `km.slice(yPred, [0, 0], [-1, 1])` (the first column) */
+export function slice<D extends DType>(x: Tensor<D> | TensorLike, begin: number | readonly number[], size?: number | readonly number[]): Tensor<D> {
+  return operand<D>('km.slice()', 'x', x).slice(begin, size);
 }
 
 /**

@@ -1,10 +1,11 @@
 // A custom layer written as in TensorFlow.js and Keras: `call(inputs)` computes with km's ops on the
 // host, and kerasm derives the backward pass from the ops' tape by running `call` again.
 import type { Backend, BufferId } from '../backend/backend.js';
+import { hostTensor } from '../backend/host_tensor.js';
 import type { InitializerSpec } from '../initializers/initializers.js';
 import { vectorJacobianProducts } from '../ops/gradients.js';
 import { tidy } from '../ops/tidy.js';
-import { sameShape, shapeSize, Tensor } from '../tensor.js';
+import { sameShape, Tensor } from '../tensor.js';
 import { Layer, type BackwardContext, type ForwardContext, type Shape, type WeightSpec } from './layer.js';
 import { LayerWeight } from './layer_weight.js';
 
@@ -88,9 +89,9 @@ export abstract class CallLayer extends Layer {
       const { backend, batch } = ctx;
       const inputs = this.#hostInputs(backend, ctx.inputs, batch);
       const weights = this.#hostWeights(backend, ctx.weights);
-      const dy = new Tensor(backend.read(ctx.outputGrad, batch * shapeSize(this.#outputShape()), 'float32') as Float32Array, [batch, ...this.#outputShape()], 'float32');
+      const dy = hostTensor(backend, ctx.outputGrad, [batch, ...this.#outputShape()], this.#where());
       const n = inputs.length;
-      const grads = vectorJacobianProducts(`Layer '${this.name}' (${this.className}).call`, (...args) => this.#run(args.slice(0, n), args.slice(n), ctx), [...inputs, ...weights], dy);
+      const grads = vectorJacobianProducts(`${this.#where()}.call`, (...args) => this.#run(args.slice(0, n), args.slice(n), ctx), [...inputs, ...weights], dy);
       ctx.inputGrads.forEach((id, k) => {
         if (id !== 0) backend.write(id, grads[k].dataSync());
       });
@@ -102,15 +103,16 @@ export abstract class CallLayer extends Layer {
     return this.computeOutputShape(this.#callShapes!);
   }
 
+  #where(): string {
+    return `Layer '${this.name}' (${this.className})`;
+  }
+
   #hostInputs(backend: Backend, ids: readonly BufferId[], batch: number): Tensor[] {
-    return ids.map((id, k) => {
-      const shape = [batch, ...this.#callShapes![k]];
-      return new Tensor(backend.read(id, shapeSize(shape), 'float32') as Float32Array, shape, 'float32');
-    });
+    return ids.map((id, k) => hostTensor(backend, id, [batch, ...this.#callShapes![k]], this.#where()));
   }
 
   #hostWeights(backend: Backend, ids: readonly BufferId[]): Tensor[] {
-    return this.weightSpecs.map((spec, j) => new Tensor(backend.read(ids[j], shapeSize(spec.shape), 'float32') as Float32Array, spec.shape, 'float32'));
+    return this.weightSpecs.map((spec, j) => hostTensor(backend, ids[j], spec.shape, this.#where()));
   }
 
   /** `call` on host inputs, its weights bound to `weights`; checks what it returns. */
@@ -126,7 +128,7 @@ export abstract class CallLayer extends Layer {
     if (!(output instanceof Tensor) || output.dtype !== 'float32' || !sameShape(output.shape, expected)) {
       const received = output instanceof Tensor ? `a ${output.dtype} tensor of shape [${output.shape.join(', ')}]` : output instanceof Promise ? 'a Promise' : typeof output;
       throw new Error(
-        `Layer '${this.name}' (${this.className}).call returned ${received}, but computeOutputShape gives a float32 output of shape [${expected.join(', ')}] (the batch first). ` +
+        `${this.#where()}.call returned ${received}, but computeOutputShape gives a float32 output of shape [${expected.join(', ')}] (the batch first). ` +
           'Return it synchronously with that shape, or override computeOutputShape to give the shape call returns (without the batch).',
       );
     }

@@ -1,78 +1,20 @@
-// compile takes tfjs' form of a loss and a metric, functions of tensors: checked against kerasm's
-// built-in kernels for the same formulas, and against tfjs-layers training with the same function.
+// compile takes tfjs' form of a loss and a metric, functions of tensors: checked against tfjs-layers
+// training with the same function and against kerasm's built-in metrics; the errors; saving. On
+// every backend against the built-in loss: function_loss_backends.test.ts.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as km from '../index.js';
-import { runsOn } from '../testing/backends_here.js';
-import { expectGradientsClose, kerasmGradients } from '../testing/sgd_gradients.js';
+import { expectGradientsClose } from '../testing/sgd_gradients.js';
+import { denseModel, sampleWeight, squaredError, xs, ys } from '../testing/small_regression.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
   await km.ready();
 });
 
-const squaredError = (yTrue: km.Tensor, yPred: km.Tensor) => km.mean(km.square(km.sub(yPred, yTrue)), -1);
 const absoluteError = (yTrue: km.Tensor, yPred: km.Tensor) => km.mean(km.abs(km.sub(yPred, yTrue)), -1);
-
-const xs = km.tensor([[0.5, -1, 2], [1.5, 0.2, -0.7], [-0.3, 0.8, 0.1], [2, 1, -1], [0.1, 0.1, 0.9], [-1, 2, 0.4]]);
-const ys = km.tensor([[1, -2], [0.3, 3], [-1, 0.5], [4, 1], [0, 0.2], [2, -1]]);
-const sampleWeight = km.tensor([1, 3, 0.5, 2, 0, 1.5]);
-
-/** A Dense model with the same initial weights on every call. */
-function denseModel(inputShape: number[] = [3]): km.LayersModel {
-  km.utils.setRandomSeed(7);
-  return km.sequential([km.layers.dense({ units: 2, inputShape, biasInitializer: 'glorotUniform' })]);
-}
-
-/** The weights after one SGD step (learning rate 1) on the whole batch, compiled with `loss`. */
-async function stepWeights(loss: km.ModelCompileArgs['loss'], x: km.Tensor, y: km.Tensor, weights?: km.Tensor, inputShape?: number[]): Promise<Float32Array[]> {
-  const model = denseModel(inputShape);
-  model.compile({ optimizer: km.optimizers.sgd({ learningRate: 1 }), loss });
-  await model.fit(x, y, { epochs: 1, batchSize: x.shape[0], shuffle: false, verbose: 0, sampleWeight: weights });
-  return model.getWeights().map((t) => t.dataSync() as Float32Array);
-}
-
-describe.each(['wasm', 'tfjs-cpu', 'tfjs-wasm'])('a loss function of tensors on backend %s', (name) => {
-  runsOn(name, () => {});
-
-  it("gives the built-in 'meanSquaredError' loss and gradient, per sample, per value and with sample weights", async () => {
-    const perValue = (yTrue: km.Tensor, yPred: km.Tensor) => km.square(km.sub(yPred, yTrue));
-    for (const fn of [squaredError, perValue]) {
-      const model = denseModel();
-      model.compile({ optimizer: 'sgd', loss: fn });
-      const [loss] = await model.evaluate(xs, ys, { verbose: 0 });
-      const [weighted] = await model.evaluate(xs, ys, { verbose: 0, sampleWeight });
-      model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
-      expect(loss).toBeCloseTo((await model.evaluate(xs, ys, { verbose: 0 }))[0], 5);
-      expect(weighted).toBeCloseTo((await model.evaluate(xs, ys, { verbose: 0, sampleWeight }))[0], 5);
-      const ours = await kerasmGradients(model, fn, xs, ys);
-      const builtIn = await kerasmGradients(model, 'meanSquaredError', xs, ys);
-      expectGradientsClose(ours, builtIn.map((g) => Array.from(g)), ['kernel', 'bias'], 1e-5);
-    }
-    const ours = await stepWeights(squaredError, xs, ys, sampleWeight);
-    const builtIn = await stepWeights('meanSquaredError', xs, ys, sampleWeight);
-    expectGradientsClose(ours, builtIn.map((w) => Array.from(w)), ['kernel', 'bias'], 1e-5);
-  });
-
-  it('weighs each position of a [steps, units] output by temporal sample weights, as the built-in loss does', async () => {
-    const x = xs.reshape([3, 2, 3]);
-    const y = ys.reshape([3, 2, 2]);
-    const perStep = km.tensor([[1, 0], [0.5, 2], [3, 1]]);
-    for (const weights of [undefined, perStep, km.tensor([2, 0.5, 1])]) {
-      const ours = await stepWeights(squaredError, x, y, weights, [2, 3]);
-      const builtIn = await stepWeights('meanSquaredError', x, y, weights, [2, 3]);
-      expectGradientsClose(ours, builtIn.map((w) => Array.from(w)), ['kernel', 'bias'], 1e-5);
-    }
-    // One loss per sample over two steps: each sample weighs its steps' weights together.
-    const perSample = (yTrue: km.Tensor, yPred: km.Tensor) => km.mean(km.square(km.sub(yPred, yTrue)), [1, 2]);
-    const ours = await stepWeights(perSample, x, y, km.tensor([2, 0.5, 1]), [2, 3]);
-    const builtIn = await stepWeights('meanSquaredError', x, y, km.tensor([2, 0.5, 1]), [2, 3]);
-    expectGradientsClose(ours, builtIn.map((w) => Array.from(w)), ['kernel', 'bias'], 1e-5);
-  });
-
-});
 
 describe('a loss function of tensors', () => {
   it('trains as tfjs-layers trains with the same function (a pinball loss), epoch by epoch', async () => {
@@ -85,7 +27,6 @@ describe('a loss function of tensors', () => {
       const e = tf.sub(yTrue, yPred);
       return tf.mean(tf.maximum(tf.mul(e, q), tf.mul(e, q - 1)), -1);
     };
-    await tf.setBackend('cpu'); // the suites above may leave tfjs on its wasm backend
     const model = denseModel();
     const initial = model.getWeights().map((t) => tf.tensor(t.dataSync(), [...t.shape]));
     const reference = tfl.sequential({ layers: [tfl.layers.dense({ units: 2, inputShape: [3] })] });

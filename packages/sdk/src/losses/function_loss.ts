@@ -1,6 +1,6 @@
 // A loss written as tfjs and Keras users write one, a function of tensors, run on the host with
 // km's ops and differentiated by their tape (km.valueAndGrads).
-import type { Backend, BufferId } from '../backend/backend.js';
+import { hostTensor } from '../backend/host_tensor.js';
 import type { Shape } from '../layers/layer.js';
 import { UnconnectedGradientError, valueAndGrads } from '../ops/gradients.js';
 import { mean, sum } from '../ops/reduce.js';
@@ -35,9 +35,9 @@ export function functionLoss(fn: LossFunction): Loss {
     },
     compute(backend, output, targets, grad, batch, outputShape, _fused, weights) {
       const shape = [batch, ...outputShape];
-      const yTrue = hostTensor(backend, targets, shape);
-      const yPred = hostTensor(backend, output, shape);
-      const positionWeights = weights ? (backend.read(weights, batch * positions(outputShape), 'float32') as Float32Array) : undefined;
+      const yTrue = hostTensor(backend, targets, shape, where);
+      const yPred = hostTensor(backend, output, shape, where);
+      const positionWeights = weights ? hostTensor(backend, weights, [batch * positions(outputShape)], where).dataSync() : undefined;
       const batchLoss = (prediction: Tensor) => weightedMean(where, returnedLoss(where, fn(yTrue, prediction)), outputShape, positionWeights);
       return tidy(() => {
         if (!grad) return batchLoss(yPred).dataSync()[0] * batch;
@@ -60,10 +60,6 @@ function gradientOf(where: string, batchLoss: (prediction: Tensor) => Tensor, yP
       { cause: error },
     );
   }
-}
-
-function hostTensor(backend: Backend, id: BufferId, shape: readonly number[]): Tensor<'float32'> {
-  return new Tensor(backend.read(id, shapeSize(shape), 'float32') as Float32Array, shape, 'float32');
 }
 
 function returnedLoss(where: string, value: unknown): Tensor {

@@ -90,12 +90,18 @@ export abstract class CallLayer extends Layer {
       const inputs = this.#hostInputs(backend, ctx.inputs, batch);
       const weights = this.#hostWeights(backend, ctx.weights);
       const dy = hostTensor(backend, ctx.outputGrad, [batch, ...this.#outputShape()], this.#where());
-      const n = inputs.length;
-      const grads = vectorJacobianProducts(`${this.#where()}.call`, (...args) => this.#run(args.slice(0, n), args.slice(n), ctx), [...inputs, ...weights], dy);
-      ctx.inputGrads.forEach((id, k) => {
-        if (id !== 0) backend.write(id, grads[k].dataSync());
-      });
-      if (ctx.weightGradsNeeded) ctx.weightGrads.forEach((id, j) => backend.write(id, grads[n + j].dataSync()));
+      // Only what upstream reads or the optimizer trains is differentiated; the rest enters as constants.
+      const inputWanted = ctx.inputGrads.map((id) => id !== 0);
+      const wanted = [...inputs.filter((_, k) => inputWanted[k]), ...(ctx.weightGradsNeeded ? weights : [])];
+      if (wanted.length === 0) return;
+      const replay = (...args: Tensor[]) => {
+        let next = 0;
+        const callInputs = inputs.map((x, k) => (inputWanted[k] ? args[next++] : x));
+        return this.#run(callInputs, ctx.weightGradsNeeded ? args.slice(next) : weights, ctx);
+      };
+      const grads = vectorJacobianProducts(`${this.#where()}.call`, replay, wanted, dy);
+      const targets = [...ctx.inputGrads.filter((id) => id !== 0), ...(ctx.weightGradsNeeded ? ctx.weightGrads : [])];
+      targets.forEach((id, i) => backend.write(id, grads[i].dataSync()));
     });
   }
 

@@ -12,20 +12,34 @@ function matrixDims(shape: readonly number[], transposed: boolean): [number, num
 
 /**
  * `batch` products of `a` ([m, k] each, or [k, m] read transposed) by `b` ([k, n], or [n, k]):
- * entry (i, j) of product p is Σ_q a(i, q)·b(q, j).
+ * entry (i, j) of product p is Σ_q a(i, q)·b(q, j), summed in double in the order of q and rounded
+ * once. Loops run along b's rows where b is stored [k, n], along its columns where it is [n, k], so
+ * that the innermost loop reads b contiguously; the sums are the same either way.
  */
 function products(a: ArrayLike<number>, b: ArrayLike<number>, batch: number, m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): Float32Array {
   const out = new Float32Array(batch * m * n);
   const [ai, aq] = transposeA ? [1, m] : [k, 1];
-  const [bq, bj] = transposeB ? [1, k] : [n, 1];
+  const row = new Float64Array(n);
   for (let p = 0; p < batch; p++) {
     const [ao, bo, oo] = [p * m * k, p * k * n, p * m * n];
     for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) {
-        let total = 0;
-        for (let q = 0; q < k; q++) total += a[ao + i * ai + q * aq] * b[bo + q * bq + j * bj];
-        out[oo + i * n + j] = total;
+      const a0 = ao + i * ai;
+      if (transposeB) {
+        for (let j = 0; j < n; j++) {
+          const b0 = bo + j * k;
+          let total = 0;
+          for (let q = 0; q < k; q++) total += a[a0 + q * aq] * b[b0 + q];
+          out[oo + i * n + j] = total;
+        }
+        continue;
       }
+      row.fill(0);
+      for (let q = 0; q < k; q++) {
+        const aiq = a[a0 + q * aq];
+        const b0 = bo + q * n;
+        for (let j = 0; j < n; j++) row[j] += aiq * b[b0 + j];
+      }
+      out.set(row, oo + i * n);
     }
   }
   return out;

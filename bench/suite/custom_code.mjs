@@ -1,0 +1,95 @@
+// The reference MLP (784-64-10, Adam, batch 64) trained with user code written the tfjs way: its
+// loss as a function of tensors (cross-entropy of the probabilities against one-hot targets), and
+// then also its hidden layer as a custom layer whose call() is matMul, add, relu. kerasm runs both on
+// the host with km ops and its gradient tape; tfjs-layers 4.22 on tfjs-wasm runs the same functions
+// with tf ops and its autodiff. Against kerasm's built-in loss and Dense, what the host path costs.
+import { interleave, median } from './stats.mjs';
+import { km, tf, tfl, useKerasm, useTfjs } from './setup.mjs';
+
+const BATCH = 64;
+const STEPS = 150;
+const WARMUP_STEPS = 10;
+const EPS = 1e-7;
+
+const kmCrossEntropy = (yTrue, yPred) => km.neg(km.sum(km.mul(yTrue, km.log(km.clipByValue(yPred, EPS, 1 - EPS))), -1));
+const tfCrossEntropy = (yTrue, yPred) => tf.neg(tf.sum(tf.mul(yTrue, tf.log(tf.clipByValue(yPred, EPS, 1 - EPS))), -1));
+
+/** Dense(64, relu) as tfjs' guide writes a custom layer, on kerasm's CallLayer. */
+class HostDense extends km.layers.CallLayer {
+  className = 'HostDense';
+  #kernel;
+  #bias;
+  constructor(args) {
+    super(args, 'HostDense');
+  }
+  computeOutputShape() {
+    return [64];
+  }
+  build([shape]) {
+    this.#kernel = this.addWeight('kernel', [shape[0], 64], 'glorotUniform');
+    this.#bias = this.addWeight('bias', [64], 'zeros');
+  }
+  call(x) {
+    return km.relu(x.matMul(this.#kernel.read()).add(this.#bias.read()));
+  }
+}
+
+/** Milliseconds per training step of a kerasm MLP whose hidden layer is `hidden()`, compiled with `loss`. */
+async function kerasmSteps(data, loss, hidden) {
+  await useKerasm(1);
+  km.utils.setRandomSeed(1);
+  const model = km.sequential([hidden(), km.layers.dense({ units: 10, activation: 'softmax' })]);
+  model.compile({ optimizer: 'adam', loss });
+  const n = (WARMUP_STEPS + STEPS) * BATCH;
+  const x = km.tensor(data.x.subarray(0, n * 784), [n, 784]);
+  const y = km.tensor(data.oneHot.subarray(0, n * 10), [n, 10]);
+  await model.fit(x.slice(0, WARMUP_STEPS * BATCH), y.slice(0, WARMUP_STEPS * BATCH), { epochs: 1, batchSize: BATCH, verbose: 0 });
+  const t0 = performance.now();
+  await model.fit(x.slice(WARMUP_STEPS * BATCH), y.slice(WARMUP_STEPS * BATCH), { epochs: 1, batchSize: BATCH, verbose: 0, shuffle: false });
+  return (performance.now() - t0) / STEPS;
+}
+
+/** Milliseconds per training step of the tfjs-layers MLP on tfjs-wasm with the loss function. */
+async function tfjsSteps(data) {
+  await useTfjs('wasm');
+  const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 64, activation: 'relu', inputShape: [784] }), tfl.layers.dense({ units: 10, activation: 'softmax' })] });
+  model.compile({ optimizer: 'adam', loss: tfCrossEntropy });
+  const n = (WARMUP_STEPS + STEPS) * BATCH;
+  const x = tf.tensor2d(data.x.subarray(0, n * 784), [n, 784]);
+  const y = tf.tensor2d(data.oneHot.subarray(0, n * 10), [n, 10]);
+  const [wx, wy, tx, ty] = [tf.slice(x, 0, WARMUP_STEPS * BATCH), tf.slice(y, 0, WARMUP_STEPS * BATCH), tf.slice(x, WARMUP_STEPS * BATCH), tf.slice(y, WARMUP_STEPS * BATCH)];
+  await model.fit(wx, wy, { epochs: 1, batchSize: BATCH, verbose: 0 });
+  const t0 = performance.now();
+  await model.fit(tx, ty, { epochs: 1, batchSize: BATCH, verbose: 0, shuffle: false });
+  const ms = (performance.now() - t0) / STEPS;
+  tf.dispose([x, y, wx, wy, tx, ty]);
+  model.dispose();
+  return ms;
+}
+
+export async function customCodeSpeed({ repetitions, log }) {
+  const { train } = await km.datasets.mnist.load();
+  const labels = train.y.dataSync();
+  const oneHot = new Float32Array(labels.length * 10);
+  labels.forEach((label, i) => (oneHot[i * 10 + label] = 1));
+  const data = { x: train.x.dataSync(), oneHot };
+  const flatDense = () => km.layers.dense({ units: 64, activation: 'relu', inputShape: [784] });
+  const contenders = {
+    'kerasm, built-in loss': () => kerasmSteps(data, 'categoricalCrossentropy', flatDense),
+    'kerasm, loss function': () => kerasmSteps(data, kmCrossEntropy, flatDense),
+    'kerasm, loss function and CallLayer': () => kerasmSteps(data, kmCrossEntropy, () => new HostDense({ inputShape: [784] })),
+    'tfjs-wasm, loss function': () => tfjsSteps(data),
+  };
+  const runs = await interleave(contenders, repetitions, (r, res) => log(`  rep ${r + 1}: ${Object.entries(res).map(([k, v]) => `${k} ${v[r].toFixed(3)} ms`).join(', ')}`));
+  const medians = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v)]));
+  const [builtIn, lossFunction, callLayer, tfjsFunction] = Object.values(medians);
+  return {
+    title: `Reference MLP with a loss function (and a CallLayer), ms per training step (batch ${BATCH}, ${STEPS} steps), kerasm on one thread`,
+    unit: 'ms', lowerIsBetter: true, runs, medians,
+    ratios: {
+      'kerasm loss function / kerasm built-in loss': lossFunction / builtIn,
+      'kerasm loss function / tfjs-wasm loss function': lossFunction / tfjsFunction,
+      'kerasm loss function and CallLayer / tfjs-wasm loss function': callLayer / tfjsFunction,
+    },
+  };
+}

@@ -196,6 +196,14 @@ export class Tensor<D extends DType = DType> {
     return passingCotangent(new Tensor(this.dataSync().slice() as TypedArrayFor<D>, this.shape, this.dtype), this);
   }
 
+  /** Replaces the values in place (a variable's `assign`); a device copy still held is dropped. */
+  protected replaceValues(values: TypedArrayFor<D>): void {
+    this.#checkNotDisposed();
+    this.#device?.release();
+    this.#device = null;
+    this.#values = values;
+  }
+
   /** Releases the values (and their device copy, if still there). Further reads throw. */
   dispose(): void {
     if (this.#disposed) return;

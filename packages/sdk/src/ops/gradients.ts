@@ -14,6 +14,8 @@ export class UnconnectedGradientError extends Error {}
 interface ValueAndGrads<O extends Tensor> {
   value: O;
   grads: Tensor<'float32'>[];
+  /** Whether f's value depends on each argument (where not, its gradient is zeros, or the call threw). */
+  connected?: boolean[];
 }
 
 function describe(v: unknown): string {
@@ -84,7 +86,7 @@ function differentiate<O extends Tensor>(
       handed.add(values);
       return new Tensor(values, xs[i].shape, 'float32');
     });
-    result = { value: y as O, grads };
+    result = { value: y as O, grads, connected: gs.map((g) => g !== null) };
     return result;
   } finally {
     closeScope(new Set<Tensor>(result ? [...result.grads, ...(keepValue ? [result.value] : [])] : []));
@@ -168,6 +170,15 @@ export function valueAndGrads<O extends Tensor>(f: GradientFunction<O>): (args: 
  */
 export function vectorJacobianProducts(fn: string, f: GradientFunction, args: readonly Tensor[], dy: Tensor): Tensor<'float32'>[] {
   return differentiate(fn, f, args, dy, (i) => `args[${i}]`, false, 'zeros').grads;
+}
+
+/**
+ * f's value and its gradient with respect to each of `args`, which f reads as they are (variables
+ * it closes over): zeros and `connected[i]` false for one f does not depend on, as tfjs'
+ * variableGrads needs to leave those out.
+ */
+export function valueAndConnectedGrads(fn: string, f: () => Tensor, args: readonly Tensor[]): Required<ValueAndGrads<Tensor>> {
+  return differentiate(fn, () => f(), args, undefined, (i) => `args[${i}]`, true, 'zeros') as Required<ValueAndGrads<Tensor>>;
 }
 
 function checkArgs(fn: string, args: unknown): void {

@@ -29,8 +29,8 @@ class CallWeight extends LayerWeight {
  * The base of a custom layer written the TensorFlow.js way: `call(inputs, { training })` returns
  * the output from km tensors with km's ops (`km.matMul`, the element-wise, reduce and shape ops),
  * and kerasm derives the gradient. Weights declared in `build` with `addWeight` give a
- * handle whose `read()` inside `call` is the tensor to compute with. `computeOutputShape` returns
- * the first input's shape unless overridden, as in tfjs.
+ * handle whose `read()` inside `call` is the tensor to compute with. The output shape is found by
+ * running `call` once on zeros, as Keras 3 does, unless `computeOutputShape` is overridden.
  *
  * The layer computes on the host: each batch its inputs and weights are read from the backend, and
  * the backward pass runs `call` again on them to record the gradient, so `call` must give the same
@@ -57,12 +57,45 @@ class CallWeight extends LayerWeight {
  */
 export abstract class CallLayer extends Layer {
   #callShapes: readonly Shape[] | null = null;
+  /** Output shapes found by running call, by input shapes. */
+  readonly #tracedShapes = new Map<string, Shape>();
 
   /** The output for one batch: `inputs` is one tensor `[batch, ...inputShape]`, or a list for a layer called on several. */
   abstract call(inputs: Tensor | Tensor[], args: CallArgs): Tensor;
 
+  /**
+   * The output shape for `inputShapes` (without the batch). By default it is found as Keras 3 traces
+   * it: `call` runs once on zeros (one sample, every weight zero) and its output's shape is taken.
+   * Override it to give the shape without running `call`.
+   */
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    return inputShapes[0];
+    const key = JSON.stringify(inputShapes);
+    let shape = this.#tracedShapes.get(key);
+    if (!shape) {
+      shape = this.#traceOutputShape(inputShapes);
+      this.#tracedShapes.set(key, shape);
+    }
+    return shape;
+  }
+
+  #traceOutputShape(inputShapes: readonly Shape[]): Shape {
+    this.ensureBuilt(inputShapes);
+    return tidy(() => {
+      const zeros = (shape: readonly number[]) => new Tensor(new Float32Array(shape.reduce((n, d) => n * d, 1)), shape, 'float32');
+      const inputs = inputShapes.map((s) => zeros([1, ...s]));
+      boundWeights.set(this, new Map(this.weightSpecs.map((spec) => [spec, zeros(spec.shape)])));
+      let output: unknown;
+      try {
+        output = this.call(inputs.length === 1 ? inputs[0] : inputs, { training: false });
+      } finally {
+        boundWeights.delete(this);
+      }
+      if (!(output instanceof Tensor) || output.rank === 0 || output.shape[0] !== 1) {
+        const received = output instanceof Tensor ? `a tensor of shape [${output.shape.join(', ')}]` : output instanceof Promise ? 'a Promise' : typeof output;
+        throw new Error(`${this.#where()}.call, run on one sample to find the output shape, returned ${received}: it must return a tensor with the batch first, synchronously. Override computeOutputShape to give the shape without running call.`);
+      }
+      return output.shape.slice(1);
+    });
   }
 
   /** Declares a weight (see {@link Layer.addWeight}) and returns its handle, which `call` reads. */

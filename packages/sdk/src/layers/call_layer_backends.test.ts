@@ -138,11 +138,29 @@ describe('a CallLayer', () => {
     expect(Array.from((loaded.predict(xs) as km.Tensor).dataSync())).toEqual(Array.from((model.predict(xs) as km.Tensor).dataSync()));
   });
 
+  it('finds the output shape by running call once, where computeOutputShape is not overridden', () => {
+    class Pairs extends km.layers.CallLayer {
+      readonly className = 'Pairs';
+      constructor() {
+        super({}, 'Pairs');
+      }
+      call(a: km.Tensor): km.Tensor {
+        return km.reshape(km.concat([a, a.square()], -1), [-1, 3, 2]);
+      }
+    }
+    const model = km.sequential([km.layers.dense({ units: 3, inputShape: [3] }), new Pairs(), km.layers.flatten(), km.layers.dense({ units: 1 })]);
+    expect(model.layers[1].outputShape).toEqual([3, 2]);
+    expect((model.predict(xs) as km.Tensor).shape).toEqual([6, 1]);
+  });
+
   it('names the layer, the shape call returned and the fix when it differs from computeOutputShape', () => {
     class Summed extends km.layers.CallLayer {
       readonly className = 'Summed';
       constructor() {
         super({ name: 'summed' }, 'Summed');
+      }
+      override computeOutputShape([shape]: readonly km.layers.Shape[]): km.layers.Shape {
+        return shape;
       }
       call(a: km.Tensor): km.Tensor {
         return a.sum(-1);

@@ -4,7 +4,7 @@
 
 const FIX =
   'kerasm, like TensorFlow.js, has no model subclassing: a model is km.sequential([...]) or km.model({ inputs, outputs }). ' +
-  'Write the computation as a custom layer (docs/CUSTOM_LAYERS.md: a km.layers.Layer subclass with forward and backward) and wrap it with km.sequential or km.model.';
+  "Write the computation as a custom layer (docs/CUSTOM_LAYERS.md: a km.layers.CallLayer whose call(inputs) uses km ops, as a model's call does, or a km.layers.Layer with forward and backward) and wrap it with km.sequential or km.model.";
 
 /** Throws, when a model is constructed, for Keras-style model subclassing: a class that extends LayersModel directly, or one that defines call(). */
 export function checkModelClass(modelClass: { name: string }, model: object): void {

@@ -4,7 +4,7 @@ import { formatTensor } from './tensor_format.js';
 import { sliceBox, sliceValues, unsliceValues } from './tensor_slice.js';
 import { trackTensor } from './tensor_scopes.js';
 import { passingCotangent, record, taping } from './ops/tape.js';
-import type { ReduceAxis, TensorOps, TopK, UpcastDType } from './ops/index.js';
+import type { NormOrder, ReduceAxis, TensorOps, TopK, UpcastDType } from './ops/index.js';
 
 /** Element types a {@link Tensor} can hold. */
 export type DType = 'float32' | 'int32';
@@ -397,6 +397,91 @@ export class Tensor<D extends DType = DType> {
   /** The `k` (default 1) largest entries along the last axis and their indices; see km.topk. */
   topk(k?: number, sorted?: boolean): TopK<D> {
     return ops().topk(this, k, sorted);
+  }
+
+  /** -1, 0 or 1 by the sign of each value; see km.sign. */
+  sign(): Tensor<D> {
+    return ops().sign(this);
+  }
+
+  /** Each value rounded down (float32 only); see km.floor. */
+  floor(): Tensor<'float32'> {
+    return ops().floor(this);
+  }
+
+  /** Each value rounded up (float32 only); see km.ceil. */
+  ceil(): Tensor<'float32'> {
+    return ops().ceil(this);
+  }
+
+  /** Each value rounded to the nearest whole number, halves to even; see km.round. */
+  round(): Tensor<D> {
+    return ops().round(this);
+  }
+
+  /** The sine (float32 only); see km.sin. */
+  sin(): Tensor<'float32'> {
+    return ops().sin(this);
+  }
+
+  /** The cosine (float32 only); see km.cos. */
+  cos(): Tensor<'float32'> {
+    return ops().cos(this);
+  }
+
+  /** The exponential linear unit (float32 only); see km.elu. */
+  elu(): Tensor<'float32'> {
+    return ops().elu(this);
+  }
+
+  /** `this` where >= 0, `alpha · this` below (alpha 0.2 by default); see km.leakyRelu. */
+  leakyRelu(alpha?: number): Tensor<'float32'> {
+    return ops().leakyRelu(this, alpha);
+  }
+
+  /** `(this - b)²` with broadcasting; see km.squaredDifference. */
+  squaredDifference(b: Tensor | TensorLike): Tensor {
+    return ops().squaredDifference(this, b);
+  }
+
+  /** The product over `axis` (all by default); see km.prod. */
+  prod(axis?: ReduceAxis, keepDims?: boolean): Tensor<D> {
+    return ops().prod(this, axis, keepDims);
+  }
+
+  /** The running sum along `axis` (default 0); see km.cumsum. */
+  cumsum(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor<D> {
+    return ops().cumsum(this, axis, exclusive, reverse);
+  }
+
+  /** The norm over `axis` (all values by default); see km.norm. @example `x.norm('euclidean', -1)` */
+  norm(ord?: NormOrder, axis?: number | readonly number[] | null, keepDims?: boolean): Tensor<'float32'> {
+    return ops().norm(this, ord, axis, keepDims);
+  }
+
+  /** The slices along `axis` (default 0) at int32 `indices`; see km.gather. */
+  gather(indices: Tensor | TensorLike, axis?: number, batchDims?: number): Tensor<D> {
+    return ops().gather(this, indices, axis, batchDims);
+  }
+
+  /** Repeated `reps[i]` times along each axis i; see km.tile. */
+  tile(reps: readonly number[]): Tensor<D> {
+    return ops().tile(this, reps);
+  }
+
+  /** Padded by `[before, after]` values of `constantValue` (default 0) per axis; see km.pad. */
+  pad(paddings: readonly (readonly [number, number])[], constantValue?: number): Tensor<D> {
+    return ops().pad(this, paddings, constantValue);
+  }
+
+  /** Reversed along `axis` (all axes by default); see km.reverse. */
+  reverse(axis?: number | readonly number[]): Tensor<D> {
+    return ops().reverse(this, axis);
+  }
+
+  /** The slices along `axis` (default 0), that axis removed; see km.unstack. */
+  unstack(axis?: number): Tensor<D>[] {
+    return ops().unstack(this, axis);
   }
 
   /**

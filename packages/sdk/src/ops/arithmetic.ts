@@ -1,4 +1,5 @@
-// tfjs' element-wise add, sub, mul, div, pow, maximum and minimum with NumPy broadcasting and tfjs'
+// tfjs' element-wise add, sub, mul, div, pow, maximum, minimum, squaredDifference, mod and floorDiv
+// with NumPy broadcasting and tfjs'
 // dtype rules: int32 with int32 stays int32 (div then floors, as tf.div does), anything with float32
 // is float32, and a plain number is a float32 scalar, so `intTensor.add(1)` is float32, as in tfjs.
 // Each op's cotangents are tfjs-core's gradient functions, with their float32 roundings.
@@ -87,4 +88,47 @@ export function minimum<A extends DType, B extends DType>(a: Tensor<A>, b: Tenso
 export function minimum(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
 export function minimum(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor {
   return binary('km.minimum()', a, b, Math.min, { a: (dy, a, b) => dy * (a <= b ? 1 : 0), b: (dy, a, b) => dy * (a > b ? 1 : 0) });
+}
+
+/**
+ * `(a - b)²`, element-wise with broadcasting, as `tf.squaredDifference` (the difference squared in
+ * double, rounded once); int32 with int32 stays int32. A broadcast operand gets its gradient summed
+ * over the broadcast axes (tfjs' gradient keeps the output's shape there, which tfjs then rejects).
+ * @example `km.squaredDifference(yPred, yTrue).mean(-1)` (mean squared error per sample)
+ */
+export function squaredDifference<A extends DType, B extends DType>(a: Tensor<A>, b: Tensor<B>): Tensor<UpcastDType<A, B>>;
+/** `(a - b)²` for tensors or values; a number counts as a float32 scalar. */
+export function squaredDifference(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
+export function squaredDifference(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor {
+  const difference = (x: number, y: number): number => (x - y) * (x - y);
+  return binary('km.squaredDifference()', a, b, difference, { a: (dy, a, b) => dy * Math.fround(2 * Math.fround(a - b)), b: (dy, a, b) => dy * Math.fround(2 * Math.fround(b - a)) });
+}
+
+/**
+ * The remainder of `a / b` with the sign of `b` (floored, Python's `%`), element-wise with
+ * broadcasting, as `tf.mod`; int32 with int32 stays int32 (a remainder by 0 is then 0, as in tfjs).
+ * Its gradient is dy for `a` and -floor(a / b)·dy for `b`, as tfjs'.
+ * @example `km.mod(step, 7)` (the day of the week)
+ */
+export function mod<A extends DType, B extends DType>(a: Tensor<A>, b: Tensor<B>): Tensor<UpcastDType<A, B>>;
+/** `a mod b` for tensors or values; a number counts as a float32 scalar. */
+export function mod(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
+export function mod(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor {
+  const floored = (x: number, y: number): number => {
+    const rem = x % y;
+    return (x < 0 && y < 0) || (x >= 0 && y >= 0) ? rem : (rem + y) % y;
+  };
+  return binary('km.mod()', a, b, floored, { a: (dy) => dy, b: (dy, a, b) => dy * -Math.floor(Math.fround(a / b)) });
+}
+
+/**
+ * `floor(a / b)`, element-wise with broadcasting, as `tf.floorDiv`: always int32, as tfjs' CPU
+ * backend gives it (a division by 0 gives 0), so it carries no gradient.
+ * @example `km.floorDiv(index, width)` (the row of a flat index)
+ */
+export function floorDiv(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor<'int32'> {
+  const quotient = (x: number, y: number): number => Math.floor(x / y);
+  // An int32 result is never recorded on the tape, so these cotangents are never asked for.
+  const none = (): number => 0;
+  return binary('km.floorDiv()', a, b, quotient, { a: none, b: none }, quotient, 'int32') as Tensor<'int32'>;
 }

@@ -58,11 +58,15 @@ export interface BinaryCotangents {
   bAfterSum?: (g: number, b: number) => number;
 }
 
-/** `op` applied element-wise with broadcasting (`intOp` when both operands are int32), recorded with `cotangents` in a gradient call. */
-export function binary(fn: string, a: Tensor | TensorLike, b: Tensor | TensorLike, op: (x: number, y: number) => number, cotangents: BinaryCotangents, intOp = op): Tensor {
+/**
+ * `op` applied element-wise with broadcasting (`intOp` when both operands are int32), recorded with
+ * `cotangents` in a gradient call. The result is int32 when both operands are, unless `resultDtype`
+ * fixes it (tf.floorDiv is always int32).
+ */
+export function binary(fn: string, a: Tensor | TensorLike, b: Tensor | TensorLike, op: (x: number, y: number) => number, cotangents: BinaryCotangents, intOp = op, resultDtype?: DType): Tensor {
   const ta = operand(fn, 'a', a);
   const tb = operand(fn, 'b', b);
-  const dtype: DType = ta.dtype === 'int32' && tb.dtype === 'int32' ? 'int32' : 'float32';
+  const dtype: DType = resultDtype ?? (ta.dtype === 'int32' && tb.dtype === 'int32' ? 'int32' : 'float32');
   const shape = broadcastShape(fn, ta.shape, tb.shape);
   const va = hostValues(fn, ta);
   const vb = hostValues(fn, tb);

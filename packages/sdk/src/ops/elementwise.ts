@@ -5,7 +5,7 @@ import type { DType, Tensor, TensorLike } from '../tensor.js';
 import { unary } from './unary.js';
 
 /** tfjs' step(x, alpha): 1 above 0, `alpha` otherwise, NaN for NaN (the derivative of abs and relu). */
-const step = (x: number, alpha: number): number => (Number.isNaN(x) ? NaN : x > 0 ? 1 : alpha);
+export const step = (x: number, alpha: number): number => (Number.isNaN(x) ? NaN : x > 0 ? 1 : alpha);
 
 /** `-x`, as `tf.neg`; int32 stays int32. @example `km.neg(x)` */
 export function neg<D extends DType>(x: Tensor<D> | TensorLike): Tensor<D> {
@@ -28,6 +28,26 @@ export function square<D extends DType>(x: Tensor<D> | TensorLike): Tensor<D> {
 /** The square root, as `tf.sqrt` (NaN below 0); float32 only. @example `km.sqrt(variance.add(1e-7))` */
 export function sqrt(x: Tensor | TensorLike): Tensor<'float32'> {
   return unary('km.sqrt()', x, 'float32 only', Math.sqrt, (dy, _, y) => dy / Math.fround(y * 2)) as Tensor<'float32'>;
+}
+
+/** `1 / x`, as `tf.reciprocal` (±Infinity at ±0); float32 only. @example `km.reciprocal(std)` */
+export function reciprocal(x: Tensor | TensorLike): Tensor<'float32'> {
+  return unary('km.reciprocal()', x, 'float32 only', (v) => 1 / v, (dy, v) => dy / -Math.fround(v * v)) as Tensor<'float32'>;
+}
+
+/** `1 / sqrt(x)`, as `tf.rsqrt`; float32 only. @example `km.rsqrt(variance.add(1e-3))` */
+export function rsqrt(x: Tensor | TensorLike): Tensor<'float32'> {
+  return unary('km.rsqrt()', x, 'float32 only', (v) => 1 / Math.sqrt(v), (dy, v) => -(dy / Math.fround(Math.fround(Math.pow(v, 1.5)) * 2))) as Tensor<'float32'>;
+}
+
+/** The sine (x in radians), as `tf.sin`; float32 only. @example `km.sin(angles)` */
+export function sin(x: Tensor | TensorLike): Tensor<'float32'> {
+  return unary('km.sin()', x, 'float32 only', Math.sin, (dy, v) => Math.fround(Math.cos(v)) * dy) as Tensor<'float32'>;
+}
+
+/** The cosine (x in radians), as `tf.cos`; float32 only. @example `km.cos(angles)` */
+export function cos(x: Tensor | TensorLike): Tensor<'float32'> {
+  return unary('km.cos()', x, 'float32 only', Math.cos, (dy, v) => -Math.fround(Math.sin(v)) * dy) as Tensor<'float32'>;
 }
 
 /** `e ** x`, as `tf.exp`: float32, int32 input too. @example `km.exp(logits)` */

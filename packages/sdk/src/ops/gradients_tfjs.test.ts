@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Tensor } from '../tensor.js';
-import { broadcastableShape, expectSameAsTfjs, pairOf, randomAxis, randomPair, randomShape, type Pair } from '../testing/tfjs_op_parity.js';
+import { broadcastableShape, expectSameAsTfjs, expectSameGradients, pairOf, randomAxis, randomPair, randomShape, uniformPair, type Twin } from '../testing/tfjs_op_parity.js';
 import { Random } from '../utils/random.js';
 import { fill } from '../tensor_create.js';
 import * as km from './index.js';
@@ -13,29 +13,6 @@ import * as km from './index.js';
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-/** A function written twice, with kerasm's ops and with tfjs'. */
-interface Twin {
-  km: (...xs: Tensor<'float32'>[]) => Tensor;
-  tf: (...xs: tf.Tensor[]) => tf.Tensor;
-}
-
-/** The gradients of both versions of `f` at `args` with a random dy, compared, and the values too. */
-function expectSameGradients(rng: Random, f: Twin, args: readonly Pair[], what: string): void {
-  const y = f.tf(...args.map((a) => a.tf));
-  const dy = randomPair(rng, y.shape, 'float32', 2);
-  y.dispose();
-  const ours = km.valueAndGrads(f.km)(args.map((a) => a.km), dy.km);
-  const theirs = tf.valueAndGrads(f.tf)(args.map((a) => a.tf), dy.tf);
-  expectSameAsTfjs(ours.value, theirs.value, `${what}: value`);
-  ours.grads.forEach((g, i) => expectSameAsTfjs(g, theirs.grads[i], `${what}: gradient ${i}`));
-}
-
-/** Float32 values in [low, high), some of them repeated so that comparisons tie. */
-function uniformPair(rng: Random, shape: readonly number[], low: number, high: number): Pair {
-  const size = shape.reduce((a, b) => a * b, 1);
-  return pairOf(Float32Array.from({ length: size }, () => (rng.next() < 0.2 ? Math.round(rng.uniform(low, high)) : rng.uniform(low, high))), shape);
-}
 
 describe('gradients match tf.grads (tfjs-core 4.22)', () => {
   it('add, sub, mul, div and pow over random broadcast shapes, both operands watched', () => {

@@ -40,4 +40,17 @@ describe('op result types carry the dtype the op gives', () => {
     expectTypeOf(km.grad((x) => x.sigmoid())(f)).toEqualTypeOf<km.Tensor<'float32'>>();
     expect([i.abs().dtype, i.exp().dtype, km.pow(i, i).dtype, grads[0].dtype]).toEqual(['int32', 'float32', 'int32', 'float32']);
   });
+
+  it('the ops tfjs added later keep or fix the dtype as tfjs does', () => {
+    const f = km.tensor([[1, 2], [3, 4]]);
+    const i = km.tensor([[1, 2], [3, 4]], undefined, 'int32');
+    expectTypeOf(km.floorDiv(f, f)).toEqualTypeOf<km.Tensor<'int32'>>();
+    expectTypeOf(km.mod(i, i)).toEqualTypeOf<km.Tensor<'int32'>>();
+    expectTypeOf(i.leakyRelu()).toEqualTypeOf<km.Tensor<'float32'>>();
+    expectTypeOf(i.gather([1], 1)).toEqualTypeOf<km.Tensor<'int32'>>();
+    expectTypeOf(km.split(i, 2)).toEqualTypeOf<km.Tensor<'int32'>[]>();
+    expectTypeOf(i.prod()).toEqualTypeOf<km.Tensor<'int32'>>();
+    expectTypeOf(km.moments(i).variance).toEqualTypeOf<km.Tensor<'float32'>>();
+    expect([km.floorDiv(f, f).dtype, km.mod(i, i).dtype, i.leakyRelu().dtype, i.gather([1], 1).dtype, i.prod().dtype, km.moments(i).variance.dtype]).toEqual(['int32', 'int32', 'float32', 'int32', 'int32', 'float32']);
+  });
 });

@@ -11,22 +11,26 @@ import { transposeValues } from './transpose.js';
 /** Axes to reduce: one, a list, or none (null, the default) for all of them. */
 export type ReduceAxis = number | readonly number[] | null;
 
-interface Runs<D extends DType> {
+/** A tensor's values with the reduced axes moved innermost, so that each output folds one run. */
+export interface Runs<D extends DType> {
   /** The values, each output's run of `length` values contiguous. */
   values: TypedArrayFor<D>;
   length: number;
   count: number;
   shape: number[];
+  /** The input axis at each axis of `values` (the kept axes, then the reduced ones in their order). */
+  perm: number[];
 }
 
-function runs<D extends DType>(fn: string, t: Tensor<D>, axes: readonly number[], keepDims: boolean): Runs<D> {
+/** {@link Runs} of `t` for a reduction over `axes`; `shape` is the result's. */
+export function runs<D extends DType>(fn: string, t: Tensor<D>, axes: readonly number[], keepDims: boolean): Runs<D> {
   const kept = t.shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const perm = [...kept, ...axes];
   const values = hostValues(fn, t);
   const moved = perm.every((p, i) => p === i) ? values : transposeValues(values, t.shape, perm, t.dtype);
   const length = axes.reduce((n, a) => n * t.shape[a], 1);
   const shape = keepDims ? t.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : kept.map((i) => t.shape[i]);
-  return { values: moved, length, count: kept.reduce((n, i) => n * t.shape[i], 1), shape };
+  return { values: moved, length, count: kept.reduce((n, i) => n * t.shape[i], 1), shape, perm };
 }
 
 /** The cotangent of one input value `x` from its output's `dy` and value `y`, `length` values folding into each output. */

@@ -1,7 +1,10 @@
-// Random tensors made twice, as a km.Tensor and a tfjs-core tensor of the same values, and the check
-// that a kerasm op's result equals tfjs-core's (CPU backend): shape, dtype and every value.
+// Random tensors made twice, as a km.Tensor and a tfjs-core tensor of the same values, and the checks
+// that a kerasm op's result, and its gradients, equal tfjs-core's (CPU backend): shape, dtype and
+// every value. Gradient checks need tfjs' gradients registered
+// (`import '@tensorflow/tfjs-core/dist/register_all_gradients'` in the test file).
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
+import { valueAndGrads } from '../ops/gradients.js';
 import { Tensor, type DType } from '../tensor.js';
 import { Random } from '../utils/random.js';
 
@@ -53,4 +56,27 @@ export function broadcastableShape(rng: Random, out: readonly number[]): number[
 
 export function pick<T>(rng: Random, items: readonly T[]): T {
   return items[Math.floor(rng.next() * items.length)];
+}
+
+/** A function written twice, with kerasm's ops and with tfjs'. */
+export interface Twin {
+  km: (...xs: Tensor<'float32'>[]) => Tensor;
+  tf: (...xs: tf.Tensor[]) => tf.Tensor;
+}
+
+/** The gradients of both versions of `f` at `args` with a random dy, compared, and the values too. */
+export function expectSameGradients(rng: Random, f: Twin, args: readonly Pair[], what: string): void {
+  const y = f.tf(...args.map((a) => a.tf));
+  const dy = randomPair(rng, y.shape, 'float32', 2);
+  y.dispose();
+  const ours = valueAndGrads(f.km)(args.map((a) => a.km), dy.km);
+  const theirs = tf.valueAndGrads(f.tf)(args.map((a) => a.tf), dy.tf);
+  expectSameAsTfjs(ours.value, theirs.value, `${what}: value`);
+  ours.grads.forEach((g, i) => expectSameAsTfjs(g, theirs.grads[i], `${what}: gradient ${i}`));
+}
+
+/** Float32 values in [low, high), some of them repeated so that comparisons tie. */
+export function uniformPair(rng: Random, shape: readonly number[], low: number, high: number): Pair {
+  const size = shape.reduce((a, b) => a * b, 1);
+  return pairOf(Float32Array.from({ length: size }, () => (rng.next() < 0.2 ? Math.round(rng.uniform(low, high)) : rng.uniform(low, high))), shape);
 }

@@ -56,7 +56,7 @@ function gradientOf(where: string, batchLoss: (prediction: Tensor) => Tensor, yP
     if (!(error instanceof UnconnectedGradientError)) throw error;
     throw new Error(
       `${where} returned a loss that does not depend on yPred through km's differentiable ops, so it gives no gradient to train with. ` +
-        "km.losses.X(labels, predictions) and km.metrics.X(yTrue, yPred) compute tfjs' values without a gradient: pass their names to compile instead, or write the loss with km.sub, km.square, km.mean and the other km ops.",
+        'Counts have none (km.metrics.binaryAccuracy and the other accuracies, precision, recall, argMax), nor have values read with dataSync(): write the loss with km.sub, km.square, km.mean and the other km ops.',
       { cause: error },
     );
   }

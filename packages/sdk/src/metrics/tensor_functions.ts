@@ -1,8 +1,13 @@
-// tfjs-layers 4.22's tf.metrics functions, computed on the host: km.metrics.X(yTrue, yPred) gives
-// what tf.metrics.X gives (shape, float32 dtype, values), rounding to float32 after each of tfjs'
-// ops. Unlike tfjs, yTrue and yPred of different shapes are refused rather than broadcast.
+// tfjs-layers 4.22's tf.metrics functions: km.metrics.X(yTrue, yPred) gives what tf.metrics.X gives
+// (shape, float32 dtype, values). Those tfjs composes of ops compose km's host ops the same way, so
+// km.grad differentiates them; the counting ones (accuracies, precision, recall) round to float32
+// after each of tfjs' steps. Unlike tfjs, yTrue and yPred of different shapes are refused rather
+// than broadcast.
 import { Tensor, type DType } from '../tensor.js';
-import { argMax, mean } from '../ops/reduce.js';
+import { add, div, maximum, mul, sub } from '../ops/arithmetic.js';
+import { abs, clipByValue, exp, log, log1p, neg, relu, sqrt } from '../ops/elementwise.js';
+import { argMax, mean, sum } from '../ops/reduce.js';
+import { cast } from '../ops/shape_ops.js';
 import { hostValues } from '../ops/operand.js';
 import { checkHasAxis, checkSameShape } from '../utils/tensor_call.js';
 
@@ -99,28 +104,18 @@ export function recallOf(yTrue: Tensor, yPred: Tensor): Tensor<'float32'> {
   return precisionOrRecall('km.metrics.recall', yTrue, yPred, true);
 }
 
-/** tfjs' clipByValue to [EPSILON, 1 − EPSILON], compared in double and stored as float32. */
-const clipProbability = (p: number) => f32(p > 1 - EPSILON ? 1 - EPSILON : p < EPSILON ? EPSILON : p);
+/** Probabilities clipped to [ε, 1 − ε] as tfjs-layers clips them; integer values are read as float32 (tfjs' integer clipping would make them 0). */
+const clippedProbabilities = (p: Tensor) => clipByValue(cast(p, 'float32'), EPSILON, 1 - EPSILON);
 
 /**
  * `tf.metrics.binaryCrossentropy`: per sample, the mean over the last axis of the cross-entropy of
- * probabilities clipped to [1e-7, 1 − 1e-7], computed as tfjs does through their logits. Integer
- * yPred is read as float32 values (tfjs' integer clipping would make them 0).
+ * probabilities clipped to [1e-7, 1 − 1e-7], computed as tfjs does through their logits.
  */
 export function binaryCrossentropyOf(yTrue: Tensor, yPred: Tensor): Tensor<'float32'> {
-  return lastAxisMean('km.metrics.binaryCrossentropy', yTrue, yPred, (t, p) => {
-    const y = clipProbability(p);
-    const logit = f32(Math.log(f32(y / f32(1 - y))));
-    return f32(f32(Math.max(0, logit) - f32(logit * t)) + f32(Math.log1p(f32(Math.exp(-Math.abs(logit))))));
-  });
-}
-
-/** Each last-axis row of `n` values: `row(start)` writes one result per row. */
-function eachRow(t: Tensor, row: (start: number, n: number) => number): Float32Array {
-  const n = t.shape[t.rank - 1];
-  const out = new Float32Array(lastAxisShape(t).reduce((a, b) => a * b, 1));
-  for (let r = 0; r < out.length; r++) out[r] = row(r * n, n);
-  return out;
+  pair('km.metrics.binaryCrossentropy', yTrue, yPred);
+  const y = clippedProbabilities(yPred);
+  const logits = log(div(y, sub(1, y)));
+  return mean(add(sub(relu(logits), mul(logits, yTrue)), log1p(exp(neg(abs(logits))))), -1);
 }
 
 /**
@@ -128,46 +123,35 @@ function eachRow(t: Tensor, row: (start: number, n: number) => number): Float32A
  * divided by its sum and clipped to [1e-7, 1 − 1e-7] first. Integer yPred is read as float32.
  */
 export function categoricalCrossentropyOf(yTrue: Tensor, yPred: Tensor): Tensor<'float32'> {
-  const [t, p] = pair('km.metrics.categoricalCrossentropy', yTrue, yPred);
-  return float(eachRow(yPred, (start, n) => {
-    let total = 0;
-    for (let j = 0; j < n; j++) total += p[start + j];
-    const rowSum = f32(total);
-    let cross = 0;
-    for (let j = 0; j < n; j++) cross += f32(f32(t[start + j]) * f32(Math.log(clipProbability(f32(p[start + j] / rowSum)))));
-    return -f32(cross);
-  }), lastAxisShape(yPred));
+  pair('km.metrics.categoricalCrossentropy', yTrue, yPred);
+  const p = cast(yPred, 'float32');
+  const scaled = clippedProbabilities(div(p, sum(p, -1, true)));
+  return neg(sum(mul(cast(yTrue, 'float32'), log(scaled)), -1)) as Tensor<'float32'>;
+}
+
+/** Rows divided by their l2 norm, floored at √1e-7, as tfjs-layers' l2Normalize. */
+function l2Normalized(x: Tensor): Tensor {
+  const values = cast(x, 'float32');
+  return div(values, sqrt(maximum(sum(mul(values, values), -1, true), EPSILON)));
 }
 
 /** `tf.metrics.cosineProximity`: per sample, −Σ of the l2-normalised rows' products (norms floored at √1e-7). */
 export function cosineProximityOf(yTrue: Tensor, yPred: Tensor): Tensor<'float32'> {
-  const [t, p] = pair('km.metrics.cosineProximity', yTrue, yPred);
-  const norm = (v: ArrayLike<number>, start: number, n: number) => {
-    let squares = 0;
-    for (let j = 0; j < n; j++) squares += f32(f32(v[start + j]) * f32(v[start + j]));
-    return f32(Math.sqrt(Math.max(f32(squares), f32(EPSILON))));
-  };
-  return float(eachRow(yTrue, (start, n) => {
-    const [nt, np] = [norm(t, start, n), norm(p, start, n)];
-    let dot = 0;
-    for (let j = 0; j < n; j++) dot += f32(f32(f32(t[start + j]) / nt) * f32(f32(p[start + j]) / np));
-    return -f32(dot);
-  }), lastAxisShape(yTrue));
+  pair('km.metrics.cosineProximity', yTrue, yPred);
+  return neg(sum(mul(l2Normalized(yTrue), l2Normalized(yPred)), -1)) as Tensor<'float32'>;
 }
 
 /** `tf.metrics.meanSquaredError` (`mse`, `MSE`): per sample, the mean of (p − t)² over the last axis. */
 export function meanSquaredErrorOf(yTrue: Tensor, yPred: Tensor): Tensor<'float32'> {
-  const dtype = upcast(yTrue, yPred);
-  return lastAxisMean('km.metrics.meanSquaredError', yTrue, yPred, (t, p) => {
-    const d = store(dtype, p - t);
-    return store(dtype, d * d);
-  });
+  pair('km.metrics.meanSquaredError', yTrue, yPred);
+  const d = sub(yPred, yTrue);
+  return mean(mul(d, d), -1);
 }
 
 /** `tf.metrics.meanAbsoluteError`: per sample, the mean of |p − t| over the last axis. */
 export function meanAbsoluteErrorOf(yTrue: Tensor, yPred: Tensor): Tensor<'float32'> {
-  const dtype = upcast(yTrue, yPred);
-  return lastAxisMean('km.metrics.meanAbsoluteError', yTrue, yPred, (t, p) => store(dtype, Math.abs(store(dtype, p - t))));
+  pair('km.metrics.meanAbsoluteError', yTrue, yPred);
+  return mean(abs(sub(yPred, yTrue)), -1);
 }
 
 /**
@@ -176,16 +160,9 @@ export function meanAbsoluteErrorOf(yTrue: Tensor, yPred: Tensor): Tensor<'float
  * target divides by 0), and int32 yTrue and yPred divide as integers, flooring.
  */
 export function meanAbsolutePercentageErrorOf(yTrue: Tensor, yPred: Tensor): Tensor<'float32'> {
-  const dtype = upcast(yTrue, yPred);
-  const trueDtype = yTrue.dtype;
-  const perSample = lastAxisMean('km.metrics.meanAbsolutePercentageError', yTrue, yPred, (t, p) => {
-    const diff = store(dtype, t - p);
-    const absTrue = Math.abs(t);
-    const clipped = store(trueDtype, absTrue < EPSILON ? EPSILON : absTrue);
-    const ratio = dtype === 'int32' ? store('int32', Math.floor(diff / clipped)) : f32(diff / clipped);
-    return store(dtype, Math.abs(ratio));
-  });
-  return float(Float32Array.from(perSample.dataSync(), (m) => f32(100 * m)), perSample.shape);
+  pair('km.metrics.meanAbsolutePercentageError', yTrue, yPred);
+  const clippedTrue = clipByValue(abs(yTrue), EPSILON, Number.MAX_VALUE);
+  return mul(100, mean(abs(div(sub(yTrue, yPred), clippedTrue)), -1)) as Tensor<'float32'>;
 }
 
 /** `tf.metrics.r2Score`: 1 − Σ(t − p)² / Σ(t − mean t)² over every value (one pooled score), a scalar. */

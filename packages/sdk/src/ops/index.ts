@@ -25,6 +25,7 @@ export { add, div, floorDiv, maximum, minimum, mod, mul, pow, squaredDifference,
 export { cumsum } from './cumulative.js';
 export { abs, clipByValue, cos, exp, log, log1p, neg, reciprocal, relu, rsqrt, sigmoid, sin, softplus, sqrt, square, tanh } from './elementwise.js';
 export { gather } from './gather.js';
+export { customGrad, type CustomGradientFunction, type CustomGradientResult } from './custom_grad.js';
 export { grad, grads, valueAndGrad, valueAndGrads, type GradientFunction } from './gradients.js';
 export { concat, stack } from './join.js';
 export { matMul } from './mat_mul.js';

@@ -67,6 +67,17 @@ export function recordWhile<T>(fn: string, args: readonly Tensor[], f: () => T):
   }
 }
 
+/** Runs `f` with the tape paused, so that its ops record nothing (a custom gradient's forward and gradient functions). */
+export function untaped<T>(f: () => T): T {
+  const tape = active;
+  active = null;
+  try {
+    return f();
+  } finally {
+    active = tape;
+  }
+}
+
 /** The cotangent of each of `args` when `y`'s is `dy`; null for an argument `y` does not depend on. */
 export function backpropagate(tape: Tape, y: Tensor, dy: Float32Array, args: readonly Tensor[]): (Float32Array | null)[] {
   const cotangents = new Map<Tensor, Float32Array>([[y, dy]]);

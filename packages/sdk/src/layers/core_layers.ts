@@ -26,3 +26,4 @@ export { masking, Masking, type MaskingArgs } from './masking.js';
 export { einsumDense, EinsumDense, type EinsumDenseArgs, type EinsumOutputShape } from './einsum_dense.js';
 export { spectralNormalization, SpectralNormalization, type SpectralNormalizationArgs } from './spectral_normalization.js';
 export { inputLayer, InputLayer, type InputLayerArgs } from './input_layer.js';
+export { lambda, Lambda, type LambdaArgs } from './lambda.js';

@@ -34,12 +34,12 @@ export function functionLoss(fn: LossFunction): Loss {
       validateDense(name, y, outputShape);
     },
     compute(backend, output, targets, grad, batch, outputShape, _fused, weights) {
-      const shape = [batch, ...outputShape];
-      const yTrue = hostTensor(backend, targets, shape, where);
-      const yPred = hostTensor(backend, output, shape, where);
-      const positionWeights = weights ? hostTensor(backend, weights, [batch * positions(outputShape)], where).dataSync() : undefined;
-      const batchLoss = (prediction: Tensor) => weightedMean(where, returnedLoss(where, fn(yTrue, prediction)), outputShape, positionWeights);
       return tidy(() => {
+        const shape = [batch, ...outputShape];
+        const yTrue = hostTensor(backend, targets, shape, where);
+        const yPred = hostTensor(backend, output, shape, where);
+        const positionWeights = weights ? hostTensor(backend, weights, [batch * positions(outputShape)], where).dataSync() : undefined;
+        const batchLoss = (prediction: Tensor) => weightedMean(where, returnedLoss(where, fn(yTrue, prediction)), outputShape, positionWeights);
         if (!grad) return batchLoss(yPred).dataSync()[0] * batch;
         const { value, grads } = gradientOf(where, batchLoss, yPred);
         backend.write(grad, grads[0].dataSync());

@@ -142,6 +142,11 @@ export function backend(): Backend {
   return active;
 }
 
+/** The active backend, or null before {@link ready} has completed. */
+export function activeBackend(): Backend | null {
+  return active;
+}
+
 /** The active backend's name, e.g. `'wasm'` or `'tfjs-webgl'`. */
 export function getBackend(): BackendName {
   // Only setBackend makes backends, and it refuses any other name.

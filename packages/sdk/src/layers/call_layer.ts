@@ -34,9 +34,9 @@ class CallWeight extends LayerWeight {
  *
  * The layer computes on the host: each batch its inputs and weights are read from the backend, and
  * the backward pass runs `call` again on them to record the gradient, so `call` must give the same
- * output for the same inputs (no random draws inside it). It suits element-wise and small layers;
- * it runs on every backend but `tfjs-webgpu`, which cannot read synchronously. A layer written with
- * `forward` and `backward` on the backend's kernels (docs/CUSTOM_LAYERS.md) stays on the device.
+ * output for the same inputs (no random draws inside it). It runs on every backend but
+ * `tfjs-webgpu`, which cannot read synchronously. A layer written with `forward` and `backward` on
+ * the backend's kernels (docs/CUSTOM_LAYERS.md) stays on the device, the fastest form.
  *
  * @example
  * ```ts

@@ -10,6 +10,7 @@ import * as km from '../index.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
+  await km.ready();
 });
 
 describe('km.matMul', () => {
@@ -27,6 +28,28 @@ describe('km.matMul', () => {
       const theirs = tf.valueAndGrads((x, y) => tf.matMul(x, y, transposeA, transposeB))([a.tf, b.tf], dy.tf);
       expectSameAsTfjs(ours.value, theirs.value, `${what}: value`);
       ours.grads.forEach((g, i) => expectSameAsTfjs(g, theirs.grads[i], `${what}: gradient ${i}`));
+    }
+  });
+
+  it("runs a large product on the WASM core's GEMM, within float32 rounding of tfjs, gradients too", () => {
+    expect(km.getBackend()).toBe('wasm');
+    const rng = new Random(21);
+    for (const [transposeA, transposeB] of [[false, false], [true, false], [false, true]] as const) {
+      const [m, k, n] = [48, 300, 40]; // 576,000 multiply-adds, past the core's threshold
+      const a = randomPair(rng, transposeA ? [k, m] : [m, k], 'float32', 1);
+      const b = randomPair(rng, transposeB ? [n, k] : [k, n], 'float32', 1);
+      const dy = randomPair(rng, [m, n], 'float32', 1);
+      const ours = km.valueAndGrads((x, y) => km.matMul(x, y, transposeA, transposeB))([a.km, b.km], dy.km);
+      const theirs = tf.valueAndGrads((x, y) => tf.matMul(x, y, transposeA, transposeB))([a.tf, b.tf], dy.tf);
+      for (const [mine, reference] of [[ours.value, theirs.value], [ours.grads[0], theirs.grads[0]], [ours.grads[1], theirs.grads[1]]] as const) {
+        expect([...mine.shape]).toEqual(reference.shape);
+        const [u, v] = [mine.dataSync(), reference.dataSync()];
+        // Float32 sums of 300 or more terms: each entry within 1e-5 of the largest entry's size.
+        const scale = Math.max(...Array.from(v, Math.abs));
+        let worst = 0;
+        u.forEach((x, i) => (worst = Math.max(worst, Math.abs(x - v[i]) / scale)));
+        expect(worst).toBeLessThan(1e-5);
+      }
     }
   });
 

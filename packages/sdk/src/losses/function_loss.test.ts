@@ -49,6 +49,11 @@ describe('a loss function of tensors', () => {
     const batchMean = (yTrue: km.Tensor, yPred: km.Tensor) => km.mean(km.square(km.sub(yPred, yTrue)));
     model.compile({ optimizer: 'sgd', loss: batchMean });
     await expect(model.fit(xs, ys, { epochs: 1, verbose: 0, sampleWeight })).rejects.toThrow("The loss function 'batchMean' returned a loss of shape [], but sample weights or a mask weigh each sample of the batch, so its shape must begin with [6]. Return one loss per sample");
+    const classes = km.sequential([km.layers.dense({ units: 3, inputShape: [3], activation: 'softmax' })]);
+    classes.compile({ optimizer: 'sgd', loss: squaredError });
+    await expect(classes.fit(xs, km.tensor([0, 1, 2, 1, 0, 2], [6], 'int32'), { epochs: 1, verbose: 0 })).rejects.toThrow(
+      "The loss function 'squaredError' receives targets shaped like the model's output, [6, 3], as tfjs passes them, but these of shape [6] (int32) look like integer class labels. One-hot encode them with km.utils.toCategorical(y, 3), or compile loss 'sparseCategoricalCrossentropy'.",
+    );
     // A count has no gradient.
     const noGradient = (yTrue: km.Tensor, yPred: km.Tensor) => km.metrics.binaryAccuracy(yTrue, yPred);
     model.compile({ optimizer: 'sgd', loss: noGradient });

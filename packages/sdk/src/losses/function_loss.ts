@@ -8,7 +8,7 @@ import { mul } from '../ops/arithmetic.js';
 import { tidy } from '../ops/tidy.js';
 import { Tensor, shapeSize } from '../tensor.js';
 import type { Loss } from './losses.js';
-import { positions, validateDense } from './targets.js';
+import { isClassLabels, positions, validateDense } from './targets.js';
 
 /**
  * A loss as tfjs' `compile` takes one: the targets and the model's output, both
@@ -31,6 +31,13 @@ export function functionLoss(fn: LossFunction): Loss {
     sparseTargets: false,
     fusesSoftmax: false,
     validateTargets(y, outputShape) {
+      if (isClassLabels(y, outputShape)) {
+        const classes = outputShape[outputShape.length - 1];
+        throw new Error(
+          `${where} receives targets shaped like the model's output, [${[y.shape[0], ...outputShape].join(', ')}], as tfjs passes them, but these of shape [${y.shape.join(', ')}] (${y.dtype}) look like integer class labels. ` +
+            `One-hot encode them with km.utils.toCategorical(y, ${classes}), or compile loss 'sparseCategoricalCrossentropy'.`,
+        );
+      }
       validateDense(name, y, outputShape);
     },
     compute(backend, output, targets, grad, batch, outputShape, _fused, weights) {

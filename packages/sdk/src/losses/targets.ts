@@ -60,7 +60,7 @@ export function refuseOneUnitRows(name: string, outputShape: Shape): void {
  * One value per position of a several-class output: `[n]` or `[n, 1]` for a `[classes]` output,
  * `[n, steps]` or `[n, steps, 1]` for `[steps, classes]` (a label per character of addition-rnn's answer).
  */
-function isClassLabels(y: Tensor, outputShape: Shape): boolean {
+export function isClassLabels(y: Tensor, outputShape: Shape): boolean {
   const labelAxes = outputShape.slice(0, -1);
   const sample = y.shape.slice(1);
   return lastAxis(outputShape) > 1 && (sameShape(sample, labelAxes) || sameShape(sample, [...labelAxes, 1]));

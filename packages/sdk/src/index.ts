@@ -24,6 +24,7 @@ export { buffer, TensorBuffer } from './tensor_buffer.js';
 export { argMax, argMin, max, min, sum, mean, add, sub, mul, div, squeeze, expandDims, transpose, cast, concat, stack, topk, tidy, keep, dispose, type ReduceAxis, type TopK, type UpcastDType } from './ops/index.js';
 export { matMul, softmax, logSoftmax, logSumExp, reshape, slice, pow, maximum, minimum, neg, abs, square, sqrt, exp, log, log1p, sigmoid, tanh, relu, softplus, clipByValue, grad, grads, valueAndGrad, valueAndGrads, customGrad, type GradientFunction, type CustomGradientFunction, type CustomGradientResult } from './ops/index.js';
 export { sign, floor, ceil, round, reciprocal, rsqrt, sin, cos, elu, selu, leakyRelu, relu6, squaredDifference, mod, floorDiv, prod, cumsum, moments, norm, gather, tile, pad, split, unstack, reverse, type Moments, type NormOrder } from './ops/index.js';
+export { equal, notEqual, greater, greaterEqual, less, lessEqual, logicalAnd, logicalOr, logicalXor, logicalNot, isNaN, isInf, isFinite, where } from './ops/index.js';
 export { ready, setBackend, setThreads, getBackend, getBackendInfo, backends, type BackendName, type BackendAvailability } from './backend/registry.js';
 export { memory, type MemoryInfo } from './backend/memory.js';
 export type { Backend, BufferId } from './backend/backend.js';

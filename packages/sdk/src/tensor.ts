@@ -484,6 +484,36 @@ export class Tensor<D extends DType = DType> {
     return ops().unstack(this, axis);
   }
 
+  /** 1 where `this == b`, else 0 (int32; tfjs gives bool), with broadcasting; see km.equal. */
+  equal(b: Tensor | TensorLike): Tensor<'int32'> {
+    return ops().equal(this, b);
+  }
+
+  /** 1 where `this != b`, else 0 (int32; tfjs gives bool), with broadcasting; see km.notEqual. */
+  notEqual(b: Tensor | TensorLike): Tensor<'int32'> {
+    return ops().notEqual(this, b);
+  }
+
+  /** 1 where `this > b`, else 0 (int32; tfjs gives bool), with broadcasting; see km.greater. */
+  greater(b: Tensor | TensorLike): Tensor<'int32'> {
+    return ops().greater(this, b);
+  }
+
+  /** 1 where `this >= b`, else 0 (int32; tfjs gives bool), with broadcasting; see km.greaterEqual. */
+  greaterEqual(b: Tensor | TensorLike): Tensor<'int32'> {
+    return ops().greaterEqual(this, b);
+  }
+
+  /** 1 where `this < b`, else 0 (int32; tfjs gives bool), with broadcasting; see km.less. */
+  less(b: Tensor | TensorLike): Tensor<'int32'> {
+    return ops().less(this, b);
+  }
+
+  /** 1 where `this <= b`, else 0 (int32; tfjs gives bool), with broadcasting; see km.lessEqual. */
+  lessEqual(b: Tensor | TensorLike): Tensor<'int32'> {
+    return ops().lessEqual(this, b);
+  }
+
   /**
    * The values laid out as TensorFlow.js prints them (long axes elided); `verbose` adds the dtype,
    * rank and shape. Reads the values as `dataSync()` does.

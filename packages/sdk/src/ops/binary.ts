@@ -46,6 +46,19 @@ export function sumToShape(g: Float32Array, offsets: Int32Array | null, shape: r
 }
 
 /**
+ * A cotangent over a broadcast output summed back to an operand of `shape` as tfjs' tile gradient
+ * sums it (tf.where broadcasts its operands with tf.broadcastTo, a tile): one float32 addition per
+ * repeat, in row-major order, from +0. `g` itself when nothing repeats, as tfjs then clones.
+ */
+export function sumTilesToShape(g: Float32Array, offsets: Int32Array | null, shape: readonly number[]): Float32Array {
+  const size = shape.reduce((n, d) => n * d, 1);
+  if (offsets === null || g.length === size) return g;
+  const sums = new Float32Array(size);
+  for (let i = 0; i < g.length; i++) sums[offsets[i]] += g[i];
+  return sums;
+}
+
+/**
  * An operand's cotangent at one output element, from the output's cotangent `dy`, the operands'
  * values `a` and `b` and the output `y` there, written with tfjs' float32 roundings.
  */

@@ -38,6 +38,14 @@ export function expectSameAsTfjs(ours: Tensor, theirs: tf.Tensor, what: string):
   theirs.dispose();
 }
 
+/** As {@link expectSameAsTfjs} for an op tfjs gives as a bool tensor and kerasm as int32 1s and 0s. */
+export function expectSameAsTfjsBool(ours: Tensor, theirs: tf.Tensor, what: string): void {
+  const theirDtype = theirs.dtype === 'bool' ? 'int32' : `${theirs.dtype}, not bool`;
+  expect({ what, shape: [...ours.shape], dtype: ours.dtype }).toEqual({ what, shape: theirs.shape, dtype: theirDtype });
+  expect(Array.from(ours.dataSync()), what).toEqual(Array.from(theirs.dataSync()));
+  theirs.dispose();
+}
+
 /** A reduction's axis argument: null, one axis (maybe negative), or a list of distinct axes in any order. */
 export function randomAxis(rng: Random, rank: number): number | number[] | null {
   const choice = rng.next();

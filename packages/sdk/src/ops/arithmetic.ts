@@ -4,7 +4,7 @@
 // is float32, and a plain number is a float32 scalar, so `intTensor.add(1)` is float32, as in tfjs.
 // Each op's cotangents are tfjs-core's gradient functions, with their float32 roundings.
 import type { DType, Tensor, TensorLike } from '../tensor.js';
-import { binary } from './binary.js';
+import { binary, NO_COTANGENTS } from './binary.js';
 
 /** The dtype of an arithmetic result: int32 only when both operands are int32. */
 export type UpcastDType<A extends DType, B extends DType> = A extends 'int32' ? (B extends 'int32' ? 'int32' : 'float32') : 'float32';
@@ -128,7 +128,5 @@ export function mod(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor {
  */
 export function floorDiv(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor<'int32'> {
   const quotient = (x: number, y: number): number => Math.floor(x / y);
-  // An int32 result is never recorded on the tape, so these cotangents are never asked for.
-  const none = (): number => 0;
-  return binary('km.floorDiv()', a, b, quotient, { a: none, b: none }, quotient, 'int32') as Tensor<'int32'>;
+  return binary('km.floorDiv()', a, b, quotient, NO_COTANGENTS, quotient, 'int32') as Tensor<'int32'>;
 }

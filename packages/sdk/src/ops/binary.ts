@@ -64,6 +64,9 @@ export function sumTilesToShape(g: Float32Array, offsets: Int32Array | null, sha
  */
 export type ElementCotangent = (dy: number, a: number, b: number, y: number) => number;
 
+/** The cotangents of an op with an int32 result: the tape never records one, so they are never asked for. */
+export const NO_COTANGENTS: BinaryCotangents = { a: () => 0, b: () => 0 };
+
 /** How a binary op's cotangent reaches each operand; `bAfterSum` finishes b's after the broadcast sum, as tf.div does. */
 export interface BinaryCotangents {
   a: ElementCotangent;

@@ -4,12 +4,9 @@
 // logical ops take as conditions. Comparisons follow JavaScript's (and tfjs' CPU kernels'): anything
 // compared with NaN is false, notEqual true; -0 equals 0. An int32 result carries no gradient.
 import type { Tensor, TensorLike } from '../tensor.js';
-import { binary, type BinaryCotangents } from './binary.js';
+import { binary, NO_COTANGENTS } from './binary.js';
 import { unary } from './unary.js';
 
-// The tape never records an int32 result, so these cotangents are never asked for.
-const none = (): number => 0;
-const NO_COTANGENTS: BinaryCotangents = { a: none, b: none };
 
 /** 1 where `test` holds for the broadcast pair of values, 0 elsewhere: tfjs' bool result as int32. */
 export function binaryTest(fn: string, a: Tensor | TensorLike, b: Tensor | TensorLike, test: (x: number, y: number) => boolean): Tensor<'int32'> {
@@ -19,7 +16,8 @@ export function binaryTest(fn: string, a: Tensor | TensorLike, b: Tensor | Tenso
 
 /** 1 where `test` holds for a value of `x`, 0 elsewhere: tfjs' bool result as int32. */
 export function unaryTest(fn: string, x: Tensor | TensorLike, test: (v: number) => boolean): Tensor<'int32'> {
-  return unary(fn, x, 'int32', (v) => (test(v) ? 1 : 0), none) as Tensor<'int32'>;
+  // The cotangent is never asked for, as NO_COTANGENTS' are not.
+  return unary(fn, x, 'int32', (v) => (test(v) ? 1 : 0), () => 0) as Tensor<'int32'>;
 }
 
 /**

@@ -4,8 +4,10 @@ import type { Backend, BufferId } from '../backend/backend.js';
 import { hostTensor } from '../backend/host_tensor.js';
 import type { InitializerSpec } from '../initializers/initializers.js';
 import { vectorJacobianProducts } from '../ops/gradients.js';
+import { describeValue } from '../ops/operand.js';
 import { tidy } from '../ops/tidy.js';
 import { sameShape, Tensor } from '../tensor.js';
+import { zeros } from '../tensor_create.js';
 import { Layer, type BackwardContext, type ForwardContext, type Shape, type WeightSpec } from './layer.js';
 import { LayerWeight } from './layer_weight.js';
 
@@ -81,17 +83,9 @@ export abstract class CallLayer extends Layer {
   #traceOutputShape(inputShapes: readonly Shape[]): Shape {
     this.ensureBuilt(inputShapes);
     return tidy(() => {
-      const zeros = (shape: readonly number[]) => new Tensor(new Float32Array(shape.reduce((n, d) => n * d, 1)), shape, 'float32');
-      const inputs = inputShapes.map((s) => zeros([1, ...s]));
-      boundWeights.set(this, new Map(this.weightSpecs.map((spec) => [spec, zeros(spec.shape)])));
-      let output: unknown;
-      try {
-        output = this.call(inputs.length === 1 ? inputs[0] : inputs, { training: false });
-      } finally {
-        boundWeights.delete(this);
-      }
+      const output = this.#callWith(inputShapes.map((s) => zeros([1, ...s])), this.weightSpecs.map((spec) => zeros(spec.shape)), false);
       if (!(output instanceof Tensor) || output.rank === 0 || output.shape[0] !== 1) {
-        const received = output instanceof Tensor ? `a tensor of shape [${output.shape.join(', ')}]` : output instanceof Promise ? 'a Promise' : typeof output;
+        const received = output instanceof Tensor ? `a tensor of shape [${output.shape.join(', ')}]` : describeValue(output);
         throw new Error(`${this.#where()}.call, run on one sample to find the output shape, returned ${received}: it must return a tensor with the batch first, synchronously. Override computeOutputShape to give the shape without running call.`);
       }
       return output.shape.slice(1);
@@ -154,18 +148,22 @@ export abstract class CallLayer extends Layer {
     return this.weightSpecs.map((spec, j) => hostTensor(backend, ids[j], spec.shape, this.#where()));
   }
 
-  /** `call` on host inputs, its weights bound to `weights`; checks what it returns. */
-  #run(inputs: Tensor[], weights: Tensor[], ctx: ForwardContext): Tensor {
+  /** What `call` returns for host inputs while its weights' handles read `weights`. */
+  #callWith(inputs: Tensor[], weights: Tensor[], training: boolean): unknown {
     boundWeights.set(this, new Map(this.weightSpecs.map((spec, j) => [spec, weights[j]])));
-    let output: unknown;
     try {
-      output = this.call(inputs.length === 1 ? inputs[0] : inputs, { training: ctx.training });
+      return this.call(inputs.length === 1 ? inputs[0] : inputs, { training });
     } finally {
       boundWeights.delete(this);
     }
+  }
+
+  /** `call` on a batch's host inputs and weights; checks what it returns. */
+  #run(inputs: Tensor[], weights: Tensor[], ctx: ForwardContext): Tensor {
+    const output = this.#callWith(inputs, weights, ctx.training);
     const expected = [ctx.batch, ...this.#outputShape()];
     if (!(output instanceof Tensor) || output.dtype !== 'float32' || !sameShape(output.shape, expected)) {
-      const received = output instanceof Tensor ? `a ${output.dtype} tensor of shape [${output.shape.join(', ')}]` : output instanceof Promise ? 'a Promise' : typeof output;
+      const received = output instanceof Tensor ? `a ${output.dtype} tensor of shape [${output.shape.join(', ')}]` : describeValue(output);
       throw new Error(
         `${this.#where()}.call returned ${received}, but computeOutputShape gives a float32 output of shape [${expected.join(', ')}] (the batch first). ` +
           'Return it synchronously with that shape, or override computeOutputShape to give the shape call returns (without the batch).',

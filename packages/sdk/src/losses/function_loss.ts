@@ -3,6 +3,7 @@
 import { hostTensor } from '../backend/host_tensor.js';
 import type { Shape } from '../layers/layer.js';
 import { UnconnectedGradientError, valueAndGrads } from '../ops/gradients.js';
+import { describeValue } from '../ops/operand.js';
 import { mean, sum } from '../ops/reduce.js';
 import { mul } from '../ops/arithmetic.js';
 import { tidy } from '../ops/tidy.js';
@@ -71,8 +72,7 @@ function gradientOf(where: string, batchLoss: (prediction: Tensor) => Tensor, yP
 
 function returnedLoss(where: string, value: unknown): Tensor {
   if (value instanceof Tensor) return value;
-  const what = value instanceof Promise ? 'a Promise' : value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? (value.constructor?.name ?? 'an object') : typeof value;
-  throw new Error(`${where} returned ${what}, but it must return a km.Tensor synchronously: the loss of each sample, such as km.mean(km.square(km.sub(yPred, yTrue)), -1). Compute it with km's ops on yTrue and yPred.`);
+  throw new Error(`${where} returned ${describeValue(value)}, but it must return a km.Tensor synchronously: the loss of each sample, such as km.mean(km.square(km.sub(yPred, yTrue)), -1). Compute it with km's ops on yTrue and yPred.`);
 }
 
 /**

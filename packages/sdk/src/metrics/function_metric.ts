@@ -1,4 +1,5 @@
 // A metric written as tfjs and Keras users write one, a function of tensors: Keras' MeanMetricWrapper.
+import { describeValue } from '../ops/operand.js';
 import { Tensor } from '../tensor.js';
 import type { TensorMetric } from './tensor_metric.js';
 
@@ -29,7 +30,7 @@ export function functionMetric(fn: MetricFunction): TensorMetric {
     },
     updateState(yTrue, yPred, sampleWeight) {
       const value: unknown = fn(yTrue, yPred);
-      if (!(value instanceof Tensor)) throw new Error(`${where} returned ${value instanceof Promise ? 'a Promise' : typeof value}, but it must return a km.Tensor synchronously, e.g. km.mean(km.abs(km.sub(yPred, yTrue)), -1).`);
+      if (!(value instanceof Tensor)) throw new Error(`${where} returned ${describeValue(value)}, but it must return a km.Tensor synchronously, e.g. km.mean(km.abs(km.sub(yPred, yTrue)), -1).`);
       const values = value.dataSync();
       value.dispose();
       if (!sampleWeight) {

@@ -1,8 +1,8 @@
 // tfjs' tf.grad, tf.grads, tf.valueAndGrad and tf.valueAndGrads over kerasm's host ops: reverse-mode
 // differentiation of a function of float32 tensors, recorded on the tape (tape.ts) while it runs.
-import { Tensor, isTfjsTensor, sameShape, type TensorLike } from '../tensor.js';
+import { Tensor, sameShape, type TensorLike } from '../tensor.js';
 import { closeScope, openScope } from '../tensor_scopes.js';
-import { hostValues, operand } from './operand.js';
+import { describeValue, hostValues, operand } from './operand.js';
 import { backpropagate, recordWhile } from './tape.js';
 
 /** A function of float32 tensors that returns one tensor, as tfjs' gradient functions take. */
@@ -18,15 +18,8 @@ interface ValueAndGrads<O extends Tensor> {
   connected?: boolean[];
 }
 
-function describe(v: unknown): string {
-  if (v === null || v === undefined) return String(v);
-  if (v instanceof Promise) return 'a Promise';
-  if (isTfjsTensor(v)) return 'a TensorFlow.js tensor';
-  return typeof v === 'object' ? (v as object).constructor?.name ?? 'an object' : `${typeof v} ${String(v)}`;
-}
-
 function checkFunction(fn: string, f: unknown): void {
-  if (typeof f !== 'function') throw new Error(`${fn} takes the function to differentiate, e.g. ${fn.slice(0, -1)}(x) => x.square().sum()). Received: f=${describe(f)}.`);
+  if (typeof f !== 'function') throw new Error(`${fn} takes the function to differentiate, e.g. ${fn.slice(0, -1)}(x) => x.square().sum()). Received: f=${describeValue(f)}.`);
 }
 
 /** The arguments as float32 km.Tensors; `names` names each in errors. */
@@ -54,7 +47,7 @@ function differentiate<O extends Tensor>(
     const { result: y, tape } = recordWhile<unknown>(fn, xs, () => f(...xs));
     if (!(y instanceof Tensor)) {
       const hint = y instanceof Promise ? ' f must be synchronous: drop async/await, and read no values with await inside it.' : ' Return the value to differentiate, e.g. a loss, computed with km ops.';
-      throw new Error(`${fn}: f must return a km.Tensor.${hint} Received: f returned ${describe(y)}.`);
+      throw new Error(`${fn}: f must return a km.Tensor.${hint} Received: f returned ${describeValue(y)}.`);
     }
     let cotangent: Float32Array;
     if (dy === undefined || dy === null) cotangent = new Float32Array(y.size).fill(1);
@@ -183,6 +176,6 @@ export function valueAndConnectedGrads(fn: string, f: () => Tensor, args: readon
 
 function checkArgs(fn: string, args: unknown): void {
   if (!Array.isArray(args) || args.length === 0) {
-    throw new Error(`${fn} differentiates with respect to a non-empty array of tensors: ${fn.slice(0, -1)}f)([x1, x2]). Received: args=${Array.isArray(args) ? '[]' : describe(args)}.`);
+    throw new Error(`${fn} differentiates with respect to a non-empty array of tensors: ${fn.slice(0, -1)}f)([x1, x2]). Received: args=${Array.isArray(args) ? '[]' : describeValue(args)}.`);
   }
 }

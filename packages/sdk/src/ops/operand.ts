@@ -2,6 +2,18 @@
 // (as tfjs' ops take arrays and numbers), and read the values on the host.
 import { isTfjsTensor, Tensor, tensor, type DType, type TensorLike, type TypedArrayFor } from '../tensor.js';
 
+/**
+ * What user code returned or passed where a km.Tensor belongs, for messages: 'a Promise' (an async
+ * function), 'a TensorFlow.js tensor', 'an array', a class name, or a type with its value.
+ */
+export function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (v instanceof Promise) return 'a Promise';
+  if (isTfjsTensor(v)) return 'a TensorFlow.js tensor';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? (v as object).constructor?.name ?? 'an object' : `${typeof v} ${String(v)}`;
+}
+
 /** `x` as a km.Tensor; `name` names the argument in errors, e.g. 'x' or 'tensors[1]'. */
 export function operand<D extends DType>(fn: string, name: string, x: Tensor<D> | TensorLike): Tensor<D> {
   if (x instanceof Tensor) {

@@ -153,6 +153,21 @@ describe('a CallLayer', () => {
     expect((model.predict(xs) as km.Tensor).shape).toEqual([6, 1]);
   });
 
+  it('names the layer and the fix where call, run once to find the output shape, returns no batched tensor', () => {
+    class Total extends km.layers.CallLayer {
+      readonly className = 'Total';
+      constructor() {
+        super({ name: 'total' }, 'Total');
+      }
+      call(a: km.Tensor): km.Tensor {
+        return a.sum();
+      }
+    }
+    expect(() => km.sequential([km.layers.dense({ units: 2, inputShape: [3] }), new Total()])).toThrow(
+      "Layer 'total' (Total).call, run on one sample to find the output shape, returned a tensor of shape []: it must return a tensor with the batch first, synchronously. Override computeOutputShape to give the shape without running call.",
+    );
+  });
+
   it('names the layer, the shape call returned and the fix when it differs from computeOutputShape', () => {
     class Summed extends km.layers.CallLayer {
       readonly className = 'Summed';

@@ -87,6 +87,18 @@ describe('a metric function of tensors', () => {
     }
   });
 
+  it('one that returns no tensor, or values its weights cannot weigh, names itself and the fix', async () => {
+    const model = denseModel();
+    const notATensor = () => 1 as unknown as km.Tensor;
+    model.compile({ optimizer: 'sgd', loss: 'mse', metrics: [notATensor] });
+    await expect(model.fit(xs, ys, { epochs: 1, verbose: 0 })).rejects.toThrow("The metric function 'notATensor' returned number 1, but it must return a km.Tensor synchronously");
+    const firstOnly = (yTrue: km.Tensor, yPred: km.Tensor) => km.sub(yPred, yTrue).slice([0, 0], [1, -1]);
+    model.compile({ optimizer: 'sgd', loss: 'mse', weightedMetrics: [firstOnly] });
+    await expect(model.fit(xs, ys, { epochs: 1, batchSize: 6, verbose: 0, sampleWeight })).rejects.toThrow(
+      "The metric function 'firstOnly' returned values of shape [1, 2], which the weights of shape [6] (one per sample) cannot weigh. Return one value per sample",
+    );
+  });
+
   it('an anonymous one is refused at compile, saying to name it', () => {
     const model = denseModel();
     expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', metrics: [(yTrue: km.Tensor, yPred: km.Tensor) => km.sub(yPred, yTrue)] })).toThrow("compile's metric is an anonymous function, but a metric's name is its key in logs and History");

@@ -36,6 +36,7 @@ describe('km.customGrad', () => {
   });
 
   it('refuses a result that is not { value, gradFunc }, and gradients of the wrong number or shape', () => {
+    expect(() => km.customGrad('f' as never)).toThrow('km.customGrad() takes a function (...inputs, save) => ({ value, gradFunc }). Received: string.');
     const bad = km.customGrad(() => ({ value: km.scalar(1) }) as never);
     expect(() => bad(km.scalar(2))).toThrow('km.customGrad(): f must return { value, gradFunc }, value a km.Tensor and gradFunc (dy, saved) => the inputs\' gradients, as tfjs\' customGrad. Received: an object with keys [value].');
     const two = km.customGrad((x) => ({ value: (x as km.Tensor).square(), gradFunc: (dy) => [dy, dy] }));

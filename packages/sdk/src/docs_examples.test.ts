@@ -47,6 +47,7 @@ const PREAMBLES: readonly Preamble[] = [
     marker: 'class KlDivergence',
     postamble: 'export const used: number = history.history.loss.length;',
   },
+  { source: 'docs/CUSTOM_LAYERS.md', marker: 'class MLP extends km.Model', preamble: 'declare const images: km.Tensor;\ndeclare const labels: km.Tensor;' },
   { source: 'docs/CUSTOM_LAYERS.md', marker: 'function transformerBlock', preamble: 'declare const embedded: km.SymbolicTensor;' },
   { source: 'docs/CUSTOM_LAYERS.md', marker: 'class Scale2', preamble: `interface Scale2 {${LAYER_MEMBERS}\n  readonly className: string;\n}` },
   {

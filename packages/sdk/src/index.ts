@@ -32,6 +32,7 @@ export { sequential, Sequential, type SequentialArgs } from './engine/sequential
 export { LayersModel, type ModelCompileArgs, type ModelInputs, type ModelOutputs, type ModelTargets } from './engine/model.js';
 export type { SummaryOptions } from './engine/summary.js';
 export { model, Functional, type FunctionalModelArgs } from './engine/functional.js';
+export { Model, type ModelArgs, type ModelCallArgs, type ModelCallInputs } from './engine/subclassed_model.js';
 export type { PredictedOutputs, SymbolicOutputs } from './engine/output_types.js';
 export { input, SymbolicTensor, type InputArgs } from './engine/symbolic.js';
 export type { LayerApplyArgs } from './engine/concrete_apply.js';

@@ -6,6 +6,7 @@ import { modelFromTopology } from '../io/load_model.js';
 import { modelTopologyOf } from '../io/model_topology.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import { Functional } from './functional.js';
+import { Model } from './subclassed_model.js';
 import { LayersModel, type ModelOutputs } from './model.js';
 import type { Tensor } from '../tensor.js';
 import { replayGraph } from './replay.js';
@@ -106,6 +107,6 @@ function cloneArchitecture(model: LayersModel, args: CloneModelArgs): LayersMode
     made.ends = { inputs: read.map(mapped), outputs: written.map(mapped), ...(masks ? { masks: masks.map((m) => m && mapped(m)) } : {}) };
   }
   // Named outputs (Keras 3's dict outputs) keep their names.
-  const keys = model instanceof Functional ? model.graph.outputKeys : null;
+  const keys = model instanceof Functional || model instanceof Model ? model.graph.outputKeys : null;
   return new Functional({ inputs, outputs: keys ? Object.fromEntries(keys.map((key, k) => [key, outputs[k]])) : outputs, name: model.name });
 }

@@ -3,7 +3,7 @@ import { skipsValidation, type FitParams } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
 import { checkVerbosity, progressLogger, type Verbosity } from '../callbacks/progbar_logger.js';
 import { Dataset } from '../data/dataset.js';
-import type { Shape } from '../layers/layer.js';
+import { inputSampleOf, type InputSample } from './input_sample.js';
 import { Accumulator } from './accumulator.js';
 import { evaluateBatch, evaluateData, trainBatch, validationLogs } from './run_batch.js';
 import { prepare } from './prepare_data.js';
@@ -73,8 +73,8 @@ export interface ModelEvaluateDatasetArgs {
   callbacks?: CustomCallbackArgs | CustomCallbackArgs[];
 }
 
-/** Gets the compiled model ready for batches whose samples have this shape. */
-export type TargetFor = (sampleShape: Shape) => Promise<TrainingTarget>;
+/** Gets the compiled model ready for batches of inputs like `sample` (the first batch's). */
+export type TargetFor = (sample: InputSample) => Promise<TrainingTarget>;
 
 /**
  * Evaluates every batch of a dataset (or the first `batches`) into a fresh accumulator, calling the
@@ -142,7 +142,7 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
 
   const stream = new TrainingStream(dataset, perEpoch !== undefined);
   const first = batchTensors(await stream.first('fit(dataset)'), 0, 'fit(dataset)');
-  const target = await targetFor(first.first.shape.slice(1));
+  const target = await targetFor(inputSampleOf(first.xs));
   const batchSize = first.first.shape[0];
   // Without batchesPerEpoch or a known size, Keras reports unknown steps until the first pass has counted them.
   const params: FitParams = {
@@ -240,8 +240,8 @@ export async function evaluateDataset(dataset: Dataset<unknown>, targetFor: Targ
   const callbacks = new CallbackList(args.callbacks);
   const iterator = dataset.iterator();
   const first = await firstBatch(iterator, 'evaluate(dataset)');
-  const batch = batchTensors(first.value, 0, 'evaluate(dataset)').first;
-  const target = await targetFor(batch.shape.slice(1));
+  const { xs, first: batch } = batchTensors(first.value, 0, 'evaluate(dataset)');
+  const target = await targetFor(inputSampleOf(xs));
   // As fit(dataset), the steps and samples are unknown (0) until counted; Keras' evaluate sets epochs 1.
   callbacks.configure(target.model, { epochs: 1, steps: knownSteps(dataset, args.batches), samples: 0, batchSize: batch.shape[0], verbose, initialEpoch: 0 });
   const start = performance.now();

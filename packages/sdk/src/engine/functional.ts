@@ -7,7 +7,8 @@ import type { AppliedOutputs, AppliedSymbolicOutputs, PredictedOutputs, Symbolic
 import type { Tensor } from '../tensor.js';
 import { SymbolicTensor, type ModelApplication, type SymbolicCall } from './symbolic.js';
 import type { ModelApplyArgs } from './model_input_masks.js';
-import type { Layer, Shape } from '../layers/layer.js';
+import type { Layer } from '../layers/layer.js';
+import type { InputSample } from './input_sample.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 /** Options of {@link model}; `O` is the type of `outputs`, which types what the model's `predict` returns. */
@@ -84,8 +85,7 @@ export class Functional<Out extends ModelOutputs = ModelOutputs> extends LayersM
   }
 
   override get computedLayers(): readonly Layer[] {
-    const computed = new Set(this.#graph.layers);
-    return this.allLayers.filter((layer) => computed.has(layer));
+    return computedIn(this.#graph, this.allLayers);
   }
 
   protected override symbolicEnds(): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } {
@@ -97,7 +97,7 @@ export class Functional<Out extends ModelOutputs = ModelOutputs> extends LayersM
     return this.#graph;
   }
 
-  protected override buildGraph(_sampleShape: Shape | null): Graph {
+  protected override buildGraph(_sample: InputSample | null): Graph {
     return this.#graph;
   }
 }
@@ -127,8 +127,14 @@ export function model<const O extends SymbolicOutputs>(args: FunctionalModelArgs
 }
 
 /** The graph's entries and an InputLayer per model input, in Keras' and tfjs' order (see {@link Functional.layers}). */
-function listedLayers(graph: Graph, inputs: readonly SymbolicTensor[]): (Layer | LayersModel)[] {
+export function listedLayers(graph: Graph, inputs: readonly SymbolicTensor[]): (Layer | LayersModel)[] {
   return listedEntries(graph).map((item) => ('input' in item ? InputLayer.of(inputs[item.input]) : item.entry.entry));
+}
+
+/** Those of `layers` that `graph` computes with (see {@link LayersModel.computedLayers}). */
+export function computedIn(graph: Graph, layers: readonly Layer[]): Layer[] {
+  const computed = new Set(graph.layers);
+  return layers.filter((layer) => computed.has(layer));
 }
 
 /** Keras' `Model(inputs, outputs)` passes the tensors in order, where km.model (as tfjs' tf.model) takes them by name. */
@@ -165,7 +171,7 @@ function namedOutputs(value: unknown): { keys: string[]; tensors: SymbolicTensor
 }
 
 /** Walks back from the outputs, numbering each layer application once. */
-function traceGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[], outputKeys: readonly string[] | null): Graph {
+export function traceGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[], outputKeys: readonly string[] | null): Graph {
   inputs.forEach((t) => {
     if (t.source.kind !== 'input') throw new Error(`km.model inputs must come from km.input(...), but '${t.name}' is the output of layer '${t.name}'. Pass the km.input(...) tensor it was computed from.`);
   });

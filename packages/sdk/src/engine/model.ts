@@ -14,7 +14,8 @@ import { summaryLines, type SummaryOptions } from './summary.js';
 import { evaluate, fit } from './training.js';
 import { predict } from './predict.js';
 import type { EvaluateResult, ModelEvaluateArgs, ModelFitArgs, ModelPredictArgs } from './training_args.js';
-import { firstInput, sampleShapeOf } from './validate_data.js';
+import { firstInput } from './validate_data.js';
+import { declaredInputSample, inputSampleOf, type InputSample } from './input_sample.js';
 import { trainingFlag } from './concrete_apply.js';
 import { maskedGraph, maskedSymbolicInputs, modelInputMasks, predictWithMasks, type InputMasks, type ModelApplyArgs } from './model_input_masks.js';
 import { findLayer } from './find_layer.js';
@@ -110,7 +111,7 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
   protected graphLayers: Layer[];
   // Each part of the model's state is kept by its own module, which the methods below delegate to.
   readonly #compilation = new ModelCompilation(this);
-  readonly #graph = new ModelGraph((sampleShape) => this.buildGraph(sampleShape), (graph) => this.#compilation.resolve(graph));
+  readonly #graph = new ModelGraph((sample) => this.buildGraph(sample), (graph) => this.#compilation.resolve(graph));
   readonly #runtime = new ModelRuntime(this);
   readonly #lifetime = new ModelLifetime(this);
   readonly #trainableWarnings = new TrainableWarnings();
@@ -200,8 +201,8 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
     const samples = buildSamples(inputShape, `Model '${this.name}'.build`);
     const graph = this.#graph.tryBuild();
     if (graph) return checkBuiltFor(this.name, graph, samples);
-    checkBuildable(this.name, this.allLayers.length, samples);
-    this.#graph.ensure(samples[0]);
+    this.checkBuildable(samples);
+    this.#graph.ensure(declaredInputSample(samples));
   }
 
   /** The model's weights, trainable ones first, in `getWeights()` order (Keras' `model.weights`, tfjs' `model.weights`). */
@@ -356,7 +357,7 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
    */
   #inputMasks<T extends SymbolicTensor | Tensor>(inputs: readonly T[], mask: unknown): InputMasks<T> {
     if (mask === undefined || mask === null) return null;
-    const graph = inputs[0] instanceof Tensor ? this.#graph.ensure(sampleShapeOf(inputs as unknown as Tensor[])) : this.#graph.tryBuild();
+    const graph = inputs[0] instanceof Tensor ? this.#graph.ensure(inputSampleOf(inputs)) : this.#graph.tryBuild();
     const masks = modelInputMasks(this.name, graph?.inputNames ?? inputs.map((_, k) => `input ${k}`), inputs, mask);
     if (masks && graph) maskedGraph(graph, masks.map((m) => m !== null), this.name);
     return masks;
@@ -571,8 +572,8 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
   async fit(dataset: Dataset<unknown>, args?: ModelFitDatasetArgs): Promise<History>;
   async fit(x: ModelInputs | Dataset<unknown>, y?: ModelTargets | ModelFitDatasetArgs, args: ModelFitArgs = {}): Promise<History> {
     return this.#lifetime.runFit(async () => {
-      if (x instanceof Dataset) return fitDataset(x, (shape) => this.#trainingTarget(shape, true), (y ?? {}) as ModelFitDatasetArgs);
-      const target = await this.#trainingTarget(sampleShapeOf(x), true);
+      if (x instanceof Dataset) return fitDataset(x, (sample) => this.#trainingTarget(sample, true), (y ?? {}) as ModelFitDatasetArgs);
+      const target = await this.#trainingTarget(inputSampleOf(x), true);
       return fit(target, x, y as ModelTargets, args);
     });
   }
@@ -608,8 +609,8 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
   /** Loss and metrics over the `{ xs, ys }` batches of a dataset (`km.data`), `[loss, ...metrics]` (or an object, as above). */
   async evaluate<A extends ModelEvaluateDatasetArgs = {}>(dataset: Dataset<unknown>, args?: A): Promise<EvaluateResult<A>>;
   async evaluate(x: ModelInputs | Dataset<unknown>, y?: ModelTargets | ModelEvaluateDatasetArgs, args: ModelEvaluateArgs = {}): Promise<number[] | Record<string, number>> {
-    if (x instanceof Dataset) return evaluateDataset(x, (shape) => this.#trainingTarget(shape), (y ?? {}) as ModelEvaluateDatasetArgs);
-    const target = await this.#trainingTarget(sampleShapeOf(x));
+    if (x instanceof Dataset) return evaluateDataset(x, (sample) => this.#trainingTarget(sample), (y ?? {}) as ModelEvaluateDatasetArgs);
+    const target = await this.#trainingTarget(inputSampleOf(x));
     return evaluate(target, x, y as ModelTargets, args);
   }
 
@@ -625,7 +626,7 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
    * ```
    */
   async trainOnBatch<A extends TrainOnBatchArgs = {}>(x: ModelInputs, y: ModelTargets, args?: A): Promise<OnBatchResult<A>> {
-    return trainOnBatch(await this.#trainingTarget(sampleShapeOf(x), true), x, y, args) as Promise<OnBatchResult<A>>;
+    return trainOnBatch(await this.#trainingTarget(inputSampleOf(x), true), x, y, args) as Promise<OnBatchResult<A>>;
   }
 
   /**
@@ -638,7 +639,7 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
    * ```
    */
   async testOnBatch<A extends TestOnBatchArgs = {}>(x: ModelInputs, y: ModelTargets, args?: A): Promise<OnBatchResult<A>> {
-    return testOnBatch(await this.#trainingTarget(sampleShapeOf(x)), x, y, args) as Promise<OnBatchResult<A>>;
+    return testOnBatch(await this.#trainingTarget(inputSampleOf(x)), x, y, args) as Promise<OnBatchResult<A>>;
   }
 
   /**
@@ -735,7 +736,7 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
   execute(x: ModelInputs, outputs: string): Tensor<'float32'>;
   execute(x: ModelInputs, outputs: readonly string[]): Tensor<'float32'>[];
   execute(x: ModelInputs, outputs: string | readonly string[]): Tensor<'float32'> | Tensor<'float32'>[] {
-    const graph = this.#graph.ensure(sampleShapeOf(x));
+    const graph = this.#graph.ensure(inputSampleOf(x));
     const runtime = this.#ensureRuntime(activeBackend());
     const values = executeNamed(runtime, graph, this.name, x, typeof outputs === 'string' ? [outputs] : outputs, {});
     return typeof outputs === 'string' ? values[0] : values;
@@ -743,7 +744,7 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
 
   /** `predict`, or with `training` a forward pass as `fit` makes (`apply(x, { training: true })`). */
   #predict(x: ModelInputs, args: ModelPredictArgs, training: boolean | undefined): Tensor | Tensor[] {
-    const graph = this.#graph.ensure(sampleShapeOf(x));
+    const graph = this.#graph.ensure(inputSampleOf(x));
     const runtime = this.#ensureRuntime(activeBackend());
     const outputs = predict({ ...runtime, graph, plan: (b) => this.#plan(b), model: this }, x, args, training);
     return outputs.length === 1 ? outputs[0] : outputs;
@@ -872,10 +873,16 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
   }
 
   /**
-   * The model's graph, given the per-sample shape of the data when known; null when it cannot be
-   * built yet. Sequential models chain their layers; functional models return their traced graph.
+   * The model's graph, given what the first data (or `build`) says about the inputs when known;
+   * null when it cannot be built yet. Sequential models chain their layers, functional models
+   * return their traced graph, and a {@link Model} subclass traces its `call`.
    */
-  protected abstract buildGraph(sampleShape: Shape | null): Graph | null;
+  protected abstract buildGraph(sample: InputSample | null): Graph | null;
+
+  /** Throws unless the model, not built yet, can be built for inputs of `samples` (`build`'s shapes): a Sequential model's rule. */
+  protected checkBuildable(samples: readonly Shape[]): void {
+    checkBuildable(this.name, this.allLayers.length, samples);
+  }
 
   /** The runtime on `backend`: the model's weights and batch plans there, laid out for its optimizer. */
   #ensureRuntime(backend: Backend): Runtime {
@@ -889,12 +896,12 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
   }
 
   /** What `fit`, `evaluate` and the on-batch calls run on; `training` for the two that update the weights. */
-  async #trainingTarget(sampleShape: Shape, training = false): Promise<TrainingTarget> {
+  async #trainingTarget(sample: InputSample, training = false): Promise<TrainingTarget> {
     if (!this.#compilation.compiled) {
       throw new Error(`Model '${this.name}' must be compiled before training or evaluation: call model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] }).`);
     }
     await ready();
-    this.#graph.ensure(sampleShape);
+    this.#graph.ensure(sample);
     const runtime = this.#ensureRuntime(activeBackend());
     const { optimizer } = this.#compilation.compiled;
     if (training) {

@@ -1,20 +1,20 @@
-import type { Shape } from '../layers/layer.js';
 import type { Graph } from './graph.js';
+import type { InputSample } from './input_sample.js';
 
 /**
  * A model's graph, built once the input shape is known (declared by its layers, given to `build`,
  * or read from the first data) and dropped when its layers change, to be built again over the new ones.
  */
 export class ModelGraph {
-  readonly #build: (sampleShape: Shape | null) => Graph | null;
+  readonly #build: (sample: InputSample | null) => Graph | null;
   readonly #onBuilt: (graph: Graph) => void;
   #graph: Graph | null = null;
 
   /**
-   * @param build Builds the graph, given the per-sample shape of the data when known; null when it cannot be built yet.
+   * @param build Builds the graph, given what the data says about the inputs when known; null when it cannot be built yet.
    * @param onBuilt Called with each graph once built (a compiled model lays its outputs over it).
    */
-  constructor(build: (sampleShape: Shape | null) => Graph | null, onBuilt: (graph: Graph) => void) {
+  constructor(build: (sample: InputSample | null) => Graph | null, onBuilt: (graph: Graph) => void) {
     this.#build = build;
     this.#onBuilt = onBuilt;
   }
@@ -33,10 +33,10 @@ export class ModelGraph {
     return this.#graph;
   }
 
-  /** The graph, built now for samples of `sampleShape` if it was not built yet. */
-  ensure(sampleShape: Shape): Graph {
+  /** The graph, built now for inputs like `sample` if it was not built yet. */
+  ensure(sample: InputSample): Graph {
     if (!this.#graph) {
-      this.#graph = this.#build(sampleShape)!;
+      this.#graph = this.#build(sample)!;
       this.#onBuilt(this.#graph);
     }
     return this.#graph;

@@ -3,10 +3,10 @@ import * as km from '../index.js';
 
 beforeAll(() => km.ready());
 
-const fix = /kerasm, like TensorFlow\.js, has no model subclassing: a model is km\.sequential\(\[\.\.\.\]\) or km\.model\(\{ inputs, outputs \}\)\. Write the computation as a custom layer \(docs\/CUSTOM_LAYERS\.md: .*\) and wrap it with km\.sequential or km\.model\.$/;
+const fix = / For Keras' model subclassing, extend km\.Model: its call\(inputs\) connects the layers it holds, and kerasm traces it into a graph of layers when the input shapes are known\. Otherwise build the model with km\.sequential\(\[\.\.\.\]\) or km\.model\(\{ inputs, outputs \}\)\.$/;
 
-describe('model subclassing, as Keras writes it', () => {
-  it('a class extending km.LayersModel with call() is refused when constructed, naming the fix', () => {
+describe('model subclassing of the classes that do not trace call()', () => {
+  it('a class extending km.LayersModel with call() is refused when constructed, naming km.Model', () => {
     // JavaScript, as a Keras user ports class MLP(keras.Model); TypeScript already refuses the abstract class.
     const LayersModel = km.LayersModel as unknown as new () => object;
     class MLP extends LayersModel {
@@ -16,7 +16,7 @@ describe('model subclassing, as Keras writes it', () => {
         return this.dense.apply(x);
       }
     }
-    expect(() => new MLP()).toThrow(/^MLP extends km\.LayersModel directly, as Keras' model subclassing \(class MLP\(keras\.Model\) with call\(\)\) does\. /);
+    expect(() => new MLP()).toThrow(/^MLP extends km\.LayersModel directly, which has no way to build its graph\. /);
     expect(() => new MLP()).toThrow(fix);
   });
 
@@ -42,7 +42,7 @@ describe('model subclassing, as Keras writes it', () => {
         return x;
       }
     }
-    expect(() => new WithCall()).toThrow(/^WithCall defines call\(\), which kerasm never calls: a model computes what its layers do\. /);
+    expect(() => new WithCall()).toThrow(/^WithCall defines call\(\), which kerasm never calls on a Sequential or functional model: such a model computes what its layers do\. /);
     expect(() => new WithCall()).toThrow(fix);
   });
 });

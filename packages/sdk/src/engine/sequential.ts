@@ -5,6 +5,7 @@ import { InputLayer } from '../layers/input_layer.js';
 import { StringLayer } from '../layers/string_layer.js';
 import { LayersModel } from './model.js';
 import { Graph } from './graph.js';
+import type { InputSample } from './input_sample.js';
 import { applyLayer, input, layerOutputs, SymbolicTensor, type CallOptions, type ModelApplication } from './symbolic.js';
 import type { ModelApplyArgs } from './model_input_masks.js';
 import { checkOptions, optionNames } from '../utils/options.js';
@@ -152,9 +153,9 @@ export class Sequential extends LayersModel<Tensor<'float32'>> {
     return [this.graphLayers.reduce((x, layer) => onlyOutput(applyLayer(layer, [x], options), layer), inputs[0])];
   }
 
-  protected override buildGraph(sampleShape: Shape | null): Graph | null {
+  protected override buildGraph(sample: InputSample | null): Graph | null {
     if (this.graphLayers.length === 0) return null;
-    const shape = this.#input?.shape ?? declaredShape(this.graphLayers, this.#vias) ?? sampleShape;
+    const shape = this.#input?.shape ?? declaredShape(this.graphLayers, this.#vias) ?? sample?.shapes[0];
     if (!shape) return null;
     const graph = Graph.chain(this.graphLayers, shape, this.#vias);
     this.#traceSymbolic(graph);

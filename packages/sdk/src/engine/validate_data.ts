@@ -2,7 +2,6 @@ import { firstNonFinite } from '../backend/non_finite.js';
 import { Tensor } from '../tensor.js';
 import { isPlainObject } from '../utils/plain_object.js';
 import { describeNonTensor, isNumberArray } from './foreign_values.js';
-import type { Shape } from '../layers/layer.js';
 
 /** Checks an argument is a live tensor; names the argument when it is not. */
 export function checkTensor(value: unknown, what: string): Tensor {
@@ -95,9 +94,4 @@ export function featureValues(x: Tensor, what: string): Float32Array {
 export function firstInput(x: unknown): Tensor {
   const first = Array.isArray(x) && !isNumberArray(x) ? x[0] : isPlainObject(x) ? Object.values(x)[0] : x;
   return checkTensor(first, 'x');
-}
-
-/** Per-sample shape of the first input, which builds a Sequential model's graph. */
-export function sampleShapeOf(x: unknown): Shape {
-  return firstInput(x).shape.slice(1);
 }

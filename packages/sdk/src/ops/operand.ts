@@ -1,5 +1,6 @@
 // What every op does with its tensor arguments: take a km.Tensor or values km.tensor makes one of
 // (as tfjs' ops take arrays and numbers), and read the values on the host.
+import { SymbolicTensor } from '../engine/symbolic.js';
 import { isTfjsTensor, Tensor, tensor, type DType, type TensorLike, type TypedArrayFor } from '../tensor.js';
 
 /**
@@ -21,6 +22,13 @@ export function operand<D extends DType>(fn: string, name: string, x: Tensor<D> 
     return x;
   }
   if (isTfjsTensor(x)) throw new Error(`${fn}: ${name} is a TensorFlow.js tensor; kerasm ops take km.Tensors. Convert it with km.tensor(await t.data(), t.shape), or use tfjs' own op.`);
+  if (x instanceof SymbolicTensor) {
+    throw new Error(
+      `${fn}: ${name} is a symbolic tensor ('${x.name}'), a placeholder for a model's data, and km ops compute on data. ` +
+        'Where a functional model or a km.Model\'s call connects layers, compute with layers: the merge layers (km.layers.add(), km.layers.multiply(), km.layers.concatenate()), ' +
+        'or km.layers.lambda((x) => ...) around the ops.',
+    );
+  }
   return tensor(x as TensorLike) as Tensor<D>;
 }
 

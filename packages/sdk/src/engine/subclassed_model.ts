@@ -1,0 +1,157 @@
+import { InputLayer } from '../layers/input_layer.js';
+import type { Layer, Shape } from '../layers/layer.js';
+import { uniqueLayerName } from '../layers/layer_names.js';
+import { describeValue } from '../ops/operand.js';
+import { Tensor } from '../tensor.js';
+import { checkOptions, optionNames } from '../utils/options.js';
+import { isPlainObject } from '../utils/plain_object.js';
+import { computedIn, listedLayers, traceGraph } from './functional.js';
+import type { Graph } from './graph.js';
+import { entryLayers } from './graph_entries.js';
+import type { InputSample } from './input_sample.js';
+import { LayersModel, type ModelOutputs } from './model.js';
+import { tracesCall } from './model_subclassing.js';
+import { input, SymbolicTensor, type CallOptions } from './symbolic.js';
+
+/** Options of a {@link Model} subclass' `super(...)`. */
+export interface ModelArgs {
+  /** The model's name; default: the class name in snake case, numbered (`mlp`, `mlp_1`), as Keras names it. */
+  name?: string;
+}
+
+/** What `call` receives besides its inputs. */
+export interface ModelCallArgs {
+  /**
+   * Always undefined: `call` runs once, when the model is built, and the graph it makes serves
+   * `fit` and `predict` alike. Layers given it (`this.dropout.apply(x, { training })`) then follow
+   * each pass' mode, as Keras' do with `training=None`; a branch on it in `call` would be fixed at
+   * build time, so put mode-dependent work in layers (Dropout, BatchNormalization, the augmentations).
+   */
+  readonly training?: boolean;
+}
+
+/** What `call` takes: one symbolic input, a list of them, or an object keyed by input name, in the form of the model's data. */
+export type ModelCallInputs = SymbolicTensor | SymbolicTensor[] | Record<string, SymbolicTensor>;
+
+/** A subclass' traced graph and its ends. */
+interface Traced {
+  readonly graph: Graph;
+  readonly ends: { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] };
+}
+
+/**
+ * Keras' model subclassing: a class that extends `km.Model` holds its layers as fields and
+ * connects them in `call(inputs)`. kerasm calls `call` once, on symbolic inputs of the form,
+ * shapes and dtypes of the first data given to `fit`, `evaluate`, `predict` or `apply` (or of
+ * `build`'s shapes), and traces the layer calls it makes into a graph, as `km.model` does. From
+ * then on the model is that graph: it trains on the backend with each layer's own backward pass,
+ * and `summary`, `getWeights`, `layers` and `save` see its layers in the order `call` applies them.
+ * A saved subclass is its traced functional model: `km.loadLayersModel` (and tfjs) load it as a
+ * functional model, with no need for the class.
+ *
+ * `call` computes with layers (`layer.apply`), including the merge layers (`km.layers.add()`,
+ * `concatenate`) and `km.layers.lambda` for km ops. As in Keras, the data's form is `call`'s: one
+ * tensor, a list, or an object keyed by input name (the names the traced inputs take).
+ *
+ * @example
+ * ```ts
+ * class MLP extends km.Model<km.Tensor<'float32'>> {
+ *   readonly hidden = km.layers.dense({ units: 64, activation: 'relu' });
+ *   readonly dropout = km.layers.dropout({ rate: 0.2 });
+ *   readonly classes = km.layers.dense({ units: 10, activation: 'softmax' });
+ *   call(x: km.SymbolicTensor): km.SymbolicTensor {
+ *     return this.classes.apply(this.dropout.apply(this.hidden.apply(x)));
+ *   }
+ * }
+ * const model = new MLP();
+ * model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+ * await model.fit(images, labels, { epochs: 5 }); // traced for [784] inputs by the first batch
+ * ```
+ */
+export abstract class Model<Out extends ModelOutputs = ModelOutputs> extends LayersModel<Out> {
+  #traced: Traced | null = null;
+
+  constructor(args: ModelArgs = {}) {
+    checkOptions(args, optionNames<ModelArgs>({ name: true }), `${new.target.name} (a km.Model)`);
+    super([], args.name ?? uniqueLayerName(new.target.name));
+    if (typeof (this as { call?: unknown }).call !== 'function') {
+      throw new Error(`${new.target.name} extends km.Model but defines no call(inputs), which connects its layers: call(x) { return this.dense.apply(x); }.`);
+    }
+  }
+
+  /**
+   * Connects the model's layers: given symbolic inputs in the form of the model's data, returns
+   * the outputs of the layers applied to them (one symbolic tensor, a list, or an object keyed by
+   * output name). Runs once, when the model is built (see {@link ModelCallArgs.training}).
+   */
+  abstract call(inputs: ModelCallInputs, args: ModelCallArgs): SymbolicTensor | SymbolicTensor[] | Record<string, SymbolicTensor>;
+
+  /** The subclass' name (`'MLP'`), as Keras' `model.__class__.__name__`; saved, the model is functional. */
+  override get className(): string {
+    return this.constructor.name;
+  }
+
+  /** The layers in the order `call` applies them, a model applied in it as one entry; empty until the model is built. */
+  override get layers(): readonly (Layer | LayersModel)[] {
+    const traced = this.#traced;
+    return traced ? listedLayers(traced.graph, traced.ends.inputs).filter((entry) => !(entry instanceof InputLayer)) : [];
+  }
+
+  override get computedLayers(): readonly Layer[] {
+    return this.#traced ? computedIn(this.#traced.graph, this.allLayers) : [];
+  }
+
+  /** The traced graph, as a functional model's `graph`; throws until the model is built. */
+  get graph(): Graph {
+    if (!this.built) throw new Error(`Model '${this.name}' (${this.className}) is not built yet, so call() has not been traced: call model.build([null, ...inputShape]), or fit or predict first.`);
+    return this.#traced!.graph;
+  }
+
+  protected override symbolicEnds(): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } | null {
+    return this.#traced?.ends ?? null;
+  }
+
+  /** Applied to symbolic tensors before it is built, the model is built for their shapes first, as Keras builds a subclass at its first call. */
+  protected override applySymbolic(inputs: readonly SymbolicTensor[], options: CallOptions): SymbolicTensor[] {
+    this.buildGraph({ shapes: inputs.map((t) => t.shape), dtypes: inputs.map((t) => t.dtype), names: null, list: inputs.length > 1 });
+    return super.applySymbolic(inputs, options);
+  }
+
+  // Any number of inputs: call takes the form build gives it.
+  protected override checkBuildable(_samples: readonly Shape[]): void {}
+
+  protected override buildGraph(sample: InputSample | null): Graph | null {
+    if (this.#traced) return this.#traced.graph;
+    if (!sample) return null;
+    const inputs = sample.shapes.map((shape, k) => {
+      const name = sample.names?.[k] ?? (sample.shapes.length === 1 ? `${this.name}_input` : `${this.name}_input_${k + 1}`);
+      return input({ shape: [...shape], dtype: sample.dtypes[k], name });
+    });
+    const given = sample.names ? Object.fromEntries(sample.names.map((key, k) => [key, inputs[k]])) : sample.list ? inputs : inputs[0];
+    const outputs = callOutputs(this, this.call(given, {}));
+    const graph = traceGraph(inputs, outputs.tensors, outputs.keys);
+    this.graphLayers.push(...entryLayers(graph));
+    this.#traced = { graph, ends: { inputs, outputs: outputs.tensors } };
+    return graph;
+  }
+}
+tracesCall(Model);
+
+/** What `call` returned, as the functional API takes outputs: the tensors, and the keys of named ones. */
+function callOutputs(model: Model, value: unknown): { tensors: SymbolicTensor[]; keys: string[] | null } {
+  if (value instanceof SymbolicTensor) return { tensors: [value], keys: null };
+  if (Array.isArray(value) && value.length > 0 && value.every((t) => t instanceof SymbolicTensor)) return { tensors: value, keys: null };
+  if (isPlainObject(value) && Object.keys(value).length > 0 && Object.values(value).every((t) => t instanceof SymbolicTensor)) {
+    return { tensors: Object.values(value) as SymbolicTensor[], keys: Object.keys(value) };
+  }
+  const data = value instanceof Tensor || (Array.isArray(value) && value.some((t) => t instanceof Tensor));
+  const hint = data
+    ? ' It returned data: call receives symbolic inputs, which only layers compute on; apply layers to them (km.layers.lambda((x) => ...) wraps km ops).'
+    : value instanceof Promise
+      ? ' call must not be async: it only connects layers.'
+      : '';
+  throw new Error(
+    `${model.className}.call must return the outputs of the layers it applies: a symbolic tensor, a non-empty list of them, or an object of them keyed by output name. ` +
+      `Received: ${Array.isArray(value) ? `a list of ${value.length}` : describeValue(value)}.${hint}`,
+  );
+}

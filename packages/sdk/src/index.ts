@@ -18,7 +18,7 @@
 export { tensor, Tensor, type DType, type TensorLike, type NestedArray, type NestedValues, type NestedFloat32Values, type NestedInt32Rows, type Float32Values, type Int32Values } from './tensor.js';
 export { tensor1d, tensor2d, tensor3d, tensor4d, type Tensor1D, type Tensor2D, type Tensor3D, type Tensor4D, type RankedTensorFactory } from './tensor_ranked.js';
 export { variable, Variable } from './variable.js';
-export { variableGrads, type NamedGradients } from './optimizers/minimize.js';
+export { variableGrads, type Differentiable, type NamedGradients } from './optimizers/minimize.js';
 export { scalar, zeros, ones, fill, zerosLike, onesLike, oneHot, range, linspace, randomNormal, randomUniform, truncatedNormal } from './tensor_create.js';
 export { buffer, TensorBuffer } from './tensor_buffer.js';
 export { argMax, argMin, max, min, sum, mean, add, sub, mul, div, squeeze, expandDims, transpose, cast, concat, stack, topk, tidy, keep, dispose, type ReduceAxis, type TopK, type UpcastDType } from './ops/index.js';

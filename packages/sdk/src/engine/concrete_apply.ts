@@ -10,6 +10,8 @@ import { BatchPlan, cachedPlan } from './plan.js';
 import { buildForCall, SymbolicTensor } from './symbolic.js';
 import { checkExplicitMasks, maskEntries } from './masks.js';
 import { predict } from './predict.js';
+import { tapedApply } from './taped_apply.js';
+import { taping } from '../ops/tape.js';
 import { checkSameLength, checkTensor } from './validate_data.js';
 import { checkNotWrapped, homeOf, moveHome } from './weight_homes.js';
 
@@ -141,6 +143,9 @@ export function applyConcrete(layer: Layer, inputs: readonly unknown[], options:
   const runtime = runtimeFor(layer, activeBackend());
   const call = callFor(layer, runtime, shapes, outputShapes, masks, maskedInputs);
   const target = { backend: runtime.backend, graph: call.graph, params: weightStore(layer, runtime), plan: (batch: number) => planFor(runtime, call, batch) };
+  // Inside km.variableGrads or optimizer.minimize, recorded for the gradient of the layer's weights.
+  const taped = taping() ? tapedApply({ backend: target.backend, graph: target.graph, params: target.params, where }, tensors, training) : null;
+  if (taped) return taped.length === 1 ? taped[0] : taped;
   try {
     const outputs = predict(target, tensors, { batchSize: tensors[0].shape[0] }, training);
     return outputs.length === 1 ? outputs[0] : outputs;

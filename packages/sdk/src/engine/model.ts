@@ -13,6 +13,9 @@ import type { BatchPlan } from './plan.js';
 import { summaryLines, type SummaryOptions } from './summary.js';
 import { evaluate, fit } from './training.js';
 import { predict } from './predict.js';
+import { tapedApply } from './taped_apply.js';
+import { taping } from '../ops/tape.js';
+import { declaredInputDTypes } from './model_input_values.js';
 import type { EvaluateResult, ModelEvaluateArgs, ModelFitArgs, ModelPredictArgs } from './training_args.js';
 import { firstInput } from './validate_data.js';
 import { declaredInputSample, inputSampleOf, type InputSample } from './input_sample.js';
@@ -746,7 +749,10 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
   #predict(x: ModelInputs, args: ModelPredictArgs, training: boolean | undefined): Tensor | Tensor[] {
     const graph = this.#graph.ensure(inputSampleOf(x));
     const runtime = this.#ensureRuntime(activeBackend());
-    const outputs = predict({ ...runtime, graph, plan: (b) => this.#plan(b), model: this }, x, args, training);
+    // Inside km.variableGrads or optimizer.minimize, as one batch recorded for the gradient.
+    const outputs = taping()
+      ? tapedApply({ backend: runtime.backend, graph, params: runtime.params, where: `Model '${this.name}'` }, x, training, declaredInputDTypes(this))
+      : predict({ ...runtime, graph, plan: (b) => this.#plan(b), model: this }, x, args, training);
     return outputs.length === 1 ? outputs[0] : outputs;
   }
 

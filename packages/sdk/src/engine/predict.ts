@@ -12,6 +12,18 @@ import { checkOptions } from '../utils/options.js';
 import { checkStatefulBatches } from './stateful.js';
 import { PREDICT_OPTIONS, type ModelPredictArgs } from './training_args.js';
 import type { TrainingTarget } from './training_target.js';
+import type { Graph } from './graph.js';
+
+/** The model inputs `xIn` (one tensor, a list, or an object keyed by input name) in input order, each checked against the graph's input, with the names errors give them. */
+export function checkedInputs(graph: Graph, xIn: unknown): { tensors: Tensor[]; labels: readonly string[] } {
+  const { tensors, labels } = tensorsFor(xIn, graph.inputNames, 'x', 'inputs');
+  const xs = tensors.map((t, k) => checkTensor(t, labels[k]));
+  xs.forEach((x, k) => {
+    graph.checkInput(x.shape, labels[k], k);
+    checkSameLength(xs[0], x, labels[0], labels[k]);
+  });
+  return { tensors: xs, labels };
+}
 
 /**
  * `predict`: each model output for every sample, batch by batch (one tensor per output).
@@ -27,12 +39,8 @@ export function predict(target: Pick<TrainingTarget, 'backend' | 'graph' | 'para
   if (![0, 1, 2].includes(verbose)) throw new Error(`predict verbose must be true or false (or Keras' 0, 1, 2). Received: verbose=${JSON.stringify(args.verbose)}.`);
   const began = performance.now();
   const { graph, backend } = target;
-  const xsIn = tensorsFor(xIn, graph.inputNames, 'x', 'inputs');
-  const xs = xsIn.tensors.map((t, k) => checkTensor(t, xsIn.labels[k]));
-  xs.forEach((x, k) => {
-    graph.checkInput(x.shape, xsIn.labels[k], k);
-    checkSameLength(xs[0], x, xsIn.labels[0], xsIn.labels[k]);
-  });
+  const xsIn = checkedInputs(graph, xIn);
+  const xs = xsIn.tensors;
   // Another model's unread predictions on this backend (an encoder's codes) are copied on the device.
   const xOnDevice = xs.map((x) => unreadBufferOn(backend, x));
   const declared = declaredInputDTypes(target.model);

@@ -3,7 +3,7 @@
 import { Tensor, sameShape, type TensorLike } from '../tensor.js';
 import { closeScope, openScope } from '../tensor_scopes.js';
 import { describeValue, hostValues, operand } from './operand.js';
-import { backpropagate, recordWhile } from './tape.js';
+import { backpropagate, closeTape, recordWhile, type Tape } from './tape.js';
 
 /** A function of float32 tensors that returns one tensor, as tfjs' gradient functions take. */
 export type GradientFunction<O extends Tensor = Tensor> = (...args: Tensor<'float32'>[]) => O;
@@ -16,6 +16,8 @@ interface ValueAndGrads<O extends Tensor> {
   grads: Tensor<'float32'>[];
   /** Whether f's value depends on each argument (where not, its gradient is zeros, or the call threw). */
   connected?: boolean[];
+  /** The gradient with respect to each argument that joined while f ran (a model's weight, by key), zeros where f does not depend on it. */
+  joined?: { key: object; grad: Tensor<'float32'>; connected: boolean }[];
 }
 
 function checkFunction(fn: string, f: unknown): void {
@@ -39,12 +41,16 @@ function argumentsOf(fn: string, args: readonly (Tensor | TensorLike)[], names: 
  */
 function differentiate<O extends Tensor>(
   fn: string, f: GradientFunction<O>, args: readonly (Tensor | TensorLike)[], dy: Tensor | TensorLike | undefined, names: (i: number) => string, keepValue: boolean, unconnected: 'throw' | 'zeros' = 'throw',
+  joins?: (key: object) => boolean,
 ): ValueAndGrads<O> {
   openScope();
   let result: ValueAndGrads<O> | undefined;
+  let tape: Tape | undefined;
   try {
     const xs = argumentsOf(fn, args, names);
-    const { result: y, tape } = recordWhile<unknown>(fn, xs, () => f(...xs));
+    const recorded = recordWhile<unknown>(fn, xs, () => f(...xs), joins);
+    tape = recorded.tape;
+    const y = recorded.result;
     if (!(y instanceof Tensor)) {
       const hint = y instanceof Promise ? ' f must be synchronous: drop async/await, and read no values with await inside it.' : ' Return the value to differentiate, e.g. a loss, computed with km ops.';
       throw new Error(`${fn}: f must return a km.Tensor.${hint} Received: f returned ${describeValue(y)}.`);
@@ -61,7 +67,9 @@ function differentiate<O extends Tensor>(
       }
       cotangent = hostValues(fn, tdy as Tensor<'float32'>);
     }
-    const gs = backpropagate(tape, y, cotangent, xs);
+    const late = [...tape.joined];
+    const all = backpropagate(tape, y, cotangent, [...xs, ...late.map(([, arg]) => arg)]);
+    const gs = all.slice(0, xs.length);
     const missing = gs.findIndex((g) => g === null);
     if (missing >= 0 && unconnected === 'throw') {
       const int32 = y.dtype === 'int32' ? ` f returned an int32 tensor, which carries no gradient.` : '';
@@ -79,10 +87,15 @@ function differentiate<O extends Tensor>(
       handed.add(values);
       return new Tensor(values, xs[i].shape, 'float32');
     });
-    result = { value: y as O, grads, connected: gs.map((g) => g !== null) };
+    const joined = late.map(([key, arg], j) => {
+      const g = all[xs.length + j];
+      return { key, grad: new Tensor(g === null ? new Float32Array(arg.size) : handed.has(g) ? g.slice() : g, arg.shape, 'float32'), connected: g !== null };
+    });
+    result = { value: y as O, grads, connected: gs.map((g) => g !== null), joined };
     return result;
   } finally {
-    closeScope(new Set<Tensor>(result ? [...result.grads, ...(keepValue ? [result.value] : [])] : []));
+    if (tape) closeTape(tape);
+    closeScope(new Set<Tensor>(result ? [...result.grads, ...result.joined!.map((j) => j.grad), ...(keepValue ? [result.value] : [])] : []));
   }
 }
 
@@ -168,10 +181,11 @@ export function vectorJacobianProducts(fn: string, f: GradientFunction, args: re
 /**
  * f's value and its gradient with respect to each of `args`, which f reads as they are (variables
  * it closes over): zeros and `connected[i]` false for one f does not depend on, as tfjs'
- * variableGrads needs to leave those out.
+ * variableGrads needs to leave those out; and with respect to the objects `joins` accepts that f
+ * uses (a model's weights), in `joined`.
  */
-export function valueAndConnectedGrads(fn: string, f: () => Tensor, args: readonly Tensor[]): Required<ValueAndGrads<Tensor>> {
-  return differentiate(fn, () => f(), args, undefined, (i) => `args[${i}]`, true, 'zeros') as Required<ValueAndGrads<Tensor>>;
+export function valueAndConnectedGrads(fn: string, f: () => Tensor, args: readonly Tensor[], joins?: (key: object) => boolean): Required<ValueAndGrads<Tensor>> {
+  return differentiate(fn, () => f(), args, undefined, (i) => `args[${i}]`, true, 'zeros', joins) as Required<ValueAndGrads<Tensor>>;
 }
 
 function checkArgs(fn: string, args: unknown): void {

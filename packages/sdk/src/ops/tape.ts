@@ -21,6 +21,15 @@ interface Step {
 export interface Tape {
   readonly dependent: Set<Tensor>;
   readonly steps: Step[];
+  /**
+   * Which objects outside the ops (a model's weights, by spec) the call differentiates with respect
+   * to: each gets an argument that joins the tape when f first uses the object (see {@link joinedArgument}).
+   */
+  readonly joins: (key: object) => boolean;
+  /** The arguments joined so far, by key, in the order they joined. */
+  readonly joined: Map<object, Tensor>;
+  /** What to free once the gradients are computed (the buffers a model's recorded pass keeps). */
+  readonly cleanups: (() => void)[];
 }
 
 let active: Tape | null = null;
@@ -47,21 +56,57 @@ export function passingCotangent<T extends Tensor>(out: T, input: Tensor): T {
   return out;
 }
 
+/** Whether `t` depends on the running gradient call's arguments, so that what computes with it must record a step. */
+export function dependsOnArguments(t: Tensor): boolean {
+  return active !== null && active.dependent.has(t);
+}
+
 /**
- * Runs `f` while a tape watches `args`; returns f's result and the tape. Gradient calls do not
+ * The argument standing for `key` in the running gradient call (a model's weight, which lives in
+ * the model rather than in a tensor), made by `make` when f first uses it; null when no call is
+ * running or it does not differentiate with respect to `key`.
+ */
+export function joinedArgument(key: object, make: () => Tensor): Tensor | null {
+  const tape = active;
+  if (tape === null || !tape.joins(key)) return null;
+  let arg = tape.joined.get(key);
+  if (arg === undefined) {
+    arg = make();
+    tape.joined.set(key, arg);
+    tape.dependent.add(arg);
+  }
+  return arg;
+}
+
+/** Frees `cleanup`'s resources once the running gradient call has computed its gradients. */
+export function afterGradients(cleanup: () => void): void {
+  active?.cleanups.push(cleanup);
+}
+
+/** Runs the tape's cleanups (see {@link afterGradients}). */
+export function closeTape(tape: Tape): void {
+  for (const cleanup of tape.cleanups.splice(0)) cleanup();
+}
+
+/**
+ * Runs `f` while a tape watches `args` (and the objects `joins` accepts, see {@link joinedArgument});
+ * returns f's result and the tape, which {@link closeTape} must close. Gradient calls do not
  * nest: the backward closures work on plain arrays, so they cannot themselves be differentiated.
  */
-export function recordWhile<T>(fn: string, args: readonly Tensor[], f: () => T): { result: T; tape: Tape } {
+export function recordWhile<T>(fn: string, args: readonly Tensor[], f: () => T, joins: (key: object) => boolean = () => false): { result: T; tape: Tape } {
   if (active !== null) {
     throw new Error(
       `${fn} was called inside the f of another gradient call (km.grad, km.grads, km.valueAndGrad or km.valueAndGrads). ` +
         'kerasm computes first derivatives only, so gradient calls cannot nest: compute the inner gradient outside f, or take a second derivative by finite differences.',
     );
   }
-  const tape: Tape = { dependent: new Set(args), steps: [] };
+  const tape: Tape = { dependent: new Set(args), steps: [], joins, joined: new Map(), cleanups: [] };
   active = tape;
   try {
     return { result: f(), tape };
+  } catch (e) {
+    closeTape(tape);
+    throw e;
   } finally {
     active = null;
   }

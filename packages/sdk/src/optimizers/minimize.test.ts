@@ -85,12 +85,12 @@ describe('optimizer.minimize over km.variable', () => {
     made.push(w);
     expect(() => km.variable(km.scalar(0), true, 'w2')).toThrow("km.variable(): a variable named 'w2' exists already");
     expect(() => km.train.sgd(0.1).minimize(() => w.square())).toThrow('km.variableGrads(): f must return a scalar cost, as tfjs requires. Received a tensor of shape [2]');
-    expect(() => km.train.sgd(0.1).minimize(() => km.scalar(3), false, [w])).toThrow("km.variableGrads(): the cost does not depend on any of the variables ['w2'] through km ops.");
+    expect(() => km.train.sgd(0.1).minimize(() => km.scalar(3), false, [w])).toThrow("km.variableGrads(): the cost does not depend on any of ['w2']. Compute it from them inside f, with km ops and models applied to data.");
     expect(() => w.assign(km.tensor([1, 2, 3]))).toThrow("Variable 'w2'.assign takes a float32 tensor of its shape [2]. Received: a float32 tensor of shape [3].");
-    expect(() => km.train.sgd(0.1).applyGradients({ nope: km.tensor([1]) })).toThrow("SGD.applyGradients: no live variable is named 'nope'.");
+    expect(() => km.train.sgd(0.1).applyGradients({ nope: km.tensor([1]) })).toThrow("SGD.applyGradients: no live variable or model weight is named 'nope'.");
     expect(() => km.train.sgd(0.1).applyGradients({ w2: km.tensor([1, 2, 3]) })).toThrow("SGD.applyGradients: the gradient of 'w2' must be a tensor of its shape [2].");
-    expect(() => km.variableGrads('loss' as never)).toThrow('km.variableGrads() takes a function of no arguments that returns the cost: km.variableGrads(() => loss(model(xs), ys)). Received: string.');
-    expect(() => km.variableGrads(() => km.scalar(1), [])).toThrow('km.variableGrads(): there are no trainable variables to differentiate against. Make them with km.variable(initialValue), or pass varList.');
+    expect(() => km.variableGrads('loss' as never)).toThrow('km.variableGrads() takes a function of no arguments that returns the cost: km.variableGrads(() => loss(model.apply(xs, { training: true }), ys)). Received: string.');
+    expect(() => km.variableGrads(() => km.scalar(1), [])).toThrow('km.variableGrads(): varList is empty; list the variables or model weights (model.trainableWeights) to differentiate against, or leave it out for all of them.');
     const gone = km.tensor([1]);
     gone.dispose();
     expect(() => km.variable(gone)).toThrow('km.variable(): the initial value was disposed. Make the variable before disposing the tensor.');

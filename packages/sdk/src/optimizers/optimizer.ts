@@ -1,8 +1,7 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import { LearningRateSchedule } from './schedules/schedule.js';
 import { shapeSize, type Tensor } from '../tensor.js';
-import type { Variable } from '../variable.js';
-import { applyGradients, minimize, variableGrads, type NamedGradients } from './minimize.js';
+import { applyGradients, minimize, variableGrads, type Differentiable, type NamedGradients } from './minimize.js';
 import { accumulateGradients, GRADIENT_ACCUMULATOR, gradientAccumulationSteps, takeMeanGradients, type GradientAccumulationArgs } from './gradient_accumulation.js';
 import { slotShape, type AllocatedSlot, type StateSlot } from './state_slots.js';
 import { sameWeights, StateLayouts, type OptimizedWeight, type StateLayout } from './state_layouts.js';
@@ -444,24 +443,27 @@ export abstract class Optimizer {
 
   /**
    * One step down the gradient of `f`'s scalar cost with respect to the trainable variables
-   * (`km.variable`), or `varList`, as tfjs' `optimizer.minimize`; returns the cost with `returnCost`.
+   * (`km.variable`) and the weights of the models `f` applies to data, or `varList`
+   * (`model.trainableWeights`), as tfjs' `optimizer.minimize`; returns the cost with `returnCost`.
    * @example
    * ```ts
    * const [a, b] = [km.variable(km.scalar(0)), km.variable(km.scalar(0))];
    * const optimizer = km.train.sgd(0.1);
    * for (let i = 0; i < 100; i++) optimizer.minimize(() => a.mul(xs).add(b).sub(ys).square().mean());
+   * // A model's training step, written out:
+   * optimizer.minimize(() => km.losses.softmaxCrossEntropy(labels, model.apply(images, { training: true })));
    * ```
    */
-  minimize(f: () => Tensor, returnCost = false, varList?: readonly Variable[]): Tensor | null {
+  minimize(f: () => Tensor, returnCost = false, varList?: readonly Differentiable[]): Tensor | null {
     return minimize(this, f, returnCost, varList);
   }
 
   /** The cost of `f` and its gradients by variable name, as tfjs' `optimizer.computeGradients` (the same as `km.variableGrads`). */
-  computeGradients(f: () => Tensor, varList?: readonly Variable[]): { value: Tensor; grads: NamedGradients } {
+  computeGradients(f: () => Tensor, varList?: readonly Differentiable[]): { value: Tensor; grads: NamedGradients } {
     return variableGrads(f, varList);
   }
 
-  /** Steps the variables named in `gradients` by this optimizer's rule, as tfjs' `optimizer.applyGradients`. */
+  /** Steps the variables and model weights named in `gradients` by this optimizer's rule, as tfjs' `optimizer.applyGradients`. */
   applyGradients(gradients: NamedGradients | readonly { name: string; tensor: Tensor }[]): void {
     applyGradients(this, gradients);
   }

@@ -1,0 +1,122 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import '@tensorflow/tfjs-backend-cpu';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as km from '../index.js';
+import { Random } from '../utils/random.js';
+
+beforeAll(async () => {
+  await km.ready();
+  await tf.setBackend('cpu');
+});
+
+function values(n: number, random: Random): Float32Array {
+  return Float32Array.from({ length: n }, () => random.uniform(-1, 1));
+}
+
+function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = 1e-5): void {
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < actual.length; i++) expect(Math.abs(actual[i] - expected[i])).toBeLessThan(tolerance);
+}
+
+/** The same MLP in both libraries, tfjs' with kerasm's initial weights. */
+function twinMLPs(seed: number): { ours: km.Sequential; theirs: tfl.Sequential } {
+  km.utils.setRandomSeed(seed);
+  const ours = km.sequential([km.layers.dense({ units: 5, activation: 'tanh', inputShape: [4] }), km.layers.dense({ units: 3 })]);
+  const theirs = tfl.sequential({ layers: [tfl.layers.dense({ units: 5, activation: 'tanh', inputShape: [4] }), tfl.layers.dense({ units: 3 })] });
+  theirs.setWeights(ours.getWeights().map((w) => tf.tensor(w.dataSync(), [...w.shape])));
+  return { ours, theirs };
+}
+
+describe('models and layers applied to data inside km.variableGrads', () => {
+  it('give the gradient of a km-ops cost with respect to every trainable weight, as tf.variableGrads does through tfjs-layers', () => {
+    const random = new Random(1);
+    const { ours, theirs } = twinMLPs(2);
+    const [x, y] = [values(6 * 4, random), values(6 * 3, random)];
+    const { value, grads } = km.variableGrads(() => km.mean(km.square(km.sub(ours.apply(km.tensor(x, [6, 4])) as km.Tensor, km.tensor(y, [6, 3])))));
+    const reference = tf.variableGrads(
+      () => tf.mean(tf.square(tf.sub(theirs.apply(tf.tensor(x, [6, 4])) as tf.Tensor, tf.tensor(y, [6, 3])))) as tf.Scalar,
+      theirs.trainableWeights.map((w) => w.read() as tf.Variable),
+    );
+    expectClose(value.dataSync(), reference.value.dataSync());
+    expect(Object.keys(grads)).toEqual(ours.trainableWeights.map((w) => w.name));
+    theirs.trainableWeights.forEach((w, i) => expectClose(grads[ours.trainableWeights[i].name].dataSync(), reference.grads[(w.read() as tf.Variable).name].dataSync()));
+  });
+
+  it('sum the gradients of a model applied twice and of several outputs, and take a layer applied alone', () => {
+    const random = new Random(3);
+    km.utils.setRandomSeed(4);
+    const input = km.input({ shape: [3] });
+    const shared = km.layers.dense({ units: 4, activation: 'sigmoid', name: 'shared' });
+    const h = shared.apply(input);
+    const ours = km.model({ inputs: input, outputs: [km.layers.dense({ units: 2, name: 'a' }).apply(h), km.layers.dense({ units: 1, name: 'b' }).apply(h)] });
+    const extra = km.layers.dense({ units: 2, name: 'extra', inputShape: [3] });
+    const [real, fake] = [values(5 * 3, random), values(5 * 3, random)];
+    const cost = (r: km.Tensor[], f: km.Tensor[], e: km.Tensor) => km.add(km.add(km.sum(km.mul(r[0], r[0])), km.mean(f[1])), km.sum(km.mul(e, f[0])));
+    const { grads } = km.variableGrads(() => cost(ours.apply(km.tensor(real, [5, 3])) as km.Tensor[], ours.apply(km.tensor(fake, [5, 3]), { training: true }) as km.Tensor[], extra.apply(km.tensor(real, [5, 3])) as km.Tensor));
+
+    const tIn = tfl.input({ shape: [3] });
+    const tH = tfl.layers.dense({ units: 4, activation: 'sigmoid', name: 'shared' }).apply(tIn) as tfl.SymbolicTensor;
+    const theirs = tfl.model({ inputs: tIn, outputs: [tfl.layers.dense({ units: 2, name: 'a' }).apply(tH) as tfl.SymbolicTensor, tfl.layers.dense({ units: 1, name: 'b' }).apply(tH) as tfl.SymbolicTensor] });
+    const theirExtra = tfl.layers.dense({ units: 2, name: 'extra', inputShape: [3] });
+    theirExtra.apply(tfl.input({ shape: [3] }));
+    for (const name of ['shared', 'a', 'b']) theirs.getLayer(name).setWeights((ours.getLayer(name) as km.layers.Layer).getWeights().map((w) => tf.tensor(w.dataSync(), [...w.shape])));
+    theirExtra.setWeights(extra.getWeights().map((w) => tf.tensor(w.dataSync(), [...w.shape])));
+    const tfCost = (r: tf.Tensor[], f: tf.Tensor[], e: tf.Tensor) => tf.add(tf.add(tf.sum(tf.mul(r[0], r[0])), tf.mean(f[1])), tf.sum(tf.mul(e, f[0]))) as tf.Scalar;
+    const variables = [...theirs.trainableWeights, ...theirExtra.trainableWeights].map((w) => w.read() as tf.Variable);
+    const reference = tf.variableGrads(() => tfCost(theirs.apply(tf.tensor(real, [5, 3])) as tf.Tensor[], theirs.apply(tf.tensor(fake, [5, 3])) as tf.Tensor[], theirExtra.apply(tf.tensor(real, [5, 3])) as tf.Tensor), variables);
+    const ourWeights = [...ours.trainableWeights, ...extra.trainableWeights];
+    expect(Object.keys(grads).sort()).toEqual(ourWeights.map((w) => w.name).sort());
+    ourWeights.forEach((w, i) => expectClose(grads[w.name].dataSync(), reference.grads[variables[i].name].dataSync(), 1e-4));
+  });
+
+  it('optimizer.minimize over a model takes the steps fit takes, Adam state included', async () => {
+    const random = new Random(5);
+    const [x, y] = [km.tensor(values(8 * 4, random), [8, 4]), km.tensor(values(8 * 3, random), [8, 3])];
+    const { ours: looped } = twinMLPs(6);
+    const { ours: fitted } = twinMLPs(6);
+    const optimizer = km.optimizers.adam({ learningRate: 0.05 });
+    const costs: number[] = [];
+    for (let step = 0; step < 5; step++) {
+      const cost = optimizer.minimize(() => km.mean(km.mean(km.square(km.sub(looped.apply(x, { training: true }) as km.Tensor, y)), -1)), true)!;
+      costs.push(cost.dataSync()[0]);
+    }
+    fitted.compile({ optimizer: km.optimizers.adam({ learningRate: 0.05 }), loss: 'meanSquaredError' });
+    const history = await fitted.fit(x, y, { epochs: 5, batchSize: 8, shuffle: false, verbose: 0 });
+    expectClose(costs, history.history.loss as number[], 1e-5);
+    const [a, b] = [looped.getWeights(), fitted.getWeights()];
+    a.forEach((w, i) => expectClose(w.dataSync(), b[i].dataSync(), 1e-5));
+    expect(costs[4]).toBeLessThan(costs[0]);
+  });
+
+  it('varList picks the weights: a frozen choice leaves the others out', () => {
+    const { ours } = twinMLPs(7);
+    const x = km.ones([2, 4]);
+    const head = ours.layers[1] as km.layers.Layer;
+    const { grads } = km.variableGrads(() => km.sum(ours.predict(x) as km.Tensor), head.trainableWeights);
+    expect(Object.keys(grads)).toEqual(head.trainableWeights.map((w) => w.name));
+    // d(sum of outputs)/d(bias) is the batch size for every unit.
+    expect(Array.from(grads[head.trainableWeights[1].name].dataSync())).toEqual([2, 2, 2]);
+  });
+});
+
+describe('what a gradient call cannot take through a model gets an error naming the fix', () => {
+  it('an input computed from what the call differentiates', () => {
+    const { ours } = twinMLPs(8);
+    const v = km.variable(km.ones([1, 4]), true, 'taped_input');
+    try {
+      expect(() => km.variableGrads(() => km.sum(ours.apply(km.mul(v, 2)) as km.Tensor))).toThrow(
+        /^Model '.*' inside a gradient call: x is computed from what the call differentiates, but kerasm differentiates a model's or layer's pass with respect to its weights only, not its inputs\./,
+      );
+      expect(() => km.grad((x) => km.sum(ours.apply(x) as km.Tensor))(km.ones([1, 4]))).toThrow(/inside a gradient call: x is computed from what the call differentiates/);
+    } finally {
+      v.dispose();
+    }
+  });
+
+  it('a model with an activity regularizer, and a varList entry that is not a variable or weight', () => {
+    const model = km.sequential([km.layers.dense({ units: 2, inputShape: [3], activityRegularizer: km.regularizers.l2({ l2: 0.1 }) })]);
+    expect(() => km.variableGrads(() => km.sum(model.apply(km.ones([1, 3])) as km.Tensor))).toThrow(/has an activity regularizer, whose penalty a gradient call would leave out of the value but not of the gradient/);
+    expect(() => km.variableGrads(() => km.scalar(1), [km.ones([2]) as never])).toThrow('km.variableGrads(): varList takes variables (km.variable(...)) and model weights (model.trainableWeights). Received: varList[0]=Tensor.');
+  });
+});

@@ -29,6 +29,11 @@ export class BatchPlan {
   readonly outputs: readonly BufferId[];
   /** Output-gradient buffer per node (its first output); 0 where no gradient flows (aliases of a model input). */
   readonly grads: readonly BufferId[];
+  /**
+   * Per model input, the buffer its gradient accumulates in, for a plan made with input gradients
+   * (a model applied inside a gradient call to an input that depends on its arguments); else empty.
+   */
+  readonly inputGrads: readonly BufferId[];
   /** Per node, one buffer per output (a layer with several outputs, e.g. an RNN's states); `outputs[i]` is the first. */
   readonly nodeOutputs: readonly (readonly BufferId[])[];
   /** Per node, one gradient buffer per output; `grads[i]` is the first. */
@@ -61,9 +66,14 @@ export class BatchPlan {
   readonly backwardNeeded: readonly boolean[];
   readonly #owned: BufferId[] = [];
 
-  constructor(backend: Backend, graph: Graph, batch: number, targetLengths: readonly number[], sparseTargets: readonly boolean[]) {
+  /**
+   * @param inputGradients Whether the backward pass also gives the gradients of the model inputs
+   * (in {@link inputGrads}): then every node's backward runs, and no node aliases a model input.
+   */
+  constructor(backend: Backend, graph: Graph, batch: number, targetLengths: readonly number[], sparseTargets: readonly boolean[], inputGradients = false) {
     this.batch = batch;
     this.inputs = graph.inputShapes.map((shape) => this.#alloc(backend, batch * shapeSize(shape), 'float32'));
+    this.inputGrads = inputGradients ? graph.inputShapes.map((shape) => this.#alloc(backend, batch * shapeSize(shape), 'float32')) : [];
     this.targetsList = targetLengths.map((length, k) => this.#alloc(backend, batch * length, sparseTargets[k] ? 'int32' : 'float32'));
     const isOutput = new Set(graph.outputs);
     const outputs: BufferId[][] = [];
@@ -75,7 +85,7 @@ export class BatchPlan {
       const tensor = inboundTensor(node, 0);
       // Sharing a producer's gradient is only safe when nothing else writes it.
       // A node given masks explicitly runs, to write them (see `explicitMasks`).
-      const canAlias = node.layer.aliasesInput && !node.masks && (fromInput || (graph.consumers[source].length === 1 && !isOutput.has(source)));
+      const canAlias = node.layer.aliasesInput && !node.masks && (fromInput ? !inputGradients : graph.consumers[source].length === 1 && !isOutput.has(source));
       aliased.push(canAlias);
       if (canAlias) {
         outputs.push([fromInput ? this.inputs[modelInputIndex(source)] : outputs[source][tensor]]);
@@ -117,7 +127,7 @@ export class BatchPlan {
     this.trainsWeights = graph.nodes.map((node) => node.layer.weightSpecs.some((spec) => spec.trainable));
     // Nodes are in topological order: each one's inbound nodes come before it.
     const needed: boolean[] = [];
-    graph.nodes.forEach((node, i) => needed.push(this.trainsWeights[i] || node.inbound.some((j) => j >= 0 && needed[j])));
+    graph.nodes.forEach((node, i) => needed.push(inputGradients || this.trainsWeights[i] || node.inbound.some((j) => j >= 0 && needed[j])));
     this.backwardNeeded = needed;
     const unread: { id: BufferId; length: number }[] = [];
     this.gradRoutes = this.#routes(backend, graph, unread);
@@ -143,11 +153,20 @@ export class BatchPlan {
     const written = graph.nodes.map((node) => outputShapesOf(node).map(() => false));
     graph.outputs.forEach((j, k) => (written[j][graph.outputTensors[k]] = true));
     const routes: GradRoute[][] = graph.nodes.map(() => []);
+    const inputWritten = this.inputGrads.map(() => false);
     for (let i = graph.nodes.length - 1; i >= 0; i--) {
       const node = graph.nodes[i];
       routes[i] = node.inbound.map((j, slot) => {
+        if (slot >= inputCount(node)) return { write: 0, addInto: 0 };
+        // A model input's gradient, where the plan gives them, gathers over the nodes that read it.
+        const k = modelInputIndex(j);
+        if (k >= 0 && this.inputGrads.length > 0) {
+          if (inputWritten[k]) return { write: this.#alloc(backend, this.batch * shapeSize(graph.inputShapes[k]), 'float32'), addInto: this.inputGrads[k] };
+          inputWritten[k] = true;
+          return { write: this.inputGrads[k], addInto: 0 };
+        }
         // A model input, or a node whose backward is skipped: nothing reads the gradient. A mask has none.
-        if (j < 0 || !this.backwardNeeded[j] || slot >= inputCount(node)) return { write: 0, addInto: 0 };
+        if (j < 0 || !this.backwardNeeded[j]) return { write: 0, addInto: 0 };
         const t = inboundTensor(node, slot);
         const grad = this.nodeGrads[j][t];
         // An alias shares its producer's gradient buffer, which its consumers write.

@@ -167,7 +167,7 @@ export function backwardPass(ctx: PassContext): NodeTerm[] {
     for (let slot = 0; slot < routes.length; slot++) {
       const r = routes[slot];
       if (r.addInto) {
-        const n = plan.batch * shapeSize(outputShapesOf(ctx.graph.nodes[node.inbound[slot]])[inboundTensor(node, slot)]);
+        const n = plan.batch * shapeSize(inboundShape(ctx.graph, node, slot));
         backend.add(r.addInto, r.write, r.addInto, n);
       }
     }

@@ -35,23 +35,18 @@ interface WatchedWeight {
 }
 
 /**
- * The graph's outputs for inputs `xs` (one batch), recorded on the running tape when the gradient
- * call differentiates with respect to any of its weights. Inputs that depend on the call's
- * arguments are refused: the pass gives gradients for weights, not for its inputs.
+ * The graph's outputs for inputs `xIn` (one batch), recorded on the running tape when the gradient
+ * call differentiates with respect to any of its weights, or any input depends on its arguments:
+ * the backward pass then gives those inputs their gradients too.
  */
 export function tapedApply(target: TapedTarget, xIn: unknown, training: boolean | undefined, declared: readonly DType[] = []): Tensor<'float32'>[] {
   const { backend, graph, params, where } = target;
   const { tensors: xs, labels } = checkedInputs(graph, xIn);
-  const dependent = xs.findIndex((x) => dependsOnArguments(x));
-  if (dependent >= 0) {
-    throw new Error(
-      `${where} inside a gradient call: ${labels[dependent]} is computed from what the call differentiates, but kerasm differentiates a model's or layer's pass ` +
-        "with respect to its weights only, not its inputs. Pass the weights to differentiate (km.variableGrads(f, model.trainableWeights)) and compute the input outside f, or make the path to it one model (train a GAN's generator through a model that stacks it with the discriminator, with fit or trainOnBatch).",
-    );
-  }
+  // The inputs that depend on the call's arguments get gradients too (a generator's output fed to a discriminator).
+  const dependent = xs.flatMap((x, k) => (dependsOnArguments(x) ? [k] : []));
   const watched = watchedWeights(graph);
   const regularized = graph.layers.find((layer) => layer.activityRegularizer);
-  if (watched.length > 0 && regularized) {
+  if ((watched.length > 0 || dependent.length > 0) && regularized) {
     throw new Error(
       `${where} inside a gradient call: layer '${regularized.name}' has an activity regularizer, whose penalty a gradient call would leave out of the value but not of the gradient. ` +
         'Train the model with fit or trainOnBatch, which add the penalty to the loss, or drop the activityRegularizer.',
@@ -59,7 +54,7 @@ export function tapedApply(target: TapedTarget, xIn: unknown, training: boolean 
   }
   const n = xs[0].shape[0];
   const outSizes = graph.outputs.map((_, k) => shapeSize(graph.modelOutputShape(k)));
-  const plan = new BatchPlan(backend, graph, n, outSizes, outSizes.map(() => false));
+  const plan = new BatchPlan(backend, graph, n, outSizes, outSizes.map(() => false), dependent.length > 0);
   let recorded = false;
   try {
     const order = Int32Array.from({ length: n }, (_, i) => i);
@@ -73,7 +68,8 @@ export function tapedApply(target: TapedTarget, xIn: unknown, training: boolean 
     const pass = { backend, graph, params, plan, training, deferSoftmax: [] };
     forwardPass(pass);
     const outputs = graph.outputs.map((_, k) => new Tensor(hostRead(target, plan.modelOutput(graph, k).output, n * outSizes[k]), [n, ...graph.modelOutputShape(k)], 'float32'));
-    if (watched.length === 0) return outputs;
+    if (watched.length === 0 && dependent.length === 0) return outputs;
+    const inputSizes = graph.inputShapes.map((shape) => n * shapeSize(shape));
     const backward = (dy: Float32Array, needed: readonly boolean[]): (Float32Array | null)[] => {
       let at = 0;
       graph.outputs.forEach((_, k) => {
@@ -82,12 +78,16 @@ export function tapedApply(target: TapedTarget, xIn: unknown, training: boolean 
         at += length;
       });
       backend.fill(params.grads, params.trainableSize, 0);
+      // A layer that reads an input without a gradient (an Embedding's ids) writes none.
+      plan.inputGrads.forEach((id, k) => backend.fill(id, inputSizes[k], 0));
       backwardPass(pass);
-      return watched.map(({ layer, index, spec }, j) => (needed[j] ? (backend.read(params.gradsOf(layer)[index], shapeSize(spec.shape), 'float32') as Float32Array).slice() : null));
+      const inputGrads = dependent.map((k) => (backend.read(plan.inputGrads[k], inputSizes[k], 'float32') as Float32Array).slice());
+      const weightGrads = watched.map(({ layer, index, spec }, j) => (needed[dependent.length + j] ? (backend.read(params.gradsOf(layer)[index], shapeSize(spec.shape), 'float32') as Float32Array).slice() : null));
+      return [...inputGrads, ...weightGrads];
     };
     afterGradients(() => plan.release(backend));
     recorded = true;
-    return recordedOutputs(outputs, watched.map((w) => w.arg), backward);
+    return recordedOutputs(outputs, [...dependent.map((k) => xs[k]), ...watched.map((w) => w.arg)], backward);
   } finally {
     if (!recorded) plan.release(backend);
   }

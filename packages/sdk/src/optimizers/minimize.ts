@@ -25,8 +25,8 @@ const weightsByName = new Map<string, WeakRef<LayerWeight>>();
  * the trainable weights of each model or layer it applies to data (or each of `varList` that it
  * depends on), keyed by name, as `tf.variableGrads`. A model applied inside `f`
  * (`model.apply(x, { training: true })` or `model.predict(x)`) runs as one batch on the backend, and
- * its backward pass gives its weights' gradients, keyed by their names (`dense/kernel`); the
- * gradient does not flow back into the model's input.
+ * its backward pass gives its weights' gradients, keyed by their names (`dense/kernel`), and passes
+ * the gradient on to an input that depends on what `f` differentiates (a generator's output).
  * @example
  * ```ts
  * const w = km.variable(km.tensor([1, 2]), true, 'w');

@@ -304,7 +304,9 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
    * it returns the same form. The types follow the outputs as for {@link predict}: a model whose
    * outputs the compiler does not know takes the form as a type, `apply<Record<string, km.Tensor>>(x)`.
    * `{ mask }` gives the inputs their masks (Keras' `model(x, mask=m)`), as if a Masking layer had
-   * made them: see {@link ModelApplyArgs.mask}.
+   * made them: see {@link ModelApplyArgs.mask}. Inside a gradient call (`optimizer.minimize`,
+   * `km.variableGrads`, `km.grad`) the pass on data is differentiated: its weights and an input
+   * computed from what the call differentiates get gradients, as tfjs' custom training loops need.
    *
    * @example
    * ```ts

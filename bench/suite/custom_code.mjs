@@ -3,6 +3,8 @@
 // then also its hidden layer as a custom layer whose call() is matMul, add, relu. kerasm runs both on
 // the host with km ops and its gradient tape; tfjs-layers 4.22 on tfjs-wasm runs the same functions
 // with tf ops and its autodiff. Against kerasm's built-in loss and Dense, what the host path costs.
+// Then the same model trained by a written-out loop, optimizer.minimize over model.apply (Keras'
+// GradientTape loop), in both libraries.
 import { interleave, median } from './stats.mjs';
 import { km, tf, tfl, useKerasm, useTfjs } from './setup.mjs';
 
@@ -67,6 +69,51 @@ async function tfjsSteps(data) {
   return ms;
 }
 
+/** The batches of the loop runs: x and one-hot y for step `b`. */
+function loopBatch(data, b) {
+  return [data.x.subarray(b * BATCH * 784, (b + 1) * BATCH * 784), data.oneHot.subarray(b * BATCH * 10, (b + 1) * BATCH * 10)];
+}
+
+/** Milliseconds per step of `optimizer.minimize(() => loss(model.apply(x, { training: true })))` in kerasm. */
+async function kerasmLoopSteps(data) {
+  await useKerasm(1);
+  km.utils.setRandomSeed(1);
+  const model = km.sequential([km.layers.dense({ units: 64, activation: 'relu', inputShape: [784] }), km.layers.dense({ units: 10, activation: 'softmax' })]);
+  const optimizer = km.optimizers.adam();
+  const step = (b) => {
+    const [x, y] = loopBatch(data, b);
+    const [xs, ys] = [km.tensor(x, [BATCH, 784]), km.tensor(y, [BATCH, 10])];
+    optimizer.minimize(() => km.mean(kmCrossEntropy(ys, model.apply(xs, { training: true }))));
+  };
+  for (let b = 0; b < WARMUP_STEPS; b++) step(b);
+  const t0 = performance.now();
+  for (let b = WARMUP_STEPS; b < WARMUP_STEPS + STEPS; b++) step(b);
+  const ms = (performance.now() - t0) / STEPS;
+  model.dispose();
+  return ms;
+}
+
+/** The same loop in tfjs-layers on tfjs-wasm. */
+async function tfjsLoopSteps(data) {
+  await useTfjs('wasm');
+  const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 64, activation: 'relu', inputShape: [784] }), tfl.layers.dense({ units: 10, activation: 'softmax' })] });
+  const optimizer = tf.train.adam();
+  const step = (b) => {
+    const [x, y] = loopBatch(data, b);
+    tf.tidy(() => {
+      const [xs, ys] = [tf.tensor2d(x, [BATCH, 784]), tf.tensor2d(y, [BATCH, 10])];
+      optimizer.minimize(() => tf.mean(tfCrossEntropy(ys, model.apply(xs, { training: true }))));
+    });
+  };
+  for (let b = 0; b < WARMUP_STEPS; b++) step(b);
+  const t0 = performance.now();
+  for (let b = WARMUP_STEPS; b < WARMUP_STEPS + STEPS; b++) step(b);
+  const ms = (performance.now() - t0) / STEPS;
+  optimizer.dispose();
+  model.dispose();
+  return ms;
+}
+
 export async function customCodeSpeed({ repetitions, log }) {
   const { train } = await km.datasets.mnist.load();
   const labels = train.y.dataSync();
@@ -79,17 +126,21 @@ export async function customCodeSpeed({ repetitions, log }) {
     'kerasm, loss function': () => kerasmSteps(data, kmCrossEntropy, flatDense),
     'kerasm, loss function and CallLayer': () => kerasmSteps(data, kmCrossEntropy, () => new HostDense({ inputShape: [784] })),
     'tfjs-wasm, loss function': () => tfjsSteps(data),
+    'kerasm, written-out loop': () => kerasmLoopSteps(data),
+    'tfjs-wasm, written-out loop': () => tfjsLoopSteps(data),
   };
   const runs = await interleave(contenders, repetitions, (r, res) => log(`  rep ${r + 1}: ${Object.entries(res).map(([k, v]) => `${k} ${v[r].toFixed(3)} ms`).join(', ')}`));
   const medians = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v)]));
-  const [builtIn, lossFunction, callLayer, tfjsFunction] = Object.values(medians);
+  const [builtIn, lossFunction, callLayer, tfjsFunction, loop, tfjsLoop] = Object.values(medians);
   return {
-    title: `Reference MLP with a loss function (and a CallLayer), ms per training step (batch ${BATCH}, ${STEPS} steps), kerasm on one thread`,
+    title: `Reference MLP with a loss function (and a CallLayer), and trained by a written-out loop (optimizer.minimize over model.apply), ms per training step (batch ${BATCH}, ${STEPS} steps), kerasm on one thread`,
     unit: 'ms', lowerIsBetter: true, runs, medians,
     ratios: {
       'kerasm loss function / kerasm built-in loss': lossFunction / builtIn,
       'kerasm loss function / tfjs-wasm loss function': lossFunction / tfjsFunction,
       'kerasm loss function and CallLayer / tfjs-wasm loss function': callLayer / tfjsFunction,
+      'kerasm written-out loop / kerasm built-in loss': loop / builtIn,
+      'kerasm written-out loop / tfjs-wasm written-out loop': loop / tfjsLoop,
     },
   };
 }

@@ -40,20 +40,39 @@ export class LayerWeight {
 
   /** A copy of the current values. */
   read(): Tensor<'float32'> {
-    return this.layer.getWeights()[this.#position()];
+    return readWeights([this])[0];
   }
 
   /** Replaces the values with `value`, of the weight's shape. */
   write(value: Tensor): void {
-    const weights = this.layer.getWeights();
-    weights[this.#position()] = value as Tensor<'float32'>;
-    this.layer.setWeights(weights);
+    writeWeights([this], [value]);
   }
+}
 
-  /** Where the weight is in `layer.getWeights()` (trainable ones first, so it moves when flags change). */
-  #position(): number {
-    return weightOrder([this.layer]).findIndex((e) => e.spec === this.spec);
-  }
+/** Where `weight` is in its layer's `getWeights()` (trainable ones first, so it moves when flags change). */
+function positionOf(weight: LayerWeight): number {
+  return weightOrder([weight.layer]).findIndex((e) => e.spec === weight.spec);
+}
+
+/** Copies of the current values of `weights`, each layer's weights read once. */
+export function readWeights(weights: readonly LayerWeight[]): Tensor<'float32'>[] {
+  const read = new Map<Layer, Tensor<'float32'>[]>();
+  return weights.map((w) => {
+    let all = read.get(w.layer);
+    if (!all) read.set(w.layer, (all = w.layer.getWeights()));
+    return all[positionOf(w)];
+  });
+}
+
+/** Replaces the values of `weights` with `values`, each layer's weights written once. */
+export function writeWeights(weights: readonly LayerWeight[], values: readonly Tensor[]): void {
+  const written = new Map<Layer, Tensor<'float32'>[]>();
+  weights.forEach((w, i) => {
+    let all = written.get(w.layer);
+    if (!all) written.set(w.layer, (all = w.layer.getWeights()));
+    all[positionOf(w)] = values[i] as Tensor<'float32'>;
+  });
+  for (const [layer, all] of written) layer.setWeights(all);
 }
 
 /** The weights of `layers` as {@link LayerWeight}s, trainable ones first, as `getWeights` orders them. */

@@ -5,7 +5,7 @@ import { backend as activeBackend } from '../backend/registry.js';
 import { valueAndConnectedGrads } from '../ops/gradients.js';
 import { joinedWeight } from '../engine/taped_apply.js';
 import type { WeightSpec } from '../layers/layer.js';
-import { LayerWeight } from '../layers/layer_weight.js';
+import { LayerWeight, readWeights, writeWeights } from '../layers/layer_weight.js';
 import { describeValue } from '../ops/operand.js';
 import { shapeSize, Tensor } from '../tensor.js';
 import { liveVariables, Variable, variableNamed } from '../variable.js';
@@ -93,19 +93,23 @@ export function applyGradients(optimizer: Optimizer, gradients: NamedGradients |
   const params = b.alloc(total, 'float32');
   const grads = b.alloc(total, 'float32');
   try {
-    b.write(params, concatenated(targets.map((t) => (t instanceof Variable ? t.dataSync() : t.read().dataSync()))));
+    const weights = targets.filter((t): t is LayerWeight => t instanceof LayerWeight);
+    const weightValues = new Map(readWeights(weights).map((value, i) => [weights[i], value]));
+    b.write(params, concatenated(targets.map((t) => (t instanceof Variable ? t.dataSync() : weightValues.get(t)!.dataSync()))));
     b.write(grads, concatenated(entries.map(([, g]) => g.dataSync())));
     // A weight's state is keyed by its spec, as fit keys it.
     optimizer.attach(b, targets.map((t) => ({ key: t instanceof Variable ? t : t.spec, shape: t.shape, name: t.name })));
     optimizer.apply(params, grads);
     const updated = b.read(params, total, 'float32');
     let at = 0;
+    const written: Tensor[] = [];
     targets.forEach((t, i) => {
       const value = new Tensor(updated.slice(at, at + sizes[i]) as Float32Array, t.shape, 'float32');
       if (t instanceof Variable) t.assign(value);
-      else t.write(value);
+      else written.push(value);
       at += sizes[i];
     });
+    writeWeights(weights, written);
   } finally {
     b.free(params);
     b.free(grads);

@@ -89,6 +89,32 @@ describe('models and layers applied to data inside km.variableGrads', () => {
     expect(costs[4]).toBeLessThan(costs[0]);
   });
 
+  it('Σ model.losses in the cost adds the weight penalties and their gradients, as fit adds them', async () => {
+    const random = new Random(14);
+    const [x, y] = [km.tensor(values(8 * 4, random), [8, 4]), km.tensor(values(8 * 2, random), [8, 2])];
+    const regularized = () => {
+      km.utils.setRandomSeed(15);
+      return km.sequential([
+        km.layers.dense({ units: 5, activation: 'tanh', inputShape: [4], kernelRegularizer: km.regularizers.l2({ l2: 0.05 }) }),
+        km.layers.dense({ units: 2, biasInitializer: 'ones', biasRegularizer: km.regularizers.l1({ l1: 0.02 }) }),
+      ]);
+    };
+    const [looped, fitted] = [regularized(), regularized()];
+    const optimizer = km.optimizers.sgd({ learningRate: 0.2 });
+    const costs: number[] = [];
+    for (let step = 0; step < 4; step++) {
+      const cost = optimizer.minimize(() => looped.losses.reduce((total, penalty) => km.add(total, penalty), km.mean(km.mean(km.square(km.sub(looped.apply(x, { training: true }) as km.Tensor, y)), -1))), true)!;
+      costs.push(cost.dataSync()[0]);
+    }
+    fitted.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.2 }), loss: 'meanSquaredError' });
+    const history = await fitted.fit(x, y, { epochs: 4, batchSize: 8, shuffle: false, verbose: 0 });
+    expectClose(costs, history.history.loss as number[], 1e-5);
+    const [a, b] = [looped.getWeights(), fitted.getWeights()];
+    a.forEach((w, i) => expectClose(w.dataSync(), b[i].dataSync(), 1e-5));
+    // Outside a gradient call the penalties are numbers of the current weights, as before.
+    expect(looped.losses.map((t) => t.dataSync()[0])).toEqual(fitted.losses.map((t) => t.dataSync()[0]).map((v) => expect.closeTo(v, 6)));
+  });
+
   it('varList picks the weights: a frozen choice leaves the others out', () => {
     const { ours } = twinMLPs(7);
     const x = km.ones([2, 4]);

@@ -44,7 +44,7 @@ export function tapedApply(target: TapedTarget, xIn: unknown, training: boolean 
   const { tensors: xs, labels } = checkedInputs(graph, xIn);
   // The inputs that depend on the call's arguments get gradients too (a generator's output fed to a discriminator).
   const dependent = xs.flatMap((x, k) => (dependsOnArguments(x) ? [k] : []));
-  const watched = watchedWeights(graph);
+  const watched = watchedWeights(backend, graph, params);
   const regularized = graph.layers.find((layer) => layer.activityRegularizer);
   if ((watched.length > 0 || dependent.length > 0) && regularized) {
     throw new Error(
@@ -115,14 +115,25 @@ export function joinedWeight(key: object): LayerWeight | undefined {
   return layer && new LayerWeight(layer, key as WeightSpec);
 }
 
+/**
+ * The argument standing for weight `index` of `layer` in the running gradient call, holding its
+ * current values (`values()`, read when it first joins), so that km ops on it (a weight penalty in
+ * `model.losses`) and the layer's recorded passes add up their gradients; null when the call does
+ * not differentiate with respect to it.
+ */
+export function weightArgument(layer: Layer, index: number, values: () => Float32Array): Tensor | null {
+  const spec = layer.weightSpecs[index];
+  if (!owners.has(spec)) owners.set(spec, layer);
+  return joinedArgument(spec, () => new Tensor(values(), spec.shape, 'float32'));
+}
+
 /** The graph's trainable weights that the running gradient call differentiates with respect to, each with its joined argument. */
-function watchedWeights(graph: Graph): WatchedWeight[] {
+function watchedWeights(backend: Backend, graph: Graph, params: ParamStore): WatchedWeight[] {
   const watched: WatchedWeight[] = [];
   for (const layer of new Set(graph.layers)) {
     layer.weightSpecs.forEach((spec, index) => {
       if (!spec.trainable) return;
-      owners.set(spec, layer);
-      const arg = joinedArgument(spec, () => new Tensor(new Float32Array(shapeSize(spec.shape)), spec.shape, 'float32'));
+      const arg = weightArgument(layer, index, () => backend.read(params.weightsOf(layer)[index], shapeSize(spec.shape), 'float32').slice() as Float32Array);
       if (arg) watched.push({ layer, index, spec, arg });
     });
   }

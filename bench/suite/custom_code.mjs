@@ -74,6 +74,14 @@ function loopBatch(data, b) {
   return [data.x.subarray(b * BATCH * 784, (b + 1) * BATCH * 784), data.oneHot.subarray(b * BATCH * 10, (b + 1) * BATCH * 10)];
 }
 
+/** Milliseconds per call of `step(b)` over the timed batches, after the warm-up ones. */
+function msPerStep(step) {
+  for (let b = 0; b < WARMUP_STEPS; b++) step(b);
+  const t0 = performance.now();
+  for (let b = WARMUP_STEPS; b < WARMUP_STEPS + STEPS; b++) step(b);
+  return (performance.now() - t0) / STEPS;
+}
+
 /** Milliseconds per step of `optimizer.minimize(() => loss(model.apply(x, { training: true })))` in kerasm. */
 async function kerasmLoopSteps(data) {
   await useKerasm(1);
@@ -85,10 +93,7 @@ async function kerasmLoopSteps(data) {
     const [xs, ys] = [km.tensor(x, [BATCH, 784]), km.tensor(y, [BATCH, 10])];
     optimizer.minimize(() => km.mean(kmCrossEntropy(ys, model.apply(xs, { training: true }))));
   };
-  for (let b = 0; b < WARMUP_STEPS; b++) step(b);
-  const t0 = performance.now();
-  for (let b = WARMUP_STEPS; b < WARMUP_STEPS + STEPS; b++) step(b);
-  const ms = (performance.now() - t0) / STEPS;
+  const ms = msPerStep(step);
   model.dispose();
   return ms;
 }
@@ -105,10 +110,7 @@ async function tfjsLoopSteps(data) {
       optimizer.minimize(() => tf.mean(tfCrossEntropy(ys, model.apply(xs, { training: true }))));
     });
   };
-  for (let b = 0; b < WARMUP_STEPS; b++) step(b);
-  const t0 = performance.now();
-  for (let b = WARMUP_STEPS; b < WARMUP_STEPS + STEPS; b++) step(b);
-  const ms = (performance.now() - t0) / STEPS;
+  const ms = msPerStep(step);
   optimizer.dispose();
   model.dispose();
   return ms;

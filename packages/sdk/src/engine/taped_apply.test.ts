@@ -28,6 +28,23 @@ function twinMLPs(seed: number): { ours: km.Sequential; theirs: tfl.Sequential }
   return { ours, theirs };
 }
 
+/**
+ * Steps a model made by `made()` with `cost` and `optimizer.minimize`, and a second one with fit on
+ * the same whole batch, one epoch a step: the costs must equal fit's losses and the weights end equal.
+ * Returns the costs.
+ */
+async function expectLoopTakesFitSteps(made: () => km.Sequential, optimizer: () => km.optimizers.Optimizer, x: km.Tensor, y: km.Tensor, cost: (model: km.Sequential) => km.Tensor, steps = 4): Promise<number[]> {
+  const [looped, fitted] = [made(), made()];
+  const stepper = optimizer();
+  const costs = Array.from({ length: steps }, () => stepper.minimize(() => cost(looped), true)!.dataSync()[0]);
+  fitted.compile({ optimizer: optimizer(), loss: 'meanSquaredError' });
+  const history = await fitted.fit(x, y, { epochs: steps, batchSize: x.shape[0], shuffle: false, verbose: 0 });
+  expectClose(costs, history.history.loss as number[], 1e-5);
+  const [a, b] = [looped.getWeights(), fitted.getWeights()];
+  a.forEach((w, i) => expectClose(w.dataSync(), b[i].dataSync(), 1e-5));
+  return costs;
+}
+
 describe('models and layers applied to data inside km.variableGrads', () => {
   it('give the gradient of a km-ops cost with respect to every trainable weight, as tf.variableGrads does through tfjs-layers', () => {
     const random = new Random(1);
@@ -73,19 +90,7 @@ describe('models and layers applied to data inside km.variableGrads', () => {
   it('optimizer.minimize over a model takes the steps fit takes, Adam state included', async () => {
     const random = new Random(5);
     const [x, y] = [km.tensor(values(8 * 4, random), [8, 4]), km.tensor(values(8 * 3, random), [8, 3])];
-    const { ours: looped } = twinMLPs(6);
-    const { ours: fitted } = twinMLPs(6);
-    const optimizer = km.optimizers.adam({ learningRate: 0.05 });
-    const costs: number[] = [];
-    for (let step = 0; step < 5; step++) {
-      const cost = optimizer.minimize(() => km.mean(km.mean(km.square(km.sub(looped.apply(x, { training: true }) as km.Tensor, y)), -1)), true)!;
-      costs.push(cost.dataSync()[0]);
-    }
-    fitted.compile({ optimizer: km.optimizers.adam({ learningRate: 0.05 }), loss: 'meanSquaredError' });
-    const history = await fitted.fit(x, y, { epochs: 5, batchSize: 8, shuffle: false, verbose: 0 });
-    expectClose(costs, history.history.loss as number[], 1e-5);
-    const [a, b] = [looped.getWeights(), fitted.getWeights()];
-    a.forEach((w, i) => expectClose(w.dataSync(), b[i].dataSync(), 1e-5));
+    const costs = await expectLoopTakesFitSteps(() => twinMLPs(6).ours, () => km.optimizers.adam({ learningRate: 0.05 }), x, y, (model) => km.mean(km.mean(km.square(km.sub(model.apply(x, { training: true }) as km.Tensor, y)), -1)), 5);
     expect(costs[4]).toBeLessThan(costs[0]);
   });
 
@@ -99,19 +104,11 @@ describe('models and layers applied to data inside km.variableGrads', () => {
         km.layers.dense({ units: 2, biasInitializer: 'ones', biasRegularizer: km.regularizers.l1({ l1: 0.02 }) }),
       ]);
     };
-    const [looped, fitted] = [regularized(), regularized()];
-    const optimizer = km.optimizers.sgd({ learningRate: 0.2 });
-    const costs: number[] = [];
-    for (let step = 0; step < 4; step++) {
-      const cost = optimizer.minimize(() => looped.losses.reduce((total, penalty) => km.add(total, penalty), km.mean(km.mean(km.square(km.sub(looped.apply(x, { training: true }) as km.Tensor, y)), -1))), true)!;
-      costs.push(cost.dataSync()[0]);
-    }
-    fitted.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.2 }), loss: 'meanSquaredError' });
-    const history = await fitted.fit(x, y, { epochs: 4, batchSize: 8, shuffle: false, verbose: 0 });
-    expectClose(costs, history.history.loss as number[], 1e-5);
-    const [a, b] = [looped.getWeights(), fitted.getWeights()];
-    a.forEach((w, i) => expectClose(w.dataSync(), b[i].dataSync(), 1e-5));
+    const models: km.Sequential[] = [];
+    const made = () => models[models.push(regularized()) - 1];
+    await expectLoopTakesFitSteps(made, () => km.optimizers.sgd({ learningRate: 0.2 }), x, y, (model) => model.losses.reduce((total, penalty) => km.add(total, penalty), km.mean(km.mean(km.square(km.sub(model.apply(x, { training: true }) as km.Tensor, y)), -1))));
     // Outside a gradient call the penalties are numbers of the current weights, as before.
+    const [looped, fitted] = models;
     expect(looped.losses.map((t) => t.dataSync()[0])).toEqual(fitted.losses.map((t) => t.dataSync()[0]).map((v) => expect.closeTo(v, 6)));
   });
 

@@ -176,6 +176,8 @@ describe('what a gradient call cannot take through a model gets an error naming 
   it('a model with an activity regularizer, and a varList entry that is not a variable or weight', () => {
     const model = km.sequential([km.layers.dense({ units: 2, inputShape: [3], activityRegularizer: km.regularizers.l2({ l2: 0.1 }) })]);
     expect(() => km.variableGrads(() => km.sum(model.apply(km.ones([1, 3])) as km.Tensor))).toThrow(/has an activity regularizer, whose penalty a gradient call would leave out of the value but not of the gradient/);
-    expect(() => km.variableGrads(() => km.scalar(1), [km.ones([2]) as never])).toThrow('km.variableGrads(): varList takes variables (km.variable(...)) and model weights (model.trainableWeights). Received: varList[0]=Tensor.');
+    expect(() => km.variableGrads(() => km.scalar(1), [km.ones([2]) as never])).toThrow(
+      "km.variableGrads(): varList takes variables (km.variable(...)) and model weights (model.trainableWeights). Received: varList[0]=Tensor. A model weight's read() is a copy of its values: pass the weights themselves, model.trainableWeights, where tfjs passes model.trainableWeights.map((w) => w.read()).",
+    );
   });
 });

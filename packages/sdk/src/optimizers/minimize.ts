@@ -43,7 +43,10 @@ export function variableGrads(f: () => Tensor, varList?: readonly Differentiable
   if (typeof f !== 'function') throw new Error(`${fn} takes a function of no arguments that returns the cost: km.variableGrads(() => loss(model.apply(xs, { training: true }), ys)). Received: ${typeof f}.`);
   const listed = varList ?? liveVariables().filter((v) => v.dtype === 'float32');
   const bad = listed.findIndex((v) => !(v instanceof Variable) && !(v instanceof LayerWeight));
-  if (bad >= 0) throw new Error(`${fn}: varList takes variables (km.variable(...)) and model weights (model.trainableWeights). Received: varList[${bad}]=${describeValue(listed[bad])}.`);
+  if (bad >= 0) {
+    const copy = listed[bad] instanceof Tensor ? " A model weight's read() is a copy of its values: pass the weights themselves, model.trainableWeights, where tfjs passes model.trainableWeights.map((w) => w.read())." : '';
+    throw new Error(`${fn}: varList takes variables (km.variable(...)) and model weights (model.trainableWeights). Received: varList[${bad}]=${describeValue(listed[bad])}.${copy}`);
+  }
   if (varList !== undefined && varList.length === 0) throw new Error(`${fn}: varList is empty; list the variables or model weights (model.trainableWeights) to differentiate against, or leave it out for all of them.`);
   const variables = listed.filter((v): v is Variable => v instanceof Variable);
   const wanted = new Set(listed.filter((v): v is LayerWeight => v instanceof LayerWeight).map((w) => w.spec));

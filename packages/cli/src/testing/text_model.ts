@@ -27,7 +27,7 @@ export function textModel(): km.LayersModel {
   const tokens = km.input({ shape: [TEXT_LENGTH], name: 'tokens' });
   const embedded = km.layers.embedding({ inputDim: 10, outputDim: 4, embeddingsInitializer: km.initializers.randomUniform({ minval: -1, maxval: 1, seed: 3 }) }).apply(tokens);
   const pooled = km.layers.globalAveragePooling1d().apply(embedded);
-  const model = km.model({ inputs: tokens, outputs: km.layers.dense({ units: 3, activation: 'softmax' }).apply(pooled) });
+  const model = km.model({ inputs: tokens, outputs: km.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: km.initializers.glorotUniform({ seed: 4 }) }).apply(pooled) });
   model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   return model;
 }

@@ -44,7 +44,7 @@ export function tapedApply(target: TapedTarget, xIn: unknown, training: boolean 
   const { tensors: xs, labels } = checkedInputs(graph, xIn);
   // The inputs that depend on the call's arguments get gradients too (a generator's output fed to a discriminator).
   const dependent = xs.flatMap((x, k) => (dependsOnArguments(x) ? [k] : []));
-  const watched = watchedWeights(backend, graph, params);
+  const watched = watchedWeights(target);
   const regularized = graph.layers.find((layer) => layer.activityRegularizer);
   if ((watched.length > 0 || dependent.length > 0) && regularized) {
     throw new Error(
@@ -93,13 +93,13 @@ export function tapedApply(target: TapedTarget, xIn: unknown, training: boolean 
   }
 }
 
-/** `length` floats of buffer `id`, read now for the host ops of the cost; a backend that reads only asynchronously (tfjs-webgpu) cannot. */
+/** `length` floats of buffer `id`, read now for the host ops of the cost (an output, or a weight's values); a backend that reads only asynchronously (tfjs-webgpu) cannot. */
 function hostRead({ backend, where }: TapedTarget, id: BufferId, length: number): Float32Array {
   try {
     return backend.read(id, length, 'float32') as Float32Array;
   } catch (error) {
     throw new Error(
-      `${where} inside a gradient call gives its outputs to the cost's km ops on the host, but backend '${backend.name}' cannot read synchronously. ` +
+      `${where} inside a gradient call gives its outputs and weights to the cost's km ops on the host, but backend '${backend.name}' cannot read synchronously. ` +
         "Train it with fit or trainOnBatch (a loss function in compile computes on the backend's reads between steps), or on another backend (km.setBackend('tfjs-webgl') on a GPU).",
       { cause: error },
     );
@@ -128,12 +128,13 @@ export function weightArgument(layer: Layer, index: number, values: () => Float3
 }
 
 /** The graph's trainable weights that the running gradient call differentiates with respect to, each with its joined argument. */
-function watchedWeights(backend: Backend, graph: Graph, params: ParamStore): WatchedWeight[] {
+function watchedWeights(target: TapedTarget): WatchedWeight[] {
+  const { graph, params } = target;
   const watched: WatchedWeight[] = [];
   for (const layer of new Set(graph.layers)) {
     layer.weightSpecs.forEach((spec, index) => {
       if (!spec.trainable) return;
-      const arg = weightArgument(layer, index, () => backend.read(params.weightsOf(layer)[index], shapeSize(spec.shape), 'float32').slice() as Float32Array);
+      const arg = weightArgument(layer, index, () => hostRead(target, params.weightsOf(layer)[index], shapeSize(spec.shape)).slice());
       if (arg) watched.push({ layer, index, spec, arg });
     });
   }

@@ -54,25 +54,35 @@ function positionOf(weight: LayerWeight): number {
   return weightOrder([weight.layer]).findIndex((e) => e.spec === weight.spec);
 }
 
-/** Copies of the current values of `weights`, each layer's weights read once. */
+/** Copies of the current values of `weights`, each layer's weights read once; the caller owns them. */
 export function readWeights(weights: readonly LayerWeight[]): Tensor<'float32'>[] {
   const read = new Map<Layer, Tensor<'float32'>[]>();
-  return weights.map((w) => {
+  const copies = weights.map((w) => {
     let all = read.get(w.layer);
     if (!all) read.set(w.layer, (all = w.layer.getWeights()));
     return all[positionOf(w)];
   });
+  // The layers' other weights were read too: on a TensorFlow.js backend, copies on the device.
+  const returned = new Set(copies);
+  for (const all of read.values()) for (const t of all) if (!returned.has(t)) t.dispose();
+  return copies;
 }
 
 /** Replaces the values of `weights` with `values`, each layer's weights written once. */
 export function writeWeights(weights: readonly LayerWeight[], values: readonly Tensor[]): void {
   const written = new Map<Layer, Tensor<'float32'>[]>();
+  const read: Tensor[] = [];
   weights.forEach((w, i) => {
     let all = written.get(w.layer);
-    if (!all) written.set(w.layer, (all = w.layer.getWeights()));
+    if (!all) {
+      written.set(w.layer, (all = w.layer.getWeights()));
+      read.push(...all);
+    }
     all[positionOf(w)] = values[i] as Tensor<'float32'>;
   });
   for (const [layer, all] of written) layer.setWeights(all);
+  // setWeights keeps copies, so the values read to fill in the others are freed.
+  for (const t of read) t.dispose();
 }
 
 /** The weights of `layers` as {@link LayerWeight}s, trainable ones first, as `getWeights` orders them. */

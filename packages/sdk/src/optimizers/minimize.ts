@@ -99,6 +99,7 @@ export function applyGradients(optimizer: Optimizer, gradients: NamedGradients |
     const weights = targets.filter((t): t is LayerWeight => t instanceof LayerWeight);
     const weightValues = new Map(readWeights(weights).map((value, i) => [weights[i], value]));
     b.write(params, concatenated(targets.map((t) => (t instanceof Variable ? t.dataSync() : weightValues.get(t)!.dataSync()))));
+    for (const value of weightValues.values()) value.dispose();
     b.write(grads, concatenated(entries.map(([, g]) => g.dataSync())));
     // A weight's state is keyed by its spec, as fit keys it.
     optimizer.attach(b, targets.map((t) => ({ key: t instanceof Variable ? t : t.spec, shape: t.shape, name: t.name })));

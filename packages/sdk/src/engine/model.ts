@@ -395,7 +395,7 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
   #ends(): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } {
     this.#graph.tryBuild();
     const ends = this.symbolicEnds();
-    if (!ends) throw new Error(`Model '${this.name}' is not built yet, so it has no symbolic inputs or outputs: give the first layer an inputShape, call model.build([null, ...inputShape]), or call fit/predict first.`);
+    if (!ends) throw new Error(`Model '${this.name}' is not built yet, so it has no symbolic inputs or outputs: ${this.buildFix()}/predict first.`);
     return ends;
   }
 
@@ -449,7 +449,7 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
 
   #builtGraph(what: string): Graph {
     const graph = this.#graph.tryBuild();
-    if (!graph) throw new Error(`Model '${this.name}' is not built yet, so it has no ${what}: give the first layer an inputShape, call model.build([null, ...inputShape]), or call fit/predict first.`);
+    if (!graph) throw new Error(`Model '${this.name}' is not built yet, so it has no ${what}: ${this.buildFix()}/predict first.`);
     return graph;
   }
 
@@ -821,7 +821,7 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
     if (typeof positions === 'function') throw new Error("summary: the second argument is the column positions, as in tfjs; give the print function third, summary(undefined, undefined, printFn), or as summary({ printFn }).");
     const options = typeof lineLength === 'object' ? lineLength : { lineLength, positions, printFn };
     const graph = this.#graph.tryBuild();
-    if (!graph) throw new Error(`Model '${this.name}' is not built yet: give the first layer an inputShape, call model.build([null, ...inputShape]), or call fit/predict first, to see its summary.`);
+    if (!graph) throw new Error(`Model '${this.name}' is not built yet: ${this.buildFix()}/predict first, to see its summary.`);
     for (const line of summaryLines(this.name, graph, this.layers, options, (model) => model.#graph.tryBuild()!)) (options.printFn ?? console.log)(line);
   }
 
@@ -887,6 +887,11 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
    */
   protected abstract buildGraph(sample: InputSample | null): Graph | null;
 
+  /** How to build the model, for the errors of what needs it built; it ends where a call follows ("or call fit"). */
+  protected buildFix(): string {
+    return 'give the first layer an inputShape, call model.build([null, ...inputShape]), or call fit';
+  }
+
   /** Throws unless the model, not built yet, can be built for inputs of `samples` (`build`'s shapes): a Sequential model's rule. */
   protected checkBuildable(samples: readonly Shape[]): void {
     checkBuildable(this.name, this.allLayers.length, samples);
@@ -895,7 +900,7 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
   /** The runtime on `backend`: the model's weights and batch plans there, laid out for its optimizer. */
   #ensureRuntime(backend: Backend): Runtime {
     this.#lifetime.checkNotDisposed();
-    if (!this.#graph.tryBuild()) throw new Error(`Model '${this.name}' is not built yet: give the first layer an inputShape, call model.build([null, ...inputShape]), or call fit first.`);
+    if (!this.#graph.tryBuild()) throw new Error(`Model '${this.name}' is not built yet: ${this.buildFix()} first.`);
     return this.#runtime.on(backend, this.#compilation.compiled?.optimizer);
   }
 

@@ -133,7 +133,7 @@ describe('km.Model: Keras model subclassing, traced from call()', () => {
     expect(second.name).toBe('custom');
     expect(first.className).toBe('MLP');
     expect(first.countParams()).toBe(0);
-    expect(() => first.outputs).toThrow(/not built yet/);
+    expect(() => first.outputs).toThrow("Model '" + first.name + "' is not built yet, so it has no symbolic inputs or outputs: call model.build([null, ...inputShape]) to trace call() for that shape, or call fit/predict first.");
     first.build([null, 5]);
     expect(first.layers).toEqual([first.hidden, first.out]);
     expect(first.countParams()).toBe(5 * 8 + 8 + 8 * 2 + 2);

@@ -103,7 +103,7 @@ export abstract class Model<Out extends ModelOutputs = ModelOutputs> extends Lay
 
   /** The traced graph, as a functional model's `graph`; throws until the model is built. */
   get graph(): Graph {
-    if (!this.built) throw new Error(`Model '${this.name}' (${this.className}) is not built yet, so call() has not been traced: call model.build([null, ...inputShape]), or fit or predict first.`);
+    if (!this.built) throw new Error(`Model '${this.name}' (${this.className}) is not built yet, so call() has not been traced: ${this.buildFix()}/predict first.`);
     return this.#traced!.graph;
   }
 
@@ -115,6 +115,10 @@ export abstract class Model<Out extends ModelOutputs = ModelOutputs> extends Lay
   protected override applySymbolic(inputs: readonly SymbolicTensor[], options: CallOptions): SymbolicTensor[] {
     this.buildGraph({ shapes: inputs.map((t) => t.shape), dtypes: inputs.map((t) => t.dtype), names: null, list: inputs.length > 1 });
     return super.applySymbolic(inputs, options);
+  }
+
+  protected override buildFix(): string {
+    return 'call model.build([null, ...inputShape]) to trace call() for that shape, or call fit';
   }
 
   // Any number of inputs: call takes the form build gives it.

@@ -65,4 +65,5 @@ export * as utils from './utils/index.js';
 export * as browser from './browser/index.js';
 export * as io from './io/index.js';
 export * as models from './models.js';
+export * as serialization from './serialization.js';
 export { loadLayersModel } from './io/load_model.js';

@@ -3,8 +3,9 @@
 import { LayersModel } from './engine/model.js';
 import { tfjsClassName } from './engine/foreign_values.js';
 import { Layer } from './layers/layer.js';
-import { registerLayer } from './layers/registry.js';
+import { isBuiltinLayerClass, registerLayer } from './layers/registry.js';
 import { describeValue } from './ops/operand.js';
+import { recordRegisteredClass, registeredClass } from './io/registered_classes.js';
 
 /**
  * A custom layer class as {@link registerClass} takes it: a subclass of `km.layers.Layer` or
@@ -13,20 +14,23 @@ import { describeValue } from './ops/operand.js';
 export interface SerializableLayerClass<T extends Layer = Layer> {
   new (config: Record<string, unknown>): T;
   readonly className?: string;
-  fromConfig?(cls: SerializableLayerClass<T>, config: Record<string, unknown>): T;
+  /** tfjs' `fromConfig(cls, config)`; kerasm's own one-argument form (StringLookup's) is left to the constructor. */
+  readonly fromConfig?: (...args: never[]) => unknown;
 }
 
-const registeredNames = new Map<SerializableLayerClass, string>();
+/** tfjs' `static fromConfig(cls, config)`. */
+type TfjsFromConfig<T extends Layer> = (cls: SerializableLayerClass<T>, config: Record<string, unknown>) => T;
 
 /**
  * Registers a custom layer class so that loading a saved model rebuilds its layers, as
  * TensorFlow.js' `tf.serialization.registerClass` does: through `km.layers.registerLayer`, under
  * `name` or else the class's `static className`. Loading calls the class's `static fromConfig(cls,
  * config)` when it defines one, else `new cls(config)`. The layers' `className` (what a saved file
- * records, the second argument of `super(args, name)`) must be that name; loading a layer whose
- * className differs throws, naming both. `pkg` (tfjs' default `'Custom'`) only forms the name
- * {@link getRegisteredName} gives, `'Custom>Scale'`: saved files record the class name alone, in
- * tfjs 4.x as in kerasm. Returns the class.
+ * records, the second argument of `super(args, name)`) must be that name: saving or loading a layer
+ * whose className differs throws, naming both (a subclass that sets only a new `static className`
+ * keeps its parent's, and would save, then load, as the parent class). `pkg` (tfjs' default
+ * `'Custom'`) only forms the name {@link getRegisteredName} gives, `'Custom>Scale'`: saved files
+ * record the class name alone, in tfjs 4.x as in kerasm. Returns the class.
  *
  * @example
  * ```ts
@@ -59,10 +63,17 @@ export function registerClass<C extends SerializableLayerClass>(cls: C, pkg?: st
         `Add \`static readonly className = '${cls.name}';\` to the class, or pass the name: registerClass(${cls.name}, undefined, '${cls.name}'). Received: ${what}.`,
     );
   }
+  if (isBuiltinLayerClass(className)) {
+    const what = name !== undefined ? `name='${className}'` : `${cls.name}.className='${className}'`;
+    throw new Error(
+      `registerClass(${cls.name}): '${className}' is a kerasm built-in layer class, and every saved model's ${className} layers load through it. ` +
+        `Give ${cls.name} a name of its own, e.g. 'My${className}': \`static readonly className = 'My${className}';\`, the same readonly className on its layers, passed as super(args, 'My${className}'). Received: ${what}.`,
+    );
+  }
   if (pkg !== undefined && (typeof pkg !== 'string' || pkg === '')) {
     throw new Error(`registerClass(${cls.name}): pkg, the package part of getRegisteredName's 'pkg>name', must be a non-empty string or undefined ('Custom'). Received: pkg=${JSON.stringify(pkg)}.`);
   }
-  const fromConfig = typeof cls.fromConfig === 'function' ? cls.fromConfig : undefined;
+  const fromConfig = typeof cls.fromConfig === 'function' && cls.fromConfig.length >= 2 ? (cls.fromConfig as unknown as TfjsFromConfig<Layer>) : undefined;
   registerLayer(className, (config) => {
     const layer = fromConfig ? fromConfig.call(cls, cls, config) : new cls(config);
     if (!(layer instanceof Layer) || layer.className !== className) {
@@ -74,7 +85,7 @@ export function registerClass<C extends SerializableLayerClass>(cls: C, pkg?: st
     }
     return layer;
   });
-  registeredNames.set(cls, `${pkg ?? 'Custom'}>${className}`);
+  recordRegisteredClass(cls, { className, pkg: pkg ?? 'Custom' });
   return cls;
 }
 
@@ -89,7 +100,8 @@ export function registerClass<C extends SerializableLayerClass>(cls: C, pkg?: st
  * ```
  */
 export function getRegisteredName(cls: SerializableLayerClass): string | undefined {
-  return registeredNames.get(cls) ?? cls.className;
+  const entry = registeredClass(cls);
+  return entry ? `${entry.pkg}>${entry.className}` : cls.className;
 }
 
 /** Refuses what is not a kerasm layer class: a model class, a TensorFlow.js layer class, anything else. */

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as km from './index.js';
 import { kerasmArtifacts } from './io/testing/round_trip.js';
+import { savedArtifacts } from './testing/saved_artifacts.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -135,6 +136,20 @@ describe('km.serialization.registerClass', () => {
     expect(layer.factor).toBe(4);
   });
 
+  it("leaves a one-argument static fromConfig(config), kerasm's own form (StringLookup's), to the constructor", () => {
+    class OwnForm extends ScaleByFactor {
+      static override readonly className = 'OwnForm';
+      override readonly className = OwnForm.className;
+      static fromConfig(config: Record<string, unknown>): OwnForm {
+        throw new Error(`not tfjs' form: ${JSON.stringify(config)}`);
+      }
+    }
+    km.serialization.registerClass(OwnForm);
+    const layer = km.layers.layerFromConfig('OwnForm', { factor: 5 }) as OwnForm;
+    expect(layer).toBeInstanceOf(OwnForm);
+    expect(layer.factor).toBe(5);
+  });
+
   it("registers under name, and keeps pkg for getRegisteredName only, as tfjs 4.x", () => {
     class Renamed extends ScaleByFactor {
       override readonly className = 'MyLib.Scale';
@@ -174,6 +189,32 @@ describe('km.serialization.registerClass', () => {
     );
   });
 
+  it('refuses to save a subclass that sets only a new static className, which would load as its parent class', async () => {
+    km.serialization.registerClass(ScaleByFactor);
+    class Shifted extends ScaleByFactor {
+      static override readonly className: string = 'Shifted';
+      override call(x: km.Tensor): km.Tensor {
+        return km.add(super.call(x), 1);
+      }
+    }
+    km.serialization.registerClass(Shifted);
+    const model = km.sequential([new Shifted({ factor: 2, inputShape: [4], name: 'shifted' })]);
+    await expect(savedArtifacts(model, false)).rejects.toThrow(
+      "Layer 'shifted' cannot be saved: its class Shifted is registered as 'Shifted', but the layer's className is \"ScaleByFactor\", the name the file would record, so loading would make a layer of class ScaleByFactor instead. Add `override readonly className = 'Shifted';` to Shifted (a subclass inherits its parent's className; tfjs' static className alone does not set it).",
+    );
+
+    // With the instance className added, as the error says, it saves and loads as itself.
+    class FixedShifted extends Shifted {
+      static override readonly className = 'FixedShifted';
+      override readonly className = FixedShifted.className;
+    }
+    km.serialization.registerClass(FixedShifted);
+    const fixed = km.sequential([new FixedShifted({ factor: 2, inputShape: [4] })]);
+    const loaded = await km.loadLayersModel(km.io.fromMemory(await savedArtifacts(fixed, false)));
+    expect(loaded.layers[0]).toBeInstanceOf(FixedShifted);
+    expect(Array.from(await loaded.predict(x()).data())).toEqual(Array.from(await fixed.predict(x()).data()));
+  });
+
   it('refuses a TensorFlow.js layer class, a model class and a built-in name', () => {
     expect(() => km.serialization.registerClass(TfjsScaleByFactor as never)).toThrow(
       /registerClass takes a kerasm layer class: .* Received: TfjsScaleByFactor, a TensorFlow.js class \(tf\.layers\.Layer or another tf\.serialization\.Serializable\)\. Register the TensorFlow\.js class with tf\.serialization\.registerClass; for kerasm, write it as a km\.layers\.CallLayer/,
@@ -187,6 +228,9 @@ describe('km.serialization.registerClass', () => {
     class MyDense extends ScaleByFactor {
       static override readonly className = 'Dense';
     }
-    expect(() => km.serialization.registerClass(MyDense)).toThrow(/registerLayer\('Dense'\): 'Dense' is a kerasm built-in layer class/);
+    expect(() => km.serialization.registerClass(MyDense)).toThrow(
+      "registerClass(MyDense): 'Dense' is a kerasm built-in layer class, and every saved model's Dense layers load through it. Give MyDense a name of its own, e.g. 'MyDense': `static readonly className = 'MyDense';`, the same readonly className on its layers, passed as super(args, 'MyDense'). Received: MyDense.className='Dense'.",
+    );
+    expect(() => km.serialization.registerClass(ScaleByFactor, undefined, 'Dense')).toThrow(/Received: name='Dense'\.$/);
   });
 });

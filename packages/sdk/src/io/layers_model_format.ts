@@ -3,6 +3,7 @@ import type { Layer } from '../layers/layer.js';
 import { renameKeys, toCamelCase, toSnakeCase } from './keras_names.js';
 import type { SavedLayers } from './saved_layers.js';
 import { checkConfigKeepsOptions } from './custom_layer_config.js';
+import { checkRegisteredClassName } from './registered_classes.js';
 
 /** What kerasm writes as `keras_version` and `backend` (tfjs writes its own; readers ignore both). */
 export const KERAS_VERSION = 'kerasm 0.0.0';
@@ -58,6 +59,7 @@ function pythonicInitializer(config: Json): Json {
 
 /** One layer's config as saved: snake_case keys and Keras' value spellings. */
 export function savedLayerConfig(layer: Layer): Json {
+  checkRegisteredClassName(layer);
   checkConfigKeepsOptions(layer);
   return pythonicValues(renameKeys(layer.getConfig(), toSnakeCase) as Json);
 }

@@ -6,6 +6,8 @@ import type { InitializerSpec } from '../initializers/initializers.js';
 import { vectorJacobianProducts } from '../ops/gradients.js';
 import { describeValue } from '../ops/operand.js';
 import { tidy } from '../ops/tidy.js';
+import { concat } from '../ops/join.js';
+import { reshape } from '../ops/shape_ops.js';
 import { sameShape, Tensor } from '../tensor.js';
 import { zeros } from '../tensor_create.js';
 import { Layer, type BackwardContext, type ForwardContext, type Shape, type WeightSpec } from './layer.js';
@@ -62,8 +64,12 @@ export abstract class CallLayer extends Layer {
   /** Output shapes found by running call, by input shapes. */
   readonly #tracedShapes = new Map<string, Shape>();
 
-  /** The output for one batch: `inputs` is one tensor `[batch, ...inputShape]`, or a list for a layer called on several. */
-  abstract call(inputs: Tensor | Tensor[], args: CallArgs): Tensor;
+  /**
+   * The output for one batch: `inputs` is one tensor `[batch, ...inputShape]`, or a list for a layer
+   * called on several. A layer whose `computeOutputShapes` gives several outputs returns a list of
+   * them, in that order.
+   */
+  abstract call(inputs: Tensor | Tensor[], args: CallArgs): Tensor | Tensor[];
 
   /**
    * The output shape for `inputShapes` (without the batch). By default it is found as Keras 3 traces
@@ -106,8 +112,8 @@ export abstract class CallLayer extends Layer {
   forward(ctx: ForwardContext): void {
     tidy(() => {
       const inputs = this.#hostInputs(ctx.backend, ctx.inputs, ctx.batch);
-      const output = this.#run(inputs, this.#hostWeights(ctx.backend, ctx.weights), ctx);
-      ctx.backend.write(ctx.output, output.dataSync());
+      const outputs = this.#run(inputs, this.#hostWeights(ctx.backend, ctx.weights), ctx);
+      outputs.forEach((output, i) => ctx.backend.write(ctx.outputs[i], output.dataSync()));
     });
   }
 
@@ -116,7 +122,9 @@ export abstract class CallLayer extends Layer {
       const { backend, batch } = ctx;
       const inputs = this.#hostInputs(backend, ctx.inputs, batch);
       const weights = this.#hostWeights(backend, ctx.weights);
-      const dy = hostTensor(backend, ctx.outputGrad, [batch, ...this.#outputShape()], this.#where());
+      const dys = this.#outputShapes().map((shape, i) => hostTensor(backend, ctx.outputGrads[i], [batch, ...shape], this.#where()));
+      // Several outputs are differentiated as one: each flattened per sample, side by side.
+      const joined = (outputs: Tensor[]) => (outputs.length === 1 ? outputs[0] : concat(outputs.map((o) => reshape(o, [batch, -1])), 1));
       // Only what upstream reads or the optimizer trains is differentiated; the rest enters as constants.
       const inputWanted = ctx.inputGrads.map((id) => id !== 0);
       const wanted = [...inputs.filter((_, k) => inputWanted[k]), ...(ctx.weightGradsNeeded ? weights : [])];
@@ -124,16 +132,16 @@ export abstract class CallLayer extends Layer {
       const replay = (...args: Tensor[]) => {
         let next = 0;
         const callInputs = inputs.map((x, k) => (inputWanted[k] ? args[next++] : x));
-        return this.#run(callInputs, ctx.weightGradsNeeded ? args.slice(next) : weights, ctx);
+        return joined(this.#run(callInputs, ctx.weightGradsNeeded ? args.slice(next) : weights, ctx));
       };
-      const grads = vectorJacobianProducts(`${this.#where()}.call`, replay, wanted, dy);
+      const grads = vectorJacobianProducts(`${this.#where()}.call`, replay, wanted, joined(dys));
       const targets = [...ctx.inputGrads.filter((id) => id !== 0), ...(ctx.weightGradsNeeded ? ctx.weightGrads : [])];
       targets.forEach((id, i) => backend.write(id, grads[i].dataSync()));
     });
   }
 
-  #outputShape(): Shape {
-    return this.computeOutputShape(this.#callShapes!);
+  #outputShapes(): Shape[] {
+    return this.computeOutputShapes(this.#callShapes!);
   }
 
   #where(): string {
@@ -158,15 +166,23 @@ export abstract class CallLayer extends Layer {
     }
   }
 
-  /** `call` on a batch's host inputs and weights; checks what it returns. */
-  #run(inputs: Tensor[], weights: Tensor[], ctx: ForwardContext): Tensor {
-    const output = this.#callWith(inputs, weights, ctx.training);
-    const expected = [ctx.batch, ...this.#outputShape()];
+  /** `call` on a batch's host inputs and weights, as a list of its outputs; checks what it returns. */
+  #run(inputs: Tensor[], weights: Tensor[], ctx: ForwardContext): Tensor[] {
+    const result = this.#callWith(inputs, weights, ctx.training);
+    const shapes = this.#outputShapes();
+    if (shapes.length === 1) return [this.#checkOutput(result, [ctx.batch, ...shapes[0]], 'computeOutputShape', 'its output')];
+    if (!Array.isArray(result) || result.length !== shapes.length) {
+      throw new Error(`${this.#where()}.call returned ${describeValue(result)}, but computeOutputShapes gives ${shapes.length} outputs: return a list of ${shapes.length} tensors, in that order.`);
+    }
+    return result.map((output, i) => this.#checkOutput(output, [ctx.batch, ...shapes[i]], 'computeOutputShapes', `output ${i}`));
+  }
+
+  #checkOutput(output: unknown, expected: Shape, shapeMethod: string, which: string): Tensor {
     if (!(output instanceof Tensor) || output.dtype !== 'float32' || !sameShape(output.shape, expected)) {
       const received = output instanceof Tensor ? `a ${output.dtype} tensor of shape [${output.shape.join(', ')}]` : describeValue(output);
       throw new Error(
-        `${this.#where()}.call returned ${received}, but computeOutputShape gives a float32 output of shape [${expected.join(', ')}] (the batch first). ` +
-          'Return it synchronously with that shape, or override computeOutputShape to give the shape call returns (without the batch).',
+        `${this.#where()}.call returned ${received}${which === 'its output' ? '' : ` as ${which}`}, but ${shapeMethod} gives a float32 output of shape [${expected.join(', ')}] (the batch first). ` +
+          `Return it synchronously with that shape, or override ${shapeMethod} to give the shape call returns (without the batch).`,
       );
     }
     return output;

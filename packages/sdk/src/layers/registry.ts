@@ -113,6 +113,11 @@ function factoryOf(className: string): LayerFactory {
   throw new Error(`Unknown layer class '${className}'. Known classes: ${registeredLayerClasses().join(', ')}. Register custom layers with km.layers.registerLayer('${className}', (config) => new MyLayer(config)).`);
 }
 
+/** Whether `className` is one of kerasm's own layer classes, loaded or not: a name `registerLayer` refuses. */
+export function isBuiltinLayerClass(className: string): boolean {
+  return builtIn.has(className);
+}
+
 /** Whether `className` has a registered factory. */
 export function isRegisteredLayer(className: string): boolean {
   return factories.has(className);

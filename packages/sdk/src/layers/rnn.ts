@@ -8,6 +8,9 @@ import { notStateful } from './recurrent_states.js';
 import type { Tensor } from '../tensor.js';
 import { cellFromConfig, checkCell, ConvLSTM2DCell, StackedRNNCells, type RNNCell } from './rnn_cells.js';
 import { Wrapper } from './wrapper.js';
+import { CallCell } from './call_cell.js';
+import { CallCellRNN, type CallCellRNNArgs } from './call_cell_rnn.js';
+import { registeredCellFromConfig } from './call_cell_registry.js';
 import { RNN_OPTIONS, checkRequiredOptions } from './layer_options.js';
 import type { MayReturnList, ReturnsList } from './list_outputs.js';
 
@@ -281,6 +284,8 @@ const RNN_FIELDS = ['name', 'trainable', 'batchInputShape', 'batchSize', 'inputS
 registerBuiltinLayer('RNN', (config) => {
   const where = `RNN layer '${String(config.name ?? '?')}'`;
   const own = Object.fromEntries(Object.entries(config).filter(([key, value]) => RNN_FIELDS.includes(key) && value !== undefined && value !== null));
+  const custom = registeredCellFromConfig(config.cell, where);
+  if (custom) return new CallCellRNN({ ...own, cell: custom } as CallCellRNNArgs);
   return new RNN({ ...own, cell: cellFromConfig(config.cell, where) } as RNNArgs);
 });
 
@@ -289,6 +294,7 @@ registerBuiltinLayer('RNN', (config) => {
  * one's input), over `[steps, features]` sequences; the same options as `lstm` (returnSequences,
  * returnState, goBackwards, stateful, initialState), and tfjs' format when saved. With `returnState: true`
  * its `apply` gives `[output, ...states]` typed as an array: the cells decide how many states there are.
+ * A custom cell, a {@link CallCell} subclass written with km ops, runs in a {@link CallCellRNN}.
  *
  * @example
  * ```ts
@@ -298,10 +304,14 @@ registerBuiltinLayer('RNN', (config) => {
  * ]);
  * ```
  */
+export function rnn(args: CallCellRNNArgs & { returnState: true }): ReturnsList<CallCellRNN>;
+export function rnn(args: CallCellRNNArgs & { returnState?: false }): CallCellRNN;
+export function rnn(args: CallCellRNNArgs): MayReturnList<CallCellRNN>;
 export function rnn(args: RNNArgs & { returnState: true }): ReturnsList<RNN>;
 export function rnn(args: RNNArgs & { returnState?: false }): RNN;
 export function rnn(args: RNNArgs): MayReturnList<RNN>;
-export function rnn(args: RNNArgs): RNN {
+export function rnn(args: RNNArgs | CallCellRNNArgs): RNN | CallCellRNN {
   checkRequiredOptions(args, RNN_OPTIONS, 'km.layers.rnn');
-  return new RNN(args);
+  // A user's cell runs its km ops on the host, in a layer of its own (call_cell_rnn.ts).
+  return args.cell instanceof CallCell ? new CallCellRNN(args as CallCellRNNArgs) : new RNN(args as RNNArgs);
 }

@@ -1,3 +1,4 @@
+import { CallCell } from './call_cell.js';
 import { ConvLSTM2D, type ConvLSTM2DArgs } from './conv_lstm2d.js';
 import { GRU, type GRUArgs } from './gru.js';
 import { uniqueLayerName } from './layer_names.js';
@@ -186,7 +187,8 @@ export function checkCell(cell: unknown, where: string, option: string): asserts
   if (!(cell instanceof RNNCell)) {
     throw new Error(`${where} must be a recurrent cell: km.layers.lstmCell, gruCell, simpleRNNCell (or a list of them) or convLstm2dCell. Received: ${option}=${describeCell(cell)}. ` +
       (cell instanceof Recurrent ? `A recurrent layer such as km.layers.lstm({ units }) is used on its own, without km.layers.rnn.`
-        : `kerasm's rnn runs only these cells, not a custom cell class (Keras' RNN(MyCell())): write the recurrence as a custom layer over the whole sequence instead (docs/CUSTOM_LAYERS.md), or build it from km.layers.simpleRNN, gru or lstm.`));
+        : cell instanceof CallCell ? `A custom cell (km.layers.CallCell) runs alone, made by km.layers.rnn({ cell }): not in a list of cells, nor by new km.layers.RNN.`
+          : `A custom cell class (Keras' RNN(MyCell())) extends km.layers.CallCell, with stateSize, build and call([input, ...states]) in km ops (docs/CUSTOM_LAYERS.md).`));
   }
 }
 
@@ -223,7 +225,8 @@ export function cellFromConfig(saved: unknown, where: string): RNNCell | Stacked
       return new StackedRNNCells({ ...(config as object), cells } as StackedRNNCellsArgs);
     }
     default:
-      throw new Error(`${where}: unknown cell class '${entry.className}'. Known cells: LSTMCell, GRUCell, SimpleRNNCell, ConvLSTM2DCell, StackedRNNCells.`);
+      throw new Error(`${where}: unknown cell class '${entry.className}'. Known cells: LSTMCell, GRUCell, SimpleRNNCell, ConvLSTM2DCell, StackedRNNCells; ` +
+        `a custom cell (km.layers.CallCell) loads once its class is registered: km.layers.registerCell('${entry.className}', (config) => new ${entry.className}(config)).`);
   }
 }
 

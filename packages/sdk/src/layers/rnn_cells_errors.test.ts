@@ -12,7 +12,7 @@ describe('RNN over cells: clear errors', () => {
     expect(() => km.layers.stackedRNNCells({ cells: [] })).toThrow(/cells must be a non-empty list of cells/);
   });
 
-  it("refuses a custom cell class (Keras' RNN(MyCell())), pointing at a custom layer", () => {
+  it("refuses a custom cell class (Keras' RNN(MyCell())) that is a layer, pointing at km.layers.CallCell", () => {
     class MinimalRNNCell extends km.layers.Layer {
       readonly className = 'MinimalRNNCell';
       readonly stateSize = 4;
@@ -26,7 +26,7 @@ describe('RNN over cells: clear errors', () => {
       backward(): void {}
     }
     expect(() => km.layers.rnn({ cell: new MinimalRNNCell() as never })).toThrow(
-      /Received: cell=MinimalRNNCell 'minimal_rnn_cell.*'\. kerasm's rnn runs only these cells, not a custom cell class \(Keras' RNN\(MyCell\(\)\)\): write the recurrence as a custom layer over the whole sequence instead \(docs\/CUSTOM_LAYERS.md\)/,
+      /Received: cell=MinimalRNNCell 'minimal_rnn_cell.*'\. A custom cell class \(Keras' RNN\(MyCell\(\)\)\) extends km.layers.CallCell, with stateSize, build and call\(\[input, ...states\]\) in km ops \(docs\/CUSTOM_LAYERS.md\)/,
     );
     expect(() => km.layers.rnn({ cell: km.layers.gru({ units: 3 }) as never })).toThrow(/is used on its own, without km.layers.rnn/);
   });

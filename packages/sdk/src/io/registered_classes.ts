@@ -1,0 +1,35 @@
+// What km.serialization.registerClass registered each class as, kept apart from serialization.ts
+// (which imports the model classes) so that saving can check a layer's className without a cycle.
+import type { Layer } from '../layers/layer.js';
+
+/** A class's registration: the class name its layers save, and tfjs' package (`'Custom'` unless given). */
+export interface RegisteredClass {
+  className: string;
+  pkg: string;
+}
+
+const registered = new Map<object, RegisteredClass>();
+
+/** Records that `cls` was registered as `entry`, replacing an earlier registration. */
+export function recordRegisteredClass(cls: object, entry: RegisteredClass): void {
+  registered.set(cls, entry);
+}
+
+/** What `cls` was registered as, if it was. */
+export function registeredClass(cls: object): RegisteredClass | undefined {
+  return registered.get(cls);
+}
+
+/**
+ * Throws when saving a layer of a class registerClass registered whose `className` is not the
+ * registered name: the file would name another class, and loading would make a layer of that class.
+ */
+export function checkRegisteredClassName(layer: Layer): void {
+  const cls = layer.constructor;
+  const className = registered.get(cls)?.className;
+  if (className === undefined || layer.className === className) return;
+  throw new Error(
+    `Layer '${layer.name}' cannot be saved: its class ${cls.name} is registered as '${className}', but the layer's className is ${JSON.stringify(layer.className)}, the name the file would record, so loading would make ${layer.className === undefined ? 'no layer' : `a layer of class ${layer.className}`} instead. ` +
+      `Add \`override readonly className = '${className}';\` to ${cls.name} (a subclass inherits its parent's className; tfjs' static className alone does not set it).`,
+  );
+}

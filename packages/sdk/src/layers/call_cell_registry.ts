@@ -1,0 +1,54 @@
+// Custom cells a saved model can rebuild: km.layers.registerCell, read when an RNN layer loads.
+import { CallCell } from './call_cell.js';
+
+/** Makes a cell from the plain-data configuration its `getConfig()` returned. */
+export type CellFactory = (config: Record<string, unknown>) => CallCell;
+
+const factories = new Map<string, CellFactory>();
+
+/** The cell classes kerasm saves and loads itself (rnn_cells.ts), whose names a custom cell may not take. */
+const BUILT_IN_CELLS = new Set(['LSTMCell', 'GRUCell', 'SimpleRNNCell', 'ConvLSTM2DCell', 'StackedRNNCells']);
+
+/**
+ * Registers a {@link CallCell} class under its `className`, for saving and loading: a model whose
+ * `km.layers.rnn` runs such a cell saves it in the RNN layer's config as `cell: { className, config }`
+ * (its `getConfig()`), as tfjs writes a custom cell, and loading calls `factory` with that config, as
+ * {@link registerLayer} does for layers. Registering a name again replaces the earlier factory.
+ *
+ * @example
+ * ```ts
+ * km.layers.registerCell('MinimalRNNCell', (config) => new MinimalRNNCell(config as { units: number }));
+ * ```
+ */
+export function registerCell(className: string, factory: CellFactory): void {
+  if (typeof className !== 'string' || className === '' || typeof factory !== 'function') {
+    throw new Error(`registerCell takes the className its cells save (a non-empty string) and a function that makes a cell from its config, e.g. registerCell('MinimalRNNCell', (config) => new MinimalRNNCell(config)). Received: className=${JSON.stringify(className)}, factory=${typeof factory}.`);
+  }
+  if (BUILT_IN_CELLS.has(className)) {
+    throw new Error(`registerCell('${className}'): '${className}' is a kerasm built-in cell, which every saved RNN over one loads as. Give your cell class another className, e.g. 'My${className}', and register it under that.`);
+  }
+  factories.set(className, factory);
+}
+
+/** Whether a custom cell class is registered under `className`. */
+export function isRegisteredCell(className: string): boolean {
+  return factories.has(className);
+}
+
+/**
+ * The cell a saved RNN config's `cell: { className, config }` names, when its class is registered
+ * with {@link registerCell}; null for any other (a built-in cell). `where` names the RNN layer.
+ */
+export function registeredCellFromConfig(saved: unknown, where: string): CallCell | null {
+  const entry = saved as { className?: unknown; config?: unknown } | null;
+  if (typeof entry !== 'object' || entry === null || typeof entry.className !== 'string') return null;
+  const { className } = entry;
+  const factory = factories.get(className);
+  if (!factory || typeof entry.config !== 'object' || entry.config === null) return null;
+  const cell = factory(entry.config as Record<string, unknown>);
+  if (!(cell instanceof CallCell) || cell.className !== className) {
+    const made = cell instanceof CallCell ? `a cell whose className is '${cell.className}'` : 'no km.layers.CallCell';
+    throw new Error(`${where}: the factory registered as cell class '${className}' made ${made}. It must return a CallCell whose className is '${className}'.`);
+  }
+  return cell;
+}

@@ -11,6 +11,7 @@ import { buildForCall, SymbolicTensor } from './symbolic.js';
 import { checkExplicitMasks, maskEntries } from './masks.js';
 import { predict } from './predict.js';
 import { tapedApply } from './taped_apply.js';
+import { checkNotInCall } from '../layers/running_calls.js';
 import { taping } from '../ops/tape.js';
 import { checkSameLength, checkTensor } from './validate_data.js';
 import { checkNotWrapped, homeOf, moveHome } from './weight_homes.js';
@@ -140,6 +141,7 @@ export function applyConcrete(layer: Layer, inputs: readonly unknown[], options:
   const inputShapes = shapes.slice(0, shapes.length - masks);
   const outputShapes = buildForCall(layer, inputShapes);
   if (masks > 0) checkExplicitMasks(layer, inputShapes, maskEntries(shapes.slice(-masks), maskedInputs));
+  checkNotInCall(where, () => layer.weightSpecs.some((spec) => spec.trainable));
   const runtime = runtimeFor(layer, activeBackend());
   const call = callFor(layer, runtime, shapes, outputShapes, masks, maskedInputs);
   const target = { backend: runtime.backend, graph: call.graph, params: weightStore(layer, runtime), plan: (batch: number) => planFor(runtime, call, batch) };

@@ -14,6 +14,7 @@ import { summaryLines, type SummaryOptions } from './summary.js';
 import { evaluate, fit } from './training.js';
 import { predict } from './predict.js';
 import { tapedApply } from './taped_apply.js';
+import { checkNotInCall } from '../layers/running_calls.js';
 import { taping } from '../ops/tape.js';
 import { declaredInputDTypes } from './model_input_values.js';
 import type { EvaluateResult, ModelEvaluateArgs, ModelFitArgs, ModelPredictArgs } from './training_args.js';
@@ -750,6 +751,7 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
   /** `predict`, or with `training` a forward pass as `fit` makes (`apply(x, { training: true })`). */
   #predict(x: ModelInputs, args: ModelPredictArgs, training: boolean | undefined): Tensor | Tensor[] {
     const graph = this.#graph.ensure(inputSampleOf(x));
+    checkNotInCall(`Model '${this.name}'`, () => this.trainableWeights.length > 0);
     const runtime = this.#ensureRuntime(activeBackend());
     // Inside km.variableGrads or optimizer.minimize, as one batch recorded for the gradient.
     const outputs = taping()

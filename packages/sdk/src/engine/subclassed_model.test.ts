@@ -230,6 +230,27 @@ describe('km.Model: mistakes get errors that name the fix', () => {
     );
   });
 
+  it('a layer with weights applied to data inside a CallLayer, whose weights the model would not train, names km.Model', () => {
+    const inner = km.layers.dense({ units: 2, name: 'inner' });
+    class Wrapping extends km.layers.CallLayer {
+      readonly className = 'Wrapping';
+      constructor() {
+        super({ name: 'wrapping' }, 'Wrapping');
+      }
+      call(x: km.Tensor): km.Tensor {
+        return inner.apply(x);
+      }
+    }
+    // Found when the model traces the layer's output shape, by running call once.
+    expect(() => km.sequential([km.input({ shape: [3] }), new Wrapping()])).toThrow(
+      "Layer 'inner' (Dense).apply is applied to data inside Wrapping 'wrapping'.call, so its weights stay outside the model that holds 'wrapping', and training it would not train them. For a block of layers, write a km.Model subclass whose call() applies them and apply it inside the model (docs/CUSTOM_LAYERS.md, Models); or declare the weights with addWeight and compute with km ops; or, for layers kept as they are, set their trainable to false.",
+    );
+    // A frozen layer computes there as it is.
+    inner.trainable = false;
+    const frozen = km.sequential([km.input({ shape: [3] }), new Wrapping()]);
+    expect(frozen.predict(km.ones([2, 3])).shape).toEqual([2, 2]);
+  });
+
   it('unknown options to super', () => {
     class Opts extends km.Model {
       constructor() {

@@ -12,6 +12,7 @@ import { sameShape, Tensor } from '../tensor.js';
 import { zeros } from '../tensor_create.js';
 import { Layer, type BackwardContext, type ForwardContext, type Shape, type WeightSpec } from './layer.js';
 import { LayerWeight } from './layer_weight.js';
+import { enterCall, leaveCall } from './running_calls.js';
 
 /** What `call` receives besides its inputs. */
 export interface CallArgs {
@@ -159,9 +160,11 @@ export abstract class CallLayer extends Layer {
   /** What `call` returns for host inputs while its weights' handles read `weights`. */
   #callWith(inputs: Tensor[], weights: Tensor[], training: boolean): unknown {
     boundWeights.set(this, new Map(this.weightSpecs.map((spec, j) => [spec, weights[j]])));
+    enterCall(this);
     try {
       return this.call(inputs.length === 1 ? inputs[0] : inputs, { training });
     } finally {
+      leaveCall();
       boundWeights.delete(this);
     }
   }

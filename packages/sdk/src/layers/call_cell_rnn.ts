@@ -2,6 +2,8 @@
 // its backward pass, `call` replayed under the tape, is backpropagation through time.
 import { unstack } from '../ops/split.js';
 import { stack } from '../ops/join.js';
+import { add, mul, sub } from '../ops/arithmetic.js';
+import { reshape } from '../ops/shape_ops.js';
 import { describeValue } from '../ops/operand.js';
 import { sameShape, Tensor } from '../tensor.js';
 import { zeros } from '../tensor_create.js';
@@ -36,9 +38,10 @@ const runCells = new WeakSet<CallCell>();
  * `call` over the steps of `[batch, steps, features]`, the states starting at zeros, and returns
  * the last output `[outputSize]`, every step's `[steps, outputSize]` with `returnSequences`, and the
  * final states after it with `returnState`. It is a {@link CallLayer}: it computes on the host and
- * its gradient comes from running the steps again under the tape. It takes no mask, no
- * `initialState` and no `stateful`. It saves as tfjs' RNN over the cell once the cell's class is
- * registered with {@link registerCell}.
+ * its gradient comes from running the steps again under the tape. On a masked input a padded step
+ * keeps each sample's states and output, as the built-in cells skip it. It takes no `initialState`
+ * and no `stateful`. It saves as tfjs' RNN over the cell once the cell's class is registered with
+ * {@link registerCell}.
  */
 export class CallCellRNN extends CallLayer {
   readonly className = 'RNN';
@@ -94,15 +97,23 @@ export class CallCellRNN extends CallLayer {
     buildCell(this.cell, [features], (name, shape, initializer, trainable) => this.addWeight(name, shape, initializer, trainable));
   }
 
-  call(sequence: Tensor, { training }: CallArgs): Tensor | Tensor[] {
+  call(sequence: Tensor, { training, mask }: CallArgs): Tensor | Tensor[] {
     const batch = sequence.shape[0];
     let states: Tensor[] = this.stateSizes.map((size) => zeros([batch, size]));
     const steps = unstack(sequence, 1);
-    if (this.goBackwards) steps.reverse();
+    // Per step, 1 for the samples whose step is real, 0 for padding: those keep their states and output.
+    const keeps = mask ? unstack(mask, 1).map((m) => reshape(m, [batch, 1])) : null;
+    if (this.goBackwards) {
+      steps.reverse();
+      keeps?.reverse();
+    }
+    let previous: Tensor = zeros([batch, this.outputSize]);
     const outputs = steps.map((input, t) => {
       const [output, ...next] = this.#step(input, states, training, t);
-      states = next;
-      return output;
+      const keep = keeps?.[t];
+      states = keep ? next.map((s, k) => kept(keep, s, states[k])) : next;
+      previous = keep ? kept(keep, output, previous) : output;
+      return previous;
     });
     const output = this.returnSequences ? stack(outputs, 1) : outputs[outputs.length - 1];
     return this.returnState ? [output, ...states] : output;
@@ -140,9 +151,13 @@ export class CallCellRNN extends CallLayer {
     return [sequence[0], sequence[1]];
   }
 
-  /** Why a masked input is refused (the engine's mask check reads it). */
-  get maskRefusal(): string {
-    return `runs a custom cell (${this.cell.className}) at every step, so it takes no mask (the built-in cells, km.layers.lstmCell, gruCell and simpleRNNCell, skip masked steps)`;
+  // Reads the mask of a padded sequence, skipping its padded steps, and passes it on with the sequence it returns.
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
+  override get passesMask(): boolean {
+    return this.returnSequences;
   }
 
   /** As tfjs writes an RNN over a custom cell: the layer's fields, then `cell: { className, config }`; the cell's class must be registered. */
@@ -160,6 +175,11 @@ export class CallCellRNN extends CallLayer {
       cell: { className, config: this.cell.getConfig() },
     };
   }
+}
+
+/** `next` where `keep` is 1, `last` where it is 0 (`keep` is `[batch, 1]`), differentiably. */
+function kept(keep: Tensor, next: Tensor, last: Tensor): Tensor {
+  return add(mul(next, keep), mul(last, sub(1, keep)));
 }
 
 /** The cell's `stateSize` as a list of positive integers; throws naming the cell where it is not. */

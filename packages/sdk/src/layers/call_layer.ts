@@ -18,6 +18,12 @@ import { enterCall, leaveCall } from './running_calls.js';
 export interface CallArgs {
   /** True in `fit`'s training steps, false in `predict`, `evaluate` and validation. */
   readonly training: boolean;
+  /**
+   * The mask of the input, for a layer that declares `supportsMasking` and receives one (padded
+   * sequences after `km.layers.embedding({ maskZero: true })`): `[batch, ...steps]`, 1 for a real
+   * step, 0 for padding (the input's shape less its last axis). Undefined where the input has none.
+   */
+  readonly mask?: Tensor<'float32'>;
 }
 
 /** Each call layer's weights as `call` reads them while it runs: host tensors, by spec. */
@@ -158,11 +164,11 @@ export abstract class CallLayer extends Layer {
   }
 
   /** What `call` returns for host inputs while its weights' handles read `weights`. */
-  #callWith(inputs: Tensor[], weights: Tensor[], training: boolean): unknown {
+  #callWith(inputs: Tensor[], weights: Tensor[], training: boolean, mask?: Tensor<'float32'>): unknown {
     boundWeights.set(this, new Map(this.weightSpecs.map((spec, j) => [spec, weights[j]])));
     enterCall(this);
     try {
-      return this.call(inputs.length === 1 ? inputs[0] : inputs, { training });
+      return this.call(inputs.length === 1 ? inputs[0] : inputs, mask ? { training, mask } : { training });
     } finally {
       leaveCall();
       boundWeights.delete(this);
@@ -171,7 +177,8 @@ export abstract class CallLayer extends Layer {
 
   /** `call` on a batch's host inputs and weights, as a list of its outputs; checks what it returns. */
   #run(inputs: Tensor[], weights: Tensor[], ctx: ForwardContext): Tensor[] {
-    const result = this.#callWith(inputs, weights, ctx.training);
+    const mask = ctx.inputMask ? hostTensor(ctx.backend, ctx.inputMask, [ctx.batch, ...this.#callShapes![0].slice(0, -1)], this.#where()) : undefined;
+    const result = this.#callWith(inputs, weights, ctx.training, mask);
     const shapes = this.#outputShapes();
     if (shapes.length === 1) return [this.#checkOutput(result, [ctx.batch, ...shapes[0]], 'computeOutputShape', 'its output')];
     if (!Array.isArray(result) || result.length !== shapes.length) {

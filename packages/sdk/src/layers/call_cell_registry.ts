@@ -36,10 +36,20 @@ export function isRegisteredCell(className: string): boolean {
 }
 
 /**
- * The cell a saved RNN config's `cell: { className, config }` names, when its class is registered
- * with {@link registerCell}; null for any other (a built-in cell). `where` names the RNN layer.
+ * The custom cells a saved RNN config's `cell` names: one registered cell (`{ className, config }`),
+ * or a `StackedRNNCells` entry whose cells are all registered; null for any other (built-in cells).
+ * `where` names the RNN layer.
  */
-export function registeredCellFromConfig(saved: unknown, where: string): CallCell | null {
+export function registeredCellsFromConfig(saved: unknown, where: string): CallCell | CallCell[] | null {
+  const entry = saved as { className?: unknown; config?: { cells?: unknown } } | null;
+  const cells = entry?.className === 'StackedRNNCells' ? entry.config?.cells : undefined;
+  if (!Array.isArray(cells)) return registeredCellFromConfig(saved, where);
+  const made = cells.map((c) => registeredCellFromConfig(c, where));
+  return made.length > 0 && made.every((c) => c !== null) ? (made as CallCell[]) : null;
+}
+
+/** One registered cell from its saved `{ className, config }`; null where its class is not registered. */
+function registeredCellFromConfig(saved: unknown, where: string): CallCell | null {
   const entry = saved as { className?: unknown; config?: unknown } | null;
   if (typeof entry !== 'object' || entry === null || typeof entry.className !== 'string') return null;
   const { className } = entry;

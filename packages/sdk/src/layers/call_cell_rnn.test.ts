@@ -161,6 +161,59 @@ describe('km.layers.rnn over a custom cell, on padded sequences', () => {
   });
 });
 
+describe('km.layers.rnn over a list of custom cells (Keras\' RNN([cell1, cell2]))', () => {
+  it('runs them in order within each step, as stacked built-in cells do: outputs, states last cell first, masked steps and training', async () => {
+    const make = (cells: km.layers.CallCell[] | km.layers.RNNCell[]) => {
+      km.utils.setRandomSeed(31);
+      const ids = km.input({ shape: [5], dtype: 'int32' });
+      const embedded = km.layers.embedding({ inputDim: 6, outputDim: 3, maskZero: true }).apply(ids);
+      const [sequence, ...states] = km.layers.rnn({ cell: cells as km.layers.CallCell[], returnSequences: true, returnState: true }).apply(embedded) as unknown as km.SymbolicTensor[];
+      const pooled = km.layers.globalAveragePooling1d().apply(sequence);
+      return km.model({ inputs: ids, outputs: [km.layers.dense({ units: 2 }).apply(km.layers.concatenate().apply([pooled, ...states])), ...states] });
+    };
+    const ours = make([new MinimalRNNCell(4), new MinimalRNNCell(3)]);
+    const linear = (units: number) => km.layers.simpleRNNCell({ units, activation: 'linear', useBias: false });
+    const reference = make([linear(4), linear(3)]);
+    const local = (model: km.LayersModel) => model.weights.map((w) => w.name.split('/').slice(1).join('/'));
+    expect(local(ours)).toEqual(local(reference));
+    expect(local(ours)).toContain('RNNCell_1/recurrent_kernel');
+    reference.setWeights(ours.getWeights());
+    const x = km.tensor([[1, 2, 0, 0, 0], [3, 0, 4, 5, 0], [5, 4, 3, 2, 1], [0, 0, 2, 1, 3]], [4, 5], 'int32');
+    const [predicted, expected] = [ours.predict<km.Tensor[]>(x), reference.predict<km.Tensor[]>(x)];
+    expect(predicted.map((t) => t.shape)).toEqual([[4, 2], [4, 3], [4, 4]]);
+    predicted.forEach((t, k) => t.dataSync().forEach((v, i) => expect(Math.abs(v - expected[k].dataSync()[i])).toBeLessThan(1e-5)));
+    const y = km.tensor([[0.5, -1], [1, 0], [-0.5, 0.3], [0.2, 0.8]]);
+    const losses = await Promise.all([ours, reference].map(async (model) => {
+      model.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.2 }), loss: ['meanSquaredError', null, null] });
+      return (await model.fit(x, y, { epochs: 3, batchSize: 4, shuffle: false, verbose: 0 })).history.loss as number[];
+    }));
+    losses[0].forEach((loss, i) => expect(Math.abs(loss - losses[1][i])).toBeLessThan(1e-5));
+  });
+
+  it('saves as tfjs writes stacked cells, and loads once each class is registered', async () => {
+    class StackedSaved extends MinimalRNNCell {
+      override readonly className = 'StackedSaved';
+      override getConfig(): Record<string, unknown> {
+        return { ...super.getConfig(), units: this.stateSize };
+      }
+    }
+    km.layers.registerCell('StackedSaved', (config) => new StackedSaved(config.units as number));
+    km.utils.setRandomSeed(5);
+    const model = km.sequential([km.layers.rnn({ cell: [new StackedSaved(3), new StackedSaved(2)], inputShape: [4, 2] }), km.layers.dense({ units: 1 })]);
+    let saved: km.io.ModelArtifacts | undefined;
+    await model.save(km.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    const cell = (saved!.modelTopology as { config: { layers: { config: { cell: { class_name: string; config: { cells: { class_name: string }[] } } } }[] } }).config.layers[0].config.cell;
+    expect(cell.class_name).toBe('StackedRNNCells');
+    expect(cell.config.cells.map((c) => c.class_name)).toEqual(['StackedSaved', 'StackedSaved']);
+    const loaded = await km.loadLayersModel(km.io.fromMemory(saved!));
+    const x = km.tensor(Array.from({ length: 2 * 4 * 2 }, (_, i) => Math.cos(i)), [2, 4, 2]);
+    expect(Array.from(loaded.predict(x).dataSync())).toEqual(Array.from(model.predict(x).dataSync()));
+  });
+});
+
 describe('km.layers.rnn over a custom cell: clear errors', () => {
   const x = () => km.tensor(new Float32Array(2 * 3 * 4).fill(0.5), [2, 3, 4]);
   const modelOf = (cell: km.layers.CallCell) => km.sequential([km.layers.rnn({ cell, inputShape: [3, 4] })]);
@@ -206,14 +259,16 @@ describe('km.layers.rnn over a custom cell: clear errors', () => {
       "A custom cell class (Keras' RNN(MyCell())) extends km.layers.CallCell, with stateSize, build and call([input, ...states]) in km ops (docs/CUSTOM_LAYERS.md).",
     );
     expect(() => km.layers.rnn({ cell: [km.layers.lstmCell({ units: 2 }), new MinimalRNNCell(2) as never] })).toThrow(
-      'A custom cell (km.layers.CallCell) runs alone, made by km.layers.rnn({ cell }): not in a list of cells, nor by new km.layers.RNN.',
+      'A custom cell (km.layers.CallCell) runs in km.layers.rnn({ cell }), alone or in a list of custom cells, not beside built-in cells nor by new km.layers.RNN.',
     );
+    const twice = new MinimalRNNCell(2);
+    expect(() => km.layers.rnn({ cell: [twice, twice] })).toThrow(/already runs in an RNN layer, whose weights its build declared\. Make a new cell for each layer and each place in a list/);
   });
 
   it('refuses a cell already run by another layer, stateful and saving an unregistered cell, naming the alternatives', async () => {
     const cell = new MinimalRNNCell(2);
     km.layers.rnn({ cell });
-    expect(() => km.layers.rnn({ cell })).toThrow(/already runs in another RNN layer, whose weights its build declared. Make a new cell for each layer/);
+    expect(() => km.layers.rnn({ cell })).toThrow(/already runs in an RNN layer, whose weights its build declared. Make a new cell for each layer/);
     expect(() => km.layers.rnn({ cell: new MinimalRNNCell(2), stateful: true })).toThrow(/stateful is not supported with a custom cell \(MinimalRNNCell\)\. Pass whole sequences, or keep the states yourself: returnState: true gives the final states/);
     const model = modelOf(new MinimalRNNCell(2));
     await expect(model.save(km.io.withSaveHandler(async () => ({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })))).rejects.toThrow(

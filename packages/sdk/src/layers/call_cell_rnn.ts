@@ -16,8 +16,11 @@ import { formatShape } from './layer_shapes.js';
 
 /** Options of {@link CallCellRNN}: those of `km.layers.rnn`, with a {@link CallCell}. */
 export interface CallCellRNNArgs extends LayerArgs {
-  /** The user's cell, run at every step. */
-  cell: CallCell;
+  /**
+   * The user's cell, run at every step; or a list of cells run in order within each step (Keras'
+   * `RNN([cell1, cell2])`), each one's output the next one's input.
+   */
+  cell: CallCell | readonly CallCell[];
   /** Whether to output every step's output `[steps, outputSize]` (true) or only the last (default false). */
   returnSequences?: boolean;
   /** Whether `apply` gives the final states too: `[output, ...states]`. */
@@ -39,46 +42,60 @@ const runCells = new WeakSet<CallCell>();
  * the last output `[outputSize]`, every step's `[steps, outputSize]` with `returnSequences`, and the
  * final states after it with `returnState`. It is a {@link CallLayer}: it computes on the host and
  * its gradient comes from running the steps again under the tape. On a masked input a padded step
- * keeps each sample's states and output, as the built-in cells skip it. It takes no `initialState`
+ * keeps each sample's states and output, as the built-in cells skip it. A list of cells runs in
+ * order within each step, as stacked built-in cells do. It takes no `initialState`
  * and no `stateful`. It saves as tfjs' RNN over the cell once the cell's class is registered with
  * {@link registerCell}.
  */
 export class CallCellRNN extends CallLayer {
   readonly className = 'RNN';
-  readonly cell: CallCell;
+  /** The cell, or the list of cells, as given. */
+  readonly cell: CallCell | readonly CallCell[];
   readonly returnSequences: boolean;
   readonly returnState: boolean;
   readonly goBackwards: boolean;
-  /** Each state's size, as the cell declares it. */
+  /** Each final state's size, in the order `returnState` gives them: the last cell's states first, as for the built-in cells. */
   readonly stateSizes: readonly number[];
-  /** The size of each step's output. */
+  /** The size of each step's output: the last cell's. */
   readonly outputSize: number;
+  /** The cells in step order, each with its states' sizes and its output's. */
+  readonly #cells: readonly { cell: CallCell; states: readonly number[]; output: number }[];
 
   constructor(args: CallCellRNNArgs) {
     const { cell, returnSequences, returnState, goBackwards, stateful, unroll: _unroll, ...rest } = args;
     super(rest, 'RNN');
     const where = `RNN layer '${this.name}'`;
-    if (!(cell instanceof CallCell)) throw new Error(`${where}: cell must be a km.layers.CallCell. Received: cell=${describeValue(cell)}.`);
-    if (runCells.has(cell)) {
-      throw new Error(`${where}: ${describeCell(cell)} already runs in another RNN layer, whose weights its build declared. Make a new cell for each layer: km.layers.rnn({ cell: new MyCell(...) }).`);
+    const cells = Array.isArray(cell) ? [...cell] : [cell];
+    const bad = cells.findIndex((c) => !(c instanceof CallCell));
+    if (cells.length === 0 || bad >= 0) {
+      throw new Error(`${where}: cell must be a km.layers.CallCell or a non-empty list of them. Received: ${cells.length === 0 ? 'cell=[]' : `cell${Array.isArray(cell) ? `[${bad}]` : ''}=${describeValue(cells[bad])}`}.`);
+    }
+    for (const c of cells) {
+      if (runCells.has(c) || cells.filter((other) => other === c).length > 1) {
+        throw new Error(`${where}: ${describeCell(c)} already runs in an RNN layer, whose weights its build declared. Make a new cell for each layer and each place in a list: km.layers.rnn({ cell: new MyCell(...) }).`);
+      }
     }
     const flag = (option: string, value: unknown) => {
       if (value !== undefined && value !== null && typeof value !== 'boolean') throw new Error(`${where}: ${option} must be true or false. Received: ${option}=${JSON.stringify(value)}.`);
       return value === true;
     };
     if (flag('stateful', stateful)) {
-      throw new Error(`${where}: stateful is not supported with a custom cell (${cell.className}). Pass whole sequences, or keep the states yourself: returnState: true gives the final states. ` +
+      throw new Error(`${where}: stateful is not supported with a custom cell (${cells.map((c) => c.className).join(', ')}). Pass whole sequences, or keep the states yourself: returnState: true gives the final states. ` +
         'A built-in cell (km.layers.lstmCell, gruCell, simpleRNNCell) runs stateful. Received: stateful=true.');
     }
     [this.returnSequences, this.returnState, this.goBackwards] = [flag('returnSequences', returnSequences), flag('returnState', returnState), flag('goBackwards', goBackwards)];
-    this.stateSizes = stateSizesOf(cell);
-    const outputSize = cell.outputSize ?? this.stateSizes[0];
-    if (!Number.isInteger(outputSize) || outputSize < 1) {
-      throw new Error(`${describeCell(cell)}: outputSize must be a positive integer, the size of each step's output. Received: outputSize=${describeValue(outputSize)}.`);
-    }
-    this.outputSize = outputSize;
+    this.#cells = cells.map((c) => {
+      const states = stateSizesOf(c);
+      const output = c.outputSize ?? states[0];
+      if (!Number.isInteger(output) || output < 1) {
+        throw new Error(`${describeCell(c)}: outputSize must be a positive integer, the size of each step's output. Received: outputSize=${describeValue(output)}.`);
+      }
+      return { cell: c, states, output };
+    });
+    this.stateSizes = [...this.#cells].reverse().flatMap((c) => c.states);
+    this.outputSize = this.#cells[this.#cells.length - 1].output;
     this.cell = cell;
-    runCells.add(cell);
+    for (const c of cells) runCells.add(c);
   }
 
   override computeOutputShape(inputShapes: readonly Shape[]): Shape {
@@ -93,13 +110,19 @@ export class CallCellRNN extends CallLayer {
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
-    const [, features] = this.#checkSequence(inputShapes);
-    buildCell(this.cell, [features], (name, shape, initializer, trainable) => this.addWeight(name, shape, initializer, trainable));
+    let [, features] = this.#checkSequence(inputShapes);
+    // Stacked cells' weights are named as the built-in ones are, `rnn/RNNCell_0/kernel`.
+    const stacked = this.#cells.length > 1;
+    this.#cells.forEach(({ cell, output }, k) => {
+      buildCell(cell, [features], (name, shape, initializer, trainable) => this.addWeight(stacked ? `RNNCell_${k}/${name}` : name, shape, initializer, trainable));
+      features = output;
+    });
   }
 
   call(sequence: Tensor, { training, mask }: CallArgs): Tensor | Tensor[] {
     const batch = sequence.shape[0];
-    let states: Tensor[] = this.stateSizes.map((size) => zeros([batch, size]));
+    // Each cell's states, in step order.
+    let states: Tensor[][] = this.#cells.map((c) => c.states.map((size) => zeros([batch, size])));
     const steps = unstack(sequence, 1);
     // Per step, 1 for the samples whose step is real, 0 for padding: those keep their states and output.
     const keeps = mask ? unstack(mask, 1).map((m) => reshape(m, [batch, 1])) : null;
@@ -109,33 +132,39 @@ export class CallCellRNN extends CallLayer {
     }
     let previous: Tensor = zeros([batch, this.outputSize]);
     const outputs = steps.map((input, t) => {
-      const [output, ...next] = this.#step(input, states, training, t);
+      let x = input;
+      const next = this.#cells.map((_, k) => {
+        const [output, ...cellStates] = this.#step(k, x, states[k], training, t);
+        x = output;
+        return cellStates;
+      });
       const keep = keeps?.[t];
-      states = keep ? next.map((s, k) => kept(keep, s, states[k])) : next;
-      previous = keep ? kept(keep, output, previous) : output;
+      states = keep ? next.map((cellStates, k) => cellStates.map((s, j) => kept(keep, s, states[k][j]))) : next;
+      previous = keep ? kept(keep, x, previous) : x;
       return previous;
     });
     const output = this.returnSequences ? stack(outputs, 1) : outputs[outputs.length - 1];
-    return this.returnState ? [output, ...states] : output;
+    return this.returnState ? [output, ...[...states].reverse().flat()] : output;
   }
 
-  /** The cell's `call` at step `t`, its result checked against the declared sizes. */
-  #step(input: Tensor, states: Tensor[], training: boolean, t: number): Tensor[] {
-    const result: unknown = this.cell.call([input, ...states], { training });
-    const where = `${describeCell(this.cell)}.call at step ${t}`;
+  /** Cell `k`'s `call` at step `t`, its result checked against the declared sizes. */
+  #step(k: number, input: Tensor, states: Tensor[], training: boolean, t: number): Tensor[] {
+    const { cell, states: sizes, output } = this.#cells[k];
+    const result: unknown = cell.call([input, ...states], { training });
+    const where = `${describeCell(cell)}.call at step ${t}`;
     const count = states.length;
     if (!Array.isArray(result) || result.length !== count + 1) {
       const received = Array.isArray(result) ? `a list of ${result.length}` : describeValue(result);
-      throw new Error(`${where} returned ${received}, but it must return [output, ...newStates]: ${count + 1} tensors, the output then the cell's ${count} state${count === 1 ? '' : 's'} (stateSize ${JSON.stringify(this.cell.stateSize)}).`);
+      throw new Error(`${where} returned ${received}, but it must return [output, ...newStates]: ${count + 1} tensors, the output then the cell's ${count} state${count === 1 ? '' : 's'} (stateSize ${JSON.stringify(cell.stateSize)}).`);
     }
     const batch = input.shape[0];
-    const expected = [[batch, this.outputSize], ...this.stateSizes.map((size) => [batch, size])];
-    result.forEach((value, k) => {
-      if (!(value instanceof Tensor) || value.dtype !== 'float32' || !sameShape(value.shape, expected[k])) {
-        const what = k === 0 ? 'its output' : `new state ${k - 1}`;
+    const expected = [[batch, output], ...sizes.map((size) => [batch, size])];
+    result.forEach((value, j) => {
+      if (!(value instanceof Tensor) || value.dtype !== 'float32' || !sameShape(value.shape, expected[j])) {
+        const what = j === 0 ? 'its output' : `new state ${j - 1}`;
         const received = value instanceof Tensor ? `a ${value.dtype} tensor of shape [${value.shape.join(', ')}]` : describeValue(value);
-        const declared = k === 0 ? `outputSize (${this.outputSize}; by default stateSize's first)` : `stateSize (${JSON.stringify(this.cell.stateSize)})`;
-        throw new Error(`${where} returned ${received} as ${what}, but the cell's ${declared} gives a float32 tensor of shape [${expected[k].join(', ')}] (the batch first). Return that shape, or declare the size the cell computes.`);
+        const declared = j === 0 ? `outputSize (${output}; by default stateSize's first)` : `stateSize (${JSON.stringify(cell.stateSize)})`;
+        throw new Error(`${where} returned ${received} as ${what}, but the cell's ${declared} gives a float32 tensor of shape [${expected[j].join(', ')}] (the batch first). Return that shape, or declare the size the cell computes.`);
       }
     });
     return result as Tensor[];
@@ -160,19 +189,24 @@ export class CallCellRNN extends CallLayer {
     return this.returnSequences;
   }
 
-  /** As tfjs writes an RNN over a custom cell: the layer's fields, then `cell: { className, config }`; the cell's class must be registered. */
+  /**
+   * As tfjs writes an RNN over a custom cell: the layer's fields, then `cell: { className, config }`,
+   * for a list `{ className: 'StackedRNNCells', config: { cells } }`; each cell's class must be registered.
+   */
   override getConfig(): Record<string, unknown> {
-    const { className } = this.cell;
-    if (!isRegisteredCell(className)) {
-      throw new Error(
-        `Layer '${this.name}' (RNN) runs ${describeCell(this.cell)}, whose class is not registered, so a saved model could not rebuild it. ` +
-          `Return the cell's options from its getConfig() and register the class before saving (and loading): km.layers.registerCell('${className}', (config) => new ${className}(config)).`,
-      );
-    }
+    const entries = this.#cells.map(({ cell }) => {
+      if (!isRegisteredCell(cell.className)) {
+        throw new Error(
+          `Layer '${this.name}' (RNN) runs ${describeCell(cell)}, whose class is not registered, so a saved model could not rebuild it. ` +
+            `Return the cell's options from its getConfig() and register the class before saving (and loading): km.layers.registerCell('${cell.className}', (config) => new ${cell.className}(config)).`,
+        );
+      }
+      return { className: cell.className, config: cell.getConfig() };
+    });
     return {
       ...super.getConfig(),
       returnSequences: this.returnSequences, returnState: this.returnState, goBackwards: this.goBackwards, stateful: false, unroll: false,
-      cell: { className, config: this.cell.getConfig() },
+      cell: entries.length === 1 ? entries[0] : { className: 'StackedRNNCells', config: { name: this.name, cells: entries } },
     };
   }
 }

@@ -10,7 +10,7 @@ import { cellFromConfig, checkCell, ConvLSTM2DCell, StackedRNNCells, type RNNCel
 import { Wrapper } from './wrapper.js';
 import { CallCell } from './call_cell.js';
 import { CallCellRNN, type CallCellRNNArgs } from './call_cell_rnn.js';
-import { registeredCellFromConfig } from './call_cell_registry.js';
+import { registeredCellsFromConfig } from './call_cell_registry.js';
 import { RNN_OPTIONS, checkRequiredOptions } from './layer_options.js';
 import type { MayReturnList, ReturnsList } from './list_outputs.js';
 
@@ -284,7 +284,7 @@ const RNN_FIELDS = ['name', 'trainable', 'batchInputShape', 'batchSize', 'inputS
 registerBuiltinLayer('RNN', (config) => {
   const where = `RNN layer '${String(config.name ?? '?')}'`;
   const own = Object.fromEntries(Object.entries(config).filter(([key, value]) => RNN_FIELDS.includes(key) && value !== undefined && value !== null));
-  const custom = registeredCellFromConfig(config.cell, where);
+  const custom = registeredCellsFromConfig(config.cell, where);
   if (custom) return new CallCellRNN({ ...own, cell: custom } as CallCellRNNArgs);
   return new RNN({ ...own, cell: cellFromConfig(config.cell, where) } as RNNArgs);
 });
@@ -313,5 +313,7 @@ export function rnn(args: RNNArgs): MayReturnList<RNN>;
 export function rnn(args: RNNArgs | CallCellRNNArgs): RNN | CallCellRNN {
   checkRequiredOptions(args, RNN_OPTIONS, 'km.layers.rnn');
   // A user's cell runs its km ops on the host, in a layer of its own (call_cell_rnn.ts).
-  return args.cell instanceof CallCell ? new CallCellRNN(args as CallCellRNNArgs) : new RNN(args as RNNArgs);
+  const { cell } = args as { cell: unknown };
+  const custom = cell instanceof CallCell || (Array.isArray(cell) && cell.length > 0 && cell.every((c) => c instanceof CallCell));
+  return custom ? new CallCellRNN(args as CallCellRNNArgs) : new RNN(args as RNNArgs);
 }

@@ -187,7 +187,7 @@ export function checkCell(cell: unknown, where: string, option: string): asserts
   if (!(cell instanceof RNNCell)) {
     throw new Error(`${where} must be a recurrent cell: km.layers.lstmCell, gruCell, simpleRNNCell (or a list of them) or convLstm2dCell. Received: ${option}=${describeCell(cell)}. ` +
       (cell instanceof Recurrent ? `A recurrent layer such as km.layers.lstm({ units }) is used on its own, without km.layers.rnn.`
-        : cell instanceof CallCell ? `A custom cell (km.layers.CallCell) runs alone, made by km.layers.rnn({ cell }): not in a list of cells, nor by new km.layers.RNN.`
+        : cell instanceof CallCell ? `A custom cell (km.layers.CallCell) runs in km.layers.rnn({ cell }), alone or in a list of custom cells, not beside built-in cells nor by new km.layers.RNN.`
           : `A custom cell class (Keras' RNN(MyCell())) extends km.layers.CallCell, with stateSize, build and call([input, ...states]) in km ops (docs/CUSTOM_LAYERS.md).`));
   }
 }

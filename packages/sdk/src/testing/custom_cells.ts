@@ -2,7 +2,7 @@ import * as km from '../index.js';
 
 /** Keras' RNN guide's MinimalRNNCell as a km.layers.CallCell: h = x·W + h·U, the output h. */
 export class MinimalRNNCell extends km.layers.CallCell {
-  readonly className = 'MinimalRNNCell';
+  readonly className: string = 'MinimalRNNCell';
   readonly stateSize: number;
   #kernel!: km.layers.LayerWeight;
   #recurrentKernel!: km.layers.LayerWeight;

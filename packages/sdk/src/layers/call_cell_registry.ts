@@ -1,13 +1,12 @@
 // Custom cells a saved model can rebuild: km.layers.registerCell, read when an RNN layer loads.
 import { CallCell } from './call_cell.js';
+import { BUILT_IN_CELL_CLASSES } from './rnn_cells.js';
 
 /** Makes a cell from the plain-data configuration its `getConfig()` returned. */
 export type CellFactory = (config: Record<string, unknown>) => CallCell;
 
 const factories = new Map<string, CellFactory>();
 
-/** The cell classes kerasm saves and loads itself (rnn_cells.ts), whose names a custom cell may not take. */
-const BUILT_IN_CELLS = new Set(['LSTMCell', 'GRUCell', 'SimpleRNNCell', 'ConvLSTM2DCell', 'StackedRNNCells']);
 
 /**
  * Registers a {@link CallCell} class under its `className`, for saving and loading: a model whose
@@ -24,7 +23,7 @@ export function registerCell(className: string, factory: CellFactory): void {
   if (typeof className !== 'string' || className === '' || typeof factory !== 'function') {
     throw new Error(`registerCell takes the className its cells save (a non-empty string) and a function that makes a cell from its config, e.g. registerCell('MinimalRNNCell', (config) => new MinimalRNNCell(config)). Received: className=${JSON.stringify(className)}, factory=${typeof factory}.`);
   }
-  if (BUILT_IN_CELLS.has(className)) {
+  if (BUILT_IN_CELL_CLASSES.includes(className)) {
     throw new Error(`registerCell('${className}'): '${className}' is a kerasm built-in cell, which every saved RNN over one loads as. Give your cell class another className, e.g. 'My${className}', and register it under that.`);
   }
   factories.set(className, factory);

@@ -202,6 +202,9 @@ function describeCell(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** The cell classes kerasm saves and loads itself, by the names {@link cellFromConfig} reads. */
+export const BUILT_IN_CELL_CLASSES: readonly string[] = ['LSTMCell', 'GRUCell', 'SimpleRNNCell', 'ConvLSTM2DCell', 'StackedRNNCells'];
+
 /** Rebuilds a cell from tfjs' `{ className, config }` (camelCase keys). */
 export function cellFromConfig(saved: unknown, where: string): RNNCell | StackedRNNCells {
   const entry = saved as { className?: unknown; config?: unknown } | null;
@@ -225,7 +228,7 @@ export function cellFromConfig(saved: unknown, where: string): RNNCell | Stacked
       return new StackedRNNCells({ ...(config as object), cells } as StackedRNNCellsArgs);
     }
     default:
-      throw new Error(`${where}: unknown cell class '${entry.className}'. Known cells: LSTMCell, GRUCell, SimpleRNNCell, ConvLSTM2DCell, StackedRNNCells; ` +
+      throw new Error(`${where}: unknown cell class '${entry.className}'. Known cells: ${BUILT_IN_CELL_CLASSES.join(', ')}; ` +
         `a custom cell (km.layers.CallCell) loads once its class is registered: km.layers.registerCell('${entry.className}', (config) => new ${entry.className}(config)).`);
   }
 }

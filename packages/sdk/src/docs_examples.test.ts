@@ -48,6 +48,7 @@ const PREAMBLES: readonly Preamble[] = [
     postamble: 'export const used: number = history.history.loss.length;',
   },
   { source: 'docs/TRAINING_LOOPS.md', marker: 'for (const [x, y] of batches)', preamble: 'declare const batches: [km.Tensor, km.Tensor][];' },
+  { source: 'docs/TRAINING_LOOPS.md', marker: 'class Regressor extends km.Model', preamble: 'declare const features: km.Tensor;\ndeclare const targets: km.Tensor;' },
   { source: 'docs/TRAINING_LOOPS.md', marker: 'const generator = km.sequential', preamble: 'declare function realBatch(n: number): km.Tensor;' },
   { source: 'docs/TRAINING_LOOPS.md', marker: 'const saliency = km.grad', preamble: 'declare const classifier: km.LayersModel;\ndeclare const target: km.Tensor;\ndeclare const image: km.Tensor;' },
   { source: 'docs/CUSTOM_LAYERS.md', marker: 'class MLP extends km.Model', preamble: 'declare const images: km.Tensor;\ndeclare const labels: km.Tensor;' },

@@ -37,6 +37,8 @@ export type { PredictedOutputs, SymbolicOutputs } from './engine/output_types.js
 export { input, SymbolicTensor, type InputArgs } from './engine/symbolic.js';
 export type { LayerApplyArgs } from './engine/concrete_apply.js';
 export type { ModelApplyArgs } from './engine/model_input_masks.js';
+export type { StepLogs } from './engine/own_steps.js';
+export type { StepData } from './engine/step_data.js';
 export type { ModelFitArgs, ModelEvaluateArgs, ModelPredictArgs, EvaluateResult, LossAndMetrics } from './engine/training_args.js';
 export type { ClassWeight, ClassWeightMap, ClassWeightSpec, SampleWeightInput } from './engine/sample_weights.js';
 export type { YieldEvery } from './engine/yield_every.js';

@@ -41,13 +41,17 @@ const COMPILE_EXAMPLE = "model.compile({ optimizer: 'adam', loss: 'sparseCategor
 
 const COMPILE_OPTIONS = optionNames<ModelCompileArgs>({ optimizer: true, loss: true, lossWeights: true, metrics: true, weightedMetrics: true });
 
-/** Refuses unknown options, and a compile call without its options object, its optimizer or its loss, which fit would otherwise trip over later. */
-export function checkCompileArgs(args: unknown): asserts args is ModelCompileArgs {
+/**
+ * Refuses unknown options, and a compile call without its options object, its optimizer or its
+ * loss, which fit would otherwise trip over later. `lossOptional`: a model that computes its loss
+ * in its own trainStep may be compiled with an optimizer alone, as in Keras.
+ */
+export function checkCompileArgs(args: unknown, lossOptional = false): asserts args is ModelCompileArgs {
   if (typeof args !== 'object' || args === null || Array.isArray(args)) throw new Error(`compile takes one object of options, e.g. ${COMPILE_EXAMPLE}.`);
   checkOptions(args as ModelCompileArgs, COMPILE_OPTIONS, 'compile');
   const given = args as Partial<ModelCompileArgs>;
   if ('optimizer' in given && given.optimizer === undefined) throw undefinedInCompileError('optimizer');
   if ('loss' in given && given.loss === undefined) throw undefinedInCompileError('loss');
   if (given.optimizer === undefined) throw new Error(`compile needs an optimizer: a name such as 'adam' or 'sgd', or an instance from km.optimizers (Keras' default is 'rmsprop'), e.g. ${COMPILE_EXAMPLE}.`);
-  if (given.loss === undefined) throw new Error(`compile needs a loss to train and evaluate with: a name such as 'sparseCategoricalCrossentropy' or 'meanSquaredError', or one from km.losses, e.g. ${COMPILE_EXAMPLE}.`);
+  if (given.loss === undefined && !lossOptional) throw new Error(`compile needs a loss to train and evaluate with: a name such as 'sparseCategoricalCrossentropy' or 'meanSquaredError', or one from km.losses, e.g. ${COMPILE_EXAMPLE}.`);
 }

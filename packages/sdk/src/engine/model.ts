@@ -38,6 +38,7 @@ import { savedModelClassName } from '../io/layers_model_format.js';
 import { checkedUserMetadata } from '../io/user_metadata.js';
 import { saveModel, saveModelWeights, type SaveConfig } from '../io/save_model.js';
 import { warnFreshOptimizerOnce } from '../io/fresh_optimizer.js';
+import { evaluateWithTestStep, fitWithOwnSteps, ownStepsOf } from './own_steps.js';
 import { resetStatefulLayers } from './stateful.js';
 import type { ModelCompileArgs } from './compile_args.js';
 import { checkModelClass } from './model_subclassing.js';
@@ -425,10 +426,10 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
     return shapes.length === 1 ? shapes[0] : shapes;
   }
 
-  /** The loss, loss weights and metrics as `compile` received them (a saved training config writes them back); undefined before `compile`. */
+  /** The loss, loss weights and metrics as `compile` received them (a saved training config writes them back); undefined before `compile`, and for a model compiled without a loss. */
   get compileSpec(): { readonly loss: LossSpec; readonly lossWeights?: LossWeightsSpec; readonly metrics: MetricsSpec; readonly weightedMetrics?: MetricsSpec } | undefined {
     const compiled = this.#compilation.compiled;
-    return compiled ? { loss: compiled.lossSpec, lossWeights: compiled.lossWeights, metrics: compiled.metricsSpec, weightedMetrics: compiled.weightedMetricsSpec } : undefined;
+    return compiled?.lossSpec ? { loss: compiled.lossSpec, lossWeights: compiled.lossWeights, metrics: compiled.metricsSpec, weightedMetrics: compiled.weightedMetricsSpec } : undefined;
   }
 
   /**
@@ -543,7 +544,7 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
   /** Configures training. Throws on unknown names, listing the valid ones. */
   compile(args: ModelCompileArgs): void {
     this.#lifetime.checkNotDisposed();
-    const compiled = compiledOf(args);
+    const compiled = compiledOf(args, ownStepsOf(this)?.train != null);
     this.#compilation.set(compiled);
     this.#trainableWarnings.compiled(this.allLayers);
     const graph = this.#graph.tryBuild();
@@ -578,6 +579,12 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
   async fit(dataset: Dataset<unknown>, args?: ModelFitDatasetArgs): Promise<History>;
   async fit(x: ModelInputs | Dataset<unknown>, y?: ModelTargets | ModelFitDatasetArgs, args: ModelFitArgs = {}): Promise<History> {
     return this.#lifetime.runFit(async () => {
+      const own = ownStepsOf(this);
+      if (own) {
+        if (x instanceof Dataset) throw new Error(`${this.className} defines its own steps, which fit runs on tensors: fit(x, y, args). Read the dataset's batches into tensors first (await ds.toArray()).`);
+        await this.#buildFor(x);
+        return fitWithOwnSteps(this, own, x, y as ModelTargets, args);
+      }
       if (x instanceof Dataset) return fitDataset(x, (sample) => this.#trainingTarget(sample, true), (y ?? {}) as ModelFitDatasetArgs);
       const target = await this.#trainingTarget(inputSampleOf(x), true);
       return fit(target, x, y as ModelTargets, args);
@@ -615,6 +622,12 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
   /** Loss and metrics over the `{ xs, ys }` batches of a dataset (`km.data`), `[loss, ...metrics]` (or an object, as above). */
   async evaluate<A extends ModelEvaluateDatasetArgs = {}>(dataset: Dataset<unknown>, args?: A): Promise<EvaluateResult<A>>;
   async evaluate(x: ModelInputs | Dataset<unknown>, y?: ModelTargets | ModelEvaluateDatasetArgs, args: ModelEvaluateArgs = {}): Promise<number[] | Record<string, number>> {
+    const test = ownStepsOf(this)?.test;
+    if (test) {
+      if (x instanceof Dataset) throw new Error(`${this.className} defines testStep, which evaluate runs on tensors: evaluate(x, y, args). Read the dataset's batches into tensors first (await ds.toArray()).`);
+      await this.#buildFor(x);
+      return evaluateWithTestStep(this, test, x, y as ModelTargets, args);
+    }
     if (x instanceof Dataset) return evaluateDataset(x, (sample) => this.#trainingTarget(sample), (y ?? {}) as ModelEvaluateDatasetArgs);
     const target = await this.#trainingTarget(inputSampleOf(x));
     return evaluate(target, x, y as ModelTargets, args);
@@ -910,10 +923,19 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
     return this.#runtime.plan(batch, this.#graph.current!, this.#compilation.outputs);
   }
 
+  /** Builds the model for data `x`, so that a step of its own sees its weights before it first applies the model. */
+  async #buildFor(x: ModelInputs): Promise<void> {
+    await ready();
+    this.#graph.ensure(inputSampleOf(x));
+  }
+
   /** What `fit`, `evaluate` and the on-batch calls run on; `training` for the two that update the weights. */
   async #trainingTarget(sample: InputSample, training = false): Promise<TrainingTarget> {
     if (!this.#compilation.compiled) {
       throw new Error(`Model '${this.name}' must be compiled before training or evaluation: call model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] }).`);
+    }
+    if (!this.#compilation.compiled.loss) {
+      throw new Error(`Model '${this.name}' was compiled without a loss, which its trainStep computes; kerasm's own training and evaluation need one. Define testStep(data) for evaluate, or compile with a loss.`);
     }
     await ready();
     this.#graph.ensure(sample);

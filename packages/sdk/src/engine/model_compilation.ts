@@ -8,9 +8,9 @@ import { checkLossSpec, checkMetricsSpec, metricsSpecOf, resolveOutputs, type Lo
 
 /** What `compile` set, checked. */
 export interface Compiled {
-  /** The first output's loss (the only one of a single-output model). */
-  readonly loss: Loss;
-  readonly lossSpec: LossSpec;
+  /** The first output's loss (the only one of a single-output model); null for a model compiled without one, whose trainStep computes its loss. */
+  readonly loss: Loss | null;
+  readonly lossSpec: LossSpec | null;
   readonly lossWeights?: LossWeightsSpec;
   readonly optimizer: Optimizer;
   readonly metricsSpec: MetricsSpec;
@@ -18,16 +18,19 @@ export interface Compiled {
   readonly weightedMetricsSpec?: MetricsSpec;
 }
 
-/** `compile`'s arguments, checked. Throws on unknown names, listing the valid ones. */
-export function compiledOf(args: ModelCompileArgs): Compiled {
-  checkCompileArgs(args);
-  const loss = checkLossSpec(args.loss);
+/**
+ * `compile`'s arguments, checked. Throws on unknown names, listing the valid ones. `lossOptional`
+ * for a model with its own trainStep, which may be compiled with an optimizer alone.
+ */
+export function compiledOf(args: ModelCompileArgs, lossOptional = false): Compiled {
+  checkCompileArgs(args, lossOptional);
+  const loss = args.loss === undefined ? null : checkLossSpec(args.loss);
   const optimizer = getOptimizer(args.optimizer);
   const metricsSpec = metricsSpecOf(args.metrics ?? []);
   checkMetricsSpec(metricsSpec);
   const weightedMetricsSpec = args.weightedMetrics === undefined ? undefined : metricsSpecOf(args.weightedMetrics);
   if (weightedMetricsSpec) checkMetricsSpec(weightedMetricsSpec);
-  return { loss, lossSpec: args.loss, lossWeights: args.lossWeights, optimizer, metricsSpec, weightedMetricsSpec };
+  return { loss, lossSpec: args.loss ?? null, lossWeights: args.lossWeights, optimizer, metricsSpec, weightedMetricsSpec };
 }
 
 /**
@@ -64,7 +67,7 @@ export class ModelCompilation {
 
   /** Lays the compile out over the outputs of `graph`; nothing before compile. */
   resolve(graph: Graph): void {
-    if (!this.#compiled) return;
+    if (!this.#compiled?.lossSpec) return;
     const { lossSpec, lossWeights, metricsSpec, weightedMetricsSpec } = this.#compiled;
     this.#outputs = resolveOutputs(graph, lossSpec, lossWeights, metricsSpec, weightedMetricsSpec);
   }
@@ -83,7 +86,7 @@ export class ModelCompilation {
 
   /** The first output's loss name that has one, else the compiled one; undefined before compile. */
   get lossName(): LossName | (string & {}) | undefined {
-    return this.#outputs.find((o) => o.loss)?.loss?.name ?? this.#compiled?.loss.name;
+    return this.#outputs.find((o) => o.loss)?.loss?.name ?? this.#compiled?.loss?.name;
   }
 
   /** The names of `evaluate`'s values, in its order; empty before compile. */

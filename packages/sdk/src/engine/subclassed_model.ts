@@ -9,7 +9,10 @@ import { computedIn, listedLayers, traceGraph } from './functional.js';
 import type { Graph } from './graph.js';
 import { entryLayers } from './graph_entries.js';
 import type { InputSample } from './input_sample.js';
-import { LayersModel, type ModelOutputs } from './model.js';
+import { LayersModel, type ModelCompileArgs, type ModelOutputs } from './model.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
+import type { StepLogs } from './own_steps.js';
+import type { StepData } from './step_data.js';
 import { tracesCall } from './model_subclassing.js';
 import { input, SymbolicTensor, type CallOptions } from './symbolic.js';
 
@@ -85,6 +88,50 @@ export abstract class Model<Out extends ModelOutputs = ModelOutputs> extends Lay
    * output name). Runs once, when the model is built (see {@link ModelCallArgs.training}).
    */
   abstract call(inputs: ModelCallInputs, args: ModelCallArgs): SymbolicTensor | SymbolicTensor[] | Record<string, SymbolicTensor>;
+
+  /**
+   * Keras' `train_step`, defined by a subclass that trains its own way (a GAN, a loss computed
+   * from several calls): `fit(x, y)` runs it on each batch, `[x, y]` (or `[x, y, sampleWeight]`)
+   * in the form fit was given, in fit's shuffled order, and keeps the rest of fit: epochs, the
+   * progress bar, callbacks, validation and History. It computes with km ops, applies the model
+   * (`this.apply(x, { training: true })`) inside `km.variableGrads`, and steps the weights with
+   * `this.optimizer.applyGradients(grads)`; the tensors it makes are freed when it returns, as in
+   * `km.tidy`. It returns the values to log (numbers or one-value tensors); each epoch's logs are
+   * their means over the batches, weighted by batch size, as fit's own are (Keras logs the last
+   * batch's values and leaves means to metric trackers). A model that defines it may be compiled
+   * with an optimizer alone.
+   * @example
+   * ```ts
+   * class Regressor extends km.Model {
+   *   readonly dense = km.layers.dense({ units: 1 });
+   *   call(x: km.SymbolicTensor): km.SymbolicTensor {
+   *     return this.dense.apply(x);
+   *   }
+   *   override trainStep([x, y]: km.StepData): km.StepLogs {
+   *     const { value, grads } = km.variableGrads(() => km.losses.meanSquaredError(y as km.Tensor, this.apply(x as km.Tensor, { training: true })), this.trainableWeights);
+   *     this.optimizer!.applyGradients(grads);
+   *     return { loss: value };
+   *   }
+   * }
+   * const model = new Regressor();
+   * model.compile({ optimizer: 'adam' });
+   * await model.fit(xs, ys, { epochs: 10, batchSize: 32 });
+   * ```
+   */
+  trainStep?(data: StepData): StepLogs;
+
+  /**
+   * Keras' `test_step`: one batch of `evaluate` and of fit's validation, `[x, y]` as trainStep's,
+   * returning the values to log without training (`this.apply(x)`). `evaluate` gives their means
+   * over the batches. Without it, a model with a compiled loss validates and evaluates with that
+   * loss and its metrics, as Keras' default does.
+   */
+  testStep?(data: StepData): StepLogs;
+
+  /** As {@link LayersModel.compile}; a model that defines {@link trainStep} may give the optimizer alone. */
+  override compile(args: ModelCompileArgs | { readonly optimizer: string | Optimizer }): void {
+    super.compile(args as ModelCompileArgs);
+  }
 
   /** The subclass' name (`'MLP'`), as Keras' `model.__class__.__name__`; saved, the model is functional. */
   override get className(): string {

@@ -1,0 +1,252 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as km from '../index.js';
+import { Random } from '../utils/random.js';
+
+beforeAll(() => km.ready());
+
+function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = 1e-5): void {
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < actual.length; i++) expect(Math.abs(actual[i] - expected[i])).toBeLessThan(tolerance);
+}
+
+const n = 21;
+const random = new Random(5);
+const x = km.tensor(Float32Array.from({ length: n * 4 }, () => random.uniform(-1, 1)), [n, 4]);
+const y = km.tensor(Float32Array.from({ length: n * 2 }, () => random.uniform(-1, 1)), [n, 2]);
+
+/** Keras' standard step, written out: the mean squared error of a training pass, its gradients, one optimizer step. */
+class Regressor extends km.Model {
+  readonly hidden = km.layers.dense({ units: 5, activation: 'tanh' });
+  readonly out = km.layers.dense({ units: 2 });
+  /** What each trainStep received, for the tests to inspect. */
+  readonly seen: km.StepData[] = [];
+  call(input: km.SymbolicTensor): km.SymbolicTensor {
+    return this.out.apply(this.hidden.apply(input));
+  }
+  override trainStep(data: km.StepData): km.StepLogs {
+    this.seen.push(data);
+    const [xs, ys] = data as [km.Tensor, km.Tensor];
+    const { value, grads } = km.variableGrads(() => km.losses.meanSquaredError(ys, this.apply(xs, { training: true }) as km.Tensor), this.trainableWeights);
+    this.optimizer!.applyGradients(grads);
+    return { loss: value, samples: xs.shape[0] };
+  }
+}
+
+/** Regressor with Keras' test_step: the loss of an inference pass. */
+class TestedRegressor extends Regressor {
+  override testStep([xs, ys]: km.StepData): km.StepLogs {
+    return { loss: km.losses.meanSquaredError(ys as km.Tensor, this.apply(xs as km.Tensor) as km.Tensor) };
+  }
+}
+
+/** A Regressor (of `made`'s class) and the same layers as a functional model that fit trains itself, with equal weights. */
+function twins<M extends Regressor>(made: () => M): { own: M; builtIn: km.Functional } {
+  km.utils.setRandomSeed(3);
+  const own = made();
+  own.build([null, 4]);
+  const input = km.input({ shape: [4] });
+  const builtIn = km.model({ inputs: input, outputs: km.layers.dense({ units: 2 }).apply(km.layers.dense({ units: 5, activation: 'tanh' }).apply(input)) });
+  builtIn.setWeights(own.getWeights());
+  return { own, builtIn };
+}
+
+const weightsOf = (m: km.LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
+
+describe("a km.Model's own trainStep (Keras' train_step) under fit", () => {
+  it("trains as fit's own step does: the same shuffled batches, epoch losses and weights, with partial batches", async () => {
+    const { own, builtIn } = twins(() => new Regressor());
+    own.compile({ optimizer: km.optimizers.adam(0.01) });
+    builtIn.compile({ optimizer: km.optimizers.adam(0.01), loss: 'meanSquaredError' });
+    const args = { epochs: 3, batchSize: 8, seed: 9, verbose: 0 } as const;
+    const ownHistory = await own.fit(x, y, args);
+    const builtInHistory = await builtIn.fit(x, y, args);
+    expectClose(ownHistory.history.loss as number[], builtInHistory.history.loss as number[]);
+    // Each epoch's logs are means over its batches weighted by their size: 8, 8 and 5 samples.
+    expectClose(ownHistory.history.samples as number[], [(8 * 8 + 8 * 8 + 5 * 5) / 21, (8 * 8 + 8 * 8 + 5 * 5) / 21, (8 * 8 + 8 * 8 + 5 * 5) / 21]);
+    weightsOf(own).forEach((w, i) => expectClose(w, weightsOf(builtIn)[i]));
+    expect(own.seen.map((data) => (data[0] as km.Tensor).shape[0])).toEqual([8, 8, 5, 8, 8, 5, 8, 8, 5]);
+  });
+
+  it('hands the step rows in the order shuffling gives, and in the form fit received: an object of inputs, and sampleWeight third', async () => {
+    class Keyed extends km.Model {
+      readonly dense = km.layers.dense({ units: 1 });
+      readonly seen: km.StepData[] = [];
+      call(inputs: km.ModelCallInputs): km.SymbolicTensor {
+        const { a, b } = inputs as Record<string, km.SymbolicTensor>;
+        return this.dense.apply(km.layers.concatenate().apply([a, b]) as km.SymbolicTensor);
+      }
+      override trainStep(data: km.StepData): km.StepLogs {
+        this.seen.push(data.map((part) => (part instanceof km.Tensor ? part.arraySync() : Object.fromEntries(Object.entries(part).map(([k, t]) => [k, (t as km.Tensor).arraySync()])))) as unknown as km.StepData);
+        return { loss: 0 };
+      }
+    }
+    const ids = km.tensor(Float32Array.from({ length: 7 }, (_, i) => i), [7, 1]);
+    const model = new Keyed();
+    model.compile({ optimizer: 'sgd' });
+    await model.fit({ a: ids, b: km.mul(ids, 10) }, km.mul(ids, 100), { epochs: 2, batchSize: 3, seed: 4, verbose: 0, sampleWeight: km.mul(km.reshape(ids, [7]), 1000) });
+    const rows = model.seen.map((data) => ((data[0] as unknown as Record<string, number[][]>).a).map((r) => r[0]));
+    expect(rows.map((r) => r.length)).toEqual([3, 3, 1, 3, 3, 1]);
+    // Each epoch visits every sample once, and the two epochs' orders differ (seeded shuffling).
+    expect(rows.slice(0, 3).flat().sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(rows.slice(3).flat().sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(rows.slice(0, 3).flat()).not.toEqual(rows.slice(3).flat());
+    for (const data of model.seen) {
+      const a = (data[0] as unknown as Record<string, number[][]>).a.map((r) => r[0]);
+      expect((data[0] as unknown as Record<string, number[][]>).b.map((r) => r[0])).toEqual(a.map((v) => v * 10));
+      expect((data[1] as unknown as number[][]).map((r) => r[0])).toEqual(a.map((v) => v * 100));
+      expect(data[2] as unknown as number[]).toEqual(a.map((v) => v * 1000));
+    }
+  });
+
+  it("validates with testStep, or without one with the compiled loss, giving the built-in fit's val_loss", async () => {
+    const { own, builtIn } = twins(() => new TestedRegressor());
+    own.compile({ optimizer: 'sgd' });
+    builtIn.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const args = { epochs: 2, batchSize: 4, validationSplit: 0.3, validationBatchSize: 5, shuffle: false, verbose: 0 } as const;
+    const ownHistory = await own.fit(x, y, args);
+    const builtInHistory = await builtIn.fit(x, y, args);
+    expectClose(ownHistory.history.val_loss as number[], builtInHistory.history.val_loss as number[]);
+    expect(own.seen.reduce((sum, data) => sum + (data[0] as km.Tensor).shape[0], 0)).toBe(2 * 14);
+
+    const compiled = twins(() => new Regressor());
+    compiled.own.compile({ optimizer: 'sgd', loss: 'meanSquaredError', metrics: ['meanAbsoluteError'] });
+    compiled.builtIn.compile({ optimizer: 'sgd', loss: 'meanSquaredError', metrics: ['meanAbsoluteError'] });
+    const [vx, vy] = [km.slice(x, [0, 0], [6, 4]), km.slice(y, [0, 0], [6, 2])];
+    const withData = { epochs: 2, batchSize: 4, validationData: [vx, vy] as [km.Tensor, km.Tensor], shuffle: false, verbose: 0 } as const;
+    const a = await compiled.own.fit(x, y, withData);
+    const b = await compiled.builtIn.fit(x, y, withData);
+    expectClose(a.history.val_loss as number[], b.history.val_loss as number[]);
+    expectClose(a.history.val_meanAbsoluteError as number[], b.history.val_meanAbsoluteError as number[]);
+  });
+
+  it("evaluate runs testStep and gives its logs' means over the batches", async () => {
+    const { own, builtIn } = twins(() => new TestedRegressor());
+    own.compile({ optimizer: 'sgd' });
+    builtIn.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const [ownLoss] = (await own.evaluate(x, y, { batchSize: 6 })) as number[];
+    const [builtInLoss] = (await builtIn.evaluate(x, y, { batchSize: 6, verbose: 0 })) as number[];
+    expect(Math.abs(ownLoss - builtInLoss)).toBeLessThan(1e-6);
+    expect(await own.evaluate(x, y, { returnDict: true, verbose: 0 })).toEqual({ loss: expect.closeTo(builtInLoss, 6) });
+    // Test batch hooks see the running means, and stopEvaluating ends the pass after a batch's hooks.
+    const seen: number[] = [];
+    const [firstTwo] = (await own.evaluate(x, y, {
+      batchSize: 6,
+      verbose: 0,
+      callbacks: {
+        onTestBatchEnd: (batch: number, logs?: Record<string, number>) => {
+          seen.push(logs!.loss);
+          if (batch === 1) own.stopEvaluating = true;
+        },
+      },
+    })) as number[];
+    const [reference] = (await builtIn.evaluate(km.slice(x, [0, 0], [12, 4]), km.slice(y, [0, 0], [12, 2]), { verbose: 0 })) as number[];
+    expect(seen).toHaveLength(2);
+    expect(firstTwo).toBeCloseTo(reference, 6);
+    expect(seen[1]).toBe(firstTwo);
+  });
+
+  it("keeps fit's callbacks: batch and epoch hooks see the step's logs, and stopTraining ends training", async () => {
+    km.utils.setRandomSeed(1);
+    const model = new Regressor();
+    model.compile({ optimizer: 'sgd' });
+    const batches: number[] = [];
+    const history = await model.fit(x, y, {
+      epochs: 5,
+      batchSize: 10,
+      verbose: 0,
+      callbacks: {
+        onBatchEnd: (_batch, logs) => void batches.push(logs!.loss),
+        onEpochEnd: (epoch) => {
+          if (epoch === 1) model.stopTraining = true;
+        },
+      },
+    });
+    expect(history.epoch).toEqual([0, 1]);
+    expect(batches).toHaveLength(6);
+    // Batch logs are the running means: after the third batch (1 sample) the epoch's mean.
+    expect(batches[2]).toBeCloseTo(history.history.loss[0] as number, 6);
+  });
+
+  it('frees the tensors a step makes and the batches it receives, as km.tidy does, and keeps none of them', async () => {
+    const made: km.Tensor[] = [];
+    class Leaky extends Regressor {
+      override trainStep(data: km.StepData): km.StepLogs {
+        made.push(data[0] as km.Tensor, km.square(data[1] as km.Tensor));
+        const logs = super.trainStep(data);
+        made.push(logs.loss as km.Tensor);
+        return logs;
+      }
+    }
+    km.utils.setRandomSeed(1);
+    const model = new Leaky();
+    model.compile({ optimizer: 'sgd' });
+    await model.fit(x, y, { epochs: 1, batchSize: 7, verbose: 0 });
+    expect(made).toHaveLength(9);
+    expect(made.every((t) => t.isDisposed)).toBe(true);
+    expect(x.isDisposed || y.isDisposed).toBe(false);
+  });
+});
+
+describe('own steps refuse what they cannot run, naming the fix', () => {
+  const fitted = async (model: km.Model, args: km.ModelFitArgs = {}) => model.fit(x, y, { epochs: 1, verbose: 0, ...args });
+
+  it('a step that is async, returns no logs, or logs a tensor of several values', async () => {
+    class Returns extends km.Model {
+      readonly dense = km.layers.dense({ units: 2 });
+      constructor(readonly value: unknown) {
+        super();
+      }
+      call(input: km.SymbolicTensor): km.SymbolicTensor {
+        return this.dense.apply(input);
+      }
+      override trainStep(): km.StepLogs {
+        return this.value as km.StepLogs;
+      }
+    }
+    const cases: [unknown, RegExp][] = [
+      [Promise.resolve({ loss: 1 }), /Returns\.trainStep returned a Promise.*synchronously/],
+      [undefined, /Returns\.trainStep must return the values to log, by name: return \{ loss \}.*Received: undefined/],
+      [{ loss: km.tensor([1, 2]) }, /returned 'loss' as a tensor of shape \[2\].*reduce it/],
+      [{ loss: 'low' }, /returned 'loss' as string low; each logged value must be a number or a one-value tensor/],
+    ];
+    for (const [value, message] of cases) {
+      const model = new Returns(value);
+      model.compile({ optimizer: 'sgd' });
+      await expect(fitted(model)).rejects.toThrow(message);
+    }
+  });
+
+  it('fit before compile, classWeight, validation with neither testStep nor a loss, a dataset, and rows that do not match', async () => {
+    await expect(fitted(new Regressor())).rejects.toThrow(/Regressor must be compiled before fit.*model\.compile\(\{ optimizer: 'adam' \}\)/);
+    const model = new Regressor();
+    model.compile({ optimizer: 'sgd' });
+    await expect(fitted(model, { classWeight: { 0: 2 } })).rejects.toThrow(/classWeight is not given to Regressor\.trainStep.*sampleWeight/);
+    await expect(fitted(model, { validationSplit: 0.2 })).rejects.toThrow(/compiled without a loss, so fit cannot validate it: define testStep\(data\)/);
+    await expect(model.fit(km.data.array([{ xs: x, ys: y }]), { epochs: 1 })).rejects.toThrow(/defines its own steps, which fit runs on tensors/);
+    await expect(model.fit(x, km.slice(y, [0, 0], [5, 2]), { verbose: 0 })).rejects.toThrow(/x has 21 samples but y has 5/);
+    await expect(model.fit(x, [y, 'labels'] as unknown as km.Tensor[], { verbose: 0 })).rejects.toThrow(/y\[1\] must be a km\.Tensor.*Received: string labels/);
+    await expect(model.evaluate(x, y)).rejects.toThrow(/compiled without a loss, which its trainStep computes.*Define testStep\(data\) for evaluate/);
+  });
+
+  it('only a model with its own trainStep may be compiled without a loss', () => {
+    class Plain extends km.Model {
+      readonly dense = km.layers.dense({ units: 2 });
+      call(input: km.SymbolicTensor): km.SymbolicTensor {
+        return this.dense.apply(input);
+      }
+    }
+    expect(() => new Plain().compile({ optimizer: 'sgd' })).toThrow(/compile needs a loss/);
+    expect(() => new Regressor().compile({ optimizer: 'sgd' })).not.toThrow();
+  });
+
+  it('a model with its own steps saves its traced graph without a training config', async () => {
+    const model = new Regressor();
+    model.compile({ optimizer: 'sgd' });
+    await model.fit(x, y, { epochs: 1, verbose: 0 });
+    let artifacts: km.io.ModelArtifacts | undefined;
+    await model.save(km.io.withSaveHandler(async (saved) => void (artifacts = saved)));
+    expect(artifacts!.trainingConfig).toBeUndefined();
+    const loaded = await km.loadLayersModel(km.io.fromMemory(artifacts!));
+    expectClose((loaded.predict(x) as km.Tensor).dataSync(), (model.predict(x) as km.Tensor).dataSync(), 1e-6);
+  });
+});

@@ -1,0 +1,186 @@
+// Keras' "customizing what happens in fit()": a km.Model that defines trainStep(data) (and
+// testStep) keeps fit's epochs, shuffling, callbacks, progress bar, validation and History, and
+// computes each batch's step itself, with km ops, km.variableGrads and optimizer.applyGradients.
+import { CallbackList, type Logs } from '../callbacks/callbacks.js';
+import type { History } from '../callbacks/history.js';
+import { describeValue } from '../ops/operand.js';
+import { Tensor } from '../tensor.js';
+import { closeScope, openScope } from '../tensor_scopes.js';
+import { checkOptions } from '../utils/options.js';
+import { isPlainObject } from '../utils/plain_object.js';
+import { fitSettings, runEpochs, splitPoint } from './epoch_loop.js';
+import type { LayersModel } from './model.js';
+import type { TensorsSpec } from './outputs.js';
+import { StepRows, type StepData } from './step_data.js';
+import { EVALUATE_OPTIONS, FIT_OPTIONS, type ModelEvaluateArgs, type ModelFitArgs } from './training_args.js';
+import { checkPositiveInt } from './validate_data.js';
+import { printEvaluation } from './training.js';
+import { checkVerbosity } from '../callbacks/progbar_logger.js';
+import type { SampleWeightInput } from './sample_weights.js';
+
+/** What a step returns: the values to log, by name, as numbers or one-value tensors. */
+export type StepLogs = Readonly<Record<string, number | Tensor>>;
+
+/** A step of a model's own: `trainStep` or `testStep`. */
+type Step = (data: StepData) => StepLogs;
+
+/** The steps a model defines itself (a km.Model subclass' trainStep and testStep). */
+export interface OwnSteps {
+  readonly train: Step | null;
+  readonly test: Step | null;
+}
+
+/** The trainStep and testStep `model` defines, or null when it defines neither. */
+export function ownStepsOf(model: LayersModel): OwnSteps | null {
+  const { trainStep, testStep } = model as { trainStep?: unknown; testStep?: unknown };
+  const train = typeof trainStep === 'function' ? (trainStep.bind(model) as Step) : null;
+  const test = typeof testStep === 'function' ? (testStep.bind(model) as Step) : null;
+  return train || test ? { train, test } : null;
+}
+
+/** The mean of each logged value over the batches so far, weighted by their samples, as fit's own logs are. */
+class StepMeans {
+  readonly #sums = new Map<string, number>();
+  #samples = 0;
+
+  add(logs: Readonly<Record<string, number>>, samples: number): void {
+    for (const [key, value] of Object.entries(logs)) this.#sums.set(key, (this.#sums.get(key) ?? 0) + value * samples);
+    this.#samples += samples;
+  }
+
+  logs(): Logs {
+    return Object.fromEntries([...this.#sums].map(([key, sum]) => [key, sum / this.#samples]));
+  }
+}
+
+/**
+ * Runs `step` on one batch as inside `km.tidy` (the tensors it makes are freed when it returns) and
+ * reads what it logs. `where` names the step in errors (`MLP.trainStep`).
+ */
+function runStep(step: Step, data: StepData, where: string): Record<string, number> {
+  openScope();
+  try {
+    return loggedValues(step(data), where);
+  } finally {
+    closeScope(new Set());
+  }
+}
+
+/** The numbers a step logs, read from what it returned. */
+function loggedValues(returned: unknown, where: string): Record<string, number> {
+  if (returned instanceof Promise) throw new Error(`${where} returned a Promise. Steps run synchronously, as Keras' train_step does, and free the tensors they make when they return: make it a plain method.`);
+  if (!isPlainObject(returned)) {
+    throw new Error(`${where} must return the values to log, by name: return { loss } (numbers or one-value tensors). Received: ${describeValue(returned)}.`);
+  }
+  const logs: Record<string, number> = {};
+  for (const [key, value] of Object.entries(returned)) {
+    if (typeof value === 'number') logs[key] = value;
+    else if (value instanceof Tensor && value.size === 1) logs[key] = value.dataSync()[0];
+    else throw new Error(`${where} returned '${key}' as ${value instanceof Tensor ? `a tensor of shape [${value.shape.join(', ')}]` : describeValue(value)}; each logged value must be a number or a one-value tensor (reduce it, e.g. with km.mean).`);
+  }
+  return logs;
+}
+
+/**
+ * The mean logs of `step` over `rows` in batches of `batchSize`, in order, calling the test batch
+ * hooks of `callbacks` around each batch as evaluate's own loop does.
+ */
+async function meanOverBatches(step: Step, where: string, rows: StepRows, order: Int32Array, batchSize: number, callbacks: CallbackList, model: LayersModel): Promise<Logs> {
+  const means = new StepMeans();
+  const begin = callbacks.having('onTestBatchBegin');
+  const end = callbacks.having('onTestBatchEnd');
+  for (let start = 0, batch = 0; start < order.length; start += batchSize, batch++) {
+    const count = Math.min(batchSize, order.length - start);
+    if (begin.length > 0) await callbacks.call(begin, batch, { batch, size: count });
+    means.add(stepOnBatch(step, where, rows, order, start, count), count);
+    if (end.length > 0) await callbacks.call(end, batch, { batch, size: count, ...means.logs() });
+    if (model.stopEvaluating) break;
+  }
+  return means.logs();
+}
+
+function stepOnBatch(step: Step, where: string, rows: StepRows, order: Int32Array, start: number, count: number): Record<string, number> {
+  const { data, tensors } = rows.batch(order, start, count);
+  try {
+    return runStep(step, data, where);
+  } finally {
+    for (const t of tensors) t.dispose();
+  }
+}
+
+const allRows = (n: number, from = 0): Int32Array => Int32Array.from({ length: n - from }, (_, i) => from + i);
+
+/** `fit(x, y)` of a model that defines trainStep: fit's loop around the model's own steps. */
+export async function fitWithOwnSteps(model: LayersModel, steps: OwnSteps, x: TensorsSpec, y: TensorsSpec, args: ModelFitArgs = {}): Promise<History> {
+  checkOptions(args, FIT_OPTIONS, 'fit');
+  const className = model.className;
+  const train = steps.train;
+  if (!train) throw new Error(`${className} defines testStep but not trainStep, so fit has no step to train with. Define trainStep(data) too, or remove testStep to train with the compiled loss.`);
+  if (args.classWeight !== undefined) throw new Error(`fit: classWeight is not given to ${className}.trainStep. Pass per-sample weights as sampleWeight instead: trainStep receives them as data[2].`);
+  const optimizer = model.optimizer;
+  if (!optimizer) throw new Error(`${className} must be compiled before fit, so that trainStep has this.optimizer to step with: model.compile({ optimizer: 'adam' }).`);
+  const settings = fitSettings(args);
+  const rows = new StepRows([x, y, args.sampleWeight as TensorsSpec | undefined], ['x', 'y', 'sampleWeight']);
+  let order = allRows(rows.size);
+  let validation: { rows: StepRows; order: Int32Array } | null = null;
+  if (args.validationData) {
+    const [vx, vy, vw] = args.validationData;
+    const held = new StepRows([vx, vy, vw as TensorsSpec | undefined], ['validationData[0]', 'validationData[1]', 'validationData[2]']);
+    validation = { rows: held, order: allRows(held.size) };
+  } else if (settings.validationSplit > 0) {
+    const cut = splitPoint(rows.size, settings.validationSplit);
+    validation = { rows, order: allRows(rows.size, cut) };
+    order = allRows(cut);
+  }
+  const where = `${className}.trainStep`;
+  return runEpochs({
+    model,
+    optimizer,
+    settings,
+    order,
+    logNames: undefined,
+    newEpoch: () => {
+      const means = new StepMeans();
+      return { step: (start, count) => means.add(stepOnBatch(train, where, rows, order, start, count), count), logs: () => means.logs() };
+    },
+    validate: validation && validator(model, steps, validation.rows, validation.order, settings.validationBatchSize),
+  }, args.callbacks);
+}
+
+/** `evaluate(x, y)` of a model that defines testStep: its logs' means over the batches. */
+export async function evaluateWithTestStep(model: LayersModel, test: Step, x: TensorsSpec, y: TensorsSpec, args: ModelEvaluateArgs = {}): Promise<number[] | Record<string, number>> {
+  checkOptions(args, EVALUATE_OPTIONS, 'evaluate');
+  const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize');
+  const verbose = checkVerbosity(args.verbose, 'evaluate');
+  const rows = new StepRows([x, y, args.sampleWeight as TensorsSpec | undefined], ['x', 'y', 'sampleWeight']);
+  const started = performance.now();
+  const steps = Math.ceil(rows.size / batchSize);
+  const callbacks = new CallbackList(args.callbacks);
+  callbacks.configure(model, { epochs: 1, steps, samples: rows.size, batchSize, verbose, initialEpoch: 0 });
+  const logs = await callbacks.test(() => meanOverBatches(test, `${model.className}.testStep`, rows, allRows(rows.size), batchSize, callbacks, model));
+  if (verbose !== 0) printEvaluation(steps, started, logs);
+  return args.returnDict ? logs : Object.values(logs);
+}
+
+/**
+ * fit's validation pass: the model's testStep, or without one Keras' default test step, `evaluate`
+ * with the compiled loss and metrics.
+ */
+function validator(model: LayersModel, steps: OwnSteps, rows: StepRows, order: Int32Array, batchSize: number): (callbacks: CallbackList) => Promise<Logs> {
+  const test = steps.test;
+  if (test) return (callbacks) => meanOverBatches(test, `${model.className}.testStep`, rows, order, batchSize, callbacks, model);
+  if (model.loss === undefined) {
+    throw new Error(
+      `${model.className} was compiled without a loss, so fit cannot validate it: define testStep(data), returning the values to log ({ loss }) computed without training, ` +
+        "or compile with the loss validation reports (model.compile({ optimizer, loss: 'meanSquaredError' })).",
+    );
+  }
+  return async () => {
+    const { data, tensors } = rows.batch(order, 0, order.length);
+    try {
+      return (await model.evaluate(data[0], data[1], { batchSize, verbose: 0, returnDict: true, ...(data[2] && { sampleWeight: data[2] as SampleWeightInput }) })) as Logs;
+    } finally {
+      for (const t of tensors) t.dispose();
+    }
+  };
+}

@@ -72,6 +72,7 @@ describe.each(BACKENDS_HERE)("fit over a km.Model's trainStep on %s", (name) => 
   });
 
   it.runIf(name === 'tfjs-webgpu')('is refused where the backend cannot read synchronously, naming the ways out', async () => {
+    await useBackend(name);
     const model = stepped();
     await expect(model.fit(x, y, { ...fitArgs, epochs: 1 })).rejects.toThrow(/backend 'tfjs-webgpu' cannot read synchronously\./);
     model.dispose();

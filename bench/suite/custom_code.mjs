@@ -4,7 +4,8 @@
 // the host with km ops and its gradient tape; tfjs-layers 4.22 on tfjs-wasm runs the same functions
 // with tf ops and its autodiff. Against kerasm's built-in loss and Dense, what the host path costs.
 // Then the same model trained by a written-out loop, optimizer.minimize over model.apply (Keras'
-// GradientTape loop), in both libraries.
+// GradientTape loop), in both libraries, and in kerasm by fit over a km.Model's own trainStep
+// (Keras' custom train_step), which tfjs does not have.
 import { interleave, median } from './stats.mjs';
 import { km, tf, tfl, useKerasm, useTfjs } from './setup.mjs';
 
@@ -82,6 +83,37 @@ function msPerStep(step) {
   return (performance.now() - t0) / STEPS;
 }
 
+/** The reference MLP as a km.Model whose trainStep is the loop's step. */
+class SteppedMLP extends km.Model {
+  hidden = km.layers.dense({ units: 64, activation: 'relu' });
+  out = km.layers.dense({ units: 10, activation: 'softmax' });
+  call(x) {
+    return this.out.apply(this.hidden.apply(x));
+  }
+  trainStep([xs, ys]) {
+    const { value, grads } = km.variableGrads(() => km.mean(kmCrossEntropy(ys, this.apply(xs, { training: true }))), this.trainableWeights);
+    this.optimizer.applyGradients(grads);
+    return { loss: value };
+  }
+}
+
+/** Milliseconds per step of fit over SteppedMLP's trainStep. */
+async function kerasmTrainStepSteps(data) {
+  await useKerasm(1);
+  km.utils.setRandomSeed(1);
+  const model = new SteppedMLP();
+  model.compile({ optimizer: 'adam' });
+  const n = (WARMUP_STEPS + STEPS) * BATCH;
+  const x = km.tensor(data.x.subarray(0, n * 784), [n, 784]);
+  const y = km.tensor(data.oneHot.subarray(0, n * 10), [n, 10]);
+  await model.fit(x.slice(0, WARMUP_STEPS * BATCH), y.slice(0, WARMUP_STEPS * BATCH), { epochs: 1, batchSize: BATCH, verbose: 0 });
+  const t0 = performance.now();
+  await model.fit(x.slice(WARMUP_STEPS * BATCH), y.slice(WARMUP_STEPS * BATCH), { epochs: 1, batchSize: BATCH, verbose: 0, shuffle: false });
+  const ms = (performance.now() - t0) / STEPS;
+  model.dispose();
+  return ms;
+}
+
 /** Milliseconds per step of `optimizer.minimize(() => loss(model.apply(x, { training: true })))` in kerasm. */
 async function kerasmLoopSteps(data) {
   await useKerasm(1);
@@ -130,12 +162,13 @@ export async function customCodeSpeed({ repetitions, log }) {
     'tfjs-wasm, loss function': () => tfjsSteps(data),
     'kerasm, written-out loop': () => kerasmLoopSteps(data),
     'tfjs-wasm, written-out loop': () => tfjsLoopSteps(data),
+    'kerasm, fit over trainStep': () => kerasmTrainStepSteps(data),
   };
   const runs = await interleave(contenders, repetitions, (r, res) => log(`  rep ${r + 1}: ${Object.entries(res).map(([k, v]) => `${k} ${v[r].toFixed(3)} ms`).join(', ')}`));
   const medians = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v)]));
-  const [builtIn, lossFunction, callLayer, tfjsFunction, loop, tfjsLoop] = Object.values(medians);
+  const [builtIn, lossFunction, callLayer, tfjsFunction, loop, tfjsLoop, trainStep] = Object.values(medians);
   return {
-    title: `Reference MLP with a loss function (and a CallLayer), and trained by a written-out loop (optimizer.minimize over model.apply), ms per training step (batch ${BATCH}, ${STEPS} steps), kerasm on one thread`,
+    title: `Reference MLP with a loss function (and a CallLayer), and trained by a written-out loop (optimizer.minimize over model.apply) and by fit over a trainStep, ms per training step (batch ${BATCH}, ${STEPS} steps), kerasm on one thread`,
     unit: 'ms', lowerIsBetter: true, runs, medians,
     ratios: {
       'kerasm loss function / kerasm built-in loss': lossFunction / builtIn,
@@ -143,6 +176,8 @@ export async function customCodeSpeed({ repetitions, log }) {
       'kerasm loss function and CallLayer / tfjs-wasm loss function': callLayer / tfjsFunction,
       'kerasm written-out loop / kerasm built-in loss': loop / builtIn,
       'kerasm written-out loop / tfjs-wasm written-out loop': loop / tfjsLoop,
+      'kerasm fit over trainStep / kerasm written-out loop': trainStep / loop,
+      'kerasm fit over trainStep / tfjs-wasm written-out loop': trainStep / tfjsLoop,
     },
   };
 }

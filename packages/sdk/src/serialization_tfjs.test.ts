@@ -203,6 +203,13 @@ describe('km.serialization.registerClass', () => {
       "Layer 'shifted' cannot be saved: its class Shifted is registered as 'Shifted', but the layer's className is \"ScaleByFactor\", the name the file would record, so loading would make a layer of class ScaleByFactor instead. Add `override readonly className = 'Shifted';` to Shifted (a subclass inherits its parent's className; tfjs' static className alone does not set it).",
     );
 
+    // Inside a wrapper, whose config holds the layer's, and in cloneModel, which makes the class anew.
+    const wrapped = km.sequential([km.layers.timeDistributed({ layer: new Shifted({ factor: 2, name: 'inner_shifted' }), inputShape: [3, 4] })]);
+    await expect(savedArtifacts(wrapped, false)).rejects.toThrow(/^Layer 'inner_shifted' cannot be saved: its class Shifted is registered as 'Shifted', but the layer's className is "ScaleByFactor"/);
+    expect(() => km.models.cloneModel(model)).toThrow(
+      "Layer 'shifted' cannot be cloned: its class Shifted is registered as 'Shifted', but the layer's className is \"ScaleByFactor\", the class cloneModel makes anew, so the clone would be a layer of class ScaleByFactor instead. Add `override readonly className = 'Shifted';` to Shifted (a subclass inherits its parent's className; tfjs' static className alone does not set it).",
+    );
+
     // With the instance className added, as the error says, it saves and loads as itself.
     class FixedShifted extends Shifted {
       static override readonly className = 'FixedShifted';

@@ -1,6 +1,7 @@
 import { InputMask } from '../layers/input_mask.js';
 import { Layer } from '../layers/layer.js';
 import { layerFromConfig } from '../layers/registry.js';
+import { checkRegisteredClassName } from '../io/registered_classes.js';
 import { checkConfigKeepsOptions } from '../io/custom_layer_config.js';
 import { modelFromTopology } from '../io/load_model.js';
 import { modelTopologyOf } from '../io/model_topology.js';
@@ -32,8 +33,9 @@ const CLONE_OPTIONS = optionNames<CloneModelArgs>({ cloneFunction: true, inputTe
 
 /** A new layer of the same class and config, with weights of its own: `cloneModel`'s default. */
 function freshLayer(layer: Layer): Layer {
-  // As saving does: a config without the layer's options would clone it with its defaults.
+  // As saving does: a config without the layer's options, or naming its parent class, would clone another layer.
   checkConfigKeepsOptions(layer);
+  checkRegisteredClassName(layer, 'cloned');
   return layerFromConfig(layer.className, layer.getConfig());
 }
 
@@ -66,7 +68,10 @@ function cloneArchitecture(model: LayersModel, args: CloneModelArgs): LayersMode
   const where = `cloneModel of model '${model?.name}'`;
   if (!(model instanceof LayersModel)) throw new Error(`cloneModel expects a model (km.sequential or km.model). Received: ${model === null ? 'null' : typeof model}.`);
   checkOptions(args, CLONE_OPTIONS, 'cloneModel');
-  if (args.cloneFunction === undefined && args.inputTensors === undefined) return modelFromTopology(modelTopologyOf(model), where);
+  if (args.cloneFunction === undefined && args.inputTensors === undefined) {
+    for (const layer of model.allLayers) checkRegisteredClassName(layer, 'cloned');
+    return modelFromTopology(modelTopologyOf(model), where);
+  }
   const makeLayer = args.cloneFunction ?? freshLayer;
   if (typeof makeLayer !== 'function') throw new Error(`${where}: cloneFunction must be a function from a layer to the clone's layer. Received: ${typeof makeLayer}.`);
   const clones = new Map<Layer, Layer>();

@@ -21,15 +21,18 @@ export function registeredClass(cls: object): RegisteredClass | undefined {
 }
 
 /**
- * Throws when saving a layer of a class registerClass registered whose `className` is not the
- * registered name: the file would name another class, and loading would make a layer of that class.
+ * Throws when saving (or cloning) a layer of a class registerClass registered whose `className` is
+ * not the registered name: the file would name another class, and loading would make a layer of
+ * that class. A wrapper's layers are checked too, since its config holds theirs.
  */
-export function checkRegisteredClassName(layer: Layer): void {
+export function checkRegisteredClassName(layer: Layer, action: 'saved' | 'cloned' = 'saved'): void {
+  for (const inner of layer.ownedLayers) checkRegisteredClassName(inner, action);
   const cls = layer.constructor;
   const className = registered.get(cls)?.className;
   if (className === undefined || layer.className === className) return;
+  const made = action === 'saved' ? 'the name the file would record, so loading would make' : 'the class cloneModel makes anew, so the clone would be';
   throw new Error(
-    `Layer '${layer.name}' cannot be saved: its class ${cls.name} is registered as '${className}', but the layer's className is ${JSON.stringify(layer.className)}, the name the file would record, so loading would make ${layer.className === undefined ? 'no layer' : `a layer of class ${layer.className}`} instead. ` +
+    `Layer '${layer.name}' cannot be ${action}: its class ${cls.name} is registered as '${className}', but the layer's className is ${JSON.stringify(layer.className)}, ${made} ${layer.className === undefined ? 'no layer' : `a layer of class ${layer.className}`} instead. ` +
       `Add \`override readonly className = '${className}';\` to ${cls.name} (a subclass inherits its parent's className; tfjs' static className alone does not set it).`,
   );
 }

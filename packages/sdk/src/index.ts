@@ -16,7 +16,7 @@
  * @packageDocumentation
  */
 export { tensor, Tensor, type DType, type TensorLike, type NestedArray, type NestedValues, type NestedFloat32Values, type NestedInt32Rows, type Float32Values, type Int32Values } from './tensor.js';
-export { tensor1d, tensor2d, tensor3d, tensor4d, type Tensor1D, type Tensor2D, type Tensor3D, type Tensor4D, type RankedTensorFactory } from './tensor_ranked.js';
+export { tensor1d, tensor2d, tensor3d, tensor4d, tensor5d, tensor6d, type Tensor1D, type Tensor2D, type Tensor3D, type Tensor4D, type Tensor5D, type Tensor6D, type RankedTensorFactory } from './tensor_ranked.js';
 export { variable, Variable } from './variable.js';
 export { variableGrads, type Differentiable, type NamedGradients } from './optimizers/minimize.js';
 export { scalar, zeros, ones, fill, zerosLike, onesLike, oneHot, range, linspace, randomNormal, randomUniform, truncatedNormal } from './tensor_create.js';
@@ -25,6 +25,10 @@ export { argMax, argMin, max, min, sum, mean, add, sub, mul, div, squeeze, expan
 export { matMul, softmax, logSoftmax, logSumExp, reshape, slice, pow, maximum, minimum, neg, abs, square, sqrt, exp, log, log1p, sigmoid, tanh, relu, softplus, clipByValue, grad, grads, valueAndGrad, valueAndGrads, customGrad, type GradientFunction, type CustomGradientFunction, type CustomGradientResult } from './ops/index.js';
 export { sign, floor, ceil, round, reciprocal, rsqrt, sin, cos, elu, selu, leakyRelu, relu6, squaredDifference, mod, floorDiv, prod, cumsum, moments, norm, gather, tile, pad, split, unstack, reverse, type Moments, type NormOrder } from './ops/index.js';
 export { equal, notEqual, greater, greaterEqual, less, lessEqual, logicalAnd, logicalOr, logicalXor, logicalNot, isNaN, isInf, isFinite, where } from './ops/index.js';
+export { broadcastTo, stridedSlice, mirrorPad, spaceToBatchND, batchToSpaceND, depthToSpace, eye, diag, dot, outerProduct, meshgrid, ensureShape, slice1d, slice2d, slice3d, slice4d, concat1d, concat2d, concat3d, concat4d, reverse1d, reverse2d, reverse3d, reverse4d, pad1d, pad2d, pad3d, pad4d } from './ops/index.js';
+export { tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, atan2, erf, expm1, logSigmoid, step, clone, divNoNan, prelu, cumprod, euclideanNorm, randomStandardNormal, randomUniformInt, rand, randomGamma, multinomial, dropout, batchNorm, batchNorm2d, batchNorm3d, batchNorm4d, localResponseNormalization, movingAverage } from './ops/index.js';
+export { conv1d, conv2d, conv2dTranspose, depthwiseConv2d, separableConv2d, maxPool, avgPool, pool, type ConvPad, type DimRoundingMode, type ExplicitPadding, type SpatialPair } from './ops/index.js';
+export { gatherND, scatterND, tensorScatterUpdate, unsortedSegmentSum, unique, bincount, denseBincount, whereAsync, booleanMaskAsync, setdiff1dAsync, searchSorted, lowerBound, upperBound, einsum, type Unique } from './ops/index.js';
 export { ready, setBackend, setThreads, getBackend, getBackendInfo, backends, type BackendName, type BackendAvailability } from './backend/registry.js';
 export { memory, type MemoryInfo } from './backend/memory.js';
 export type { Backend, BufferId } from './backend/backend.js';
@@ -33,12 +37,12 @@ export { LayersModel, type ModelCompileArgs, type ModelInputs, type ModelOutputs
 export type { SummaryOptions } from './engine/summary.js';
 export { model, Functional, type FunctionalModelArgs } from './engine/functional.js';
 export { Model, type ModelArgs, type ModelCallArgs, type ModelCallInputs } from './engine/subclassed_model.js';
+export type { StepLogs } from './engine/own_steps.js';
+export type { StepData } from './engine/step_data.js';
 export type { PredictedOutputs, SymbolicOutputs } from './engine/output_types.js';
 export { input, SymbolicTensor, type InputArgs } from './engine/symbolic.js';
 export type { LayerApplyArgs } from './engine/concrete_apply.js';
 export type { ModelApplyArgs } from './engine/model_input_masks.js';
-export type { StepLogs } from './engine/own_steps.js';
-export type { StepData } from './engine/step_data.js';
 export type { ModelFitArgs, ModelEvaluateArgs, ModelPredictArgs, EvaluateResult, LossAndMetrics } from './engine/training_args.js';
 export type { ClassWeight, ClassWeightMap, ClassWeightSpec, SampleWeightInput } from './engine/sample_weights.js';
 export type { YieldEvery } from './engine/yield_every.js';
@@ -68,4 +72,12 @@ export * as browser from './browser/index.js';
 export * as io from './io/index.js';
 export * as models from './models.js';
 export * as serialization from './serialization.js';
+/** TensorFlow.js' `tf.image` ops (resizing, cropping, rotation, non-max suppression), computed on the host. */
+export * as image from './ops/image/index.js';
+/** TensorFlow.js' `tf.linalg` ops (bandPart, gramSchmidt, qr). */
+export * as linalg from './ops/linalg/index.js';
+/** TensorFlow.js' `tf.signal` ops (window functions, frame); stft is not included (kerasm has no complex dtype). */
+export * as signal from './ops/signal.js';
+/** TensorFlow.js' `tf.math` ops (confusionMatrix). */
+export * as math from './ops/confusion_matrix.js';
 export { loadLayersModel } from './io/load_model.js';

@@ -5,6 +5,8 @@ import { sliceBox, sliceValues, unsliceValues } from './tensor_slice.js';
 import { trackTensor } from './tensor_scopes.js';
 import { passingCotangent, record, taping } from './ops/tape.js';
 import type { NormOrder, ReduceAxis, TensorOps, TopK, UpcastDType } from './ops/index.js';
+import type { ConvPad, DimRoundingMode, SpatialPair } from './ops/index.js';
+import type { Unique } from './ops/index.js';
 
 /** Element types a {@link Tensor} can hold. */
 export type DType = 'float32' | 'int32';
@@ -464,6 +466,16 @@ export class Tensor<D extends DType = DType> {
     return ops().gather(this, indices, axis, batchDims);
   }
 
+  /** The distinct slices along `axis` (default 0) and where each slice's value is among them; see km.unique. */
+  unique(axis?: number): Unique<D> {
+    return ops().unique(this, axis);
+  }
+
+  /** The sums of the slices in each of `numSegments` segments (float32); see km.unsortedSegmentSum. */
+  unsortedSegmentSum(segmentIds: Tensor | TensorLike, numSegments: number): Tensor<'float32'> {
+    return ops().unsortedSegmentSum(this, segmentIds, numSegments);
+  }
+
   /** Repeated `reps[i]` times along each axis i; see km.tile. */
   tile(reps: readonly number[]): Tensor<D> {
     return ops().tile(this, reps);
@@ -512,6 +524,181 @@ export class Tensor<D extends DType = DType> {
   /** 1 where `this <= b`, else 0 (int32; tfjs gives bool), with broadcasting; see km.lessEqual. */
   lessEqual(b: Tensor | TensorLike): Tensor<'int32'> {
     return ops().lessEqual(this, b);
+  }
+
+  /** Broadcast to `shape`, NumPy's way; see km.broadcastTo. */
+  broadcastTo(shape: readonly number[]): Tensor<D> {
+    return ops().broadcastTo(this, shape);
+  }
+
+  /** The strided slice `this[begin:end:strides, ...]` with TensorFlow's masks; see km.stridedSlice. */
+  stridedSlice(begin: readonly number[], end: readonly number[], strides?: readonly number[], beginMask?: number, endMask?: number, ellipsisMask?: number, newAxisMask?: number, shrinkAxisMask?: number): Tensor<D> {
+    return ops().stridedSlice(this, begin, end, strides, beginMask, endMask, ellipsisMask, newAxisMask, shrinkAxisMask);
+  }
+
+  /** Padded with its own reflection ('reflect' or 'symmetric'); see km.mirrorPad. */
+  mirrorPad(paddings: readonly (readonly [number, number])[], mode: 'reflect' | 'symmetric'): Tensor<D> {
+    return ops().mirrorPad(this, paddings, mode);
+  }
+
+  /** Blocks of the spatial axes moved into the batch axis; see km.spaceToBatchND. */
+  spaceToBatchND(blockShape: readonly number[], paddings: readonly (readonly [number, number])[]): Tensor<D> {
+    return ops().spaceToBatchND(this, blockShape, paddings);
+  }
+
+  /** The batch split into blocks laid out over the spatial axes; see km.batchToSpaceND. */
+  batchToSpaceND(blockShape: readonly number[], crops: readonly (readonly [number, number])[]): Tensor<D> {
+    return ops().batchToSpaceND(this, blockShape, crops);
+  }
+
+  /** Channels rearranged into blocks of space; see km.depthToSpace. */
+  depthToSpace(blockSize: number, dataFormat?: 'NHWC' | 'NCHW'): Tensor<D> {
+    return ops().depthToSpace(this, blockSize, dataFormat);
+  }
+
+  /** The dot product with a vector or matrix `b` (float32); see km.dot. */
+  dot(b: Tensor | TensorLike): Tensor<'float32'> {
+    return ops().dot(this, b);
+  }
+
+  /** The tangent; see km.tan. */
+  tan(): Tensor<'float32'> {
+    return ops().tan(this);
+  }
+
+  /** The arcsine; see km.asin. */
+  asin(): Tensor<'float32'> {
+    return ops().asin(this);
+  }
+
+  /** The arccosine; see km.acos. */
+  acos(): Tensor<'float32'> {
+    return ops().acos(this);
+  }
+
+  /** The arctangent; see km.atan. */
+  atan(): Tensor<'float32'> {
+    return ops().atan(this);
+  }
+
+  /** The hyperbolic sine; see km.sinh. */
+  sinh(): Tensor<'float32'> {
+    return ops().sinh(this);
+  }
+
+  /** The hyperbolic cosine; see km.cosh. */
+  cosh(): Tensor<'float32'> {
+    return ops().cosh(this);
+  }
+
+  /** The inverse hyperbolic sine; see km.asinh. */
+  asinh(): Tensor<'float32'> {
+    return ops().asinh(this);
+  }
+
+  /** The inverse hyperbolic cosine; see km.acosh. */
+  acosh(): Tensor<'float32'> {
+    return ops().acosh(this);
+  }
+
+  /** The inverse hyperbolic tangent; see km.atanh. */
+  atanh(): Tensor<'float32'> {
+    return ops().atanh(this);
+  }
+
+  /** The angle of (b, this), with broadcasting; see km.atan2. */
+  atan2(b: Tensor | TensorLike): Tensor<'float32'> {
+    return ops().atan2(this, b);
+  }
+
+  /** The Gauss error function; see km.erf. */
+  erf(): Tensor<'float32'> {
+    return ops().erf(this);
+  }
+
+  /** `e ** x - 1`; see km.expm1. */
+  expm1(): Tensor<'float32'> {
+    return ops().expm1(this);
+  }
+
+  /** `log(sigmoid(x))`; see km.logSigmoid. */
+  logSigmoid(): Tensor<'float32'> {
+    return ops().logSigmoid(this);
+  }
+
+  /** 1 where positive, `alpha` (default 0) elsewhere; see km.step. */
+  step(alpha?: number): Tensor<D> {
+    return ops().step(this, alpha);
+  }
+
+  /** The running product along `axis` (default 0); see km.cumprod. */
+  cumprod(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor<D> {
+    return ops().cumprod(this, axis, exclusive, reverse);
+  }
+
+  /** `this / b`, 0 where b is 0, with broadcasting; see km.divNoNan. */
+  divNoNan(b: Tensor | TensorLike): Tensor {
+    return ops().divNoNan(this, b);
+  }
+
+  /** `this` where >= 0, `alpha · this` below, alpha broadcast; see km.prelu. */
+  prelu(alpha: Tensor | TensorLike): Tensor<'float32'> {
+    return ops().prelu(this, alpha);
+  }
+
+  /** The Euclidean norm over `axis` (all values by default); see km.euclideanNorm. */
+  euclideanNorm(axis?: number | readonly number[] | null, keepDims?: boolean): Tensor<'float32'> {
+    return ops().euclideanNorm(this, axis, keepDims);
+  }
+
+  /** `offset + scale · (this - mean) / √(variance + varianceEpsilon)`; see km.batchNorm. */
+  batchNorm(mean: Tensor | TensorLike, variance: Tensor | TensorLike, offset?: Tensor | TensorLike | null, scale?: Tensor | TensorLike | null, varianceEpsilon?: number): Tensor<'float32'> {
+    return ops().batchNorm(this, mean, variance, offset, scale, varianceEpsilon);
+  }
+
+  /** Local response normalization across channels; see km.localResponseNormalization. */
+  localResponseNormalization(depthRadius?: number, bias?: number, alpha?: number, beta?: number): Tensor<'float32'> {
+    return ops().localResponseNormalization(this, depthRadius, bias, alpha, beta);
+  }
+
+  /** The 1-D convolution of this [batch, width, inDepth] by filter; see km.conv1d. */
+  conv1d(filter: Tensor | TensorLike, stride: number, pad: ConvPad, dataFormat?: 'NWC' | 'NCW', dilation?: number, dimRoundingMode?: DimRoundingMode): Tensor<'float32'> {
+    return ops().conv1d(this, filter, stride, pad, dataFormat, dilation, dimRoundingMode);
+  }
+
+  /** The 2-D convolution of this [batch, height, width, inDepth] by filter; see km.conv2d. */
+  conv2d(filter: Tensor | TensorLike, strides: SpatialPair, pad: ConvPad, dataFormat?: 'NHWC' | 'NCHW', dilations?: SpatialPair, dimRoundingMode?: DimRoundingMode): Tensor<'float32'> {
+    return ops().conv2d(this, filter, strides, pad, dataFormat, dilations, dimRoundingMode);
+  }
+
+  /** The transposed 2-D convolution of this by filter into outputShape; see km.conv2dTranspose. */
+  conv2dTranspose(filter: Tensor | TensorLike, outputShape: readonly number[], strides: SpatialPair, pad: ConvPad, dimRoundingMode?: DimRoundingMode): Tensor<'float32'> {
+    return ops().conv2dTranspose(this, filter, outputShape, strides, pad, dimRoundingMode);
+  }
+
+  /** The depthwise 2-D convolution of this by filter; see km.depthwiseConv2d. */
+  depthwiseConv2d(filter: Tensor | TensorLike, strides: SpatialPair, pad: ConvPad, dataFormat?: 'NHWC' | 'NCHW', dilations?: SpatialPair, dimRoundingMode?: DimRoundingMode): Tensor<'float32'> {
+    return ops().depthwiseConv2d(this, filter, strides, pad, dataFormat, dilations, dimRoundingMode);
+  }
+
+  /** A depthwise then a 1×1 convolution of this; see km.separableConv2d. */
+  separableConv2d(depthwiseFilter: Tensor | TensorLike, pointwiseFilter: Tensor | TensorLike, strides: SpatialPair, pad: 'valid' | 'same', dilation?: SpatialPair, dataFormat?: 'NHWC' | 'NCHW'): Tensor<'float32'> {
+    return ops().separableConv2d(this, depthwiseFilter, pointwiseFilter, strides, pad, dilation, dataFormat);
+  }
+
+  /** The maximum of each window of this [batch, height, width, channels]; see km.maxPool. */
+  maxPool(filterSize: SpatialPair, strides: SpatialPair, pad: ConvPad, dimRoundingMode?: DimRoundingMode): Tensor<D> {
+    return ops().maxPool(this, filterSize, strides, pad, dimRoundingMode);
+  }
+
+  /** The mean of each window of this [batch, height, width, channels]; see km.avgPool. */
+  avgPool(filterSize: SpatialPair, strides: SpatialPair, pad: ConvPad, dimRoundingMode?: DimRoundingMode): Tensor<'float32'> {
+    return ops().avgPool(this, filterSize, strides, pad, dimRoundingMode);
+  }
+
+  /** A max or average pool of this with dilated windows; see km.pool. */
+  pool(windowShape: SpatialPair, poolingType: 'avg' | 'max', pad: ConvPad, dilations?: SpatialPair, strides?: SpatialPair, dimRoundingMode?: DimRoundingMode): Tensor<D> {
+    return ops().pool(this, windowShape, poolingType, pad, dilations, strides, dimRoundingMode);
   }
 
   /**

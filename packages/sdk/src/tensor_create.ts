@@ -191,14 +191,14 @@ export function linspace(start: number, stop: number, num: number): Tensor1D<'fl
 }
 
 /** The seed's own generator, or kerasm's global one (which `km.utils.setRandomSeed` seeds) without a seed. */
-function generator(fn: string, seed: number | undefined): Random {
+export function generator(fn: string, seed: number | undefined): Random {
   if (seed == null) return globalGenerator();
   if (!Number.isInteger(seed)) throw new Error(`${fn}: seed must be an integer; received seed=${JSON.stringify(seed)}.`);
   return new Random(seed);
 }
 
 /** Draws through the RandomNormal or TruncatedNormal initializer, so these are the numbers a layer's weights get. */
-function gaussian(fn: string, className: string, shape: readonly number[], mean: number, stdDev: number, dtype: DType | undefined, seed: number | undefined): Tensor {
+export function gaussian(fn: string, className: string, shape: readonly number[], mean: number, stdDev: number, dtype: DType | undefined, seed: number | undefined): Tensor {
   checkedSize(fn, shape);
   const checked = checkDtype(fn, dtype ?? 'float32');
   checkFinite(fn, 'mean', mean);
@@ -253,7 +253,11 @@ export function truncatedNormal<D extends DType = 'float32'>(shape: readonly num
  * ```
  */
 export function randomUniform<D extends DType = 'float32'>(shape: readonly number[], minval = 0, maxval = 1, dtype: D = 'float32' as D, seed?: number): Tensor<D> {
-  const fn = 'km.randomUniform()';
+  return uniform('km.randomUniform()', shape, minval, maxval, dtype, seed) as Tensor<D>;
+}
+
+/** {@link randomUniform}'s draws, its errors naming `fn` (km.randomUniformInt draws through it too). */
+export function uniform(fn: string, shape: readonly number[], minval: number, maxval: number, dtype: DType, seed: number | undefined): Tensor {
   const size = checkedSize(fn, shape);
   const checked = checkDtype(fn, dtype);
   checkFinite(fn, 'minval', minval);
@@ -264,6 +268,6 @@ export function randomUniform<D extends DType = 'float32'>(shape: readonly numbe
     checkInt32(fn, 'maxval', maxval);
   }
   const random = generator(fn, seed);
-  if (checked === 'int32') return new Tensor(Int32Array.from({ length: size }, () => Math.floor(random.uniform(minval, maxval))), shape, 'int32') as Tensor<D>;
-  return new Tensor(getInitializer({ className: 'RandomUniform', config: { minval, maxval } })(shape, random), shape, 'float32') as Tensor<D>;
+  if (checked === 'int32') return new Tensor(Int32Array.from({ length: size }, () => Math.floor(random.uniform(minval, maxval))), shape, 'int32');
+  return new Tensor(getInitializer({ className: 'RandomUniform', config: { minval, maxval } })(shape, random), shape, 'float32');
 }

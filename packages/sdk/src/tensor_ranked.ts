@@ -25,27 +25,40 @@ export interface Tensor4D<D extends DType = DType> extends Tensor<D> {
   arraySync(): number[][][][];
   array(): Promise<number[][][][]>;
 }
+/** A rank-5 tensor, as `km.tensor5d` types it. */
+export interface Tensor5D<D extends DType = DType> extends Tensor<D> {
+  readonly shape: readonly [number, number, number, number, number];
+  arraySync(): number[][][][][];
+  array(): Promise<number[][][][][]>;
+}
+/** A rank-6 tensor, as `km.tensor6d` types it. */
+export interface Tensor6D<D extends DType = DType> extends Tensor<D> {
+  readonly shape: readonly [number, number, number, number, number, number];
+  arraySync(): number[][][][][][];
+  array(): Promise<number[][][][][][]>;
+}
 
-type Ranked<R extends 2 | 3 | 4, D extends DType> = R extends 2 ? Tensor2D<D> : R extends 3 ? Tensor3D<D> : Tensor4D<D>;
+type Rank = 2 | 3 | 4 | 5 | 6;
+type Ranked<R extends Rank, D extends DType> = R extends 2 ? Tensor2D<D> : R extends 3 ? Tensor3D<D> : R extends 4 ? Tensor4D<D> : R extends 5 ? Tensor5D<D> : Tensor6D<D>;
 
 /**
- * `km.tensor2d`, `tensor3d` and `tensor4d`: the dtype given, else the values' default as
+ * `km.tensor2d` to `tensor6d`: the dtype given, else the values' default as
  * `km.tensor` picks it (int32 for an Int32Array, float32 for numbers).
  */
-export interface RankedTensorFactory<R extends 2 | 3 | 4> {
+export interface RankedTensorFactory<R extends Rank> {
   <D extends DType>(values: TensorLike, shape: readonly number[] | undefined, dtype: D): Ranked<R, D>;
   (values: Float32Values, shape?: readonly number[], dtype?: undefined): Ranked<R, 'float32'>;
   (values: Int32Values, shape?: readonly number[], dtype?: undefined): Ranked<R, 'int32'>;
   (values: TensorLike, shape?: readonly number[], dtype?: DType): Ranked<R, DType>;
 }
 
-const AXES = ['', '', '[rows, cols]', '[d0, d1, d2]', '[d0, d1, d2, d3]'];
+const AXES = ['', '', '[rows, cols]', '[d0, d1, d2]', '[d0, d1, d2, d3]', '[d0, d1, d2, d3, d4]', '[d0, d1, d2, d3, d4, d5]'];
 
 function wrongRank(name: string, rank: number, made: Tensor): string {
   return `${name} makes a tensor of rank ${rank}, but the values have shape [${made.shape.join(', ')}] (rank ${made.rank}). Use km.tensor(values) for any rank.`;
 }
 
-function ranked<R extends 2 | 3 | 4>(rank: R): RankedTensorFactory<R> {
+function ranked<R extends Rank>(rank: R): RankedTensorFactory<R> {
   const name = `km.tensor${rank}d()`;
   const make = (values: TensorLike, shape?: readonly number[], dtype?: DType): Tensor => {
     if (typeof shape === 'string') throw new Error(`${name} takes the shape second and the dtype third, as tfjs does: ${name.slice(0, -1)}values, undefined, '${shape}').`);
@@ -81,3 +94,7 @@ export const tensor2d = ranked(2);
 export const tensor3d = ranked(3);
 /** A rank-4 tensor, as tfjs' `tf.tensor4d`; flat values need the shape. @example `km.tensor4d(images, [n, 28, 28, 1])` */
 export const tensor4d = ranked(4);
+/** A rank-5 tensor, as tfjs' `tf.tensor5d`; flat values need the shape. @example `km.tensor5d(clips, [n, frames, 64, 64, 3])` */
+export const tensor5d = ranked(5);
+/** A rank-6 tensor, as tfjs' `tf.tensor6d`; flat values need the shape. @example `km.tensor6d(values, [2, 2, 2, 2, 2, 2])` */
+export const tensor6d = ranked(6);

@@ -5,6 +5,7 @@ import { RandomImageLayer, type RandomImageArgs } from './random_image_layer.js'
 import { registerBuiltinLayer } from './registry.js';
 import { checkOptions } from '../utils/options.js';
 import { RANDOM_GRAYSCALE_OPTIONS } from './layer_options.js';
+import { LUMA_WEIGHTS } from '../ops/image/grayscale.js';
 
 /** Options of {@link RandomGrayscale}, with Keras' defaults. */
 export interface RandomGrayscaleArgs extends RandomImageArgs {
@@ -14,8 +15,8 @@ export interface RandomGrayscaleArgs extends RandomImageArgs {
   dataFormat?: 'channelsLast' | 'channels_last';
 }
 
-/** The luma weights of R, G and B that Keras' rgb_to_grayscale (after tf.image.rgb_to_grayscale) uses. */
-export const GRAYSCALE_WEIGHTS = [0.2989, 0.587, 0.114] as const;
+/** The luma weights of R, G and B that Keras' rgb_to_grayscale (after tf.image.rgb_to_grayscale) uses: km.image's. */
+export const GRAYSCALE_WEIGHTS = LUMA_WEIGHTS;
 
 // Each image is multiplied by a 3×3 channel matrix [input channel, output channel]: every column
 // the luma weights for a grey image, the identity for the others. One batched product then serves

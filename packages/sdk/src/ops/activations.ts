@@ -1,6 +1,8 @@
-// tfjs' elu, selu, leakyRelu and relu6, each with tfjs-core's gradient and its float32 roundings.
+// tfjs' elu, selu, leakyRelu, relu6 and prelu, each with tfjs-core's gradient and its float32 roundings.
 import type { DType, Tensor, TensorLike } from '../tensor.js';
+import { binary } from './binary.js';
 import { step } from './elementwise.js';
+import { operand } from './operand.js';
 import { unary } from './unary.js';
 
 // tfjs' backend_util.SELU_SCALEALPHA and SELU_SCALE; its gradient multiplies by them as float32 scalars.
@@ -37,4 +39,17 @@ export function leakyRelu(x: Tensor | TensorLike, alpha = 0.2): Tensor<'float32'
 /** `min(max(x, 0), 6)`, as `tf.relu6`; int32 stays int32. Its gradient is 1 on (0, 6], as tfjs'. @example `km.relu6(x)` */
 export function relu6<D extends DType>(x: Tensor<D> | TensorLike): Tensor<D> {
   return unary('km.relu6()', x, 'same', (v) => Math.min(Math.max(0, v), 6), (dy, v) => dy * ((v <= 6 ? 1 : 0) * step(v, 0))) as Tensor<D>;
+}
+
+/**
+ * `x` where x >= 0, `alpha · x` below, element-wise with `alpha` broadcast against `x` (e.g. one
+ * slope per channel), as `tf.prelu(x, alpha)`: always float32, as tfjs gives it. Its gradient is
+ * tfjs': at x = 0 it takes the lower branch (alpha for x, x for alpha).
+ * @example `km.prelu(x, km.fill([channels], 0.25))`
+ */
+export function prelu(x: Tensor | TensorLike, alpha: Tensor | TensorLike): Tensor<'float32'> {
+  const fn = 'km.prelu()';
+  const cotangents = { a: (dy: number, v: number, a: number) => (v > 0 ? dy : dy * a), b: (dy: number, v: number) => (v > 0 ? 0 : dy * v) };
+  const slope = (v: number, a: number): number => (v < 0 ? a * v : v);
+  return binary(fn, operand(fn, 'x', x), operand(fn, 'alpha', alpha), slope, cotangents, slope, 'float32') as Tensor<'float32'>;
 }

@@ -1,4 +1,4 @@
-// tfjs' element-wise add, sub, mul, div, pow, maximum, minimum, squaredDifference, mod and floorDiv
+// tfjs' element-wise add, sub, mul, div, pow, maximum, minimum, squaredDifference, mod, floorDiv and divNoNan
 // with NumPy broadcasting and tfjs'
 // dtype rules: int32 with int32 stays int32 (div then floors, as tf.div does), anything with float32
 // is float32, and a plain number is a float32 scalar, so `intTensor.add(1)` is float32, as in tfjs.
@@ -129,4 +129,22 @@ export function mod(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor {
 export function floorDiv(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor<'int32'> {
   const quotient = (x: number, y: number): number => Math.floor(x / y);
   return binary('km.floorDiv()', a, b, quotient, NO_COTANGENTS, quotient, 'int32') as Tensor<'int32'>;
+}
+
+/**
+ * `a / b`, but 0 where b is 0 (even 0/0 and NaN/0), element-wise with broadcasting, as
+ * `tf.divNoNan`; int32 with int32 floors to int32, as {@link div}. tfjs has no gradient for it
+ * (tf.grads throws); kerasm's is tf.div's where b is not 0 and 0 where it is, as TensorFlow's.
+ * @example `km.divNoNan(correct, counts)` (a rate that is 0 for empty groups)
+ */
+export function divNoNan<A extends DType, B extends DType>(a: Tensor<A>, b: Tensor<B>): Tensor<UpcastDType<A, B>>;
+/** `a / b`, 0 where b is 0, for tensors or values; a number counts as a float32 scalar. */
+export function divNoNan(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
+export function divNoNan(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor {
+  const cotangents = {
+    a: (dy: number, _a: number, b: number) => (b === 0 ? 0 : dy / b),
+    b: (dy: number, a: number, b: number) => (b === 0 ? 0 : dy * a),
+    bAfterSum: (g: number, b: number) => (b === 0 ? 0 : -Math.fround(g / Math.fround(b * b))),
+  };
+  return binary('km.divNoNan()', a, b, (x, y) => (y === 0 ? 0 : x / y), cotangents, (x, y) => (y === 0 ? 0 : Math.floor(x / y)));
 }

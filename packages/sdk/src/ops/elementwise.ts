@@ -70,7 +70,8 @@ export function sigmoid(x: Tensor | TensorLike): Tensor<'float32'> {
   return unary('km.sigmoid()', x, 'float32 only', logistic, (dy, _, y) => dy * Math.fround(y * Math.fround(1 - y))) as Tensor<'float32'>;
 }
 
-function logistic(v: number): number {
+/** tfjs' sigmoid of one value, in double. */
+export function logistic(v: number): number {
   return 1 / (1 + Math.exp(-v));
 }
 
@@ -89,8 +90,12 @@ const SOFTPLUS_THRESHOLD = Math.log(1.1920928955078125e-7) + 2;
 
 /** `log(1 + e ** x)`, as `tf.softplus` (computed as tfjs does, safe for large |x|); float32 only. @example `km.softplus(x)` */
 export function softplus(x: Tensor | TensorLike): Tensor<'float32'> {
-  const op = (v: number): number => (v < SOFTPLUS_THRESHOLD ? Math.exp(v) : v > -SOFTPLUS_THRESHOLD ? v : Math.log(1 + Math.exp(v)));
-  return unary('km.softplus()', x, 'float32 only', op, (dy, v) => dy * Math.fround(logistic(v))) as Tensor<'float32'>;
+  return unary('km.softplus()', x, 'float32 only', softplusOf, (dy, v) => dy * Math.fround(logistic(v))) as Tensor<'float32'>;
+}
+
+/** tfjs' softplus of one value, in double. */
+export function softplusOf(v: number): number {
+  return v < SOFTPLUS_THRESHOLD ? Math.exp(v) : v > -SOFTPLUS_THRESHOLD ? v : Math.log(1 + Math.exp(v));
 }
 
 /**

@@ -5,10 +5,11 @@ import { parseAxis } from './axes.js';
 import { hostValues, operand, typedArray } from './operand.js';
 import { record, taping } from './tape.js';
 
-function indicesOf(fn: string, indices: Tensor | TensorLike): Tensor {
-  const t = indices instanceof Tensor ? operand(fn, 'indices', indices) : tensor(indices, undefined, 'int32');
-  if (t.dtype !== 'int32') throw new Error(`${fn}: indices must be an int32 tensor (or an array of integers), as tfjs takes them. Cast them first: km.cast(indices, 'int32'). Received: indices.dtype='${t.dtype}'.`);
-  return t;
+/** `indices` as an int32 tensor (arrays become one), refusing float32 ones with the cast that fixes them. */
+export function indicesOf(fn: string, indices: Tensor | TensorLike, name = 'indices'): Tensor<'int32'> {
+  const t = indices instanceof Tensor ? operand(fn, name, indices) : tensor(indices, undefined, 'int32');
+  if (t.dtype !== 'int32') throw new Error(`${fn}: ${name} must be an int32 tensor (or an array of integers), as tfjs takes them. Cast them first: km.cast(${name}, 'int32'). Received: ${name}.dtype='${t.dtype}'.`);
+  return t as Tensor<'int32'>;
 }
 
 /**

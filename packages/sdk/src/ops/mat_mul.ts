@@ -18,7 +18,7 @@ function matrixDims(shape: readonly number[], transposed: boolean): [number, num
  * once. Loops run along b's rows where b is stored [k, n], along its columns where it is [n, k], so
  * that the innermost loop reads b contiguously; the sums are the same either way.
  */
-function products(a: ArrayLike<number>, b: ArrayLike<number>, batch: number, m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): Float32Array {
+export function products(a: ArrayLike<number>, b: ArrayLike<number>, batch: number, m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): Float32Array {
   if (batch * m * k * n >= CORE_PRODUCTS) {
     const core = activeBackend();
     if (core?.name === 'wasm') return coreProducts(core, a, b, batch, m, k, n, transposeA, transposeB);

@@ -1,4 +1,4 @@
-// tfjs' norm for vectors (and the Frobenius norm of matrices), composed of km ops as tfjs composes
+// tfjs' norm for vectors (and the Frobenius norm of matrices) and euclideanNorm, composed of km ops as tfjs composes
 // it, so its values are tfjs' to the bit and the tape differentiates it.
 import type { Tensor, TensorLike } from '../tensor.js';
 import { pow } from './arithmetic.js';
@@ -18,9 +18,13 @@ export type NormOrder = 'euclidean' | 'fro' | number;
  * @example `km.norm(x, 'euclidean', -1)` (each row's length), `km.norm(weights, 1)`
  */
 export function norm(x: Tensor | TensorLike, ord: NormOrder = 'euclidean', axis: number | readonly number[] | null = null, keepDims = false): Tensor<'float32'> {
-  const fn = 'km.norm()';
+  return normNamed('km.norm()', x, ord, axis, keepDims);
+}
+
+/** {@link norm}, its errors naming `fn` (km.euclideanNorm computes through it too). */
+function normNamed(fn: string, x: Tensor | TensorLike, ord: NormOrder, axis: number | readonly number[] | null, keepDims: boolean): Tensor<'float32'> {
   const t = operand(fn, 'x', x);
-  if (t.dtype !== 'float32') throw new Error(`${fn} takes a float32 tensor (tfjs truncates an int32 norm). Cast it first: km.norm(km.cast(x, 'float32')). Received: x.dtype='${t.dtype}'.`);
+  if (t.dtype !== 'float32') throw new Error(`${fn} takes a float32 tensor (tfjs truncates an int32 norm). Cast it first: ${fn.slice(0, -1)}km.cast(x, 'float32')). Received: x.dtype='${t.dtype}'.`);
   const axes = parseAxes(fn, axis, t.shape);
   const whole = axis === null || t.rank === 1;
   const reduced = t.rank === 0 ? abs(t) : normOver(fn, whole ? t.reshape([-1]) : t, ord, whole ? null : axes);
@@ -40,4 +44,13 @@ function normOver(fn: string, x: Tensor, ord: NormOrder, axes: number[] | null):
   const shown = typeof ord === 'string' ? `'${ord}'` : String(ord);
   const supported = axes !== null && axes.length === 2 ? "'euclidean' or 'fro' over two axes" : "'euclidean', 2, 1, Infinity or -Infinity for vectors";
   throw new Error(`${fn}: ord ${shown} is not supported here; kerasm computes ${supported}. Received: ord=${shown}, axis=${axes === null ? 'null' : `[${axes.join(', ')}]`}.`);
+}
+
+/**
+ * The Euclidean norm √Σx² of all values (no axis) or along `axis`, as `tf.euclideanNorm`: the same
+ * as `km.norm(x, 'euclidean', axis, keepDims)`. float32 only.
+ * @example `km.euclideanNorm(x, -1)` (each row's length)
+ */
+export function euclideanNorm(x: Tensor | TensorLike, axis: number | readonly number[] | null = null, keepDims = false): Tensor<'float32'> {
+  return normNamed('km.euclideanNorm()', x, 'euclidean', axis ?? null, keepDims);
 }

@@ -25,8 +25,8 @@ export function round<D extends DType>(x: Tensor<D> | TensorLike): Tensor<D> {
   return unary('km.round()', x, 'same', halfToEven, zero) as Tensor<D>;
 }
 
-// Written as tfjs' CPU kernel is, so that ±Infinity and NaN come out as there.
-function halfToEven(v: number): number {
+/** `v` rounded to the nearest whole number, halves to even, written as tfjs' CPU kernel is, so that ±Infinity and NaN come out as there. */
+export function halfToEven(v: number): number {
   const base = Math.floor(v);
   if (v - base < 0.5) return base;
   if (v - base > 0.5) return Math.ceil(v);

@@ -72,15 +72,31 @@ export interface Twin {
   tf: (...xs: tf.Tensor[]) => tf.Tensor;
 }
 
-/** The gradients of both versions of `f` at `args` with a random dy, compared, and the values too. */
-export function expectSameGradients(rng: Random, f: Twin, args: readonly Pair[], what: string): void {
+/**
+ * As {@link expectSameAsTfjs}, each value within `tolerance` times the largest |value| of tfjs'
+ * result: for ops that sum in another order than tfjs' kernels (convolutions).
+ */
+export function expectCloseToTfjs(ours: Tensor, theirs: tf.Tensor, what: string, tolerance = 2e-5): void {
+  expect({ what, shape: [...ours.shape], dtype: ours.dtype }).toEqual({ what, shape: theirs.shape, dtype: theirs.dtype });
+  const [a, b] = [ours.dataSync(), theirs.dataSync()];
+  const scale = Array.from(b).reduce((m, v) => (Number.isFinite(v) ? Math.max(m, Math.abs(v)) : m), 1e-30);
+  const first = Array.from(b).findIndex((v, i) => !(Object.is(a[i], v) || Math.abs(a[i] - v) <= tolerance * scale));
+  expect(first < 0 ? 'close' : `${a[first]} against ${b[first]} at index ${first} (scale ${scale})`, what).toBe('close');
+  theirs.dispose();
+}
+
+/**
+ * The gradients of both versions of `f` at `args` with a random dy, compared, and the values too,
+ * by `compare` (to the bit by default).
+ */
+export function expectSameGradients(rng: Random, f: Twin, args: readonly Pair[], what: string, compare = expectSameAsTfjs): void {
   const y = f.tf(...args.map((a) => a.tf));
   const dy = randomPair(rng, y.shape, 'float32', 2);
   y.dispose();
   const ours = valueAndGrads(f.km)(args.map((a) => a.km), dy.km);
   const theirs = tf.valueAndGrads(f.tf)(args.map((a) => a.tf), dy.tf);
-  expectSameAsTfjs(ours.value, theirs.value, `${what}: value`);
-  ours.grads.forEach((g, i) => expectSameAsTfjs(g, theirs.grads[i], `${what}: gradient ${i}`));
+  compare(ours.value, theirs.value, `${what}: value`);
+  ours.grads.forEach((g, i) => compare(g, theirs.grads[i], `${what}: gradient ${i}`));
 }
 
 /** Float32 values in [low, high), some of them repeated so that comparisons tie. */

@@ -1,0 +1,123 @@
+// Max and average pooling on flat NHWC arrays, and their gradients: windows are listed once per
+// geometry as pixel offsets, then each channel is reduced in the same tight loop.
+import type { WindowGeometry } from '../backend/backend.js';
+import type { DType, TypedArrayFor } from '../tensor.js';
+import { typedArray } from './operand.js';
+
+/** A pool's windows: per window (b, oh, ow) and tap (i, j), the offset of the pixel it reads in x, or -1 in the padding. */
+export interface PoolWindows {
+  readonly g: WindowGeometry;
+  readonly pixels: Int32Array;
+  /**
+   * Whether padding taps count as zeros (tfjs' dilated 'same' pool, which pads with zeros before
+   * pooling) rather than being left out of the window (every other pool).
+   */
+  readonly zeroPadding: boolean;
+}
+
+/** The windows of `g`, row-major over taps as tfjs' kernels visit them. */
+export function poolWindows(g: WindowGeometry, zeroPadding: boolean): PoolWindows {
+  const { batch, inH, inW, channels, kH, kW, outH, outW } = g;
+  const pixels = new Int32Array(batch * outH * outW * kH * kW);
+  let at = 0;
+  for (let b = 0; b < batch; b++) {
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++) {
+        for (let i = 0; i < kH; i++) {
+          const ih = oh * g.strideH - g.padTop + i * g.dilationH;
+          for (let j = 0; j < kW; j++, at++) {
+            const iw = ow * g.strideW - g.padLeft + j * g.dilationW;
+            pixels[at] = ih < 0 || ih >= inH || iw < 0 || iw >= inW ? -1 : ((b * inH + ih) * inW + iw) * channels;
+          }
+        }
+      }
+    }
+  }
+  return { g, pixels, zeroPadding };
+}
+
+/**
+ * Each window's maximum per channel, and where it was read (the flat index in x, -1 for none or a
+ * padding zero): the first of equal maxima, NaN never winning, -Infinity for a window of none, as
+ * tfjs' CPU kernel.
+ */
+export function maxPoolValues<D extends DType>(x: TypedArrayFor<D>, w: PoolWindows, dtype: D): { y: TypedArrayFor<D>; from: Int32Array } {
+  const c = w.g.channels;
+  const taps = w.g.kH * w.g.kW;
+  const windows = w.pixels.length / taps;
+  const y = typedArray(dtype, windows * c);
+  const from = new Int32Array(windows * c);
+  const best = new Float64Array(c);
+  const at = new Int32Array(c);
+  for (let win = 0; win < windows; win++) {
+    best.fill(-Infinity);
+    at.fill(-1);
+    for (let t = win * taps; t < (win + 1) * taps; t++) {
+      const p = w.pixels[t];
+      if (p >= 0) {
+        for (let ch = 0; ch < c; ch++) {
+          if (!(x[p + ch] > best[ch])) continue;
+          best[ch] = x[p + ch];
+          at[ch] = p + ch;
+        }
+      } else if (w.zeroPadding) {
+        for (let ch = 0; ch < c; ch++) {
+          if (!(0 > best[ch])) continue;
+          best[ch] = 0;
+          at[ch] = -1;
+        }
+      }
+    }
+    y.set(best, win * c);
+    from.set(at, win * c);
+  }
+  return { y, from };
+}
+
+/** The max pool's input cotangent: each output's cotangent added where its maximum was read. */
+export function maxPoolGradient(dy: Float32Array, from: Int32Array, inputSize: number): Float32Array {
+  const dx = new Float64Array(inputSize);
+  for (let o = 0; o < from.length; o++) if (from[o] >= 0) dx[from[o]] += dy[o];
+  return Float32Array.from(dx);
+}
+
+/** The taps a window averages over: those inside x, or all of them where padding counts as zeros. */
+function divisors(w: PoolWindows): Float64Array {
+  const taps = w.g.kH * w.g.kW;
+  const counts = new Float64Array(w.pixels.length / taps);
+  for (let t = 0; t < w.pixels.length; t++) if (w.zeroPadding || w.pixels[t] >= 0) counts[Math.floor(t / taps)]++;
+  return counts;
+}
+
+/** Each window's mean per channel, summed in double over the pixels inside x (NaN for a window of none, as tfjs). */
+export function avgPoolValues(x: ArrayLike<number>, w: PoolWindows): Float32Array {
+  const c = w.g.channels;
+  const taps = w.g.kH * w.g.kW;
+  const counts = divisors(w);
+  const y = new Float32Array(counts.length * c);
+  const sums = new Float64Array(c);
+  for (let win = 0; win < counts.length; win++) {
+    sums.fill(0);
+    for (let t = win * taps; t < (win + 1) * taps; t++) {
+      const p = w.pixels[t];
+      if (p >= 0) for (let ch = 0; ch < c; ch++) sums[ch] += x[p + ch];
+    }
+    for (let ch = 0; ch < c; ch++) y[win * c + ch] = sums[ch] / counts[win];
+  }
+  return y;
+}
+
+/** The average pool's input cotangent: each output's cotangent shared equally by the pixels it averaged. */
+export function avgPoolGradient(dy: Float32Array, w: PoolWindows, inputSize: number): Float32Array {
+  const c = w.g.channels;
+  const taps = w.g.kH * w.g.kW;
+  const counts = divisors(w);
+  const dx = new Float64Array(inputSize);
+  for (let win = 0; win < counts.length; win++) {
+    for (let t = win * taps; t < (win + 1) * taps; t++) {
+      const p = w.pixels[t];
+      if (p >= 0) for (let ch = 0; ch < c; ch++) dx[p + ch] += dy[win * c + ch] / counts[win];
+    }
+  }
+  return Float32Array.from(dx);
+}

@@ -17,7 +17,7 @@
  */
 export { tensor, Tensor, type DType, type TensorLike, type NestedArray, type NestedValues, type NestedFloat32Values, type NestedInt32Rows, type Float32Values, type Int32Values } from './tensor.js';
 export { tensor1d, tensor2d, tensor3d, tensor4d, tensor5d, tensor6d, type Tensor1D, type Tensor2D, type Tensor3D, type Tensor4D, type Tensor5D, type Tensor6D, type RankedTensorFactory } from './tensor_ranked.js';
-export { variable, Variable } from './variable.js';
+export { variable, Variable, disposeVariables } from './variable.js';
 export { variableGrads, type Differentiable, type NamedGradients } from './optimizers/minimize.js';
 export { scalar, zeros, ones, fill, zerosLike, onesLike, oneHot, range, linspace, randomNormal, randomUniform, truncatedNormal } from './tensor_create.js';
 export { buffer, TensorBuffer } from './tensor_buffer.js';
@@ -28,7 +28,10 @@ export { equal, notEqual, greater, greaterEqual, less, lessEqual, logicalAnd, lo
 export { broadcastTo, stridedSlice, mirrorPad, spaceToBatchND, batchToSpaceND, depthToSpace, eye, diag, dot, outerProduct, meshgrid, ensureShape, slice1d, slice2d, slice3d, slice4d, concat1d, concat2d, concat3d, concat4d, reverse1d, reverse2d, reverse3d, reverse4d, pad1d, pad2d, pad3d, pad4d } from './ops/index.js';
 export { tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, atan2, erf, expm1, logSigmoid, step, clone, divNoNan, prelu, cumprod, euclideanNorm, randomStandardNormal, randomUniformInt, rand, randomGamma, multinomial, dropout, batchNorm, batchNorm2d, batchNorm3d, batchNorm4d, localResponseNormalization, movingAverage } from './ops/index.js';
 export { conv1d, conv2d, conv2dTranspose, depthwiseConv2d, separableConv2d, maxPool, avgPool, pool, type ConvPad, type DimRoundingMode, type ExplicitPadding, type SpatialPair } from './ops/index.js';
+export { conv3d, conv3dTranspose, avgPool3d, maxPool3d, maxPoolWithArgmax, dilation2d, type SpatialTriple } from './ops/index.js';
 export { gatherND, scatterND, tensorScatterUpdate, unsortedSegmentSum, unique, bincount, denseBincount, whereAsync, booleanMaskAsync, setdiff1dAsync, searchSorted, lowerBound, upperBound, einsum, type Unique } from './ops/index.js';
+export { addN, all, any, bitwiseAnd, broadcastArgs, inTopKAsync, sparseToDense, basicLSTMCell, multiRNNCell, print, type LSTMCellFunction } from './ops/index.js';
+export { time, type TimingInfo } from './time.js';
 export { ready, setBackend, setThreads, getBackend, getBackendInfo, backends, type BackendName, type BackendAvailability } from './backend/registry.js';
 export { memory, type MemoryInfo } from './backend/memory.js';
 export type { Backend, BufferId } from './backend/backend.js';
@@ -80,4 +83,6 @@ export * as linalg from './ops/linalg/index.js';
 export * as signal from './ops/signal.js';
 /** TensorFlow.js' `tf.math` ops (confusionMatrix). */
 export * as math from './ops/confusion_matrix.js';
+/** TensorFlow.js' `tf.sparse` ops (sparseFillEmptyRows, sparseReshape, sparseSegmentMean, sparseSegmentSum). */
+export * as sparse from './ops/sparse/index.js';
 export { loadLayersModel } from './io/load_model.js';

@@ -636,6 +636,16 @@ export class Tensor<D extends DType = DType> {
     return ops().cumprod(this, axis, exclusive, reverse);
   }
 
+  /** 1 where every value over `axis` (all by default) is non-zero, else 0 (int32); see km.all. */
+  all(axis?: ReduceAxis, keepDims?: boolean): Tensor<'int32'> {
+    return ops().all(this, axis, keepDims);
+  }
+
+  /** 1 where some value over `axis` (all by default) is non-zero, else 0 (int32); see km.any. */
+  any(axis?: ReduceAxis, keepDims?: boolean): Tensor<'int32'> {
+    return ops().any(this, axis, keepDims);
+  }
+
   /** `this / b`, 0 where b is 0, with broadcasting; see km.divNoNan. */
   divNoNan(b: Tensor | TensorLike): Tensor {
     return ops().divNoNan(this, b);
@@ -694,6 +704,11 @@ export class Tensor<D extends DType = DType> {
   /** The mean of each window of this [batch, height, width, channels]; see km.avgPool. */
   avgPool(filterSize: SpatialPair, strides: SpatialPair, pad: ConvPad, dimRoundingMode?: DimRoundingMode): Tensor<'float32'> {
     return ops().avgPool(this, filterSize, strides, pad, dimRoundingMode);
+  }
+
+  /** The grayscale dilation of this [batch, height, width, depth] by filter [filterHeight, filterWidth, depth]; see km.dilation2d. */
+  dilation2d(filter: Tensor<D> | TensorLike, strides: SpatialPair, pad: 'valid' | 'same', dilations?: SpatialPair, dataFormat?: 'NHWC'): Tensor<D> {
+    return ops().dilation2d(this, filter, strides, pad, dilations, dataFormat);
   }
 
   /** A max or average pool of this with dilated windows; see km.pool. */

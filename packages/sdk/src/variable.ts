@@ -68,3 +68,12 @@ export function liveVariables(all = false): Variable[] {
 export function variableNamed(name: string): Variable | undefined {
   return registered.get(name);
 }
+
+/**
+ * Disposes every live variable (trainable or not), freeing their names, as `tf.disposeVariables()`.
+ * A model's weights are not km.variables, so models keep theirs.
+ * @example `km.disposeVariables()` (between experiments that make variables of the same names)
+ */
+export function disposeVariables(): void {
+  for (const v of liveVariables(true)) v.dispose();
+}

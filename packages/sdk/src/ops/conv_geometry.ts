@@ -1,6 +1,6 @@
 // The arguments tfjs' convolution and pooling ops share, read and checked as tfjs takes them
 // (strides, dilations, pad, dimRoundingMode, dataFormat), and the window geometry they give over an
-// NHWC input: each spatial axis' output size and the padding before its first window.
+// NHWC or NDHWC input: each spatial axis' output size and the padding before its first window.
 import type { WindowGeometry } from '../backend/backend.js';
 import { axisWindows } from '../layers/window.js';
 import type { Tensor, TensorLike } from '../tensor.js';
@@ -54,18 +54,20 @@ export function padForChannelsLast(pad: ConvPad): ConvPad {
   return Array.isArray(pad) && pad.length === 4 ? [pad[0], pad[2], pad[3], pad[1]] as ExplicitPadding : pad;
 }
 
-/** The window options of one convolution or pool over an NHWC input. */
+/** The window options of one convolution or pool over an NHWC (or NDHWC) input. */
 export interface WindowArgs {
-  /** Filter (or pool window) height and width. */
+  /** Filter (or pool window) height and width, or depth, height and width. */
   kernel: readonly number[];
-  strides: SpatialPair;
-  dilations: SpatialPair;
+  strides: number | readonly number[];
+  dilations: number | readonly number[];
   pad: ConvPad;
   dimRoundingMode?: DimRoundingMode;
+  /** Whether strides and dilations may both be above 1 (dilation2d's windows; no convolution's or pool's). */
+  stridedDilations?: boolean;
 }
 
-/** The spatial [before, after] pairs of a checked pad, or null for 'valid' and 'same'. */
-function padPairs(fn: string, pad: ConvPad, dimRoundingMode: DimRoundingMode | undefined): [number, number][] | null {
+/** The spatial [before, after] pairs of a checked pad over `axes` spatial axes, or null for 'valid' and 'same'. */
+function padPairs(fn: string, pad: ConvPad, dimRoundingMode: DimRoundingMode | undefined, axes: number): [number, number][] | null {
   if (dimRoundingMode !== undefined && !['floor', 'round', 'ceil'].includes(dimRoundingMode)) {
     throw new Error(`${fn}: dimRoundingMode must be 'floor', 'round' or 'ceil' (or left out). Received: dimRoundingMode=${JSON.stringify(dimRoundingMode)}.`);
   }
@@ -73,7 +75,8 @@ function padPairs(fn: string, pad: ConvPad, dimRoundingMode: DimRoundingMode | u
     if (dimRoundingMode !== undefined) throw new Error(`${fn}: dimRoundingMode applies to a numeric or explicit pad, as in tfjs. Received: pad='${pad}', dimRoundingMode='${dimRoundingMode}'. Drop dimRoundingMode, or give pad as a number.`);
     return null;
   }
-  if (typeof pad === 'number' && Number.isInteger(pad) && pad >= 0) return [[pad, pad], [pad, pad]];
+  if (typeof pad === 'number' && Number.isInteger(pad) && pad >= 0) return Array.from({ length: axes }, (): [number, number] => [pad, pad]);
+  if (axes === 3) throw new Error(`${fn}: pad must be 'valid', 'same' or a non-negative integer (tfjs' 3-D ops take no explicit pairs). Received: pad=${JSON.stringify(pad)}. Pad with km.pad first for other pads.`);
   const pairs = Array.isArray(pad) && pad.length === 4 && pad.every((p) => Array.isArray(p) && p.length === 2 && p.every((v) => Number.isInteger(v) && v >= 0));
   if (!pairs) {
     throw new Error(`${fn}: pad must be 'valid', 'same', a non-negative integer or explicit pairs [[0, 0], [top, bottom], [left, right], [0, 0]]. Received: pad=${JSON.stringify(pad)}.`);
@@ -86,19 +89,21 @@ function padPairs(fn: string, pad: ConvPad, dimRoundingMode: DimRoundingMode | u
 }
 
 /**
- * The window geometry over an NHWC input of `shape` as tfjs' computeConv2DInfo finds it: for
+ * The window geometry over an NHWC or NDHWC input of `shape` as tfjs' computeConv2DInfo (and
+ * computeConv3DInfo, except that its 'same' pads are never negative here, as TensorFlow's) finds it: for
  * 'same', ⌈size / stride⌉ outputs with the padding split as TensorFlow does (the smaller half
  * before); for 'valid', the windows that fit; for a numeric or explicit pad, (size + pads − window) /
  * stride + 1 rounded by `dimRoundingMode` (truncated without one). Throws when an axis would have no
  * output.
  */
 export function windowGeometry(fn: string, shape: readonly number[], args: WindowArgs): WindowGeometry {
-  const sizes = shape.slice(1, 3);
-  if (args.kernel.some((k) => k < 1)) throw new Error(`${fn}: the filter's height and width must be at least 1. Received: [${args.kernel}].`);
-  const strides = spatialSizes(fn, 'strides', args.strides);
-  const dilations = spatialSizes(fn, 'dilations', args.dilations);
-  checkStridesOrDilations(fn, strides, dilations);
-  const pairs = padPairs(fn, args.pad, args.dimRoundingMode);
+  const sizes = shape.slice(1, -1);
+  const axes = sizes.length === 3 ? 'depth, height and width' : 'height and width';
+  if (args.kernel.some((k) => k < 1)) throw new Error(`${fn}: the filter's ${axes} must be at least 1. Received: [${args.kernel}].`);
+  const strides = spatialSizes(fn, 'strides', args.strides, sizes.length);
+  const dilations = spatialSizes(fn, 'dilations', args.dilations, sizes.length);
+  if (args.stridedDilations !== true) checkStridesOrDilations(fn, strides, dilations);
+  const pairs = padPairs(fn, args.pad, args.dimRoundingMode, sizes.length);
   const span = args.kernel.map((k, a) => (k - 1) * dilations[a] + 1);
   const noOutput = () => new Error(`${fn}: the input's spatial size [${sizes}] gives no output for a window of [${span}] (dilated) with pad ${JSON.stringify(args.pad)} and strides [${strides}]. ` +
     "Use pad 'same', a smaller filter or pool size, or a larger input.");
@@ -113,13 +118,16 @@ export function windowGeometry(fn: string, shape: readonly number[], args: Windo
   return geometry(shape, args.kernel, strides, dilations, pairs.map((p) => p[0]), out);
 }
 
-/** The window geometry of an NHWC input of `shape` with `before` padding and `out` outputs per spatial axis. */
+/** The window geometry of an NHWC or NDHWC input of `shape` with `before` padding and `out` outputs per spatial axis. */
 function geometry(shape: readonly number[], kernel: readonly number[], strides: number[], dilations: number[], before: number[], out: number[]): WindowGeometry {
-  const [batch, inH, inW, channels] = shape;
-  return {
-    batch, inH, inW, channels, kH: kernel[0], kW: kernel[1], strideH: strides[0], strideW: strides[1],
-    dilationH: dilations[0], dilationW: dilations[1], padTop: before[0], padLeft: before[1], outH: out[0], outW: out[1],
+  const [batch, channels] = [shape[0], shape[shape.length - 1]];
+  const d = shape.length - 4;
+  const image: WindowGeometry = {
+    batch, inH: shape[1 + d], inW: shape[2 + d], channels, kH: kernel[d], kW: kernel[1 + d], strideH: strides[d], strideW: strides[1 + d],
+    dilationH: dilations[d], dilationW: dilations[1 + d], padTop: before[d], padLeft: before[1 + d], outH: out[d], outW: out[1 + d],
   };
+  if (d === 0) return image;
+  return { ...image, inD: shape[1], kD: kernel[0], strideD: strides[0], dilationD: dilations[0], padFront: before[0], outD: out[0] };
 }
 
 /** Checks a tensor's rank against those an op takes; `what` names the layouts they mean. */

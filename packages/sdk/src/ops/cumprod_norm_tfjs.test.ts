@@ -27,8 +27,6 @@ describe('cumprod matches tfjs-core 4.22', () => {
       // tfjs mangles the shape for a negative axis; kerasm counts it from the end, as tfjs' docs say.
       expect(km.cumprod(x.km, axis - shape.length, exclusive, reverse).arraySync()).toEqual(ours.arraySync());
     }
-    const negative = pairOf(Float32Array.of(1, 2, 3, 4, 5, 6), [2, 3]);
-    expect(tf.cumprod(negative.tf, -1).shape).not.toEqual([2, 3]);
     const special = pairOf(Float32Array.of(2, NaN, 0, Infinity, -0, 3), [6]);
     expectSameAsTfjs(km.cumprod(special.km), tf.cumprod(special.tf), 'cumprod NaN, 0 and Infinity');
     const big = pairOf(Int32Array.of(100000, 100000, 3), [3]);

@@ -35,6 +35,8 @@ import { conv1d, conv2d } from './conv2d.js';
 import { conv2dTranspose } from './conv_transpose.js';
 import { depthwiseConv2d, separableConv2d } from './depthwise_conv.js';
 import { avgPool, maxPool, pool } from './pooling.js';
+import { all, any } from './all_any.js';
+import { dilation2d } from './dilation2d.js';
 
 export { elu, leakyRelu, prelu, relu6, selu } from './activations.js';
 export { add, div, divNoNan, floorDiv, maximum, minimum, mod, mul, pow, squaredDifference, sub, type UpcastDType } from './arithmetic.js';
@@ -82,6 +84,11 @@ export { type ConvPad, type DimRoundingMode, type ExplicitPadding, type SpatialP
 export { conv2dTranspose } from './conv_transpose.js';
 export { depthwiseConv2d, separableConv2d } from './depthwise_conv.js';
 export { avgPool, maxPool, pool } from './pooling.js';
+export { conv3d, type SpatialTriple } from './conv3d.js';
+export { conv3dTranspose } from './conv_transpose.js';
+export { avgPool3d, maxPool3d } from './pooling3d.js';
+export { maxPoolWithArgmax } from './max_pool_with_argmax.js';
+export { dilation2d } from './dilation2d.js';
 export { gatherND } from './gather_nd.js';
 export { scatterND, tensorScatterUpdate } from './scatter_nd.js';
 export { unsortedSegmentSum } from './segment_sum.js';
@@ -92,6 +99,14 @@ export { booleanMaskAsync } from './boolean_mask.js';
 export { setdiff1dAsync } from './setdiff1d.js';
 export { lowerBound, searchSorted, upperBound } from './search_sorted.js';
 export { einsum } from './einsum.js';
+export { addN } from './add_n.js';
+export { all, any } from './all_any.js';
+export { bitwiseAnd } from './bitwise_and.js';
+export { broadcastArgs } from './broadcast_args.js';
+export { inTopKAsync } from './in_top_k.js';
+export { sparseToDense } from './sparse_to_dense.js';
+export { basicLSTMCell, multiRNNCell, type LSTMCellFunction } from './lstm_cells.js';
+export { print } from './print.js';
 
 const tensorOps = {
   add, div, maximum, minimum, mul, pow, sub,
@@ -103,6 +118,8 @@ const tensorOps = {
   broadcastTo, stridedSlice, mirrorPad, spaceToBatchND, batchToSpaceND, depthToSpace, dot,
   tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, atan2, erf, expm1, logSigmoid, step, cumprod, divNoNan, prelu, euclideanNorm, batchNorm, localResponseNormalization,
   conv1d, conv2d, conv2dTranspose, depthwiseConv2d, separableConv2d, maxPool, avgPool, pool,
+  all, any,
+  dilation2d,
 };
 /** The ops km.Tensor's methods call. @internal */
 export type TensorOps = typeof tensorOps;

@@ -4,7 +4,8 @@ import { parseAxis } from './axes.js';
 import { hostValues, operand, typedArray } from './operand.js';
 import { record, taping } from './tape.js';
 
-function operands<D extends DType>(fn: string, tensors: readonly (Tensor<D> | TensorLike)[]): Tensor<D>[] {
+/** `tensors` as km.Tensors of one dtype, refusing an empty or non-array list. */
+export function operands<D extends DType>(fn: string, tensors: readonly (Tensor<D> | TensorLike)[]): Tensor<D>[] {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new Error(`${fn}: pass a non-empty array of tensors, e.g. ${fn.slice(0, -1)}[a, b]); received ${Array.isArray(tensors) ? 'an empty array' : typeof tensors}.`);
   const ts = tensors.map((t, i) => operand<D>(fn, `tensors[${i}]`, t));
   const odd = ts.findIndex((t) => t.dtype !== ts[0].dtype);

@@ -1,10 +1,11 @@
-// Max and average pooling on flat NHWC arrays, and their gradients: windows are listed once per
+// Max and average pooling on flat channels-last arrays (NHWC, NDHWC), and their gradients: windows are listed once per
 // geometry as pixel offsets, then each channel is reduced in the same tight loop.
 import type { WindowGeometry } from '../backend/backend.js';
 import type { DType, TypedArrayFor } from '../tensor.js';
 import { typedArray } from './operand.js';
+import { tapCount, windowPixels } from './window_taps.js';
 
-/** A pool's windows: per window (b, oh, ow) and tap (i, j), the offset of the pixel it reads in x, or -1 in the padding. */
+/** A pool's windows: per window and tap, the offset of the pixel it reads in x, or -1 in the padding (see windowPixels). */
 export interface PoolWindows {
   readonly g: WindowGeometry;
   readonly pixels: Int32Array;
@@ -17,23 +18,7 @@ export interface PoolWindows {
 
 /** The windows of `g`, row-major over taps as tfjs' kernels visit them. */
 export function poolWindows(g: WindowGeometry, zeroPadding: boolean): PoolWindows {
-  const { batch, inH, inW, channels, kH, kW, outH, outW } = g;
-  const pixels = new Int32Array(batch * outH * outW * kH * kW);
-  let at = 0;
-  for (let b = 0; b < batch; b++) {
-    for (let oh = 0; oh < outH; oh++) {
-      for (let ow = 0; ow < outW; ow++) {
-        for (let i = 0; i < kH; i++) {
-          const ih = oh * g.strideH - g.padTop + i * g.dilationH;
-          for (let j = 0; j < kW; j++, at++) {
-            const iw = ow * g.strideW - g.padLeft + j * g.dilationW;
-            pixels[at] = ih < 0 || ih >= inH || iw < 0 || iw >= inW ? -1 : ((b * inH + ih) * inW + iw) * channels;
-          }
-        }
-      }
-    }
-  }
-  return { g, pixels, zeroPadding };
+  return { g, pixels: windowPixels(g), zeroPadding };
 }
 
 /**
@@ -43,7 +28,7 @@ export function poolWindows(g: WindowGeometry, zeroPadding: boolean): PoolWindow
  */
 export function maxPoolValues<D extends DType>(x: TypedArrayFor<D>, w: PoolWindows, dtype: D): { y: TypedArrayFor<D>; from: Int32Array } {
   const c = w.g.channels;
-  const taps = w.g.kH * w.g.kW;
+  const taps = tapCount(w.g);
   const windows = w.pixels.length / taps;
   const y = typedArray(dtype, windows * c);
   const from = new Int32Array(windows * c);
@@ -83,16 +68,19 @@ export function maxPoolGradient(dy: Float32Array, from: Int32Array, inputSize: n
 
 /** The taps a window averages over: those inside x, or all of them where padding counts as zeros. */
 function divisors(w: PoolWindows): Float64Array {
-  const taps = w.g.kH * w.g.kW;
+  const taps = tapCount(w.g);
   const counts = new Float64Array(w.pixels.length / taps);
   for (let t = 0; t < w.pixels.length; t++) if (w.zeroPadding || w.pixels[t] >= 0) counts[Math.floor(t / taps)]++;
   return counts;
 }
 
-/** Each window's mean per channel, summed in double over the pixels inside x (NaN for a window of none, as tfjs). */
-export function avgPoolValues(x: ArrayLike<number>, w: PoolWindows): Float32Array {
+/**
+ * Each window's mean per channel, summed in double over the pixels inside x; a window of none
+ * gives `emptyMean` (NaN as tfjs' 2-D kernel; its 3-D one gives 0).
+ */
+export function avgPoolValues(x: ArrayLike<number>, w: PoolWindows, emptyMean = NaN): Float32Array {
   const c = w.g.channels;
-  const taps = w.g.kH * w.g.kW;
+  const taps = tapCount(w.g);
   const counts = divisors(w);
   const y = new Float32Array(counts.length * c);
   const sums = new Float64Array(c);
@@ -102,7 +90,7 @@ export function avgPoolValues(x: ArrayLike<number>, w: PoolWindows): Float32Arra
       const p = w.pixels[t];
       if (p >= 0) for (let ch = 0; ch < c; ch++) sums[ch] += x[p + ch];
     }
-    for (let ch = 0; ch < c; ch++) y[win * c + ch] = sums[ch] / counts[win];
+    for (let ch = 0; ch < c; ch++) y[win * c + ch] = counts[win] === 0 ? emptyMean : sums[ch] / counts[win];
   }
   return y;
 }
@@ -110,7 +98,7 @@ export function avgPoolValues(x: ArrayLike<number>, w: PoolWindows): Float32Arra
 /** The average pool's input cotangent: each output's cotangent shared equally by the pixels it averaged. */
 export function avgPoolGradient(dy: Float32Array, w: PoolWindows, inputSize: number): Float32Array {
   const c = w.g.channels;
-  const taps = w.g.kH * w.g.kW;
+  const taps = tapCount(w.g);
   const counts = divisors(w);
   const dx = new Float64Array(inputSize);
   for (let win = 0; win < counts.length; win++) {

@@ -2,7 +2,7 @@
 import { Tensor, type DType, type TensorLike } from '../tensor.js';
 import { checkRank, floatOperand, spatialSizes, windowGeometry, type ConvPad, type DimRoundingMode, type SpatialPair } from './conv_geometry.js';
 import { hostValues, operand } from './operand.js';
-import { avgPoolGradient, avgPoolValues, maxPoolGradient, maxPoolValues, poolWindows } from './pool_windows.js';
+import { avgPoolGradient, avgPoolValues, maxPoolGradient, maxPoolValues, poolWindows, type PoolWindows } from './pool_windows.js';
 import { record, taping } from './tape.js';
 
 /** A max or average pool of an NHWC x of rank 3 or 4 (unbatched or batched), recorded for gradients. */
@@ -18,11 +18,15 @@ function pool2d<D extends DType>(fn: string, t: Tensor<D>, kind: 'max' | 'avg', 
   // tfjs hands x on where a 1×1 window maps it onto itself, keeping its -0s and NaNs, which pooling would not.
   if (g.kH === 1 && g.kW === 1 && g.outH === g.inH && g.outW === g.inW) return t.clone();
   // tfjs pools dilated windows by padding x with zeros (spaceToBatch), so those zeros take part.
-  const windows = poolWindows(g, dilated && pad === 'same');
-  const values = hostValues(fn, t);
   const outShape = t.rank === 3 ? [g.outH, g.outW, g.channels] : [g.batch, g.outH, g.outW, g.channels];
+  return pooled(fn, t, kind, poolWindows(g, dilated && pad === 'same'), outShape);
+}
+
+/** The max or average pool of `t` over `windows`, shaped `outShape` and recorded for gradients; `emptyMean` as avgPoolValues'. */
+export function pooled<D extends DType>(fn: string, t: Tensor<D>, kind: 'max' | 'avg', windows: PoolWindows, outShape: readonly number[], emptyMean?: number): Tensor<D> {
+  const values = hostValues(fn, t);
   if (kind === 'avg') {
-    const result = new Tensor(avgPoolValues(values, windows), outShape, 'float32');
+    const result = new Tensor(avgPoolValues(values, windows, emptyMean), outShape, 'float32');
     if (taping()) record(result, [t], (dy) => [avgPoolGradient(dy, windows, t.size)]);
     return result as unknown as Tensor<D>;
   }

@@ -112,6 +112,32 @@ describe('models and layers applied to data inside km.variableGrads', () => {
     expect(looped.losses.map((t) => t.dataSync()[0])).toEqual(fitted.losses.map((t) => t.dataSync()[0]).map((v) => expect.closeTo(v, 6)));
   });
 
+  it('minimize and fit take turns on one Adam state, and minimize over some weights leaves the others and their state as they were', async () => {
+    const random = new Random(16);
+    const [x, y] = [km.tensor(values(8 * 4, random), [8, 4]), km.tensor(values(8 * 3, random), [8, 3])];
+    const cost = (model: km.Sequential) => km.mean(km.mean(km.square(km.sub(model.apply(x, { training: true }) as km.Tensor, y)), -1));
+    const args = { batchSize: 8, shuffle: false, verbose: 0 } as const;
+    const [turns, fitted] = [twinMLPs(17).ours, twinMLPs(17).ours];
+    for (const model of [turns, fitted]) model.compile({ optimizer: km.optimizers.adam({ learningRate: 0.05 }), loss: 'meanSquaredError' });
+    await turns.fit(x, y, { ...args, epochs: 2 });
+    for (let step = 0; step < 2; step++) turns.optimizer!.minimize(() => cost(turns));
+    await turns.fit(x, y, { ...args, epochs: 1 });
+    await fitted.fit(x, y, { ...args, epochs: 5 });
+    turns.getWeights().forEach((w, i) => expectClose(w.dataSync(), fitted.getWeights()[i].dataSync()));
+
+    // The head alone, against fit with the first layer frozen: the same head, the first layer untouched.
+    const [headOnly, frozen] = [twinMLPs(18).ours, twinMLPs(18).ours];
+    const first = headOnly.getWeights().slice(0, 2).map((w) => Array.from(w.dataSync()));
+    const optimizer = km.optimizers.adam({ learningRate: 0.05 });
+    for (let step = 0; step < 3; step++) optimizer.minimize(() => cost(headOnly), false, (headOnly.layers[1] as km.layers.Layer).trainableWeights);
+    frozen.layers[0].trainable = false;
+    frozen.compile({ optimizer: km.optimizers.adam({ learningRate: 0.05 }), loss: 'meanSquaredError' });
+    await frozen.fit(x, y, { ...args, epochs: 3 });
+    const layerWeights = (model: km.Sequential, k: number) => (model.layers[k] as km.layers.Layer).getWeights();
+    layerWeights(headOnly, 0).forEach((w, i) => expect(Array.from(w.dataSync())).toEqual(first[i]));
+    layerWeights(headOnly, 1).forEach((w, i) => expectClose(w.dataSync(), layerWeights(frozen, 1)[i].dataSync()));
+  });
+
   it('varList picks the weights: a frozen choice leaves the others out', () => {
     const { ours } = twinMLPs(7);
     const x = km.ones([2, 4]);

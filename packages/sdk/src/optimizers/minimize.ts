@@ -10,6 +10,7 @@ import { describeValue } from '../ops/operand.js';
 import { shapeSize, Tensor } from '../tensor.js';
 import { liveVariables, Variable, variableNamed } from '../variable.js';
 import type { Optimizer } from './optimizer.js';
+import { stepInStore } from './step_in_store.js';
 
 /** Gradients by variable name, as tfjs' `NamedTensorMap`. */
 export type NamedGradients = Record<string, Tensor>;
@@ -91,6 +92,7 @@ export function applyGradients(optimizer: Optimizer, gradients: NamedGradients |
   });
   if (targets.length === 0) return;
   const b = activeBackend();
+  if (stepInStore(optimizer, targets, entries.map(([, grad]) => grad), b)) return;
   const sizes = targets.map((t) => shapeSize(t.shape));
   const total = sizes.reduce((n, size) => n + size, 0);
   const params = b.alloc(total, 'float32');

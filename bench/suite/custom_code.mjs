@@ -37,19 +37,29 @@ class HostDense extends km.layers.CallLayer {
   }
 }
 
-/** Milliseconds per training step of a kerasm MLP whose hidden layer is `hidden()`, compiled with `loss`. */
-async function kerasmSteps(data, loss, hidden) {
+/** Milliseconds per training step of `fit` on the compiled model `made()` returns. */
+async function kerasmFitSteps(data, made) {
   await useKerasm(1);
   km.utils.setRandomSeed(1);
-  const model = km.sequential([hidden(), km.layers.dense({ units: 10, activation: 'softmax' })]);
-  model.compile({ optimizer: 'adam', loss });
+  const model = made();
   const n = (WARMUP_STEPS + STEPS) * BATCH;
   const x = km.tensor(data.x.subarray(0, n * 784), [n, 784]);
   const y = km.tensor(data.oneHot.subarray(0, n * 10), [n, 10]);
   await model.fit(x.slice(0, WARMUP_STEPS * BATCH), y.slice(0, WARMUP_STEPS * BATCH), { epochs: 1, batchSize: BATCH, verbose: 0 });
   const t0 = performance.now();
   await model.fit(x.slice(WARMUP_STEPS * BATCH), y.slice(WARMUP_STEPS * BATCH), { epochs: 1, batchSize: BATCH, verbose: 0, shuffle: false });
-  return (performance.now() - t0) / STEPS;
+  const ms = (performance.now() - t0) / STEPS;
+  model.dispose();
+  return ms;
+}
+
+/** Milliseconds per training step of a kerasm MLP whose hidden layer is `hidden()`, compiled with `loss`. */
+function kerasmSteps(data, loss, hidden) {
+  return kerasmFitSteps(data, () => {
+    const model = km.sequential([hidden(), km.layers.dense({ units: 10, activation: 'softmax' })]);
+    model.compile({ optimizer: 'adam', loss });
+    return model;
+  });
 }
 
 /** Milliseconds per training step of the tfjs-layers MLP on tfjs-wasm with the loss function. */
@@ -98,20 +108,12 @@ class SteppedMLP extends km.Model {
 }
 
 /** Milliseconds per step of fit over SteppedMLP's trainStep. */
-async function kerasmTrainStepSteps(data) {
-  await useKerasm(1);
-  km.utils.setRandomSeed(1);
-  const model = new SteppedMLP();
-  model.compile({ optimizer: 'adam' });
-  const n = (WARMUP_STEPS + STEPS) * BATCH;
-  const x = km.tensor(data.x.subarray(0, n * 784), [n, 784]);
-  const y = km.tensor(data.oneHot.subarray(0, n * 10), [n, 10]);
-  await model.fit(x.slice(0, WARMUP_STEPS * BATCH), y.slice(0, WARMUP_STEPS * BATCH), { epochs: 1, batchSize: BATCH, verbose: 0 });
-  const t0 = performance.now();
-  await model.fit(x.slice(WARMUP_STEPS * BATCH), y.slice(WARMUP_STEPS * BATCH), { epochs: 1, batchSize: BATCH, verbose: 0, shuffle: false });
-  const ms = (performance.now() - t0) / STEPS;
-  model.dispose();
-  return ms;
+function kerasmTrainStepSteps(data) {
+  return kerasmFitSteps(data, () => {
+    const model = new SteppedMLP();
+    model.compile({ optimizer: 'adam' });
+    return model;
+  });
 }
 
 /** Milliseconds per step of `optimizer.minimize(() => loss(model.apply(x, { training: true })))` in kerasm. */

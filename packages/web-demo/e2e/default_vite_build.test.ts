@@ -66,7 +66,7 @@ describe('an app importing @kerasm/sdk, built with Vite defaults', () => {
     expect(warnings.map((w) => w.replace(/\x1b\[[0-9;]*m/g, '').trim())).toEqual([]);
   });
 
-  it('loads the SDK up front within a 480 kB budget, without the layers the app never makes', async () => {
+  it('loads the SDK up front within a 500 kB budget, without the layers the app never makes', async () => {
     const assets = join(outDir, 'dist', 'assets');
     const entry = (await readdir(assets)).filter((f) => /^index-.*\.js$/.test(f));
     expect(entry).toHaveLength(1);
@@ -75,8 +75,9 @@ describe('an app importing @kerasm/sdk, built with Vite defaults', () => {
     // 450 kB minified on 2026-12-02 for this app, which makes Dense layers and loads saved models
     // (419 kB for one that only makes Dense layers), once each layer's module held its factory and
     // km.layers only re-exported them; every layer was in the first load before, 682 kB. 464 kB on
-    // 2026-12-03 with the host ops' gradients. README.md's "Deploying in a web page" quotes it.
-    expect(bytes).toBeLessThan(480_000);
+    // 2026-12-03 with the host ops' gradients; 484 kB later that day with the rest of tfjs-core's ops,
+    // which km.Tensor's methods (x.conv2d, x.maxPool, x.tan, ...) reach. README.md's "Deploying in a web page" quotes it.
+    expect(bytes).toBeLessThan(500_000);
     expect([...firstLoad].filter((f) => /^(lstm|gru|conv2d_transpose|multi_head_attention|text_vectorization)-/.test(f))).toEqual([]);
     expect((await readdir(assets)).filter((f) => /^(lstm|gru)-.*\.js$/.test(f))).toHaveLength(2);
   });

@@ -1,6 +1,6 @@
 // `pnpm bench`: kerasm and TensorFlow.js 4.22 side by side in one process tree, interleaved,
 // several repetitions, medians and kerasm/tfjs ratios. `pnpm bench -- --json` prints one JSON
-// object; `--reps N` (default 3) and `--only mlp,cnn,predict,gemm,apply,activations,input-activations,gan,finetune,finetune-depthwise,toggle,custom-code` choose what runs.
+// object; `--reps N` (default 3) and `--only mlp,cnn,predict,gemm,apply,activations,input-activations,gan,finetune,finetune-depthwise,toggle,custom-code,host-ops` choose what runs.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { CORES, km } from './suite/setup.mjs';
@@ -15,6 +15,7 @@ import { ganSpeed } from './suite/gan.mjs';
 import { depthwiseFinetuneSpeed, finetuneSpeed } from './suite/finetune.mjs';
 import { toggleSpeed } from './suite/toggle.mjs';
 import { customCodeSpeed } from './suite/custom_code.mjs';
+import { hostOpsSpeed } from './suite/host_ops.mjs';
 
 // `pnpm bench -- --only cnn` hands the script a literal `--` first, after which parseArgs would
 // read every flag as a positional argument.
@@ -42,6 +43,7 @@ const SECTIONS = {
   'finetune-depthwise': depthwiseFinetuneSpeed,
   toggle: toggleSpeed,
   'custom-code': customCodeSpeed,
+  'host-ops': hostOpsSpeed,
 };
 const chosen = values.only ? values.only.split(',') : Object.keys(SECTIONS);
 const unknown = chosen.filter((name) => !(name in SECTIONS));

@@ -1,7 +1,6 @@
 // The data a km.Model's own trainStep / testStep receives: fit's x, y (and sampleWeight) in the
 // form they were given, one batch of rows at a time.
-import { gather } from '../ops/gather.js';
-import { describeValue } from '../ops/operand.js';
+import { describeValue, hostValues, typedArray } from '../ops/operand.js';
 import { Tensor } from '../tensor.js';
 import { isPlainObject } from '../utils/plain_object.js';
 import type { TensorsSpec } from './outputs.js';
@@ -40,11 +39,21 @@ export class StepRows {
 
   /** The rows `order[start, start + count)` of every tensor, as the step receives them. */
   batch(order: Int32Array, start: number, count: number): { data: StepData; tensors: Tensor[] } {
-    const indices = new Tensor(order.slice(start, start + count), [count], 'int32');
-    const tensors = this.#tensors.map((t) => gather(t, indices));
-    indices.dispose();
+    const tensors = this.#tensors.map((t) => rowsOf(t, order, start, count));
     return { data: this.#assemble(tensors), tensors };
   }
+}
+
+/** The rows `order[start, start + count)` of `t`, copied a row at a time. */
+function rowsOf(t: Tensor, order: Int32Array, start: number, count: number): Tensor {
+  const values = hostValues('fit', t);
+  const row = t.shape.slice(1).reduce((a, b) => a * b, 1);
+  const out = typedArray(t.dtype, count * row);
+  for (let i = 0; i < count; i++) {
+    const from = order[start + i] * row;
+    out.set(values.subarray(from, from + row), i * row);
+  }
+  return new Tensor(out, [count, ...t.shape.slice(1)], t.dtype);
 }
 
 /** One of fit's arguments as a list of tensors, with labels for errors and the way back to its form. */

@@ -30,32 +30,32 @@ export function maxPoolValues<D extends DType>(x: TypedArrayFor<D>, w: PoolWindo
   const c = w.g.channels;
   const taps = tapCount(w.g);
   const windows = w.pixels.length / taps;
-  const y = typedArray(dtype, windows * c);
-  const from = new Int32Array(windows * c);
-  const best = new Float64Array(c);
-  const at = new Int32Array(c);
-  for (let win = 0; win < windows; win++) {
-    best.fill(-Infinity);
-    at.fill(-1);
+  // Maxima in double, so that an int32 pool starts from -Infinity too; stored in y's type at the end.
+  const best = new Float64Array(windows * c).fill(-Infinity);
+  const from = new Int32Array(windows * c).fill(-1);
+  for (let win = 0, out = 0; win < windows; win++, out += c) {
     for (let t = win * taps; t < (win + 1) * taps; t++) {
       const p = w.pixels[t];
       if (p >= 0) {
         for (let ch = 0; ch < c; ch++) {
-          if (!(x[p + ch] > best[ch])) continue;
-          best[ch] = x[p + ch];
-          at[ch] = p + ch;
+          const v = x[p + ch];
+          if (v > best[out + ch]) {
+            best[out + ch] = v;
+            from[out + ch] = p + ch;
+          }
         }
       } else if (w.zeroPadding) {
         for (let ch = 0; ch < c; ch++) {
-          if (!(0 > best[ch])) continue;
-          best[ch] = 0;
-          at[ch] = -1;
+          if (0 > best[out + ch]) {
+            best[out + ch] = 0;
+            from[out + ch] = -1;
+          }
         }
       }
     }
-    y.set(best, win * c);
-    from.set(at, win * c);
   }
+  const y = typedArray(dtype, windows * c);
+  y.set(best);
   return { y, from };
 }
 

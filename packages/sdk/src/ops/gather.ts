@@ -41,26 +41,27 @@ export function gather<D extends DType>(x: Tensor<D> | TensorLike, indices: Tens
   ids.forEach((id, i) => {
     if (id < 0 || id >= dim) throw new Error(`${fn}: index ${id} (indices position ${i}) is out of range for axis ${at} of size ${dim} in x.shape [${t.shape.join(', ')}]: indices must be from 0 to ${dim - 1}.`);
   });
-  // Output (b, o, p, s) is x (b, o, ids[b, p], s); `source[k]` is its offset in x.
-  const source = new Int32Array(batchSize * outer * picks * slice);
-  let k = 0;
+  // Output slice (b, o, p) is x's slice (b, o, ids[b, p]); `starts[q]` is where the q-th begins in x.
+  const starts = new Int32Array(batchSize * outer * picks);
+  let q = 0;
   for (let b = 0; b < batchSize; b++) {
     for (let o = 0; o < outer; o++) {
-      for (let p = 0; p < picks; p++) {
-        const from = ((b * outer + o) * dim + ids[b * picks + p]) * slice;
-        for (let s = 0; s < slice; s++) source[k++] = from + s;
-      }
+      for (let p = 0; p < picks; p++) starts[q++] = ((b * outer + o) * dim + ids[b * picks + p]) * slice;
     }
   }
   const values = hostValues(fn, t);
-  const out = typedArray(t.dtype, source.length);
-  for (let i = 0; i < out.length; i++) out[i] = values[source[i]];
+  const out = typedArray(t.dtype, starts.length * slice);
+  for (let q = 0, k = 0; q < starts.length; q++) {
+    for (let s = starts[q], end = s + slice; s < end; s++) out[k++] = values[s];
+  }
   const result = new Tensor(out, [...t.shape.slice(0, at), ...idx.shape.slice(batch), ...t.shape.slice(at + 1)], t.dtype);
   if (taping()) {
     record(result, [t], (dy) => {
       // Summed in double in the order of the picks and rounded once, as tfjs' unsortedSegmentSum.
       const sums = new Float64Array(t.size);
-      for (let i = 0; i < dy.length; i++) sums[source[i]] += dy[i];
+      for (let q = 0, k = 0; q < starts.length; q++) {
+        for (let s = starts[q], end = s + slice; s < end; s++) sums[s] += dy[k++];
+      }
       return [Float32Array.from(sums)];
     });
   }

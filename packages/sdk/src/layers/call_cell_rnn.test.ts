@@ -161,6 +161,50 @@ describe('km.layers.rnn over a custom cell, on padded sequences', () => {
   });
 });
 
+describe('km.layers.rnn over custom cells, from initialState', () => {
+  const linear = (units: number) => km.layers.simpleRNNCell({ units, activation: 'linear', useBias: false });
+  /** Sequences [4, 3] and the initial states (the last cell's first) as inputs, every step's output to a Dense. */
+  const make = (cells: km.layers.CallCell[] | km.layers.RNNCell[], sizes: readonly number[]) => {
+    km.utils.setRandomSeed(41);
+    const sequence = km.input({ shape: [4, 3] });
+    const initial = sizes.map((size) => km.input({ shape: [size] }));
+    const outputs = km.layers.rnn({ cell: (cells.length === 1 ? cells[0] : cells) as km.layers.CallCell, returnSequences: true }).apply(sequence, { initialState: initial }) as km.SymbolicTensor;
+    return km.model({ inputs: [sequence, ...initial], outputs: km.layers.dense({ units: 2 }).apply(km.layers.flatten().apply(outputs)) as km.SymbolicTensor });
+  };
+
+  it.each([
+    { units: [4], what: 'one cell' },
+    { units: [4, 3], what: 'a list of cells' },
+  ])('starts the states there, as the built-in cells do, in predict and training ($what)', async ({ units }) => {
+    const sizes = [...units].reverse();
+    const ours = make(units.map((u) => new MinimalRNNCell(u)), sizes);
+    const reference = make(units.map(linear), sizes);
+    reference.setWeights(ours.getWeights());
+    const random = new Random(42);
+    const x = [km.tensor(Float32Array.from({ length: 5 * 4 * 3 }, () => random.uniform(-1, 1)), [5, 4, 3]), ...sizes.map((size) => km.tensor(Float32Array.from({ length: 5 * size }, () => random.uniform(-1, 1)), [5, size]))];
+    const expected = reference.predict(x).dataSync();
+    ours.predict(x).dataSync().forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThan(1e-5));
+    // The initial states matter: from zeros the outputs differ.
+    const fromZeros = ours.predict([x[0], ...sizes.map((size) => km.zeros([5, size]))]).dataSync();
+    expect(Array.from(fromZeros).some((v, i) => Math.abs(v - expected[i]) > 1e-3)).toBe(true);
+    const y = km.tensor(Float32Array.from({ length: 10 }, () => random.uniform(-1, 1)), [5, 2]);
+    const losses = await Promise.all([ours, reference].map(async (model) => {
+      model.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.05 }), loss: 'meanSquaredError' });
+      return (await model.fit(x, y, { epochs: 3, batchSize: 5, shuffle: false, verbose: 0 })).history.loss as number[];
+    }));
+    // Relative: the stacked cells' outputs reach about 7, and float32 sums in another order.
+    const close = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThan(1e-5 * Math.max(1, Math.abs(b)));
+    losses[0].forEach((loss, i) => close(loss, losses[1][i]));
+    const after = reference.getWeights();
+    ours.getWeights().forEach((w, j) => w.dataSync().forEach((v, i) => close(v, after[j].dataSync()[i])));
+  });
+
+  it('refuses initial states that do not fit the cells, naming the shapes they take', () => {
+    expect(() => make([new MinimalRNNCell(4), new MinimalRNNCell(3)], [4, 3])).toThrow(/initialState must hold 2 tensors of shapes \[batch, 3\], \[batch, 4\], the cells' states as returnState lists them \(the last cell's first\)\. Received: 2 of shapes/);
+    expect(() => make([new MinimalRNNCell(4)], [4, 4])).toThrow(/initialState must hold 1 tensors of shapes \[batch, 4\]/);
+  });
+});
+
 describe('km.layers.rnn over a list of custom cells (Keras\' RNN([cell1, cell2]))', () => {
   it('runs them in order within each step, as stacked built-in cells do: outputs, states last cell first, masked steps and training', async () => {
     const make = (cells: km.layers.CallCell[] | km.layers.RNNCell[]) => {

@@ -43,8 +43,9 @@ const runCells = new WeakSet<CallCell>();
  * final states after it with `returnState`. It is a {@link CallLayer}: it computes on the host and
  * its gradient comes from running the steps again under the tape. On a masked input a padded step
  * keeps each sample's states and output, as the built-in cells skip it. A list of cells runs in
- * order within each step, as stacked built-in cells do. It takes no `initialState`
- * and no `stateful`. It saves as tfjs' RNN over the cell once the cell's class is registered with
+ * order within each step, as stacked built-in cells do. `apply(x, { initialState })` starts the
+ * states from the given tensors instead, listed as `returnState` lists them (the last cell's
+ * first); it takes no `stateful`. It saves as tfjs' RNN over the cell once the cell's class is registered with
  * {@link registerCell}.
  */
 export class CallCellRNN extends CallLayer {
@@ -98,6 +99,15 @@ export class CallCellRNN extends CallLayer {
     for (const c of cells) runCells.add(c);
   }
 
+  override get keywordInputs(): readonly string[] {
+    return ['initialState'];
+  }
+
+  // The weights depend on the sequence's features only, not on initial states.
+  protected override weightInputShapes(callShapes: readonly Shape[]): readonly Shape[] {
+    return callShapes.slice(0, 1);
+  }
+
   override computeOutputShape(inputShapes: readonly Shape[]): Shape {
     const [steps] = this.#checkSequence(inputShapes);
     return this.returnSequences ? [steps, this.outputSize] : [this.outputSize];
@@ -119,10 +129,15 @@ export class CallCellRNN extends CallLayer {
     });
   }
 
-  call(sequence: Tensor, { training, mask }: CallArgs): Tensor | Tensor[] {
+  call(inputs: Tensor | Tensor[], { training, mask }: CallArgs): Tensor | Tensor[] {
+    const [sequence, ...initial] = Array.isArray(inputs) ? inputs : [inputs];
     const batch = sequence.shape[0];
-    // Each cell's states, in step order.
+    // Each cell's states, in step order: zeros, or the initial states, which list the last cell's first.
     let states: Tensor[][] = this.#cells.map((c) => c.states.map((size) => zeros([batch, size])));
+    if (initial.length > 0) {
+      let at = 0;
+      for (let k = this.#cells.length - 1; k >= 0; k--) states[k] = initial.slice(at, (at += this.#cells[k].states.length));
+    }
     const steps = unstack(sequence, 1);
     // Per step, 1 for the samples whose step is real, 0 for padding: those keep their states and output.
     const keeps = mask ? unstack(mask, 1).map((m) => reshape(m, [batch, 1])) : null;
@@ -170,12 +185,16 @@ export class CallCellRNN extends CallLayer {
     return result as Tensor[];
   }
 
-  /** `[steps, features]`, from the sequence's shape; throws on another rank or on initial states. */
+  /** `[steps, features]`, from the sequence's shape; throws on another rank, or on initial states that do not fit the cells'. */
   #checkSequence(inputShapes: readonly Shape[]): readonly [number, number] {
-    const [sequence] = inputShapes;
-    if (inputShapes.length !== 1 || sequence.length !== 2) {
-      throw new Error(`RNN layer '${this.name}' expects one input of sequences of shape [steps, features] (the batch first: [batch, steps, features]). ` +
-        `Received: ${inputShapes.length === 1 ? `inputs of shape ${formatShape(sequence)}` : `${inputShapes.length} inputs`}. Reshape each sample to [steps, features]; a custom cell takes no initialState.`);
+    const [sequence, ...initial] = inputShapes;
+    if (sequence === undefined || sequence.length !== 2) {
+      throw new Error(`RNN layer '${this.name}' expects sequences of shape [steps, features] (the batch first: [batch, steps, features]). ` +
+        `Received: ${sequence ? `inputs of shape ${formatShape(sequence)}` : 'none'}. Reshape each sample to [steps, features].`);
+    }
+    if (initial.length > 0 && (initial.length !== this.stateSizes.length || initial.some((shape, i) => shape.length !== 1 || shape[0] !== this.stateSizes[i]))) {
+      throw new Error(`RNN layer '${this.name}': initialState must hold ${this.stateSizes.length} tensors of shapes ${this.stateSizes.map((size) => `[batch, ${size}]`).join(', ')}, the cells' states as returnState lists them (the last cell's first). ` +
+        `Received: ${initial.length} of shapes ${initial.map((shape) => formatShape(shape)).join(', ')}.`);
     }
     return [sequence[0], sequence[1]];
   }

@@ -2,8 +2,9 @@
 // written-out loops, against the same ops in tfjs-core 4.22 on tfjs-wasm and tfjs-cpu (tfjs-wasm
 // has no kernel for conv2d's filter gradient, so tfjs.grads of a conv2d fails there): a 3×3 convolution of a
 // batch of 8 32×32×16 images to 32 channels ('same'), its gradients with respect to input and
-// filter, a 2×2 max pool and its gradient, and a bilinear resize to 48×48. kerasm on one thread;
-// its products of 65,536 multiply-adds or more run on the WASM core's GEMM.
+// filter, a 2×2 max pool and its gradient, and a bilinear resize to 48×48 (tfjs' default grid, and
+// half-pixel centres). kerasm on one thread; its products of 65,536 multiply-adds or more run on
+// the WASM core's GEMM, its large pools and half-pixel resizes on the core's kernels.
 import { interleave, median, secondsPerCall } from './stats.mjs';
 import { km, tf, useKerasm, useTfjs } from './setup.mjs';
 
@@ -30,6 +31,7 @@ async function kerasmOps() {
     maxPool: 1000 * secondsPerCall(() => km.maxPool(x, 2, 2, 'valid')),
     'maxPool gradient': 1000 * secondsPerCall(() => poolGrad(x)),
     resizeBilinear: 1000 * secondsPerCall(() => km.image.resizeBilinear(x, [48, 48])),
+    'resizeBilinear half-pixel': 1000 * secondsPerCall(() => km.image.resizeBilinear(x, [48, 48], false, true)),
   };
 }
 
@@ -55,6 +57,7 @@ async function tfjsOps(backend) {
     maxPool: tfjsTime(() => tf.maxPool(x, 2, 2, 'valid')),
     'maxPool gradient': tfjsTime(() => poolGrad(x)),
     resizeBilinear: tfjsTime(() => tf.image.resizeBilinear(x, [48, 48])),
+    'resizeBilinear half-pixel': tfjsTime(() => tf.image.resizeBilinear(x, [48, 48], false, true)),
   };
   tf.dispose([x, w]);
   return result;
@@ -70,7 +73,7 @@ export async function hostOpsSpeed({ repetitions, log }) {
   // Against the faster tfjs backend that has the op's kernels.
   const fastestTfjs = (op) => Math.min(...['tfjs-wasm', 'tfjs-cpu'].map((c) => medians[`${c} ${op}`]).filter((v) => !Number.isNaN(v)));
   return {
-    title: `Host ops as tfjs code calls them: conv2d of x [${X_SHAPE.join(', ')}] by [${FILTER_SHAPE.join(', ')}] ('same'), its gradients, maxPool 2×2 and its gradient, resizeBilinear to 48×48; ms per call, kerasm on one thread (NaN: no tfjs kernel on that backend)`,
+    title: `Host ops as tfjs code calls them: conv2d of x [${X_SHAPE.join(', ')}] by [${FILTER_SHAPE.join(', ')}] ('same'), its gradients, maxPool 2×2 and its gradient, resizeBilinear to 48×48 (default grid, and half-pixel centres); ms per call, kerasm on one thread (NaN: no tfjs kernel on that backend)`,
     unit: 'ms', lowerIsBetter: true, runs, medians,
     ratios: Object.fromEntries(ops.map((op) => [`kerasm / fastest tfjs ${op}`, medians[`kerasm ${op}`] / fastestTfjs(op)])),
   };

@@ -1,8 +1,7 @@
 // tfjs' matMul on the host: matrices, or stacks of them with the same leading (batch) axes, each
 // product summed in double and stored as float32, with its gradient for km.grad & co.
-import type { Backend } from '../backend/backend.js';
-import { activeBackend } from '../backend/registry.js';
 import { Tensor, type TensorLike } from '../tensor.js';
+import { coreFor, onCore } from './core_kernels.js';
 import { hostValues, operand } from './operand.js';
 import { record, taping } from './tape.js';
 
@@ -19,10 +18,8 @@ function matrixDims(shape: readonly number[], transposed: boolean): [number, num
  * that the innermost loop reads b contiguously; the sums are the same either way.
  */
 export function products(a: ArrayLike<number>, b: ArrayLike<number>, batch: number, m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): Float32Array {
-  if (batch * m * k * n >= CORE_PRODUCTS) {
-    const core = activeBackend();
-    if (core?.name === 'wasm') return coreProducts(core, a, b, batch, m, k, n, transposeA, transposeB);
-  }
+  const core = coreFor(batch * m * k * n, CORE_PRODUCTS);
+  if (core !== null) return onCore(core, [a, b], batch * m * n, ([ia, ib, out]) => core.batchMatMul(ia, ib, out, batch, m, n, k, transposeA, transposeB, false));
   const out = new Float32Array(batch * m * n);
   const [ai, aq] = transposeA ? [1, m] : [k, 1];
   const row = new Float64Array(n);
@@ -57,19 +54,6 @@ export function products(a: ArrayLike<number>, b: ArrayLike<number>, batch: numb
  * 16×64×64, 27 times at 64×784×64: BENCHMARKS.md); smaller ones keep tfjs' CPU sums to the bit.
  */
 const CORE_PRODUCTS = 1 << 16;
-
-/** {@link products} on the WASM core: both operands written to its memory, one batched GEMM, the result read back. */
-function coreProducts(core: Backend, a: ArrayLike<number>, b: ArrayLike<number>, batch: number, m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): Float32Array {
-  const ids = [a.length, b.length, batch * m * n].map((length) => core.alloc(length, 'float32'));
-  try {
-    core.write(ids[0], a instanceof Float32Array ? a : Float32Array.from(a));
-    core.write(ids[1], b instanceof Float32Array ? b : Float32Array.from(b));
-    core.batchMatMul(ids[0], ids[1], ids[2], batch, m, n, k, transposeA, transposeB, false);
-    return core.read(ids[2], batch * m * n, 'float32') as Float32Array;
-  } finally {
-    for (const id of ids) core.free(id);
-  }
-}
 
 /**
  * The matrix product `a · b`, as `tf.matMul`: float32 tensors of rank 2, or of a higher rank with

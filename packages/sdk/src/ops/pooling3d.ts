@@ -4,7 +4,6 @@ import { channelsFirst, checkRank, floatOperand, spatialSizes, windowGeometry, t
 import type { SpatialTriple } from './conv3d.js';
 import { operand } from './operand.js';
 import { pooled } from './pooling.js';
-import { poolWindows } from './pool_windows.js';
 
 /** A max or average pool of an NDHWC x of rank 4 or 5 (one volume or a batch), recorded for gradients. */
 function pool3d<D extends DType>(
@@ -19,7 +18,7 @@ function pool3d<D extends DType>(
   const g = windowGeometry(fn, shape, { kernel: spatialSizes(fn, 'filterSize', filterSize, 3), strides, dilations: 1, pad, dimRoundingMode });
   const out = [g.outD!, g.outH, g.outW, g.channels];
   // tfjs' 3-D average of a window wholly in the padding is 0 (its 2-D one is NaN).
-  return pooled(fn, t, kind, poolWindows(g, false), t.rank === 4 ? out : [g.batch, ...out], 0);
+  return pooled(fn, t, kind, g, false, t.rank === 4 ? out : [g.batch, ...out], 0);
 }
 
 /**
@@ -40,9 +39,10 @@ export function maxPool3d<D extends DType>(
 /**
  * The mean of each `filterSize` window of `x` ([batch, depth, height, width, channels], or one
  * volume), per channel, over the voxels inside x, as `tf.avgPool3d(x, filterSize, strides, pad,
- * dimRoundingMode, dataFormat)` (0 for a window wholly in the padding, as tfjs). Its gradient shares
- * each cotangent among those voxels; tfjs' divides by the whole window even where the forward pass
- * did not, so the two differ at padded borders.
+ * dimRoundingMode, dataFormat)` (0 for a window wholly in the padding, as tfjs); large pools are
+ * summed in float32 on the WASM core, as km.avgPool's. Its gradient shares each cotangent among
+ * those voxels; tfjs' divides by the whole window even where the forward pass did not, so the two
+ * differ at padded borders.
  * @example `km.avgPool3d(clips, 3, 1, 'same')`
  */
 export function avgPool3d(

@@ -1,6 +1,8 @@
 // tfjs' resizeBilinear and resizeNearestNeighbor: NHWC images resampled to a new height and width,
 // with the sampling conventions of tfjs' CPU kernels, and their gradients with respect to the images.
-import { Tensor, type DType, type TensorLike } from '../../tensor.js';
+import type { ResizeInterpolation } from '../../backend/backend.js';
+import { Tensor, type DType, type TensorLike, type TypedArrayFor } from '../../tensor.js';
+import { CORE_EXACT_READS, CORE_ROUNDED_READS, coreFor, magnitudesBelow, onCore } from '../core_kernels.js';
 import { hostValues, operand, typedArray } from '../operand.js';
 import { record, taping } from '../tape.js';
 import { batchShape, booleanOption, imageSize } from './image_shape.js';
@@ -69,33 +71,60 @@ function parseResize(fn: string, images: Tensor | TensorLike, size: unknown, ali
 }
 
 /**
+ * The resize on the WASM core, or null where the host loops run: the core is not the active
+ * backend, the resize is small (CORE_EXACT_READS for nearest, CORE_ROUNDED_READS for bilinear, its
+ * four taps per output counted), the images are int32, or the sampling grid is not the core's (it
+ * samples with half-pixel centres only, TensorFlow 2's and Keras' convention). Nearest copies are
+ * exact; bilinear blends are in float32 there, within float32 rounding of tfjs', so the host keeps
+ * NaN, ±Infinity and magnitudes from 2^125 up, where differences of float32 taps may overflow.
+ */
+function coreResize(interpolation: ResizeInterpolation, { t, batch, channels, rows, cols }: Resize, x: TypedArrayFor<DType>): Float32Array | null {
+  if (!rows.halfPixelCenters || t.dtype !== 'float32') return null;
+  const outLength = batch * rows.outSize * cols.outSize * channels;
+  const core = interpolation === 'bilinear' ? coreFor(4 * outLength, CORE_ROUNDED_READS) : coreFor(outLength, CORE_EXACT_READS);
+  if (core === null || (interpolation === 'bilinear' && !magnitudesBelow(x as Float32Array, 125))) return null;
+  const [inH, inW, outH, outW] = [rows.inSize, cols.inSize, rows.outSize, cols.outSize];
+  const g = { batch, inH, inW, channels, cropTop: 0, cropLeft: 0, cropH: inH, cropW: inW, outH, outW };
+  return onCore(core, [x], outLength, ([xs, ys]) => core.resize(interpolation, xs, ys, g));
+}
+
+/**
  * `images` (`[batch, height, width, channels]` or one `[height, width, channels]` image) resized to
  * `size` = [newHeight, newWidth] by bilinear interpolation, as `tf.image.resizeBilinear`, to the bit
  * of tfjs' CPU kernel. `alignCorners` maps the corner pixels onto each other; `halfPixelCenters`
  * samples at pixel centres (TensorFlow 2's convention; the two cannot both be true). The result is
- * float32. Its gradient with respect to `images` is the exact adjoint of the resampling; tfjs' ignores
- * halfPixelCenters, and swaps height and width, so it fails for non-square images.
+ * float32; large half-pixel resizes of float32 images run on the WASM core where 'wasm' is the
+ * backend, within float32 rounding of tfjs' CPU kernel. Its gradient with respect to `images` is
+ * the exact adjoint of the resampling; tfjs' ignores halfPixelCenters, and swaps height and width,
+ * so it fails for non-square images.
  * @example `km.image.resizeBilinear(images, [224, 224], false, true)`
  */
 export function resizeBilinear(images: Tensor | TensorLike, size: readonly [number, number], alignCorners = false, halfPixelCenters = false): Tensor<'float32'> {
   const fn = 'km.image.resizeBilinear()';
-  const { t, batch, channels: d, rows, cols, shape } = parseResize(fn, images, size, alignCorners, halfPixelCenters);
+  const parsed = parseResize(fn, images, size, alignCorners, halfPixelCenters);
+  const { t, batch, channels: d, rows, cols, shape } = parsed;
   const r = linearTaps(rows);
   const c = linearTaps(cols);
   const x = hostValues(fn, t);
   const [inRow, inImage, outImage] = [cols.inSize * d, rows.inSize * cols.inSize * d, rows.outSize * cols.outSize * d];
-  const out = new Float32Array(batch * outImage);
-  let o = 0;
-  for (let b = 0; b < batch; b++) {
-    for (let i = 0; i < rows.outSize; i++) {
-      const [top, bottom] = [b * inImage + r.lower[i] * inRow, b * inImage + r.upper[i] * inRow];
-      for (let j = 0; j < cols.outSize; j++) {
-        const [left, right] = [c.lower[j] * d, c.upper[j] * d];
-        for (let k = 0; k < d; k++) {
-          const [tl, tr, bl, br] = [x[top + left + k], x[top + right + k], x[bottom + left + k], x[bottom + right + k]];
-          const upperRow = tl + (tr - tl) * c.frac[j];
-          const lowerRow = bl + (br - bl) * c.frac[j];
-          out[o++] = upperRow + (lowerRow - upperRow) * r.frac[i];
+  let out = coreResize('bilinear', parsed, x);
+  if (out === null) {
+    out = new Float32Array(batch * outImage);
+    let o = 0;
+    for (let b = 0; b < batch; b++) {
+      for (let i = 0; i < rows.outSize; i++) {
+        const [top, bottom, fy] = [b * inImage + r.lower[i] * inRow, b * inImage + r.upper[i] * inRow, r.frac[i]];
+        for (let j = 0; j < cols.outSize; j++) {
+          const [left, right, fx] = [c.lower[j] * d, c.upper[j] * d, c.frac[j]];
+          const [tl, tr, bl, br] = [top + left, top + right, bottom + left, bottom + right];
+          // Plain locals in this loop: destructuring the four taps here took 1.6 ms instead of 0.9 for [8, 32, 32, 16] to 48×48.
+          for (let k = 0; k < d; k++) {
+            const upperLeft = x[tl + k];
+            const lowerLeft = x[bl + k];
+            const upperRow = upperLeft + (x[tr + k] - upperLeft) * fx;
+            const lowerRow = lowerLeft + (x[br + k] - lowerLeft) * fx;
+            out[o++] = upperRow + (lowerRow - upperRow) * fy;
+          }
         }
       }
     }
@@ -138,27 +167,37 @@ export function resizeBilinear(images: Tensor | TensorLike, size: readonly [numb
  */
 export function resizeNearestNeighbor<D extends DType>(images: Tensor<D> | TensorLike, size: readonly [number, number], alignCorners = false, halfPixelCenters = false): Tensor<D> {
   const fn = 'km.image.resizeNearestNeighbor()';
-  const { t, batch, channels: d, rows, cols, shape } = parseResize(fn, images, size, alignCorners, halfPixelCenters);
-  const r = nearestTaps(rows);
-  const c = nearestTaps(cols);
-  // source[o] is the input element output element o copies.
-  const source = new Int32Array(batch * rows.outSize * cols.outSize * d);
-  let o = 0;
-  for (let b = 0; b < batch; b++) {
-    for (let i = 0; i < rows.outSize; i++) {
-      for (let j = 0; j < cols.outSize; j++) {
-        const pixel = ((b * rows.inSize + r[i]) * cols.inSize + c[j]) * d;
-        for (let k = 0; k < d; k++) source[o++] = pixel + k;
+  const parsed = parseResize(fn, images, size, alignCorners, halfPixelCenters);
+  const { t, batch, channels: d, rows, cols, shape } = parsed;
+  // source[o] is the input element output element o copies (listed only where the host copies or a gradient runs).
+  let listed: Int32Array | undefined;
+  const sources = (): Int32Array => {
+    if (listed !== undefined) return listed;
+    const [r, c] = [nearestTaps(rows), nearestTaps(cols)];
+    listed = new Int32Array(batch * rows.outSize * cols.outSize * d);
+    let o = 0;
+    for (let b = 0; b < batch; b++) {
+      for (let i = 0; i < rows.outSize; i++) {
+        for (let j = 0; j < cols.outSize; j++) {
+          const pixel = ((b * rows.inSize + r[i]) * cols.inSize + c[j]) * d;
+          for (let k = 0; k < d; k++) listed[o++] = pixel + k;
+        }
       }
     }
+    return listed;
+  };
+  const x = hostValues(fn, t);
+  let out = coreResize('nearest', parsed, x) as TypedArrayFor<D> | null;
+  if (out === null) {
+    const source = sources();
+    out = typedArray(t.dtype as D, source.length);
+    for (let i = 0; i < source.length; i++) out[i] = x[source[i]];
   }
-  const x = hostValues(fn, t) as ArrayLike<number>;
-  const out = typedArray(t.dtype as D, source.length);
-  for (let i = 0; i < source.length; i++) out[i] = x[source[i]];
   const result = new Tensor(out, shape, t.dtype as D);
   if (taping()) {
     record(result, [t], (dy) => {
       // Summed in float64 and rounded once, as tfjs' kernel.
+      const source = sources();
       const g = new Float64Array(t.size);
       for (let i = 0; i < source.length; i++) g[source[i]] += dy[i];
       return [Float32Array.from(g)];

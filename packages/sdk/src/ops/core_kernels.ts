@@ -1,0 +1,67 @@
+// Host ops handed to the WASM core's kernels: where kerasm's own 'wasm' backend is the active one
+// and the work is large enough to pay for copying the operands into its memory and the result out.
+import type { Backend, BufferId } from '../backend/backend.js';
+import { activeBackend } from '../backend/registry.js';
+
+/**
+ * Reads (outputs × the taps each reads) from which a pool or resize whose kernel gives the host's
+ * values to the bit runs on the core, one thread, copies included: a 2×2 max pool of x [1, 16, 16,
+ * 16] takes 6 µs there to the host's 14, of x [8, 32, 32, 16] 0.13 ms to 0.75. Below, the copies
+ * eat most of the gain.
+ */
+export const CORE_EXACT_READS = 1 << 12;
+
+/**
+ * Reads from which a kernel that sums or blends in float32 runs on the core (the 2×2 average pool
+ * of x [8, 32, 32, 16] in 0.11 ms to the host's 0.32, a half-pixel bilinear resize of it to 48×48
+ * in 0.7 ms to 1.0): as matMul's products, smaller work keeps tfjs' CPU values to the bit.
+ */
+export const CORE_ROUNDED_READS = 1 << 16;
+
+/** The active backend where it is kerasm's WASM core and `work` reaches `threshold`; else null (the host loops run). */
+export function coreFor(work: number, threshold: number): Backend | null {
+  if (work < threshold) return null;
+  const core = activeBackend();
+  return core?.name === 'wasm' ? core : null;
+}
+
+/** The row list that has gatherRows copy a whole array as one row. */
+const WHOLE = Int32Array.of(0);
+
+/**
+ * Runs `kernel` on `core` over buffers holding `inputs` (in order) and, last, an output of
+ * `outLength` floats; returns the output read back. With `finiteInputs`, returns null without
+ * running the kernel where an input holds NaN or ±Infinity, which the core finds with SIMD as it
+ * copies the input in (gatherRows). Every buffer is freed, whatever happens.
+ */
+export function onCore(core: Backend, inputs: readonly ArrayLike<number>[], outLength: number, kernel: (ids: BufferId[]) => void): Float32Array;
+export function onCore(core: Backend, inputs: readonly Float32Array[], outLength: number, kernel: (ids: BufferId[]) => void, finiteInputs: true): Float32Array | null;
+export function onCore(core: Backend, inputs: readonly ArrayLike<number>[], outLength: number, kernel: (ids: BufferId[]) => void, finiteInputs = false): Float32Array | null {
+  const ids: BufferId[] = [];
+  try {
+    for (const length of [...inputs.map((v) => v.length), outLength]) ids.push(core.alloc(length, 'float32'));
+    for (const [i, v] of inputs.entries()) {
+      const values = v instanceof Float32Array ? v : Float32Array.from(v);
+      if (!finiteInputs) core.write(ids[i], values);
+      else if (core.gatherRows(ids[i], values, WHOLE, 0, 1, values.length, true) >= 0) return null;
+    }
+    kernel(ids);
+    return core.read(ids[inputs.length], outLength, 'float32') as Float32Array;
+  } finally {
+    for (const id of ids) core.free(id);
+  }
+}
+
+/** The bits of a float32 -0. */
+export const NEGATIVE_ZERO_BITS = -0x80000000;
+
+/**
+ * Whether every value is finite and below 2^`exponent` in magnitude (read as bits, one integer
+ * test per value): inputs whose float32 arithmetic on the core cannot overflow.
+ */
+export function magnitudesBelow(values: Float32Array, exponent: number): boolean {
+  const bits = new Int32Array(values.buffer, values.byteOffset, values.length);
+  const bound = (exponent + 127) << 23;
+  for (let i = 0; i < bits.length; i++) if ((bits[i] & 0x7fffffff) >= bound) return false;
+  return true;
+}

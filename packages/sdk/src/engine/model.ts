@@ -27,7 +27,7 @@ import { replayGraph } from './replay.js';
 import { TrainableWarnings } from './trainable_warnings.js';
 import { SymbolicTensor, type CallOptions, type ModelApplication } from './symbolic.js';
 import { checkOptions, optionNames } from '../utils/options.js';
-import { modelOutputs, outputNames, type LossSpec, type LossWeightsSpec, type MetricsSpec, type TensorsSpec } from './outputs.js';
+import { modelOutputs, outputNames, type LossSpec, type LossWeightsSpec, type MetricsSpec, type OutputSpec, type TensorsSpec } from './outputs.js';
 import { Dataset } from '../data/dataset.js';
 import { evaluateDataset, fitDataset, type ModelEvaluateDatasetArgs, type ModelFitDatasetArgs } from './fit_dataset.js';
 import { testOnBatch, trainOnBatch, type OnBatchResult, type TestOnBatchArgs, type TrainOnBatchArgs } from './on_batch.js';
@@ -399,6 +399,11 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
     const ends = this.symbolicEnds();
     if (!ends) throw new Error(`Model '${this.name}' is not built yet, so it has no symbolic inputs or outputs: ${this.buildFix()}/predict first.`);
     return ends;
+  }
+
+  /** @internal Each output's compiled loss, weight and metrics, laid out for the built graph; empty before compile or build. */
+  get compiledOutputs(): readonly OutputSpec[] {
+    return this.#compilation.outputs;
   }
 
   /** The optimizer `compile` set (Keras' `model.optimizer`); undefined before `compile`. */

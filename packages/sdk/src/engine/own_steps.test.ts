@@ -187,6 +187,61 @@ describe("a km.Model's own trainStep (Keras' train_step) under fit", () => {
   });
 });
 
+describe("computeLoss, Keras 3's compute_loss, inside a trainStep", () => {
+  /** Hidden [4] -> units, with an l2 penalty on the hidden kernel, and `out` units; trainStep steps with computeLoss. */
+  class Computed extends km.Model {
+    readonly hidden = km.layers.dense({ units: 5, activation: 'tanh', kernelRegularizer: km.regularizers.l2({ l2: 0.01 }) });
+    readonly out: km.layers.Layer;
+    constructor(units: number, activation: 'linear' | 'softmax') {
+      super();
+      this.out = km.layers.dense({ units, activation });
+    }
+    call(input: km.SymbolicTensor): km.SymbolicTensor {
+      return this.out.apply(this.hidden.apply(input)) as km.SymbolicTensor;
+    }
+    override trainStep([xs, ys]: km.StepData): km.StepLogs {
+      const { value, grads } = km.variableGrads(() => this.computeLoss(ys as km.Tensor, this.apply(xs as km.Tensor, { training: true }) as km.Tensor), this.trainableWeights);
+      this.optimizer!.applyGradients(grads);
+      return { loss: value };
+    }
+  }
+  const twin = (own: Computed, activation: 'linear' | 'softmax') => {
+    const input = km.input({ shape: [4] });
+    const hidden = km.layers.dense({ units: 5, activation: 'tanh', kernelRegularizer: km.regularizers.l2({ l2: 0.01 }) }).apply(input);
+    const model = km.model({ inputs: input, outputs: km.layers.dense({ units: own.out.weightSpecs[1].shape[0], activation }).apply(hidden) as km.SymbolicTensor });
+    model.setWeights(own.getWeights());
+    return model;
+  };
+
+  it.each([
+    { loss: 'meanSquaredError', units: 2, activation: 'linear', targets: () => y, tolerance: 1e-5 },
+    { loss: 'sparseCategoricalCrossentropy', units: 3, activation: 'softmax', targets: () => km.tensor(Int32Array.from({ length: n }, (_, i) => (i * 7) % 3), [n], 'int32'), tolerance: 1e-4 },
+  ] as const)('takes the steps fit takes with the compiled $loss, weight penalties included', async ({ loss, units, activation, targets, tolerance }) => {
+    km.utils.setRandomSeed(12);
+    const own = new Computed(units, activation);
+    own.build([null, 4]);
+    const builtIn = twin(own, activation);
+    own.compile({ optimizer: km.optimizers.adam(0.01), loss });
+    builtIn.compile({ optimizer: km.optimizers.adam(0.01), loss });
+    const args = { epochs: 3, batchSize: 8, seed: 3, verbose: 0 } as const;
+    const ownHistory = await own.fit(x, targets(), args);
+    const builtInHistory = await builtIn.fit(x, targets(), args);
+    expectClose(ownHistory.history.loss as number[], builtInHistory.history.loss as number[], tolerance);
+    weightsOf(own).forEach((w, i) => expectClose(w, weightsOf(builtIn)[i], tolerance));
+  });
+
+  it('refuses a model compiled without a loss, and predictions of another shape', () => {
+    km.utils.setRandomSeed(12);
+    const model = new Computed(2, 'linear');
+    model.build([null, 4]);
+    model.compile({ optimizer: 'sgd' });
+    expect(() => model.computeLoss(y, model.predict(x) as km.Tensor)).toThrow(/Computed\.computeLoss computes the loss compile was given, but Computed was compiled without a loss/);
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    expect(() => model.computeLoss(y, km.ones([n, 3]))).toThrow(/yPred must be the model's output for the batch, a float32 tensor of shape \[batch, 2\].*Received: a float32 tensor of shape \[21, 3\]/);
+    expect(() => model.computeLoss(km.slice(y, [0, 0], [4, 2]), model.predict(x) as km.Tensor)).toThrow(/y has 4 samples but yPred has 21/);
+  });
+});
+
 describe('own steps refuse what they cannot run, naming the fix', () => {
   const fitted = async (model: km.Model, args: km.ModelFitArgs = {}) => model.fit(x, y, { epochs: 1, verbose: 0, ...args });
 

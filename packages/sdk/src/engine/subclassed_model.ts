@@ -13,6 +13,8 @@ import { LayersModel, type ModelCompileArgs, type ModelOutputs } from './model.j
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { StepLogs } from './own_steps.js';
 import type { StepData } from './step_data.js';
+import { compiledLossOf } from './compute_loss.js';
+import { add } from '../ops/arithmetic.js';
 import { tracesCall } from './model_subclassing.js';
 import { input, SymbolicTensor, type CallOptions } from './symbolic.js';
 
@@ -127,6 +129,33 @@ export abstract class Model<Out extends ModelOutputs = ModelOutputs> extends Lay
    * loss and its metrics, as Keras' default does.
    */
   testStep?(data: StepData): StepLogs;
+
+  /**
+   * Keras 3's `compute_loss` for a {@link trainStep}: the compiled loss between the batch's targets
+   * `y` and the model's output `yPred`, averaged over the batch as `fit` averages it (computed by
+   * the loss' own kernels), plus the weight penalties of `model.losses`. Inside `km.variableGrads`
+   * it is differentiated as `fit`'s step differentiates it. For a model compiled with a loss and one
+   * output; a sample-weighted loss is computed with km ops (`km.losses.computeWeightedLoss`).
+   * @example
+   * ```ts
+   * override trainStep([x, y]: km.StepData): km.StepLogs {
+   *   const { value, grads } = km.variableGrads(() => this.computeLoss(y as km.Tensor, this.apply(x as km.Tensor, { training: true }) as km.Tensor), this.trainableWeights);
+   *   this.optimizer!.applyGradients(grads);
+   *   return { loss: value };
+   * }
+   * ```
+   */
+  computeLoss(y: Tensor, yPred: Tensor): Tensor<'float32'> {
+    const where = `${this.className}.computeLoss`;
+    const outputs = this.compiledOutputs;
+    if (!this.built || outputs.length === 0 || outputs.every((o) => o.loss === null)) {
+      throw new Error(`${where} computes the loss compile was given, but ${this.className} ${this.loss === undefined ? 'was compiled without a loss' : 'is not built yet'}. Compile with one (model.compile({ optimizer: 'adam', loss: 'meanSquaredError' })), or compute the loss with km.losses in trainStep.`);
+    }
+    if (outputs.length > 1) throw new Error(`${where} takes a model of one output; ${this.className} has ${outputs.length}. Compute each output's loss with km.losses and add them.`);
+    const { loss, shape } = outputs[0];
+    const value = compiledLossOf(where, loss!, shape, y, yPred);
+    return this.losses.reduce<Tensor<'float32'>>((total, penalty) => add(total, penalty) as Tensor<'float32'>, value);
+  }
 
   /** As {@link LayersModel.compile}; a model that defines {@link trainStep} may give the optimizer alone. */
   override compile(args: ModelCompileArgs | { readonly optimizer: string | Optimizer }): void {

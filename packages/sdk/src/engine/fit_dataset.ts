@@ -4,19 +4,17 @@ import { History } from '../callbacks/history.js';
 import { checkVerbosity, progressLogger, type Verbosity } from '../callbacks/progbar_logger.js';
 import { Dataset } from '../data/dataset.js';
 import { inputSampleOf, type InputSample } from './input_sample.js';
-import { Accumulator } from './accumulator.js';
-import { evaluateBatch, evaluateData, trainBatch, validationLogs } from './run_batch.js';
-import { prepare } from './prepare_data.js';
+import { validationLogs } from './run_batch.js';
 import type { TrainingTarget } from './training_target.js';
 import type { TensorsSpec } from './outputs.js';
 import type { ClassWeightSpec } from './sample_weights.js';
-import { batchTensors, describe, firstBatch, hostBatch } from './fit_dataset_batch.js';
+import { batchTensors, describe, firstBatch } from './fit_dataset_batch.js';
+import { evaluateStream, type DatasetTrainer } from './dataset_trainer.js';
 import { setShufflePasses, shufflePasses, TrainingStream } from './training_stream.js';
 import { evaluatedFewer, knownSteps, ranOutOfData, refuseEndless } from './fit_dataset_limits.js';
 import { Yielder, type YieldEvery } from './yield_every.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import { checkEpochs, checkPositiveInt } from './validate_data.js';
-import { epochLogNames } from './metric_names.js';
 
 /** Options of `model.fit(dataset, args)`. */
 export interface ModelFitDatasetArgs {
@@ -76,30 +74,8 @@ export interface ModelEvaluateDatasetArgs {
 /** Gets the compiled model ready for batches of inputs like `sample` (the first batch's). */
 export type TargetFor = (sample: InputSample) => Promise<TrainingTarget>;
 
-/**
- * Evaluates every batch of a dataset (or the first `batches`) into a fresh accumulator, calling the
- * test batch hooks of `callbacks` around each, until a hook sets the model's `stopEvaluating`;
- * `read` is how many batches there were.
- */
-async function evaluateStream(target: TrainingTarget, iterator: AsyncIterator<unknown>, pending: IteratorResult<unknown> | null, batches: number | undefined, what: string, callbacks: CallbackList): Promise<{ acc: Accumulator; read: number }> {
-  const acc = new Accumulator(target.outputs);
-  let read = 0;
-  const begin = callbacks.having('onTestBatchBegin');
-  const end = callbacks.having('onTestBatchEnd');
-  for (let index = 0; batches === undefined || index < batches; index++) {
-    const next = pending ?? (await iterator.next());
-    pending = null;
-    if (next.done) break;
-    const data = await hostBatch(target, next.value, index, what);
-    const size = data.order.length;
-    if (begin.length > 0) await callbacks.call(begin, index, { batch: index, size });
-    await evaluateBatch(target, data, 0, size, acc);
-    if (end.length > 0) await callbacks.call(end, index, { batch: index, size, ...acc.logs() });
-    read++;
-    if (target.model.stopEvaluating) break;
-  }
-  return { acc, read };
-}
+/** Gets what trains the model on batches of inputs like `sample` (the first batch's). */
+export type TrainerFor = (sample: InputSample) => Promise<DatasetTrainer>;
 
 /** {@link evaluateStream} inside `callbacks.test` (the test hooks around it): its logs, and how many batches it read. */
 async function testStream(target: TrainingTarget, iterator: AsyncIterator<unknown>, pending: IteratorResult<unknown> | null, batches: number | undefined, what: string, callbacks: CallbackList): Promise<{ logs: Logs; read: number }> {
@@ -116,8 +92,8 @@ function checkDataset(dataset: unknown, what: string): asserts dataset is Datase
   if (!(dataset instanceof Dataset)) throw new Error(`${what} needs a km.data dataset. Received: ${describe(dataset)}. Make one with km.data.array, km.data.generator, km.data.zip or km.data.csv.`);
 }
 
-/** `fit` on a dataset of `{ xs, ys }` batches: streams each batch through the model's batch plans. */
-export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor, args: ModelFitDatasetArgs = {}): Promise<History> {
+/** `fit` on a dataset of `{ xs, ys }` batches: streams each batch through `trainerFor`'s steps. */
+export async function fitDataset(dataset: Dataset<unknown>, trainerFor: TrainerFor, args: ModelFitDatasetArgs = {}): Promise<History> {
   checkDataset(dataset, 'fit(dataset)');
   checkOptions(args, FIT_DATASET_OPTIONS, 'fit(dataset)');
   const { epochs, initialEpoch } = checkEpochs(args);
@@ -142,24 +118,25 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
 
   const stream = new TrainingStream(dataset, perEpoch !== undefined);
   const first = batchTensors(await stream.first('fit(dataset)'), 0, 'fit(dataset)');
-  const target = await targetFor(inputSampleOf(first.xs));
+  const trainer = await trainerFor(inputSampleOf(first.xs));
+  const model = trainer.model;
   const batchSize = first.first.shape[0];
   // Without batchesPerEpoch or a known size, Keras reports unknown steps until the first pass has counted them.
   const params: FitParams = {
     epochs, steps: knownSteps(dataset, perEpoch), samples: 0, batchSize, verbose, initialEpoch, ...(args.validationData && { validationFreq }),
-    doValidation: args.validationData !== undefined, metrics: epochLogNames(target.outputs, args.validationData !== undefined), datasetPosition: stream.position,
+    doValidation: args.validationData !== undefined, ...withLogNames(trainer.logNames(args.validationData !== undefined)), datasetPosition: stream.position,
     ...(validationSet && { validationShuffleIterations: shufflePasses(validationSet) }),
   };
   const callbacks = new CallbackList(args.callbacks);
   const logger = progressLogger(verbose);
   if (logger) callbacks.add(logger, true);
-  callbacks.configure(target.model, params);
+  callbacks.configure(model, params);
   const history = new History(params);
   const yielder = new Yielder(args.yieldEvery);
   // Keras' batch hooks and tfjs' aliases, with the same logs.
   const batchBegin = callbacks.having('onTrainBatchBegin', 'onBatchBegin');
   const batchEnd = callbacks.having('onTrainBatchEnd', 'onBatchEnd');
-  target.stopTraining = false;
+  model.stopTraining = false;
 
   let lastLogs: Logs | undefined;
   let warnedFewerValidation = false;
@@ -170,30 +147,30 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
   // the validation's first, so that a shuffle both datasets read from ends at the training's.
   if (params.validationShuffleIterations !== validationOpened) setShufflePasses(validationSet!, params.validationShuffleIterations!);
   if (params.datasetPosition !== opened) await stream.seek(params.datasetPosition!);
-  for (let epoch = params.initialEpoch; epoch < epochs && !target.stopTraining; epoch++) {
+  for (let epoch = params.initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
     stream.startEpoch();
     params.datasetPosition = stream.position;
     await callbacks.call('onEpochBegin', epoch);
-    const acc = new Accumulator(target.outputs);
+    const steps = trainer.newEpoch();
     let step = 0;
     let samples = 0;
-    while ((perEpoch === undefined || step < perEpoch) && !target.stopTraining) {
+    while ((perEpoch === undefined || step < perEpoch) && !model.stopTraining) {
       const next = await stream.next();
       if (next.done) {
         // A full pass per epoch may end anywhere but at the start: an empty pass means the source cannot restart.
         if (perEpoch !== undefined || step === 0) {
           console.warn(ranOutOfData(perEpoch, step, epoch));
-          target.stopTraining = true;
+          model.stopTraining = true;
         }
         break;
       }
-      const data = await hostBatch(target, next.value, step, 'fit(dataset)', args.classWeight);
-      const count = data.order.length;
+      const batch = await steps.ready(next.value, step);
+      const count = batch.size;
       if (batchBegin.length > 0) await callbacks.call(batchBegin, step, { batch: step, size: count });
-      await trainBatch(target, data, 0, count, acc);
-      if (batchEnd.length > 0) await callbacks.call(batchEnd, step, { batch: step, size: count, ...acc.logs() });
+      await batch.train();
+      if (batchEnd.length > 0) await callbacks.call(batchEnd, step, { batch: step, size: count, ...steps.logs() });
       const turn = yielder.afterBatch();
-      if (turn) await callbacks.yielded(turn, epoch, step, () => ({ batch: step, size: count, ...acc.logs() }));
+      if (turn) await callbacks.yielded(turn, epoch, step, () => ({ batch: step, size: count, ...steps.logs() }));
       step++;
       samples += count;
     }
@@ -201,15 +178,20 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
     if (step === 0) break;
     if (params.steps === 0) params.steps = step;
     if (params.samples === 0) params.samples = samples;
-    const logs = acc.logs();
+    const logs = steps.logs();
     const validation = skipsValidation(params, epoch) ? undefined : args.validationData;
     if (Array.isArray(validation)) {
-      const data = await prepare(target, validation[0], validation[1], 'validationData[0]', 'validationData[1]');
-      Object.assign(logs, validationLogs(await callbacks.test(async () => (await evaluateData(target, data, validationBatchSize ?? batchSize, callbacks)).logs())));
+      const [vx, vy] = validation;
+      Object.assign(logs, validationLogs(await callbacks.test(() => trainer.validateTensors(vx, vy, validationBatchSize ?? batchSize, callbacks))));
     } else if (validation) {
-      const { logs: validated, read } = await testStream(target, validation.iterator(), null, validationBatches, 'validationData', callbacks);
+      let read = 0;
+      const validated = await callbacks.test(async () => {
+        const pass = await trainer.validateStream(validation.iterator(), validationBatches, callbacks);
+        read = pass.read;
+        return pass.logs;
+      });
       // Once per fit, as Python shows a repeated warning once.
-      if (validationBatches !== undefined && read < validationBatches && !target.model.stopEvaluating && !warnedFewerValidation) {
+      if (validationBatches !== undefined && read < validationBatches && !model.stopEvaluating && !warnedFewerValidation) {
         console.warn(evaluatedFewer('fit(dataset, { validationData })', 'validationBatches', validationBatches, read));
         warnedFewerValidation = true;
       }
@@ -225,7 +207,7 @@ export async function fitDataset(dataset: Dataset<unknown>, targetFor: TargetFor
     if (turn) await callbacks.yielded(turn, epoch, step - 1, () => logs);
   }
   // Keras 3 swaps in the weights' moving average (useEma) before on_train_end.
-  target.optimizer.finalizeVariableValues();
+  trainer.optimizer.finalizeVariableValues();
   await callbacks.call('onTrainEnd', lastLogs);
   return history;
 }
@@ -253,4 +235,9 @@ export async function evaluateDataset(dataset: Dataset<unknown>, targetFor: Targ
     console.log(`${((performance.now() - start) / 1000).toFixed(1)}s - ${text}`);
   }
   return args.returnDict ? logs : Object.values(logs);
+}
+
+/** `params.metrics` when the names are known before the steps run. */
+function withLogNames(names: string[] | undefined): { metrics?: string[] } {
+  return names ? { metrics: names } : {};
 }

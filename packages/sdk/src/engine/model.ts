@@ -38,7 +38,8 @@ import { savedModelClassName } from '../io/layers_model_format.js';
 import { checkedUserMetadata } from '../io/user_metadata.js';
 import { saveModel, saveModelWeights, type SaveConfig } from '../io/save_model.js';
 import { warnFreshOptimizerOnce } from '../io/fresh_optimizer.js';
-import { evaluateWithTestStep, fitWithOwnSteps, ownStepsOf } from './own_steps.js';
+import { evaluateDatasetWithTestStep, evaluateWithTestStep, fitWithOwnSteps, ownStepsOf, ownStepsTrainer } from './own_steps.js';
+import { plannedTrainer } from './dataset_trainer.js';
 import { resetStatefulLayers } from './stateful.js';
 import type { ModelCompileArgs } from './compile_args.js';
 import { checkModelClass } from './model_subclassing.js';
@@ -585,12 +586,17 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
   async fit(x: ModelInputs | Dataset<unknown>, y?: ModelTargets | ModelFitDatasetArgs, args: ModelFitArgs = {}): Promise<History> {
     return this.#lifetime.runFit(async () => {
       const own = ownStepsOf(this);
+      if (x instanceof Dataset) {
+        const datasetArgs = (y ?? {}) as ModelFitDatasetArgs;
+        const trainerFor = own
+          ? async (sample: InputSample) => (await this.#buildFor(sample), ownStepsTrainer(this, own, datasetArgs.classWeight))
+          : async (sample: InputSample) => plannedTrainer(await this.#trainingTarget(sample, true), datasetArgs.classWeight);
+        return fitDataset(x, trainerFor, datasetArgs);
+      }
       if (own) {
-        if (x instanceof Dataset) throw new Error(`${this.className} defines its own steps, which fit runs on tensors: fit(x, y, args). Read the dataset's batches into tensors first (await ds.toArray()).`);
-        await this.#buildFor(x);
+        await this.#buildFor(inputSampleOf(x));
         return fitWithOwnSteps(this, own, x, y as ModelTargets, args);
       }
-      if (x instanceof Dataset) return fitDataset(x, (sample) => this.#trainingTarget(sample, true), (y ?? {}) as ModelFitDatasetArgs);
       const target = await this.#trainingTarget(inputSampleOf(x), true);
       return fit(target, x, y as ModelTargets, args);
     });
@@ -629,8 +635,8 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
   async evaluate(x: ModelInputs | Dataset<unknown>, y?: ModelTargets | ModelEvaluateDatasetArgs, args: ModelEvaluateArgs = {}): Promise<number[] | Record<string, number>> {
     const test = ownStepsOf(this)?.test;
     if (test) {
-      if (x instanceof Dataset) throw new Error(`${this.className} defines testStep, which evaluate runs on tensors: evaluate(x, y, args). Read the dataset's batches into tensors first (await ds.toArray()).`);
-      await this.#buildFor(x);
+      if (x instanceof Dataset) return evaluateDatasetWithTestStep(this, test, x, (y ?? {}) as ModelEvaluateDatasetArgs);
+      await this.#buildFor(inputSampleOf(x));
       return evaluateWithTestStep(this, test, x, y as ModelTargets, args);
     }
     if (x instanceof Dataset) return evaluateDataset(x, (sample) => this.#trainingTarget(sample), (y ?? {}) as ModelEvaluateDatasetArgs);
@@ -928,10 +934,10 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
     return this.#runtime.plan(batch, this.#graph.current!, this.#compilation.outputs);
   }
 
-  /** Builds the model for data `x`, so that a step of its own sees its weights before it first applies the model. */
-  async #buildFor(x: ModelInputs): Promise<void> {
+  /** Builds the model for data like `sample`, so that a step of its own sees its weights before it first applies the model. */
+  async #buildFor(sample: InputSample): Promise<void> {
     await ready();
-    this.#graph.ensure(inputSampleOf(x));
+    this.#graph.ensure(sample);
   }
 
   /** What `fit`, `evaluate` and the on-batch calls run on; `training` for the two that update the weights. */

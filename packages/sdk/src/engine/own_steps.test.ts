@@ -187,6 +187,40 @@ describe("a km.Model's own trainStep (Keras' train_step) under fit", () => {
   });
 });
 
+describe('own steps over a km.data dataset', () => {
+  /** x and y in batches of 8 (the last of 5), as { xs, ys } elements. */
+  const batches = () => km.data.array([0, 8, 16].map((start) => ({ xs: km.slice(x, [start, 0], [Math.min(8, n - start), 4]), ys: km.slice(y, [start, 0], [Math.min(8, n - start), 2]) })));
+
+  it('trains on its batches as on the same batches from tensors, and validates a dataset or tensors with testStep', async () => {
+    const [streamed, fromTensors] = [twins(() => new TestedRegressor()).own, twins(() => new TestedRegressor()).own];
+    for (const model of [streamed, fromTensors]) model.compile({ optimizer: km.optimizers.adam(0.01) });
+    const validationSet = km.data.array([{ xs: km.slice(x, [0, 0], [6, 4]), ys: km.slice(y, [0, 0], [6, 2]) }]);
+    const streamedHistory = await streamed.fit(batches(), { epochs: 3, verbose: 0, validationData: validationSet });
+    const tensorHistory = await fromTensors.fit(x, y, { epochs: 3, batchSize: 8, shuffle: false, verbose: 0, validationData: [km.slice(x, [0, 0], [6, 4]), km.slice(y, [0, 0], [6, 2])] });
+    expect(streamed.seen.map((data) => (data[0] as km.Tensor).shape[0])).toEqual([8, 8, 5, 8, 8, 5, 8, 8, 5]);
+    expectClose(streamedHistory.history.loss as number[], tensorHistory.history.loss as number[], 1e-6);
+    expectClose(streamedHistory.history.val_loss as number[], tensorHistory.history.val_loss as number[], 1e-6);
+    weightsOf(streamed).forEach((w, i) => expectClose(w, weightsOf(fromTensors)[i], 1e-6));
+
+    // [x, y] validation tensors beside a training dataset, and a batch's sampleWeight as data[2].
+    const weighted = km.data.array([{ xs: x, ys: y, sampleWeight: km.ones([n]) }]);
+    const history = await streamed.fit(weighted, { epochs: 1, verbose: 0, validationData: [x, y] });
+    expect(streamed.seen.at(-1)).toHaveLength(3);
+    expect(history.history.val_loss[0]).toBeCloseTo((await streamed.evaluate(x, y, { verbose: 0 }))[0] as number, 6);
+    // evaluate(dataset) runs testStep over its batches (8, 8, 5 samples: means weighted by them), or the first `batches`.
+    const [overTensors] = (await streamed.evaluate(x, y, { batchSize: 8, verbose: 0 })) as number[];
+    expect(await streamed.evaluate(batches(), { verbose: 0, returnDict: true })).toEqual({ loss: expect.closeTo(overTensors, 6) });
+    const [firstBatch] = (await streamed.evaluate(km.slice(x, [0, 0], [8, 4]), km.slice(y, [0, 0], [8, 2]), { verbose: 0 })) as number[];
+    expect(((await streamed.evaluate(batches(), { verbose: 0, batches: 1 })) as number[])[0]).toBeCloseTo(firstBatch, 6);
+  });
+
+  it('refuses a validation dataset without testStep', async () => {
+    const model = twins(() => new Regressor()).own;
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    await expect(model.fit(batches(), { epochs: 1, verbose: 0, validationData: batches() })).rejects.toThrow(/so a validation dataset runs its testStep\(data\), which it does not define/);
+  });
+});
+
 describe("computeLoss, Keras 3's compute_loss, inside a trainStep", () => {
   /** Hidden [4] -> units, with an l2 penalty on the hidden kernel, and `out` units; trainStep steps with computeLoss. */
   class Computed extends km.Model {
@@ -271,13 +305,13 @@ describe('own steps refuse what they cannot run, naming the fix', () => {
     }
   });
 
-  it('fit before compile, classWeight, validation with neither testStep nor a loss, a dataset, and rows that do not match', async () => {
+  it('fit before compile, classWeight (tensors or a dataset), validation with neither testStep nor a loss, and rows that do not match', async () => {
     await expect(fitted(new Regressor())).rejects.toThrow(/Regressor must be compiled before fit.*model\.compile\(\{ optimizer: 'adam' \}\)/);
     const model = new Regressor();
     model.compile({ optimizer: 'sgd' });
     await expect(fitted(model, { classWeight: { 0: 2 } })).rejects.toThrow(/classWeight is not given to Regressor\.trainStep.*sampleWeight/);
     await expect(fitted(model, { validationSplit: 0.2 })).rejects.toThrow(/compiled without a loss, so fit cannot validate it: define testStep\(data\)/);
-    await expect(model.fit(km.data.array([{ xs: x, ys: y }]), { epochs: 1 })).rejects.toThrow(/defines its own steps, which fit runs on tensors/);
+    await expect(model.fit(km.data.array([{ xs: x, ys: y }]), { epochs: 1, verbose: 0, classWeight: { 0: 2 } })).rejects.toThrow(/classWeight is not given to Regressor\.trainStep/);
     await expect(model.fit(x, km.slice(y, [0, 0], [5, 2]), { verbose: 0 })).rejects.toThrow(/x has 21 samples but y has 5/);
     await expect(model.fit(x, [y, 'labels'] as unknown as km.Tensor[], { verbose: 0 })).rejects.toThrow(/y\[1\] must be a km\.Tensor.*Received: string labels/);
     await expect(model.evaluate(x, y)).rejects.toThrow(/compiled without a loss, which its trainStep computes.*Define testStep\(data\) for evaluate/);

@@ -6,12 +6,17 @@ import type { History } from '../callbacks/history.js';
 import { describeValue } from '../ops/operand.js';
 import { Tensor } from '../tensor.js';
 import { closeScope, openScope } from '../tensor_scopes.js';
-import { checkOptions } from '../utils/options.js';
+import { checkOptions, optionNames } from '../utils/options.js';
+import type { Dataset } from '../data/dataset.js';
+import type { ModelEvaluateDatasetArgs } from './fit_dataset.js';
 import { isPlainObject } from '../utils/plain_object.js';
 import { fitSettings, runEpochs, splitPoint } from './epoch_loop.js';
 import type { LayersModel } from './model.js';
 import type { TensorsSpec } from './outputs.js';
 import { StepRows, type StepData } from './step_data.js';
+import type { DatasetTrainer } from './dataset_trainer.js';
+import { batchTensors } from './fit_dataset_batch.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
 import { EVALUATE_OPTIONS, FIT_OPTIONS, type ModelEvaluateArgs, type ModelFitArgs } from './training_args.js';
 import { checkPositiveInt } from './validate_data.js';
 import { printEvaluation } from './training.js';
@@ -81,22 +86,49 @@ function loggedValues(returned: unknown, where: string): Record<string, number> 
   return logs;
 }
 
+/** One batch a test pass runs its step on, and what to free once it has. */
+interface TestBatch {
+  readonly data: StepData;
+  readonly size: number;
+  release(): void;
+}
+
 /**
- * The mean logs of `step` over `rows` in batches of `batchSize`, in order, calling the test batch
- * hooks of `callbacks` around each batch as evaluate's own loop does.
+ * The mean logs of `step` over the batches `next` gives (null when there are no more), calling the
+ * test batch hooks of `callbacks` around each, as evaluate's own loop does, until a hook sets the
+ * model's `stopEvaluating`; `read` is how many batches it ran on.
  */
-async function meanOverBatches(step: Step, where: string, rows: StepRows, order: Int32Array, batchSize: number, callbacks: CallbackList, model: LayersModel): Promise<Logs> {
+async function testPass(step: Step, where: string, next: () => Promise<TestBatch | null>, callbacks: CallbackList, model: LayersModel): Promise<{ logs: Logs; read: number }> {
   const means = new StepMeans();
   const begin = callbacks.having('onTestBatchBegin');
   const end = callbacks.having('onTestBatchEnd');
-  for (let start = 0, batch = 0; start < order.length; start += batchSize, batch++) {
-    const count = Math.min(batchSize, order.length - start);
-    if (begin.length > 0) await callbacks.call(begin, batch, { batch, size: count });
-    means.add(stepOnBatch(step, where, rows, order, start, count), count);
-    if (end.length > 0) await callbacks.call(end, batch, { batch, size: count, ...means.logs() });
+  let read = 0;
+  for (let batch = await next(); batch !== null; batch = await next()) {
+    const { data, size } = batch;
+    if (begin.length > 0) await callbacks.call(begin, read, { batch: read, size });
+    try {
+      means.add(runStep(step, data, where), size);
+    } finally {
+      batch.release();
+    }
+    if (end.length > 0) await callbacks.call(end, read, { batch: read, size, ...means.logs() });
+    read++;
     if (model.stopEvaluating) break;
   }
-  return means.logs();
+  return { logs: means.logs(), read };
+}
+
+/** The mean logs of `step` over `rows` in batches of `batchSize`, in order (see {@link testPass}). */
+async function meanOverBatches(step: Step, where: string, rows: StepRows, order: Int32Array, batchSize: number, callbacks: CallbackList, model: LayersModel): Promise<Logs> {
+  let start = 0;
+  const next = async (): Promise<TestBatch | null> => {
+    if (start >= order.length) return null;
+    const count = Math.min(batchSize, order.length - start);
+    const { data, tensors } = rows.batch(order, start, count);
+    start += count;
+    return { data, size: count, release: () => tensors.forEach((t) => t.dispose()) };
+  };
+  return (await testPass(step, where, next, callbacks, model)).logs;
 }
 
 function stepOnBatch(step: Step, where: string, rows: StepRows, order: Int32Array, start: number, count: number): Record<string, number> {
@@ -114,11 +146,7 @@ const allRows = (n: number, from = 0): Int32Array => Int32Array.from({ length: n
 export async function fitWithOwnSteps(model: LayersModel, steps: OwnSteps, x: TensorsSpec, y: TensorsSpec, args: ModelFitArgs = {}): Promise<History> {
   checkOptions(args, FIT_OPTIONS, 'fit');
   const className = model.className;
-  const train = steps.train;
-  if (!train) throw new Error(`${className} defines testStep but not trainStep, so fit has no step to train with. Define trainStep(data) too, or remove testStep to train with the compiled loss.`);
-  if (args.classWeight !== undefined) throw new Error(`fit: classWeight is not given to ${className}.trainStep. Pass per-sample weights as sampleWeight instead: trainStep receives them as data[2].`);
-  const optimizer = model.optimizer;
-  if (!optimizer) throw new Error(`${className} must be compiled before fit, so that trainStep has this.optimizer to step with: model.compile({ optimizer: 'adam' }).`);
+  const { train, optimizer } = trainingParts(model, steps, args.classWeight);
   const settings = fitSettings(args);
   const rows = new StepRows([x, y, args.sampleWeight as TensorsSpec | undefined], ['x', 'y', 'sampleWeight']);
   let order = allRows(rows.size);
@@ -145,6 +173,85 @@ export async function fitWithOwnSteps(model: LayersModel, steps: OwnSteps, x: Te
     },
     validate: validation && validator(model, steps, validation.rows, validation.order, settings.validationBatchSize),
   }, args.callbacks);
+}
+
+/** The trainStep and the optimizer fit steps a model of its own steps with; throws naming what is missing. */
+function trainingParts(model: LayersModel, steps: OwnSteps, classWeight: unknown): { train: Step; optimizer: Optimizer } {
+  const className = model.className;
+  const train = steps.train;
+  if (!train) throw new Error(`${className} defines testStep but not trainStep, so fit has no step to train with. Define trainStep(data) too, or remove testStep to train with the compiled loss.`);
+  if (classWeight !== undefined) throw new Error(`fit: classWeight is not given to ${className}.trainStep. Pass per-sample weights as sampleWeight instead: trainStep receives them as data[2].`);
+  const optimizer = model.optimizer;
+  if (!optimizer) throw new Error(`${className} must be compiled before fit, so that trainStep has this.optimizer to step with: model.compile({ optimizer: 'adam' }).`);
+  return { train, optimizer };
+}
+
+/**
+ * `fit(dataset)`'s steps for a model that defines trainStep: each batch `{ xs, ys, sampleWeight? }`
+ * becomes its data `[xs, ys]` (`[xs, ys, sampleWeight]`); validation runs testStep.
+ */
+export function ownStepsTrainer(model: LayersModel, steps: OwnSteps, classWeight: unknown): DatasetTrainer {
+  const { train, optimizer } = trainingParts(model, steps, classWeight);
+  const where = `${model.className}.trainStep`;
+  return {
+    model,
+    optimizer,
+    logNames: () => undefined,
+    newEpoch: () => {
+      const means = new StepMeans();
+      return {
+        ready: async (element, index) => {
+          const { data, size } = stepData(element, index, 'fit(dataset)');
+          return { size, train: () => means.add(runStep(train, data, where), size) };
+        },
+        logs: () => means.logs(),
+      };
+    },
+    validateTensors: (x, y, batchSize, callbacks) => {
+      const rows = new StepRows([x, y], ['validationData[0]', 'validationData[1]']);
+      return validator(model, steps, rows, allRows(rows.size), batchSize)(callbacks);
+    },
+    validateStream: (iterator, batches, callbacks) => {
+      const test = steps.test;
+      if (!test) throw new Error(`${model.className} defines trainStep, so a validation dataset runs its testStep(data), which it does not define. Define testStep(data), returning the values to log ({ loss }) computed without training.`);
+      return testPass(test, `${model.className}.testStep`, streamBatches(iterator, batches, 'validationData'), callbacks, model);
+    },
+  };
+}
+
+/** The data of a dataset's `{ xs, ys, sampleWeight? }` batches (the first `batches`), as a step receives them. */
+function stepData(element: unknown, index: number, what: string): { data: StepData; size: number } {
+  const { xs, ys, sampleWeight, first } = batchTensors(element, index, what);
+  return { data: sampleWeight ? [xs, ys, sampleWeight] : [xs, ys], size: first.shape[0] };
+}
+
+/** A test pass' batches read from `iterator`, the first `batches` of them (all without). */
+function streamBatches(iterator: AsyncIterator<unknown>, batches: number | undefined, what: string): () => Promise<TestBatch | null> {
+  let index = 0;
+  return async () => {
+    if (batches !== undefined && index >= batches) return null;
+    const element = await iterator.next();
+    if (element.done) return null;
+    return { ...stepData(element.value, index++, what), release: () => {} };
+  };
+}
+
+/** `evaluate(dataset)` of a model that defines testStep: its logs' means over the batches (the first `args.batches`). */
+export async function evaluateDatasetWithTestStep(model: LayersModel, test: Step, dataset: Dataset<unknown>, args: ModelEvaluateDatasetArgs = {}): Promise<number[] | Record<string, number>> {
+  checkOptions(args, optionNames<ModelEvaluateDatasetArgs>({ batches: true, verbose: true, returnDict: true, callbacks: true }), 'evaluate(dataset)');
+  const batches = args.batches === undefined ? undefined : checkPositiveInt(args.batches, 'batches');
+  const verbose = checkVerbosity(args.verbose, 'evaluate(dataset)');
+  const callbacks = new CallbackList(args.callbacks);
+  callbacks.configure(model, { epochs: 1, steps: 0, samples: 0, batchSize: 0, verbose, initialEpoch: 0 });
+  const started = performance.now();
+  let read = 0;
+  const logs = await callbacks.test(async () => {
+    const pass = await testPass(test, `${model.className}.testStep`, streamBatches(dataset.iterator(), batches, 'evaluate(dataset)'), callbacks, model);
+    read = pass.read;
+    return pass.logs;
+  });
+  if (verbose !== 0) printEvaluation(read, started, logs);
+  return args.returnDict ? logs : Object.values(logs);
 }
 
 /** `evaluate(x, y)` of a model that defines testStep: its logs' means over the batches. */

@@ -94,7 +94,8 @@ export abstract class Model<Out extends ModelOutputs = ModelOutputs> extends Lay
   /**
    * Keras' `train_step`, defined by a subclass that trains its own way (a GAN, a loss computed
    * from several calls): `fit(x, y)` runs it on each batch, `[x, y]` (or `[x, y, sampleWeight]`)
-   * in the form fit was given, in fit's shuffled order, and keeps the rest of fit: epochs, the
+   * in the form fit was given, in fit's shuffled order (`fit(dataset)` on each `{ xs, ys }` batch),
+   * and keeps the rest of fit: epochs, the
    * progress bar, callbacks, validation and History. It computes with km ops, applies the model
    * (`this.apply(x, { training: true })`) inside `km.variableGrads`, and steps the weights with
    * `this.optimizer.applyGradients(grads)`; the tensors it makes are freed when it returns, as in

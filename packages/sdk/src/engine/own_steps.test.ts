@@ -187,6 +187,49 @@ describe("a km.Model's own trainStep (Keras' train_step) under fit", () => {
   });
 });
 
+describe("classWeight under a trainStep, as Keras gives it: per-sample weights as data[2]", () => {
+  /** Records each step's data[2] and the rows' labels; logs nothing to train. */
+  class Weighed extends km.Model {
+    readonly dense = km.layers.dense({ units: 3 });
+    readonly given: number[][] = [];
+    readonly labels: number[][] = [];
+    readonly tested: number[] = [];
+    call(input: km.SymbolicTensor): km.SymbolicTensor {
+      return this.dense.apply(input);
+    }
+    override trainStep(data: km.StepData): km.StepLogs {
+      this.given.push(Array.from((data[2] as km.Tensor).dataSync()));
+      const ys = data[1] as km.Tensor;
+      this.labels.push(ys.rank === 1 ? Array.from(ys.dataSync()) : Array.from((ys.argMax(-1) as km.Tensor).dataSync()));
+      return { loss: 0 };
+    }
+    override testStep(data: km.StepData): km.StepLogs {
+      this.tested.push(data.length);
+      return { loss: 0 };
+    }
+  }
+  const labels = km.tensor(Int32Array.from({ length: n }, (_, i) => i % 3), [n], 'int32');
+  const classWeight = { 0: 1, 2: 5 };
+  const expectWeighted = (model: Weighed) => model.given.forEach((w, b) => expect(w).toEqual(model.labels[b].map((c) => (c === 2 ? 5 : 1))));
+
+  it('from integer labels and from one-hot rows, the training rows only; and per dataset batch', async () => {
+    for (const y of [labels, km.oneHot(labels, 3)]) {
+      const model = new Weighed();
+      model.compile({ optimizer: 'sgd' });
+      await model.fit(x, y, { epochs: 1, batchSize: 5, verbose: 0, classWeight, validationSplit: 0.2 });
+      expect(model.labels.flat().length).toBe(16);
+      expectWeighted(model);
+      // validationSplit's rows reach testStep unweighted, as Keras weighs only the training data.
+      expect(model.tested).toEqual([2]);
+    }
+    const streamed = new Weighed();
+    streamed.compile({ optimizer: 'sgd' });
+    await streamed.fit(km.data.array([{ xs: km.slice(x, [0, 0], [10, 4]), ys: km.oneHot(km.slice(labels, [0], [10]), 3) }, { xs: km.slice(x, [10, 0], [11, 4]), ys: km.oneHot(km.slice(labels, [10], [11]), 3) }]), { epochs: 1, verbose: 0, classWeight });
+    expect(streamed.labels.map((l) => l.length)).toEqual([10, 11]);
+    expectWeighted(streamed);
+  });
+});
+
 describe('own steps over a km.data dataset', () => {
   /** x and y in batches of 8 (the last of 5), as { xs, ys } elements. */
   const batches = () => km.data.array([0, 8, 16].map((start) => ({ xs: km.slice(x, [start, 0], [Math.min(8, n - start), 4]), ys: km.slice(y, [start, 0], [Math.min(8, n - start), 2]) })));
@@ -305,13 +348,14 @@ describe('own steps refuse what they cannot run, naming the fix', () => {
     }
   });
 
-  it('fit before compile, classWeight (tensors or a dataset), validation with neither testStep nor a loss, and rows that do not match', async () => {
+  it('fit before compile, classWeight beside sampleWeight (tensors or a dataset) or malformed, validation with neither testStep nor a loss, and rows that do not match', async () => {
     await expect(fitted(new Regressor())).rejects.toThrow(/Regressor must be compiled before fit.*model\.compile\(\{ optimizer: 'adam' \}\)/);
     const model = new Regressor();
     model.compile({ optimizer: 'sgd' });
-    await expect(fitted(model, { classWeight: { 0: 2 } })).rejects.toThrow(/classWeight is not given to Regressor\.trainStep.*sampleWeight/);
+    await expect(fitted(model, { classWeight: { 0: 2 }, sampleWeight: km.ones([n]) })).rejects.toThrow(/pass classWeight or sampleWeight, not both, as Keras requires/);
+    await expect(fitted(model, { classWeight: { a: 2 } as unknown as Record<number, number> })).rejects.toThrow(/classWeight must map class indices to weights ≥ 0, e\.g\. \{ 0: 1, 1: 5 \}.*Received: classWeight=\{"a":2\}/);
     await expect(fitted(model, { validationSplit: 0.2 })).rejects.toThrow(/compiled without a loss, so fit cannot validate it: define testStep\(data\)/);
-    await expect(model.fit(km.data.array([{ xs: x, ys: y }]), { epochs: 1, verbose: 0, classWeight: { 0: 2 } })).rejects.toThrow(/classWeight is not given to Regressor\.trainStep/);
+    await expect(model.fit(km.data.array([{ xs: x, ys: y, sampleWeight: km.ones([n]) }]), { epochs: 1, verbose: 0, classWeight: { 0: 2 } })).rejects.toThrow(/batch 0 has a sampleWeight beside classWeight/);
     await expect(model.fit(x, km.slice(y, [0, 0], [5, 2]), { verbose: 0 })).rejects.toThrow(/x has 21 samples but y has 5/);
     await expect(model.fit(x, [y, 'labels'] as unknown as km.Tensor[], { verbose: 0 })).rejects.toThrow(/y\[1\] must be a km\.Tensor.*Received: string labels/);
     await expect(model.evaluate(x, y)).rejects.toThrow(/compiled without a loss, which its trainStep computes.*Define testStep\(data\) for evaluate/);

@@ -14,6 +14,8 @@ import { fitSettings, runEpochs, splitPoint } from './epoch_loop.js';
 import type { LayersModel } from './model.js';
 import type { TensorsSpec } from './outputs.js';
 import { StepRows, type StepData } from './step_data.js';
+import { checkedClassWeight, classSampleWeights } from './step_class_weights.js';
+import type { ClassWeight } from './sample_weights.js';
 import type { DatasetTrainer } from './dataset_trainer.js';
 import { batchTensors } from './fit_dataset_batch.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
@@ -146,9 +148,12 @@ const allRows = (n: number, from = 0): Int32Array => Int32Array.from({ length: n
 export async function fitWithOwnSteps(model: LayersModel, steps: OwnSteps, x: TensorsSpec, y: TensorsSpec, args: ModelFitArgs = {}): Promise<History> {
   checkOptions(args, FIT_OPTIONS, 'fit');
   const className = model.className;
-  const { train, optimizer } = trainingParts(model, steps, args.classWeight);
+  const { train, optimizer, classWeight } = trainingParts(model, steps, args.classWeight);
   const settings = fitSettings(args);
-  const rows = new StepRows([x, y, args.sampleWeight as TensorsSpec | undefined], ['x', 'y', 'sampleWeight']);
+  if (classWeight && args.sampleWeight !== undefined) throw new Error(`fit: pass classWeight or sampleWeight, not both, as Keras requires: ${className}.trainStep receives one set of weights as data[2]. Multiply the class weights into sampleWeight.`);
+  const given = new StepRows([x, y, args.sampleWeight as TensorsSpec | undefined], ['x', 'y', 'sampleWeight']);
+  // Class weights weigh the training samples only, as in Keras: validationSplit's rows come from `given`.
+  const rows = classWeight ? new StepRows([x, y, classSampleWeights('fit', classWeight, y)], ['x', 'y', 'classWeight']) : given;
   let order = allRows(rows.size);
   let validation: { rows: StepRows; order: Int32Array } | null = null;
   if (args.validationData) {
@@ -157,7 +162,7 @@ export async function fitWithOwnSteps(model: LayersModel, steps: OwnSteps, x: Te
     validation = { rows: held, order: allRows(held.size) };
   } else if (settings.validationSplit > 0) {
     const cut = splitPoint(rows.size, settings.validationSplit);
-    validation = { rows, order: allRows(rows.size, cut) };
+    validation = { rows: given, order: allRows(rows.size, cut) };
     order = allRows(cut);
   }
   const where = `${className}.trainStep`;
@@ -175,15 +180,14 @@ export async function fitWithOwnSteps(model: LayersModel, steps: OwnSteps, x: Te
   }, args.callbacks);
 }
 
-/** The trainStep and the optimizer fit steps a model of its own steps with; throws naming what is missing. */
-function trainingParts(model: LayersModel, steps: OwnSteps, classWeight: unknown): { train: Step; optimizer: Optimizer } {
+/** The trainStep, the optimizer and the class weights fit steps a model of its own steps with; throws naming what is missing. */
+function trainingParts(model: LayersModel, steps: OwnSteps, classWeight: unknown): { train: Step; optimizer: Optimizer; classWeight: ClassWeight | null } {
   const className = model.className;
   const train = steps.train;
   if (!train) throw new Error(`${className} defines testStep but not trainStep, so fit has no step to train with. Define trainStep(data) too, or remove testStep to train with the compiled loss.`);
-  if (classWeight !== undefined) throw new Error(`fit: classWeight is not given to ${className}.trainStep. Pass per-sample weights as sampleWeight instead: trainStep receives them as data[2].`);
   const optimizer = model.optimizer;
   if (!optimizer) throw new Error(`${className} must be compiled before fit, so that trainStep has this.optimizer to step with: model.compile({ optimizer: 'adam' }).`);
-  return { train, optimizer };
+  return { train, optimizer, classWeight: classWeight === undefined ? null : checkedClassWeight('fit', classWeight) };
 }
 
 /**
@@ -191,7 +195,7 @@ function trainingParts(model: LayersModel, steps: OwnSteps, classWeight: unknown
  * becomes its data `[xs, ys]` (`[xs, ys, sampleWeight]`); validation runs testStep.
  */
 export function ownStepsTrainer(model: LayersModel, steps: OwnSteps, classWeight: unknown): DatasetTrainer {
-  const { train, optimizer } = trainingParts(model, steps, classWeight);
+  const { train, optimizer, classWeight: weights } = trainingParts(model, steps, classWeight);
   const where = `${model.className}.trainStep`;
   return {
     model,
@@ -202,6 +206,10 @@ export function ownStepsTrainer(model: LayersModel, steps: OwnSteps, classWeight
       return {
         ready: async (element, index) => {
           const { data, size } = stepData(element, index, 'fit(dataset)');
+          if (weights) {
+            if (data.length > 2) throw new Error(`fit(dataset): batch ${index} has a sampleWeight beside classWeight; ${model.className}.trainStep receives one set of weights as data[2]. Multiply the class weights into the batches' sampleWeight.`);
+            data.push(classSampleWeights(`fit(dataset) batch ${index}`, weights, data[1]));
+          }
           return { size, train: () => means.add(runStep(train, data, where), size) };
         },
         logs: () => means.logs(),

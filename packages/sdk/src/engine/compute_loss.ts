@@ -7,6 +7,7 @@ import type { Loss } from '../losses/losses.js';
 import { describeValue, hostValues } from '../ops/operand.js';
 import { record, taping } from '../ops/tape.js';
 import { sameShape, Tensor } from '../tensor.js';
+import { lossTargets } from './prepare_data.js';
 
 /**
  * The mean over the batch of `loss` between targets `y` and predictions `yPred` (`[batch,
@@ -22,15 +23,14 @@ export function compiledLossOf(where: string, loss: Loss, outputShape: Shape, y:
   const batch = yPred.shape[0];
   if (y.shape[0] !== batch) throw new Error(`${where}: y has ${y.shape[0]} samples but yPred has ${batch}; pass the targets of the same batch.`);
   loss.validateTargets(y, outputShape);
-  const values = hostValues(where, y);
-  const raw = loss.sparseTargets ? Int32Array.from(values) : Float32Array.from(values);
-  const targets = loss.transformTargets ? loss.transformTargets(raw, outputShape, batch) : raw;
+  const predictions = hostValues(where, yPred);
+  const targets = lossTargets(loss, y, outputShape, batch);
   const b = activeBackend();
   const size = yPred.size;
   const ids = [b.alloc(size, 'float32'), b.alloc(targets.length, targets instanceof Int32Array ? 'int32' : 'float32'), b.alloc(size, 'float32')];
   try {
     const [output, target, grad] = ids;
-    b.write(output, hostValues(where, yPred));
+    b.write(output, predictions);
     b.write(target, targets);
     const sum = loss.compute(b, output, target, grad, batch, outputShape, false);
     if (typeof sum !== 'number') throw new Error(`${where} reads the loss back synchronously, which backend '${b.name}' cannot. Train this model on another backend (km.setBackend('tfjs-webgl') on a GPU).`);

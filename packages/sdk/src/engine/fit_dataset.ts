@@ -71,6 +71,8 @@ export interface ModelEvaluateDatasetArgs {
   callbacks?: CustomCallbackArgs | CustomCallbackArgs[];
 }
 
+export const EVALUATE_DATASET_OPTIONS = optionNames<ModelEvaluateDatasetArgs>({ batches: true, verbose: true, returnDict: true, callbacks: true });
+
 /** Gets the compiled model ready for batches of inputs like `sample` (the first batch's). */
 export type TargetFor = (sample: InputSample) => Promise<TrainingTarget>;
 
@@ -215,7 +217,7 @@ export async function fitDataset(dataset: Dataset<unknown>, trainerFor: TrainerF
 /** `evaluate` on a dataset of `{ xs, ys }` batches: `[loss, ...metrics]` over all of them (or the first `batches`). */
 export async function evaluateDataset(dataset: Dataset<unknown>, targetFor: TargetFor, args: ModelEvaluateDatasetArgs = {}): Promise<number[] | Record<string, number>> {
   checkDataset(dataset, 'evaluate(dataset)');
-  checkOptions(args, optionNames<ModelEvaluateDatasetArgs>({ batches: true, verbose: true, returnDict: true, callbacks: true }), 'evaluate(dataset)');
+  checkOptions(args, EVALUATE_DATASET_OPTIONS, 'evaluate(dataset)');
   if (args.batches !== undefined && (!Number.isInteger(args.batches) || args.batches < 1)) throw new Error(`batches must be a positive integer. Received: batches=${args.batches}.`);
   refuseEndless(dataset, args.batches, 'evaluate(dataset)', 'batches', 'steps');
   const verbose = checkVerbosity(args.verbose, 'evaluate(dataset)');

@@ -6,16 +6,15 @@ import type { History } from '../callbacks/history.js';
 import { describeValue } from '../ops/operand.js';
 import { Tensor } from '../tensor.js';
 import { closeScope, openScope } from '../tensor_scopes.js';
-import { checkOptions, optionNames } from '../utils/options.js';
+import { checkOptions } from '../utils/options.js';
 import type { Dataset } from '../data/dataset.js';
-import type { ModelEvaluateDatasetArgs } from './fit_dataset.js';
+import { EVALUATE_DATASET_OPTIONS, type ModelEvaluateDatasetArgs } from './fit_dataset.js';
 import { isPlainObject } from '../utils/plain_object.js';
 import { fitSettings, runEpochs, splitPoint } from './epoch_loop.js';
 import type { LayersModel } from './model.js';
 import type { TensorsSpec } from './outputs.js';
 import { StepRows, type StepData } from './step_data.js';
 import { checkedClassWeight, classSampleWeights } from './step_class_weights.js';
-import type { ClassWeight } from './sample_weights.js';
 import type { DatasetTrainer } from './dataset_trainer.js';
 import { batchTensors } from './fit_dataset_batch.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
@@ -23,7 +22,7 @@ import { EVALUATE_OPTIONS, FIT_OPTIONS, type ModelEvaluateArgs, type ModelFitArg
 import { checkPositiveInt } from './validate_data.js';
 import { printEvaluation } from './training.js';
 import { checkVerbosity } from '../callbacks/progbar_logger.js';
-import type { SampleWeightInput } from './sample_weights.js';
+import type { ClassWeight, SampleWeightInput } from './sample_weights.js';
 
 /** What a step returns: the values to log, by name, as numbers or one-value tensors. */
 export type StepLogs = Readonly<Record<string, number | Tensor>>;
@@ -120,17 +119,40 @@ async function testPass(step: Step, where: string, next: () => Promise<TestBatch
   return { logs: means.logs(), read };
 }
 
-/** The mean logs of `step` over `rows` in batches of `batchSize`, in order (see {@link testPass}). */
-async function meanOverBatches(step: Step, where: string, rows: StepRows, order: Int32Array, batchSize: number, callbacks: CallbackList, model: LayersModel): Promise<Logs> {
+/** A test pass' batches: the rows `order` lists, `batchSize` at a time, each freed once its step has run. */
+function rowBatches(rows: StepRows, order: Int32Array, batchSize: number): () => Promise<TestBatch | null> {
   let start = 0;
-  const next = async (): Promise<TestBatch | null> => {
+  return async () => {
     if (start >= order.length) return null;
     const count = Math.min(batchSize, order.length - start);
     const { data, tensors } = rows.batch(order, start, count);
     start += count;
     return { data, size: count, release: () => tensors.forEach((t) => t.dispose()) };
   };
-  return (await testPass(step, where, next, callbacks, model)).logs;
+}
+
+/** The mean logs of `step` over `rows` in batches of `batchSize`, in order (see {@link testPass}). */
+async function meanOverBatches(step: Step, where: string, rows: StepRows, order: Int32Array, batchSize: number, callbacks: CallbackList, model: LayersModel): Promise<Logs> {
+  return (await testPass(step, where, rowBatches(rows, order, batchSize), callbacks, model)).logs;
+}
+
+/**
+ * `evaluate` over a model's testStep: the batches `next` gives, inside the test hooks of
+ * `callbacks`, configured with `params` (`steps` 0 where unknown until counted), and Keras' line.
+ */
+async function evaluateOver(model: LayersModel, test: Step, next: () => Promise<TestBatch | null>, args: { verbose?: unknown; returnDict?: boolean; callbacks?: ModelEvaluateArgs['callbacks'] }, params: { steps: number; samples: number; batchSize: number }, what: string): Promise<number[] | Record<string, number>> {
+  const verbose = checkVerbosity(args.verbose, what);
+  const callbacks = new CallbackList(args.callbacks);
+  callbacks.configure(model, { epochs: 1, ...params, verbose, initialEpoch: 0 });
+  const started = performance.now();
+  let read = 0;
+  const logs = await callbacks.test(async () => {
+    const pass = await testPass(test, `${model.className}.testStep`, next, callbacks, model);
+    read = pass.read;
+    return pass.logs;
+  });
+  if (verbose !== 0) printEvaluation(params.steps || read, started, logs);
+  return args.returnDict ? logs : Object.values(logs);
 }
 
 function stepOnBatch(step: Step, where: string, rows: StepRows, order: Int32Array, start: number, count: number): Record<string, number> {
@@ -246,35 +268,18 @@ function streamBatches(iterator: AsyncIterator<unknown>, batches: number | undef
 
 /** `evaluate(dataset)` of a model that defines testStep: its logs' means over the batches (the first `args.batches`). */
 export async function evaluateDatasetWithTestStep(model: LayersModel, test: Step, dataset: Dataset<unknown>, args: ModelEvaluateDatasetArgs = {}): Promise<number[] | Record<string, number>> {
-  checkOptions(args, optionNames<ModelEvaluateDatasetArgs>({ batches: true, verbose: true, returnDict: true, callbacks: true }), 'evaluate(dataset)');
+  checkOptions(args, EVALUATE_DATASET_OPTIONS, 'evaluate(dataset)');
   const batches = args.batches === undefined ? undefined : checkPositiveInt(args.batches, 'batches');
-  const verbose = checkVerbosity(args.verbose, 'evaluate(dataset)');
-  const callbacks = new CallbackList(args.callbacks);
-  callbacks.configure(model, { epochs: 1, steps: 0, samples: 0, batchSize: 0, verbose, initialEpoch: 0 });
-  const started = performance.now();
-  let read = 0;
-  const logs = await callbacks.test(async () => {
-    const pass = await testPass(test, `${model.className}.testStep`, streamBatches(dataset.iterator(), batches, 'evaluate(dataset)'), callbacks, model);
-    read = pass.read;
-    return pass.logs;
-  });
-  if (verbose !== 0) printEvaluation(read, started, logs);
-  return args.returnDict ? logs : Object.values(logs);
+  return evaluateOver(model, test, streamBatches(dataset.iterator(), batches, 'evaluate(dataset)'), args, { steps: 0, samples: 0, batchSize: 0 }, 'evaluate(dataset)');
 }
 
 /** `evaluate(x, y)` of a model that defines testStep: its logs' means over the batches. */
 export async function evaluateWithTestStep(model: LayersModel, test: Step, x: TensorsSpec, y: TensorsSpec, args: ModelEvaluateArgs = {}): Promise<number[] | Record<string, number>> {
   checkOptions(args, EVALUATE_OPTIONS, 'evaluate');
   const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize');
-  const verbose = checkVerbosity(args.verbose, 'evaluate');
   const rows = new StepRows([x, y, args.sampleWeight as TensorsSpec | undefined], ['x', 'y', 'sampleWeight']);
-  const started = performance.now();
-  const steps = Math.ceil(rows.size / batchSize);
-  const callbacks = new CallbackList(args.callbacks);
-  callbacks.configure(model, { epochs: 1, steps, samples: rows.size, batchSize, verbose, initialEpoch: 0 });
-  const logs = await callbacks.test(() => meanOverBatches(test, `${model.className}.testStep`, rows, allRows(rows.size), batchSize, callbacks, model));
-  if (verbose !== 0) printEvaluation(steps, started, logs);
-  return args.returnDict ? logs : Object.values(logs);
+  const params = { steps: Math.ceil(rows.size / batchSize), samples: rows.size, batchSize };
+  return evaluateOver(model, test, rowBatches(rows, allRows(rows.size), batchSize), args, params, 'evaluate');
 }
 
 /**

@@ -4,6 +4,9 @@ import { checkFinite, checkSameLength, checkTensor, readTensors } from './valida
 import { declaredInputDTypes, modelInputValues } from './model_input_values.js';
 import { tensorsFor, type OutputSpec } from './outputs.js';
 import type { TrainingTarget } from './training_target.js';
+import type { Shape } from '../layers/layer.js';
+import type { Loss } from '../losses/losses.js';
+import type { Tensor } from '../tensor.js';
 
 /** Host arrays ready for batching (also what one streamed batch becomes), with their loss weights when any were given. */
 export interface Dataset extends LossWeights {
@@ -57,10 +60,7 @@ export async function prepare(target: TrainingTarget, xIn: unknown, yIn: unknown
     if (!y) return new Float32Array(0);
     const { loss, shape } = outputs[k];
     if (!loss) return noLossTargets(y, outputs[k]);
-    const raw = loss.sparseTargets
-      ? y.dtype === 'int32' ? (y.dataSync() as Int32Array) : Int32Array.from(y.dataSync())
-      : y.dtype === 'float32' ? (y.dataSync() as Float32Array) : Float32Array.from(y.dataSync());
-    return loss.transformTargets ? loss.transformTargets(raw, shape, n) : raw;
+    return lossTargets(loss, y, shape, n);
   });
   return {
     xs: xs.map((x, k) => modelInputValues(graph, x, k, xsIn.labels[k], declared[k])),
@@ -80,4 +80,12 @@ function readsTargets(o: OutputSpec): boolean {
 function missingTargets(o: OutputSpec, label: string): never {
   const names = [...o.metrics, ...o.weightedMetrics].map((m) => `'${m.name}'`).join(', ');
   throw new Error(`${label}: output '${o.name}' has no loss, but compile gave it the metrics [${names}], which compare its predictions with targets. Pass its targets, or compile without metrics for it.`);
+}
+
+/** Checked targets `y` of `n` samples as `loss` reads them: int32 labels or float32 rows, then its transform (label smoothing). */
+export function lossTargets(loss: Loss, y: Tensor, outputShape: Shape, n: number): Float32Array | Int32Array {
+  const raw = loss.sparseTargets
+    ? y.dtype === 'int32' ? (y.dataSync() as Int32Array) : Int32Array.from(y.dataSync())
+    : y.dtype === 'float32' ? (y.dataSync() as Float32Array) : Float32Array.from(y.dataSync());
+  return loss.transformTargets ? loss.transformTargets(raw, outputShape, n) : raw;
 }

@@ -82,6 +82,11 @@ function classSampleWeights(y: Tensor, classWeight: ClassWeight, what: string, o
     if (Number(key) >= classes) throw new Error(`${what} has class ${key}, but ${output} has ${classes} classes (0..${classes - 1}), so no sample would get its weight. Give weights for classes 0..${classes - 1}; classes left out weigh 1.`);
     checkWeight(w, `${what}[${key}]`);
   }
+  return weightsByClass(y, classWeight);
+}
+
+/** One weight per sample of `y`, the weight of its class ({@link classOf}); classes left out weigh 1. */
+export function weightsByClass(y: Tensor, classWeight: ClassWeight): Float32Array {
   const n = y.shape[0];
   const values = y.dataSync();
   const row = y.size / n;

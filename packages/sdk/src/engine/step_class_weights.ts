@@ -1,10 +1,10 @@
 // Keras' class_weight under a km.Model's own trainStep: Keras turns it into sample weights before
 // the step, one per sample from its class (an integer label, or the argmax of a one-hot row), and
 // the step receives them as data[2].
-import { describeValue, hostValues } from '../ops/operand.js';
+import { describeValue } from '../ops/operand.js';
 import { Tensor } from '../tensor.js';
 import { isPlainObject } from '../utils/plain_object.js';
-import type { ClassWeight } from './sample_weights.js';
+import { weightsByClass, type ClassWeight } from './sample_weights.js';
 import type { TensorsSpec } from './outputs.js';
 
 /** `classWeight` checked as one {@link ClassWeight}: a weight ≥ 0 per class index. */
@@ -16,22 +16,10 @@ export function checkedClassWeight(where: string, classWeight: unknown): ClassWe
   return classWeight as ClassWeight;
 }
 
-/**
- * One weight per sample of `y`, the weight of its class (classes left out weigh 1): `y`'s integer
- * labels (`[n]` or `[n, 1]`), or the argmax of each one-hot row `[n, classes]`.
- */
+/** One weight per sample of `y`, labels `[n]` or `[n, 1]` or one-hot rows `[n, classes]`: the weight of its class (classes left out weigh 1). */
 export function classSampleWeights(where: string, classWeight: ClassWeight, y: TensorsSpec | undefined): Tensor<'float32'> {
   if (!(y instanceof Tensor) || y.rank < 1 || y.rank > 2) {
     throw new Error(`${where}: classWeight weighs the samples by their class in y, which must be one tensor of labels [n] or one-hot rows [n, classes]. Received: y=${y instanceof Tensor ? `a tensor of shape [${y.shape.join(', ')}]` : describeValue(y)}.`);
   }
-  const n = y.shape[0];
-  const width = y.rank === 2 ? y.shape[1] : 1;
-  const values = hostValues(where, y);
-  const weights = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    let label = width > 1 ? 0 : Math.round(values[i]);
-    for (let c = 1; c < width; c++) if (values[i * width + c] > values[i * width + label]) label = c;
-    weights[i] = classWeight[label] ?? 1;
-  }
-  return new Tensor(weights, [n], 'float32');
+  return new Tensor(weightsByClass(y, classWeight), [y.shape[0]], 'float32');
 }

@@ -1,7 +1,7 @@
 // The data a km.Model's own trainStep / testStep receives: fit's x, y (and sampleWeight) in the
 // form they were given, one batch of rows at a time.
 import { describeValue, hostValues, typedArray } from '../ops/operand.js';
-import { Tensor } from '../tensor.js';
+import { shapeSize, Tensor } from '../tensor.js';
 import { isPlainObject } from '../utils/plain_object.js';
 import type { TensorsSpec } from './outputs.js';
 
@@ -47,7 +47,7 @@ export class StepRows {
 /** The rows `order[start, start + count)` of `t`, copied a row at a time. */
 function rowsOf(t: Tensor, order: Int32Array, start: number, count: number): Tensor {
   const values = hostValues('fit', t);
-  const row = t.shape.slice(1).reduce((a, b) => a * b, 1);
+  const row = shapeSize(t.shape.slice(1));
   const out = typedArray(t.dtype, count * row);
   for (let i = 0; i < count; i++) {
     const from = order[start + i] * row;

@@ -316,6 +316,7 @@ describe("computeLoss, Keras 3's compute_loss, inside a trainStep", () => {
     model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
     expect(() => model.computeLoss(y, km.ones([n, 3]))).toThrow(/yPred must be the model's output for the batch, a float32 tensor of shape \[batch, 2\].*Received: a float32 tensor of shape \[21, 3\]/);
     expect(() => model.computeLoss(km.slice(y, [0, 0], [4, 2]), model.predict(x) as km.Tensor)).toThrow(/y has 4 samples but yPred has 21/);
+    expect(() => model.computeLoss([y] as unknown as km.Tensor, model.predict(x) as km.Tensor)).toThrow(/y must be the batch's targets, a km\.Tensor \(trainStep's data\[1\]\)\. Received: an array/);
   });
 });
 
@@ -353,12 +354,28 @@ describe('own steps refuse what they cannot run, naming the fix', () => {
     const model = new Regressor();
     model.compile({ optimizer: 'sgd' });
     await expect(fitted(model, { classWeight: { 0: 2 }, sampleWeight: km.ones([n]) })).rejects.toThrow(/pass classWeight or sampleWeight, not both, as Keras requires/);
+    await expect(model.fit(x, [y, y], { verbose: 0, classWeight: { 0: 2 } })).rejects.toThrow(/classWeight weighs the samples by their class in y, which must be one tensor of labels \[n\] or one-hot rows \[n, classes\]\. Received: y=an array/);
     await expect(fitted(model, { classWeight: { a: 2 } as unknown as Record<number, number> })).rejects.toThrow(/classWeight must map class indices to weights ≥ 0, e\.g\. \{ 0: 1, 1: 5 \}.*Received: classWeight=\{"a":2\}/);
     await expect(fitted(model, { validationSplit: 0.2 })).rejects.toThrow(/compiled without a loss, so fit cannot validate it: define testStep\(data\)/);
     await expect(model.fit(km.data.array([{ xs: x, ys: y, sampleWeight: km.ones([n]) }]), { epochs: 1, verbose: 0, classWeight: { 0: 2 } })).rejects.toThrow(/batch 0 has a sampleWeight beside classWeight/);
     await expect(model.fit(x, km.slice(y, [0, 0], [5, 2]), { verbose: 0 })).rejects.toThrow(/x has 21 samples but y has 5/);
     await expect(model.fit(x, [y, 'labels'] as unknown as km.Tensor[], { verbose: 0 })).rejects.toThrow(/y\[1\] must be a km\.Tensor.*Received: string labels/);
     await expect(model.evaluate(x, y)).rejects.toThrow(/compiled without a loss, which its trainStep computes.*Define testStep\(data\) for evaluate/);
+  });
+
+  it('fit refuses a model with testStep but no trainStep, naming the fix', async () => {
+    class TestOnly extends km.Model {
+      readonly dense = km.layers.dense({ units: 2 });
+      call(input: km.SymbolicTensor): km.SymbolicTensor {
+        return this.dense.apply(input);
+      }
+      override testStep(): km.StepLogs {
+        return { loss: 0 };
+      }
+    }
+    const model = new TestOnly();
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    await expect(fitted(model)).rejects.toThrow(/TestOnly defines testStep but not trainStep, so fit has no step to train with/);
   });
 
   it('only a model with its own trainStep may be compiled without a loss', () => {

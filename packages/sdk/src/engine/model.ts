@@ -38,7 +38,7 @@ import { savedModelClassName } from '../io/layers_model_format.js';
 import { checkedUserMetadata } from '../io/user_metadata.js';
 import { saveModel, saveModelWeights, type SaveConfig } from '../io/save_model.js';
 import { warnFreshOptimizerOnce } from '../io/fresh_optimizer.js';
-import { evaluateDatasetWithTestStep, evaluateWithTestStep, fitWithOwnSteps, ownStepsOf, ownStepsTrainer } from './own_steps.js';
+import { evaluateDatasetWithTestStep, evaluateWithTestStep, fitWithOwnSteps, ownStepsOf, ownStepsTrainer, testStepValidation, testStepValidators, type TrainingSteps } from './own_steps.js';
 import { plannedTrainer } from './dataset_trainer.js';
 import { resetStatefulLayers } from './stateful.js';
 import type { ModelCompileArgs } from './compile_args.js';
@@ -586,19 +586,25 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
   async fit(x: ModelInputs | Dataset<unknown>, y?: ModelTargets | ModelFitDatasetArgs, args: ModelFitArgs = {}): Promise<History> {
     return this.#lifetime.runFit(async () => {
       const own = ownStepsOf(this);
+      // A model with testStep alone trains with the compiled loss, as Keras' default train_step does, and validates with it.
+      const trained = own?.train ? (own as TrainingSteps) : null;
       if (x instanceof Dataset) {
         const datasetArgs = (y ?? {}) as ModelFitDatasetArgs;
-        const trainerFor = own
-          ? async (sample: InputSample) => (await this.#buildFor(sample), ownStepsTrainer(this, own, datasetArgs.classWeight))
-          : async (sample: InputSample) => plannedTrainer(await this.#trainingTarget(sample, true), datasetArgs.classWeight);
+        const trainerFor = trained
+          ? async (sample: InputSample) => (await this.#buildFor(sample), ownStepsTrainer(this, trained, datasetArgs.classWeight))
+          : async (sample: InputSample) => {
+              const planned = plannedTrainer(await this.#trainingTarget(sample, true), datasetArgs.classWeight);
+              return own ? { ...planned, logNames: () => undefined, ...testStepValidators(this, own) } : planned;
+            };
         return fitDataset(x, trainerFor, datasetArgs);
       }
-      if (own) {
+      if (trained) {
         await this.#buildFor(inputSampleOf(x));
-        return fitWithOwnSteps(this, own, x, y as ModelTargets, args);
+        return fitWithOwnSteps(this, trained, x, y as ModelTargets, args);
       }
       const target = await this.#trainingTarget(inputSampleOf(x), true);
-      return fit(target, x, y as ModelTargets, args);
+      const ownValidation = own?.test ? testStepValidation(this, own.test, x, y as ModelTargets, args) : null;
+      return fit(target, x, y as ModelTargets, args, ownValidation ?? undefined);
     });
   }
 

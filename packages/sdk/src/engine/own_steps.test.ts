@@ -276,8 +276,8 @@ describe("computeLoss, Keras 3's compute_loss, inside a trainStep", () => {
     call(input: km.SymbolicTensor): km.SymbolicTensor {
       return this.out.apply(this.hidden.apply(input)) as km.SymbolicTensor;
     }
-    override trainStep([xs, ys]: km.StepData): km.StepLogs {
-      const { value, grads } = km.variableGrads(() => this.computeLoss(ys as km.Tensor, this.apply(xs as km.Tensor, { training: true }) as km.Tensor), this.trainableWeights);
+    override trainStep([xs, ys, sampleWeight]: km.StepData): km.StepLogs {
+      const { value, grads } = km.variableGrads(() => this.computeLoss(ys, this.apply(xs as km.Tensor, { training: true }), sampleWeight as km.Tensor | undefined), this.trainableWeights);
       this.optimizer!.applyGradients(grads);
       return { loss: value };
     }
@@ -290,17 +290,20 @@ describe("computeLoss, Keras 3's compute_loss, inside a trainStep", () => {
     return model;
   };
 
+  const sampleWeight = km.tensor(Float32Array.from({ length: n }, (_, i) => (i % 4) * 0.5), [n]);
   it.each([
-    { loss: 'meanSquaredError', units: 2, activation: 'linear', targets: () => y, tolerance: 1e-5 },
-    { loss: 'sparseCategoricalCrossentropy', units: 3, activation: 'softmax', targets: () => km.tensor(Int32Array.from({ length: n }, (_, i) => (i * 7) % 3), [n], 'int32'), tolerance: 1e-4 },
-  ] as const)('takes the steps fit takes with the compiled $loss, weight penalties included', async ({ loss, units, activation, targets, tolerance }) => {
+    { loss: 'meanSquaredError', units: 2, activation: 'linear', targets: () => y, tolerance: 1e-5, weighted: {} },
+    { loss: 'sparseCategoricalCrossentropy', units: 3, activation: 'softmax', targets: () => km.tensor(Int32Array.from({ length: n }, (_, i) => (i * 7) % 3), [n], 'int32'), tolerance: 1e-4, weighted: {} },
+    { loss: 'meanSquaredError', units: 2, activation: 'linear', targets: () => y, tolerance: 1e-5, weighted: { sampleWeight } },
+    { loss: 'sparseCategoricalCrossentropy', units: 3, activation: 'softmax', targets: () => km.tensor(Int32Array.from({ length: n }, (_, i) => (i * 7) % 3), [n], 'int32'), tolerance: 1e-4, weighted: { sampleWeight } },
+  ] as const)('takes the steps fit takes with the compiled $loss, weight penalties included (sample weights: $weighted)', async ({ loss, units, activation, targets, tolerance, weighted }) => {
     km.utils.setRandomSeed(12);
     const own = new Computed(units, activation);
     own.build([null, 4]);
     const builtIn = twin(own, activation);
     own.compile({ optimizer: km.optimizers.adam(0.01), loss });
     builtIn.compile({ optimizer: km.optimizers.adam(0.01), loss });
-    const args = { epochs: 3, batchSize: 8, seed: 3, verbose: 0 } as const;
+    const args = { epochs: 3, batchSize: 8, seed: 3, verbose: 0, ...weighted } as const;
     const ownHistory = await own.fit(x, targets(), args);
     const builtInHistory = await builtIn.fit(x, targets(), args);
     expectClose(ownHistory.history.loss as number[], builtInHistory.history.loss as number[], tolerance);
@@ -316,7 +319,69 @@ describe("computeLoss, Keras 3's compute_loss, inside a trainStep", () => {
     model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
     expect(() => model.computeLoss(y, km.ones([n, 3]))).toThrow(/yPred must be the model's output for the batch, a float32 tensor of shape \[batch, 2\].*Received: a float32 tensor of shape \[21, 3\]/);
     expect(() => model.computeLoss(km.slice(y, [0, 0], [4, 2]), model.predict(x) as km.Tensor)).toThrow(/y has 4 samples but yPred has 21/);
-    expect(() => model.computeLoss([y] as unknown as km.Tensor, model.predict(x) as km.Tensor)).toThrow(/y must be the batch's targets, a km\.Tensor \(trainStep's data\[1\]\)\. Received: an array/);
+    expect(() => model.computeLoss('y' as unknown as km.Tensor, model.predict(x) as km.Tensor)).toThrow(/y must be the batch's targets, a km\.Tensor \(trainStep's data\[1\]\)\. Received: string y/);
+    expect(() => model.computeLoss(y, model.predict(x) as km.Tensor, km.ones([n, 3]))).toThrow(/Computed\.computeLoss: sampleWeight must hold one weight per sample, shape \[21\]; received shape \[21, 3\]/);
+    expect(() => model.computeLoss(y, model.predict(x) as km.Tensor, km.fill([n], -1))).toThrow(/sampleWeight\[0\] must be a finite, non-negative number/);
+    expect(() => model.computeLoss(y, model.predict(x) as km.Tensor, 'w' as unknown as km.Tensor)).toThrow(/sampleWeight must be the batch's weights, a km\.Tensor of one weight per sample \(trainStep's data\[2\]\)\. Received: string w/);
+  });
+
+  /** Two outputs from one hidden layer: a regression head and a 3-class softmax head. */
+  class TwoHeads extends km.Model {
+    readonly hidden = km.layers.dense({ units: 5, activation: 'tanh', kernelRegularizer: km.regularizers.l2({ l2: 0.01 }) });
+    readonly value = km.layers.dense({ units: 2, name: 'value' });
+    readonly label = km.layers.dense({ units: 3, activation: 'softmax', name: 'label' });
+    call(input: km.SymbolicTensor): km.SymbolicTensor[] {
+      const h = this.hidden.apply(input);
+      return [this.value.apply(h), this.label.apply(h)];
+    }
+    override trainStep([xs, ys, sampleWeight]: km.StepData): km.StepLogs {
+      const { value, grads } = km.variableGrads(() => this.computeLoss(ys, this.apply(xs as km.Tensor, { training: true }), sampleWeight as km.Tensor | undefined), this.trainableWeights);
+      this.optimizer!.applyGradients(grads);
+      return { loss: value };
+    }
+  }
+  const labels = km.tensor(Int32Array.from({ length: n }, (_, i) => (i * 5) % 3), [n], 'int32');
+  /** The mean of -log p[label] over the rows of probabilities `p` [n, classes], in double. */
+  const crossEntropyByHand = (label: km.Tensor, p: km.Tensor) => {
+    const [ids, probabilities, classes] = [Array.from(label.dataSync()), p.dataSync(), p.shape[1]];
+    return ids.reduce((sum, id, i) => sum - Math.log(probabilities[i * classes + id]), 0) / ids.length;
+  };
+
+  it("with several outputs: each output's loss times its lossWeights weight, targets as a list or by output name, fit's steps", async () => {
+    km.utils.setRandomSeed(8);
+    const model = new TwoHeads();
+    model.build([null, 4]);
+    model.compile({ optimizer: km.optimizers.adam(0.01), loss: ['meanSquaredError', 'sparseCategoricalCrossentropy'], lossWeights: [0.5, 2] });
+    const [valuePred, labelPred] = model.predict(x) as km.Tensor[];
+    const penalty = km.mul(0.01, km.sum(km.square(model.hidden.getWeights()[0]))).dataSync()[0];
+    const byHand = 0.5 * km.losses.meanSquaredError(y, valuePred).mean().dataSync()[0] + 2 * crossEntropyByHand(labels, labelPred) + penalty;
+    expect(model.computeLoss([y, labels], [valuePred, labelPred]).dataSync()[0]).toBeCloseTo(byHand, 5);
+    expect(model.computeLoss({ value: y, label: labels }, { value: valuePred, label: labelPred }).dataSync()[0]).toBeCloseTo(byHand, 5);
+    expect(() => model.computeLoss([y], [valuePred, labelPred])).toThrow(/y is a list of 1, but the model has 2 outputs \['value', 'label'\]/);
+    expect(() => model.computeLoss([y, labels], [valuePred, km.slice(labelPred, [0, 0], [5, 3])])).toThrow(/yPred\[1\] \('label'\) has 5 samples but yPred\[0\] \('value'\) has 21/);
+
+    const input = km.input({ shape: [4] });
+    const h = km.layers.dense({ units: 5, activation: 'tanh', kernelRegularizer: km.regularizers.l2({ l2: 0.01 }) }).apply(input);
+    const builtIn = km.model({ inputs: input, outputs: [km.layers.dense({ units: 2, name: 'value' }).apply(h) as km.SymbolicTensor, km.layers.dense({ units: 3, activation: 'softmax', name: 'label' }).apply(h) as km.SymbolicTensor] });
+    builtIn.setWeights(model.getWeights());
+    builtIn.compile({ optimizer: km.optimizers.adam(0.01), loss: ['meanSquaredError', 'sparseCategoricalCrossentropy'], lossWeights: [0.5, 2] });
+    const args = { epochs: 3, batchSize: 8, seed: 3, verbose: 0, sampleWeight } as const;
+    const ownHistory = await model.fit(x, { value: y, label: labels }, args);
+    const builtInHistory = await builtIn.fit(x, [y, labels], args);
+    expectClose(ownHistory.history.loss as number[], builtInHistory.history.loss as number[], 1e-4);
+    weightsOf(model).forEach((w, i) => expectClose(w, weightsOf(builtIn)[i], 1e-4));
+  });
+
+  it('an output compiled without a loss needs no targets and adds nothing', () => {
+    km.utils.setRandomSeed(8);
+    const model = new TwoHeads();
+    model.build([null, 4]);
+    model.compile({ optimizer: 'sgd', loss: { value: null, label: 'sparseCategoricalCrossentropy' } });
+    const [valuePred, labelPred] = model.predict(x) as km.Tensor[];
+    const penalty = km.mul(0.01, km.sum(km.square(model.hidden.getWeights()[0]))).dataSync()[0];
+    const expected = crossEntropyByHand(labels, labelPred) + penalty;
+    expect(model.computeLoss(labels, [valuePred, labelPred]).dataSync()[0]).toBeCloseTo(expected, 5);
+    expect(model.computeLoss([null, labels] as unknown as km.Tensor[], [valuePred, labelPred]).dataSync()[0]).toBeCloseTo(expected, 5);
   });
 });
 
@@ -363,19 +428,35 @@ describe('own steps refuse what they cannot run, naming the fix', () => {
     await expect(model.evaluate(x, y)).rejects.toThrow(/compiled without a loss, which its trainStep computes.*Define testStep\(data\) for evaluate/);
   });
 
-  it('fit refuses a model with testStep but no trainStep, naming the fix', async () => {
+  it("a model with testStep alone trains with the compiled loss, as Keras' default train_step, and validates with testStep", async () => {
+    /** The twin's layers, with a testStep that logs the mean squared and mean absolute errors of an inference pass. */
     class TestOnly extends km.Model {
-      readonly dense = km.layers.dense({ units: 2 });
+      readonly hidden = km.layers.dense({ units: 5, activation: 'tanh' });
+      readonly out = km.layers.dense({ units: 2 });
       call(input: km.SymbolicTensor): km.SymbolicTensor {
-        return this.dense.apply(input);
+        return this.out.apply(this.hidden.apply(input));
       }
-      override testStep(): km.StepLogs {
-        return { loss: 0 };
+      override testStep([xs, ys]: km.StepData): km.StepLogs {
+        const predicted = this.apply(xs as km.Tensor) as km.Tensor;
+        return { loss: km.losses.meanSquaredError(ys as km.Tensor, predicted), mae: km.mean(km.abs(km.sub(ys as km.Tensor, predicted))) };
       }
     }
-    const model = new TestOnly();
-    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
-    await expect(fitted(model)).rejects.toThrow(/TestOnly defines testStep but not trainStep, so fit has no step to train with/);
+    const { own, builtIn } = twins(() => new TestOnly() as unknown as Regressor);
+    own.compile({ optimizer: km.optimizers.adam(0.01), loss: 'meanSquaredError' });
+    builtIn.compile({ optimizer: km.optimizers.adam(0.01), loss: 'meanSquaredError', metrics: ['mae'] });
+    for (const validation of [{ validationSplit: 0.3 }, { validationData: [km.slice(x, [0, 0], [6, 4]), km.slice(y, [0, 0], [6, 2])] as [km.Tensor, km.Tensor] }]) {
+      const args = { epochs: 3, batchSize: 4, seed: 6, verbose: 0, ...validation } as const;
+      const ownHistory = await own.fit(x, y, args);
+      const builtInHistory = await builtIn.fit(x, y, args);
+      expect(Object.keys(ownHistory.history).sort()).toEqual(['loss', 'val_loss', 'val_mae']);
+      for (const key of ['loss', 'val_loss', 'val_mae']) expectClose(ownHistory.history[key] as number[], builtInHistory.history[key] as number[]);
+      weightsOf(own).forEach((w, i) => expectClose(w, weightsOf(builtIn)[i]));
+    }
+    const validationSet = km.data.array([{ xs: km.slice(x, [0, 0], [6, 4]), ys: km.slice(y, [0, 0], [6, 2]) }]);
+    const streamed = await own.fit(km.data.array([{ xs: x, ys: y }]), { epochs: 1, verbose: 0, validationData: validationSet });
+    const evaluated = (await own.evaluate(km.slice(x, [0, 0], [6, 4]), km.slice(y, [0, 0], [6, 2]), { returnDict: true, batchSize: 6 })) as Record<string, number>;
+    expect(streamed.history.val_mae[0]).toBeCloseTo(evaluated.mae, 6);
+    expect(streamed.history.val_loss[0]).toBeCloseTo(evaluated.loss, 6);
   });
 
   it('only a model with its own trainStep may be compiled without a loss', () => {

@@ -28,13 +28,16 @@ import type { ClassWeight, SampleWeightInput } from './sample_weights.js';
 export type StepLogs = Readonly<Record<string, number | Tensor>>;
 
 /** A step of a model's own: `trainStep` or `testStep`. */
-type Step = (data: StepData) => StepLogs;
+export type Step = (data: StepData) => StepLogs;
 
 /** The steps a model defines itself (a km.Model subclass' trainStep and testStep). */
 export interface OwnSteps {
   readonly train: Step | null;
   readonly test: Step | null;
 }
+
+/** The steps of a model that defines trainStep. */
+export type TrainingSteps = OwnSteps & { readonly train: Step };
 
 /** The trainStep and testStep `model` defines, or null when it defines neither. */
 export function ownStepsOf(model: LayersModel): OwnSteps | null {
@@ -167,26 +170,18 @@ function stepOnBatch(step: Step, where: string, rows: StepRows, order: Int32Arra
 const allRows = (n: number, from = 0): Int32Array => Int32Array.from({ length: n - from }, (_, i) => from + i);
 
 /** `fit(x, y)` of a model that defines trainStep: fit's loop around the model's own steps. */
-export async function fitWithOwnSteps(model: LayersModel, steps: OwnSteps, x: TensorsSpec, y: TensorsSpec, args: ModelFitArgs = {}): Promise<History> {
+export async function fitWithOwnSteps(model: LayersModel, steps: TrainingSteps, x: TensorsSpec, y: TensorsSpec, args: ModelFitArgs = {}): Promise<History> {
   checkOptions(args, FIT_OPTIONS, 'fit');
   const className = model.className;
-  const { train, optimizer, classWeight } = trainingParts(model, steps, args.classWeight);
+  const train = steps.train;
+  const { optimizer, classWeight } = trainingParts(model, args.classWeight);
   const settings = fitSettings(args);
   if (classWeight && args.sampleWeight !== undefined) throw new Error(`fit: pass classWeight or sampleWeight, not both, as Keras requires: ${className}.trainStep receives one set of weights as data[2]. Multiply the class weights into sampleWeight.`);
   const given = new StepRows([x, y, args.sampleWeight as TensorsSpec | undefined], ['x', 'y', 'sampleWeight']);
   // Class weights weigh the training samples only, as in Keras: validationSplit's rows come from `given`.
   const rows = classWeight ? new StepRows([x, y, classSampleWeights('fit', classWeight, y)], ['x', 'y', 'classWeight']) : given;
-  let order = allRows(rows.size);
-  let validation: { rows: StepRows; order: Int32Array } | null = null;
-  if (args.validationData) {
-    const [vx, vy, vw] = args.validationData;
-    const held = new StepRows([vx, vy, vw as TensorsSpec | undefined], ['validationData[0]', 'validationData[1]', 'validationData[2]']);
-    validation = { rows: held, order: allRows(held.size) };
-  } else if (settings.validationSplit > 0) {
-    const cut = splitPoint(rows.size, settings.validationSplit);
-    validation = { rows: given, order: allRows(rows.size, cut) };
-    order = allRows(cut);
-  }
+  const validation = heldOut(given, args.validationData, settings.validationSplit);
+  const order = allRows(validation?.trained ?? rows.size);
   const where = `${className}.trainStep`;
   return runEpochs({
     model,
@@ -202,22 +197,46 @@ export async function fitWithOwnSteps(model: LayersModel, steps: OwnSteps, x: Te
   }, args.callbacks);
 }
 
-/** The trainStep, the optimizer and the class weights fit steps a model of its own steps with; throws naming what is missing. */
-function trainingParts(model: LayersModel, steps: OwnSteps, classWeight: unknown): { train: Step; optimizer: Optimizer; classWeight: ClassWeight | null } {
-  const className = model.className;
-  const train = steps.train;
-  if (!train) throw new Error(`${className} defines testStep but not trainStep, so fit has no step to train with. Define trainStep(data) too, or remove testStep to train with the compiled loss.`);
+/**
+ * fit's validation rows: `validationData`'s, or the last `validationSplit` of `given`, and how many
+ * of `given`'s first rows then train; null without validation.
+ */
+function heldOut(given: StepRows, validationData: ModelFitArgs['validationData'], split: number): { rows: StepRows; order: Int32Array; trained: number } | null {
+  if (validationData) {
+    const [vx, vy, vw] = validationData;
+    const held = new StepRows([vx, vy, vw as TensorsSpec | undefined], ['validationData[0]', 'validationData[1]', 'validationData[2]']);
+    return { rows: held, order: allRows(held.size), trained: given.size };
+  }
+  if (split === 0) return null;
+  const cut = splitPoint(given.size, split);
+  return { rows: given, order: allRows(given.size, cut), trained: cut };
+}
+
+/**
+ * fit(x, y)'s validation pass over a model's testStep where the model trains with the compiled
+ * loss (Keras' default train_step beside its own test_step): over `validationData`, or the rows
+ * `validationSplit` holds out, as fit's own split cuts them; null without validation.
+ */
+export function testStepValidation(model: LayersModel, test: Step, x: TensorsSpec, y: TensorsSpec, args: ModelFitArgs): ((callbacks: CallbackList) => Promise<Logs>) | null {
+  const settings = fitSettings(args);
+  const held = heldOut(new StepRows([x, y, args.sampleWeight as TensorsSpec | undefined], ['x', 'y', 'sampleWeight']), args.validationData, settings.validationSplit);
+  return held && ((callbacks) => meanOverBatches(test, `${model.className}.testStep`, held.rows, held.order, settings.validationBatchSize, callbacks, model));
+}
+
+/** The optimizer and the class weights fit steps a model of its own trainStep with; throws naming what is missing. */
+function trainingParts(model: LayersModel, classWeight: unknown): { optimizer: Optimizer; classWeight: ClassWeight | null } {
   const optimizer = model.optimizer;
-  if (!optimizer) throw new Error(`${className} must be compiled before fit, so that trainStep has this.optimizer to step with: model.compile({ optimizer: 'adam' }).`);
-  return { train, optimizer, classWeight: classWeight === undefined ? null : checkedClassWeight('fit', classWeight) };
+  if (!optimizer) throw new Error(`${model.className} must be compiled before fit, so that trainStep has this.optimizer to step with: model.compile({ optimizer: 'adam' }).`);
+  return { optimizer, classWeight: classWeight === undefined ? null : checkedClassWeight('fit', classWeight) };
 }
 
 /**
  * `fit(dataset)`'s steps for a model that defines trainStep: each batch `{ xs, ys, sampleWeight? }`
  * becomes its data `[xs, ys]` (`[xs, ys, sampleWeight]`); validation runs testStep.
  */
-export function ownStepsTrainer(model: LayersModel, steps: OwnSteps, classWeight: unknown): DatasetTrainer {
-  const { train, optimizer, classWeight: weights } = trainingParts(model, steps, classWeight);
+export function ownStepsTrainer(model: LayersModel, steps: TrainingSteps, classWeight: unknown): DatasetTrainer {
+  const train = steps.train;
+  const { optimizer, classWeight: weights } = trainingParts(model, classWeight);
   const where = `${model.className}.trainStep`;
   return {
     model,
@@ -237,6 +256,16 @@ export function ownStepsTrainer(model: LayersModel, steps: OwnSteps, classWeight
         logs: () => means.logs(),
       };
     },
+    ...testStepValidators(model, steps),
+  };
+}
+
+/**
+ * fit(dataset)'s validation passes over the model's testStep, over `[x, y]` tensors or a dataset's
+ * batches; without a testStep, tensors validate with the compiled loss and a dataset is refused.
+ */
+export function testStepValidators(model: LayersModel, steps: OwnSteps): Pick<DatasetTrainer, 'validateTensors' | 'validateStream'> {
+  return {
     validateTensors: (x, y, batchSize, callbacks) => {
       const rows = new StepRows([x, y], ['validationData[0]', 'validationData[1]']);
       return validator(model, steps, rows, allRows(rows.size), batchSize)(callbacks);

@@ -14,6 +14,7 @@ import type { Optimizer } from '../optimizers/optimizer.js';
 import type { StepLogs } from './own_steps.js';
 import type { StepData } from './step_data.js';
 import { compiledLossOf } from './compute_loss.js';
+import type { TensorsSpec } from './outputs.js';
 import { add } from '../ops/arithmetic.js';
 import { tracesCall } from './model_subclassing.js';
 import { input, SymbolicTensor, type CallOptions } from './symbolic.js';
@@ -133,28 +134,30 @@ export abstract class Model<Out extends ModelOutputs = ModelOutputs> extends Lay
 
   /**
    * Keras 3's `compute_loss` for a {@link trainStep}: the compiled loss between the batch's targets
-   * `y` and the model's output `yPred`, averaged over the batch as `fit` averages it (computed by
-   * the loss' own kernels), plus the weight penalties of `model.losses`. Inside `km.variableGrads`
-   * it is differentiated as `fit`'s step differentiates it. For a model compiled with a loss and one
-   * output; a sample-weighted loss is computed with km ops (`km.losses.computeWeightedLoss`).
+   * `y` and the model's outputs `yPred`, averaged over the batch as `fit` averages it (computed by
+   * each loss' own kernels), plus the weight penalties of `model.losses`. With several outputs, `y`
+   * and `yPred` are lists in output order or objects keyed by output name (as fit's targets and the
+   * model's outputs are), and the total is each output's loss times its compiled `lossWeights`
+   * weight; an output compiled without a loss needs no targets. `sampleWeight` (trainStep's
+   * `data[2]`: one weight per sample, or one per position) weighs each sample's loss as fit's
+   * `sampleWeight` does. Inside `km.variableGrads` it is differentiated as `fit`'s step
+   * differentiates it.
    * @example
    * ```ts
-   * override trainStep([x, y]: km.StepData): km.StepLogs {
-   *   const { value, grads } = km.variableGrads(() => this.computeLoss(y as km.Tensor, this.apply(x as km.Tensor, { training: true }) as km.Tensor), this.trainableWeights);
+   * override trainStep([x, y, sampleWeight]: km.StepData): km.StepLogs {
+   *   const { value, grads } = km.variableGrads(() => this.computeLoss(y, this.apply(x as km.Tensor, { training: true }), sampleWeight as km.Tensor | undefined), this.trainableWeights);
    *   this.optimizer!.applyGradients(grads);
    *   return { loss: value };
    * }
    * ```
    */
-  computeLoss(y: Tensor, yPred: Tensor): Tensor<'float32'> {
+  computeLoss(y: TensorsSpec, yPred: TensorsSpec, sampleWeight?: Tensor): Tensor<'float32'> {
     const where = `${this.className}.computeLoss`;
     const outputs = this.compiledOutputs;
     if (!this.built || outputs.length === 0 || outputs.every((o) => o.loss === null)) {
       throw new Error(`${where} computes the loss compile was given, but ${this.className} ${this.loss === undefined ? 'was compiled without a loss' : 'is not built yet'}. Compile with one (model.compile({ optimizer: 'adam', loss: 'meanSquaredError' })), or compute the loss with km.losses in trainStep.`);
     }
-    if (outputs.length > 1) throw new Error(`${where} takes a model of one output; ${this.className} has ${outputs.length}. Compute each output's loss with km.losses and add them.`);
-    const { loss, shape } = outputs[0];
-    const value = compiledLossOf(where, loss!, shape, y, yPred);
+    const value = compiledLossOf(where, outputs, y, yPred, sampleWeight);
     return this.losses.reduce<Tensor<'float32'>>((total, penalty) => add(total, penalty) as Tensor<'float32'>, value);
   }
 

@@ -20,14 +20,17 @@ function subset(data: Dataset, start: number, end: number): Dataset {
   return { ...data, order: data.order.slice(start, end) };
 }
 
-/** The `fit` loop: shuffles, batches, steps the optimizer, reports to callbacks. */
-export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec, args: ModelFitArgs = {}): Promise<History> {
+/**
+ * The `fit` loop: shuffles, batches, steps the optimizer, reports to callbacks. `ownValidation`,
+ * where given, is the validation pass (a km.Model's testStep) in place of the compiled loss'.
+ */
+export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec, args: ModelFitArgs = {}, ownValidation?: (callbacks: CallbackList) => Promise<Logs>): Promise<History> {
   checkOptions(args, FIT_OPTIONS, 'fit');
   const settings = fitSettings(args);
   let train = await prepare(target, x, y, 'x', 'y', args.sampleWeight, args.classWeight);
   let validation: Dataset | null = null;
   if (args.validationData) {
-    validation = await prepare(target, args.validationData[0], args.validationData[1], 'validationData[0]', 'validationData[1]', args.validationData[2]);
+    if (!ownValidation) validation = await prepare(target, args.validationData[0], args.validationData[1], 'validationData[0]', 'validationData[1]', args.validationData[2]);
   } else if (settings.validationSplit > 0) {
     const n = train.order.length;
     const cut = splitPoint(n, settings.validationSplit);
@@ -43,12 +46,12 @@ export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec
     optimizer: target.optimizer,
     settings,
     order: train.order,
-    logNames: epochLogNames(target.outputs, validation !== null),
+    logNames: ownValidation ? undefined : epochLogNames(target.outputs, validation !== null),
     newEpoch: () => {
       const acc = new Accumulator(target.outputs);
       return { step: (start, count) => trainBatch(target, train, start, count, acc), logs: () => acc.logs() };
     },
-    validate: held && (async (callbacks) => (await evaluateData(target, held, settings.validationBatchSize, callbacks)).logs()),
+    validate: ownValidation ?? (held && (async (callbacks) => (await evaluateData(target, held, settings.validationBatchSize, callbacks)).logs())),
   }, args.callbacks);
 }
 

@@ -2,9 +2,9 @@
 // km.Model's own trainStep): its options checked, the epochs of shuffled batches, the callbacks'
 // hooks around them, validation, and the History.
 import { CallbackList, type Logs } from '../callbacks/callbacks.js';
-import { History } from '../callbacks/history.js';
+import type { History } from '../callbacks/history.js';
 import { skipsValidation, type CallbackModel, type FitParams } from '../callbacks/callback.js';
-import { checkVerbosity, progressLogger, type Verbosity } from '../callbacks/progbar_logger.js';
+import { checkVerbosity, type Verbosity } from '../callbacks/progbar_logger.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { globalGenerator } from '../utils/random.js';
 import { validationLogs } from './run_batch.js';
@@ -12,6 +12,7 @@ import { SamplePasses } from './sample_passes.js';
 import type { ModelFitArgs } from './training_args.js';
 import { checkEpochs, checkPositiveInt, checkSeed } from './validate_data.js';
 import { Yielder } from './yield_every.js';
+import { FitHooks } from './fit_hooks.js';
 
 /** `fit`'s options, checked, with Keras' defaults filled in. */
 export interface FitSettings {
@@ -88,22 +89,13 @@ export async function runEpochs(loop: EpochLoop, callbackArgs: ModelFitArgs['cal
   const samples = order.length;
   if (stepsPerEpoch && samples === 0) throw new Error(`fit received no training samples, so stepsPerEpoch=${stepsPerEpoch} has no batches to read. Pass x and y with at least one sample.`);
   const steps = stepsPerEpoch ?? Math.ceil(samples / batchSize);
-  const callbacks = new CallbackList(callbackArgs);
-  const logger = progressLogger(verbose);
-  if (logger) callbacks.add(logger, true);
   const validation = loop.validate;
   const params: FitParams = {
     epochs, steps, samples, batchSize, verbose, initialEpoch: settings.initialEpoch, seed: shuffleSeed, ...(stepsPerEpoch && { stepsPerEpoch }),
     ...(validation && { validationFreq: settings.validationFreq }), doValidation: validation !== null, ...(loop.logNames && { metrics: loop.logNames }),
   };
-  callbacks.configure(model, params);
-  // Keras' batch hooks and tfjs' aliases, with the same logs; none, and a step makes no logs for them.
-  const batchBegin = callbacks.having('onTrainBatchBegin', 'onBatchBegin');
-  const batchEnd = callbacks.having('onTrainBatchEnd', 'onBatchEnd');
-  const history = new History(params);
-  model.stopTraining = false;
-
-  let lastLogs: Logs | undefined;
+  const hooks = new FitHooks(model, params, callbackArgs, yielder);
+  const callbacks = hooks.callbacks;
   await callbacks.call('onTrainBegin');
   // Read after onTrainBegin: a callback resuming a run (backupAndRestore) moves the start and the seed.
   // Epoch e begins where the uninterrupted run's did, so fit({ seed, initialEpoch }) after loading a checkpoint repeats it.
@@ -113,27 +105,14 @@ export async function runEpochs(loop: EpochLoop, callbackArgs: ModelFitArgs['cal
     const epochSteps = loop.newEpoch();
     for (let step = 0; step < steps && !model.stopTraining; step++) {
       const { start, count } = passes.batch(epoch * steps + step);
-      if (batchBegin.length > 0) await callbacks.call(batchBegin, step, { batch: step, size: count });
-      const pending = epochSteps.step(start, count);
-      if (pending) await pending;
-      if (batchEnd.length > 0) await callbacks.call(batchEnd, step, { batch: step, size: count, ...epochSteps.logs() });
-      const turn = yielder.afterBatch();
-      if (turn) await callbacks.yielded(turn, epoch, step, () => ({ batch: step, size: count, ...epochSteps.logs() }));
+      await hooks.batch(epoch, step, count, () => epochSteps.step(start, count), () => epochSteps.logs());
     }
     const logs = epochSteps.logs();
     if (validation && !skipsValidation(params, epoch)) {
       const validated = await callbacks.test(() => validation(callbacks));
       Object.assign(logs, validationLogs(validated));
     }
-    // History records after the callbacks, so values they add (ReduceLROnPlateau's learning_rate) are kept.
-    await callbacks.call('onEpochEnd', epoch, logs);
-    history.record(epoch, logs);
-    lastLogs = logs;
-    const turn = yielder.afterEpoch();
-    if (turn) await callbacks.yielded(turn, epoch, steps - 1, () => logs);
+    await hooks.epochEnd(epoch, steps - 1, logs);
   }
-  // Keras 3 swaps in the weights' moving average (useEma) before on_train_end.
-  loop.optimizer.finalizeVariableValues();
-  await callbacks.call('onTrainEnd', lastLogs);
-  return history;
+  return hooks.trainEnd(loop.optimizer);
 }

@@ -1,7 +1,7 @@
 import { CallbackList, type CustomCallbackArgs, type Logs } from '../callbacks/callbacks.js';
 import { skipsValidation, type FitParams } from '../callbacks/callback.js';
-import { History } from '../callbacks/history.js';
-import { checkVerbosity, progressLogger, type Verbosity } from '../callbacks/progbar_logger.js';
+import type { History } from '../callbacks/history.js';
+import { checkVerbosity, type Verbosity } from '../callbacks/progbar_logger.js';
 import { Dataset } from '../data/dataset.js';
 import { inputSampleOf, type InputSample } from './input_sample.js';
 import { validationLogs } from './run_batch.js';
@@ -13,6 +13,7 @@ import { evaluateStream, type DatasetTrainer } from './dataset_trainer.js';
 import { setShufflePasses, shufflePasses, TrainingStream } from './training_stream.js';
 import { evaluatedFewer, knownSteps, ranOutOfData, refuseEndless } from './fit_dataset_limits.js';
 import { Yielder, type YieldEvery } from './yield_every.js';
+import { FitHooks } from './fit_hooks.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import { checkEpochs, checkPositiveInt } from './validate_data.js';
 
@@ -129,18 +130,8 @@ export async function fitDataset(dataset: Dataset<unknown>, trainerFor: TrainerF
     doValidation: args.validationData !== undefined, ...withLogNames(trainer.logNames(args.validationData !== undefined)), datasetPosition: stream.position,
     ...(validationSet && { validationShuffleIterations: shufflePasses(validationSet) }),
   };
-  const callbacks = new CallbackList(args.callbacks);
-  const logger = progressLogger(verbose);
-  if (logger) callbacks.add(logger, true);
-  callbacks.configure(model, params);
-  const history = new History(params);
-  const yielder = new Yielder(args.yieldEvery);
-  // Keras' batch hooks and tfjs' aliases, with the same logs.
-  const batchBegin = callbacks.having('onTrainBatchBegin', 'onBatchBegin');
-  const batchEnd = callbacks.having('onTrainBatchEnd', 'onBatchEnd');
-  model.stopTraining = false;
-
-  let lastLogs: Logs | undefined;
+  const hooks = new FitHooks(model, params, args.callbacks, new Yielder(args.yieldEvery));
+  const callbacks = hooks.callbacks;
   let warnedFewerValidation = false;
   const opened = params.datasetPosition;
   const validationOpened = params.validationShuffleIterations;
@@ -167,14 +158,9 @@ export async function fitDataset(dataset: Dataset<unknown>, trainerFor: TrainerF
         break;
       }
       const batch = await steps.ready(next.value, step);
-      const count = batch.size;
-      if (batchBegin.length > 0) await callbacks.call(batchBegin, step, { batch: step, size: count });
-      await batch.train();
-      if (batchEnd.length > 0) await callbacks.call(batchEnd, step, { batch: step, size: count, ...steps.logs() });
-      const turn = yielder.afterBatch();
-      if (turn) await callbacks.yielded(turn, epoch, step, () => ({ batch: step, size: count, ...steps.logs() }));
+      await hooks.batch(epoch, step, batch.size, () => batch.train(), () => steps.logs());
       step++;
-      samples += count;
+      samples += batch.size;
     }
     stream.endEpoch();
     if (step === 0) break;
@@ -202,16 +188,9 @@ export async function fitDataset(dataset: Dataset<unknown>, trainerFor: TrainerF
     // Read after validation, which begins a pass of the shuffles it reads, the training data's too if they share one.
     params.datasetPosition = stream.position;
     if (validationSet) params.validationShuffleIterations = shufflePasses(validationSet);
-    await callbacks.call('onEpochEnd', epoch, logs);
-    history.record(epoch, logs);
-    lastLogs = logs;
-    const turn = yielder.afterEpoch();
-    if (turn) await callbacks.yielded(turn, epoch, step - 1, () => logs);
+    await hooks.epochEnd(epoch, step - 1, logs);
   }
-  // Keras 3 swaps in the weights' moving average (useEma) before on_train_end.
-  trainer.optimizer.finalizeVariableValues();
-  await callbacks.call('onTrainEnd', lastLogs);
-  return history;
+  return hooks.trainEnd(trainer.optimizer);
 }
 
 /** `evaluate` on a dataset of `{ xs, ys }` batches: `[loss, ...metrics]` over all of them (or the first `batches`). */

@@ -38,7 +38,10 @@ import { savedModelClassName } from '../io/layers_model_format.js';
 import { checkedUserMetadata } from '../io/user_metadata.js';
 import { saveModel, saveModelWeights, type SaveConfig } from '../io/save_model.js';
 import { warnFreshOptimizerOnce } from '../io/fresh_optimizer.js';
-import { evaluateDatasetWithTestStep, evaluateWithTestStep, fitWithOwnSteps, ownStepsOf, ownStepsTrainer, testStepValidation, testStepValidators, type TrainingSteps } from './own_steps.js';
+import { evaluateDatasetWithTestStep, evaluateWithTestStep, fitWithOwnSteps, ownStepsOf, ownStepsTrainer, testStepValidation, testStepValidators, type StepLogs, type TrainingSteps } from './own_steps.js';
+import type { StepData } from './step_data.js';
+import { compiledLossOf } from './compute_loss.js';
+import { add } from '../ops/arithmetic.js';
 import { plannedTrainer } from './dataset_trainer.js';
 import { resetStatefulLayers } from './stateful.js';
 import type { ModelCompileArgs } from './compile_args.js';
@@ -545,6 +548,75 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
     await ready();
     this.#ensureRuntime(activeBackend());
     await loadWeightsInto(this, source, options);
+  }
+
+  /**
+   * Keras' `train_step`, defined by a subclass that trains its own way (a GAN, a loss computed
+   * from several calls): `fit(x, y)` runs it on each batch, `[x, y]` (or `[x, y, sampleWeight]`)
+   * in the form fit was given, in fit's shuffled order (`fit(dataset)` on each `{ xs, ys }` batch),
+   * and keeps the rest of fit: epochs, the
+   * progress bar, callbacks, validation and History. It computes with km ops, applies the model
+   * (`this.apply(x, { training: true })`) inside `km.variableGrads`, and steps the weights with
+   * `this.optimizer.applyGradients(grads)`; the tensors it makes are freed when it returns, as in
+   * `km.tidy`. It returns the values to log (numbers or one-value tensors); each epoch's logs are
+   * their means over the batches, weighted by batch size, as fit's own are (Keras logs the last
+   * batch's values and leaves means to metric trackers). A model that defines it may be compiled
+   * with an optimizer alone.
+   * @example
+   * ```ts
+   * class Regressor extends km.Model {
+   *   readonly dense = km.layers.dense({ units: 1 });
+   *   call(x: km.SymbolicTensor): km.SymbolicTensor {
+   *     return this.dense.apply(x);
+   *   }
+   *   override trainStep([x, y]: km.StepData): km.StepLogs {
+   *     const { value, grads } = km.variableGrads(() => km.losses.meanSquaredError(y as km.Tensor, this.apply(x as km.Tensor, { training: true })), this.trainableWeights);
+   *     this.optimizer!.applyGradients(grads);
+   *     return { loss: value };
+   *   }
+   * }
+   * const model = new Regressor();
+   * model.compile({ optimizer: 'adam' });
+   * await model.fit(xs, ys, { epochs: 10, batchSize: 32 });
+   * ```
+   */
+  trainStep?(data: StepData): StepLogs;
+
+  /**
+   * Keras' `test_step`: one batch of `evaluate` and of fit's validation, `[x, y]` as trainStep's,
+   * returning the values to log without training (`this.apply(x)`). `evaluate` gives their means
+   * over the batches. Without it, a model with a compiled loss validates and evaluates with that
+   * loss and its metrics, as Keras' default does.
+   */
+  testStep?(data: StepData): StepLogs;
+
+  /**
+   * Keras 3's `compute_loss` for a {@link trainStep}: the compiled loss between the batch's targets
+   * `y` and the model's outputs `yPred`, averaged over the batch as `fit` averages it (computed by
+   * each loss' own kernels), plus the weight penalties of `model.losses`. With several outputs, `y`
+   * and `yPred` are lists in output order or objects keyed by output name (as fit's targets and the
+   * model's outputs are), and the total is each output's loss times its compiled `lossWeights`
+   * weight; an output compiled without a loss needs no targets. `sampleWeight` (trainStep's
+   * `data[2]`: one weight per sample, or one per position) weighs each sample's loss as fit's
+   * `sampleWeight` does. Inside `km.variableGrads` it is differentiated as `fit`'s step
+   * differentiates it.
+   * @example
+   * ```ts
+   * override trainStep([x, y, sampleWeight]: km.StepData): km.StepLogs {
+   *   const { value, grads } = km.variableGrads(() => this.computeLoss(y, this.apply(x as km.Tensor, { training: true }), sampleWeight as km.Tensor | undefined), this.trainableWeights);
+   *   this.optimizer!.applyGradients(grads);
+   *   return { loss: value };
+   * }
+   * ```
+   */
+  computeLoss(y: TensorsSpec, yPred: TensorsSpec, sampleWeight?: Tensor): Tensor<'float32'> {
+    const where = `${this.className}.computeLoss`;
+    const outputs = this.compiledOutputs;
+    if (!this.built || outputs.length === 0 || outputs.every((o) => o.loss === null)) {
+      throw new Error(`${where} computes the loss compile was given, but ${this.className} ${this.loss === undefined ? 'was compiled without a loss' : 'is not built yet'}. Compile with one (model.compile({ optimizer: 'adam', loss: 'meanSquaredError' })), or compute the loss with km.losses in trainStep.`);
+    }
+    const value = compiledLossOf(where, outputs, y, yPred, sampleWeight);
+    return this.losses.reduce<Tensor<'float32'>>((total, penalty) => add(total, penalty) as Tensor<'float32'>, value);
   }
 
   /** Configures training. Throws on unknown names, listing the valid ones. */

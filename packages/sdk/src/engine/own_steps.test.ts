@@ -372,6 +372,35 @@ describe("computeLoss, Keras 3's compute_loss, inside a trainStep", () => {
     weightsOf(model).forEach((w, i) => expectClose(w, weightsOf(builtIn)[i], 1e-4));
   });
 
+  it("in a km.Functional subclass, Keras' CustomModel(inputs, outputs), as in a km.Model; a km.Model given inputs names km.Functional", async () => {
+    class CustomModel extends km.Functional {
+      override trainStep([xs, ys, weights]: km.StepData): km.StepLogs {
+        const { value, grads } = km.variableGrads(() => this.computeLoss(ys, this.apply(xs as km.Tensor, { training: true }), weights as km.Tensor | undefined), this.trainableWeights);
+        this.optimizer!.applyGradients(grads);
+        return { loss: value };
+      }
+    }
+    const layersOn = (input: km.SymbolicTensor) => km.layers.dense({ units: 2 }).apply(km.layers.dense({ units: 5, activation: 'tanh' }).apply(input)) as km.SymbolicTensor;
+    km.utils.setRandomSeed(4);
+    const ownInput = km.input({ shape: [4] });
+    const own = new CustomModel({ inputs: ownInput, outputs: layersOn(ownInput) });
+    const builtInInput = km.input({ shape: [4] });
+    const builtIn = km.model({ inputs: builtInInput, outputs: layersOn(builtInInput) });
+    builtIn.setWeights(own.getWeights());
+    for (const model of [own, builtIn]) model.compile({ optimizer: km.optimizers.adam(0.01), loss: 'meanSquaredError' });
+    const args = { epochs: 2, batchSize: 8, seed: 2, verbose: 0, sampleWeight } as const;
+    expectClose((await own.fit(x, y, args)).history.loss as number[], (await builtIn.fit(x, y, args)).history.loss as number[]);
+    weightsOf(own).forEach((w, i) => expectClose(w, weightsOf(builtIn)[i]));
+
+    class Connected extends km.Model {
+      readonly dense = km.layers.dense({ units: 2 });
+      call(input: km.SymbolicTensor): km.SymbolicTensor {
+        return this.dense.apply(input);
+      }
+    }
+    expect(() => new Connected({ inputs: ownInput, outputs: layersOn(ownInput) } as km.ModelArgs)).toThrow(/Connected extends km\.Model, whose call\(inputs\) connects its layers.*extend km\.Functional: class Connected extends km\.Functional \{ trainStep\(data\) \{ \.\.\. \} \}, then new Connected\(\{ inputs, outputs \}\)/);
+  });
+
   it('an output compiled without a loss needs no targets and adds nothing', () => {
     km.utils.setRandomSeed(8);
     const model = new TwoHeads();

@@ -11,11 +11,6 @@ import { entryLayers } from './graph_entries.js';
 import type { InputSample } from './input_sample.js';
 import { LayersModel, type ModelCompileArgs, type ModelOutputs } from './model.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
-import type { StepLogs } from './own_steps.js';
-import type { StepData } from './step_data.js';
-import { compiledLossOf } from './compute_loss.js';
-import type { TensorsSpec } from './outputs.js';
-import { add } from '../ops/arithmetic.js';
 import { tracesCall } from './model_subclassing.js';
 import { input, SymbolicTensor, type CallOptions } from './symbolic.js';
 
@@ -78,6 +73,12 @@ export abstract class Model<Out extends ModelOutputs = ModelOutputs> extends Lay
   #traced: Traced | null = null;
 
   constructor(args: ModelArgs = {}) {
+    if (isPlainObject(args) && ('inputs' in args || 'outputs' in args)) {
+      throw new Error(
+        `${new.target.name} extends km.Model, whose call(inputs) connects its layers, so it takes no inputs and outputs. For Keras' CustomModel(inputs, outputs), ` +
+          `a model of inputs and outputs with its own trainStep, extend km.Functional: class ${new.target.name} extends km.Functional { trainStep(data) { ... } }, then new ${new.target.name}({ inputs, outputs }).`,
+      );
+    }
     checkOptions(args, optionNames<ModelArgs>({ name: true }), `${new.target.name} (a km.Model)`);
     super([], args.name ?? uniqueLayerName(new.target.name));
     if (typeof (this as { call?: unknown }).call !== 'function') {
@@ -92,76 +93,7 @@ export abstract class Model<Out extends ModelOutputs = ModelOutputs> extends Lay
    */
   abstract call(inputs: ModelCallInputs, args: ModelCallArgs): SymbolicTensor | SymbolicTensor[] | Record<string, SymbolicTensor>;
 
-  /**
-   * Keras' `train_step`, defined by a subclass that trains its own way (a GAN, a loss computed
-   * from several calls): `fit(x, y)` runs it on each batch, `[x, y]` (or `[x, y, sampleWeight]`)
-   * in the form fit was given, in fit's shuffled order (`fit(dataset)` on each `{ xs, ys }` batch),
-   * and keeps the rest of fit: epochs, the
-   * progress bar, callbacks, validation and History. It computes with km ops, applies the model
-   * (`this.apply(x, { training: true })`) inside `km.variableGrads`, and steps the weights with
-   * `this.optimizer.applyGradients(grads)`; the tensors it makes are freed when it returns, as in
-   * `km.tidy`. It returns the values to log (numbers or one-value tensors); each epoch's logs are
-   * their means over the batches, weighted by batch size, as fit's own are (Keras logs the last
-   * batch's values and leaves means to metric trackers). A model that defines it may be compiled
-   * with an optimizer alone.
-   * @example
-   * ```ts
-   * class Regressor extends km.Model {
-   *   readonly dense = km.layers.dense({ units: 1 });
-   *   call(x: km.SymbolicTensor): km.SymbolicTensor {
-   *     return this.dense.apply(x);
-   *   }
-   *   override trainStep([x, y]: km.StepData): km.StepLogs {
-   *     const { value, grads } = km.variableGrads(() => km.losses.meanSquaredError(y as km.Tensor, this.apply(x as km.Tensor, { training: true })), this.trainableWeights);
-   *     this.optimizer!.applyGradients(grads);
-   *     return { loss: value };
-   *   }
-   * }
-   * const model = new Regressor();
-   * model.compile({ optimizer: 'adam' });
-   * await model.fit(xs, ys, { epochs: 10, batchSize: 32 });
-   * ```
-   */
-  trainStep?(data: StepData): StepLogs;
-
-  /**
-   * Keras' `test_step`: one batch of `evaluate` and of fit's validation, `[x, y]` as trainStep's,
-   * returning the values to log without training (`this.apply(x)`). `evaluate` gives their means
-   * over the batches. Without it, a model with a compiled loss validates and evaluates with that
-   * loss and its metrics, as Keras' default does.
-   */
-  testStep?(data: StepData): StepLogs;
-
-  /**
-   * Keras 3's `compute_loss` for a {@link trainStep}: the compiled loss between the batch's targets
-   * `y` and the model's outputs `yPred`, averaged over the batch as `fit` averages it (computed by
-   * each loss' own kernels), plus the weight penalties of `model.losses`. With several outputs, `y`
-   * and `yPred` are lists in output order or objects keyed by output name (as fit's targets and the
-   * model's outputs are), and the total is each output's loss times its compiled `lossWeights`
-   * weight; an output compiled without a loss needs no targets. `sampleWeight` (trainStep's
-   * `data[2]`: one weight per sample, or one per position) weighs each sample's loss as fit's
-   * `sampleWeight` does. Inside `km.variableGrads` it is differentiated as `fit`'s step
-   * differentiates it.
-   * @example
-   * ```ts
-   * override trainStep([x, y, sampleWeight]: km.StepData): km.StepLogs {
-   *   const { value, grads } = km.variableGrads(() => this.computeLoss(y, this.apply(x as km.Tensor, { training: true }), sampleWeight as km.Tensor | undefined), this.trainableWeights);
-   *   this.optimizer!.applyGradients(grads);
-   *   return { loss: value };
-   * }
-   * ```
-   */
-  computeLoss(y: TensorsSpec, yPred: TensorsSpec, sampleWeight?: Tensor): Tensor<'float32'> {
-    const where = `${this.className}.computeLoss`;
-    const outputs = this.compiledOutputs;
-    if (!this.built || outputs.length === 0 || outputs.every((o) => o.loss === null)) {
-      throw new Error(`${where} computes the loss compile was given, but ${this.className} ${this.loss === undefined ? 'was compiled without a loss' : 'is not built yet'}. Compile with one (model.compile({ optimizer: 'adam', loss: 'meanSquaredError' })), or compute the loss with km.losses in trainStep.`);
-    }
-    const value = compiledLossOf(where, outputs, y, yPred, sampleWeight);
-    return this.losses.reduce<Tensor<'float32'>>((total, penalty) => add(total, penalty) as Tensor<'float32'>, value);
-  }
-
-  /** As {@link LayersModel.compile}; a model that defines {@link trainStep} may give the optimizer alone. */
+  /** As {@link LayersModel.compile}; a model that defines {@link LayersModel.trainStep} may give the optimizer alone. */
   override compile(args: ModelCompileArgs | { readonly optimizer: string | Optimizer }): void {
     super.compile(args as ModelCompileArgs);
   }

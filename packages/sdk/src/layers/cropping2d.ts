@@ -7,6 +7,7 @@ import { ImageLayer } from './image_layer.js';
 import type { DataFormat } from './window.js';
 import { paddingGeometry, sidePairs, type SidePairs } from './zero_padding2d.js';
 import { CROPPING2D_OPTIONS, checkRequiredOptions } from './layer_options.js';
+import { CROP, windowBackward, windowForward } from './window_kernels.js';
 
 /** Options of {@link Cropping2D}. */
 export interface Cropping2DArgs extends LayerArgs {
@@ -60,12 +61,11 @@ export class Cropping2D extends ImageLayer {
   }
 
   forward(ctx: ForwardContext): void {
-    this.body.forward(ctx, 0, (c) => c.backend.col2im(c.inputs[0], c.output, { ...this.#geometry!, batch: c.batch }));
+    windowForward(CROP, this.body, ctx, this.#geometry!);
   }
 
   backward(ctx: BackwardContext): void {
-    if (!ctx.inputGrads[0]) return;
-    this.body.backward(ctx, 0, (c) => c.backend.im2col(c.outputGrad, c.inputGrads[0], { ...this.#geometry!, batch: c.batch }));
+    windowBackward(CROP, this.body, ctx, this.#geometry!);
   }
 
   override getConfig(): Record<string, unknown> {

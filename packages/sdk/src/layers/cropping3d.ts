@@ -8,6 +8,7 @@ import { VolumeLayer } from './volume.js';
 import { sideTriples, volumePaddingGeometry, type SideTriples, type SideTriplesSpec } from './zero_padding3d.js';
 import { checkOptions } from '../utils/options.js';
 import { CROPPING3D_OPTIONS } from './layer_options.js';
+import { CROP, windowBackward, windowForward } from './window_kernels.js';
 
 /** Options of {@link Cropping3D}. */
 export interface Cropping3DArgs extends LayerArgs {
@@ -60,12 +61,11 @@ export class Cropping3D extends VolumeLayer {
   }
 
   forward(ctx: ForwardContext): void {
-    this.body.forward(ctx, 0, (c) => c.backend.col2im(c.inputs[0], c.output, { ...this.#geometry!, batch: c.batch }));
+    windowForward(CROP, this.body, ctx, this.#geometry!);
   }
 
   backward(ctx: BackwardContext): void {
-    if (!ctx.inputGrads[0]) return;
-    this.body.backward(ctx, 0, (c) => c.backend.im2col(c.outputGrad, c.inputGrads[0], { ...this.#geometry!, batch: c.batch }));
+    windowBackward(CROP, this.body, ctx, this.#geometry!);
   }
 
   override getConfig(): Record<string, unknown> {

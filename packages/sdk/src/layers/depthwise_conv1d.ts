@@ -1,8 +1,8 @@
 import { DepthwiseConv2D, type DepthwiseConv2DArgs } from './depthwise_conv2d.js';
-import { sequenceAsImage } from './image_layer.js';
+import { convolvedSequenceAsImage } from './image_layer.js';
 import type { Shape } from './layer.js';
 import { registerBuiltinLayer } from './registry.js';
-import { checkSequenceWindow, imageRowWindowConfig, windowAsImageRow, type Window1DSizes } from './window.js';
+import { imageRowWindowConfig, windowAsImageRow, type Window1DSizes } from './window.js';
 import { DEPTHWISE_CONV1D_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link DepthwiseConv1D}, with Keras 3's defaults. */
@@ -30,9 +30,7 @@ export class DepthwiseConv1D extends DepthwiseConv2D {
   }
 
   protected override imageOf(input: Shape): [number, number, number] {
-    const image = sequenceAsImage(input, this.name, this.className);
-    checkSequenceWindow(image[1], this.kernelSize[1], this.dilationRate[1], this.padding, this.name);
-    return image;
+    return convolvedSequenceAsImage(input, this);
   }
 
   protected override shapeOf(_h: number, w: number, c: number): Shape {

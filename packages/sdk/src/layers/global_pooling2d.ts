@@ -9,6 +9,7 @@ import type { DataFormat } from './window.js';
 import { checkBooleanOption } from '../utils/options.js';
 import { checkOptions } from '../utils/options.js';
 import { GLOBAL_POOLING2D_OPTIONS } from './layer_options.js';
+import { AVERAGE_POOL, MAX_POOL, windowBackward, windowForward, type WindowKernel } from './window_kernels.js';
 
 /** Options of {@link GlobalAveragePooling2D} and {@link GlobalMaxPooling2D}. */
 export interface GlobalPooling2DArgs extends LayerArgs {
@@ -21,6 +22,11 @@ export interface GlobalPooling2DArgs extends LayerArgs {
 /** Checks the keepdims option of a global pooling layer; `where` names the layer. */
 export function keepdimsOf(value: unknown, where: string): boolean {
   return value === undefined || value === null ? false : checkBooleanOption(value, 'keepdims', where);
+}
+
+/** The keepdims entry of a global pooling layer's config: none unless set, as tfjs-layers 4.22 has no such option and reads the files without it. */
+export function keepdimsConfig(keepdims: boolean): { keepdims?: true } {
+  return keepdims ? { keepdims: true } : {};
 }
 
 /**
@@ -39,9 +45,11 @@ export function globallyPooledShape(input: Shape, keepdims: boolean): Shape {
 abstract class GlobalPooling2D extends ImageLayer {
   #geometry: Omit<WindowGeometry, 'batch'> | null = null;
   readonly keepdims: boolean;
+  readonly #kernel: WindowKernel;
 
-  constructor(args: GlobalPooling2DArgs, className: string) {
+  constructor(args: GlobalPooling2DArgs, className: string, kernel: WindowKernel) {
     super(args, className, true);
+    this.#kernel = kernel;
     this.keepdims = keepdimsOf(args.keepdims, `${className} layer '${this.name}'`);
   }
 
@@ -64,9 +72,16 @@ abstract class GlobalPooling2D extends ImageLayer {
     return { ...this.#geometry!, batch };
   }
 
+  forward(ctx: ForwardContext): void {
+    windowForward(this.#kernel, this.body, ctx, this.#geometry!);
+  }
+
+  backward(ctx: BackwardContext): void {
+    windowBackward(this.#kernel, this.body, ctx, this.#geometry!);
+  }
+
   override getConfig(): Record<string, unknown> {
-    // keepdims is written only when set: tfjs-layers 4.22 has no such option, and reads the files without it.
-    return { ...super.getConfig(), dataFormat: this.dataFormat, ...(this.keepdims ? { keepdims: true } : {}) };
+    return { ...super.getConfig(), dataFormat: this.dataFormat, ...keepdimsConfig(this.keepdims) };
   }
 }
 
@@ -83,16 +98,7 @@ export class GlobalAveragePooling2D extends GlobalPooling2D {
   readonly className: string = 'GlobalAveragePooling2D';
 
   constructor(args: GlobalPooling2DArgs = {}, className = 'GlobalAveragePooling2D') {
-    super(args, className);
-  }
-
-  forward(ctx: ForwardContext): void {
-    this.body.forward(ctx, 0, (c) => c.backend.avgPool(c.inputs[0], c.output, this.geometry(c.batch)));
-  }
-
-  backward(ctx: BackwardContext): void {
-    if (!ctx.inputGrads[0]) return;
-    this.body.backward(ctx, 0, (c) => c.backend.avgPoolGrad(c.outputGrad, c.inputGrads[0], this.geometry(c.batch)));
+    super(args, className, AVERAGE_POOL);
   }
 }
 
@@ -109,16 +115,7 @@ export class GlobalMaxPooling2D extends GlobalPooling2D {
   readonly className: string = 'GlobalMaxPooling2D';
 
   constructor(args: GlobalPooling2DArgs = {}, className = 'GlobalMaxPooling2D') {
-    super(args, className);
-  }
-
-  forward(ctx: ForwardContext): void {
-    this.body.forward(ctx, 0, (c) => c.backend.maxPool(c.inputs[0], c.output, this.geometry(c.batch)));
-  }
-
-  backward(ctx: BackwardContext): void {
-    if (!ctx.inputGrads[0]) return;
-    this.body.backward(ctx, 0, (c) => c.backend.maxPoolGrad(c.inputs[0], c.output, c.outputGrad, c.inputGrads[0], this.geometry(c.batch)));
+    super(args, className, MAX_POOL);
   }
 }
 

@@ -1,4 +1,3 @@
-import type { WindowGeometry } from '../backend/backend.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
@@ -6,9 +5,10 @@ import { registerBuiltinLayer } from './registry.js';
 import type { DataFormat, SampleGeometry } from './window.js';
 import { shapeInFormat } from './channel_axis.js';
 import { VolumeLayer, wholeVolumeGeometry } from './volume.js';
-import { globallyPooledShape, keepdimsOf } from './global_pooling2d.js';
+import { globallyPooledShape, keepdimsConfig, keepdimsOf } from './global_pooling2d.js';
 import { checkOptions } from '../utils/options.js';
 import { GLOBAL_POOLING3D_OPTIONS } from './layer_options.js';
+import { AVERAGE_POOL, MAX_POOL, windowBackward, windowForward, type WindowKernel } from './window_kernels.js';
 
 /** Options of {@link GlobalAveragePooling3D} and {@link GlobalMaxPooling3D}. */
 export interface GlobalPooling3DArgs extends LayerArgs {
@@ -22,9 +22,11 @@ export interface GlobalPooling3DArgs extends LayerArgs {
 abstract class GlobalPooling3D extends VolumeLayer {
   #geometry: SampleGeometry | null = null;
   readonly keepdims: boolean;
+  readonly #kernel: WindowKernel;
 
-  constructor(args: GlobalPooling3DArgs, className: string) {
+  constructor(args: GlobalPooling3DArgs, className: string, kernel: WindowKernel) {
     super(args, className);
+    this.#kernel = kernel;
     this.keepdims = keepdimsOf(args.keepdims, `${className} layer '${this.name}'`);
   }
 
@@ -39,12 +41,16 @@ abstract class GlobalPooling3D extends VolumeLayer {
     this.buildBody(inputShapes);
   }
 
-  protected geometry(batch: number): WindowGeometry {
-    return { ...this.#geometry!, batch };
+  forward(ctx: ForwardContext): void {
+    windowForward(this.#kernel, this.body, ctx, this.#geometry!);
+  }
+
+  backward(ctx: BackwardContext): void {
+    windowBackward(this.#kernel, this.body, ctx, this.#geometry!);
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), dataFormat: this.dataFormat, ...(this.keepdims ? { keepdims: true } : {}) };
+    return { ...super.getConfig(), dataFormat: this.dataFormat, ...keepdimsConfig(this.keepdims) };
   }
 }
 
@@ -60,16 +66,7 @@ export class GlobalAveragePooling3D extends GlobalPooling3D {
   readonly className: string = 'GlobalAveragePooling3D';
 
   constructor(args: GlobalPooling3DArgs = {}) {
-    super(args, 'GlobalAveragePooling3D');
-  }
-
-  forward(ctx: ForwardContext): void {
-    this.body.forward(ctx, 0, (c) => c.backend.avgPool(c.inputs[0], c.output, this.geometry(c.batch)));
-  }
-
-  backward(ctx: BackwardContext): void {
-    if (!ctx.inputGrads[0]) return;
-    this.body.backward(ctx, 0, (c) => c.backend.avgPoolGrad(c.outputGrad, c.inputGrads[0], this.geometry(c.batch)));
+    super(args, 'GlobalAveragePooling3D', AVERAGE_POOL);
   }
 }
 
@@ -85,16 +82,7 @@ export class GlobalMaxPooling3D extends GlobalPooling3D {
   readonly className: string = 'GlobalMaxPooling3D';
 
   constructor(args: GlobalPooling3DArgs = {}) {
-    super(args, 'GlobalMaxPooling3D');
-  }
-
-  forward(ctx: ForwardContext): void {
-    this.body.forward(ctx, 0, (c) => c.backend.maxPool(c.inputs[0], c.output, this.geometry(c.batch)));
-  }
-
-  backward(ctx: BackwardContext): void {
-    if (!ctx.inputGrads[0]) return;
-    this.body.backward(ctx, 0, (c) => c.backend.maxPoolGrad(c.inputs[0], c.output, c.outputGrad, c.inputGrads[0], this.geometry(c.batch)));
+    super(args, 'GlobalMaxPooling3D', MAX_POOL);
   }
 }
 

@@ -2,7 +2,7 @@ import { channelsLastShape, shapeInFormat } from './channel_axis.js';
 import { FormattedLayer } from './formatted_layer.js';
 import type { Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
-import { imageShape, sequenceShape } from './window.js';
+import { checkSequenceWindow, imageShape, sequenceShape, type PaddingMode } from './window.js';
 
 /**
  * A layer over `[height, width, channels]` images whose arithmetic the 1-D layers reuse on a
@@ -40,4 +40,20 @@ export abstract class ImageLayer extends FormattedLayer {
 export function sequenceAsImage(input: Shape, layer: string, className: string): [number, number, number] {
   const [steps, channels] = sequenceShape(input, layer, className);
   return [1, steps, channels];
+}
+
+/** A 1-D convolution run as the 2-D one over images of height 1, whose window lies along the width. */
+export interface ImageRowConvolution {
+  readonly name: string;
+  readonly className: string;
+  readonly kernelSize: readonly number[];
+  readonly dilationRate: readonly number[];
+  readonly padding: PaddingMode;
+}
+
+/** {@link sequenceAsImage} for a 1-D convolution's input, once its window is checked to fit the steps. */
+export function convolvedSequenceAsImage(input: Shape, layer: ImageRowConvolution): [number, number, number] {
+  const image = sequenceAsImage(input, layer.name, layer.className);
+  checkSequenceWindow(image[1], layer.kernelSize[1], layer.dilationRate[1], layer.padding, layer.name);
+  return image;
 }

@@ -105,9 +105,7 @@ export class Add extends ElementwiseMerge {
   }
 
   protected combine(ctx: ForwardContext): void {
-    const n = ctx.batch * this.size;
-    ctx.backend.add(ctx.inputs[0], ctx.inputs[1], ctx.output, n);
-    for (let k = 2; k < ctx.inputs.length; k++) ctx.backend.add(ctx.output, ctx.inputs[k], ctx.output, n);
+    foldInputs(ctx, ctx.batch * this.size, 'add');
   }
 
   protected combineGrad(ctx: BackwardContext): void {
@@ -172,8 +170,7 @@ export class Average extends ElementwiseMerge {
 
   protected combine(ctx: ForwardContext): void {
     const n = ctx.batch * this.size;
-    ctx.backend.add(ctx.inputs[0], ctx.inputs[1], ctx.output, n);
-    for (let k = 2; k < ctx.inputs.length; k++) ctx.backend.add(ctx.output, ctx.inputs[k], ctx.output, n);
+    foldInputs(ctx, n, 'add');
     scaleInPlace(ctx, ctx.output, n, 1 / ctx.inputs.length);
   }
 
@@ -182,6 +179,12 @@ export class Average extends ElementwiseMerge {
     scaleInPlace(ctx, ctx.outputGrad, n, 1 / ctx.inputs.length);
     for (const dx of ctx.inputGrads) if (dx) ctx.backend.copy(ctx.outputGrad, dx, n);
   }
+}
+
+/** The output as x0 ∘ x1 ∘ … of the inputs' `n` floats, for the elementwise backend op ∘. */
+function foldInputs(ctx: ForwardContext, n: number, op: 'add' | 'mul'): void {
+  ctx.backend[op](ctx.inputs[0], ctx.inputs[1], ctx.output, n);
+  for (let k = 2; k < ctx.inputs.length; k++) ctx.backend[op](ctx.output, ctx.inputs[k], ctx.output, n);
 }
 
 /** x *= s, with the layer's workspace holding the constant. */
@@ -203,9 +206,7 @@ export class Multiply extends ElementwiseMerge {
   }
 
   protected combine(ctx: ForwardContext): void {
-    const n = ctx.batch * this.size;
-    ctx.backend.mul(ctx.inputs[0], ctx.inputs[1], ctx.output, n);
-    for (let k = 2; k < ctx.inputs.length; k++) ctx.backend.mul(ctx.output, ctx.inputs[k], ctx.output, n);
+    foldInputs(ctx, ctx.batch * this.size, 'mul');
   }
 
   protected combineGrad(ctx: BackwardContext): void {

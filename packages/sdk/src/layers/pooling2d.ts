@@ -1,4 +1,3 @@
-import type { WindowGeometry } from '../backend/backend.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
@@ -8,6 +7,7 @@ import { channelsLastShape, shapeInFormat } from './channel_axis.js';
 import { imageShape, pairOf, paddingOf, sampleGeometry, type DataFormat, type PaddingMode, type SampleGeometry } from './window.js';
 import { checkOptions } from '../utils/options.js';
 import { POOLING2D_OPTIONS } from './layer_options.js';
+import { AVERAGE_POOL, MAX_POOL, windowBackward, windowForward, type WindowKernel } from './window_kernels.js';
 
 /** Options of {@link MaxPooling2D} and {@link AveragePooling2D}, with Keras' defaults. */
 export interface Pooling2DArgs extends LayerArgs {
@@ -23,17 +23,19 @@ export interface Pooling2DArgs extends LayerArgs {
 
 /**
  * The shared part of 2-D pooling layers (and of the 1-D ones, which run over images of height 1):
- * argument checks, shapes and geometry, and a channels-first input and output transposed around
- * the channels-last kernels.
+ * argument checks, shapes and geometry, and `kernel` run over each window, with a channels-first
+ * input and output transposed around it.
  */
 export abstract class Pooling2D extends FormattedLayer {
   readonly poolSize: [number, number];
   readonly strides: [number, number];
   readonly padding: PaddingMode;
+  readonly #kernel: WindowKernel;
   #geometry: SampleGeometry | null = null;
 
-  constructor(args: Pooling2DArgs, className: string) {
+  constructor(args: Pooling2DArgs, className: string, kernel: WindowKernel) {
     super(args, className, true, 'NHWC');
+    this.#kernel = kernel;
     this.poolSize = pairOf(args.poolSize, 2, 'poolSize', this.name);
     this.strides = args.strides === undefined || args.strides === null ? this.poolSize : pairOf(args.strides, 1, 'strides', this.name);
     this.padding = paddingOf(args.padding, this.name);
@@ -59,8 +61,12 @@ export abstract class Pooling2D extends FormattedLayer {
     this.buildBody(inputShapes);
   }
 
-  protected geometry(batch: number): WindowGeometry {
-    return { ...this.#geometry!, batch };
+  forward(ctx: ForwardContext): void {
+    windowForward(this.#kernel, this.body, ctx, this.#geometry!);
+  }
+
+  backward(ctx: BackwardContext): void {
+    windowBackward(this.#kernel, this.body, ctx, this.#geometry!);
   }
 
   override getConfig(): Record<string, unknown> {
@@ -73,16 +79,7 @@ export class MaxPooling2D extends Pooling2D {
   readonly className: string = 'MaxPooling2D';
 
   constructor(args: Pooling2DArgs = {}, className = 'MaxPooling2D') {
-    super(args, className);
-  }
-
-  forward(ctx: ForwardContext): void {
-    this.body.forward(ctx, 0, (c) => c.backend.maxPool(c.inputs[0], c.output, this.geometry(c.batch)));
-  }
-
-  backward(ctx: BackwardContext): void {
-    if (!ctx.inputGrads[0]) return;
-    this.body.backward(ctx, 0, (c) => c.backend.maxPoolGrad(c.inputs[0], c.output, c.outputGrad, c.inputGrads[0], this.geometry(c.batch)));
+    super(args, className, MAX_POOL);
   }
 }
 
@@ -91,16 +88,7 @@ export class AveragePooling2D extends Pooling2D {
   readonly className: string = 'AveragePooling2D';
 
   constructor(args: Pooling2DArgs = {}, className = 'AveragePooling2D') {
-    super(args, className);
-  }
-
-  forward(ctx: ForwardContext): void {
-    this.body.forward(ctx, 0, (c) => c.backend.avgPool(c.inputs[0], c.output, this.geometry(c.batch)));
-  }
-
-  backward(ctx: BackwardContext): void {
-    if (!ctx.inputGrads[0]) return;
-    this.body.backward(ctx, 0, (c) => c.backend.avgPoolGrad(c.outputGrad, c.inputGrads[0], this.geometry(c.batch)));
+    super(args, className, AVERAGE_POOL);
   }
 }
 

@@ -1,4 +1,3 @@
-import type { WindowGeometry } from '../backend/backend.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { singleInput } from './layer_shapes.js';
@@ -7,6 +6,7 @@ import type { DataFormat, PaddingMode, SampleGeometry } from './window.js';
 import { tripleOf, volumeGeometry, VolumeLayer, volumeWindowOf, type Triple } from './volume.js';
 import { checkOptions } from '../utils/options.js';
 import { POOLING3D_OPTIONS } from './layer_options.js';
+import { AVERAGE_POOL, MAX_POOL, windowBackward, windowForward, type WindowKernel } from './window_kernels.js';
 
 /** Options of {@link MaxPooling3D} and {@link AveragePooling3D}, with Keras' defaults. */
 export interface Pooling3DArgs extends LayerArgs {
@@ -20,15 +20,17 @@ export interface Pooling3DArgs extends LayerArgs {
   dataFormat?: DataFormat;
 }
 
-/** The shared part of 3-D pooling layers: argument checks, shapes and geometry. */
+/** The shared part of 3-D pooling layers: argument checks, shapes and geometry, and `kernel` run over each window. */
 abstract class Pooling3D extends VolumeLayer {
   readonly poolSize: Triple;
   readonly strides: Triple;
   readonly padding: PaddingMode;
+  readonly #kernel: WindowKernel;
   #geometry: SampleGeometry | null = null;
 
-  constructor(args: Pooling3DArgs, className: string) {
+  constructor(args: Pooling3DArgs, className: string, kernel: WindowKernel) {
     super(args, className);
+    this.#kernel = kernel;
     const where = `${className} layer '${this.name}'`;
     this.poolSize = tripleOf(args.poolSize, 2, 'poolSize', where);
     ({ strides: this.strides, padding: this.padding } = volumeWindowOf(args, this.poolSize, where, this.name));
@@ -48,8 +50,12 @@ abstract class Pooling3D extends VolumeLayer {
     this.buildBody(inputShapes);
   }
 
-  protected geometry(batch: number): WindowGeometry {
-    return { ...this.#geometry!, batch };
+  forward(ctx: ForwardContext): void {
+    windowForward(this.#kernel, this.body, ctx, this.#geometry!);
+  }
+
+  backward(ctx: BackwardContext): void {
+    windowBackward(this.#kernel, this.body, ctx, this.#geometry!);
   }
 
   override getConfig(): Record<string, unknown> {
@@ -69,16 +75,7 @@ export class MaxPooling3D extends Pooling3D {
   readonly className: string = 'MaxPooling3D';
 
   constructor(args: Pooling3DArgs = {}) {
-    super(args, 'MaxPooling3D');
-  }
-
-  forward(ctx: ForwardContext): void {
-    this.body.forward(ctx, 0, (c) => c.backend.maxPool(c.inputs[0], c.output, this.geometry(c.batch)));
-  }
-
-  backward(ctx: BackwardContext): void {
-    if (!ctx.inputGrads[0]) return;
-    this.body.backward(ctx, 0, (c) => c.backend.maxPoolGrad(c.inputs[0], c.output, c.outputGrad, c.inputGrads[0], this.geometry(c.batch)));
+    super(args, 'MaxPooling3D', MAX_POOL);
   }
 }
 
@@ -94,16 +91,7 @@ export class AveragePooling3D extends Pooling3D {
   readonly className: string = 'AveragePooling3D';
 
   constructor(args: Pooling3DArgs = {}) {
-    super(args, 'AveragePooling3D');
-  }
-
-  forward(ctx: ForwardContext): void {
-    this.body.forward(ctx, 0, (c) => c.backend.avgPool(c.inputs[0], c.output, this.geometry(c.batch)));
-  }
-
-  backward(ctx: BackwardContext): void {
-    if (!ctx.inputGrads[0]) return;
-    this.body.backward(ctx, 0, (c) => c.backend.avgPoolGrad(c.outputGrad, c.inputGrads[0], this.geometry(c.batch)));
+    super(args, 'AveragePooling3D', AVERAGE_POOL);
   }
 }
 

@@ -8,6 +8,7 @@ import type { LayerArgs } from './layer_args.js';
 import { formatShape } from './layer_shapes.js';
 import type { Backend, BufferId } from '../backend/backend.js';
 import { kernelBiasConfig, kernelBiasOptions, type KernelBiasArgs, type KernelBiasOptions } from './weight_options.js';
+import { attentionInputShapes } from './attention_inputs.js';
 import { attentionBackward, attentionForward, AttentionWorkspace, causalTerm, type AttentionBuffers, type AttentionDims } from './attention_pass.js';
 import type { LayerApplyArgs } from '../engine/concrete_apply.js';
 import type { SymbolicTensor } from '../engine/symbolic.js';
@@ -180,20 +181,8 @@ export abstract class ProjectedAttention extends Layer {
   /** The call's sizes from `[query, value]`, `[query, value, key]` or `[query, value, key, attentionMask]`, with the checks Keras makes. */
   #dimsFor(inputShapes: readonly Shape[]): AttentionDims {
     if (inputShapes.length < 2 || inputShapes.length > 4) this.#refuseInputCount(inputShapes.length);
-    const names = ['query', 'value', 'key'];
-    inputShapes.slice(0, 3).forEach((shape, k) => {
-      if (shape.length !== 2) {
-        throw new Error(
-          `${this.where}: ${names[k]} must have rank 3, [batch, steps, features], but received shape ${formatShape(shape)} (rank ${shape.length + 1}). ` +
-            `Attention over other axes (Keras' attentionAxes) is not supported; reshape sequences to [steps, features].`,
-        );
-      }
-    });
-    const [query, value] = inputShapes;
-    const key = inputShapes[2] ?? value;
-    if (key[0] !== value[0]) {
-      throw new Error(`${this.where}: key and value must have the same number of steps (each key step scores one value step), but received key ${formatShape(key)} and value ${formatShape(value)}. Give them the same sequence length.`);
-    }
+    const rankFix = "Attention over other axes (Keras' attentionAxes) is not supported; reshape sequences to [steps, features].";
+    const { query, value, key } = attentionInputShapes(inputShapes, this.where, rankFix);
     const mask = inputShapes[3];
     if (mask !== undefined && (mask.length !== 2 || mask[0] !== query[0] || mask[1] !== value[0])) {
       throw new Error(

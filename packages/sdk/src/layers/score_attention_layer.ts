@@ -4,6 +4,7 @@ import { Layer, type BackwardContext, type ForwardContext, type Shape } from './
 import type { LayerArgs } from './layer_args.js';
 import { formatShape } from './layer_shapes.js';
 import { causalTerm } from './attention_pass.js';
+import { attentionInputShapes } from './attention_inputs.js';
 import type { Backend, BufferId } from '../backend/backend.js';
 import {
   scoreAttentionBackward, scoreAttentionForward, ScoreAttentionWorkspace,
@@ -143,20 +144,8 @@ export abstract class ScoreAttentionLayer extends Layer {
 
   #dimsFor(inputShapes: readonly Shape[]): ScoreAttentionDims {
     if (inputShapes.length < 2 || inputShapes.length > 3) this.#refuseInputs(`${inputShapes.length} input${inputShapes.length === 1 ? '' : 's'}`);
-    const names = ['query', 'value', 'key'];
-    inputShapes.forEach((shape, k) => {
-      if (shape.length !== 2) {
-        throw new Error(
-          `${this.where}: ${names[k]} must have rank 3, [batch, steps, features], but received shape ${formatShape(shape)} (rank ${shape.length + 1}). ` +
-            `Reshape it to [batch, steps, features] (a single vector is one step: km.layers.reshape({ targetShape: [1, features] })).`,
-        );
-      }
-    });
-    const [query, value] = inputShapes;
-    const key = inputShapes[2] ?? value;
-    if (key[0] !== value[0]) {
-      throw new Error(`${this.where}: key and value must have the same number of steps (each key step scores one value step), but received key ${formatShape(key)} and value ${formatShape(value)}. Give them the same sequence length.`);
-    }
+    const rankFix = 'Reshape it to [batch, steps, features] (a single vector is one step: km.layers.reshape({ targetShape: [1, features] })).';
+    const { query, value, key } = attentionInputShapes(inputShapes, this.where, rankFix);
     if (key[1] !== query[1]) {
       const keyName = inputShapes.length === 3 ? 'key' : 'value (the key, as no key is given)';
       throw new Error(

@@ -1,8 +1,8 @@
-import { sequenceAsImage } from './image_layer.js';
+import { convolvedSequenceAsImage } from './image_layer.js';
 import type { Shape } from './layer.js';
 import { registerBuiltinLayer } from './registry.js';
 import { SeparableConv2D, type SeparableConv2DArgs } from './separable_conv2d.js';
-import { checkSequenceWindow, imageRowWindowConfig, windowAsImageRow, type Window1DSizes } from './window.js';
+import { imageRowWindowConfig, windowAsImageRow, type Window1DSizes } from './window.js';
 import { SEPARABLE_CONV1D_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link SeparableConv1D}, with Keras' defaults and TensorFlow.js-style names. */
@@ -34,9 +34,7 @@ export class SeparableConv1D extends SeparableConv2D {
   }
 
   protected override imageOf(input: Shape): [number, number, number] {
-    const image = sequenceAsImage(input, this.name, this.className);
-    checkSequenceWindow(image[1], this.kernelSize[1], this.dilationRate[1], this.padding, this.name);
-    return image;
+    return convolvedSequenceAsImage(input, this);
   }
 
   protected override shapeOf(_h: number, w: number, c: number): Shape {

@@ -5,7 +5,7 @@ import { Cropping2D } from './cropping2d.js';
 import { registerBuiltinLayer } from './registry.js';
 import { withoutDefaultDataFormat } from './channel_axis.js';
 import { UpSampling2D } from './up_sampling2d.js';
-import { ZeroPadding2D, type SidePairs } from './zero_padding2d.js';
+import { isCount, ZeroPadding2D, type SidePairs } from './zero_padding2d.js';
 import { checkOptions } from '../utils/options.js';
 import { CROPPING1D_OPTIONS, UP_SAMPLING1D_OPTIONS, ZERO_PADDING1D_OPTIONS } from './layer_options.js';
 
@@ -15,7 +15,6 @@ import { CROPPING1D_OPTIONS, UP_SAMPLING1D_OPTIONS, ZERO_PADDING1D_OPTIONS } fro
 /** [start, end] from Keras' `n` or `[start, end]` spellings, as the 2-D layers' side pairs. */
 function ends(value: unknown, fallback: number, className: string, layer: string, option: string): SidePairs {
   const p = value ?? fallback;
-  const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
   if (isCount(p)) return [[0, 0], [p, p]];
   if (Array.isArray(p) && p.length === 2 && p.every(isCount)) return [[0, 0], [p[0], p[1]]];
   throw new Error(`${className} layer '${layer}': ${option} must be a non-negative integer or [start, end]. Received: ${option}=${JSON.stringify(value)}.`);

@@ -7,6 +7,7 @@ import { ImageLayer } from './image_layer.js';
 import type { DataFormat } from './window.js';
 import { checkOptions } from '../utils/options.js';
 import { ZERO_PADDING2D_OPTIONS } from './layer_options.js';
+import { ZERO_PAD, windowBackward, windowForward } from './window_kernels.js';
 
 /** Options of {@link ZeroPadding2D}. */
 export interface ZeroPadding2DArgs extends LayerArgs {
@@ -19,7 +20,8 @@ export interface ZeroPadding2DArgs extends LayerArgs {
   dataFormat?: DataFormat;
 }
 
-function isCount(v: unknown): v is number {
+/** Whether `v` is a count of rows, columns or steps to pad or crop: an integer ≥ 0. */
+export function isCount(v: unknown): v is number {
   return Number.isInteger(v) && (v as number) >= 0;
 }
 
@@ -86,12 +88,11 @@ export class ZeroPadding2D extends ImageLayer {
   }
 
   forward(ctx: ForwardContext): void {
-    this.body.forward(ctx, 0, (c) => c.backend.im2col(c.inputs[0], c.output, { ...this.#geometry!, batch: c.batch }));
+    windowForward(ZERO_PAD, this.body, ctx, this.#geometry!);
   }
 
   backward(ctx: BackwardContext): void {
-    if (!ctx.inputGrads[0]) return;
-    this.body.backward(ctx, 0, (c) => c.backend.col2im(c.outputGrad, c.inputGrads[0], { ...this.#geometry!, batch: c.batch }));
+    windowBackward(ZERO_PAD, this.body, ctx, this.#geometry!);
   }
 
   override getConfig(): Record<string, unknown> {

@@ -5,18 +5,16 @@ import { singleInput } from './layer_shapes.js';
 import { registerBuiltinLayer } from './registry.js';
 import type { DataFormat } from './window.js';
 import { VolumeLayer } from './volume.js';
+import { isCount } from './zero_padding2d.js';
 import { checkOptions } from '../utils/options.js';
 import { ZERO_PADDING3D_OPTIONS } from './layer_options.js';
+import { ZERO_PAD, windowBackward, windowForward } from './window_kernels.js';
 
 /** Planes, rows and columns at each side of a volume: [[front, back], [top, bottom], [left, right]]. */
 export type SideTriples = [[number, number], [number, number], [number, number]];
 
 /** How Keras spells 3-D padding or cropping: one count, one per axis, or a pair per axis. */
 export type SideTriplesSpec = number | [number, number, number] | SideTriples;
-
-function isCount(v: unknown): v is number {
-  return Number.isInteger(v) && (v as number) >= 0;
-}
 
 /** Reads Keras' three spellings of 3-D padding (or cropping) into [[front, back], [top, bottom], [left, right]]. */
 export function sideTriples(value: SideTriplesSpec | undefined, fallback: number, className: string, layer: string, option: string): SideTriples {
@@ -82,12 +80,11 @@ export class ZeroPadding3D extends VolumeLayer {
   }
 
   forward(ctx: ForwardContext): void {
-    this.body.forward(ctx, 0, (c) => c.backend.im2col(c.inputs[0], c.output, { ...this.#geometry!, batch: c.batch }));
+    windowForward(ZERO_PAD, this.body, ctx, this.#geometry!);
   }
 
   backward(ctx: BackwardContext): void {
-    if (!ctx.inputGrads[0]) return;
-    this.body.backward(ctx, 0, (c) => c.backend.col2im(c.outputGrad, c.inputGrads[0], { ...this.#geometry!, batch: c.batch }));
+    windowBackward(ZERO_PAD, this.body, ctx, this.#geometry!);
   }
 
   override getConfig(): Record<string, unknown> {

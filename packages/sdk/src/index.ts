@@ -31,6 +31,9 @@ export { conv1d, conv2d, conv2dTranspose, depthwiseConv2d, separableConv2d, maxP
 export { conv3d, conv3dTranspose, avgPool3d, maxPool3d, maxPoolWithArgmax, dilation2d, type SpatialTriple } from './ops/index.js';
 export { gatherND, scatterND, tensorScatterUpdate, unsortedSegmentSum, unique, bincount, denseBincount, whereAsync, booleanMaskAsync, setdiff1dAsync, searchSorted, lowerBound, upperBound, einsum, type Unique } from './ops/index.js';
 export { addN, all, any, bitwiseAnd, broadcastArgs, inTopKAsync, sparseToDense, basicLSTMCell, multiRNNCell, print, type LSTMCellFunction } from './ops/index.js';
+export { op, cosineWindow, enclosingPowerOfTwo } from './ops/index.js';
+export { nextFrame } from './util/platform.js';
+export { upcastType, sumOutType } from './util/dtypes.js';
 export { time, type TimingInfo } from './time.js';
 export { ready, setBackend, setThreads, getBackend, getBackendInfo, backends, type BackendName, type BackendAvailability } from './backend/registry.js';
 export { memory, type MemoryInfo } from './backend/memory.js';
@@ -71,6 +74,8 @@ export * as initializers from './initializers/index.js';
 export * as datasets from './datasets.js';
 export * as data from './data/index.js';
 export * as utils from './utils/index.js';
+/** TensorFlow.js' `tf.util` helpers (shapes, strides, flatten, dtypes, strings, shuffling from kerasm's seedable generator); Keras' utilities are `km.utils`. */
+export * as util from './util/index.js';
 export * as browser from './browser/index.js';
 export * as io from './io/index.js';
 export * as models from './models.js';

@@ -107,6 +107,8 @@ export { inTopKAsync } from './in_top_k.js';
 export { sparseToDense } from './sparse_to_dense.js';
 export { basicLSTMCell, multiRNNCell, type LSTMCellFunction } from './lstm_cells.js';
 export { print } from './print.js';
+export { op } from './op.js';
+export { cosineWindow, enclosingPowerOfTwo } from './signal_util.js';
 
 const tensorOps = {
   add, div, maximum, minimum, mul, pow, sub,

@@ -3,24 +3,8 @@
 import { Tensor, type TensorLike } from '../tensor.js';
 import { gather } from './gather.js';
 import { operand } from './operand.js';
+import { checkedWindowLength, cosineWindowOf } from './signal_util.js';
 import { pad } from './tile_pad.js';
-
-function checkedLength(fn: string, length: unknown): number {
-  if (!Number.isInteger(length) || (length as number) < 1) throw new Error(`${fn}: windowLength must be a positive integer, the number of samples. Received: windowLength=${JSON.stringify(length)}.`);
-  return length as number;
-}
-
-/**
- * a − b·cos(2πi / N) for i < length, N = length − 1 for odd lengths and length for even (periodic),
- * as tfjs; [1] for a length of 1, as TensorFlow (tfjs' formula divides 0 by 0 there and gives NaN).
- */
-function cosineWindow(length: number, a: number, b: number): Tensor<'float32'> {
-  if (length === 1) return new Tensor(Float32Array.of(1), [1], 'float32');
-  const even = 1 - (length % 2);
-  const values = new Float32Array(length);
-  for (let i = 0; i < length; i++) values[i] = a - b * Math.cos((2 * Math.PI * i) / (length + even - 1));
-  return new Tensor(values, [length], 'float32');
-}
 
 /**
  * The Hann window of `windowLength` samples, 0.5 − 0.5·cos(2πi / N), as `tf.signal.hannWindow`:
@@ -29,12 +13,12 @@ function cosineWindow(length: number, a: number, b: number): Tensor<'float32'> {
  * @example `km.signal.hannWindow(256)`
  */
 export function hannWindow(windowLength: number): Tensor<'float32'> {
-  return cosineWindow(checkedLength('km.signal.hannWindow()', windowLength), 0.5, 0.5);
+  return cosineWindowOf(checkedWindowLength('km.signal.hannWindow()', windowLength), 0.5, 0.5);
 }
 
 /** The Hamming window of `windowLength` samples, 0.54 − 0.46·cos(2πi / N), as `tf.signal.hammingWindow` (N as {@link hannWindow}). @example `km.signal.hammingWindow(256)` */
 export function hammingWindow(windowLength: number): Tensor<'float32'> {
-  return cosineWindow(checkedLength('km.signal.hammingWindow()', windowLength), 0.54, 0.46);
+  return cosineWindowOf(checkedWindowLength('km.signal.hammingWindow()', windowLength), 0.54, 0.46);
 }
 
 /**

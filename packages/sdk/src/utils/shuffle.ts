@@ -1,6 +1,6 @@
 import { globalGenerator } from './random.js';
 
-type Shuffleable<T> = T[] | Float32Array | Int32Array | Uint8Array;
+type Shuffleable<T> = T[] | Float32Array | Int32Array | Uint32Array | Uint8Array;
 
 /**
  * Shuffles `array` in place, as tfjs' `tf.util.shuffle`, drawing from the generator

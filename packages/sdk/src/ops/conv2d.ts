@@ -28,7 +28,8 @@ function conv2dChannelsLast(fn: string, x: Tensor<'float32'>, filter: Tensor<'fl
  * pad, dataFormat, dilations, dimRoundingMode)`: pad 'valid', 'same', a number or explicit pairs;
  * dataFormat 'NHWC' or 'NCHW' (x and the result [batch, depth, height, width]). Differentiable in x
  * and filter, with dilations too (tfjs' gradient refuses dilations above 1). Runs as im2col and a
- * matrix product, summed in another order than tfjs' CPU kernel (values equal to float32 rounding).
+ * matrix product, summed in another order than tfjs' CPU kernel (values equal to float32 rounding),
+ * on the WASM core's kernels where it is the active backend and the product is large.
  * @example `km.conv2d(images, kernel, 1, 'same')` (images [n, h, w, 3], kernel [3, 3, 3, 16])
  */
 export function conv2d(

@@ -52,6 +52,16 @@ export function onCore(core: Backend, inputs: readonly ArrayLike<number>[], outL
   }
 }
 
+/** Runs `use` with a zeroed scratch buffer of `length` floats on `core` (a convolution's columns), freed whatever happens. */
+export function withScratch<T>(core: Backend, length: number, use: (id: BufferId) => T): T {
+  const id = core.alloc(length, 'float32');
+  try {
+    return use(id);
+  } finally {
+    core.free(id);
+  }
+}
+
 /** The bits of a float32 -0. */
 export const NEGATIVE_ZERO_BITS = -0x80000000;
 

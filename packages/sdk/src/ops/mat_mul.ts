@@ -53,7 +53,7 @@ export function products(a: ArrayLike<number>, b: ArrayLike<number>, batch: numb
  * active backend, summed in float32 there (transfers included, 12 times faster than these loops at
  * 16×64×64, 27 times at 64×784×64: BENCHMARKS.md); smaller ones keep tfjs' CPU sums to the bit.
  */
-const CORE_PRODUCTS = 1 << 16;
+export const CORE_PRODUCTS = 1 << 16;
 
 /**
  * The matrix product `a · b`, as `tf.matMul`: float32 tensors of rank 2, or of a higher rank with

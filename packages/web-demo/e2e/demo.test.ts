@@ -28,8 +28,11 @@ afterAll(async () => {
 async function recordEvents(p: Page): Promise<void> {
   await p.evaluate(() => {
     const demo = document.querySelector('kerasm-mnist-demo')!;
-    const w = window as unknown as { events: Record<string, unknown[]> };
+    const w = window as unknown as { events: Record<string, unknown[]>; recording?: boolean };
     w.events = { batchend: [], epochend: [], trainend: [], error: [] };
+    // Listeners added once: each call starts fresh lists, which a second set of listeners would fill twice.
+    if (w.recording) return;
+    w.recording = true;
     for (const type of Object.keys(w.events)) demo.addEventListener(type, (e) => w.events[type].push((e as CustomEvent).detail));
   });
 }

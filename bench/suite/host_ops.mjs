@@ -4,7 +4,7 @@
 // batch of 8 32×32×16 images to 32 channels ('same'), its gradients with respect to input and
 // filter, a 2×2 max pool and its gradient, and a bilinear resize to 48×48 (tfjs' default grid, and
 // half-pixel centres). kerasm on one thread; its products of 65,536 multiply-adds or more run on
-// the WASM core's GEMM, its large pools and half-pixel resizes on the core's kernels.
+// the WASM core's GEMM, its large pools and resizes on the core's kernels.
 import { interleave, median, secondsPerCall } from './stats.mjs';
 import { km, tf, useKerasm, useTfjs } from './setup.mjs';
 

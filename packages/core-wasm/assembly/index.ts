@@ -38,6 +38,7 @@ export { gruGatesForward, gruOutputForward, gruOutputBackward, gruGatesBackward 
 export { gruResetAfterForward, gruResetAfterBackward } from './gru_reset_after';
 export { maskFromValues, maskSelectRows, maskSelectRowsGrad, maskedMeanSteps, maskedMeanStepsGrad, maskSum, lossWeights } from './masking';
 export { resizeBilinear, resizeBilinearBackward, resizeNearest, resizeNearestBackward, flipImages } from './resize';
+export { resizeBilinearGrid, resizeBilinearGridScratchBytes, resizeNearestGrid, resizeBilinearGridBackward, resizeNearestGridBackward, resizeNearestGridBackwardScratchBytes } from './resize_grid';
 export { transformImages, transformImagesBackward } from './transform';
 export { adjustImages, adjustImagesBackward } from './color_adjust';
 export { solarizeImages, solarizeImagesBackward } from './solarize';

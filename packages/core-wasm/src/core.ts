@@ -1,10 +1,10 @@
 // Typed, allocation-free wrappers over the wasm kernels plus the JS heap that owns buffers.
 import { Activation } from './activation.js';
-import type { ResizeGeometry, ResizeInterpolation, WindowGeometry } from './geometry.js';
+import type { ResizeGeometry, ResizeGrid, ResizeInterpolation, WindowGeometry } from './geometry.js';
 import { transformArgs, type ColorAdjustment, type ImageTransform } from './image_transform.js';
 import type { PiecewiseLinear, PreluGeometry } from './parametric_activation.js';
 import { KernelId } from './parallel_kernels.js';
-import { resizeArgs, convImageSizes, imageSizes, windowSize, convArgs, poolArgs } from './kernel_args.js';
+import { resizeArgs, resizeGridArgs, convImageSizes, imageSizes, windowSize, convArgs, poolArgs } from './kernel_args.js';
 import { ModelKernels } from './core_model_kernels.js';
 export type { Flavor, GemmEpilogue } from './core_base.js';
 
@@ -346,6 +346,40 @@ export class Core extends ModelKernels {
   resize(interpolation: ResizeInterpolation, x: number, y: number, g: ResizeGeometry): void {
     const kernel = interpolation === 'bilinear' ? this.k.resizeBilinear : this.k.resizeNearest;
     kernel(x, y, ...resizeArgs(g));
+  }
+
+  /**
+   * Resizes as tf.image.resizeBilinear or resizeNearestNeighbor on the grid `g` names, to the bit of
+   * tfjs' CPU kernels (coordinates and blends in f64, rounded once to float32; NaN stays NaN, with
+   * any payload). Bilinear writes float32; nearest copies the input's 4-byte values, float32 or
+   * int32. y must not alias x.
+   */
+  resizeOnGrid(interpolation: ResizeInterpolation, x: number, y: number, g: ResizeGrid): void {
+    if (interpolation === 'nearest') {
+      this.k.resizeNearestGrid(x, y, ...resizeGridArgs(g));
+      return;
+    }
+    const scratch = this.malloc(this.k.resizeBilinearGridScratchBytes(g.outW, g.channels));
+    try {
+      this.k.resizeBilinearGrid(x, y, scratch, ...resizeGridArgs(g), Number(g.int32Input ?? false));
+    } finally {
+      this.free(scratch);
+    }
+  }
+
+  /**
+   * dx of {@link resizeOnGrid} (overwritten) from float32 dy, as kerasm's host loops compute it:
+   * bilinear adds each output gradient into its four taps by their f64 weights, in output order,
+   * rounding each sum to float32; nearest sums in f64 and rounds once.
+   */
+  resizeOnGridBackward(interpolation: ResizeInterpolation, dy: number, dx: number, g: ResizeGrid): void {
+    const bilinear = interpolation === 'bilinear';
+    const scratch = this.malloc(bilinear ? this.k.resizeBilinearGridScratchBytes(g.outW, g.channels) : this.k.resizeNearestGridBackwardScratchBytes(g.batch, g.inH, g.inW, g.channels));
+    try {
+      (bilinear ? this.k.resizeBilinearGridBackward : this.k.resizeNearestGridBackward)(dy, dx, scratch, ...resizeGridArgs(g));
+    } finally {
+      this.free(scratch);
+    }
   }
 
   /** dx of {@link resize} (overwritten): each output gradient added into the pixels it read, by their weights. */

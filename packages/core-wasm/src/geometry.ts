@@ -57,5 +57,24 @@ export interface ResizeGeometry {
   readonly outW: number;
 }
 
+/**
+ * A resize over an NHWC batch as tf.image.resizeBilinear and resizeNearestNeighbor define it: each
+ * image `[inH, inW, channels]` (float32 or, with `int32Input`, int32 values) resized to
+ * `[outH, outW]` on tfjs' sampling grid: by default output index i samples i·in/out;
+ * `alignCorners` maps the corner pixels onto each other ((in − 1)/(out − 1)); `halfPixelCenters`
+ * samples at (i + 0.5)·in/out (− 0.5 for bilinear). Both cannot be set.
+ */
+export interface ResizeGrid {
+  readonly batch: number;
+  readonly inH: number;
+  readonly inW: number;
+  readonly channels: number;
+  readonly outH: number;
+  readonly outW: number;
+  readonly alignCorners: boolean;
+  readonly halfPixelCenters: boolean;
+  readonly int32Input?: boolean;
+}
+
 /** How a resize samples its source: the linear blend of the four nearest pixels, or the nearest one. */
 export type ResizeInterpolation = 'bilinear' | 'nearest';

@@ -30,6 +30,8 @@ export type { PiecewiseLinear, PreluGeometry } from './parametric_activation.js'
 export type { WindowGeometry } from './geometry.js';
 /** The shape of an image resize over an NHWC batch (Core.resize), and its interpolations. */
 export type { ResizeGeometry, ResizeInterpolation } from './geometry.js';
+/** A resize on tf.image.resizeBilinear's and resizeNearestNeighbor's sampling grids (Core.resizeOnGrid). */
+export type { ResizeGrid } from './geometry.js';
 export { depthAxis } from './geometry.js';
 /** A projective transform of an NHWC batch (Core.transformImages), and its fill modes. */
 export { FILL_MODES, type ColorAdjustment, type FillMode, type ImageTransform } from './image_transform.js';

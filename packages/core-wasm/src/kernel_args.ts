@@ -1,9 +1,14 @@
 // The argument lists the window, pooling and resize kernels take, from their geometries.
-import { depthAxis, type ResizeGeometry, type WindowGeometry } from './geometry.js';
+import { depthAxis, type ResizeGeometry, type ResizeGrid, type WindowGeometry } from './geometry.js';
 
 /** The resize kernels' geometry arguments, in their order. */
 export function resizeArgs(g: ResizeGeometry): number[] {
   return [g.batch, g.inH, g.inW, g.channels, g.cropTop, g.cropLeft, g.cropH, g.cropW, g.outH, g.outW];
+}
+
+/** The grid resize kernels' arguments after x and y, in their order. */
+export function resizeGridArgs(g: ResizeGrid): number[] {
+  return [g.batch, g.inH, g.inW, g.channels, g.outH, g.outW, Number(g.alignCorners), Number(g.halfPixelCenters)];
 }
 
 /** Floats in one image (or volume) of the input and in its rows of im2col's columns. */

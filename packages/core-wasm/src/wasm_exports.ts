@@ -104,6 +104,12 @@ export interface KernelExports {
   resizeBilinearBackward(dy: number, dx: number, ...geometry: number[]): void;
   resizeNearest(x: number, y: number, ...geometry: number[]): void;
   resizeNearestBackward(dy: number, dx: number, ...geometry: number[]): void;
+  resizeBilinearGrid(x: number, y: number, scratch: number, ...grid: number[]): void;
+  resizeBilinearGridScratchBytes(ow: number, c: number): number;
+  resizeBilinearGridBackward(dy: number, dx: number, scratch: number, ...grid: number[]): void;
+  resizeNearestGridBackward(dy: number, dx: number, scratch: number, ...grid: number[]): void;
+  resizeNearestGridBackwardScratchBytes(n: number, h: number, w: number, c: number): number;
+  resizeNearestGrid(x: number, y: number, ...grid: number[]): void;
   flipImages(x: number, y: number, flags: number, n: number, h: number, w: number, c: number): void;
   transformImages(x: number, y: number, transforms: number, n: number, h: number, w: number, c: number, oh: number, ow: number, interpolation: number, fillMode: number, fillValue: number): void;
   transformImagesBackward(dy: number, dx: number, transforms: number, n: number, h: number, w: number, c: number, oh: number, ow: number, interpolation: number, fillMode: number): void;

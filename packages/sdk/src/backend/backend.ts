@@ -1,4 +1,4 @@
-import type { ColorAdjustment, FillMode, ImageTransform, PiecewiseLinear, PreluGeometry, ResizeGeometry, ResizeInterpolation, WindowGeometry } from '@kerasm/core-wasm';
+import type { ColorAdjustment, FillMode, ImageTransform, PiecewiseLinear, PreluGeometry, ResizeGeometry, ResizeGrid, ResizeInterpolation, WindowGeometry } from '@kerasm/core-wasm';
 import type { OptimizerOps } from './optimizer_ops.js';
 
 /**
@@ -441,6 +441,9 @@ export interface MaskOps {
 /** The shape of an image resize over an NHWC batch (each image's crop window to the output size), as the core defines it. */
 export type { ResizeGeometry, ResizeInterpolation };
 
+/** A resize on tf.image.resizeBilinear's and resizeNearestNeighbor's sampling grids (default, alignCorners, halfPixelCenters), as the core defines it. */
+export type { ResizeGrid };
+
 /** A per-image projective transform of an NHWC batch, as tf.image.transform samples it, and its fill modes. */
 export type { FillMode, ImageTransform };
 
@@ -457,6 +460,14 @@ export interface ImageOps {
   resize(interpolation: ResizeInterpolation, x: BufferId, y: BufferId, g: ResizeGeometry): void;
   /** Its input gradient: each output gradient added into the pixels it read, by their weights; overwrites dx. */
   resizeGrad(interpolation: ResizeInterpolation, dy: BufferId, dx: BufferId, g: ResizeGeometry): void;
+  /**
+   * Resizes as tf.image.resizeBilinear or resizeNearestNeighbor with the grid `g` names
+   * (km.image's kernels), with the values of tfjs' CPU kernels: bilinear writes float32 (from
+   * float32 or, with `g.int32Input`, int32 images), nearest copies the input's values. y must not alias x.
+   */
+  resizeOnGrid(interpolation: ResizeInterpolation, x: BufferId, y: BufferId, g: ResizeGrid): void;
+  /** Its input gradient from float32 dy, the exact adjoint of the resampling (tfjs' own ignore halfPixelCenters); overwrites dx. */
+  resizeOnGridGrad(interpolation: ResizeInterpolation, dy: BufferId, dx: BufferId, g: ResizeGrid): void;
   /**
    * Mirrors image b of an NHWC batch left-right where bit 0 of `flags[b]` (a float) is set and
    * top-bottom where bit 1 is. A flip is its own inverse, so this is also its backward pass. y must not alias x.

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Backend, ColorAdjustment, FillMode, ImageTransform, ResizeGeometry, ResizeInterpolation } from './backend.js';
+import type { Backend, ColorAdjustment, FillMode, ImageTransform, ResizeGeometry, ResizeGrid, ResizeInterpolation } from './backend.js';
 import { Random } from '../utils/random.js';
 import { BACKENDS_HERE, deviceIO, runsOn } from '../testing/backends_here.js';
 import { expectClose } from '../testing/expect_close.js';
-import { refResize, refResizeGrad, wholeImages } from '../testing/image_reference.js';
+import { refResize, refResizeGrad, refResizeOnGrid, wholeImages } from '../testing/image_reference.js';
 import { refAdjust, refTransform, refTransformGrad, sampleTransforms } from '../testing/transform_reference.js';
 
 // The image preprocessing kernels on every backend that runs here, against float64 loops. On the
@@ -34,6 +34,28 @@ describe.each(BACKENDS_HERE)('image kernels on backend %s', (name) => {
       const dx = upload(draw(inN));
       b.resizeGrad(mode, upload(dy), dx, g);
       expectClose(Array.from(await download(dx, inN)), refResizeGrad(mode, dy, g), 1e-4);
+    });
+  });
+
+  // km.image's kernel: tfjs' own resize ops on the tfjs backends, the core's grid kernels on 'wasm'.
+  describe.each(['bilinear', 'nearest'] as ResizeInterpolation[])('resizeOnGrid %s', (mode) => {
+    const grids: [string, ResizeGrid][] = [
+      ['default grid, up 5x7 -> 9x11', { batch: 2, inH: 5, inW: 7, channels: 3, outH: 9, outW: 11, alignCorners: false, halfPixelCenters: false }],
+      ['alignCorners, down 9x8 -> 4x3', { batch: 1, inH: 9, inW: 8, channels: 4, outH: 4, outW: 3, alignCorners: true, halfPixelCenters: false }],
+      ['halfPixelCenters, 6x6 -> 1x5', { batch: 2, inH: 6, inW: 6, channels: 1, outH: 1, outW: 5, alignCorners: false, halfPixelCenters: true }],
+    ];
+    it.each(grids)('%s, and its gradient', async (_, g) => {
+      const [inN, outN] = [g.batch * g.inH * g.inW * g.channels, g.batch * g.outH * g.outW * g.channels];
+      const x = draw(inN);
+      const y = b.alloc(outN, 'float32');
+      b.resizeOnGrid(mode, upload(x), y, g);
+      expectClose(Array.from(await download(y, outN)), refResizeOnGrid(mode, x, g), 1e-5);
+      const dy = draw(outN);
+      const dx = upload(draw(inN));
+      b.resizeOnGridGrad(mode, upload(dy), dx, g);
+      // Column p of the (linear) resize is the resize of the unit image e_p.
+      const expected = Array.from({ length: inN }, (_, p) => refResizeOnGrid(mode, Float64Array.from({ length: inN }, (_, q) => Number(q === p)), g).reduce((s, v, o) => s + v * dy[o], 0));
+      expectClose(Array.from(await download(dx, inN)), expected, 1e-4);
     });
   });
 

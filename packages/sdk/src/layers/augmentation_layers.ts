@@ -18,6 +18,8 @@ export { HsvAugmentation, type HsvAugmentationArgs } from './hsv_augmentation.js
 export { ColorAugmentation, type ColorAugmentationArgs } from './random_color.js';
 export { AffineAugmentation, type AffineAugmentationArgs, type AugmentationFactor } from './random_affine.js';
 export { randomWidth, RandomWidth, type RandomWidthArgs } from './random_width.js';
+export { randomHeight, RandomHeight, type RandomHeightArgs } from './random_height.js';
+export { RandomAxisResize, type RandomAxisResizeArgs, type ResizedAxis } from './random_axis_resize.js';
 export { randomShear, RandomShear, type RandomShearArgs } from './random_shear.js';
 export { randomPerspective, RandomPerspective, type RandomPerspectiveArgs } from './random_perspective.js';
 export { randomResizedCrop, RandomResizedCrop, type RandomResizedCropArgs } from './random_resized_crop.js';

@@ -85,6 +85,7 @@ export const BUILTIN_LAYER_MODULES: Readonly<Record<string, () => Promise<unknow
   RandomFlip: () => import('./random_flip.js'),
   RandomGaussianBlur: () => import('./random_gaussian_blur.js'),
   RandomGrayscale: () => import('./random_grayscale.js'),
+  RandomHeight: () => import('./random_height.js'),
   RandomHue: () => import('./random_hue.js'),
   RandomInvert: () => import('./random_invert.js'),
   RandomPerspective: () => import('./random_perspective.js'),

@@ -49,6 +49,7 @@ const REQUIRED: Record<string, Record<string, unknown>> = {
   RandomSaturation: { factor: 0.1 },
   RandomSharpness: { factor: 0.1 },
   RandomTranslation: { heightFactor: 0.1, widthFactor: 0.1 },
+  RandomHeight: { factor: 0.1 },
   RandomWidth: { factor: 0.1 },
   RandomZoom: { heightFactor: 0.1 },
   RepeatVector: { n: 2 },

@@ -1,8 +1,8 @@
 // Large pools and resizes on the WASM core (the 'wasm' backend) against tfjs-core 4.22 (CPU backend)
-// and against kerasm's own host loops (on 'tfjs-cpu', where they always run): maxima and nearest
-// copies to the bit, means and bilinear blends within float32 rounding; inputs the core would pool
-// differently (NaN, ±Infinity, -0, windows of padding only) keep the host's values to the bit;
-// gradients unchanged; and no buffer left behind on the core.
+// and against kerasm's own host loops (on 'tfjs-cpu', where they always run): maxima to the bit,
+// means within float32 rounding; inputs the core would pool differently (NaN, ±Infinity, -0,
+// windows of padding only) keep the host's values to the bit; gradients unchanged; and no buffer
+// left behind on the core. The resizes' own checks are in image/resize_core_tfjs.test.ts.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -20,7 +20,7 @@ beforeAll(async () => {
 const int = (rng: Random, low: number, high: number) => low + Math.floor(rng.next() * (high - low + 1));
 
 /** Runs `f`, counting the calls of the core's kernel `kernel` it makes. */
-function coreCalls(kernel: 'maxPool' | 'avgPool' | 'resize', f: () => void): number {
+function coreCalls(kernel: 'maxPool' | 'avgPool', f: () => void): number {
   const spy = vi.spyOn(backend(), kernel);
   try {
     f();
@@ -105,37 +105,12 @@ describe('pools and resizes on the WASM core', () => {
     expect(coreCalls('maxPool', () => expectSameAsTfjs(km.pool(x.km, 3, 'max', 'same', 2), tf.pool(x.tf as tf.Tensor4D, 3, 'max', 'same', 2), 'dilated pool'))).toBe(0);
   });
 
-  it('resizes with half-pixel centres on the core, bilinear within float32 rounding and nearest to the bit; other grids on the host', () => {
-    const rng = new Random(7);
-    for (let trial = 0; trial < 6; trial++) {
-      const shape = largeShape(rng, 4);
-      const x = uniformPair(rng, shape, -3, 3);
-      const size: [number, number] = [int(rng, 31, 47), int(rng, 29, 47)]; // at least 4,495 values
-      const what = `x [${shape}] to [${size}]`;
-      let bilinear: Tensor | undefined;
-      let nearest: Tensor | undefined;
-      expect(coreCalls('resize', () => {
-        bilinear = km.image.resizeBilinear(x.km, size, false, true);
-        nearest = km.image.resizeNearestNeighbor(x.km, size, false, true);
-      }), what).toBe(2);
-      expectCloseToTfjs(bilinear!, tf.image.resizeBilinear(x.tf as tf.Tensor4D, size, false, true), `bilinear ${what}`);
-      expectSameAsTfjs(nearest!, tf.image.resizeNearestNeighbor(x.tf as tf.Tensor4D, size, false, true), `nearest ${what}`);
-      for (const alignCorners of [false, true]) {
-        expect(coreCalls('resize', () => {
-          expectSameAsTfjs(km.image.resizeBilinear(x.km, size, alignCorners), tf.image.resizeBilinear(x.tf as tf.Tensor4D, size, alignCorners), `bilinear ${what} alignCorners ${alignCorners}`);
-        })).toBe(0);
-      }
-    }
-  });
-
   it('agrees with the host loops (the tfjs-cpu backend), gradients included', async () => {
     const rng = new Random(8);
     const x = randomPair(rng, [4, 31, 27, 9], 'float32', 2).km as Tensor<'float32'>;
-    const ops: [string, (t: Tensor<'float32'>) => Tensor, 'maxPool' | 'avgPool' | 'resize', boolean][] = [
+    const ops: [string, (t: Tensor<'float32'>) => Tensor, 'maxPool' | 'avgPool', boolean][] = [
       ['maxPool', (t) => km.maxPool(t, 3, 2, 'same'), 'maxPool', true],
       ['avgPool', (t) => km.avgPool(t, 3, 2, 'same'), 'avgPool', false],
-      ['resizeNearestNeighbor', (t) => km.image.resizeNearestNeighbor(t, [40, 13], false, true), 'resize', true],
-      ['resizeBilinear', (t) => km.image.resizeBilinear(t, [40, 13], false, true), 'resize', false],
     ];
     for (const [name, f, kernel, exact] of ops) {
       const [host, core] = await hostAndCore(() => f(x));

@@ -13,8 +13,8 @@ export const CORE_EXACT_READS = 1 << 12;
 
 /**
  * Reads from which a kernel that sums or blends in float32 runs on the core (the 2×2 average pool
- * of x [8, 32, 32, 16] in 0.11 ms to the host's 0.32, a half-pixel bilinear resize of it to 48×48
- * in 0.7 ms to 1.0): as matMul's products, smaller work keeps tfjs' CPU values to the bit.
+ * of x [8, 32, 32, 16] in 0.11 ms to the host's 0.32): as matMul's products, smaller work keeps
+ * tfjs' CPU values to the bit.
  */
 export const CORE_ROUNDED_READS = 1 << 16;
 
@@ -64,14 +64,3 @@ export function withScratch<T>(core: Backend, length: number, use: (id: BufferId
 
 /** The bits of a float32 -0. */
 export const NEGATIVE_ZERO_BITS = -0x80000000;
-
-/**
- * Whether every value is finite and below 2^`exponent` in magnitude (read as bits, one integer
- * test per value): inputs whose float32 arithmetic on the core cannot overflow.
- */
-export function magnitudesBelow(values: Float32Array, exponent: number): boolean {
-  const bits = new Int32Array(values.buffer, values.byteOffset, values.length);
-  const bound = (exponent + 127) << 23;
-  for (let i = 0; i < bits.length; i++) if ((bits[i] & 0x7fffffff) >= bound) return false;
-  return true;
-}

@@ -3,8 +3,8 @@ import type { BinaryFocalOptions, CategoricalFocalOptions, OverlapCoefficients }
 import { binaryFocalTerms, categoricalFocalTerms, overlapTerms } from './focal_loss_ops.js';
 import { weighted, weightedSum } from './loss_weight_ops.js';
 import { ctcLossTensors, IMPOSSIBLE_SUM } from './ctc_ops.js';
-import type { Backend, BufferId, ColorAdjustment, FusableActivation, GroupNormGeometry, ImageTransform, ResizeGeometry, ResizeInterpolation } from '../backend.js';
-import { flipImagesTensor, resizeGradTensor, resizeTensor } from './image_ops.js';
+import type { Backend, BufferId, ColorAdjustment, FusableActivation, GroupNormGeometry, ImageTransform, ResizeGeometry, ResizeGrid, ResizeInterpolation } from '../backend.js';
+import { flipImagesTensor, resizeGradTensor, resizeOnGridGradTensor, resizeOnGridTensor, resizeTensor } from './image_ops.js';
 import { transformImagesGradTensor, transformImagesTensor, transformSizes } from './transform_ops.js';
 import { adjustImagesGradTensor, adjustImagesTensor } from './color_adjust_ops.js';
 import { autoContrastGradTensor, autoContrastTensor } from './auto_contrast_ops.js';
@@ -237,6 +237,16 @@ export class TfjsBackend extends TfjsCoreKernels implements Backend {
   resizeGrad(interpolation: ResizeInterpolation, dy: BufferId, dx: BufferId, g: ResizeGeometry): void {
     const n = g.batch * g.outH * g.outW * g.channels;
     this.run(() => this.store.set(this.prefix(dx, g.batch * g.inH * g.inW * g.channels), resizeGradTensor(this.tf, interpolation, this.store.get(this.prefix(dy, n)), g)));
+  }
+
+  resizeOnGrid(interpolation: ResizeInterpolation, x: BufferId, y: BufferId, g: ResizeGrid): void {
+    const n = g.batch * g.inH * g.inW * g.channels;
+    this.run(() => this.store.set(this.prefix(y, g.batch * g.outH * g.outW * g.channels), resizeOnGridTensor(this.tf, interpolation, this.store.get(this.prefix(x, n)), g)));
+  }
+
+  resizeOnGridGrad(interpolation: ResizeInterpolation, dy: BufferId, dx: BufferId, g: ResizeGrid): void {
+    const n = g.batch * g.outH * g.outW * g.channels;
+    this.run(() => this.store.set(this.prefix(dx, g.batch * g.inH * g.inW * g.channels), resizeOnGridGradTensor(this.tf, interpolation, this.store.get(this.prefix(dy, n)), g)));
   }
 
   flipImages(x: BufferId, y: BufferId, flags: BufferId, batch: number, height: number, width: number, channels: number): void {

@@ -3,7 +3,7 @@ import { ACTIVATION_CODES, INPUT_ACTIVATION_CODES, LOSS_CODES, ROW_LOSS_CODES } 
 import { firstNonFiniteRow } from '../non_finite.js';
 import { WasmOptimizerKernels } from './wasm_optimizer_kernels.js';
 import type { BinaryFocalOptions, CategoricalFocalOptions, OverlapCoefficients } from '../backend.js';
-import type { ColorAdjustment, ActivationKind, InputActivationKind, Backend, FusableActivation, BufferDType, BufferId, ElementwiseLossKind, GroupNormGeometry, ImageTransform, ParametricActivation, PreluGeometry, ResizeGeometry, ResizeInterpolation, RowwiseLossKind, WindowGeometry } from '../backend.js';
+import type { ColorAdjustment, ActivationKind, InputActivationKind, Backend, FusableActivation, BufferDType, BufferId, ElementwiseLossKind, GroupNormGeometry, ImageTransform, ParametricActivation, PreluGeometry, ResizeGeometry, ResizeGrid, ResizeInterpolation, RowwiseLossKind, WindowGeometry } from '../backend.js';
 
 /** Rows up to this length are gathered element by element (measured: 10× faster for 1-value label rows; set() wins for 784-float images). */
 const SHORT_ROW = 16;
@@ -332,6 +332,14 @@ export class WasmBackend extends WasmOptimizerKernels implements Backend {
 
   resizeGrad(interpolation: ResizeInterpolation, dy: BufferId, dx: BufferId, g: ResizeGeometry): void {
     this.#core.resizeBackward(interpolation, dy, dx, g);
+  }
+
+  resizeOnGrid(interpolation: ResizeInterpolation, x: BufferId, y: BufferId, g: ResizeGrid): void {
+    this.#core.resizeOnGrid(interpolation, x, y, g);
+  }
+
+  resizeOnGridGrad(interpolation: ResizeInterpolation, dy: BufferId, dx: BufferId, g: ResizeGrid): void {
+    this.#core.resizeOnGridBackward(interpolation, dy, dx, g);
   }
 
   flipImages(x: BufferId, y: BufferId, flags: BufferId, batch: number, height: number, width: number, channels: number): void {

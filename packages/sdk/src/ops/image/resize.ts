@@ -1,8 +1,8 @@
 // tfjs' resizeBilinear and resizeNearestNeighbor: NHWC images resampled to a new height and width,
 // with the sampling conventions of tfjs' CPU kernels, and their gradients with respect to the images.
-import type { ResizeInterpolation } from '../../backend/backend.js';
+import type { Backend, ResizeGrid, ResizeInterpolation } from '../../backend/backend.js';
 import { Tensor, type DType, type TensorLike, type TypedArrayFor } from '../../tensor.js';
-import { CORE_EXACT_READS, CORE_ROUNDED_READS, coreFor, magnitudesBelow, onCore } from '../core_kernels.js';
+import { CORE_EXACT_READS, coreFor, onCore } from '../core_kernels.js';
 import { hostValues, operand, typedArray } from '../operand.js';
 import { record, taping } from '../tape.js';
 import { batchShape, booleanOption, imageSize } from './image_shape.js';
@@ -71,21 +71,36 @@ function parseResize(fn: string, images: Tensor | TensorLike, size: unknown, ali
 }
 
 /**
- * The resize on the WASM core, or null where the host loops run: the core is not the active
- * backend, the resize is small (CORE_EXACT_READS for nearest, CORE_ROUNDED_READS for bilinear, its
- * four taps per output counted), the images are int32, or the sampling grid is not the core's (it
- * samples with half-pixel centres only, TensorFlow 2's and Keras' convention). Nearest copies are
- * exact; bilinear blends are in float32 there, within float32 rounding of tfjs', so the host keeps
- * NaN, ±Infinity and magnitudes from 2^125 up, where differences of float32 taps may overflow.
+ * The core that runs the resize (or its gradient), or null where the host loops run: the core is
+ * not the active backend, or the resize is small (under CORE_EXACT_READS, a bilinear output's four
+ * taps counted). The core's grid kernels give the host's values to the bit on every grid, tfjs' CPU
+ * kernel's for the forward pass: coordinates and blends in float64 in the same order.
  */
-function coreResize(interpolation: ResizeInterpolation, { t, batch, channels, rows, cols }: Resize, x: TypedArrayFor<DType>): Float32Array | null {
-  if (!rows.halfPixelCenters || t.dtype !== 'float32') return null;
+function coreOf(interpolation: ResizeInterpolation, { batch, channels, rows, cols }: Resize): Backend | null {
   const outLength = batch * rows.outSize * cols.outSize * channels;
-  const core = interpolation === 'bilinear' ? coreFor(4 * outLength, CORE_ROUNDED_READS) : coreFor(outLength, CORE_EXACT_READS);
-  if (core === null || (interpolation === 'bilinear' && !magnitudesBelow(x as Float32Array, 125))) return null;
-  const [inH, inW, outH, outW] = [rows.inSize, cols.inSize, rows.outSize, cols.outSize];
-  const g = { batch, inH, inW, channels, cropTop: 0, cropLeft: 0, cropH: inH, cropW: inW, outH, outW };
-  return onCore(core, [x], outLength, ([xs, ys]) => core.resize(interpolation, xs, ys, g));
+  return coreFor(interpolation === 'bilinear' ? 4 * outLength : outLength, CORE_EXACT_READS);
+}
+
+function gridOf({ t, batch, channels, rows, cols }: Resize): ResizeGrid {
+  return { batch, inH: rows.inSize, inW: cols.inSize, channels, outH: rows.outSize, outW: cols.outSize, alignCorners: rows.alignCorners, halfPixelCenters: rows.halfPixelCenters, int32Input: t.dtype === 'int32' };
+}
+
+/** The resize on the WASM core (float32 and int32 images), or null where the host loops run (see {@link coreOf}). */
+function coreResize(interpolation: ResizeInterpolation, parsed: Resize, x: TypedArrayFor<DType>): TypedArrayFor<DType> | null {
+  const core = coreOf(interpolation, parsed);
+  if (core === null) return null;
+  const g = gridOf(parsed);
+  // int32 values travel as their bits (float32 arrays of one type copy bits), which the kernel reads
+  // as int32, or copies as they are for nearest.
+  const bits = g.int32Input ? new Float32Array(x.buffer, x.byteOffset, x.length) : (x as Float32Array);
+  const y = onCore(core, [bits], parsed.shape.reduce((a, b) => a * b, 1), ([xs, ys]) => core.resizeOnGrid(interpolation, xs, ys, g));
+  return g.int32Input && interpolation === 'nearest' ? new Int32Array(y.buffer, y.byteOffset, y.length) : y;
+}
+
+/** The resize's gradient with respect to the images on the WASM core, or null where the host loops run. */
+function coreResizeGrad(interpolation: ResizeInterpolation, parsed: Resize, dy: Float32Array): Float32Array | null {
+  const core = coreOf(interpolation, parsed);
+  return core && onCore(core, [dy], parsed.t.size, ([dys, dxs]) => core.resizeOnGridGrad(interpolation, dys, dxs, { ...gridOf(parsed), int32Input: false }));
 }
 
 /**
@@ -93,10 +108,10 @@ function coreResize(interpolation: ResizeInterpolation, { t, batch, channels, ro
  * `size` = [newHeight, newWidth] by bilinear interpolation, as `tf.image.resizeBilinear`, to the bit
  * of tfjs' CPU kernel. `alignCorners` maps the corner pixels onto each other; `halfPixelCenters`
  * samples at pixel centres (TensorFlow 2's convention; the two cannot both be true). The result is
- * float32; large half-pixel resizes of float32 images run on the WASM core where 'wasm' is the
- * backend, within float32 rounding of tfjs' CPU kernel. Its gradient with respect to `images` is
- * the exact adjoint of the resampling; tfjs' ignores halfPixelCenters, and swaps height and width,
- * so it fails for non-square images.
+ * float32; large resizes (every grid, float32 and int32 images) and their gradients run on the
+ * WASM core where 'wasm' is the backend, with the same values to the bit. Its gradient with
+ * respect to `images` is the exact adjoint of the resampling; tfjs' ignores halfPixelCenters, and
+ * swaps height and width, so it fails for non-square images.
  * @example `km.image.resizeBilinear(images, [224, 224], false, true)`
  */
 export function resizeBilinear(images: Tensor | TensorLike, size: readonly [number, number], alignCorners = false, halfPixelCenters = false): Tensor<'float32'> {
@@ -107,7 +122,7 @@ export function resizeBilinear(images: Tensor | TensorLike, size: readonly [numb
   const c = linearTaps(cols);
   const x = hostValues(fn, t);
   const [inRow, inImage, outImage] = [cols.inSize * d, rows.inSize * cols.inSize * d, rows.outSize * cols.outSize * d];
-  let out = coreResize('bilinear', parsed, x);
+  let out = coreResize('bilinear', parsed, x) as Float32Array | null;
   if (out === null) {
     out = new Float32Array(batch * outImage);
     let o = 0;
@@ -132,6 +147,8 @@ export function resizeBilinear(images: Tensor | TensorLike, size: readonly [numb
   const result = new Tensor(out, shape, 'float32');
   if (taping()) {
     record(result, [t], (dy) => {
+      const fromCore = coreResizeGrad('bilinear', parsed, dy);
+      if (fromCore !== null) return [fromCore];
       const g = new Float32Array(t.size);
       let at = 0;
       for (let b = 0; b < batch; b++) {
@@ -161,6 +178,7 @@ export function resizeBilinear(images: Tensor | TensorLike, size: readonly [numb
 /**
  * `images` resized to `size` = [newHeight, newWidth] by copying the nearest pixel, as
  * `tf.image.resizeNearestNeighbor` (same options as {@link resizeBilinear}); the dtype is kept.
+ * Large resizes and their gradients run on the WASM core where 'wasm' is the backend, to the bit.
  * Its gradient with respect to `images` adds each output's cotangent into the pixel it copied;
  * tfjs' ignores halfPixelCenters and mixes up the images of a batch, and kerasm's does neither.
  * @example `km.image.resizeNearestNeighbor(masks, [64, 64])`
@@ -196,6 +214,8 @@ export function resizeNearestNeighbor<D extends DType>(images: Tensor<D> | Tenso
   const result = new Tensor(out, shape, t.dtype as D);
   if (taping()) {
     record(result, [t], (dy) => {
+      const fromCore = coreResizeGrad('nearest', parsed, dy);
+      if (fromCore !== null) return [fromCore];
       // Summed in float64 and rounded once, as tfjs' kernel.
       const source = sources();
       const g = new Float64Array(t.size);

@@ -32,6 +32,7 @@ export { conv3d, conv3dTranspose, avgPool3d, maxPool3d, maxPoolWithArgmax, dilat
 export { gatherND, scatterND, tensorScatterUpdate, unsortedSegmentSum, unique, bincount, denseBincount, whereAsync, booleanMaskAsync, setdiff1dAsync, searchSorted, lowerBound, upperBound, einsum, type Unique } from './ops/index.js';
 export { addN, all, any, bitwiseAnd, broadcastArgs, inTopKAsync, sparseToDense, basicLSTMCell, multiRNNCell, print, type LSTMCellFunction } from './ops/index.js';
 export { op, cosineWindow, enclosingPowerOfTwo } from './ops/index.js';
+export { raggedGather, raggedRange, raggedTensorToTensor, type RaggedGather, type RaggedRange, type RowPartitionType } from './ops/index.js';
 export { nextFrame } from './util/platform.js';
 export { upcastType, sumOutType } from './util/dtypes.js';
 export { time, type TimingInfo } from './time.js';

@@ -109,6 +109,9 @@ export { basicLSTMCell, multiRNNCell, type LSTMCellFunction } from './lstm_cells
 export { print } from './print.js';
 export { op } from './op.js';
 export { cosineWindow, enclosingPowerOfTwo } from './signal_util.js';
+export { raggedGather, type RaggedGather } from './ragged/ragged_gather.js';
+export { raggedRange, type RaggedRange } from './ragged/ragged_range.js';
+export { raggedTensorToTensor, type RowPartitionType } from './ragged/ragged_tensor_to_tensor.js';
 
 const tensorOps = {
   add, div, maximum, minimum, mul, pow, sub,

@@ -1,5 +1,6 @@
-import type { ModelArtifacts, ModelArtifactsInfo, ModelJSON, WeightSpec, WeightsManifestEntry } from './types.js';
-import { checkWeightSpec, concatWeightData } from './weights.js';
+import { CompositeArrayBuffer } from './composite_array_buffer.js';
+import type { ModelArtifacts, ModelArtifactsInfo, ModelJSON, WeightData, WeightSpec, WeightsManifestConfig, WeightsManifestEntry } from './types.js';
+import { checkWeightSpec } from './weights.js';
 
 const STORED_BYTES: Record<string, number> = { float32: 4, int32: 4, uint8: 1, uint16: 2, float16: 2 };
 
@@ -62,17 +63,73 @@ export function checkGroupBytes(group: WeightsManifestEntry, received: number, f
 
 /** Artifacts from a parsed `model.json` and the concatenated bytes of all its weight files. */
 export function artifactsFromModelJSON(json: ModelJSON, weightData: ArrayBuffer): ModelArtifacts {
+  return getModelArtifactsForJSONSync(json, getWeightSpecs(json.weightsManifest), weightData);
+}
+
+/**
+ * The weight specs of all manifest groups, in order (tfjs' `io.getWeightSpecs`).
+ *
+ * @example
+ * ```ts
+ * const specs = km.io.getWeightSpecs(modelJSON.weightsManifest);
+ * ```
+ */
+export function getWeightSpecs(weightsManifest: WeightsManifestConfig): WeightSpec[] {
+  if (!Array.isArray(weightsManifest)) throw new Error(`km.io.getWeightSpecs takes model.json's weightsManifest, an array of { paths, weights }. Received: ${JSON.stringify(weightsManifest)?.slice(0, 80)}.`);
+  return weightsManifest.flatMap((group) => group.weights);
+}
+
+/**
+ * The artifacts a `model.json` and its weights make (tfjs' `io.getModelArtifactsForJSONSync`):
+ * `weightSpecs` and `weightData` are required when it has a `weightsManifest`.
+ *
+ * @example
+ * ```ts
+ * const artifacts = km.io.getModelArtifactsForJSONSync(modelJSON, km.io.getWeightSpecs(modelJSON.weightsManifest), weightData);
+ * ```
+ */
+export function getModelArtifactsForJSONSync(modelJSON: ModelJSON, weightSpecs?: WeightSpec[], weightData?: WeightData): ModelArtifacts {
+  checkModelJSONObject(modelJSON, 'getModelArtifactsForJSONSync');
   const artifacts: ModelArtifacts = {
-    modelTopology: json.modelTopology,
-    weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
-    weightData,
-    format: json.format,
-    generatedBy: json.generatedBy,
-    convertedBy: json.convertedBy,
+    modelTopology: modelJSON.modelTopology,
+    format: modelJSON.format,
+    generatedBy: modelJSON.generatedBy,
+    convertedBy: modelJSON.convertedBy,
   };
-  if (json.trainingConfig) artifacts.trainingConfig = json.trainingConfig;
-  if (json.userDefinedMetadata) artifacts.userDefinedMetadata = json.userDefinedMetadata;
+  if (modelJSON.trainingConfig != null) artifacts.trainingConfig = modelJSON.trainingConfig;
+  if (modelJSON.weightsManifest != null) {
+    for (const [name, value] of [['weightSpecs', weightSpecs], ['weightData', weightData]] as const) {
+      if (value == null) throw new Error(`km.io.getModelArtifactsForJSONSync: the model.json has a weightsManifest, so ${name} is required. Received: ${name}=${value}.`);
+    }
+    artifacts.weightSpecs = weightSpecs;
+    artifacts.weightData = weightData;
+  }
+  if (modelJSON.userDefinedMetadata != null) artifacts.userDefinedMetadata = modelJSON.userDefinedMetadata;
   return artifacts;
+}
+
+/**
+ * The artifacts a `model.json` makes, its weights read by `loadWeights` (tfjs'
+ * `io.getModelArtifactsForJSON`), for a handler of one's own.
+ *
+ * @example
+ * ```ts
+ * const handler: km.io.IOHandler = {
+ *   load: () => km.io.getModelArtifactsForJSON(modelJSON, async (manifest) => [km.io.getWeightSpecs(manifest), await readBytes(manifest)]),
+ * };
+ * ```
+ */
+export async function getModelArtifactsForJSON(modelJSON: ModelJSON, loadWeights: (weightsManifest: WeightsManifestConfig) => Promise<[WeightSpec[], WeightData]>): Promise<ModelArtifacts> {
+  checkModelJSONObject(modelJSON, 'getModelArtifactsForJSON');
+  if (typeof loadWeights !== 'function') throw new Error(`km.io.getModelArtifactsForJSON takes a function that reads the weights, (manifest) => Promise<[weightSpecs, weightData]>. Received: loadWeights=${typeof loadWeights}.`);
+  const [weightSpecs, weightData] = modelJSON.weightsManifest != null ? await loadWeights(modelJSON.weightsManifest) : [];
+  return getModelArtifactsForJSONSync(modelJSON, weightSpecs, weightData);
+}
+
+function checkModelJSONObject(modelJSON: unknown, call: string): void {
+  if (typeof modelJSON !== 'object' || modelJSON === null || Array.isArray(modelJSON)) {
+    throw new Error(`km.io.${call} takes a parsed model.json, { modelTopology, weightsManifest, ... }; parse the file's text with JSON.parse first. Received: ${modelJSON === null ? 'null' : Array.isArray(modelJSON) ? 'an array' : typeof modelJSON}.`);
+  }
 }
 
 /** The `model.json` for artifacts whose weights are stored in one file at `weightsPath`. */
@@ -89,13 +146,26 @@ export function modelJSONFor(artifacts: ModelArtifacts, weightsPath: string): Mo
   return json;
 }
 
-/** What a save reports: sizes of the topology, manifest and weights. */
-export function artifactsInfo(artifacts: ModelArtifacts): ModelArtifactsInfo {
+/**
+ * What a save reports (tfjs' `io.getModelArtifactsInfoForJSON`): the UTF-8 bytes of the topology's
+ * and the weight specs' JSON, and the bytes of the weights; 0 for what the artifacts lack.
+ *
+ * @example
+ * ```ts
+ * const handler = km.io.withSaveHandler(async (artifacts) => ({ modelArtifactsInfo: km.io.getModelArtifactsInfoForJSON(artifacts) }));
+ * ```
+ */
+export function getModelArtifactsInfoForJSON(modelArtifacts: ModelArtifacts): ModelArtifactsInfo {
+  if (typeof modelArtifacts !== 'object' || modelArtifacts === null) throw new Error(`km.io.getModelArtifactsInfoForJSON takes model artifacts. Received: ${modelArtifacts === null ? 'null' : typeof modelArtifacts}.`);
+  if (modelArtifacts.modelTopology instanceof ArrayBuffer) {
+    throw new Error('km.io.getModelArtifactsInfoForJSON takes artifacts with a JSON topology, as a LayersModel has. Received: modelTopology=an ArrayBuffer (a graph model\'s GraphDef).');
+  }
+  const utf8Bytes = (value: unknown) => (value == null ? 0 : new TextEncoder().encode(JSON.stringify(value)).byteLength);
   return {
     dateSaved: new Date(),
     modelTopologyType: 'JSON',
-    modelTopologyBytes: JSON.stringify(artifacts.modelTopology ?? {}).length,
-    weightSpecsBytes: JSON.stringify(artifacts.weightSpecs ?? []).length,
-    weightDataBytes: concatWeightData(artifacts.weightData).byteLength,
+    modelTopologyBytes: utf8Bytes(modelArtifacts.modelTopology),
+    weightSpecsBytes: utf8Bytes(modelArtifacts.weightSpecs),
+    weightDataBytes: modelArtifacts.weightData == null ? 0 : new CompositeArrayBuffer(modelArtifacts.weightData).byteLength,
   };
 }

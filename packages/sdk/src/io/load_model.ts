@@ -7,7 +7,7 @@ import { layersFromTopology, modelConfigOf } from './layers_model_format.js';
 import { SavedLayers } from './saved_layers.js';
 import { checkLayersModelFormat } from './load_weights.js';
 import { restoreOptimizerWeights } from './optimizer_weights.js';
-import { describeSource, fetchesOverHttp, handlerFor } from './router.js';
+import { describeSource, fetchesOverHttp, handlerFor, routesToRegisteredLoader } from './router.js';
 import { checkHttpOptions, type HttpOptions } from './handlers/http.js';
 import { checkBooleanOption, checkOptions, optionNames } from '../utils/options.js';
 import { compileArgsOf, withOutputKeys } from './training_config.js';
@@ -76,7 +76,7 @@ const GRAPH_MODEL_OPTIONS: Readonly<Record<string, string>> = {
  */
 export async function loadLayersModel(source: string | IOHandler, options: LoadOptions = {}): Promise<LayersModel> {
   const { strict = true, inputShapes, ...httpOptions } = checkLoadOptions(source, options);
-  const handler = await handlerFor(source, 'load', httpOptions);
+  const handler = await handlerFor(source, 'load', httpOptions, options ?? undefined);
   return modelFromArtifacts(await handler.load!(), describeSource(source), strict, inputShapes);
 }
 
@@ -108,7 +108,7 @@ function checkLoadOptions(source: string | IOHandler, options: LoadOptions | nul
           `Give ${them} to the handler when you make it, km.io.http(url, { ${httpNames[0]} }), or pass the URL: ${call}(url, { ${httpNames[0]} }).`,
       );
     }
-    if (!fetchesOverHttp(source)) {
+    if (!fetchesOverHttp(source) && !routesToRegisteredLoader(source, given as LoadOptions)) {
       throw new Error(`${call}: ${names} ${httpNames.length > 1 ? 'are HTTP options' : 'is an HTTP option'}, but '${source}' is not fetched over HTTP (it is not an http:// or https:// URL). Remove ${them}, or pass the model's http(s) URL.`);
     }
     checkHttpOptions(http, call);

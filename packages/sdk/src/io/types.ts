@@ -30,6 +30,16 @@ export interface WeightsManifestEntry {
   weights: WeightSpec[];
 }
 
+/**
+ * All of `model.json`'s `weightsManifest` (tfjs' `WeightsManifestConfig`). tfjs calls one weight's
+ * entry a `WeightsManifestEntry` and a group a `WeightsManifestGroupConfig`; kerasm's names are
+ * {@link WeightSpec} and {@link WeightsManifestEntry}.
+ */
+export type WeightsManifestConfig = WeightsManifestEntry[];
+
+/** The weights' bytes: one buffer, or several read back to back (tfjs' `WeightData`). */
+export type WeightData = ArrayBuffer | ArrayBuffer[];
+
 /** A loss in a training config: a snake_case name, or Keras' `{class_name, config}` for a configured one. */
 export type SavedLossEntry = string | { class_name: string; config: Record<string, unknown> };
 
@@ -59,7 +69,7 @@ export interface ModelArtifacts {
   trainingConfig?: TrainingConfig;
   weightSpecs?: WeightSpec[];
   /** The weights' bytes in `weightSpecs` order; tfjs 4.22 may split them over several buffers. */
-  weightData?: ArrayBuffer | ArrayBuffer[];
+  weightData?: WeightData;
   format?: string;
   generatedBy?: string;
   convertedBy?: string | null;
@@ -85,6 +95,12 @@ export interface ModelArtifactsInfo {
 export interface IOHandler {
   save?(artifacts: ModelArtifacts): Promise<SaveResult>;
   load?(): Promise<ModelArtifacts>;
+}
+
+/** A handler whose methods return at once (tfjs' `IOHandlerSync`, which tfjs' synchronous graph-model loader takes); kerasm's loaders take an {@link IOHandler}. */
+export interface IOHandlerSync {
+  save?(artifacts: ModelArtifacts): SaveResult;
+  load?(): ModelArtifacts;
 }
 
 /** `model.json` as stored on disk or served over HTTP. */

@@ -1,3 +1,4 @@
+import { CompositeArrayBuffer } from './composite_array_buffer.js';
 import type { ModelArtifacts, WeightSpec } from './types.js';
 
 /** A weight's values with its name and shape, as saved or loaded. */
@@ -16,13 +17,18 @@ function count(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-/** The manifest entries and the little-endian bytes of `weights`, back to back in order. */
+/** The manifest entries and the little-endian bytes of a model's `weights`, whose names must be unique, back to back in order. */
 export function encodeWeights(weights: readonly NamedWeight[]): { specs: WeightSpec[]; data: ArrayBuffer } {
   const seen = new Set<string>();
   for (const w of weights) {
     if (seen.has(w.name)) throw new Error(`Two weights are named '${w.name}'; weight names must be unique to save a model. Give the layers distinct names.`);
     seen.add(w.name);
   }
+  return packWeights(weights);
+}
+
+/** The manifest entries and the little-endian bytes of `weights`, back to back in order, names unchecked. */
+export function packWeights(weights: readonly NamedWeight[]): { specs: WeightSpec[]; data: ArrayBuffer } {
   const total = weights.reduce((sum, w) => sum + w.values.length * 4, 0);
   const bytes = new Uint8Array(total);
   let offset = 0;
@@ -36,25 +42,22 @@ export function encodeWeights(weights: readonly NamedWeight[]): { specs: WeightS
   return { specs, data: bytes.buffer };
 }
 
-/** Joins tfjs' weight data, which may come as one buffer or several. */
+/** Joins tfjs' weight data, which may come as one buffer or several; one buffer is returned as is. */
 export function concatWeightData(data: ArrayBuffer | ArrayBuffer[] | undefined): ArrayBuffer {
   if (data === undefined) return new ArrayBuffer(0);
-  if (!Array.isArray(data)) return data;
-  const out = new Uint8Array(data.reduce((sum, b) => sum + b.byteLength, 0));
-  let offset = 0;
-  for (const b of data) {
-    out.set(new Uint8Array(b), offset);
-    offset += b.byteLength;
-  }
-  return out.buffer;
+  return Array.isArray(data) ? CompositeArrayBuffer.join(data) : data;
 }
+
+/** Weight bytes {@link decodeWeights} reads: one buffer, or several read as one. */
+export type WeightBytes = ArrayBuffer | CompositeArrayBuffer;
 
 /**
  * Decodes the weights the manifest describes from `data`, dequantizing uint8/uint16/float16 as
  * tfjs does, in the manifest's order; a repeated name stays repeated (the pairing says what it
- * means). `source` (a file or URL) is named in every error, with the weight at fault.
+ * means). `source` (a file or URL) is named in every error, with the weight at fault. Bytes after
+ * the last weight are an error unless `trailingBytes` is `'ignore'` (tfjs' `io.decodeWeights`).
  */
-export function decodeWeights(specs: readonly WeightSpec[], data: ArrayBuffer, source: string): NamedWeight[] {
+export function decodeWeights(specs: readonly WeightSpec[], data: WeightBytes, source: string, trailingBytes: 'error' | 'ignore' = 'error'): NamedWeight[] {
   const out: NamedWeight[] = [];
   let offset = 0;
   for (const spec of specs) {
@@ -71,7 +74,7 @@ export function decodeWeights(specs: readonly WeightSpec[], data: ArrayBuffer, s
     out.push({ name: spec.name, shape: [...spec.shape], values, ...(spec.group ? { group: spec.group } : {}) });
     offset += byteLength;
   }
-  if (offset !== data.byteLength) {
+  if (offset !== data.byteLength && trailingBytes === 'error') {
     throw new Error(`${source} has ${data.byteLength} bytes of weight data, but its manifest describes ${offset}. The binary files and model.json do not belong together: save the model again.`);
   }
   return out;

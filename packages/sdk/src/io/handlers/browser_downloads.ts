@@ -1,4 +1,4 @@
-import { artifactsInfo, modelJSONFor } from '../artifacts_json.js';
+import { getModelArtifactsInfoForJSON, modelJSONFor } from '../artifacts_json.js';
 import type { IOHandler, ModelArtifacts, SaveResult } from '../types.js';
 import { concatWeightData } from '../weights.js';
 
@@ -29,7 +29,7 @@ export function browserDownloads(name = 'model'): IOHandler {
         // Revoke later: the browser reads the blob after click() returns.
         setTimeout(() => URL.revokeObjectURL(url), 60_000);
       }
-      return { modelArtifactsInfo: artifactsInfo(artifacts) };
+      return { modelArtifactsInfo: getModelArtifactsInfoForJSON(artifacts) };
     },
   };
 }

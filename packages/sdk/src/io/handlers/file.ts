@@ -1,4 +1,4 @@
-import { artifactsFromModelJSON, artifactsInfo, checkGroupBytes, modelJSONFor, parseModelJSON } from '../artifacts_json.js';
+import { artifactsFromModelJSON, getModelArtifactsInfoForJSON, checkGroupBytes, modelJSONFor, parseModelJSON } from '../artifacts_json.js';
 import { removeStaleTempFiles, writeFileAtomic } from '../atomic_write.js';
 import { requireNode } from '../node_only.js';
 import type { IOHandler, ModelArtifacts, SaveResult } from '../types.js';
@@ -77,7 +77,7 @@ async function saveToFolder(folder: string, artifacts: ModelArtifacts): Promise<
     if (old !== weightsFile) await fs.rm(join(folder, old), { force: true });
   }
   await removeStaleTempFiles(folder, isSaveFile, STALE_TEMP_MS);
-  return { modelArtifactsInfo: artifactsInfo(artifacts) };
+  return { modelArtifactsInfo: getModelArtifactsInfoForJSON(artifacts) };
 }
 
 /** Weight files the model.json being replaced refers to (none when it is missing or unreadable). */

@@ -1,4 +1,4 @@
-import { artifactsFromModelJSON, artifactsInfo, checkGroupBytes, modelJSONFor, parseModelJSON } from '../artifacts_json.js';
+import { artifactsFromModelJSON, getModelArtifactsInfoForJSON, checkGroupBytes, modelJSONFor, parseModelJSON } from '../artifacts_json.js';
 import type { IOHandler, ModelArtifacts, SaveResult } from '../types.js';
 import { concatWeightData } from '../weights.js';
 import { checkOptions, optionNames } from '../../utils/options.js';
@@ -53,6 +53,35 @@ export function http(url: string, options: HttpOptions = {}): IOHandler {
   };
 }
 
+/**
+ * tfjs' deprecated name of {@link http}, kept so ported code runs.
+ *
+ * @deprecated Use `km.io.http(url, options)`.
+ * @example
+ * ```ts
+ * const model = await km.loadLayersModel(km.io.browserHTTPRequest('https://example.com/model.json'));
+ * ```
+ */
+export function browserHTTPRequest(path: string, loadOptions?: HttpOptions): IOHandler {
+  return http(path, loadOptions);
+}
+
+/**
+ * Whether `url` is an http:// or https:// URL (tfjs' `io.isHTTPScheme`), which kerasm loads and
+ * saves with {@link http}. Unlike tfjs, the scheme's case does not matter (`HTTPS://` counts), as
+ * for kerasm's loaders.
+ *
+ * @example
+ * ```ts
+ * km.io.isHTTPScheme('https://example.com/model.json'); // true
+ * km.io.isHTTPScheme('indexeddb://model'); // false
+ * ```
+ */
+export function isHTTPScheme(url: string): boolean {
+  if (typeof url !== 'string') throw new Error(`km.io.isHTTPScheme takes a URL string. Received: ${describe(url)}.`);
+  return /^https?:\/\//i.test(url);
+}
+
 /** Throws unless `options` holds only HTTP options of the right types; `call` names the function in the message. */
 export function checkHttpOptions(options: HttpOptions, call: string): void {
   checkOptions(options, HTTP_OPTIONS, call);
@@ -78,7 +107,8 @@ function modelJsonUrl(url: string): string {
   return path.endsWith('.json') ? url : `${path.replace(/\/$/, '')}/model.json${rest}`;
 }
 
-async function fetchOk(fetchFunc: typeof fetch, url: string, init: RequestInit | undefined, what: string, purpose: Purpose, binary = false): Promise<Response> {
+/** `fetch`es `url`, throwing an error that names `what` and the fix when the request fails or is not ok; `binary` passes tfjs' `{ isBinary: true }`. */
+export async function fetchOk(fetchFunc: typeof fetch, url: string, init: RequestInit | undefined, what: string, purpose: Purpose, binary = false): Promise<Response> {
   let response: Response;
   try {
     // The third argument is tfjs' RequestDetails, which a tfjs fetchFunc may read.
@@ -158,5 +188,5 @@ async function save(url: string, artifacts: ModelArtifacts, fetchFunc: typeof fe
   form.append('model.json', new Blob([JSON.stringify(modelJSONFor(artifacts, `./${weightsName}`))], { type: 'application/json' }), 'model.json');
   form.append(weightsName, new Blob([concatWeightData(artifacts.weightData)], { type: 'application/octet-stream' }), weightsName);
   const response = await fetchOk(fetchFunc, url, { method: 'POST', ...init, body: form }, 'the save request', 'save');
-  return { modelArtifactsInfo: artifactsInfo(artifacts), responses: [response] };
+  return { modelArtifactsInfo: getModelArtifactsInfoForJSON(artifacts), responses: [response] };
 }

@@ -1,4 +1,4 @@
-import { artifactsInfo } from '../artifacts_json.js';
+import { getModelArtifactsInfoForJSON } from '../artifacts_json.js';
 import type { IOHandler, ModelArtifacts, ModelArtifactsInfo, SaveResult } from '../types.js';
 import { concatWeightData } from '../weights.js';
 
@@ -88,7 +88,7 @@ export function browserIndexedDB(name: string): IOHandler {
     async save(artifacts: ModelArtifacts): Promise<SaveResult> {
       const db = await openDatabase();
       try {
-        const info = artifactsInfo(artifacts);
+        const info = getModelArtifactsInfoForJSON(artifacts);
         // One transaction over both stores: a failed save leaves the previous model as it was.
         const transaction = db.transaction([MODELS, INFO], 'readwrite');
         transaction.objectStore(INFO).put({ modelPath: name, modelArtifactsInfo: info });

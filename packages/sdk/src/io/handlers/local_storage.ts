@@ -1,4 +1,4 @@
-import { artifactsInfo } from '../artifacts_json.js';
+import { getModelArtifactsInfoForJSON } from '../artifacts_json.js';
 import type { IOHandler, ModelArtifacts, ModelArtifactsInfo, SaveResult } from '../types.js';
 import { concatWeightData } from '../weights.js';
 
@@ -92,7 +92,7 @@ export function browserLocalStorage(name: string): IOHandler {
   return {
     async save(artifacts: ModelArtifacts): Promise<SaveResult> {
       const store = storage();
-      const info = artifactsInfo(artifacts);
+      const info = getModelArtifactsInfoForJSON(artifacts);
       const entries: [string, string][] = [
         [k.topology, JSON.stringify(artifacts.modelTopology)],
         [k.weightSpecs, JSON.stringify(artifacts.weightSpecs ?? [])],

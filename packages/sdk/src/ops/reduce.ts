@@ -33,8 +33,14 @@ export function runs<D extends DType>(fn: string, t: Tensor<D>, axes: readonly n
   return { values: moved, length, count: kept.reduce((n, i) => n * t.shape[i], 1), shape, perm };
 }
 
-/** The cotangent of one input value `x` from its output's `dy` and value `y`, `length` values folding into each output. */
-type ReduceCotangent = (dy: number, x: number, y: number, length: number) => number;
+/**
+ * How an output's cotangent `dy` reaches the values folded into it: `spread` gives every value of a
+ * run the same one (sum, mean: `length` values fold into each output); `select` gives each value
+ * its own from its value `x` and its output's `y` (max, min).
+ */
+type ReduceCotangent =
+  | { readonly spread: (dy: number, length: number) => number }
+  | { readonly select: (dy: number, x: number, y: number) => number };
 
 function reduce<D extends DType, R extends DType>(fn: string, x: Tensor<D> | TensorLike, axis: ReduceAxis | undefined, keepDims: boolean, dtype: R | null, fold: (run: TypedArrayFor<D>) => number, cotangent: ReduceCotangent | null = null): Tensor<R> {
   const t = operand<D>(fn, 'x', x);
@@ -45,16 +51,23 @@ function reduce<D extends DType, R extends DType>(fn: string, x: Tensor<D> | Ten
   for (let i = 0; i < r.count; i++) out[i] = fold(r.values.subarray(i * r.length, (i + 1) * r.length) as TypedArrayFor<D>);
   const result = new Tensor(out, r.shape, outDtype);
   if (cotangent && taping()) {
-    const values = hostValues(fn, t);
+    const values = 'select' in cotangent ? hostValues(fn, t) : null;
     record(result, [t], (dy) => {
       // Each input value's output, as tfjs broadcasts dy back over the reduced axes; when those are
-      // the innermost ones (a mean over the last axis), that is each run's index.
+      // the innermost ones (a mean over the last axis), each output's values are one contiguous run.
       const innermost = axes.every((a) => a >= t.rank - axes.length);
       const at = innermost ? null : broadcastOffsets(t.shape.map((d, i) => (axes.includes(i) ? 1 : d)), t.shape);
-      const g = new Float32Array(values.length);
-      for (let i = 0; i < g.length; i++) {
-        const o = at ? at[i] : Math.floor(i / r.length);
-        g[i] = cotangent(dy[o], values[i], out[o], r.length);
+      const length = r.length;
+      const g = new Float32Array(t.size);
+      if ('spread' in cotangent) {
+        const perOutput = Float32Array.from(dy, (d) => cotangent.spread(d, length));
+        if (at) for (let i = 0; i < g.length; i++) g[i] = perOutput[at[i]];
+        else for (let o = 0; o < perOutput.length; o++) g.fill(perOutput[o], o * length, (o + 1) * length);
+      } else {
+        for (let i = 0; i < g.length; i++) {
+          const o = at ? at[i] : Math.floor(i / length);
+          g[i] = cotangent.select(dy[o], values![i], out[o]);
+        }
       }
       return [g];
     });
@@ -69,7 +82,7 @@ const largest = (run: ArrayLike<number>): number => {
   return m;
 };
 // tfjs sends dy to every value equal to the extreme (ties all get it; none when it is NaN).
-const toExtremes: ReduceCotangent = (dy, x, y) => dy * (x === y ? 1 : 0);
+const toExtremes: ReduceCotangent = { select: (dy, x, y) => dy * (x === y ? 1 : 0) };
 const smallest = (run: ArrayLike<number>): number => {
   let m = run[0];
   for (let j = 0; j < run.length; j++) if (Number.isNaN(run[j]) || run[j] < m) m = run[j];
@@ -99,7 +112,7 @@ export function sum<D extends DType>(x: Tensor<D> | TensorLike, axis: ReduceAxis
     let s = 0;
     for (let j = 0; j < run.length; j++) s += run[j];
     return s;
-  }, (dy) => dy);
+  }, { spread: (dy) => dy });
 }
 
 /**
@@ -117,7 +130,7 @@ export function mean(x: Tensor | TensorLike, axis: ReduceAxis = null, keepDims =
     let s = 0;
     for (let j = 0; j < run.length; j++) s += Math.fround(Math.fround(run[j]) / n);
     return s;
-  }, (dy, _x, _y, length) => dy / length);
+  }, { spread: (dy, length) => dy / length });
 }
 
 function argReduce(fn: string, x: Tensor | TensorLike, axis: number, better: (a: number, b: number) => boolean): Tensor<'int32'> {

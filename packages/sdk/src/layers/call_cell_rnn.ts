@@ -1,5 +1,7 @@
 // km.layers.rnn over a user's CallCell: the steps run in a loop of km ops inside one CallLayer, so
 // its backward pass, `call` replayed under the tape, is backpropagation through time.
+import { backend } from '../backend/registry.js';
+import { hostTensor } from '../backend/host_tensor.js';
 import { unstack } from '../ops/split.js';
 import { stack } from '../ops/join.js';
 import { add, mul, sub } from '../ops/arithmetic.js';
@@ -10,9 +12,10 @@ import { zeros } from '../tensor_create.js';
 import { buildCell, CallCell, describeCell } from './call_cell.js';
 import { isRegisteredCell } from './call_cell_registry.js';
 import { CallLayer, type CallArgs } from './call_layer.js';
-import type { Shape } from './layer.js';
+import type { ForwardContext, Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { formatShape } from './layer_shapes.js';
+import { KeptStates, notStateful } from './recurrent_states.js';
 
 /** Options of {@link CallCellRNN}: those of `km.layers.rnn`, with a {@link CallCell}. */
 export interface CallCellRNNArgs extends LayerArgs {
@@ -27,7 +30,10 @@ export interface CallCellRNNArgs extends LayerArgs {
   returnState?: boolean;
   /** Whether to run over the steps last to first; the output sequence is in that order, as in Keras. */
   goBackwards?: boolean;
-  /** Not supported with a CallCell; false. */
+  /**
+   * Whether each sample's final states start its next batch, as for the built-in cells (see
+   * {@link RecurrentArgs.stateful}): the batch size must be fixed (`batchInputShape` or `batchSize`).
+   */
   stateful?: boolean;
   /** Accepted for compatibility; the steps always run in a loop. */
   unroll?: boolean;
@@ -45,8 +51,11 @@ const runCells = new WeakSet<CallCell>();
  * keeps each sample's states and output, as the built-in cells skip it. A list of cells runs in
  * order within each step, as stacked built-in cells do. `apply(x, { initialState })` starts the
  * states from the given tensors instead, listed as `returnState` lists them (the last cell's
- * first); it takes no `stateful`. It saves as tfjs' RNN over the cell once the cell's class is registered with
- * {@link registerCell}.
+ * first). With `stateful: true` each sample's final states start its next batch, held as values
+ * (no gradient flows back into the batch before, as in Keras), until {@link resetStates}; an
+ * `initialState` given at call time is used instead of the kept states, which then keep that call's
+ * final states, as in Keras and tfjs. It saves as tfjs' RNN over the cell once the cell's class is
+ * registered with {@link registerCell}; a loaded stateful layer starts from zero states.
  */
 export class CallCellRNN extends CallLayer {
   readonly className = 'RNN';
@@ -55,12 +64,19 @@ export class CallCellRNN extends CallLayer {
   readonly returnSequences: boolean;
   readonly returnState: boolean;
   readonly goBackwards: boolean;
+  readonly stateful: boolean;
   /** Each final state's size, in the order `returnState` gives them: the last cell's states first, as for the built-in cells. */
   readonly stateSizes: readonly number[];
   /** The size of each step's output: the last cell's. */
   readonly outputSize: number;
   /** The cells in step order, each with its states' sizes and its output's. */
   readonly #cells: readonly { cell: CallCell; states: readonly number[]; output: number }[];
+  /** When stateful, the states kept from batch to batch, made on first use. */
+  #kept: KeptStates | null = null;
+  /** When stateful, the kept states the batch in flight started from (copies: constants to backward's replay of call), or null. */
+  #batchStart: Float32Array[] | null = null;
+  /** While a stateful forward runs call: where call leaves the batch's final states, for the kept ones. */
+  #batchEnd: Float32Array[] | null = null;
 
   constructor(args: CallCellRNNArgs) {
     const { cell, returnSequences, returnState, goBackwards, stateful, unroll: _unroll, ...rest } = args;
@@ -80,11 +96,7 @@ export class CallCellRNN extends CallLayer {
       if (value !== undefined && value !== null && typeof value !== 'boolean') throw new Error(`${where}: ${option} must be true or false. Received: ${option}=${JSON.stringify(value)}.`);
       return value === true;
     };
-    if (flag('stateful', stateful)) {
-      throw new Error(`${where}: stateful is not supported with a custom cell (${cells.map((c) => c.className).join(', ')}). Pass whole sequences, or keep the states yourself: returnState: true gives the final states. ` +
-        'A built-in cell (km.layers.lstmCell, gruCell, simpleRNNCell) runs stateful. Received: stateful=true.');
-    }
-    [this.returnSequences, this.returnState, this.goBackwards] = [flag('returnSequences', returnSequences), flag('returnState', returnState), flag('goBackwards', goBackwards)];
+    [this.returnSequences, this.returnState, this.goBackwards, this.stateful] = [flag('returnSequences', returnSequences), flag('returnState', returnState), flag('goBackwards', goBackwards), flag('stateful', stateful)];
     this.#cells = cells.map((c) => {
       const states = stateSizesOf(c);
       const output = c.outputSize ?? states[0];
@@ -132,11 +144,13 @@ export class CallCellRNN extends CallLayer {
   call(inputs: Tensor | Tensor[], { training, mask }: CallArgs): Tensor | Tensor[] {
     const [sequence, ...initial] = Array.isArray(inputs) ? inputs : [inputs];
     const batch = sequence.shape[0];
-    // Each cell's states, in step order: zeros, or the initial states, which list the last cell's first.
+    // Each cell's states, in step order: zeros, the kept ones, or the initial states; the last two list the last cell's first.
+    const start = this.#batchStart;
+    const given = initial.length > 0 ? initial : start ? start.map((values, j) => new Tensor(values, [batch, this.stateSizes[j]], 'float32')) : [];
     let states: Tensor[][] = this.#cells.map((c) => c.states.map((size) => zeros([batch, size])));
-    if (initial.length > 0) {
+    if (given.length > 0) {
       let at = 0;
-      for (let k = this.#cells.length - 1; k >= 0; k--) states[k] = initial.slice(at, (at += this.#cells[k].states.length));
+      for (let k = this.#cells.length - 1; k >= 0; k--) states[k] = given.slice(at, (at += this.#cells[k].states.length));
     }
     const steps = unstack(sequence, 1);
     // Per step, 1 for the samples whose step is real, 0 for padding: those keep their states and output.
@@ -145,7 +159,10 @@ export class CallCellRNN extends CallLayer {
       steps.reverse();
       keeps?.reverse();
     }
-    let previous: Tensor = zeros([batch, this.outputSize]);
+    // What a padded first step outputs: the last cell's first state where it has the output's size, as
+    // tfjs' rnn() and the built-in cells give it (the initial or kept h), else zeros.
+    const last = this.#cells[this.#cells.length - 1];
+    let previous: Tensor = last.states[0] === last.output ? states[states.length - 1][0] : zeros([batch, this.outputSize]);
     const outputs = steps.map((input, t) => {
       let x = input;
       const next = this.#cells.map((_, k) => {
@@ -159,7 +176,61 @@ export class CallCellRNN extends CallLayer {
       return previous;
     });
     const output = this.returnSequences ? stack(outputs, 1) : outputs[outputs.length - 1];
+    if (this.#batchEnd) this.#batchEnd = [...states].reverse().flat().map((s) => Float32Array.from(s.dataSync()));
     return this.returnState ? [output, ...[...states].reverse().flat()] : output;
+  }
+
+  /**
+   * A stateful layer's batch starts from the kept states, unless the call brings initial states,
+   * and leaves its final states there. The backward pass replays `call` from the same start.
+   */
+  override forward(ctx: ForwardContext): void {
+    if (!this.stateful) return super.forward(ctx);
+    const kept = this.#keptStates().buffers(ctx.backend, ctx.batch);
+    this.#batchStart = ctx.inputs.length === 1 ? kept.map((id, j) => hostTensor(ctx.backend, id, [ctx.batch, this.stateSizes[j]], this.#where).dataSync()) : null;
+    this.#batchEnd = [];
+    try {
+      super.forward(ctx);
+      this.#batchEnd.forEach((values, j) => ctx.backend.write(kept[j], values));
+    } finally {
+      this.#batchEnd = null;
+    }
+  }
+
+  /**
+   * Sets a stateful layer's kept states back to zero, so the next batch starts new sequences, or to
+   * `states`, listed as `returnState` lists them (the last cell's first), each `[batchSize, size]`,
+   * as Keras' `reset_states(states)`.
+   * @example `layer.resetStates()` after feeding one long sequence in chunks
+   */
+  resetStates(states?: Tensor | readonly Tensor[]): void {
+    if (!this.stateful) throw notStateful(this.#where);
+    if (states === undefined) this.#kept?.reset();
+    else this.#keptStates().set(backend(), Array.isArray(states) ? states : [states as Tensor]);
+  }
+
+  /**
+   * The states a stateful layer keeps between batches (Keras' and tfjs' `layer.states`), in
+   * {@link resetStates}' order, each `[batchSize, size]`: zeros before the first batch. Null for a
+   * layer that is not stateful, and for one not built yet or whose batch size is not known yet.
+   */
+  get states(): Tensor<'float32'>[] | null {
+    if (!this.stateful || !this.built) return null;
+    return this.#keptStates().read();
+  }
+
+  #keptStates(): KeptStates {
+    const order = this.#cells.length > 1 ? "the last cell's first, as returnState lists them" : 'as returnState lists them';
+    return (this.#kept ??= new KeptStates(this.stateSizes.map((size) => [size]), this.#where, this.declaredBatchSize, order));
+  }
+
+  get #where(): string {
+    return `RNN layer '${this.name}'`;
+  }
+
+  protected override releaseKeptStates(): void {
+    this.#kept?.release();
+    this.#batchStart = null;
   }
 
   /** Cell `k`'s `call` at step `t`, its result checked against the declared sizes. */
@@ -224,7 +295,7 @@ export class CallCellRNN extends CallLayer {
     });
     return {
       ...super.getConfig(),
-      returnSequences: this.returnSequences, returnState: this.returnState, goBackwards: this.goBackwards, stateful: false, unroll: false,
+      returnSequences: this.returnSequences, returnState: this.returnState, goBackwards: this.goBackwards, stateful: this.stateful, unroll: false,
       cell: entries.length === 1 ? entries[0] : { className: 'StackedRNNCells', config: { name: this.name, cells: entries } },
     };
   }

@@ -300,7 +300,7 @@ export abstract class Recurrent extends Layer {
 
   /** The states a stateful layer keeps between batches, made on first use. */
   #keptStates(): KeptStates {
-    return (this.#kept ??= new KeptStates(this.stateCountKeras, this.#stateShape, this.where, this.declaredBatchSize));
+    return (this.#kept ??= new KeptStates(Array.from({ length: this.stateCountKeras }, () => this.#stateShape), this.where, this.declaredBatchSize, this.stateCountKeras > 1 ? 'h, then the cell state' : 'h'));
   }
 
   protected override releaseKeptStates(): void {

@@ -1,6 +1,6 @@
 import type { Backend, BufferId } from '../backend/backend.js';
 import { bufferCopy } from '../engine/device_tensor.js';
-import { shapeSize, Tensor } from '../tensor.js';
+import { sameShape, shapeSize, Tensor } from '../tensor.js';
 import type { Shape } from './layer.js';
 import { formatShape } from './layer_shapes.js';
 
@@ -31,26 +31,27 @@ export function checkInitialStates(where: string, states: readonly Shape[], coun
 
 /**
  * The states a stateful recurrent layer keeps from one batch to the next (Keras' `stateful=True`):
- * one `[batch, ...shape]` buffer per state (h, then the carried ones), on the backend the layer runs
- * on, so nothing is read back between batches. They start at zero, and again after `reset()`; they
- * are not saved with the model, as in Keras.
+ * one `[batch, ...shape]` buffer per state (h, then the carried ones; a custom cell's as `returnState`
+ * lists them), on the backend the layer runs on, so nothing is read back between batches. They start
+ * at zero, and again after `reset()`; they are not saved with the model, as in Keras.
  */
 export class KeptStates {
   #backend: Backend | null = null;
   #buffers: BufferId[] = [];
   #batch = 0;
-  /** Floats of one sample's state. */
-  private readonly floats: number;
+  /** Floats of one sample's state, per state. */
+  private readonly floats: readonly number[];
 
   constructor(
-    private readonly count: number,
-    /** One sample's state shape: `[units]`, or ConvLSTM2D's image (`[rows, cols, filters]`, `[filters, rows, cols]` channels-first). */
-    private readonly shape: Shape,
+    /** One sample's shape of each state: `[units]`, or ConvLSTM2D's image (`[rows, cols, filters]`, `[filters, rows, cols]` channels-first). */
+    private readonly shapes: readonly Shape[],
     private readonly where: string,
     /** The batch size the layer declares (`batchSize` / `batchInputShape[0]`), if any. */
     private readonly declaredBatch: number | undefined,
+    /** The order of the states, as errors name it: `h, then the cell state`. */
+    private readonly order: string,
   ) {
-    this.floats = shapeSize(shape);
+    this.floats = shapes.map(shapeSize);
   }
 
   /** The state buffers for a batch of `batch` rows on `backend`, zeros when first used; throws on a batch of another size. */
@@ -65,7 +66,7 @@ export class KeptStates {
       this.release();
       this.#backend = backend;
       this.#batch = batch;
-      this.#buffers = Array.from({ length: this.count }, () => backend.alloc(batch * this.floats, 'float32'));
+      this.#buffers = this.floats.map((floats) => backend.alloc(batch * floats, 'float32'));
       this.reset();
     }
     return this.#buffers;
@@ -73,12 +74,12 @@ export class KeptStates {
 
   /** Copies the kept states (zeros at first) into `into`, the batch's initial states. */
   load(backend: Backend, batch: number, into: readonly BufferId[]): void {
-    this.buffers(backend, batch).forEach((kept, k) => backend.copy(kept, into[k], batch * this.floats));
+    this.buffers(backend, batch).forEach((kept, k) => backend.copy(kept, into[k], batch * this.floats[k]));
   }
 
   /** Keeps the batch's final states `from` (h, then the carried ones) for the next batch. */
   store(backend: Backend, batch: number, from: readonly BufferId[]): void {
-    this.buffers(backend, batch).forEach((kept, k) => backend.copy(from[k], kept, batch * this.floats));
+    this.buffers(backend, batch).forEach((kept, k) => backend.copy(from[k], kept, batch * this.floats[k]));
   }
 
   /**
@@ -87,17 +88,19 @@ export class KeptStates {
    */
   set(backend: Backend, values: readonly Tensor[]): void {
     const batch = this.#backend === backend ? this.#batch : this.declaredBatch;
-    const expected = `${this.count} float32 tensor${this.count > 1 ? 's' : ''} of shape [${[batch ?? 'batchSize', ...this.shape].join(', ')}]`;
-    if (values.length !== this.count) {
-      throw new Error(`${this.where}: resetStates(states) needs ${expected} (h${this.count > 1 ? ', then the cell state' : ''}), but received ${values.length}.`);
+    const count = this.shapes.length;
+    const full = this.shapes.map((shape) => [batch ?? 'batchSize', ...shape].join(', '));
+    const expected = `${count} float32 tensor${count > 1 ? 's' : ''} of ${new Set(full).size === 1 ? `shape [${full[0]}]` : `shapes ${full.map((f) => `[${f}]`).join(', ')}`}`;
+    if (values.length !== count) {
+      throw new Error(`${this.where}: resetStates(states) needs ${expected} (${this.order}), but received ${values.length}.`);
     }
     if (batch === undefined) {
       throw new Error(`${this.where}: resetStates(states) needs the batch size the states are for, but the layer declares none. Build it with batchInputShape: [batchSize, ...inputShape] (or batchSize), as a stateful layer needs anyway.`);
     }
     values.forEach((value, k) => {
       const shape = value?.shape;
-      const full = [batch, ...this.shape];
-      if (!shape || shape.length !== full.length || shape.some((d, i) => d !== full[i]) || value.dtype !== 'float32') {
+      const wanted = [batch, ...this.shapes[k]];
+      if (!shape || !sameShape(shape, wanted) || value.dtype !== 'float32') {
         throw new Error(`${this.where}: resetStates(states) needs ${expected}, but state ${k} is ${shape ? `a ${value.dtype} tensor of shape [${shape.join(', ')}]` : String(value)}.`);
       }
       if (value.dataSync().some((v) => !Number.isFinite(v))) throw new Error(`${this.where}: resetStates(states): state ${k} holds NaN or Infinity. Pass finite values.`);
@@ -112,10 +115,10 @@ export class KeptStates {
    */
   read(): Tensor<'float32'>[] | null {
     const backend = this.#backend;
-    if (backend) return this.#buffers.map((id) => bufferCopy(backend, id, [this.#batch, ...this.shape]));
-    if (this.declaredBatch === undefined) return null;
-    const size = this.declaredBatch * this.floats;
-    return Array.from({ length: this.count }, () => new Tensor(new Float32Array(size), [this.declaredBatch!, ...this.shape], 'float32'));
+    if (backend) return this.#buffers.map((id, k) => bufferCopy(backend, id, [this.#batch, ...this.shapes[k]]));
+    const batch = this.declaredBatch;
+    if (batch === undefined) return null;
+    return this.shapes.map((shape, k) => new Tensor(new Float32Array(batch * this.floats[k]), [batch, ...shape], 'float32'));
   }
 
   /** Frees the state buffers; the next batch starts from zero states, as after a backend switch. */
@@ -129,6 +132,6 @@ export class KeptStates {
   /** Sets every kept state back to zero. */
   reset(): void {
     const backend = this.#backend;
-    if (backend) for (const id of this.#buffers) backend.fill(id, this.#batch * this.floats, 0);
+    if (backend) this.#buffers.forEach((id, k) => backend.fill(id, this.#batch * this.floats[k], 0));
   }
 }

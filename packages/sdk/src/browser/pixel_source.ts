@@ -152,13 +152,14 @@ function isSize(value: unknown): value is number {
   return Number.isInteger(value) && (value as number) > 0;
 }
 
-function describeObject(value: unknown): string {
+/** What `value` is, for an error: its class with an article, or the keys of a plain object. */
+export function describeObject(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (typeof value !== 'object') return typeof value;
   if (Array.isArray(value)) return 'an array';
   const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
   if (typeof name !== 'string' || name === 'Object') return `an object with keys [${Object.keys(value).join(', ')}]`;
-  return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
+  return `${/^([AEIOU]|HTML)/.test(name) ? 'an' : 'a'} ${name}`;
 }
 
 function truncate(text: string): string {

@@ -40,11 +40,13 @@ export class CompositeArrayBuffer {
 
   /**
    * A copy of bytes `start` up to `end`, as `ArrayBuffer.slice` but as tfjs does it: NaN counts as
-   * 0, and a negative index as 0 (not from the end).
+   * 0, and a negative index as 0 (not from the end). A fractional index is truncated, as
+   * `ArrayBuffer.slice` does.
    */
   slice(start = 0, end = this.byteLength): ArrayBuffer {
-    const from = Math.max(0, Number.isNaN(Number(start)) ? 0 : start);
-    const to = Math.min(this.byteLength, Number.isNaN(Number(end)) ? 0 : end);
+    // The shards' offsets below must be whole bytes: typed arrays truncate fractional ones each on its own.
+    const from = Math.max(0, Math.trunc(Number(start)) || 0);
+    const to = Math.min(this.byteLength, Math.trunc(Number(end)) || 0);
     if (to <= from) return new ArrayBuffer(0);
     const out = new Uint8Array(to - from);
     for (const shard of this.#shards) {

@@ -41,6 +41,15 @@ describe('km.io.CompositeArrayBuffer', () => {
     expect(list(km.io.CompositeArrayBuffer.join())).toEqual([]);
   });
 
+  it("truncates fractional bounds as ArrayBuffer.slice does, across shards (tfjs' own skips bytes there)", () => {
+    const buffers = [bytes(3, 1), bytes(0, 0), bytes(2, 4), bytes(4, 6)];
+    const joined = Uint8Array.from(buffers.flatMap(list)).buffer;
+    const ours = new km.io.CompositeArrayBuffer(buffers);
+    for (const [start, end] of [[1.5, 4.5], [0.2, 8.9], [2.99, 3.01], [-0.5, 2.5], [4.7, 100.2]]) {
+      expect(list(ours.slice(start, end)), `slice(${start}, ${end})`).toEqual(list(joined.slice(Math.max(0, start), end)));
+    }
+  });
+
   it('says what it received when given something other than buffers', () => {
     expect(() => new km.io.CompositeArrayBuffer([bytes(2, 0), 'abc' as unknown as ArrayBuffer])).toThrow(/takes ArrayBuffers or typed arrays.*Received: buffers\[1\]=string abc/);
     expect(() => km.io.concatenateArrayBuffers([[1, 2] as unknown as ArrayBuffer])).toThrow(/Received: buffers\[0\]=Array/);

@@ -141,6 +141,14 @@ describe('km.io.decodeWeightsStream', () => {
     expectSameTensors(await km.io.decodeWeightsStream(streamOf(chunks()), specs), theirs);
   });
 
+  it("reads chunks that view a larger buffer at an offset (as Node's pooled Buffers do) by the bytes they view", async () => {
+    const { data, specs } = await tf.io.encodeWeights({ a: tf.tensor(floats(3), [3]), b: tf.tensor(ints(2), [2], 'int32') });
+    const pool = new Uint8Array(100).fill(9);
+    pool.set(new Uint8Array(data), 37);
+    const chunks = [pool.subarray(37, 41), pool.subarray(41, 55), pool.subarray(55, 37 + data.byteLength)];
+    expectSameTensors(await km.io.decodeWeightsStream(streamOf(chunks), specs), tf.io.decodeWeights(data, specs));
+  });
+
   it('names the cut-off weight when the stream ends early, and refuses what is not a stream', async () => {
     const { data, specs } = await tf.io.encodeWeights({ a: tf.ones([2]), b: tf.ones([2]) });
     await expect(km.io.decodeWeightsStream(streamOf([new Uint8Array(data).slice(0, 12)]), specs)).rejects.toThrow(/truncated: weight 'b'/);

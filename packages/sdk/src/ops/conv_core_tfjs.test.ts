@@ -170,6 +170,9 @@ describe('convolutions on the WASM core', () => {
     const cases: [string, (a: Tensor<'float32'>, b: Tensor<'float32'>) => Tensor, Tensor, Tensor, number][] = [
       ['conv2d dilated [2, 3], explicit pad', (a, b) => km.conv2d(a, b, 1, [[0, 0], [2, 1], [0, 3], [0, 0]], 'NHWC', [2, 3]), x2, w2, 1],
       ['conv2d strides [3, 2], same', (a, b) => km.conv2d(a, b, [3, 2], 'same'), x2, w2, 1],
+      ['conv2d strides 3 over a 2×2 filter (above its size), same', (a, b) => km.conv2d(a, b, 3, 'same'), x2, randomPair(rng, [2, 2, 7, 11], 'float32', 1).km, 1],
+      // 29·27 windows of 4·4·7 taps·channels: 87,696 floats of columns an image, two images a part.
+      ['conv2d of an even 4×4 filter, same', (a, b) => km.conv2d(a, b, 1, 'same'), x2, randomPair(rng, [4, 4, 7, 11], 'float32', 1).km, 2],
       ['conv2d of a batch in three parts', (a, b) => km.conv2d(a, b, 1, 'same'), x5, w5, 3],
       ['conv3d dilated [2, 1, 2], same', (a, b) => km.conv3d(a, b, 1, 'same', 'NDHWC', [2, 1, 2]), x3, w3, 1],
       ['conv3d strides 2, pad 1', (a, b) => km.conv3d(a, b, 2, 1), x3, w3, 1],
@@ -217,6 +220,38 @@ describe('convolutions on the WASM core', () => {
     const [, calls] = coreCalls(['im2col', 'col2im', 'matMul'], () => valueAndGradients(new Random(1), f, x, filter));
     expect(calls).toEqual([0, 0, 0]);
     expect(core.map((v) => Array.from(v))).toEqual(host.map((v) => Array.from(v)));
+  });
+
+  it('a single image whose columns outgrow a part, with one channel and one filter: values and gradients against tfjs', () => {
+    const rng = new Random(47);
+    // 600·500 windows of 3·3 taps: 2.7M floats of columns, ten times CORE_COLUMNS, in the one part a batch of one image makes.
+    const x = randomPair(rng, [1, 600, 500, 1], 'float32', 2);
+    const filter = randomPair(rng, [3, 3, 1, 1], 'float32', 1);
+    const [ours, calls] = coreCalls(['im2col', 'matMul'], () => km.conv2d(x.km, filter.km, 1, 'same'));
+    expect(calls).toEqual([1, 1]);
+    expectCloseToTfjs(ours, tf.conv2d(x.tf as tf.Tensor4D, filter.tf as tf.Tensor4D, 1, 'same'), 'conv2d of [1, 600, 500, 1]');
+    const twin = { km: (a: Tensor<'float32'>, b: Tensor<'float32'>) => km.conv2d(a, b, 1, 'same'), tf: (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same') };
+    // The filter's gradient sums 300,000 products in float32 on the core: within 1e-4 of the largest.
+    const [, gradCalls] = coreCalls(['col2im'], () => expectSameGradients(rng, twin, [x, filter], 'conv2d of [1, 600, 500, 1]: gradients', (o, t, what) => expectCloseToTfjs(o, t, what, 1e-4)));
+    expect(gradCalls[0]).toBe(1);
+  });
+
+  it('frees its buffers on the core when a kernel throws, and runs again afterwards', () => {
+    const rng = new Random(48);
+    const x = randomPair(rng, [2, 30, 30, 8], 'float32', 2);
+    const filter = randomPair(rng, [3, 3, 8, 8], 'float32', 1);
+    km.conv2d(x.km, filter.km, 1, 'same'); // the first call may grow the core's memory
+    const before = backend().memoryBytes();
+    const spy = vi.spyOn(backend(), 'matMul').mockImplementation(() => {
+      throw new Error('a kernel failed');
+    });
+    try {
+      expect(() => km.conv2d(x.km, filter.km, 1, 'same')).toThrow('a kernel failed');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(backend().memoryBytes()).toBe(before);
+    expectCloseToTfjs(km.conv2d(x.km, filter.km, 1, 'same'), tf.conv2d(x.tf as tf.Tensor4D, filter.tf as tf.Tensor4D, 1, 'same'), 'conv2d after a failed one');
   });
 
   it('frees every buffer it allocates on the core', () => {

@@ -147,6 +147,19 @@ describe('km.image resizes on the WASM core equal tfjs-core 4.22 to the bit', ()
     expect(coreResizes(() => [km.image.resizeBilinear(small, [16, 22]), km.image.resizeNearestNeighbor(small, [16, 86])])).toBe(2);
   });
 
+  it("alignCorners' exact halves round up as tfjs' Math.round, and a row of more than 2^16 outputs", () => {
+    const rng = new Random(16);
+    // alignCorners from 2 pixels to 3 samples at 0, 0.5 and 1 (the 0.5 copies pixel 1), from 3 to 5 at 0, 0.5, ..., 2.
+    const cases: [number[], [number, number], boolean, boolean][] = [
+      [[1, 2, 2, 512], [3, 3], true, false], [[1, 3, 3, 512], [5, 5], true, false], [[1, 2, 2, 512], [3, 5], false, true],
+      [[1, 2, 2, 1], [1, 70000], false, true], [[1, 3, 2, 1], [2, 70001], true, false], [[1, 2, 3, 1], [70000, 1], false, false],
+    ];
+    for (const [shape, size, align, half] of cases) {
+      const x = randomPair(rng, shape, 'float32', 3);
+      for (const mode of MODES) expectCoreSameAsTfjs(mode, x, size, align, half, `${mode} align=${align} half=${half} [${shape}] -> [${size}]`);
+    }
+  });
+
   it('frees every buffer it allocates on the core', () => {
     const x = randomPair(new Random(15), [2, 24, 24, 7], 'float32', 2).km;
     const before = backend().memoryBytes();

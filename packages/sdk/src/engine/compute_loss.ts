@@ -53,7 +53,11 @@ function outputLoss(where: string, b: Backend, o: OutputSpec, y: Tensor, yPred: 
       b.lossWeights(0, given, perSample / weights.row, positionWeights, batch * perSample);
     }
     const sum = loss.compute(b, output, target, grad, batch, o.shape, false, positionWeights);
-    if (typeof sum !== 'number') throw new Error(`${where} reads the loss back synchronously, which backend '${b.name}' cannot. Train this model on another backend (km.setBackend('tfjs-webgl') on a GPU).`);
+    // The tfjs backends' loss kernels (tfjs-cpu's and tfjs-webgl's too) return their sums as promises.
+    if (typeof sum !== 'number') {
+      throw new Error(`${where} reads the loss back synchronously, which backend '${b.name}' cannot: its loss kernels give their values asynchronously. ` +
+        "Run this model on the wasm backend (await km.setBackend('wasm')), or compute the loss with km.losses in trainStep (km.losses.meanSquaredError(y, yPred)), which runs on every backend.");
+    }
     return { value: sum / batch, gradient: (b.read(grad, size, 'float32') as Float32Array).slice() };
   } finally {
     for (const id of ids) b.free(id);

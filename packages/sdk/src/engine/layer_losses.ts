@@ -20,7 +20,12 @@ import { sum } from '../ops/reduce.js';
  */
 export function layerLosses(layers: readonly Layer[]): Tensor<'float32'>[] {
   const added = layers.flatMap((layer) => lastCallLosses(layer)).map((value) => new Tensor(Float32Array.of(value), [], 'float32'));
-  return [...added, ...layers.flatMap(weightPenalties)];
+  return [...added, ...weightPenaltyLosses(layers)];
+}
+
+/** The penalties of the regularized trainable weights of `layers`, layer by layer in weight order, from the current weights. */
+export function weightPenaltyLosses(layers: readonly Layer[]): Tensor<'float32'>[] {
+  return layers.flatMap(weightPenalties);
 }
 
 /** The penalty of each regularized trainable weight of `layer` (its own and those it owns of inner layers), in build order. */

@@ -3,7 +3,7 @@ import { backend as activeBackend, ready } from '../backend/registry.js';
 import type { History } from '../callbacks/history.js';
 import type { Layer, Shape, WeightSpec } from '../layers/layer.js';
 import { layerWeights, type LayerWeight } from '../layers/layer_weight.js';
-import { layerLosses } from './layer_losses.js';
+import { layerLosses, weightPenaltyLosses } from './layer_losses.js';
 import type { LossName } from '../losses/losses.js';
 import type { Optimizer } from '../optimizers/index.js';
 import { Tensor } from '../tensor.js';
@@ -593,7 +593,9 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
   /**
    * Keras 3's `compute_loss` for a {@link trainStep}: the compiled loss between the batch's targets
    * `y` and the model's outputs `yPred`, averaged over the batch as `fit` averages it (computed by
-   * each loss' own kernels), plus the weight penalties of `model.losses`. With several outputs, `y`
+   * each loss' own kernels), plus the penalties of the model's regularized weights (not the activity
+   * penalties and `ctx.addLoss` terms `model.losses` keeps, which are the last `fit` or `evaluate`
+   * batch's). With several outputs, `y`
    * and `yPred` are lists in output order or objects keyed by output name (as fit's targets and the
    * model's outputs are), and the total is each output's loss times its compiled `lossWeights`
    * weight; an output compiled without a loss needs no targets. `sampleWeight` (trainStep's
@@ -616,7 +618,8 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
       throw new Error(`${where} computes the loss compile was given, but ${this.className} ${this.loss === undefined ? 'was compiled without a loss' : 'is not built yet'}. Compile with one (model.compile({ optimizer: 'adam', loss: 'meanSquaredError' })), or compute the loss with km.losses in trainStep.`);
     }
     const value = compiledLossOf(where, outputs, y, yPred, sampleWeight);
-    return this.losses.reduce<Tensor<'float32'>>((total, penalty) => add(total, penalty) as Tensor<'float32'>, value);
+    // The weight penalties only: model.losses' other terms are the last fit or evaluate batch's, not this one's.
+    return weightPenaltyLosses(this.computedLayers).reduce<Tensor<'float32'>>((total, penalty) => add(total, penalty) as Tensor<'float32'>, value);
   }
 
   /** Configures training. Throws on unknown names, listing the valid ones. */

@@ -401,6 +401,26 @@ describe("computeLoss, Keras 3's compute_loss, inside a trainStep", () => {
     expect(() => new Connected({ inputs: ownInput, outputs: layersOn(ownInput) } as km.ModelArgs)).toThrow(/Connected extends km\.Model, whose call\(inputs\) connects its layers.*extend km\.Functional: class Connected extends km\.Functional \{ trainStep\(data\) \{ \.\.\. \} \}, then new Connected\(\{ inputs, outputs \}\)/);
   });
 
+  it("adds the weight penalties only, not the activity terms model.losses keeps from the last evaluate batch", async () => {
+    class Active extends km.Model {
+      readonly hidden = km.layers.dense({ units: 5, activation: 'tanh', kernelRegularizer: km.regularizers.l2({ l2: 0.01 }), activityRegularizer: km.regularizers.l1({ l1: 0.1 }) });
+      readonly out = km.layers.dense({ units: 2 });
+      call(input: km.SymbolicTensor): km.SymbolicTensor {
+        return this.out.apply(this.hidden.apply(input));
+      }
+    }
+    km.utils.setRandomSeed(5);
+    const model = new Active();
+    model.build([null, 4]);
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const predicted = model.predict(x) as km.Tensor;
+    const kernel = model.hidden.getWeights()[0].dataSync();
+    const byHand = km.losses.meanSquaredError(y, predicted).dataSync()[0] + 0.01 * kernel.reduce((s, w) => s + w * w, 0);
+    await model.evaluate(x, y, { verbose: 0 });
+    expect(model.losses).toHaveLength(2);
+    expect(model.computeLoss(y, predicted).dataSync()[0]).toBeCloseTo(byHand, 5);
+  });
+
   it('an output compiled without a loss needs no targets and adds nothing', () => {
     km.utils.setRandomSeed(8);
     const model = new TwoHeads();

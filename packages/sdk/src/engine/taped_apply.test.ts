@@ -3,6 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
+import { SquareSumLoss } from '../testing/loss_layers.js';
 import { Random } from '../utils/random.js';
 
 beforeAll(async () => {
@@ -199,6 +200,19 @@ describe('the gradient flows into a model applied to a value the call differenti
 });
 
 describe('what a gradient call cannot take through a model gets an error naming the fix', () => {
+  it('a model with a layer that adds a loss term (ctx.addLoss), whose backward would add its gradient to a value without it', () => {
+    km.utils.setRandomSeed(2);
+    const model = km.sequential([km.layers.dense({ units: 3, inputShape: [4] }), new SquareSumLoss({ rate: 0.5, name: 'square_sum' }), km.layers.dense({ units: 2 })]);
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const [x, y] = [km.ones([2, 4]), km.zeros([2, 2])];
+    // The value would be the compiled loss alone while the gradient held the term's: refused.
+    expect(() => km.variableGrads(() => model.computeLoss(y, model.apply(x, { training: true })), model.trainableWeights)).toThrow(
+      /inside a gradient call: layer 'square_sum' adds a loss term \(ctx\.addLoss\), which a gradient call would leave out of the value but not of the gradient/,
+    );
+    // Outside a gradient call the model applies as before.
+    expect((model.apply(x) as km.Tensor).shape).toEqual([2, 2]);
+  });
+
   it('a model with an activity regularizer, and a varList entry that is not a variable or weight', () => {
     const model = km.sequential([km.layers.dense({ units: 2, inputShape: [3], activityRegularizer: km.regularizers.l2({ l2: 0.1 }) })]);
     expect(() => km.variableGrads(() => km.sum(model.apply(km.ones([1, 3])) as km.Tensor))).toThrow(/has an activity regularizer, whose penalty a gradient call would leave out of the value but not of the gradient/);

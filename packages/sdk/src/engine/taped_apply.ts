@@ -66,7 +66,15 @@ export function tapedApply(target: TapedTarget, xIn: unknown, training: boolean 
       if (bad >= 0) throw nonFiniteError(what, values, firstNonFinite(values, bad * rows, (bad + 1) * rows), rows);
     });
     const pass = { backend, graph, params, plan, training, deferSoftmax: [] };
-    forwardPass(pass);
+    const added = forwardPass(pass);
+    // As for an activity penalty: the layer's backward adds the term's gradient, which no value of the cost holds.
+    if ((watched.length > 0 || dependent.length > 0) && added.terms.length > 0) {
+      const adder = graph.nodes[added.nodes[0]].layer;
+      throw new Error(
+        `${where} inside a gradient call: layer '${adder.name}' adds a loss term (ctx.addLoss), which a gradient call would leave out of the value but not of the gradient. ` +
+          'Train the model with fit or trainOnBatch, which add the term to the loss, or compute the term with km ops in the cost instead of adding it in the layer.',
+      );
+    }
     const outputs = graph.outputs.map((_, k) => new Tensor(hostRead(target, plan.modelOutput(graph, k).output, n * outSizes[k]), [n, ...graph.modelOutputShape(k)], 'float32'));
     if (watched.length === 0 && dependent.length === 0) return outputs;
     const inputSizes = graph.inputShapes.map((shape) => n * shapeSize(shape));

@@ -94,6 +94,10 @@ export class Bidirectional extends Wrapper {
   }
 
   #recurrent(layer: Layer, option: string): RecurrentLayer {
+    if (!isRecurrentLayer(layer) && typeof (layer as Partial<RecurrentLayer>).goBackwards === 'boolean') {
+      throw new Error(`${this.where}: ${option} '${layer.name}' is an RNN over custom cells (km.layers.CallCell), which Bidirectional does not run. Run it both ways yourself: ` +
+        'a second RNN over a new cell with goBackwards: true, and their outputs merged with km.layers.concatenate (with returnSequences, the second one\'s steps come last to first, where Bidirectional reverses them).');
+    }
     if (!isRecurrentLayer(layer)) {
       throw new Error(`${this.where}: ${option} must be a recurrent layer (km.layers.lstm, gru, simpleRNN or rnn), which can run backwards over the steps. Received: ${option}=${layer.className} layer '${layer.name}'. ` +
         `To apply a ${layer.className} to every step of a sequence, use km.layers.timeDistributed({ layer }).`);

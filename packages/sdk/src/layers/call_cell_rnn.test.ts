@@ -262,6 +262,13 @@ describe('km.layers.rnn over a custom cell: clear errors', () => {
   const x = () => km.tensor(new Float32Array(2 * 3 * 4).fill(0.5), [2, 3, 4]);
   const modelOf = (cell: km.layers.CallCell) => km.sequential([km.layers.rnn({ cell, inputShape: [3, 4] })]);
 
+  it('in Bidirectional, says that an RNN over custom cells does not run there and how to run it both ways', () => {
+    const rnn = km.layers.rnn({ cell: new MinimalRNNCell(3), name: 'custom_rnn' });
+    expect(() => km.layers.bidirectional({ layer: rnn as never })).toThrow(
+      /layer 'custom_rnn' is an RNN over custom cells \(km\.layers\.CallCell\), which Bidirectional does not run\. Run it both ways yourself: .*goBackwards: true.*km\.layers\.concatenate/,
+    );
+  });
+
   it('refuses a cell without a stateSize, naming the fix', () => {
     class NoState extends km.layers.CallCell {
       readonly className = 'NoState';

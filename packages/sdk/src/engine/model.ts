@@ -38,7 +38,7 @@ import { savedModelClassName } from '../io/layers_model_format.js';
 import { checkedUserMetadata } from '../io/user_metadata.js';
 import { saveModel, saveModelWeights, type SaveConfig } from '../io/save_model.js';
 import { warnFreshOptimizerOnce } from '../io/fresh_optimizer.js';
-import { evaluateDatasetWithTestStep, evaluateWithTestStep, fitWithOwnSteps, ownStepsOf, ownStepsTrainer, testStepValidation, testStepValidators, type StepLogs, type TrainingSteps } from './own_steps.js';
+import { evaluateDatasetWithTestStep, evaluateWithTestStep, fitWithOwnSteps, ownStepsOf, ownStepsTrainer, testOnBatchWithTestStep, testStepValidation, testStepValidators, trainOnBatchWithOwnStep, type StepLogs, type TrainingSteps } from './own_steps.js';
 import type { StepData } from './step_data.js';
 import { compiledLossOf } from './compute_loss.js';
 import { add } from '../ops/arithmetic.js';
@@ -730,6 +730,7 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
    * shuffling or callbacks: for training loops `fit` does not fit, such as a GAN's alternating
    * steps. Returns the loss, or `[loss, ...metrics]` (in the order of `evaluate`) when the model
    * has metrics or several outputs, as TensorFlow.js does; with `returnDict: true`, `{ loss, ...metrics }`.
+   * A model that defines {@link trainStep} runs it on the batch, as Keras does, and returns what it logs.
    *
    * @example
    * ```ts
@@ -737,12 +738,18 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
    * ```
    */
   async trainOnBatch<A extends TrainOnBatchArgs = {}>(x: ModelInputs, y: ModelTargets, args?: A): Promise<OnBatchResult<A>> {
+    const own = ownStepsOf(this);
+    if (own?.train) {
+      await this.#buildFor(inputSampleOf(x));
+      return trainOnBatchWithOwnStep(this, own as TrainingSteps, x, y, args) as OnBatchResult<A>;
+    }
     return trainOnBatch(await this.#trainingTarget(inputSampleOf(x), true), x, y, args) as Promise<OnBatchResult<A>>;
   }
 
   /**
    * The loss and metrics of all of `x` and `y` as a single batch, without training (Keras'
    * `test_on_batch`): the loss alone, or `[loss, ...metrics]`, as {@link trainOnBatch} returns them.
+   * A model that defines {@link testStep} runs it on the batch, as Keras does.
    *
    * @example
    * ```ts
@@ -750,6 +757,11 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
    * ```
    */
   async testOnBatch<A extends TestOnBatchArgs = {}>(x: ModelInputs, y: ModelTargets, args?: A): Promise<OnBatchResult<A>> {
+    const test = ownStepsOf(this)?.test;
+    if (test) {
+      await this.#buildFor(inputSampleOf(x));
+      return testOnBatchWithTestStep(this, test, x, y, args) as OnBatchResult<A>;
+    }
     return testOnBatch(await this.#trainingTarget(inputSampleOf(x)), x, y, args) as Promise<OnBatchResult<A>>;
   }
 

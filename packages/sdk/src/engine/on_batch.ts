@@ -36,14 +36,14 @@ export type OnBatchResult<A> = A extends { returnDict: true }
     ? number | LossAndMetrics | Record<string, number>
     : number | LossAndMetrics;
 
-const TRAIN_ON_BATCH_OPTIONS = optionNames<TrainOnBatchArgs>({ sampleWeight: true, classWeight: true, returnDict: true });
-const TEST_ON_BATCH_OPTIONS = optionNames<TestOnBatchArgs>({ sampleWeight: true, returnDict: true });
+export const TRAIN_ON_BATCH_OPTIONS = optionNames<TrainOnBatchArgs>({ sampleWeight: true, classWeight: true, returnDict: true });
+export const TEST_ON_BATCH_OPTIONS = optionNames<TestOnBatchArgs>({ sampleWeight: true, returnDict: true });
 
 /**
  * The logs keyed by name with `returnDict`; else the loss alone when it is the only log (one output,
  * no metrics), or every log in order, as Keras and tfjs return them.
  */
-function result(logs: Logs, returnDict: boolean | undefined): number | number[] | Logs {
+export function onBatchResult(logs: Logs, returnDict: boolean | undefined): number | number[] | Logs {
   const values = Object.values(logs);
   return returnDict ? logs : values.length === 1 ? values[0] : values;
 }
@@ -54,7 +54,7 @@ export async function trainOnBatch(target: TrainingTarget, x: TensorsSpec, y: Te
   const data = await prepare(target, x, y, 'x', 'y', args.sampleWeight, args.classWeight);
   const acc = new Accumulator(target.outputs);
   await trainBatch(target, data, 0, data.order.length, acc);
-  return result(acc.logs(), args.returnDict);
+  return onBatchResult(acc.logs(), args.returnDict);
 }
 
 /** The loss and metrics of all of x and y as a single batch, without training. */
@@ -63,5 +63,5 @@ export async function testOnBatch(target: TrainingTarget, x: TensorsSpec, y: Ten
   const data = await prepare(target, x, y, 'x', 'y', args.sampleWeight);
   const acc = new Accumulator(target.outputs);
   await evaluateBatch(target, data, 0, data.order.length, acc);
-  return result(acc.logs(), args.returnDict);
+  return onBatchResult(acc.logs(), args.returnDict);
 }

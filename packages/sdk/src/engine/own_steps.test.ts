@@ -187,6 +187,27 @@ describe("a km.Model's own trainStep (Keras' train_step) under fit", () => {
   });
 });
 
+describe("trainOnBatch and testOnBatch run the model's own steps, as Keras' train_on_batch and test_on_batch do", () => {
+  it("trainOnBatch takes one trainStep on all the rows, in order, and returns its logs; testOnBatch returns testStep's", async () => {
+    const { own, builtIn } = twins(() => new TestedRegressor());
+    own.compile({ optimizer: km.optimizers.sgd(0.1) });
+    builtIn.compile({ optimizer: km.optimizers.sgd(0.1), loss: 'meanSquaredError' });
+    const weights = km.tensor(Float32Array.from({ length: n }, (_, i) => 1 + (i % 3)), [n]);
+    for (let step = 0; step < 3; step++) {
+      const logs = (await own.trainOnBatch(x, y, { returnDict: true })) as Record<string, number>;
+      const builtInLoss = (await builtIn.trainOnBatch(x, y)) as number;
+      expect(logs.samples).toBe(n);
+      expect(logs.loss).toBeCloseTo(builtInLoss, 5);
+    }
+    weightsOf(own).forEach((w, i) => expectClose(w, weightsOf(builtIn)[i]));
+    expect(own.seen.at(-1)!.map((t) => (t as km.Tensor).shape)).toEqual([[n, 4], [n, 2]]);
+    expect(await own.testOnBatch(x, y)).toBeCloseTo((await builtIn.testOnBatch(x, y)) as number, 5);
+    await own.trainOnBatch(x, y, { sampleWeight: weights });
+    expect(own.seen.at(-1)!.map((t) => (t as km.Tensor).shape)).toEqual([[n, 4], [n, 2], [n]]);
+    await expect(own.trainOnBatch(x, y, { sampleWeight: weights, classWeight: { 0: 2 } })).rejects.toThrow(/trainOnBatch: pass classWeight or sampleWeight, not both/);
+  });
+});
+
 describe("classWeight under a trainStep, as Keras gives it: per-sample weights as data[2]", () => {
   /** Records each step's data[2] and the rows' labels; logs nothing to train. */
   class Weighed extends km.Model {

@@ -22,6 +22,7 @@ import { EVALUATE_OPTIONS, FIT_OPTIONS, type ModelEvaluateArgs, type ModelFitArg
 import { checkPositiveInt } from './validate_data.js';
 import { printEvaluation } from './training.js';
 import { checkVerbosity } from '../callbacks/progbar_logger.js';
+import { onBatchResult, TEST_ON_BATCH_OPTIONS, TRAIN_ON_BATCH_OPTIONS, type TestOnBatchArgs, type TrainOnBatchArgs } from './on_batch.js';
 import type { ClassWeight, SampleWeightInput } from './sample_weights.js';
 
 /** What a step returns: the values to log, by name, as numbers or one-value tensors. */
@@ -168,6 +169,27 @@ function stepOnBatch(step: Step, where: string, rows: StepRows, order: Int32Arra
 }
 
 const allRows = (n: number, from = 0): Int32Array => Int32Array.from({ length: n - from }, (_, i) => from + i);
+
+/**
+ * `trainOnBatch` of a model that defines trainStep (Keras' `train_on_batch` runs `train_step`):
+ * the step on all of x and y as one batch, in order, with `sampleWeight` or `classWeight`'s
+ * per-sample weights as `data[2]`; returns what it logs, as trainOnBatch returns logs.
+ */
+export function trainOnBatchWithOwnStep(model: LayersModel, steps: TrainingSteps, x: TensorsSpec, y: TensorsSpec, args: TrainOnBatchArgs = {}): number | number[] | Logs {
+  checkOptions(args, TRAIN_ON_BATCH_OPTIONS, 'trainOnBatch');
+  const { classWeight } = trainingParts(model, args.classWeight);
+  if (classWeight && args.sampleWeight !== undefined) throw new Error(`trainOnBatch: pass classWeight or sampleWeight, not both, as Keras requires: ${model.className}.trainStep receives one set of weights as data[2]. Multiply the class weights into sampleWeight.`);
+  const weights = classWeight ? classSampleWeights('trainOnBatch', classWeight, y) : (args.sampleWeight as TensorsSpec | undefined);
+  const rows = new StepRows([x, y, weights], ['x', 'y', classWeight ? 'classWeight' : 'sampleWeight']);
+  return onBatchResult(stepOnBatch(steps.train, `${model.className}.trainStep`, rows, allRows(rows.size), 0, rows.size), args.returnDict);
+}
+
+/** `testOnBatch` of a model that defines testStep (Keras' `test_on_batch` runs `test_step`): the step on all of x and y as one batch. */
+export function testOnBatchWithTestStep(model: LayersModel, test: Step, x: TensorsSpec, y: TensorsSpec, args: TestOnBatchArgs = {}): number | number[] | Logs {
+  checkOptions(args, TEST_ON_BATCH_OPTIONS, 'testOnBatch');
+  const rows = new StepRows([x, y, args.sampleWeight as TensorsSpec | undefined], ['x', 'y', 'sampleWeight']);
+  return onBatchResult(stepOnBatch(test, `${model.className}.testStep`, rows, allRows(rows.size), 0, rows.size), args.returnDict);
+}
 
 /** `fit(x, y)` of a model that defines trainStep: fit's loop around the model's own steps. */
 export async function fitWithOwnSteps(model: LayersModel, steps: TrainingSteps, x: TensorsSpec, y: TensorsSpec, args: ModelFitArgs = {}): Promise<History> {

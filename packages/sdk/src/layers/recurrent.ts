@@ -360,7 +360,8 @@ export abstract class Recurrent extends Layer {
       backend.copy(w.hAt(t - 1), ctx.outputs[1], batch * u);
       for (let k = 0; k < this.carryCount; k++) backend.copy(w.stateAt(k, t - 1), ctx.outputs[2 + k], batch * u);
     }
-    if (this.#kept && ctx.inputs.length === 1) this.#kept.store(backend, batch, [w.hAt(t - 1), ...Array.from({ length: this.carryCount }, (_, k) => w.stateAt(k, t - 1))]);
+    // As Keras and tfjs: a stateful layer keeps the call's final states, from given initial states too.
+    if (this.stateful) this.#keptStates().store(backend, batch, [w.hAt(t - 1), ...Array.from({ length: this.carryCount }, (_, k) => w.stateAt(k, t - 1))]);
   }
 
   backward(ctx: BackwardContext): void {

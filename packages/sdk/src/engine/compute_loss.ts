@@ -20,7 +20,7 @@ interface OutputLoss {
 }
 
 /** The predictions of output `o` checked: a float32 tensor `[batch, ...o.shape]`. */
-function checkedPrediction(where: string, o: OutputSpec, label: string, yPred: unknown): Tensor<'float32'> {
+export function checkedPrediction(where: string, o: OutputSpec, label: string, yPred: unknown): Tensor<'float32'> {
   if (!(yPred instanceof Tensor) || yPred.dtype !== 'float32' || !sameShape(yPred.shape.slice(1), o.shape)) {
     const received = yPred instanceof Tensor ? `a ${yPred.dtype} tensor of shape [${yPred.shape.join(', ')}]` : describeValue(yPred);
     throw new Error(`${where}: ${label} must be the model's output for the batch, a float32 tensor of shape [batch, ${o.shape.join(', ')}] (this.apply(x, { training: true })). Received: ${received}.`);
@@ -101,7 +101,7 @@ export function compiledLossOf(where: string, outputs: readonly OutputSpec[], y:
 }
 
 /** `sampleWeight` checked and read as fit reads its own, with errors that name `where`. */
-function lossWeightsOf(where: string, outputs: readonly OutputSpec[], ys: readonly (Tensor | null)[], batch: number, sampleWeight: unknown): { values: Float32Array; row: number } {
+export function lossWeightsOf(where: string, outputs: readonly OutputSpec[], ys: readonly (Tensor | null)[], batch: number, sampleWeight: unknown): { values: Float32Array; row: number } {
   if (!(sampleWeight instanceof Tensor) && !(sampleWeight instanceof Float32Array) && !Array.isArray(sampleWeight)) {
     throw new Error(`${where}: sampleWeight must be the batch's weights, a km.Tensor of one weight per sample (trainStep's data[2]). Received: ${describeValue(sampleWeight)}.`);
   }

@@ -41,6 +41,7 @@ import { warnFreshOptimizerOnce } from '../io/fresh_optimizer.js';
 import { evaluateDatasetWithTestStep, evaluateWithTestStep, fitWithOwnSteps, ownStepsOf, ownStepsTrainer, testOnBatchWithTestStep, testStepValidation, testStepValidators, trainOnBatchWithOwnStep, type StepLogs, type TrainingSteps } from './own_steps.js';
 import type { StepData } from './step_data.js';
 import { compiledLossOf } from './compute_loss.js';
+import { compiledMetricsOf } from './compute_metrics.js';
 import { add } from '../ops/arithmetic.js';
 import { plannedTrainer } from './dataset_trainer.js';
 import { resetStatefulLayers } from './stateful.js';
@@ -620,6 +621,40 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
     const value = compiledLossOf(where, outputs, y, yPred, sampleWeight);
     // The weight penalties only: model.losses' other terms are the last fit or evaluate batch's, not this one's.
     return weightPenaltyLosses(this.computedLayers).reduce<Tensor<'float32'>>((total, penalty) => add(total, penalty) as Tensor<'float32'>, value);
+  }
+
+  /**
+   * Keras 3's `compute_metrics` for a {@link trainStep} or {@link testStep}: the compiled metrics'
+   * values on this batch, as numbers keyed by the names fit logs them under (`accuracy`, or
+   * `<output>_accuracy` with several outputs; not the loss), computed by the metrics' own code
+   * between the targets `y` and the outputs `yPred` (in the forms {@link computeLoss} takes).
+   * `weightedMetrics` weigh each sample by `sampleWeight` (the step's `data[2]`) when given. Since fit
+   * averages what a step logs over the batches by their sizes, returning these gives the epoch's
+   * value of a mean over samples ('accuracy', 'mae', 'mse', the crossentropies) as fit's own loop
+   * does (weighted metrics with sample weights give the mean of the batches' weighted means
+   * instead; Keras' mask of `yPred` is not applied). Metrics counted over the whole epoch (auc, precision, recall, rmse, ...)
+   * and metrics of your own are refused. The values are not differentiated. Runs on the wasm
+   * backend, which reads them back synchronously.
+   * @example
+   * ```ts
+   * override trainStep([x, y]: km.StepData): km.StepLogs {
+   *   let metrics: Record<string, number> = {};
+   *   const { value, grads } = km.variableGrads(() => {
+   *     const yPred = this.apply(x as km.Tensor, { training: true });
+   *     metrics = this.computeMetrics(y, yPred); // { accuracy } with metrics: ['accuracy']
+   *     return this.computeLoss(y, yPred);
+   *   }, this.trainableWeights);
+   *   this.optimizer!.applyGradients(grads);
+   *   return { loss: value, ...metrics };
+   * }
+   * ```
+   */
+  computeMetrics(y: TensorsSpec, yPred: TensorsSpec, sampleWeight?: Tensor): Record<string, number> {
+    const where = `${this.className}.computeMetrics`;
+    if (!this.built || this.compiledOutputs.length === 0) {
+      throw new Error(`${where} computes the metrics compile was given, but ${this.className} is not ${this.optimizer ? 'built' : 'compiled'} yet. Compile it with its metrics (model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] })) and call it from trainStep or testStep.`);
+    }
+    return compiledMetricsOf(where, this.compiledOutputs, y, yPred, sampleWeight);
   }
 
   /** Configures training. Throws on unknown names, listing the valid ones. */

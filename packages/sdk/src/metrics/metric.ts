@@ -77,9 +77,23 @@ export class MeanMetric implements Metric {
   constructor(
     readonly name: string,
     private readonly batchValue: (batch: MetricBatch) => [Scalar, Scalar],
-    private readonly finish: (mean: number) => number = (mean) => mean,
+    private readonly finish?: (mean: number) => number,
     readonly savedAs?: SavedMetricForm,
   ) {}
+
+  /**
+   * Whether the epoch's result is its batches' means averaged by their counts, so that a step may
+   * log each batch's own mean from {@link batchSums} (not so where the mean is then transformed,
+   * as rmse takes its root).
+   */
+  get averagesBatches(): boolean {
+    return this.finish === undefined;
+  }
+
+  /** One batch's sum and count of what the metric averages, leaving the epoch's sums as they are. */
+  batchSums(batch: MetricBatch): [Scalar, Scalar] {
+    return this.batchValue(batch);
+  }
 
   reset(): void {
     this.#sum = 0;
@@ -101,7 +115,8 @@ export class MeanMetric implements Metric {
   }
 
   result(): number {
-    return this.finish(divideNoNan(this.#sum, this.#count));
+    const mean = divideNoNan(this.#sum, this.#count);
+    return this.finish ? this.finish(mean) : mean;
   }
 }
 

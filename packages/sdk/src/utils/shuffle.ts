@@ -16,7 +16,7 @@ type Shuffleable<T> = T[] | Float32Array | Int32Array | Uint32Array | Uint8Array
  */
 export function shuffle<T>(array: Shuffleable<T>): void {
   if (!Array.isArray(array) && !ArrayBuffer.isView(array)) {
-    throw new Error(`km.utils.shuffle takes an array or a typed array, which it shuffles in place. Received: ${array === null ? 'null' : typeof array}.`);
+    throw new Error(`shuffle (km.util.shuffle, km.utils.shuffle) takes an array or a typed array, which it shuffles in place. Received: ${array === null ? 'null' : typeof array}.`);
   }
   globalGenerator().shuffle(array as { length: number; [index: number]: unknown });
 }
@@ -29,7 +29,7 @@ export function shuffle<T>(array: Shuffleable<T>): void {
  */
 export function shuffleCombo<T, U>(array: Shuffleable<T>, array2: Shuffleable<U>): void {
   if (array.length !== array2.length) {
-    throw new Error(`km.utils.shuffleCombo shuffles two arrays with one permutation, so they must have the same length. Received lengths ${array.length} and ${array2.length}.`);
+    throw new Error(`shuffleCombo (km.util.shuffleCombo, km.utils.shuffleCombo) shuffles two arrays with one permutation, so they must have the same length. Received lengths ${array.length} and ${array2.length}.`);
   }
   const order = Int32Array.from({ length: array.length }, (_, i) => i);
   globalGenerator().shuffle(order);

@@ -95,7 +95,7 @@ describe('computeLoss takes the steps fit takes', () => {
     }
     model.dispose();
     await useBackend('wasm');
-    expect(message).toMatch(/Functional\.computeLoss reads the loss back synchronously, which backend 'tfjs-cpu' cannot/);
+    expect(message).toMatch(/TwoHeads\.computeLoss reads the loss back synchronously, which backend 'tfjs-cpu' cannot/);
     // The fix it names must be one that works: wasm, not another tfjs backend.
     expect(message).toContain("await km.setBackend('wasm')");
     expect(message).not.toMatch(/tfjs-webgl/);

@@ -140,7 +140,7 @@ describe('computeMetrics refuses', () => {
     const [own] = twins(3, 'softmax');
     own.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy', metrics: ['accuracy', metric] });
     expect(() => own.computeMetrics(oneHot, own.predict(x) as km.Tensor)).toThrow(
-      new RegExp(`Functional\\.computeMetrics cannot give metric '${key}' for one batch: its epoch value is not the mean of its batches' values.*testStep.*km ops`),
+      new RegExp(`Measured\\.computeMetrics cannot give metric '${key}' for one batch: its epoch value is not the mean of its batches' values.*testStep.*km ops`),
     );
   });
 
@@ -156,12 +156,12 @@ describe('computeMetrics refuses', () => {
     }
     own.dispose();
     await useBackend('wasm');
-    expect(message).toMatch(/Functional\.computeMetrics reads metric 'accuracy' back synchronously, which backend 'tfjs-cpu' cannot.*await km\.setBackend\('wasm'\)/);
+    expect(message).toMatch(/Measured\.computeMetrics reads metric 'accuracy' back synchronously, which backend 'tfjs-cpu' cannot.*await km\.setBackend\('wasm'\)/);
   });
 
   it('targets and predictions not of the batch, and an uncompiled model', () => {
     const [own] = twins(3, 'softmax');
-    expect(() => own.computeMetrics(labels, own.predict(x) as km.Tensor)).toThrow(/Functional\.computeMetrics computes the metrics compile was given, but Functional is not compiled yet/);
+    expect(() => own.computeMetrics(labels, own.predict(x) as km.Tensor)).toThrow(/Measured\.computeMetrics computes the metrics compile was given, but Measured is not compiled yet/);
     own.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
     const yPred = own.predict(x) as km.Tensor;
     expect(() => own.computeMetrics(labels, km.ones([n, 2]))).toThrow(/yPred must be the model's output for the batch, a float32 tensor of shape \[batch, 3\].*Received: a float32 tensor of shape \[21, 2\]/);

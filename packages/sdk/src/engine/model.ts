@@ -38,7 +38,7 @@ import { savedModelClassName } from '../io/layers_model_format.js';
 import { checkedUserMetadata } from '../io/user_metadata.js';
 import { saveModel, saveModelWeights, type SaveConfig } from '../io/save_model.js';
 import { warnFreshOptimizerOnce } from '../io/fresh_optimizer.js';
-import { evaluateDatasetWithTestStep, evaluateWithTestStep, fitWithOwnSteps, ownStepsOf, ownStepsTrainer, testOnBatchWithTestStep, testStepValidation, testStepValidators, trainOnBatchWithOwnStep, type StepLogs, type TrainingSteps } from './own_steps.js';
+import { evaluateDatasetWithTestStep, evaluateWithTestStep, fitWithOwnSteps, ownStepsOf, ownStepsTrainer, testOnBatchWithTestStep, testStepValidation, testStepValidators, trainOnBatchWithOwnStep, stepsClassName, type StepLogs, type TrainingSteps } from './own_steps.js';
 import type { StepData } from './step_data.js';
 import { compiledLossOf } from './compute_loss.js';
 import { compiledMetricsOf } from './compute_metrics.js';
@@ -613,10 +613,10 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
    * ```
    */
   computeLoss(y: TensorsSpec, yPred: TensorsSpec, sampleWeight?: Tensor): Tensor<'float32'> {
-    const where = `${this.className}.computeLoss`;
+    const where = `${stepsClassName(this)}.computeLoss`;
     const outputs = this.compiledOutputs;
     if (!this.built || outputs.length === 0 || outputs.every((o) => o.loss === null)) {
-      throw new Error(`${where} computes the loss compile was given, but ${this.className} ${this.loss === undefined ? 'was compiled without a loss' : 'is not built yet'}. Compile with one (model.compile({ optimizer: 'adam', loss: 'meanSquaredError' })), or compute the loss with km.losses in trainStep.`);
+      throw new Error(`${where} computes the loss compile was given, but ${stepsClassName(this)} ${this.loss === undefined ? 'was compiled without a loss' : 'is not built yet'}. Compile with one (model.compile({ optimizer: 'adam', loss: 'meanSquaredError' })), or compute the loss with km.losses in trainStep.`);
     }
     const value = compiledLossOf(where, outputs, y, yPred, sampleWeight);
     // The weight penalties only: model.losses' other terms are the last fit or evaluate batch's, not this one's.
@@ -650,9 +650,9 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
    * ```
    */
   computeMetrics(y: TensorsSpec, yPred: TensorsSpec, sampleWeight?: Tensor): Record<string, number> {
-    const where = `${this.className}.computeMetrics`;
+    const where = `${stepsClassName(this)}.computeMetrics`;
     if (!this.built || this.compiledOutputs.length === 0) {
-      throw new Error(`${where} computes the metrics compile was given, but ${this.className} is not ${this.optimizer ? 'built' : 'compiled'} yet. Compile it with its metrics (model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] })) and call it from trainStep or testStep.`);
+      throw new Error(`${where} computes the metrics compile was given, but ${stepsClassName(this)} is not ${this.optimizer ? 'built' : 'compiled'} yet. Compile it with its metrics (model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] })) and call it from trainStep or testStep.`);
     }
     return compiledMetricsOf(where, this.compiledOutputs, y, yPred, sampleWeight);
   }

@@ -419,6 +419,15 @@ describe("computeLoss, Keras 3's compute_loss, inside a trainStep", () => {
         return this.dense.apply(input);
       }
     }
+    class Unfinished extends km.Functional {
+      override trainStep(): km.StepLogs {
+        return Promise.resolve({ loss: 1 }) as unknown as km.StepLogs;
+      }
+    }
+    const unfinished = new Unfinished({ inputs: ownInput, outputs: layersOn(ownInput) });
+    unfinished.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    await expect(unfinished.fit(x, y, { epochs: 1, verbose: 0 })).rejects.toThrow(/^Unfinished\.trainStep returned a Promise/);
+    expect(() => unfinished.computeLoss(y, km.ones([n, 3]))).toThrow(/^Unfinished\.computeLoss: yPred must be/);
     expect(() => new Connected({ inputs: ownInput, outputs: layersOn(ownInput) } as km.ModelArgs)).toThrow(/Connected extends km\.Model, whose call\(inputs\) connects its layers.*extend km\.Functional: class Connected extends km\.Functional \{ trainStep\(data\) \{ \.\.\. \} \}, then new Connected\(\{ inputs, outputs \}\)/);
   });
 

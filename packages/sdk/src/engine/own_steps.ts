@@ -37,6 +37,14 @@ export interface OwnSteps {
   readonly test: Step | null;
 }
 
+/**
+ * The class whose steps run, as errors name it: the subclass' own name, also for a km.Functional
+ * subclass (Keras' CustomModel(inputs, outputs)), whose className stays 'Functional' as it saves.
+ */
+export function stepsClassName(model: LayersModel): string {
+  return model.constructor.name || model.className;
+}
+
 /** The steps of a model that defines trainStep. */
 export type TrainingSteps = OwnSteps & { readonly train: Step };
 
@@ -151,7 +159,7 @@ async function evaluateOver(model: LayersModel, test: Step, next: () => Promise<
   const started = performance.now();
   let read = 0;
   const logs = await callbacks.test(async () => {
-    const pass = await testPass(test, `${model.className}.testStep`, next, callbacks, model);
+    const pass = await testPass(test, `${stepsClassName(model)}.testStep`, next, callbacks, model);
     read = pass.read;
     return pass.logs;
   });
@@ -178,23 +186,23 @@ const allRows = (n: number, from = 0): Int32Array => Int32Array.from({ length: n
 export function trainOnBatchWithOwnStep(model: LayersModel, steps: TrainingSteps, x: TensorsSpec, y: TensorsSpec, args: TrainOnBatchArgs = {}): number | number[] | Logs {
   checkOptions(args, TRAIN_ON_BATCH_OPTIONS, 'trainOnBatch');
   const { classWeight } = trainingParts(model, args.classWeight);
-  if (classWeight && args.sampleWeight !== undefined) throw new Error(`trainOnBatch: pass classWeight or sampleWeight, not both, as Keras requires: ${model.className}.trainStep receives one set of weights as data[2]. Multiply the class weights into sampleWeight.`);
+  if (classWeight && args.sampleWeight !== undefined) throw new Error(`trainOnBatch: pass classWeight or sampleWeight, not both, as Keras requires: ${stepsClassName(model)}.trainStep receives one set of weights as data[2]. Multiply the class weights into sampleWeight.`);
   const weights = classWeight ? classSampleWeights('trainOnBatch', classWeight, y) : (args.sampleWeight as TensorsSpec | undefined);
   const rows = new StepRows([x, y, weights], ['x', 'y', classWeight ? 'classWeight' : 'sampleWeight']);
-  return onBatchResult(stepOnBatch(steps.train, `${model.className}.trainStep`, rows, allRows(rows.size), 0, rows.size), args.returnDict);
+  return onBatchResult(stepOnBatch(steps.train, `${stepsClassName(model)}.trainStep`, rows, allRows(rows.size), 0, rows.size), args.returnDict);
 }
 
 /** `testOnBatch` of a model that defines testStep (Keras' `test_on_batch` runs `test_step`): the step on all of x and y as one batch. */
 export function testOnBatchWithTestStep(model: LayersModel, test: Step, x: TensorsSpec, y: TensorsSpec, args: TestOnBatchArgs = {}): number | number[] | Logs {
   checkOptions(args, TEST_ON_BATCH_OPTIONS, 'testOnBatch');
   const rows = new StepRows([x, y, args.sampleWeight as TensorsSpec | undefined], ['x', 'y', 'sampleWeight']);
-  return onBatchResult(stepOnBatch(test, `${model.className}.testStep`, rows, allRows(rows.size), 0, rows.size), args.returnDict);
+  return onBatchResult(stepOnBatch(test, `${stepsClassName(model)}.testStep`, rows, allRows(rows.size), 0, rows.size), args.returnDict);
 }
 
 /** `fit(x, y)` of a model that defines trainStep: fit's loop around the model's own steps. */
 export async function fitWithOwnSteps(model: LayersModel, steps: TrainingSteps, x: TensorsSpec, y: TensorsSpec, args: ModelFitArgs = {}): Promise<History> {
   checkOptions(args, FIT_OPTIONS, 'fit');
-  const className = model.className;
+  const className = stepsClassName(model);
   const train = steps.train;
   const { optimizer, classWeight } = trainingParts(model, args.classWeight);
   const settings = fitSettings(args);
@@ -242,13 +250,13 @@ function heldOut(given: StepRows, validationData: ModelFitArgs['validationData']
 export function testStepValidation(model: LayersModel, test: Step, x: TensorsSpec, y: TensorsSpec, args: ModelFitArgs): ((callbacks: CallbackList) => Promise<Logs>) | null {
   const settings = fitSettings(args);
   const held = heldOut(new StepRows([x, y, args.sampleWeight as TensorsSpec | undefined], ['x', 'y', 'sampleWeight']), args.validationData, settings.validationSplit);
-  return held && ((callbacks) => meanOverBatches(test, `${model.className}.testStep`, held.rows, held.order, settings.validationBatchSize, callbacks, model));
+  return held && ((callbacks) => meanOverBatches(test, `${stepsClassName(model)}.testStep`, held.rows, held.order, settings.validationBatchSize, callbacks, model));
 }
 
 /** The optimizer and the class weights fit steps a model of its own trainStep with; throws naming what is missing. */
 function trainingParts(model: LayersModel, classWeight: unknown): { optimizer: Optimizer; classWeight: ClassWeight | null } {
   const optimizer = model.optimizer;
-  if (!optimizer) throw new Error(`${model.className} must be compiled before fit, so that trainStep has this.optimizer to step with: model.compile({ optimizer: 'adam' }).`);
+  if (!optimizer) throw new Error(`${stepsClassName(model)} must be compiled before fit, so that trainStep has this.optimizer to step with: model.compile({ optimizer: 'adam' }).`);
   return { optimizer, classWeight: classWeight === undefined ? null : checkedClassWeight('fit', classWeight) };
 }
 
@@ -259,7 +267,7 @@ function trainingParts(model: LayersModel, classWeight: unknown): { optimizer: O
 export function ownStepsTrainer(model: LayersModel, steps: TrainingSteps, classWeight: unknown): DatasetTrainer {
   const train = steps.train;
   const { optimizer, classWeight: weights } = trainingParts(model, classWeight);
-  const where = `${model.className}.trainStep`;
+  const where = `${stepsClassName(model)}.trainStep`;
   return {
     model,
     optimizer,
@@ -270,7 +278,7 @@ export function ownStepsTrainer(model: LayersModel, steps: TrainingSteps, classW
         ready: async (element, index) => {
           const { data, size } = stepData(element, index, 'fit(dataset)');
           if (weights) {
-            if (data.length > 2) throw new Error(`fit(dataset): batch ${index} has a sampleWeight beside classWeight; ${model.className}.trainStep receives one set of weights as data[2]. Multiply the class weights into the batches' sampleWeight.`);
+            if (data.length > 2) throw new Error(`fit(dataset): batch ${index} has a sampleWeight beside classWeight; ${stepsClassName(model)}.trainStep receives one set of weights as data[2]. Multiply the class weights into the batches' sampleWeight.`);
             data.push(classSampleWeights(`fit(dataset) batch ${index}`, weights, data[1]));
           }
           return { size, train: () => means.add(runStep(train, data, where), size) };
@@ -294,8 +302,8 @@ export function testStepValidators(model: LayersModel, steps: OwnSteps): Pick<Da
     },
     validateStream: (iterator, batches, callbacks) => {
       const test = steps.test;
-      if (!test) throw new Error(`${model.className} defines trainStep, so a validation dataset runs its testStep(data), which it does not define. Define testStep(data), returning the values to log ({ loss }) computed without training.`);
-      return testPass(test, `${model.className}.testStep`, streamBatches(iterator, batches, 'validationData'), callbacks, model);
+      if (!test) throw new Error(`${stepsClassName(model)} defines trainStep, so a validation dataset runs its testStep(data), which it does not define. Define testStep(data), returning the values to log ({ loss }) computed without training.`);
+      return testPass(test, `${stepsClassName(model)}.testStep`, streamBatches(iterator, batches, 'validationData'), callbacks, model);
     },
   };
 }
@@ -339,10 +347,10 @@ export async function evaluateWithTestStep(model: LayersModel, test: Step, x: Te
  */
 function validator(model: LayersModel, steps: OwnSteps, rows: StepRows, order: Int32Array, batchSize: number): (callbacks: CallbackList) => Promise<Logs> {
   const test = steps.test;
-  if (test) return (callbacks) => meanOverBatches(test, `${model.className}.testStep`, rows, order, batchSize, callbacks, model);
+  if (test) return (callbacks) => meanOverBatches(test, `${stepsClassName(model)}.testStep`, rows, order, batchSize, callbacks, model);
   if (model.loss === undefined) {
     throw new Error(
-      `${model.className} was compiled without a loss, so fit cannot validate it: define testStep(data), returning the values to log ({ loss }) computed without training, ` +
+      `${stepsClassName(model)} was compiled without a loss, so fit cannot validate it: define testStep(data), returning the values to log ({ loss }) computed without training, ` +
         "or compile with the loss validation reports (model.compile({ optimizer, loss: 'meanSquaredError' })).",
     );
   }

@@ -1,6 +1,5 @@
 // km.layers.rnn over a user's CallCell: the steps run in a loop of km ops inside one CallLayer, so
 // its backward pass, `call` replayed under the tape, is backpropagation through time.
-import { backend } from '../backend/registry.js';
 import { hostTensor } from '../backend/host_tensor.js';
 import { unstack } from '../ops/split.js';
 import { stack } from '../ops/join.js';
@@ -15,7 +14,7 @@ import { CallLayer, type CallArgs } from './call_layer.js';
 import type { ForwardContext, Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
 import { formatShape } from './layer_shapes.js';
-import { KeptStates, notStateful } from './recurrent_states.js';
+import { keptStatesOf, KeptStates, resetKeptStates } from './recurrent_states.js';
 
 /** Options of {@link CallCellRNN}: those of `km.layers.rnn`, with a {@link CallCell}. */
 export interface CallCellRNNArgs extends LayerArgs {
@@ -204,9 +203,7 @@ export class CallCellRNN extends CallLayer {
    * @example `layer.resetStates()` after feeding one long sequence in chunks
    */
   resetStates(states?: Tensor | readonly Tensor[]): void {
-    if (!this.stateful) throw notStateful(this.#where);
-    if (states === undefined) this.#kept?.reset();
-    else this.#keptStates().set(backend(), Array.isArray(states) ? states : [states as Tensor]);
+    resetKeptStates(this.stateful, this.#where, this.#kept, () => this.#keptStates(), states);
   }
 
   /**
@@ -215,8 +212,7 @@ export class CallCellRNN extends CallLayer {
    * layer that is not stateful, and for one not built yet or whose batch size is not known yet.
    */
   get states(): Tensor<'float32'>[] | null {
-    if (!this.stateful || !this.built) return null;
-    return this.#keptStates().read();
+    return keptStatesOf(this, () => this.#keptStates());
   }
 
   #keptStates(): KeptStates {

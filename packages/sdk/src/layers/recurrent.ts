@@ -9,8 +9,7 @@ import { formatShape, lastStepOnlyHint } from './layer_shapes.js';
 import { weightOptions, weightOptionsConfig, type WeightOptions } from './weight_options.js';
 import { carryOverMasked, routeMaskedGrads, stepMask } from './recurrent_masks.js';
 import { transposeSteps } from './time_major.js';
-import { checkInitialStates, KeptStates, notStateful } from './recurrent_states.js';
-import { backend } from '../backend/registry.js';
+import { checkInitialStates, keptStatesOf, KeptStates, resetKeptStates } from './recurrent_states.js';
 import type { Tensor } from '../tensor.js';
 import type { RecurrentStep, RecurrentStepGrad } from './recurrent_step.js';
 import { RecurrentDropout, type DropoutShape } from './recurrent_dropout.js';
@@ -276,9 +275,7 @@ export abstract class Recurrent extends Layer {
    * @example `lstm.resetStates()` after feeding one long sequence in chunks
    */
   resetStates(states?: Tensor | readonly Tensor[]): void {
-    if (!this.stateful) throw notStateful(this.where);
-    if (states === undefined) this.#kept?.reset();
-    else this.#keptStates().set(backend(), Array.isArray(states) ? states : [states as Tensor]);
+    resetKeptStates(this.stateful, this.where, this.#kept, () => this.#keptStates(), states);
   }
 
   /**
@@ -294,8 +291,7 @@ export abstract class Recurrent extends Layer {
    * ```
    */
   get states(): Tensor<'float32'>[] | null {
-    if (!this.stateful || !this.built) return null;
-    return this.#keptStates().read();
+    return keptStatesOf(this, () => this.#keptStates());
   }
 
   /** The states a stateful layer keeps between batches, made on first use. */

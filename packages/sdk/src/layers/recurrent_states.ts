@@ -1,4 +1,5 @@
 import type { Backend, BufferId } from '../backend/backend.js';
+import { backend } from '../backend/registry.js';
 import { bufferCopy } from '../engine/device_tensor.js';
 import { sameShape, shapeSize, Tensor } from '../tensor.js';
 import type { Shape } from './layer.js';
@@ -7,6 +8,21 @@ import { formatShape } from './layer_shapes.js';
 /** The error for resetting the states of a layer that keeps none. */
 export function notStateful(where: string): Error {
   return new Error(`${where} is not stateful, so it keeps no states to reset (every batch starts from zeros). Build it with stateful: true to carry states from batch to batch.`);
+}
+
+/**
+ * A stateful layer's `resetStates(states?)` (`where` names the layer): its kept states, `made`
+ * (null before first use; `make` makes them), back to zero, or set to `states`.
+ */
+export function resetKeptStates(stateful: boolean, where: string, made: KeptStates | null, make: () => KeptStates, states?: Tensor | readonly Tensor[]): void {
+  if (!stateful) throw notStateful(where);
+  if (states === undefined) made?.reset();
+  else make().set(backend(), Array.isArray(states) ? states : [states as Tensor]);
+}
+
+/** A layer's `states`: its kept ones (`make` makes them on first use), or null for a layer that is not stateful or not built yet. */
+export function keptStatesOf(layer: { readonly stateful: boolean; readonly built: boolean }, make: () => KeptStates): Tensor<'float32'>[] | null {
+  return layer.stateful && layer.built ? make().read() : null;
 }
 
 /**

@@ -6,13 +6,11 @@ import { backend as activeBackend } from '../backend/registry.js';
 import { positions } from '../losses/targets.js';
 import { MeanMetric, type Metric, type MetricBatch } from '../metrics/metric.js';
 import { checkNoLossTargets, noLossTargets } from '../metrics/no_loss_targets.js';
-import { describeValue, hostValues } from '../ops/operand.js';
-import { Tensor } from '../tensor.js';
-import { checkedPrediction, lossWeightsOf } from './compute_loss.js';
+import { hostValues } from '../ops/operand.js';
 import { metricLogNames, outputMetricNames } from './metric_names.js';
 import type { OutputSpec } from './outputs.js';
-import { tensorsFor } from './outputs.js';
 import { lossTargets } from './prepare_data.js';
+import { positionWeightsOn, stepOutputs, stepWeights, type StepWeights } from './step_outputs.js';
 
 /** One output's batch as its metrics see it, from the step's tensors copied to the backend. */
 class TensorMetricBatch implements MetricBatch {
@@ -90,27 +88,16 @@ function syncValue(where: string, b: Backend, key: string, [value, count]: [Scal
  * `where` names the call in errors.
  */
 export function compiledMetricsOf(where: string, outputs: readonly OutputSpec[], y: unknown, yPred: unknown, sampleWeight: unknown): Record<string, number> {
-  const names = outputs.map((o) => o.name);
   const measured = outputs.map((o) => o.metrics.length > 0 || o.weightedMetrics.length > 0);
   const keys = metricLogNames(outputMetricNames(outputs));
   outputs.forEach((o, k) => {
     o.metrics.forEach((m, i) => checkBatchMean(where, m, keys.metrics[k][i]));
     o.weightedMetrics.forEach((m, i) => checkBatchMean(where, m, keys.weighted[k][i]));
   });
-  const predictions = tensorsFor(yPred, names, 'yPred', 'outputs');
-  const targets = tensorsFor(y, names, 'y', 'outputs', outputs.map((o) => o.loss === null), outputs.map((o, k) => o.loss === null && measured[k]));
   const read = outputs.flatMap((_, k) => (measured[k] ? [k] : []));
-  const preds = read.map((k) => checkedPrediction(where, outputs[k], predictions.labels[k], predictions.tensors[k]));
-  const batch = preds[0]?.shape[0] ?? 0;
-  const ys = outputs.map((_, k) => targets.tensors[k] as Tensor | null);
-  read.forEach((k, i) => {
-    const target = ys[k];
-    if (preds[i].shape[0] !== batch) throw new Error(`${where}: ${predictions.labels[k]} has ${preds[i].shape[0]} samples but ${predictions.labels[read[0]]} has ${batch}; pass every output of the same batch.`);
-    if (!(target instanceof Tensor)) throw new Error(`${where}: ${targets.labels[k]} must be the batch's targets, a km.Tensor (the step's data[1]). Received: ${describeValue(target)}.`);
-    if (target.shape[0] !== batch) throw new Error(`${where}: ${targets.labels[k]} has ${target.shape[0]} samples but ${predictions.labels[k]} has ${batch}; pass the targets of the same batch.`);
-  });
+  const { preds, ys, batch, targetLabels } = stepOutputs(where, outputs, y, yPred, read, outputs.map((o, k) => o.loss === null && measured[k]), "the step's data[1]");
   const weighted = outputs.some((o) => o.weightedMetrics.length > 0);
-  const given = sampleWeight === undefined || !weighted ? undefined : lossWeightsOf(where, outputs, ys, batch, sampleWeight);
+  const given = sampleWeight === undefined || !weighted ? undefined : stepWeights(where, outputs, ys, batch, sampleWeight);
   const b = activeBackend();
   const logs: Record<string, number> = {};
   const owned: BufferId[] = [];
@@ -123,7 +110,7 @@ export function compiledMetricsOf(where: string, outputs: readonly OutputSpec[],
         o.loss.validateTargets(y, o.shape);
         hostTargets = lossTargets(o.loss, y, o.shape, batch);
       } else {
-        checkNoLossTargets(y, o, targets.labels[k]);
+        checkNoLossTargets(y, o, targetLabels[k]);
         hostTargets = noLossTargets(y, o);
       }
       const outputValues = hostValues(where, preds[i]);
@@ -140,14 +127,8 @@ export function compiledMetricsOf(where: string, outputs: readonly OutputSpec[],
   return logs;
 }
 
-/** The sample weights `given` spread over output `o`'s positions, unnormalized, as fit's weighted metrics count with (see metricWeights). */
-function positionWeightsOf(b: Backend, o: OutputSpec, batch: number, given: { values: Float32Array; row: number }, owned: BufferId[]): { id: BufferId; values: Float32Array } {
-  const perSample = positions(o.shape);
-  const source = b.alloc(given.values.length, 'float32');
-  owned.push(source);
-  b.write(source, given.values);
-  const id = b.alloc(batch * perSample, 'float32');
-  owned.push(id);
-  b.lossWeights(0, source, perSample / given.row, id, batch * perSample, false);
-  return { id, values: (b.read(id, batch * perSample, 'float32') as Float32Array).slice() };
+/** The sample weights `given` spread over output `o`'s positions, unnormalized, as fit's weighted metrics count with (see metricWeights), and their values. */
+function positionWeightsOf(b: Backend, o: OutputSpec, batch: number, given: StepWeights, owned: BufferId[]): { id: BufferId; values: Float32Array } {
+  const id = positionWeightsOn(b, o, batch, given, false, owned);
+  return { id, values: (b.read(id, batch * positions(o.shape), 'float32') as Float32Array).slice() };
 }

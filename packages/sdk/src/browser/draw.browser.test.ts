@@ -1,10 +1,11 @@
 // km.browser.draw on real canvases in headless Chromium, read back with getImageData and checked
 // against TensorFlow.js 4.22's tf.browser.draw on its CPU backend drawing the same tensor in the
-// same page, and against RGBA bytes computed by a loop of this file put on a canvas of their own.
+// same page, and against RGBA bytes computed by testing/rgba_reference.ts put on a canvas of their own.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
+import { expectedRgba } from '../testing/rgba_reference.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -21,19 +22,6 @@ function canvasOf(rgba: number[], width: number, height: number): number[] {
   [canvas.width, canvas.height] = [width, height];
   canvas.getContext('2d')!.putImageData(new ImageData(Uint8ClampedArray.from(rgba), width, height), 0, 0);
   return read(canvas);
-}
-
-/** The RGBA bytes tfjs documents for an image tensor, by a loop of this file: gray or RGB get `alpha`, RGBA its 4th channel. */
-function expectedRgba(values: ArrayLike<number>, shape: number[], dtype: 'float32' | 'int32', alpha = 1): number[] {
-  const depth = shape.length === 2 ? 1 : shape[2];
-  const scale = dtype === 'float32' ? 255 : 1;
-  const out: number[] = [];
-  for (let p = 0; p < shape[0] * shape[1]; p++) {
-    const channel = (c: number) => Math.round(values[p * depth + c] * scale);
-    if (depth === 1) out.push(channel(0), channel(0), channel(0), Math.round(255 * alpha));
-    else out.push(channel(0), channel(1), channel(2), depth === 4 ? channel(3) : Math.round(255 * alpha));
-  }
-  return out;
 }
 
 /** Values in [0, 1]; an RGBA image's alpha channel kept at 1, so its pixels read back as they were put. */

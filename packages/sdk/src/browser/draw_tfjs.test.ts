@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as km from '../index.js';
+import { expectedRgba } from '../testing/rgba_reference.js';
 
 beforeAll(() => tf.setBackend('cpu'));
 afterEach(() => vi.unstubAllGlobals());
@@ -49,19 +50,6 @@ const unit = (n: number) => Float32Array.from({ length: n }, (_, i) => (i === 0 
 const bytes = (n: number) => Int32Array.from({ length: n }, (_, i) => (i * 53 + 7) % 256);
 const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 const SHAPES: number[][] = [[3, 5], [3, 5, 1], [3, 5, 3], [3, 5, 4], [17, 9, 3], [1, 1, 4]];
-
-/** The RGBA bytes tfjs' Draw kernel documents, by a float64 loop of its own: gray or RGB get `alpha`, RGBA its 4th channel. */
-function expectedRgba(values: ArrayLike<number>, shape: number[], dtype: 'float32' | 'int32', alpha: number): number[] {
-  const depth = shape.length === 2 ? 1 : shape[2];
-  const scale = dtype === 'float32' ? 255 : 1;
-  const out: number[] = [];
-  for (let p = 0; p < shape[0] * shape[1]; p++) {
-    const channel = (c: number) => Math.round(values[p * depth + c] * scale);
-    if (depth === 1) out.push(channel(0), channel(0), channel(0), Math.round(255 * alpha));
-    else out.push(channel(0), channel(1), channel(2), depth === 4 ? channel(3) : Math.round(255 * alpha));
-  }
-  return out;
-}
 
 describe('draw against tf.browser.draw', () => {
   it.each(SHAPES.map((s) => [JSON.stringify(s), s] as const))('float32 %s in [0, 1], opaque and with alpha', (_, shape) => {

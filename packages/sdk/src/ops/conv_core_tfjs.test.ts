@@ -16,6 +16,7 @@ import { expectCloseToTfjs, expectSameGradients, pairOf, pick, randomPair } from
 import { Random } from '../utils/random.js';
 import type { ConvPad } from './conv_geometry.js';
 import { valueAndGrads } from './gradients.js';
+import { hostAndCore, kernelCalls } from '../testing/core_calls.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -25,26 +26,6 @@ beforeAll(async () => {
 const int = (rng: Random, low: number, high: number) => low + Math.floor(rng.next() * (high - low + 1));
 /** A pad as tfjs' typings take it (its ExplicitPadding is not readonly). */
 const tfPad = (pad: ConvPad) => pad as unknown as 'same';
-type Kernel = 'im2col' | 'col2im' | 'matMul';
-
-/** Runs `f`, counting the calls of each of the core's kernels `kernels` it makes. */
-function coreCalls<T>(kernels: readonly Kernel[], f: () => T): [T, number[]] {
-  const spies = kernels.map((k) => vi.spyOn(backend(), k));
-  try {
-    const result = f();
-    return [result, spies.map((s) => s.mock.calls.length)];
-  } finally {
-    for (const s of spies) s.mockRestore();
-  }
-}
-
-/** `f`'s values (each tensor it returns) on the host loops (the 'tfjs-cpu' backend keeps them) and on the 'wasm' backend. */
-async function hostAndCore(f: () => Tensor[]): Promise<[Float32Array[], Float32Array[]]> {
-  await km.setBackend('tfjs-cpu');
-  const host = f().map((t) => t.dataSync() as Float32Array);
-  await km.setBackend('wasm');
-  return [host, f().map((t) => t.dataSync() as Float32Array)];
-}
 
 /** Expects `core` within float32 rounding of `host` (2e-5 of the largest magnitude), NaN where it is NaN. */
 function expectCloseToHost(core: Float32Array, host: Float32Array, what: string): void {
@@ -53,15 +34,15 @@ function expectCloseToHost(core: Float32Array, host: Float32Array, what: string)
   expect(first < 0 ? 'close' : `${core[first]} against ${host[first]} at index ${first} (scale ${scale})`, what).toBe('close');
 }
 
-/** f(x, w) and the gradients of Σ dy·f(x, w) with a random dy, as one list (f runs once). */
-function valueAndGradients(rng: Random, f: (a: Tensor<'float32'>, b: Tensor<'float32'>) => Tensor, x: Tensor, w: Tensor): Tensor[] {
+/** The values of f(x, w) and of the gradients of Σ dy·f(x, w) with a random dy, as one list (f runs once). */
+function valueAndGradients(rng: Random, f: (a: Tensor<'float32'>, b: Tensor<'float32'>) => Tensor, x: Tensor, w: Tensor): Float32Array[] {
   let y: Tensor | undefined;
   const weighted = (a: Tensor<'float32'>, b: Tensor<'float32'>) => {
     y = km.keep(f(a, b));
     return km.sum(km.mul(y, randomPair(rng, y.shape, 'float32', 2).km));
   };
   const { grads } = valueAndGrads(weighted)([x, w]);
-  return [y!, ...grads];
+  return [y!, ...grads].map((t) => t.dataSync() as Float32Array);
 }
 
 /** A random 2-D window over an image of 23-27 pixels a side: sizes 2-3, strides or dilations 1-3 (not both), and a pad tfjs computes right. */
@@ -87,7 +68,7 @@ describe('convolutions on the WASM core', () => {
       const x = randomPair(rng, [n, win.h, win.w, c], 'float32', 2);
       const filter = randomPair(rng, [...win.kernel, c, f], 'float32', 1);
       const what = `conv2d x [${x.km.shape}] filter [${filter.km.shape}] strides [${win.strides}] dilations [${win.dilations}] pad ${JSON.stringify(win.pad)}`;
-      const [ours, calls] = coreCalls(['im2col', 'matMul'], () => km.conv2d(x.km, filter.km, win.strides, win.pad, 'NHWC', win.dilations));
+      const [ours, calls] = kernelCalls(['im2col', 'matMul'], () => km.conv2d(x.km, filter.km, win.strides, win.pad, 'NHWC', win.dilations));
       expect(calls.map((c) => c > 0), what).toEqual([true, true]);
       expectCloseToTfjs(ours, tf.conv2d(x.tf as tf.Tensor4D, filter.tf as tf.Tensor4D, win.strides, tfPad(win.pad), 'NHWC', win.dilations), what);
       const nchw = { km: km.transpose(x.km, [0, 3, 1, 2]), tf: tf.transpose(x.tf, [0, 3, 1, 2]) };
@@ -99,7 +80,7 @@ describe('convolutions on the WASM core', () => {
       }
       if (win.dilated) continue; // tfjs' gradient refuses dilations; the host comparison below checks those.
       const twin = { km: (a: Tensor<'float32'>, b: Tensor<'float32'>) => km.conv2d(a, b, win.strides, win.pad), tf: (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, win.strides, tfPad(win.pad)) };
-      const [, gradCalls] = coreCalls(['im2col', 'col2im', 'matMul'], () => expectSameGradients(rng, twin, [x, filter], `${what}: gradients`, expectCloseToTfjs));
+      const [, gradCalls] = kernelCalls(['im2col', 'col2im', 'matMul'], () => expectSameGradients(rng, twin, [x, filter], `${what}: gradients`, expectCloseToTfjs));
       expect(gradCalls.map((c) => c > 0), `${what}: forward, input and filter gradients on the core`).toEqual([true, true, true]);
     }
   });
@@ -114,7 +95,7 @@ describe('convolutions on the WASM core', () => {
       const filter = randomPair(rng, [k, x.km.shape[2], int(rng, 12, 16)], 'float32', 1);
       const what = `conv1d x [${x.km.shape}] filter [${filter.km.shape}] stride ${stride} ${pad}`;
       const twin = { km: (a: Tensor<'float32'>, b: Tensor<'float32'>) => km.conv1d(a, b, stride, pad), tf: (a: tf.Tensor, b: tf.Tensor) => tf.conv1d(a as tf.Tensor3D, b as tf.Tensor3D, stride, pad) };
-      const [, calls] = coreCalls(['im2col', 'col2im'], () => expectSameGradients(rng, twin, [x, filter], what, expectCloseToTfjs));
+      const [, calls] = kernelCalls(['im2col', 'col2im'], () => expectSameGradients(rng, twin, [x, filter], what, expectCloseToTfjs));
       expect(calls.map((c) => c > 0), what).toEqual([true, true]);
       expectCloseToTfjs(km.conv1d(km.transpose(x.km, [0, 2, 1]), filter.km, stride, pad, 'NCW'), tf.transpose(tf.conv1d(x.tf as tf.Tensor3D, filter.tf as tf.Tensor3D, stride, pad), [0, 2, 1]), `NCW ${what}`);
     }
@@ -129,12 +110,12 @@ describe('convolutions on the WASM core', () => {
       const filter = randomPair(rng, [...kernel, x.km.shape[4], int(rng, 8, 10)], 'float32', 1);
       const what = `conv3d x [${x.km.shape}] filter [${filter.km.shape}] strides [${strides}] pad ${pad}`;
       const twin = { km: (a: Tensor<'float32'>, b: Tensor<'float32'>) => km.conv3d(a, b, strides, pad), tf: (a: tf.Tensor, b: tf.Tensor) => tf.conv3d(a as tf.Tensor5D, b as tf.Tensor5D, strides, pad) };
-      const [, calls] = coreCalls(['im2col', 'col2im'], () => expectSameGradients(rng, twin, [x, filter], what, expectCloseToTfjs));
+      const [, calls] = kernelCalls(['im2col', 'col2im'], () => expectSameGradients(rng, twin, [x, filter], what, expectCloseToTfjs));
       expect(calls.map((c) => c > 0), what).toEqual([true, true]);
       // conv3dTranspose into the input's shape is the adjoint of this conv3d (tfjs has no gradient for it).
       const y = km.conv3d(x.km, filter.km, strides, pad);
       const dy = randomPair(rng, y.shape, 'float32', 2);
-      const [ours, transposeCalls] = coreCalls(['col2im'], () => km.conv3dTranspose(dy.km, filter.km, x.km.shape, strides, pad));
+      const [ours, transposeCalls] = kernelCalls(['col2im'], () => km.conv3dTranspose(dy.km, filter.km, x.km.shape, strides, pad));
       expect(transposeCalls[0], `conv3dTranspose of ${what}`).toBeGreaterThan(0);
       expectCloseToTfjs(ours, tf.conv3dTranspose(dy.tf as tf.Tensor5D, filter.tf as tf.Tensor5D, x.km.shape as [number, number, number, number, number], strides, pad), `conv3dTranspose of ${what}`);
     }
@@ -150,7 +131,7 @@ describe('convolutions on the WASM core', () => {
       const filter = randomPair(rng, [...kernel, f, c], 'float32', 1);
       const what = `conv2dTranspose x [${x.km.shape}] filter [${filter.km.shape}] into [${outputShape}] strides [${strides}] ${padding}`;
       const twin = { km: (a: Tensor<'float32'>, b: Tensor<'float32'>) => km.conv2dTranspose(a, b, outputShape, strides, padding), tf: (a: tf.Tensor, b: tf.Tensor) => tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, outputShape, strides, padding) };
-      const [, calls] = coreCalls(['im2col', 'col2im'], () => expectSameGradients(rng, twin, [x, filter], what, expectCloseToTfjs));
+      const [, calls] = kernelCalls(['im2col', 'col2im'], () => expectSameGradients(rng, twin, [x, filter], what, expectCloseToTfjs));
       expect(calls.map((c) => c > 0), what).toEqual([true, true]);
     }
   });
@@ -183,7 +164,7 @@ describe('convolutions on the WASM core', () => {
     for (const [name, f, x, w, parts] of cases) {
       const seed = Math.floor(rng.next() * 1e9);
       const [host, core] = await hostAndCore(() => valueAndGradients(new Random(seed), f, x, w));
-      const [, calls] = coreCalls(['im2col', 'col2im'], () => valueAndGradients(new Random(seed), f, x, w));
+      const [, calls] = kernelCalls(['im2col', 'col2im'], () => valueAndGradients(new Random(seed), f, x, w));
       expect(calls, `${name}: im2col twice (forward and filter gradient) and col2im once (input gradient) a part`).toEqual([2 * parts, parts]);
       ['value', 'dx', 'dfilter'].forEach((part, i) => expectCloseToHost(core[i], host[i], `${name}: ${part}`));
       // The core's float32 sums are not the host's double ones: some values differ, which shows the core ran.
@@ -200,7 +181,7 @@ describe('convolutions on the WASM core', () => {
       const values = Float32Array.from({ length: n }, () => rng.uniform(-2, 2));
       for (let i = 0; i < 20; i++) values[int(rng, 0, n - 1)] = value;
       const x = pairOf(values, shape);
-      const [ours, calls] = coreCalls(['im2col'], () => km.conv2d(x.km, filter.km, 1, 'same'));
+      const [ours, calls] = kernelCalls(['im2col'], () => km.conv2d(x.km, filter.km, 1, 'same'));
       expect(calls[0]).toBeGreaterThan(0);
       const theirs = tf.conv2d(x.tf as tf.Tensor4D, filter.tf as tf.Tensor4D, 1, 'same');
       const nonFinite = (t: { dataSync(): ArrayLike<number> }) => Array.from(t.dataSync(), (v) => (Number.isNaN(v) ? 'NaN' : Number.isFinite(v) ? 'finite' : 'inf'));
@@ -217,7 +198,7 @@ describe('convolutions on the WASM core', () => {
     const filter = randomPair(rng, [3, 3, 4, 5], 'float32', 1).km;
     const f = (a: Tensor<'float32'>, b: Tensor<'float32'>) => km.conv2d(a, b, 1, 'same');
     const [host, core] = await hostAndCore(() => valueAndGradients(new Random(1), f, x, filter));
-    const [, calls] = coreCalls(['im2col', 'col2im', 'matMul'], () => valueAndGradients(new Random(1), f, x, filter));
+    const [, calls] = kernelCalls(['im2col', 'col2im', 'matMul'], () => valueAndGradients(new Random(1), f, x, filter));
     expect(calls).toEqual([0, 0, 0]);
     expect(core.map((v) => Array.from(v))).toEqual(host.map((v) => Array.from(v)));
   });
@@ -227,12 +208,12 @@ describe('convolutions on the WASM core', () => {
     // 600·500 windows of 3·3 taps: 2.7M floats of columns, ten times CORE_COLUMNS, in the one part a batch of one image makes.
     const x = randomPair(rng, [1, 600, 500, 1], 'float32', 2);
     const filter = randomPair(rng, [3, 3, 1, 1], 'float32', 1);
-    const [ours, calls] = coreCalls(['im2col', 'matMul'], () => km.conv2d(x.km, filter.km, 1, 'same'));
+    const [ours, calls] = kernelCalls(['im2col', 'matMul'], () => km.conv2d(x.km, filter.km, 1, 'same'));
     expect(calls).toEqual([1, 1]);
     expectCloseToTfjs(ours, tf.conv2d(x.tf as tf.Tensor4D, filter.tf as tf.Tensor4D, 1, 'same'), 'conv2d of [1, 600, 500, 1]');
     const twin = { km: (a: Tensor<'float32'>, b: Tensor<'float32'>) => km.conv2d(a, b, 1, 'same'), tf: (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same') };
     // The filter's gradient sums 300,000 products in float32 on the core: within 1e-4 of the largest.
-    const [, gradCalls] = coreCalls(['col2im'], () => expectSameGradients(rng, twin, [x, filter], 'conv2d of [1, 600, 500, 1]: gradients', (o, t, what) => expectCloseToTfjs(o, t, what, 1e-4)));
+    const [, gradCalls] = kernelCalls(['col2im'], () => expectSameGradients(rng, twin, [x, filter], 'conv2d of [1, 600, 500, 1]: gradients', (o, t, what) => expectCloseToTfjs(o, t, what, 1e-4)));
     expect(gradCalls[0]).toBe(1);
   });
 
@@ -267,7 +248,7 @@ describe('convolutions on the WASM core', () => {
     };
     run(); // the first calls may grow the core's memory; later ones must not hold on to any of it
     const before = backend().memoryBytes();
-    const [, calls] = coreCalls(['im2col'], () => {
+    const [, calls] = kernelCalls(['im2col'], () => {
       for (let i = 0; i < 3; i++) run();
     });
     expect(calls[0], 'im2col 7 times a run or more (several parts of a batch)').toBeGreaterThanOrEqual(3 * 7);

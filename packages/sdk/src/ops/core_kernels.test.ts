@@ -5,12 +5,13 @@
 // left behind on the core. The resizes' own checks are in image/resize_core_tfjs.test.ts.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { backend } from '../backend/registry.js';
 import type { Tensor } from '../tensor.js';
 import { expectCloseToTfjs, expectSameAsTfjs, pairOf, pick, randomPair, uniformPair, type Pair } from '../testing/tfjs_op_parity.js';
 import { Random } from '../utils/random.js';
+import { hostAndCore, kernelCallCount } from '../testing/core_calls.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -18,25 +19,6 @@ beforeAll(async () => {
 });
 
 const int = (rng: Random, low: number, high: number) => low + Math.floor(rng.next() * (high - low + 1));
-
-/** Runs `f`, counting the calls of the core's kernel `kernel` it makes. */
-function coreCalls(kernel: 'maxPool' | 'avgPool', f: () => void): number {
-  const spy = vi.spyOn(backend(), kernel);
-  try {
-    f();
-    return spy.mock.calls.length;
-  } finally {
-    spy.mockRestore();
-  }
-}
-
-/** `f`'s values on the host loops (the 'tfjs-cpu' backend keeps them) and on the 'wasm' backend. */
-async function hostAndCore(f: () => Tensor): Promise<[Float32Array | Int32Array, Float32Array | Int32Array]> {
-  await km.setBackend('tfjs-cpu');
-  const host = f().dataSync();
-  await km.setBackend('wasm');
-  return [host, f().dataSync()];
-}
 
 /**
  * A random batch of odd sizes (channel counts off the core's 4-lane SIMD), large enough that even a
@@ -60,9 +42,9 @@ describe('pools and resizes on the WASM core', () => {
       const pad = pick(rng, ['valid', 'same', 1] as const);
       const what = `x [${shape}] filterSize ${size} strides ${strides} pad ${pad}`;
       let ours: Tensor[] = [];
-      const calls = coreCalls('maxPool', () => {
+      const calls = kernelCallCount('maxPool', () => {
         ours = rank === 4 ? [km.maxPool(x.km, size, strides, pad)] : [km.maxPool3d(x.km, size, strides, pad)];
-      }) + coreCalls('avgPool', () => {
+      }) + kernelCallCount('avgPool', () => {
         ours.push(rank === 4 ? km.avgPool(x.km, size, strides, pad) : km.avgPool3d(x.km, size, strides, pad));
       });
       expect(calls, what).toBe(2);
@@ -97,12 +79,12 @@ describe('pools and resizes on the WASM core', () => {
     // 'ceil' rounding adds windows past the padding: NaN in 2-D (tfjs), 0 in 3-D.
     const x = uniformPair(rng, [4, 47, 47, 9], -1, 1);
     const v = uniformPair(rng, [2, 21, 21, 21, 5], -1, 1);
-    expect(coreCalls('avgPool', () => {
+    expect(kernelCallCount('avgPool', () => {
       expectSameAsTfjs(km.avgPool(x.km, 2, 2, 1, 'ceil'), tf.avgPool(x.tf as tf.Tensor4D, 2, 2, 1, 'ceil'), 'avgPool ceil');
       expectSameAsTfjs(km.avgPool3d(v.km, 2, 2, 1, 'ceil'), tf.avgPool3d(v.tf as tf.Tensor5D, 2, 2, 1, 'ceil'), 'avgPool3d ceil');
     })).toBe(0);
-    expect(coreCalls('avgPool', () => [km.avgPool(x.km, 2, 2, 1, 'floor'), km.avgPool3d(v.km, 2, 2, 1, 'floor')]), 'the same pools rounded down, on the core').toBe(2);
-    expect(coreCalls('maxPool', () => expectSameAsTfjs(km.pool(x.km, 3, 'max', 'same', 2), tf.pool(x.tf as tf.Tensor4D, 3, 'max', 'same', 2), 'dilated pool'))).toBe(0);
+    expect(kernelCallCount('avgPool', () => [km.avgPool(x.km, 2, 2, 1, 'floor'), km.avgPool3d(v.km, 2, 2, 1, 'floor')]), 'the same pools rounded down, on the core').toBe(2);
+    expect(kernelCallCount('maxPool', () => expectSameAsTfjs(km.pool(x.km, 3, 'max', 'same', 2), tf.pool(x.tf as tf.Tensor4D, 3, 'max', 'same', 2), 'dilated pool'))).toBe(0);
   });
 
   it('agrees with the host loops (the tfjs-cpu backend), gradients included', async () => {
@@ -113,11 +95,11 @@ describe('pools and resizes on the WASM core', () => {
       ['avgPool', (t) => km.avgPool(t, 3, 2, 'same'), 'avgPool', false],
     ];
     for (const [name, f, kernel, exact] of ops) {
-      const [host, core] = await hostAndCore(() => f(x));
-      expect(coreCalls(kernel, () => f(x)), name).toBe(1);
+      const [host, core] = await hostAndCore(() => f(x).dataSync());
+      expect(kernelCallCount(kernel, () => f(x)), name).toBe(1);
       if (exact) expect(Array.from(core), name).toEqual(Array.from(host));
       else expect(Math.max(...Array.from(core, (v, i) => Math.abs(v - host[i]))), name).toBeLessThanOrEqual(1e-5);
-      const [hostGrad, coreGrad] = await hostAndCore(() => km.grad((t: Tensor<'float32'>) => km.sum(f(t)))(x));
+      const [hostGrad, coreGrad] = await hostAndCore(() => km.grad((t: Tensor<'float32'>) => km.sum(f(t)))(x).dataSync());
       expect(Array.from(coreGrad), `${name} gradient`).toEqual(Array.from(hostGrad));
     }
   });

@@ -5,12 +5,13 @@
 // host loops (on 'tfjs-cpu', where they always run); and small resizes staying on the host.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../../index.js';
 import { backend } from '../../backend/registry.js';
 import type { Tensor } from '../../tensor.js';
 import { pairOf, randomPair, type Pair } from '../../testing/tfjs_op_parity.js';
 import { Random } from '../../utils/random.js';
+import { kernelCallCount } from '../../testing/core_calls.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -21,17 +22,6 @@ const GRIDS: readonly [boolean, boolean][] = [[false, false], [true, false], [fa
 const MODES = ['bilinear', 'nearest'] as const;
 const kmOps = { bilinear: km.image.resizeBilinear, nearest: km.image.resizeNearestNeighbor } as const;
 const tfOps = { bilinear: tf.image.resizeBilinear, nearest: tf.image.resizeNearestNeighbor } as const;
-
-/** Runs `f`, counting its calls of the core's grid resize kernel (or of its gradient's). */
-function coreResizes(f: () => void, kernel: 'resizeOnGrid' | 'resizeOnGridGrad' = 'resizeOnGrid'): number {
-  const spy = vi.spyOn(backend(), kernel);
-  try {
-    f();
-    return spy.mock.calls.length;
-  } finally {
-    spy.mockRestore();
-  }
-}
 
 /**
  * The first index where `ours` and `expected` differ (Object.is: -0 is not 0, NaN is NaN), or -1:
@@ -46,7 +36,7 @@ function firstDifference(ours: ArrayLike<number>, expected: ArrayLike<number>): 
 /** `resize` ran on the core and its result equals `expected` in shape, dtype and every value. */
 function expectCoreResult(resize: () => Tensor, expected: { shape: readonly number[]; dtype: string; values: ArrayLike<number> }, what: string): void {
   let ours: Tensor | undefined;
-  expect(coreResizes(() => (ours = resize())), `${what}: on the core`).toBe(1);
+  expect(kernelCallCount('resizeOnGrid', () => (ours = resize())), `${what}: on the core`).toBe(1);
   expect({ what, shape: [...ours!.shape], dtype: ours!.dtype }).toEqual({ what, shape: [...expected.shape], dtype: expected.dtype });
   const at = firstDifference(ours!.dataSync(), expected.values);
   expect(at, `${what}: first difference at ${at}: ${ours!.dataSync()[at]} against ${expected.values[at]}`).toBe(-1);
@@ -136,15 +126,15 @@ describe('km.image resizes on the WASM core equal tfjs-core 4.22 to the bit', ()
           await km.setBackend('wasm');
           expectCoreResult(() => f(x), { shape: host.shape, dtype: 'float32', values: host.dataSync() }, what);
           let ours: ArrayLike<number> = [];
-          expect(coreResizes(() => (ours = grad(x).dataSync()), 'resizeOnGridGrad'), `${what}: gradient on the core`).toBe(2);
+          expect(kernelCallCount('resizeOnGridGrad', () => (ours = grad(x).dataSync())), `${what}: gradient on the core`).toBe(2);
           expect(firstDifference(ours, hostGrad), `${what} gradient`).toBe(-1);
         }
       }
     }
     // 1,023 bilinear outputs (4,092 reads) and 4,095 nearest ones: below the threshold.
     const small = randomPair(rng, [1, 20, 20, 3], 'float32', 2).km;
-    expect(coreResizes(() => [km.image.resizeBilinear(small, [11, 31]), km.image.resizeNearestNeighbor(small, [21, 65])])).toBe(0);
-    expect(coreResizes(() => [km.image.resizeBilinear(small, [16, 22]), km.image.resizeNearestNeighbor(small, [16, 86])])).toBe(2);
+    expect(kernelCallCount('resizeOnGrid', () => [km.image.resizeBilinear(small, [11, 31]), km.image.resizeNearestNeighbor(small, [21, 65])])).toBe(0);
+    expect(kernelCallCount('resizeOnGrid', () => [km.image.resizeBilinear(small, [16, 22]), km.image.resizeNearestNeighbor(small, [16, 86])])).toBe(2);
   });
 
   it("alignCorners' exact halves round up as tfjs' Math.round, and a row of more than 2^16 outputs", () => {

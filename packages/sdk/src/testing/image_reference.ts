@@ -1,26 +1,20 @@
 import type { ResizeGeometry, ResizeGrid, ResizeInterpolation } from '../backend/backend.js';
 
+/** One output index's taps along an axis: the lower and upper source indices, and the upper one's weight. */
+type Taps = [number, number, number];
+
 /**
- * Float64 resize from the definition, with TensorFlow's half-pixel centres: output index i reads
- * source (i + 0.5)·crop/out − 0.5 clamped into the crop window (bilinear) or floor((i + 0.5)·crop/out) (nearest).
+ * Float64 bilinear blends of a batch of NHWC images, `c` channels, to `outH`×`outW`: each output row
+ * and column blends the taps `rowTaps(i)` and `colTaps(j)` give (nearest: both taps the same), and
+ * `at(b, r, q, ch)` reads a source value.
  */
-export function refResize(mode: ResizeInterpolation, x: ArrayLike<number>, g: ResizeGeometry): number[] {
-  const { batch, inH, inW, channels: c, cropTop, cropLeft, cropH, cropW, outH, outW } = g;
-  const at = (b: number, r: number, q: number, ch: number) => x[((b * inH + cropTop + r) * inW + cropLeft + q) * c + ch];
-  const taps = (i: number, crop: number, out: number): [number, number, number] => {
-    if (mode === 'nearest') {
-      const k = Math.min(Math.floor(((i + 0.5) * crop) / out), crop - 1);
-      return [k, k, 0];
-    }
-    const s = Math.min(Math.max(((i + 0.5) * crop) / out - 0.5, 0), crop - 1);
-    return [Math.floor(s), Math.ceil(s), s - Math.floor(s)];
-  };
+function blend(batch: number, c: number, outH: number, outW: number, rowTaps: (i: number) => Taps, colTaps: (j: number) => Taps, at: (b: number, r: number, q: number, ch: number) => number): number[] {
   const y: number[] = [];
   for (let b = 0; b < batch; b++) {
     for (let i = 0; i < outH; i++) {
-      const [r0, r1, fr] = taps(i, cropH, outH);
+      const [r0, r1, fr] = rowTaps(i);
       for (let j = 0; j < outW; j++) {
-        const [q0, q1, fq] = taps(j, cropW, outW);
+        const [q0, q1, fq] = colTaps(j);
         for (let ch = 0; ch < c; ch++) {
           const top = at(b, r0, q0, ch) * (1 - fq) + at(b, r0, q1, ch) * fq;
           const bottom = at(b, r1, q0, ch) * (1 - fq) + at(b, r1, q1, ch) * fq;
@@ -32,14 +26,35 @@ export function refResize(mode: ResizeInterpolation, x: ArrayLike<number>, g: Re
   return y;
 }
 
-/** The gradient of Σ dy·refResize(x) with respect to x: column p of the (linear) resize is the resize of the unit image e_p. */
-export function refResizeGrad(mode: ResizeInterpolation, dy: ArrayLike<number>, g: ResizeGeometry): number[] {
-  const n = g.batch * g.inH * g.inW * g.channels;
+/** The gradient of Σ dy·resize(x) with respect to the `n` values of x: column p of a linear resize is the resize of the unit image e_p. */
+function adjoint(resize: (x: Float64Array) => number[], n: number, dy: ArrayLike<number>): number[] {
   return Array.from({ length: n }, (_, p) => {
     const unit = new Float64Array(n);
     unit[p] = 1;
-    return refResize(mode, unit, g).reduce((s, v, o) => s + v * dy[o], 0);
+    return resize(unit).reduce((s, v, o) => s + v * dy[o], 0);
   });
+}
+
+/**
+ * Float64 resize from the definition, with TensorFlow's half-pixel centres: output index i reads
+ * source (i + 0.5)·crop/out − 0.5 clamped into the crop window (bilinear) or floor((i + 0.5)·crop/out) (nearest).
+ */
+export function refResize(mode: ResizeInterpolation, x: ArrayLike<number>, g: ResizeGeometry): number[] {
+  const { batch, inH, inW, channels: c, cropTop, cropLeft, cropH, cropW, outH, outW } = g;
+  const taps = (i: number, crop: number, out: number): Taps => {
+    if (mode === 'nearest') {
+      const k = Math.min(Math.floor(((i + 0.5) * crop) / out), crop - 1);
+      return [k, k, 0];
+    }
+    const s = Math.min(Math.max(((i + 0.5) * crop) / out - 0.5, 0), crop - 1);
+    return [Math.floor(s), Math.ceil(s), s - Math.floor(s)];
+  };
+  return blend(batch, c, outH, outW, (i) => taps(i, cropH, outH), (j) => taps(j, cropW, outW), (b, r, q, ch) => x[((b * inH + cropTop + r) * inW + cropLeft + q) * c + ch]);
+}
+
+/** The gradient of Σ dy·refResize(x) with respect to x. */
+export function refResizeGrad(mode: ResizeInterpolation, dy: ArrayLike<number>, g: ResizeGeometry): number[] {
+  return adjoint((x) => refResize(mode, x, g), g.batch * g.inH * g.inW * g.channels, dy);
 }
 
 /** A resize of whole images (no crop). */
@@ -55,8 +70,7 @@ export function wholeImages(batch: number, inH: number, inW: number, channels: n
  */
 export function refResizeOnGrid(mode: ResizeInterpolation, x: ArrayLike<number>, g: ResizeGrid): number[] {
   const { batch, inH, inW, channels: c, outH, outW, alignCorners, halfPixelCenters } = g;
-  const at = (b: number, r: number, q: number, ch: number) => x[((b * inH + r) * inW + q) * c + ch];
-  const taps = (i: number, size: number, out: number): [number, number, number] => {
+  const taps = (i: number, size: number, out: number): Taps => {
     const scale = alignCorners && out > 1 ? (size - 1) / (out - 1) : size / out;
     if (mode === 'nearest') {
       const s = halfPixelCenters ? (i + 0.5) * scale : i * scale;
@@ -67,19 +81,10 @@ export function refResizeOnGrid(mode: ResizeInterpolation, x: ArrayLike<number>,
     const lower = Math.max(Math.floor(s), 0);
     return [lower, Math.min(Math.ceil(s), size - 1), s - lower];
   };
-  const y: number[] = [];
-  for (let b = 0; b < batch; b++) {
-    for (let i = 0; i < outH; i++) {
-      const [r0, r1, fr] = taps(i, inH, outH);
-      for (let j = 0; j < outW; j++) {
-        const [q0, q1, fq] = taps(j, inW, outW);
-        for (let ch = 0; ch < c; ch++) {
-          const top = at(b, r0, q0, ch) * (1 - fq) + at(b, r0, q1, ch) * fq;
-          const bottom = at(b, r1, q0, ch) * (1 - fq) + at(b, r1, q1, ch) * fq;
-          y.push(top * (1 - fr) + bottom * fr);
-        }
-      }
-    }
-  }
-  return y;
+  return blend(batch, c, outH, outW, (i) => taps(i, inH, outH), (j) => taps(j, inW, outW), (b, r, q, ch) => x[((b * inH + r) * inW + q) * c + ch]);
+}
+
+/** The gradient of Σ dy·refResizeOnGrid(x) with respect to x. */
+export function refResizeOnGridGrad(mode: ResizeInterpolation, dy: ArrayLike<number>, g: ResizeGrid): number[] {
+  return adjoint((x) => refResizeOnGrid(mode, x, g), g.batch * g.inH * g.inW * g.channels, dy);
 }

@@ -7,6 +7,7 @@ import { layerFromConfig, registerBuiltinLayer } from './registry.js';
 import { innerLayerFromConfig, Wrapper, type WrapperArgs } from './wrapper.js';
 import { BIDIRECTIONAL_OPTIONS, checkRequiredOptions } from './layer_options.js';
 import type { MayReturnList, ReturnsList } from './list_outputs.js';
+import { CallCellRNN } from './call_cell_rnn.js';
 
 /** How {@link Bidirectional} combines the two directions' outputs. */
 export type BidirectionalMergeMode = 'concat' | 'sum' | 'mul' | 'ave';
@@ -15,7 +16,10 @@ const MERGE_MODES: readonly string[] = ['concat', 'sum', 'mul', 'ave'];
 
 /** Options of {@link Bidirectional}, as TensorFlow.js takes them. */
 export interface BidirectionalArgs extends Omit<WrapperArgs, 'layer'> {
-  /** The recurrent layer to run in both directions (LSTM, GRU, SimpleRNN, or RNN over cells), made with or without `returnState`. */
+  /**
+   * The recurrent layer to run in both directions (LSTM, GRU, SimpleRNN, or RNN over cells, custom
+   * cells' classes registered with `km.layers.registerCell`), made with or without `returnState`.
+   */
   layer: Layer;
   /**
    * How the two outputs combine (default 'concat', which doubles the last dimension); null returns
@@ -35,7 +39,9 @@ export interface BidirectionalArgs extends Omit<WrapperArgs, 'layer'> {
  * Runs a recurrent layer (LSTM, GRU, SimpleRNN, ConvLSTM2D, or an RNN over cells) over the
  * sequence in both directions and merges the two outputs (Keras' Bidirectional): a forward copy
  * of `layer` (named `forward_<name>`) and a backward copy with `goBackwards` flipped
- * (`backward_<name>`), each with its own weights, saved as TensorFlow.js names them
+ * (`backward_<name>`), each made from the layer's config, so an RNN over custom cells
+ * ({@link CallCell}) runs each copy over a new cell made from the cell's config, its class
+ * registered with {@link registerCell}. Each copy has its own weights, saved as TensorFlow.js names them
  * (`bidirectional/forward_lstm/kernel`, ...). With `returnSequences` the backward
  * copy's output is put back in time order before merging, so step t of the output sees the whole
  * sequence.
@@ -74,6 +80,8 @@ export class Bidirectional extends Wrapper {
   /** The output's last axis, which concat doubles: units, or ConvLSTM2D's filters per pixel. */
   #outChannels = 0;
   #inSize = 0;
+  /** The shapes of the call that builds the layer: the sequence's, then any initial states'. */
+  #callShapes: readonly Shape[] = [];
 
   constructor(args: BidirectionalArgs) {
     super(args, 'Bidirectional');
@@ -94,16 +102,16 @@ export class Bidirectional extends Wrapper {
   }
 
   #recurrent(layer: Layer, option: string): RecurrentLayer {
-    if (!isRecurrentLayer(layer) && typeof (layer as Partial<RecurrentLayer>).goBackwards === 'boolean') {
-      throw new Error(`${this.where}: ${option} '${layer.name}' is an RNN over custom cells (km.layers.CallCell), which Bidirectional does not run. Run it both ways yourself: ` +
-        'a second RNN over a new cell with goBackwards: true, and their outputs merged with km.layers.concatenate (with returnSequences, the second one\'s steps come last to first, where Bidirectional reverses them).');
-    }
     if (!isRecurrentLayer(layer)) {
       throw new Error(`${this.where}: ${option} must be a recurrent layer (km.layers.lstm, gru, simpleRNN or rnn), which can run backwards over the steps. Received: ${option}=${layer.className} layer '${layer.name}'. ` +
         `To apply a ${layer.className} to every step of a sequence, use km.layers.timeDistributed({ layer }).`);
     }
     if (layer.activityRegularizer) {
       throw new Error(`${this.where}: the wrapped layer's activityRegularizer is not supported (the Bidirectional output is the merge of two layers' outputs, not the wrapped layer's). Received: ${option} '${layer.name}' with an activityRegularizer. Remove it from the wrapped layer.`);
+    }
+    // The copies run new cells, made as loading makes them.
+    if (layer instanceof CallCellRNN) {
+      layer.checkCellsRegistered(`${this.where} could not make its copies of ${option}, each over a new cell made from the cell's config`, 'before making the Bidirectional layer (and before loading it)');
     }
     return layer;
   }
@@ -172,15 +180,23 @@ export class Bidirectional extends Wrapper {
     return this.mergeMode === null ? 2 : 1;
   }
 
+  // An RNN over custom cells reads its call's inputs with the shapes it was first built for, so each
+  // direction is built for its own call: the sequence and its initial states.
+  override ensureBuilt(callShapes: readonly Shape[]): void {
+    this.#callShapes = callShapes;
+    super.ensureBuilt(callShapes);
+  }
+
   protected override build(inputShapes: readonly Shape[]): void {
     const outputShape = this.forwardLayer.computeOutputShape(inputShapes);
     const input = singleInput(this, inputShapes);
     [this.#steps, this.#outSize, this.#inSize] = [input[0], shapeSize(outputShape), shapeSize(input)];
     this.#outChannels = outputShape[outputShape.length - 1];
-    for (const inner of this.innerLayers) {
-      inner.ensureBuilt(inputShapes);
+    const directions = this.#directions(this.#callShapes, []);
+    this.innerLayers.forEach((inner, k) => {
+      inner.ensureBuilt(directions[k].inputs);
       this.addInnerWeights(inner, inner.name);
-    }
+    });
   }
 
   /**

@@ -262,10 +262,11 @@ describe('km.layers.rnn over a custom cell: clear errors', () => {
   const x = () => km.tensor(new Float32Array(2 * 3 * 4).fill(0.5), [2, 3, 4]);
   const modelOf = (cell: km.layers.CallCell) => km.sequential([km.layers.rnn({ cell, inputShape: [3, 4] })]);
 
-  it('in Bidirectional, says that an RNN over custom cells does not run there and how to run it both ways', () => {
+  // Bidirectional over registered cells: bidirectional_call_cell.test.ts.
+  it('in Bidirectional, says that the cell\'s class must be registered for the two directions\' copies', () => {
     const rnn = km.layers.rnn({ cell: new MinimalRNNCell(3), name: 'custom_rnn' });
-    expect(() => km.layers.bidirectional({ layer: rnn as never })).toThrow(
-      /layer 'custom_rnn' is an RNN over custom cells \(km\.layers\.CallCell\), which Bidirectional does not run\. Run it both ways yourself: .*goBackwards: true.*km\.layers\.concatenate/,
+    expect(() => km.layers.bidirectional({ layer: rnn })).toThrow(
+      /Layer 'custom_rnn' \(RNN\) runs Cell '.*' \(MinimalRNNCell\), whose class is not registered, so Bidirectional layer '.*' could not make its copies of layer, .*km\.layers\.registerCell\('MinimalRNNCell'/,
     );
   });
 

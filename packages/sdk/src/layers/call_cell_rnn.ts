@@ -110,6 +110,11 @@ export class CallCellRNN extends CallLayer {
     for (const c of cells) runCells.add(c);
   }
 
+  /** Every cell's states, which `initialState` takes and `returnState` returns (as for the built-in RNN). */
+  get stateCountKeras(): number {
+    return this.stateSizes.length;
+  }
+
   override get keywordInputs(): readonly string[] {
     return ['initialState'];
   }
@@ -276,19 +281,26 @@ export class CallCellRNN extends CallLayer {
   }
 
   /**
+   * Throws where a cell's class is not registered with {@link registerCell}, so that nothing can
+   * make the cell again from its config: `consequence` says what then fails, `when` when to register.
+   * Saving needs it, and {@link Bidirectional}, which runs a copy of the layer over new cells in each direction.
+   */
+  checkCellsRegistered(consequence: string, when: string): void {
+    const cell = this.#cells.map((c) => c.cell).find((c) => !isRegisteredCell(c.className));
+    if (cell === undefined) return;
+    throw new Error(
+      `Layer '${this.name}' (RNN) runs ${describeCell(cell)}, whose class is not registered, so ${consequence}. ` +
+        `Return the cell's options from its getConfig() and register the class ${when}: km.layers.registerCell('${cell.className}', (config) => new ${cell.className}(config)).`,
+    );
+  }
+
+  /**
    * As tfjs writes an RNN over a custom cell: the layer's fields, then `cell: { className, config }`,
    * for a list `{ className: 'StackedRNNCells', config: { cells } }`; each cell's class must be registered.
    */
   override getConfig(): Record<string, unknown> {
-    const entries = this.#cells.map(({ cell }) => {
-      if (!isRegisteredCell(cell.className)) {
-        throw new Error(
-          `Layer '${this.name}' (RNN) runs ${describeCell(cell)}, whose class is not registered, so a saved model could not rebuild it. ` +
-            `Return the cell's options from its getConfig() and register the class before saving (and loading): km.layers.registerCell('${cell.className}', (config) => new ${cell.className}(config)).`,
-        );
-      }
-      return { className: cell.className, config: cell.getConfig() };
-    });
+    this.checkCellsRegistered('a saved model could not rebuild it', 'before saving (and loading)');
+    const entries = this.#cells.map(({ cell }) => ({ className: cell.className, config: cell.getConfig() }));
     return {
       ...super.getConfig(),
       returnSequences: this.returnSequences, returnState: this.returnState, goBackwards: this.goBackwards, stateful: this.stateful, unroll: false,

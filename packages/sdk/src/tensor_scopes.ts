@@ -35,3 +35,16 @@ export function closeScope(results: ReadonlySet<Disposable>): void {
     else parent?.add(t);
   }
 }
+
+/**
+ * Runs `fn` outside every open scope, as code outside any km.tidy runs: the tensors it makes are
+ * not freed when the scopes close (a metric's update, whose count continues after a step returns).
+ */
+export function outsideScopes<T>(fn: () => T): T {
+  const open = scopes.splice(0);
+  try {
+    return fn();
+  } finally {
+    scopes.push(...open);
+  }
+}

@@ -1,15 +1,17 @@
 // Keras 3's `model.compute_metrics(x, y, y_pred, sample_weight)` for a km.Model's own trainStep or
-// testStep: the compiled metrics' values on one batch, computed by the metrics' own code (the
-// kernels evaluate counts with), without touching the epoch's state those metrics keep for fit.
+// testStep: the compiled metrics count the batch with their own code (the kernels and host counts
+// fit and evaluate use) and give their results so far (see running_metrics.ts).
 import type { Backend, BufferId, Scalar } from '../backend/backend.js';
 import { backend as activeBackend } from '../backend/registry.js';
 import { positions } from '../losses/targets.js';
 import { MeanMetric, type Metric, type MetricBatch } from '../metrics/metric.js';
 import { checkNoLossTargets, noLossTargets } from '../metrics/no_loss_targets.js';
 import { hostValues } from '../ops/operand.js';
+import { outsideScopes } from '../tensor_scopes.js';
 import { metricLogNames, outputMetricNames } from './metric_names.js';
 import type { OutputSpec } from './outputs.js';
 import { lossTargets } from './prepare_data.js';
+import type { RunningMetrics } from './running_metrics.js';
 import { positionWeightsOn, stepOutputs, stepWeights, type StepWeights } from './step_outputs.js';
 
 /** One output's batch as its metrics see it, from the step's tensors copied to the backend. */
@@ -59,41 +61,27 @@ class TensorMetricBatch implements MetricBatch {
   }
 }
 
-/**
- * Throws for a compiled metric whose epoch value is not the mean of its batches' values weighted
- * by their samples, which is how fit averages what a step logs.
- */
-function checkBatchMean(where: string, metric: Metric, key: string): asserts metric is MeanMetric {
-  if (metric instanceof MeanMetric && metric.averagesBatches) return;
-  throw new Error(
-    `${where} cannot give metric '${key}' for one batch: its epoch value is not the mean of its batches' values (it counts over the whole epoch, as auc, precision, recall or rmse do), ` +
-      "and fit averages what a step logs over the batches. Compile the model without it and let a model that defines only testStep (or none) report it, or compute it from the step's tensors with km ops.",
-  );
-}
-
-/** A metric's batch value read synchronously, as a step's values are; throws naming the backend otherwise. */
-function syncValue(where: string, b: Backend, key: string, [value, count]: [Scalar, Scalar]): number {
-  if (typeof value !== 'number' || typeof count !== 'number') {
-    throw new Error(`${where} reads metric '${key}' back synchronously, which backend '${b.name}' cannot: it gives the metric's values asynchronously. ` +
-      "Run this model on the wasm backend (await km.setBackend('wasm')), or compute the metric with km ops in the step, which run on every backend.");
+/** Why computeMetrics, called outside a step fit or evaluate runs, cannot give `key`: its count is read asynchronously. */
+function asyncRefusal(where: string, b: Backend, metric: Metric, key: string): Error {
+  const fromStep = "Return the metrics from trainStep or testStep ({ loss, ...this.computeMetrics(y, yPred) }), whose logs fit, evaluate, trainOnBatch and testOnBatch fill in once the counts are read";
+  if (metric instanceof MeanMetric) {
+    return new Error(`${where} reads metric '${key}' back synchronously, which backend '${b.name}' cannot: it gives the metric's values asynchronously. ${fromStep}, or run this model on the wasm backend (await km.setBackend('wasm')).`);
   }
-  return count === 0 ? 0 : value / count;
+  return new Error(`${where} cannot give metric '${key}' outside a step: it counts on the host once the batch's values are read, asynchronously. ${fromStep}.`);
 }
 
 /**
- * The compiled metrics' values on one batch, keyed as fit's logs name them (`accuracy`,
- * `<output>_accuracy` with several outputs, `weighted_<name>`): each metric's mean over the batch
- * between targets `y` and predictions `yPred` (one tensor, a list in output order or an object keyed
- * by output name), weighted metrics weighing each sample by `sampleWeight` when given.
- * `where` names the call in errors.
+ * The compiled metrics' results, keyed as fit's logs name them (`accuracy`, `<output>_accuracy`
+ * with several outputs, `weighted_<name>`), after counting one batch between targets `y` and
+ * predictions `yPred` (one tensor, a list in output order or an object keyed by output name),
+ * weighted metrics weighing each sample by `sampleWeight` when given. Inside a step of `run` the
+ * metrics keep counting from the run's start (Keras' running result), and a metric whose count is
+ * still being read gives NaN until the step loop reads its result; outside one (`run` null) they
+ * count this batch alone, and such a metric is refused. `where` names the call in errors.
  */
-export function compiledMetricsOf(where: string, outputs: readonly OutputSpec[], y: unknown, yPred: unknown, sampleWeight: unknown): Record<string, number> {
+export function compiledMetricsOf(where: string, outputs: readonly OutputSpec[], y: unknown, yPred: unknown, sampleWeight: unknown, run: RunningMetrics | null): Record<string, number> {
   const measured = outputs.map((o) => o.metrics.length > 0 || o.weightedMetrics.length > 0);
   const keys = metricLogNames(outputMetricNames(outputs));
-  outputs.forEach((o, k) => {
-    o.metrics.forEach((m, i) => checkBatchMean(where, m, keys.metrics[k][i]));
-    o.weightedMetrics.forEach((m, i) => checkBatchMean(where, m, keys.weighted[k][i]));
-  });
   const read = outputs.flatMap((_, k) => (measured[k] ? [k] : []));
   const { preds, ys, batch, targetLabels } = stepOutputs(where, outputs, y, yPred, read, outputs.map((o, k) => o.loss === null && measured[k]), "the step's data[1]");
   const weighted = outputs.some((o) => o.weightedMetrics.length > 0);
@@ -101,6 +89,19 @@ export function compiledMetricsOf(where: string, outputs: readonly OutputSpec[],
   const b = activeBackend();
   const logs: Record<string, number> = {};
   const owned: BufferId[] = [];
+  const pending: Promise<void>[] = [];
+  if (run?.takeFresh() ?? true) for (const k of read) for (const m of [...outputs[k].metrics, ...outputs[k].weightedMetrics]) m.reset();
+  const count = (m: Metric, key: string, metricBatch: MetricBatch) => {
+    // As in fit: a count still being read (a metric of tensors) keeps the tensors it made past the step's end.
+    const update = outsideScopes(() => m.update(metricBatch));
+    if (update && !run) {
+      update.catch(() => {});
+      throw asyncRefusal(where, b, m, key);
+    }
+    if (update) pending.push(update);
+    run?.updated(key, m, update);
+    logs[key] = update ? NaN : m.result();
+  };
   try {
     read.forEach((k, i) => {
       const o = outputs[k];
@@ -115,14 +116,17 @@ export function compiledMetricsOf(where: string, outputs: readonly OutputSpec[],
       }
       const outputValues = hostValues(where, preds[i]);
       const unweighted = new TensorMetricBatch(b, o, batch, outputValues, hostTargets, 0, null, owned);
-      o.metrics.forEach((m, j) => (logs[keys.metrics[k][j]] = syncValue(where, b, keys.metrics[k][j], (m as MeanMetric).batchSums(unweighted))));
+      o.metrics.forEach((m, j) => count(m, keys.metrics[k][j], unweighted));
       if (o.weightedMetrics.length === 0) return;
       const weights = given && positionWeightsOf(b, o, batch, given, owned);
       const withWeights = weights ? new TensorMetricBatch(b, o, batch, outputValues, hostTargets, weights.id, weights.values, owned) : unweighted;
-      o.weightedMetrics.forEach((m, j) => (logs[keys.weighted[k][j]] = syncValue(where, b, keys.weighted[k][j], (m as MeanMetric).batchSums(withWeights))));
+      o.weightedMetrics.forEach((m, j) => count(m, keys.weighted[k][j], withWeights));
     });
   } finally {
-    for (const id of owned) b.free(id);
+    // A count still being read may read the batch's buffers until it is in.
+    const free = () => owned.forEach((id) => b.free(id));
+    if (pending.length === 0) free();
+    else void Promise.allSettled(pending).then(free);
   }
   return logs;
 }

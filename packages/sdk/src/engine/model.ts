@@ -43,6 +43,7 @@ import type { StepData } from './step_data.js';
 import { compiledLossOf } from './compute_loss.js';
 import { compiledMetricsOf } from './compute_metrics.js';
 import { add } from '../ops/arithmetic.js';
+import { runningFor } from './running_metrics.js';
 import { plannedTrainer } from './dataset_trainer.js';
 import { resetStatefulLayers } from './stateful.js';
 import type { ModelCompileArgs } from './compile_args.js';
@@ -624,17 +625,20 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
   }
 
   /**
-   * Keras 3's `compute_metrics` for a {@link trainStep} or {@link testStep}: the compiled metrics'
-   * values on this batch, as numbers keyed by the names fit logs them under (`accuracy`, or
-   * `<output>_accuracy` with several outputs; not the loss), computed by the metrics' own code
-   * between the targets `y` and the outputs `yPred` (in the forms {@link computeLoss} takes).
-   * `weightedMetrics` weigh each sample by `sampleWeight` (the step's `data[2]`) when given. Since fit
-   * averages what a step logs over the batches by their sizes, returning these gives the epoch's
-   * value of a mean over samples ('accuracy', 'mae', 'mse', the crossentropies) as fit's own loop
-   * does (weighted metrics with sample weights give the mean of the batches' weighted means
-   * instead; Keras' mask of `yPred` is not applied). Metrics counted over the whole epoch (auc, precision, recall, rmse, ...)
-   * and metrics of your own are refused. The values are not differentiated. Runs on the wasm
-   * backend, which reads them back synchronously.
+   * Keras 3's `compute_metrics` for a {@link trainStep} or {@link testStep}: counts this batch in the
+   * compiled metrics and returns their results so far, as numbers keyed by the names fit logs them
+   * under (`accuracy`, or `<output>_accuracy` with several outputs; not the loss), computed by the
+   * metrics' own code between the targets `y` and the outputs `yPred` (in the forms
+   * {@link computeLoss} takes). `weightedMetrics` weigh each sample by `sampleWeight` (the step's
+   * `data[2]`) when given. As in Keras, the metrics are reset at the start of each epoch and each
+   * test pass (evaluate, validation), so each value is the metric over the epoch so far: the
+   * weighted running mean for a mean metric, the count so far for auc, precision, recall or rmse.
+   * A key the step returns that computeMetrics gave in that step is logged as the metric's latest
+   * result, not averaged over the batches as the step's other values are. Metrics counted on the
+   * host (auc, precision, recall, metrics of your own, ...) are NaN inside the step; the logs
+   * get their result once counted. Called outside a step that fit or evaluate runs, it counts this
+   * batch alone, and refuses those. Keras' mask of `yPred` is not applied; the values are not
+   * differentiated.
    * @example
    * ```ts
    * override trainStep([x, y]: km.StepData): km.StepLogs {
@@ -654,7 +658,7 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
     if (!this.built || this.compiledOutputs.length === 0) {
       throw new Error(`${where} computes the metrics compile was given, but ${stepsClassName(this)} is not ${this.optimizer ? 'built' : 'compiled'} yet. Compile it with its metrics (model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] })) and call it from trainStep or testStep.`);
     }
-    return compiledMetricsOf(where, this.compiledOutputs, y, yPred, sampleWeight);
+    return compiledMetricsOf(where, this.compiledOutputs, y, yPred, sampleWeight, runningFor(this));
   }
 
   /** Configures training. Throws on unknown names, listing the valid ones. */
@@ -776,7 +780,7 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
     const own = ownStepsOf(this);
     if (own?.train) {
       await this.#buildFor(inputSampleOf(x));
-      return trainOnBatchWithOwnStep(this, own as TrainingSteps, x, y, args) as OnBatchResult<A>;
+      return (await trainOnBatchWithOwnStep(this, own as TrainingSteps, x, y, args)) as OnBatchResult<A>;
     }
     return trainOnBatch(await this.#trainingTarget(inputSampleOf(x), true), x, y, args) as Promise<OnBatchResult<A>>;
   }
@@ -795,7 +799,7 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
     const test = ownStepsOf(this)?.test;
     if (test) {
       await this.#buildFor(inputSampleOf(x));
-      return testOnBatchWithTestStep(this, test, x, y, args) as OnBatchResult<A>;
+      return (await testOnBatchWithTestStep(this, test, x, y, args)) as OnBatchResult<A>;
     }
     return testOnBatch(await this.#trainingTarget(inputSampleOf(x)), x, y, args) as Promise<OnBatchResult<A>>;
   }

@@ -14,6 +14,7 @@ import { fitSettings, runEpochs, splitPoint } from './epoch_loop.js';
 import type { LayersModel } from './model.js';
 import type { TensorsSpec } from './outputs.js';
 import { StepRows, type StepData } from './step_data.js';
+import { RunningMetrics } from './running_metrics.js';
 import { checkedClassWeight, classSampleWeights } from './step_class_weights.js';
 import type { DatasetTrainer } from './dataset_trainer.js';
 import { batchTensors } from './fit_dataset_batch.js';
@@ -56,31 +57,50 @@ export function ownStepsOf(model: LayersModel): OwnSteps | null {
   return train || test ? { train, test } : null;
 }
 
-/** The mean of each logged value over the batches so far, weighted by their samples, as fit's own logs are. */
-class StepMeans {
+/**
+ * The logs of one epoch or test pass of a model's own step: each value the step returns is its mean
+ * over the batches so far, weighted by their samples, as fit's loss is; a key computeMetrics gave in
+ * the step is its metric's latest running result instead, the value Keras logs.
+ */
+class StepPassLogs {
   readonly #sums = new Map<string, number>();
+  readonly #latest = new Map<string, number>();
+  readonly #metrics: RunningMetrics;
   #samples = 0;
 
-  add(logs: Readonly<Record<string, number>>, samples: number): void {
-    for (const [key, value] of Object.entries(logs)) this.#sums.set(key, (this.#sums.get(key) ?? 0) + value * samples);
+  constructor(model: LayersModel) {
+    this.#metrics = new RunningMetrics(model);
+  }
+
+  /**
+   * Runs `step` on one batch of `samples` as inside `km.tidy` (the tensors it makes are freed when
+   * it returns) and adds what it logs, once the counts of computeMetrics' metrics are in.
+   * `where` names the step in errors (`MLP.trainStep`).
+   */
+  run(step: Step, data: StepData, where: string, samples: number): void | Promise<void> {
+    openScope();
+    let logged: Record<string, number>;
+    try {
+      logged = this.#metrics.during(() => loggedValues(step(data), where));
+    } finally {
+      closeScope(new Set());
+    }
+    const results = this.#metrics.results();
+    if (results instanceof Promise) return results.then((read) => this.#add(logged, read, samples));
+    this.#add(logged, results, samples);
+  }
+
+  #add(logged: Readonly<Record<string, number>>, running: ReadonlyMap<string, number>, samples: number): void {
+    for (const [key, value] of Object.entries(logged)) {
+      const result = running.get(key);
+      if (result !== undefined) this.#latest.set(key, result);
+      this.#sums.set(key, (this.#sums.get(key) ?? 0) + value * samples);
+    }
     this.#samples += samples;
   }
 
   logs(): Logs {
-    return Object.fromEntries([...this.#sums].map(([key, sum]) => [key, sum / this.#samples]));
-  }
-}
-
-/**
- * Runs `step` on one batch as inside `km.tidy` (the tensors it makes are freed when it returns) and
- * reads what it logs. `where` names the step in errors (`MLP.trainStep`).
- */
-function runStep(step: Step, data: StepData, where: string): Record<string, number> {
-  openScope();
-  try {
-    return loggedValues(step(data), where);
-  } finally {
-    closeScope(new Set());
+    return Object.fromEntries([...this.#sums].map(([key, sum]) => [key, this.#latest.get(key) ?? sum / this.#samples]));
   }
 }
 
@@ -107,12 +127,12 @@ interface TestBatch {
 }
 
 /**
- * The mean logs of `step` over the batches `next` gives (null when there are no more), calling the
+ * The logs of `step` over the batches `next` gives (null when there are no more), calling the
  * test batch hooks of `callbacks` around each, as evaluate's own loop does, until a hook sets the
  * model's `stopEvaluating`; `read` is how many batches it ran on.
  */
 async function testPass(step: Step, where: string, next: () => Promise<TestBatch | null>, callbacks: CallbackList, model: LayersModel): Promise<{ logs: Logs; read: number }> {
-  const means = new StepMeans();
+  const pass = new StepPassLogs(model);
   const begin = callbacks.having('onTestBatchBegin');
   const end = callbacks.having('onTestBatchEnd');
   let read = 0;
@@ -120,15 +140,15 @@ async function testPass(step: Step, where: string, next: () => Promise<TestBatch
     const { data, size } = batch;
     if (begin.length > 0) await callbacks.call(begin, read, { batch: read, size });
     try {
-      means.add(runStep(step, data, where), size);
+      await pass.run(step, data, where, size);
     } finally {
       batch.release();
     }
-    if (end.length > 0) await callbacks.call(end, read, { batch: read, size, ...means.logs() });
+    if (end.length > 0) await callbacks.call(end, read, { batch: read, size, ...pass.logs() });
     read++;
     if (model.stopEvaluating) break;
   }
-  return { logs: means.logs(), read };
+  return { logs: pass.logs(), read };
 }
 
 /** A test pass' batches: the rows `order` lists, `batchSize` at a time, each freed once its step has run. */
@@ -143,7 +163,7 @@ function rowBatches(rows: StepRows, order: Int32Array, batchSize: number): () =>
   };
 }
 
-/** The mean logs of `step` over `rows` in batches of `batchSize`, in order (see {@link testPass}). */
+/** The logs of `step` over `rows` in batches of `batchSize`, in order (see {@link testPass}). */
 async function meanOverBatches(step: Step, where: string, rows: StepRows, order: Int32Array, batchSize: number, callbacks: CallbackList, model: LayersModel): Promise<Logs> {
   return (await testPass(step, where, rowBatches(rows, order, batchSize), callbacks, model)).logs;
 }
@@ -167,13 +187,22 @@ async function evaluateOver(model: LayersModel, test: Step, next: () => Promise<
   return args.returnDict ? logs : Object.values(logs);
 }
 
-function stepOnBatch(step: Step, where: string, rows: StepRows, order: Int32Array, start: number, count: number): Record<string, number> {
+/** Runs `step` on the rows `order[start, start + count)` and adds what it logs to `pass`. */
+function stepOnBatch(pass: StepPassLogs, step: Step, where: string, rows: StepRows, order: Int32Array, start: number, count: number): void | Promise<void> {
   const { data, tensors } = rows.batch(order, start, count);
   try {
-    return runStep(step, data, where);
+    return pass.run(step, data, where, count);
   } finally {
+    // The step has read them: what computeMetrics still counts was copied to the host.
     for (const t of tensors) t.dispose();
   }
+}
+
+/** What a model's own step logs on all of `rows` as one batch, as trainOnBatch and testOnBatch return it. */
+async function onBatchLogs(model: LayersModel, step: Step, where: string, rows: StepRows): Promise<Logs> {
+  const pass = new StepPassLogs(model);
+  await stepOnBatch(pass, step, where, rows, allRows(rows.size), 0, rows.size);
+  return pass.logs();
 }
 
 const allRows = (n: number, from = 0): Int32Array => Int32Array.from({ length: n - from }, (_, i) => from + i);
@@ -183,20 +212,20 @@ const allRows = (n: number, from = 0): Int32Array => Int32Array.from({ length: n
  * the step on all of x and y as one batch, in order, with `sampleWeight` or `classWeight`'s
  * per-sample weights as `data[2]`; returns what it logs, as trainOnBatch returns logs.
  */
-export function trainOnBatchWithOwnStep(model: LayersModel, steps: TrainingSteps, x: TensorsSpec, y: TensorsSpec, args: TrainOnBatchArgs = {}): number | number[] | Logs {
+export async function trainOnBatchWithOwnStep(model: LayersModel, steps: TrainingSteps, x: TensorsSpec, y: TensorsSpec, args: TrainOnBatchArgs = {}): Promise<number | number[] | Logs> {
   checkOptions(args, TRAIN_ON_BATCH_OPTIONS, 'trainOnBatch');
   const { classWeight } = trainingParts(model, args.classWeight);
   if (classWeight && args.sampleWeight !== undefined) throw new Error(`trainOnBatch: pass classWeight or sampleWeight, not both, as Keras requires: ${stepsClassName(model)}.trainStep receives one set of weights as data[2]. Multiply the class weights into sampleWeight.`);
   const weights = classWeight ? classSampleWeights('trainOnBatch', classWeight, y) : (args.sampleWeight as TensorsSpec | undefined);
   const rows = new StepRows([x, y, weights], ['x', 'y', classWeight ? 'classWeight' : 'sampleWeight']);
-  return onBatchResult(stepOnBatch(steps.train, `${stepsClassName(model)}.trainStep`, rows, allRows(rows.size), 0, rows.size), args.returnDict);
+  return onBatchResult(await onBatchLogs(model, steps.train, `${stepsClassName(model)}.trainStep`, rows), args.returnDict);
 }
 
 /** `testOnBatch` of a model that defines testStep (Keras' `test_on_batch` runs `test_step`): the step on all of x and y as one batch. */
-export function testOnBatchWithTestStep(model: LayersModel, test: Step, x: TensorsSpec, y: TensorsSpec, args: TestOnBatchArgs = {}): number | number[] | Logs {
+export async function testOnBatchWithTestStep(model: LayersModel, test: Step, x: TensorsSpec, y: TensorsSpec, args: TestOnBatchArgs = {}): Promise<number | number[] | Logs> {
   checkOptions(args, TEST_ON_BATCH_OPTIONS, 'testOnBatch');
   const rows = new StepRows([x, y, args.sampleWeight as TensorsSpec | undefined], ['x', 'y', 'sampleWeight']);
-  return onBatchResult(stepOnBatch(test, `${stepsClassName(model)}.testStep`, rows, allRows(rows.size), 0, rows.size), args.returnDict);
+  return onBatchResult(await onBatchLogs(model, test, `${stepsClassName(model)}.testStep`, rows), args.returnDict);
 }
 
 /** `fit(x, y)` of a model that defines trainStep: fit's loop around the model's own steps. */
@@ -220,8 +249,8 @@ export async function fitWithOwnSteps(model: LayersModel, steps: TrainingSteps, 
     order,
     logNames: undefined,
     newEpoch: () => {
-      const means = new StepMeans();
-      return { step: (start, count) => means.add(stepOnBatch(train, where, rows, order, start, count), count), logs: () => means.logs() };
+      const pass = new StepPassLogs(model);
+      return { step: (start, count) => stepOnBatch(pass, train, where, rows, order, start, count), logs: () => pass.logs() };
     },
     validate: validation && validator(model, steps, validation.rows, validation.order, settings.validationBatchSize),
   }, args.callbacks);
@@ -273,7 +302,7 @@ export function ownStepsTrainer(model: LayersModel, steps: TrainingSteps, classW
     optimizer,
     logNames: () => undefined,
     newEpoch: () => {
-      const means = new StepMeans();
+      const pass = new StepPassLogs(model);
       return {
         ready: async (element, index) => {
           const { data, size } = stepData(element, index, 'fit(dataset)');
@@ -281,9 +310,9 @@ export function ownStepsTrainer(model: LayersModel, steps: TrainingSteps, classW
             if (data.length > 2) throw new Error(`fit(dataset): batch ${index} has a sampleWeight beside classWeight; ${stepsClassName(model)}.trainStep receives one set of weights as data[2]. Multiply the class weights into the batches' sampleWeight.`);
             data.push(classSampleWeights(`fit(dataset) batch ${index}`, weights, data[1]));
           }
-          return { size, train: () => means.add(runStep(train, data, where), size) };
+          return { size, train: () => pass.run(train, data, where, size) };
         },
-        logs: () => means.logs(),
+        logs: () => pass.logs(),
       };
     },
     ...testStepValidators(model, steps),
@@ -325,14 +354,14 @@ function streamBatches(iterator: AsyncIterator<unknown>, batches: number | undef
   };
 }
 
-/** `evaluate(dataset)` of a model that defines testStep: its logs' means over the batches (the first `args.batches`). */
+/** `evaluate(dataset)` of a model that defines testStep: its logs over the batches (the first `args.batches`). */
 export async function evaluateDatasetWithTestStep(model: LayersModel, test: Step, dataset: Dataset<unknown>, args: ModelEvaluateDatasetArgs = {}): Promise<number[] | Record<string, number>> {
   checkOptions(args, EVALUATE_DATASET_OPTIONS, 'evaluate(dataset)');
   const batches = args.batches === undefined ? undefined : checkPositiveInt(args.batches, 'batches');
   return evaluateOver(model, test, streamBatches(dataset.iterator(), batches, 'evaluate(dataset)'), args, { steps: 0, samples: 0, batchSize: 0 }, 'evaluate(dataset)');
 }
 
-/** `evaluate(x, y)` of a model that defines testStep: its logs' means over the batches. */
+/** `evaluate(x, y)` of a model that defines testStep: its logs over the batches. */
 export async function evaluateWithTestStep(model: LayersModel, test: Step, x: TensorsSpec, y: TensorsSpec, args: ModelEvaluateArgs = {}): Promise<number[] | Record<string, number>> {
   checkOptions(args, EVALUATE_OPTIONS, 'evaluate');
   const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize');

@@ -81,20 +81,6 @@ export class MeanMetric implements Metric {
     readonly savedAs?: SavedMetricForm,
   ) {}
 
-  /**
-   * Whether the epoch's result is its batches' means averaged by their counts, so that a step may
-   * log each batch's own mean from {@link batchSums} (not so where the mean is then transformed,
-   * as rmse takes its root).
-   */
-  get averagesBatches(): boolean {
-    return this.finish === undefined;
-  }
-
-  /** One batch's sum and count of what the metric averages, leaving the epoch's sums as they are. */
-  batchSums(batch: MetricBatch): [Scalar, Scalar] {
-    return this.batchValue(batch);
-  }
-
   reset(): void {
     this.#sum = 0;
     this.#count = 0;

@@ -1,4 +1,5 @@
 import * as km from '@kerasm/sdk';
+import { sampleSize } from './sample_shape.js';
 
 // Losses that compare the output with one-hot rows. Keras users make those from integer labels with
 // to_categorical; the CLI's labels (MNIST's, a CSV's label column) are integers, so it does it for them.
@@ -7,15 +8,17 @@ const ONE_HOT_LOSSES: readonly string[] = ['categoricalCrossentropy', 'categoric
 /** The classes of `model`'s output when its loss takes one-hot rows (a rank-1 output of one value per class); 0 otherwise. */
 export function oneHotClassCount(model: km.LayersModel): number {
   const shape = model.outputs[0].shape;
-  return model.loss !== undefined && ONE_HOT_LOSSES.includes(model.loss) && shape.length === 1 && shape[0] > 1 ? shape[0] : 0;
+  const classes = shape.length === 1 ? shape[0] : null;
+  return model.loss !== undefined && ONE_HOT_LOSSES.includes(model.loss) && classes !== null && classes > 1 ? classes : 0;
 }
 
 /**
  * The classes whose indices a model's integer labels must be: for sparse categorical
- * cross-entropy, and for the losses whose one-hot rows the CLI makes from labels; 0 for any other loss.
+ * cross-entropy, and for the losses whose one-hot rows the CLI makes from labels; 0 for any other loss,
+ * and for an output whose size only the data gives.
  */
 export function labelClassCount(model: km.LayersModel): number {
-  if (model.loss === 'sparseCategoricalCrossentropy') return model.outputs[0].shape.reduce((a, b) => a * b, 1);
+  if (model.loss === 'sparseCategoricalCrossentropy') return sampleSize(model.outputs[0].shape) ?? 0;
   return oneHotClassCount(model);
 }
 

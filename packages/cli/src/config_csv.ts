@@ -6,6 +6,7 @@ import { checkClassLabel, likelyDelimiter, withCliCellAdvice } from './csv_check
 import { didYouMean } from './did_you_mean.js';
 import { UsageError } from './errors.js';
 import type { DataSpec, ExperimentConfig } from './experiment_config.js';
+import { dataSampleShape, describeSampleSize } from './sample_shape.js';
 
 type CsvData = Extract<DataSpec, { source: 'csv' }>;
 
@@ -41,12 +42,11 @@ export async function checkCsvColumns(config: ExperimentConfig, data: CsvData, m
       throw new UsageError(`${file}: data.labelColumn is "${data.labelColumn}", but ${key} ${path} has no such column. Its columns are: ${columns.join(', ')}. Set data.labelColumn to the one holding the targets.`, TRAIN_HELP);
     }
     const shape = model.inputShape;
-    const size = shape?.reduce((a, b) => a * b, 1);
     const features = columns.filter((c) => c !== data.labelColumn);
-    if (size !== undefined && features.length !== size) {
+    if (shape !== undefined && dataSampleShape(shape, features.length) === undefined) {
       const fix = 'named' in config.model ? `"${config.model.named}" is an MNIST network; describe a model for these columns as a list of layers` : `Set model[0].inputShape to [${features.length}]`;
       throw new UsageError(
-        `${file}: the model takes samples of shape [${shape!.join(', ')}] (${size} values), but ${key} ${path} has ${features.length} feature columns (${features.join(', ')}). ${fix}.`,
+        `${file}: the model takes samples of shape [${shape.join(', ')}] (${describeSampleSize(shape)}), but ${key} ${path} has ${features.length} feature columns (${features.join(', ')}). ${fix}.`,
         TRAIN_HELP,
       );
     }

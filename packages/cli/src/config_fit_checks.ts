@@ -2,6 +2,7 @@ import * as km from '@kerasm/sdk';
 import { labelClassCount } from './class_targets.js';
 import { UsageError } from './errors.js';
 import type { CallbackSpec, ExperimentConfig } from './experiment_config.js';
+import { sampleSize } from './sample_shape.js';
 
 const TRAIN_HELP = 'kerasm train --help';
 
@@ -11,8 +12,9 @@ const TRAIN_HELP = 'kerasm train --help';
  * sample; losses that take class labels, or whose one-hot rows the CLI makes from them, pass.
  */
 export function checkLossTakesLabels(config: ExperimentConfig, model: km.LayersModel, file: string): void {
-  const outputSize = model.outputs[0].shape.reduce((a, b) => a * b, 1);
-  if (outputSize === 1 || labelClassCount(model) > 0) return;
+  const outputSize = sampleSize(model.outputs[0].shape);
+  // An output whose size only the data gives is left to the loss' own check.
+  if (outputSize === null || outputSize === 1 || labelClassCount(model) > 0) return;
   const labels = config.data.source === 'csv' ? `data.labelColumn "${config.data.labelColumn}" holds one value a row` : 'MNIST gives one label (the digit) an image';
   const lastLayer = 'layers' in config.model ? `model[${config.model.layers.length - 1}]` : 'the last layer';
   throw new UsageError(

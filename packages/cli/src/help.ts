@@ -160,14 +160,14 @@ Examples:
 
 // Shared by the commands that load a saved model.
 const INPUT_SHAPE_FLAG = `  --input-shape NAME=D1,D2,...
-                          The sample shape (without the batch axis) of the input NAME,
-                          for a model saved with unknown input dimensions (Keras' None, null
-                          in model.json: a text model over sequences of any length), which
-                          kerasm builds for one size: the size your data has for each
-                          unknown dimension and the saved size for the others, e.g.
-                          --input-shape tokens=100; repeat it for each such input, or give
-                          D1,D2,... alone for a model with one input. The error for a model
-                          that needs it names each input and its saved shape`;
+                          Optional: fixes the unknown dimensions (Keras' None, null in
+                          model.json: a text model over sequences of any length) of the
+                          input NAME to a size, giving its sample shape without the batch
+                          axis: a size for each unknown dimension and the saved size for
+                          the others, e.g. --input-shape tokens=100. Without it, unknown
+                          dimensions take the size of the data (a CSV file's feature
+                          columns). Repeat it for each input, or give D1,D2,... alone for
+                          a model with one input`;
 
 const MODEL_FLAGS = `  --json                  Print exactly one JSON object on one line of stdout
   --no-relaxed-simd       Use the plain WebAssembly SIMD kernels (see kerasm train --help)
@@ -255,6 +255,7 @@ Examples:
   kerasm predict models/mnist --count 5
   kerasm predict models/mnist --input digit.png --invert
   kerasm predict models/blobs --input examples/blobs-test.csv --json
+  kerasm predict models/text --input tokens.csv
   kerasm predict models/text --input tokens.csv --input-shape tokens=100
 `;
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as km from '@kerasm/sdk';
@@ -13,7 +13,7 @@ import { parseInputShapes } from './input_shape_flag.js';
 import { saveWithUnknownDims, TEXT_LENGTH as LENGTH, textModel } from './testing/text_model.js';
 
 // A text model saved with tokens of shape (None, None), as tfjs and Keras save one over sequences
-// of any length: kerasm loads it only with the sequence length given, here by --input-shape.
+// of any length: it runs at the length of the data, or at the one --input-shape fixes.
 
 // Four sequences of 5 token ids, then each one's class.
 const rows = [
@@ -22,6 +22,12 @@ const rows = [
   [5, 8, 9, 7, 9, 1],
   [0, 0, 2, 8, 4, 2],
 ];
+
+/** `rows` as a CSV file with a header line: a column per token, then the label column. */
+function withHeader(tokens: number): string {
+  const header = [...Array.from({ length: tokens }, (_, i) => `t${i}`), 'label'].join(',');
+  return [header, ...rows.map((r) => [...r.slice(0, tokens), r[LENGTH]].join(','))].join('\n');
+}
 
 /** tokens (None, None) and features (None, 3), pooled and joined into one Dense output. */
 function twoInputModel(): km.LayersModel {
@@ -64,13 +70,17 @@ describe('--input-shape on a model saved with unknown input dimensions', () => {
   let text: string;
   let twoInputs: string;
   let csv: string;
+  let headed: string;
+  let short: string;
   beforeAll(async () => {
     await km.ready();
     dir = await mkdtemp(join(tmpdir(), 'kerasm-input-shape-'));
-    [text, twoInputs, csv] = [join(dir, 'text'), join(dir, 'two'), join(dir, 'tokens.csv')];
+    [text, twoInputs, csv, headed, short] = [join(dir, 'text'), join(dir, 'two'), join(dir, 'tokens.csv'), join(dir, 'headed.csv'), join(dir, 'short.csv')];
     await saveWithUnknownDims(textModel(), text, { tokens: [0] });
     await saveWithUnknownDims(twoInputModel(), twoInputs, { tokens: [0] });
     await writeFile(csv, rows.map((r) => r.join(',')).join('\n'));
+    await writeFile(headed, withHeader(LENGTH));
+    await writeFile(short, withHeader(LENGTH - 2));
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -97,21 +107,62 @@ describe('--input-shape on a model saved with unknown input dimensions', () => {
     expect((await json('summary', text, '--input-shape', `tokens=${LENGTH}`)).inputShape).toEqual([null, LENGTH]);
   });
 
-  it('without the flag, the usage error names it with the input and its saved shape, not the SDK option', async () => {
-    const missing = await json('predict', text, '--input', csv).then(() => undefined, (e: unknown) => e);
-    // A UsageError: main prints it with "Run 'kerasm predict --help' for usage." and exits with 2.
-    expect(missing).toBeInstanceOf(UsageError);
-    expect((missing as UsageError).helpCommand).toBe('kerasm predict --help');
-    expect((missing as UsageError).message).toBe(
-      `The model in ${text} has the input 'tokens' saved with the shape (None, None), whose unknown dimensions (None) take any size in Keras and tfjs, but kerasm builds a model for one sample shape. ` +
-        'Pass the size your data has: --input-shape tokens=100 (for text, the length the sequences are padded to).',
-    );
-    // Every input still to size is named, with the sizes saved kept.
-    await saveWithUnknownDims(twoInputModel(), `${twoInputs}-both`, { tokens: [0], features: [0] });
-    expect((await loadError(`${twoInputs}-both`)).message).toContain(
-      "has inputs 'tokens' saved with the shape (None, None) and 'features' saved with the shape (None, None), whose unknown dimensions (None) take any size in Keras and tfjs, but kerasm builds a model for one sample shape. Pass the sizes your data has: --input-shape tokens=100 --input-shape features=100 (",
-    );
-    expect((await loadError(`${twoInputs}-both`, 'tokens=5')).message).toContain("has the input 'features' saved with the shape (None, None), whose unknown dimensions (None) take any size in Keras and tfjs, but kerasm builds a model for one sample shape. Pass the size your data has: --input-shape features=100 (");
+  it('without the flag, predict, evaluate and summary run at the length of the data, as with the flag fixing it', async () => {
+    const x = (tokens: number) => km.tensor(rows.flatMap((r) => r.slice(0, tokens)), [rows.length, tokens]);
+    const y = km.tensor(rows.map((r) => r[LENGTH]), [rows.length]);
+    const fixed = await km.loadLayersModel(text, { inputShapes: { tokens: [LENGTH] } });
+    const probabilities = (result: any) => (result.predictions as { probabilities: number[] }[]).flatMap((p) => p.probabilities);
+
+    const flagged = await json('predict', text, '--input', headed, '--input-shape', `tokens=${LENGTH}`);
+    const open = await json('predict', text, '--input', headed);
+    expect(open.predictions.map((p: { actual: number }) => p.actual)).toEqual(rows.map((r) => r[LENGTH]));
+    const expected = fixed.predict(x(LENGTH)).dataSync();
+    expect(probabilities(open)).toHaveLength(expected.length);
+    probabilities(open).forEach((p, i) => expect(p).toBeCloseTo(expected[i], 6));
+    probabilities(flagged).forEach((p, i) => expect(p).toBeCloseTo(probabilities(open)[i], 6));
+    // A headerless file of tokens only, read by position, predicts alike.
+    const bare = join(dir, 'bare.csv');
+    await writeFile(bare, rows.map((r) => r.slice(0, LENGTH).join(',')).join('\n'));
+    probabilities(await json('predict', text, '--input', bare)).forEach((p, i) => expect(p).toBeCloseTo(expected[i], 6));
+
+    // Shorter sequences run at their own length: as the SDK runs the model fixed to it.
+    const shortExpected = (await km.loadLayersModel(text, { inputShapes: { tokens: [LENGTH - 2] } })).predict(x(LENGTH - 2)).dataSync();
+    const shortOpen = probabilities(await json('predict', text, '--input', short));
+    expect(shortOpen).toHaveLength(shortExpected.length);
+    shortOpen.forEach((p, i) => expect(p).toBeCloseTo(shortExpected[i], 6));
+    expect(Math.abs(shortOpen[0] - probabilities(open)[0])).toBeGreaterThan(1e-4);
+
+    const [loss, accuracy] = (await fixed.evaluate(x(LENGTH), y, { verbose: 0 })) as number[];
+    for (const data of [headed, csv]) {
+      const evaluated = await json('evaluate', text, '--data', data);
+      expect(evaluated.samples).toBe(rows.length);
+      expect(evaluated.test.loss).toBeCloseTo(loss, 5);
+      expect(evaluated.test.accuracy).toBeCloseTo(accuracy, 6);
+      expect(await json('evaluate', text, '--data', data, '--input-shape', `tokens=${LENGTH}`)).toEqual(evaluated);
+    }
+
+    expect((await json('summary', text)).inputShape).toEqual([null, null]);
+    expect((await json('summary', text)).layers.map((l: { outputShape: unknown }) => l.outputShape)).toEqual([[null, null], [null, null, 4], [null, 4], [null, 3]]);
+    expect((await json('summary', text, '--input-shape', `tokens=${LENGTH}`)).inputShape).toEqual([null, LENGTH]);
+  });
+
+  it('with the flag fixing the length, data of another length is refused', async () => {
+    const err = await json('predict', text, '--input', short, '--input-shape', `tokens=${LENGTH}`).then(() => undefined, (e: unknown) => e);
+    expect((err as Error).message).toContain(`takes samples of shape [${LENGTH}] (${LENGTH} values), but --input ${short} has ${LENGTH - 2} feature columns`);
+  });
+
+  it("fixes the input of a Sequential model saved without an InputLayer, keyed in the file by its first layer", async () => {
+    const sequential = join(dir, 'sequential');
+    const model = km.sequential({ layers: [km.layers.embedding({ inputDim: 10, outputDim: 2, inputShape: [LENGTH], name: 'embed' }), km.layers.globalAveragePooling1d(), km.layers.dense({ units: 2 })] });
+    await model.save(`file://${sequential}`);
+    const path = join(sequential, 'model.json');
+    const saved = JSON.parse(await readFile(path, 'utf8'));
+    saved.modelTopology.config.layers[0].config.batch_input_shape = [null, null];
+    await writeFile(path, JSON.stringify(saved));
+    expect((await loadWithInputShapes(sequential, [], 'h')).inputShape).toEqual([null]);
+    expect((await loadWithInputShapes(sequential, parseInputShapes(['3'], 'h'), 'h')).inputShape).toEqual([3]);
+    expect((await loadError(sequential, '3,4')).message).toContain("received '3,4', but input 'embed_input' was saved with the shape (None, None): give 1 size");
+    expect((await json('summary', sequential)).layers.map((l: { outputShape: unknown }) => l.outputShape)).toEqual([[null, null, 2], [null, 2], [null, 2]]);
   });
 
   it('refuses an input name the model does not have, a shape that does not fit, and a shape without a name for several inputs', async () => {

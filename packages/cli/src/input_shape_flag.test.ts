@@ -24,7 +24,7 @@ describe('--input-shape', () => {
     expect(parseCommandLine(['predict', 'm', '--input-shape', 'tokens=5', '--input-shape', 'tokens=5'])).toMatchObject({ options: { inputShapes: [{ name: 'tokens', dims: [5] }] } });
     const without = parseCommandLine(['predict', 'm']);
     expect(without.kind === 'predict' && without.options.inputShapes).toBeUndefined();
-    for (const help of [evaluateHelp(), predictHelp(), summaryHelp()]) expect(help).toMatch(/\n  --input-shape NAME=D1,D2,\.\.\.\n {26}The sample shape/);
+    for (const help of [evaluateHelp(), predictHelp(), summaryHelp()]) expect(help).toMatch(/\n  --input-shape NAME=D1,D2,\.\.\.\n {26}Optional: fixes the unknown dimensions/);
   });
 
   it('refuses bad syntax, naming the form to use', () => {

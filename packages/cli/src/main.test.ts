@@ -218,23 +218,27 @@ describe.skipIf(!sdkBuilt)('kerasm binary', () => {
       expect(twoDirs.stderr).toContain("needs exactly one model folder (as written by 'kerasm train --save DIR'). Received: 'a', 'b'.");
     });
 
-    it('predict --input-shape loads a model saved with an unknown input dimension as the SDK does; without it, exits 2 naming the flag', async () => {
+    it('predict loads a model saved with an unknown input dimension and runs it at the length of the data, as --input-shape fixed to it does', async () => {
       await km.ready();
       const text = join(dir, 'text');
       await saveWithUnknownDims(textModel(), text, { tokens: [0] });
       const csv = join(dir, 'tokens.csv');
       const ids = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3];
       await writeFile(csv, `${ids.slice(0, TEXT_LENGTH).join(',')}\n${ids.slice(TEXT_LENGTH).join(',')}\n`);
-      const { code, stdout, stderr } = await kerasm('predict', text, '--input', csv, '--input-shape', `tokens=${TEXT_LENGTH}`, '--json');
-      expect(code, stderr).toBe(0);
       const expected = (await km.loadLayersModel(text, { inputShapes: { tokens: [TEXT_LENGTH] } })).predict(km.tensor(ids, [2, TEXT_LENGTH])).dataSync();
-      const probabilities = (JSON.parse(stdout).predictions as { probabilities: number[] }[]).flatMap((p) => p.probabilities);
-      expect(probabilities).toHaveLength(expected.length);
-      probabilities.forEach((p, i) => expect(p).toBeCloseTo(expected[i], 6));
-      const missing = await kerasm('predict', text, '--input', csv);
-      expect(missing.code).toBe(2);
-      expect(missing.stderr).toMatch(/Pass the size your data has: --input-shape tokens=100 \(.*\)\.\nRun 'kerasm predict --help' for usage\.\n$/);
-      expect(missing.stderr).not.toContain('inputShapes');
+      for (const flag of [['--input-shape', `tokens=${TEXT_LENGTH}`], []]) {
+        const { code, stdout, stderr } = await kerasm('predict', text, '--input', csv, ...flag, '--json');
+        expect(code, stderr).toBe(0);
+        const probabilities = (JSON.parse(stdout).predictions as { probabilities: number[] }[]).flatMap((p) => p.probabilities);
+        expect(probabilities).toHaveLength(expected.length);
+        probabilities.forEach((p, i) => expect(p).toBeCloseTo(expected[i], 6));
+      }
+      const summary = JSON.parse((await kerasm('summary', text, '--json')).stdout);
+      expect(summary.inputShape).toEqual([null, null]);
+      const mismatch = await kerasm('predict', text, '--input', csv, '--input-shape', 'tokens=5,4');
+      expect(mismatch.code).toBe(2);
+      expect(mismatch.stderr).toMatch(/received 'tokens=5,4', but input 'tokens' was saved with the shape \(None, None\): give 1 size.*\nRun 'kerasm predict --help' for usage\.\n$/);
+      expect(mismatch.stderr).not.toContain('inputShapes');
     });
   });
 });

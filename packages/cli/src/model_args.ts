@@ -18,9 +18,9 @@ export interface CsvInput {
   delimiter: string;
 }
 
-/** What loading the saved model takes: `--input-shape`'s sizes for inputs saved with unknown dimensions. */
+/** What loading the saved model takes: `--input-shape`'s sizes, which fix inputs' unknown dimensions. */
 export interface LoadFlags {
-  /** Sample shapes by input name (`--input-shape`), for a model saved with unknown input dimensions; absent when none was given. */
+  /** Sample shapes by input name (`--input-shape`), fixing a model's unknown input dimensions (else they take the data's sizes); absent when none was given. */
   inputShapes?: InputShapeFlag[];
 }
 

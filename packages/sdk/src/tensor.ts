@@ -809,7 +809,7 @@ export function tensor(values: TensorLike, shape?: readonly number[], dtype?: DT
 }
 
 /** Whether two shapes have the same axes of the same sizes. */
-export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+export function sameShape(a: readonly (number | null)[], b: readonly (number | null)[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 

@@ -4,19 +4,20 @@ import { evaluateCsv } from '../csv_samples.js';
 import { noteFor } from '../json_stdout.js';
 import type { EvaluateOptions } from '../model_args.js';
 import { formatTestResult, namedResults } from '../output.js';
-import { compileForEvaluation, loadSavedModel, notMnistError, takesMnistImages } from './saved_model.js';
+import { compileForEvaluation, loadSavedModel, mnistSampleShape, notMnistError } from './saved_model.js';
 
 /** `kerasm evaluate DIR`: the loss and metrics of a saved model on the MNIST test images, or on `--data FILE.csv`. */
 export async function runEvaluate(options: EvaluateOptions): Promise<void> {
   const saved = await loadSavedModel(options.dir, options, 'evaluate');
   compileForEvaluation(saved, options.dir);
-  const { model, sampleShape } = saved;
+  const { model } = saved;
   let values: number[];
   let samples: number;
   if (options.data) {
     ({ values, samples } = await evaluateCsv(saved, options.data, options.batchSize, noteFor(options.json)));
   } else {
-    if (!takesMnistImages(sampleShape)) throw notMnistError(options.dir, sampleShape, `Evaluate it on your data: kerasm evaluate ${options.dir} --data FILE.csv --label-column NAME.`);
+    const sampleShape = mnistSampleShape(saved.sampleShape);
+    if (sampleShape === undefined) throw notMnistError(options.dir, saved.sampleShape, `Evaluate it on your data: kerasm evaluate ${options.dir} --data FILE.csv --label-column NAME.`);
     const { test } = await km.datasets.mnist.load();
     samples = test.x.shape[0];
     values = await model.evaluate(test.x.reshape([samples, ...sampleShape]), targetsFor(model, test.y), { batchSize: options.batchSize, verbose: 0 });

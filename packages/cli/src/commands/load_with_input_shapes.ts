@@ -6,10 +6,11 @@ import type { InputShapeFlag } from '../input_shape_flag.js';
 type SavedInput = km.io.SavedInputShape;
 
 /**
- * `km.loadLayersModel(dir)` with `--input-shape`'s sample shapes as its `inputShapes`. The SDK's
- * refusals over input shapes (an input saved with unknown dimensions and no flag for it, a name no
- * input has, a shape that does not fit) become usage errors that name the flag, not the SDK option.
- * A shape without a name is the model's only input's.
+ * `km.loadLayersModel(dir)` with `--input-shape`'s sample shapes as its `inputShapes`: they fix an
+ * input's unknown dimensions (Keras' None) to a size; without the flag those take each call's data
+ * size. The SDK's refusals of the shapes (a name no input has, a shape that does not fit) become
+ * usage errors that name the flag, not the SDK option. A shape without a name is the model's only
+ * input's.
  */
 export async function loadWithInputShapes(dir: string, flags: readonly InputShapeFlag[], helpCommand: string): Promise<km.LayersModel> {
   const unnamed = flags.find((f) => f.name === undefined);
@@ -22,21 +23,11 @@ export async function loadWithInputShapes(dir: string, flags: readonly InputShap
   }
 }
 
-/** Loads with `flag`'s shape for the only input, whose name the SDK reports when the model needs one. */
+/** Loads with `flag`'s shape for the only input, keyed by its name as a first load gives it; the SDK checks that the shape fits. */
 async function loadWithUnnamedShape(dir: string, flag: InputShapeFlag, helpCommand: string): Promise<km.LayersModel> {
-  let model: km.LayersModel;
-  try {
-    model = await km.loadLayersModel(dir);
-  } catch (err) {
-    if (!(err instanceof km.io.InputShapesError) || err.kind !== 'unknownDimensions') throw err;
-    if (err.inputs.length !== 1) throw severalInputs(dir, flag, err.inputs.map((i) => i.name), helpCommand);
-    return km.loadLayersModel(dir, { inputShapes: { [err.inputs[0].name]: flag.dims } });
-  }
-  // Saved with every size known: the flag must agree with them, as the SDK requires of a named shape.
+  const model = await km.loadLayersModel(dir);
   if (model.inputs.length !== 1) throw severalInputs(dir, flag, model.inputNames, helpCommand);
-  const input: SavedInput = { name: model.inputNames[0], batchShape: [null, ...model.inputShape!] };
-  if (model.inputShape!.join() !== flag.dims.join()) throw new UsageError(mismatch(flag, input), helpCommand);
-  return model;
+  return km.loadLayersModel(dir, { inputShapes: { [model.inputNames[0]]: flag.dims } });
 }
 
 function severalInputs(dir: string, flag: InputShapeFlag, names: readonly string[], helpCommand: string): UsageError {
@@ -55,17 +46,7 @@ function flagMessage(err: km.io.InputShapesError, dir: string, flags: readonly I
   }
   const input = err.inputs.find((i) => i.name === err.names[0])!;
   const flag = flags.find((f) => f.name === input.name) ?? flags.find((f) => f.name === undefined);
-  if (err.kind === 'shapeMismatch') return flag === undefined ? err.message : mismatch(flag, input);
-  // Every input still to size, so that one run names all the flags to add.
-  const given = new Set(flags.map((f) => f.name));
-  const unsized = err.inputs.filter((i) => !given.has(i.name) && sampleShape(i).includes(null));
-  const which = unsized.map((i) => `'${i.name}' saved with the shape ${keras(i.batchShape!)}`);
-  const fix = unsized.map((i) => `--input-shape ${i.name}=${example(i)}`).join(' ');
-  const unknowns = unsized.flatMap(sampleShape).filter((d) => d === null).length;
-  return (
-    `The model in ${dir} has ${unsized.length === 1 ? 'the input' : 'inputs'} ${which.join(' and ')}, whose unknown dimensions (None) take any size in Keras and tfjs, but kerasm builds a model for one sample shape. ` +
-    `Pass the size${unknowns === 1 ? '' : 's'} your data has: ${fix} (for text, the length the sequences are padded to).`
-  );
+  return flag === undefined ? err.message : mismatch(flag, input);
 }
 
 function mismatch(flag: InputShapeFlag, input: SavedInput): string {

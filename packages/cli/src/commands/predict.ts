@@ -8,7 +8,7 @@ import { nonFinitePredictionsWarning } from '../non_finite_predictions.js';
 import { formatPredictionTable } from '../output.js';
 import { classProbabilities, outputKind, toPredictions } from '../predictions.js';
 import { printWarnings } from '../warnings.js';
-import { loadSavedModel, notMnistError, takesMnistImages, type SavedModel } from './saved_model.js';
+import { loadSavedModel, mnistSampleShape, notMnistError, type SavedModel } from './saved_model.js';
 
 interface Samples {
   x: km.Tensor;
@@ -18,10 +18,10 @@ interface Samples {
 }
 
 async function readSamples(options: PredictOptions, saved: SavedModel): Promise<Samples> {
-  const { sampleShape } = saved;
   if (options.csv) return { ...(await readCsvSamples(saved, options.csv, noteFor(options.json))), noun: 'row' };
   const fix = `Predict on your data: kerasm predict ${options.dir} --input FILE.csv.`;
-  if (!takesMnistImages(sampleShape)) throw notMnistError(options.dir, sampleShape, fix);
+  const sampleShape = mnistSampleShape(saved.sampleShape);
+  if (sampleShape === undefined) throw notMnistError(options.dir, saved.sampleShape, fix);
   if (options.input) {
     const invert = options.invert === true;
     const pixels = await readInputImages(options.input, { invert });
@@ -35,10 +35,12 @@ async function readSamples(options: PredictOptions, saved: SavedModel): Promise<
 /** `kerasm predict DIR`: predicted classes (or values, for a regressor) of MNIST test images, your images, or the rows of a CSV file. */
 export async function runPredict(options: PredictOptions): Promise<void> {
   const saved = await loadSavedModel(options.dir, options, 'predict');
-  const { model, outputSize } = saved;
+  const { model } = saved;
   const { x, labels, noun } = await readSamples(options, saved);
   const outputs = (await model.predict(x).data()) as Float32Array;
   const count = x.shape[0];
+  // An output with a dimension of unknown size has the size this data gave it.
+  const outputSize = saved.outputSize ?? outputs.length / count;
   printWarnings(nonFinitePredictionsWarning(outputs, outputSize, noun, () => model.getWeights().every((w) => w.dataSync().every(Number.isFinite))));
   const kind = outputKind(model.loss, outputSize);
   if (kind === 'values') {

@@ -7,8 +7,8 @@ export const TEXT_LENGTH = 5;
 
 /**
  * Saves `model` to `dir` with the sample axes `unknown` lists for each input written as null, as
- * tfjs and Keras save an input of unknown size (None): kerasm builds every model for one shape, so
- * the file is edited rather than written that way.
+ * tfjs and Keras save an input of unknown size (None). The model is built at known sizes and the
+ * file edited, so that the weights are the same as those of the model loaded at those sizes.
  */
 export async function saveWithUnknownDims(model: km.LayersModel, dir: string, unknown: Record<string, number[]>): Promise<void> {
   await model.save(`file://${dir}`);

@@ -1,5 +1,5 @@
 import { uniqueName } from '../layers/layer_names.js';
-import { Graph, modelInputRef, type ApplicationEnds, type GraphNode, type TensorRef } from './graph.js';
+import { Graph, modelInputRef, unknownAxesField, type ApplicationEnds, type GraphNode, type TensorRef } from './graph.js';
 import { entryLayers, listedEntries } from './graph_entries.js';
 import { InputLayer } from '../layers/input_layer.js';
 import { LayersModel, type ModelOutputs } from './model.js';
@@ -195,10 +195,11 @@ export function traceGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[], 
     if (seen !== undefined) return seen;
     const refs = call.inbound.map((x) => visit(x, call.layer.name));
     const tensors = call.inbound.map(tensorIndex);
-    const outputShapes = call.outputs.map((o) => o.shape);
+    const outputShapes = call.outputs.map((o) => o.tracedShape);
     nodes.push({
       layer: call.layer, inbound: refs, outputShape: outputShapes[0],
       ...(outputShapes.length > 1 ? { outputShapes } : {}),
+      ...unknownAxesField(call.outputs.map((o) => o.unknownAxes)),
       ...(tensors.some((k) => k > 0) ? { inboundTensors: tensors } : {}),
       ...(call.training !== undefined ? { training: call.training } : {}),
       ...(call.masks ? { masks: call.masks } : {}),
@@ -217,7 +218,7 @@ export function traceGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[], 
     const k = inputIndex.get(t);
     if (k === undefined) return visit(t, t.name);
     reached.add(t);
-    if (!passed.has(t)) passed.set(t, nodes.push({ layer: InputLayer.of(t), inbound: [k], outputShape: t.shape }) - 1);
+    if (!passed.has(t)) passed.set(t, nodes.push({ layer: InputLayer.of(t), inbound: [k], outputShape: t.tracedShape, ...unknownAxesField([t.unknownAxes]) }) - 1);
     return passed.get(t)!;
   });
   checkUniqueNames(inputs, nodes);
@@ -234,9 +235,9 @@ export function traceGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[], 
   for (const { via } of nodes) {
     if (!via?.ends || applications.has(via)) continue;
     const { inputs: read, outputs: made, masks } = via.ends;
-    applications.set(via, { inputs: read.map((t) => refOf(t)!), outputs: made.map((t) => ({ ref: refOf(t), shape: t.shape })), ...(masks ? { masks: masks.map((m) => m && refOf(m)) } : {}) });
+    applications.set(via, { inputs: read.map((t) => refOf(t)!), outputs: made.map((t) => ({ ref: refOf(t), shape: t.tracedShape })), ...(masks ? { masks: masks.map((m) => m && refOf(m)) } : {}) });
   }
-  return Graph.fromNodes(inputs.map((t) => t.shape), inputs.map((t) => t.name), nodes, outputRefs, outputs.map(tensorIndex), applications, outputKeys);
+  return Graph.fromNodes(inputs.map((t) => t.tracedShape), inputs.map((t) => t.name), nodes, outputRefs, outputs.map(tensorIndex), applications, outputKeys, inputs.map((t) => t.unknownAxes));
 }
 
 /**

@@ -3,6 +3,9 @@ import { formatShape } from '../layers/layer_shapes.js';
 import { sameShape, shapeSize } from '../tensor.js';
 import { maskFlow } from './masks.js';
 import type { ModelApplication } from './symbolic.js';
+import { reshapedNodes } from './graph_reshape.js';
+import { checkUnknownInput } from './unknown_input_check.js';
+import { shownShape, unknownOutputAxes, type SampleShape } from './unknown_dims.js';
 
 /** Index of the (first) model input in a node's `inbound` list; input k is `-(k + 1)`. */
 export const MODEL_INPUT = -1;
@@ -34,6 +37,8 @@ export interface GraphNode {
   readonly training?: boolean;
   /** The application of a model inside this one that the call belongs to, if any (what the summary shows as one row). */
   readonly via?: ModelApplication;
+  /** Per output, the axes whose size follows a model input's unknown dimension (see unknown_dims.ts); absent: none. */
+  readonly unknownAxes?: readonly (readonly number[])[];
   /**
    * How many of the last inbound slots are masks given explicitly (`apply(x, { mask })`): the masks
    * of the first inputs, which the layer reads instead of any they carry. Absent: none.
@@ -94,7 +99,10 @@ export function inboundTensor(node: GraphNode, slot: number): number {
  * chain case; the functional API builds general graphs (several inputs, outputs, fan-out).
  */
 export class Graph {
+  /** Each model input's sample shape; an unknown dimension has the size of the data this graph runs, or the probe size. */
   readonly inputShapes: readonly Shape[];
+  /** Per model input, the axes whose size is unknown (null, Keras' None); empty for every input of most models. */
+  readonly inputUnknownAxes: readonly (readonly number[])[];
   /** Names of the model inputs, for messages and summaries. */
   readonly inputNames: readonly string[];
   readonly nodes: readonly GraphNode[];
@@ -120,8 +128,9 @@ export class Graph {
   /** Per application of a model inside this one (the `via` of its nodes), its inputs and outputs here. */
   readonly applications: ReadonlyMap<ModelApplication, ApplicationEnds>;
 
-  private constructor(inputShapes: readonly Shape[], inputNames: readonly string[], nodes: GraphNode[], outputs: number[], outputTensors: readonly number[] = outputs.map(() => 0), applications: ReadonlyMap<ModelApplication, ApplicationEnds> = new Map(), outputKeys: readonly string[] | null = null) {
+  private constructor(inputShapes: readonly Shape[], inputNames: readonly string[], nodes: GraphNode[], outputs: number[], outputTensors: readonly number[] = outputs.map(() => 0), applications: ReadonlyMap<ModelApplication, ApplicationEnds> = new Map(), outputKeys: readonly string[] | null = null, inputUnknownAxes: readonly (readonly number[])[] = inputShapes.map(() => [])) {
     this.inputShapes = inputShapes;
+    this.inputUnknownAxes = inputUnknownAxes;
     this.outputKeys = outputKeys;
     this.inputNames = inputNames;
     this.nodes = nodes;
@@ -147,16 +156,20 @@ export class Graph {
     return this.nodes.flatMap((node, i) => (node.layer === layer ? [i] : []));
   }
 
-  /** Builds each layer in order, inferring shapes; errors name the layer that rejects its input. */
-  static chain(layers: readonly Layer[], inputShape: Shape, vias: readonly (ModelApplication | undefined)[] = []): Graph {
+  /**
+   * Builds each layer in order, inferring shapes; errors name the layer that rejects its input.
+   * `inputUnknownAxes` are the input's axes of unknown size, at the probe size in `inputShape`.
+   */
+  static chain(layers: readonly Layer[], inputShape: Shape, vias: readonly (ModelApplication | undefined)[] = [], inputUnknownAxes: readonly number[] = [], inputName = 'input'): Graph {
     if (layers.length === 0) throw new Error('A model needs at least one layer. Add layers with model.add(...) or km.sequential([...]).');
     const nodes: GraphNode[] = [];
     let shape = inputShape;
+    let unknown = inputUnknownAxes;
     layers.forEach((layer, i) => {
       const declared = layer.declaredInputShape;
       // A later layer declares one when it was a stacked model's first: it must be the shape it gets.
-      if (i > 0 && declared && !sameShape(declared, shape)) {
-        throw new Error(`Layer '${layer.name}' declares inputShape ${formatShape(declared)}, but the layer before it, '${layers[i - 1].name}', outputs ${formatShape(shape)}. Remove inputShape from it (only the first layer of a sequential model needs one), or make the shapes agree.`);
+      if (i > 0 && declared && !sameShape(declared, shownShape(shape, unknown))) {
+        throw new Error(`Layer '${layer.name}' declares inputShape ${formatShape(declared)}, but the layer before it, '${layers[i - 1].name}', outputs ${formatShape(shownShape(shape, unknown))}. Remove inputShape from it (only the first layer of a sequential model needs one), or make the shapes agree.`);
       }
       const outputShapes = layer.computeOutputShapes([shape]);
       if (outputShapes.length > 1) {
@@ -165,8 +178,10 @@ export class Graph {
       const outputShape = outputShapes[0];
       layer.ensureBuilt([shape]);
       const via = vias[i];
-      nodes.push({ layer, inbound: [i === 0 ? MODEL_INPUT : i - 1], outputShape, ...(via ? { via } : {}) });
+      const unknownAxes = unknownOutputAxes(layer, [shape], [unknown], outputShapes);
+      nodes.push({ layer, inbound: [i === 0 ? MODEL_INPUT : i - 1], outputShape, ...(via ? { via } : {}), ...unknownAxesField(unknownAxes) });
       shape = outputShape;
+      unknown = unknownAxes[0];
     });
     // A stacked model's layers are consecutive: it reads the node before its first and ends at its last.
     const applications = new Map<ModelApplication, ApplicationEnds>();
@@ -176,7 +191,7 @@ export class Graph {
       const start = known ? known.inputs[0] : ([i === 0 ? MODEL_INPUT : i - 1, 0] as const);
       applications.set(node.via, { inputs: [start], outputs: [{ ref: [i, 0], shape: node.outputShape }] });
     });
-    return new Graph([inputShape], ['input'], nodes, [nodes.length - 1], undefined, applications);
+    return new Graph([inputShape], [inputName], nodes, [nodes.length - 1], undefined, applications, null, [inputUnknownAxes]);
   }
 
   /**
@@ -191,6 +206,7 @@ export class Graph {
     outputTensors?: readonly number[],
     applications: ReadonlyMap<ModelApplication, ApplicationEnds> = new Map(),
     outputKeys: readonly string[] | null = null,
+    inputUnknownAxes?: readonly (readonly number[])[],
   ): Graph {
     const order = topologicalOrder(nodes);
     const position = new Map(order.map((old, i) => [old, i]));
@@ -200,7 +216,37 @@ export class Graph {
     const ends = new Map([...applications].map(([via, { inputs, outputs: outs, masks }]) => [
       via, { inputs: inputs.map(moved), outputs: outs.map((o) => ({ ref: o.ref && moved(o.ref), shape: o.shape })), ...(masks ? { masks: masks.map((m) => m && moved(m)) } : {}) },
     ]));
-    return new Graph(inputShapes, inputNames, sorted, outputs.map(remap), outputTensors, ends, outputKeys);
+    return new Graph(inputShapes, inputNames, sorted, outputs.map(remap), outputTensors, ends, outputKeys, inputUnknownAxes);
+  }
+
+  /** Whether a model input leaves a dimension's size to the data (Keras' None). */
+  get hasUnknownDims(): boolean {
+    return this.inputUnknownAxes.some((axes) => axes.length > 0);
+  }
+
+  /**
+   * This graph for inputs of other sizes on their unknown axes: every layer rebound to the shapes
+   * its call gets (`Layer.rebind`), and each node's output shapes inferred again.
+   */
+  withInputShapes(inputShapes: readonly Shape[]): Graph {
+    const { nodes, applications } = reshapedNodes(this, inputShapes);
+    return new Graph(inputShapes, this.inputNames, nodes, [...this.outputs], this.outputTensors, applications, this.outputKeys, this.inputUnknownAxes);
+  }
+
+  /** Rebinds every layer to the shapes its call gets here, where another graph over the same layers had bound them to other sizes. */
+  bind(): void {
+    if (this.hasUnknownDims) reshapedNodes(this, this.inputShapes);
+  }
+
+  /** Model input `k`'s sample shape as users see it: null at its unknown axes. */
+  shownInputShape(k: number): SampleShape {
+    return shownShape(this.inputShapes[k], this.inputUnknownAxes[k]);
+  }
+
+  /** Output `tensor` of node `node` as users see it: null at the axes that follow an unknown input dimension. */
+  shownOutputShape(node: number, tensor = 0): SampleShape {
+    const at = this.nodes[node];
+    return shownShape(outputShapesOf(at)[tensor], at.unknownAxes?.[tensor] ?? []);
   }
 
   /** Shape of model output `k` (one sample). */
@@ -232,6 +278,7 @@ export class Graph {
   checkInput(shape: readonly number[], what: string, k = 0): void {
     const expected = this.inputShapes[k];
     const sample = shape.slice(1);
+    if (this.inputUnknownAxes[k].length > 0) return checkUnknownInput(this, sample, shape, what, k);
     // A column of one value per sample, [n], feeds an input of shape [1], as Keras 3 and tfjs expand it.
     if (sameShape(sample, expected) || (sample.length === 0 && sameShape(expected, [1]))) return;
     const firstNode = this.nodes.find((n) => n.inbound.includes(modelInputRef(k)));
@@ -253,6 +300,11 @@ export class Graph {
     const who = first ? `layer '${first.name}' (${first.className})` : `model input '${this.inputNames[k]}'`;
     throw new Error(`Input of ${who} expects shape ${formatShape(expected)}, but ${what} has shape [${shape.join(', ')}].${hint}`);
   }
+}
+
+/** A node's `unknownAxes` field: present only where some output has unknown axes. */
+export function unknownAxesField(unknownAxes: readonly (readonly number[])[]): { unknownAxes?: readonly (readonly number[])[] } {
+  return unknownAxes.some((axes) => axes.length > 0) ? { unknownAxes } : {};
 }
 
 /** Depth-first topological order of node indices; throws naming the layers of a cycle. */

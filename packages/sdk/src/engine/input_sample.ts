@@ -1,4 +1,4 @@
-import type { Shape } from '../layers/layer.js';
+import type { SampleShape } from './unknown_dims.js';
 import type { DType } from '../tensor.js';
 import { isPlainObject } from '../utils/plain_object.js';
 import { isNumberArray } from './foreign_values.js';
@@ -11,8 +11,8 @@ import { checkTensor } from './validate_data.js';
  * on symbolic inputs of the same form.
  */
 export interface InputSample {
-  /** Each input's shape without the batch dimension, in the data's order. */
-  readonly shapes: readonly Shape[];
+  /** Each input's shape without the batch dimension, in the data's order (null: an unknown dimension, from `build` or symbolic inputs). */
+  readonly shapes: readonly SampleShape[];
   readonly dtypes: readonly DType[];
   /** The keys of data given as an object keyed by input name; null for one tensor or a list. */
   readonly names: readonly string[] | null;
@@ -36,6 +36,6 @@ export function inputSampleOf(x: unknown): InputSample {
 }
 
 /** The sample of inputs of `shapes`, declared float32 (a model's `build`): one input alone, several as a list. */
-export function declaredInputSample(shapes: readonly Shape[]): InputSample {
+export function declaredInputSample(shapes: readonly SampleShape[]): InputSample {
   return { shapes, dtypes: shapes.map(() => 'float32'), names: null, list: shapes.length > 1 };
 }

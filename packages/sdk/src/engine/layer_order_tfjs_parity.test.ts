@@ -149,8 +149,8 @@ describe("a functional model's layers and weights follow tfjs-layers 4.22's orde
 
       // Keras' "transfer weights by order": tfjs' getWeights() into kerasm gives tfjs' predictions.
       ours.setWeights(theirs.getWeights().map((w) => km.tensor(w.dataSync() as Float32Array, w.shape)));
-      const xs = ours.inputs.map((t, k) => Float32Array.from({ length: 3 * t.shape[0] }, (_, i) => Math.sin(i * 0.7 + k)));
-      const predict = <T>(model: { predict(x: T[]): unknown }, tensor: (v: Float32Array, s: number[]) => T) => [model.predict(xs.map((v, k) => tensor(v, [3, ours.inputs[k].shape[0]])))].flat() as { dataSync(): ArrayLike<number> }[];
+      const xs = ours.inputs.map((t, k) => Float32Array.from({ length: 3 * t.shape[0]! }, (_, i) => Math.sin(i * 0.7 + k)));
+      const predict = <T>(model: { predict(x: T[]): unknown }, tensor: (v: Float32Array, s: number[]) => T) => [model.predict(xs.map((v, k) => tensor(v, [3, ours.inputs[k].shape[0]!])))].flat() as { dataSync(): ArrayLike<number> }[];
       const ourOutputs = predict(ours, (v, s) => km.tensor(v, s));
       const theirOutputs = predict(theirs as never, (v, s) => tf.tensor(v, s));
       ourOutputs.forEach((y, k) => expect(maxAbsDiff(y.dataSync(), theirOutputs[k].dataSync())).toBeLessThan(1e-5));

@@ -1,7 +1,8 @@
 import type { Backend } from '../backend/backend.js';
 import { backend as activeBackend, ready } from '../backend/registry.js';
 import type { History } from '../callbacks/history.js';
-import type { Layer, Shape, WeightSpec } from '../layers/layer.js';
+import type { Layer, WeightSpec } from '../layers/layer.js';
+import type { SampleShape } from './unknown_dims.js';
 import { layerWeights, type LayerWeight } from '../layers/layer_weight.js';
 import { layerLosses, weightPenaltyLosses } from './layer_losses.js';
 import type { LossName } from '../losses/losses.js';
@@ -42,8 +43,8 @@ import { evaluateDatasetWithTestStep, evaluateWithTestStep, fitWithOwnSteps, own
 import type { StepData } from './step_data.js';
 import { compiledLossOf } from './compute_loss.js';
 import { compiledMetricsOf } from './compute_metrics.js';
-import { add } from '../ops/arithmetic.js';
 import { runningFor } from './running_metrics.js';
+import { add } from '../ops/arithmetic.js';
 import { plannedTrainer } from './dataset_trainer.js';
 import { resetStatefulLayers } from './stateful.js';
 import type { ModelCompileArgs } from './compile_args.js';
@@ -423,15 +424,15 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
   }
 
   /** Shape of one input sample (no batch dimension), once the model is built. */
-  get inputShape(): Shape | undefined {
-    return this.#graph.tryBuild()?.inputShape;
+  get inputShape(): SampleShape | undefined {
+    return this.#graph.tryBuild()?.shownInputShape(0);
   }
 
   /**
    * Shape of one sample of the output (no batch dimension, where tfjs puts a null), or a list of
    * them in output order for a model with several outputs; undefined until the model is built.
    */
-  get outputShape(): Shape | Shape[] | undefined {
+  get outputShape(): SampleShape | SampleShape[] | undefined {
     if (!this.#graph.tryBuild()) return undefined;
     const shapes = this.outputs.map((output) => [...output.shape]);
     return shapes.length === 1 ? shapes[0] : shapes;
@@ -912,7 +913,7 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
     // Inside km.variableGrads or optimizer.minimize, as one batch recorded for the gradient.
     const outputs = taping()
       ? tapedApply({ backend: runtime.backend, graph, params: runtime.params, where: `Model '${this.name}'` }, x, training, declaredInputDTypes(this))
-      : predict({ ...runtime, graph, plan: (b) => this.#plan(b), model: this }, x, args, training);
+      : predict({ ...runtime, graph, plan: this.#plans(graph), model: this }, x, args, training);
     return outputs.length === 1 ? outputs[0] : outputs;
   }
 
@@ -1051,7 +1052,7 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
   }
 
   /** Throws unless the model, not built yet, can be built for inputs of `samples` (`build`'s shapes): a Sequential model's rule. */
-  protected checkBuildable(samples: readonly Shape[]): void {
+  protected checkBuildable(samples: readonly SampleShape[]): void {
     checkBuildable(this.name, this.allLayers.length, samples);
   }
 
@@ -1062,8 +1063,13 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
     return this.#runtime.on(backend, this.#compilation.compiled?.optimizer);
   }
 
-  #plan(batch: number): BatchPlan {
-    return this.#runtime.plan(batch, this.#graph.current!, this.#compilation.outputs);
+  /** The batch plans of `graph`, with its layers bound to it for each batch (a call made meanwhile may have run another size of an unknown dimension). */
+  #plans(graph: Graph): (batch: number) => BatchPlan {
+    const outputs = this.#compilation.outputs;
+    return (batch) => {
+      graph.bind();
+      return this.#runtime.plan(batch, graph, outputs);
+    };
   }
 
   /** Builds the model for data like `sample`, so that a step of its own sees its weights before it first applies the model. */
@@ -1081,7 +1087,7 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
       throw new Error(`Model '${this.name}' was compiled without a loss, which its trainStep computes; kerasm's own training and evaluation need one. Define testStep(data) for evaluate, or compile with a loss.`);
     }
     await ready();
-    this.#graph.ensure(sample);
+    const graph = this.#graph.ensure(sample);
     const runtime = this.#ensureRuntime(activeBackend());
     const { optimizer } = this.#compilation.compiled;
     if (training) {
@@ -1089,6 +1095,6 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
       warnFreshOptimizerOnce(this, optimizer);
     }
     const { backend, params } = runtime;
-    return trainingTargetOf(this, { backend, graph: this.#graph.current!, params, outputs: this.#compilation.outputs, optimizer, plan: (b) => this.#plan(b) });
+    return trainingTargetOf(this, { backend, graph, params, outputs: this.#compilation.outputs, optimizer, plan: this.#plans(graph) });
   }
 }

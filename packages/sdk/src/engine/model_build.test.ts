@@ -33,7 +33,12 @@ describe('model.build', () => {
     expect(() => model.build([8, 3])).not.toThrow();
     expect(() => model.build([null, 4])).toThrow("Model '" + model.name + "' is built for inputs of shape [null, 3], so it cannot be built for [null, 4]. Build a new model for that shape.");
     const fresh = km.sequential([km.layers.dense({ units: 2 })]);
-    expect(() => fresh.build([784])).toThrow(/build takes the input shape with the batch dimension first, null or a size, then every sample dimension as a positive integer, as Keras and tfjs write it: \[null, 784\] or \[null, 28, 28\]\. Received: \[784\]\./);
+    expect(() => fresh.build([784])).toThrow(/build takes the input shape with the batch dimension first, null or a size, then every sample dimension as a positive integer or null for any size, as Keras and tfjs write it: \[null, 784\], \[null, 28, 28\] or \[null, null, 8\]\. Received: \[784\]\./);
+    // An unknown dimension builds the model for any size there.
+    const text = km.sequential([km.layers.embedding({ inputDim: 5, outputDim: 2 }), km.layers.globalAveragePooling1d()]);
+    text.build([null, null]);
+    expect(text.inputShape).toEqual([null]);
+    expect(() => text.build([null, 7])).toThrow("is built for inputs of shape [null, null], so it cannot be built for [null, 7].");
     expect(() => fresh.build([null, 0])).toThrow(/Received: \[null,0\]/);
     expect(() => fresh.build([[null, 2], [null, 3]])).toThrow(/the model has one input, but 2 input shapes were given/);
     expect(fresh.built).toBe(false);

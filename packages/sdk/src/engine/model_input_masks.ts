@@ -76,7 +76,7 @@ export function modelInputMasks<T extends SymbolicTensor | Tensor>(model: string
     const expected = onData ? [(inputs[k] as Tensor).shape[0], ...steps] : steps;
     if (shape.length !== expected.length || shape.some((d, a) => d !== expected[a])) {
       // Data shapes have their batch; symbolic ones are per sample, written as Keras writes them.
-      const format = (s: readonly number[]) => (onData ? `[${s.join(', ')}]` : formatShape(s));
+      const format = (s: readonly (number | null)[]) => (onData ? `[${s.join(', ')}]` : formatShape(s));
       throw new Error(
         `${where}: ${which} has shape ${format(shape)}, but input '${inputNames[k]}' has shape ${format(onData ? (inputs[k] as Tensor).shape : input)}, so its mask needs shape ${format(expected)}: one value per step${onData ? ' of each sample' : ''}, 1 to keep it and 0 to mask it.`,
       );

@@ -14,8 +14,8 @@ import { BatchPlan, cachedPlan } from './plan.js';
 export interface Runtime {
   readonly backend: Backend;
   readonly params: ParamStore;
-  /** Batch plans by batch size, least recently used first. */
-  readonly plans: Map<number, BatchPlan>;
+  /** Batch plans by graph and batch size ({@link planKey}), least recently used first. */
+  readonly plans: Map<string, BatchPlan>;
 }
 
 /** What a runtime reads from its model: the layers whose weights it lays out. */
@@ -112,7 +112,7 @@ export class ModelRuntime {
    */
   plan(batch: number, graph: Graph, outputs: readonly OutputSpec[]): BatchPlan {
     const { plans, backend } = this.#runtime!;
-    return cachedPlan(plans, batch, backend, MAX_PLANS, () => {
+    return cachedPlan(plans, planKey(graph, batch), backend, MAX_PLANS, () => {
       // Before compile (predict only) the targets are never read, so each output gets a placeholder row.
       const specs = outputs.length > 0 ? outputs : graph.outputs.map((_, k) => ({ loss: undefined, shape: graph.modelOutputShape(k) }));
       // Sparse targets hold one label per position (per sample for a [classes] output).
@@ -120,6 +120,17 @@ export class ModelRuntime {
       return new BatchPlan(backend, graph, batch, targetLengths, specs.map((o) => o.loss?.sparseTargets ?? false));
     });
   }
+}
+
+/** Each graph's number in plan keys: a model with dimensions of unknown size runs a graph per size of its data. */
+const graphNumbers = new WeakMap<Graph, number>();
+let graphCount = 0;
+
+/** A plan's key: its graph's number and its batch size. */
+function planKey(graph: Graph, batch: number): string {
+  let number = graphNumbers.get(graph);
+  if (number === undefined) graphNumbers.set(graph, (number = ++graphCount));
+  return `${number}:${batch}`;
 }
 
 function releasePlans(runtime: Runtime): void {

@@ -229,19 +229,19 @@ export class BatchPlan {
 }
 
 /**
- * The plan for `batch` from `plans` (batch size to plan, least recently used first), made with
- * `make` when missing; only the `max` most recently used are kept, the others released.
+ * The plan under `key` (a batch size, or what else tells plans apart) from `plans` (least recently
+ * used first), made with `make` when missing; only the `max` most recently used are kept, the others released.
  */
-export function cachedPlan(plans: Map<number, BatchPlan>, batch: number, backend: Backend, max: number, make: () => BatchPlan): BatchPlan {
-  let plan = plans.get(batch);
+export function cachedPlan<K>(plans: Map<K, BatchPlan>, key: K, backend: Backend, max: number, make: () => BatchPlan): BatchPlan {
+  let plan = plans.get(key);
   if (plan) {
     // Map order is use order, so the eviction below drops the least recently used plan.
-    plans.delete(batch);
-    plans.set(batch, plan);
+    plans.delete(key);
+    plans.set(key, plan);
     return plan;
   }
   plan = make();
-  plans.set(batch, plan);
+  plans.set(key, plan);
   if (plans.size > max) {
     const [oldest, evicted] = plans.entries().next().value!;
     plans.delete(oldest);

@@ -1,6 +1,6 @@
 import { factoryName, tfjsObjectError } from './foreign_values.js';
 import { uniqueName } from '../layers/layer_names.js';
-import { Layer, type Shape } from '../layers/layer.js';
+import { Layer } from '../layers/layer.js';
 import { InputLayer } from '../layers/input_layer.js';
 import { StringLayer } from '../layers/string_layer.js';
 import { LayersModel } from './model.js';
@@ -9,7 +9,8 @@ import type { InputSample } from './input_sample.js';
 import { applyLayer, input, layerOutputs, SymbolicTensor, type CallOptions, type ModelApplication } from './symbolic.js';
 import type { ModelApplyArgs } from './model_input_masks.js';
 import { checkOptions, optionNames } from '../utils/options.js';
-import type { Tensor } from '../tensor.js';
+import { sameShape, type Tensor } from '../tensor.js';
+import { probedShape, type SampleShape } from './unknown_dims.js';
 
 /** Options of {@link sequential}. */
 export interface SequentialArgs {
@@ -53,14 +54,14 @@ export class Sequential extends LayersModel<Tensor<'float32'>> {
     const chain = layer instanceof LayersModel ? chainedLayers(layer) : [layer];
     chain.forEach((inner) => this.#checkNew(inner));
     const declared = chain[0]?.declaredInputShape;
-    if (this.#input && this.graphLayers.length === 0 && declared && declared.join() !== this.#input.shape.join()) {
-      throw new Error(`Layer '${chain[0].name}' declares inputShape [${declared.join(', ')}], but Sequential model '${this.name}' has input '${this.#input.name}' of shape [${this.#input.shape.join(', ')}]. Give the shape once: drop the layer's inputShape.`);
+    if (this.#input && this.graphLayers.length === 0 && declared && !sameShape(declared, this.#input.shape)) {
+      throw new Error(`Layer '${chain[0].name}' declares inputShape ${JSON.stringify(declared)}, but Sequential model '${this.name}' has input '${this.#input.name}' of shape ${JSON.stringify(this.#input.shape)}. Give the shape once: drop the layer's inputShape.`);
     }
     const via = layer instanceof LayersModel ? { model: layer } : undefined;
     const vias = chain.map(() => via);
     // Checked before anything changes, so a layer that does not fit leaves the model as it was.
     const shape = this.inputShape ?? (this.graphLayers.length === 0 ? this.#input?.shape ?? declaredShape(chain, vias) : undefined);
-    if (shape) Graph.chain([...this.graphLayers, ...chain], shape, [...this.#vias, ...vias]);
+    if (shape) chainGraph([...this.graphLayers, ...chain], shape, [...this.#vias, ...vias], this.#input);
     this.changeLayers(() => {
       this.graphLayers.push(...chain);
       this.#vias.push(...vias);
@@ -157,7 +158,7 @@ export class Sequential extends LayersModel<Tensor<'float32'>> {
     if (this.graphLayers.length === 0) return null;
     const shape = this.#input?.shape ?? declaredShape(this.graphLayers, this.#vias) ?? sample?.shapes[0];
     if (!shape) return null;
-    const graph = Graph.chain(this.graphLayers, shape, this.#vias);
+    const graph = chainGraph(this.graphLayers, shape, this.#vias, this.#input);
     this.#traceSymbolic(graph);
     return graph;
   }
@@ -171,11 +172,11 @@ export class Sequential extends LayersModel<Tensor<'float32'>> {
   #traceSymbolic(graph: Graph): void {
     const symbolic = this.#symbolic;
     const first = this.graphLayers[0];
-    if (symbolic.length === 0) symbolic.push(this.#input ?? input({ shape: graph.inputShape, name: `${first.name}_input`, dtype: first.declaredInputDType ?? 'float32' }));
+    if (symbolic.length === 0) symbolic.push(this.#input ?? input({ shape: graph.shownInputShape(0), name: `${first.name}_input`, dtype: first.declaredInputDType ?? 'float32' }));
     // A stacked model's layers record their calls as made through it, so that they keep their own `output`.
     for (let i = symbolic.length - 1; i < graph.nodes.length; i++) {
-      const { layer, outputShape, via } = graph.nodes[i];
-      symbolic.push(...layerOutputs(layer, [symbolic[i]], [outputShape], via ? { via } : {}));
+      const { layer, outputShape, via, unknownAxes } = graph.nodes[i];
+      symbolic.push(...layerOutputs(layer, [symbolic[i]], [outputShape], via ? { via } : {}, unknownAxes));
     }
   }
 }
@@ -202,8 +203,17 @@ export function sequential(layersOrArgs: (Layer | LayersModel | SymbolicTensor)[
 }
 
 /** The input shape a stack declares: its first layer's, or that of the model it stacked first (a functional model's layers declare none). */
-function declaredShape(layers: readonly Layer[], vias: readonly (ModelApplication | undefined)[]): Shape | undefined {
+function declaredShape(layers: readonly Layer[], vias: readonly (ModelApplication | undefined)[]): SampleShape | undefined {
   return layers[0]?.declaredInputShape ?? vias[0]?.model.inputShape;
+}
+
+/**
+ * The chain of `layers` on an input of `shape` (null: a dimension of unknown size, traced at the
+ * probe size), named as the model's symbolic input is: `given`'s name, else its first layer's with `_input`.
+ */
+function chainGraph(layers: readonly Layer[], shape: SampleShape, vias: readonly (ModelApplication | undefined)[], given: SymbolicTensor | undefined): Graph {
+  const probed = probedShape(shape);
+  return Graph.chain(layers, probed.shape, vias, probed.unknownAxes, given?.name ?? `${layers[0].name}_input`);
 }
 
 /** A model's layers when each feeds only the next (any Sequential, or a functional chain); refuses a graph that branches. */

@@ -1,5 +1,6 @@
 import { InputLayer } from '../layers/input_layer.js';
-import type { Layer, Shape } from '../layers/layer.js';
+import type { Layer } from '../layers/layer.js';
+import type { SampleShape } from './unknown_dims.js';
 import { uniqueLayerName } from '../layers/layer_names.js';
 import { describeValue } from '../ops/operand.js';
 import { Tensor } from '../tensor.js';
@@ -134,7 +135,7 @@ export abstract class Model<Out extends ModelOutputs = ModelOutputs> extends Lay
   }
 
   // Any number of inputs: call takes the form build gives it.
-  protected override checkBuildable(_samples: readonly Shape[]): void {}
+  protected override checkBuildable(_samples: readonly SampleShape[]): void {}
 
   protected override buildGraph(sample: InputSample | null): Graph | null {
     if (this.#traced) return this.#traced.graph;

@@ -1,5 +1,5 @@
 import { InputLayer } from '../layers/input_layer.js';
-import type { Layer, Shape } from '../layers/layer.js';
+import type { Layer } from '../layers/layer.js';
 import { formatShape } from '../layers/layer_shapes.js';
 import { inboundTensor, outputShapesOf, type Graph } from './graph.js';
 import { outputLayerNames } from './outputs.js';
@@ -57,7 +57,8 @@ function graphRows(graph: Graph, listed: readonly (Layer | LayersModel)[]): Row[
       const ends = applications.map((via) => graph.applications.get(via)!);
       // Every call of a layer receives the shape it was built for, so all share one output shape.
       // A layer with several outputs (an RNN's states) lists each, as Keras does.
-      const shapes = ends.length > 0 ? ends[0].outputs.map((o) => o.shape) : outputShapesOf(graph.nodes[calls[0][0]]);
+      const node = calls[0][0];
+      const shapes = ends.length > 0 ? ends[0].outputs.map((o) => (o.ref && o.ref[0] >= 0 ? graph.shownOutputShape(o.ref[0], o.ref[1]) : o.shape)) : outputShapesOf(graph.nodes[node]).map((_, t) => graph.shownOutputShape(node, t));
       const connections =
         ends.length > 0
           ? ends.map(({ inputs }) => inputs.map(([ref, tensor]) => source(ref, tensor)).join(', '))
@@ -67,7 +68,7 @@ function graphRows(graph: Graph, listed: readonly (Layer | LayersModel)[]): Row[
       return [entry, { name: entry.name, cells: [`${entry.name} (${entry.className})`, shapes.map(formatShape).join(', '), String(entry.countParams())], connections, trainable: trainableMark(entry), nested }];
     }),
   );
-  const inputRow = (layer: InputLayer): Row => ({ name: layer.name, cells: [`${layer.name} (InputLayer)`, formatShape(layer.batchInputShape.slice(1) as Shape), '0'], connections: [''], trainable: '-' });
+  const inputRow = (layer: InputLayer): Row => ({ name: layer.name, cells: [`${layer.name} (InputLayer)`, formatShape(layer.batchInputShape.slice(1)), '0'], connections: [''], trainable: '-' });
   return listed.map((entry) => (entry instanceof InputLayer ? inputRow(entry) : rows.get(entry)!));
 }
 

@@ -3,6 +3,7 @@ import type { DType } from '../tensor.js';
 import type { LayersModel } from './model.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import { checkExplicitMasks, maskEntries } from './masks.js';
+import { probedShape, shownShape, unknownOutputAxes, type SampleShape } from './unknown_dims.js';
 
 /**
  * One call of a layer on symbolic tensors (Keras' node): what it read, positional inputs first and
@@ -61,10 +62,24 @@ export type SymbolicSource =
  */
 export class SymbolicTensor {
   constructor(
-    /** Shape of one sample, without the batch dimension. */
-    readonly shape: Shape,
+    /**
+     * @internal The shape of one sample as the layers were built and traced for it: a dimension
+     * of unknown size has the probe size there ({@link PROBE_SIZE}).
+     */
+    readonly tracedShape: Shape,
     readonly source: SymbolicSource,
+    /** @internal The axes of one sample whose size is unknown (null in {@link shape}). */
+    readonly unknownAxes: readonly number[] = [],
   ) {}
+
+  /**
+   * Shape of one sample, without the batch dimension, as tfjs' `shape` after its leading null: null
+   * for a dimension whose size the data decides (Keras' None), such as the steps of
+   * `km.input({ shape: [null, 8] })` and of the layers' outputs that follow them.
+   */
+  get shape(): SampleShape {
+    return shownShape(this.tracedShape, this.unknownAxes);
+  }
 
   /** The input's name, or the name of the layer that produced this tensor. */
   get name(): string {
@@ -112,8 +127,11 @@ export function setInputLayerOf(of: (tensor: SymbolicTensor) => Layer): void {
 
 /** Options of {@link input}. */
 export interface InputArgs {
-  /** Shape of one sample, without the batch dimension, e.g. `[28, 28, 1]`. Give it or `batchShape`. */
-  shape?: readonly number[];
+  /**
+   * Shape of one sample, without the batch dimension, e.g. `[28, 28, 1]`; null for a dimension of
+   * any size, as Keras' None: `[null, 8]` for sequences of any length. Give it or `batchShape`.
+   */
+  shape?: readonly (number | null)[];
   /** tfjs' and Keras' form of the shape with the batch first, which must be null (any batch size): `[null, 28, 28, 1]`. */
   batchShape?: readonly (number | null)[];
   /** Name shown in summaries and errors (default `input_1`, `input_2`, ...). */
@@ -127,9 +145,6 @@ export interface InputArgs {
 }
 
 let inputCount = 0;
-
-/** Why a dimension without a size (Keras' None) is refused, and what to do instead. */
-export const FIXED_SAMPLE_SHAPE_FIX = 'kerasm builds a model for one sample shape, so every dimension but the batch needs a size. For sequences of different lengths, pad them to one length with km.utils.padSequences(sequences, { maxlen }) and give the Embedding maskZero: true, so the padding is skipped.';
 
 /**
  * A model input for the functional API.
@@ -145,9 +160,8 @@ export function input(args: InputArgs): SymbolicTensor {
   checkOptions(args, optionNames<InputArgs>({ shape: true, batchShape: true, name: true, dtype: true }), 'km.input');
   if (args?.shape !== undefined && args.batchShape !== undefined) throw new Error(`km.input takes shape or batchShape, not both: { shape: [28, 28, 1] } is { batchShape: [null, 28, 28, 1] }.`);
   const shape = args?.shape ?? sampleShapeOf(args?.batchShape);
-  if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
-    const unsized = Array.isArray(shape) && shape.some((d) => d === null || d === undefined);
-    throw new Error(`km.input expects shape to be a non-empty list of positive integers (no batch dimension), e.g. { shape: [28, 28, 1] }. Received: shape=${JSON.stringify(shape)}.${unsized ? ` ${FIXED_SAMPLE_SHAPE_FIX}` : ''}`);
+  if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => d === null || (Number.isInteger(d) && d > 0))) {
+    throw new Error(`km.input expects shape to be a non-empty list of positive integers (no batch dimension), or null for a dimension of any size, e.g. { shape: [28, 28, 1] } or { shape: [null, 8] }. Received: shape=${JSON.stringify(shape)}.`);
   }
   const dtype = args.dtype ?? 'float32';
   if (dtype !== 'float32' && dtype !== 'int32') {
@@ -160,7 +174,8 @@ export function input(args: InputArgs): SymbolicTensor {
           : '';
     throw new Error(`km.input dtype must be 'float32' or 'int32' (ids for an Embedding). Received: dtype=${JSON.stringify(dtype)}.${text}`);
   }
-  return new SymbolicTensor([...shape], { kind: 'input', name: args.name ?? `input_${++inputCount}`, dtype });
+  const probed = probedShape(shape);
+  return new SymbolicTensor(probed.shape, { kind: 'input', name: args.name ?? `input_${++inputCount}`, dtype }, probed.unknownAxes);
 }
 
 function sampleShapeOf(batchShape: InputArgs['batchShape']): readonly (number | null)[] | undefined {
@@ -183,13 +198,14 @@ export function applyLayer(layer: Layer, inputs: readonly SymbolicTensor[], opti
       throw new Error(`Layer '${layer.name}'.apply expects symbolic tensors from km.input(...) or another layer's apply(...), or km.Tensor data to compute now, but input ${i} is ${received}. Pass km.input({ shape }) to build a model, or km.tensor(values, shape) to run the layer on data.`);
     }
   });
-  const shapes = inputs.map((x) => x.shape);
+  const shapes = inputs.map((x) => x.tracedShape);
   // Masks given explicitly come last (`apply(x, { mask })`); the layer is built for its inputs alone.
   const masks = options.masks ?? 0;
   const inputShapes = shapes.slice(0, shapes.length - masks);
   const outputShapes = buildForCall(layer, inputShapes);
   if (masks > 0) checkExplicitMasks(layer, inputShapes, maskEntries(shapes.slice(-masks), options.maskedInputs));
-  const outputs = layerOutputs(layer, inputs, outputShapes, options);
+  const unknownAxes = unknownOutputAxes(layer, inputShapes, inputs.map((x) => x.unknownAxes), outputShapes);
+  const outputs = layerOutputs(layer, inputs, outputShapes, options, unknownAxes);
   return outputs.length === 1 ? outputs[0] : outputs;
 }
 
@@ -210,13 +226,13 @@ export function buildForCall(layer: Layer, shapes: readonly Shape[]): Shape[] {
 const calls = new WeakMap<Layer, SymbolicCall[]>();
 
 /** The outputs of one more call of a built layer, on `inbound`, recorded as the layer's latest call. */
-export function layerOutputs(layer: Layer, inbound: readonly SymbolicTensor[], shapes: readonly Shape[], { training, via, masks, maskedInputs }: CallOptions = {}): SymbolicTensor[] {
+export function layerOutputs(layer: Layer, inbound: readonly SymbolicTensor[], shapes: readonly Shape[], { training, via, masks, maskedInputs }: CallOptions = {}, unknownAxes?: readonly (readonly number[])[]): SymbolicTensor[] {
   const outputs: SymbolicTensor[] = [];
   const call: SymbolicCall = {
     layer, inbound: [...inbound], outputs,
     ...(training !== undefined ? { training } : {}), ...(via ? { via } : {}), ...(masks ? { masks } : {}), ...(masks && maskedInputs ? { maskedInputs } : {}),
   };
-  shapes.forEach((shape, outputIndex) => outputs.push(new SymbolicTensor(shape, { kind: 'layer', layer, inbound: call.inbound, call, outputIndex })));
+  shapes.forEach((shape, outputIndex) => outputs.push(new SymbolicTensor(shape, { kind: 'layer', layer, inbound: call.inbound, call, outputIndex }, unknownAxes?.[outputIndex])));
   calls.set(layer, [...(calls.get(layer) ?? []), call]);
   return outputs;
 }

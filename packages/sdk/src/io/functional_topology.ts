@@ -40,7 +40,7 @@ export function functionalTopology(name: string, graph: Graph, inputDtypes: read
   const inputLayers = graph.inputNames.map((inputName, k) => ({
     name: inputName,
     class_name: 'InputLayer',
-    config: { batch_input_shape: [null, ...graph.inputShapes[k]], dtype: inputDtypes[k], sparse: false, name: inputName },
+    config: { batch_input_shape: [null, ...graph.shownInputShape(k)], dtype: inputDtypes[k], sparse: false, name: inputName },
     inbound_nodes: [],
   }));
   const entryConfig = ({ entry, calls, applications }: GraphEntry) => {

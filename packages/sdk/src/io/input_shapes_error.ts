@@ -1,11 +1,10 @@
 /**
- * Why `loadLayersModel` refused to build a model from its saved input shapes:
- * `'unknownDimensions'`: an input keeps an unknown dimension (Keras' None) that `inputShapes` does not size;
+ * Why `loadLayersModel` refused its `inputShapes` option:
  * `'unknownInput'`: `inputShapes` names an input the model does not have;
  * `'shapeMismatch'`: a shape in `inputShapes` has the wrong rank, a size that is not a positive
  * integer, or disagrees with a saved size.
  */
-export type InputShapesProblem = 'unknownDimensions' | 'unknownInput' | 'shapeMismatch';
+export type InputShapesProblem = 'unknownInput' | 'shapeMismatch';
 
 /** One input of a saved model, as its file gives it. */
 export interface SavedInputShape {
@@ -16,18 +15,17 @@ export interface SavedInputShape {
 }
 
 /**
- * Thrown by `loadLayersModel` for a model saved with unknown input dimensions (a text model over
- * sequences of any length) that `inputShapes` does not size, or for an `inputShapes` that does not
- * fit the saved inputs. Its message advises `loadLayersModel`'s option; a program that loads
- * models for its users, and takes the shapes some other way, can word its own advice from the fields.
+ * Thrown by `loadLayersModel` for an `inputShapes` option that does not fit the saved inputs. Its
+ * message names the option; a program that takes the shapes some other way (a CLI flag) can word
+ * its own advice from the fields.
  *
  * @example
  * ```ts
  * try {
- *   await km.loadLayersModel('file://text_model');
+ *   await km.loadLayersModel('file://text_model', { inputShapes: { tokens: [maxlen] } });
  * } catch (err) {
- *   if (err instanceof km.io.InputShapesError && err.kind === 'unknownDimensions') {
- *     console.error(`Give the sequence length of input '${err.names[0]}': --maxlen N`);
+ *   if (err instanceof km.io.InputShapesError && err.kind === 'shapeMismatch') {
+ *     console.error(`--maxlen does not fit input '${err.names[0]}'`);
  *   } else throw err;
  * }
  * ```
@@ -36,8 +34,8 @@ export class InputShapesError extends Error {
   /** What is wrong. */
   readonly kind: InputShapesProblem;
   /**
-   * The input names the error is about: for `'unknownDimensions'` and `'shapeMismatch'` the input
-   * to size; for `'unknownInput'` the names in `inputShapes` that no input has.
+   * The input names the error is about: for `'shapeMismatch'` the input whose shape does not fit;
+   * for `'unknownInput'` the names in `inputShapes` that no input has.
    */
   readonly names: readonly string[];
   /** Every input of the saved model (the top-level model's), in order. */

@@ -13,11 +13,10 @@ interface SavedInput {
 }
 
 /**
- * The saved topology with its inputs' unknown dimensions (Keras' None, saved as null) filled in
- * from `shapes`: kerasm builds a model for one sample shape, where tfjs and Keras let a dimension
- * vary (sequences of any length). Only the top-level model's inputs are read. Throws an
- * {@link InputShapesError}, naming the input and the option to pass, when an input keeps an
- * unknown dimension, and when `shapes` disagrees with a saved dimension or names no input.
+ * The saved topology with the unknown dimensions (Keras' None, saved as null) of the inputs that
+ * `shapes` names fixed to its sizes; the others keep theirs, which take any size. Only the
+ * top-level model's inputs are read. Throws an {@link InputShapesError}, naming the input, when
+ * `shapes` disagrees with a saved dimension or names no input.
  */
 export function withInputShapes(topology: unknown, shapes: InputShapes | undefined, where: string): unknown {
   if (shapes !== undefined && (!isObject(shapes) || Object.values(shapes).some((s) => !Array.isArray(s)))) {
@@ -37,17 +36,7 @@ export function withInputShapes(topology: unknown, shapes: InputShapes | undefin
     if (!Array.isArray(saved) || saved.length < 2) continue; // the layers' own checks name what is missing
     const sample = saved.slice(1) as unknown[];
     const given = shapes?.[name];
-    if (given === undefined) {
-      if (sample.every(isKnownDimension)) continue;
-      const example = sample.map((d) => (isKnownDimension(d) ? d : 100));
-      const property = /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name);
-      throw refuse(
-        'unknownDimensions',
-        [name],
-        `${where}: input '${name}' has the saved shape ${keras(saved)}, whose unknown dimensions (None) take any size in Keras and tfjs, but kerasm builds a model for one sample shape. ` +
-          `Load it with the size your data has: loadLayersModel(source, { inputShapes: { ${property}: [${example.join(', ')}] } }) (for text, pad the sequences to that length with km.utils.padSequences(sequences, { maxlen })).`,
-      );
-    }
+    if (given === undefined) continue;
     const fits = given.length === sample.length && given.every((d, k) => isKnownDimension(d) && (!isKnownDimension(sample[k]) || d === sample[k]));
     if (!fits) {
       throw refuse(

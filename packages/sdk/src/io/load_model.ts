@@ -33,14 +33,14 @@ export interface LoadOptions extends HttpOptions {
    */
   strict?: boolean;
   /**
-   * The sample shape of each model input saved with unknown dimensions (Keras' None: a text model
-   * over sequences of any length), keyed by input name. kerasm builds a model for one sample
-   * shape, so such a model loads only with this; known dimensions must be given as saved. Saved
-   * again, the model keeps these shapes. The error for an input that needs one names it.
+   * Sizes for model inputs saved with unknown dimensions (Keras' None: a text model over sequences
+   * of any length), keyed by input name: each named input's sample shape, its known dimensions as
+   * saved. Without it such an input takes any size on those dimensions, as in tfjs and Keras; with
+   * it the model is fixed to these sizes, and keeps them when saved again.
    *
    * @example
    * ```ts
-   * // Saved by tfjs or Keras with tokens of shape (None, None): sequences padded to 100 tokens.
+   * // Saved by tfjs or Keras with tokens of shape (None, None): fixed to sequences of 100 tokens.
    * const model = await km.loadLayersModel('file://text_model/model.json', { inputShapes: { tokens: [100] } });
    * ```
    */

@@ -69,7 +69,7 @@ describe('Bidirectional with several outputs: parity and interchange with tfjs-l
     const theirOut = predictions(theirs.predict(tf.tensor(xs, [n, steps, features])) as tf.Tensor[]);
     expect(ourOut.length).toBe(theirOut.length);
     ourOut.forEach((o, k) => expect(maxAbsDiff(o, theirOut[k])).toBeLessThan(1e-5));
-    const shapes = (ours.outputs as km.SymbolicTensor[]).map((t) => [n, ...t.shape]);
+    const shapes = (ours.outputs as km.SymbolicTensor[]).map((t) => [n, ...(t.shape as number[])]);
     const targets = shapes.map((shape) => Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random.uniform(-1, 1)));
     const losses = shapes.map(() => 'meanSquaredError');
     ours.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.5 }), loss: losses as km.LossName[] });

@@ -108,12 +108,15 @@ export abstract class CallLayer extends Layer {
   /** Declares a weight (see {@link Layer.addWeight}) and returns its handle, which `call` reads. */
   protected override addWeight(name: string, shape: Shape, initializer: InitializerSpec, trainable = true): LayerWeight {
     super.addWeight(name, shape, initializer, trainable);
-    return new CallWeight(this, this.weightSpecs[this.weightSpecs.length - 1]);
+    return new CallWeight(this, this.lastDeclaredWeight);
   }
 
   override ensureBuilt(callShapes: readonly Shape[]): void {
     super.ensureBuilt(callShapes);
-    this.#callShapes ??= callShapes.map((s) => [...s]);
+    // Kept from the first call, unless a call brings more inputs (an RNN's initial states) or the
+    // layer was rebound to another size of an unknown dimension.
+    const kept = this.#callShapes;
+    if (!kept || callShapes.length > kept.length || !sameShape(callShapes[0], kept[0])) this.#callShapes = callShapes.map((s) => [...s]);
   }
 
   forward(ctx: ForwardContext): void {

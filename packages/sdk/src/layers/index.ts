@@ -12,6 +12,7 @@ export * from './preprocessing_layers.js';
 export * from './augmentation_layers.js';
 export * from './normalization_layers.js';
 export { Layer, type Shape, type ForwardContext, type BackwardContext } from './layer.js';
+export type { SampleShape } from '../engine/unknown_dims.js';
 export { CallLayer, type CallArgs } from './call_layer.js';
 export type { LayerArgs } from './layer_args.js';
 export type { MayReturnList, ReturnsList } from './list_outputs.js';

@@ -6,8 +6,8 @@ import { checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link inputLayer}, tfjs' names for {@link input}'s. */
 export interface InputLayerArgs {
-  /** Shape of one sample, without the batch dimension. */
-  inputShape?: readonly number[];
+  /** Shape of one sample, without the batch dimension; null for a dimension of any size. */
+  inputShape?: readonly (number | null)[];
   /** The shape with the batch first, which must be null. */
   batchInputShape?: readonly (number | null)[];
   /** What the model is fed (default 'float32'); 'int32' for token ids into an Embedding. */
@@ -43,6 +43,8 @@ export class InputLayer extends Layer {
   /** Always false: kerasm's inputs are dense, as tfjs' are. */
   readonly sparse = false;
   readonly #tensor: SymbolicTensor;
+  /** Floats per sample of the data it passes on: the input's size, or the size of this batch's data on unknown dimensions. */
+  #sampleSize: number;
 
   /**
    * A new model input under tfjs' option names (what {@link inputLayer} makes), or the InputLayer
@@ -56,6 +58,7 @@ export class InputLayer extends Layer {
     this.trainable = false;
     this.batchInputShape = [null, ...tensor.shape];
     this.dtype = tensor.dtype;
+    this.#sampleSize = shapeSize(tensor.tracedShape);
     this.#tensor = tensor;
     if (!inputLayers.has(tensor)) inputLayers.set(tensor, this);
   }
@@ -97,8 +100,12 @@ export class InputLayer extends Layer {
     throw new Error(`InputLayer '${this.name}' is a model input, not a layer to apply. Apply the next layer to its output: layer.apply(model.getLayer('${this.name}').output).`);
   }
 
-  computeOutputShape(): Shape {
-    return this.#tensor.shape;
+  computeOutputShape(inputShapes?: readonly Shape[]): Shape {
+    return inputShapes?.[0] ?? this.#tensor.tracedShape;
+  }
+
+  protected override build(inputShapes: readonly Shape[]): void {
+    this.#sampleSize = shapeSize(inputShapes[0]);
   }
 
   /** A model input among the outputs passes through its InputLayer, which shares the input's data. */
@@ -107,11 +114,11 @@ export class InputLayer extends Layer {
   }
 
   forward(ctx: ForwardContext): void {
-    ctx.backend.copy(ctx.inputs[0], ctx.output, ctx.batch * shapeSize(this.#tensor.shape));
+    ctx.backend.copy(ctx.inputs[0], ctx.output, ctx.batch * this.#sampleSize);
   }
 
   backward(ctx: BackwardContext): void {
-    if (ctx.inputGrads[0]) ctx.backend.copy(ctx.outputGrad, ctx.inputGrads[0], ctx.batch * shapeSize(this.#tensor.shape));
+    if (ctx.inputGrads[0]) ctx.backend.copy(ctx.outputGrad, ctx.inputGrads[0], ctx.batch * this.#sampleSize);
   }
 
   /** tfjs' config: `{ batchInputShape, dtype, sparse, name }`, what a saved model's InputLayer entry holds. */

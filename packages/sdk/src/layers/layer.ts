@@ -2,6 +2,7 @@ import type { Regularizer } from '../regularizers/regularizers.js';
 import type { Constraint } from '../constraints/constraints.js';
 import type { InitializerSpec } from '../initializers/initializers.js';
 import { applyLayer, type SymbolicTensor } from '../engine/symbolic.js';
+import type { SampleShape } from '../engine/unknown_dims.js';
 import { checkNotWrapped, checkWeightList, drawInitialWeights, readLayerWeights, wrapInnerWeights, writeLayerWeights } from '../engine/weight_homes.js';
 import { weightOrder } from '../engine/params.js';
 import { sameShape, Tensor } from '../tensor.js';
@@ -20,6 +21,10 @@ import { uniqueLayerName } from './layer_names.js';
 import { BUILT_IN_COMPUTE_MASKS } from './compute_mask.js';
 import { LayerWeight, layerWeights } from './layer_weight.js';
 import { innerWeightSpecs, weightInitializer, weightSpec } from './weight_specs.js';
+import { buildFieldsOf, checkSameWeights, fieldsOf, resetBuildFields, type BuildFields } from './layer_rebind.js';
+
+/** How many {@link Layer.rebind} calls are running: a built layer then builds again for new shapes instead of refusing them. */
+let rebinding = 0;
 
 /** A shape without the batch dimension. */
 export type Shape = readonly number[];
@@ -40,8 +45,8 @@ export abstract class Layer {
    * counter (`'dense_1'`). `model.getLayer(name)` finds it, and saved weights are keyed by it.
    */
   readonly name: string;
-  /** Declared input shape (no batch dimension), when given. */
-  readonly declaredInputShape: Shape | undefined;
+  /** Declared input shape (no batch dimension; null for a dimension of unknown size), when given. */
+  readonly declaredInputShape: SampleShape | undefined;
   /** Declared batch size (`batchSize`, or a number as `batchInputShape[0]`), when given. */
   readonly declaredBatchSize: number | undefined;
   /** The dtype of the model input the layer declares (`inputDType`), when given. */
@@ -55,6 +60,10 @@ export abstract class Layer {
   #building = false;
   /** The layers whose weights `addInnerWeights` made this layer's own, and where they start in its weights. */
   readonly #innerLayers = new Map<Layer, number>();
+  /** What `build` derived from the input shapes, and the fields as they were before it: what {@link rebind} resets. */
+  #buildFields: BuildFields | null = null;
+  /** While `build` runs again for other input shapes ({@link rebind}), the weights it declares, to compare with the layer's. */
+  #redeclared: WeightSpec[] | null = null;
 
   constructor(args: LayerArgs, className: string) {
     if (typeof className !== 'string' || className === '') throw missingClassNameError(new.target.name);
@@ -231,16 +240,20 @@ export abstract class Layer {
     const builtFor = this.#builtFor;
     if (builtFor !== null) {
       const same = builtFor.length === inputShapes.length && builtFor.every((s, k) => sameShape(s, inputShapes[k]));
-      if (!same) throw builtForOtherShapesError(this, builtFor, inputShapes);
+      if (same) return;
+      if (!rebinding) throw builtForOtherShapesError(this, builtFor, inputShapes);
+      this.#buildAgain(inputShapes);
       return;
     }
     recordFieldsBeforeBuild(this); // the fields the constructor set, before build adds its own
+    const before = fieldsOf(this);
     this.#building = true;
     try {
       this.build(inputShapes);
     } finally {
       this.#building = false;
     }
+    this.#buildFields = buildFieldsOf(this, before);
     const initial = this.#initialWeights;
     try {
       checkNoHeldLayers(this, this.#innerLayers.size > 0);
@@ -256,6 +269,39 @@ export abstract class Layer {
       this.#initialWeights = undefined;
     } else drawInitialWeights(this, inner);
     wrapInnerWeights(this, inner);
+  }
+
+  /**
+   * @internal Builds the layer for other input shapes with the weights it has, as for a model input
+   * of unknown size (Keras' None) whose data brings a new size: `build` runs again over the fields
+   * the constructor set, and must declare the same weights. The layers it runs are rebound with it.
+   */
+  rebind(callShapes: readonly Shape[]): void {
+    rebinding++;
+    try {
+      this.ensureBuilt(callShapes);
+    } finally {
+      rebinding--;
+    }
+  }
+
+  #buildAgain(inputShapes: readonly Shape[]): void {
+    const fields = this.#buildFields!;
+    const derived = fieldsOf(this);
+    resetBuildFields(this, fields);
+    this.#redeclared = [];
+    this.#building = true;
+    try {
+      this.build(inputShapes);
+      checkSameWeights(this, this.#weights, this.#redeclared, this.#builtFor!, inputShapes);
+    } catch (error) {
+      Object.assign(this, Object.fromEntries(derived));
+      throw error;
+    } finally {
+      this.#building = false;
+      this.#redeclared = null;
+    }
+    this.#builtFor = inputShapes.map((s) => [...s]);
   }
 
   /**
@@ -276,7 +322,13 @@ export abstract class Layer {
    */
   protected addWeight(name: string, shape: Shape, initializer: InitializerSpec, trainable = true): void {
     const resolved = weightInitializer(this.name, name, initializer);
-    this.#weights.push(weightSpec(`${this.name}/${name}`, [...shape], resolved, () => trainable && this.trainable));
+    (this.#redeclared ?? this.#weights).push(weightSpec(`${this.name}/${name}`, [...shape], resolved, () => trainable && this.trainable));
+  }
+
+  /** The weight the latest {@link addWeight} declared: while `build` runs again ({@link rebind}), the layer's own weight in its place. */
+  protected get lastDeclaredWeight(): WeightSpec {
+    const k = (this.#redeclared ?? this.#weights).length - 1;
+    return this.#weights[k] ?? this.#redeclared![k];
   }
 
   /**
@@ -288,6 +340,10 @@ export abstract class Layer {
    * and `inner.getWeights()` and `inner.setWeights` read and write there.
    */
   protected addInnerWeights(inner: Layer, scope: string): void {
+    if (this.#redeclared) {
+      this.#redeclared.push(...innerWeightSpecs(this, inner, scope));
+      return;
+    }
     checkNotWrapped(inner, `${this.className} layer '${this.name}'`);
     this.#innerLayers.set(inner, this.#weights.length);
     this.#weights.push(...innerWeightSpecs(this, inner, scope));
@@ -449,7 +505,7 @@ export abstract class Layer {
    * (`[10]` for a Dense of 10 units), or a list of them for a layer with several outputs per call (an
    * RNN with returnState). A shared layer's calls all have the same shapes, as it is built for one.
    */
-  get outputShape(): Shape | Shape[] {
+  get outputShape(): SampleShape | SampleShape[] {
     return firstCallShapes(this, 'output', () => this.getOutputsAt(0));
   }
 
@@ -457,7 +513,7 @@ export abstract class Layer {
    * The shape of one sample of the layer's input (Keras' `input_shape`, without the batch), or a list
    * of them for a layer called on several tensors (a merge).
    */
-  get inputShape(): Shape | Shape[] {
+  get inputShape(): SampleShape | SampleShape[] {
     return firstCallShapes(this, 'input', () => [this.getInputAt(0)].flat());
   }
 

@@ -1,14 +1,16 @@
 // The options every layer accepts, and the checks the Layer constructor runs on them.
-import { FIXED_SAMPLE_SHAPE_FIX } from '../engine/symbolic.js';
+import type { SampleShape } from '../engine/unknown_dims.js';
 import { Tensor } from '../tensor.js';
-import type { Shape } from './layer.js';
 
 /** Options every layer accepts. */
 export interface LayerArgs {
   /** A unique name; defaults to the class name in snake case with a counter (`dense_1`). */
   name?: string;
-  /** Shape of one input sample (no batch dimension); required on the first layer of a model. */
-  inputShape?: readonly number[];
+  /**
+   * Shape of one input sample (no batch dimension); required on the first layer of a model. null
+   * leaves a dimension's size to the data, as Keras' None: `[null]` for token sequences of any length.
+   */
+  inputShape?: readonly (number | null)[];
   /** Shape of the input with a leading batch dimension (`null` for any batch size). */
   batchInputShape?: readonly (number | null)[];
   /**
@@ -45,7 +47,7 @@ export interface LayerArgs {
 
 /** What a layer's options declare about its input, and its `weights` option, once checked. */
 export interface DeclaredInput {
-  readonly inputShape?: Shape;
+  readonly inputShape?: SampleShape;
   readonly batchSize?: number;
   readonly inputDType?: 'float32' | 'int32';
   readonly initialWeights?: readonly Tensor[];
@@ -71,16 +73,14 @@ export function checkLayerArgs(args: LayerArgs, layer: string): DeclaredInput {
     }
   }
   const shape = args.inputShape ?? args.batchInputShape?.slice(1);
-  if (shape && !shape.every((d) => Number.isInteger(d) && (d as number) > 0)) {
-    const unknown = shape.some((d) => d === null || d === undefined);
-    const fix = unknown ? ` ${FIXED_SAMPLE_SHAPE_FIX}` : '';
-    throw new Error(`Layer '${layer}': input shape dimensions must be positive integers. Received: inputShape=${JSON.stringify(shape)}.${fix}`);
+  if (shape && !shape.every((d) => d === null || (Number.isInteger(d) && (d as number) > 0))) {
+    throw new Error(`Layer '${layer}': input shape dimensions must be positive integers, or null for a dimension of any size (Keras' None), e.g. inputShape: [null, 8] for sequences of any length. Received: inputShape=${JSON.stringify(shape)}.`);
   }
   if (args.inputDType !== undefined && args.inputDType !== 'float32' && args.inputDType !== 'int32') {
     throw new Error(`Layer '${layer}': inputDType must be 'float32' or 'int32' (ids for an Embedding), the dtypes of kerasm's inputs. Received: inputDType=${JSON.stringify(args.inputDType)}.`);
   }
   return {
-    inputShape: shape ? (shape as Shape) : undefined,
+    inputShape: shape ? (shape as SampleShape) : undefined,
     batchSize,
     inputDType: args.inputDType,
     initialWeights: args.weights !== undefined ? initialWeightsOf(args.weights, layer) : undefined,

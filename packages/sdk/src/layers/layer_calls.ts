@@ -1,6 +1,7 @@
 // Finding a layer's symbolic calls, for its input, output, getInputAt and getOutputAt.
 import { layerCalls, type SymbolicCall, type SymbolicTensor } from '../engine/symbolic.js';
-import type { Layer, Shape } from './layer.js';
+import type { SampleShape } from '../engine/unknown_dims.js';
+import type { Layer } from './layer.js';
 
 /** The layer's call number `nodeIndex`; throws when it has no such call. */
 export function callAt(layer: Layer, nodeIndex: number): SymbolicCall {
@@ -34,7 +35,7 @@ export function onlyCall(layer: Layer, what: 'input' | 'output'): number {
 }
 
 /** The shapes of the `tensors` of the layer's first call, one shape for one tensor; every call has the same, since a layer is built for one. */
-export function firstCallShapes(layer: Layer, what: 'input' | 'output', tensors: () => readonly SymbolicTensor[]): Shape | Shape[] {
+export function firstCallShapes(layer: Layer, what: 'input' | 'output', tensors: () => readonly SymbolicTensor[]): SampleShape | SampleShape[] {
   if (layerCalls(layer).length === 0) onlyCall(layer, what); // throws, saying how to call it
   const shapes = tensors().map((t) => [...t.shape]);
   return shapes.length === 1 ? shapes[0] : shapes;

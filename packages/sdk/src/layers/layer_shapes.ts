@@ -1,4 +1,5 @@
 // Helpers for the input shapes layers receive: the one-input check, `build`'s public forms, and shapes as messages print them.
+import type { SampleShape } from '../engine/unknown_dims.js';
 import type { Layer, Shape } from './layer.js';
 
 /** Throws unless exactly one input is given; returns its shape. */
@@ -18,8 +19,8 @@ export function singleInput(layer: Layer, inputShapes: readonly Shape[]): Shape 
 }
 
 /** Formats a shape with Keras' `None` batch dimension, for messages and summaries. */
-export function formatShape(shape: Shape): string {
-  return `(None, ${shape.join(', ')})`;
+export function formatShape(shape: SampleShape): string {
+  return `(None, ${shape.map((d) => d ?? 'None').join(', ')})`;
 }
 
 /**

@@ -35,7 +35,7 @@ km.layers.lstm({ units: 4, returnState: true }).apply(x)[3];
   'code written for the array type still compiles': `
 const outputs = km.layers.lstm({ units: 4, returnState: true }).apply(x);
 const asArray: km.SymbolicTensor[] = outputs;
-const shapes: km.layers.Shape[] = outputs.map((t) => t.shape);
+const shapes: km.layers.SampleShape[] = outputs.map((t) => t.shape);
 const second: km.SymbolicTensor = outputs[1];
 const [output, ...states] = outputs;
 km.layers.lstm({ units: 4 }).apply(x, { initialState: states });

@@ -87,7 +87,10 @@ interface ApplyCall {
 
 interface ApplyRuntime {
   readonly backend: Backend;
-  /** Per number of inputs and of masks among them (an RNN with or without initial states, a mask): the one-node graph and its plans. */
+  /**
+   * Per input shapes and number of masks among them (an RNN with or without initial states, over
+   * sequences of some length): the one-node graph and its plans, least recently used first.
+   */
   readonly calls: Map<string, ApplyCall>;
   own: ParamStore | null;
 }
@@ -97,6 +100,9 @@ interface ApplyRuntime {
  * batch size, and every layer applied on its own keeps its own.
  */
 const MAX_APPLY_PLANS = 4;
+
+/** The calls a layer keeps, each of other input shapes (data of several lengths), the least recently used released first. */
+const MAX_APPLY_CALLS = 8;
 
 const runtimes = new WeakMap<Layer, ApplyRuntime>();
 
@@ -139,7 +145,7 @@ export function applyConcrete(layer: Layer, inputs: readonly unknown[], options:
   });
   const shapes = tensors.map((t) => t.shape.slice(1));
   const inputShapes = shapes.slice(0, shapes.length - masks);
-  const outputShapes = buildForCall(layer, inputShapes);
+  const outputShapes = buildForData(layer, inputShapes);
   if (masks > 0) checkExplicitMasks(layer, inputShapes, maskEntries(shapes.slice(-masks), maskedInputs));
   checkNotInCall(where, () => layer.weightSpecs.some((spec) => spec.trainable));
   const runtime = runtimeFor(layer, activeBackend());
@@ -197,13 +203,37 @@ function runtimeFor(layer: Layer, backend: Backend): ApplyRuntime {
 }
 
 /**
+ * {@link buildForCall} for data: a built layer given other shapes that its weights fit too (an RNN
+ * over longer sequences, a convolution over larger images) is rebound to them, as tfjs and Keras run
+ * a layer on data of any such size; else the refusal names the shapes it was built for.
+ */
+function buildForData(layer: Layer, shapes: readonly Shape[]): Shape[] {
+  if (layer.built) {
+    try {
+      layer.ensureBuilt(shapes);
+    } catch (refusal) {
+      try {
+        layer.rebind(shapes);
+      } catch {
+        throw refusal;
+      }
+    }
+  }
+  return buildForCall(layer, shapes);
+}
+
+/**
  * The one-node graph of a call with these input shapes, the last `masks` of them explicit masks (for
- * `maskedInputs`, if given), made on first use (the layer is built, so the counts tell calls apart).
+ * `maskedInputs`, if given), made on first use.
  */
 function callFor(layer: Layer, runtime: ApplyRuntime, shapes: readonly Shape[], outputShapes: readonly Shape[], masks: number, maskedInputs?: readonly number[]): ApplyCall {
-  const key = `${shapes.length}:${masks}:${maskedInputs?.join(',') ?? ''}`;
+  const key = `${JSON.stringify(shapes)}:${masks}:${maskedInputs?.join(',') ?? ''}`;
   const existing = runtime.calls.get(key);
-  if (existing) return existing;
+  if (existing) {
+    runtime.calls.delete(key);
+    runtime.calls.set(key, existing);
+    return existing;
+  }
   const node = {
     layer, inbound: shapes.map((_, k) => modelInputRef(k)), outputShape: outputShapes[0], outputShapes,
     ...(masks > 0 ? { masks } : {}), ...(masks > 0 && maskedInputs ? { maskedInputs } : {}),
@@ -213,6 +243,11 @@ function callFor(layer: Layer, runtime: ApplyRuntime, shapes: readonly Shape[], 
   const graph = Graph.fromNodes(shapes, names, [node], outputShapes.map(() => 0), outputShapes.map((_, t) => t));
   const call: ApplyCall = { graph, plans: new Map() };
   runtime.calls.set(key, call);
+  if (runtime.calls.size > MAX_APPLY_CALLS) {
+    const [oldest, evicted] = runtime.calls.entries().next().value!;
+    runtime.calls.delete(oldest);
+    for (const plan of evicted.plans.values()) plan.release(runtime.backend);
+  }
   return call;
 }
 

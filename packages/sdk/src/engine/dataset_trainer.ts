@@ -8,6 +8,7 @@ import { hostBatch } from './fit_dataset_batch.js';
 import { epochLogNames } from './metric_names.js';
 import type { TensorsSpec } from './outputs.js';
 import { prepare } from './prepare_data.js';
+import { inputSampleOf } from './input_sample.js';
 import { evaluateBatch, evaluateData, trainBatch } from './run_batch.js';
 import type { ClassWeightSpec } from './sample_weights.js';
 import type { TrainingTarget } from './training_target.js';
@@ -53,10 +54,10 @@ export async function evaluateStream(target: TrainingTarget, iterator: AsyncIter
     const next = pending ?? (await iterator.next());
     pending = null;
     if (next.done) break;
-    const data = await hostBatch(target, next.value, index, what);
+    const { target: batchTarget, data } = await hostBatch(target, next.value, index, what);
     const size = data.order.length;
     if (begin.length > 0) await callbacks.call(begin, index, { batch: index, size });
-    await evaluateBatch(target, data, 0, size, acc);
+    await evaluateBatch(batchTarget, data, 0, size, acc);
     if (end.length > 0) await callbacks.call(end, index, { batch: index, size, ...acc.logs() });
     read++;
     if (target.model.stopEvaluating) break;
@@ -74,13 +75,16 @@ export function plannedTrainer(target: TrainingTarget, classWeight: ClassWeightS
       const acc = new Accumulator(target.outputs);
       return {
         ready: async (element, index) => {
-          const data = await hostBatch(target, element, index, 'fit(dataset)', classWeight);
-          return { size: data.order.length, train: () => trainBatch(target, data, 0, data.order.length, acc) };
+          const { target: batchTarget, data } = await hostBatch(target, element, index, 'fit(dataset)', classWeight);
+          return { size: data.order.length, train: () => trainBatch(batchTarget, data, 0, data.order.length, acc) };
         },
         logs: () => acc.logs(),
       };
     },
-    validateTensors: async (x, y, batchSize, callbacks) => (await evaluateData(target, await prepare(target, x, y, 'validationData[0]', 'validationData[1]'), batchSize, callbacks)).logs(),
+    validateTensors: async (x, y, batchSize, callbacks) => {
+      const validationTarget = target.forInputs?.(inputSampleOf(x)) ?? target;
+      return (await evaluateData(validationTarget, await prepare(validationTarget, x, y, 'validationData[0]', 'validationData[1]'), batchSize, callbacks)).logs();
+    },
     validateStream: async (iterator, batches, callbacks) => {
       const { acc, read } = await evaluateStream(target, iterator, null, batches, 'validationData', callbacks);
       return { logs: acc.logs(), read };

@@ -5,6 +5,7 @@ import type { ClassWeightSpec } from './sample_weights.js';
 import { prepare, type Dataset as HostData } from './prepare_data.js';
 import type { TrainingTarget } from './training_target.js';
 import type { TensorsSpec } from './outputs.js';
+import { inputSampleOf } from './input_sample.js';
 
 export function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -93,11 +94,15 @@ function checkBatched(target: TrainingTarget, xs: TensorsSpec, index: number, wh
   );
 }
 
-/** One batch as host arrays for the training loop; `classWeight` weighs its samples as `fit(x, y)` does. */
-export async function hostBatch(target: TrainingTarget, element: unknown, index: number, what: string, classWeight?: ClassWeightSpec): Promise<HostData> {
+/**
+ * One batch as host arrays for the training loop, with the target it runs on (`target`, or the one
+ * for its sizes of unknown dimensions); `classWeight` weighs its samples as `fit(x, y)` does.
+ */
+export async function hostBatch(target: TrainingTarget, element: unknown, index: number, what: string, classWeight?: ClassWeightSpec): Promise<{ target: TrainingTarget; data: HostData }> {
   const { xs, ys, sampleWeight } = batchTensors(element, index, what);
-  checkBatched(target, xs, index, what);
-  return prepare(target, floatInputs(xs), ys, `${what} batch ${index} xs`, `${what} batch ${index} ys`, sampleWeight, classWeight);
+  const batchTarget = target.forInputs?.(inputSampleOf(xs)) ?? target;
+  checkBatched(batchTarget, xs, index, what);
+  return { target: batchTarget, data: await prepare(batchTarget, floatInputs(xs), ys, `${what} batch ${index} xs`, `${what} batch ${index} ys`, sampleWeight, classWeight) };
 }
 
 export async function firstBatch(iterator: AsyncIterator<unknown>, what: string): Promise<IteratorResult<unknown>> {

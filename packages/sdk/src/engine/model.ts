@@ -1063,9 +1063,12 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
     return this.#runtime.on(backend, this.#compilation.compiled?.optimizer);
   }
 
-  /** The batch plans of `graph`, with its layers bound to it for each batch (a call made meanwhile may have run another size of an unknown dimension). */
-  #plans(graph: Graph): (batch: number) => BatchPlan {
-    const outputs = this.#compilation.outputs;
+  /**
+   * The batch plans of `graph`, whose targets `outputs` lay out (compile's for it, by default), with
+   * its layers bound to it for each batch (a call made meanwhile may have run another size of an
+   * unknown dimension).
+   */
+  #plans(graph: Graph, outputs = this.#compilation.outputs): (batch: number) => BatchPlan {
     return (batch) => {
       graph.bind();
       return this.#runtime.plan(batch, graph, outputs);
@@ -1095,6 +1098,20 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
       warnFreshOptimizerOnce(this, optimizer);
     }
     const { backend, params } = runtime;
-    return trainingTargetOf(this, { backend, graph, params, outputs: this.#compilation.outputs, optimizer, plan: this.#plans(graph) });
+    const target = trainingTargetOf(this, { backend, graph, params, outputs: this.#compilation.outputs, optimizer, plan: this.#plans(graph), ...(graph.hasUnknownDims && { forInputs: (next) => forInputs(next) }) });
+    // A dataset's batches of other sizes on unknown dimensions run on the graph reshaped to them,
+    // counting in this target's metrics so that the epoch's results take every batch.
+    const byGraph = new Map<Graph, TrainingTarget>([[graph, target]]);
+    const forInputs = (next: InputSample): TrainingTarget => {
+      const reshaped = this.#graph.ensure(next);
+      let known = byGraph.get(reshaped);
+      if (!known) {
+        const outputs = this.#compilation.outputs.map((o, k) => ({ ...o, metrics: target.outputs[k].metrics, weightedMetrics: target.outputs[k].weightedMetrics }));
+        known = trainingTargetOf(this, { backend, graph: reshaped, params, outputs, optimizer, plan: this.#plans(reshaped, outputs), forInputs });
+        byGraph.set(reshaped, known);
+      }
+      return known;
+    };
+    return target;
   }
 }

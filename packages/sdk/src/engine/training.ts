@@ -8,6 +8,7 @@ import { checkOptions } from '../utils/options.js';
 import { checkStatefulBatches } from './stateful.js';
 import { Accumulator } from './accumulator.js';
 import { prepare, type Dataset } from './prepare_data.js';
+import { inputSampleOf } from './input_sample.js';
 import { evaluateData, trainBatch } from './run_batch.js';
 import { EVALUATE_OPTIONS, FIT_OPTIONS, type ModelEvaluateArgs, type ModelFitArgs } from './training_args.js';
 import type { TrainingTarget } from './training_target.js';
@@ -29,8 +30,11 @@ export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec
   const settings = fitSettings(args);
   let train = await prepare(target, x, y, 'x', 'y', args.sampleWeight, args.classWeight);
   let validation: Dataset | null = null;
+  // Validation tensors of another size on unknown dimensions run on the graph reshaped to them.
+  let validationTarget = target;
   if (args.validationData) {
-    if (!ownValidation) validation = await prepare(target, args.validationData[0], args.validationData[1], 'validationData[0]', 'validationData[1]', args.validationData[2]);
+    validationTarget = target.forInputs?.(inputSampleOf(args.validationData[0])) ?? target;
+    if (!ownValidation) validation = await prepare(validationTarget, args.validationData[0], args.validationData[1], 'validationData[0]', 'validationData[1]', args.validationData[2]);
   } else if (settings.validationSplit > 0) {
     const n = train.order.length;
     const cut = splitPoint(n, settings.validationSplit);
@@ -51,7 +55,7 @@ export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec
       const acc = new Accumulator(target.outputs);
       return { step: (start, count) => trainBatch(target, train, start, count, acc), logs: () => acc.logs() };
     },
-    validate: ownValidation ?? (held && (async (callbacks) => (await evaluateData(target, held, settings.validationBatchSize, callbacks)).logs())),
+    validate: ownValidation ?? (held && (async (callbacks) => (await evaluateData(validationTarget, held, settings.validationBatchSize, callbacks)).logs())),
   }, args.callbacks);
 }
 

@@ -2,6 +2,7 @@ import type { Backend } from '../backend/backend.js';
 import type { CallbackModel } from '../callbacks/callback.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { Graph } from './graph.js';
+import type { InputSample } from './input_sample.js';
 import type { LayersModel } from './model.js';
 import type { OutputSpec } from './outputs.js';
 import type { ParamStore } from './params.js';
@@ -21,6 +22,12 @@ export interface TrainingTarget {
   stopTraining: boolean;
   /** The model as callbacks see it. */
   readonly model: CallbackModel;
+  /**
+   * The target for a batch whose inputs are like `sample`: this one, or for a model with dimensions
+   * of unknown size, one over its graph reshaped to the batch's sizes that counts in the same metrics
+   * (a dataset's batches may each have their own length). Absent: this one for every batch.
+   */
+  forInputs?(sample: InputSample): TrainingTarget;
 }
 
 /**

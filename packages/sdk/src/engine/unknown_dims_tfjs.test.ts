@@ -4,6 +4,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { maxAbsDiff } from '../io/testing/round_trip.js';
+import { tfd } from '../data/testing/tfjs_data.js';
 import { registerTfjsChainedOpsForOrthogonal } from '../testing/tfjs_chained_ops.js';
 
 // Model inputs with dimensions of unknown size (null, Keras' None) take data of any size there, as
@@ -130,6 +131,55 @@ describe('inputs with dimensions of unknown size', () => {
   });
 });
 
+describe('inputs with dimensions of unknown size: datasets', () => {
+  it('fit and evaluate on a dataset whose batches each have their own length give the losses and metrics tfjs gives', async () => {
+    const layers = (lib: typeof tfl.layers) => [lib.lstm({ units: 3, inputShape: [null as unknown as number, 2] }), lib.dense({ units: 1 })];
+    const ours = km.sequential(layers(km.layers as unknown as typeof tfl.layers) as unknown as km.layers.Layer[]);
+    const theirs = withOurWeights(tfl.sequential({ layers: layers(tfl.layers) }), ours);
+    // Bucketed sequences: each batch padded to its own longest, 3, 5 then 2 steps.
+    const batches = [3, 5, 2].map((steps, k) => ({ x: wave([2 + k, steps, 2], k), y: wave([2 + k, 1], 10 + k), shape: [2 + k, steps, 2] }));
+    const ourData = () => km.data.array(batches.map(({ x, y, shape }) => ({ xs: km.tensor(x, shape), ys: km.tensor(y, [shape[0], 1]) })));
+    const theirData = () => tfd.array(batches.map(({ x, y, shape }) => ({ xs: tf.tensor(x, shape), ys: tf.tensor(y, [shape[0], 1]) })));
+    ours.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.2 }), loss: 'meanSquaredError', metrics: ['mae'] });
+    theirs.compile({ optimizer: tf.train.sgd(0.2), loss: 'meanSquaredError', metrics: ['mae'] });
+    // Validation tensors of a length no training batch has.
+    const [valX, valY] = [wave([3, 4, 2], 7), wave([3, 1], 8)];
+    const ourHistory = (await ours.fit(ourData(), { epochs: 3, verbose: 0, validationData: [km.tensor(valX, [3, 4, 2]), km.tensor(valY, [3, 1])] })).history;
+    const theirHistory = (await theirs.fitDataset(theirData(), { epochs: 3, verbose: 0, validationData: [tf.tensor(valX, [3, 4, 2]), tf.tensor(valY, [3, 1])] })).history;
+    for (const key of ['loss', 'mae', 'val_loss', 'val_mae']) ourHistory[key].forEach((v, i) => expect(Math.abs(v - (theirHistory[key][i] as number))).toBeLessThan(1e-5));
+    const ourScores = (await ours.evaluate(ourData())) as number[];
+    const theirScores = (theirs.evaluateDataset(theirData() as never, {}) as unknown as Promise<tf.Scalar[]>).then((t) => t.map((s) => s.dataSync()[0]));
+    (await theirScores).forEach((v, i) => expect(Math.abs(ourScores[i] - v)).toBeLessThan(1e-5));
+  });
+});
+
+describe('layers applied to data of several sizes', () => {
+  it('an LSTM and a Conv2D applied to tensors of several lengths and sizes compute what tfjs computes; a Dense given another width is still refused', () => {
+    const ourLstm = km.layers.lstm({ units: 3, returnSequences: true });
+    const theirLstm = tfl.layers.lstm({ units: 3, returnSequences: true });
+    const ourConv = km.layers.conv2d({ filters: 2, kernelSize: 3, strides: 2, padding: 'same' });
+    const theirConv = tfl.layers.conv2d({ filters: 2, kernelSize: 3, strides: 2, padding: 'same' });
+    const pairs: [km.layers.Layer, tfl.layers.Layer, number[][]][] = [
+      [ourLstm, theirLstm, [[2, 4, 5], [2, 7, 5], [1, 2, 5]]],
+      [ourConv, theirConv, [[1, 6, 6, 2], [2, 9, 5, 2], [1, 6, 6, 2]]],
+    ];
+    for (const [ours, theirs, shapes] of pairs) {
+      shapes.forEach((shape, k) => {
+        const x = wave(shape, k);
+        const got = ours.apply(km.tensor(x, shape)) as km.Tensor;
+        if (k === 0) theirs.apply(tf.zeros(shape));
+        if (k === 0) theirs.setWeights(ours.getWeights().map((w) => tf.tensor(w.dataSync(), [...w.shape])));
+        const expected = theirs.apply(tf.tensor(x, shape)) as tf.Tensor;
+        expect(got.shape).toEqual(expected.shape);
+        expect(maxAbsDiff(got.dataSync(), expected.dataSync())).toBeLessThan(1e-5);
+      });
+    }
+    const dense = km.layers.dense({ units: 2, name: 'narrow' });
+    dense.apply(km.zeros([1, 3]));
+    expect(() => dense.apply(km.zeros([1, 4]))).toThrow("Layer 'narrow' (Dense) was built for input shape (None, 3), but this call gives it (None, 4).");
+  });
+});
+
 describe('inputs with dimensions of unknown size: saving and loading', () => {
   /** The artifacts `model.save` writes, in memory. */
   async function savedArtifacts(model: km.LayersModel): Promise<km.io.ModelArtifacts> {
@@ -179,13 +229,14 @@ describe('inputs with dimensions of unknown size: errors', () => {
     expect(() => model.predict(km.tensor(wave([2, 3]), [2, 3]))).toThrow(/\(None, None, 3\)/);
   });
 
-  it('refuses validation data of another length in the same fit, saying to pad it or evaluate it on its own', async () => {
+  it('validates on tensors of another length than the training data, at their own length', async () => {
     const model = km.sequential([km.layers.simpleRNN({ units: 2, inputShape: [null, 3] })]);
-    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
-    const fit = model.fit(km.tensor(wave([4, 5, 3]), [4, 5, 3]), km.tensor(wave([4, 2]), [4, 2]), { epochs: 1, verbose: 0, validationData: [km.tensor(wave([2, 7, 3]), [2, 7, 3]), km.tensor(wave([2, 2]), [2, 2])] });
-    await expect(fit).rejects.toThrow(/one size on the unknown dimensions: pad .* or pass it in a call of its own/);
-    // The model is left as it was: it still predicts at any length.
-    expect((model.predict(km.tensor(wave([1, 7, 3]), [1, 7, 3])) as km.Tensor).shape).toEqual([1, 2]);
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError', metrics: ['mae'] });
+    const [valX, valY] = [km.tensor(wave([2, 7, 3]), [2, 7, 3]), km.tensor(wave([2, 2], 1), [2, 2])];
+    const { history } = await model.fit(km.tensor(wave([4, 5, 3]), [4, 5, 3]), km.tensor(wave([4, 2]), [4, 2]), { epochs: 1, verbose: 0, validationData: [valX, valY] });
+    const [loss, mae] = await model.evaluate(valX, valY);
+    expect(Math.abs(history.val_loss[0] - loss)).toBeLessThan(1e-6);
+    expect(Math.abs(history.val_mae[0] - mae)).toBeLessThan(1e-6);
   });
 
   it('refuses one shared layer applied to inputs of different sizes in one batch', () => {

@@ -44,7 +44,7 @@ export { LayersModel, type ModelCompileArgs, type ModelInputs, type ModelOutputs
 export type { SummaryOptions } from './engine/summary.js';
 export { model, Functional, type FunctionalModelArgs } from './engine/functional.js';
 export { Model, type ModelArgs, type ModelCallArgs, type ModelCallInputs } from './engine/subclassed_model.js';
-export type { StepLogs } from './engine/own_steps.js';
+export type { StepLogs } from './engine/own_steps_of.js';
 export type { StepData } from './engine/step_data.js';
 export type { PredictedOutputs, SymbolicOutputs } from './engine/output_types.js';
 export { input, SymbolicTensor, type InputArgs } from './engine/symbolic.js';

@@ -39,7 +39,7 @@ import { savedModelClassName } from '../io/layers_model_format.js';
 import { checkedUserMetadata } from '../io/user_metadata.js';
 import { saveModel, saveModelWeights, type SaveConfig } from '../io/save_model.js';
 import { warnFreshOptimizerOnce } from '../io/fresh_optimizer.js';
-import { evaluateDatasetWithTestStep, evaluateWithTestStep, fitWithOwnSteps, ownStepsOf, ownStepsTrainer, testOnBatchWithTestStep, testStepValidation, testStepValidators, trainOnBatchWithOwnStep, stepsClassName, type StepLogs, type TrainingSteps } from './own_steps.js';
+import { ownStepsOf, stepsClassName, type StepLogs, type TrainingSteps } from './own_steps_of.js';
 import type { StepData } from './step_data.js';
 import { compiledLossOf } from './compute_loss.js';
 import { compiledMetricsOf } from './compute_metrics.js';
@@ -56,6 +56,9 @@ import { ModelLifetime } from './model_lifetime.js';
 import { ModelRuntime, type Runtime } from './model_runtime.js';
 import { trainingTargetOf, type TrainingTarget } from './training_target.js';
 import type { AppliedOutputs, AppliedSymbolicOutputs, PredictResult, PredictReturn } from './output_types.js';
+
+/** The loops that run a model's own trainStep and testStep, loaded by the models that define them (most apps' bundles leave them out). */
+const ownStepLoops = () => import('./own_steps.js');
 
 export type { ModelCompileArgs } from './compile_args.js';
 
@@ -701,24 +704,25 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
   async fit(x: ModelInputs | Dataset<unknown>, y?: ModelTargets | ModelFitDatasetArgs, args: ModelFitArgs = {}): Promise<History> {
     return this.#lifetime.runFit(async () => {
       const own = ownStepsOf(this);
+      const loops = own && (await ownStepLoops());
       // A model with testStep alone trains with the compiled loss, as Keras' default train_step does, and validates with it.
       const trained = own?.train ? (own as TrainingSteps) : null;
       if (x instanceof Dataset) {
         const datasetArgs = (y ?? {}) as ModelFitDatasetArgs;
         const trainerFor = trained
-          ? async (sample: InputSample) => (await this.#buildFor(sample), ownStepsTrainer(this, trained, datasetArgs.classWeight))
+          ? async (sample: InputSample) => (await this.#buildFor(sample), loops!.ownStepsTrainer(this, trained, datasetArgs.classWeight))
           : async (sample: InputSample) => {
               const planned = plannedTrainer(await this.#trainingTarget(sample, true), datasetArgs.classWeight);
-              return own ? { ...planned, logNames: () => undefined, ...testStepValidators(this, own) } : planned;
+              return own ? { ...planned, logNames: () => undefined, ...loops!.testStepValidators(this, own) } : planned;
             };
         return fitDataset(x, trainerFor, datasetArgs);
       }
       if (trained) {
         await this.#buildFor(inputSampleOf(x));
-        return fitWithOwnSteps(this, trained, x, y as ModelTargets, args);
+        return loops!.fitWithOwnSteps(this, trained, x, y as ModelTargets, args);
       }
       const target = await this.#trainingTarget(inputSampleOf(x), true);
-      const ownValidation = own?.test ? testStepValidation(this, own.test, x, y as ModelTargets, args) : null;
+      const ownValidation = own?.test ? loops!.testStepValidation(this, own.test, x, y as ModelTargets, args) : null;
       return fit(target, x, y as ModelTargets, args, ownValidation ?? undefined);
     });
   }
@@ -756,9 +760,10 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
   async evaluate(x: ModelInputs | Dataset<unknown>, y?: ModelTargets | ModelEvaluateDatasetArgs, args: ModelEvaluateArgs = {}): Promise<number[] | Record<string, number>> {
     const test = ownStepsOf(this)?.test;
     if (test) {
-      if (x instanceof Dataset) return evaluateDatasetWithTestStep(this, test, x, (y ?? {}) as ModelEvaluateDatasetArgs);
+      const loops = await ownStepLoops();
+      if (x instanceof Dataset) return loops.evaluateDatasetWithTestStep(this, test, x, (y ?? {}) as ModelEvaluateDatasetArgs);
       await this.#buildFor(inputSampleOf(x));
-      return evaluateWithTestStep(this, test, x, y as ModelTargets, args);
+      return loops.evaluateWithTestStep(this, test, x, y as ModelTargets, args);
     }
     if (x instanceof Dataset) return evaluateDataset(x, (sample) => this.#trainingTarget(sample), (y ?? {}) as ModelEvaluateDatasetArgs);
     const target = await this.#trainingTarget(inputSampleOf(x));
@@ -781,7 +786,7 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
     const own = ownStepsOf(this);
     if (own?.train) {
       await this.#buildFor(inputSampleOf(x));
-      return (await trainOnBatchWithOwnStep(this, own as TrainingSteps, x, y, args)) as OnBatchResult<A>;
+      return (await (await ownStepLoops()).trainOnBatchWithOwnStep(this, own as TrainingSteps, x, y, args)) as OnBatchResult<A>;
     }
     return trainOnBatch(await this.#trainingTarget(inputSampleOf(x), true), x, y, args) as Promise<OnBatchResult<A>>;
   }
@@ -800,7 +805,7 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
     const test = ownStepsOf(this)?.test;
     if (test) {
       await this.#buildFor(inputSampleOf(x));
-      return (await testOnBatchWithTestStep(this, test, x, y, args)) as OnBatchResult<A>;
+      return (await (await ownStepLoops()).testOnBatchWithTestStep(this, test, x, y, args)) as OnBatchResult<A>;
     }
     return testOnBatch(await this.#trainingTarget(inputSampleOf(x)), x, y, args) as Promise<OnBatchResult<A>>;
   }

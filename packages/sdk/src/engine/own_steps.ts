@@ -14,6 +14,7 @@ import { fitSettings, runEpochs, splitPoint } from './epoch_loop.js';
 import type { LayersModel } from './model.js';
 import type { TensorsSpec } from './outputs.js';
 import { StepRows, type StepData } from './step_data.js';
+import { stepsClassName, type OwnSteps, type Step, type StepLogs, type TrainingSteps } from './own_steps_of.js';
 import { RunningMetrics } from './running_metrics.js';
 import { checkedClassWeight, classSampleWeights } from './step_class_weights.js';
 import type { DatasetTrainer } from './dataset_trainer.js';
@@ -25,37 +26,6 @@ import { printEvaluation } from './training.js';
 import { checkVerbosity } from '../callbacks/progbar_logger.js';
 import { onBatchResult, TEST_ON_BATCH_OPTIONS, TRAIN_ON_BATCH_OPTIONS, type TestOnBatchArgs, type TrainOnBatchArgs } from './on_batch.js';
 import type { ClassWeight, SampleWeightInput } from './sample_weights.js';
-
-/** What a step returns: the values to log, by name, as numbers or one-value tensors. */
-export type StepLogs = Readonly<Record<string, number | Tensor>>;
-
-/** A step of a model's own: `trainStep` or `testStep`. */
-export type Step = (data: StepData) => StepLogs;
-
-/** The steps a model defines itself (a km.Model subclass' trainStep and testStep). */
-export interface OwnSteps {
-  readonly train: Step | null;
-  readonly test: Step | null;
-}
-
-/**
- * The class whose steps run, as errors name it: the subclass' own name, also for a km.Functional
- * subclass (Keras' CustomModel(inputs, outputs)), whose className stays 'Functional' as it saves.
- */
-export function stepsClassName(model: LayersModel): string {
-  return model.constructor.name || model.className;
-}
-
-/** The steps of a model that defines trainStep. */
-export type TrainingSteps = OwnSteps & { readonly train: Step };
-
-/** The trainStep and testStep `model` defines, or null when it defines neither. */
-export function ownStepsOf(model: LayersModel): OwnSteps | null {
-  const { trainStep, testStep } = model as { trainStep?: unknown; testStep?: unknown };
-  const train = typeof trainStep === 'function' ? (trainStep.bind(model) as Step) : null;
-  const test = typeof testStep === 'function' ? (testStep.bind(model) as Step) : null;
-  return train || test ? { train, test } : null;
-}
 
 /**
  * The logs of one epoch or test pass of a model's own step: each value the step returns is its mean

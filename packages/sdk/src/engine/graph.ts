@@ -298,7 +298,10 @@ export class Graph {
             ? ` Add km.layers.flatten({ inputShape: [${sample.join(', ')}] }) as the first layer, or reshape ${what} with ${reshape}.`
             : ` Reshape ${what} with ${reshape}, or start the model with km.layers.reshape({ targetShape: [${expected.join(', ')}], inputShape: [${sample.join(', ')}] }).`;
     const who = first ? `layer '${first.name}' (${first.className})` : `model input '${this.inputNames[k]}'`;
-    throw new Error(`Input of ${who} expects shape ${formatShape(expected)}, but ${what} has shape [${shape.join(', ')}].${hint}`);
+    // Same rank, other sizes: sequences of another length, which a dimension declared null takes.
+    const free = sample.length === expected.length && sample.length > 1 ? expected.map((d, axis) => (d === sample[axis] ? d : null)) : null;
+    const anySize = free ? ` For inputs of any size on the dimensions that differ, declare them null (Keras' None): inputShape ${JSON.stringify(free)} on the first layer, km.input({ shape: ${JSON.stringify(free)} }), or model.build(${JSON.stringify([null, ...free])}).` : '';
+    throw new Error(`Input of ${who} expects shape ${formatShape(expected)}, but ${what} has shape [${shape.join(', ')}].${hint}${anySize}`);
   }
 }
 

@@ -6,28 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { useBackend } from '../testing/backends_here.js';
 import { Random } from '../utils/random.js';
+import { expectClose } from '../testing/expect_close.js';
+import { measuredStep } from '../testing/measured_step.js';
 
 beforeAll(() => km.ready());
 afterAll(() => useBackend('wasm'));
 
-const expectClose = (actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = 1e-5) => {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) expect(Math.abs(actual[i] - expected[i])).toBeLessThan(tolerance);
-};
 const random = new Random(43);
 const uniform = (shape: number[]) => km.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random.uniform(-1, 1)), shape);
-
-/** Keras' customizing-fit step: computeLoss of a training pass, logged with computeMetrics of the same predictions. */
-function measuredStep(this: km.LayersModel, [xs, ys, sampleWeight]: km.StepData): km.StepLogs {
-  let metrics: Record<string, number> = {};
-  const { value, grads } = km.variableGrads(() => {
-    const yPred = this.apply(xs as km.Tensor, { training: true });
-    metrics = this.computeMetrics(ys, yPred, sampleWeight as km.Tensor | undefined);
-    return this.computeLoss(ys, yPred, sampleWeight as km.Tensor | undefined);
-  }, this.trainableWeights);
-  this.optimizer!.applyGradients(grads);
-  return { loss: value, ...metrics };
-}
 
 class Measured extends km.Functional {
   override trainStep = measuredStep;

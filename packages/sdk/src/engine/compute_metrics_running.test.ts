@@ -7,28 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { useBackend } from '../testing/backends_here.js';
 import { Random } from '../utils/random.js';
+import { expectClose } from '../testing/expect_close.js';
+import { measuredStep } from '../testing/measured_step.js';
 
 beforeAll(() => km.ready());
 afterAll(() => useBackend('wasm'));
 
-const expectClose = (actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = 1e-5) => {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) expect(Math.abs(actual[i] - expected[i])).toBeLessThan(tolerance);
-};
 const random = new Random(57);
 const uniform = (shape: number[]) => km.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random.uniform(-1, 1)), shape);
-
-/** Keras' customizing-fit train step: computeLoss and computeMetrics of one training pass. */
-function measuredTrainStep(this: km.LayersModel, [xs, ys, sampleWeight]: km.StepData): km.StepLogs {
-  let metrics: Record<string, number> = {};
-  const { value, grads } = km.variableGrads(() => {
-    const yPred = this.apply(xs as km.Tensor, { training: true });
-    metrics = this.computeMetrics(ys, yPred, sampleWeight as km.Tensor | undefined);
-    return this.computeLoss(ys, yPred, sampleWeight as km.Tensor | undefined);
-  }, this.trainableWeights);
-  this.optimizer!.applyGradients(grads);
-  return { loss: value, ...metrics };
-}
 
 /** Keras' customizing-evaluate test step. */
 function measuredTestStep(this: km.LayersModel, [xs, ys, sampleWeight]: km.StepData): km.StepLogs {
@@ -37,7 +23,7 @@ function measuredTestStep(this: km.LayersModel, [xs, ys, sampleWeight]: km.StepD
 }
 
 class Measured extends km.Functional {
-  override trainStep = measuredTrainStep;
+  override trainStep = measuredStep;
   override testStep = measuredTestStep;
 }
 
@@ -146,7 +132,7 @@ describe('weightedMetrics with sample weights: the epoch\'s weighted mean, as in
     override trainStep(data: km.StepData): km.StepLogs {
       this.seen.push(this.#copy(data));
       // A value the step computes itself is still averaged over the batches by their sizes.
-      return { ...measuredTrainStep.call(this, data), size: (data[0] as km.Tensor).shape[0] };
+      return { ...measuredStep.call(this, data), size: (data[0] as km.Tensor).shape[0] };
     }
     override testStep(data: km.StepData): km.StepLogs {
       this.tested.push(this.#copy(data));

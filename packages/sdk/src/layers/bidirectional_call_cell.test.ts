@@ -17,29 +17,31 @@ beforeAll(async () => {
   await km.ready();
 });
 
-/** SimpleRNN's cell as a CallCell: h = tanh(x·W + h·U + b), its weights declared in SimpleRNN's order. */
-class SimpleCell extends km.layers.CallCell {
-  readonly className: string = 'BidiSimpleCell';
-  readonly stateSize: number;
+/**
+ * A built-in cell's weights as a CallCell declares them, in the built-in layer's order: a kernel,
+ * a recurrent kernel and a bias, each `gates` blocks of `units` wide.
+ */
+abstract class GatedCell extends km.layers.CallCell {
   readonly units: number;
   #kernel!: km.layers.LayerWeight;
   #recurrentKernel!: km.layers.LayerWeight;
   #bias!: km.layers.LayerWeight;
 
-  constructor({ units, name }: { units: number; name?: string }) {
+  constructor({ units, name }: { units: number; name?: string }, readonly gates: number) {
     super({ name });
-    [this.units, this.stateSize] = [units, units];
+    this.units = units;
   }
 
   override build(inputShape: km.layers.Shape): void {
-    this.#kernel = this.addWeight('kernel', [inputShape.at(-1)!, this.units], 'glorotUniform');
-    this.#recurrentKernel = this.addWeight('recurrent_kernel', [this.units, this.units], 'orthogonal');
-    this.#bias = this.addWeight('bias', [this.units], 'zeros');
+    const width = this.gates * this.units;
+    this.#kernel = this.addWeight('kernel', [inputShape.at(-1)!, width], 'glorotUniform');
+    this.#recurrentKernel = this.addWeight('recurrent_kernel', [this.units, width], 'orthogonal');
+    this.#bias = this.addWeight('bias', [width], 'zeros');
   }
 
-  call([input, h]: km.Tensor[]): km.Tensor[] {
-    const next = km.tanh(km.add(km.add(km.matMul(input, this.#kernel.read()), km.matMul(h, this.#recurrentKernel.read())), this.#bias.read()));
-    return [next, next];
+  /** x·W + h·U + b, every gate's pre-activation side by side. */
+  protected preActivation(input: km.Tensor, h: km.Tensor): km.Tensor {
+    return km.add(km.add(km.matMul(input, this.#kernel.read()), km.matMul(h, this.#recurrentKernel.read())), this.#bias.read());
   }
 
   override getConfig(): Record<string, unknown> {
@@ -47,37 +49,37 @@ class SimpleCell extends km.layers.CallCell {
   }
 }
 
-/** LSTM's cell as a CallCell (gates i, f, c, o; states [h, c]), its weights declared in LSTM's order. */
-class LstmCell extends km.layers.CallCell {
-  readonly className = 'BidiLstmCell';
-  readonly stateSize: [number, number];
-  readonly units: number;
-  #kernel!: km.layers.LayerWeight;
-  #recurrentKernel!: km.layers.LayerWeight;
-  #bias!: km.layers.LayerWeight;
+/** SimpleRNN's cell as a CallCell: h = tanh(x·W + h·U + b). */
+class SimpleCell extends GatedCell {
+  readonly className: string = 'BidiSimpleCell';
+  readonly stateSize: number;
 
-  constructor({ units, name }: { units: number; name?: string }) {
-    super({ name });
-    this.units = units;
-    this.stateSize = [units, units];
+  constructor(args: { units: number; name?: string }) {
+    super(args, 1);
+    this.stateSize = args.units;
   }
 
-  override build(inputShape: km.layers.Shape): void {
-    this.#kernel = this.addWeight('kernel', [inputShape.at(-1)!, 4 * this.units], 'glorotUniform');
-    this.#recurrentKernel = this.addWeight('recurrent_kernel', [this.units, 4 * this.units], 'orthogonal');
-    this.#bias = this.addWeight('bias', [4 * this.units], 'zeros');
+  call([input, h]: km.Tensor[]): km.Tensor[] {
+    const next = km.tanh(this.preActivation(input, h));
+    return [next, next];
+  }
+}
+
+/** LSTM's cell as a CallCell (gates i, f, c, o; states [h, c]). */
+class LstmCell extends GatedCell {
+  readonly className = 'BidiLstmCell';
+  readonly stateSize: [number, number];
+
+  constructor(args: { units: number; name?: string }) {
+    super(args, 4);
+    this.stateSize = [args.units, args.units];
   }
 
   call([input, h, c]: km.Tensor[]): km.Tensor[] {
-    const z = km.add(km.add(km.matMul(input, this.#kernel.read()), km.matMul(h, this.#recurrentKernel.read())), this.#bias.read());
-    const [i, f, candidate, o] = km.split(z, 4, 1);
+    const [i, f, candidate, o] = km.split(this.preActivation(input, h), 4, 1);
     const nextC = km.add(km.mul(km.sigmoid(f), c), km.mul(km.sigmoid(i), km.tanh(candidate)));
     const nextH = km.mul(km.sigmoid(o), km.tanh(nextC));
     return [nextH, nextH, nextC];
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), units: this.units };
   }
 }
 

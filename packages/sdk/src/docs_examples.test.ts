@@ -47,6 +47,7 @@ const PREAMBLES: readonly Preamble[] = [
     marker: 'class KlDivergence',
     postamble: 'export const used: number = history.history.loss.length;',
   },
+  { source: 'docs/FROM_TFJS.md', marker: 'km.data.array(buckets)', preamble: 'declare const buckets: { ids: number[][]; labels: number[] }[];' },
   { source: 'docs/TRAINING_LOOPS.md', marker: 'for (const [x, y] of batches)', preamble: 'declare const batches: [km.Tensor, km.Tensor][];' },
   { source: 'docs/TRAINING_LOOPS.md', marker: 'class Regressor extends km.Model', preamble: 'declare const features: km.Tensor;\ndeclare const targets: km.Tensor;' },
   { source: 'docs/TRAINING_LOOPS.md', marker: 'const generator = km.sequential', preamble: 'declare function realBatch(n: number): km.Tensor;' },

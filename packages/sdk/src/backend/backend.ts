@@ -52,8 +52,11 @@ export type FusableActivation = Exclude<ActivationKind, RowwiseActivation>;
 
 /** Storage: allocation, host transfers, and views into a buffer. */
 export interface StorageOps {
-  /** Allocates `length` elements, zero-filled. */
-  alloc(length: number, dtype: BufferDType): BufferId;
+  /**
+   * Allocates `length` elements, zero-filled; with `zeroFill` false a backend may leave them
+   * unspecified, for a buffer that is written whole before it is read.
+   */
+  alloc(length: number, dtype: BufferDType, zeroFill?: boolean): BufferId;
   free(id: BufferId): void;
   /** An id for elements `[offset, offset + length)` of `id`, sharing its storage. */
   view(id: BufferId, offset: number, length: number): BufferId;

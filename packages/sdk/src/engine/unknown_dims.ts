@@ -8,8 +8,13 @@ import type { Layer, Shape } from '../layers/layer.js';
 /** A sample shape as declared or shown: null for a dimension of unknown size. */
 export type SampleShape = readonly (number | null)[];
 
-/** The size an unknown dimension has while layers are built and traced: divisible by 2 through 10, and large enough for a few pooling or 'valid' convolution steps. */
-export const PROBE_SIZE = 720;
+/**
+ * The size an unknown dimension has while layers are built and traced: divisible by 2, 3, 4, 5, 6,
+ * 8 and 10, large enough for a few pooling or 'valid' convolution steps, and small enough that a
+ * CallLayer, which finds its output shape by running `call` on one sample of zeros, can run it on
+ * an image of twice that height and width.
+ */
+export const PROBE_SIZE = 240;
 
 /** A declared shape with each unknown dimension at the probe size, and those dimensions' axes. */
 export function probedShape(declared: SampleShape): { shape: Shape; unknownAxes: number[] } {

@@ -217,7 +217,7 @@ describe('inputs with dimensions of unknown size: saving and loading', () => {
 describe('inputs with dimensions of unknown size: errors', () => {
   it("refuses a layer whose weights would depend on an unknown dimension, naming the weight and the fix", () => {
     expect(() => km.sequential([km.layers.dense({ units: 2, inputShape: [null], name: 'head' })])).toThrow(
-      /Layer 'head' \(Dense\) has weight 'head\/kernel' of shape \[720, 2\] for inputs of shape \(None, 720\), but would need 'head\/kernel' of shape \[1440, 2\].*its weights depend on a dimension that the model input leaves unknown/,
+      /Layer 'head' \(Dense\) has weight 'head\/kernel' of shape \[240, 2\] for inputs of shape \(None, 240\), but would need 'head\/kernel' of shape \[480, 2\].*its weights depend on a dimension that the model input leaves unknown/,
     );
     const x = km.input({ shape: [null, 2] });
     expect(() => km.layers.dense({ units: 2 }).apply(km.layers.flatten().apply(x) as km.SymbolicTensor)).toThrow(/unknown \(null, Keras' None\).*Give that dimension a size/);

@@ -56,7 +56,7 @@ describe('loading functional topologies', () => {
     await expect(loadEdited((layers) => (layers[1].inbound_nodes = []))).rejects.toThrow(/layer 1 'hidden' \(Dense\) has no inbound_nodes, so nothing feeds it/);
     await expect(loadEdited((_, config) => (config.output_layers = [['tail', 0, 0]]))).rejects.toThrow(/output_layers lists \["tail",0,0\], which is not an output of a layer call of the model\. Expected \[layer_name, call, tensor\] naming one of: features\[0\], hidden\[0\], head\[0\]/);
     await expect(loadEdited((layers) => (layers[0].config.batch_input_shape = [null, null]))).rejects.toThrow(
-      /layer 1 'hidden' \(Dense\): Layer 'hidden' \(Dense\) has weight 'hidden\/kernel' of shape \[720, 2\] .* its weights depend on a dimension that the model input leaves unknown/,
+      /layer 1 'hidden' \(Dense\): Layer 'hidden' \(Dense\) has weight 'hidden\/kernel' of shape \[240, 2\] .* its weights depend on a dimension that the model input leaves unknown/,
     );
     await expect(loadEdited((layers) => (layers[1].config.units = 0))).rejects.toThrow(/layer 1 'hidden' \(Dense\): .*units must be a positive integer\. Received: units=0/);
   });

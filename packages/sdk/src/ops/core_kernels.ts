@@ -39,7 +39,9 @@ export function onCore(core: Backend, inputs: readonly Float32Array[], outLength
 export function onCore(core: Backend, inputs: readonly ArrayLike<number>[], outLength: number, kernel: (ids: BufferId[]) => void, finiteInputs = false): Float32Array | null {
   const ids: BufferId[] = [];
   try {
-    for (const length of [...inputs.map((v) => v.length), outLength]) ids.push(core.alloc(length, 'float32'));
+    // The inputs are copied in whole, so only the output needs zeros (kernels that accumulate into it).
+    for (const v of inputs) ids.push(core.alloc(v.length, 'float32', false));
+    ids.push(core.alloc(outLength, 'float32'));
     for (const [i, v] of inputs.entries()) {
       const values = v instanceof Float32Array ? v : Float32Array.from(v);
       if (!finiteInputs) core.write(ids[i], values);

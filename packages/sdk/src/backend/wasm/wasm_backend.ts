@@ -35,9 +35,9 @@ export class WasmBackend extends WasmOptimizerKernels implements Backend {
     this.#core.dispose();
   }
 
-  alloc(length: number, _dtype: BufferDType): BufferId {
+  alloc(length: number, _dtype: BufferDType, zeroFill = true): BufferId {
     const ptr = this.#core.malloc(Math.max(1, length) * 4);
-    this.#core.fill(ptr, Math.max(1, length), 0);
+    if (zeroFill) this.#core.fill(ptr, Math.max(1, length), 0);
     return ptr;
   }
 

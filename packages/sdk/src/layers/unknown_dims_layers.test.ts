@@ -71,3 +71,30 @@ describe('built-in layers over dimensions of unknown size', () => {
     it(`${name}: at 6×6, 9×5 and 6×6 again as at those sizes fixed`, () => samePredictions(make, [null, null, 3], [[6, 6, 3], [9, 5, 3], [6, 6, 3]]));
   }
 });
+
+describe('training over dimensions of unknown size', () => {
+  // Plain SGD keeps no state, so the fixed-size models can take over from each other by their weights.
+  const trainAt = async (model: km.LayersModel, size: number[], k: number) => {
+    model.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.05 }), loss: 'meanSquaredError' });
+    return (await model.fit(wave([4, ...size], k), wave([4, 2], 10 + k), { epochs: 2, batchSize: 2, shuffle: false, verbose: 0 })).history.loss;
+  };
+  const cases: [string, Make, (number | null)[], number[][]][] = [
+    ['a CNN with batch normalization', () => [km.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same', activation: 'relu' }), km.layers.batchNormalization(), km.layers.globalAveragePooling2d(), km.layers.dense({ units: 2 })], [null, null, 3], [[6, 6, 3], [9, 5, 3]]],
+    ['a Conv1D into a bidirectional GRU', () => [km.layers.conv1d({ filters: 3, kernelSize: 2 }), km.layers.bidirectional({ layer: km.layers.gru({ units: 2 }) }), km.layers.dense({ units: 2 })], [null, 4], [[7, 4], [12, 4]]],
+  ];
+  for (const [name, make, free, sizes] of cases) {
+    it(`${name} trains at two sizes in turn as models of those sizes taking over from each other`, async () => {
+      const model = km.sequential([km.input({ shape: free }), ...make()]);
+      let weights = model.getWeights();
+      for (const [k, size] of sizes.entries()) {
+        const fixed = km.sequential([km.input({ shape: size }), ...make()]);
+        fixed.setWeights(weights);
+        const expected = await trainAt(fixed, size, k);
+        const got = await trainAt(model, size, k);
+        got.forEach((loss, i) => expect(Math.abs(loss - expected[i])).toBeLessThan(1e-5));
+        weights = fixed.getWeights();
+        model.getWeights().forEach((w, j) => expect(maxAbsDiff(w.dataSync(), weights[j].dataSync())).toBeLessThan(1e-5));
+      }
+    });
+  }
+});

@@ -5,7 +5,7 @@ import { maskFlow } from './masks.js';
 import type { ModelApplication } from './symbolic.js';
 import { reshapedNodes } from './graph_reshape.js';
 import { checkUnknownInput } from './unknown_input_check.js';
-import { shownShape, unknownOutputAxes, type SampleShape } from './unknown_dims.js';
+import { shownShape, tracedAtProbe, unknownOutputAxes, type SampleShape } from './unknown_dims.js';
 
 /** Index of the (first) model input in a node's `inbound` list; input k is `-(k + 1)`. */
 export const MODEL_INPUT = -1;
@@ -171,14 +171,14 @@ export class Graph {
       if (i > 0 && declared && !sameShape(declared, shownShape(shape, unknown))) {
         throw new Error(`Layer '${layer.name}' declares inputShape ${formatShape(declared)}, but the layer before it, '${layers[i - 1].name}', outputs ${formatShape(shownShape(shape, unknown))}. Remove inputShape from it (only the first layer of a sequential model needs one), or make the shapes agree.`);
       }
-      const outputShapes = layer.computeOutputShapes([shape]);
+      const outputShapes = tracedAtProbe([unknown], () => layer.computeOutputShapes([shape]));
       if (outputShapes.length > 1) {
         throw new Error(`Layer '${layer.name}' (${layer.className}) has ${outputShapes.length} outputs (e.g. an RNN with returnState), but every layer of a sequential model must have one, as in TensorFlow.js. Build the model with the functional API (const [output, ...states] = layer.apply(x); km.model({ inputs, outputs })), or drop returnState.`);
       }
       const outputShape = outputShapes[0];
-      layer.ensureBuilt([shape]);
+      tracedAtProbe([unknown], () => layer.ensureBuilt([shape]));
       const via = vias[i];
-      const unknownAxes = unknownOutputAxes(layer, [shape], [unknown], outputShapes);
+      const unknownAxes = tracedAtProbe([unknown], () => unknownOutputAxes(layer, [shape], [unknown], outputShapes));
       nodes.push({ layer, inbound: [i === 0 ? MODEL_INPUT : i - 1], outputShape, ...(via ? { via } : {}), ...unknownAxesField(unknownAxes) });
       shape = outputShape;
       unknown = unknownAxes[0];

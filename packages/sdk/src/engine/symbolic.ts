@@ -3,7 +3,7 @@ import type { DType } from '../tensor.js';
 import type { LayersModel } from './model.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import { checkExplicitMasks, maskEntries } from './masks.js';
-import { probedShape, shownShape, unknownOutputAxes, type SampleShape } from './unknown_dims.js';
+import { probedShape, shownShape, tracedAtProbe, unknownOutputAxes, type SampleShape } from './unknown_dims.js';
 
 /**
  * One call of a layer on symbolic tensors (Keras' node): what it read, positional inputs first and
@@ -202,9 +202,10 @@ export function applyLayer(layer: Layer, inputs: readonly SymbolicTensor[], opti
   // Masks given explicitly come last (`apply(x, { mask })`); the layer is built for its inputs alone.
   const masks = options.masks ?? 0;
   const inputShapes = shapes.slice(0, shapes.length - masks);
-  const outputShapes = buildForCall(layer, inputShapes);
+  const inputUnknownAxes = inputs.map((x) => x.unknownAxes);
+  const outputShapes = tracedAtProbe(inputUnknownAxes, () => buildForCall(layer, inputShapes));
   if (masks > 0) checkExplicitMasks(layer, inputShapes, maskEntries(shapes.slice(-masks), options.maskedInputs));
-  const unknownAxes = unknownOutputAxes(layer, inputShapes, inputs.map((x) => x.unknownAxes), outputShapes);
+  const unknownAxes = tracedAtProbe(inputUnknownAxes, () => unknownOutputAxes(layer, inputShapes, inputUnknownAxes, outputShapes));
   const outputs = layerOutputs(layer, inputs, outputShapes, options, unknownAxes);
   return outputs.length === 1 ? outputs[0] : outputs;
 }

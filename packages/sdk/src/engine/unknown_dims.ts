@@ -39,6 +39,19 @@ export function fitsUnknown(given: Shape, traced: Shape, unknownAxes: readonly n
   return given.length === traced.length && given.every((d, axis) => unknownAxes.includes(axis) ? Number.isInteger(d) && d > 0 : d === traced[axis]);
 }
 
+/**
+ * Runs `trace` (a layer's shape inference and build on inputs with these unknown axes) and, where
+ * some axis is unknown, adds to an error it throws where the sizes in its message come from.
+ */
+export function tracedAtProbe<T>(unknownAxes: readonly (readonly number[])[], trace: () => T): T {
+  try {
+    return trace();
+  } catch (error) {
+    if (!(error instanceof Error) || unknownAxes.every((axes) => axes.length === 0)) throw error;
+    throw new Error(`${error.message} (While the model is made, a dimension of unknown size (None) is traced at ${PROBE_SIZE} and at twice that.)`, { cause: error });
+  }
+}
+
 /** The axes where two traces of one output differ: those that follow an unknown input dimension. */
 export function changedAxes(first: Shape, second: Shape): number[] {
   return first.flatMap((d, axis) => (d !== second[axis] ? [axis] : []));

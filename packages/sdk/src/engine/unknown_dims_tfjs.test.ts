@@ -223,6 +223,14 @@ describe('inputs with dimensions of unknown size: errors', () => {
     expect(() => km.layers.dense({ units: 2 }).apply(km.layers.flatten().apply(x) as km.SymbolicTensor)).toThrow(/unknown \(null, Keras' None\).*Give that dimension a size/);
   });
 
+  it("says where a layer's refusal while the model is made gets the probe size from", () => {
+    expect(() => km.sequential([km.layers.reshape({ targetShape: [-1, 7], inputShape: [null, 1] })])).toThrow(
+      /cannot reshape \(None, 240, 1\).*\(While the model is made, a dimension of unknown size \(None\) is traced at 240 and at twice that\.\)$/,
+    );
+    // A layer given only known sizes keeps its message as it was.
+    expect(() => km.sequential([km.layers.reshape({ targetShape: [-1, 7], inputShape: [10, 1] })])).toThrow(/\(None, 10, 1\).*The target must hold the same number of values\.$/);
+  });
+
   it('names the declared shape, with None, for data of another rank or size on a known dimension', () => {
     const model = km.sequential([km.layers.lstm({ units: 2, inputShape: [null, 3] })]);
     expect(() => model.predict(km.tensor(wave([2, 4, 5]), [2, 4, 5]))).toThrow(/expects samples of shape \(None, None, 3\).*\[2, 4, 5\]/);

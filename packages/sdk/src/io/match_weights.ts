@@ -2,6 +2,7 @@ import { weightOrder } from '../engine/params.js';
 import type { Layer, WeightSpec } from '../layers/layer.js';
 import { sameShape, Tensor } from '../tensor.js';
 import type { NamedWeight } from './weights.js';
+import { freshLoraFactor } from './lora_weights.js';
 import { baseConfigHint } from './custom_layer_config.js';
 import { REPEATED_SAVED_NAME_FIX, repeatedSavedNameProblem } from './repeated_weight_names.js';
 
@@ -37,6 +38,11 @@ function pairByName(layers: readonly Layer[], saved: readonly NamedWeight[]): Pa
   const tensors: Tensor[] = [];
   for (const { layer, spec } of weightOrder(layers)) {
     const found = savedWeightNamed(saved, spec.name);
+    const fresh = found ? null : freshLoraFactor(layer, spec);
+    if (fresh) {
+      tensors.push(fresh);
+      continue;
+    }
     if (!found) return { problem: `weight '${spec.name}' of layer '${layer.name}' (${layer.className}) is missing from the weights manifest (found: ${saved.map((w) => w.name).join(', ') || 'none'})` };
     const tensor = tensorFor(found, layer, spec);
     if (typeof tensor === 'string') return { problem: tensor };

@@ -8,6 +8,7 @@ import { handlerFor } from './router.js';
 import { trainingConfigOf } from './training_config.js';
 import type { IOHandler, ModelArtifacts, SaveResult, TrainingConfig } from './types.js';
 import { encodeWeights, type NamedWeight } from './weights.js';
+import { mergeLoraWeights } from './lora_weights.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 /** What `generatedBy` says in saved models. */
@@ -50,7 +51,8 @@ async function topologyAndWeights(model: LayersModel, config: SaveConfig): Promi
   checkDistinctWeightNames(model);
   const values = model.getWeights();
   const names = weightOrder(model.allLayers).map(({ spec }) => spec.name);
-  const weights: NamedWeight[] = await Promise.all(values.map(async (t, i) => ({ name: names[i], shape: [...t.shape], values: await t.data() })));
+  const named = await Promise.all(values.map(async (t, i) => ({ name: names[i], shape: [...t.shape], values: await t.data() })));
+  const weights: NamedWeight[] = mergeLoraWeights(model.allLayers, named);
   if (config.includeOptimizer) {
     if (!model.optimizer) {
       throw new Error(`Model '${model.name}' is not compiled, so it has no optimizer state to save. Compile it first, or save with { includeOptimizer: false }.`);

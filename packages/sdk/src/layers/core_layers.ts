@@ -11,6 +11,7 @@ export { dense, Dense, type DenseArgs } from './dense.js';
 export { depthwiseConv2d, DepthwiseConv2D, type DepthwiseConv2DArgs } from './depthwise_conv2d.js';
 export { dropout, Dropout, type DropoutArgs } from './dropout.js';
 export { embedding, Embedding, type EmbeddingArgs } from './embedding.js';
+export type { EnableLoraOptions, Lora, LoraArgs } from './lora.js';
 export { flatten, Flatten, type FlattenArgs } from './flatten.js';
 export { globalAveragePooling1d, globalMaxPooling1d, globalMaxPool1d, GlobalAveragePooling1D, GlobalMaxPooling1D, type GlobalPooling1DArgs } from './global_pooling1d.js';
 export { globalAveragePooling2d, globalMaxPooling2d, globalMaxPool2d, GlobalAveragePooling2D, GlobalMaxPooling2D, type GlobalPooling2DArgs } from './global_pooling2d.js';

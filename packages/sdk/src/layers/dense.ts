@@ -5,9 +5,11 @@ import { formatShape, singleInput } from './layer_shapes.js';
 import { shapeSize } from '../tensor.js';
 import type { LayerWeight } from './layer_weight.js';
 import { DENSE_OPTIONS, checkRequiredOptions } from './layer_options.js';
+import { effectiveMatrix, enableLoraOn, factorGrads, loraFromArgs, type EnableLoraOptions, type Lora, type LoraArgs, type LoraLayer, type LoraWeights } from './lora.js';
+import type { BufferId } from '../backend/backend.js';
 
 /** Options of {@link Dense}. */
-export interface DenseArgs extends KernelBiasLayerArgs {
+export interface DenseArgs extends KernelBiasLayerArgs, LoraArgs {
   /** Number of output units (positive integer). */
   units: number;
   /** tfjs' (and Keras 1's) form of a rank-1 input shape: `inputDim: 784` is `inputShape: [784]`. */
@@ -18,8 +20,11 @@ export interface DenseArgs extends KernelBiasLayerArgs {
  * A densely connected layer: `output = activation(input · kernel + bias)`, the kernel shaped
  * `[inputUnits, units]` as in Keras and TensorFlow.js. On inputs of higher rank it acts on the last
  * axis, at every position: `[steps, features]` becomes `[steps, units]`, as in Keras.
+ *
+ * With LoRA (`loraRank`, or {@link Dense.enableLora}) the kernel is frozen and the layer computes
+ * with kernel + (loraAlpha / loraRank)·A·B, training A `[inputUnits, loraRank]` and B `[loraRank, units]`.
  */
-export class Dense extends KernelBiasLayer {
+export class Dense extends KernelBiasLayer implements LoraLayer {
   // Acts on each step alone, so a padded sequence's mask passes through it unchanged.
   override get supportsMasking(): boolean {
     return true;
@@ -30,6 +35,9 @@ export class Dense extends KernelBiasLayer {
   #inputUnits = 0;
   /** Positions per sample the kernel is applied at: the product of every input axis but the last. */
   #positions = 1;
+  #lora: Lora | null;
+  /** The kernel, A and B once built with LoRA. */
+  #loraWeights: LoraWeights | null = null;
 
   constructor(args: DenseArgs) {
     super(args, 'Dense');
@@ -37,6 +45,33 @@ export class Dense extends KernelBiasLayer {
       throw new Error(`Dense layer '${this.name}': units must be a positive integer. Received: units=${args.units}.`);
     }
     this.units = args.units;
+    this.#lora = loraFromArgs(args, `Dense layer '${this.name}'`);
+  }
+
+  /** The LoRA settings (`rank`, `alpha`, `scale`), or null when LoRA is off. */
+  get lora(): Lora | null {
+    return this.#lora;
+  }
+
+  /**
+   * Enables LoRA with rank `rank`, as Keras 3's `enable_lora`, on a layer not built yet (the same as
+   * the `loraRank` option): at build the kernel is frozen, and `lora_kernel_a` `[inputUnits, rank]`
+   * (heUniform) and `lora_kernel_b` `[rank, units]` (zeros) are added, trainable. The model saves
+   * the merged kernel and `lora_rank` in the config, as Keras 3 does.
+   *
+   * @example
+   * ```ts
+   * const head = km.layers.dense({ units: 10 });
+   * head.enableLora(4); // or km.layers.dense({ units: 10, loraRank: 4 })
+   * ```
+   */
+  enableLora(rank: number, options: EnableLoraOptions = {}): void {
+    this.#lora = enableLoraOn(this, this.#lora, rank, options);
+  }
+
+  /** @internal The adapted matrix and its factors once built with LoRA (how saving merges them), else null. */
+  loraWeights(): LoraWeights | null {
+    return this.#loraWeights;
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
@@ -56,16 +91,52 @@ export class Dense extends KernelBiasLayer {
     const shape = singleInput(this, inputShapes);
     this.#inputUnits = shape[shape.length - 1];
     this.#positions = shapeSize(shape) / this.#inputUnits;
-    this.addWeight('kernel', [this.#inputUnits, this.units], this.kernelInitializer);
+    const lora = this.#lora;
+    this.addWeight('kernel', [this.#inputUnits, this.units], this.kernelInitializer, lora === null);
+    const kernel = this.lastDeclaredWeight;
     if (this.useBias) this.addWeight('bias', [this.units], this.biasInitializer);
+    if (!lora) return;
+    this.addWeight('lora_kernel_a', [this.#inputUnits, lora.rank], lora.aInitializer);
+    const a = this.lastDeclaredWeight;
+    this.addWeight('lora_kernel_b', [lora.rank, this.units], lora.bInitializer);
+    this.#loraWeights = { lora, base: kernel, a, b: this.lastDeclaredWeight };
   }
 
   override workspaceSize(batch: number): number {
-    return this.preActivationFloats(batch * this.#positions * this.units);
+    return this.preActivationFloats(batch * this.#positions * this.units) + this.#loraFloats();
+  }
+
+  /** Workspace after z for LoRA: the effective kernel (its gradient in backward), then s and s·B. */
+  #loraFloats(): number {
+    const lora = this.#lora;
+    return lora ? this.#inputUnits * this.units + lora.scaledBFloats(this.units) : 0;
   }
 
   forward(ctx: ForwardContext): void {
-    this.kernelBiasForward(ctx, ctx.inputs[0], ctx.batch * this.#positions, this.#inputUnits, this.units);
+    const rows = ctx.batch * this.#positions;
+    const lora = this.#lora;
+    if (!lora) {
+      this.kernelBiasForward(ctx, ctx.inputs[0], rows, this.#inputUnits, this.units);
+      return;
+    }
+    const { backend, weights } = ctx;
+    const { effective, sB } = this.#loraBuffers(ctx, rows);
+    effectiveMatrix(backend, weights[0], weights[this.#aIndex], sB, effective, this.#inputUnits, this.units, lora.rank);
+    this.kernelBiasForward(ctx, ctx.inputs[0], rows, this.#inputUnits, this.units, 0, effective);
+  }
+
+  /** Where A is among the weights: after the kernel and the bias. */
+  get #aIndex(): number {
+    return this.useBias ? 2 : 1;
+  }
+
+  /** The LoRA part of the workspace (see {@link #loraFloats}), s·B written afresh from B. */
+  #loraBuffers(ctx: ForwardContext, rows: number): { effective: BufferId; s: BufferId; sB: BufferId } {
+    const { backend, workspace, weights } = ctx;
+    const start = this.preActivationFloats(rows * this.units);
+    const size = this.#inputUnits * this.units;
+    const { s, sB } = this.#lora!.scaleB(backend, workspace, start + size, weights[this.#aIndex + 1], this.units);
+    return { effective: backend.view(workspace, start, size), s, sB };
   }
 
   backward(ctx: BackwardContext): void {
@@ -73,10 +144,26 @@ export class Dense extends KernelBiasLayer {
     const rows = ctx.batch * this.#positions;
     // dZ and dBias (column sums of dZ), then dKernel = inputᵀ · dZ and dInput = dZ · kernelᵀ.
     activationBiasBackward(ctx, this.activation, this.useBias, rows, this.units);
+    if (this.#lora) {
+      this.#loraBackward(ctx, rows);
+      return;
+    }
     if (ctx.weightGradsNeeded) backend.matMul(inputs[0], outputGrad, weightGrads[0], this.#inputUnits, this.units, rows, true, false, false);
     if (inputGrads[0]) {
       backend.matMul(outputGrad, weights[0], inputGrads[0], rows, this.#inputUnits, this.units, false, true, false);
     }
+  }
+
+  /** Backward through the effective kernel: dInput from it, then its gradient split into A's and B's; the frozen kernel gets none. */
+  #loraBackward(ctx: BackwardContext, rows: number): void {
+    const { backend, inputs, outputGrad, inputGrads, weights, weightGrads } = ctx;
+    const { effective, s, sB } = this.#loraBuffers(ctx, rows);
+    if (inputGrads[0]) backend.matMul(outputGrad, effective, inputGrads[0], rows, this.#inputUnits, this.units, false, true, false);
+    if (!ctx.weightGradsNeeded) return;
+    // The effective kernel is not read again this step, so its gradient takes its place.
+    backend.matMul(inputs[0], outputGrad, effective, this.#inputUnits, this.units, rows, true, false, false);
+    const a = this.#aIndex;
+    factorGrads(backend, effective, weights[a], sB, s, weightGrads[a], weightGrads[a + 1], this.#inputUnits, this.units, this.#lora!.rank);
   }
 
   override getConfig(): Record<string, unknown> {
@@ -84,6 +171,7 @@ export class Dense extends KernelBiasLayer {
       ...super.getConfig(),
       units: this.units,
       ...this.kernelBiasLayerConfig(),
+      ...this.#lora?.config(),
     };
   }
 }

@@ -11,9 +11,11 @@ import type { LayerWeight } from './layer_weight.js';
 import { BUILT_IN_COMPUTE_MASKS, maskOfValues } from './compute_mask.js';
 import type { Tensor } from '../tensor.js';
 import { EMBEDDING_OPTIONS, checkRequiredOptions } from './layer_options.js';
+import { enableLoraOn, loraFromArgs, type EnableLoraOptions, type Lora, type LoraArgs, type LoraLayer, type LoraWeights } from './lora.js';
+import type { BufferId } from '../backend/backend.js';
 
 /** Options of {@link Embedding}, with Keras' defaults. */
-export interface EmbeddingArgs extends LayerArgs {
+export interface EmbeddingArgs extends LayerArgs, LoraArgs {
   /** Size of the vocabulary: indices run from 0 to inputDim − 1. */
   inputDim: number;
   /** Length of each embedding vector. */
@@ -61,7 +63,9 @@ function inputLengthOf(value: EmbeddingArgs['inputLength'], where: string): numb
  * `[0, inputDim)` or a fraction before anything runs. The gradient sums into the table's rows
  * (repeated indices add up); indices get none. With `maskZero: true`, index 0 marks padding: the
  * layers after it skip those steps (recurrent layers carry their state over them,
- * GlobalAveragePooling1D averages the others).
+ * GlobalAveragePooling1D averages the others). With LoRA (`loraRank`, or {@link Embedding.enableLora})
+ * the table is frozen and the layer looks up rows of table + (loraAlpha / loraRank)·A·B, training
+ * A `[inputDim, loraRank]` and B `[loraRank, outputDim]`.
  *
  * @example
  * ```ts
@@ -78,7 +82,7 @@ function inputLengthOf(value: EmbeddingArgs['inputLength'], where: string): numb
  * ]);
  * ```
  */
-export class Embedding extends Layer {
+export class Embedding extends Layer implements LoraLayer {
   readonly className = 'Embedding';
   readonly inputDim: number;
   readonly outputDim: number;
@@ -91,6 +95,9 @@ export class Embedding extends Layer {
   readonly #where: string;
   /** Indices per sample, set by build. */
   #perSample = 0;
+  #lora: Lora | null;
+  /** The table, A and B once built with LoRA. */
+  #loraWeights: LoraWeights | null = null;
 
   constructor(args: EmbeddingArgs) {
     const inputLength = inputLengthOf(args.inputLength, `Embedding layer${args.name ? ` '${args.name}'` : ''}`);
@@ -110,6 +117,29 @@ export class Embedding extends Layer {
     this.#initializer = getInitializer(this.#initializerSpec, `${this.#where} embeddingsInitializer`);
     this.#embeddings = weightOptions(args, 'embeddings', this.#where);
     this.#activityRegularizer = getRegularizer(args.activityRegularizer, `${this.#where} activityRegularizer`);
+    this.#lora = loraFromArgs(args, this.#where);
+  }
+
+  /** The LoRA settings (`rank`, `alpha`, `scale`), or null when LoRA is off. */
+  get lora(): Lora | null {
+    return this.#lora;
+  }
+
+  /**
+   * Enables LoRA with rank `rank`, as Keras 3's `enable_lora`, on a layer not built yet (the same as
+   * the `loraRank` option): at build the table is frozen, and `lora_embeddings_a` `[inputDim, rank]`
+   * (heUniform) and `lora_embeddings_b` `[rank, outputDim]` (zeros) are added, trainable. The model
+   * saves the merged table and `lora_rank` in the config, as Keras 3 does.
+   *
+   * @example `km.layers.embedding({ inputDim: 10000, outputDim: 64 }).enableLora(8, { loraAlpha: 16 })`
+   */
+  enableLora(rank: number, options: EnableLoraOptions = {}): void {
+    this.#lora = enableLoraOn(this, this.#lora, rank, options);
+  }
+
+  /** @internal The adapted matrix and its factors once built with LoRA (how saving merges them), else null. */
+  loraWeights(): LoraWeights | null {
+    return this.#loraWeights;
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
@@ -128,7 +158,27 @@ export class Embedding extends Layer {
 
   protected override build(inputShapes: readonly Shape[]): void {
     this.#perSample = shapeSize(singleInput(this, inputShapes));
-    this.addWeight('embeddings', [this.inputDim, this.outputDim], this.#initializer);
+    const lora = this.#lora;
+    this.addWeight('embeddings', [this.inputDim, this.outputDim], this.#initializer, lora === null);
+    if (!lora) return;
+    const base = this.lastDeclaredWeight;
+    this.addWeight('lora_embeddings_a', [this.inputDim, lora.rank], lora.aInitializer);
+    const a = this.lastDeclaredWeight;
+    this.addWeight('lora_embeddings_b', [lora.rank, this.outputDim], lora.bInitializer);
+    this.#loraWeights = { lora, base, a, b: this.lastDeclaredWeight };
+  }
+
+  /** LoRA's workspace: A's rows for the batch's indices (their gradient in backward), then s and s·B. */
+  override workspaceSize(batch: number): number {
+    const lora = this.#lora;
+    return lora ? batch * this.#perSample * lora.rank + lora.scaledBFloats(this.outputDim) : 0;
+  }
+
+  #loraBuffers(ctx: ForwardContext, n: number): { aRows: BufferId; s: BufferId; sB: BufferId } {
+    const { backend, workspace, weights } = ctx;
+    const rows = n * this.#lora!.rank;
+    const { s, sB } = this.#lora!.scaleB(backend, workspace, rows, weights[2], this.outputDim);
+    return { aRows: backend.view(workspace, 0, rows), s, sB };
   }
 
   override get producesMask(): boolean {
@@ -189,15 +239,40 @@ export class Embedding extends Layer {
   forward(ctx: ForwardContext): void {
     const n = ctx.batch * this.#perSample;
     ctx.backend.embeddingForward(ctx.inputs[0], ctx.weights[0], ctx.output, n, this.outputDim, this.inputDim);
+    const lora = this.#lora;
+    if (lora) {
+      // Rows of table + s·A·B are rows of the table plus A's rows times s·B.
+      const { aRows, sB } = this.#loraBuffers(ctx, n);
+      ctx.backend.embeddingForward(ctx.inputs[0], ctx.weights[1], aRows, n, lora.rank, this.inputDim);
+      ctx.backend.matMul(aRows, sB, ctx.output, n, this.outputDim, lora.rank, false, false, true);
+    }
     if (ctx.outputMask) ctx.backend.maskFromValues(ctx.inputs[0], ctx.outputMask, n, 1, 0);
   }
 
   backward(ctx: BackwardContext): void {
     const n = ctx.batch * this.#perSample;
     // Frozen, it only runs when a trainable layer feeds it (the planner skips a frozen embedding at the bottom).
-    if (ctx.weightGradsNeeded) ctx.backend.embeddingBackward(ctx.inputs[0], ctx.outputGrad, ctx.weightGrads[0], n, this.outputDim, this.inputDim);
+    if (this.#lora) this.#loraBackward(ctx, n);
+    else if (ctx.weightGradsNeeded) ctx.backend.embeddingBackward(ctx.inputs[0], ctx.outputGrad, ctx.weightGrads[0], n, this.outputDim, this.inputDim);
     // Indices have no gradient; a layer upstream that asks for one gets zeros.
     if (ctx.inputGrads[0]) ctx.backend.fill(ctx.inputGrads[0], n, 0);
+  }
+
+  /**
+   * The factors' gradients; the frozen table gets none. The output's gradient, scattered into the
+   * rows the indices read, is the effective table's gradient dW; its products with B and A are
+   * taken per index, before scattering: dA = scatter(dY·(s·B)ᵀ), dB = s·(A's rows)ᵀ·dY.
+   */
+  #loraBackward(ctx: BackwardContext, n: number): void {
+    if (!ctx.weightGradsNeeded) return;
+    const { backend, inputs, outputGrad, weightGrads } = ctx;
+    const rank = this.#lora!.rank;
+    const { aRows, s, sB } = this.#loraBuffers(ctx, n);
+    backend.matMul(aRows, outputGrad, weightGrads[2], rank, this.outputDim, n, true, false, false);
+    backend.mul(weightGrads[2], s, weightGrads[2], rank * this.outputDim);
+    // A's rows are read; their gradient takes their place.
+    backend.matMul(outputGrad, sB, aRows, n, rank, this.outputDim, false, true, false);
+    backend.embeddingBackward(inputs[0], aRows, weightGrads[1], n, rank, this.inputDim);
   }
 
   override getConfig(): Record<string, unknown> {
@@ -210,6 +285,7 @@ export class Embedding extends Layer {
       activityRegularizer: regularizerConfig(this.#activityRegularizer),
       maskZero: this.maskZero,
       inputLength: this.inputLength === null ? null : this.inputLength.length === 1 ? this.inputLength[0] : this.inputLength,
+      ...this.#lora?.config(),
     };
   }
 }

@@ -92,19 +92,20 @@ export abstract class KernelBiasLayer extends Layer {
    * output[rows×cols] = activation(lhs[rows×depth] · kernel + bias) in one fused kernel (softmax,
    * which needs whole rows, runs after it): the forward pass once the input is a matrix. An
    * activation that needs its input gets z = lhs · kernel + bias kept in the workspace from
-   * `zOffset` (see {@link preActivationFloats}), and output = f(z) after it.
+   * `zOffset` (see {@link preActivationFloats}), and output = f(z) after it. `kernel` is the
+   * layer's kernel weight unless given (Dense's LoRA-adapted kernel).
    */
-  protected kernelBiasForward(ctx: ForwardContext, lhs: BufferId, rows: number, depth: number, cols: number, zOffset = 0): void {
+  protected kernelBiasForward(ctx: ForwardContext, lhs: BufferId, rows: number, depth: number, cols: number, zOffset = 0, kernel: BufferId = ctx.weights[0]): void {
     const { backend, output, weights } = ctx;
     const activation = appliedActivation(this.activation, ctx.deferSoftmax);
     const bias = this.useBias ? weights[1] : 0;
     if (needsInput(activation)) {
       const z = preActivation(ctx, zOffset, rows * cols);
-      backend.matMulBiasActivation(lhs, weights[0], bias, z, rows, cols, depth, 'linear');
+      backend.matMulBiasActivation(lhs, kernel, bias, z, rows, cols, depth, 'linear');
       backend.inputActivation(activation, z, output, rows * cols);
       return;
     }
-    backend.matMulBiasActivation(lhs, weights[0], bias, output, rows, cols, depth, isRowwise(activation) ? 'linear' : activation);
+    backend.matMulBiasActivation(lhs, kernel, bias, output, rows, cols, depth, isRowwise(activation) ? 'linear' : activation);
     if (isRowwise(activation)) backend.activation(activation, output, output, rows, cols);
   }
 

@@ -106,7 +106,8 @@ export function checkRequiredOptions(args: unknown, allowed: readonly string[], 
   }
   checkOptions(args, allowed, call);
 }
-export const DENSE_OPTIONS = optionNames<DenseArgs>({ ...KERNEL_BIAS_LAYER, units: true, inputDim: true });
+const LORA = { loraRank: true, loraAlpha: true } as const;
+export const DENSE_OPTIONS = optionNames<DenseArgs>({ ...KERNEL_BIAS_LAYER, ...LORA, units: true, inputDim: true });
 export const EINSUM_DENSE_OPTIONS = optionNames<EinsumDenseArgs>({
   ...LAYER, equation: true, outputShape: true, activation: true, biasAxes: true, kernelInitializer: true, biasInitializer: true,
   kernelRegularizer: true, biasRegularizer: true, activityRegularizer: true, kernelConstraint: true, biasConstraint: true,
@@ -168,7 +169,7 @@ export const SOFTMAX_OPTIONS = optionNames<SoftmaxArgs>({ ...LAYER, axis: true }
 export const PRELU_OPTIONS = optionNames<PReLUArgs>({ ...LAYER, alphaInitializer: true, alphaRegularizer: true, alphaConstraint: true, sharedAxes: true });
 export const EMBEDDING_OPTIONS = optionNames<EmbeddingArgs>({
   ...LAYER, inputDim: true, outputDim: true, embeddingsInitializer: true, embeddingsRegularizer: true, activityRegularizer: true,
-  embeddingsConstraint: true, inputLength: true, maskZero: true,
+  embeddingsConstraint: true, inputLength: true, maskZero: true, ...LORA,
 });
 export const CONV1D_OPTIONS = optionNames<Conv1DArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, dilationRate: true, groups: true });
 export const POOLING1D_OPTIONS = optionNames<Pooling1DArgs>({ ...LAYER, ...WINDOW, poolSize: true });

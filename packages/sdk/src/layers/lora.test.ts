@@ -1,0 +1,95 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as km from '../index.js';
+import { denseReference, mse, weightsOf } from '../testing/lora_reference.js';
+import { finiteDifferences } from '../testing/reference_ops.js';
+import { Random } from '../utils/random.js';
+
+// LoRA on Dense and Embedding (Keras 3's lora_rank) in fit, against a float64 SGD trajectory with
+// the kernel frozen; the weights it adds; enableLora and the option errors. Predictions and
+// gradients on every backend: lora_backends.test.ts.
+beforeAll(() => km.ready());
+
+const random = new Random(17);
+const uniform = (n: number, scale = 1) => Array.from({ length: n }, () => random.uniform(-scale, scale));
+
+describe('Dense with LoRA in fit', () => {
+  it('follows a float64 SGD trajectory of A, B and the bias over three steps, the kernel unchanged', async () => {
+    km.utils.setRandomSeed(8);
+    const [k, units, rank, alpha, batch, lr] = [4, 3, 2, 6, 5, 0.1];
+    const layer = km.layers.dense({ units, inputShape: [k], loraRank: rank, loraAlpha: alpha });
+    const model = km.sequential([layer]);
+    const p = await weightsOf(layer);
+    expect(p.lora_kernel_b.every((v) => v === 0)).toBe(true); // Keras' zeros: the adapted layer starts as the base one
+    expect(p.lora_kernel_a.some((v) => v !== 0)).toBe(true);
+    const x = uniform(batch * k, 1.5);
+    const y = uniform(batch * units);
+    model.compile({ optimizer: km.optimizers.sgd({ learningRate: lr }), loss: 'meanSquaredError' });
+    const history = await model.fit(km.tensor(x, [batch, k]), km.tensor(y, [batch, units]), { epochs: 3, batchSize: batch, shuffle: false, verbose: 0 });
+    // The reference: plain SGD on the trainable weights with float64 central differences.
+    const trained = ['bias', 'lora_kernel_a', 'lora_kernel_b'];
+    const params = trained.map((n) => [...p[n]]);
+    const lossOf = () => mse(denseReference(x, { ...p, ...Object.fromEntries(trained.map((n, i) => [n, params[i]])) }, k, units, rank, alpha / rank, 'linear'), y);
+    const losses: number[] = [];
+    for (let step = 0; step < 3; step++) {
+      losses.push(lossOf());
+      const grads = finiteDifferences(params, lossOf);
+      params.forEach((w, i) => w.forEach((v, j) => (w[j] = v - lr * grads[i][j])));
+    }
+    (history.history.loss as number[]).forEach((l, i) => expect(Math.abs(l - losses[i])).toBeLessThan(1e-5 * Math.max(1, losses[i])));
+    const after = await weightsOf(layer);
+    trained.forEach((n, i) => params[i].forEach((v, j) => expect(Math.abs(after[n][j] - v), `${n}[${j}]`).toBeLessThan(1e-5)));
+    expect(after.kernel).toEqual(p.kernel);
+    expect(losses[2]).toBeLessThan(losses[0]);
+  });
+
+  it('lists the kernel as non-trainable and A, B as trainable, and counts all four', () => {
+    const layer = km.layers.dense({ units: 3, inputShape: [4], loraRank: 2 });
+    km.sequential([layer]);
+    expect(layer.trainableWeights.map((w) => w.name)).toEqual([`${layer.name}/bias`, `${layer.name}/lora_kernel_a`, `${layer.name}/lora_kernel_b`]);
+    expect(layer.nonTrainableWeights.map((w) => w.name)).toEqual([`${layer.name}/kernel`]);
+    expect(layer.nonTrainableWeights[0].shape).toEqual([4, 3]);
+    expect(layer.trainableWeights.map((w) => w.shape)).toEqual([[3], [4, 2], [2, 3]]);
+    expect(layer.countParams()).toBe(12 + 3 + 8 + 6);
+  });
+});
+
+describe('enableLora and the LoRA options', () => {
+  it('enableLora before build is the loraRank option, with its alpha and initializers', async () => {
+    const layer = km.layers.dense({ units: 3 });
+    layer.enableLora(2, { loraAlpha: 4, aInitializer: 'zeros', bInitializer: 'ones' });
+    km.sequential([km.input({ shape: [5] }), layer]);
+    const p = await weightsOf(layer);
+    expect(p.lora_kernel_a).toEqual(new Array(10).fill(0));
+    expect(p.lora_kernel_b).toEqual(new Array(6).fill(1));
+    expect(layer.getConfig()).toMatchObject({ loraRank: 2, loraAlpha: 4 });
+    const embedding = km.layers.embedding({ inputDim: 7, outputDim: 3 });
+    embedding.enableLora(4);
+    km.sequential([km.input({ shape: [2] }), embedding]);
+    expect(embedding.weights.map((w) => [w.name.split('/')[1], w.shape, w.trainable])).toEqual([
+      ['lora_embeddings_a', [7, 4], true],
+      ['lora_embeddings_b', [4, 3], true],
+      ['embeddings', [7, 3], false],
+    ]);
+    expect(embedding.getConfig()).toMatchObject({ loraRank: 4, loraAlpha: 4 });
+  });
+
+  it('writes no LoRA keys without LoRA, as Keras 3 writes them only when enabled', () => {
+    expect(Object.keys(km.layers.dense({ units: 2 }).getConfig())).not.toContain('loraRank');
+    expect(Object.keys(km.layers.embedding({ inputDim: 2, outputDim: 2, loraRank: null }).getConfig())).not.toContain('loraRank');
+  });
+
+  it('refuses a second enableLora, a rank that is not a positive integer, a non-finite alpha, and a built layer', () => {
+    const layer = km.layers.dense({ units: 2, name: 'head', loraRank: 2 });
+    expect(() => layer.enableLora(2)).toThrow("Dense layer 'head': lora is already enabled (loraRank=2). Enable it once, before the layer is built.");
+    expect(() => km.layers.dense({ units: 2, name: 'd0', loraRank: 0 })).toThrow("Dense layer 'd0': the LoRA rank must be a positive integer. Received: loraRank=0. Pass e.g. loraRank: 4, or null to train the full matrix.");
+    expect(() => km.layers.embedding({ inputDim: 3, outputDim: 2, name: 'e', loraRank: 1.5 })).toThrow("Embedding layer 'e': the LoRA rank must be a positive integer. Received: loraRank=1.5.");
+    expect(() => km.layers.dense({ units: 2, name: 'd1' }).enableLora(-1)).toThrow('Received: loraRank=-1.');
+    expect(() => km.layers.dense({ units: 2, name: 'd2', loraRank: 2, loraAlpha: Number.NaN })).toThrow("Dense layer 'd2': loraAlpha must be a finite number. Received: loraAlpha=NaN.");
+    const built = km.layers.dense({ units: 2, name: 'built', inputShape: [3] });
+    km.sequential([built]);
+    expect(() => built.enableLora(4)).toThrow("Dense layer 'built' is built already, and kerasm enables LoRA only at build.");
+    expect(built.lora).toBeNull();
+    expect(() => km.layers.dense({ units: 2, loraRnak: 2 } as km.layers.DenseArgs)).toThrow('loraRnak');
+    expect(() => km.layers.dense({ units: 2, name: 'd3' }).enableLora(2, { alpha: 4 } as km.layers.EnableLoraOptions)).toThrow("Dense layer 'd3': enableLora has no option 'alpha'");
+  });
+});

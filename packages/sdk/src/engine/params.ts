@@ -54,6 +54,8 @@ export class ParamStore implements StoreHome {
   /** In {@link weightOrder}, as `getWeights()` lists them. */
   readonly #order: Slot[];
   readonly #layers: Layer[];
+  /** Each layer's weight list when the store was laid out: another list means the layer declared its weights again. */
+  readonly #declared = new Map<Layer, readonly WeightSpec[]>();
   /** See {@link frozenWeights}; made once, since the model passes it to the optimizer at every use. */
   readonly #frozen: readonly OptimizedWeight[];
   readonly #weights = new Map<Layer, BufferId[]>();
@@ -72,6 +74,7 @@ export class ParamStore implements StoreHome {
     this.backend = backend;
     this.#owner = owner;
     this.#layers = layers.filter((l) => l.weightSpecs.length > 0);
+    for (const layer of layers) this.#declared.set(layer, layer.weightSpecs);
     for (const layer of this.#layers) {
       checkNotWrapped(layer, `model '${owner}'`);
       const home = homeOf(layer);
@@ -166,9 +169,11 @@ export class ParamStore implements StoreHome {
     else this.backend.write(weight, tensor.dataSync() as Float32Array);
   }
 
-  /** Whether a layer's `trainable` changed since this layout was made (the model then makes a new one). */
+  /** Whether a layer's `trainable` changed, or a layer declared its weights again, since this layout was made (the model then makes a new one). */
   isStale(): boolean {
-    return this.#slots.some((s) => s.trainable !== s.spec.trainable);
+    if (this.#slots.some((s) => s.trainable !== s.spec.trainable)) return true;
+    for (const [layer, specs] of this.#declared) if (layer.weightSpecs !== specs) return true;
+    return false;
   }
 
   #push(map: Map<Layer, BufferId[]>, layer: Layer, id: BufferId): void {

@@ -226,10 +226,17 @@ export function writeLayerWeights(layer: Layer, weights: readonly Tensor[]): voi
   }
   const home = homes.get(layer);
   if (home?.kind === 'store') home.writeLayer(layer, weights);
-  else {
-    track(layer);
-    moveHome(layer, { kind: 'copies', values: weights.map(tensorCopy) });
-  }
+  else keepCopies(layer, weights.map(tensorCopy));
+}
+
+/**
+ * Makes `values` (tensors the layer takes over) the layer's weights on the host, wherever they
+ * lived: for a layer whose weights were declared again (`Layer.redeclareWeights`), which no store
+ * laid out for its old weights can hold.
+ */
+export function keepCopies(layer: Layer, values: readonly Tensor<'float32'>[]): void {
+  track(layer);
+  moveHome(layer, { kind: 'copies', values: [...values] });
 }
 
 /**

@@ -54,8 +54,8 @@ export class Dense extends KernelBiasLayer implements LoraLayer {
   }
 
   /**
-   * Enables LoRA with rank `rank`, as Keras 3's `enable_lora`, on a layer not built yet (the same as
-   * the `loraRank` option): at build the kernel is frozen, and `lora_kernel_a` `[inputUnits, rank]`
+   * Enables LoRA with rank `rank`, as Keras 3's `enable_lora`: on a layer not built yet the same as
+   * the `loraRank` option, and on a trained one (fine-tuning) its weights are kept. The kernel is frozen, and `lora_kernel_a` `[inputUnits, rank]`
    * (heUniform) and `lora_kernel_b` `[rank, units]` (zeros) are added, trainable. The model saves
    * the merged kernel and `lora_rank` in the config, as Keras 3 does.
    *
@@ -67,6 +67,7 @@ export class Dense extends KernelBiasLayer implements LoraLayer {
    */
   enableLora(rank: number, options: EnableLoraOptions = {}): void {
     this.#lora = enableLoraOn(this, this.#lora, rank, options);
+    this.redeclareWeights();
   }
 
   /** @internal The adapted matrix and its factors once built with LoRA (how saving merges them), else null. */

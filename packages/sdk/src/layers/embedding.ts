@@ -126,8 +126,8 @@ export class Embedding extends Layer implements LoraLayer {
   }
 
   /**
-   * Enables LoRA with rank `rank`, as Keras 3's `enable_lora`, on a layer not built yet (the same as
-   * the `loraRank` option): at build the table is frozen, and `lora_embeddings_a` `[inputDim, rank]`
+   * Enables LoRA with rank `rank`, as Keras 3's `enable_lora`: on a layer not built yet the same as
+   * the `loraRank` option, and on a trained one (fine-tuning) its weights are kept. The table is frozen, and `lora_embeddings_a` `[inputDim, rank]`
    * (heUniform) and `lora_embeddings_b` `[rank, outputDim]` (zeros) are added, trainable. The model
    * saves the merged table and `lora_rank` in the config, as Keras 3 does.
    *
@@ -135,6 +135,7 @@ export class Embedding extends Layer implements LoraLayer {
    */
   enableLora(rank: number, options: EnableLoraOptions = {}): void {
     this.#lora = enableLoraOn(this, this.#lora, rank, options);
+    this.redeclareWeights();
   }
 
   /** @internal The adapted matrix and its factors once built with LoRA (how saving merges them), else null. */

@@ -3,7 +3,8 @@ import type { Constraint } from '../constraints/constraints.js';
 import type { InitializerSpec } from '../initializers/initializers.js';
 import { applyLayer, type SymbolicTensor } from '../engine/symbolic.js';
 import type { SampleShape } from '../engine/unknown_dims.js';
-import { checkNotWrapped, checkWeightList, drawInitialWeights, readLayerWeights, wrapInnerWeights, writeLayerWeights } from '../engine/weight_homes.js';
+import { checkNotWrapped, checkWeightList, drawInitialWeights, keepCopies, readLayerWeights, wrapInnerWeights, writeLayerWeights } from '../engine/weight_homes.js';
+import { globalGenerator } from '../utils/random.js';
 import { weightOrder } from '../engine/params.js';
 import { sameShape, Tensor } from '../tensor.js';
 import { applyConcrete, releaseApplied, symbolicTraining, type LayerApplyArgs } from '../engine/concrete_apply.js';
@@ -302,6 +303,37 @@ export abstract class Layer {
       this.#redeclared = null;
     }
     this.#builtFor = inputShapes.map((s) => [...s]);
+  }
+
+  /**
+   * Runs `build` again for the shapes the layer was built for, where what it declares changed once
+   * built (LoRA enabled on a trained Dense): a weight declared again under its name and shape keeps
+   * its values, a new one is drawn by its initializer. The models holding the layer lay their
+   * weights out anew at their next use. Not for a layer another one runs (a wrapper's).
+   */
+  protected redeclareWeights(): void {
+    const builtFor = this.#builtFor;
+    if (!builtFor) return;
+    checkNotWrapped(this, `${this.className} layer '${this.name}', which declares other weights once built,`);
+    const previous = new Map(this.#weights.map((spec, i) => [spec.name, i]));
+    const values = readLayerWeights(this);
+    const kept = this.#weights;
+    resetBuildFields(this, this.#buildFields!);
+    this.#weights = [];
+    this.#building = true;
+    try {
+      this.build(builtFor);
+    } catch (error) {
+      this.#weights = kept;
+      throw error;
+    } finally {
+      this.#building = false;
+    }
+    releaseApplied(this);
+    keepCopies(this, this.#weights.map((spec) => {
+      const k = previous.get(spec.name);
+      return k !== undefined && sameShape(values[k].shape, spec.shape) ? values[k] : new Tensor(spec.initializer(spec.shape, globalGenerator()), spec.shape, 'float32');
+    }));
   }
 
   /**

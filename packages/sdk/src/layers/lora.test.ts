@@ -78,18 +78,60 @@ describe('enableLora and the LoRA options', () => {
     expect(Object.keys(km.layers.embedding({ inputDim: 2, outputDim: 2, loraRank: null }).getConfig())).not.toContain('loraRank');
   });
 
-  it('refuses a second enableLora, a rank that is not a positive integer, a non-finite alpha, and a built layer', () => {
+  it('refuses a second enableLora, a rank that is not a positive integer, a non-finite alpha, and a layer a wrapper runs', () => {
     const layer = km.layers.dense({ units: 2, name: 'head', loraRank: 2 });
-    expect(() => layer.enableLora(2)).toThrow("Dense layer 'head': lora is already enabled (loraRank=2). Enable it once, before the layer is built.");
+    expect(() => layer.enableLora(2)).toThrow("Dense layer 'head': lora is already enabled (loraRank=2). Enable it once.");
     expect(() => km.layers.dense({ units: 2, name: 'd0', loraRank: 0 })).toThrow("Dense layer 'd0': the LoRA rank must be a positive integer. Received: loraRank=0. Pass e.g. loraRank: 4, or null to train the full matrix.");
     expect(() => km.layers.embedding({ inputDim: 3, outputDim: 2, name: 'e', loraRank: 1.5 })).toThrow("Embedding layer 'e': the LoRA rank must be a positive integer. Received: loraRank=1.5.");
     expect(() => km.layers.dense({ units: 2, name: 'd1' }).enableLora(-1)).toThrow('Received: loraRank=-1.');
     expect(() => km.layers.dense({ units: 2, name: 'd2', loraRank: 2, loraAlpha: Number.NaN })).toThrow("Dense layer 'd2': loraAlpha must be a finite number. Received: loraAlpha=NaN.");
-    const built = km.layers.dense({ units: 2, name: 'built', inputShape: [3] });
-    km.sequential([built]);
-    expect(() => built.enableLora(4)).toThrow("Dense layer 'built' is built already, and kerasm enables LoRA only at build.");
-    expect(built.lora).toBeNull();
+    const wrapped = km.layers.dense({ units: 2, name: 'wrapped' });
+    km.sequential([km.layers.timeDistributed({ layer: wrapped, inputShape: [3, 4] })]);
+    expect(() => wrapped.enableLora(4)).toThrow("Layer 'wrapped' runs inside TimeDistributed layer");
     expect(() => km.layers.dense({ units: 2, loraRnak: 2 } as km.layers.DenseArgs)).toThrow('loraRnak');
     expect(() => km.layers.dense({ units: 2, name: 'd3' }).enableLora(2, { alpha: 4 } as km.layers.EnableLoraOptions)).toThrow("Dense layer 'd3': enableLora has no option 'alpha'");
+  });
+});
+
+describe('enableLora on a trained model (fine-tuning)', () => {
+  it('keeps what the model predicts, then trains only the factors, as a model adapted from the start with those weights', async () => {
+    const data = (n: number, k: number) => km.tensor(uniform(n * k), [n, k]);
+    const [x, y, tokens] = [data(6, 4), data(6, 2), km.tensor([[1, 3], [2, 0], [4, 4], [0, 1], [3, 2], [1, 1]], [6, 2], 'int32')];
+    const embed = km.layers.embedding({ inputDim: 5, outputDim: 4, name: 'embed' });
+    const head = km.layers.dense({ units: 2, name: 'head' });
+    const input = km.input({ shape: [2], dtype: 'int32' });
+    const features = km.input({ shape: [4] });
+    const pooled = km.layers.globalAveragePooling1d().apply(embed.apply(input) as km.SymbolicTensor) as km.SymbolicTensor;
+    const model = km.model({ inputs: [input, features], outputs: head.apply(km.layers.add().apply([pooled, features]) as km.SymbolicTensor) as km.SymbolicTensor });
+    model.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.2 }), loss: 'meanSquaredError' });
+    const fitArgs = { epochs: 3, batchSize: 3, shuffle: false, verbose: 0 as const };
+    await model.fit([tokens, x], y, fitArgs);
+    const before = (model.predict([tokens, x]) as km.Tensor).dataSync();
+    const [kernel, table] = [head.getWeights()[0].dataSync(), embed.getWeights()[0].dataSync()];
+
+    head.enableLora(2, { loraAlpha: 4 });
+    embed.enableLora(3);
+    // B starts at zero, so the adapted model predicts what the trained one did.
+    expect([...(model.predict([tokens, x]) as km.Tensor).dataSync()]).toEqual([...before]);
+    expect(model.trainableWeights.map((w) => w.name)).toEqual(['embed/lora_embeddings_a', 'embed/lora_embeddings_b', 'head/bias', 'head/lora_kernel_a', 'head/lora_kernel_b']);
+
+    // The same weights in layers adapted before they were built train the same way.
+    const refEmbed = km.layers.embedding({ inputDim: 5, outputDim: 4, loraRank: 3 });
+    const refHead = km.layers.dense({ units: 2, loraRank: 2, loraAlpha: 4 });
+    const refInput = km.input({ shape: [2], dtype: 'int32' });
+    const refFeatures = km.input({ shape: [4] });
+    const refPooled = km.layers.globalAveragePooling1d().apply(refEmbed.apply(refInput) as km.SymbolicTensor) as km.SymbolicTensor;
+    const adapted = km.model({ inputs: [refInput, refFeatures], outputs: refHead.apply(km.layers.add().apply([refPooled, refFeatures]) as km.SymbolicTensor) as km.SymbolicTensor });
+    refEmbed.setWeights(embed.getWeights());
+    refHead.setWeights(head.getWeights());
+    adapted.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.2 }), loss: 'meanSquaredError' });
+    const ours = (await model.fit([tokens, x], y, fitArgs)).history.loss;
+    const theirs = (await adapted.fit([tokens, x], y, fitArgs)).history.loss;
+    ours.forEach((loss, i) => expect(Math.abs(loss - theirs[i])).toBeLessThan(1e-6));
+    expect(ours[2]).toBeLessThan(ours[0]);
+    // The frozen matrices did not move.
+    const lastOf = (w: km.Tensor[]) => w[w.length - 1].dataSync();
+    expect([...lastOf(head.getWeights())]).toEqual([...kernel]);
+    expect([...lastOf(embed.getWeights())]).toEqual([...table]);
   });
 });

@@ -32,8 +32,9 @@ const ENABLE_LORA_OPTIONS = optionNames<EnableLoraOptions>({ loraAlpha: true, aI
 /** A layer that LoRA can adapt (Dense, Embedding). */
 export interface LoraLayer {
   /**
-   * Enables LoRA, as Keras 3's `layer.enable_lora(rank)`, before the layer is built: its weight
-   * matrix is then frozen and the trainable factors A and B are added after its other weights.
+   * Enables LoRA, as Keras 3's `layer.enable_lora(rank)`, before or after the layer is built (a
+   * trained one keeps its weights): its weight matrix is frozen and the trainable factors A and B
+   * are added after its other weights.
    */
   enableLora(rank: number, options?: EnableLoraOptions): void;
   /** The LoRA settings, or null when LoRA is off. */
@@ -103,18 +104,12 @@ export function loraFromArgs(args: LoraArgs, where: string): Lora | null {
 
 /**
  * The Lora that `layer.enableLora(rank, options)` sets, given the one it has: an error when LoRA is
- * on already (Keras: "lora is already enabled") or the layer is built.
+ * on already (Keras: "lora is already enabled").
  */
 export function enableLoraOn(layer: Layer, current: Lora | null, rank: number, options: EnableLoraOptions): Lora {
   const where = `${layer.className} layer '${layer.name}'`;
   checkOptions(options, ENABLE_LORA_OPTIONS, `${where}: enableLora`);
-  if (current) throw new Error(`${where}: lora is already enabled (loraRank=${current.rank}). Enable it once, before the layer is built.`);
-  if (layer.built) {
-    throw new Error(
-      `${where} is built already, and kerasm enables LoRA only at build. Enable it before the model is built (a layer's enableLora(${rank}) or its loraRank: ${rank} option), ` +
-        `or load the trained model with lora_rank: ${rank} added to the layer's config: it then starts from the saved weights, adapted.`,
-    );
-  }
+  if (current) throw new Error(`${where}: lora is already enabled (loraRank=${current.rank}). Enable it once.`);
   return new Lora(rank, options, where);
 }
 

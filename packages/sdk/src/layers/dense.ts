@@ -54,10 +54,10 @@ export class Dense extends KernelBiasLayer implements LoraLayer {
   }
 
   /**
-   * Enables LoRA with rank `rank`, as Keras 3's `enable_lora`: on a layer not built yet the same as
-   * the `loraRank` option, and on a trained one (fine-tuning) its weights are kept. The kernel is frozen, and `lora_kernel_a` `[inputUnits, rank]`
-   * (heUniform) and `lora_kernel_b` `[rank, units]` (zeros) are added, trainable. The model saves
-   * the merged kernel and `lora_rank` in the config, as Keras 3 does.
+   * Enables LoRA with rank `rank`, as Keras 3's `enable_lora`: on a layer not built yet, as the
+   * `loraRank` option does; on a trained one (fine-tuning), keeping its weights. The kernel is
+   * frozen, and `lora_kernel_a` `[inputUnits, rank]` (heUniform) and `lora_kernel_b` `[rank, units]` (zeros)
+   * are added, trainable. The model saves the merged kernel and `lora_rank` in the config, as Keras 3 does.
    *
    * @example
    * ```ts

@@ -126,10 +126,10 @@ export class Embedding extends Layer implements LoraLayer {
   }
 
   /**
-   * Enables LoRA with rank `rank`, as Keras 3's `enable_lora`: on a layer not built yet the same as
-   * the `loraRank` option, and on a trained one (fine-tuning) its weights are kept. The table is frozen, and `lora_embeddings_a` `[inputDim, rank]`
-   * (heUniform) and `lora_embeddings_b` `[rank, outputDim]` (zeros) are added, trainable. The model
-   * saves the merged table and `lora_rank` in the config, as Keras 3 does.
+   * Enables LoRA with rank `rank`, as Keras 3's `enable_lora`: on a layer not built yet, as the
+   * `loraRank` option does; on a trained one (fine-tuning), keeping its weights. The table is
+   * frozen, and `lora_embeddings_a` `[inputDim, rank]` (heUniform) and `lora_embeddings_b` `[rank, outputDim]` (zeros)
+   * are added, trainable. The model saves the merged table and `lora_rank` in the config, as Keras 3 does.
    *
    * @example `km.layers.embedding({ inputDim: 10000, outputDim: 64 }).enableLora(8, { loraAlpha: 16 })`
    */

@@ -31,6 +31,7 @@ const SEQUENCE_LAYERS: Record<string, Make> = {
   'bidirectional lstm': () => [km.layers.bidirectional({ layer: km.layers.lstm({ units: 2, returnSequences: true }) })],
   'timeDistributed dense': () => [km.layers.timeDistributed({ layer: km.layers.dense({ units: 2 }) })],
   'dense on the last axis, layerNormalization, batchNormalization': () => [km.layers.dense({ units: 3 }), km.layers.layerNormalization(), km.layers.batchNormalization()],
+  'dense with LoRA on the last axis': () => [km.layers.dense({ units: 3, loraRank: 2, loraAlpha: 3 })],
   'groupNormalization, unitNormalization, rmsNormalization': () => [km.layers.groupNormalization({ groups: 2 }), km.layers.unitNormalization(), km.layers.rmsNormalization()],
   'global max and average pooling': () => [km.layers.globalMaxPooling1d()],
   'permute there and back': () => [km.layers.permute({ dims: [2, 1] }), km.layers.permute({ dims: [2, 1] }), km.layers.dense({ units: 2 })],

@@ -8,6 +8,7 @@ export function maxPool(
   sh: i32, sw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32,
   d: i32, kd: i32, sd: i32, padFront: i32, od: i32,
 ): void {
+  const pixelBytes = <usize>c << 2, rowBytes = <usize>(w * c) << 2, planeBytes = <usize>(h * w * c) << 2;
   let out = y;
   for (let b = 0; b < n; b++) {
     const volume = x + (<usize>(b * d * h * w * c) << 2);
@@ -17,26 +18,56 @@ export function maxPool(
         const y0 = max(0, oy * sh - padTop), y1 = min(h, oy * sh - padTop + kh);
         for (let ox = 0; ox < ow; ox++) {
           const x0 = max(0, ox * sw - padLeft), x1 = min(w, ox * sw - padLeft + kw);
+          const corner = volume + <usize>z0 * planeBytes + <usize>y0 * rowBytes + <usize>x0 * pixelBytes;
+          const nz = z1 - z0, ny = y1 - y0, nx = x1 - x0;
           let ch = 0;
+          // 16 channels per walk over the window: the walk, not the max, is most of a small window's cost.
+          for (; ch + 16 <= c; ch += 16) {
+            let m0 = f32x4.splat(-Infinity), m1 = m0, m2 = m0, m3 = m0;
+            let plane = corner + (<usize>ch << 2);
+            for (let iz = 0; iz < nz; iz++, plane += planeBytes) {
+              let row = plane;
+              for (let iy = 0; iy < ny; iy++, row += rowBytes) {
+                let p = row;
+                for (let ix = 0; ix < nx; ix++, p += pixelBytes) {
+                  m0 = f32x4.max(m0, v128.load(p));
+                  m1 = f32x4.max(m1, v128.load(p, 16));
+                  m2 = f32x4.max(m2, v128.load(p, 32));
+                  m3 = f32x4.max(m3, v128.load(p, 48));
+                }
+              }
+            }
+            const at = out + (<usize>ch << 2);
+            v128.store(at, m0);
+            v128.store(at, m1, 16);
+            v128.store(at, m2, 32);
+            v128.store(at, m3, 48);
+          }
           for (; ch + 4 <= c; ch += 4) {
             let m = f32x4.splat(-Infinity);
-            for (let iz = z0; iz < z1; iz++) {
-              for (let iy = y0; iy < y1; iy++) {
-                for (let ix = x0; ix < x1; ix++) m = f32x4.max(m, v128.load(volume + (<usize>((((iz * h) + iy) * w + ix) * c + ch) << 2)));
+            let plane = corner + (<usize>ch << 2);
+            for (let iz = 0; iz < nz; iz++, plane += planeBytes) {
+              let row = plane;
+              for (let iy = 0; iy < ny; iy++, row += rowBytes) {
+                let p = row;
+                for (let ix = 0; ix < nx; ix++, p += pixelBytes) m = f32x4.max(m, v128.load(p));
               }
             }
             v128.store(out + (<usize>ch << 2), m);
           }
           for (; ch < c; ch++) {
             let m: f32 = -Infinity;
-            for (let iz = z0; iz < z1; iz++) {
-              for (let iy = y0; iy < y1; iy++) {
-                for (let ix = x0; ix < x1; ix++) m = max(m, load<f32>(volume + (<usize>((((iz * h) + iy) * w + ix) * c + ch) << 2)));
+            let plane = corner + (<usize>ch << 2);
+            for (let iz = 0; iz < nz; iz++, plane += planeBytes) {
+              let row = plane;
+              for (let iy = 0; iy < ny; iy++, row += rowBytes) {
+                let p = row;
+                for (let ix = 0; ix < nx; ix++, p += pixelBytes) m = max(m, load<f32>(p));
               }
             }
             store<f32>(out + (<usize>ch << 2), m);
           }
-          out += <usize>c << 2;
+          out += pixelBytes;
         }
       }
     }

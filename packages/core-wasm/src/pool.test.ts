@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { WindowGeometry } from './geometry.js';
 import { coreFor, FLAVORS, get, put, randomArray } from './test_support.js';
-import { sweep } from './test_windows.js';
-import { expectPoolingMatchesNaive } from './test_volumes.js';
+import { geometry, sweep } from './test_windows.js';
+import { expectPoolingMatchesNaive, volumeGeometry, volumeLabel } from './test_volumes.js';
 
 const label = (g: WindowGeometry) => `n${g.batch} ${g.inH}x${g.inW}x${g.channels} k${g.kH}x${g.kW} s${g.strideH},${g.strideW} pad${g.padTop},${g.padLeft}`;
 
@@ -12,6 +12,13 @@ describe.each(FLAVORS)('pooling (%s)', (flavor) => {
       expectPoolingMatchesNaive(await coreFor(flavor), g, kind);
     });
   }
+
+  // 16 channels and up take maxPool's four-vector path, with the 4-channel and scalar tails after it.
+  const wide = [geometry(2, 6, 7, 16, 2, 2, [2, 2], [1, 1], 'valid'), geometry(1, 7, 5, 21, 3, 3, [1, 1], [1, 1], 'same'), geometry(2, 5, 6, 37, 3, 2, [2, 1], [1, 1], 'same')];
+  const wideVolume = volumeGeometry(2, [4, 5, 3], 19, [3, 2, 2], [1, 2, 1], [1, 1, 1], 'same');
+  it.each([...wide.map((g) => [label(g), g] as const), [volumeLabel(wideVolume), wideVolume] as const])('max pool over 16 channels and more matches naive loops: %s', async (_, g) => {
+    expectPoolingMatchesNaive(await coreFor(flavor), g, 'max');
+  });
 
   it('rejects a dilated pooling geometry with a message naming it', async () => {
     const core = await coreFor(flavor);

@@ -21,12 +21,13 @@ beforeAll(async () => {
 const int = (rng: Random, low: number, high: number) => low + Math.floor(rng.next() * (high - low + 1));
 
 /**
- * A random batch of odd sizes (channel counts off the core's 4-lane SIMD), large enough that even a
- * 2×2 (or 2×2×2) average pool with stride 2 reads past CORE_ROUNDED_READS.
+ * A random batch of odd sizes (channel counts from 9 to 21: mostly off the core's 4-lane SIMD, and
+ * past the 16 channels its maxPool takes per walk), large enough that even a 2×2 (or 2×2×2) average
+ * pool with stride 2 reads past CORE_ROUNDED_READS.
  */
 function largeShape(rng: Random, rank: 4 | 5): number[] {
   const spatial = Array.from({ length: rank - 2 }, () => int(rng, rank === 5 ? 15 : 45, rank === 5 ? 19 : 57));
-  return [rank === 5 ? 3 : 4, ...spatial, int(rng, 9, 13)];
+  return [rank === 5 ? 3 : 4, ...spatial, int(rng, 9, 21)];
 }
 
 describe('pools and resizes on the WASM core', () => {

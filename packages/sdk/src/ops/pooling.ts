@@ -68,7 +68,7 @@ function corePool(kind: 'max' | 'avg', x: Float32Array, g: WindowGeometry): Floa
   // Windows step evenly, so where the first and the last one reach into x, every one does.
   const emptyWindow = axes.some(([size, k, stride, pad, out]) => k <= pad || (out - 1) * stride - pad >= size);
   if (core === null || emptyWindow) return null;
-  const y = onCore(core, [x], outLength, ([xs, ys]) => (kind === 'max' ? core.maxPool(xs, ys, g) : core.avgPool(xs, ys, g)), true);
+  const y = onCore(core, [x], outLength, ([xs, ys]) => (kind === 'max' ? core.maxPool(xs, ys, g) : core.avgPool(xs, ys, g)), { finiteInputs: true, overwritesOutput: true });
   if (y === null) return null;
   if (kind === 'avg') return firstNonFinite(y) < 0 ? y : null;
   // Only a maximum of 0 can have been -0 on the host.

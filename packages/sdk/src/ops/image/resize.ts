@@ -93,14 +93,14 @@ function coreResize(interpolation: ResizeInterpolation, parsed: Resize, x: Typed
   // int32 values travel as their bits (float32 arrays of one type copy bits), which the kernel reads
   // as int32, or copies as they are for nearest.
   const bits = g.int32Input ? new Float32Array(x.buffer, x.byteOffset, x.length) : (x as Float32Array);
-  const y = onCore(core, [bits], parsed.shape.reduce((a, b) => a * b, 1), ([xs, ys]) => core.resizeOnGrid(interpolation, xs, ys, g));
+  const y = onCore(core, [bits], parsed.shape.reduce((a, b) => a * b, 1), ([xs, ys]) => core.resizeOnGrid(interpolation, xs, ys, g), { overwritesOutput: true });
   return g.int32Input && interpolation === 'nearest' ? new Int32Array(y.buffer, y.byteOffset, y.length) : y;
 }
 
 /** The resize's gradient with respect to the images on the WASM core, or null where the host loops run. */
 function coreResizeGrad(interpolation: ResizeInterpolation, parsed: Resize, dy: Float32Array): Float32Array | null {
   const core = coreOf(interpolation, parsed);
-  return core && onCore(core, [dy], parsed.t.size, ([dys, dxs]) => core.resizeOnGridGrad(interpolation, dys, dxs, { ...gridOf(parsed), int32Input: false }));
+  return core && onCore(core, [dy], parsed.t.size, ([dys, dxs]) => core.resizeOnGridGrad(interpolation, dys, dxs, { ...gridOf(parsed), int32Input: false }), { overwritesOutput: true });
 }
 
 /**

@@ -78,7 +78,8 @@ describe('an app importing @kerasm/sdk, built with Vite defaults', () => {
     // 2026-12-03 with the host ops' gradients; 484 kB later that day with the rest of tfjs-core's ops,
     // which km.Tensor's methods (x.conv2d, x.maxPool, x.tan, ...) reach; 503 kB with inputs of unknown size
     // and computeMetrics' running state, 497 kB once the own-step loops loaded on demand (engine/own_steps_of.ts);
-    // 502 kB with LoRA, 497 kB once the file:// handler's disk code loaded on demand (io/handlers/file_folder.ts).
+    // 502 kB with LoRA, 497 kB once the file:// handler's disk code loaded on demand (io/handlers/file_folder.ts),
+    // 487 kB once fit(dataset)'s loops did too.
     // README.md's "Deploying in a web page" quotes it.
     expect(bytes).toBeLessThan(500_000);
     expect([...firstLoad].filter((f) => /^(lstm|gru|conv2d_transpose|multi_head_attention|text_vectorization)-/.test(f))).toEqual([]);

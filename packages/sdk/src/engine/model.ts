@@ -30,7 +30,7 @@ import { SymbolicTensor, type CallOptions, type ModelApplication } from './symbo
 import { checkOptions, optionNames } from '../utils/options.js';
 import { modelOutputs, outputNames, type LossSpec, type LossWeightsSpec, type MetricsSpec, type OutputSpec, type TensorsSpec } from './outputs.js';
 import { Dataset } from '../data/dataset.js';
-import { evaluateDataset, fitDataset, type ModelEvaluateDatasetArgs, type ModelFitDatasetArgs } from './fit_dataset.js';
+import type { ModelEvaluateDatasetArgs, ModelFitDatasetArgs } from './fit_dataset.js';
 import { testOnBatch, trainOnBatch, type OnBatchResult, type TestOnBatchArgs, type TrainOnBatchArgs } from './on_batch.js';
 import type { IOHandler, SaveResult } from '../io/types.js';
 import { loadWeightsInto, type LoadWeightsOptions } from '../io/load_weights.js';
@@ -45,7 +45,6 @@ import { compiledLossOf } from './compute_loss.js';
 import { compiledMetricsOf } from './compute_metrics.js';
 import { runningFor } from './running_metrics.js';
 import { add } from '../ops/arithmetic.js';
-import { plannedTrainer } from './dataset_trainer.js';
 import { resetStatefulLayers } from './stateful.js';
 import type { ModelCompileArgs } from './compile_args.js';
 import { checkModelClass } from './model_subclassing.js';
@@ -59,6 +58,9 @@ import type { AppliedOutputs, AppliedSymbolicOutputs, PredictResult, PredictRetu
 
 /** The loops that run a model's own trainStep and testStep, loaded by the models that define them (most apps' bundles leave them out). */
 const ownStepLoops = () => import('./own_steps.js');
+
+/** The loops that train and evaluate on a km.data dataset's batches, loaded by the first call given one. */
+const datasetLoops = async () => ({ ...(await import('./fit_dataset.js')), ...(await import('./dataset_trainer.js')) });
 
 export type { ModelCompileArgs } from './compile_args.js';
 
@@ -709,13 +711,14 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
       const trained = own?.train ? (own as TrainingSteps) : null;
       if (x instanceof Dataset) {
         const datasetArgs = (y ?? {}) as ModelFitDatasetArgs;
+        const loaded = await datasetLoops();
         const trainerFor = trained
           ? async (sample: InputSample) => (await this.#buildFor(sample), loops!.ownStepsTrainer(this, trained, datasetArgs.classWeight))
           : async (sample: InputSample) => {
-              const planned = plannedTrainer(await this.#trainingTarget(sample, true), datasetArgs.classWeight);
+              const planned = loaded.plannedTrainer(await this.#trainingTarget(sample, true), datasetArgs.classWeight);
               return own ? { ...planned, logNames: () => undefined, ...loops!.testStepValidators(this, own) } : planned;
             };
-        return fitDataset(x, trainerFor, datasetArgs);
+        return loaded.fitDataset(x, trainerFor, datasetArgs);
       }
       if (trained) {
         await this.#buildFor(inputSampleOf(x));
@@ -765,7 +768,7 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
       await this.#buildFor(inputSampleOf(x));
       return loops.evaluateWithTestStep(this, test, x, y as ModelTargets, args);
     }
-    if (x instanceof Dataset) return evaluateDataset(x, (sample) => this.#trainingTarget(sample), (y ?? {}) as ModelEvaluateDatasetArgs);
+    if (x instanceof Dataset) return (await datasetLoops()).evaluateDataset(x, (sample) => this.#trainingTarget(sample), (y ?? {}) as ModelEvaluateDatasetArgs);
     const target = await this.#trainingTarget(inputSampleOf(x));
     return evaluate(target, x, y as ModelTargets, args);
   }

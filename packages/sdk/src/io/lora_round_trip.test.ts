@@ -99,6 +99,6 @@ describe('saving and loading LoRA-adapted layers', () => {
     expect(km.layers.layerFromConfig('Dense', { units: 2, lora_rank: 4, lora_alpha: 8 }).getConfig()).toMatchObject({ loraRank: 4, loraAlpha: 8 });
     expect(km.layers.layerFromConfig('Embedding', { input_dim: 5, output_dim: 2, lora_rank: 2 }).getConfig()).toMatchObject({ loraRank: 2, loraAlpha: 2 });
     expect(km.layers.layerFromConfig('Dense', { units: 2, lora_rank: null, lora_alpha: null }).getConfig()).not.toHaveProperty('loraRank');
-    expect(() => km.layers.layerFromConfig('Conv1D', { filters: 2, kernel_size: 3, lora_rank: 2 })).toThrow("Conv1D's lora_rank=2 asks for LoRA (Keras 3's low-rank adaptation), which kerasm does not implement on this layer (only on Dense and Embedding)");
+    expect(() => km.layers.layerFromConfig('Conv1D', { filters: 2, kernel_size: 3, lora_rank: 2 })).toThrow("Conv1D's lora_rank=2 asks for LoRA (Keras 3's low-rank adaptation), which kerasm does not implement on this layer (only on Dense, EinsumDense and Embedding)");
   });
 });

@@ -17,7 +17,9 @@ export function mergeLoraWeights(layers: readonly Layer[], weights: readonly Nam
     const [w, a, b] = [valuesOf(adapted.base), valuesOf(adapted.a), valuesOf(adapted.b)];
     // A layer saved under another owner's names (inside a wrapper) keeps its factors, unmerged.
     if (!w || !a || !b) continue;
-    merged.set(adapted.base.name, mergedMatrix(w, a, b, adapted.base.shape[0], adapted.base.shape[1], adapted.lora));
+    // An EinsumDense kernel of any rank adapts as [prod(shape[:-1]), shape[-1]].
+    const cols = adapted.base.shape[adapted.base.shape.length - 1];
+    merged.set(adapted.base.name, mergedMatrix(w, a, b, w.length / cols, cols, adapted.lora));
     factors.add(adapted.a.name).add(adapted.b.name);
   }
   return weights.filter((w) => !factors.has(w.name)).map((w) => ({ ...w, values: merged.get(w.name) ?? w.values }));

@@ -109,8 +109,7 @@ export class Dense extends KernelBiasLayer implements LoraLayer {
 
   /** Workspace after z for LoRA: the effective kernel (its gradient in backward), then s and s·B. */
   #loraFloats(): number {
-    const lora = this.#lora;
-    return lora ? this.#inputUnits * this.units + lora.scaledBFloats(this.units) : 0;
+    return this.#lora?.regionFloats(this.#inputUnits, this.units) ?? 0;
   }
 
   forward(ctx: ForwardContext): void {
@@ -133,11 +132,8 @@ export class Dense extends KernelBiasLayer implements LoraLayer {
 
   /** The LoRA part of the workspace (see {@link #loraFloats}), s·B written afresh from B. */
   #loraBuffers(ctx: ForwardContext, rows: number): { effective: BufferId; s: BufferId; sB: BufferId } {
-    const { backend, workspace, weights } = ctx;
     const start = this.preActivationFloats(rows * this.units);
-    const size = this.#inputUnits * this.units;
-    const { s, sB } = this.#lora!.scaleB(backend, workspace, start + size, weights[this.#aIndex + 1], this.units);
-    return { effective: backend.view(workspace, start, size), s, sB };
+    return this.#lora!.region(ctx.backend, ctx.workspace, start, ctx.weights[this.#aIndex + 1], this.#inputUnits, this.units);
   }
 
   backward(ctx: BackwardContext): void {

@@ -8,12 +8,13 @@ import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import { EINSUM_DENSE_OPTIONS, checkRequiredOptions } from './layer_options.js';
 import { formatShape, singleInput } from './layer_shapes.js';
 import type { LayerWeight } from './layer_weight.js';
+import { effectiveMatrix, enableLoraOn, factorGrads, loraFromArgs, type EnableLoraOptions, type Lora, type LoraArgs, type LoraLayer, type LoraWeights } from './lora.js';
 import { registerBuiltinLayer } from './registry.js';
 
 export type { EinsumOutputShape } from './einsum_equation.js';
 
 /** Options of {@link EinsumDense}, with Keras 3's names and defaults. */
-export interface EinsumDenseArgs extends Omit<KernelBiasLayerArgs, 'useBias'> {
+export interface EinsumDenseArgs extends Omit<KernelBiasLayerArgs, 'useBias'>, LoraArgs {
   /**
    * The einsum `input,kernel->output`, in one of Keras' forms: `'ab,bc->ac'` (the input's first
    * axis is the batch), `'...b,bc->...c'` (the ellipsis stands for the leading axes, the batch's
@@ -48,6 +49,10 @@ interface EinsumPlan {
  * Axes of the input alone are summed over; an axis in all three operands pairs input and kernel
  * slices (one product per entry). kerasm computes it as matrix products (`layers/einsum_contraction.ts`).
  *
+ * With LoRA (`loraRank`, or {@link EinsumDense.enableLora}) the kernel is frozen and the layer
+ * computes with kernel + (loraAlpha / loraRank)·A·B, training A `[...kernel.shape[:-1], loraRank]`
+ * and B `[loraRank, kernel.shape[-1]]`, as Keras 3 does.
+ *
  * @example
  * ```ts
  * const x = km.input({ shape: [16, 32] });
@@ -59,7 +64,7 @@ interface EinsumPlan {
  * km.layers.einsumDense({ equation: '...b,bc->...c', outputShape: 10, activation: 'relu' }).apply(x).shape; // [16, 10]
  * ```
  */
-export class EinsumDense extends KernelBiasLayer {
+export class EinsumDense extends KernelBiasLayer implements LoraLayer {
   readonly className = 'EinsumDense';
   readonly equation: string;
   /** The output axes the bias varies along; null: no bias. */
@@ -68,6 +73,9 @@ export class EinsumDense extends KernelBiasLayer {
   readonly partialOutputShape: readonly (number | null)[];
   readonly #equation: EinsumEquation;
   #builtPlan: EinsumPlan | null = null;
+  #lora: Lora | null;
+  /** The kernel, A and B once built with LoRA. */
+  #loraWeights: LoraWeights | null = null;
 
   constructor(args: EinsumDenseArgs) {
     super({ ...args, useBias: args.biasAxes !== undefined && args.biasAxes !== null }, 'EinsumDense');
@@ -76,6 +84,35 @@ export class EinsumDense extends KernelBiasLayer {
     this.equation = this.#equation.text;
     this.partialOutputShape = parseOutputShape(args.outputShape, this.#equation, where);
     this.biasAxes = parseBiasAxes(args.biasAxes, this.#equation, where);
+    this.#lora = loraFromArgs(args, where);
+  }
+
+  /** The LoRA settings (`rank`, `alpha`, `scale`), or null when LoRA is off. */
+  get lora(): Lora | null {
+    return this.#lora;
+  }
+
+  /**
+   * Enables LoRA with rank `rank`, as Keras 3's `enable_lora`: on a layer not built yet, as the
+   * `loraRank` option does; on a trained one (fine-tuning), keeping its weights. The kernel is
+   * frozen, and `lora_kernel_a` `[...kernel.shape[:-1], rank]` (heUniform) and `lora_kernel_b`
+   * `[rank, kernel.shape[-1]]` (zeros) are added, trainable. The model saves the merged kernel and
+   * `lora_rank` in the config, as Keras 3 does.
+   *
+   * @example
+   * ```ts
+   * const query = km.layers.einsumDense({ equation: 'abc,cde->abde', outputShape: [null, 4, 8] });
+   * query.enableLora(4); // or einsumDense({ ..., loraRank: 4 })
+   * ```
+   */
+  enableLora(rank: number, options: EnableLoraOptions = {}): void {
+    this.#lora = enableLoraOn(this, this.#lora, rank, options);
+    this.redeclareWeights();
+  }
+
+  /** @internal The adapted kernel and its factors once built with LoRA (how saving merges them), else null. */
+  loraWeights(): LoraWeights | null {
+    return this.#loraWeights;
   }
 
   /** The kernel weight (Keras' `layer.kernel`); undefined until the layer is built. */
@@ -97,8 +134,28 @@ export class EinsumDense extends KernelBiasLayer {
 
   protected override build(inputShapes: readonly Shape[]): void {
     const plan = (this.#builtPlan = this.#plan(singleInput(this, inputShapes)));
-    this.addWeight('kernel', plan.layout.kernelShape, this.kernelInitializer);
+    const lora = this.#lora;
+    const { kernelShape } = plan.layout;
+    this.addWeight('kernel', kernelShape, this.kernelInitializer, lora === null);
+    const kernel = this.lastDeclaredWeight;
     if (plan.layout.biasShape) this.addWeight('bias', plan.layout.biasShape, this.biasInitializer);
+    if (!lora) return;
+    this.addWeight('lora_kernel_a', [...kernelShape.slice(0, -1), lora.rank], lora.aInitializer);
+    const a = this.lastDeclaredWeight;
+    this.addWeight('lora_kernel_b', [lora.rank, kernelShape[kernelShape.length - 1]], lora.bInitializer);
+    this.#loraWeights = { lora, base: kernel, a, b: this.lastDeclaredWeight };
+  }
+
+  /** The kernel as LoRA adapts it, a matrix: [prod(kernel.shape[:-1]), kernel.shape[-1]]. */
+  #loraMatrix(): { rows: number; cols: number } {
+    const shape = this.#ready().layout.kernelShape;
+    const cols = shape[shape.length - 1];
+    return { rows: shape.reduce((a, b) => a * b, 1) / cols, cols };
+  }
+
+  /** Where A is among the weights: after the kernel and the bias. */
+  get #aIndex(): number {
+    return this.useBias ? 2 : 1;
   }
 
   #ready(): EinsumPlan {
@@ -112,8 +169,35 @@ export class EinsumDense extends KernelBiasLayer {
     return [this.preActivationFloats(batch * outputSize), ...contraction.scratchSizes(batch), ...(bias ? bias.scratchSizes() : [0, 0, 0])];
   }
 
-  override workspaceSize(batch: number): number {
+  #baseFloats(batch: number): number {
     return this.#regionSizes(batch).reduce((a, b) => a + b, 0);
+  }
+
+  override workspaceSize(batch: number): number {
+    const lora = this.#lora;
+    if (!lora) return this.#baseFloats(batch);
+    const { rows, cols } = this.#loraMatrix();
+    // After the other regions: LoRA's (the effective kernel, s, s·B), then the effective kernel's gradient.
+    return this.#baseFloats(batch) + lora.regionFloats(rows, cols) + rows * cols;
+  }
+
+  /** The LoRA part of the workspace (see {@link workspaceSize}), s·B written afresh from B. */
+  #loraBuffers(ctx: ForwardContext): { effective: BufferId; s: BufferId; sB: BufferId; effectiveGrad: BufferId } {
+    const lora = this.#lora!;
+    const { rows, cols } = this.#loraMatrix();
+    const start = this.#baseFloats(ctx.batch);
+    const region = lora.region(ctx.backend, ctx.workspace, start, ctx.weights[this.#aIndex + 1], rows, cols);
+    return { ...region, effectiveGrad: ctx.backend.view(ctx.workspace, start + lora.regionFloats(rows, cols), rows * cols) };
+  }
+
+  /** The kernel the layer computes with: the weight, or with LoRA the effective kernel written into the workspace. */
+  #forwardKernel(ctx: ForwardContext): BufferId {
+    const lora = this.#lora;
+    if (!lora) return ctx.weights[0];
+    const { rows, cols } = this.#loraMatrix();
+    const { effective, sB } = this.#loraBuffers(ctx);
+    effectiveMatrix(ctx.backend, ctx.weights[0], ctx.weights[this.#aIndex], sB, effective, rows, cols, lora.rank);
+    return effective;
   }
 
   #scratch(ctx: ForwardContext): { contraction: ContractionScratch; bias: BiasScratch } {
@@ -138,10 +222,11 @@ export class EinsumDense extends KernelBiasLayer {
     // Dense's case: the product is already the output, and the bias runs along its rows.
     const fused = contraction.fusable && (!bias || (bias.direct && bias.tail === contraction.kernelOnly));
     const fusedActivation = fused && !needsInput(applied) && !isRowwise(applied);
+    const kernel = this.#forwardKernel(ctx);
     if (fused) {
-      contraction.forward(b, ctx.inputs[0], weights[0], z, batch, s.contraction, { bias: bias ? weights[1] : 0, activation: fusedActivation ? applied : 'linear' });
+      contraction.forward(b, ctx.inputs[0], kernel, z, batch, s.contraction, { bias: bias ? weights[1] : 0, activation: fusedActivation ? applied : 'linear' });
     } else {
-      contraction.forward(b, ctx.inputs[0], weights[0], z, batch, s.contraction);
+      contraction.forward(b, ctx.inputs[0], kernel, z, batch, s.contraction);
       if (bias) b.biasAdd(z, bias.full(b, weights[1], s.bias), n / bias.tail, bias.tail);
     }
     if (needsInput(applied)) b.inputActivation(applied, z, output, n);
@@ -163,7 +248,18 @@ export class EinsumDense extends KernelBiasLayer {
     else if (fuseBias) b.activationGradBias(applied, output, dy, dy, weightGrads[1], rows, cols, false);
     else if (applied !== 'linear') b.activationGrad(applied, output, dy, dy, rows, cols);
     if (biasGrad && !fuseBias) bias.gradient(b, dy, n / bias.tail, weightGrads[1], s.bias);
-    contraction.backward(b, ctx.inputs[0], weights[0], dy, ctx.weightGradsNeeded ? weightGrads[0] : 0, ctx.inputGrads[0], batch, s.contraction);
+    const lora = this.#lora;
+    if (!lora) {
+      contraction.backward(b, ctx.inputs[0], weights[0], dy, ctx.weightGradsNeeded ? weightGrads[0] : 0, ctx.inputGrads[0], batch, s.contraction);
+      return;
+    }
+    // Through the effective kernel forward left in the workspace; its gradient splits into A's and B's, the frozen kernel gets none.
+    const { effective, s: scale, sB, effectiveGrad } = this.#loraBuffers(ctx);
+    contraction.backward(b, ctx.inputs[0], effective, dy, ctx.weightGradsNeeded ? effectiveGrad : 0, ctx.inputGrads[0], batch, s.contraction);
+    if (!ctx.weightGradsNeeded) return;
+    const matrix = this.#loraMatrix();
+    const a = this.#aIndex;
+    factorGrads(b, effectiveGrad, weights[a], sB, scale, weightGrads[a], weightGrads[a + 1], matrix.rows, matrix.cols, lora.rank);
   }
 
   override getConfig(): Record<string, unknown> {
@@ -174,6 +270,7 @@ export class EinsumDense extends KernelBiasLayer {
       equation: this.equation,
       biasAxes: this.biasAxes,
       ...shared,
+      ...this.#lora?.config(),
     };
   }
 }

@@ -71,10 +71,9 @@ describe('EinsumDense refuses, when it meets its input', () => {
 });
 
 describe('EinsumDense configs Keras does not write', () => {
-  it("refuses Dense's use_bias (the bias comes from bias_axes), LoRA and quantization", () => {
+  it("refuses Dense's use_bias (the bias comes from bias_axes) and quantization (LoRA it reads: einsum_dense_lora.test.ts)", () => {
     const base = { equation: 'ab,bc->ac', output_shape: [4], bias_axes: 'c' };
     expect(() => km.layers.layerFromConfig('EinsumDense', { ...base, use_bias: false })).toThrow(/EinsumDense has no use for the config key 'use_bias'/);
-    expect(() => km.layers.layerFromConfig('EinsumDense', { ...base, lora_rank: 4, lora_alpha: 4 })).toThrow("EinsumDense's lora_rank=4 asks for LoRA (Keras 3's low-rank adaptation), which kerasm does not implement");
     expect(() => km.layers.layerFromConfig('EinsumDense', { ...base, quantization_config: { class_name: 'Int8QuantizationConfig', config: {} } })).toThrow("asks for Keras 3's quantized weights");
     expect(() => km.layers.layerFromConfig('EinsumDense', { ...base, gptq_unpacked_column_size: 4 })).toThrow("asks for Keras 3's GPTQ-quantized kernel");
   });

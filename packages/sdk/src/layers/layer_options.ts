@@ -110,7 +110,7 @@ const LORA = { loraRank: true, loraAlpha: true } as const;
 export const DENSE_OPTIONS = optionNames<DenseArgs>({ ...KERNEL_BIAS_LAYER, ...LORA, units: true, inputDim: true });
 export const EINSUM_DENSE_OPTIONS = optionNames<EinsumDenseArgs>({
   ...LAYER, equation: true, outputShape: true, activation: true, biasAxes: true, kernelInitializer: true, biasInitializer: true,
-  kernelRegularizer: true, biasRegularizer: true, activityRegularizer: true, kernelConstraint: true, biasConstraint: true,
+  kernelRegularizer: true, biasRegularizer: true, activityRegularizer: true, kernelConstraint: true, biasConstraint: true, ...LORA,
 });
 export const ACTIVATION_OPTIONS = optionNames<ActivationArgs>({ ...LAYER, activation: true });
 export const CONV2D_OPTIONS = optionNames<Conv2DArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, dilationRate: true, groups: true });

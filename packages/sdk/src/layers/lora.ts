@@ -1,12 +1,13 @@
 // Keras 3's LoRA (low-rank adaptation) of a layer's weight matrix W [rows, cols]: W stays frozen
 // and the layer computes with W + s·A·B, s = alpha / rank, training only A [rows, rank] and
-// B [rank, cols]. Dense (its kernel) and Embedding (its table) use the kernels here.
+// B [rank, cols]. Dense (its kernel), EinsumDense (its kernel as [prod(shape[:-1]), shape[-1]], as
+// Keras 3 shapes A) and Embedding (its table) use the kernels here.
 import type { Backend, BufferId } from '../backend/backend.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 import type { Layer, WeightSpec } from './layer.js';
 
-/** The LoRA options of Dense and Embedding, as Keras 3's `lora_rank` and `lora_alpha`. */
+/** The LoRA options of Dense, EinsumDense and Embedding, as Keras 3's `lora_rank` and `lora_alpha`. */
 export interface LoraArgs {
   /**
    * Enables LoRA at build with this rank (Keras' `lora_rank`, default null: off): the weight matrix
@@ -29,7 +30,7 @@ export interface EnableLoraOptions {
 
 const ENABLE_LORA_OPTIONS = optionNames<EnableLoraOptions>({ loraAlpha: true, aInitializer: true, bInitializer: true });
 
-/** A layer that LoRA can adapt (Dense, Embedding). */
+/** A layer that LoRA can adapt (Dense, EinsumDense, Embedding). */
 export interface LoraLayer {
   /**
    * Enables LoRA, as Keras 3's `layer.enable_lora(rank)`, before or after the layer is built (a
@@ -82,6 +83,22 @@ export class Lora {
     return 2 * this.rank * cols;
   }
 
+  /** Workspace floats of {@link region} for a `[rows, cols]` matrix: its effective matrix, then s and s·B. */
+  regionFloats(rows: number, cols: number): number {
+    return rows * cols + this.scaledBFloats(cols);
+  }
+
+  /**
+   * The LoRA region of a layer's workspace at `offset` (see {@link regionFloats}) for a `[rows, cols]`
+   * matrix: the effective matrix's place (forward writes it with {@link effectiveMatrix}; it stays
+   * there for backward), then s and s·B written afresh from B.
+   */
+  region(backend: Backend, workspace: BufferId, offset: number, b: BufferId, rows: number, cols: number): { effective: BufferId; s: BufferId; sB: BufferId } {
+    const size = rows * cols;
+    const { s, sB } = this.scaleB(backend, workspace, offset + size, b, cols);
+    return { effective: backend.view(workspace, offset, size), s, sB };
+  }
+
   /**
    * Writes s·B into the workspace at `offset` (after `rank·cols` floats holding s, which
    * {@link scaleGrad} reuses) and returns both views: the kernels have no scalar multiply.
@@ -121,14 +138,14 @@ export interface LoraWeights {
   readonly b: WeightSpec;
 }
 
-/** The adapted weights of `layer`, or null when it has none (not a Dense or Embedding, LoRA off, or not built). */
+/** The adapted weights of `layer`, or null when it has none (not a layer LoRA adapts, LoRA off, or not built). */
 export function loraWeightsOf(layer: Layer): LoraWeights | null {
   const adapted = layer as Partial<Pick<LoraLayer, 'loraWeights'>>;
   return typeof adapted.loraWeights === 'function' ? adapted.loraWeights() : null;
 }
 
 /**
- * Dense's effective kernel W + s·A·B [rows, cols] into `out`, from s·B (see {@link Lora.scaleB}),
+ * The effective matrix W + s·A·B [rows, cols] into `out`, from s·B (see {@link Lora.scaleB}),
  * with the GEMM kernel.
  */
 export function effectiveMatrix(backend: Backend, w: BufferId, a: BufferId, sB: BufferId, out: BufferId, rows: number, cols: number, rank: number): void {

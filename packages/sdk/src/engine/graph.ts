@@ -3,7 +3,7 @@ import { formatShape } from '../layers/layer_shapes.js';
 import { sameShape, shapeSize } from '../tensor.js';
 import { maskFlow } from './masks.js';
 import type { ModelApplication } from './symbolic.js';
-import { reshapedNodes } from './graph_reshape.js';
+import { bindLayers, reshapedNodes } from './graph_reshape.js';
 import { checkUnknownInput } from './unknown_input_check.js';
 import { shownShape, tracedAtProbe, unknownOutputAxes, type SampleShape } from './unknown_dims.js';
 
@@ -235,7 +235,7 @@ export class Graph {
 
   /** Rebinds every layer to the shapes its call gets here, where another graph over the same layers had bound them to other sizes. */
   bind(): void {
-    if (this.hasUnknownDims) reshapedNodes(this, this.inputShapes);
+    if (this.hasUnknownDims) bindLayers(this);
   }
 
   /** Model input `k`'s sample shape as users see it: null at its unknown axes. */

@@ -1,7 +1,7 @@
 import type { Layer, Shape } from '../layers/layer.js';
 import { formatShape } from '../layers/layer_shapes.js';
 import { sameShape } from '../tensor.js';
-import { inboundTensor, inputCount, modelInputIndex, outputShapesOf, type ApplicationEnds, type Graph, type GraphNode } from './graph.js';
+import { inboundShape, inboundTensor, inputCount, modelInputIndex, outputShapesOf, type ApplicationEnds, type Graph, type GraphNode } from './graph.js';
 import type { ModelApplication } from './symbolic.js';
 
 /**
@@ -27,6 +27,11 @@ export function reshapedNodes(graph: Graph, inputShapes: readonly Shape[]): { no
     { ...ends, outputs: ends.outputs.map(({ ref, shape }) => ({ ref, shape: ref && ref[0] >= 0 ? outputShapesOf(nodes[ref[0]])[ref[1]] : shape })) },
   ]));
   return { nodes, applications };
+}
+
+/** Rebinds every layer of `graph` to the shapes its calls get there, which the graph holds already (no shape is inferred again). */
+export function bindLayers(graph: Graph): void {
+  for (const node of graph.nodes) node.layer.rebind(Array.from({ length: inputCount(node) }, (_, slot) => inboundShape(graph, node, slot)));
 }
 
 function sharedLayerSizesError(layer: Layer, first: readonly Shape[], then: readonly Shape[]): Error {

@@ -1,5 +1,7 @@
+import type * as km from '@kerasm/sdk';
+
 /** A sample shape (no batch axis) as a model shows it: null for a dimension of unknown size (Keras' None). */
-export type SampleShape = readonly (number | null)[];
+export type SampleShape = km.layers.SampleShape;
 
 /** The values in one sample of `shape`; null when a dimension is unknown, so that only the data can say. */
 export function sampleSize(shape: SampleShape): number | null {

@@ -1,13 +1,11 @@
-import type { BackwardContext, ForwardContext, Shape } from './layer.js';
+import type { Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
-import { singleInput } from './layer_shapes.js';
-import { FormattedLayer } from './formatted_layer.js';
+import { Pooling } from './pooling.js';
 import { registerBuiltinLayer } from './registry.js';
-import { channelsLastShape, shapeInFormat } from './channel_axis.js';
 import { imageShape, pairOf, paddingOf, sampleGeometry, type DataFormat, type PaddingMode, type SampleGeometry } from './window.js';
 import { checkOptions } from '../utils/options.js';
 import { POOLING2D_OPTIONS } from './layer_options.js';
-import { AVERAGE_POOL, MAX_POOL, windowBackward, windowForward, type WindowKernel } from './window_kernels.js';
+import { AVERAGE_POOL, MAX_POOL, type WindowKernel } from './window_kernels.js';
 
 /** Options of {@link MaxPooling2D} and {@link AveragePooling2D}, with Keras' defaults. */
 export interface Pooling2DArgs extends LayerArgs {
@@ -22,55 +20,29 @@ export interface Pooling2DArgs extends LayerArgs {
 }
 
 /**
- * The shared part of 2-D pooling layers (and of the 1-D ones, which run over images of height 1):
- * argument checks, shapes and geometry, and `kernel` run over each window, with a channels-first
- * input and output transposed around it.
+ * The 2-D pooling layers (and the 1-D ones, which run over images of height 1, overriding the two
+ * hooks): their window options and its geometry over one image.
  */
-export abstract class Pooling2D extends FormattedLayer {
+export abstract class Pooling2D extends Pooling {
   readonly poolSize: [number, number];
   readonly strides: [number, number];
   readonly padding: PaddingMode;
-  readonly #kernel: WindowKernel;
-  #geometry: SampleGeometry | null = null;
 
   constructor(args: Pooling2DArgs, className: string, kernel: WindowKernel) {
-    super(args, className, true, 'NHWC');
-    this.#kernel = kernel;
+    super(args, className, kernel, 'NHWC');
     this.poolSize = pairOf(args.poolSize, 2, 'poolSize', this.name);
     this.strides = args.strides === undefined || args.strides === null ? this.poolSize : pairOf(args.strides, 1, 'strides', this.name);
     this.padding = paddingOf(args.padding, this.name);
   }
 
   /** The window over one sample of the given input shape; the 1-D layers see a sequence as an image of height 1. */
-  protected sampleGeometry(input: Shape): SampleGeometry {
+  protected override sampleGeometry(input: Shape): SampleGeometry {
     return sampleGeometry(imageShape(input, this.name, this.className), this.poolSize, this.strides, [1, 1], this.padding, this.name);
   }
 
   /** The output shape for a window geometry: [outH, outW, channels]. */
-  protected outputShapeOf(g: SampleGeometry): Shape {
+  protected override outputShapeOf(g: SampleGeometry): Shape {
     return [g.outH, g.outW, g.channels];
-  }
-
-  computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    const input = channelsLastShape(this.dataFormat, singleInput(this, inputShapes));
-    return shapeInFormat(this.dataFormat, this.outputShapeOf(this.sampleGeometry(input)));
-  }
-
-  protected override build(inputShapes: readonly Shape[]): void {
-    this.#geometry = this.sampleGeometry(channelsLastShape(this.dataFormat, singleInput(this, inputShapes)));
-    this.buildBody(inputShapes);
-  }
-
-  forward(ctx: ForwardContext): void {
-    windowForward(this.#kernel, this.body, ctx, this.#geometry!);
-  }
-
-  backward(ctx: BackwardContext): void {
-    windowBackward(this.#kernel, this.body, ctx, this.#geometry!);
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), poolSize: this.poolSize, strides: this.strides, padding: this.padding, dataFormat: this.dataFormat };
   }
 }
 

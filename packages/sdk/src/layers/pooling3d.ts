@@ -1,12 +1,12 @@
-import type { BackwardContext, ForwardContext, Shape } from './layer.js';
+import type { Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
-import { singleInput } from './layer_shapes.js';
+import { Pooling } from './pooling.js';
 import { registerBuiltinLayer } from './registry.js';
 import type { DataFormat, PaddingMode, SampleGeometry } from './window.js';
-import { tripleOf, volumeGeometry, VolumeLayer, volumeWindowOf, type Triple } from './volume.js';
+import { tripleOf, volumeGeometry, volumeShape, volumeWindowOf, type Triple } from './volume.js';
 import { checkOptions } from '../utils/options.js';
 import { POOLING3D_OPTIONS } from './layer_options.js';
-import { AVERAGE_POOL, MAX_POOL, windowBackward, windowForward, type WindowKernel } from './window_kernels.js';
+import { AVERAGE_POOL, MAX_POOL, type WindowKernel } from './window_kernels.js';
 
 /** Options of {@link MaxPooling3D} and {@link AveragePooling3D}, with Keras' defaults. */
 export interface Pooling3DArgs extends LayerArgs {
@@ -20,46 +20,25 @@ export interface Pooling3DArgs extends LayerArgs {
   dataFormat?: DataFormat;
 }
 
-/** The shared part of 3-D pooling layers: argument checks, shapes and geometry, and `kernel` run over each window. */
-abstract class Pooling3D extends VolumeLayer {
+/** The 3-D pooling layers: their window options and its geometry over one volume. */
+abstract class Pooling3D extends Pooling {
   readonly poolSize: Triple;
   readonly strides: Triple;
   readonly padding: PaddingMode;
-  readonly #kernel: WindowKernel;
-  #geometry: SampleGeometry | null = null;
 
   constructor(args: Pooling3DArgs, className: string, kernel: WindowKernel) {
-    super(args, className);
-    this.#kernel = kernel;
+    super(args, className, kernel, 'NDHWC');
     const where = `${className} layer '${this.name}'`;
     this.poolSize = tripleOf(args.poolSize, 2, 'poolSize', where);
     ({ strides: this.strides, padding: this.padding } = volumeWindowOf(args, this.poolSize, where, this.name));
   }
 
-  #sampleGeometry(input: Shape): SampleGeometry {
-    return volumeGeometry(this.volumeOf(input), this.poolSize, this.strides, [1, 1, 1], this.padding, this.name);
+  protected override sampleGeometry(input: Shape): SampleGeometry {
+    return volumeGeometry(volumeShape(input, this.name, this.className), this.poolSize, this.strides, [1, 1, 1], this.padding, this.name);
   }
 
-  computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    const g = this.#sampleGeometry(singleInput(this, inputShapes));
-    return this.shapeOf(g.outD!, g.outH, g.outW, g.channels);
-  }
-
-  protected override build(inputShapes: readonly Shape[]): void {
-    this.#geometry = this.#sampleGeometry(singleInput(this, inputShapes));
-    this.buildBody(inputShapes);
-  }
-
-  forward(ctx: ForwardContext): void {
-    windowForward(this.#kernel, this.body, ctx, this.#geometry!);
-  }
-
-  backward(ctx: BackwardContext): void {
-    windowBackward(this.#kernel, this.body, ctx, this.#geometry!);
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), poolSize: this.poolSize, strides: this.strides, padding: this.padding, dataFormat: this.dataFormat };
+  protected override outputShapeOf(g: SampleGeometry): Shape {
+    return [g.outD!, g.outH, g.outW, g.channels];
   }
 }
 

@@ -1,4 +1,14 @@
-import { checkOption, LearningRateSchedule, nonNegative, positive } from './schedule.js';
+import { ArgsSchedule, checkOption, nonNegative, positive } from './schedule.js';
+
+/** The cosine schedules' floor, a fraction of the peak: in [0, 1], default 0. */
+function alphaOf(schedule: string, alpha: number | undefined): number {
+  return checkOption(schedule, 'alpha', alpha ?? 0, (v) => v >= 0 && v <= 1, 'in [0, 1]');
+}
+
+/** A decayed fraction of the peak, raised so that it ends at `alpha` rather than 0. */
+function floored(decayed: number, alpha: number): number {
+  return (1 - alpha) * decayed + alpha;
+}
 
 /** Options of {@link CosineDecay}; defaults are Keras'. */
 export interface CosineDecayArgs {
@@ -13,20 +23,18 @@ export interface CosineDecayArgs {
 }
 
 /** Keras' CosineDecay with optional linear warmup (SGDR without restarts). */
-export class CosineDecay extends LearningRateSchedule {
+export class CosineDecay extends ArgsSchedule<CosineDecayArgs> {
   readonly className = 'CosineDecay';
-  readonly args: Required<CosineDecayArgs>;
 
   constructor(args: CosineDecayArgs) {
-    super();
     const name = 'CosineDecay';
-    this.args = {
+    super({
       initialLearningRate: checkOption(name, 'initialLearningRate', args.initialLearningRate, nonNegative, 'a non-negative number'),
       decaySteps: checkOption(name, 'decaySteps', args.decaySteps, positive, 'a positive number of steps'),
-      alpha: checkOption(name, 'alpha', args.alpha ?? 0, (v) => v >= 0 && v <= 1, 'in [0, 1]'),
+      alpha: alphaOf(name, args.alpha),
       warmupTarget: args.warmupTarget == null ? null : checkOption(name, 'warmupTarget', args.warmupTarget, positive, 'a positive number'),
       warmupSteps: checkOption(name, 'warmupSteps', args.warmupSteps ?? 0, nonNegative, 'a non-negative number of steps'),
-    } as Required<CosineDecayArgs>;
+    } as Required<CosineDecayArgs>);
   }
 
   at(step: number): number {
@@ -37,11 +45,7 @@ export class CosineDecay extends LearningRateSchedule {
     const peak = warmupTarget ?? initialLearningRate;
     const t = Math.min(step - (warmupTarget != null ? warmupSteps : 0), decaySteps);
     const cosine = 0.5 * (1 + Math.cos((Math.PI * t) / decaySteps));
-    return peak * ((1 - alpha) * cosine + alpha);
-  }
-
-  getConfig(): Record<string, unknown> {
-    return { ...this.args };
+    return peak * floored(cosine, alpha);
   }
 }
 
@@ -59,20 +63,18 @@ export interface CosineDecayRestartsArgs {
 }
 
 /** Keras' CosineDecayRestarts (SGDR): cosine decay that restarts with longer periods. */
-export class CosineDecayRestarts extends LearningRateSchedule {
+export class CosineDecayRestarts extends ArgsSchedule<CosineDecayRestartsArgs> {
   readonly className = 'CosineDecayRestarts';
-  readonly args: Required<CosineDecayRestartsArgs>;
 
   constructor(args: CosineDecayRestartsArgs) {
-    super();
     const name = 'CosineDecayRestarts';
-    this.args = {
+    super({
       initialLearningRate: checkOption(name, 'initialLearningRate', args.initialLearningRate, positive, 'a positive number'),
       firstDecaySteps: checkOption(name, 'firstDecaySteps', args.firstDecaySteps, positive, 'a positive number of steps'),
       tMul: checkOption(name, 'tMul', args.tMul ?? 2, positive, 'a positive number'),
       mMul: checkOption(name, 'mMul', args.mMul ?? 1, positive, 'a positive number'),
-      alpha: checkOption(name, 'alpha', args.alpha ?? 0, (v) => v >= 0 && v <= 1, 'in [0, 1]'),
-    };
+      alpha: alphaOf(name, args.alpha),
+    });
   }
 
   at(step: number): number {
@@ -89,10 +91,6 @@ export class CosineDecayRestarts extends LearningRateSchedule {
       fraction = (fraction - done) / tMul ** restart;
     }
     const cosine = 0.5 * mMul ** restart * (1 + Math.cos(Math.PI * fraction));
-    return initialLearningRate * ((1 - alpha) * cosine + alpha);
-  }
-
-  getConfig(): Record<string, unknown> {
-    return { ...this.args };
+    return initialLearningRate * floored(cosine, alpha);
   }
 }

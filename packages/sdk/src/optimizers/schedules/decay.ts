@@ -1,4 +1,4 @@
-import { checkOption, LearningRateSchedule, nonNegative, positive } from './schedule.js';
+import { ArgsSchedule, checkOption, LearningRateSchedule, nonNegative, positive } from './schedule.js';
 
 /** Options of {@link ExponentialDecay} and {@link InverseTimeDecay}. */
 export interface DecayArgs {
@@ -15,42 +15,30 @@ function progress(step: number, decaySteps: number, staircase: boolean): number 
 }
 
 /** Keras' ExponentialDecay: `initial · rate^(step / decaySteps)`. */
-export class ExponentialDecay extends LearningRateSchedule {
+export class ExponentialDecay extends ArgsSchedule<DecayArgs> {
   readonly className = 'ExponentialDecay';
-  readonly args: Required<DecayArgs>;
 
   constructor(args: DecayArgs) {
-    super();
-    this.args = checkDecay('ExponentialDecay', args);
+    super(checkDecay('ExponentialDecay', args));
   }
 
   at(step: number): number {
     const { initialLearningRate, decaySteps, decayRate, staircase } = this.args;
     return initialLearningRate * decayRate ** progress(step, decaySteps, staircase);
   }
-
-  getConfig(): Record<string, unknown> {
-    return { ...this.args };
-  }
 }
 
 /** Keras' InverseTimeDecay: `initial / (1 + rate · step / decaySteps)`. */
-export class InverseTimeDecay extends LearningRateSchedule {
+export class InverseTimeDecay extends ArgsSchedule<DecayArgs> {
   readonly className = 'InverseTimeDecay';
-  readonly args: Required<DecayArgs>;
 
   constructor(args: DecayArgs) {
-    super();
-    this.args = checkDecay('InverseTimeDecay', args);
+    super(checkDecay('InverseTimeDecay', args));
   }
 
   at(step: number): number {
     const { initialLearningRate, decaySteps, decayRate, staircase } = this.args;
     return initialLearningRate / (1 + decayRate * progress(step, decaySteps, staircase));
-  }
-
-  getConfig(): Record<string, unknown> {
-    return { ...this.args };
   }
 }
 
@@ -76,20 +64,18 @@ export interface PolynomialDecayArgs {
 }
 
 /** Keras' PolynomialDecay: `(initial − end)·(1 − step/decaySteps)^power + end`. */
-export class PolynomialDecay extends LearningRateSchedule {
+export class PolynomialDecay extends ArgsSchedule<PolynomialDecayArgs> {
   readonly className = 'PolynomialDecay';
-  readonly args: Required<PolynomialDecayArgs>;
 
   constructor(args: PolynomialDecayArgs) {
-    super();
     const name = 'PolynomialDecay';
-    this.args = {
+    super({
       initialLearningRate: checkOption(name, 'initialLearningRate', args.initialLearningRate, positive, 'a positive number'),
       decaySteps: checkOption(name, 'decaySteps', args.decaySteps, positive, 'a positive number of steps'),
       endLearningRate: checkOption(name, 'endLearningRate', args.endLearningRate ?? 0.0001, nonNegative, 'a non-negative number'),
       power: checkOption(name, 'power', args.power ?? 1, positive, 'a positive number'),
       cycle: args.cycle ?? false,
-    };
+    });
   }
 
   at(step: number): number {
@@ -98,10 +84,6 @@ export class PolynomialDecay extends LearningRateSchedule {
     if (cycle) decaySteps *= step === 0 ? 1 : Math.ceil(step / decaySteps);
     else step = Math.min(step, decaySteps);
     return (initialLearningRate - endLearningRate) * (1 - step / decaySteps) ** power + endLearningRate;
-  }
-
-  getConfig(): Record<string, unknown> {
-    return { ...this.args };
   }
 }
 

@@ -17,6 +17,17 @@ export abstract class LearningRateSchedule {
   abstract getConfig(): Record<string, unknown>;
 }
 
+/** A schedule whose config is its options, checked and with Keras' defaults filled in. */
+export abstract class ArgsSchedule<Args extends object> extends LearningRateSchedule {
+  constructor(readonly args: Required<Args>) {
+    super();
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { ...this.args };
+  }
+}
+
 /** Throws unless `value` is a finite number satisfying `ok`, naming the schedule, the option and what is expected. */
 export function checkOption(schedule: string, name: string, value: unknown, ok: (v: number) => boolean, expected: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) {

@@ -17,7 +17,7 @@ export function mergeLoraWeights(layers: readonly Layer[], weights: readonly Nam
     const [w, a, b] = [valuesOf(adapted.base), valuesOf(adapted.a), valuesOf(adapted.b)];
     // A layer saved under another owner's names (inside a wrapper) keeps its factors, unmerged.
     if (!w || !a || !b) continue;
-    // An EinsumDense kernel of any rank adapts as [prod(shape[:-1]), shape[-1]].
+    // A kernel of any rank (EinsumDense's, a convolution's) adapts as [prod(shape[:-1]), shape[-1]].
     const cols = adapted.base.shape[adapted.base.shape.length - 1];
     merged.set(adapted.base.name, mergedMatrix(w, a, b, w.length / cols, cols, adapted.lora));
     factors.add(adapted.a.name).add(adapted.b.name);

@@ -1,5 +1,5 @@
 import { Conv2D, type Conv2DArgs } from './conv2d.js';
-import type { KernelBiasLayerArgs } from './kernel_bias_layer.js';
+import type { ConvGemmArgs } from './conv_gemm.js';
 import type { Shape } from './layer.js';
 import { registerBuiltinLayer } from './registry.js';
 import { withoutDefaultDataFormat } from './channel_axis.js';
@@ -7,7 +7,7 @@ import { padding1DOf, sequenceGeometry, sequenceShape, singleOf, type DataFormat
 import { CONV1D_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link Conv1D}, with Keras' defaults. */
-export interface Conv1DArgs extends KernelBiasLayerArgs {
+export interface Conv1DArgs extends ConvGemmArgs {
   /** Number of output channels. */
   filters: number;
   /** Window length. */
@@ -45,7 +45,9 @@ function asConv2D(args: Conv1DArgs): Conv2DArgs {
  * 1-D convolution over `[steps, channels]` inputs (text, audio, time series):
  * `activation(conv(x, kernel) + bias)`, the kernel shaped `[kernelSize, inChannels, filters]` as in
  * Keras. It runs as Conv2D over a sequence seen as an image of height 1, whose kernel
- * `[1, k, in, out]` has the same memory layout.
+ * `[1, k, in, out]` has the same memory layout. With LoRA (`loraRank`, or {@link Conv1D.enableLora})
+ * the kernel is frozen and the layer convolves with kernel + (loraAlpha / loraRank)·A·B, training
+ * A `[kernelSize, inChannels, loraRank]` and B `[loraRank, filters]`, as Keras 3 does.
  *
  * @example
  * ```ts

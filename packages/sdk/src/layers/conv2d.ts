@@ -1,12 +1,11 @@
-import { ConvGemmLayer } from './conv_gemm.js';
-import type { KernelBiasLayerArgs } from './kernel_bias_layer.js';
+import { ConvGemmLayer, type ConvGemmArgs } from './conv_gemm.js';
 import type { Shape } from './layer.js';
 import { registerBuiltinLayer } from './registry.js';
 import { convWindowOf, filtersOf, groupsOf, imageShape, type DataFormat, type PaddingMode, sampleGeometry, type SampleGeometry } from './window.js';
 import { CONV2D_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link Conv2D}, with Keras' defaults. */
-export interface Conv2DArgs extends KernelBiasLayerArgs {
+export interface Conv2DArgs extends ConvGemmArgs {
   /** Number of output channels. */
   filters: number;
   /** Window height and width (one number for a square window). */
@@ -35,7 +34,9 @@ export interface Conv2DArgs extends KernelBiasLayerArgs {
  * 2-D convolution over `[height, width, channels]` inputs (`[channels, height, width]` with
  * `dataFormat: 'channelsFirst'`): `activation(conv(x, kernel) + bias)`, the kernel shaped
  * `[kH, kW, inChannels, filters]` as in Keras whatever the data format. Runs as im2col + the
- * packed GEMM.
+ * packed GEMM. With LoRA (`loraRank`, or {@link Conv2D.enableLora}) the kernel is frozen and the
+ * layer convolves with kernel + (loraAlpha / loraRank)·A·B, training A `[kH, kW, inChannels, loraRank]`
+ * and B `[loraRank, filters]`, as Keras 3 does.
  *
  * @example
  * ```ts

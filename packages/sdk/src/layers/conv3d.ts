@@ -1,5 +1,4 @@
-import { ConvGemmLayer } from './conv_gemm.js';
-import type { KernelBiasLayerArgs } from './kernel_bias_layer.js';
+import { ConvGemmLayer, type ConvGemmArgs } from './conv_gemm.js';
 import type { Shape } from './layer.js';
 import { registerBuiltinLayer } from './registry.js';
 import { checkStridesWithDilation, filtersOf, groupsOf, type DataFormat, type PaddingMode, type SampleGeometry } from './window.js';
@@ -7,7 +6,7 @@ import { tripleOf, volumeGeometry, volumeShape, volumeWindowOf, type Triple } fr
 import { CONV3D_OPTIONS, checkRequiredOptions } from './layer_options.js';
 
 /** Options of {@link Conv3D}, with Keras' defaults. */
-export interface Conv3DArgs extends KernelBiasLayerArgs {
+export interface Conv3DArgs extends ConvGemmArgs {
   /** Number of output channels. */
   filters: number;
   /** Window depth, height and width (one number for a cube). */
@@ -31,7 +30,9 @@ export interface Conv3DArgs extends KernelBiasLayerArgs {
 /**
  * 3-D convolution over `[depth, height, width, channels]` inputs (video clips, medical scans):
  * `activation(conv(x, kernel) + bias)`, the kernel shaped `[kD, kH, kW, inChannels, filters]` as in
- * Keras. Runs as im2col over the volume + the packed GEMM, like Conv2D.
+ * Keras. Runs as im2col over the volume + the packed GEMM, like Conv2D. With LoRA (`loraRank`, or
+ * {@link Conv3D.enableLora}) the kernel is frozen and the layer convolves with kernel +
+ * (loraAlpha / loraRank)·A·B, training A `[kD, kH, kW, inChannels, loraRank]` and B `[loraRank, filters]`, as Keras 3 does.
  *
  * @example
  * ```ts

@@ -1,10 +1,14 @@
-import type { WindowGeometry } from '../backend/backend.js';
+import type { BufferId, WindowGeometry } from '../backend/backend.js';
 import { FormattedKernelLayer } from './formatted_kernel_layer.js';
-import { activationBiasBackward, biasActivationForward, productBuffer } from './kernel_bias_layer.js';
+import { activationBiasBackward, biasActivationForward, productBuffer, type KernelBiasLayerArgs } from './kernel_bias_layer.js';
 import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import { formatShape } from './layer_shapes.js';
 import type { PaddingMode, SampleGeometry } from './window.js';
 import type { LayerWeight } from './layer_weight.js';
+import { effectiveMatrix, factorGrads, LayerLora, type EnableLoraOptions, type Lora, type LoraArgs, type LoraLayer } from './lora.js';
+
+/** Options every convolution run as a GEMM takes (Conv1D, Conv2D, Conv3D add their window's). */
+export interface ConvGemmArgs extends KernelBiasLayerArgs, LoraArgs {}
 
 /**
  * A convolution run as im2col + the packed GEMM against its kernel (Keras' `[k…, in, filters]`
@@ -15,8 +19,13 @@ import type { LayerWeight } from './layer_weight.js';
  * With `groups` > 1 (grouped convolution), im2col lays each row out group by group and each group
  * is one GEMM over its block of the columns, the kernel `[k…, in / groups, filters]` and the
  * output (strided operands, no copies); groups = 1 runs the plain GEMM with its fused epilogue.
+ *
+ * With LoRA (`loraRank`, or {@link ConvGemmLayer.enableLora}), as Keras 3's BaseConv, the kernel is
+ * frozen and the layer convolves with kernel + (loraAlpha / loraRank)·A·B, the kernel seen as the
+ * matrix `[prod(kernel.shape[:-1]), filters]` the GEMM reads: forward writes that effective kernel
+ * into the workspace, and backward turns its gradient into A's and B's.
  */
-export abstract class ConvGemmLayer extends FormattedKernelLayer {
+export abstract class ConvGemmLayer extends FormattedKernelLayer implements LoraLayer {
   /** Number of output channels. */
   abstract readonly filters: number;
   /** The window, its steps and its dilation, one value per spatial axis. */
@@ -27,6 +36,33 @@ export abstract class ConvGemmLayer extends FormattedKernelLayer {
   /** Channel groups: group g's filters see only group g's input channels (1: an ordinary convolution). */
   abstract readonly groups: number;
   #geometry: SampleGeometry | null = null;
+  readonly #lora: LayerLora;
+
+  constructor(args: ConvGemmArgs, className: string) {
+    super(args, className);
+    this.#lora = new LayerLora(this, args, `${className} layer '${this.name}'`, this.options.kernel.constraint);
+  }
+
+  /** The LoRA settings (`rank`, `alpha`, `scale`), or null when LoRA is off. */
+  get lora(): Lora | null {
+    return this.#lora.settings;
+  }
+
+  /**
+   * Enables LoRA with rank `rank`, before or after the layer is built (see {@link LoraLayer.enableLora}):
+   * the kernel `[k…, in / groups, filters]` is frozen, and `lora_kernel_a` `[k…, in / groups, rank]`
+   * and `lora_kernel_b` `[rank, filters]` train. A layer with a kernelConstraint refuses it, as in Keras 3.
+   *
+   * @example
+   * ```ts
+   * const features = km.layers.conv2d({ filters: 16, kernelSize: 3 });
+   * features.enableLora(4); // or km.layers.conv2d({ filters: 16, kernelSize: 3, loraRank: 4 })
+   * ```
+   */
+  enableLora(rank: number, options: EnableLoraOptions = {}): void {
+    this.#lora.enable(rank, options);
+    this.redeclareWeights();
+  }
 
   /** The window over one sample of the given input shape. */
   protected abstract sampleGeometry(input: Shape): SampleGeometry;
@@ -59,8 +95,13 @@ export abstract class ConvGemmLayer extends FormattedKernelLayer {
 
   protected buildChannelsLast(input: Shape): void {
     this.#geometry = this.#groupedGeometry(input);
-    this.addWeight('kernel', this.kernelShape(this.#geometry.channels / this.groups), this.kernelInitializer);
+    this.addWeight('kernel', this.kernelShape(this.#geometry.channels / this.groups), this.kernelInitializer, this.lora === null);
+    const kernel = this.lastDeclaredWeight;
     if (this.useBias) this.addWeight('bias', [this.filters], this.biasInitializer);
+    this.#lora.declareFactors(kernel, (name, shape, initializer) => {
+      this.addWeight(name, shape, initializer);
+      return this.lastDeclaredWeight;
+    });
   }
 
   /** A 1×1(×1) kernel with stride 1 reads each position once: the input already is the column matrix. */
@@ -86,9 +127,49 @@ export abstract class ConvGemmLayer extends FormattedKernelLayer {
     return this.#pointwise ? 0 : batch * this.#positions * this.#patch;
   }
 
-  /** The columns, then the kept pre-activation. */
+  /** The columns, then the kept pre-activation, then LoRA's region. */
   protected channelsLastWorkspaceSize(batch: number): number {
+    return this.#loraStart(batch) + this.#loraFloats();
+  }
+
+  /** Where LoRA's region starts: after the columns and the kept pre-activation. */
+  #loraStart(batch: number): number {
     return this.#columnFloats(batch) + this.preActivationFloats(batch * this.#positions * this.filters);
+  }
+
+  /** LoRA's region: the effective kernel, s and s·B, then the effective kernel's gradient apart from it (backward reads the kernel after its gradient, for the columns'). */
+  #loraFloats(): number {
+    return this.lora?.regionWithGradientFloats(this.#kernelRows, this.filters) ?? 0;
+  }
+
+  /** Rows of the kernel as a matrix (the GEMM's and LoRA's): taps · input channels per group. */
+  get #kernelRows(): number {
+    return this.#patch / this.groups;
+  }
+
+  /** The LoRA region (see {@link #loraFloats}), s·B written afresh from B. */
+  #loraBuffers(ctx: ForwardContext): ReturnType<Lora['regionWithGradient']> {
+    return this.lora!.regionWithGradient(ctx.backend, ctx.workspace, this.#loraStart(ctx.batch), ctx.weights[this.#aIndex + 1], this.#kernelRows, this.filters);
+  }
+
+  /** Where A is among the weights: after the kernel and the bias. */
+  get #aIndex(): number {
+    return this.useBias ? 2 : 1;
+  }
+
+  /** The kernel the GEMM reads: the weight, or with LoRA the effective kernel written into the workspace (backward reads it there). */
+  #forwardKernel(ctx: ForwardContext): BufferId {
+    const lora = this.lora;
+    if (!lora) return ctx.weights[0];
+    const { effective, sB } = this.#loraBuffers(ctx);
+    effectiveMatrix(ctx.backend, ctx.weights[0], ctx.weights[this.#aIndex], sB, effective, this.#kernelRows, this.filters, lora.rank);
+    return effective;
+  }
+
+  /** The im2col columns at the start of the workspace (the input itself for a pointwise kernel). */
+  #columns(ctx: ForwardContext): BufferId {
+    // A view of their own size: the tfjs backends read a buffer whole, and the workspace holds more after them.
+    return this.#pointwise ? ctx.inputs[0] : ctx.backend.view(ctx.workspace, 0, this.#columnFloats(ctx.batch));
   }
 
   #batchGeometry(batch: number): WindowGeometry {
@@ -96,35 +177,47 @@ export abstract class ConvGemmLayer extends FormattedKernelLayer {
   }
 
   protected forwardChannelsLast(ctx: ForwardContext): void {
-    const { backend, batch, inputs, workspace } = ctx;
+    const { backend, batch, inputs } = ctx;
     const rows = batch * this.#positions;
-    const cols = this.#pointwise ? inputs[0] : workspace;
+    const cols = this.#columns(ctx);
     if (!this.#pointwise) backend.im2col(inputs[0], cols, this.#batchGeometry(batch));
+    const kernel = this.#forwardKernel(ctx);
     if (this.groups === 1) {
-      this.kernelBiasForward(ctx, cols, rows, this.#patch, this.filters, this.#columnFloats(batch));
+      this.kernelBiasForward(ctx, cols, rows, this.#patch, this.filters, this.#columnFloats(batch), kernel);
       return;
     }
     const product = productBuffer(ctx, this.activation, this.#columnFloats(batch), rows * this.filters);
-    backend.groupedMatMul(cols, ctx.weights[0], product, this.groups, rows, this.filters / this.groups, this.#patch / this.groups, false, false, false);
+    backend.groupedMatMul(cols, kernel, product, this.groups, rows, this.filters / this.groups, this.#patch / this.groups, false, false, false);
     biasActivationForward(ctx, this.activation, this.useBias, rows, this.filters, product);
   }
 
   protected backwardChannelsLast(ctx: BackwardContext): void {
-    const { backend, batch, inputs, outputGrad, inputGrads, weights, weightGrads, workspace } = ctx;
+    const { backend, batch, outputGrad, inputGrads, weights, weightGrads } = ctx;
     const rows = batch * this.#positions;
     activationBiasBackward(ctx, this.activation, this.useBias, rows, this.filters, this.#columnFloats(batch));
-    const cols = this.#pointwise ? inputs[0] : workspace;
+    const cols = this.#columns(ctx);
+    const lora = this.lora;
+    // With LoRA, the effective kernel forward left in the workspace; its gradient splits into A's
+    // and B's, and the frozen kernel gets none.
+    const loraBuffers = lora && this.#loraBuffers(ctx);
+    const kernel = loraBuffers ? loraBuffers.effective : weights[0];
     // dKernel = colsᵀ · dZ, then the columns' gradient dZ · kernelᵀ, which reuses the column
     // buffer (its forward contents are no longer needed) before col2im.
     const [groups, patch, filters] = [this.groups, this.#patch / this.groups, this.filters / this.groups];
-    if (!ctx.weightGradsNeeded) {
-      // A frozen layer only passes the gradient on.
-    } else if (groups === 1) backend.matMul(cols, outputGrad, weightGrads[0], patch, filters, rows, true, false, false);
-    else backend.groupedMatMul(cols, outputGrad, weightGrads[0], groups, patch, filters, rows, true, false, false);
+    if (ctx.weightGradsNeeded) {
+      const dKernel = loraBuffers ? loraBuffers.effectiveGrad : weightGrads[0];
+      if (groups === 1) backend.matMul(cols, outputGrad, dKernel, patch, filters, rows, true, false, false);
+      else backend.groupedMatMul(cols, outputGrad, dKernel, groups, patch, filters, rows, true, false, false);
+      if (loraBuffers) {
+        const { s, sB, effectiveGrad } = loraBuffers;
+        const a = this.#aIndex;
+        factorGrads(backend, effectiveGrad, weights[a], sB, s, weightGrads[a], weightGrads[a + 1], patch, this.filters, lora.rank);
+      }
+    }
     if (!inputGrads[0]) return;
-    const dCols = this.#pointwise ? inputGrads[0] : workspace;
-    if (groups === 1) backend.matMul(outputGrad, weights[0], dCols, rows, patch, filters, false, true, false);
-    else backend.groupedMatMul(outputGrad, weights[0], dCols, groups, rows, patch, filters, false, true, false);
+    const dCols = this.#pointwise ? inputGrads[0] : cols;
+    if (groups === 1) backend.matMul(outputGrad, kernel, dCols, rows, patch, filters, false, true, false);
+    else backend.groupedMatMul(outputGrad, kernel, dCols, groups, rows, patch, filters, false, true, false);
     if (!this.#pointwise) backend.col2im(dCols, inputGrads[0], this.#batchGeometry(batch));
   }
 
@@ -135,6 +228,7 @@ export abstract class ConvGemmLayer extends FormattedKernelLayer {
       // Only where it matters, so an ungrouped layer saves exactly what TensorFlow.js writes.
       ...(this.groups === 1 ? {} : { groups: this.groups }),
       ...this.kernelBiasLayerConfig(),
+      ...this.lora?.config(),
     };
   }
 }

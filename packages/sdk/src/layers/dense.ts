@@ -5,7 +5,7 @@ import { formatShape, singleInput } from './layer_shapes.js';
 import { shapeSize } from '../tensor.js';
 import type { LayerWeight } from './layer_weight.js';
 import { DENSE_OPTIONS, checkRequiredOptions } from './layer_options.js';
-import { effectiveMatrix, enableLoraOn, factorGrads, loraFromArgs, type EnableLoraOptions, type Lora, type LoraArgs, type LoraLayer, type LoraWeights } from './lora.js';
+import { effectiveMatrix, factorGrads, LayerLora, type EnableLoraOptions, type Lora, type LoraArgs, type LoraLayer } from './lora.js';
 import type { BufferId } from '../backend/backend.js';
 
 /** Options of {@link Dense}. */
@@ -35,9 +35,7 @@ export class Dense extends KernelBiasLayer implements LoraLayer {
   #inputUnits = 0;
   /** Positions per sample the kernel is applied at: the product of every input axis but the last. */
   #positions = 1;
-  #lora: Lora | null;
-  /** The kernel, A and B once built with LoRA. */
-  #loraWeights: LoraWeights | null = null;
+  readonly #lora: LayerLora;
 
   constructor(args: DenseArgs) {
     super(args, 'Dense');
@@ -45,19 +43,17 @@ export class Dense extends KernelBiasLayer implements LoraLayer {
       throw new Error(`Dense layer '${this.name}': units must be a positive integer. Received: units=${args.units}.`);
     }
     this.units = args.units;
-    this.#lora = loraFromArgs(args, `Dense layer '${this.name}'`);
+    this.#lora = new LayerLora(this, args, `Dense layer '${this.name}'`);
   }
 
   /** The LoRA settings (`rank`, `alpha`, `scale`), or null when LoRA is off. */
   get lora(): Lora | null {
-    return this.#lora;
+    return this.#lora.settings;
   }
 
   /**
-   * Enables LoRA with rank `rank`, as Keras 3's `enable_lora`: on a layer not built yet, as the
-   * `loraRank` option does; on a trained one (fine-tuning), keeping its weights. The kernel is
-   * frozen, and `lora_kernel_a` `[inputUnits, rank]` (heUniform) and `lora_kernel_b` `[rank, units]` (zeros)
-   * are added, trainable. The model saves the merged kernel and `lora_rank` in the config, as Keras 3 does.
+   * Enables LoRA with rank `rank`, before or after the layer is built (see {@link LoraLayer.enableLora}):
+   * the kernel is frozen, and `lora_kernel_a` `[inputUnits, rank]` and `lora_kernel_b` `[rank, units]` train.
    *
    * @example
    * ```ts
@@ -66,13 +62,8 @@ export class Dense extends KernelBiasLayer implements LoraLayer {
    * ```
    */
   enableLora(rank: number, options: EnableLoraOptions = {}): void {
-    this.#lora = enableLoraOn(this, this.#lora, rank, options);
+    this.#lora.enable(rank, options);
     this.redeclareWeights();
-  }
-
-  /** @internal The adapted matrix and its factors once built with LoRA (how saving merges them), else null. */
-  loraWeights(): LoraWeights | null {
-    return this.#loraWeights;
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
@@ -92,15 +83,13 @@ export class Dense extends KernelBiasLayer implements LoraLayer {
     const shape = singleInput(this, inputShapes);
     this.#inputUnits = shape[shape.length - 1];
     this.#positions = shapeSize(shape) / this.#inputUnits;
-    const lora = this.#lora;
-    this.addWeight('kernel', [this.#inputUnits, this.units], this.kernelInitializer, lora === null);
+    this.addWeight('kernel', [this.#inputUnits, this.units], this.kernelInitializer, this.lora === null);
     const kernel = this.lastDeclaredWeight;
     if (this.useBias) this.addWeight('bias', [this.units], this.biasInitializer);
-    if (!lora) return;
-    this.addWeight('lora_kernel_a', [this.#inputUnits, lora.rank], lora.aInitializer);
-    const a = this.lastDeclaredWeight;
-    this.addWeight('lora_kernel_b', [lora.rank, this.units], lora.bInitializer);
-    this.#loraWeights = { lora, base: kernel, a, b: this.lastDeclaredWeight };
+    this.#lora.declareFactors(kernel, (name, shape, initializer) => {
+      this.addWeight(name, shape, initializer);
+      return this.lastDeclaredWeight;
+    });
   }
 
   override workspaceSize(batch: number): number {
@@ -109,12 +98,12 @@ export class Dense extends KernelBiasLayer implements LoraLayer {
 
   /** Workspace after z for LoRA: the effective kernel (its gradient in backward), then s and s·B. */
   #loraFloats(): number {
-    return this.#lora?.regionFloats(this.#inputUnits, this.units) ?? 0;
+    return this.lora?.regionFloats(this.#inputUnits, this.units) ?? 0;
   }
 
   forward(ctx: ForwardContext): void {
     const rows = ctx.batch * this.#positions;
-    const lora = this.#lora;
+    const lora = this.lora;
     if (!lora) {
       this.kernelBiasForward(ctx, ctx.inputs[0], rows, this.#inputUnits, this.units);
       return;
@@ -133,7 +122,7 @@ export class Dense extends KernelBiasLayer implements LoraLayer {
   /** The LoRA part of the workspace (see {@link #loraFloats}), s·B written afresh from B. */
   #loraBuffers(ctx: ForwardContext, rows: number): { effective: BufferId; s: BufferId; sB: BufferId } {
     const start = this.preActivationFloats(rows * this.units);
-    return this.#lora!.region(ctx.backend, ctx.workspace, start, ctx.weights[this.#aIndex + 1], this.#inputUnits, this.units);
+    return this.lora!.region(ctx.backend, ctx.workspace, start, ctx.weights[this.#aIndex + 1], this.#inputUnits, this.units);
   }
 
   backward(ctx: BackwardContext): void {
@@ -141,7 +130,7 @@ export class Dense extends KernelBiasLayer implements LoraLayer {
     const rows = ctx.batch * this.#positions;
     // dZ and dBias (column sums of dZ), then dKernel = inputᵀ · dZ and dInput = dZ · kernelᵀ.
     activationBiasBackward(ctx, this.activation, this.useBias, rows, this.units);
-    if (this.#lora) {
+    if (this.lora) {
       this.#loraBackward(ctx, rows);
       return;
     }
@@ -160,7 +149,7 @@ export class Dense extends KernelBiasLayer implements LoraLayer {
     // The effective kernel is not read again this step, so its gradient takes its place.
     backend.matMul(inputs[0], outputGrad, effective, this.#inputUnits, this.units, rows, true, false, false);
     const a = this.#aIndex;
-    factorGrads(backend, effective, weights[a], sB, s, weightGrads[a], weightGrads[a + 1], this.#inputUnits, this.units, this.#lora!.rank);
+    factorGrads(backend, effective, weights[a], sB, s, weightGrads[a], weightGrads[a + 1], this.#inputUnits, this.units, this.lora!.rank);
   }
 
   override getConfig(): Record<string, unknown> {
@@ -168,7 +157,7 @@ export class Dense extends KernelBiasLayer implements LoraLayer {
       ...super.getConfig(),
       units: this.units,
       ...this.kernelBiasLayerConfig(),
-      ...this.#lora?.config(),
+      ...this.lora?.config(),
     };
   }
 }

@@ -8,7 +8,7 @@ import type { BackwardContext, ForwardContext, Shape } from './layer.js';
 import { EINSUM_DENSE_OPTIONS, checkRequiredOptions } from './layer_options.js';
 import { formatShape, singleInput } from './layer_shapes.js';
 import type { LayerWeight } from './layer_weight.js';
-import { effectiveMatrix, enableLoraOn, factorGrads, loraFromArgs, type EnableLoraOptions, type Lora, type LoraArgs, type LoraLayer, type LoraWeights } from './lora.js';
+import { effectiveMatrix, factorGrads, LayerLora, type EnableLoraOptions, type Lora, type LoraArgs, type LoraLayer } from './lora.js';
 import { registerBuiltinLayer } from './registry.js';
 
 export type { EinsumOutputShape } from './einsum_equation.js';
@@ -73,9 +73,7 @@ export class EinsumDense extends KernelBiasLayer implements LoraLayer {
   readonly partialOutputShape: readonly (number | null)[];
   readonly #equation: EinsumEquation;
   #builtPlan: EinsumPlan | null = null;
-  #lora: Lora | null;
-  /** The kernel, A and B once built with LoRA. */
-  #loraWeights: LoraWeights | null = null;
+  readonly #lora: LayerLora;
 
   constructor(args: EinsumDenseArgs) {
     super({ ...args, useBias: args.biasAxes !== undefined && args.biasAxes !== null }, 'EinsumDense');
@@ -84,20 +82,18 @@ export class EinsumDense extends KernelBiasLayer implements LoraLayer {
     this.equation = this.#equation.text;
     this.partialOutputShape = parseOutputShape(args.outputShape, this.#equation, where);
     this.biasAxes = parseBiasAxes(args.biasAxes, this.#equation, where);
-    this.#lora = loraFromArgs(args, where);
+    this.#lora = new LayerLora(this, args, where);
   }
 
   /** The LoRA settings (`rank`, `alpha`, `scale`), or null when LoRA is off. */
   get lora(): Lora | null {
-    return this.#lora;
+    return this.#lora.settings;
   }
 
   /**
-   * Enables LoRA with rank `rank`, as Keras 3's `enable_lora`: on a layer not built yet, as the
-   * `loraRank` option does; on a trained one (fine-tuning), keeping its weights. The kernel is
-   * frozen, and `lora_kernel_a` `[...kernel.shape[:-1], rank]` (heUniform) and `lora_kernel_b`
-   * `[rank, kernel.shape[-1]]` (zeros) are added, trainable. The model saves the merged kernel and
-   * `lora_rank` in the config, as Keras 3 does.
+   * Enables LoRA with rank `rank`, before or after the layer is built (see {@link LoraLayer.enableLora}):
+   * the kernel is frozen, and `lora_kernel_a` `[...kernel.shape[:-1], rank]` and `lora_kernel_b`
+   * `[rank, kernel.shape[-1]]` train.
    *
    * @example
    * ```ts
@@ -106,13 +102,8 @@ export class EinsumDense extends KernelBiasLayer implements LoraLayer {
    * ```
    */
   enableLora(rank: number, options: EnableLoraOptions = {}): void {
-    this.#lora = enableLoraOn(this, this.#lora, rank, options);
+    this.#lora.enable(rank, options);
     this.redeclareWeights();
-  }
-
-  /** @internal The adapted kernel and its factors once built with LoRA (how saving merges them), else null. */
-  loraWeights(): LoraWeights | null {
-    return this.#loraWeights;
   }
 
   /** The kernel weight (Keras' `layer.kernel`); undefined until the layer is built. */
@@ -134,16 +125,13 @@ export class EinsumDense extends KernelBiasLayer implements LoraLayer {
 
   protected override build(inputShapes: readonly Shape[]): void {
     const plan = (this.#builtPlan = this.#plan(singleInput(this, inputShapes)));
-    const lora = this.#lora;
-    const { kernelShape } = plan.layout;
-    this.addWeight('kernel', kernelShape, this.kernelInitializer, lora === null);
+    this.addWeight('kernel', plan.layout.kernelShape, this.kernelInitializer, this.lora === null);
     const kernel = this.lastDeclaredWeight;
     if (plan.layout.biasShape) this.addWeight('bias', plan.layout.biasShape, this.biasInitializer);
-    if (!lora) return;
-    this.addWeight('lora_kernel_a', [...kernelShape.slice(0, -1), lora.rank], lora.aInitializer);
-    const a = this.lastDeclaredWeight;
-    this.addWeight('lora_kernel_b', [lora.rank, kernelShape[kernelShape.length - 1]], lora.bInitializer);
-    this.#loraWeights = { lora, base: kernel, a, b: this.lastDeclaredWeight };
+    this.#lora.declareFactors(kernel, (name, shape, initializer) => {
+      this.addWeight(name, shape, initializer);
+      return this.lastDeclaredWeight;
+    });
   }
 
   /** The kernel as LoRA adapts it, a matrix: [prod(kernel.shape[:-1]), kernel.shape[-1]]. */
@@ -174,25 +162,22 @@ export class EinsumDense extends KernelBiasLayer implements LoraLayer {
   }
 
   override workspaceSize(batch: number): number {
-    const lora = this.#lora;
+    const lora = this.lora;
     if (!lora) return this.#baseFloats(batch);
     const { rows, cols } = this.#loraMatrix();
     // After the other regions: LoRA's (the effective kernel, s, s·B), then the effective kernel's gradient.
-    return this.#baseFloats(batch) + lora.regionFloats(rows, cols) + rows * cols;
+    return this.#baseFloats(batch) + lora.regionWithGradientFloats(rows, cols);
   }
 
   /** The LoRA part of the workspace (see {@link workspaceSize}), s·B written afresh from B. */
   #loraBuffers(ctx: ForwardContext): { effective: BufferId; s: BufferId; sB: BufferId; effectiveGrad: BufferId } {
-    const lora = this.#lora!;
     const { rows, cols } = this.#loraMatrix();
-    const start = this.#baseFloats(ctx.batch);
-    const region = lora.region(ctx.backend, ctx.workspace, start, ctx.weights[this.#aIndex + 1], rows, cols);
-    return { ...region, effectiveGrad: ctx.backend.view(ctx.workspace, start + lora.regionFloats(rows, cols), rows * cols) };
+    return this.lora!.regionWithGradient(ctx.backend, ctx.workspace, this.#baseFloats(ctx.batch), ctx.weights[this.#aIndex + 1], rows, cols);
   }
 
   /** The kernel the layer computes with: the weight, or with LoRA the effective kernel written into the workspace. */
   #forwardKernel(ctx: ForwardContext): BufferId {
-    const lora = this.#lora;
+    const lora = this.lora;
     if (!lora) return ctx.weights[0];
     const { rows, cols } = this.#loraMatrix();
     const { effective, sB } = this.#loraBuffers(ctx);
@@ -248,7 +233,7 @@ export class EinsumDense extends KernelBiasLayer implements LoraLayer {
     else if (fuseBias) b.activationGradBias(applied, output, dy, dy, weightGrads[1], rows, cols, false);
     else if (applied !== 'linear') b.activationGrad(applied, output, dy, dy, rows, cols);
     if (biasGrad && !fuseBias) bias.gradient(b, dy, n / bias.tail, weightGrads[1], s.bias);
-    const lora = this.#lora;
+    const lora = this.lora;
     if (!lora) {
       contraction.backward(b, ctx.inputs[0], weights[0], dy, ctx.weightGradsNeeded ? weightGrads[0] : 0, ctx.inputGrads[0], batch, s.contraction);
       return;
@@ -270,7 +255,7 @@ export class EinsumDense extends KernelBiasLayer implements LoraLayer {
       equation: this.equation,
       biasAxes: this.biasAxes,
       ...shared,
-      ...this.#lora?.config(),
+      ...this.lora?.config(),
     };
   }
 }

@@ -11,7 +11,7 @@ import type { LayerWeight } from './layer_weight.js';
 import { BUILT_IN_COMPUTE_MASKS, maskOfValues } from './compute_mask.js';
 import type { Tensor } from '../tensor.js';
 import { EMBEDDING_OPTIONS, checkRequiredOptions } from './layer_options.js';
-import { enableLoraOn, loraFromArgs, type EnableLoraOptions, type Lora, type LoraArgs, type LoraLayer, type LoraWeights } from './lora.js';
+import { LayerLora, type EnableLoraOptions, type Lora, type LoraArgs, type LoraLayer } from './lora.js';
 import type { BufferId } from '../backend/backend.js';
 
 /** Options of {@link Embedding}, with Keras' defaults. */
@@ -95,9 +95,7 @@ export class Embedding extends Layer implements LoraLayer {
   readonly #where: string;
   /** Indices per sample, set by build. */
   #perSample = 0;
-  #lora: Lora | null;
-  /** The table, A and B once built with LoRA. */
-  #loraWeights: LoraWeights | null = null;
+  readonly #lora: LayerLora;
 
   constructor(args: EmbeddingArgs) {
     const inputLength = inputLengthOf(args.inputLength, `Embedding layer${args.name ? ` '${args.name}'` : ''}`);
@@ -117,30 +115,23 @@ export class Embedding extends Layer implements LoraLayer {
     this.#initializer = getInitializer(this.#initializerSpec, `${this.#where} embeddingsInitializer`);
     this.#embeddings = weightOptions(args, 'embeddings', this.#where);
     this.#activityRegularizer = getRegularizer(args.activityRegularizer, `${this.#where} activityRegularizer`);
-    this.#lora = loraFromArgs(args, this.#where);
+    this.#lora = new LayerLora(this, args, this.#where);
   }
 
   /** The LoRA settings (`rank`, `alpha`, `scale`), or null when LoRA is off. */
   get lora(): Lora | null {
-    return this.#lora;
+    return this.#lora.settings;
   }
 
   /**
-   * Enables LoRA with rank `rank`, as Keras 3's `enable_lora`: on a layer not built yet, as the
-   * `loraRank` option does; on a trained one (fine-tuning), keeping its weights. The table is
-   * frozen, and `lora_embeddings_a` `[inputDim, rank]` (heUniform) and `lora_embeddings_b` `[rank, outputDim]` (zeros)
-   * are added, trainable. The model saves the merged table and `lora_rank` in the config, as Keras 3 does.
+   * Enables LoRA with rank `rank`, before or after the layer is built (see {@link LoraLayer.enableLora}):
+   * the table is frozen, and `lora_embeddings_a` `[inputDim, rank]` and `lora_embeddings_b` `[rank, outputDim]` train.
    *
    * @example `km.layers.embedding({ inputDim: 10000, outputDim: 64 }).enableLora(8, { loraAlpha: 16 })`
    */
   enableLora(rank: number, options: EnableLoraOptions = {}): void {
-    this.#lora = enableLoraOn(this, this.#lora, rank, options);
+    this.#lora.enable(rank, options);
     this.redeclareWeights();
-  }
-
-  /** @internal The adapted matrix and its factors once built with LoRA (how saving merges them), else null. */
-  loraWeights(): LoraWeights | null {
-    return this.#loraWeights;
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
@@ -159,26 +150,24 @@ export class Embedding extends Layer implements LoraLayer {
 
   protected override build(inputShapes: readonly Shape[]): void {
     this.#perSample = shapeSize(singleInput(this, inputShapes));
-    const lora = this.#lora;
-    this.addWeight('embeddings', [this.inputDim, this.outputDim], this.#initializer, lora === null);
-    if (!lora) return;
-    const base = this.lastDeclaredWeight;
-    this.addWeight('lora_embeddings_a', [this.inputDim, lora.rank], lora.aInitializer);
-    const a = this.lastDeclaredWeight;
-    this.addWeight('lora_embeddings_b', [lora.rank, this.outputDim], lora.bInitializer);
-    this.#loraWeights = { lora, base, a, b: this.lastDeclaredWeight };
+    this.addWeight('embeddings', [this.inputDim, this.outputDim], this.#initializer, this.lora === null);
+    const table = this.lastDeclaredWeight;
+    this.#lora.declareFactors(table, (name, shape, initializer) => {
+      this.addWeight(name, shape, initializer);
+      return this.lastDeclaredWeight;
+    }, 'embeddings');
   }
 
   /** LoRA's workspace: A's rows for the batch's indices (their gradient in backward), then s and s·B. */
   override workspaceSize(batch: number): number {
-    const lora = this.#lora;
+    const lora = this.lora;
     return lora ? batch * this.#perSample * lora.rank + lora.scaledBFloats(this.outputDim) : 0;
   }
 
   #loraBuffers(ctx: ForwardContext, n: number): { aRows: BufferId; s: BufferId; sB: BufferId } {
     const { backend, workspace, weights } = ctx;
-    const rows = n * this.#lora!.rank;
-    const { s, sB } = this.#lora!.scaleB(backend, workspace, rows, weights[2], this.outputDim);
+    const rows = n * this.lora!.rank;
+    const { s, sB } = this.lora!.scaleB(backend, workspace, rows, weights[2], this.outputDim);
     return { aRows: backend.view(workspace, 0, rows), s, sB };
   }
 
@@ -240,7 +229,7 @@ export class Embedding extends Layer implements LoraLayer {
   forward(ctx: ForwardContext): void {
     const n = ctx.batch * this.#perSample;
     ctx.backend.embeddingForward(ctx.inputs[0], ctx.weights[0], ctx.output, n, this.outputDim, this.inputDim);
-    const lora = this.#lora;
+    const lora = this.lora;
     if (lora) {
       // Rows of table + s·A·B are rows of the table plus A's rows times s·B.
       const { aRows, sB } = this.#loraBuffers(ctx, n);
@@ -253,7 +242,7 @@ export class Embedding extends Layer implements LoraLayer {
   backward(ctx: BackwardContext): void {
     const n = ctx.batch * this.#perSample;
     // Frozen, it only runs when a trainable layer feeds it (the planner skips a frozen embedding at the bottom).
-    if (this.#lora) this.#loraBackward(ctx, n);
+    if (this.lora) this.#loraBackward(ctx, n);
     else if (ctx.weightGradsNeeded) ctx.backend.embeddingBackward(ctx.inputs[0], ctx.outputGrad, ctx.weightGrads[0], n, this.outputDim, this.inputDim);
     // Indices have no gradient; a layer upstream that asks for one gets zeros.
     if (ctx.inputGrads[0]) ctx.backend.fill(ctx.inputGrads[0], n, 0);
@@ -267,7 +256,7 @@ export class Embedding extends Layer implements LoraLayer {
   #loraBackward(ctx: BackwardContext, n: number): void {
     if (!ctx.weightGradsNeeded) return;
     const { backend, inputs, outputGrad, weightGrads } = ctx;
-    const rank = this.#lora!.rank;
+    const rank = this.lora!.rank;
     const { aRows, s, sB } = this.#loraBuffers(ctx, n);
     backend.matMul(aRows, outputGrad, weightGrads[2], rank, this.outputDim, n, true, false, false);
     backend.mul(weightGrads[2], s, weightGrads[2], rank * this.outputDim);
@@ -286,7 +275,7 @@ export class Embedding extends Layer implements LoraLayer {
       activityRegularizer: regularizerConfig(this.#activityRegularizer),
       maskZero: this.maskZero,
       inputLength: this.inputLength === null ? null : this.inputLength.length === 1 ? this.inputLength[0] : this.inputLength,
-      ...this.#lora?.config(),
+      ...this.lora?.config(),
     };
   }
 }

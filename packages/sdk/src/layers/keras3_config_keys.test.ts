@@ -63,7 +63,6 @@ describe("km.layers.layerFromConfig reads the configs Keras 3's get_config() wri
 
 describe('km.layers.layerFromConfig refuses a Keras-written value that asks for what kerasm does not implement', () => {
   const refused: [string, Json, string][] = [
-    ['Conv2D', { filters: 2, kernel_size: 3, lora_rank: 4, lora_alpha: 8 }, "Conv2D's lora_rank=4 asks for LoRA (Keras 3's low-rank adaptation), which kerasm does not implement on this layer (only on Dense, EinsumDense and Embedding): it trains the layer's full weight matrix. Merge the adaptation into the weights in Keras and save the layer without it, or set lora_rank to null to train the full matrix."],
     ['Conv2D', { filters: 2, kernel_size: 3, dora_rank: 2 }, "Conv2D's dora_rank=2 asks for DoRA (Keras 3's weight-decomposed low-rank adaptation), which kerasm does not implement"],
     ['Dense', { units: 2, quantization_config: { class_name: 'Int8QuantizationConfig', config: {} } }, "Dense's quantization_config={\"className\":\"Int8QuantizationConfig\",\"config\":{}} asks for Keras 3's quantized weights, which kerasm does not implement: it computes in float32. Set quantization_config to null"],
     ['LayerNormalization', { rms_scaling: true }, "LayerNormalization's rms_scaling=true asks for Keras 3's RMS scaling (dividing by the standard deviation without centring or beta), which kerasm's LayerNormalization does not implement. Set rms_scaling to false"],

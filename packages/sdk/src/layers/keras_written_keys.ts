@@ -21,9 +21,9 @@ const LORA = {
   loraRank: {
     matches: isNull,
     otherwise:
-      "LoRA (Keras 3's low-rank adaptation), which kerasm does not implement on this layer (only on Dense, EinsumDense and Embedding): it trains the layer's full weight matrix. Merge the adaptation into the weights in Keras and save the layer without it, or set lora_rank to null to train the full matrix",
+      "LoRA (Keras 3's low-rank adaptation), which kerasm does not implement on this layer (only on Dense, EinsumDense, Embedding, Conv1D, Conv2D and Conv3D): it trains the layer's full weight matrix. Merge the adaptation into the weights in Keras and save the layer without it, or set lora_rank to null to train the full matrix",
   },
-  // Scales the adaptation, so means nothing without lora_rank (refused above when set; Dense, EinsumDense and Embedding read both).
+  // Scales the adaptation, so means nothing without lora_rank (refused above when set; the layers LoRA adapts read both).
   loraAlpha: { matches: any },
   doraRank: {
     matches: isNull,

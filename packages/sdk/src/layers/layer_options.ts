@@ -113,7 +113,7 @@ export const EINSUM_DENSE_OPTIONS = optionNames<EinsumDenseArgs>({
   kernelRegularizer: true, biasRegularizer: true, activityRegularizer: true, kernelConstraint: true, biasConstraint: true, ...LORA,
 });
 export const ACTIVATION_OPTIONS = optionNames<ActivationArgs>({ ...LAYER, activation: true });
-export const CONV2D_OPTIONS = optionNames<Conv2DArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, dilationRate: true, groups: true });
+export const CONV2D_OPTIONS = optionNames<Conv2DArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, ...LORA, filters: true, kernelSize: true, dilationRate: true, groups: true });
 const DEPTHWISE_CONV = {
   ...BIAS_LAYER, ...WINDOW, kernelSize: true, depthMultiplier: true, dilationRate: true,
   depthwiseInitializer: true, depthwiseRegularizer: true, depthwiseConstraint: true,
@@ -171,7 +171,7 @@ export const EMBEDDING_OPTIONS = optionNames<EmbeddingArgs>({
   ...LAYER, inputDim: true, outputDim: true, embeddingsInitializer: true, embeddingsRegularizer: true, activityRegularizer: true,
   embeddingsConstraint: true, inputLength: true, maskZero: true, ...LORA,
 });
-export const CONV1D_OPTIONS = optionNames<Conv1DArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, dilationRate: true, groups: true });
+export const CONV1D_OPTIONS = optionNames<Conv1DArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, ...LORA, filters: true, kernelSize: true, dilationRate: true, groups: true });
 export const POOLING1D_OPTIONS = optionNames<Pooling1DArgs>({ ...LAYER, ...WINDOW, poolSize: true });
 export const CONV2D_TRANSPOSE_OPTIONS = optionNames<Conv2DTransposeArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, dilationRate: true, outputPadding: true });
 const SEPARABLE_CONV = {
@@ -230,7 +230,7 @@ export const BIDIRECTIONAL_OPTIONS = optionNames<BidirectionalArgs>({ ...LAYER, 
 export const TIME_DISTRIBUTED_OPTIONS = optionNames<TimeDistributedArgs>({ ...LAYER, layer: true });
 export const SPECTRAL_NORMALIZATION_OPTIONS = optionNames<SpectralNormalizationArgs>({ ...LAYER, layer: true, powerIterations: true });
 export const MASKING_OPTIONS = optionNames<MaskingArgs>({ ...LAYER, maskValue: true });
-export const CONV3D_OPTIONS = optionNames<Conv3DArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, dilationRate: true, groups: true });
+export const CONV3D_OPTIONS = optionNames<Conv3DArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, ...LORA, filters: true, kernelSize: true, dilationRate: true, groups: true });
 export const CONV3D_TRANSPOSE_OPTIONS = optionNames<Conv3DTransposeArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, dilationRate: true, outputPadding: true });
 export const CONV1D_TRANSPOSE_OPTIONS = optionNames<Conv1DTransposeArgs>({ ...KERNEL_BIAS_LAYER, ...WINDOW, filters: true, kernelSize: true, dilationRate: true, outputPadding: true });
 export const POOLING3D_OPTIONS = optionNames<Pooling3DArgs>({ ...LAYER, ...WINDOW, poolSize: true });

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
-import { denseReference, mse, weightsOf } from '../testing/lora_reference.js';
-import { finiteDifferences } from '../testing/reference_ops.js';
+import { denseReference, expectLoraSgdTrajectory, mse, weightsOf } from '../testing/lora_reference.js';
 import { Random } from '../utils/random.js';
 
 // LoRA on Dense and Embedding (Keras 3's lora_rank) in fit, against a float64 SGD trajectory with
@@ -26,20 +25,8 @@ describe('Dense with LoRA in fit', () => {
     model.compile({ optimizer: km.optimizers.sgd({ learningRate: lr }), loss: 'meanSquaredError' });
     const history = await model.fit(km.tensor(x, [batch, k]), km.tensor(y, [batch, units]), { epochs: 3, batchSize: batch, shuffle: false, verbose: 0 });
     // The reference: plain SGD on the trainable weights with float64 central differences.
-    const trained = ['bias', 'lora_kernel_a', 'lora_kernel_b'];
-    const params = trained.map((n) => [...p[n]]);
-    const lossOf = () => mse(denseReference(x, { ...p, ...Object.fromEntries(trained.map((n, i) => [n, params[i]])) }, k, units, rank, alpha / rank, 'linear'), y);
-    const losses: number[] = [];
-    for (let step = 0; step < 3; step++) {
-      losses.push(lossOf());
-      const grads = finiteDifferences(params, lossOf);
-      params.forEach((w, i) => w.forEach((v, j) => (w[j] = v - lr * grads[i][j])));
-    }
-    (history.history.loss as number[]).forEach((l, i) => expect(Math.abs(l - losses[i])).toBeLessThan(1e-5 * Math.max(1, losses[i])));
-    const after = await weightsOf(layer);
-    trained.forEach((n, i) => params[i].forEach((v, j) => expect(Math.abs(after[n][j] - v), `${n}[${j}]`).toBeLessThan(1e-5)));
-    expect(after.kernel).toEqual(p.kernel);
-    expect(losses[2]).toBeLessThan(losses[0]);
+    const lossOf = (w: Record<string, number[]>) => mse(denseReference(x, w, k, units, rank, alpha / rank, 'linear'), y);
+    await expectLoraSgdTrajectory(layer, history.history.loss as number[], p, ['bias', 'lora_kernel_a', 'lora_kernel_b'], lossOf, lr);
   });
 
   it('lists the kernel as non-trainable and A, B as trainable, and counts all four', () => {

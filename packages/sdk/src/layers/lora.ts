@@ -1,13 +1,15 @@
 // Keras 3's LoRA (low-rank adaptation) of a layer's weight matrix W [rows, cols]: W stays frozen
 // and the layer computes with W + s·A·B, s = alpha / rank, training only A [rows, rank] and
-// B [rank, cols]. Dense (its kernel), EinsumDense (its kernel as [prod(shape[:-1]), shape[-1]], as
-// Keras 3 shapes A) and Embedding (its table) use the kernels here.
+// B [rank, cols]. Dense (its kernel), EinsumDense and the convolutions Conv1D, Conv2D, Conv3D (their
+// kernel as [prod(shape[:-1]), shape[-1]], as Keras 3 shapes A) and Embedding (its table) use the
+// kernels here, and each holds a LayerLora for the members they share.
 import type { Backend, BufferId } from '../backend/backend.js';
+import type { Constraint } from '../constraints/constraints.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers/initializers.js';
 import { checkOptions, optionNames } from '../utils/options.js';
-import type { Layer, WeightSpec } from './layer.js';
+import type { Layer, Shape, WeightSpec } from './layer.js';
 
-/** The LoRA options of Dense, EinsumDense and Embedding, as Keras 3's `lora_rank` and `lora_alpha`. */
+/** The LoRA options of Dense, EinsumDense, Embedding, Conv1D, Conv2D and Conv3D, as Keras 3's `lora_rank` and `lora_alpha`. */
 export interface LoraArgs {
   /**
    * Enables LoRA at build with this rank (Keras' `lora_rank`, default null: off): the weight matrix
@@ -30,18 +32,18 @@ export interface EnableLoraOptions {
 
 const ENABLE_LORA_OPTIONS = optionNames<EnableLoraOptions>({ loraAlpha: true, aInitializer: true, bInitializer: true });
 
-/** A layer that LoRA can adapt (Dense, EinsumDense, Embedding). */
+/** A layer that LoRA can adapt (Dense, EinsumDense, Embedding, Conv1D, Conv2D, Conv3D). */
 export interface LoraLayer {
   /**
-   * Enables LoRA, as Keras 3's `layer.enable_lora(rank)`, before or after the layer is built (a
-   * trained one keeps its weights): its weight matrix is frozen and the trainable factors A and B
-   * are added after its other weights.
+   * Enables LoRA with rank `rank`, as Keras 3's `layer.enable_lora(rank)`: on a layer not built yet,
+   * as the `loraRank` option does; on a trained one (fine-tuning), keeping its weights and so its
+   * predictions. Its weight matrix is frozen, and the factors A (heUniform) and B (zeros) are added
+   * after its other weights, trainable. The model saves the merged matrix and `lora_rank` in the
+   * config, as Keras 3 does.
    */
   enableLora(rank: number, options?: EnableLoraOptions): void;
   /** The LoRA settings, or null when LoRA is off. */
   readonly lora: Lora | null;
-  /** @internal The adapted matrix and its factors once built with LoRA, else null (how saving merges them). */
-  loraWeights(): LoraWeights | null;
 }
 
 /** A received value as errors quote it: NaN and Infinity as themselves, which JSON writes as null. */
@@ -99,6 +101,21 @@ export class Lora {
     return { effective: backend.view(workspace, offset, size), s, sB };
   }
 
+  /** Workspace floats of {@link regionWithGradient}: the region's, then the effective matrix's gradient. */
+  regionWithGradientFloats(rows: number, cols: number): number {
+    return this.regionFloats(rows, cols) + rows * cols;
+  }
+
+  /**
+   * {@link region}, then a place for the effective matrix's gradient: for a layer whose backward
+   * still reads the effective matrix after writing that gradient (EinsumDense's contraction, a
+   * convolution's columns' gradient), where Dense writes the gradient over it.
+   */
+  regionWithGradient(backend: Backend, workspace: BufferId, offset: number, b: BufferId, rows: number, cols: number): { effective: BufferId; s: BufferId; sB: BufferId; effectiveGrad: BufferId } {
+    const effectiveGrad = backend.view(workspace, offset + this.regionFloats(rows, cols), rows * cols);
+    return { ...this.region(backend, workspace, offset, b, rows, cols), effectiveGrad };
+  }
+
   /**
    * Writes s·B into the workspace at `offset` (after `rank·cols` floats holding s, which
    * {@link scaleGrad} reuses) and returns both views: the kernels have no scalar multiply.
@@ -113,23 +130,6 @@ export class Lora {
   }
 }
 
-/** The layer's LoRA from its `loraRank`/`loraAlpha` options, or null without a rank (Keras writes `lora_alpha` beside a null `lora_rank`). */
-export function loraFromArgs(args: LoraArgs, where: string): Lora | null {
-  if (args.loraRank === undefined || args.loraRank === null) return null;
-  return new Lora(args.loraRank, { loraAlpha: args.loraAlpha }, where);
-}
-
-/**
- * The Lora that `layer.enableLora(rank, options)` sets, given the one it has: an error when LoRA is
- * on already (Keras: "lora is already enabled").
- */
-export function enableLoraOn(layer: Layer, current: Lora | null, rank: number, options: EnableLoraOptions): Lora {
-  const where = `${layer.className} layer '${layer.name}'`;
-  checkOptions(options, ENABLE_LORA_OPTIONS, `${where}: enableLora`);
-  if (current) throw new Error(`${where}: lora is already enabled (loraRank=${current.rank}). Enable it once.`);
-  return new Lora(rank, options, where);
-}
-
 /** An adapted layer's frozen matrix and its factors, as specs of its weights. */
 export interface LoraWeights {
   readonly lora: Lora;
@@ -138,10 +138,82 @@ export interface LoraWeights {
   readonly b: WeightSpec;
 }
 
+/** How a layer's `build` declares a weight and gets its spec back: its addWeight, then its lastDeclaredWeight. */
+export type DeclareWeight = (name: string, shape: Shape, initializer: Initializer) => WeightSpec;
+
+/** Each adapted layer's LayerLora, by which saving and loading find its factors. */
+const LAYER_LORAS = new WeakMap<Layer, LayerLora>();
+
+/**
+ * The LoRA of one layer: its settings (from `loraRank`/`loraAlpha` or `enableLora`) and, once built
+ * with them, its adapted matrix and factors. A layer that LoRA adapts holds one and delegates the
+ * {@link LoraLayer} members to it, keeping only how it computes with the effective matrix.
+ */
+export class LayerLora {
+  readonly #layer: Layer;
+  #settings: Lora | null = null;
+  #weights: LoraWeights | null = null;
+  readonly #kernelConstraint: Constraint | null;
+
+  /**
+   * The LoRA of `layer`, made in its constructor; `where` names it in errors (its className may not
+   * be set yet). A `kernelConstraint` refuses LoRA, as Keras 3's convolutions do: the kernel stays
+   * frozen while the factors train, so nothing would keep it constrained.
+   */
+  constructor(layer: Layer, args: LoraArgs, where: string, kernelConstraint: Constraint | null = null) {
+    this.#layer = layer;
+    LAYER_LORAS.set(layer, this);
+    this.#kernelConstraint = kernelConstraint;
+    // Keras writes lora_alpha beside a null lora_rank.
+    if (args.loraRank !== undefined && args.loraRank !== null) this.#settings = this.#checked(new Lora(args.loraRank, { loraAlpha: args.loraAlpha }, where), where);
+  }
+
+  /** The settings, or null while LoRA is off. */
+  get settings(): Lora | null {
+    return this.#settings;
+  }
+
+  /** The adapted matrix and its factors once built with LoRA, else null. */
+  get weights(): LoraWeights | null {
+    return this.#weights;
+  }
+
+  /**
+   * Turns LoRA on for `layer.enableLora(rank, options)`, after which the layer declares its weights
+   * again; an error when it is on already (Keras: "lora is already enabled").
+   */
+  enable(rank: number, options: EnableLoraOptions): void {
+    const where = `${this.#layer.className} layer '${this.#layer.name}'`;
+    checkOptions(options, ENABLE_LORA_OPTIONS, `${where}: enableLora`);
+    if (this.#settings) throw new Error(`${where}: lora is already enabled (loraRank=${this.#settings.rank}). Enable it once.`);
+    this.#settings = this.#checked(new Lora(rank, options, where), where);
+  }
+
+  #checked(lora: Lora, where: string): Lora {
+    const constraint = this.#kernelConstraint;
+    if (constraint) {
+      throw new Error(`${where}: LoRA is incompatible with kernel constraints (the kernel stays frozen while A and B train). Received: kernelConstraint=${constraint.className}, loraRank=${lora.rank}. Remove kernelConstraint to enable LoRA, or leave loraRank out to train the constrained kernel.`);
+    }
+    return lora;
+  }
+
+  /**
+   * Declares the factors in `build`, after the layer's other weights, when LoRA is on: for `base`
+   * of shape `[...rows, cols]`, `lora_<name>_a` `[...rows, rank]` and `lora_<name>_b` `[rank, cols]`
+   * (`name`: kernel, or Embedding's embeddings), as Keras 3 names and shapes them.
+   */
+  declareFactors(base: WeightSpec, declare: DeclareWeight, name = 'kernel'): void {
+    const lora = this.#settings;
+    if (!lora) return;
+    const a = declare(`lora_${name}_a`, [...base.shape.slice(0, -1), lora.rank], lora.aInitializer);
+    const b = declare(`lora_${name}_b`, [lora.rank, base.shape[base.shape.length - 1]], lora.bInitializer);
+    this.#weights = { lora, base, a, b };
+  }
+}
+
 /** The adapted weights of `layer`, or null when it has none (not a layer LoRA adapts, LoRA off, or not built). */
 export function loraWeightsOf(layer: Layer): LoraWeights | null {
-  const adapted = layer as Partial<Pick<LoraLayer, 'loraWeights'>>;
-  return typeof adapted.loraWeights === 'function' ? adapted.loraWeights() : null;
+  return LAYER_LORAS.get(layer)?.weights ?? null;
 }
 
 /**

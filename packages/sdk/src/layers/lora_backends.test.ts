@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as km from '../index.js';
 import { BACKENDS_HERE, useBackend } from '../testing/backends_here.js';
+import { CONV_LORA_CASES, convLoraLayer, convLoraReference, sampleShape } from '../testing/conv_lora_reference.js';
 import { denseReference, embeddingModelReference, mse, setNamed, weightsOf } from '../testing/lora_reference.js';
 import { finiteDifferences } from '../testing/reference_ops.js';
 import { expectGradientsClose, kerasmGradients } from '../testing/sgd_gradients.js';
 import { Random } from '../utils/random.js';
 
-// LoRA on Dense and Embedding (Keras 3's lora_rank) on every backend here: predictions against a
-// float64 loop over x·(W + s·A·B) + b, gradients against float64 central differences, the frozen
-// matrix getting none.
+// LoRA on Dense, Embedding and the convolutions (Keras 3's lora_rank) on every backend here:
+// predictions against a float64 loop over x·(W + s·A·B) + b (conv(x, W + s·A·B) + b), gradients
+// against float64 central differences, the frozen matrix getting none.
 beforeAll(() => km.ready());
 
 const random = new Random(17);
@@ -103,5 +104,51 @@ describe.each(BACKENDS_HERE)('Embedding with LoRA on %s', (backendName) => {
     expect(byName(table).every((v) => v === 0)).toBe(true);
     const checked = flat.map((_, i) => i).filter((i) => i !== table);
     expectGradientsClose(checked.map(byName), checked.map((i) => expected[i]), checked.map((i) => names[i]));
+  });
+});
+
+describe.each(BACKENDS_HERE)('Conv1D, Conv2D and Conv3D with LoRA on %s: conv(x, W + s·A·B), the layer before, the bias, A and B getting the finite-difference gradients, the kernel none', (backendName) => {
+  beforeAll(() => useBackend(backendName));
+  afterAll(() => useBackend('wasm'));
+
+  const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+  it.each(CONV_LORA_CASES)('$factory on $sizes×$channels, kernel $kernel, strides $strides, dilation $dilation, $padding, groups $groups, channelsFirst $channelsFirst, $activation', async (c) => {
+    km.utils.setRandomSeed(21);
+    const shape = sampleShape(c);
+    const last = shape[shape.length - 1];
+    // A Dense over the last axis before the convolution, to check the gradient the convolution passes back.
+    const before = km.layers.dense({ units: last, biasInitializer: 'glorotUniform' });
+    const layer = convLoraLayer(c);
+    const model = km.sequential([km.input({ shape }), before, layer]);
+    // B starts at zeros; random values make A·B count.
+    await setNamed(layer, { lora_kernel_b: uniform(c.rank * c.filters), ...(c.useBias ? { bias: uniform(c.filters) } : {}) });
+    const [d, p] = [await weightsOf(before), await weightsOf(layer)];
+    const batch = 2;
+    const x = uniform(batch * size(shape), 1.5);
+    const beforeOf = (dk: readonly number[], db: readonly number[]) => denseReference(x, { kernel: [...dk], bias: [...db], lora_kernel_a: new Array(last).fill(0), lora_kernel_b: new Array(last).fill(0) }, last, last, 1, 0, 'linear');
+    const output = model.predict(km.tensor(x, [batch, ...shape])) as km.Tensor;
+    const predicted = await output.data();
+    const expected = convLoraReference(c, p, beforeOf(d.kernel, d.bias));
+    const base = convLoraReference(c, { ...p, lora_kernel_b: new Array(c.rank * c.filters).fill(0) }, beforeOf(d.kernel, d.bias));
+    expect(expected.some((v, i) => Math.abs(v - base[i]) > 1e-3)).toBe(true); // the adaptation changes the output
+    expect(predicted.length).toBe(expected.length);
+    expected.forEach((v, i) => expect(Math.abs(predicted[i] - v), `entry ${i}`).toBeLessThan(1e-4 + 1e-4 * Math.abs(v)));
+
+    const y = uniform(expected.length);
+    const names = ['kernel', 'bias', ...(c.useBias ? ['bias'] : []), 'lora_kernel_a', 'lora_kernel_b'];
+    const owners = [before, before, ...names.slice(2).map(() => layer)];
+    const params = [d.kernel, d.bias, ...(c.useBias ? [p.bias] : []), p.lora_kernel_a, p.lora_kernel_b].map((w) => [...w]);
+    const lossOf = () => {
+      const rest = params.slice(2);
+      const named = { kernel: p.kernel, ...(c.useBias ? { bias: rest.shift()! } : {}), lora_kernel_a: rest[0], lora_kernel_b: rest[1] };
+      return mse(convLoraReference(c, named, beforeOf(params[0], params[1])), y);
+    };
+    const grads = await kerasmGradients(model, 'meanSquaredError', km.tensor(x, [batch, ...shape]), km.tensor(y, output.shape));
+    const gradOf = (w: km.layers.Layer, short: string) => grads[model.weights.findIndex((v) => v.name === `${w.name}/${short}`)];
+    expect(gradOf(layer, 'kernel').every((v) => v === 0)).toBe(true);
+    const expectedGrads = finiteDifferences(params, lossOf);
+    expectGradientsClose(names.map((n, i) => gradOf(owners[i], n)), expectedGrads, names.map((n, i) => `${owners[i].name}/${n}`));
+    expect(expectedGrads[expectedGrads.length - 1].some((v) => Math.abs(v) > 1e-3)).toBe(true);
   });
 });

@@ -1,5 +1,7 @@
+import { expect } from 'vitest';
 import * as km from '../index.js';
 import { REF_ELEMENTWISE } from './reference.js';
+import { finiteDifferences } from './reference_ops.js';
 
 // Float64 references for LoRA-adapted Dense and Embedding layers (Keras 3's lora_rank): the layer
 // computes with W + s·A·B, s = loraAlpha / loraRank.
@@ -54,3 +56,27 @@ export function embeddingModelReference(ids: readonly number[], e: Record<string
   return denseReference(flat, { ...d, lora_kernel_a: new Array(length * outputDim).fill(0), lora_kernel_b: new Array(units).fill(0) }, length * outputDim, units, 1, 0, 'linear');
 }
 
+
+/**
+ * Asserts that `layer`, adapted with LoRA and fitted with plain SGD of learning rate `lr` from the
+ * weights `p` (by short name), followed the float64 trajectory of its `trained` weights under
+ * central differences of `lossOf` (the loss of the layer's weights by short name): the losses fit
+ * reported, the weights after, the frozen matrix `frozen` bit-identical, and the loss going down.
+ */
+export async function expectLoraSgdTrajectory(
+  layer: km.layers.Layer, losses: readonly number[], p: Record<string, number[]>, trained: readonly string[], lossOf: (weights: Record<string, number[]>) => number, lr: number, frozen = 'kernel',
+): Promise<void> {
+  const params = trained.map((n) => [...p[n]]);
+  const current = () => lossOf({ ...p, ...Object.fromEntries(trained.map((n, i) => [n, params[i]])) });
+  const expected: number[] = [];
+  for (let step = 0; step < losses.length; step++) {
+    expected.push(current());
+    const grads = finiteDifferences(params, current);
+    params.forEach((w, i) => w.forEach((v, j) => (w[j] = v - lr * grads[i][j])));
+  }
+  losses.forEach((l, i) => expect(Math.abs(l - expected[i]), `loss ${i}`).toBeLessThan(1e-5 * Math.max(1, expected[i])));
+  const after = await weightsOf(layer);
+  trained.forEach((n, i) => params[i].forEach((v, j) => expect(Math.abs(after[n][j] - v), `${n}[${j}]`).toBeLessThan(1e-5)));
+  expect(after[frozen]).toEqual(p[frozen]);
+  expect(expected[expected.length - 1]).toBeLessThan(expected[0]);
+}

@@ -82,11 +82,12 @@ export function plannedTrainer(target: TrainingTarget, classWeight: ClassWeightS
       };
     },
     validateTensors: async (x, y, batchSize, callbacks) => {
-      const validationTarget = target.forInputs?.(inputSampleOf(x)) ?? target;
+      const tested = target.inference ?? target;
+      const validationTarget = tested.forInputs?.(inputSampleOf(x)) ?? tested;
       return (await evaluateData(validationTarget, await prepare(validationTarget, x, y, 'validationData[0]', 'validationData[1]'), batchSize, callbacks)).logs();
     },
     validateStream: async (iterator, batches, callbacks) => {
-      const { acc, read } = await evaluateStream(target, iterator, null, batches, 'validationData', callbacks);
+      const { acc, read } = await evaluateStream(target.inference ?? target, iterator, null, batches, 'validationData', callbacks);
       return { logs: acc.logs(), read };
     },
   };

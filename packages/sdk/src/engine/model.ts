@@ -28,7 +28,7 @@ import { replayGraph } from './replay.js';
 import { TrainableWarnings } from './trainable_warnings.js';
 import { SymbolicTensor, type CallOptions, type ModelApplication } from './symbolic.js';
 import { checkOptions, optionNames } from '../utils/options.js';
-import { modelOutputs, outputNames, type LossSpec, type LossWeightsSpec, type MetricsSpec, type OutputSpec, type TensorsSpec } from './outputs.js';
+import { modelOutputs, outputNames, outputsOver, type LossSpec, type LossWeightsSpec, type MetricsSpec, type OutputSpec, type TensorsSpec } from './outputs.js';
 import { Dataset } from '../data/dataset.js';
 import type { ModelEvaluateDatasetArgs, ModelFitDatasetArgs } from './fit_dataset.js';
 import { testOnBatch, trainOnBatch, type OnBatchResult, type TestOnBatchArgs, type TrainOnBatchArgs } from './on_batch.js';
@@ -128,7 +128,7 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
   protected graphLayers: Layer[];
   // Each part of the model's state is kept by its own module, which the methods below delegate to.
   readonly #compilation = new ModelCompilation(this);
-  readonly #graph = new ModelGraph((sample) => this.buildGraph(sample), (graph) => this.#compilation.resolve(graph));
+  readonly #graph = new ModelGraph((sample) => this.buildGraph(sample), (graph) => this.#compilation.resolve(graph), () => this.trainingGraph());
   readonly #runtime = new ModelRuntime(this);
   readonly #lifetime = new ModelLifetime(this);
   readonly #trainableWarnings = new TrainableWarnings();
@@ -353,7 +353,7 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
     if (list.some((x) => x instanceof Tensor)) {
       const batchSize = (list.find((x) => x instanceof Tensor) as Tensor).shape[0];
       const masks = this.#inputMasks(list, options.mask);
-      if (masks) return modelOutputs(this.#graph.current, predictWithMasks(this.#ensureRuntime(activeBackend()), this.#graph.current!, this.name, list as Tensor[], masks, training));
+      if (masks) return modelOutputs(this.#graph.current, predictWithMasks(this.#ensureRuntime(activeBackend()), this.#graph.ensure(inputSampleOf(list), training === true), this.name, list as Tensor[], masks, training));
       const values = this.#predict(inputs as Tensor | Tensor[], { batchSize: Math.max(1, batchSize) }, training);
       return modelOutputs(this.#graph.current, Array.isArray(values) ? values : [values]);
     }
@@ -915,7 +915,7 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
 
   /** `predict`, or with `training` a forward pass as `fit` makes (`apply(x, { training: true })`). */
   #predict(x: ModelInputs, args: ModelPredictArgs, training: boolean | undefined): Tensor | Tensor[] {
-    const graph = this.#graph.ensure(inputSampleOf(x));
+    const graph = this.#graph.ensure(inputSampleOf(x), training === true);
     checkNotInCall(`Model '${this.name}'`, () => this.trainableWeights.length > 0);
     const runtime = this.#ensureRuntime(activeBackend());
     // Inside km.variableGrads or optimizer.minimize, as one batch recorded for the gradient.
@@ -1054,6 +1054,14 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
    */
   protected abstract buildGraph(sample: InputSample | null): Graph | null;
 
+  /**
+   * Once built, the graph training steps run where it is not {@link buildGraph}'s: a {@link Model}
+   * subclass whose `call` branches on `training`. Null: that one graph serves every pass.
+   */
+  protected trainingGraph(): Graph | null {
+    return null;
+  }
+
   /** How to build the model, for the errors of what needs it built; it ends where a call follows ("or call fit"). */
   protected buildFix(): string {
     return 'give the first layer an inputShape, call model.build([null, ...inputShape]), or call fit';
@@ -1098,7 +1106,7 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
       throw new Error(`Model '${this.name}' was compiled without a loss, which its trainStep computes; kerasm's own training and evaluation need one. Define testStep(data) for evaluate, or compile with a loss.`);
     }
     await ready();
-    const graph = this.#graph.ensure(sample);
+    this.#graph.ensure(sample);
     const runtime = this.#ensureRuntime(activeBackend());
     const { optimizer } = this.#compilation.compiled;
     if (training) {
@@ -1106,20 +1114,29 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
       warnFreshOptimizerOnce(this, optimizer);
     }
     const { backend, params } = runtime;
-    const target = trainingTargetOf(this, { backend, graph, params, outputs: this.#compilation.outputs, optimizer, plan: this.#plans(graph), ...(graph.hasUnknownDims && { forInputs: (next) => forInputs(next) }) });
-    // A dataset's batches of other sizes on unknown dimensions run on the graph reshaped to them,
-    // counting in this target's metrics so that the epoch's results take every batch.
-    const byGraph = new Map<Graph, TrainingTarget>([[graph, target]]);
-    const forInputs = (next: InputSample): TrainingTarget => {
-      const reshaped = this.#graph.ensure(next);
-      let known = byGraph.get(reshaped);
+    // A dataset's batches of other sizes on unknown dimensions run on the graph reshaped to them, and
+    // the training steps of a km.Model whose call branches on `training` on its training graph,
+    // each counting in the first target's metrics so that the epoch's results take every batch.
+    const byGraph = new Map<Graph, TrainingTarget>();
+    let first: TrainingTarget | undefined;
+    const targetFor = (next: InputSample, mode: boolean): TrainingTarget => {
+      // The inference graph first: compile's outputs follow the graph a call switches to.
+      const inference = this.#graph.ensure(next);
+      const graph = mode ? this.#graph.ensure(next, true) : inference;
+      let known = byGraph.get(graph);
       if (!known) {
-        const outputs = this.#compilation.outputs.map((o, k) => ({ ...o, metrics: target.outputs[k].metrics, weightedMetrics: target.outputs[k].weightedMetrics }));
-        known = trainingTargetOf(this, { backend, graph: reshaped, params, outputs, optimizer, plan: this.#plans(reshaped, outputs), forInputs });
-        byGraph.set(reshaped, known);
+        const laid = graph === inference ? this.#compilation.outputs : outputsOver(graph, this.#compilation.outputs);
+        const outputs = first ? laid.map((o, k) => ({ ...o, metrics: first!.outputs[k].metrics, weightedMetrics: first!.outputs[k].weightedMetrics })) : laid;
+        known = trainingTargetOf(this, {
+          backend, graph, params, outputs, optimizer, plan: this.#plans(graph, outputs),
+          ...(graph.hasUnknownDims && { forInputs: (batch: InputSample) => targetFor(batch, mode) }),
+          ...(graph !== inference && { inference: targetFor(next, false) }),
+        });
+        first ??= known;
+        byGraph.set(graph, known);
       }
       return known;
     };
-    return target;
+    return targetFor(sample, training);
   }
 }

@@ -235,6 +235,11 @@ export function resolveOutputs(graph: Graph, loss: LossSpec, lossWeights: LossWe
   });
 }
 
+/** `outputs` (resolved over another graph of the model, with the same outputs) laid over `graph`'s output nodes. */
+export function outputsOver(graph: Graph, outputs: readonly OutputSpec[]): OutputSpec[] {
+  return outputs.map((o, k) => ({ ...o, node: graph.outputs[k], tensor: graph.outputTensors[k], shape: graph.modelOutputShape(k) }));
+}
+
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value instanceof Tensor) return `a tensor of shape [${value.shape.join(', ')}]`;

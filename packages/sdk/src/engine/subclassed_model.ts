@@ -8,7 +8,11 @@ import { checkOptions, optionNames } from '../utils/options.js';
 import { isPlainObject } from '../utils/plain_object.js';
 import { computedIn, listedLayers, traceGraph } from './functional.js';
 import type { Graph } from './graph.js';
-import { entryLayers } from './graph_entries.js';
+import { entryLayers, graphEntries } from './graph_entries.js';
+import { checkSavedBranches, traceModes, tracingMode, type ModeTraces } from './call_modes.js';
+import { replayGraph } from './replay.js';
+import type { IOHandler, SaveResult } from '../io/types.js';
+import type { SaveConfig } from '../io/save_model.js';
 import type { InputSample } from './input_sample.js';
 import { LayersModel, type ModelCompileArgs, type ModelOutputs } from './model.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
@@ -24,10 +28,26 @@ export interface ModelArgs {
 /** What `call` receives besides its inputs. */
 export interface ModelCallArgs {
   /**
-   * Always undefined: `call` runs once, when the model is built, and the graph it makes serves
-   * `fit` and `predict` alike. Layers given it (`this.dropout.apply(x, { training })`) then follow
-   * each pass' mode, as Keras' do with `training=None`; a branch on it in `call` would be fixed at
-   * build time, so put mode-dependent work in layers (Dropout, BatchNormalization, the augmentations).
+   * The mode `call` is traced for, as Keras 3 passes it: true for the graph `fit`'s training steps
+   * run (and `trainOnBatch`, and `this.apply(x, { training: true })` in a trainStep), false for the
+   * graph every other pass runs (`predict`, `evaluate`, validation, `apply(x)`), which `save`,
+   * `summary` and `layers` show. `call` is also traced with it undefined: where that graph runs as
+   * the other two in their modes (`call` does not branch on it, and the layers given it, as
+   * `this.dropout.apply(x, { training })`, follow each pass' mode), the model keeps that one graph,
+   * as most do. A branch on it (`if (training) x = this.augment.apply(x)`, an auxiliary head) keeps
+   * a training graph beside the inference one, over the same layers and weights.
+   *
+   * @example
+   * ```ts
+   * class Noisy extends km.Model {
+   *   readonly noise = km.layers.gaussianNoise({ stddev: 0.1 });
+   *   readonly dense = km.layers.dense({ units: 1 });
+   *   call(x: km.SymbolicTensor, { training }: km.ModelCallArgs): km.SymbolicTensor {
+   *     if (training) x = this.noise.apply(x); // in fit's training steps only
+   *     return this.dense.apply(x);
+   *   }
+   * }
+   * ```
    */
   readonly training?: boolean;
 }
@@ -35,21 +55,16 @@ export interface ModelCallArgs {
 /** What `call` takes: one symbolic input, a list of them, or an object keyed by input name, in the form of the model's data. */
 export type ModelCallInputs = SymbolicTensor | SymbolicTensor[] | Record<string, SymbolicTensor>;
 
-/** A subclass' traced graph and its ends. */
-interface Traced {
-  readonly graph: Graph;
-  readonly ends: { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] };
-}
-
 /**
  * Keras' model subclassing: a class that extends `km.Model` holds its layers as fields and
- * connects them in `call(inputs)`. kerasm calls `call` once, on symbolic inputs of the form,
- * shapes and dtypes of the first data given to `fit`, `evaluate`, `predict` or `apply` (or of
- * `build`'s shapes), and traces the layer calls it makes into a graph, as `km.model` does. From
- * then on the model is that graph: it trains on the backend with each layer's own backward pass,
- * and `summary`, `getWeights`, `layers` and `save` see its layers in the order `call` applies them.
- * A saved subclass is its traced functional model: `km.loadLayersModel` (and tfjs) load it as a
- * functional model, with no need for the class.
+ * connects them in `call(inputs)`. kerasm calls `call` on symbolic inputs of the form, shapes and
+ * dtypes of the first data given to `fit`, `evaluate`, `predict` or `apply` (or of `build`'s
+ * shapes), once per mode (see {@link ModelCallArgs.training}), and traces the layer calls it makes
+ * into a graph, as `km.model` does. From then on the model is that graph (a second one for fit's
+ * training steps where `call` branches on `training`): it trains on the backend with each layer's
+ * own backward pass, and `summary`, `getWeights`, `layers` and `save` see its layers in the order
+ * `call` applies them. A saved subclass is its traced (inference) functional model:
+ * `km.loadLayersModel` (and tfjs) load it as a functional model, with no need for the class.
  *
  * `call` computes with layers (`layer.apply`), including the merge layers (`km.layers.add()`,
  * `concatenate`) and `km.layers.lambda` for km ops. As in Keras, the data's form is `call`'s: one
@@ -71,7 +86,7 @@ interface Traced {
  * ```
  */
 export abstract class Model<Out extends ModelOutputs = ModelOutputs> extends LayersModel<Out> {
-  #traced: Traced | null = null;
+  #traced: ModeTraces | null = null;
 
   constructor(args: ModelArgs = {}) {
     if (isPlainObject(args) && ('inputs' in args || 'outputs' in args)) {
@@ -90,7 +105,7 @@ export abstract class Model<Out extends ModelOutputs = ModelOutputs> extends Lay
   /**
    * Connects the model's layers: given symbolic inputs in the form of the model's data, returns
    * the outputs of the layers applied to them (one symbolic tensor, a list, or an object keyed by
-   * output name). Runs once, when the model is built (see {@link ModelCallArgs.training}).
+   * output name). Runs when the model is built, once per mode (see {@link ModelCallArgs.training}).
    */
   abstract call(inputs: ModelCallInputs, args: ModelCallArgs): SymbolicTensor | SymbolicTensor[] | Record<string, SymbolicTensor>;
 
@@ -104,30 +119,61 @@ export abstract class Model<Out extends ModelOutputs = ModelOutputs> extends Lay
     return this.constructor.name;
   }
 
-  /** The layers in the order `call` applies them, a model applied in it as one entry; empty until the model is built. */
+  /**
+   * The layers in the order `call` applies them, a model applied in it as one entry; then those its
+   * call applies only when training (see {@link ModelCallArgs.training}). Empty until the model is built.
+   */
   override get layers(): readonly (Layer | LayersModel)[] {
     const traced = this.#traced;
-    return traced ? listedLayers(traced.graph, traced.ends.inputs).filter((entry) => !(entry instanceof InputLayer)) : [];
+    if (!traced) return [];
+    const listed = listedLayers(traced.inference.graph, traced.inference.ends.inputs).filter((entry) => !(entry instanceof InputLayer));
+    const trainingOnly = traced.training ? graphEntries(traced.training.graph).map(({ entry }) => entry).filter((entry) => !listed.includes(entry)) : [];
+    return [...listed, ...trainingOnly];
   }
 
+  /** The layers training computes with: the training graph's, where call branches on `training`. */
   override get computedLayers(): readonly Layer[] {
-    return this.#traced ? computedIn(this.#traced.graph, this.allLayers) : [];
+    const traced = this.#traced;
+    return traced ? computedIn((traced.training ?? traced.inference).graph, this.allLayers) : [];
   }
 
-  /** The traced graph, as a functional model's `graph`; throws until the model is built. */
+  /** The traced graph (the inference one, where call branches on `training`), as a functional model's `graph`; throws until the model is built. */
   get graph(): Graph {
     if (!this.built) throw new Error(`Model '${this.name}' (${this.className}) is not built yet, so call() has not been traced: ${this.buildFix()}/predict first.`);
-    return this.#traced!.graph;
+    return this.#traced!.inference.graph;
+  }
+
+  protected override trainingGraph(): Graph | null {
+    return this.#traced?.training?.graph ?? null;
   }
 
   protected override symbolicEnds(): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } | null {
-    return this.#traced?.ends ?? null;
+    return this.#traced?.inference.ends ?? null;
   }
 
-  /** Applied to symbolic tensors before it is built, the model is built for their shapes first, as Keras builds a subclass at its first call. */
+  /**
+   * Applied to symbolic tensors before it is built, the model is built for their shapes first, as
+   * Keras builds a subclass at its first call. Its calls are made again on them from the trace of
+   * the mode given, or else of the mode the km.Model whose call applies it is traced for: the
+   * training trace for true, where call branches on `training`.
+   */
   protected override applySymbolic(inputs: readonly SymbolicTensor[], options: CallOptions): SymbolicTensor[] {
     this.buildGraph({ shapes: inputs.map((t) => t.shape), dtypes: inputs.map((t) => t.dtype), names: null, list: inputs.length > 1 });
-    return super.applySymbolic(inputs, options);
+    const training = this.#traced?.training;
+    if (!training || (options.training ?? tracingMode()) !== true) return super.applySymbolic(inputs, options);
+    return replayGraph(training.ends, inputs, `Model '${this.name}'.apply`, { training: options.training, via: () => options.via });
+  }
+
+  /** As {@link LayersModel.save}; where call branches on `training`, the inference graph is saved, and a layer with weights applied only in training is refused. */
+  override async save(destination: string | IOHandler, config?: SaveConfig): Promise<SaveResult> {
+    if (this.#traced) checkSavedBranches(this, this.#traced.inference.graph, this.#traced.training?.graph ?? null, 'save');
+    return super.save(destination, config);
+  }
+
+  /** As {@link LayersModel.saveWeights}, with {@link save}'s check of a call that branches on `training`. */
+  override async saveWeights(destination: string | IOHandler): Promise<SaveResult> {
+    if (this.#traced) checkSavedBranches(this, this.#traced.inference.graph, this.#traced.training?.graph ?? null, 'saveWeights');
+    return super.saveWeights(destination);
   }
 
   protected override buildFix(): string {
@@ -138,18 +184,21 @@ export abstract class Model<Out extends ModelOutputs = ModelOutputs> extends Lay
   protected override checkBuildable(_samples: readonly SampleShape[]): void {}
 
   protected override buildGraph(sample: InputSample | null): Graph | null {
-    if (this.#traced) return this.#traced.graph;
+    if (this.#traced) return this.#traced.inference.graph;
     if (!sample) return null;
     const inputs = sample.shapes.map((shape, k) => {
       const name = sample.names?.[k] ?? (sample.shapes.length === 1 ? `${this.name}_input` : `${this.name}_input_${k + 1}`);
       return input({ shape: [...shape], dtype: sample.dtypes[k], name });
     });
     const given = sample.names ? Object.fromEntries(sample.names.map((key, k) => [key, inputs[k]])) : sample.list ? inputs : inputs[0];
-    const outputs = callOutputs(this, this.call(given, {}));
-    const graph = traceGraph(inputs, outputs.tensors, outputs.keys);
-    this.graphLayers.push(...entryLayers(graph));
-    this.#traced = { graph, ends: { inputs, outputs: outputs.tensors } };
-    return graph;
+    const traced = traceModes(this, (training) => {
+      const outputs = callOutputs(this, this.call(given, training === undefined ? {} : { training }));
+      return { graph: traceGraph(inputs, outputs.tensors, outputs.keys), ends: { inputs, outputs: outputs.tensors } };
+    });
+    const layers = [traced.inference, ...(traced.training ? [traced.training] : [])].flatMap(({ graph }) => entryLayers(graph));
+    this.graphLayers.push(...new Set(layers));
+    this.#traced = traced;
+    return traced.inference.graph;
   }
 }
 tracesCall(Model);

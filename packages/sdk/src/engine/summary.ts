@@ -42,8 +42,9 @@ const trainableCount = (specs: readonly { trainable: boolean; shape: readonly nu
 const trainableMark = (entry: Layer | LayersModel) => (entry.weightSpecs.length === 0 ? '-' : entry.weightSpecs.some((w) => w.trainable) ? 'Y' : 'N');
 
 /**
- * One row per entry of `listed` (the model's `layers`): a functional model's InputLayers among
- * them where Keras and tfjs list them, then each layer and each model applied inside this one.
+ * One row per entry of `listed` (the model's `layers`) that `graph` computes with: a functional
+ * model's InputLayers among them where Keras and tfjs list them, then each layer and each model
+ * applied inside this one.
  */
 function graphRows(graph: Graph, listed: readonly (Layer | LayersModel)[]): Row[] {
   const entries = graphEntries(graph);
@@ -69,7 +70,7 @@ function graphRows(graph: Graph, listed: readonly (Layer | LayersModel)[]): Row[
     }),
   );
   const inputRow = (layer: InputLayer): Row => ({ name: layer.name, cells: [`${layer.name} (InputLayer)`, formatShape(layer.batchInputShape.slice(1)), '0'], connections: [''], trainable: '-' });
-  return listed.map((entry) => (entry instanceof InputLayer ? inputRow(entry) : rows.get(entry)!));
+  return listed.flatMap((entry) => (entry instanceof InputLayer ? [inputRow(entry)] : rows.has(entry) ? [rows.get(entry)!] : []));
 }
 
 function rangeOf(rows: readonly Row[], [first, last]: readonly [string | RegExp, string | RegExp], modelName: string): readonly Row[] {
@@ -134,6 +135,8 @@ function columnEnds(options: SummaryOptions, columns: readonly string[], connect
  * with one "connected to" line per call; so is a model applied inside this one (a pretrained base),
  * whose own rows `expandNested` lists under it in a frame, as Keras does. `graphOf` gives such a
  * model's graph. A model with named outputs says which layer computes each name above the totals.
+ * Entries of `listed` that `graph` leaves out (the layers a km.Model's call applies only when
+ * training) are named there too, and counted in the totals.
  */
 export function summaryLines(name: string, graph: Graph, listed: readonly (Layer | LayersModel)[], options: SummaryOptions, graphOf: (model: LayersModel) => Graph): string[] {
   const connected = !graph.isChain;
@@ -169,7 +172,10 @@ export function summaryLines(name: string, graph: Graph, listed: readonly (Layer
   const rows = graphRows(graph, listed);
   print(options.layerRange ? rangeOf(rows, options.layerRange, name) : rows, 0);
   // A nested model's rows count all its weights, an output head this model leaves unused included, and so do the totals.
-  const counted = entryLayers(graph);
+  // So do the layers a km.Model's call applies only when training, which its (inference) graph leaves out.
+  const inGraph = new Set(graphEntries(graph).map(({ entry }) => entry));
+  const trainingOnly = listed.filter((entry) => !(entry instanceof InputLayer) && !inGraph.has(entry));
+  const counted = [...entryLayers(graph), ...trainingOnly.flatMap((entry) => ('allLayers' in entry ? entry.allLayers : [entry]))];
   const total = counted.reduce((s, layer) => s + layer.countParams(), 0);
   const trainable = counted.reduce((s, layer) => s + trainableCount(layer.weightSpecs), 0);
   // The table names layers; named outputs (Keras 3's dict outputs) are keyed otherwise, so say which layer each name is.
@@ -177,6 +183,7 @@ export function summaryLines(name: string, graph: Graph, listed: readonly (Layer
     const layers = outputLayerNames(graph);
     lines.push(`Outputs by name: ${graph.outputKeys.map((key, k) => `${key} = ${layers[k]}`).join(', ')}`);
   }
+  if (trainingOnly.length > 0) lines.push(`Applied only when training: ${trainingOnly.map((entry) => `${entry.name} (${entry.className}, ${entry.countParams().toLocaleString('en-US')} params)`).join(', ')}`);
   lines.push(`Total params: ${total.toLocaleString('en-US')}`);
   lines.push(`Trainable params: ${trainable.toLocaleString('en-US')}`);
   lines.push(`Non-trainable params: ${(total - trainable).toLocaleString('en-US')}`);

@@ -235,7 +235,28 @@ export function layerOutputs(layer: Layer, inbound: readonly SymbolicTensor[], s
   };
   shapes.forEach((shape, outputIndex) => outputs.push(new SymbolicTensor(shape, { kind: 'layer', layer, inbound: call.inbound, call, outputIndex }, unknownAxes?.[outputIndex])));
   calls.set(layer, [...(calls.get(layer) ?? []), call]);
+  recorders.at(-1)?.push(call);
   return outputs;
+}
+
+/** The calls {@link callsMadeBy} collects, innermost last: a model built inside another's trace records its own. */
+const recorders: SymbolicCall[][] = [];
+
+/** What `run` returns, and every symbolic layer call it made (those of models it built aside). */
+export function callsMadeBy<T>(run: () => T): { value: T; calls: SymbolicCall[] } {
+  const made: SymbolicCall[] = [];
+  recorders.push(made);
+  try {
+    return { value: run(), calls: made };
+  } finally {
+    recorders.pop();
+  }
+}
+
+/** Removes `dropped` from their layers' calls: calls traced for a graph no model keeps (a km.Model's trace of `call` for a mode it serves with another). */
+export function forgetCalls(dropped: readonly SymbolicCall[]): void {
+  const gone = new Set(dropped);
+  for (const layer of new Set(dropped.map((call) => call.layer))) calls.set(layer, (calls.get(layer) ?? []).filter((call) => !gone.has(call)));
 }
 
 /**

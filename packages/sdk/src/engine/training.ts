@@ -30,10 +30,11 @@ export async function fit(target: TrainingTarget, x: TensorsSpec, y: TensorsSpec
   const settings = fitSettings(args);
   let train = await prepare(target, x, y, 'x', 'y', args.sampleWeight, args.classWeight);
   let validation: Dataset | null = null;
-  // Validation tensors of another size on unknown dimensions run on the graph reshaped to them.
-  let validationTarget = target;
+  // Validation runs the inference graph, reshaped for validation tensors of another size on unknown dimensions.
+  const tested = target.inference ?? target;
+  let validationTarget = tested;
   if (args.validationData) {
-    validationTarget = target.forInputs?.(inputSampleOf(args.validationData[0])) ?? target;
+    validationTarget = tested.forInputs?.(inputSampleOf(args.validationData[0])) ?? tested;
     if (!ownValidation) validation = await prepare(validationTarget, args.validationData[0], args.validationData[1], 'validationData[0]', 'validationData[1]', args.validationData[2]);
   } else if (settings.validationSplit > 0) {
     const n = train.order.length;

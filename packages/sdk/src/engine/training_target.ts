@@ -28,6 +28,11 @@ export interface TrainingTarget {
    * (a dataset's batches may each have their own length). Absent: this one for every batch.
    */
   forInputs?(sample: InputSample): TrainingTarget;
+  /**
+   * The target over the model's inference graph, which validation runs, where the training steps
+   * run another one (a km.Model whose `call` branches on `training`). Absent: this one.
+   */
+  readonly inference?: TrainingTarget;
 }
 
 /**

@@ -40,7 +40,7 @@ export abstract class ConvGemmLayer extends FormattedKernelLayer implements Lora
 
   constructor(args: ConvGemmArgs, className: string) {
     super(args, className);
-    this.#lora = new LayerLora(this, args, `${className} layer '${this.name}'`, this.options.kernel.constraint);
+    this.#lora = new LayerLora(this, args, `${className} layer '${this.name}'`, { option: 'kernelConstraint', constraint: this.options.kernel.constraint });
   }
 
   /** The LoRA settings (`rank`, `alpha`, `scale`), or null when LoRA is off. */

@@ -168,7 +168,7 @@ describe('the LoRA errors of the convolutions', () => {
     expect(() => km.layers.conv3d({ filters: 2, kernelSize: 2, name: 'c2' }).enableLora(-2)).toThrow("Conv3D layer 'c2': the LoRA rank must be a positive integer. Received: loraRank=-2.");
     const twice = km.layers.conv2d({ filters: 2, kernelSize: 3, name: 'twice', loraRank: 2 });
     expect(() => twice.enableLora(2)).toThrow("Conv2D layer 'twice': lora is already enabled (loraRank=2). Enable it once.");
-    const constrained = "LoRA is incompatible with kernel constraints (the kernel stays frozen while A and B train). Received: kernelConstraint=MaxNorm, loraRank=4. Remove kernelConstraint to enable LoRA, or leave loraRank out to train the constrained kernel.";
+    const constrained = 'LoRA is incompatible with kernelConstraint (the matrix it constrains stays frozen while A and B train). Received: kernelConstraint=MaxNorm, loraRank=4. Remove kernelConstraint to enable LoRA, or leave loraRank out to train the constrained matrix.';
     expect(() => km.layers.conv2d({ filters: 2, kernelSize: 3, name: 'maxed', kernelConstraint: 'maxNorm', loraRank: 4 })).toThrow(`Conv2D layer 'maxed': ${constrained}`);
     const later = km.layers.conv1d({ filters: 2, kernelSize: 3, name: 'later', kernelConstraint: km.constraints.maxNorm({ maxValue: 2 }) });
     expect(() => later.enableLora(4)).toThrow(`Conv1D layer 'later': ${constrained}`);

@@ -43,7 +43,7 @@ export class Dense extends KernelBiasLayer implements LoraLayer {
       throw new Error(`Dense layer '${this.name}': units must be a positive integer. Received: units=${args.units}.`);
     }
     this.units = args.units;
-    this.#lora = new LayerLora(this, args, `Dense layer '${this.name}'`);
+    this.#lora = new LayerLora(this, args, `Dense layer '${this.name}'`, { option: 'kernelConstraint', constraint: this.options.kernel.constraint });
   }
 
   /** The LoRA settings (`rank`, `alpha`, `scale`), or null when LoRA is off. */

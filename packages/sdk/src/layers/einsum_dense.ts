@@ -82,7 +82,7 @@ export class EinsumDense extends KernelBiasLayer implements LoraLayer {
     this.equation = this.#equation.text;
     this.partialOutputShape = parseOutputShape(args.outputShape, this.#equation, where);
     this.biasAxes = parseBiasAxes(args.biasAxes, this.#equation, where);
-    this.#lora = new LayerLora(this, args, where);
+    this.#lora = new LayerLora(this, args, where, { option: 'kernelConstraint', constraint: this.options.kernel.constraint });
   }
 
   /** The LoRA settings (`rank`, `alpha`, `scale`), or null when LoRA is off. */

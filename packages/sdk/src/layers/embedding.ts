@@ -115,7 +115,7 @@ export class Embedding extends Layer implements LoraLayer {
     this.#initializer = getInitializer(this.#initializerSpec, `${this.#where} embeddingsInitializer`);
     this.#embeddings = weightOptions(args, 'embeddings', this.#where);
     this.#activityRegularizer = getRegularizer(args.activityRegularizer, `${this.#where} activityRegularizer`);
-    this.#lora = new LayerLora(this, args, this.#where);
+    this.#lora = new LayerLora(this, args, this.#where, { option: 'embeddingsConstraint', constraint: this.#embeddings.constraint });
   }
 
   /** The LoRA settings (`rank`, `alpha`, `scale`), or null when LoRA is off. */

@@ -65,7 +65,7 @@ describe('enableLora and the LoRA options', () => {
     expect(Object.keys(km.layers.embedding({ inputDim: 2, outputDim: 2, loraRank: null }).getConfig())).not.toContain('loraRank');
   });
 
-  it('refuses a second enableLora, a rank that is not a positive integer, a non-finite alpha, and a layer a wrapper runs', () => {
+  it('refuses a second enableLora, a rank that is not a positive integer, a non-finite alpha, a constrained matrix and a layer a wrapper runs', () => {
     const layer = km.layers.dense({ units: 2, name: 'head', loraRank: 2 });
     expect(() => layer.enableLora(2)).toThrow("Dense layer 'head': lora is already enabled (loraRank=2). Enable it once.");
     expect(() => km.layers.dense({ units: 2, name: 'd0', loraRank: 0 })).toThrow("Dense layer 'd0': the LoRA rank must be a positive integer. Received: loraRank=0. Pass e.g. loraRank: 4, or null to train the full matrix.");
@@ -77,6 +77,12 @@ describe('enableLora and the LoRA options', () => {
     expect(() => wrapped.enableLora(4)).toThrow("Layer 'wrapped' runs inside TimeDistributed layer");
     expect(() => km.layers.dense({ units: 2, loraRnak: 2 } as km.layers.DenseArgs)).toThrow('loraRnak');
     expect(() => km.layers.dense({ units: 2, name: 'd3' }).enableLora(2, { alpha: 4 } as km.layers.EnableLoraOptions)).toThrow("Dense layer 'd3': enableLora has no option 'alpha'");
+    // Keras 3 refuses LoRA beside a constraint on the matrix it adapts, which stays frozen.
+    expect(() => km.layers.dense({ units: 2, name: 'd4', kernelConstraint: 'nonNeg', loraRank: 2 })).toThrow("Dense layer 'd4': LoRA is incompatible with kernelConstraint (the matrix it constrains stays frozen while A and B train). Received: kernelConstraint=NonNeg, loraRank=2.");
+    const einsum = km.layers.einsumDense({ equation: 'ab,bc->ac', outputShape: 3, name: 'ed', kernelConstraint: 'unitNorm' });
+    expect(() => einsum.enableLora(2)).toThrow("EinsumDense layer 'ed': LoRA is incompatible with kernelConstraint");
+    expect(einsum.lora).toBeNull();
+    expect(() => km.layers.embedding({ inputDim: 4, outputDim: 2, name: 'ec', embeddingsConstraint: 'maxNorm', loraRank: 1 })).toThrow("Embedding layer 'ec': LoRA is incompatible with embeddingsConstraint");
   });
 });
 

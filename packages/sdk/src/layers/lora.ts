@@ -141,6 +141,12 @@ export interface LoraWeights {
 /** How a layer's `build` declares a weight and gets its spec back: its addWeight, then its lastDeclaredWeight. */
 export type DeclareWeight = (name: string, shape: Shape, initializer: Initializer) => WeightSpec;
 
+/** The constraint option on the matrix LoRA adapts (`kernelConstraint`, Embedding's `embeddingsConstraint`) and its value. */
+export interface ConstrainedMatrix {
+  readonly option: string;
+  readonly constraint: Constraint | null;
+}
+
 /** Each adapted layer's LayerLora, by which saving and loading find its factors. */
 const LAYER_LORAS = new WeakMap<Layer, LayerLora>();
 
@@ -153,17 +159,17 @@ export class LayerLora {
   readonly #layer: Layer;
   #settings: Lora | null = null;
   #weights: LoraWeights | null = null;
-  readonly #kernelConstraint: Constraint | null;
+  readonly #constrained: ConstrainedMatrix;
 
   /**
    * The LoRA of `layer`, made in its constructor; `where` names it in errors (its className may not
-   * be set yet). A `kernelConstraint` refuses LoRA, as Keras 3's convolutions do: the kernel stays
+   * be set yet). A constraint on the adapted matrix refuses LoRA, as in Keras 3: the matrix stays
    * frozen while the factors train, so nothing would keep it constrained.
    */
-  constructor(layer: Layer, args: LoraArgs, where: string, kernelConstraint: Constraint | null = null) {
+  constructor(layer: Layer, args: LoraArgs, where: string, constrained: ConstrainedMatrix) {
     this.#layer = layer;
     LAYER_LORAS.set(layer, this);
-    this.#kernelConstraint = kernelConstraint;
+    this.#constrained = constrained;
     // Keras writes lora_alpha beside a null lora_rank.
     if (args.loraRank !== undefined && args.loraRank !== null) this.#settings = this.#checked(new Lora(args.loraRank, { loraAlpha: args.loraAlpha }, where), where);
   }
@@ -190,9 +196,9 @@ export class LayerLora {
   }
 
   #checked(lora: Lora, where: string): Lora {
-    const constraint = this.#kernelConstraint;
+    const { option, constraint } = this.#constrained;
     if (constraint) {
-      throw new Error(`${where}: LoRA is incompatible with kernel constraints (the kernel stays frozen while A and B train). Received: kernelConstraint=${constraint.className}, loraRank=${lora.rank}. Remove kernelConstraint to enable LoRA, or leave loraRank out to train the constrained kernel.`);
+      throw new Error(`${where}: LoRA is incompatible with ${option} (the matrix it constrains stays frozen while A and B train). Received: ${option}=${constraint.className}, loraRank=${lora.rank}. Remove ${option} to enable LoRA, or leave loraRank out to train the constrained matrix.`);
     }
     return lora;
   }

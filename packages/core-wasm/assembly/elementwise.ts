@@ -111,3 +111,19 @@ export function copyRows(src: usize, srcStride: i32, dst: usize, dstStride: i32,
   const bytes = <usize>cols << 2;
   for (let r = 0; r < rows; r++) memory.copy(dst + (<usize>(r * dstStride) << 2), src + (<usize>(r * srcStride) << 2), bytes);
 }
+
+/** out[i] = ln(x[i]) (−∞ at 0, NaN below it); out may alias x. */
+export function logElements(x: usize, out: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(out + off, Mathf.log(load<f32>(x + off)));
+  }
+}
+
+/** out[i] = atan2(y[i], x[i]), the angle of (x, y) in [−π, π]; out may alias either. */
+export function atan2Elements(y: usize, x: usize, out: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(out + off, Mathf.atan2(load<f32>(y + off), load<f32>(x + off)));
+  }
+}

@@ -1,7 +1,7 @@
 // Entry point: every exported function here becomes a wasm export.
 export { heapBase } from './memory';
 export { gemm, gemmScratchBytes } from './gemm';
-export { fill, copy, biasAdd, colSum, gatherRows, hasNonFinite, add, mul, copyRows } from './elementwise';
+export { fill, copy, biasAdd, colSum, gatherRows, hasNonFinite, add, mul, copyRows, logElements, atan2Elements } from './elementwise';
 export { activationForward, activationBackward, activationBackwardBias } from './activations';
 export {
   softmaxCrossEntropySparse, softmaxCrossEntropyDense, categoricalCrossEntropy,

@@ -66,6 +66,16 @@ export class Core extends ModelKernels {
     this.k.mul(a, b, out, n);
   }
 
+  /** out[i] = ln(x[i]) (−∞ at 0, NaN below it); out may alias x. */
+  log(x: number, out: number, n: number): void {
+    this.k.logElements(x, out, n);
+  }
+
+  /** out[i] = atan2(y[i], x[i]), the angle of (x, y) in [−π, π]; out may alias either. */
+  atan2(y: number, x: number, out: number, n: number): void {
+    this.k.atan2Elements(y, x, out, n);
+  }
+
   /** Row r of dst (stride dstStride) = row r of src (stride srcStride); strides and cols in floats. */
   copyRows(src: number, srcStride: number, dst: number, dstStride: number, rows: number, cols: number): void {
     this.k.copyRows(src, srcStride, dst, dstStride, rows, cols);

@@ -92,4 +92,27 @@ describe.each(FLAVORS)('elementwise kernels (%s)', (flavor) => {
       core.free(p);
     }
   });
+
+  it('log and atan2 match Math.log and Math.atan2 (float64), with the edge cases of each', async () => {
+    const core = await coreFor(flavor);
+    for (const n of ODD_SIZES) {
+      const x = randomArray(n, 3 * n, 1e-30, 1e4);
+      const y = randomArray(n, 5 * n, -2, 2);
+      const px = put(core, x), py = put(core, y), out = core.malloc(4 * n);
+      core.log(px, out, n);
+      expectClose(get(core, out, n), Array.from(x, Math.log), 1e-6, 1e-6);
+      core.atan2(py, px, out, n);
+      expectClose(get(core, out, n), Array.from(y, (v, i) => Math.atan2(v, x[i])), 1e-6, 1e-6);
+      core.free(px);
+      core.free(py);
+      core.free(out);
+    }
+    const edges = put(core, [0, -1, 1, Infinity]);
+    core.log(edges, edges, 4);
+    expect(Array.from(get(core, edges, 4))).toEqual([-Infinity, NaN, 0, Infinity]);
+    const [ys, xs] = [put(core, [0, 1, -1, 0]), put(core, [-1, 0, 0, 1])];
+    core.atan2(ys, xs, ys, 4);
+    expectClose(get(core, ys, 4), [Math.PI, Math.PI / 2, -Math.PI / 2, 0], 1e-6, 1e-6);
+    for (const p of [edges, ys, xs]) core.free(p);
+  });
 });

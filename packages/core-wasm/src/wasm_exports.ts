@@ -52,6 +52,8 @@ export interface KernelExports {
   scale(ptr: number, n: number, factor: number): void;
   add(a: number, b: number, out: number, n: number): void;
   mul(a: number, b: number, out: number, n: number): void;
+  logElements(x: number, out: number, n: number): void;
+  atan2Elements(y: number, x: number, out: number, n: number): void;
   copyRows(src: number, srcStride: number, dst: number, dstStride: number, rows: number, cols: number): void;
   im2col(x: number, cols: number, ...geometry: number[]): void;
   col2im(cols: number, dx: number, ...geometry: number[]): void;

@@ -246,6 +246,10 @@ export type { OptimizerOps } from './optimizer_ops.js';
 export interface ElementwiseOps {
   add(a: BufferId, b: BufferId, out: BufferId, n: number): void;
   mul(a: BufferId, b: BufferId, out: BufferId, n: number): void;
+  /** out = ln(a) (−∞ at 0, NaN below it); with the 'exponential' activation it also gives powers, square roots and reciprocals. */
+  log(a: BufferId, out: BufferId, n: number): void;
+  /** out = atan2(y, x), the angle of (x, y) in [−π, π]: a complex number's phase. */
+  atan2(y: BufferId, x: BufferId, out: BufferId, n: number): void;
   copy(src: BufferId, dst: BufferId, n: number): void;
   /** Row r of dst (stride dstStride) = row r of src (stride srcStride): `cols` floats per row. */
   copyRows(src: BufferId, srcStride: number, dst: BufferId, dstStride: number, rows: number, cols: number): void;

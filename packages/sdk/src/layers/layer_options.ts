@@ -65,6 +65,8 @@ import type { ZeroPadding3DArgs } from './zero_padding3d.js';
 import type { CategoryEncodingArgs } from './category_encoding.js';
 import type { CenterCropArgs } from './center_crop.js';
 import type { DiscretizationArgs } from './discretization.js';
+import type { STFTSpectrogramArgs } from './stft_spectrogram.js';
+import type { MelSpectrogramArgs } from './mel_spectrogram.js';
 import type { HashingArgs } from './hashing.js';
 import type { IntegerLookupArgs } from './integer_lookup.js';
 import type { RandomFlipArgs } from './random_flip.js';
@@ -246,6 +248,13 @@ export const NORMALIZATION_OPTIONS = optionNames<NormalizationArgs>({ ...LAYER, 
 export const DISCRETIZATION_OPTIONS = optionNames<DiscretizationArgs>({ ...LAYER, binBoundaries: true, numBins: true, epsilon: true, outputMode: true, sparse: true });
 export const INTEGER_LOOKUP_OPTIONS = optionNames<IntegerLookupArgs>({ ...LAYER, vocabulary: true, maxTokens: true, numOovIndices: true, maskToken: true, oovToken: true, invert: true, outputMode: true, idfWeights: true, padToMaxTokens: true, sparse: true });
 export const HASHING_OPTIONS = optionNames<HashingArgs>({ ...LAYER, numBins: true, maskValue: true, salt: true, outputMode: true, sparse: true });
+export const STFT_SPECTROGRAM_OPTIONS = optionNames<STFTSpectrogramArgs>({
+  ...LAYER, mode: true, frameLength: true, frameStep: true, fftLength: true, window: true, periodic: true, scaling: true, padding: true, expandDims: true, dataFormat: true,
+});
+export const MEL_SPECTROGRAM_OPTIONS = optionNames<MelSpectrogramArgs>({
+  ...LAYER, fftLength: true, sequenceStride: true, sequenceLength: true, window: true, samplingRate: true, numMelBins: true,
+  minFreq: true, maxFreq: true, powerToDb: true, topDb: true, magExp: true, minPower: true, refPower: true,
+});
 export const RANDOM_FLIP_OPTIONS = optionNames<RandomFlipArgs>({ ...LAYER, mode: true, seed: true });
 
 export const AFFINE = optionNames<AffineAugmentationArgs>({

@@ -9,6 +9,10 @@ export { randomFlip, RandomFlip, type RandomFlipArgs, type RandomFlipMode } from
 export { resizing, Resizing, type ResizingArgs } from './resizing.js';
 export { hashedCrossing, HashedCrossing, type CrossFeature, type HashedCrossingArgs } from './hashed_crossing.js';
 export { stringLookup, StringLookup, type StringLookupArgs } from './string_lookup.js';
+export { stftSpectrogram, STFTSpectrogram, type STFTSpectrogramArgs } from './stft_spectrogram.js';
+export { melSpectrogram, MelSpectrogram, type MelSpectrogramArgs } from './mel_spectrogram.js';
 export { textVectorization, TextVectorization, type TextVectorizationArgs, type TextVectorizationOutput, type TextVectorizationSample } from './text_vectorization.js';
 
 export type { TextNgrams, TextSplit, TextStandardize } from './text_standardize.js';
+export type { SpectrogramMode } from './spectrum_modes.js';
+export type { WindowScaling, WindowSpec } from './dft_kernels.js';

@@ -440,6 +440,14 @@ export abstract class TfjsCoreKernels {
     this.run(() => this.store.set(this.prefix(out, n), this.tf.mul(this.store.get(this.prefix(a, n)), this.store.get(this.prefix(b, n)))));
   }
 
+  log(a: BufferId, out: BufferId, n: number): void {
+    this.run(() => this.store.set(this.prefix(out, n), this.tf.log(this.store.get(this.prefix(a, n)))));
+  }
+
+  atan2(y: BufferId, x: BufferId, out: BufferId, n: number): void {
+    this.run(() => this.store.set(this.prefix(out, n), this.tf.atan2(this.store.get(this.prefix(y, n)), this.store.get(this.prefix(x, n)))));
+  }
+
   copy(src: BufferId, dst: BufferId, n: number): void {
     this.run(() => this.store.set(this.prefix(dst, n), this.tf.clone(this.store.get(this.prefix(src, n)))));
   }

@@ -246,6 +246,14 @@ export class WasmBackend extends WasmOptimizerKernels implements Backend {
     this.#core.mul(a, b, out, n);
   }
 
+  log(a: BufferId, out: BufferId, n: number): void {
+    this.#core.log(a, out, n);
+  }
+
+  atan2(y: BufferId, x: BufferId, out: BufferId, n: number): void {
+    this.#core.atan2(y, x, out, n);
+  }
+
   copy(src: BufferId, dst: BufferId, n: number): void {
     this.#core.copy(dst, src, n);
   }

@@ -3,6 +3,7 @@
 // connect the same layers the same way (most models), or the training trace beside the inference one.
 import { Lambda } from '../layers/lambda.js';
 import { Layer, type Shape } from '../layers/layer.js';
+import { layerNamesState, restoreLayerNames } from '../layers/layer_names.js';
 import { tidy } from '../ops/tidy.js';
 import { shapeSize, tensor } from '../tensor.js';
 import { isPlainObject } from '../utils/plain_object.js';
@@ -56,11 +57,14 @@ export function traceModes(model: TracedModel, trace: (training: boolean | undef
     }
   };
   const passed = inMode(undefined);
+  // Layers the other traces make inside call are discarded where that one is kept: their names go back.
+  const named = layerNamesState();
   const training = inMode(true);
   const inference = inMode(false);
   const tracked = trackedLayers(model);
   if (runsAs(passed.value.graph, training.value.graph, true, tracked) && runsAs(passed.value.graph, inference.value.graph, false, tracked)) {
     forgetCalls([...training.calls, ...inference.calls]);
+    restoreLayerNames(named);
     return { inference: passed.value, training: null };
   }
   forgetCalls([...passed.calls, ...training.calls]);

@@ -142,6 +142,10 @@ describe('a km.Model whose call branches on training', () => {
     squares.build([null, 3]);
     expect(trainingGraphOf(squares)).toBeNull();
     expect(squares.layers.map((layer) => layer.className)).toEqual(['Lambda', 'Dense']);
+    // The Lambdas the traces not kept made give their default names back.
+    const [kept, next] = [squares.layers[0].name, km.layers.lambda((t: km.Tensor) => t).name];
+    const counted = (name: string) => Number(/^lambda_(\d+)$/.exec(name)?.[1] ?? 0);
+    expect(counted(next)).toBe(counted(kept) + 1);
 
     const random = new Random(20);
     const [n, d] = [6, 3];

@@ -10,6 +10,17 @@ export function resetLayerNames(): void {
   nameCounters.clear();
 }
 
+/** The default names handed out so far, for {@link restoreLayerNames}. */
+export function layerNamesState(): ReadonlyMap<string, number> {
+  return new Map(nameCounters);
+}
+
+/** Hands out default names again from `state`, when the layers named since are discarded (a km.Model's traces of call that it does not keep). */
+export function restoreLayerNames(state: ReadonlyMap<string, number>): void {
+  nameCounters.clear();
+  for (const [base, n] of state) nameCounters.set(base, n);
+}
+
 /** A fresh name from `base` (`model`, `model_1`), counted with the layers' names. */
 export function uniqueName(base: string): string {
   const n = nameCounters.get(base) ?? 0;

@@ -6,7 +6,7 @@ import { integerIn as integerFlag, invalidChoice, invalidValue as invalidFlagVal
 import { parseModelCommand, type ModelCommand, type ModelCommandName } from './model_args.js';
 import { parseStrict, type ValueParsers } from './parse_strict.js';
 import { RECIPES } from './recipes.js';
-import { parseEarlyStopping, parseLrSchedule, parseOptimizer, type OptimizerName, type ScheduleSpec } from './training_flags.js';
+import { parseEarlyStopping, parseLrSchedule, parseOptimizer, parseQuantize, type OptimizerName, type QuantizeName, type ScheduleSpec } from './training_flags.js';
 
 /** The commands kerasm knows, in the order help lists them. */
 export const COMMANDS = ['train', 'evaluate', 'predict', 'summary'] as const;
@@ -31,6 +31,8 @@ export interface TrainOptions extends BackendChoice {
   relaxedSimd: boolean;
   /** A folder to save the trained model to (TensorFlow.js LayersModel format), if any. */
   save?: string;
+  /** Stores --save's weights quantized (and without the optimizer state), for a smaller download. */
+  quantize?: QuantizeName;
   /** Which network to train: the reference MLP, the Keras CNN, or a small residual network. */
   model: ModelName;
   /** The optimizer, by its `km.optimizers` name, at `learningRate`. */
@@ -103,6 +105,7 @@ const TRAIN_OPTIONS = {
   json: { type: 'boolean' },
   'no-relaxed-simd': { type: 'boolean' },
   save: { type: 'string' },
+  quantize: { type: 'string' },
   backend: { type: 'string' },
   model: { type: 'string' },
   threads: { type: 'string' },
@@ -202,6 +205,10 @@ function parseTrain(rest: readonly string[]): Command {
     if (values.save.trim() === '' || /\.(json|keras|h5|hdf5)$/i.test(values.save)) throw invalidValue('--save', values.save, 'a folder to save the model to (it then holds model.json and the weights), e.g. --save models/mnist');
     options.save = values.save;
   }
+  if (values.quantize !== undefined) {
+    if (values.save === undefined) throw new UsageError('--quantize sets how --save stores the weights; give --save DIR with it, e.g. --save models/mnist --quantize uint8.', TRAIN_HELP);
+    options.quantize = parseQuantize(values.quantize);
+  }
   if (values['backup-dir'] !== undefined) {
     if (values['backup-dir'].trim() === '') throw invalidValue('--backup-dir', values['backup-dir'], 'a folder to keep the training backup in, e.g. --backup-dir backup/mnist');
     options.backupDir = values['backup-dir'];
@@ -290,4 +297,5 @@ const TRAIN_VALUE_PARSERS: ValueParsers = {
   optimizer: parseOptimizer,
   'lr-schedule': parseLrSchedule,
   'early-stopping': parseEarlyStopping,
+  quantize: parseQuantize,
 };

@@ -109,6 +109,11 @@ Options:
                           loadable by kerasm evaluate/predict/summary, km.loadLayersModel
                           and tf.loadLayersModel. DIR (and --backup-dir's) is checked to
                           be writable before training starts
+  --quantize DTYPE        With --save: store the weights as uint8 (a quarter of the size),
+                          uint16 or float16 (half), as tensorflowjs_converter's
+                          --quantize_* flags do, for a smaller download; the optimizer
+                          state is then left out. Loaders dequantize them, so predictions
+                          change only within the quantization error
   --backup-dir DIR        Back up the weights, optimizer state, epoch and random state to DIR
                           after each epoch; run the same command again after an interruption
                           and it resumes there, ending bit for bit as an uninterrupted run

@@ -1,9 +1,14 @@
+import type * as km from '@kerasm/sdk';
 import type { UsageError } from './errors.js';
 import { invalidChoice, invalidValue } from './flag_values.js';
 
 /** Optimizers `--optimizer` and a config's `compile.optimizer` accept (the SDK's names). */
 export const OPTIMIZER_NAMES = ['adam', 'adamw', 'sgd', 'rmsprop', 'adagrad', 'adamax', 'nadam', 'adadelta', 'lion', 'ftrl', 'lamb', 'adafactor'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
+
+/** Dtypes `--quantize` stores the saved weights as (`model.save`'s `quantize`). */
+export const QUANTIZE_DTYPES = ['uint8', 'uint16', 'float16'] as const satisfies readonly km.io.QuantizeDType[];
+export type QuantizeName = (typeof QUANTIZE_DTYPES)[number];
 
 /** Learning-rate schedules `--lr-schedule` accepts: `km.optimizers.schedules` by name. */
 export const SCHEDULE_NAMES = ['exponentialDecay', 'inverseTimeDecay', 'polynomialDecay', 'piecewiseConstantDecay', 'cosineDecay', 'cosineDecayRestarts'] as const;
@@ -40,6 +45,12 @@ export function parseOptimizer(raw: string): OptimizerName {
   const value = raw.trim().toLowerCase();
   if ((OPTIMIZER_NAMES as readonly string[]).includes(value)) return value as OptimizerName;
   throw invalidChoice('--optimizer', raw, OPTIMIZER_NAMES, TRAIN_HELP);
+}
+
+export function parseQuantize(raw: string): QuantizeName {
+  const value = raw.trim().toLowerCase();
+  if ((QUANTIZE_DTYPES as readonly string[]).includes(value)) return value as QuantizeName;
+  throw invalidChoice('--quantize', raw, QUANTIZE_DTYPES, TRAIN_HELP);
 }
 
 function scheduleValue(flag: string, raw: string, key: string, text: string): number | boolean | number[] {

@@ -3,6 +3,7 @@ import type { CallbackSpec, LayerSpec } from './experiment_config.js';
 import { configLayerTypes } from './config_layers.js';
 import { didYouMean } from './did_you_mean.js';
 import { UsageError } from './errors.js';
+import type { TrainOptions } from './args.js';
 import type { OptimizerName, ScheduleSpec } from './training_flags.js';
 
 const TRAIN_HELP = 'kerasm train --help';
@@ -61,6 +62,16 @@ export function makeSequential(layers: readonly LayerSpec[], file: string): km.S
  */
 export function backupCallback(backupDir: string | undefined): km.callbacks.BackupAndRestore | undefined {
   return backupDir === undefined ? undefined : km.callbacks.backupAndRestore({ backupDir });
+}
+
+/**
+ * `--save DIR` (and `--quantize`): the model with its optimizer state, so training can resume from
+ * it, or quantized without the state: a quantized model is for serving, and its state would be
+ * most of a smaller file.
+ */
+export async function saveTrained(model: km.LayersModel, options: Pick<TrainOptions, 'save' | 'quantize'>): Promise<void> {
+  if (options.save === undefined) return;
+  await model.save(options.save, options.quantize ? { quantize: options.quantize } : { includeOptimizer: true });
 }
 
 /** `--tensorboard DIR`: Keras' TensorBoard callback, writing the epoch values to DIR. */

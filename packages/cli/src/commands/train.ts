@@ -14,7 +14,7 @@ import { buildModel, MODEL_DESCRIPTIONS } from '../models.js';
 import { toPredictions } from '../predictions.js';
 import { withJsonStdout } from '../json_stdout.js';
 import { checkBackupFolder, checkWritableFolder } from '../output_folder.js';
-import { backupCallback, makeOptimizer, makeSchedule, stepsOfRun, tensorBoardCallbacks } from '../training_setup.js';
+import { backupCallback, makeOptimizer, makeSchedule, saveTrained, stepsOfRun, tensorBoardCallbacks } from '../training_setup.js';
 import { backupResume, formatBackupResume, trainedNothing } from '../backup_resume.js';
 
 const CLASSES = 10;
@@ -80,8 +80,8 @@ async function train(options: TrainOptions): Promise<void> {
   });
 
   const [testLoss, testAccuracy] = await model.evaluate(test.x, test.y, { batchSize: 64, verbose: 0 });
-  // Saved with the optimizer state, so training can resume from it; `kerasm evaluate` reports the same accuracy.
-  if (options.save) await model.save(options.save, { includeOptimizer: true });
+  // `kerasm evaluate` reports the same accuracy from the saved model (quantized: within its error).
+  await saveTrained(model, options);
   const resumedFrom = backupResume(backup);
   const report = { epochs, test: { loss: testLoss, accuracy: testAccuracy }, trainSamples, backend, threads, resumedFrom };
   if (options.json) {

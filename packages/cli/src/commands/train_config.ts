@@ -6,7 +6,7 @@ import { useBackend } from '../backend_choice.js';
 import { parseExperiment, type ExperimentConfig } from '../experiment_config.js';
 import { buildModel } from '../models.js';
 import { formatJsonReport, formatTestResult, namedResults, toEpochRecord, type EpochRecord } from '../output.js';
-import { at, backupCallback, makeCallbacks, makeOptimizer, makeSchedule, makeSequential, stepsOfRun, tensorBoardCallbacks } from '../training_setup.js';
+import { at, backupCallback, makeCallbacks, makeOptimizer, makeSchedule, makeSequential, saveTrained, stepsOfRun, tensorBoardCallbacks } from '../training_setup.js';
 import { backupResume, formatBackupResume } from '../backup_resume.js';
 import { targetsFor } from '../class_targets.js';
 import { checkCsvColumns, countCheckedRows } from '../config_csv.js';
@@ -119,7 +119,7 @@ async function train(config: ExperimentConfig, options: TrainOptions, file: stri
   const test = namedResults(model.metricsNames, await evaluation.run(model));
   // predict and evaluate then match a CSV's columns by name, not only by position.
   if (data.kind === 'dataset') recordCsvColumns(model, data.columns);
-  if (options.save) await model.save(options.save, { includeOptimizer: true });
+  await saveTrained(model, options);
   const resumedFrom = backupResume(backup);
   const report = { epochs, test, trainSamples: data.samples, backend, threads, evaluatedOn: evaluation.on, resumedFrom };
   if (options.json) {

@@ -22,6 +22,7 @@ export { loadWeights, weightsLoaderFactory, type WeightsLoader } from './weights
 export { CompositeArrayBuffer, concatenateArrayBuffers } from './composite_array_buffer.js';
 export { getModelArtifactsForJSON, getModelArtifactsForJSONSync, getModelArtifactsInfoForJSON, getWeightSpecs } from './artifacts_json.js';
 export { modelArtifacts, type SaveConfig } from './save_model.js';
+export type { QuantizeConfig, QuantizeDType } from './quantize_weights.js';
 export { listModels, removeModel, copyModel, moveModel } from './model_management.js';
 export type { LoadWeightsOptions } from './load_weights.js';
 export type { LoadOptions } from './load_model.js';

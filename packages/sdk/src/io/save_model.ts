@@ -9,6 +9,7 @@ import { trainingConfigOf } from './training_config.js';
 import type { IOHandler, ModelArtifacts, SaveResult, TrainingConfig } from './types.js';
 import { encodeWeights, type NamedWeight } from './weights.js';
 import { mergeLoraWeights } from './lora_weights.js';
+import { quantizationPlan, type QuantizeConfig } from './quantize_weights.js';
 import { checkOptions, optionNames } from '../utils/options.js';
 
 /** What `generatedBy` says in saved models. */
@@ -33,6 +34,29 @@ export interface SaveConfig {
    * ```
    */
   includeOptimizer?: boolean;
+  /**
+   * Stores the float32 weights quantized, as tensorflowjs_converter's `--quantize_uint8`,
+   * `--quantize_uint16` and `--quantize_float16` do, for a smaller download: 'uint8' is a quarter of
+   * the float32 size, 'uint16' and 'float16' half. `km.loadLayersModel` and `tf.loadLayersModel`
+   * dequantize them on loading. uint8/uint16 map each weight's range [min, max] onto 2^bits − 1
+   * steps (`scale = (max − min) / (2^bits − 1)`, nudged so that 0 stays exact), so each weight comes
+   * back within scale/2; float16 keeps 11 significant bits (relative error at most 2^-11) and
+   * overflows to ±Infinity from 65520 (the largest half is 65504). `{ dtype, weights: ['*kernel'] }`
+   * quantizes only the weights whose names match a pattern (`*` any characters, `/` included, `?`
+   * one, as the converter's `--quantize_uint8='*kernel'` does); a pattern that matches no weight is
+   * an error.
+   *
+   * int32 weights stay int32, as in the converter, and optimizer state (`includeOptimizer`) is
+   * always saved as float32, so a resumed run starts from the quantized weights but the exact
+   * moments. A uint8/uint16 weight holding NaN or Infinity is refused.
+   *
+   * @example
+   * ```ts
+   * await model.save('file://web/model', { quantize: 'uint8' });
+   * await model.save('file://web/model', { quantize: { dtype: 'float16', weights: ['conv2d*'] } });
+   * ```
+   */
+  quantize?: QuantizeConfig;
 }
 
 /** The artifacts (topology, training config, weight manifest and bytes) that save a model. */
@@ -53,13 +77,14 @@ async function topologyAndWeights(model: LayersModel, config: SaveConfig): Promi
   const names = weightOrder(model.allLayers).map(({ spec }) => spec.name);
   const named = await Promise.all(values.map(async (t, i) => ({ name: names[i], shape: [...t.shape], values: await t.data() })));
   const weights: NamedWeight[] = mergeLoraWeights(model.allLayers, named);
+  const quantize = quantizationPlan(config.quantize, weights.map((w) => w.name));
   if (config.includeOptimizer) {
     if (!model.optimizer) {
       throw new Error(`Model '${model.name}' is not compiled, so it has no optimizer state to save. Compile it first, or save with { includeOptimizer: false }.`);
     }
     weights.push(...(await optimizerWeights(model.optimizer, model.computedLayers, backend())));
   }
-  const { specs, data } = encodeWeights(weights);
+  const { specs, data } = encodeWeights(weights, quantize);
   return { modelTopology: modelTopologyOf(model), format: 'layers-model', generatedBy: GENERATED_BY, convertedBy: null, weightSpecs: specs, weightData: data };
 }
 
@@ -80,7 +105,7 @@ function savableTrainingConfig(model: LayersModel, config: SaveConfig): Training
 
 /** `model.save`: builds the artifacts and hands them to the handler the destination names. */
 export async function saveModel(model: LayersModel, destination: string | IOHandler, config: SaveConfig = {}): Promise<SaveResult> {
-  checkOptions(config, optionNames<SaveConfig>({ includeOptimizer: true }), 'save');
+  checkOptions(config, optionNames<SaveConfig>({ includeOptimizer: true, quantize: true }), 'save');
   const handler = await handlerFor(destination, 'save');
   const artifacts = await modelArtifacts(model, config);
   if (config.includeOptimizer) warnSetAsideState(model);

@@ -1,4 +1,5 @@
 import { CompositeArrayBuffer } from './composite_array_buffer.js';
+import { quantizeWeight, type QuantizeDType } from './quantize_weights.js';
 import type { ModelArtifacts, WeightSpec } from './types.js';
 
 /** A weight's values with its name and shape, as saved or loaded. */
@@ -17,29 +18,44 @@ function count(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-/** The manifest entries and the little-endian bytes of a model's `weights`, whose names must be unique, back to back in order. */
-export function encodeWeights(weights: readonly NamedWeight[]): { specs: WeightSpec[]; data: ArrayBuffer } {
+/**
+ * The manifest entries and the little-endian bytes of a model's `weights`, whose names must be
+ * unique, back to back in order; float32 weights that `quantize` names are stored quantized.
+ */
+export function encodeWeights(weights: readonly NamedWeight[], quantize: ReadonlyMap<string, QuantizeDType> = new Map()): { specs: WeightSpec[]; data: ArrayBuffer } {
   const seen = new Set<string>();
   for (const w of weights) {
     if (seen.has(w.name)) throw new Error(`Two weights are named '${w.name}'; weight names must be unique to save a model. Give the layers distinct names.`);
     seen.add(w.name);
   }
-  return packWeights(weights);
+  return packWeights(weights, quantize);
 }
 
-/** The manifest entries and the little-endian bytes of `weights`, back to back in order, names unchecked. */
-export function packWeights(weights: readonly NamedWeight[]): { specs: WeightSpec[]; data: ArrayBuffer } {
-  const total = weights.reduce((sum, w) => sum + w.values.length * 4, 0);
-  const bytes = new Uint8Array(total);
+/**
+ * The manifest entries and the little-endian bytes of `weights`, back to back in order (unaligned,
+ * as the converter writes them), names unchecked; float32 weights that `quantize` names are stored
+ * quantized (see {@link quantizeWeight}), int32 and empty ones never.
+ */
+export function packWeights(weights: readonly NamedWeight[], quantize: ReadonlyMap<string, QuantizeDType> = new Map()): { specs: WeightSpec[]; data: ArrayBuffer } {
+  const stored = weights.map((w) => storedWeight(w, quantize.get(w.name)));
+  const bytes = new Uint8Array(stored.reduce((sum, s) => sum + s.bytes.byteLength, 0));
   let offset = 0;
-  const specs = weights.map((w) => {
-    bytes.set(new Uint8Array(w.values.buffer, w.values.byteOffset, w.values.byteLength), offset);
-    offset += w.values.byteLength;
-    const spec: WeightSpec = { name: w.name, shape: [...w.shape], dtype: w.values instanceof Int32Array ? 'int32' : 'float32' };
-    if (w.group) spec.group = w.group;
-    return spec;
-  });
-  return { specs, data: bytes.buffer };
+  for (const s of stored) {
+    bytes.set(s.bytes, offset);
+    offset += s.bytes.byteLength;
+  }
+  return { specs: stored.map((s) => s.spec), data: bytes.buffer };
+}
+
+function storedWeight(w: NamedWeight, quantize: QuantizeDType | undefined): { spec: WeightSpec; bytes: Uint8Array } {
+  const spec: WeightSpec = { name: w.name, shape: [...w.shape], dtype: w.values instanceof Int32Array ? 'int32' : 'float32' };
+  if (w.group) spec.group = w.group;
+  if (quantize && w.values instanceof Float32Array && w.values.length > 0) {
+    const { bytes, quantization } = quantizeWeight(w.values, quantize, w.name);
+    spec.quantization = quantization;
+    return { spec, bytes };
+  }
+  return { spec, bytes: new Uint8Array(w.values.buffer, w.values.byteOffset, w.values.byteLength) };
 }
 
 /** Joins tfjs' weight data, which may come as one buffer or several; one buffer is returned as is. */

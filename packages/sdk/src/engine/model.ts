@@ -37,7 +37,7 @@ import { loadWeightsInto, type LoadWeightsOptions } from '../io/load_weights.js'
 import { modelTopologyOf } from '../io/model_topology.js';
 import { savedModelClassName } from '../io/layers_model_format.js';
 import { checkedUserMetadata } from '../io/user_metadata.js';
-import { saveModel, saveModelWeights, type SaveConfig } from '../io/save_model.js';
+import { saveModel, saveModelWeights, type SaveConfig, type SaveWeightsConfig } from '../io/save_model.js';
 import { warnFreshOptimizerOnce } from '../io/fresh_optimizer.js';
 import { ownStepsOf, stepsClassName, type StepLogs, type TrainingSteps } from './own_steps_of.js';
 import type { StepData } from './step_data.js';
@@ -524,14 +524,15 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
    * model of the same architecture; `km.loadLayersModel` loads them as an uncompiled model.
    *
    * @param destination As for {@link LayersModel.save}.
+   * @param config `quantize`, as for {@link LayersModel.save}.
    * @example
    * ```ts
    * await model.saveWeights('file://out/weights');
    * await twin.loadWeights('file://out/weights/model.json');
    * ```
    */
-  async saveWeights(destination: string | IOHandler): Promise<SaveResult> {
-    return saveModelWeights(this, destination);
+  async saveWeights(destination: string | IOHandler, config: SaveWeightsConfig = {}): Promise<SaveResult> {
+    return saveModelWeights(this, destination, config);
   }
 
   /**

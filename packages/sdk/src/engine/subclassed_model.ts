@@ -12,7 +12,7 @@ import { entryLayers, graphEntries } from './graph_entries.js';
 import { checkSavedBranches, traceModes, tracingMode, type ModeTraces } from './call_modes.js';
 import { replayGraph } from './replay.js';
 import type { IOHandler, SaveResult } from '../io/types.js';
-import type { SaveConfig } from '../io/save_model.js';
+import type { SaveConfig, SaveWeightsConfig } from '../io/save_model.js';
 import type { InputSample } from './input_sample.js';
 import { LayersModel, type ModelCompileArgs, type ModelOutputs } from './model.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
@@ -171,9 +171,9 @@ export abstract class Model<Out extends ModelOutputs = ModelOutputs> extends Lay
   }
 
   /** As {@link LayersModel.saveWeights}, with {@link save}'s check of a call that branches on `training`. */
-  override async saveWeights(destination: string | IOHandler): Promise<SaveResult> {
+  override async saveWeights(destination: string | IOHandler, config?: SaveWeightsConfig): Promise<SaveResult> {
     if (this.#traced) checkSavedBranches(this, this.#traced.inference.graph, this.#traced.training?.graph ?? null, 'saveWeights');
-    return super.saveWeights(destination);
+    return super.saveWeights(destination, config);
   }
 
   protected override buildFix(): string {

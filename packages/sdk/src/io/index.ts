@@ -21,7 +21,7 @@ export { encodeWeights, decodeWeights, decodeWeightsStream, type NamedTensorMap 
 export { loadWeights, weightsLoaderFactory, type WeightsLoader } from './weights_loader.js';
 export { CompositeArrayBuffer, concatenateArrayBuffers } from './composite_array_buffer.js';
 export { getModelArtifactsForJSON, getModelArtifactsForJSONSync, getModelArtifactsInfoForJSON, getWeightSpecs } from './artifacts_json.js';
-export { modelArtifacts, type SaveConfig } from './save_model.js';
+export { modelArtifacts, type SaveConfig, type SaveWeightsConfig } from './save_model.js';
 export type { QuantizeConfig, QuantizeDType } from './quantize_weights.js';
 export { listModels, removeModel, copyModel, moveModel } from './model_management.js';
 export type { LoadWeightsOptions } from './load_weights.js';

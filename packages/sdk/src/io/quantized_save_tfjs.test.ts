@@ -186,6 +186,19 @@ describe('quantize options', () => {
     expect(Array.from(loaded.getWeights()[3].dataSync())).toEqual(Array.from(m.getWeights()[3].dataSync()));
   });
 
+  it('saveWeights quantizes as save does, and loadWeights reads the weights a naive dequantization gives', async () => {
+    const saver = model();
+    let saved: km.io.ModelArtifacts | undefined;
+    await saver.saveWeights(km.io.withSaveHandler(async (a) => void (saved = a)), { quantize: 'uint16' });
+    expect(saved!.weightSpecs!.map((s) => s.quantization?.dtype)).toEqual(['uint16', 'uint16', 'uint16', 'uint16']);
+    expect(saved!.trainingConfig).toBeUndefined();
+    const twin = model();
+    await twin.loadWeights(km.io.fromMemory(saved!));
+    const naive = naiveDequantized(saved!);
+    twin.getWeights().forEach((w, i) => expect(Array.from(w.dataSync())).toEqual(Array.from(naive[i])));
+    await expect(saver.saveWeights(km.io.withSaveHandler(async () => {}), { includeOptimizer: true } as never)).rejects.toThrow(/saveWeights has no option 'includeOptimizer'/);
+  });
+
   it('refuses an unknown dtype, naming the valid ones, before anything is written', async () => {
     const path = join(dir, 'refused');
     await expect(model().save(`file://${path}`, { quantize: 'int8' as never })).rejects.toThrow(/quantize must be one of 'uint8', 'uint16', 'float16'.*Received: quantize="int8"/);

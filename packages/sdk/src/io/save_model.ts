@@ -59,6 +59,9 @@ export interface SaveConfig {
   quantize?: QuantizeConfig;
 }
 
+/** Options of `model.saveWeights`: {@link SaveConfig.quantize}, as `save` takes it. */
+export type SaveWeightsConfig = Pick<SaveConfig, 'quantize'>;
+
 /** The artifacts (topology, training config, weight manifest and bytes) that save a model. */
 export async function modelArtifacts(model: LayersModel, config: SaveConfig = {}): Promise<ModelArtifacts> {
   const artifacts = await topologyAndWeights(model, config);
@@ -137,7 +140,8 @@ function warnSetAsideState(model: LayersModel): void {
  * `model.saveWeights`: the weights, with the topology that the LayersModel format names them by,
  * but no training config or optimizer state.
  */
-export async function saveModelWeights(model: LayersModel, destination: string | IOHandler): Promise<SaveResult> {
+export async function saveModelWeights(model: LayersModel, destination: string | IOHandler, config: SaveWeightsConfig = {}): Promise<SaveResult> {
+  checkOptions(config, optionNames<SaveWeightsConfig>({ quantize: true }), 'saveWeights');
   const handler = await handlerFor(destination, 'save');
-  return handler.save!(await topologyAndWeights(model, {}));
+  return handler.save!(await topologyAndWeights(model, { quantize: config.quantize }));
 }

@@ -12,6 +12,7 @@ import { inboundShape, inputCount, type Graph, type GraphNode } from './graph.js
 import { entryLayers } from './graph_entries.js';
 import { LayersModel } from './model.js';
 import { callsMadeBy, forgetCalls, type SymbolicTensor } from './symbolic.js';
+import { inTracedMode } from './traced_mode.js';
 
 /** The km.Model whose `call` is traced: its fields hold its layers, and its class name names it in messages. */
 interface TracedModel {
@@ -30,14 +31,6 @@ export interface ModeTraces {
   readonly training: CallTrace | null;
 }
 
-/** The mode of the km.Model whose `call` is being traced, which a model applied in it without `training` follows (undefined: none is, or its trace of `training` undefined). */
-let tracedMode: boolean | undefined;
-
-/** The mode the innermost km.Model `call` traced now was given, for a model it applies without fixing one. */
-export function tracingMode(): boolean | undefined {
-  return tracedMode;
-}
-
 /**
  * Traces `call` (`trace(training)`) three times: with `training` undefined, true and false. Where
  * the graph of undefined runs as the other two in their modes (the same layer calls on the same
@@ -47,15 +40,7 @@ export function tracingMode(): boolean | undefined {
  * graph's calls alone.
  */
 export function traceModes(model: TracedModel, trace: (training: boolean | undefined) => CallTrace): ModeTraces {
-  const inMode = (mode: boolean | undefined) => {
-    const outer = tracedMode;
-    tracedMode = mode;
-    try {
-      return callsMadeBy(() => trace(mode));
-    } finally {
-      tracedMode = outer;
-    }
-  };
+  const inMode = (mode: boolean | undefined) => inTracedMode(mode, () => callsMadeBy(() => trace(mode)));
   const passed = inMode(undefined);
   // Layers the other traces make inside call are discarded where that one is kept: their names go back.
   const named = layerNamesState();

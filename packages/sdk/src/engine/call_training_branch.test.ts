@@ -338,6 +338,38 @@ describe('a km.Model whose call branches on training', () => {
     expectClose((model.predict(km.tensor(x, [n, d])) as km.Tensor).dataSync(), linear(x, d, denseWeights(model.inner.dense)));
   });
 
+  it('a subclass applied inside km.model without a mode takes its branch in the functional model\'s fit, not in its predict', async () => {
+    km.utils.setRandomSeed(21);
+    const random = new Random(22);
+    const [n, d] = [6, 3];
+    const [x, y] = [values(n * d, random), values(n, random)];
+    const block = new Doubled();
+    const input = km.input({ shape: [d] });
+    const head = km.layers.dense({ units: 1, kernelInitializer: 'ones', trainable: false });
+    const model = km.model({ inputs: input, outputs: head.apply(block.apply(input) as km.SymbolicTensor) as km.SymbolicTensor });
+    expect(trainingGraphOf(model)).not.toBeNull();
+    expect(model.layers.map((entry) => entry.name)).toEqual([input.name, block.name, head.name]);
+    model.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.1 }), loss: 'meanSquaredError' });
+    // The frozen head adds the block's output to its zero bias: the model is the block's Dense unit.
+    const step = mseStep(x, y, d, denseWeights(block.dense), 2, 0.1);
+    const history = await model.fit(km.tensor(x, [n, d]), km.tensor(y, [n, 1]), { epochs: 1, batchSize: n, shuffle: false, verbose: 0 });
+    expect(history.history.loss[0]).toBeCloseTo(step.loss, 5);
+    expectClose(denseWeights(block.dense).kernel, step.after.kernel);
+    expectClose((model.predict(km.tensor(x, [n, d])) as km.Tensor).dataSync(), linear(x, d, denseWeights(block.dense)));
+    expectClose((model.apply(km.tensor(x, [n, d]), { training: true }) as km.Tensor).dataSync(), linear(x, d, denseWeights(block.dense), 2));
+
+    // Applied with training false, it keeps its inference branch in fit too, as in Keras.
+    const fixedInput = km.input({ shape: [d] });
+    const fixed = km.model({ inputs: fixedInput, outputs: block.apply(fixedInput, { training: false }) as km.SymbolicTensor });
+    expect(trainingGraphOf(fixed)).toBeNull();
+    fixed.compile({ optimizer: km.optimizers.sgd({ learningRate: 0.1 }), loss: 'meanSquaredError' });
+    const plain = mseStep(x, y, d, denseWeights(block.dense), 1, 0.1);
+    const fixedHistory = await fixed.fit(km.tensor(x, [n, d]), km.tensor(y, [n, 1]), { epochs: 1, batchSize: n, shuffle: false, verbose: 0 });
+    expect(fixedHistory.history.loss[0]).toBeCloseTo(plain.loss, 5);
+    // The block's layers keep one call each in the functional models' own graphs.
+    expect(() => block.dense.getOutputAt(4)).toThrow(/out of range/);
+  });
+
   it('refuses, naming the fix, a call whose modes return other outputs or make a layer with weights', () => {
     class OtherShapes extends km.Model {
       readonly a = km.layers.dense({ units: 2 });

@@ -10,6 +10,7 @@ import type { ModelApplyArgs } from './model_input_masks.js';
 import type { Layer } from '../layers/layer.js';
 import type { InputSample } from './input_sample.js';
 import { checkOptions, optionNames } from '../utils/options.js';
+import { trainingEndsOf, type SymbolicEnds } from './training_ends.js';
 
 /** Options of {@link model}; `O` is the type of `outputs`, which types what the model's `predict` returns. */
 export interface FunctionalModelArgs<O extends SymbolicOutputs = SymbolicOutputs> {
@@ -31,6 +32,8 @@ export class Functional<Out extends ModelOutputs = ModelOutputs> extends LayersM
   readonly #graph: Graph;
   readonly #ends: { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] };
   #layers: readonly (Layer | LayersModel)[] | undefined;
+  /** What training steps run where they apply a km.Model's training branch (see {@link trainingSymbolicEnds}), once asked. */
+  #training: { ends: SymbolicEnds | null; graph: Graph | null } | undefined;
 
   constructor(args: FunctionalModelArgs) {
     checkNotPositional(args);
@@ -84,8 +87,28 @@ export class Functional<Out extends ModelOutputs = ModelOutputs> extends LayersM
     return super.apply(inputs as SymbolicTensor, options);
   }
 
+  /** The layers training computes with: the training graph's, where it applies a km.Model's training branch. */
   override get computedLayers(): readonly Layer[] {
-    return computedIn(this.#graph, this.allLayers);
+    return computedIn(this.trainingGraph() ?? this.#graph, this.allLayers);
+  }
+
+  /**
+   * Where this model applies a km.Model whose call branches on `training`, without fixing the mode
+   * (`block.apply(x)`), its training steps take that branch: they run this model's graph made again
+   * with that application in training mode. Null where it applies none.
+   */
+  override trainingSymbolicEnds(): SymbolicEnds | null {
+    return this.#trainingTrace().ends;
+  }
+
+  protected override trainingGraph(): Graph | null {
+    return this.#trainingTrace().graph;
+  }
+
+  #trainingTrace(): { ends: SymbolicEnds | null; graph: Graph | null } {
+    if (this.#training) return this.#training;
+    const ends = trainingEndsOf(this.#ends, `Model '${this.name}'`);
+    return (this.#training = { ends, graph: ends && traceGraph(ends.inputs, ends.outputs, this.#graph.outputKeys) });
   }
 
   protected override symbolicEnds(): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } {

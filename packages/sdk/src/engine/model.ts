@@ -25,6 +25,7 @@ import { trainingFlag } from './concrete_apply.js';
 import { maskedGraph, maskedSymbolicInputs, modelInputMasks, predictWithMasks, type InputMasks, type ModelApplyArgs } from './model_input_masks.js';
 import { findLayer } from './find_layer.js';
 import { replayGraph } from './replay.js';
+import { tracingMode } from './traced_mode.js';
 import { TrainableWarnings } from './trainable_warnings.js';
 import { SymbolicTensor, type CallOptions, type ModelApplication } from './symbolic.js';
 import { checkOptions, optionNames } from '../utils/options.js';
@@ -382,9 +383,24 @@ export abstract class LayersModel<Out extends ModelOutputs = ModelOutputs> {
     return masks;
   }
 
-  /** `apply` on symbolic tensors: the model's graph made again on them, as one application, its calls in mode `training` where they fix none. */
+  /**
+   * `apply` on symbolic tensors: the model's graph made again on them, as one application, its calls
+   * in mode `training` where they fix none. In training mode (given, or that of the km.Model whose
+   * call is traced) it is the graph training steps run ({@link trainingSymbolicEnds}).
+   */
   protected applySymbolic(inputs: readonly SymbolicTensor[], { training, via }: CallOptions): SymbolicTensor[] {
-    return replayGraph(this.#ends(), inputs, `Model '${this.name}'.apply`, { training, via: () => via });
+    const ends = this.#ends();
+    const trainingEnds = (training ?? tracingMode()) === true ? this.trainingSymbolicEnds() : null;
+    return replayGraph(trainingEnds ?? ends, inputs, `Model '${this.name}'.apply`, { training, via: () => via });
+  }
+
+  /**
+   * @internal The symbolic inputs and outputs training steps run where they are not the model's
+   * own: a km.Model whose call branches on `training`, or a model that applies one without fixing
+   * its mode. Null: the model's own serve training too.
+   */
+  trainingSymbolicEnds(): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } | null {
+    return null;
   }
 
   /**

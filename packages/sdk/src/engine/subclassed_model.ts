@@ -9,8 +9,7 @@ import { isPlainObject } from '../utils/plain_object.js';
 import { computedIn, listedLayers, traceGraph } from './functional.js';
 import type { Graph } from './graph.js';
 import { entryLayers, graphEntries } from './graph_entries.js';
-import { checkSavedBranches, traceModes, tracingMode, type ModeTraces } from './call_modes.js';
-import { replayGraph } from './replay.js';
+import { checkSavedBranches, traceModes, type ModeTraces } from './call_modes.js';
 import type { IOHandler, SaveResult } from '../io/types.js';
 import type { SaveConfig, SaveWeightsConfig } from '../io/save_model.js';
 import type { InputSample } from './input_sample.js';
@@ -159,9 +158,11 @@ export abstract class Model<Out extends ModelOutputs = ModelOutputs> extends Lay
    */
   protected override applySymbolic(inputs: readonly SymbolicTensor[], options: CallOptions): SymbolicTensor[] {
     this.buildGraph({ shapes: inputs.map((t) => t.shape), dtypes: inputs.map((t) => t.dtype), names: null, list: inputs.length > 1 });
-    const training = this.#traced?.training;
-    if (!training || (options.training ?? tracingMode()) !== true) return super.applySymbolic(inputs, options);
-    return replayGraph(training.ends, inputs, `Model '${this.name}'.apply`, { training: options.training, via: () => options.via });
+    return super.applySymbolic(inputs, options);
+  }
+
+  override trainingSymbolicEnds(): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } | null {
+    return this.#traced?.training?.ends ?? null;
   }
 
   /** As {@link LayersModel.save}; where call branches on `training`, the inference graph is saved, and a layer with weights applied only in training is refused. */

@@ -30,16 +30,15 @@ export function windowValues(window: WindowSpec, length: number, periodic: boole
 /**
  * The `[taps, bins]` matrix (row-major) whose product with frames of `taps` samples gives the real
  * (`cos`) or imaginary (`sin`) part of their DFT over `period` points: entry (t, k) is
- * w[t]·cos(−2π(t + offset)k / period), or the sine, over `scale`. `offset` places the taps inside a
- * longer frame (a window centred in it). Phases are reduced exactly (integer t·k mod period) before
- * the float64 trigonometry, so long frames keep full precision.
+ * w[t]·cos(−2πtk / period), or the sine, over `scale`. Phases are reduced exactly (integer t·k mod
+ * period) before the float64 trigonometry, so long frames keep full precision.
  */
-export function dftKernel(side: 'real' | 'imag', window: readonly number[], bins: number, period: number, offset = 0, scale = 1): Float32Array {
+export function dftKernel(side: 'real' | 'imag', window: readonly number[], bins: number, period: number, scale = 1): Float32Array {
   const taps = window.length;
   const out = new Float32Array(taps * bins);
   for (let t = 0; t < taps; t++)
     for (let k = 0; k < bins; k++) {
-      const phase = (-2 * Math.PI * (((t + offset) * k) % period)) / period;
+      const phase = (-2 * Math.PI * ((t * k) % period)) / period;
       out[t * bins + k] = ((side === 'real' ? Math.cos(phase) : Math.sin(phase)) * window[t]) / scale;
     }
   return out;

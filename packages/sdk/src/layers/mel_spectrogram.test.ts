@@ -57,6 +57,25 @@ describe('MelSpectrogram', () => {
     expectClose(y.dataSync(), expected.flat(), 1e-4);
   });
 
+  it('takes one signal without a batch axis, as Keras does: [samples] gives [numMelBins, frames], the batch of one\'s result', () => {
+    const [samples, c] = [203, { fftLength: 32, sequenceStride: 8, samplingRate: 16000, numMelBins: 10, topDb: 30 }];
+    const x = randomSignals(samples, 3);
+    // A quiet stretch, so that topDb's floor (below this signal's own peak) clips some values.
+    for (let i = 100; i < 160; i++) x[i] *= 1e-3;
+    const layer = km.layers.melSpectrogram(c);
+    const single = layer.apply(km.tensor(x, [samples]));
+    const batched = layer.apply(km.tensor(x, [1, samples]));
+    const expected = refMelSpectrogram([x], c)[0];
+    expect(single.shape).toEqual([c.numMelBins, expected[0].length]);
+    expect(Array.from(single.dataSync())).toEqual(Array.from(batched.dataSync()));
+    const actual = single.dataSync();
+    expected.flat().forEach((v, i) => expect(Math.abs(actual[i] - v), `at ${i}`).toBeLessThan(1e-3));
+    // The floor held somewhere: several values sit at the signal's peak − topDb.
+    const [lowest, highest] = [Math.min(...actual), Math.max(...actual)];
+    expect(lowest).toBeCloseTo(highest - 30, 3);
+    expect(actual.filter((v) => v === lowest).length).toBeGreaterThan(1);
+  });
+
   it.each([
     // Keras' docstring: 16000 samples at 8 kHz, stride 256, fft 2048, 64 bands → (64, 63); stride 128 → 126 frames (its call; the docstring's 125 is a typo).
     [{ numMelBins: 64, samplingRate: 8000, sequenceStride: 256, fftLength: 2048 }, 16000, [64, 63]],

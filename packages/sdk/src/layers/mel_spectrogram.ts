@@ -1,4 +1,7 @@
 import type { Backend, BufferId } from '../backend/backend.js';
+import type { LayerApplyArgs } from '../engine/concrete_apply.js';
+import type { SymbolicTensor } from '../engine/symbolic.js';
+import { Tensor } from '../tensor.js';
 import { checkOptions } from '../utils/options.js';
 import { Layer, type BackwardContext, type ForwardContext, type Shape } from './layer.js';
 import type { LayerArgs } from './layer_args.js';
@@ -40,14 +43,21 @@ export interface MelSpectrogramArgs extends LayerArgs {
 
 /** Where each buffer of the workspace starts, in floats: the constants, then the per-batch buffers. */
 interface MelLayout {
-  readonly indices: number;
-  readonly realKernel: number;
-  readonly imagKernel: number;
+  /** Per frame and fold position q: the signal index of the tap at frame position q, then of the one at fftLength − q. */
+  readonly indicesA: number;
+  readonly indicesB: number;
+  /** The window values of those taps (0 where a position has none), repeated for each frame. */
+  readonly windowA: number;
+  readonly windowB: number;
+  readonly cosKernel: number;
+  readonly sinKernel: number;
   readonly melMatrix: number;
   /** Two floats: the decibel offset −10·log10(max(|refPower|, minPower)), then −topDb. */
   readonly constants: number;
   readonly peak: number;
-  readonly frames: number;
+  readonly sideA: number;
+  readonly sideB: number;
+  readonly sum: number;
   readonly re: number;
   readonly im: number;
   readonly mel: number;
@@ -64,7 +74,8 @@ interface MelLayout {
  * − fftLength) / sequenceStride⌋.
  *
  * It has no weights, and, like Keras' preprocessing layers, it is meant for data: as a model's
- * first layer, or applied to a batch (`layer.apply(signals)`). It passes no gradient to its input:
+ * first layer, or applied to a batch (`layer.apply(signals)`) or, as Keras takes it, to one signal
+ * without a batch axis (`[samples]` → `[numMelBins, frames]`). It passes no gradient to its input:
  * a model that trains a layer before it is refused when it trains.
  *
  * @example
@@ -164,43 +175,61 @@ export class MelSpectrogram extends Layer {
   }
 
   #layout(batch: number): MelLayout {
-    const taps = this.sequenceLength;
     const frames = this.#frameCount(this.#samples);
     const [bins, mels] = [this.#bins, this.numMelBins];
     const rows = batch * frames;
-    const indices = 0;
-    const realKernel = indices + frames * taps;
-    const imagKernel = realKernel + taps * bins;
-    const melMatrix = imagKernel + taps * bins;
+    const perFrame = frames * bins;
+    const indicesA = 0;
+    const indicesB = indicesA + perFrame;
+    const windowA = indicesB + perFrame;
+    const windowB = windowA + perFrame;
+    const cosKernel = windowB + perFrame;
+    const sinKernel = cosKernel + bins * bins;
+    const melMatrix = sinKernel + bins * bins;
     const constants = melMatrix + bins * mels;
     const peak = constants + 2;
-    const framesAt = peak + 1;
-    const re = framesAt + rows * taps;
+    const sideA = peak + 1;
+    const sideB = sideA + rows * bins;
+    const sum = sideB + rows * bins;
+    const re = sum + rows * bins;
     const im = re + rows * bins;
     const mel = im + rows * Math.max(bins, mels);
-    return { indices, realKernel, imagKernel, melMatrix, constants, peak, frames: framesAt, re, im, mel, size: mel + rows * mels };
+    return { indicesA, indicesB, windowA, windowB, cosKernel, sinKernel, melMatrix, constants, peak, sideA, sideB, sum, re, im, mel, size: mel + rows * mels };
   }
 
   override workspaceSize(batch: number): number {
     return this.#layout(batch).size;
   }
 
+  /**
+   * The DFT folded in half: frame position p and fftLength − p share cos(2πpk/N) and have opposite
+   * sines, so with A the windowed taps at positions q ≤ N/2 and B those at N − q, Re = (A + B)·cos
+   * and Im = (A − B)·sin over ⌊N/2⌋ + 1 positions, half the multiply-adds of frames·kernel. Here:
+   * per frame and q, the signal index (0 for a position without a tap) and window value (0 then)
+   * of each side, the reflection of Keras' centred stft mapping padded positions into the signal.
+   */
   override initWorkspace(b: Backend, workspace: BufferId, batch: number): void {
     const l = this.#layout(batch);
-    const [taps, samples, frames, bins] = [this.sequenceLength, this.#samples, this.#frameCount(this.#samples), this.#bins];
-    const [half, offset] = [Math.floor(this.fftLength / 2), Math.floor((this.fftLength - taps) / 2)];
-    // Tap t of frame f reads padded sample f·stride + offset + t, which the reflection maps into the signal.
-    const indices = new Float32Array(frames * taps);
+    const [taps, samples, frames, bins, n] = [this.sequenceLength, this.#samples, this.#frameCount(this.#samples), this.#bins, this.fftLength];
+    const [half, offset] = [Math.floor(n / 2), Math.floor((n - taps) / 2)];
+    const window = windowValues(this.window, taps, true);
+    const [indicesA, indicesB, windowA, windowB] = Array.from({ length: 4 }, () => new Float32Array(frames * bins));
     for (let f = 0; f < frames; f++)
       for (let t = 0; t < taps; t++) {
-        const i = f * this.sequenceStride + offset + t - half;
-        indices[f * taps + t] = i < 0 ? -i : i >= samples ? 2 * (samples - 1) - i : i;
+        const p = offset + t;
+        const i = f * this.sequenceStride + p - half;
+        const at = f * bins + (p <= half ? p : n - p);
+        (p <= half ? indicesA : indicesB)[at] = i < 0 ? -i : i >= samples ? 2 * (samples - 1) - i : i;
+        (p <= half ? windowA : windowB)[at] = window[t];
       }
-    const window = windowValues(this.window, taps, true);
+    const ones = new Array<number>(bins).fill(1);
     const write = (at: number, values: Float32Array): void => b.write(b.view(workspace, at, values.length), values);
-    write(l.indices, indices);
-    write(l.realKernel, dftKernel('real', window, bins, this.fftLength, offset));
-    write(l.imagKernel, dftKernel('imag', window, bins, this.fftLength, offset));
+    write(l.indicesA, indicesA);
+    write(l.indicesB, indicesB);
+    write(l.windowA, windowA);
+    write(l.windowB, windowB);
+    write(l.cosKernel, dftKernel('real', ones, bins, n));
+    write(l.sinKernel, dftKernel('imag', ones, bins, n));
     write(l.melMatrix, melWeightMatrix(this.numMelBins, bins, this.samplingRate, this.minFreq, this.maxFreq));
     write(l.constants, Float32Array.of(-10 * Math.log10(Math.max(Math.abs(this.refPower), this.minPower)), -(this.topDb ?? 0)));
   }
@@ -208,17 +237,24 @@ export class MelSpectrogram extends Layer {
   forward(ctx: ForwardContext): void {
     const { backend: b, batch, workspace } = ctx;
     const l = this.#layout(batch);
-    const [taps, samples, bins, mels] = [this.sequenceLength, this.#samples, this.#bins, this.numMelBins];
+    const [samples, bins, mels] = [this.#samples, this.#bins, this.numMelBins];
     const frames = this.#frameCount(samples);
-    const rows = batch * frames;
-    const view = (at: number, n: number): BufferId => b.view(workspace, at, n);
-    const [framed, re, im, mel] = [view(l.frames, rows * taps), view(l.re, rows * bins), view(l.im, rows * bins), view(l.mel, rows * mels)];
-    // Framing is a gather of each signal by the fixed indices (an embedding lookup into a one-column table).
-    const indices = view(l.indices, frames * taps);
-    for (let s = 0; s < batch; s++) b.embeddingForward(indices, b.view(ctx.inputs[0], s * samples, samples), b.view(framed, s * frames * taps, frames * taps), frames * taps, 1, samples);
-    b.matMul(framed, view(l.realKernel, taps * bins), re, rows, bins, taps, false, false, false);
-    b.matMul(framed, view(l.imagKernel, taps * bins), im, rows, bins, taps, false, false, false);
+    const [rows, perFrame] = [batch * frames, frames * bins];
     const n = rows * bins;
+    const view = (at: number, size: number): BufferId => b.view(workspace, at, size);
+    const [sideA, sideB, sum, re, im, mel] = [view(l.sideA, n), view(l.sideB, n), view(l.sum, n), view(l.re, n), view(l.im, n), view(l.mel, rows * mels)];
+    // Each side is a gather of the signal by fixed indices (an embedding lookup into a one-column table), then windowed.
+    for (const [indices, window, side] of [[l.indicesA, l.windowA, sideA], [l.indicesB, l.windowB, sideB]] as const)
+      for (let s = 0; s < batch; s++) {
+        const out = b.view(side, s * perFrame, perFrame);
+        b.embeddingForward(view(indices, perFrame), b.view(ctx.inputs[0], s * samples, samples), out, perFrame, 1, samples);
+        b.mul(out, view(window, perFrame), out, perFrame);
+      }
+    b.add(sideA, sideB, sum, n);
+    b.scale(sideB, n, -1);
+    b.add(sideA, sideB, sideA, n);
+    b.matMul(sum, view(l.cosKernel, bins * bins), re, rows, bins, bins, false, false, false);
+    b.matMul(sideA, view(l.sinKernel, bins * bins), im, rows, bins, bins, false, false, false);
     b.mul(re, re, re, n);
     b.mul(im, im, im, n);
     b.add(re, im, re, n);
@@ -248,6 +284,19 @@ export class MelSpectrogram extends Layer {
     b.fill(floor, n, 0);
     b.biasAdd(floor, peak, n, 1);
     b.minMax(true, mel, floor, mel, n);
+  }
+
+  /**
+   * As {@link Layer.apply}; on data it also takes one signal `[samples]` without a batch axis, as
+   * Keras does, and returns its `[numMelBins, frames]` spectrogram (the batch of one it computes,
+   * squeezed; topDb's floor is then below that signal's own peak).
+   * @example `const spectrogram = km.layers.melSpectrogram({ numMelBins: 64 }).apply(km.tensor(clip, [16000])); // [64, 32]`
+   */
+  override apply(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: LayerApplyArgs): SymbolicTensor;
+  override apply(inputs: Tensor | readonly Tensor[], options?: LayerApplyArgs): Tensor<'float32'>;
+  override apply(inputs: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[], options?: LayerApplyArgs): SymbolicTensor | Tensor<'float32'> {
+    if (inputs instanceof Tensor && inputs.rank === 1) return super.apply(inputs.expandDims(0), options).squeeze([0]);
+    return super.apply(inputs as SymbolicTensor, options);
   }
 
   backward(ctx: BackwardContext): void {

@@ -158,8 +158,8 @@ export class STFTSpectrogram extends Layer {
     // Keras' STFTInitializer: the DFT over 2·(bins − 1) points, so an odd fftLength rounds down as in Keras.
     const period = 2 * (this.#bins - 1);
     const shape = [this.frameLength, 1, this.#bins];
-    if (this.mode !== 'imag') this.addWeight('real_kernel', shape, () => dftKernel('real', window, this.#bins, period, 0, scale));
-    if (this.mode !== 'real') this.addWeight('imag_kernel', shape, () => dftKernel('imag', window, this.#bins, period, 0, scale));
+    if (this.mode !== 'imag') this.addWeight('real_kernel', shape, () => dftKernel('real', window, this.#bins, period, scale));
+    if (this.mode !== 'real') this.addWeight('imag_kernel', shape, () => dftKernel('imag', window, this.#bins, period, scale));
   }
 
   /** Rows of the spectra for a batch: one per frame of each channel of each sample. */

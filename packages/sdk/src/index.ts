@@ -92,3 +92,5 @@ export * as math from './ops/confusion_matrix.js';
 /** TensorFlow.js' `tf.sparse` ops (sparseFillEmptyRows, sparseReshape, sparseSegmentMean, sparseSegmentSum). */
 export * as sparse from './ops/sparse/index.js';
 export { loadLayersModel } from './io/load_model.js';
+export { loadGraphModel, type GraphModelLoadOptions } from './io/load_graph_model.js';
+export type { GraphModel, GraphInputs, GraphTensorInfo } from './io/graph_model/graph_model.js';

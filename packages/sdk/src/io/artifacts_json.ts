@@ -105,6 +105,7 @@ export function getModelArtifactsForJSONSync(modelJSON: ModelJSON, weightSpecs?:
     artifacts.weightData = weightData;
   }
   if (modelJSON.userDefinedMetadata != null) artifacts.userDefinedMetadata = modelJSON.userDefinedMetadata;
+  if (modelJSON.signature != null) artifacts.signature = modelJSON.signature;
   return artifacts;
 }
 

@@ -51,7 +51,7 @@ const LOAD_OPTIONS = optionNames<LoadOptions>({ requestInit: true, fetchFunc: tr
 
 /** tfjs `LoadOptions` that only tfjs' graph models use: false (their default) is accepted, true refused with why. */
 const GRAPH_MODEL_OPTIONS: Readonly<Record<string, string>> = {
-  fromTFHub: 'fromTFHub finds a TF Hub graph model for tf.loadGraphModel; pass the LayersModel\'s model.json URL instead',
+  fromTFHub: 'fromTFHub finds a TF Hub graph model; load that with km.loadGraphModel, or pass the LayersModel\'s model.json URL here',
   streamWeights: 'streamWeights streams a graph model\'s weights into a tfjs backend; kerasm reads a LayersModel\'s weights into memory, so remove it',
 };
 

@@ -173,7 +173,7 @@ describe('loadLayersModel options that do not apply', () => {
     await expect(km.loadLayersModel(url, { strict: 'yes' } as never)).rejects.toThrow('loadLayersModel: strict must be true or false. Received: strict="yes".');
     await expect(km.loadLayersModel(url, { onProgress: 0.5 } as never)).rejects.toThrow('loadLayersModel: onProgress must be a function. Received: onProgress=0.5.');
     await expect(km.loadLayersModel(url, { requestInit: { body: 'x' } })).rejects.toThrow(/requestInit may not have a body, as in tfjs/);
-    await expect(km.loadLayersModel(url, { fromTFHub: true } as never)).rejects.toThrow(/does not take fromTFHub: true\. fromTFHub finds a TF Hub graph model for tf\.loadGraphModel/);
+    await expect(km.loadLayersModel(url, { fromTFHub: true } as never)).rejects.toThrow(/does not take fromTFHub: true\. fromTFHub finds a TF Hub graph model; load that with km\.loadGraphModel/);
     await expect(km.loadLayersModel(url, { streamWeights: true } as never)).rejects.toThrow(/does not take streamWeights: true/);
     // tfjs' defaults for graph models change nothing here, so they are accepted.
     expect(predicts(await km.loadLayersModel(url, { streamWeights: false, fromTFHub: false } as never))).toEqual(wanted);

@@ -8,7 +8,7 @@ import { savedWeights } from './weights.js';
 /** Throws unless the artifacts are a LayersModel's (a graph model's weights fit no layers). */
 export function checkLayersModelFormat(artifacts: ModelArtifacts, where: string): void {
   if (artifacts.format !== undefined && artifacts.format !== 'layers-model') {
-    throw new Error(`${where} is a '${artifacts.format}', not a 'layers-model'. kerasm loads LayersModels; load graph models with tf.loadGraphModel from TensorFlow.js.`);
+    throw new Error(`${where} is a '${artifacts.format}', not a 'layers-model'. Load a graph model with km.loadGraphModel (inference only), or convert the Keras model with tensorflowjs_converter --output_format tfjs_layers_model to train it.`);
   }
 }
 

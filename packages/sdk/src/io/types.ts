@@ -74,6 +74,8 @@ export interface ModelArtifacts {
   generatedBy?: string;
   convertedBy?: string | null;
   userDefinedMetadata?: Record<string, unknown>;
+  /** A graph model's inputs and outputs by key (`{ inputs: { key: { name: 'x:0', ... } }, outputs }`), which `km.loadGraphModel` reads. */
+  signature?: Record<string, unknown>;
 }
 
 /** What a save reports (tfjs' `SaveResult`). */
@@ -112,4 +114,6 @@ export interface ModelJSON {
   convertedBy?: string | null;
   trainingConfig?: TrainingConfig;
   userDefinedMetadata?: Record<string, unknown>;
+  /** A graph model's signature (see {@link ModelArtifacts.signature}). */
+  signature?: Record<string, unknown>;
 }

@@ -4,6 +4,10 @@
 
 /** out[r, c·m + j] = Σ_t cols[r, t·C + c] · kernel[t, c, j]. */
 export function depthwiseForward(cols: usize, kernel: usize, out: usize, rows: i32, taps: i32, channels: i32, multiplier: i32): void {
+  if (multiplier == 1) {
+    depthwiseForwardSingle(cols, kernel, out, rows, taps, channels);
+    return;
+  }
   const outCols = channels * multiplier;
   for (let r = 0; r < rows; r++) {
     const row = cols + (<usize>(r * taps * channels) << 2);
@@ -16,6 +20,39 @@ export function depthwiseForward(cols: usize, kernel: usize, out: usize, rows: i
         const d = dst + (<usize>(c * multiplier) << 2);
         for (let j = 0; j < multiplier; j++) store<f32>(d + (<usize>j << 2), load<f32>(d + (<usize>j << 2)) + v * load<f32>(k + (<usize>j << 2)));
       }
+    }
+  }
+}
+
+/**
+ * depthwiseForward with one filter per channel (MobileNet's case): four channels at a time, each
+ * sum kept in a register over the taps. The products are added in tap order from +0 with separate
+ * multiplies and adds, as the general loop adds them, so the values match it bit for bit.
+ */
+function depthwiseForwardSingle(cols: usize, kernel: usize, out: usize, rows: i32, taps: i32, channels: i32): void {
+  const rowBytes = <usize>(taps * channels) << 2;
+  const tapBytes = <usize>channels << 2;
+  for (let r = 0; r < rows; r++) {
+    const row = cols + <usize>r * rowBytes;
+    const dst = out + (<usize>(r * channels) << 2);
+    let c = 0;
+    for (; c + 4 <= channels; c += 4) {
+      const off = <usize>c << 2;
+      let sum = f32x4.splat(0);
+      for (let t = 0; t < taps; t++) {
+        const at = <usize>t * tapBytes + off;
+        sum = f32x4.add(sum, f32x4.mul(v128.load(row + at), v128.load(kernel + at)));
+      }
+      v128.store(dst + off, sum);
+    }
+    for (; c < channels; c++) {
+      const off = <usize>c << 2;
+      let sum: f32 = 0;
+      for (let t = 0; t < taps; t++) {
+        const at = <usize>t * tapBytes + off;
+        sum += load<f32>(row + at) * load<f32>(kernel + at);
+      }
+      store<f32>(dst + off, sum);
     }
   }
 }

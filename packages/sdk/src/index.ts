@@ -83,6 +83,8 @@ export * as models from './models.js';
 export * as serialization from './serialization.js';
 /** TensorFlow.js' `tf.image` ops (resizing, cropping, rotation, non-max suppression), computed on the host. */
 export * as image from './ops/image/index.js';
+/** TensorFlow.js' `tf.fused` ops: conv2d, depthwiseConv2d and matMul with a bias and an activation in one call. */
+export * as fused from './ops/fused.js';
 /** TensorFlow.js' `tf.linalg` ops (bandPart, gramSchmidt, qr). */
 export * as linalg from './ops/linalg/index.js';
 /** TensorFlow.js' `tf.signal` ops (window functions, frame); stft is not included (kerasm has no complex dtype). */

@@ -136,6 +136,37 @@ describe('convolutions on the WASM core', () => {
     }
   });
 
+  it('depthwiseConv2d forward on the core: odd shapes, strides, dilations, pads, multipliers, batches in parts, against tfjs and the host loops', async () => {
+    const rng = new Random(49);
+    for (let trial = 0; trial < 8; trial++) {
+      const win = randomWindow(rng);
+      // The fewest multiply-adds: 3·8·8 windows of 2·2·16 taps·channels, multiplier 1: 12,288; so 24-30 channels and up to 3 per channel.
+      const [n, c, m] = [3, int(rng, 24, 30), int(rng, 1, 3)];
+      const x = randomPair(rng, [n, win.h, win.w, c], 'float32', 2);
+      const filter = randomPair(rng, [...win.kernel, c, m], 'float32', 1);
+      const what = `depthwiseConv2d x [${x.km.shape}] filter [${filter.km.shape}] strides [${win.strides}] dilations [${win.dilations}] pad ${JSON.stringify(win.pad)}`;
+      const f = () => km.depthwiseConv2d(x.km, filter.km, win.strides, win.pad, 'NHWC', win.dilations);
+      const windows = n * Math.ceil(win.h / 3) * Math.ceil(win.w / 3);
+      const [ours, calls] = kernelCalls(['im2col', 'depthwiseForward'], f);
+      expect(calls.map((k) => k > 0), `${what}: on the core (at least ${windows} windows)`).toEqual([true, true]);
+      expectCloseToTfjs(ours, tf.depthwiseConv2d(x.tf as tf.Tensor4D, filter.tf as tf.Tensor4D, win.strides, tfPad(win.pad), 'NHWC', win.dilations), what);
+      const [host, core] = await hostAndCore(() => f().dataSync() as Float32Array);
+      expectCloseToHost(core, host, what);
+    }
+    // 6 images of 40×40 windows of 3·3·32 taps·channels: 460,800 floats of columns each, one image a part.
+    const x = randomPair(rng, [6, 40, 40, 32], 'float32', 2);
+    const filter = randomPair(rng, [3, 3, 32, 1], 'float32', 1);
+    const [ours, calls] = kernelCalls(['depthwiseForward'], () => km.depthwiseConv2d(x.km, filter.km, 1, 'same'));
+    expect(calls[0], 'one part an image').toBe(6);
+    expectCloseToTfjs(ours, tf.depthwiseConv2d(x.tf as tf.Tensor4D, filter.tf as tf.Tensor4D, 1, 'same'), 'depthwiseConv2d of a batch in six parts');
+    // Below CORE_PRODUCTS (1·6·6 windows of 9 taps of 4 channels, multiplier 2: 2,592), the host's double sums, to the bit.
+    const small = { x: randomPair(rng, [1, 6, 6, 4], 'float32', 2).km, filter: randomPair(rng, [3, 3, 4, 2], 'float32', 1).km };
+    const smallF = () => km.depthwiseConv2d(small.x, small.filter, 1, 'same');
+    expect(kernelCalls(['depthwiseForward'], smallF)[1][0]).toBe(0);
+    const [smallHost, smallCore] = await hostAndCore(() => Array.from(smallF().dataSync()));
+    expect(smallCore).toEqual(smallHost);
+  });
+
   it('agrees with the host loops (the tfjs-cpu backend), gradients and dilated windows included', async () => {
     const rng = new Random(43);
     const x2 = randomPair(rng, [3, 29, 27, 7], 'float32', 2).km;

@@ -3,7 +3,7 @@
 // the filter (colsᵀ·dy). The transposed convolutions run the same three the other way round. Where
 // the product is large and kerasm's WASM core is the active backend, all of it runs there (the
 // columns never leave the core's memory); elsewhere these loops and the host's products.
-import type { Backend, BufferId, WindowGeometry } from '../backend/backend.js';
+import { depthAxis, type Backend, type BufferId, type FusableActivation, type WindowGeometry } from '../backend/backend.js';
 import { coreFor, onCore, withScratch } from './core_kernels.js';
 import { CORE_PRODUCTS, products } from './mat_mul.js';
 import { inputLength, tapCount, windowCount, windowPixels } from './window_taps.js';
@@ -85,14 +85,68 @@ function onParts(core: Backend, g: WindowGeometry, rowLength: number, step: (par
   });
 }
 
+/** What a fused convolution adds to its output on the core: a bias (one value an output channel, or none) and an activation. */
+export interface CoreTail {
+  readonly bias: Float32Array | null;
+  readonly activation: FusableActivation;
+}
+
+const NO_TAIL: CoreTail = { bias: null, activation: 'linear' };
+
 /** y = conv(x, w): [batch, (outD,) outH, outW, filters] from x [batch, (inD,) inH, inW, channels] and w [(kD,) kH, kW, channels, filters]. */
 export function convolve(x: ArrayLike<number>, w: ArrayLike<number>, g: WindowGeometry, filters: number): Float32Array {
   const [m, k] = matrixSizes(g);
+  return convolveOnCore(x, w, g, filters, NO_TAIL) ?? products(im2col(x, g), w, 1, m, k, filters, false, false);
+}
+
+/**
+ * {@link convolve}, then `tail`'s bias and activation, on the active WASM core where the product is
+ * large (the GEMM adds and activates as it writes each block); null where the host loops run it.
+ */
+export function convolveOnCore(x: ArrayLike<number>, w: ArrayLike<number>, g: WindowGeometry, filters: number, tail: CoreTail): Float32Array | null {
+  const [m, k] = matrixSizes(g);
   const core = convCore(m, k, filters);
-  if (core === null) return products(im2col(x, g), w, 1, m, k, filters, false, false);
-  return onCore(core, [x, w], m * filters, ([ix, iw, y]) => onParts(core, g, k, (p, cols) => {
+  if (core === null) return null;
+  const product = (cols: BufferId, iw: BufferId, bias: BufferId, out: BufferId, rows: number): void => {
+    if (tail === NO_TAIL) core.matMul(cols, iw, out, rows, filters, k, false, false, false);
+    else core.matMulBiasActivation(cols, iw, bias, out, rows, filters, k, tail.activation);
+  };
+  return onCore(core, [x, w, ...(tail.bias ? [tail.bias] : [])], m * filters, ([ix, iw, ...rest]) => {
+    const [bias, y] = tail.bias ? rest : [0, rest[0]];
+    // A pointwise convolution's columns are x itself.
+    if (isPointwise(g)) product(ix, iw, bias, y, m);
+    else onParts(core, g, k, (p, cols) => {
+      core.im2col(core.view(ix, p.input, inputLength(p.geometry)), cols, p.geometry);
+      product(cols, iw, bias, core.view(y, p.window * filters, p.windows * filters), p.windows);
+    });
+  });
+}
+
+/** Whether every window of `g` is one input position, each read once, in order: a 1×1 kernel, stride 1, no padding. */
+function isPointwise(g: WindowGeometry): boolean {
+  const [inD, kD, strideD, , padFront, outD] = depthAxis(g);
+  return g.kH === 1 && g.kW === 1 && kD === 1 && g.strideH === 1 && g.strideW === 1 && strideD === 1 && g.padTop === 0 && g.padLeft === 0 && padFront === 0 &&
+    g.outH === g.inH && g.outW === g.inW && outD === inD && (g.groups ?? 1) === 1;
+}
+
+/**
+ * The depthwise convolution y [rows, channels·multiplier] of x by w [taps, channels, multiplier],
+ * then `tail`'s bias and activation, on the active WASM core where its multiply-adds reach
+ * CORE_PRODUCTS (im2col and the depthwise kernel there, summed in float32); null where the host
+ * loops run it.
+ */
+export function depthwiseOnCore(x: ArrayLike<number>, w: ArrayLike<number>, g: WindowGeometry, multiplier: number, tail: CoreTail = NO_TAIL): Float32Array | null {
+  const [rows, rowLength] = matrixSizes(g);
+  const [taps, width] = [tapCount(g), g.channels * multiplier];
+  const core = coreFor(rows * rowLength * multiplier, CORE_PRODUCTS);
+  if (core === null) return null;
+  return onCore(core, [x, w, ...(tail.bias ? [tail.bias] : [])], rows * width, ([ix, iw, ...rest]) => onParts(core, g, rowLength, (p, cols) => {
+    const [bias, y] = tail.bias ? rest : [0, rest[0]];
+    const out = core.view(y, p.window * width, p.windows * width);
     core.im2col(core.view(ix, p.input, inputLength(p.geometry)), cols, p.geometry);
-    core.matMul(cols, iw, core.view(y, p.window * filters, p.windows * filters), p.windows, filters, k, false, false, false);
+    core.depthwiseForward(cols, iw, out, p.windows, taps, g.channels, multiplier);
+    if (tail.bias) core.biasAdd(out, bias, p.windows, width);
+    if (tail.activation !== 'linear') core.activation(tail.activation, out, out, p.windows, width);
   }));
 }
 

@@ -1,10 +1,11 @@
 // tfjs' depthwiseConv2d (each input channel convolved with its own channelMultiplier filters) and
-// separableConv2d (a depthwise then a 1×1 convolution) on the host, with their gradients.
+// separableConv2d (a depthwise then a 1×1 convolution), with their gradients: the forward pass on
+// the WASM core where it is large, the rest on the host.
 import type { WindowGeometry } from '../backend/backend.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { conv2d } from './conv2d.js';
 import { channelsFirst, checkInDepth, checkRank, floatOperand, padForChannelsLast, windowGeometry, type ConvPad, type DimRoundingMode, type SpatialPair } from './conv_geometry.js';
-import { col2im, im2col } from './conv_windows.js';
+import { col2im, depthwiseOnCore, im2col } from './conv_windows.js';
 import { hostValues } from './operand.js';
 import { record, taping } from './tape.js';
 import { transpose } from './transpose.js';
@@ -58,7 +59,8 @@ function depthwiseChannelsLast(fn: string, x: Tensor<'float32'>, filter: Tensor<
   const xv = hostValues(fn, x);
   const wv = hostValues(fn, filter);
   const rows = g.batch * g.outH * g.outW;
-  const result = new Tensor(depthwiseRows(im2col(xv, g), wv, rows, kH * kW, c, multiplier), [g.batch, g.outH, g.outW, c * multiplier], 'float32');
+  const values = depthwiseOnCore(xv, wv, g, multiplier) ?? depthwiseRows(im2col(xv, g), wv, rows, kH * kW, c, multiplier);
+  const result = new Tensor(values, [g.batch, g.outH, g.outW, c * multiplier], 'float32');
   if (taping()) record(result, [x, filter], (dy, needed) => depthwiseGradients(xv, wv, dy, g, multiplier, needed));
   return result;
 }

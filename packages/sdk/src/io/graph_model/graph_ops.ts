@@ -2,13 +2,13 @@
 // 4.22 gives it (operations/executors/*). An op missing here is refused when the model loads.
 import { elu, leakyRelu, prelu, relu6, selu } from '../../ops/activations.js';
 import { add, div, floorDiv, maximum, minimum, mod, mul, pow, squaredDifference, sub } from '../../ops/arithmetic.js';
-import { conv2d } from '../../ops/conv2d.js';
 import type { ConvPad, ExplicitPadding } from '../../ops/conv_geometry.js';
 import { conv2dTranspose } from '../../ops/conv_transpose.js';
-import { depthwiseConv2d } from '../../ops/depthwise_conv.js';
 import { cumsum } from '../../ops/cumulative.js';
 import { depthToSpace } from '../../ops/depth_to_space.js';
 import { einsum } from '../../ops/einsum.js';
+import * as fused from '../../ops/fused.js';
+import type { FusedActivation, FusedTailArgs } from '../../ops/fused.js';
 import { abs, clipByValue, cos, exp, log, log1p, neg, reciprocal, relu, rsqrt, sigmoid, sin, softplus, sqrt, square, tanh } from '../../ops/elementwise.js';
 import { reverse } from '../../ops/reverse.js';
 import { ceil, floor, round, sign } from '../../ops/rounding.js';
@@ -69,15 +69,9 @@ function dataFormat(a: Attrs): 'NHWC' | 'NCHW' {
   return a.string('data_format', 'NHWC') === 'NCHW' ? 'NCHW' : 'NHWC';
 }
 
-/** Activations a fused op ends with, by TensorFlow's name. */
-const FUSED_ACTIVATIONS: Record<string, (x: Tensor, args: Tensor[], a: Attrs) => Tensor> = {
-  Relu: (x) => relu(x),
-  Relu6: (x) => relu6(x),
-  Elu: (x) => elu(x),
-  Sigmoid: (x) => sigmoid(x),
-  Tanh: (x) => tanh(x),
-  LeakyRelu: (x, _args, a) => leakyRelu(x, a.number('leakyrelu_alpha', 0.2)),
-  Prelu: (x, args) => prelu(x, args[1]),
+/** The activations a fused op may end with, by TensorFlow's name, as km.fused names them (it has no tanh: that one follows the op). */
+const FUSED_ACTIVATIONS: Readonly<Record<string, FusedActivation | 'tanh'>> = {
+  Relu: 'relu', Relu6: 'relu6', Elu: 'elu', Sigmoid: 'sigmoid', Tanh: 'tanh', LeakyRelu: 'leakyrelu', Prelu: 'prelu',
 };
 
 /**
@@ -95,21 +89,32 @@ export function unsupportedFusion(node: GraphNode): string | null {
 
 const FUSED_OPS = new Set(['_FusedConv2D', 'FusedDepthwiseConv2dNative', '_FusedMatMul']);
 
-/** `y` plus the bias, then the activation, as `fused_ops` and the args after the two operands say. */
-function fusedTail(y: Tensor, node: GraphNode, args: Tensor[]): Tensor {
+/**
+ * A fused op: `run` (a km.fused op) with the bias and activation `fused_ops` names, read from the
+ * node's args after its two operands (the bias, then prelu's slopes).
+ */
+function fusedOp(node: GraphNode, args: Tensor[], run: (tail: FusedTailArgs) => Tensor): Tensor {
   const a = attrs(node);
   const [first, second] = a.strings('fused_ops');
-  const biased = first === 'BiasAdd' ? add(y, args[0]) : y;
-  const activation = first === 'BiasAdd' ? second : first;
-  return activation ? FUSED_ACTIVATIONS[activation](biased, args, a) : biased;
+  const hasBias = first === 'BiasAdd';
+  const name = hasBias ? second : first;
+  const activation = name === undefined ? 'linear' : FUSED_ACTIVATIONS[name];
+  const slopes = hasBias ? args[1] : args[0];
+  const y = run({
+    bias: hasBias ? args[0] : undefined,
+    activation: activation === 'tanh' ? 'linear' : activation,
+    preluActivationWeights: activation === 'prelu' ? slopes : undefined,
+    leakyreluAlpha: a.number('leakyrelu_alpha', 0.2),
+  });
+  return activation === 'tanh' ? tanh(y) : y;
 }
 
-function convolution(x: Tensor, filter: Tensor, node: GraphNode, depthwise: boolean): Tensor {
+/** A convolution node's strides, pad, data format and dilations, as km's conv ops take them. */
+function convArgs(node: GraphNode) {
   const a = attrs(node);
-  const format = dataFormat(a);
-  const nchw = format === 'NCHW';
-  const conv = depthwise ? depthwiseConv2d : conv2d;
-  return conv(x, filter, spatial(a, 'strides', nchw), padding(a), format, spatial(a, 'dilations', nchw));
+  const dataFormat = a.string('data_format', 'NHWC') === 'NCHW' ? 'NCHW' as const : 'NHWC' as const;
+  const nchw = dataFormat === 'NCHW';
+  return { strides: spatial(a, 'strides', nchw), pad: padding(a), dataFormat, dilations: spatial(a, 'dilations', nchw) };
 }
 
 function pooled(kind: 'max' | 'avg', x: Tensor, node: GraphNode): Tensor {
@@ -173,11 +178,11 @@ export const GRAPH_OPS: Readonly<Record<string, GraphOp>> = {
   MatMul: ([a, b], node) => matMul(a, b, attrs(node).bool('transpose_a'), attrs(node).bool('transpose_b')),
   BatchMatMul: ([a, b], node) => matMul(a, b, attrs(node).bool('adj_x'), attrs(node).bool('adj_y')),
   BatchMatMulV2: ([a, b], node) => matMul(a, b, attrs(node).bool('adj_x'), attrs(node).bool('adj_y')),
-  _FusedMatMul: ([a, b, ...args], node) => fusedTail(matMul(a, b, attrs(node).bool('transpose_a'), attrs(node).bool('transpose_b')), node, args),
-  Conv2D: ([x, filter], node) => convolution(x, filter, node, false),
-  _FusedConv2D: ([x, filter, ...args], node) => fusedTail(convolution(x, filter, node, false), node, args),
-  DepthwiseConv2dNative: ([x, filter], node) => convolution(x, filter, node, true),
-  FusedDepthwiseConv2dNative: ([x, filter, ...args], node) => fusedTail(convolution(x, filter, node, true), node, args),
+  _FusedMatMul: ([a, b, ...args], node) => fusedOp(node, args, (tail) => fused.matMul({ a, b, transposeA: attrs(node).bool('transpose_a'), transposeB: attrs(node).bool('transpose_b'), ...tail })),
+  Conv2D: ([x, filter], node) => fused.conv2d({ x, filter, ...convArgs(node) }),
+  _FusedConv2D: ([x, filter, ...args], node) => fusedOp(node, args, (tail) => fused.conv2d({ x, filter, ...convArgs(node), ...tail })),
+  DepthwiseConv2dNative: ([x, filter], node) => fused.depthwiseConv2d({ x, filter, ...convArgs(node) }),
+  FusedDepthwiseConv2dNative: ([x, filter, ...args], node) => fusedOp(node, args, (tail) => fused.depthwiseConv2d({ x, filter, ...convArgs(node), ...tail })),
   Conv2DBackpropInput: ([outputShape, filter, dy], node) => {
     const a = attrs(node);
     if (dataFormat(a) === 'NCHW') throw new Error(`Graph node '${node.name}' (Conv2DBackpropInput) is NCHW; kerasm's conv2dTranspose takes NHWC only.`);

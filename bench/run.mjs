@@ -1,6 +1,6 @@
 // `pnpm bench`: kerasm and TensorFlow.js 4.22 side by side in one process tree, interleaved,
 // several repetitions, medians and kerasm/tfjs ratios. `pnpm bench -- --json` prints one JSON
-// object; `--reps N` (default 3) and `--only mlp,cnn,predict,gemm,apply,activations,input-activations,gan,finetune,finetune-depthwise,toggle,custom-code,host-ops,audio` choose what runs.
+// object; `--reps N` (default 3) and `--only mlp,cnn,predict,gemm,apply,activations,input-activations,gan,finetune,finetune-depthwise,toggle,custom-code,host-ops,audio,graph-model` choose what runs.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { CORES, km } from './suite/setup.mjs';
@@ -17,6 +17,7 @@ import { toggleSpeed } from './suite/toggle.mjs';
 import { customCodeSpeed } from './suite/custom_code.mjs';
 import { hostOpsSpeed } from './suite/host_ops.mjs';
 import { audioSpeed } from './suite/audio.mjs';
+import { graphModelSpeed } from './suite/graph_model.mjs';
 
 // `pnpm bench -- --only cnn` hands the script a literal `--` first, after which parseArgs would
 // read every flag as a positional argument.
@@ -46,6 +47,7 @@ const SECTIONS = {
   'custom-code': customCodeSpeed,
   'host-ops': hostOpsSpeed,
   audio: audioSpeed,
+  'graph-model': graphModelSpeed,
 };
 const chosen = values.only ? values.only.split(',') : Object.keys(SECTIONS);
 const unknown = chosen.filter((name) => !(name in SECTIONS));
